@@ -1,0 +1,163 @@
+/**
+ * @module config
+ * Configuration as a pure function of its inputs: `loadConfig(command, argv, env)` parses the
+ * command's flags and the environment against one table of options (`OPTIONS`), validates the
+ * result with zod and returns it frozen. The same table renders `--help` and the README's
+ * reference, so an option is documented exactly once.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+type Kind = "string" | "number" | "boolean";
+
+export interface OptionSpec {
+  /** Long flag, without `--`. */
+  flag: string;
+  /** Environment variable read when the flag is absent. */
+  env?: string;
+  kind: Kind;
+  /** Shown in help; the zod schema applies it. */
+  defaultText: string;
+  description: string;
+  /** Commands that take this option. */
+  commands: readonly string[];
+}
+
+const SERVE = ["serve", "dev"] as const;
+const KUBE = ["serve", "dev", "run"] as const;
+
+/** Every option, in help order. Keys are the config field names. */
+export const OPTIONS = {
+  port: { flag: "port", env: "PORT", kind: "number", defaultText: "8080", description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
+  host: { flag: "host", env: "HOST", kind: "string", defaultText: "0.0.0.0 in a pod, else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
+  functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", defaultText: "functions", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
+  logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", defaultText: "info", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
+  secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", defaultText: "/var/run/secrets/podfn", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
+  cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", defaultText: "auto", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
+  kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file (the first of a `:`-separated list).", commands: KUBE },
+  serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", defaultText: "/var/run/secrets/kubernetes.io/serviceaccount", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
+  namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
+  maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", defaultText: "64", description: "Concurrent function calls before answering 429.", commands: SERVE },
+  drainTimeoutMs: { flag: "drain-timeout-ms", env: "PODFN_DRAIN_TIMEOUT_MS", kind: "number", defaultText: "25000", description: "On SIGTERM, how long in-flight calls may finish before their signals abort.", commands: [...SERVE, "run"] },
+  input: { flag: "input", kind: "string", defaultText: "{}", description: "Input of the call, as JSON.", commands: ["run"] },
+  inputFile: { flag: "input-file", kind: "string", defaultText: "none", description: "Read the input JSON from this file.", commands: ["run"] },
+  dryRun: { flag: "dry-run", kind: "boolean", defaultText: "false", description: "Send every write as a server-side dry run (dryRun=All); nothing changes.", commands: ["run"] },
+  json: { flag: "json", kind: "boolean", defaultText: "false", description: "Print JSON instead of a table.", commands: ["list"] },
+  image: { flag: "image", env: "PODFN_IMAGE", kind: "string", defaultText: "podfn:latest", description: "Container image of the workloads.", commands: ["manifests"] },
+  out: { flag: "out", kind: "string", defaultText: "deploy/manifests", description: "Folder the manifests are written to.", commands: ["manifests"] },
+  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", defaultText: ".podfn/cluster", description: "Where `podfn cluster` writes admin.kubeconfig and ca.crt.", commands: ["cluster"] },
+  identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name", description: "This replica's identity in leader election.", commands: SERVE },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+const num = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  port: num(0, 65535).default(8080),
+  host: z.string().min(1).optional(),
+  functions: z.string().min(1).default("functions"),
+  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  secretsDir: z.string().min(1).default("/var/run/secrets/podfn"),
+  cluster: z.enum(["auto", "real", "emulated"]).default("auto"),
+  kubeconfig: z.string().min(1).optional(),
+  serviceAccountDir: z.string().min(1).default("/var/run/secrets/kubernetes.io/serviceaccount"),
+  namespace: z.string().min(1).optional(),
+  maxInflight: num(1, 100_000).default(64),
+  drainTimeoutMs: num(0, 3_600_000).default(25_000),
+  input: z.string().optional(),
+  inputFile: z.string().optional(),
+  dryRun: z.boolean().default(false),
+  json: z.boolean().default(false),
+  image: z.string().min(1).default("podfn:latest"),
+  out: z.string().min(1).default("deploy/manifests"),
+  stateDir: z.string().min(1).default(".podfn/cluster"),
+  identity: z.string().min(1).optional(),
+});
+
+export type Config = Readonly<z.output<typeof schema>> & {
+  /** True when the process runs in a pod (`KUBERNETES_SERVICE_HOST` is set). */
+  readonly inCluster: boolean;
+  /** The environment the config was read from (for credential discovery). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+};
+
+/** Options a command takes, in help order. */
+export function optionsFor(command: string): [OptionName, OptionSpec][] {
+  return (Object.entries(OPTIONS) as [OptionName, OptionSpec][]).filter(([, o]) => o.commands.includes(command));
+}
+
+/**
+ * Parse `argv` (the arguments after the command name) and `env` for `command`.
+ * Flags win over environment variables, which win over defaults.
+ * Throws `ConfigError` naming the flag or variable at fault.
+ *
+ * @example
+ * const { config, positionals } = loadConfig("serve", ["--port", "9000"], process.env);
+ */
+export function loadConfig(
+  command: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { config: Config; positionals: string[] } {
+  const specs = optionsFor(command);
+  const parseOptions: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const [, spec] of specs) parseOptions[spec.flag] = { type: spec.kind === "boolean" ? "boolean" : "string" };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: parseOptions, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. See \`podfn ${command} --help\`.`, { cause: error });
+  }
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
+  for (const [key, spec] of specs) {
+    const fromFlag = parsed.values[spec.flag];
+    const envName = "env" in spec ? spec.env : undefined;
+    const fromEnv = envName ? env[envName] : undefined;
+    if (fromFlag !== undefined) {
+      raw[key] = fromFlag;
+      source[key] = `--${spec.flag}`;
+    } else if (fromEnv !== undefined && fromEnv !== "") {
+      raw[key] = spec.kind === "boolean" ? ["1", "true", "yes"].includes(fromEnv.toLowerCase()) : fromEnv;
+      source[key] = envName!;
+    }
+  }
+  if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = raw.kubeconfig.split(":")[0];
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "");
+      const where = source[key] ?? (key in OPTIONS ? `--${OPTIONS[key as OptionName].flag}` : key);
+      return `${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  if (result.data.input !== undefined && result.data.inputFile !== undefined) {
+    throw new ConfigError("--input and --input-file: give one, not both");
+  }
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
+  const config: Config = Object.freeze({
+    ...result.data,
+    host: result.data.host ?? (inCluster ? "0.0.0.0" : "127.0.0.1"),
+    inCluster,
+    env: Object.freeze({ ...env }),
+  });
+  return { config, positionals: parsed.positionals };
+}
+
+/** True when `--help` or `-h` is among the arguments. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+/** The options section of a command's `--help`. */
+export function optionsHelp(command: string): string {
+  const rows = optionsFor(command).map(([, o]) => {
+    const flag = `--${o.flag}${o.kind === "boolean" ? "" : " <value>"}`;
+    const env = "env" in o && o.env ? ` [env ${o.env}]` : "";
+    return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${o.defaultText})`;
+  });
+  return ["Options:", ...rows, `  ${"--help".padEnd(28)} Show this help.`].join("\n");
+}

@@ -1,0 +1,75 @@
+/**
+ * @module errors
+ * The base error of podfn. Every error the framework raises has a stable `code` that callers
+ * match on (as undici's `UND_ERR_*`), a `name`, and an optional `cause`. Subclasses exist only
+ * where callers branch on them.
+ */
+
+/** Base class of every podfn error. Match on `code`, not on the message. */
+export class PodfnError extends Error {
+  /** Stable machine-readable code, e.g. `"config_invalid"`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Configuration (flags, environment, files) is invalid. The message names the option. */
+export class ConfigError extends PodfnError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("config_invalid", message, options);
+  }
+}
+
+/**
+ * A function module is invalid: the loader found it but cannot use it.
+ * `file` is the module's path; `problems` lists every issue found, each with what to fix.
+ */
+export class DefinitionError extends PodfnError {
+  readonly file: string;
+  readonly problems: string[];
+
+  constructor(file: string, problems: string[], options?: { cause?: unknown }) {
+    super("definition_invalid", `${file}: ${problems.join("; ")}`, options);
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/**
+ * Thrown by a handler to answer an HTTP call with its own status.
+ * The `message` and `details` are sent to the caller, so put nothing secret in them.
+ *
+ * @example
+ * throw new HttpError(409, "already_running", "a cleanup is already running");
+ */
+export class HttpError extends PodfnError {
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, options?: { details?: unknown; cause?: unknown }) {
+    super(code, message, options);
+    this.status = status;
+    this.details = options?.details;
+  }
+}
+
+/** Input failed the function's schema. `issues` name each field (`path`) and what is wrong. */
+export class InputError extends PodfnError {
+  readonly issues: { path: string; message: string }[];
+
+  constructor(message: string, issues: { path: string; message: string }[]) {
+    super("invalid_input", message);
+    this.issues = issues;
+  }
+}
+
+/** The function ran past its `timeoutMs`; its signal was aborted. */
+export class TimeoutError extends PodfnError {
+  constructor(message: string) {
+    super("timeout", message);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * @module function
+ * `defineFunction` and the types a function author writes against. A definition is plain data
+ * plus a handler; the loader validates it (see `definition-schema.ts`), the HTTP and cron
+ * adapters run it, and `podfn manifests` turns its `permissions`, `http` and `schedule` into
+ * Kubernetes objects.
+ */
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { KubeClient } from "./kube/api.js";
+
+/** One RBAC rule a function needs; the manifests grant exactly these. */
+export interface PermissionRule {
+  /** API groups, `""` for core. */
+  apiGroups: string[];
+  /** Resources, with subresources as `deployments/scale`. */
+  resources: string[];
+  /** Verbs: get, list, watch, create, update, patch, delete, deletecollection. */
+  verbs: string[];
+  /** Restrict to these object names. */
+  resourceNames?: string[];
+  /** Another namespace than the function's own, or `"*"` for every namespace (a ClusterRole). */
+  namespace?: string;
+}
+
+/** No caller authentication; must be written out. */
+export type NoAuth = "none";
+
+/** `Authorization: Bearer <token>` compared in constant time with a secret. */
+export interface BearerAuth {
+  type: "bearer";
+  /** Name of the secret: the file `$PODFN_SECRETS_DIR/<secret>`. */
+  secret: string;
+  /** Read the token from this environment variable instead of the file. */
+  env?: string;
+}
+
+/** A signature of the raw body, e.g. GitHub's `X-Hub-Signature-256: sha256=<hex>`. */
+export interface HmacAuth {
+  type: "hmac";
+  /** Name of the secret holding the HMAC key (file `$PODFN_SECRETS_DIR/<secret>`). */
+  secret: string;
+  /** Header carrying the signature. Default: `x-hub-signature-256`. */
+  header?: string;
+  /** Default: `sha256`. */
+  algorithm?: "sha1" | "sha256" | "sha512";
+  /** Text before the digest in the header. Default: `"<algorithm>="`. */
+  prefix?: string;
+  /** Encoding of the digest. Default: `hex`. */
+  encoding?: "hex" | "base64";
+}
+
+/** The caller's Kubernetes ServiceAccount token, checked with a TokenReview. */
+export interface ServiceAccountAuth {
+  type: "serviceAccount";
+  /** Identities allowed to call, `system:serviceaccount:NS:NAME` (`system:serviceaccount:NS:*` for a whole namespace). */
+  allow: string[];
+  /** Audiences the token must carry. Default: the API server's. */
+  audiences?: string[];
+}
+
+export type HttpAuth = NoAuth | BearerAuth | HmacAuth | ServiceAccountAuth;
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface HttpTrigger {
+  /** Default `POST`. GET functions take their input from the query string. */
+  method?: HttpMethod;
+  /** Default `/<name>`. */
+  path?: string;
+  /** Caller authentication. Required: write `"none"` to serve without any. */
+  auth: HttpAuth;
+  /** Largest accepted body in bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+export interface ScheduleEntry {
+  /** Five-field cron expression, e.g. `"0 * * * *"`. */
+  cron: string;
+  /** IANA time zone, e.g. `"Europe/Paris"`. Default: UTC. */
+  timeZone?: string;
+  /** Input passed to the function on this schedule. Default `{}`. */
+  input?: unknown;
+  /** Default `Forbid`. */
+  concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  startingDeadlineSeconds?: number;
+  /** `cronjob` (default): a Kubernetes CronJob. `in-process`: fired by the leader replica of the HTTP Deployment. */
+  mode?: "cronjob" | "in-process";
+  /** Distinguishes several schedules of one function in CronJob names. Default: the index. */
+  name?: string;
+}
+
+/** How a call came in. */
+export type Trigger =
+  | { type: "http"; method: string; path: string; headers: Headers }
+  | { type: "schedule"; schedule: string }
+  | { type: "run" };
+
+/** What every handler receives. */
+export interface FunctionContext<Input> {
+  /** The input, parsed and defaulted by the function's schema. */
+  input: Input;
+  /** Kubernetes client authenticated as the pod's ServiceAccount; honours `signal` and `dryRun`. */
+  kube: KubeClient;
+  /** The function's namespace (the pod's). */
+  namespace: string;
+  /** Structured logger carrying the request id and function name. */
+  log: Logger;
+  /** Aborted on timeout and on shutdown. Pass it to anything slow. */
+  signal: AbortSignal;
+  /** True when writes are server-side dry runs (`podfn run --dry-run`, or `?dryRun=true` over HTTP). */
+  dryRun: boolean;
+  /** Id of this call (from `X-Request-Id` or generated). */
+  requestId: string;
+  /** How the call came in. */
+  trigger: Trigger;
+}
+
+/** Returned by a handler to choose the HTTP status and headers. */
+export interface Reply {
+  readonly [replyBrand]: true;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+const replyBrand: unique symbol = Symbol.for("podfn.reply");
+
+/**
+ * Answer with a status of your choosing.
+ *
+ * @example
+ * return reply(202, { ignored: true, reason: "not a push event" });
+ */
+export function reply(status: number, body?: unknown, headers: Record<string, string> = {}): Reply {
+  return { [replyBrand]: true, status, body, headers };
+}
+
+export function isReply(value: unknown): value is Reply {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[replyBrand] === true;
+}
+
+export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown> {
+  /** DNS-1123 label: lower case, digits, `-`; at most 52 characters (room for CronJob suffixes). */
+  name: string;
+  description?: string;
+  /** Schema of the input. Default: an empty object. */
+  input?: S;
+  /** Optional schema the result is checked against. */
+  output?: z.ZodType<Output>;
+  /** RBAC rules the function needs. Default: none. */
+  permissions?: PermissionRule[];
+  /** Expose the function as an HTTP route. */
+  http?: HttpTrigger;
+  /** Run the function on one or more schedules. */
+  schedule?: ScheduleEntry | ScheduleEntry[];
+  /** Aborts the call after this many milliseconds. Default 30000. */
+  timeoutMs?: number;
+  /** Work to do once when the process shuts down (close clients, flush). */
+  onShutdown?: () => Promise<void> | void;
+  handler(ctx: FunctionContext<z.output<S>>): Promise<Output | Reply | void> | Output | Reply | void;
+}
+
+/** A definition made by `defineFunction`; the loader accepts only these. */
+export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown> = Readonly<FunctionDefinition<S, Output>> & {
+  readonly [functionBrand]: true;
+};
+const functionBrand: unique symbol = Symbol.for("podfn.function");
+
+/**
+ * Define a function. The handler's `input` is typed by the `input` schema.
+ *
+ * @example
+ * export default defineFunction({
+ *   name: "hello",
+ *   http: { method: "GET", auth: "none" },
+ *   input: z.object({ who: z.string().default("world") }),
+ *   handler: ({ input }) => ({ hello: input.who }),
+ * });
+ */
+export function defineFunction<S extends z.ZodType = z.ZodObject<{}>, Output = unknown>(
+  definition: FunctionDefinition<S, Output>,
+): PodfnFunction<S, Output> {
+  return Object.freeze({ ...definition, [functionBrand]: true as const });
+}
+
+export function isPodfnFunction(value: unknown): value is PodfnFunction {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[functionBrand] === true;
+}
+
+/** A loaded function: the definition with its defaults resolved. Produced by the loader. */
+export interface LoadedFunction {
+  definition: PodfnFunction;
+  /** Path of the module it came from. */
+  file: string;
+  name: string;
+  /** The input schema (an empty object schema when none was given). */
+  input: z.ZodType;
+  timeoutMs: number;
+  permissions: PermissionRule[];
+  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes">> & { auth: HttpAuth };
+  schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
+}

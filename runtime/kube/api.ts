@@ -1,0 +1,269 @@
+/**
+ * @module kube/api
+ * The shape of the Kubernetes client handed to every function as `ctx.kube`: typed resource
+ * accessors over `kubernetes-types`, access reviews and the helpers people reach for.
+ * This file is the contract; `client.ts` implements it over `transport.ts`.
+ */
+import type * as corev1 from "kubernetes-types/core/v1.js";
+import type * as appsv1 from "kubernetes-types/apps/v1.js";
+import type * as batchv1 from "kubernetes-types/batch/v1.js";
+import type * as coordinationv1 from "kubernetes-types/coordination/v1.js";
+import type * as rbacv1 from "kubernetes-types/rbac/v1.js";
+import type * as eventsv1 from "kubernetes-types/events/v1.js";
+import type * as policyv1 from "kubernetes-types/policy/v1.js";
+import type * as autoscalingv1 from "kubernetes-types/autoscaling/v1.js";
+import type * as authenticationv1 from "kubernetes-types/authentication/v1.js";
+import type { ListMeta, ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
+
+/** Any Kubernetes object: what every typed accessor returns. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
+/** One page of a list, as the server sent it. */
+export interface KubeList<T> {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ListMeta;
+  items: T[];
+}
+
+/** Identifies a resource for the generic accessor: `{group: "", version: "v1", resource: "pods"}`. */
+export interface ResourceType {
+  /** API group; `""` for the core group. */
+  group: string;
+  version: string;
+  /** Plural lower-case resource name, as in URLs and RBAC rules. */
+  resource: string;
+  /** Kind, filled into created objects when missing. */
+  kind: string;
+  /** Whether objects live in a namespace. */
+  namespaced: boolean;
+}
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Aborts the request. The function's own signal is always honoured as well. */
+  signal?: AbortSignal;
+}
+
+export interface NamespaceOption {
+  /** Namespace of the call. Default: the client's namespace (the function's). */
+  namespace?: string;
+}
+
+export interface WriteOptions extends CallOptions, NamespaceOption {
+  /** Server-side dry run (`dryRun=All`): every check, nothing persisted. Default: the client's dryRun. */
+  dryRun?: boolean;
+  /** `fieldManager` query parameter. Default: `"podfn"`. */
+  fieldManager?: string;
+}
+
+export interface ListOptions extends CallOptions {
+  /** Namespace to list, or `"*"` for all namespaces. Default: the client's namespace. */
+  namespace?: string;
+  /** e.g. `app=web,tier!=db`, `env in (a,b)`, `!key`. */
+  labelSelector?: string;
+  /** e.g. `status.phase=Failed`, `metadata.name=x`. */
+  fieldSelector?: string;
+  /** Page size for `list()` (default 500); the single-page limit for `listPage()`. */
+  limit?: number;
+}
+
+export interface ListPageOptions extends ListOptions {
+  /** The `metadata.continue` token of the previous page. */
+  continue?: string;
+}
+
+export interface WatchOptions extends ListOptions {
+  /** Start from this resourceVersion. Default: list first, then watch from the list's version. */
+  resourceVersion?: string;
+  /** Seconds after which the server ends one watch request (the iterator then resumes). Default 300. */
+  timeoutSeconds?: number;
+  /** Restart a stream that sent nothing (not even a bookmark) for this long. Default 2 × timeoutSeconds, at most 600 s. */
+  stallTimeoutMs?: number;
+}
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
+
+export interface WatchEvent<T> {
+  type: WatchEventType;
+  object: T;
+}
+
+export type PatchType = "merge" | "json" | "strategic" | "apply";
+
+export interface PatchOptions extends WriteOptions {
+  /** Default `"merge"` (`application/merge-patch+json`). `"apply"` is server-side apply. */
+  type?: PatchType;
+  /** With `type: "apply"`: take ownership of conflicting fields. */
+  force?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  propagationPolicy?: "Background" | "Foreground" | "Orphan";
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteCollectionOptions extends DeleteOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface LogOptions extends CallOptions, NamespaceOption {
+  container?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+  previous?: boolean;
+}
+
+/** Typed verbs on one resource. Cluster-scoped resources ignore `namespace`. */
+export interface ResourceClient<T extends KubeObject> {
+  readonly type: ResourceType;
+  get(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
+  /** Every object, page by page (`limit`/`continue`), as one async iterator. */
+  list(options?: ListOptions): AsyncIterable<T>;
+  /** One page, with its `metadata.continue` and `metadata.resourceVersion`. */
+  listPage(options?: ListPageOptions): Promise<KubeList<T>>;
+  create(object: T, options?: WriteOptions): Promise<T>;
+  /** PUT: the object's `metadata.resourceVersion` is checked by the server (409 when stale). */
+  replace(object: T, options?: WriteOptions): Promise<T>;
+  patch(name: string, patch: unknown, options?: PatchOptions): Promise<T>;
+  /** Server-side apply of a whole (partial) object: `patch(name, object, {type: "apply"})`. */
+  apply(object: T, options?: WriteOptions & { force?: boolean }): Promise<T>;
+  /** Returns what the server returned (the object while finalizers hold it, or a Status). */
+  delete(name: string, options?: DeleteOptions): Promise<T | Status>;
+  deleteCollection(options?: DeleteCollectionOptions): Promise<KubeList<T> | Status>;
+  /** Typed events; resumes after the server ends a stream, relists on 410, stops on abort. */
+  watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  getStatus(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
+  replaceStatus(object: T, options?: WriteOptions): Promise<T>;
+  patchStatus(name: string, patch: unknown, options?: PatchOptions): Promise<T>;
+}
+
+/** Resources with a `scale` subresource. */
+export interface ScalableResourceClient<T extends KubeObject> extends ResourceClient<T> {
+  getScale(name: string, options?: CallOptions & NamespaceOption): Promise<autoscalingv1.Scale>;
+  /** Patches `spec.replicas` of the scale subresource. */
+  scale(name: string, replicas: number, options?: WriteOptions): Promise<autoscalingv1.Scale>;
+}
+
+export interface PodClient extends ResourceClient<corev1.Pod> {
+  /** The whole log as text. */
+  logs(name: string, options?: LogOptions): Promise<string>;
+  /** The log as a stream of lines (`follow=true`); ends when the container ends or on abort. */
+  streamLogs(name: string, options?: LogOptions): AsyncIterable<string>;
+  /** Eviction (policy/v1), which honours PodDisruptionBudgets. */
+  evict(name: string, options?: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> }): Promise<Status>;
+}
+
+/** What SelfSubjectReview answers. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export interface AccessQuery {
+  verb: string;
+  /** API group; `""` (default) for core. */
+  group?: string;
+  resource: string;
+  subresource?: string;
+  name?: string;
+  /** Default: the client's namespace. `""` for cluster-wide. */
+  namespace?: string;
+}
+
+export interface AccessDecision {
+  allowed: boolean;
+  denied?: boolean;
+  reason?: string;
+}
+
+export interface EmitEventOptions extends WriteOptions {
+  /** The object the event is about (needs apiVersion, kind, metadata.name, metadata.namespace/uid when known). */
+  regarding: KubeObject;
+  /** CamelCase reason, e.g. `"Deleted"`. */
+  reason: string;
+  /** Human-readable note. */
+  message: string;
+  /** Default `"Normal"`. */
+  type?: "Normal" | "Warning";
+  /** What was done, e.g. `"Delete"`. Default: `reason`. */
+  action?: string;
+}
+
+/** The client a function receives as `ctx.kube`. */
+export interface KubeClient {
+  /** The namespace calls default to (the pod's, or the kubeconfig context's). */
+  readonly namespace: string;
+  /** Whether writes are sent as server-side dry runs. */
+  readonly dryRun: boolean;
+  /** The API server's base URL. */
+  readonly server: string;
+
+  readonly pods: PodClient;
+  readonly services: ResourceClient<corev1.Service>;
+  readonly configMaps: ResourceClient<corev1.ConfigMap>;
+  readonly secrets: ResourceClient<corev1.Secret>;
+  readonly serviceAccounts: ResourceClient<corev1.ServiceAccount>;
+  readonly namespaces: ResourceClient<corev1.Namespace>;
+  /** core/v1 Events. */
+  readonly events: ResourceClient<corev1.Event>;
+  readonly nodes: ResourceClient<corev1.Node>;
+  readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
+  readonly deployments: ScalableResourceClient<appsv1.Deployment>;
+  readonly statefulSets: ScalableResourceClient<appsv1.StatefulSet>;
+  readonly daemonSets: ResourceClient<appsv1.DaemonSet>;
+  readonly replicaSets: ScalableResourceClient<appsv1.ReplicaSet>;
+  readonly jobs: ResourceClient<batchv1.Job>;
+  readonly cronJobs: ResourceClient<batchv1.CronJob>;
+  readonly leases: ResourceClient<coordinationv1.Lease>;
+  readonly roles: ResourceClient<rbacv1.Role>;
+  readonly roleBindings: ResourceClient<rbacv1.RoleBinding>;
+  readonly clusterRoles: ResourceClient<rbacv1.ClusterRole>;
+  readonly clusterRoleBindings: ResourceClient<rbacv1.ClusterRoleBinding>;
+  /** events.k8s.io/v1 Events (what `emitEvent` writes). */
+  readonly eventsV1: ResourceClient<eventsv1.Event>;
+  readonly podDisruptionBudgets: ResourceClient<policyv1.PodDisruptionBudget>;
+
+  /** Any group/version/resource, e.g. a custom resource. */
+  resource<T extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<T>;
+
+  /** Who the client is authenticated as (SelfSubjectReview). */
+  whoami(options?: CallOptions): Promise<UserInfo>;
+  /** May the client do this? (SelfSubjectAccessReview) */
+  canI(query: AccessQuery, options?: CallOptions): Promise<AccessDecision>;
+  /** Validate someone else's token (TokenReview; needs `create tokenreviews`). */
+  tokenReview(token: string, audiences?: string[], options?: CallOptions): Promise<authenticationv1.TokenReviewStatus>;
+
+  /** `kubectl rollout restart`: sets the pod template annotation `kubectl.kubernetes.io/restartedAt`. */
+  restartDeployment(name: string, options?: WriteOptions): Promise<appsv1.Deployment>;
+  /** Writes an events.k8s.io/v1 Event about an object, so automated actions leave a trail. */
+  emitEvent(options: EmitEventOptions): Promise<eventsv1.Event>;
+
+  /**
+   * A view of this client whose every request also honours `signal`, whose writes are dry runs
+   * when `dryRun` is true, and whose default namespace is `namespace`. Shares the connection pool.
+   */
+  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient;
+
+  /** Low-level request relative to the server URL, with auth, retries and error mapping. */
+  request<T = unknown>(options: {
+    method: string;
+    path: string;
+    query?: Record<string, string | number | boolean | undefined>;
+    body?: unknown;
+    contentType?: string;
+    signal?: AbortSignal;
+  }): Promise<T>;
+
+  /** Closes the connection pool (only the root client owns it). */
+  close(): Promise<void>;
+}
