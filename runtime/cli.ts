@@ -1,0 +1,67 @@
+/**
+ * @module cli
+ * The composition root: the only module that reads `process.argv`, installs signal handlers
+ * or calls `process.exit`. It dispatches to the commands in `commands/`, each of which gets its
+ * arguments, environment and an abort signal and returns an exit code.
+ */
+import type { Command, CommandIO } from "./commands/types.js";
+
+/** Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: { summary: "Serve the functions over HTTP (and run in-process schedules).", load: async () => (await import("./commands/serve.js")).serveCommand },
+  dev: { summary: "Serve with readable logs, reload on change, and fire every schedule locally.", load: async () => (await import("./commands/dev.js")).devCommand },
+  run: { summary: "Run one function once and exit with its result (the CronJob entrypoint).", load: async () => (await import("./commands/run.js")).runCommand },
+  list: { summary: "List the functions: route, auth, schedules, permissions.", load: async () => (await import("./commands/list.js")).listCommand },
+  manifests: { summary: "Write Kubernetes manifests (least-privilege RBAC, Deployment, CronJobs).", load: async () => (await import("./commands/manifests.js")).manifestsCommand },
+  cluster: { summary: "Run the emulated Kubernetes API server on 127.0.0.1 (for kubectl and tests).", load: async () => (await import("./commands/cluster.js")).clusterCommand },
+};
+
+export function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ["Usage: podfn <command> [options]", "", "Commands:", ...rows, "", "Run `podfn <command> --help` for a command's options."].join("\n") + "\n";
+}
+
+/** Run the CLI with explicit inputs; resolves to the exit code. */
+export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    const { readFile } = await import("node:fs/promises");
+    const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`podfn: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command.run({ ...io, argv: rest });
+}
+
+const isEntryPoint = process.argv[1] !== undefined && /[\\/](cli\.(ts|js)|podfn(\.js)?)$/.test(process.argv[1]);
+if (isEntryPoint) {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(sig === "SIGINT" ? 130 : 143);
+    controller.abort(sig);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  const code = await main(process.argv.slice(2), {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+  // Let pending writes flush, then leave even if a library keeps a handle open.
+  setTimeout(() => process.exit(code), 200).unref();
+}

@@ -1,0 +1,80 @@
+/**
+ * @module commands/list
+ * `podfn list [--json]`: what the functions folder declares, as a table or as JSON for tooling.
+ */
+import { loadConfig, optionsHelp, wantsHelp } from "../config.js";
+import { loadFunctions } from "../loader.js";
+import type { LoadedFunction, PermissionRule } from "../function.js";
+import type { Command } from "./types.js";
+import { reportFailure } from "./report.js";
+
+const HELP = `Usage: podfn list [--json] [--functions DIR]
+
+Loads every function module and prints name, route, caller auth, schedules and permissions.
+Exits 2 when a module is invalid, listing every problem with its file.
+
+`;
+
+function describeAuth(fn: LoadedFunction): string {
+  const auth = fn.http?.auth;
+  if (!auth) return "-";
+  return auth === "none" ? "none" : auth.type === "serviceAccount" ? `serviceAccount(${auth.allow.join(",")})` : `${auth.type}(${auth.secret})`;
+}
+
+export function describeRule(rule: PermissionRule): string {
+  const groups = rule.apiGroups.map((g) => g || "core").join(",");
+  const names = rule.resourceNames ? `[${rule.resourceNames.join(",")}]` : "";
+  const ns = rule.namespace ? ` in ${rule.namespace}` : "";
+  return `${rule.verbs.join(",")} ${groups}/${rule.resources.join(",")}${names}${ns}`;
+}
+
+/** The JSON form of a loaded function, stable for tooling. */
+export function describeFunction(fn: LoadedFunction) {
+  return {
+    name: fn.name,
+    description: fn.definition.description ?? "",
+    file: fn.file,
+    http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes } : null,
+    schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
+    permissions: fn.permissions,
+    timeoutMs: fn.timeoutMs,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+export const listCommand: Command = {
+  name: "list",
+  summary: "List the functions.",
+  async run(io) {
+    if (wantsHelp(io.argv)) {
+      io.stdout(HELP + optionsHelp("list") + "\n");
+      return 0;
+    }
+    try {
+      const { config } = loadConfig("list", io.argv, io.env);
+      const functions = await loadFunctions(config.functions, { cwd: io.cwd });
+      if (config.json) {
+        io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
+        return 0;
+      }
+      const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "PERMISSIONS"]];
+      for (const fn of functions) {
+        rows.push([
+          fn.name,
+          fn.http ? `${fn.http.method} ${fn.http.path}` : "-",
+          describeAuth(fn),
+          fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
+          fn.permissions.map(describeRule).join("; ") || "-",
+        ]);
+      }
+      io.stdout(table(rows));
+      return 0;
+    } catch (error) {
+      return reportFailure(error, io);
+    }
+  },
+};

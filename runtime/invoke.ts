@@ -1,0 +1,83 @@
+/**
+ * @module invoke
+ * Runs one call of a function, the same way for every trigger (HTTP, schedule, `podfn run`):
+ * validates the input against the schema, builds the context, enforces `timeoutMs` by aborting
+ * the call's signal, and checks the result against the `output` schema when there is one.
+ */
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { KubeClient } from "./kube/api.js";
+import { isReply, type LoadedFunction, type Trigger } from "./function.js";
+import { createContext } from "./context.js";
+import { InputError, PodfnError, TimeoutError } from "./errors.js";
+
+export interface InvokeOptions {
+  fn: LoadedFunction;
+  /** The raw input (parsed JSON body, query object, `--input`, or a schedule's input). */
+  input: unknown;
+  trigger: Trigger;
+  requestId: string;
+  dryRun: boolean;
+  kube: KubeClient;
+  logger: Logger;
+  /** Aborts the call from outside (shutdown, client gone). */
+  signal?: AbortSignal;
+}
+
+/** The handler returned something the `output` schema rejects: a bug in the function. */
+export class OutputError extends PodfnError {
+  constructor(fn: string, issues: string) {
+    super("invalid_output", `${fn}: the result does not match the output schema: ${issues}`);
+  }
+}
+
+/** `a.b[0]`-style path of a zod issue; `""` for the root. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+}
+
+/** Validate input against a schema; throws InputError naming each field. */
+export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unknown> {
+  const result = await (fn.input as z.ZodType).safeParseAsync(raw ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+  throw new InputError(`invalid input: ${summary}`, issues);
+}
+
+/**
+ * Run `fn` once. Resolves to the handler's result (possibly a `Reply`); rejects with
+ * `InputError` (bad input), `TimeoutError` (past `timeoutMs`), `OutputError`, or whatever the
+ * handler threw. On timeout the call's signal is aborted before the promise rejects.
+ */
+export async function invoke(options: InvokeOptions): Promise<unknown> {
+  const { fn } = options;
+  const input = await parseInput(fn, options.input);
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
+      controller.abort(error);
+      reject(error);
+    }, fn.timeoutMs);
+    timer.unref();
+  });
+  try {
+    const ctx = createContext({ ...options, input, signal: controller.signal });
+    const result = await Promise.race([Promise.resolve().then(() => fn.definition.handler(ctx as never)), timedOut]);
+    const output = fn.definition.output;
+    if (output && result !== undefined && !isReply(result)) {
+      const checked = await output.safeParseAsync(result);
+      if (!checked.success) throw new OutputError(fn.name, checked.error.issues.map((i) => `${issuePath(i.path) || "(root)"}: ${i.message}`).join("; "));
+      return checked.data;
+    }
+    return result;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuterAbort);
+  }
+}

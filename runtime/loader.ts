@@ -1,0 +1,129 @@
+/**
+ * @module loader
+ * Finds function modules under a folder (nested folders allowed; names starting with `_`,
+ * test files and declaration files skipped), imports them in parallel, requires a default
+ * export made by `defineFunction`, validates each definition, and rejects duplicate names and
+ * routes. Every problem of every file is reported at once, each with its path and the fix.
+ */
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, resolve, extname, basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PodfnError } from "./errors.js";
+import { isPodfnFunction, type LoadedFunction } from "./function.js";
+import { resolveDefinition } from "./definition-schema.js";
+
+/** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
+export class LoadError extends PodfnError {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super("load_failed", `cannot load functions:\n  - ${problems.join("\n  - ")}`);
+    this.problems = problems;
+  }
+}
+
+const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".js", ".mjs"]);
+
+function isFunctionModule(name: string): boolean {
+  if (name.startsWith("_") || name.startsWith(".")) return false;
+  if (name.endsWith(".d.ts") || /\.(test|spec)\.[mc]?[jt]s$/.test(name)) return false;
+  return MODULE_EXTENSIONS.has(extname(name));
+}
+
+/** Paths of the function modules under `dir`, sorted. */
+export async function findFunctionFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(folder: string): Promise<void> {
+    const entries = await readdir(folder, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (!entry.name.startsWith("_") && !entry.name.startsWith(".") && entry.name !== "node_modules") await walk(path);
+        } else if (isFunctionModule(entry.name)) {
+          out.push(path);
+        }
+      }),
+    );
+  }
+  await walk(dir);
+  return out.sort();
+}
+
+export interface LoadOptions {
+  /** Load just this function: tries `<name>.<ext>` first, then every module. */
+  only?: string;
+  /** Paths in messages are relative to this. Default: the current directory. */
+  cwd?: string;
+}
+
+async function importOne(file: string, shown: string): Promise<{ fn?: LoadedFunction; problems: string[] }> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { problems: [`${shown}: the module failed to import: ${message}`] };
+  }
+  if (!isPodfnFunction(mod.default)) {
+    const hint = Object.values(mod).some(isPodfnFunction) ? " (found a named export: make it `export default`)" : "";
+    return { problems: [`${shown}: needs a default export made by defineFunction(...)${hint}`] };
+  }
+  const result = resolveDefinition(mod.default, file);
+  return result.ok ? { fn: result.fn, problems: [] } : { problems: result.problems.map((p) => `${shown}: ${p}`) };
+}
+
+function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) => string): string[] {
+  const problems: string[] = [];
+  const byName = new Map<string, LoadedFunction>();
+  const byRoute = new Map<string, LoadedFunction>();
+  for (const fn of loaded) {
+    const other = byName.get(fn.name);
+    if (other) problems.push(`${shown(fn)}: the name "${fn.name}" is already used by ${shown(other)}: rename one`);
+    else byName.set(fn.name, fn);
+    if (fn.http) {
+      const route = `${fn.http.method} ${fn.http.path}`;
+      const taken = byRoute.get(route);
+      if (taken) problems.push(`${shown(fn)}: the route ${route} is already served by ${shown(taken)}: set a different http.path`);
+      else byRoute.set(route, fn);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Load every function under `dir`.
+ *
+ * @example
+ * const functions = await loadFunctions("functions");
+ * @throws LoadError listing every problem found.
+ */
+export async function loadFunctions(dir: string, options: LoadOptions = {}): Promise<LoadedFunction[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = resolve(cwd, dir);
+  const shownPath = (file: string) => relative(cwd, file) || file;
+  try {
+    if (!(await stat(root)).isDirectory()) throw new LoadError([`${shownPath(root)}: is not a folder`]);
+  } catch (error) {
+    if (error instanceof LoadError) throw error;
+    throw new LoadError([`${shownPath(root)}: the functions folder does not exist (set --functions or PODFN_FUNCTIONS)`]);
+  }
+  const files = await findFunctionFiles(root);
+  if (options.only) {
+    const guess = files.find((f) => basename(f, extname(f)) === options.only);
+    if (guess) {
+      const one = await importOne(guess, shownPath(guess));
+      if (one.fn?.name === options.only) return [one.fn];
+    }
+  }
+  const results = await Promise.all(files.map((f) => importOne(f, shownPath(f))));
+  const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
+  const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];
+  if (problems.length > 0) throw new LoadError(problems);
+  if (options.only) {
+    const found = loaded.find((f) => f.name === options.only);
+    if (!found) throw new LoadError([`no function named "${options.only}" in ${shownPath(root)} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
+    return [found];
+  }
+  return loaded.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,61 @@
+/**
+ * @module log
+ * The process logger: pino, one JSON line per event on stderr or stdout, with secrets redacted
+ * by path as a second line of defence (podfn never puts them in log objects to begin with).
+ * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
+ */
+import { pino, type Logger, type DestinationStream } from "pino";
+import { formatPretty } from "./log-pretty.js";
+
+export type { Logger } from "pino";
+
+export interface LoggerOptions {
+  /** Default `info`. */
+  level?: string;
+  /** Human-readable lines instead of JSON. Default false. */
+  pretty?: boolean;
+  /** Where lines go. Default: file descriptor 1 (stdout); `podfn run` uses 2 (stderr). */
+  destination?: DestinationStream | 1 | 2;
+  /** Fields added to every line. */
+  base?: Record<string, unknown>;
+}
+
+/** Paths never written even if a caller logs them. */
+export const REDACTED_PATHS = [
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "*.headers.authorization",
+  "secret",
+  "*.secret",
+  "password",
+  "*.password",
+];
+
+/**
+ * @example
+ * const log = createLogger({ level: "debug" });
+ * log.info({ fn: "whoami" }, "loaded");
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const fd = typeof options.destination === "number" ? options.destination : 1;
+  const destination =
+    typeof options.destination === "object"
+      ? options.destination
+      : options.pretty
+        ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(line)) }
+        : pino.destination({ dest: fd, sync: false });
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: options.base ?? { pid: process.pid },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
