@@ -1,0 +1,89 @@
+/**
+ * @module cron/exit-codes
+ * The exit codes of `podfn run`, the contract a CronJob's Job (and a shell script) reads, as a
+ * pure mapping from how the run ended to a code and a one-line message:
+ *
+ * | code | meaning |
+ * |------|---------|
+ * | 0    | the handler succeeded; its result is on stdout as one JSON line |
+ * | 1    | the handler failed (threw, replied with an HTTP status >= 400, or returned something the output schema rejects) |
+ * | 2    | bad input or configuration: the message names the field, flag or file |
+ * | 3    | the API server denied a request (403): the message names the missing permission |
+ * | 4    | the handler ran past its `timeoutMs` |
+ * | 130  | interrupted by SIGINT (128 + 2) |
+ * | 143  | terminated by SIGTERM (128 + 15) |
+ *
+ * A 403 anywhere in the error's `cause` chain wins over the error around it, so a handler that
+ * wraps the client's error still exits 3.
+ */
+import { PodfnError } from "../errors.js";
+import { KubeForbiddenError } from "../kube/errors.js";
+
+/** The exit codes by name. */
+export const EXIT_CODES = {
+  ok: 0,
+  handlerFailed: 1,
+  invalid: 2,
+  forbidden: 3,
+  timeout: 4,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** How a run ended: an error, a stop signal, or neither (success). */
+export interface RunEnding {
+  /** What the run threw, if it failed. */
+  error?: unknown;
+  /** The signal that stopped the run, if one did; it decides the code whatever the error. */
+  signal?: "SIGINT" | "SIGTERM";
+}
+
+export interface ExitDecision {
+  code: ExitCode;
+  /** One line for the log; never carries a secret (built from error messages, which carry none). */
+  message: string;
+}
+
+/** Error codes that mean "fix your input or configuration", not "the function failed". */
+const INVALID_CODES = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials"]);
+
+/** The error and every `cause` (and `AggregateError` member) below it, outermost first; cycles cut. */
+function* causeChain(error: unknown): Generator<unknown> {
+  const seen = new Set<unknown>();
+  const queue = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (current === undefined || current === null || seen.has(current)) continue;
+    seen.add(current);
+    yield current;
+    if (current instanceof AggregateError) queue.push(...current.errors);
+    if (current instanceof Error) queue.push(current.cause);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Decide the exit code of a run.
+ *
+ * @example
+ * exitCodeFor({});                                  // { code: 0, message: "ok" }
+ * exitCodeFor({ error: new TimeoutError("...") });  // { code: 4, ... }
+ * exitCodeFor({ signal: "SIGTERM" });               // { code: 143, ... }
+ */
+export function exitCodeFor(ending: RunEnding): ExitDecision {
+  if (ending.signal === "SIGINT") return { code: EXIT_CODES.sigint, message: "interrupted (SIGINT)" };
+  if (ending.signal === "SIGTERM") return { code: EXIT_CODES.sigterm, message: "terminated (SIGTERM)" };
+  if (!("error" in ending) || ending.error === undefined) return { code: EXIT_CODES.ok, message: "ok" };
+  const { error } = ending;
+  const chain = [...causeChain(error)];
+  const forbidden = chain.find((e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
+  if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };
+  if (chain.some((e) => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
+  if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
+  return { code: EXIT_CODES.handlerFailed, message: `the handler failed: ${messageOf(error)}` };
+}

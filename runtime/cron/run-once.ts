@@ -1,0 +1,116 @@
+/**
+ * @module cron/run-once
+ * Runs one function once, the way `podfn run` and a CronJob's pod do: through `invoke()` (so the
+ * context is the one HTTP calls get), stopping on SIGINT/SIGTERM by aborting the handler's
+ * signal and giving it up to `drainTimeoutMs` to clean up, and deciding the exit code with
+ * `exitCodeFor`. It prints nothing: the caller writes `output` to stdout.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { KubeClient } from "../kube/api.js";
+import { isReply, type LoadedFunction, type Trigger } from "../function.js";
+import { HttpError } from "../errors.js";
+import { invoke } from "../invoke.js";
+import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
+
+export interface RunOnceOptions {
+  fn: LoadedFunction;
+  /** The raw input, validated by the function's schema. */
+  input: unknown;
+  trigger: Trigger;
+  dryRun: boolean;
+  kube: KubeClient;
+  logger: Logger;
+  /** The process's stop signal; its `reason` is `"SIGINT"` or `"SIGTERM"`. */
+  signal: AbortSignal;
+  /** After a stop signal, how long the handler may take to wind down (ms). Default: 25000. */
+  drainTimeoutMs?: number;
+  /** Default: a random UUID. */
+  requestId?: string;
+}
+
+export interface RunOnceResult extends ExitDecision {
+  /** The result as one JSON line (no newline), set only on success. */
+  output?: string;
+  /** What the run threw, when it failed. */
+  error?: unknown;
+  durationMs: number;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Resolves with `{stopped: reason}` once `signal` aborts; `dispose()` removes the listener. */
+function whenAborted(signal: AbortSignal): { promise: Promise<{ stopped: unknown }>; dispose(): void } {
+  let onAbort = () => {};
+  const promise = new Promise<{ stopped: unknown }>((resolve) => {
+    onAbort = () => resolve({ stopped: signal.reason });
+  });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
+}
+
+/** Resolves after `ms` (with `undefined`); `cancel()` clears the timer. */
+function delay(ms: number): { promise: Promise<undefined>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** The JSON line of a successful result; a `Reply` contributes its body, and a status >= 400 is a failure. */
+function toOutput(fn: LoadedFunction, value: unknown): string {
+  if (isReply(value)) {
+    if (value.status >= 400) throw new HttpError(value.status, "reply_error", `${fn.name} replied HTTP ${value.status}: ${JSON.stringify(value.body ?? null)}`);
+    return JSON.stringify(value.body ?? null);
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Run `fn` once and decide the exit code.
+ *
+ * @example
+ * const result = await runOnce({ fn, input: {}, trigger: { type: "run" }, dryRun: false, kube, logger, signal });
+ * if (result.output !== undefined) process.stdout.write(result.output + "\n");
+ * process.exitCode = result.code;
+ */
+export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
+  const { fn, logger, signal } = options;
+  const started = performance.now();
+  const controller = new AbortController();
+  const call: Promise<Settled> = invoke({
+    fn,
+    input: options.input,
+    trigger: options.trigger,
+    requestId: options.requestId ?? randomUUID(),
+    dryRun: options.dryRun,
+    kube: options.kube,
+    logger,
+    signal: controller.signal,
+  }).then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+  const stopped = whenAborted(signal);
+  const first = await Promise.race([call, stopped.promise]);
+  stopped.dispose();
+  const elapsed = () => Math.round(performance.now() - started);
+  if ("stopped" in first) {
+    const name = first.stopped === "SIGINT" ? "SIGINT" : "SIGTERM";
+    controller.abort(new DOMException(`podfn run received ${name}`, "AbortError"));
+    const drainMs = options.drainTimeoutMs ?? 25_000;
+    const grace = delay(drainMs);
+    const drained = await Promise.race([call.then(() => true), grace.promise.then(() => false)]);
+    grace.cancel();
+    if (!drained) logger.warn({ fn: fn.name, drainTimeoutMs: drainMs }, "the handler did not stop within the drain timeout");
+    return { ...exitCodeFor({ signal: name }), durationMs: elapsed() };
+  }
+  if (!first.ok) return { ...exitCodeFor({ error: first.error }), error: first.error, durationMs: elapsed() };
+  try {
+    return { ...exitCodeFor({}), output: toOutput(fn, first.value), durationMs: elapsed() };
+  } catch (error) {
+    return { ...exitCodeFor({ error }), error, durationMs: elapsed() };
+  }
+}
