@@ -64,7 +64,6 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
       controller.abort(error);
       reject(error);
     }, fn.timeoutMs);
-    timer.unref();
   });
   try {
     const ctx = createContext({ ...options, input, signal: controller.signal });

@@ -1,0 +1,40 @@
+/**
+ * @module podfn
+ * The public entry point: what a function module imports. `podfn/testing` is the second entry
+ * (the emulated cluster and helpers to invoke functions in tests).
+ *
+ * @example
+ * import { z } from "zod";
+ * import { defineFunction } from "podfn";
+ *
+ * export default defineFunction({
+ *   name: "hello",
+ *   http: { method: "GET", auth: "none" },
+ *   input: z.object({ who: z.string().default("world") }),
+ *   handler: ({ input }) => ({ hello: input.who }),
+ * });
+ */
+export { defineFunction, isPodfnFunction, reply, isReply } from "./function.js";
+export type {
+  FunctionDefinition,
+  FunctionContext,
+  PodfnFunction,
+  LoadedFunction,
+  PermissionRule,
+  HttpTrigger,
+  HttpAuth,
+  HttpMethod,
+  BearerAuth,
+  HmacAuth,
+  ServiceAccountAuth,
+  NoAuth,
+  ScheduleEntry,
+  Trigger,
+  Reply,
+} from "./function.js";
+export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";
+export { loadFunctions, LoadError } from "./loader.js";
+export { invoke, type InvokeOptions } from "./invoke.js";
+export { loadConfig, type Config } from "./config.js";
+export { createLogger, type Logger, type LoggerOptions } from "./log.js";
+export type * from "./kube/api.js";

@@ -1,0 +1,57 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig, optionsHelp } from "../../runtime/config.js";
+import { ConfigError } from "../../runtime/errors.js";
+
+describe("config", () => {
+  test("defaults when nothing is given", () => {
+    const { config } = loadConfig("serve", [], {});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, "127.0.0.1");
+    assert.equal(config.functions, "functions");
+    assert.equal(config.maxInflight, 64);
+    assert.equal(config.drainTimeoutMs, 25000);
+    assert.equal(config.secretsDir, "/var/run/secrets/podfn");
+    assert.equal(config.inCluster, false);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  test("flags win over environment, environment over defaults", () => {
+    const env = { PORT: "9000", PODFN_FUNCTIONS: "fns", LOG_LEVEL: "debug" };
+    const { config } = loadConfig("serve", ["--port", "9100"], env);
+    assert.equal(config.port, 9100);
+    assert.equal(config.functions, "fns");
+    assert.equal(config.logLevel, "debug");
+  });
+
+  test("in a pod the server listens on every address", () => {
+    const { config } = loadConfig("serve", [], { KUBERNETES_SERVICE_HOST: "10.0.0.1" });
+    assert.equal(config.inCluster, true);
+    assert.equal(config.host, "0.0.0.0");
+  });
+
+  test("a bad value names its flag or variable", () => {
+    assert.throws(() => loadConfig("serve", ["--port", "http"], {}), (e: unknown) => e instanceof ConfigError && /--port: /.test(e.message));
+    assert.throws(() => loadConfig("serve", [], { PORT: "70000" }), /PORT: /);
+    assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "loud" }), /LOG_LEVEL: /);
+  });
+
+  test("an unknown flag is refused with a pointer to --help", () => {
+    assert.throws(() => loadConfig("list", ["--prot", "1"], {}), /Unknown option '--prot'.*podfn list --help/);
+  });
+
+  test("a flag of another command is refused", () => {
+    assert.throws(() => loadConfig("list", ["--port", "1"], {}), /Unknown option '--port'/);
+  });
+
+  test("--input and --input-file are exclusive", () => {
+    assert.throws(() => loadConfig("run", ["x", "--input", "{}", "--input-file", "f"], {}), /give one, not both/);
+  });
+
+  test("help lists each option with its variable and default", () => {
+    const help = optionsHelp("serve");
+    assert.match(help, /--port <value> +TCP port of the HTTP server\. \[env PORT\] \(default: 8080\)/);
+    assert.match(help, /--max-inflight/);
+    assert.doesNotMatch(help, /--input-file/);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { defineFunction, reply, type FunctionDefinition } from "../../runtime/function.js";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { invoke } from "../../runtime/invoke.js";
+import { InputError, TimeoutError } from "../../runtime/errors.js";
+import { createLogger } from "../../runtime/log.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+
+/** A kube client double: records the options each call's view was made with. */
+function fakeKube() {
+  const views: { signal?: AbortSignal; dryRun?: boolean }[] = [];
+  const kube = {
+    namespace: "team-a",
+    with(options: { signal?: AbortSignal; dryRun?: boolean }) {
+      views.push(options);
+      return { ...kube, dryRun: options.dryRun ?? false };
+    },
+  };
+  return { kube: kube as unknown as KubeClient, views };
+}
+
+function load(def: FunctionDefinition<z.ZodType, unknown>) {
+  const result = resolveDefinition(defineFunction(def), "test.ts");
+  assert.ok(result.ok);
+  return result.fn;
+}
+
+const logger = createLogger({ level: "silent" });
+const call = (fn: ReturnType<typeof load>, input: unknown, extra: { signal?: AbortSignal; dryRun?: boolean } = {}) => {
+  const { kube, views } = fakeKube();
+  const promise = invoke({ fn, input, trigger: { type: "run" }, requestId: "r1", dryRun: extra.dryRun ?? false, kube, logger, ...(extra.signal ? { signal: extra.signal } : {}) });
+  return { promise, views };
+};
+
+describe("invoke", () => {
+  test("parses and defaults the input, and hands the handler its context", async () => {
+    const fn = load({
+      name: "echo",
+      http: { auth: "none" },
+      input: z.object({ n: z.number().int(), label: z.string().default("x") }),
+      handler: (ctx) => ({ input: ctx.input, namespace: ctx.namespace, dryRun: ctx.dryRun, requestId: ctx.requestId, kubeDryRun: ctx.kube.dryRun }),
+    });
+    const { promise, views } = call(fn, { n: 2 }, { dryRun: true });
+    assert.deepEqual(await promise, { input: { n: 2, label: "x" }, namespace: "team-a", dryRun: true, requestId: "r1", kubeDryRun: true });
+    assert.equal(views.length, 1);
+    assert.ok(views[0]!.signal instanceof AbortSignal);
+  });
+
+  test("bad input is an InputError naming each field", async () => {
+    const fn = load({ name: "strict", http: { auth: "none" }, input: z.object({ a: z.object({ b: z.array(z.number()) }) }), handler: () => 1 });
+    const error = await call(fn, { a: { b: [1, "two"] } }).promise.catch((e: unknown) => e);
+    assert.ok(error instanceof InputError);
+    assert.deepEqual(error.issues.map((i) => i.path), ["a.b[1]"]);
+    assert.match(error.message, /a\.b\[1\]: /);
+  });
+
+  test("past timeoutMs the call's signal aborts and a TimeoutError rejects", async () => {
+    let seen: AbortSignal | undefined;
+    const fn = load({
+      name: "slow",
+      http: { auth: "none" },
+      timeoutMs: 20,
+      handler: (ctx) => {
+        seen = ctx.signal;
+        return new Promise(() => {});
+      },
+    });
+    await assert.rejects(call(fn, {}).promise, (e: unknown) => e instanceof TimeoutError && e.code === "timeout");
+    assert.equal(seen?.aborted, true);
+    assert.ok(seen?.reason instanceof TimeoutError);
+  });
+
+  test("an outer abort (shutdown) reaches the handler's signal", async () => {
+    const outer = new AbortController();
+    const fn = load({
+      name: "waits",
+      http: { auth: "none" },
+      handler: (ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve({ aborted: ctx.signal.reason }))),
+    });
+    const { promise } = call(fn, {}, { signal: outer.signal });
+    outer.abort("SIGTERM");
+    assert.deepEqual(await promise, { aborted: "SIGTERM" });
+  });
+
+  test("a result that breaks the output schema is an error; a Reply is passed through", async () => {
+    const fn = load({ name: "out", http: { auth: "none" }, output: z.object({ ok: z.boolean() }), handler: () => ({ ok: "yes" }) as never });
+    await assert.rejects(call(fn, {}).promise, (e: { code?: string }) => e.code === "invalid_output");
+    const replying = load({ name: "rep", http: { auth: "none" }, output: z.object({ ok: z.boolean() }), handler: () => reply(202, { queued: true }) });
+    const result = await call(replying, {}).promise;
+    assert.equal((result as { status: number }).status, 202);
+  });
+
+  test("what the handler throws is what invoke rejects with", async () => {
+    const boom = new Error("boom");
+    const fn = load({ name: "throws", http: { auth: "none" }, handler: () => { throw boom; } });
+    await assert.rejects(call(fn, {}).promise, (e: unknown) => e === boom);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { loadFunctions, LoadError } from "../../runtime/loader.js";
+
+const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+async function problemsOf(dir: string): Promise<string[]> {
+  const error = await loadFunctions(dir, { cwd: fixtures }).then(
+    () => assert.fail("expected a LoadError"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof LoadError);
+  assert.equal(error.code, "load_failed");
+  return error.problems;
+}
+
+describe("loader", () => {
+  test("finds modules in nested folders, skips _files and tests, resolves defaults", async () => {
+    const fns = await loadFunctions("good", { cwd: fixtures });
+    assert.deepEqual(fns.map((f) => f.name), ["hello", "tidy"]);
+    const [hello, tidy] = fns;
+    assert.deepEqual(hello!.http, { method: "GET", path: "/hello", bodyLimitBytes: 1048576, auth: "none" });
+    assert.equal(hello!.timeoutMs, 30000);
+    assert.equal(tidy!.http, undefined);
+    assert.deepEqual(
+      tidy!.schedules.map((s) => [s.name, s.mode, s.concurrencyPolicy, s.input]),
+      [["0", "cronjob", "Forbid", {}], ["nightly", "cronjob", "Forbid", { deep: true }]],
+    );
+  });
+
+  test("only: loads the one module named like the function", async () => {
+    const fns = await loadFunctions("good", { cwd: fixtures, only: "hello" });
+    assert.deepEqual(fns.map((f) => f.name), ["hello"]);
+  });
+
+  test("only: an unknown name is a LoadError listing the known ones", async () => {
+    await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "nope" }), /no function named "nope".*known: hello, tidy/);
+  });
+
+  test("reports every problem of every file, with its path and the fix", async () => {
+    const problems = await problemsOf("bad");
+    const text = problems.join("\n");
+    assert.match(text, /bad\/no-auth\.ts: http\.auth: is required: write auth: "none"/);
+    assert.match(text, /bad\/bad-cron\.ts: schedule\.cron: /);
+    assert.match(text, /bad\/not-defined\.ts: needs a default export made by defineFunction/);
+    assert.match(text, /bad\/Bad_Name\.ts: name: must be a DNS label/);
+    assert.match(text, /bad\/Bad_Name\.ts: http\.path: is reserved/);
+  });
+
+  test("rejects duplicate names and routes", async () => {
+    const problems = await problemsOf("dupes");
+    assert.ok(problems.some((p) => /the name "same" is already used by dupes\/a\.ts/.test(p)));
+    assert.ok(problems.some((p) => /the route POST \/x is already served by dupes\/a\.ts/.test(p)));
+  });
+
+  test("a missing folder names the option to set", async () => {
+    const problems = await problemsOf("missing");
+    assert.match(problems[0]!, /does not exist \(set --functions or PODFN_FUNCTIONS\)/);
+  });
+});
