@@ -1,0 +1,103 @@
+/**
+ * @module cluster/auth/authn
+ * Bearer-token authentication as the real API server does it: the static admin token (a
+ * `system:masters` user), ServiceAccount JWTs (only while the ServiceAccount still exists and
+ * only for the server's audiences), no credentials or a non-bearer header (anonymous), and
+ * anything else invalid (answered 401).
+ */
+import { timingSafeEqual } from "node:crypto";
+import { DEFAULT_AUDIENCES } from "./tokens.js";
+import type { TokenIssuer } from "./tokens.js";
+import type { UserInfo } from "./types.js";
+
+/** Who sends no credentials, as the real server names them. */
+export const ANONYMOUS_USER: Readonly<UserInfo> = Object.freeze({ username: "system:anonymous", groups: ["system:unauthenticated"] });
+/** The identity of the admin token. */
+export const ADMIN_USERNAME = "system:admin";
+
+/** Options of `createAuthenticator`. */
+export interface AuthenticatorOptions {
+  issuer: TokenIssuer;
+  /** The static token of the admin (groups `system:masters`, `system:authenticated`). */
+  adminToken: string;
+  /** Whether the ServiceAccount `ns/name` with this uid still exists; tokens of deleted ones are rejected. */
+  serviceAccountExists: (namespace: string, name: string, uid: string) => boolean;
+  /** Audiences the API server accepts. Default: `["https://kubernetes.default.svc.cluster.local"]`. */
+  audiences?: string[];
+}
+
+/** A user, `"anonymous"` (no bearer token: treat as `ANONYMOUS_USER`) or `"invalid"` (answer 401). */
+export type AuthenticationResult = UserInfo | "anonymous" | "invalid";
+
+/** A token's user and the audiences it was accepted for. */
+export interface TokenAuthentication {
+  user: UserInfo;
+  audiences: string[];
+}
+
+export interface Authenticator {
+  /** Authenticates a request from its `Authorization` header. */
+  authenticate(authorizationHeader: string | undefined): Promise<AuthenticationResult>;
+  /**
+   * Authenticates a bare token for `audiences` (default: the server's), as a TokenReview does.
+   * `null` when the token is invalid or meant for none of them.
+   */
+  authenticateToken(token: string, audiences?: string[]): Promise<TokenAuthentication | null>;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Creates the authenticator of the emulated API server.
+ *
+ * @example
+ * const authn = createAuthenticator({ issuer, adminToken, serviceAccountExists: (ns, n, uid) => store.has(ns, n, uid) });
+ * const who = await authn.authenticate(req.headers.authorization);
+ * if (who === "invalid") return reply(401, unauthorizedStatus());
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const serverAudiences = options.audiences ?? [...DEFAULT_AUDIENCES];
+
+  async function authenticateToken(token: string, audiences: string[] = serverAudiences): Promise<TokenAuthentication | null> {
+    if (sameSecret(token, options.adminToken)) {
+      return { user: { username: ADMIN_USERNAME, groups: ["system:masters", "system:authenticated"] }, audiences };
+    }
+    const verified = await options.issuer.verify(token);
+    if (!verified) return null;
+    const accepted = audiences.filter((aud) => verified.audiences.includes(aud));
+    if (accepted.length === 0) return null;
+    if (!options.serviceAccountExists(verified.namespace, verified.name, verified.uid)) return null;
+    const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string } };
+    const extra: Record<string, string[]> = { "authentication.kubernetes.io/credential-id": [`JTI=${String(verified.claims.jti)}`] };
+    if (k8s.pod) {
+      extra["authentication.kubernetes.io/pod-name"] = [k8s.pod.name];
+      extra["authentication.kubernetes.io/pod-uid"] = [k8s.pod.uid];
+    }
+    const user: UserInfo = {
+      username: `system:serviceaccount:${verified.namespace}:${verified.name}`,
+      uid: verified.uid,
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"],
+      extra,
+    };
+    return { user, audiences: accepted };
+  }
+
+  return {
+    authenticateToken,
+    async authenticate(header) {
+      // As k8s.io/apiserver's bearertoken authenticator: no header, another scheme or an empty
+      // token mean "no credentials" (anonymous); a bearer token that fails means 401.
+      const auth = header?.trim() ?? "";
+      const parts = auth.split(" ");
+      if (parts.length < 2 || parts[0]?.toLowerCase() !== "bearer") return "anonymous";
+      const token = parts[1] ?? "";
+      if (token === "") return "anonymous";
+      const result = await authenticateToken(token);
+      return result ? result.user : "invalid";
+    },
+  };
+}

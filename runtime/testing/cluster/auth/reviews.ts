@@ -1,0 +1,190 @@
+/**
+ * @module cluster/auth/reviews
+ * The bodies the review APIs answer (authentication.k8s.io/v1 SelfSubjectReview and
+ * TokenReview, authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview),
+ * given the caller and the parsed request body. Field order is the real server's (its Go
+ * structs'); reviews are never stored, so their `creationTimestamp` is `null` as there. The
+ * caller (the API server) checks the caller may create the review and adds `managedFields`.
+ */
+import type { ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
+import type { SelfSubjectReview, TokenReview, UserInfo as ApiUserInfo } from "kubernetes-types/authentication/v1.js";
+import type {
+  NonResourceAttributes,
+  ResourceAttributes,
+  SelfSubjectAccessReview,
+  SelfSubjectRulesReview,
+  SubjectAccessReviewStatus,
+} from "kubernetes-types/authorization/v1.js";
+import { PodfnError } from "../../../errors.js";
+import type { Authenticator } from "./authn.js";
+import type { Authorizer, RequestAttributes, UserInfo } from "./types.js";
+
+/** A review request the real server refuses; `status` is the Status body to answer with. */
+export class ReviewRequestError extends PodfnError {
+  readonly status: Status;
+
+  constructor(status: Status) {
+    super("review_rejected", status.message ?? "review rejected");
+    this.status = status;
+  }
+}
+
+/** Reviews are not stored: the real server answers `"creationTimestamp": null`. */
+function unstoredMeta(): ObjectMeta {
+  return { creationTimestamp: null } as unknown as ObjectMeta;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** Copies the non-empty string fields named in `keys`, in that order (Go's struct order, omitempty). */
+function pick<T>(source: Record<string, unknown>, keys: readonly (keyof T & string)[]): T {
+  const out: Record<string, string> = {};
+  for (const key of keys) if (str(source[key])) out[key] = str(source[key]);
+  return out as T;
+}
+
+/** As userInfo in an API object: empty fields omitted, in the struct's order. */
+function apiUser(user: UserInfo): ApiUserInfo {
+  const out: ApiUserInfo = { username: user.username };
+  if (user.uid) out.uid = user.uid;
+  if (user.groups.length) out.groups = [...user.groups];
+  if (user.extra && Object.keys(user.extra).length) out.extra = structuredClone(user.extra);
+  return out;
+}
+
+function nowTimestamp(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * The answer to "who am I" (POST authentication.k8s.io/v1 selfsubjectreviews).
+ *
+ * @example
+ * selfSubjectReview(user).status?.userInfo?.username; // "system:serviceaccount:golden:robot"
+ */
+export function selfSubjectReview(user: UserInfo, now: Date = new Date()): SelfSubjectReview {
+  return {
+    kind: "SelfSubjectReview",
+    apiVersion: "authentication.k8s.io/v1",
+    metadata: { creationTimestamp: nowTimestamp(now) },
+    status: { userInfo: apiUser(user) },
+  };
+}
+
+function invalidAccessReview(field: string, value: string, detail: string): ReviewRequestError {
+  const cause = `Invalid value: ${value}: ${detail}`;
+  return new ReviewRequestError({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: ${field}: ${cause}`,
+    reason: "Invalid",
+    details: { group: "authorization.k8s.io", kind: "SelfSubjectAccessReview", causes: [{ reason: "FieldValueInvalid", message: cause, field }] },
+    code: 422,
+  });
+}
+
+const RESOURCE_KEYS = ["namespace", "verb", "group", "version", "resource", "subresource", "name"] as const;
+const NON_RESOURCE_KEYS = ["path", "verb"] as const;
+
+/**
+ * The answer to "can I ...?" (POST authorization.k8s.io/v1 selfsubjectaccessreviews).
+ * Throws `ReviewRequestError` (422) unless exactly one of `resourceAttributes` and
+ * `nonResourceAttributes` is given.
+ *
+ * @example
+ * const review = selfSubjectAccessReview(user, { spec: { resourceAttributes: { namespace: "golden", verb: "delete", group: "batch", resource: "jobs" } } }, authz);
+ * review.status?.allowed; // true or false
+ */
+export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorizer: Authorizer): SelfSubjectAccessReview {
+  const spec = record(record(body).spec);
+  const hasResource = spec.resourceAttributes != null;
+  const hasNonResource = spec.nonResourceAttributes != null;
+  if (hasResource && hasNonResource) {
+    throw invalidAccessReview("spec.nonResourceAttributes", JSON.stringify(spec.nonResourceAttributes), "cannot be specified in combination with resourceAttributes");
+  }
+  if (!hasResource && !hasNonResource) {
+    throw invalidAccessReview("spec.resourceAttributes", '"null"', "exactly one of nonResourceAttributes or resourceAttributes must be specified");
+  }
+  let attrs: RequestAttributes;
+  let echoed: SelfSubjectAccessReview["spec"];
+  if (hasResource) {
+    const ra = pick<ResourceAttributes>(record(spec.resourceAttributes), RESOURCE_KEYS);
+    echoed = { resourceAttributes: ra };
+    attrs = {
+      user,
+      verb: ra.verb ?? "",
+      resourceRequest: true,
+      path: "",
+      apiGroup: ra.group ?? "",
+      apiVersion: ra.version ?? "",
+      resource: ra.resource ?? "",
+      subresource: ra.subresource ?? "",
+      name: ra.name ?? "",
+      namespace: ra.namespace ?? "",
+    };
+  } else {
+    const na = pick<NonResourceAttributes>(record(spec.nonResourceAttributes), NON_RESOURCE_KEYS);
+    echoed = { nonResourceAttributes: na };
+    attrs = { user, verb: na.verb ?? "", resourceRequest: false, path: na.path ?? "", apiGroup: "", apiVersion: "", resource: "", subresource: "", name: "", namespace: "" };
+  }
+  const decision = authorizer.authorize(attrs);
+  const status: SubjectAccessReviewStatus = { allowed: decision.allowed };
+  if (decision.reason) status.reason = decision.reason;
+  return { kind: "SelfSubjectAccessReview", apiVersion: "authorization.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
+}
+
+/**
+ * The answer to "what may I do in this namespace?" (POST authorization.k8s.io/v1
+ * selfsubjectrulesreviews). Throws `ReviewRequestError` (400) without `spec.namespace`.
+ *
+ * @example
+ * selfSubjectRulesReview(user, { spec: { namespace: "golden" } }, authz).status?.resourceRules;
+ */
+export function selfSubjectRulesReview(user: UserInfo, body: unknown, authorizer: Authorizer): SelfSubjectRulesReview {
+  const namespace = str(record(record(body).spec).namespace);
+  if (!namespace) {
+    throw new ReviewRequestError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "no namespace on request", reason: "BadRequest", code: 400 });
+  }
+  const rules = authorizer.rulesFor(user, namespace);
+  const status: NonNullable<SelfSubjectRulesReview["status"]> = {
+    resourceRules: rules.resourceRules,
+    nonResourceRules: rules.nonResourceRules,
+    incomplete: rules.incomplete,
+  };
+  if (rules.evaluationError) status.evaluationError = rules.evaluationError;
+  // The real server answers an empty spec: the namespace is not echoed.
+  return { kind: "SelfSubjectRulesReview", apiVersion: "authorization.k8s.io/v1", metadata: unstoredMeta(), spec: {}, status };
+}
+
+/**
+ * The answer to a TokenReview (POST authentication.k8s.io/v1 tokenreviews): whether
+ * `spec.token` authenticates, for `spec.audiences` (default: the server's). Throws
+ * `ReviewRequestError` (400) without a token.
+ *
+ * @example
+ * const review = await tokenReview({ spec: { token } }, authenticator);
+ * review.status?.authenticated; // true
+ */
+export async function tokenReview(body: unknown, authenticator: Pick<Authenticator, "authenticateToken">): Promise<TokenReview> {
+  const spec = record(record(body).spec);
+  const token = str(spec.token);
+  if (!token) {
+    throw new ReviewRequestError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "token is required for TokenReview in ", reason: "BadRequest", code: 400 });
+  }
+  const requested = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === "string") : [];
+  const echoed: TokenReview["spec"] = { token };
+  if (requested.length) echoed.audiences = requested;
+  const result = await authenticator.authenticateToken(token, requested.length ? requested : undefined);
+  const status: TokenReview["status"] = result
+    ? { authenticated: true, user: apiUser(result.user), audiences: result.audiences }
+    : { user: {}, error: "invalid bearer token" };
+  return { kind: "TokenReview", apiVersion: "authentication.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
+}

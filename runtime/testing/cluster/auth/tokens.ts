@@ -1,0 +1,148 @@
+/**
+ * @module cluster/auth/tokens
+ * ServiceAccount tokens as a real API server mints them from the TokenRequest API: RS256 JWTs
+ * whose key id is the hash of the signing key, with the same claims in the same (sorted)
+ * order — `aud`, `exp`, `iat`, `iss`, `jti`, `kubernetes.io`, `nbf`, `sub`. The signing key is
+ * made when the issuer is created and never leaves it.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { base64url, CompactSign, compactVerify, exportSPKI, generateKeyPair, importSPKI } from "jose";
+import type { CryptoKey } from "jose";
+
+/** The issuer (`iss`) of every token, as in a default cluster. */
+export const ISSUER = "https://kubernetes.default.svc.cluster.local";
+/** The audiences a token gets when the request names none: the API server's own. */
+export const DEFAULT_AUDIENCES: readonly string[] = [ISSUER];
+/** Accepted clock skew when checking `exp` and `nbf`, in seconds (go-jose's default leeway). */
+const LEEWAY_SECONDS = 60;
+
+/** Options of `createTokenIssuer`. */
+export interface TokenIssuerOptions {
+  /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
+  now?: () => number;
+}
+
+/** A request to mint a token, as a TokenRequest for the ServiceAccount `namespace/name`. */
+export interface MintRequest {
+  namespace: string;
+  name: string;
+  /** The ServiceAccount's uid. */
+  uid: string;
+  /** Default: `DEFAULT_AUDIENCES`. */
+  audiences?: string[];
+  /** Lifetime in seconds. Default: 3600. */
+  expirationSeconds?: number;
+  /** The object the token is bound to (a Pod or Secret); its name and uid go into the claims. */
+  boundObject?: { kind: string; name: string; uid: string };
+}
+
+/** A minted token and when it expires (RFC 3339, seconds precision). */
+export interface MintedToken {
+  token: string;
+  expirationTimestamp: string;
+}
+
+/** What a valid token says. */
+export interface VerifiedToken {
+  namespace: string;
+  name: string;
+  uid: string;
+  audiences: string[];
+  /** The whole payload, e.g. `jti` and `kubernetes.io.pod`. */
+  claims: Record<string, unknown>;
+}
+
+/** Mints and verifies ServiceAccount tokens with one signing key. */
+export interface TokenIssuer {
+  mint(req: MintRequest): Promise<MintedToken>;
+  /** The token's identity, or `null` when it is malformed, badly signed, not yet valid or expired. */
+  verify(token: string): Promise<VerifiedToken | null>;
+}
+
+interface KubernetesClaims {
+  namespace?: unknown;
+  serviceaccount?: { name?: unknown; uid?: unknown };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** Reads the identity out of a verified payload; `null` when it is not a ServiceAccount token. */
+function identity(claims: Record<string, unknown>): VerifiedToken | null {
+  const k8s = claims["kubernetes.io"] as KubernetesClaims | undefined;
+  const namespace = k8s?.namespace;
+  const name = k8s?.serviceaccount?.name;
+  const uid = k8s?.serviceaccount?.uid;
+  if (!isString(namespace) || !isString(name) || !isString(uid)) return null;
+  if (claims.iss !== ISSUER || claims.sub !== `system:serviceaccount:${namespace}:${name}`) return null;
+  const aud = claims.aud;
+  const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) && aud.every(isString) ? aud : null;
+  if (!audiences) return null;
+  return { namespace, name, uid, audiences, claims };
+}
+
+/**
+ * Creates a token issuer with a fresh RSA signing key.
+ *
+ * @example
+ * const issuer = await createTokenIssuer();
+ * const { token } = await issuer.mint({ namespace: "golden", name: "robot", uid });
+ * (await issuer.verify(token))?.name; // "robot"
+ */
+export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promise<TokenIssuer> {
+  const now = options.now ?? Date.now;
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const spki = await exportSPKI(publicKey);
+  const der = Buffer.from(spki.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  // As the real server: the key id is the unpadded base64url SHA-256 of the PKIX public key.
+  const kid = base64url.encode(createHash("sha256").update(der).digest());
+  const verifyKey: CryptoKey = await importSPKI(spki, "RS256");
+
+  return {
+    async mint(req) {
+      const iat = Math.floor(now() / 1000);
+      const exp = iat + (req.expirationSeconds ?? 3600);
+      const kubernetes: Record<string, unknown> = { namespace: req.namespace };
+      const bound = req.boundObject;
+      if (bound?.kind === "Pod") kubernetes.pod = { name: bound.name, uid: bound.uid };
+      if (bound?.kind === "Secret") kubernetes.secret = { name: bound.name, uid: bound.uid };
+      kubernetes.serviceaccount = { name: req.name, uid: req.uid };
+      const payload = {
+        aud: req.audiences ?? [...DEFAULT_AUDIENCES],
+        exp,
+        iat,
+        iss: ISSUER,
+        jti: randomUUID(),
+        "kubernetes.io": kubernetes,
+        nbf: iat,
+        sub: `system:serviceaccount:${req.namespace}:${req.name}`,
+      };
+      const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+        .setProtectedHeader({ alg: "RS256", kid })
+        .sign(privateKey);
+      return { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
+    },
+
+    async verify(token) {
+      let payloadBytes: Uint8Array;
+      try {
+        ({ payload: payloadBytes } = await compactVerify(token, verifyKey, { algorithms: ["RS256"] }));
+      } catch {
+        return null;
+      }
+      let claims: unknown;
+      try {
+        claims = JSON.parse(new TextDecoder().decode(payloadBytes));
+      } catch {
+        return null;
+      }
+      if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return null;
+      const record = claims as Record<string, unknown>;
+      const seconds = now() / 1000;
+      if (typeof record.exp !== "number" || seconds > record.exp + LEEWAY_SECONDS) return null;
+      if (typeof record.nbf === "number" && seconds < record.nbf - LEEWAY_SECONDS) return null;
+      return identity(record);
+    },
+  };
+}
