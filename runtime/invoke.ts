@@ -53,9 +53,9 @@ export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unkn
 export async function invoke(options: InvokeOptions): Promise<unknown> {
   const { fn } = options;
   const input = await parseInput(fn, options.input);
+  if (options.signal?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(options.signal.reason ?? "aborted")}`);
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {

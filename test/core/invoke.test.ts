@@ -72,16 +72,31 @@ describe("invoke", () => {
     assert.ok(seen?.reason instanceof TimeoutError);
   });
 
-  test("an outer abort (shutdown) reaches the handler's signal", async () => {
+  test("an outer abort (shutdown) reaches the running handler's signal", async () => {
     const outer = new AbortController();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     const fn = load({
       name: "waits",
       http: { auth: "none" },
-      handler: (ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve({ aborted: ctx.signal.reason }))),
+      handler: (ctx) =>
+        new Promise((resolve) => {
+          ctx.signal.addEventListener("abort", () => resolve({ aborted: ctx.signal.reason }));
+          started();
+        }),
     });
     const { promise } = call(fn, {}, { signal: outer.signal });
+    await running;
     outer.abort("SIGTERM");
     assert.deepEqual(await promise, { aborted: "SIGTERM" });
+  });
+
+  test("a call whose outer signal is already aborted does not start", async () => {
+    let ran = false;
+    const fn = load({ name: "never", http: { auth: "none" }, handler: () => { ran = true; } });
+    const { promise } = call(fn, {}, { signal: AbortSignal.abort("SIGTERM") });
+    await assert.rejects(promise, (e: { code?: string }) => e.code === "aborted");
+    assert.equal(ran, false);
   });
 
   test("a result that breaks the output schema is an error; a Reply is passed through", async () => {
