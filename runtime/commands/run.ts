@@ -1,0 +1,142 @@
+/**
+ * @module commands/run
+ * `podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]`: run one
+ * function once and exit with a code a CronJob can read (see `cron/exit-codes.ts`). The
+ * result goes to stdout as one JSON line; logs go to stderr as JSON. Only the named function's
+ * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
+ */
+import type { Logger } from "pino";
+import { loadConfig, optionsHelp, wantsHelp, type Config } from "../config.js";
+import { ConfigError } from "../errors.js";
+import type { LoadedFunction, Trigger } from "../function.js";
+import type { KubeClient } from "../kube/api.js";
+import { loadFunctions } from "../loader.js";
+import { createLogger } from "../log.js";
+import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
+import { resolveInput } from "../cron/input.js";
+import { runOnce } from "../cron/run-once.js";
+import type { Command, CommandIO } from "./types.js";
+
+const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
+
+Runs the function NAME once, prints its result as one JSON line on stdout (logs go to stderr)
+and exits with:
+  0    success
+  1    the handler failed (threw, replied >= 400, or broke its output schema)
+  2    bad input or configuration (the message names the field, flag or file)
+  3    the API server denied a request (the message names the missing permission)
+  4    the handler ran past its timeoutMs
+  130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up)
+
+`;
+
+/** A connection to a cluster, as `cluster-connection.ts` makes it from the config. */
+export interface ClusterConnection {
+  kube: KubeClient;
+  emulated: boolean;
+  close(): Promise<void>;
+}
+
+export type ConnectCluster = (config: Config, logger: Logger) => Promise<ClusterConnection>;
+
+export interface RunCommandDeps {
+  /** How to reach the cluster. Default: `connectCluster` from `cluster-connection.ts`. */
+  connect?: ConnectCluster;
+}
+
+/** The function's schedule named by `--schedule`, as the trigger and the default input. */
+function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Trigger; input?: unknown } {
+  if (name === undefined) return { trigger: { type: "run" } };
+  const entry = fn.schedules.find((s) => s.name === name);
+  if (!entry) {
+    const known = fn.schedules.map((s) => `"${s.name}"`).join(", ") || "none";
+    throw new ConfigError(`--schedule: ${fn.name} has no schedule named "${name}" (its schedules: ${known})`);
+  }
+  return { trigger: { type: "schedule", schedule: entry.name }, input: entry.input };
+}
+
+async function defaultConnect(config: Config, logger: Logger): Promise<ClusterConnection> {
+  const { connectCluster } = await import("../cluster-connection.js");
+  return connectCluster(config, logger);
+}
+
+/** Runs the command once the config is known; every failure becomes an exit code. */
+async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {
+  let connection: ClusterConnection | undefined;
+  let fn: LoadedFunction | undefined;
+  try {
+    [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
+    const schedule = scheduleOf(fn, config.schedule);
+    const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
+    connection = await connect(config, logger);
+    const result = await runOnce({
+      fn,
+      input,
+      trigger: schedule.trigger,
+      dryRun: config.dryRun,
+      kube: connection.kube,
+      logger,
+      signal: io.signal,
+      drainTimeoutMs: config.drainTimeoutMs,
+    });
+    const fields = { fn: fn.name, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
+    if (result.output !== undefined) {
+      io.stdout(`${result.output}\n`);
+      logger.info(fields, "run succeeded");
+    } else {
+      const code = (result.error as { code?: unknown } | undefined)?.code;
+      logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}) }, result.message);
+    }
+    return result.code;
+  } catch (error) {
+    const decision = exitCodeFor({ error });
+    logger.error({ fn: name, exitCode: decision.code }, decision.message);
+    return decision.code;
+  } finally {
+    try {
+      await fn?.definition.onShutdown?.();
+    } catch (error) {
+      logger.warn({ fn: name, err: error }, "onShutdown failed");
+    }
+    await connection?.close();
+  }
+}
+
+/**
+ * The `run` command with its dependencies injectable (tests pass a fake `connect`).
+ *
+ * @example
+ * const code = await createRunCommand({ connect: async () => ({ kube, emulated: true, close: async () => {} }) })
+ *   .run({ argv: ["hello", "--input", "{}"], env: {}, cwd, stdout, stderr, signal });
+ */
+export function createRunCommand(deps: RunCommandDeps = {}): Command {
+  const connect = deps.connect ?? defaultConnect;
+  return {
+    name: "run",
+    summary: "Run one function once and exit with its result (the CronJob entrypoint).",
+    async run(io) {
+      if (wantsHelp(io.argv)) {
+        io.stdout(HELP + optionsHelp("run") + "\n");
+        return EXIT_CODES.ok;
+      }
+      let config: Config;
+      let positionals: string[];
+      try {
+        ({ config, positionals } = loadConfig("run", io.argv, io.env));
+      } catch (error) {
+        io.stderr(`podfn run: ${(error as Error).message}\n`);
+        return EXIT_CODES.invalid;
+      }
+      const [name, ...extra] = positionals;
+      if (name === undefined || extra.length > 0) {
+        io.stderr(`podfn run: give exactly one function name: podfn run NAME (got ${positionals.length})\n`);
+        return EXIT_CODES.invalid;
+      }
+      const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) } });
+      return execute(io, config, name, connect, logger);
+    },
+  };
+}
+
+/** `podfn run`. */
+export const runCommand: Command = createRunCommand();

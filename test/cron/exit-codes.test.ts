@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EXIT_CODES, exitCodeFor } from "../../runtime/cron/exit-codes.js";
+import { ConfigError, InputError, TimeoutError } from "../../runtime/errors.js";
+import { LoadError } from "../../runtime/loader.js";
+import { KubeForbiddenError, KubeNotFoundError, NoCredentialsError } from "../../runtime/kube/errors.js";
+
+function forbidden(verb: string, resource: string, group: string): KubeForbiddenError {
+  const message = `${resource} is forbidden: User "system:serviceaccount:ns:sa" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "ns"`;
+  return new KubeForbiddenError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "Forbidden", code: 403 }, 403, {
+    method: "GET",
+    path: "/x",
+  });
+}
+
+test("success exits 0", () => {
+  assert.deepEqual(exitCodeFor({}), { code: 0, message: "ok" });
+});
+
+test("a handler error exits 1 with its message", () => {
+  const decision = exitCodeFor({ error: new Error("boom") });
+  assert.equal(decision.code, EXIT_CODES.handlerFailed);
+  assert.match(decision.message, /boom/);
+});
+
+test("a Kubernetes error other than 403 is the handler's failure (1)", () => {
+  const error = new KubeNotFoundError({ kind: "Status", message: "jobs.batch \"x\" not found", reason: "NotFound", code: 404 }, 404, { method: "GET", path: "/x" });
+  assert.equal(exitCodeFor({ error }).code, 1);
+});
+
+test("bad input, configuration, loading and missing credentials exit 2 with the field named", () => {
+  const input = exitCodeFor({ error: new InputError("invalid input: count: expected number", [{ path: "count", message: "expected number" }]) });
+  assert.equal(input.code, 2);
+  assert.match(input.message, /count: expected number/);
+  assert.equal(exitCodeFor({ error: new ConfigError("--input: not valid JSON") }).code, 2);
+  assert.equal(exitCodeFor({ error: new LoadError(["functions/x.ts: name: must be a DNS label"]) }).code, 2);
+  assert.equal(exitCodeFor({ error: new NoCredentialsError(["in-cluster: no token"]) }).code, 2);
+});
+
+test("a 403 exits 3 and names the missing permission, even wrapped in the handler's own error", () => {
+  const direct = exitCodeFor({ error: forbidden("delete", "jobs", "batch") });
+  assert.equal(direct.code, EXIT_CODES.forbidden);
+  assert.match(direct.message, /\{ apiGroups: \["batch"\], resources: \["jobs"\], verbs: \["delete"\]/);
+  const wrapped = exitCodeFor({ error: new Error("cleanup failed", { cause: new Error("step 2", { cause: forbidden("list", "pods", "") }) }) });
+  assert.equal(wrapped.code, 3);
+  assert.match(wrapped.message, /resources: \["pods"\], verbs: \["list"\]/);
+  const aggregate = exitCodeFor({ error: new AggregateError([new Error("a"), forbidden("get", "nodes", "")]) });
+  assert.equal(aggregate.code, 3);
+});
+
+test("a timeout exits 4, also when it is the cause of another error", () => {
+  assert.equal(exitCodeFor({ error: new TimeoutError("slow did not finish within 20 ms") }).code, EXIT_CODES.timeout);
+  assert.equal(exitCodeFor({ error: new Error("gave up", { cause: new TimeoutError("late") }) }).code, 4);
+});
+
+test("SIGINT exits 130 and SIGTERM 143, whatever the handler threw", () => {
+  assert.equal(exitCodeFor({ signal: "SIGINT", error: new Error("aborted") }).code, 130);
+  assert.equal(exitCodeFor({ signal: "SIGTERM", error: forbidden("list", "pods", "") }).code, 143);
+});
+
+test("a cause chain with a cycle still ends", () => {
+  const a = new Error("a");
+  const b = new Error("b", { cause: a });
+  (a as { cause?: unknown }).cause = b;
+  assert.equal(exitCodeFor({ error: a }).code, 1);
+});

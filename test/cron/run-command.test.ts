@@ -1,0 +1,146 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRunCommand } from "../../runtime/commands/run.js";
+import type { CommandIO } from "../../runtime/commands/types.js";
+import { fakeKube, type FakeKubeOptions } from "./fake-kube.js";
+import { state as waiting } from "./fixtures/wait-for-signal.js";
+
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  logs: Record<string, unknown>[];
+  fake: ReturnType<typeof fakeKube>;
+}
+
+async function run(argv: string[], options: FakeKubeOptions & { signal?: AbortSignal; cwd?: string } = {}): Promise<Outcome> {
+  const fake = fakeKube(options);
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIO = {
+    argv: [...argv, "--functions", FIXTURES],
+    env: { LOG_LEVEL: "info" },
+    cwd: options.cwd ?? process.cwd(),
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    signal: options.signal ?? new AbortController().signal,
+  };
+  const command = createRunCommand({ connect: async () => ({ kube: fake.kube, emulated: true, close: fake.kube.close }) });
+  const code = await command.run(io);
+  const logs = stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code, stdout, stderr, logs, fake };
+}
+
+test("exit 0: the result is one JSON line on stdout and the logs are JSON on stderr", async () => {
+  const out = await run(["echo", "--input", '{"who":"ann","count":2}']);
+  assert.equal(out.code, 0);
+  assert.equal(out.stdout, '{"hello":"ann","count":2,"trigger":{"type":"run"},"dryRun":false}\n');
+  assert.ok(out.logs.some((l) => l.msg === "run succeeded" && l.exitCode === 0 && typeof l.durationMs === "number"));
+  assert.equal(out.fake.closed, true);
+});
+
+test("--schedule runs as that schedule: its input is the default and the trigger names it", async () => {
+  const out = await run(["echo", "--schedule", "hourly"]);
+  assert.equal(out.code, 0);
+  assert.deepEqual(JSON.parse(out.stdout), { hello: "schedule", count: null, trigger: { type: "schedule", schedule: "hourly" }, dryRun: false });
+  const overridden = await run(["echo", "--schedule", "hourly", "--input", '{"who":"flag"}']);
+  assert.equal(JSON.parse(overridden.stdout).hello, "flag");
+});
+
+test("--input-file reads the input from a file", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-run-"));
+  try {
+    await writeFile(join(dir, "in.json"), '{"who":"file"}');
+    const out = await run(["echo", "--input-file", "in.json"], { cwd: dir });
+    assert.equal(out.code, 0);
+    assert.equal(JSON.parse(out.stdout).hello, "file");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("--dry-run: the handler sees dryRun and its writes go out as dry runs", async () => {
+  const out = await run(["echo", "--dry-run", "--input", '{"write":true}']);
+  assert.equal(out.code, 0);
+  assert.equal(JSON.parse(out.stdout).dryRun, true);
+  assert.deepEqual(out.fake.calls, [{ verb: "create", name: "echo", dryRun: true }]);
+});
+
+test("exit 1: the handler threw; nothing on stdout, the error logged", async () => {
+  const out = await run(["fail"]);
+  assert.equal(out.code, 1);
+  assert.equal(out.stdout, "");
+  assert.ok(out.logs.some((l) => l.exitCode === 1 && String(l.msg).includes("boom")));
+});
+
+test("exit 1: a reply with a status >= 400 is a failure; below 400 its body is the result", async () => {
+  assert.equal((await run(["replies", "--input", '{"status":409}'])).code, 1);
+  const ok = await run(["replies", "--input", '{"status":202}']);
+  assert.equal(ok.code, 0);
+  assert.equal(ok.stdout, '{"status":202}\n');
+});
+
+test("exit 2: each kind of bad input or configuration names the field, flag or file", async () => {
+  const cases: [string[], RegExp][] = [
+    [["echo", "--input", '{"count":"two"}'], /count: /],
+    [["echo", "--input", "{not json"], /--input: not valid JSON/],
+    [["echo", "--input-file", "/nonexistent/in.json"], /--input-file \/nonexistent\/in.json: cannot read the file \(ENOENT\)/],
+    [["echo", "--schedule", "nightly"], /--schedule: echo has no schedule named "nightly" \(its schedules: "hourly"\)/],
+    [["no-such-function"], /no function named "no-such-function"/],
+    [["echo", "--input", "{}", "--input-file", "x.json"], /--input and --input-file/],
+    [["echo", "--drain-timeout-ms", "soon"], /--drain-timeout-ms/],
+    [[], /give exactly one function name/],
+  ];
+  for (const [argv, pattern] of cases) {
+    const out = await run(argv);
+    assert.equal(out.code, 2, argv.join(" "));
+    const messages = [...out.logs.map((l) => String(l.msg)), ...out.stderr.split("\n").filter((l) => !l.startsWith("{"))].join("\n");
+    assert.match(messages, pattern, argv.join(" "));
+    assert.equal(out.stdout, "");
+  }
+});
+
+test("exit 3: a 403 names the missing permission in the permissions form", async () => {
+  const out = await run(["echo", "--input", '{"write":true}'], { forbidCreateAs: "system:serviceaccount:default:podfn-echo", namespace: "default" });
+  assert.equal(out.code, 3);
+  const line = out.logs.find((l) => l.exitCode === 3);
+  assert.match(String(line?.msg), /missing permission: \{ apiGroups: \[""\], resources: \["configmaps"\], verbs: \["create"\], namespace: "default" \}/);
+});
+
+test("exit 4: the handler ran past its timeoutMs", async () => {
+  const out = await run(["slow"]);
+  assert.equal(out.code, 4);
+  assert.ok(out.logs.some((l) => l.exitCode === 4 && String(l.msg).includes("did not finish within 20 ms")));
+});
+
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  test(`exit ${code} on ${signal}: the handler's signal is aborted and it cleans up first`, async () => {
+    Object.assign(waiting, { started: false, cleanedUp: false, reason: undefined });
+    const controller = new AbortController();
+    const pending = run(["wait-for-signal"], { signal: controller.signal });
+    const deadline = Date.now() + 5000;
+    while (!waiting.started && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    assert.equal(waiting.started, true);
+    controller.abort(signal);
+    const out = await pending;
+    assert.equal(out.code, code);
+    assert.equal(waiting.cleanedUp, true);
+    assert.equal((waiting.reason as DOMException).name, "AbortError");
+    assert.equal(out.stdout, "");
+  });
+}
+
+test("a handler that ignores the signal is abandoned after --drain-timeout-ms", async () => {
+  const controller = new AbortController();
+  controller.abort("SIGTERM");
+  const out = await run(["slow", "--drain-timeout-ms", "0"], { signal: controller.signal });
+  assert.equal(out.code, 143);
+});
