@@ -1,0 +1,87 @@
+/**
+ * @module cluster-connection
+ * From configuration to a Kubernetes client. With `--cluster auto` (the default) it uses a
+ * kubeconfig or the in-cluster ServiceAccount when one is found; otherwise, and never inside a
+ * pod, it starts the embedded emulated cluster and runs the functions there as a ServiceAccount
+ * granted exactly their declared permissions, and says so. `--cluster real` never falls back;
+ * `--cluster emulated` always uses the emulator.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import type { LoadedFunction } from "./function.js";
+import type { KubeClient } from "./kube/api.js";
+import { createKubeClient, resolveCredentials, NoCredentialsError } from "./kube/index.js";
+
+export interface ClusterConnection {
+  kube: KubeClient;
+  /** True when running against the embedded emulated cluster. */
+  emulated: boolean;
+  /** Closes the client and stops the emulator when there is one. */
+  close(): Promise<void>;
+}
+
+/** The ServiceAccount local runs use on the emulated cluster. */
+export const LOCAL_SERVICE_ACCOUNT = "podfn";
+
+/**
+ * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
+ * declared permissions are what the local ServiceAccount is granted.
+ */
+export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = []): Promise<ClusterConnection> {
+  if (config.cluster !== "emulated") {
+    try {
+      const credentials = await resolveCredentials({
+        ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+        serviceAccountDir: config.serviceAccountDir,
+        env: config.env,
+        logger,
+      });
+      const kube = createKubeClient({ credentials, logger, ...(config.namespace ? { namespace: config.namespace } : {}) });
+      logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace }, "connected to Kubernetes");
+      return { kube, emulated: false, close: () => kube.close() };
+    } catch (error) {
+      if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster) throw error;
+      logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
+    }
+  }
+  return connectEmulated(config, logger, functions);
+}
+
+async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[]): Promise<ClusterConnection> {
+  const { startCluster } = await import("./testing/index.js");
+  const { grantDeclaredPermissions } = await import("./testing/grant.js");
+  const cluster = await startCluster();
+  const namespace = config.namespace ?? "default";
+  try {
+    const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
+    await grantDeclaredPermissions(admin, namespace, LOCAL_SERVICE_ACCOUNT, functions);
+    await admin.close();
+    const sa = await cluster.serviceAccount(namespace, LOCAL_SERVICE_ACCOUNT);
+    const credentials = await resolveCredentials({
+      explicit: { server: cluster.url, caPem: cluster.caPem, tokenFile: join(sa.dir, "token"), namespace },
+      serviceAccountDir: sa.dir,
+      env: {},
+    });
+    const kube = createKubeClient({ credentials, logger, namespace });
+    const stateDir = resolve(config.env.PODFN_STATE_DIR ?? ".podfn/cluster");
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, "admin.kubeconfig"), cluster.kubeconfig(), { mode: 0o600 });
+    logger.info(
+      { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}`, kubeconfig: join(stateDir, "admin.kubeconfig") },
+      `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${join(stateDir, "admin.kubeconfig")} kubectl get pods`,
+    );
+    return {
+      kube,
+      emulated: true,
+      async close() {
+        await kube.close();
+        await cluster.stop();
+      },
+    };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
