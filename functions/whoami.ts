@@ -5,7 +5,7 @@
  * answers "can I?" for each permission you list, as `kubectl auth can-i` would for that account.
  *
  * Input (query string):
- * - `check`: optional, comma-separated `VERB RESOURCE` pairs, the resource written as
+ * - `check`: optional, comma-separated (or repeated) `VERB RESOURCE` pairs, the resource written as
  *   `kubectl auth can-i` does: `pods`, `deployments.apps`, `deployments.apps/scale`, `jobs.batch`.
  * - `namespace`: optional, where the checks apply. Default: the function's namespace.
  *
@@ -53,7 +53,11 @@ export default defineFunction({
   description: "Who this function runs as, its namespace, and whether it may do what you ask",
   http: { method: "GET", auth: { type: "bearer", secret: "api-token" } },
   input: z.object({
-    check: checks.default([]),
+    check: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v.join(",") : v))
+      .pipe(checks)
+      .default([]),
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").optional(),
   }),
   async handler({ input, kube, namespace }) {
