@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { loadConfig, optionsHelp, wantsHelp, type Config } from "../config.js";
 import { ConfigError } from "../errors.js";
 import type { LoadedFunction, Trigger } from "../function.js";
-import type { KubeClient } from "../kube/api.js";
+import type { ClusterConnection } from "../cluster-connection.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger } from "../log.js";
 import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
@@ -30,14 +30,8 @@ and exits with:
 
 `;
 
-/** A connection to a cluster, as `cluster-connection.ts` makes it from the config. */
-export interface ClusterConnection {
-  kube: KubeClient;
-  emulated: boolean;
-  close(): Promise<void>;
-}
-
-export type ConnectCluster = (config: Config, logger: Logger) => Promise<ClusterConnection>;
+/** How `run` reaches a cluster: `connectCluster`'s signature (`functions` are the ones about to run). */
+export type ConnectCluster = (config: Config, logger: Logger, functions: LoadedFunction[]) => Promise<ClusterConnection>;
 
 export interface RunCommandDeps {
   /** How to reach the cluster. Default: `connectCluster` from `cluster-connection.ts`. */
@@ -55,10 +49,8 @@ function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Tr
   return { trigger: { type: "schedule", schedule: entry.name }, input: entry.input };
 }
 
-async function defaultConnect(config: Config, logger: Logger): Promise<ClusterConnection> {
-  const { connectCluster } = await import("../cluster-connection.js");
-  return connectCluster(config, logger);
-}
+/** `connectCluster`, imported when first needed (tests inject their own and never load the client). */
+const connectCluster: ConnectCluster = async (config, logger, functions) => (await import("../cluster-connection.js")).connectCluster(config, logger, functions);
 
 /** Runs the command once the config is known; every failure becomes an exit code. */
 async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {
@@ -68,7 +60,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
     const schedule = scheduleOf(fn, config.schedule);
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
-    connection = await connect(config, logger);
+    connection = await connect(config, logger, [fn]);
     const result = await runOnce({
       fn,
       input,
@@ -110,7 +102,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
  *   .run({ argv: ["hello", "--input", "{}"], env: {}, cwd, stdout, stderr, signal });
  */
 export function createRunCommand(deps: RunCommandDeps = {}): Command {
-  const connect = deps.connect ?? defaultConnect;
+  const connect = deps.connect ?? connectCluster;
   return {
     name: "run",
     summary: "Run one function once and exit with its result (the CronJob entrypoint).",
