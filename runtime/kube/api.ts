@@ -84,6 +84,8 @@ export interface WatchOptions extends ListOptions {
   timeoutSeconds?: number;
   /** Restart a stream that sent nothing (not even a bookmark) for this long. Default 2 × timeoutSeconds, at most 600 s. */
   stallTimeoutMs?: number;
+  /** Yield `BOOKMARK` events too (they always advance the resourceVersion). Default: false. */
+  bookmarks?: boolean;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";

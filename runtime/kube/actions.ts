@@ -1,0 +1,73 @@
+/**
+ * @module kube/actions
+ * The helpers automation reaches for: `restartDeployment` (exactly what `kubectl rollout
+ * restart` sends) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
+ * actions leave a trail in `kubectl describe` and `kubectl events`).
+ */
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Event } from "kubernetes-types/events/v1.js";
+import type { EmitEventOptions, ResourceClient, WriteOptions } from "./api.js";
+import type { ClientContext } from "./context.js";
+
+/** RFC 3339 in UTC to the second, as Go's `time.RFC3339` prints in a pod: `2024-01-01T00:00:00Z`. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A MicroTime, as events.k8s.io needs: `2024-01-01T00:00:00.000000Z`. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+/**
+ * Strategic merge patch of `spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`,
+ * the same patch `kubectl rollout restart` sends.
+ *
+ * @example
+ * await restartDeployment(context, kube.deployments, "web");
+ */
+export function restartDeployment(context: ClientContext, deployments: ResourceClient<Deployment>, name: string, options: WriteOptions = {}): Promise<Deployment> {
+  const patch = { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": rfc3339(context.now()) } } } } };
+  return deployments.patch(name, patch, { ...options, type: "strategic" });
+}
+
+/** Largest `note` the API server accepts, in bytes. */
+const NOTE_LIMIT = 1024;
+
+function truncateUtf8(text: string, bytes: number): string {
+  const buffer = Buffer.from(text);
+  return buffer.length <= bytes ? text : buffer.subarray(0, bytes).toString("utf8").replace(/\uFFFD$/, "");
+}
+
+/**
+ * Create an events.k8s.io/v1 Event about `options.regarding`, reported by controller `podfn`
+ * from this host. The Event goes to the object's namespace (or the call's, or the client's).
+ *
+ * @example
+ * await emitEvent(context, kube.eventsV1, { regarding: job, reason: "Deleted", message: "finished 26h ago" });
+ */
+export function emitEvent(context: ClientContext, events: ResourceClient<Event>, options: EmitEventOptions): Promise<Event> {
+  const meta = options.regarding.metadata ?? {};
+  const namespace = options.namespace ?? meta.namespace ?? context.namespace;
+  const event: Event = {
+    apiVersion: "events.k8s.io/v1",
+    kind: "Event",
+    metadata: { generateName: `${meta.name ?? "podfn"}.`, namespace },
+    eventTime: microTime(context.now()),
+    reportingController: "podfn",
+    reportingInstance: context.hostname.slice(0, 128),
+    action: options.action ?? options.reason,
+    reason: options.reason,
+    note: truncateUtf8(options.message, NOTE_LIMIT),
+    type: options.type ?? "Normal",
+    regarding: {
+      apiVersion: options.regarding.apiVersion,
+      kind: options.regarding.kind,
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+    },
+  };
+  return events.create(event, { signal: options.signal, dryRun: options.dryRun, fieldManager: options.fieldManager, namespace });
+}

@@ -1,0 +1,144 @@
+/**
+ * @module kube/auth
+ * What a request authenticates with, and where it comes from. `Credentials` is what
+ * `resolveCredentials` returns and `createKubeClient` takes; its `auth` provider hands out the
+ * current bearer token and/or client certificate on every request. Token files are re-read
+ * when they change (the kubelet swaps a `..data` symlink) and at least every 60 s, never
+ * cached for the life of the process.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { KubeCredentialsError } from "./errors.js";
+
+/** What one request authenticates with. Secret: never log it. */
+export interface AuthMaterial {
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Client certificate (PEM) for mutual TLS, with its key. */
+  certPem?: string;
+  keyPem?: string;
+}
+
+/** Hands out the current credentials of a source. */
+export interface AuthProvider {
+  /** Names the source without secrets, e.g. `token file /var/run/secrets/.../token`. */
+  readonly description: string;
+  /** The current material; cheap when nothing changed. */
+  get(signal?: AbortSignal): Promise<AuthMaterial>;
+  /** Forget cached material after a 401. Returns true when the next `get` may differ (worth one retry). */
+  invalidate(): boolean;
+}
+
+/** Where to reach the API server and how to authenticate. */
+export interface Credentials {
+  /** Base URL, e.g. `https://10.96.0.1:443` (a path prefix is kept). */
+  server: string;
+  /** Default namespace of calls. */
+  namespace: string;
+  /** CA certificates (PEM) the server's certificate is verified against. Undefined: the system's roots. */
+  caPem?: string;
+  /** Skip server certificate verification. Only ever set from a kubeconfig that says so. */
+  insecureSkipTlsVerify?: boolean;
+  /** Name to verify the server certificate against, when it differs from the URL's host. */
+  tlsServerName?: string;
+  auth: AuthProvider;
+  /** Where these came from, for logs and errors, e.g. `in-cluster (/var/run/secrets/kubernetes.io/serviceaccount)`. */
+  source: string;
+}
+
+/**
+ * A provider of fixed material (an explicit token, client certificate files read once).
+ *
+ * @example
+ * const auth = staticAuth({ token }, "explicit token");
+ */
+export function staticAuth(material: AuthMaterial, description: string): AuthProvider {
+  return {
+    description,
+    async get() {
+      return material;
+    },
+    invalidate() {
+      return false;
+    },
+  };
+}
+
+export interface TokenFileOptions {
+  /** Re-read the file at least this often, in ms, even when it looks unchanged. Default: `60000`. */
+  refreshMs?: number;
+  /** Clock, in ms since the epoch. Default: `Date.now`. */
+  now?: () => number;
+}
+
+interface CachedToken {
+  token: string;
+  ino: number;
+  mtimeMs: number;
+  size: number;
+  readAt: number;
+}
+
+/**
+ * A bearer token read from a file, kept fresh: every `get` stats the file (following the
+ * `token -> ..data/token` symlinks, so a swapped `..data` shows as a new inode) and re-reads it
+ * when it changed, when `refreshMs` passed, or after `invalidate()`. Reads are asynchronous and
+ * concurrent callers share one read.
+ *
+ * @example
+ * const auth = tokenFileAuth("/var/run/secrets/kubernetes.io/serviceaccount/token");
+ */
+export function tokenFileAuth(path: string, options: TokenFileOptions = {}): AuthProvider {
+  const refreshMs = options.refreshMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  let cached: CachedToken | undefined;
+  let pending: Promise<string> | undefined;
+
+  async function load(): Promise<string> {
+    try {
+      const info = await stat(path);
+      const fresh = cached && now() - cached.readAt < refreshMs;
+      if (cached && fresh && cached.ino === info.ino && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+        return cached.token;
+      }
+      const token = (await readFile(path, "utf8")).trim();
+      if (!token) throw new KubeCredentialsError(`token file ${path} is empty`);
+      cached = { token, ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: now() };
+      return token;
+    } catch (error) {
+      if (error instanceof KubeCredentialsError) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new KubeCredentialsError(`cannot read token file ${path}: ${code}`, { cause: error });
+    }
+  }
+
+  return {
+    description: `token file ${path}`,
+    async get() {
+      pending ??= load().finally(function settled() {
+        pending = undefined;
+      });
+      return { token: await pending };
+    },
+    invalidate() {
+      cached = undefined;
+      return true;
+    },
+  };
+}
+
+/**
+ * Joins a token source and a client certificate source (a kubeconfig may give both).
+ */
+export function combinedAuth(providers: AuthProvider[]): AuthProvider {
+  if (providers.length === 1) return providers[0]!;
+  return {
+    description: providers.map((p) => p.description).join(" + "),
+    async get(signal) {
+      const parts = await Promise.all(providers.map((p) => p.get(signal)));
+      return Object.assign({}, ...parts) as AuthMaterial;
+    },
+    invalidate() {
+      return providers.map((p) => p.invalidate()).some(Boolean);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * @module kube/client
+ * `createKubeClient`: the `KubeClient` of api.ts over one `Transport` (one keep-alive pool per
+ * API server). `client.with({signal, dryRun, namespace})` makes views that share the pool; only
+ * the root client's `close()` closes it.
+ */
+import { hostname } from "node:os";
+import type * as corev1 from "kubernetes-types/core/v1.js";
+import type * as appsv1 from "kubernetes-types/apps/v1.js";
+import type * as batchv1 from "kubernetes-types/batch/v1.js";
+import type * as coordinationv1 from "kubernetes-types/coordination/v1.js";
+import type * as rbacv1 from "kubernetes-types/rbac/v1.js";
+import type * as eventsv1 from "kubernetes-types/events/v1.js";
+import type * as policyv1 from "kubernetes-types/policy/v1.js";
+import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
+import type { AccessDecision, AccessQuery, CallOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
+import type { Credentials } from "./auth.js";
+import type { ClientContext } from "./context.js";
+import { callSignal } from "./context.js";
+import type { KubeLogger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import type { RetryOptions } from "./retry.js";
+import { Transport } from "./transport.js";
+import type { TimeoutOptions, TransportRequest } from "./transport.js";
+import { Resource } from "./resource-client.js";
+import { ScalableResource } from "./scalable.js";
+import { Pods } from "./pods.js";
+import { RESOURCE_TYPES as T } from "./types.js";
+import * as access from "./access.js";
+import * as actions from "./actions.js";
+
+export interface KubeClientOptions {
+  /** From `resolveCredentials`. */
+  credentials: Credentials;
+  /** Default namespace of calls. Default: the credentials' (the pod's, or the kubeconfig context's). */
+  namespace?: string;
+  /** Send every write as a server-side dry run (`dryRun=All`). Default: false. */
+  dryRun?: boolean;
+  /** Where retries, watch restarts and TLS warnings are logged (pino fits). Default: silent. */
+  logger?: KubeLogger;
+  /** Retry policy; see `RetryOptions` for defaults (3 retries, 200 ms base, 5 s cap, Retry-After up to 30 s). */
+  retry?: RetryOptions;
+  /** Request timeouts; see `TimeoutOptions` (connect 10 s, headers 30 s, body 60 s). */
+  timeouts?: TimeoutOptions;
+  /** Clock, ms since the epoch (restartedAt, event times). Default: `Date.now`. */
+  now?: () => number;
+  /** `reportingInstance` of emitted events. Default: the host name (the pod's name in a pod). */
+  hostname?: string;
+}
+
+class Client implements KubeClient {
+  readonly #context: ClientContext;
+  readonly #owner: boolean;
+  readonly namespace: string;
+  readonly dryRun: boolean;
+  readonly server: string;
+  readonly pods: Pods;
+  readonly services: ResourceClient<corev1.Service>;
+  readonly configMaps: ResourceClient<corev1.ConfigMap>;
+  readonly secrets: ResourceClient<corev1.Secret>;
+  readonly serviceAccounts: ResourceClient<corev1.ServiceAccount>;
+  readonly namespaces: ResourceClient<corev1.Namespace>;
+  readonly events: ResourceClient<corev1.Event>;
+  readonly nodes: ResourceClient<corev1.Node>;
+  readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
+  readonly deployments: ScalableResource<appsv1.Deployment>;
+  readonly statefulSets: ScalableResource<appsv1.StatefulSet>;
+  readonly daemonSets: ResourceClient<appsv1.DaemonSet>;
+  readonly replicaSets: ScalableResource<appsv1.ReplicaSet>;
+  readonly jobs: ResourceClient<batchv1.Job>;
+  readonly cronJobs: ResourceClient<batchv1.CronJob>;
+  readonly leases: ResourceClient<coordinationv1.Lease>;
+  readonly roles: ResourceClient<rbacv1.Role>;
+  readonly roleBindings: ResourceClient<rbacv1.RoleBinding>;
+  readonly clusterRoles: ResourceClient<rbacv1.ClusterRole>;
+  readonly clusterRoleBindings: ResourceClient<rbacv1.ClusterRoleBinding>;
+  readonly eventsV1: ResourceClient<eventsv1.Event>;
+  readonly podDisruptionBudgets: ResourceClient<policyv1.PodDisruptionBudget>;
+
+  constructor(context: ClientContext, owner: boolean) {
+    this.#context = context;
+    this.#owner = owner;
+    this.namespace = context.namespace;
+    this.dryRun = context.dryRun;
+    this.server = context.transport.server;
+    this.pods = new Pods(context, T.pods);
+    this.services = new Resource(context, T.services);
+    this.configMaps = new Resource(context, T.configMaps);
+    this.secrets = new Resource(context, T.secrets);
+    this.serviceAccounts = new Resource(context, T.serviceAccounts);
+    this.namespaces = new Resource(context, T.namespaces);
+    this.events = new Resource(context, T.events);
+    this.nodes = new Resource(context, T.nodes);
+    this.persistentVolumeClaims = new Resource(context, T.persistentVolumeClaims);
+    this.deployments = new ScalableResource(context, T.deployments);
+    this.statefulSets = new ScalableResource(context, T.statefulSets);
+    this.daemonSets = new Resource(context, T.daemonSets);
+    this.replicaSets = new ScalableResource(context, T.replicaSets);
+    this.jobs = new Resource(context, T.jobs);
+    this.cronJobs = new Resource(context, T.cronJobs);
+    this.leases = new Resource(context, T.leases);
+    this.roles = new Resource(context, T.roles);
+    this.roleBindings = new Resource(context, T.roleBindings);
+    this.clusterRoles = new Resource(context, T.clusterRoles);
+    this.clusterRoleBindings = new Resource(context, T.clusterRoleBindings);
+    this.eventsV1 = new Resource(context, T.eventsV1);
+    this.podDisruptionBudgets = new Resource(context, T.podDisruptionBudgets);
+  }
+
+  resource<R extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<R> {
+    return new ScalableResource<R>(this.#context, type);
+  }
+
+  whoami(options?: CallOptions): Promise<UserInfo> {
+    return access.whoami(this.#context, options);
+  }
+
+  canI(query: AccessQuery, options?: CallOptions): Promise<AccessDecision> {
+    return access.canI(this.#context, query, options);
+  }
+
+  tokenReview(token: string, audiences?: string[], options?: CallOptions): Promise<TokenReviewStatus> {
+    return access.tokenReview(this.#context, token, audiences, options);
+  }
+
+  restartDeployment(name: string, options?: WriteOptions): Promise<appsv1.Deployment> {
+    return actions.restartDeployment(this.#context, this.deployments, name, options);
+  }
+
+  emitEvent(options: EmitEventOptions): Promise<eventsv1.Event> {
+    return actions.emitEvent(this.#context, this.eventsV1, options);
+  }
+
+  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient {
+    const context: ClientContext = {
+      ...this.#context,
+      signal: callSignal(this.#context, options.signal),
+      dryRun: options.dryRun ?? this.#context.dryRun,
+      namespace: options.namespace ?? this.#context.namespace,
+    };
+    return new Client(context, false);
+  }
+
+  request<R = unknown>(options: Omit<TransportRequest, "idempotent">): Promise<R> {
+    return this.#context.transport.request<R>({ ...options, signal: callSignal(this.#context, options.signal) });
+  }
+
+  async close(): Promise<void> {
+    if (this.#owner) await this.#context.transport.close();
+  }
+}
+
+/**
+ * Create the Kubernetes client.
+ *
+ * @example
+ * const credentials = await resolveCredentials({ serviceAccountDir, env: process.env });
+ * const kube = createKubeClient({ credentials, logger });
+ * for await (const job of kube.jobs.list({ labelSelector: "cleanup=true" })) console.log(job.metadata?.name);
+ * await kube.close();
+ */
+export function createKubeClient(options: KubeClientOptions): KubeClient {
+  const logger = options.logger ?? silentLogger;
+  const transport = new Transport({ credentials: options.credentials, logger, retry: options.retry, timeouts: options.timeouts });
+  const context: ClientContext = {
+    transport,
+    namespace: options.namespace ?? options.credentials.namespace,
+    dryRun: options.dryRun ?? false,
+    signal: undefined,
+    logger,
+    now: options.now ?? Date.now,
+    hostname: options.hostname ?? hostname(),
+  };
+  return new Client(context, true);
+}

@@ -1,0 +1,59 @@
+/**
+ * @module kube/context
+ * What every resource accessor of one client view shares: the transport, the default
+ * namespace, the dry-run switch, the view's signal, the logger and the clock; plus the helpers
+ * that turn per-call options into a signal, a namespace and write query parameters.
+ */
+import type { ResourceType } from "./api.js";
+import type { KubeLogger } from "./logger.js";
+import type { Query, Transport } from "./transport.js";
+
+export interface ClientContext {
+  readonly transport: Transport;
+  readonly namespace: string;
+  readonly dryRun: boolean;
+  /** The view's signal (`client.with({signal})`), honoured by every call. */
+  readonly signal: AbortSignal | undefined;
+  readonly logger: KubeLogger;
+  /** Clock, ms since the epoch. */
+  readonly now: () => number;
+  /** `reportingInstance` of emitted events. */
+  readonly hostname: string;
+}
+
+/** The view's signal joined with a call's own. */
+export function callSignal(context: ClientContext, signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return context.signal;
+  if (!context.signal) return signal;
+  return AbortSignal.any([context.signal, signal]);
+}
+
+/** `dryRun` and `fieldManager` query parameters of a write. */
+export function writeQuery(context: ClientContext, options: { dryRun?: boolean; fieldManager?: string }, withFieldManager = true): Query {
+  return {
+    dryRun: (options.dryRun ?? context.dryRun) ? "All" : undefined,
+    fieldManager: withFieldManager ? (options.fieldManager ?? "podfn") : undefined,
+  };
+}
+
+/** `apiVersion` of a resource type: `v1` or `apps/v1`. */
+export function apiVersionOf(type: ResourceType): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/**
+ * URL path of a collection, an object or an object's subresource. Cluster-scoped types and
+ * `namespace: "*"` (every namespace) have no `namespaces/{ns}` part.
+ *
+ * @example
+ * resourcePath({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true }, "web", "api", "scale");
+ * // "/apis/apps/v1/namespaces/web/deployments/api/scale"
+ */
+export function resourcePath(type: ResourceType, namespace: string | undefined, name?: string, subresource?: string): string {
+  let path = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  if (type.namespaced && namespace && namespace !== "*") path += `/namespaces/${encodeURIComponent(namespace)}`;
+  path += `/${type.resource}`;
+  if (name !== undefined) path += `/${encodeURIComponent(name)}`;
+  if (subresource) path += `/${subresource}`;
+  return path;
+}

@@ -1,0 +1,149 @@
+/**
+ * @module kube/credentials
+ * Finds the credentials of the Kubernetes client, with ONE precedence:
+ *
+ * 1. `explicit` options (server plus token, token file or client certificate);
+ * 2. the `kubeconfig` file the caller names (the `--kubeconfig` flag or `$KUBECONFIG`);
+ * 3. in-cluster, when `KUBERNETES_SERVICE_HOST` is set: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`
+ *    with `token`, `ca.crt` and `namespace` from the ServiceAccount folder;
+ * 4. `$HOME/.kube/config`.
+ *
+ * A source that is missing or unreadable is skipped and noted; when none works,
+ * `NoCredentialsError` names every source tried. A source that exists but is invalid (bad
+ * YAML, unknown context) throws `KubeCredentialsError` at once rather than silently falling back.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { KubeCredentialsError, NoCredentialsError } from "./errors.js";
+import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
+import type { AuthProvider, Credentials } from "./auth.js";
+import { loadKubeconfig } from "./kubeconfig.js";
+import type { KubeLogger } from "./logger.js";
+
+/** Credentials given directly (e.g. by a test or an embedding program). */
+export interface ExplicitCredentials {
+  /** API server URL, `https://...`. */
+  server: string;
+  token?: string;
+  /** A token file, re-read on change like a ServiceAccount token. */
+  tokenFile?: string;
+  /** CA of the server (PEM). Default: the system's roots. */
+  caPem?: string;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  /** Default: `"default"`. */
+  namespace?: string;
+}
+
+export interface ResolveCredentialsOptions {
+  explicit?: ExplicitCredentials;
+  /** kubeconfig path: the `--kubeconfig` flag or the first entry of `$KUBECONFIG`. */
+  kubeconfig?: string;
+  /** kubeconfig context to use instead of `current-context`. */
+  context?: string;
+  /** The in-cluster ServiceAccount folder, e.g. `/var/run/secrets/kubernetes.io/serviceaccount`. */
+  serviceAccountDir: string;
+  /** Environment: `KUBERNETES_SERVICE_HOST`/`_PORT`, `HOME`, and what exec plugins inherit. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Receives warnings (e.g. a kubeconfig turning TLS verification off). */
+  logger?: KubeLogger;
+  /** Clock for token refresh and exec expiry, ms since the epoch. Default: `Date.now`. */
+  now?: () => number;
+  /** Re-read token files at least this often, in ms. Default: `60000`. */
+  tokenRefreshMs?: number;
+}
+
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "not found" : code === "EACCES" ? "permission denied" : (code ?? String(error));
+}
+
+function isFsError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string";
+}
+
+function fromExplicit(explicit: ExplicitCredentials, options: ResolveCredentialsOptions): Credentials {
+  const providers: AuthProvider[] = [];
+  if (explicit.token) providers.push(staticAuth({ token: explicit.token }, "explicit token"));
+  else if (explicit.tokenFile) providers.push(tokenFileAuth(explicit.tokenFile, { refreshMs: options.tokenRefreshMs, now: options.now }));
+  if (explicit.clientCertPem && explicit.clientKeyPem) providers.push(staticAuth({ certPem: explicit.clientCertPem, keyPem: explicit.clientKeyPem }, "explicit client certificate"));
+  return {
+    server: explicit.server.replace(/\/+$/, ""),
+    namespace: explicit.namespace ?? "default",
+    caPem: explicit.caPem,
+    auth: providers.length ? combinedAuth(providers) : staticAuth({}, "no credentials (anonymous)"),
+    source: "explicit options",
+  };
+}
+
+async function inCluster(options: ResolveCredentialsOptions): Promise<Credentials> {
+  const host = options.env.KUBERNETES_SERVICE_HOST!;
+  const port = options.env.KUBERNETES_SERVICE_PORT || "443";
+  const dir = options.serviceAccountDir;
+  const auth = tokenFileAuth(join(dir, "token"), { refreshMs: options.tokenRefreshMs, now: options.now });
+  await auth.get();
+  const caPath = join(dir, "ca.crt");
+  const caPem = await readFile(caPath, "utf8").catch(function unreadable(error: unknown): never {
+    throw new KubeCredentialsError(`cannot read ${caPath}: ${fsReason(error)}`, { cause: error });
+  });
+  const namespace = (await readFile(join(dir, "namespace"), "utf8").catch(() => "default")).trim() || "default";
+  return {
+    server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    namespace,
+    caPem,
+    auth,
+    source: `in-cluster (${dir})`,
+  };
+}
+
+/**
+ * Find credentials by the precedence above.
+ *
+ * @example
+ * const credentials = await resolveCredentials({
+ *   kubeconfig: config.kubeconfig,
+ *   serviceAccountDir: config.serviceAccountDir,
+ *   env: process.env,
+ * });
+ * const kube = createKubeClient({ credentials });
+ */
+export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
+  if (options.explicit) return fromExplicit(options.explicit, options);
+  const tried: string[] = [];
+  const kubeconfigOptions = { context: options.context, env: options.env, logger: options.logger, now: options.now, tokenRefreshMs: options.tokenRefreshMs };
+
+  async function tryKubeconfig(path: string, label: string): Promise<Credentials | undefined> {
+    try {
+      return await loadKubeconfig(path, kubeconfigOptions);
+    } catch (error) {
+      if (!isFsError(error)) throw error;
+      tried.push(`${label} ${path}: ${fsReason(error)}`);
+      return undefined;
+    }
+  }
+
+  if (options.kubeconfig) {
+    const found = await tryKubeconfig(options.kubeconfig, "kubeconfig");
+    if (found) return found;
+  } else {
+    tried.push("kubeconfig: none given (--kubeconfig / KUBECONFIG)");
+  }
+  if (options.env.KUBERNETES_SERVICE_HOST) {
+    try {
+      return await inCluster(options);
+    } catch (error) {
+      if (!(error instanceof KubeCredentialsError)) throw error;
+      tried.push(`in-cluster (${options.serviceAccountDir}): ${error.message}`);
+    }
+  } else {
+    tried.push("in-cluster: KUBERNETES_SERVICE_HOST is not set");
+  }
+  if (options.env.HOME) {
+    const found = await tryKubeconfig(join(options.env.HOME, ".kube", "config"), "~/.kube/config");
+    if (found) return found;
+  } else {
+    tried.push("~/.kube/config: HOME is not set");
+  }
+  throw new NoCredentialsError(tried);
+}

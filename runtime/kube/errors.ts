@@ -1,0 +1,210 @@
+/**
+ * @module kube/errors
+ * Every error the Kubernetes client raises. A non-2xx answer becomes a `KubeApiError` built from
+ * the server's `Status` body in one place (`kubeApiError`), with a subclass for each outcome
+ * callers branch on (`KubeNotFoundError`, `KubeConflictError`, `KubeForbiddenError`, ...).
+ * Transport failures have their own classes (`KubeConnectionError`, `KubeTlsError`), as do
+ * credential problems (`NoCredentialsError`, `KubeCredentialsError`). Match on `code`.
+ * No message ever carries a token: messages are built from Status text, paths and file names.
+ */
+import type { Status, StatusDetails } from "kubernetes-types/meta/v1.js";
+import { PodfnError } from "../errors.js";
+import { formatPermission, parseForbiddenMessage } from "./forbidden.js";
+import type { MissingPermission } from "./forbidden.js";
+
+export type { MissingPermission } from "./forbidden.js";
+
+/** What the request was, for messages: never the query string, headers or body. */
+export interface RequestSummary {
+  method: string;
+  path: string;
+}
+
+/** Stable codes of `KubeApiError` by Status `reason`; others get `kube_api_error`. */
+const CODE_BY_REASON: Record<string, string> = {
+  BadRequest: "kube_bad_request",
+  Unauthorized: "kube_unauthorized",
+  Forbidden: "kube_forbidden",
+  NotFound: "kube_not_found",
+  AlreadyExists: "kube_already_exists",
+  Conflict: "kube_conflict",
+  Gone: "kube_gone",
+  Expired: "kube_gone",
+  Invalid: "kube_invalid",
+  MethodNotAllowed: "kube_method_not_allowed",
+  NotAcceptable: "kube_not_acceptable",
+  UnsupportedMediaType: "kube_unsupported_media_type",
+  RequestEntityTooLarge: "kube_request_entity_too_large",
+  TooManyRequests: "kube_too_many_requests",
+  InternalError: "kube_internal_error",
+  ServiceUnavailable: "kube_service_unavailable",
+  Timeout: "kube_timeout",
+  ServerTimeout: "kube_timeout",
+};
+
+/** The Status reason the API server uses for an HTTP status, when the body is not a Status. */
+const REASON_BY_STATUS: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  405: "MethodNotAllowed",
+  406: "NotAcceptable",
+  409: "Conflict",
+  410: "Gone",
+  413: "RequestEntityTooLarge",
+  415: "UnsupportedMediaType",
+  422: "Invalid",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+  504: "Timeout",
+};
+
+/** A non-2xx answer of the API server. `status` is the Status body (synthesized when the body was not one). */
+export class KubeApiError extends PodfnError {
+  /** HTTP status code. */
+  readonly statusCode: number;
+  /** Status `reason`, e.g. `"NotFound"`; `"Unknown"` when the server gave none. */
+  readonly reason: string;
+  readonly details: StatusDetails | undefined;
+  /** The whole Status object. */
+  readonly status: Status;
+  readonly method: string;
+  readonly path: string;
+
+  constructor(status: Status, statusCode: number, request: RequestSummary, code?: string, message?: string) {
+    const reason = status.reason || REASON_BY_STATUS[statusCode] || "Unknown";
+    super(
+      code ?? CODE_BY_REASON[reason] ?? "kube_api_error",
+      message ?? `${request.method} ${request.path}: ${status.message || reason} (HTTP ${statusCode})`,
+    );
+    this.statusCode = statusCode;
+    this.reason = reason;
+    this.details = status.details;
+    this.status = status;
+    this.method = request.method;
+    this.path = request.path;
+  }
+}
+
+export class KubeNotFoundError extends KubeApiError {}
+export class KubeAlreadyExistsError extends KubeApiError {}
+/** 409 Conflict: usually a stale `resourceVersion`; see `retryOnConflict`. */
+export class KubeConflictError extends KubeApiError {}
+export class KubeUnauthorizedError extends KubeApiError {}
+/** 422 Invalid: `details.causes` name each field. */
+export class KubeInvalidError extends KubeApiError {}
+/** 410 Gone / Expired: a resourceVersion or continue token too old; list again. */
+export class KubeGoneError extends KubeApiError {}
+/** 429: the server shed load (or an eviction a PodDisruptionBudget blocks). */
+export class KubeTooManyRequestsError extends KubeApiError {
+  /** The `Retry-After` the server sent, in seconds, if any. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(status: Status, statusCode: number, request: RequestSummary, retryAfterSeconds?: number) {
+    super(status, statusCode, request);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * 403 Forbidden. `missingPermission` is the RBAC rule that would have allowed the request,
+ * parsed from the server's message; the message ends with it in a copy-pasteable form.
+ */
+export class KubeForbiddenError extends KubeApiError {
+  readonly missingPermission: MissingPermission | undefined;
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    const missing = parseForbiddenMessage(status.message ?? "");
+    const text = status.message || "Forbidden";
+    const hint = missing ? `; missing permission: ${formatPermission(missing)}` : "";
+    super(status, statusCode, request, "kube_forbidden", `${request.method} ${request.path}: ${text} (HTTP ${statusCode})${hint}`);
+    this.missingPermission = missing;
+  }
+}
+
+/** The API server could not be reached, or the connection broke. `cause` is the socket error. */
+export class KubeConnectionError extends PodfnError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("kube_connection", message, options);
+  }
+}
+
+/** TLS failed: the server's certificate is not trusted by the configured CA (or does not name the host). Never retried. */
+export class KubeTlsError extends PodfnError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("kube_tls", message, options);
+  }
+}
+
+/** No credentials were found. The message names every source tried and why each failed. */
+export class NoCredentialsError extends PodfnError {
+  /** One line per source tried. */
+  readonly tried: string[];
+
+  constructor(tried: string[]) {
+    super("kube_no_credentials", `no Kubernetes credentials found; tried: ${tried.join("; ")}`);
+    this.tried = tried;
+  }
+}
+
+/** Credentials were found but are unusable: an invalid kubeconfig, a failing exec plugin, an unreadable token file. */
+export class KubeCredentialsError extends PodfnError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("kube_credentials", message, options);
+  }
+}
+
+function isStatus(body: unknown): body is Status {
+  return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status";
+}
+
+/**
+ * The one place a non-2xx answer becomes an error.
+ *
+ * @example
+ * throw kubeApiError(404, body, { method: "GET", path: "/api/v1/namespaces/a/pods/x" });
+ */
+export function kubeApiError(statusCode: number, body: unknown, request: RequestSummary, retryAfterSeconds?: number): KubeApiError {
+  const status: Status = isStatus(body)
+    ? body
+    : {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        code: statusCode,
+        reason: REASON_BY_STATUS[statusCode] ?? "Unknown",
+        message: typeof body === "string" && body.trim() ? body.trim().slice(0, 300) : `the server answered HTTP ${statusCode}`,
+      };
+  const reason = status.reason || REASON_BY_STATUS[statusCode] || "";
+  switch (reason) {
+    case "NotFound":
+      return new KubeNotFoundError(status, statusCode, request);
+    case "AlreadyExists":
+      return new KubeAlreadyExistsError(status, statusCode, request);
+    case "Conflict":
+      return new KubeConflictError(status, statusCode, request);
+    case "Forbidden":
+      return new KubeForbiddenError(status, statusCode, request);
+    case "Unauthorized":
+      return new KubeUnauthorizedError(status, statusCode, request);
+    case "Invalid":
+      return new KubeInvalidError(status, statusCode, request);
+    case "Gone":
+    case "Expired":
+      return new KubeGoneError(status, statusCode, request);
+    case "TooManyRequests":
+      return new KubeTooManyRequestsError(status, statusCode, request, retryAfterSeconds);
+    default:
+      return statusCode === 410 ? new KubeGoneError(status, statusCode, request) : new KubeApiError(status, statusCode, request);
+  }
+}
+
+/** A call was made with arguments that cannot work (e.g. `replace` of an object without a name). */
+export class KubeArgumentError extends PodfnError {
+  constructor(message: string) {
+    super("kube_invalid_argument", message);
+  }
+}

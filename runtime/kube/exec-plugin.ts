@@ -1,0 +1,120 @@
+/**
+ * @module kube/exec-plugin
+ * kubeconfig `exec` credential plugins (`client.authentication.k8s.io/v1`, and `v1beta1`):
+ * runs the command with its args and env plus `KUBERNETES_EXEC_INFO`, reads the ExecCredential
+ * it prints, and caches the token or client certificate until `expirationTimestamp` (or,
+ * without one, until a 401 invalidates it).
+ */
+import { execFile } from "node:child_process";
+import { KubeCredentialsError } from "./errors.js";
+import type { AuthMaterial, AuthProvider } from "./auth.js";
+
+/** A kubeconfig user's `exec` section. */
+export interface ExecConfig {
+  apiVersion: string;
+  command: string;
+  args?: string[];
+  env?: { name: string; value: string }[] | null;
+  provideClusterInfo?: boolean;
+  installHint?: string;
+}
+
+export interface ExecAuthOptions {
+  /** Environment the plugin inherits (plus its own `env` entries). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Working directory of the plugin (the kubeconfig's folder). */
+  cwd?: string;
+  /** The cluster, sent in `KUBERNETES_EXEC_INFO` when `provideClusterInfo` is set. */
+  cluster?: Record<string, unknown>;
+  /** Largest run time of the plugin, in ms. Default: `60000`. */
+  timeoutMs?: number;
+  /** Clock, in ms since the epoch. Default: `Date.now`. */
+  now?: () => number;
+}
+
+const API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
+
+interface ExecStatus {
+  token?: string;
+  clientCertificateData?: string;
+  clientKeyData?: string;
+  expirationTimestamp?: string;
+}
+
+function run(exec: ExecConfig, options: ExecAuthOptions, signal?: AbortSignal): Promise<string> {
+  const info = { apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false, ...(exec.provideClusterInfo && options.cluster ? { cluster: options.cluster } : {}) } };
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
+  for (const entry of exec.env ?? []) env[entry.name] = entry.value;
+  env.KUBERNETES_EXEC_INFO = JSON.stringify(info);
+  return new Promise((resolve, reject) => {
+    execFile(
+      exec.command,
+      exec.args ?? [],
+      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 1 << 20, signal },
+      function done(error, stdout, stderr) {
+        if (!error) return resolve(stdout);
+        const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : `exit code ${String(error.code ?? error.signal ?? "?")}`;
+        const detail = String(stderr).trim().split("\n")[0]?.slice(0, 200);
+        const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
+        reject(new KubeCredentialsError(`exec credential plugin "${exec.command}" failed: ${why}${detail ? `: ${detail}` : ""}${hint}`));
+      },
+    );
+  });
+}
+
+function parse(exec: ExecConfig, stdout: string): ExecStatus {
+  let credential: { apiVersion?: string; kind?: string; status?: ExecStatus };
+  try {
+    credential = JSON.parse(stdout) as typeof credential;
+  } catch {
+    throw new KubeCredentialsError(`exec credential plugin "${exec.command}" printed no ExecCredential JSON`);
+  }
+  if (credential.kind !== "ExecCredential" || credential.apiVersion !== exec.apiVersion) {
+    throw new KubeCredentialsError(`exec credential plugin "${exec.command}" printed kind ${String(credential.kind)} ${String(credential.apiVersion)}; expected ExecCredential ${exec.apiVersion}`);
+  }
+  const status = credential.status ?? {};
+  if (!status.token && !(status.clientCertificateData && status.clientKeyData)) {
+    throw new KubeCredentialsError(`exec credential plugin "${exec.command}" returned neither status.token nor status.clientCertificateData with clientKeyData`);
+  }
+  return status;
+}
+
+/**
+ * An `AuthProvider` running an exec credential plugin when it has no unexpired credential.
+ * Concurrent callers share one run.
+ *
+ * @example
+ * const auth = execAuth({ apiVersion: "client.authentication.k8s.io/v1", command: "aws", args: ["eks", "get-token"] }, { env: process.env });
+ */
+export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvider {
+  if (!API_VERSIONS.includes(exec.apiVersion)) {
+    throw new KubeCredentialsError(`exec credential plugin apiVersion ${JSON.stringify(exec.apiVersion)} is not supported; use ${API_VERSIONS.join(" or ")}`);
+  }
+  const now = options.now ?? Date.now;
+  let cached: { material: AuthMaterial; expiresAt: number } | undefined;
+  let pending: Promise<AuthMaterial> | undefined;
+
+  async function refresh(signal?: AbortSignal): Promise<AuthMaterial> {
+    const status = parse(exec, await run(exec, options, signal));
+    const material: AuthMaterial = status.token ? { token: status.token } : { certPem: status.clientCertificateData, keyPem: status.clientKeyData };
+    const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Infinity;
+    cached = { material, expiresAt: Number.isNaN(expiresAt) ? Infinity : expiresAt };
+    return material;
+  }
+
+  return {
+    description: `exec credential plugin ${exec.command}`,
+    async get(signal) {
+      if (cached && now() < cached.expiresAt) return cached.material;
+      pending ??= refresh(signal).finally(function settled() {
+        pending = undefined;
+      });
+      return pending;
+    },
+    invalidate() {
+      cached = undefined;
+      return true;
+    },
+  };
+}

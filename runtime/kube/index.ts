@@ -1,0 +1,42 @@
+/**
+ * @module kube
+ * The Kubernetes client of podfn: credentials discovery, the client, its errors and the types
+ * of its contract (api.ts).
+ *
+ * @example
+ * import { createKubeClient, resolveCredentials } from "./kube/index.js";
+ * const kube = createKubeClient({ credentials: await resolveCredentials({ serviceAccountDir, env: process.env }) });
+ */
+export { createKubeClient } from "./client.js";
+export type { KubeClientOptions } from "./client.js";
+export { resolveCredentials } from "./credentials.js";
+export type { ExplicitCredentials, ResolveCredentialsOptions } from "./credentials.js";
+export { loadKubeconfig } from "./kubeconfig.js";
+export type { KubeconfigOptions } from "./kubeconfig.js";
+export { staticAuth, tokenFileAuth } from "./auth.js";
+export type { AuthMaterial, AuthProvider, Credentials, TokenFileOptions } from "./auth.js";
+export {
+  KubeApiError,
+  KubeNotFoundError,
+  KubeAlreadyExistsError,
+  KubeConflictError,
+  KubeForbiddenError,
+  KubeUnauthorizedError,
+  KubeInvalidError,
+  KubeGoneError,
+  KubeTooManyRequestsError,
+  KubeConnectionError,
+  KubeTlsError,
+  KubeCredentialsError,
+  KubeArgumentError,
+  NoCredentialsError,
+  kubeApiError,
+} from "./errors.js";
+export type { MissingPermission, RequestSummary } from "./errors.js";
+export { parseForbiddenMessage, formatPermission } from "./forbidden.js";
+export { retryOnConflict } from "./retry.js";
+export type { RetryOptions, RetryOnConflictOptions } from "./retry.js";
+export type { TimeoutOptions } from "./transport.js";
+export type { KubeLogger } from "./logger.js";
+export { RESOURCE_TYPES } from "./types.js";
+export type * from "./api.js";

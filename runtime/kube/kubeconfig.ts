@@ -1,0 +1,118 @@
+/**
+ * @module kube/kubeconfig
+ * Reads a kubeconfig file into `Credentials`: the current context (or a named one) and its
+ * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name` and
+ * `insecure-skip-tls-verify`, and the user's `token`, `tokenFile`,
+ * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. Relative paths resolve
+ * against the kubeconfig's folder, as kubectl does.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parse } from "yaml";
+import { KubeCredentialsError } from "./errors.js";
+import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
+import type { AuthProvider, Credentials } from "./auth.js";
+import { execAuth } from "./exec-plugin.js";
+import type { ExecConfig } from "./exec-plugin.js";
+import type { KubeLogger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+
+export interface KubeconfigOptions {
+  /** Context to use instead of `current-context`. */
+  context?: string;
+  /** Environment exec plugins inherit. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Receives the warning when the kubeconfig turns TLS verification off. */
+  logger?: KubeLogger;
+  /** Clock for token refresh and exec credential expiry. Default: `Date.now`. */
+  now?: () => number;
+  /** See `TokenFileOptions.refreshMs`. */
+  tokenRefreshMs?: number;
+}
+
+type Dict = Record<string, unknown>;
+
+function named(config: Dict, list: string, name: string, file: string): Dict {
+  const entries = Array.isArray(config[list]) ? (config[list] as Dict[]) : [];
+  const entry = entries.find((e) => e && e.name === name);
+  if (!entry) throw new KubeCredentialsError(`${file}: no ${list.slice(0, -1)} named ${JSON.stringify(name)} in ${list}`);
+  const key = list.slice(0, -1);
+  return (entry[key] as Dict | undefined) ?? {};
+}
+
+function str(section: Dict, key: string): string | undefined {
+  const value = section[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * Load credentials from the kubeconfig at `path`. File system errors (ENOENT, EACCES) pass
+ * through untouched so the caller can fall back; invalid content throws `KubeCredentialsError`.
+ *
+ * @example
+ * const credentials = await loadKubeconfig(`${env.HOME}/.kube/config`, { env });
+ */
+export async function loadKubeconfig(path: string, options: KubeconfigOptions): Promise<Credentials> {
+  const text = await readFile(path, "utf8");
+  const base = dirname(resolve(path));
+  const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
+  let config: Dict;
+  try {
+    config = (parse(text) as Dict | null) ?? {};
+  } catch (error) {
+    throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const contextName = options.context ?? str(config, "current-context");
+  if (!contextName) throw new KubeCredentialsError(`${path}: no current-context`);
+  const context = named(config, "contexts", contextName, path);
+  const clusterName = str(context, "cluster");
+  if (!clusterName) throw new KubeCredentialsError(`${path}: context ${JSON.stringify(contextName)} names no cluster`);
+  const cluster = named(config, "clusters", clusterName, path);
+  const userName = str(context, "user");
+  const user = userName ? named(config, "users", userName, path) : {};
+
+  const server = str(cluster, "server");
+  if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
+  const caData = str(cluster, "certificate-authority-data");
+  const caFile = str(cluster, "certificate-authority");
+  const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readFile(at(caFile), "utf8") : undefined;
+  const insecure = cluster["insecure-skip-tls-verify"] === true;
+  if (insecure && caPem) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets both a certificate authority and insecure-skip-tls-verify`);
+  if (insecure) {
+    (options.logger ?? silentLogger).warn({ kubeconfig: path, cluster: clusterName }, "kubeconfig sets insecure-skip-tls-verify: the API server's certificate is NOT verified");
+  }
+  if (user.username || user.password) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} uses basic auth, which Kubernetes removed; use a token, a client certificate or an exec plugin`);
+  if (user["auth-provider"]) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} uses an auth-provider, which is not supported; use an exec plugin`);
+
+  const providers: AuthProvider[] = [];
+  const token = str(user, "token");
+  const tokenFile = str(user, "tokenFile");
+  if (token) providers.push(staticAuth({ token }, `kubeconfig token of user ${userName}`));
+  else if (tokenFile) providers.push(tokenFileAuth(at(tokenFile), { refreshMs: options.tokenRefreshMs, now: options.now }));
+  const certData = str(user, "client-certificate-data");
+  const certFile = str(user, "client-certificate");
+  const keyData = str(user, "client-key-data");
+  const keyFile = str(user, "client-key");
+  if (certData || certFile) {
+    if (!keyData && !keyFile) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} has a client certificate but no client key`);
+    const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await readFile(at(certFile!), "utf8");
+    const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await readFile(at(keyFile!), "utf8");
+    providers.push(staticAuth({ certPem, keyPem }, `kubeconfig client certificate of user ${userName}`));
+  }
+  const exec = user.exec as ExecConfig | undefined;
+  if (exec && typeof exec === "object") {
+    const command = /[\\/]/.test(exec.command) ? at(exec.command) : exec.command;
+    const clusterInfo = { server, "certificate-authority-data": caPem ? Buffer.from(caPem).toString("base64") : undefined, "insecure-skip-tls-verify": insecure };
+    providers.push(execAuth({ ...exec, command }, { env: options.env, cwd: base, cluster: clusterInfo, now: options.now }));
+  }
+
+  return {
+    server: server.replace(/\/+$/, ""),
+    namespace: str(context, "namespace") ?? "default",
+    caPem,
+    insecureSkipTlsVerify: insecure || undefined,
+    tlsServerName: str(cluster, "tls-server-name"),
+    auth: providers.length ? combinedAuth(providers) : staticAuth({}, "no credentials (anonymous)"),
+    source: `kubeconfig ${path} (context ${contextName})`,
+  };
+}

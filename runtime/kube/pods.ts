@@ -1,0 +1,50 @@
+/**
+ * @module kube/pods
+ * Pods: the resource verbs plus logs (whole, or followed line by line) and eviction through
+ * the policy/v1 Eviction subresource, which honours PodDisruptionBudgets.
+ */
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Status } from "kubernetes-types/meta/v1.js";
+import type { DeleteOptions, LogOptions, PodClient, WriteOptions } from "./api.js";
+import { callSignal, writeQuery } from "./context.js";
+import { readLines } from "./lines.js";
+import { Resource, deleteOptionsBody } from "./resource-client.js";
+
+function logQuery(options: LogOptions, follow: boolean): Record<string, string | number | boolean | undefined> {
+  return {
+    container: options.container,
+    tailLines: options.tailLines,
+    sinceSeconds: options.sinceSeconds,
+    timestamps: options.timestamps || undefined,
+    previous: options.previous || undefined,
+    follow: follow || undefined,
+  };
+}
+
+/** Implements `PodClient`. */
+export class Pods extends Resource<Pod> implements PodClient {
+  logs(name: string, options: LogOptions = {}): Promise<string> {
+    return this.request<string>("GET", this.path(options.namespace, name, "log"), options, { query: logQuery(options, false) });
+  }
+
+  async *streamLogs(name: string, options: LogOptions = {}): AsyncGenerator<string, void, undefined> {
+    const path = this.path(options.namespace, name, "log");
+    const response = await this.context.transport.stream({ method: "GET", path, query: logQuery(options, true), signal: callSignal(this.context, options.signal) });
+    try {
+      yield* readLines(response.body);
+    } finally {
+      response.body.destroy();
+    }
+  }
+
+  evict(name: string, options: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> } = {}): Promise<Status> {
+    const namespace = options.namespace ?? this.context.namespace;
+    const body = {
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name, namespace },
+      ...(options.deleteOptions ? { deleteOptions: deleteOptionsBody(options.deleteOptions) } : {}),
+    };
+    return this.request<Status>("POST", this.path(namespace, name, "eviction"), options, { query: writeQuery(this.context, options, false), body });
+  }
+}

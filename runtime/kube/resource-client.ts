@@ -1,0 +1,158 @@
+/**
+ * @module kube/resource-client
+ * The typed verbs of one resource (`ResourceClient` of api.ts) over the transport: get, list
+ * (every page), listPage, create, replace, patch (merge, json, strategic, apply), apply, delete,
+ * deleteCollection, watch and the status subresource. Namespaced types default to the client's
+ * namespace; writes carry `dryRun=All` when asked and `fieldManager` (default `podfn`).
+ */
+import type { Status } from "kubernetes-types/meta/v1.js";
+import type {
+  CallOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  KubeList,
+  KubeObject,
+  ListOptions,
+  ListPageOptions,
+  NamespaceOption,
+  PatchOptions,
+  PatchType,
+  ResourceClient,
+  ResourceType,
+  WatchEvent,
+  WatchOptions,
+  WriteOptions,
+} from "./api.js";
+import { KubeArgumentError } from "./errors.js";
+import type { ClientContext } from "./context.js";
+import { apiVersionOf, callSignal, resourcePath, writeQuery } from "./context.js";
+import { watchResource } from "./watch.js";
+
+/** Content-Type of each patch type. */
+export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+};
+
+/** The body of a DELETE: `DeleteOptions` with what was given. */
+export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "signal" | "dryRun" | "fieldManager">): Record<string, unknown> {
+  const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions" };
+  if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
+  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
+  if (options.preconditions) body.preconditions = options.preconditions;
+  return body;
+}
+
+/** Implements `ResourceClient<T>` for one resource type. */
+export class Resource<T extends KubeObject> implements ResourceClient<T> {
+  readonly type: ResourceType;
+  protected readonly context: ClientContext;
+
+  constructor(context: ClientContext, type: ResourceType) {
+    this.context = context;
+    this.type = type;
+    this.listPage = this.listPage.bind(this);
+  }
+
+  /** Path of the collection, an object, or its subresource. */
+  protected path(namespace: string | undefined, name?: string, subresource?: string): string {
+    return resourcePath(this.type, namespace ?? this.context.namespace, name, subresource);
+  }
+
+  protected nameOf(object: T, verb: string): string {
+    const name = object.metadata?.name;
+    if (!name) throw new KubeArgumentError(`${verb} ${this.type.resource}: the object has no metadata.name`);
+    return name;
+  }
+
+  /** The object with apiVersion and kind filled in when missing. */
+  protected typed(object: T): T {
+    return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(this.type), kind: object.kind ?? this.type.kind };
+  }
+
+  protected request<R>(method: string, path: string, options: CallOptions, extra: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; contentType?: string; idempotent?: boolean } = {}): Promise<R> {
+    return this.context.transport.request<R>({ method, path, signal: callSignal(this.context, options.signal), ...extra });
+  }
+
+  get(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
+    return this.request<T>("GET", this.path(options.namespace, name), options);
+  }
+
+  async *list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+    let cont: string | undefined;
+    do {
+      const page = await this.listPage({ ...options, limit: options.limit ?? 500, continue: cont });
+      yield* page.items;
+      cont = page.metadata.continue || undefined;
+    } while (cont);
+  }
+
+  async listPage(options: ListPageOptions = {}): Promise<KubeList<T>> {
+    const query = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue };
+    const list = await this.request<KubeList<T>>("GET", this.path(options.namespace), options, { query });
+    const apiVersion = apiVersionOf(this.type);
+    list.items = (list.items ?? []).map((item) => ({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? this.type.kind }));
+    list.metadata ??= {};
+    return list;
+  }
+
+  create(object: T, options: WriteOptions = {}): Promise<T> {
+    const namespace = options.namespace ?? object.metadata?.namespace;
+    return this.request<T>("POST", this.path(namespace), options, { query: writeQuery(this.context, options), body: this.typed(object) });
+  }
+
+  replace(object: T, options: WriteOptions = {}): Promise<T> {
+    return this.#put(object, options);
+  }
+
+  patch(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
+    return this.patchRaw<T>(name, patch, options);
+  }
+
+  apply(object: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
+    const namespace = options.namespace ?? object.metadata?.namespace;
+    return this.patchRaw<T>(this.nameOf(object, "apply"), this.typed(object), { ...options, namespace, type: "apply" });
+  }
+
+  delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
+    const query = writeQuery(this.context, options, false);
+    return this.request<T | Status>("DELETE", this.path(options.namespace, name), options, { query, body: deleteOptionsBody(options) });
+  }
+
+  deleteCollection(options: DeleteCollectionOptions = {}): Promise<KubeList<T> | Status> {
+    const query = { ...writeQuery(this.context, options, false), labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+    return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options) });
+  }
+
+  watch(options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
+    return watchResource<T>(this.context, this.type, this.listPage, options);
+  }
+
+  getStatus(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
+    return this.request<T>("GET", this.path(options.namespace, name, "status"), options);
+  }
+
+  replaceStatus(object: T, options: WriteOptions = {}): Promise<T> {
+    return this.#put(object, options, "status");
+  }
+
+  patchStatus(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
+    return this.patchRaw<T>(name, patch, options, "status");
+  }
+
+  #put(object: T, options: WriteOptions, subresource?: string): Promise<T> {
+    const namespace = options.namespace ?? object.metadata?.namespace;
+    const path = this.path(namespace, this.nameOf(object, "replace"), subresource);
+    return this.request<T>("PUT", path, options, { query: writeQuery(this.context, options), body: this.typed(object) });
+  }
+
+  /** PATCH with the Content-Type of `options.type`; `force` only goes with server-side apply. */
+  protected patchRaw<R>(name: string, patch: unknown, options: PatchOptions, subresource?: string): Promise<R> {
+    const type = options.type ?? "merge";
+    const query = { ...writeQuery(this.context, options), force: type === "apply" && options.force ? true : undefined };
+    const path = this.path(options.namespace, name, subresource);
+    return this.request<R>("PATCH", path, options, { query, body: patch, contentType: PATCH_CONTENT_TYPES[type] });
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * @module kube/transport
+ * HTTP to one API server: an undici `Pool` (keep-alive) whose TLS is always verified against the
+ * configured CA, the current bearer token or client certificate on every request, JSON in and
+ * out, timeouts, the caller's AbortSignal, and bounded retries:
+ *
+ * - reads (GET, and requests marked `idempotent`) are retried on 5xx and connection errors;
+ * - every request is retried on 429, and on connection errors that happened before the
+ *   request was sent (ECONNREFUSED, DNS, connect timeout), since the server cannot have applied it;
+ * - 429 and 503 wait for `Retry-After` (capped), otherwise exponential backoff with full jitter;
+ * - a 401 makes the credentials re-read (a rotated token) and the request retried once.
+ *
+ * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
+ * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
+ */
+import { Pool, buildConnector } from "undici";
+import type { Dispatcher } from "undici";
+import { KubeApiError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
+import type { RequestSummary } from "./errors.js";
+import type { Credentials } from "./auth.js";
+import type { KubeLogger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
+import type { RetryOptions, RetryPolicy } from "./retry.js";
+
+/** Timeouts of one request, in ms. `0` disables one. */
+export interface TimeoutOptions {
+  /** TCP and TLS connection set-up. Default: `10000`. */
+  connectMs?: number;
+  /** From sending the request to the response headers. Default: `30000`. */
+  headersMs?: number;
+  /** Longest pause between two chunks of a body. Not applied to watches and followed logs. Default: `60000`. */
+  bodyMs?: number;
+}
+
+export interface TransportOptions {
+  credentials: Credentials;
+  logger?: KubeLogger;
+  retry?: RetryOptions;
+  timeouts?: TimeoutOptions;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface TransportRequest {
+  method: string;
+  /** Path below the server URL, starting with `/`. */
+  path: string;
+  query?: Query;
+  /** Serialized as JSON unless a string. */
+  body?: unknown;
+  /** Default: `application/json` when there is a body. */
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Retry on 5xx and connection errors. Default: true for GET and HEAD only. */
+  idempotent?: boolean;
+}
+
+/** A streaming response (watch, followed logs): read `body`, or destroy it when done. */
+export interface StreamResponse {
+  body: Dispatcher.ResponseData["body"];
+  headers: Dispatcher.ResponseData["headers"];
+}
+
+/** Errors a TLS handshake raises when the server's certificate is not trusted or does not fit. */
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** Connection errors raised before a byte of the request left: safe to retry any request. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+interface Outcome {
+  response?: Dispatcher.ResponseData;
+  error?: Error;
+  retryable?: boolean;
+  /** Server-requested delay (Retry-After), in ms. */
+  delayMs?: number;
+}
+
+/** The client's connection to one API server. Share one per server; `close()` when done. */
+export class Transport {
+  readonly server: string;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #pool: Pool;
+  readonly #credentials: Credentials;
+  readonly #logger: KubeLogger;
+  readonly #policy: RetryPolicy;
+  readonly #headersMs: number;
+  readonly #bodyMs: number;
+
+  constructor(options: TransportOptions) {
+    const { credentials } = options;
+    const url = new URL(credentials.server);
+    if (url.protocol !== "https:") throw new KubeCredentialsError(`API server ${credentials.server} is not https; TLS is required`);
+    this.server = credentials.server;
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, "");
+    this.#credentials = credentials;
+    this.#logger = options.logger ?? silentLogger;
+    this.#policy = retryPolicy(options.retry);
+    this.#headersMs = options.timeouts?.headersMs ?? 30_000;
+    this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
+    const tls = {
+      ca: credentials.caPem,
+      rejectUnauthorized: !credentials.insecureSkipTlsVerify,
+      servername: credentials.tlsServerName,
+      timeout: options.timeouts?.connectMs ?? 10_000,
+    };
+    let lastCert: string | undefined;
+    let connector = buildConnector(tls);
+    this.#pool = new Pool(this.#origin, {
+      // Built per client certificate, so a certificate an exec plugin renews is used by new connections.
+      connect: function connect(connectOptions, callback) {
+        credentials.auth.get().then(function withAuth(material) {
+          if (material.certPem !== lastCert) {
+            lastCert = material.certPem;
+            connector = buildConnector({ ...tls, cert: material.certPem, key: material.keyPem });
+          }
+          connector(connectOptions, callback);
+        }, function failed(error: Error) {
+          callback(error, null);
+        });
+      },
+    });
+  }
+
+  /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
+  async request<T>(request: TransportRequest): Promise<T> {
+    const response = await this.#send(request, false);
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw new KubeConnectionError(`${request.method} ${this.server}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
+    }
+    const type = headerValue(response.headers["content-type"]) ?? "";
+    if (!type.includes("json")) return text as T;
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (error) {
+      throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered invalid JSON`, { cause: error });
+    }
+  }
+
+  /** Send a request whose body is a long-lived stream (no body timeout). */
+  async stream(request: TransportRequest): Promise<StreamResponse> {
+    const response = await this.#send(request, true);
+    return { body: response.body, headers: response.headers };
+  }
+
+  /** Close every connection. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #send(request: TransportRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
+    const policy = this.#policy;
+    const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
+    const summary: RequestSummary = { method: request.method, path: this.#basePath + request.path };
+    let reauthenticated = false;
+    for (let retry = 0; ; retry++) {
+      const outcome = await this.#attempt(request, summary, streaming, idempotent);
+      if (outcome.response) return outcome.response;
+      const error = outcome.error!;
+      if (error instanceof KubeApiError && error.statusCode === 401 && !reauthenticated && this.#credentials.auth.invalidate()) {
+        reauthenticated = true;
+        retry--;
+        this.#logger.debug({ ...summary, statusCode: 401 }, "kube request unauthorized; re-reading credentials and retrying once");
+        continue;
+      }
+      if (!outcome.retryable || retry >= policy.retries) throw error;
+      const delayMs = outcome.delayMs ?? backoffDelay(retry, policy);
+      const fields = { ...summary, attempt: retry + 2, delayMs, error: error.message.slice(0, 200) };
+      const statusCode = error instanceof KubeApiError ? error.statusCode : undefined;
+      if (statusCode === 429) this.#logger.debug({ ...fields, statusCode }, "kube server asked to slow down; retrying");
+      else this.#logger.warn({ ...fields, statusCode, code: (error as KubeConnectionError).code }, "kube request failed; retrying");
+      await policy.sleep(delayMs, request.signal);
+    }
+  }
+
+  async #attempt(request: TransportRequest, summary: RequestSummary, streaming: boolean, idempotent: boolean): Promise<Outcome> {
+    const { signal } = request;
+    try {
+      signal?.throwIfAborted();
+      const material = await this.#credentials.auth.get(signal);
+      const headers: Record<string, string> = { accept: "application/json, */*", "user-agent": "podfn" };
+      if (material.token) headers.authorization = `Bearer ${material.token}`;
+      let body: string | undefined;
+      if (request.body !== undefined) {
+        body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+        headers["content-type"] = request.contentType ?? "application/json";
+      }
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) search.set(key, String(value));
+      const query = search.size ? `?${search}` : "";
+      const response = await this.#pool.request({
+        method: request.method as Dispatcher.HttpMethod,
+        path: summary.path + query,
+        headers,
+        body,
+        signal,
+        headersTimeout: this.#headersMs,
+        bodyTimeout: streaming ? 0 : this.#bodyMs,
+      });
+      if (response.statusCode < 300) return { response };
+      const text = await response.body.text();
+      const retryAfterHeader = headerValue(response.headers["retry-after"]);
+      const delayMs = retryAfterMs(retryAfterHeader, this.#policy.maxRetryAfterMs);
+      const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : undefined;
+      const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds);
+      const status = response.statusCode;
+      const retryable = status === 429 || (idempotent && status >= 500 && status !== 501);
+      return { error, retryable, delayMs: status === 429 || status === 503 ? delayMs : undefined };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof KubeCredentialsError) throw error;
+      const code = errorCode(error);
+      const where = `${summary.method} ${this.server}${summary.path}`;
+      if (code && TLS_CODES.has(code)) {
+        const what = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "does not name this host" : "is not trusted by the configured CA";
+        throw new KubeTlsError(`${where}: the server's certificate ${what} (${code})`, { cause: error });
+      }
+      const message = `${where}: connection failed (${code ?? (error as Error).message})`;
+      return { error: new KubeConnectionError(message, { cause: error }), retryable: idempotent || NOT_SENT_CODES.has(code ?? "") };
+    }
+  }
+}
