@@ -1,0 +1,78 @@
+/**
+ * @module http/auth/service-account
+ * The caller's own Kubernetes ServiceAccount token (`Authorization: Bearer <token>`), checked
+ * with a TokenReview against the API server. The reviewed identity must be one of `allow`:
+ * `system:serviceaccount:NS:NAME`, or `system:serviceaccount:NS:*` for a whole namespace.
+ *
+ * Positive reviews are cached for `cacheTtlMs` (10 s) keyed by a SHA-256 hash of the token
+ * (never the token), at most `cacheSize` entries, to spare the API server; rejections are not
+ * cached. A token the API server does not authenticate → 401; an identity not allowed → 403.
+ * The pod's ServiceAccount needs `create` on `tokenreviews.authentication.k8s.io` (cluster-wide,
+ * e.g. the `system:auth-delegator` ClusterRole); a failing TokenReview answers 500.
+ */
+import { createHash } from "node:crypto";
+import type { ServiceAccountAuth } from "../../function.js";
+import type { KubeClient } from "../../kube/api.js";
+import { Refusal } from "../respond.js";
+import { BEARER_CHALLENGE, bearerToken, forbidden, type AuthChecker } from "./types.js";
+
+export interface ServiceAccountAuthOptions {
+  /** How long a positive review is reused, in milliseconds. Default 10000. */
+  cacheTtlMs?: number;
+  /** Most cached reviews; the oldest is dropped first. Default 1000. */
+  cacheSize?: number;
+}
+
+const INVALID_TOKEN = new Refusal(401, "unauthenticated", "the token is not valid (TokenReview did not authenticate it)", {
+  "www-authenticate": `${BEARER_CHALLENGE["www-authenticate"]}, error="invalid_token"`,
+});
+
+const SA_PREFIX = "system:serviceaccount:";
+
+/**
+ * @example
+ * const checker = serviceAccountAuth({ type: "serviceAccount", allow: ["system:serviceaccount:ci:*"] }, kube);
+ */
+export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, options: ServiceAccountAuthOptions = {}): AuthChecker {
+  const ttl = options.cacheTtlMs ?? 10_000;
+  const size = options.cacheSize ?? 1000;
+  const exact = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const entry of auth.allow) {
+    if (entry.startsWith(SA_PREFIX) && entry.endsWith(":*")) namespaces.add(entry.slice(SA_PREFIX.length, -2));
+    else exact.add(entry);
+  }
+  /** Hash of a token → [username, expiry in ms since the epoch]. */
+  const cache = new Map<string, [string, number]>();
+
+  function allowed(username: string): boolean {
+    if (exact.has(username)) return true;
+    if (!username.startsWith(SA_PREFIX)) return false;
+    const rest = username.slice(SA_PREFIX.length);
+    const colon = rest.indexOf(":");
+    return colon > 0 && namespaces.has(rest.slice(0, colon));
+  }
+
+  function decide(username: string): Refusal | undefined {
+    return allowed(username) ? undefined : forbidden(`${username} may not call this function`);
+  }
+
+  return {
+    phase: "headers",
+    check: async function checkServiceAccount(headers) {
+      const token = bearerToken(headers);
+      if (token instanceof Refusal) return token;
+      const key = createHash("sha256").update(token).digest("base64");
+      const now = Date.now();
+      const cached = cache.get(key);
+      if (cached && cached[1] > now) return decide(cached[0]);
+      const status = await kube.tokenReview(token, auth.audiences);
+      const username = status.authenticated ? status.user?.username : undefined;
+      if (!username) return INVALID_TOKEN;
+      cache.delete(key);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(key, [username, now + ttl]);
+      return decide(username);
+    },
+  };
+}

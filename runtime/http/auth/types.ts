@@ -1,0 +1,43 @@
+/**
+ * @module http/auth/types
+ * The shape of a caller-auth checker and the refusals every mode shares.
+ *
+ * Status mapping (the same for every mode):
+ * - 401 `unauthenticated`: no usable credentials: the header is missing or malformed, or a
+ *   ServiceAccount token the API server does not authenticate (as the API server itself answers).
+ *   Bearer and ServiceAccount modes add `WWW-Authenticate: Bearer realm="podfn"`.
+ * - 403 `forbidden`: credentials were presented but do not grant access: a wrong bearer token, an
+ *   HMAC signature that does not match the body (tampered body or wrong key), or a ServiceAccount
+ *   not in `allow`.
+ */
+import { Refusal } from "../respond.js";
+
+/** Checks one request; resolves to a `Refusal` or `undefined` (allowed). */
+export interface AuthChecker {
+  /** `headers`: runs before the body is read. `body`: needs the raw body bytes (HMAC). */
+  readonly phase: "headers" | "body";
+  check(headers: Headers, body: Uint8Array): Refusal | undefined | Promise<Refusal | undefined>;
+}
+
+export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
+
+/** 401: the request carries no `Authorization: Bearer <token>`. */
+export const MISSING_BEARER = new Refusal(401, "unauthenticated", "send Authorization: Bearer <token>", BEARER_CHALLENGE);
+
+/**
+ * The token of `Authorization: Bearer <token>` (scheme case-insensitive), or a 401 refusal.
+ *
+ * @example
+ * bearerToken(new Headers({ authorization: "Bearer abc" })); // "abc"
+ */
+export function bearerToken(headers: Headers): string | Refusal {
+  const header = headers.get("authorization");
+  if (header === null || header.length <= 7 || header.slice(0, 7).toLowerCase() !== "bearer ") return MISSING_BEARER;
+  const token = header.slice(7).trim();
+  return token === "" ? MISSING_BEARER : token;
+}
+
+/** 403 with a message for the caller. */
+export function forbidden(message: string): Refusal {
+  return new Refusal(403, "forbidden", message);
+}

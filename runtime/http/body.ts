@@ -1,0 +1,88 @@
+/**
+ * @module http/body
+ * Reads and parses a request body within the function's limit, without ever holding more than
+ * the limit: a declared `Content-Length` over it is refused before reading a byte, and a body
+ * without one (chunked) is counted while it streams and refused at the first byte past it.
+ *
+ * Content types: `application/json` and any `+json` type (parameters such as `charset` are
+ * ignored) are parsed as JSON. A body that is empty counts as `{}` whatever its type. A request
+ * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
+ * must be empty (else 415).
+ */
+import { Refusal } from "./respond.js";
+
+const EMPTY = new Uint8Array(0);
+const decoder = new TextDecoder();
+
+/** True for `application/json` and `application/<anything>+json`, with or without parameters. */
+export function isJsonContentType(value: string): boolean {
+  const semi = value.indexOf(";");
+  const type = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
+  return type === "application/json" || (type.endsWith("+json") && type.includes("/"));
+}
+
+/** 415, or undefined when the declared content type is acceptable (or absent). */
+export function checkContentType(headers: Headers): Refusal | undefined {
+  const type = headers.get("content-type");
+  if (type === null || isJsonContentType(type)) return undefined;
+  return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json`);
+}
+
+function unsupported(message: string): Refusal {
+  return new Refusal(415, "unsupported_media_type", message);
+}
+
+function tooLarge(limit: number): Refusal {
+  return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
+}
+
+/** The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array | Refusal> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return tooLarge(limit);
+  if (request.body === null) return EMPTY;
+  if (declared !== null) {
+    // The HTTP parser holds the body to its declared length, which is within the limit.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return bytes.byteLength > limit ? tooLarge(limit) : bytes;
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(ignore);
+      return tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function ignore(): void {}
+
+/** The input a body carries: `{}` when empty, the parsed JSON otherwise; or a 400/415 `Refusal`. */
+export function parseBody(bytes: Uint8Array, headers: Headers): unknown {
+  if (bytes.byteLength === 0) return {};
+  if (headers.get("content-type") === null) return unsupported("a body needs a content type: send application/json");
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (error) {
+    return invalidJson(error);
+  }
+}
+
+function invalidJson(error: unknown): Refusal {
+  const message = `the body is not valid JSON: ${(error as Error).message}`;
+  return new Refusal(400, "invalid_json", message, undefined, { issues: [{ path: "", message }] });
+}

@@ -1,0 +1,32 @@
+/**
+ * @module http/operations
+ * The operations endpoints, on reserved paths no function may use:
+ * `GET /healthz` (the process is alive: always 200), `GET /readyz` (200 while serving, 503 from
+ * the moment shutdown begins) and `GET /metrics` (Prometheus text format 0.0.4).
+ */
+import type { Drain } from "../lifecycle.js";
+import { Metrics } from "../metrics.js";
+import type { Endpoint } from "./route.js";
+import { requestIdOf } from "./request-id.js";
+import { jsonResponse } from "./respond.js";
+
+/** Paths the operations endpoints own. */
+export const RESERVED_PATHS: readonly string[] = ["/healthz", "/readyz", "/metrics"];
+
+/** The operations endpoints by path (each answers GET). */
+export function operationEndpoints(drain: Drain, metrics: Metrics): Record<string, Endpoint> {
+  return {
+    "/healthz": function healthz(request) {
+      return jsonResponse(200, { status: "ok" }, requestIdOf(request.headers));
+    },
+    "/readyz": function readyz(request) {
+      const requestId = requestIdOf(request.headers);
+      return drain.draining
+        ? jsonResponse(503, { status: "shutting_down" }, requestId, { connection: "close" })
+        : jsonResponse(200, { status: "ready" }, requestId);
+    },
+    "/metrics": function metricsEndpoint() {
+      return new Response(metrics.render(), { status: 200, headers: { "content-type": Metrics.contentType } });
+    },
+  };
+}

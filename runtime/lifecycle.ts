@@ -1,0 +1,123 @@
+/**
+ * @module lifecycle
+ * Graceful shutdown bookkeeping shared by the long-running parts (the HTTP server, the
+ * in-process cron runner): a `Drain` counts calls in flight, stops admitting new ones once
+ * shutdown begins, waits for the running ones up to a deadline and then aborts their shared
+ * signal. `runShutdownHooks` runs the function modules' `onShutdown` hooks once it is over.
+ */
+import { setMaxListeners } from "node:events";
+import type { Logger } from "pino";
+import { PodfnError } from "./errors.js";
+
+/** The reason a `Drain`'s signal carries when the deadline passed with calls still running. */
+export class ShutdownError extends PodfnError {
+  constructor(message: string) {
+    super("shutting_down", message);
+  }
+}
+
+/**
+ * Tracks calls in flight and drains them on shutdown.
+ *
+ * @example
+ * const drain = new Drain();
+ * if (!drain.enter()) return refuse(); // shutting down
+ * try { await invoke({ ...options, signal: drain.signal }); } finally { drain.leave(); }
+ * // on SIGTERM:
+ * drain.begin();
+ * const idle = await drain.settle(25_000); // false: the deadline passed, `drain.signal` aborted
+ */
+export class Drain {
+  #inflight = 0;
+  #draining = false;
+  readonly #controller = new AbortController();
+  readonly #waiters = new Set<() => void>();
+
+  constructor() {
+    // Every call in flight listens to this one signal; the count is bounded by the caller's cap.
+    setMaxListeners(0, this.#controller.signal);
+  }
+
+  /** Calls currently in flight. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** True from the moment `begin()` is called. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Aborted (with a `ShutdownError`) when `settle()`'s deadline passes or `abort()` is called. Pass it to each call. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Count one call in. Returns false (and counts nothing) once draining. */
+  enter(): boolean {
+    if (this.#draining) return false;
+    this.#inflight++;
+    return true;
+  }
+
+  /** Count one call out; call exactly once per successful `enter()`. */
+  leave(): void {
+    this.#inflight--;
+    if (this.#inflight === 0) for (const wake of this.#waiters) wake();
+  }
+
+  /** Stop admitting calls. Idempotent. */
+  begin(): void {
+    this.#draining = true;
+  }
+
+  /** Abort the calls in flight now. */
+  abort(reason: unknown = new ShutdownError("shutting down")): void {
+    this.#controller.abort(reason);
+  }
+
+  /** Wait until no call is in flight, at most `timeoutMs` (milliseconds). Resolves true when idle. Aborts nothing. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.#inflight === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiters = this.#waiters;
+      const timer = setTimeout(function idleDeadline() {
+        waiters.delete(wake);
+        resolve(false);
+      }, timeoutMs);
+      function wake() {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve(true);
+      }
+      waiters.add(wake);
+    });
+  }
+
+  /**
+   * Begin draining and wait until no call is in flight, at most `timeoutMs` (milliseconds).
+   * Resolves true when idle; false when the deadline passed, after aborting `signal`.
+   */
+  async settle(timeoutMs: number): Promise<boolean> {
+    this.begin();
+    const idle = await this.idle(timeoutMs);
+    if (!idle) this.abort(new ShutdownError(`calls still running after the ${timeoutMs} ms drain timeout`));
+    return idle;
+  }
+}
+
+/**
+ * Run shutdown hooks one after the other; a hook that throws is logged and the others still run.
+ *
+ * @example
+ * await runShutdownHooks(functions.map((f) => f.definition.onShutdown).filter(Boolean), logger);
+ */
+export async function runShutdownHooks(hooks: ReadonlyArray<() => Promise<void> | void>, logger: Logger): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (err) {
+      logger.error({ err }, "onShutdown hook failed");
+    }
+  }
+}

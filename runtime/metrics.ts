@@ -1,0 +1,134 @@
+/**
+ * @module metrics
+ * A small hand-written Prometheus registry (text exposition format 0.0.4) for function calls:
+ * `podfn_invocations_total{function,outcome}`, `podfn_invocation_duration_seconds{function}`
+ * (a histogram), `podfn_invocations_in_flight`, and process metrics (CPU seconds, resident
+ * memory, heap, start time). Recording a call is a few array writes on objects precomputed per
+ * function; all formatting happens at scrape time.
+ */
+
+/** How a call ended, as the `outcome` label. */
+export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "error";
+
+/**
+ * - `success`: 1xx–3xx. - `client_error`: 4xx from input, body or handler (400, 404 from a handler, 413, 415, …).
+ * - `unauthorized`: caller auth failed (401, 403). - `rejected`: not run (429 over the cap, 503 shutting down).
+ * - `timeout`: past `timeoutMs` (504). - `error`: 5xx otherwise (handler threw, bad output, missing secret).
+ */
+export const OUTCOMES: readonly Outcome[] = ["success", "client_error", "unauthorized", "rejected", "timeout", "error"];
+
+/** Upper bounds of the duration histogram, in seconds (calls range from a ping to a long rollout). */
+export const DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** The counters and histogram of one function. */
+export class FunctionMetrics {
+  readonly name: string;
+  /** Calls by outcome, indexed like `OUTCOMES`. */
+  readonly counts: number[] = OUTCOMES.map(() => 0);
+  /** Observations per bucket (not cumulative); the last slot is `+Inf`. */
+  readonly buckets: number[] = [...DURATION_BUCKETS.map(() => 0), 0];
+  sum = 0;
+  count = 0;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Count one call; its duration is observed unless it was `rejected` (never ran). */
+  record(outcome: Outcome, seconds: number): void {
+    this.counts[OUTCOMES.indexOf(outcome)]!++;
+    if (outcome === "rejected") return;
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
+    this.buckets[i]!++;
+    this.sum += seconds;
+    this.count++;
+  }
+}
+
+export interface MetricsOptions {
+  /** Reads the number of calls in flight at scrape time. Default: always 0. */
+  inflight?: () => number;
+}
+
+/**
+ * The registry of one process.
+ *
+ * @example
+ * const metrics = new Metrics(["hello"], { inflight: () => drain.inflight });
+ * metrics.function("hello")!.record("success", 0.012);
+ * response.end(metrics.render());
+ */
+export class Metrics {
+  /** Content type of `render()`'s output. */
+  static readonly contentType = "text/plain; version=0.0.4; charset=utf-8";
+  readonly #functions = new Map<string, FunctionMetrics>();
+  readonly #inflight: () => number;
+
+  constructor(functionNames: Iterable<string>, options: MetricsOptions = {}) {
+    for (const name of functionNames) this.#functions.set(name, new FunctionMetrics(name));
+    this.#inflight = options.inflight ?? (() => 0);
+  }
+
+  /** The series of function `name` (undefined for a name not given to the constructor). */
+  function(name: string): FunctionMetrics | undefined {
+    return this.#functions.get(name);
+  }
+
+  /** Every metric in the Prometheus text format 0.0.4. */
+  render(): string {
+    const out: string[] = [];
+    header(out, "podfn_invocations_total", "counter", "Function calls by outcome.");
+    for (const fn of this.#functions.values()) {
+      const label = `function="${escapeLabel(fn.name)}"`;
+      OUTCOMES.forEach((outcome, i) => out.push(`podfn_invocations_total{${label},outcome="${outcome}"} ${fn.counts[i]}`));
+    }
+    header(out, "podfn_invocation_duration_seconds", "histogram", "Duration of function calls that ran, in seconds.");
+    for (const fn of this.#functions.values()) {
+      const label = `function="${escapeLabel(fn.name)}"`;
+      let cumulative = 0;
+      fn.buckets.forEach((n, i) => {
+        cumulative += n;
+        const le = i < DURATION_BUCKETS.length ? String(DURATION_BUCKETS[i]) : "+Inf";
+        out.push(`podfn_invocation_duration_seconds_bucket{${label},le="${le}"} ${cumulative}`);
+      });
+      out.push(`podfn_invocation_duration_seconds_sum{${label}} ${fn.sum}`);
+      out.push(`podfn_invocation_duration_seconds_count{${label}} ${fn.count}`);
+    }
+    gauge(out, "podfn_invocations_in_flight", "Function calls running now.", this.#inflight());
+    processMetrics(out);
+    return out.join("\n") + "\n";
+  }
+}
+
+const startTimeSeconds = Math.round(Date.now() / 1000 - process.uptime());
+
+function processMetrics(out: string[]): void {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  counter(out, "process_cpu_user_seconds_total", "User CPU time spent, in seconds.", cpu.user / 1e6);
+  counter(out, "process_cpu_system_seconds_total", "System CPU time spent, in seconds.", cpu.system / 1e6);
+  counter(out, "process_cpu_seconds_total", "Total user and system CPU time spent, in seconds.", (cpu.user + cpu.system) / 1e6);
+  gauge(out, "process_resident_memory_bytes", "Resident memory size, in bytes.", memory.rss);
+  gauge(out, "process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.", startTimeSeconds);
+  gauge(out, "nodejs_heap_size_used_bytes", "V8 heap used, in bytes.", memory.heapUsed);
+  gauge(out, "nodejs_heap_size_total_bytes", "V8 heap size, in bytes.", memory.heapTotal);
+}
+
+function header(out: string[], name: string, type: string, help: string): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+}
+
+function gauge(out: string[], name: string, help: string, value: number): void {
+  header(out, name, "gauge", help);
+  out.push(`${name} ${value}`);
+}
+
+function counter(out: string[], name: string, help: string, value: number): void {
+  header(out, name, "counter", help);
+  out.push(`${name} ${value}`);
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+}

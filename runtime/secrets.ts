@@ -1,0 +1,142 @@
+/**
+ * @module secrets
+ * Caller-auth secrets (bearer tokens, HMAC keys), referenced by name and read from one file per
+ * secret in the secrets folder (`$PODFN_SECRETS_DIR/<name>`, a mounted Kubernetes Secret).
+ * A value is re-read when its file changes (checked by mtime, size and inode at most once per
+ * `recheckMs`, so a rotated Secret is picked up without a restart), one trailing newline run is
+ * trimmed, and an empty file counts as missing. Values never appear in errors or logs: errors
+ * name the secret and its path only.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { PodfnError } from "./errors.js";
+
+/** A secret cannot be read: its file (or environment variable) is missing or empty. */
+export class SecretMissingError extends PodfnError {
+  /** The secret's name, as the function references it. */
+  readonly secret: string;
+  /** The file (or `env:NAME`) it was looked for in. */
+  readonly path: string;
+
+  constructor(secret: string, path: string, why: string) {
+    super("secret_missing", `secret "${secret}" ${why} (${path})`);
+    this.secret = secret;
+    this.path = path;
+  }
+}
+
+export interface SecretStoreOptions {
+  /** Folder holding one file per secret. Default: `/var/run/secrets/podfn`. */
+  dir?: string;
+  /** Environment for secrets read from variables. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How long a value is trusted before its file is stat'ed again, in milliseconds. Default 1000. */
+  recheckMs?: number;
+}
+
+/** One secret: call `value()` each time it is needed (cheap; re-reads only after a change). */
+export interface Secret {
+  readonly name: string;
+  /** Where it is read from: the file path, or `env:NAME`. */
+  readonly path: string;
+  /** The current value. Throws `SecretMissingError` when missing or empty. */
+  value(): string;
+}
+
+/** A secret file with its last read value. */
+class FileSecret implements Secret {
+  #value = "";
+  #stamp = "";
+  #checkedAt = -Infinity;
+
+  constructor(
+    readonly name: string,
+    readonly path: string,
+    readonly recheckMs: number,
+  ) {}
+
+  value(): string {
+    const now = Date.now();
+    if (this.#value && now - this.#checkedAt < this.recheckMs) return this.#value;
+    const stat = statSync(this.path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      this.#value = "";
+      this.#stamp = "";
+      throw new SecretMissingError(this.name, this.path, "is missing: no such file");
+    }
+    const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    if (stamp !== this.#stamp) {
+      this.#value = trimNewlines(readFileSync(this.path, "utf8"));
+      this.#stamp = stamp;
+    }
+    if (!this.#value) throw new SecretMissingError(this.name, this.path, "is empty");
+    this.#checkedAt = now;
+    return this.#value;
+  }
+}
+
+/** A secret from an environment variable (read once: the environment does not change). */
+class EnvSecret implements Secret {
+  readonly path: string;
+  readonly #value: string;
+
+  constructor(
+    readonly name: string,
+    variable: string,
+    env: Readonly<Record<string, string | undefined>>,
+  ) {
+    this.path = `env:${variable}`;
+    this.#value = trimNewlines(env[variable] ?? "");
+  }
+
+  value(): string {
+    if (!this.#value) throw new SecretMissingError(this.name, this.path, "is missing: the variable is unset or empty");
+    return this.#value;
+  }
+}
+
+function trimNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === "\n" || text[end - 1] === "\r")) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+const SECRET_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Hands out `Secret`s by name; one instance per process.
+ *
+ * @example
+ * const secrets = new SecretStore({ dir: "/var/run/secrets/podfn" });
+ * const token = secrets.secret("deploy-token");
+ * token.value(); // re-read after the file changes
+ */
+export class SecretStore {
+  readonly dir: string;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #recheckMs: number;
+  readonly #files = new Map<string, Secret>();
+
+  constructor(options: SecretStoreOptions = {}) {
+    this.dir = options.dir ?? "/var/run/secrets/podfn";
+    this.#env = options.env ?? process.env;
+    this.#recheckMs = options.recheckMs ?? 1000;
+  }
+
+  /**
+   * The secret `name`: the file `<dir>/<name>`, or the environment variable `env` when given.
+   * Throws `SecretMissingError` for a name that is not a plain file name.
+   */
+  secret(name: string, env?: string): Secret {
+    if (env) return new EnvSecret(name, env, this.#env);
+    if (!SECRET_NAME.test(name) || name === "." || name === "..") {
+      throw new SecretMissingError(name, this.dir, "is not a valid secret name (letters, digits, '.', '_', '-')");
+    }
+    let secret = this.#files.get(name);
+    if (!secret) {
+      secret = new FileSecret(name, join(this.dir, name), this.#recheckMs);
+      this.#files.set(name, secret);
+    }
+    return secret;
+  }
+}
