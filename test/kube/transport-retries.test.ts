@@ -1,0 +1,176 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { createKubeClient } from "../../runtime/kube/client.js";
+import { KubeApiError, KubeConnectionError, KubeTooManyRequestsError } from "../../runtime/kube/errors.js";
+import { staticAuth } from "../../runtime/kube/auth.js";
+import { recordingSleep, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
+import type { FakeApiServer, Handler } from "./helpers/fake-apiserver.js";
+
+const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "golden", resourceVersion: "7" } };
+
+describe("transport retries", () => {
+  let handler: Handler = () => {};
+  let server: FakeApiServer;
+  before(async () => {
+    server = await startFakeApiServer((req, res) => handler(req, res));
+  });
+  after(() => server.close());
+
+  function client() {
+    const recorder = recordingSleep();
+    const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorder.sleep, random: () => 0.5 } });
+    return { kube, sleeps: recorder.sleeps };
+  }
+
+  /** Answers the given responses in turn, then the last one forever. */
+  function sequence(...answers: [number, unknown, Record<string, string>?][]): { calls: () => number } {
+    let calls = 0;
+    handler = (_req, res) => {
+      const [status, body, headers] = answers[Math.min(calls, answers.length - 1)]!;
+      calls++;
+      sendJson(res, status, body, headers);
+    };
+    return { calls: () => calls };
+  }
+
+  test("a 429 is retried after the Retry-After the server asked for", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down"), { "retry-after": "2" }], [200, configMap]);
+    const got = await kube.configMaps.get("settings");
+    assert.equal(got.metadata?.name, "settings");
+    assert.equal(answers.calls(), 2);
+    assert.deepEqual(sleeps, [2000]);
+    await kube.close();
+  });
+
+  test("a Retry-After longer than the cap waits only the cap", async () => {
+    const recorder = recordingSleep();
+    const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorder.sleep, maxRetryAfterMs: 5000 } });
+    sequence([429, statusBody(429, "TooManyRequests", "slow down"), { "retry-after": "3600" }], [200, configMap]);
+    await kube.configMaps.get("settings");
+    assert.deepEqual(recorder.sleeps, [5000]);
+    await kube.close();
+  });
+
+  test("a 503 on a read is retried (honouring Retry-After) and then succeeds", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([503, statusBody(503, "ServiceUnavailable", "etcd leader changed"), { "retry-after": "1" }], [503, statusBody(503, "ServiceUnavailable", "still")], [200, configMap]);
+    const got = await kube.configMaps.get("settings");
+    assert.equal(got.metadata?.resourceVersion, "7");
+    assert.equal(answers.calls(), 3);
+    assert.equal(sleeps[0], 1000);
+    assert.equal(sleeps.length, 2);
+    await kube.close();
+  });
+
+  test("backoff without Retry-After is exponential with full jitter", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([500, statusBody(500, "InternalError", "boom")]);
+    await assert.rejects(kube.configMaps.get("settings"), (error: unknown) => error instanceof KubeApiError && error.code === "kube_internal_error");
+    assert.equal(answers.calls(), 4, "one attempt and three retries");
+    // random() = 0.5 of ceilings 200, 400, 800
+    assert.deepEqual(sleeps, [100, 200, 400]);
+    await kube.close();
+  });
+
+  test("writes are not retried on 500", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([500, statusBody(500, "InternalError", "boom")], [201, configMap]);
+    await assert.rejects(kube.configMaps.create(configMap), (error: unknown) => error instanceof KubeApiError && error.statusCode === 500);
+    assert.equal(answers.calls(), 1);
+    assert.deepEqual(sleeps, []);
+    await kube.close();
+  });
+
+  test("writes are not retried on 503 either (the server may have applied them)", async () => {
+    const { kube } = client();
+    const answers = sequence([503, statusBody(503, "ServiceUnavailable", "busy")], [200, configMap]);
+    await assert.rejects(kube.configMaps.patch("settings", { data: { a: "b" } }), KubeApiError);
+    assert.equal(answers.calls(), 1);
+    await kube.close();
+  });
+
+  test("writes are retried on 429: the server did not apply them", async () => {
+    const { kube } = client();
+    const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down")], [201, configMap]);
+    const created = await kube.configMaps.create(configMap);
+    assert.equal(created.metadata?.name, "settings");
+    assert.equal(answers.calls(), 2);
+    await kube.close();
+  });
+
+  test("retries are bounded: the last 429 is thrown with its Retry-After", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down"), { "retry-after": "1" }]);
+    await assert.rejects(kube.configMaps.get("settings"), (error: unknown) => error instanceof KubeTooManyRequestsError && error.retryAfterSeconds === 1);
+    assert.equal(answers.calls(), 4);
+    assert.deepEqual(sleeps, [1000, 1000, 1000]);
+    await kube.close();
+  });
+
+  test("retries: 0 turns retries off", async () => {
+    const kube = createKubeClient({ credentials: server.credentials(), retry: { retries: 0 } });
+    const answers = sequence([503, statusBody(503, "ServiceUnavailable", "busy")]);
+    await assert.rejects(kube.configMaps.get("settings"), KubeApiError);
+    assert.equal(answers.calls(), 1);
+    await kube.close();
+  });
+
+  test("an aborted signal stops a request waiting between retries", async () => {
+    const controller = new AbortController();
+    const kube = createKubeClient({
+      credentials: server.credentials(),
+      retry: {
+        sleep: async (_ms, signal) => {
+          controller.abort(new Error("caller gave up"));
+          signal?.throwIfAborted();
+        },
+      },
+    });
+    const answers = sequence([503, statusBody(503, "ServiceUnavailable", "busy")]);
+    await assert.rejects(kube.configMaps.get("settings", { signal: controller.signal }), /caller gave up/);
+    assert.equal(answers.calls(), 1);
+    await kube.close();
+  });
+});
+
+describe("connection errors", () => {
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+
+  test("a refused connection is a KubeConnectionError, retried even for a write", async () => {
+    const port = await closedPort();
+    const recorder = recordingSleep();
+    const kube = createKubeClient({
+      credentials: { server: `https://127.0.0.1:${port}`, namespace: "golden", auth: staticAuth({ token: "t" }, "test"), source: "test" },
+      retry: { sleep: recorder.sleep },
+    });
+    await assert.rejects(kube.configMaps.create(configMap), (error: unknown) => error instanceof KubeConnectionError && error.code === "kube_connection" && /ECONNREFUSED/.test(error.message));
+    assert.equal(recorder.sleeps.length, 3);
+    await kube.close();
+  });
+
+  test("a connection reset after the request was sent is retried for reads only", async () => {
+    let calls = 0;
+    const server = await startFakeApiServer((_req, res) => {
+      calls++;
+      res.socket?.destroy();
+    });
+    const recorder = recordingSleep();
+    const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorder.sleep } });
+    await assert.rejects(kube.configMaps.get("settings"), KubeConnectionError);
+    assert.equal(calls, 4);
+    calls = 0;
+    await assert.rejects(kube.configMaps.create(configMap), KubeConnectionError);
+    assert.equal(calls, 1, "a write that may have been applied is not repeated");
+    await kube.close();
+    await server.close();
+  });
+});
