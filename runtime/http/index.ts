@@ -13,5 +13,4 @@
  */
 export { createHttpApp, type HttpApp, type HttpAppOptions } from "./app.js";
 export { serveHttp, ABORT_GRACE_MS, type HttpServerOptions } from "./server.js";
-export { RESERVED_PATHS } from "./operations.js";
 export type { ServiceAccountAuthOptions } from "./auth/index.js";

@@ -1,6 +1,7 @@
 /**
  * @module http/operations
  * The operations endpoints, on reserved paths no function may use:
+ * (`RESERVED_PATHS` of definition-schema.ts, which the loader refuses for functions):
  * `GET /healthz` (the process is alive: always 200), `GET /readyz` (200 while serving, 503 from
  * the moment shutdown begins) and `GET /metrics` (Prometheus text format 0.0.4).
  */
@@ -9,9 +10,6 @@ import { Metrics } from "../metrics.js";
 import type { Endpoint } from "./route.js";
 import { requestIdOf } from "./request-id.js";
 import { jsonResponse } from "./respond.js";
-
-/** Paths the operations endpoints own. */
-export const RESERVED_PATHS: readonly string[] = ["/healthz", "/readyz", "/metrics"];
 
 /** The operations endpoints by path (each answers GET). */
 export function operationEndpoints(drain: Drain, metrics: Metrics): Record<string, Endpoint> {

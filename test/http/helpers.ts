@@ -1,0 +1,102 @@
+/**
+ * Helpers of the HTTP adapter tests: LoadedFunction objects shaped like the loader's, a kube
+ * client double with only what the adapter uses (`with`, `tokenReview`, `namespace`), a logger
+ * whose every line is captured, and an app factory.
+ */
+import { z } from "zod";
+import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
+import { defineFunction, type FunctionDefinition, type HttpAuth, type HttpMethod, type LoadedFunction } from "../../runtime/function.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+import { createLogger, type Logger } from "../../runtime/log.js";
+import { createHttpApp, type HttpAppOptions } from "../../runtime/http/index.js";
+
+export interface FnSpec extends Omit<FunctionDefinition<z.ZodType, unknown>, "http"> {
+  method?: HttpMethod;
+  path?: string;
+  auth?: HttpAuth;
+  bodyLimitBytes?: number;
+}
+
+/** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, `auth: "none"`, 30 s). */
+export function loaded(spec: FnSpec): LoadedFunction {
+  const { method, path, auth, bodyLimitBytes, ...definition } = spec;
+  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024 };
+  return {
+    definition: defineFunction({ ...definition, http }),
+    file: `functions/${spec.name}.ts`,
+    name: spec.name,
+    input: spec.input ?? z.object({}),
+    timeoutMs: spec.timeoutMs ?? 30_000,
+    permissions: [],
+    http,
+    schedules: [],
+  };
+}
+
+export interface FakeKube {
+  kube: KubeClient;
+  /** Tokens reviewed, in order (tests only; the adapter must never log them). */
+  reviewed: string[];
+  /** `dryRun` of each view made by `with()`. */
+  views: { dryRun?: boolean }[];
+}
+
+/** A kube client double: `tokenReview` answers from `tokens` (token → username). */
+export function fakeKube(tokens: Record<string, string> = {}): FakeKube {
+  const state: FakeKube = { kube: undefined as unknown as KubeClient, reviewed: [], views: [] };
+  const kube = {
+    namespace: "team-a",
+    with(options: { dryRun?: boolean }) {
+      state.views.push({ dryRun: options.dryRun });
+      return kube;
+    },
+    async tokenReview(token: string): Promise<TokenReviewStatus> {
+      state.reviewed.push(token);
+      const username = tokens[token];
+      return username ? { authenticated: true, user: { username } } : { authenticated: false, error: "invalid bearer token" };
+    },
+  };
+  state.kube = kube as unknown as KubeClient;
+  return state;
+}
+
+/** A logger writing every line (debug and up) into `lines`. */
+export function captureLogger(): { logger: Logger; lines: string[]; records: () => Record<string, unknown>[] } {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void lines.push(line) } });
+  return { logger, lines, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/** An app over `functions` with a captured logger and a fake kube. */
+export function testApp(functions: LoadedFunction[], options: Partial<HttpAppOptions> = {}) {
+  const log = captureLogger();
+  const fake = fakeKube();
+  const http = createHttpApp({ functions, kube: fake.kube, logger: log.logger, secretsDir: "/nonexistent", ...options });
+  return { ...http, ...log, fake };
+}
+
+/** A request to the app's origin. */
+export function req(path: string, init: RequestInit = {}): Request {
+  return new Request(`http://podfn.test${path}`, init);
+}
+
+/** A POST with a JSON body. */
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+  return req(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+}
+
+/** A promise and the functions that settle it, to hold a handler until the test lets it go. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Poll `condition` every 5 ms until true; fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

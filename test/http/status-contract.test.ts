@@ -1,0 +1,216 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { reply } from "../../runtime/function.js";
+import { HttpError } from "../../runtime/errors.js";
+import { loaded, postJson, req, testApp, until } from "./helpers.js";
+
+describe("status contract", () => {
+  test("200 with the JSON result, 204 when the handler returns undefined", async () => {
+    const app = testApp([
+      loaded({ name: "echo", input: z.object({ n: z.number() }), handler: ({ input }) => ({ got: input.n }) }),
+      loaded({ name: "nothing", handler: () => undefined }),
+    ]);
+    const ok = await app.fetch(postJson("/echo", { n: 3 }));
+    assert.equal(ok.status, 200);
+    assert.match(ok.headers.get("content-type")!, /^application\/json/);
+    assert.deepEqual(await ok.json(), { got: 3 });
+    const none = await app.fetch(postJson("/nothing", {}));
+    assert.equal(none.status, 204);
+    assert.equal(await none.text(), "");
+  });
+
+  test("reply() chooses the status, body and headers", async () => {
+    const app = testApp([loaded({ name: "accepted", handler: () => reply(202, { queued: true }, { "X-Queue": "jobs" }) })]);
+    const res = await app.fetch(postJson("/accepted", {}));
+    assert.equal(res.status, 202);
+    assert.equal(res.headers.get("x-queue"), "jobs");
+    assert.deepEqual(await res.json(), { queued: true });
+  });
+
+  test("GET takes its input from the query string: repeated keys become arrays, the schema coerces", async () => {
+    const input = z.object({ n: z.coerce.number(), tag: z.array(z.string()), one: z.string().optional() });
+    const app = testApp([loaded({ name: "query", method: "GET", input, handler: ({ input }) => input })]);
+    const res = await app.fetch(req("/query?n=42&tag=a&tag=b&one=x&dryRun=false"));
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { n: 42, tag: ["a", "b"], one: "x" });
+  });
+
+  test("400 invalid_json for a body that is not JSON", async () => {
+    const app = testApp([loaded({ name: "f", handler: () => 1 })]);
+    const res = await app.fetch(req("/f", { method: "POST", body: "{nope", headers: { "content-type": "application/json" } }));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { code: string; message: string; issues: unknown[] } };
+    assert.equal(body.error.code, "invalid_json");
+    assert.equal(body.error.issues.length, 1);
+  });
+
+  test("400 invalid_input names each field in issues", async () => {
+    const app = testApp([loaded({ name: "f", input: z.object({ a: z.object({ b: z.number() }), c: z.string() }), handler: () => 1 })]);
+    const res = await app.fetch(postJson("/f", { a: { b: "x" }, c: "ok" }));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { code: string; message: string; issues: { path: string; message: string }[] } };
+    assert.equal(body.error.code, "invalid_input");
+    assert.deepEqual(body.error.issues.map((i) => i.path), ["a.b"]);
+    assert.equal(typeof body.error.issues[0]!.message, "string");
+  });
+
+  test("404 JSON for an unknown path; 405 with Allow for a wrong method", async () => {
+    const app = testApp([loaded({ name: "f", handler: () => 1 }), loaded({ name: "g", method: "GET", path: "/f", handler: () => 2 })]);
+    const missing = await app.fetch(req("/nope"));
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "not_found");
+    const wrong = await app.fetch(req("/f", { method: "DELETE" }));
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "POST, GET, HEAD");
+    assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, "method_not_allowed");
+    assert.equal((await app.fetch(req("/f"))).status, 200);
+    assert.equal((await app.fetch(req("/healthz", { method: "POST" }))).status, 405);
+  });
+
+  test("415 for a non-JSON content type; +json types accepted; an empty body counts as {}", async () => {
+    const app = testApp([loaded({ name: "f", input: z.object({ x: z.number().default(7) }), handler: ({ input }) => input })]);
+    const text = await app.fetch(req("/f", { method: "POST", body: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } }));
+    assert.equal(text.status, 415);
+    assert.equal(((await text.json()) as { error: { code: string } }).error.code, "unsupported_media_type");
+    const untyped = await app.fetch(req("/f", { method: "POST", body: new Uint8Array([123, 125]) }));
+    assert.equal(untyped.status, 415);
+    const vendor = await app.fetch(req("/f", { method: "POST", body: '{"x":1}', headers: { "content-type": "application/vnd.api+json; charset=utf-8" } }));
+    assert.deepEqual(await vendor.json(), { x: 1 });
+    const empty = await app.fetch(req("/f", { method: "POST" }));
+    assert.deepEqual(await empty.json(), { x: 7 });
+    const emptyJson = await app.fetch(req("/f", { method: "POST", body: "", headers: { "content-type": "application/json" } }));
+    assert.deepEqual(await emptyJson.json(), { x: 7 });
+  });
+
+  test("413 for a declared Content-Length or a streamed body over the function's limit", async () => {
+    let ran = 0;
+    const app = testApp([loaded({ name: "small", bodyLimitBytes: 16, handler: () => ++ran })]);
+    const declared = await app.fetch(req("/small", { method: "POST", body: "{}", headers: { "content-type": "application/json", "content-length": "17" } }));
+    assert.equal(declared.status, 413);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode('{"pad":"xxxxxxxx'));
+      },
+    });
+    const streamed = await app.fetch(req("/small", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit));
+    assert.equal(streamed.status, 413);
+    assert.equal(((await streamed.json()) as { error: { code: string } }).error.code, "payload_too_large");
+    assert.equal((await app.fetch(postJson("/small", { a: 1 }))).status, 200);
+    assert.equal(ran, 1);
+  });
+
+  test("500 internal with the request id only; the error is logged with its stack; the app keeps serving", async () => {
+    const app = testApp([
+      loaded({
+        name: "boom",
+        handler: () => {
+          throw new Error("database password is hunter2");
+        },
+      }),
+      loaded({ name: "fine", handler: () => "ok" }),
+    ]);
+    const res = await app.fetch(postJson("/boom", {}, { "x-request-id": "req-500" }));
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text), { error: { code: "internal", message: "internal error", requestId: "req-500" } });
+    assert.doesNotMatch(text, /hunter2|stack|at /);
+    const logged = app.records().find((r) => r.msg === "call failed");
+    assert.equal(logged?.requestId, "req-500");
+    assert.match(String((logged?.err as { stack?: string }).stack), /hunter2[\s\S]*at /);
+    assert.equal((await app.fetch(postJson("/fine", {}))).status, 200);
+  });
+
+  test("HttpError answers with its status, code, message and details", async () => {
+    const app = testApp([loaded({ name: "busy", handler: () => Promise.reject(new HttpError(409, "already_running", "a run is in progress", { details: { since: "10:00" } })) })]);
+    const res = await app.fetch(postJson("/busy", {}, { "x-request-id": "r-409" }));
+    assert.equal(res.status, 409);
+    assert.deepEqual(await res.json(), { error: { code: "already_running", message: "a run is in progress", requestId: "r-409", details: { since: "10:00" } } });
+  });
+
+  test("504 when timeoutMs passes, and the handler's signal is aborted", async () => {
+    let signal: AbortSignal | undefined;
+    const app = testApp([
+      loaded({
+        name: "slow",
+        timeoutMs: 20,
+        handler: (ctx) => {
+          signal = ctx.signal;
+          return new Promise(() => {});
+        },
+      }),
+    ]);
+    const res = await app.fetch(postJson("/slow", {}));
+    assert.equal(res.status, 504);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "timeout");
+    await until(() => signal?.aborted === true);
+  });
+
+  test("503 for function calls and /readyz once shutdown begins; /healthz stays 200", async () => {
+    let ran = 0;
+    const app = testApp([loaded({ name: "f", handler: () => ++ran })]);
+    assert.equal((await app.fetch(req("/readyz"))).status, 200);
+    app.beginShutdown();
+    const refused = await app.fetch(postJson("/f", {}));
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get("connection"), "close");
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "shutting_down");
+    assert.equal((await app.fetch(req("/readyz"))).status, 503);
+    assert.equal((await app.fetch(req("/healthz"))).status, 200);
+    assert.equal(ran, 0);
+  });
+
+  test("429 with Retry-After over maxInflight", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const app = testApp([loaded({ name: "hold", handler: () => held })], { maxInflight: 1 });
+    const first = app.fetch(postJson("/hold", {}));
+    await until(() => app.drain.inflight === 1);
+    const second = await app.fetch(postJson("/hold", {}));
+    assert.equal(second.status, 429);
+    assert.equal(second.headers.get("retry-after"), "1");
+    release();
+    assert.equal((await first).status, 204);
+    assert.equal((await app.fetch(postJson("/hold", {}))).status, 204);
+  });
+});
+
+describe("request id and dry run", () => {
+  test("X-Request-Id is echoed, reaches the handler and every log line of the call; an invalid one is replaced", async () => {
+    const app = testApp([
+      loaded({
+        name: "f",
+        handler: (ctx) => {
+          ctx.log.info("inside");
+          return { id: ctx.requestId };
+        },
+      }),
+    ]);
+    const res = await app.fetch(postJson("/f", {}, { "x-request-id": "abc-123" }));
+    assert.equal(res.headers.get("x-request-id"), "abc-123");
+    assert.deepEqual(await res.json(), { id: "abc-123" });
+    const lines = app.records();
+    assert.deepEqual(lines.map((l) => [l.msg, l.requestId]), [["inside", "abc-123"], ["request", "abc-123"]]);
+    const access = lines[1]!;
+    assert.deepEqual([access.method, access.path, access.status, access.fn, typeof access.durationMs], ["POST", "/f", 200, "f", "number"]);
+
+    const generated = await app.fetch(postJson("/f", {}, { "x-request-id": "x".repeat(129) }));
+    assert.match(generated.headers.get("x-request-id")!, /^[0-9a-f-]{36}$/);
+    const none = await app.fetch(postJson("/f", {}));
+    assert.match(none.headers.get("x-request-id")!, /^[0-9a-f-]{36}$/);
+    assert.notEqual(none.headers.get("x-request-id"), generated.headers.get("x-request-id"));
+  });
+
+  test("?dryRun=true or X-Podfn-Dry-Run: true makes the call a dry run (kube view and ctx.dryRun)", async () => {
+    const app = testApp([loaded({ name: "f", handler: (ctx) => ({ dryRun: ctx.dryRun }) })]);
+    const byQuery = await app.fetch(postJson("/f?dryRun=true", {}));
+    assert.deepEqual(await byQuery.json(), { dryRun: true });
+    assert.equal(byQuery.headers.get("x-podfn-dry-run"), "true");
+    const byHeader = await app.fetch(postJson("/f", {}, { "x-podfn-dry-run": "true" }));
+    assert.deepEqual(await byHeader.json(), { dryRun: true });
+    const plain = await app.fetch(postJson("/f?dryRun=no", {}));
+    assert.deepEqual(await plain.json(), { dryRun: false });
+    assert.equal(plain.headers.get("x-podfn-dry-run"), null);
+    assert.deepEqual(app.fake.views.map((v) => v.dryRun), [true, true, false]);
+  });
+});
