@@ -1,0 +1,45 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { createKubeClient } from "../../runtime/kube/client.js";
+import { KubeCredentialsError, KubeTlsError } from "../../runtime/kube/errors.js";
+import { staticAuth } from "../../runtime/kube/auth.js";
+import { recordingSleep, sendJson, startFakeApiServer } from "./helpers/fake-apiserver.js";
+
+test("a server whose certificate another CA signed is rejected, not retried, and never sees the token", async () => {
+  const server = await startFakeApiServer((_req, res) => sendJson(res, 200, { kind: "ConfigMapList", metadata: {}, items: [] }));
+  const otherCa = await createCertificates();
+  const recorder = recordingSleep();
+  const kube = createKubeClient({
+    credentials: { ...server.credentials("secret-token-value"), caPem: otherCa.caPem },
+    retry: { sleep: recorder.sleep },
+  });
+  await assert.rejects(kube.configMaps.listPage(), (error: unknown) => {
+    assert.ok(error instanceof KubeTlsError);
+    assert.equal(error.code, "kube_tls");
+    assert.match(error.message, /certificate is not trusted by the configured CA/);
+    assert.doesNotMatch(error.message, /secret-token-value/);
+    return true;
+  });
+  assert.deepEqual(recorder.sleeps, [], "a TLS failure is not retried");
+  assert.equal(server.requests.length, 0);
+  await kube.close();
+  await server.close();
+});
+
+test("the right CA is accepted and the bearer token and JSON Accept header are sent", async () => {
+  const server = await startFakeApiServer((_req, res) => sendJson(res, 200, { kind: "ConfigMapList", metadata: {}, items: [] }));
+  const kube = createKubeClient({ credentials: server.credentials("tok") });
+  await kube.configMaps.listPage();
+  assert.equal(server.requests[0]?.headers.authorization, "Bearer tok");
+  assert.match(String(server.requests[0]?.headers.accept), /application\/json/);
+  await kube.close();
+  await server.close();
+});
+
+test("a plain http server URL is refused", () => {
+  assert.throws(
+    () => createKubeClient({ credentials: { server: "http://127.0.0.1:8080", namespace: "x", auth: staticAuth({}, "none"), source: "test" } }),
+    KubeCredentialsError,
+  );
+});
