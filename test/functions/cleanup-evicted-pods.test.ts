@@ -1,0 +1,54 @@
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { InputError } from "podfn";
+import { startHarness, type Deployed, type Harness } from "./helpers/harness.js";
+import { seedPod } from "./helpers/objects.js";
+
+const names = async (fn: Deployed) => {
+  const out: string[] = [];
+  for await (const pod of fn.admin.pods.list()) out.push(pod.metadata!.name!);
+  return out.sort();
+};
+
+describe("cleanup-evicted-pods", () => {
+  let h: Harness;
+  let fn: Deployed;
+  before(async () => {
+    h = await startHarness();
+  });
+  beforeEach(async () => {
+    fn = await h.deploy("cleanup-evicted-pods");
+    await seedPod(fn.admin, "evicted-old", { evictedMinutesAgo: 120 });
+    await seedPod(fn.admin, "evicted-recent", { evictedMinutesAgo: 5 });
+    await seedPod(fn.admin, "failed", { phase: "Failed" });
+    await seedPod(fn.admin, "running", { phase: "Running" });
+  });
+  after(() => h.stop());
+
+  test("on its schedule, deletes pods evicted more than 60 minutes ago and nothing else", async () => {
+    const result = await fn.run({}, { trigger: { type: "schedule", schedule: "0" } });
+    assert.deepEqual(result, { deleted: ["evicted-old"], dryRun: false });
+    assert.deepEqual(await names(fn), ["evicted-recent", "failed", "running"]);
+  });
+
+  test("asks the API server for failed pods only", async () => {
+    const before = h.cluster.requests.length;
+    await fn.run({});
+    const lists = h.cluster.requests.slice(before).filter((r: { method: string; path?: string; url?: string }) => r.method === "GET" && /\/pods(\?|$)/.test(r.url ?? r.path ?? ""));
+    assert.ok(lists.length > 0);
+    for (const list of lists) assert.match(decodeURIComponent((list as { url?: string }).url ?? JSON.stringify(list)), /fieldSelector=status\.phase=Failed/);
+  });
+
+  test("honours olderThanMinutes", async () => {
+    assert.deepEqual(await fn.run({ olderThanMinutes: 1 }), { deleted: ["evicted-old", "evicted-recent"], dryRun: false });
+  });
+
+  test("in a dry run, reports what it would delete and changes nothing", async () => {
+    assert.deepEqual(await fn.run({}, { dryRun: true }), { deleted: ["evicted-old"], dryRun: true });
+    assert.equal((await names(fn)).length, 4);
+  });
+
+  test("rejects bad input naming the field", async () => {
+    await assert.rejects(fn.run({ olderThanMinutes: 0 }), (error: unknown) => error instanceof InputError && error.issues.some((i) => i.path === "olderThanMinutes"));
+  });
+});

@@ -1,0 +1,101 @@
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { bearer, json, startHarness, type Deployed, type Harness } from "./helpers/harness.js";
+import { seedJob } from "./helpers/objects.js";
+
+const names = async (fn: Deployed) => {
+  const out: string[] = [];
+  for await (const job of fn.admin.jobs.list()) out.push(job.metadata!.name!);
+  return out.sort();
+};
+
+describe("cleanup-finished-jobs", () => {
+  let h: Harness;
+  let fn: Deployed;
+  before(async () => {
+    h = await startHarness();
+  });
+  beforeEach(async () => {
+    fn = await h.deploy("cleanup-finished-jobs");
+    await seedJob(fn.admin, "old-complete", { finishedHoursAgo: 30 });
+    await seedJob(fn.admin, "old-failed", { finishedHoursAgo: 48, failed: true });
+    await seedJob(fn.admin, "recent-complete", { finishedHoursAgo: 2 });
+    await seedJob(fn.admin, "running");
+  });
+  after(() => h.stop());
+
+  test("on its schedule, deletes Jobs finished more than 24 hours ago and leaves the rest", async () => {
+    const result = await fn.run({}, { trigger: { type: "schedule", schedule: "0" } });
+    assert.deepEqual(result, { deleted: ["old-complete", "old-failed"], kept: 1, dryRun: false });
+    assert.deepEqual(await names(fn), ["recent-complete", "running"]);
+  });
+
+  test("leaves an events.k8s.io Event on each Job it deleted", async () => {
+    await fn.run({});
+    const events = [];
+    for await (const event of fn.admin.eventsV1.list()) events.push(event);
+    assert.deepEqual(events.map((e) => e.regarding?.name).sort(), ["old-complete", "old-failed"]);
+    for (const event of events) {
+      assert.equal(event.reason, "Deleted");
+      assert.equal(event.regarding?.kind, "Job");
+      assert.match(event.note ?? "", /older than 24h/);
+    }
+  });
+
+  test("deletes in the background so the Jobs' pods go too", async () => {
+    const before = h.cluster.requests.length;
+    await fn.run({});
+    const deletes = h.cluster.requests.slice(before).filter((r: { method: string }) => r.method === "DELETE");
+    assert.equal(deletes.length, 2);
+    for (const request of deletes) assert.equal(propagationPolicy(request), "Background");
+  });
+
+  test("in a dry run, reports what it would delete and changes nothing", async () => {
+    const result = await fn.run({}, { dryRun: true });
+    assert.deepEqual(result, { deleted: ["old-complete", "old-failed"], kept: 1, dryRun: true });
+    assert.deepEqual(await names(fn), ["old-complete", "old-failed", "recent-complete", "running"]);
+    const events = [];
+    for await (const event of fn.admin.eventsV1.list()) events.push(event);
+    assert.deepEqual(events, []);
+  });
+
+  test("honours olderThanHours and labelSelector", async () => {
+    await seedJob(fn.admin, "old-labelled", { finishedHoursAgo: 30, labels: { cleanup: "yes" } });
+    const result = await fn.run({ olderThanHours: 1, labelSelector: "cleanup=yes" });
+    assert.deepEqual(result, { deleted: ["old-labelled"], kept: 0, dryRun: false });
+  });
+
+  test("keeps the newest keepPerCronJob finished Jobs of each CronJob, whatever their age", async () => {
+    for (const [name, hours] of [["nightly-1", 72], ["nightly-2", 50], ["nightly-3", 26]] as const) await seedJob(fn.admin, name, { finishedHoursAgo: hours, cronJob: "nightly" });
+    await seedJob(fn.admin, "hourly-1", { finishedHoursAgo: 30, cronJob: "hourly" });
+    const result = (await fn.run({ keepPerCronJob: 1 })) as { deleted: string[] };
+    assert.deepEqual(result.deleted.sort(), ["nightly-1", "nightly-2", "old-complete", "old-failed"]);
+    assert.deepEqual(await names(fn), ["hourly-1", "nightly-3", "recent-complete", "running"]);
+  });
+
+  test("over HTTP, needs the api-token and answers 400 naming a bad field", async () => {
+    const post = (body: unknown, headers: Record<string, string> = bearer("api-token")) =>
+      fn.fetch("/cleanup-finished-jobs", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+    assert.equal((await post({}, {})).status, 401);
+    const bad = await post({ olderThanHours: -1 });
+    assert.equal(bad.status, 400);
+    assert.ok((await json(bad)).error.issues.some((i: { path: string }) => i.path === "olderThanHours"));
+    const ok = await post({ olderThanHours: 40 });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await json(ok), { deleted: ["old-failed"], kept: 2, dryRun: false });
+  });
+
+  test("over HTTP, ?dryRun=true changes nothing", async () => {
+    const res = await fn.fetch("/cleanup-finished-jobs?dryRun=true", { method: "POST", headers: { ...bearer("api-token"), "content-type": "application/json" }, body: "{}" });
+    assert.equal(res.status, 200);
+    assert.equal((await json(res)).dryRun, true);
+    assert.equal((await names(fn)).length, 4);
+  });
+});
+
+/** The propagationPolicy a recorded DELETE carried, in its query or its DeleteOptions body. */
+function propagationPolicy(request: unknown): string | undefined {
+  const r = request as { query?: Record<string, string> | URLSearchParams; body?: unknown; url?: string };
+  const body = typeof r.body === "string" ? JSON.parse(r.body || "{}") : r.body;
+  return (body as { propagationPolicy?: string } | undefined)?.propagationPolicy ?? (r.url ? new URL(r.url, "https://x").searchParams.get("propagationPolicy") ?? undefined : undefined);
+}
