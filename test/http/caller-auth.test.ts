@@ -1,0 +1,205 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../../runtime/errors.js";
+import { createHttpApp } from "../../runtime/http/index.js";
+import { captureLogger, fakeKube, loaded, postJson, req, testApp } from "./helpers.js";
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "podfn-auth-"));
+  writeFileSync(join(dir, "deploy-token"), "s3cret-token\n");
+  writeFileSync(join(dir, "webhook-key"), "hmac-key\n");
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe("bearer auth", () => {
+  const app = () => testApp([loaded({ name: "f", auth: { type: "bearer", secret: "deploy-token" }, handler: () => "ran" })], { secretsDir: dir });
+
+  test("the right token passes (trailing newline of the file trimmed)", async () => {
+    const res = await app().fetch(postJson("/f", {}, { authorization: "Bearer s3cret-token" }));
+    assert.equal(res.status, 200);
+  });
+
+  test("missing or malformed Authorization → 401 with WWW-Authenticate", async () => {
+    const a = app();
+    for (const authorization of [undefined, "Basic czNjcmV0", "Bearer ", "s3cret-token"]) {
+      const res = await a.fetch(postJson("/f", {}, authorization === undefined ? {} : { authorization }));
+      assert.equal(res.status, 401, String(authorization));
+      assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="podfn"');
+      assert.equal(await code(res), "unauthenticated");
+    }
+  });
+
+  test("a wrong token → 403, and the handler does not run", async () => {
+    let ran = false;
+    const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "deploy-token" }, handler: () => (ran = true) })], { secretsDir: dir });
+    for (const token of ["s3cret-tokem", "s3cret-token-longer", "x"]) {
+      const res = await a.fetch(postJson("/f", {}, { authorization: `Bearer ${token}` }));
+      assert.equal(res.status, 403);
+      assert.equal(await code(res), "forbidden");
+    }
+    assert.equal(ran, false);
+  });
+
+  test("the token may come from an environment variable", async () => {
+    const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "env-token", env: "MY_TOKEN" }, handler: () => "ran" })], { env: { MY_TOKEN: "from-env" } });
+    assert.equal((await a.fetch(postJson("/f", {}, { authorization: "Bearer from-env" }))).status, 200);
+    assert.equal((await a.fetch(postJson("/f", {}, { authorization: "Bearer from-file" }))).status, 403);
+  });
+
+  test("auth runs before the body is read: an unauthenticated caller gets 401, not 400/415", async () => {
+    const res = await app().fetch(req("/f", { method: "POST", body: "not json", headers: { "content-type": "text/plain" } }));
+    assert.equal(res.status, 401);
+  });
+});
+
+describe("hmac auth", () => {
+  const body = JSON.stringify({ ref: "refs/heads/main" });
+  const sign = (payload: string, key = "hmac-key", algorithm = "sha256", encoding: "hex" | "base64" = "hex") =>
+    createHmac(algorithm, key).update(payload).digest(encoding);
+  const input = z.object({ ref: z.string() });
+  const app = () => testApp([loaded({ name: "hook", input, auth: { type: "hmac", secret: "webhook-key" }, handler: ({ input }) => input })], { secretsDir: dir });
+
+  test("a signature of the raw body passes (default header, sha256, hex, prefix)", async () => {
+    const res = await app().fetch(postJson("/hook", JSON.parse(body), { "x-hub-signature-256": `sha256=${sign(body)}` }));
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { ref: "refs/heads/main" });
+  });
+
+  test("the signature covers the raw bytes: same JSON with other whitespace fails", async () => {
+    const spaced = JSON.stringify({ ref: "refs/heads/main" }, null, 2);
+    const res = await app().fetch(req("/hook", { method: "POST", body: spaced, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sign(body)}` } }));
+    assert.equal(res.status, 403);
+  });
+
+  test("missing or malformed signature → 401", async () => {
+    const a = app();
+    for (const signature of [undefined, sign(body), "sha256=zz", "sha1=" + sign(body)]) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (signature !== undefined) headers["x-hub-signature-256"] = signature;
+      const res = await a.fetch(req("/hook", { method: "POST", body, headers }));
+      assert.equal(res.status, 401, String(signature));
+      assert.equal(await code(res), "unauthenticated");
+    }
+  });
+
+  test("a tampered body or a wrong key → 403, and the handler does not run", async () => {
+    let ran = false;
+    const a = testApp([loaded({ name: "hook", auth: { type: "hmac", secret: "webhook-key" }, handler: () => (ran = true) })], { secretsDir: dir });
+    const tampered = body.replace("main", "evil");
+    const res = await a.fetch(req("/hook", { method: "POST", body: tampered, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sign(body)}` } }));
+    assert.equal(res.status, 403);
+    assert.equal(await code(res), "forbidden");
+    const wrongKey = await a.fetch(req("/hook", { method: "POST", body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sign(body, "other")}` } }));
+    assert.equal(wrongKey.status, 403);
+    assert.equal(ran, false);
+  });
+
+  test("header, algorithm, prefix and base64 encoding are configurable", async () => {
+    const a = testApp(
+      [loaded({ name: "hook", auth: { type: "hmac", secret: "webhook-key", header: "X-Signature", algorithm: "sha512", prefix: "", encoding: "base64" }, handler: () => "ok" })],
+      { secretsDir: dir },
+    );
+    const headers = { "content-type": "application/json", "x-signature": sign(body, "hmac-key", "sha512", "base64") };
+    assert.equal((await a.fetch(req("/hook", { method: "POST", body, headers }))).status, 200);
+  });
+});
+
+describe("serviceAccount auth", () => {
+  const tokens = { "tok-ci": "system:serviceaccount:ci:deployer", "tok-other": "system:serviceaccount:ci:other", "tok-ops": "system:serviceaccount:ops:bot", "tok-user": "jane" };
+  function app() {
+    const fake = fakeKube(tokens);
+    const log = captureLogger();
+    const http = createHttpApp({
+      functions: [loaded({ name: "f", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer", "system:serviceaccount:ops:*"] }, handler: () => "ran" })],
+      kube: fake.kube,
+      logger: log.logger,
+    });
+    return { http, fake };
+  }
+
+  test("an allowed identity (exact, or namespace wildcard) passes", async () => {
+    const { http } = app();
+    assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ci" }))).status, 200);
+    assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ops" }))).status, 200);
+  });
+
+  test("an authenticated identity not in allow → 403", async () => {
+    const { http } = app();
+    for (const token of ["tok-other", "tok-user"]) {
+      const res = await http.fetch(postJson("/f", {}, { authorization: `Bearer ${token}` }));
+      assert.equal(res.status, 403);
+      assert.equal(await code(res), "forbidden");
+    }
+  });
+
+  test("a token the API server does not authenticate → 401 invalid_token; no token → 401", async () => {
+    const { http, fake } = app();
+    const bad = await http.fetch(postJson("/f", {}, { authorization: "Bearer forged" }));
+    assert.equal(bad.status, 401);
+    assert.match(bad.headers.get("www-authenticate")!, /error="invalid_token"/);
+    const none = await http.fetch(postJson("/f", {}));
+    assert.equal(none.status, 401);
+    assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="podfn"');
+    assert.deepEqual(fake.reviewed, ["forged"]);
+  });
+
+  test("positive reviews are cached briefly; rejections are not", async () => {
+    const { http, fake } = app();
+    for (let i = 0; i < 3; i++) assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ci" }))).status, 200);
+    for (let i = 0; i < 2; i++) assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer forged" }))).status, 401);
+    assert.deepEqual(fake.reviewed, ["tok-ci", "forged", "forged"]);
+  });
+
+  test("a cached identity expires after the TTL", async () => {
+    const fake = fakeKube(tokens);
+    const http = createHttpApp({
+      functions: [loaded({ name: "f", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ran" })],
+      kube: fake.kube,
+      logger: captureLogger().logger,
+      serviceAccount: { cacheTtlMs: 0 },
+    });
+    for (let i = 0; i < 2; i++) await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ci" }));
+    assert.deepEqual(fake.reviewed, ["tok-ci", "tok-ci"]);
+  });
+});
+
+describe("missing secrets", () => {
+  test("refused at startup with a ConfigError naming the function, the secret and its path", () => {
+    assert.throws(
+      () => testApp([loaded({ name: "f", auth: { type: "bearer", secret: "absent" }, handler: () => 1 })], { secretsDir: dir }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes("f:") && error.message.includes('"absent"') && error.message.includes(join(dir, "absent")),
+    );
+  });
+
+  test("with requireSecrets: false, a warning at startup and 500 for the calls, each logged with the secret's name and path", async () => {
+    const app = testApp([loaded({ name: "f", auth: { type: "hmac", secret: "absent" }, handler: () => 1 })], { secretsDir: dir, requireSecrets: false });
+    const warning = app.records().find((r) => r.level === "warn");
+    assert.equal(warning?.secretName, "absent");
+    const res = await app.fetch(postJson("/f", {}, { "x-hub-signature-256": "sha256=00" }));
+    assert.equal(res.status, 500);
+    assert.equal(await code(res), "internal");
+    const error = app.records().find((r) => r.level === "error");
+    assert.equal(error?.secretName, "absent");
+    assert.equal(error?.secretPath, join(dir, "absent"));
+  });
+
+  test("a secret that appears or rotates later is picked up without a restart", async () => {
+    const local = mkdtempSync(join(tmpdir(), "podfn-rotate-"));
+    try {
+      const app = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "rotating" }, handler: () => "ran" })], { secretsDir: local, requireSecrets: false });
+      assert.equal((await app.fetch(postJson("/f", {}, { authorization: "Bearer one" }))).status, 500);
+      writeFileSync(join(local, "rotating"), "one\n");
+      assert.equal((await app.fetch(postJson("/f", {}, { authorization: "Bearer one" }))).status, 200);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
+  });
+});
