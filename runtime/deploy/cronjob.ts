@@ -1,0 +1,62 @@
+/**
+ * @module deploy/cronjob
+ * The CronJob workload of one function: its own ServiceAccount and RBAC (that function's
+ * permissions only) and one CronJob per `mode: "cronjob"` schedule, each running
+ * `podfn run NAME --schedule S` (the schedule's input comes from the definition in the image).
+ */
+import type { CronJob } from "kubernetes-types/batch/v1.js";
+import type { ServiceAccount } from "kubernetes-types/core/v1.js";
+import { rbacObjects, type RbacObject } from "./rbac.js";
+import { commonLabels, cronJobName } from "./names.js";
+import { JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, JOB_TTL_SECONDS, type ResolvedOptions } from "./options.js";
+import { podSpec } from "./pod.js";
+import type { CronWorkload } from "./plan.js";
+
+export type CronObject = ServiceAccount | RbacObject | CronJob;
+
+/** Every object of one function's CronJob workload. */
+export function cronObjects(workload: CronWorkload, options: ResolvedOptions): CronObject[] {
+  const { fn, serviceAccount } = workload;
+  const { namespace } = options;
+  const labels = { ...commonLabels(options.app, "cronjob"), "podfn.dev/function": fn.name };
+  const out: CronObject[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace, labels }, automountServiceAccountToken: workload.usesApi },
+    ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, authDelegator: false, labels }),
+  ];
+  const schedules = fn.schedules.filter((s) => s.mode === "cronjob");
+  for (const schedule of schedules) {
+    const jobLabels = { ...labels, "podfn.dev/schedule": schedule.name };
+    out.push({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: cronJobName(options.app, fn.name, schedule.name, schedules.length === 1), namespace, labels: jobLabels },
+      spec: {
+        schedule: schedule.cron,
+        ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}),
+        concurrencyPolicy: schedule.concurrencyPolicy,
+        ...(schedule.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: schedule.startingDeadlineSeconds } : {}),
+        successfulJobsHistoryLimit: JOB_HISTORY_LIMIT,
+        failedJobsHistoryLimit: JOB_HISTORY_LIMIT,
+        jobTemplate: {
+          metadata: { labels: jobLabels },
+          spec: {
+            backoffLimit: JOB_BACKOFF_LIMIT,
+            activeDeadlineSeconds: Math.ceil(fn.timeoutMs / 1000) + JOB_DEADLINE_MARGIN_SECONDS,
+            ttlSecondsAfterFinished: JOB_TTL_SECONDS,
+            template: {
+              metadata: { labels: jobLabels },
+              spec: podSpec({
+                serviceAccount,
+                automountToken: workload.usesApi,
+                image: options.image,
+                args: ["run", fn.name, "--schedule", schedule.name],
+                pod: { restartPolicy: "Never" },
+              }),
+            },
+          },
+        },
+      },
+    });
+  }
+  return out;
+}

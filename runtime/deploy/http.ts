@@ -1,0 +1,99 @@
+/**
+ * @module deploy/http
+ * The HTTP workload: ServiceAccount, RBAC, a Deployment (probes on /readyz and /healthz,
+ * Prometheus scrape annotations, rolling updates that keep every replica serving), a ClusterIP
+ * Service, and optionally a PodDisruptionBudget and a HorizontalPodAutoscaler.
+ */
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Service, ServiceAccount } from "kubernetes-types/core/v1.js";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
+import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
+import { rbacObjects, type RbacObject } from "./rbac.js";
+import { commonLabels } from "./names.js";
+import { HTTP_PORT, type ResolvedOptions } from "./options.js";
+import { podSpec } from "./pod.js";
+import type { HttpWorkload } from "./plan.js";
+
+export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler;
+
+const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path, port: "http" },
+  periodSeconds,
+  failureThreshold,
+  timeoutSeconds: 2,
+});
+
+/** Every object of the HTTP workload. */
+export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): HttpObject[] {
+  const { name } = workload;
+  const { namespace } = options;
+  const labels = commonLabels(options.app, "http");
+  const selector = { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "http" };
+  const metadata = { name, namespace, labels };
+  const out: HttpObject[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata, automountServiceAccountToken: workload.usesApi },
+    ...rbacObjects({
+      serviceAccount: name,
+      namespace,
+      permissions: workload.permissions,
+      ...(workload.leaseName ? { leaseName: workload.leaseName } : {}),
+      authDelegator: workload.authDelegator,
+      labels,
+    }),
+  ];
+  const deployment: Deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata,
+    spec: {
+      ...(options.maxReplicas === undefined ? { replicas: options.replicas } : {}),
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: {
+          labels,
+          annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(HTTP_PORT), "prometheus.io/path": "/metrics" },
+        },
+        spec: podSpec({
+          serviceAccount: name,
+          automountToken: workload.usesApi,
+          image: options.image,
+          args: ["serve"],
+          env: [
+            { name: "PORT", value: String(HTTP_PORT) },
+            { name: "PODFN_APP", value: options.app },
+          ],
+          secrets: workload.secrets,
+          container: {
+            ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+            readinessProbe: probe("/readyz", 5, 2),
+            livenessProbe: probe("/healthz", 10, 3),
+          },
+        }),
+      },
+    },
+  };
+  out.push(deployment, {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata,
+    spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+  });
+  if (options.pdb) {
+    out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } });
+  }
+  if (options.maxReplicas !== undefined) {
+    out.push({
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: Math.min(options.replicas, options.maxReplicas),
+        maxReplicas: options.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * @module deploy/options
+ * What `podfn manifests` can be told, with the defaults and the fixed choices of the generated
+ * workloads (probes, resources, grace periods), each documented where it is declared.
+ */
+
+export interface ManifestOptions {
+  /** Application name: prefix of object names and the `app.kubernetes.io/name` label. Default `podfn`. */
+  app?: string;
+  /** Namespace of the workloads. Default `default`. */
+  namespace?: string;
+  /** Container image. Default `podfn:latest`. */
+  image?: string;
+  /**
+   * Replicas of the HTTP Deployment. Default 2: a rolling update or a node drain keeps one
+   * serving, and in-process schedules still fire once (only the Lease holder fires).
+   */
+  replicas?: number;
+  /** When set, a HorizontalPodAutoscaler (CPU, 70 %) scales the Deployment from `replicas` up to this. Default: none. */
+  maxReplicas?: number;
+  /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the HTTP pods. Default false. */
+  pdb?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & Pick<ManifestOptions, "maxReplicas">;
+
+/** Container port of the HTTP server. */
+export const HTTP_PORT = 8080;
+/** How long in-flight calls may finish after SIGTERM (ms), passed to the pods as `PODFN_DRAIN_TIMEOUT_MS`. */
+export const DRAIN_TIMEOUT_MS = 25_000;
+/** Pod grace period: the drain deadline plus 5 s to exit, so the kubelet's SIGKILL never cuts a drain short. */
+export const TERMINATION_GRACE_SECONDS = Math.ceil(DRAIN_TIMEOUT_MS / 1000) + 5;
+/** Added to a function's timeout for a Job's `activeDeadlineSeconds`: start-up, module load and drain. */
+export const JOB_DEADLINE_MARGIN_SECONDS = 60;
+/** A failed run is not retried by Kubernetes (`backoffLimit: 0`); the next tick runs again. */
+export const JOB_BACKOFF_LIMIT = 0;
+/** Finished Jobs are deleted after a day. */
+export const JOB_TTL_SECONDS = 86_400;
+/** Jobs kept for `kubectl get jobs` / logs: the last 3 successful and 3 failed. */
+export const JOB_HISTORY_LIMIT = 3;
+/** Non-root user and group of the containers (the image's `podfn` user). */
+export const RUN_AS_USER = 10001;
+/** Where caller-auth secrets are mounted (the runtime's default `PODFN_SECRETS_DIR`). */
+export const SECRETS_DIR = "/var/run/secrets/podfn";
+/** Key of the value inside each caller-auth Kubernetes Secret. */
+export const SECRET_KEY = "value";
+
+/** Options with their defaults applied. */
+export function resolveOptions(options: ManifestOptions): ResolvedOptions {
+  return {
+    app: options.app ?? "podfn",
+    namespace: options.namespace ?? "default",
+    image: options.image ?? "podfn:latest",
+    replicas: options.replicas ?? 2,
+    pdb: options.pdb ?? false,
+    ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * @module deploy/pod
+ * The pod spec every podfn workload shares: non-root, read-only root filesystem, no privilege
+ * escalation, no capabilities, the runtime's default seccomp profile, an `emptyDir` at /tmp, the
+ * namespace and pod name from the downward API, a grace period longer than the drain, and the
+ * caller-auth secrets as files (never environment variables).
+ */
+import type { Container, EnvVar, PodSpec, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
+import { DRAIN_TIMEOUT_MS, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, TERMINATION_GRACE_SECONDS } from "./options.js";
+
+export interface PodOptions {
+  serviceAccount: string;
+  /** Mount the ServiceAccount token: only for workloads that call the API. */
+  automountToken: boolean;
+  image: string;
+  /** Arguments of the `podfn` entrypoint, e.g. `["serve"]`. */
+  args: string[];
+  /** Extra environment (after the common variables). */
+  env?: EnvVar[];
+  /** Names of Kubernetes Secrets to mount at `/var/run/secrets/podfn/<name>`. */
+  secrets?: string[];
+  /** Fields merged into the container (ports, probes). */
+  container?: Partial<Container>;
+  /** Fields merged into the pod spec (restartPolicy). */
+  pod?: Partial<PodSpec>;
+}
+
+const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+
+/** Requests and limits of a podfn container. */
+export const RESOURCES = { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "1", memory: "256Mi" } };
+
+/**
+ * A pod spec running the podfn image.
+ *
+ * @example
+ * podSpec({ serviceAccount: "podfn-http", automountToken: true, image: "podfn:1", args: ["serve"] });
+ */
+export function podSpec(options: PodOptions): PodSpec {
+  const secrets = [...new Set(options.secrets ?? [])].sort();
+  const volumes: Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }];
+  const mounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
+  if (secrets.length > 0) {
+    volumes.push({
+      name: "podfn-secrets",
+      projected: {
+        defaultMode: 0o440,
+        sources: secrets.map((name) => ({ secret: { name, optional: false, items: [{ key: SECRET_KEY, path: name }] } })),
+      },
+    });
+    mounts.push({ name: "podfn-secrets", mountPath: SECRETS_DIR, readOnly: true });
+  }
+  const env: EnvVar[] = [
+    fromField("POD_NAME", "metadata.name"),
+    fromField("POD_NAMESPACE", "metadata.namespace"),
+    fromField("PODFN_NAMESPACE", "metadata.namespace"),
+    { name: "PODFN_DRAIN_TIMEOUT_MS", value: String(DRAIN_TIMEOUT_MS) },
+    ...(options.env ?? []),
+  ];
+  return {
+    serviceAccountName: options.serviceAccount,
+    automountServiceAccountToken: options.automountToken,
+    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS_USER,
+      runAsGroup: RUN_AS_USER,
+      fsGroup: RUN_AS_USER,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    containers: [
+      {
+        name: "podfn",
+        image: options.image,
+        args: options.args,
+        env,
+        resources: RESOURCES,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: RUN_AS_USER,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        volumeMounts: mounts,
+        ...options.container,
+      },
+    ],
+    volumes,
+    ...options.pod,
+  };
+}

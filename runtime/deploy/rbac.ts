@@ -1,0 +1,81 @@
+/**
+ * @module deploy/rbac
+ * The RBAC objects of one workload: a Role and RoleBinding per namespace its permissions touch,
+ * a ClusterRole and ClusterRoleBinding when some need the cluster scope, the Lease rights of
+ * leader election when it runs in-process schedules, and the `system:auth-delegator` binding
+ * (TokenReview) when a function authenticates callers by ServiceAccount. Nothing else.
+ */
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "kubernetes-types/rbac/v1.js";
+import type { PermissionRule } from "../function.js";
+import { CLUSTER_SCOPE, compactRules, grantsByScope, grantsOf } from "./rules.js";
+
+export interface WorkloadAccess {
+  /** The workload's ServiceAccount (and the name of its Roles). */
+  serviceAccount: string;
+  namespace: string;
+  /** The union of its functions' declared permissions. */
+  permissions: PermissionRule[];
+  /** Name of the leader-election Lease, when the workload runs in-process schedules. */
+  leaseName?: string;
+  /** Bind `system:auth-delegator` (create TokenReviews) for ServiceAccount caller auth. */
+  authDelegator: boolean;
+  labels: Record<string, string>;
+}
+
+export type RbacObject = Role | RoleBinding | ClusterRole | ClusterRoleBinding;
+
+/**
+ * The rules leader election needs: get and update of its own Lease; create cannot be
+ * restricted by name (the name is not known when the request is authorized), so it is granted
+ * on leases of the namespace.
+ */
+export function leaseRules(leaseName: string): PermissionRule[] {
+  return [
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "update"], resourceNames: [leaseName] },
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
+  ];
+}
+
+const RBAC = "rbac.authorization.k8s.io";
+
+/**
+ * Roles and bindings granting a workload exactly its permissions.
+ *
+ * @example
+ * rbacObjects({ serviceAccount: "podfn-cleanup", namespace: "ops", permissions: [...], authDelegator: false, labels: {} });
+ */
+export function rbacObjects(access: WorkloadAccess): RbacObject[] {
+  const { serviceAccount, namespace, labels } = access;
+  const subjects: Subject[] = [{ kind: "ServiceAccount", name: serviceAccount, namespace }];
+  const permissions = [...access.permissions, ...(access.leaseName ? leaseRules(access.leaseName) : [])];
+  const out: RbacObject[] = [];
+  for (const [scope, grants] of grantsByScope(grantsOf(permissions, namespace))) {
+    const rules: PolicyRule[] = compactRules(grants);
+    if (scope === CLUSTER_SCOPE) {
+      const name = `${namespace}:${serviceAccount}`;
+      out.push({ apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name, labels }, rules });
+      out.push({
+        apiVersion: `${RBAC}/v1`,
+        kind: "ClusterRoleBinding",
+        metadata: { name, labels },
+        roleRef: { apiGroup: RBAC, kind: "ClusterRole", name },
+        subjects,
+      });
+    } else {
+      const metadata = { name: serviceAccount, namespace: scope, labels };
+      out.push({ apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules });
+      out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name: serviceAccount }, subjects });
+    }
+  }
+  if (access.authDelegator) {
+    const name = `${namespace}:${serviceAccount}:auth-delegator`;
+    out.push({
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name, labels },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "system:auth-delegator" },
+      subjects,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * @module deploy/rules
+ * Declared permissions to RBAC rules, per scope, granting exactly what was declared. Each rule is
+ * taken apart into grants (scope, group, resource, verb, name), then put back together as few
+ * rules as merging allows without widening: two rules merge only when they differ along a single
+ * dimension, since a rule grants the cross product of its lists. The output is sorted, so the
+ * same permissions always give the same rules.
+ *
+ * The scope is the namespace a Role goes to, or `"*"` for a ClusterRole: rules with
+ * `namespace: "*"` and every cluster-scoped resource (nodes, namespaces, ...) need one.
+ */
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import type { PermissionRule } from "../function.js";
+
+/** Scope of rules that need a ClusterRole. */
+export const CLUSTER_SCOPE = "*";
+
+/** Cluster-scoped resources by API group (`""` is core): RBAC grants them only through a ClusterRole. */
+const CLUSTER_SCOPED: Record<string, string[]> = {
+  "": ["componentstatuses", "namespaces", "nodes", "persistentvolumes"],
+  "admissionregistration.k8s.io": ["mutatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "validatingwebhookconfigurations"],
+  "apiextensions.k8s.io": ["customresourcedefinitions"],
+  "apiregistration.k8s.io": ["apiservices"],
+  "authentication.k8s.io": ["selfsubjectreviews", "tokenreviews"],
+  "authorization.k8s.io": ["selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews"],
+  "certificates.k8s.io": ["certificatesigningrequests", "clustertrustbundles"],
+  "flowcontrol.apiserver.k8s.io": ["flowschemas", "prioritylevelconfigurations"],
+  "networking.k8s.io": ["ingressclasses", "ipaddresses", "servicecidrs"],
+  "node.k8s.io": ["runtimeclasses"],
+  "rbac.authorization.k8s.io": ["clusterrolebindings", "clusterroles"],
+  "scheduling.k8s.io": ["priorityclasses"],
+  "storage.k8s.io": ["csidrivers", "csinodes", "storageclasses", "volumeattachments"],
+};
+
+/** Whether `group`/`resource` (subresource allowed, e.g. `nodes/status`) is cluster-scoped. */
+export function isClusterScoped(group: string, resource: string): boolean {
+  const base = resource.split("/")[0]!;
+  return CLUSTER_SCOPED[group]?.includes(base) ?? false;
+}
+
+/** One permission: verb on group/resource, on one object (`name`) or all (`null`), in one scope. */
+export interface Grant {
+  scope: string;
+  group: string;
+  resource: string;
+  verb: string;
+  name: string | null;
+}
+
+/**
+ * The grants of declared permissions. `home` is the workload's namespace (rules without
+ * `namespace`).
+ */
+export function grantsOf(rules: PermissionRule[], home: string): Grant[] {
+  const out: Grant[] = [];
+  for (const rule of rules) {
+    for (const group of rule.apiGroups) {
+      for (const resource of rule.resources) {
+        const scope = rule.namespace === CLUSTER_SCOPE || isClusterScoped(group, resource) ? CLUSTER_SCOPE : (rule.namespace ?? home);
+        for (const verb of rule.verbs) {
+          for (const name of rule.resourceNames ?? [null]) out.push({ scope, group, resource, verb, name });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+const key = (values: string[]): string => JSON.stringify(values);
+
+/** Groups `items` by `keyOf`, keeping the first item of each group's other fields and merging one field. */
+function mergeAlong<T>(items: T[], keyOf: (item: T) => string, merge: (group: T[]) => T): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return [...groups.values()].map(merge);
+}
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  /** `[]`: every object. */
+  resourceNames: string[];
+}
+
+/**
+ * The fewest RBAC rules granting exactly `grants` (all in one scope), sorted.
+ * A grant on every object makes grants on named objects of the same verb redundant.
+ */
+export function compactRules(grants: Grant[]): PolicyRule[] {
+  const names = new Map<string, Set<string> | "all">();
+  for (const g of grants) {
+    const k = key([g.group, g.resource, g.verb]);
+    const current = names.get(k);
+    if (g.name === null || current === "all") names.set(k, "all");
+    else names.set(k, new Set([...(current ?? []), g.name]));
+  }
+  let rules: Rule[] = [...names].map(([k, n]) => {
+    const [group, resource, verb] = JSON.parse(k) as [string, string, string];
+    return { apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: n === "all" ? [] : sorted(n) };
+  });
+  rules = mergeAlong(
+    rules,
+    (r) => key([...r.apiGroups, "|", ...r.resources, "|", ...r.resourceNames]),
+    (g) => ({ ...g[0]!, verbs: sorted(g.flatMap((r) => r.verbs)) }),
+  );
+  rules = mergeAlong(
+    rules,
+    (r) => key([...r.apiGroups, "|", ...r.verbs, "|", ...r.resourceNames]),
+    (g) => ({ ...g[0]!, resources: sorted(g.flatMap((r) => r.resources)) }),
+  );
+  rules = mergeAlong(
+    rules,
+    (r) => key([...r.resources, "|", ...r.verbs, "|", ...r.resourceNames]),
+    (g) => ({ ...g[0]!, apiGroups: sorted(g.flatMap((r) => r.apiGroups)) }),
+  );
+  return rules
+    .map((r): PolicyRule => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, ...(r.resourceNames.length ? { resourceNames: r.resourceNames } : {}) }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** Grants by scope, scopes sorted (`"*"` first). */
+export function grantsByScope(grants: Grant[]): Map<string, Grant[]> {
+  const byScope = new Map<string, Grant[]>();
+  for (const g of [...grants].sort((a, b) => a.scope.localeCompare(b.scope))) byScope.set(g.scope, [...(byScope.get(g.scope) ?? []), g]);
+  return byScope;
+}

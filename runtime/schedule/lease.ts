@@ -1,0 +1,41 @@
+/**
+ * @module schedule/lease
+ * The `coordination.k8s.io/v1` Lease as client-go's leader election writes it: its name, the
+ * MicroTime format of `acquireTime`/`renewTime` (`2006-01-02T15:04:05.000000Z`), and whether a
+ * record has expired (`renewTime + leaseDurationSeconds` in the past).
+ */
+import type { LeaseSpec } from "kubernetes-types/coordination/v1.js";
+
+/**
+ * Name of the Lease the replicas of an app elect their scheduler with, in the app's namespace.
+ *
+ * @example
+ * schedulerLeaseName("podfn"); // "podfn-scheduler"
+ */
+export function schedulerLeaseName(app: string): string {
+  return `${app}-scheduler`;
+}
+
+/** A time in the API server's MicroTime format (RFC 3339, six fractional digits, UTC). */
+export function formatMicroTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+/** Milliseconds since the epoch of a MicroTime (or RFC 3339) string; NaN when unparseable. */
+export function parseMicroTime(text: string): number {
+  const match = /^(.*?)(?:\.(\d+))?Z$/.exec(text);
+  if (!match) return Number.NaN;
+  const millis = (match[2] ?? "").padEnd(3, "0").slice(0, 3);
+  return Date.parse(`${match[1]}.${millis}Z`);
+}
+
+/**
+ * Whether a Lease's holder has let it lapse at `now` (ms): no holder, or not renewed within its
+ * duration. A record without times counts as expired.
+ */
+export function leaseExpired(spec: LeaseSpec | undefined, now: number): boolean {
+  if (!spec?.holderIdentity) return true;
+  const renewed = parseMicroTime(spec.renewTime ?? spec.acquireTime ?? "");
+  if (Number.isNaN(renewed)) return true;
+  return renewed + (spec.leaseDurationSeconds ?? 0) * 1000 < now;
+}
