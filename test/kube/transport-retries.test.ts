@@ -2,13 +2,14 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import { KubeApiError, KubeConnectionError, KubeTooManyRequestsError } from "../../runtime/kube/errors.js";
 import { staticAuth } from "../../runtime/kube/auth.js";
 import { recordingSleep, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler } from "./helpers/fake-apiserver.js";
 
-const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "golden", resourceVersion: "7" } };
+const configMap: ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "golden", resourceVersion: "7" } };
 
 describe("transport retries", () => {
   let handler: Handler = () => {};

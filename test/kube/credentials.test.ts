@@ -1,0 +1,222 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { resolveCredentials } from "../../runtime/kube/credentials.js";
+import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
+import { KubeCredentialsError, NoCredentialsError } from "../../runtime/kube/errors.js";
+import type { KubeLogger } from "../../runtime/kube/logger.js";
+
+const b64 = (text: string): string => Buffer.from(text).toString("base64");
+const CA = "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n";
+
+function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unknown> = { server: "https://k8s.example:6443", "certificate-authority-data": b64(CA) }, namespace?: string): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    "current-context": "dev",
+    contexts: [{ name: "other", context: { cluster: "c", user: "u" } }, { name: "dev", context: { cluster: "c", user: "u", ...(namespace ? { namespace } : {}) } }],
+    clusters: [{ name: "c", cluster }],
+    users: [{ name: "u", user }],
+  });
+}
+
+function recordingLogger(): KubeLogger & { lines: { level: string; obj: object; msg: string }[] } {
+  const lines: { level: string; obj: object; msg: string }[] = [];
+  const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj, msg });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+describe("credentials", () => {
+  let root: string;
+  let saDir: string;
+  let home: string;
+  let kubeconfigPath: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "podfn-creds-"));
+    saDir = join(root, "sa");
+    home = join(root, "home");
+    await mkdir(saDir);
+    await mkdir(join(home, ".kube"), { recursive: true });
+    await writeFile(join(saDir, "token"), "sa-token\n");
+    await writeFile(join(saDir, "ca.crt"), CA);
+    await writeFile(join(saDir, "namespace"), "golden");
+    await writeFile(join(home, ".kube", "config"), kubeconfig({ token: "home-token" }, undefined, "home-ns"));
+    kubeconfigPath = join(root, "explicit.kubeconfig");
+    await writeFile(kubeconfigPath, kubeconfig({ token: "kubeconfig-token" }, undefined, "team-a"));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  const inClusterEnv = () => ({ KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", HOME: home });
+
+  describe("precedence: explicit > kubeconfig > in-cluster > ~/.kube/config", () => {
+    test("explicit options win over everything", async () => {
+      const creds = await resolveCredentials({ explicit: { server: "https://explicit:6443", token: "explicit-token", caPem: CA }, kubeconfig: kubeconfigPath, serviceAccountDir: saDir, env: inClusterEnv() });
+      assert.equal(creds.server, "https://explicit:6443");
+      assert.equal((await creds.auth.get()).token, "explicit-token");
+      assert.equal(creds.namespace, "default");
+    });
+
+    test("the kubeconfig option wins over in-cluster", async () => {
+      const creds = await resolveCredentials({ kubeconfig: kubeconfigPath, serviceAccountDir: saDir, env: inClusterEnv() });
+      assert.equal(creds.server, "https://k8s.example:6443");
+      assert.equal(creds.namespace, "team-a");
+      assert.equal(creds.caPem, CA);
+      assert.equal((await creds.auth.get()).token, "kubeconfig-token");
+    });
+
+    test("in-cluster wins over ~/.kube/config, and a missing kubeconfig falls through", async () => {
+      const creds = await resolveCredentials({ kubeconfig: join(root, "missing"), serviceAccountDir: saDir, env: inClusterEnv() });
+      assert.equal(creds.server, "https://10.96.0.1:443");
+      assert.equal(creds.namespace, "golden");
+      assert.equal(creds.caPem, CA);
+      assert.equal((await creds.auth.get()).token, "sa-token");
+      assert.match(creds.source, /in-cluster/);
+    });
+
+    test("~/.kube/config is the last resort", async () => {
+      const creds = await resolveCredentials({ serviceAccountDir: saDir, env: { HOME: home } });
+      assert.equal(creds.namespace, "home-ns");
+      assert.equal((await creds.auth.get()).token, "home-token");
+    });
+
+    test("nothing found: NoCredentialsError names everything tried", async () => {
+      const error = await resolveCredentials({ kubeconfig: join(root, "nope.yaml"), serviceAccountDir: join(root, "no-sa"), env: { KUBERNETES_SERVICE_HOST: "10.0.0.1", HOME: join(root, "nohome") } }).catch((e: unknown) => e);
+      assert.ok(error instanceof NoCredentialsError);
+      assert.equal(error.code, "kube_no_credentials");
+      assert.equal(error.tried.length, 3);
+      assert.match(error.message, /nope\.yaml: not found/);
+      assert.match(error.message, /in-cluster .*no-sa.*token/);
+      assert.match(error.message, /nohome\/\.kube\/config: not found/);
+    });
+
+    test("without KUBERNETES_SERVICE_HOST or HOME, the message says so", async () => {
+      const error = await resolveCredentials({ serviceAccountDir: saDir, env: {} }).catch((e: unknown) => e);
+      assert.ok(error instanceof NoCredentialsError);
+      assert.match(error.message, /KUBERNETES_SERVICE_HOST is not set/);
+      assert.match(error.message, /HOME is not set/);
+    });
+
+    test("an invalid kubeconfig is an error, not a silent fall-back", async () => {
+      const bad = join(root, "bad.kubeconfig");
+      await writeFile(bad, "current-context: nowhere\ncontexts: []\n");
+      await assert.rejects(resolveCredentials({ kubeconfig: bad, serviceAccountDir: saDir, env: inClusterEnv() }), (e: unknown) => e instanceof KubeCredentialsError && /nowhere/.test(e.message));
+    });
+  });
+
+  test("in-cluster with an IPv6 service host brackets it", async () => {
+    const creds = await resolveCredentials({ serviceAccountDir: saDir, env: { KUBERNETES_SERVICE_HOST: "fd00:10:96::1", KUBERNETES_SERVICE_PORT: "443" } });
+    assert.equal(creds.server, "https://[fd00:10:96::1]:443");
+  });
+
+  describe("kubeconfig users", () => {
+    test("tokenFile and certificate-authority resolve against the kubeconfig's folder", async () => {
+      const dir = join(root, "relative");
+      await mkdir(join(dir, "secrets"), { recursive: true });
+      await writeFile(join(dir, "secrets", "token"), "file-token");
+      await writeFile(join(dir, "ca.pem"), CA);
+      const path = join(dir, "config");
+      await writeFile(path, kubeconfig({ tokenFile: "secrets/token" }, { server: "https://k8s:6443/", "certificate-authority": "ca.pem" }));
+      const creds = await loadKubeconfig(path, { env: {} });
+      assert.equal(creds.server, "https://k8s:6443");
+      assert.equal(creds.caPem, CA);
+      assert.equal((await creds.auth.get()).token, "file-token");
+      assert.equal(creds.namespace, "default");
+    });
+
+    test("client-certificate-data and client-key-data", async () => {
+      const path = join(root, "cert.kubeconfig");
+      await writeFile(path, kubeconfig({ "client-certificate-data": b64("CERT PEM"), "client-key-data": b64("KEY PEM") }));
+      const creds = await loadKubeconfig(path, { env: {} });
+      assert.deepEqual(await creds.auth.get(), { certPem: "CERT PEM", keyPem: "KEY PEM" });
+    });
+
+    test("a context other than current-context can be chosen", async () => {
+      const creds = await loadKubeconfig(kubeconfigPath, { env: {}, context: "other" });
+      assert.equal(creds.namespace, "default");
+      assert.match(creds.source, /context other/);
+    });
+
+    test("insecure-skip-tls-verify only when the kubeconfig says so, with a warning", async () => {
+      const path = join(root, "insecure.kubeconfig");
+      await writeFile(path, kubeconfig({ token: "t" }, { server: "https://k8s:6443", "insecure-skip-tls-verify": true }));
+      const logger = recordingLogger();
+      const creds = await loadKubeconfig(path, { env: {}, logger });
+      assert.equal(creds.insecureSkipTlsVerify, true);
+      assert.equal(logger.lines.length, 1);
+      assert.equal(logger.lines[0]?.level, "warn");
+      assert.match(logger.lines[0]!.msg, /NOT verified/);
+
+      const quiet = recordingLogger();
+      const safe = await loadKubeconfig(kubeconfigPath, { env: {}, logger: quiet });
+      assert.equal(safe.insecureSkipTlsVerify, undefined);
+      assert.equal(quiet.lines.length, 0);
+    });
+  });
+
+  describe("exec credential plugin", () => {
+    let dir: string;
+    let counter: string;
+    before(async () => {
+      dir = join(root, "exec");
+      await mkdir(dir);
+      counter = join(dir, "runs.log");
+      const plugin = join(dir, "plugin.mjs");
+      await writeFile(
+        plugin,
+        `#!/usr/bin/env node
+import { appendFileSync, readFileSync } from "node:fs";
+const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO);
+let runs = 0;
+try { runs = readFileSync(process.env.COUNTER_FILE, "utf8").split("\\n").filter(Boolean).length; } catch {}
+appendFileSync(process.env.COUNTER_FILE, JSON.stringify({ args: process.argv.slice(2), kind: info.kind, interactive: info.spec.interactive }) + "\\n");
+const status = { token: "exec-token-" + (runs + 1) };
+if (process.env.EXPIRES) status.expirationTimestamp = process.env.EXPIRES;
+process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status }));
+`,
+      );
+      await chmod(plugin, 0o755);
+    });
+
+    test("runs the plugin, caches the token until expirationTimestamp, then runs it again", async () => {
+      const path = join(dir, "config");
+      const expires = "2030-01-01T00:00:00Z";
+      await writeFile(
+        path,
+        kubeconfig({
+          exec: { apiVersion: "client.authentication.k8s.io/v1", command: "./plugin.mjs", args: ["get-token", "--cluster", "dev"], env: [{ name: "EXPIRES", value: expires }, { name: "COUNTER_FILE", value: counter }] },
+        }),
+      );
+      let now = Date.parse("2029-12-31T23:00:00Z");
+      const creds = await loadKubeconfig(path, { env: { PATH: process.env.PATH }, now: () => now });
+      assert.equal((await creds.auth.get()).token, "exec-token-1");
+      now += 30 * 60_000;
+      assert.equal((await creds.auth.get()).token, "exec-token-1", "cached before expiry");
+      now = Date.parse(expires) + 1000;
+      assert.equal((await creds.auth.get()).token, "exec-token-2", "run again after expiry");
+      const runs = (await readFile(counter, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as { args: string[]; kind: string; interactive: boolean });
+      assert.equal(runs.length, 2);
+      assert.deepEqual(runs[0], { args: ["get-token", "--cluster", "dev"], kind: "ExecCredential", interactive: false });
+    });
+
+    test("without expirationTimestamp the token is kept until a 401 invalidates it", async () => {
+      await rm(counter, { force: true });
+      const path = join(dir, "config-noexp");
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [join(dir, "plugin.mjs")], env: [{ name: "COUNTER_FILE", value: counter }] } }));
+      const creds = await loadKubeconfig(path, { env: {} });
+      assert.equal((await creds.auth.get()).token, "exec-token-1");
+      assert.equal((await creds.auth.get()).token, "exec-token-1");
+      assert.equal(creds.auth.invalidate(), true);
+      assert.equal((await creds.auth.get()).token, "exec-token-2");
+    });
+
+    test("a failing plugin is a KubeCredentialsError with its install hint", async () => {
+      const path = join(dir, "config-missing");
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: "podfn-no-such-plugin", installHint: "install it from example.com" } }));
+      const creds = await loadKubeconfig(path, { env: { PATH: process.env.PATH } });
+      await assert.rejects(creds.auth.get(), (e: unknown) => e instanceof KubeCredentialsError && /command not found; install it from example.com/.test(e.message));
+    });
+  });
+});
