@@ -111,7 +111,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.patchRaw<T>(name, patch, options);
   }
 
-  apply(object: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
+  async apply(object: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
     const namespace = options.namespace ?? object.metadata?.namespace;
     return this.patchRaw<T>(this.nameOf(object, "apply"), this.typed(object), { ...options, namespace, type: "apply" });
   }
@@ -142,7 +142,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.patchRaw<T>(name, patch, options, "status");
   }
 
-  #put(object: T, options: WriteOptions, subresource?: string): Promise<T> {
+  async #put(object: T, options: WriteOptions, subresource?: string): Promise<T> {
     const namespace = options.namespace ?? object.metadata?.namespace;
     const path = this.path(namespace, this.nameOf(object, "replace"), subresource);
     return this.request<T>("PUT", path, options, { query: writeQuery(this.context, options), body: this.typed(object) });
