@@ -133,6 +133,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       } finally {
         drain.leave();
       }
+      // Finished during the drain: let the connection close so the server can stop.
+      if (drain.draining) response.headers.set("connection", "close");
       outcome = outcomeOf(response.status);
     }
     const durationMs = performance.now() - started;

@@ -10,7 +10,7 @@ import type { KubeClient } from "../../runtime/kube/api.js";
 import { createLogger, type Logger } from "../../runtime/log.js";
 import { createHttpApp, type HttpAppOptions } from "../../runtime/http/index.js";
 
-export interface FnSpec extends Omit<FunctionDefinition<z.ZodType, unknown>, "http"> {
+export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, unknown>, "http"> {
   method?: HttpMethod;
   path?: string;
   auth?: HttpAuth;
@@ -18,11 +18,11 @@ export interface FnSpec extends Omit<FunctionDefinition<z.ZodType, unknown>, "ht
 }
 
 /** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, `auth: "none"`, 30 s). */
-export function loaded(spec: FnSpec): LoadedFunction {
+export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): LoadedFunction {
   const { method, path, auth, bodyLimitBytes, ...definition } = spec;
   const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024 };
   return {
-    definition: defineFunction({ ...definition, http }),
+    definition: defineFunction({ ...definition, http }) as unknown as LoadedFunction["definition"],
     file: `functions/${spec.name}.ts`,
     name: spec.name,
     input: spec.input ?? z.object({}),

@@ -1,0 +1,67 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Drain, ShutdownError, runShutdownHooks } from "../../runtime/lifecycle.js";
+import { captureLogger } from "./helpers.js";
+
+describe("Drain", () => {
+  test("counts calls in and out, and admits none once draining", () => {
+    const drain = new Drain();
+    assert.equal(drain.enter(), true);
+    assert.equal(drain.enter(), true);
+    assert.equal(drain.inflight, 2);
+    drain.leave();
+    drain.begin();
+    assert.equal(drain.draining, true);
+    assert.equal(drain.enter(), false);
+    assert.equal(drain.inflight, 1);
+  });
+
+  test("settle resolves true once the last call leaves, without aborting", async () => {
+    const drain = new Drain();
+    drain.enter();
+    const settled = drain.settle(10_000);
+    drain.leave();
+    assert.equal(await settled, true);
+    assert.equal(drain.signal.aborted, false);
+  });
+
+  test("settle resolves false past its deadline and aborts the signal with a ShutdownError", async () => {
+    const drain = new Drain();
+    drain.enter();
+    assert.equal(await drain.settle(5), false);
+    assert.ok(drain.signal.reason instanceof ShutdownError);
+    assert.equal(drain.signal.reason.code, "shutting_down");
+    const idle = drain.idle(10_000);
+    drain.leave();
+    assert.equal(await idle, true);
+  });
+
+  test("many calls can listen to the signal without a listener warning", async () => {
+    const drain = new Drain();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const listeners = Array.from({ length: 50 }, () => () => {});
+    for (const l of listeners) drain.signal.addEventListener("abort", l);
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", onWarning);
+    assert.deepEqual(warnings, []);
+  });
+});
+
+test("runShutdownHooks runs every hook in order and logs the ones that throw", async () => {
+  const log = captureLogger();
+  const order: number[] = [];
+  await runShutdownHooks(
+    [
+      () => void order.push(1),
+      () => {
+        throw new Error("hook broke");
+      },
+      async () => void order.push(3),
+    ],
+    log.logger,
+  );
+  assert.deepEqual(order, [1, 3]);
+  assert.equal(log.records().filter((r) => r.msg === "onShutdown hook failed").length, 1);
+});

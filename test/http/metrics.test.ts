@@ -1,0 +1,93 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { Metrics } from "../../runtime/metrics.js";
+import { deferred, loaded, postJson, req, testApp, until } from "./helpers.js";
+
+/** The value of one sample line of a Prometheus text body, e.g. `name{labels}`. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe("GET /metrics", () => {
+  test("counts calls by outcome, observes durations of calls that ran, and reports calls in flight", async () => {
+    const gate = deferred();
+    const app = testApp(
+      [
+        loaded({ name: "ok", input: z.object({ n: z.number().default(1) }), handler: () => "fine" }),
+        loaded({ name: "hold", handler: () => gate.promise }),
+      ],
+      { maxInflight: 1 },
+    );
+    const scrape = async () => {
+      const res = await app.fetch(req("/metrics"));
+      assert.equal(res.headers.get("content-type"), Metrics.contentType);
+      return res.text();
+    };
+    const before = await scrape();
+    assert.equal(sample(before, 'podfn_invocations_total{function="ok",outcome="success"}'), 0);
+    assert.equal(sample(before, 'podfn_invocation_duration_seconds_count{function="ok"}'), 0);
+
+    await app.fetch(postJson("/ok", {}));
+    await app.fetch(postJson("/ok", {}));
+    await app.fetch(postJson("/ok", { n: "x" }));
+    const held = app.fetch(postJson("/hold", {}));
+    await until(() => app.drain.inflight === 1);
+    assert.equal((await app.fetch(postJson("/ok", {}))).status, 429);
+
+    const during = await scrape();
+    assert.equal(sample(during, "podfn_invocations_in_flight"), 1);
+    assert.equal(sample(during, 'podfn_invocations_total{function="ok",outcome="success"}'), 2);
+    assert.equal(sample(during, 'podfn_invocations_total{function="ok",outcome="client_error"}'), 1);
+    assert.equal(sample(during, 'podfn_invocations_total{function="ok",outcome="rejected"}'), 1);
+    assert.equal(sample(during, 'podfn_invocation_duration_seconds_count{function="ok"}'), 3, "a rejected call is not observed");
+    assert.equal(sample(during, 'podfn_invocation_duration_seconds_bucket{function="ok",le="+Inf"}'), 3);
+    assert.ok(sample(during, 'podfn_invocation_duration_seconds_sum{function="ok"}')! > 0);
+
+    gate.resolve();
+    await held;
+    const after = await scrape();
+    assert.equal(sample(after, "podfn_invocations_in_flight"), 0);
+    assert.equal(sample(after, 'podfn_invocations_total{function="hold",outcome="success"}'), 1);
+  });
+
+  test("is valid text format 0.0.4: HELP and TYPE before samples, cumulative buckets, process metrics", async () => {
+    const app = testApp([loaded({ name: "f", handler: () => 1 })]);
+    await app.fetch(postJson("/f", {}));
+    const text = await (await app.fetch(req("/metrics"))).text();
+    assert.ok(text.endsWith("\n"));
+    const typed = new Set<string>();
+    for (const line of text.trimEnd().split("\n")) {
+      if (line.startsWith("# TYPE ")) typed.add(line.split(" ")[2]!);
+      else if (!line.startsWith("# HELP ")) {
+        assert.match(line, /^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/, line);
+        const name = line.match(/^[a-z_]+/)![0];
+        assert.ok(typed.has(name) || typed.has(name.replace(/_(bucket|sum|count)$/, "")), `${name} has no TYPE`);
+      }
+    }
+    const buckets = text.split("\n").filter((l) => l.startsWith('podfn_invocation_duration_seconds_bucket{function="f"')).map((l) => Number(l.split(" ")[1]));
+    assert.deepEqual([...buckets].sort((a, b) => a - b), buckets, "buckets are cumulative");
+    for (const name of ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_start_time_seconds"]) assert.ok(sample(text, name)! > 0, name);
+  });
+
+  test("timeouts, auth failures and handler errors have their own outcomes", async () => {
+    const app = testApp([
+      loaded({ name: "slow", timeoutMs: 5, handler: () => new Promise(() => {}) }),
+      loaded({ name: "locked", auth: { type: "serviceAccount", allow: [] }, handler: () => 1 }),
+      loaded({
+        name: "broken",
+        handler: () => {
+          throw new Error("bug");
+        },
+      }),
+    ]);
+    await app.fetch(postJson("/slow", {}));
+    await app.fetch(postJson("/locked", {}));
+    await app.fetch(postJson("/broken", {}));
+    const text = await (await app.fetch(req("/metrics"))).text();
+    assert.equal(sample(text, 'podfn_invocations_total{function="slow",outcome="timeout"}'), 1);
+    assert.equal(sample(text, 'podfn_invocations_total{function="locked",outcome="unauthorized"}'), 1);
+    assert.equal(sample(text, 'podfn_invocations_total{function="broken",outcome="error"}'), 1);
+  });
+});

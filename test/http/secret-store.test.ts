@@ -1,0 +1,49 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SecretMissingError, SecretStore } from "../../runtime/secrets.js";
+
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), "podfn-store-"))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("SecretStore", () => {
+  test("reads one file per secret with trailing newlines trimmed", () => {
+    writeFileSync(join(dir, "a"), "value-a\r\n\n");
+    assert.equal(new SecretStore({ dir }).secret("a").value(), "value-a");
+  });
+
+  test("re-reads a file after it changes", () => {
+    writeFileSync(join(dir, "rot"), "old");
+    const secret = new SecretStore({ dir, recheckMs: 0 }).secret("rot");
+    assert.equal(secret.value(), "old");
+    writeFileSync(join(dir, "rot"), "newer-value");
+    assert.equal(secret.value(), "newer-value");
+  });
+
+  test("a missing or empty file is a SecretMissingError naming the secret and path, never a value", () => {
+    writeFileSync(join(dir, "gone"), "was-here");
+    const store = new SecretStore({ dir, recheckMs: 0 });
+    const gone = store.secret("gone");
+    assert.equal(gone.value(), "was-here");
+    unlinkSync(join(dir, "gone"));
+    assert.throws(
+      () => gone.value(),
+      (e: unknown) => e instanceof SecretMissingError && e.code === "secret_missing" && e.path === join(dir, "gone") && !e.message.includes("was-here"),
+    );
+    writeFileSync(join(dir, "empty"), "\n");
+    assert.throws(() => store.secret("empty").value(), /"empty" is empty/);
+  });
+
+  test("names that would leave the folder are refused", () => {
+    for (const name of ["../etc/passwd", "a/b", ".."]) assert.throws(() => new SecretStore({ dir }).secret(name), SecretMissingError);
+  });
+
+  test("a secret may come from an environment variable", () => {
+    const store = new SecretStore({ dir, env: { TOKEN: "from-env\n" } });
+    assert.equal(store.secret("t", "TOKEN").value(), "from-env");
+    assert.throws(() => store.secret("t", "UNSET").value(), (e: unknown) => e instanceof SecretMissingError && e.path === "env:UNSET");
+  });
+});

@@ -1,0 +1,168 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
+import { z } from "zod";
+import { serveHttp, type HttpServerOptions } from "../../runtime/http/index.js";
+import { captureLogger, deferred, fakeKube, loaded, until } from "./helpers.js";
+
+/** Start serveHttp on a random port; returns its URL, the abort controller and the promise. */
+async function start(options: Partial<HttpServerOptions> & Pick<HttpServerOptions, "functions">) {
+  const controller = new AbortController();
+  const listening = deferred<string>();
+  const log = captureLogger();
+  const done = serveHttp(
+    { kube: fakeKube().kube, logger: log.logger, port: 0, host: "127.0.0.1", drainTimeoutMs: 5000, onListening: listening.resolve, ...options },
+    controller.signal,
+  );
+  const url = await Promise.race([listening.promise, done.then(() => Promise.reject(new Error("server stopped")))]);
+  return { url, stop: () => controller.abort("SIGTERM"), done, log };
+}
+
+const post = (url: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+
+describe("HTTP server", () => {
+  test("413 for a large chunked body, answered while the client is still sending (never buffered whole)", async () => {
+    let ran = 0;
+    const server = await start({ functions: [loaded({ name: "small", bodyLimitBytes: 64 * 1024, handler: () => ++ran })] });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const chunk = Buffer.alloc(16 * 1024, "a");
+      let sent = 0;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ hostname, port, path: "/small", method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } });
+        req.on("response", (res) => {
+          resolve(res.statusCode!);
+          res.resume();
+          req.destroy();
+        });
+        req.on("error", (error) => (sent > 0 ? undefined : reject(error)));
+        // An endless body: only the server's early answer ends this request.
+        const pump = () => {
+          while (!req.destroyed && req.write(chunk)) sent += chunk.length;
+          if (!req.destroyed) req.once("drain", pump);
+        };
+        pump();
+      });
+      assert.equal(status, 413);
+      assert.equal(ran, 0);
+      // Declared Content-Length over the limit: refused before reading.
+      const declared = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ hostname, port, path: "/small", method: "POST", headers: { "content-type": "application/json", "content-length": String(100 * 1024 * 1024) } });
+        req.on("response", (res) => {
+          resolve(res.statusCode!);
+          res.resume();
+          req.destroy();
+        });
+        req.on("error", reject);
+        req.write(chunk);
+      });
+      assert.equal(declared, 413);
+      // Still serving.
+      assert.equal((await post(`${server.url}/small`)).status, 200);
+    } finally {
+      server.stop();
+      await server.done;
+    }
+  });
+
+  test("429 with Retry-After when maxInflight calls are running", async () => {
+    const gate = deferred();
+    let entered = 0;
+    const fn = loaded({
+      name: "hold",
+      handler: async () => {
+        entered++;
+        await gate.promise;
+        return { done: true };
+      },
+    });
+    const server = await start({ functions: [fn], maxInflight: 2 });
+    try {
+      const first = [post(`${server.url}/hold`), post(`${server.url}/hold`)];
+      await until(() => entered === 2);
+      const refused = await post(`${server.url}/hold`);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), "1");
+      gate.resolve();
+      assert.deepEqual((await Promise.all(first)).map((r) => r.status), [200, 200]);
+    } finally {
+      server.stop();
+      await server.done;
+    }
+  });
+
+  test("graceful drain: readiness fails, new calls get 503, the call in flight finishes, hooks run, then it resolves", async () => {
+    const gate = deferred();
+    let started = false;
+    const order: string[] = [];
+    const fn = loaded({
+      name: "slow",
+      input: z.object({}),
+      handler: async (ctx) => {
+        started = true;
+        await gate.promise;
+        order.push("handler done");
+        return { aborted: ctx.signal.aborted };
+      },
+    });
+    const server = await start({ functions: [fn], onShutdown: [() => void order.push("hook")] });
+    const inflight = post(`${server.url}/slow`);
+    await until(() => started);
+    server.stop();
+    let resolved = false;
+    void server.done.then(() => (resolved = true));
+
+    await until(() => server.log.records().some((r) => r.msg === "shutting down: draining calls in flight"));
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 503);
+    const refused = await post(`${server.url}/slow`);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get("connection"), "close");
+    assert.equal(resolved, false);
+
+    gate.resolve();
+    const finished = await inflight;
+    assert.equal(finished.status, 200);
+    assert.equal(finished.headers.get("connection"), "close");
+    assert.deepEqual(await finished.json(), { aborted: false });
+    await server.done;
+    assert.deepEqual(order, ["handler done", "hook"]);
+  });
+
+  test("past drainTimeoutMs the calls' signals abort, they answer 503 and the server still stops", async () => {
+    let signal: AbortSignal | undefined;
+    const fn = loaded({
+      name: "stubborn",
+      handler: (ctx) =>
+        new Promise((_, reject) => {
+          signal = ctx.signal;
+          ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+        }),
+    });
+    const server = await start({ functions: [fn], drainTimeoutMs: 20 });
+    const inflight = post(`${server.url}/stubborn`);
+    await until(() => signal !== undefined);
+    server.stop();
+    const res = await inflight;
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "shutting_down");
+    assert.equal(signal!.aborted, true);
+    await server.done;
+  });
+
+  test("rejects when the port is taken", async () => {
+    const first = await start({ functions: [] });
+    try {
+      const { port } = new URL(first.url);
+      const controller = new AbortController();
+      await assert.rejects(
+        serveHttp({ functions: [], kube: fakeKube().kube, logger: captureLogger().logger, port: Number(port), host: "127.0.0.1", drainTimeoutMs: 10 }, controller.signal),
+        /EADDRINUSE/,
+      );
+    } finally {
+      first.stop();
+      await first.done;
+    }
+  });
+});
