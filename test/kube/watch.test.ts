@@ -1,0 +1,176 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
+import type { ConfigMap } from "kubernetes-types/core/v1.js";
+import { createKubeClient } from "../../runtime/kube/client.js";
+import type { KubeClient, WatchEvent } from "../../runtime/kube/api.js";
+import { KubeApiError, KubeForbiddenError } from "../../runtime/kube/errors.js";
+import { fixture, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
+import type { FakeApiServer, Handler, RecordedRequest } from "./helpers/fake-apiserver.js";
+
+const cm = (name: string, rv: string): ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "golden", resourceVersion: rv } });
+
+function list(rv: string, items: ConfigMap[]) {
+  return { kind: "ConfigMapList", apiVersion: "v1", metadata: { resourceVersion: rv }, items };
+}
+
+/** Start a watch stream and write events, one JSON object per line. */
+function stream(res: ServerResponse, events: object[], end = true): void {
+  res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
+  for (const event of events) res.write(`${JSON.stringify(event)}\n`);
+  if (end) res.end();
+}
+
+async function take<T>(iterable: AsyncIterable<T>, count: number): Promise<T[]> {
+  const out: T[] = [];
+  if (count === 0) return out;
+  for await (const item of iterable) {
+    out.push(item);
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+const summary = (events: WatchEvent<ConfigMap>[]) => events.map((e) => `${e.type} ${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`);
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("watch", () => {
+  let handler: Handler = () => {};
+  let server: FakeApiServer;
+  let kube: KubeClient;
+  const watches = (): RecordedRequest[] => server.requests.filter((r) => r.query.get("watch") === "1");
+  const lists = (): RecordedRequest[] => server.requests.filter((r) => r.method === "GET" && r.query.get("watch") === null);
+
+  before(async () => {
+    server = await startFakeApiServer((req, res) => handler(req, res));
+    kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: async () => {} } });
+  });
+  after(async () => {
+    await kube.close();
+    await server.close();
+  });
+
+  test("lists first (items as ADDED), then watches from the list's resourceVersion and resumes where the stream ended", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("10", [cm("a", "8"), cm("b", "9")]));
+      watchCount++;
+      if (watchCount === 1) stream(res, [{ type: "MODIFIED", object: cm("a", "11") }, { type: "BOOKMARK", object: { kind: "ConfigMap", apiVersion: "v1", metadata: { resourceVersion: "15" } } }]);
+      else stream(res, [{ type: "DELETED", object: cm("b", "16") }], false);
+    };
+    const events = await take(kube.configMaps.watch({ labelSelector: "app=web", timeoutSeconds: 60 }), 4);
+    assert.deepEqual(summary(events), ["ADDED a@8", "ADDED b@9", "MODIFIED a@11", "DELETED b@16"]);
+    const [first, second] = watches();
+    assert.equal(first?.path, "/api/v1/namespaces/golden/configmaps");
+    assert.equal(first?.query.get("resourceVersion"), "10");
+    assert.equal(first?.query.get("allowWatchBookmarks"), "true");
+    assert.equal(first?.query.get("timeoutSeconds"), "60");
+    assert.equal(first?.query.get("labelSelector"), "app=web");
+    assert.equal(second?.query.get("resourceVersion"), "15", "resumed from the bookmark's resourceVersion");
+    assert.equal(lists().length, 1);
+  });
+
+  test("BOOKMARK events are yielded when asked", async () => {
+    handler = (_req, res) => stream(res, [{ type: "BOOKMARK", object: { kind: "ConfigMap", apiVersion: "v1", metadata: { resourceVersion: "30" } } }], false);
+    const [event] = await take(kube.configMaps.watch({ resourceVersion: "29", bookmarks: true }), 1);
+    assert.equal(event?.type, "BOOKMARK");
+    assert.equal(event?.object.metadata?.resourceVersion, "30");
+  });
+
+  test("the real watch stream of the fixture parses into typed events", async () => {
+    const events = fixture("watch-configmaps").response.body as object[];
+    handler = (_req, res) => stream(res, events, false);
+    const got = await take(kube.configMaps.watch({ resourceVersion: "223" }), 3);
+    assert.deepEqual(got.map((e) => e.type), ["ADDED", "MODIFIED", "DELETED"]);
+    assert.equal(got[1]?.object.data?.k, "w");
+  });
+
+  test("a 410 ERROR event makes it list again, yield what changed, and watch from the new list", async () => {
+    server.requests.length = 0;
+    let listCount = 0;
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") {
+        listCount++;
+        return sendJson(res, 200, listCount === 1 ? list("10", [cm("a", "8"), cm("b", "9")]) : list("40", [cm("a", "35"), cm("c", "38")]));
+      }
+      watchCount++;
+      if (watchCount === 1) stream(res, [{ type: "ERROR", object: statusBody(410, "Expired", "too old resource version: 10 (30)") }]);
+      else stream(res, [{ type: "ADDED", object: cm("d", "41") }], false);
+    };
+    const events = await take(kube.configMaps.watch(), 6);
+    assert.deepEqual(summary(events), ["ADDED a@8", "ADDED b@9", "MODIFIED a@35", "ADDED c@38", "DELETED b@9", "ADDED d@41"]);
+    assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["10", "40"]);
+  });
+
+  test("a 410 HTTP answer to the watch request is handled the same way", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("50", [cm("x", "49")]));
+      watchCount++;
+      if (watchCount === 1) sendJson(res, 410, statusBody(410, "Gone", "too old resource version"));
+      else stream(res, [{ type: "MODIFIED", object: cm("x", "51") }], false);
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "3" }), 2);
+    assert.deepEqual(summary(events), ["ADDED x@49", "MODIFIED x@51"]);
+    assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["3", "50"]);
+  });
+
+  test("a stalled stream is dropped and restarted from the last resourceVersion", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    const stalled: ServerResponse[] = [];
+    handler = (_req, res) => {
+      watchCount++;
+      if (watchCount === 1) {
+        stream(res, [{ type: "ADDED", object: cm("s", "61") }], false);
+        stalled.push(res);
+      } else {
+        stream(res, [{ type: "MODIFIED", object: cm("s", "62") }], false);
+      }
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "60", stallTimeoutMs: 200 }), 2);
+    assert.deepEqual(summary(events), ["ADDED s@61", "MODIFIED s@62"]);
+    assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["60", "61"]);
+    for (const res of stalled) res.end();
+  });
+
+  test("breaking out of the loop closes the stream", async () => {
+    let closed = false;
+    handler = (_req, res) => {
+      res.on("close", () => (closed = true));
+      stream(res, [{ type: "ADDED", object: cm("z", "71") }], false);
+    };
+    await take(kube.configMaps.watch({ resourceVersion: "70" }), 1);
+    await until(() => closed, "the server to see the watch connection close");
+  });
+
+  test("aborting the signal ends the watch with the signal's reason", async () => {
+    handler = (_req, res) => stream(res, [], false);
+    const controller = new AbortController();
+    const watching = take(kube.configMaps.watch({ resourceVersion: "80", signal: controller.signal }), 1);
+    await until(() => watches().some((r) => r.query.get("resourceVersion") === "80"), "the watch request");
+    controller.abort(new Error("shutting down"));
+    await assert.rejects(watching, /shutting down/);
+  });
+
+  test("an ERROR event other than 410 is thrown, not swallowed", async () => {
+    handler = (_req, res) => stream(res, [{ type: "ERROR", object: statusBody(500, "InternalError", "etcd is sad") }], false);
+    await assert.rejects(take(kube.configMaps.watch({ resourceVersion: "90" }), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 500 && /etcd is sad/.test(e.message));
+  });
+
+  test("a forbidden watch is thrown with the missing permission", async () => {
+    const { response } = fixture("sa-watch-configmaps");
+    handler = (_req, res) => sendJson(res, response.status, response.body);
+    await assert.rejects(take(kube.configMaps.watch({ resourceVersion: "1" }), 1), (e: unknown) => e instanceof KubeForbiddenError && e.missingPermission?.verbs[0] === "watch");
+  });
+});
