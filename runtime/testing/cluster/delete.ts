@@ -1,0 +1,77 @@
+/**
+ * @module cluster/delete
+ * DELETE of one object and of a collection, with `DeleteOptions` from the body or the query:
+ * `propagationPolicy` (default per type: Background, Orphan for batch/v1 Jobs),
+ * `orphanDependents`, `gracePeriodSeconds`, `preconditions` (409 with the real message) and
+ * `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
+ * finalizers are removed. The answer is what the real server sends: the object while it
+ * still exists or for pods, a `Success` Status otherwise; a collection delete answers the list
+ * of deleted objects. Simplification: pods are deleted at once (no kubelet honours the grace period).
+ */
+import { decodeDeleteOptions } from "./delete-options.js";
+import { isDryRun, json, type Call, type Reply } from "./call.js";
+import { selection, selectedEntries } from "./list.js";
+import { apiVersionOf } from "./resources.js";
+import { conflict, notFound, success } from "./status.js";
+import { entryOf, type Entry } from "./store.js";
+
+type Obj = Record<string, any>;
+
+function answer(call: Call, entry: Entry, gone: boolean): Reply {
+  if (gone && !call.def.returnDeletedObject) return json(200, success(call.def, entry.obj.metadata.name, entry.obj.metadata.uid));
+  return { status: 200, body: entry.full };
+}
+
+/** What a delete would answer, computed without writing (dryRun). */
+function preview(call: Call, obj: Obj, policy: string): { entry: Entry; gone: boolean } {
+  const copy = structuredClone(obj);
+  const finalizers = [...(copy.metadata.finalizers ?? [])];
+  if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
+  copy.metadata.deletionTimestamp ??= call.registry.timestamp();
+  copy.metadata.deletionGracePeriodSeconds ??= 0;
+  if (finalizers.length) copy.metadata.finalizers = finalizers;
+  return { entry: entryOf(copy), gone: finalizers.length === 0 && !(call.def.group === "" && call.def.resource === "namespaces") };
+}
+
+/** Deletes one stored object under the call's options. */
+function deleteOne(call: Call, current: Entry, options: ReturnType<typeof decodeDeleteOptions>, dryRun: boolean): { entry: Entry; gone: boolean } {
+  const { def, registry } = call;
+  const obj = current.obj;
+  const pre = options.preconditions;
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw conflict(def, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(def, obj.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+  }
+  const policy = options.propagationPolicy ?? def.defaultPropagation;
+  if (dryRun) return preview(call, obj, obj.metadata.deletionTimestamp ? "" : policy);
+  return registry.deleteObject(def, obj, policy, 0);
+}
+
+/** DELETE /.../{name}. */
+export function deleteObjectCall(call: Call): Reply {
+  const options = decodeDeleteOptions(call);
+  const dryRun = isDryRun(call) || options.dryRun;
+  const current = call.registry.store.get(call.def, call.info.namespace, call.info.name);
+  if (!current) throw notFound(call.def, call.info.name);
+  const { entry, gone } = deleteOne(call, current, options, dryRun);
+  return answer(call, entry, gone);
+}
+
+/** DELETE /.../{resource} (deletecollection): answers the list of what it deleted. */
+export function deleteCollectionCall(call: Call): Reply {
+  const options = decodeDeleteOptions(call);
+  const dryRun = isDryRun(call) || options.dryRun;
+  const sel = selection(call);
+  const items: string[] = [];
+  for (const { entry } of selectedEntries(call, sel)) {
+    const current = call.registry.store.get(call.def, entry.obj.metadata.namespace, entry.obj.metadata.name);
+    if (!current) continue;
+    const result = deleteOne(call, current, options, dryRun);
+    items.push(call.def.custom ? result.entry.full : result.entry.item);
+  }
+  const rv = call.registry.store.resourceVersion;
+  return { status: 200, body: `{"kind":"${call.def.kind}List","apiVersion":"${apiVersionOf(call.def)}","metadata":{"resourceVersion":"${rv}"},"items":[${items.join(",")}]}` };
+}

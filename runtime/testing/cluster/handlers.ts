@@ -1,0 +1,141 @@
+/**
+ * @module cluster/handlers
+ * Routes a resource request to its verb: get, list, watch, create, update, patch (merge,
+ * JSON, strategic, server-side apply), delete, deletecollection, and the subresources
+ * (`status`, `scale`, `log`, `eviction`, `token`); reviews go to the `reviews` module.
+ */
+import type { ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
+import { decodeObject, type Call, type Reply } from "./call.js";
+import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
+import { getObject, listObjects } from "./list.js";
+import { strategicMerge } from "./patch.js";
+import { applyPatch, checkPatchType } from "./patch-request.js";
+import { clone } from "./registry.js";
+import { isReview } from "./resources.js";
+import { serveReview } from "./reviews.js";
+import { evictPod, podLog, scaleCall, tokenRequest } from "./subresources.js";
+import { table, wantsTable } from "./table.js";
+import { serveWatch, type WatchOptions } from "./watch.js";
+import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
+import { ApiError, badRequest, invalid, methodNotAllowed, statusFor } from "./status.js";
+
+type Obj = Record<string, any>;
+
+function serverSideApply(call: Call): Reply {
+  const manager = call.query.get("fieldManager");
+  if (!manager) {
+    throw invalid("meta.k8s.io", "PatchOptions", "", [{ type: "Required", field: "fieldManager", detail: "is required for apply patch" }]);
+  }
+  let applied: unknown;
+  const text = call.body.toString("utf8");
+  try {
+    applied = parseYaml(text);
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+  }
+  call.body = Buffer.from(JSON.stringify(applied ?? {}));
+  const obj = decodeObject(call);
+  const { namespace, name } = call.info;
+  if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  const current = call.registry.store.get(call.def, namespace, name);
+  if (!current) {
+    obj.metadata.name = name;
+    return { status: 201, body: createObject(call, obj, namespace, "Apply").full };
+  }
+  const patched = strategicMerge(clone(current.obj), obj) as Obj;
+  return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
+}
+
+function patchCall(call: Call, scope: UpdateScope): Reply {
+  checkPatchType(call);
+  if (call.contentType === "application/apply-patch+yaml" && scope === "main") return serverSideApply(call);
+  const current = existing(call, call.info.namespace, call.info.name);
+  const patched = applyPatch(call, clone(current.obj));
+  return { status: 200, body: updateObject(call, current, patched, scope).full };
+}
+
+function updateCall(call: Call, scope: UpdateScope): Reply {
+  const obj = decodeObject(call);
+  const current = existing(call, call.info.namespace, call.info.name);
+  return { status: 200, body: updateObject(call, current, obj, scope).full };
+}
+
+function createCall(call: Call): Reply {
+  if (call.info.name) throw new ApiError(statusFor(405, "the server does not allow this method on the requested resource"));
+  const obj = decodeObject(call);
+  return { status: 201, body: createObject(call, obj, call.info.namespace).full };
+}
+
+function notFoundPath(): ApiError {
+  const s = statusFor(404);
+  s.details = {};
+  return new ApiError(s);
+}
+
+/**
+ * Serves one resource request. Returns the reply, or `undefined` when it streamed the answer
+ * itself (watch).
+ */
+export async function serveResource(call: Call, res: ServerResponse, accept: string, watch: WatchOptions): Promise<Reply | undefined> {
+  const { def, info } = call;
+  if (isReview(def)) {
+    if (info.verb !== "create" || info.subresource) throw methodNotAllowed(def);
+    return serveReview(call);
+  }
+  if (!def.verbs.includes(info.verb) && !info.subresource) throw methodNotAllowed(def);
+  switch (info.subresource) {
+    case "":
+      break;
+    case "status":
+      if (!def.subresources.includes("status")) throw notFoundPath();
+      if (info.verb === "get") return getObject(call);
+      if (info.verb === "update") return updateCall(call, "status");
+      if (info.verb === "patch") {
+        checkPatchType(call);
+        return patchCall(call, "status");
+      }
+      throw methodNotAllowed(def);
+    case "scale":
+      if (!def.subresources.includes("scale")) throw notFoundPath();
+      return scaleCall(call);
+    case "log":
+      if (!def.subresources.includes("log") || info.verb !== "get") throw notFoundPath();
+      return podLog(call);
+    case "eviction":
+      if (!def.subresources.includes("eviction") || info.verb !== "create") throw notFoundPath();
+      return evictPod(call);
+    case "token":
+      if (!def.subresources.includes("token") || info.verb !== "create") throw notFoundPath();
+      return tokenRequest(call);
+    default:
+      throw notFoundPath();
+  }
+  switch (info.verb) {
+    case "get": {
+      const reply = getObject(call);
+      return wantsTable(accept) ? table(call, reply) : reply;
+    }
+    case "list": {
+      const reply = listObjects(call);
+      return wantsTable(accept) ? table(call, reply) : reply;
+    }
+    case "watch":
+      await serveWatch(call, res, watch);
+      return undefined;
+    case "create":
+      return createCall(call);
+    case "update":
+      return updateCall(call, "main");
+    case "patch":
+      return patchCall(call, "main");
+    case "delete":
+      return deleteObjectCall(call);
+    case "deletecollection":
+      return deleteCollectionCall(call);
+    default:
+      throw methodNotAllowed(def);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * @module cluster/list
+ * GET of one object and LIST with label and field selectors, `limit`/`continue` pagination
+ * (opaque tokens shaped as the real server's, bad ones answered with its 400 message,
+ * `remainingItemCount` when no selector filters) and all-namespaces lists. List bodies are
+ * assembled from each object's cached JSON, so a 500-item list costs no re-serialization.
+ * Simplification: a continued list reads the current state after the token's key, not a
+ * snapshot at the token's resourceVersion (the list's `resourceVersion` is the token's).
+ */
+import type { Call, Reply } from "./call.js";
+import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selector.js";
+import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
+import { apiVersionOf, type ResourceDef } from "./resources.js";
+import type { Entry } from "./store.js";
+import { ApiError, badRequest, failure, notFound } from "./status.js";
+
+/** Parsed `labelSelector` and `fieldSelector` of a list or watch. */
+export interface Selection {
+  labels: LabelSelector;
+  fields: FieldTerm[];
+  /** True when any selector filters. */
+  filtered: boolean;
+}
+
+/** Reads the selectors of a request; 400 with the real messages when they do not parse. */
+export function selection(call: Call): Selection {
+  let labels: LabelSelector = [];
+  const ls = call.query.get("labelSelector");
+  if (ls) {
+    try {
+      labels = parseLabelSelector(ls);
+    } catch (error) {
+      if (error instanceof SelectorError) throw badRequest(error.message);
+      throw error;
+    }
+  }
+  const fields = parseFieldSelector(call.query.get("fieldSelector") ?? "", call.def.fields);
+  return { labels, fields, filtered: labels.length > 0 || fields.length > 0 };
+}
+
+/** Whether a stored object is selected. */
+export function selects(sel: Selection, def: ResourceDef, entry: Entry): boolean {
+  return matchLabels(sel.labels, entry.obj.metadata.labels) && (sel.fields.length === 0 || matchFields(sel.fields, entry.obj, def.fields));
+}
+
+/** GET one object. */
+export function getObject(call: Call): Reply {
+  const entry = call.registry.store.get(call.def, call.info.namespace, call.info.name);
+  if (!entry) throw notFound(call.def, call.info.name);
+  return { status: 200, body: entry.full };
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: number, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: `${lastKey}\u0000` })).toString("base64url");
+}
+
+function decodeContinue(token: string): ContinueToken {
+  const invalid = (why: string) => badRequest(`invalid continue token: continue key is not valid: ${why}`);
+  const bad = /[^A-Za-z0-9_-]/.exec(token);
+  if (bad) throw invalid(`illegal base64 data at input byte ${bad.index}`);
+  if (token.length % 4 === 1) throw invalid(`illegal base64 data at input byte ${token.length - 1}`);
+  const text = Buffer.from(token, "base64url").toString("latin1");
+  let parsed: { v?: unknown; rv?: unknown; start?: unknown };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    const ch = text.trimStart()[0] ?? "";
+    throw invalid(ch ? `invalid character '${ch}' looking for beginning of value` : "unexpected end of JSON input");
+  }
+  if (parsed.v !== "meta.k8s.io/v1") throw invalid(`server does not recognize this encoded version ${JSON.stringify(String(parsed.v ?? ""))}`);
+  if (typeof parsed.rv !== "number" || parsed.rv <= 0) throw invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+  if (typeof parsed.start !== "string" || parsed.start === "") throw invalid("encoded start key empty (version meta.k8s.io/v1)");
+  return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
+}
+
+function parseLimit(call: Call): number {
+  const raw = call.query.get("limit");
+  if (raw === null || raw === "") return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return n > 0 ? n : 0;
+}
+
+/** The selected entries of a list request, in key order, with the keys (for continue tokens). */
+export function selectedEntries(call: Call, sel: Selection, after?: string): { key: string; entry: Entry }[] {
+  const all = call.registry.store.list(call.def, call.info.namespace || undefined, after);
+  return sel.filtered ? all.filter((e) => selects(sel, call.def, e.entry)) : all;
+}
+
+/** LIST: `{kind: XList, apiVersion, metadata: {resourceVersion, continue?, remainingItemCount?}, items}`. */
+export function listObjects(call: Call): Reply {
+  const { registry, def } = call;
+  const sel = selection(call);
+  const limit = parseLimit(call);
+  const cont = call.query.get("continue");
+  const token = cont ? decodeContinue(cont) : undefined;
+  const rvParam = call.query.get("resourceVersion");
+  if (rvParam && rvParam !== "0" && !token) {
+    const wanted = Number(rvParam);
+    if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
+    if (wanted > registry.store.resourceVersion) {
+      throw new ApiError(failure(504, "Timeout", `Too large resource version: ${wanted}, current: ${registry.store.resourceVersion}`, { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }));
+    }
+  }
+  const rv = token?.rv ?? registry.store.resourceVersion;
+  const matched = selectedEntries(call, sel, token?.start);
+  const page = limit > 0 && matched.length > limit ? matched.slice(0, limit) : matched;
+  let meta = `{"resourceVersion":"${rv}"`;
+  if (page.length < matched.length) {
+    meta += `,"continue":"${encodeContinue(rv, page[page.length - 1]!.key)}"`;
+    if (!sel.filtered) meta += `,"remainingItemCount":${matched.length - page.length}`;
+  }
+  meta += "}";
+  const items = page.map((e) => (def.custom ? e.entry.full : e.entry.item)).join(",");
+  return { status: 200, body: `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[${items}]}` };
+}

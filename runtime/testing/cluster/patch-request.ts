@@ -1,0 +1,60 @@
+/**
+ * @module cluster/patch-request
+ * A PATCH request's body applied to the stored object: the patch format chosen by
+ * Content-Type (415 for any other, and for strategic merge on custom types), parse errors as
+ * 400 and failed operations as the real server's 422.
+ */
+import { decodeObject, goJsonError, type Call } from "./call.js";
+import { jsonPatch, mergePatch, PatchError, strategicMerge } from "./patch.js";
+import { ApiError, badRequest, failure, unsupportedMediaType } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const PATCH_TYPES = new Set(["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"]);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`error decoding patch: ${goJsonError(text, error)}`);
+  }
+}
+
+/** Applies the request's patch (by Content-Type) to `current`. */
+export function applyPatch(call: Call, current: Obj): Obj {
+  const text = call.body.toString("utf8");
+  let out: unknown;
+  try {
+    switch (call.contentType) {
+      case "application/json-patch+json":
+        out = jsonPatch(current, parseJson(text));
+        break;
+      case "application/merge-patch+json":
+        out = mergePatch(current, parseJson(text));
+        break;
+      default:
+        out = strategicMerge(current, parseJson(text));
+    }
+  } catch (error) {
+    if (error instanceof PatchError) {
+      if (error.status === 400) throw badRequest(error.message);
+      throw new ApiError(failure(422, "Invalid", "the server rejected our request due to an error in our request", { causes: [{ reason: "UnexpectedServerResponse", message: error.message }] }));
+    }
+    throw error;
+  }
+  if (!out || typeof out !== "object" || Array.isArray(out)) throw badRequest("the patched object is not an object");
+  const patched = out as Obj;
+  if (patched.kind !== current.kind || patched.apiVersion !== current.apiVersion) {
+    call.body = Buffer.from(JSON.stringify(patched));
+    return decodeObject(call);
+  }
+  patched.metadata ??= {};
+  return patched;
+}
+
+/** 415 unless the Content-Type is a patch format the type supports. */
+export function checkPatchType(call: Call): void {
+  if (!PATCH_TYPES.has(call.contentType)) throw unsupportedMediaType();
+  if (call.contentType === "application/strategic-merge-patch+json" && call.def.custom) throw unsupportedMediaType();
+}
+

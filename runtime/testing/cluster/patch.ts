@@ -1,0 +1,217 @@
+/**
+ * @module cluster/patch
+ * The patch formats, as pure functions over JSON values:
+ * - JSON merge patch (RFC 7386): objects merge, `null` deletes, everything else replaces.
+ * - JSON patch (RFC 6902): add, remove, replace, move, copy, test (errors as evanphx/json-patch words them).
+ * - Strategic merge patch, simplified: lists of objects merge by the merge key of their field
+ *   name (`containers`, `initContainers`, `volumes`, `env`, `imagePullSecrets`, `resourceClaims`
+ *   by `name`; `ports` by `containerPort`, or `port` for Service ports; `volumeMounts` by
+ *   `mountPath`; `volumeDevices` by `devicePath`; `ownerReferences` by `uid`; `conditions` by
+ *   `type`; `hostAliases` by `ip`; `topologySpreadConstraints` by `topologyKey`), `finalizers`
+ *   merge as a set, every other list (tolerations included) is replaced. Directives:
+ *   `$patch: delete` (list item or map), `$patch: replace` (map, or `{"$patch":"replace"}` in a
+ *   list), `$deleteFromPrimitiveList/<field>`; `$setElementOrder/...` and `$retainKeys` are
+ *   accepted and ignored. Field paths are not consulted: the merge key comes from the field name.
+ * - Server-side apply is the strategic merge of the applied object (see `handlers`), without
+ *   field ownership: fields another manager set are never reported as conflicts, and fields a
+ *   manager stops applying are not removed.
+ */
+
+type Json = unknown;
+type Obj = Record<string, any>;
+
+/** A patch that cannot be applied; `status` is 422 (failed op) or 400 (malformed patch). */
+export class PatchError extends Error {
+  readonly code = "patch_failed";
+  readonly status: 400 | 422;
+
+  constructor(status: 400 | 422, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function isObject(v: Json): v is Obj {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** RFC 7386 merge patch. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return patch;
+  const out: Obj = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function unescapePointer(token: string): string {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function parsePointer(pointer: string): string[] {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw new PatchError(422, `JSON pointer must start with '/': ${JSON.stringify(pointer)}`);
+  return pointer.slice(1).split("/").map(unescapePointer);
+}
+
+function missing(op: string, path: string): PatchError {
+  return new PatchError(422, `${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: missing value`);
+}
+
+function container(doc: Json, tokens: string[], op: string, path: string): { parent: Obj | Json[]; key: string } {
+  let cur: Json = doc;
+  for (const t of tokens.slice(0, -1)) {
+    if (Array.isArray(cur)) cur = cur[Number(t)];
+    else if (isObject(cur)) cur = cur[t];
+    else throw missing(op, path);
+    if (cur === undefined) throw missing(op, path);
+  }
+  if (!Array.isArray(cur) && !isObject(cur)) throw missing(op, path);
+  return { parent: cur as Obj | Json[], key: tokens[tokens.length - 1]! };
+}
+
+function get(doc: Json, path: string, op: string): Json {
+  let cur: Json = doc;
+  for (const t of parsePointer(path)) {
+    if (Array.isArray(cur)) cur = cur[Number(t)];
+    else if (isObject(cur)) cur = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
+    else cur = undefined;
+    if (cur === undefined) throw missing(op, path);
+  }
+  return cur;
+}
+
+function add(doc: Json, path: string, value: Json, op = "add"): Json {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) return value;
+  const { parent, key } = container(doc, tokens, op, path);
+  if (Array.isArray(parent)) {
+    const i = key === "-" ? parent.length : Number(key);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw new PatchError(422, `${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: invalid index referenced`);
+    parent.splice(i, 0, value);
+  } else parent[key] = value;
+  return doc;
+}
+
+function remove(doc: Json, path: string, op = "remove"): Json {
+  const tokens = parsePointer(path);
+  const { parent, key } = container(doc, tokens, op, path);
+  if (Array.isArray(parent)) {
+    const i = Number(key);
+    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw missing(op, path);
+    parent.splice(i, 1);
+  } else {
+    if (!Object.prototype.hasOwnProperty.call(parent, key)) throw missing(op, path);
+    delete parent[key];
+  }
+  return doc;
+}
+
+/** RFC 6902 JSON patch; `doc` is not modified. */
+export function jsonPatch(doc: Json, patch: Json): Json {
+  if (!Array.isArray(patch)) throw new PatchError(400, "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  let out: Json = structuredClone(doc);
+  for (const operation of patch as Obj[]) {
+    const op = String(operation.op ?? "");
+    const path = String(operation.path ?? "");
+    switch (op) {
+      case "add":
+        out = add(out, path, structuredClone(operation.value));
+        break;
+      case "remove":
+        out = remove(out, path);
+        break;
+      case "replace":
+        get(out, path, "replace");
+        out = add(remove(out, path, "replace"), path, structuredClone(operation.value), "replace");
+        break;
+      case "move": {
+        const value = get(out, String(operation.from), "move");
+        out = add(remove(out, String(operation.from), "move"), path, value, "move");
+        break;
+      }
+      case "copy":
+        out = add(out, path, structuredClone(get(out, String(operation.from), "copy")), "copy");
+        break;
+      case "test": {
+        let actual: Json;
+        try {
+          actual = get(out, path, "test");
+        } catch {
+          actual = undefined;
+        }
+        if (JSON.stringify(actual) !== JSON.stringify(operation.value)) throw new PatchError(422, `testing value ${path} failed: test failed`);
+        break;
+      }
+      default:
+        throw new PatchError(422, `Unexpected kind: ${op}`);
+    }
+  }
+  return out;
+}
+
+const MERGE_KEYS: Record<string, string> = {
+  containers: "name",
+  initContainers: "name",
+  ephemeralContainers: "name",
+  volumes: "name",
+  env: "name",
+  imagePullSecrets: "name",
+  resourceClaims: "name",
+  volumeMounts: "mountPath",
+  volumeDevices: "devicePath",
+  ownerReferences: "uid",
+  conditions: "type",
+  hostAliases: "ip",
+  topologySpreadConstraints: "topologyKey",
+};
+
+function mergeKeyOf(field: string, items: Obj[]): string | undefined {
+  if (field === "ports") return items.some((i) => isObject(i) && "containerPort" in i) ? "containerPort" : "port";
+  return MERGE_KEYS[field];
+}
+
+function mergeList(field: string, target: Json[], patch: Json[]): Json[] {
+  if (patch.some((p) => isObject(p) && p.$patch === "replace")) return patch.filter((p) => !(isObject(p) && p.$patch === "replace"));
+  if (field === "finalizers") return [...new Set([...(target as string[]), ...(patch as string[])])];
+  const key = mergeKeyOf(field, [...target, ...patch] as Obj[]);
+  if (!key || !patch.every(isObject)) return patch;
+  const out: Json[] = target.map((t) => structuredClone(t));
+  for (const p of patch as Obj[]) {
+    const i = out.findIndex((t) => isObject(t) && t[key] === p[key]);
+    if (p.$patch === "delete") {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = strategicMerge(out[i], p);
+    else out.push(strategicMerge(undefined, p));
+  }
+  return out;
+}
+
+/** Strategic merge patch (simplified, see the module header); `target` is not modified. */
+export function strategicMerge(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return patch;
+  if (patch.$patch === "delete") return undefined;
+  if (patch.$patch === "replace") {
+    const { $patch: _p, ...rest } = patch;
+    return rest;
+  }
+  const out: Obj = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === "$patch" || k === "$retainKeys" || k.startsWith("$setElementOrder/")) continue;
+    if (k.startsWith("$deleteFromPrimitiveList/")) {
+      const field = k.slice("$deleteFromPrimitiveList/".length);
+      if (Array.isArray(out[field])) out[field] = (out[field] as Json[]).filter((x) => !(v as Json[]).includes(x));
+      continue;
+    }
+    if (v === null) delete out[k];
+    else if (Array.isArray(v)) out[k] = mergeList(k, Array.isArray(out[k]) ? out[k] : [], v);
+    else if (isObject(v)) {
+      const merged = strategicMerge(out[k], v);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    } else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * @module cluster/registry
+ * The server's state and the primitives every verb builds on: the served types, the store,
+ * the clock, committing a write (new resourceVersion, event), and removing an object with what
+ * the controllers of a real cluster would do right after — the garbage collector (dependents
+ * by `ownerReferences`: background deletion, orphaning, foreground) and the namespace
+ * controller (a deleted namespace empties, then goes away once nothing in it remains).
+ * These run inline, synchronously: the emulator has no controllers otherwise.
+ */
+import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
+import { Store, type Entry } from "./store.js";
+
+type Obj = Record<string, any>;
+
+/** RFC 3339 with seconds precision, as `metav1.Time` serializes. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** A deep copy of a JSON object. */
+export function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** Options of the registry. */
+export interface RegistryOptions {
+  /** The clock in milliseconds. Default: `Date.now`. */
+  now?: () => number;
+  /** Change events kept for watches. Default: 1000. */
+  eventWindow?: number;
+}
+
+/** Served types, stored objects and the inline controllers. */
+export class Registry {
+  readonly store: Store;
+  readonly now: () => number;
+  readonly #defs = new Map<string, ResourceDef>();
+  /** Pod logs set by tests, by `namespace/name` (and `namespace/name/container`). */
+  readonly logs = new Map<string, string>();
+
+  constructor(options: RegistryOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.store = new Store(options.eventWindow ?? 1000);
+    for (const d of BUILTIN) this.add(d);
+  }
+
+  /** Registers a type (a custom one from `createResourceType`). */
+  add(def: ResourceDef): ResourceDef {
+    this.#defs.set(`${def.group}/${def.version}/${def.resource}`, def);
+    return def;
+  }
+
+  /** Registers a custom type; an existing registration of the same group/version/resource is returned. */
+  addCustom(t: Parameters<typeof customResource>[0]): ResourceDef {
+    return this.find(t.group, t.version, t.resource) ?? this.add(customResource(t));
+  }
+
+  find(group: string, version: string, resource: string): ResourceDef | undefined {
+    return this.#defs.get(`${group}/${version}/${resource}`);
+  }
+
+  /** The type of `kind` in `group` (any version), as ownerReferences name owners. */
+  byKind(group: string, kind: string): ResourceDef | undefined {
+    for (const d of this.#defs.values()) if (d.group === group && d.kind === kind) return d;
+    return undefined;
+  }
+
+  /** Every served type. */
+  all(): ResourceDef[] {
+    return [...this.#defs.values()];
+  }
+
+  /** A core type by plural name (`namespaces`, `pods`...). */
+  core(resource: string): ResourceDef {
+    return this.find("", "v1", resource)!;
+  }
+
+  timestamp(): string {
+    return rfc3339(this.now());
+  }
+
+  /** `missing`, `active` or `terminating`. */
+  namespaceState(namespace: string): "missing" | "active" | "terminating" {
+    const ns = this.store.get(this.core("namespaces"), undefined, namespace);
+    if (!ns) return "missing";
+    return ns.obj.metadata.deletionTimestamp ? "terminating" : "active";
+  }
+
+  /** Stores `obj` with a new resourceVersion. */
+  commit(def: ResourceDef, obj: Obj, type: "ADDED" | "MODIFIED"): Entry {
+    obj.metadata.resourceVersion = String(this.store.nextResourceVersion());
+    return this.store.put(def, obj, type);
+  }
+
+  /**
+   * Deletes `obj` now (it has no finalizers left), then runs the garbage collector for its
+   * dependents and, for a namespace's last object, the namespace controller. Returns the final state.
+   */
+  removeNow(def: ResourceDef, obj: Obj): Entry {
+    const last = clone(obj);
+    last.metadata.resourceVersion = String(this.store.nextResourceVersion());
+    const entry = this.store.remove(def, last);
+    if (last.metadata.uid) this.#collectDependents(last.metadata.uid, "Background");
+    if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
+    else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
+    return entry;
+  }
+
+  /** Every stored object with an ownerReference to `uid`, with its type. */
+  dependents(uid: string): { def: ResourceDef; obj: Obj }[] {
+    const out: { def: ResourceDef; obj: Obj }[] = [];
+    for (const d of this.#defs.values()) {
+      for (const { entry } of this.store.list(d)) {
+        if ((entry.obj.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === uid)) out.push({ def: d, obj: entry.obj });
+      }
+    }
+    return out;
+  }
+
+  /** The garbage collector's work for a deleted owner: delete dependents (background, foreground) or orphan them. */
+  #collectDependents(uid: string, policy: "Background" | "Foreground" | "Orphan"): void {
+    for (const { def, obj } of this.dependents(uid)) {
+      if (policy === "Orphan") this.orphan(def, obj, uid);
+      else this.deleteObject(def, obj, policy);
+    }
+  }
+
+  /** Removes the ownerReference to `ownerUid` from `obj` (a MODIFIED event). */
+  orphan(def: ResourceDef, obj: Obj, ownerUid: string): void {
+    const copy = clone(obj);
+    copy.metadata.ownerReferences = (copy.metadata.ownerReferences as Obj[]).filter((r) => r.uid !== ownerUid);
+    if (copy.metadata.ownerReferences.length === 0) delete copy.metadata.ownerReferences;
+    this.commit(def, copy, "MODIFIED");
+  }
+
+  /**
+   * Deletes as the API server and garbage collector together would, with `policy` for
+   * dependents. Objects with finalizers get `deletionTimestamp` and stay. Returns the object as
+   * the DELETE answered it (the last state written by the API server) and whether it is gone.
+   */
+  deleteObject(def: ResourceDef, obj: Obj, policy: "Background" | "Foreground" | "Orphan", gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
+    const finalizers: string[] = [...(obj.metadata.finalizers ?? [])];
+    const gcFinalizer = policy === "Orphan" ? "orphan" : policy === "Foreground" ? "foregroundDeletion" : undefined;
+    if (obj.metadata.deletionTimestamp) {
+      return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
+    }
+    if (finalizers.length === 0 && !gcFinalizer && !(def.group === "" && def.resource === "namespaces")) {
+      const marked = this.#markDeleted(obj, finalizers, gracePeriodSeconds);
+      return { entry: this.removeNow(def, marked), gone: true };
+    }
+    const marked = this.#markDeleted(obj, gcFinalizer && !finalizers.includes(gcFinalizer) ? [...finalizers, gcFinalizer] : finalizers, gracePeriodSeconds);
+    if (def.group === "" && def.resource === "namespaces") marked.status = { ...(marked.status ?? {}), phase: "Terminating" };
+    const answered = this.commit(def, marked, "MODIFIED");
+    if (gcFinalizer) {
+      this.#collectDependents(obj.metadata.uid, policy);
+      this.removeFinalizer(def, obj.metadata.namespace, obj.metadata.name, gcFinalizer);
+    }
+    if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(obj.metadata.name);
+    const gone = !this.store.get(def, obj.metadata.namespace, obj.metadata.name);
+    return { entry: answered, gone };
+  }
+
+  #markDeleted(obj: Obj, finalizers: string[], gracePeriodSeconds: number): Obj {
+    const copy = clone(obj);
+    copy.metadata.deletionTimestamp = this.timestamp();
+    copy.metadata.deletionGracePeriodSeconds = gracePeriodSeconds;
+    if (finalizers.length) copy.metadata.finalizers = finalizers;
+    if (copy.metadata.generation) copy.metadata.generation += 1;
+    return copy;
+  }
+
+  /** Removes one finalizer (as its controller would); the object goes away when none remain. */
+  removeFinalizer(def: ResourceDef, namespace: string | undefined, name: string, finalizer: string): void {
+    const current = this.store.get(def, namespace, name);
+    if (!current) return;
+    const copy = clone(current.obj);
+    copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f: string) => f !== finalizer);
+    if (copy.metadata.finalizers.length === 0) delete copy.metadata.finalizers;
+    if (copy.metadata.deletionTimestamp && !copy.metadata.finalizers) this.removeNow(def, copy);
+    else this.commit(def, copy, "MODIFIED");
+  }
+
+  /** The namespace controller: delete everything in a terminating namespace, then the namespace. */
+  #emptyNamespace(namespace: string): void {
+    for (const d of this.#defs.values()) {
+      if (!d.namespaced) continue;
+      for (const { entry } of this.store.list(d, namespace)) {
+        const still = this.store.get(d, namespace, entry.obj.metadata.name);
+        if (still && !still.obj.metadata.deletionTimestamp) this.deleteObject(d, still.obj, "Background");
+      }
+    }
+    this.finishNamespace(namespace);
+  }
+
+  /** Removes a terminating namespace once nothing is left in it. */
+  finishNamespace(namespace: string | undefined): void {
+    if (!namespace || this.namespaceState(namespace) !== "terminating") return;
+    for (const d of this.#defs.values()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
+    const nsDef = this.core("namespaces");
+    const ns = this.store.get(nsDef, undefined, namespace)!;
+    const copy = clone(ns.obj);
+    copy.spec = { ...(copy.spec ?? {}), finalizers: [] };
+    delete copy.metadata.finalizers;
+    this.removeNow(nsDef, copy);
+  }
+}

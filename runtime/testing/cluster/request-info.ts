@@ -1,0 +1,96 @@
+/**
+ * @module cluster/request-info
+ * What a request asks, computed from its method, path and query exactly as the real server's
+ * `RequestInfoResolver` (k8s.io/apiserver/pkg/endpoints/request): resource requests under
+ * `/api/v1` and `/apis/GROUP/VERSION` get a verb (`get`, `list`, `watch`, `create`, `update`,
+ * `patch`, `delete`, `deletecollection`), namespace, resource, name and subresource; every
+ * other path is a non-resource request whose verb is the lowercased HTTP method.
+ */
+
+/** The parsed request, as `request.RequestInfo`. */
+export interface RequestInfo {
+  resourceRequest: boolean;
+  path: string;
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  /** The path segments after the version (and after `namespaces/NS`), as `RequestInfo.Parts`. */
+  parts: string[];
+}
+
+const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
+const METHOD_VERBS: Record<string, string> = { POST: "create", GET: "get", HEAD: "get", PUT: "update", PATCH: "patch", DELETE: "delete" };
+
+/** Go's `strconv.ParseBool` truthiness, as list options decode `watch=`. */
+export function parseBool(value: string | null): boolean {
+  return value !== null && ["1", "t", "T", "true", "TRUE", "True"].includes(value);
+}
+
+/**
+ * Resolves a request. `path` is URL-decoded per segment; `query` is the parsed query string.
+ *
+ * @example
+ * resolveRequestInfo("GET", "/api/v1/namespaces/default/pods", new URLSearchParams("watch=1")).verb; // "watch"
+ */
+export function resolveRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  const nonResource: RequestInfo = {
+    resourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: "", apiGroup: "", apiVersion: "",
+    namespace: "", resource: "", subresource: "", name: "", parts: [],
+  };
+  let parts = path.replace(/^\/+|\/+$/g, "").split("/").filter((p) => p !== "");
+  if (parts.length < 1) return nonResource;
+  const prefix = parts[0]!;
+  if (prefix !== "api" && prefix !== "apis") return nonResource;
+  parts = parts.slice(1);
+  let apiGroup = "";
+  if (prefix === "apis") {
+    if (parts.length < 1) return nonResource;
+    apiGroup = parts[0]!;
+    parts = parts.slice(1);
+  }
+  if (parts.length < 1) return nonResource;
+  const apiVersion = parts[0]!;
+  parts = parts.slice(1);
+  if (parts.length < 1) return nonResource;
+  const info: RequestInfo = { ...nonResource, resourceRequest: true, apiPrefix: prefix, apiGroup, apiVersion };
+  info.verb = METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase();
+  if (parts[0] === "watch") {
+    info.verb = "watch";
+    parts = parts.slice(1);
+  } else if (parts[0] === "proxy") {
+    info.verb = "proxy";
+    parts = parts.slice(1);
+  }
+  if (parts[0] === "namespaces") {
+    if (parts.length > 1) {
+      info.namespace = parts[1]!;
+      if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2]!)) parts = parts.slice(2);
+    }
+  }
+  info.parts = parts;
+  if (parts.length >= 3 && info.verb !== "proxy") info.subresource = parts[2]!;
+  if (parts.length >= 2) info.name = parts[1]!;
+  if (parts.length >= 1) info.resource = parts[0]!;
+  if (!info.name && info.verb === "get") {
+    info.verb = parseBool(query.get("watch")) ? "watch" : "list";
+    const exact = exactName(query.get("fieldSelector"));
+    if (exact) info.name = exact;
+  }
+  if (!info.name && info.verb === "delete") info.verb = "deletecollection";
+  return info;
+}
+
+/** `metadata.name=x` (or `==`) in a field selector names the object, as `RequiresExactMatch`. */
+function exactName(selector: string | null): string | undefined {
+  if (!selector) return undefined;
+  for (const term of selector.split(",")) {
+    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
+    if (m && m[1] && !m[1].includes("/") && !m[1].includes("%") && m[1] !== "." && m[1] !== "..") return m[1];
+  }
+  return undefined;
+}

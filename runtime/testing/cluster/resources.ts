@@ -1,0 +1,136 @@
+/**
+ * @module cluster/resources
+ * The resource types the emulated server serves: group, version, plural, Kind, scope, the
+ * discovery facts (short names, categories, verbs, subresources), and per type the hooks that
+ * make it behave like the real registry: defaults, validation, supported field selectors,
+ * whether spec changes bump `metadata.generation`, what a delete answers, and the default
+ * garbage-collection policy. Custom types are added at run time with `customResource`.
+ */
+import * as d from "./defaults.js";
+import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
+import type { FieldError } from "./status.js";
+import { validatePodSpec, validateSchedule, validateSelector, type NameRule } from "./validation.js";
+
+type Obj = Record<string, any>;
+
+/** Subresources the server implements. */
+export type Subresource = "status" | "scale" | "log" | "eviction" | "token" | "finalize";
+
+/** A served resource type. */
+export interface ResourceDef {
+  group: string;
+  version: string;
+  /** Plural, e.g. `deployments`. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  subresources: Subresource[];
+  /** The verbs of the main resource in discovery. */
+  verbs: string[];
+  nameRule: NameRule;
+  fields: FieldSet;
+  /** Fills in defaults on create (and update); `uid` is the object's. */
+  defaults?: (obj: Obj, uid: string) => void;
+  /** Type-specific validation (metadata is checked for every type). */
+  validate?: (obj: Obj) => FieldError[];
+  /** Workloads: a change of anything but metadata and status bumps `metadata.generation`. */
+  generation: boolean;
+  /** Pods answer a delete with the object; most types with a Success Status. */
+  returnDeletedObject: boolean;
+  /** What a delete without propagationPolicy does to dependents (batch/v1 Jobs orphan them). */
+  defaultPropagation: "Background" | "Orphan";
+  /** `true` for types added by `createResourceType` (their list items keep kind and apiVersion). */
+  custom: boolean;
+}
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(def: { group: string; version: string }): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}
+
+const CRUD = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+function def(partial: Partial<ResourceDef> & Pick<ResourceDef, "group" | "version" | "resource" | "kind" | "namespaced">): ResourceDef {
+  return {
+    singular: partial.kind.toLowerCase(),
+    shortNames: [],
+    categories: [],
+    subresources: [],
+    verbs: CRUD,
+    nameRule: "subdomain",
+    fields: { extra: {}, custom: false },
+    generation: false,
+    returnDeletedObject: false,
+    defaultPropagation: "Background",
+    custom: false,
+    ...partial,
+  };
+}
+
+function fields(extra: Record<string, FieldGetter>): FieldSet {
+  return { extra, custom: true };
+}
+
+const podSpecErrors = (field: string) => (o: Obj) => validatePodSpec(o.spec?.template?.spec, field);
+const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
+
+/** Every built-in type, in discovery order within each group version. */
+export const BUILTIN: ResourceDef[] = [
+  def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, shortNames: ["cm"] }),
+  def({
+    group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: d.defaultCoreEvent,
+    fields: fields(Object.fromEntries([
+      ...["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((f) => [`involvedObject.${f}`, path(`involvedObject.${f}`)]),
+      ["reason", path("reason")], ["reportingComponent", path("reportingComponent")], ["source", path("source.component")], ["type", path("type")],
+    ])),
+  }),
+  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }) }),
+  def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }) }),
+  def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
+  def({
+    group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction"],
+    defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"),
+    fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)]))),
+  }),
+  def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, defaults: d.defaultSecret, fields: fields({ type: path("type") }) }),
+  def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] }),
+  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+  def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, generation: true }),
+  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: workload, generation: true }),
+  def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: workload, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
+  def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: workload, generation: true }),
+  def({ group: "authentication.k8s.io", version: "v1", resource: "selfsubjectreviews", kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }),
+  def({ group: "authentication.k8s.io", version: "v1", resource: "tokenreviews", kind: "TokenReview", namespaced: false, verbs: ["create"] }),
+  def({ group: "authorization.k8s.io", version: "v1", resource: "localsubjectaccessreviews", kind: "LocalSubjectAccessReview", namespaced: true, verbs: ["create"] }),
+  def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectaccessreviews", kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"] }),
+  def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectrulesreviews", kind: "SelfSubjectRulesReview", namespaced: false, verbs: ["create"] }),
+  def({ group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] }),
+  def({
+    group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"], subresources: ["status"], defaults: d.defaultCronJob, generation: true,
+    validate: (o) => [...validateSchedule(o.spec?.schedule), ...validatePodSpec(o.spec?.jobTemplate?.spec?.template?.spec, "spec.jobTemplate.spec.template.spec")],
+  }),
+  def({
+    group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
+    validate: podSpecErrors("spec.template.spec"), defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
+  }),
+  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true }),
+  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"] }),
+  def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment" }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment" }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment" }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment" }),
+];
+
+/** A custom resource type, as `createResourceType` registers it. */
+export function customResource(t: { group: string; version: string; resource: string; kind: string; namespaced: boolean; shortNames?: string[]; singular?: string }): ResourceDef {
+  return def({ ...t, singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true });
+}
+
+/** Types that are only created (reviews): never stored, never listed. */
+export function isReview(rd: ResourceDef): boolean {
+  return rd.verbs.length === 1 && rd.verbs[0] === "create";
+}

@@ -1,0 +1,56 @@
+/**
+ * @module cluster/seed
+ * What a fresh cluster holds before the first request, as after kube-apiserver and
+ * kube-controller-manager started: the namespaces `default`, `kube-system`, `kube-public` and
+ * `kube-node-lease`, each with the `default` ServiceAccount and the `kube-root-ca.crt`
+ * ConfigMap, and the bootstrap RBAC ClusterRoles and ClusterRoleBindings. Objects are created
+ * through the same create path as API requests (`internalCall`).
+ */
+import { defaultRbacObjects } from "./auth/index.js";
+import type { Call, ServerAuth } from "./call.js";
+import type { Registry } from "./registry.js";
+import type { ResourceDef } from "./resources.js";
+import type { Entry } from "./store.js";
+import { createObject } from "./write.js";
+
+type Obj = Record<string, any>;
+
+/** The namespaces every cluster starts with. */
+export const INITIAL_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** A Call for the server's own writes (no query, system user, manager `manager`). */
+export function internalCall(registry: Registry, auth: ServerAuth, def: ResourceDef, manager: string): Call {
+  return {
+    auth, registry, def,
+    info: { resourceRequest: true, path: "", verb: "create", apiPrefix: "", apiGroup: def.group, apiVersion: def.version, namespace: "", resource: def.resource, subresource: "", name: "", parts: [] },
+    query: new URLSearchParams({ fieldManager: manager }),
+    user: { username: "system:apiserver", groups: ["system:masters"] },
+    body: Buffer.alloc(0),
+    contentType: "application/json",
+    userAgent: manager,
+  };
+}
+
+/** Creates `obj` as the server itself (or a controller) would. */
+export function createInternal(registry: Registry, auth: ServerAuth, def: ResourceDef, obj: Obj, manager = "kube-controller-manager"): Entry {
+  const full: Obj = { kind: def.kind, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, ...obj };
+  return createObject(internalCall(registry, auth, def, manager), full, full.metadata?.namespace ?? "");
+}
+
+/** What the namespace's controllers add to a namespace: the `kube-root-ca.crt` ConfigMap and the `default` ServiceAccount. */
+function populateNamespace(registry: Registry, auth: ServerAuth, namespace: string, caPem: string): void {
+  createInternal(registry, auth, registry.core("configmaps"), { metadata: { name: "kube-root-ca.crt", namespace, annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } }, data: { "ca.crt": caPem } });
+  createInternal(registry, auth, registry.core("serviceaccounts"), { metadata: { name: "default", namespace } });
+}
+
+/** Fills a new registry with the initial namespaces and bootstrap RBAC. */
+export function seed(registry: Registry, auth: ServerAuth, caPem: string): void {
+  const rbac = (resource: string) => registry.find("rbac.authorization.k8s.io", "v1", resource)!;
+  const { clusterRoles, clusterRoleBindings } = defaultRbacObjects();
+  for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
+  for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
+  for (const ns of INITIAL_NAMESPACES) {
+    createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
+    populateNamespace(registry, auth, ns, caPem);
+  }
+}

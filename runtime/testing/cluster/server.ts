@@ -1,0 +1,198 @@
+/**
+ * @module cluster/server
+ * The HTTPS request pipeline of the emulated API server, in the real server's order:
+ * resolve the request info, authenticate (a bad token is 401), apply injected faults,
+ * authorize (403 with the real message), then serve discovery, health or the resource verb.
+ * Every request is recorded, every decision kept per identity. Answers are JSON (protobuf is
+ * never sent, whatever the Accept header prefers).
+ */
+import https from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { forbiddenStatus, unauthorizedStatus, type RequestAttributes, type UserInfo } from "./auth/index.js";
+import type { Reply, ServerAuth } from "./call.js";
+import type { Instruments } from "./faults.js";
+import { serveResource } from "./handlers.js";
+import { notFoundReply, serveNonResource } from "./non-resource.js";
+import { decodeProtobuf, ProtobufError } from "./protobuf.js";
+import type { Registry } from "./registry.js";
+import { resolveRequestInfo } from "./request-info.js";
+import { ApiError, internalError, statusFor } from "./status.js";
+
+const ANONYMOUS: UserInfo = { username: "system:anonymous", groups: ["system:unauthenticated"] };
+
+/** What the pipeline needs. */
+export interface ServerParts {
+  registry: Registry;
+  auth: ServerAuth;
+  instruments: Instruments;
+  tls: { cert: string; key: string };
+  /** Milliseconds between watch BOOKMARKs. */
+  bookmarkIntervalMs: number;
+}
+
+/** A running server: its port, and `close` that ends watches and connections. */
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (req.method === "GET" || req.method === "HEAD") {
+    req.resume();
+    return Promise.resolve(Buffer.alloc(0));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
+  res.end(reply.body);
+}
+
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof ProtobufError) {
+    const status = statusFor(415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${error.message})`);
+    status.reason = "UnsupportedMediaType";
+    return { status: 415, body: JSON.stringify(status) };
+  }
+  if (error instanceof ApiError) return { status: error.status.code ?? 500, body: JSON.stringify(error.status), headers: error.headers };
+  return { status: 500, body: JSON.stringify(internalError((error as Error)?.message ?? String(error)).status) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the HTTPS server on 127.0.0.1:`port` (0 for a free one). */
+export async function startServer(parts: ServerParts, port: number): Promise<RunningServer> {
+  const { registry, auth, instruments } = parts;
+  const watches = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  let address = "127.0.0.1:0";
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      path = url.pathname;
+    }
+    const info = resolveRequestInfo(method, path, url.searchParams);
+    const who = await auth.authenticator.authenticate(req.headers.authorization);
+    const user = who === "anonymous" || who === "invalid" ? ANONYMOUS : who;
+    const record = (status: number) =>
+      instruments.record({ user: who === "invalid" ? "" : user.username, verb: info.verb, path: req.url ?? "/", method, status, resource: info.resource, namespace: info.namespace, name: info.name, at: registry.now() });
+    if (who === "invalid") {
+      req.resume();
+      send(res, { status: 401, body: JSON.stringify(unauthorizedStatus()) });
+      record(401);
+      return;
+    }
+    const attrs: RequestAttributes = {
+      user, verb: info.verb, resourceRequest: info.resourceRequest, path, apiGroup: info.apiGroup, apiVersion: info.apiVersion,
+      resource: info.resource, subresource: info.subresource, name: info.name, namespace: info.namespace,
+    };
+    const fault = instruments.take(attrs);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.dropConnection) {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status) {
+      req.resume();
+      const status = statusFor(fault.status);
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) {
+        headers["Retry-After"] = String(fault.retryAfterSeconds);
+        status.details = { ...(status.details ?? {}), retryAfterSeconds: fault.retryAfterSeconds };
+      }
+      send(res, { status: fault.status, body: JSON.stringify(status), headers });
+      record(fault.status);
+      return;
+    }
+    const decision = auth.authorizer.authorize(attrs);
+    instruments.recordAccess(attrs, decision.allowed);
+    if (!decision.allowed) {
+      req.resume();
+      send(res, { status: 403, body: JSON.stringify(forbiddenStatus(attrs, decision.reason)) });
+      record(403);
+      return;
+    }
+    const accept = String(req.headers.accept ?? "");
+    let reply: Reply | undefined;
+    try {
+      const body = await readBody(req);
+      if (!info.resourceRequest) {
+        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address) : notFoundReply();
+      } else {
+        const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
+        const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");
+        if (!def || !scopeOk) {
+          reply = notFoundReply();
+        } else {
+          let contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+          let payload = body;
+          if (contentType === PROTOBUF) {
+            payload = Buffer.from(JSON.stringify(decodeProtobuf(body)));
+            contentType = "application/json";
+          }
+          reply = await serveResource(
+            { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"] },
+            res,
+            accept,
+            {
+              bookmarkIntervalMs: parts.bookmarkIntervalMs,
+              track(end) {
+                watches.add(end);
+                return () => watches.delete(end);
+              },
+            },
+          );
+        }
+      }
+    } catch (error) {
+      reply = errorReply(error);
+    }
+    if (reply) send(res, reply);
+    record(reply?.status ?? 200);
+  }
+
+  const server = https.createServer({ cert: parts.tls.cert, key: parts.tls.key }, (req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, errorReply(error)));
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const actual = (server.address() as { port: number }).port;
+  address = `127.0.0.1:${actual}`;
+  return {
+    port: actual,
+    close() {
+      for (const end of [...watches]) end();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * @module cluster/status
+ * `Status` bodies with the real API server's messages, reasons and `details`, and the
+ * `ApiError` that carries one from deep in a handler to the response. Messages follow
+ * k8s.io/apimachinery/pkg/api/errors (`NewNotFound`, `NewAlreadyExists`, `NewConflict`,
+ * `NewInvalid`, ...), so a client sees the same text as from a real cluster.
+ */
+import type { Status, StatusCause } from "kubernetes-types/meta/v1.js";
+
+/** A resource as errors name it: `{group: "apps", resource: "deployments"}`. */
+export interface GroupResource {
+  group: string;
+  resource: string;
+}
+
+/** `deployments.apps`, or `configmaps` in the core group. */
+export function qualified(gr: GroupResource): string {
+  return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+}
+
+/** A request failed with a Status the server answers as is. */
+export class ApiError extends Error {
+  readonly code = "kube_status";
+  readonly status: Status;
+  /** Extra response headers, e.g. `Retry-After`. */
+  readonly headers: Record<string, string>;
+
+  constructor(status: Status, headers: Record<string, string> = {}) {
+    super(status.message ?? status.reason ?? "error");
+    this.name = "ApiError";
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/** A Failure Status body. */
+export function failure(code: number, reason: string, message: string, details?: Status["details"]): Status {
+  const status: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason };
+  if (details) status.details = details;
+  status.code = code;
+  return status;
+}
+
+function details(gr: GroupResource, name: string | undefined): NonNullable<Status["details"]> {
+  const d: NonNullable<Status["details"]> = {};
+  if (name) d.name = name;
+  if (gr.group) d.group = gr.group;
+  d.kind = gr.resource;
+  return d;
+}
+
+/** 404 `configmaps "x" not found`. */
+export function notFound(gr: GroupResource, name: string): ApiError {
+  return new ApiError(failure(404, "NotFound", `${qualified(gr)} "${name}" not found`, details(gr, name)));
+}
+
+/** 409 `deployments.apps "web" already exists`. */
+export function alreadyExists(gr: GroupResource, name: string): ApiError {
+  return new ApiError(failure(409, "AlreadyExists", `${qualified(gr)} "${name}" already exists`, details(gr, name)));
+}
+
+/** 409 Conflict: `Operation cannot be fulfilled on deployments.apps "web": <why>`. */
+export function conflict(gr: GroupResource, name: string, why: string): ApiError {
+  return new ApiError(failure(409, "Conflict", `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, details(gr, name)));
+}
+
+/** The Conflict of a stale `resourceVersion` on update. */
+export const STALE_OBJECT = "the object has been modified; please apply your changes to the latest version and try again";
+
+/** 400 BadRequest with the given message and no details. */
+export function badRequest(message: string): ApiError {
+  return new ApiError(failure(400, "BadRequest", message));
+}
+
+/** 405 MethodNotAllowed, as for a verb the resource does not serve. */
+export function methodNotAllowed(gr: GroupResource): ApiError {
+  return new ApiError(failure(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`, details(gr, undefined)));
+}
+
+/** 415 as for a PATCH with an unsupported Content-Type. */
+export function unsupportedMediaType(): ApiError {
+  return new ApiError(failure(415, "UnsupportedMediaType", "415: Unsupported Media Type\n\nAvailable representations: ", {}));
+}
+
+/** 500 InternalError. */
+export function internalError(message: string): ApiError {
+  return new ApiError(failure(500, "InternalError", `Internal error occurred: ${message}`, { causes: [{ message }] }));
+}
+
+/** One invalid field: `{type: "Invalid", field: "metadata.name", value, detail}`. */
+export interface FieldError {
+  /** `Required`, `Invalid`, `Forbidden`, `NotSupported`, `Duplicate`, `TooLong`. */
+  type: "Required" | "Invalid" | "Forbidden" | "NotSupported" | "Duplicate" | "TooLong";
+  field: string;
+  /** Shown after `Invalid value: `; a string is quoted as Go's `%q` does. */
+  value?: unknown;
+  detail?: string;
+  /** For NotSupported: the supported values. */
+  supported?: string[];
+}
+
+const REASONS: Record<FieldError["type"], string> = {
+  Required: "FieldValueRequired",
+  Invalid: "FieldValueInvalid",
+  Forbidden: "FieldValueForbidden",
+  NotSupported: "FieldValueNotSupported",
+  Duplicate: "FieldValueDuplicate",
+  TooLong: "FieldValueTooLong",
+};
+
+/** Go's `%#v`/`%q`-like rendering of a value in "Invalid value: ..." messages. */
+function goValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.every(([, v]) => typeof v === "string")) {
+      return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(", ")}}`;
+    }
+  }
+  if (value === undefined || value === null) return "null";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** The message of one field error, without the field path (as `field.Error.ErrorBody`). */
+function body(e: FieldError): string {
+  switch (e.type) {
+    case "Required":
+      return e.detail ? `Required value: ${e.detail}` : "Required value";
+    case "Forbidden":
+      return e.detail ? `Forbidden: ${e.detail}` : "Forbidden";
+    case "NotSupported":
+      return `Unsupported value: ${goValue(e.value)}${e.supported ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(", ")}` : ""}`;
+    case "Duplicate":
+      return `Duplicate value: ${goValue(e.value)}`;
+    case "TooLong":
+      return `Too long: ${e.detail ?? "value is too long"}`;
+    default:
+      return `Invalid value: ${goValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
+  }
+}
+
+/**
+ * 422 Invalid: `Deployment.apps "x" is invalid: [a: ..., b: ...]` with one cause per error.
+ * `kind` is the Kind (`ConfigMap`), `group` its API group.
+ */
+export function invalid(group: string, kind: string, name: string, errors: FieldError[]): ApiError {
+  const parts = errors.map((e) => `${e.field}: ${body(e)}`);
+  const text = parts.length === 1 ? parts[0]! : `[${parts.join(", ")}]`;
+  const causes: StatusCause[] = errors.map((e) => ({ reason: REASONS[e.type], message: body(e), field: e.field }));
+  const d: NonNullable<Status["details"]> = {};
+  if (name) d.name = name;
+  if (group) d.group = group;
+  d.kind = kind;
+  d.causes = causes;
+  return new ApiError(failure(422, "Invalid", `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${text}`, d));
+}
+
+/** A Success Status, as a delete answers for most resources. */
+export function success(gr: GroupResource, name: string, uid: string | undefined): Status {
+  const d: NonNullable<Status["details"]> = { name };
+  if (gr.group) d.group = gr.group;
+  d.kind = gr.resource;
+  if (uid) d.uid = uid;
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: d };
+}
+
+/** A Status for an arbitrary HTTP code, with the reason and message the real server uses. */
+export function statusFor(code: number, message?: string): Status {
+  const known: Record<number, [string, string]> = {
+    400: ["BadRequest", "the server rejected our request for an unknown reason"],
+    401: ["Unauthorized", "Unauthorized"],
+    403: ["Forbidden", "forbidden"],
+    404: ["NotFound", "the server could not find the requested resource"],
+    409: ["Conflict", "the server reported a conflict"],
+    410: ["Expired", "the resource has expired"],
+    422: ["Invalid", "the server rejected our request due to an error in our request"],
+    429: ["TooManyRequests", "Too many requests, please try again later."],
+    500: ["InternalError", "an error on the server has prevented the request from succeeding"],
+    503: ["ServiceUnavailable", "the server is currently unable to handle the request"],
+    504: ["Timeout", "the server was unable to return a response in the time allotted"],
+  };
+  const [reason, text] = known[code] ?? ["Unknown", `the server responded with the status code ${code}`];
+  const status = failure(code, reason, message ?? text);
+  if (code === 429 || code === 503 || code === 504 || code === 500) status.details = {};
+  return status;
+}

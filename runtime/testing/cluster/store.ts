@@ -1,0 +1,159 @@
+/**
+ * @module cluster/store
+ * The emulated etcd: objects per resource type keyed by `namespace/name`, ONE global
+ * resourceVersion counter bumped by every write, and a bounded window of the latest change
+ * events that watches replay and follow. Each stored object keeps its JSON text (with and
+ * without kind/apiVersion), so GET and LIST answer without serializing again.
+ */
+import type { ResourceDef } from "./resources.js";
+
+type Obj = Record<string, any>;
+
+/** A stored object and its serialized forms. Never mutate `obj`: clone, change, `put`. */
+export interface Entry {
+  readonly obj: Obj;
+  /** JSON without kind and apiVersion (as list items of built-in types). */
+  readonly item: string;
+  /** JSON with kind and apiVersion first. */
+  readonly full: string;
+}
+
+export type EventType = "ADDED" | "MODIFIED" | "DELETED";
+
+/** One change, as a watch delivers it. */
+export interface ChangeEvent {
+  rv: number;
+  type: EventType;
+  def: ResourceDef;
+  entry: Entry;
+  /** The state before a MODIFIED change (watches with selectors turn it into ADDED/DELETED). */
+  prev?: Entry;
+}
+
+interface Table {
+  entries: Map<string, Entry>;
+  /** Keys in order, rebuilt lazily after an insert or a removal. */
+  sorted: string[] | null;
+}
+
+/** Serializes an object once for every way it is answered. */
+export function entryOf(obj: Obj): Entry {
+  const { kind, apiVersion, ...rest } = obj;
+  const item = JSON.stringify(rest);
+  const full = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)}${item.length > 2 ? "," : ""}${item.slice(1)}`;
+  return { obj, item, full };
+}
+
+/** The storage key of an object: `ns/name`, or `name` for cluster-scoped types. */
+export function keyOf(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** Objects, the global resourceVersion and the event window. */
+export class Store {
+  #rv = 0;
+  readonly #tables = new Map<string, Table>();
+  readonly #events: ChangeEvent[] = [];
+  #eventStart = 0;
+  readonly #window: number;
+  readonly #listeners = new Set<(e: ChangeEvent) => void>();
+
+  /** `eventWindow`: how many change events watches can replay. */
+  constructor(eventWindow: number) {
+    this.#window = eventWindow;
+  }
+
+  /** The current (latest) resourceVersion. */
+  get resourceVersion(): number {
+    return this.#rv;
+  }
+
+  /** The oldest resourceVersion a watch may start from; older ones are 410 Expired. */
+  get oldestWatchable(): number {
+    const first = this.#events[this.#eventStart];
+    return first ? first.rv - 1 : this.#rv;
+  }
+
+  #table(def: ResourceDef): Table {
+    const id = `${def.group}/${def.resource}`;
+    let t = this.#tables.get(id);
+    if (!t) {
+      t = { entries: new Map(), sorted: null };
+      this.#tables.set(id, t);
+    }
+    return t;
+  }
+
+  get(def: ResourceDef, namespace: string | undefined, name: string): Entry | undefined {
+    return this.#table(def).entries.get(keyOf(def.namespaced ? namespace : undefined, name));
+  }
+
+  /** Entries in key order; `namespace` narrows to one namespace. `after` skips keys up to and including it. */
+  list(def: ResourceDef, namespace?: string, after?: string): { key: string; entry: Entry }[] {
+    const t = this.#table(def);
+    if (!t.sorted) t.sorted = [...t.entries.keys()].sort();
+    let keys = t.sorted;
+    if (namespace && def.namespaced) keys = keys.filter((k) => k.startsWith(`${namespace}/`));
+    const out: { key: string; entry: Entry }[] = [];
+    for (const key of keys) {
+      if (after !== undefined && key <= after) continue;
+      out.push({ key, entry: t.entries.get(key)! });
+    }
+    return out;
+  }
+
+  /** The next resourceVersion, for an object about to be written. */
+  nextResourceVersion(): number {
+    return ++this.#rv;
+  }
+
+  /** Stores `obj` (its metadata.resourceVersion already set by `nextResourceVersion`). */
+  put(def: ResourceDef, obj: Obj, type: "ADDED" | "MODIFIED"): Entry {
+    const t = this.#table(def);
+    const key = keyOf(def.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
+    const entry = entryOf(obj);
+    const prev = t.entries.get(key);
+    if (!prev) t.sorted = null;
+    t.entries.set(key, entry);
+    this.#emit({ rv: Number(obj.metadata.resourceVersion), type, def, entry, ...(prev ? { prev } : {}) });
+    return entry;
+  }
+
+  /** Removes an object; `last` is its final state (with a new resourceVersion) for DELETED events. */
+  remove(def: ResourceDef, last: Obj): Entry {
+    const t = this.#table(def);
+    t.entries.delete(keyOf(def.namespaced ? last.metadata.namespace : undefined, last.metadata.name));
+    t.sorted = null;
+    const entry = entryOf(last);
+    this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def, entry });
+    return entry;
+  }
+
+  /** Every type that has or had objects. */
+  *allEntries(): Iterable<Entry> {
+    for (const t of this.#tables.values()) yield* t.entries.values();
+  }
+
+  #emit(event: ChangeEvent): void {
+    this.#events.push(event);
+    if (this.#events.length - this.#eventStart > this.#window) this.#eventStart++;
+    if (this.#eventStart > 4096) {
+      this.#events.splice(0, this.#eventStart);
+      this.#eventStart = 0;
+    }
+    for (const l of this.#listeners) l(event);
+  }
+
+  /** Events with rv > `since`, oldest first (the caller checks `oldestWatchable` first). */
+  eventsSince(since: number): ChangeEvent[] {
+    const out: ChangeEvent[] = [];
+    for (let i = this.#eventStart; i < this.#events.length; i++) if (this.#events[i]!.rv > since) out.push(this.#events[i]!);
+    return out;
+  }
+
+  /** Calls `listener` for every change from now on; returns the unsubscribe function. */
+  subscribe(listener: (e: ChangeEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

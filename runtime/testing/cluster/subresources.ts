@@ -1,0 +1,140 @@
+/**
+ * @module cluster/subresources
+ * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
+ * `spec.replicas`; its NotFound names `deployments/scale`), `pods/log` (the text a test set
+ * with `setPodLog`, empty otherwise; `container`, `tailLines`), `pods/eviction` (deletes the pod
+ * unless a PodDisruptionBudget selecting it allows no disruption: 429 as the real server) and
+ * `serviceaccounts/token` (a TokenRequest minted by the cluster's issuer).
+ */
+import { decodeObject, isDryRun, type Call, type Reply } from "./call.js";
+import { applyPatch } from "./patch-request.js";
+import { formatLabelSelector, fromLabelSelector, matchLabels } from "./label-selector.js";
+import { clone } from "./registry.js";
+import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
+import { updateObject } from "./write.js";
+
+type Obj = Record<string, any>;
+
+function scaleOf(obj: Obj): Obj {
+  const m = obj.metadata;
+  const spec: Obj = {};
+  if (obj.spec?.replicas) spec.replicas = obj.spec.replicas;
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec,
+    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(fromLabelSelector(obj.spec?.selector)) },
+  };
+}
+
+/** GET, PUT and PATCH of `.../scale`. */
+export function scaleCall(call: Call): Reply {
+  const { def, info } = call;
+  const current = call.registry.store.get(def, info.namespace, info.name);
+  if (!current) throw notFound({ group: def.group, resource: `${def.resource}/scale` }, info.name);
+  const scale = scaleOf(current.obj);
+  if (info.verb === "get") return { status: 200, body: JSON.stringify(scale) };
+  let wanted: Obj;
+  if (info.verb === "update") {
+    const text = call.body.toString("utf8");
+    try {
+      wanted = JSON.parse(text) as Obj;
+    } catch {
+      throw badRequest(`the object provided is unrecognized (must be of type Scale): couldn't get version/kind (${text})`);
+    }
+  } else if (info.verb === "patch") {
+    wanted = applyPatch({ ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } }, clone(scale));
+  } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
+  const rv = wanted.metadata?.resourceVersion;
+  if (rv && rv !== current.obj.metadata.resourceVersion) throw conflict(def, info.name, STALE_OBJECT);
+  const replicas = wanted.spec?.replicas ?? 0;
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw invalid("autoscaling", "Scale", info.name, [{ type: "Invalid", field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" }]);
+  }
+  const next = clone(current.obj);
+  next.spec = { ...(next.spec ?? {}), replicas };
+  const stored = updateObject(call, current, next, "main");
+  return { status: 200, body: JSON.stringify(scaleOf(stored.obj)) };
+}
+
+/** GET pods/{name}/log: the text set by the test (`setPodLog`), else empty. */
+export function podLog(call: Call): Reply {
+  const { info, registry } = call;
+  const pod = registry.store.get(call.def, info.namespace, info.name);
+  if (!pod) throw notFound(call.def, info.name);
+  const containers: string[] = (pod.obj.spec?.containers ?? []).map((c: Obj) => c.name);
+  let container = call.query.get("container") ?? "";
+  if (!container) {
+    if (containers.length > 1) throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${containers.join(" ")}]`);
+    container = containers[0] ?? "";
+  } else if (!containers.includes(container)) {
+    throw badRequest(`container ${container} is not valid for pod ${info.name}`);
+  }
+  let text = registry.logs.get(`${info.namespace}/${info.name}/${container}`) ?? registry.logs.get(`${info.namespace}/${info.name}`) ?? "";
+  const tail = Number(call.query.get("tailLines") ?? "");
+  if (call.query.has("tailLines") && Number.isInteger(tail) && tail >= 0) {
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join("");
+  }
+  return { status: 200, body: text, contentType: "text/plain" };
+}
+
+/** POST pods/{name}/eviction. */
+export function evictPod(call: Call): Reply {
+  const { info, registry } = call;
+  const pod = registry.store.get(call.def, info.namespace, info.name);
+  if (!pod) throw notFound(call.def, info.name);
+  const pdbDef = registry.find("policy", "v1", "poddisruptionbudgets")!;
+  for (const { entry } of registry.store.list(pdbDef, info.namespace)) {
+    const pdb = entry.obj;
+    if (!matchLabels(fromLabelSelector(pdb.spec?.selector), pod.obj.metadata.labels)) continue;
+    if ((pdb.status?.disruptionsAllowed ?? 0) <= 0) {
+      throw new ApiError(
+        failure(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
+          causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${pdb.metadata.name} needs ${pdb.status?.desiredHealthy ?? 0} healthy pods and has ${pdb.status?.currentHealthy ?? 0} currently` }],
+        }),
+      );
+    }
+  }
+  if (!isDryRun(call)) registry.deleteObject(call.def, pod.obj, "Background", 0);
+  return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
+}
+
+/** POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. */
+export async function tokenRequest(call: Call): Promise<Reply> {
+  const { info, registry } = call;
+  const sa = registry.store.get(call.def, info.namespace, info.name);
+  const tokenDef = { ...call.def, group: "authentication.k8s.io", kind: "TokenRequest", version: "v1" };
+  const request = decodeObject({ ...call, def: tokenDef }, tokenDef);
+  if (!sa) throw notFound(call.def, info.name);
+  const spec: Obj = request.spec ?? {};
+  const expirationSeconds: number = spec.expirationSeconds ?? 3600;
+  if (expirationSeconds < 600) {
+    throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration less than 10 minutes" }]);
+  }
+  if (expirationSeconds > 2 ** 32) {
+    throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration larger than 2^32 seconds" }]);
+  }
+  const audiences: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences : ["https://kubernetes.default.svc.cluster.local"];
+  const ref = spec.boundObjectRef as Obj | undefined;
+  let boundObject: { kind: string; name: string; uid: string } | undefined;
+  if (ref) {
+    const refDef = ref.kind === "Pod" ? registry.core("pods") : ref.kind === "Secret" ? registry.core("secrets") : undefined;
+    if (!refDef) throw badRequest(`cannot bind token to object of type ${ref.kind}`);
+    const target = registry.store.get(refDef, info.namespace, ref.name);
+    if (!target) throw notFound(refDef, ref.name);
+    if (ref.uid && ref.uid !== target.obj.metadata.uid) throw conflict(refDef, ref.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+    boundObject = { kind: ref.kind, name: ref.name, uid: target.obj.metadata.uid };
+  }
+  const minted = await call.auth.issuer.mint({ namespace: info.namespace, name: info.name, uid: sa.obj.metadata.uid, audiences, expirationSeconds, ...(boundObject ? { boundObject } : {}) });
+  const body = {
+    kind: "TokenRequest",
+    apiVersion: "authentication.k8s.io/v1",
+    metadata: { name: info.name, namespace: info.namespace, creationTimestamp: registry.timestamp() },
+    spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
+    status: { token: minted.token, expirationTimestamp: minted.expirationTimestamp },
+  };
+  return { status: 201, body: JSON.stringify(body) };
+}

@@ -1,0 +1,111 @@
+/**
+ * @module cluster/validation
+ * The validation the real server runs before storing an object, for the fields clients get
+ * wrong in practice: names (RFC 1123 subdomain or label, RFC 1035 label, path segment),
+ * `generateName`, labels and annotations, containers (name and image required), a workload's
+ * selector matching its template, and a CronJob's schedule. Messages are the apiserver's.
+ */
+import { CronExpressionParser } from "cron-parser";
+import type { FieldError } from "./status.js";
+import { fromLabelSelector, labelKeyErrors, labelValueErrors, matchLabels } from "./label-selector.js";
+
+/** How a resource's names are checked. */
+export type NameRule = "subdomain" | "label" | "dns1035" | "segment";
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1035_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+/** The problems of `name` under `rule` (empty when valid). `prefix` relaxes the end rule for generateName. */
+export function nameProblems(name: string, rule: NameRule, prefix = false): string[] {
+  const value = prefix && rule !== "segment" ? name.replace(/-$/, "") + (name.endsWith("-") ? "a" : "") : name;
+  if (rule === "segment") {
+    if (name === "." || name === "..") return [`may not be '${name}'`];
+    const bad = ["/", "%"].find((c) => name.includes(c));
+    return bad ? [`may not contain '${bad}'`] : [];
+  }
+  const max = rule === "subdomain" ? 253 : 63;
+  const out: string[] = [];
+  if (value.length > max) out.push(`must be no more than ${max} characters`);
+  const [re, msg] = rule === "subdomain" ? [SUBDOMAIN, SUBDOMAIN_MSG] : rule === "label" ? [LABEL, LABEL_MSG] : [DNS1035, DNS1035_MSG];
+  if (!re.test(value)) out.push(msg);
+  return out;
+}
+
+/** Validates `metadata` (name or generateName, labels, annotations) of an object to create or update. */
+export function validateMeta(meta: Record<string, unknown>, rule: NameRule): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = typeof meta.name === "string" ? meta.name : "";
+  const generateName = typeof meta.generateName === "string" ? meta.generateName : "";
+  if (!name && !generateName) {
+    errors.push({ type: "Required", field: "metadata.name", detail: "name or generateName is required" });
+  } else if (name) {
+    for (const p of nameProblems(name, rule)) errors.push({ type: "Invalid", field: "metadata.name", value: name, detail: p });
+  } else {
+    for (const p of nameProblems(generateName, rule, true)) errors.push({ type: "Invalid", field: "metadata.generateName", value: generateName, detail: p });
+  }
+  const labels = (meta.labels ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(labels)) {
+    for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.labels", value: k, detail: p });
+    for (const p of labelValueErrors(String(v))) errors.push({ type: "Invalid", field: `metadata.labels`, value: v, detail: p });
+  }
+  for (const k of Object.keys((meta.annotations ?? {}) as object)) {
+    for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.annotations", value: k, detail: p });
+  }
+  return errors;
+}
+
+interface Container {
+  name?: string;
+  image?: string;
+}
+
+/** Containers need a name (an RFC 1123 label) and an image. */
+export function validatePodSpec(spec: Record<string, unknown> | undefined, field: string, requireImage = true): FieldError[] {
+  const errors: FieldError[] = [];
+  const containers = (spec?.containers ?? []) as Container[];
+  if (containers.length === 0) errors.push({ type: "Required", field: `${field}.containers` });
+  for (const [kind, list] of [["containers", containers], ["initContainers", (spec?.initContainers ?? []) as Container[]]] as const) {
+    list.forEach((c, i) => {
+      const at = `${field}.${kind}[${i}]`;
+      if (!c.name) errors.push({ type: "Required", field: `${at}.name` });
+      else for (const p of nameProblems(c.name, "label")) errors.push({ type: "Invalid", field: `${at}.name`, value: c.name, detail: p });
+      if (requireImage && !c.image) errors.push({ type: "Required", field: `${at}.image` });
+    });
+  }
+  return errors;
+}
+
+/** A workload's `spec.selector` must select its template's labels. */
+export function validateSelector(spec: Record<string, unknown> | undefined): FieldError[] {
+  const selector = spec?.selector as Parameters<typeof fromLabelSelector>[0];
+  const template = spec?.template as { metadata?: { labels?: Record<string, string> } } | undefined;
+  if (!selector) return [{ type: "Required", field: "spec.selector" }];
+  const labels = template?.metadata?.labels ?? {};
+  const parsed = fromLabelSelector(selector);
+  if (parsed.length === 0) return [{ type: "Invalid", field: "spec.selector", value: selector, detail: "empty selector is invalid for deployment" }];
+  return matchLabels(parsed, labels) ? [] : [{ type: "Invalid", field: "spec.template.metadata.labels", value: labels, detail: "`selector` does not match template `labels`" }];
+}
+
+/** A CronJob's schedule: five fields (or a descriptor like `@hourly`), as robfig/cron parses it. */
+export function validateSchedule(schedule: unknown): FieldError[] {
+  if (typeof schedule !== "string" || schedule === "") return [{ type: "Required", field: "spec.schedule" }];
+  if (schedule.startsWith("@")) {
+    const ok = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].includes(schedule) || schedule.startsWith("@every ");
+    return ok ? [] : [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: `unrecognized descriptor: ${schedule}` }];
+  }
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: `expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]` }];
+  }
+  try {
+    CronExpressionParser.parse(schedule);
+    return [];
+  } catch (error) {
+    return [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: (error as Error).message }];
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * @module cluster/write
+ * Create and update of objects with the real registry's semantics: name or generateName,
+ * namespace checks (mismatch 400, missing 404, terminating 403), defaults, validation (422 with
+ * causes), AlreadyExists, uid/creationTimestamp/generation, the stale-resourceVersion 409,
+ * status kept apart from the main resource, no-op updates that keep the resourceVersion,
+ * finalizer removal completing a pending deletion, managedFields, and `dryRun=All`.
+ */
+import { randomUUID } from "node:crypto";
+import { fieldManager, isDryRun, type Call } from "./call.js";
+import { randomSuffix } from "./defaults.js";
+import { recordManager, fieldSet } from "./managed-fields.js";
+import { clone, type Registry } from "./registry.js";
+import { apiVersionOf, type ResourceDef } from "./resources.js";
+import { entryOf, type Entry } from "./store.js";
+import { alreadyExists, ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
+import { validateMeta } from "./validation.js";
+
+type Obj = Record<string, any>;
+
+/** The namespace the URL names must exist and not be terminating (for creates). */
+export function requireNamespace(registry: Registry, def: ResourceDef, namespace: string, name: string, creating: boolean): void {
+  if (!def.namespaced) return;
+  const state = registry.namespaceState(namespace);
+  if (state === "missing") throw notFound({ group: "", resource: "namespaces" }, namespace);
+  if (state === "terminating" && creating) {
+    throw new ApiError(
+      failure(403, "Forbidden", `${def.group ? `${def.resource}.${def.group}` : def.resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name,
+        ...(def.group ? { group: def.group } : {}),
+        kind: def.resource,
+        causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }],
+      }),
+    );
+  }
+}
+
+/** Checks the body's namespace against the URL's and fills it in (cleared for cluster-scoped types). */
+function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
+  if (!def.namespaced) {
+    delete obj.metadata.namespace;
+    return;
+  }
+  if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  obj.metadata.namespace = namespace;
+}
+
+function validate(def: ResourceDef, obj: Obj): void {
+  const errors = [...validateMeta(obj.metadata, def.nameRule), ...(def.validate?.(obj) ?? [])];
+  if (errors.length) throw invalid(def.group, def.kind, obj.metadata.name ?? "", errors);
+}
+
+/** Puts kind, apiVersion, metadata, spec-like fields, status in the real server's order. */
+function ordered(def: ResourceDef, obj: Obj): Obj {
+  const { kind: _k, apiVersion: _a, metadata, status, ...rest } = obj;
+  const out: Obj = { kind: def.kind, apiVersion: apiVersionOf(def), metadata, ...rest };
+  if (status !== undefined) out.status = status;
+  return out;
+}
+
+const META_ORDER = ["name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields"];
+
+function orderedMeta(meta: Obj): Obj {
+  const out: Obj = {};
+  for (const k of META_ORDER) if (meta[k] !== undefined) out[k] = meta[k];
+  for (const [k, v] of Object.entries(meta)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out;
+}
+
+function managed(call: Call, def: ResourceDef, obj: Obj, previous: Obj | undefined, operation: "Apply" | "Update", source: Obj, subresource?: string): Obj[] {
+  return recordManager(previous?.metadata?.managedFields, {
+    manager: fieldManager(call),
+    operation,
+    apiVersion: apiVersionOf(def),
+    time: call.registry.timestamp(),
+    fieldsType: "FieldsV1",
+    fieldsV1: fieldSet(source),
+    ...(subresource ? { subresource } : {}),
+  }) as Obj[];
+}
+
+/**
+ * Creates `obj` (decoded, of `call.def`) in `namespace`. With dryRun the object is answered,
+ * not stored. `operation` is `Apply` for server-side apply's create.
+ */
+export function createObject(call: Call, obj: Obj, namespace: string, operation: "Apply" | "Update" = "Update"): Entry {
+  const { registry, def } = call;
+  const dryRun = isDryRun(call);
+  placeInNamespace(def, obj, namespace);
+  const meta = obj.metadata;
+  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+  requireNamespace(registry, def, namespace, meta.name ?? "", true);
+  for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
+  const source = clone(obj);
+  const uid = randomUUID();
+  def.defaults?.(obj, uid);
+  validate(def, obj);
+  if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
+  meta.uid = uid;
+  meta.creationTimestamp = registry.timestamp();
+  if (def.generation) meta.generation = 1;
+  meta.managedFields = managed(call, def, obj, undefined, operation, source);
+  if (meta.managedFields.length === 0) delete meta.managedFields;
+  const out = ordered(def, { ...obj, metadata: orderedMeta(meta) });
+  if (dryRun) return entryOf(out);
+  return registry.commit(def, out, "ADDED");
+}
+
+function specOf(obj: Obj): string {
+  const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+function withoutVolatile(obj: Obj): string {
+  const copy = clone(obj);
+  delete copy.metadata.resourceVersion;
+  for (const e of copy.metadata.managedFields ?? []) delete e.time;
+  return JSON.stringify(copy);
+}
+
+/** What an update changes: the whole object, or only its status (`status` subresource). */
+export type UpdateScope = "main" | "status";
+
+/**
+ * Replaces the stored object `current` with `next` (decoded or patched): keeps what a client
+ * may not change, checks the resourceVersion, validates, bumps generation, and completes a
+ * deletion whose last finalizer was removed. Returns the stored (or dry-run) state.
+ */
+export function updateObject(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): Entry {
+  const { registry, def } = call;
+  const dryRun = isDryRun(call);
+  const old = current.obj;
+  const name = old.metadata.name;
+  if (next.metadata.name !== undefined && next.metadata.name !== name) {
+    throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  placeInNamespace(def, next, old.metadata.namespace ?? "");
+  const rv = next.metadata.resourceVersion;
+  if (rv !== undefined && rv !== "" && rv !== old.metadata.resourceVersion) throw conflict(def, name, STALE_OBJECT);
+  if (next.metadata.uid && next.metadata.uid !== old.metadata.uid) {
+    throw conflict(def, name, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
+  }
+  let merged: Obj;
+  if (scope === "status") {
+    merged = clone(old);
+    if (next.status !== undefined) merged.status = next.status;
+    else delete merged.status;
+  } else {
+    merged = clone(next);
+    const hasStatus = def.subresources.includes("status");
+    if (hasStatus) {
+      if (old.status !== undefined) merged.status = clone(old.status);
+      else delete merged.status;
+    }
+    for (const k of ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName"]) {
+      if (old.metadata[k] !== undefined) merged.metadata[k] = old.metadata[k];
+      else delete merged.metadata[k];
+    }
+    def.defaults?.(merged, old.metadata.uid);
+  }
+  merged.metadata.name = name;
+  if (old.metadata.deletionTimestamp && scope === "main") {
+    const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
+    if (added.length) {
+      throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(", ")}}` }]);
+    }
+  }
+  validate(def, merged);
+  if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
+  if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
+  merged.metadata.resourceVersion = old.metadata.resourceVersion;
+  merged.metadata.managedFields = managed(call, def, merged, old, operation, scope === "status" ? { status: source.status } : source, scope === "status" ? "status" : undefined);
+  if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
+  const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
+  if (withoutVolatile(out) === withoutVolatile(old)) return current;
+  if (dryRun) return entryOf(out);
+  if (out.metadata.deletionTimestamp && !out.metadata.finalizers) return registry.removeNow(def, out);
+  return registry.commit(def, out, "MODIFIED");
+}
+
+/** The stored object the call names, or 404 as the real server words it. */
+export function existing(call: Call, namespace: string, name: string, gr: { group: string; resource: string } = call.def): Entry {
+  const entry = call.registry.store.get(call.def, namespace, name);
+  if (!entry) throw notFound(gr, name);
+  return entry;
+}

@@ -1,0 +1,19 @@
+/**
+ * @module testing
+ * The `podfn/testing` entry: an emulated Kubernetes API server (`startCluster`) that speaks
+ * the real wire protocol over HTTPS, for tests and local runs of functions. Prefer it over
+ * mocks: the client, RBAC and error handling of a function are exercised exactly as against a
+ * real cluster.
+ */
+export { startCluster } from "./cluster/index.js";
+export type {
+  AccessRecord,
+  Cluster,
+  ClusterOptions,
+  FaultMatch,
+  FaultRule,
+  RequestRecord,
+  ResourceTypeSpec,
+  ServiceAccountCredentials,
+  ServiceAccountOptions,
+} from "./cluster/index.js";
