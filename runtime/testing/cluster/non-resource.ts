@@ -2,11 +2,12 @@
  * @module cluster/non-resource
  * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`: `ok`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
- * legacy or aggregated by the Accept header). Anything else, `/openapi/*` included, is the
- * real server's 404 Status (kubectl works without OpenAPI for the verbs it is used for here).
+ * legacy or aggregated by the Accept header) and the minimal `/openapi/v3` kubectl needs.
+ * Anything else (`/openapi/v2` included) is the real server's 404 Status.
  */
 import type { Reply } from "./call.js";
 import { aggregated, AGGREGATED_TYPE, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
+import { openapiDocument, openapiIndex } from "./openapi.js";
 import type { Registry } from "./registry.js";
 import { statusFor } from "./status.js";
 
@@ -25,6 +26,11 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
   if (clean === "/api" || clean === "/apis") {
     if (wantsAggregated(accept)) return { status: 200, body: JSON.stringify(aggregated(registry, clean === "/api")), contentType: AGGREGATED_TYPE };
     return { status: 200, body: JSON.stringify(clean === "/api" ? apiVersions(serverAddress) : apiGroupList(registry)) };
+  }
+  if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };
+  if (clean.startsWith("/openapi/v3/")) {
+    const doc = openapiDocument(registry, clean.slice("/openapi/v3/".length));
+    return doc ? { status: 200, body: JSON.stringify(doc) } : notFoundReply();
   }
   const parts = clean.split("/").filter(Boolean);
   if (parts[0] === "api" && parts.length === 2) {
