@@ -71,7 +71,8 @@ export function goJsonError(text: string, error: unknown): string {
   if (/Unexpected end of JSON input|Unterminated|end of data/i.test(message) || text.trim() === "") return "unexpected end of JSON input";
   const m = /position (\d+)/.exec(message);
   const at = m ? Number(m[1]) : 0;
-  const ch = text[at] ?? text.trim()[0] ?? "";
+  if (at >= text.trimEnd().length) return "unexpected end of JSON input";
+  const ch = text[at] ?? "";
   return `invalid character '${ch}' looking for beginning of value`;
 }
 

@@ -136,7 +136,9 @@ export class Registry {
   /**
    * Deletes as the API server and garbage collector together would, with `policy` for
    * dependents. Objects with finalizers get `deletionTimestamp` and stay. Returns the object as
-   * the DELETE answered it (the last state written by the API server) and whether it is gone.
+   * the DELETE answered it (the last state written by the API server) and whether it was
+   * deleted at once (`gone`), rather than marked for the finalizers (the garbage collector's
+   * `orphan`/`foregroundDeletion` included, even though the inline collector finishes at once).
    */
   deleteObject(def: ResourceDef, obj: Obj, policy: "Background" | "Foreground" | "Orphan", gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
     const finalizers: string[] = [...(obj.metadata.finalizers ?? [])];
@@ -156,8 +158,7 @@ export class Registry {
       this.removeFinalizer(def, obj.metadata.namespace, obj.metadata.name, gcFinalizer);
     }
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(obj.metadata.name);
-    const gone = !this.store.get(def, obj.metadata.namespace, obj.metadata.name);
-    return { entry: answered, gone };
+    return { entry: answered, gone: false };
   }
 
   #markDeleted(obj: Obj, finalizers: string[], gracePeriodSeconds: number): Obj {

@@ -1,0 +1,95 @@
+/**
+ * @module test/cluster/helpers
+ * Shared by the emulated-cluster tests: a started cluster with an HTTPS client (undici, the
+ * cluster's CA) that sends requests as the admin, a ServiceAccount or anonymously, and reads
+ * the recorded answers of the real API server.
+ */
+import { readFileSync } from "node:fs";
+import { Agent, request } from "undici";
+import { startCluster, type Cluster, type ClusterOptions } from "../../runtime/testing/index.js";
+
+/** An answer: status, headers, text and (when JSON) the parsed body. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  body: any;
+}
+
+/** Options of one request. */
+export interface Send {
+  /** Bearer token; `null` for none (anonymous). Default: the admin token. */
+  token?: string | null;
+  /** An object is sent as JSON; a string or Buffer as is. */
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+}
+
+/** A cluster and a client for it. */
+export interface TestCluster {
+  cluster: Cluster;
+  send(method: string, path: string, options?: Send): Promise<Answer>;
+  /** Stops the cluster and closes the client. */
+  close(): Promise<void>;
+}
+
+/** Starts a cluster with an HTTPS client trusting its CA. */
+export async function testCluster(options: ClusterOptions = {}): Promise<TestCluster> {
+  const cluster = await startCluster(options);
+  const agent = new Agent({ connect: { ca: cluster.caPem } });
+  return {
+    cluster,
+    async send(method, path, opts = {}) {
+      const headers: Record<string, string> = { accept: opts.accept ?? "application/json" };
+      const token = opts.token === undefined ? cluster.adminToken : opts.token;
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      let body: string | Buffer | undefined;
+      if (opts.body !== undefined) {
+        body = typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
+        headers["content-type"] = opts.contentType ?? "application/json";
+      }
+      const res = await request(`${cluster.url}${path}`, { method: method as "GET", headers, body, dispatcher: agent });
+      const text = await res.body.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.statusCode, headers: res.headers, text, body: parsed };
+    },
+    async close() {
+      await cluster.stop();
+      await agent.close();
+    },
+  };
+}
+
+/** One recorded request and the real server's answer. */
+export interface Fixture {
+  note: string;
+  request: { method: string; path: string; identity: string; contentType?: string; accept?: string; body?: unknown };
+  response: { status: number; contentType: string; body: any };
+}
+
+/** Reads `test/fixtures/kube-apiserver-1.32/NAME.json`. */
+export function fixture(name: string): Fixture {
+  return JSON.parse(readFileSync(new URL(`../fixtures/kube-apiserver-1.32/${name}.json`, import.meta.url), "utf8")) as Fixture;
+}
+
+/** Polls `check` until it returns a value other than undefined (bounded by `timeoutMs`). */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A minimal Pod. */
+export function pod(name: string, labels: Record<string, string> = {}, image = "busybox"): Record<string, unknown> {
+  return { apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec: { containers: [{ name: "main", image }] } };
+}
