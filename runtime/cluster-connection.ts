@@ -18,6 +18,8 @@ export interface ClusterConnection {
   kube: KubeClient;
   /** True when running against the embedded emulated cluster. */
   emulated: boolean;
+  /** On the emulated cluster: re-grant the local ServiceAccount what these functions declare (after a reload). */
+  grant?: (functions: LoadedFunction[]) => Promise<void>;
   /** Closes the client and stops the emulator when there is one. */
   close(): Promise<void>;
 }
@@ -56,8 +58,8 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
   const namespace = config.namespace ?? "default";
   try {
     const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
-    await grantDeclaredPermissions(admin, namespace, LOCAL_SERVICE_ACCOUNT, functions);
-    await admin.close();
+    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(admin, namespace, LOCAL_SERVICE_ACCOUNT, fns);
+    await grant(functions);
     const sa = await cluster.serviceAccount(namespace, LOCAL_SERVICE_ACCOUNT);
     const credentials = await resolveCredentials({
       explicit: { server: cluster.url, caPem: cluster.caPem, tokenFile: join(sa.dir, "token"), namespace },
@@ -75,8 +77,10 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     return {
       kube,
       emulated: true,
+      grant,
       async close() {
         await kube.close();
+        await admin.close();
         await cluster.stop();
       },
     };

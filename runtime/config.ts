@@ -86,7 +86,9 @@ const schema = z.object({
   identity: z.string().min(1).optional(),
 });
 
-export type Config = Readonly<z.output<typeof schema>> & {
+export type Config = Readonly<Omit<z.output<typeof schema>, "host">> & {
+  /** Listen address, defaulted: `0.0.0.0` in a pod, else `127.0.0.1`. */
+  readonly host: string;
   /** True when the process runs in a pod (`KUBERNETES_SERVICE_HOST` is set). */
   readonly inCluster: boolean;
   /** The environment the config was read from (for credential discovery). */

@@ -55,12 +55,16 @@ export interface LoadOptions {
   only?: string;
   /** Paths in messages are relative to this. Default: the current directory. */
   cwd?: string;
+  /** Import fresh copies of the modules (a query string on their URLs): `podfn dev` reloads. */
+  fresh?: string;
 }
 
-async function importOne(file: string, shown: string): Promise<{ fn?: LoadedFunction; problems: string[] }> {
+async function importOne(file: string, shown: string, fresh?: string): Promise<{ fn?: LoadedFunction; problems: string[] }> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const url = pathToFileURL(file);
+    if (fresh) url.searchParams.set("v", fresh);
+    mod = (await import(url.href)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problems: [`${shown}: the module failed to import: ${message}`] };
@@ -112,11 +116,11 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
   if (options.only) {
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {
-      const one = await importOne(guess, shownPath(guess));
+      const one = await importOne(guess, shownPath(guess), options.fresh);
       if (one.fn?.name === options.only) return [one.fn];
     }
   }
-  const results = await Promise.all(files.map((f) => importOne(f, shownPath(f))));
+  const results = await Promise.all(files.map((f) => importOne(f, shownPath(f), options.fresh)));
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
   const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];
   if (problems.length > 0) throw new LoadError(problems);

@@ -1,0 +1,98 @@
+/**
+ * @module commands/dev
+ * `podfn dev`: `serve` for a developer's machine. Readable log lines instead of JSON, every
+ * schedule (CronJob ones too) fired on its timetable with one line per run, and a reload when a
+ * file under the functions folder changes: the new modules are loaded first, and only if they
+ * are valid does the server drain and restart with them (the cluster connection stays).
+ */
+import { watch } from "node:fs";
+import { resolve } from "node:path";
+import { loadConfig, optionsHelp, wantsHelp } from "../config.js";
+import { loadFunctions, LoadError } from "../loader.js";
+import { createLogger, type Logger } from "../log.js";
+import type { ClusterConnection } from "../cluster-connection.js";
+import type { Command, CommandIO } from "./types.js";
+import { reportFailure } from "./report.js";
+import { serveFunctions, setUpServe } from "./serve.js";
+
+const HELP = `Usage: podfn dev [options]
+
+Like \`podfn serve\`, for local work: readable logs, every schedule fired locally on its
+timetable, and a reload whenever a file under the functions folder changes. With no cluster
+configured it runs against the embedded emulated cluster.
+
+`;
+
+/** Quiet period after the last change before reloading, in ms. */
+const RELOAD_DEBOUNCE_MS = 150;
+/** Calls in flight get this long to finish when the server restarts, in ms. */
+const RELOAD_DRAIN_MS = 2000;
+
+/** Resolves on the next change under `dir` (debounced), or when `signal` aborts. */
+function nextChange(dir: string, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = watch(dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(finish, RELOAD_DEBOUNCE_MS);
+    });
+    function finish() {
+      watcher.close();
+      signal.removeEventListener("abort", finish);
+      clearTimeout(timer);
+      done();
+    }
+    signal.addEventListener("abort", finish, { once: true });
+  });
+}
+
+async function run(io: CommandIO): Promise<number> {
+  if (wantsHelp(io.argv)) {
+    io.stdout(HELP + optionsHelp("dev") + "\n");
+    return 0;
+  }
+  let logger: Logger | undefined;
+  let connection: ClusterConnection | undefined;
+  try {
+    const { config: base } = loadConfig("dev", io.argv, io.env);
+    const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) };
+    logger = createLogger({ level: config.logLevel, pretty: true });
+    const setup = await setUpServe(config, logger, io.cwd);
+    connection = setup.connection;
+    const dir = resolve(io.cwd, config.functions);
+    let generation = 0;
+    while (!io.signal.aborted) {
+      const round = new AbortController();
+      const stop = () => round.abort(io.signal.reason);
+      io.signal.addEventListener("abort", stop, { once: true });
+      const serving = serveFunctions(setup, round.signal, { allSchedules: true });
+      serving.catch(() => round.abort("server failed"));
+      logger.info({ dir }, "watching for changes");
+      // Wait for a change that loads cleanly; a broken edit keeps the running version.
+      for (;;) {
+        await Promise.race([nextChange(dir, round.signal), serving.catch(() => undefined)]);
+        if (round.signal.aborted) break;
+        try {
+          setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(++generation) });
+          await connection.grant?.(setup.functions);
+          logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
+          round.abort("reload");
+          break;
+        } catch (error) {
+          if (!(error instanceof LoadError)) throw error;
+          logger.error(error.message + "\n(keeping the previous version until the next change)");
+        }
+      }
+      await serving;
+      io.signal.removeEventListener("abort", stop);
+    }
+    return 0;
+  } catch (error) {
+    logger?.error({ err: error }, "podfn dev failed");
+    return reportFailure(error, io);
+  } finally {
+    await connection?.close();
+  }
+}
+
+export const devCommand: Command = { name: "dev", summary: "Serve with reload on change.", run };

@@ -1,0 +1,112 @@
+/**
+ * @module commands/serve
+ * `podfn serve`: load the functions, connect to the cluster (or the emulated one), serve the
+ * HTTP routes and run in-process schedules under leader election, until SIGTERM/SIGINT; then
+ * drain and exit 0.
+ */
+import { resolve } from "node:path";
+import { loadConfig, optionsHelp, wantsHelp, OPTIONS, type Config } from "../config.js";
+import { loadFunctions } from "../loader.js";
+import { createLogger, type Logger } from "../log.js";
+import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
+import { createLocalSecrets, referencedSecrets } from "../local-secrets.js";
+import type { LoadedFunction } from "../function.js";
+import type { Command, CommandIO } from "./types.js";
+import { reportFailure } from "./report.js";
+
+const HELP = `Usage: podfn serve [options]
+
+Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules on
+the replica that holds the scheduler Lease. Health: GET /healthz, GET /readyz; metrics: GET /metrics.
+With no cluster configured (and outside a pod) it runs against the embedded emulated cluster
+and says so. SIGTERM/SIGINT: readiness fails, calls in flight finish (up to --drain-timeout-ms),
+then the process exits 0.
+
+`;
+
+/** Where local runs keep generated caller-auth secrets. */
+export const LOCAL_SECRETS_DIR = ".podfn/secrets";
+
+/** Everything `serve` and `dev` share: the functions, the cluster, the secrets folder. */
+export interface ServeSetup {
+  config: Config;
+  logger: Logger;
+  functions: LoadedFunction[];
+  connection: ClusterConnection;
+  secretsDir: string;
+}
+
+/** Load, connect and prepare secrets; logs what it did. */
+export async function setUpServe(config: Config, logger: Logger, cwd: string, functions?: LoadedFunction[]): Promise<ServeSetup> {
+  const loaded = functions ?? (await loadFunctions(config.functions, { cwd }));
+  const connection = await connectCluster(config, logger, loaded);
+  let secretsDir = config.secretsDir;
+  const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && secretsDir === "/var/run/secrets/podfn";
+  if (connection.emulated && secretsDefault && referencedSecrets(loaded).length > 0) {
+    secretsDir = resolve(cwd, LOCAL_SECRETS_DIR);
+    const created = await createLocalSecrets(loaded, secretsDir);
+    logger.info({ secretsDir, created, secrets: referencedSecrets(loaded) }, `caller-auth secrets for local runs are files in ${secretsDir}; e.g. curl -H "Authorization: Bearer $(cat ${secretsDir}/${referencedSecrets(loaded)[0]})"`);
+  }
+  return { config, logger, functions: loaded, connection, secretsDir };
+}
+
+/** Serve until `signal` aborts (HTTP routes and in-process schedules). */
+export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, options: { allSchedules?: boolean } = {}): Promise<void> {
+  const { config, logger, functions, connection } = setup;
+  const [{ serveHttp }, { runSchedules }] = await Promise.all([import("../http/index.js"), import("../schedule/index.js")]);
+  const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
+  logger.info({ functions: functions.map((f) => f.name), routes }, `loaded ${functions.length} function(s)`);
+  const schedules = runSchedules(
+    {
+      functions,
+      kube: connection.kube,
+      logger,
+      filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
+      ...(options.allSchedules ? {} : { leaderElection: { identity: config.identity, namespace: connection.kube.namespace } }),
+    },
+    signal,
+  );
+  await Promise.all([
+    serveHttp(
+      {
+        functions,
+        kube: connection.kube,
+        logger,
+        port: config.port,
+        host: config.host,
+        maxInflight: config.maxInflight,
+        drainTimeoutMs: config.drainTimeoutMs,
+        secretsDir: setup.secretsDir,
+        env: config.env,
+        onShutdown: functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])),
+      },
+      signal,
+    ),
+    schedules,
+  ]);
+}
+
+async function run(io: CommandIO): Promise<number> {
+  if (wantsHelp(io.argv)) {
+    io.stdout(HELP + optionsHelp("serve") + "\n");
+    return 0;
+  }
+  let logger: Logger | undefined;
+  let connection: ClusterConnection | undefined;
+  try {
+    const { config } = loadConfig("serve", io.argv, io.env);
+    logger = createLogger({ level: config.logLevel });
+    const setup = await setUpServe(config, logger, io.cwd);
+    connection = setup.connection;
+    await serveFunctions(setup, io.signal);
+    return 0;
+  } catch (error) {
+    logger?.error({ err: error }, "podfn serve failed");
+    return reportFailure(error, io);
+  } finally {
+    await connection?.close();
+    logger?.flush();
+  }
+}
+
+export const serveCommand: Command = { name: "serve", summary: "Serve the functions over HTTP.", run };

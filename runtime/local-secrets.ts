@@ -1,0 +1,37 @@
+/**
+ * @module local-secrets
+ * For local runs on the emulated cluster only: the caller-auth secrets the functions reference
+ * are created in a private folder with random values (never overwriting one that exists), so
+ * `npm start` works on a fresh clone and the user can `cat` a token to call a function.
+ * In a cluster, secrets come from Kubernetes Secrets mounted by the generated manifests.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { LoadedFunction } from "./function.js";
+
+/** Names of the secrets the functions read from files (bearer without `env`, and HMAC). */
+export function referencedSecrets(functions: readonly LoadedFunction[]): string[] {
+  const names = new Set<string>();
+  for (const fn of functions) {
+    const auth = fn.http?.auth;
+    if (!auth || auth === "none") continue;
+    if ((auth.type === "bearer" && auth.env === undefined) || auth.type === "hmac") names.add(auth.secret);
+  }
+  return [...names].sort();
+}
+
+/** Creates each missing secret file in `dir` (mode 0600) with a random value; returns the names created. */
+export async function createLocalSecrets(functions: readonly LoadedFunction[], dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const created: string[] = [];
+  for (const name of referencedSecrets(functions)) {
+    try {
+      await writeFile(join(dir, name), randomBytes(24).toString("base64url"), { flag: "wx", mode: 0o600 });
+      created.push(name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return created;
+}
