@@ -19,8 +19,12 @@ import { renderTable } from "./lib/table.js";
 import { prepareWorkspace, REPO } from "./lib/workspace.js";
 import { httpGetSuite } from "./suites/http-get.js";
 import { httpPostSuite } from "./suites/http-post.js";
+import { coldStartSuite } from "./suites/cold-start.js";
+import { runOnceSuite } from "./suites/run-once.js";
+import { kubeSuite } from "./suites/kube.js";
+import { memorySuite } from "./suites/memory.js";
 
-const SUITES: Suite[] = [httpGetSuite, httpPostSuite];
+const SUITES: Suite[] = [httpGetSuite, httpPostSuite, coldStartSuite, runOnceSuite, kubeSuite, memorySuite];
 
 function gitCommit(): string {
   try {
