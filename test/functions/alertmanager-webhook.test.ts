@@ -96,6 +96,7 @@ describe("alertmanager-webhook", () => {
   });
 
   test("refuses callers without the alertmanager-token", async () => {
-    assert.equal((await post(notification([restartAlert("x")]), bearer("api-token"))).status, 401);
+    assert.equal((await post(notification([restartAlert("x")]), {})).status, 401);
+    assert.equal((await post(notification([restartAlert("x")]), bearer("api-token"))).status, 403);
   });
 });

@@ -34,9 +34,9 @@ describe("cleanup-evicted-pods", () => {
   test("asks the API server for failed pods only", async () => {
     const before = h.cluster.requests.length;
     await fn.run({});
-    const lists = h.cluster.requests.slice(before).filter((r: { method: string; path?: string; url?: string }) => r.method === "GET" && /\/pods(\?|$)/.test(r.url ?? r.path ?? ""));
+    const lists = h.cluster.requests.slice(before).filter((r) => r.verb === "list" && r.resource === "pods");
     assert.ok(lists.length > 0);
-    for (const list of lists) assert.match(decodeURIComponent((list as { url?: string }).url ?? JSON.stringify(list)), /fieldSelector=status\.phase=Failed/);
+    for (const list of lists) assert.equal(new URL(list.path, h.cluster.url).searchParams.get("fieldSelector"), "status.phase=Failed");
   });
 
   test("honours olderThanMinutes", async () => {

@@ -66,7 +66,7 @@ describe("github-webhook", () => {
 
   test("refuses a delivery signed with another secret, before doing anything", async () => {
     const res = await fn.fetch("/github-webhook", delivery("push", { ref: "refs/heads/release" }, "not-the-secret"));
-    assert.equal(res.status, 401);
+    assert.equal(res.status, 403);
     assert.equal(await restartedAt("web"), undefined);
   });
 

@@ -50,6 +50,7 @@ describe("list-pods", () => {
 
   test("refuses callers without the api-token", async () => {
     assert.equal((await fn.fetch("/list-pods")).status, 401);
+    assert.equal((await fn.fetch("/list-pods", { headers: bearer("alertmanager-token") })).status, 403);
   });
 
   test("prints ages like kubectl: the two largest units", () => {

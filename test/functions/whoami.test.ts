@@ -55,8 +55,8 @@ describe("whoami", () => {
     assert.ok(body.error.issues.some((i: { path: string }) => i.path === "check"), JSON.stringify(body));
   });
 
-  test("refuses callers without the api-token", async () => {
+  test("refuses callers without the api-token: 401 without a token, 403 with a wrong one", async () => {
     assert.equal((await fn.fetch("/whoami")).status, 401);
-    assert.equal((await fn.fetch("/whoami", { headers: { authorization: "Bearer wrong" } })).status, 401);
+    assert.equal((await fn.fetch("/whoami", { headers: { authorization: "Bearer wrong" } })).status, 403);
   });
 });

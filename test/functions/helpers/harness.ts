@@ -14,8 +14,7 @@ import { startCluster } from "podfn/testing";
 import { createLogger, invoke, loadFunctions, type KubeClient, type LoadedFunction, type Trigger } from "podfn";
 import { createKubeClient, resolveCredentials, type ExplicitCredentials } from "../../../runtime/kube/index.js";
 import { createHttpApp } from "../../../runtime/http/index.js";
-import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
-import { rbacObjects, type RbacObject } from "../../../runtime/deploy/rbac.js";
+import { grantDeclaredPermissions } from "../../../runtime/testing/grant.js";
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;
 
@@ -68,22 +67,6 @@ export async function ensureNamespace(admin: KubeClient, namespace: string): Pro
   }
 }
 
-/**
- * Creates the Roles and bindings `podfn manifests` generates for a workload running `fn` as the
- * ServiceAccount `serviceAccount` of `namespace` (RBAC only: exactly the declared permissions).
- */
-export async function applyGeneratedRbac(admin: KubeClient, namespace: string, serviceAccount: string, fn: LoadedFunction): Promise<RbacObject[]> {
-  const objects = rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, authDelegator: false, labels: { "app.kubernetes.io/managed-by": "podfn" } });
-  for (const object of objects) {
-    const ns = object.metadata?.namespace;
-    if (object.kind === "Role") await admin.roles.create(object as Role, { namespace: ns });
-    else if (object.kind === "RoleBinding") await admin.roleBindings.create(object as RoleBinding, { namespace: ns });
-    else if (object.kind === "ClusterRole") await admin.clusterRoles.create(object as ClusterRole);
-    else await admin.clusterRoleBindings.create(object as ClusterRoleBinding);
-  }
-  return objects;
-}
-
 /** The JSON body of a response, untyped for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function json(res: Response): Promise<any> {
@@ -114,7 +97,7 @@ export async function startHarness(): Promise<Harness> {
     const namespace = options.namespace ?? `${name.slice(0, 40)}-${++counter}`;
     const scoped = admin.with({ namespace });
     await ensureNamespace(admin, namespace);
-    await applyGeneratedRbac(admin, namespace, name, fn);
+    await grantDeclaredPermissions(admin, namespace, name, [fn]);
     const account = await cluster.serviceAccount(namespace, name);
     const kube = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace });
     clients.push(kube);

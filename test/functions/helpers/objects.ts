@@ -8,6 +8,7 @@ import type { KubeClient } from "podfn";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { OwnerReference } from "kubernetes-types/meta/v1.js";
 
 const HOUR = 3_600_000;
 
@@ -53,8 +54,8 @@ export async function seedJob(admin: KubeClient, name: string, seed: JobSeed = {
 }
 
 /** Creates a pod and, with `evictedMinutesAgo`, marks it evicted by the kubelet. */
-export async function seedPod(admin: KubeClient, name: string, seed: { evictedMinutesAgo?: number; phase?: "Pending" | "Running" | "Succeeded" | "Failed"; labels?: Record<string, string>; node?: string; restarts?: number } = {}): Promise<Pod> {
-  await admin.pods.create({ metadata: { name, labels: seed.labels }, spec: { ...podSpec, nodeName: seed.node } });
+export async function seedPod(admin: KubeClient, name: string, seed: { evictedMinutesAgo?: number; phase?: "Pending" | "Running" | "Succeeded" | "Failed"; labels?: Record<string, string>; node?: string; restarts?: number; ownerReferences?: OwnerReference[] } = {}): Promise<Pod> {
+  await admin.pods.create({ metadata: { name, labels: seed.labels, ownerReferences: seed.ownerReferences }, spec: { ...podSpec, nodeName: seed.node } });
   if (seed.evictedMinutesAgo !== undefined) {
     const at = ago(seed.evictedMinutesAgo * 60_000);
     return admin.pods.patchStatus(name, {
