@@ -50,7 +50,7 @@ export default defineFunction({
         throw error;
       }
       deleted.push(name);
-      log.info({ pod: name, dryRun }, "deleted evicted pod");
+      log.info({ pod: name, dryRun }, dryRun ? "would delete evicted pod (dry run)" : "deleted evicted pod");
     }
     return { deleted, dryRun };
   },

@@ -92,7 +92,7 @@ export default defineFunction({
       // List items carry no apiVersion/kind: name them for the Event.
       const regarding = { apiVersion: "batch/v1", kind: "Job", metadata: job.metadata };
       await kube.emitEvent({ regarding, reason: "Deleted", action: "Delete", message: `Deleted by cleanup-finished-jobs: finished ${hours}h ago (older than ${input.olderThanHours}h)` });
-      log.info({ job: name, dryRun }, "deleted finished job");
+      log.info({ job: name, dryRun }, dryRun ? "would delete finished job (dry run)" : "deleted finished job");
     }
     return { deleted, kept: finished.length - deleted.length, dryRun };
   },
