@@ -18,7 +18,7 @@ import { RESERVED_PATHS } from "../definition-schema.js";
 import { operationEndpoints } from "./operations.js";
 import { requestIdOf } from "./request-id.js";
 import { jsonResponse } from "./respond.js";
-import { functionEndpoint, type Endpoint } from "./route.js";
+import { accessLogger, functionEndpoint, type Endpoint } from "./route.js";
 
 export interface HttpAppOptions {
   /** The loaded functions; those without `http` get no route. */
@@ -69,7 +69,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     { inflight: () => drain.inflight },
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
-  const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger };
+  const accessLog = accessLogger(logger);
+  const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
   for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics))) paths.set(path, new Map([["GET", endpoint]]));
 
@@ -85,9 +86,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   }
 
   const app = new Hono();
-  for (const [path, methods] of paths) app.all(path, byMethod(methods, logger));
+  for (const [path, methods] of paths) app.all(path, byMethod(methods, accessLog));
   app.notFound(function notFound(c) {
-    return unrouted(c, 404, { code: "not_found", message: `no function at ${c.req.path}` }, undefined, logger);
+    return unrouted(c, 404, { code: "not_found", message: `no function at ${c.req.path}` }, undefined, accessLog);
   });
 
   return {

@@ -29,11 +29,22 @@ export interface RouteContext {
   maxInflight: number;
   kube: KubeClient;
   logger: Logger;
+  /** Writes the access lines (see `accessLogger`). */
+  accessLog: Logger;
 }
 
 export const SHUTTING_DOWN = new Refusal(503, "shutting_down", "the server is shutting down: retry", { connection: "close", "retry-after": "1" });
 const EMPTY = new Uint8Array(0);
 const DRY_RUN_HEADERS = { "x-podfn-dry-run": "true" };
+
+/**
+ * The logger of access lines: `logger` without its redaction pass, which costs more than the rest
+ * of the line. Safe because an access line holds only fields set here (method, path without the
+ * query string, status, durationMs, fn, requestId), never a header or a body.
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: [] } });
+}
 
 /** The outcome label of a status. */
 export function outcomeOf(status: number): Outcome {
@@ -51,7 +62,7 @@ export function outcomeOf(status: number): Outcome {
  * const response = await endpoint(request, "/hello");
  */
 export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefined, series: FunctionMetrics, shared: RouteContext): Endpoint {
-  const { drain, maxInflight, kube, logger } = shared;
+  const { drain, maxInflight, kube, logger, accessLog } = shared;
   const readsQuery = fn.http!.method === "GET";
   const limit = fn.http!.bodyLimitBytes;
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
@@ -139,7 +150,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     }
     const durationMs = performance.now() - started;
     series.record(outcome, durationMs / 1000);
-    logger.info({ method: request.method, path, status: response.status, durationMs: Math.round(durationMs * 100) / 100, fn: fn.name, requestId }, "request");
+    accessLog.info({ method: request.method, path, status: response.status, durationMs: Math.round(durationMs * 100) / 100, fn: fn.name, requestId }, "request");
     return response;
   };
 }
