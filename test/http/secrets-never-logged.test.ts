@@ -53,6 +53,7 @@ test("no secret or presented credential appears in any log line of a run that us
     const signature = createHmac("sha256", HMAC_KEY).update(body).digest("hex");
     const calls: [string, Record<string, string>, number][] = [
       ["/bearer", { authorization: `Bearer ${BEARER}` }, 204],
+      ["/bearer?apiKey=query-SECRET-99", { authorization: `Bearer ${BEARER}` }, 204],
       ["/bearer", { authorization: `Bearer ${WRONG_BEARER}` }, 403],
       ["/bearer", { authorization: `Basic ${BEARER}` }, 401],
       ["/boom", { authorization: `Bearer ${BEARER}` }, 500],

@@ -65,6 +65,7 @@ describe("status contract", () => {
     assert.equal(wrong.headers.get("allow"), "POST, GET, HEAD");
     assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, "method_not_allowed");
     assert.equal((await app.fetch(req("/f"))).status, 200);
+    assert.equal((await app.fetch(req("/f", { method: "HEAD" }))).status, 200);
     assert.equal((await app.fetch(req("/healthz", { method: "POST" }))).status, 405);
   });
 
