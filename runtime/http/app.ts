@@ -66,7 +66,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const routed = options.functions.filter((fn) => fn.http);
   const metrics = new Metrics(
     routed.map((fn) => fn.name),
-    { inflight: () => drain.inflight },
+    {
+      inflight: function inflight() {
+        return drain.inflight;
+      },
+    },
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
   const accessLog = accessLogger(logger);
@@ -93,8 +97,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   return {
     app,
-    fetch: (request) => Promise.resolve(app.fetch(request)),
-    beginShutdown: () => drain.begin(),
+    fetch: async function fetch(request) {
+      return app.fetch(request);
+    },
+    beginShutdown: function beginShutdown() {
+      drain.begin();
+    },
     drain,
     metrics,
   };
