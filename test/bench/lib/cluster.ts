@@ -17,6 +17,11 @@ export interface BenchCluster {
   adminToken: string;
   kubeconfigPath: string;
   caPath: string;
+  /**
+   * A pod-like ServiceAccount folder (token, ca.crt, namespace) and the environment a pod
+   * gets (`KUBERNETES_SERVICE_HOST`/`_PORT`), for in-cluster start-ups.
+   */
+  inClusterIdentity(namespace: string, name: string): Promise<{ dir: string; env: Record<string, string> }>;
   /** Create `namespace` and `count` pods named `pod-00000`...; `concurrency` requests at a time. */
   seedPods(namespace: string, count: number, concurrency?: number): Promise<void>;
   stop(): Promise<void>;
@@ -27,6 +32,7 @@ interface EmulatedCluster {
   caPem: string;
   adminToken: string;
   kubeconfig(): string;
+  serviceAccount(namespace: string, name: string): Promise<{ dir: string }>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +89,11 @@ export async function startBenchCluster(dir: string): Promise<BenchCluster> {
     adminToken: cluster.adminToken,
     kubeconfigPath,
     caPath,
+    async inClusterIdentity(namespace, name) {
+      const { dir } = await cluster.serviceAccount(namespace, name);
+      const url = new URL(cluster.url);
+      return { dir, env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port } };
+    },
     async seedPods(namespace, count, concurrency = 16) {
       await post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }, true);
       let next = 0;

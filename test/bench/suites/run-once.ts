@@ -2,7 +2,8 @@
  * @module bench/suites/run-once
  * Spawn to exit of `podfn run noop` (the CronJob entrypoint) in production mode (compiled)
  * and source mode (tsx), against `node -e ''` and a script that only imports
- * @kubernetes/client-node.
+ * @kubernetes/client-node. `podfn run` authenticates as a CronJob pod does: in-cluster, with a
+ * ServiceAccount folder and `KUBERNETES_SERVICE_HOST`/`_PORT` pointing at the emulated cluster.
  */
 import { childEnv, runToExit, type ProcessSpec } from "../lib/children.js";
 import { check, ratio, type Row } from "../lib/result.js";
@@ -17,16 +18,16 @@ export const runOnceSuite: Suite = {
   needsBuild: true,
   async run(ctx) {
     const { ws } = ctx;
-    let kubeconfig: string | undefined;
+    let pod: { dir: string; env: Record<string, string> } | undefined;
     let clusterNote: string | undefined;
     try {
-      kubeconfig = (await ctx.cluster()).kubeconfigPath;
+      pod = await (await ctx.cluster()).inClusterIdentity("default", "podfn-bench");
     } catch (error) {
       clusterNote = `no emulated cluster: ${(error as Error).message.split("\n")[0]}`;
     }
     const podfnRun = (entry: string | undefined, functions: string, env: Record<string, string>): ProcessSpec | undefined =>
-      entry && kubeconfig
-        ? { command: process.execPath, args: [entry, "run", "noop", "--functions", functions, "--cluster", "real", "--kubeconfig", kubeconfig, "--namespace", "default"], env: childEnv(env) }
+      entry && pod
+        ? { command: process.execPath, args: [entry, "run", "noop", "--functions", functions, "--cluster", "real", "--serviceaccount-dir", pod.dir], env: childEnv({ ...pod.env, ...env }) }
         : undefined;
     const peers: [string, ProcessSpec | undefined, string | undefined][] = [
       ["podfn run noop", podfnRun(ws.cli, ws.functions.run.dist, {}), clusterNote ?? (ws.cli ? undefined : "production build missing")],
