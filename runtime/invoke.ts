@@ -53,20 +53,29 @@ export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unkn
 export async function invoke(options: InvokeOptions): Promise<unknown> {
   const { fn } = options;
   const input = await parseInput(fn, options.input);
-  if (options.signal?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(options.signal.reason ?? "aborted")}`);
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const outer = options.signal;
+  if (outer?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(outer.reason ?? "aborted")}`);
+  // The call's controller is made when the handler first asks for its signal (or kube).
+  let controller: AbortController | undefined;
+  const onOuterAbort = () => controller?.abort(outer?.reason);
+  const signal = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (outer?.aborted) controller.abort(outer.reason);
+      else outer?.addEventListener("abort", onOuterAbort, { once: true });
+    }
+    return controller.signal;
+  };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
-      controller.abort(error);
+      controller?.abort(error);
       reject(error);
     }, fn.timeoutMs);
   });
   try {
-    const ctx = createContext({ ...options, input, signal: controller.signal });
+    const ctx = createContext({ ...options, input, signal });
     const result = await Promise.race([Promise.resolve().then(() => fn.definition.handler(ctx as never)), timedOut]);
     const output = fn.definition.output;
     if (output && result !== undefined && !isReply(result)) {
@@ -77,6 +86,6 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     return result;
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onOuterAbort);
+    if (controller) outer?.removeEventListener("abort", onOuterAbort);
   }
 }

@@ -203,7 +203,7 @@ describe("request id and dry run", () => {
   });
 
   test("?dryRun=true or X-Podfn-Dry-Run: true makes the call a dry run (kube view and ctx.dryRun)", async () => {
-    const app = testApp([loaded({ name: "f", handler: (ctx) => ({ dryRun: ctx.dryRun }) })]);
+    const app = testApp([loaded({ name: "f", handler: (ctx) => (ctx.kube ? { dryRun: ctx.dryRun } : {}) })]);
     const byQuery = await app.fetch(postJson("/f?dryRun=true", {}));
     assert.deepEqual(await byQuery.json(), { dryRun: true });
     assert.equal(byQuery.headers.get("x-podfn-dry-run"), "true");
