@@ -73,3 +73,24 @@ export class TimeoutError extends PodfnError {
     super("timeout", message);
   }
 }
+
+/**
+ * The first error in `error`'s cause chain (itself, its `cause`s, and `AggregateError`
+ * members, outermost first) that `predicate` accepts.
+ *
+ * @example
+ * const denied = findCause(error, (e) => e instanceof KubeForbiddenError);
+ */
+export function findCause<T>(error: unknown, predicate: (candidate: unknown) => candidate is T): T | undefined {
+  const seen = new Set<unknown>();
+  const queue = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (current === undefined || current === null || seen.has(current)) continue;
+    seen.add(current);
+    if (predicate(current)) return current;
+    if (current instanceof AggregateError) queue.push(...current.errors);
+    if (current instanceof Error) queue.push(current.cause);
+  }
+  return undefined;
+}

@@ -11,7 +11,8 @@ import type { KubeClient } from "../kube/api.js";
 import type { Drain } from "../lifecycle.js";
 import type { FunctionMetrics, Outcome } from "../metrics.js";
 import { invoke } from "../invoke.js";
-import { HttpError, InputError, TimeoutError } from "../errors.js";
+import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
+import { KubeForbiddenError } from "../kube/errors.js";
 import { SecretMissingError } from "../secrets.js";
 import type { AuthChecker } from "./auth/index.js";
 import { checkContentType, parseBody, readBody } from "./body.js";
@@ -113,6 +114,13 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     if (error instanceof HttpError && error.status >= 400 && error.status <= 599) {
       const body = { error: { code: error.code, message: error.message, requestId, ...(error.details === undefined ? {} : { details: error.details }) } };
       return jsonResponse(error.status, body, requestId);
+    }
+    const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
+    if (denied) {
+      // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
+      logger.warn({ fn: fn.name, requestId, missingPermission: denied.missingPermission }, denied.message);
+      const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
+      return jsonResponse(403, body, requestId);
     }
     if (drain.signal.aborted) {
       logger.warn({ fn: fn.name, requestId, err: error }, "call aborted by shutdown");

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { reply } from "../../runtime/function.js";
 import { HttpError } from "../../runtime/errors.js";
+import { KubeForbiddenError } from "../../runtime/kube/errors.js";
 import { loaded, postJson, req, testApp, until } from "./helpers.js";
 
 describe("status contract", () => {
@@ -120,6 +121,21 @@ describe("status contract", () => {
     assert.equal(logged?.requestId, "req-500");
     assert.match(String((logged?.err as { stack?: string }).stack), /hunter2[\s\S]*at /);
     assert.equal((await app.fetch(postJson("/fine", {}))).status, 200);
+  });
+
+  test("the API server denying the function's ServiceAccount answers 403 naming the missing permission", async () => {
+    const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", code: 403,
+      message: 'pods is forbidden: User "system:serviceaccount:ops:podfn" cannot list resource "pods" in API group "" in the namespace "ops"',
+      details: { kind: "pods" } };
+    const denied = new KubeForbiddenError(status, 403, { method: "GET", path: "/api/v1/namespaces/ops/pods" });
+    const app = testApp([loaded({ name: "lister", handler: () => Promise.reject(new Error("listing failed", { cause: denied })) })]);
+    const res = await app.fetch(postJson("/lister", {}));
+    assert.equal(res.status, 403);
+    const body = (await res.json()) as { error: { code: string; message: string; missingPermission: unknown; requestId: string } };
+    assert.equal(body.error.code, "kube_forbidden");
+    assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"], namespace: "ops", user: "system:serviceaccount:ops:podfn" });
+    assert.match(body.error.message, /missing permission: .*resources: \["pods"\]/);
+    assert.equal(body.error.requestId, res.headers.get("x-request-id"));
   });
 
   test("HttpError answers with its status, code, message and details", async () => {
