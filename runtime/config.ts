@@ -47,7 +47,7 @@ export const OPTIONS = {
   json: { flag: "json", kind: "boolean", defaultText: "false", description: "Print JSON instead of a table.", commands: ["list"] },
   image: { flag: "image", env: "PODFN_IMAGE", kind: "string", defaultText: "podfn:latest", description: "Container image of the workloads.", commands: ["manifests"] },
   out: { flag: "out", kind: "string", defaultText: "deploy/manifests", description: "Folder the manifests are written to.", commands: ["manifests"] },
-  app: { flag: "app", env: "PODFN_APP", kind: "string", defaultText: "podfn", description: "Application name: prefix of every generated object's name and the app.kubernetes.io/name label.", commands: ["manifests"] },
+  app: { flag: "app", env: "PODFN_APP", kind: "string", defaultText: "podfn", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", defaultText: "2", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", defaultText: "false", description: "Add a PodDisruptionBudget keeping one HTTP replica up during voluntary disruptions.", commands: ["manifests"] },

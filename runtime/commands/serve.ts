@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets, referencedSecrets } from "../local-secrets.js";
 import type { LoadedFunction } from "../function.js";
+import { schedulerLeaseName } from "../schedule/lease.js";
 import type { Command, CommandIO } from "./types.js";
 import { reportFailure } from "./report.js";
 
@@ -53,7 +54,7 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, fu
 /** Serve until `signal` aborts (HTTP routes and in-process schedules). */
 export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, options: { allSchedules?: boolean } = {}): Promise<void> {
   const { config, logger, functions, connection } = setup;
-  const [{ serveHttp }, { runSchedules }] = await Promise.all([import("../http/index.js"), import("../schedule/index.js")]);
+  const [{ serveHttp }, { runSchedules }] = await Promise.all([import("../http/index.js"), import("../schedule/scheduler.js")]);
   const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
   logger.info({ functions: functions.map((f) => f.name), routes }, `loaded ${functions.length} function(s)`);
   const schedules = runSchedules(
@@ -62,7 +63,7 @@ export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, opt
       kube: connection.kube,
       logger,
       filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
-      ...(options.allSchedules ? {} : { leaderElection: { identity: config.identity, namespace: connection.kube.namespace } }),
+      ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
     },
     signal,
   );
