@@ -101,9 +101,12 @@ describe("podfn serve in a pod, against podfn cluster", () => {
   test("list-pods answers 403 naming the missing permission while nothing is bound", async () => {
     const res = await get("/list-pods");
     assert.equal(res.status, 403);
-    const body = await json(res);
-    assert.match(JSON.stringify(body.error), /list/);
-    assert.match(JSON.stringify(body.error), /pods/);
+    const { error } = await json(res);
+    assert.equal(error.code, "kube_forbidden");
+    assert.deepEqual(
+      { apiGroups: error.missingPermission.apiGroups, resources: error.missingPermission.resources, verbs: error.missingPermission.verbs, namespace: error.missingPermission.namespace },
+      { apiGroups: [""], resources: ["pods"], verbs: ["list"], namespace: NAMESPACE },
+    );
   });
 
   test("with the generated RBAC applied, list-pods answers the pods", async () => {
