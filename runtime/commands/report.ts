@@ -10,6 +10,11 @@ import type { CommandIO } from "./types.js";
 const USER_ERRORS = new Set(["config_invalid", "load_failed", "definition_invalid", "kube_no_credentials"]);
 
 export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr">): number {
+  const errno = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (errno?.code === "EADDRINUSE") {
+    io.stderr(`podfn: ${errno.address}:${errno.port} is already in use: stop what listens there, or choose another with --port / PORT\n`);
+    return 2;
+  }
   if (error instanceof PodfnError && USER_ERRORS.has(error.code)) {
     io.stderr(`podfn: ${error.message}\n`);
     return 2;
