@@ -1,0 +1,77 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { main } from "../../runtime/cli.js";
+
+const fixtures = fileURLToPath(new URL("../core/fixtures/", import.meta.url));
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    env,
+    cwd: fixtures,
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+describe("podfn CLI", () => {
+  test("--help lists every command and exits 0", async () => {
+    const { code, stdout } = await cli(["--help"]);
+    assert.equal(code, 0);
+    for (const name of ["serve", "dev", "run", "list", "manifests", "cluster"]) assert.match(stdout, new RegExp(`^  ${name} `, "m"));
+  });
+
+  test("no command prints usage and exits 2", async () => {
+    const { code, stderr } = await cli([]);
+    assert.equal(code, 2);
+    assert.match(stderr, /Usage: podfn <command>/);
+  });
+
+  test("an unknown command prints usage and exits 2", async () => {
+    const { code, stderr } = await cli(["srve"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown command "srve"[\s\S]*Usage: podfn/);
+  });
+
+  for (const name of ["serve", "dev", "run", "list", "manifests", "cluster"]) {
+    test(`${name} --help documents its options and exits 0`, async () => {
+      const { code, stdout } = await cli([name, "--help"]);
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`Usage: podfn ${name}`));
+      assert.match(stdout, /--help/);
+    });
+  }
+
+  test("an unknown flag exits 2 naming it", async () => {
+    const { code, stderr } = await cli(["list", "--jsn"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown option '--jsn'/);
+  });
+
+  test("list prints a table of name, route, auth, schedules and permissions", async () => {
+    const { code, stdout } = await cli(["list", "--functions", "good"]);
+    assert.equal(code, 0, stdout);
+    const lines = stdout.trim().split("\n");
+    assert.match(lines[0]!, /^NAME +ROUTE +AUTH +SCHEDULES +PERMISSIONS$/);
+    assert.match(lines[1]!, /^hello +GET \/hello +none +- +-$/);
+    assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +list,delete batch\/jobs$/);
+  });
+
+  test("list --json prints the same for tooling", async () => {
+    const { code, stdout } = await cli(["list", "--json"], { PODFN_FUNCTIONS: "good" });
+    assert.equal(code, 0);
+    const parsed = JSON.parse(stdout) as { name: string; http: { method: string; path: string } | null; schedules: unknown[] }[];
+    assert.deepEqual(parsed.map((f) => [f.name, f.http?.path ?? null, f.schedules.length]), [["hello", "/hello", 0], ["tidy", null, 2]]);
+  });
+
+  test("list with invalid modules exits 2 listing every problem", async () => {
+    const { code, stderr } = await cli(["list", "--functions", "bad"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /no-auth\.ts: http\.auth: is required/);
+    assert.match(stderr, /bad-cron\.ts: schedule\.cron/);
+  });
+});
