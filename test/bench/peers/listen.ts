@@ -11,9 +11,13 @@ export function port(): number {
 
 export const HOST = "127.0.0.1";
 
-/** Print `listening http://127.0.0.1:PORT` on stdout. */
+/**
+ * Print `listening http://127.0.0.1:PORT` on stdout, and exit cleanly on SIGTERM/SIGINT
+ * (so `node --cpu-prof` can write its profile when the benchmark stops the peer).
+ */
 export function announce(actualPort: number): void {
   process.stdout.write(`listening http://${HOST}:${actualPort}\n`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => process.exit(0));
 }
 
 /** The small JSON answer of every GET peer. */
