@@ -78,7 +78,10 @@ export interface ListPageOptions extends ListOptions {
 }
 
 export interface WatchOptions extends ListOptions {
-  /** Start from this resourceVersion. Default: list first, then watch from the list's version. */
+  /**
+   * Start from this resourceVersion. Default: list first, yield every listed object as `ADDED`
+   * (as informers do), then watch from the list's version.
+   */
   resourceVersion?: string;
   /** Seconds after which the server ends one watch request (the iterator then resumes). Default 300. */
   timeoutSeconds?: number;

@@ -41,7 +41,7 @@ interface ExecStatus {
   expirationTimestamp?: string;
 }
 
-function run(exec: ExecConfig, options: ExecAuthOptions, signal?: AbortSignal): Promise<string> {
+function run(exec: ExecConfig, options: ExecAuthOptions): Promise<string> {
   const info = { apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false, ...(exec.provideClusterInfo && options.cluster ? { cluster: options.cluster } : {}) } };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
@@ -51,7 +51,7 @@ function run(exec: ExecConfig, options: ExecAuthOptions, signal?: AbortSignal): 
     execFile(
       exec.command,
       exec.args ?? [],
-      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 1 << 20, signal },
+      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 1 << 20 },
       function done(error, stdout, stderr) {
         if (!error) return resolve(stdout);
         const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : `exit code ${String(error.code ?? error.signal ?? "?")}`;
@@ -95,8 +95,9 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
   let cached: { material: AuthMaterial; expiresAt: number } | undefined;
   let pending: Promise<AuthMaterial> | undefined;
 
-  async function refresh(signal?: AbortSignal): Promise<AuthMaterial> {
-    const status = parse(exec, await run(exec, options, signal));
+  // One run serves every waiting request, so no single caller's signal may cancel it; `timeoutMs` bounds it.
+  async function refresh(): Promise<AuthMaterial> {
+    const status = parse(exec, await run(exec, options));
     const material: AuthMaterial = status.token ? { token: status.token } : { certPem: status.clientCertificateData, keyPem: status.clientKeyData };
     const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Infinity;
     cached = { material, expiresAt: Number.isNaN(expiresAt) ? Infinity : expiresAt };
@@ -105,9 +106,9 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
 
   return {
     description: `exec credential plugin ${exec.command}`,
-    async get(signal) {
+    async get() {
       if (cached && now() < cached.expiresAt) return cached.material;
-      pending ??= refresh(signal).finally(function settled() {
+      pending ??= refresh().finally(function settled() {
         pending = undefined;
       });
       return pending;

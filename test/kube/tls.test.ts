@@ -33,7 +33,11 @@ test("the right CA is accepted and the bearer token and JSON Accept header are s
   await kube.configMaps.listPage();
   assert.equal(server.requests[0]?.headers.authorization, "Bearer tok");
   assert.match(String(server.requests[0]?.headers.accept), /application\/json/);
+  assert.equal(server.requests[0]?.headers.connection, "keep-alive");
+  const view = kube.with({ namespace: "other" });
+  await view.configMaps.listPage();
   await kube.close();
+  await assert.rejects(view.configMaps.listPage(), "a view shares the root client's pool, closed with it");
   await server.close();
 });
 
