@@ -1,0 +1,183 @@
+/**
+ * @module schedule/leader
+ * Leader election over a `coordination.k8s.io/v1` Lease, the way client-go's `leaderelection`
+ * does it, so podfn replicas interoperate with the same conventions:
+ *
+ * - A candidate creates the Lease when it is missing, or takes it over with an update carrying
+ *   the `resourceVersion` it read (a 409 means another candidate won the race) once the holder
+ *   is empty or has not changed the record for `leaseDurationSeconds` as observed on the local
+ *   clock (client-go's `observedTime`, which makes clock skew between nodes harmless).
+ * - Taking over sets `acquireTime` and increments `leaseTransitions`; renewing sets `renewTime`
+ *   (MicroTime) every `retryPeriodMs`. A leader that cannot renew for `renewDeadlineMs`, or that
+ *   sees another holder, stops leading at once: the signal given to `onStartedLeading` aborts.
+ * - On shutdown the leader releases the Lease (empty holder, `leaseDurationSeconds: 1`, as
+ *   client-go's `ReleaseOnCancel`), so another replica takes over without waiting.
+ */
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
+import type { Logger } from "pino";
+import type { KubeClient } from "../kube/api.js";
+import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
+import { formatMicroTime } from "./lease.js";
+
+export interface LeaderElectionOptions {
+  kube: KubeClient;
+  /** Name of the Lease (see `schedulerLeaseName`). */
+  leaseName: string;
+  /** Namespace of the Lease. Default: the client's namespace. */
+  namespace?: string;
+  /** This candidate's identity (the pod name). Default: `defaultIdentity()`. */
+  identity?: string;
+  /** How long a holder's claim lasts without renewal, in whole seconds. Default 15. */
+  leaseDurationSeconds?: number;
+  /** How long a leader keeps trying to renew before it gives up leading (ms). Default 10000. */
+  renewDeadlineMs?: number;
+  /** Pause between tries to acquire or renew (ms); acquiring adds up to 20 % jitter. Default 2000. */
+  retryPeriodMs?: number;
+  /** The clock (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
+  logger: Logger;
+  /** Called on becoming leader; `signal` aborts the moment leadership ends. */
+  onStartedLeading(signal: AbortSignal): void;
+  /** Called when leadership ends (lost or released). */
+  onStoppedLeading?(): void;
+}
+
+/**
+ * This process's identity when `POD_NAME` is not set: the host name and a random suffix, so two
+ * processes on one host never share one.
+ */
+export function defaultIdentity(): string {
+  return `${hostname()}-${randomBytes(3).toString("hex")}`;
+}
+
+type Attempt = "acquired" | "held" | "failed";
+
+/** One candidate's view of the Lease, tracking when the record last changed (client-go's observedTime). */
+class Elector {
+  private observed = "";
+  private observedTime = 0;
+  readonly identity: string;
+
+  constructor(private readonly o: LeaderElectionOptions & { identity: string; leaseDurationSeconds: number; now: () => number }) {
+    this.identity = o.identity;
+  }
+
+  private get leases() {
+    return this.o.kube.leases;
+  }
+
+  private observe(spec: LeaseSpec | undefined): void {
+    const text = JSON.stringify(spec ?? {});
+    if (text !== this.observed) {
+      this.observed = text;
+      this.observedTime = this.o.now();
+    }
+  }
+
+  /** client-go's `tryAcquireOrRenew`: create, take over, or renew; never throws. */
+  async tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
+    const { leaseName: name, now } = this.o;
+    const namespace = this.o.namespace ?? this.o.kube.namespace;
+    const stamp = formatMicroTime(new Date(now()));
+    let current: Lease;
+    try {
+      current = await this.leases.get(name, { namespace, signal });
+    } catch (error) {
+      if (!(error instanceof KubeNotFoundError)) return this.failed("get", error);
+      const spec: LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.o.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+      try {
+        const created = await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec }, { namespace, signal });
+        this.observe(created.spec);
+        return "acquired";
+      } catch (createError) {
+        return createError instanceof KubeAlreadyExistsError ? "held" : this.failed("create", createError);
+      }
+    }
+    const old = current.spec ?? {};
+    this.observe(old);
+    const holder = old.holderIdentity ?? "";
+    const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > now();
+    if (holder !== "" && holder !== this.identity && valid) return "held";
+    const mine = holder === this.identity;
+    const spec: LeaseSpec = {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: this.o.leaseDurationSeconds,
+      acquireTime: mine && old.acquireTime ? old.acquireTime : stamp,
+      renewTime: stamp,
+      leaseTransitions: mine ? (old.leaseTransitions ?? 0) : (old.leaseTransitions ?? 0) + 1,
+    };
+    try {
+      const updated = await this.leases.replace({ ...current, spec }, { namespace, signal });
+      this.observe(updated.spec);
+      return "acquired";
+    } catch (error) {
+      return error instanceof KubeConflictError ? "held" : this.failed("update", error);
+    }
+  }
+
+  /** client-go's `release`: empty holder so the next candidate need not wait out the lease. */
+  async release(): Promise<void> {
+    const namespace = this.o.namespace ?? this.o.kube.namespace;
+    const signal = AbortSignal.timeout(5000);
+    try {
+      const current = await this.leases.get(this.o.leaseName, { namespace, signal });
+      if (current.spec?.holderIdentity !== this.identity) return;
+      const stamp = formatMicroTime(new Date(this.o.now()));
+      const spec: LeaseSpec = { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: current.spec.leaseTransitions ?? 0 };
+      await this.leases.replace({ ...current, spec }, { namespace, signal });
+      this.o.logger.info({ lease: this.o.leaseName, identity: this.identity }, "released the leader lease");
+    } catch (error) {
+      this.failed("release", error);
+    }
+  }
+
+  private failed(step: string, error: unknown): "failed" {
+    this.o.logger.warn({ lease: this.o.leaseName, step, err: error instanceof Error ? error.message : String(error) }, "leader election request failed");
+    return "failed";
+  }
+}
+
+/**
+ * Campaign for the Lease until `signal` aborts, calling `onStartedLeading` each time this
+ * candidate becomes leader. Resolves after shutdown (and the release of a held Lease).
+ *
+ * @example
+ * await runLeaderElection({ kube, leaseName: "podfn-scheduler", logger, onStartedLeading: (lost) => fire(lost) }, shutdown);
+ */
+export async function runLeaderElection(options: LeaderElectionOptions, signal: AbortSignal): Promise<void> {
+  const retry = options.retryPeriodMs ?? 2000;
+  const renewDeadline = options.renewDeadlineMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds: options.leaseDurationSeconds ?? 15, now });
+  const log = options.logger.child({ lease: options.leaseName, identity: elector.identity });
+  const pause = (ms: number) => sleep(ms, undefined, { signal }).catch(() => undefined);
+  const attempt = () => elector.tryAcquireOrRenew(AbortSignal.any([signal, AbortSignal.timeout(renewDeadline)]));
+  while (!signal.aborted) {
+    if ((await attempt()) !== "acquired") {
+      await pause(retry * (1 + Math.random() * 0.2));
+      continue;
+    }
+    if (signal.aborted) {
+      await elector.release();
+      break;
+    }
+    log.info("became the leader");
+    const leadership = new AbortController();
+    options.onStartedLeading(leadership.signal);
+    let renewed = now();
+    while (!signal.aborted) {
+      await pause(retry);
+      if (signal.aborted) break;
+      const result = await attempt();
+      if (result === "acquired") renewed = now();
+      else if (result === "held" || now() - renewed >= renewDeadline) break;
+    }
+    leadership.abort(new DOMException("leadership lost", "AbortError"));
+    options.onStoppedLeading?.();
+    if (signal.aborted) await elector.release();
+    else log.warn("lost the leader lease");
+  }
+}

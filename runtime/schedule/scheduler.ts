@@ -1,0 +1,193 @@
+/**
+ * @module schedule/scheduler
+ * Fires scheduled functions in this process (`podfn dev` for every schedule, `podfn serve` for
+ * `mode: "in-process"` ones), through `invoke()` with the trigger
+ * `{type: "schedule", schedule}`, one log line per run with its outcome and duration.
+ * `concurrencyPolicy` is honoured per schedule: `Forbid` skips a tick while the previous run is
+ * going, `Replace` aborts it first, `Allow` overlaps. With `leaderElection`, only the Lease
+ * holder fires, and its runs are aborted the moment it loses the Lease.
+ *
+ * The clock is the `Scheduler` class's `tick(now)`; `runSchedules` only adds waiting, so tests
+ * drive `tick` with any time they like.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import type { LoadedFunction } from "../function.js";
+import type { KubeClient } from "../kube/api.js";
+import { invoke } from "../invoke.js";
+import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
+import { nextFireTime } from "./cron.js";
+import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
+
+export type ScheduleEntry = LoadedFunction["schedules"][number];
+
+export interface SchedulerOptions {
+  functions: LoadedFunction[];
+  kube: KubeClient;
+  logger: Logger;
+  /** Which schedules to fire. Default: all. */
+  filter?: (entry: ScheduleEntry, fn: LoadedFunction) => boolean;
+}
+
+export interface RunSchedulesOptions extends SchedulerOptions {
+  /** Fire only while holding this Lease. Default: no election (fire unconditionally). */
+  leaderElection?: Omit<LeaderElectionOptions, "kube" | "logger" | "onStartedLeading" | "onStoppedLeading">;
+  /** The clock (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
+  /** Longest single wait between checks (ms), so clock jumps and far-off schedules are handled. Default 60000. */
+  maxWaitMs?: number;
+}
+
+/** How a scheduled run ended, as logged. */
+export type RunOutcome = "succeeded" | "failed" | "invalid input" | "forbidden" | "timed out" | "aborted";
+
+interface Slot {
+  fn: LoadedFunction;
+  entry: ScheduleEntry;
+  next: number;
+  running: Set<AbortController>;
+}
+
+const OUTCOMES: Record<number, RunOutcome> = {
+  [EXIT_CODES.ok]: "succeeded",
+  [EXIT_CODES.handlerFailed]: "failed",
+  [EXIT_CODES.invalid]: "invalid input",
+  [EXIT_CODES.forbidden]: "forbidden",
+  [EXIT_CODES.timeout]: "timed out",
+};
+
+/**
+ * The schedules of some functions and their in-flight runs; `tick(now)` fires what is due.
+ *
+ * @example
+ * const scheduler = new Scheduler({ functions, kube, logger });
+ * scheduler.start(Date.now());
+ * scheduler.tick(Date.now());
+ */
+export class Scheduler {
+  private readonly slots: Slot[];
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(private readonly options: SchedulerOptions) {
+    const filter = options.filter ?? (() => true);
+    this.slots = options.functions.flatMap((fn) => fn.schedules.filter((entry) => filter(entry, fn)).map((entry) => ({ fn, entry, next: Infinity, running: new Set<AbortController>() })));
+  }
+
+  /** Number of schedules this scheduler fires. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Plan every schedule's first fire time after `now` (ms). */
+  start(now: number): void {
+    for (const slot of this.slots) slot.next = nextFireTime(slot.entry, new Date(now)).getTime();
+  }
+
+  /** When the next schedule is due (ms); `Infinity` with no schedules. */
+  nextDue(): number {
+    return Math.min(...this.slots.map((s) => s.next));
+  }
+
+  /** Fire every schedule due at `now` (once, however many fire times were missed) and plan its next time. */
+  tick(now: number): void {
+    for (const slot of this.slots) {
+      if (slot.next > now) continue;
+      slot.next = nextFireTime(slot.entry, new Date(now)).getTime();
+      this.fire(slot);
+    }
+  }
+
+  /** Abort every run in flight (with `reason`) and wait until they have all settled. */
+  async stop(reason: unknown): Promise<void> {
+    for (const slot of this.slots) for (const run of slot.running) run.abort(reason);
+    await Promise.all(this.inflight);
+  }
+
+  /** Settles when every run in flight has. */
+  async idle(): Promise<void> {
+    await Promise.all(this.inflight);
+  }
+
+  private fire(slot: Slot): void {
+    const { fn, entry } = slot;
+    const log = this.options.logger.child({ fn: fn.name, schedule: entry.name });
+    if (slot.running.size > 0 && entry.concurrencyPolicy === "Forbid") {
+      log.warn({ outcome: "skipped" }, "skipped a tick: the previous run is still going (concurrencyPolicy Forbid)");
+      return;
+    }
+    if (entry.concurrencyPolicy === "Replace") {
+      for (const run of slot.running) run.abort(new DOMException("replaced by the next scheduled run", "AbortError"));
+    }
+    const controller = new AbortController();
+    slot.running.add(controller);
+    const started = performance.now();
+    const run = invoke({
+      fn,
+      input: entry.input,
+      trigger: { type: "schedule", schedule: entry.name },
+      requestId: randomUUID(),
+      dryRun: false,
+      kube: this.options.kube,
+      logger: this.options.logger,
+      signal: controller.signal,
+    }).then(
+      () => {
+        log.info({ outcome: "succeeded", durationMs: Math.round(performance.now() - started) }, "scheduled run succeeded");
+      },
+      (error: unknown) => {
+        const decision = exitCodeFor({ error });
+        const outcome: RunOutcome = controller.signal.aborted && decision.code !== EXIT_CODES.timeout ? "aborted" : (OUTCOMES[decision.code] ?? "failed");
+        log.error({ outcome, durationMs: Math.round(performance.now() - started) }, `scheduled run ${outcome}: ${decision.message}`);
+      },
+    );
+    const tracked = run.finally(() => {
+      slot.running.delete(controller);
+      this.inflight.delete(tracked);
+    });
+    this.inflight.add(tracked);
+  }
+}
+
+/** Wait for due schedules and fire them until `active` aborts, then abort and await the runs. */
+async function fireUntil(scheduler: Scheduler, active: AbortSignal, now: () => number, maxWaitMs: number): Promise<void> {
+  scheduler.start(now());
+  while (!active.aborted) {
+    const wait = Math.min(Math.max(0, scheduler.nextDue() - now()), maxWaitMs);
+    await sleep(wait, undefined, { signal: active }).catch(() => undefined);
+    if (!active.aborted) scheduler.tick(now());
+  }
+  await scheduler.stop(active.reason);
+}
+
+/**
+ * Fire the schedules of `functions` (those `filter` keeps) until `signal` aborts; with
+ * `leaderElection`, only while this process holds the Lease. Resolves after every run has
+ * settled (and the Lease is released).
+ *
+ * @example
+ * await runSchedules({ functions, kube, logger, filter: (s) => s.mode === "in-process",
+ *   leaderElection: { leaseName: schedulerLeaseName("podfn"), identity: config.identity } }, shutdown);
+ */
+export async function runSchedules(options: RunSchedulesOptions, signal: AbortSignal): Promise<void> {
+  const scheduler = new Scheduler(options);
+  if (scheduler.size === 0) return;
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 60_000;
+  if (!options.leaderElection) return fireUntil(scheduler, signal, now, maxWaitMs);
+  const terms = new Set<Promise<void>>();
+  await runLeaderElection(
+    {
+      ...options.leaderElection,
+      kube: options.kube,
+      logger: options.logger,
+      onStartedLeading(lost) {
+        const term = fireUntil(scheduler, AbortSignal.any([lost, signal]), now, maxWaitMs);
+        terms.add(term);
+        void term.finally(() => terms.delete(term));
+      },
+    },
+    signal,
+  );
+  await Promise.all(terms);
+}

@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { nextFireTime, validateCron } from "../../runtime/schedule/cron.js";
+
+test("accepts what a Kubernetes CronJob accepts", () => {
+  for (const expr of ["0 * * * *", "*/5 * * * *", "0 9-17 * * MON-FRI", "0 0 1 JAN,JUL *", "0 0 ? * SUN", "@hourly", "@daily", "@midnight", "@yearly", " 0 * * * * "]) {
+    assert.equal(validateCron(expr), null, expr);
+  }
+});
+
+test("rejects other syntaxes with a message saying what is wrong", () => {
+  const cases: [string, RegExp][] = [
+    ["* * * *", /needs 5 fields .* got 4/],
+    ["0 0 * * * *", /needs 5 fields .* got 6/],
+    ["61 * * * *", /61/],
+    ["0 0 L * *", /day-of-month field does not accept "L"/],
+    ["0 0 * * 1#2", /day-of-week field "1#2" has characters/],
+    ["H * * * *", /minute field does not accept "H"/],
+    ["0 0 * MON *", /month field does not accept "MON"/],
+    ["@every 5m", /unknown macro/],
+    ["TZ=Europe/Paris 0 * * * *", /put the time zone in timeZone/],
+    ["0 ? * * *", /"\?" is only allowed in day-of-month and day-of-week/],
+  ];
+  for (const [expr, pattern] of cases) assert.match(validateCron(expr) ?? "valid", pattern, expr);
+});
+
+test("checks the time zone against the IANA database", () => {
+  assert.equal(validateCron("0 3 * * *", "Europe/Paris"), null);
+  assert.equal(validateCron("0 3 * * *", "UTC"), null);
+  for (const zone of ["Mars/Base", "Local", "utc", "+01:00", ""]) assert.match(validateCron("0 3 * * *", zone) ?? "valid", /timeZone ".*": not an IANA time zone/, zone);
+});
+
+test("nextFireTime is strictly after the given time", () => {
+  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T10:20:00Z")).toISOString(), "2025-01-01T11:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T11:00:00.000Z")).toISOString(), "2025-01-01T12:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "@daily" }, new Date("2025-01-01T11:00:00Z")).toISOString(), "2025-01-02T00:00:00.000Z");
+});
+
+test("nextFireTime honours the time zone, across a daylight-saving change", () => {
+  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-01-01T00:00:00Z")).toISOString(), "2025-01-01T14:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-07-01T00:00:00Z")).toISOString(), "2025-07-01T13:00:00.000Z");
+});
+
+test("day-of-month and day-of-week both restricted fire on either, as cron does", () => {
+  assert.equal(nextFireTime({ cron: "0 0 13 * FRI" }, new Date("2025-01-01T00:00:00Z")).toISOString(), "2025-01-03T00:00:00.000Z");
+});

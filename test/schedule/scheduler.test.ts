@@ -1,0 +1,138 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { Scheduler } from "../../runtime/schedule/scheduler.js";
+import type { Trigger } from "../../runtime/function.js";
+import { fakeKube } from "../cron/fake-kube.js";
+import { captureLogs, loaded, until } from "./helpers.js";
+
+const T0 = Date.parse("2025-01-01T10:00:30Z");
+const MINUTE = 60_000;
+
+/** A function on `* * * * *` whose runs wait until released; records each run's trigger, input and signal. */
+function gated(concurrencyPolicy: "Allow" | "Forbid" | "Replace", mode: "cronjob" | "in-process" = "in-process") {
+  const runs: { trigger: Trigger; input: unknown; signal: AbortSignal; release: () => void }[] = [];
+  const fn = loaded({
+    name: `gated-${concurrencyPolicy.toLowerCase()}`,
+    schedule: { cron: "* * * * *", name: "every", concurrencyPolicy, mode, input: { n: 1 } },
+    timeoutMs: 600_000,
+    input: z.object({ n: z.number() }),
+    handler: ({ trigger, input, signal }) =>
+      new Promise<string>((resolve, reject) => {
+        runs.push({ trigger, input, signal, release: () => resolve("done") });
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+  });
+  return { fn, runs };
+}
+
+test("fires a schedule when it is due, with the schedule trigger and input, and logs its outcome and duration", async () => {
+  const { fn, runs } = gated("Forbid");
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
+  scheduler.start(T0);
+  assert.equal(scheduler.nextDue(), Date.parse("2025-01-01T10:01:00Z"));
+  scheduler.tick(T0 + 10_000);
+  assert.equal(runs.length, 0, "not due yet");
+  scheduler.tick(scheduler.nextDue());
+  await until(() => runs.length === 1);
+  assert.deepEqual(runs[0]!.trigger, { type: "schedule", schedule: "every" });
+  assert.deepEqual(runs[0]!.input, { n: 1 });
+  runs[0]!.release();
+  await scheduler.idle();
+  const line = lines.find((l) => l.outcome === "succeeded");
+  assert.equal(line?.fn, fn.name);
+  assert.equal(line?.schedule, "every");
+  assert.equal(typeof line?.durationMs, "number");
+});
+
+test("Forbid skips a tick while the previous run is still going", async () => {
+  const { fn, runs } = gated("Forbid");
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await until(() => runs.length === 1);
+  scheduler.tick(T0 + 2 * MINUTE);
+  assert.ok(lines.some((l) => l.outcome === "skipped"));
+  runs[0]!.release();
+  await scheduler.idle();
+  scheduler.tick(T0 + 3 * MINUTE);
+  await until(() => runs.length === 2);
+  runs[1]!.release();
+  await scheduler.idle();
+});
+
+test("Replace aborts the previous run before starting the next", async () => {
+  const { fn, runs } = gated("Replace");
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await until(() => runs.length === 1);
+  scheduler.tick(T0 + 2 * MINUTE);
+  await until(() => runs.length === 2);
+  assert.equal(runs[0]!.signal.aborted, true);
+  assert.equal(runs[1]!.signal.aborted, false);
+  runs[1]!.release();
+  await scheduler.idle();
+  assert.ok(lines.some((l) => l.outcome === "aborted"));
+});
+
+test("Allow lets runs overlap", async () => {
+  const { fn, runs } = gated("Allow");
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger: captureLogs().logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  scheduler.tick(T0 + 2 * MINUTE);
+  await until(() => runs.length === 2);
+  assert.equal(runs[0]!.signal.aborted, false);
+  for (const run of runs) run.release();
+  await scheduler.idle();
+});
+
+test("missed fire times fire once, then the next is planned after now", async () => {
+  const { fn, runs } = gated("Allow");
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger: captureLogs().logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + 10 * MINUTE);
+  await until(() => runs.length === 1);
+  assert.equal(scheduler.nextDue(), Date.parse("2025-01-01T10:11:00Z"));
+  runs[0]!.release();
+  await scheduler.idle();
+});
+
+test("the filter chooses which schedules fire", () => {
+  const inProcess = gated("Forbid", "in-process").fn;
+  const cronJob = gated("Allow", "cronjob").fn;
+  const scheduler = new Scheduler({ functions: [inProcess, cronJob], kube: fakeKube().kube, logger: captureLogs().logger, filter: (entry) => entry.mode === "in-process" });
+  assert.equal(scheduler.size, 1);
+});
+
+test("stop aborts the runs in flight and waits for them", async () => {
+  const { fn, runs } = gated("Forbid");
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await until(() => runs.length === 1);
+  await scheduler.stop(new DOMException("shutdown", "AbortError"));
+  assert.equal(runs[0]!.signal.aborted, true);
+  assert.ok(lines.some((l) => l.outcome === "aborted"));
+});
+
+test("a failing run and a forbidden one are logged with their outcome", async () => {
+  const fail = loaded({ name: "fails", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => { throw new Error("boom"); } });
+  const denied = loaded({
+    name: "denied",
+    schedule: { cron: "* * * * *", mode: "in-process" },
+    handler: async ({ kube }) => kube.configMaps.create({ metadata: { name: "x" } }),
+  });
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fail, denied], kube: fakeKube({ forbidCreateAs: "system:serviceaccount:default:podfn-http" }).kube, logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await scheduler.idle();
+  assert.match(String(lines.find((l) => l.fn === "fails" && l.outcome === "failed")?.msg), /boom/);
+  assert.match(String(lines.find((l) => l.fn === "denied" && l.outcome === "forbidden")?.msg), /verbs: \["create"\]/);
+});
