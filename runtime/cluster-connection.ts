@@ -60,6 +60,8 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
     const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(admin, namespace, LOCAL_SERVICE_ACCOUNT, fns);
     await grant(functions);
+    const { seedDemoObjects } = await import("./testing/demo.js");
+    await seedDemoObjects(admin, namespace);
     const sa = await cluster.serviceAccount(namespace, LOCAL_SERVICE_ACCOUNT);
     const credentials = await resolveCredentials({
       explicit: { server: cluster.url, caPem: cluster.caPem, tokenFile: join(sa.dir, "token"), namespace },
