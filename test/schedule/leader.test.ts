@@ -1,0 +1,137 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runLeaderElection, type LeaderElectionOptions } from "../../runtime/schedule/leader.js";
+import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { leaseExpired, parseMicroTime } from "../../runtime/schedule/lease.js";
+import { leaseStore, type LeaseStore } from "./fake-leases.js";
+import { captureLogs, loaded, until } from "./helpers.js";
+
+const MICROTIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+/** Short timings: the lease lapses after 1 s, candidates retry every 50 ms, a leader gives up after 400 ms. */
+const FAST = { leaseName: "podfn-scheduler", leaseDurationSeconds: 1, retryPeriodMs: 50, renewDeadlineMs: 400 };
+
+interface Candidate {
+  identity: string;
+  leading: boolean;
+  terms: number;
+  lostSignals: AbortSignal[];
+  stop: AbortController;
+  done: Promise<void>;
+  client: ReturnType<LeaseStore["client"]>;
+}
+
+function candidate(store: LeaseStore, identity: string, watch: { maxLeaders: number; current: number }, extra: Partial<LeaderElectionOptions> = {}): Candidate {
+  const stop = new AbortController();
+  const client = store.client();
+  const c: Candidate = { identity, leading: false, terms: 0, lostSignals: [], stop, done: Promise.resolve(), client };
+  c.done = runLeaderElection(
+    {
+      ...FAST,
+      ...extra,
+      kube: client,
+      identity,
+      logger: captureLogs().logger,
+      onStartedLeading(lost) {
+        c.leading = true;
+        c.terms += 1;
+        c.lostSignals.push(lost);
+        watch.current += 1;
+        watch.maxLeaders = Math.max(watch.maxLeaders, watch.current);
+      },
+      onStoppedLeading() {
+        c.leading = false;
+        watch.current -= 1;
+      },
+    },
+    stop.signal,
+  );
+  return c;
+}
+
+test("the first candidate creates the Lease as client-go does", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const a = candidate(store, "pod-a", watch);
+  await until(() => a.leading, 5000, "pod-a to lead");
+  const lease = store.leases.get("default/podfn-scheduler")!;
+  assert.equal(lease.spec?.holderIdentity, "pod-a");
+  assert.equal(lease.spec?.leaseDurationSeconds, 1);
+  assert.equal(lease.spec?.leaseTransitions, 0);
+  assert.match(lease.spec?.acquireTime ?? "", MICROTIME);
+  assert.match(lease.spec?.renewTime ?? "", MICROTIME);
+  const firstRenew = parseMicroTime(lease.spec!.renewTime!);
+  await until(() => parseMicroTime(store.leases.get("default/podfn-scheduler")!.spec!.renewTime!) > firstRenew, 5000, "a renewal");
+  assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.acquireTime, lease.spec?.acquireTime, "renewing keeps acquireTime");
+  a.stop.abort();
+  await a.done;
+  const released = store.leases.get("default/podfn-scheduler")!;
+  assert.equal(released.spec?.holderIdentity, "");
+  assert.equal(leaseExpired(released.spec, Date.now()), true);
+});
+
+test("of two candidates exactly one leads; when it stops, the other takes over within the lease duration", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const a = candidate(store, "pod-a", watch);
+  const b = candidate(store, "pod-b", watch);
+  await until(() => a.leading || b.leading, 5000, "a leader");
+  const [leader, follower] = a.leading ? [a, b] : [b, a];
+  // Several renew periods pass: the follower keeps trying and must never lead meanwhile.
+  const renewals = store.writes.length;
+  await until(() => store.writes.length >= renewals + 4, 5000, "renewals");
+  assert.equal(follower.terms, 0);
+  leader.stop.abort();
+  await until(() => follower.leading, FAST.leaseDurationSeconds * 1000, "the follower to take over");
+  await leader.done;
+  assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.holderIdentity, follower.identity);
+  assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.leaseTransitions, 1);
+  assert.equal(watch.maxLeaders, 1, "never two leaders at once");
+  follower.stop.abort();
+  await follower.done;
+});
+
+test("a leader cut off from the API server stops leading within its renew deadline; the other takes over after the lease lapses", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const a = candidate(store, "pod-a", watch);
+  await until(() => a.leading, 5000, "pod-a to lead");
+  const b = candidate(store, "pod-b", watch);
+  a.client.down = true;
+  await until(() => a.lostSignals[0]!.aborted, 5000, "pod-a to give up");
+  await until(() => b.leading, 5000, "pod-b to take over");
+  assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.holderIdentity, "pod-b");
+  assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.leaseTransitions, 1);
+  assert.equal(watch.maxLeaders, 1);
+  a.stop.abort();
+  b.stop.abort();
+  await Promise.all([a.done, b.done]);
+});
+
+test("two runtimes with an in-process schedule: only the leader fires; after it stops, the other fires", async () => {
+  const store = leaseStore();
+  const fired: string[] = [];
+  const start = Date.now();
+  // One real millisecond is one virtual second: a minute schedule comes due every 60 ms.
+  const clock = () => Date.parse("2025-01-01T00:00:00Z") + (Date.now() - start) * 1000;
+  const runtime = (identity: string) => {
+    const stop = new AbortController();
+    const fn = loaded({ name: "tick", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => void fired.push(identity) });
+    const done = runSchedules(
+      { functions: [fn], kube: store.client(), logger: captureLogs().logger, now: clock, maxWaitMs: 5, leaderElection: { ...FAST, identity } },
+      stop.signal,
+    );
+    return { stop, done };
+  };
+  const a = runtime("pod-a");
+  const b = runtime("pod-b");
+  await until(() => fired.length >= 3, 5000, "three runs");
+  const leader = fired[0]!;
+  assert.deepEqual(new Set(fired), new Set([leader]), "only the leader fires");
+  const [first, second] = leader === "pod-a" ? [a, b] : [b, a];
+  first.stop.abort();
+  await first.done;
+  const other = leader === "pod-a" ? "pod-b" : "pod-a";
+  await until(() => fired.includes(other), FAST.leaseDurationSeconds * 1000 + 500, "the other runtime to fire");
+  second.stop.abort();
+  await second.done;
+});
