@@ -31,6 +31,8 @@ describe("podfn serve in a pod, against podfn cluster", () => {
   let manifests: KubeObject[];
   let account: string;
   let saDir: string;
+  let server: string;
+  let firstToken: string;
 
   /** Mints a token for the ServiceAccount with the TokenRequest API, as the kubelet does. */
   async function mintToken(): Promise<string> {
@@ -60,10 +62,13 @@ describe("podfn serve in a pod, against podfn cluster", () => {
     await admin.namespaces.create({ metadata: { name: NAMESPACE } });
     await applyObjects(admin, ofKinds("ServiceAccount"));
     await seedPod(admin, "web-1", { phase: "Running" });
-    saDir = await writeServiceAccountDir({ token: await mintToken(), caPem, namespace: NAMESPACE }, Date.now(), join(tmp, "serviceaccount"));
+    server = url!;
+    firstToken = await mintToken();
+    saDir = await writeServiceAccountDir({ token: firstToken, caPem, namespace: NAMESPACE }, Date.now(), join(tmp, "serviceaccount"));
     const secrets = join(tmp, "secrets");
     await mkdir(secrets);
-    await writeFile(join(secrets, "api-token"), `${API_TOKEN}\n`);
+    // serve refuses to start while a secret some function authenticates with is missing.
+    for (const name of ["api-token", "alertmanager-token", "github-webhook-secret"]) await writeFile(join(secrets, name), name === "api-token" ? `${API_TOKEN}\n` : `${name}-value\n`);
 
     const port = url!.split(":").pop()!;
     serve = startPodfn(["serve", "--functions", "functions", "--port", "0", "--host", "127.0.0.1"], {
@@ -120,6 +125,9 @@ describe("podfn serve in a pod, against podfn cluster", () => {
     // Recreating the ServiceAccount invalidates every token minted for the old one.
     await admin.serviceAccounts.delete(account);
     await applyObjects(admin, ofKinds("ServiceAccount"));
+    const stale = await clientFor({ server, caPem, token: firstToken });
+    await assert.rejects(stale.whoami(), (error: { code?: string }) => error.code === "kube_unauthorized");
+    await stale.close();
     await swapToken(saDir, { token: await mintToken(), caPem, namespace: NAMESPACE }, Date.now());
     const res = await get("/list-pods");
     assert.equal(res.status, 200, serve.output());
