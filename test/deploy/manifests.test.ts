@@ -1,0 +1,155 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { CronJob } from "kubernetes-types/batch/v1.js";
+import type { PodSpec } from "kubernetes-types/core/v1.js";
+import { parseAllDocuments } from "yaml";
+import { generateManifests, renderManifests } from "../../runtime/deploy/index.js";
+import type { FunctionDefinition } from "../../runtime/function.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
+import { loaded } from "./helpers.js";
+import { validateObject } from "./validate.js";
+
+const SHAPES: FunctionDefinition[] = [
+  { name: "hook", http: { auth: { type: "hmac", secret: "github-webhook" } }, permissions: [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] }], handler() {} },
+  { name: "api", http: { method: "GET", auth: { type: "bearer", secret: "api-token" } }, handler() {} },
+  { name: "internal", http: { auth: { type: "serviceAccount", allow: ["system:serviceaccount:ops:caller"] } }, handler() {} },
+  { name: "tick", schedule: { cron: "*/5 * * * *", mode: "in-process" }, handler() {} },
+  {
+    name: "cleanup-finished-jobs-with-a-long-function-name-x",
+    timeoutMs: 90_500,
+    permissions: [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "delete"] }, { apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
+    schedule: [
+      { cron: "0 * * * *", name: "hourly", timeZone: "Europe/Paris", input: { olderThanHours: 1 }, startingDeadlineSeconds: 120 },
+      { cron: "0 3 * * *", name: "nightly", concurrencyPolicy: "Replace" },
+    ],
+    handler() {},
+  },
+  { name: "noop", schedule: { cron: "@daily" }, handler() {} },
+];
+const functions = SHAPES.map(loaded);
+const OPTIONS = { namespace: "ops", image: "registry.example/podfn:1.2.3", pdb: true, maxReplicas: 5 };
+const objects = generateManifests(functions, OPTIONS).flatMap((g) => g.objects);
+const byKind = <T>(kind: string) => objects.filter((o) => o.kind === kind) as T[];
+
+test("every generated object passes the Kubernetes schema", () => {
+  assert.ok(objects.length > 10);
+  for (const object of objects) validateObject(object);
+  for (const object of generateManifests(functions).flatMap((g) => g.objects)) validateObject(object);
+});
+
+test("the schema check does catch a broken object", () => {
+  const broken = structuredClone(byKind<Deployment>("Deployment")[0]!) as unknown as { spec: { replicas: unknown } };
+  broken.spec.replicas = "two";
+  assert.throws(() => validateObject(broken as KubeObject), /replicas/);
+});
+
+test("two runs give byte-identical files, whatever the order of the functions", () => {
+  const first = renderManifests(functions, OPTIONS);
+  const second = renderManifests([...functions].reverse(), OPTIONS);
+  assert.deepEqual(second, first);
+  assert.deepEqual(first.map((f) => f.path), [
+    "cronjob-cleanup-finished-jobs-with-a-long-function-name-x.yaml",
+    "cronjob-noop.yaml",
+    "http.yaml",
+    "kustomization.yaml",
+  ]);
+  const kustomization = parseAllDocuments(first.find((f) => f.path === "kustomization.yaml")!.content)[0]!.toJSON();
+  assert.deepEqual(kustomization.resources, first.filter((f) => f.path !== "kustomization.yaml").map((f) => f.path));
+});
+
+test("the YAML holds exactly the typed objects", () => {
+  const parsed = renderManifests(functions, OPTIONS)
+    .filter((f) => f.path !== "kustomization.yaml")
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJSON() as KubeObject));
+  const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
+  assert.deepEqual(parsed.map(key).sort(), objects.map(key).sort());
+  assert.deepEqual(parsed.find((o) => o.kind === "Deployment"), JSON.parse(JSON.stringify(byKind<Deployment>("Deployment")[0])));
+});
+
+function assertHardened(spec: PodSpec, what: string) {
+  assert.equal(spec.securityContext?.runAsNonRoot, true, what);
+  assert.ok((spec.securityContext?.runAsUser ?? 0) > 0, what);
+  assert.deepEqual(spec.securityContext?.seccompProfile, { type: "RuntimeDefault" }, what);
+  for (const c of spec.containers) {
+    assert.equal(c.securityContext?.readOnlyRootFilesystem, true, what);
+    assert.equal(c.securityContext?.allowPrivilegeEscalation, false, what);
+    assert.deepEqual(c.securityContext?.capabilities?.drop, ["ALL"], what);
+    assert.ok(c.resources?.requests && c.resources.limits, what);
+    assert.ok(c.volumeMounts?.some((m) => m.mountPath === "/tmp"), what);
+    assert.ok(!c.env?.some((e) => e.valueFrom?.secretKeyRef), `${what}: no secret in the environment`);
+  }
+  assert.ok(spec.volumes?.some((v) => v.name === "tmp" && v.emptyDir), what);
+  assert.ok((spec.terminationGracePeriodSeconds ?? 0) > 25, `${what}: grace period above the 25 s drain`);
+}
+
+test("the Deployment: probes, scrape annotations, downward API, hardening, secrets as files", () => {
+  const [deployment] = byKind<Deployment>("Deployment");
+  const pod = deployment!.spec!.template.spec!;
+  assertHardened(pod, "Deployment");
+  const container = pod.containers[0]!;
+  assert.equal(container.readinessProbe?.httpGet?.path, "/readyz");
+  assert.equal(container.livenessProbe?.httpGet?.path, "/healthz");
+  assert.deepEqual(container.args, ["serve"]);
+  assert.equal(container.image, OPTIONS.image);
+  assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8080", "prometheus.io/scrape": "true" });
+  assert.equal(container.env?.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
+  assert.equal(container.env?.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath, "metadata.namespace");
+  assert.equal(pod.automountServiceAccountToken, true, "it calls the API (permissions, TokenReview, Lease)");
+  const projected = pod.volumes?.find((v) => v.projected)?.projected;
+  assert.deepEqual(projected?.sources?.map((s) => [s.secret?.name, s.secret?.optional, s.secret?.items?.[0]?.path]), [
+    ["api-token", false, "api-token"],
+    ["github-webhook", false, "github-webhook"],
+  ]);
+  assert.ok(container.volumeMounts?.some((m) => m.mountPath === "/var/run/secrets/podfn" && m.readOnly));
+  assert.equal(deployment!.spec!.replicas, undefined, "the HPA owns replicas");
+  assert.equal(byKind("HorizontalPodAutoscaler").length, 1);
+  assert.equal(byKind("PodDisruptionBudget").length, 1);
+  assert.equal(byKind("Service").length, 1);
+});
+
+test("without options: 2 replicas, no PDB, no HPA", () => {
+  const plain = generateManifests([loaded(SHAPES[1]!)]).flatMap((g) => g.objects);
+  assert.equal((plain.find((o) => o.kind === "Deployment") as Deployment).spec?.replicas, 2);
+  assert.equal(plain.some((o) => o.kind === "PodDisruptionBudget" || o.kind === "HorizontalPodAutoscaler"), false);
+  const pod = (plain.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!;
+  assert.equal(pod.automountServiceAccountToken, false, "a bearer-only HTTP function never calls the API");
+});
+
+test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, its policies and deadlines", () => {
+  const cronJobs = byKind<CronJob>("CronJob");
+  assert.equal(cronJobs.length, 3);
+  for (const cj of cronJobs) {
+    assert.ok(cj.metadata!.name!.length <= 52, cj.metadata!.name);
+    assert.match(cj.metadata!.name!, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    const pod = cj.spec!.jobTemplate.spec!.template.spec!;
+    assertHardened(pod, cj.metadata!.name!);
+    assert.equal(pod.restartPolicy, "Never");
+    assert.equal(cj.spec!.jobTemplate.spec!.backoffLimit, 0);
+    assert.ok(cj.spec!.jobTemplate.spec!.ttlSecondsAfterFinished! > 0);
+  }
+  const hourly = cronJobs.find((c) => c.spec!.schedule === "0 * * * *")!;
+  assert.deepEqual(hourly.spec!.jobTemplate.spec!.template.spec!.containers[0]!.args, ["run", "cleanup-finished-jobs-with-a-long-function-name-x", "--schedule", "hourly"]);
+  assert.equal(hourly.spec!.timeZone, "Europe/Paris");
+  assert.equal(hourly.spec!.startingDeadlineSeconds, 120);
+  assert.equal(hourly.spec!.concurrencyPolicy, "Forbid");
+  assert.equal(hourly.spec!.jobTemplate.spec!.activeDeadlineSeconds, 91 + 60);
+  const nightly = cronJobs.find((c) => c.spec!.schedule === "0 3 * * *")!;
+  assert.equal(nightly.spec!.concurrencyPolicy, "Replace");
+  assert.notEqual(nightly.metadata!.name, hourly.metadata!.name);
+  assert.equal(hourly.spec!.jobTemplate.spec!.template.spec!.serviceAccountName, nightly.spec!.jobTemplate.spec!.template.spec!.serviceAccountName, "one ServiceAccount per function");
+  const noop = cronJobs.find((c) => c.spec!.schedule === "@daily")!;
+  assert.equal(noop.metadata!.name, "podfn-noop");
+  assert.equal(noop.spec!.jobTemplate.spec!.template.spec!.automountServiceAccountToken, false, "no permissions: no token");
+});
+
+test("in-process schedules run in the Deployment, not as CronJobs", () => {
+  const tickOnly = generateManifests([loaded(SHAPES[3]!)]).flatMap((g) => g.objects);
+  assert.equal(tickOnly.some((o) => o.kind === "CronJob"), false);
+  const env = (tickOnly.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!.containers[0]!.env!;
+  assert.equal(env.find((e) => e.name === "PODFN_APP")?.value, "podfn");
+});
+
+test("no functions: just an empty kustomization", () => {
+  assert.deepEqual(renderManifests([]).map((f) => f.path), ["kustomization.yaml"]);
+});
