@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { manifestsCommand } from "../../runtime/commands/manifests.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const COMMITTED = join(ROOT, "deploy/manifests");
+
+test("the committed deploy/manifests match what `podfn manifests` generates from functions/", async () => {
+  const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
+  try {
+    let stderr = "";
+    const code = await manifestsCommand.run({
+      argv: ["--out", out],
+      env: {},
+      cwd: ROOT,
+      stdout: () => {},
+      stderr: (t) => void (stderr += t),
+      signal: new AbortController().signal,
+    });
+    assert.equal(code, 0, stderr);
+    const fresh = (await readdir(out)).sort();
+    const committed = (await readdir(COMMITTED)).filter((f) => f.endsWith(".yaml")).sort();
+    const stale = "deploy/manifests is stale: run `npm run manifests` and commit the result";
+    assert.deepEqual(committed, fresh, stale);
+    for (const file of fresh) {
+      assert.equal(await readFile(join(COMMITTED, file), "utf8"), await readFile(join(out, file), "utf8"), `${file}: ${stale}`);
+    }
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
