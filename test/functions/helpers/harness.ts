@@ -68,7 +68,6 @@ export async function ensureNamespace(admin: KubeClient, namespace: string): Pro
 }
 
 /** The JSON body of a response, untyped for assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function json(res: Response): Promise<any> {
   return res.json();
 }
