@@ -1,0 +1,76 @@
+/**
+ * `podfn run` end to end on the emulated cluster, through the in-cluster path a CronJob's pod
+ * takes: the generated RBAC applied as admin, a token of the generated ServiceAccount in a
+ * pod-like folder, `KUBERNETES_SERVICE_HOST/PORT` pointing at the API server.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import type { Role } from "kubernetes-types/rbac/v1.js";
+import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+import { loadFunctions } from "../../runtime/loader.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import { runCommand } from "../../runtime/commands/run.js";
+
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+const NS = "default";
+const SA = "podfn-configmap-writer";
+
+let cluster: Cluster;
+let admin: KubeClient;
+
+before(async () => {
+  cluster = await startCluster();
+  admin = createKubeClient({
+    credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: NS }, env: {} }),
+  });
+  const functions = await loadFunctions(FIXTURES, { only: "configmap-writer" });
+  const objects = generateManifests(functions, { namespace: NS }).flatMap((g) => g.objects);
+  await applyObjects(admin, objects);
+});
+
+after(async () => {
+  await admin?.close();
+  await cluster?.stop();
+});
+
+async function runInPod(): Promise<{ code: number; stdout: string; messages: string }> {
+  const sa = await cluster.serviceAccount(NS, SA);
+  const url = new URL(cluster.url);
+  let stdout = "";
+  let stderr = "";
+  const code = await runCommand.run({
+    argv: ["configmap-writer", "--schedule", "often", "--functions", FIXTURES],
+    env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port, PODFN_SERVICEACCOUNT_DIR: sa.dir, LOG_LEVEL: "info" },
+    cwd: process.cwd(),
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    signal: new AbortController().signal,
+  });
+  const messages = stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => String((JSON.parse(l) as { msg?: unknown }).msg))
+    .join("\n");
+  return { code, stdout, messages };
+}
+
+test("under its generated RBAC, the CronJob's ServiceAccount runs the function (exit 0)", async () => {
+  const out = await runInPod();
+  assert.equal(out.code, 0, out.messages);
+  const result = JSON.parse(out.stdout) as { before: number; created: string };
+  assert.match(result.created, /^run-/);
+  const stored = await admin.configMaps.get(result.created);
+  assert.equal(stored.data?.by, "podfn run");
+});
+
+test("with one declared rule removed from the Role, the run exits 3 naming that permission", async () => {
+  const role = await admin.roles.get(SA);
+  const narrowed: Role = { ...role, rules: (role.rules ?? []).map((r) => ({ ...r, verbs: r.verbs.filter((v) => v !== "create") })) };
+  await admin.roles.replace(narrowed);
+  const out = await runInPod();
+  assert.equal(out.code, 3, out.messages);
+  assert.match(out.messages, /missing permission: \{ apiGroups: \[""\], resources: \["configmaps"\], verbs: \["create"\], namespace: "default" \}/);
+});
