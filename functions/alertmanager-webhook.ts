@@ -29,7 +29,7 @@
  *           http_config: { authorization: { credentials_file: /etc/alertmanager/podfn-token } }
  */
 import { z } from "zod";
-import { defineFunction } from "podfn";
+import { defineFunction, retryOnConflict } from "podfn";
 import type { KubeClient } from "podfn";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 
@@ -80,20 +80,17 @@ function coolingDown(deployment: Deployment, now: number): string | undefined {
  * then restarts it. Returns the reason to skip when another restart is still cooling down.
  */
 async function claimAndRestart(kube: KubeClient, namespace: string, name: string, fingerprint: string): Promise<string | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  // A conflict means someone else wrote the Deployment first: read it again and decide again.
+  const reason = await retryOnConflict(async () => {
     const deployment = await kube.deployments.get(name, { namespace });
     const now = Date.now();
-    const reason = coolingDown(deployment, now);
-    if (reason) return reason;
+    const cooling = coolingDown(deployment, now);
+    if (cooling) return cooling;
     const annotations = { ...deployment.metadata?.annotations, [RESTARTED_FOR]: `${fingerprint}@${new Date(now).toISOString()}` };
-    try {
-      await kube.deployments.replace({ ...deployment, metadata: { ...deployment.metadata, annotations } }, { namespace });
-      break;
-    } catch (error) {
-      // A conflict means someone else wrote the Deployment first: read it again.
-      if ((error as { code?: unknown }).code !== "kube_conflict" || attempt >= 5) throw error;
-    }
-  }
+    await kube.deployments.replace({ ...deployment, metadata: { ...deployment.metadata, annotations } }, { namespace });
+    return undefined;
+  });
+  if (reason) return reason;
   await kube.restartDeployment(name, { namespace });
   return undefined;
 }

@@ -38,3 +38,21 @@ export { invoke, type InvokeOptions } from "./invoke.js";
 export { loadConfig, type Config } from "./config.js";
 export { createLogger, type Logger, type LoggerOptions } from "./log.js";
 export type * from "./kube/api.js";
+export {
+  createKubeClient,
+  resolveCredentials,
+  retryOnConflict,
+  KubeApiError,
+  KubeNotFoundError,
+  KubeAlreadyExistsError,
+  KubeConflictError,
+  KubeForbiddenError,
+  KubeUnauthorizedError,
+  KubeInvalidError,
+  KubeGoneError,
+  KubeTooManyRequestsError,
+  KubeConnectionError,
+  KubeTlsError,
+  NoCredentialsError,
+} from "./kube/index.js";
+export type { Credentials, KubeClientOptions, MissingPermission } from "./kube/index.js";
