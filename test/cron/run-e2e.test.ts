@@ -24,7 +24,7 @@ let admin: KubeClient;
 before(async () => {
   cluster = await startCluster();
   admin = createKubeClient({
-    credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: NS }, env: {} }),
+    credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: NS }, serviceAccountDir: "/nonexistent", env: {} }),
   });
   const functions = await loadFunctions(FIXTURES, { only: "configmap-writer" });
   const objects = generateManifests(functions, { namespace: NS }).flatMap((g) => g.objects);
