@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 /**
  * @module bin/podfn
- * The `podfn` executable. Uses the compiled CLI (`dist/`, made by `npm run build` and in the
- * container image) when it exists; otherwise runs the TypeScript sources through tsx, so a
- * fresh clone works with no build step.
+ * The `podfn` executable. In a source checkout (runtime/cli.ts present) it runs the TypeScript
+ * sources through tsx, so a fresh clone works with no build step and functions may be .ts;
+ * where only the compiled `dist/` exists (a published package) it runs that. The container
+ * image does not use this file: its entrypoint is `node dist/runtime/cli.js`.
  */
 import { existsSync } from "node:fs";
 import { register } from "node:module";
 
-const compiled = new URL("../dist/runtime/cli.js", import.meta.url);
-if (existsSync(compiled) && process.env.PODFN_FROM_SOURCE !== "1") {
-  await import(compiled.href);
-} else {
+const source = new URL("../runtime/cli.ts", import.meta.url);
+if (existsSync(source)) {
   // Resolve `podfn` and `podfn/testing` to the sources, and load .ts through tsx.
   register("./source-conditions.js", import.meta.url);
   const { register: registerTsx } = await import("tsx/esm/api");
   registerTsx();
-  await import(new URL("../runtime/cli.ts", import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL("../dist/runtime/cli.js", import.meta.url).href);
 }

@@ -59,6 +59,19 @@ export interface LoadOptions {
   fresh?: string;
 }
 
+/** What to do about the usual reasons a function module fails to import. */
+function importHint(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : "";
+  if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
+    return " (TypeScript needs the source mode: `npx podfn` or `npm start`; or compile with `npm run build` and use --functions dist/functions)";
+  }
+  if (/require\(\) ES Module|Cannot use import statement outside a module/.test(message)) {
+    return ' (the module was loaded as CommonJS: add "type": "module" to the package.json above the functions folder)';
+  }
+  return "";
+}
+
 async function importOne(file: string, shown: string, fresh?: string): Promise<{ fn?: LoadedFunction; problems: string[] }> {
   let mod: Record<string, unknown>;
   try {
@@ -67,7 +80,7 @@ async function importOne(file: string, shown: string, fresh?: string): Promise<{
     mod = (await import(url.href)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { problems: [`${shown}: the module failed to import: ${message}`] };
+    return { problems: [`${shown}: the module failed to import: ${message}${importHint(error)}`] };
   }
   if (!isPodfnFunction(mod.default)) {
     const hint = Object.values(mod).some(isPodfnFunction) ? " (found a named export: make it `export default`)" : "";
