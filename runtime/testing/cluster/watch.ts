@@ -62,6 +62,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   };
 
   res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+  res.flushHeaders();
   if (!initial) {
     const from = Number(rvParam);
     if (!Number.isInteger(from) || from < store.oldestWatchable) {
