@@ -1,0 +1,80 @@
+/**
+ * Lists: pagination with limit/continue (opaque tokens, remainingItemCount, the real 400 for a
+ * bad token), label and field selectors with the real parse errors, and all-namespaces lists.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, pod, testCluster, type TestCluster } from "./helpers.js";
+
+const names = (body: { items: { metadata: { name: string } }[] }) => body.items.map((i) => i.metadata.name);
+
+describe("lists", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+    for (const ns of ["l1", "l2"]) await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
+    for (const [name, labels] of [["a", { app: "web", tier: "front" }], ["b", { app: "web" }], ["c", { app: "db" }], ["d", { app: "cache" }], ["e", {}]] as const) {
+      assert.equal((await t.send("POST", "/api/v1/namespaces/l1/pods", { body: pod(name, labels) })).status, 201);
+    }
+    await t.send("POST", "/api/v1/namespaces/l2/pods", { body: pod("z") });
+  });
+  after(() => t.close());
+
+  test("three pages of two, with continue tokens and remainingItemCount", async () => {
+    const p1 = await t.send("GET", "/api/v1/namespaces/l1/pods?limit=2");
+    assert.deepEqual(names(p1.body), ["a", "b"]);
+    assert.equal(p1.body.metadata.remainingItemCount, 3);
+    assert.equal(typeof p1.body.metadata.continue, "string");
+    assert.equal(p1.body.items[0].kind, undefined, "list items carry no kind, as the real server's");
+    const p2 = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&continue=${p1.body.metadata.continue}`);
+    assert.deepEqual(names(p2.body), ["c", "d"]);
+    assert.equal(p2.body.metadata.remainingItemCount, 1);
+    assert.equal(p2.body.metadata.resourceVersion, p1.body.metadata.resourceVersion);
+    const p3 = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&continue=${p2.body.metadata.continue}`);
+    assert.deepEqual(names(p3.body), ["e"]);
+    assert.equal(p3.body.metadata.continue, undefined);
+    assert.equal(p3.body.metadata.remainingItemCount, undefined);
+  });
+
+  test("a continue token that is not one is the real 400", async () => {
+    const bad = await t.send("GET", "/api/v1/namespaces/l1/pods?limit=2&continue=abc");
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, fixture("list-bad-continue").response.body);
+  });
+
+  test("label selectors: =, !=, in, notin, exists, !key", async () => {
+    const q = async (s: string) => names((await t.send("GET", `/api/v1/namespaces/l1/pods?labelSelector=${encodeURIComponent(s)}`)).body);
+    assert.deepEqual(await q("app=web"), ["a", "b"]);
+    assert.deepEqual(await q("app==web,tier!=front"), ["b"]);
+    assert.deepEqual(await q("app in (db,cache)"), ["c", "d"]);
+    assert.deepEqual(await q("app notin (web)"), ["c", "d", "e"]);
+    assert.deepEqual(await q("tier"), ["a"]);
+    assert.deepEqual(await q("!app"), ["e"]);
+    const bad = await t.send("GET", "/api/v1/namespaces/l1/pods?labelSelector=app%3D%3Dx%3D");
+    assert.deepEqual(bad.body, fixture("list-pods-bad-label-selector").response.body);
+  });
+
+  test("field selectors the real server supports, and its 400 for others", async () => {
+    const q = async (path: string, s: string) => (await t.send("GET", `${path}?fieldSelector=${encodeURIComponent(s)}`));
+    assert.deepEqual(names((await q("/api/v1/namespaces/l1/pods", "metadata.name=c")).body), ["c"]);
+    assert.deepEqual(names((await q("/api/v1/namespaces/l1/pods", "status.phase!=Running,metadata.name!=a")).body), ["b", "c", "d", "e"]);
+    assert.deepEqual(names((await q("/api/v1/namespaces/l1/pods", "spec.nodeName=node-1")).body), []);
+    const bad = await q("/api/v1/namespaces/l1/configmaps", "data.k=v");
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, fixture("list-configmaps-bad-field").response.body);
+    const badPod = await q("/api/v1/namespaces/l1/pods", "spec.image=x");
+    assert.equal(badPod.status, 400);
+    assert.equal(badPod.body.message, "field label not supported: spec.image");
+  });
+
+  test("all-namespaces lists span namespaces in key order", async () => {
+    const all = await t.send("GET", "/api/v1/pods?labelSelector=!app");
+    assert.deepEqual(all.body.items.map((p: { metadata: { namespace: string; name: string } }) => `${p.metadata.namespace}/${p.metadata.name}`), ["l1/e", "l2/z"]);
+  });
+
+  test("kubectl's Table accept header gets a Table with NAME and AGE", async () => {
+    const table = await t.send("GET", "/api/v1/namespaces/l1/configmaps", { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" });
+    assert.equal(table.body.kind, "Table");
+    assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Age"]);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Writes: update conflicts, the patch formats (merge, JSON patch with test, strategic by merge
+ * key, server-side apply), dryRun persisting nothing, delete preconditions, finalizers holding
+ * an object, ownerReferences cascading (background, orphan, foreground) and namespace deletion.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, testCluster, type TestCluster } from "./helpers.js";
+
+const NS = "/api/v1/namespaces/wr";
+const DEPLOY = "/apis/apps/v1/namespaces/wr/deployments";
+const cm = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...extra }, data: { k: "v" } });
+const deployment = (name: string) => ({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name },
+  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "main", image: "nginx:1.27", env: [{ name: "A", value: "1" }] }, { name: "side", image: "busybox" }] } } },
+});
+
+describe("writes", () => {
+  let t: TestCluster;
+  const rv = async () => (await t.send("GET", "/api/v1/namespaces")).body.metadata.resourceVersion as string;
+  before(async () => {
+    t = await testCluster();
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "wr" } } });
+  });
+  after(() => t.close());
+
+  test("an update with a stale resourceVersion is 409 Conflict with the real message", async () => {
+    const created = (await t.send("POST", DEPLOY, { body: deployment("web") })).body;
+    const first = await t.send("PUT", `${DEPLOY}/web`, { body: { ...created, spec: { ...created.spec, replicas: 2 } } });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.metadata.generation, 2, "a spec change bumps generation");
+    const stale = await t.send("PUT", `${DEPLOY}/web`, { body: { ...created, spec: { ...created.spec, replicas: 3 } } });
+    assert.equal(stale.status, 409);
+    assert.deepEqual(stale.body, fixture("update-deployment-stale").response.body);
+  });
+
+  test("merge, JSON (with test) and strategic patches", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("p") });
+    const merged = await t.send("PATCH", `${NS}/configmaps/p`, { body: { data: { k: null, n: "1" } }, contentType: "application/merge-patch+json" });
+    assert.deepEqual(merged.body.data, { n: "1" });
+    const json = await t.send("PATCH", `${NS}/configmaps/p`, { body: [{ op: "test", path: "/data/n", value: "1" }, { op: "replace", path: "/data/n", value: "2" }], contentType: "application/json-patch+json" });
+    assert.deepEqual(json.body.data, { n: "2" });
+    const failed = await t.send("PATCH", `${NS}/configmaps/p`, { body: [{ op: "test", path: "/data/n", value: "9" }], contentType: "application/json-patch+json" });
+    assert.equal(failed.status, 422);
+    assert.equal(failed.body.reason, "Invalid");
+    await t.send("POST", DEPLOY, { body: deployment("smp") });
+    const smp = await t.send("PATCH", `${DEPLOY}/smp`, {
+      body: { spec: { template: { spec: { containers: [{ name: "main", image: "nginx:1.28", env: [{ name: "B", value: "2" }] }, { name: "side", $patch: "delete" }] } } } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+    assert.equal(smp.status, 200);
+    const containers = smp.body.spec.template.spec.containers;
+    assert.deepEqual(containers.map((c: { name: string; image: string }) => [c.name, c.image]), [["main", "nginx:1.28"]]);
+    assert.deepEqual(containers[0].env, [{ name: "A", value: "1" }, { name: "B", value: "2" }]);
+    const unsupported = await t.send("PATCH", `${NS}/configmaps/p`, { body: "{}", contentType: "text/plain" });
+    assert.deepEqual(unsupported.body, fixture("patch-unsupported-type").response.body);
+  });
+
+  test("server-side apply creates (201), then updates (200), and needs a fieldManager", async () => {
+    const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "applied" }, data: { k: "v" } });
+    const created = await t.send("PATCH", `${NS}/configmaps/applied?fieldManager=podfn`, { body, contentType: "application/apply-patch+yaml" });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body.metadata.managedFields.map((m: { manager: string; operation: string }) => [m.manager, m.operation]), [["podfn", "Apply"]]);
+    const updated = await t.send("PATCH", `${NS}/configmaps/applied?fieldManager=podfn`, { body: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  k: w\n", contentType: "application/apply-patch+yaml" });
+    assert.equal(updated.status, 200);
+    assert.deepEqual(updated.body.data, { k: "w" });
+    const missing = await t.send("PATCH", `${NS}/configmaps/applied`, { body, contentType: "application/apply-patch+yaml" });
+    assert.deepEqual(missing.body, fixture("apply-without-fieldmanager").response.body);
+  });
+
+  test("dryRun=All answers as if written and persists nothing", async () => {
+    const before = await rv();
+    const created = await t.send("POST", `${NS}/configmaps?dryRun=All`, { body: cm("preview") });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.metadata.resourceVersion, undefined);
+    assert.equal((await t.send("GET", `${NS}/configmaps/preview`)).status, 404);
+    await t.send("POST", `${NS}/configmaps`, { body: cm("kept") });
+    const afterCreate = await rv();
+    const patched = await t.send("PATCH", `${NS}/configmaps/kept?dryRun=All`, { body: { data: { k: "changed" } }, contentType: "application/merge-patch+json" });
+    assert.equal(patched.body.data.k, "changed");
+    const deleted = await t.send("DELETE", `${NS}/configmaps/kept?dryRun=All`);
+    assert.equal(deleted.status, 200);
+    const invalid = await t.send("POST", `${NS}/configmaps?dryRun=All`, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: {} } });
+    assert.equal(invalid.status, 422, "dry runs validate");
+    assert.equal(await rv(), afterCreate);
+    assert.equal((await t.send("GET", `${NS}/configmaps/kept`)).body.data.k, "v");
+    assert.notEqual(before, afterCreate);
+  });
+
+  test("delete preconditions are checked with the real message", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("pre") });
+    const res = await t.send("DELETE", `${NS}/configmaps/pre`, { body: { apiVersion: "v1", kind: "DeleteOptions", preconditions: { uid: "nope" } } });
+    assert.equal(res.status, 409);
+    assert.match(res.body.message, /^Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: nope, UID in object meta: [0-9a-f-]+$/);
+  });
+
+  test("finalizers hold a deleted object until they are removed", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("held", { finalizers: ["example.com/hold"] }) });
+    const deleting = await t.send("DELETE", `${NS}/configmaps/held`);
+    assert.equal(deleting.status, 200);
+    assert.equal(deleting.body.kind, "ConfigMap");
+    assert.ok(deleting.body.metadata.deletionTimestamp);
+    assert.equal((await t.send("GET", `${NS}/configmaps/held`)).status, 200);
+    const released = await t.send("PATCH", `${NS}/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+    assert.equal(released.status, 200);
+    assert.equal((await t.send("GET", `${NS}/configmaps/held`)).status, 404);
+  });
+
+  test("ownerReferences: background deletes dependents, orphan keeps them without the reference", async () => {
+    const owner = (await t.send("POST", `${NS}/configmaps`, { body: cm("owner") })).body;
+    const ref = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata.uid };
+    await t.send("POST", `${NS}/configmaps`, { body: cm("child", { ownerReferences: [ref] }) });
+    const status = await t.send("DELETE", `${NS}/configmaps/owner`, { body: { propagationPolicy: "Background" } });
+    assert.deepEqual(status.body, { ...fixture("delete-configmap").response.body, details: { name: "owner", kind: "configmaps", uid: owner.metadata.uid } });
+    assert.equal((await t.send("GET", `${NS}/configmaps/child`)).status, 404);
+
+    const owner2 = (await t.send("POST", `${NS}/configmaps`, { body: cm("owner2") })).body;
+    await t.send("POST", `${NS}/configmaps`, { body: cm("child2", { ownerReferences: [{ ...ref, name: "owner2", uid: owner2.metadata.uid }] }) });
+    const orphaning = await t.send("DELETE", `${NS}/configmaps/owner2`, { body: { propagationPolicy: "Orphan" } });
+    assert.deepEqual(orphaning.body.metadata.finalizers, ["orphan"]);
+    assert.equal((await t.send("GET", `${NS}/configmaps/owner2`)).status, 404);
+    const child2 = await t.send("GET", `${NS}/configmaps/child2`);
+    assert.equal(child2.status, 200);
+    assert.equal(child2.body.metadata.ownerReferences, undefined);
+  });
+
+  test("a deleted namespace takes its objects with it", async () => {
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "doomed" } } });
+    await t.send("POST", "/api/v1/namespaces/doomed/configmaps", { body: cm("x") });
+    const res = await t.send("DELETE", "/api/v1/namespaces/doomed");
+    assert.equal(res.status, 200);
+    assert.equal(res.body.status.phase, "Terminating");
+    assert.equal((await t.send("GET", "/api/v1/namespaces/doomed")).status, 404);
+    const created = await t.send("POST", "/api/v1/namespaces/doomed/configmaps", { body: cm("y") });
+    assert.equal(created.status, 404);
+    assert.deepEqual(created.body, { ...fixture("create-in-missing-namespace").response.body, message: 'namespaces "doomed" not found', details: { name: "doomed", kind: "namespaces" } });
+  });
+});
