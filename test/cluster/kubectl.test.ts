@@ -1,0 +1,90 @@
+/**
+ * Real kubectl (1.32) against the emulated cluster: get, create -f, apply --server-side, delete,
+ * auth can-i, auth whoami, create token, create rolebinding. Skipped when kubectl is not on PATH.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { testCluster, type TestCluster } from "./helpers.js";
+
+const run = promisify(execFile);
+const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
+
+const MANIFEST = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: kc
+data:
+  k: v
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: kc
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: main
+        image: nginx:1.27
+`;
+
+describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "kubectl is not on PATH" }, () => {
+  let t: TestCluster;
+  let dir: string;
+  let kubeconfig: string;
+  const kubectl = async (...args: string[]) => (await run("kubectl", ["--kubeconfig", kubeconfig, ...args])).stdout;
+
+  before(async () => {
+    t = await testCluster();
+    dir = await mkdtemp(join(tmpdir(), "podfn-kubectl-"));
+    kubeconfig = join(dir, "kubeconfig");
+    await writeFile(kubeconfig, t.cluster.kubeconfig());
+    await writeFile(join(dir, "manifest.yaml"), MANIFEST);
+  });
+  after(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("get namespaces", async () => {
+    const out = await kubectl("get", "ns");
+    assert.match(out, /^NAME\s+AGE/);
+    for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) assert.match(out, new RegExp(`^${ns}\\s`, "m"));
+  });
+
+  test("create -f, apply --server-side, get -o json, delete -f", async () => {
+    await kubectl("create", "namespace", "kc");
+    assert.match(await kubectl("create", "-f", join(dir, "manifest.yaml")), /configmap\/settings created\ndeployment.apps\/web created/);
+    await writeFile(join(dir, "manifest.yaml"), MANIFEST.replace("k: v", "k: w"));
+    assert.match(await kubectl("apply", "--server-side", "-f", join(dir, "manifest.yaml")), /configmap\/settings serverside-applied/);
+    const cm = JSON.parse(await kubectl("get", "configmap", "settings", "-n", "kc", "-o", "json"));
+    assert.deepEqual(cm.data, { k: "w" });
+    assert.match(await kubectl("delete", "-f", join(dir, "manifest.yaml")), /configmap "settings" deleted/);
+    assert.equal((await t.send("GET", "/api/v1/namespaces/kc/configmaps/settings")).status, 404);
+  });
+
+  test("auth whoami, create token, auth can-i, create rolebinding", async () => {
+    assert.match(await kubectl("auth", "whoami"), /system:admin/);
+    await t.cluster.serviceAccount("kc2", "robot");
+    const token = (await kubectl("create", "token", "robot", "-n", "kc2", "--duration=20m")).trim();
+    assert.match(token, /^eyJ/);
+    assert.match(await kubectl("auth", "whoami", "--token", token), /system:serviceaccount:kc2:robot/);
+    const denied = await run("kubectl", ["--kubeconfig", kubeconfig, "auth", "can-i", "list", "pods", "-n", "kc2", "--token", token]).catch((e: { stdout: string }) => e);
+    assert.equal(denied.stdout.trim(), "no");
+    assert.match(await kubectl("create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=kc2:robot", "-n", "kc2"), /rolebinding.rbac.authorization.k8s.io\/robot-view created/);
+    assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", "--token", token)).trim(), "yes");
+    assert.match(await kubectl("get", "pods", "-n", "kc2", "--token", token), /^$/);
+  });
+});
