@@ -1,0 +1,73 @@
+/**
+ * Discovery documents against the recorded ones: every resource the emulator serves is described
+ * as the real server describes it (name, kind, scope, verbs, short names, subresources), legacy and
+ * aggregated; custom resource types appear once registered; health and version are public.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, testCluster, type TestCluster } from "./helpers.js";
+
+const KEYS = ["name", "singularName", "namespaced", "kind", "verbs", "shortNames", "categories", "group", "version"];
+const pick = (r: Record<string, unknown>) => Object.fromEntries(KEYS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+
+describe("discovery", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+
+  for (const [name, path] of [
+    ["discovery-api-v1", "/api/v1"], ["discovery-apps-v1", "/apis/apps/v1"], ["discovery-batch-v1", "/apis/batch/v1"],
+    ["discovery-rbac-v1", "/apis/rbac.authorization.k8s.io/v1"], ["discovery-coordination-v1", "/apis/coordination.k8s.io/v1"],
+    ["discovery-authentication-v1", "/apis/authentication.k8s.io/v1"], ["discovery-authorization-v1", "/apis/authorization.k8s.io/v1"],
+    ["discovery-events-v1", "/apis/events.k8s.io/v1"], ["discovery-policy-v1", "/apis/policy/v1"],
+  ] as const) {
+    test(`${path} describes each served resource as the real server`, async () => {
+      const ours = await t.send("GET", path);
+      const recorded = fixture(name).response.body;
+      assert.equal(ours.body.kind, recorded.kind);
+      assert.equal(ours.body.groupVersion, recorded.groupVersion);
+      assert.equal(ours.body.apiVersion, recorded.apiVersion);
+      const real = new Map<string, Record<string, unknown>>(recorded.resources.map((r: Record<string, unknown>) => [r.name as string, r]));
+      assert.ok(ours.body.resources.length > 0);
+      for (const r of ours.body.resources) {
+        assert.ok(real.has(r.name), `${r.name} is a real resource`);
+        assert.deepEqual(pick(r), pick(real.get(r.name)!), r.name);
+      }
+    });
+  }
+
+  test("/api and /apis, legacy and aggregated", async () => {
+    const api = await t.send("GET", "/api");
+    assert.deepEqual(Object.keys(api.body), Object.keys(fixture("discovery-api").response.body));
+    const apis = await t.send("GET", "/apis");
+    const realGroups = new Set(fixture("discovery-apis").response.body.groups.map((g: { name: string }) => g.name));
+    for (const g of apis.body.groups) assert.ok(realGroups.has(g.name), g.name);
+    const f = fixture("discovery-aggregated-apis");
+    const agg = await t.send("GET", "/apis", { accept: f.request.accept! });
+    assert.equal(agg.headers["content-type"], f.response.contentType);
+    const realApps = f.response.body.items.find((i: { metadata: { name: string } }) => i.metadata.name === "apps");
+    const ourApps = agg.body.items.find((i: { metadata: { name: string } }) => i.metadata.name === "apps");
+    const deployments = (item: any) => item.versions[0].resources.find((r: { resource: string }) => r.resource === "deployments");
+    assert.deepEqual(deployments(ourApps), deployments(realApps));
+  });
+
+  test("a custom resource type appears in discovery and is served", async () => {
+    t.cluster.createResourceType({ group: "example.com", version: "v1", resource: "widgets", kind: "Widget", namespaced: true });
+    const list = await t.send("GET", "/apis/example.com/v1");
+    assert.deepEqual(list.body.resources.map((r: { name: string }) => r.name), ["widgets", "widgets/status"]);
+    const created = await t.send("POST", "/apis/example.com/v1/namespaces/default/widgets", { body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } } });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.metadata.generation, 1);
+    const items = (await t.send("GET", "/apis/example.com/v1/widgets")).body.items;
+    assert.deepEqual(items.map((i: { kind: string; metadata: { name: string } }) => [i.kind, i.metadata.name]), [["Widget", "w1"]]);
+  });
+
+  test("health and version answer anonymous callers", async () => {
+    const health = await t.send("GET", "/healthz", { token: null });
+    assert.equal(health.status, 200);
+    assert.equal(health.text, "ok");
+    assert.equal((await t.send("GET", "/version", { token: null })).body.gitVersion, "v1.32.6");
+  });
+});
