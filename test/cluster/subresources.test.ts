@@ -1,0 +1,77 @@
+/**
+ * Subresources: scale (get, patch, NotFound wording), status (main updates ignore status),
+ * pod logs set by the test, eviction, and TokenRequest (missing ServiceAccount, short lifetimes).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, pod, testCluster, type TestCluster } from "./helpers.js";
+
+describe("subresources", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "golden" } } });
+  });
+  after(() => t.close());
+
+  test("scale: get and merge-patch as recorded; NotFound names deployments/scale", async () => {
+    const missing = await t.send("GET", "/apis/apps/v1/namespaces/golden/deployments/web/scale");
+    assert.deepEqual(missing.body, fixture("sa-scale-named-deployment-missing").response.body);
+    const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
+    await t.send("POST", "/apis/apps/v1/namespaces/golden/deployments", { body: { ...deploy, spec: { ...deploy.spec, replicas: 2 } } });
+    const scale = await t.send("GET", "/apis/apps/v1/namespaces/golden/deployments/web/scale");
+    const recorded = fixture("get-deployment-scale").response.body;
+    assert.deepEqual({ ...scale.body, metadata: undefined }, { ...recorded, metadata: undefined });
+    const patched = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/web/scale", { body: { spec: { replicas: 0 } }, contentType: "application/merge-patch+json" });
+    assert.deepEqual({ ...patched.body, metadata: undefined }, { ...fixture("patch-deployment-scale").response.body, metadata: undefined });
+    assert.equal((await t.send("GET", "/apis/apps/v1/namespaces/golden/deployments/web")).body.spec.replicas, 0);
+  });
+
+  test("status: the main resource ignores status, the status subresource sets it", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("s") });
+    const current = (await t.send("GET", "/api/v1/namespaces/golden/pods/s")).body;
+    const main = await t.send("PUT", "/api/v1/namespaces/golden/pods/s", { body: { ...current, status: { phase: "Running" } } });
+    assert.equal(main.body.status.phase, "Pending");
+    const status = await t.send("PATCH", "/api/v1/namespaces/golden/pods/s/status", { body: { status: { phase: "Running" } }, contentType: "application/merge-patch+json" });
+    assert.equal(status.body.status.phase, "Running");
+    const running = await t.send("GET", "/api/v1/namespaces/golden/pods?fieldSelector=status.phase%3DRunning");
+    assert.deepEqual(running.body.items.map((p: { metadata: { name: string } }) => p.metadata.name), ["s"]);
+  });
+
+  test("pods/log answers what the test set", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("logger") });
+    t.cluster.setPodLog("golden", "logger", "one\ntwo\nthree\n");
+    const all = await t.send("GET", "/api/v1/namespaces/golden/pods/logger/log");
+    assert.equal(all.status, 200);
+    assert.equal(all.text, "one\ntwo\nthree\n");
+    assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/logger/log?tailLines=1")).text, "three\n");
+    assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/nobody/log")).status, 404);
+  });
+
+  test("eviction deletes the pod unless a PodDisruptionBudget allows no disruption", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("evictable", { app: "e" }) });
+    const eviction = { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evictable" } };
+    await t.send("POST", "/apis/policy/v1/namespaces/golden/poddisruptionbudgets", { body: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "pdb" }, spec: { minAvailable: 1, selector: { matchLabels: { app: "e" } } } } });
+    const blocked = await t.send("POST", "/api/v1/namespaces/golden/pods/evictable/eviction", { body: eviction });
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.body.reason, "TooManyRequests");
+    await t.send("DELETE", "/apis/policy/v1/namespaces/golden/poddisruptionbudgets/pdb");
+    const evicted = await t.send("POST", "/api/v1/namespaces/golden/pods/evictable/eviction", { body: eviction });
+    assert.equal(evicted.status, 201);
+    assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/evictable")).status, 404);
+  });
+
+  test("TokenRequest: a token for an existing ServiceAccount, 404 for a missing one, 422 under ten minutes", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/serviceaccounts", { body: fixture("create-serviceaccount").request.body });
+    const f = fixture("tokenrequest");
+    const minted = await t.send("POST", f.request.path, { body: f.request.body });
+    assert.equal(minted.status, 201);
+    assert.deepEqual(minted.body.spec, f.response.body.spec);
+    assert.match(minted.body.status.token, /^eyJ/);
+    const missing = fixture("tokenrequest-missing-sa");
+    assert.deepEqual((await t.send("POST", missing.request.path, { body: missing.request.body })).body, missing.response.body);
+    const short = await t.send("POST", f.request.path, { body: { ...(f.request.body as object), spec: { expirationSeconds: 60 } } });
+    assert.equal(short.status, 422);
+    assert.equal(short.body.details.causes[0].field, "spec.expirationSeconds");
+  });
+});
