@@ -1,0 +1,50 @@
+/**
+ * `podfn cluster`: writes the admin kubeconfig and CA into the state folder, serves HTTPS on the
+ * chosen port until its signal aborts, and prints how to use it.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { Agent, request } from "undici";
+import { clusterCommand } from "../../runtime/commands/cluster.js";
+import { eventually } from "./helpers.js";
+
+test("podfn cluster writes admin.kubeconfig and ca.crt, serves, and stops on abort", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-cluster-cmd-"));
+  const controller = new AbortController();
+  let out = "";
+  let err = "";
+  const exit = clusterCommand.run({
+    argv: ["--port", "0", "--state-dir", "state"], env: {}, cwd: dir, signal: controller.signal,
+    stdout: (s) => (out += s), stderr: (s) => (err += s),
+  });
+  try {
+    await eventually(() => (out.includes("kubectl get ns") ? true : undefined));
+    assert.match(out, /export KUBECONFIG=.*admin\.kubeconfig/);
+    const kubeconfig = parse(await readFile(join(dir, "state", "admin.kubeconfig"), "utf8"));
+    const ca = await readFile(join(dir, "state", "ca.crt"), "utf8");
+    const server: string = kubeconfig.clusters[0].cluster.server;
+    assert.match(server, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(Buffer.from(kubeconfig.clusters[0].cluster["certificate-authority-data"], "base64").toString(), ca);
+    const agent = new Agent({ connect: { ca } });
+    const res = await request(`${server}/api/v1/namespaces`, { headers: { authorization: `Bearer ${kubeconfig.users[0].user.token}` }, dispatcher: agent });
+    assert.equal(res.statusCode, 200);
+    assert.equal(((await res.body.json()) as { items: unknown[] }).items.length, 4);
+    await agent.close();
+  } finally {
+    controller.abort("SIGTERM");
+    assert.equal(await exit, 0, err);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("podfn cluster --help describes the command", async () => {
+  let out = "";
+  const code = await clusterCommand.run({ argv: ["--help"], env: {}, cwd: "/", signal: new AbortController().signal, stdout: (s) => (out += s), stderr: () => {} });
+  assert.equal(code, 0);
+  assert.match(out, /Usage: podfn cluster/);
+  assert.match(out, /--state-dir/);
+});
