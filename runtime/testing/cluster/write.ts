@@ -69,7 +69,7 @@ function orderedMeta(meta: Obj): Obj {
   return out;
 }
 
-function managed(call: Call, def: ResourceDef, obj: Obj, previous: Obj | undefined, operation: "Apply" | "Update", source: Obj, subresource?: string): Obj[] {
+function managed(call: Call, def: ResourceDef, previous: Obj | undefined, operation: "Apply" | "Update", source: Obj, subresource?: string): Obj[] {
   return recordManager(previous?.metadata?.managedFields, {
     manager: fieldManager(call),
     operation,
@@ -101,7 +101,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   meta.uid = uid;
   meta.creationTimestamp = registry.timestamp();
   if (def.generation) meta.generation = 1;
-  meta.managedFields = managed(call, def, obj, undefined, operation, source);
+  meta.managedFields = managed(call, def, undefined, operation, source);
   if (meta.managedFields.length === 0) delete meta.managedFields;
   const out = ordered(def, { ...obj, metadata: orderedMeta(meta) });
   if (dryRun) return entryOf(out);
@@ -171,7 +171,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
-  merged.metadata.managedFields = managed(call, def, merged, old, operation, scope === "status" ? { status: source.status } : source, scope === "status" ? "status" : undefined);
+  merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "status" ? "status" : undefined);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
   if (withoutVolatile(out) === withoutVolatile(old)) return current;
