@@ -21,6 +21,20 @@ export function usage(): string {
   return ["Usage: podfn <command> [options]", "", "Commands:", ...rows, "", "Run `podfn <command> --help` for a command's options."].join("\n") + "\n";
 }
 
+/** podfn's version, from the package.json above this module (runtime/ in a checkout, dist/runtime/ in the image). */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  for (const path of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(path, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "podfn" && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next folder up
+    }
+  }
+  return "unknown";
+}
+
 /** Run the CLI with explicit inputs; resolves to the exit code. */
 export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise<number> {
   const [name, ...rest] = argv;
@@ -29,9 +43,7 @@ export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
-    const { readFile } = await import("node:fs/promises");
-    const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-    io.stdout(`${pkg.version}\n`);
+    io.stdout(`${await packageVersion()}\n`);
     return 0;
   }
   const entry = COMMANDS[name];

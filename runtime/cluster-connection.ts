@@ -13,6 +13,8 @@ import type { Config } from "./config.js";
 import type { LoadedFunction } from "./function.js";
 import type { KubeClient } from "./kube/api.js";
 import { createKubeClient, resolveCredentials, NoCredentialsError } from "./kube/index.js";
+import { offlineKube } from "./cron/offline-kube.js";
+import { usesKubeApi } from "./requirements.js";
 
 export interface ClusterConnection {
   kube: KubeClient;
@@ -44,6 +46,12 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace }, "connected to Kubernetes");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
+      if (error instanceof NoCredentialsError && config.inCluster && !usesKubeApi(functions)) {
+        // The manifests mount no token where no function calls the API: run without a client.
+        logger.debug("no ServiceAccount token and no function calls the API: running without a Kubernetes client");
+        const namespace = config.namespace ?? config.env.POD_NAMESPACE ?? "default";
+        return { kube: offlineKube(functions.map((f) => f.name).join(", "), namespace), emulated: false, close: async () => {} };
+      }
       if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster) throw error;
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }

@@ -9,17 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadedFunction } from "./function.js";
-
-/** Names of the secrets the functions read from files (bearer without `env`, and HMAC). */
-export function referencedSecrets(functions: readonly LoadedFunction[]): string[] {
-  const names = new Set<string>();
-  for (const fn of functions) {
-    const auth = fn.http?.auth;
-    if (!auth || auth === "none") continue;
-    if ((auth.type === "bearer" && auth.env === undefined) || auth.type === "hmac") names.add(auth.secret);
-  }
-  return [...names].sort();
-}
+import { referencedSecrets } from "./requirements.js";
 
 /** Creates each missing secret file in `dir` (mode 0600) with a random value; returns the names created. */
 export async function createLocalSecrets(functions: readonly LoadedFunction[], dir: string): Promise<string[]> {

@@ -15,8 +15,6 @@ import { createLogger } from "../log.js";
 import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
-import { offlineKube } from "../cron/offline-kube.js";
-import { NoCredentialsError } from "../kube/errors.js";
 import type { Command, CommandIO } from "./types.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
@@ -62,12 +60,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
     const schedule = scheduleOf(fn, config.schedule);
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
-    connection = await connect(config, logger, [fn]).catch((error: unknown) => {
-      // A pod of a function without permissions is generated without a token: run it offline.
-      if (!(error instanceof NoCredentialsError) || !config.inCluster || fn!.permissions.length > 0) throw error;
-      logger.debug({ fn: name }, "no ServiceAccount token and no declared permissions: running without a Kubernetes client");
-      return { kube: offlineKube(name, config.namespace ?? "default"), emulated: false, close: async () => {} };
-    });
+    connection = await connect(config, logger, [fn]);
     const result = await runOnce({
       fn,
       input,

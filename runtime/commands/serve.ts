@@ -9,7 +9,8 @@ import { loadConfig, optionsHelp, wantsHelp, OPTIONS, type Config } from "../con
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
-import { createLocalSecrets, referencedSecrets } from "../local-secrets.js";
+import { createLocalSecrets } from "../local-secrets.js";
+import { referencedSecrets } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import type { Command, CommandIO } from "./types.js";

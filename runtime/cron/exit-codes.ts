@@ -16,7 +16,7 @@
  * A 403 anywhere in the error's `cause` chain wins over the error around it, so a handler that
  * wraps the client's error still exits 3.
  */
-import { PodfnError } from "../errors.js";
+import { PodfnError, findCause } from "../errors.js";
 import { KubeForbiddenError } from "../kube/errors.js";
 
 /** The exit codes by name. */
@@ -49,20 +49,6 @@ export interface ExitDecision {
 /** Error codes that mean "fix your input or configuration", not "the function failed". */
 const INVALID_CODES = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials"]);
 
-/** The error and every `cause` (and `AggregateError` member) below it, outermost first; cycles cut. */
-function* causeChain(error: unknown): Generator<unknown> {
-  const seen = new Set<unknown>();
-  const queue = [error];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    if (current === undefined || current === null || seen.has(current)) continue;
-    seen.add(current);
-    yield current;
-    if (current instanceof AggregateError) queue.push(...current.errors);
-    if (current instanceof Error) queue.push(current.cause);
-  }
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -80,10 +66,9 @@ export function exitCodeFor(ending: RunEnding): ExitDecision {
   if (ending.signal === "SIGTERM") return { code: EXIT_CODES.sigterm, message: "terminated (SIGTERM)" };
   if (!("error" in ending) || ending.error === undefined) return { code: EXIT_CODES.ok, message: "ok" };
   const { error } = ending;
-  const chain = [...causeChain(error)];
-  const forbidden = chain.find((e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
+  const forbidden = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
   if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };
-  if (chain.some((e) => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
+  if (findCause(error, (e): e is PodfnError => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
   if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
   return { code: EXIT_CODES.handlerFailed, message: `the handler failed: ${messageOf(error)}` };
 }

@@ -6,6 +6,7 @@
  * function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { LoadedFunction, PermissionRule } from "../function.js";
+import { hasInProcessSchedules, referencedSecrets, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -54,18 +55,15 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   };
   if (served.length > 0) {
     const permissions = served.flatMap((fn) => fn.permissions);
-    const inProcess = served.some((fn) => fn.schedules.some((s) => s.mode === "in-process"));
-    const auths = served.flatMap((fn) => (fn.http && fn.http.auth !== "none" ? [fn.http.auth] : []));
-    const authDelegator = auths.some((a) => a.type === "serviceAccount");
-    const secrets = auths.flatMap((a) => ((a.type === "bearer" && a.env === undefined) || a.type === "hmac" ? [a.secret] : []));
+    const inProcess = hasInProcessSchedules(served);
     plan.http = {
       name: httpWorkloadName(options.app),
       functions: served,
       permissions,
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
-      authDelegator,
-      secrets: [...new Set(secrets)].sort(),
-      usesApi: permissions.length > 0 || inProcess || authDelegator,
+      authDelegator: usesServiceAccountAuth(served),
+      secrets: referencedSecrets(served),
+      usesApi: usesKubeApi(served),
     };
   }
   return plan;

@@ -8,6 +8,7 @@ import type { LoadedFunction } from "../function.js";
 import { rbacObjects } from "../deploy/rbac.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { applyObjects } from "./apply.js";
+import { hasInProcessSchedules, usesServiceAccountAuth } from "../requirements.js";
 
 export interface GrantOptions {
   /** App name, for the leader-election Lease. Default `podfn`. */
@@ -30,13 +31,13 @@ export async function grantDeclaredPermissions(
   functions: readonly LoadedFunction[],
   options: GrantOptions = {},
 ): Promise<void> {
-  const inProcess = functions.some((fn) => fn.schedules.some((s) => s.mode === "in-process"));
+  const inProcess = hasInProcessSchedules(functions);
   const objects = rbacObjects({
     serviceAccount,
     namespace,
     permissions: functions.flatMap((fn) => fn.permissions),
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn") } : {}),
-    authDelegator: functions.some((fn) => fn.http?.auth !== undefined && fn.http.auth !== "none" && fn.http.auth.type === "serviceAccount"),
+    authDelegator: usesServiceAccountAuth(functions),
     labels: { "app.kubernetes.io/managed-by": "podfn" },
   });
   await applyObjects(admin, [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace } }, ...objects]);

@@ -1,0 +1,33 @@
+/**
+ * @module requirements
+ * What a set of functions needs from its environment, derived from their definitions in one
+ * place: the manifests, the emulated cluster's grants, local secrets and the cluster connection
+ * all ask here.
+ */
+import type { LoadedFunction } from "./function.js";
+
+/** Some function runs a schedule inside the HTTP Deployment (leader election, a Lease). */
+export function hasInProcessSchedules(functions: readonly LoadedFunction[]): boolean {
+  return functions.some((fn) => fn.schedules.some((s) => s.mode === "in-process"));
+}
+
+/** Some function authenticates callers by ServiceAccount token (TokenReview). */
+export function usesServiceAccountAuth(functions: readonly LoadedFunction[]): boolean {
+  return functions.some((fn) => fn.http !== undefined && fn.http.auth !== "none" && fn.http.auth.type === "serviceAccount");
+}
+
+/** The workload calls the API server: it declares permissions, elects a leader or reviews tokens. */
+export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
+  return functions.some((fn) => fn.permissions.length > 0) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
+}
+
+/** Names of the secrets the functions read from files (bearer without `env`, and HMAC), sorted. */
+export function referencedSecrets(functions: readonly LoadedFunction[]): string[] {
+  const names = new Set<string>();
+  for (const fn of functions) {
+    const auth = fn.http?.auth;
+    if (!auth || auth === "none") continue;
+    if ((auth.type === "bearer" && auth.env === undefined) || auth.type === "hmac") names.add(auth.secret);
+  }
+  return [...names].sort();
+}
