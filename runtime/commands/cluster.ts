@@ -7,10 +7,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { loadConfig, optionsHelp, wantsHelp } from "../config.js";
 import { startCluster } from "../testing/index.js";
-import { reportFailure } from "./report.js";
-import type { Command } from "./types.js";
+import { defineCommand } from "./define.js";
 
 /** The API server's usual port, used when no port is configured. */
 const DEFAULT_PORT = 6443;
@@ -20,53 +18,44 @@ const HELP = `Usage: podfn cluster [--port N] [--state-dir DIR]
 Runs an emulated Kubernetes API server (HTTPS, RBAC, ServiceAccount tokens; no controllers)
 on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig and DIR/ca.crt; the server's
 state lives in memory and is gone when it stops. --port defaults to ${DEFAULT_PORT} here.
-
 `;
 
 function portGiven(argv: readonly string[], env: Record<string, string | undefined>): boolean {
   return argv.some((a) => a === "--port" || a.startsWith("--port=")) || Boolean(env.PORT);
 }
 
-export const clusterCommand: Command = {
+export const clusterCommand = defineCommand({
   name: "cluster",
   summary: "Run an emulated Kubernetes API server for local development.",
-  async run(io) {
-    if (wantsHelp(io.argv)) {
-      io.stdout(HELP + optionsHelp("cluster") + "\n");
-      return 0;
-    }
-    try {
-      const { config } = loadConfig("cluster", io.argv, io.env);
-      const port = portGiven(io.argv, io.env) ? config.port : DEFAULT_PORT;
-      const cluster = await startCluster({ port });
-      const dir = resolve(io.cwd, config.stateDir);
-      await mkdir(dir, { recursive: true });
-      const kubeconfig = join(dir, "admin.kubeconfig");
-      await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
-      await writeFile(join(dir, "ca.crt"), cluster.caPem);
-      io.stdout(
-        [
-          `Emulated Kubernetes API server listening on ${cluster.url}`,
-          `  kubeconfig (admin): ${kubeconfig}`,
-          `  CA certificate:     ${join(dir, "ca.crt")}`,
-          "",
-          "Try:",
-          `  export KUBECONFIG=${kubeconfig}`,
-          "  kubectl get ns",
-          "",
-          "Press Ctrl-C to stop (the cluster's state is kept in memory only).",
-          "",
-        ].join("\n"),
-      );
-      await new Promise<void>((done) => {
-        if (io.signal.aborted) done();
-        else io.signal.addEventListener("abort", () => done(), { once: true });
-      });
-      await cluster.stop();
-      io.stdout("Emulated cluster stopped.\n");
-      return 0;
-    } catch (error) {
-      return reportFailure(error, io);
-    }
+  help: HELP,
+  async run(config, _positionals, io) {
+    const port = portGiven(io.argv, io.env) ? config.port : DEFAULT_PORT;
+    const cluster = await startCluster({ port });
+    const dir = resolve(io.cwd, config.stateDir);
+    await mkdir(dir, { recursive: true });
+    const kubeconfig = join(dir, "admin.kubeconfig");
+    await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
+    await writeFile(join(dir, "ca.crt"), cluster.caPem);
+    io.stdout(
+      [
+        `Emulated Kubernetes API server listening on ${cluster.url}`,
+        `  kubeconfig (admin): ${kubeconfig}`,
+        `  CA certificate:     ${join(dir, "ca.crt")}`,
+        "",
+        "Try:",
+        `  export KUBECONFIG=${kubeconfig}`,
+        "  kubectl get ns",
+        "",
+        "Press Ctrl-C to stop (the cluster's state is kept in memory only).",
+        "",
+      ].join("\n"),
+    );
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) done();
+      else io.signal.addEventListener("abort", () => done(), { once: true });
+    });
+    await cluster.stop();
+    io.stdout("Emulated cluster stopped.\n");
+    return 0;
   },
-};
+});

@@ -7,12 +7,12 @@
  */
 import { watch } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig, optionsHelp, wantsHelp } from "../config.js";
 import { loadFunctions, LoadError } from "../loader.js";
-import { createLogger, type Logger } from "../log.js";
+import { createLogger } from "../log.js";
+import type { Config } from "../config.js";
+import type { CommandIO } from "./types.js";
 import type { ClusterConnection } from "../cluster-connection.js";
-import type { Command, CommandIO } from "./types.js";
-import { reportFailure } from "./report.js";
+import { defineCommand } from "./define.js";
 import { serveFunctions, setUpServe } from "./serve.js";
 
 const HELP = `Usage: podfn dev [options]
@@ -20,7 +20,6 @@ const HELP = `Usage: podfn dev [options]
 Like \`podfn serve\`, for local work: readable logs, every schedule fired locally on its
 timetable, and a reload whenever a file under the functions folder changes. With no cluster
 configured it runs against the embedded emulated cluster.
-
 `;
 
 /** Quiet period after the last change before reloading, in ms. */
@@ -46,17 +45,11 @@ function nextChange(dir: string, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function run(io: CommandIO): Promise<number> {
-  if (wantsHelp(io.argv)) {
-    io.stdout(HELP + optionsHelp("dev") + "\n");
-    return 0;
-  }
-  let logger: Logger | undefined;
+async function run(base: Config, io: CommandIO): Promise<number> {
+  const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) };
+  const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
   try {
-    const { config: base } = loadConfig("dev", io.argv, io.env);
-    const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) };
-    logger = createLogger({ level: config.logLevel, pretty: true });
     const setup = await setUpServe(config, logger, io.cwd);
     connection = setup.connection;
     const dir = resolve(io.cwd, config.functions);
@@ -88,11 +81,16 @@ async function run(io: CommandIO): Promise<number> {
     }
     return 0;
   } catch (error) {
-    logger?.error({ err: error }, "podfn dev failed");
-    return reportFailure(error, io);
+    logger.error({ err: error }, "podfn dev failed");
+    throw error;
   } finally {
     await connection?.close();
   }
 }
 
-export const devCommand: Command = { name: "dev", summary: "Serve with reload on change.", run };
+export const devCommand = defineCommand({
+  name: "dev",
+  summary: "Serve with reload on change.",
+  help: HELP,
+  run: (config, _positionals, io) => run(config, io),
+});

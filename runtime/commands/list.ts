@@ -2,17 +2,14 @@
  * @module commands/list
  * `podfn list [--json]`: what the functions folder declares, as a table or as JSON for tooling.
  */
-import { loadConfig, optionsHelp, wantsHelp } from "../config.js";
 import { loadFunctions } from "../loader.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
-import type { Command } from "./types.js";
-import { reportFailure } from "./report.js";
+import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn list [--json] [--functions DIR]
 
 Loads every function module and prints name, route, caller auth, schedules and permissions.
 Exits 2 when a module is invalid, listing every problem with its file.
-
 `;
 
 function describeAuth(fn: LoadedFunction): string {
@@ -46,35 +43,27 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
 }
 
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: "list",
   summary: "List the functions.",
-  async run(io) {
-    if (wantsHelp(io.argv)) {
-      io.stdout(HELP + optionsHelp("list") + "\n");
+  help: HELP,
+  async run(config, _positionals, io) {
+    const functions = await loadFunctions(config.functions, { cwd: io.cwd });
+    if (config.json) {
+      io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
       return 0;
     }
-    try {
-      const { config } = loadConfig("list", io.argv, io.env);
-      const functions = await loadFunctions(config.functions, { cwd: io.cwd });
-      if (config.json) {
-        io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
-        return 0;
-      }
-      const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "PERMISSIONS"]];
-      for (const fn of functions) {
-        rows.push([
-          fn.name,
-          fn.http ? `${fn.http.method} ${fn.http.path}` : "-",
-          describeAuth(fn),
-          fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
-          fn.permissions.map(describeRule).join("; ") || "-",
-        ]);
-      }
-      io.stdout(table(rows));
-      return 0;
-    } catch (error) {
-      return reportFailure(error, io);
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "PERMISSIONS"]];
+    for (const fn of functions) {
+      rows.push([
+        fn.name,
+        fn.http ? `${fn.http.method} ${fn.http.path}` : "-",
+        describeAuth(fn),
+        fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
+        fn.permissions.map(describeRule).join("; ") || "-",
+      ]);
     }
+    io.stdout(table(rows));
+    return 0;
   },
-};
+});

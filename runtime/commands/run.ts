@@ -6,7 +6,7 @@
  * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
  */
 import type { Logger } from "pino";
-import { loadConfig, optionsHelp, wantsHelp, type Config } from "../config.js";
+import type { Config } from "../config.js";
 import { ConfigError } from "../errors.js";
 import type { LoadedFunction, Trigger } from "../function.js";
 import type { ClusterConnection } from "../cluster-connection.js";
@@ -16,6 +16,7 @@ import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
 import type { Command, CommandIO } from "./types.js";
+import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
@@ -27,7 +28,6 @@ and exits with:
   3    the API server denied a request (the message names the missing permission)
   4    the handler ran past its timeoutMs
   130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up)
-
 `;
 
 /** How `run` reaches a cluster: `connectCluster`'s signature (`functions` are the ones about to run). */
@@ -103,22 +103,11 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
  */
 export function createRunCommand(deps: RunCommandDeps = {}): Command {
   const connect = deps.connect ?? connectCluster;
-  return {
+  return defineCommand({
     name: "run",
     summary: "Run one function once and exit with its result (the CronJob entrypoint).",
-    async run(io) {
-      if (wantsHelp(io.argv)) {
-        io.stdout(HELP + optionsHelp("run") + "\n");
-        return EXIT_CODES.ok;
-      }
-      let config: Config;
-      let positionals: string[];
-      try {
-        ({ config, positionals } = loadConfig("run", io.argv, io.env));
-      } catch (error) {
-        io.stderr(`podfn run: ${(error as Error).message}\n`);
-        return EXIT_CODES.invalid;
-      }
+    help: HELP,
+    async run(config, positionals, io) {
       const [name, ...extra] = positionals;
       if (name === undefined || extra.length > 0) {
         io.stderr(`podfn run: give exactly one function name: podfn run NAME (got ${positionals.length})\n`);
@@ -127,7 +116,7 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
       const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) } });
       return execute(io, config, name, connect, logger);
     },
-  };
+  });
 }
 
 /** `podfn run`. */

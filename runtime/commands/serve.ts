@@ -5,7 +5,7 @@
  * drain and exit 0.
  */
 import { resolve } from "node:path";
-import { loadConfig, optionsHelp, wantsHelp, OPTIONS, type Config } from "../config.js";
+import { OPTIONS, type Config } from "../config.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
@@ -13,8 +13,7 @@ import { createLocalSecrets } from "../local-secrets.js";
 import { referencedSecrets } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
-import type { Command, CommandIO } from "./types.js";
-import { reportFailure } from "./report.js";
+import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn serve [options]
 
@@ -23,7 +22,6 @@ the replica that holds the scheduler Lease. Health: GET /healthz, GET /readyz; m
 With no cluster configured (and outside a pod) it runs against the embedded emulated cluster
 and says so. SIGTERM/SIGINT: readiness fails, calls in flight finish (up to --drain-timeout-ms),
 then the process exits 0.
-
 `;
 
 /** Where local runs keep generated caller-auth secrets. */
@@ -88,27 +86,24 @@ export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, opt
   ]);
 }
 
-async function run(io: CommandIO): Promise<number> {
-  if (wantsHelp(io.argv)) {
-    io.stdout(HELP + optionsHelp("serve") + "\n");
-    return 0;
-  }
-  let logger: Logger | undefined;
-  let connection: ClusterConnection | undefined;
-  try {
-    const { config } = loadConfig("serve", io.argv, io.env);
-    logger = createLogger({ level: config.logLevel });
-    const setup = await setUpServe(config, logger, io.cwd);
-    connection = setup.connection;
-    await serveFunctions(setup, io.signal);
-    return 0;
-  } catch (error) {
-    logger?.error({ err: error }, "podfn serve failed");
-    return reportFailure(error, io);
-  } finally {
-    await connection?.close();
-    logger?.flush();
-  }
-}
-
-export const serveCommand: Command = { name: "serve", summary: "Serve the functions over HTTP.", run };
+export const serveCommand = defineCommand({
+  name: "serve",
+  summary: "Serve the functions over HTTP.",
+  help: HELP,
+  async run(config, _positionals, io) {
+    const logger = createLogger({ level: config.logLevel });
+    let connection: ClusterConnection | undefined;
+    try {
+      const setup = await setUpServe(config, logger, io.cwd);
+      connection = setup.connection;
+      await serveFunctions(setup, io.signal);
+      return 0;
+    } catch (error) {
+      logger.error({ err: error }, "podfn serve failed");
+      throw error;
+    } finally {
+      await connection?.close();
+      logger.flush();
+    }
+  },
+});
