@@ -6,6 +6,9 @@
  * real cluster.
  */
 export { startCluster } from "./cluster/index.js";
+export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed } from "./harness.js";
+export { grantDeclaredPermissions, type GrantOptions } from "./grant.js";
+export { applyObjects } from "./apply.js";
 export type {
   AccessRecord,
   Cluster,

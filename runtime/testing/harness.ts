@@ -1,0 +1,127 @@
+/**
+ * @module testing/harness
+ * Runs functions in tests the way they run in a cluster, against the emulated API server: each
+ * deployed in a fresh namespace, as its own ServiceAccount bound to exactly the RBAC its
+ * `permissions` generate (never as admin), through its real ways in: `invoke()` with a schedule
+ * or run trigger, and the HTTP adapter with caller-auth secrets in a temporary folder. An admin
+ * client seeds and inspects the cluster.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import type { KubeClient } from "../kube/api.js";
+import type { LoadedFunction, Trigger } from "../function.js";
+import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
+import { createHttpApp } from "../http/index.js";
+import { invoke } from "../invoke.js";
+import { loadFunctions } from "../loader.js";
+import { createLogger, type Logger } from "../log.js";
+import { grantDeclaredPermissions } from "./grant.js";
+import { startCluster, type Cluster } from "./cluster/index.js";
+
+export interface HarnessOptions {
+  /** Folder the functions are loaded from by name. Default `functions`. */
+  functionsDir?: string;
+  /** Caller-auth secrets by name, written to a temporary secrets folder for the HTTP adapter. */
+  secrets?: Record<string, string>;
+  /** Default: silent. */
+  logger?: Logger;
+}
+
+/** One emulated cluster with an admin client. */
+export interface Harness {
+  cluster: Cluster;
+  /** Authenticated as cluster admin: for seeding and checking only. */
+  admin: KubeClient;
+  /** Deploys the function `name` from the functions folder, or a loaded function (see `Deployed`). */
+  deploy(fn: string | LoadedFunction, options?: { namespace?: string }): Promise<Deployed>;
+  /** Closes every client and stops the cluster. Call it in `after`. */
+  stop(): Promise<void>;
+}
+
+/** A function deployed in its own namespace as its own ServiceAccount. */
+export interface Deployed {
+  fn: LoadedFunction;
+  namespace: string;
+  /** The client the function receives: the ServiceAccount's, defaulting to `namespace`. */
+  kube: KubeClient;
+  /** The admin client, defaulting to `namespace`. */
+  admin: KubeClient;
+  /** Calls the function once through `invoke()` (default trigger: `podfn run`). */
+  run(input?: unknown, options?: { dryRun?: boolean; trigger?: Trigger }): Promise<unknown>;
+  /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** A client for explicit credentials (server, CA, token or token file). */
+export async function clientFor(explicit: ExplicitCredentials, logger?: Logger): Promise<KubeClient> {
+  const credentials = await resolveCredentials({ explicit, serviceAccountDir: "/nonexistent", env: {} });
+  return createKubeClient({ credentials, ...(logger ? { logger } : {}) });
+}
+
+/** Creates the namespace unless it exists. */
+export async function ensureNamespace(admin: KubeClient, namespace: string): Promise<void> {
+  try {
+    await admin.namespaces.create({ metadata: { name: namespace } });
+  } catch (error) {
+    if (!(error instanceof KubeAlreadyExistsError)) throw error;
+  }
+}
+
+/**
+ * Start the emulated cluster. `deploy(name)` puts a function in a fresh namespace: creates it,
+ * binds the RBAC `podfn manifests` generates from the function's permissions to a
+ * ServiceAccount named like the function, and builds a client from that account's token.
+ *
+ * @example
+ * const harness = await startHarness({ secrets: { "api-token": "t0ken" } });
+ * const cleanup = await harness.deploy("cleanup-finished-jobs");
+ * await cleanup.run({ olderThanHours: 1 });
+ * assert.equal((await cleanup.admin.jobs.listPage()).items.length, 0);
+ * await harness.stop();
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const logger = options.logger ?? createLogger({ level: "silent" });
+  const cluster = await startCluster();
+  const clients: KubeClient[] = [];
+  const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
+  clients.push(admin);
+  const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
+  await Promise.all(Object.entries(options.secrets ?? {}).map(([name, value]) => writeFile(join(secretsDir, name), `${value}\n`)));
+  let counter = 0;
+
+  async function deploy(target: string | LoadedFunction, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
+    const fn = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : target;
+    const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
+    await ensureNamespace(admin, namespace);
+    await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
+    const account = await cluster.serviceAccount(namespace, fn.name);
+    const kube = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
+    clients.push(kube);
+    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir });
+    return {
+      fn,
+      namespace,
+      kube,
+      admin: admin.with({ namespace }),
+      run(input = {}, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) {
+        return invoke({ fn, input, trigger, requestId: randomUUID(), dryRun, kube, logger });
+      },
+      fetch(path, init) {
+        return app.fetch(new Request(`http://podfn.test${path}`, init));
+      },
+    };
+  }
+
+  return {
+    cluster,
+    admin,
+    deploy,
+    async stop() {
+      await Promise.all(clients.map((c) => c.close()));
+      await cluster.stop();
+      await rm(secretsDir, { recursive: true, force: true });
+    },
+  };
+}
