@@ -93,3 +93,51 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
 export function pod(name: string, labels: Record<string, string> = {}, image = "busybox"): Record<string, unknown> {
   return { apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec: { containers: [{ name: "main", image }] } };
 }
+
+/** A watch stream being read. */
+export interface Stream {
+  status: number;
+  contentType: string;
+  /** Resolves with the next `n` events. */
+  next(n: number): Promise<any[]>;
+  /** Resolves with every remaining event once the server ends the stream. */
+  rest(): Promise<any[]>;
+  close(): void;
+}
+
+/** Opens a watch (`path` with `?watch=1`) as the admin, through `agent`. */
+export async function watch(t: TestCluster, agent: Agent, path: string): Promise<Stream> {
+  const controller = new AbortController();
+  const res = await request(`${t.cluster.url}${path}`, { headers: { authorization: `Bearer ${t.cluster.adminToken}` }, dispatcher: agent, signal: controller.signal });
+  const iterator = res.body[Symbol.asyncIterator]();
+  let buffer = "";
+  const events: any[] = [];
+  let done = false;
+  async function pull(): Promise<boolean> {
+    const chunk = await iterator.next();
+    if (chunk.done) {
+      done = true;
+      return false;
+    }
+    buffer += Buffer.from(chunk.value).toString("utf8");
+    let i: number;
+    while ((i = buffer.indexOf("\n")) >= 0) {
+      events.push(JSON.parse(buffer.slice(0, i)));
+      buffer = buffer.slice(i + 1);
+    }
+    return true;
+  }
+  return {
+    status: res.statusCode,
+    contentType: String(res.headers["content-type"]),
+    async next(n) {
+      while (events.length < n && !done) await pull();
+      return events.splice(0, n);
+    },
+    async rest() {
+      while (await pull());
+      return events.splice(0);
+    },
+    close: () => controller.abort(),
+  };
+}

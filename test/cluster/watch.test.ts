@@ -5,54 +5,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Agent, request } from "undici";
-import { fixture, pod, testCluster, type TestCluster } from "./helpers.js";
-
-interface Stream {
-  status: number;
-  contentType: string;
-  /** Resolves with the next `n` events. */
-  next(n: number): Promise<any[]>;
-  /** Resolves with every remaining event once the server ends the stream. */
-  rest(): Promise<any[]>;
-  close(): void;
-}
-
-async function watch(t: TestCluster, agent: Agent, path: string): Promise<Stream> {
-  const controller = new AbortController();
-  const res = await request(`${t.cluster.url}${path}`, { headers: { authorization: `Bearer ${t.cluster.adminToken}` }, dispatcher: agent, signal: controller.signal });
-  const iterator = res.body[Symbol.asyncIterator]();
-  let buffer = "";
-  const events: any[] = [];
-  let done = false;
-  async function pull(): Promise<boolean> {
-    const chunk = await iterator.next();
-    if (chunk.done) {
-      done = true;
-      return false;
-    }
-    buffer += Buffer.from(chunk.value).toString("utf8");
-    let i: number;
-    while ((i = buffer.indexOf("\n")) >= 0) {
-      events.push(JSON.parse(buffer.slice(0, i)));
-      buffer = buffer.slice(i + 1);
-    }
-    return true;
-  }
-  return {
-    status: res.statusCode,
-    contentType: String(res.headers["content-type"]),
-    async next(n) {
-      while (events.length < n && !done) await pull();
-      return events.splice(0, n);
-    },
-    async rest() {
-      while (await pull());
-      return events.splice(0);
-    },
-    close: () => controller.abort(),
-  };
-}
+import { Agent } from "undici";
+import { fixture, pod, testCluster, watch, type TestCluster } from "./helpers.js";
 
 const cm = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels }, data });
 

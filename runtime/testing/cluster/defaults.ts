@@ -261,16 +261,6 @@ export function defaultNamespace(ns: Obj): void {
   setDefault(ns.status, "phase", "Active");
 }
 
-/** A core/v1 Event: the nullable timestamps and reporting fields. */
-export function defaultCoreEvent(e: Obj): void {
-  e.involvedObject ??= {};
-  setDefault(e, "firstTimestamp", null);
-  setDefault(e, "lastTimestamp", null);
-  setDefault(e, "eventTime", null);
-  setDefault(e, "reportingComponent", "");
-  setDefault(e, "reportingInstance", "");
-}
-
 /** A PersistentVolumeClaim. */
 export function defaultPvc(p: Obj): void {
   p.spec ??= {};

@@ -9,8 +9,7 @@
  * Documented differences from a real cluster: new namespaces get no `default` ServiceAccount
  * or `kube-root-ca.crt` (no controllers, as the reference server); a deleted namespace empties
  * and disappears at once unless objects in it hold finalizers; pods are deleted without grace;
- * core/v1 and events.k8s.io/v1 Events are stored apart; see each module's header for the rest
- * (patch, managed-fields, list, delete).
+ * see each module's header for the rest (patch, managed-fields, list, delete).
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";

@@ -70,6 +70,11 @@ export class Registry {
     return [...this.#defs.values()];
   }
 
+  /** The stored types (not the other versions that share their storage), for the controllers' sweeps. */
+  *#stored(): Iterable<ResourceDef> {
+    for (const d of this.#defs.values()) if (!d.storage) yield d;
+  }
+
   /** A core type by plural name (`namespaces`, `pods`...). */
   core(resource: string): ResourceDef {
     return this.find("", "v1", resource)!;
@@ -109,7 +114,7 @@ export class Registry {
   /** Every stored object with an ownerReference to `uid`, with its type. */
   dependents(uid: string): { def: ResourceDef; obj: Obj }[] {
     const out: { def: ResourceDef; obj: Obj }[] = [];
-    for (const d of this.#defs.values()) {
+    for (const d of this.#stored()) {
       for (const { entry } of this.store.list(d)) {
         if ((entry.obj.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === uid)) out.push({ def: d, obj: entry.obj });
       }
@@ -183,7 +188,7 @@ export class Registry {
 
   /** The namespace controller: delete everything in a terminating namespace, then the namespace. */
   #emptyNamespace(namespace: string): void {
-    for (const d of this.#defs.values()) {
+    for (const d of this.#stored()) {
       if (!d.namespaced) continue;
       for (const { entry } of this.store.list(d, namespace)) {
         const still = this.store.get(d, namespace, entry.obj.metadata.name);
@@ -196,7 +201,7 @@ export class Registry {
   /** Removes a terminating namespace once nothing is left in it. */
   finishNamespace(namespace: string | undefined): void {
     if (!namespace || this.namespaceState(namespace) !== "terminating") return;
-    for (const d of this.#defs.values()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
+    for (const d of this.#stored()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
     const nsDef = this.core("namespaces");
     const ns = this.store.get(nsDef, undefined, namespace)!;
     const copy = clone(ns.obj);

@@ -7,6 +7,7 @@
  * garbage-collection policy. Custom types are added at run time with `customResource`.
  */
 import * as d from "./defaults.js";
+import { CORE_EVENT_FIELDS, defaultCoreEvent, eventFromCore, eventToCore, EVENTS_V1_FIELDS } from "./events.js";
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { validatePodSpec, validateSchedule, validateSelector, type NameRule } from "./validation.js";
@@ -44,6 +45,16 @@ export interface ResourceDef {
   defaultPropagation: "Background" | "Orphan";
   /** `true` for types added by `createResourceType` (their list items keep kind and apiVersion). */
   custom: boolean;
+  /** Set on another version of a stored resource: objects are kept as `storage.def`'s and converted. */
+  storage?: StorageVersion;
+}
+
+/** How a version that shares another's storage converts (events.k8s.io/v1 Events are core/v1 Events). */
+export interface StorageVersion {
+  /** The stored version's type. */
+  def: ResourceDef;
+  toStorage(obj: Obj): Obj;
+  fromStorage(obj: Obj): Obj;
 }
 
 /** `apps/v1`, or `v1` for the core group. */
@@ -77,16 +88,12 @@ function fields(extra: Record<string, FieldGetter>): FieldSet {
 const podSpecErrors = (field: string) => (o: Obj) => validatePodSpec(o.spec?.template?.spec, field);
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
+const CORE_EVENTS = def({ group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS) });
+
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, shortNames: ["cm"] }),
-  def({
-    group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: d.defaultCoreEvent,
-    fields: fields(Object.fromEntries([
-      ...["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((f) => [`involvedObject.${f}`, path(`involvedObject.${f}`)]),
-      ["reason", path("reason")], ["reportingComponent", path("reportingComponent")], ["source", path("source.component")], ["type", path("type")],
-    ])),
-  }),
+  CORE_EVENTS,
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
@@ -117,7 +124,7 @@ export const BUILTIN: ResourceDef[] = [
     validate: podSpecErrors("spec.template.spec"), defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true }),
-  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"] }),
+  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore } }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment" }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment" }),
@@ -133,4 +140,9 @@ export function customResource(t: { group: string; version: string; resource: st
 /** Types that are only created (reviews): never stored, never listed. */
 export function isReview(rd: ResourceDef): boolean {
   return rd.verbs.length === 1 && rd.verbs[0] === "create";
+}
+
+/** The type `def`'s objects are stored as: itself, or the stored version it converts to. */
+export function storedAs(def: ResourceDef): ResourceDef {
+  return def.storage?.def ?? def;
 }

@@ -3,9 +3,11 @@
  * The emulated etcd: objects per resource type keyed by `namespace/name`, ONE global
  * resourceVersion counter bumped by every write, and a bounded window of the latest change
  * events that watches replay and follow. Each stored object keeps its JSON text (with and
- * without kind/apiVersion), so GET and LIST answer without serializing again.
+ * without kind/apiVersion), so GET and LIST answer without serializing again. A type that is
+ * another version of a stored one (events.k8s.io/v1 Events) shares its table: objects are
+ * converted on `put`/`remove` and on every read through that type (`viewOf`).
  */
-import type { ResourceDef } from "./resources.js";
+import { storedAs, type ResourceDef } from "./resources.js";
 
 type Obj = Record<string, any>;
 
@@ -24,6 +26,7 @@ export type EventType = "ADDED" | "MODIFIED" | "DELETED";
 export interface ChangeEvent {
   rv: number;
   type: EventType;
+  /** The stored type (a watch of another version converts with `viewOf`). */
   def: ResourceDef;
   entry: Entry;
   /** The state before a MODIFIED change (watches with selectors turn it into ADDED/DELETED). */
@@ -42,6 +45,11 @@ export function entryOf(obj: Obj): Entry {
   const item = JSON.stringify(rest);
   const full = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)}${item.length > 2 ? "," : ""}${item.slice(1)}`;
   return { obj, item, full };
+}
+
+/** `entry` (stored) as `def` answers it: converted when `def` is another version of the stored type. */
+export function viewOf(def: ResourceDef, entry: Entry): Entry {
+  return def.storage ? entryOf(def.storage.fromStorage(entry.obj)) : entry;
 }
 
 /** The storage key of an object: `ns/name`, or `name` for cluster-scoped types. */
@@ -75,7 +83,8 @@ export class Store {
   }
 
   #table(def: ResourceDef): Table {
-    const id = `${def.group}/${def.resource}`;
+    const stored = storedAs(def);
+    const id = `${stored.group}/${stored.resource}`;
     let t = this.#tables.get(id);
     if (!t) {
       t = { entries: new Map(), sorted: null };
@@ -85,7 +94,8 @@ export class Store {
   }
 
   get(def: ResourceDef, namespace: string | undefined, name: string): Entry | undefined {
-    return this.#table(def).entries.get(keyOf(def.namespaced ? namespace : undefined, name));
+    const entry = this.#table(def).entries.get(keyOf(def.namespaced ? namespace : undefined, name));
+    return entry && viewOf(def, entry);
   }
 
   /** Entries in key order; `namespace` narrows to one namespace. `after` skips keys up to and including it. */
@@ -97,7 +107,7 @@ export class Store {
     const out: { key: string; entry: Entry }[] = [];
     for (const key of keys) {
       if (after !== undefined && key <= after) continue;
-      out.push({ key, entry: t.entries.get(key)! });
+      out.push({ key, entry: viewOf(def, t.entries.get(key)!) });
     }
     return out;
   }
@@ -107,16 +117,19 @@ export class Store {
     return ++this.#rv;
   }
 
-  /** Stores `obj` (its metadata.resourceVersion already set by `nextResourceVersion`). */
+  /**
+   * Stores `obj` (its metadata.resourceVersion already set by `nextResourceVersion`); returns
+   * the entry as `def` answers it. Change events name the stored type.
+   */
   put(def: ResourceDef, obj: Obj, type: "ADDED" | "MODIFIED"): Entry {
     const t = this.#table(def);
     const key = keyOf(def.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
-    const entry = entryOf(obj);
+    const entry = entryOf(def.storage ? def.storage.toStorage(obj) : obj);
     const prev = t.entries.get(key);
     if (!prev) t.sorted = null;
     t.entries.set(key, entry);
-    this.#emit({ rv: Number(obj.metadata.resourceVersion), type, def, entry, ...(prev ? { prev } : {}) });
-    return entry;
+    this.#emit({ rv: Number(obj.metadata.resourceVersion), type, def: storedAs(def), entry, ...(prev ? { prev } : {}) });
+    return viewOf(def, entry);
   }
 
   /** Removes an object; `last` is its final state (with a new resourceVersion) for DELETED events. */
@@ -124,9 +137,9 @@ export class Store {
     const t = this.#table(def);
     t.entries.delete(keyOf(def.namespaced ? last.metadata.namespace : undefined, last.metadata.name));
     t.sorted = null;
-    const entry = entryOf(last);
-    this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def, entry });
-    return entry;
+    const entry = entryOf(def.storage ? def.storage.toStorage(last) : last);
+    this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def: storedAs(def), entry });
+    return viewOf(def, entry);
   }
 
   /** Every type that has or had objects. */

@@ -6,14 +6,16 @@
  * after it; one older than the event window gets an `ERROR` event with a 410 `Expired` Status
  * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
  * stops matching is DELETED, one that starts matching is ADDED). `allowWatchBookmarks` sends
- * BOOKMARKs every `bookmarkIntervalMs`; `timeoutSeconds` ends the stream cleanly.
+ * BOOKMARKs every `bookmarkIntervalMs`; `timeoutSeconds` ends the stream cleanly. Changes made
+ * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
+ * delivered converted to the watched version.
  */
 import type { ServerResponse } from "node:http";
 import type { Call } from "./call.js";
 import { selection, selectedEntries, selects, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
-import { apiVersionOf } from "./resources.js";
-import type { ChangeEvent, Entry } from "./store.js";
+import { apiVersionOf, storedAs } from "./resources.js";
+import { viewOf, type ChangeEvent, type Entry } from "./store.js";
 import { failure } from "./status.js";
 
 /** Options of a watch stream. */
@@ -51,13 +53,14 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     return selects(sel, def, entry);
   };
   const translate = (e: ChangeEvent): string | undefined => {
-    if (e.def !== def) return undefined;
-    const now = inScope(e.entry);
-    if (e.type !== "MODIFIED") return now ? line(e.type, e.entry.full) : undefined;
-    const before = e.prev ? inScope(e.prev) : now;
-    if (now && before) return line("MODIFIED", e.entry.full);
-    if (now) return line("ADDED", e.entry.full);
-    if (before) return line("DELETED", e.entry.full);
+    if (e.def !== storedAs(def)) return undefined;
+    const entry = viewOf(def, e.entry);
+    const now = inScope(entry);
+    if (e.type !== "MODIFIED") return now ? line(e.type, entry.full) : undefined;
+    const before = e.prev ? inScope(viewOf(def, e.prev)) : now;
+    if (now && before) return line("MODIFIED", entry.full);
+    if (now) return line("ADDED", entry.full);
+    if (before) return line("DELETED", entry.full);
     return undefined;
   };
 
