@@ -58,7 +58,9 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       const round = new AbortController();
       const stop = () => round.abort(io.signal.reason);
       io.signal.addEventListener("abort", stop, { once: true });
-      const serving = serveFunctions(setup, round.signal, { allSchedules: true });
+      // Keep the first port for later rounds, also when it was chosen with --port 0.
+      const onListening = (url: string) => (setup.config = { ...setup.config, port: Number(new URL(url).port) });
+      const serving = serveFunctions(setup, round.signal, { allSchedules: true, onListening });
       serving.catch(() => round.abort("server failed"));
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.

@@ -51,7 +51,11 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, fu
 }
 
 /** Serve until `signal` aborts (HTTP routes and in-process schedules). */
-export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, options: { allSchedules?: boolean } = {}): Promise<void> {
+export async function serveFunctions(
+  setup: ServeSetup,
+  signal: AbortSignal,
+  options: { allSchedules?: boolean; onListening?: (url: string) => void } = {},
+): Promise<void> {
   const { config, logger, functions, connection } = setup;
   const [{ serveHttp }, { runSchedules }] = await Promise.all([import("../http/index.js"), import("../schedule/scheduler.js")]);
   const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
@@ -79,6 +83,7 @@ export async function serveFunctions(setup: ServeSetup, signal: AbortSignal, opt
         secretsDir: setup.secretsDir,
         env: config.env,
         onShutdown: functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])),
+        ...(options.onListening ? { onListening: options.onListening } : {}),
       },
       signal,
     ),

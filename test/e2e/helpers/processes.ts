@@ -20,10 +20,10 @@ export interface PodfnProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node bin/podfn.js ...args` in the repository with exactly `env` (plus PATH). */
-export function startPodfn(args: string[], env: Record<string, string>): PodfnProcess {
+/** Starts `node bin/podfn.js ...args` in the repository (or `cwd`) with exactly `env` (plus PATH). */
+export function startPodfn(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): PodfnProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PODFN_FROM_SOURCE: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,0 +1,61 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
+
+// The functions live inside the package (git-ignored) so `import "podfn"` resolves as in a user's project.
+const TMP = fileURLToPath(new URL("../.tmp/", import.meta.url));
+
+const hello = (version: string) => `import { defineFunction } from "podfn";
+export default defineFunction({ name: "hello", http: { method: "GET", auth: "none" }, handler: () => ({ version: ${version} }) });
+`;
+
+let dir: string;
+let home: string;
+let dev: PodfnProcess;
+let url: string;
+
+before(async () => {
+  await mkdir(TMP, { recursive: true });
+  dir = await mkdtemp(join(TMP, "dev-"));
+  home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+  await writeFile(join(dir, "hello.ts"), hello("1"));
+  dev = startPodfn(["dev", "--port", "0", "--functions", dir], { HOME: home }, { cwd: home });
+  url = (await dev.waitFor(/url=(http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+});
+
+after(async () => {
+  await dev.stop();
+  await rm(dir, { recursive: true, force: true });
+  await rm(home, { recursive: true, force: true });
+});
+
+/** Polls `GET /hello` until it answers `version`, for at most 20 s. */
+async function untilVersion(version: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    last = await fetch(`${url}/hello`).then((r) => r.json(), (e: unknown) => String(e));
+    if ((last as { version?: number }).version === version) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`/hello never answered version ${version}; last answer ${JSON.stringify(last)}\n${dev.output()}`);
+}
+
+test("podfn dev prints readable logs, not JSON", () => {
+  assert.match(dev.output(), /^\d\d:\d\d:\d\d INFO  listening  url=/m);
+});
+
+test("podfn dev reloads a function when its file changes, and keeps the last good version when an edit breaks it", async () => {
+  await untilVersion(1);
+  await writeFile(join(dir, "hello.ts"), hello("2"));
+  await untilVersion(2);
+  await writeFile(join(dir, "hello.ts"), `export default { broken: true };\n`);
+  await dev.waitFor(/keeping the previous version until the next change/);
+  assert.deepEqual(await (await fetch(`${url}/hello`)).json(), { version: 2 });
+  await writeFile(join(dir, "hello.ts"), hello("3"));
+  await untilVersion(3);
+});

@@ -1,0 +1,58 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runPodfn, startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
+
+const FUNCTIONS = fileURLToPath(new URL("../../functions", import.meta.url));
+
+describe("podfn serve with no cluster configured (what npm start does on a fresh clone)", () => {
+  let home: string;
+  let serve: PodfnProcess;
+  let url: string;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+    serve = startPodfn(["serve", "--port", "0", "--functions", FUNCTIONS], { HOME: home }, { cwd: home });
+    url = (await serve.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/))[1]!;
+  });
+
+  after(async () => {
+    await serve.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  test("says in its first lines that it runs against the embedded emulated cluster", () => {
+    const first = serve.output().split("\n").slice(0, 2).join("\n");
+    assert.match(first, /no Kubernetes cluster found: using the embedded emulated cluster/);
+    assert.match(first, /running against the embedded emulated cluster; inspect it with: KUBECONFIG=.*admin\.kubeconfig kubectl get pods/);
+  });
+
+  test("serves the examples as the local ServiceAccount, with generated local secrets and demo objects", async () => {
+    const token = await readFile(join(home, ".podfn/secrets/api-token"), "utf8");
+    const auth = { authorization: `Bearer ${token}` };
+    const whoami = (await (await fetch(`${url}/whoami`, { headers: auth })).json()) as { username: string };
+    assert.equal(whoami.username, "system:serviceaccount:default:podfn");
+    const pods = (await (await fetch(`${url}/list-pods`, { headers: auth })).json()) as { pods: { name: string; phase: string }[] };
+    assert.ok(pods.pods.some((p) => p.phase === "Running"));
+    assert.equal((await fetch(`${url}/list-pods`)).status, 401);
+  });
+
+  test("SIGTERM drains and exits 0", async () => {
+    assert.equal(await serve.stop(), 0);
+    assert.match(serve.output(), /"msg":"shut down"/);
+  });
+});
+
+test("serve --cluster real with no credentials exits 2 naming what it tried", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+  try {
+    const { code, output } = await runPodfn(["serve", "--cluster", "real", "--port", "0", "--functions", FUNCTIONS], { HOME: home });
+    assert.equal(code, 2);
+    assert.match(output, /no Kubernetes credentials found; tried: kubeconfig: .*in-cluster: KUBERNETES_SERVICE_HOST is not set/);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
