@@ -91,7 +91,10 @@ describe("kube client against the emulated cluster", () => {
         break;
       }
     }
-    assert.ok(cluster.requests.filter((r) => r.resource === "configmaps" && r.verb === "list" && !r.path.includes("watch")).length > 0);
+    const requests = cluster.requests.filter((r) => r.resource === "configmaps");
+    const staleWatch = requests.findIndex((r) => r.verb === "watch" && r.path.includes(`resourceVersion=${old}`));
+    assert.ok(staleWatch >= 0, "watched from the old resourceVersion");
+    assert.ok(requests.slice(staleWatch + 1).some((r) => r.verb === "list"), "listed again after the 410");
   });
 
   test("a ServiceAccount without the permission gets KubeForbiddenError naming the rule to declare", async () => {
