@@ -5,6 +5,7 @@
  * path), the operations endpoints, JSON 404s, and the caller-auth checkers, metrics series and
  * secrets, all prepared once. Testable without a socket through `fetch`.
  */
+import type { IncomingMessage } from "node:http";
 import { Hono, type Context } from "hono";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
@@ -119,13 +120,18 @@ function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, 
   }
 }
 
+/** What @hono/node-server passes as `c.env` (nothing when the app is called through `fetch`). */
+interface NodeBindings {
+  incoming?: IncomingMessage;
+}
+
 /** The route of one path: the endpoint of the request's method (HEAD served by GET), else 405. */
 function byMethod(methods: Map<string, Endpoint>, logger: Logger) {
   const allow = [...methods.keys(), ...(methods.has("GET") ? ["HEAD"] : [])].join(", ");
   return function route(c: Context): Response | Promise<Response> {
     const method = c.req.raw.method;
     const endpoint = methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined);
-    if (endpoint) return endpoint(c.req.raw, c.req.path);
+    if (endpoint) return endpoint(c.req.raw, c.req.path, (c.env as NodeBindings | undefined)?.incoming);
     return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, logger);
   };
 }

@@ -9,6 +9,7 @@
  * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
  * must be empty (else 415).
  */
+import type { IncomingMessage } from "node:http";
 import { Refusal } from "./respond.js";
 
 const EMPTY = new Uint8Array(0);
@@ -36,10 +37,15 @@ function tooLarge(limit: number): Refusal {
   return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
 }
 
-/** The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array | Refusal> {
+/**
+ * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. On a socket, pass the
+ * Node request (`incoming`): reading it directly spares building a WHATWG request and its stream,
+ * most of a small POST's cost. Without it (the app's `fetch`), the `Request` body is read.
+ */
+export async function readBody(request: Request, limit: number, incoming?: IncomingMessage): Promise<Uint8Array | Refusal> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return tooLarge(limit);
+  if (incoming) return readIncoming(incoming, limit);
   if (request.body === null) return EMPTY;
   if (declared !== null) {
     // The HTTP parser holds the body to its declared length, which is within the limit.
@@ -59,7 +65,56 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     }
     chunks.push(value);
   }
+  return concat(chunks, size);
+}
+
+/**
+ * The body of a Node request, counted as it streams. Past the limit it stops reading (the
+ * stream is paused, not destroyed, so the 413 still reaches the caller; the server drains or
+ * closes the connection after answering).
+ */
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array | Refusal> {
+  if (incoming.readableEnded) return Promise.resolve(EMPTY);
+  if (incoming.destroyed) return Promise.reject(new Error("the client closed the connection before sending the whole body"));
+  return new Promise(function read(resolve, reject) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    function onData(chunk: Buffer) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        stop();
+        incoming.pause();
+        resolve(tooLarge(limit));
+      } else chunks.push(chunk);
+    }
+    function onEnd() {
+      stop();
+      resolve(concat(chunks, size));
+    }
+    function onError(error: Error) {
+      stop();
+      reject(error);
+    }
+    function onClose() {
+      stop();
+      reject(new Error("the client closed the connection before sending the whole body"));
+    }
+    function stop() {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+      incoming.off("close", onClose);
+    }
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+    incoming.on("close", onClose);
+  });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
+  if (chunks.length === 0) return EMPTY;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

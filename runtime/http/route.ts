@@ -5,6 +5,7 @@
  * mapping of its result or error to a status, one metrics record and one access log line.
  * Everything a request needs is prepared once per function when the app is built.
  */
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
@@ -20,8 +21,11 @@ import { queryInput, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
 import { Refusal, internalErrorResponse, jsonResponse, refusalResponse, resultResponse } from "./respond.js";
 
-/** An HTTP endpoint: a function, an operations path, or a refusal. */
-export type Endpoint = (request: Request, path: string) => Response | Promise<Response>;
+/**
+ * An HTTP endpoint: a function, an operations path, or a refusal. `incoming` is the Node request
+ * when served on a socket (absent through the app's `fetch`).
+ */
+export type Endpoint = (request: Request, path: string, incoming?: IncomingMessage) => Response | Promise<Response>;
 
 /** What every function endpoint shares. */
 export interface RouteContext {
@@ -68,7 +72,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   const limit = fn.http!.bodyLimitBytes;
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
 
-  async function run(request: Request, path: string, requestId: string): Promise<Response> {
+  async function run(request: Request, path: string, requestId: string, incoming: IncomingMessage | undefined): Promise<Response> {
     const headers = request.headers;
     try {
       if (auth?.phase === "headers") {
@@ -79,7 +83,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       if (!readsQuery) {
         const unsupported = checkContentType(headers);
         if (unsupported) return refusalResponse(unsupported, requestId);
-        const read = await readBody(request, limit);
+        const read = await readBody(request, limit, incoming);
         if (read instanceof Refusal) return refusalResponse(read, requestId);
         bytes = read;
       }
@@ -134,7 +138,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     return internalErrorResponse(requestId);
   }
 
-  return async function callFunction(request: Request, path: string): Promise<Response> {
+  return async function callFunction(request: Request, path: string, incoming?: IncomingMessage): Promise<Response> {
     const started = performance.now();
     const requestId = requestIdOf(request.headers);
     let response: Response;
@@ -148,7 +152,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     } else {
       drain.enter();
       try {
-        response = await run(request, path, requestId);
+        response = await run(request, path, requestId, incoming);
       } finally {
         drain.leave();
       }
