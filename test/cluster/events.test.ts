@@ -59,7 +59,7 @@ describe("events: core/v1 and events.k8s.io/v1 share one storage", () => {
 
   test("a core Event is answered in the recorded layout", async () => {
     const f = fixture("create-event-core");
-    const res = await t.send("POST", "/api/v1/namespaces/ev/events", { body: { ...f.request.body, metadata: { name: "layout" } } });
+    const res = await t.send("POST", "/api/v1/namespaces/ev/events", { body: { ...(f.request.body as object), metadata: { name: "layout" } } });
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body), Object.keys(f.response.body));
     const { metadata: _m, ...rest } = res.body;

@@ -1,6 +1,7 @@
 /**
  * Real kubectl (1.32) against the emulated cluster: get, create -f, apply --server-side, delete,
- * auth can-i, auth whoami, create token, create rolebinding. Skipped when kubectl is not on PATH.
+ * auth can-i, auth whoami, create token, create rolebinding, and the typed-client creates that
+ * send protobuf (create job/cronjob/deployment/service). Skipped when kubectl is not on PATH.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -86,5 +87,30 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     assert.match(await kubectl("create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=kc2:robot", "-n", "kc2"), /rolebinding.rbac.authorization.k8s.io\/robot-view created/);
     assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", "--token", token)).trim(), "yes");
     assert.match(await kubectl("get", "pods", "-n", "kc2", "--token", token), /^$/);
+  });
+
+  test("create job, cronjob, deployment and service (protobuf bodies)", async () => {
+    await kubectl("create", "namespace", "pb");
+    assert.match(await kubectl("create", "job", "once", "--image=busybox", "-n", "pb", "--", "true"), /job.batch\/once created/);
+    assert.match(await kubectl("create", "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *", "-n", "pb"), /cronjob.batch\/tick created/);
+    assert.match(await kubectl("create", "deployment", "web", "--image=nginx", "--replicas=0", "-n", "pb"), /deployment.apps\/web created/);
+    assert.match(await kubectl("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", "pb"), /service\/web created/);
+    const job = (await t.send("GET", "/apis/batch/v1/namespaces/pb/jobs/once")).body;
+    assert.deepEqual(job.spec.template.spec.containers.map((c: any) => [c.name, c.image, c.command]), [["once", "busybox", ["true"]]]);
+    assert.equal(job.spec.template.spec.restartPolicy, "Never");
+    assert.equal(job.metadata.managedFields[0].manager, "kubectl-create");
+    const cron = (await t.send("GET", "/apis/batch/v1/namespaces/pb/cronjobs/tick")).body;
+    assert.equal(cron.spec.schedule, "*/5 * * * *");
+    assert.equal(cron.spec.jobTemplate.metadata.name, "tick");
+    assert.equal(cron.spec.jobTemplate.spec.template.spec.restartPolicy, "OnFailure");
+    const deploy = (await t.send("GET", "/apis/apps/v1/namespaces/pb/deployments/web")).body;
+    assert.equal(deploy.spec.replicas, 0, "a pointer field keeps its zero value");
+    assert.deepEqual(deploy.spec.selector, { matchLabels: { app: "web" } });
+    assert.deepEqual(deploy.spec.template.metadata.labels, { app: "web" });
+    assert.equal(deploy.spec.strategy.type, "RollingUpdate");
+    const svc = (await t.send("GET", "/api/v1/namespaces/pb/services/web")).body;
+    assert.equal(svc.spec.type, "ClusterIP");
+    assert.deepEqual(svc.spec.ports, [{ name: "80-8080", protocol: "TCP", port: 80, targetPort: 8080 }]);
+    assert.deepEqual(svc.spec.selector, { app: "web" });
   });
 });

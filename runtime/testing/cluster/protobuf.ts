@@ -2,70 +2,15 @@
  * @module cluster/protobuf
  * Decoding of the protobuf request bodies kubectl's typed clients send
  * (`application/vnd.kubernetes.protobuf`: the `k8s\0` magic and a `runtime.Unknown` envelope)
- * into the JSON object the handlers take. Only the kinds kubectl creates that way are known:
- * the review objects, TokenRequest, RBAC roles and bindings, Namespace, ServiceAccount,
- * ConfigMap and Secret; others are answered 415. Answers are always JSON, which clients
- * accept whatever they asked for.
+ * into the JSON object the handlers take. Only the kinds of `protobuf-schemas` are known
+ * (what kubectl's typed clients create); others are answered 415. Go's generated marshalers
+ * write every non-pointer field, zero or not: zero scalars are dropped here (Go cannot tell
+ * them from absent ones either), pointer fields (`"int?"`...) keep their zero. Answers are
+ * always JSON, which clients accept whatever they asked for.
  */
+import { SCHEMAS, type FieldType, type Schema } from "./protobuf-schemas.js";
+
 type Obj = Record<string, unknown>;
-
-/** A field: its JSON name and type (a nested message schema, or a scalar kind). */
-type FieldType = "string" | "int" | "bool" | "bytes" | "stringMap" | "bytesMap" | Schema;
-type Field = [name: string, type: FieldType, repeated?: "repeated"];
-interface Schema {
-  [field: number]: Field;
-}
-
-const OBJECT_META: Schema = {
-  1: ["name", "string"],
-  2: ["generateName", "string"],
-  3: ["namespace", "string"],
-  5: ["uid", "string"],
-  6: ["resourceVersion", "string"],
-  11: ["labels", "stringMap"],
-  12: ["annotations", "stringMap"],
-  14: ["finalizers", "string", "repeated"],
-};
-const POLICY_RULE: Schema = {
-  1: ["verbs", "string", "repeated"],
-  2: ["apiGroups", "string", "repeated"],
-  3: ["resources", "string", "repeated"],
-  4: ["resourceNames", "string", "repeated"],
-  5: ["nonResourceURLs", "string", "repeated"],
-};
-const BINDING: Schema = {
-  1: ["metadata", OBJECT_META],
-  2: ["subjects", { 1: ["kind", "string"], 2: ["apiGroup", "string"], 3: ["name", "string"], 4: ["namespace", "string"] }, "repeated"],
-  3: ["roleRef", { 1: ["apiGroup", "string"], 2: ["kind", "string"], 3: ["name", "string"] }],
-};
-const ROLE: Schema = { 1: ["metadata", OBJECT_META], 2: ["rules", POLICY_RULE, "repeated"] };
-const RESOURCE_ATTRIBUTES: Schema = {
-  1: ["namespace", "string"], 2: ["verb", "string"], 3: ["group", "string"], 4: ["version", "string"],
-  5: ["resource", "string"], 6: ["subresource", "string"], 7: ["name", "string"],
-};
-
-/** Known kinds by `apiVersion/kind`. */
-const SCHEMAS: Record<string, Schema> = {
-  "authentication.k8s.io/v1/SelfSubjectReview": { 1: ["metadata", OBJECT_META] },
-  "authentication.k8s.io/v1/TokenReview": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["token", "string"], 2: ["audiences", "string", "repeated"] }] },
-  "authentication.k8s.io/v1/TokenRequest": {
-    1: ["metadata", OBJECT_META],
-    2: ["spec", { 1: ["audiences", "string", "repeated"], 3: ["boundObjectRef", { 1: ["kind", "string"], 2: ["apiVersion", "string"], 3: ["name", "string"], 4: ["uid", "string"] }], 4: ["expirationSeconds", "int"] }],
-  },
-  "authorization.k8s.io/v1/SelfSubjectAccessReview": {
-    1: ["metadata", OBJECT_META],
-    2: ["spec", { 1: ["resourceAttributes", RESOURCE_ATTRIBUTES], 2: ["nonResourceAttributes", { 1: ["path", "string"], 2: ["verb", "string"] }] }],
-  },
-  "authorization.k8s.io/v1/SelfSubjectRulesReview": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["namespace", "string"] }] },
-  "rbac.authorization.k8s.io/v1/RoleBinding": BINDING,
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": BINDING,
-  "rbac.authorization.k8s.io/v1/Role": ROLE,
-  "rbac.authorization.k8s.io/v1/ClusterRole": ROLE,
-  "v1/Namespace": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["finalizers", "string", "repeated"] }] },
-  "v1/ServiceAccount": { 1: ["metadata", OBJECT_META], 4: ["automountServiceAccountToken", "bool"] },
-  "v1/ConfigMap": { 1: ["metadata", OBJECT_META], 2: ["data", "stringMap"], 3: ["binaryData", "bytesMap"], 4: ["immutable", "bool"] },
-  "v1/Secret": { 1: ["metadata", OBJECT_META], 2: ["data", "bytesMap"], 3: ["type", "string"], 4: ["stringData", "stringMap"], 5: ["immutable", "bool"] },
-};
 
 /** A body that is not protobuf of a known kind. */
 export class ProtobufError extends Error {
@@ -108,25 +53,55 @@ function fields(buf: Buffer): WireField[] {
   return out;
 }
 
+const TWO_63 = 1n << 63n;
+
+/** A varint as Go's int32/int64 (two's complement when the top bit is set). */
+function signed(v: bigint): number {
+  return Number(v >= TWO_63 ? v - (1n << 64n) : v);
+}
+
+function scalar(f: WireField, type: Exclude<FieldType, Schema>): unknown {
+  switch (type) {
+    case "string":
+    case "string?":
+      return (f.value as Buffer).toString("utf8");
+    case "bytes":
+      return (f.value as Buffer).toString("base64");
+    case "int":
+    case "int?":
+      return signed(f.value as bigint);
+    case "bool":
+    case "bool?":
+      return (f.value as bigint) !== 0n;
+    case "intOrString": {
+      const v = decodeMessage(f.value as Buffer, { 1: ["type", "int"], 2: ["intVal", "int"], 3: ["strVal", "string"] });
+      return v.type === 1 ? (v.strVal ?? "") : (v.intVal ?? 0);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Zero values of non-pointer scalars, which Go's marshalers write and JSON would omit. */
+function isZero(type: FieldType, value: unknown): boolean {
+  return (type === "string" || type === "int" || type === "bool") && (value === "" || value === 0 || value === false);
+}
+
 function decodeMessage(buf: Buffer, schema: Schema): Obj {
   const out: Obj = {};
   for (const f of fields(buf)) {
     const spec = schema[f.no];
     if (!spec) continue;
     const [name, type, repeated] = spec;
-    let value: unknown;
-    if (type === "string") value = (f.value as Buffer).toString("utf8");
-    else if (type === "bytes") value = (f.value as Buffer).toString("base64");
-    else if (type === "int") value = Number(f.value as bigint);
-    else if (type === "bool") value = (f.value as bigint) !== 0n;
-    else if (type === "stringMap" || type === "bytesMap") {
+    if (type === "stringMap" || type === "bytesMap") {
       const entry = decodeMessage(f.value as Buffer, { 1: ["key", "string"], 2: ["value", type === "stringMap" ? "string" : "bytes"] });
       const map = (out[name] ??= {}) as Record<string, unknown>;
       map[String(entry.key ?? "")] = entry.value ?? "";
       continue;
-    } else value = decodeMessage(f.value as Buffer, type);
+    }
+    const value = typeof type === "object" ? decodeMessage(f.value as Buffer, type) : scalar(f, type);
     if (repeated) ((out[name] ??= []) as unknown[]).push(value);
-    else out[name] = value;
+    else if (!isZero(type, value)) out[name] = value;
   }
   return out;
 }

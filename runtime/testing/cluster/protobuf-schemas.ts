@@ -1,0 +1,174 @@
+/**
+ * @module cluster/protobuf-schemas
+ * The protobuf field numbers (from k8s.io/api `generated.proto`) of the kinds kubectl's typed
+ * clients send as protobuf: reviews, TokenRequest, RBAC, Namespace, ServiceAccount, ConfigMap,
+ * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment and Service
+ * (`kubectl create job/cronjob/deployment/service`), with the nested types they carry.
+ * Fields not listed are skipped (volumes, probes, resources, affinity, tolerations, status...).
+ */
+
+/**
+ * A field's type: a nested message schema, or a scalar. Scalars without `?` are Go value
+ * fields (their zero value is dropped); with `?` Go pointers (a zero value is kept).
+ */
+export type FieldType = "string" | "string?" | "int" | "int?" | "bool" | "bool?" | "bytes" | "intOrString" | "stringMap" | "bytesMap" | Schema;
+/** A field: its JSON name, its type, and whether it repeats. */
+export type Field = [name: string, type: FieldType, repeated?: "repeated"];
+/** A message: its fields by number. */
+export interface Schema {
+  [field: number]: Field;
+}
+
+const OWNER_REFERENCE: Schema = {
+  1: ["kind", "string"], 3: ["name", "string"], 4: ["uid", "string"], 5: ["apiVersion", "string"], 6: ["controller", "bool?"], 7: ["blockOwnerDeletion", "bool?"],
+};
+const OBJECT_META: Schema = {
+  1: ["name", "string"],
+  2: ["generateName", "string"],
+  3: ["namespace", "string"],
+  5: ["uid", "string"],
+  6: ["resourceVersion", "string"],
+  11: ["labels", "stringMap"],
+  12: ["annotations", "stringMap"],
+  13: ["ownerReferences", OWNER_REFERENCE, "repeated"],
+  14: ["finalizers", "string", "repeated"],
+};
+const POLICY_RULE: Schema = {
+  1: ["verbs", "string", "repeated"],
+  2: ["apiGroups", "string", "repeated"],
+  3: ["resources", "string", "repeated"],
+  4: ["resourceNames", "string", "repeated"],
+  5: ["nonResourceURLs", "string", "repeated"],
+};
+const BINDING: Schema = {
+  1: ["metadata", OBJECT_META],
+  2: ["subjects", { 1: ["kind", "string"], 2: ["apiGroup", "string"], 3: ["name", "string"], 4: ["namespace", "string"] }, "repeated"],
+  3: ["roleRef", { 1: ["apiGroup", "string"], 2: ["kind", "string"], 3: ["name", "string"] }],
+};
+const ROLE: Schema = { 1: ["metadata", OBJECT_META], 2: ["rules", POLICY_RULE, "repeated"] };
+const RESOURCE_ATTRIBUTES: Schema = {
+  1: ["namespace", "string"], 2: ["verb", "string"], 3: ["group", "string"], 4: ["version", "string"],
+  5: ["resource", "string"], 6: ["subresource", "string"], 7: ["name", "string"],
+};
+const LABEL_SELECTOR: Schema = {
+  1: ["matchLabels", "stringMap"],
+  2: ["matchExpressions", { 1: ["key", "string"], 2: ["operator", "string"], 3: ["values", "string", "repeated"] }, "repeated"],
+};
+const CONTAINER: Schema = {
+  1: ["name", "string"],
+  2: ["image", "string"],
+  3: ["command", "string", "repeated"],
+  4: ["args", "string", "repeated"],
+  5: ["workingDir", "string"],
+  6: ["ports", { 1: ["name", "string"], 2: ["hostPort", "int"], 3: ["containerPort", "int"], 4: ["protocol", "string"], 5: ["hostIP", "string"] }, "repeated"],
+  7: ["env", { 1: ["name", "string"], 2: ["value", "string"] }, "repeated"],
+  9: ["volumeMounts", { 1: ["name", "string"], 2: ["readOnly", "bool"], 3: ["mountPath", "string"], 4: ["subPath", "string"] }, "repeated"],
+  13: ["terminationMessagePath", "string"],
+  14: ["imagePullPolicy", "string"],
+  16: ["stdin", "bool"],
+  17: ["stdinOnce", "bool"],
+  18: ["tty", "bool"],
+  20: ["terminationMessagePolicy", "string"],
+};
+const POD_SPEC: Schema = {
+  2: ["containers", CONTAINER, "repeated"],
+  3: ["restartPolicy", "string"],
+  4: ["terminationGracePeriodSeconds", "int?"],
+  5: ["activeDeadlineSeconds", "int?"],
+  6: ["dnsPolicy", "string"],
+  7: ["nodeSelector", "stringMap"],
+  8: ["serviceAccountName", "string"],
+  9: ["serviceAccount", "string"],
+  10: ["nodeName", "string"],
+  11: ["hostNetwork", "bool"],
+  12: ["hostPID", "bool"],
+  13: ["hostIPC", "bool"],
+  15: ["imagePullSecrets", { 1: ["name", "string"] }, "repeated"],
+  16: ["hostname", "string"],
+  17: ["subdomain", "string"],
+  19: ["schedulerName", "string"],
+  20: ["initContainers", CONTAINER, "repeated"],
+  21: ["automountServiceAccountToken", "bool?"],
+  24: ["priorityClassName", "string"],
+  30: ["enableServiceLinks", "bool?"],
+};
+const POD_TEMPLATE_SPEC: Schema = { 1: ["metadata", OBJECT_META], 2: ["spec", POD_SPEC] };
+const JOB_SPEC: Schema = {
+  1: ["parallelism", "int?"],
+  2: ["completions", "int?"],
+  3: ["activeDeadlineSeconds", "int?"],
+  4: ["selector", LABEL_SELECTOR],
+  5: ["manualSelector", "bool?"],
+  6: ["template", POD_TEMPLATE_SPEC],
+  7: ["backoffLimit", "int?"],
+  8: ["ttlSecondsAfterFinished", "int?"],
+  9: ["completionMode", "string?"],
+  10: ["suspend", "bool?"],
+};
+const CRON_JOB_SPEC: Schema = {
+  1: ["schedule", "string"],
+  2: ["startingDeadlineSeconds", "int?"],
+  3: ["concurrencyPolicy", "string"],
+  4: ["suspend", "bool?"],
+  5: ["jobTemplate", { 1: ["metadata", OBJECT_META], 2: ["spec", JOB_SPEC] }],
+  6: ["successfulJobsHistoryLimit", "int?"],
+  7: ["failedJobsHistoryLimit", "int?"],
+  8: ["timeZone", "string?"],
+};
+const DEPLOYMENT_SPEC: Schema = {
+  1: ["replicas", "int?"],
+  2: ["selector", LABEL_SELECTOR],
+  3: ["template", POD_TEMPLATE_SPEC],
+  4: ["strategy", { 1: ["type", "string"], 2: ["rollingUpdate", { 1: ["maxUnavailable", "intOrString"], 2: ["maxSurge", "intOrString"] }] }],
+  5: ["minReadySeconds", "int"],
+  6: ["revisionHistoryLimit", "int?"],
+  7: ["paused", "bool"],
+  9: ["progressDeadlineSeconds", "int?"],
+};
+const SERVICE_SPEC: Schema = {
+  1: ["ports", { 1: ["name", "string"], 2: ["protocol", "string"], 3: ["port", "int"], 4: ["targetPort", "intOrString"], 5: ["nodePort", "int"], 6: ["appProtocol", "string?"] }, "repeated"],
+  2: ["selector", "stringMap"],
+  3: ["clusterIP", "string"],
+  4: ["type", "string"],
+  5: ["externalIPs", "string", "repeated"],
+  7: ["sessionAffinity", "string"],
+  8: ["loadBalancerIP", "string"],
+  9: ["loadBalancerSourceRanges", "string", "repeated"],
+  10: ["externalName", "string"],
+  11: ["externalTrafficPolicy", "string"],
+  12: ["healthCheckNodePort", "int"],
+  13: ["publishNotReadyAddresses", "bool"],
+  17: ["ipFamilyPolicy", "string?"],
+  18: ["clusterIPs", "string", "repeated"],
+  19: ["ipFamilies", "string", "repeated"],
+  20: ["allocateLoadBalancerNodePorts", "bool?"],
+  21: ["loadBalancerClass", "string?"],
+  22: ["internalTrafficPolicy", "string?"],
+};
+
+/** Known kinds by `apiVersion/kind`. */
+export const SCHEMAS: Record<string, Schema> = {
+  "authentication.k8s.io/v1/SelfSubjectReview": { 1: ["metadata", OBJECT_META] },
+  "authentication.k8s.io/v1/TokenReview": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["token", "string"], 2: ["audiences", "string", "repeated"] }] },
+  "authentication.k8s.io/v1/TokenRequest": {
+    1: ["metadata", OBJECT_META],
+    2: ["spec", { 1: ["audiences", "string", "repeated"], 3: ["boundObjectRef", { 1: ["kind", "string"], 2: ["apiVersion", "string"], 3: ["name", "string"], 4: ["uid", "string"] }], 4: ["expirationSeconds", "int?"] }],
+  },
+  "authorization.k8s.io/v1/SelfSubjectAccessReview": {
+    1: ["metadata", OBJECT_META],
+    2: ["spec", { 1: ["resourceAttributes", RESOURCE_ATTRIBUTES], 2: ["nonResourceAttributes", { 1: ["path", "string"], 2: ["verb", "string"] }] }],
+  },
+  "authorization.k8s.io/v1/SelfSubjectRulesReview": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["namespace", "string"] }] },
+  "rbac.authorization.k8s.io/v1/RoleBinding": BINDING,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": BINDING,
+  "rbac.authorization.k8s.io/v1/Role": ROLE,
+  "rbac.authorization.k8s.io/v1/ClusterRole": ROLE,
+  "v1/Namespace": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["finalizers", "string", "repeated"] }] },
+  "v1/ServiceAccount": { 1: ["metadata", OBJECT_META], 4: ["automountServiceAccountToken", "bool?"] },
+  "v1/ConfigMap": { 1: ["metadata", OBJECT_META], 2: ["data", "stringMap"], 3: ["binaryData", "bytesMap"], 4: ["immutable", "bool?"] },
+  "v1/Secret": { 1: ["metadata", OBJECT_META], 2: ["data", "bytesMap"], 3: ["type", "string"], 4: ["stringData", "stringMap"], 5: ["immutable", "bool?"] },
+  "v1/Service": { 1: ["metadata", OBJECT_META], 2: ["spec", SERVICE_SPEC] },
+  "batch/v1/Job": { 1: ["metadata", OBJECT_META], 2: ["spec", JOB_SPEC] },
+  "batch/v1/CronJob": { 1: ["metadata", OBJECT_META], 2: ["spec", CRON_JOB_SPEC] },
+  "apps/v1/Deployment": { 1: ["metadata", OBJECT_META], 2: ["spec", DEPLOYMENT_SPEC] },
+};
