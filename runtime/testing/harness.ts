@@ -18,7 +18,7 @@ import { invoke } from "../invoke.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { grantDeclaredPermissions } from "./grant.js";
-import { startCluster, type Cluster } from "./cluster/index.js";
+import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
   /** Folder the functions are loaded from by name. Default `functions`. */
@@ -52,6 +52,8 @@ export interface Deployed {
   run(input?: unknown, options?: { dryRun?: boolean; trigger?: Trigger }): Promise<unknown>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** What the function's ServiceAccount was allowed or denied so far: compare it with `fn.permissions`. */
+  access(): AccessRecord[];
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -110,6 +112,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
       fetch(path, init) {
         return app.fetch(new Request(`http://podfn.test${path}`, init));
+      },
+      access() {
+        return cluster.access(`system:serviceaccount:${namespace}:${fn.name}`);
       },
     };
   }

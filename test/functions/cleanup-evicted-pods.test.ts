@@ -31,6 +31,13 @@ describe("cleanup-evicted-pods", () => {
     assert.deepEqual(await names(fn), ["evicted-recent", "failed", "running"]);
   });
 
+  test("uses exactly the permissions it declares: every one, and nothing it was denied", async () => {
+    await fn.run({});
+    const used = new Set(fn.access().map((a) => `${a.allowed ? "allowed" : "denied"} ${a.verb} ${a.group}/${a.resource}`));
+    const declared = new Set(fn.fn.permissions.flatMap((p) => p.verbs.flatMap((v) => p.resources.map((r) => `allowed ${v} ${p.apiGroups[0]}/${r}`))));
+    assert.deepEqual([...used].sort(), [...declared].sort());
+  });
+
   test("asks the API server for failed pods only", async () => {
     const before = h.cluster.requests.length;
     await fn.run({});
