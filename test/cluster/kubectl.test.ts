@@ -61,7 +61,7 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
 
   test("get namespaces", async () => {
     const out = await kubectl("get", "ns");
-    assert.match(out, /^NAME\s+AGE/);
+    assert.match(out, /^NAME\s+STATUS\s+AGE\n/);
     for (const ns of ["default", "kube-node-lease", "kube-public", "kube-system"]) assert.match(out, new RegExp(`^${ns}\\s`, "m"));
   });
 
@@ -112,5 +112,7 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     assert.equal(svc.spec.type, "ClusterIP");
     assert.deepEqual(svc.spec.ports, [{ name: "80-8080", protocol: "TCP", port: 80, targetPort: 8080 }]);
     assert.deepEqual(svc.spec.selector, { app: "web" });
+    assert.match(await kubectl("get", "jobs", "-n", "pb"), /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\nonce\s+Running\s+0\/1\s+\d+s\n/);
+    assert.match(await kubectl("get", "deploy,svc", "-n", "pb"), /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndeployment.apps\/web\s+0\/0\s+0\s+0\s+\d+s\n[\s\S]*NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nservice\/web\s+ClusterIP\s+10\.96\.\S+\s+<none>\s+80\/TCP\s+\d+s\n/);
   });
 });

@@ -72,9 +72,9 @@ describe("lists", () => {
     assert.deepEqual(all.body.items.map((p: { metadata: { namespace: string; name: string } }) => `${p.metadata.namespace}/${p.metadata.name}`), ["l1/e", "l2/z"]);
   });
 
-  test("kubectl's Table accept header gets a Table with NAME and AGE", async () => {
+  test("kubectl's Table accept header gets a Table with the configmap columns", async () => {
     const table = await t.send("GET", "/api/v1/namespaces/l1/configmaps", { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" });
     assert.equal(table.body.kind, "Table");
-    assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Age"]);
+    assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Data", "Age"]);
   });
 });
