@@ -45,9 +45,16 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, fu
   if (connection.emulated && secretsDefault && referencedSecrets(loaded).length > 0) {
     secretsDir = resolve(cwd, LOCAL_SECRETS_DIR);
     const created = await createLocalSecrets(loaded, secretsDir);
-    logger.info({ secretsDir, created, secrets: referencedSecrets(loaded) }, `caller-auth secrets for local runs are files in ${secretsDir}; e.g. curl -H "Authorization: Bearer $(cat ${secretsDir}/${referencedSecrets(loaded)[0]})"`);
+    logger.info({ secretsDir, created, secrets: referencedSecrets(loaded) }, `caller-auth secrets for local runs are files in ${secretsDir}${tryIt(loaded, secretsDir, config)}`);
   }
   return { config, logger, functions: loaded, connection, secretsDir };
+}
+
+/** A curl line calling the first GET function with bearer auth, for the first log lines. */
+function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config): string {
+  const fn = functions.find((f) => f.http?.method === "GET" && f.http.auth !== "none" && f.http.auth.type === "bearer" && !f.http.auth.env);
+  if (!fn?.http || fn.http.auth === "none" || fn.http.auth.type !== "bearer") return "";
+  return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host}:${config.port}${fn.http.path}`;
 }
 
 /** Serve until `signal` aborts (HTTP routes and in-process schedules). */
