@@ -36,6 +36,10 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
 /** Validate input against a schema; throws InputError naming each field. */
 export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unknown> {
   const result = await (fn.input as z.ZodType).safeParseAsync(raw ?? {});
@@ -66,17 +70,26 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     }
     return controller.signal;
   };
+  const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
-      controller?.abort(error);
-      reject(error);
-    }, fn.timeoutMs);
-  });
   try {
     const ctx = createContext({ ...options, input, signal });
-    const result = await Promise.race([Promise.resolve().then(() => fn.definition.handler(ctx as never)), timedOut]);
+    let result: unknown = fn.definition.handler(ctx as never);
+    // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
+    // promise races it, over what is left of `timeoutMs`.
+    if (isThenable(result)) {
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          function timeout() {
+            const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
+            controller?.abort(error);
+            reject(error);
+          },
+          Math.max(0, fn.timeoutMs - (performance.now() - started)),
+        );
+      });
+      result = await Promise.race([result, timedOut]);
+    }
     const output = fn.definition.output;
     if (output && result !== undefined && !isReply(result)) {
       const checked = await output.safeParseAsync(result);
