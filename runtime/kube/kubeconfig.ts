@@ -8,7 +8,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { parse } from "yaml";
 import { KubeCredentialsError } from "./errors.js";
 import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
 import type { AuthProvider, Credentials } from "./auth.js";
@@ -56,6 +55,8 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const text = await readFile(path, "utf8");
   const base = dirname(resolve(path));
   const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
+  // Loaded here, not at start-up: a pod never reads a kubeconfig.
+  const { parse } = await import("yaml");
   let config: Dict;
   try {
     config = (parse(text) as Dict | null) ?? {};

@@ -10,11 +10,13 @@
  * - 429 and 503 wait for `Retry-After` (capped), otherwise exponential backoff with full jitter;
  * - a 401 makes the credentials re-read (a rotated token) and the request retried once.
  *
+ * undici is imported with the first request, not at start-up: a process whose functions never
+ * call the API (or have not yet) does not pay for it.
+ *
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
-import { Pool, buildConnector } from "undici";
-import type { Dispatcher } from "undici";
+import type { Dispatcher, Pool, buildConnector } from "undici";
 import { KubeApiError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { Credentials } from "./auth.js";
@@ -111,7 +113,9 @@ export class Transport {
   readonly server: string;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #pool: Pool;
+  readonly #tls: buildConnector.BuildOptions;
+  #pool: Pool | undefined;
+  #creating: Promise<Pool> | undefined;
   readonly #credentials: Credentials;
   readonly #logger: KubeLogger;
   readonly #policy: RetryPolicy;
@@ -130,21 +134,32 @@ export class Transport {
     this.#policy = retryPolicy(options.retry);
     this.#headersMs = options.timeouts?.headersMs ?? 30_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
-    const tls = {
+    this.#tls = {
       ca: credentials.caPem,
       rejectUnauthorized: !credentials.insecureSkipTlsVerify,
       servername: credentials.tlsServerName,
       timeout: options.timeouts?.connectMs ?? 10_000,
     };
+  }
+
+  /** The pool, made (and undici loaded) on first use. */
+  #connect(): Promise<Pool> {
+    return (this.#creating ??= this.#createPool());
+  }
+
+  async #createPool(): Promise<Pool> {
+    const undici = await import("undici");
+    const tls = this.#tls;
+    const credentials = this.#credentials;
     let lastCert: string | undefined;
-    let connector = buildConnector(tls);
-    this.#pool = new Pool(this.#origin, {
+    let connector = undici.buildConnector(tls);
+    this.#pool = new undici.Pool(this.#origin, {
       // Built per client certificate, so a certificate an exec plugin renews is used by new connections.
       connect: function connect(connectOptions, callback) {
         credentials.auth.get().then(function withAuth(material) {
           if (material.certPem !== lastCert) {
             lastCert = material.certPem;
-            connector = buildConnector({ ...tls, cert: material.certPem, key: material.keyPem });
+            connector = undici.buildConnector({ ...tls, cert: material.certPem, key: material.keyPem });
           }
           connector(connectOptions, callback);
         }, function failed(error: Error) {
@@ -152,6 +167,7 @@ export class Transport {
         });
       },
     });
+    return this.#pool;
   }
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
@@ -181,7 +197,7 @@ export class Transport {
 
   /** Close every connection. */
   async close(): Promise<void> {
-    await this.#pool.close();
+    if (this.#creating) await (await this.#creating).close();
   }
 
   async #send(request: TransportRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
@@ -224,7 +240,8 @@ export class Transport {
       const search = new URLSearchParams();
       for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) search.set(key, String(value));
       const query = search.size ? `?${search}` : "";
-      const response = await this.#pool.request({
+      const pool = this.#pool ?? (await this.#connect());
+      const response = await pool.request({
         method: request.method as Dispatcher.HttpMethod,
         path: summary.path + query,
         headers,
