@@ -112,4 +112,20 @@ describe("invoke", () => {
     const fn = load({ name: "throws", http: { auth: "none" }, handler: () => { throw boom; } });
     await assert.rejects(call(fn, {}).promise, (e: unknown) => e === boom);
   });
+  test("async refinements and transforms in the input and output schemas are honoured on every call", async () => {
+    const fn = load({
+      name: "async-schemas",
+      http: { auth: "none" },
+      input: z.object({ n: z.number().refine(async (n) => n > 0, "must be positive") }).transform(async (v) => ({ n: v.n * 2 })),
+      output: z.object({ doubled: z.number() }).refine(async (o) => o.doubled < 100, "too big"),
+      handler: (ctx) => ({ doubled: (ctx.input as { n: number }).n }),
+    });
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(await call(fn, { n: 3 }).promise, { doubled: 6 });
+      const bad = await call(fn, { n: -1 }).promise.catch((e: unknown) => e);
+      assert.ok(bad instanceof InputError);
+      assert.match(bad.message, /must be positive/);
+      await assert.rejects(call(fn, { n: 60 }).promise, /too big/);
+    }
+  });
 });
