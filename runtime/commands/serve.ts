@@ -50,6 +50,13 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, fu
   return { config, logger, functions: loaded, connection, secretsDir };
 }
 
+let adapters: Promise<[typeof import("../http/index.js"), typeof import("../schedule/scheduler.js")]> | undefined;
+
+/** The HTTP and schedule adapters, imported once; started early so loading overlaps other start-up work. */
+function loadAdapters() {
+  return (adapters ??= Promise.all([import("../http/index.js"), import("../schedule/scheduler.js")]));
+}
+
 /** A curl line calling the first GET function with bearer auth, for the first log lines. */
 function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config): string {
   const fn = functions.find((f) => f.http?.method === "GET" && f.http.auth !== "none" && f.http.auth.type === "bearer" && !f.http.auth.env);
@@ -64,7 +71,7 @@ export async function serveFunctions(
   options: { allSchedules?: boolean; onListening?: (url: string) => void } = {},
 ): Promise<void> {
   const { config, logger, functions, connection } = setup;
-  const [{ serveHttp }, { runSchedules }] = await Promise.all([import("../http/index.js"), import("../schedule/scheduler.js")]);
+  const [{ serveHttp }, { runSchedules }] = await loadAdapters();
   const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
   logger.info({ functions: functions.map((f) => f.name), routes }, `loaded ${functions.length} function(s)`);
   const schedules = runSchedules(
@@ -105,6 +112,7 @@ export const serveCommand = defineCommand({
   async run(config, _positionals, io) {
     const logger = createLogger({ level: config.logLevel });
     let connection: ClusterConnection | undefined;
+    void loadAdapters().catch(() => undefined); // awaited (and its errors seen) in serveFunctions
     try {
       const setup = await setUpServe(config, logger, io.cwd);
       connection = setup.connection;
