@@ -49,7 +49,9 @@ const asyncSchemas = new WeakSet<z.ZodType>();
  * call runs its synchronous checks twice).
  */
 async function safeParse(schema: z.ZodType, value: unknown): Promise<z.ZodSafeParseResult<unknown>> {
-  if (!asyncSchemas.has(schema)) {
+  // Only this zod's schemas are known to signal async work with $ZodAsyncError; others (zod/v3,
+  // another copy) always take the asynchronous path.
+  if (schema instanceof z.ZodType && !asyncSchemas.has(schema)) {
     try {
       return schema.safeParse(value);
     } catch (error) {
@@ -102,7 +104,8 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
         timer = setTimeout(
           function timeout() {
             const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
-            controller?.abort(error);
+            // Made here if the handler has not asked for it yet: asking later gets it aborted.
+            (controller ??= new AbortController()).abort(error);
             reject(error);
           },
           Math.max(0, fn.timeoutMs - (performance.now() - started)),

@@ -70,14 +70,34 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   const { drain, maxInflight, kube, logger, accessLog } = shared;
   const readsQuery = fn.http!.method === "GET";
   const limit = fn.http!.bodyLimitBytes;
+  const deniedByCluster = new WeakSet<Response>();
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
+
+  /**
+   * Caller auth. A failure of the check itself (a TokenReview the pod may not make, an API
+   * server down) is a 500 with the request id: nothing about the pod reaches an unauthenticated caller.
+   */
+  async function checkCaller(checker: AuthChecker, headers: Headers, body: Uint8Array, requestId: string): Promise<Response | undefined> {
+    let refused: Refusal | undefined;
+    try {
+      refused = await checker.check(headers, body);
+    } catch (error) {
+      if (error instanceof SecretMissingError) {
+        logger.error({ fn: fn.name, requestId, secretName: error.secret, secretPath: error.path }, `caller auth unavailable: ${error.message}`);
+      } else {
+        logger.error({ fn: fn.name, requestId, err: error }, "caller auth could not be checked");
+      }
+      return internalErrorResponse(requestId);
+    }
+    return refused ? refusalResponse(refused, requestId) : undefined;
+  }
 
   async function run(request: Request, path: string, requestId: string, incoming: IncomingMessage | undefined): Promise<Response> {
     const headers = request.headers;
     try {
       if (auth?.phase === "headers") {
-        const refused = await auth.check(headers, EMPTY);
-        if (refused) return refusalResponse(refused, requestId);
+        const refused = await checkCaller(auth, headers, EMPTY, requestId);
+        if (refused) return refused;
       }
       let bytes: Uint8Array = EMPTY;
       if (!readsQuery) {
@@ -88,8 +108,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
         bytes = read;
       }
       if (auth?.phase === "body") {
-        const refused = await auth.check(headers, bytes);
-        if (refused) return refusalResponse(refused, requestId);
+        const refused = await checkCaller(auth, headers, bytes, requestId);
+        if (refused) return refused;
       }
       const input = readsQuery ? queryInput(request.url) : parseBody(bytes, headers);
       if (input instanceof Refusal) return refusalResponse(input, requestId);
@@ -124,17 +144,15 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
       logger.warn({ fn: fn.name, requestId, missingPermission: denied.missingPermission }, denied.message);
       const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
-      return jsonResponse(403, body, requestId);
+      const response = jsonResponse(403, body, requestId);
+      deniedByCluster.add(response);
+      return response;
     }
     if (drain.signal.aborted) {
       logger.warn({ fn: fn.name, requestId, err: error }, "call aborted by shutdown");
       return refusalResponse(SHUTTING_DOWN, requestId);
     }
-    if (error instanceof SecretMissingError) {
-      logger.error({ fn: fn.name, requestId, secretName: error.secret, secretPath: error.path }, `caller auth unavailable: ${error.message}`);
-    } else {
-      logger.error({ fn: fn.name, requestId, err: error }, "call failed");
-    }
+    logger.error({ fn: fn.name, requestId, err: error }, "call failed");
     return internalErrorResponse(requestId);
   }
 
@@ -158,7 +176,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       }
       // Finished during the drain: let the connection close so the server can stop.
       if (drain.draining) response.headers.set("connection", "close");
-      outcome = outcomeOf(response.status);
+      // A 403 from the function's own RBAC is the function failing, not a caller refused.
+      outcome = deniedByCluster.has(response) ? "error" : outcomeOf(response.status);
     }
     const durationMs = performance.now() - started;
     series.record(outcome, durationMs / 1000);

@@ -43,6 +43,10 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   const http = createHttpApp(options);
   const server = createAdaptorServer({ fetch: http.app.fetch }) as Server;
   const address = await listen(server, options.port, options.host);
+  // Accept failures (EMFILE under load) are emitted here: log them, never crash the process.
+  server.on("error", function serverError(error) {
+    logger.error({ err: error }, "HTTP server error");
+  });
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url }, "listening");

@@ -72,6 +72,25 @@ describe("invoke", () => {
     assert.ok(seen?.reason instanceof TimeoutError);
   });
 
+  test("a handler that first looks at its signal after the timeout finds it aborted", async () => {
+    let late: { aborted: boolean; kubeView?: boolean } | undefined;
+    let resume!: () => void;
+    const resumed = new Promise<void>((r) => (resume = r));
+    const fn = load({
+      name: "late",
+      http: { auth: "none" },
+      timeoutMs: 10,
+      handler: async (ctx) => {
+        await new Promise((r) => setTimeout(r, 40));
+        late = { aborted: ctx.signal.aborted };
+        resume();
+      },
+    });
+    await assert.rejects(call(fn, {}).promise, TimeoutError);
+    await resumed;
+    assert.deepEqual(late, { aborted: true });
+  });
+
   test("an outer abort (shutdown) reaches the running handler's signal", async () => {
     const outer = new AbortController();
     let started!: () => void;

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../runtime/errors.js";
+import { KubeForbiddenError } from "../../runtime/kube/errors.js";
 import { createHttpApp } from "../../runtime/http/index.js";
 import { captureLogger, fakeKube, loaded, postJson, req, testApp } from "./helpers.js";
 
@@ -169,6 +170,26 @@ describe("serviceAccount auth", () => {
     for (let i = 0; i < 2; i++) await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ci" }));
     assert.deepEqual(fake.reviewed, ["tok-ci", "tok-ci"]);
   });
+});
+
+test("a TokenReview the pod may not make answers 500 with the request id only: nothing about the pod reaches the caller", async () => {
+  const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", code: 403,
+    message: 'tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:ops:podfn" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope' };
+  const fake = fakeKube();
+  (fake.kube as unknown as { tokenReview: () => Promise<never> }).tokenReview = () =>
+    Promise.reject(new KubeForbiddenError(status, 403, { method: "POST", path: "/apis/authentication.k8s.io/v1/tokenreviews" }));
+  const log = captureLogger();
+  const http = createHttpApp({
+    functions: [loaded({ name: "f", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ran" })],
+    kube: fake.kube,
+    logger: log.logger,
+  });
+  const res = await http.fetch(postJson("/f", {}, { authorization: "Bearer anything" }));
+  assert.equal(res.status, 500);
+  const text = await res.text();
+  assert.doesNotMatch(text, /podfn|tokenreviews|ops/);
+  assert.equal(JSON.parse(text).error.code, "internal");
+  assert.ok(log.records().some((r) => r.msg === "caller auth could not be checked"));
 });
 
 describe("missing secrets", () => {
