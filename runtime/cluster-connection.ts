@@ -33,7 +33,7 @@ export const LOCAL_SERVICE_ACCOUNT = "podfn";
  * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
  * declared permissions are what the local ServiceAccount is granted.
  */
-export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = []): Promise<ClusterConnection> {
+export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd()): Promise<ClusterConnection> {
   if (config.cluster !== "emulated") {
     try {
       const credentials = await resolveCredentials({
@@ -52,21 +52,24 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
         const namespace = config.namespace ?? config.env.POD_NAMESPACE ?? "default";
         return { kube: offlineKube(functions.map((f) => f.name).join(", "), namespace), emulated: false, close: async () => {} };
       }
-      if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster) throw error;
+      // A kubeconfig that was asked for and is not there is a mistake to report, not a reason to emulate.
+      if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster || config.kubeconfig !== undefined) throw error;
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }
   }
-  return connectEmulated(config, logger, functions);
+  return connectEmulated(config, logger, functions, cwd);
 }
 
-async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[]): Promise<ClusterConnection> {
+async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string): Promise<ClusterConnection> {
   const { startCluster } = await import("./testing/index.js");
   const { grantDeclaredPermissions } = await import("./testing/grant.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
+  let admin: KubeClient | undefined;
   try {
-    const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
-    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(admin, namespace, LOCAL_SERVICE_ACCOUNT, fns);
+    admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
+    const adminClient = admin;
+    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns);
     await grant(functions);
     const { seedDemoObjects } = await import("./testing/demo.js");
     await seedDemoObjects(admin, namespace);
@@ -77,7 +80,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
       env: {},
     });
     const kube = createKubeClient({ credentials, logger, namespace });
-    const stateDir = resolve(config.env.PODFN_STATE_DIR ?? ".podfn/cluster");
+    const stateDir = resolve(cwd, config.stateDir);
     await mkdir(stateDir, { recursive: true });
     await writeFile(join(stateDir, "admin.kubeconfig"), cluster.kubeconfig(), { mode: 0o600 });
     logger.info(
@@ -90,11 +93,12 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
       grant,
       async close() {
         await kube.close();
-        await admin.close();
+        await adminClient.close();
         await cluster.stop();
       },
     };
   } catch (error) {
+    await admin?.close();
     await cluster.stop();
     throw error;
   }

@@ -51,13 +51,14 @@ export const OPTIONS = {
   replicas: { flag: "replicas", kind: "number", defaultText: "2", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", defaultText: "false", description: "Add a PodDisruptionBudget keeping one HTTP replica up during voluntary disruptions.", commands: ["manifests"] },
-  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", defaultText: ".podfn/cluster", description: "Where `podfn cluster` writes admin.kubeconfig and ca.crt.", commands: ["cluster"] },
+  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", defaultText: ".podfn/cluster", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...KUBE] },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name", description: "This replica's identity in leader election.", commands: SERVE },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
 
-const num = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) =>
+  z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
 
 const schema = z.object({
   port: num(0, 65535).default(8080),

@@ -39,7 +39,7 @@ export interface ServeSetup {
 /** Load, connect and prepare secrets; logs what it did. */
 export async function setUpServe(config: Config, logger: Logger, cwd: string, functions?: LoadedFunction[]): Promise<ServeSetup> {
   const loaded = functions ?? (await loadFunctions(config.functions, { cwd }));
-  const connection = await connectCluster(config, logger, loaded);
+  const connection = await connectCluster(config, logger, loaded, cwd);
   let secretsDir = config.secretsDir;
   const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && secretsDir === "/var/run/secrets/podfn";
   if (connection.emulated && secretsDefault && referencedSecrets(loaded).length > 0) {

@@ -56,3 +56,15 @@ test("serve --cluster real with no credentials exits 2 naming what it tried", as
     await rm(home, { recursive: true, force: true });
   }
 });
+
+test("a --kubeconfig that is not there is an error, never a silent fall back to the emulated cluster", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+  try {
+    const { code, output } = await runPodfn(["serve", "--kubeconfig", "/nonexistent/podfn/config", "--port", "0", "--functions", FUNCTIONS], { HOME: home });
+    assert.equal(code, 2);
+    assert.match(output, /\/nonexistent\/podfn\/config/);
+    assert.doesNotMatch(output, /embedded emulated cluster/);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});

@@ -55,3 +55,8 @@ describe("config", () => {
     assert.doesNotMatch(help, /--input-file/);
   });
 });
+
+test("an empty or blank number is refused, not read as 0", () => {
+  assert.throws(() => loadConfig("serve", ["--port="], {}), /--port: /);
+  assert.throws(() => loadConfig("serve", [], { PORT: "  " }), /PORT: /);
+});
