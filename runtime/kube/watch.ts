@@ -23,6 +23,7 @@ import { KubeApiError, KubeGoneError, kubeApiError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, resourcePath } from "./context.js";
 import { readLines } from "./lines.js";
+import { linkAbort } from "./signals.js";
 import { sleep } from "./retry.js";
 
 /** Lists one page; the watch uses the resource client's own. */
@@ -89,7 +90,8 @@ export async function* watchResource<T extends KubeObject>(
   for (;;) {
     signal?.throwIfAborted();
     const stream = new AbortController();
-    const streamSignal = signal ? AbortSignal.any([signal, stream.signal]) : stream.signal;
+    const unlink = linkAbort(signal, stream);
+    const streamSignal = stream.signal;
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
       clearTimeout(timer);
@@ -139,6 +141,7 @@ export async function* watchResource<T extends KubeObject>(
       else log.warn({ path, resourceVersion, error: (error as Error).message }, "kube watch stream broke; resuming");
     } finally {
       disarm();
+      unlink();
       stream.abort();
     }
     if (gone) {

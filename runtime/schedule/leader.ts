@@ -8,10 +8,12 @@
  *   is empty or has not changed the record for `leaseDurationSeconds` as observed on the local
  *   clock (client-go's `observedTime`, which makes clock skew between nodes harmless).
  * - Taking over sets `acquireTime` and increments `leaseTransitions`; renewing sets `renewTime`
- *   (MicroTime) every `retryPeriodMs`. A leader that cannot renew for `renewDeadlineMs`, or that
- *   sees another holder, stops leading at once: the signal given to `onStartedLeading` aborts.
- * - On shutdown the leader releases the Lease (empty holder, `leaseDurationSeconds: 1`, as
- *   client-go's `ReleaseOnCancel`), so another replica takes over without waiting.
+ *   (MicroTime) every `retryPeriodMs`. A leader stops leading (the signal given to
+ *   `onStartedLeading` aborts) the moment `renewDeadlineMs` has passed since the start of its
+ *   last successful renewal, even with a request still in flight, or when it sees another holder.
+ * - On shutdown the leader waits for the last term's work to settle, then releases the Lease
+ *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`), so another
+ *   replica takes over without waiting.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
+import { linkAbort } from "../kube/signals.js";
 import { formatMicroTime } from "./lease.js";
 
 export interface LeaderElectionOptions {
@@ -39,8 +42,13 @@ export interface LeaderElectionOptions {
   /** The clock (ms since the epoch). Default `Date.now`. */
   now?: () => number;
   logger: Logger;
-  /** Called on becoming leader; `signal` aborts the moment leadership ends. */
-  onStartedLeading(signal: AbortSignal): void;
+  /**
+   * Called on becoming leader; `signal` aborts the moment leadership ends (lost, renew deadline
+   * passed, or shutdown). May return the term's work: on shutdown the Lease is released only
+   * once it has settled, waiting at most the lease duration (after which the Lease would lapse
+   * anyway).
+   */
+  onStartedLeading(signal: AbortSignal): void | Promise<void>;
   /** Called when leadership ends (lost or released). */
   onStoppedLeading?(): void;
 }
@@ -141,8 +149,30 @@ class Elector {
 }
 
 /**
+ * Waits until `term` settles, at most `ms`: the runs of a term that just ended (its signal has
+ * aborted) finish before the Lease is released, so no other replica starts while they still run.
+ */
+async function settled(term: void | Promise<void>, ms: number, log: Logger): Promise<void> {
+  if (!term) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(resolve, ms, "timeout");
+  });
+  const outcome = await Promise.race([term.then(() => "settled" as const, () => "settled" as const), timeout]);
+  clearTimeout(timer);
+  if (outcome === "timeout") log.warn({ waitedMs: ms }, "releasing the leader lease while runs of the last term are still going");
+}
+
+/**
  * Campaign for the Lease until `signal` aborts, calling `onStartedLeading` each time this
- * candidate becomes leader. Resolves after shutdown (and the release of a held Lease).
+ * candidate becomes leader. Resolves after shutdown (and the release of a held Lease, once the
+ * last term's work has settled).
+ *
+ * As client-go's renew loop, a leader has ONE deadline, `renewDeadlineMs` after the start of
+ * its last successful renewal: every renew attempt is cut off by it, and leadership ends (the
+ * term's signal aborts) the moment it passes, whatever requests are still in flight. Since
+ * `renewDeadlineMs` is shorter than the lease duration, the old leader has stopped before any
+ * other candidate may take over.
  *
  * @example
  * await runLeaderElection({ kube, leaseName: "podfn-scheduler", logger, onStartedLeading: (lost) => fire(lost) }, shutdown);
@@ -150,34 +180,66 @@ class Elector {
 export async function runLeaderElection(options: LeaderElectionOptions, signal: AbortSignal): Promise<void> {
   const retry = options.retryPeriodMs ?? 2000;
   const renewDeadline = options.renewDeadlineMs ?? 10_000;
+  const leaseDurationSeconds = options.leaseDurationSeconds ?? 15;
   const now = options.now ?? Date.now;
-  const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds: options.leaseDurationSeconds ?? 15, now });
+  const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds, now });
   const log = options.logger.child({ lease: options.leaseName, identity: elector.identity });
-  const pause = (ms: number) => sleep(ms, undefined, { signal }).catch(() => undefined);
-  const attempt = () => elector.tryAcquireOrRenew(AbortSignal.any([signal, AbortSignal.timeout(renewDeadline)]));
+  const pause = (ms: number, until: AbortSignal) => sleep(ms, undefined, { signal: until }).catch(() => undefined);
+
+  /** One try to acquire, cut off by shutdown or after `renewDeadline`. */
+  async function acquire(): Promise<Attempt> {
+    const attempt = new AbortController();
+    const unlink = linkAbort(signal, attempt);
+    const timer = setTimeout(function attemptTimedOut() {
+      attempt.abort(new DOMException("the leader election request timed out", "TimeoutError"));
+    }, renewDeadline);
+    try {
+      return await elector.tryAcquireOrRenew(attempt.signal);
+    } finally {
+      clearTimeout(timer);
+      unlink();
+    }
+  }
+
+  /** One term: lead until the Lease is taken, the renew deadline passes, or shutdown. */
+  async function lead(): Promise<void> {
+    const leadership = new AbortController();
+    const unlink = linkAbort(signal, leadership);
+    let deadline: NodeJS.Timeout | undefined;
+    const renewedAt = (time: number): void => {
+      clearTimeout(deadline);
+      deadline = setTimeout(function renewDeadlinePassed() {
+        leadership.abort(new DOMException("leadership lost: the Lease was not renewed within the renew deadline", "AbortError"));
+      }, Math.max(0, time + renewDeadline - now()));
+    };
+    renewedAt(now());
+    log.info("became the leader");
+    const term = options.onStartedLeading(leadership.signal);
+    try {
+      while (!leadership.signal.aborted) {
+        await pause(retry, leadership.signal);
+        if (leadership.signal.aborted) break;
+        const started = now();
+        const result = await elector.tryAcquireOrRenew(leadership.signal);
+        if (result === "acquired" && !leadership.signal.aborted) renewedAt(started);
+        else if (result === "held") break;
+      }
+    } finally {
+      clearTimeout(deadline);
+      unlink();
+    }
+    leadership.abort(new DOMException("leadership lost: another candidate holds the Lease", "AbortError"));
+    options.onStoppedLeading?.();
+    if (signal.aborted) await settled(term, leaseDurationSeconds * 1000, log);
+    else log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
+  }
+
   while (!signal.aborted) {
-    if ((await attempt()) !== "acquired") {
-      await pause(retry * (1 + Math.random() * 0.2));
+    if ((await acquire()) !== "acquired") {
+      await pause(retry * (1 + Math.random() * 0.2), signal);
       continue;
     }
-    if (signal.aborted) {
-      await elector.release();
-      break;
-    }
-    log.info("became the leader");
-    const leadership = new AbortController();
-    options.onStartedLeading(leadership.signal);
-    let renewed = now();
-    while (!signal.aborted) {
-      await pause(retry);
-      if (signal.aborted) break;
-      const result = await attempt();
-      if (result === "acquired") renewed = now();
-      else if (result === "held" || now() - renewed >= renewDeadline) break;
-    }
-    leadership.abort(new DOMException("leadership lost", "AbortError"));
-    options.onStoppedLeading?.();
+    if (!signal.aborted) await lead();
     if (signal.aborted) await elector.release();
-    else log.warn("lost the leader lease");
   }
 }

@@ -182,9 +182,11 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
       kube: options.kube,
       logger: options.logger,
       onStartedLeading(lost) {
-        const term = fireUntil(scheduler, AbortSignal.any([lost, signal]), now, maxWaitMs);
+        // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
+        const term = fireUntil(scheduler, lost, now, maxWaitMs);
         terms.add(term);
         void term.finally(() => terms.delete(term));
+        return term;
       },
     },
     signal,

@@ -135,3 +135,53 @@ test("two runtimes with an in-process schedule: only the leader fires; after it 
   second.stop.abort();
   await second.done;
 });
+
+test("a leader whose renewals fail, then hang, stops leading within the renew deadline of its last renewal, before another candidate can take over", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  // Lease 1 s, renew deadline 800 ms: a renewal that hangs late in the deadline must not keep pod-a leading past it.
+  const timings = { renewDeadlineMs: 800 };
+  const a = candidate(store, "pod-a", watch, timings);
+  await until(() => a.leading, 5000, "pod-a to lead");
+  const b = candidate(store, "pod-b", watch, timings);
+  a.client.down = true;
+  await until(() => a.client.failures >= 6, 5000, "failed renewals");
+  a.client.hang = true;
+  await until(() => b.leading, 5000, "pod-b to take over");
+  assert.equal(a.lostSignals[0]!.aborted, true);
+  assert.equal(watch.maxLeaders, 1, "pod-a had stopped leading when pod-b started");
+  a.stop.abort();
+  b.stop.abort();
+  await Promise.all([a.done, b.done]);
+});
+
+test("on shutdown the Lease is released only after the term's work has settled", async () => {
+  const store = leaseStore();
+  const stop = new AbortController();
+  let writesWhenSettled = -1;
+  const done = runLeaderElection(
+    {
+      ...FAST,
+      kube: store.client(),
+      identity: "pod-a",
+      logger: captureLogs().logger,
+      onStartedLeading(lost) {
+        // A run that takes a while to wind down after the abort.
+        return new Promise<void>((resolve) => {
+          lost.addEventListener("abort", () => setTimeout(() => {
+            writesWhenSettled = store.writes.length;
+            resolve();
+          }, 100), { once: true });
+        });
+      },
+    },
+    stop.signal,
+  );
+  await until(() => store.writes.length >= 2, 5000, "a renewal");
+  stop.abort();
+  await done;
+  const release = store.writes.map((w) => w.holder).lastIndexOf("");
+  assert.notEqual(release, -1, "the Lease was released");
+  assert.ok(writesWhenSettled >= 0, "the term settled");
+  assert.ok(release >= writesWhenSettled, "the release was written after the term settled");
+});

@@ -1,0 +1,30 @@
+/**
+ * @module kube/signals
+ * Linking a short-lived AbortController to a long-lived signal by hand. `AbortSignal.any` keeps
+ * a record of every signal derived from a source for the source's whole life (about 58 bytes
+ * per call on Node 20.20), so a process-long signal joined anew every few seconds (a watch
+ * restart, a Lease renewal) grows without bound; an event listener removed when the work is
+ * done does not.
+ */
+
+/**
+ * Aborts `controller` (with `parent`'s reason) when `parent` aborts, at once if it already has;
+ * returns the function that undoes the link. Call it in a `finally`.
+ *
+ * @example
+ * const attempt = new AbortController();
+ * const unlink = linkAbort(shutdown, attempt);
+ * try { await fetchSomething(attempt.signal); } finally { unlink(); }
+ */
+export function linkAbort(parent: AbortSignal | undefined, controller: AbortController): () => void {
+  if (!parent) return function unlinked() {};
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return function unlinked() {};
+  }
+  const onAbort = (): void => controller.abort(parent.reason);
+  parent.addEventListener("abort", onAbort, { once: true });
+  return function unlink() {
+    parent.removeEventListener("abort", onAbort);
+  };
+}
