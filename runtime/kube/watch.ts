@@ -6,7 +6,8 @@
  *   `ADDED`, then watches from the list's resourceVersion, as informers do.
  * - It sends `watch=1&allowWatchBookmarks=true&resourceVersion=RV&timeoutSeconds=N`; when the
  *   server ends the stream (timeout, connection drop), it resumes from the last resourceVersion
- *   seen, bookmarks included.
+ *   seen, bookmarks included. A stream that ended or broke before its first event is resumed
+ *   after a jittered backoff (up to 30 s) that grows while streams keep coming back empty.
  * - On 410 Gone (as the HTTP status or as an `ERROR` event) it lists again and yields the
  *   difference with what it knows: `ADDED` for new objects, `MODIFIED` for changed ones,
  *   `DELETED` (with the last known object) for vanished ones; then watches from the new list's
@@ -15,8 +16,9 @@
  * - `BOOKMARK` events only advance the resourceVersion, unless `bookmarks: true`.
  * - A stream that sends nothing for `stallTimeoutMs` is dropped and restarted.
  * - It ends when the consumer breaks out, and throws the signal's reason on abort. Errors it
- *   cannot recover from (403, an `ERROR` event other than 410, a server down past the retries)
- *   are thrown, never swallowed.
+ *   cannot recover from (403, an `ERROR` event other than 410, a watch request that cannot be
+ *   set up past the transport's retries, as a `KubeConnectionError`) are thrown, never
+ *   swallowed; once the server has answered 200, a broken connection is always resumed.
  */
 import type { KubeList, KubeObject, ResourceType, WatchEvent, WatchOptions } from "./api.js";
 import { KubeApiError, KubeGoneError, kubeApiError } from "./errors.js";
@@ -101,11 +103,13 @@ export async function* watchResource<T extends KubeObject>(
     };
     const disarm = (): void => clearTimeout(timer);
     let gone = false;
+    let connected = false;
     let received = 0;
     try {
       arm();
       const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds, ...selectors };
       const response = await context.transport.stream({ method: "GET", path, query, signal: streamSignal });
+      connected = true;
       for await (const line of readLines(response.body, arm)) {
         if (!line.trim()) continue;
         received++;
@@ -137,8 +141,10 @@ export async function* watchResource<T extends KubeObject>(
       if (error instanceof KubeGoneError) gone = true;
       else if (error instanceof KubeApiError) throw error;
       else if (streamSignal.reason instanceof StallError) log.warn({ path, resourceVersion, stallTimeoutMs: stallMs }, "kube watch stalled; restarting");
-      else if (received === 0) throw error;
-      else log.warn({ path, resourceVersion, error: (error as Error).message }, "kube watch stream broke; resuming");
+      // The request could not be set up: the transport has retried it already (its errors are Kube*Error).
+      else if (!connected) throw error;
+      // After a 200, a broken connection (API server restart, idle timeout) is resumed, even before the first event, as client-go's reflector does.
+      else log.warn({ path, resourceVersion, events: received, error: (error as Error).message }, "kube watch stream broke; resuming");
     } finally {
       disarm();
       unlink();

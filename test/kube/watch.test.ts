@@ -144,6 +144,24 @@ describe("watch", () => {
     for (const res of stalled) res.end();
   });
 
+  test("a connection dropped after the 200 but before the first event is resumed from the same resourceVersion, not thrown", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (_req, res) => {
+      watchCount++;
+      if (watchCount === 1) {
+        // Headers and half an event reach the client, then the connection drops (an API server restart).
+        res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
+        res.write('{"type":"ADD', () => res.socket?.destroy());
+      } else {
+        stream(res, [{ type: "ADDED", object: cm("d", "66") }], false);
+      }
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "65" }), 1);
+    assert.deepEqual(summary(events), ["ADDED d@66"]);
+    assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["65", "65"]);
+  });
+
   test("breaking out of the loop closes the stream", async () => {
     let closed = false;
     handler = (_req, res) => {
