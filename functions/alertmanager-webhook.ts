@@ -7,9 +7,10 @@
  *
  * The cool-down lives in the cluster, on the Deployment itself, as the annotation
  * `podfn.dev/restarted-for: <fingerprint>@<ISO time>`, so it holds across restarts and
- * replicas of this function. The annotation is written with a resourceVersion-checked update
- * before the restart: of two replicas handling the same alert, one wins, the other sees the
- * annotation and skips.
+ * replicas of this function. The annotation and the restart (the pod template's
+ * `kubectl.kubernetes.io/restartedAt`) are written together in one resourceVersion-checked
+ * update: of two replicas handling the same alert, one wins, the other sees the annotation and
+ * skips; and a failed write records neither, so Alertmanager's re-delivery restarts.
  *
  * Input: Alertmanager's webhook payload, version 4 (JSON body).
  * Output: one outcome per alert: `{fingerprint, outcome: "restarted" | "skipped", reason?}`.
@@ -20,7 +21,7 @@
  *   it alike where `podfn manifests` runs.
  * - `ALERTMANAGER_COOLDOWN_MINUTES`: Default 10.
  *
- * Permissions: get, update and patch Deployments, in each allowed namespace.
+ * Permissions: get and update Deployments, in each allowed namespace.
  * Secrets: `alertmanager-token`. In alertmanager.yml:
  *   receivers:
  *     - name: podfn
@@ -35,6 +36,8 @@ import type { Deployment } from "kubernetes-types/apps/v1.js";
 
 /** The annotation holding `<fingerprint>@<ISO time>` of the last restart. */
 export const RESTARTED_FOR = "podfn.dev/restarted-for";
+/** The pod template annotation `kubectl rollout restart` sets (RFC 3339, to the second). */
+const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
 const allowedNamespaces = (process.env.ALERTMANAGER_ALLOWED_NAMESPACES ?? "").split(",").map((n) => n.trim()).filter(Boolean);
 const cooldownMs = Number(process.env.ALERTMANAGER_COOLDOWN_MINUTES ?? "10") * 60_000;
@@ -76,23 +79,22 @@ function coolingDown(deployment: Deployment, now: number): string | undefined {
 }
 
 /**
- * Records the restart on the Deployment with an update checked against its resourceVersion,
- * then restarts it. Returns the reason to skip when another restart is still cooling down.
+ * Records the restart on the Deployment and restarts it, in one update checked against its
+ * resourceVersion. Returns the reason to skip when another restart is still cooling down.
  */
-async function claimAndRestart(kube: KubeClient, namespace: string, name: string, fingerprint: string): Promise<string | undefined> {
+function claimAndRestart(kube: KubeClient, namespace: string, name: string, fingerprint: string): Promise<string | undefined> {
   // A conflict means someone else wrote the Deployment first: read it again and decide again.
-  const reason = await retryOnConflict(async () => {
+  return retryOnConflict(async () => {
     const deployment = await kube.deployments.get(name, { namespace });
     const now = Date.now();
     const cooling = coolingDown(deployment, now);
     if (cooling) return cooling;
     const annotations = { ...deployment.metadata?.annotations, [RESTARTED_FOR]: `${fingerprint}@${new Date(now).toISOString()}` };
-    await kube.deployments.replace({ ...deployment, metadata: { ...deployment.metadata, annotations } }, { namespace });
+    const spec = deployment.spec!;
+    const template = { ...spec.template, metadata: { ...spec.template.metadata, annotations: { ...spec.template.metadata?.annotations, [RESTARTED_AT]: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z") } } };
+    await kube.deployments.replace({ ...deployment, metadata: { ...deployment.metadata, annotations }, spec: { ...spec, template } }, { namespace });
     return undefined;
   });
-  if (reason) return reason;
-  await kube.restartDeployment(name, { namespace });
-  return undefined;
 }
 
 /** What to do about one alert, and doing it. */
@@ -119,7 +121,7 @@ export default defineFunction({
   permissions: (allowedNamespaces.length > 0 ? allowedNamespaces : [undefined]).map((namespace) => ({
     apiGroups: ["apps"],
     resources: ["deployments"],
-    verbs: ["get", "update", "patch"],
+    verbs: ["get", "update"],
     ...(namespace ? { namespace } : {}),
   })),
   http: { method: "POST", auth: { type: "bearer", secret: "alertmanager-token" } },

@@ -51,6 +51,27 @@ describe("alertmanager-webhook", () => {
     assert.deepEqual(results.sort(), ["restarted", "skipped", "skipped"]);
   });
 
+  test("a delivery whose writes fail records no cool-down without the restart: Alertmanager's re-delivery restarts", async () => {
+    const user = `system:serviceaccount:${fn.namespace}:alertmanager-webhook`;
+    // Each write the function may use fails once (a restarted API server, say).
+    const faults = ["update", "patch"].map((verb) => h.cluster.inject({ match: { verb, resource: "deployments", name: "web", user }, status: 500, times: 1 }));
+    try {
+      let res = await post(notification([restartAlert("f1")]));
+      for (let delivery = 2; res.status !== 200 && delivery <= 3; delivery++) res = await post(notification([restartAlert("f1")]));
+      assert.equal(res.status, 200);
+      assert.equal((await json(res)).results[0].outcome, "restarted");
+      const web = await fn.admin.deployments.get("web");
+      assert.match(web.spec?.template?.metadata?.annotations?.[RESTARTED_AT] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.match(web.metadata?.annotations?.[RESTARTED_FOR] ?? "", /^f1@/);
+    } finally {
+      for (const remove of faults) remove();
+    }
+  });
+
+  test("declares get and update on Deployments only (the restart is part of the update)", () => {
+    assert.deepEqual(fn.fn.permissions.map((p) => p.verbs), [["get", "update"]]);
+  });
+
   test("restarts again once the cool-down recorded on the Deployment has passed", async () => {
     const longAgo = new Date(Date.now() - 11 * 60_000).toISOString();
     await fn.admin.deployments.patch("web", { metadata: { annotations: { [RESTARTED_FOR]: `old@${longAgo}` } } });
