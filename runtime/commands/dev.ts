@@ -8,12 +8,12 @@
 import { watch } from "node:fs";
 import { resolve } from "node:path";
 import { loadFunctions, LoadError } from "../loader.js";
-import { createLogger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import type { Config } from "../config.js";
 import type { CommandIO } from "./types.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { defineCommand } from "./define.js";
-import { serveFunctions, setUpServe } from "./serve.js";
+import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
 
 const HELP = `Usage: podfn dev [options]
 
@@ -27,22 +27,36 @@ const RELOAD_DEBOUNCE_MS = 150;
 /** Calls in flight get this long to finish when the server restarts, in ms. */
 const RELOAD_DRAIN_MS = 2000;
 
-/** Resolves on the next change under `dir` (debounced), or when `signal` aborts. */
-function nextChange(dir: string, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves with the files changed under `dir` (debounced), or with none when `signal` aborts or
+ * the folder cannot be watched any more.
+ */
+function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<string[]> {
   return new Promise((done) => {
     let timer: NodeJS.Timeout | undefined;
-    const watcher = watch(dir, { recursive: true }, () => {
+    const changed = new Set<string>();
+    const watcher = watch(dir, { recursive: true }, (_event, file) => {
+      if (file) changed.add(String(file));
       clearTimeout(timer);
       timer = setTimeout(finish, RELOAD_DEBOUNCE_MS);
+    });
+    watcher.on("error", function watchFailed(error) {
+      logger.error({ err: error, dir }, "cannot watch the functions folder any more: restart podfn dev");
+      finish();
     });
     function finish() {
       watcher.close();
       signal.removeEventListener("abort", finish);
       clearTimeout(timer);
-      done();
+      done([...changed]);
     }
     signal.addEventListener("abort", finish, { once: true });
   });
+}
+
+/** Changed files that are not function modules: helpers the functions import, which stay cached. */
+function helpersAmong(files: string[]): string[] {
+  return files.filter((file) => file.split(/[\\/]/).some((part) => part.startsWith("_")));
 }
 
 async function run(base: Config, io: CommandIO): Promise<number> {
@@ -65,11 +79,16 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.
       for (;;) {
-        await Promise.race([nextChange(dir, round.signal), serving.catch(() => undefined)]);
+        const changed = await Promise.race([nextChange(dir, round.signal, logger), serving.then(() => [], () => [])]);
         if (round.signal.aborted) break;
+        const helpers = helpersAmong(changed);
+        if (helpers.length > 0) {
+          logger.warn({ files: helpers }, "a module the functions import changed: dev reloads function modules only; restart podfn dev to pick it up");
+        }
         try {
           setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(++generation) });
           await connection.grant?.(setup.functions);
+          await prepareLocalSecrets(setup);
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
           round.abort("reload");
           break;

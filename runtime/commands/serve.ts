@@ -13,6 +13,7 @@ import { createLocalSecrets } from "../local-secrets.js";
 import { referencedSecrets } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
+import { runShutdownHooks } from "../lifecycle.js";
 import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn serve [options]
@@ -20,8 +21,9 @@ const HELP = `Usage: podfn serve [options]
 Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules on
 the replica that holds the scheduler Lease. Health: GET /healthz, GET /readyz; metrics: GET /metrics.
 With no cluster configured (and outside a pod) it runs against the embedded emulated cluster
-and says so. SIGTERM/SIGINT: readiness fails, calls in flight finish (up to --drain-timeout-ms),
-then the process exits 0.
+and says so. SIGTERM/SIGINT: readiness fails, HTTP calls in flight finish (up to
+--drain-timeout-ms; in-process scheduled runs are aborted at once and the Lease released), the
+functions' onShutdown hooks run, then the process exits 0.
 `;
 
 /** Where local runs keep generated caller-auth secrets. */
@@ -40,14 +42,24 @@ export interface ServeSetup {
 export async function setUpServe(config: Config, logger: Logger, cwd: string, functions?: LoadedFunction[]): Promise<ServeSetup> {
   const loaded = functions ?? (await loadFunctions(config.functions, { cwd }));
   const connection = await connectCluster(config, logger, loaded, cwd);
-  let secretsDir = config.secretsDir;
-  const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && secretsDir === "/var/run/secrets/podfn";
-  if (connection.emulated && secretsDefault && referencedSecrets(loaded).length > 0) {
-    secretsDir = resolve(cwd, LOCAL_SECRETS_DIR);
-    const created = await createLocalSecrets(loaded, secretsDir);
+  const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && config.secretsDir === "/var/run/secrets/podfn";
+  const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;
+  const setup = { config, logger, functions: loaded, connection, secretsDir };
+  const created = await prepareLocalSecrets(setup);
+  if (created && referencedSecrets(loaded).length > 0) {
     logger.info({ secretsDir, created, secrets: referencedSecrets(loaded) }, `caller-auth secrets for local runs are files in ${secretsDir}${tryIt(loaded, secretsDir, config)}`);
   }
-  return { config, logger, functions: loaded, connection, secretsDir };
+  return setup;
+}
+
+/**
+ * On the emulated cluster with the default secrets folder, create the caller-auth secrets the
+ * functions reference that are missing (again after a `dev` reload). Returns the names created,
+ * or undefined when secrets come from the configured folder.
+ */
+export async function prepareLocalSecrets(setup: ServeSetup): Promise<string[] | undefined> {
+  if (setup.secretsDir === setup.config.secretsDir) return undefined;
+  return createLocalSecrets(setup.functions, setup.secretsDir);
 }
 
 let adapters: Promise<[typeof import("../http/index.js"), typeof import("../schedule/scheduler.js")]> | undefined;
@@ -60,7 +72,7 @@ function loadAdapters() {
 /** A curl line calling the first GET function with bearer auth, for the first log lines. */
 function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config): string {
   const fn = functions.find((f) => f.http?.method === "GET" && f.http.auth !== "none" && f.http.auth.type === "bearer" && !f.http.auth.env);
-  if (!fn?.http || fn.http.auth === "none" || fn.http.auth.type !== "bearer") return "";
+  if (!fn?.http || fn.http.auth === "none" || fn.http.auth.type !== "bearer" || config.port === 0) return "";
   return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host}:${config.port}${fn.http.path}`;
 }
 
@@ -74,17 +86,16 @@ export async function serveFunctions(
   const [{ serveHttp }, { runSchedules }] = await loadAdapters();
   const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
   logger.info({ functions: functions.map((f) => f.name), routes }, `loaded ${functions.length} function(s)`);
-  const schedules = runSchedules(
-    {
-      functions,
-      kube: connection.kube,
-      logger,
-      filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
-      ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
-    },
-    signal,
-  );
-  await Promise.all([
+  // One stop for both sides: the process's signal, or either side failing (the other then winds down too).
+  const stop = new AbortController();
+  const onSignal = () => stop.abort(signal.reason);
+  if (signal.aborted) onSignal();
+  else signal.addEventListener("abort", onSignal, { once: true });
+  const failing = (error: unknown): never => {
+    stop.abort("failed");
+    throw error;
+  };
+  const results = await Promise.allSettled([
     serveHttp(
       {
         functions,
@@ -96,13 +107,26 @@ export async function serveFunctions(
         drainTimeoutMs: config.drainTimeoutMs,
         secretsDir: setup.secretsDir,
         env: config.env,
-        onShutdown: functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])),
         ...(options.onListening ? { onListening: options.onListening } : {}),
       },
-      signal,
-    ),
-    schedules,
+      stop.signal,
+    ).catch(failing),
+    runSchedules(
+      {
+        functions,
+        kube: connection.kube,
+        logger,
+        filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
+        ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
+      },
+      stop.signal,
+    ).catch(failing),
   ]);
+  signal.removeEventListener("abort", onSignal);
+  // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.
+  await runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 export const serveCommand = defineCommand({
