@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,4 +58,21 @@ test("podfn dev reloads a function when its file changes, and keeps the last goo
   assert.deepEqual(await (await fetch(`${url}/hello`)).json(), { version: 2 });
   await writeFile(join(dir, "hello.ts"), hello("3"));
   await untilVersion(3);
+});
+
+test("podfn dev creates the local secret of a function added with bearer auth", async () => {
+  await writeFile(
+    join(dir, "guarded.ts"),
+    `import { defineFunction } from "podfn";
+export default defineFunction({ name: "guarded", http: { method: "GET", auth: { type: "bearer", secret: "tok-b" } }, handler: () => ({ ok: true }) });
+`,
+  );
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const token = await readFile(join(home, ".podfn/secrets/tok-b"), "utf8").catch(() => undefined);
+    const status = token ? await fetch(`${url}/guarded`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status, () => 0) : 0;
+    if (status === 200) break;
+    if (Date.now() > deadline) assert.fail(`GET /guarded never answered 200 with the local secret\n${dev.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
