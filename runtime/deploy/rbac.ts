@@ -4,13 +4,18 @@
  * a ClusterRole and ClusterRoleBinding when some need the cluster scope, the Lease rights of
  * leader election when it runs in-process schedules, and the `system:auth-delegator` binding
  * (TokenReview) when a function authenticates callers by ServiceAccount. Nothing else.
+ *
+ * Names: a Role and RoleBinding in the home namespace are named after the ServiceAccount; in
+ * another namespace, and for cluster-wide objects, `<home namespace>:<ServiceAccount>`, so the
+ * same app deployed in two namespaces does not collide. RBAC names are path segments, where
+ * `:` is allowed (as in `system:auth-delegator`).
  */
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "kubernetes-types/rbac/v1.js";
 import type { PermissionRule } from "../function.js";
 import { CLUSTER_SCOPE, compactRules, grantsByScope, grantsOf } from "./rules.js";
 
 export interface WorkloadAccess {
-  /** The workload's ServiceAccount (and the name of its Roles). */
+  /** The workload's ServiceAccount (and the name of its Roles in `namespace`). */
   serviceAccount: string;
   namespace: string;
   /** The union of its functions' declared permissions. */
@@ -62,9 +67,11 @@ export function rbacObjects(access: WorkloadAccess): RbacObject[] {
         subjects,
       });
     } else {
-      const metadata = { name: serviceAccount, namespace: scope, labels };
+      // In another namespace, ServiceAccounts of other home namespaces may share the name: prefix the home one.
+      const name = scope === namespace ? serviceAccount : `${namespace}:${serviceAccount}`;
+      const metadata = { name, namespace: scope, labels };
       out.push({ apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules });
-      out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name: serviceAccount }, subjects });
+      out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name }, subjects });
     }
   }
   if (access.authDelegator) {

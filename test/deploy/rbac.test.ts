@@ -30,6 +30,18 @@ test("another namespace: a Role and RoleBinding in that namespace, bound to the 
   assert.equal(role?.metadata?.namespace, "kube-system");
 });
 
+test("the same app in two namespaces granted in a third gets distinct Roles there, named <home namespace>:<ServiceAccount>", () => {
+  const peek = cronFn("peek", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"], namespace: "kube-system" }]);
+  const inNamespace = (namespace: string) => generateManifests([loaded(peek)], { namespace }).flatMap((g) => g.objects);
+  const names = (objects: KubeObject[]) => objects.filter((o) => o.kind === "Role" || o.kind === "RoleBinding").map((o) => `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`);
+  const a = inNamespace("team-a");
+  const b = inNamespace("team-b");
+  assert.deepEqual(names(a), ["Role kube-system/team-a:podfn-peek", "RoleBinding kube-system/team-a:podfn-peek"]);
+  assert.deepEqual(names(b), ["Role kube-system/team-b:podfn-peek", "RoleBinding kube-system/team-b:podfn-peek"]);
+  assert.deepEqual(grantedTo(a, "team-a", "podfn-peek"), ["kube-system /configmaps get *"]);
+  assert.deepEqual(grantedTo(b, "team-b", "podfn-peek"), ["kube-system /configmaps get *"]);
+});
+
 test("cluster-scoped resources and namespace '*' need a ClusterRole", () => {
   const objects = all([
     cronFn("nodes", [
