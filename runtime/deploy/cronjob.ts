@@ -3,12 +3,13 @@
  * The CronJob workload of one function: its own ServiceAccount and RBAC (that function's
  * permissions only) and one CronJob per `mode: "cronjob"` schedule, each running
  * `podfn run NAME --schedule S` (the schedule's input comes from the definition in the image).
+ * Every CronJob names its `timeZone`, `Etc/UTC` when the schedule gives none.
  */
 import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { ServiceAccount } from "kubernetes-types/core/v1.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels, cronJobName } from "./names.js";
-import { JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, JOB_TTL_SECONDS, type ResolvedOptions } from "./options.js";
+import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, JOB_TTL_SECONDS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { CronWorkload } from "./plan.js";
 
@@ -32,7 +33,8 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
       metadata: { name: cronJobName(options.app, fn.name, schedule.name, schedules.length === 1), namespace, labels: jobLabels },
       spec: {
         schedule: schedule.cron,
-        ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}),
+        // Without a zone the controller-manager's local one applies; podfn's scheduler and docs mean UTC.
+        timeZone: schedule.timeZone ?? DEFAULT_TIME_ZONE,
         concurrencyPolicy: schedule.concurrencyPolicy,
         ...(schedule.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: schedule.startingDeadlineSeconds } : {}),
         successfulJobsHistoryLimit: JOB_HISTORY_LIMIT,

@@ -32,6 +32,11 @@ export const DRAIN_TIMEOUT_MS = 25_000;
 export const TERMINATION_GRACE_SECONDS = Math.ceil(DRAIN_TIMEOUT_MS / 1000) + 5;
 /** Added to a function's timeout for a Job's `activeDeadlineSeconds`: start-up, module load and drain. */
 export const JOB_DEADLINE_MARGIN_SECONDS = 60;
+/**
+ * `timeZone` of a CronJob whose schedule names none: UTC, as podfn's in-process scheduler reads
+ * cron expressions (without one, the kube-controller-manager's local zone would apply).
+ */
+export const DEFAULT_TIME_ZONE = "Etc/UTC";
 /** A failed run is not retried by Kubernetes (`backoffLimit: 0`); the next tick runs again. */
 export const JOB_BACKOFF_LIMIT = 0;
 /** Finished Jobs are deleted after a day. */

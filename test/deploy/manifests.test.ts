@@ -140,6 +140,7 @@ test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, it
   assert.equal(hourly.spec!.jobTemplate.spec!.template.spec!.serviceAccountName, nightly.spec!.jobTemplate.spec!.template.spec!.serviceAccountName, "one ServiceAccount per function");
   const noop = cronJobs.find((c) => c.spec!.schedule === "@daily")!;
   assert.equal(noop.metadata!.name, "podfn-noop");
+  assert.equal(noop.spec!.timeZone, "Etc/UTC", "a schedule without timeZone runs in UTC, not the controller-manager's zone");
   assert.equal(noop.spec!.jobTemplate.spec!.template.spec!.automountServiceAccountToken, false, "no permissions: no token");
 });
 
