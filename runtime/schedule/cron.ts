@@ -44,12 +44,27 @@ function normalize(expr: string): { fields: string } | { error: string } {
     const bad = (part.match(/[A-Za-z]+/g) ?? []).find((word) => !allowed.includes(word.toUpperCase()));
     if (bad) return { error: `"${expr}": the ${field} field does not accept "${bad}"${allowed.length ? ` (names: ${allowed.join(", ")})` : ""}` };
     if (part.includes("?") && field !== "day-of-month" && field !== "day-of-week") return { error: `"${expr}": "?" is only allowed in day-of-month and day-of-week` };
+    // robfig/cron (Kubernetes) bounds day-of-week to 0-6; cron-parser would read 7 as Sunday.
+    if (field === "day-of-week" && part.split(",").some((item) => item.split("/")[0]!.split("-").some((bound) => Number(bound) > 6))) {
+      return { error: `"${expr}": day-of-week runs 0-6 (Sunday is 0 or SUN); Kubernetes does not accept 7` };
+    }
   }
   return { fields: parts.join(" ") };
 }
 
 /**
+ * cron-parser's refusal of a day of month no month in the expression has (`0 0 31 2 *`).
+ * robfig/cron, which Kubernetes uses, accepts such an expression (it checks each field alone);
+ * the CronJob never fires. podfn accepts it too, and never fires it either.
+ */
+function impossibleDate(error: unknown): boolean {
+  return error instanceof Error && /Invalid explicit day of month definition/.test(error.message);
+}
+
+/**
  * Check a cron expression and an optional time zone as a Kubernetes CronJob would.
+ * Day-of-week takes 0-6 only (not 7), and a day of month its months never have
+ * (`0 0 31 2 *`) is accepted, as Kubernetes does, for a schedule that never fires.
  * Returns a message saying what is wrong, or null when both are valid.
  *
  * @example
@@ -63,7 +78,7 @@ export function validateCron(expr: string, timeZone?: string): string | null {
   try {
     CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), { tz: "UTC" });
   } catch (error) {
-    return `"${expr}": ${(error as Error).message}`;
+    if (!impossibleDate(error)) return `"${expr}": ${(error as Error).message}`;
   }
   if (timeZone !== undefined) return validateTimeZone(timeZone);
   return null;
@@ -82,18 +97,24 @@ function validateTimeZone(timeZone: string): string | null {
 }
 
 /**
- * The first time strictly after `after` at which `entry` fires, in its time zone (default UTC).
- * Throws on an invalid expression; entries from the loader are already validated.
+ * The first time strictly after `after` at which `entry` fires, in its time zone (default UTC);
+ * undefined for an expression that never fires (`0 0 31 2 *`). Throws on an invalid
+ * expression; entries from the loader are already validated.
  *
  * @example
  * nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T10:20:00Z")); // 2025-01-01T11:00:00.000Z
  */
-export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, after: Date): Date {
+export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, after: Date): Date | undefined {
   const normalized = normalize(entry.cron);
   if ("error" in normalized) throw new TypeError(normalized.error);
-  const expression = CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), {
-    currentDate: after,
-    tz: entry.timeZone ?? "UTC",
-  });
-  return expression.next().toDate();
+  try {
+    const expression = CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), {
+      currentDate: after,
+      tz: entry.timeZone ?? "UTC",
+    });
+    return expression.next().toDate();
+  } catch (error) {
+    if (impossibleDate(error)) return undefined;
+    throw error;
+  }
 }

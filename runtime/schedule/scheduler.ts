@@ -57,6 +57,11 @@ const OUTCOMES: Record<number, RunOutcome> = {
   [EXIT_CODES.timeout]: "timed out",
 };
 
+/** When `entry` next fires after `now` (ms); `Infinity` for a schedule that never fires (`0 0 31 2 *`). */
+function nextTime(entry: ScheduleEntry, now: number): number {
+  return nextFireTime(entry, new Date(now))?.getTime() ?? Infinity;
+}
+
 /**
  * The schedules of some functions and their in-flight runs; `tick(now)` fires what is due.
  *
@@ -81,7 +86,7 @@ export class Scheduler {
 
   /** Plan every schedule's first fire time after `now` (ms). */
   start(now: number): void {
-    for (const slot of this.slots) slot.next = nextFireTime(slot.entry, new Date(now)).getTime();
+    for (const slot of this.slots) slot.next = nextTime(slot.entry, now);
   }
 
   /** When the next schedule is due (ms); `Infinity` with no schedules. */
@@ -93,7 +98,7 @@ export class Scheduler {
   tick(now: number): void {
     for (const slot of this.slots) {
       if (slot.next > now) continue;
-      slot.next = nextFireTime(slot.entry, new Date(now)).getTime();
+      slot.next = nextTime(slot.entry, now);
       this.fire(slot);
     }
   }

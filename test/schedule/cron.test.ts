@@ -20,6 +20,11 @@ test("rejects other syntaxes with a message saying what is wrong", () => {
     ["@every 5m", /unknown macro/],
     ["TZ=Europe/Paris 0 * * * *", /put the time zone in timeZone/],
     ["0 ? * * *", /"\?" is only allowed in day-of-month and day-of-week/],
+    ["0 0 * * 7", /day-of-week runs 0-6 .*Kubernetes does not accept 7/],
+    ["0 0 * * 5-7", /day-of-week runs 0-6/],
+    ["0 0 * * 1,7", /day-of-week runs 0-6/],
+    ["0 0 * * 0-7/2", /day-of-week runs 0-6/],
+    ["0 0 * * 7/2", /day-of-week runs 0-6/],
   ];
   for (const [expr, pattern] of cases) assert.match(validateCron(expr) ?? "valid", pattern, expr);
 });
@@ -31,16 +36,24 @@ test("checks the time zone against the IANA database", () => {
 });
 
 test("nextFireTime is strictly after the given time", () => {
-  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T10:20:00Z")).toISOString(), "2025-01-01T11:00:00.000Z");
-  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T11:00:00.000Z")).toISOString(), "2025-01-01T12:00:00.000Z");
-  assert.equal(nextFireTime({ cron: "@daily" }, new Date("2025-01-01T11:00:00Z")).toISOString(), "2025-01-02T00:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T10:20:00Z"))!.toISOString(), "2025-01-01T11:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 * * * *" }, new Date("2025-01-01T11:00:00.000Z"))!.toISOString(), "2025-01-01T12:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "@daily" }, new Date("2025-01-01T11:00:00Z"))!.toISOString(), "2025-01-02T00:00:00.000Z");
 });
 
 test("nextFireTime honours the time zone, across a daylight-saving change", () => {
-  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-01-01T00:00:00Z")).toISOString(), "2025-01-01T14:00:00.000Z");
-  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-07-01T00:00:00Z")).toISOString(), "2025-07-01T13:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-01-01T14:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-07-01T00:00:00Z"))!.toISOString(), "2025-07-01T13:00:00.000Z");
 });
 
 test("day-of-month and day-of-week both restricted fire on either, as cron does", () => {
-  assert.equal(nextFireTime({ cron: "0 0 13 * FRI" }, new Date("2025-01-01T00:00:00Z")).toISOString(), "2025-01-03T00:00:00.000Z");
+  assert.equal(nextFireTime({ cron: "0 0 13 * FRI" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-01-03T00:00:00.000Z");
+});
+
+test("a day of month its months never have is accepted, as Kubernetes (robfig/cron) does, and never fires", () => {
+  for (const expr of ["0 0 31 2 *", "0 0 30 2 *", "0 0 31 4,6 *"]) {
+    assert.equal(validateCron(expr), null, expr);
+    assert.equal(nextFireTime({ cron: expr }, new Date("2025-01-01T00:00:00Z")), undefined, expr);
+  }
+  assert.equal(nextFireTime({ cron: "0 0 31 2,3 *" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-03-31T00:00:00.000Z");
 });

@@ -136,3 +136,13 @@ test("a failing run and a forbidden one are logged with their outcome", async ()
   assert.match(String(lines.find((l) => l.fn === "fails" && l.outcome === "failed")?.msg), /boom/);
   assert.match(String(lines.find((l) => l.fn === "denied" && l.outcome === "forbidden")?.msg), /verbs: \["create"\]/);
 });
+
+test("a schedule that can never fire (0 0 31 2 *) is loaded and never fires", () => {
+  let fired = 0;
+  const fn = loaded({ name: "never", schedule: { cron: "0 0 31 2 *", mode: "in-process" }, handler: () => void fired++ });
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger: captureLogs().logger });
+  scheduler.start(T0);
+  assert.equal(scheduler.nextDue(), Infinity);
+  scheduler.tick(T0 + 400 * 24 * 60 * MINUTE);
+  assert.equal(fired, 0);
+});
