@@ -4,7 +4,8 @@
  * with status `True`) more than `olderThanHours` ago. Running Jobs are never touched. With
  * `keepPerCronJob`, the newest K finished Jobs of each CronJob stay whatever their age.
  * Jobs are deleted with `propagationPolicy: Background`, so their pods go too, and each
- * deletion leaves an events.k8s.io Event (reason `Deleted`) on the Job.
+ * deletion leaves an events.k8s.io Event (reason `Deleted`) on the Job (an Event that cannot be
+ * written is logged as a warning; the run goes on).
  *
  * Input (JSON body, `--input`, or the schedule's):
  * - `olderThanHours`: positive integer. Default 24.
@@ -91,8 +92,13 @@ export default defineFunction({
       const hours = Math.floor((Date.now() - at) / 3_600_000);
       // List items carry no apiVersion/kind: name them for the Event.
       const regarding = { apiVersion: "batch/v1", kind: "Job", metadata: job.metadata };
-      await kube.emitEvent({ regarding, reason: "Deleted", action: "Delete", message: `Deleted by cleanup-finished-jobs: finished ${hours}h ago (older than ${input.olderThanHours}h)` });
       log.info({ job: name, dryRun }, dryRun ? "would delete finished job (dry run)" : "deleted finished job");
+      try {
+        await kube.emitEvent({ regarding, reason: "Deleted", action: "Delete", message: `Deleted by cleanup-finished-jobs: finished ${hours}h ago (older than ${input.olderThanHours}h)` });
+      } catch (error) {
+        // The Event is an audit trail: the Job is gone either way, so carry on with the others.
+        log.warn({ job: name, err: (error as Error).message }, "could not record the Deleted event");
+      }
     }
     return { deleted, kept: finished.length - deleted.length, dryRun };
   },

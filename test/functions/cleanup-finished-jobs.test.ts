@@ -42,6 +42,17 @@ describe("cleanup-finished-jobs", () => {
     }
   });
 
+  test("an Event that cannot be written does not stop the run: every Job due is still deleted", async () => {
+    const remove = h.cluster.inject({ match: { verb: "create", resource: "events", user: `system:serviceaccount:${fn.namespace}:cleanup-finished-jobs` }, status: 500, times: 1 });
+    try {
+      const result = await fn.run({});
+      assert.deepEqual(result, { deleted: ["old-complete", "old-failed"], kept: 1, dryRun: false });
+      assert.deepEqual(await names(fn), ["recent-complete", "running"]);
+    } finally {
+      remove();
+    }
+  });
+
   test("deletes in the background, so the Jobs' pods go too", async () => {
     for (const job of ["old-complete", "recent-complete"]) {
       const { metadata } = await fn.admin.jobs.get(job);
