@@ -4,7 +4,9 @@
  * Failed and `status.reason` Evicted) more than `olderThanMinutes` ago. Evicted pods are never
  * garbage-collected until the cluster-wide threshold is reached, and they clutter
  * `kubectl get pods`. The API server filters on the phase (field selector
- * `status.phase=Failed`); the reason is checked here.
+ * `status.phase=Failed`); the reason is checked here. Each delete carries the listed pod's
+ * `uid` as a precondition, so a pod created anew under the same name is never deleted (it is
+ * skipped, and logged).
  *
  * Input (the schedule's, or `--input`):
  * - `olderThanMinutes`: positive integer. Default 60. A pod's eviction time is the latest
@@ -44,9 +46,15 @@ export default defineFunction({
       if (pod.status?.reason !== "Evicted" || evictedAt(pod) >= cutoff) continue;
       const name = pod.metadata!.name!;
       try {
-        await kube.pods.delete(name);
+        // Only the pod listed: one created anew under the same name since fails the precondition (409).
+        await kube.pods.delete(name, { preconditions: { uid: pod.metadata!.uid! } });
       } catch (error) {
-        if ((error as { code?: unknown }).code === "kube_not_found") continue; // already gone
+        const code = (error as { code?: unknown }).code;
+        if (code === "kube_not_found") continue; // already gone
+        if (code === "kube_conflict") {
+          log.info({ pod: name }, "skipped a pod replaced under the same name since it was listed");
+          continue;
+        }
         throw error;
       }
       deleted.push(name);

@@ -3,9 +3,10 @@
  * Deletes the Jobs of the function's namespace that finished (condition `Complete` or `Failed`
  * with status `True`) more than `olderThanHours` ago. Running Jobs are never touched. With
  * `keepPerCronJob`, the newest K finished Jobs of each CronJob stay whatever their age.
- * Jobs are deleted with `propagationPolicy: Background`, so their pods go too, and each
- * deletion leaves an events.k8s.io Event (reason `Deleted`) on the Job (an Event that cannot be
- * written is logged as a warning; the run goes on).
+ * Jobs are deleted with `propagationPolicy: Background`, so their pods go too, and with the
+ * listed Job's `uid` as a precondition, so a Job created anew under the same name is skipped
+ * (and logged), not deleted. Each deletion leaves an events.k8s.io Event (reason `Deleted`) on
+ * the Job (an Event that cannot be written is logged as a warning; the run goes on).
  *
  * Input (JSON body, `--input`, or the schedule's):
  * - `olderThanHours`: positive integer. Default 24.
@@ -83,9 +84,15 @@ export default defineFunction({
       const name = job.metadata!.name!;
       if (at >= cutoff || keep.has(name)) continue;
       try {
-        await kube.jobs.delete(name, { propagationPolicy: "Background" });
+        // Only the Job listed: one created anew under the same name since fails the precondition (409).
+        await kube.jobs.delete(name, { propagationPolicy: "Background", preconditions: { uid: job.metadata!.uid! } });
       } catch (error) {
-        if ((error as { code?: unknown }).code === "kube_not_found") continue; // already gone
+        const code = (error as { code?: unknown }).code;
+        if (code === "kube_not_found") continue; // already gone
+        if (code === "kube_conflict") {
+          log.info({ job: name }, "skipped a job replaced under the same name since it was listed");
+          continue;
+        }
         throw error;
       }
       deleted.push(name);

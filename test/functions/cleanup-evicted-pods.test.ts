@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { InputError } from "podfn";
-import { startHarness, type Deployed, type Harness } from "./helpers/harness.js";
+import { startHarness, until, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedPod } from "./helpers/objects.js";
 
 const names = async (fn: Deployed) => {
@@ -29,6 +29,23 @@ describe("cleanup-evicted-pods", () => {
     const result = await fn.run({}, { trigger: { type: "schedule", schedule: "0" } });
     assert.deepEqual(result, { deleted: ["evicted-old"], dryRun: false });
     assert.deepEqual(await names(fn), ["evicted-recent", "failed", "running"]);
+  });
+
+  test("a pod replaced under the same name between the list and the delete is left alone", async () => {
+    const user = `system:serviceaccount:${fn.namespace}:cleanup-evicted-pods`;
+    // The function's delete waits a second at the server, while the pod is deleted and created anew.
+    const remove = h.cluster.inject({ match: { verb: "delete", resource: "pods", name: "evicted-old", user }, delayMs: 1000, times: 1 });
+    const listed = () => h.cluster.requests.some((r) => r.user === user && r.verb === "list" && r.resource === "pods");
+    try {
+      const run = fn.run({});
+      await until(listed, "the function to list the pods");
+      await fn.admin.pods.delete("evicted-old", { gracePeriodSeconds: 0 });
+      const replacement = await seedPod(fn.admin, "evicted-old", { evictedMinutesAgo: 120 });
+      assert.deepEqual(await run, { deleted: [], dryRun: false });
+      assert.equal((await fn.admin.pods.get("evicted-old")).metadata?.uid, replacement.metadata?.uid);
+    } finally {
+      remove();
+    }
   });
 
   test("uses exactly the permissions it declares: every one, and nothing it was denied", async () => {

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { bearer, json, startHarness, type Deployed, type Harness } from "./helpers/harness.js";
+import { bearer, json, startHarness, until, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedJob, seedPod } from "./helpers/objects.js";
 
 const names = async (fn: Deployed) => {
@@ -48,6 +48,23 @@ describe("cleanup-finished-jobs", () => {
       const result = await fn.run({});
       assert.deepEqual(result, { deleted: ["old-complete", "old-failed"], kept: 1, dryRun: false });
       assert.deepEqual(await names(fn), ["recent-complete", "running"]);
+    } finally {
+      remove();
+    }
+  });
+
+  test("a Job replaced under the same name between the list and the delete is left alone", async () => {
+    const user = `system:serviceaccount:${fn.namespace}:cleanup-finished-jobs`;
+    // The function's delete waits a second at the server, while the Job is deleted and created anew.
+    const remove = h.cluster.inject({ match: { verb: "delete", resource: "jobs", name: "old-complete", user }, delayMs: 1000, times: 1 });
+    const listed = () => h.cluster.requests.some((r) => r.user === user && r.verb === "list" && r.resource === "jobs");
+    try {
+      const run = fn.run({});
+      await until(listed, "the function to list the Jobs");
+      await fn.admin.jobs.delete("old-complete", { propagationPolicy: "Background" });
+      const replacement = await seedJob(fn.admin, "old-complete", { finishedHoursAgo: 30 });
+      assert.deepEqual(await run, { deleted: ["old-failed"], kept: 2, dryRun: false });
+      assert.equal((await fn.admin.jobs.get("old-complete")).metadata?.uid, replacement.metadata?.uid);
     } finally {
       remove();
     }
