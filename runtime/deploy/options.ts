@@ -30,8 +30,17 @@ export const HTTP_PORT = 8080;
 export const DRAIN_TIMEOUT_MS = 25_000;
 /** Pod grace period: the drain deadline plus 5 s to exit, so the kubelet's SIGKILL never cuts a drain short. */
 export const TERMINATION_GRACE_SECONDS = Math.ceil(DRAIN_TIMEOUT_MS / 1000) + 5;
-/** Added to a function's timeout for a Job's `activeDeadlineSeconds`: start-up, module load and drain. */
-export const JOB_DEADLINE_MARGIN_SECONDS = 60;
+/**
+ * Added to a function's timeout for a Job's `activeDeadlineSeconds`, which counts from the Job's
+ * start: scheduling, an image pull on a cold node, start-up, module load and drain. Generous,
+ * since with `backoffLimit: 0` a Job cut off while its pod is still pending just fails.
+ */
+export const JOB_DEADLINE_MARGIN_SECONDS = 300;
+/**
+ * `imagePullPolicy` of every container, written out rather than left to the API server's
+ * default (`Always` for a `:latest` or untagged image): a pinned tag is pulled once per node.
+ */
+export const IMAGE_PULL_POLICY = "IfNotPresent";
 /**
  * `timeZone` of a CronJob whose schedule names none: UTC, as podfn's in-process scheduler reads
  * cron expressions (without one, the kube-controller-manager's local zone would apply).

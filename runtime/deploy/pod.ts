@@ -6,7 +6,7 @@
  * caller-auth secrets as files (never environment variables).
  */
 import type { Container, EnvVar, PodSpec, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
-import { DRAIN_TIMEOUT_MS, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, TERMINATION_GRACE_SECONDS } from "./options.js";
+import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, TERMINATION_GRACE_SECONDS } from "./options.js";
 
 export interface PodOptions {
   serviceAccount: string;
@@ -72,6 +72,7 @@ export function podSpec(options: PodOptions): PodSpec {
       {
         name: "podfn",
         image: options.image,
+        imagePullPolicy: IMAGE_PULL_POLICY,
         args: options.args,
         env,
         resources: RESOURCES,

@@ -78,6 +78,7 @@ function assertHardened(spec: PodSpec, what: string) {
     assert.ok(c.resources?.requests && c.resources.limits, what);
     assert.ok(c.volumeMounts?.some((m) => m.mountPath === "/tmp"), what);
     assert.ok(!c.env?.some((e) => e.valueFrom?.secretKeyRef), `${what}: no secret in the environment`);
+    assert.equal(c.imagePullPolicy, "IfNotPresent", `${what}: the pull policy is explicit, not the server's default`);
   }
   assert.ok(spec.volumes?.some((v) => v.name === "tmp" && v.emptyDir), what);
   assert.ok((spec.terminationGracePeriodSeconds ?? 0) > 25, `${what}: grace period above the 25 s drain`);
@@ -133,7 +134,7 @@ test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, it
   assert.equal(hourly.spec!.timeZone, "Europe/Paris");
   assert.equal(hourly.spec!.startingDeadlineSeconds, 120);
   assert.equal(hourly.spec!.concurrencyPolicy, "Forbid");
-  assert.equal(hourly.spec!.jobTemplate.spec!.activeDeadlineSeconds, 91 + 60);
+  assert.equal(hourly.spec!.jobTemplate.spec!.activeDeadlineSeconds, 91 + 300, "the timeout plus 5 minutes for scheduling, image pull and start-up");
   const nightly = cronJobs.find((c) => c.spec!.schedule === "0 3 * * *")!;
   assert.equal(nightly.spec!.concurrencyPolicy, "Replace");
   assert.notEqual(nightly.metadata!.name, hourly.metadata!.name);
