@@ -10,6 +10,8 @@ import { validateCron } from "./schedule/cron.js";
 
 /** Paths the HTTP server keeps for itself. */
 export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
+/** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */
+export const RESERVED_NAMES = ["http"];
 
 /** Default `timeoutMs`. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -80,7 +82,7 @@ const scheduleEntry = z
 const isZodSchema = (v: unknown) => v instanceof z.ZodType || (typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function");
 
 const definition = z.object({
-  name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)"),
+  name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)").refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
   description: z.string().optional(),
   input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),
   output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),

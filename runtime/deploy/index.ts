@@ -9,6 +9,7 @@ import type { KubeObject } from "../kube/api.js";
 import { cronObjects } from "./cronjob.js";
 import { httpObjects } from "./http.js";
 import { resolveOptions, type ManifestOptions } from "./options.js";
+import { assertDistinctNames, type OwnedObjects } from "./names.js";
 import { planWorkloads } from "./plan.js";
 import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
 
@@ -26,7 +27,9 @@ export interface ManifestGroup {
 }
 
 /**
- * The objects for `functions`, grouped by workload (one group per output file).
+ * The objects for `functions`, grouped by workload (one group per output file). Throws a
+ * `PodfnError` (code `manifest_name_conflict`) naming both functions when two objects would
+ * share a name.
  *
  * @example
  * const groups = generateManifests(await loadFunctions("functions"), { namespace: "ops", image: "registry/app:1.2" });
@@ -34,10 +37,11 @@ export interface ManifestGroup {
 export function generateManifests(functions: LoadedFunction[], options: ManifestOptions = {}): ManifestGroup[] {
   const resolved = resolveOptions(options);
   const plan = planWorkloads(functions, resolved);
-  const groups: ManifestGroup[] = [];
-  if (plan.http) groups.push({ path: "http.yaml", objects: httpObjects(plan.http, resolved) });
-  for (const workload of plan.cron) groups.push({ path: `cronjob-${workload.fn.name}.yaml`, objects: cronObjects(workload, resolved) });
-  return groups;
+  const groups: (ManifestGroup & OwnedObjects)[] = [];
+  if (plan.http) groups.push({ path: "http.yaml", owner: `the HTTP workload (functions ${plan.http.functions.map((fn) => fn.name).join(", ")})`, objects: httpObjects(plan.http, resolved) });
+  for (const workload of plan.cron) groups.push({ path: `cronjob-${workload.fn.name}.yaml`, owner: `function "${workload.fn.name}"`, objects: cronObjects(workload, resolved) });
+  assertDistinctNames(groups);
+  return groups.map(({ path, objects }) => ({ path, objects }));
 }
 
 /**

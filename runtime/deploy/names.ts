@@ -3,9 +3,12 @@
  * Names and labels of the generated objects. Names are DNS labels bounded in length (a CronJob
  * name at most 52 characters, since the controller appends an 11-character suffix to its Jobs);
  * a name too long keeps its start and gets a short hash of the whole, so it stays unique and
- * stable across runs.
+ * stable across runs. Joined names can still meet (function `a` with schedule `b-c` and
+ * function `a-b` with schedule `c`), so `assertDistinctNames` checks the generated objects.
  */
 import { createHash } from "node:crypto";
+import { PodfnError } from "../errors.js";
+import type { KubeObject } from "../kube/api.js";
 
 /** Longest CronJob name Kubernetes accepts. */
 export const MAX_CRONJOB_NAME = 52;
@@ -51,4 +54,36 @@ export function commonLabels(app: string, component: "http" | "cronjob"): Record
     "app.kubernetes.io/component": component,
     "app.kubernetes.io/managed-by": "podfn",
   };
+}
+
+/** Generated objects and who asked for them, for `assertDistinctNames`' message. */
+export interface OwnedObjects {
+  /** E.g. `function "cleanup"` or `the HTTP workload (functions a, b)`. */
+  owner: string;
+  objects: KubeObject[];
+}
+
+/**
+ * Throws a `PodfnError` (code `manifest_name_conflict`) naming both owners when two generated
+ * objects have the same kind, namespace and name (one would overwrite the other on apply).
+ *
+ * @example
+ * assertDistinctNames([{ owner: 'function "a"', objects }, { owner: 'function "a-b"', objects: others }]);
+ */
+export function assertDistinctNames(groups: OwnedObjects[]): void {
+  const seen = new Map<string, string>();
+  for (const { owner, objects } of groups) {
+    for (const object of objects) {
+      const { kind = "", metadata = {} } = object;
+      const key = `${kind}/${metadata.namespace ?? ""}/${metadata.name ?? ""}`;
+      const schedule = object.metadata?.labels?.["podfn.dev/schedule"];
+      const who = kind === "CronJob" && schedule !== undefined ? `${owner} (schedule "${schedule}")` : owner;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const where = metadata.namespace ? ` in namespace "${metadata.namespace}"` : "";
+        throw new PodfnError("manifest_name_conflict", `${first} and ${who} both need the ${kind} "${metadata.name}"${where}: rename a function or a schedule`);
+      }
+      seen.set(key, who);
+    }
+  }
 }

@@ -5,7 +5,9 @@ import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { PodSpec } from "kubernetes-types/core/v1.js";
 import { parseAllDocuments } from "yaml";
 import { generateManifests, renderManifests } from "../../runtime/deploy/index.js";
-import type { FunctionDefinition } from "../../runtime/function.js";
+import { defineFunction, type FunctionDefinition } from "../../runtime/function.js";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { PodfnError } from "../../runtime/errors.js";
 import type { KubeObject } from "../../runtime/kube/api.js";
 import { loaded } from "./helpers.js";
 import { validateObject } from "./validate.js";
@@ -154,4 +156,20 @@ test("in-process schedules run in the Deployment, not as CronJobs", () => {
 
 test("no functions: just an empty kustomization", () => {
   assert.deepEqual(renderManifests([]).map((f) => f.path), ["kustomization.yaml"]);
+});
+
+test("two functions whose joined CronJob names meet are refused, naming both", () => {
+  const every = (name: string) => ({ cron: "0 * * * *", name });
+  const a = loaded({ name: "a", schedule: [every("b-c"), every("x")], handler() {} });
+  const ab = loaded({ name: "a-b", schedule: [every("c"), every("y")], handler() {} });
+  assert.throws(
+    () => generateManifests([a, ab]),
+    (e: unknown) => e instanceof PodfnError && e.code === "manifest_name_conflict" && e.message.includes('function "a" (schedule "b-c")') && e.message.includes('function "a-b" (schedule "c")') && e.message.includes('CronJob "podfn-a-b-c"'),
+  );
+});
+
+test("a function named http is refused at load: its objects would be the HTTP workload's", () => {
+  const result = resolveDefinition(defineFunction({ name: "http", schedule: { cron: "0 * * * *" }, handler() {} }), "functions/http.ts");
+  assert.equal(result.ok, false);
+  assert.match(result.ok ? "" : result.problems.join("; "), /^name: is reserved: "http" names the HTTP workload's objects/);
 });
