@@ -42,6 +42,11 @@ export interface KubeClientOptions {
   retry?: RetryOptions;
   /** Request timeouts; see `TimeoutOptions` (connect 10 s, headers 30 s, body 60 s). */
   timeouts?: TimeoutOptions;
+  /**
+   * Largest number of connections to the API server at once; more requests queue. Each running
+   * watch or followed log holds one. Default: 32 (`DEFAULT_CONNECTIONS`).
+   */
+  connections?: number;
   /** Clock, ms since the epoch (restartedAt, event times). Default: `Date.now`. */
   now?: () => number;
   /** `reportingInstance` of emitted events. Default: the host name (the pod's name in a pod). */
@@ -161,7 +166,7 @@ class Client implements KubeClient {
  */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
   const logger = options.logger ?? silentLogger;
-  const transport = new Transport({ credentials: options.credentials, logger, retry: options.retry, timeouts: options.timeouts });
+  const transport = new Transport({ credentials: options.credentials, logger, retry: options.retry, timeouts: options.timeouts, connections: options.connections });
   const context: ClientContext = {
     transport,
     namespace: options.namespace ?? options.credentials.namespace,

@@ -40,7 +40,16 @@ export interface TransportOptions {
   logger?: KubeLogger;
   retry?: RetryOptions;
   timeouts?: TimeoutOptions;
+  /** Largest number of connections to the API server at once; see `DEFAULT_CONNECTIONS`. */
+  connections?: number;
 }
+
+/**
+ * Default cap on connections to the API server (undici's `Pool` has none): requests beyond it
+ * queue for a free connection. Each running watch or followed log holds one connection for as
+ * long as it streams, so a process with many streams needs a higher cap.
+ */
+export const DEFAULT_CONNECTIONS = 32;
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -121,6 +130,7 @@ export class Transport {
   readonly #policy: RetryPolicy;
   readonly #headersMs: number;
   readonly #bodyMs: number;
+  readonly #connections: number;
 
   constructor(options: TransportOptions) {
     const { credentials } = options;
@@ -134,6 +144,7 @@ export class Transport {
     this.#policy = retryPolicy(options.retry);
     this.#headersMs = options.timeouts?.headersMs ?? 30_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
+    this.#connections = options.connections ?? DEFAULT_CONNECTIONS;
     this.#tls = {
       ca: credentials.caPem,
       rejectUnauthorized: !credentials.insecureSkipTlsVerify,
@@ -154,6 +165,7 @@ export class Transport {
     let lastCert: string | undefined;
     let connector = undici.buildConnector(tls);
     this.#pool = new undici.Pool(this.#origin, {
+      connections: this.#connections,
       // Built per client certificate, so a certificate an exec plugin renews is used by new connections.
       connect: function connect(connectOptions, callback) {
         credentials.auth.get().then(function withAuth(material) {
@@ -178,7 +190,7 @@ export class Transport {
       text = await response.body.text();
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw new KubeConnectionError(`${request.method} ${this.server}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
+      throw new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
     }
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) return text as T;
@@ -263,7 +275,8 @@ export class Transport {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeCredentialsError) throw error;
       const code = errorCode(error);
-      const where = `${summary.method} ${this.server}${summary.path}`;
+      // `summary.path` already starts with the server URL's path prefix.
+      const where = `${summary.method} ${this.#origin}${summary.path}`;
       if (code && TLS_CODES.has(code)) {
         const what = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "does not name this host" : "is not trusted by the configured CA";
         throw new KubeTlsError(`${where}: the server's certificate ${what} (${code})`, { cause: error });

@@ -158,6 +158,24 @@ describe("connection errors", () => {
     await kube.close();
   });
 
+  test("error messages name the server URL with its path prefix once", async () => {
+    const port = await closedPort();
+    const kube = createKubeClient({
+      credentials: { server: `https://127.0.0.1:${port}/k8s`, namespace: "golden", auth: staticAuth({ token: "t" }, "test"), source: "test" },
+      retry: { retries: 0 },
+    });
+    await assert.rejects(kube.configMaps.get("settings"), (error: unknown) => error instanceof KubeConnectionError && error.message.startsWith(`GET https://127.0.0.1:${port}/k8s/api/v1/namespaces/golden/configmaps/settings: connection failed`));
+    await kube.close();
+    const server = await startFakeApiServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write("{", () => res.socket?.destroy());
+    });
+    const reading = createKubeClient({ credentials: { ...server.credentials(), server: `${server.url}/k8s` }, retry: { retries: 0 } });
+    await assert.rejects(reading.configMaps.get("settings"), (error: unknown) => error instanceof KubeConnectionError && error.message.startsWith(`GET ${server.url}/k8s/api/v1/namespaces/golden/configmaps/settings: connection failed while reading`));
+    await reading.close();
+    await server.close();
+  });
+
   test("a connection reset after the request was sent is retried for reads only", async () => {
     let calls = 0;
     const server = await startFakeApiServer((_req, res) => {
@@ -175,3 +193,35 @@ describe("connection errors", () => {
     await server.close();
   });
 });
+
+describe("connection pool", () => {
+  test("opens at most `connections` connections to the server; more requests wait for one", async () => {
+    const sockets = new Set<unknown>();
+    const held: (() => void)[] = [];
+    const server = await startFakeApiServer((_req, res) => {
+      sockets.add(res.socket);
+      held.push(() => sendJson(res, 200, { kind: "ConfigMap", apiVersion: "v1", metadata: { name: "settings" } }));
+    });
+    const kube = createKubeClient({ credentials: server.credentials(), connections: 2 });
+    const calls = Promise.all(Array.from({ length: 5 }, () => kube.configMaps.get("settings")));
+    let answered = 0;
+    while (answered < 5) {
+      await until(() => held.length > 0, "a request at the server");
+      assert.ok(sockets.size <= 2, `${sockets.size} connections open`);
+      held.shift()!();
+      answered++;
+    }
+    assert.equal((await calls).length, 5);
+    assert.equal(sockets.size, 2);
+    await kube.close();
+    await server.close();
+  });
+});
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
