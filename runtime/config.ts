@@ -45,7 +45,7 @@ export const OPTIONS = {
   dryRun: { flag: "dry-run", kind: "boolean", defaultText: "false", description: "Send every write as a server-side dry run (dryRun=All); nothing changes.", commands: ["run"] },
   schedule: { flag: "schedule", kind: "string", defaultText: "none", description: "Run as this schedule of the function (its input is the default input; the trigger is the schedule). Set by the generated CronJobs.", commands: ["run"] },
   json: { flag: "json", kind: "boolean", defaultText: "false", description: "Print JSON instead of a table.", commands: ["list"] },
-  image: { flag: "image", env: "PODFN_IMAGE", kind: "string", defaultText: "podfn:latest", description: "Container image of the workloads.", commands: ["manifests"] },
+  image: { flag: "image", env: "PODFN_IMAGE", kind: "string", defaultText: "podfn:latest", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
   out: { flag: "out", kind: "string", defaultText: "deploy/manifests", description: "Folder the manifests are written to.", commands: ["manifests"] },
   app: { flag: "app", env: "PODFN_APP", kind: "string", defaultText: "podfn", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", defaultText: "2", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },

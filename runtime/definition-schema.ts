@@ -4,7 +4,7 @@
  * `LoadedFunction`. Every problem is reported with the field at fault and what to write instead.
  */
 import { z } from "zod";
-import { issuePath } from "./invoke.js";
+import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
 
@@ -81,7 +81,8 @@ const scheduleEntry = z
 
 const isZodSchema = (v: unknown) => v instanceof z.ZodType || (typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function");
 
-const definition = z.object({
+// Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
+const definition = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)").refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
   description: z.string().optional(),
   input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),

@@ -10,6 +10,7 @@ import type { KubeClient } from "./kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { createContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
+import { issuePath } from "./zod-issues.js";
 
 export interface InvokeOptions {
   fn: LoadedFunction;
@@ -31,10 +32,6 @@ export class OutputError extends PodfnError {
   }
 }
 
-/** `a.b[0]`-style path of a zod issue; `""` for the root. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
