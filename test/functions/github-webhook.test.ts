@@ -70,6 +70,22 @@ describe("github-webhook", () => {
     assert.equal(await restartedAt("web"), undefined);
   });
 
+  test("answers 400 naming the field when the payload has the wrong shape", async () => {
+    const res = await fn.fetch("/github-webhook", delivery("push", { ref: 42 }));
+    assert.equal(res.status, 400);
+    const body = await json(res);
+    assert.equal(body.error.code, "invalid_input");
+    assert.deepEqual(body.error.issues.map((i: { path: string }) => i.path), ["ref"]);
+    assert.equal(await restartedAt("web"), undefined);
+  });
+
+  test("with ?dryRun=true a push answers as if restarted and changes nothing", async () => {
+    const res = await fn.fetch("/github-webhook?dryRun=true", delivery("push", { ref: "refs/heads/release", after: "abc123" }));
+    assert.equal(res.status, 200);
+    assert.equal((await json(res)).restarted, "web");
+    assert.equal(await restartedAt("web"), undefined);
+  });
+
   test("answers 400 when the X-GitHub-Event header is missing", async () => {
     const res = await fn.fetch("/github-webhook", delivery(undefined, { ref: "refs/heads/release" }));
     assert.equal(res.status, 400);
