@@ -1,5 +1,6 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { InputError } from "podfn";
 import { startHarness, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedDeployment } from "./helpers/objects.js";
 import { OPT_IN_LABEL, REPLICAS_ANNOTATION } from "../../functions/office-hours.js";
@@ -64,6 +65,10 @@ describe("office-hours", () => {
     assert.equal(result.changed.length, 2);
     assert.equal(result.dryRun, true);
     assert.deepEqual(await state(), { db: [1, undefined], web: [3, undefined], worker: [2, undefined] });
+  });
+
+  test("rejects bad input naming the field", async () => {
+    await assert.rejects(fn.run({ action: "sideways" }), (error: unknown) => error instanceof InputError && error.issues.some((i) => i.path === "action"));
   });
 
   test("declares its two schedules with their inputs", () => {
