@@ -2,8 +2,9 @@
  * @module commands/dev
  * `podfn dev`: `serve` for a developer's machine. Readable log lines instead of JSON, every
  * schedule (CronJob ones too) fired on its timetable with one line per run, and a reload when a
- * file under the functions folder changes: the new modules are loaded first, and only if they
- * are valid does the server drain and restart with them (the cluster connection stays).
+ * file under the functions folder changes: fresh copies of the modules (helpers they import
+ * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
+ * drain and restart with them (the cluster connection stays).
  */
 import { watch } from "node:fs";
 import { resolve } from "node:path";
@@ -14,6 +15,7 @@ import type { CommandIO } from "./types.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { defineCommand } from "./define.js";
 import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
+import { freshImports } from "./fresh-imports.js";
 
 const HELP = `Usage: podfn dev [options]
 
@@ -27,16 +29,11 @@ const RELOAD_DEBOUNCE_MS = 150;
 /** Calls in flight get this long to finish when the server restarts, in ms. */
 const RELOAD_DRAIN_MS = 2000;
 
-/**
- * Resolves with the files changed under `dir` (debounced), or with none when `signal` aborts or
- * the folder cannot be watched any more.
- */
-function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<string[]> {
+/** Resolves after the next change under `dir` (debounced), when `signal` aborts, or when the folder cannot be watched any more. */
+function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<void> {
   return new Promise((done) => {
     let timer: NodeJS.Timeout | undefined;
-    const changed = new Set<string>();
-    const watcher = watch(dir, { recursive: true }, (_event, file) => {
-      if (file) changed.add(String(file));
+    const watcher = watch(dir, { recursive: true }, () => {
       clearTimeout(timer);
       timer = setTimeout(finish, RELOAD_DEBOUNCE_MS);
     });
@@ -48,15 +45,10 @@ function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<s
       watcher.close();
       signal.removeEventListener("abort", finish);
       clearTimeout(timer);
-      done([...changed]);
+      done();
     }
     signal.addEventListener("abort", finish, { once: true });
   });
-}
-
-/** Changed files that are not function modules: helpers the functions import, which stay cached. */
-function helpersAmong(files: string[]): string[] {
-  return files.filter((file) => file.split(/[\\/]/).some((part) => part.startsWith("_")));
 }
 
 async function run(base: Config, io: CommandIO): Promise<number> {
@@ -67,7 +59,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     const setup = await setUpServe(config, logger, io.cwd);
     connection = setup.connection;
     const dir = resolve(io.cwd, config.functions);
-    let generation = 0;
+    const fresh = freshImports(dir);
     while (!io.signal.aborted) {
       const round = new AbortController();
       const stop = () => round.abort(io.signal.reason);
@@ -79,14 +71,10 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.
       for (;;) {
-        const changed = await Promise.race([nextChange(dir, round.signal, logger), serving.then(() => [], () => [])]);
+        await Promise.race([nextChange(dir, round.signal, logger), serving.catch(() => undefined)]);
         if (round.signal.aborted) break;
-        const helpers = helpersAmong(changed);
-        if (helpers.length > 0) {
-          logger.warn({ files: helpers }, "a module the functions import changed: dev reloads function modules only; restart podfn dev to pick it up");
-        }
         try {
-          setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(++generation) });
+          setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(fresh.next()) });
           await connection.grant?.(setup.functions);
           await prepareLocalSecrets(setup);
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");

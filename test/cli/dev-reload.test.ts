@@ -76,3 +76,28 @@ export default defineFunction({ name: "guarded", http: { method: "GET", auth: { 
     await new Promise((r) => setTimeout(r, 50));
   }
 });
+
+test("podfn dev reloads the helper modules a function imports, too", async () => {
+  await writeFile(join(dir, "_greeting.ts"), `export const greeting = "hello";\n`);
+  await writeFile(
+    join(dir, "greet.ts"),
+    `import { defineFunction } from "podfn";
+import { greeting } from "./_greeting.js";
+export default defineFunction({ name: "greet", http: { method: "GET", auth: "none" }, handler: () => ({ greeting }) });
+`,
+  );
+  const answer = async () => fetch(`${url}/greet`).then((r) => (r.ok ? r.json() : r.status), (e: unknown) => String(e));
+  const until = async (expected: unknown) => {
+    const deadline = Date.now() + 20_000;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      last = await answer();
+      if (JSON.stringify(last) === JSON.stringify(expected)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`GET /greet never answered ${JSON.stringify(expected)}; last ${JSON.stringify(last)}\n${dev.output()}`);
+  };
+  await until({ greeting: "hello" });
+  await writeFile(join(dir, "_greeting.ts"), `export const greeting = "bonjour";\n`);
+  await until({ greeting: "bonjour" });
+});
