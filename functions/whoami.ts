@@ -10,7 +10,7 @@
  * - `namespace`: optional, where the checks apply. Default: the function's namespace.
  *
  * Permissions: none. SelfSubjectReview and SelfSubjectAccessReview are open to every
- * authenticated identity.
+ * authenticated identity; `kubeApi: true` says it calls the API anyway, so its pod gets a token.
  * Secrets: `api-token` (callers send `Authorization: Bearer <token>`).
  *
  * Call it:
@@ -52,6 +52,7 @@ export default defineFunction({
   name: "whoami",
   description: "Who this function runs as, its namespace, and whether it may do what you ask",
   http: { method: "GET", auth: { type: "bearer", secret: "api-token" } },
+  kubeApi: true,
   input: z.object({
     check: z
       .union([z.string(), z.array(z.string())])

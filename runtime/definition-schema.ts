@@ -91,6 +91,7 @@ const definition = z.strictObject({
   http: http.optional(),
   schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
   timeoutMs: z.number().int().positive().max(86_400_000).optional(),
+  kubeApi: z.boolean().optional(),
   onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
   handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
 });

@@ -155,6 +155,12 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   schedule?: ScheduleEntry | ScheduleEntry[];
   /** Aborts the call after this many milliseconds. Default 30000. */
   timeoutMs?: number;
+  /**
+   * Set when the function calls the API server only with requests every identity may make
+   * (SelfSubjectReview, SelfSubjectAccessReview): it declares no `permissions`, yet its pod needs
+   * its ServiceAccount token. Any declared permission implies it. Default false.
+   */
+  kubeApi?: boolean;
   /** Work to do once when the process shuts down (close clients, flush). */
   onShutdown?: () => Promise<void> | void;
   handler(ctx: FunctionContext<z.output<S>>): Promise<Output | Reply | void> | Output | Reply | void;

@@ -16,9 +16,9 @@ export function usesServiceAccountAuth(functions: readonly LoadedFunction[]): bo
   return functions.some((fn) => fn.http !== undefined && fn.http.auth !== "none" && fn.http.auth.type === "serviceAccount");
 }
 
-/** The workload calls the API server: it declares permissions, elects a leader or reviews tokens. */
+/** The workload calls the API server: it declares permissions or `kubeApi`, elects a leader or reviews tokens. */
 export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
-  return functions.some((fn) => fn.permissions.length > 0) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
+  return functions.some((fn) => fn.permissions.length > 0 || fn.definition.kubeApi === true) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
 }
 
 /** Names of the secrets the functions read from files (bearer without `env`, and HMAC), sorted. */

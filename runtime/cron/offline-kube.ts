@@ -23,7 +23,7 @@ export function offlineKube(fn: string, namespace: string): KubeClient {
       if (typeof key === "symbol" || key === "then") return undefined;
       throw new PodfnError(
         "kube_unavailable",
-        `${fn} declares no permissions, so its pod has no ServiceAccount token and cannot use kube.${key}: declare the permissions it uses (even calls every identity may make, such as whoami, need one declared permission for the token to be mounted) and regenerate the manifests`,
+        `${fn} declares no permissions, so its pod has no ServiceAccount token and cannot use kube.${key}: declare the permissions it uses (or \`kubeApi: true\` for calls every identity may make, such as whoami) and regenerate the manifests`,
       );
     },
   }) as unknown as KubeClient;

@@ -51,7 +51,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   const plan: WorkloadPlan = {
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
-      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: fn.permissions.length > 0 })),
+      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: usesKubeApi([fn]) })),
   };
   if (served.length > 0) {
     const permissions = served.flatMap((fn) => fn.permissions);

@@ -173,3 +173,11 @@ test("a function named http is refused at load: its objects would be the HTTP wo
   assert.equal(result.ok, false);
   assert.match(result.ok ? "" : result.problems.join("; "), /^name: is reserved: "http" names the HTTP workload's objects/);
 });
+
+test("a function that calls the API without RBAC (kubeApi: true) still gets its token mounted", () => {
+  const alone = loaded({ name: "whoami-like", kubeApi: true, http: { method: "GET", auth: { type: "bearer", secret: "api-token" } }, handler: () => 1 });
+  const objects = generateManifests([alone]).flatMap((g) => g.objects);
+  const pod = (objects.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!;
+  assert.equal(pod.automountServiceAccountToken, true);
+  assert.equal(objects.some((o) => o.kind === "Role"), false, "and no Role: it declares no permissions");
+});
