@@ -11,6 +11,7 @@ import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { createContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
+import { linkAbort } from "./signals.js";
 
 export interface InvokeOptions {
   fn: LoadedFunction;
@@ -80,12 +81,11 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
   if (outer?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(outer.reason ?? "aborted")}`);
   // The call's controller is made when the handler first asks for its signal (or kube).
   let controller: AbortController | undefined;
-  const onOuterAbort = () => controller?.abort(outer?.reason);
+  let unlink = (): void => {};
   const signal = () => {
     if (!controller) {
       controller = new AbortController();
-      if (outer?.aborted) controller.abort(outer.reason);
-      else outer?.addEventListener("abort", onOuterAbort, { once: true });
+      unlink = linkAbort(outer, controller);
     }
     return controller.signal;
   };
@@ -119,6 +119,6 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     return result;
   } finally {
     clearTimeout(timer);
-    if (controller) outer?.removeEventListener("abort", onOuterAbort);
+    unlink();
   }
 }

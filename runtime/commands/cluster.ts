@@ -9,6 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startCluster } from "../testing/index.js";
 import { defineCommand } from "./define.js";
+import { whenAborted } from "../signals.js";
 
 /** The API server's usual port, used when no port is configured. */
 const DEFAULT_PORT = 6443;
@@ -50,10 +51,7 @@ export const clusterCommand = defineCommand({
         "",
       ].join("\n"),
     );
-    await new Promise<void>((done) => {
-      if (io.signal.aborted) done();
-      else io.signal.addEventListener("abort", () => done(), { once: true });
-    });
+    await whenAborted(io.signal).promise;
     await cluster.stop();
     io.stdout("Emulated cluster stopped.\n");
     return 0;

@@ -11,6 +11,7 @@ import type { KubeClient } from "../kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "../function.js";
 import { HttpError } from "../errors.js";
 import { invoke } from "../invoke.js";
+import { whenAborted } from "../signals.js";
 import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
 
 export interface RunOnceOptions {
@@ -38,17 +39,6 @@ export interface RunOnceResult extends ExitDecision {
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-/** Resolves with `{stopped: reason}` once `signal` aborts; `dispose()` removes the listener. */
-function whenAborted(signal: AbortSignal): { promise: Promise<{ stopped: unknown }>; dispose(): void } {
-  let onAbort = () => {};
-  const promise = new Promise<{ stopped: unknown }>((resolve) => {
-    onAbort = () => resolve({ stopped: signal.reason });
-  });
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
-  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
-}
 
 /** Resolves after `ms` (with `undefined`); `cancel()` clears the timer. */
 function delay(ms: number): { promise: Promise<undefined>; cancel(): void } {
@@ -94,7 +84,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     (error: unknown) => ({ ok: false, error }),
   );
   const stopped = whenAborted(signal);
-  const first = await Promise.race([call, stopped.promise]);
+  const first = await Promise.race([call, stopped.promise.then((reason) => ({ stopped: reason }))]);
   stopped.dispose();
   const elapsed = () => Math.round(performance.now() - started);
   if ("stopped" in first) {

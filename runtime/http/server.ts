@@ -11,6 +11,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { runShutdownHooks } from "../lifecycle.js";
+import { whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 
 /** After the drain deadline aborted the calls' signals, how long they may take to wind down (ms). */
@@ -52,7 +53,7 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   logger.info({ url }, "listening");
   options.onListening?.(url);
 
-  await aborted(signal);
+  await whenAborted(signal).promise;
   http.beginShutdown();
   logger.info({ inflight: http.drain.inflight, drainTimeoutMs: options.drainTimeoutMs }, "shutting down: draining calls in flight");
   if (!(await http.drain.settle(options.drainTimeoutMs))) {
@@ -72,11 +73,6 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
       resolve(server.address() as AddressInfo);
     });
   });
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 function close(server: Server): Promise<void> {

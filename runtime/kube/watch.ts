@@ -25,7 +25,7 @@ import { KubeApiError, KubeGoneError, kubeApiError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, resourcePath } from "./context.js";
 import { readLines } from "./lines.js";
-import { linkAbort } from "./signals.js";
+import { linkAbort } from "../signals.js";
 import { sleep } from "./retry.js";
 
 /** Lists one page; the watch uses the resource client's own. */

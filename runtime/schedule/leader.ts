@@ -22,7 +22,7 @@ import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
-import { linkAbort } from "../kube/signals.js";
+import { linkAbort } from "../signals.js";
 import { formatMicroTime } from "./lease.js";
 
 export interface LeaderElectionOptions {

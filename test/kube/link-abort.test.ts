@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
-import { linkAbort } from "../../runtime/kube/signals.js";
+import { linkAbort } from "../../runtime/signals.js";
 
 test("linkAbort aborts the child with the parent's reason, and leaves no listener on the parent once unlinked", () => {
   const parent = new AbortController();

@@ -1,6 +1,7 @@
 /**
- * @module kube/signals
- * Linking a short-lived AbortController to a long-lived signal by hand. `AbortSignal.any` keeps
+ * @module signals
+ * Abort-signal plumbing shared by the client, the adapters and the commands: waiting for a
+ * signal, and linking a short-lived AbortController to a long-lived signal by hand. `AbortSignal.any` keeps
  * a record of every signal derived from a source for the source's whole life (about 58 bytes
  * per call on Node 20.20), so a process-long signal joined anew every few seconds (a watch
  * restart, a Lease renewal) grows without bound; an event listener removed when the work is
@@ -27,4 +28,23 @@ export function linkAbort(parent: AbortSignal | undefined, controller: AbortCont
   return function unlink() {
     parent.removeEventListener("abort", onAbort);
   };
+}
+
+/**
+ * Resolves with `signal`'s reason once it aborts (at once if it has); `dispose()` removes the
+ * listener when the wait is abandoned.
+ *
+ * @example
+ * const stopped = whenAborted(io.signal);
+ * await Promise.race([work, stopped.promise]);
+ * stopped.dispose();
+ */
+export function whenAborted(signal: AbortSignal): { promise: Promise<unknown>; dispose(): void } {
+  if (signal.aborted) return { promise: Promise.resolve(signal.reason), dispose() {} };
+  let onAbort = (): void => {};
+  const promise = new Promise<unknown>((resolve) => {
+    onAbort = () => resolve(signal.reason);
+  });
+  signal.addEventListener("abort", onAbort, { once: true });
+  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
