@@ -92,11 +92,4 @@ export function deferred<T = void>() {
   return { promise, resolve };
 }
 
-/** Poll `condition` every 5 ms until true; fails after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { until } from "../helpers/until.js";

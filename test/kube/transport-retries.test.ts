@@ -8,6 +8,7 @@ import { KubeApiError, KubeConnectionError, KubeTooManyRequestsError } from "../
 import { staticAuth } from "../../runtime/kube/auth.js";
 import { recordingSleep, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler } from "./helpers/fake-apiserver.js";
+import { until } from "../helpers/until.js";
 
 const configMap: ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "golden", resourceVersion: "7" } };
 
@@ -218,10 +219,3 @@ describe("connection pool", () => {
   });
 });
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

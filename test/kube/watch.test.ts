@@ -7,6 +7,7 @@ import type { KubeClient, WatchEvent } from "../../runtime/kube/api.js";
 import { KubeApiError, KubeForbiddenError } from "../../runtime/kube/errors.js";
 import { fixture, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler, RecordedRequest } from "./helpers/fake-apiserver.js";
+import { until } from "../helpers/until.js";
 
 const cm = (name: string, rv: string): ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "golden", resourceVersion: rv } });
 
@@ -33,13 +34,6 @@ async function take<T>(iterable: AsyncIterable<T>, count: number): Promise<T[]> 
 
 const summary = (events: WatchEvent<ConfigMap>[]) => events.map((e) => `${e.type} ${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`);
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("watch", () => {
   let handler: Handler = () => {};

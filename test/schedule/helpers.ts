@@ -17,11 +17,4 @@ export function captureLogs(): { logger: Logger; lines: Record<string, unknown>[
   return { logger, lines };
 }
 
-/** Resolves once `condition()` holds; rejects after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until } from "../helpers/until.js";

@@ -57,14 +57,14 @@ test("two runtimes under the generated HTTP RBAC: one fires, the other takes ove
   };
   const a = await runtime("pod-a");
   const b = await runtime("pod-b");
-  await until(() => fired.length >= 3, 10_000, "three runs");
+  await until(() => fired.length >= 3, "three runs", 10_000);
   const leader = fired[0]!;
   assert.deepEqual(new Set(fired), new Set([leader]));
   const [first, second] = leader === "pod-a" ? [a, b] : [b, a];
   first.stop.abort();
   await first.done;
   const other = leader === "pod-a" ? "pod-b" : "pod-a";
-  await until(() => fired.includes(other), 1000 + 500, "the other runtime to fire");
+  await until(() => fired.includes(other), "the other runtime to fire", 1000 + 500);
   const lease = await (await clientAs()).leases.get(election.leaseName);
   assert.equal(lease.spec?.holderIdentity, other);
   assert.ok([...a.lines, ...b.lines].every((l) => l.msg !== "leader election request failed" || !String(l.err).includes("forbidden")), "no request was forbidden");

@@ -52,7 +52,7 @@ test("the first candidate creates the Lease as client-go does", async () => {
   const store = leaseStore();
   const watch = { maxLeaders: 0, current: 0 };
   const a = candidate(store, "pod-a", watch);
-  await until(() => a.leading, 5000, "pod-a to lead");
+  await until(() => a.leading, "pod-a to lead", 5000);
   const lease = store.leases.get("default/podfn-scheduler")!;
   assert.equal(lease.spec?.holderIdentity, "pod-a");
   assert.equal(lease.spec?.leaseDurationSeconds, 1);
@@ -60,7 +60,7 @@ test("the first candidate creates the Lease as client-go does", async () => {
   assert.match(lease.spec?.acquireTime ?? "", MICROTIME);
   assert.match(lease.spec?.renewTime ?? "", MICROTIME);
   const firstRenew = parseMicroTime(lease.spec!.renewTime!);
-  await until(() => parseMicroTime(store.leases.get("default/podfn-scheduler")!.spec!.renewTime!) > firstRenew, 5000, "a renewal");
+  await until(() => parseMicroTime(store.leases.get("default/podfn-scheduler")!.spec!.renewTime!) > firstRenew, "a renewal", 5000);
   assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.acquireTime, lease.spec?.acquireTime, "renewing keeps acquireTime");
   a.stop.abort();
   await a.done;
@@ -74,14 +74,14 @@ test("of two candidates exactly one leads; when it stops, the other takes over w
   const watch = { maxLeaders: 0, current: 0 };
   const a = candidate(store, "pod-a", watch);
   const b = candidate(store, "pod-b", watch);
-  await until(() => a.leading || b.leading, 5000, "a leader");
+  await until(() => a.leading || b.leading, "a leader", 5000);
   const [leader, follower] = a.leading ? [a, b] : [b, a];
   // Several renew periods pass: the follower keeps trying and must never lead meanwhile.
   const renewals = store.writes.length;
-  await until(() => store.writes.length >= renewals + 4, 5000, "renewals");
+  await until(() => store.writes.length >= renewals + 4, "renewals", 5000);
   assert.equal(follower.terms, 0);
   leader.stop.abort();
-  await until(() => follower.leading, FAST.leaseDurationSeconds * 1000, "the follower to take over");
+  await until(() => follower.leading, "the follower to take over", FAST.leaseDurationSeconds * 1000);
   await leader.done;
   assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.holderIdentity, follower.identity);
   assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.leaseTransitions, 1);
@@ -94,11 +94,11 @@ test("a leader cut off from the API server stops leading within its renew deadli
   const store = leaseStore();
   const watch = { maxLeaders: 0, current: 0 };
   const a = candidate(store, "pod-a", watch);
-  await until(() => a.leading, 5000, "pod-a to lead");
+  await until(() => a.leading, "pod-a to lead", 5000);
   const b = candidate(store, "pod-b", watch);
   a.client.down = true;
-  await until(() => a.lostSignals[0]!.aborted, 5000, "pod-a to give up");
-  await until(() => b.leading, 5000, "pod-b to take over");
+  await until(() => a.lostSignals[0]!.aborted, "pod-a to give up", 5000);
+  await until(() => b.leading, "pod-b to take over", 5000);
   assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.holderIdentity, "pod-b");
   assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.leaseTransitions, 1);
   assert.equal(watch.maxLeaders, 1);
@@ -124,14 +124,14 @@ test("two runtimes with an in-process schedule: only the leader fires; after it 
   };
   const a = runtime("pod-a");
   const b = runtime("pod-b");
-  await until(() => fired.length >= 3, 5000, "three runs");
+  await until(() => fired.length >= 3, "three runs", 5000);
   const leader = fired[0]!;
   assert.deepEqual(new Set(fired), new Set([leader]), "only the leader fires");
   const [first, second] = leader === "pod-a" ? [a, b] : [b, a];
   first.stop.abort();
   await first.done;
   const other = leader === "pod-a" ? "pod-b" : "pod-a";
-  await until(() => fired.includes(other), FAST.leaseDurationSeconds * 1000 + 500, "the other runtime to fire");
+  await until(() => fired.includes(other), "the other runtime to fire", FAST.leaseDurationSeconds * 1000 + 500);
   second.stop.abort();
   await second.done;
 });
@@ -142,12 +142,12 @@ test("a leader whose renewals fail, then hang, stops leading within the renew de
   // Lease 1 s, renew deadline 800 ms: a renewal that hangs late in the deadline must not keep pod-a leading past it.
   const timings = { renewDeadlineMs: 800 };
   const a = candidate(store, "pod-a", watch, timings);
-  await until(() => a.leading, 5000, "pod-a to lead");
+  await until(() => a.leading, "pod-a to lead", 5000);
   const b = candidate(store, "pod-b", watch, timings);
   a.client.down = true;
-  await until(() => a.client.failures >= 6, 5000, "failed renewals");
+  await until(() => a.client.failures >= 6, "failed renewals", 5000);
   a.client.hang = true;
-  await until(() => b.leading, 5000, "pod-b to take over");
+  await until(() => b.leading, "pod-b to take over", 5000);
   assert.equal(a.lostSignals[0]!.aborted, true);
   assert.equal(watch.maxLeaders, 1, "pod-a had stopped leading when pod-b started");
   a.stop.abort();
@@ -177,7 +177,7 @@ test("on shutdown the Lease is released only after the term's work has settled",
     },
     stop.signal,
   );
-  await until(() => store.writes.length >= 2, 5000, "a renewal");
+  await until(() => store.writes.length >= 2, "a renewal", 5000);
   stop.abort();
   await done;
   const release = store.writes.map((w) => w.holder).lastIndexOf("");

@@ -30,11 +30,4 @@ export function bearer(secret: keyof typeof SECRETS): Record<string, string> {
   return { authorization: `Bearer ${SECRETS[secret]}` };
 }
 
-/** Resolves once `condition()` holds; rejects after 5 s naming `what`. */
-export async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until } from "../../helpers/until.js";
