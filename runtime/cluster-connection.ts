@@ -61,8 +61,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
 }
 
 async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string): Promise<ClusterConnection> {
-  const { startCluster } = await import("./testing/index.js");
-  const { grantDeclaredPermissions } = await import("./testing/grant.js");
+  const { startCluster, grantDeclaredPermissions } = await import("./testing/index.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
   let admin: KubeClient | undefined;
