@@ -3,8 +3,8 @@
  * The throw-away folder a run works in (under the OS temp dir, removed at the end):
  *
  * - `pkg/`: a package named `podfn` holding the production build (`pkg/dist`, made by
- *   `tsc -p tsconfig.build.json` with its output redirected, so the checkout's own `dist/`
- *   is never touched) and the benchmark's child scripts transpiled to plain JS
+ *   `scripts/build.js` as `npm run build` makes it, with its output redirected, so the
+ *   checkout's own `dist/` is never touched) and the benchmark's child scripts transpiled to plain JS
  *   (`pkg/bench`, by esbuild), so servers and workers start like production code, without
  *   tsx. `pkg/node_modules` links to the checkout's, and `import "podfn"` resolves to the
  *   build by self-reference.
@@ -66,13 +66,11 @@ export default defineFunction({
 }
 
 async function buildPodfn(pkg: string): Promise<string | undefined> {
-  progress("workspace: building podfn (tsc -p tsconfig.build.json, output in the workspace)");
-  const tsc = join(REPO, "node_modules/typescript/bin/tsc");
+  progress("workspace: building podfn (scripts/build.js, as `npm run build` does, output in the workspace)");
   try {
-    await runToExit({ command: process.execPath, args: [tsc, "-p", "tsconfig.build.json", "--outDir", join(pkg, "dist"), "--declaration", "false", "--sourceMap", "false"], cwd: REPO, env: childEnv() }, 300_000);
+    await runToExit({ command: process.execPath, args: [join(REPO, "scripts/build.js"), "--out", join(pkg, "dist")], cwd: REPO, env: childEnv() }, 300_000);
   } catch (error) {
-    // tsc emits despite type errors; a build that produced the CLI is still measured.
-    progress(`workspace: tsc reported errors (${(error as Error).message.split("\n")[0]?.slice(0, 200)}); using what it emitted`);
+    progress(`workspace: the build failed (${(error as Error).message.split("\n")[0]?.slice(0, 200)})`);
   }
   const cli = join(pkg, "dist/runtime/cli.js");
   return existsSync(cli) ? cli : undefined;
