@@ -3,9 +3,13 @@
  * Cron expressions as a Kubernetes CronJob reads them (five fields, or one of the `@hourly`-style
  * macros; no seconds field, no `L`/`W`/`#`/`H` extensions, no `TZ=` prefix) and IANA time
  * zones. `validateCron` is what the definition schema calls, so a schedule that passes here is
- * one the API server accepts; `nextFireTime` is what the in-process scheduler waits for.
+ * one the API server accepts; it checks each field as robfig/cron (Kubernetes' parser) does,
+ * without loading a cron library, so loading a function with a schedule (every `podfn run` of a
+ * CronJob) stays cheap. `nextFireTime` is what the in-process scheduler waits for: it loads
+ * cron-parser on first use.
  */
-import { CronExpressionParser } from "cron-parser";
+import { createRequire } from "node:module";
+import type * as CronParser from "cron-parser";
 import type { ScheduleEntry } from "../function.js";
 
 /** The macros Kubernetes accepts (robfig/cron `ParseStandard` descriptors, `@every` excepted), as five fields. */
@@ -24,6 +28,50 @@ const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 /** Names each field may use; the others take digits only. */
 const NAMES: Partial<Record<(typeof FIELDS)[number], string[]>> = { month: MONTHS, "day-of-week": DAYS };
+/** Each field's bounds (robfig/cron's; day-of-week 0-6) and the value of its first name. */
+const BOUNDS: Record<(typeof FIELDS)[number], { min: number; max: number; firstName: number }> = {
+  minute: { min: 0, max: 59, firstName: 0 },
+  hour: { min: 0, max: 23, firstName: 0 },
+  "day-of-month": { min: 1, max: 31, firstName: 0 },
+  month: { min: 1, max: 12, firstName: 1 },
+  "day-of-week": { min: 0, max: 6, firstName: 0 },
+};
+
+/** A field value: a name (where the field has names) or a non-negative integer; NaN otherwise. */
+function fieldValue(text: string, field: (typeof FIELDS)[number]): number {
+  const name = (NAMES[field] ?? []).indexOf(text.toUpperCase());
+  if (name >= 0) return name + BOUNDS[field].firstName;
+  return /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/**
+ * What is wrong with one item of a field (`*`, `?`, `N`, `N-M`, each optionally `/STEP`), as
+ * robfig/cron's `getRange` checks it, or null. `N/STEP` means N to the field's maximum.
+ */
+function itemProblem(item: string, field: (typeof FIELDS)[number]): string | null {
+  const { min, max } = BOUNDS[field];
+  const [range = "", step, ...moreSlashes] = item.split("/");
+  if (moreSlashes.length > 0) return `"${item}" has more than one "/"`;
+  const [low = "", high, ...moreHyphens] = range.split("-");
+  if (moreHyphens.length > 0) return `"${item}" has more than one "-"`;
+  let start = min;
+  let end = max;
+  if (low === "*" || low === "?") {
+    if (high !== undefined) return `"${item}": "${low}" cannot start a range`;
+  } else {
+    start = fieldValue(low, field);
+    end = high === undefined ? start : fieldValue(high, field);
+    if (Number.isNaN(start) || Number.isNaN(end)) return `"${item}" is not a number${NAMES[field] ? " or name" : ""}, a range or "*"`;
+  }
+  if (step !== undefined) {
+    if (!/^[0-9]+$/.test(step) || Number(step) === 0) return `"${item}": the step must be a positive number`;
+    if (high === undefined) end = max;
+  }
+  if (start < min) return `"${item}": ${start} is below the minimum (${min})`;
+  if (end > max) return `"${item}": ${end} is above the maximum (${max})`;
+  if (start > end) return `"${item}": the range starts after it ends`;
+  return null;
+}
 
 /** The five-field form of `expr` (macros expanded), or an error message. */
 function normalize(expr: string): { fields: string } | { error: string } {
@@ -48,8 +96,21 @@ function normalize(expr: string): { fields: string } | { error: string } {
     if (field === "day-of-week" && part.split(",").some((item) => item.split("/")[0]!.split("-").some((bound) => Number(bound) > 6))) {
       return { error: `"${expr}": day-of-week runs 0-6 (Sunday is 0 or SUN); Kubernetes does not accept 7` };
     }
+    const items = part.split(",");
+    // robfig/cron would take `*,5`; cron-parser, which fires in-process schedules, does not.
+    if (items.length > 1 && items.some((item) => /^[*?]/.test(item))) return { error: `"${expr}": the ${field} field cannot list "*" or "?" with other items` };
+    for (const item of items) {
+      const problem = itemProblem(item, field);
+      if (problem) return { error: `"${expr}": the ${field} field: ${problem}` };
+    }
   }
   return { fields: parts.join(" ") };
+}
+
+/** cron-parser (CommonJS), loaded on the first `nextFireTime`: only in-process schedules need it. */
+let parser: typeof CronParser | undefined;
+function cronParser(): typeof CronParser {
+  return (parser ??= createRequire(import.meta.url)("cron-parser") as typeof CronParser);
 }
 
 /**
@@ -75,11 +136,6 @@ function impossibleDate(error: unknown): boolean {
 export function validateCron(expr: string, timeZone?: string): string | null {
   const normalized = normalize(expr);
   if ("error" in normalized) return normalized.error;
-  try {
-    CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), { tz: "UTC" });
-  } catch (error) {
-    if (!impossibleDate(error)) return `"${expr}": ${(error as Error).message}`;
-  }
   if (timeZone !== undefined) return validateTimeZone(timeZone);
   return null;
 }
@@ -108,7 +164,7 @@ export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, af
   const normalized = normalize(entry.cron);
   if ("error" in normalized) throw new TypeError(normalized.error);
   try {
-    const expression = CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), {
+    const expression = cronParser().CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), {
       currentDate: after,
       tz: entry.timeZone ?? "UTC",
     });
