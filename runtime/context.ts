@@ -1,44 +1,63 @@
 /**
  * @module context
- * Builds the per-call context a handler receives: the kube client scoped to the call's signal
- * and dry-run mode, the namespace, a logger carrying the request id, and the trigger.
+ * The per-call context a handler receives: the kube client scoped to the call's signal and
+ * dry-run mode, the namespace, a logger carrying the request id, and the trigger.
  * The scoped client, the child logger and the signal are made on first use: a handler that
  * never touches them costs nothing for them (they are most of a trivial call's overhead).
+ * A class, so those lazy fields are getters on its prototype rather than closures made per call.
  */
 import type { Logger } from "pino";
 import type { KubeClient } from "./kube/api.js";
 import type { FunctionContext, LoadedFunction, Trigger } from "./function.js";
 
-export interface ContextOptions {
+/** What a call's context is made from. */
+export interface ContextSource {
   fn: LoadedFunction;
-  input: unknown;
   kube: KubeClient;
   logger: Logger;
-  /** The call's signal, made on first use. */
-  signal: () => AbortSignal;
   dryRun: boolean;
   requestId: string;
   trigger: Trigger;
 }
 
-/** The context of one call. Its `kube` shares the process's connection pool. */
-export function createContext(options: ContextOptions): FunctionContext<unknown> {
-  let kube: KubeClient | undefined;
-  let log: Logger | undefined;
-  return {
-    input: options.input,
-    get kube() {
-      return (kube ??= options.kube.with({ signal: options.signal(), dryRun: options.dryRun }));
-    },
-    namespace: options.kube.namespace,
-    get log() {
-      return (log ??= options.logger.child({ fn: options.fn.name, requestId: options.requestId }));
-    },
-    get signal() {
-      return options.signal();
-    },
-    dryRun: options.dryRun,
-    requestId: options.requestId,
-    trigger: options.trigger,
-  };
+/**
+ * The context of one call. Its `kube` shares the process's connection pool.
+ *
+ * @example
+ * const ctx = new CallContext({ fn, kube, logger, dryRun: false, requestId, trigger }, input, () => controller.signal);
+ * await fn.definition.handler(ctx);
+ */
+export class CallContext implements FunctionContext<unknown> {
+  readonly input: unknown;
+  readonly namespace: string;
+  readonly dryRun: boolean;
+  readonly requestId: string;
+  readonly trigger: Trigger;
+  readonly #source: ContextSource;
+  /** The call's signal, made on first use. */
+  readonly #signal: () => AbortSignal;
+  #kube: KubeClient | undefined;
+  #log: Logger | undefined;
+
+  constructor(source: ContextSource, input: unknown, signal: () => AbortSignal) {
+    this.input = input;
+    this.namespace = source.kube.namespace;
+    this.dryRun = source.dryRun;
+    this.requestId = source.requestId;
+    this.trigger = source.trigger;
+    this.#source = source;
+    this.#signal = signal;
+  }
+
+  get kube(): KubeClient {
+    return (this.#kube ??= this.#source.kube.with({ signal: this.#signal(), dryRun: this.dryRun }));
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#source.logger.child({ fn: this.#source.fn.name, requestId: this.requestId }));
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
 }

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { KubeClient } from "./kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "./function.js";
-import { createContext } from "./context.js";
+import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
 import { linkAbort } from "./signals.js";
@@ -41,12 +41,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** Schemas a synchronous parse found asynchronous (an async refinement or transform). */
 const asyncSchemas = new WeakSet<z.ZodType>();
 
+type ParseResult = z.ZodSafeParseResult<unknown>;
+
 /**
- * `schema.safeParse(value)`, which costs a third less than `safeParseAsync`; a schema that turns
- * out asynchronous is parsed again asynchronously, and always so from then on (so only its first
- * call runs its synchronous checks twice).
+ * `schema.safeParse(value)`, which costs a third less than `safeParseAsync` and returns without
+ * a promise; a schema that turns out asynchronous is parsed again asynchronously, and always so
+ * from then on (so only its first call runs its synchronous checks twice).
  */
-async function safeParse(schema: z.ZodType, value: unknown): Promise<z.ZodSafeParseResult<unknown>> {
+function safeParse(schema: z.ZodType, value: unknown): ParseResult | Promise<ParseResult> {
   // Only this zod's schemas are known to signal async work with $ZodAsyncError; others (zod/v3,
   // another copy) always take the asynchronous path.
   if (schema instanceof z.ZodType && !asyncSchemas.has(schema)) {
@@ -60,28 +62,67 @@ async function safeParse(schema: z.ZodType, value: unknown): Promise<z.ZodSafePa
   return schema.safeParseAsync(value);
 }
 
-/** Validate input against a schema; throws InputError naming each field. */
-export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unknown> {
-  const result = await safeParse(fn.input as z.ZodType, raw ?? {});
+function inputOf(result: ParseResult): unknown {
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   throw new InputError(`invalid input: ${summary}`, issues);
 }
 
+/** Validate input against a schema; throws (synchronously for a synchronous schema) InputError naming each field. */
+function parseInputNow(fn: LoadedFunction, raw: unknown): unknown {
+  const result = safeParse(fn.input as z.ZodType, raw ?? {});
+  return result instanceof Promise ? result.then(inputOf) : inputOf(result);
+}
+
+/** Validate input against a schema; rejects with InputError naming each field. */
+export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unknown> {
+  return parseInputNow(fn, raw);
+}
+
+/** The result checked against the `output` schema, when there is one. */
+function checkOutput(fn: LoadedFunction, result: unknown): unknown {
+  const output = fn.definition.output;
+  if (!output || result === undefined || isReply(result)) return result;
+  const checked = safeParse(output, result);
+  return checked instanceof Promise ? checked.then((c) => outputOf(fn, c)) : outputOf(fn, checked);
+}
+
+function outputOf(fn: LoadedFunction, checked: ParseResult): unknown {
+  if (!checked.success) throw new OutputError(fn.name, checked.error.issues.map((i) => `${issuePath(i.path) || "(root)"}: ${i.message}`).join("; "));
+  return checked.data;
+}
+
 /**
  * Run `fn` once. Resolves to the handler's result (possibly a `Reply`); rejects with
  * `InputError` (bad input), `TimeoutError` (past `timeoutMs`), `OutputError`, or whatever the
  * handler threw. On timeout the call's signal is aborted before the promise rejects.
+ *
+ * @example
+ * const result = await invoke({ fn, input: {}, trigger: { type: "manual" }, requestId, dryRun: false, kube, logger });
  */
 export async function invoke(options: InvokeOptions): Promise<unknown> {
+  return invokeNow(options);
+}
+
+/**
+ * `invoke` without a promise when none is needed: when the schemas are synchronous and the
+ * handler returns a value (not a promise), the result is returned and a failure thrown at once;
+ * otherwise it returns a promise like `invoke`'s. For callers on a hot path (HTTP).
+ */
+export function invokeNow(options: InvokeOptions): unknown {
+  const input = parseInputNow(options.fn, options.input);
+  return input instanceof Promise ? input.then((value) => run(options, value)) : run(options, input);
+}
+
+/** Build the context, call the handler (racing `timeoutMs` if it returns a promise), check the output. */
+function run(options: InvokeOptions, input: unknown): unknown {
   const { fn } = options;
-  const input = await parseInput(fn, options.input);
   const outer = options.signal;
   if (outer?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(outer.reason ?? "aborted")}`);
   // The call's controller is made when the handler first asks for its signal (or kube).
   let controller: AbortController | undefined;
-  let unlink = (): void => {};
+  let unlink: (() => void) | undefined;
   const signal = () => {
     if (!controller) {
       controller = new AbortController();
@@ -90,35 +131,32 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     return controller.signal;
   };
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
+  let result: unknown;
   try {
-    const ctx = createContext({ ...options, input, signal });
-    let result: unknown = fn.definition.handler(ctx as never);
-    // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
-    // promise races it, over what is left of `timeoutMs`.
-    if (isThenable(result)) {
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          function timeout() {
-            const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
-            // Made here if the handler has not asked for it yet: asking later gets it aborted.
-            (controller ??= new AbortController()).abort(error);
-            reject(error);
-          },
-          Math.max(0, fn.timeoutMs - (performance.now() - started)),
-        );
-      });
-      result = await Promise.race([result, timedOut]);
-    }
-    const output = fn.definition.output;
-    if (output && result !== undefined && !isReply(result)) {
-      const checked = await safeParse(output, result);
-      if (!checked.success) throw new OutputError(fn.name, checked.error.issues.map((i) => `${issuePath(i.path) || "(root)"}: ${i.message}`).join("; "));
-      return checked.data;
-    }
-    return result;
+    result = fn.definition.handler(new CallContext(options, input, signal) as never);
   } finally {
-    clearTimeout(timer);
-    unlink();
+    // A synchronous result or throw: nothing can use the signal any more.
+    if (!isThenable(result)) unlink?.();
   }
+  if (!isThenable(result)) return checkOutput(fn, result);
+  // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
+  // promise races it, over what is left of `timeoutMs`.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      function timeout() {
+        const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
+        // Made here if the handler has not asked for it yet: asking later gets it aborted.
+        (controller ??= new AbortController()).abort(error);
+        reject(error);
+      },
+      Math.max(0, fn.timeoutMs - (performance.now() - started)),
+    );
+  });
+  return Promise.race([result, timedOut])
+    .then((value) => checkOutput(fn, value))
+    .finally(function settled() {
+      clearTimeout(timer);
+      unlink?.();
+    });
 }

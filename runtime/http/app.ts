@@ -3,9 +3,10 @@
  * Assembles the hono app from loaded functions: one route per path whose handler picks the
  * endpoint by method (so 405 with `Allow` comes for free and hono keeps its single-handler fast
  * path), the operations endpoints, JSON 404s, and the caller-auth checkers, metrics series and
- * secrets, all prepared once. Testable without a socket through `fetch`.
+ * secrets, all prepared once. Testable without a socket through `fetch`; on a socket, `listener`
+ * serves routed requests without hono (see `listener.ts`) and hands the rest to it.
  */
-import type { IncomingMessage } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
@@ -16,10 +17,13 @@ import { Metrics } from "../metrics.js";
 import { SecretMissingError, SecretStore } from "../secrets.js";
 import { createAuthChecker, type ServiceAccountAuthOptions } from "./auth/index.js";
 import { RESERVED_PATHS } from "../definition-schema.js";
+import { accessLogWriter, type AccessLog } from "./access-log.js";
+import { fetchRequest, toResponse } from "./exchange.js";
+import { requestListener, type RequestListener } from "./listener.js";
 import { operationEndpoints } from "./operations.js";
 import { requestIdOf } from "./request-id.js";
-import { jsonResponse } from "./respond.js";
-import { accessLogger, functionEndpoint, type Endpoint } from "./route.js";
+import { jsonAnswer } from "./respond.js";
+import { functionEndpoint, type Endpoint } from "./route.js";
 
 export interface HttpAppOptions {
   /** The loaded functions; those without `http` get no route. */
@@ -44,8 +48,10 @@ export interface HttpAppOptions {
 
 export interface HttpApp {
   app: Hono;
-  /** Serve one request (what the server calls; tests call it directly). */
+  /** Serve one request (tests call it directly). */
   fetch: (request: Request) => Promise<Response>;
+  /** Serve requests on a Node HTTP server (what the server calls): the same answers as `fetch`. */
+  listener: RequestListener;
   /** Fail readiness and refuse new function calls with 503 from now on. Idempotent. */
   beginShutdown(): void;
   /** The in-flight calls (settle it to drain). */
@@ -74,7 +80,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
-  const accessLog = accessLogger(logger);
+  const accessLog = accessLogWriter(logger);
   const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
   for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics))) paths.set(path, new Map([["GET", endpoint]]));
@@ -101,6 +107,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     fetch: async function fetch(request) {
       return app.fetch(request);
     },
+    listener: requestListener(paths, getRequestListener(app.fetch)),
     beginShutdown: function beginShutdown() {
       drain.begin();
     },
@@ -120,24 +127,22 @@ function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, 
   }
 }
 
-/** What @hono/node-server passes as `c.env` (nothing when the app is called through `fetch`). */
-interface NodeBindings {
-  incoming?: IncomingMessage;
-}
-
 /** The route of one path: the endpoint of the request's method (HEAD served by GET), else 405. */
-function byMethod(methods: Map<string, Endpoint>, logger: Logger) {
+function byMethod(methods: Map<string, Endpoint>, accessLog: AccessLog) {
   const allow = [...methods.keys(), ...(methods.has("GET") ? ["HEAD"] : [])].join(", ");
   return function route(c: Context): Response | Promise<Response> {
     const method = c.req.raw.method;
     const endpoint = methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined);
-    if (endpoint) return endpoint(c.req.raw, c.req.path, (c.env as NodeBindings | undefined)?.incoming);
-    return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, logger);
+    if (endpoint) {
+      const answer = endpoint(fetchRequest(c.req.raw, c.req.path));
+      return answer instanceof Promise ? answer.then(toResponse) : toResponse(answer);
+    }
+    return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, accessLog);
   };
 }
 
-function unrouted(c: Context, status: number, error: { code: string; message: string }, headers: Record<string, string> | undefined, logger: Logger): Response {
-  const requestId = requestIdOf(c.req.raw.headers);
-  logger.info({ method: c.req.raw.method, path: c.req.path, status, requestId }, "request");
-  return jsonResponse(status, { error: { ...error, requestId } }, requestId, headers);
+function unrouted(c: Context, status: number, error: { code: string; message: string }, headers: Record<string, string> | undefined, accessLog: AccessLog): Response {
+  const requestId = requestIdOf(c.req.raw.headers.get("x-request-id"));
+  accessLog(c.req.raw.method, c.req.path, status, requestId);
+  return toResponse(jsonAnswer(status, { error: { ...error, requestId } }, requestId, headers));
 }

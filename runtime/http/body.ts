@@ -10,6 +10,7 @@
  * must be empty (else 415).
  */
 import type { IncomingMessage } from "node:http";
+import type { CallRequest } from "./exchange.js";
 import { Refusal } from "./respond.js";
 
 const EMPTY = new Uint8Array(0);
@@ -22,9 +23,8 @@ export function isJsonContentType(value: string): boolean {
   return type === "application/json" || (type.endsWith("+json") && type.includes("/"));
 }
 
-/** 415, or undefined when the declared content type is acceptable (or absent). */
-export function checkContentType(headers: Headers): Refusal | undefined {
-  const type = headers.get("content-type");
+/** 415, or undefined when the declared content type (`type`, null when absent) is acceptable. */
+export function checkContentType(type: string | null): Refusal | undefined {
   if (type === null || isJsonContentType(type)) return undefined;
   return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json`);
 }
@@ -38,14 +38,15 @@ function tooLarge(limit: number): Refusal {
 }
 
 /**
- * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. On a socket, pass the
- * Node request (`incoming`): reading it directly spares building a WHATWG request and its stream,
- * most of a small POST's cost. Without it (the app's `fetch`), the `Request` body is read.
+ * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. On a socket the Node
+ * request is read directly (no WHATWG request or stream is built); through the app's `fetch`, the
+ * `Request` body.
  */
-export async function readBody(request: Request, limit: number, incoming?: IncomingMessage): Promise<Uint8Array | Refusal> {
-  const declared = request.headers.get("content-length");
+export async function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
+  const declared = call.header("content-length");
   if (declared !== null && Number(declared) > limit) return tooLarge(limit);
-  if (incoming) return readIncoming(incoming, limit);
+  if (call.incoming) return readIncoming(call.incoming, limit);
+  const request = call.request!;
   if (request.body === null) return EMPTY;
   if (declared !== null) {
     // The HTTP parser holds the body to its declared length, which is within the limit.
@@ -126,10 +127,13 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 function ignore(): void {}
 
-/** The input a body carries: `{}` when empty, the parsed JSON otherwise; or a 400/415 `Refusal`. */
-export function parseBody(bytes: Uint8Array, headers: Headers): unknown {
+/**
+ * The input a body carries: `{}` when empty, the parsed JSON otherwise; or a 400/415 `Refusal`.
+ * `type` is the request's content type (null when absent).
+ */
+export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   if (bytes.byteLength === 0) return {};
-  if (headers.get("content-type") === null) return unsupported("a body needs a content type: send application/json");
+  if (type === null) return unsupported("a body needs a content type: send application/json");
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch (error) {

@@ -6,12 +6,11 @@
  * `X-Podfn-Dry-Run: true`). The `dryRun` query parameter is reserved: it never reaches the input.
  */
 
-/** The query string of `url` as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without `dryRun`. */
-export function queryInput(url: string): Record<string, string | string[]> {
+/** A query string (without `?`) as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without `dryRun`. */
+export function queryInput(query: string): Record<string, string | string[]> {
   const input: Record<string, string | string[]> = {};
-  const q = url.indexOf("?");
-  if (q === -1) return input;
-  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
+  if (query === "") return input;
+  for (const [key, value] of new URLSearchParams(query)) {
     if (key === "dryRun" || key === "__proto__") continue;
     const seen = input[key];
     if (seen === undefined) input[key] = value;
@@ -21,13 +20,14 @@ export function queryInput(url: string): Record<string, string | string[]> {
   return input;
 }
 
-/** True when the request asks for a dry run (header `X-Podfn-Dry-Run: true`, or `dryRun=true`/`dryRun=1` in the query); either suffices. */
-export function wantsDryRun(url: string, headers: Headers): boolean {
-  const header = headers.get("x-podfn-dry-run");
+/**
+ * True when the request asks for a dry run (`header`, the value of `X-Podfn-Dry-Run`, is `true`,
+ * or the query string has `dryRun=true`/`dryRun=1`); either suffices.
+ */
+export function wantsDryRun(query: string, header: string | null): boolean {
   if (header !== null && isTrue(header)) return true;
-  const q = url.indexOf("?");
-  if (q === -1 || !url.includes("dryRun=", q)) return false;
-  const value = new URLSearchParams(url.slice(q + 1)).get("dryRun");
+  if (!query.includes("dryRun=")) return false;
+  const value = new URLSearchParams(query).get("dryRun");
   return value !== null && isTrue(value);
 }
 

@@ -9,22 +9,22 @@ import type { Drain } from "../lifecycle.js";
 import { Metrics } from "../metrics.js";
 import type { Endpoint } from "./route.js";
 import { requestIdOf } from "./request-id.js";
-import { jsonResponse } from "./respond.js";
+import { jsonAnswer } from "./respond.js";
 
 /** The operations endpoints by path (each answers GET). */
 export function operationEndpoints(drain: Drain, metrics: Metrics): Record<string, Endpoint> {
   return {
     "/healthz": function healthz(request) {
-      return jsonResponse(200, { status: "ok" }, requestIdOf(request.headers));
+      return jsonAnswer(200, { status: "ok" }, requestIdOf(request.header("x-request-id")));
     },
     "/readyz": function readyz(request) {
-      const requestId = requestIdOf(request.headers);
+      const requestId = requestIdOf(request.header("x-request-id"));
       return drain.draining
-        ? jsonResponse(503, { status: "shutting_down" }, requestId, { connection: "close" })
-        : jsonResponse(200, { status: "ready" }, requestId);
+        ? jsonAnswer(503, { status: "shutting_down" }, requestId, { connection: "close" })
+        : jsonAnswer(200, { status: "ready" }, requestId);
     },
     "/metrics": function metricsEndpoint() {
-      return new Response(metrics.render(), { status: 200, headers: { "content-type": Metrics.contentType } });
+      return { status: 200, headers: { "content-type": Metrics.contentType }, body: metrics.render() };
     },
   };
 }

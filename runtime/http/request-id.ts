@@ -8,11 +8,12 @@ import { randomUUID } from "node:crypto";
 const ACCEPTABLE = /^[\x20-\x7e]{1,128}$/;
 
 /**
+ * The id of a request whose `X-Request-Id` header is `given` (null when absent).
+ *
  * @example
- * requestIdOf(new Headers({ "x-request-id": "abc" })); // "abc"
- * requestIdOf(new Headers()); // "3b241101-e2bb-4255-8caf-4136c566a962"
+ * requestIdOf("abc"); // "abc"
+ * requestIdOf(null); // "3b241101-e2bb-4255-8caf-4136c566a962"
  */
-export function requestIdOf(headers: Headers): string {
-  const given = headers.get("x-request-id");
+export function requestIdOf(given: string | null): string {
   return given !== null && ACCEPTABLE.test(given) ? given : randomUUID();
 }

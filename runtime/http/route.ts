@@ -3,29 +3,29 @@
  * The endpoint of one function: admission (503 while shutting down, 429 over `maxInflight`),
  * caller auth, content type, body limit, input, dry-run mode, the call through `invoke()`, the
  * mapping of its result or error to a status, one metrics record and one access log line.
- * Everything a request needs is prepared once per function when the app is built.
+ * Everything a request needs is prepared once per function when the app is built. A call that
+ * needs nothing asynchronous (a GET with synchronous auth, schema and handler) is answered
+ * without a promise.
  */
-import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
 import type { Drain } from "../lifecycle.js";
 import type { FunctionMetrics, Outcome } from "../metrics.js";
-import { invoke } from "../invoke.js";
+import { invokeNow } from "../invoke.js";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
 import { KubeForbiddenError } from "../kube/errors.js";
 import { SecretMissingError } from "../secrets.js";
+import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
 import { checkContentType, parseBody, readBody } from "./body.js";
+import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
-import { Refusal, internalErrorResponse, jsonResponse, refusalResponse, resultResponse } from "./respond.js";
+import { Refusal, internalErrorAnswer, jsonAnswer, refusalAnswer, resultAnswer } from "./respond.js";
 
-/**
- * An HTTP endpoint: a function, an operations path, or a refusal. `incoming` is the Node request
- * when served on a socket (absent through the app's `fetch`).
- */
-export type Endpoint = (request: Request, path: string, incoming?: IncomingMessage) => Response | Promise<Response>;
+/** An HTTP endpoint: a function, an operations path, or a refusal. */
+export type Endpoint = (request: CallRequest) => Answer | Promise<Answer>;
 
 /** What every function endpoint shares. */
 export interface RouteContext {
@@ -34,21 +34,34 @@ export interface RouteContext {
   maxInflight: number;
   kube: KubeClient;
   logger: Logger;
-  /** Writes the access lines (see `accessLogger`). */
-  accessLog: Logger;
+  /** Writes the access lines. */
+  accessLog: AccessLog;
 }
 
 export const SHUTTING_DOWN = new Refusal(503, "shutting_down", "the server is shutting down: retry", { connection: "close", "retry-after": "1" });
 const EMPTY = new Uint8Array(0);
 const DRY_RUN_HEADERS = { "x-podfn-dry-run": "true" };
 
-/**
- * The logger of access lines: `logger` without its redaction pass, which costs more than the rest
- * of the line. Safe because an access line holds only fields set here (method, path without the
- * query string, status, durationMs, fn, requestId), never a header or a body.
- */
-export function accessLogger(logger: Logger): Logger {
-  return logger.child({}, { redact: { paths: [] } });
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === "function";
+}
+
+/** The `trigger` of an HTTP call; its `headers` are built when the handler first reads them. */
+class HttpCallTrigger {
+  readonly type = "http";
+  readonly method: string;
+  readonly path: string;
+  readonly #request: CallRequest;
+
+  constructor(request: CallRequest) {
+    this.method = request.method;
+    this.path = request.path;
+    this.#request = request;
+  }
+
+  get headers(): Headers {
+    return this.#request.headers();
+  }
 }
 
 /** The outcome label of a status. */
@@ -64,124 +77,162 @@ export function outcomeOf(status: number): Outcome {
  *
  * @example
  * const endpoint = functionEndpoint(fn, createAuthChecker(fn.http.auth, deps).checker, metrics.function(fn.name)!, shared);
- * const response = await endpoint(request, "/hello");
+ * const answer = await endpoint(fetchRequest(request, "/hello"));
  */
 export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefined, series: FunctionMetrics, shared: RouteContext): Endpoint {
   const { drain, maxInflight, kube, logger, accessLog } = shared;
   const readsQuery = fn.http!.method === "GET";
   const limit = fn.http!.bodyLimitBytes;
-  const deniedByCluster = new WeakSet<Response>();
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
 
   /**
-   * Caller auth. A failure of the check itself (a TokenReview the pod may not make, an API
-   * server down) is a 500 with the request id: nothing about the pod reaches an unauthenticated caller.
+   * Caller auth, then `next()` when allowed. A failure of the check itself (a TokenReview the pod
+   * may not make, an API server down) is a 500 with the request id: nothing about the pod reaches
+   * an unauthenticated caller.
    */
-  async function checkCaller(checker: AuthChecker, headers: Headers, body: Uint8Array, requestId: string): Promise<Response | undefined> {
-    let refused: Refusal | undefined;
+  function checkThen(checker: AuthChecker, request: CallRequest, body: Uint8Array, requestId: string, next: () => Answer | Promise<Answer>): Answer | Promise<Answer> {
+    let refused: ReturnType<AuthChecker["check"]>;
     try {
-      refused = await checker.check(headers, body);
+      refused = checker.check(request, body);
     } catch (error) {
-      if (error instanceof SecretMissingError) {
-        logger.error({ fn: fn.name, requestId, secretName: error.secret, secretPath: error.path }, `caller auth unavailable: ${error.message}`);
-      } else {
-        logger.error({ fn: fn.name, requestId, err: error }, "caller auth could not be checked");
-      }
-      return internalErrorResponse(requestId);
+      return checkFailed(error, requestId);
     }
-    return refused ? refusalResponse(refused, requestId) : undefined;
+    if (isThenable(refused)) {
+      return Promise.resolve(refused).then(
+        function checked(r) {
+          return r ? refusalAnswer(r, requestId) : next();
+        },
+        function uncheckable(error) {
+          return checkFailed(error, requestId);
+        },
+      );
+    }
+    return refused ? refusalAnswer(refused, requestId) : next();
   }
 
-  async function run(request: Request, path: string, requestId: string, incoming: IncomingMessage | undefined): Promise<Response> {
-    const headers = request.headers;
+  function checkFailed(error: unknown, requestId: string): Answer {
+    if (error instanceof SecretMissingError) {
+      logger.error({ fn: fn.name, requestId, secretName: error.secret, secretPath: error.path }, `caller auth unavailable: ${error.message}`);
+    } else {
+      logger.error({ fn: fn.name, requestId, err: error }, "caller auth could not be checked");
+    }
+    return internalErrorAnswer(requestId);
+  }
+
+  /** Auth, body, input, the call: everything after admission. Never throws. */
+  function run(request: CallRequest, requestId: string): Answer | Promise<Answer> {
+    if (auth?.phase === "headers") return checkThen(auth, request, EMPTY, requestId, () => afterHeaders(request, requestId));
+    return afterHeaders(request, requestId);
+  }
+
+  function afterHeaders(request: CallRequest, requestId: string): Answer | Promise<Answer> {
+    if (!readsQuery) return withBody(request, requestId);
+    if (auth?.phase === "body") return checkThen(auth, request, EMPTY, requestId, () => call(request, requestId, queryInput(request.query)));
+    return call(request, requestId, queryInput(request.query));
+  }
+
+  async function withBody(request: CallRequest, requestId: string): Promise<Answer> {
     try {
-      if (auth?.phase === "headers") {
-        const refused = await checkCaller(auth, headers, EMPTY, requestId);
-        if (refused) return refused;
-      }
-      let bytes: Uint8Array = EMPTY;
-      if (!readsQuery) {
-        const unsupported = checkContentType(headers);
-        if (unsupported) return refusalResponse(unsupported, requestId);
-        const read = await readBody(request, limit, incoming);
-        if (read instanceof Refusal) return refusalResponse(read, requestId);
-        bytes = read;
-      }
-      if (auth?.phase === "body") {
-        const refused = await checkCaller(auth, headers, bytes, requestId);
-        if (refused) return refused;
-      }
-      const input = readsQuery ? queryInput(request.url) : parseBody(bytes, headers);
-      if (input instanceof Refusal) return refusalResponse(input, requestId);
-      const dryRun = wantsDryRun(request.url, headers);
-      const result = await invoke({
-        fn,
-        input,
-        trigger: { type: "http", method: request.method, path, headers },
-        requestId,
-        dryRun,
-        kube,
-        logger,
-        signal: drain.signal,
-      });
-      return resultResponse(result, requestId, dryRun ? DRY_RUN_HEADERS : undefined);
+      const type = request.header("content-type");
+      const unsupported = checkContentType(type);
+      if (unsupported) return refusalAnswer(unsupported, requestId);
+      const bytes = await readBody(request, limit);
+      if (bytes instanceof Refusal) return refusalAnswer(bytes, requestId);
+      const next = () => {
+        const input = parseBody(bytes, type);
+        return input instanceof Refusal ? refusalAnswer(input, requestId) : call(request, requestId, input);
+      };
+      return await (auth?.phase === "body" ? checkThen(auth, request, bytes, requestId, next) : next());
     } catch (error) {
-      return errorResponse(error, requestId);
+      return errorAnswer(error, requestId);
     }
   }
 
-  function errorResponse(error: unknown, requestId: string): Response {
+  function call(request: CallRequest, requestId: string, input: unknown): Answer | Promise<Answer> {
+    try {
+      const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"));
+      const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
+      const trigger = new HttpCallTrigger(request);
+      const result = invokeNow({ fn, input, trigger, requestId, dryRun, kube, logger, signal: drain.signal });
+      if (!isThenable(result)) return resultAnswer(result, requestId, extraHeaders);
+      return Promise.resolve(result).then(
+        function resolved(value) {
+          return resultAnswer(value, requestId, extraHeaders);
+        },
+        function rejected(error) {
+          return errorAnswer(error, requestId);
+        },
+      );
+    } catch (error) {
+      return errorAnswer(error, requestId);
+    }
+  }
+
+  function errorAnswer(error: unknown, requestId: string): Answer {
     if (error instanceof InputError) {
-      return jsonResponse(400, { error: { code: error.code, message: error.message, requestId, issues: error.issues } }, requestId);
+      return jsonAnswer(400, { error: { code: error.code, message: error.message, requestId, issues: error.issues } }, requestId);
     }
-    if (error instanceof TimeoutError) return jsonResponse(504, { error: { code: error.code, message: error.message, requestId } }, requestId);
+    if (error instanceof TimeoutError) return jsonAnswer(504, { error: { code: error.code, message: error.message, requestId } }, requestId);
     if (error instanceof HttpError && error.status >= 400 && error.status <= 599) {
       const body = { error: { code: error.code, message: error.message, requestId, ...(error.details === undefined ? {} : { details: error.details }) } };
-      return jsonResponse(error.status, body, requestId);
+      return jsonAnswer(error.status, body, requestId);
     }
     const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
     if (denied) {
       // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
       logger.warn({ fn: fn.name, requestId, missingPermission: denied.missingPermission }, denied.message);
       const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
-      const response = jsonResponse(403, body, requestId);
-      deniedByCluster.add(response);
-      return response;
+      // A 403 from the function's own RBAC is the function failing, not a caller refused.
+      return { ...jsonAnswer(403, body, requestId), failed: true };
     }
     if (drain.signal.aborted) {
       logger.warn({ fn: fn.name, requestId, err: error }, "call aborted by shutdown");
-      return refusalResponse(SHUTTING_DOWN, requestId);
+      return refusalAnswer(SHUTTING_DOWN, requestId);
     }
     logger.error({ fn: fn.name, requestId, err: error }, "call failed");
-    return internalErrorResponse(requestId);
+    return internalErrorAnswer(requestId);
   }
 
-  return async function callFunction(request: Request, path: string, incoming?: IncomingMessage): Promise<Response> {
-    const started = performance.now();
-    const requestId = requestIdOf(request.headers);
-    let response: Response;
-    let outcome: Outcome;
-    if (drain.draining) {
-      response = refusalResponse(SHUTTING_DOWN, requestId);
-      outcome = "rejected";
-    } else if (drain.inflight >= maxInflight) {
-      response = refusalResponse(tooMany, requestId);
-      outcome = "rejected";
-    } else {
-      drain.enter();
-      try {
-        response = await run(request, path, requestId, incoming);
-      } finally {
-        drain.leave();
-      }
-      // Finished during the drain: let the connection close so the server can stop.
-      if (drain.draining) response.headers.set("connection", "close");
-      // A 403 from the function's own RBAC is the function failing, not a caller refused.
-      outcome = deniedByCluster.has(response) ? "error" : outcomeOf(response.status);
-    }
+  /** Count and log a call that was admitted and ran. */
+  function ran(request: CallRequest, answer: Answer, started: number, requestId: string): Answer {
+    // Finished during the drain: let the connection close so the server can stop.
+    if (drain.draining) answer.headers.connection = "close";
+    return done(request, answer, answer.failed ? "error" : outcomeOf(answer.status), started, requestId);
+  }
+
+  function done(request: CallRequest, answer: Answer, outcome: Outcome, started: number, requestId: string): Answer {
     const durationMs = performance.now() - started;
     series.record(outcome, durationMs / 1000);
-    accessLog.info({ method: request.method, path, status: response.status, durationMs: Math.round(durationMs * 100) / 100, fn: fn.name, requestId }, "request");
-    return response;
+    accessLog(request.method, request.path, answer.status, requestId, Math.round(durationMs * 100) / 100, fn.name);
+    return answer;
+  }
+
+  return function callFunction(request: CallRequest): Answer | Promise<Answer> {
+    const started = performance.now();
+    const requestId = requestIdOf(request.header("x-request-id"));
+    if (drain.draining) return done(request, refusalAnswer(SHUTTING_DOWN, requestId), "rejected", started, requestId);
+    if (drain.inflight >= maxInflight) return done(request, refusalAnswer(tooMany, requestId), "rejected", started, requestId);
+    drain.enter();
+    let answer: Answer | Promise<Answer>;
+    try {
+      answer = run(request, requestId);
+    } catch (error) {
+      drain.leave();
+      throw error;
+    }
+    if (!isThenable(answer)) {
+      drain.leave();
+      return ran(request, answer, started, requestId);
+    }
+    return answer.then(
+      function answered(value) {
+        drain.leave();
+        return ran(request, value, started, requestId);
+      },
+      function failed(error: unknown) {
+        drain.leave();
+        throw error;
+      },
+    );
   };
 }

@@ -1,15 +1,14 @@
 /**
  * @module http/server
- * Runs the app on a socket with @hono/node-server until `signal` aborts, then shuts down
+ * Runs the app on a Node HTTP server (its `listener`) until `signal` aborts, then shuts down
  * gracefully: readiness fails and new calls get 503 (`Connection: close`) at once while the
  * server keeps listening (endpoints take a moment to drop the pod); calls in flight may finish
  * for `drainTimeoutMs`, after which their signals abort and they get `ABORT_GRACE_MS` more; then
  * the server closes (idle keep-alive connections at once, any left after `ABORT_GRACE_MS`
  * forcibly), the `onShutdown` hooks run, and the promise resolves.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
 import { runShutdownHooks } from "../lifecycle.js";
 import { whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
@@ -42,7 +41,7 @@ export interface HttpServerOptions extends HttpAppOptions {
 export async function serveHttp(options: HttpServerOptions, signal: AbortSignal): Promise<void> {
   const { logger } = options;
   const http = createHttpApp(options);
-  const server = createAdaptorServer({ fetch: http.app.fetch }) as Server;
+  const server = createServer(http.listener);
   const address = await listen(server, options.port, options.host);
   // Accept failures (EMFILE under load) are emitted here: log them, never crash the process.
   server.on("error", function serverError(error) {

@@ -19,7 +19,7 @@ const MISMATCH = forbidden("the signature does not match the body");
 /**
  * @example
  * const checker = hmacAuth({ type: "hmac", secret: "github-webhook" }, secrets.secret("github-webhook"));
- * await checker.check(request.headers, rawBody);
+ * await checker.check(call, rawBody);
  */
 export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
   const header = (auth.header ?? "x-hub-signature-256").toLowerCase();
@@ -30,8 +30,8 @@ export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
   const missing = new Refusal(401, "unauthenticated", `send the ${header} header: ${prefix}<${encoding} ${algorithm} HMAC of the body>`);
   return {
     phase: "body",
-    check: function checkHmac(headers, body) {
-      const signature = headers.get(header);
+    check: function checkHmac(request, body) {
+      const signature = request.header(header);
       if (signature === null || !signature.startsWith(prefix)) return missing;
       const encoded = signature.slice(prefix.length).trim();
       if (!pattern.test(encoded) || (encoding === "hex" && encoded.length % 2 !== 0)) return missing;

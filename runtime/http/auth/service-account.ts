@@ -59,8 +59,8 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
 
   return {
     phase: "headers",
-    check: async function checkServiceAccount(headers) {
-      const token = bearerToken(headers);
+    check: async function checkServiceAccount(request) {
+      const token = bearerToken(request.header("authorization"));
       if (token instanceof Refusal) return token;
       const key = createHash("sha256").update(token).digest("base64");
       const now = Date.now();

@@ -10,13 +10,14 @@
  *   HMAC signature that does not match the body (tampered body or wrong key), or a ServiceAccount
  *   not in `allow`.
  */
+import type { CallRequest } from "../exchange.js";
 import { Refusal } from "../respond.js";
 
 /** Checks one request; resolves to a `Refusal` or `undefined` (allowed). */
 export interface AuthChecker {
   /** `headers`: runs before the body is read. `body`: needs the raw body bytes (HMAC). */
   readonly phase: "headers" | "body";
-  check(headers: Headers, body: Uint8Array): Refusal | undefined | Promise<Refusal | undefined>;
+  check(request: CallRequest, body: Uint8Array): Refusal | undefined | Promise<Refusal | undefined>;
 }
 
 export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
@@ -25,13 +26,13 @@ export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
 export const MISSING_BEARER = new Refusal(401, "unauthenticated", "send Authorization: Bearer <token>", BEARER_CHALLENGE);
 
 /**
- * The token of `Authorization: Bearer <token>` (scheme case-insensitive), or a 401 refusal.
+ * The token of `Authorization: Bearer <token>` (scheme case-insensitive; `header` is the
+ * `Authorization` value, null when absent), or a 401 refusal.
  *
  * @example
- * bearerToken(new Headers({ authorization: "Bearer abc" })); // "abc"
+ * bearerToken("Bearer abc"); // "abc"
  */
-export function bearerToken(headers: Headers): string | Refusal {
-  const header = headers.get("authorization");
+export function bearerToken(header: string | null): string | Refusal {
   if (header === null || header.length <= 7 || header.slice(0, 7).toLowerCase() !== "bearer ") return MISSING_BEARER;
   const token = header.slice(7).trim();
   return token === "" ? MISSING_BEARER : token;

@@ -1,0 +1,140 @@
+/**
+ * @module http/exchange
+ * One request as an endpoint sees it (`CallRequest`) and its answer (`Answer`), whatever serves
+ * it: a WHATWG `Request` through the app's `fetch` (tests, hono), or Node's `IncomingMessage`
+ * and `ServerResponse` on the socket, where neither a `Request`, a `Headers` nor a `Response` is
+ * built unless a handler asks for `trigger.headers`. Header values read either way are the same
+ * as `Headers.get` gives (repeated headers joined with ", ").
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A request, read through what an endpoint needs. */
+export interface CallRequest {
+  /** Upper-case method as received. */
+  readonly method: string;
+  /** The path, without the query string. */
+  readonly path: string;
+  /** The query string without its `?` (empty when there is none). */
+  readonly query: string;
+  /** The value of a header (`name` in lower case) as `Headers.get` returns it, or null. */
+  header(name: string): string | null;
+  /** Every header, as a `Headers` (built on first call on the socket path). */
+  headers(): Headers;
+  /** The Node request, when served on a socket: its body is read from it. */
+  readonly incoming?: IncomingMessage;
+  /** The WHATWG request, when served through `fetch`: its body is read from it. */
+  readonly request?: Request;
+}
+
+/** A response before it is sent: header names in lower case. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array | null;
+  /**
+   * The call failed although the status says otherwise (a 403 from the function's own RBAC is
+   * the function failing, not a caller refused): counted as an `error` outcome.
+   */
+  failed?: boolean;
+}
+
+/**
+ * The view of a WHATWG request (`path` as the router decoded it).
+ *
+ * @example
+ * const req = fetchRequest(c.req.raw, c.req.path);
+ */
+export function fetchRequest(request: Request, path: string): CallRequest {
+  const url = request.url;
+  const q = url.indexOf("?");
+  const headers = request.headers;
+  return {
+    method: request.method,
+    path,
+    query: q === -1 ? "" : url.slice(q + 1),
+    header: function header(name) {
+      return headers.get(name);
+    },
+    headers: function allHeaders() {
+      return headers;
+    },
+    request,
+  };
+}
+
+/** The view of a Node request whose target (`url`, origin form) splits at `q` (-1: no query). */
+export class IncomingRequest implements CallRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly incoming: IncomingMessage;
+  #headers: Headers | undefined;
+
+  constructor(incoming: IncomingMessage, path: string, query: string) {
+    this.incoming = incoming;
+    this.method = incoming.method!;
+    this.path = path;
+    this.query = query;
+  }
+
+  header(name: string): string | null {
+    const raw = this.incoming.rawHeaders;
+    let value: string | null = null;
+    for (let i = 0; i < raw.length; i += 2) {
+      const key = raw[i]!;
+      if (key.length === name.length && key.toLowerCase() === name) {
+        const found = trimHttpWhitespace(raw[i + 1]!);
+        value = value === null ? found : `${value}, ${found}`;
+      }
+    }
+    return value;
+  }
+
+  headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      const raw = this.incoming.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+}
+
+function isHttpWhitespace(code: number): boolean {
+  return code === 9 || code === 10 || code === 13 || code === 32;
+}
+
+/** A header value without leading and trailing HTTP whitespace, as `Headers` keeps it. */
+function trimHttpWhitespace(value: string): string {
+  if (value === "" || (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1)))) return value;
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
+}
+
+/**
+ * Build the `Response` of an answer.
+ *
+ * @example
+ * return toResponse({ status: 200, headers: { "content-type": "text/plain" }, body: "ok" });
+ */
+export function toResponse(answer: Answer): Response {
+  return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * Send an answer on a Node response, with its `Content-Length` (a `HEAD` request gets the
+ * headers only: Node leaves the body out).
+ */
+export function writeAnswer(outgoing: ServerResponse, answer: Answer): void {
+  const { body, headers } = answer;
+  if (body !== null && headers["content-length"] === undefined) {
+    headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  }
+  outgoing.writeHead(answer.status, headers);
+  if (body === null) outgoing.end();
+  else outgoing.end(body);
+}

@@ -1,0 +1,110 @@
+/**
+ * @module http/listener
+ * The Node request listener of the server. A request for a routed path and method whose target
+ * and `Host` @hono/node-server would take verbatim (origin form, only plain URL characters, no
+ * dot segment or fragment, a plain host name) goes straight to its endpoint: no WHATWG
+ * `Request`, hono `Context` or `Response` is built, and the answer is written with one
+ * `writeHead`. Everything else (HEAD, 404, 405, percent-encoded or odd targets, a bad `Host`) is
+ * served by hono through @hono/node-server, exactly as before: both take the same decisions.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
+import type { Endpoint } from "./route.js";
+
+/** What the route table maps: path → method → endpoint. */
+export type Routes = ReadonlyMap<string, ReadonlyMap<string, Endpoint>>;
+export type RequestListener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+
+// The checks @hono/node-server makes before using a target and a host as they are (src/url.ts).
+const VERBATIM_TARGET = /^\/[!$&-;=?-\[\]_a-z~]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
+const VERBATIM_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+
+/** An unread body left after answering is drained for at most this long (ms), as @hono/node-server does. */
+const DRAIN_TIMEOUT_MS = 500;
+/** …and at most this many bytes; past either the connection is closed. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The listener: the fast path for `routes`, `fallback` (hono's listener) for the rest.
+ *
+ * @example
+ * const server = createServer(requestListener(routes, getRequestListener(app.fetch)));
+ */
+export function requestListener(routes: Routes, fallback: RequestListener): RequestListener {
+  return function listener(incoming, outgoing) {
+    const target = incoming.url ?? "";
+    const q = target.indexOf("?");
+    const path = q === -1 ? target : target.slice(0, q);
+    const endpoint = routes.get(path)?.get(incoming.method ?? "");
+    const host = incoming.headers.host;
+    if (!endpoint || host === undefined || !VERBATIM_HOST.test(host) || !VERBATIM_TARGET.test(target) || target.includes("#") || DOT_SEGMENT.test(target)) {
+      fallback(incoming, outgoing);
+      return;
+    }
+    let answer: Answer | Promise<Answer>;
+    try {
+      answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
+    } catch {
+      fail(outgoing);
+      return;
+    }
+    if (answer instanceof Promise) {
+      answer.then(
+        function answered(value) {
+          send(incoming, outgoing, value);
+        },
+        function failed() {
+          fail(outgoing);
+        },
+      );
+    } else send(incoming, outgoing, answer);
+  };
+}
+
+function send(incoming: IncomingMessage, outgoing: ServerResponse, answer: Answer): void {
+  if (outgoing.destroyed) return;
+  writeAnswer(outgoing, answer);
+  // A GET's empty body is dumped by Node itself; a body left unread (a refusal, a 413) is drained here.
+  if (incoming.method !== "GET" && !incoming.readableEnded) {
+    outgoing.once("finish", function finished() {
+      if (!incoming.readableEnded) discardBody(incoming);
+    });
+  }
+}
+
+/** What @hono/node-server answers when the app throws: 500 without a body. */
+function fail(outgoing: ServerResponse): void {
+  if (outgoing.headersSent) outgoing.destroy();
+  else outgoing.writeHead(500).end();
+}
+
+/**
+ * Read and drop what is left of a request body the answer did not need (a refusal before the
+ * body was read, a 413), within `DRAIN_TIMEOUT_MS` and `MAX_DRAIN_BYTES`, so the connection can
+ * serve the next request; past either, close it.
+ */
+function discardBody(incoming: IncomingMessage): void {
+  if (incoming.destroyed) return;
+  let read = 0;
+  const timer = setTimeout(forceClose, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  function onData(chunk: Buffer) {
+    read += chunk.byteLength;
+    if (read > MAX_DRAIN_BYTES) forceClose();
+  }
+  function cleanup() {
+    clearTimeout(timer);
+    incoming.off("data", onData);
+    incoming.off("end", cleanup);
+    incoming.off("error", cleanup);
+  }
+  function forceClose() {
+    cleanup();
+    incoming.socket?.destroySoon();
+  }
+  incoming.on("data", onData);
+  incoming.on("end", cleanup);
+  incoming.on("error", cleanup);
+  incoming.resume();
+}
