@@ -9,9 +9,13 @@
  * Fewer, bigger files start faster than hundreds of small ones: Node pays per module resolved,
  * read and compiled.
  *
- * `zod` stays external: functions make their schemas with the application's zod, and the
- * runtime must see that same instance. Every other dependency is bundled (CommonJS ones get a
- * `require` made by `createRequire`). The functions under `functions/` are compiled one file
+ * External packages (left to Node's resolution at run time, see `EXTERNAL`): `zod`, because
+ * functions make their schemas with the application's zod and the runtime must see that same
+ * instance; and the CommonJS packages the runtime imports lazily with `import()` (undici,
+ * yaml): with code splitting, esbuild gives such an `import()` only a `default` export
+ * (evanw/esbuild#3245), where Node gives the named exports too. The build fails if another
+ * bundled CommonJS module is imported that way. Every other dependency is bundled (CommonJS
+ * ones get a `require` made by `createRequire`). The functions under `functions/` are compiled one file
  * each to `dist/functions/`, where `podfn serve --functions dist/functions` finds them.
  *
  * Type checking is not done here: `npm run build` runs `tsc -p tsconfig.build.json` first.
@@ -30,7 +34,7 @@ import { build } from "esbuild";
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /** Packages left to Node's resolution at run time (see the module comment). */
-export const EXTERNAL = ["zod"];
+export const EXTERNAL = ["zod", "undici", "yaml"];
 
 /** The bundled entry points, by output path under OUT. */
 export const ENTRIES = {
@@ -41,6 +45,13 @@ export const ENTRIES = {
 
 /** Bundled CommonJS dependencies call `require`: give every chunk one. */
 const REQUIRE_BANNER = 'import { createRequire as __podfnCreateRequire } from "node:module"; const require = __podfnCreateRequire(import.meta.url);';
+
+/** Bundled CommonJS modules reached by `import()`: their named exports would be lost (see above). */
+function lazyCommonJs(metafile) {
+  return Object.entries(metafile.inputs).flatMap(([from, input]) =>
+    input.imports.filter((i) => i.kind === "dynamic-import" && metafile.inputs[i.path]?.format === "cjs").map((i) => `${from} imports ${i.original ?? i.path}`),
+  );
+}
 
 async function listModules(dir, out = []) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -82,6 +93,8 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = join(RO
     metafile: true,
     logLevel: "warning",
   });
+  const lazy = lazyCommonJs(runtime.metafile);
+  if (lazy.length > 0) throw new Error(`scripts/build.js: CommonJS packages imported with import() must be EXTERNAL: ${lazy.join("; ")}`);
   const files = Object.keys(runtime.metafile.outputs);
   if (existsSync(functions)) {
     const compiled = await build({
