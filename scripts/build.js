@@ -11,11 +11,12 @@
  *
  * External packages (left to Node's resolution at run time, see `EXTERNAL`): `zod`, because
  * functions make their schemas with the application's zod and the runtime must see that same
- * instance; and the CommonJS packages the runtime imports lazily with `import()` (undici,
- * yaml): with code splitting, esbuild gives such an `import()` only a `default` export
+ * instance; and undici, a CommonJS package the runtime imports lazily with `import()`: with
+ * code splitting, esbuild gives such an `import()` only a `default` export
  * (evanw/esbuild#3245), where Node gives the named exports too. The build fails if another
- * bundled CommonJS module is imported that way. Every other dependency is bundled (CommonJS
- * ones get a `require` made by `createRequire`). The functions under `functions/` are compiled one file
+ * bundled CommonJS module is imported that way. yaml, also imported lazily, is bundled from
+ * its ES module build (`ESM_BUILDS`), which loads ~25 ms faster than its CommonJS files.
+ * Every other dependency is bundled (CommonJS ones get a `require` made by `createRequire`). The functions under `functions/` are compiled one file
  * each to `dist/functions/`, where `podfn serve --functions dist/functions` finds them.
  *
  * Type checking is not done here: `npm run build` runs `tsc -p tsconfig.build.json` first.
@@ -34,7 +35,13 @@ import { build } from "esbuild";
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /** Packages left to Node's resolution at run time (see the module comment). */
-export const EXTERNAL = ["zod", "undici", "yaml"];
+export const EXTERNAL = ["zod", "undici"];
+
+/**
+ * Packages whose `node` export is CommonJS, bundled from their ES module build instead (the
+ * same code, the package's `default` condition), so a lazy `import()` keeps its named exports.
+ */
+export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
 
 /** The bundled entry points, by output path under OUT. */
 export const ENTRIES = {
@@ -84,6 +91,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = join(RO
     platform: "node",
     target: "node20",
     external: EXTERNAL,
+    alias: ESM_BUILDS,
     banner: { js: REQUIRE_BANNER },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
     minifyWhitespace: true,
