@@ -1,0 +1,50 @@
+/**
+ * The loader imports a folder's modules together; when some fail (a throw at import, a syntax
+ * error, a missing package), `podfn list` still names each failing file with its error and
+ * checks the others.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { main } from "../../runtime/cli.js";
+
+const PODFN = pathToFileURL(new URL("../../runtime/index.ts", import.meta.url).pathname).href;
+let dir: string;
+
+const fn = (name: string) => `import { defineFunction } from ${JSON.stringify(PODFN)};
+export default defineFunction({ name: "${name}", http: { method: "GET", auth: "none" }, handler: () => ({}) });
+`;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "podfn-load-"));
+  await writeFile(join(dir, "good.mjs"), fn("good"));
+  await writeFile(join(dir, "also-good.mjs"), fn("also-good"));
+  await writeFile(join(dir, "throws.mjs"), `throw new Error("boom at import");\n`);
+  await writeFile(join(dir, "syntax.mjs"), `export default {\n`);
+  await writeFile(join(dir, "missing.mjs"), `import "podfn-no-such-package";\n${fn("missing")}`);
+  await writeFile(join(dir, "unnamed.mjs"), fn("Not A Name"));
+});
+
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function list(folder: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["list", "--functions", folder], { env: {}, cwd: dir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), signal: new AbortController().signal });
+  return { code, stdout, stderr };
+}
+
+test("every module that fails to import is named with its error; the others are still checked", async () => {
+  const { code, stderr } = await list(".");
+  assert.equal(code, 2);
+  assert.match(stderr, /throws\.mjs: the module failed to import: boom at import/);
+  assert.match(stderr, /syntax\.mjs: the module failed to import: /);
+  assert.match(stderr, /missing\.mjs: the module failed to import: .*podfn-no-such-package/);
+  assert.match(stderr, /unnamed\.mjs: name: must be a DNS label/);
+  assert.doesNotMatch(stderr, /good\.mjs/);
+});
