@@ -2,7 +2,8 @@
  * @module log
  * The process logger: pino, one JSON line per event on stderr or stdout, with secrets redacted
  * by path as a second line of defence (podfn never puts them in log objects to begin with).
- * Lines to a file descriptor are written in small batches (see `BATCH_BYTES`).
+ * Lines to a file descriptor are gathered and written once per turn of the event loop (see
+ * `LineBatch`).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
 import { pino, type Logger, type DestinationStream } from "pino";
@@ -25,13 +26,68 @@ export interface LoggerOptions {
 export const REDACTED_PATHS = ["token", "authorization", "headers.authorization", "req.headers.authorization", "secret", "password"];
 
 /**
- * Lines written to a file descriptor are gathered up to this many bytes per write: one system
- * call per ~20 access lines instead of one each. Whatever is left is written within
- * `FLUSH_EVERY_MS`, and at once when the process exits (pino flushes on `exit`).
+ * The lines logged during one turn of the event loop, handed to pino's file-descriptor stream
+ * (sonic-boom, which writes asynchronously, retries `EAGAIN` and stops at `EPIPE`) as one string
+ * at the end of the turn: under load, one write for dozens of access lines, and no line waits
+ * longer than the turn. sonic-boom itself measures its whole pending buffer on every `write`, a
+ * cost that grows with the buffer: fed line by line it costs more than building the lines.
+ * Lines still gathered when the process exits are written synchronously, as pino flushes its own.
  */
-const BATCH_BYTES = 4096;
-/** The longest a line waits in the batch, in milliseconds. */
-const FLUSH_EVERY_MS = 100;
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** Every batch of the process, written out by one `exit` listener. */
+const batches = new Set<LineBatch>();
+
+function flushAtExit(): void {
+  for (const batch of batches) batch.flushSync();
+}
+
+class LineBatch implements DestinationStream {
+  #lines: string[] = [];
+  #scheduled = false;
+  readonly #stream: SonicBoom;
+  readonly #flush = () => {
+    this.#scheduled = false;
+    this.#drain();
+  };
+
+  constructor(stream: SonicBoom) {
+    this.#stream = stream;
+    if (batches.size === 0) process.on("exit", flushAtExit);
+    batches.add(this);
+  }
+
+  write(line: string): void {
+    this.#lines.push(line);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  /** Write everything gathered and wait for it (what `logger.flush(cb)` calls). */
+  flush(callback?: (error?: Error) => void): void {
+    this.#drain();
+    this.#stream.flush(callback);
+  }
+
+  /** Write everything gathered before returning (pino calls it after a `fatal` line). */
+  flushSync(): void {
+    try {
+      this.#drain();
+      this.#stream.flushSync();
+    } catch {
+      // Ended or broken (EPIPE): nothing more can be written, as with pino's own flush.
+    }
+  }
+
+  #drain(): void {
+    if (this.#lines.length === 0) return;
+    const text = this.#lines.length === 1 ? this.#lines[0]! : this.#lines.join("");
+    this.#lines = [];
+    this.#stream.write(text);
+  }
+}
 
 let stampMs = Number.NaN;
 let stamp = "";
@@ -58,7 +114,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       ? options.destination
       : options.pretty
         ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(line)) }
-        : pino.destination({ dest: fd, sync: false, minLength: BATCH_BYTES, periodicFlush: FLUSH_EVERY_MS });
+        : new LineBatch(pino.destination({ dest: fd, sync: false }));
   return pino(
     {
       level: options.level ?? "info",

@@ -36,6 +36,7 @@ const {
   formattersSym,
   hooksSym,
   needsMetadataGsym,
+  wildcardFirstSym,
 } = pino.symbols as typeof pino.symbols & { readonly msgPrefixSym: symbol };
 const INFO = 30;
 /** Strings JSON writes as is between quotes. */
@@ -61,8 +62,8 @@ function mirrorable(logger: Logger): boolean {
   const serializers = l[serializersSym] as Record<string, unknown>;
   const stringifiers = l[stringifiersSym] as Record<string | symbol, unknown>;
   // A wildcard redaction path would apply to our fields too.
-  if (Object.getOwnPropertySymbols(stringifiers).some((s) => stringifiers[s])) return false;
-  return !FIELDS.some((f) => serializers[f] || stringifiers[f]) && !serializers.err;
+  if (stringifiers[wildcardFirstSym]) return false;
+  return !FIELDS.some((f) => serializers[f] || stringifiers[f]);
 }
 
 /**

@@ -1,0 +1,87 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { pino } from "pino";
+import { createLogger, type Logger } from "../../runtime/log.js";
+import { accessLogWriter } from "../../runtime/http/access-log.js";
+
+/** A logger built by `make` over a destination capturing its lines. */
+function capture(make: (destination: { write(line: string): void }) => Logger): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: make({ write: (line) => void lines.push(line) }), lines };
+}
+
+/** The line with its time value replaced (two writes may fall in different milliseconds). */
+function timeless(line: string | undefined): string {
+  assert.ok(line);
+  assert.match(line, /,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",/);
+  return line.replace(/"time":"[^"]*"/, '"time":"T"');
+}
+
+/** Counts the lines pino itself serializes for `logger` (and its children). */
+function countPinoLines(logger: Logger): () => number {
+  const asJson = pino.symbols.asJsonSym;
+  const target = logger as unknown as Record<symbol, (...args: unknown[]) => string>;
+  const original = target[asJson]!;
+  let calls = 0;
+  target[asJson] = function counted(this: unknown, ...args: unknown[]) {
+    calls++;
+    return original.apply(this, args);
+  };
+  return () => calls;
+}
+
+/** What pino itself writes for the same access line. */
+function viaPino(logger: Logger, fields: Record<string, unknown>): void {
+  logger.child({}, { redact: { paths: [] } }).info(fields, "request");
+}
+
+describe("access lines", () => {
+  test("are the same lines pino writes, for a call and for a request that reached no function", () => {
+    const { logger, lines } = capture((destination) => createLogger({ destination }));
+    const pinoLines = countPinoLines(logger);
+    const write = accessLogWriter(logger);
+    write("GET", "/hello", 200, "3b241101-e2bb-4255-8caf-4136c566a962", 0.42, "hello");
+    viaPino(logger, { method: "GET", path: "/hello", status: 200, durationMs: 0.42, fn: "hello", requestId: "3b241101-e2bb-4255-8caf-4136c566a962" });
+    write("PUT", "/nowhere", 404, "req-1");
+    viaPino(logger, { method: "PUT", path: "/nowhere", status: 404, requestId: "req-1" });
+    assert.equal(lines.length, 4);
+    assert.equal(pinoLines(), 2, "the writer's own lines are built without pino");
+    assert.equal(timeless(lines[0]), timeless(lines[1]));
+    assert.equal(timeless(lines[2]), timeless(lines[3]));
+    assert.deepEqual(Object.keys(JSON.parse(lines[0]!)), ["level", "time", "pid", "method", "path", "status", "durationMs", "fn", "requestId", "msg"]);
+  });
+
+  test("escape quotes, backslashes and control characters as JSON does", () => {
+    const { logger, lines } = capture((destination) => createLogger({ destination }));
+    accessLogWriter(logger)("GET", '/a"b\\c', 500, 'id "x" \\ \u0001', Number.NaN, "f\u2028n");
+    viaPino(logger, { method: "GET", path: '/a"b\\c', status: 500, durationMs: Number.NaN, fn: "f\u2028n", requestId: 'id "x" \\ \u0001' });
+    assert.equal(timeless(lines[0]), timeless(lines[1]));
+    assert.equal(JSON.parse(lines[0]!).requestId, 'id "x" \\ \u0001');
+  });
+
+  test("carry the logger's base fields and bindings", () => {
+    const { logger, lines } = capture((destination) => createLogger({ destination, base: { pid: 7, app: "demo" } }).child({ component: "http" }));
+    accessLogWriter(logger)("POST", "/echo", 201, "r", 1.5, "echo");
+    viaPino(logger, { method: "POST", path: "/echo", status: 201, durationMs: 1.5, fn: "echo", requestId: "r" });
+    assert.equal(timeless(lines[0]), timeless(lines[1]));
+    assert.equal(JSON.parse(lines[0]!).component, "http");
+  });
+
+  test("follow the logger's level, also when it changes", () => {
+    const { logger, lines } = capture((destination) => createLogger({ destination, level: "warn" }));
+    const write = accessLogWriter(logger);
+    write("GET", "/hello", 200, "r", 1, "hello");
+    assert.equal(lines.length, 0);
+    logger.level = "info";
+    write("GET", "/hello", 200, "r", 1, "hello");
+    assert.equal(lines.length, 1);
+  });
+
+  test("go through pino when the logger shapes its lines itself (a mixin)", () => {
+    const { logger, lines } = capture((destination) => pino({ mixin: () => ({ zone: "eu" }) }, destination));
+    accessLogWriter(logger)("GET", "/hello", 200, "r", 1, "hello");
+    viaPino(logger, { method: "GET", path: "/hello", status: 200, durationMs: 1, fn: "hello", requestId: "r" });
+    assert.equal(JSON.parse(lines[0]!).zone, "eu");
+    assert.equal(lines[0]!.replace(/"time":\d+/, ""), lines[1]!.replace(/"time":\d+/, ""));
+  });
+});
