@@ -3,9 +3,9 @@
  * kubeconfig `exec` credential plugins (`client.authentication.k8s.io/v1`, and `v1beta1`):
  * runs the command with its args and env plus `KUBERNETES_EXEC_INFO`, reads the ExecCredential
  * it prints, and caches the token or client certificate until `expirationTimestamp` (or,
- * without one, until a 401 invalidates it).
+ * without one, until a 401 invalidates it). `node:child_process` is imported with the first
+ * run: most processes (in a pod, with a ServiceAccount token) never load it.
  */
-import { execFile } from "node:child_process";
 import { KubeCredentialsError } from "./errors.js";
 import type { AuthMaterial, AuthProvider } from "./auth.js";
 
@@ -41,7 +41,8 @@ interface ExecStatus {
   expirationTimestamp?: string;
 }
 
-function run(exec: ExecConfig, options: ExecAuthOptions): Promise<string> {
+async function run(exec: ExecConfig, options: ExecAuthOptions): Promise<string> {
+  const { execFile } = await import("node:child_process");
   const info = { apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false, ...(exec.provideClusterInfo && options.cluster ? { cluster: options.cluster } : {}) } };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;

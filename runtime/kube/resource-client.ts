@@ -26,6 +26,8 @@ import type {
 import { KubeArgumentError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { apiVersionOf, callSignal, resourcePath, writeQuery } from "./context.js";
+import { parseListBody, type ListBody } from "./list-body.js";
+import type { Query } from "./transport.js";
 import { watchResource } from "./watch.js";
 
 /** Content-Type of each patch type. */
@@ -43,6 +45,11 @@ export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "si
   if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
   if (options.preconditions) body.preconditions = options.preconditions;
   return body;
+}
+
+/** The query of a list request. */
+function listQuery(options: ListPageOptions): Query {
+  return { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue };
 }
 
 /** Implements `ResourceClient<T>` for one resource type. */
@@ -80,22 +87,49 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.request<T>("GET", this.path(options.namespace, name), options);
   }
 
+  /**
+   * Every page, one object at a time. Each page's body is kept as bytes (one buffer reused from
+   * page to page) and its items are parsed only as they are yielded, so the consumer's process
+   * holds one page's bytes and the object at hand, not a parsed page.
+   */
   async *list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+    const scratch = { buffer: Buffer.alloc(0) };
+    const transport = this.context.transport;
     let cont: string | undefined;
     do {
-      const page = await this.listPage({ ...options, limit: options.limit ?? 500, continue: cont });
-      yield* page.items;
-      cont = page.metadata.continue || undefined;
+      const request = { method: "GET", path: this.path(options.namespace), query: listQuery({ ...options, limit: options.limit ?? 500, continue: cont }), signal: callSignal(this.context, options.signal) };
+      let page: ListBody;
+      try {
+        page = parseListBody(await transport.requestBytes(request, scratch));
+      } catch (error) {
+        throw error instanceof SyntaxError ? transport.invalidJson(request, error) : error;
+      }
+      for (let i = 0; i < page.length; i++) {
+        let item: T;
+        try {
+          item = page.item(i) as T;
+        } catch (error) {
+          throw transport.invalidJson(request, error);
+        }
+        yield this.#typedItem(item);
+      }
+      cont = (page.head.metadata as KubeList<T>["metadata"] | undefined)?.continue || undefined;
     } while (cont);
   }
 
   async listPage(options: ListPageOptions = {}): Promise<KubeList<T>> {
-    const query = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue };
-    const list = await this.request<KubeList<T>>("GET", this.path(options.namespace), options, { query });
-    const apiVersion = apiVersionOf(this.type);
-    list.items = (list.items ?? []).map((item) => ({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? this.type.kind }));
+    const list = await this.request<KubeList<T>>("GET", this.path(options.namespace), options, { query: listQuery(options) });
+    list.items = (list.items ?? []).map(this.#typedItem, this);
     list.metadata ??= {};
     return list;
+  }
+
+  /** A list item (freshly parsed) with apiVersion and kind filled in when missing, as `{...item, apiVersion, kind}` would. */
+  #typedItem(item: T): T {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return { ...item, apiVersion: item.apiVersion ?? apiVersionOf(this.type), kind: item.kind ?? this.type.kind };
+    item.apiVersion ??= apiVersionOf(this.type);
+    item.kind ??= this.type.kind;
+    return item;
   }
 
   create(object: T, options: WriteOptions = {}): Promise<T> {

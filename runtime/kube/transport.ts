@@ -22,6 +22,7 @@ import type { RequestSummary } from "./errors.js";
 import type { Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
+import { loadUndici } from "./undici.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 
@@ -109,6 +110,22 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** Reads a body into `scratch.buffer` (`length` bytes expected, 0 if unknown), growing it as needed. */
+async function collect(body: AsyncIterable<Buffer>, scratch: { buffer: Buffer }, length: number): Promise<Buffer> {
+  if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafeSlow(length);
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > scratch.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * scratch.buffer.length, size + chunk.length, 65_536));
+      scratch.buffer.copy(grown, 0, 0, size);
+      scratch.buffer = grown;
+    }
+    chunk.copy(scratch.buffer, size);
+    size += chunk.length;
+  }
+  return scratch.buffer.subarray(0, size);
+}
+
 interface Outcome {
   response?: Dispatcher.ResponseData;
   error?: Error;
@@ -159,7 +176,7 @@ export class Transport {
   }
 
   async #createPool(): Promise<Pool> {
-    const undici = await import("undici");
+    const undici = await loadUndici();
     const tls = this.#tls;
     const credentials = this.#credentials;
     let lastCert: string | undefined;
@@ -185,19 +202,43 @@ export class Transport {
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
   async request<T>(request: TransportRequest): Promise<T> {
     const response = await this.#send(request, false);
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
-    }
+    const text = await this.#read(request, response.body.text());
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) return text as T;
     try {
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (error) {
-      throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered invalid JSON`, { cause: error });
+      throw this.invalidJson(request, error);
+    }
+  }
+
+  /**
+   * Send a request whose answer must be JSON; resolves to its bytes, for a caller that parses
+   * them piecemeal (`list()`). The body is read into `scratch.buffer` (grown, and replaced,
+   * when too small), so a caller reading page after page reuses one buffer: the result is a
+   * view of it, valid until the next call with the same scratch.
+   */
+  async requestBytes(request: TransportRequest, scratch: { buffer: Buffer }): Promise<Buffer> {
+    const response = await this.#send(request, false);
+    const length = Number(headerValue(response.headers["content-length"]) ?? 0);
+    const bytes = await this.#read(request, collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0));
+    const type = headerValue(response.headers["content-type"]) ?? "";
+    if (!type.includes("json")) throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
+    return bytes;
+  }
+
+  /** The error for an answer of `request` that is not valid JSON. */
+  invalidJson(request: Pick<TransportRequest, "method" | "path">, cause: unknown): KubeConnectionError {
+    return new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered invalid JSON`, { cause });
+  }
+
+  /** Awaits the reading of a body; a failure is the caller's abort reason, or a connection error. */
+  async #read<R>(request: TransportRequest, reading: Promise<R>): Promise<R> {
+    try {
+      return await reading;
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
     }
   }
 
