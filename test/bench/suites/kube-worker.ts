@@ -16,7 +16,7 @@ export function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<W
     server: cluster.url,
     caPath: cluster.caPath,
     token: cluster.adminToken,
-    podfnKube: join(ws.root, "pkg/dist/runtime/kube/index.js"),
+    podfnEntry: join(ws.root, "pkg/dist/runtime/index.js"),
   };
   return runJson<WorkerReport>({ command: process.execPath, args: [ws.bench("workers/kube-client.ts"), JSON.stringify(full)], env: childEnv() });
 }

@@ -11,7 +11,7 @@
  * Usage: node kube-client.js '<WorkerArgs as JSON>'
  */
 import { readFileSync } from "node:fs";
-import type * as PodfnKube from "../../../runtime/kube/index.js";
+import type * as Podfn from "../../../runtime/index.js";
 
 /** The worker's instructions (one JSON argument). */
 export interface WorkerArgs {
@@ -30,8 +30,8 @@ export interface WorkerArgs {
   namespace: string;
   /** Pods in the namespace, named `pod-00000`... (get rotates over them). */
   pods: number;
-  /** The compiled podfn kube module (`dist/runtime/kube/index.js`). */
-  podfnKube: string;
+  /** The built `podfn` entry (`dist/runtime/index.js`), what a function imports. */
+  podfnEntry: string;
 }
 
 /** What the worker prints. */
@@ -49,7 +49,7 @@ const args = JSON.parse(process.argv[2] ?? "{}") as WorkerArgs;
 const podName = (i: number) => `pod-${String(i % args.pods).padStart(5, "0")}`;
 
 async function podfnOps(): Promise<{ get: (i: number) => Op; list: Op; iterate: Op }> {
-  const kube = (await import(args.podfnKube)) as typeof PodfnKube;
+  const kube = (await import(args.podfnEntry)) as typeof Podfn;
   const credentials = await kube.resolveCredentials({ kubeconfig: args.kubeconfig, serviceAccountDir: "/nonexistent", env: {} });
   const client = kube.createKubeClient({ credentials, namespace: args.namespace });
   return {
