@@ -37,8 +37,8 @@ export interface Call {
 /** A complete (non-streaming) answer. */
 export interface Reply {
   status: number;
-  /** JSON text (or plain text with `contentType`). */
-  body: string;
+  /** JSON text (or plain text with `contentType`), or its UTF-8 bytes. */
+  body: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }

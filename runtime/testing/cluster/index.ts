@@ -133,7 +133,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     call.info = { ...call.info, namespace, name, subresource: "token" };
     call.body = Buffer.from(JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: expirationSeconds ? { expirationSeconds } : {} }));
     const reply = await tokenRequest(call);
-    return (JSON.parse(reply.body) as { status: { token: string } }).status.token;
+    return (JSON.parse(reply.body.toString()) as { status: { token: string } }).status.token;
   }
 
   return {

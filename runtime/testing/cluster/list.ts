@@ -3,7 +3,8 @@
  * GET of one object and LIST with label and field selectors, `limit`/`continue` pagination
  * (opaque tokens shaped as the real server's, bad ones answered with its 400 message,
  * `remainingItemCount` when no selector filters) and all-namespaces lists. List bodies are
- * assembled from each object's cached JSON, so a 500-item list costs no re-serialization.
+ * assembled from each object's cached UTF-8 JSON bytes, so a 500-item list costs one copy of
+ * its bytes: no re-serialization, no encoding.
  * Simplification: a continued list reads the current state after the token's key, not a
  * snapshot at the token's resourceVersion (the list's `resourceVersion` is the token's).
  */
@@ -92,6 +93,18 @@ export function selectedEntries(call: Call, sel: Selection, after?: string): { k
   return sel.filtered ? all.filter((e) => selects(sel, call.def, e.entry)) : all;
 }
 
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]}");
+/** UTF-8 bytes of each stored entry's JSON forms, made by the first list that sends them. */
+const ITEM_BYTES = new WeakMap<Entry, Buffer>();
+const FULL_BYTES = new WeakMap<Entry, Buffer>();
+
+function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buffer {
+  let bytes = cache.get(entry);
+  if (!bytes) cache.set(entry, (bytes = Buffer.from(text)));
+  return bytes;
+}
+
 /** LIST: `{kind: XList, apiVersion, metadata: {resourceVersion, continue?, remainingItemCount?}, items}`. */
 export function listObjects(call: Call): Reply {
   const { registry, def } = call;
@@ -116,6 +129,11 @@ export function listObjects(call: Call): Reply {
     if (!sel.filtered) meta += `,"remainingItemCount":${matched.length - page.length}`;
   }
   meta += "}";
-  const items = page.map((e) => (def.custom ? e.entry.full : e.entry.item)).join(",");
-  return { status: 200, body: `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[${items}]}` };
+  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[`)];
+  page.forEach((e, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(def.custom ? bytesOf(FULL_BYTES, e.entry, e.entry.full) : bytesOf(ITEM_BYTES, e.entry, e.entry.item));
+  });
+  parts.push(CLOSE);
+  return { status: 200, body: Buffer.concat(parts) };
 }

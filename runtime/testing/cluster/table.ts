@@ -16,7 +16,7 @@ export function wantsTable(accept: string): boolean {
 
 /** The Table of a list (or single object) reply. */
 export function table(call: Call, reply: Reply): Reply {
-  const parsed = JSON.parse(reply.body) as Obj;
+  const parsed = JSON.parse(reply.body.toString()) as Obj;
   const objects: Obj[] = Array.isArray(parsed.items) ? parsed.items : [parsed];
   const { def } = call;
   const printer = printerFor(def);
