@@ -139,14 +139,14 @@ class Client implements KubeClient {
   with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient {
     const context: ClientContext = {
       ...this.#context,
-      signal: callSignal(this.#context, options.signal),
+      signals: callSignal(this.#context, options.signal),
       dryRun: options.dryRun ?? this.#context.dryRun,
       namespace: options.namespace ?? this.#context.namespace,
     };
     return new Client(context, false);
   }
 
-  request<R = unknown>(options: Omit<TransportRequest, "idempotent">): Promise<R> {
+  request<R = unknown>(options: Omit<TransportRequest, "idempotent" | "signal"> & CallOptions): Promise<R> {
     return this.#context.transport.request<R>({ ...options, signal: callSignal(this.#context, options.signal) });
   }
 
@@ -171,7 +171,7 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     transport,
     namespace: options.namespace ?? options.credentials.namespace,
     dryRun: options.dryRun ?? false,
-    signal: undefined,
+    signals: [],
     logger,
     now: options.now ?? Date.now,
     hostname: options.hostname ?? hostname(),

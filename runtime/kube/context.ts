@@ -12,8 +12,8 @@ export interface ClientContext {
   readonly transport: Transport;
   readonly namespace: string;
   readonly dryRun: boolean;
-  /** The view's signal (`client.with({signal})`), honoured by every call. */
-  readonly signal: AbortSignal | undefined;
+  /** The view's signals (`client.with({signal})`, each view adding its own), honoured by every call. */
+  readonly signals: readonly AbortSignal[];
   readonly logger: KubeLogger;
   /** Clock, ms since the epoch. */
   readonly now: () => number;
@@ -21,11 +21,12 @@ export interface ClientContext {
   readonly hostname: string;
 }
 
-/** The view's signal joined with a call's own. */
-export function callSignal(context: ClientContext, signal: AbortSignal | undefined): AbortSignal | undefined {
-  if (!signal) return context.signal;
-  if (!context.signal) return signal;
-  return AbortSignal.any([context.signal, signal]);
+/**
+ * The view's signals and a call's own: the transport joins them per request (see
+ * `TransportRequest.signal`), so no record outlives the call.
+ */
+export function callSignal(context: ClientContext, signal: AbortSignal | undefined): readonly AbortSignal[] {
+  return signal ? [...context.signals, signal] : context.signals;
 }
 
 /** `dryRun` and `fieldManager` query parameters of a write. */

@@ -22,6 +22,7 @@ import type { RequestSummary } from "./errors.js";
 import type { Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
+import { linkAbort } from "../signals.js";
 import { loadUndici } from "./undici.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
@@ -63,7 +64,13 @@ export interface TransportRequest {
   body?: unknown;
   /** Default: `application/json` when there is a body. */
   contentType?: string;
-  signal?: AbortSignal;
+  /**
+   * Aborts the request; several signals (a client view's and the call's) each abort it. They
+   * are linked to one controller per request and unlinked when its answer has been read (for
+   * `stream()`, when the body closes), so a long-lived signal keeps nothing of finished calls
+   * (`AbortSignal.any` would keep a record per call for the source's whole life).
+   */
+  signal?: AbortSignal | readonly AbortSignal[];
   /** Retry on 5xx and connection errors. Default: true for GET and HEAD only. */
   idempotent?: boolean;
 }
@@ -124,6 +131,27 @@ async function collect(body: AsyncIterable<Buffer>, scratch: { buffer: Buffer },
     size += chunk.length;
   }
   return scratch.buffer.subarray(0, size);
+}
+
+/** A request whose signals are joined into one. */
+interface SentRequest extends TransportRequest {
+  signal?: AbortSignal;
+}
+
+/** One signal for a request's signals; `release` unlinks them (a no-op for none or one). */
+function joinSignals(signal: TransportRequest["signal"]): { signal: AbortSignal | undefined; release(): void } {
+  if (signal === undefined || signal instanceof AbortSignal) return { signal, release: function unlinked() {} };
+  if (signal.length <= 1) return { signal: signal[0], release: function unlinked() {} };
+  const joined = new AbortController();
+  const unlinks = signal.map(function link(source) {
+    return linkAbort(source, joined);
+  });
+  return {
+    signal: joined.signal,
+    release: function release() {
+      for (const unlink of unlinks) unlink();
+    },
+  };
 }
 
 interface Outcome {
@@ -201,8 +229,16 @@ export class Transport {
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
   async request<T>(request: TransportRequest): Promise<T> {
-    const response = await this.#send(request, false);
-    const text = await this.#read(request, response.body.text());
+    const joined = joinSignals(request.signal);
+    const sent: SentRequest = { ...request, signal: joined.signal };
+    let text: string;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#send(sent, false);
+      text = await this.#read(sent, response.body.text());
+    } finally {
+      joined.release();
+    }
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) return text as T;
     try {
@@ -219,9 +255,17 @@ export class Transport {
    * view of it, valid until the next call with the same scratch.
    */
   async requestBytes(request: TransportRequest, scratch: { buffer: Buffer }): Promise<Buffer> {
-    const response = await this.#send(request, false);
-    const length = Number(headerValue(response.headers["content-length"]) ?? 0);
-    const bytes = await this.#read(request, collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0));
+    const joined = joinSignals(request.signal);
+    const sent: SentRequest = { ...request, signal: joined.signal };
+    let bytes: Buffer;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#send(sent, false);
+      const length = Number(headerValue(response.headers["content-length"]) ?? 0);
+      bytes = await this.#read(sent, collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0));
+    } finally {
+      joined.release();
+    }
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
     return bytes;
@@ -233,7 +277,7 @@ export class Transport {
   }
 
   /** Awaits the reading of a body; a failure is the caller's abort reason, or a connection error. */
-  async #read<R>(request: TransportRequest, reading: Promise<R>): Promise<R> {
+  async #read<R>(request: SentRequest, reading: Promise<R>): Promise<R> {
     try {
       return await reading;
     } catch (error) {
@@ -244,7 +288,15 @@ export class Transport {
 
   /** Send a request whose body is a long-lived stream (no body timeout). */
   async stream(request: TransportRequest): Promise<StreamResponse> {
-    const response = await this.#send(request, true);
+    const joined = joinSignals(request.signal);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#send({ ...request, signal: joined.signal }, true);
+    } catch (error) {
+      joined.release();
+      throw error;
+    }
+    response.body.once("close", joined.release);
     return { body: response.body, headers: response.headers };
   }
 
@@ -253,7 +305,7 @@ export class Transport {
     if (this.#creating) await (await this.#creating).close();
   }
 
-  async #send(request: TransportRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
+  async #send(request: SentRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
     const policy = this.#policy;
     const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
     const summary: RequestSummary = { method: request.method, path: this.#basePath + request.path };
@@ -278,7 +330,7 @@ export class Transport {
     }
   }
 
-  async #attempt(request: TransportRequest, summary: RequestSummary, streaming: boolean, idempotent: boolean): Promise<Outcome> {
+  async #attempt(request: SentRequest, summary: RequestSummary, streaming: boolean, idempotent: boolean): Promise<Outcome> {
     const { signal } = request;
     try {
       signal?.throwIfAborted();

@@ -54,7 +54,25 @@ export async function* watchResource<T extends KubeObject>(
   listPage: PageLister<T>,
   options: WatchOptions = {},
 ): AsyncGenerator<WatchEvent<T>, void, undefined> {
-  const signal = callSignal(context, options.signal);
+  // One signal for the watch's life, linked to the view's and the call's and unlinked when it ends.
+  const watching = new AbortController();
+  const unlinks = callSignal(context, options.signal).map(function link(source) {
+    return linkAbort(source, watching);
+  });
+  try {
+    yield* watchUntil(watching.signal, context, type, listPage, options);
+  } finally {
+    for (const unlink of unlinks) unlink();
+  }
+}
+
+async function* watchUntil<T extends KubeObject>(
+  signal: AbortSignal,
+  context: ClientContext,
+  type: ResourceType,
+  listPage: PageLister<T>,
+  options: WatchOptions,
+): AsyncGenerator<WatchEvent<T>, void, undefined> {
   const namespace = options.namespace ?? context.namespace;
   const path = resourcePath(type, namespace);
   const timeoutSeconds = options.timeoutSeconds ?? 300;
