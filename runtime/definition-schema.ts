@@ -79,7 +79,12 @@ const scheduleEntry = z
     if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
   });
 
-const isZodSchema = (v: unknown) => v instanceof z.ZodType || (typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function");
+/**
+ * A schema the call can be validated with, recognised by its interface (`safeParseAsync`, what
+ * invoke falls back to) rather than by class: a function built or installed with its own copy of
+ * zod is accepted too, whatever copy the runtime has.
+ */
+const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
 
 // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
 const definition = z.strictObject({

@@ -8,8 +8,10 @@
  *   (`pkg/bench`, by esbuild), so servers and workers start like production code, without
  *   tsx. `pkg/node_modules` links to the checkout's, and `import "podfn"` resolves to the
  *   build by self-reference.
- * - function folders for the cold-start suite (examples plus a trivial route, and the same
- *   plus 200 generated functions), compiled JS in `pkg/` and TypeScript in `src/`.
+ * - function folders: TypeScript in `src/` (examples plus a trivial route, and the same plus
+ *   200 generated functions) and their builds in `pkg/dist/fns-*`, made by the same build as
+ *   the runtime (functions as entry points sharing the runtime's chunks: the shipped shape),
+ *   with the run-once and HTTP suites' folders (`test/bench/functions/{run,http}`).
  * - `secrets/`: the caller-auth secrets the functions name.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
@@ -65,10 +67,15 @@ export default defineFunction({
 `;
 }
 
-async function buildPodfn(pkg: string): Promise<string | undefined> {
-  progress("workspace: building podfn (scripts/build.js, as `npm run build` does, output in the workspace)");
+/**
+ * Build podfn and the function folders (`{ name: source folder }`, each built into
+ * `pkg/dist/<name>`) in one run of scripts/build.js, as `npm run build` builds `functions/`.
+ */
+async function buildPodfn(pkg: string, folders: Record<string, string>): Promise<string | undefined> {
+  progress("workspace: building podfn and the functions (scripts/build.js, as `npm run build` does, output in the workspace)");
+  const args = [join(REPO, "scripts/build.js"), "--out", join(pkg, "dist"), ...Object.entries(folders).flatMap(([name, dir]) => ["--functions", `${name}=${dir}`])];
   try {
-    await runToExit({ command: process.execPath, args: [join(REPO, "scripts/build.js"), "--out", join(pkg, "dist")], cwd: REPO, env: childEnv() }, 300_000);
+    await runToExit({ command: process.execPath, args, cwd: REPO, env: childEnv() }, 300_000);
   } catch (error) {
     progress(`workspace: the build failed (${(error as Error).message.split("\n")[0]?.slice(0, 200)})`);
   }
@@ -86,14 +93,12 @@ async function listTs(dir: string, out: string[] = []): Promise<string[]> {
   return out;
 }
 
-/** Fill a functions folder: the examples, the trivial `hello`, and `generated` more. */
-async function functionsFolder(dir: string, examples: string, hello: string, ext: "js" | "ts", generated: number): Promise<void> {
+/** Fill a TypeScript functions folder: the examples, the trivial `hello`, and `generated` more. */
+async function functionsFolder(dir: string, examples: string, hello: string, generated: number): Promise<void> {
   await mkdir(dir, { recursive: true });
-  if (existsSync(examples)) {
-    for (const name of await readdir(examples)) if (name.endsWith(`.${ext}`) && !name.endsWith(".d.ts")) await cp(join(examples, name), join(dir, name));
-  }
-  await cp(hello, join(dir, `hello.${ext}`));
-  for (let i = 1; i <= generated; i++) await writeFile(join(dir, `gen-${String(i).padStart(3, "0")}.${ext}`), generatedFunction(i));
+  for (const name of await readdir(examples)) if (name.endsWith(".ts") && !name.endsWith(".d.ts")) await cp(join(examples, name), join(dir, name));
+  await cp(hello, join(dir, "hello.ts"));
+  for (let i = 1; i <= generated; i++) await writeFile(join(dir, `gen-${String(i).padStart(3, "0")}.ts`), generatedFunction(i));
 }
 
 /**
@@ -116,28 +121,29 @@ export async function prepareWorkspace(options: { withBuild: boolean; generated:
   await symlink(REPO, join(src, "node_modules/podfn"));
   await symlink(join(REPO, "node_modules/zod"), join(src, "node_modules/zod"));
 
-  const cli = options.withBuild ? await buildPodfn(pkg) : undefined;
+  const benchDir = join(REPO, "test/bench");
+  const generated = options.generated;
+  const dist = (name: string) => join(pkg, "dist", name);
+  const functions: Workspace["functions"] = {
+    http: dist("fns-http"),
+    run: { dist: dist("fns-run"), src: join(benchDir, "functions/run") },
+    examples: { dist: dist("fns-examples"), src: join(src, "fns-examples") },
+    many: { dist: dist("fns-many"), src: join(src, "fns-many") },
+  };
+  await functionsFolder(functions.examples.src, join(REPO, "functions"), join(benchDir, "functions/http/hello.ts"), 0);
+  await functionsFolder(functions.many.src, join(REPO, "functions"), join(benchDir, "functions/http/hello.ts"), generated);
+
+  const cli = options.withBuild
+    ? await buildPodfn(pkg, { "fns-http": join(benchDir, "functions/http"), "fns-run": functions.run.src, "fns-examples": functions.examples.src, "fns-many": functions.many.src })
+    : undefined;
 
   progress("workspace: transpiling the benchmark's child scripts (esbuild)");
-  const benchDir = join(REPO, "test/bench");
   await build({ entryPoints: await listTs(benchDir), outdir: join(pkg, "bench"), outbase: benchDir, format: "esm", platform: "node", target: "node20", bundle: false, logLevel: "warning" });
   const bench = (path: string) => join(pkg, "bench", path.replace(/\.ts$/, ".js"));
 
   const secretsDir = join(root, "secrets");
   await mkdir(secretsDir, { recursive: true });
   for (const name of ["bench-token", "api-token", "alertmanager-token", "github-webhook-secret"]) await writeFile(join(secretsDir, name), name === "bench-token" ? BENCH_TOKEN : `${name}-value-for-benchmarks`, { mode: 0o600 });
-
-  const generated = options.generated;
-  const functions: Workspace["functions"] = {
-    http: bench("functions/http"),
-    run: { dist: bench("functions/run"), src: join(benchDir, "functions/run") },
-    examples: { dist: join(pkg, "fns-examples"), src: join(src, "fns-examples") },
-    many: { dist: join(pkg, "fns-many"), src: join(src, "fns-many") },
-  };
-  await functionsFolder(functions.examples.dist, join(pkg, "dist/functions"), bench("functions/http/hello.ts"), "js", 0);
-  await functionsFolder(functions.many.dist, join(pkg, "dist/functions"), bench("functions/http/hello.ts"), "js", generated);
-  await functionsFolder(functions.examples.src, join(REPO, "functions"), join(benchDir, "functions/http/hello.ts"), "ts", 0);
-  await functionsFolder(functions.many.src, join(REPO, "functions"), join(benchDir, "functions/http/hello.ts"), "ts", generated);
 
   return {
     root,
