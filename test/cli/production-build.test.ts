@@ -1,14 +1,16 @@
 /**
  * The production build (`scripts/build.js`, what `npm run build` and the image ship) runs as
  * the sources do: built into a temporary package with this repository's package.json (its
- * `exports` and `bin`), `podfn list` and `podfn run` work from `dist/`, a function's
- * `import "podfn"` shares the CLI's module instances, and the lazily loaded dependencies
- * (yaml for a kubeconfig, undici for API calls) work from the bundle.
+ * `exports` and `bin`), `podfn list` and `podfn run` work from `dist/`, functions built with
+ * the runtime load from their folder through the shared chunks and share the CLI's module
+ * instances (one zod, bundled once; one `podfn`), a function built apart (its own zod) works
+ * too, and the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
+ * from the bundle.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,8 +39,28 @@ before(async () => {
   await mkdir(join(pkg, "own"), { recursive: true });
   await copyFile(join(REPO, "package.json"), join(pkg, "package.json"));
   await symlink(join(REPO, "node_modules"), join(pkg, "node_modules"));
+  // Functions built with the runtime (a second folder next to the examples), outside the checkout.
+  const shared = join(root, "shared");
+  await mkdir(join(shared, "nested"), { recursive: true });
+  await writeFile(
+    join(shared, "nested/strict.ts"),
+    `import { z } from "zod";
+import { defineFunction, ConfigError } from "podfn";
+export default defineFunction({
+  name: "strict",
+  schedule: { cron: "0 3 * * *" },
+  input: z.object({ replicas: z.number().int().min(1), refuse: z.boolean().default(false) }),
+  handler: ({ input }) => { if (input.refuse) throw new ConfigError("refused by a built function"); return { replicas: input.replicas }; },
+});
+`,
+  );
   const built = await new Promise<{ error: Error | null; stderr: string }>((resolve) =>
-    execFile(process.execPath, [join(REPO, "scripts/build.js"), "--out", join(pkg, "dist")], { cwd: REPO, timeout: 120_000 }, (error, _stdout, stderr) => resolve({ error, stderr })),
+    execFile(
+      process.execPath,
+      [join(REPO, "scripts/build.js"), "--out", join(pkg, "dist"), "--functions", join(REPO, "functions"), "--functions", `shared=${shared}`],
+      { cwd: REPO, timeout: 120_000 },
+      (error, _stdout, stderr) => resolve({ error, stderr }),
+    ),
   );
   assert.equal(built.error, null, built.stderr);
   // A function throwing the `podfn` entry's ConfigError: exit 2 only if the CLI sees the same class.
@@ -46,6 +68,14 @@ before(async () => {
     join(pkg, "own/refuse.js"),
     `import { defineFunction, ConfigError } from "podfn";
 export default defineFunction({ name: "refuse", schedule: { cron: "0 3 * * *" }, handler: () => { throw new ConfigError("refused on purpose"); } });
+`,
+  );
+  // Built apart, with its own zod (zod 3's API, a distinct copy): recognised by its interface.
+  await writeFile(
+    join(pkg, "own/apart.js"),
+    `import { z } from "zod/v3";
+import { defineFunction } from "podfn";
+export default defineFunction({ name: "apart", schedule: { cron: "0 3 * * *" }, input: z.object({ count: z.number() }), handler: ({ input }) => ({ count: input.count }) });
 `,
   );
   cluster = await startCluster();
@@ -84,4 +114,43 @@ test("an error class from `import \"podfn\"` is the CLI's own (one copy of each 
   const { code, stderr } = await cli(["run", "refuse", "--functions", "own", "--cluster", "real", "--kubeconfig", kubeconfig]);
   assert.equal(code, 2, stderr);
   assert.match(stderr, /refused on purpose/);
+});
+
+/** Every .js file under `dir`. */
+async function jsFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".js")).map((e) => join(e.parentPath, e.name));
+}
+
+test("zod is bundled once, in a chunk the CLI and the built functions share", async () => {
+  const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
+  // zod's base schema class is defined in exactly one place, and nothing imports zod from node_modules.
+  assert.equal(sources.reduce((n, s) => n + (s.match(/\$constructor\("\$ZodType",/g)?.length ?? 0), 0), 1);
+  assert.equal(sources.filter((s) => /from\s*"zod(\/[^"]*)?"|import\s*\(\s*"zod/.test(s)).length, 0);
+  const fn = await readFile(join(root, "pkg/dist/shared/nested/strict.js"), "utf8");
+  assert.match(fn, /from\s*"\.\.\/\.\.\/runtime\/chunks\//);
+});
+
+test("a function built with the runtime loads through the chunks and its schema names the bad field (exit 2)", async () => {
+  const good = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":3}']);
+  assert.equal(good.code, 0, good.stderr);
+  assert.deepEqual(JSON.parse(good.stdout), { replicas: 3 });
+  const bad = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":0}']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /replicas/);
+});
+
+test("an error class thrown by a function built with the runtime is the CLI's own", async () => {
+  const { code, stderr } = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":1,"refuse":true}']);
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /refused by a built function/);
+});
+
+test("a function built apart with its own zod is validated by the built CLI", async () => {
+  const good = await cli(["run", "apart", "--functions", "own", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"count":4}']);
+  assert.equal(good.code, 0, good.stderr);
+  assert.deepEqual(JSON.parse(good.stdout), { count: 4 });
+  const bad = await cli(["run", "apart", "--functions", "own", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"count":"four"}']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /count/);
 });
