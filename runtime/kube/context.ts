@@ -1,7 +1,7 @@
 /**
  * @module kube/context
  * What every resource accessor of one client view shares: the transport, the default
- * namespace, the dry-run switch, the view's signal, the logger and the clock; plus the helpers
+ * namespace, the dry-run switch, the view's signals, the logger and the clock; plus the helpers
  * that turn per-call options into a signal, a namespace and write query parameters.
  */
 import type { ResourceType } from "./api.js";
