@@ -63,9 +63,9 @@ interface Case {
 
 const cases: Case[] = [
   { name: "the POST benchmark's payload", schema: payloadSchema, seeds: [payload, { ...payload, tags: [], items: [] }, { ...payload, name: "x".repeat(100), tags: Array(20).fill("t".repeat(40)) }] },
-  { name: "list-pods input", schema: listPods.input, seeds: [{}, { labelSelector: "app=x" }, { phase: "Running" }, { labelSelector: "", phase: "Failed" }, { phase: undefined }] },
-  { name: "office-hours input", schema: officeHours.input, seeds: [{ action: "down" }, { action: "up" }] },
-  { name: "github-webhook input (loose)", schema: githubWebhook.input, seeds: [{}, { zen: "z", ref: "refs/heads/main", after: "abc", deleted: false, repository: { full_name: "a/b", id: 1 }, sender: { login: "x" } }] },
+  { name: "list-pods input", schema: listPods.input!, seeds: [{}, { labelSelector: "app=x" }, { phase: "Running" }, { labelSelector: "", phase: "Failed" }, { phase: undefined }] },
+  { name: "office-hours input", schema: officeHours.input!, seeds: [{ action: "down" }, { action: "up" }] },
+  { name: "github-webhook input (loose)", schema: githubWebhook.input!, seeds: [{}, { zen: "z", ref: "refs/heads/main", after: "abc", deleted: false, repository: { full_name: "a/b", id: 1 }, sender: { login: "x" } }] },
   { name: "a schema with every supported construct", schema: kitchenSink, seeds: kitchenSeeds },
   { name: "a top-level array of objects", schema: z.array(z.object({ n: z.number().int().nonnegative(), t: z.string().optional() })).max(3), seeds: [[], [{ n: 0 }, { n: 1, t: "x" }, { n: 2, t: undefined }]] },
   { name: "a top-level union of scalars", schema: z.union([z.enum(["a", "b"]), z.number().min(-1).max(1), z.literal(null)]), seeds: ["a", "b", -1, 1, 0.5, null] },

@@ -1,0 +1,62 @@
+/**
+ * invoke's use of the fast check: an input zod would return unchanged is handed over as it is
+ * (no copy), except a schedule's (the definition's own object, shared by every tick); every
+ * other input, and every error, is zod's.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { defineFunction, type FunctionDefinition, type Trigger } from "../../runtime/function.js";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { invoke, OutputError } from "../../runtime/invoke.js";
+import { InputError } from "../../runtime/errors.js";
+import { createLogger } from "../../runtime/log.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+
+const logger = createLogger({ level: "silent" });
+const kube = { namespace: "team-a", with: () => kube } as unknown as KubeClient;
+const input = z.object({ name: z.string().min(1), tags: z.array(z.string()).max(2) });
+
+function load(def: FunctionDefinition<z.ZodType, unknown>) {
+  const result = resolveDefinition(defineFunction(def), "test.ts");
+  assert.ok(result.ok);
+  return result.fn;
+}
+
+function received(raw: unknown, trigger: Trigger = { type: "run" }) {
+  let seen: unknown;
+  const fn = load({ name: "seen", http: { auth: "none" }, input, handler: (ctx) => void (seen = ctx.input) });
+  return invoke({ fn, input: raw, trigger, requestId: "r1", dryRun: false, kube, logger }).then(() => seen);
+}
+
+test("an input zod would return unchanged reaches the handler as it is", async () => {
+  const raw = { name: "a", tags: ["x"] };
+  assert.equal(await received(raw), raw);
+  assert.equal(await received(raw, { type: "http", method: "POST", path: "/seen", headers: new Headers() }), raw);
+});
+
+test("a schedule's input is zod's copy, so a handler cannot change the next tick's", async () => {
+  const raw = { name: "a", tags: ["x"] };
+  const seen = await received(raw, { type: "schedule", schedule: "s" });
+  assert.notEqual(seen, raw);
+  assert.deepEqual(seen, raw);
+});
+
+test("an input zod changes (an unknown key stripped) is zod's output", async () => {
+  assert.deepEqual(await received({ name: "a", tags: [], extra: 1 }), { name: "a", tags: [] });
+});
+
+test("a bad input is zod's InputError, naming the field", async () => {
+  const error = await received({ name: "", tags: ["x", "y", "z"] }).catch((e: unknown) => e);
+  assert.ok(error instanceof InputError);
+  assert.deepEqual(error.issues.map((i) => i.path), ["name", "tags"]);
+});
+
+test("the output schema: a matching result is returned as it is, a wrong one is an OutputError", async () => {
+  const result = { total: 1 };
+  const fn = (value: unknown) => load({ name: "out", http: { auth: "none" }, input: z.object({}), output: z.object({ total: z.number().int() }), handler: () => value });
+  const call = (value: unknown) => invoke({ fn: fn(value), input: {}, trigger: { type: "run" }, requestId: "r1", dryRun: false, kube, logger });
+  assert.equal(await call(result), result);
+  assert.deepEqual(await call({ total: 1, extra: true }), { total: 1 });
+  await assert.rejects(call({ total: 1.5 }), OutputError);
+});
