@@ -3,6 +3,8 @@
  * Runs one call of a function, the same way for every trigger (HTTP, schedule, `podfn run`):
  * validates the input against the schema, builds the context, enforces `timeoutMs` by aborting
  * the call's signal, and checks the result against the `output` schema when there is one.
+ * A value the schema's compiled fast check (validate/compile) accepts is used as it is; zod
+ * parses every other one, and its result and errors are the reference.
  */
 import type { Logger } from "pino";
 import { z } from "zod";
