@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * @module scripts/build
- * The production build (`npm run build`, the container image, the benchmarks): ONE esbuild
- * build, ES modules with code splitting, whose entry points are the runtime's (`runtime/cli.ts`,
- * the `podfn` entry `runtime/index.ts` and `podfn/testing`) AND every function module of the
- * functions folders. A function's `import "podfn"` (and `"podfn/testing"`) is resolved to the
- * runtime's own sources and its `import "zod"` to the runtime's zod (`SHARED`), so the CLI and
- * the functions load the same chunks: one zod, one `PodfnError` class, one registry. What a
- * command imports lazily (the HTTP server, undici, the emulator) stays in its own chunk.
- * Fewer, bigger files start faster than hundreds of small ones: Node pays per module resolved,
- * read and compiled (zod as ~94 files from node_modules costs ~40 ms and ~13 MB more).
+ * The production build (`npm run build`, the container image, the benchmarks), in two esbuild
+ * passes. The runtime: its entry points (`runtime/cli.ts`, the `podfn` entry `runtime/index.ts`,
+ * `podfn/testing` and `runtime/shared-zod.ts`) bundled as ES modules with code splitting, zod
+ * included, so what a command imports lazily (the HTTP server, undici, the emulator) stays in its
+ * own chunk. Fewer, bigger files start faster than hundreds of small ones: Node pays per module
+ * resolved, read and compiled (zod as ~94 files from node_modules costs ~40 ms and ~13 MB more).
+ * Then the functions: each module of a functions folder compiled to its own file, whose
+ * `import "podfn"` (and `"podfn/testing"`) becomes an import of the runtime's entry and whose
+ * `import "zod"` one of `runtime/shared-zod.js` (`SHARED`): the CLI and the functions share one
+ * zod, one `PodfnError` class, one registry, and a function imports two entries rather than
+ * every chunk of the runtime (which made 200 functions load ~2x slower).
  *
  * External packages (left to Node's resolution at run time, see `EXTERNAL`): undici, a
  * CommonJS package the runtime imports lazily with `import()`: with code splitting, esbuild
@@ -20,8 +22,10 @@
  * `require` made by `createRequire`).
  *
  * Functions keep their relative path: `functions/ops/x.ts` becomes `OUT/functions/ops/x.js`,
- * where `podfn serve --functions dist/functions` finds it; it imports the shared chunks under
- * `OUT/runtime/chunks/` by relative URL, so a built functions folder stays next to its `OUT`.
+ * where `podfn serve --functions dist/functions` finds it; it imports the runtime entries under
+ * `OUT/runtime/` by relative URL, so a built functions folder stays next to its `OUT`. Relative
+ * imports between modules of a functions folder stay imports (`_helpers` are compiled too; the
+ * loader skips them); code outside the folders is bundled into the function that imports it.
  * A function built apart (with its own zod) still works: the runtime recognises schemas by
  * zod's interface, not by class.
  *
@@ -33,9 +37,9 @@
  *   --functions  a folder of TypeScript functions built into OUT/NAME (NAME default: functions);
  *                repeat it for several folders, all built in the same build (default: functions)
  */
-import { readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { extname, join, relative, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -54,12 +58,19 @@ export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
 /** The bundled runtime entry points, by output path under OUT. */
 export const ENTRIES = {
   "runtime/cli": "runtime/cli.ts",
+  "runtime/shared-zod": "runtime/shared-zod.ts",
   "runtime/index": "runtime/index.ts",
   "runtime/testing/index": "runtime/testing/index.ts",
 };
 
-/** What a function's `import "podfn"` is built from: the runtime entries' own sources (one copy). */
-export const SHARED = { podfn: "runtime/index.ts", "podfn/testing": "runtime/testing/index.ts" };
+/**
+ * What a function's `import "podfn"`, `"podfn/testing"` and `"zod"` become: the runtime entry
+ * each is served by (output path under OUT, without `.js`). Written as a placeholder specifier
+ * during the functions' build and replaced by the relative URL from each output file.
+ */
+export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testing/index", zod: "runtime/shared-zod" };
+const PLACEHOLDER = "podfn-shared:";
+const PLACEHOLDER_RE = /(["'])podfn-shared:([a-z/-]+)\1/g;
 
 /** Bundled CommonJS dependencies call `require`: give every chunk one. */
 const REQUIRE_BANNER = 'import { createRequire as __podfnCreateRequire } from "node:module"; const require = __podfnCreateRequire(import.meta.url);';
@@ -72,24 +83,34 @@ function lazyCommonJs(metafile) {
 }
 
 /**
- * An esbuild plugin making functions share the runtime's modules wherever their folder is:
- * `podfn` and `podfn/testing` resolve to the runtime sources, `zod` (and its subpaths) to the
- * runtime's own copy.
+ * An esbuild plugin compiling each module of the functions folders to its own file: `podfn`,
+ * `podfn/testing` and `zod` become the runtime's entries (`SHARED`), a relative import of
+ * another module inside a functions folder stays an import of its compiled file, a module
+ * outside the folders (shared code elsewhere in the project) is bundled into its importer, and
+ * packages are left to Node's resolution.
  */
-function shareRuntime() {
+function perFileFunctions(dirs) {
+  const inside = (path) => dirs.some((dir) => path === dir || path.startsWith(`${dir}/`));
   return {
-    name: "podfn-share-runtime",
+    name: "podfn-functions",
     setup(b) {
-      b.onResolve({ filter: /^podfn(\/testing)?$/ }, (args) => ({ path: join(ROOT, SHARED[args.path]) }));
-      b.onResolve({ filter: /^zod(\/.*)?$/ }, (args) => (args.pluginData === SHARED ? undefined : b.resolve(args.path, { kind: args.kind, resolveDir: ROOT, pluginData: SHARED })));
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData === PLACEHOLDER) return undefined;
+        if (Object.hasOwn(SHARED, args.path)) return { path: `${PLACEHOLDER}${SHARED[args.path]}`, external: true };
+        if (!args.path.startsWith(".") && !args.path.startsWith("/")) return { external: true };
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: PLACEHOLDER });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (inside(resolved.path) && inside(args.importer)) return { path: args.path, external: true };
+        return resolved;
+      });
     },
   };
 }
 
-/** Function modules under `dir`, as the loader finds them (no `_` or `.` names, tests, declarations). */
+/** Modules under `dir` to compile, one file each: `_` helpers too (the loader skips them); no `.` names, tests, declarations. */
 async function listModules(dir, out = []) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith("_") || entry.name.startsWith(".")) continue;
+    if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== "node_modules") await listModules(path, out);
@@ -124,9 +145,9 @@ async function functionEntries(folders) {
 export async function buildPodfn({ out = join(ROOT, "dist"), functions = { functions: join(ROOT, "functions") } } = {}) {
   const folders = typeof functions === "string" ? { functions } : functions;
   await rm(out, { recursive: true, force: true });
-  const result = await build({
+  const runtime = await build({
     absWorkingDir: ROOT,
-    entryPoints: { ...ENTRIES, ...(await functionEntries(folders)) },
+    entryPoints: ENTRIES,
     outdir: out,
     chunkNames: "runtime/chunks/[name]-[hash]",
     bundle: true,
@@ -136,7 +157,6 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     target: "node20",
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [shareRuntime()],
     banner: { js: REQUIRE_BANNER },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
     minifyWhitespace: true,
@@ -146,9 +166,36 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     metafile: true,
     logLevel: "warning",
   });
-  const lazy = lazyCommonJs(result.metafile);
+  const lazy = lazyCommonJs(runtime.metafile);
   if (lazy.length > 0) throw new Error(`scripts/build.js: CommonJS packages imported with import() must be EXTERNAL: ${lazy.join("; ")}`);
-  return Object.keys(result.metafile.outputs);
+  const entries = await functionEntries(folders);
+  if (Object.keys(entries).length === 0) return Object.keys(runtime.metafile.outputs);
+  const fns = await build({
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    outdir: out,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    plugins: [perFileFunctions(Object.values(folders))],
+    sourcemap: "linked",
+    metafile: true,
+    write: false,
+    logLevel: "warning",
+  });
+  for (const file of fns.outputFiles) {
+    const text = file.path.endsWith(".js") ? file.text.replace(PLACEHOLDER_RE, (_, quote, entry) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${entry}.js`)))) : file.text;
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, text);
+  }
+  return [...Object.keys(runtime.metafile.outputs), ...Object.keys(fns.metafile.outputs)];
+}
+
+/** The relative URL of `to` from folder `from` (`./x.js`, `../runtime/index.js`). */
+function relativeUrl(from, to) {
+  const path = relative(from, to).split(sep).join("/");
+  return path.startsWith(".") ? path : `./${path}`;
 }
 
 /** `--functions [NAME=]DIR` values to `{ NAME: absolute DIR }`. */

@@ -10,6 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,15 +43,21 @@ before(async () => {
   // Functions built with the runtime (a second folder next to the examples), outside the checkout.
   const shared = join(root, "shared");
   await mkdir(join(shared, "nested"), { recursive: true });
+  await mkdir(join(root, "common"), { recursive: true });
+  // A helper inside the folder (compiled to its own file) and shared code outside it (bundled in).
+  await writeFile(join(shared, "nested/_min.ts"), "export const MIN_REPLICAS = 1;\n");
+  await writeFile(join(root, "common/refusal.ts"), `export const REFUSAL = "refused by a built function";\n`);
   await writeFile(
     join(shared, "nested/strict.ts"),
     `import { z } from "zod";
 import { defineFunction, ConfigError } from "podfn";
+import { MIN_REPLICAS } from "./_min.js";
+import { REFUSAL } from "../../common/refusal.js";
 export default defineFunction({
   name: "strict",
   schedule: { cron: "0 3 * * *" },
-  input: z.object({ replicas: z.number().int().min(1), refuse: z.boolean().default(false) }),
-  handler: ({ input }) => { if (input.refuse) throw new ConfigError("refused by a built function"); return { replicas: input.replicas }; },
+  input: z.object({ replicas: z.number().int().min(MIN_REPLICAS), refuse: z.boolean().default(false) }),
+  handler: ({ input }) => { if (input.refuse) throw new ConfigError(REFUSAL); return { replicas: input.replicas }; },
 });
 `,
   );
@@ -122,16 +129,20 @@ async function jsFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith(".js")).map((e) => join(e.parentPath, e.name));
 }
 
-test("zod is bundled once, in a chunk the CLI and the built functions share", async () => {
+test("zod is bundled once, and built functions import it and podfn through the runtime's two entries", async () => {
   const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
   // zod's base schema class is defined in exactly one place, and nothing imports zod from node_modules.
   assert.equal(sources.reduce((n, s) => n + (s.match(/\$constructor\("\$ZodType",/g)?.length ?? 0), 0), 1);
   assert.equal(sources.filter((s) => /from\s*"zod(\/[^"]*)?"|import\s*\(\s*"zod/.test(s)).length, 0);
   const fn = await readFile(join(root, "pkg/dist/shared/nested/strict.js"), "utf8");
-  assert.match(fn, /from\s*"\.\.\/\.\.\/runtime\/chunks\//);
+  // The runtime's two entries (not one import per runtime chunk) and the folder's own helper
+  // (compiled beside it); the module from outside the folder is bundled in.
+  assert.deepEqual([...fn.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]).sort(), ["../../runtime/index.js", "../../runtime/shared-zod.js", "./_min.js"]);
+  assert.ok(existsSync(join(root, "pkg/dist/shared/nested/_min.js")));
+  assert.match(fn, /refused by a built function/);
 });
 
-test("a function built with the runtime loads through the chunks and its schema names the bad field (exit 2)", async () => {
+test("a function built with the runtime loads through its entries and its schema names the bad field (exit 2)", async () => {
   const good = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":3}']);
   assert.equal(good.code, 0, good.stderr);
   assert.deepEqual(JSON.parse(good.stdout), { replicas: 3 });

@@ -10,7 +10,7 @@
  *   build by self-reference.
  * - function folders: TypeScript in `src/` (examples plus a trivial route, and the same plus
  *   200 generated functions) and their builds in `pkg/dist/fns-*`, made by the same build as
- *   the runtime (functions as entry points sharing the runtime's chunks: the shipped shape),
+ *   the runtime (functions compiled against the bundled runtime: the shipped shape),
  *   with the run-once and HTTP suites' folders (`test/bench/functions/{run,http}`).
  * - `secrets/`: the caller-auth secrets the functions name.
  */
