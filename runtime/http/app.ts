@@ -4,10 +4,10 @@
  * endpoint by method (so 405 with `Allow` comes for free and hono keeps its single-handler fast
  * path), the operations endpoints, JSON 404s, and the caller-auth checkers, metrics series and
  * secrets, all prepared once. Testable without a socket through `fetch`; on a socket, `listener`
- * serves routed requests without hono (see `listener.ts`) and hands the rest to it.
+ * serves routed requests without hono (see `listener.ts`) and hands the rest to it. The hono
+ * side (`hono-app.ts`) is imported and built on first use: a server whose requests all take the
+ * fast path never loads hono, @hono/node-server or Node's fetch classes (~25 ms and ~9 MB).
  */
-import { getRequestListener } from "@hono/node-server";
-import { Hono, type Context } from "hono";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
@@ -17,12 +17,10 @@ import { Metrics } from "../metrics.js";
 import { SecretMissingError, SecretStore } from "../secrets.js";
 import { createAuthChecker, type ServiceAccountAuthOptions } from "./auth/index.js";
 import { RESERVED_PATHS } from "../definition-schema.js";
-import { accessLogWriter, type AccessLog } from "./access-log.js";
-import { fetchRequest, toResponse } from "./exchange.js";
+import { accessLogWriter } from "./access-log.js";
+import type { HonoFallback } from "./hono-app.js";
 import { requestListener, type RequestListener } from "./listener.js";
 import { operationEndpoints } from "./operations.js";
-import { requestIdOf } from "./request-id.js";
-import { jsonAnswer } from "./respond.js";
 import { functionEndpoint, type Endpoint } from "./route.js";
 
 export interface HttpAppOptions {
@@ -47,7 +45,6 @@ export interface HttpAppOptions {
 }
 
 export interface HttpApp {
-  app: Hono;
   /** Serve one request (tests call it directly). */
   fetch: (request: Request) => Promise<Response>;
   /** Serve requests on a Node HTTP server (what the server calls): the same answers as `fetch`. */
@@ -96,18 +93,28 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     paths.set(path, methods);
   }
 
-  const app = new Hono();
-  for (const [path, methods] of paths) app.all(path, byMethod(methods, accessLog));
-  app.notFound(function notFound(c) {
-    return unrouted(c, 404, { code: "not_found", message: `no function at ${c.req.path}` }, undefined, accessLog);
-  });
+  let hono: Promise<HonoFallback> | undefined;
+  function honoApp(): Promise<HonoFallback> {
+    return (hono ??= import("./hono-app.js").then(function build(m) {
+      return m.honoFallback(paths, accessLog);
+    }));
+  }
 
   return {
-    app,
     fetch: async function fetch(request) {
-      return app.fetch(request);
+      return (await honoApp()).fetch(request);
     },
-    listener: requestListener(paths, getRequestListener(app.fetch)),
+    listener: requestListener(paths, function fallback(incoming, outgoing) {
+      honoApp().then(
+        function serve(app) {
+          app.listener(incoming, outgoing);
+        },
+        function unavailable(error: unknown) {
+          logger.error({ err: error }, "HTTP fallback could not be loaded");
+          if (!outgoing.headersSent) outgoing.writeHead(500).end();
+        },
+      );
+    }),
     beginShutdown: function beginShutdown() {
       drain.begin();
     },
@@ -125,24 +132,4 @@ function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, 
     if (required) throw new ConfigError(message);
     logger.warn({ fn: fn.name, secretName: error.secret, secretPath: error.path }, `${message}; its calls will answer 500`);
   }
-}
-
-/** The route of one path: the endpoint of the request's method (HEAD served by GET), else 405. */
-function byMethod(methods: Map<string, Endpoint>, accessLog: AccessLog) {
-  const allow = [...methods.keys(), ...(methods.has("GET") ? ["HEAD"] : [])].join(", ");
-  return function route(c: Context): Response | Promise<Response> {
-    const method = c.req.raw.method;
-    const endpoint = methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined);
-    if (endpoint) {
-      const answer = endpoint(fetchRequest(c.req.raw, c.req.path));
-      return answer instanceof Promise ? answer.then(toResponse) : toResponse(answer);
-    }
-    return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, accessLog);
-  };
-}
-
-function unrouted(c: Context, status: number, error: { code: string; message: string }, headers: Record<string, string> | undefined, accessLog: AccessLog): Response {
-  const requestId = requestIdOf(c.req.raw.headers.get("x-request-id"));
-  accessLog(c.req.raw.method, c.req.path, status, requestId);
-  return toResponse(jsonAnswer(status, { error: { ...error, requestId } }, requestId, headers));
 }

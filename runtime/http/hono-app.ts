@@ -1,0 +1,58 @@
+/**
+ * @module http/hono-app
+ * The hono side of the HTTP adapter: every request the socket fast path (`listener.ts`) does
+ * not take (HEAD, 404, 405, percent-encoded or odd targets, a bad `Host`) and every request
+ * through the app's `fetch`. One route per path whose handler picks the endpoint by method (so
+ * 405 with `Allow` comes for free and hono keeps its single-handler fast path), and JSON 404s.
+ * `app.ts` imports this module on first use.
+ */
+import { getRequestListener } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import type { AccessLog } from "./access-log.js";
+import { fetchRequest, toResponse } from "./exchange.js";
+import type { RequestListener, Routes } from "./listener.js";
+import { requestIdOf } from "./request-id.js";
+import { jsonAnswer } from "./respond.js";
+import type { Endpoint } from "./route.js";
+
+/** The hono app of a route table, as a `fetch` and as a Node request listener. */
+export interface HonoFallback {
+  fetch: (request: Request) => Response | Promise<Response>;
+  listener: RequestListener;
+}
+
+/**
+ * Build the hono app serving `routes`.
+ *
+ * @example
+ * const { fetch } = honoFallback(routes, accessLogWriter(logger));
+ * const response = await fetch(new Request("http://localhost/nowhere"));
+ */
+export function honoFallback(routes: Routes, accessLog: AccessLog): HonoFallback {
+  const app = new Hono();
+  for (const [path, methods] of routes) app.all(path, byMethod(methods, accessLog));
+  app.notFound(function notFound(c) {
+    return unrouted(c, 404, { code: "not_found", message: `no function at ${c.req.path}` }, undefined, accessLog);
+  });
+  return { fetch: app.fetch, listener: getRequestListener(app.fetch) };
+}
+
+/** The route of one path: the endpoint of the request's method (HEAD served by GET), else 405. */
+function byMethod(methods: ReadonlyMap<string, Endpoint>, accessLog: AccessLog) {
+  const allow = [...methods.keys(), ...(methods.has("GET") ? ["HEAD"] : [])].join(", ");
+  return function route(c: Context): Response | Promise<Response> {
+    const method = c.req.raw.method;
+    const endpoint = methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined);
+    if (endpoint) {
+      const answer = endpoint(fetchRequest(c.req.raw, c.req.path));
+      return answer instanceof Promise ? answer.then(toResponse) : toResponse(answer);
+    }
+    return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, accessLog);
+  };
+}
+
+function unrouted(c: Context, status: number, error: { code: string; message: string }, headers: Record<string, string> | undefined, accessLog: AccessLog): Response {
+  const requestId = requestIdOf(c.req.raw.headers.get("x-request-id"));
+  accessLog(c.req.raw.method, c.req.path, status, requestId);
+  return toResponse(jsonAnswer(status, { error: { ...error, requestId } }, requestId, headers));
+}
