@@ -4,8 +4,8 @@
  * `exports` and `bin`), `podfn list` and `podfn run` work from `dist/`, functions built with
  * the runtime load from their folder through the shared chunks and share the CLI's module
  * instances (one zod, bundled once; one `podfn`), a function built apart (its own zod) works
- * too, and the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
- * from the bundle.
+ * too, the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
+ * from the bundle, and so do zod's locales, which are files of their own.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -58,6 +58,21 @@ export default defineFunction({
   schedule: { cron: "0 3 * * *" },
   input: z.object({ replicas: z.number().int().min(MIN_REPLICAS), refuse: z.boolean().default(false) }),
   handler: ({ input }) => { if (input.refuse) throw new ConfigError(REFUSAL); return { replicas: input.replicas }; },
+});
+`,
+  );
+  // zod's other languages are not in the bundle: loaded from their own file when asked for.
+  await writeFile(
+    join(shared, "german.ts"),
+    `import { z } from "zod";
+import { defineFunction } from "podfn";
+export default defineFunction({
+  name: "german",
+  schedule: { cron: "0 3 * * *" },
+  handler: () => {
+    z.config(z.locales.de());
+    return { message: z.string().safeParse(1).error?.issues[0]?.message, languages: Object.keys(z.locales).length };
+  },
 });
 `,
   );
@@ -164,4 +179,14 @@ test("a function built apart with its own zod is validated by the built CLI", as
   const bad = await cli(["run", "apart", "--functions", "own", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"count":"four"}']);
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /count/);
+});
+
+test("zod's locales other than English load from their own files when a function asks for one", async () => {
+  const { code, stdout, stderr } = await cli(["run", "german", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig]);
+  assert.equal(code, 0, stderr);
+  const { z } = await import("zod");
+  const german = z.locales.de().localeError({ code: "invalid_type", expected: "string", input: 1, path: [], message: "" } as never);
+  assert.deepEqual(JSON.parse(stdout), { message: typeof german === "string" ? german : german?.message, languages: Object.keys(z.locales).length });
+  const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
+  assert.equal(sources.filter((s) => s.includes("Zeichen")).length, 0);
 });
