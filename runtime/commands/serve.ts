@@ -14,6 +14,7 @@ import { referencedSecrets } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { runShutdownHooks } from "../lifecycle.js";
+import { whenAborted } from "../signals.js";
 import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn serve [options]
@@ -95,23 +96,32 @@ export async function serveFunctions(
     stop.abort("failed");
     throw error;
   };
-  const results = await Promise.allSettled([
-    serveHttp(
-      {
-        functions,
-        kube: connection.kube,
-        logger,
-        port: config.port,
-        host: config.host,
-        maxInflight: config.maxInflight,
-        drainTimeoutMs: config.drainTimeoutMs,
-        secretsDir: setup.secretsDir,
-        env: config.env,
-        ...(options.onListening ? { onListening: options.onListening } : {}),
+  // Schedules start once the server listens: their first API calls (undici, TLS, the Lease)
+  // do not compete with start-up and the first requests. A stop before that starts none.
+  let listened!: () => void;
+  const listening = new Promise<void>((resolve) => (listened = resolve));
+  const stopped = whenAborted(stop.signal);
+  const http = serveHttp(
+    {
+      functions,
+      kube: connection.kube,
+      logger,
+      port: config.port,
+      host: config.host,
+      maxInflight: config.maxInflight,
+      drainTimeoutMs: config.drainTimeoutMs,
+      secretsDir: setup.secretsDir,
+      env: config.env,
+      onListening: function serving(url) {
+        listened();
+        options.onListening?.(url);
       },
-      stop.signal,
-    ).catch(failing),
-    runSchedules(
+    },
+    stop.signal,
+  );
+  const schedules = Promise.race([listening, stopped.promise]).then(function startSchedules() {
+    if (stop.signal.aborted) return undefined;
+    return runSchedules(
       {
         functions,
         kube: connection.kube,
@@ -120,8 +130,10 @@ export async function serveFunctions(
         ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
       },
       stop.signal,
-    ).catch(failing),
-  ]);
+    );
+  });
+  const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing)]);
+  stopped.dispose();
   signal.removeEventListener("abort", onSignal);
   // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.
   await runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
