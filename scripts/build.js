@@ -21,7 +21,7 @@
  * ~25 ms faster than its CommonJS files. Every other dependency is bundled (CommonJS ones get a
  * `require` made by `createRequire`). zod's locales but English are not in the chunks: each is
  * a CommonJS file of its own under `OUT/runtime/chunks/zod-locales/`, required when a function
- * calls it (see `ZOD_LOCALES_INDEX`).
+ * calls it (see `ZOD_LOCALES_INDEX`). thread-stream is left out (`LEFT_OUT`).
  *
  * Functions keep their relative path: `functions/ops/x.ts` becomes `OUT/functions/ops/x.js`,
  * where `podfn serve --functions dist/functions` finds it; it imports the runtime entries under
@@ -67,6 +67,27 @@ export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
 const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
 /** Where the other locales are written (under OUT), next to the chunk that loads them. */
 const LOCALES_DIR = "runtime/chunks/zod-locales";
+
+/**
+ * Packages left out of the runtime's bundle, each replaced by a function that throws what it is
+ * for: thread-stream, which pino requires at load only for `pino.transport()` (log transports
+ * in a worker thread), which podfn never calls.
+ */
+export const LEFT_OUT = { "thread-stream": "pino transports (a worker thread) are not part of podfn's build" };
+
+/** An esbuild plugin replacing the `LEFT_OUT` packages. */
+function leaveOut() {
+  return {
+    name: "podfn-left-out",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(${Object.keys(LEFT_OUT).join("|")})$`) }, (args) => ({ path: args.path, namespace: "podfn-left-out" }));
+      b.onLoad({ filter: /.*/, namespace: "podfn-left-out" }, (args) => ({
+        contents: `module.exports = function leftOut() { throw new Error(${JSON.stringify(`${args.path}: ${LEFT_OUT[args.path]}`)}); };`,
+        loader: "js",
+      }));
+    },
+  };
+}
 
 /** The bundled runtime entry points, by output path under OUT. */
 export const ENTRIES = {
@@ -234,7 +255,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     target: "node20",
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [lazyZodLocales()],
+    plugins: [lazyZodLocales(), leaveOut()],
     banner: { js: REQUIRE_BANNER },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
     minifyWhitespace: true,

@@ -5,7 +5,8 @@
  * the runtime load from their folder through the shared chunks and share the CLI's module
  * instances (one zod, bundled once; one `podfn`), a function built apart (its own zod) works
  * too, the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
- * from the bundle, and so do zod's locales, which are files of their own.
+ * from the bundle, and so do zod's locales, which are files of their own; pino's worker-thread
+ * transports are left out.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -189,4 +190,10 @@ test("zod's locales other than English load from their own files when a function
   assert.deepEqual(JSON.parse(stdout), { message: typeof german === "string" ? german : german?.message, languages: Object.keys(z.locales).length });
   const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
   assert.equal(sources.filter((s) => s.includes("Zeichen")).length, 0);
+});
+
+test("no worker thread code is bundled: pino's transports (thread-stream) are left out", async () => {
+  const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
+  assert.equal(sources.filter((s) => s.includes("new Worker(")).length, 0);
+  assert.equal(sources.filter((s) => s.includes("pino transports (a worker thread) are not part of podfn's build")).length, 1);
 });
