@@ -168,5 +168,7 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
     if (!found) throw new LoadError([`no function named "${options.only}" in ${shownPath(root)} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
     return [found];
   }
-  return loaded.sort((a, b) => a.name.localeCompare(b.name));
+  // Names are DNS labels: code-unit order is their order, and it leaves Node's collation data
+  // (localeCompare's first call: ~5 ms and ~3 MB) unloaded.
+  return loaded.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
