@@ -84,11 +84,28 @@ export function accessLogWriter(logger: Logger): AccessLog {
   const time = l[timeSym] as () => string;
   const stream = l[streamSym] as { write(line: string): unknown };
   const levelPrefix = (l[lsCacheSym] as Record<number, string>)[INFO]!;
-  return function accessLog(method, path, status, requestId, durationMs, fn) {
+  // The last method and path, and the last function, as quoted: a server's lines repeat them.
+  let method = "";
+  let methodAndPath = `,"method":"","path":""`;
+  let path = "";
+  let fnName = "";
+  let fnField = `,"fn":""`;
+  return function accessLog(m, p, status, requestId, durationMs, fn) {
     if (!logger.isLevelEnabled("info")) return;
-    let line = `${levelPrefix}${time()}${l[chindingsSym] as string},"method":${quote(method)},"path":${quote(path)},"status":${number(status)}`;
+    if (m !== method || p !== path) {
+      method = m;
+      path = p;
+      methodAndPath = `,"method":${quote(m)},"path":${quote(p)}`;
+    }
+    let line = `${levelPrefix}${time()}${l[chindingsSym] as string}${methodAndPath},"status":${number(status)}`;
     if (durationMs !== undefined) line += `,"durationMs":${number(durationMs)}`;
-    if (fn !== undefined) line += `,"fn":${quote(fn)}`;
+    if (fn !== undefined) {
+      if (fn !== fnName) {
+        fnName = fn;
+        fnField = `,"fn":${quote(fn)}`;
+      }
+      line += fnField;
+    }
     stream.write(`${line},"requestId":${quote(requestId)},"msg":"request"${l[endSym] as string}`);
   };
 }

@@ -42,11 +42,14 @@ function tooLarge(limit: number): Refusal {
  * request is read directly (no WHATWG request or stream is built); through the app's `fetch`, the
  * `Request` body.
  */
-export async function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
+export function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
   const declared = call.header("content-length");
-  if (declared !== null && Number(declared) > limit) return tooLarge(limit);
-  if (call.incoming) return readIncoming(call.incoming, limit);
-  const request = call.request!;
+  if (declared !== null && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
+  return call.incoming ? readIncoming(call.incoming, limit) : readRequest(call.request!, declared, limit);
+}
+
+/** The body of a WHATWG request (`declared`: its `Content-Length`, within the limit). */
+async function readRequest(request: Request, declared: string | null, limit: number): Promise<Uint8Array | Refusal> {
   if (request.body === null) return EMPTY;
   if (declared !== null) {
     // The HTTP parser holds the body to its declared length, which is within the limit.

@@ -82,7 +82,8 @@ export class IncomingRequest implements CallRequest {
     let value: string | null = null;
     for (let i = 0; i < raw.length; i += 2) {
       const key = raw[i]!;
-      if (key.length === name.length && key.toLowerCase() === name) {
+      // Most clients send lower-case names: compare before lower-casing.
+      if (key.length === name.length && (key === name || key.toLowerCase() === name)) {
         const found = trimHttpWhitespace(raw[i + 1]!);
         value = value === null ? found : `${value}, ${found}`;
       }
@@ -125,16 +126,30 @@ export function toResponse(answer: Answer): Response {
   return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers: answer.headers });
 }
 
+/** The fields of Node's `ServerResponse` that decide how it frames a body (see `writeAnswer`). */
+interface Framing {
+  _contentLength: number | null;
+  _hasBody: boolean;
+  _removedContLen: boolean;
+  useChunkedEncodingByDefault: boolean;
+}
+
 /**
  * Send an answer on a Node response, with its `Content-Length` (a `HEAD` request gets the
- * headers only: Node leaves the body out).
+ * headers only: Node leaves the body out). As @hono/node-server does, the length is handed to
+ * Node directly when nothing else frames the body, so Node writes the `Content-Length` line
+ * itself instead of validating one more header.
  */
 export function writeAnswer(outgoing: ServerResponse, answer: Answer): void {
-  const { body, headers } = answer;
+  const { body, headers, status } = answer;
   if (body !== null && headers["content-length"] === undefined) {
-    headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    const framing = outgoing as unknown as Framing;
+    if (framing._contentLength === null && framing._hasBody && framing.useChunkedEncodingByDefault && !framing._removedContLen && status >= 200 && status !== 204 && status !== 304 && headers["transfer-encoding"] === undefined && headers.trailer === undefined) {
+      framing._contentLength = length;
+    } else headers["content-length"] = String(length);
   }
-  outgoing.writeHead(answer.status, headers);
+  outgoing.writeHead(status, headers);
   if (body === null) outgoing.end();
   else outgoing.end(body);
 }

@@ -131,21 +131,31 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     return call(request, requestId, queryInput(request.query));
   }
 
-  async function withBody(request: CallRequest, requestId: string): Promise<Answer> {
+  /** Content type, body, HMAC, JSON, the call: one promise, settled by the body's end. */
+  function withBody(request: CallRequest, requestId: string): Answer | Promise<Answer> {
+    let type: string | null;
+    let read: Promise<Uint8Array | Refusal>;
     try {
-      const type = request.header("content-type");
+      type = request.header("content-type");
       const unsupported = checkContentType(type);
       if (unsupported) return refusalAnswer(unsupported, requestId);
-      const bytes = await readBody(request, limit);
-      if (bytes instanceof Refusal) return refusalAnswer(bytes, requestId);
-      const next = () => {
-        const input = parseBody(bytes, type);
-        return input instanceof Refusal ? refusalAnswer(input, requestId) : call(request, requestId, input);
-      };
-      return await (auth?.phase === "body" ? checkThen(auth, request, bytes, requestId, next) : next());
+      read = readBody(request, limit);
     } catch (error) {
       return errorAnswer(error, requestId);
     }
+    return read.then(
+      function bodyRead(bytes) {
+        if (bytes instanceof Refusal) return refusalAnswer(bytes, requestId);
+        const next = () => {
+          const input = parseBody(bytes, type);
+          return input instanceof Refusal ? refusalAnswer(input, requestId) : call(request, requestId, input);
+        };
+        return auth?.phase === "body" ? checkThen(auth, request, bytes, requestId, next) : next();
+      },
+      function unread(error: unknown) {
+        return errorAnswer(error, requestId);
+      },
+    );
   }
 
   function call(request: CallRequest, requestId: string, input: unknown): Answer | Promise<Answer> {

