@@ -64,7 +64,14 @@ export function requestListener(routes: Routes, fallback: RequestListener): Requ
 
 function send(incoming: IncomingMessage, outgoing: ServerResponse, answer: Answer): void {
   if (outgoing.destroyed) return;
-  writeAnswer(outgoing, answer);
+  try {
+    writeAnswer(outgoing, answer);
+  } catch {
+    // Never reached by answers the endpoints build (they check what Node refuses); a throw here
+    // must not escape the listener and take the process down.
+    fail(outgoing);
+    return;
+  }
   // A GET's empty body is dumped by Node itself; a body left unread (a refusal, a 413) is drained here.
   if (incoming.method !== "GET" && !incoming.readableEnded) {
     outgoing.once("finish", function finished() {

@@ -5,6 +5,7 @@
  * handler's result (value, `undefined`, `reply(...)`) to a status. Answers are plain objects
  * (see `exchange.ts`): written straight to the socket, or made a `Response` for `fetch`.
  */
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import { isReply } from "../function.js";
 import { PodfnError } from "../errors.js";
 import type { Answer } from "./exchange.js";
@@ -49,6 +50,22 @@ export function internalErrorAnswer(requestId: string): Answer {
 }
 
 /**
+ * A `reply()` header's name in lower case, once Node would send it: a name or value it refuses
+ * (a CR/LF built from input, a space in a name) throws here, inside the call, so the caller gets
+ * the 500 with a request id instead of a failure while writing the answer. The value is never
+ * put in the message.
+ */
+function checkedHeader(name: string, value: unknown): string {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  } catch (error) {
+    throw new PodfnError("invalid_reply", `reply() header ${JSON.stringify(name)} has a name or value HTTP does not allow`, { cause: error });
+  }
+  return name.toLowerCase();
+}
+
+/**
  * The answer of a handler's result: 204 for `undefined`, the chosen status for a `reply()`
  * (a string or byte body is sent as is when the reply sets `content-type`; anything else as
  * JSON), 200 JSON otherwise. Throws when the value cannot be serialized (the caller answers 500).
@@ -65,7 +82,7 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
     throw new PodfnError("invalid_reply", `reply() status must be an integer from 200 to 599, got ${String(result.status)}`);
   }
   const headers: Record<string, string> = { ...extraHeaders };
-  for (const [name, value] of Object.entries(result.headers)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(result.headers)) headers[checkedHeader(name, value)] = value;
   headers["x-request-id"] = requestId;
   const noBody = result.body === undefined || result.status === 204 || result.status === 304;
   if (noBody) return { status: result.status, headers, body: null };

@@ -167,7 +167,13 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       if (!isThenable(result)) return resultAnswer(result, requestId, extraHeaders);
       return Promise.resolve(result).then(
         function resolved(value) {
-          return resultAnswer(value, requestId, extraHeaders);
+          // A result that cannot be sent (unserializable, a header HTTP refuses) is a 500 here
+          // too: `rejected` below only sees the handler's own rejection.
+          try {
+            return resultAnswer(value, requestId, extraHeaders);
+          } catch (error) {
+            return errorAnswer(error, requestId);
+          }
         },
         function rejected(error) {
           return errorAnswer(error, requestId);

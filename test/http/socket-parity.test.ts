@@ -26,6 +26,10 @@ const functions = () => [
   loaded({ name: "teapot", method: "GET", handler: () => reply(418, "short and stout", { "Content-Type": "text/plain", "X-Extra": "1" }) }),
   loaded({ name: "guarded", method: "GET", auth: { type: "bearer", secret: "parity", env: "PARITY_TOKEN" }, handler: () => ({ ok: true }) }),
   loaded({ name: "slow", method: "GET", handler: async () => ({ later: true }) }),
+  // A header value built from input with a CR/LF: a 500 with the request id, the server stays up.
+  loaded({ name: "crlf", method: "GET", handler: () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nset-cookie: evil=1" }) }),
+  loaded({ name: "crlf-async", method: "GET", handler: async () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nb" }) }),
+  loaded({ name: "bigint-async", method: "GET", handler: async () => ({ n: 1n }) }),
 ];
 
 interface Seen {
@@ -55,6 +59,9 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "GET answering reply() with its own headers", path: "/teapot" },
   { name: "GET of an async handler", path: "/slow" },
   { name: "HEAD of a GET function", path: "/query?n=1", init: { method: "HEAD" } },
+  { name: "reply() with a header value HTTP refuses (500, server stays up)", path: "/crlf" },
+  { name: "an async reply() with a header value HTTP refuses", path: "/crlf-async" },
+  { name: "an async result JSON cannot serialize", path: "/bigint-async" },
   { name: "a percent-encoded path", path: "/quer%79?n=3" },
   { name: "a method the path does not serve", path: "/query", init: { method: "DELETE" } },
   { name: "a path no function serves", path: "/nowhere" },
@@ -108,6 +115,21 @@ describe("socket and fetch answer alike", () => {
       assert.deepEqual(lastLine(socketLog.lines), lastLine(app.lines));
     });
   }
+
+  test("a reply() header HTTP refuses answers 500 with the request id, is logged without its value, and the server keeps serving", async () => {
+    for (const path of ["/crlf", "/crlf-async", "/bigint-async"]) {
+      const response = await fetch(`${url}${path}`);
+      assert.equal(response.status, 500);
+      const body = (await response.json()) as { error: { code: string; requestId: string } };
+      assert.equal(body.error.code, "internal");
+      assert.equal(body.error.requestId, response.headers.get("x-request-id"));
+      assert.equal(response.headers.get("set-cookie"), null);
+    }
+    assert.equal((await fetch(`${url}/slow`)).status, 200);
+    const failures = socketLog.lines.filter((line) => line.includes("x-bad"));
+    assert.ok(failures.length >= 2, "the failed calls are logged, naming the header");
+    for (const line of failures) assert.ok(!line.includes("evil"), "the header's value never reaches the log");
+  });
 
   test("a refused POST whose body was never read still leaves the connection usable", async () => {
     const { hostname, port } = new URL(url);
