@@ -55,7 +55,7 @@ export function internalErrorAnswer(requestId: string): Answer {
  * the 500 with a request id instead of a failure while writing the answer. The value is never
  * put in the message.
  */
-function checkedHeader(name: string, value: unknown): string {
+function checkedHeader(name: string, value: string): string {
   try {
     validateHeaderName(name);
     validateHeaderValue(name, value);
