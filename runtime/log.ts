@@ -77,8 +77,7 @@ class LineBatch implements DestinationStream {
     }
     this.#used += this.#buffer.write(line, this.#used);
     if (this.#used >= BATCH_BYTES) this.#drain();
-    // Unref'd: a process with nothing else to do exits at once, and `flushAtExit` writes the rest.
-    else this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS).unref();
+    else this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
   }
 
   /** Write everything gathered and wait for it (what `logger.flush(cb)` calls). */
