@@ -86,9 +86,15 @@ class LineBatch implements DestinationStream {
     this.#stream.flush(callback);
   }
 
-  /** Write everything gathered before returning (pino calls it after a `fatal` line). */
+  /**
+   * Write everything gathered before returning (pino calls it after a `fatal` line; the `exit`
+   * listener calls it last). The stream is switched to synchronous writes first: handed to it
+   * in asynchronous mode, the batch would go to a thread-pool write the exit can cut short, and
+   * its own `flushSync` skips a write in flight.
+   */
   flushSync(): void {
     try {
+      (this.#stream as unknown as { sync: boolean }).sync = true;
       this.#drain();
       this.#stream.flushSync();
     } catch {
