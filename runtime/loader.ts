@@ -5,8 +5,9 @@
  * export made by `defineFunction`, validates each definition, and rejects duplicate names and
  * routes. Every problem of every file is reported at once, each with its path and the fix.
  */
+import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { join, relative, resolve, extname, basename } from "node:path";
+import { dirname, join, relative, resolve, extname, basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction } from "./function.js";
@@ -76,6 +77,23 @@ function moduleUrl(file: string, fresh?: string): string {
   const url = pathToFileURL(file);
   if (fresh) url.searchParams.set("v", fresh);
   return url.href;
+}
+
+/** Whether Node loads `file` as an ES module: by extension, else the nearest package.json's `type`. */
+function isEsModule(file: string, types: Map<string, boolean>): boolean {
+  const ext = extname(file);
+  if (ext === ".mjs" || ext === ".mts") return true;
+  const dir = dirname(file);
+  let esm = types.get(dir);
+  if (esm === undefined) {
+    try {
+      esm = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { type?: unknown }).type === "module";
+    } catch {
+      esm = dir === dirname(dir) ? false : isEsModule(join(dirname(dir), basename(file)), types);
+    }
+    types.set(dir, esm);
+  }
+  return esm;
 }
 
 /**
@@ -157,7 +175,10 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
       if (one.fn?.name === options.only) return [one.fn];
     }
   }
-  const together = files.length > 1 ? await importTogether(files, options.fresh) : undefined;
+  // Only ES modules: a CommonJS module failing inside the generated module's graph also raises
+  // an unhandled rejection on Node 20, which would end the process instead of naming the file.
+  const types = new Map<string, boolean>();
+  const together = files.length > 1 && files.every((file) => isEsModule(file, types)) ? await importTogether(files, options.fresh) : undefined;
   const imported = together ? together.map((mod) => ({ mod })) : await Promise.all(files.map((f) => importOne(f, options.fresh)));
   const results = files.map((file, i) => check(file, imported[i]!));
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));

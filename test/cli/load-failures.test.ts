@@ -5,7 +5,7 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,6 +26,12 @@ before(async () => {
   await writeFile(join(dir, "syntax.mjs"), `export default {\n`);
   await writeFile(join(dir, "missing.mjs"), `import "podfn-no-such-package";\n${fn("missing")}`);
   await writeFile(join(dir, "unnamed.mjs"), fn("Not A Name"));
+  // CommonJS modules: one failing inside a shared module graph would also raise an unhandled
+  // rejection on Node 20 and end the process, so they are imported one by one.
+  await mkdir(join(dir, "cjs"));
+  await writeFile(join(dir, "cjs/package.json"), "{}\n");
+  await writeFile(join(dir, "cjs/bad.js"), `require("podfn-no-such-package");\n`);
+  await writeFile(join(dir, "cjs/plain.js"), `module.exports = { answer: 42 };\n`);
 });
 
 after(async () => {
@@ -47,4 +53,11 @@ test("every module that fails to import is named with its error; the others are 
   assert.match(stderr, /missing\.mjs: the module failed to import: .*podfn-no-such-package/);
   assert.match(stderr, /unnamed\.mjs: name: must be a DNS label/);
   assert.doesNotMatch(stderr, /good\.mjs/);
+});
+
+test("a CommonJS module that fails to import is named like any other, and the process carries on", async () => {
+  const { code, stderr } = await list("cjs");
+  assert.equal(code, 2);
+  assert.match(stderr, /bad\.js: the module failed to import: .*podfn-no-such-package/);
+  assert.match(stderr, /plain\.js: needs a default export made by defineFunction/);
 });
