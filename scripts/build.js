@@ -40,8 +40,9 @@
  *                repeat it for several folders, all built in the same build (default: functions)
  */
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -103,8 +104,6 @@ export const ENTRIES = {
  * during the functions' build and replaced by the relative URL from each output file.
  */
 export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testing/index", zod: "runtime/shared-zod" };
-const PLACEHOLDER = "podfn-shared:";
-const PLACEHOLDER_RE = /(["'])podfn-shared:([a-z/-]+)\1/g;
 
 /** Bundled CommonJS dependencies call `require`: give every chunk one. */
 const REQUIRE_BANNER = 'import { createRequire as __podfnCreateRequire } from "node:module"; const require = __podfnCreateRequire(import.meta.url);';
@@ -117,25 +116,26 @@ function lazyCommonJs(metafile) {
 }
 
 /**
- * An esbuild plugin compiling each module of the functions folders to its own file: `podfn`,
- * `podfn/testing` and `zod` become the runtime's entries (`SHARED`), a relative import of
- * another module inside a functions folder stays an import of its compiled file, a module
- * outside the folders (shared code elsewhere in the project) is bundled into its importer, and
- * packages are left to Node's resolution.
+ * An esbuild plugin compiling each module of the functions folders to its own file. Imports it
+ * leaves to Node are written as `PLACEHOLDER<output path under OUT>` (`placeholder` is unique
+ * to the build, so no string of the user's can look like one) and made relative URLs from each
+ * output file afterwards: `podfn`, `podfn/testing` and `zod` become the runtime's entries
+ * (`SHARED`); a module of a functions folder (`sources`: source path to output path), whoever
+ * imports it, stays one compiled file; code outside the folders is bundled into its importer,
+ * and packages are left to Node's resolution.
  */
-function perFileFunctions(dirs) {
-  const inside = (path) => dirs.some((dir) => path === dir || path.startsWith(`${dir}/`));
+function perFileFunctions(sources, placeholder) {
   return {
     name: "podfn-functions",
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind === "entry-point" || args.pluginData === PLACEHOLDER) return undefined;
-        if (Object.hasOwn(SHARED, args.path)) return { path: `${PLACEHOLDER}${SHARED[args.path]}`, external: true };
+        if (args.kind === "entry-point" || args.pluginData === placeholder) return undefined;
+        if (Object.hasOwn(SHARED, args.path)) return { path: `${placeholder}${SHARED[args.path]}`, external: true };
         if (!args.path.startsWith(".") && !args.path.startsWith("/")) return { external: true };
-        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: PLACEHOLDER });
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        if (inside(resolved.path) && inside(args.importer)) return { path: args.path, external: true };
-        return resolved;
+        const target = sources.get(resolved.path);
+        return target === undefined ? resolved : { path: `${placeholder}${target}`, external: true };
       });
     },
   };
@@ -271,6 +271,9 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   const written = [...Object.keys(runtime.metafile.outputs), ...(await buildZodLocales(out))];
   const entries = await functionEntries(folders);
   if (Object.keys(entries).length === 0) return written;
+  const placeholder = `podfn-${randomUUID()}:`;
+  // esbuild resolves to real paths: key the folder modules the same way.
+  const sources = new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), target]));
   const fns = await build({
     absWorkingDir: ROOT,
     entryPoints: entries,
@@ -279,14 +282,14 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     format: "esm",
     platform: "node",
     target: "node20",
-    plugins: [perFileFunctions(Object.values(folders))],
+    plugins: [perFileFunctions(sources, placeholder)],
     sourcemap: "linked",
     metafile: true,
     write: false,
     logLevel: "warning",
   });
   for (const file of fns.outputFiles) {
-    const text = file.path.endsWith(".js") ? file.text.replace(PLACEHOLDER_RE, (_, quote, entry) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${entry}.js`)))) : file.text;
+    const text = file.path.endsWith(".js") ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${target}.js`)))) : file.text;
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, text);
   }

@@ -47,18 +47,29 @@ before(async () => {
   await mkdir(join(root, "common"), { recursive: true });
   // A helper inside the folder (compiled to its own file) and shared code outside it (bundled in).
   await writeFile(join(shared, "nested/_min.ts"), "export const MIN_REPLICAS = 1;\n");
-  await writeFile(join(root, "common/refusal.ts"), `export const REFUSAL = "refused by a built function";\n`);
+  await writeFile(join(shared, "_state.ts"), "export const state = { n: 0 };\n");
+  // Outside code importing back into the folder: the folder's module must stay one instance.
+  await writeFile(
+    join(root, "common/refusal.ts"),
+    `import { state } from "../shared/_state.js";
+export const REFUSAL = "refused by a built function";
+export function bump() { return ++state.n; }
+`,
+  );
   await writeFile(
     join(shared, "nested/strict.ts"),
     `import { z } from "zod";
 import { defineFunction, ConfigError } from "podfn";
 import { MIN_REPLICAS } from "./_min.js";
-import { REFUSAL } from "../../common/refusal.js";
+import { REFUSAL, bump } from "../../common/refusal.js";
+import { state } from "../../shared/_state.js";
+// A string that looks like a build placeholder is the user's own: it must ship as written.
+const MARKER = "podfn-shared:index";
 export default defineFunction({
   name: "strict",
   schedule: { cron: "0 3 * * *" },
   input: z.object({ replicas: z.number().int().min(MIN_REPLICAS), refuse: z.boolean().default(false) }),
-  handler: ({ input }) => { if (input.refuse) throw new ConfigError(REFUSAL); return { replicas: input.replicas }; },
+  handler: ({ input }) => { if (input.refuse) throw new ConfigError(REFUSAL); return { replicas: input.replicas, oneState: bump() === state.n, marker: MARKER }; },
 });
 `,
   );
@@ -153,7 +164,7 @@ test("zod is bundled once, and built functions import it and podfn through the r
   const fn = await readFile(join(root, "pkg/dist/shared/nested/strict.js"), "utf8");
   // The runtime's two entries (not one import per runtime chunk) and the folder's own helper
   // (compiled beside it); the module from outside the folder is bundled in.
-  assert.deepEqual([...fn.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]).sort(), ["../../runtime/index.js", "../../runtime/shared-zod.js", "./_min.js"]);
+  assert.deepEqual([...new Set([...fn.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]))].sort(), ["../../runtime/index.js", "../../runtime/shared-zod.js", "../_state.js", "./_min.js"]);
   assert.ok(existsSync(join(root, "pkg/dist/shared/nested/_min.js")));
   assert.match(fn, /refused by a built function/);
 });
@@ -161,7 +172,7 @@ test("zod is bundled once, and built functions import it and podfn through the r
 test("a function built with the runtime loads through its entries and its schema names the bad field (exit 2)", async () => {
   const good = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":3}']);
   assert.equal(good.code, 0, good.stderr);
-  assert.deepEqual(JSON.parse(good.stdout), { replicas: 3 });
+  assert.deepEqual(JSON.parse(good.stdout), { replicas: 3, oneState: true, marker: "podfn-shared:index" });
   const bad = await cli(["run", "strict", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--input", '{"replicas":0}']);
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /replicas/);
