@@ -117,9 +117,14 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** The most a Content-Length reserves before any byte arrives: past it the buffer grows with the body. */
+const MAX_RESERVE_BYTES = 16 * 1024 * 1024;
+
 /** Reads a body into `scratch.buffer` (`length` bytes expected, 0 if unknown), growing it as needed. */
 async function collect(body: AsyncIterable<Buffer>, scratch: { buffer: Buffer }, length: number): Promise<Buffer> {
-  if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafeSlow(length);
+  // A claimed length is not trusted with memory: an absurd one would throw (or reserve gigabytes) before reading.
+  const reserve = Math.min(length, MAX_RESERVE_BYTES);
+  if (scratch.buffer.length < reserve) scratch.buffer = Buffer.allocUnsafeSlow(reserve);
   let size = 0;
   for await (const chunk of body) {
     if (size + chunk.length > scratch.buffer.length) {

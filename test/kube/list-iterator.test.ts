@@ -66,6 +66,16 @@ describe("list() parses each item as it yields it", () => {
     assert.deepEqual(seen, ["a"]);
   });
 
+  test("a claimed Content-Length is not trusted with memory: an absurd one ends in KubeConnectionError when the body falls short", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "99999999999999" });
+      res.write('{"kind":"PodList","metadata":{},"items":[]}');
+      res.socket?.destroySoon();
+    };
+    // Read until the server hung up (not refused up front for the size it claimed).
+    await assert.rejects(iterate(), (error: unknown) => error instanceof KubeConnectionError && /UND_ERR_SOCKET/.test(error.message) && !/ERR_OUT_OF_RANGE/.test(error.message));
+  });
+
   test("a page that is not JSON at all fails before any item", async () => {
     handler = (_req, res) => sendText(res, '{"kind":"PodList","metadata":{},"items":[{}]');
     await assert.rejects(iterate(), (error: unknown) => error instanceof KubeConnectionError && error.message.includes("the server answered invalid JSON"));
