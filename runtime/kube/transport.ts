@@ -234,16 +234,9 @@ export class Transport {
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
   async request<T>(request: TransportRequest): Promise<T> {
-    const joined = joinSignals(request.signal);
-    const sent: SentRequest = { ...request, signal: joined.signal };
-    let text: string;
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.#send(sent, false);
-      text = await this.#read(sent, response.body.text());
-    } finally {
-      joined.release();
-    }
+    const { response, body: text } = await this.#exchange(request, function readText(response) {
+      return response.body.text();
+    });
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) return text as T;
     try {
@@ -260,20 +253,25 @@ export class Transport {
    * view of it, valid until the next call with the same scratch.
    */
   async requestBytes(request: TransportRequest, scratch: { buffer: Buffer }): Promise<Buffer> {
-    const joined = joinSignals(request.signal);
-    const sent: SentRequest = { ...request, signal: joined.signal };
-    let bytes: Buffer;
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.#send(sent, false);
+    const { response, body: bytes } = await this.#exchange(request, function readBytes(response) {
       const length = Number(headerValue(response.headers["content-length"]) ?? 0);
-      bytes = await this.#read(sent, collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0));
-    } finally {
-      joined.release();
-    }
+      return collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0);
+    });
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
     return bytes;
+  }
+
+  /** Send a request and read its whole answer with `read`, its signals linked only meanwhile. */
+  async #exchange<R>(request: TransportRequest, read: (response: Dispatcher.ResponseData) => Promise<R>): Promise<{ response: Dispatcher.ResponseData; body: R }> {
+    const joined = joinSignals(request.signal);
+    const sent: SentRequest = { ...request, signal: joined.signal };
+    try {
+      const response = await this.#send(sent, false);
+      return { response, body: await this.#read(sent, read(response)) };
+    } finally {
+      joined.release();
+    }
   }
 
   /** The error for an answer of `request` that is not valid JSON. */
