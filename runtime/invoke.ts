@@ -14,6 +14,7 @@ import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
 import { linkAbort } from "./signals.js";
+import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
 
 export interface InvokeOptions {
@@ -34,11 +35,6 @@ export class OutputError extends PodfnError {
   constructor(fn: string, issues: string) {
     super("invalid_output", `${fn}: the result does not match the output schema: ${issues}`);
   }
-}
-
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 /** Schemas a synchronous parse found asynchronous (an async refinement or transform). */

@@ -13,6 +13,7 @@ import type { KubeClient } from "../kube/api.js";
 import type { Drain } from "../lifecycle.js";
 import type { FunctionMetrics, Outcome } from "../metrics.js";
 import { invokeNow } from "../invoke.js";
+import { isThenable } from "../thenable.js";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
 import { KubeForbiddenError } from "../kube/errors.js";
 import { SecretMissingError } from "../secrets.js";
@@ -41,10 +42,6 @@ export interface RouteContext {
 export const SHUTTING_DOWN = new Refusal(503, "shutting_down", "the server is shutting down: retry", { connection: "close", "retry-after": "1" });
 const EMPTY = new Uint8Array(0);
 const DRY_RUN_HEADERS = { "x-podfn-dry-run": "true" };
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | null)?.then === "function";
-}
 
 /** The `trigger` of an HTTP call; its `headers` are built when the handler first reads them. */
 class HttpCallTrigger {
