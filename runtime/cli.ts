@@ -66,14 +66,16 @@ if (isEntryPoint) {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
-  const code = await main(process.argv.slice(2), {
+  // No top-level await: the production build runs this module inside a CommonJS script.
+  void main(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     signal: controller.signal,
+  }).then((code) => {
+    process.exitCode = code;
+    // Let pending writes flush, then leave even if a library keeps a handle open.
+    setTimeout(() => process.exit(code), 200).unref();
   });
-  process.exitCode = code;
-  // Let pending writes flush, then leave even if a library keeps a handle open.
-  setTimeout(() => process.exit(code), 200).unref();
 }

@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
+import { importModule } from "./dynamic-import.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
@@ -105,7 +106,7 @@ function isEsModule(file: string, types: Map<string, boolean>): boolean {
 async function importTogether(files: string[], fresh?: string): Promise<Record<string, unknown>[] | undefined> {
   const source = files.map((file, i) => `import * as m${i} from ${JSON.stringify(moduleUrl(file, fresh))};`).join("\n") + `\nexport default [${files.map((_, i) => `m${i}`).join(", ")}];`;
   try {
-    return ((await import(`data:text/javascript,${encodeURIComponent(source)}`)) as { default: Record<string, unknown>[] }).default;
+    return ((await importModule(`data:text/javascript,${encodeURIComponent(source)}`)) as { default: Record<string, unknown>[] }).default;
   } catch {
     return undefined;
   }
@@ -113,7 +114,7 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
 
 async function importOne(file: string, fresh?: string): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
-    return { mod: (await import(moduleUrl(file, fresh))) as Record<string, unknown> };
+    return { mod: await importModule(moduleUrl(file, fresh)) };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: `the module failed to import: ${message}${importHint(error)}` };

@@ -3,25 +3,28 @@
  * @module scripts/build
  * The production build (`npm run build`, the container image, the benchmarks), in two esbuild
  * passes. The runtime: its entry points (`runtime/cli.ts`, the `podfn` entry `runtime/index.ts`,
- * `podfn/testing` and `runtime/shared-zod.ts`) bundled as ES modules with code splitting, zod
- * included, so what a command imports lazily (the HTTP server, undici, the emulator) stays in its
- * own chunk. Fewer, bigger files start faster than hundreds of small ones: Node pays per module
- * resolved, read and compiled (zod as ~94 files from node_modules costs ~40 ms and ~13 MB more).
- * Then the functions: each module of a functions folder compiled to its own file, whose
- * `import "podfn"` (and `"podfn/testing"`) becomes an import of the runtime's entry and whose
- * `import "zod"` one of `runtime/shared-zod.js` (`SHARED`): the CLI and the functions share one
- * zod, one `PodfnError` class, one registry, and a function imports two entries rather than
- * every chunk of the runtime (which made 200 functions load ~2x slower).
+ * `podfn/testing` and `runtime/shared-zod.ts`) bundled, zod and the other dependencies included,
+ * into one CommonJS script, `OUT/runtime/podfn.cjs`, loaded by `OUT/runtime/load.cjs`
+ * (`scripts/bundle-loader.cjs`) with a V8 code cache made here, in a fresh process, after
+ * initialising what every command initialises (`podfn.cjs.cache`): Node 20 compiles ES modules
+ * anew in every process (~20 ms for the runtime and zod, more than half the cost of a
+ * CronJob's `podfn run`), and a script compiled from a cache skips parsing and reuses the
+ * bytecode made while training. What a command loads lazily (the HTTP server's hono side, the
+ * emulator, yaml, the manifests) is in the same script but initialised only when first used.
+ * Each entry is then an ES module of a few lines (`OUT/runtime/cli.js`, `index.js`,
+ * `testing/index.js`, `shared-zod.js`) re-exporting that entry of the one loaded script, so
+ * the CLI and the functions share one zod, one `PodfnError` class, one registry.
  *
- * External packages (left to Node's resolution at run time, see `EXTERNAL`): undici, a
- * CommonJS package the runtime imports lazily with `import()`: with code splitting, esbuild
- * gives such an `import()` only a `default` export (evanw/esbuild#3245), where Node gives the
- * named exports too. The build fails if another bundled CommonJS module is imported that way.
- * yaml, also imported lazily, is bundled from its ES module build (`ESM_BUILDS`), which loads
- * ~25 ms faster than its CommonJS files. Every other dependency is bundled (CommonJS ones get a
- * `require` made by `createRequire`). zod's locales but English are not in the chunks: each is
- * a CommonJS file of its own under `OUT/runtime/chunks/zod-locales/`, required when a function
- * calls it (see `ZOD_LOCALES_INDEX`). thread-stream is left out (`LEFT_OUT`).
+ * Then the functions: each module of a functions folder compiled to its own ES module, whose
+ * `import "podfn"` (and `"podfn/testing"`) becomes an import of the runtime's entry and whose
+ * `import "zod"` one of `runtime/shared-zod.js` (`SHARED`).
+ *
+ * External packages (left to Node's resolution at run time, see `EXTERNAL`): undici, which the
+ * kube transport imports part by part (runtime/kube/undici.ts). yaml, also imported lazily, is
+ * bundled from its ES module build (`ESM_BUILDS`). Every other dependency is bundled. zod's
+ * locales but English are not in the bundle: each is a CommonJS file of its own under
+ * `OUT/runtime/zod-locales/`, required when a function calls it (see `ZOD_LOCALES_INDEX`).
+ * thread-stream is left out (`LEFT_OUT`).
  *
  * Functions keep their relative path: `functions/ops/x.ts` becomes `OUT/functions/ops/x.js`,
  * where `podfn serve --functions dist/functions` finds it; it imports the runtime entries under
@@ -39,7 +42,8 @@
  *   --functions  a folder of TypeScript functions built into OUT/NAME (NAME default: functions);
  *                repeat it for several folders, all built in the same build (default: functions)
  */
-import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -67,7 +71,7 @@ export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
  */
 const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
 /** Where the other locales are written (under OUT), next to the chunk that loads them. */
-const LOCALES_DIR = "runtime/chunks/zod-locales";
+const LOCALES_DIR = "runtime/zod-locales";
 
 /**
  * Packages left out of the runtime's bundle, each replaced by a function that throws what it is
@@ -90,13 +94,63 @@ function leaveOut() {
   };
 }
 
-/** The bundled runtime entry points, by output path under OUT. */
+/** The runtime entry points: ES module path under OUT to its source, and its name in the bundle (`scripts/bundle-loader.cjs`). */
 export const ENTRIES = {
-  "runtime/cli": "runtime/cli.ts",
-  "runtime/shared-zod": "runtime/shared-zod.ts",
-  "runtime/index": "runtime/index.ts",
-  "runtime/testing/index": "runtime/testing/index.ts",
+  "runtime/cli": { source: "runtime/cli.ts", name: "cli" },
+  "runtime/shared-zod": { source: "runtime/shared-zod.ts", name: "zod" },
+  "runtime/index": { source: "runtime/index.ts", name: "index" },
+  "runtime/testing/index": { source: "runtime/testing/index.ts", name: "testing" },
 };
+
+/** The bundle and its loader, under OUT. */
+const BUNDLE = "runtime/podfn.cjs";
+const LOADER = "runtime/load.cjs";
+
+/** The bundle's entry module: `entry(name)` initialises one runtime entry (`require` of an ES module bundles it lazily). */
+function bundleEntry() {
+  const cases = Object.values(ENTRIES).map(({ source, name }) => `case ${JSON.stringify(name)}: return require(${JSON.stringify(`./${source}`)});`);
+  return `export function entry(name) { switch (name) { ${cases.join(" ")} default: throw new Error("podfn: unknown runtime entry " + name); } }\n`;
+}
+
+/**
+ * An esbuild plugin giving the bundle's `runtime/dynamic-import.ts` the loader's `import()`
+ * (the wrapper's `__podfnImport` argument): a script compiled by `vm` has none of its own.
+ */
+function loaderImport() {
+  return {
+    name: "podfn-loader-import",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]runtime[\\/]dynamic-import\.ts$/ }, () => ({ contents: "export function importModule(specifier) { return __podfnImport(specifier); }\n", loader: "js" }));
+    },
+  };
+}
+
+/**
+ * Make the code cache (in a fresh Node process, as the CLI will run) and write each entry's ES
+ * module from the export names the loader reports. Resolves to the files written.
+ */
+async function writeEntries(out) {
+  const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
+  const written = [`${BUNDLE}.cache`];
+  for (const [path, { name }] of Object.entries(ENTRIES)) {
+    const file = join(out, `${path}.js`);
+    const loader = relativeUrl(dirname(file), join(out, LOADER));
+    const exported = names[name].filter((n) => n !== "default");
+    const lines = [
+      `// podfn's "${name}" entry: the one runtime bundle's (see load.cjs).`,
+      'import { createRequire } from "node:module";',
+      `const entry = createRequire(import.meta.url)(${JSON.stringify(loader)}).entry(${JSON.stringify(name)});`,
+      // Bound one by one and renamed on export: some names (zod's `catch`, `null`) are reserved words.
+      ...exported.map((n, i) => `const e${i} = entry[${JSON.stringify(n)}];`),
+      ...(exported.length > 0 ? [`export { ${exported.map((n, i) => `e${i} as ${n}`).join(", ")} };`] : []),
+      ...(names[name].includes("default") ? ["export default entry.default;"] : []),
+    ];
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${lines.join("\n")}\n`);
+    written.push(`${path}.js`);
+  }
+  return written;
+}
 
 /**
  * What a function's `import "podfn"`, `"podfn/testing"` and `"zod"` become: the runtime entry
@@ -105,15 +159,8 @@ export const ENTRIES = {
  */
 export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testing/index", zod: "runtime/shared-zod" };
 
-/** Bundled CommonJS dependencies call `require`: give every chunk one. */
-const REQUIRE_BANNER = 'import { createRequire as __podfnCreateRequire } from "node:module"; const require = __podfnCreateRequire(import.meta.url);';
-
-/** Bundled CommonJS modules reached by `import()`: their named exports would be lost (see above). */
-function lazyCommonJs(metafile) {
-  return Object.entries(metafile.inputs).flatMap(([from, input]) =>
-    input.imports.filter((i) => i.kind === "dynamic-import" && metafile.inputs[i.path]?.format === "cjs").map((i) => `${from} imports ${i.original ?? i.path}`),
-  );
-}
+/** `import.meta.url` in the CommonJS bundle: the bundle's own URL (its folder is where `OUT/runtime` files are found). */
+const URL_BANNER = 'var __podfnModuleUrl = require("node:url").pathToFileURL(__filename).href;';
 
 /**
  * An esbuild plugin compiling each module of the functions folders to its own file. Imports it
@@ -245,18 +292,20 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   await rm(out, { recursive: true, force: true });
   const runtime = await build({
     absWorkingDir: ROOT,
-    entryPoints: ENTRIES,
-    outdir: out,
-    chunkNames: "runtime/chunks/[name]-[hash]",
+    stdin: { contents: bundleEntry(), resolveDir: ROOT, sourcefile: "podfn-entries.js", loader: "js" },
+    outfile: join(out, BUNDLE),
     bundle: true,
-    splitting: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
+    // Every import() the bundle keeps becomes a require (a vm script has no import()); those
+    // of runtime-known specifiers go through the loader's (`loaderImport`).
+    supported: { "dynamic-import": false },
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [lazyZodLocales(), leaveOut()],
-    banner: { js: REQUIRE_BANNER },
+    plugins: [lazyZodLocales(), leaveOut(), loaderImport()],
+    banner: { js: URL_BANNER },
+    define: { "import.meta.url": "__podfnModuleUrl" },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -265,10 +314,11 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     metafile: true,
     logLevel: "warning",
   });
-  const lazy = lazyCommonJs(runtime.metafile);
-  if (lazy.length > 0) throw new Error(`scripts/build.js: CommonJS packages imported with import() must be EXTERNAL: ${lazy.join("; ")}`);
   checkLocalesChunk(runtime.metafile, out);
-  const written = [...Object.keys(runtime.metafile.outputs), ...(await buildZodLocales(out))];
+  const kept = (await readFile(join(out, BUNDLE), "utf8")).match(/(?<![\w$.])import\s*\(/);
+  if (kept) throw new Error(`scripts/build.js: ${BUNDLE} still calls import() (a vm script has none): use runtime/dynamic-import.ts`);
+  await copyFile(join(ROOT, "scripts/bundle-loader.cjs"), join(out, LOADER));
+  const written = [...Object.keys(runtime.metafile.outputs), LOADER, ...(await writeEntries(out)), ...(await buildZodLocales(out))];
   const entries = await functionEntries(folders);
   if (Object.keys(entries).length === 0) return written;
   const placeholder = `podfn-${randomUUID()}:`;

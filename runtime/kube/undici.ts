@@ -8,6 +8,7 @@
  * instead.
  */
 import type * as Undici from "undici";
+import { importModule } from "../dynamic-import.js";
 
 /** What the transport needs from undici. */
 export interface UndiciParts {
@@ -26,12 +27,12 @@ const FILES = ["undici/lib/dispatcher/pool.js", "undici/lib/core/connect.js", "u
  */
 export async function loadUndici(): Promise<UndiciParts> {
   try {
-    const [pool, connect, dispatcher, api] = (await Promise.all(FILES.map((file) => import(file)))) as { default: any }[];
+    const [pool, connect, dispatcher, api] = (await Promise.all(FILES.map((file) => importModule(file)))) as { default: any }[];
     if (typeof pool?.default !== "function" || typeof connect?.default !== "function" || typeof dispatcher?.default !== "function" || typeof api?.default?.request !== "function") throw new Error("unexpected undici layout");
     // What undici's entry point does: the request API on every dispatcher.
     Object.assign(dispatcher.default.prototype, api.default);
     return { Pool: pool.default, buildConnector: connect.default };
   } catch {
-    return import("undici");
+    return (await importModule("undici")) as unknown as UndiciParts;
   }
 }

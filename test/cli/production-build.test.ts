@@ -2,7 +2,7 @@
  * The production build (`scripts/build.js`, what `npm run build` and the image ship) runs as
  * the sources do: built into a temporary package with this repository's package.json (its
  * `exports` and `bin`), `podfn list` and `podfn run` work from `dist/`, functions built with
- * the runtime load from their folder through the shared chunks and share the CLI's module
+ * the runtime load from their folder through the runtime's entries and share the CLI's module
  * instances (one zod, bundled once; one `podfn`), a function built apart (its own zod) works
  * too, the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
  * from the bundle, and so do zod's locales, which are files of their own; pino's worker-thread
@@ -12,7 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -150,10 +150,10 @@ test("an error class from `import \"podfn\"` is the CLI's own (one copy of each 
   assert.match(stderr, /refused on purpose/);
 });
 
-/** Every .js file under `dir`. */
+/** Every .js and .cjs file under `dir` (the runtime bundle is `runtime/podfn.cjs`) but zod's separate locales. */
 async function jsFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".js")).map((e) => join(e.parentPath, e.name));
+  return entries.filter((e) => e.isFile() && /\.c?js$/.test(e.name) && !e.parentPath.endsWith("zod-locales")).map((e) => join(e.parentPath, e.name));
 }
 
 test("zod is bundled once, and built functions import it and podfn through the runtime's two entries", async () => {
@@ -207,4 +207,20 @@ test("no worker thread code is bundled: pino's transports (thread-stream) are le
   const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
   assert.equal(sources.filter((s) => s.includes("new Worker(")).length, 0);
   assert.equal(sources.filter((s) => s.includes("pino transports (a worker thread) are not part of podfn's build")).length, 1);
+});
+
+test("the built runtime compiles from the code cache the build made, and a cache V8 refuses only costs speed", async () => {
+  const probe = (dir: string) =>
+    node(["-e", `const l = require(${JSON.stringify(join(dir, "load.cjs"))}); const ok = typeof l.entry("index").defineFunction === "function"; console.log(JSON.stringify({ ok, rejected: l.cacheRejected() }));`]);
+  const used = await probe(join(root, "pkg/dist/runtime"));
+  assert.deepEqual(JSON.parse(used.stdout), { ok: true, rejected: false }, used.stderr);
+  // A cache from elsewhere (here: garbage) is refused by V8 and the script compiles from source.
+  const copy = join(root, "runtime-copy");
+  await cp(join(root, "pkg/dist/runtime"), copy, { recursive: true });
+  await writeFile(join(copy, "podfn.cjs.cache"), Buffer.alloc(4096, 7));
+  const refused = await probe(copy);
+  assert.deepEqual(JSON.parse(refused.stdout), { ok: true, rejected: true }, refused.stderr);
+  await rm(join(copy, "podfn.cjs.cache"));
+  const none = await probe(copy);
+  assert.deepEqual(JSON.parse(none.stdout), { ok: true }, none.stderr);
 });

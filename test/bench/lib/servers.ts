@@ -21,7 +21,7 @@ export type PeerName = keyof typeof PEERS;
 
 /** Node flags that make a server's idle memory measurable (SIGUSR2 → full GC). */
 function gcFlags(ws: Workspace, gc: boolean | undefined): string[] {
-  return gc ? ["--expose-gc", "--import", ws.bench("peers/gc-hook.ts")] : [];
+  return gc ? ["--import", ws.bench("peers/gc-hook.ts")] : [];
 }
 
 /**

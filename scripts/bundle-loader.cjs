@@ -1,0 +1,86 @@
+/**
+ * @module scripts/bundle-loader (shipped as dist/runtime/load.cjs)
+ * Loads the production runtime, `podfn.cjs`: one CommonJS script holding the runtime, zod and
+ * the bundled dependencies, compiled with the V8 code cache `podfn.cjs.cache` that the build
+ * made with this Node binary. V8 then reads compiled functions instead of parsing and compiling
+ * ~1.5 MB of JavaScript, most of a short process's start-up (Node 20 has no compile cache for
+ * modules; `vm.Script` takes one for a script). A cache V8 refuses (another Node version, other
+ * V8 flags) is ignored and the script compiles as usual: the cache changes speed, never results.
+ *
+ * `entry(name)` gives the module of one runtime entry ("cli", "index", "testing", "zod"),
+ * initialised on first call. Every ES module entry of `dist/runtime` goes through it, so a
+ * process holds one copy of the runtime however its entries are reached.
+ *
+ * `node load.cjs --make-cache` (run by scripts/build.js in a fresh process) compiles without a
+ * cache, initialises the entries every process starts (`TRAINED`), writes the cache, and prints
+ * the export names of every entry as JSON (the build writes the ES module entries from them).
+ */
+"use strict";
+const { readFileSync, writeFileSync } = require("node:fs");
+const { join } = require("node:path");
+const { Script } = require("node:vm");
+const { createRequire } = require("node:module");
+
+const FILE = join(__dirname, "podfn.cjs");
+const CACHE = `${FILE}.cache`;
+/** The runtime's entries, and those initialised before the cache is written. */
+const ENTRIES = ["cli", "index", "zod", "testing"];
+const TRAINED = ["cli", "index", "zod"];
+/**
+ * The function around the bundle: CommonJS's five names, and the loader's `import()` (a script
+ * compiled by `vm` has none: see runtime/dynamic-import.ts). Keep it identical where the cache
+ * is made and used: the cache is of this text.
+ */
+const HEAD = "(function (exports, require, module, __filename, __dirname, __podfnImport) {";
+const TAIL = "\n})";
+
+/** The bundle's exports and its script, once loaded. */
+let loaded;
+
+/** The `import()` the bundle's dynamic imports go through (this file is a real CommonJS module: it has one). */
+function importModule(specifier) {
+  return import(specifier);
+}
+
+function load(useCache) {
+  if (loaded) return loaded;
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(CACHE);
+    } catch {
+      // no cache next to the bundle: compile it
+    }
+  }
+  const script = new Script(HEAD + readFileSync(FILE, "utf8") + TAIL, { filename: FILE, cachedData });
+  const module = { exports: {}, id: FILE, filename: FILE };
+  script.runInThisContext()(module.exports, createRequire(FILE), module, FILE, __dirname, importModule);
+  loaded = { exports: module.exports, script, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
+  return loaded;
+}
+
+/**
+ * One runtime entry's module.
+ *
+ * @example
+ * const { defineFunction } = require("./load.cjs").entry("index");
+ */
+function entry(name) {
+  if (!ENTRIES.includes(name)) throw new Error(`podfn: no runtime entry "${name}" (known: ${ENTRIES.join(", ")})`);
+  return load(true).exports.entry(name);
+}
+
+/** Whether V8 refused the code cache (undefined: none was read). */
+function cacheRejected() {
+  return loaded?.cacheRejected;
+}
+
+module.exports = { entry, cacheRejected };
+
+if (require.main === module && process.argv[2] === "--make-cache") {
+  const { exports, script } = load(false);
+  for (const name of TRAINED) exports.entry(name);
+  writeFileSync(CACHE, script.createCachedData());
+  const names = Object.fromEntries(ENTRIES.map((name) => [name, Object.keys(exports.entry(name))]));
+  process.stdout.write(`${JSON.stringify(names)}\n`);
+}
