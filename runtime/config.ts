@@ -2,12 +2,14 @@
  * @module config
  * Configuration as a pure function of its inputs: `loadConfig(command, argv, env)` parses the
  * command's flags and the environment against one table of options (`OPTIONS`), validates the
- * result with zod and returns it frozen. The same table renders `--help` and the README's
+ * result (`config-accept.ts` when it is valid, else zod, whose issues name the fault) and returns
+ * it frozen. The same table renders `--help` and the README's
  * reference, so an option is documented exactly once.
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { acceptConfig } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -60,34 +62,46 @@ export type OptionName = keyof typeof OPTIONS;
 const num = (min: number, max: number) =>
   z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
 
-const schema = z.object({
-  port: num(0, 65535).default(8080),
-  host: z.string().min(1).optional(),
-  functions: z.string().min(1).default("functions"),
-  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  secretsDir: z.string().min(1).default("/var/run/secrets/podfn"),
-  cluster: z.enum(["auto", "real", "emulated"]).default("auto"),
-  kubeconfig: z.string().min(1).optional(),
-  serviceAccountDir: z.string().min(1).default("/var/run/secrets/kubernetes.io/serviceaccount"),
-  namespace: z.string().min(1).optional(),
-  maxInflight: num(1, 100_000).default(64),
-  drainTimeoutMs: num(0, 3_600_000).default(25_000),
-  input: z.string().optional(),
-  inputFile: z.string().optional(),
-  dryRun: z.boolean().default(false),
-  schedule: z.string().min(1).optional(),
-  json: z.boolean().default(false),
-  image: z.string().min(1).default("podfn:latest"),
-  out: z.string().min(1).default("deploy/manifests"),
-  app: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower case letters, digits and '-'").max(20, "must be at most 20 characters (it prefixes object names)").default("podfn"),
-  replicas: num(1, 1000).default(2),
-  maxReplicas: num(1, 1000).optional(),
-  pdb: z.boolean().default(false),
-  stateDir: z.string().min(1).default(".podfn/cluster"),
-  identity: z.string().min(1).optional(),
-});
+/** The options' zod schema, built when a configuration `acceptConfig` does not accept needs explaining. */
+function buildSchema() {
+  return z.object({
+    port: num(0, 65535).default(8080),
+    host: z.string().min(1).optional(),
+    functions: z.string().min(1).default("functions"),
+    logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    secretsDir: z.string().min(1).default("/var/run/secrets/podfn"),
+    cluster: z.enum(["auto", "real", "emulated"]).default("auto"),
+    kubeconfig: z.string().min(1).optional(),
+    serviceAccountDir: z.string().min(1).default("/var/run/secrets/kubernetes.io/serviceaccount"),
+    namespace: z.string().min(1).optional(),
+    maxInflight: num(1, 100_000).default(64),
+    drainTimeoutMs: num(0, 3_600_000).default(25_000),
+    input: z.string().optional(),
+    inputFile: z.string().optional(),
+    dryRun: z.boolean().default(false),
+    schedule: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+    image: z.string().min(1).default("podfn:latest"),
+    out: z.string().min(1).default("deploy/manifests"),
+    app: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower case letters, digits and '-'").max(20, "must be at most 20 characters (it prefixes object names)").default("podfn"),
+    replicas: num(1, 1000).default(2),
+    maxReplicas: num(1, 1000).optional(),
+    pdb: z.boolean().default(false),
+    stateDir: z.string().min(1).default(".podfn/cluster"),
+    identity: z.string().min(1).optional(),
+  });
+}
 
-export type Config = Readonly<Omit<z.output<typeof schema>, "host">> & {
+let schema: ReturnType<typeof buildSchema> | undefined;
+
+/** The options' zod schema (the reference `acceptConfig` is tested against). */
+export function optionsSchema(): ReturnType<typeof buildSchema> {
+  return (schema ??= buildSchema());
+}
+
+type ConfigValues = z.output<ReturnType<typeof buildSchema>>;
+
+export type Config = Readonly<Omit<ConfigValues, "host">> & {
   /** Listen address, defaulted: `0.0.0.0` in a pod, else `127.0.0.1`. */
   readonly host: string;
   /** True when the process runs in a pod (`KUBERNETES_SERVICE_HOST` is set). */
@@ -138,7 +152,8 @@ export function loadConfig(
     }
   }
   if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = raw.kubeconfig.split(":")[0];
-  const result = schema.safeParse(raw);
+  const accepted = acceptConfig(raw) as ConfigValues | undefined;
+  const result = accepted ? { success: true as const, data: accepted } : optionsSchema().safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "");

@@ -1,83 +1,22 @@
 /**
  * @module definition-schema
  * Validates what a module's `defineFunction` call declared, and resolves its defaults into a
- * `LoadedFunction`. Every problem is reported with the field at fault and what to write instead.
+ * `LoadedFunction`. A definition `acceptsDefinition` (definition-accept.ts) accepts is used as it is;
+ * any other is parsed by the zod schema below (built on first need), whose issues name the field
+ * at fault and what to write instead.
  */
 import { z } from "zod";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
+import { acceptsDefinition, DNS_LABEL, MAX_TIMEOUT_MS, RESERVED_NAMES, RESERVED_PATHS, SECRET_NAME, SERVICE_ACCOUNT, URL_PATH, VERBS } from "./definition-accept.js";
 
-/** Paths the HTTP server keeps for itself. */
-export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
-/** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */
-export const RESERVED_NAMES = ["http"];
+export { RESERVED_NAMES, RESERVED_PATHS } from "./definition-accept.js";
 
 /** Default `timeoutMs`. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default `http.bodyLimitBytes`: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
-const secretName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Secret name: lower case letters, digits, '-' and '.'");
-
-const permission = z.strictObject({
-  apiGroups: z.array(z.string()).min(1, 'list at least one API group ("" for core)'),
-  resources: z.array(z.string().min(1)).min(1, "list at least one resource"),
-  verbs: z.array(z.enum(VERBS, { error: `must be one of ${VERBS.join(", ")}` })).min(1, "list at least one verb"),
-  resourceNames: z.array(z.string().min(1)).optional(),
-  namespace: z.string().min(1).optional(),
-});
-
-const auth = z.union(
-  [
-    z.literal("none"),
-    z.strictObject({ type: z.literal("bearer"), secret: secretName, env: z.string().min(1).optional() }),
-    z.strictObject({
-      type: z.literal("hmac"),
-      secret: secretName,
-      header: z.string().min(1).optional(),
-      algorithm: z.enum(["sha1", "sha256", "sha512"]).optional(),
-      prefix: z.string().optional(),
-      encoding: z.enum(["hex", "base64"]).optional(),
-    }),
-    z.strictObject({
-      type: z.literal("serviceAccount"),
-      allow: z.array(z.string().regex(/^system:serviceaccount:[a-z0-9-]+:([a-z0-9.-]+|\*)$/, "must read system:serviceaccount:NAMESPACE:NAME (or :* for a namespace)")).min(1),
-      audiences: z.array(z.string().min(1)).optional(),
-    }),
-  ],
-  { error: 'must be "none", {type: "bearer", secret}, {type: "hmac", secret} or {type: "serviceAccount", allow: [...]}' },
-);
-
-const http = z.strictObject({
-  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
-  path: z
-    .string()
-    .regex(/^\/[A-Za-z0-9._~\-/]*$/, "must start with / and use only URL path characters")
-    .refine((p) => !RESERVED_PATHS.includes(p), `is reserved (${RESERVED_PATHS.join(", ")})`)
-    .optional(),
-  auth: z.custom<unknown>((v) => v !== undefined, {
-    error: 'is required: write auth: "none" to serve without caller authentication, or e.g. {type: "bearer", secret: "api-token"}',
-  }).pipe(auth),
-  bodyLimitBytes: z.number().int().positive().optional(),
-});
-
-const scheduleEntry = z
-  .strictObject({
-    cron: z.string().min(1),
-    timeZone: z.string().min(1).optional(),
-    input: z.unknown().optional(),
-    concurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"]).optional(),
-    startingDeadlineSeconds: z.number().int().positive().optional(),
-    mode: z.enum(["cronjob", "in-process"]).optional(),
-    name: z.string().regex(DNS_LABEL, "must be a DNS label").max(10).optional(),
-  })
-  .superRefine((entry, ctx) => {
-    const problem = validateCron(entry.cron, entry.timeZone);
-    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
-  });
 
 /**
  * A schema the call can be validated with, recognised by its interface (`safeParseAsync`, what
@@ -86,31 +25,107 @@ const scheduleEntry = z
  */
 const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
 
-// Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
-const definition = z.strictObject({
-  name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)").refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
-  description: z.string().optional(),
-  input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),
-  output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),
-  permissions: z.array(permission).optional(),
-  http: http.optional(),
-  schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
-  timeoutMs: z.number().int().positive().max(86_400_000).optional(),
-  kubeApi: z.boolean().optional(),
-  onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
-  handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
-});
+/** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
+function buildDefinitionSchema() {
+  const secretName = z.string().regex(SECRET_NAME, "must be a Secret name: lower case letters, digits, '-' and '.'");
+
+  const permission = z.strictObject({
+    apiGroups: z.array(z.string()).min(1, 'list at least one API group ("" for core)'),
+    resources: z.array(z.string().min(1)).min(1, "list at least one resource"),
+    verbs: z.array(z.enum(VERBS, { error: `must be one of ${VERBS.join(", ")}` })).min(1, "list at least one verb"),
+    resourceNames: z.array(z.string().min(1)).optional(),
+    namespace: z.string().min(1).optional(),
+  });
+
+  const auth = z.union(
+    [
+      z.literal("none"),
+      z.strictObject({ type: z.literal("bearer"), secret: secretName, env: z.string().min(1).optional() }),
+      z.strictObject({
+        type: z.literal("hmac"),
+        secret: secretName,
+        header: z.string().min(1).optional(),
+        algorithm: z.enum(["sha1", "sha256", "sha512"]).optional(),
+        prefix: z.string().optional(),
+        encoding: z.enum(["hex", "base64"]).optional(),
+      }),
+      z.strictObject({
+        type: z.literal("serviceAccount"),
+        allow: z.array(z.string().regex(SERVICE_ACCOUNT, "must read system:serviceaccount:NAMESPACE:NAME (or :* for a namespace)")).min(1),
+        audiences: z.array(z.string().min(1)).optional(),
+      }),
+    ],
+    { error: 'must be "none", {type: "bearer", secret}, {type: "hmac", secret} or {type: "serviceAccount", allow: [...]}' },
+  );
+
+  const http = z.strictObject({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
+    path: z
+      .string()
+      .regex(URL_PATH, "must start with / and use only URL path characters")
+      .refine((p) => !RESERVED_PATHS.includes(p), `is reserved (${RESERVED_PATHS.join(", ")})`)
+      .optional(),
+    auth: z.custom<unknown>((v) => v !== undefined, {
+      error: 'is required: write auth: "none" to serve without caller authentication, or e.g. {type: "bearer", secret: "api-token"}',
+    }).pipe(auth),
+    bodyLimitBytes: z.number().int().positive().optional(),
+  });
+
+  const scheduleEntry = z
+    .strictObject({
+      cron: z.string().min(1),
+      timeZone: z.string().min(1).optional(),
+      input: z.unknown().optional(),
+      concurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"]).optional(),
+      startingDeadlineSeconds: z.number().int().positive().optional(),
+      mode: z.enum(["cronjob", "in-process"]).optional(),
+      name: z.string().regex(DNS_LABEL, "must be a DNS label").max(10).optional(),
+    })
+    .superRefine((entry, ctx) => {
+      const problem = validateCron(entry.cron, entry.timeZone);
+      if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
+    });
+
+  // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
+  return z.strictObject({
+    name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)").refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
+    description: z.string().optional(),
+    input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),
+    output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),
+    permissions: z.array(permission).optional(),
+    http: http.optional(),
+    schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
+    timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
+    kubeApi: z.boolean().optional(),
+    onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
+    handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
+  });
+}
+
+type Definition = z.output<ReturnType<typeof buildDefinitionSchema>>;
+let definitionSchema: ReturnType<typeof buildDefinitionSchema> | undefined;
+
+/** The definition's zod schema, built on first need (the reference `acceptsDefinition` is tested against). */
+export function definitionZodSchema(): ReturnType<typeof buildDefinitionSchema> {
+  return (definitionSchema ??= buildDefinitionSchema());
+}
+
+let emptyInput: z.ZodType | undefined;
 
 /**
  * Check a definition and resolve its defaults. Returns the loaded function, or the list of
  * problems, each naming its field (`http.auth: is required: ...`).
  */
 export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; fn: LoadedFunction } | { ok: false; problems: string[] } {
-  const result = definition.safeParse(fn);
-  if (!result.success) {
-    return { ok: false, problems: result.error.issues.map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`) };
+  let d: Definition;
+  if (acceptsDefinition(fn)) d = fn as unknown as Definition;
+  else {
+    const result = definitionZodSchema().safeParse(fn);
+    if (!result.success) {
+      return { ok: false, problems: result.error.issues.map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`) };
+    }
+    d = result.data;
   }
-  const d = result.data;
   if (!d.http && !d.schedule) {
     return { ok: false, problems: ["declares neither `http` nor `schedule`: add one so the function can be called"] };
   }
@@ -122,7 +137,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     definition: fn,
     file,
     name: d.name,
-    input: d.input ?? z.object({}),
+    input: d.input ?? (emptyInput ??= z.object({})),
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
     schedules: entries.map((e, i) => ({

@@ -1,0 +1,146 @@
+/**
+ * @module definition-accept
+ * The definition schema of `definition-schema.ts` decided without zod for the common case:
+ * `acceptsDefinition(value)` is true only when zod would accept the definition as it is (the
+ * schema has no defaults or transforms, so zod's output then carries the same values). Building
+ * the zod schema and its first parses cost ~8 ms of start-up for a handful of functions, paid by
+ * every `podfn run` and `podfn serve`; a valid definition, the usual case, no longer pays it.
+ * When this says false, zod decides and its issues name the field at fault.
+ * `test/core/definition-accept.test.ts` compares the two over generated definitions.
+ */
+import { validateCron } from "./schedule/cron.js";
+
+/** Shared with the zod schema: one source for each rule's data. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9-]+:([a-z0-9.-]+|\*)$/;
+export const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
+/** Paths the HTTP server keeps for itself. */
+export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
+/** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */
+export const RESERVED_NAMES = ["http"];
+export const MAX_TIMEOUT_MS = 86_400_000;
+
+type Obj = Record<string, unknown>;
+
+/** zod's object test: a non-null, non-array object. */
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A strict object: every enumerable key (own or inherited, as zod's `for...in`) is one of `keys`. */
+function strict(v: unknown, keys: ReadonlySet<string>): v is Obj {
+  if (!isObject(v)) return false;
+  for (const key in v) if (!keys.has(key)) return false;
+  return true;
+}
+const isString = (v: unknown, min = 0): v is string => typeof v === "string" && v.length >= min;
+const optional = (v: unknown, test: (v: unknown) => boolean) => v === undefined || test(v);
+const positiveInt = (v: unknown, max = Number.MAX_SAFE_INTEGER) => typeof v === "number" && Number.isSafeInteger(v) && v > 0 && v <= max;
+/** A non-empty array of items passing `test` (`min` 0 allows empty); a hole is `undefined`, as zod reads it. */
+function arrayOf(v: unknown, test: (item: unknown) => boolean, min = 1): boolean {
+  if (!Array.isArray(v) || v.length < min) return false;
+  for (let i = 0; i < v.length; i++) if (!test(v[i])) return false;
+  return true;
+}
+const matches = (re: RegExp) => (v: unknown) => typeof v === "string" && re.test(v);
+const inSet = (set: ReadonlySet<unknown>) => (v: unknown) => set.has(v);
+const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
+const isFunction = (v: unknown) => typeof v === "function";
+
+const keys = (...names: string[]) => new Set(names);
+const PERMISSION = keys("apiGroups", "resources", "verbs", "resourceNames", "namespace");
+const VERB_SET = new Set<unknown>(VERBS);
+const BEARER = keys("type", "secret", "env");
+const HMAC = keys("type", "secret", "header", "algorithm", "prefix", "encoding");
+const SERVICE_ACCOUNT_AUTH = keys("type", "allow", "audiences");
+const HTTP = keys("method", "path", "auth", "bodyLimitBytes");
+const METHODS = new Set<unknown>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+const ALGORITHMS = new Set<unknown>(["sha1", "sha256", "sha512"]);
+const ENCODINGS = new Set<unknown>(["hex", "base64"]);
+const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
+const POLICIES = new Set<unknown>(["Allow", "Forbid", "Replace"]);
+const MODES = new Set<unknown>(["cronjob", "in-process"]);
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "timeoutMs", "kubeApi", "onShutdown", "handler");
+
+const nonEmpty = (v: unknown) => isString(v, 1);
+
+function permission(v: unknown): boolean {
+  return (
+    strict(v, PERMISSION) &&
+    arrayOf(v.apiGroups, (g) => typeof g === "string") &&
+    arrayOf(v.resources, nonEmpty) &&
+    arrayOf(v.verbs, inSet(VERB_SET)) &&
+    optional(v.resourceNames, (r) => arrayOf(r, nonEmpty, 0)) &&
+    optional(v.namespace, nonEmpty)
+  );
+}
+
+function auth(v: unknown): boolean {
+  if (v === "none") return true;
+  if (!isObject(v)) return false;
+  switch (v.type) {
+    case "bearer":
+      return strict(v, BEARER) && matches(SECRET_NAME)(v.secret) && optional(v.env, nonEmpty);
+    case "hmac":
+      return (
+        strict(v, HMAC) &&
+        matches(SECRET_NAME)(v.secret) &&
+        optional(v.header, nonEmpty) &&
+        optional(v.algorithm, inSet(ALGORITHMS)) &&
+        optional(v.prefix, (p) => typeof p === "string") &&
+        optional(v.encoding, inSet(ENCODINGS))
+      );
+    case "serviceAccount":
+      return strict(v, SERVICE_ACCOUNT_AUTH) && arrayOf(v.allow, matches(SERVICE_ACCOUNT)) && optional(v.audiences, (a) => arrayOf(a, nonEmpty, 0));
+    default:
+      return false;
+  }
+}
+
+function http(v: unknown): boolean {
+  return (
+    strict(v, HTTP) &&
+    optional(v.method, inSet(METHODS)) &&
+    optional(v.path, (p) => matches(URL_PATH)(p) && !RESERVED_PATHS.includes(p as string)) &&
+    auth(v.auth) &&
+    optional(v.bodyLimitBytes, (n) => positiveInt(n))
+  );
+}
+
+function scheduleEntry(v: unknown): boolean {
+  return (
+    strict(v, SCHEDULE) &&
+    Object.getOwnPropertySymbols(v).length === 0 &&
+    isString(v.cron, 1) &&
+    optional(v.timeZone, nonEmpty) &&
+    optional(v.concurrencyPolicy, inSet(POLICIES)) &&
+    optional(v.startingDeadlineSeconds, (n) => positiveInt(n)) &&
+    optional(v.mode, inSet(MODES)) &&
+    optional(v.name, (n) => matches(DNS_LABEL)(n) && (n as string).length <= 10) &&
+    validateCron(v.cron, v.timeZone as string | undefined) === null
+  );
+}
+
+/**
+ * True only when the definition schema accepts `value` unchanged; false means "ask zod".
+ *
+ * @example
+ * acceptsDefinition({ name: "noop", schedule: { cron: "0 3 * * *" }, handler: () => ({}) }); // true
+ */
+export function acceptsDefinition(value: unknown): boolean {
+  return (
+    strict(value, DEFINITION) &&
+    matches(DNS_LABEL)(value.name) &&
+    (value.name as string).length <= 52 &&
+    !RESERVED_NAMES.includes(value.name as string) &&
+    optional(value.description, (d) => typeof d === "string") &&
+    optional(value.input, isZodSchema) &&
+    optional(value.output, isZodSchema) &&
+    optional(value.permissions, (p) => arrayOf(p, permission, 0)) &&
+    optional(value.http, http) &&
+    optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
+    optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
+    optional(value.kubeApi, (b) => typeof b === "boolean") &&
+    optional(value.onShutdown, isFunction) &&
+    isFunction(value.handler)
+  );
+}

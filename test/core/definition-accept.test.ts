@@ -1,0 +1,142 @@
+/**
+ * `acceptsDefinition` (definition-accept.ts) decides as the definition's zod schema does: over
+ * generated definitions, valid and broken in every field, both accept or both refuse, and what
+ * both accept zod returns unchanged, so the loader may use a definition as it is without zod and
+ * every refusal is explained by zod's issues.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { acceptsDefinition } from "../../runtime/definition-accept.js";
+import { definitionZodSchema } from "../../runtime/definition-schema.js";
+
+/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const next = random(1129);
+/** How noisy the definition being generated is: quiet ones pick among the first (valid) choices. */
+let noise = 1;
+const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * (noise < 1 ? Math.min(2, list.length) : list.length))]!;
+const chance = (p: number) => next() < p;
+/** An unlikely mistake (an unknown key, a wrong auth): rarer still when quiet. */
+const mistake = (p: number) => chance(p * noise);
+const handler = () => ({});
+const schema = z.object({ n: z.number() });
+/** Values that are wrong nearly everywhere. */
+const JUNK: unknown[] = [undefined, null, "", 0, -1, 1.5, true, "x", [], {}, [""], () => 1];
+
+/** With probability `p` (times `noise`) a junk value instead of `good()`. */
+const maybe = <T>(good: () => T, p = 0.08): unknown => (chance(p * noise) ? pick(JUNK) : good());
+
+const strings = {
+  name: ["noop", "list-pods", "a", "http", "Bad", "-x", "x-", "a".repeat(52), "a".repeat(53), "a.b"],
+  secret: ["api-token", "a.b", "A", "tok-", "t"],
+  sa: ["system:serviceaccount:ops:bot", "system:serviceaccount:ops:*", "system:serviceaccount:Ops:bot", "ops:bot"],
+  path: ["/x", "/a/b-c_d.e~", "/healthz", "/metrics", "x", "/sp ace", "/"],
+  cron: ["0 3 * * *", "*/15 * * * *", "@daily", "0 0 * * * *", "61 * * * *", "", "*,5 * * * *"],
+  tz: ["UTC", "Europe/Paris", "Mars/Base", "", "utc"],
+  verb: ["get", "list", "*", "GET", "fly"],
+  method: ["GET", "POST", "DELETE", "get", "TRACE"],
+};
+
+function permission(): unknown {
+  const p: Record<string, unknown> = {
+    apiGroups: maybe(() => (chance(0.1) ? [] : [pick(["", "apps", "batch"])])),
+    resources: maybe(() => (chance(0.1) ? [""] : ["pods"])),
+    verbs: maybe(() => (chance(0.1) ? [] : [pick(strings.verb), ...(chance(0.3) ? [pick(strings.verb)] : [])])),
+  };
+  if (chance(0.2)) p.resourceNames = maybe(() => (chance(0.2) ? [] : [pick(["a", ""])]));
+  if (chance(0.2)) p.namespace = maybe(() => pick(["ops", ""]));
+  if (mistake(0.05)) p.extra = 1;
+  return maybe(() => p, 0.03);
+}
+
+function auth(): unknown {
+  switch (Math.floor(next() * (noise < 1 ? 4 : 5))) {
+    case 0:
+      return "none";
+    case 1:
+      return { type: "bearer", secret: maybe(() => pick(strings.secret)), ...(chance(0.3) ? { env: maybe(() => pick(["TOKEN", ""])) } : {}) };
+    case 2:
+      return {
+        type: "hmac",
+        secret: maybe(() => pick(strings.secret)),
+        ...(chance(0.3) ? { header: maybe(() => pick(["x-sig", ""])) } : {}),
+        ...(chance(0.3) ? { algorithm: maybe(() => pick(["sha1", "sha256", "md5"])) } : {}),
+        ...(chance(0.3) ? { prefix: maybe(() => pick(["sha256=", ""])) } : {}),
+        ...(chance(0.3) ? { encoding: maybe(() => pick(["hex", "base64", "utf8"])) } : {}),
+      };
+    case 3:
+      return { type: "serviceAccount", allow: maybe(() => (chance(0.1) ? [] : [pick(strings.sa)])), ...(chance(0.3) ? { audiences: maybe(() => [pick(["podfn", ""])]) } : {}) };
+    default:
+      return pick([undefined, "None", { type: "basic" }, { type: "bearer" }, { type: "bearer", secret: "a", extra: 1 }]);
+  }
+}
+
+function scheduleEntry(): unknown {
+  const e: Record<string, unknown> = { cron: maybe(() => pick(strings.cron)) };
+  if (chance(0.3)) e.timeZone = maybe(() => pick(strings.tz));
+  if (chance(0.3)) e.input = pick([{}, { a: 1 }, "x", null, undefined]);
+  if (chance(0.2)) e.concurrencyPolicy = maybe(() => pick(["Allow", "Forbid", "Replace", "forbid"]));
+  if (chance(0.2)) e.startingDeadlineSeconds = maybe(() => pick([30, 0, 1.5, -3]));
+  if (chance(0.2)) e.mode = maybe(() => pick(["cronjob", "in-process", "thread"]));
+  if (chance(0.3)) e.name = maybe(() => pick(["nightly", "a", "Nightly", "abcdefghijk", "abcdefghij", "much-too-long-name"]));
+  if (mistake(0.03)) e.every = "1h";
+  return e;
+}
+
+function definition(): Record<string, unknown> {
+  const d: Record<string, unknown> = { name: maybe(() => pick(strings.name), 0.05), handler: maybe(() => handler, 0.03) };
+  if (chance(0.3)) d.description = maybe(() => "does things");
+  if (chance(0.3)) d.input = maybe(() => schema);
+  if (chance(0.1)) d.output = maybe(() => schema);
+  if (chance(0.6)) d.permissions = maybe(() => Array.from({ length: Math.floor(next() * 3) }, permission));
+  if (chance(0.6)) {
+    const http: Record<string, unknown> = { auth: auth() };
+    if (chance(0.4)) http.method = maybe(() => pick(strings.method));
+    if (chance(0.4)) http.path = maybe(() => pick(strings.path));
+    if (chance(0.2)) http.bodyLimitBytes = maybe(() => pick([1024, 0, 1.5, 2 ** 60]));
+    if (mistake(0.03)) http.route = "/x";
+    d.http = maybe(() => http, 0.03);
+  }
+  if (chance(0.6)) d.schedule = maybe(() => (chance(0.5) ? scheduleEntry() : chance(0.1) ? [] : Array.from({ length: 1 + Math.floor(next() * 2) }, scheduleEntry)), 0.03);
+  if (chance(0.2)) d.timeoutMs = maybe(() => pick([1000, 86_400_000, 86_400_001, 0, 2.5]));
+  if (chance(0.1)) d.kubeApi = maybe(() => pick([true, false]));
+  if (chance(0.1)) d.onShutdown = maybe(() => handler);
+  if (mistake(0.03)) d.timeout = 5;
+  return d;
+}
+
+test("acceptsDefinition accepts exactly the definitions zod accepts, and zod returns those unchanged", () => {
+  let accepted = 0;
+  let refused = 0;
+  for (let i = 0; i < 4000; i++) {
+    // Half quiet (mostly well-formed, so acceptance is exercised), half noisy.
+    noise = i % 2 === 0 ? 0.1 : 1;
+    const d = definition();
+    const zod = definitionZodSchema().safeParse(d);
+    const fast = acceptsDefinition(d);
+    const shown = () => JSON.stringify(d, (_k, v: unknown) => (typeof v === "function" ? "[fn]" : v === schema ? "[schema]" : v));
+    assert.equal(fast, zod.success, `decisions differ for ${shown()}: ${zod.success ? "zod accepts" : zod.error.issues[0]?.message}`);
+    if (fast && zod.success) {
+      assert.deepStrictEqual(zod.data, d, `zod changed ${shown()}`);
+      accepted += 1;
+    } else refused += 1;
+  }
+  assert.ok(accepted > 500 && refused > 500, `accepted ${accepted}, refused ${refused}`);
+  console.log(`accepted ${accepted}, refused ${refused}`);
+});
+
+test("a hole in an array is refused as zod refuses it", () => {
+  // eslint-disable-next-line no-sparse-arrays
+  const d = { name: "a", handler, schedule: { cron: "0 3 * * *" }, permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", , "list"] }] };
+  assert.equal(definitionZodSchema().safeParse(d).success, false);
+  assert.equal(acceptsDefinition(d), false);
+});
