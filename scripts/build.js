@@ -80,6 +80,47 @@ const LOCALES_DIR = "runtime/zod-locales";
  */
 export const LEFT_OUT = { "thread-stream": "pino transports (a worker thread) are not part of podfn's build" };
 
+/**
+ * Edits of bundled dependencies, each an exact text replacement the build checks was made (a new
+ * release laid out differently fails the build rather than shipping unpatched): builtins that
+ * cost ~1 ms each to load at start-up, required only for a rare case, are required when needed.
+ * pino reads `isMainThread` only when it makes its own file-descriptor stream (worker_threads);
+ * sonic-boom calls `assert` only on a misuse (assert).
+ */
+export const PATCHES = [
+  {
+    file: /[\\/]node_modules[\\/]pino[\\/]lib[\\/]tools\.js$/,
+    edits: [
+      ["const { isMainThread } = require('worker_threads')", "const isMainThread = () => require('worker_threads').isMainThread"],
+      ["if (!opts.sync && isMainThread) {", "if (!opts.sync && isMainThread()) {"],
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]sonic-boom[\\/]index\.js$/,
+    edits: [["const assert = require('assert')", "function assert (ok, message) { if (!ok) require('assert')(ok, message) }"]],
+  },
+];
+
+/** An esbuild plugin applying `PATCHES`; the build fails when a patched file was not bundled. */
+function patchSources(applied) {
+  return {
+    name: "podfn-patch-sources",
+    setup(b) {
+      for (const patch of PATCHES) {
+        b.onLoad({ filter: patch.file }, async (args) => {
+          let contents = await readFile(args.path, "utf8");
+          for (const [from, to] of patch.edits) {
+            if (!contents.includes(from)) throw new Error(`scripts/build.js: ${args.path} no longer contains ${JSON.stringify(from)}: review PATCHES`);
+            contents = contents.replace(from, to);
+          }
+          applied.add(patch);
+          return { contents, loader: "js" };
+        });
+      }
+    },
+  };
+}
+
 /** An esbuild plugin replacing the `LEFT_OUT` packages. */
 function leaveOut() {
   return {
@@ -290,6 +331,7 @@ async function functionEntries(folders) {
 export async function buildPodfn({ out = join(ROOT, "dist"), functions = { functions: join(ROOT, "functions") } } = {}) {
   const folders = typeof functions === "string" ? { functions } : functions;
   await rm(out, { recursive: true, force: true });
+  const patched = new Set();
   const runtime = await build({
     absWorkingDir: ROOT,
     stdin: { contents: bundleEntry(), resolveDir: ROOT, sourcefile: "podfn-entries.js", loader: "js" },
@@ -303,7 +345,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     supported: { "dynamic-import": false },
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [lazyZodLocales(), leaveOut(), loaderImport()],
+    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), patchSources(patched)],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
@@ -315,8 +357,11 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     logLevel: "warning",
   });
   checkLocalesChunk(runtime.metafile, out);
-  const kept = (await readFile(join(out, BUNDLE), "utf8")).match(/(?<![\w$.])import\s*\(/);
-  if (kept) throw new Error(`scripts/build.js: ${BUNDLE} still calls import() (a vm script has none): use runtime/dynamic-import.ts`);
+  if (patched.size !== PATCHES.length) throw new Error(`scripts/build.js: a patched dependency was not bundled: review PATCHES`);
+  const bundled = await readFile(join(out, BUNDLE), "utf8");
+  if (/(?<![\w$.])import\s*\(/.test(bundled)) throw new Error(`scripts/build.js: ${BUNDLE} still calls import() (a vm script has none): use runtime/dynamic-import.ts`);
+  // The loader reads the bundle as latin1: it must be ASCII (esbuild's default charset escapes the rest).
+  if (/[^\x00-\x7f]/.test(bundled)) throw new Error(`scripts/build.js: ${BUNDLE} is not ASCII (keep esbuild's charset: "ascii")`);
   await copyFile(join(ROOT, "scripts/bundle-loader.cjs"), join(out, LOADER));
   const written = [...Object.keys(runtime.metafile.outputs), LOADER, ...(await writeEntries(out)), ...(await buildZodLocales(out))];
   const entries = await functionEntries(folders);

@@ -52,7 +52,9 @@ function load(useCache) {
       // no cache next to the bundle: compile it
     }
   }
-  const script = new Script(HEAD + readFileSync(FILE, "utf8") + TAIL, { filename: FILE, cachedData });
+  // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it as UTF-8
+  // would, without decoding (~2 ms less for 1 MB).
+  const script = new Script(HEAD + readFileSync(FILE, "latin1") + TAIL, { filename: FILE, cachedData });
   const module = { exports: {}, id: FILE, filename: FILE };
   script.runInThisContext()(module.exports, createRequire(FILE), module, FILE, __dirname, importModule);
   loaded = { exports: module.exports, script, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };

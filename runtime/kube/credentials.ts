@@ -12,7 +12,7 @@
  * `NoCredentialsError` names every source tried. A source that exists but is invalid (bad
  * YAML, unknown context) throws `KubeCredentialsError` at once rather than silently falling back.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeCredentialsError, NoCredentialsError } from "./errors.js";
 import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
@@ -84,10 +84,19 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
   const auth = tokenFileAuth(join(dir, "token"), { refreshMs: options.tokenRefreshMs, now: options.now });
   await auth.get();
   const caPath = join(dir, "ca.crt");
-  const caPem = await readFile(caPath, "utf8").catch(function unreadable(error: unknown): never {
+  // Read synchronously: credentials are resolved once, before the process serves anything.
+  let caPem: string;
+  try {
+    caPem = readFileSync(caPath, "utf8");
+  } catch (error) {
     throw new KubeCredentialsError(`cannot read ${caPath}: ${fsReason(error)}`, { cause: error });
-  });
-  const namespace = (await readFile(join(dir, "namespace"), "utf8").catch(() => "default")).trim() || "default";
+  }
+  let namespace = "default";
+  try {
+    namespace = readFileSync(join(dir, "namespace"), "utf8").trim() || "default";
+  } catch {
+    // no namespace file: the default namespace
+  }
   return {
     server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     namespace,
