@@ -7,7 +7,8 @@
  * reference, so an option is documented exactly once.
  */
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import type { z } from "zod";
+import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { acceptConfig } from "./config-accept.js";
 
@@ -59,11 +60,11 @@ export const OPTIONS = {
 
 export type OptionName = keyof typeof OPTIONS;
 
-const num = (min: number, max: number) =>
-  z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
-
 /** The options' zod schema, built when a configuration `acceptConfig` does not accept needs explaining. */
 function buildSchema() {
+  const z = zod();
+  const num = (min: number, max: number) =>
+    z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
   return z.object({
     port: num(0, 65535).default(8080),
     host: z.string().min(1).optional(),

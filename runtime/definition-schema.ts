@@ -5,7 +5,8 @@
  * any other is parsed by the zod schema below (built on first need), whose issues name the field
  * at fault and what to write instead.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
@@ -27,6 +28,7 @@ const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeo
 
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
 function buildDefinitionSchema() {
+  const z = zod();
   const secretName = z.string().regex(SECRET_NAME, "must be a Secret name: lower case letters, digits, '-' and '.'");
 
   const permission = z.strictObject({
@@ -112,6 +114,11 @@ export function definitionZodSchema(): ReturnType<typeof buildDefinitionSchema> 
 
 let emptyInput: z.ZodType | undefined;
 
+/** The input schema of a function that declares none, `z.object({})`: one per process, made on first read. */
+export function emptyInputSchema(): z.ZodType {
+  return (emptyInput ??= zod().object({}));
+}
+
 /**
  * Check a definition and resolve its defaults. Returns the loaded function, or the list of
  * problems, each naming its field (`http.auth: is required: ...`).
@@ -137,7 +144,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     definition: fn,
     file,
     name: d.name,
-    input: d.input ?? (emptyInput ??= z.object({})),
+    input: d.input as z.ZodType,
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
     schedules: entries.map((e, i) => ({
@@ -148,6 +155,8 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       input: e.input ?? {},
     })),
   };
+  // No declared input: `z.object({})`, built when first read (invoke does not, see `declaresNoInput`).
+  if (d.input === undefined) Object.defineProperty(loaded, "input", { get: emptyInputSchema, enumerable: true, configurable: true });
   if (d.http) {
     loaded.http = {
       method: d.http.method ?? "POST",

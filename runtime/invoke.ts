@@ -7,7 +7,8 @@
  * parses every other one, and its result and errors are the reference.
  */
 import type { Logger } from "pino";
-import { z } from "zod";
+import type { z } from "zod";
+import { zod } from "./zod-runtime.js";
 import type { KubeClient } from "./kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
@@ -66,6 +67,7 @@ function passesFastCheck(schema: object, value: unknown): boolean {
 function safeParse(schema: z.ZodType, value: unknown): ParseResult | Promise<ParseResult> {
   // Only this zod's schemas are known to signal async work with $ZodAsyncError; others (zod/v3,
   // another copy) always take the asynchronous path.
+  const z = zod();
   if (schema instanceof z.ZodType && !asyncSchemas.has(schema)) {
     try {
       return schema.safeParse(value);
@@ -91,9 +93,20 @@ function inputOf(result: ParseResult): unknown {
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
   const value = raw ?? {};
+  if (fn.definition.input === undefined && isPlainObject(value)) return {};
   if (trigger?.type !== "schedule" && passesFastCheck(fn.input, value)) return value;
   const result = safeParse(fn.input as z.ZodType, value);
   return result instanceof Promise ? result.then(inputOf) : inputOf(result);
+}
+
+/**
+ * An object `z.object({})` (the input of a function that declares none) turns into `{}`: a
+ * plain object (whatever its keys, which it strips). Anything else goes to zod, which explains.
+ */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** Validate input against a schema; rejects with InputError naming each field. */

@@ -167,6 +167,24 @@ function loaderImport() {
 }
 
 /**
+ * An esbuild plugin making the bundle's `runtime/zod-runtime.ts` initialise zod on first call:
+ * it `require`s the very file an `import "zod"` resolves to (zod's ES module build), which
+ * esbuild bundles once and initialises lazily, so the runtime and the functions share one zod.
+ */
+function lazyZod() {
+  return {
+    name: "podfn-lazy-zod",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]runtime[\\/]zod-runtime\.ts$/ }, async (args) => {
+        const zod = await b.resolve("zod", { kind: "import-statement", resolveDir: dirname(args.path) });
+        if (zod.errors.length > 0) return { errors: zod.errors };
+        return { contents: `export function zod() { return require(${JSON.stringify(zod.path)}).z; }\n`, loader: "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
  * Make the code cache (in a fresh Node process, as the CLI will run) and write each entry's ES
  * module from the export names the loader reports. Resolves to the files written.
  */
@@ -345,7 +363,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     supported: { "dynamic-import": false },
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), patchSources(patched)],
+    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), patchSources(patched)],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
     // Whitespace and syntax only: names stay readable in stack traces and logs.

@@ -8,7 +8,8 @@
  * mirror exactly (defaults, transforms, pipes, refinements, coercion, formats other than
  * regex, intersections, records, ...) compiles to `undefined`.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { zod as runtimeZod } from "../zod-runtime.js";
 import { arrayLengths, checksOf, internalsOf, leafCheck, type Check, type Internals } from "./leaf.js";
 
 /** A compiled node: its check, whether it accepts `undefined`, and whether zod returns every value it accepts unchanged. */
@@ -40,7 +41,7 @@ function acceptAll(): boolean {
  */
 export function compileFastCheck(schema: unknown): Check | undefined {
   const zod = internalsOf(schema);
-  if (!zod || zod.version?.major !== z.core.version.major || zod.version.minor !== z.core.version.minor) return undefined;
+  if (!zod || zod.version?.major !== runtimeZod().core.version.major || zod.version.minor !== runtimeZod().core.version.minor) return undefined;
   return compileNode(zod, new Set())?.check;
 }
 

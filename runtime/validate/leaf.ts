@@ -5,7 +5,8 @@
  * output is then the value itself (scalars are never copied); anything it cannot mirror makes
  * the compile answer `undefined`.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { zod as runtimeZod } from "../zod-runtime.js";
 
 /** A compiled check: true only when zod accepts `value` and returns it unchanged. */
 export type Check = (value: unknown) => boolean;
@@ -109,7 +110,7 @@ function numberCheck(zod: Internals): Check | undefined {
   let lowInclusive = true;
   let highInclusive = true;
   let integer = false;
-  const ranges = z.core.util.NUMBER_FORMAT_RANGES as Record<string, [number, number] | undefined>;
+  const ranges = runtimeZod().core.util.NUMBER_FORMAT_RANGES as Record<string, [number, number] | undefined>;
   for (const check of checksOf(zod)) {
     if (check.check === "number_format" && typeof check.format === "string" && ranges[check.format]) {
       const [min, max] = ranges[check.format]!;

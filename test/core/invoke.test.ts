@@ -35,6 +35,21 @@ const call = (fn: ReturnType<typeof load>, input: unknown, extra: { signal?: Abo
 };
 
 describe("invoke", () => {
+  test("a function that declares no input gets what z.object({}) gives: {} for any plain object, zod's refusal otherwise", async () => {
+    const fn = load({ name: "no-input", schedule: { cron: "0 3 * * *" }, handler: ({ input }) => input });
+    const reference = z.object({});
+    const values: unknown[] = [undefined, null, {}, { a: 1 }, Object.create(null), "text", 3, [], [1], new Date(0), new Map()];
+    for (const value of values) {
+      const expected = reference.safeParse(value ?? {});
+      for (const trigger of [{ type: "run" as const }, { type: "schedule" as const, schedule: "0" }]) {
+        const { kube } = fakeKube();
+        const result = invoke({ fn, input: value, trigger, requestId: "r1", dryRun: false, kube, logger });
+        if (expected.success) assert.deepStrictEqual(await result, expected.data, `input #${values.indexOf(value)}`);
+        else await assert.rejects(result, (e: unknown) => e instanceof InputError && e.message.includes(expected.error.issues[0]!.message), `input #${values.indexOf(value)}`);
+      }
+    }
+  });
+
   test("parses and defaults the input, and hands the handler its context", async () => {
     const fn = load({
       name: "echo",
