@@ -5,6 +5,7 @@
  * arguments, environment and an abort signal and returns an exit code.
  */
 import type { Command, CommandIO } from "./commands/types.js";
+import { writeStdio } from "./stdio.js";
 
 /** Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -70,8 +71,8 @@ if (isEntryPoint) {
   void main(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: (text) => writeStdio(1, text),
+    stderr: (text) => writeStdio(2, text),
     signal: controller.signal,
   }).then((code) => {
     process.exitCode = code;

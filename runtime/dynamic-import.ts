@@ -16,3 +16,4 @@
 export function importModule(specifier: string): Promise<Record<string, unknown>> {
   return import(specifier) as Promise<Record<string, unknown>>;
 }
+

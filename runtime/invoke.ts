@@ -17,6 +17,7 @@ import { issuePath } from "./zod-issues.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
+import { monotonicMs } from "./clock.js";
 
 export interface InvokeOptions {
   fn: LoadedFunction;
@@ -164,7 +165,7 @@ function run(options: InvokeOptions, input: unknown): unknown {
     }
     return controller.signal;
   };
-  const started = performance.now();
+  const started = monotonicMs();
   let result: unknown;
   try {
     result = fn.definition.handler(new CallContext(options, input, signal) as never);
@@ -184,7 +185,7 @@ function run(options: InvokeOptions, input: unknown): unknown {
         (controller ??= new AbortController()).abort(error);
         reject(error);
       },
-      Math.max(0, fn.timeoutMs - (performance.now() - started)),
+      Math.max(0, fn.timeoutMs - (monotonicMs() - started)),
     );
   });
   return Promise.race([result, timedOut])

@@ -12,6 +12,7 @@ import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
 import { importModule } from "./dynamic-import.js";
+import { requireModule } from "./require-module.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
@@ -112,9 +113,13 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
   }
 }
 
-async function importOne(file: string, fresh?: string): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
+/**
+ * Import one module; a CommonJS one is `require`d (`requireModule`) unless `podfn dev` wants a
+ * fresh copy, which only the versioned URL of an `import()` gives.
+ */
+async function importOne(file: string, fresh: string | undefined, commonJs: boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
-    return { mod: await importModule(moduleUrl(file, fresh)) };
+    return { mod: commonJs && !fresh ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: `the module failed to import: ${message}${importHint(error)}` };
@@ -169,18 +174,19 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
   const files = await findFunctionFiles(root);
   const check = (file: string, imported: { mod?: Record<string, unknown>; problem?: string }) =>
     imported.mod ? checkModule(imported.mod, file, shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
+  const types = new Map<string, boolean>();
+  const commonJs = (file: string) => !isEsModule(file, types);
   if (options.only) {
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {
-      const one = check(guess, await importOne(guess, options.fresh));
+      const one = check(guess, await importOne(guess, options.fresh, commonJs(guess)));
       if (one.fn?.name === options.only) return [one.fn];
     }
   }
   // Only ES modules: a CommonJS module failing inside the generated module's graph also raises
   // an unhandled rejection on Node 20, which would end the process instead of naming the file.
-  const types = new Map<string, boolean>();
-  const together = files.length > 1 && files.every((file) => isEsModule(file, types)) ? await importTogether(files, options.fresh) : undefined;
-  const imported = together ? together.map((mod) => ({ mod })) : await Promise.all(files.map((f) => importOne(f, options.fresh)));
+  const together = files.length > 1 && !files.some(commonJs) ? await importTogether(files, options.fresh) : undefined;
+  const imported = together ? together.map((mod) => ({ mod })) : await Promise.all(files.map((f) => importOne(f, options.fresh, commonJs(f))));
   const results = files.map((file, i) => check(file, imported[i]!));
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
   const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];

@@ -190,19 +190,19 @@ function lazyZod() {
  */
 async function writeEntries(out) {
   const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
-  const written = [`${BUNDLE}.cache`];
+  await writeFile(join(out, "runtime/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+  const written = [`${BUNDLE}.cache`, "runtime/package.json"];
   for (const [path, { name }] of Object.entries(ENTRIES)) {
     const file = join(out, `${path}.js`);
     const loader = relativeUrl(dirname(file), join(out, LOADER));
-    const exported = names[name].filter((n) => n !== "default");
+    // CommonJS (OUT/runtime/package.json says so): `node dist/runtime/cli.js` and the built
+    // functions never start Node's ES module loader (~5 ms). One `exports["name"] =` per export,
+    // the form Node's CommonJS export detection reads, so ES modules can import them by name.
     const lines = [
+      '"use strict";',
       `// podfn's "${name}" entry: the one runtime bundle's (see load.cjs).`,
-      'import { createRequire } from "node:module";',
-      `const entry = createRequire(import.meta.url)(${JSON.stringify(loader)}).entry(${JSON.stringify(name)});`,
-      // Bound one by one and renamed on export: some names (zod's `catch`, `null`) are reserved words.
-      ...exported.map((n, i) => `const e${i} = entry[${JSON.stringify(n)}];`),
-      ...(exported.length > 0 ? [`export { ${exported.map((n, i) => `e${i} as ${n}`).join(", ")} };`] : []),
-      ...(names[name].includes("default") ? ["export default entry.default;"] : []),
+      `const entry = require(${JSON.stringify(loader)}).entry(${JSON.stringify(name)});`,
+      ...names[name].map((n) => `exports[${JSON.stringify(n)}] = entry[${JSON.stringify(n)}];`),
     ];
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${lines.join("\n")}\n`);
@@ -218,8 +218,12 @@ async function writeEntries(out) {
  */
 export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testing/index", zod: "runtime/shared-zod" };
 
-/** `import.meta.url` in the CommonJS bundle: the bundle's own URL (its folder is where `OUT/runtime` files are found). */
-const URL_BANNER = 'var __podfnModuleUrl = require("node:url").pathToFileURL(__filename).href;';
+/**
+ * `import.meta.url` in CommonJS output: the file's own URL (the bundle's folder is where
+ * `OUT/runtime` files are found). It opens with the strict-mode directive ES modules have, which
+ * a banner would otherwise push out of first place.
+ */
+const URL_BANNER = '"use strict"; var __podfnModuleUrl = require("node:url").pathToFileURL(__filename).href;';
 
 /**
  * An esbuild plugin compiling each module of the functions folders to its own file. Imports it
@@ -387,26 +391,50 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   const placeholder = `podfn-${randomUUID()}:`;
   // esbuild resolves to real paths: key the folder modules the same way.
   const sources = new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), target]));
-  const fns = await build({
-    absWorkingDir: ROOT,
-    entryPoints: entries,
-    outdir: out,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    plugins: [perFileFunctions(sources, placeholder)],
-    sourcemap: "linked",
-    metafile: true,
-    write: false,
-    logLevel: "warning",
-  });
+  let fns;
+  let format = "cjs";
+  try {
+    fns = await buildFunctions(entries, out, sources, placeholder, format);
+  } catch (error) {
+    // Top-level await has no CommonJS form: such folders are built as ES modules, as written.
+    if (!error.errors?.some((e) => /top-level await/i.test(e.text))) throw error;
+    format = "esm";
+    fns = await buildFunctions(entries, out, sources, placeholder, format);
+  }
   for (const file of fns.outputFiles) {
     const text = file.path.endsWith(".js") ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${target}.js`)))) : file.text;
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, text);
   }
-  return [...written, ...Object.keys(fns.metafile.outputs)];
+  const types = format === "cjs" ? Object.keys(folders).map((name) => join(name, "package.json")) : [];
+  for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: "commonjs" })}\n`);
+  return [...written, ...Object.keys(fns.metafile.outputs), ...types];
+}
+
+/**
+ * Compile the functions folders' modules, one file each, as CommonJS (`format` "cjs": the
+ * loader `require`s them, without Node's ES module loader) or as ES modules (a folder using
+ * top-level await). In CommonJS, `import.meta.url`, `.dirname` and `.filename` keep their meaning.
+ */
+function buildFunctions(entries, out, sources, placeholder, format) {
+  const cjs = format === "cjs";
+  return build({
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    outdir: out,
+    bundle: true,
+    format,
+    platform: "node",
+    target: "node20",
+    plugins: [perFileFunctions(sources, placeholder)],
+    ...(cjs
+      ? { banner: { js: URL_BANNER }, define: { "import.meta.url": "__podfnModuleUrl", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
+      : {}),
+    sourcemap: "linked",
+    metafile: true,
+    write: false,
+    logLevel: cjs ? "silent" : "warning",
+  });
 }
 
 /** The relative URL of `to` from folder `from` (`./x.js`, `../runtime/index.js`). */

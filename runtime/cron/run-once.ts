@@ -5,7 +5,6 @@
  * signal and giving it up to `drainTimeoutMs` to clean up, and deciding the exit code with
  * `exitCodeFor`. It prints nothing: the caller writes `output` to stdout.
  */
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "../function.js";
@@ -13,6 +12,8 @@ import { HttpError } from "../errors.js";
 import { invoke } from "../invoke.js";
 import { whenAborted } from "../signals.js";
 import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
+import { runId } from "./run-id.js";
+import { monotonicMs } from "../clock.js";
 
 export interface RunOnceOptions {
   fn: LoadedFunction;
@@ -68,13 +69,13 @@ function toOutput(fn: LoadedFunction, value: unknown): string {
  */
 export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const { fn, logger, signal } = options;
-  const started = performance.now();
+  const started = monotonicMs();
   const controller = new AbortController();
   const call: Promise<Settled> = invoke({
     fn,
     input: options.input,
     trigger: options.trigger,
-    requestId: options.requestId ?? randomUUID(),
+    requestId: options.requestId ?? runId(),
     dryRun: options.dryRun,
     kube: options.kube,
     logger,
@@ -86,7 +87,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const stopped = whenAborted(signal);
   const first = await Promise.race([call, stopped.promise.then((reason) => ({ stopped: reason }))]);
   stopped.dispose();
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = () => Math.round(monotonicMs() - started);
   if ("stopped" in first) {
     const name = first.stopped === "SIGINT" ? "SIGINT" : "SIGTERM";
     controller.abort(new DOMException(`podfn run received ${name}`, "AbortError"));

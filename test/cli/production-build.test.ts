@@ -88,6 +88,19 @@ export default defineFunction({
 });
 `,
   );
+  // import.meta keeps its meaning in a function compiled to CommonJS.
+  await writeFile(
+    join(shared, "where.ts"),
+    `import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineFunction } from "podfn";
+export default defineFunction({
+  name: "where",
+  schedule: { cron: "0 3 * * *" },
+  handler: () => ({ url: import.meta.url.endsWith("/shared/where.js"), dirname: import.meta.dirname === dirname(fileURLToPath(import.meta.url)), filename: import.meta.filename === fileURLToPath(import.meta.url) }),
+});
+`,
+  );
   const built = await new Promise<{ error: Error | null; stderr: string }>((resolve) =>
     execFile(
       process.execPath,
@@ -160,11 +173,13 @@ test("zod is bundled once, and built functions import it and podfn through the r
   const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
   // zod's base schema class is defined in exactly one place, and nothing imports zod from node_modules.
   assert.equal(sources.reduce((n, s) => n + (s.match(/\$constructor\("\$ZodType",/g)?.length ?? 0), 0), 1);
-  assert.equal(sources.filter((s) => /from\s*"zod(\/[^"]*)?"|import\s*\(\s*"zod/.test(s)).length, 0);
+  assert.equal(sources.filter((s) => /from\s*"zod(\/[^"]*)?"|(import|require)\s*\(\s*"zod/.test(s)).length, 0);
   const fn = await readFile(join(root, "pkg/dist/shared/nested/strict.js"), "utf8");
   // The runtime's two entries (not one import per runtime chunk) and the folder's own helper
   // (compiled beside it); the module from outside the folder is bundled in.
-  assert.deepEqual([...new Set([...fn.matchAll(/from\s*"([^"]+)"/g)].map((m) => m[1]))].sort(), ["../../runtime/index.js", "../../runtime/shared-zod.js", "../_state.js", "./_min.js"]);
+  // Compiled to CommonJS (the folder's package.json says so): `require`s, builtins aside.
+  assert.deepEqual([...new Set([...fn.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((m) => !m!.startsWith("node:")))].sort(), ["../../runtime/index.js", "../../runtime/shared-zod.js", "../_state.js", "./_min.js"]);
+  assert.deepEqual(JSON.parse(await readFile(join(root, "pkg/dist/shared/package.json"), "utf8")), { type: "commonjs" });
   assert.ok(existsSync(join(root, "pkg/dist/shared/nested/_min.js")));
   assert.match(fn, /refused by a built function/);
 });
@@ -223,4 +238,32 @@ test("the built runtime compiles from the code cache the build made, and a cache
   await rm(join(copy, "podfn.cjs.cache"));
   const none = await probe(copy);
   assert.deepEqual(JSON.parse(none.stdout), { ok: true }, none.stderr);
+});
+
+test("import.meta.url, .dirname and .filename keep their meaning in a function compiled to CommonJS", async () => {
+  const { code, stdout, stderr } = await cli(["run", "where", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { url: true, dirname: true, filename: true });
+});
+
+test("a functions folder using top-level await is built as ES modules, and runs", async () => {
+  const tla = join(root, "tla");
+  await mkdir(tla, { recursive: true });
+  await writeFile(
+    join(tla, "late.ts"),
+    `import { defineFunction } from "podfn";
+const answer = await Promise.resolve(42);
+export default defineFunction({ name: "late", schedule: { cron: "0 3 * * *" }, handler: () => ({ answer }) });
+`,
+  );
+  const out = join(root, "pkg/dist-tla");
+  const built = await new Promise<{ error: Error | null; stderr: string }>((resolve) =>
+    execFile(process.execPath, [join(REPO, "scripts/build.js"), "--out", out, "--functions", `tla=${tla}`], { cwd: REPO, timeout: 120_000 }, (error, _stdout, stderr) => resolve({ error, stderr })),
+  );
+  assert.equal(built.error, null, built.stderr);
+  assert.equal(existsSync(join(out, "tla/package.json")), false);
+  assert.match(await readFile(join(out, "tla/late.js"), "utf8"), /^import /m);
+  const { code, stdout, stderr } = await node([join(out, "runtime/cli.js"), "run", "late", "--functions", "dist-tla/tla", "--cluster", "real", "--kubeconfig", kubeconfig]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { answer: 42 });
 });

@@ -1,0 +1,46 @@
+/**
+ * `writeStdio` (runtime/stdio.ts) delivers every byte in order to a pipe, also when the pipe is
+ * non-blocking and fills up (the rest goes through Node's stream), and a reader that went away
+ * ends the output without an error.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+const STDIO = fileURLToPath(new URL("../../runtime/stdio.ts", import.meta.url));
+
+/** Run a child that imports writeStdio and runs `body`; resolves to its exit code and output. */
+async function child(body: string, readStdout = true): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const script = `import { writeStdio } from ${JSON.stringify(STDIO)};\n${body}`;
+  const proc = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  let stderr = "";
+  if (readStdout) proc.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+  else proc.stdout.destroy();
+  proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(proc, "exit")) as [number | null];
+  return { code, stdout: Buffer.concat(out), stderr };
+}
+
+test("lines reach a pipe whole and in order, on stdout and stderr", async () => {
+  const { code, stdout, stderr } = await child(`for (let i = 0; i < 1000; i++) { writeStdio(1, "out " + i + "\\n"); writeStdio(2, "err " + i + "\\n"); }`);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.toString(), Array.from({ length: 1000 }, (_, i) => `out ${i}\n`).join(""));
+  assert.equal(stderr, Array.from({ length: 1000 }, (_, i) => `err ${i}\n`).join(""));
+});
+
+test("a non-blocking pipe that fills up still gets every byte, in order", async () => {
+  // Touching process.stdout makes the pipe non-blocking (libuv); 8 MB cannot fit in its buffer.
+  const { code, stdout, stderr } = await child(`process.stdout; for (let i = 0; i < 512; i++) writeStdio(1, String(i % 10).repeat(16384));`);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.length, 512 * 16384);
+  for (let i = 0; i < 512; i++) assert.equal(stdout[i * 16384], 48 + (i % 10), `block ${i}`);
+});
+
+test("a reader that went away ends the output quietly", async () => {
+  const { code, stderr } = await child(`for (let i = 0; i < 2000; i++) writeStdio(1, "x".repeat(4096));`, false);
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, "");
+});

@@ -1,0 +1,45 @@
+/**
+ * CommonJS function modules (what `npm run build` compiles functions to) are `require`d, and
+ * seen as `import()` would show them: `module.exports` as the default export, or, for a module
+ * compiled from an ES module (`__esModule`, as esbuild and tsc mark it), its `default` export.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadFunctions, LoadError } from "../../runtime/loader.js";
+
+let dir: string;
+/** A definition as defineFunction makes it (the brand is a registered symbol). */
+const definition = (name: string) => `{ name: ${JSON.stringify(name)}, schedule: { cron: "0 3 * * *" }, handler: () => ({ from: ${JSON.stringify(name)} }), [Symbol.for("podfn.function")]: true }`;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "podfn-cjs-"));
+  await writeFile(join(dir, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+  await writeFile(join(dir, "plain.js"), `module.exports = ${definition("plain")};\n`);
+  await writeFile(join(dir, "compiled.js"), `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = ${definition("compiled")};\nexports.helper = 1;\n`);
+  await writeFile(join(dir, "_shared.js"), `module.exports = { n: 0 };\n`);
+  await writeFile(join(dir, "counter.js"), `const shared = require("./_shared.js");\nshared.n += 1;\nmodule.exports = ${definition("counter")};\n`);
+});
+
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test("CommonJS modules load: module.exports as the default export, or the default of an __esModule", async () => {
+  const fns = await loadFunctions(dir);
+  assert.deepEqual(fns.map((f) => f.name), ["compiled", "counter", "plain"]);
+  for (const fn of fns) assert.deepEqual(await fn.definition.handler({} as never), { from: fn.name });
+});
+
+test("a compiled module without a default export is named, with the hint about named exports", async () => {
+  const other = await mkdtemp(join(tmpdir(), "podfn-cjs-named-"));
+  try {
+    await writeFile(join(other, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+    await writeFile(join(other, "named.js"), `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.fn = ${definition("named")};\n`);
+    await assert.rejects(loadFunctions(other), (e: unknown) => e instanceof LoadError && /named\.js: needs a default export made by defineFunction\(\.\.\.\) \(found a named export/.test(e.message));
+  } finally {
+    await rm(other, { recursive: true, force: true });
+  }
+});
