@@ -60,7 +60,31 @@ export const EXTERNAL = ["undici"];
  * Packages whose `node` export is CommonJS, bundled from their ES module build instead (the
  * same code, the package's `default` condition), so a lazy `import()` keeps its named exports.
  */
-export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
+export const ESM_BUILDS = {};
+
+/**
+ * Packages bundled from their CommonJS build whichever way they are imported. In one script, a
+ * bundled CommonJS module is a single closure until first required, while an ES module's
+ * functions and export tables are set up when the script starts, used or not (esbuild hoists
+ * them): these are needed by some commands only (yaml for a kubeconfig, hono for requests off
+ * the fast path), so every process would otherwise pay for them at start-up.
+ */
+export const COMMONJS_BUILDS = ["yaml", "hono", "@hono/node-server", "jose", "zod"];
+
+/** An esbuild plugin resolving `COMMONJS_BUILDS` (and their subpaths) to their `require` exports. */
+function commonJsBuilds() {
+  const names = new RegExp(`^(${COMMONJS_BUILDS.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})(/.*)?$`);
+  return {
+    name: "podfn-commonjs-builds",
+    setup(b) {
+      b.onResolve({ filter: names }, async (args) => {
+        if (args.kind === "require-call" || args.pluginData === "podfn-commonjs-builds") return undefined;
+        const resolved = await b.resolve(args.path, { kind: "require-call", resolveDir: args.resolveDir, importer: args.importer, pluginData: "podfn-commonjs-builds" });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+      });
+    },
+  };
+}
 
 /**
  * zod's locales index (`z.locales`): all 40-odd languages, half of zod's code (~290 KB), parsed by
@@ -69,7 +93,7 @@ export const ESM_BUILDS = { yaml: "./node_modules/yaml/browser/index.js" };
  * locale a function that loads its own file (`LOCALES_DIR`, built from zod's module) on first
  * call: ~7 ms less start-up in every process.
  */
-const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/;
 /** Where the other locales are written (under OUT), next to the chunk that loads them. */
 const LOCALES_DIR = "runtime/zod-locales";
 
@@ -176,7 +200,7 @@ function lazyZod() {
     name: "podfn-lazy-zod",
     setup(b) {
       b.onLoad({ filter: /[\\/]runtime[\\/]zod-runtime\.ts$/ }, async (args) => {
-        const zod = await b.resolve("zod", { kind: "import-statement", resolveDir: dirname(args.path) });
+        const zod = await b.resolve("zod", { kind: "require-call", resolveDir: dirname(args.path) });
         if (zod.errors.length > 0) return { errors: zod.errors };
         return { contents: `export function zod() { return require(${JSON.stringify(zod.path)}).z; }\n`, loader: "js", resolveDir: dirname(args.path) };
       });
@@ -272,14 +296,31 @@ function lazyZodLocales() {
     name: "podfn-zod-locales",
     setup(b) {
       b.onLoad({ filter: ZOD_LOCALES_INDEX }, async (args) => {
-        const others = (await zodLocales(args.path)).filter((l) => l.name !== "en");
-        const contents = [
-          'import { createRequire } from "node:module";',
-          'export { default as en } from "./en.js";',
-          "const load = createRequire(import.meta.url);",
-          `function locale(file) { return function loadLocale(...args) { return load(\`./${LOCALES_DIR.split("/").pop()}/\${file}.cjs\`).default(...args); }; }`,
-          ...others.map((l) => `export const ${l.name} = locale(${JSON.stringify(l.file)});`),
-        ].join("\n");
+        // The list of locales is read from the ES module index; the CommonJS one (`index.cjs`,
+        // which zod's CommonJS build requires) gets the same exports in CommonJS form.
+        const commonJs = args.path.endsWith(".cjs");
+        const others = (await zodLocales(join(dirname(args.path), "index.js"))).filter((l) => l.name !== "en");
+        const loader = `function locale(file) { return function loadLocale(...args) { return load(\`./${LOCALES_DIR.split("/").pop()}/\${file}.cjs\`).default(...args); }; }`;
+        const contents = (
+          commonJs
+            ? [
+                '"use strict";',
+                'Object.defineProperty(exports, "__esModule", { value: true });',
+                'const { createRequire } = require("node:module");',
+                'exports.en = require("./en.cjs").default;',
+                // __filename, not import.meta: esbuild would take the file for an ES module. In the bundle it names the bundle.
+                "const load = createRequire(__filename);",
+                loader,
+                ...others.map((l) => `exports.${l.name} = locale(${JSON.stringify(l.file)});`),
+              ]
+            : [
+                'import { createRequire } from "node:module";',
+                'export { default as en } from "./en.js";',
+                "const load = createRequire(import.meta.url);",
+                loader,
+                ...others.map((l) => `export const ${l.name} = locale(${JSON.stringify(l.file)});`),
+              ]
+        ).join("\n");
         return { contents, loader: "js", resolveDir: dirname(args.path) };
       });
     },
@@ -367,7 +408,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     supported: { "dynamic-import": false },
     external: EXTERNAL,
     alias: ESM_BUILDS,
-    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), patchSources(patched)],
+    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), commonJsBuilds(), patchSources(patched)],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
