@@ -11,19 +11,22 @@
  * CronJob's `podfn run`), and a script compiled from a cache skips parsing and reuses the
  * bytecode made while training. What a command loads lazily (the HTTP server's hono side, the
  * emulator, yaml, the manifests) is in the same script but initialised only when first used.
- * Each entry is then an ES module of a few lines (`OUT/runtime/cli.js`, `index.js`,
- * `testing/index.js`, `shared-zod.js`) re-exporting that entry of the one loaded script, so
- * the CLI and the functions share one zod, one `PodfnError` class, one registry.
+ * Each entry is then a CommonJS module of a few lines (`OUT/runtime/cli.js`, `index.js`,
+ * `testing/index.js`, `shared-zod.js`; `OUT/runtime/package.json` says `commonjs`) re-exporting
+ * that entry of the one loaded script, so the CLI and the functions share one zod, one
+ * `PodfnError` class, one registry, and `node dist/runtime/cli.js` never starts Node's ES module
+ * loader. Packages a command may not need are bundled from their CommonJS builds
+ * (`COMMONJS_BUILDS`): they cost nothing until first required.
  *
- * Then the functions: each module of a functions folder compiled to its own ES module, whose
- * `import "podfn"` (and `"podfn/testing"`) becomes an import of the runtime's entry and whose
- * `import "zod"` one of `runtime/shared-zod.js` (`SHARED`).
+ * Then the functions: each module of a functions folder compiled to its own CommonJS file (a
+ * folder using top-level await: ES modules), whose `import "podfn"` (and `"podfn/testing"`)
+ * becomes a `require` of the runtime's entry and whose `import "zod"` one of
+ * `runtime/shared-zod.js` (`SHARED`).
  *
  * External packages (left to Node's resolution at run time, see `EXTERNAL`): undici, which the
- * kube transport imports part by part (runtime/kube/undici.ts). yaml, also imported lazily, is
- * bundled from its ES module build (`ESM_BUILDS`). Every other dependency is bundled. zod's
- * locales but English are not in the bundle: each is a CommonJS file of its own under
- * `OUT/runtime/zod-locales/`, required when a function calls it (see `ZOD_LOCALES_INDEX`).
+ * kube transport imports part by part (runtime/kube/undici.ts). Every other dependency is
+ * bundled. zod's locales but English are not in the bundle: each is a CommonJS file of its own
+ * under `OUT/runtime/zod-locales/`, required when a function calls it (see `ZOD_LOCALES_INDEX`).
  * thread-stream is left out (`LEFT_OUT`).
  *
  * Functions keep their relative path: `functions/ops/x.ts` becomes `OUT/functions/ops/x.js`,
@@ -55,12 +58,6 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** Packages left to Node's resolution at run time (see the module comment). */
 export const EXTERNAL = ["undici"];
-
-/**
- * Packages whose `node` export is CommonJS, bundled from their ES module build instead (the
- * same code, the package's `default` condition), so a lazy `import()` keeps its named exports.
- */
-export const ESM_BUILDS = {};
 
 /**
  * Packages bundled from their CommonJS build whichever way they are imported. In one script, a
@@ -407,7 +404,6 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     // of runtime-known specifiers go through the loader's (`loaderImport`).
     supported: { "dynamic-import": false },
     external: EXTERNAL,
-    alias: ESM_BUILDS,
     plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), commonJsBuilds(), patchSources(patched)],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
