@@ -17,7 +17,6 @@ import { issuePath } from "./zod-issues.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
-import { monotonicMs } from "./clock.js";
 
 export interface InvokeOptions {
   fn: LoadedFunction;
@@ -165,7 +164,9 @@ function run(options: InvokeOptions, input: unknown): unknown {
     }
     return controller.signal;
   };
-  const started = monotonicMs();
+  // Wall-clock milliseconds: only a promise's timer uses it (for what the synchronous part took),
+  // and a call of it costs no allocation on the path every request takes.
+  const started = Date.now();
   let result: unknown;
   try {
     result = fn.definition.handler(new CallContext(options, input, signal) as never);
@@ -185,7 +186,7 @@ function run(options: InvokeOptions, input: unknown): unknown {
         (controller ??= new AbortController()).abort(error);
         reject(error);
       },
-      Math.max(0, fn.timeoutMs - (monotonicMs() - started)),
+      Math.max(0, fn.timeoutMs - (Date.now() - started)),
     );
   });
   return Promise.race([result, timedOut])

@@ -36,5 +36,8 @@ test("utf8Text gives TextDecoder's text for any bytes", () => {
     // A view into a larger buffer decodes the same.
     const padded = new Uint8Array([0x20, ...parts, 0x20]).subarray(1, parts.length + 1);
     assert.equal(utf8Text(padded), decoder.decode(padded));
+    // Buffers (what the socket gives), whole and as a slice of a larger one.
+    assert.equal(utf8Text(Buffer.from(parts)), decoder.decode(bytes));
+    assert.equal(utf8Text(Buffer.from([0x20, ...parts, 0x20]).subarray(1, parts.length + 1)), decoder.decode(bytes));
   }
 });
