@@ -8,16 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ACCEPTED_FIELDS, acceptConfig } from "../../runtime/config-accept.js";
 import { optionsSchema } from "../../runtime/config.js";
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../helpers/random.js";
 
 /** Values flags and environment variables can carry, and a few they cannot, valid for some fields and not others. */
 const VALUES: unknown[] = [

@@ -9,16 +9,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { acceptsDefinition } from "../../runtime/definition-accept.js";
 import { definitionZodSchema } from "../../runtime/definition-schema.js";
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../helpers/random.js";
 
 const next = random(1129);
 /** How noisy the definition being generated is: quiet ones pick among the first (valid) choices. */

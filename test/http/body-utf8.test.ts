@@ -6,16 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { utf8Text } from "../../runtime/http/body.js";
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../helpers/random.js";
 
 /** Pieces that make valid and invalid UTF-8 when strung together. */
 const PIECES: number[][] = [

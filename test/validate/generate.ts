@@ -6,17 +6,7 @@
  * differently in UTF-16 units and code points).
  */
 
-/** A deterministic random source in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return function next() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from "../helpers/random.js";
 
 const LENGTHS = [0, 1, 2, 3, 4, 5, 35, 36, 37, 39, 40, 41, 99, 100, 101];
 
