@@ -267,3 +267,18 @@ export default defineFunction({ name: "late", schedule: { cron: "0 3 * * *" }, h
   assert.equal(code, 0, stderr);
   assert.deepEqual(JSON.parse(stdout), { answer: 42 });
 });
+
+test("ES modules import the built entries by name: podfn, podfn/testing and zod through the shared entry", async () => {
+  await writeFile(
+    join(root, "pkg/own-import.mjs"),
+    `import { defineFunction, ConfigError } from "podfn";
+import { startCluster } from "podfn/testing";
+import { z, object } from "./dist/runtime/shared-zod.js";
+import zodDefault from "./dist/runtime/shared-zod.js";
+console.log(JSON.stringify([typeof defineFunction, typeof ConfigError, typeof startCluster, typeof z.object, object === z.object, typeof zodDefault.string]));
+`,
+  );
+  const { code, stdout, stderr } = await node(["own-import.mjs"]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), ["function", "function", "function", "function", true, "function"]);
+});
