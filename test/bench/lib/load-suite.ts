@@ -2,11 +2,13 @@
  * @module bench/load-suite
  * The shared shape of the HTTP throughput suites: start every server (each its own child),
  * warm each up, then interleave load samples (autocannon in another child) and keep the
- * median req/s, median p99 and the peak RSS of each server under load.
+ * median req/s, median p99, the median server CPU per request and the peak RSS of each server
+ * under load.
  */
 import { startServer, type RunningServer, type ServerSpec } from "./children.js";
 import { runLoad, type LoadOptions, type LoadResult } from "./load.js";
 import { progress } from "./progress.js";
+import { cpuMs } from "./cpu.js";
 import { sampleRss } from "./rss.js";
 import { interleave, median } from "./stats.js";
 import type { RunSizes } from "./suite.js";
@@ -28,6 +30,8 @@ export interface LoadFigures {
   rps: number;
   p99: number;
   rpsSamples: number[];
+  /** Median CPU microseconds the server spent per completed request (NaN where /proc is missing). */
+  cpuUsPerRequest: number;
   /** Peak RSS of the server during this target's samples, MB. */
   rssPeakMb: number;
   error?: string;
@@ -57,6 +61,7 @@ export async function measureLoad(label: string, targets: readonly LoadTarget[],
       ...(t.body !== undefined ? { body: t.body } : {}),
     });
     const peaks = new Map<string, number>();
+    const cpu = new Map<string, number[]>();
     const warmErrors = new Map<string, string>();
     for (const t of runnable) {
       progress(`${label}: warming up ${t.name} (${sizes.warmupS} s)`);
@@ -70,9 +75,13 @@ export async function measureLoad(label: string, targets: readonly LoadTarget[],
         .map((t) => ({
           name: t.name,
           async sample() {
-            const sampler = sampleRss((servers.get(t.server!) as RunningServer).pid);
+            const pid = (servers.get(t.server!) as RunningServer).pid;
+            const sampler = sampleRss(pid);
             try {
-              return await runLoad(options(t, sizes.loadS));
+              const before = cpuMs(pid);
+              const result = await runLoad(options(t, sizes.loadS));
+              cpu.set(t.name, [...(cpu.get(t.name) ?? []), ((cpuMs(pid) - before) * 1000) / result.completed]);
+              return result;
             } finally {
               const peak = sampler.stop();
               peaks.set(t.name, Math.max(peaks.get(t.name) ?? 0, peak));
@@ -89,6 +98,7 @@ export async function measureLoad(label: string, targets: readonly LoadTarget[],
         rps: median(list.map((s) => s.rps)),
         p99: median(list.map((s) => s.p99)),
         rpsSamples: list.map((s) => s.rps),
+        cpuUsPerRequest: median(cpu.get(t.name) ?? []),
         rssPeakMb: peaks.get(t.name) ?? Number.NaN,
         ...(error !== undefined && list.length === 0 ? { error } : {}),
       });
@@ -97,4 +107,9 @@ export async function measureLoad(label: string, targets: readonly LoadTarget[],
     for (const server of servers.values()) if (!(server instanceof Error)) await server.stop();
   }
   return out;
+}
+
+/** `, 12.3 µs CPU/req` for a row's detail, or nothing when the figure is missing. */
+export function cpuDetail(us: number): string {
+  return Number.isFinite(us) ? `, ${us.toFixed(1)} µs CPU/req` : "";
 }

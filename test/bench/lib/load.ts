@@ -25,6 +25,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Completed 2xx requests per second over the run. */
   rps: number;
+  /** Completed 2xx requests. */
+  completed: number;
   /** Latency percentiles in ms. */
   p50: number;
   p99: number;
@@ -59,6 +61,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const json = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as AutocannonJson;
   const result: LoadResult = {
     rps: json["2xx"] / json.duration,
+    completed: json["2xx"],
     p50: json.latency.p50,
     p99: json.latency.p99,
     non2xx: json.non2xx,

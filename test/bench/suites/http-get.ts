@@ -5,7 +5,7 @@
  * express and the Google Cloud Functions Framework. Also the RSS of `podfn serve` under load.
  */
 import { BENCH_TOKEN } from "../lib/workspace.js";
-import { measureLoad, type LoadTarget } from "../lib/load-suite.js";
+import { cpuDetail, measureLoad, type LoadTarget } from "../lib/load-suite.js";
 import { check, ratio, type Row } from "../lib/result.js";
 import { peerServer } from "../lib/servers.js";
 import type { Suite } from "../lib/suite.js";
@@ -30,11 +30,12 @@ export const httpGetSuite: Suite = {
     ];
     const figures = await measureLoad(GROUP, targets, ctx.sizes);
     const rps = (name: string) => figures.get(name)?.rps ?? Number.NaN;
+    const cpuPerRequest = (name: string) => figures.get(name)?.cpuUsPerRequest ?? Number.NaN;
     const rows: Row[] = targets.map((t) => {
       const f = figures.get(t.name)!;
-      const row: Row = { group: GROUP, name: t.name, value: f.rps, unit: "req/s", detail: Number.isFinite(f.p99) ? `p99 ${f.p99} ms` : "", samples: f.rpsSamples, ...(f.error ? { note: f.error } : {}) };
+      const row: Row = { group: GROUP, name: t.name, value: f.rps, unit: "req/s", detail: Number.isFinite(f.p99) ? `p99 ${f.p99} ms${cpuDetail(f.cpuUsPerRequest)}` : "", samples: f.rpsSamples, ...(f.error ? { note: f.error } : {}) };
       if (t.name.startsWith("podfn")) {
-        row.ratios = { hono: ratio(f.rps, rps("hono")), "node:http": ratio(f.rps, rps("node:http")), "functions-framework": ratio(f.rps, rps("functions-framework")) };
+        row.ratios = { hono: ratio(f.rps, rps("hono")), "node:http": ratio(f.rps, rps("node:http")), "functions-framework": ratio(f.rps, rps("functions-framework")), "hono by CPU/req": ratio(cpuPerRequest("hono"), f.cpuUsPerRequest) };
         row.targets = [check(ratio(f.rps, rps("hono")), ">=", 0.9, "≥0.9x bare hono"), check(ratio(f.rps, rps("functions-framework")), ">=", 8, "≥8x functions-framework")];
       } else if (t.name !== "node:http") {
         row.ratios = { "node:http": ratio(f.rps, rps("node:http")) };

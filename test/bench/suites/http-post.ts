@@ -4,7 +4,7 @@
  * (JSON schema, ajv) and raw node:http + JSON.parse + the same zod schema.
  */
 import { payload } from "../lib/payload.js";
-import { measureLoad, type LoadTarget } from "../lib/load-suite.js";
+import { cpuDetail, measureLoad, type LoadTarget } from "../lib/load-suite.js";
 import { check, ratio, type Row } from "../lib/result.js";
 import { peerServer } from "../lib/servers.js";
 import type { Suite } from "../lib/suite.js";
@@ -27,11 +27,12 @@ export const httpPostSuite: Suite = {
     ];
     const figures = await measureLoad(GROUP, targets, ctx.sizes);
     const rps = (name: string) => figures.get(name)?.rps ?? Number.NaN;
+    const cpuPerRequest = (name: string) => figures.get(name)?.cpuUsPerRequest ?? Number.NaN;
     return targets.map((t) => {
       const f = figures.get(t.name)!;
-      const row: Row = { group: GROUP, name: t.name, value: f.rps, unit: "req/s", detail: Number.isFinite(f.p99) ? `p99 ${f.p99} ms, body ${body.length} B` : "", samples: f.rpsSamples, ...(f.error ? { note: f.error } : {}) };
+      const row: Row = { group: GROUP, name: t.name, value: f.rps, unit: "req/s", detail: Number.isFinite(f.p99) ? `p99 ${f.p99} ms, body ${body.length} B${cpuDetail(f.cpuUsPerRequest)}` : "", samples: f.rpsSamples, ...(f.error ? { note: f.error } : {}) };
       if (t.name.startsWith("podfn")) {
-        row.ratios = { fastify: ratio(f.rps, rps("fastify (JSON schema)")), "node:http+zod": ratio(f.rps, rps("node:http + JSON.parse + zod")) };
+        row.ratios = { fastify: ratio(f.rps, rps("fastify (JSON schema)")), "node:http+zod": ratio(f.rps, rps("node:http + JSON.parse + zod")), "fastify by CPU/req": ratio(cpuPerRequest("fastify (JSON schema)"), f.cpuUsPerRequest) };
         row.targets = [check(ratio(f.rps, rps("fastify (JSON schema)")), ">=", 1, "≥1x fastify with JSON schema")];
       }
       return row;
