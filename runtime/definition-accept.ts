@@ -24,8 +24,24 @@ export const MAX_TIMEOUT_MS = 86_400_000;
 
 type Obj = Record<string, unknown>;
 
-/** zod's object test: a non-null, non-array object. */
-const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+/** Only data properties under string keys: a getter could answer differently when read again after the check. */
+function dataOnly(v: object): boolean {
+  const descriptors = Object.getOwnPropertyDescriptors(v);
+  for (const key in descriptors) if (!("value" in descriptors[key]!)) return false;
+  return true;
+}
+
+/**
+ * zod's object test (a non-null, non-array object), narrowed to what the loader may use as it
+ * is: a plain object (prototype `Object.prototype` or null) of own data properties, so nothing
+ * the check read comes from a prototype or a getter (zod's output would hold it as an own value).
+ */
+function isObject(v: unknown): v is Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (proto === Object.prototype || proto === null) && dataOnly(v);
+}
+
 /** A strict object: every enumerable key (own or inherited, as zod's `for...in`) is one of `keys`. */
 function strict(v: unknown, keys: ReadonlySet<string>): v is Obj {
   if (!isObject(v)) return false;
@@ -37,7 +53,7 @@ const optional = (v: unknown, test: (v: unknown) => boolean) => v === undefined 
 const positiveInt = (v: unknown, max = Number.MAX_SAFE_INTEGER) => typeof v === "number" && Number.isSafeInteger(v) && v > 0 && v <= max;
 /** A non-empty array of items passing `test` (`min` 0 allows empty); a hole is `undefined`, as zod reads it. */
 function arrayOf(v: unknown, test: (item: unknown) => boolean, min = 1): boolean {
-  if (!Array.isArray(v) || v.length < min) return false;
+  if (!Array.isArray(v) || v.length < min || Object.getPrototypeOf(v) !== Array.prototype || !dataOnly(v)) return false;
   for (let i = 0; i < v.length; i++) if (!test(v[i])) return false;
   return true;
 }
@@ -109,6 +125,7 @@ function http(v: unknown): boolean {
 function scheduleEntry(v: unknown): boolean {
   return (
     strict(v, SCHEDULE) &&
+    // The loader spreads an entry (`{...entry}`): symbol keys would come along, where zod drops them.
     Object.getOwnPropertySymbols(v).length === 0 &&
     isString(v.cron, 1) &&
     optional(v.timeZone, nonEmpty) &&

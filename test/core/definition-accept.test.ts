@@ -8,7 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { acceptsDefinition } from "../../runtime/definition-accept.js";
-import { definitionZodSchema } from "../../runtime/definition-schema.js";
+import { definitionZodSchema, resolveDefinition } from "../../runtime/definition-schema.js";
+import { defineFunction } from "../../runtime/function.js";
 import { random } from "../helpers/random.js";
 
 const next = random(1129);
@@ -130,4 +131,27 @@ test("a hole in an array is refused as zod refuses it", () => {
   const d = { name: "a", handler, schedule: { cron: "0 3 * * *" }, permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", , "list"] }] };
   assert.equal(definitionZodSchema().safeParse(d).success, false);
   assert.equal(acceptsDefinition(d), false);
+});
+
+test("a definition made by defineFunction takes the fast path", () => {
+  const fn = defineFunction({ name: "noop", schedule: { cron: "0 3 * * *" }, permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }], handler: () => ({}) });
+  assert.equal(acceptsDefinition(fn), true);
+});
+
+test("values behind a prototype or a getter are left to zod, and load as zod reads them", () => {
+  class Nightly {
+    name = "nightly";
+    get cron() {
+      return "0 3 * * *";
+    }
+  }
+  const inherited = Object.assign(Object.create({ cron: "0 4 * * *" }) as object, { name: "proto" });
+  const withGetter = { name: "getter", get cron() { return "0 5 * * *"; } };
+  for (const [entry, cron] of [[new Nightly(), "0 3 * * *"], [inherited, "0 4 * * *"], [withGetter, "0 5 * * *"]] as const) {
+    const fn = defineFunction({ name: "x", schedule: entry as never, handler: () => ({}) });
+    assert.equal(acceptsDefinition(fn), false);
+    const loaded = resolveDefinition(fn, "x.ts");
+    assert.ok(loaded.ok);
+    assert.equal(loaded.fn.schedules[0]?.cron, cron);
+  }
 });
