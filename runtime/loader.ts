@@ -12,7 +12,7 @@ import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
 import { importModule } from "./dynamic-import.js";
-import { requireModule } from "./require-module.js";
+import { forgetModules, requireModule } from "./require-module.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
@@ -114,12 +114,12 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
 }
 
 /**
- * Import one module; a CommonJS one is `require`d (`requireModule`) unless `podfn dev` wants a
- * fresh copy, which only the versioned URL of an `import()` gives.
+ * Import one module; a CommonJS one is `require`d (`requireModule`: for `podfn dev`'s fresh
+ * copies the loader has made Node forget the folder's CommonJS modules first).
  */
 async function importOne(file: string, fresh: string | undefined, commonJs: boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
-    return { mod: commonJs && !fresh ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
+    return { mod: commonJs ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: `the module failed to import: ${message}${importHint(error)}` };
@@ -176,6 +176,9 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
     imported.mod ? checkModule(imported.mod, file, shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
   const types = new Map<string, boolean>();
   const commonJs = (file: string) => !isEsModule(file, types);
+  // A reload: CommonJS modules (and the helpers they require) are read again, as the versioned
+  // URLs of `fresh` make ES modules be.
+  if (options.fresh && files.some(commonJs)) forgetModules(root);
   if (options.only) {
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {

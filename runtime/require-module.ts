@@ -1,9 +1,11 @@
 /**
  * @module require-module
  * The loader's `require` of a CommonJS function module (what the production build compiles
- * functions to), shown as `import()` would show the module.
+ * functions to), shown as `import()` would show the module; and, for `podfn dev`'s reloads,
+ * forgetting the CommonJS modules of a folder so the next `require` reads them again.
  */
 import { createRequire } from "node:module";
+import { sep } from "node:path";
 
 /**
  * Load a CommonJS module by path with `require` (no ES module loader: the production build's
@@ -19,4 +21,19 @@ export function requireModule(file: string): Record<string, unknown> {
   const exports = createRequire(file)(file) as unknown;
   if (typeof exports === "object" && exports !== null && (exports as { __esModule?: unknown }).__esModule === true) return exports as Record<string, unknown>;
   return { ...(typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>) : {}), default: exports };
+}
+
+/**
+ * Drop every CommonJS module under `dir` (but its `node_modules`) from Node's `require` cache:
+ * the function modules and the helpers they require are read afresh by the next `require`.
+ *
+ * @example
+ * forgetModules("/app/dist/functions"); // before reloading the folder
+ */
+export function forgetModules(dir: string): void {
+  const cache = createRequire(import.meta.url).cache;
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  for (const file of Object.keys(cache)) {
+    if (file.startsWith(prefix) && !file.slice(prefix.length).split(sep).includes("node_modules")) delete cache[file];
+  }
 }

@@ -43,3 +43,25 @@ test("a compiled module without a default export is named, with the hint about n
     await rm(other, { recursive: true, force: true });
   }
 });
+
+test("a fresh load (podfn dev's reload) reads CommonJS modules and their helpers again; a plain load keeps Node's copies", async () => {
+  const folder = await mkdtemp(join(tmpdir(), "podfn-cjs-reload-"));
+  try {
+    await writeFile(join(folder, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+    const write = async (greeting: string, version: string) => {
+      await writeFile(join(folder, "_greet.js"), `module.exports = ${JSON.stringify(greeting)};\n`);
+      await writeFile(join(folder, "hello.js"), `const greeting = require("./_greet.js");\nmodule.exports = { name: "hello", schedule: { cron: "0 3 * * *" }, handler: () => [greeting, ${JSON.stringify(version)}], [Symbol.for("podfn.function")]: true };\n`);
+    };
+    const answer = async (fresh?: string) => {
+      const [fn] = await loadFunctions(folder, fresh ? { fresh } : {});
+      return fn!.definition.handler({} as never);
+    };
+    await write("hello", "v1");
+    assert.deepEqual(await answer(), ["hello", "v1"]);
+    await write("bonjour", "v2");
+    assert.deepEqual(await answer(), ["hello", "v1"]);
+    assert.deepEqual(await answer("2"), ["bonjour", "v2"]);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
