@@ -5,7 +5,7 @@
  * arguments, environment and an abort signal and returns an exit code.
  */
 import type { Command, CommandIO } from "./commands/types.js";
-import { writeStdio } from "./stdio.js";
+import { watchStdioStreams, writeStdio } from "./stdio.js";
 
 /** Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -67,6 +67,7 @@ if (isEntryPoint) {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  watchStdioStreams();
   // No top-level await: the production build runs this module inside a CommonJS script.
   void main(process.argv.slice(2), {
     env: process.env,

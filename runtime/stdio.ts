@@ -6,7 +6,8 @@
  * loads Node's stream and socket modules (~2 ms), which a CronJob's `podfn run` pays for two log
  * lines. A descriptor that would block (`EAGAIN`, set non-blocking by another user) gets the
  * remainder, and all later output, through the stream; a reader that is gone (`EPIPE`,
- * `podfn list | head`) ends the output quietly.
+ * `podfn list | head`) ends the output quietly. Once anything else makes the stream (a handler's
+ * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order.
  */
 import { writeSync } from "node:fs";
 
@@ -37,5 +38,33 @@ export function writeStdio(fd: 1 | 2, text: string): void {
       (fd === 1 ? process.stdout : process.stderr).write(bytes);
       return;
     }
+  }
+}
+
+/**
+ * From the first time anything reads `process.stdout` or `process.stderr` (a handler's
+ * `console.log`), `writeStdio` writes to that descriptor through the stream, behind what the
+ * stream may still hold, so `podfn run`'s result stays the last line of its output. Call once, at
+ * the CLI's start.
+ *
+ * @example
+ * watchStdioStreams();
+ */
+export function watchStdioStreams(): void {
+  for (const [fd, name] of [[1, "stdout"], [2, "stderr"]] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(process, name);
+    const get = descriptor?.get;
+    if (!get || !descriptor.configurable) {
+      streaming[fd] = true;
+      continue;
+    }
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: descriptor.enumerable ?? true,
+      get() {
+        streaming[fd] = true;
+        return get.call(process) as NodeJS.WriteStream;
+      },
+    });
   }
 }
