@@ -255,14 +255,17 @@ const URL_BANNER = '"use strict"; var __podfnModuleUrl = require("node:url").pat
  * imports it, stays one compiled file; code outside the folders is bundled into its importer,
  * and packages are left to Node's resolution.
  */
-function perFileFunctions(sources, placeholder) {
+function perFileFunctions(sources, placeholder, esmOnly) {
   return {
     name: "podfn-functions",
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind === "entry-point" || args.pluginData === placeholder) return undefined;
         if (Object.hasOwn(SHARED, args.path)) return { path: `${placeholder}${SHARED[args.path]}`, external: true };
-        if (!args.path.startsWith(".") && !args.path.startsWith("/")) return { external: true };
+        if (!args.path.startsWith(".") && !args.path.startsWith("/")) {
+          if (esmOnly && !(await requirable(b, args, placeholder))) esmOnly.add(args.path);
+          return { external: true };
+        }
         const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const target = sources.get(resolved.path);
@@ -270,6 +273,35 @@ function perFileFunctions(sources, placeholder) {
       });
     },
   };
+}
+
+/**
+ * Whether a package a function imports can be `require`d by a CommonJS build of it on every Node
+ * podfn supports (a builtin, or a package whose `require` entry is CommonJS): `require()` of an
+ * ES module needs Node 20.19 and warns there.
+ */
+async function requirable(b, args, placeholder) {
+  const resolved = await b.resolve(args.path, { kind: "require-call", resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
+  if (resolved.errors.length > 0) return false;
+  if (resolved.external || !isAbsolutePath(resolved.path)) return true;
+  return !(await isEsModuleFile(resolved.path));
+}
+
+function isAbsolutePath(path) {
+  return resolve(path) === path;
+}
+
+/** Whether Node loads `file` as an ES module: `.mjs`, or `.js` under a package.json saying `module`. */
+async function isEsModuleFile(file) {
+  if (file.endsWith(".mjs")) return true;
+  if (file.endsWith(".cjs") || !file.endsWith(".js")) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      return JSON.parse(await readFile(join(dir, "package.json"), "utf8")).type === "module";
+    } catch {
+      if (dirname(dir) === dir) return false;
+    }
+  }
 }
 
 /**
@@ -428,23 +460,32 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   const placeholder = `podfn-${randomUUID()}:`;
   // esbuild resolves to real paths: key the folder modules the same way.
   const sources = new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), target]));
+  // CommonJS, unless something has no CommonJS form: then the functions are ES modules, as written.
   let fns;
   let format = "cjs";
+  let reason;
+  const esmOnly = new Set();
   try {
-    fns = await buildFunctions(entries, out, sources, placeholder, format);
+    fns = await buildFunctions(entries, out, sources, placeholder, format, esmOnly);
+    if (fns.warnings.some((w) => w.text.includes("import.meta"))) reason = "`import.meta` beyond url, dirname and filename";
+    else if (esmOnly.size > 0) reason = `ES-module-only packages (${[...esmOnly].join(", ")})`;
   } catch (error) {
-    // Top-level await has no CommonJS form: such folders are built as ES modules, as written.
     if (!error.errors?.some((e) => /top-level await/i.test(e.text))) throw error;
+    reason = "top-level await";
+  }
+  if (reason !== undefined) {
     format = "esm";
     fns = await buildFunctions(entries, out, sources, placeholder, format);
+    process.stderr.write(`podfn: functions built as ES modules (they use ${reason}); CommonJS ones start faster\n`);
   }
   for (const file of fns.outputFiles) {
     const text = file.path.endsWith(".js") ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${target}.js`)))) : file.text;
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, text);
   }
-  const types = format === "cjs" ? Object.keys(folders).map((name) => join(name, "package.json")) : [];
-  for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: "commonjs" })}\n`);
+  // Each folder says what its modules are, whatever package it ends up in.
+  const types = Object.keys(folders).map((name) => join(name, "package.json"));
+  for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: format === "cjs" ? "commonjs" : "module" })}\n`);
   return [...written, ...Object.keys(fns.metafile.outputs), ...types];
 }
 
@@ -453,7 +494,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
  * loader `require`s them, without Node's ES module loader) or as ES modules (a folder using
  * top-level await). In CommonJS, `import.meta.url`, `.dirname` and `.filename` keep their meaning.
  */
-function buildFunctions(entries, out, sources, placeholder, format) {
+function buildFunctions(entries, out, sources, placeholder, format, esmOnly) {
   const cjs = format === "cjs";
   return build({
     absWorkingDir: ROOT,
@@ -463,7 +504,7 @@ function buildFunctions(entries, out, sources, placeholder, format) {
     format,
     platform: "node",
     target: "node20",
-    plugins: [perFileFunctions(sources, placeholder)],
+    plugins: [perFileFunctions(sources, placeholder, esmOnly)],
     ...(cjs
       ? { banner: { js: URL_BANNER }, define: { "import.meta.url": "__podfnModuleUrl", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
       : {}),
