@@ -449,6 +449,8 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   });
   checkLocalesChunk(runtime.metafile, out);
   if (patched.size !== PATCHES.length) throw new Error(`scripts/build.js: a patched dependency was not bundled: review PATCHES`);
+  // The build's id ends the bundle; the code cache starts with it (see scripts/bundle-loader.cjs).
+  await writeFile(join(out, BUNDLE), `\n//# podfn-build ${randomUUID()}\n`, { flag: "a" });
   const bundled = await readFile(join(out, BUNDLE), "utf8");
   if (/(?<![\w$.])import\s*\(/.test(bundled)) throw new Error(`scripts/build.js: ${BUNDLE} still calls import() (a vm script has none): use runtime/dynamic-import.ts`);
   // The loader reads the bundle as latin1: it must be ASCII (esbuild's default charset escapes the rest).

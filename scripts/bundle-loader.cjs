@@ -13,7 +13,11 @@
  *
  * `node load.cjs --make-cache` (run by scripts/build.js in a fresh process) compiles without a
  * cache, initialises the entries every process starts (`TRAINED`), writes the cache, and prints
- * the export names of every entry as JSON (the build writes the ES module entries from them).
+ * the export names of every entry as JSON (the build writes the entries from them).
+ *
+ * V8 accepts a cache for any source of the same length. The build ends the bundle with a line
+ * naming the build (`//# podfn-build <uuid>`) and the cache starts with that id: a cache from
+ * another build (copied beside a newer bundle) is not used.
  */
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
@@ -33,6 +37,15 @@ const TRAINED = ["cli", "index", "zod"];
  */
 const HEAD = "(function (exports, require, module, __filename, __dirname, __podfnImport) {";
 const TAIL = "\n})";
+/** The bundle's last line: `//# podfn-build ` and a 36-character id, which the cache starts with. */
+const BUILD_MARK = "//# podfn-build ";
+const ID_LENGTH = 36;
+
+/** The build id the bundle ends with (undefined when it has none). */
+function buildId(source) {
+  const at = source.lastIndexOf(BUILD_MARK);
+  return at < 0 ? undefined : source.slice(at + BUILD_MARK.length, at + BUILD_MARK.length + ID_LENGTH);
+}
 
 /** The bundle's exports and its script, once loaded. */
 let loaded;
@@ -44,20 +57,24 @@ function importModule(specifier) {
 
 function load(useCache) {
   if (loaded) return loaded;
+  // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it as UTF-8
+  // would, without decoding (~2 ms less for 1 MB).
+  const source = readFileSync(FILE, "latin1");
   let cachedData;
   if (useCache) {
     try {
-      cachedData = readFileSync(CACHE);
+      const cache = readFileSync(CACHE);
+      const id = buildId(source);
+      // Only this build's cache: V8 itself would take any for a source of the same length.
+      if (id !== undefined && cache.toString("latin1", 0, ID_LENGTH) === id) cachedData = cache.subarray(ID_LENGTH);
     } catch {
       // no cache next to the bundle: compile it
     }
   }
-  // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it as UTF-8
-  // would, without decoding (~2 ms less for 1 MB).
-  const script = new Script(HEAD + readFileSync(FILE, "latin1") + TAIL, { filename: FILE, cachedData });
+  const script = new Script(HEAD + source + TAIL, { filename: FILE, cachedData });
   const module = { exports: {}, id: FILE, filename: FILE };
   script.runInThisContext()(module.exports, createRequire(FILE), module, FILE, __dirname, importModule);
-  loaded = { exports: module.exports, script, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
+  loaded = { exports: module.exports, script, id: buildId(source), cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
   return loaded;
 }
 
@@ -72,7 +89,7 @@ function entry(name) {
   return load(true).exports.entry(name);
 }
 
-/** Whether V8 refused the code cache (undefined: none was read). */
+/** Whether V8 refused the code cache (undefined: none was used, for want of one of this build). */
 function cacheRejected() {
   return loaded?.cacheRejected;
 }
@@ -80,9 +97,10 @@ function cacheRejected() {
 module.exports = { entry, cacheRejected };
 
 if (require.main === module && process.argv[2] === "--make-cache") {
-  const { exports, script } = load(false);
+  const { exports, script, id } = load(false);
+  if (id === undefined || id.length !== ID_LENGTH) throw new Error(`podfn: ${FILE} does not end with its build id`);
   for (const name of TRAINED) exports.entry(name);
-  writeFileSync(CACHE, script.createCachedData());
+  writeFileSync(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
   const names = Object.fromEntries(ENTRIES.map((name) => [name, Object.keys(exports.entry(name))]));
   process.stdout.write(`${JSON.stringify(names)}\n`);
 }

@@ -229,12 +229,20 @@ test("the built runtime compiles from the code cache the build made, and a cache
     node(["-e", `const l = require(${JSON.stringify(join(dir, "load.cjs"))}); const ok = typeof l.entry("index").defineFunction === "function"; console.log(JSON.stringify({ ok, rejected: l.cacheRejected() }));`]);
   const used = await probe(join(root, "pkg/dist/runtime"));
   assert.deepEqual(JSON.parse(used.stdout), { ok: true, rejected: false }, used.stderr);
-  // A cache from elsewhere (here: garbage) is refused by V8 and the script compiles from source.
+  // A cache V8 refuses (here: this build's id, then garbage): the script compiles from source.
   const copy = join(root, "runtime-copy");
   await cp(join(root, "pkg/dist/runtime"), copy, { recursive: true });
-  await writeFile(join(copy, "podfn.cjs.cache"), Buffer.alloc(4096, 7));
+  const cache = await readFile(join(copy, "podfn.cjs.cache"));
+  await writeFile(join(copy, "podfn.cjs.cache"), Buffer.concat([cache.subarray(0, 36), Buffer.alloc(4096, 7)]));
   const refused = await probe(copy);
   assert.deepEqual(JSON.parse(refused.stdout), { ok: true, rejected: true }, refused.stderr);
+  // The cache of another build is not even offered to V8 (which would take it for any source of
+  // the same length): here the bundle names another build, its length unchanged.
+  await writeFile(join(copy, "podfn.cjs.cache"), cache);
+  const bundle = await readFile(join(copy, "podfn.cjs"), "latin1");
+  await writeFile(join(copy, "podfn.cjs"), bundle.replace(/(\/\/# podfn-build )[0-9a-f-]{36}/, "$1" + "0".repeat(36)), "latin1");
+  const otherBuild = await probe(copy);
+  assert.deepEqual(JSON.parse(otherBuild.stdout), { ok: true }, otherBuild.stderr);
   await rm(join(copy, "podfn.cjs.cache"));
   const none = await probe(copy);
   assert.deepEqual(JSON.parse(none.stdout), { ok: true }, none.stderr);
