@@ -5,7 +5,7 @@
  * arguments, environment and an abort signal and returns an exit code.
  */
 import type { Command, CommandIO } from "./commands/types.js";
-import { watchStdioStreams, writeStdio } from "./stdio.js";
+import { watchStdioStreams, whenStdioFlushed, writeStdio } from "./stdio.js";
 
 /** Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -77,7 +77,8 @@ if (isEntryPoint) {
     signal: controller.signal,
   }).then((code) => {
     process.exitCode = code;
-    // Let pending writes flush, then leave even if a library keeps a handle open.
-    setTimeout(() => process.exit(code), 200).unref();
+    // Leave even if a library keeps a handle open, but not before output a slow reader has
+    // not taken yet (a handler's console.log to a pipe) is written.
+    setTimeout(() => whenStdioFlushed(() => process.exit(code)), 200).unref();
   });
 }

@@ -68,3 +68,29 @@ export function watchStdioStreams(): void {
     });
   }
 }
+
+/**
+ * Call `done` once the stdout and stderr streams, where something made them, hold no more
+ * output (a slow reader of a pipe may leave them holding some); at once when they hold none.
+ *
+ * @example
+ * whenStdioFlushed(() => process.exit(code));
+ */
+export function whenStdioFlushed(done: () => void): void {
+  const pending = ([1, 2] as const)
+    .filter((fd) => streaming[fd])
+    .map((fd) => (fd === 1 ? process.stdout : process.stderr))
+    .filter((stream) => stream.writableLength > 0 && !stream.destroyed);
+  let left = pending.length;
+  if (left === 0) {
+    done();
+    return;
+  }
+  // An empty write's callback runs once everything written before it has gone out.
+  for (const stream of pending) {
+    stream.write("", () => {
+      left -= 1;
+      if (left === 0) done();
+    });
+  }
+}

@@ -61,3 +61,28 @@ process.stderr.write(JSON.stringify(seen) + "\\n");
   assert.equal(stdout.toString(), "before\n");
   assert.deepEqual(JSON.parse(stderr), ["after\n"]);
 });
+
+test("whenStdioFlushed waits for output a slow reader has not taken yet", async () => {
+  // 420 KB of console.log into a pipe nobody reads yet; the child then asks to exit when flushed.
+  const script = `watchStdioStreams();
+for (let i = 0; i < 2000; i++) console.log(String(i).padStart(209, "."));
+process.stderr.write("exiting\\n");
+whenStdioFlushed(() => process.exit(0));
+`;
+  const proc = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `import { watchStdioStreams, whenStdioFlushed } from ${JSON.stringify(STDIO)};\n${script}`], { stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  proc.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  proc.stdout.pause();
+  let stderr = "";
+  // Read stdout only once the child has decided to exit.
+  await new Promise<void>((resolve) =>
+    proc.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("exiting")) resolve();
+    }),
+  );
+  proc.stdout.resume();
+  const [code] = (await once(proc, "exit")) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.equal(Buffer.concat(chunks).toString().trimEnd().split("\n").length, 2000);
+});
