@@ -12,7 +12,6 @@
  * differently (it then compiles its parser as usual).
  */
 import { createRequire } from "node:module";
-import { setFlagsFromString } from "node:v8";
 
 /** The WebAssembly global (the compiler options of this project have no DOM types). */
 const wasm = (globalThis as { WebAssembly?: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
@@ -42,6 +41,9 @@ function userChoseTiering(): boolean {
 export function pinLlhttpToLiftoff(): void {
   if (pinned || !wasm || userChoseTiering()) return;
   const load = createRequire(import.meta.url);
+  // node:v8 is required here, not imported: loading it costs ~2 MB of resident memory, which a
+  // process that never connects to the API server should not pay.
+  const { setFlagsFromString } = load("node:v8") as typeof import("node:v8");
   for (const file of candidates()) {
     let bytes: Buffer;
     try {

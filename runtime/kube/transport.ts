@@ -24,6 +24,7 @@ import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { linkAbort } from "../signals.js";
 import { loadUndici } from "./undici.js";
+import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 
@@ -218,6 +219,9 @@ export class Transport {
       connections: this.#connections,
       // Built per client certificate, so a certificate an exec plugin renews is used by new connections.
       connect: function connect(connectOptions, callback) {
+        // Before undici's first connection compiles its parser (see llhttp-liftoff.ts); not
+        // earlier, so a process that never connects never compiles WebAssembly.
+        pinLlhttpToLiftoff();
         credentials.auth.get().then(function withAuth(material) {
           if (material.certPem !== lastCert) {
             lastCert = material.certPem;

@@ -9,7 +9,6 @@
  */
 import type * as Undici from "undici";
 import { importModule } from "../dynamic-import.js";
-import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 
 /** What the transport needs from undici. */
 export interface UndiciParts {
@@ -27,7 +26,6 @@ const FILES = ["undici/lib/dispatcher/pool.js", "undici/lib/core/connect.js", "u
  * const { Pool } = await loadUndici();
  */
 export async function loadUndici(): Promise<UndiciParts> {
-  pinLlhttpToLiftoff();
   try {
     const [pool, connect, dispatcher, api] = (await Promise.all(FILES.map((file) => importModule(file)))) as { default: any }[];
     if (typeof pool?.default !== "function" || typeof connect?.default !== "function" || typeof dispatcher?.default !== "function" || typeof api?.default?.request !== "function") throw new Error("unexpected undici layout");
