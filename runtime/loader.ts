@@ -6,7 +6,7 @@
  * routes. Every problem of every file is reported at once, each with its path and the fix.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, extname, basename } from "node:path";
+import { dirname, join, relative, resolve, extname, basename, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction } from "./function.js";
@@ -33,7 +33,7 @@ function isFunctionModule(name: string): boolean {
 }
 
 /**
- * Paths of the function modules under `dir`, sorted. The folder is read synchronously: this runs
+ * Paths of the function modules under `dir` (an absolute, resolved folder), sorted. The folder is read synchronously: this runs
  * before the process serves anything, and a handful of `readdir` calls cost less than the
  * thread-pool round trips of their promise versions.
  */
@@ -41,7 +41,8 @@ export async function findFunctionFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   function walk(folder: string): void {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
+      // An entry name joined to a resolved folder needs no normalising (path.join would).
+      const path = folder.endsWith(sep) ? folder + entry.name : folder + sep + entry.name;
       if (entry.isDirectory()) {
         if (!entry.name.startsWith("_") && !entry.name.startsWith(".") && entry.name !== "node_modules") walk(path);
       } else if (isFunctionModule(entry.name)) {
@@ -126,14 +127,14 @@ async function importOne(file: string, fresh: string | undefined, commonJs: bool
   }
 }
 
-/** Check an imported module's default export and resolve it into a `LoadedFunction`. */
-function checkModule(mod: Record<string, unknown>, file: string, shown: string): { fn?: LoadedFunction; problems: string[] } {
+/** Check an imported module's default export and resolve it into a `LoadedFunction`. `shown` names the file in problems (only made when there is one). */
+function checkModule(mod: Record<string, unknown>, file: string, shown: () => string): { fn?: LoadedFunction; problems: string[] } {
   if (!isPodfnFunction(mod.default)) {
     const hint = Object.values(mod).some(isPodfnFunction) ? " (found a named export: make it `export default`)" : "";
-    return { problems: [`${shown}: needs a default export made by defineFunction(...)${hint}`] };
+    return { problems: [`${shown()}: needs a default export made by defineFunction(...)${hint}`] };
   }
   const result = resolveDefinition(mod.default, file);
-  return result.ok ? { fn: result.fn, problems: [] } : { problems: result.problems.map((p) => `${shown}: ${p}`) };
+  return result.ok ? { fn: result.fn, problems: [] } : { problems: result.problems.map((p) => `${shown()}: ${p}`) };
 }
 
 function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) => string): string[] {
@@ -173,7 +174,7 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
   }
   const files = await findFunctionFiles(root);
   const check = (file: string, imported: { mod?: Record<string, unknown>; problem?: string }) =>
-    imported.mod ? checkModule(imported.mod, file, shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
+    imported.mod ? checkModule(imported.mod, file, () => shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
   const types = new Map<string, boolean>();
   const commonJs = (file: string) => !isEsModule(file, types);
   // A reload: CommonJS modules (and the helpers they require) are read again, as the versioned

@@ -7,6 +7,9 @@
 import { createRequire } from "node:module";
 import { sep } from "node:path";
 
+/** One `require` for absolute paths (a `createRequire` per module would make a Module object each). */
+const requireFile = createRequire(import.meta.url);
+
 /**
  * Load a CommonJS module by path with `require` (no ES module loader: the production build's
  * functions are CommonJS, and a CronJob's `podfn run` then never starts Node's ES module
@@ -18,7 +21,7 @@ import { sep } from "node:path";
  * const mod = requireModule("/app/dist/functions/cleanup.js"); // { default: <function>, ... }
  */
 export function requireModule(file: string): Record<string, unknown> {
-  const exports = createRequire(file)(file) as unknown;
+  const exports = requireFile(file) as unknown;
   if (typeof exports === "object" && exports !== null && (exports as { __esModule?: unknown }).__esModule === true) return exports as Record<string, unknown>;
   return { ...(typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>) : {}), default: exports };
 }
@@ -31,7 +34,7 @@ export function requireModule(file: string): Record<string, unknown> {
  * forgetModules("/app/dist/functions"); // before reloading the folder
  */
 export function forgetModules(dir: string): void {
-  const cache = createRequire(import.meta.url).cache;
+  const cache = requireFile.cache;
   const prefix = dir.endsWith(sep) ? dir : dir + sep;
   for (const file of Object.keys(cache)) {
     if (file.startsWith(prefix) && !file.slice(prefix.length).split(sep).includes("node_modules")) delete cache[file];

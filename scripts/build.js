@@ -246,6 +246,9 @@ export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testin
  */
 const URL_BANNER = '"use strict"; var __podfnModuleUrl = require("node:url").pathToFileURL(__filename).href;';
 
+/** The same for a function compiled to CommonJS, made only when the function reads it (most never do). */
+const FUNCTION_BANNER = '"use strict"; var __podfnMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };';
+
 /**
  * An esbuild plugin compiling each module of the functions folders to its own file. Imports it
  * leaves to Node are written as `PLACEHOLDER<output path under OUT>` (`placeholder` is unique
@@ -508,7 +511,7 @@ function buildFunctions(entries, out, sources, placeholder, format, esmOnly) {
     target: "node20",
     plugins: [perFileFunctions(sources, placeholder, esmOnly)],
     ...(cjs
-      ? { banner: { js: URL_BANNER }, define: { "import.meta.url": "__podfnModuleUrl", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
+      ? { banner: { js: FUNCTION_BANNER }, define: { "import.meta.url": "__podfnMeta.url", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
       : {}),
     sourcemap: "linked",
     metafile: true,
