@@ -91,7 +91,7 @@ function commonJsBuilds() {
  * call: ~7 ms less start-up in every process.
  */
 const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/;
-/** Where the other locales are written (under OUT), next to the chunk that loads them. */
+/** Where the other locales are written (under OUT), next to the bundle that loads them. */
 const LOCALES_DIR = "runtime/zod-locales";
 
 /**
@@ -380,12 +380,12 @@ async function buildZodLocales(out) {
   return Object.keys(locales.metafile.outputs);
 }
 
-/** The lazy locales load their files relative to the chunk holding the index: it must be in `LOCALES_DIR`'s folder. */
+/** The lazy locales load their files relative to the bundle holding the index: it must be in `LOCALES_DIR`'s folder. */
 function checkLocalesChunk(metafile, out) {
   const holders = Object.entries(metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => ZOD_LOCALES_INDEX.test(i)));
   const folder = relative(ROOT, join(out, dirname(LOCALES_DIR)));
   const misplaced = holders.filter(([path]) => dirname(path) !== folder);
-  if (misplaced.length > 0) throw new Error(`scripts/build.js: zod's locales index is bundled into ${misplaced.map(([p]) => p).join(", ")}, not a chunk of ${folder}`);
+  if (misplaced.length > 0) throw new Error(`scripts/build.js: zod's locales index is bundled into ${misplaced.map(([p]) => p).join(", ")}, not a file of ${folder}`);
 }
 
 /** Modules under `dir` to compile, one file each: `_` helpers too (the loader skips them); no `.` names, tests, declarations. */
