@@ -4,7 +4,8 @@
  * are hashed to SHA-256 digests of equal length and compared with `crypto.timingSafeEqual`, so
  * neither the content nor the length of the secret leaks through timing.
  */
-import { hash, timingSafeEqual } from "node:crypto";
+import * as crypto from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
 import { bearerToken, forbidden, type AuthChecker } from "./types.js";
@@ -16,9 +17,18 @@ const WRONG_TOKEN = forbidden("the bearer token is not valid for this function")
  * string, one character per byte, and copied: a third of the cost of asking for a new `Buffer`.
  */
 function sha256Into(text: string, into: Buffer): Buffer {
-  into.write(hash("sha256", text, "binary"), 0, "latin1");
+  into.write(sha256Binary(text), 0, "latin1");
   return into;
 }
+
+/**
+ * The digest as a binary string: `crypto.hash` where Node has it (20.12 and later: one call, no
+ * Hash object), `createHash` on the older Node 20 releases the package still supports.
+ */
+const sha256Binary: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: "binary"): string }).hash("sha256", text, "binary")
+    : (text) => createHash("sha256").update(text).digest("binary");
 
 function sha256(text: string): Buffer {
   return sha256Into(text, Buffer.alloc(32));
