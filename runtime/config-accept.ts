@@ -21,43 +21,71 @@ function integer(value: unknown, min: number, max: number): number | undefined {
   return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
 }
 
-const LOG_LEVELS = new Set(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
-const CLUSTERS = new Set(["auto", "real", "emulated"]);
-const APP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The values, defaults and bounds of the options, shared with the zod schema of `config.ts`. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export const CLUSTER_MODES = ["auto", "real", "emulated"] as const;
+export const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const MAX_APP_LENGTH = 20;
+export const DEFAULTS = {
+  port: 8080,
+  functions: "functions",
+  logLevel: "info",
+  secretsDir: "/var/run/secrets/podfn",
+  cluster: "auto",
+  serviceAccountDir: "/var/run/secrets/kubernetes.io/serviceaccount",
+  maxInflight: 64,
+  drainTimeoutMs: 25_000,
+  dryRun: false,
+  json: false,
+  image: "podfn:latest",
+  out: "deploy/manifests",
+  app: "podfn",
+  replicas: 2,
+  pdb: false,
+  stateDir: ".podfn/cluster",
+} as const;
+/** Inclusive bounds of the integer options. */
+export const BOUNDS = {
+  port: [0, 65535],
+  maxInflight: [1, 100_000],
+  drainTimeoutMs: [0, 3_600_000],
+  replicas: [1, 1000],
+  maxReplicas: [1, 1000],
+} as const;
 
 /** A rule per field, in the schema's order: undefined input → its default (or absent); else the value, or `REJECT`. */
 const REJECT = Symbol("reject");
 type Rule = { default?: unknown; check: (value: unknown) => unknown };
 
 const text = (min = 1): Rule["check"] => (v) => (typeof v === "string" && v.length >= min ? v : REJECT);
-const numberRule = (min: number, max: number): Rule["check"] => (v) => integer(v, min, max) ?? REJECT;
-const oneOf = (set: Set<string>): Rule["check"] => (v) => (typeof v === "string" && set.has(v) ? v : REJECT);
+const numberRule = ([min, max]: readonly [number, number]): Rule["check"] => (v) => integer(v, min, max) ?? REJECT;
+const oneOf = (values: readonly string[]): Rule["check"] => (v) => (typeof v === "string" && values.includes(v) ? v : REJECT);
 const flag: Rule["check"] = (v) => (typeof v === "boolean" ? v : REJECT);
 
 const RULES: [string, Rule][] = [
-  ["port", { default: 8080, check: numberRule(0, 65535) }],
+  ["port", { default: DEFAULTS.port, check: numberRule(BOUNDS.port) }],
   ["host", { check: text() }],
-  ["functions", { default: "functions", check: text() }],
-  ["logLevel", { default: "info", check: oneOf(LOG_LEVELS) }],
-  ["secretsDir", { default: "/var/run/secrets/podfn", check: text() }],
-  ["cluster", { default: "auto", check: oneOf(CLUSTERS) }],
+  ["functions", { default: DEFAULTS.functions, check: text() }],
+  ["logLevel", { default: DEFAULTS.logLevel, check: oneOf(LOG_LEVELS) }],
+  ["secretsDir", { default: DEFAULTS.secretsDir, check: text() }],
+  ["cluster", { default: DEFAULTS.cluster, check: oneOf(CLUSTER_MODES) }],
   ["kubeconfig", { check: text() }],
-  ["serviceAccountDir", { default: "/var/run/secrets/kubernetes.io/serviceaccount", check: text() }],
+  ["serviceAccountDir", { default: DEFAULTS.serviceAccountDir, check: text() }],
   ["namespace", { check: text() }],
-  ["maxInflight", { default: 64, check: numberRule(1, 100_000) }],
-  ["drainTimeoutMs", { default: 25_000, check: numberRule(0, 3_600_000) }],
+  ["maxInflight", { default: DEFAULTS.maxInflight, check: numberRule(BOUNDS.maxInflight) }],
+  ["drainTimeoutMs", { default: DEFAULTS.drainTimeoutMs, check: numberRule(BOUNDS.drainTimeoutMs) }],
   ["input", { check: text(0) }],
   ["inputFile", { check: text(0) }],
-  ["dryRun", { default: false, check: flag }],
+  ["dryRun", { default: DEFAULTS.dryRun, check: flag }],
   ["schedule", { check: text() }],
-  ["json", { default: false, check: flag }],
-  ["image", { default: "podfn:latest", check: text() }],
-  ["out", { default: "deploy/manifests", check: text() }],
-  ["app", { default: "podfn", check: (v) => (typeof v === "string" && v.length <= 20 && APP.test(v) ? v : REJECT) }],
-  ["replicas", { default: 2, check: numberRule(1, 1000) }],
-  ["maxReplicas", { check: numberRule(1, 1000) }],
-  ["pdb", { default: false, check: flag }],
-  ["stateDir", { default: ".podfn/cluster", check: text() }],
+  ["json", { default: DEFAULTS.json, check: flag }],
+  ["image", { default: DEFAULTS.image, check: text() }],
+  ["out", { default: DEFAULTS.out, check: text() }],
+  ["app", { default: DEFAULTS.app, check: (v) => (typeof v === "string" && v.length <= MAX_APP_LENGTH && APP_NAME.test(v) ? v : REJECT) }],
+  ["replicas", { default: DEFAULTS.replicas, check: numberRule(BOUNDS.replicas) }],
+  ["maxReplicas", { check: numberRule(BOUNDS.maxReplicas) }],
+  ["pdb", { default: DEFAULTS.pdb, check: flag }],
+  ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
   ["identity", { check: text() }],
 ];
 

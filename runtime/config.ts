@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
-import { acceptConfig } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, DEFAULTS, LOG_LEVELS, MAX_APP_LENGTH } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -63,32 +63,37 @@ export type OptionName = keyof typeof OPTIONS;
 /** The options' zod schema, built when a configuration `acceptConfig` does not accept needs explaining. */
 function buildSchema() {
   const z = zod();
-  const num = (min: number, max: number) =>
+  const num = ([min, max]: readonly [number, number]) =>
     z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
+  const d = DEFAULTS;
   return z.object({
-    port: num(0, 65535).default(8080),
+    port: num(BOUNDS.port).default(d.port),
     host: z.string().min(1).optional(),
-    functions: z.string().min(1).default("functions"),
-    logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-    secretsDir: z.string().min(1).default("/var/run/secrets/podfn"),
-    cluster: z.enum(["auto", "real", "emulated"]).default("auto"),
+    functions: z.string().min(1).default(d.functions),
+    logLevel: z.enum(LOG_LEVELS).default(d.logLevel),
+    secretsDir: z.string().min(1).default(d.secretsDir),
+    cluster: z.enum(CLUSTER_MODES).default(d.cluster),
     kubeconfig: z.string().min(1).optional(),
-    serviceAccountDir: z.string().min(1).default("/var/run/secrets/kubernetes.io/serviceaccount"),
+    serviceAccountDir: z.string().min(1).default(d.serviceAccountDir),
     namespace: z.string().min(1).optional(),
-    maxInflight: num(1, 100_000).default(64),
-    drainTimeoutMs: num(0, 3_600_000).default(25_000),
+    maxInflight: num(BOUNDS.maxInflight).default(d.maxInflight),
+    drainTimeoutMs: num(BOUNDS.drainTimeoutMs).default(d.drainTimeoutMs),
     input: z.string().optional(),
     inputFile: z.string().optional(),
-    dryRun: z.boolean().default(false),
+    dryRun: z.boolean().default(d.dryRun),
     schedule: z.string().min(1).optional(),
-    json: z.boolean().default(false),
-    image: z.string().min(1).default("podfn:latest"),
-    out: z.string().min(1).default("deploy/manifests"),
-    app: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower case letters, digits and '-'").max(20, "must be at most 20 characters (it prefixes object names)").default("podfn"),
-    replicas: num(1, 1000).default(2),
-    maxReplicas: num(1, 1000).optional(),
-    pdb: z.boolean().default(false),
-    stateDir: z.string().min(1).default(".podfn/cluster"),
+    json: z.boolean().default(d.json),
+    image: z.string().min(1).default(d.image),
+    out: z.string().min(1).default(d.out),
+    app: z
+      .string()
+      .regex(APP_NAME, "must be a DNS label: lower case letters, digits and '-'")
+      .max(MAX_APP_LENGTH, `must be at most ${MAX_APP_LENGTH} characters (it prefixes object names)`)
+      .default(d.app),
+    replicas: num(BOUNDS.replicas).default(d.replicas),
+    maxReplicas: num(BOUNDS.maxReplicas).optional(),
+    pdb: z.boolean().default(d.pdb),
+    stateDir: z.string().min(1).default(d.stateDir),
     identity: z.string().min(1).optional(),
   });
 }

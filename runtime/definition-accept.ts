@@ -8,6 +8,7 @@
  * When this says false, zod decides and its issues name the field at fault.
  * `test/core/definition-accept.test.ts` compares the two over generated definitions.
  */
+import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
@@ -21,6 +22,21 @@ export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
 /** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */
 export const RESERVED_NAMES = ["http"];
 export const MAX_TIMEOUT_MS = 86_400_000;
+/** Longest function name (room for CronJob suffixes) and schedule name. */
+export const MAX_NAME_LENGTH = 52;
+export const MAX_SCHEDULE_NAME_LENGTH = 10;
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export const HMAC_ALGORITHMS = ["sha1", "sha256", "sha512"] as const;
+export const HMAC_ENCODINGS = ["hex", "base64"] as const;
+export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
+export const SCHEDULE_MODES = ["cronjob", "in-process"] as const;
+
+/**
+ * A schema the call can be validated with, recognised by its interface (`safeParseAsync`, what
+ * invoke falls back to) rather than by class: a function built or installed with its own copy of
+ * zod is accepted too, whatever copy the runtime has.
+ */
+export const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
 
 type Obj = Record<string, unknown>;
 
@@ -33,13 +49,11 @@ function dataOnly(v: object): boolean {
 
 /**
  * zod's object test (a non-null, non-array object), narrowed to what the loader may use as it
- * is: a plain object (prototype `Object.prototype` or null) of own data properties, so nothing
- * the check read comes from a prototype or a getter (zod's output would hold it as an own value).
+ * is: a plain object of own data properties, so nothing the check read comes from a prototype or
+ * a getter (zod's output would hold it as an own value).
  */
 function isObject(v: unknown): v is Obj {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return (proto === Object.prototype || proto === null) && dataOnly(v);
+  return isPlainObject(v) && dataOnly(v);
 }
 
 /** A strict object: every enumerable key (own or inherited, as zod's `for...in`) is one of `keys`. */
@@ -59,7 +73,6 @@ function arrayOf(v: unknown, test: (item: unknown) => boolean, min = 1): boolean
 }
 const matches = (re: RegExp) => (v: unknown) => typeof v === "string" && re.test(v);
 const inSet = (set: ReadonlySet<unknown>) => (v: unknown) => set.has(v);
-const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
 const isFunction = (v: unknown) => typeof v === "function";
 
 const keys = (...names: string[]) => new Set(names);
@@ -69,12 +82,12 @@ const BEARER = keys("type", "secret", "env");
 const HMAC = keys("type", "secret", "header", "algorithm", "prefix", "encoding");
 const SERVICE_ACCOUNT_AUTH = keys("type", "allow", "audiences");
 const HTTP = keys("method", "path", "auth", "bodyLimitBytes");
-const METHODS = new Set<unknown>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-const ALGORITHMS = new Set<unknown>(["sha1", "sha256", "sha512"]);
-const ENCODINGS = new Set<unknown>(["hex", "base64"]);
+const METHODS = new Set<unknown>(HTTP_METHODS);
+const ALGORITHMS = new Set<unknown>(HMAC_ALGORITHMS);
+const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
-const POLICIES = new Set<unknown>(["Allow", "Forbid", "Replace"]);
-const MODES = new Set<unknown>(["cronjob", "in-process"]);
+const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
+const MODES = new Set<unknown>(SCHEDULE_MODES);
 const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "timeoutMs", "kubeApi", "onShutdown", "handler");
 
 const nonEmpty = (v: unknown) => isString(v, 1);
@@ -132,7 +145,7 @@ function scheduleEntry(v: unknown): boolean {
     optional(v.concurrencyPolicy, inSet(POLICIES)) &&
     optional(v.startingDeadlineSeconds, (n) => positiveInt(n)) &&
     optional(v.mode, inSet(MODES)) &&
-    optional(v.name, (n) => matches(DNS_LABEL)(n) && (n as string).length <= 10) &&
+    optional(v.name, (n) => matches(DNS_LABEL)(n) && (n as string).length <= MAX_SCHEDULE_NAME_LENGTH) &&
     validateCron(v.cron, v.timeZone as string | undefined) === null
   );
 }
@@ -147,7 +160,7 @@ export function acceptsDefinition(value: unknown): boolean {
   return (
     strict(value, DEFINITION) &&
     matches(DNS_LABEL)(value.name) &&
-    (value.name as string).length <= 52 &&
+    (value.name as string).length <= MAX_NAME_LENGTH &&
     !RESERVED_NAMES.includes(value.name as string) &&
     optional(value.description, (d) => typeof d === "string") &&
     optional(value.input, isZodSchema) &&

@@ -10,7 +10,25 @@ import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
-import { acceptsDefinition, DNS_LABEL, MAX_TIMEOUT_MS, RESERVED_NAMES, RESERVED_PATHS, SECRET_NAME, SERVICE_ACCOUNT, URL_PATH, VERBS } from "./definition-accept.js";
+import {
+  acceptsDefinition,
+  CONCURRENCY_POLICIES,
+  DNS_LABEL,
+  HMAC_ALGORITHMS,
+  HMAC_ENCODINGS,
+  HTTP_METHODS,
+  isZodSchema,
+  MAX_NAME_LENGTH,
+  MAX_SCHEDULE_NAME_LENGTH,
+  MAX_TIMEOUT_MS,
+  RESERVED_NAMES,
+  RESERVED_PATHS,
+  SCHEDULE_MODES,
+  SECRET_NAME,
+  SERVICE_ACCOUNT,
+  URL_PATH,
+  VERBS,
+} from "./definition-accept.js";
 
 export { RESERVED_NAMES, RESERVED_PATHS } from "./definition-accept.js";
 
@@ -18,13 +36,6 @@ export { RESERVED_NAMES, RESERVED_PATHS } from "./definition-accept.js";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default `http.bodyLimitBytes`: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
-
-/**
- * A schema the call can be validated with, recognised by its interface (`safeParseAsync`, what
- * invoke falls back to) rather than by class: a function built or installed with its own copy of
- * zod is accepted too, whatever copy the runtime has.
- */
-const isZodSchema = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { safeParseAsync?: unknown }).safeParseAsync === "function";
 
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
 function buildDefinitionSchema() {
@@ -47,9 +58,9 @@ function buildDefinitionSchema() {
         type: z.literal("hmac"),
         secret: secretName,
         header: z.string().min(1).optional(),
-        algorithm: z.enum(["sha1", "sha256", "sha512"]).optional(),
+        algorithm: z.enum(HMAC_ALGORITHMS).optional(),
         prefix: z.string().optional(),
-        encoding: z.enum(["hex", "base64"]).optional(),
+        encoding: z.enum(HMAC_ENCODINGS).optional(),
       }),
       z.strictObject({
         type: z.literal("serviceAccount"),
@@ -61,7 +72,7 @@ function buildDefinitionSchema() {
   );
 
   const http = z.strictObject({
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
+    method: z.enum(HTTP_METHODS).optional(),
     path: z
       .string()
       .regex(URL_PATH, "must start with / and use only URL path characters")
@@ -78,10 +89,10 @@ function buildDefinitionSchema() {
       cron: z.string().min(1),
       timeZone: z.string().min(1).optional(),
       input: z.unknown().optional(),
-      concurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"]).optional(),
+      concurrencyPolicy: z.enum(CONCURRENCY_POLICIES).optional(),
       startingDeadlineSeconds: z.number().int().positive().optional(),
-      mode: z.enum(["cronjob", "in-process"]).optional(),
-      name: z.string().regex(DNS_LABEL, "must be a DNS label").max(10).optional(),
+      mode: z.enum(SCHEDULE_MODES).optional(),
+      name: z.string().regex(DNS_LABEL, "must be a DNS label").max(MAX_SCHEDULE_NAME_LENGTH).optional(),
     })
     .superRefine((entry, ctx) => {
       const problem = validateCron(entry.cron, entry.timeZone);
@@ -90,7 +101,7 @@ function buildDefinitionSchema() {
 
   // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
   return z.strictObject({
-    name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(52, "must be at most 52 characters (room for CronJob suffixes)").refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
+    name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters (room for CronJob suffixes)`).refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
     description: z.string().optional(),
     input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),
     output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),

@@ -9,6 +9,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
+import { isPlainObject } from "./plain-object.js";
 import type { KubeClient } from "./kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
@@ -93,20 +94,12 @@ function inputOf(result: ParseResult): unknown {
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
   const value = raw ?? {};
+  // What `z.object({})` (the input of a function that declares none) makes of a plain object,
+  // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};
   if (trigger?.type !== "schedule" && passesFastCheck(fn.input, value)) return value;
   const result = safeParse(fn.input as z.ZodType, value);
   return result instanceof Promise ? result.then(inputOf) : inputOf(result);
-}
-
-/**
- * An object `z.object({})` (the input of a function that declares none) turns into `{}`: a
- * plain object (whatever its keys, which it strips). Anything else goes to zod, which explains.
- */
-function isPlainObject(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** Validate input against a schema; rejects with InputError naming each field. */

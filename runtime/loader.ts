@@ -33,11 +33,11 @@ function isFunctionModule(name: string): boolean {
 }
 
 /**
- * Paths of the function modules under `dir` (an absolute, resolved folder), sorted. The folder is read synchronously: this runs
- * before the process serves anything, and a handful of `readdir` calls cost less than the
- * thread-pool round trips of their promise versions.
+ * Paths of the function modules under `dir` (an absolute, resolved folder), sorted. The folder
+ * is read synchronously: this runs before the process serves anything, and a handful of
+ * `readdir` calls cost less than the thread-pool round trips of their promise versions.
  */
-export async function findFunctionFiles(dir: string): Promise<string[]> {
+export function findFunctionFiles(dir: string): string[] {
   const out: string[] = [];
   function walk(folder: string): void {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -172,7 +172,7 @@ export async function loadFunctions(dir: string, options: LoadOptions = {}): Pro
     if (error instanceof LoadError) throw error;
     throw new LoadError([`${shownPath(root)}: the functions folder does not exist (set --functions or PODFN_FUNCTIONS)`]);
   }
-  const files = await findFunctionFiles(root);
+  const files = findFunctionFiles(root);
   const check = (file: string, imported: { mod?: Record<string, unknown>; problem?: string }) =>
     imported.mod ? checkModule(imported.mod, file, () => shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
   const types = new Map<string, boolean>();

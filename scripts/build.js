@@ -48,11 +48,11 @@
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, extname, join, relative, resolve, sep } from "node:path";
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
+import { build, formatMessages } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
@@ -90,9 +90,7 @@ function commonJsBuilds() {
  * locale a function that loads its own file (`LOCALES_DIR`, built from zod's module) on first
  * call: ~7 ms less start-up in every process.
  */
-const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/;
-/** Where the other locales are written (under OUT), next to the bundle that loads them. */
-const LOCALES_DIR = "runtime/zod-locales";
+const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.cjs$/;
 
 /**
  * Packages left out of the runtime's bundle, each replaced by a function that throws what it is
@@ -167,11 +165,21 @@ export const ENTRIES = {
 /** The bundle and its loader, under OUT. */
 const BUNDLE = "runtime/podfn.cjs";
 const LOADER = "runtime/load.cjs";
+/** Where zod's other locales are written (under OUT): beside the bundle, which loads them by this relative path. */
+const LOCALES_DIR = `${dirname(BUNDLE)}/zod-locales`;
 
-/** The bundle's entry module: `entry(name)` initialises one runtime entry (`require` of an ES module bundles it lazily). */
+/**
+ * The bundle's entry module: `entries` names them, `entry(name)` initialises one (`require` of an
+ * ES module bundles it lazily).
+ */
 function bundleEntry() {
+  const names = Object.values(ENTRIES).map(({ name }) => name);
   const cases = Object.values(ENTRIES).map(({ source, name }) => `case ${JSON.stringify(name)}: return require(${JSON.stringify(`./${source}`)});`);
-  return `export function entry(name) { switch (name) { ${cases.join(" ")} default: throw new Error("podfn: unknown runtime entry " + name); } }\n`;
+  return [
+    `export const entries = ${JSON.stringify(names)};`,
+    `export function entry(name) { switch (name) { ${cases.join(" ")} default: throw new Error(\`podfn: no runtime entry "\${name}" (known: ${names.join(", ")})\`); } }`,
+    "",
+  ].join("\n");
 }
 
 /**
@@ -188,26 +196,27 @@ function loaderImport() {
 }
 
 /**
- * An esbuild plugin making the bundle's `runtime/zod-runtime.ts` initialise zod on first call:
- * it `require`s the very file an `import "zod"` resolves to (zod's ES module build), which
- * esbuild bundles once and initialises lazily, so the runtime and the functions share one zod.
+ * An esbuild plugin making the bundle's `runtime/zod-runtime.ts` initialise zod on first call
+ * (a static import would initialise it with the module): a `require` of zod's CommonJS build,
+ * the one file every `import "zod"` of the bundle resolves to (`COMMONJS_BUILDS`), so the
+ * runtime and the functions share one zod.
  */
 function lazyZod() {
   return {
     name: "podfn-lazy-zod",
     setup(b) {
-      b.onLoad({ filter: /[\\/]runtime[\\/]zod-runtime\.ts$/ }, async (args) => {
-        const zod = await b.resolve("zod", { kind: "require-call", resolveDir: dirname(args.path) });
-        if (zod.errors.length > 0) return { errors: zod.errors };
-        return { contents: `export function zod() { return require(${JSON.stringify(zod.path)}).z; }\n`, loader: "js", resolveDir: dirname(args.path) };
-      });
+      b.onLoad({ filter: /[\\/]runtime[\\/]zod-runtime\.ts$/ }, (args) => ({
+        contents: 'export function zod() { return require("zod").z; }\n',
+        loader: "js",
+        resolveDir: dirname(args.path),
+      }));
     },
   };
 }
 
 /**
- * Make the code cache (in a fresh Node process, as the CLI will run) and write each entry's ES
- * module from the export names the loader reports. Resolves to the files written.
+ * Make the code cache (in a fresh Node process, as the CLI will run) and write each entry's
+ * CommonJS module from the export names the loader reports. Resolves to the files written.
  */
 async function writeEntries(out) {
   const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
@@ -286,12 +295,8 @@ function perFileFunctions(sources, placeholder, esmOnly) {
 async function requirable(b, args, placeholder) {
   const resolved = await b.resolve(args.path, { kind: "require-call", resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
   if (resolved.errors.length > 0) return false;
-  if (resolved.external || !isAbsolutePath(resolved.path)) return true;
+  if (resolved.external || !isAbsolute(resolved.path)) return true;
   return !(await isEsModuleFile(resolved.path));
-}
-
-function isAbsolutePath(path) {
-  return resolve(path) === path;
 }
 
 /** Whether Node loads `file` as an ES module: `.mjs`, or `.js` under a package.json saying `module`. */
@@ -319,40 +324,27 @@ async function zodLocales(index) {
 }
 
 /**
- * An esbuild plugin replacing zod's locales index (see `ZOD_LOCALES_INDEX`): English stays
- * bundled; every other locale becomes a function that `require`s its file from `LOCALES_DIR`
- * (written by `buildZodLocales`) when called, and calls it with the same arguments.
+ * An esbuild plugin replacing zod's locales index (see `ZOD_LOCALES_INDEX`; zod is bundled from
+ * its CommonJS build): English stays bundled; every other locale becomes a function that
+ * `require`s its file from `LOCALES_DIR` (written by `buildZodLocales`) when called, and calls it
+ * with the same arguments. The list of locales is read from zod's ES module index.
  */
 function lazyZodLocales() {
   return {
     name: "podfn-zod-locales",
     setup(b) {
       b.onLoad({ filter: ZOD_LOCALES_INDEX }, async (args) => {
-        // The list of locales is read from the ES module index; the CommonJS one (`index.cjs`,
-        // which zod's CommonJS build requires) gets the same exports in CommonJS form.
-        const commonJs = args.path.endsWith(".cjs");
         const others = (await zodLocales(join(dirname(args.path), "index.js"))).filter((l) => l.name !== "en");
-        const loader = `function locale(file) { return function loadLocale(...args) { return load(\`./${LOCALES_DIR.split("/").pop()}/\${file}.cjs\`).default(...args); }; }`;
-        const contents = (
-          commonJs
-            ? [
-                '"use strict";',
-                'Object.defineProperty(exports, "__esModule", { value: true });',
-                'const { createRequire } = require("node:module");',
-                'exports.en = require("./en.cjs").default;',
-                // __filename, not import.meta: esbuild would take the file for an ES module. In the bundle it names the bundle.
-                "const load = createRequire(__filename);",
-                loader,
-                ...others.map((l) => `exports.${l.name} = locale(${JSON.stringify(l.file)});`),
-              ]
-            : [
-                'import { createRequire } from "node:module";',
-                'export { default as en } from "./en.js";',
-                "const load = createRequire(import.meta.url);",
-                loader,
-                ...others.map((l) => `export const ${l.name} = locale(${JSON.stringify(l.file)});`),
-              ]
-        ).join("\n");
+        const contents = [
+          '"use strict";',
+          'Object.defineProperty(exports, "__esModule", { value: true });',
+          'const { createRequire } = require("node:module");',
+          'exports.en = require("./en.cjs").default;',
+          // __filename, not import.meta: esbuild would take the file for an ES module. In the bundle it names the bundle.
+          "const load = createRequire(__filename);",
+          `function locale(file) { return function loadLocale(...args) { return load(\`./${LOCALES_DIR.split("/").pop()}/\${file}.cjs\`).default(...args); }; }`,
+          ...others.map((l) => `exports.${l.name} = locale(${JSON.stringify(l.file)});`),
+        ].join("\n");
         return { contents, loader: "js", resolveDir: dirname(args.path) };
       });
     },
@@ -378,14 +370,6 @@ async function buildZodLocales(out) {
     logLevel: "warning",
   });
   return Object.keys(locales.metafile.outputs);
-}
-
-/** The lazy locales load their files relative to the bundle holding the index: it must be in `LOCALES_DIR`'s folder. */
-function checkLocalesChunk(metafile, out) {
-  const holders = Object.entries(metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => ZOD_LOCALES_INDEX.test(i)));
-  const folder = relative(ROOT, join(out, dirname(LOCALES_DIR)));
-  const misplaced = holders.filter(([path]) => dirname(path) !== folder);
-  if (misplaced.length > 0) throw new Error(`scripts/build.js: zod's locales index is bundled into ${misplaced.map(([p]) => p).join(", ")}, not a file of ${folder}`);
 }
 
 /** Modules under `dir` to compile, one file each: `_` helpers too (the loader skips them); no `.` names, tests, declarations. */
@@ -450,7 +434,6 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     metafile: true,
     logLevel: "warning",
   });
-  checkLocalesChunk(runtime.metafile, out);
   if (patched.size !== PATCHES.length) throw new Error(`scripts/build.js: a patched dependency was not bundled: review PATCHES`);
   // The build's id ends the bundle; the code cache starts with it (see scripts/bundle-loader.cjs).
   await writeFile(join(out, BUNDLE), `\n//# podfn-build ${randomUUID()}\n`, { flag: "a" });
@@ -482,6 +465,9 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
     format = "esm";
     fns = await buildFunctions(entries, out, sources, placeholder, format);
     process.stderr.write(`podfn: functions built as ES modules (they use ${reason}); CommonJS ones start faster\n`);
+  } else {
+    // The CommonJS pass is silent (its import.meta warning only means: build as ES modules); say the rest.
+    for (const message of await formatMessages(fns.warnings, { kind: "warning" })) process.stderr.write(message);
   }
   for (const file of fns.outputFiles) {
     const text = file.path.endsWith(".js") ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${target}.js`)))) : file.text;
@@ -496,8 +482,10 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
 
 /**
  * Compile the functions folders' modules, one file each, as CommonJS (`format` "cjs": the
- * loader `require`s them, without Node's ES module loader) or as ES modules (a folder using
- * top-level await). In CommonJS, `import.meta.url`, `.dirname` and `.filename` keep their meaning.
+ * loader `require`s them, without Node's ES module loader; `esmOnly` collects imported packages
+ * that have no CommonJS form) or as ES modules (what top-level await, `import.meta` beyond
+ * url/dirname/filename or such a package needs). In CommonJS, `import.meta.url`, `.dirname` and
+ * `.filename` keep their meaning.
  */
 function buildFunctions(entries, out, sources, placeholder, format, esmOnly) {
   const cjs = format === "cjs";

@@ -7,12 +7,12 @@
  * modules; `vm.Script` takes one for a script). A cache V8 refuses (another Node version, other
  * V8 flags) is ignored and the script compiles as usual: the cache changes speed, never results.
  *
- * `entry(name)` gives the module of one runtime entry ("cli", "index", "testing", "zod"),
- * initialised on first call. Every ES module entry of `dist/runtime` goes through it, so a
+ * `entry(name)` gives the module of one runtime entry (the bundle's `entries`: "cli", "index",
+ * "zod", "testing"), initialised on first call. Every ES module entry of `dist/runtime` goes through it, so a
  * process holds one copy of the runtime however its entries are reached.
  *
  * `node load.cjs --make-cache` (run by scripts/build.js in a fresh process) compiles without a
- * cache, initialises the entries every process starts (`TRAINED`), writes the cache, and prints
+ * cache, initialises the entries every process starts (all but `UNTRAINED`), writes the cache, and prints
  * the export names of every entry as JSON (the build writes the entries from them).
  *
  * V8 accepts a cache for any source of the same length. The build ends the bundle with a line
@@ -27,9 +27,8 @@ const { createRequire } = require("node:module");
 
 const FILE = join(__dirname, "podfn.cjs");
 const CACHE = `${FILE}.cache`;
-/** The runtime's entries, and those initialised before the cache is written. */
-const ENTRIES = ["cli", "index", "zod", "testing"];
-const TRAINED = ["cli", "index", "zod"];
+/** The entries not initialised before the cache is written (the emulator: tests and local runs only). */
+const UNTRAINED = ["testing"];
 /**
  * The function around the bundle: CommonJS's five names, and the loader's `import()` (a script
  * compiled by `vm` has none: see runtime/dynamic-import.ts). Keep it identical where the cache
@@ -60,11 +59,11 @@ function load(useCache) {
   // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it as UTF-8
   // would, without decoding (~2 ms less for 1 MB).
   const source = readFileSync(FILE, "latin1");
+  const id = buildId(source);
   let cachedData;
   if (useCache) {
     try {
       const cache = readFileSync(CACHE);
-      const id = buildId(source);
       // Only this build's cache: V8 itself would take any for a source of the same length.
       if (id !== undefined && cache.toString("latin1", 0, ID_LENGTH) === id) cachedData = cache.subarray(ID_LENGTH);
     } catch {
@@ -74,7 +73,7 @@ function load(useCache) {
   const script = new Script(HEAD + source + TAIL, { filename: FILE, cachedData });
   const module = { exports: {}, id: FILE, filename: FILE };
   script.runInThisContext()(module.exports, createRequire(FILE), module, FILE, __dirname, importModule);
-  loaded = { exports: module.exports, script, id: buildId(source), cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
+  loaded = { exports: module.exports, script, id, cacheRejected: cachedData === undefined ? undefined : script.cachedDataRejected };
   return loaded;
 }
 
@@ -85,7 +84,6 @@ function load(useCache) {
  * const { defineFunction } = require("./load.cjs").entry("index");
  */
 function entry(name) {
-  if (!ENTRIES.includes(name)) throw new Error(`podfn: no runtime entry "${name}" (known: ${ENTRIES.join(", ")})`);
   return load(true).exports.entry(name);
 }
 
@@ -99,8 +97,8 @@ module.exports = { entry, cacheRejected };
 if (require.main === module && process.argv[2] === "--make-cache") {
   const { exports, script, id } = load(false);
   if (id === undefined || id.length !== ID_LENGTH) throw new Error(`podfn: ${FILE} does not end with its build id`);
-  for (const name of TRAINED) exports.entry(name);
+  for (const name of exports.entries) if (!UNTRAINED.includes(name)) exports.entry(name);
   writeFileSync(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
-  const names = Object.fromEntries(ENTRIES.map((name) => [name, Object.keys(exports.entry(name))]));
+  const names = Object.fromEntries(exports.entries.map((name) => [name, Object.keys(exports.entry(name))]));
   process.stdout.write(`${JSON.stringify(names)}\n`);
 }

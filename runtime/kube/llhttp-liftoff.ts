@@ -18,6 +18,8 @@ const wasm = (globalThis as { WebAssembly?: { Module: new (bytes: Uint8Array) =>
 
 /** The compiled parser, kept so V8 keeps it for undici's own compile of the same bytes. */
 let pinned: object | undefined;
+/** Whether the pin was tried (it is tried once, at the first connection, whatever came of it). */
+let tried = false;
 
 /** undici's choice of parser build (lib/dispatcher/client-h1.js `lazyllhttp`): SIMD unless told or unable. */
 function candidates(): string[] {
@@ -39,7 +41,9 @@ function userChoseTiering(): boolean {
  * const { Pool } = await loadUndici();
  */
 export function pinLlhttpToLiftoff(): void {
-  if (pinned || !wasm || userChoseTiering()) return;
+  if (tried) return;
+  tried = true;
+  if (!wasm || userChoseTiering()) return;
   const load = createRequire(import.meta.url);
   // node:v8 is required here, not imported: loading it costs ~2 MB of resident memory, which a
   // process that never connects to the API server should not pay.
