@@ -15,6 +15,12 @@
  * cache, initialises the entries every process starts (all but `UNTRAINED`), writes the cache, and prints
  * the export names of every entry as JSON (the build writes the entries from them).
  *
+ * Under `--enable-source-maps` (on the command line or in NODE_OPTIONS) the bundle is compiled
+ * by Node's CommonJS loader instead, without the cache: Node then reads the bundle's source map
+ * (`podfn.cjs.map`), so the runtime's own frames in a stack trace name runtime/*.ts lines, as
+ * the functions' frames do. A process asking for source maps is being debugged: start-up speed
+ * matters less than a readable trace.
+ *
  * V8 accepts a cache for any source of the same length. The build ends the bundle with a line
  * naming the build (`//# podfn-build <uuid>`) and the cache starts with that id: a cache from
  * another build (copied beside a newer bundle) is not used.
@@ -23,7 +29,8 @@
 const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
-const { createRequire } = require("node:module");
+const Module = require("node:module");
+const { createRequire } = Module;
 
 const FILE = join(__dirname, "podfn.cjs");
 const CACHE = `${FILE}.cache`;
@@ -54,12 +61,33 @@ function importModule(specifier) {
   return import(specifier);
 }
 
+/** Whether Node maps stack traces through source maps (Node 20.7+ says so; before, its flag is looked for). */
+function sourceMapsEnabled() {
+  if (typeof process.sourceMapsEnabled === "boolean") return process.sourceMapsEnabled;
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--enable-source-maps");
+}
+
+/**
+ * The bundle compiled by Node's CommonJS loader, which registers its source map. The loader's
+ * `import()` is handed over on the module and named on the first line (only that line's columns
+ * move, as with `HEAD`).
+ */
+function loadMapped(source, id) {
+  const module = new Module(FILE, null);
+  module.filename = FILE;
+  module.paths = Module._nodeModulePaths(__dirname);
+  module.podfnImport = importModule;
+  module._compile(`const __podfnImport = module.podfnImport;${source}`, FILE);
+  return { exports: module.exports, script: undefined, id, cacheRejected: undefined };
+}
+
 function load(useCache) {
   if (loaded) return loaded;
   // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it as UTF-8
   // would, without decoding (~2 ms less for 1 MB).
   const source = readFileSync(FILE, "latin1");
   const id = buildId(source);
+  if (useCache && sourceMapsEnabled()) return (loaded = loadMapped(source, id));
   let cachedData;
   if (useCache) {
     try {

@@ -330,3 +330,20 @@ console.log(JSON.stringify([typeof defineFunction, typeof ConfigError, typeof st
   assert.equal(code, 0, stderr);
   assert.deepEqual(JSON.parse(stdout), ["function", "function", "function", "function", true, "function"]);
 });
+
+test("under --enable-source-maps the runtime's own frames name runtime/*.ts lines (flag or NODE_OPTIONS); without it, the cached script's", async () => {
+  const load = JSON.stringify(join(root, "pkg/dist/runtime/load.cjs"));
+  // loadConfig throws a ConfigError from runtime/config.ts for an unknown option.
+  const probe = `const l = require(${load}); try { l.entry("index").loadConfig("run", ["--bogus"], {}); } catch (e) { console.log(JSON.stringify({ frame: e.stack.split("\\n")[1], rejected: l.cacheRejected() })); }`;
+  const flagged = await node(["--enable-source-maps", "-e", probe]);
+  const viaEnv = await node(["-e", probe], { NODE_OPTIONS: "--enable-source-maps" });
+  const plain = await node(["-e", probe]);
+  for (const mapped of [flagged, viaEnv]) {
+    const { frame, rejected } = JSON.parse(mapped.stdout) as { frame: string; rejected?: boolean };
+    assert.match(frame, /at Object\.loadConfig \(.*runtime\/config\.ts:\d+:\d+\)$/, mapped.stderr);
+    assert.equal(rejected, undefined, "no cache is offered when the loader compiles the script");
+  }
+  const { frame, rejected } = JSON.parse(plain.stdout) as { frame: string; rejected?: boolean };
+  assert.match(frame, /at Object\.loadConfig \(.*dist\/runtime\/podfn\.cjs:\d+:\d+\)$/, plain.stderr);
+  assert.equal(rejected, false);
+});
