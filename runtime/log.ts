@@ -49,10 +49,30 @@ function flushAtExit(): void {
   for (const batch of batches) batch.flushSync();
 }
 
-class LineBatch implements DestinationStream {
+/**
+ * A destination that also takes lines made later (the access lines, see http/access-log.ts):
+ * `gatherFrom(gather)` registers a function writing lines kept elsewhere through `write`. The
+ * destination calls it before taking any other line and before each write to its file, so every
+ * line keeps its place; `waiting()` says such lines exist (they are written within
+ * `FLUSH_EVERY_MS`, as any line). Made in bulk, lines cost less than one by one between requests.
+ */
+export interface GatheringDestination extends DestinationStream {
+  gatherFrom(gather: () => void): void;
+  waiting(): void;
+}
+
+/** True for a destination that can take lines made later (a `LineBatch`). */
+export function isGathering(stream: unknown): stream is GatheringDestination {
+  return stream instanceof LineBatch;
+}
+
+class LineBatch implements GatheringDestination {
   #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   #used = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #gatherers: (() => void)[] = [];
+  /** A gatherer holds lines. */
+  #waiting = false;
   readonly #stream: SonicBoom;
   readonly #flush = () => {
     this.#timer = undefined;
@@ -65,7 +85,22 @@ class LineBatch implements DestinationStream {
     batches.add(this);
   }
 
+  gatherFrom(gather: () => void): void {
+    this.#gatherers.push(gather);
+  }
+
+  waiting(): void {
+    this.#waiting = true;
+    this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
+  }
+
+  #gather(): void {
+    this.#waiting = false;
+    for (const gather of this.#gatherers) gather();
+  }
+
   write(line: string): void {
+    if (this.#waiting) this.#gather();
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const most = line.length * 3;
     if (this.#used + most > BUFFER_BYTES) {
@@ -103,6 +138,7 @@ class LineBatch implements DestinationStream {
   }
 
   #drain(): void {
+    if (this.#waiting) this.#gather();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#used === 0) return;

@@ -6,6 +6,11 @@
  * written to the logger's own destination stream. pino's generic path (the field loop, its
  * redaction pass, per-value type dispatch) costs more than the rest of a trivial call.
  *
+ * On the process logger's batching destination (`isGathering`, runtime/log.ts) a request only
+ * records its fields (and the time, as the logger would write it then); the lines are made in
+ * bulk when the batch needs them: before any other line is added and before every write, so the
+ * order of lines is unchanged. Made together, lines cost a fraction of one made between requests.
+ *
  * Safe to skip redaction: an access line holds only fields set by the HTTP adapter (the path
  * without its query string, never a header or a body). A logger this writer cannot mirror
  * exactly (a mixin, a `formatters.log`, a `streamWrite` hook, a nested key, a message prefix,
@@ -13,6 +18,7 @@
  * its lines through `logger.info` instead, so the output is the same either way.
  */
 import { pino, type Logger } from "pino";
+import { isGathering, type GatheringDestination } from "../log.js";
 
 /**
  * Log one request at info level. `durationMs` and `fn` are left out when undefined (requests
@@ -66,6 +72,61 @@ function mirrorable(logger: Logger): boolean {
   return !FIELDS.some((f) => serializers[f] || stringifiers[f]);
 }
 
+/** Makes the access line of one request, given the time and the logger's bindings as they were then. */
+type LineFormat = (method: string, path: string, status: number, requestId: string, durationMs: number | undefined, fn: string | undefined, time: string, bindings: string) => string;
+
+/** Access lines recorded at most before they are made at once (then again from the first). */
+const MAX_PENDING = 256;
+
+/** The access lines waiting on one gathering destination, from every writer using it, in order. */
+class PendingLines {
+  #count = 0;
+  readonly #formats: (LineFormat | undefined)[] = new Array(MAX_PENDING);
+  readonly #methods: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #paths: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #statuses: number[] = new Array(MAX_PENDING).fill(0);
+  readonly #requestIds: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #durations: (number | undefined)[] = new Array(MAX_PENDING);
+  readonly #fns: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #times: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #bindings: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #stream: GatheringDestination;
+
+  constructor(stream: GatheringDestination) {
+    this.#stream = stream;
+    stream.gatherFrom(() => this.#gather());
+  }
+
+  add(format: LineFormat, method: string, path: string, status: number, requestId: string, durationMs: number | undefined, fn: string | undefined, time: string, bindings: string): void {
+    const i = this.#count;
+    if (i === 0) this.#stream.waiting();
+    this.#formats[i] = format;
+    this.#methods[i] = method;
+    this.#paths[i] = path;
+    this.#statuses[i] = status;
+    this.#requestIds[i] = requestId;
+    this.#durations[i] = durationMs;
+    this.#fns[i] = fn;
+    this.#times[i] = time;
+    this.#bindings[i] = bindings;
+    this.#count = i + 1;
+    if (this.#count === MAX_PENDING) this.#gather();
+  }
+
+  /** Make and write every recorded line, oldest first, and let go of what they held. */
+  #gather(): void {
+    const count = this.#count;
+    // Reset first: each write below lets the destination gather again (nothing is left then).
+    this.#count = 0;
+    for (let i = 0; i < count; i++) {
+      this.#stream.write(this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#times[i]!, this.#bindings[i]!));
+      this.#formats[i] = this.#methods[i] = this.#paths[i] = this.#requestIds[i] = this.#fns[i] = this.#times[i] = this.#bindings[i] = undefined;
+    }
+  }
+}
+
+const pendingByStream = new WeakMap<GatheringDestination, PendingLines>();
+
 /**
  * The access-line writer of `logger`.
  *
@@ -90,14 +151,13 @@ export function accessLogWriter(logger: Logger): AccessLog {
   let path = "";
   let fnName = "";
   let fnField = `,"fn":""`;
-  return function accessLog(m, p, status, requestId, durationMs, fn) {
-    if (!logger.isLevelEnabled("info")) return;
+  const format: LineFormat = function accessLine(m, p, status, requestId, durationMs, fn, at, bindings) {
     if (m !== method || p !== path) {
       method = m;
       path = p;
       methodAndPath = `,"method":${quote(m)},"path":${quote(p)}`;
     }
-    let line = `${levelPrefix}${time()}${l[chindingsSym] as string}${methodAndPath},"status":${number(status)}`;
+    let line = `${levelPrefix}${at}${bindings}${methodAndPath},"status":${number(status)}`;
     if (durationMs !== undefined) line += `,"durationMs":${number(durationMs)}`;
     if (fn !== undefined) {
       if (fn !== fnName) {
@@ -106,6 +166,17 @@ export function accessLogWriter(logger: Logger): AccessLog {
       }
       line += fnField;
     }
-    stream.write(`${line},"requestId":${quote(requestId)},"msg":"request"${l[endSym] as string}`);
+    return `${line},"requestId":${quote(requestId)},"msg":"request"${l[endSym] as string}`;
+  };
+  if (!isGathering(stream)) {
+    return function accessLog(m, p, status, requestId, durationMs, fn) {
+      if (logger.isLevelEnabled("info")) stream.write(format(m, p, status, requestId, durationMs, fn, time(), l[chindingsSym] as string));
+    };
+  }
+  let pending = pendingByStream.get(stream);
+  if (!pending) pendingByStream.set(stream, (pending = new PendingLines(stream)));
+  const lines = pending;
+  return function accessLog(m, p, status, requestId, durationMs, fn) {
+    if (logger.isLevelEnabled("info")) lines.add(format, m, p, status, requestId, durationMs, fn, time(), l[chindingsSym] as string);
   };
 }

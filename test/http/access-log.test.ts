@@ -1,5 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { createLogger, type Logger } from "../../runtime/log.js";
 import { accessLogWriter } from "../../runtime/http/access-log.js";
@@ -83,5 +88,62 @@ describe("access lines", () => {
     viaPino(logger, { method: "GET", path: "/hello", status: 200, durationMs: 1, fn: "hello", requestId: "r" });
     assert.equal(JSON.parse(lines[0]!).zone, "eu");
     assert.equal(lines[0]!.replace(/"time":\d+/, ""), lines[1]!.replace(/"time":\d+/, ""));
+  });
+
+  test("on the batching destination, keep their place among other lines, in every process end", async () => {
+    // Access lines are recorded and made in bulk (runtime/log.ts `GatheringDestination`): other
+    // lines, a full record (256), the exit and the event loop running dry must not reorder or lose any.
+    const runtime = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../runtime/${file}`, import.meta.url)));
+    const script = (exit: string) => `
+import { createLogger } from ${runtime("log.ts")};
+import { accessLogWriter } from ${runtime("http/access-log.ts")};
+const logger = createLogger({ destination: 1 });
+const access = accessLogWriter(logger);
+const child = logger.child({ component: "x" });
+const childAccess = accessLogWriter(child);
+for (let i = 0; i < 700; i++) {
+  if (i % 97 === 0) logger.info({ i }, "other");
+  else if (i % 5 === 0) childAccess("POST", "/c", 201, "id-" + i, 0.5, "c");
+  else access("GET", "/p", 200, "id-" + i, 1.25, "p");
+}
+${exit}`;
+    for (const exit of ["process.exit(3);", ""]) {
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script(exit)], { timeout: 30_000 }, (error, out) => {
+          if (error && (error as { code?: unknown }).code !== 3) reject(error);
+          else resolve(out);
+        }),
+      );
+      const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      assert.deepEqual(
+        lines.map((line) => (line.msg === "other" ? line.i : Number(String(line.requestId).slice(3)))),
+        Array.from({ length: 700 }, (_, i) => i),
+        exit || "loop ran dry",
+      );
+      assert.equal(lines.find((line) => line.requestId === "id-5")?.component, "x", "a child logger's lines carry its bindings");
+      assert.equal(lines.find((line) => line.requestId === "id-1")?.component, undefined);
+    }
+  });
+
+  test("on the batching destination, reach the file within the batch's delay without another line", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-access-"));
+    const file = join(dir, "log");
+    const handle = await open(file, "w");
+    try {
+      const logger = createLogger({ destination: handle.fd as 1 });
+      accessLogWriter(logger)("GET", "/alone", 200, "only-one", 1, "f");
+      // Poll for the line (written FLUSH_EVERY_MS after it was recorded); fail after 10 s.
+      const deadline = Date.now() + 10_000;
+      let text = "";
+      while (!text.includes('"requestId":"only-one"')) {
+        assert.ok(Date.now() < deadline, "the recorded line was never written");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        text = await readFile(file, "utf8");
+      }
+      assert.equal(JSON.parse(text.trim()).path, "/alone");
+    } finally {
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
