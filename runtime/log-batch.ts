@@ -1,0 +1,157 @@
+/**
+ * @module log-batch
+ * The process logger's destination for a file descriptor: lines encoded into one buffer and
+ * handed to pino's file-descriptor stream (sonic-boom, which writes asynchronously, retries
+ * `EAGAIN` and stops at `EPIPE`) once per `BATCH_BYTES`, or `FLUSH_EVERY_MS` after the first
+ * line. Each asynchronous write is a trip through libuv's thread pool (~30 µs of CPU, more on a
+ * busy server): under load one write carries ~1,200 access lines. Fed line by line, sonic-boom
+ * costs more than building the lines (in its string mode it re-measures its whole pending buffer
+ * on every `write`). Lines still gathered when the process exits are written synchronously, as
+ * pino flushes its own.
+ *
+ * Buffers come back once the stream has written them (its `write` events count the bytes, in
+ * order), so a busy server reuses two or three pages-in buffers instead of faulting in a fresh
+ * one per batch.
+ */
+import type { DestinationStream, pino } from "pino";
+
+/** Lines are handed to the stream once this many bytes are gathered (~1,200 access lines). */
+const BATCH_BYTES = 240 * 1024;
+/** The gathering buffer (and the largest write): a batch plus room for a long line. */
+export const BUFFER_BYTES = 256 * 1024;
+/** …or this long after the first line of a batch, in milliseconds. */
+const FLUSH_EVERY_MS = 100;
+/** Written buffers kept for reuse. */
+const SPARE_BUFFERS = 2;
+/** Handed buffers followed for reuse; past this many unwritten (a stalled or broken stream), the oldest are left to the GC. */
+const FOLLOWED_BUFFERS = 8;
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** Every batch of the process, written out by one `exit` listener. */
+const batches = new Set<LineBatch>();
+
+function flushAtExit(): void {
+  for (const batch of batches) batch.flushSync();
+}
+
+/**
+ * A destination that also takes lines made later (the access lines, see http/access-log.ts):
+ * `gatherFrom(gather)` registers a function writing lines kept elsewhere through `write`. The
+ * destination calls it before taking any other line and before each write to its file, so every
+ * line keeps its place; `waiting()` says such lines exist (they are written within
+ * `FLUSH_EVERY_MS`, as any line). Made in bulk, lines cost less than one by one between requests.
+ */
+export interface GatheringDestination extends DestinationStream {
+  gatherFrom(gather: () => void): void;
+  waiting(): void;
+}
+
+/** True for a destination that can take lines made later (a `LineBatch`). */
+export function isGathering(stream: unknown): stream is GatheringDestination {
+  return stream instanceof LineBatch;
+}
+
+export class LineBatch implements GatheringDestination {
+  #buffer: Buffer;
+  #used = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #gatherers: (() => void)[] = [];
+  /** A gatherer holds lines. */
+  #waiting = false;
+  /** Buffers handed to the stream, oldest first, with the byte count at which each is written. */
+  readonly #handed: { buffer: Buffer; writtenAt: number }[] = [];
+  readonly #spare: Buffer[] = [];
+  #handedBytes = 0;
+  #writtenBytes = 0;
+  readonly #stream: SonicBoom;
+  readonly #flush = () => {
+    this.#timer = undefined;
+    this.#drain();
+  };
+
+  constructor(stream: SonicBoom) {
+    this.#stream = stream;
+    this.#buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    stream.on("write", (bytes: number) => this.#written(bytes));
+    if (batches.size === 0) process.on("exit", flushAtExit);
+    batches.add(this);
+  }
+
+  gatherFrom(gather: () => void): void {
+    this.#gatherers.push(gather);
+  }
+
+  waiting(): void {
+    this.#waiting = true;
+    this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
+  }
+
+  #gather(): void {
+    this.#waiting = false;
+    for (const gather of this.#gatherers) gather();
+  }
+
+  write(line: string): void {
+    if (this.#waiting) this.#gather();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const most = line.length * 3;
+    if (this.#used + most > BUFFER_BYTES) {
+      this.#drain();
+      if (most > BUFFER_BYTES) {
+        this.#stream.write(Buffer.from(line) as unknown as string);
+        return;
+      }
+    }
+    this.#used += this.#buffer.write(line, this.#used);
+    if (this.#used >= BATCH_BYTES) this.#drain();
+    else this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
+  }
+
+  /** Write everything gathered and wait for it (what `logger.flush(cb)` calls). */
+  flush(callback?: (error?: Error) => void): void {
+    this.#drain();
+    this.#stream.flush(callback);
+  }
+
+  /**
+   * Write everything gathered before returning (pino calls it after a `fatal` line; the `exit`
+   * listener calls it last). The stream is switched to synchronous writes first: handed to it
+   * in asynchronous mode, the batch would go to a thread-pool write the exit can cut short, and
+   * its own `flushSync` skips a write in flight.
+   */
+  flushSync(): void {
+    try {
+      (this.#stream as unknown as { sync: boolean }).sync = true;
+      this.#drain();
+      this.#stream.flushSync();
+    } catch {
+      // Ended or broken (EPIPE): nothing more can be written, as with pino's own flush.
+    }
+  }
+
+  #drain(): void {
+    if (this.#waiting) this.#gather();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#used === 0) return;
+    const batch = this.#buffer.subarray(0, this.#used);
+    // The stream keeps the batch until written: the next lines go to another buffer.
+    this.#handedBytes += this.#used;
+    if (this.#handed.length === FOLLOWED_BUFFERS) this.#handed.shift();
+    this.#handed.push({ buffer: this.#buffer, writtenAt: this.#handedBytes });
+    this.#buffer = this.#spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+    this.#used = 0;
+    // A buffer: the stream is in `contentMode: "buffer"` (its types only know strings).
+    this.#stream.write(batch as unknown as string);
+  }
+
+  /** The stream wrote `bytes` more (in the order it was given them): buffers written whole come back. */
+  #written(bytes: number): void {
+    this.#writtenBytes += bytes;
+    while (this.#handed.length > 0 && this.#handed[0]!.writtenAt <= this.#writtenBytes) {
+      const { buffer } = this.#handed.shift()!;
+      if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
+    }
+  }
+}

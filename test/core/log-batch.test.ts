@@ -1,0 +1,74 @@
+/**
+ * The logger's batching destination (runtime/log-batch.ts) reuses a buffer once the stream has
+ * written it: whatever the pace, every line must reach the file whole and in order, and a
+ * steadily busy logger must not allocate a buffer per batch.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger, type Logger } from "../../runtime/log.js";
+
+/** A logger writing to a fresh file; `done` flushes it and returns the file's lines. */
+async function fileLogger(): Promise<{ logger: Logger; done: () => Promise<string[]> }> {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-log-batch-"));
+  const file = join(dir, "log");
+  const handle = await open(file, "w");
+  const logger = createLogger({ destination: handle.fd as 1, base: {} });
+  return {
+    logger,
+    async done() {
+      await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
+      const text = await readFile(file, "utf8");
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+      return text.split("\n").slice(0, -1);
+    },
+  };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test("every line reaches the file whole and in order, in bursts and paced, while written buffers are reused", async () => {
+  const { logger, done } = await fileLogger();
+  let n = 0;
+  // Lines of varying length (some longer than a page) so batches end at different places.
+  const line = () => logger.info({ n: n++, pad: "x".repeat((n * 7919) % 5000) }, "line");
+  for (let burst = 0; burst < 3; burst++) for (let i = 0; i < 3000; i++) line();
+  for (let round = 0; round < 300; round++) {
+    for (let i = 0; i < 40; i++) line();
+    await turn();
+  }
+  const lines = await done();
+  assert.equal(lines.length, n);
+  lines.forEach((text, i) => {
+    const parsed = JSON.parse(text) as { n: number; pad: string };
+    assert.equal(parsed.n, i);
+    assert.equal(parsed.pad.length, ((i + 1) * 7919) % 5000);
+  });
+});
+
+test("a steadily busy logger reuses the buffers the stream has written instead of allocating one per batch", async () => {
+  const { logger, done } = await fileLogger();
+  const allocUnsafe = Buffer.allocUnsafe;
+  let large = 0;
+  Buffer.allocUnsafe = (size: number) => {
+    if (size >= 64 * 1024) large++;
+    return allocUnsafe(size);
+  };
+  try {
+    // ~80 MB of lines at a server's pace: a few hundred lines per event-loop turn.
+    const pad = "y".repeat(200);
+    for (let round = 0; round < 1000; round++) {
+      for (let i = 0; i < 300; i++) logger.info({ round, i, pad }, "busy");
+      await turn();
+    }
+  } finally {
+    Buffer.allocUnsafe = allocUnsafe;
+  }
+  const lines = await done();
+  assert.equal(lines.length, 300_000);
+  // ~300 batches were written; a handful of buffers served them.
+  assert.ok(large <= 12, `${large} large buffers allocated`);
+});
