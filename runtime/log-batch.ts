@@ -62,6 +62,8 @@ export class LineBatch implements GatheringDestination {
   /** Buffers handed to the stream, oldest first, with the byte count at which each is written. */
   readonly #handed: { buffer: Buffer; writtenAt: number }[] = [];
   readonly #spare: Buffer[] = [];
+  /** `flush` callbacks, each with the byte count written when it is due. */
+  readonly #flushWaiters: { writtenAt: number; callback: () => void }[] = [];
   #handedBytes = 0;
   #writtenBytes = 0;
   readonly #stream: SonicBoom;
@@ -108,10 +110,16 @@ export class LineBatch implements GatheringDestination {
     else this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
   }
 
-  /** Write everything gathered and wait for it (what `logger.flush(cb)` calls). */
+  /**
+   * Write everything gathered; `callback` once all of it, and all handed before, is written
+   * (what `logger.flush(cb)` calls; sonic-boom's own `flush` calls back at once). A stream that
+   * broke (EPIPE) writes nothing more, and then never calls back.
+   */
   flush(callback?: (error?: Error) => void): void {
     this.#drain();
-    this.#stream.flush(callback);
+    if (!callback) return;
+    if (this.#writtenBytes >= this.#handedBytes) callback();
+    else this.#flushWaiters.push({ writtenAt: this.#handedBytes, callback });
   }
 
   /**
@@ -153,5 +161,6 @@ export class LineBatch implements GatheringDestination {
       const { buffer } = this.#handed.shift()!;
       if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
     }
+    while (this.#flushWaiters.length > 0 && this.#flushWaiters[0]!.writtenAt <= this.#writtenBytes) this.#flushWaiters.shift()!.callback();
   }
 }

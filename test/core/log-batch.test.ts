@@ -58,17 +58,18 @@ test("a steadily busy logger reuses the buffers the stream has written instead o
     return allocUnsafe(size);
   };
   try {
-    // ~80 MB of lines at a server's pace: a few hundred lines per event-loop turn.
+    // ~75 MB of lines, each round more than a batch; a round starts once the last is written
+    // (the flush), so which buffers are free does not depend on the machine's speed.
     const pad = "y".repeat(200);
-    for (let round = 0; round < 1000; round++) {
-      for (let i = 0; i < 300; i++) logger.info({ round, i, pad }, "busy");
-      await turn();
+    for (let round = 0; round < 300; round++) {
+      for (let i = 0; i < 1000; i++) logger.info({ round, i, pad }, "busy");
+      await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
     }
   } finally {
     Buffer.allocUnsafe = allocUnsafe;
   }
   const lines = await done();
   assert.equal(lines.length, 300_000);
-  // ~300 batches were written; a handful of buffers served them.
-  assert.ok(large <= 12, `${large} large buffers allocated`);
+  // ~300 batches were written; the first buffer and one more served them all.
+  assert.ok(large <= 2, `${large} large buffers allocated`);
 });
