@@ -32,16 +32,21 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  * const server = createServer(requestListener(routes, getRequestListener(app.fetch)));
  */
 export function requestListener(routes: Routes, fallback: RequestListener): RequestListener {
+  // The last host and target found verbatim: a server's requests repeat them (one Host, a few paths).
+  let verbatimHost = "";
+  let verbatimTarget = "";
   return function listener(incoming, outgoing) {
     const target = incoming.url ?? "";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);
     const endpoint = routes.get(path)?.get(incoming.method ?? "");
     const host = incoming.headers.host;
-    if (!endpoint || host === undefined || !VERBATIM_HOST.test(host) || !VERBATIM_TARGET.test(target) || target.includes("#") || DOT_SEGMENT.test(target)) {
+    if (!endpoint || host === undefined || (host !== verbatimHost && !isVerbatimHost(host)) || (target !== verbatimTarget && !isVerbatimTarget(target))) {
       fallback(incoming, outgoing);
       return;
     }
+    verbatimHost = host;
+    verbatimTarget = target;
     let answer: Answer | Promise<Answer>;
     try {
       answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
@@ -60,6 +65,14 @@ export function requestListener(routes: Routes, fallback: RequestListener): Requ
       );
     } else send(incoming, outgoing, answer);
   };
+}
+
+function isVerbatimHost(host: string): boolean {
+  return VERBATIM_HOST.test(host);
+}
+
+function isVerbatimTarget(target: string): boolean {
+  return VERBATIM_TARGET.test(target) && !target.includes("#") && !DOT_SEGMENT.test(target);
 }
 
 function send(incoming: IncomingMessage, outgoing: ServerResponse, answer: Answer): void {
