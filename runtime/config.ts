@@ -20,8 +20,12 @@ export interface OptionSpec {
   /** Environment variable read when the flag is absent. */
   env?: string;
   kind: Kind;
-  /** Shown in help; the zod schema applies it. */
-  defaultText: string;
+  /**
+   * The default as help and the README say it, when it is not one value of `DEFAULTS` (a rule
+   * such as "the pod's namespace", or "none"); otherwise left out and shown from `DEFAULTS`,
+   * which the checks apply (see `defaultTextOf`).
+   */
+  defaultText?: string;
   description: string;
   /** Commands that take this option. */
   commands: readonly string[];
@@ -32,29 +36,29 @@ const KUBE = ["serve", "dev", "run"] as const;
 
 /** Every option, in help order. Keys are the config field names. */
 export const OPTIONS = {
-  port: { flag: "port", env: "PORT", kind: "number", defaultText: "8080", description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
+  port: { flag: "port", env: "PORT", kind: "number", description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
   host: { flag: "host", env: "HOST", kind: "string", defaultText: "0.0.0.0 in a pod, else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
-  functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", defaultText: "functions", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
-  logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", defaultText: "info", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
-  secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", defaultText: "/var/run/secrets/podfn", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
-  cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", defaultText: "auto", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
+  functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
+  logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
+  secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
+  cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
   kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file (the first of a `:`-separated list).", commands: KUBE },
-  serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", defaultText: "/var/run/secrets/kubernetes.io/serviceaccount", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
+  serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
   namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
-  maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", defaultText: "64", description: "Concurrent function calls before answering 429.", commands: SERVE },
-  drainTimeoutMs: { flag: "drain-timeout-ms", env: "PODFN_DRAIN_TIMEOUT_MS", kind: "number", defaultText: "25000", description: "On SIGTERM, how long in-flight calls may finish before their signals abort.", commands: [...SERVE, "run"] },
+  maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", description: "Concurrent function calls before answering 429.", commands: SERVE },
+  drainTimeoutMs: { flag: "drain-timeout-ms", env: "PODFN_DRAIN_TIMEOUT_MS", kind: "number", description: "On SIGTERM, how long in-flight calls may finish before their signals abort.", commands: [...SERVE, "run"] },
   input: { flag: "input", kind: "string", defaultText: "{}", description: "Input of the call, as JSON.", commands: ["run"] },
   inputFile: { flag: "input-file", kind: "string", defaultText: "none", description: "Read the input JSON from this file.", commands: ["run"] },
-  dryRun: { flag: "dry-run", kind: "boolean", defaultText: "false", description: "Send every write as a server-side dry run (dryRun=All); nothing changes.", commands: ["run"] },
+  dryRun: { flag: "dry-run", kind: "boolean", description: "Send every write as a server-side dry run (dryRun=All); nothing changes.", commands: ["run"] },
   schedule: { flag: "schedule", kind: "string", defaultText: "none", description: "Run as this schedule of the function (its input is the default input; the trigger is the schedule). Set by the generated CronJobs.", commands: ["run"] },
-  json: { flag: "json", kind: "boolean", defaultText: "false", description: "Print JSON instead of a table.", commands: ["list"] },
-  image: { flag: "image", env: "PODFN_IMAGE", kind: "string", defaultText: "podfn:latest", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
-  out: { flag: "out", kind: "string", defaultText: "deploy/manifests", description: "Folder the manifests are written to.", commands: ["manifests"] },
-  app: { flag: "app", env: "PODFN_APP", kind: "string", defaultText: "podfn", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
-  replicas: { flag: "replicas", kind: "number", defaultText: "2", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
+  json: { flag: "json", kind: "boolean", description: "Print JSON instead of a table.", commands: ["list"] },
+  image: { flag: "image", env: "PODFN_IMAGE", kind: "string", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
+  out: { flag: "out", kind: "string", description: "Folder the manifests are written to.", commands: ["manifests"] },
+  app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
+  replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
-  pdb: { flag: "pdb", kind: "boolean", defaultText: "false", description: "Add a PodDisruptionBudget keeping one HTTP replica up during voluntary disruptions.", commands: ["manifests"] },
-  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", defaultText: ".podfn/cluster", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...KUBE] },
+  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping one HTTP replica up during voluntary disruptions.", commands: ["manifests"] },
+  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...KUBE] },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name", description: "This replica's identity in leader election.", commands: SERVE },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -186,12 +190,23 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");
 }
 
+/**
+ * The default of option `key` as help and the README say it: its `defaultText`, else its value
+ * in `DEFAULTS`.
+ *
+ * @example
+ * defaultTextOf("port", OPTIONS.port); // "8080"
+ */
+export function defaultTextOf(key: string, option: OptionSpec): string {
+  return option.defaultText ?? String(DEFAULTS[key as keyof typeof DEFAULTS]);
+}
+
 /** The options section of a command's `--help`. */
 export function optionsHelp(command: string): string {
-  const rows = optionsFor(command).map(([, o]) => {
+  const rows = optionsFor(command).map(([key, o]) => {
     const flag = `--${o.flag}${o.kind === "boolean" ? "" : " <value>"}`;
     const env = "env" in o && o.env ? ` [env ${o.env}]` : "";
-    return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${o.defaultText})`;
+    return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${defaultTextOf(key, o)})`;
   });
   return ["Options:", ...rows, `  ${"--help".padEnd(28)} Show this help.`].join("\n");
 }

@@ -3,16 +3,16 @@
  * The reference table of every option (flag, environment variable, default, commands), rendered
  * from `OPTIONS` for the README. A test keeps the README's copy identical to this.
  */
-import { OPTIONS, type OptionSpec } from "./config.js";
+import { OPTIONS, defaultTextOf, type OptionSpec } from "./config.js";
 
 export const OPTIONS_TABLE_START = "<!-- options:start (generated from runtime/config.ts; `npm run docs` refreshes it) -->";
 export const OPTIONS_TABLE_END = "<!-- options:end -->";
 
 /** The markdown table, one row per option. */
 export function optionsTable(): string {
-  const rows = (Object.values(OPTIONS) as OptionSpec[]).map((o) => {
+  const rows = (Object.entries(OPTIONS) as [string, OptionSpec][]).map(([key, o]) => {
     const env = o.env ? `\`${o.env}\`` : "";
-    return `| \`--${o.flag}\` | ${env} | ${o.defaultText} | ${o.commands.join(", ")} | ${o.description.replace(/\|/g, "\\|")} |`;
+    return `| \`--${o.flag}\` | ${env} | ${defaultTextOf(key, o)} | ${o.commands.join(", ")} | ${o.description.replace(/\|/g, "\\|")} |`;
   });
   return ["| flag | environment | default | commands | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

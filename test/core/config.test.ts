@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { loadConfig, optionsHelp } from "../../runtime/config.js";
+import { defaultTextOf, loadConfig, OPTIONS, optionsHelp, type OptionSpec } from "../../runtime/config.js";
+import { DEFAULTS } from "../../runtime/config-accept.js";
 import { ConfigError } from "../../runtime/errors.js";
 
 describe("config", () => {
@@ -59,4 +60,16 @@ describe("config", () => {
 test("an empty or blank number is refused, not read as 0", () => {
   assert.throws(() => loadConfig("serve", ["--port="], {}), /--port: /);
   assert.throws(() => loadConfig("serve", [], { PORT: "  " }), /PORT: /);
+});
+
+test("each option's default is written once: a value in DEFAULTS (shown as it is) or a defaultText, never both", () => {
+  for (const [key, option] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+    const inDefaults = key in DEFAULTS;
+    assert.notEqual(inDefaults, option.defaultText !== undefined, key);
+    if (inDefaults) assert.equal(defaultTextOf(key, option), String(DEFAULTS[key as keyof typeof DEFAULTS]));
+  }
+  // What help shows is what loading applies.
+  const { config } = loadConfig("serve", [], {});
+  assert.match(optionsHelp("serve"), new RegExp(`--port <value> .*\\(default: ${config.port}\\)`));
+  assert.match(optionsHelp("serve"), /--max-inflight <value> .*\(default: 64\)/);
 });
