@@ -66,16 +66,23 @@ export function staticAuth(material: AuthMaterial, description: string): AuthPro
 export interface TokenFileOptions {
   /** Re-read the file at least this often, in ms, even when it looks unchanged. Default: `60000`. */
   refreshMs?: number;
+  /**
+   * Look at the file (one `stat`) at most this often, in ms: a `get` within it of the last look
+   * uses the token then read. Default: `1000`.
+   */
+  checkMs?: number;
   /** Clock, in ms since the epoch. Default: `Date.now`. */
   now?: () => number;
 }
 
 interface CachedToken {
-  token: string;
+  material: AuthMaterial;
   ino: number;
   mtimeMs: number;
   size: number;
   readAt: number;
+  /** When the file was last looked at (stat). */
+  checkedAt: number;
 }
 
 /** `stat` and `readFile` as promises, from `node:fs` itself: `node:fs/promises` (~0.9 ms to load) stays unloaded in a run that needs nothing else from it. */
@@ -83,31 +90,38 @@ const statOf = (path: string) => new Promise<Stats>((resolve, reject) => stat(pa
 const textOf = (path: string) => new Promise<string>((resolve, reject) => readFile(path, "utf8", (error, text) => (error ? reject(error) : resolve(text))));
 
 /**
- * A bearer token read from a file, kept fresh: every `get` stats the file (following the
- * `token -> ..data/token` symlinks, so a swapped `..data` shows as a new inode) and re-reads it
- * when it changed, when `refreshMs` passed, or after `invalidate()`. Reads are asynchronous and
- * concurrent callers share one read.
+ * A bearer token read from a file, kept fresh: a `get` more than `checkMs` (1 s) after the last
+ * look stats the file (following the `token -> ..data/token` symlinks, so a swapped `..data`
+ * shows as a new inode) and re-reads it when it changed, when `refreshMs` passed, or after
+ * `invalidate()`. Reads are asynchronous and concurrent callers share one read. Within `checkMs`
+ * the token read last is used without touching the file: an asynchronous `stat` costs a trip
+ * through libuv's thread pool (~30 µs of CPU), more than the rest of a small request, and the
+ * kubelet writes a new token minutes before the old one expires (a token refused meanwhile is a
+ * 401, which re-reads the file and retries once).
  *
  * @example
  * const auth = tokenFileAuth("/var/run/secrets/kubernetes.io/serviceaccount/token");
  */
 export function tokenFileAuth(path: string, options: TokenFileOptions = {}): AuthProvider {
   const refreshMs = options.refreshMs ?? 60_000;
+  const checkMs = options.checkMs ?? 1000;
   const now = options.now ?? Date.now;
   let cached: CachedToken | undefined;
-  let pending: Promise<string> | undefined;
+  let pending: Promise<AuthMaterial> | undefined;
 
-  async function load(): Promise<string> {
+  async function load(): Promise<AuthMaterial> {
     try {
+      const checkedAt = now();
       const info = await statOf(path);
-      const fresh = cached && now() - cached.readAt < refreshMs;
+      const fresh = cached && checkedAt - cached.readAt < refreshMs;
       if (cached && fresh && cached.ino === info.ino && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
-        return cached.token;
+        cached.checkedAt = checkedAt;
+        return cached.material;
       }
       const token = (await textOf(path)).trim();
       if (!token) throw new KubeCredentialsError(`token file ${path} is empty`);
-      cached = { token, ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: now() };
-      return token;
+      cached = { material: Object.freeze({ token }), ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: checkedAt, checkedAt };
+      return cached.material;
     } catch (error) {
       if (error instanceof KubeCredentialsError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -117,11 +131,11 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
 
   return {
     description: `token file ${path}`,
-    async get() {
-      pending ??= load().finally(function settled() {
+    get() {
+      if (cached && now() - cached.checkedAt < checkMs) return Promise.resolve(cached.material);
+      return (pending ??= load().finally(function settled() {
         pending = undefined;
-      });
-      return { token: await pending };
+      }));
     },
     invalidate() {
       cached = undefined;

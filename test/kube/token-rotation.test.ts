@@ -54,16 +54,20 @@ describe("token rotation", () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  test("after the kubelet swaps ..data, the next request carries the new token", async () => {
+  test("after the kubelet swaps ..data, the first request past the check interval carries the new token", async () => {
     const sa = await kubeletDir("token-one");
     dirs.push(sa.dir);
     handler = (_req, res) => sendJson(res, 200, list);
-    const kube = createKubeClient({ credentials: server.credentials(tokenFileAuth(join(sa.dir, "token"))) });
+    let now = 1_000_000;
+    const kube = createKubeClient({ credentials: server.credentials(tokenFileAuth(join(sa.dir, "token"), { now: () => now })) });
     await kube.configMaps.listPage();
     await sa.rotate("token-two", "..2024_01_01_00_50_00.000000002");
+    now += 500;
     await kube.configMaps.listPage();
-    const seen = server.requests.slice(-2).map((r) => r.headers.authorization);
-    assert.deepEqual(seen, ["Bearer token-one", "Bearer token-two"]);
+    now += 600;
+    await kube.configMaps.listPage();
+    const seen = server.requests.slice(-3).map((r) => r.headers.authorization);
+    assert.deepEqual(seen, ["Bearer token-one", "Bearer token-one", "Bearer token-two"], "within 1 s of the last look the file is not looked at; after it, it is");
     await kube.close();
   });
 
@@ -129,6 +133,21 @@ describe("token file source", () => {
     assert.equal((await auth.get()).token, "aaaa", "within 60 s an unchanged-looking file is not re-read");
     now += 31_000;
     assert.equal((await auth.get()).token, "bbbb", "after 60 s it is");
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("within checkMs of the last look a get does not touch the file; past it, it does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-token-"));
+    const path = join(dir, "token");
+    await writeFile(path, "kept");
+    let now = 1_000_000;
+    const auth = tokenFileAuth(path, { now: () => now, checkMs: 2000 });
+    assert.equal((await auth.get()).token, "kept");
+    await rm(path);
+    now += 1999;
+    assert.equal((await auth.get()).token, "kept", "no stat within checkMs: the removal is not seen");
+    now += 1;
+    await assert.rejects(auth.get(), (error: Error & { code?: string }) => error.code === "kube_credentials" && error.message.includes(path));
     await rm(dir, { recursive: true, force: true });
   });
 
