@@ -2,14 +2,34 @@
  * @module bench/suites/kube-worker
  * Starting the kube-client worker (workers/kube-client.ts, compiled) for one sample.
  */
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { childEnv, runJson } from "../lib/children.js";
 import type { BenchCluster } from "../lib/cluster.js";
 import type { Workspace } from "../lib/workspace.js";
 import type { WorkerArgs, WorkerReport } from "../workers/kube-client.js";
 
+/** A ServiceAccount folder holding the cluster's admin token, made once per workspace. */
+const serviceAccountDirs = new Map<string, Promise<string>>();
+
+function adminServiceAccountDir(ws: Workspace, cluster: BenchCluster): Promise<string> {
+  let made = serviceAccountDirs.get(ws.root);
+  if (!made) {
+    made = (async () => {
+      const dir = join(ws.root, "serviceaccount-admin");
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "token"), cluster.adminToken);
+      await writeFile(join(dir, "ca.crt"), cluster.caPem);
+      await writeFile(join(dir, "namespace"), "default");
+      return dir;
+    })();
+    serviceAccountDirs.set(ws.root, made);
+  }
+  return made;
+}
+
 /** Run the worker once with these settings; resolves to its report. */
-export function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<WorkerArgs, "client" | "op" | "concurrency" | "durationMs" | "warmupMs" | "namespace" | "pods">): Promise<WorkerReport> {
+export async function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<WorkerArgs, "client" | "op" | "concurrency" | "durationMs" | "warmupMs" | "namespace" | "pods">): Promise<WorkerReport> {
   const full: WorkerArgs = {
     ...args,
     kubeconfig: cluster.kubeconfigPath,
@@ -17,6 +37,7 @@ export function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<W
     caPath: cluster.caPath,
     token: cluster.adminToken,
     podfnEntry: join(ws.root, "pkg/dist/runtime/index.js"),
+    serviceAccountDir: await adminServiceAccountDir(ws, cluster),
   };
   return runJson<WorkerReport>({ command: process.execPath, args: [ws.bench("workers/kube-client.ts"), JSON.stringify(full)], env: childEnv() });
 }

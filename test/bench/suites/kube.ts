@@ -15,8 +15,12 @@ const GROUP = "kube";
 const NAMESPACE = "bench-500";
 const PODS = 500;
 const CLIENTS: WorkerArgs["client"][] = ["podfn", "undici", "client-node"];
-const SCENARIOS: { name: string; op: "get" | "list"; concurrency: number }[] = [
-  { name: "GET pod, sequential", op: "get", concurrency: 1 },
+/**
+ * `podfn-in-cluster` (a pod's token file instead of a kubeconfig's token) runs where the
+ * credentials' own cost shows: one call at a time.
+ */
+const SCENARIOS: { name: string; op: "get" | "list"; concurrency: number; clients?: WorkerArgs["client"][] }[] = [
+  { name: "GET pod, sequential", op: "get", concurrency: 1, clients: ["podfn", "podfn-in-cluster", "undici", "client-node"] },
   { name: "GET pod, 50 concurrent", op: "get", concurrency: 50 },
   { name: "LIST 500 pods, sequential", op: "list", concurrency: 1 },
   { name: "LIST 500 pods, 50 concurrent", op: "list", concurrency: 50 },
@@ -35,7 +39,7 @@ export const kubeSuite: Suite = {
       const samples = await interleave(
         `${GROUP} ${scenario.name}`,
         ctx.sizes.rounds,
-        CLIENTS.map((client) => ({
+        (scenario.clients ?? CLIENTS).map((client) => ({
           name: client,
           async sample() {
             const report = await runKubeWorker(ctx.ws, cluster, { client, op: scenario.op, concurrency: scenario.concurrency, durationMs: ctx.sizes.kubeMs, warmupMs: Math.min(1000, ctx.sizes.kubeMs / 2), namespace: NAMESPACE, pods: PODS });
@@ -45,13 +49,15 @@ export const kubeSuite: Suite = {
         })),
       );
       const ops = (client: string) => median(samples.get(client)?.samples ?? []);
-      for (const client of CLIENTS) {
+      for (const client of scenario.clients ?? CLIENTS) {
         const entry = samples.get(client);
         const value = ops(client);
         const row: Row = { group: GROUP, name: `${scenario.name}: ${client}`, value, unit: "calls/s", samples: entry?.samples ?? [], ...(entry?.error ? { note: entry.error } : {}) };
         if (client === "podfn") {
           row.ratios = { undici: ratio(value, ops("undici")), "client-node": ratio(value, ops("client-node")) };
           row.targets = [check(ratio(value, ops("undici")), ">=", 0.9, "≥0.9x bare undici"), check(ratio(value, ops("client-node")), ">=", 10, "≥10x client-node")];
+        } else if (client === "podfn-in-cluster") {
+          row.ratios = { undici: ratio(value, ops("undici")), "client-node": ratio(value, ops("client-node")), "podfn with a kubeconfig": ratio(value, ops("podfn")) };
         } else if (client === "client-node") {
           row.ratios = { undici: ratio(value, ops("undici")) };
         }

@@ -15,7 +15,8 @@ import type * as Podfn from "../../../runtime/index.js";
 
 /** The worker's instructions (one JSON argument). */
 export interface WorkerArgs {
-  client: "podfn" | "client-node" | "undici";
+  /** `podfn-in-cluster`: podfn with a pod's credentials (the token file in `serviceAccountDir`). */
+  client: "podfn" | "podfn-in-cluster" | "client-node" | "undici";
   op: "get" | "list" | "iterate";
   /** Concurrent loops (get/list). */
   concurrency: number;
@@ -32,6 +33,8 @@ export interface WorkerArgs {
   pods: number;
   /** The built `podfn` entry (`dist/runtime/index.js`), what a function imports. */
   podfnEntry: string;
+  /** A ServiceAccount folder (token, ca.crt, namespace) laid out as in a pod, for `podfn-in-cluster`. */
+  serviceAccountDir: string;
 }
 
 /** What the worker prints. */
@@ -64,9 +67,13 @@ function peakRssMb(): number {
 const args = JSON.parse(process.argv[2] ?? "{}") as WorkerArgs;
 const podName = (i: number) => `pod-${String(i % args.pods).padStart(5, "0")}`;
 
-async function podfnOps(): Promise<{ get: (i: number) => Op; list: Op; iterate: Op }> {
+async function podfnOps(inCluster: boolean): Promise<{ get: (i: number) => Op; list: Op; iterate: Op }> {
   const kube = (await import(args.podfnEntry)) as typeof Podfn;
-  const credentials = await kube.resolveCredentials({ kubeconfig: args.kubeconfig, serviceAccountDir: "/nonexistent", env: {} });
+  const server = new URL(args.server);
+  // In a pod: the ServiceAccount folder and KUBERNETES_SERVICE_HOST/PORT, as a function's process finds them.
+  const credentials = inCluster
+    ? await kube.resolveCredentials({ serviceAccountDir: args.serviceAccountDir, env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port } })
+    : await kube.resolveCredentials({ kubeconfig: args.kubeconfig, serviceAccountDir: "/nonexistent", env: {} });
   const client = kube.createKubeClient({ credentials, namespace: args.namespace });
   return {
     get: (i) => async () => ((await client.pods.get(podName(i))).metadata ? 1 : 0),
@@ -144,7 +151,7 @@ async function loops(make: (i: number) => Op, until: number): Promise<{ ops: num
   return { ops, items };
 }
 
-const ops = args.client === "podfn" ? await podfnOps() : args.client === "client-node" ? await clientNodeOps() : await undiciOps();
+const ops = args.client === "podfn" || args.client === "podfn-in-cluster" ? await podfnOps(args.client === "podfn-in-cluster") : args.client === "client-node" ? await clientNodeOps() : await undiciOps();
 let report: WorkerReport;
 if (args.op === "iterate") {
   const items = await ops.iterate();
