@@ -9,9 +9,10 @@
  * on every `write`). Lines still gathered when the process exits are written synchronously, as
  * pino flushes its own.
  *
- * Buffers come back once the stream has written them (its `write` events count the bytes, in
- * order), so a busy server reuses two or three pages-in buffers instead of faulting in a fresh
- * one per batch.
+ * Buffers come back once the stream holds nothing (after one of its writes, sonic-boom's own
+ * counters show nothing pending or in flight): a busy server, whose 240 KiB are written long
+ * before the next 240 KiB are gathered, reuses two or three paged-in buffers instead of faulting
+ * in a fresh one per batch. A stream that never goes idle only costs fresh buffers.
  */
 import type { DestinationStream, pino } from "pino";
 
@@ -23,10 +24,16 @@ export const BUFFER_BYTES = 256 * 1024;
 const FLUSH_EVERY_MS = 100;
 /** Written buffers kept for reuse. */
 const SPARE_BUFFERS = 2;
-/** Handed buffers followed for reuse; past this many unwritten (a stalled or broken stream), the oldest are left to the GC. */
+/** Handed buffers followed for reuse; past this many before the stream is idle (a stalled or broken stream), the oldest are left to the GC. */
 const FOLLOWED_BUFFERS = 8;
 
 type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** sonic-boom's own counters: a write in flight, and the bytes it holds not yet written. */
+interface SonicBoomState {
+  _writing?: unknown;
+  _len?: unknown;
+}
 
 /** Every batch of the process, written out by one `exit` listener. */
 const batches = new Set<LineBatch>();
@@ -59,13 +66,12 @@ export class LineBatch implements GatheringDestination {
   readonly #gatherers: (() => void)[] = [];
   /** A gatherer holds lines. */
   #waiting = false;
-  /** Buffers handed to the stream, oldest first, with the byte count at which each is written. */
-  readonly #handed: { buffer: Buffer; writtenAt: number }[] = [];
+  /** Buffers handed to the stream since it was last idle, oldest first. */
+  readonly #handed: Buffer[] = [];
   readonly #spare: Buffer[] = [];
-  /** `flush` callbacks, each with the byte count written when it is due. */
-  readonly #flushWaiters: { writtenAt: number; callback: () => void }[] = [];
-  #handedBytes = 0;
-  #writtenBytes = 0;
+  /** `flush` callbacks waiting for the stream to be idle. */
+  readonly #flushWaiters: (() => void)[] = [];
+  #idleCheckScheduled = false;
   readonly #stream: SonicBoom;
   readonly #flush = () => {
     this.#timer = undefined;
@@ -75,7 +81,12 @@ export class LineBatch implements GatheringDestination {
   constructor(stream: SonicBoom) {
     this.#stream = stream;
     this.#buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-    stream.on("write", (bytes: number) => this.#written(bytes));
+    // After sonic-boom's own bookkeeping of the write (it emits before updating its counters).
+    stream.on("write", () => {
+      if (this.#idleCheckScheduled) return;
+      this.#idleCheckScheduled = true;
+      process.nextTick(this.#checkIdle);
+    });
     if (batches.size === 0) process.on("exit", flushAtExit);
     batches.add(this);
   }
@@ -101,6 +112,7 @@ export class LineBatch implements GatheringDestination {
     if (this.#used + most > BUFFER_BYTES) {
       this.#drain();
       if (most > BUFFER_BYTES) {
+        // A buffer of its own, never reused.
         this.#stream.write(Buffer.from(line) as unknown as string);
         return;
       }
@@ -111,15 +123,16 @@ export class LineBatch implements GatheringDestination {
   }
 
   /**
-   * Write everything gathered; `callback` once all of it, and all handed before, is written
-   * (what `logger.flush(cb)` calls; sonic-boom's own `flush` calls back at once). A stream that
-   * broke (EPIPE) writes nothing more, and then never calls back.
+   * Write everything gathered; `callback` (on a later tick) once the stream holds nothing more:
+   * all of it, and all handed before, written (what `logger.flush(cb)` calls; sonic-boom's own
+   * `flush` calls back at once). A stream that broke (EPIPE) writes nothing more, and then never
+   * calls back; one whose counters cannot be read calls back at once, as before.
    */
   flush(callback?: (error?: Error) => void): void {
     this.#drain();
     if (!callback) return;
-    if (this.#writtenBytes >= this.#handedBytes) callback();
-    else this.#flushWaiters.push({ writtenAt: this.#handedBytes, callback });
+    if (this.#streamIdle() === false) this.#flushWaiters.push(callback);
+    else process.nextTick(callback);
   }
 
   /**
@@ -133,6 +146,8 @@ export class LineBatch implements GatheringDestination {
       (this.#stream as unknown as { sync: boolean }).sync = true;
       this.#drain();
       this.#stream.flushSync();
+      // Written synchronously: no `write` event says so.
+      this.#checkIdle();
     } catch {
       // Ended or broken (EPIPE): nothing more can be written, as with pino's own flush.
     }
@@ -145,22 +160,26 @@ export class LineBatch implements GatheringDestination {
     if (this.#used === 0) return;
     const batch = this.#buffer.subarray(0, this.#used);
     // The stream keeps the batch until written: the next lines go to another buffer.
-    this.#handedBytes += this.#used;
     if (this.#handed.length === FOLLOWED_BUFFERS) this.#handed.shift();
-    this.#handed.push({ buffer: this.#buffer, writtenAt: this.#handedBytes });
+    this.#handed.push(this.#buffer);
     this.#buffer = this.#spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
     this.#used = 0;
     // A buffer: the stream is in `contentMode: "buffer"` (its types only know strings).
     this.#stream.write(batch as unknown as string);
   }
 
-  /** The stream wrote `bytes` more (in the order it was given them): buffers written whole come back. */
-  #written(bytes: number): void {
-    this.#writtenBytes += bytes;
-    while (this.#handed.length > 0 && this.#handed[0]!.writtenAt <= this.#writtenBytes) {
-      const { buffer } = this.#handed.shift()!;
-      if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
-    }
-    while (this.#flushWaiters.length > 0 && this.#flushWaiters[0]!.writtenAt <= this.#writtenBytes) this.#flushWaiters.shift()!.callback();
+  /** Whether the stream holds nothing, by sonic-boom's own counters (undefined when they cannot be read). */
+  #streamIdle(): boolean | undefined {
+    const { _writing: writing, _len: pending } = this.#stream as unknown as SonicBoomState;
+    if (typeof writing !== "boolean" || typeof pending !== "number") return undefined;
+    return !writing && pending === 0;
   }
+
+  /** After a write: once the stream holds nothing, its buffers come back and `flush` callbacks are due. */
+  readonly #checkIdle = (): void => {
+    this.#idleCheckScheduled = false;
+    if (this.#streamIdle() !== true) return;
+    for (const buffer of this.#handed.splice(0)) if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
+    for (const callback of this.#flushWaiters.splice(0)) process.nextTick(callback);
+  };
 }

@@ -61,7 +61,11 @@ function importModule(specifier) {
   return import(specifier);
 }
 
-/** Whether Node maps stack traces through source maps (Node 20.7+ says so; before, its flag is looked for). */
+/**
+ * Whether Node maps stack traces through source maps (Node 20.7+ says so; before, the flag is
+ * looked for on the command line and in NODE_OPTIONS, unquoted; `process.setSourceMapsEnabled`
+ * called later is not seen there).
+ */
 function sourceMapsEnabled() {
   if (typeof process.sourceMapsEnabled === "boolean") return process.sourceMapsEnabled;
   return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--enable-source-maps");
@@ -70,14 +74,15 @@ function sourceMapsEnabled() {
 /**
  * The bundle compiled by Node's CommonJS loader, which registers its source map. The loader's
  * `import()` is handed over on the module and named on the first line (only that line's columns
- * move, as with `HEAD`).
+ * move, as with `HEAD`), after a "use strict" of its own: the bundle's, no longer first, would
+ * not count.
  */
 function loadMapped(source, id) {
   const module = new Module(FILE, null);
   module.filename = FILE;
   module.paths = Module._nodeModulePaths(__dirname);
   module.podfnImport = importModule;
-  module._compile(`const __podfnImport = module.podfnImport;${source}`, FILE);
+  module._compile(`"use strict";const __podfnImport = module.podfnImport;${source}`, FILE);
   return { exports: module.exports, script: undefined, id, cacheRejected: undefined };
 }
 

@@ -6,7 +6,7 @@
  * written to the logger's own destination stream. pino's generic path (the field loop, its
  * redaction pass, per-value type dispatch) costs more than the rest of a trivial call.
  *
- * On the process logger's batching destination (`isGathering`, runtime/log.ts) a request only
+ * On the process logger's batching destination (`isGathering`, runtime/log-batch.ts) a request only
  * records its fields (and the time, as the logger would write it then); the lines are made in
  * bulk when the batch needs them: before any other line is added and before every write, so the
  * order of lines is unchanged. Made together, lines cost a fraction of one made between requests.

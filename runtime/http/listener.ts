@@ -32,9 +32,10 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
  * const server = createServer(requestListener(routes, getRequestListener(app.fetch)));
  */
 export function requestListener(routes: Routes, fallback: RequestListener): RequestListener {
-  // The last host and target found verbatim: a server's requests repeat them (one Host, a few paths).
-  let verbatimHost = "";
-  let verbatimTarget = "";
+  // The last host and target found verbatim: a server's requests repeat them (one Host, a few
+  // paths). None at first: an empty Host must still be checked (and refused).
+  let verbatimHost: string | undefined;
+  let verbatimTarget: string | undefined;
   return function listener(incoming, outgoing) {
     const target = incoming.url ?? "";
     const q = target.indexOf("?");

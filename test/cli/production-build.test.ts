@@ -331,19 +331,22 @@ console.log(JSON.stringify([typeof defineFunction, typeof ConfigError, typeof st
   assert.deepEqual(JSON.parse(stdout), ["function", "function", "function", "function", true, "function"]);
 });
 
-test("under --enable-source-maps the runtime's own frames name runtime/*.ts lines (flag or NODE_OPTIONS); without it, the cached script's", async () => {
+test("under --enable-source-maps the runtime's own frames name runtime/*.ts lines (flag or NODE_OPTIONS), still in strict mode; without it, the cached script's", async () => {
   const load = JSON.stringify(join(root, "pkg/dist/runtime/load.cjs"));
   // loadConfig throws a ConfigError from runtime/config.ts for an unknown option.
-  const probe = `const l = require(${load}); try { l.entry("index").loadConfig("run", ["--bogus"], {}); } catch (e) { console.log(JSON.stringify({ frame: e.stack.split("\\n")[1], rejected: l.cacheRejected() })); }`;
+  // A sloppy-mode function has own "caller" and "arguments": the bundle must stay strict either way.
+  const probe = `const l = require(${load}); const strict = !Object.hasOwn(l.entry("index").defineFunction, "caller"); try { l.entry("index").loadConfig("run", ["--bogus"], {}); } catch (e) { console.log(JSON.stringify({ frame: e.stack.split("\\n")[1], rejected: l.cacheRejected(), strict })); }`;
   const flagged = await node(["--enable-source-maps", "-e", probe]);
   const viaEnv = await node(["-e", probe], { NODE_OPTIONS: "--enable-source-maps" });
   const plain = await node(["-e", probe]);
   for (const mapped of [flagged, viaEnv]) {
-    const { frame, rejected } = JSON.parse(mapped.stdout) as { frame: string; rejected?: boolean };
+    const { frame, rejected, strict } = JSON.parse(mapped.stdout) as { frame: string; rejected?: boolean; strict: boolean };
     assert.match(frame, /at Object\.loadConfig \(.*runtime\/config\.ts:\d+:\d+\)$/, mapped.stderr);
     assert.equal(rejected, undefined, "no cache is offered when the loader compiles the script");
+    assert.equal(strict, true, "the bundle runs in strict mode under source maps too");
   }
-  const { frame, rejected } = JSON.parse(plain.stdout) as { frame: string; rejected?: boolean };
+  const { frame, rejected, strict } = JSON.parse(plain.stdout) as { frame: string; rejected?: boolean; strict: boolean };
   assert.match(frame, /at Object\.loadConfig \(.*dist\/runtime\/podfn\.cjs:\d+:\d+\)$/, plain.stderr);
   assert.equal(rejected, false);
+  assert.equal(strict, true);
 });

@@ -5,6 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,4 +74,60 @@ test("a steadily busy logger reuses the buffers the stream has written instead o
   assert.equal(lines.length, 300_000);
   // ~300 batches were written; the first buffer and one more served them all.
   assert.ok(large <= 2, `${large} large buffers allocated`);
+});
+
+test("with a slow reader on a pipe, lines longer than a buffer among many batches all arrive whole and in order", async () => {
+  // A reader that keeps pausing makes writes stay in flight while the next batches are handed:
+  // a buffer reused before its write ends would show here as broken or repeated lines.
+  const log = JSON.stringify(fileURLToPath(new URL("../../runtime/log.ts", import.meta.url)));
+  const script = `
+import { createLogger } from ${log};
+const logger = createLogger({ destination: 1, base: {} });
+const big = "b".repeat(100_000);
+let n = 0;
+for (let round = 0; round < 120; round++) {
+  for (let i = 0; i < 400; i++) logger.info({ n: n++, pad: "p".repeat(150) }, "line");
+  if (round % 10 === 3) logger.info({ n: n++, big }, "big");
+  await new Promise((resolve) => setImmediate(resolve));
+}
+logger.flush(() => process.exit(0));
+`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    chunks.push(chunk);
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 10);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  assert.equal(code, 0);
+  const lines = Buffer.concat(chunks).toString("utf8").trim().split("\n");
+  const numbers = lines.map((line) => (JSON.parse(line) as { n: number }).n);
+  assert.deepEqual(numbers, Array.from({ length: 120 * 400 + 12 }, (_, i) => i));
+  for (const line of lines) {
+    const parsed = JSON.parse(line) as { msg: string; big?: string; pad?: string };
+    if (parsed.msg === "big") assert.equal(parsed.big, "b".repeat(100_000));
+    else assert.equal(parsed.pad, "p".repeat(150));
+  }
+});
+
+test("a flush asked after a fatal line (written synchronously while a write was in flight) still calls back", async () => {
+  const { logger, done } = await fileLogger();
+  for (let i = 0; i < 2000; i++) logger.info({ i, pad: "z".repeat(200) }, "before");
+  // The batch above went to an asynchronous write; fatal writes synchronously meanwhile.
+  logger.fatal("stop");
+  const called = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  assert.ok(called, "flush never called back");
+  // Every line is there; whether "stop" lands before the end of the write that was in flight is
+  // up to the file system (sonic-boom's synchronous write does not wait for it).
+  const lines = (await done()).map((line) => JSON.parse(line) as { msg: string; i?: number });
+  assert.equal(lines.length, 2001);
+  assert.equal(lines.filter((line) => line.msg === "stop").length, 1);
+  assert.deepEqual(lines.filter((line) => line.msg === "before").map((line) => line.i).sort((a, b) => a! - b!), Array.from({ length: 2000 }, (_, i) => i));
 });

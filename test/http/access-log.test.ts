@@ -91,7 +91,7 @@ describe("access lines", () => {
   });
 
   test("on the batching destination, keep their place among other lines, in every process end", async () => {
-    // Access lines are recorded and made in bulk (runtime/log.ts `GatheringDestination`): other
+    // Access lines are recorded and made in bulk (runtime/log-batch.ts `GatheringDestination`): other
     // lines, a full record (256), the exit and the event loop running dry must not reorder or lose any.
     const runtime = (file: string) => JSON.stringify(fileURLToPath(new URL(`../../runtime/${file}`, import.meta.url)));
     const script = (exit: string) => `
