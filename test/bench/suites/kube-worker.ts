@@ -9,27 +9,23 @@ import type { BenchCluster } from "../lib/cluster.js";
 import type { Workspace } from "../lib/workspace.js";
 import type { WorkerArgs, WorkerReport } from "../workers/kube-client.js";
 
-/** A ServiceAccount folder holding the cluster's admin token, made once per workspace. */
-const serviceAccountDirs = new Map<string, Promise<string>>();
-
-function adminServiceAccountDir(ws: Workspace, cluster: BenchCluster): Promise<string> {
-  let made = serviceAccountDirs.get(ws.root);
-  if (!made) {
-    made = (async () => {
-      const dir = join(ws.root, "serviceaccount-admin");
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, "token"), cluster.adminToken);
-      await writeFile(join(dir, "ca.crt"), cluster.caPem);
-      await writeFile(join(dir, "namespace"), "default");
-      return dir;
-    })();
-    serviceAccountDirs.set(ws.root, made);
-  }
-  return made;
+/**
+ * A folder laid out as a pod's ServiceAccount mount (token, ca.crt, namespace) holding the
+ * cluster's admin token, for the `podfn-in-cluster` client. Not `cluster.inClusterIdentity`: its
+ * ServiceAccount's token would add RBAC checks to the server's work, which the rows it is
+ * compared with (admin token) do not pay.
+ */
+export async function adminServiceAccountDir(ws: Workspace, cluster: BenchCluster): Promise<string> {
+  const dir = join(ws.root, "serviceaccount-admin");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "token"), cluster.adminToken);
+  await writeFile(join(dir, "ca.crt"), cluster.caPem);
+  await writeFile(join(dir, "namespace"), "default");
+  return dir;
 }
 
 /** Run the worker once with these settings; resolves to its report. */
-export async function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<WorkerArgs, "client" | "op" | "concurrency" | "durationMs" | "warmupMs" | "namespace" | "pods">): Promise<WorkerReport> {
+export function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: Pick<WorkerArgs, "client" | "op" | "concurrency" | "durationMs" | "warmupMs" | "namespace" | "pods" | "serviceAccountDir">): Promise<WorkerReport> {
   const full: WorkerArgs = {
     ...args,
     kubeconfig: cluster.kubeconfigPath,
@@ -37,7 +33,6 @@ export async function runKubeWorker(ws: Workspace, cluster: BenchCluster, args: 
     caPath: cluster.caPath,
     token: cluster.adminToken,
     podfnEntry: join(ws.root, "pkg/dist/runtime/index.js"),
-    serviceAccountDir: await adminServiceAccountDir(ws, cluster),
   };
   return runJson<WorkerReport>({ command: process.execPath, args: [ws.bench("workers/kube-client.ts"), JSON.stringify(full)], env: childEnv() });
 }

@@ -9,7 +9,7 @@ import { progress } from "../lib/progress.js";
 import { interleave, median } from "../lib/stats.js";
 import type { Suite } from "../lib/suite.js";
 import type { WorkerArgs } from "../workers/kube-client.js";
-import { runKubeWorker } from "./kube-worker.js";
+import { adminServiceAccountDir, runKubeWorker } from "./kube-worker.js";
 
 const GROUP = "kube";
 const NAMESPACE = "bench-500";
@@ -34,6 +34,7 @@ export const kubeSuite: Suite = {
     const cluster = await ctx.cluster();
     progress(`${GROUP}: seeding ${PODS} pods in ${NAMESPACE}`);
     await cluster.seedPods(NAMESPACE, PODS);
+    const serviceAccountDir = await adminServiceAccountDir(ctx.ws, cluster);
     const rows: Row[] = [];
     for (const scenario of SCENARIOS) {
       const samples = await interleave(
@@ -42,7 +43,7 @@ export const kubeSuite: Suite = {
         (scenario.clients ?? CLIENTS).map((client) => ({
           name: client,
           async sample() {
-            const report = await runKubeWorker(ctx.ws, cluster, { client, op: scenario.op, concurrency: scenario.concurrency, durationMs: ctx.sizes.kubeMs, warmupMs: Math.min(1000, ctx.sizes.kubeMs / 2), namespace: NAMESPACE, pods: PODS });
+            const report = await runKubeWorker(ctx.ws, cluster, { client, op: scenario.op, concurrency: scenario.concurrency, durationMs: ctx.sizes.kubeMs, warmupMs: Math.min(1000, ctx.sizes.kubeMs / 2), namespace: NAMESPACE, pods: PODS, serviceAccountDir });
             if (report.items !== report.ops * (scenario.op === "get" ? 1 : PODS)) throw new Error(`${client} saw ${report.items} objects in ${report.ops} calls`);
             return report.opsPerSec;
           },

@@ -34,7 +34,7 @@ export interface WorkerArgs {
   /** The built `podfn` entry (`dist/runtime/index.js`), what a function imports. */
   podfnEntry: string;
   /** A ServiceAccount folder (token, ca.crt, namespace) laid out as in a pod, for `podfn-in-cluster`. */
-  serviceAccountDir: string;
+  serviceAccountDir?: string;
 }
 
 /** What the worker prints. */
@@ -72,7 +72,7 @@ async function podfnOps(inCluster: boolean): Promise<{ get: (i: number) => Op; l
   const server = new URL(args.server);
   // In a pod: the ServiceAccount folder and KUBERNETES_SERVICE_HOST/PORT, as a function's process finds them.
   const credentials = inCluster
-    ? await kube.resolveCredentials({ serviceAccountDir: args.serviceAccountDir, env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port } })
+    ? await kube.resolveCredentials({ serviceAccountDir: args.serviceAccountDir ?? "/nonexistent", env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port } })
     : await kube.resolveCredentials({ kubeconfig: args.kubeconfig, serviceAccountDir: "/nonexistent", env: {} });
   const client = kube.createKubeClient({ credentials, namespace: args.namespace });
   return {
