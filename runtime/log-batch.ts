@@ -15,6 +15,7 @@
  * in a fresh one per batch. A stream that never goes idle only costs fresh buffers.
  */
 import type { DestinationStream, pino } from "pino";
+import { PodfnError } from "./errors.js";
 
 /** Lines are handed to the stream once this many bytes are gathered (~1,200 access lines). */
 const BATCH_BYTES = 240 * 1024;
@@ -34,6 +35,9 @@ interface SonicBoomState {
   _writing?: unknown;
   _len?: unknown;
 }
+
+/** What `flush` calls back with when the stream broke before it was asked (its error was given then). */
+export const LOG_STREAM_BROKEN = new PodfnError("log_stream_broken", "the log stream stopped writing after an earlier error");
 
 /** Every batch of the process, written out by one `exit` listener. */
 const batches = new Set<LineBatch>();
@@ -125,15 +129,34 @@ export class LineBatch implements GatheringDestination {
   /**
    * Write everything gathered; `callback` (on a later tick) once the stream holds nothing more:
    * all of it, and all handed before, written (what `logger.flush(cb)` calls; sonic-boom's own
-   * `flush` calls back at once). A stream that broke (EPIPE) writes nothing more, and then never
-   * calls back; one whose counters cannot be read calls back at once, as before.
+   * `flush` calls back at once). A stream that breaks (EPIPE: the reader is gone) writes nothing
+   * more: the callback gets its error, or `LOG_STREAM_BROKEN` when it broke before. One whose
+   * counters cannot be read calls back at once, as before.
    */
   flush(callback?: (error?: Error) => void): void {
     this.#drain();
     if (!callback) return;
-    if (this.#streamIdle() === false) this.#flushWaiters.push(callback);
-    else process.nextTick(callback);
+    const { _writing: writing } = this.#stream as unknown as SonicBoomState;
+    const idle = this.#streamIdle();
+    if (idle !== false) {
+      process.nextTick(callback);
+      return;
+    }
+    if (writing === false) {
+      // Holding lines with no write in flight: only a write that failed leaves it so.
+      process.nextTick(callback, LOG_STREAM_BROKEN);
+      return;
+    }
+    // A write that fails (EPIPE: the reader is gone) leaves the stream holding its lines for
+    // good: while callbacks wait, an error calls them back with it instead.
+    if (this.#flushWaiters.length === 0) this.#stream.on("error", this.#failWaiters);
+    this.#flushWaiters.push(callback);
   }
+
+  readonly #failWaiters = (error: Error): void => {
+    this.#stream.off("error", this.#failWaiters);
+    for (const callback of this.#flushWaiters.splice(0)) process.nextTick(callback, error);
+  };
 
   /**
    * Write everything gathered before returning (pino calls it after a `fatal` line; the `exit`
@@ -180,6 +203,8 @@ export class LineBatch implements GatheringDestination {
     this.#idleCheckScheduled = false;
     if (this.#streamIdle() !== true) return;
     for (const buffer of this.#handed.splice(0)) if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
+    if (this.#flushWaiters.length === 0) return;
+    this.#stream.off("error", this.#failWaiters);
     for (const callback of this.#flushWaiters.splice(0)) process.nextTick(callback);
   };
 }

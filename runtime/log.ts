@@ -27,6 +27,9 @@ export interface LoggerOptions {
 /** Paths never written even if a caller logs them. No wildcards: they cost microseconds a line. */
 export const REDACTED_PATHS = ["token", "authorization", "headers.authorization", "req.headers.authorization", "secret", "password"];
 
+/** How long `flushLogger` waits by default for a reader to take the last lines (within the pod grace period: drain, abort grace, this). */
+export const FLUSH_AT_EXIT_MS = 2000;
+
 let stampMs = Number.NaN;
 let stamp = "";
 
@@ -38,6 +41,25 @@ function isoTime(): string {
     stamp = `,"time":"${new Date(now).toISOString()}"`;
   }
   return stamp;
+}
+
+/**
+ * Resolves once every line logged so far is written (a slow reader of the pipe may hold them for
+ * a while), the stream broke, or `timeoutMs` passed. Await it before exiting: `process.exit`
+ * cuts a write still in flight.
+ *
+ * @example
+ * await flushLogger(logger);
+ * process.exit(0);
+ */
+export function flushLogger(logger: Logger, timeoutMs = FLUSH_AT_EXIT_MS): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**

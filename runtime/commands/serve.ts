@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import { OPTIONS, type Config } from "../config.js";
 import { loadFunctions } from "../loader.js";
-import { createLogger, type Logger } from "../log.js";
+import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets } from "../local-secrets.js";
 import { referencedSecrets } from "../requirements.js";
@@ -24,7 +24,8 @@ the replica that holds the scheduler Lease. Health: GET /healthz, GET /readyz; m
 With no cluster configured (and outside a pod) it runs against the embedded emulated cluster
 and says so. SIGTERM/SIGINT: readiness fails, HTTP calls in flight finish (up to
 --drain-timeout-ms; in-process scheduled runs are aborted at once and the Lease released), the
-functions' onShutdown hooks run, then the process exits 0.
+functions' onShutdown hooks run, the last log lines are written (a lagging reader gets up to
+2 s more), then the process exits 0.
 `;
 
 /** Where local runs keep generated caller-auth secrets. */
@@ -159,7 +160,8 @@ export const serveCommand = defineCommand({
       throw error;
     } finally {
       await connection?.close();
-      logger.flush();
+      // The last batch may still be on its way to a slow reader: the exit would cut it.
+      await flushLogger(logger);
     }
   },
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 // Lines to a file descriptor are batched (runtime/log.ts); the lines still gathered when the
@@ -36,3 +36,49 @@ for (const [how, exit] of [
     }
   });
 }
+
+/** Runs `body` after 3,000 lines (~700 KB: more than a pipe holds) in a child whose stdout is not read until `reader` says. */
+function slowReaderChild(body: string) {
+  const script = `
+import { createLogger, flushLogger } from ${JSON.stringify(LOG)};
+const logger = createLogger({ destination: 1, base: {} });
+for (let i = 0; i < 3000; i++) logger.info({ i, pad: "p".repeat(200) }, "line");
+process.stderr.write("logged\\n");
+${body}
+`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.pause();
+  let errors = "";
+  child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString("utf8")));
+  const logged = new Promise<void>((resolve) => child.stderr.once("data", () => resolve()));
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { child, logged, closed, errors: () => errors };
+}
+
+test("a process that awaits flushLogger before exiting loses no line, however slowly the pipe is read", async () => {
+  const { child, logged, closed } = slowReaderChild("await flushLogger(logger); process.exit(3);");
+  await logged;
+  // The pipe is full and a batch is in a write: a reader that looks away for a while.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  child.stdout.resume();
+  assert.equal(await closed, 3);
+  const numbers = Buffer.concat(chunks).toString("utf8").trim().split("\n").map((line) => (JSON.parse(line) as { i: number }).i);
+  assert.deepEqual(numbers, Array.from({ length: 3000 }, (_, i) => i));
+});
+
+test("flushLogger does not wait out its timeout when the reader is gone (EPIPE), then or later", { timeout: 30_000 }, async () => {
+  // A timeout far beyond the test's: only the stream's error (then its broken state) can end each wait.
+  const { child, logged, closed, errors } = slowReaderChild(`
+await flushLogger(logger, 600_000);
+process.stderr.write("flushed\\n");
+logger.info("after the reader left");
+await flushLogger(logger, 600_000);
+process.stderr.write("flushed again\\n");
+process.exit(3);`);
+  await logged;
+  child.stdout.destroy();
+  assert.equal(await closed, 3);
+  assert.match(errors(), /flushed\nflushed again\n/);
+});
