@@ -26,6 +26,8 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "
 export const CLUSTER_MODES = ["auto", "real", "emulated"] as const;
 export const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_APP_LENGTH = 20;
+/** `podfn cluster`'s port when none is given: the API server's (the shared `port` default is for `serve`). */
+export const CLUSTER_PORT = 6443;
 export const DEFAULTS = {
   port: 8080,
   functions: "functions",

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, DEFAULTS, LOG_LEVELS, MAX_APP_LENGTH } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, LOG_LEVELS, MAX_APP_LENGTH } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -26,6 +26,8 @@ export interface OptionSpec {
    * which the checks apply (see `defaultTextOf`).
    */
   defaultText?: string;
+  /** Commands that default to another value (`podfn cluster`'s port is the API server's). */
+  defaultFor?: Readonly<Record<string, string | number>>;
   description: string;
   /** Commands that take this option. */
   commands: readonly string[];
@@ -36,7 +38,7 @@ const KUBE = ["serve", "dev", "run"] as const;
 
 /** Every option, in help order. Keys are the config field names. */
 export const OPTIONS = {
-  port: { flag: "port", env: "PORT", kind: "number", description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
+  port: { flag: "port", env: "PORT", kind: "number", defaultFor: { cluster: CLUSTER_PORT }, description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
   host: { flag: "host", env: "HOST", kind: "string", defaultText: "0.0.0.0 in a pod, else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
   functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
   logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
@@ -206,7 +208,7 @@ export function optionsHelp(command: string): string {
   const rows = optionsFor(command).map(([key, o]) => {
     const flag = `--${o.flag}${o.kind === "boolean" ? "" : " <value>"}`;
     const env = "env" in o && o.env ? ` [env ${o.env}]` : "";
-    return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${defaultTextOf(key, o)})`;
+    return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${o.defaultFor?.[command] ?? defaultTextOf(key, o)})`;
   });
   return ["Options:", ...rows, `  ${"--help".padEnd(28)} Show this help.`].join("\n");
 }

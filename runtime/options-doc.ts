@@ -12,7 +12,8 @@ export const OPTIONS_TABLE_END = "<!-- options:end -->";
 export function optionsTable(): string {
   const rows = (Object.entries(OPTIONS) as [string, OptionSpec][]).map(([key, o]) => {
     const env = o.env ? `\`${o.env}\`` : "";
-    return `| \`--${o.flag}\` | ${env} | ${defaultTextOf(key, o)} | ${o.commands.join(", ")} | ${o.description.replace(/\|/g, "\\|")} |`;
+    const others = Object.entries(o.defaultFor ?? {}).map(([command, value]) => ` (${command}: ${value})`).join("");
+    return `| \`--${o.flag}\` | ${env} | ${defaultTextOf(key, o)}${others} | ${o.commands.join(", ")} | ${o.description.replace(/\|/g, "\\|")} |`;
   });
   return ["| flag | environment | default | commands | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

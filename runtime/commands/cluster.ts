@@ -2,23 +2,21 @@
  * @module commands/cluster
  * `podfn cluster [--port N] [--state-dir DIR]`: runs the emulated Kubernetes API server on
  * 127.0.0.1 until SIGINT/SIGTERM, and writes `DIR/admin.kubeconfig` and `DIR/ca.crt` so
- * kubectl and podfn can use it. The port defaults to 6443 (the API server's) when neither
- * `--port` nor `PORT` is given; the shared `port` option's 8080 default is for `serve`.
+ * kubectl and podfn can use it. The port defaults to `CLUSTER_PORT` (6443, the API server's)
+ * when neither `--port` nor `PORT` is given; the shared `port` option's 8080 default is for `serve`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startCluster } from "../testing/index.js";
+import { CLUSTER_PORT } from "../config-accept.js";
 import { defineCommand } from "./define.js";
 import { whenAborted } from "../signals.js";
-
-/** The API server's usual port, used when no port is configured. */
-const DEFAULT_PORT = 6443;
 
 const HELP = `Usage: podfn cluster [--port N] [--state-dir DIR]
 
 Runs an emulated Kubernetes API server (HTTPS, RBAC, ServiceAccount tokens; no controllers)
 on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig and DIR/ca.crt; the server's
-state lives in memory and is gone when it stops. --port defaults to ${DEFAULT_PORT} here.
+state lives in memory and is gone when it stops.
 `;
 
 function portGiven(argv: readonly string[], env: Record<string, string | undefined>): boolean {
@@ -30,7 +28,7 @@ export const clusterCommand = defineCommand({
   summary: "Run an emulated Kubernetes API server for local development.",
   help: HELP,
   async run(config, _positionals, io) {
-    const port = portGiven(io.argv, io.env) ? config.port : DEFAULT_PORT;
+    const port = portGiven(io.argv, io.env) ? config.port : CLUSTER_PORT;
     const cluster = await startCluster({ port });
     const dir = resolve(io.cwd, config.stateDir);
     await mkdir(dir, { recursive: true });

@@ -47,4 +47,7 @@ test("podfn cluster --help describes the command", async () => {
   assert.equal(code, 0);
   assert.match(out, /Usage: podfn cluster/);
   assert.match(out, /--state-dir/);
+  // The port it really uses when none is given (the option table's 8080 is serve's).
+  assert.match(out, /--port <value> .*\(default: 6443\)/);
+  assert.doesNotMatch(out, /default: 8080/);
 });
