@@ -24,6 +24,12 @@ export interface AuthProvider {
   readonly description: string;
   /** The current material; cheap when nothing changed. */
   get(signal?: AbortSignal): Promise<AuthMaterial>;
+  /**
+   * The material `get` would give right now when it is at hand without reading anything (a
+   * token looked at within its check interval), else `undefined`: then call `get`. Lets a
+   * request skip a promise turn on every call.
+   */
+  current?(): AuthMaterial | undefined;
   /** Forget cached material after a 401. Returns true when the next `get` may differ (worth one retry). */
   invalidate(): boolean;
 }
@@ -55,6 +61,9 @@ export function staticAuth(material: AuthMaterial, description: string): AuthPro
   return {
     description,
     async get() {
+      return material;
+    },
+    current() {
       return material;
     },
     invalidate() {
@@ -136,6 +145,9 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
       return (pending ??= load().finally(function settled() {
         pending = undefined;
       }));
+    },
+    current() {
+      return cached && now() - cached.checkedAt < checkMs ? cached.material : undefined;
     },
     invalidate() {
       cached = undefined;

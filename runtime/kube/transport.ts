@@ -19,7 +19,7 @@
 import type { Dispatcher, Pool, buildConnector } from "undici";
 import { KubeApiError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
-import type { Credentials } from "./auth.js";
+import type { AuthMaterial, Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { linkAbort } from "../signals.js";
@@ -160,6 +160,16 @@ function joinSignals(signal: TransportRequest["signal"]): { signal: AbortSignal 
   };
 }
 
+/** `?a=1&b=2` of the defined values of `query`, or "" when there are none. */
+function queryString(query: Query): string {
+  let search: URLSearchParams | undefined;
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    if (value !== undefined) (search ??= new URLSearchParams()).set(key, String(value));
+  }
+  return search ? `?${search}` : "";
+}
+
 interface Outcome {
   response?: Dispatcher.ResponseData;
   error?: Error;
@@ -176,6 +186,8 @@ export class Transport {
   readonly #tls: buildConnector.BuildOptions;
   #pool: Pool | undefined;
   #creating: Promise<Pool> | undefined;
+  #headersMaterial: AuthMaterial | undefined;
+  #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
   readonly #logger: KubeLogger;
   readonly #policy: RetryPolicy;
@@ -272,7 +284,13 @@ export class Transport {
     const sent: SentRequest = { ...request, signal: joined.signal };
     try {
       const response = await this.#send(sent, false);
-      return { response, body: await this.#read(sent, read(response)) };
+      let body: R;
+      try {
+        body = await read(response);
+      } catch (error) {
+        throw this.#readFailure(sent, error);
+      }
+      return { response, body };
     } finally {
       joined.release();
     }
@@ -283,14 +301,10 @@ export class Transport {
     return new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered invalid JSON`, { cause });
   }
 
-  /** Awaits the reading of a body; a failure is the caller's abort reason, or a connection error. */
-  async #read<R>(request: SentRequest, reading: Promise<R>): Promise<R> {
-    try {
-      return await reading;
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
-    }
+  /** What a failure while reading a body is: the caller's abort reason, or a connection error. */
+  #readFailure(request: SentRequest, error: unknown): unknown {
+    if (request.signal?.aborted) return request.signal.reason;
+    return new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
   }
 
   /** Send a request whose body is a long-lived stream (no body timeout). */
@@ -337,21 +351,28 @@ export class Transport {
     }
   }
 
+  /** The headers of a request without a body, made once per credentials (undici only reads them). */
+  #headersFor(material: AuthMaterial): Record<string, string> {
+    if (material === this.#headersMaterial) return this.#headers!;
+    const headers: Record<string, string> = { accept: "application/json, */*", "user-agent": "podfn" };
+    if (material.token) headers.authorization = `Bearer ${material.token}`;
+    this.#headersMaterial = material;
+    return (this.#headers = Object.freeze(headers));
+  }
+
   async #attempt(request: SentRequest, summary: RequestSummary, streaming: boolean, idempotent: boolean): Promise<Outcome> {
     const { signal } = request;
     try {
       signal?.throwIfAborted();
-      const material = await this.#credentials.auth.get(signal);
-      const headers: Record<string, string> = { accept: "application/json, */*", "user-agent": "podfn" };
-      if (material.token) headers.authorization = `Bearer ${material.token}`;
+      const auth = this.#credentials.auth;
+      const material = auth.current?.() ?? (await auth.get(signal));
+      let headers = this.#headersFor(material);
       let body: string | undefined;
       if (request.body !== undefined) {
         body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
-        headers["content-type"] = request.contentType ?? "application/json";
+        headers = { ...headers, "content-type": request.contentType ?? "application/json" };
       }
-      const search = new URLSearchParams();
-      for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) search.set(key, String(value));
-      const query = search.size ? `?${search}` : "";
+      const query = request.query === undefined ? "" : queryString(request.query);
       const pool = this.#pool ?? (await this.#connect());
       const response = await pool.request({
         method: request.method as Dispatcher.HttpMethod,

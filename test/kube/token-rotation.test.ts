@@ -151,6 +151,26 @@ describe("token file source", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test("current() hands the token at once only while get would not look at the file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-token-"));
+    const path = join(dir, "token");
+    await writeFile(path, "first");
+    let now = 1_000_000;
+    const auth = tokenFileAuth(path, { now: () => now, checkMs: 2000 });
+    assert.equal(auth.current!(), undefined, "nothing read yet");
+    await auth.get();
+    now += 1999;
+    assert.equal(auth.current!()?.token, "first");
+    now += 1;
+    assert.equal(auth.current!(), undefined, "a look is due: get must stat");
+    await writeFile(path, "second");
+    assert.equal((await auth.get()).token, "second");
+    assert.equal(auth.current!()?.token, "second");
+    auth.invalidate();
+    assert.equal(auth.current!(), undefined, "after a 401 the file is read again");
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test("a missing token file is a KubeCredentialsError naming the file", async () => {
     const auth = tokenFileAuth("/nonexistent/podfn/token");
     await assert.rejects(auth.get(), (error: Error & { code?: string }) => error.code === "kube_credentials" && error.message.includes("/nonexistent/podfn/token"));

@@ -15,6 +15,8 @@ import type { AuthProvider, Credentials } from "../../../runtime/kube/auth.js";
 
 export interface RecordedRequest {
   method: string;
+  /** The request target as sent (path and query). */
+  target: string;
   /** Path without the query. */
   path: string;
   query: URLSearchParams;
@@ -72,7 +74,7 @@ export async function startFakeApiServer(handler: Handler, certs?: ClusterCertif
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", function ended() {
       const url = new URL(req.url ?? "/", "https://127.0.0.1");
-      const recorded: RecordedRequest = { method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const recorded: RecordedRequest = { method: req.method ?? "", target: req.url ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(recorded);
       Promise.resolve(handler(recorded, res)).catch(function failed(error: Error) {
         if (!res.headersSent) sendJson(res, 500, statusBody(500, "InternalError", `test handler failed: ${error.message}`));
