@@ -12,7 +12,9 @@
  * Buffers come back once the stream holds nothing (after one of its writes, sonic-boom's own
  * counters show nothing pending or in flight): a busy server, whose 240 KiB are written long
  * before the next 240 KiB are gathered, reuses two or three paged-in buffers instead of faulting
- * in a fresh one per batch. A stream that never goes idle only costs fresh buffers.
+ * in a fresh one per batch. A stream that never goes idle only costs fresh buffers. A batch takes
+ * its first buffer at its first line, and the exit listener holds batches weakly: the silent
+ * logger of each test harness costs no buffer, and a dropped logger is collected with its batch.
  */
 import type { DestinationStream, pino } from "pino";
 import { PodfnError } from "./errors.js";
@@ -40,11 +42,16 @@ interface SonicBoomState {
 export const LOG_STREAM_BROKEN = new PodfnError("log_stream_broken", "the log stream stopped writing after an earlier error");
 
 /** Every batch of the process, written out by one `exit` listener. */
-const batches = new Set<LineBatch>();
+const batches = new Set<WeakRef<LineBatch>>();
+/** A logger dropped (a test harness's) takes its batch with it: only a batch holding lines is reachable (its timer). */
+const forget = new FinalizationRegistry<WeakRef<LineBatch>>((ref) => batches.delete(ref));
 
 function flushAtExit(): void {
-  for (const batch of batches) batch.flushSync();
+  for (const ref of batches) ref.deref()?.flushSync();
 }
+
+/** An empty buffer until the first line: a logger that never writes (a silent one) holds none. */
+const NO_BUFFER = Buffer.alloc(0);
 
 /**
  * A destination that also takes lines made later (the access lines, see http/access-log.ts):
@@ -84,7 +91,7 @@ export class LineBatch implements GatheringDestination {
 
   constructor(stream: SonicBoom) {
     this.#stream = stream;
-    this.#buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    this.#buffer = NO_BUFFER;
     // After sonic-boom's own bookkeeping of the write (it emits before updating its counters).
     stream.on("write", () => {
       if (this.#idleCheckScheduled) return;
@@ -92,7 +99,9 @@ export class LineBatch implements GatheringDestination {
       process.nextTick(this.#checkIdle);
     });
     if (batches.size === 0) process.on("exit", flushAtExit);
-    batches.add(this);
+    const ref = new WeakRef(this);
+    batches.add(ref);
+    forget.register(this, ref);
   }
 
   gatherFrom(gather: () => void): void {
@@ -121,6 +130,7 @@ export class LineBatch implements GatheringDestination {
         return;
       }
     }
+    if (this.#buffer === NO_BUFFER) this.#buffer = this.#spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
     this.#used += this.#buffer.write(line, this.#used);
     if (this.#used >= BATCH_BYTES) this.#drain();
     else this.#timer ??= setTimeout(this.#flush, FLUSH_EVERY_MS);
@@ -185,7 +195,7 @@ export class LineBatch implements GatheringDestination {
     // The stream keeps the batch until written: the next lines go to another buffer.
     if (this.#handed.length === FOLLOWED_BUFFERS) this.#handed.shift();
     this.#handed.push(this.#buffer);
-    this.#buffer = this.#spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+    this.#buffer = NO_BUFFER;
     this.#used = 0;
     // A buffer: the stream is in `contentMode: "buffer"` (its types only know strings).
     this.#stream.write(batch as unknown as string);

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createLogger, type Logger } from "../../runtime/log.js";
 
 /** A logger writing to a fresh file; `done` flushes it and returns the file's lines. */
@@ -130,4 +132,31 @@ test("a flush asked after a fatal line (written synchronously while a write was 
   assert.equal(lines.length, 2001);
   assert.equal(lines.filter((line) => line.msg === "stop").length, 1);
   assert.deepEqual(lines.filter((line) => line.msg === "before").map((line) => line.i).sort((a, b) => a! - b!), Array.from({ length: 2000 }, (_, i) => i));
+});
+
+test("loggers that are dropped take their buffers with them; one that never writes holds none", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  // A test harness makes a silent logger per harness; a batch keeps a 256 KiB buffer once it writes.
+  for (let i = 0; i < 200; i++) createLogger({ level: "silent" }).info("never written");
+  const dir = await mkdtemp(join(tmpdir(), "podfn-log-batch-"));
+  const handle = await open(join(dir, "log"), "w");
+  for (let i = 0; i < 40; i++) {
+    const logger = createLogger({ destination: handle.fd as 1, base: {} });
+    logger.info({ i }, "one line");
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  }
+  // Collection runs finalizers on later turns: look again until nothing more goes, within bounds.
+  let grown = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 20 && grown > 8 * 1024 * 1024; round++) {
+    gc();
+    await turn();
+    grown = process.memoryUsage().arrayBuffers - before;
+  }
+  assert.ok(grown < 8 * 1024 * 1024, `${(grown / 1048576).toFixed(1)} MB of buffers still held by 240 dropped loggers (40 of which wrote)`);
+  assert.equal((await readFile(join(dir, "log"), "utf8")).trim().split("\n").length, 40);
+  await handle.close();
+  await rm(dir, { recursive: true, force: true });
 });
