@@ -39,15 +39,35 @@ interface SonicBoomState {
 }
 
 /** What `flush` calls back with when the stream broke before it was asked (its error was given then). */
-export const LOG_STREAM_BROKEN = new PodfnError("log_stream_broken", "the log stream stopped writing after an earlier error");
+export const LOG_STREAM_BROKEN = new PodfnError("log_stream_broken", "the log stream stopped writing: an earlier write failed (EPIPE: its reader is gone)");
 
 /** Every batch of the process, written out by one `exit` listener. */
 const batches = new Set<WeakRef<LineBatch>>();
-/** A logger dropped (a test harness's) takes its batch with it: only a batch holding lines is reachable (its timer). */
+/**
+ * A logger dropped (a test harness's) takes its batch with it. A batch holding lines not yet
+ * handed to its stream stays reachable through its timer; lines in a write, through the stream.
+ */
 const forget = new FinalizationRegistry<WeakRef<LineBatch>>((ref) => batches.delete(ref));
+let listening = false;
 
 function flushAtExit(): void {
   for (const ref of batches) ref.deref()?.flushSync();
+}
+
+/**
+ * sonic-boom 4 (what pino 10 uses) retries a synchronous write that failed for good (ENOSPC,
+ * EIO) forever, 100 ms apart: `flushSync` after such a failure (pino's own at exit, the exit
+ * listener here, a `fatal` line) would hang the process instead of letting it end. After a
+ * failed write (the stream holds lines, none in flight) its `flushSync` is skipped: those lines
+ * cannot be written. sonic-boom 5 throws instead.
+ */
+function guardFlushSync(stream: SonicBoom): void {
+  const flushSync = stream.flushSync;
+  stream.flushSync = function guardedFlushSync(this: SonicBoom): void {
+    const { _writing: writing, _len: pending } = this as unknown as SonicBoomState;
+    if (writing === false && typeof pending === "number" && pending > 0) return;
+    flushSync.call(this);
+  };
 }
 
 /** An empty buffer until the first line: a logger that never writes (a silent one) holds none. */
@@ -98,7 +118,11 @@ export class LineBatch implements GatheringDestination {
       this.#idleCheckScheduled = true;
       process.nextTick(this.#checkIdle);
     });
-    if (batches.size === 0) process.on("exit", flushAtExit);
+    guardFlushSync(stream);
+    if (!listening) {
+      listening = true;
+      process.on("exit", flushAtExit);
+    }
     const ref = new WeakRef(this);
     batches.add(ref);
     forget.register(this, ref);
@@ -165,7 +189,15 @@ export class LineBatch implements GatheringDestination {
 
   readonly #failWaiters = (error: Error): void => {
     this.#stream.off("error", this.#failWaiters);
-    for (const callback of this.#flushWaiters.splice(0)) process.nextTick(callback, error);
+    const callbacks = this.#flushWaiters.splice(0);
+    for (const callback of callbacks) process.nextTick(callback, error);
+    // Listening must not change what an error does: with no one else left (pino's filter keeps
+    // listening only for EPIPE), an error of the log stream still ends the process, as before.
+    if (callbacks.length > 0 && this.#stream.listenerCount("error") === 0) {
+      process.nextTick(function rethrow() {
+        throw error;
+      });
+    }
   };
 
   /**

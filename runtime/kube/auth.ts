@@ -167,6 +167,15 @@ export function combinedAuth(providers: AuthProvider[]): AuthProvider {
       const parts = await Promise.all(providers.map((p) => p.get(signal)));
       return Object.assign({}, ...parts) as AuthMaterial;
     },
+    current() {
+      const parts: AuthMaterial[] = [];
+      for (const provider of providers) {
+        const part = provider.current?.();
+        if (!part) return undefined;
+        parts.push(part);
+      }
+      return Object.assign({}, ...parts) as AuthMaterial;
+    },
     invalidate() {
       return providers.map((p) => p.invalidate()).some(Boolean);
     },

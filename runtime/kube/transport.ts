@@ -186,7 +186,7 @@ export class Transport {
   readonly #tls: buildConnector.BuildOptions;
   #pool: Pool | undefined;
   #creating: Promise<Pool> | undefined;
-  #headersMaterial: AuthMaterial | undefined;
+  #headersToken: string | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
   readonly #logger: KubeLogger;
@@ -351,12 +351,13 @@ export class Transport {
     }
   }
 
-  /** The headers of a request without a body, made once per credentials (undici only reads them). */
+  /** The headers of a request without a body, made once per token (undici only reads them). */
   #headersFor(material: AuthMaterial): Record<string, string> {
-    if (material === this.#headersMaterial) return this.#headers!;
+    const token = material.token;
+    if (this.#headers !== undefined && token === this.#headersToken) return this.#headers;
     const headers: Record<string, string> = { accept: "application/json, */*", "user-agent": "podfn" };
-    if (material.token) headers.authorization = `Bearer ${material.token}`;
-    this.#headersMaterial = material;
+    if (token) headers.authorization = `Bearer ${token}`;
+    this.#headersToken = token;
     return (this.#headers = Object.freeze(headers));
   }
 
@@ -372,7 +373,7 @@ export class Transport {
         body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
         headers = { ...headers, "content-type": request.contentType ?? "application/json" };
       }
-      const query = request.query === undefined ? "" : queryString(request.query);
+      const query = request.query ? queryString(request.query) : "";
       const pool = this.#pool ?? (await this.#connect());
       const response = await pool.request({
         method: request.method as Dispatcher.HttpMethod,

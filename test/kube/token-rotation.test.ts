@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rename, rm, symlink, utimes, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKubeClient } from "../../runtime/kube/client.js";
-import { tokenFileAuth } from "../../runtime/kube/auth.js";
+import { combinedAuth, staticAuth, tokenFileAuth } from "../../runtime/kube/auth.js";
 import { KubeUnauthorizedError } from "../../runtime/kube/errors.js";
 import { sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler } from "./helpers/fake-apiserver.js";
@@ -168,6 +168,17 @@ describe("token file source", () => {
     assert.equal(auth.current!()?.token, "second");
     auth.invalidate();
     assert.equal(auth.current!(), undefined, "after a 401 the file is read again");
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("combined sources hand their joined material at once only when each part is at hand", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-token-"));
+    const path = join(dir, "token");
+    await writeFile(path, "tok");
+    const auth = combinedAuth([tokenFileAuth(path), staticAuth({ certPem: "CERT", keyPem: "KEY" }, "client certificate")]);
+    assert.equal(auth.current!(), undefined, "the token is not read yet");
+    assert.deepEqual(await auth.get(), { token: "tok", certPem: "CERT", keyPem: "KEY" });
+    assert.deepEqual(auth.current!(), { token: "tok", certPem: "CERT", keyPem: "KEY" });
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -66,3 +66,14 @@ test("a token file that changed is sent on the next request once it is looked at
   await kube.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+test("a provider that changes the token inside the material it hands out is followed", async () => {
+  const material = { token: "first" };
+  const kube = createKubeClient({ credentials: server.credentials({ description: "mutable", get: async () => material, current: () => material, invalidate: () => false }) });
+  seen.length = 0;
+  await kube.configMaps.get("settings");
+  material.token = "second";
+  await kube.configMaps.get("settings");
+  assert.deepEqual(seen.map((r) => r.headers.authorization), ["Bearer first", "Bearer second"]);
+  await kube.close();
+});
