@@ -38,11 +38,14 @@ export function peerServer(ws: Workspace, name: PeerName, options: { gc?: boolea
   };
 }
 
+/** How `podfn serve` finds the cluster: as in a pod (a ServiceAccount folder and `KUBERNETES_SERVICE_HOST`/`_PORT`), or a kubeconfig. */
+export type PodfnCredentials = { serviceAccountDir: string; env: Record<string, string> } | { kubeconfig: string };
+
 export interface PodfnServeOptions {
   /** `dist`: the compiled CLI; `src`: bin/podfn.js through tsx. */
   mode: "dist" | "src";
   functions: string;
-  kubeconfig: string;
+  credentials: PodfnCredentials;
   /** Default `info`. */
   logLevel?: string;
   /** Path answering 2xx once serving. Default `/hello`. */
@@ -51,9 +54,9 @@ export interface PodfnServeOptions {
 }
 
 /**
- * `podfn serve` against the benchmark's cluster (through `--kubeconfig`, `--cluster real`, so
- * start-up is the real one, never the embedded emulator's). Undefined when the production
- * build is wanted but missing.
+ * `podfn serve` against the benchmark's cluster (`--cluster real`, so start-up is the real one,
+ * never the embedded emulator's), with a pod's credentials or a kubeconfig. Undefined when the
+ * production build is wanted but missing.
  */
 export function podfnServe(ws: Workspace, name: string, options: PodfnServeOptions): ServerSpec | undefined {
   const entry = options.mode === "dist" ? ws.cli : ws.bin;
@@ -71,12 +74,12 @@ export function podfnServe(ws: Workspace, name: string, options: PodfnServeOptio
         "--port", String(port),
         "--host", "127.0.0.1",
         "--cluster", "real",
-        "--kubeconfig", options.kubeconfig,
+        ...("kubeconfig" in options.credentials ? ["--kubeconfig", options.credentials.kubeconfig] : ["--serviceaccount-dir", options.credentials.serviceAccountDir]),
         "--secrets-dir", ws.secretsDir,
         "--namespace", "default",
         "--log-level", options.logLevel ?? "info",
       ],
-      env: childEnv({ NODE_ENV: "production", ...(options.mode === "src" ? { PODFN_FROM_SOURCE: "1" } : {}) }),
+      env: childEnv({ NODE_ENV: "production", ...("env" in options.credentials ? options.credentials.env : {}), ...(options.mode === "src" ? { PODFN_FROM_SOURCE: "1" } : {}) }),
     }),
   };
 }
