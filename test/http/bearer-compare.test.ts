@@ -1,0 +1,52 @@
+/**
+ * The bearer token compare (runtime/http/auth/bearer.ts): exactly the secret is accepted, at
+ * the fixed width and past it (SHA-256 digests), whatever the presented token looks like.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tokenComparer, WIDTH } from "../../runtime/http/auth/bearer.js";
+
+const near = (secret: string) => [
+  "",
+  secret.slice(0, -1),
+  `${secret}x`,
+  `${secret}\0`,
+  `\0${secret}`,
+  secret.slice(0, -1) + String.fromCharCode(secret.charCodeAt(secret.length - 1) ^ 1),
+  secret.toUpperCase() === secret ? secret.toLowerCase() : secret.toUpperCase(),
+  secret + "y".repeat(WIDTH * 2),
+];
+
+for (const [what, secret] of [
+  ["a short secret", "s3cret-token"],
+  ["a secret of exactly the width", "w".repeat(WIDTH)],
+  ["a secret one byte past the width (digests)", "d".repeat(WIDTH + 1)],
+  ["a long secret (digests)", "L".repeat(1000)],
+  ["a secret with multi-byte characters", "jeton-été-🔑"],
+] as const) {
+  test(`${what}: only the secret itself is accepted`, () => {
+    const same = tokenComparer(secret);
+    assert.equal(same(secret), true);
+    // A copy built apart (not the same string object) is accepted too.
+    assert.equal(same(secret.split("").join("")), true);
+    for (const other of near(secret)) assert.equal(same(other), false, JSON.stringify(other.slice(0, 40)));
+  });
+}
+
+test("a multi-byte character cut at the width does not pass for the secret", () => {
+  // The secret fills the width; a token whose last character needs more bytes than are left is
+  // written short of it.
+  const secret = "a".repeat(WIDTH - 1) + "b";
+  const same = tokenComparer(secret);
+  assert.equal(same("a".repeat(WIDTH - 1) + "é"), false);
+  assert.equal(same("a".repeat(WIDTH - 1)), false);
+  assert.equal(same(secret), true);
+});
+
+test("one comparer answers call after call (its buffer holds nothing from the last)", () => {
+  const same = tokenComparer("abc");
+  assert.equal(same("abcdef"), false);
+  assert.equal(same("abc"), true);
+  assert.equal(same("ab"), false);
+  assert.equal(same("abc"), true);
+});
