@@ -4,7 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tokenComparer, WIDTH } from "../../runtime/http/auth/bearer.js";
+import { bearerAuth, tokenComparer, WIDTH } from "../../runtime/http/auth/bearer.js";
+import type { CallRequest } from "../../runtime/http/exchange.js";
+import type { Refusal } from "../../runtime/http/respond.js";
 
 const near = (secret: string) => [
   "",
@@ -33,14 +35,24 @@ for (const [what, secret] of [
   });
 }
 
-test("a multi-byte character cut at the width does not pass for the secret", () => {
-  // The secret fills the width; a token whose last character needs more bytes than are left is
-  // written short of it.
-  const secret = "a".repeat(WIDTH - 1) + "b";
+test("a token whose last character is cut at the width does not pass for the secret it starts with", () => {
+  // "é" needs two bytes and one is left: `write` stops before it, leaving exactly the secret's
+  // bytes in the buffer. Only the token's own length tells them apart.
+  const secret = "a".repeat(WIDTH - 1);
   const same = tokenComparer(secret);
-  assert.equal(same("a".repeat(WIDTH - 1) + "é"), false);
-  assert.equal(same("a".repeat(WIDTH - 1)), false);
+  assert.equal(same(`${secret}é`), false);
+  assert.equal(same(`${secret}🔑`), false);
   assert.equal(same(secret), true);
+});
+
+test("the checker follows the secret when it rotates", () => {
+  let value = "first-token";
+  const checker = bearerAuth({ name: "rotating", path: "env:ROTATING", value: () => value });
+  const presenting = (token: string) => ({ header: (name: string) => (name === "authorization" ? `Bearer ${token}` : null) }) as unknown as CallRequest;
+  assert.equal(checker.check(presenting("first-token"), new Uint8Array()), undefined);
+  value = "second-token";
+  assert.equal((checker.check(presenting("first-token"), new Uint8Array()) as Refusal).status, 403);
+  assert.equal(checker.check(presenting("second-token"), new Uint8Array()), undefined);
 });
 
 test("one comparer answers call after call (its buffer holds nothing from the last)", () => {
