@@ -1,12 +1,16 @@
 /**
- * The bearer token compare (runtime/http/auth/bearer.ts): exactly the secret is accepted, at
- * the fixed width and past it (SHA-256 digests), whatever the presented token looks like.
+ * The bearer token compare (runtime/http/auth/bearer.ts): exactly the secret's bytes are
+ * accepted, at the fixed width and past it (SHA-256 digests), whatever the presented token looks
+ * like. Tokens are presented as header values arrive: one character per byte (`wire`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bearerAuth, tokenComparer, WIDTH } from "../../runtime/http/auth/bearer.js";
 import type { CallRequest } from "../../runtime/http/exchange.js";
 import type { Refusal } from "../../runtime/http/respond.js";
+
+/** A token as a header value carries it: its UTF-8 bytes, one character per byte. */
+const wire = (text: string) => Buffer.from(text, "utf8").toString("latin1");
 
 const near = (secret: string) => [
   "",
@@ -28,21 +32,35 @@ for (const [what, secret] of [
 ] as const) {
   test(`${what}: only the secret itself is accepted`, () => {
     const same = tokenComparer(secret);
-    assert.equal(same(secret), true);
+    assert.equal(same(wire(secret)), true);
     // A copy built apart (not the same string object) is accepted too.
-    assert.equal(same(secret.split("").join("")), true);
-    for (const other of near(secret)) assert.equal(same(other), false, JSON.stringify(other.slice(0, 40)));
+    assert.equal(same(wire(secret).split("").join("")), true);
+    for (const other of near(secret)) assert.equal(same(wire(other)), false, JSON.stringify(other.slice(0, 40)));
+    // The secret's characters themselves are not what a header carries once one is not ASCII.
+    if (/[^\x00-\x7f]/.test(secret)) assert.equal(same(secret), false);
   });
 }
 
-test("a token whose last character is cut at the width does not pass for the secret it starts with", () => {
-  // "é" needs two bytes and one is left: `write` stops before it, leaving exactly the secret's
-  // bytes in the buffer. Only the token's own length tells them apart.
+test("a token that runs past the width does not pass for the secret it starts with", () => {
+  // The buffer holds the width only: the secret's bytes and a zero can be all that is written
+  // of a longer token. Only the token's own length tells them apart.
+  const full = "a".repeat(WIDTH);
+  assert.equal(tokenComparer(full)(`${full}\0`), false);
+  assert.equal(tokenComparer(full)(`${full}${"\0".repeat(WIDTH)}`), false);
   const secret = "a".repeat(WIDTH - 1);
   const same = tokenComparer(secret);
-  assert.equal(same(`${secret}é`), false);
-  assert.equal(same(`${secret}🔑`), false);
+  assert.equal(same(wire(`${secret}é`)), false);
+  assert.equal(same(wire(`${secret}🔑`)), false);
   assert.equal(same(secret), true);
+});
+
+test("a character that is not a byte never passes for the byte it ends in", () => {
+  // Written as latin1, "Ł" (U+0141) would keep only 0x41, "A".
+  for (const secret of ["A", "A".repeat(WIDTH + 1)]) {
+    const same = tokenComparer(secret);
+    assert.equal(same(secret.replace(/A$/, "\u0141")), false);
+    assert.equal(same(secret), true);
+  }
 });
 
 test("the checker follows the secret when it rotates", () => {

@@ -49,6 +49,15 @@ describe("bearer auth", () => {
     assert.equal(ran, false);
   });
 
+  test("a secret with non-ASCII characters matches a client that sends it in UTF-8", async () => {
+    const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "utf8-token", env: "UTF8_TOKEN" }, handler: () => "ran" })], { env: { UTF8_TOKEN: "clé-token" } });
+    // Header values are bytes: the UTF-8 bytes of "é" arrive as two characters.
+    const sent = (text: string) => ({ authorization: Buffer.from(`Bearer ${text}`).toString("latin1") });
+    assert.equal((await a.fetch(postJson("/f", {}, sent("clé-token")))).status, 200);
+    // "é" as the single byte 0xE9 (latin1) is not the secret's bytes.
+    assert.equal((await a.fetch(postJson("/f", {}, { authorization: "Bearer clé-token" }))).status, 403);
+  });
+
   test("the token may come from an environment variable", async () => {
     const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "env-token", env: "MY_TOKEN" }, handler: () => "ran" })], { env: { MY_TOKEN: "from-env" } });
     assert.equal((await a.fetch(postJson("/f", {}, { authorization: "Bearer from-env" }))).status, 200);

@@ -9,7 +9,7 @@ import { captureLogger, deferred, fakeKube, loaded, testApp } from "./helpers.js
 // The socket serves routed requests without hono (runtime/http/listener.ts): every answer must
 // be the one the app's fetch gives for the same request.
 
-const env = { PARITY_TOKEN: "s3cret" };
+const env = { PARITY_TOKEN: "s3cret", UTF8_TOKEN: "clé-🔑-token" };
 const functions = () => [
   loaded({
     name: "echo",
@@ -25,6 +25,7 @@ const functions = () => [
   loaded({ name: "nothing", method: "GET", handler: () => undefined }),
   loaded({ name: "teapot", method: "GET", handler: () => reply(418, "short and stout", { "Content-Type": "text/plain", "X-Extra": "1" }) }),
   loaded({ name: "guarded", method: "GET", auth: { type: "bearer", secret: "parity", env: "PARITY_TOKEN" }, handler: () => ({ ok: true }) }),
+  loaded({ name: "guarded-utf8", method: "GET", auth: { type: "bearer", secret: "utf8", env: "UTF8_TOKEN" }, handler: () => ({ ok: true }) }),
   loaded({ name: "slow", method: "GET", handler: async () => ({ later: true }) }),
   // A header value built from input with a CR/LF: a 500 with the request id, the server stays up.
   loaded({ name: "crlf", method: "GET", handler: () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nset-cookie: evil=1" }) }),
@@ -68,6 +69,8 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "bearer auth without a token", path: "/guarded" },
   { name: "bearer auth with a wrong token", path: "/guarded", init: { headers: { authorization: "Bearer nope" } } },
   { name: "bearer auth with the token", path: "/guarded", init: { headers: { authorization: "bearer  s3cret " } } },
+  // A header value is bytes: the client sends the token's UTF-8 bytes, one character each here.
+  { name: "bearer auth with a non-ASCII token sent as UTF-8", path: "/guarded-utf8", init: { headers: { authorization: Buffer.from("Bearer clé-🔑-token").toString("latin1") } } },
   { name: "POST JSON with a header the handler reads", path: "/echo", init: { method: "POST", body: '{"n":5}', headers: { "content-type": "application/json", "x-custom": "hi" } } },
   { name: "POST without a body", path: "/echo", init: { method: "POST" } },
   { name: "POST invalid JSON", path: "/echo", init: { method: "POST", body: "{", headers: { "content-type": "application/json" } } },

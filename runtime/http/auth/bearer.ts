@@ -8,6 +8,11 @@
  * or length. A longer secret is compared as SHA-256 digests (the timing tells only that the
  * secret is over 128 bytes). Hashing every presented token cost ~0.7 µs of a request; the
  * fixed-width compare ~0.15 µs.
+ *
+ * Bytes are compared as sent: a header value reaches the server as a byte string (one character
+ * per byte, as Node and `Headers` give it), so the token is taken as those bytes (latin1), and
+ * the secret as the UTF-8 bytes of its file. A secret with non-ASCII characters then matches a
+ * client that sends it in UTF-8, as curl and every HTTP library do.
  */
 import * as crypto from "node:crypto";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -20,42 +25,51 @@ const WRONG_TOKEN = forbidden("the bearer token is not valid for this function")
 /** Secrets up to this many UTF-8 bytes are compared at this fixed width; longer ones as digests. */
 export const WIDTH = 128;
 
-/**
- * The SHA-256 digest of `text` as a binary (latin1) string: `crypto.hash` where Node has it
- * (20.12 and later: one call, no Hash object), `createHash` on the older Node 20 releases.
- */
-const sha256Binary: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: "binary"): string }).hash("sha256", text, "binary")
-    : (text) => createHash("sha256").update(text).digest("binary");
+/** A character that is not a byte. */
+const NOT_BYTES = /[^\u0000-\u00ff]/;
 
 /**
- * Whether a presented token equals `secret`, in constant time as the module says. One buffer
- * serves every call: the comparison is done before the next one starts.
+ * The SHA-256 digest of `bytes` as a binary (latin1) string: `crypto.hash` where Node has it
+ * (20.12 and later: one call, no Hash object), `createHash` on the older Node 20 releases.
+ */
+const sha256Binary: (bytes: Buffer) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (bytes) => (crypto as unknown as { hash(algorithm: string, data: Buffer, encoding: "binary"): string }).hash("sha256", bytes, "binary")
+    : (bytes) => createHash("sha256").update(bytes).digest("binary");
+
+/**
+ * Whether a presented token (a header value: one character per byte) carries the UTF-8 bytes
+ * of `secret`, in constant time as the module says. One buffer serves every call: the
+ * comparison is done before the next one starts.
  *
  * @example
  * const same = tokenComparer("s3cret");
  * same("s3cret"); // true
  */
 export function tokenComparer(secret: string): (token: string) => boolean {
-  const length = Buffer.byteLength(secret);
+  const bytes = Buffer.from(secret, "utf8");
+  const length = bytes.length;
   if (length > WIDTH) {
-    const digest = Buffer.from(sha256Binary(secret), "latin1");
+    const digest = Buffer.from(sha256Binary(bytes), "latin1");
     const presented = Buffer.alloc(32);
     return function sameDigest(token) {
-      presented.write(sha256Binary(token), 0, "latin1");
+      if (NOT_BYTES.test(token)) return false;
+      presented.write(sha256Binary(Buffer.from(token, "latin1")), 0, "latin1");
       return timingSafeEqual(presented, digest);
     };
   }
   const expected = Buffer.alloc(WIDTH);
-  expected.write(secret, 0, "utf8");
+  bytes.copy(expected);
   const presented = Buffer.alloc(WIDTH);
   return function sameToken(token) {
+    // Not bytes (no header value holds such a character): latin1 would keep only its low byte.
+    if (NOT_BYTES.test(token)) return false;
     presented.fill(0);
-    const written = presented.write(token, 0, "utf8");
+    presented.write(token, 0, "latin1");
     const same = timingSafeEqual(presented, expected);
-    // `write` cuts a token longer than the width: its own length is checked too. No early exit.
-    return (Number(same) & Number(written === length) & Number(Buffer.byteLength(token) === length)) === 1;
+    // One byte per character: a token longer than the width is cut by `write`, so its length is
+    // checked too. No early exit.
+    return (Number(same) & Number(token.length === length)) === 1;
   };
 }
 
