@@ -161,6 +161,9 @@ export function loadConfig(
     } else if (fromEnv !== undefined && fromEnv !== "") {
       raw[key] = spec.kind === "boolean" ? ["1", "true", "yes"].includes(fromEnv.toLowerCase()) : fromEnv;
       source[key] = envName!;
+    } else if (spec.defaultFor?.[command] !== undefined) {
+      // This command's own default (`podfn cluster`'s port), checked as a flag would be.
+      raw[key] = String(spec.defaultFor[command]);
     }
   }
   if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = raw.kubeconfig.split(":")[0];

@@ -2,13 +2,12 @@
  * @module commands/cluster
  * `podfn cluster [--port N] [--state-dir DIR]`: runs the emulated Kubernetes API server on
  * 127.0.0.1 until SIGINT/SIGTERM, and writes `DIR/admin.kubeconfig` and `DIR/ca.crt` so
- * kubectl and podfn can use it. The port defaults to `CLUSTER_PORT` (6443, the API server's)
- * when neither `--port` nor `PORT` is given; the shared `port` option's 8080 default is for `serve`.
+ * kubectl and podfn can use it. The port defaults to 6443, the API server's (the `port`
+ * option's `defaultFor`; its 8080 default is for `serve`).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startCluster } from "../testing/index.js";
-import { CLUSTER_PORT } from "../config-accept.js";
 import { defineCommand } from "./define.js";
 import { whenAborted } from "../signals.js";
 
@@ -19,17 +18,12 @@ on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig and DIR/ca.crt; the 
 state lives in memory and is gone when it stops.
 `;
 
-function portGiven(argv: readonly string[], env: Record<string, string | undefined>): boolean {
-  return argv.some((a) => a === "--port" || a.startsWith("--port=")) || Boolean(env.PORT);
-}
-
 export const clusterCommand = defineCommand({
   name: "cluster",
   summary: "Run an emulated Kubernetes API server for local development.",
   help: HELP,
   async run(config, _positionals, io) {
-    const port = portGiven(io.argv, io.env) ? config.port : CLUSTER_PORT;
-    const cluster = await startCluster({ port });
+    const cluster = await startCluster({ port: config.port });
     const dir = resolve(io.cwd, config.stateDir);
     await mkdir(dir, { recursive: true });
     const kubeconfig = join(dir, "admin.kubeconfig");

@@ -25,6 +25,14 @@ describe("config", () => {
     assert.equal(config.logLevel, "debug");
   });
 
+  test("a command with its own default uses it when neither flag nor variable is given (podfn cluster: 6443)", () => {
+    assert.equal(loadConfig("cluster", [], {}).config.port, 6443);
+    assert.equal(loadConfig("cluster", [], { PORT: "" }).config.port, 6443);
+    assert.equal(loadConfig("cluster", [], { PORT: "7000" }).config.port, 7000);
+    assert.equal(loadConfig("cluster", ["--port", "7100"], { PORT: "7000" }).config.port, 7100);
+    assert.equal(loadConfig("serve", [], {}).config.port, 8080);
+  });
+
   test("in a pod the server listens on every address", () => {
     const { config } = loadConfig("serve", [], { KUBERNETES_SERVICE_HOST: "10.0.0.1" });
     assert.equal(config.inCluster, true);
