@@ -38,6 +38,18 @@ interface SonicBoomState {
   _len?: unknown;
 }
 
+/**
+ * A stream's state by sonic-boom's counters: `idle` (holds nothing), `busy` (a write in flight,
+ * EAGAIN retries included), `broken` (holds bytes with no write in flight: only a write that
+ * failed leaves it so), or `undefined` when the counters cannot be read.
+ */
+function streamState(stream: SonicBoom): "idle" | "busy" | "broken" | undefined {
+  const { _writing: writing, _len: pending } = stream as unknown as SonicBoomState;
+  if (typeof writing !== "boolean" || typeof pending !== "number") return undefined;
+  if (writing) return "busy";
+  return pending === 0 ? "idle" : "broken";
+}
+
 /** What `flush` calls back with when the stream broke before it was asked (its error was given then). */
 export const LOG_STREAM_BROKEN = new PodfnError("log_stream_broken", "the log stream stopped writing: an earlier write failed (EPIPE: its reader is gone)");
 
@@ -64,9 +76,7 @@ function flushAtExit(): void {
 function guardFlushSync(stream: SonicBoom): void {
   const flushSync = stream.flushSync;
   stream.flushSync = function guardedFlushSync(this: SonicBoom): void {
-    const { _writing: writing, _len: pending } = this as unknown as SonicBoomState;
-    if (writing === false && typeof pending === "number" && pending > 0) return;
-    flushSync.call(this);
+    if (streamState(this) !== "broken") flushSync.call(this);
   };
 }
 
@@ -170,15 +180,9 @@ export class LineBatch implements GatheringDestination {
   flush(callback?: (error?: Error) => void): void {
     this.#drain();
     if (!callback) return;
-    const { _writing: writing } = this.#stream as unknown as SonicBoomState;
-    const idle = this.#streamIdle();
-    if (idle !== false) {
-      process.nextTick(callback);
-      return;
-    }
-    if (writing === false) {
-      // Holding lines with no write in flight: only a write that failed leaves it so.
-      process.nextTick(callback, LOG_STREAM_BROKEN);
+    const state = streamState(this.#stream);
+    if (state !== "busy") {
+      process.nextTick(callback, state === "broken" ? LOG_STREAM_BROKEN : undefined);
       return;
     }
     // A write that fails (EPIPE: the reader is gone) leaves the stream holding its lines for
@@ -233,17 +237,10 @@ export class LineBatch implements GatheringDestination {
     this.#stream.write(batch as unknown as string);
   }
 
-  /** Whether the stream holds nothing, by sonic-boom's own counters (undefined when they cannot be read). */
-  #streamIdle(): boolean | undefined {
-    const { _writing: writing, _len: pending } = this.#stream as unknown as SonicBoomState;
-    if (typeof writing !== "boolean" || typeof pending !== "number") return undefined;
-    return !writing && pending === 0;
-  }
-
   /** After a write: once the stream holds nothing, its buffers come back and `flush` callbacks are due. */
   readonly #checkIdle = (): void => {
     this.#idleCheckScheduled = false;
-    if (this.#streamIdle() !== true) return;
+    if (streamState(this.#stream) !== "idle") return;
     for (const buffer of this.#handed.splice(0)) if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(buffer);
     if (this.#flushWaiters.length === 0) return;
     this.#stream.off("error", this.#failWaiters);
