@@ -77,6 +77,8 @@ type LineFormat = (method: string, path: string, status: number, requestId: stri
 
 /** Access lines recorded at most before they are made at once (then again from the first). */
 const MAX_PENDING = 256;
+/** Characters of access lines handed to the destination in one write (a batch buffer holds 256 KiB). */
+const JOINED_CHARS = 16 * 1024;
 
 /** The access lines waiting on one gathering destination, from every writer using it, in order. */
 class PendingLines {
@@ -113,15 +115,25 @@ class PendingLines {
     if (this.#count === MAX_PENDING) this.#gather();
   }
 
-  /** Make and write every recorded line, oldest first, and let go of what they held. */
+  /**
+   * Make and write every recorded line, oldest first, and let go of what they held. Lines are
+   * joined into writes of up to `JOINED_CHARS`: one copy into the batch buffer per write, not
+   * per line (~30 ns a line).
+   */
   #gather(): void {
     const count = this.#count;
     // Reset first: each write below lets the destination gather again (nothing is left then).
     this.#count = 0;
+    let text = "";
     for (let i = 0; i < count; i++) {
-      this.#stream.write(this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#times[i]!, this.#bindings[i]!));
+      text += this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#times[i]!, this.#bindings[i]!);
       this.#formats[i] = this.#methods[i] = this.#paths[i] = this.#requestIds[i] = this.#fns[i] = this.#times[i] = this.#bindings[i] = undefined;
+      if (text.length >= JOINED_CHARS) {
+        this.#stream.write(text);
+        text = "";
+      }
     }
+    if (text !== "") this.#stream.write(text);
   }
 }
 
