@@ -37,7 +37,7 @@ export function helpText(suites: readonly { name: string; summary: string }[]): 
     ...suites.map((s) => `  ${s.name.padEnd(12)} ${s.summary}`),
     "",
     "Options:",
-    "  --quick      Fewer rounds and shorter loads (a few minutes instead of ~10-15).",
+    "  --quick      Fewer rounds and shorter loads (a few minutes instead of ~12).",
     "  --keep       Keep the temporary workspace (build, generated functions, kubeconfig).",
     "  --out FILE   Where to write the JSON results. Default: test/bench/results/latest.json",
     "  --help       Show this help.",

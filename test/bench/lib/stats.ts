@@ -1,8 +1,10 @@
 /**
  * @module bench/stats
  * Medians, percentiles and the interleaved-rounds loop every suite uses: round 1 measures
- * peer A, peer B, ... then round 2 does it again, so slow drift of the machine (thermal,
- * other load) spreads over every peer instead of landing on one.
+ * peer A, peer B, ... C, round 2 measures C, ..., B, A, and so on, so slow drift of the machine
+ * (thermal, other load) spreads over every peer instead of landing on one. Always in the same
+ * order, the last peer of a round was measured last every time: a machine slowing down over a
+ * run (seen here: ~20% within a few rounds) moved its median against it by up to 10%.
  */
 import { progress } from "./progress.js";
 
@@ -36,8 +38,8 @@ export interface PeerSamples<S> {
 }
 
 /**
- * Run `rounds` rounds; each round samples every peer once, in order.
- * A peer that throws is skipped in later rounds and keeps its error.
+ * Run `rounds` rounds; each round samples every peer once, in order on odd rounds and in reverse
+ * order on even ones. A peer that throws is skipped in later rounds and keeps its error.
  *
  * @example
  * const out = await interleave("cold-start", 5, [{ name: "hono", sample: () => coldStart(hono) }]);
@@ -45,8 +47,9 @@ export interface PeerSamples<S> {
  */
 export async function interleave<S>(label: string, rounds: number, peers: readonly Peer<S>[]): Promise<Map<string, PeerSamples<S>>> {
   const out = new Map<string, PeerSamples<S>>(peers.map((p) => [p.name, { samples: [] }]));
+  const reversed = [...peers].reverse();
   for (let round = 1; round <= rounds; round++) {
-    for (const peer of peers) {
+    for (const peer of round % 2 === 1 ? peers : reversed) {
       const entry = out.get(peer.name)!;
       if (entry.error !== undefined) continue;
       progress(`${label}: round ${round}/${rounds} ${peer.name}`);

@@ -24,7 +24,9 @@ export interface RunSizes {
   manyPods: number;
 }
 
-export const FULL: RunSizes = { rounds: 3, startRounds: 5, loadS: 5, warmupS: 2, kubeMs: 3000, manyPods: 10_000 };
+// Six rounds, three in each order (see `interleave`): with three, one slow round on this noisy
+// 2-core machine moved a median 5-10%.
+export const FULL: RunSizes = { rounds: 6, startRounds: 5, loadS: 5, warmupS: 2, kubeMs: 3000, manyPods: 10_000 };
 export const QUICK: RunSizes = { rounds: 2, startRounds: 3, loadS: 2, warmupS: 1, kubeMs: 1000, manyPods: 10_000 };
 
 export interface SuiteContext {
