@@ -77,8 +77,12 @@ type LineFormat = (method: string, path: string, status: number, requestId: stri
 
 /** Access lines recorded at most before they are made at once (then again from the first). */
 const MAX_PENDING = 256;
-/** Characters of access lines handed to the destination in one write (a batch buffer holds 256 KiB). */
-const JOINED_CHARS = 16 * 1024;
+/**
+ * Characters of access lines handed to the destination in one write. The batch sizes a write at
+ * 3 bytes a character (UTF-8 at most) when deciding to hand a buffer over: larger joins would
+ * hand over batches well short of their 240 KiB.
+ */
+const JOINED_CHARS = 4 * 1024;
 
 /** The access lines waiting on one gathering destination, from every writer using it, in order. */
 class PendingLines {
