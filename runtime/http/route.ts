@@ -131,10 +131,12 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   }
 
   /**
-   * Content type, body, HMAC, JSON, the call: one promise, settled from the body's `end` event.
-   * With `started` (a call that began with its body) the promise settles with the call already
-   * finished (let go of, counted, logged), which saves the caller a step of the promise queue;
-   * a synchronous answer (a 415) is still the caller's to finish.
+   * Content type, body, HMAC, JSON, the call. The body is read into one promise, settled by the
+   * request's events; the rest runs in that promise's reaction, so in the call's own async
+   * context (an AsyncLocalStorage store set around the listener reaches the handler, as it does
+   * on a GET). With `started` (a call that began with its body) the reaction also finishes the
+   * call (let go of, counted, logged), which saves the caller a step of the promise queue; a
+   * synchronous answer (a 415) is still the caller's to finish.
    */
   function withBody(request: CallRequest, requestId: string, started?: number): Answer | Promise<Answer> {
     let type: string | null;
@@ -145,33 +147,26 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     } catch (error) {
       return errorAnswer(error, requestId);
     }
-    return new Promise<Answer>(function awaitBody(resolve, reject) {
-      // Called from the request's events: nothing may be thrown back into them.
-      function bodyRead(bytes: Uint8Array | Refusal | Error): void {
+    const read = new Promise<Uint8Array | Refusal | Error>(function awaitBody(resolve) {
+      readBody(request, limit, resolve);
+    });
+    return read.then(
+      function bodyRead(bytes) {
         let answer: Answer | Promise<Answer>;
         try {
           answer = afterBody(request, requestId, type, bytes);
         } catch (error) {
           if (started !== undefined) drain.leave();
-          reject(error);
-          return;
+          throw error;
         }
-        if (started === undefined) resolve(answer);
-        else if (isThenable(answer)) resolve(finishWhenSettled(answer, request, started, requestId));
-        else {
-          try {
-            resolve(finish(request, answer, started, requestId));
-          } catch (error) {
-            reject(error);
-          }
-        }
-      }
-      try {
-        readBody(request, limit, bodyRead);
-      } catch (error) {
-        bodyRead(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
+        if (started === undefined) return answer;
+        return isThenable(answer) ? finishWhenSettled(answer, request, started, requestId) : finish(request, answer, started, requestId);
+      },
+      function unread(error: unknown) {
+        const answer = errorAnswer(error, requestId);
+        return started === undefined ? answer : finish(request, answer, started, requestId);
+      },
+    );
   }
 
   function afterBody(request: CallRequest, requestId: string, type: string | null, bytes: Uint8Array | Refusal | Error): Answer | Promise<Answer> {
