@@ -48,22 +48,15 @@ function tooLarge(limit: number): Refusal {
   return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
 }
 
-/** What `readBody` calls back with: the bytes, a 413 refusal, or the error that stopped the read. */
-export type BodyRead = (result: Uint8Array | Refusal | Error) => void;
-
 /**
- * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes, given to `done` once
- * (on a socket, from the request's `end` event: no promise is made). On a socket the Node request
- * is read directly (no WHATWG request or stream is built); through the app's `fetch`, the
+ * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. On a socket the Node
+ * request is read directly (no WHATWG request or stream is built); through the app's `fetch`, the
  * `Request` body.
  */
-export function readBody(call: CallRequest, limit: number, done: BodyRead): void {
+export function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
   const declared = call.header("content-length");
-  if (declared !== null && Number(declared) > limit) done(tooLarge(limit));
-  else if (call.incoming) readIncoming(call.incoming, limit, done);
-  else readRequest(call.request!, declared, limit).then(done, function failed(error: unknown) {
-    done(error instanceof Error ? error : new Error(String(error)));
-  });
+  if (declared !== null && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
+  return call.incoming ? readIncoming(call.incoming, limit) : readRequest(call.request!, declared, limit);
 }
 
 /** The body of a WHATWG request (`declared`: its `Content-Length`, within the limit). */
@@ -95,44 +88,44 @@ async function readRequest(request: Request, declared: string | null, limit: num
  * stream is paused, not destroyed, so the 413 still reaches the caller; the server drains or
  * closes the connection after answering).
  */
-function readIncoming(incoming: IncomingMessage, limit: number, done: BodyRead): void {
-  if (incoming.readableEnded) return done(EMPTY);
-  if (incoming.destroyed) return done(new Error(CLOSED_EARLY));
-  const chunks: Buffer[] = [];
-  let size = 0;
-  function onData(chunk: Buffer) {
-    size += chunk.byteLength;
-    if (size > limit) {
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array | Refusal> {
+  if (incoming.readableEnded) return Promise.resolve(EMPTY);
+  if (incoming.destroyed) return Promise.reject(new Error("the client closed the connection before sending the whole body"));
+  return new Promise(function read(resolve, reject) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    function onData(chunk: Buffer) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        stop();
+        incoming.pause();
+        resolve(tooLarge(limit));
+      } else chunks.push(chunk);
+    }
+    function onEnd() {
       stop();
-      incoming.pause();
-      done(tooLarge(limit));
-    } else chunks.push(chunk);
-  }
-  function onEnd() {
-    stop();
-    done(concat(chunks, size));
-  }
-  function onError(error: Error) {
-    stop();
-    done(error);
-  }
-  function onClose() {
-    stop();
-    done(new Error(CLOSED_EARLY));
-  }
-  function stop() {
-    incoming.off("data", onData);
-    incoming.off("end", onEnd);
-    incoming.off("error", onError);
-    incoming.off("close", onClose);
-  }
-  incoming.on("data", onData);
-  incoming.on("end", onEnd);
-  incoming.on("error", onError);
-  incoming.on("close", onClose);
+      resolve(concat(chunks, size));
+    }
+    function onError(error: Error) {
+      stop();
+      reject(error);
+    }
+    function onClose() {
+      stop();
+      reject(new Error("the client closed the connection before sending the whole body"));
+    }
+    function stop() {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+      incoming.off("close", onClose);
+    }
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+    incoming.on("close", onClose);
+  });
 }
-
-const CLOSED_EARLY = "the client closed the connection before sending the whole body";
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;

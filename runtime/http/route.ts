@@ -140,16 +140,15 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
    */
   function withBody(request: CallRequest, requestId: string, started?: number): Answer | Promise<Answer> {
     let type: string | null;
+    let read: Promise<Uint8Array | Refusal>;
     try {
       type = request.header("content-type");
       const unsupported = checkContentType(type);
       if (unsupported) return refusalAnswer(unsupported, requestId);
+      read = readBody(request, limit);
     } catch (error) {
       return errorAnswer(error, requestId);
     }
-    const read = new Promise<Uint8Array | Refusal | Error>(function awaitBody(resolve) {
-      readBody(request, limit, resolve);
-    });
     return read.then(
       function bodyRead(bytes) {
         let answer: Answer | Promise<Answer>;
@@ -169,8 +168,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     );
   }
 
-  function afterBody(request: CallRequest, requestId: string, type: string | null, bytes: Uint8Array | Refusal | Error): Answer | Promise<Answer> {
-    if (bytes instanceof Error) return errorAnswer(bytes, requestId);
+  function afterBody(request: CallRequest, requestId: string, type: string | null, bytes: Uint8Array | Refusal): Answer | Promise<Answer> {
     if (bytes instanceof Refusal) return refusalAnswer(bytes, requestId);
     const next = () => {
       const input = parseBody(bytes, type);
