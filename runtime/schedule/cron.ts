@@ -44,11 +44,20 @@ function fieldValue(text: string, field: (typeof FIELDS)[number]): number {
   return /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
 }
 
+/** One item of a field read as robfig/cron's `getRange` reads it: its values, and its "star bit". */
+interface ItemRange {
+  start: number;
+  end: number;
+  step: number;
+  /** `*` or `?` without a step over 1: robfig/cron then ANDs day-of-month with day-of-week. */
+  star: boolean;
+}
+
 /**
- * What is wrong with one item of a field (`*`, `?`, `N`, `N-M`, each optionally `/STEP`), as
- * robfig/cron's `getRange` checks it, or null. `N/STEP` means N to the field's maximum.
+ * One item of a field (`*`, `?`, `N`, `N-M`, each optionally `/STEP`) as robfig/cron's
+ * `getRange` reads it, or what is wrong with it. `N/STEP` means N to the field's maximum.
  */
-function itemProblem(item: string, field: (typeof FIELDS)[number]): string | null {
+function itemRange(item: string, field: (typeof FIELDS)[number]): ItemRange | string {
   const { min, max } = BOUNDS[field];
   const [range = "", step, ...moreSlashes] = item.split("/");
   if (moreSlashes.length > 0) return `"${item}" has more than one "/"`;
@@ -56,7 +65,8 @@ function itemProblem(item: string, field: (typeof FIELDS)[number]): string | nul
   if (moreHyphens.length > 0) return `"${item}" has more than one "-"`;
   let start = min;
   let end = max;
-  if (low === "*" || low === "?") {
+  const star = low === "*" || low === "?";
+  if (star) {
     if (high !== undefined) return `"${item}": "${low}" cannot start a range`;
   } else {
     start = fieldValue(low, field);
@@ -70,7 +80,24 @@ function itemProblem(item: string, field: (typeof FIELDS)[number]): string | nul
   if (start < min) return `"${item}": ${start} is below the minimum (${min})`;
   if (end > max) return `"${item}": ${end} is above the maximum (${max})`;
   if (start > end) return `"${item}": the range starts after it ends`;
-  return null;
+  const every = step === undefined ? 1 : Number(step);
+  return { start, end, step: every, star: star && every === 1 };
+}
+
+/**
+ * A valid field as cron-parser must be given it to fire as robfig/cron does. robfig/cron ORs
+ * the items of a list (repeats and overlaps allowed, `*,5` is `*`) and treats a field with a
+ * star item as `*`; cron-parser refuses repeated values, and reads `*` inside a list, or `*`
+ * with a step of 1, as restricted. So: a field with a star item becomes `*`, a list its values
+ * once each, in order; a single item stays as written (`?` read as `*`).
+ */
+function cronParserField(part: string, field: (typeof FIELDS)[number]): string {
+  const items = part.split(",").map((item) => itemRange(item, field) as ItemRange);
+  if (items.some((item) => item.star)) return "*";
+  if (items.length === 1) return part.replace("?", "*");
+  const values = new Set<number>();
+  for (const { start, end, step } of items) for (let v = start; v <= end; v += step) values.add(v);
+  return [...values].sort((a, b) => a - b).join(",");
 }
 
 /** The five-field form of `expr` (macros expanded), or an error message. */
@@ -96,12 +123,9 @@ function normalize(expr: string): { fields: string } | { error: string } {
     if (field === "day-of-week" && part.split(",").some((item) => item.split("/")[0]!.split("-").some((bound) => Number(bound) > 6))) {
       return { error: `"${expr}": day-of-week runs 0-6 (Sunday is 0 or SUN); Kubernetes does not accept 7` };
     }
-    const items = part.split(",");
-    // robfig/cron would take `*,5`; cron-parser, which fires in-process schedules, does not.
-    if (items.length > 1 && items.some((item) => /^[*?]/.test(item))) return { error: `"${expr}": the ${field} field cannot list "*" or "?" with other items` };
-    for (const item of items) {
-      const problem = itemProblem(item, field);
-      if (problem) return { error: `"${expr}": the ${field} field: ${problem}` };
+    for (const item of part.split(",")) {
+      const range = itemRange(item, field);
+      if (typeof range === "string") return { error: `"${expr}": the ${field} field: ${range}` };
     }
   }
   return { fields: parts.join(" ") };
@@ -164,7 +188,8 @@ export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, af
   const normalized = normalize(entry.cron);
   if ("error" in normalized) throw new TypeError(normalized.error);
   try {
-    const expression = cronParser().CronExpressionParser.parse(normalized.fields.replaceAll("?", "*"), {
+    const fields = normalized.fields.split(" ").map((part, i) => cronParserField(part, FIELDS[i]!));
+    const expression = cronParser().CronExpressionParser.parse(fields.join(" "), {
       currentDate: after,
       tz: entry.timeZone ?? "UTC",
     });
