@@ -196,7 +196,8 @@ export function defaultJob(job: Obj, uid: string): void {
     spec.template.metadata.labels = { ...labels, ...(spec.template.metadata.labels ?? {}) };
     job.metadata.labels = { ...labels, ...(job.metadata.labels ?? {}) };
   }
-  defaultTemplate(spec.template, spec.template?.spec?.restartPolicy ?? "Never");
+  // A pod template's restartPolicy defaults to Always, which a Job refuses (see validateJobRestartPolicy).
+  defaultTemplate(spec.template);
   setDefault(spec, "completionMode", "NonIndexed");
   setDefault(spec, "suspend", false);
   setDefault(spec, "podReplacementPolicy", spec.podFailurePolicy ? "Failed" : "TerminatingOrFailed");
@@ -213,7 +214,7 @@ export function defaultCronJob(cj: Obj): void {
   spec.jobTemplate.metadata ??= {};
   setDefault(spec.jobTemplate.metadata, "creationTimestamp", null);
   spec.jobTemplate.spec ??= {};
-  defaultTemplate(spec.jobTemplate.spec.template, spec.jobTemplate.spec.template?.spec?.restartPolicy ?? "Never");
+  defaultTemplate(spec.jobTemplate.spec.template);
   setDefault(spec, "successfulJobsHistoryLimit", 3);
   setDefault(spec, "failedJobsHistoryLimit", 1);
   cj.status ??= {};

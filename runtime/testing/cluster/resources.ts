@@ -10,7 +10,7 @@ import * as d from "./defaults.js";
 import { CORE_EVENT_FIELDS, defaultCoreEvent, eventFromCore, eventToCore, EVENTS_V1_FIELDS } from "./events.js";
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
-import { validatePodSpec, validateSchedule, validateSelector, type NameRule } from "./validation.js";
+import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -85,7 +85,13 @@ function fields(extra: Record<string, FieldGetter>): FieldSet {
   return { extra, custom: true };
 }
 
-const podSpecErrors = (field: string) => (o: Obj) => validatePodSpec(o.spec?.template?.spec, field);
+const JOB_POD = "spec.template.spec";
+const CRONJOB_POD = "spec.jobTemplate.spec.template.spec";
+const jobErrors = (o: Obj): FieldError[] => [...validatePodSpec(o.spec?.template?.spec, JOB_POD), ...validateJobRestartPolicy(o.spec?.template?.spec, `${JOB_POD}.restartPolicy`)];
+const cronJobErrors = (o: Obj): FieldError[] => {
+  const pod = o.spec?.jobTemplate?.spec?.template?.spec;
+  return [...validateSchedule(o.spec?.schedule), ...validatePodSpec(pod, CRONJOB_POD), ...validateJobRestartPolicy(pod, `${CRONJOB_POD}.restartPolicy`), ...validateTimeZone(o.spec?.timeZone)];
+};
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
 const CORE_EVENTS = def({ group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS) });
@@ -117,11 +123,11 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] }),
   def({
     group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"], subresources: ["status"], defaults: d.defaultCronJob, generation: true,
-    validate: (o) => [...validateSchedule(o.spec?.schedule), ...validatePodSpec(o.spec?.jobTemplate?.spec?.template?.spec, "spec.jobTemplate.spec.template.spec")],
+    validate: cronJobErrors,
   }),
   def({
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
-    validate: podSpecErrors("spec.template.spec"), defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
+    validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true }),
   def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore } }),

@@ -3,9 +3,10 @@
  * The validation the real server runs before storing an object, for the fields clients get
  * wrong in practice: names (RFC 1123 subdomain or label, RFC 1035 label, path segment),
  * `generateName`, labels and annotations, containers (name and image required), a workload's
- * selector matching its template, and a CronJob's schedule. Messages are the apiserver's.
+ * selector matching its template, a Job's restartPolicy, and a CronJob's schedule and time zone.
+ * Messages are the apiserver's.
  */
-import { CronExpressionParser } from "cron-parser";
+import { robfigParseError } from "./cron-schedule.js";
 import type { FieldError } from "./status.js";
 import { fromLabelSelector, labelKeyErrors, labelValueErrors, matchLabels } from "./label-selector.js";
 
@@ -80,6 +81,17 @@ export function validatePodSpec(spec: Record<string, unknown> | undefined, field
   return errors;
 }
 
+/**
+ * A Job's pods restart `OnFailure` or `Never`. The pod template's default (`Always`) is refused
+ * as the real server does, with the same message whether the field was omitted or set.
+ */
+export function validateJobRestartPolicy(podSpec: Record<string, unknown> | undefined, field: string): FieldError[] {
+  const policy = podSpec?.restartPolicy;
+  if (policy === undefined || policy === "" || policy === "Always") return [{ type: "Required", field, detail: 'valid values: "OnFailure", "Never"' }];
+  if (policy !== "OnFailure" && policy !== "Never") return [{ type: "NotSupported", field, value: policy, supported: ["OnFailure", "Never"] }];
+  return [];
+}
+
 /** A workload's `spec.selector` must select its template's labels. */
 export function validateSelector(spec: Record<string, unknown> | undefined): FieldError[] {
   const selector = spec?.selector as Parameters<typeof fromLabelSelector>[0];
@@ -91,21 +103,45 @@ export function validateSelector(spec: Record<string, unknown> | undefined): Fie
   return matchLabels(parsed, labels) ? [] : [{ type: "Invalid", field: "spec.template.metadata.labels", value: labels, detail: "`selector` does not match template `labels`" }];
 }
 
-/** A CronJob's schedule: five fields (or a descriptor like `@hourly`), as robfig/cron parses it. */
+/**
+ * A CronJob's schedule as the API server checks it on create: robfig/cron's `ParseStandard`
+ * with its error text (see cron-schedule), and no `TZ=`/`CRON_TZ=` prefix.
+ */
 export function validateSchedule(schedule: unknown): FieldError[] {
   if (typeof schedule !== "string" || schedule === "") return [{ type: "Required", field: "spec.schedule" }];
-  if (schedule.startsWith("@")) {
-    const ok = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].includes(schedule) || schedule.startsWith("@every ");
-    return ok ? [] : [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: `unrecognized descriptor: ${schedule}` }];
-  }
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) {
-    return [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: `expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]` }];
-  }
+  const errors: FieldError[] = [];
+  const problem = robfigParseError(schedule);
+  if (problem) errors.push({ type: "Invalid", field: "spec.schedule", value: schedule, detail: problem });
+  if (schedule.includes("TZ")) errors.push({ type: "Invalid", field: "spec.schedule", value: schedule, detail: "cannot use TZ or CRON_TZ in schedule, use timeZone field instead" });
+  return errors;
+}
+
+/** IANA naming: each part of a zone name (the real server's `validTimeZoneCharacters`). */
+const ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/**
+ * A CronJob's `spec.timeZone`, as the real server checks it. Go's `time.LoadLocation` is
+ * approximated by `Intl`: a name it knows only in another letter case is refused, as the
+ * zoneinfo files are.
+ */
+export function validateTimeZone(timeZone: unknown): FieldError[] {
+  if (timeZone === undefined || timeZone === null) return [];
+  const zone = String(timeZone);
+  const invalid = (detail: string): FieldError[] => [{ type: "Invalid", field: "spec.timeZone", value: zone, detail }];
+  if (zone === "") return invalid("timeZone must be nil or non-empty string");
+  if (zone.split("/").some((part) => part === "." || part === ".." || part.startsWith("-") || !ZONE_PART.test(part))) return invalid(`unknown time zone ${zone}`);
+  const errors: FieldError[] = [];
+  if (zone.toLowerCase() === "local") errors.push(...invalid("timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
+  else if (!knownZone(zone)) errors.push(...invalid(`unknown time zone ${zone}`));
+  return errors;
+}
+
+function knownZone(zone: string): boolean {
+  if (zone === "UTC") return true;
   try {
-    CronExpressionParser.parse(schedule);
-    return [];
-  } catch (error) {
-    return [{ type: "Invalid", field: "spec.schedule", value: schedule, detail: (error as Error).message }];
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
+  } catch {
+    return false;
   }
 }

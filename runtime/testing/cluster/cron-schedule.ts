@@ -1,0 +1,113 @@
+/**
+ * @module cluster/cron-schedule
+ * A CronJob's `spec.schedule` checked as the API server checks it: robfig/cron v3's
+ * `ParseStandard`, with its error texts, then the `TZ` rule of CronJob validation. What it
+ * accepts the real server accepts (repeated list items, `?` in any field, `*,5`, empty list
+ * items, day-of-week 0-6 only), and what it refuses is refused with the same message.
+ */
+
+/** robfig/cron's descriptors (`@every <duration>` aside). */
+const DESCRIPTORS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
+/** Go's `time.ParseDuration` syntax: a sequence of decimal numbers, each with a unit. */
+const GO_DURATION = /^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))*$/;
+
+interface Bounds {
+  min: number;
+  max: number;
+  names?: Record<string, number>;
+}
+
+const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+/** minute, hour, day of month, month, day of week. */
+const FIELDS: Bounds[] = [{ min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, max: 31 }, { min: 1, max: 12, names: MONTHS }, { min: 0, max: 6, names: DAYS }];
+
+/** Go's `strconv.Atoi` on `text`, failing with its message. */
+function atoi(text: string): number {
+  if (!/^[+-]?[0-9]+$/.test(text)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
+  return n;
+}
+
+/** robfig's `mustParseInt`: a non-negative integer. */
+function mustParseInt(expr: string): number {
+  let n: number;
+  try {
+    n = atoi(expr);
+  } catch (error) {
+    throw new Error(`failed to parse int from ${expr}: ${(error as Error).message}`);
+  }
+  if (n < 0) throw new Error(`negative number (${n}) not allowed: ${expr}`);
+  return n;
+}
+
+function parseIntOrName(expr: string, names: Record<string, number> | undefined): number {
+  const named = names?.[expr.toLowerCase()];
+  return named ?? mustParseInt(expr);
+}
+
+/** robfig's `getRange`: throws its error for a bad item. */
+function checkRange(expr: string, r: Bounds): void {
+  const rangeAndStep = expr.split("/");
+  const lowAndHigh = rangeAndStep[0]!.split("-");
+  let start: number;
+  let end: number;
+  if (lowAndHigh[0] === "*" || lowAndHigh[0] === "?") {
+    start = r.min;
+    end = r.max;
+  } else {
+    start = parseIntOrName(lowAndHigh[0]!, r.names);
+    if (lowAndHigh.length === 1) end = start;
+    else if (lowAndHigh.length === 2) end = parseIntOrName(lowAndHigh[1]!, r.names);
+    else throw new Error(`too many hyphens: ${expr}`);
+  }
+  let step = 1;
+  if (rangeAndStep.length === 2) {
+    step = mustParseInt(rangeAndStep[1]!);
+    if (lowAndHigh.length === 1) end = r.max;
+  } else if (rangeAndStep.length > 2) {
+    throw new Error(`too many slashes: ${expr}`);
+  }
+  if (start < r.min) throw new Error(`beginning of range (${start}) below minimum (${r.min}): ${expr}`);
+  if (end > r.max) throw new Error(`end of range (${end}) above maximum (${r.max}): ${expr}`);
+  if (start > end) throw new Error(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
+  if (step === 0) throw new Error(`step of range should be a positive number: ${expr}`);
+}
+
+/** robfig/cron v3 `ParseStandard(spec)`: the error text it returns, or null. */
+export function robfigParseError(spec: string): string | null {
+  if (spec.length === 0) return "empty spec string";
+  let rest = spec;
+  const tz = /^(?:TZ|CRON_TZ)=/.exec(rest);
+  if (tz) {
+    const space = rest.indexOf(" ");
+    const zone = rest.slice(tz[0].length, space === -1 ? undefined : space);
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    } catch {
+      return `provided bad location ${zone}: unknown time zone ${zone}`;
+    }
+    rest = space === -1 ? "" : rest.slice(space).trim();
+  }
+  if (rest.startsWith("@")) {
+    if (DESCRIPTORS.has(rest)) return null;
+    if (rest.startsWith("@every ")) {
+      const duration = rest.slice("@every ".length);
+      if (GO_DURATION.test(duration) || /^[-+]?0$/.test(duration)) return null;
+      const why = /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(duration) ? "missing unit in duration" : "invalid duration";
+      return `failed to parse duration ${rest}: time: ${why} ${JSON.stringify(duration)}`;
+    }
+    return `unrecognized descriptor: ${rest}`;
+  }
+  const fields = rest.split(/\s+/).filter((f) => f !== "");
+  if (fields.length !== 5) return `expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`;
+  try {
+    fields.forEach((field, i) => {
+      for (const item of field.split(",")) if (item !== "") checkRange(item, FIELDS[i]!);
+    });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return null;
+}

@@ -1,0 +1,93 @@
+/**
+ * Job and CronJob validation as the real server runs it: a pod template left to restart
+ * `Always` (the pod default) is refused, and a CronJob's schedule and time zone are checked as
+ * robfig/cron and the CronJob validation do, with their messages.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, testCluster, type TestCluster } from "./helpers.js";
+
+const JOBS = "/apis/batch/v1/namespaces/jv/jobs";
+const CRONJOBS = "/apis/batch/v1/namespaces/jv/cronjobs";
+const pod = (restartPolicy?: string) => ({ ...(restartPolicy === undefined ? {} : { restartPolicy }), containers: [{ name: "main", image: "busybox" }] });
+const job = (name: string, restartPolicy?: string) => ({ apiVersion: "batch/v1", kind: "Job", metadata: { name }, spec: { template: { spec: pod(restartPolicy) } } });
+const cronJob = (name: string, schedule: string, extra: Record<string, unknown> = {}, restartPolicy = "Never") => ({
+  apiVersion: "batch/v1", kind: "CronJob", metadata: { name }, spec: { schedule, ...extra, jobTemplate: { spec: { template: { spec: pod(restartPolicy) } } } },
+});
+
+/** The real server's 422 for `kind` `name` with one field error. */
+function invalid(kind: string, name: string, field: string, reason: string, message: string) {
+  return {
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+    message: `${kind}.batch "${name}" is invalid: ${field}: ${message}`,
+    reason: "Invalid", details: { name, group: "batch", kind, causes: [{ reason, message, field }] }, code: 422,
+  };
+}
+
+describe("job validation", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "jv" } } });
+  });
+  after(() => t.close());
+
+  test("a Job whose pods would restart Always (omitted or set) is 422 with the real message", async () => {
+    const expected = (name: string) => invalid("Job", name, "spec.template.spec.restartPolicy", "FieldValueRequired", 'Required value: valid values: "OnFailure", "Never"');
+    const omitted = await t.send("POST", JOBS, { body: job("omitted") });
+    assert.equal(omitted.status, 422);
+    assert.deepEqual(omitted.body, expected("omitted"));
+    assert.deepEqual((await t.send("POST", JOBS, { body: job("always", "Always") })).body, expected("always"));
+    const odd = await t.send("POST", JOBS, { body: job("odd", "Sometimes") });
+    assert.deepEqual(odd.body, invalid("Job", "odd", "spec.template.spec.restartPolicy", "FieldValueNotSupported", 'Unsupported value: "Sometimes": supported values: "OnFailure", "Never"'));
+    assert.equal((await t.send("GET", `${JOBS}/omitted`)).status, 404, "nothing stored");
+    for (const policy of ["OnFailure", "Never"]) {
+      const created = await t.send("POST", JOBS, { body: job(`ok-${policy.toLowerCase()}`, policy) });
+      assert.equal(created.status, 201, policy);
+      assert.equal(created.body.spec.template.spec.restartPolicy, policy);
+    }
+  });
+
+  test("a CronJob's job template is held to the same rule", async () => {
+    const refused = await t.send("POST", CRONJOBS, { body: cronJob("tick", "*/5 * * * *", {}, "Always") });
+    assert.deepEqual(refused.body, invalid("CronJob", "tick", "spec.jobTemplate.spec.template.spec.restartPolicy", "FieldValueRequired", 'Required value: valid values: "OnFailure", "Never"'));
+  });
+
+  test("schedules are read as robfig/cron reads them: what it accepts is stored, the rest refused with its message", async () => {
+    for (const [i, schedule] of ["0 1-5,3 * * *", "*,5 * * * *", "5,5 * * * *", "? * * * *", "0 0 * * sun,SAT", "1,,2 * * * *", "@every 90m", "@hourly"].entries()) {
+      const created = await t.send("POST", CRONJOBS, { body: cronJob(`ok-${i}`, schedule) });
+      assert.equal(created.status, 201, `${schedule}: ${JSON.stringify(created.body.message)}`);
+    }
+    const refusals: [string, string][] = [
+      ["61 * * * *", "end of range (61) above maximum (59): 61"],
+      ["0 0 * * 7", "end of range (7) above maximum (6): 7"],
+      ["0 0 0 * *", "beginning of range (0) below minimum (1): 0"],
+      ["0 10-5 * * *", "beginning of range (10) beyond end of range (5): 10-5"],
+      ["*/0 * * * *", "step of range should be a positive number: */0"],
+      ["1-2-3 * * * *", "too many hyphens: 1-2-3"],
+      ["1/2/3 * * * *", "too many slashes: 1/2/3"],
+      ["x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'],
+      ["0 0 * FOO *", 'failed to parse int from FOO: strconv.Atoi: parsing "FOO": invalid syntax'],
+      ["@fortnightly", "unrecognized descriptor: @fortnightly"],
+    ];
+    for (const [i, [schedule, detail]] of refusals.entries()) {
+      const refused = await t.send("POST", CRONJOBS, { body: cronJob(`bad-${i}`, schedule) });
+      assert.deepEqual(refused.body, invalid("CronJob", `bad-${i}`, "spec.schedule", "FieldValueInvalid", `Invalid value: "${schedule}": ${detail}`), schedule);
+    }
+    const recorded = fixture("create-cronjob-bad-schedule");
+    const replayed = await t.send("POST", CRONJOBS, { body: recorded.request.body as object });
+    assert.deepEqual(replayed.body, recorded.response.body);
+  });
+
+  test("a TZ prefix and unknown time zones are refused as the CronJob validation refuses them", async () => {
+    const tz = await t.send("POST", CRONJOBS, { body: cronJob("tz", "CRON_TZ=UTC 0 * * * *") });
+    assert.equal(tz.body.details.causes.length, 1);
+    assert.deepEqual(tz.body.details.causes[0], { reason: "FieldValueInvalid", message: 'Invalid value: "CRON_TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead', field: "spec.schedule" });
+    const typo = await t.send("POST", CRONJOBS, { body: cronJob("typo", "0 3 * * *", { timeZone: "Europe/Pariss" }) });
+    assert.deepEqual(typo.body, invalid("CronJob", "typo", "spec.timeZone", "FieldValueInvalid", 'Invalid value: "Europe/Pariss": unknown time zone Europe/Pariss'));
+    const local = await t.send("POST", CRONJOBS, { body: cronJob("local", "0 3 * * *", { timeZone: "Local" }) });
+    assert.match(local.body.message, /spec\.timeZone: Invalid value: "Local": timeZone must be an explicit time zone/);
+    const paris = await t.send("POST", CRONJOBS, { body: cronJob("paris", "0 3 * * *", { timeZone: "Europe/Paris" }) });
+    assert.equal(paris.status, 201);
+  });
+});
