@@ -12,7 +12,8 @@ export function queryInput(query: string): Record<string, string | string[]> {
   if (query === "") return input;
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === "dryRun" || key === "__proto__") continue;
-    const seen = input[key];
+    // Own keys only: `constructor` or `toString` must not find what `{}` inherits.
+    const seen = Object.hasOwn(input, key) ? input[key] : undefined;
     if (seen === undefined) input[key] = value;
     else if (typeof seen === "string") input[key] = [seen, value];
     else seen.push(value);

@@ -84,7 +84,8 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
   const headers: Record<string, string> = { ...extraHeaders };
   for (const [name, value] of Object.entries(result.headers)) headers[checkedHeader(name, value)] = value;
   headers["x-request-id"] = requestId;
-  const noBody = result.body === undefined || result.status === 204 || result.status === 304;
+  // HTTP forbids content on 204, 205 and 304: their bodies are dropped, on the socket and through fetch alike.
+  const noBody = result.body === undefined || result.status === 204 || result.status === 205 || result.status === 304;
   if (noBody) return { status: result.status, headers, body: null };
   const raw = headers["content-type"] !== undefined && (typeof result.body === "string" || result.body instanceof Uint8Array);
   if (!raw) headers["content-type"] ??= JSON_TYPE;

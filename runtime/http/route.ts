@@ -210,7 +210,13 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     if (error instanceof TimeoutError) return jsonAnswer(504, { error: { code: error.code, message: error.message, requestId } }, requestId);
     if (error instanceof HttpError && error.status >= 400 && error.status <= 599) {
       const body = { error: { code: error.code, message: error.message, requestId, ...(error.details === undefined ? {} : { details: error.details }) } };
-      return jsonAnswer(error.status, body, requestId);
+      try {
+        return jsonAnswer(error.status, body, requestId);
+      } catch (unencodable) {
+        // Details JSON cannot hold (a BigInt, a cycle): the handler's bug, a 500 like any other.
+        logger.error({ fn: fn.name, requestId, err: error }, `call failed: HttpError details cannot be sent as JSON (${String((unencodable as Error).message).split("\n")[0]})`);
+        return internalErrorAnswer(requestId);
+      }
     }
     const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
     if (denied) {

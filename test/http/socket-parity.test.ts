@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request as httpRequest } from "node:http";
 import { z } from "zod";
+import { HttpError } from "../../runtime/errors.js";
 import { reply } from "../../runtime/function.js";
 import { serveHttp, type HttpApp } from "../../runtime/http/index.js";
 import { captureLogger, deferred, fakeKube, loaded, testApp } from "./helpers.js";
@@ -31,6 +32,8 @@ const functions = () => [
   loaded({ name: "crlf", method: "GET", handler: () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nset-cookie: evil=1" }) }),
   loaded({ name: "crlf-async", method: "GET", handler: async () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nb" }) }),
   loaded({ name: "bigint-async", method: "GET", handler: async () => ({ n: 1n }) }),
+  loaded({ name: "details-bigint", method: "GET", handler: () => { throw new HttpError(409, "conflict", "busy", { details: { n: 1n } }); } }),
+  loaded({ name: "reset", method: "GET", handler: () => reply(205, { cleared: true }) }),
 ];
 
 interface Seen {
@@ -56,6 +59,9 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "GET dry run from the query", path: "/query?dryRun=1&n=1" },
   { name: "GET dry run from the header", path: "/query", init: { headers: { "x-podfn-dry-run": "true" } } },
   { name: "GET with invalid input", path: "/query?n=abc" },
+  { name: "GET with query keys a plain object inherits (constructor, toString)", path: "/query?constructor=x&toString=1&toString=2&n=4" },
+  { name: "an HttpError whose details JSON cannot hold", path: "/details-bigint" },
+  { name: "reply(205) with a body (HTTP allows none)", path: "/reset" },
   { name: "GET answering 204", path: "/nothing" },
   { name: "GET answering reply() with its own headers", path: "/teapot" },
   { name: "GET of an async handler", path: "/slow" },

@@ -145,6 +145,36 @@ describe("status contract", () => {
     assert.deepEqual(await res.json(), { error: { code: "already_running", message: "a run is in progress", requestId: "r-409", details: { since: "10:00" } } });
   });
 
+  test("query keys a plain object inherits (constructor, toString, valueOf) are input like any other", async () => {
+    const input = z.object({ constructor: z.string().optional(), toString: z.array(z.string()).optional(), valueOf: z.string().optional() });
+    const app = testApp([loaded({ name: "keys", method: "GET", input, handler: ({ input }) => input })]);
+    const res = await app.fetch(req("/keys?constructor=x&toString=1&toString=2&valueOf=v&hasOwnProperty=h"));
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { constructor: "x", toString: ["1", "2"], valueOf: "v" });
+  });
+
+  test("an HttpError whose details JSON cannot hold is a 500 with the request id, logged, and the app keeps serving", async () => {
+    const app = testApp([
+      loaded({ name: "bigint", handler: () => { throw new HttpError(409, "conflict", "busy", { details: { n: 1n } }); } }),
+      loaded({ name: "cycle", handler: async () => { const details: Record<string, unknown> = {}; details.self = details; throw new HttpError(422, "bad", "bad", { details }); } }),
+    ]);
+    for (const path of ["/bigint", "/cycle"]) {
+      const res = await app.fetch(postJson(path, {}, { "x-request-id": `r${path}` }));
+      assert.equal(res.status, 500, path);
+      assert.deepEqual(await res.json(), { error: { code: "internal", message: "internal error", requestId: `r${path}` } });
+      const logged = app.records().find((r) => r.requestId === `r${path}` && r.level === "error");
+      assert.match(String(logged?.msg), /HttpError details cannot be sent as JSON \(.+\)/);
+      assert.match(String((logged?.err as { stack?: string }).stack), /HttpError/, "the handler's error, with its stack");
+    }
+  });
+
+  test("reply(205) sends no body, as HTTP requires (like 204 and 304)", async () => {
+    const app = testApp([loaded({ name: "reset", handler: () => reply(205, { cleared: true }) })]);
+    const res = await app.fetch(postJson("/reset", {}));
+    assert.equal(res.status, 205);
+    assert.equal(await res.text(), "");
+  });
+
   test("504 when timeoutMs passes, and the handler's signal is aborted", async () => {
     let signal: AbortSignal | undefined;
     const app = testApp([
