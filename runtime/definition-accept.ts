@@ -81,7 +81,7 @@ const VERB_SET = new Set<unknown>(VERBS);
 const BEARER = keys("type", "secret", "env");
 const HMAC = keys("type", "secret", "header", "algorithm", "prefix", "encoding");
 const SERVICE_ACCOUNT_AUTH = keys("type", "allow", "audiences");
-const HTTP = keys("method", "path", "auth", "bodyLimitBytes");
+const HTTP = keys("method", "path", "auth", "bodyLimitBytes", "bodyTimeoutMs");
 const METHODS = new Set<unknown>(HTTP_METHODS);
 const ALGORITHMS = new Set<unknown>(HMAC_ALGORITHMS);
 const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
@@ -131,7 +131,8 @@ function http(v: unknown): boolean {
     optional(v.method, inSet(METHODS)) &&
     optional(v.path, (p) => matches(URL_PATH)(p) && !RESERVED_PATHS.includes(p as string)) &&
     auth(v.auth) &&
-    optional(v.bodyLimitBytes, (n) => positiveInt(n))
+    optional(v.bodyLimitBytes, (n) => positiveInt(n)) &&
+    optional(v.bodyTimeoutMs, (n) => positiveInt(n))
   );
 }
 

@@ -36,6 +36,8 @@ export { RESERVED_NAMES, RESERVED_PATHS } from "./definition-accept.js";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default `http.bodyLimitBytes`: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Default `http.bodyTimeoutMs`: 10 s to send the body. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
 function buildDefinitionSchema() {
@@ -82,6 +84,7 @@ function buildDefinitionSchema() {
       error: 'is required: write auth: "none" to serve without caller authentication, or e.g. {type: "bearer", secret: "api-token"}',
     }).pipe(auth),
     bodyLimitBytes: z.number().int().positive().optional(),
+    bodyTimeoutMs: z.number().int().positive().optional(),
   });
 
   const scheduleEntry = z
@@ -173,6 +176,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       method: d.http.method ?? "POST",
       path: d.http.path ?? `/${d.name}`,
       bodyLimitBytes: d.http.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      bodyTimeoutMs: d.http.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       auth: d.http.auth as NonNullable<LoadedFunction["http"]>["auth"],
     };
   }

@@ -72,6 +72,8 @@ export interface HttpTrigger {
   auth: HttpAuth;
   /** Largest accepted body in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Milliseconds a caller has to send the whole body (then 408). Default 10000. */
+  bodyTimeoutMs?: number;
 }
 
 export interface ScheduleEntry {
@@ -203,6 +205,6 @@ export interface LoadedFunction {
   input: z.ZodType;
   timeoutMs: number;
   permissions: PermissionRule[];
-  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes">> & { auth: HttpAuth };
+  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
 }

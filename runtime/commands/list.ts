@@ -31,7 +31,7 @@ export function describeFunction(fn: LoadedFunction) {
     name: fn.name,
     description: fn.definition.description ?? "",
     file: fn.file,
-    http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes } : null,
+    http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     permissions: fn.permissions,
     timeoutMs: fn.timeoutMs,

@@ -8,8 +8,12 @@
  * ignored) are parsed as JSON. A body that is empty counts as `{}` whatever its type. A request
  * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
  * must be empty (else 415).
+ *
+ * A body must arrive within the route's `http.bodyTimeoutMs` (see body-deadline): past it, 408
+ * with `Connection: close`, and the call lets go of its slot.
  */
 import type { IncomingMessage } from "node:http";
+import type { BodyDeadlines } from "./body-deadline.js";
 import type { CallRequest } from "./exchange.js";
 import { Refusal } from "./respond.js";
 
@@ -44,51 +48,62 @@ function unsupported(message: string): Refusal {
   return new Refusal(415, "unsupported_media_type", message);
 }
 
+function timedOut(ms: number): Refusal {
+  return new Refusal(408, "request_timeout", `the body did not arrive within ${ms} ms`, { connection: "close" });
+}
+
 function tooLarge(limit: number): Refusal {
   return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
 }
 
 /**
- * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes. On a socket the Node
- * request is read directly (no WHATWG request or stream is built); through the app's `fetch`, the
- * `Request` body.
+ * The raw body bytes, or a 413 refusal as soon as they pass `limit` bytes, or a 408 when they
+ * have not all arrived by the route's deadline. On a socket the Node request is read directly (no
+ * WHATWG request or stream is built); through the app's `fetch`, the `Request` body.
  */
-export function readBody(call: CallRequest, limit: number): Promise<Uint8Array | Refusal> {
+export function readBody(call: CallRequest, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   const declared = call.header("content-length");
   if (declared !== null && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
-  return call.incoming ? readIncoming(call.incoming, limit) : readRequest(call.request!, declared, limit);
+  return call.incoming ? readIncoming(call.incoming, limit, deadlines) : readRequest(call.request!, declared, limit, deadlines);
 }
 
 /** The body of a WHATWG request (`declared`: its `Content-Length`, within the limit). */
-async function readRequest(request: Request, declared: string | null, limit: number): Promise<Uint8Array | Refusal> {
+async function readRequest(request: Request, declared: string | null, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   if (request.body === null) return EMPTY;
-  if (declared !== null) {
-    // The HTTP parser holds the body to its declared length, which is within the limit.
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    return bytes.byteLength > limit ? tooLarge(limit) : bytes;
-  }
+  let expired: (refusal: Refusal) => void = ignore;
+  const deadline = new Promise<Refusal>((resolve) => (expired = resolve));
+  const read = deadlines.start(() => expired(timedOut(deadlines.ms)));
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(ignore);
-      return tooLarge(limit);
+  try {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next instanceof Refusal) {
+        reader.cancel().catch(ignore);
+        return next;
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      // With a declared length the HTTP parser holds the body to it, which is within the limit.
+      if (declared === null && size > limit) {
+        reader.cancel().catch(ignore);
+        return tooLarge(limit);
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+    return size > limit ? tooLarge(limit) : concat(chunks, size);
+  } finally {
+    deadlines.end(read);
   }
-  return concat(chunks, size);
 }
 
 /**
- * The body of a Node request, counted as it streams. Past the limit it stops reading (the
- * stream is paused, not destroyed, so the 413 still reaches the caller; the server drains or
- * closes the connection after answering).
+ * The body of a Node request, counted as it streams. Past the limit or the deadline it stops
+ * reading (the stream is paused, not destroyed, so the 413 or 408 still reaches the caller; the
+ * server closes the connection after answering).
  */
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array | Refusal> {
+function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   if (incoming.readableEnded) return Promise.resolve(EMPTY);
   if (incoming.destroyed) return Promise.reject(new Error("the client closed the connection before sending the whole body"));
   return new Promise(function read(resolve, reject) {
@@ -115,11 +130,17 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
       reject(new Error("the client closed the connection before sending the whole body"));
     }
     function stop() {
+      deadlines.end(read);
       incoming.off("data", onData);
       incoming.off("end", onEnd);
       incoming.off("error", onError);
       incoming.off("close", onClose);
     }
+    const read = deadlines.start(function expired() {
+      stop();
+      incoming.pause();
+      resolve(timedOut(deadlines.ms));
+    });
     incoming.on("data", onData);
     incoming.on("end", onEnd);
     incoming.on("error", onError);

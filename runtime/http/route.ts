@@ -19,6 +19,7 @@ import { KubeForbiddenError } from "../kube/errors.js";
 import { SecretMissingError } from "../secrets.js";
 import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
+import { BodyDeadlines } from "./body-deadline.js";
 import { checkContentType, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, wantsDryRun } from "./input.js";
@@ -82,6 +83,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   // The body is the first thing read (no caller auth on the headers): see `withBody`.
   const bodyFirst = !readsQuery && auth?.phase !== "headers";
   const limit = fn.http!.bodyLimitBytes;
+  const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
 
   /**
@@ -145,7 +147,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       type = request.header("content-type");
       const unsupported = checkContentType(type);
       if (unsupported) return refusalAnswer(unsupported, requestId);
-      read = readBody(request, limit);
+      read = readBody(request, limit, deadlines);
     } catch (error) {
       return errorAnswer(error, requestId);
     }

@@ -20,7 +20,7 @@ describe("loader", () => {
     const fns = await loadFunctions("good", { cwd: fixtures });
     assert.deepEqual(fns.map((f) => f.name), ["hello", "tidy"]);
     const [hello, tidy] = fns;
-    assert.deepEqual(hello!.http, { method: "GET", path: "/hello", bodyLimitBytes: 1048576, auth: "none" });
+    assert.deepEqual(hello!.http, { method: "GET", path: "/hello", bodyLimitBytes: 1048576, bodyTimeoutMs: 10000, auth: "none" });
     assert.equal(hello!.timeoutMs, 30000);
     assert.equal(tidy!.http, undefined);
     assert.deepEqual(

@@ -15,12 +15,13 @@ export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, 
   path?: string;
   auth?: HttpAuth;
   bodyLimitBytes?: number;
+  bodyTimeoutMs?: number;
 }
 
-/** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, `auth: "none"`, 30 s). */
+/** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, 10 s to send it, `auth: "none"`, 30 s). */
 export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): LoadedFunction {
-  const { method, path, auth, bodyLimitBytes, ...definition } = spec;
-  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024 };
+  const { method, path, auth, bodyLimitBytes, bodyTimeoutMs, ...definition } = spec;
+  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024, bodyTimeoutMs: bodyTimeoutMs ?? 10_000 };
   return {
     definition: defineFunction({ ...definition, http }) as unknown as LoadedFunction["definition"],
     file: `functions/${spec.name}.ts`,

@@ -1,0 +1,116 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { connect, type AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BodyDeadlines } from "../../runtime/http/body-deadline.js";
+import { loaded, postJson, req, testApp } from "./helpers.js";
+
+// A caller has `http.bodyTimeoutMs` to send its body: one that declares a body and stalls is
+// answered 408 and lets go of its call, so stalled uploads cannot hold `--max-inflight` slots
+// (for HMAC functions the body is read before any credential is checked).
+
+const TIMEOUT = { timeout: 20_000 };
+
+describe("BodyDeadlines", () => {
+  test("expires the reads still in progress at their deadline, oldest first, and never one that ended", TIMEOUT, async () => {
+    // The deadline timer is unref'd (it never keeps a process alive): hold the loop open meanwhile.
+    const hold = setInterval(() => {}, 1000);
+    const deadlines = new BodyDeadlines(30);
+    const expired: string[] = [];
+    let allExpired!: () => void;
+    const done = new Promise<void>((resolve) => (allExpired = resolve));
+    const expire = (name: string) => () => {
+      expired.push(name);
+      if (expired.length === 2) allExpired();
+    };
+    const first = deadlines.start(expire("first"));
+    const ended = deadlines.start(expire("ended"));
+    const last = deadlines.start(expire("last"));
+    deadlines.end(ended);
+    deadlines.end(ended);
+    await done;
+    assert.deepEqual(expired, ["first", "last"]);
+    assert.equal(first.linked || last.linked || ended.linked, false);
+    // A read started after the list emptied gets a timer of its own.
+    await new Promise<void>((resolve) => deadlines.start(resolve));
+    clearInterval(hold);
+  });
+});
+
+describe("a body that does not arrive in time", () => {
+  const secretsDir = mkdtempSync(join(tmpdir(), "podfn-body-deadline-"));
+  writeFileSync(join(secretsDir, "hook-key"), "k3y\n");
+  const app = testApp(
+    [
+      loaded({ name: "hook", auth: { type: "hmac", secret: "hook-key" }, bodyTimeoutMs: 150, handler: () => ({ ok: true }) }),
+      loaded({ name: "open", bodyTimeoutMs: 150, handler: () => ({ ok: true }) }),
+    ],
+    { secretsDir, maxInflight: 1 },
+  );
+  let server: Server;
+  let port: number;
+  before(async () => {
+    server = createServer(app.listener);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => {
+    server.closeAllConnections();
+    rmSync(secretsDir, { recursive: true, force: true });
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** Sends a request declaring 10 body bytes, sends 2, and resolves with what comes back once the server closes. */
+  function stall(path: string): { answered: Promise<string> } {
+    const socket = connect(port, "127.0.0.1");
+    socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 10\r\nx-request-id: stalled\r\n\r\n{"`);
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    return { answered: new Promise((resolve, reject) => socket.on("close", () => resolve(text)).on("error", reject)) };
+  }
+
+  test("a stalled upload holds the only slot until its deadline, then gets a 408 and frees it; the connection closes", TIMEOUT, async () => {
+    for (const path of ["/hook", "/open"]) {
+      const { answered } = stall(path);
+      // The slot is taken while the body is awaited (poll until the server has counted it).
+      while (app.drain.inflight === 0) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal((await app.fetch(postJson("/open", {}))).status, 429, `${path}: the stalled call holds the slot`);
+      const text = await answered;
+      assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/, path);
+      assert.match(text, /\r\nconnection: close\r\n/i);
+      assert.match(text, /\r\nx-request-id: stalled\r\n/i);
+      const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { error: { code: string; message: string; requestId: string } };
+      assert.deepEqual(body, { error: { code: "request_timeout", message: "the body did not arrive within 150 ms", requestId: "stalled" } });
+      assert.equal(app.drain.inflight, 0);
+      assert.equal((await app.fetch(postJson("/open", {}))).status, 200, `${path}: the slot is free again`);
+    }
+    const logged = app.records().filter((r) => r.requestId === "stalled" && r.msg === "request");
+    assert.deepEqual(logged.map((r) => r.status), [408, 408]);
+  });
+
+  test("through fetch too: a body stream that stalls is a 408", TIMEOUT, async () => {
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"a":')) });
+    const res = await app.fetch(req("/open", { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit));
+    assert.equal(res.status, 408);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "request_timeout");
+    assert.equal(app.drain.inflight, 0);
+  });
+
+  test("a body that arrives in time is read whole, however it is split", TIMEOUT, async () => {
+    const socket = connect(port, "127.0.0.1");
+    const body = '{"n": 12}';
+    socket.write(`POST /open HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.slice(0, 3)}`);
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    // The rest once the server is waiting for it (its call counted), well within the deadline.
+    while (app.drain.inflight === 0) await new Promise((resolve) => setImmediate(resolve));
+    socket.write(body.slice(3));
+    await new Promise((resolve) => socket.on("close", resolve));
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+  });
+});
