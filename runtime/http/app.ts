@@ -96,7 +96,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let hono: Promise<HonoFallback> | undefined;
   function honoApp(): Promise<HonoFallback> {
     return (hono ??= import("./hono-app.js").then(function build(m) {
-      return m.honoFallback(paths, accessLog);
+      return m.honoFallback(paths, accessLog, logger);
     }));
   }
 

@@ -6,13 +6,14 @@
  * 405 with `Allow` comes for free and hono keeps its single-handler fast path), and JSON 404s.
  * `app.ts` imports this module on first use.
  */
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { Hono, type Context } from "hono";
+import type { Logger } from "pino";
 import type { AccessLog } from "./access-log.js";
 import { fetchRequest, toResponse } from "./exchange.js";
 import type { RequestListener, Routes } from "./listener.js";
-import { requestIdOf } from "./request-id.js";
-import { jsonAnswer } from "./respond.js";
+import { freshRequestId, requestIdOf } from "./request-id.js";
+import { internalErrorAnswer, jsonAnswer } from "./respond.js";
 import type { Endpoint } from "./route.js";
 
 /** The hono app of a route table, as a `fetch` and as a Node request listener. */
@@ -25,16 +26,36 @@ export interface HonoFallback {
  * Build the hono app serving `routes`.
  *
  * @example
- * const { fetch } = honoFallback(routes, accessLogWriter(logger));
+ * const { fetch } = honoFallback(routes, accessLogWriter(logger), logger);
  * const response = await fetch(new Request("http://localhost/nowhere"));
  */
-export function honoFallback(routes: Routes, accessLog: AccessLog): HonoFallback {
+export function honoFallback(routes: Routes, accessLog: AccessLog, logger: Logger): HonoFallback {
   const app = new Hono();
+  // Endpoints never throw (each failure is an answer); should one, it is still a logged JSON 500.
+  app.onError(function unexpected(error, c) {
+    const requestId = requestIdOf(c.req.raw.headers.get("x-request-id"));
+    logger.error({ requestId, err: error }, "request failed");
+    return toResponse(internalErrorAnswer(requestId));
+  });
   for (const [path, methods] of routes) app.all(path, byMethod(methods, accessLog));
   app.notFound(function notFound(c) {
     return unrouted(c, 404, { code: "not_found", message: `no function at ${c.req.path}` }, undefined, accessLog);
   });
-  return { fetch: app.fetch, listener: getRequestListener(app.fetch) };
+  return { fetch: app.fetch, listener: getRequestListener(app.fetch, { errorHandler: (error) => requestFailed(error, logger) }) };
+}
+
+/**
+ * What @hono/node-server could not turn into a `Request` (a bad `Host`, an absolute or odd
+ * target): a JSON 400 naming what is wrong, where it would answer an empty 400; anything else
+ * it caught, a JSON 500. Either way with an `X-Request-Id` (a fresh one: no request was read).
+ */
+function requestFailed(error: unknown, logger: Logger): Response {
+  const requestId = freshRequestId();
+  if (error instanceof RequestError) {
+    return toResponse(jsonAnswer(400, { error: { code: "bad_request", message: `the request cannot be read: ${error.message}`, requestId } }, requestId, { connection: "close" }));
+  }
+  logger.error({ requestId, err: error }, "request failed");
+  return toResponse(internalErrorAnswer(requestId));
 }
 
 /** The route of one path: the endpoint of the request's method (HEAD served by GET), else 405. */

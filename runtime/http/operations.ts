@@ -23,8 +23,8 @@ export function operationEndpoints(drain: Drain, metrics: Metrics): Record<strin
         ? jsonAnswer(503, { status: "shutting_down" }, requestId, { connection: "close" })
         : jsonAnswer(200, { status: "ready" }, requestId);
     },
-    "/metrics": function metricsEndpoint() {
-      return { status: 200, headers: { "content-type": Metrics.contentType }, body: metrics.render() };
+    "/metrics": function metricsEndpoint(request) {
+      return { status: 200, headers: { "content-type": Metrics.contentType, "x-request-id": requestIdOf(request.header("x-request-id")) }, body: metrics.render() };
     },
   };
 }
