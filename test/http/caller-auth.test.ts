@@ -23,9 +23,11 @@ const code = async (res: Response) => ((await res.json()) as { error: { code: st
 describe("bearer auth", () => {
   const app = () => testApp([loaded({ name: "f", auth: { type: "bearer", secret: "deploy-token" }, handler: () => "ran" })], { secretsDir: dir });
 
-  test("the right token passes (trailing newline of the file trimmed)", async () => {
-    const res = await app().fetch(postJson("/f", {}, { authorization: "Bearer s3cret-token" }));
-    assert.equal(res.status, 200);
+  test("the right token passes (trailing newline of the file trimmed), with spaces or tabs around it", async () => {
+    for (const authorization of ["Bearer s3cret-token", "bearer \t s3cret-token \t"]) {
+      const res = await app().fetch(postJson("/f", {}, { authorization }));
+      assert.equal(res.status, 200, JSON.stringify(authorization));
+    }
   });
 
   test("missing or malformed Authorization → 401 with WWW-Authenticate", async () => {
@@ -41,7 +43,8 @@ describe("bearer auth", () => {
   test("a wrong token → 403, and the handler does not run", async () => {
     let ran = false;
     const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "deploy-token" }, handler: () => (ran = true) })], { secretsDir: dir });
-    for (const token of ["s3cret-tokem", "s3cret-token-longer", "x"]) {
+    // A no-break space (byte 0xA0) is not HTTP whitespace: it is part of the token, so the token is wrong.
+    for (const token of ["s3cret-tokem", "s3cret-token-longer", "x", "s3cret-token\xa0", "\xa0s3cret-token"]) {
       const res = await a.fetch(postJson("/f", {}, { authorization: `Bearer ${token}` }));
       assert.equal(res.status, 403);
       assert.equal(await code(res), "forbidden");

@@ -25,17 +25,26 @@ export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
 /** 401: the request carries no `Authorization: Bearer <token>`. */
 export const MISSING_BEARER = new Refusal(401, "unauthenticated", "send Authorization: Bearer <token>", BEARER_CHALLENGE);
 
+/** HTTP's optional whitespace (RFC 9110): a space or a tab, nothing else (not U+00A0). */
+function isOws(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 /**
  * The token of `Authorization: Bearer <token>` (scheme case-insensitive; `header` is the
- * `Authorization` value, null when absent), or a 401 refusal.
+ * `Authorization` value, null when absent), or a 401 refusal. Only spaces and tabs around the
+ * token are dropped: any other byte is part of what is compared.
  *
  * @example
  * bearerToken("Bearer abc"); // "abc"
  */
 export function bearerToken(header: string | null): string | Refusal {
   if (header === null || header.length <= 7 || (!header.startsWith("Bearer ") && header.slice(0, 7).toLowerCase() !== "bearer ")) return MISSING_BEARER;
-  const token = header.slice(7).trim();
-  return token === "" ? MISSING_BEARER : token;
+  let start = 7;
+  let end = header.length;
+  while (start < end && isOws(header.charCodeAt(start))) start++;
+  while (end > start && isOws(header.charCodeAt(end - 1))) end--;
+  return start === end ? MISSING_BEARER : header.slice(start, end);
 }
 
 /** 403 with a message for the caller. */
