@@ -37,6 +37,9 @@ describe("watch", () => {
     assert.deepEqual(events.map((e) => e.type), recorded.map((e) => e.type));
     assert.deepEqual(events.map((e) => e.object.data), recorded.map((e) => e.object.data));
     assert.deepEqual(Object.keys(events[0].object), Object.keys(recorded[0]!.object));
+    // A ConfigMap is not deleted gracefully: its DELETED object carries no deletion marks.
+    const marks = (o: { metadata: Record<string, unknown> }) => [o.metadata.deletionTimestamp, o.metadata.deletionGracePeriodSeconds];
+    assert.deepEqual(events.map((e) => marks(e.object)), recorded.map((e) => marks(e.object)));
     const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
     assert.ok(rvs[0]! < rvs[1]! && rvs[1]! < rvs[2]!, "each change has a newer resourceVersion");
   });

@@ -152,8 +152,10 @@ export class Registry {
       return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
     }
     if (finalizers.length === 0 && !gcFinalizer && !(def.group === "" && def.resource === "namespaces")) {
-      const marked = this.#markDeleted(obj, finalizers, gracePeriodSeconds);
-      return { entry: this.removeNow(def, marked), gone: true };
+      // Only a pod is deleted gracefully (its last state carries the deletion marks); any other
+      // object goes as it was, as its DELETED event shows on a real server.
+      const last = def.group === "" && def.resource === "pods" ? this.#markDeleted(obj, finalizers, gracePeriodSeconds) : obj;
+      return { entry: this.removeNow(def, last), gone: true };
     }
     const marked = this.#markDeleted(obj, gcFinalizer && !finalizers.includes(gcFinalizer) ? [...finalizers, gcFinalizer] : finalizers, gracePeriodSeconds);
     if (def.group === "" && def.resource === "namespaces") marked.status = { ...(marked.status ?? {}), phase: "Terminating" };
