@@ -24,6 +24,24 @@ describe("writes", () => {
   });
   after(() => t.close());
 
+  test("a PUT of a missing object creates it where the real registry allows it (Lease, Role), else 404", async () => {
+    const lease = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "leader" }, spec: { holderIdentity: "pod-a", leaseDurationSeconds: 15 } };
+    const created = await t.send("PUT", "/apis/coordination.k8s.io/v1/namespaces/wr/leases/leader", { body: lease });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.spec.holderIdentity, "pod-a");
+    assert.ok(created.body.metadata.uid && created.body.metadata.resourceVersion);
+    const updated = await t.send("PUT", "/apis/coordination.k8s.io/v1/namespaces/wr/leases/leader", { body: { ...created.body, spec: { ...created.body.spec, holderIdentity: "pod-b" } } });
+    assert.equal(updated.status, 200);
+    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "reader" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] };
+    assert.equal((await t.send("PUT", "/apis/rbac.authorization.k8s.io/v1/namespaces/wr/roles/reader", { body: role })).status, 201);
+    const misnamed = await t.send("PUT", "/apis/coordination.k8s.io/v1/namespaces/wr/leases/other", { body: lease });
+    assert.equal(misnamed.status, 400);
+    assert.equal(misnamed.body.message, "the name of the object (leader) does not match the name on the URL (other)");
+    const missing = await t.send("PUT", `${NS}/configmaps/nowhere`, { body: cm("nowhere") });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.message, 'configmaps "nowhere" not found');
+  });
+
   test("an update with a stale resourceVersion is 409 Conflict with the real message", async () => {
     const created = (await t.send("POST", DEPLOY, { body: deployment("web") })).body;
     const first = await t.send("PUT", `${DEPLOY}/web`, { body: { ...created, spec: { ...created.spec, replicas: 2 } } });

@@ -59,7 +59,16 @@ function patchCall(call: Call, scope: UpdateScope): Reply {
 
 function updateCall(call: Call, scope: UpdateScope): Reply {
   const obj = decodeObject(call);
-  const current = existing(call, call.info.namespace, call.info.name);
+  const { namespace, name } = call.info;
+  if (scope === "main" && call.def.createOnUpdate && !call.registry.store.get(call.def, namespace, name)) {
+    // The types whose registry allows create on update: a PUT of a missing object creates it.
+    if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
+      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    obj.metadata.name = name;
+    return { status: 201, body: createObject(call, obj, namespace).full };
+  }
+  const current = existing(call, namespace, name);
   return { status: 200, body: updateObject(call, current, obj, scope).full };
 }
 

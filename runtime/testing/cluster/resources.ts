@@ -45,6 +45,8 @@ export interface ResourceDef {
   defaultPropagation: "Background" | "Orphan";
   /** `true` for types added by `createResourceType` (their list items keep kind and apiVersion). */
   custom: boolean;
+  /** A PUT of a missing object creates it (the real registry's `AllowCreateOnUpdate`: Leases, Events, Services, RBAC). */
+  createOnUpdate: boolean;
   /** Set on another version of a stored resource: objects are kept as `storage.def`'s and converted. */
   storage?: StorageVersion;
 }
@@ -77,6 +79,7 @@ function def(partial: Partial<ResourceDef> & Pick<ResourceDef, "group" | "versio
     returnDeletedObject: false,
     defaultPropagation: "Background",
     custom: false,
+    createOnUpdate: false,
     ...partial,
   };
 }
@@ -94,7 +97,7 @@ const cronJobErrors = (o: Obj): FieldError[] => {
 };
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
-const CORE_EVENTS = def({ group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS) });
+const CORE_EVENTS = def({ group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true });
 
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
@@ -110,7 +113,7 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, defaults: d.defaultSecret, fields: fields({ type: path("type") }) }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] }),
-  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, createOnUpdate: true, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: workload, generation: true }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: workload, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
@@ -129,13 +132,13 @@ export const BUILTIN: ResourceDef[] = [
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
     validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
-  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true }),
-  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore } }),
+  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, createOnUpdate: true }),
+  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment" }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment" }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment" }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment" }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment", createOnUpdate: true }),
 ];
 
 /** A custom resource type, as `createResourceType` registers it. */
