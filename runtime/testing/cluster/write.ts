@@ -4,12 +4,14 @@
  * namespace checks (mismatch 400, missing 404, terminating 403), defaults, validation (422 with
  * causes), AlreadyExists, uid/creationTimestamp/generation, the stale-resourceVersion 409,
  * status kept apart from the main resource, no-op updates that keep the resourceVersion,
- * finalizer removal completing a pending deletion, managedFields, and `dryRun=All`.
+ * finalizer removal completing a pending deletion, managedFields, `dryRun=All`, and RBAC's
+ * escalation checks on roles and bindings (rbac-writes).
  */
 import { randomUUID } from "node:crypto";
 import { fieldManager, isDryRun, type Call } from "./call.js";
 import { randomSuffix } from "./defaults.js";
 import { recordManager, fieldSet } from "./managed-fields.js";
+import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
@@ -92,6 +94,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   const meta = obj.metadata;
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
+  checkRbacWrite(call, obj);
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();
@@ -161,6 +164,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
     def.defaults?.(merged, old.metadata.uid);
   }
   merged.metadata.name = name;
+  if (scope === "main") checkRbacWrite(call, merged, old);
   if (old.metadata.deletionTimestamp && scope === "main") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {

@@ -1,0 +1,75 @@
+/**
+ * @module cluster/rbac-writes
+ * What the RBAC registries check before a Role, ClusterRole or binding is created or changed
+ * (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased):
+ * `system:masters` may write anything; otherwise a role needs `escalate` on it or every
+ * permission it grants, and a binding `bind` on the role it refers to or every permission of
+ * that role. A change of owner references or finalizers only is let through. The refusal is the
+ * real 403, naming what the user does not hold.
+ */
+import type { PolicyRule, RoleRef } from "kubernetes-types/rbac/v1.js";
+import { PRIVILEGED_GROUP } from "./auth/index.js";
+import { escalationMessage, missingRights } from "./auth/escalation.js";
+import type { Call } from "./call.js";
+import { ApiError, failure, notFound, qualified } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/** IsOnlyMutatingGCFields: `next` differs from `old` in owner references, finalizers or managed fields only. */
+function onlyGcFields(next: Obj, old: Obj): boolean {
+  const comparable = (o: Obj, from: Obj) => {
+    const { resourceVersion: _rv, ownerReferences: _o, finalizers: _f, managedFields: _m, ...meta } = o.metadata ?? {};
+    const { ownerReferences, finalizers, managedFields } = from.metadata ?? {};
+    return JSON.stringify({ ...o, metadata: { ...meta, ownerReferences, finalizers, managedFields } });
+  };
+  return comparable(next, old) === comparable(old, old);
+}
+
+/** The rules of the role a binding refers to; 404 as the real resolver answers when it is missing. */
+function referencedRules(call: Call, ref: RoleRef, namespace: string): PolicyRule[] {
+  const store = call.registry.store;
+  const found = (resource: string, ns?: string) => {
+    const def = call.registry.find(RBAC_GROUP, "v1", resource)!;
+    const entry = store.get(def, ns, ref.name);
+    if (!entry) throw notFound({ group: RBAC_GROUP, resource }, ref.name);
+    return (entry.obj.rules ?? []) as PolicyRule[];
+  };
+  if (ref.kind === "Role") return found("roles", namespace);
+  if (ref.kind === "ClusterRole") return found("clusterroles");
+  return [];
+}
+
+/**
+ * Throws the real 403 when `call.user` may not write `next` (the object as it would be stored;
+ * `old` the stored one, for an update). Called before validation, as the registries do.
+ */
+export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
+  const { def, user } = call;
+  if (def.group !== RBAC_GROUP || user.groups.includes(PRIVILEGED_GROUP)) return;
+  if (old && onlyGcFields(next, old)) return;
+  const namespace = def.namespaced ? call.info.namespace : "";
+  const allowed = (verb: string, apiGroup: string, resource: string, name: string) =>
+    call.auth.authorizer.authorize({ user, verb, resourceRequest: true, path: "", apiGroup, apiVersion: "*", resource, subresource: "", name, namespace }).allowed;
+  let granted: PolicyRule[];
+  if (def.resource === "roles" || def.resource === "clusterroles") {
+    if (allowed("escalate", RBAC_GROUP, def.resource, call.info.name)) return;
+    granted = (next.rules ?? []) as PolicyRule[];
+  } else {
+    const ref = (next.roleRef ?? {}) as RoleRef;
+    const refResource = ref.kind === "Role" ? "roles" : ref.kind === "ClusterRole" ? "clusterroles" : "";
+    if (refResource && allowed("bind", ref.apiGroup ?? "", refResource, ref.name ?? "")) return;
+    granted = referencedRules(call, ref, namespace);
+  }
+  const own = call.auth.authorizer.rulesFor(user, namespace);
+  const owned: PolicyRule[] = [
+    ...own.resourceRules.map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) })),
+    ...own.nonResourceRules.map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs ?? [] })),
+  ];
+  const missing = missingRights(owned, granted);
+  if (missing.length === 0) return;
+  const name = String(next.metadata?.name ?? "");
+  const message = `${qualified(def)} ${JSON.stringify(name)} is forbidden: ${escalationMessage(user, missing, own.evaluationError)}`;
+  throw new ApiError(failure(403, "Forbidden", message, { ...(name ? { name } : {}), group: def.group, kind: def.resource }));
+}
