@@ -69,7 +69,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
   try {
     admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
     const adminClient = admin;
-    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns);
+    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app });
     await grant(functions);
     const { seedDemoObjects } = await import("./testing/demo.js");
     await seedDemoObjects(admin, namespace);

@@ -6,6 +6,15 @@
  */
 import type { LoadedFunction } from "./function.js";
 
+/**
+ * The functions the HTTP Deployment runs: an `http` trigger or an in-process schedule. The
+ * others run only as CronJobs, with their own ServiceAccounts: `serve` neither needs nor gets
+ * their permissions.
+ */
+export function servedByDeployment(functions: readonly LoadedFunction[]): LoadedFunction[] {
+  return functions.filter((fn) => fn.http !== undefined || fn.schedules.some((s) => s.mode === "in-process"));
+}
+
 /** Some function runs a schedule inside the HTTP Deployment (leader election, a Lease). */
 export function hasInProcessSchedules(functions: readonly LoadedFunction[]): boolean {
   return functions.some((fn) => fn.schedules.some((s) => s.mode === "in-process"));

@@ -56,7 +56,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
   try {
-    const setup = await setUpServe(config, logger, io.cwd);
+    const setup = await setUpServe(config, logger, io.cwd, "all");
     connection = setup.connection;
     const dir = resolve(io.cwd, config.functions);
     const fresh = freshImports(dir);

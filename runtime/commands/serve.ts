@@ -10,7 +10,7 @@ import { loadFunctions } from "../loader.js";
 import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets } from "../local-secrets.js";
-import { referencedSecrets } from "../requirements.js";
+import { referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { runShutdownHooks } from "../lifecycle.js";
@@ -40,9 +40,15 @@ export interface ServeSetup {
   secretsDir: string;
 }
 
-/** Load, connect and prepare secrets; logs what it did. */
-export async function setUpServe(config: Config, logger: Logger, cwd: string, functions?: LoadedFunction[]): Promise<ServeSetup> {
-  const loaded = functions ?? (await loadFunctions(config.functions, { cwd }));
+/**
+ * Load, connect and prepare secrets; logs what it did. `serve` keeps the functions its
+ * Deployment runs (`servedByDeployment`): the cluster connection, and on the emulated cluster
+ * the permissions granted, are theirs alone, as in production. `dev` (`all`) keeps every
+ * function, since it fires every schedule locally.
+ */
+export async function setUpServe(config: Config, logger: Logger, cwd: string, scope: "deployment" | "all" = "deployment"): Promise<ServeSetup> {
+  const all = await loadFunctions(config.functions, { cwd });
+  const loaded = scope === "all" ? all : servedByDeployment(all);
   const connection = await connectCluster(config, logger, loaded, cwd);
   const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && config.secretsDir === "/var/run/secrets/podfn";
   const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;

@@ -6,7 +6,7 @@
  * function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { LoadedFunction, PermissionRule } from "../function.js";
-import { hasInProcessSchedules, referencedSecrets, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
+import { hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -47,7 +47,7 @@ const byName = (a: LoadedFunction, b: LoadedFunction) => a.name.localeCompare(b.
  */
 export function planWorkloads(functions: LoadedFunction[], options: ResolvedOptions): WorkloadPlan {
   const sorted = [...functions].sort(byName);
-  const served = sorted.filter((fn) => fn.http || fn.schedules.some((s) => s.mode === "in-process"));
+  const served = servedByDeployment(sorted);
   const plan: WorkloadPlan = {
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))

@@ -8,6 +8,7 @@ import type { LoadedFunction } from "../function.js";
 import { rbacObjects } from "../deploy/rbac.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { applyObjects } from "./apply.js";
+import { KubeAlreadyExistsError } from "../kube/index.js";
 import { hasInProcessSchedules, usesServiceAccountAuth } from "../requirements.js";
 
 export interface GrantOptions {
@@ -18,7 +19,9 @@ export interface GrantOptions {
 /**
  * Create `serviceAccount` in `namespace` (if missing) and bind it to the union of the
  * functions' permissions, plus the Lease rights of in-process schedules and TokenReview rights
- * of ServiceAccount caller auth, as the generated manifests do.
+ * of ServiceAccount caller auth, as the generated manifests do. `namespace`, and every other
+ * namespace a permission names, is created when missing: on a cluster of its own (the emulated
+ * one) a test or local run names the namespaces it wants, and they exist.
  *
  * @example
  * await grantDeclaredPermissions(admin, "default", "cleanup", [cleanupFn]);
@@ -40,5 +43,17 @@ export async function grantDeclaredPermissions(
     authDelegator: usesServiceAccountAuth(functions),
     labels: { "app.kubernetes.io/managed-by": "podfn" },
   });
+  const namespaces = new Set([namespace, ...functions.flatMap((fn) => fn.permissions.map((p) => p.namespace ?? namespace))]);
+  namespaces.delete("*");
+  for (const name of namespaces) await ensureNamespace(admin, name);
   await applyObjects(admin, [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace } }, ...objects]);
+}
+
+/** Create the namespace `name` unless it exists (left as it is when it does). */
+async function ensureNamespace(admin: KubeClient, name: string): Promise<void> {
+  try {
+    await admin.namespaces.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  } catch (error) {
+    if (!(error instanceof KubeAlreadyExistsError)) throw error;
+  }
 }

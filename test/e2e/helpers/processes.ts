@@ -71,8 +71,8 @@ export function startPodfn(args: string[], env: Record<string, string>, options:
 }
 
 /** Runs a `podfn` command to completion; resolves with its exit code and output. */
-export async function runPodfn(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const p = startPodfn(args, env);
+export async function runPodfn(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<{ code: number | null; output: string }> {
+  const p = startPodfn(args, env, options);
   const code = await new Promise<number | null>((resolve) => p.child.once("close", (c) => resolve(c)));
   return { code, output: p.output() };
 }
