@@ -25,6 +25,8 @@ function integer(value: unknown, min: number, max: number): number | undefined {
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export const CLUSTER_MODES = ["auto", "real", "emulated"] as const;
 export const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A namespace name: an RFC 1123 label of at most 63 characters. */
+export const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_APP_LENGTH = 20;
 /** `podfn cluster`'s port when none is given: the API server's (the shared `port` default is for `serve`). */
 export const CLUSTER_PORT = 6443;
@@ -73,7 +75,7 @@ const RULES: [string, Rule][] = [
   ["cluster", { default: DEFAULTS.cluster, check: oneOf(CLUSTER_MODES) }],
   ["kubeconfig", { check: text() }],
   ["serviceAccountDir", { default: DEFAULTS.serviceAccountDir, check: text() }],
-  ["namespace", { check: text() }],
+  ["namespace", { check: (v) => (typeof v === "string" && NAMESPACE.test(v) ? v : REJECT) }],
   ["maxInflight", { default: DEFAULTS.maxInflight, check: numberRule(BOUNDS.maxInflight) }],
   ["drainTimeoutMs", { default: DEFAULTS.drainTimeoutMs, check: numberRule(BOUNDS.drainTimeoutMs) }],
   ["input", { check: text(0) }],

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, LOG_LEVELS, MAX_APP_LENGTH } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -81,7 +81,7 @@ function buildSchema() {
     cluster: z.enum(CLUSTER_MODES).default(d.cluster),
     kubeconfig: z.string().min(1).optional(),
     serviceAccountDir: z.string().min(1).default(d.serviceAccountDir),
-    namespace: z.string().min(1).optional(),
+    namespace: z.string().regex(NAMESPACE, "must be a namespace name: a DNS label (lower case letters, digits and '-', at most 63 characters)").optional(),
     maxInflight: num(BOUNDS.maxInflight).default(d.maxInflight),
     drainTimeoutMs: num(BOUNDS.drainTimeoutMs).default(d.drainTimeoutMs),
     input: z.string().optional(),

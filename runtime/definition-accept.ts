@@ -16,6 +16,12 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9-]+:([a-z0-9.-]+|\*)$/;
 export const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+/** A `.` or `..` path segment: such a path is not one a request can reach (clients resolve them). */
+export const DOT_SEGMENT = /\/\.\.?(\/|$)/;
+/** A namespace name (an RFC 1123 label of at most 63 characters). */
+export const NAMESPACE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Verbs Kubernetes authorizes without a name: a rule with resourceNames can never allow them. */
+export const UNNAMED_VERBS = ["create", "deletecollection"] as const;
 export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
 /** Paths the HTTP server keeps for itself. */
 export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
@@ -98,8 +104,8 @@ function permission(v: unknown): boolean {
     arrayOf(v.apiGroups, (g) => typeof g === "string") &&
     arrayOf(v.resources, nonEmpty) &&
     arrayOf(v.verbs, inSet(VERB_SET)) &&
-    optional(v.resourceNames, (r) => arrayOf(r, nonEmpty, 0)) &&
-    optional(v.namespace, nonEmpty)
+    optional(v.resourceNames, (r) => arrayOf(r, nonEmpty) && !(v.verbs as unknown[]).some((verb) => (UNNAMED_VERBS as readonly unknown[]).includes(verb))) &&
+    optional(v.namespace, (n) => n === "*" || matches(NAMESPACE_NAME)(n))
   );
 }
 
@@ -129,7 +135,7 @@ function http(v: unknown): boolean {
   return (
     strict(v, HTTP) &&
     optional(v.method, inSet(METHODS)) &&
-    optional(v.path, (p) => matches(URL_PATH)(p) && !RESERVED_PATHS.includes(p as string)) &&
+    optional(v.path, (p) => matches(URL_PATH)(p) && !DOT_SEGMENT.test(p as string) && !RESERVED_PATHS.includes(p as string)) &&
     auth(v.auth) &&
     optional(v.bodyLimitBytes, (n) => positiveInt(n)) &&
     optional(v.bodyTimeoutMs, (n) => positiveInt(n))

@@ -14,6 +14,7 @@ import {
   acceptsDefinition,
   CONCURRENCY_POLICIES,
   DNS_LABEL,
+  DOT_SEGMENT,
   HMAC_ALGORITHMS,
   HMAC_ENCODINGS,
   HTTP_METHODS,
@@ -21,11 +22,13 @@ import {
   MAX_NAME_LENGTH,
   MAX_SCHEDULE_NAME_LENGTH,
   MAX_TIMEOUT_MS,
+  NAMESPACE_NAME,
   RESERVED_NAMES,
   RESERVED_PATHS,
   SCHEDULE_MODES,
   SECRET_NAME,
   SERVICE_ACCOUNT,
+  UNNAMED_VERBS,
   URL_PATH,
   VERBS,
 } from "./definition-accept.js";
@@ -48,8 +51,14 @@ function buildDefinitionSchema() {
     apiGroups: z.array(z.string()).min(1, 'list at least one API group ("" for core)'),
     resources: z.array(z.string().min(1)).min(1, "list at least one resource"),
     verbs: z.array(z.enum(VERBS, { error: `must be one of ${VERBS.join(", ")}` })).min(1, "list at least one verb"),
-    resourceNames: z.array(z.string().min(1)).optional(),
-    namespace: z.string().min(1).optional(),
+    resourceNames: z.array(z.string().min(1)).min(1, "list at least one name, or leave resourceNames out for every name").optional(),
+    namespace: z
+      .string()
+      .refine((n) => n === "*" || NAMESPACE_NAME.test(n), 'must be a namespace name (a DNS label: lower case letters, digits and \'-\', at most 63 characters) or "*" for every namespace')
+      .optional(),
+  }).refine((rule) => !rule.resourceNames || !rule.verbs.some((verb) => (UNNAMED_VERBS as readonly string[]).includes(verb)), {
+    path: ["resourceNames"],
+    message: `cannot limit ${UNNAMED_VERBS.join(" or ")} (Kubernetes authorizes them before there is a name): put those verbs in a rule without resourceNames`,
   });
 
   const auth = z.union(
@@ -78,6 +87,7 @@ function buildDefinitionSchema() {
     path: z
       .string()
       .regex(URL_PATH, "must start with / and use only URL path characters")
+      .refine((p) => !DOT_SEGMENT.test(p), 'must not have a "." or ".." segment (no request can reach it)')
       .refine((p) => !RESERVED_PATHS.includes(p), `is reserved (${RESERVED_PATHS.join(", ")})`)
       .optional(),
     auth: z.custom<unknown>((v) => v !== undefined, {

@@ -164,12 +164,18 @@ export function validateCron(expr: string, timeZone?: string): string | null {
   return null;
 }
 
-/** Null when `timeZone` is an IANA zone name (as Go's `time.LoadLocation` knows them), else a message. */
+/**
+ * Null when `timeZone` is an IANA zone name as Go's `time.LoadLocation` (the API server's) knows
+ * it, else a message. Intl knows the same names but in any letter case; the zoneinfo files Go
+ * reads are named in one, so a name Intl resolves to a zone differing only in case is refused
+ * (`Europe/PARIS`), while a link (`US/Eastern`) stays a valid name of its own.
+ */
 function validateTimeZone(timeZone: string): string | null {
   const problem = `timeZone "${timeZone}": not an IANA time zone name such as "Europe/Paris" or "UTC"`;
-  if (timeZone === "Local" || timeZone !== timeZone.trim() || (timeZone === timeZone.toLowerCase() && /[a-z]/.test(timeZone))) return problem;
+  if (timeZone === "Local" || timeZone !== timeZone.trim()) return problem;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+    if (resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase()) return `${problem} (did you mean "${resolved}"?)`;
     return null;
   } catch {
     return problem;

@@ -45,6 +45,14 @@ describe("config", () => {
     assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "loud" }), /LOG_LEVEL: /);
   });
 
+  test("a namespace must be a namespace name (what the API server accepts)", () => {
+    for (const bad of ["Bad_NS", "a".repeat(64), "ops-"]) {
+      assert.throws(() => loadConfig("manifests", ["--namespace", bad], {}), (e: unknown) => e instanceof ConfigError && /--namespace: must be a namespace name/.test(e.message), bad);
+    }
+    assert.throws(() => loadConfig("run", [], { PODFN_NAMESPACE: "Ops" }), /PODFN_NAMESPACE: must be a namespace name/);
+    assert.equal(loadConfig("manifests", ["--namespace", "ops-2"], {}).config.namespace, "ops-2");
+  });
+
   test("an unknown flag is refused with a pointer to --help", () => {
     assert.throws(() => loadConfig("list", ["--prot", "1"], {}), /Unknown option '--prot'.*podfn list --help/);
   });

@@ -31,10 +31,10 @@ const strings = {
   name: ["noop", "list-pods", "a", "http", "Bad", "-x", "x-", "a".repeat(52), "a".repeat(53), "a.b"],
   secret: ["api-token", "a.b", "A", "tok-", "t"],
   sa: ["system:serviceaccount:ops:bot", "system:serviceaccount:ops:*", "system:serviceaccount:Ops:bot", "ops:bot"],
-  path: ["/x", "/a/b-c_d.e~", "/healthz", "/metrics", "x", "/sp ace", "/"],
-  cron: ["0 3 * * *", "*/15 * * * *", "@daily", "0 0 * * * *", "61 * * * *", "", "*,5 * * * *"],
-  tz: ["UTC", "Europe/Paris", "Mars/Base", "", "utc"],
-  verb: ["get", "list", "*", "GET", "fly"],
+  path: ["/x", "/a/b-c_d.e~", "/healthz", "/metrics", "x", "/sp ace", "/", "/x/../healthz", "/a/.", "/a/.b"],
+  cron: ["0 3 * * *", "*/15 * * * *", "@daily", "0 0 * * * *", "61 * * * *", "", "*,5 * * * *", "5,5 * * * *"],
+  tz: ["UTC", "Europe/Paris", "Mars/Base", "", "utc", "Europe/PARIS", "US/Eastern"],
+  verb: ["get", "list", "*", "GET", "fly", "create", "deletecollection"],
   method: ["GET", "POST", "DELETE", "get", "TRACE"],
 };
 
@@ -45,7 +45,7 @@ function permission(): unknown {
     verbs: maybe(() => (chance(0.1) ? [] : [pick(strings.verb), ...(chance(0.3) ? [pick(strings.verb)] : [])])),
   };
   if (chance(0.2)) p.resourceNames = maybe(() => (chance(0.2) ? [] : [pick(["a", ""])]));
-  if (chance(0.2)) p.namespace = maybe(() => pick(["ops", ""]));
+  if (chance(0.2)) p.namespace = maybe(() => pick(["ops", "", "*", "Other_NS", "a".repeat(64)]));
   if (mistake(0.05)) p.extra = 1;
   return maybe(() => p, 0.03);
 }

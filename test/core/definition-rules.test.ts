@@ -1,0 +1,45 @@
+/**
+ * Definitions the API server would refuse, or that could never work, are refused when a function
+ * loads, with a message naming the field and the fix: namespace names, empty or useless
+ * resourceNames, HTTP paths with dot segments, time zones in the wrong letter case.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { defineFunction, type PodfnFunction } from "../../runtime/function.js";
+
+function problems(definition: Partial<Parameters<typeof defineFunction>[0]>): string {
+  const fn = defineFunction({ name: "f", http: { auth: "none" }, handler: () => ({}), ...definition } as Parameters<typeof defineFunction>[0]) as PodfnFunction;
+  const resolved = resolveDefinition(fn, "f.ts");
+  return resolved.ok ? "" : resolved.problems.join("\n");
+}
+
+const pods = { apiGroups: [""], resources: ["pods"] };
+
+test("a permission's namespace is a namespace name, or * for all", () => {
+  assert.equal(problems({ permissions: [{ ...pods, verbs: ["get"], namespace: "ci" }] }), "");
+  assert.equal(problems({ permissions: [{ ...pods, verbs: ["get"], namespace: "*" }] }), "");
+  for (const namespace of ["Other_NS", "a".repeat(64), "-x"]) {
+    assert.match(problems({ permissions: [{ ...pods, verbs: ["get"], namespace }] }), /permissions\[0\]\.namespace: must be a namespace name .* or "\*" for every namespace/, namespace);
+  }
+});
+
+test("resourceNames: at least one name; and never with create or deletecollection, which it could not allow", () => {
+  assert.equal(problems({ permissions: [{ ...pods, verbs: ["get", "delete"], resourceNames: ["a"] }] }), "");
+  assert.match(problems({ permissions: [{ ...pods, verbs: ["get"], resourceNames: [] }] }), /permissions\[0\]\.resourceNames: list at least one name, or leave resourceNames out for every name/);
+  for (const verb of ["create", "deletecollection"] as const) {
+    assert.match(problems({ permissions: [{ ...pods, verbs: ["get", verb], resourceNames: ["a"] }] }), /permissions\[0\]\.resourceNames: cannot limit create or deletecollection .*put those verbs in a rule without resourceNames/, verb);
+  }
+});
+
+test("an HTTP path with a . or .. segment is refused: no request can reach it", () => {
+  for (const path of ["/x/../healthz", "/a/.", "/./a"]) {
+    assert.match(problems({ http: { method: "GET", path, auth: "none" } }), /http\.path: must not have a "\." or "\.\." segment/, path);
+  }
+  assert.equal(problems({ http: { method: "GET", path: "/a/.well-known", auth: "none" } }), "");
+});
+
+test("a time zone in another letter case than the zoneinfo file's is refused, naming the right one", () => {
+  assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Europe/PARIS" } }), /timeZone "Europe\/PARIS": not an IANA time zone name .*did you mean "Europe\/Paris"\?/);
+  assert.equal(problems({ schedule: { cron: "0 3 * * *", timeZone: "US/Eastern" } }), "");
+});
