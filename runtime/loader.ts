@@ -118,12 +118,41 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
  * Import one module; a CommonJS one is `require`d (`requireModule`: for `podfn dev`'s fresh
  * copies the loader has made Node forget the folder's CommonJS modules first).
  */
+/**
+ * The gist of an import error: its first line, and when that only announces what follows (a
+ * transform's "Transform failed with 1 error:"), the lines that say where and what (at most 4).
+ */
+function importMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const lines = error.message.split("\n").map((l) => l.trim());
+  const first = lines[0] ?? "";
+  if (!first.endsWith(":")) return first;
+  const rest = lines.slice(1).filter((l) => l !== "").slice(0, 4);
+  return [first, ...rest].join(" ");
+}
+
+/**
+ * Where a TypeScript module's syntax error is (`, at line 2, column 96: Expected "}" but found
+ * ";"`): tsx can hand such a module to Node untransformed, whose SyntaxError then names no
+ * place. esbuild (tsx's own) parses the file again to say where; without it, nothing is added.
+ */
+async function syntaxLocation(error: unknown, file: string): Promise<string> {
+  if (!(error instanceof SyntaxError) || !/\.[cm]?tsx?$/.test(file)) return "";
+  try {
+    const esbuild = (await importModule("esbuild")) as unknown as { transform(code: string, options: object): Promise<unknown> };
+    await esbuild.transform(readFileSync(file, "utf8"), { loader: file.endsWith("x") ? "tsx" : "ts", sourcefile: file });
+  } catch (parsed) {
+    const first = (parsed as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
+    if (first?.location) return `, at line ${first.location.line}, column ${first.location.column + 1}: ${first.text}`;
+  }
+  return "";
+}
+
 async function importOne(file: string, fresh: string | undefined, commonJs: boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
     return { mod: commonJs ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { problem: `the module failed to import: ${message}${importHint(error)}` };
+    return { problem: `the module failed to import: ${importMessage(error)}${await syntaxLocation(error, file)}${importHint(error)}` };
   }
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { main } from "../../runtime/cli.js";
+import { runPodfn } from "../e2e/helpers/processes.js";
 
 const PODFN = pathToFileURL(new URL("../../runtime/index.ts", import.meta.url).pathname).href;
 let dir: string;
@@ -24,6 +25,7 @@ before(async () => {
   await writeFile(join(dir, "also-good.mjs"), fn("also-good"));
   await writeFile(join(dir, "throws.mjs"), `throw new Error("boom at import");\n`);
   await writeFile(join(dir, "syntax.mjs"), `export default {\n`);
+  await writeFile(join(dir, "typed.ts"), `const n: number = 1;\nexport default { a: n; };\n`);
   await writeFile(join(dir, "missing.mjs"), `import "podfn-no-such-package";\n${fn("missing")}`);
   await writeFile(join(dir, "unnamed.mjs"), fn("Not A Name"));
   // CommonJS modules: one failing inside a shared module graph would also raise an unhandled
@@ -50,6 +52,8 @@ test("every module that fails to import is named with its error; the others are 
   assert.equal(code, 2);
   assert.match(stderr, /throws\.mjs: the module failed to import: boom at import/);
   assert.match(stderr, /syntax\.mjs: the module failed to import: /);
+  // A TypeScript syntax error says where it is, whichever way the module failed to transform.
+  assert.match(stderr, /typed\.ts: the module failed to import: .*(typed\.ts:2:\d+|line 2, column \d+).*Expected "\}" but found ";"/);
   assert.match(stderr, /missing\.mjs: the module failed to import: .*podfn-no-such-package/);
   assert.match(stderr, /unnamed\.mjs: name: must be a DNS label/);
   assert.doesNotMatch(stderr, /good\.mjs/);
@@ -60,4 +64,13 @@ test("a CommonJS module that fails to import is named like any other, and the pr
   assert.equal(code, 2);
   assert.match(stderr, /bad\.js: the module failed to import: .*podfn-no-such-package/);
   assert.match(stderr, /plain\.js: needs a default export made by defineFunction/);
+});
+
+test("through the podfn executable too, a TypeScript syntax error names its line", async () => {
+  const broken = join(dir, "broken-ts");
+  await mkdir(broken);
+  await writeFile(join(broken, "typed.ts"), `const n: number = 1;\nexport default { a: n; };\n`);
+  const { code, output } = await runPodfn(["list", "--functions", broken], {});
+  assert.equal(code, 2);
+  assert.match(output, /typed\.ts: the module failed to import: .*(typed\.ts:2:\d+|line 2, column \d+).*Expected "\}" but found ";"/);
 });
