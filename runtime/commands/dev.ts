@@ -14,6 +14,7 @@ import type { Config } from "../config.js";
 import type { CommandIO } from "./types.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { defineCommand } from "./define.js";
+import { isUserError } from "./report.js";
 import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
 import { freshImports } from "./fresh-imports.js";
 
@@ -90,7 +91,9 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     }
     return 0;
   } catch (error) {
-    logger.error({ err: error }, "podfn dev failed");
+    // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
+    if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn dev failed: ${(error as Error).message}`);
+    else logger.error({ err: error }, "podfn dev failed");
     throw error;
   } finally {
     await connection?.close();

@@ -1,22 +1,46 @@
 /**
  * @module commands/report
- * How a command reports a failure it cannot recover from: configuration and loading problems
- * are the user's to fix (exit 2, the message as is); anything else is a bug or an outage
- * (exit 1, with the error's code).
+ * How a command reports a failure it cannot recover from: configuration and loading problems,
+ * and an address or port it cannot listen on, are the user's to fix (exit 2, said in terms of
+ * the option to change); anything else is a bug or an outage (exit 1, with the error's code).
  */
 import { PodfnError } from "../errors.js";
 import type { CommandIO } from "./types.js";
 
 const USER_ERRORS = new Set(["config_invalid", "load_failed", "definition_invalid", "kube_no_credentials"]);
 
-export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr">): number {
-  const errno = error as NodeJS.ErrnoException & { port?: number; address?: string };
-  if (errno?.code === "EADDRINUSE") {
-    io.stderr(`podfn: ${errno.address}:${errno.port} is already in use: stop what listens there, or choose another with --port / PORT\n`);
-    return 2;
+type ListenError = NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string };
+
+/** What the user can fix in the command line, said in its terms; undefined for anything else. */
+function userMessage(error: unknown): string | undefined {
+  const errno = error as ListenError;
+  switch (errno?.code) {
+    case "EADDRINUSE":
+      return `${errno.address}:${errno.port} is already in use: stop what listens there, or choose another with --port / PORT`;
+    case "EACCES":
+      if (errno.syscall === "listen") return `not allowed to listen on ${errno.address}:${errno.port}: choose a port above 1023 with --port / PORT`;
+      break;
+    case "EADDRNOTAVAIL":
+      if (errno.syscall === "listen") return `${errno.address} is not an address of this machine: set --host / HOST to one (127.0.0.1, or 0.0.0.0 for all)`;
+      break;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      if (errno.syscall === "getaddrinfo") return `--host / HOST ${errno.hostname ?? ""} could not be resolved to an address (${errno.code}): use an address of this machine (127.0.0.1, or 0.0.0.0 for all)`;
+      break;
   }
-  if (error instanceof PodfnError && USER_ERRORS.has(error.code)) {
-    io.stderr(`podfn: ${error.message}\n`);
+  if (error instanceof PodfnError && USER_ERRORS.has(error.code)) return error.message;
+  return undefined;
+}
+
+/** True for a failure the user fixes in the configuration (exit 2): logged without a stack trace. */
+export function isUserError(error: unknown): boolean {
+  return userMessage(error) !== undefined;
+}
+
+export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr">): number {
+  const message = userMessage(error);
+  if (message !== undefined) {
+    io.stderr(`podfn: ${message}\n`);
     return 2;
   }
   const code = error instanceof PodfnError ? ` [${error.code}]` : "";

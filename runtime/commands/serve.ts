@@ -16,6 +16,7 @@ import { schedulerLeaseName } from "../schedule/lease.js";
 import { runShutdownHooks } from "../lifecycle.js";
 import { whenAborted } from "../signals.js";
 import { defineCommand } from "./define.js";
+import { isUserError } from "./report.js";
 
 const HELP = `Usage: podfn serve [options]
 
@@ -162,7 +163,9 @@ export const serveCommand = defineCommand({
       await serveFunctions(setup, io.signal);
       return 0;
     } catch (error) {
-      logger.error({ err: error }, "podfn serve failed");
+      // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
+    if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn serve failed: ${(error as Error).message}`);
+    else logger.error({ err: error }, "podfn serve failed");
       throw error;
     } finally {
       await connection?.close();
