@@ -45,6 +45,14 @@ describe("config", () => {
     assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "loud" }), /LOG_LEVEL: /);
   });
 
+  test("KUBECONFIG as a list: the first file that exists, empty entries skipped", () => {
+    const here = new URL(import.meta.url).pathname;
+    assert.equal(loadConfig("run", [], { KUBECONFIG: `:${here}` }).config.kubeconfig, here);
+    assert.equal(loadConfig("run", [], { KUBECONFIG: `/nonexistent/a:${here}:/nonexistent/b` }).config.kubeconfig, here);
+    assert.equal(loadConfig("run", [], { KUBECONFIG: "/nonexistent/a:/nonexistent/b" }).config.kubeconfig, "/nonexistent/a", "none exists: the first, for the error to name");
+    assert.equal(loadConfig("run", [], { KUBECONFIG: ":" }).config.kubeconfig, undefined);
+  });
+
   test("a namespace must be a namespace name (what the API server accepts)", () => {
     for (const bad of ["Bad_NS", "a".repeat(64), "ops-"]) {
       assert.throws(() => loadConfig("manifests", ["--namespace", bad], {}), (e: unknown) => e instanceof ConfigError && /--namespace: must be a namespace name/.test(e.message), bad);
