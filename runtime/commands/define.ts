@@ -13,6 +13,8 @@ export interface CommandSpec {
   summary: string;
   /** The help text above the options: usage line and what the command does. */
   help: string;
+  /** Whether it takes arguments besides options (`podfn run NAME`); others refuse any. */
+  takesArguments?: boolean;
   /** Runs with the parsed configuration; resolves to the exit code. Whatever it throws is reported. */
   run(config: Config, positionals: string[], io: CommandIO): Promise<number>;
 }
@@ -32,6 +34,10 @@ export function defineCommand(spec: CommandSpec): Command {
       }
       try {
         const { config, positionals } = loadConfig(spec.name, io.argv, io.env);
+        if (!spec.takesArguments && positionals.length > 0) {
+          io.stderr(`podfn ${spec.name}: unexpected argument ${JSON.stringify(positionals[0])}: options are written --name value (see podfn ${spec.name} --help)\n`);
+          return 2;
+        }
         return await spec.run(config, positionals, io);
       } catch (error) {
         return reportFailure(error, io);

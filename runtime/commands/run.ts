@@ -107,6 +107,7 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
     name: "run",
     summary: "Run one function once and exit with its result (the CronJob entrypoint).",
     help: HELP,
+    takesArguments: true,
     async run(config, positionals, io) {
       const [name, ...extra] = positionals;
       if (name === undefined || extra.length > 0) {

@@ -68,6 +68,14 @@ describe("podfn CLI", () => {
     assert.deepEqual(parsed.map((f) => [f.name, f.http?.path ?? null, f.schedules.length]), [["hello", "/hello", 0], ["tidy", null, 2]]);
   });
 
+  test("an argument a command does not take exits 2 naming it, before anything is done", async () => {
+    for (const argv of [["manifests", "myout"], ["list", "x"], ["cluster", "x"], ["serve", "x"]]) {
+      const { code, stderr } = await cli(argv);
+      assert.equal(code, 2, argv.join(" "));
+      assert.equal(stderr, `podfn ${argv[0]}: unexpected argument ${JSON.stringify(argv[1])}: options are written --name value (see podfn ${argv[0]} --help)\n`);
+    }
+  });
+
   test("list with invalid modules exits 2 listing every problem", async () => {
     const { code, stderr } = await cli(["list", "--functions", "bad"]);
     assert.equal(code, 2);
