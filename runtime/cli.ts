@@ -7,15 +7,24 @@
 import type { Command, CommandIO } from "./commands/types.js";
 import { watchStdioStreams, whenStdioFlushed, writeStdio } from "./stdio.js";
 
-/** Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  serve: { summary: "Serve the functions over HTTP (and run in-process schedules).", load: async () => (await import("./commands/serve.js")).serveCommand },
-  dev: { summary: "Serve with readable logs, reload on change, and fire every schedule locally.", load: async () => (await import("./commands/dev.js")).devCommand },
-  run: { summary: "Run one function once and exit with its result (the CronJob entrypoint).", load: async () => (await import("./commands/run.js")).runCommand },
+/**
+ * Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. Those that
+ * wind down on SIGTERM/SIGINT themselves (`stops`: drain, abort a handler, release a Lease) get
+ * the signal as their abort signal; the others end at the first one.
+ */
+const COMMANDS: Record<string, { summary: string; stops?: true; load: () => Promise<Command> }> = {
+  serve: { summary: "Serve the functions over HTTP (and run in-process schedules).", stops: true, load: async () => (await import("./commands/serve.js")).serveCommand },
+  dev: { summary: "Serve with readable logs, reload on change, and fire every schedule locally.", stops: true, load: async () => (await import("./commands/dev.js")).devCommand },
+  run: { summary: "Run one function once and exit with its result (the CronJob entrypoint).", stops: true, load: async () => (await import("./commands/run.js")).runCommand },
   list: { summary: "List the functions: route, auth, schedules, permissions.", load: async () => (await import("./commands/list.js")).listCommand },
   manifests: { summary: "Write Kubernetes manifests (least-privilege RBAC, Deployment, CronJobs).", load: async () => (await import("./commands/manifests.js")).manifestsCommand },
-  cluster: { summary: "Run the emulated Kubernetes API server on 127.0.0.1 (for kubectl and tests).", load: async () => (await import("./commands/cluster.js")).clusterCommand },
+  cluster: { summary: "Run the emulated Kubernetes API server on 127.0.0.1 (for kubectl and tests).", stops: true, load: async () => (await import("./commands/cluster.js")).clusterCommand },
 };
+
+/** Whether the command `name` winds down on a signal itself (else the process ends at the first). */
+function stopsOnSignal(name: string | undefined): boolean {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) && COMMANDS[name]!.stops === true;
+}
 
 export function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -47,7 +56,7 @@ export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise
     io.stdout(`${await packageVersion()}\n`);
     return 0;
   }
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     io.stderr(`podfn: unknown command "${name}"\n\n${usage()}`);
     return 2;
@@ -60,9 +69,11 @@ const isEntryPoint = process.argv[1] !== undefined && /[\\/](cli\.(ts|js)|podfn(
 if (isEntryPoint) {
   const controller = new AbortController();
   let signals = 0;
+  // `list`, `manifests` (and help, usage) have nothing to wind down: the first signal ends them.
+  const windsDown = stopsOnSignal(process.argv[2]);
   const onSignal = (sig: NodeJS.Signals) => {
     signals += 1;
-    if (signals > 1) process.exit(sig === "SIGINT" ? 130 : 143);
+    if (signals > 1 || !windsDown) process.exit(sig === "SIGINT" ? 130 : 143);
     controller.abort(sig);
   };
   process.on("SIGTERM", onSignal);

@@ -32,9 +32,11 @@ describe("podfn CLI", () => {
   });
 
   test("an unknown command prints usage and exits 2", async () => {
-    const { code, stderr } = await cli(["srve"]);
-    assert.equal(code, 2);
-    assert.match(stderr, /unknown command "srve"[\s\S]*Usage: podfn/);
+    for (const name of ["srve", "constructor", "toString"]) {
+      const { code, stderr } = await cli([name]);
+      assert.equal(code, 2, name);
+      assert.match(stderr, new RegExp(`unknown command "${name}"[\\s\\S]*Usage: podfn`));
+    }
   });
 
   for (const name of ["serve", "dev", "run", "list", "manifests", "cluster"]) {
