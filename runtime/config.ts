@@ -70,8 +70,13 @@ export type OptionName = keyof typeof OPTIONS;
 /** The options' zod schema, built when a configuration `acceptConfig` does not accept needs explaining. */
 function buildSchema() {
   const z = zod();
-  const num = ([min, max]: readonly [number, number]) =>
-    z.union([z.number(), z.string().trim().min(1, "must be a number").pipe(z.coerce.number())]).pipe(z.number().int().min(min).max(max));
+  // One message for every way a number can be wrong: what to write instead.
+  const num = ([min, max]: readonly [number, number]) => {
+    const message = `must be a whole number from ${min} to ${max}`;
+    return z
+      .union([z.number(), z.string().trim().min(1, message).pipe(z.coerce.number({ error: message }))], { error: message })
+      .pipe(z.number({ error: message }).int(message).min(min, message).max(max, message));
+  };
   const d = DEFAULTS;
   return z.object({
     port: num(BOUNDS.port).default(d.port),

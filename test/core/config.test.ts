@@ -45,6 +45,13 @@ describe("config", () => {
     assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "loud" }), /LOG_LEVEL: /);
   });
 
+  test("a number that is not one says what to write", () => {
+    for (const value of ["abc", "1.5", "99999"]) {
+      assert.throws(() => loadConfig("serve", ["--port", value], {}), /--port: must be a whole number from 0 to 65535$/, value);
+    }
+    assert.throws(() => loadConfig("serve", [], { PODFN_MAX_INFLIGHT: "lots" }), /PODFN_MAX_INFLIGHT: must be a whole number from 1 to /);
+  });
+
   test("KUBECONFIG as a list: the first file that exists, empty entries skipped", () => {
     const here = new URL(import.meta.url).pathname;
     assert.equal(loadConfig("run", [], { KUBECONFIG: `:${here}` }).config.kubeconfig, here);
