@@ -30,6 +30,19 @@ export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
   return functions.some((fn) => fn.permissions.length > 0 || fn.definition.kubeApi === true) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
 }
 
+/**
+ * Bearer secrets the functions read from an environment variable (`env`), by variable: the
+ * manifests set each from the key `value` of the Kubernetes Secret named `secret`. Sorted.
+ */
+export function environmentSecrets(functions: readonly LoadedFunction[]): { variable: string; secret: string }[] {
+  const byVariable = new Map<string, string>();
+  for (const fn of functions) {
+    const auth = fn.http?.auth;
+    if (auth && auth !== "none" && auth.type === "bearer" && auth.env !== undefined) byVariable.set(auth.env, auth.secret);
+  }
+  return [...byVariable].sort(([a], [b]) => a.localeCompare(b)).map(([variable, secret]) => ({ variable, secret }));
+}
+
 /** Names of the secrets the functions read from files (bearer without `env`, and HMAC), sorted. */
 export function referencedSecrets(functions: readonly LoadedFunction[]): string[] {
   const names = new Set<string>();

@@ -10,7 +10,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
-import { HTTP_PORT, type ResolvedOptions } from "./options.js";
+import { HTTP_PORT, SECRET_KEY, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { HttpWorkload } from "./plan.js";
 
@@ -62,6 +62,8 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
           env: [
             { name: "PORT", value: String(HTTP_PORT) },
             { name: "PODFN_APP", value: options.app },
+            // A bearer secret the definition reads from a variable (`env`): set from its Secret.
+            ...workload.environmentSecrets.map(({ variable, secret }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: SECRET_KEY } } })),
           ],
           secrets: workload.secrets,
           container: {

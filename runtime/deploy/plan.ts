@@ -6,7 +6,7 @@
  * function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { LoadedFunction, PermissionRule } from "../function.js";
-import { hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
+import { environmentSecrets, hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -22,6 +22,8 @@ export interface HttpWorkload {
   authDelegator: boolean;
   /** Kubernetes Secrets of bearer and HMAC caller auth, read from files. */
   secrets: string[];
+  /** Bearer secrets read from environment variables (`env`): each set from its Secret. */
+  environmentSecrets: { variable: string; secret: string }[];
   /** Whether the pods call the API at all (else no token is mounted). */
   usesApi: boolean;
 }
@@ -63,6 +65,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
       authDelegator: usesServiceAccountAuth(served),
       secrets: referencedSecrets(served),
+      environmentSecrets: environmentSecrets(served),
       usesApi: usesKubeApi(served),
     };
   }

@@ -181,3 +181,13 @@ test("a function that calls the API without RBAC (kubeApi: true) still gets its 
   assert.equal(pod.automountServiceAccountToken, true);
   assert.equal(objects.some((o) => o.kind === "Role"), false, "and no Role: it declares no permissions");
 });
+
+test("a bearer secret read from a variable (env) is set in the Deployment from its Secret, and not mounted as a file", () => {
+  const fromEnv = loaded({ name: "ci-hook", http: { auth: { type: "bearer", secret: "ci-token", env: "CI_TOKEN" } }, handler: () => 1 });
+  const objects = generateManifests([fromEnv]).flatMap((g) => g.objects);
+  for (const o of objects) validateObject(o);
+  const pod = (objects.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!;
+  const variable = pod.containers[0]!.env?.find((e) => e.name === "CI_TOKEN");
+  assert.deepEqual(variable, { name: "CI_TOKEN", valueFrom: { secretKeyRef: { name: "ci-token", key: "value" } } });
+  assert.equal(pod.volumes?.some((v) => v.name === "podfn-secrets"), false);
+});
