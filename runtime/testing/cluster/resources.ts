@@ -10,6 +10,7 @@ import * as d from "./defaults.js";
 import { CORE_EVENT_FIELDS, defaultCoreEvent, eventFromCore, eventToCore, EVENTS_V1_FIELDS } from "./events.js";
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
+import { bindingErrors, bindingUpdateErrors, defaultBinding } from "./rbac-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -37,6 +38,8 @@ export interface ResourceDef {
   defaults?: (obj: Obj, uid: string) => void;
   /** Type-specific validation (metadata is checked for every type). */
   validate?: (obj: Obj) => FieldError[];
+  /** What an update may not change (checked besides `validate`): the stored object is `old`. */
+  validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /** Workloads: a change of anything but metadata and status bumps `metadata.generation`. */
   generation: boolean;
   /** Pods answer a delete with the object; most types with a Success Status. */
@@ -135,9 +138,9 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, createOnUpdate: true }),
   def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment", createOnUpdate: true }),
 ];
 

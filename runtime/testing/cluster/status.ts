@@ -97,6 +97,8 @@ export interface FieldError {
   detail?: string;
   /** For NotSupported: the supported values. */
   supported?: string[];
+  /** The value as the real message prints it, where `value` would not read the same (a Go struct's `%#v`). */
+  rendered?: string;
 }
 
 const REASONS: Record<FieldError["type"], string> = {
@@ -135,7 +137,7 @@ function body(e: FieldError): string {
     case "TooLong":
       return `Too long: ${e.detail ?? "value is too long"}`;
     default:
-      return `Invalid value: ${goValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
+      return `Invalid value: ${e.rendered ?? goValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
   }
 }
 

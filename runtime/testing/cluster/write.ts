@@ -49,8 +49,8 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
   obj.metadata.namespace = namespace;
 }
 
-function validate(def: ResourceDef, obj: Obj): void {
-  const errors = [...validateMeta(obj.metadata, def.nameRule), ...(def.validate?.(obj) ?? [])];
+function validate(def: ResourceDef, obj: Obj, old?: Obj): void {
+  const errors = [...validateMeta(obj.metadata, def.nameRule), ...(def.validate?.(obj) ?? []), ...(old && def.validateUpdate ? def.validateUpdate(obj, old) : [])];
   if (errors.length) throw invalid(def.group, def.kind, obj.metadata.name ?? "", errors);
 }
 
@@ -171,7 +171,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(", ")}}` }]);
     }
   }
-  validate(def, merged);
+  validate(def, merged, scope === "main" ? old : undefined);
   if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;

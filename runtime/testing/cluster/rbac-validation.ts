@@ -1,0 +1,72 @@
+/**
+ * @module cluster/rbac-validation
+ * RoleBindings and ClusterRoleBindings as the real server defaults and validates them
+ * (pkg/apis/rbac/v1/defaults.go, pkg/apis/rbac/validation): `roleRef.apiGroup` and a User or
+ * Group subject's `apiGroup` default to the RBAC group; `roleRef` must name a Role or
+ * ClusterRole of that group (a ClusterRoleBinding a ClusterRole) and can never change; each
+ * subject is a ServiceAccount (with a namespace, in a ClusterRoleBinding), User or Group.
+ */
+import { nameProblems } from "./validation.js";
+import type { FieldError } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/** SetDefaults_RoleBinding/ClusterRoleBinding and SetDefaults_Subject. */
+export function defaultBinding(binding: Obj): void {
+  if (binding.roleRef && typeof binding.roleRef === "object" && !binding.roleRef.apiGroup) binding.roleRef.apiGroup = RBAC_GROUP;
+  for (const subject of Array.isArray(binding.subjects) ? binding.subjects : []) {
+    if (subject && typeof subject === "object" && !subject.apiGroup && (subject.kind === "User" || subject.kind === "Group")) subject.apiGroup = RBAC_GROUP;
+  }
+}
+
+function subjectErrors(subject: Obj, at: string, namespaced: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = String(subject?.name ?? "");
+  const apiGroup = String(subject?.apiGroup ?? "");
+  if (!name) errors.push({ type: "Required", field: `${at}.name` });
+  switch (subject?.kind) {
+    case "ServiceAccount":
+      if (name) for (const p of nameProblems(name, "subdomain")) errors.push({ type: "Invalid", field: `${at}.name`, value: name, detail: p });
+      if (apiGroup) errors.push({ type: "NotSupported", field: `${at}.apiGroup`, value: apiGroup, supported: [""] });
+      if (!namespaced && !subject.namespace) errors.push({ type: "Required", field: `${at}.namespace` });
+      break;
+    case "User":
+    case "Group":
+      if (apiGroup !== RBAC_GROUP) errors.push({ type: "NotSupported", field: `${at}.apiGroup`, value: apiGroup, supported: [RBAC_GROUP] });
+      break;
+    default:
+      errors.push({ type: "NotSupported", field: `${at}.kind`, value: String(subject?.kind ?? ""), supported: ["ServiceAccount", "User", "Group"] });
+  }
+  return errors;
+}
+
+/** ValidateRoleBinding (`namespaced`) or ValidateClusterRoleBinding. */
+export function bindingErrors(binding: Obj, namespaced: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const ref = (binding.roleRef ?? {}) as Obj;
+  const apiGroup = String(ref.apiGroup ?? "");
+  const kind = String(ref.kind ?? "");
+  const name = String(ref.name ?? "");
+  if (apiGroup !== RBAC_GROUP) errors.push({ type: "NotSupported", field: "roleRef.apiGroup", value: apiGroup, supported: [RBAC_GROUP] });
+  const kinds = namespaced ? ["Role", "ClusterRole"] : ["ClusterRole"];
+  if (!kinds.includes(kind)) errors.push({ type: "NotSupported", field: "roleRef.kind", value: kind, supported: kinds });
+  if (!name) errors.push({ type: "Required", field: "roleRef.name" });
+  else for (const p of nameProblems(name, "segment")) errors.push({ type: "Invalid", field: "roleRef.name", value: name, detail: p });
+  (Array.isArray(binding.subjects) ? binding.subjects : []).forEach((s: Obj, i: number) => errors.push(...subjectErrors(s, `subjects[${i}]`, namespaced)));
+  return errors;
+}
+
+/** `rbac.RoleRef{APIGroup:"…", Kind:"…", Name:"…"}`: Go's `%#v` of the internal type. */
+function goRoleRef(ref: Obj): string {
+  return `rbac.RoleRef{APIGroup:${JSON.stringify(String(ref.apiGroup ?? ""))}, Kind:${JSON.stringify(String(ref.kind ?? ""))}, Name:${JSON.stringify(String(ref.name ?? ""))}}`;
+}
+
+/** ValidateRoleBindingUpdate: `roleRef` never changes (delete and create the binding instead). */
+export function bindingUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  const a = (next.roleRef ?? {}) as Obj;
+  const b = (old.roleRef ?? {}) as Obj;
+  const same = a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name;
+  return same ? [] : [{ type: "Invalid", field: "roleRef", rendered: goRoleRef(a), detail: "cannot change roleRef" }];
+}
