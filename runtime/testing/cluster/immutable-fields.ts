@@ -1,0 +1,60 @@
+/**
+ * @module cluster/immutable-fields
+ * What an update may not change, as the real server's `Validate*Update` functions refuse it:
+ * an immutable ConfigMap's or Secret's data (and `immutable` itself), a Secret's `type`, and a
+ * Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (its value printed as Go's `%#v`, as
+ * the real message prints it).
+ */
+import type { FieldError } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set";
+
+/** nil and empty maps and lists are equal, as apiequality.Semantic.DeepEqual has them. */
+function semanticallyEqual(a: unknown, b: unknown): boolean {
+  const empty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
+  if (empty(a) && empty(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => semanticallyEqual(x, b[i]));
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => semanticallyEqual((a as Obj)[k], (b as Obj)[k]));
+  }
+  return a === b;
+}
+
+/** ValidateConfigMapUpdate / ValidateSecretUpdate: an `immutable: true` object keeps its data. */
+export function immutableDataErrors(next: Obj, old: Obj, fields: string[]): FieldError[] {
+  if (old.immutable !== true) return [];
+  const errors: FieldError[] = [];
+  if (next.immutable !== true) errors.push({ type: "Forbidden", field: "immutable", detail: IMMUTABLE_WHEN_SET });
+  for (const field of fields) if (!semanticallyEqual(next[field], old[field])) errors.push({ type: "Forbidden", field, detail: IMMUTABLE_WHEN_SET });
+  return errors;
+}
+
+/** A Secret: its type never changes, and an immutable one keeps its data. */
+export function secretUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  const errors: FieldError[] = [];
+  if ((next.type ?? "") !== (old.type ?? "")) errors.push({ type: "Invalid", field: "type", value: String(next.type ?? ""), detail: "field is immutable" });
+  return [...errors, ...immutableDataErrors(next, old, ["data"])];
+}
+
+const goStrings = (values: unknown) => (Array.isArray(values) ? `[]string{${values.map((v) => JSON.stringify(String(v))).join(", ")}}` : "[]string(nil)");
+
+/** Go's `%#v` of a metav1.LabelSelector (map keys sorted, nil slices and maps as `(nil)`). */
+export function goLabelSelector(selector: Obj | undefined): string {
+  const labels = selector?.matchLabels as Record<string, string> | undefined;
+  const matchLabels = labels ? `map[string]string{${Object.keys(labels).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(labels[k]))}`).join(", ")}}` : "map[string]string(nil)";
+  const expressions = selector?.matchExpressions as Obj[] | undefined;
+  const matchExpressions = expressions
+    ? `[]v1.LabelSelectorRequirement{${expressions.map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(String(e.key ?? ""))}, Operator:${JSON.stringify(String(e.operator ?? ""))}, Values:${goStrings(e.values)}}`).join(", ")}}`
+    : "[]v1.LabelSelectorRequirement(nil)";
+  return `v1.LabelSelector{MatchLabels:${matchLabels}, MatchExpressions:${matchExpressions}}`;
+}
+
+/** A workload's selector never changes (apps/v1 Deployments, ReplicaSets, DaemonSets). */
+export function selectorUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  if (semanticallyEqual(next.spec?.selector, old.spec?.selector)) return [];
+  const selector = next.spec?.selector as Obj | undefined;
+  return [{ type: "Invalid", field: "spec.selector", ...(selector ? { rendered: goLabelSelector(selector) } : { value: null }), detail: "field is immutable" }];
+}
