@@ -74,4 +74,22 @@ describe("subresources", () => {
     assert.equal(short.status, 422);
     assert.equal(short.body.details.causes[0].field, "spec.expirationSeconds");
   });
+
+  test("a token bound to a pod: only the pod's own ServiceAccount's, and it stops working when the pod is gone", async () => {
+    const pod = (name: string, serviceAccountName?: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { ...(serviceAccountName ? { serviceAccountName } : {}), containers: [{ name: "main", image: "busybox" }] } });
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("robot-pod", "robot") });
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("default-pod") });
+    const request = (name: string) => ({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { boundObjectRef: { kind: "Pod", apiVersion: "v1", name } } });
+    const foreign = await t.send("POST", "/api/v1/namespaces/golden/serviceaccounts/robot/token", { body: request("default-pod") });
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body.message, 'cannot bind token for serviceaccount "robot" to pod running with different serviceaccount name.');
+    const token = (await t.send("POST", "/api/v1/namespaces/golden/serviceaccounts/robot/token", { body: request("robot-pod") })).body.status.token as string;
+    const review = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
+    const before = await t.send("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { token, body: review });
+    assert.equal(before.status, 201);
+    assert.deepEqual(before.body.status.userInfo.extra["authentication.kubernetes.io/pod-name"], ["robot-pod"]);
+    await t.send("DELETE", "/api/v1/namespaces/golden/pods/robot-pod");
+    const after = await t.send("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { token, body: review });
+    assert.equal(after.status, 401);
+  });
 });

@@ -120,6 +120,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     issuer,
     adminToken,
     serviceAccountExists: (ns, name, uid) => registry.store.get(registry.core("serviceaccounts"), ns, name)?.obj.metadata.uid === uid,
+    boundObjectExists: (kind, ns, name, uid) => registry.store.get(registry.core(kind === "Pod" ? "pods" : "secrets"), ns, name)?.obj.metadata.uid === uid,
   });
   const auth: ServerAuth = { issuer, authenticator, authorizer: createAuthorizer(source) };
   seed(registry, auth, certs.caPem);

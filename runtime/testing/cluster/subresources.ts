@@ -125,6 +125,10 @@ export async function tokenRequest(call: Call): Promise<Reply> {
     if (!refDef) throw badRequest(`cannot bind token to object of type ${ref.kind}`);
     const target = registry.store.get(refDef, info.namespace, ref.name);
     if (!target) throw notFound(refDef, ref.name);
+    // A pod's token is its own ServiceAccount's (pods default to "default").
+    if (ref.kind === "Pod" && (target.obj.spec?.serviceAccountName ?? "default") !== info.name) {
+      throw badRequest(`cannot bind token for serviceaccount ${JSON.stringify(info.name)} to pod running with different serviceaccount name.`);
+    }
     if (ref.uid && ref.uid !== target.obj.metadata.uid) throw conflict(refDef, ref.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
     boundObject = { kind: ref.kind, name: ref.name, uid: target.obj.metadata.uid };
   }

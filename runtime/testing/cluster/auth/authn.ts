@@ -22,6 +22,11 @@ export interface AuthenticatorOptions {
   adminToken: string;
   /** Whether the ServiceAccount `ns/name` with this uid still exists; tokens of deleted ones are rejected. */
   serviceAccountExists: (namespace: string, name: string, uid: string) => boolean;
+  /**
+   * Whether the Pod or Secret a token is bound to still exists with this uid: a token bound to
+   * one that is gone is rejected, as the real token validator rejects it. Default: not checked.
+   */
+  boundObjectExists?: (kind: "Pod" | "Secret", namespace: string, name: string, uid: string) => boolean;
   /** Audiences the API server accepts. Default: `["https://kubernetes.default.svc.cluster.local"]`. */
   audiences?: string[];
 }
@@ -71,7 +76,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const accepted = audiences.filter((aud) => verified.audiences.includes(aud));
     if (accepted.length === 0) return null;
     if (!options.serviceAccountExists(verified.namespace, verified.name, verified.uid)) return null;
-    const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string } };
+    const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } };
+    const exists = options.boundObjectExists;
+    if (exists && k8s.pod && !exists("Pod", verified.namespace, k8s.pod.name, k8s.pod.uid)) return null;
+    if (exists && k8s.secret && !exists("Secret", verified.namespace, k8s.secret.name, k8s.secret.uid)) return null;
     const extra: Record<string, string[]> = { "authentication.kubernetes.io/credential-id": [`JTI=${String(verified.claims.jti)}`] };
     if (k8s.pod) {
       extra["authentication.kubernetes.io/pod-name"] = [k8s.pod.name];
