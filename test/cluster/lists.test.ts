@@ -77,4 +77,27 @@ describe("lists", () => {
     assert.equal(table.body.kind, "Table");
     assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Data", "Age"]);
   });
+  test("list options the real server refuses are 422 ListOptions, with its messages", async () => {
+    const path = "/api/v1/namespaces/l1/configmaps";
+    const refused = async (query: string) => {
+      const res = await t.send("GET", `${path}?${query}`);
+      assert.equal(res.status, 422, query);
+      assert.equal(res.body.details.kind, "ListOptions");
+      return res.body.message as string;
+    };
+    assert.equal(await refused("resourceVersionMatch=NotOlderThan"), 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    assert.equal(await refused("resourceVersion=1&resourceVersionMatch=Foo"), 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Foo": supported values: "Exact", "NotOlderThan", ""');
+    assert.equal(await refused("resourceVersion=0&resourceVersionMatch=Exact"), 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    assert.equal(await refused("sendInitialEvents=true"), 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
+  });
+
+  test("resourceVersionMatch: NotOlderThan answers the current state; Exact of the current one too, of an earlier one 410 (no history kept)", async () => {
+    const path = "/api/v1/namespaces/l1/configmaps";
+    const rv = (await t.send("GET", path)).body.metadata.resourceVersion as string;
+    assert.equal((await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`)).status, 200);
+    assert.equal((await t.send("GET", `${path}?resourceVersion=1&resourceVersionMatch=NotOlderThan`)).status, 200);
+    await t.send("POST", path, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later" } } });
+    const expired = await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`);
+    assert.deepEqual(expired.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "The resourceVersion for the provided list is too old.", reason: "Expired", code: 410 });
+  });
 });

@@ -13,7 +13,7 @@ import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selecto
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
-import { ApiError, badRequest, failure, notFound } from "./status.js";
+import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
 /** Parsed `labelSelector` and `fieldSelector` of a list or watch. */
 export interface Selection {
@@ -105,9 +105,25 @@ function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buf
   return bytes;
 }
 
+/** ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422 as there. */
+function validateListOptions(call: Call): void {
+  const match = call.query.get("resourceVersionMatch") ?? "";
+  const rv = call.query.get("resourceVersion") ?? "";
+  const errors: FieldError[] = [];
+  if (match) {
+    if (!rv) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden unless resourceVersion is provided" });
+    if (call.query.get("continue")) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden when continue is provided" });
+    if (match !== "Exact" && match !== "NotOlderThan") errors.push({ type: "NotSupported", field: "resourceVersionMatch", value: match, supported: ["Exact", "NotOlderThan", ""] });
+    if (match === "Exact" && rv === "0") errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"' });
+  }
+  if (call.query.has("sendInitialEvents")) errors.push({ type: "Forbidden", field: "sendInitialEvents", detail: "sendInitialEvents is forbidden for list" });
+  if (errors.length) throw invalid("meta.k8s.io", "ListOptions", "", errors);
+}
+
 /** LIST: `{kind: XList, apiVersion, metadata: {resourceVersion, continue?, remainingItemCount?}, items}`. */
 export function listObjects(call: Call): Reply {
   const { registry, def } = call;
+  validateListOptions(call);
   const sel = selection(call);
   const limit = parseLimit(call);
   const cont = call.query.get("continue");
@@ -118,6 +134,10 @@ export function listObjects(call: Call): Reply {
     if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
     if (wanted > registry.store.resourceVersion) {
       throw new ApiError(failure(504, "Timeout", `Too large resource version: ${wanted}, current: ${registry.store.resourceVersion}`, { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }));
+    }
+    // No history is kept: an exact list of an earlier state is answered as a compacted one is.
+    if (call.query.get("resourceVersionMatch") === "Exact" && wanted < registry.store.resourceVersion) {
+      throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
     }
   }
   const rv = token?.rv ?? registry.store.resourceVersion;
