@@ -87,6 +87,12 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     assert.match(await kubectl("create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=kc2:robot", "-n", "kc2"), /rolebinding.rbac.authorization.k8s.io\/robot-view created/);
     assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", "--token", token)).trim(), "yes");
     assert.match(await kubectl("get", "pods", "-n", "kc2", "--token", token), /^$/);
+    // --as: the admin asks for the robot, and gets the robot's answers.
+    const as = "--as=system:serviceaccount:kc2:robot";
+    assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", as)).trim(), "yes");
+    const cannot = await run("kubectl", ["--kubeconfig", kubeconfig, "auth", "can-i", "delete", "pods", "-n", "kc2", as]).catch((e: { stdout: string }) => e);
+    assert.equal(cannot.stdout.trim(), "no");
+    assert.match(await kubectl("auth", "whoami", as), /system:serviceaccount:kc2:robot/);
   });
 
   test("create job, cronjob, deployment and service (protobuf bodies)", async () => {

@@ -10,6 +10,7 @@ import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { forbiddenStatus, unauthorizedStatus, type RequestAttributes, type UserInfo } from "./auth/index.js";
+import { impersonation } from "./auth/impersonation.js";
 import type { Reply, ServerAuth } from "./call.js";
 import type { Instruments } from "./faults.js";
 import { serveResource } from "./handlers.js";
@@ -91,7 +92,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     }
     const info = resolveRequestInfo(method, path, url.searchParams);
     const who = await auth.authenticator.authenticate(req.headers.authorization);
-    const user = who === "anonymous" || who === "invalid" ? ANONYMOUS : who;
+    let user = who === "anonymous" || who === "invalid" ? ANONYMOUS : who;
     const record = (status: number) =>
       instruments.record({ user: who === "invalid" ? "" : user.username, verb: info.verb, path: req.url ?? "/", method, status, resource: info.resource, namespace: info.namespace, name: info.name, at: registry.now() });
     if (who === "invalid") {
@@ -100,6 +101,21 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
       record(401);
       return;
     }
+    // kubectl --as: the request acts as someone else, when the requester may impersonate them.
+    const acting = impersonation(req.headersDistinct, user, auth.authorizer);
+    if ("error" in acting) {
+      req.resume();
+      send(res, { status: 500, body: JSON.stringify(internalError(acting.error).status) });
+      record(500);
+      return;
+    }
+    if ("forbidden" in acting) {
+      req.resume();
+      send(res, { status: 403, body: JSON.stringify(forbiddenStatus(acting.forbidden, acting.reason)) });
+      record(403);
+      return;
+    }
+    if (acting.as) user = acting.as;
     const attrs: RequestAttributes = {
       user, verb: info.verb, resourceRequest: info.resourceRequest, path, apiGroup: info.apiGroup, apiVersion: info.apiVersion,
       resource: info.resource, subresource: info.subresource, name: info.name, namespace: info.namespace,
