@@ -100,6 +100,12 @@ describe("writes", () => {
     assert.equal(deleted.status, 200);
     const invalid = await t.send("POST", `${NS}/configmaps?dryRun=All`, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: {} } });
     assert.equal(invalid.status, 422, "dry runs validate");
+    // Any dryRun value but All is refused in the verb's options, the whole list printed as Go does.
+    const odd = await t.send("POST", `${NS}/configmaps?dryRun=Foo`, { body: cm("odd") });
+    assert.equal(odd.status, 422);
+    assert.equal(odd.body.message, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Foo"}: supported values: "All"');
+    const both = await t.send("DELETE", `${NS}/configmaps/kept?dryRun=All&dryRun=Foo`);
+    assert.equal(both.body.message, 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "Foo"}: supported values: "All"');
     assert.equal(await rv(), afterCreate);
     assert.equal((await t.send("GET", `${NS}/configmaps/kept`)).body.data.k, "v");
     assert.notEqual(before, afterCreate);

@@ -8,7 +8,7 @@ import type { Authenticator, Authorizer, TokenIssuer, UserInfo } from "./auth/in
 import type { Registry } from "./registry.js";
 import type { RequestInfo } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
-import { ApiError, badRequest, failure } from "./status.js";
+import { ApiError, badRequest, failure, invalid } from "./status.js";
 import { managerFromUserAgent } from "./managed-fields.js";
 
 type Obj = Record<string, any>;
@@ -52,10 +52,10 @@ export function json(status: number, value: unknown): Reply {
 export function isDryRun(call: Call): boolean {
   const values = call.query.getAll("dryRun");
   if (values.length === 0) return false;
-  for (const v of values) {
-    if (v !== "All") {
-      throw new ApiError(failure(400, "BadRequest", `dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`));
-    }
+  if (values.some((v) => v !== "All")) {
+    // ValidateDryRun, in the verb's options: 422 with the whole list printed as Go's %#v.
+    const kind = { create: "CreateOptions", update: "UpdateOptions", patch: "PatchOptions" }[call.info.verb] ?? "DeleteOptions";
+    throw invalid("meta.k8s.io", kind, "", [{ type: "NotSupported", field: "dryRun", rendered: `[]string{${values.map((v) => JSON.stringify(v)).join(", ")}}`, supported: ["All"] }]);
   }
   return true;
 }

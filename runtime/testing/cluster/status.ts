@@ -131,7 +131,7 @@ function body(e: FieldError): string {
     case "Forbidden":
       return e.detail ? `Forbidden: ${e.detail}` : "Forbidden";
     case "NotSupported":
-      return `Unsupported value: ${goValue(e.value)}${e.supported ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(", ")}` : ""}`;
+      return `Unsupported value: ${e.rendered ?? goValue(e.value)}${e.supported ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(", ")}` : ""}`;
     case "Duplicate":
       return `Duplicate value: ${goValue(e.value)}`;
     case "TooLong":
