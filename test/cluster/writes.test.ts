@@ -42,6 +42,16 @@ describe("writes", () => {
     assert.equal(missing.body.message, 'configmaps "nowhere" not found');
   });
 
+  test("a method the route does not serve (POST to an object, PUT or PATCH of a collection) is go-restful's 405", async () => {
+    const expected = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: { causes: [{ reason: "UnexpectedServerResponse", message: "405: Method Not Allowed" }] }, code: 405 };
+    await t.send("POST", `${NS}/configmaps`, { body: cm("routed") });
+    for (const [method, path] of [["POST", `${NS}/configmaps/routed`], ["PUT", `${NS}/configmaps`], ["PATCH", `${NS}/configmaps`]] as const) {
+      const res = await t.send(method, path, { body: method === "PATCH" ? { data: {} } : cm("routed"), ...(method === "PATCH" ? { contentType: "application/merge-patch+json" } : {}) });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.deepEqual(res.body, expected, `${method} ${path}`);
+    }
+  });
+
   test("an update with a stale resourceVersion is 409 Conflict with the real message", async () => {
     const created = (await t.send("POST", DEPLOY, { body: deployment("web") })).body;
     const first = await t.send("PUT", `${DEPLOY}/web`, { body: { ...created, spec: { ...created.spec, replicas: 2 } } });

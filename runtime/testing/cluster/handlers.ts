@@ -18,7 +18,7 @@ import { evictPod, podLog, scaleCall, tokenRequest } from "./subresources.js";
 import { table, wantsTable } from "./table.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
-import { ApiError, badRequest, invalid, methodNotAllowed, statusFor } from "./status.js";
+import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -73,7 +73,7 @@ function updateCall(call: Call, scope: UpdateScope): Reply {
 }
 
 function createCall(call: Call): Reply {
-  if (call.info.name) throw new ApiError(statusFor(405, "the server does not allow this method on the requested resource"));
+  if (call.info.name) throw routeMethodNotAllowed();
   const obj = decodeObject(call);
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
@@ -137,8 +137,10 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "create":
       return createCall(call);
     case "update":
+      if (!info.name) throw routeMethodNotAllowed();
       return updateCall(call, "main");
     case "patch":
+      if (!info.name) throw routeMethodNotAllowed();
       return patchCall(call, "main");
     case "delete":
       return deleteObjectCall(call);

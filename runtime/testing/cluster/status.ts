@@ -77,6 +77,14 @@ export function methodNotAllowed(gr: GroupResource): ApiError {
   return new ApiError(failure(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`, details(gr, undefined)));
 }
 
+/**
+ * 405 for a method the route does not serve (POST to a named object, PUT or PATCH of a
+ * collection): go-restful's error, as the real server's ServiceErrorHandler wraps it.
+ */
+export function routeMethodNotAllowed(): ApiError {
+  return new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { causes: [{ reason: "UnexpectedServerResponse", message: "405: Method Not Allowed" }] }));
+}
+
 /** 415 as for a PATCH with an unsupported Content-Type. */
 export function unsupportedMediaType(): ApiError {
   return new ApiError(failure(415, "UnsupportedMediaType", "415: Unsupported Media Type\n\nAvailable representations: ", {}));
