@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import type * as CronParser from "cron-parser";
 import type { ScheduleEntry } from "../function.js";
+import { isZoneName, zoneNameIgnoringCase } from "./zone-names.js";
 
 /** The macros Kubernetes accepts (robfig/cron `ParseStandard` descriptors, `@every` excepted), as five fields. */
 const MACROS: Record<string, string> = {
@@ -165,21 +166,17 @@ export function validateCron(expr: string, timeZone?: string): string | null {
 }
 
 /**
- * Null when `timeZone` is an IANA zone name as Go's `time.LoadLocation` (the API server's) knows
- * it, else a message. Intl knows the same names but in any letter case; the zoneinfo files Go
- * reads are named in one, so a name Intl resolves to a zone differing only in case is refused
- * (`Europe/PARIS`), while a link (`US/Eastern`) stays a valid name of its own.
+ * Null when `timeZone` is an IANA zone name exactly as Go's `time.LoadLocation` (the API
+ * server's) knows it, letter case included (`zone-names`), else a message naming the right
+ * spelling when only the case is wrong. Intl would take any case, and maps links to other
+ * zones, so it cannot decide this; it must still know the zone, for in-process schedules.
  */
 function validateTimeZone(timeZone: string): string | null {
   const problem = `timeZone "${timeZone}": not an IANA time zone name such as "Europe/Paris" or "UTC"`;
-  if (timeZone === "Local" || timeZone !== timeZone.trim()) return problem;
-  try {
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
-    if (resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase()) return `${problem} (did you mean "${resolved}"?)`;
-    return null;
-  } catch {
-    return problem;
-  }
+  // Factory: a zone Go knows ("-00") but Intl does not, so no in-process schedule could use it.
+  if (isZoneName(timeZone) && timeZone !== "Factory") return null;
+  const spelled = zoneNameIgnoringCase(timeZone);
+  return spelled && spelled !== "Factory" ? `${problem} (did you mean "${spelled}"?)` : problem;
 }
 
 /**

@@ -87,6 +87,12 @@ describe("job validation", () => {
     assert.deepEqual(typo.body, invalid("CronJob", "typo", "spec.timeZone", "FieldValueInvalid", 'Invalid value: "Europe/Pariss": unknown time zone Europe/Pariss'));
     const local = await t.send("POST", CRONJOBS, { body: cronJob("local", "0 3 * * *", { timeZone: "Local" }) });
     assert.match(local.body.message, /spec\.timeZone: Invalid value: "Local": timeZone must be an explicit time zone/);
+    // Go's time.LoadLocation takes "Local" but no other spelling of it, and names in their own case only.
+    const lower = await t.send("POST", CRONJOBS, { body: cronJob("lower", "0 3 * * *", { timeZone: "local" }) });
+    assert.equal(lower.body.details.causes.length, 2);
+    const alias = await t.send("POST", CRONJOBS, { body: cronJob("alias", "0 3 * * *", { timeZone: "us/eastern" }) });
+    assert.deepEqual(alias.body, invalid("CronJob", "alias", "spec.timeZone", "FieldValueInvalid", 'Invalid value: "us/eastern": unknown time zone us/eastern'));
+    assert.equal((await t.send("POST", CRONJOBS, { body: cronJob("eastern", "0 3 * * *", { timeZone: "US/Eastern" }) })).status, 201);
     const paris = await t.send("POST", CRONJOBS, { body: cronJob("paris", "0 3 * * *", { timeZone: "Europe/Paris" }) });
     assert.equal(paris.status, 201);
   });

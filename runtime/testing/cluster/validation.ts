@@ -6,6 +6,7 @@
  * selector matching its template, a Job's restartPolicy, and a CronJob's schedule and time zone.
  * Messages are the apiserver's.
  */
+import { isZoneName } from "../../schedule/zone-names.js";
 import { robfigParseError } from "./cron-schedule.js";
 import type { FieldError } from "./status.js";
 import { fromLabelSelector, labelKeyErrors, labelValueErrors, matchLabels } from "./label-selector.js";
@@ -120,9 +121,8 @@ export function validateSchedule(schedule: unknown): FieldError[] {
 const ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
 
 /**
- * A CronJob's `spec.timeZone`, as the real server checks it. Go's `time.LoadLocation` is
- * approximated by `Intl`: a name it knows only in another letter case is refused, as the
- * zoneinfo files are.
+ * A CronJob's `spec.timeZone`, as the real server checks it: Go's `time.LoadLocation` knows
+ * the IANA names (zones and links) in their exact letter case (`zone-names`).
  */
 export function validateTimeZone(timeZone: unknown): FieldError[] {
   if (timeZone === undefined || timeZone === null) return [];
@@ -132,16 +132,7 @@ export function validateTimeZone(timeZone: unknown): FieldError[] {
   if (zone.split("/").some((part) => part === "." || part === ".." || part.startsWith("-") || !ZONE_PART.test(part))) return invalid(`unknown time zone ${zone}`);
   const errors: FieldError[] = [];
   if (zone.toLowerCase() === "local") errors.push(...invalid("timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
-  else if (!knownZone(zone)) errors.push(...invalid(`unknown time zone ${zone}`));
+  // time.LoadLocation takes "Local" (the server's own zone), no other spelling of it.
+  if (zone !== "Local" && !isZoneName(zone)) errors.push(...invalid(`unknown time zone ${zone}`));
   return errors;
-}
-
-function knownZone(zone: string): boolean {
-  if (zone === "UTC") return true;
-  try {
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-    return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
-  } catch {
-    return false;
-  }
 }
