@@ -138,7 +138,7 @@ function http(v: unknown): boolean {
     optional(v.path, (p) => matches(URL_PATH)(p) && !DOT_SEGMENT.test(p as string) && !RESERVED_PATHS.includes(p as string)) &&
     auth(v.auth) &&
     optional(v.bodyLimitBytes, (n) => positiveInt(n)) &&
-    optional(v.bodyTimeoutMs, (n) => positiveInt(n))
+    optional(v.bodyTimeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS))
   );
 }
 

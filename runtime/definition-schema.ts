@@ -94,7 +94,7 @@ function buildDefinitionSchema() {
       error: 'is required: write auth: "none" to serve without caller authentication, or e.g. {type: "bearer", secret: "api-token"}',
     }).pipe(auth),
     bodyLimitBytes: z.number().int().positive().optional(),
-    bodyTimeoutMs: z.number().int().positive().optional(),
+    bodyTimeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
   });
 
   const scheduleEntry = z

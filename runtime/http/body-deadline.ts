@@ -12,6 +12,9 @@
  * and what is kept is only what is still being read.
  */
 
+/** The longest delay Node's timers take (2^31 - 1 ms); `http.bodyTimeoutMs` is held to a day anyway. */
+const MAX_DELAY_MS = 2_147_483_647;
+
 /** One read in progress, in its route's list. */
 export class BodyRead {
   prev: BodyRead | undefined;
@@ -37,7 +40,7 @@ export class BodyDeadlines {
 
   /** Track a read: `expire` runs if it has not ended within `ms`. Call `end` when it ends. */
   start(expire: () => void): BodyRead {
-    const read = new BodyRead(Date.now() + this.ms, expire);
+    const read = new BodyRead(performance.now() + this.ms, expire);
     const last = this.#last;
     if (last) {
       last.next = read;
@@ -61,14 +64,15 @@ export class BodyDeadlines {
   }
 
   #arm(deadline: number): void {
-    this.#timer = setTimeout(() => this.#expireDue(), Math.max(0, deadline - Date.now()));
+    // A monotonic clock (a wall-clock step cannot expire reads early or hold them); at most a day.
+    this.#timer = setTimeout(() => this.#expireDue(), Math.min(MAX_DELAY_MS, Math.max(0, deadline - performance.now())));
     // Reads in progress alone never keep the process alive (shutdown closes their connections).
     this.#timer.unref();
   }
 
   #expireDue(): void {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     for (let read = this.#first; read && read.deadline <= now; read = this.#first) {
       this.end(read);
       read.expire();

@@ -39,6 +39,11 @@ test("an HTTP path with a . or .. segment is refused: no request can reach it", 
   assert.equal(problems({ http: { method: "GET", path: "/a/.well-known", auth: "none" } }), "");
 });
 
+test("http.bodyTimeoutMs is at most a day, like timeoutMs (a timer could not wait longer)", () => {
+  assert.equal(problems({ http: { auth: "none", bodyTimeoutMs: 86_400_000 } }), "");
+  assert.match(problems({ http: { auth: "none", bodyTimeoutMs: 86_400_001 } }), /http\.bodyTimeoutMs: /);
+});
+
 test("a time zone in another letter case than the zoneinfo file's is refused, naming the right one", () => {
   assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Europe/PARIS" } }), /timeZone "Europe\/PARIS": not an IANA time zone name .*did you mean "Europe\/Paris"\?/);
   // Links are names of their own, in their own case; Intl would map them to their zones in any case.
