@@ -15,7 +15,9 @@ const RBAC_GROUP = "rbac.authorization.k8s.io";
 
 /** SetDefaults_RoleBinding/ClusterRoleBinding and SetDefaults_Subject. */
 export function defaultBinding(binding: Obj): void {
-  if (binding.roleRef && typeof binding.roleRef === "object" && !binding.roleRef.apiGroup) binding.roleRef.apiGroup = RBAC_GROUP;
+  // roleRef is a struct in Go: always there, so always defaulted.
+  if (!binding.roleRef || typeof binding.roleRef !== "object") binding.roleRef = {};
+  if (!binding.roleRef.apiGroup) binding.roleRef.apiGroup = RBAC_GROUP;
   for (const subject of Array.isArray(binding.subjects) ? binding.subjects : []) {
     if (subject && typeof subject === "object" && !subject.apiGroup && (subject.kind === "User" || subject.kind === "Group")) subject.apiGroup = RBAC_GROUP;
   }

@@ -11,7 +11,7 @@ import type { PolicyRule, RoleRef } from "kubernetes-types/rbac/v1.js";
 import { PRIVILEGED_GROUP } from "./auth/index.js";
 import { escalationMessage, missingRights } from "./auth/escalation.js";
 import type { Call } from "./call.js";
-import { ApiError, failure, notFound, qualified } from "./status.js";
+import { ApiError, failure, internalError, notFound, qualified } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -38,7 +38,8 @@ function referencedRules(call: Call, ref: RoleRef, namespace: string): PolicyRul
   };
   if (ref.kind === "Role") return found("roles", namespace);
   if (ref.kind === "ClusterRole") return found("clusterroles");
-  return [];
+  // The resolver's own error, which the registry returns as it is: a 500 before any validation.
+  throw internalError(`unsupported role reference kind: ${JSON.stringify(ref.kind ?? "")}`);
 }
 
 /**
@@ -57,7 +58,9 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
     if (allowed("escalate", RBAC_GROUP, def.resource, call.info.name)) return;
     granted = (next.rules ?? []) as PolicyRule[];
   } else {
-    const ref = (next.roleRef ?? {}) as RoleRef;
+    // The binding as decoded: its roleRef's apiGroup defaulted.
+    const ref = { apiGroup: RBAC_GROUP, ...(next.roleRef ?? {}) } as RoleRef;
+    if (!ref.apiGroup) ref.apiGroup = RBAC_GROUP;
     const refResource = ref.kind === "Role" ? "roles" : ref.kind === "ClusterRole" ? "clusterroles" : "";
     if (refResource && allowed("bind", ref.apiGroup ?? "", refResource, ref.name ?? "")) return;
     granted = referencedRules(call, ref, namespace);
@@ -70,6 +73,6 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
   const missing = missingRights(owned, granted);
   if (missing.length === 0) return;
   const name = String(next.metadata?.name ?? "");
-  const message = `${qualified(def)} ${JSON.stringify(name)} is forbidden: ${escalationMessage(user, missing, own.evaluationError)}`;
+  const message = `${qualified(def)}${name ? ` ${JSON.stringify(name)}` : ""} is forbidden: ${escalationMessage(user, missing, own.evaluationError)}`;
   throw new ApiError(failure(403, "Forbidden", message, { ...(name ? { name } : {}), group: def.group, kind: def.resource }));
 }

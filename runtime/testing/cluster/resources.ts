@@ -97,7 +97,8 @@ const CRONJOB_POD = "spec.jobTemplate.spec.template.spec";
 const jobErrors = (o: Obj): FieldError[] => [...validatePodSpec(o.spec?.template?.spec, JOB_POD), ...validateJobRestartPolicy(o.spec?.template?.spec, `${JOB_POD}.restartPolicy`)];
 const cronJobErrors = (o: Obj): FieldError[] => {
   const pod = o.spec?.jobTemplate?.spec?.template?.spec;
-  return [...validateSchedule(o.spec?.schedule), ...validatePodSpec(pod, CRONJOB_POD), ...validateJobRestartPolicy(pod, `${CRONJOB_POD}.restartPolicy`), ...validateTimeZone(o.spec?.timeZone)];
+  // validateCronJobSpec's order: schedule, time zone, then the job template.
+  return [...validateSchedule(o.spec?.schedule), ...validateTimeZone(o.spec?.timeZone), ...validatePodSpec(pod, CRONJOB_POD), ...validateJobRestartPolicy(pod, `${CRONJOB_POD}.restartPolicy`)];
 };
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 

@@ -89,7 +89,13 @@ export function validatePodSpec(spec: Record<string, unknown> | undefined, field
 export function validateJobRestartPolicy(podSpec: Record<string, unknown> | undefined, field: string): FieldError[] {
   const policy = podSpec?.restartPolicy;
   if (policy === undefined || policy === "" || policy === "Always") return [{ type: "Required", field, detail: 'valid values: "OnFailure", "Never"' }];
-  if (policy !== "OnFailure" && policy !== "Never") return [{ type: "NotSupported", field, value: policy, supported: ["OnFailure", "Never"] }];
+  if (policy !== "OnFailure" && policy !== "Never") {
+    // The pod template's own check comes first, with the pod's three values.
+    return [
+      { type: "NotSupported", field, value: policy, supported: ["Always", "OnFailure", "Never"] },
+      { type: "NotSupported", field, value: policy, supported: ["OnFailure", "Never"] },
+    ];
+  }
   return [];
 }
 

@@ -92,9 +92,10 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   const dryRun = isDryRun(call);
   placeInNamespace(def, obj, namespace);
   const meta = obj.metadata;
+  // RBAC's checks come before the name is generated, as the registries make them.
+  checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
-  checkRbacWrite(call, obj);
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();

@@ -66,10 +66,23 @@ describe("RBAC escalation prevention", () => {
     assert.equal(missing.body.message, 'roles.rbac.authorization.k8s.io "nope" not found');
   });
 
+  test("as the real registries: a generated name is not yet in the refusal; an unknown roleRef kind is the resolver's 500", async () => {
+    const generated = await asRobot("POST", `${RBAC}/namespaces/${NS}/roles`, { ...role("", [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }]), metadata: { generateName: "g-" } });
+    assert.equal(generated.status, 403);
+    assert.match(generated.body.message, /^roles\.rbac\.authorization\.k8s\.io is forbidden: user "system:serviceaccount:esc:robot"/);
+    assert.deepEqual(generated.body.details, { group: "rbac.authorization.k8s.io", kind: "roles" });
+    const odd = await asRobot("POST", `${RBAC}/namespaces/${NS}/rolebindings`, { ...binding("odd", "Role", "x"), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Foo", name: "x" } });
+    assert.equal(odd.status, 500);
+    assert.equal(odd.body.message, 'Internal error occurred: unsupported role reference kind: "Foo"');
+  });
+
   test("bind on the role, or escalate on roles, lets its holder grant what it does not hold", async () => {
     await t.send("POST", `${RBAC}/namespaces/${NS}/roles`, { body: role("delegate", [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], resourceNames: ["view"], verbs: ["bind"] }, { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["escalate"] }]) });
     await t.send("POST", `${RBAC}/namespaces/${NS}/rolebindings`, { body: binding("delegate", "Role", "delegate") });
     assert.equal((await asRobot("POST", `${RBAC}/namespaces/${NS}/rolebindings`, binding("viewers", "ClusterRole", "view"))).status, 201);
+    // roleRef's group is defaulted before the bind check, as at decoding.
+    const unqualified = { ...binding("viewers-2", "ClusterRole", "view"), roleRef: { kind: "ClusterRole", name: "view" } };
+    assert.equal((await asRobot("POST", `${RBAC}/namespaces/${NS}/rolebindings`, unqualified)).status, 201);
     assert.equal((await asRobot("POST", `${RBAC}/namespaces/${NS}/rolebindings`, binding("editors", "ClusterRole", "edit"))).status, 403, "bind names view only");
     assert.equal((await asRobot("POST", `${RBAC}/namespaces/${NS}/roles`, role("secrets", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]))).status, 201);
   });
