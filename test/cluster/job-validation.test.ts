@@ -71,6 +71,9 @@ describe("job validation", () => {
       ["x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'],
       ["0 0 * FOO *", 'failed to parse int from FOO: strconv.Atoi: parsing "FOO": invalid syntax'],
       ["@fortnightly", "unrecognized descriptor: @fortnightly"],
+      ["@every 5x", 'failed to parse duration @every 5x: time: unknown unit "x" in duration "5x"'],
+      ["@every 1h30", 'failed to parse duration @every 1h30: time: missing unit in duration "1h30"'],
+      ["@every 9999999999h", 'failed to parse duration @every 9999999999h: time: invalid duration "9999999999h"'],
     ];
     for (const [i, [schedule, detail]] of refusals.entries()) {
       const refused = await t.send("POST", CRONJOBS, { body: cronJob(`bad-${i}`, schedule) });

@@ -8,8 +8,36 @@
 
 /** robfig/cron's descriptors (`@every <duration>` aside). */
 const DESCRIPTORS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
-/** Go's `time.ParseDuration` syntax: a sequence of decimal numbers, each with a unit. */
-const GO_DURATION = /^[-+]?(\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))*$/;
+/** Go's duration units, in nanoseconds. */
+const UNITS: Record<string, bigint> = { ns: 1n, us: 1_000n, "\u00b5s": 1_000n, "\u03bcs": 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+const MAX_DURATION = 2n ** 63n;
+
+/** Go's `time.ParseDuration`: null when `text` parses, else its error text. */
+function goDurationError(text: string): string | null {
+  const invalid = `time: invalid duration ${JSON.stringify(text)}`;
+  let s = text.replace(/^[-+]/, "");
+  if (s === "0") return null;
+  if (s === "") return invalid;
+  let total = 0n;
+  while (s !== "") {
+    const number = /^(\d*)(?:\.(\d*))?/.exec(s)!;
+    const [whole = "", fraction] = [number[1], number[2]];
+    if (!/^[.\d]/.test(s) || (whole === "" && !fraction)) return invalid;
+    s = s.slice(number[0].length);
+    const unit = /^[^.\d]*/.exec(s)![0];
+    if (unit === "") return `time: missing unit in duration ${JSON.stringify(text)}`;
+    s = s.slice(unit.length);
+    const scale = UNITS[unit];
+    if (scale === undefined) return `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`;
+    let value = BigInt(whole || "0");
+    if (value > MAX_DURATION / scale) return invalid;
+    value *= scale;
+    if (fraction) value += BigInt(Math.floor(Number(`0.${fraction}`) * Number(scale)));
+    total += value;
+    if (total > MAX_DURATION) return invalid;
+  }
+  return total > MAX_DURATION - 1n && !text.startsWith("-") ? invalid : null;
+}
 
 interface Bounds {
   min: number;
@@ -94,9 +122,8 @@ export function robfigParseError(spec: string): string | null {
     if (DESCRIPTORS.has(rest)) return null;
     if (rest.startsWith("@every ")) {
       const duration = rest.slice("@every ".length);
-      if (GO_DURATION.test(duration) || /^[-+]?0$/.test(duration)) return null;
-      const why = /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(duration) ? "missing unit in duration" : "invalid duration";
-      return `failed to parse duration ${rest}: time: ${why} ${JSON.stringify(duration)}`;
+      const problem = goDurationError(duration);
+      return problem === null ? null : `failed to parse duration ${rest}: ${problem}`;
     }
     return `unrecognized descriptor: ${rest}`;
   }
