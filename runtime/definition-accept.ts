@@ -18,6 +18,8 @@ export const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9-]+:([a-z0-9.-]+|\
 export const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 /** A `.` or `..` path segment: such a path is not one a request can reach (clients resolve them). */
 export const DOT_SEGMENT = /\/\.\.?(\/|$)/;
+/** An environment variable name a bearer secret may be read from: not one podfn or its pod sets. */
+export const ENV_NAME = /^(?!(PORT|HOST|KUBECONFIG|LOG_LEVEL|POD_NAME|POD_NAMESPACE|PODFN_[A-Z0-9_]*|KUBERNETES_[A-Z0-9_]*)$)[A-Za-z_][A-Za-z0-9_]*$/;
 /** A namespace name (an RFC 1123 label of at most 63 characters). */
 export const NAMESPACE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Verbs Kubernetes authorizes without a name: a rule with resourceNames can never allow them. */
@@ -114,7 +116,7 @@ function auth(v: unknown): boolean {
   if (!isObject(v)) return false;
   switch (v.type) {
     case "bearer":
-      return strict(v, BEARER) && matches(SECRET_NAME)(v.secret) && optional(v.env, nonEmpty);
+      return strict(v, BEARER) && matches(SECRET_NAME)(v.secret) && optional(v.env, matches(ENV_NAME));
     case "hmac":
       return (
         strict(v, HMAC) &&

@@ -15,6 +15,7 @@ import {
   CONCURRENCY_POLICIES,
   DNS_LABEL,
   DOT_SEGMENT,
+  ENV_NAME,
   HMAC_ALGORITHMS,
   HMAC_ENCODINGS,
   HTTP_METHODS,
@@ -64,7 +65,11 @@ function buildDefinitionSchema() {
   const auth = z.union(
     [
       z.literal("none"),
-      z.strictObject({ type: z.literal("bearer"), secret: secretName, env: z.string().min(1).optional() }),
+      z.strictObject({
+        type: z.literal("bearer"),
+        secret: secretName,
+        env: z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits and _, not first a digit) that podfn and its pod do not set (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PODFN_*, KUBERNETES_*)").optional(),
+      }),
       z.strictObject({
         type: z.literal("hmac"),
         secret: secretName,

@@ -4,6 +4,7 @@
  * place: the manifests, the emulated cluster's grants, local secrets and the cluster connection
  * all ask here.
  */
+import { PodfnError } from "./errors.js";
 import type { LoadedFunction } from "./function.js";
 
 /**
@@ -35,12 +36,17 @@ export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
  * manifests set each from the key `value` of the Kubernetes Secret named `secret`. Sorted.
  */
 export function environmentSecrets(functions: readonly LoadedFunction[]): { variable: string; secret: string }[] {
-  const byVariable = new Map<string, string>();
+  const byVariable = new Map<string, { secret: string; fn: string }>();
   for (const fn of functions) {
     const auth = fn.http?.auth;
-    if (auth && auth !== "none" && auth.type === "bearer" && auth.env !== undefined) byVariable.set(auth.env, auth.secret);
+    if (!auth || auth === "none" || auth.type !== "bearer" || auth.env === undefined) continue;
+    const seen = byVariable.get(auth.env);
+    if (seen && seen.secret !== auth.secret) {
+      throw new PodfnError("definition_invalid", `${seen.fn} and ${fn.name} read the variable ${auth.env} for different secrets (${seen.secret}, ${auth.secret}): one variable holds one secret`);
+    }
+    byVariable.set(auth.env, { secret: auth.secret, fn: fn.name });
   }
-  return [...byVariable].sort(([a], [b]) => a.localeCompare(b)).map(([variable, secret]) => ({ variable, secret }));
+  return [...byVariable].sort(([a], [b]) => a.localeCompare(b)).map(([variable, { secret }]) => ({ variable, secret }));
 }
 
 /** Names of the secrets the functions read from files (bearer without `env`, and HMAC), sorted. */

@@ -55,7 +55,7 @@ function auth(): unknown {
     case 0:
       return "none";
     case 1:
-      return { type: "bearer", secret: maybe(() => pick(strings.secret)), ...(chance(0.3) ? { env: maybe(() => pick(["TOKEN", ""])) } : {}) };
+      return { type: "bearer", secret: maybe(() => pick(strings.secret)), ...(chance(0.3) ? { env: maybe(() => pick(["TOKEN", "", "PORT", "1X", "PODFN_APP", "api token"])) } : {}) };
     case 2:
       return {
         type: "hmac",

@@ -39,6 +39,14 @@ test("an HTTP path with a . or .. segment is refused: no request can reach it", 
   assert.equal(problems({ http: { method: "GET", path: "/a/.well-known", auth: "none" } }), "");
 });
 
+test("a bearer secret's env is a variable name the Deployment can set, and not one podfn or its pod sets", () => {
+  const bearer = (env: string) => problems({ http: { auth: { type: "bearer", secret: "t", env } } });
+  assert.equal(bearer("CI_TOKEN"), "");
+  for (const env of ["api token", "1X", "PORT", "PODFN_APP", "KUBERNETES_SERVICE_HOST", "POD_NAME"]) {
+    assert.match(bearer(env), /http\.auth\.env: must be an environment variable name .* that podfn and its pod do not set/, env);
+  }
+});
+
 test("http.bodyTimeoutMs is at most a day, like timeoutMs (a timer could not wait longer)", () => {
   assert.equal(problems({ http: { auth: "none", bodyTimeoutMs: 86_400_000 } }), "");
   assert.match(problems({ http: { auth: "none", bodyTimeoutMs: 86_400_001 } }), /http\.bodyTimeoutMs: /);

@@ -190,4 +190,7 @@ test("a bearer secret read from a variable (env) is set in the Deployment from i
   const variable = pod.containers[0]!.env?.find((e) => e.name === "CI_TOKEN");
   assert.deepEqual(variable, { name: "CI_TOKEN", valueFrom: { secretKeyRef: { name: "ci-token", key: "value" } } });
   assert.equal(pod.volumes?.some((v) => v.name === "podfn-secrets"), false);
+  // One variable holds one secret: two functions reading it for different secrets are refused, naming both.
+  const other = loaded({ name: "cd-hook", http: { auth: { type: "bearer", secret: "cd-token", env: "CI_TOKEN" } }, handler: () => 1 });
+  assert.throws(() => generateManifests([fromEnv, other]), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /cd-hook and ci-hook read the variable CI_TOKEN for different secrets/.test(e.message));
 });
