@@ -115,10 +115,6 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
 }
 
 /**
- * Import one module; a CommonJS one is `require`d (`requireModule`: for `podfn dev`'s fresh
- * copies the loader has made Node forget the folder's CommonJS modules first).
- */
-/**
  * The gist of an import error: its first line, and when that only announces what follows (a
  * transform's "Transform failed with 1 error:"), the lines that say where and what (at most 4).
  */
@@ -148,6 +144,10 @@ async function syntaxLocation(error: unknown, file: string): Promise<string> {
   return "";
 }
 
+/**
+ * Import one module; a CommonJS one is `require`d (`requireModule`: for `podfn dev`'s fresh
+ * copies the loader has made Node forget the folder's CommonJS modules first).
+ */
 async function importOne(file: string, fresh: string | undefined, commonJs: boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
     return { mod: commonJs ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };

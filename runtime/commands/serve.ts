@@ -164,8 +164,8 @@ export const serveCommand = defineCommand({
       return 0;
     } catch (error) {
       // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
-    if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn serve failed: ${(error as Error).message}`);
-    else logger.error({ err: error }, "podfn serve failed");
+      if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn serve failed: ${(error as Error).message}`);
+      else logger.error({ err: error }, "podfn serve failed");
       throw error;
     } finally {
       await connection?.close();

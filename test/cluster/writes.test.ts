@@ -37,6 +37,9 @@ describe("writes", () => {
     const misnamed = await t.send("PUT", "/apis/coordination.k8s.io/v1/namespaces/wr/leases/other", { body: lease });
     assert.equal(misnamed.status, 400);
     assert.equal(misnamed.body.message, "the name of the object (leader) does not match the name on the URL (other)");
+    const unnamed = await t.send("PUT", "/apis/coordination.k8s.io/v1/namespaces/wr/leases/unnamed", { body: { ...lease, metadata: {} } });
+    assert.equal(unnamed.status, 400);
+    assert.equal(unnamed.body.message, "the name of the object (unnamed based on URL) was undeterminable: name must be provided");
     const missing = await t.send("PUT", `${NS}/configmaps/nowhere`, { body: cm("nowhere") });
     assert.equal(missing.status, 404);
     assert.equal(missing.body.message, 'configmaps "nowhere" not found');

@@ -60,6 +60,8 @@ function patchCall(call: Call, scope: UpdateScope): Reply {
 function updateCall(call: Call, scope: UpdateScope): Reply {
   const obj = decodeObject(call);
   const { namespace, name } = call.info;
+  // checkName: a PUT's body names its object.
+  if (!obj.metadata?.name) throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
   if (scope === "main" && call.def.createOnUpdate && !call.registry.store.get(call.def, namespace, name)) {
     // The types whose registry allows create on update: a PUT of a missing object creates it.
     if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
