@@ -77,6 +77,14 @@ describe("lists", () => {
     assert.equal(table.body.kind, "Table");
     assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Data", "Age"]);
   });
+  test("every answer carries an Audit-Id and Cache-Control: no-cache, private, as a real server's", async () => {
+    for (const path of ["/api/v1/namespaces/l1/configmaps", "/api/v1/namespaces/l1/configmaps/nowhere"]) {
+      const res = await t.send("GET", path);
+      assert.match(String(res.headers["audit-id"]), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, path);
+      assert.equal(res.headers["cache-control"], "no-cache, private", path);
+    }
+  });
+
   test("list options the real server refuses are 422 ListOptions, with its messages", async () => {
     const path = "/api/v1/namespaces/l1/configmaps";
     const refused = async (query: string) => {

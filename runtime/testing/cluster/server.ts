@@ -6,6 +6,7 @@
  * Every request is recorded, every decision kept per identity. Answers are JSON (protobuf is
  * never sent, whatever the Accept header prefers).
  */
+import { randomUUID } from "node:crypto";
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -56,7 +57,8 @@ function send(res: ServerResponse, reply: Reply): void {
     if (!res.writableEnded) res.end();
     return;
   }
-  res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
+  // Every answer of a real server carries an audit id and forbids caching.
+  res.writeHead(reply.status, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
   res.end(reply.body);
 }
 

@@ -10,6 +10,7 @@
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
  * delivered converted to the watched version.
  */
+import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { Call } from "./call.js";
 import { selection, selectedEntries, selects, type Selection } from "./list.js";
@@ -64,7 +65,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     return undefined;
   };
 
-  res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+  res.writeHead(200, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": "application/json" });
   res.flushHeaders();
   if (!initial) {
     const from = Number(rvParam);
