@@ -1,12 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BodyDeadlines } from "../../runtime/http/body-deadline.js";
-import { loaded, postJson, req, testApp } from "./helpers.js";
+import { listenOn, loaded, postJson, req, testApp } from "./helpers.js";
 
 // A caller has `http.bodyTimeoutMs` to send its body: one that declares a body and stalls is
 // answered 408 and lets go of its call, so stalled uploads cannot hold `--max-inflight` slots
@@ -50,17 +49,15 @@ describe("a body that does not arrive in time", () => {
     ],
     { secretsDir, maxInflight: 1 },
   );
-  let server: Server;
+  let server: Awaited<ReturnType<typeof listenOn>>;
   let port: number;
   before(async () => {
-    server = createServer(app.listener);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
+    server = await listenOn(app.listener);
+    port = server.port;
   });
   after(() => {
-    server.closeAllConnections();
     rmSync(secretsDir, { recursive: true, force: true });
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    return server.close();
   });
 
   /** Sends a request declaring 10 body bytes, sends 2, and resolves with what comes back once the server closes. */

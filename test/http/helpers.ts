@@ -9,6 +9,8 @@ import { defineFunction, type FunctionDefinition, type HttpAuth, type HttpMethod
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { createLogger, type Logger } from "../../runtime/log.js";
 import { createHttpApp, type HttpAppOptions } from "../../runtime/http/index.js";
+import { createServer, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, unknown>, "http"> {
   method?: HttpMethod;
@@ -94,3 +96,17 @@ export function deferred<T = void>() {
 }
 
 export { until } from "../helpers/until.js";
+
+/** A Node server on 127.0.0.1 serving `listener` (an app's socket listener), on a free port. */
+export async function listenOn(listener: RequestListener): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close() {
+      // A failing case can leave a connection open: it may not keep the run alive.
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

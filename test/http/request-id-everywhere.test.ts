@@ -1,25 +1,20 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
-import { loaded, testApp } from "./helpers.js";
+import { connect } from "node:net";
+import { listenOn, loaded, testApp } from "./helpers.js";
 
 // Every response carries X-Request-Id, the ones no function answers included: /metrics, and a
 // request @hono/node-server cannot turn into a `Request` (a bad Host), which gets a JSON 400
 // naming what is wrong instead of an empty one.
 
 const app = testApp([loaded({ name: "hello", method: "GET", handler: () => ({ hi: true }) })]);
-let server: Server;
+let server: Awaited<ReturnType<typeof listenOn>>;
 let port: number;
 before(async () => {
-  server = createServer(app.listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await listenOn(app.listener);
+  port = server.port;
 });
-after(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
+after(() => server.close());
 
 /** One raw request (connection closed after it); the response's head and body. */
 function raw(head: string): Promise<{ status: number; headers: string; body: string }> {
