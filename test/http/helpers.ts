@@ -1,7 +1,7 @@
 /**
  * Helpers of the HTTP adapter tests: LoadedFunction objects shaped like the loader's, a kube
  * client double with only what the adapter uses (`with`, `tokenReview`, `namespace`), a logger
- * whose every line is captured, and an app factory.
+ * whose every line is captured, an app factory, and a server on a free port for its listener.
  */
 import { z } from "zod";
 import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
