@@ -19,7 +19,7 @@ export const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 /** A `.` or `..` path segment: such a path is not one a request can reach (clients resolve them). */
 export const DOT_SEGMENT = /\/\.\.?(\/|$)/;
 /** An environment variable name a bearer secret may be read from: not one podfn or its pod sets. */
-export const ENV_NAME = /^(?!(PORT|HOST|KUBECONFIG|LOG_LEVEL|POD_NAME|POD_NAMESPACE|PODFN_[A-Z0-9_]*|KUBERNETES_[A-Z0-9_]*)$)[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^(?!(PORT|HOST|KUBECONFIG|LOG_LEVEL|POD_NAME|POD_NAMESPACE|PATH|HOME|PODFN_[A-Z0-9_]*|KUBERNETES_[A-Z0-9_]*|NODE_[A-Z0-9_]*)$)[A-Za-z_][A-Za-z0-9_]*$/;
 /** A namespace name (an RFC 1123 label of at most 63 characters). */
 export const NAMESPACE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Verbs Kubernetes authorizes without a name: a rule with resourceNames can never allow them. */
@@ -155,7 +155,7 @@ function scheduleEntry(v: unknown): boolean {
     optional(v.startingDeadlineSeconds, (n) => positiveInt(n)) &&
     optional(v.mode, inSet(MODES)) &&
     optional(v.name, (n) => matches(DNS_LABEL)(n) && (n as string).length <= MAX_SCHEDULE_NAME_LENGTH) &&
-    validateCron(v.cron, v.timeZone as string | undefined) === null
+    validateCron(v.cron, v.timeZone as string | undefined, v.mode === "in-process") === null
   );
 }
 

@@ -68,7 +68,7 @@ function buildDefinitionSchema() {
       z.strictObject({
         type: z.literal("bearer"),
         secret: secretName,
-        env: z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits and _, not first a digit) that podfn and its pod do not set (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PODFN_*, KUBERNETES_*)").optional(),
+        env: z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits and _, not first a digit) that podfn, Node and its pod do not use (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PATH, HOME, PODFN_*, KUBERNETES_*, NODE_*)").optional(),
       }),
       z.strictObject({
         type: z.literal("hmac"),
@@ -113,7 +113,7 @@ function buildDefinitionSchema() {
       name: z.string().regex(DNS_LABEL, "must be a DNS label").max(MAX_SCHEDULE_NAME_LENGTH).optional(),
     })
     .superRefine((entry, ctx) => {
-      const problem = validateCron(entry.cron, entry.timeZone);
+      const problem = validateCron(entry.cron, entry.timeZone, entry.mode === "in-process");
       if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
     });
 

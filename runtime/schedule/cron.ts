@@ -151,17 +151,18 @@ function impossibleDate(error: unknown): boolean {
  * Check a cron expression and an optional time zone as a Kubernetes CronJob would.
  * Day-of-week takes 0-6 only (not 7), and a day of month its months never have
  * (`0 0 31 2 *`) is accepted, as Kubernetes does, for a schedule that never fires.
- * Returns a message saying what is wrong, or null when both are valid.
+ * Returns a message saying what is wrong, or null when both are valid. `inProcess`: the
+ * schedule fires in podfn (through Intl), so this Node must know the zone too.
  *
  * @example
  * validateCron("0 * * * *");                // null
  * validateCron("0 0 * * * *");              // '"0 0 * * * *": needs 5 fields ...'
  * validateCron("0 3 * * *", "Mars/Base");   // 'timeZone "Mars/Base": ...'
  */
-export function validateCron(expr: string, timeZone?: string): string | null {
+export function validateCron(expr: string, timeZone?: string, inProcess = false): string | null {
   const normalized = normalize(expr);
   if ("error" in normalized) return normalized.error;
-  if (timeZone !== undefined) return validateTimeZone(timeZone);
+  if (timeZone !== undefined) return validateTimeZone(timeZone, inProcess);
   return null;
 }
 
@@ -169,14 +170,28 @@ export function validateCron(expr: string, timeZone?: string): string | null {
  * Null when `timeZone` is an IANA zone name exactly as Go's `time.LoadLocation` (the API
  * server's) knows it, letter case included (`zone-names`), else a message naming the right
  * spelling when only the case is wrong. Intl would take any case, and maps links to other
- * zones, so it cannot decide this; it must still know the zone, for in-process schedules.
+ * zones, so it cannot decide this; it must still know the zone of an in-process schedule.
  */
-function validateTimeZone(timeZone: string): string | null {
+function validateTimeZone(timeZone: string, inProcess: boolean): string | null {
   const problem = `timeZone "${timeZone}": not an IANA time zone name such as "Europe/Paris" or "UTC"`;
-  // Factory: a zone Go knows ("-00") but Intl does not, so no in-process schedule could use it.
-  if (isZoneName(timeZone) && timeZone !== "Factory") return null;
+  if (isZoneName(timeZone)) {
+    // An in-process schedule fires through Intl: a name this Node's time zone data lacks
+    // (Factory, or a zone newer than its ICU) is refused with the reason. A CronJob's zone is
+    // Kubernetes' to read; loading Intl's zone data (~10 ms) is not paid for it.
+    if (!inProcess || knownToIntl(timeZone)) return null;
+    return `timeZone "${timeZone}": this Node's time zone data does not know it, and an in-process schedule needs it (Node ${process.versions.node}, ICU ${process.versions.icu ?? "none"})`;
+  }
   const spelled = zoneNameIgnoringCase(timeZone);
-  return spelled && spelled !== "Factory" ? `${problem} (did you mean "${spelled}"?)` : problem;
+  return spelled ? `${problem} (did you mean "${spelled}"?)` : problem;
+}
+
+function knownToIntl(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

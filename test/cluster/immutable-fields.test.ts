@@ -43,6 +43,9 @@ describe("immutable fields", () => {
     assert.equal(moved.status, 422);
     assert.equal(moved.body.message, 'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable');
     assert.equal((await t.send("PATCH", `${DEPLOY}/web`, { body: { spec: { replicas: 3 } }, contentType: "application/merge-patch+json" })).status, 200);
+    // No selector at all: required, and (a nil pointer printed as the string "null") immutable.
+    const removed = await t.send("PATCH", `${DEPLOY}/web`, { body: { spec: { selector: null } }, contentType: "application/merge-patch+json" });
+    assert.equal(removed.body.message, 'Deployment.apps "web" is invalid: [spec.selector: Required value, spec.selector: Invalid value: "null": field is immutable]');
   });
 
   test("a selector reads as Go's %#v: keys sorted, expressions spelled out", () => {

@@ -74,6 +74,7 @@ describe("job validation", () => {
       ["@every 5x", 'failed to parse duration @every 5x: time: unknown unit "x" in duration "5x"'],
       ["@every 1h30", 'failed to parse duration @every 1h30: time: missing unit in duration "1h30"'],
       ["@every 9999999999h", 'failed to parse duration @every 9999999999h: time: invalid duration "9999999999h"'],
+      ["@every 99999999999999999999x", 'failed to parse duration @every 99999999999999999999x: time: invalid duration "99999999999999999999x"'],
     ];
     for (const [i, [schedule, detail]] of refusals.entries()) {
       const refused = await t.send("POST", CRONJOBS, { body: cronJob(`bad-${i}`, schedule) });

@@ -42,9 +42,14 @@ test("an HTTP path with a . or .. segment is refused: no request can reach it", 
 test("a bearer secret's env is a variable name the Deployment can set, and not one podfn or its pod sets", () => {
   const bearer = (env: string) => problems({ http: { auth: { type: "bearer", secret: "t", env } } });
   assert.equal(bearer("CI_TOKEN"), "");
-  for (const env of ["api token", "1X", "PORT", "PODFN_APP", "KUBERNETES_SERVICE_HOST", "POD_NAME"]) {
-    assert.match(bearer(env), /http\.auth\.env: must be an environment variable name .* that podfn and its pod do not set/, env);
+  for (const env of ["api token", "1X", "PORT", "PODFN_APP", "KUBERNETES_SERVICE_HOST", "POD_NAME", "PATH", "NODE_OPTIONS"]) {
+    assert.match(bearer(env), /http\.auth\.env: must be an environment variable name .* that podfn, Node and its pod do not use/, env);
   }
+});
+
+test("an in-process schedule needs a zone this Node knows too; a CronJob's is Kubernetes' to read", () => {
+  assert.equal(problems({ schedule: { cron: "0 3 * * *", timeZone: "Factory" } }), "");
+  assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Factory", mode: "in-process" } }), /timeZone "Factory": this Node's time zone data does not know it, and an in-process schedule needs it/);
 });
 
 test("http.bodyTimeoutMs is at most a day, like timeoutMs (a timer could not wait longer)", () => {

@@ -12,9 +12,20 @@ const DESCRIPTORS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@da
 const UNITS: Record<string, bigint> = { ns: 1n, us: 1_000n, "\u00b5s": 1_000n, "\u03bcs": 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 const MAX_DURATION = 2n ** 63n;
 
+/** The time package's `quote`: bytes outside printable ASCII as `\xhh`, `"` and `\` escaped. */
+function timeQuote(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code >= 0x80) for (const byte of Buffer.from(ch, "utf8")) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+    else out += ch === '"' || ch === "\\" ? `\\${ch}` : ch;
+  }
+  return `${out}"`;
+}
+
 /** Go's `time.ParseDuration`: null when `text` parses, else its error text. */
 function goDurationError(text: string): string | null {
-  const invalid = `time: invalid duration ${JSON.stringify(text)}`;
+  const invalid = `time: invalid duration ${timeQuote(text)}`;
   let s = text.replace(/^[-+]/, "");
   if (s === "0") return null;
   if (s === "") return invalid;
@@ -23,13 +34,15 @@ function goDurationError(text: string): string | null {
     const number = /^(\d*)(?:\.(\d*))?/.exec(s)!;
     const [whole = "", fraction] = [number[1], number[2]];
     if (!/^[.\d]/.test(s) || (whole === "" && !fraction)) return invalid;
+    // leadingInt fails past 2^63, before the unit is read.
+    let value = BigInt(whole || "0");
+    if (value > MAX_DURATION) return invalid;
     s = s.slice(number[0].length);
     const unit = /^[^.\d]*/.exec(s)![0];
-    if (unit === "") return `time: missing unit in duration ${JSON.stringify(text)}`;
+    if (unit === "") return `time: missing unit in duration ${timeQuote(text)}`;
     s = s.slice(unit.length);
     const scale = UNITS[unit];
-    if (scale === undefined) return `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`;
-    let value = BigInt(whole || "0");
+    if (scale === undefined) return `time: unknown unit ${timeQuote(unit)} in duration ${timeQuote(text)}`;
     if (value > MAX_DURATION / scale) return invalid;
     value *= scale;
     if (fraction) value += BigInt(Math.floor(Number(`0.${fraction}`) * Number(scale)));

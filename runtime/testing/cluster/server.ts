@@ -64,6 +64,11 @@ function send(res: ServerResponse, reply: Reply): void {
 
 const PROTOBUF = "application/vnd.kubernetes.protobuf";
 
+/** Go's `%q` of an ASCII string (a request URI). */
+function goQuote(text: string): string {
+  return JSON.stringify(text);
+}
+
 function errorReply(error: unknown): Reply {
   if (error instanceof ProtobufError) {
     const status = statusFor(415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${error.message})`);
@@ -106,8 +111,10 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     // kubectl --as: the request acts as someone else, when the requester may impersonate them.
     const acting = impersonation(req.headersDistinct, user, auth.authorizer);
     if ("error" in acting) {
+      // responsewriters.InternalError: http.Error's plain text, not a Status.
       req.resume();
-      send(res, { status: 500, body: JSON.stringify(internalError(acting.error).status) });
+      const text = `Internal Server Error: ${goQuote(req.url ?? "/")}: ${acting.error}`.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      send(res, { status: 500, body: `${text}\n`, contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } });
       record(500);
       return;
     }

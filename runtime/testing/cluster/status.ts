@@ -82,7 +82,8 @@ export function methodNotAllowed(gr: GroupResource): ApiError {
  * collection): go-restful's error, as the real server's ServiceErrorHandler wraps it.
  */
 export function routeMethodNotAllowed(): ApiError {
-  return new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { causes: [{ reason: "UnexpectedServerResponse", message: "405: Method Not Allowed" }] }));
+  // NewGenericServerResponse(405, ..., isUnexpectedResponse false): empty details, no cause.
+  return new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}));
 }
 
 /** 415 as for a PATCH with an unsupported Content-Type. */
@@ -127,7 +128,8 @@ function goValue(value: unknown): string {
       return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(", ")}}`;
     }
   }
-  if (value === undefined || value === null) return "null";
+  // A nil value is printed as the string "null", quoted (field.Error's ErrorBody).
+  if (value === undefined || value === null) return '"null"';
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 

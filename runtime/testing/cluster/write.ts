@@ -26,9 +26,10 @@ export function requireNamespace(registry: Registry, def: ResourceDef, namespace
   const state = registry.namespaceState(namespace);
   if (state === "missing") throw notFound({ group: "", resource: "namespaces" }, namespace);
   if (state === "terminating" && creating) {
+    // NewForbidden: an object not named yet (generateName) is left out of the message.
     throw new ApiError(
-      failure(403, "Forbidden", `${def.group ? `${def.resource}.${def.group}` : def.resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-        name,
+      failure(403, "Forbidden", `${def.group ? `${def.resource}.${def.group}` : def.resource}${name ? ` "${name}"` : ""} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        ...(name ? { name } : {}),
         ...(def.group ? { group: def.group } : {}),
         kind: def.resource,
         causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }],
@@ -92,10 +93,11 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   const dryRun = isDryRun(call);
   placeInNamespace(def, obj, namespace);
   const meta = obj.metadata;
-  // RBAC's checks come before the name is generated, as the registries make them.
+  // The order of the real server: admission (the namespace), then the registry's RBAC checks,
+  // then the name generated.
+  requireNamespace(registry, def, namespace, meta.name ?? "", true);
   checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
-  requireNamespace(registry, def, namespace, meta.name ?? "", true);
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();

@@ -90,4 +90,11 @@ describe("RBAC escalation prevention", () => {
   test("system:masters (the admin) grants anything", async () => {
     assert.equal((await t.send("POST", `${RBAC}/namespaces/${NS}/rolebindings`, { body: binding("root", "ClusterRole", "cluster-admin", "other") })).status, 201);
   });
+  test("the namespace is checked before escalation (admission comes first): a missing one is 404", async () => {
+    await t.send("POST", `${RBAC}/clusterroles`, { body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "role-writer" }, rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["create"] }] } });
+    await t.send("POST", `${RBAC}/clusterrolebindings`, { body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "robot-role-writer" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "role-writer" }, subjects: [{ kind: "ServiceAccount", name: "robot", namespace: NS }] } });
+    const missing = await asRobot("POST", `${RBAC}/namespaces/nowhere/roles`, role("grab", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]));
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.message, 'namespaces "nowhere" not found');
+  });
 });

@@ -20,7 +20,8 @@ describe("impersonation", () => {
       ...(body ? { body: JSON.stringify(body) } : {}),
       dispatcher: agent,
     });
-    return { status: res.statusCode, body: (await res.body.json()) as any };
+    const text = await res.body.text();
+    return { status: res.statusCode, contentType: String(res.headers["content-type"]), text, body: text.startsWith("{") ? (JSON.parse(text) as any) : undefined };
   }
   const review = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
 
@@ -63,9 +64,18 @@ describe("impersonation", () => {
     assert.equal(asAccount.body.message, 'serviceaccounts "other" is forbidden: User "system:serviceaccount:imp:robot" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "imp"');
   });
 
-  test("groups without a user: the real 500", async () => {
+  test("groups without a user: the filter's plain-text 500, as http.Error writes it", async () => {
     const bad = await send("GET", "/api/v1/namespaces/imp/pods", { "impersonate-group": "devs" }, t.cluster.adminToken);
     assert.equal(bad.status, 500);
-    assert.equal(bad.body.message, "Internal error occurred: requested [{Group  devs    }] without impersonating a user");
+    assert.equal(bad.contentType, "text/plain; charset=utf-8");
+    assert.equal(bad.text, 'Internal Server Error: "/api/v1/namespaces/imp/pods": requested [{Group  devs    }] without impersonating a user\n');
+  });
+
+  test("extra keys unescape as a path does (the raw key kept when they do not); an invalid ServiceAccount name is a plain user", async () => {
+    const who = await send("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { "impersonate-user": "alice", "impersonate-extra-scopes%2Fread": "yes", "impersonate-extra-foo%zz": "v" }, t.cluster.adminToken, review);
+    assert.equal(who.status, 201);
+    assert.deepEqual(who.body.status.userInfo.extra, { "scopes/read": ["yes"], "foo%zz": ["v"] });
+    const odd = await send("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { "impersonate-user": "system:serviceaccount:Bad_NS:x" }, t.cluster.adminToken, review);
+    assert.deepEqual(odd.body.status.userInfo, { username: "system:serviceaccount:Bad_NS:x", groups: ["system:authenticated"] });
   });
 });

@@ -10,6 +10,8 @@
 import type { Authorizer, RequestAttributes, UserInfo } from "./types.js";
 
 const SA_PREFIX = "system:serviceaccount:";
+const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const AUTHENTICATION_V1 = "authentication.k8s.io/v1";
 
 /** One thing to impersonate, as the filter's v1.ObjectReference. */
@@ -31,6 +33,24 @@ function values(headers: Headers, name: string): string[] {
   return headers[name] ?? [];
 }
 
+/** url.PathUnescape of an extra's key; the raw key when it does not unescape, as there. */
+function unescapeKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** serviceaccount.SplitUsername: `system:serviceaccount:NS:NAME` with a valid namespace and name, else not a ServiceAccount. */
+function splitServiceAccount(user: string): [string, string] | undefined {
+  if (!user.startsWith(SA_PREFIX)) return undefined;
+  const parts = user.slice(SA_PREFIX.length).split(":");
+  const [namespace = "", name = ""] = parts;
+  if (parts.length !== 2 || !NAMESPACE.test(namespace) || !SUBDOMAIN.test(name) || name.length > 253) return undefined;
+  return [namespace, name];
+}
+
 /** Go's `%v` of a v1.ObjectReference: its fields in order, space-separated. */
 function goReference(r: Requested): string {
   return `{${r.kind} ${r.namespace} ${r.name}  ${r.apiVersion}  ${r.fieldPath}}`;
@@ -41,8 +61,8 @@ function requests(headers: Headers): Requested[] | string {
   const user = values(headers, "impersonate-user")[0] ?? "";
   const base = { namespace: "", apiVersion: "", fieldPath: "" };
   if (user) {
-    const parts = user.startsWith(SA_PREFIX) ? user.slice(SA_PREFIX.length).split(":") : [];
-    if (parts.length === 2 && parts[0] && parts[1]) out.push({ ...base, kind: "ServiceAccount", namespace: parts[0], name: parts[1] });
+    const account = splitServiceAccount(user);
+    if (account) out.push({ ...base, kind: "ServiceAccount", namespace: account[0], name: account[1] });
     else out.push({ ...base, kind: "User", name: user });
   }
   const groups = values(headers, "impersonate-group");
@@ -51,7 +71,7 @@ function requests(headers: Headers): Requested[] | string {
   for (const header of Object.keys(headers)) {
     if (!header.startsWith("impersonate-extra-")) continue;
     extras = true;
-    const key = decodeURIComponent(header.slice("impersonate-extra-".length));
+    const key = unescapeKey(header.slice("impersonate-extra-".length));
     for (const name of values(headers, header)) out.push({ ...base, kind: "UserExtra", name, apiVersion: AUTHENTICATION_V1, fieldPath: key });
   }
   const uid = values(headers, "impersonate-uid")[0] ?? "";
