@@ -11,7 +11,7 @@ import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { forbiddenStatus, unauthorizedStatus, type RequestAttributes, type UserInfo } from "./auth/index.js";
-import { impersonation } from "./auth/impersonation.js";
+import { asksImpersonation, impersonation } from "./auth/impersonation.js";
 import type { Reply, ServerAuth } from "./call.js";
 import type { Instruments } from "./faults.js";
 import { serveResource } from "./handlers.js";
@@ -109,7 +109,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
       return;
     }
     // kubectl --as: the request acts as someone else, when the requester may impersonate them.
-    const acting = impersonation(req.headersDistinct, user, auth.authorizer);
+    const acting = asksImpersonation(req.rawHeaders) ? impersonation(req.headersDistinct, user, auth.authorizer) : {};
     if ("error" in acting) {
       // responsewriters.InternalError: http.Error's plain text, not a Status.
       req.resume();

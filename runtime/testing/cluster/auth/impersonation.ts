@@ -80,6 +80,15 @@ function requests(headers: Headers): Requested[] | string {
   return out;
 }
 
+/** Whether a request's raw headers (name, value, ...) ask for impersonation: most do not, and pay only this scan. */
+export function asksImpersonation(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length > 12 && name.slice(0, 12).toLowerCase() === "impersonate-") return true;
+  }
+  return false;
+}
+
 /**
  * Who a request acts as, given who sent it (`requester`) and its headers.
  *
