@@ -8,7 +8,7 @@ import type { Authenticator, Authorizer, TokenIssuer, UserInfo } from "./auth/in
 import type { Registry } from "./registry.js";
 import type { RequestInfo } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
-import { ApiError, badRequest, failure, invalid } from "./status.js";
+import { ApiError, badRequest, failure, goStrings, invalid } from "./status.js";
 import { managerFromUserAgent } from "./managed-fields.js";
 
 type Obj = Record<string, any>;
@@ -55,7 +55,7 @@ export function isDryRun(call: Call): boolean {
   if (values.some((v) => v !== "All")) {
     // ValidateDryRun, in the verb's options: 422 with the whole list printed as Go's %#v.
     const kind = { create: "CreateOptions", update: "UpdateOptions", patch: "PatchOptions" }[call.info.verb] ?? "DeleteOptions";
-    throw invalid("meta.k8s.io", kind, "", [{ type: "NotSupported", field: "dryRun", rendered: `[]string{${values.map((v) => JSON.stringify(v)).join(", ")}}`, supported: ["All"] }]);
+    throw invalid("meta.k8s.io", kind, "", [{ type: "NotSupported", field: "dryRun", rendered: goStrings(values), supported: ["All"] }]);
   }
   return true;
 }

@@ -5,7 +5,7 @@
  * Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (its value printed as Go's `%#v`, as
  * the real message prints it).
  */
-import type { FieldError } from "./status.js";
+import { goStrings, type FieldError } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -39,15 +39,13 @@ export function secretUpdateErrors(next: Obj, old: Obj): FieldError[] {
   return [...errors, ...immutableDataErrors(next, old, ["data"])];
 }
 
-const goStrings = (values: unknown) => (Array.isArray(values) ? `[]string{${values.map((v) => JSON.stringify(String(v))).join(", ")}}` : "[]string(nil)");
-
 /** Go's `%#v` of a metav1.LabelSelector (map keys sorted, nil slices and maps as `(nil)`). */
 export function goLabelSelector(selector: Obj | undefined): string {
   const labels = selector?.matchLabels as Record<string, string> | undefined;
   const matchLabels = labels ? `map[string]string{${Object.keys(labels).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(labels[k]))}`).join(", ")}}` : "map[string]string(nil)";
   const expressions = selector?.matchExpressions as Obj[] | undefined;
   const matchExpressions = expressions
-    ? `[]v1.LabelSelectorRequirement{${expressions.map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(String(e.key ?? ""))}, Operator:${JSON.stringify(String(e.operator ?? ""))}, Values:${goStrings(e.values)}}`).join(", ")}}`
+    ? `[]v1.LabelSelectorRequirement{${expressions.map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(String(e.key ?? ""))}, Operator:${JSON.stringify(String(e.operator ?? ""))}, Values:${goStrings(e.values as unknown[] | undefined)}}`).join(", ")}}`
     : "[]v1.LabelSelectorRequirement(nil)";
   return `v1.LabelSelector{MatchLabels:${matchLabels}, MatchExpressions:${matchExpressions}}`;
 }

@@ -119,6 +119,11 @@ const REASONS: Record<FieldError["type"], string> = {
   TooLong: "FieldValueTooLong",
 };
 
+/** Go's `%#v` of a string slice: `[]string{"a", "b"}`, or `[]string(nil)` when there is none. */
+export function goStrings(values: readonly unknown[] | undefined): string {
+  return Array.isArray(values) ? `[]string{${values.map((v) => JSON.stringify(String(v))).join(", ")}}` : "[]string(nil)";
+}
+
 /** Go's `%#v`/`%q`-like rendering of a value in "Invalid value: ..." messages. */
 function goValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

@@ -15,7 +15,7 @@ import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
-import { alreadyExists, ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
+import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { validateMeta } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -171,7 +171,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   if (old.metadata.deletionTimestamp && scope === "main") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {
-      throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(", ")}}` }]);
+      throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
   validate(def, merged, scope === "main" ? old : undefined);
