@@ -11,6 +11,7 @@ import type { PolicyRule, RoleRef } from "kubernetes-types/rbac/v1.js";
 import { PRIVILEGED_GROUP } from "./auth/index.js";
 import { escalationMessage, missingRights } from "./auth/escalation.js";
 import type { Call } from "./call.js";
+import { defaultBinding } from "./rbac-validation.js";
 import { ApiError, failure, internalError, notFound, qualified } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -58,9 +59,10 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
     if (allowed("escalate", RBAC_GROUP, def.resource, call.info.name)) return;
     granted = (next.rules ?? []) as PolicyRule[];
   } else {
-    // The binding as decoded: its roleRef's apiGroup defaulted.
-    const ref = { apiGroup: RBAC_GROUP, ...(next.roleRef ?? {}) } as RoleRef;
-    if (!ref.apiGroup) ref.apiGroup = RBAC_GROUP;
+    // The binding as decoded: defaulted as the real server defaults it before this check.
+    const decoded = { roleRef: { ...(next.roleRef ?? {}) } };
+    defaultBinding(decoded);
+    const ref = decoded.roleRef as RoleRef;
     const refResource = ref.kind === "Role" ? "roles" : ref.kind === "ClusterRole" ? "clusterroles" : "";
     if (refResource && allowed("bind", ref.apiGroup ?? "", refResource, ref.name ?? "")) return;
     granted = referencedRules(call, ref, namespace);
