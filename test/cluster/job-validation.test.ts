@@ -89,6 +89,12 @@ describe("job validation", () => {
     const tz = await t.send("POST", CRONJOBS, { body: cronJob("tz", "CRON_TZ=UTC 0 * * * *") });
     assert.equal(tz.body.details.causes.length, 1);
     assert.deepEqual(tz.body.details.causes[0], { reason: "FieldValueInvalid", message: 'Invalid value: "CRON_TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead', field: "spec.schedule" });
+    // A TZ= prefix naming a zone in the wrong case: robfig's LoadLocation refuses it too.
+    const lowerTz = await t.send("POST", CRONJOBS, { body: cronJob("lower-tz", "TZ=europe/paris 0 * * * *") });
+    assert.deepEqual(lowerTz.body.details.causes.map((c: { message: string }) => c.message), [
+      'Invalid value: "TZ=europe/paris 0 * * * *": provided bad location europe/paris: unknown time zone europe/paris',
+      'Invalid value: "TZ=europe/paris 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+    ]);
     const typo = await t.send("POST", CRONJOBS, { body: cronJob("typo", "0 3 * * *", { timeZone: "Europe/Pariss" }) });
     assert.deepEqual(typo.body, invalid("CronJob", "typo", "spec.timeZone", "FieldValueInvalid", 'Invalid value: "Europe/Pariss": unknown time zone Europe/Pariss'));
     const local = await t.send("POST", CRONJOBS, { body: cronJob("local", "0 3 * * *", { timeZone: "Local" }) });

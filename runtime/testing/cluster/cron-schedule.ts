@@ -6,6 +6,8 @@
  * items, day-of-week 0-6 only), and what it refuses is refused with the same message.
  */
 
+import { isZoneName } from "../../schedule/zone-names.js";
+
 /** robfig/cron's descriptors (`@every <duration>` aside). */
 const DESCRIPTORS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
 /** Go's duration units, in nanoseconds. */
@@ -124,11 +126,8 @@ export function robfigParseError(spec: string): string | null {
   if (tz) {
     const space = rest.indexOf(" ");
     const zone = rest.slice(tz[0].length, space === -1 ? undefined : space);
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    } catch {
-      return `provided bad location ${zone}: unknown time zone ${zone}`;
-    }
+    // time.LoadLocation: the IANA names in their own case, "" and "Local" (what validateTimeZone reads too).
+    if (zone !== "" && zone !== "Local" && !isZoneName(zone)) return `provided bad location ${zone}: unknown time zone ${zone}`;
     rest = space === -1 ? "" : rest.slice(space).trim();
   }
   if (rest.startsWith("@")) {
