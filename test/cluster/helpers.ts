@@ -141,3 +141,10 @@ export async function watch(t: TestCluster, agent: Agent, path: string): Promise
     close: () => controller.abort(),
   };
 }
+
+/** A cluster with namespaces already created (by the admin), for tests that work in them. */
+export async function clusterWithNamespaces(...names: string[]): Promise<TestCluster> {
+  const t = await testCluster();
+  for (const name of names) await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  return t;
+}

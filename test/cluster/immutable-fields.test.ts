@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { goLabelSelector } from "../../runtime/testing/cluster/immutable-fields.js";
-import { testCluster, type TestCluster } from "./helpers.js";
+import { clusterWithNamespaces, type TestCluster } from "./helpers.js";
 
 const NS = "/api/v1/namespaces/im";
 const DEPLOY = "/apis/apps/v1/namespaces/im/deployments";
@@ -13,8 +13,7 @@ const DEPLOY = "/apis/apps/v1/namespaces/im/deployments";
 describe("immutable fields", () => {
   let t: TestCluster;
   before(async () => {
-    t = await testCluster();
-    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "im" } } });
+    t = await clusterWithNamespaces("im");
   });
   after(() => t.close());
 

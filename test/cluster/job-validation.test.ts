@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, testCluster, type TestCluster } from "./helpers.js";
+import { clusterWithNamespaces, fixture, type TestCluster } from "./helpers.js";
 
 const JOBS = "/apis/batch/v1/namespaces/jv/jobs";
 const CRONJOBS = "/apis/batch/v1/namespaces/jv/cronjobs";
@@ -27,8 +27,7 @@ function invalid(kind: string, name: string, field: string, reason: string, mess
 describe("job validation", () => {
   let t: TestCluster;
   before(async () => {
-    t = await testCluster();
-    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "jv" } } });
+    t = await clusterWithNamespaces("jv");
   });
   after(() => t.close());
 

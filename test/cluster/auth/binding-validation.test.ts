@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { testCluster, type TestCluster } from "../helpers.js";
+import { clusterWithNamespaces, type TestCluster } from "../helpers.js";
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const RB = `${RBAC}/namespaces/bv/rolebindings`;
@@ -14,8 +14,7 @@ const binding = (kind: "RoleBinding" | "ClusterRoleBinding", name: string, roleR
 describe("binding validation", () => {
   let t: TestCluster;
   before(async () => {
-    t = await testCluster();
-    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "bv" } } });
+    t = await clusterWithNamespaces("bv");
   });
   after(() => t.close());
 

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { testCluster, type TestCluster } from "../helpers.js";
+import { clusterWithNamespaces, type TestCluster } from "../helpers.js";
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const NS = "esc";
@@ -32,8 +32,7 @@ describe("RBAC escalation prevention", () => {
   const asRobot = (method: string, path: string, body?: unknown) => t.send(method, path, { token: robot, ...(body === undefined ? {} : { body }) });
 
   before(async () => {
-    t = await testCluster();
-    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } } });
+    t = await clusterWithNamespaces(NS);
     await t.send("POST", `/api/v1/namespaces/${NS}/serviceaccounts`, { body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } } });
     robot = (await t.send("POST", `/api/v1/namespaces/${NS}/serviceaccounts/robot/token`, { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } } })).body.status.token;
     // robot may write roles and bindings, and read pods: nothing else.

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request } from "undici";
-import { testCluster, type TestCluster } from "../helpers.js";
+import { clusterWithNamespaces, type TestCluster } from "../helpers.js";
 
 describe("impersonation", () => {
   let t: TestCluster;
@@ -26,9 +26,8 @@ describe("impersonation", () => {
   const review = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
 
   before(async () => {
-    t = await testCluster();
+    t = await clusterWithNamespaces("imp");
     agent = new Agent({ connect: { ca: t.cluster.caPem } });
-    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "imp" } } });
     await t.send("POST", "/api/v1/namespaces/imp/serviceaccounts", { body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } } });
     robot = (await t.send("POST", "/api/v1/namespaces/imp/serviceaccounts/robot/token", { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} } })).body.status.token;
   });
