@@ -46,8 +46,10 @@ function str(section: Dict, key: string): string | undefined {
 }
 
 /**
- * Load credentials from the kubeconfig at `path`. File system errors (ENOENT, EACCES) pass
- * through untouched so the caller can fall back; invalid content throws `KubeCredentialsError`.
+ * Load credentials from the kubeconfig at `path`. File system errors reading that file (ENOENT,
+ * EACCES) pass through untouched so the caller can fall back; invalid content, or a file it
+ * names (certificate authority, client certificate or key) that cannot be read, throws
+ * `KubeCredentialsError`.
  *
  * @example
  * const credentials = await loadKubeconfig(`${env.HOME}/.kube/config`, { env });
@@ -56,6 +58,17 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const text = await fs.readFile(path, "utf8");
   const base = dirname(resolve(path));
   const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
+  // A file the kubeconfig names must be there: only the kubeconfig itself being absent lets the
+  // caller fall back to another source (kubectl stops too: "unable to read certificate-authority").
+  const readNamed = async (field: string, file: string): Promise<string> => {
+    try {
+      return await fs.readFile(at(file), "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? String(error));
+      throw new KubeCredentialsError(`${path}: unable to read ${field} ${at(file)}: ${reason}`);
+    }
+  };
   // Loaded here, not at start-up: a pod never reads a kubeconfig.
   const { parse } = await import("yaml");
   let config: Dict;
@@ -77,7 +90,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
-  const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await fs.readFile(at(caFile), "utf8") : undefined;
+  const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", caFile) : undefined;
   const insecure = cluster["insecure-skip-tls-verify"] === true;
   if (insecure && caPem) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets both a certificate authority and insecure-skip-tls-verify`);
   if (insecure) {
@@ -97,8 +110,8 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const keyFile = str(user, "client-key");
   if (certData || certFile) {
     if (!keyData && !keyFile) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} has a client certificate but no client key`);
-    const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await fs.readFile(at(certFile!), "utf8");
-    const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await fs.readFile(at(keyFile!), "utf8");
+    const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await readNamed("client-certificate", certFile!);
+    const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await readNamed("client-key", keyFile!);
     providers.push(staticAuth({ certPem, keyPem }, `kubeconfig client certificate of user ${userName}`));
   }
   const exec = user.exec as ExecConfig | undefined;

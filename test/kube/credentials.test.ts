@@ -104,6 +104,21 @@ describe("credentials", () => {
       await writeFile(bad, "current-context: nowhere\ncontexts: []\n");
       await assert.rejects(resolveCredentials({ kubeconfig: bad, serviceAccountDir: saDir, env: inClusterEnv() }), (e: unknown) => e instanceof KubeCredentialsError && /nowhere/.test(e.message));
     });
+
+    for (const [field, user, cluster] of [
+      ["certificate-authority", { token: "t" }, { server: "https://prod:6443", "certificate-authority": "gone-ca.crt" }],
+      ["client-certificate", { "client-certificate": "gone.crt", "client-key-data": b64("KEY") }, undefined],
+      ["client-key", { "client-certificate-data": b64("CERT"), "client-key": "gone.key" }, undefined],
+    ] as const) {
+      test(`a kubeconfig whose ${field} file is missing is an error, not a fall-back to another cluster`, async () => {
+        const path = join(root, `missing-${field}.kubeconfig`);
+        await writeFile(path, kubeconfig(user, cluster));
+        const error = await resolveCredentials({ kubeconfig: path, serviceAccountDir: saDir, env: inClusterEnv() }).catch((e: unknown) => e);
+        assert.ok(error instanceof KubeCredentialsError, String(error));
+        assert.equal(error.code, "kube_credentials");
+        assert.match(error.message, new RegExp(`unable to read ${field} .*gone.*: no such file`));
+      });
+    }
   });
 
   test("in-cluster with an IPv6 service host brackets it", async () => {
