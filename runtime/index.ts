@@ -51,6 +51,7 @@ export {
   KubeInvalidError,
   KubeGoneError,
   KubeTooManyRequestsError,
+  KubeClientClosedError,
   KubeConnectionError,
   KubeTlsError,
   NoCredentialsError,

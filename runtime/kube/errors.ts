@@ -131,6 +131,13 @@ export class KubeConnectionError extends PodfnError {
   }
 }
 
+/** The client was closed (`kube.close()`): its streams end with this, and later requests fail with it. Never retried. */
+export class KubeClientClosedError extends PodfnError {
+  constructor(message: string) {
+    super("kube_client_closed", message);
+  }
+}
+
 /** TLS failed: the server's certificate is not trusted by the configured CA (or does not name the host). Never retried. */
 export class KubeTlsError extends PodfnError {
   constructor(message: string, options?: { cause?: unknown }) {

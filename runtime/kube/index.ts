@@ -25,6 +25,7 @@ export {
   KubeInvalidError,
   KubeGoneError,
   KubeTooManyRequestsError,
+  KubeClientClosedError,
   KubeConnectionError,
   KubeTlsError,
   KubeCredentialsError,

@@ -28,10 +28,14 @@ export class Pods extends Resource<Pod> implements PodClient {
   }
 
   async *streamLogs(name: string, options: LogOptions = {}): AsyncGenerator<string, void, undefined> {
-    const path = this.path(options.namespace, name, "log");
-    const response = await this.context.transport.stream({ method: "GET", path, query: logQuery(options, true), signal: callSignal(this.context, options.signal) });
+    const transport = this.context.transport;
+    const request = { method: "GET", path: this.path(options.namespace, name, "log"), query: logQuery(options, true), signal: callSignal(this.context, options.signal) };
+    const response = await transport.stream(request);
     try {
       yield* readLines(response.body);
+    } catch (error) {
+      // A dropped connection is a `KubeConnectionError` naming the pod's log, as for every request.
+      throw transport.readFailure(request, error);
     } finally {
       response.body.destroy();
     }

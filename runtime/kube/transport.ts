@@ -17,13 +17,14 @@
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
 import type { Dispatcher, Pool, buildConnector } from "undici";
-import { KubeApiError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
+import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { linkAbort } from "../signals.js";
-import { loadUndici } from "./undici.js";
+import { PodfnError } from "../errors.js";
+import { loadUndici, type UndiciParts } from "./undici.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
@@ -184,8 +185,15 @@ export class Transport {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #tls: buildConnector.BuildOptions;
+  #undici: UndiciParts | undefined;
+  /** The pool new requests go to, and the client certificate its connections present. */
   #pool: Pool | undefined;
-  #creating: Promise<Pool> | undefined;
+  #poolCert: string | undefined;
+  /** Pools of replaced certificates (and the last one, on `close()`), until closed. */
+  readonly #retiring = new Set<Promise<void>>();
+  /** Bodies of open streams, ended by `close()`. */
+  readonly #streams = new Set<Dispatcher.ResponseData["body"]>();
+  #closed = false;
   #headersToken: string | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
@@ -216,36 +224,40 @@ export class Transport {
     };
   }
 
-  /** The pool, made (and undici loaded) on first use. */
-  #connect(): Promise<Pool> {
-    return (this.#creating ??= this.#createPool());
-  }
-
-  async #createPool(): Promise<Pool> {
-    const undici = await loadUndici();
-    const tls = this.#tls;
-    const credentials = this.#credentials;
-    let lastCert: string | undefined;
-    let connector = undici.buildConnector(tls);
-    this.#pool = new undici.Pool(this.#origin, {
+  /**
+   * The pool for `material`'s client certificate, made (and undici loaded) on first use. A
+   * certificate an exec plugin renews gets a new pool: every later request opens connections
+   * presenting it, and the old pool closes once its requests in flight (streams included) end,
+   * as client-go's connection rotation does. A retry after a 401 thus goes out on a new
+   * connection with the new certificate.
+   */
+  async #poolFor(material: AuthMaterial): Promise<Pool> {
+    const undici = (this.#undici ??= await loadUndici());
+    const current = this.#pool;
+    if (current !== undefined && material.certPem === this.#poolCert) return current;
+    if (this.#closed) throw new KubeClientClosedError(`${this.#origin}: the client is closed`);
+    if (current !== undefined) this.#retire(current);
+    const connector = undici.buildConnector({ ...this.#tls, cert: material.certPem, key: material.keyPem });
+    this.#poolCert = material.certPem;
+    return (this.#pool = new undici.Pool(this.#origin, {
       connections: this.#connections,
-      // Built per client certificate, so a certificate an exec plugin renews is used by new connections.
       connect: function connect(connectOptions, callback) {
         // Before undici's first connection compiles its parser (see llhttp-liftoff.ts); not
         // earlier, so a process that never connects never compiles WebAssembly.
         pinLlhttpToLiftoff();
-        credentials.auth.get().then(function withAuth(material) {
-          if (material.certPem !== lastCert) {
-            lastCert = material.certPem;
-            connector = undici.buildConnector({ ...tls, cert: material.certPem, key: material.keyPem });
-          }
-          connector(connectOptions, callback);
-        }, function failed(error: Error) {
-          callback(error, null);
-        });
+        connector(connectOptions, callback);
       },
+    }));
+  }
+
+  /** Close `pool` once what it carries has ended; `close()` waits for it. */
+  #retire(pool: Pool): void {
+    const closing = pool.close().catch(function ignored() {});
+    this.#retiring.add(closing);
+    const retiring = this.#retiring;
+    void closing.then(function retired() {
+      retiring.delete(closing);
     });
-    return this.#pool;
   }
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
@@ -288,7 +300,7 @@ export class Transport {
       try {
         body = await read(response);
       } catch (error) {
-        throw this.#readFailure(sent, error);
+        throw this.readFailure(sent, error);
       }
       return { response, body };
     } finally {
@@ -301,9 +313,17 @@ export class Transport {
     return new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered invalid JSON`, { cause });
   }
 
-  /** What a failure while reading a body is: the caller's abort reason, or a connection error. */
-  #readFailure(request: SentRequest, error: unknown): unknown {
-    if (request.signal?.aborted) return request.signal.reason;
+  /**
+   * What a failure while reading an answer's body is: the reason of an aborted signal of the
+   * request, a podfn error as it is (the client was closed), else a `KubeConnectionError` naming
+   * the request. For readers of `stream()` bodies too.
+   */
+  readFailure(request: Pick<TransportRequest, "method" | "path" | "signal">, error: unknown): unknown {
+    const { signal } = request;
+    if (signal !== undefined) {
+      for (const one of Array.isArray(signal) ? (signal as readonly AbortSignal[]) : [signal as AbortSignal]) if (one.aborted) return one.reason;
+    }
+    if (error instanceof PodfnError) return error;
     return new KubeConnectionError(`${request.method} ${this.#origin}${this.#basePath}${request.path}: connection failed while reading the answer (${errorCode(error) ?? (error as Error).message})`, { cause: error });
   }
 
@@ -317,13 +337,27 @@ export class Transport {
       joined.release();
       throw error;
     }
-    response.body.once("close", joined.release);
-    return { body: response.body, headers: response.headers };
+    const streams = this.#streams;
+    const body = response.body;
+    streams.add(body);
+    body.once("close", function released() {
+      streams.delete(body);
+      joined.release();
+    });
+    return { body, headers: response.headers };
   }
 
-  /** Close every connection. */
+  /**
+   * Close every connection: requests in flight finish, streams (watches, followed logs) are
+   * ended at once (their readers see a `KubeClientClosedError`), later requests fail with one.
+   */
   async close(): Promise<void> {
-    if (this.#creating) await (await this.#creating).close();
+    this.#closed = true;
+    for (const body of this.#streams) body.destroy(new KubeClientClosedError(`${this.#origin}: the client was closed`));
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool !== undefined) this.#retire(pool);
+    await Promise.all(this.#retiring);
   }
 
   async #send(request: SentRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
@@ -374,7 +408,7 @@ export class Transport {
         headers = { ...headers, "content-type": request.contentType ?? "application/json" };
       }
       const query = request.query ? queryString(request.query) : "";
-      const pool = this.#pool ?? (await this.#connect());
+      const pool = this.#pool !== undefined && material.certPem === this.#poolCert ? this.#pool : await this.#poolFor(material);
       const response = await pool.request({
         method: request.method as Dispatcher.HttpMethod,
         path: summary.path + query,
@@ -395,7 +429,7 @@ export class Transport {
       return { error, retryable, delayMs: status === 429 || status === 503 ? delayMs : undefined };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (error instanceof KubeCredentialsError) throw error;
+      if (error instanceof KubeCredentialsError || error instanceof KubeClientClosedError) throw error;
       const code = errorCode(error);
       // `summary.path` already starts with the server URL's path prefix.
       const where = `${summary.method} ${this.#origin}${summary.path}`;
