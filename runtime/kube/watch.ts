@@ -15,13 +15,21 @@
  *   informer's store). With a caller-given `resourceVersion`, objects never seen come as `ADDED`.
  * - `BOOKMARK` events only advance the resourceVersion, unless `bookmarks: true`.
  * - A stream that sends nothing for `stallTimeoutMs` is dropped and restarted.
+ * - A continue token that expires between two pages of a list (410) makes it list again from
+ *   the start, as client-go's pager does.
+ * - Once established (a list completed, or a watch request answered), it waits out an outage
+ *   as a reflector does: a list or watch request that fails past the transport's retries with
+ *   a connection error, 429 or 5xx (an API server restart, a control-plane upgrade), or an
+ *   `ERROR` event with such a code, is retried after a jittered backoff (up to 30 s), a warning
+ *   logged each time.
  * - It ends when the consumer breaks out, and throws the signal's reason on abort. Errors it
- *   cannot recover from (403, an `ERROR` event other than 410, a watch request that cannot be
- *   set up past the transport's retries, as a `KubeConnectionError`) are thrown, never
- *   swallowed; once the server has answered 200, a broken connection is always resumed.
+ *   cannot recover from are thrown, never swallowed: 401, 403 and other 4xx answers or `ERROR`
+ *   events (410 aside), TLS failures, a closed client (`KubeClientClosedError`), and any failure
+ *   before it is established (the first list, or the first watch from a caller-given
+ *   `resourceVersion`), so that a watch that can never work says so at once.
  */
 import type { KubeList, KubeObject, ResourceType, WatchEvent, WatchOptions } from "./api.js";
-import { KubeApiError, KubeGoneError, kubeApiError } from "./errors.js";
+import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeGoneError, kubeApiError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, resourcePath } from "./context.js";
 import { readLines } from "./lines.js";
@@ -39,6 +47,16 @@ interface RawEvent {
 const keyOf = (object: KubeObject): string => `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
 
 class StallError extends Error {}
+
+/** A jittered delay before attempt `n` (1, 2, ...) of something that keeps failing: up to 0.5 s, doubling, at most 30 s. */
+function backoffMs(n: number): number {
+  return Math.random() * Math.min(30_000, 250 * 2 ** n);
+}
+
+/** Whether an error may pass by itself: the server unreachable or the connection broken, overloaded (429) or failing (5xx). */
+function transient(error: unknown): boolean {
+  return error instanceof KubeConnectionError || (error instanceof KubeApiError && (error.statusCode === 429 || error.statusCode >= 500));
+}
 
 /**
  * Watch `type`, yielding typed events forever (until break or abort).
@@ -81,12 +99,27 @@ async function* watchUntil<T extends KubeObject>(
   const known = new Map<string, T>();
   const selectors = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
 
-  async function* relist(): AsyncGenerator<WatchEvent<T>, string, undefined> {
+  // Set once a list has completed or a watch request has been answered: from then on the
+  // server is known to work for this watch, and an outage (restart, upgrade) is waited out.
+  let established = false;
+
+  /** Lists every page, yielding the difference with `known`; resolves to the list's resourceVersion. */
+  async function* listOnce(): AsyncGenerator<WatchEvent<T>, string, undefined> {
     const seen = new Set<string>();
-    let page: KubeList<T> | undefined;
     let cont: string | undefined;
-    do {
-      page = await listPage({ namespace, ...selectors, limit: options.limit ?? 500, continue: cont, signal });
+    for (;;) {
+      let page: KubeList<T>;
+      try {
+        page = await listPage({ namespace, ...selectors, limit: options.limit ?? 500, continue: cont, signal });
+      } catch (error) {
+        // The continue token expired between two pages (a slow reader): list again from the
+        // start, as client-go's pager does; objects already yielded are in `known`.
+        if (cont === undefined || !(error instanceof KubeGoneError)) throw error;
+        log.info({ path }, "kube list continue token expired; listing again from the start");
+        seen.clear();
+        cont = undefined;
+        continue;
+      }
       for (const object of page.items) {
         const key = keyOf(object);
         const before = known.get(key);
@@ -96,13 +129,30 @@ async function* watchUntil<T extends KubeObject>(
         else if (before.metadata?.resourceVersion !== object.metadata?.resourceVersion) yield { type: "MODIFIED", object };
       }
       cont = page.metadata.continue || undefined;
-    } while (cont);
-    for (const [key, object] of known) {
-      if (seen.has(key)) continue;
-      known.delete(key);
-      yield { type: "DELETED", object };
+      if (cont) continue;
+      for (const [key, object] of known) {
+        if (seen.has(key)) continue;
+        known.delete(key);
+        yield { type: "DELETED", object };
+      }
+      return page.metadata.resourceVersion ?? "";
     }
-    return page.metadata.resourceVersion ?? "";
+  }
+
+  /** `listOnce`, retried with backoff through an outage once the watch is established. */
+  async function* relist(): AsyncGenerator<WatchEvent<T>, string, undefined> {
+    for (let failures = 1; ; failures++) {
+      try {
+        const listed = yield* listOnce();
+        established = true;
+        return listed;
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (!established || !transient(error)) throw error;
+        log.warn({ path, error: (error as Error).message }, "kube watch could not list; retrying");
+        await sleep(backoffMs(failures), signal);
+      }
+    }
   }
 
   let resourceVersion = options.resourceVersion || (yield* relist());
@@ -128,6 +178,7 @@ async function* watchUntil<T extends KubeObject>(
       const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds, ...selectors };
       const response = await context.transport.stream({ method: "GET", path, query, signal: streamSignal });
       connected = true;
+      established = true;
       for await (const line of readLines(response.body, arm)) {
         if (!line.trim()) continue;
         received++;
@@ -157,12 +208,17 @@ async function* watchUntil<T extends KubeObject>(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeGoneError) gone = true;
-      else if (error instanceof KubeApiError) throw error;
       else if (streamSignal.reason instanceof StallError) log.warn({ path, resourceVersion, stallTimeoutMs: stallMs }, "kube watch stalled; restarting");
-      // The request could not be set up: the transport has retried it already (its errors are Kube*Error).
-      else if (!connected) throw error;
+      // The server refused the watch, or sent an `ERROR` event: thrown unless it may pass (429, 5xx).
+      else if (error instanceof KubeApiError) {
+        if (!established || !transient(error)) throw error;
+        log.warn({ path, resourceVersion, statusCode: error.statusCode, error: error.message }, "kube watch refused for now; retrying");
+      }
       // After a 200, a broken connection (API server restart, idle timeout) is resumed, even before the first event, as client-go's reflector does.
-      else log.warn({ path, resourceVersion, events: received, error: (error as Error).message }, "kube watch stream broke; resuming");
+      else if (connected && !(error instanceof KubeClientClosedError)) log.warn({ path, resourceVersion, events: received, error: (error as Error).message }, "kube watch stream broke; resuming");
+      // The request could not be set up past the transport's retries: waited out once the watch is established.
+      else if (established && transient(error)) log.warn({ path, resourceVersion, error: (error as Error).message }, "kube watch could not connect; retrying");
+      else throw error;
     } finally {
       disarm();
       unlink();
@@ -174,6 +230,6 @@ async function* watchUntil<T extends KubeObject>(
       continue;
     }
     quietStreams = received === 0 ? quietStreams + 1 : 0;
-    if (quietStreams > 0) await sleep(Math.random() * Math.min(30_000, 250 * 2 ** quietStreams), signal);
+    if (quietStreams > 0) await sleep(backoffMs(quietStreams), signal);
   }
 }

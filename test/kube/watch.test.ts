@@ -175,9 +175,61 @@ describe("watch", () => {
     await assert.rejects(watching, /shutting down/);
   });
 
-  test("an ERROR event other than 410 is thrown, not swallowed", async () => {
-    handler = (_req, res) => stream(res, [{ type: "ERROR", object: statusBody(500, "InternalError", "etcd is sad") }], false);
-    await assert.rejects(take(kube.configMaps.watch({ resourceVersion: "90" }), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 500 && /etcd is sad/.test(e.message));
+  test("an ERROR event with a 4xx code other than 410 is thrown, not swallowed", async () => {
+    handler = (_req, res) => stream(res, [{ type: "ERROR", object: statusBody(400, "BadRequest", "the watch cannot go on") }], false);
+    await assert.rejects(take(kube.configMaps.watch({ resourceVersion: "90" }), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 400 && /cannot go on/.test(e.message));
+  });
+
+  test("an ERROR event with a 500 is waited out: the watch resumes from the same resourceVersion", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (_req, res) => {
+      watchCount++;
+      if (watchCount === 1) stream(res, [{ type: "ERROR", object: statusBody(500, "InternalError", "etcd is sad") }], false);
+      else stream(res, [{ type: "ADDED", object: cm("e", "92") }], false);
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "91" }), 1);
+    assert.deepEqual(summary(events), ["ADDED e@92"]);
+    assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["91", "91"]);
+  });
+
+  test("an API server outage longer than the transport's retries is waited out once the watch is established", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("100", [cm("o", "99")]));
+      watchCount++;
+      // The first stream ends; then 6 watch requests (past the transport's 3 retries) get 503.
+      if (watchCount === 1) stream(res, []);
+      else if (watchCount <= 7) sendJson(res, 503, statusBody(503, "ServiceUnavailable", "the server is restarting"));
+      else stream(res, [{ type: "MODIFIED", object: cm("o", "101") }], false);
+    };
+    const events = await take(kube.configMaps.watch(), 2);
+    assert.deepEqual(summary(events), ["ADDED o@99", "MODIFIED o@101"]);
+    assert.equal(watches().length, 8);
+    assert.ok(watches().every((r) => r.query.get("resourceVersion") === "100"));
+  });
+
+  test("a watch that never got going is not retried past the transport: the first list's failure is thrown", async () => {
+    handler = (_req, res) => sendJson(res, 503, statusBody(503, "ServiceUnavailable", "the server is restarting"));
+    await assert.rejects(take(kube.configMaps.watch(), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 503);
+  });
+
+  test("a continue token that expires between two pages of the list makes it list again from the start", async () => {
+    server.requests.length = 0;
+    let expired = false;
+    handler = (req, res) => {
+      if (req.query.get("watch") === "1") return stream(res, [{ type: "ADDED", object: cm("n", "121") }], false);
+      if (req.query.get("continue") === "page-2" && !expired) {
+        expired = true;
+        return sendJson(res, 410, statusBody(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."));
+      }
+      if (req.query.get("continue") === "page-2") return sendJson(res, 200, list("120", [cm("m", "119")]));
+      return sendJson(res, 200, { ...list("", [cm("l", expired ? "118" : "117")]), metadata: { continue: "page-2" } });
+    };
+    const events = await take(kube.configMaps.watch({ limit: 1 }), 4);
+    assert.deepEqual(summary(events), ["ADDED l@117", "MODIFIED l@118", "ADDED m@119", "ADDED n@121"]);
+    assert.deepEqual(lists().map((r) => r.query.get("continue")), [null, "page-2", null, "page-2"]);
   });
 
   test("a forbidden watch is thrown with the missing permission", async () => {
