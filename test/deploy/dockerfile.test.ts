@@ -1,0 +1,119 @@
+/**
+ * deploy/Dockerfile, replayed without a Docker engine: its build stage's COPY instructions are
+ * carried out into an empty folder (only what they name, as the build context is filtered
+ * there), its RUN build step runs there (`npm ci` is stood in for by this checkout's
+ * node_modules), and the runtime stage's files, environment and entrypoint then run
+ * `podfn list`. A file the build needs but the Dockerfile does not copy fails here, not in the
+ * first `docker build` a user runs.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Instruction {
+  keyword: string;
+  args: string[];
+  /** Flags such as `--from=build`, by name. */
+  flags: Record<string, string>;
+}
+
+/** The Dockerfile's stages, each a list of instructions (continuation lines joined, comments dropped). */
+function parseDockerfile(text: string): Instruction[][] {
+  const stages: Instruction[][] = [];
+  const logical = text.replace(/\\\n/g, " ").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+  for (const line of logical) {
+    const [keyword = "", ...words] = line.split(/\s+/);
+    const flags: Record<string, string> = {};
+    const args: string[] = [];
+    for (const word of words) {
+      const flag = /^--([a-z-]+)=(.*)$/.exec(word);
+      if (flag && args.length === 0) flags[flag[1]!] = flag[2]!;
+      else args.push(word);
+    }
+    if (keyword.toUpperCase() === "FROM") stages.push([]);
+    stages.at(-1)?.push({ keyword: keyword.toUpperCase(), args, flags });
+  }
+  return stages;
+}
+
+/** Carries out `COPY src... dest` of the build context (the repository) into `root`, relative to `workdir`. */
+async function copyFromContext(instruction: Instruction, root: string, workdir: string): Promise<void> {
+  const sources = instruction.args.slice(0, -1);
+  const dest = instruction.args.at(-1)!;
+  const target = join(root, dest.startsWith("/") ? dest : join(workdir, dest));
+  for (const source of sources) {
+    // Docker: several sources, or a destination ending in "/", copy into that folder.
+    const into = dest.endsWith("/") || sources.length > 1;
+    const to = into ? join(target, source.split("/").at(-1)!) : target;
+    await mkdir(dirname(to), { recursive: true });
+    await cp(join(REPO, source), to, { recursive: true, filter: (path) => !path.endsWith(".test.ts") });
+  }
+}
+
+function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test("the Dockerfile's build stage builds from exactly what it copies, and its runtime stage runs the built functions", { timeout: 180_000 }, async () => {
+  const stages = parseDockerfile(await readFile(join(REPO, "deploy/Dockerfile"), "utf8"));
+  assert.equal(stages.length, 2, "a build stage and a runtime stage");
+  const [build, runtime] = stages as [Instruction[], Instruction[]];
+  const root = await mkdtemp(join(tmpdir(), "podfn-image-"));
+  try {
+    const buildRoot = join(root, "build");
+    let workdir = "/";
+    for (const instruction of build) {
+      if (instruction.keyword === "WORKDIR") workdir = instruction.args[0]!;
+      else if (instruction.keyword === "COPY") await copyFromContext(instruction, buildRoot, workdir);
+      else if (instruction.keyword === "RUN") {
+        const command = instruction.args.join(" ");
+        if (command.startsWith("npm ci")) {
+          // The registry is not for tests: this checkout's dependencies stand in for `npm ci`.
+          await symlink(join(REPO, "node_modules"), join(buildRoot, workdir, "node_modules"));
+          continue;
+        }
+        // `npm run build && npm prune --omit=dev`: the build runs; pruning is npm's own (and would touch the shared node_modules).
+        assert.match(command, /^npm run build\b/, `unexpected RUN in the build stage: ${command}`);
+        const built = await run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], join(buildRoot, workdir), {});
+        assert.equal(built.code, 0, `tsc -p tsconfig.build.json in the image's build stage:\n${built.stdout}${built.stderr}`);
+        const bundled = await run(process.execPath, ["scripts/build.js"], join(buildRoot, workdir), {});
+        assert.equal(bundled.code, 0, `scripts/build.js in the image's build stage (a file it needs is not COPY'd?):\n${bundled.stdout}${bundled.stderr}`);
+      }
+    }
+
+    // The runtime stage: what it copies from the build stage, its ENV and its ENTRYPOINT.
+    const image = join(root, "image");
+    const env: Record<string, string> = {};
+    let entrypoint: string[] = [];
+    let runWorkdir = "/";
+    for (const instruction of runtime) {
+      if (instruction.keyword === "WORKDIR") runWorkdir = instruction.args[0]!;
+      else if (instruction.keyword === "ENV") for (const pair of instruction.args) env[pair.split("=")[0]!] = pair.slice(pair.indexOf("=") + 1);
+      else if (instruction.keyword === "ENTRYPOINT") entrypoint = JSON.parse(instruction.args.join(" ")) as string[];
+      else if (instruction.keyword === "COPY") {
+        assert.equal(instruction.flags.from, "build", "the runtime stage copies from the build stage only");
+        const [source, dest] = instruction.args as [string, string];
+        const to = join(image, dest.startsWith("/") ? dest : join(runWorkdir, dest));
+        await mkdir(dirname(to), { recursive: true });
+        if (source.endsWith("/node_modules")) await symlink(join(REPO, "node_modules"), to);
+        else await cp(join(buildRoot, source), to, { recursive: true });
+      }
+    }
+    assert.deepEqual(entrypoint.slice(0, 2), ["node", "dist/runtime/cli.js"]);
+    const listed = await run(process.execPath, [entrypoint[1]!, "list"], join(image, runWorkdir), { ...env, HOME: join(root, "nohome") });
+    assert.equal(listed.code, 0, listed.stderr);
+    for (const name of ["cleanup-finished-jobs", "github-webhook", "whoami"]) assert.match(listed.stdout, new RegExp(`^${name}\\s`, "m"));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
