@@ -17,6 +17,7 @@ import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
+import { isUserError } from "./report.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
@@ -77,12 +78,13 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       logger.info(fields, "run succeeded");
     } else {
       const code = (result.error as { code?: unknown } | undefined)?.code;
-      logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}) }, result.message);
+      // `err` (stack and cause): a CronJob's log is the only record a failed run leaves.
+      logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}), ...(result.error !== undefined && !isUserError(result.error) ? { err: result.error } : {}) }, result.message);
     }
     return result.code;
   } catch (error) {
     const decision = exitCodeFor({ error });
-    logger.error({ fn: name, exitCode: decision.code }, decision.message);
+    logger.error({ fn: name, exitCode: decision.code, ...(isUserError(error) ? {} : { err: error }) }, decision.message);
     return decision.code;
   } finally {
     try {

@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "../function.js";
-import { HttpError } from "../errors.js";
+import { HttpError, PodfnError } from "../errors.js";
 import { invoke } from "../invoke.js";
 import { whenAborted } from "../signals.js";
 import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
@@ -50,13 +50,27 @@ function delay(ms: number): { promise: Promise<undefined>; cancel(): void } {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** The JSON line of a successful result; a `Reply` contributes its body, and a status >= 400 is a failure. */
+/**
+ * The JSON line of a successful result; a `Reply` contributes its body, and a status >= 400 is
+ * a failure, as is a result JSON cannot hold (a function, a symbol, a BigInt, a cycle).
+ */
 function toOutput(fn: LoadedFunction, value: unknown): string {
   if (isReply(value)) {
     if (value.status >= 400) throw new HttpError(value.status, "reply_error", `${fn.name} replied HTTP ${value.status}: ${JSON.stringify(value.body ?? null)}`);
-    return JSON.stringify(value.body ?? null);
+    return jsonLine(fn, value.body);
   }
-  return JSON.stringify(value ?? null);
+  return jsonLine(fn, value);
+}
+
+function jsonLine(fn: LoadedFunction, value: unknown): string {
+  let line: string | undefined;
+  try {
+    line = JSON.stringify(value ?? null);
+  } catch (error) {
+    throw new PodfnError("invalid_output", `${fn.name}: the result cannot be written as JSON (${(error as Error).message})`);
+  }
+  if (line === undefined) throw new PodfnError("invalid_output", `${fn.name}: the result cannot be written as JSON (a ${typeof value})`);
+  return line;
 }
 
 /**
@@ -70,6 +84,11 @@ function toOutput(fn: LoadedFunction, value: unknown): string {
 export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const { fn, logger, signal } = options;
   const started = monotonicMs();
+  // Stopped while starting up (loading modules, connecting): the handler is not started at all.
+  if (signal.aborted) {
+    const decision = exitCodeFor({ signal: signal.reason === "SIGINT" ? "SIGINT" : "SIGTERM" });
+    return { ...decision, message: `${decision.message} before ${fn.name} started: it was not run`, durationMs: 0 };
+  }
   const controller = new AbortController();
   const call: Promise<Settled> = invoke({
     fn,

@@ -143,7 +143,8 @@ export class Scheduler {
       (error: unknown) => {
         const decision = exitCodeFor({ error });
         const outcome: RunOutcome = controller.signal.aborted && decision.code !== EXIT_CODES.timeout ? "aborted" : (OUTCOMES[decision.code] ?? "failed");
-        log.error({ outcome, durationMs: Math.round(performance.now() - started) }, `scheduled run ${outcome}: ${decision.message}`);
+        // A handler's own failure carries its stack and cause: the log is all it leaves.
+        log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `scheduled run ${outcome}: ${decision.message}`);
       },
     );
     const tracked = run.finally(() => {

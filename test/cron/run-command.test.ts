@@ -7,6 +7,7 @@ import { createRunCommand, runCommand } from "../../runtime/commands/run.js";
 import type { CommandIO } from "../../runtime/commands/types.js";
 import { fakeKube, type FakeKubeOptions } from "./fake-kube.js";
 import { state as waiting } from "./fixtures/wait-for-signal.js";
+import { state as ignoring } from "./fixtures/ignores-signal.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -74,11 +75,19 @@ test("--dry-run: the handler sees dryRun and its writes go out as dry runs", asy
   assert.deepEqual(out.fake.calls, [{ verb: "create", name: "echo", dryRun: true }]);
 });
 
-test("exit 1: the handler threw; nothing on stdout, the error logged", async () => {
+test("exit 1: the handler threw; nothing on stdout, the error logged with its stack", async () => {
   const out = await run(["fail"]);
   assert.equal(out.code, 1);
   assert.equal(out.stdout, "");
-  assert.ok(out.logs.some((l) => l.exitCode === 1 && String(l.msg).includes("boom")));
+  const line = out.logs.find((l) => l.exitCode === 1 && String(l.msg).includes("boom"));
+  assert.match(String((line?.err as { stack?: string } | undefined)?.stack), /Error: boom\n\s+at .*fail\.ts/, "the stack names the handler's file");
+});
+
+test("exit 1: a result JSON cannot hold is a failure, not an empty success", async () => {
+  const out = await run(["returns-function"]);
+  assert.equal(out.code, 1);
+  assert.equal(out.stdout, "");
+  assert.ok(out.logs.some((l) => l.exitCode === 1 && l.code === "invalid_output" && /cannot be written as JSON \(a function\)/.test(String(l.msg))));
 });
 
 test("exit 1: a reply with a status >= 400 is a failure; below 400 its body is the result", async () => {
@@ -138,11 +147,26 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
   });
 }
 
-test("a handler that ignores the signal is abandoned after --drain-timeout-ms", async () => {
+test("a stop signal before the handler starts (a slow start-up) exits 143 without starting it", async () => {
+  Object.assign(waiting, { started: false, cleanedUp: false, reason: undefined });
   const controller = new AbortController();
   controller.abort("SIGTERM");
-  const out = await run(["slow", "--drain-timeout-ms", "0"], { signal: controller.signal });
+  const out = await run(["wait-for-signal"], { signal: controller.signal });
   assert.equal(out.code, 143);
+  assert.equal(waiting.started, false, "the handler was not started");
+  assert.ok(out.logs.some((l) => l.exitCode === 143 && /before wait-for-signal started/.test(String(l.msg))));
+});
+
+test("a handler that ignores the signal is abandoned after --drain-timeout-ms", async () => {
+  Object.assign(ignoring, { started: false });
+  const controller = new AbortController();
+  const pending = run(["ignores-signal", "--drain-timeout-ms", "0"], { signal: controller.signal });
+  const deadline = Date.now() + 5000;
+  while (!ignoring.started && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  controller.abort("SIGTERM");
+  const out = await pending;
+  assert.equal(out.code, 143);
+  assert.ok(out.logs.some((l) => /did not stop within the drain timeout/.test(String(l.msg))));
 });
 
 test("in a pod generated without a token (no declared permissions), the function runs offline", async () => {

@@ -121,7 +121,7 @@ test("stop aborts the runs in flight and waits for them", async () => {
   assert.ok(lines.some((l) => l.outcome === "aborted"));
 });
 
-test("a failing run and a forbidden one are logged with their outcome", async () => {
+test("a failing run and a forbidden one are logged with their outcome (a failure with its stack)", async () => {
   const fail = loaded({ name: "fails", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => { throw new Error("boom"); } });
   const denied = loaded({
     name: "denied",
@@ -133,7 +133,9 @@ test("a failing run and a forbidden one are logged with their outcome", async ()
   scheduler.start(T0);
   scheduler.tick(T0 + MINUTE);
   await scheduler.idle();
-  assert.match(String(lines.find((l) => l.fn === "fails" && l.outcome === "failed")?.msg), /boom/);
+  const failed = lines.find((l) => l.fn === "fails" && l.outcome === "failed");
+  assert.match(String(failed?.msg), /boom/);
+  assert.match(String((failed?.err as { stack?: string } | undefined)?.stack), /Error: boom\n\s+at /, "the failure's stack is logged");
   assert.match(String(lines.find((l) => l.fn === "denied" && l.outcome === "forbidden")?.msg), /verbs: \["create"\]/);
 });
 
