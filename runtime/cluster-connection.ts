@@ -32,9 +32,11 @@ export const LOCAL_SERVICE_ACCOUNT = "podfn";
 
 /**
  * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
- * declared permissions are what the local ServiceAccount is granted.
+ * declared permissions are what the local ServiceAccount is granted. `needsApi` says whether
+ * the process calls the API server at all (default: as a serving process does, `usesKubeApi`);
+ * in a pod without a token, a process that does not runs with an offline client.
  */
-export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd()): Promise<ClusterConnection> {
+export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd(), needsApi = usesKubeApi(functions)): Promise<ClusterConnection> {
   if (config.cluster !== "emulated") {
     try {
       const credentials = await resolveCredentials({
@@ -47,7 +49,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace }, "connected to Kubernetes");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
-      if (error instanceof NoCredentialsError && config.inCluster && !usesKubeApi(functions)) {
+      if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {
         // The manifests mount no token where no function calls the API: run without a client.
         logger.debug("no ServiceAccount token and no function calls the API: running without a Kubernetes client");
         const namespace = config.namespace ?? config.env.POD_NAMESPACE ?? "default";

@@ -26,9 +26,14 @@ export function usesServiceAccountAuth(functions: readonly LoadedFunction[]): bo
   return functions.some((fn) => fn.http !== undefined && fn.http.auth !== "none" && fn.http.auth.type === "serviceAccount");
 }
 
-/** The workload calls the API server: it declares permissions or `kubeApi`, elects a leader or reviews tokens. */
+/** Some handler calls the API server: it declares permissions or `kubeApi`. All a `podfn run` (a CronJob's pod) needs a token for. */
+export function handlersCallKubeApi(functions: readonly LoadedFunction[]): boolean {
+  return functions.some((fn) => fn.permissions.length > 0 || fn.definition.kubeApi === true);
+}
+
+/** The serving workload calls the API server: a handler does, or it elects a leader or reviews tokens. */
 export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
-  return functions.some((fn) => fn.permissions.length > 0 || fn.definition.kubeApi === true) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
+  return handlersCallKubeApi(functions) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
 }
 
 /**

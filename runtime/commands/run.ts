@@ -18,6 +18,7 @@ import { runOnce } from "../cron/run-once.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
+import { handlersCallKubeApi } from "../requirements.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
@@ -51,7 +52,9 @@ function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Tr
 }
 
 /** `connectCluster`, imported when first needed (tests inject their own and never load the client). */
-const connectCluster: ConnectCluster = async (config, logger, functions) => (await import("../cluster-connection.js")).connectCluster(config, logger, functions);
+const connectCluster: ConnectCluster = async (config, logger, functions) =>
+  // A run calls the API only from its handler (the manifests mount a token for exactly that).
+  (await import("../cluster-connection.js")).connectCluster(config, logger, functions, process.cwd(), handlersCallKubeApi(functions));
 
 /** Runs the command once the config is known; every failure becomes an exit code. */
 async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {

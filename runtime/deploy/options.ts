@@ -46,11 +46,17 @@ export const IMAGE_PULL_POLICY = "IfNotPresent";
  * cron expressions (without one, the kube-controller-manager's local zone would apply).
  */
 export const DEFAULT_TIME_ZONE = "Etc/UTC";
-/** A failed run is not retried by Kubernetes (`backoffLimit: 0`); the next tick runs again. */
+/**
+ * A failed run is not retried by Kubernetes (`backoffLimit: 0`); the next tick runs again. A
+ * pod disrupted mid-run (node drain, preemption, eviction: the `DisruptionTarget` condition) is
+ * not a failure of the run: the Job's `podFailurePolicy` ignores it and starts a new pod.
+ */
 export const JOB_BACKOFF_LIMIT = 0;
-/** Finished Jobs are deleted after a day. */
-export const JOB_TTL_SECONDS = 86_400;
-/** Jobs kept for `kubectl get jobs` / logs: the last 3 successful and 3 failed. */
+/**
+ * Jobs kept for `kubectl get jobs` / logs: the last 3 successful and 3 failed, however long ago
+ * they ran (no `ttlSecondsAfterFinished`, which would delete a failed run's Job and logs a day
+ * later, before a weekend is over, whatever these limits say).
+ */
 export const JOB_HISTORY_LIMIT = 3;
 /** Non-root user and group of the containers (the image's `podfn` user). */
 export const RUN_AS_USER = 10001;

@@ -6,7 +6,7 @@
  * function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { LoadedFunction, PermissionRule } from "../function.js";
-import { environmentSecrets, hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
+import { environmentSecrets, handlersCallKubeApi, hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -53,7 +53,8 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   const plan: WorkloadPlan = {
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
-      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: usesKubeApi([fn]) })),
+      // A CronJob's pod runs the handler only: its leader election and token reviews are the Deployment's.
+      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]) })),
   };
   if (served.length > 0) {
     const permissions = served.flatMap((fn) => fn.permissions);

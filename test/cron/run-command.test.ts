@@ -169,6 +169,21 @@ test("a handler that ignores the signal is abandoned after --drain-timeout-ms", 
   assert.ok(out.logs.some((l) => /did not stop within the drain timeout/.test(String(l.msg))));
 });
 
+test("in a pod without a token, a function whose handler calls no API runs offline, whatever the Deployment does for it (Lease, TokenReview)", async () => {
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIO = {
+    argv: ["tick-and-serve", "--schedule", "hourly", "--functions", FIXTURES],
+    env: { KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443", PODFN_SERVICEACCOUNT_DIR: "/nonexistent/podfn-sa", HOME: "/nonexistent/podfn-home" },
+    cwd: process.cwd(),
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    signal: new AbortController().signal,
+  };
+  assert.equal(await runCommand.run(io), 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { ticked: true });
+});
+
 test("in a pod generated without a token (no declared permissions), the function runs offline", async () => {
   let stdout = "";
   const io: CommandIO = {

@@ -119,7 +119,7 @@ test("without options: 2 replicas, no PDB, no HPA", () => {
   assert.equal(pod.automountServiceAccountToken, false, "a bearer-only HTTP function never calls the API");
 });
 
-test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, its policies and deadlines", () => {
+test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, its policies (disruptions ignored, history kept) and deadlines", () => {
   const cronJobs = byKind<CronJob>("CronJob");
   assert.equal(cronJobs.length, 3);
   for (const cj of cronJobs) {
@@ -129,7 +129,11 @@ test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, it
     assertHardened(pod, cj.metadata!.name!);
     assert.equal(pod.restartPolicy, "Never");
     assert.equal(cj.spec!.jobTemplate.spec!.backoffLimit, 0);
-    assert.ok(cj.spec!.jobTemplate.spec!.ttlSecondsAfterFinished! > 0);
+    // Kept by the history limits (no TTL deleting a failed run's Job and logs a day later).
+    assert.equal(cj.spec!.jobTemplate.spec!.ttlSecondsAfterFinished, undefined);
+    assert.equal(cj.spec!.failedJobsHistoryLimit, 3);
+    // A pod disrupted mid-run (drain, preemption, eviction) is replaced, not counted as the run failing.
+    assert.deepEqual(cj.spec!.jobTemplate.spec!.podFailurePolicy, { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
   }
   const hourly = cronJobs.find((c) => c.spec!.schedule === "0 * * * *")!;
   assert.deepEqual(hourly.spec!.jobTemplate.spec!.template.spec!.containers[0]!.args, ["run", "cleanup-finished-jobs-with-a-long-function-name-x", "--schedule", "hourly"]);
@@ -193,4 +197,20 @@ test("a bearer secret read from a variable (env) is set in the Deployment from i
   // One variable holds one secret: two functions reading it for different secrets are refused, naming both.
   const other = loaded({ name: "cd-hook", http: { auth: { type: "bearer", secret: "cd-token", env: "CI_TOKEN" } }, handler: () => 1 });
   assert.throws(() => generateManifests([fromEnv, other]), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /cd-hook and ci-hook read the variable CI_TOKEN for different secrets/.test(e.message));
+});
+
+test("a CronJob's pod gets a token only when its handler calls the API, not for the Deployment's leader election or token reviews", () => {
+  const mixed = loaded({
+    name: "mixed",
+    http: { auth: { type: "serviceAccount", allow: ["system:serviceaccount:ops:caller"] } },
+    schedule: [{ cron: "0 * * * *", name: "hourly" }, { cron: "*/5 * * * *", name: "often", mode: "in-process" }],
+    handler() {},
+  });
+  const generated = generateManifests([mixed], OPTIONS).flatMap((g) => g.objects);
+  const cronJob = generated.find((o) => o.kind === "CronJob") as CronJob;
+  const cronAccount = cronJob.spec!.jobTemplate.spec!.template.spec!.serviceAccountName;
+  assert.equal(cronJob.spec!.jobTemplate.spec!.template.spec!.automountServiceAccountToken, false);
+  assert.equal((generated.find((o) => o.kind === "ServiceAccount" && o.metadata?.name === cronAccount) as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
+  const deployment = generated.find((o) => o.kind === "Deployment") as Deployment;
+  assert.equal(deployment.spec!.template.spec!.automountServiceAccountToken, true, "the Deployment reviews tokens and holds the scheduler Lease");
 });
