@@ -16,6 +16,8 @@ export interface ExecConfig {
   args?: string[];
   env?: { name: string; value: string }[] | null;
   provideClusterInfo?: boolean;
+  /** `Never`, `IfAvailable` or `Always`; podfn never has a terminal, so `Always` is refused. */
+  interactiveMode?: string;
   installHint?: string;
 }
 
@@ -48,19 +50,25 @@ async function run(exec: ExecConfig, options: ExecAuthOptions): Promise<string> 
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
   for (const entry of exec.env ?? []) env[entry.name] = entry.value;
   env.KUBERNETES_EXEC_INFO = JSON.stringify(info);
+  const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       exec.command,
       exec.args ?? [],
-      { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 1 << 20 },
+      { env, cwd: options.cwd, timeout: timeoutMs, maxBuffer: 1 << 20 },
       function done(error, stdout, stderr) {
         if (!error) return resolve(stdout);
-        const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : `exit code ${String(error.code ?? error.signal ?? "?")}`;
+        const why =
+          (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found"
+          : error.killed ? `it did not finish within ${timeoutMs} ms (a plugin waiting for input? podfn gives it none)`
+          : `exit code ${String(error.code ?? error.signal ?? "?")}`;
         const detail = String(stderr).trim().split("\n")[0]?.slice(0, 200);
         const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
         reject(new KubeCredentialsError(`exec credential plugin "${exec.command}" failed: ${why}${detail ? `: ${detail}` : ""}${hint}`));
       },
     );
+    // Not interactive: the plugin reads end-of-file at once rather than waiting for input, as client-go gives it no stdin.
+    child.stdin?.end();
   });
 }
 
@@ -91,6 +99,9 @@ function parse(exec: ExecConfig, stdout: string): ExecStatus {
 export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvider {
   if (!API_VERSIONS.includes(exec.apiVersion)) {
     throw new KubeCredentialsError(`exec credential plugin apiVersion ${JSON.stringify(exec.apiVersion)} is not supported; use ${API_VERSIONS.join(" or ")}`);
+  }
+  if (exec.interactiveMode === "Always") {
+    throw new KubeCredentialsError(`exec credential plugin "${exec.command}" has interactiveMode Always: it needs a terminal, which podfn never gives it; use a plugin (or plugin option) that runs without one`);
   }
   const now = options.now ?? Date.now;
   let cached: { material: AuthMaterial; expiresAt: number } | undefined;

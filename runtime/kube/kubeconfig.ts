@@ -88,6 +88,8 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
 
   const server = str(cluster, "server");
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
+  // Not supported yet: refused rather than connecting around the proxy the kubeconfig names.
+  if (str(cluster, "proxy-url")) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets proxy-url, which podfn does not support yet; reach the API server directly (or through a tunnel such as kubectl port-forward)`);
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
   const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", caFile) : undefined;
@@ -117,7 +119,16 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const exec = user.exec as ExecConfig | undefined;
   if (exec && typeof exec === "object") {
     const command = /[\\/]/.test(exec.command) ? at(exec.command) : exec.command;
-    const clusterInfo = { server, "certificate-authority-data": caPem ? Buffer.from(caPem).toString("base64") : undefined, "insecure-skip-tls-verify": insecure };
+    // client.authentication.k8s.io Cluster: `config` is the cluster's `client.authentication.k8s.io/exec` extension.
+    const extensions = Array.isArray(cluster.extensions) ? (cluster.extensions as Dict[]) : [];
+    const execExtension = extensions.find((e) => e && e.name === "client.authentication.k8s.io/exec")?.extension;
+    const clusterInfo = {
+      server,
+      "tls-server-name": str(cluster, "tls-server-name"),
+      "certificate-authority-data": caPem ? Buffer.from(caPem).toString("base64") : undefined,
+      "insecure-skip-tls-verify": insecure,
+      ...(execExtension !== undefined ? { config: execExtension } : {}),
+    };
     providers.push(execAuth({ ...exec, command }, { env: options.env, cwd: base, cluster: clusterInfo, now: options.now }));
   }
 

@@ -233,5 +233,47 @@ process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/
       const creds = await loadKubeconfig(path, { env: { PATH: process.env.PATH } });
       await assert.rejects(creds.auth.get(), (e: unknown) => e instanceof KubeCredentialsError && /command not found; install it from example.com/.test(e.message));
     });
+
+    test("a plugin that reads its stdin gets end-of-file at once, not a pipe left open until the timeout", async () => {
+      const plugin = join(dir, "reads-stdin.mjs");
+      await writeFile(plugin, `let input = "";
+process.stdin.on("data", (d) => (input += d));
+process.stdin.on("end", () => process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "read-" + input.length } })));
+`);
+      const path = join(dir, "config-stdin");
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [plugin] } }));
+      const creds = await loadKubeconfig(path, { env: {} });
+      assert.equal((await creds.auth.get()).token, "read-0");
+    });
+
+    test("interactiveMode Always is refused: podfn never has a terminal to give the plugin", async () => {
+      const path = join(dir, "config-interactive");
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: "login-helper", interactiveMode: "Always" } }));
+      await assert.rejects(loadKubeconfig(path, { env: {} }), (e: unknown) => e instanceof KubeCredentialsError && /interactiveMode Always/.test(e.message));
+    });
+
+    test("provideClusterInfo sends the cluster's server, CA, TLS server name and exec extension", async () => {
+      const plugin = join(dir, "echo-info.mjs");
+      await writeFile(plugin, `process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: Buffer.from(process.env.KUBERNETES_EXEC_INFO).toString("base64") } }));
+`);
+      const path = join(dir, "config-info");
+      const cluster = {
+        server: "https://k8s.example:6443",
+        "certificate-authority-data": b64(CA),
+        "tls-server-name": "api.internal",
+        extensions: [{ name: "client.authentication.k8s.io/exec", extension: { audience: "podfn" } }],
+      };
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [plugin], provideClusterInfo: true } }, cluster));
+      const creds = await loadKubeconfig(path, { env: {} });
+      const info = JSON.parse(Buffer.from((await creds.auth.get()).token!, "base64").toString("utf8"));
+      assert.deepEqual(info.spec.cluster, { server: "https://k8s.example:6443", "tls-server-name": "api.internal", "certificate-authority-data": b64(CA), "insecure-skip-tls-verify": false, config: { audience: "podfn" } });
+      assert.equal(info.spec.interactive, false);
+    });
+  });
+
+  test("a kubeconfig with proxy-url is refused, not connected around the proxy", async () => {
+    const path = join(root, "proxy.kubeconfig");
+    await writeFile(path, kubeconfig({ token: "t" }, { server: "https://k8s.example:6443", "proxy-url": "http://proxy.example:3128" }));
+    await assert.rejects(loadKubeconfig(path, { env: {} }), (e: unknown) => e instanceof KubeCredentialsError && /proxy-url, which podfn does not support yet/.test(e.message));
   });
 });
