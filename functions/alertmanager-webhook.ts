@@ -19,14 +19,14 @@
  * - `ALERTMANAGER_ALLOWED_NAMESPACES`: comma-separated namespaces whose Deployments may be
  *   restarted. Default: the function's own. The permissions below follow this list, so set
  *   it alike where `podfn manifests` runs.
- * - `ALERTMANAGER_COOLDOWN_MINUTES`: Default 10.
+ * - `ALERTMANAGER_COOLDOWN_MINUTES`: Default 10 (also when set but empty); 0 turns the cool-down off.
  *
  * Permissions: get and update Deployments, in each allowed namespace.
  * Secrets: `alertmanager-token`. In alertmanager.yml:
  *   receivers:
  *     - name: podfn
  *       webhook_configs:
- *         - url: http://podfn.<ns>.svc/alertmanager-webhook
+ *         - url: http://podfn-http.<ns>.svc/alertmanager-webhook   # the manifests' Service (`<app>-http`, port 80)
  *           http_config: { authorization: { credentials_file: /etc/alertmanager/podfn-token } }
  */
 import { z } from "zod";
@@ -40,7 +40,8 @@ export const RESTARTED_FOR = "podfn.dev/restarted-for";
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
 const allowedNamespaces = (process.env.ALERTMANAGER_ALLOWED_NAMESPACES ?? "").split(",").map((n) => n.trim()).filter(Boolean);
-const cooldownMs = Number(process.env.ALERTMANAGER_COOLDOWN_MINUTES ?? "10") * 60_000;
+// Empty counts as unset: `Number("")` would be 0, silently turning the cool-down off.
+const cooldownMs = Number(process.env.ALERTMANAGER_COOLDOWN_MINUTES?.trim() || "10") * 60_000;
 if (!Number.isFinite(cooldownMs) || cooldownMs < 0) throw new Error("ALERTMANAGER_COOLDOWN_MINUTES must be a number of minutes ≥ 0");
 
 const labels = z.record(z.string(), z.string());
