@@ -6,8 +6,6 @@
  * granted exactly their declared permissions, and says so. `--cluster real` never falls back;
  * `--cluster emulated` always uses the emulator.
  */
-// `fs.promises` is read where used: node:fs/promises (~0.9 ms) loads only in a process that needs it.
-import { promises as fs } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
@@ -16,6 +14,7 @@ import type { KubeClient } from "./kube/api.js";
 import { createKubeClient, resolveCredentials, NoCredentialsError } from "./kube/index.js";
 import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
+import { writeAdminKubeconfig } from "./admin-kubeconfig.js";
 
 export interface ClusterConnection {
   kube: KubeClient;
@@ -30,13 +29,21 @@ export interface ClusterConnection {
 /** The ServiceAccount local runs use on the emulated cluster. */
 export const LOCAL_SERVICE_ACCOUNT = "podfn";
 
+/** How the process uses the connection. */
+export interface ConnectOptions {
+  /** Whether it calls the API server at all. Default: as a serving process does (`usesKubeApi`). */
+  needsApi?: boolean;
+  /** One run that exits (`podfn run`): an emulated cluster ends with it, so no kubeconfig is written for it. */
+  oneRun?: boolean;
+}
+
 /**
  * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
- * declared permissions are what the local ServiceAccount is granted. `needsApi` says whether
- * the process calls the API server at all (default: as a serving process does, `usesKubeApi`);
- * in a pod without a token, a process that does not runs with an offline client.
+ * declared permissions are what the local ServiceAccount is granted. In a pod without a token,
+ * a process that does not call the API (`needsApi`) runs with an offline client.
  */
-export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd(), needsApi = usesKubeApi(functions)): Promise<ClusterConnection> {
+export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd(), options: ConnectOptions = {}): Promise<ClusterConnection> {
+  const needsApi = options.needsApi ?? usesKubeApi(functions);
   if (config.cluster !== "emulated") {
     try {
       const credentials = await resolveCredentials({
@@ -60,10 +67,10 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }
   }
-  return connectEmulated(config, logger, functions, cwd);
+  return connectEmulated(config, logger, functions, cwd, options.oneRun === true);
 }
 
-async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string): Promise<ClusterConnection> {
+async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean): Promise<ClusterConnection> {
   const { startCluster, grantDeclaredPermissions } = await import("./testing/index.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
@@ -82,13 +89,11 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
       env: {},
     });
     const kube = createKubeClient({ credentials, logger, namespace });
-    const stateDir = resolve(cwd, config.stateDir);
-    await fs.mkdir(stateDir, { recursive: true });
-    await fs.writeFile(join(stateDir, "admin.kubeconfig"), cluster.kubeconfig(), { mode: 0o600 });
-    logger.info(
-      { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}`, kubeconfig: join(stateDir, "admin.kubeconfig") },
-      `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${join(stateDir, "admin.kubeconfig")} kubectl get pods`,
-    );
+    const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}` };
+    // A run's cluster ends with it: no kubeconfig that would point at nothing (or replace a live server's).
+    const written = oneRun ? undefined : await writeAdminKubeconfig(resolve(cwd, config.stateDir), cluster.kubeconfig());
+    if (written) logger.info({ ...identity, kubeconfig: written.path }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.path} kubectl get pods`);
+    else logger.info(identity, "running against the embedded emulated cluster (it ends with this run)");
     return {
       kube,
       emulated: true,
@@ -97,6 +102,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
         await kube.close();
         await adminClient.close();
         await cluster.stop();
+        await written?.release();
       },
     };
   } catch (error) {

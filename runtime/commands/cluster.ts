@@ -6,6 +6,7 @@
  * option's `defaultFor`; its 8080 default is for `serve`).
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { writeAdminKubeconfig } from "../admin-kubeconfig.js";
 import { join, resolve } from "node:path";
 import { startCluster } from "../testing/index.js";
 import { defineCommand } from "./define.js";
@@ -14,8 +15,9 @@ import { whenAborted } from "../signals.js";
 const HELP = `Usage: podfn cluster [--port N] [--state-dir DIR]
 
 Runs an emulated Kubernetes API server (HTTPS, RBAC, ServiceAccount tokens; no controllers)
-on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig and DIR/ca.crt; the server's
-state lives in memory and is gone when it stops.
+on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig (DIR/admin-<pid>.kubeconfig while
+another running podfn process holds that name) and DIR/ca.crt; the server's state lives in
+memory and is gone when it stops.
 `;
 
 export const clusterCommand = defineCommand({
@@ -26,8 +28,8 @@ export const clusterCommand = defineCommand({
     const cluster = await startCluster({ port: config.port });
     const dir = resolve(io.cwd, config.stateDir);
     await mkdir(dir, { recursive: true });
-    const kubeconfig = join(dir, "admin.kubeconfig");
-    await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
+    const admin = await writeAdminKubeconfig(dir, cluster.kubeconfig());
+    const kubeconfig = admin.path;
     await writeFile(join(dir, "ca.crt"), cluster.caPem);
     io.stdout(
       [
@@ -45,6 +47,7 @@ export const clusterCommand = defineCommand({
     );
     await whenAborted(io.signal).promise;
     await cluster.stop();
+    await admin.release();
     io.stdout("Emulated cluster stopped.\n");
     return 0;
   },

@@ -54,7 +54,7 @@ function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Tr
 /** `connectCluster`, imported when first needed (tests inject their own and never load the client). */
 const connectCluster: ConnectCluster = async (config, logger, functions) =>
   // A run calls the API only from its handler (the manifests mount a token for exactly that).
-  (await import("../cluster-connection.js")).connectCluster(config, logger, functions, process.cwd(), handlersCallKubeApi(functions));
+  (await import("../cluster-connection.js")).connectCluster(config, logger, functions, process.cwd(), { needsApi: handlersCallKubeApi(functions), oneRun: true });
 
 /** Runs the command once the config is known; every failure becomes an exit code. */
 async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {
