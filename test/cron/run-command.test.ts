@@ -158,13 +158,14 @@ test("a stop signal before the handler starts (a slow start-up) exits 143 withou
 });
 
 test("a handler that ignores the signal is abandoned after --drain-timeout-ms", async () => {
-  Object.assign(ignoring, { started: false });
+  ignoring.started = false;
   const controller = new AbortController();
   const pending = run(["ignores-signal", "--drain-timeout-ms", "0"], { signal: controller.signal });
   const deadline = Date.now() + 5000;
   while (!ignoring.started && Date.now() < deadline) await new Promise((r) => setImmediate(r));
   controller.abort("SIGTERM");
   const out = await pending;
+  ignoring.release();
   assert.equal(out.code, 143);
   assert.ok(out.logs.some((l) => /did not stop within the drain timeout/.test(String(l.msg))));
 });
