@@ -47,7 +47,7 @@ export const OPTIONS = {
   cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
   kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file: of a `:`-separated list, the first that exists (empty entries skipped, as kubectl does).", commands: KUBE },
   serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
-  namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
+  namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultFor: { manifests: "default" }, defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
   maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", description: "Concurrent function calls before answering 429.", commands: SERVE },
   drainTimeoutMs: { flag: "drain-timeout-ms", env: "PODFN_DRAIN_TIMEOUT_MS", kind: "number", description: "On SIGTERM, how long in-flight calls may finish before their signals abort.", commands: [...SERVE, "run"] },
   input: { flag: "input", kind: "string", defaultText: "{}", description: "Input of the call, as JSON.", commands: ["run"] },

@@ -114,7 +114,8 @@ function buildDefinitionSchema() {
     })
     .superRefine((entry, ctx) => {
       const problem = validateCron(entry.cron, entry.timeZone, entry.mode === "in-process");
-      if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
+      // A zone's problem is the timeZone field's (validateCron names it first), not the expression's.
+      if (problem) ctx.addIssue({ code: "custom", path: [problem.startsWith("timeZone ") ? "timeZone" : "cron"], message: problem });
     });
 
   // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.

@@ -59,6 +59,9 @@ test("http.bodyTimeoutMs is at most a day, like timeoutMs (a timer could not wai
 
 test("a time zone in another letter case than the zoneinfo file's is refused, naming the right one", () => {
   assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Europe/PARIS" } }), /timeZone "Europe\/PARIS": not an IANA time zone name .*did you mean "Europe\/Paris"\?/);
+  // Reported on the field at fault: schedule.timeZone, not schedule.cron.
+  assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "europe/paris" } }), /^schedule\.timeZone: timeZone "europe\/paris"/m);
+  assert.match(problems({ schedule: { cron: "0 3 * * * *" } }), /^schedule\.cron: /m);
   // Links are names of their own, in their own case; Intl would map them to their zones in any case.
   for (const timeZone of ["US/Eastern", "Etc/UTC", "GMT", "Asia/Kolkata", "Asia/Calcutta"]) assert.equal(problems({ schedule: { cron: "0 3 * * *", timeZone } }), "", timeZone);
   for (const [timeZone, right] of [["us/eastern", "US/Eastern"], ["etc/utc", "Etc/UTC"], ["gmt", "GMT"]]) {
