@@ -194,6 +194,8 @@ export class Transport {
   /** Bodies of open streams, ended by `close()`. */
   readonly #streams = new Set<Dispatcher.ResponseData["body"]>();
   #closed = false;
+  /** Aborted by `close()` (with `KubeClientClosedError`): wakes every `pause()`. */
+  readonly #closing = new AbortController();
   #headersToken: string | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
@@ -337,8 +339,14 @@ export class Transport {
       joined.release();
       throw error;
     }
-    const streams = this.#streams;
     const body = response.body;
+    if (this.#closed) {
+      // Answered after close(): it would hold the retired pool (and close()) open.
+      body.destroy();
+      joined.release();
+      throw new KubeClientClosedError(`${this.#origin}: the client was closed`);
+    }
+    const streams = this.#streams;
     streams.add(body);
     body.once("close", function released() {
       streams.delete(body);
@@ -349,10 +357,12 @@ export class Transport {
 
   /**
    * Close every connection: requests in flight finish, streams (watches, followed logs) are
-   * ended at once (their readers see a `KubeClientClosedError`), later requests fail with one.
+   * ended at once (their readers see a `KubeClientClosedError`; so do waits between retries and
+   * streams answered later), and later requests fail with one.
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort(new KubeClientClosedError(`${this.#origin}: the client was closed`));
     for (const body of this.#streams) body.destroy(new KubeClientClosedError(`${this.#origin}: the client was closed`));
     const pool = this.#pool;
     this.#pool = undefined;
@@ -381,8 +391,19 @@ export class Transport {
       const statusCode = error instanceof KubeApiError ? error.statusCode : undefined;
       if (statusCode === 429) this.#logger.debug({ ...fields, statusCode }, "kube server asked to slow down; retrying");
       else this.#logger.warn({ ...fields, statusCode, code: (error as KubeConnectionError).code }, "kube request failed; retrying");
-      await policy.sleep(delayMs, request.signal);
+      await this.pause(delayMs, request.signal);
     }
+  }
+
+  /**
+   * Waits `ms` as the retry policy sleeps (tests inject it); ends early with `signal`'s reason,
+   * or with `KubeClientClosedError` when the client is closed meanwhile.
+   */
+  pause(ms: number, signal?: AbortSignal): Promise<void> {
+    const closing = this.#closing.signal;
+    if (closing.aborted) return Promise.reject(closing.reason);
+    const joined = joinSignals(signal ? [signal, closing] : closing);
+    return this.#policy.sleep(ms, joined.signal).finally(joined.release);
   }
 
   /** The headers of a request without a body, made once per token (undici only reads them). */

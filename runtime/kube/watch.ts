@@ -15,13 +15,14 @@
  *   informer's store). With a caller-given `resourceVersion`, objects never seen come as `ADDED`.
  * - `BOOKMARK` events only advance the resourceVersion, unless `bookmarks: true`.
  * - A stream that sends nothing for `stallTimeoutMs` is dropped and restarted.
- * - A continue token that expires between two pages of a list (410) makes it list again from
- *   the start, as client-go's pager does.
+ * - A continue token that expires between two pages of a list (410) makes it list once more
+ *   in full, without a limit, as client-go's pager does.
  * - Once established (a list completed, or a watch request answered), it waits out an outage
  *   as a reflector does: a list or watch request that fails past the transport's retries with
  *   a connection error, 429 or 5xx (an API server restart, a control-plane upgrade), or an
  *   `ERROR` event with such a code, is retried after a jittered backoff (up to 30 s), a warning
- *   logged each time.
+ *   logged each time. Its waits go through the client's retry policy and end when the client
+ *   is closed.
  * - It ends when the consumer breaks out, and throws the signal's reason on abort. Errors it
  *   cannot recover from are thrown, never swallowed: 401, 403 and other 4xx answers or `ERROR`
  *   events (410 aside), TLS failures, a closed client (`KubeClientClosedError`), and any failure
@@ -34,7 +35,6 @@ import type { ClientContext } from "./context.js";
 import { callSignal, resourcePath } from "./context.js";
 import { readLines } from "./lines.js";
 import { linkAbort } from "../signals.js";
-import { sleep } from "./retry.js";
 
 /** Lists one page; the watch uses the resource client's own. */
 export type PageLister<T> = (options: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; signal?: AbortSignal }) => Promise<KubeList<T>>;
@@ -107,17 +107,20 @@ async function* watchUntil<T extends KubeObject>(
   async function* listOnce(): AsyncGenerator<WatchEvent<T>, string, undefined> {
     const seen = new Set<string>();
     let cont: string | undefined;
+    let limit: number | undefined = options.limit ?? 500;
     for (;;) {
       let page: KubeList<T>;
       try {
-        page = await listPage({ namespace, ...selectors, limit: options.limit ?? 500, continue: cont, signal });
+        page = await listPage({ namespace, ...selectors, limit, continue: cont, signal });
       } catch (error) {
-        // The continue token expired between two pages (a slow reader): list again from the
-        // start, as client-go's pager does; objects already yielded are in `known`.
+        // The continue token expired between two pages (a slow reader): as client-go's pager
+        // does, list once more in full, without a limit (objects already yielded are in
+        // `known`); a failure of that list is the list's.
         if (cont === undefined || !(error instanceof KubeGoneError)) throw error;
-        log.info({ path }, "kube list continue token expired; listing again from the start");
+        log.info({ path }, "kube list continue token expired; listing again in full");
         seen.clear();
         cont = undefined;
+        limit = undefined;
         continue;
       }
       for (const object of page.items) {
@@ -150,7 +153,7 @@ async function* watchUntil<T extends KubeObject>(
         if (signal.aborted) throw signal.reason;
         if (!established || !transient(error)) throw error;
         log.warn({ path, error: (error as Error).message }, "kube watch could not list; retrying");
-        await sleep(backoffMs(failures), signal);
+        await context.transport.pause(backoffMs(failures), signal);
       }
     }
   }
@@ -181,10 +184,11 @@ async function* watchUntil<T extends KubeObject>(
       established = true;
       for await (const line of readLines(response.body, arm)) {
         if (!line.trim()) continue;
-        received++;
         const event = JSON.parse(line) as RawEvent;
         const object = event.object ?? {};
-        if (event.type === "ERROR") {
+        // An ERROR event is not progress: a stream that only brings one is resumed after the backoff.
+        if (event.type !== "ERROR") received++;
+        else {
           const code = object.code ?? 500;
           if (code === 410 || object.reason === "Expired" || object.reason === "Gone") {
             gone = true;
@@ -230,6 +234,6 @@ async function* watchUntil<T extends KubeObject>(
       continue;
     }
     quietStreams = received === 0 ? quietStreams + 1 : 0;
-    if (quietStreams > 0) await sleep(backoffMs(quietStreams), signal);
+    if (quietStreams > 0) await context.transport.pause(backoffMs(quietStreams), signal);
   }
 }

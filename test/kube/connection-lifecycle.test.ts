@@ -16,6 +16,8 @@ import { KubeClientClosedError, KubeConnectionError } from "../../runtime/kube/e
 import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
 import { sendJson, startFakeApiServer, statusBody, testCertificates } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler } from "./helpers/fake-apiserver.js";
+import { sleep } from "../../runtime/kube/retry.js";
+import { until } from "../helpers/until.js";
 
 describe("client certificate rotation", () => {
   test("a certificate renewed after a 401 is presented on a new connection, and the retry succeeds", async () => {
@@ -89,6 +91,35 @@ describe("streams and close()", () => {
     await watchEnds;
     await logsEnd;
     await assert.rejects(kube.configMaps.get("a"), (e: unknown) => e instanceof KubeClientClosedError);
+  });
+
+  test("a watch answered only after close() is ended too, and close() does not wait for it", { timeout: 20_000 }, async () => {
+    let answer: (() => void) | undefined;
+    handler = (req, res) => {
+      answer = () => openStreams(req, res);
+    };
+    const kube = createKubeClient({ credentials: server.credentials() });
+    const watchEnds = assert.rejects(kube.configMaps.watch({ resourceVersion: "1" })[Symbol.asyncIterator]().next(), (e: unknown) => e instanceof KubeClientClosedError);
+    await until(() => answer !== undefined);
+    const closed = kube.close();
+    answer!();
+    await closed;
+    await watchEnds;
+  });
+
+  test("a watch waiting out an outage ends when the client is closed, not after its wait", { timeout: 20_000 }, async () => {
+    let watches = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, { kind: "ConfigMapList", apiVersion: "v1", metadata: { resourceVersion: "5" }, items: [] });
+      watches++;
+      sendJson(res, 503, statusBody(503, "ServiceUnavailable", "the server is restarting"));
+    };
+    // Waits of a minute each: only close() can end them within the test's time.
+    const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: (ms, signal) => sleep(60_000 + ms, signal) } });
+    const watchEnds = assert.rejects(kube.configMaps.watch()[Symbol.asyncIterator]().next(), (e: unknown) => e instanceof KubeClientClosedError);
+    await until(() => watches >= 1);
+    await kube.close();
+    await watchEnds;
   });
 
   test("a followed log whose connection drops ends with a KubeConnectionError naming the log", async () => {

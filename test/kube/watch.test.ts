@@ -5,7 +5,7 @@ import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import type { KubeClient, WatchEvent } from "../../runtime/kube/api.js";
 import { KubeApiError, KubeForbiddenError } from "../../runtime/kube/errors.js";
-import { fixture, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
+import { fixture, recordingSleep, sendJson, startFakeApiServer, statusBody } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler, RecordedRequest } from "./helpers/fake-apiserver.js";
 import { until } from "../helpers/until.js";
 
@@ -193,6 +193,24 @@ describe("watch", () => {
     assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["91", "91"]);
   });
 
+  test("a stream that brings only an ERROR 500 is resumed after a growing backoff, not at once", async () => {
+    const recorded = recordingSleep();
+    const pausing = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorded.sleep } });
+    let watchCount = 0;
+    handler = (_req, res) => {
+      watchCount++;
+      if (watchCount <= 3) stream(res, [{ type: "ERROR", object: statusBody(500, "InternalError", "etcd is sad") }], false);
+      else stream(res, [{ type: "ADDED", object: cm("f", "94") }], false);
+    };
+    try {
+      const events = await take(pausing.configMaps.watch({ resourceVersion: "93" }), 1);
+      assert.deepEqual(summary(events), ["ADDED f@94"]);
+      assert.equal(recorded.sleeps.length, 3, "one wait before each reconnection");
+    } finally {
+      await pausing.close();
+    }
+  });
+
   test("an API server outage longer than the transport's retries is waited out once the watch is established", async () => {
     server.requests.length = 0;
     let watchCount = 0;
@@ -215,21 +233,25 @@ describe("watch", () => {
     await assert.rejects(take(kube.configMaps.watch(), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 503);
   });
 
-  test("a continue token that expires between two pages of the list makes it list again from the start", async () => {
+  test("a continue token that expires between two pages of the list makes it list once more in full, without a limit, as client-go's pager does", async () => {
     server.requests.length = 0;
-    let expired = false;
     handler = (req, res) => {
       if (req.query.get("watch") === "1") return stream(res, [{ type: "ADDED", object: cm("n", "121") }], false);
-      if (req.query.get("continue") === "page-2" && !expired) {
-        expired = true;
-        return sendJson(res, 410, statusBody(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."));
-      }
-      if (req.query.get("continue") === "page-2") return sendJson(res, 200, list("120", [cm("m", "119")]));
-      return sendJson(res, 200, { ...list("", [cm("l", expired ? "118" : "117")]), metadata: { continue: "page-2" } });
+      if (req.query.get("continue") === "page-2") return sendJson(res, 410, statusBody(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."));
+      if (req.query.get("limit") === null) return sendJson(res, 200, list("120", [cm("l", "118"), cm("m", "119")]));
+      return sendJson(res, 200, { ...list("", [cm("l", "117")]), metadata: { continue: "page-2" } });
     };
     const events = await take(kube.configMaps.watch({ limit: 1 }), 4);
     assert.deepEqual(summary(events), ["ADDED l@117", "MODIFIED l@118", "ADDED m@119", "ADDED n@121"]);
-    assert.deepEqual(lists().map((r) => r.query.get("continue")), [null, "page-2", null, "page-2"]);
+    assert.deepEqual(lists().map((r) => [r.query.get("continue"), r.query.get("limit")]), [[null, "1"], ["page-2", "1"], [null, null]]);
+  });
+
+  test("a continue token that expires again in the full list is thrown, not retried in a loop", async () => {
+    handler = (req, res) => {
+      if (req.query.get("continue") !== null || req.query.get("limit") === null) return sendJson(res, 410, statusBody(410, "Expired", "too old"));
+      return sendJson(res, 200, { ...list("", [cm("l", "117")]), metadata: { continue: "page-2" } });
+    };
+    await assert.rejects(take(kube.configMaps.watch({ limit: 1 }), 2), (e: unknown) => e instanceof KubeApiError && e.statusCode === 410);
   });
 
   test("a forbidden watch is thrown with the missing permission", async () => {
