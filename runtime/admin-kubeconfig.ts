@@ -1,57 +1,79 @@
 /**
  * @module admin-kubeconfig
- * Where a local emulated cluster's admin kubeconfig is written, without pulling it from under
- * another one: `DIR/admin.kubeconfig` belongs to the process named in `DIR/admin.kubeconfig.pid`
- * while that process lives. A second long-lived process (`podfn serve` while `podfn cluster`
- * runs) writes `DIR/admin-<pid>.kubeconfig` instead, so the README's
- * `KUBECONFIG=.podfn/cluster/admin.kubeconfig kubectl ...` keeps reaching the first cluster.
+ * Where a local emulated cluster's admin kubeconfig (and CA) are written, without pulling them
+ * from under another one: `DIR/admin.kubeconfig` belongs to the cluster it names while that
+ * cluster answers. A second long-lived process (`podfn serve` while `podfn cluster` runs)
+ * writes `DIR/admin-<pid>.kubeconfig` (and `DIR/ca-<pid>.crt`) instead, so
+ * `KUBECONFIG=.podfn/cluster/admin.kubeconfig kubectl ...` keeps reaching the first cluster. A
+ * file left by a process that died, however it died, names a server that no longer answers,
+ * and is simply replaced.
  */
 // `fs.promises` is read where used: node:fs/promises (~0.9 ms) loads only in a process that needs it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 
-/** The written kubeconfig: its path, and `release()` to give the shared name up on exit. */
-export interface AdminKubeconfig {
-  path: string;
+/** The files written: their paths, and `release()` to remove the ones named for this process. */
+export interface LocalClusterFiles {
+  kubeconfig: string;
+  /** Where the CA was written, when one was given. */
+  ca?: string;
   release(): Promise<void>;
 }
 
-/** Whether process `pid` is running (signal 0 tests without sending; EPERM means it runs as another user). */
-function alive(pid: number): boolean {
+/** Whether something accepts TCP connections at `server` (an `https://host:port` URL), within a second. */
+async function answers(server: string): Promise<boolean> {
+  let url: URL;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    url = new URL(server);
+  } catch {
+    return false;
   }
+  const { connect } = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 443), timeout: 1000 });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
+}
+
+/** The `server:` of a kubeconfig this module wrote (one cluster), if the file is there. */
+async function serverOf(path: string): Promise<string | undefined> {
+  const text = await fs.readFile(path, "utf8").catch(() => "");
+  return /^\s*server:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1];
 }
 
 /**
- * Write `kubeconfig` into `dir`: as `admin.kubeconfig` unless a living other process holds that
- * name, else as `admin-<pid>.kubeconfig`.
+ * Write `kubeconfig` (and `caPem`) into `dir`: as `admin.kubeconfig` (`ca.crt`) unless the
+ * cluster the existing `admin.kubeconfig` names still answers, else as
+ * `admin-<pid>.kubeconfig` (`ca-<pid>.crt`).
  *
  * @example
- * const admin = await writeAdminKubeconfig(".podfn/cluster", cluster.kubeconfig());
- * logger.info(`KUBECONFIG=${admin.path} kubectl get pods`);
- * await admin.release(); // on stop
+ * const files = await writeLocalClusterFiles(".podfn/cluster", { kubeconfig: cluster.kubeconfig() });
+ * logger.info(`KUBECONFIG=${files.kubeconfig} kubectl get pods`);
+ * await files.release(); // on stop
  */
-export async function writeAdminKubeconfig(dir: string, kubeconfig: string): Promise<AdminKubeconfig> {
+export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig: string; caPem?: string }): Promise<LocalClusterFiles> {
   await fs.mkdir(dir, { recursive: true });
   const shared = join(dir, "admin.kubeconfig");
-  const owner = join(dir, "admin.kubeconfig.pid");
-  const holder = Number.parseInt(await fs.readFile(owner, "utf8").catch(() => ""), 10);
-  if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-    const own = join(dir, `admin-${process.pid}.kubeconfig`);
-    await fs.writeFile(own, kubeconfig, { mode: 0o600 });
-    return { path: own, release: () => fs.rm(own, { force: true }) };
-  }
-  await fs.writeFile(shared, kubeconfig, { mode: 0o600 });
-  await fs.writeFile(owner, `${process.pid}\n`);
+  const other = await serverOf(shared);
+  const taken = other !== undefined && (await answers(other));
+  const kubeconfig = taken ? join(dir, `admin-${process.pid}.kubeconfig`) : shared;
+  const ca = contents.caPem === undefined ? undefined : join(dir, taken ? `ca-${process.pid}.crt` : "ca.crt");
+  await fs.writeFile(kubeconfig, contents.kubeconfig, { mode: 0o600 });
+  if (ca !== undefined) await fs.writeFile(ca, contents.caPem!);
   return {
-    path: shared,
+    kubeconfig,
+    ...(ca !== undefined ? { ca } : {}),
     async release() {
-      // Only while it is still ours: a later process may have taken the name over.
-      if (Number.parseInt(await fs.readFile(owner, "utf8").catch(() => ""), 10) === process.pid) await fs.rm(owner, { force: true });
+      // The shared names stay (as they always have); files named for this process go with it.
+      if (!taken) return;
+      await fs.rm(kubeconfig, { force: true });
+      if (ca !== undefined) await fs.rm(ca, { force: true });
     },
   };
 }

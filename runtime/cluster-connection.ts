@@ -14,7 +14,7 @@ import type { KubeClient } from "./kube/api.js";
 import { createKubeClient, resolveCredentials, NoCredentialsError } from "./kube/index.js";
 import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
-import { writeAdminKubeconfig } from "./admin-kubeconfig.js";
+import { writeLocalClusterFiles } from "./admin-kubeconfig.js";
 
 export interface ClusterConnection {
   kube: KubeClient;
@@ -91,8 +91,8 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const kube = createKubeClient({ credentials, logger, namespace });
     const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}` };
     // A run's cluster ends with it: no kubeconfig that would point at nothing (or replace a live server's).
-    const written = oneRun ? undefined : await writeAdminKubeconfig(resolve(cwd, config.stateDir), cluster.kubeconfig());
-    if (written) logger.info({ ...identity, kubeconfig: written.path }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.path} kubectl get pods`);
+    const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig() });
+    if (written) logger.info({ ...identity, kubeconfig: written.kubeconfig }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.kubeconfig} kubectl get pods`);
     else logger.info(identity, "running against the embedded emulated cluster (it ends with this run)");
     return {
       kube,

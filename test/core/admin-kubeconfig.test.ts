@@ -1,16 +1,17 @@
 /**
- * The local emulated cluster's admin kubeconfig: written as `admin.kubeconfig` unless another
- * living podfn process holds that name (then as `admin-<pid>.kubeconfig`), and a one-off
+ * The local emulated cluster's admin kubeconfig: written as `admin.kubeconfig` unless the
+ * cluster an existing one names still answers (then as `admin-<pid>.kubeconfig`), and a one-off
  * `podfn run` writes none (its cluster ends with it).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeAdminKubeconfig } from "../../runtime/admin-kubeconfig.js";
+import { writeLocalClusterFiles } from "../../runtime/admin-kubeconfig.js";
 import { runCommand } from "../../runtime/commands/run.js";
 
 const FIXTURES = new URL("../cron/fixtures/", import.meta.url).pathname;
@@ -24,38 +25,50 @@ async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test("the first process takes admin.kubeconfig, records itself, and gives the name up on release", () =>
+/** A kubeconfig as the emulated cluster writes it, naming `server`. */
+const kubeconfigFor = (server: string) => `apiVersion: v1\nkind: Config\nclusters:\n  - name: podfn\n    cluster:\n      server: ${server}\n`;
+
+test("with no admin.kubeconfig yet, a process writes admin.kubeconfig and ca.crt, and leaves them on release", () =>
   withDir(async (dir) => {
-    const admin = await writeAdminKubeconfig(join(dir, "state"), "kubeconfig of this process");
-    assert.equal(admin.path, join(dir, "state", "admin.kubeconfig"));
-    assert.equal(await readFile(admin.path, "utf8"), "kubeconfig of this process");
-    assert.equal((await readFile(join(dir, "state", "admin.kubeconfig.pid"), "utf8")).trim(), String(process.pid));
-    await admin.release();
-    assert.equal(existsSync(join(dir, "state", "admin.kubeconfig.pid")), false);
+    const files = await writeLocalClusterFiles(join(dir, "state"), { kubeconfig: "kubeconfig of this process", caPem: "CA" });
+    assert.equal(files.kubeconfig, join(dir, "state", "admin.kubeconfig"));
+    assert.equal(files.ca, join(dir, "state", "ca.crt"));
+    assert.equal(await readFile(files.kubeconfig, "utf8"), "kubeconfig of this process");
+    await files.release();
+    assert.equal(existsSync(files.kubeconfig), true);
   }));
 
-test("while another living process holds admin.kubeconfig, a second one writes admin-<pid>.kubeconfig and leaves it alone", () =>
+test("while the cluster admin.kubeconfig names answers, another process writes admin-<pid>.kubeconfig and ca-<pid>.crt and leaves the shared ones alone", () =>
   withDir(async (dir) => {
-    await writeFile(join(dir, "admin.kubeconfig"), "the other process's cluster");
-    // The test runner's parent: a process that certainly lives.
-    await writeFile(join(dir, "admin.kubeconfig.pid"), `${process.ppid}\n`);
-    const admin = await writeAdminKubeconfig(dir, "kubeconfig of this process");
-    assert.equal(admin.path, join(dir, `admin-${process.pid}.kubeconfig`));
-    assert.equal(await readFile(join(dir, "admin.kubeconfig"), "utf8"), "the other process's cluster");
-    await admin.release();
-    assert.equal(existsSync(admin.path), false);
-    assert.equal((await readFile(join(dir, "admin.kubeconfig.pid"), "utf8")).trim(), String(process.ppid));
+    const living = createServer().listen(0, "127.0.0.1");
+    await once(living, "listening");
+    try {
+      const shared = kubeconfigFor(`https://127.0.0.1:${(living.address() as AddressInfo).port}`);
+      await writeFile(join(dir, "admin.kubeconfig"), shared);
+      await writeFile(join(dir, "ca.crt"), "the living cluster's CA");
+      const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process", caPem: "CA" });
+      assert.equal(files.kubeconfig, join(dir, `admin-${process.pid}.kubeconfig`));
+      assert.equal(files.ca, join(dir, `ca-${process.pid}.crt`));
+      assert.equal(await readFile(join(dir, "admin.kubeconfig"), "utf8"), shared);
+      assert.equal(await readFile(join(dir, "ca.crt"), "utf8"), "the living cluster's CA");
+      await files.release();
+      assert.equal(existsSync(files.kubeconfig), false);
+      assert.equal(existsSync(files.ca!), false);
+    } finally {
+      living.close();
+    }
   }));
 
-test("a holder that has exited leaves the name to the next process", () =>
+test("an admin.kubeconfig naming a cluster that no longer answers (its process died, however) is replaced", () =>
   withDir(async (dir) => {
-    const exited = spawnSync(process.execPath, ["-e", ""]).pid!;
-    await writeFile(join(dir, "admin.kubeconfig"), "a stopped cluster");
-    await writeFile(join(dir, "admin.kubeconfig.pid"), `${exited}\n`);
-    const admin = await writeAdminKubeconfig(dir, "kubeconfig of this process");
-    assert.equal(admin.path, join(dir, "admin.kubeconfig"));
-    assert.equal(await readFile(admin.path, "utf8"), "kubeconfig of this process");
-    await admin.release();
+    const gone = createServer().listen(0, "127.0.0.1");
+    await once(gone, "listening");
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise((resolve) => gone.close(resolve));
+    await writeFile(join(dir, "admin.kubeconfig"), kubeconfigFor(`https://127.0.0.1:${port}`));
+    const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process" });
+    assert.equal(files.kubeconfig, join(dir, "admin.kubeconfig"));
+    assert.equal(await readFile(files.kubeconfig, "utf8"), "kubeconfig of this process");
   }));
 
 test("podfn run on the embedded emulated cluster writes no kubeconfig: its cluster ends with the run", () =>

@@ -2,8 +2,8 @@
  * deploy/Dockerfile, replayed without a Docker engine: its build stage's COPY instructions are
  * carried out into an empty folder (only what they name, as the build context is filtered
  * there), its RUN build step runs there (`npm ci` is stood in for by this checkout's
- * node_modules), and the runtime stage's files, environment and entrypoint then run
- * `podfn list`. A file the build needs but the Dockerfile does not copy fails here, not in the
+ * node_modules), and the runtime stage's files (node_modules as `npm prune --omit=dev` leaves
+ * it), environment and entrypoint then run `podfn list`. A file the build needs but the Dockerfile does not copy fails here, not in the
  * first `docker build` a user runs.
  */
 import { test } from "node:test";
@@ -56,6 +56,22 @@ async function copyFromContext(instruction: Instruction, root: string, workdir: 
   }
 }
 
+/**
+ * What `npm prune --omit=dev` leaves in node_modules: a folder of links to this checkout's
+ * packages that package-lock.json does not mark `dev`. The built code's own imports are then
+ * found only when they are production dependencies.
+ */
+async function prunedNodeModules(to: string): Promise<void> {
+  const lock = JSON.parse(await readFile(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
+  await mkdir(to, { recursive: true });
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    const name = key.startsWith("node_modules/") ? key.slice("node_modules/".length) : undefined;
+    if (name === undefined || name.includes("/node_modules/") || entry.dev === true) continue;
+    await mkdir(dirname(join(to, name)), { recursive: true });
+    await symlink(join(REPO, "node_modules", name), join(to, name));
+  }
+}
+
 function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
@@ -105,7 +121,7 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
         const [source, dest] = instruction.args as [string, string];
         const to = join(image, dest.startsWith("/") ? dest : join(runWorkdir, dest));
         await mkdir(dirname(to), { recursive: true });
-        if (source.endsWith("/node_modules")) await symlink(join(REPO, "node_modules"), to);
+        if (source.endsWith("/node_modules")) await prunedNodeModules(to);
         else await cp(join(buildRoot, source), to, { recursive: true });
       }
     }
