@@ -46,6 +46,8 @@ export interface Credentials {
   insecureSkipTlsVerify?: boolean;
   /** Name to verify the server certificate against, when it differs from the URL's host. */
   tlsServerName?: string;
+  /** An HTTP(S) proxy every connection tunnels through (CONNECT), from a kubeconfig's `proxy-url`. */
+  proxyUrl?: string;
   auth: AuthProvider;
   /** Where these came from, for logs and errors, e.g. `in-cluster (/var/run/secrets/kubernetes.io/serviceaccount)`. */
   source: string;

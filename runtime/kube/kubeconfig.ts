@@ -1,8 +1,8 @@
 /**
  * @module kube/kubeconfig
  * Reads a kubeconfig file into `Credentials`: the current context (or a named one) and its
- * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name` and
- * `insecure-skip-tls-verify`, and the user's `token`, `tokenFile`,
+ * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name`,
+ * `insecure-skip-tls-verify` and `proxy-url` (HTTP or HTTPS), and the user's `token`, `tokenFile`,
  * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. Relative paths resolve
  * against the kubeconfig's folder, as kubectl does.
  */
@@ -88,8 +88,11 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
 
   const server = str(cluster, "server");
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
-  // Not supported yet: refused rather than connecting around the proxy the kubeconfig names.
-  if (str(cluster, "proxy-url")) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets proxy-url, which podfn does not support yet; reach the API server directly (or through a tunnel such as kubectl port-forward)`);
+  const proxyUrl = str(cluster, "proxy-url");
+  // HTTP(S) proxies tunnel with CONNECT; a SOCKS proxy is refused rather than connected around.
+  if (proxyUrl !== undefined && !/^https?:\/\/[^/]/i.test(proxyUrl)) {
+    throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets proxy-url ${JSON.stringify(proxyUrl.replace(/\/\/[^@/]*@/, "//"))}: only http:// and https:// proxies are supported (not SOCKS yet)`);
+  }
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
   const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", caFile) : undefined;
@@ -127,6 +130,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
       "tls-server-name": str(cluster, "tls-server-name"),
       "certificate-authority-data": caPem ? Buffer.from(caPem).toString("base64") : undefined,
       "insecure-skip-tls-verify": insecure,
+      "proxy-url": proxyUrl,
       ...(execExtension !== undefined ? { config: execExtension } : {}),
     };
     providers.push(execAuth({ ...exec, command }, { env: options.env, cwd: base, cluster: clusterInfo, now: options.now }));
@@ -138,6 +142,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     caPem,
     insecureSkipTlsVerify: insecure || undefined,
     tlsServerName: str(cluster, "tls-server-name"),
+    ...(proxyUrl !== undefined ? { proxyUrl } : {}),
     auth: providers.length ? combinedAuth(providers) : staticAuth({}, "no credentials (anonymous)"),
     source: `kubeconfig ${path} (context ${contextName})`,
   };

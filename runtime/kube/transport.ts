@@ -16,7 +16,7 @@
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
-import type { Dispatcher, Pool, buildConnector } from "undici";
+import type { Dispatcher, ProxyAgent, buildConnector } from "undici";
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
@@ -25,6 +25,7 @@ import { silentLogger } from "./logger.js";
 import { linkAbort } from "../signals.js";
 import { PodfnError } from "../errors.js";
 import { loadUndici, type UndiciParts } from "./undici.js";
+import { importModule } from "../dynamic-import.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
@@ -187,7 +188,7 @@ export class Transport {
   readonly #tls: buildConnector.BuildOptions;
   #undici: UndiciParts | undefined;
   /** The pool new requests go to, and the client certificate its connections present. */
-  #pool: Pool | undefined;
+  #pool: Dispatcher | undefined;
   #poolCert: string | undefined;
   /** Pools of replaced certificates (and the last one, on `close()`), until closed. */
   readonly #retiring = new Set<Promise<void>>();
@@ -233,12 +234,20 @@ export class Transport {
    * as client-go's connection rotation does. A retry after a 401 thus goes out on a new
    * connection with the new certificate.
    */
-  async #poolFor(material: AuthMaterial): Promise<Pool> {
+  async #poolFor(material: AuthMaterial): Promise<Dispatcher> {
     const undici = (this.#undici ??= await loadUndici());
     const current = this.#pool;
     if (current !== undefined && material.certPem === this.#poolCert) return current;
     if (this.#closed) throw new KubeClientClosedError(`${this.#origin}: the client is closed`);
     if (current !== undefined) this.#retire(current);
+    const proxyUrl = this.#credentials.proxyUrl;
+    if (proxyUrl !== undefined) {
+      // Through a kubeconfig's proxy-url: undici's ProxyAgent tunnels with CONNECT (the full package, loaded only then).
+      const { ProxyAgent: Agent } = (await importModule("undici")) as { ProxyAgent: typeof ProxyAgent };
+      pinLlhttpToLiftoff();
+      this.#poolCert = material.certPem;
+      return (this.#pool = new Agent({ uri: proxyUrl, connections: this.#connections, requestTls: { ...this.#tls, cert: material.certPem, key: material.keyPem } }));
+    }
     const connector = undici.buildConnector({ ...this.#tls, cert: material.certPem, key: material.keyPem });
     this.#poolCert = material.certPem;
     return (this.#pool = new undici.Pool(this.#origin, {
@@ -253,7 +262,7 @@ export class Transport {
   }
 
   /** Close `pool` once what it carries has ended; `close()` waits for it. */
-  #retire(pool: Pool): void {
+  #retire(pool: Dispatcher): void {
     const closing = pool.close().catch(function ignored() {});
     this.#retiring.add(closing);
     const retiring = this.#retiring;
@@ -431,9 +440,11 @@ export class Transport {
       const query = request.query ? queryString(request.query) : "";
       const pool = this.#pool !== undefined && material.certPem === this.#poolCert ? this.#pool : await this.#poolFor(material);
       const response = await pool.request({
+        // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
+        origin: this.#origin,
         method: request.method as Dispatcher.HttpMethod,
         path: summary.path + query,
-        headers,
+        headers: this.#credentials.proxyUrl === undefined ? headers : { ...headers },
         body,
         signal,
         headersTimeout: this.#headersMs,

@@ -270,10 +270,4 @@ process.stdin.on("end", () => process.stdout.write(JSON.stringify({ apiVersion: 
       assert.equal(info.spec.interactive, false);
     });
   });
-
-  test("a kubeconfig with proxy-url is refused, not connected around the proxy", async () => {
-    const path = join(root, "proxy.kubeconfig");
-    await writeFile(path, kubeconfig({ token: "t" }, { server: "https://k8s.example:6443", "proxy-url": "http://proxy.example:3128" }));
-    await assert.rejects(loadKubeconfig(path, { env: {} }), (e: unknown) => e instanceof KubeCredentialsError && /proxy-url, which podfn does not support yet/.test(e.message));
-  });
 });
