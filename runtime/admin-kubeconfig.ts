@@ -53,15 +53,16 @@ async function serverOf(path: string): Promise<string | undefined> {
  * `admin-<pid>.kubeconfig` (`ca-<pid>.crt`).
  *
  * @example
- * const files = await writeLocalClusterFiles(".podfn/cluster", { kubeconfig: cluster.kubeconfig() });
+ * const files = await writeLocalClusterFiles(".podfn/cluster", { kubeconfig: cluster.kubeconfig(), server: cluster.url });
  * logger.info(`KUBECONFIG=${files.kubeconfig} kubectl get pods`);
  * await files.release(); // on stop
  */
-export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig: string; caPem?: string }): Promise<LocalClusterFiles> {
+export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig: string; caPem?: string; server: string }): Promise<LocalClusterFiles> {
   await fs.mkdir(dir, { recursive: true });
   const shared = join(dir, "admin.kubeconfig");
   const other = await serverOf(shared);
-  const taken = other !== undefined && (await answers(other));
+  // A file naming this cluster's own address (a restart on the same port) is a dead one's: this cluster answers there now.
+  const taken = other !== undefined && other !== contents.server && (await answers(other));
   const kubeconfig = taken ? join(dir, `admin-${process.pid}.kubeconfig`) : shared;
   const ca = contents.caPem === undefined ? undefined : join(dir, taken ? `ca-${process.pid}.crt` : "ca.crt");
   await fs.writeFile(kubeconfig, contents.kubeconfig, { mode: 0o600 });

@@ -91,7 +91,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const kube = createKubeClient({ credentials, logger, namespace });
     const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}` };
     // A run's cluster ends with it: no kubeconfig that would point at nothing (or replace a live server's).
-    const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig() });
+    const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig(), server: cluster.url });
     if (written) logger.info({ ...identity, kubeconfig: written.kubeconfig }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.kubeconfig} kubectl get pods`);
     else logger.info(identity, "running against the embedded emulated cluster (it ends with this run)");
     return {

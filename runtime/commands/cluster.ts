@@ -26,7 +26,7 @@ export const clusterCommand = defineCommand({
   async run(config, _positionals, io) {
     const cluster = await startCluster({ port: config.port });
     const dir = resolve(io.cwd, config.stateDir);
-    const files = await writeLocalClusterFiles(dir, { kubeconfig: cluster.kubeconfig(), caPem: cluster.caPem });
+    const files = await writeLocalClusterFiles(dir, { kubeconfig: cluster.kubeconfig(), caPem: cluster.caPem, server: cluster.url });
     const kubeconfig = files.kubeconfig;
     io.stdout(
       [

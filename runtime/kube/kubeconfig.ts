@@ -40,6 +40,28 @@ function named(config: Dict, list: string, name: string, file: string): Dict {
   return (entry[key] as Dict | undefined) ?? {};
 }
 
+/** A proxy URL without its user and password (everything up to the authority's last `@`). */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, "$1");
+}
+
+/**
+ * A `proxy-url` podfn can use: HTTP(S) proxies tunnel with CONNECT; anything else (SOCKS, a
+ * URL that does not parse) is refused at load, naming it without its credentials.
+ */
+function checkProxyUrl(proxyUrl: string, where: string): void {
+  const shown = JSON.stringify(withoutCredentials(proxyUrl));
+  let url: URL;
+  try {
+    url = new URL(proxyUrl);
+  } catch {
+    throw new KubeCredentialsError(`${where} sets proxy-url ${shown}, which is not a URL such as http://proxy.example:3128`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KubeCredentialsError(`${where} sets proxy-url ${shown}: only http:// and https:// proxies are supported (not SOCKS yet)`);
+  }
+}
+
 function str(section: Dict, key: string): string | undefined {
   const value = section[key];
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -89,10 +111,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const server = str(cluster, "server");
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
   const proxyUrl = str(cluster, "proxy-url");
-  // HTTP(S) proxies tunnel with CONNECT; a SOCKS proxy is refused rather than connected around.
-  if (proxyUrl !== undefined && !/^https?:\/\/[^/]/i.test(proxyUrl)) {
-    throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets proxy-url ${JSON.stringify(proxyUrl.replace(/\/\/[^@/]*@/, "//"))}: only http:// and https:// proxies are supported (not SOCKS yet)`);
-  }
+  if (proxyUrl !== undefined) checkProxyUrl(proxyUrl, `${path}: cluster ${JSON.stringify(clusterName)}`);
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
   const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", caFile) : undefined;

@@ -1,6 +1,7 @@
 /**
  * @module kube/transport
- * HTTP to one API server: an undici `Pool` (keep-alive) whose TLS is always verified against the
+ * HTTP to one API server: an undici `Pool` (keep-alive; a `ProxyAgent` tunnelling through a
+ * kubeconfig's `proxy-url`) whose TLS is always verified against the
  * configured CA, the current bearer token or client certificate on every request, JSON in and
  * out, timeouts, the caller's AbortSignal, and bounded retries:
  *
@@ -16,7 +17,13 @@
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
-import type { Dispatcher, ProxyAgent, buildConnector } from "undici";
+import type { Dispatcher, Pool, ProxyAgent, buildConnector } from "undici";
+
+/** What a proxy-url needs of the full undici package. */
+interface ProxyParts {
+  ProxyAgent: typeof ProxyAgent;
+  Pool: typeof Pool;
+}
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
@@ -187,6 +194,8 @@ export class Transport {
   readonly #basePath: string;
   readonly #tls: buildConnector.BuildOptions;
   #undici: UndiciParts | undefined;
+  /** The full undici package, when a proxy-url needs its ProxyAgent. */
+  #proxying: ProxyParts | undefined;
   /** The pool new requests go to, and the client certificate its connections present. */
   #pool: Dispatcher | undefined;
   #poolCert: string | undefined;
@@ -236,17 +245,29 @@ export class Transport {
    */
   async #poolFor(material: AuthMaterial): Promise<Dispatcher> {
     const undici = (this.#undici ??= await loadUndici());
+    const proxyUrl = this.#credentials.proxyUrl;
+    // Through a kubeconfig's proxy-url: undici's ProxyAgent, from the full package (loaded only then).
+    const proxying = proxyUrl === undefined ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
+    // From here on nothing awaits: concurrent callers and close() see one pool at a time.
     const current = this.#pool;
     if (current !== undefined && material.certPem === this.#poolCert) return current;
     if (this.#closed) throw new KubeClientClosedError(`${this.#origin}: the client is closed`);
     if (current !== undefined) this.#retire(current);
-    const proxyUrl = this.#credentials.proxyUrl;
-    if (proxyUrl !== undefined) {
-      // Through a kubeconfig's proxy-url: undici's ProxyAgent tunnels with CONNECT (the full package, loaded only then).
-      const { ProxyAgent: Agent } = (await importModule("undici")) as { ProxyAgent: typeof ProxyAgent };
+    this.#poolCert = material.certPem;
+    if (proxying !== undefined) {
       pinLlhttpToLiftoff();
-      this.#poolCert = material.certPem;
-      return (this.#pool = new Agent({ uri: proxyUrl, connections: this.#connections, requestTls: { ...this.#tls, cert: material.certPem, key: material.keyPem } }));
+      const headersTimeout = this.#headersMs;
+      return (this.#pool = new proxying.ProxyAgent({
+        uri: proxyUrl!,
+        connections: this.#connections,
+        requestTls: { ...this.#tls, cert: material.certPem, key: material.keyPem },
+        // As Go's transport: the proxy's TLS (an https proxy) is checked against the same CA, and
+        // the CONNECT keeps the transport's connect and headers timeouts.
+        proxyTls: { ca: this.#credentials.caPem, rejectUnauthorized: !this.#credentials.insecureSkipTlsVerify, timeout: this.#tls.timeout } as buildConnector.BuildOptions,
+        clientFactory: function proxyClient(origin, options) {
+          return new proxying.Pool(origin, { ...options, headersTimeout });
+        },
+      }));
     }
     const connector = undici.buildConnector({ ...this.#tls, cert: material.certPem, key: material.keyPem });
     this.#poolCert = material.certPem;
@@ -468,6 +489,13 @@ export class Transport {
       if (code && TLS_CODES.has(code)) {
         const what = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "does not name this host" : "is not trusted by the configured CA";
         throw new KubeTlsError(`${where}: the server's certificate ${what} (${code})`, { cause: error });
+      }
+      // The proxy answered the CONNECT with an error: nothing reached the API server.
+      const refused = this.#credentials.proxyUrl === undefined ? null : /Proxy response \((\d{3})\)/.exec(String((error as Error).message));
+      if (refused) {
+        const status = Number(refused[1]);
+        const message = `${where}: the proxy-url proxy refused the tunnel to the API server (HTTP ${status}${status === 407 ? ": proxy authentication required" : ""})`;
+        return { error: new KubeConnectionError(message, { cause: error }), retryable: status >= 500 };
       }
       const message = `${where}: connection failed (${code ?? (error as Error).message})`;
       return { error: new KubeConnectionError(message, { cause: error }), retryable: idempotent || NOT_SENT_CODES.has(code ?? "") };

@@ -30,7 +30,7 @@ const kubeconfigFor = (server: string) => `apiVersion: v1\nkind: Config\ncluster
 
 test("with no admin.kubeconfig yet, a process writes admin.kubeconfig and ca.crt, and leaves them on release", () =>
   withDir(async (dir) => {
-    const files = await writeLocalClusterFiles(join(dir, "state"), { kubeconfig: "kubeconfig of this process", caPem: "CA" });
+    const files = await writeLocalClusterFiles(join(dir, "state"), { kubeconfig: "kubeconfig of this process", caPem: "CA", server: "https://127.0.0.1:1" });
     assert.equal(files.kubeconfig, join(dir, "state", "admin.kubeconfig"));
     assert.equal(files.ca, join(dir, "state", "ca.crt"));
     assert.equal(await readFile(files.kubeconfig, "utf8"), "kubeconfig of this process");
@@ -46,7 +46,7 @@ test("while the cluster admin.kubeconfig names answers, another process writes a
       const shared = kubeconfigFor(`https://127.0.0.1:${(living.address() as AddressInfo).port}`);
       await writeFile(join(dir, "admin.kubeconfig"), shared);
       await writeFile(join(dir, "ca.crt"), "the living cluster's CA");
-      const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process", caPem: "CA" });
+      const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process", caPem: "CA", server: "https://127.0.0.1:1" });
       assert.equal(files.kubeconfig, join(dir, `admin-${process.pid}.kubeconfig`));
       assert.equal(files.ca, join(dir, `ca-${process.pid}.crt`));
       assert.equal(await readFile(join(dir, "admin.kubeconfig"), "utf8"), shared);
@@ -66,9 +66,24 @@ test("an admin.kubeconfig naming a cluster that no longer answers (its process d
     const port = (gone.address() as AddressInfo).port;
     await new Promise((resolve) => gone.close(resolve));
     await writeFile(join(dir, "admin.kubeconfig"), kubeconfigFor(`https://127.0.0.1:${port}`));
-    const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process" });
+    const files = await writeLocalClusterFiles(dir, { kubeconfig: "kubeconfig of this process", server: "https://127.0.0.1:1" });
     assert.equal(files.kubeconfig, join(dir, "admin.kubeconfig"));
     assert.equal(await readFile(files.kubeconfig, "utf8"), "kubeconfig of this process");
+  }));
+
+test("a cluster restarted on the same port takes admin.kubeconfig back from its dead predecessor (the address answers: it is its own)", () =>
+  withDir(async (dir) => {
+    const self = createServer().listen(0, "127.0.0.1");
+    await once(self, "listening");
+    try {
+      const server = `https://127.0.0.1:${(self.address() as AddressInfo).port}`;
+      await writeFile(join(dir, "admin.kubeconfig"), kubeconfigFor(server));
+      const files = await writeLocalClusterFiles(dir, { kubeconfig: "the restarted cluster's kubeconfig", caPem: "new CA", server });
+      assert.equal(files.kubeconfig, join(dir, "admin.kubeconfig"));
+      assert.equal(await readFile(join(dir, "ca.crt"), "utf8"), "new CA");
+    } finally {
+      self.close();
+    }
   }));
 
 test("podfn run on the embedded emulated cluster writes no kubeconfig: its cluster ends with the run", () =>

@@ -13,13 +13,16 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
-import { KubeCredentialsError } from "../../runtime/kube/errors.js";
+import { KubeConnectionError, KubeCredentialsError } from "../../runtime/kube/errors.js";
 import { sendJson, startFakeApiServer, type FakeApiServer } from "./helpers/fake-apiserver.js";
+import { until } from "../helpers/until.js";
 
 let api: FakeApiServer;
 let proxy: Server;
 let root: string;
 const tunnels: string[] = [];
+/** Tunnels the proxy holds open now. */
+let openTunnels = 0;
 
 /** A kubeconfig for the fake API server with `proxy-url`. */
 async function kubeconfigWithProxy(proxyUrl: string): Promise<string> {
@@ -45,6 +48,8 @@ before(async () => {
   proxy = createServer((_req, res) => res.writeHead(405).end());
   proxy.on("connect", (req, client, head) => {
     tunnels.push(req.url ?? "");
+    openTunnels++;
+    client.once("close", () => openTunnels--);
     const [host, port] = (req.url ?? "").split(":");
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -80,10 +85,46 @@ test("with proxy-url, requests tunnel through the proxy to the API server", asyn
   }
 });
 
-test("a SOCKS proxy-url is refused with a clear error, and the proxy's password is not in it", async () => {
-  const path = await kubeconfigWithProxy("socks5://user:s3cret@127.0.0.1:1080");
-  const error = await loadKubeconfig(path, { env: {} }).catch((e: unknown) => e);
-  assert.ok(error instanceof KubeCredentialsError);
-  assert.match(error.message, /proxy-url "socks5:\/\/127\.0\.0\.1:1080": only http:\/\/ and https:\/\/ proxies are supported/);
-  assert.doesNotMatch(error.message, /s3cret/);
+for (const [proxyUrl, shown, why] of [
+  ["socks5://user:s3cret@127.0.0.1:1080", "socks5://127.0.0.1:1080", /only http:\/\/ and https:\/\/ proxies are supported/],
+  ["socks5://alice:p@s3cret@127.0.0.1:1080", "socks5://127.0.0.1:1080", /only http:\/\/ and https:\/\/ proxies are supported/],
+  ["alice:s3cret@proxy.corp:3128", "proxy.corp:3128", /only http:\/\/ and https:\/\/ proxies are supported|is not a URL/],
+  ["http://alice:s3cret@127.0.0.1:99999", "http://127.0.0.1:99999", /is not a URL such as/],
+] as const) {
+  test(`proxy-url ${JSON.stringify(proxyUrl.replace("s3cret", "***"))} is refused at load with a clear error that does not show the proxy's password`, async () => {
+    const path = await kubeconfigWithProxy(proxyUrl);
+    const error = await loadKubeconfig(path, { env: {} }).catch((e: unknown) => e);
+    assert.ok(error instanceof KubeCredentialsError, String(error));
+    assert.ok(error.message.includes(`proxy-url ${JSON.stringify(shown)}`), error.message);
+    assert.match(error.message, why);
+    assert.doesNotMatch(error.message, /s3cret/);
+  });
+}
+
+test("concurrent first requests through the proxy share one agent: close() leaves no tunnel open", async () => {
+  const kube = createKubeClient({ credentials: await loadKubeconfig(await kubeconfigWithProxy(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`), { env: {} }) });
+  const names = await Promise.all([kube.configMaps.get("through"), kube.configMaps.get("through"), kube.configMaps.get("through")]);
+  assert.deepEqual(names.map((c) => c.metadata?.name), ["through", "through", "through"]);
+  assert.ok(openTunnels > 0);
+  await kube.close();
+  await until(() => openTunnels === 0, "every tunnel closed after close()");
+});
+
+test("a proxy that refuses the tunnel (407) is reported as such, not as a connection failure, and not retried", async () => {
+  const refusing = createServer((_req, res) => res.writeHead(405).end());
+  let connects = 0;
+  refusing.on("connect", (_req, client) => {
+    connects++;
+    client.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+  });
+  refusing.listen(0, "127.0.0.1");
+  await new Promise((resolve) => refusing.once("listening", resolve));
+  const kube = createKubeClient({ credentials: await loadKubeconfig(await kubeconfigWithProxy(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}`), { env: {} }) });
+  try {
+    await assert.rejects(kube.configMaps.get("through"), (e: unknown) => e instanceof KubeConnectionError && /proxy-url proxy refused the tunnel to the API server \(HTTP 407: proxy authentication required\)/.test(e.message));
+    assert.equal(connects, 1);
+  } finally {
+    await kube.close();
+    refusing.close();
+  }
 });
