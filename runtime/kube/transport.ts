@@ -18,12 +18,6 @@
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
 import type { Dispatcher, Pool, ProxyAgent, buildConnector } from "undici";
-
-/** What a proxy-url needs of the full undici package. */
-interface ProxyParts {
-  ProxyAgent: typeof ProxyAgent;
-  Pool: typeof Pool;
-}
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
@@ -36,6 +30,12 @@ import { importModule } from "../dynamic-import.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
+
+/** What a proxy-url needs of the full undici package. */
+interface ProxyParts {
+  ProxyAgent: typeof ProxyAgent;
+  Pool: typeof Pool;
+}
 
 /** Timeouts of one request, in ms. `0` disables one. */
 export interface TimeoutOptions {
@@ -270,7 +270,6 @@ export class Transport {
       }));
     }
     const connector = undici.buildConnector({ ...this.#tls, cert: material.certPem, key: material.keyPem });
-    this.#poolCert = material.certPem;
     return (this.#pool = new undici.Pool(this.#origin, {
       connections: this.#connections,
       connect: function connect(connectOptions, callback) {
