@@ -17,7 +17,7 @@
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
-import type { Dispatcher, Pool, ProxyAgent, buildConnector } from "undici";
+import type { Dispatcher, buildConnector } from "undici";
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
@@ -25,17 +25,9 @@ import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { linkAbort } from "../signals.js";
 import { PodfnError } from "../errors.js";
-import { loadUndici, type UndiciParts } from "./undici.js";
-import { importModule } from "../dynamic-import.js";
-import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
+import { Connections } from "./connections.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
-
-/** What a proxy-url needs of the full undici package. */
-interface ProxyParts {
-  ProxyAgent: typeof ProxyAgent;
-  Pool: typeof Pool;
-}
 
 /** Timeouts of one request, in ms. `0` disables one. */
 export interface TimeoutOptions {
@@ -192,20 +184,7 @@ export class Transport {
   readonly server: string;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #tls: buildConnector.BuildOptions;
-  #undici: UndiciParts | undefined;
-  /** The full undici package, when a proxy-url needs its ProxyAgent. */
-  #proxying: ProxyParts | undefined;
-  /** The pool new requests go to, and the client certificate its connections present. */
-  #pool: Dispatcher | undefined;
-  #poolCert: string | undefined;
-  /** Pools of replaced certificates (and the last one, on `close()`), until closed. */
-  readonly #retiring = new Set<Promise<void>>();
-  /** Bodies of open streams, ended by `close()`. */
-  readonly #streams = new Set<Dispatcher.ResponseData["body"]>();
-  #closed = false;
-  /** Aborted by `close()` (with `KubeClientClosedError`): wakes every `pause()`. */
-  readonly #closing = new AbortController();
+  readonly #connections: Connections;
   #headersToken: string | undefined;
   #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
@@ -213,7 +192,6 @@ export class Transport {
   readonly #policy: RetryPolicy;
   readonly #headersMs: number;
   readonly #bodyMs: number;
-  readonly #connections: number;
 
   constructor(options: TransportOptions) {
     const { credentials } = options;
@@ -227,68 +205,13 @@ export class Transport {
     this.#policy = retryPolicy(options.retry);
     this.#headersMs = options.timeouts?.headersMs ?? 30_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
-    this.#connections = options.connections ?? DEFAULT_CONNECTIONS;
-    this.#tls = {
+    const tls: buildConnector.BuildOptions = {
       ca: credentials.caPem,
       rejectUnauthorized: !credentials.insecureSkipTlsVerify,
       servername: credentials.tlsServerName,
       timeout: options.timeouts?.connectMs ?? 10_000,
     };
-  }
-
-  /**
-   * The pool for `material`'s client certificate, made (and undici loaded) on first use. A
-   * certificate an exec plugin renews gets a new pool: every later request opens connections
-   * presenting it, and the old pool closes once its requests in flight (streams included) end,
-   * as client-go's connection rotation does. A retry after a 401 thus goes out on a new
-   * connection with the new certificate.
-   */
-  async #poolFor(material: AuthMaterial): Promise<Dispatcher> {
-    const undici = (this.#undici ??= await loadUndici());
-    const proxyUrl = this.#credentials.proxyUrl;
-    // Through a kubeconfig's proxy-url: undici's ProxyAgent, from the full package (loaded only then).
-    const proxying = proxyUrl === undefined ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
-    // From here on nothing awaits: concurrent callers and close() see one pool at a time.
-    const current = this.#pool;
-    if (current !== undefined && material.certPem === this.#poolCert) return current;
-    if (this.#closed) throw new KubeClientClosedError(`${this.#origin}: the client is closed`);
-    if (current !== undefined) this.#retire(current);
-    this.#poolCert = material.certPem;
-    if (proxying !== undefined) {
-      pinLlhttpToLiftoff();
-      const headersTimeout = this.#headersMs;
-      return (this.#pool = new proxying.ProxyAgent({
-        uri: proxyUrl!,
-        connections: this.#connections,
-        requestTls: { ...this.#tls, cert: material.certPem, key: material.keyPem },
-        // As Go's transport: the proxy's TLS (an https proxy) is checked against the same CA, and
-        // the CONNECT keeps the transport's connect and headers timeouts.
-        proxyTls: { ca: this.#credentials.caPem, rejectUnauthorized: !this.#credentials.insecureSkipTlsVerify, timeout: this.#tls.timeout } as buildConnector.BuildOptions,
-        clientFactory: function proxyClient(origin, options) {
-          return new proxying.Pool(origin, { ...options, headersTimeout });
-        },
-      }));
-    }
-    const connector = undici.buildConnector({ ...this.#tls, cert: material.certPem, key: material.keyPem });
-    return (this.#pool = new undici.Pool(this.#origin, {
-      connections: this.#connections,
-      connect: function connect(connectOptions, callback) {
-        // Before undici's first connection compiles its parser (see llhttp-liftoff.ts); not
-        // earlier, so a process that never connects never compiles WebAssembly.
-        pinLlhttpToLiftoff();
-        connector(connectOptions, callback);
-      },
-    }));
-  }
-
-  /** Close `pool` once what it carries has ended; `close()` waits for it. */
-  #retire(pool: Dispatcher): void {
-    const closing = pool.close().catch(function ignored() {});
-    this.#retiring.add(closing);
-    const retiring = this.#retiring;
-    void closing.then(function retired() {
-      retiring.delete(closing);
-    });
+    this.#connections = new Connections({ origin: this.#origin, credentials, tls, connections: options.connections ?? DEFAULT_CONNECTIONS, headersMs: this.#headersMs });
   }
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
@@ -369,18 +292,7 @@ export class Transport {
       throw error;
     }
     const body = response.body;
-    if (this.#closed) {
-      // Answered after close(): it would hold the retired pool (and close()) open.
-      body.destroy();
-      joined.release();
-      throw new KubeClientClosedError(`${this.#origin}: the client was closed`);
-    }
-    const streams = this.#streams;
-    streams.add(body);
-    body.once("close", function released() {
-      streams.delete(body);
-      joined.release();
-    });
+    this.#connections.track(body, joined.release);
     return { body, headers: response.headers };
   }
 
@@ -389,14 +301,8 @@ export class Transport {
    * ended at once (their readers see a `KubeClientClosedError`; so do waits between retries and
    * streams answered later), and later requests fail with one.
    */
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#closing.abort(new KubeClientClosedError(`${this.#origin}: the client was closed`));
-    for (const body of this.#streams) body.destroy(new KubeClientClosedError(`${this.#origin}: the client was closed`));
-    const pool = this.#pool;
-    this.#pool = undefined;
-    if (pool !== undefined) this.#retire(pool);
-    await Promise.all(this.#retiring);
+  close(): Promise<void> {
+    return this.#connections.close();
   }
 
   async #send(request: SentRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
@@ -429,7 +335,7 @@ export class Transport {
    * or with `KubeClientClosedError` when the client is closed meanwhile.
    */
   pause(ms: number, signal?: AbortSignal): Promise<void> {
-    const closing = this.#closing.signal;
+    const closing = this.#connections.closing;
     if (closing.aborted) return Promise.reject(closing.reason);
     const joined = joinSignals(signal ? [signal, closing] : closing);
     return this.#policy.sleep(ms, joined.signal).finally(joined.release);
@@ -458,7 +364,8 @@ export class Transport {
         headers = { ...headers, "content-type": request.contentType ?? "application/json" };
       }
       const query = request.query ? queryString(request.query) : "";
-      const pool = this.#pool !== undefined && material.certPem === this.#poolCert ? this.#pool : await this.#poolFor(material);
+      const connections = this.#connections;
+      const pool = connections.current(material.certPem) ?? (await connections.for(material));
       const response = await pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
         origin: this.#origin,
