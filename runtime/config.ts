@@ -6,7 +6,6 @@
  * it frozen. The same table renders `--help` and the README's
  * reference, so an option is documented exactly once.
  */
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
@@ -45,7 +44,7 @@ export const OPTIONS = {
   logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
   secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
   cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
-  kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file: of a `:`-separated list, the first that exists (empty entries skipped, as kubectl does).", commands: KUBE },
+  kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file, or a `:`-separated list merged as kubectl merges it (missing and empty entries skipped).", commands: KUBE },
   serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
   namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultFor: { manifests: "default" }, defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
   maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", description: "Concurrent function calls before answering 429.", commands: SERVE },
@@ -134,13 +133,11 @@ export function optionsFor(command: string): [OptionName, OptionSpec][] {
 }
 
 /**
- * The kubeconfig file of a `$KUBECONFIG`-style list: the first entry that exists, else the first
- * entry (so the error names it); empty entries (`$KUBECONFIG:/path` with `$KUBECONFIG` unset)
- * are skipped. kubectl merges every file of the list; podfn reads one.
+ * A `$KUBECONFIG`-style list without its empty entries (`$KUBECONFIG:/path` with `$KUBECONFIG`
+ * unset); the kubeconfig loader merges the files of the list that exist, as kubectl does.
  */
-function firstKubeconfig(list: string): string | undefined {
-  const entries = list.split(":").filter((entry) => entry !== "");
-  return entries.find((entry) => existsSync(entry)) ?? entries[0];
+function kubeconfigList(list: string): string | undefined {
+  return list.split(":").filter((entry) => entry !== "").join(":") || undefined;
 }
 
 /**
@@ -182,7 +179,7 @@ export function loadConfig(
       raw[key] = String(spec.defaultFor[command]);
     }
   }
-  if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = firstKubeconfig(raw.kubeconfig);
+  if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = kubeconfigList(raw.kubeconfig);
   const accepted = acceptConfig(raw) as ConfigValues | undefined;
   const result = accepted ? { success: true as const, data: accepted } : optionsSchema().safeParse(raw);
   if (!result.success) {

@@ -38,7 +38,7 @@ export interface ExplicitCredentials {
 
 export interface ResolveCredentialsOptions {
   explicit?: ExplicitCredentials;
-  /** kubeconfig path: the `--kubeconfig` flag or the first entry of `$KUBECONFIG`. */
+  /** kubeconfig path, or a `:`-separated list merged as kubectl does: the `--kubeconfig` flag or `$KUBECONFIG`. */
   kubeconfig?: string;
   /** kubeconfig context to use instead of `current-context`. */
   context?: string;

@@ -3,8 +3,9 @@
  * Reads a kubeconfig file into `Credentials`: the current context (or a named one) and its
  * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name`,
  * `insecure-skip-tls-verify` and `proxy-url` (HTTP or HTTPS), and the user's `token`, `tokenFile`,
- * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. Relative paths resolve
- * against the kubeconfig's folder, as kubectl does.
+ * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. A `:`-separated list of
+ * files is merged as kubectl merges `$KUBECONFIG`. Relative paths resolve against the folder of
+ * the file that holds them, as kubectl does.
  */
 // `fs.promises` is read where used: node:fs/promises (~0.9 ms) loads only in a process that needs it.
 import { promises as fs } from "node:fs";
@@ -32,12 +33,25 @@ export interface KubeconfigOptions {
 
 type Dict = Record<string, unknown>;
 
-function named(config: Dict, list: string, name: string, file: string): Dict {
-  const entries = Array.isArray(config[list]) ? (config[list] as Dict[]) : [];
-  const entry = entries.find((e) => e && e.name === name);
-  if (!entry) throw new KubeCredentialsError(`${file}: no ${list.slice(0, -1)} named ${JSON.stringify(name)} in ${list}`);
+/** One file of a kubeconfig list, parsed, and the folder its relative paths resolve against. */
+interface Source {
+  config: Dict;
+  base: string;
+}
+
+/**
+ * The entry named `name` in `list` (`contexts`, `clusters`, `users`) of the first file that
+ * has one, as kubectl merges a list ("the first file to set a particular map key wins"), with
+ * the folder of that file.
+ */
+function named(sources: Source[], list: string, name: string, label: string): { entry: Dict; base: string } {
   const key = list.slice(0, -1);
-  return (entry[key] as Dict | undefined) ?? {};
+  for (const source of sources) {
+    const entries = Array.isArray(source.config[list]) ? (source.config[list] as Dict[]) : [];
+    const entry = entries.find((e) => e && e.name === name);
+    if (entry) return { entry: (entry[key] as Dict | undefined) ?? {}, base: source.base };
+  }
+  throw new KubeCredentialsError(`${label}: no ${key} named ${JSON.stringify(name)} in ${list}`);
 }
 
 /** A proxy URL without its user and password (everything up to the authority's last `@`). */
@@ -68,45 +82,68 @@ function str(section: Dict, key: string): string | undefined {
 }
 
 /**
- * Load credentials from the kubeconfig at `path`. File system errors reading that file (ENOENT,
- * EACCES) pass through untouched so the caller can fall back; invalid content, or a file it
- * names (certificate authority, client certificate or key) that cannot be read, throws
+ * Read the files of a kubeconfig list (`a:b`, as `$KUBECONFIG` holds it) that exist, in order.
+ * When none does, the first one's file system error passes through (the caller falls back).
+ */
+async function readSources(list: string): Promise<Source[]> {
+  const paths = list.split(":").filter((entry) => entry !== "");
+  const texts: { path: string; text: string }[] = [];
+  let missing: unknown;
+  for (const path of paths) {
+    try {
+      texts.push({ path, text: await fs.readFile(path, "utf8") });
+    } catch (error) {
+      // Missing files of a list are skipped, as kubectl skips them.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      missing ??= error;
+    }
+  }
+  if (texts.length === 0) throw missing ?? Object.assign(new Error(`no kubeconfig in ${JSON.stringify(list)}`), { code: "ENOENT", syscall: "open" });
+  // Loaded here, not at start-up: a pod never reads a kubeconfig.
+  const { parse } = await import("yaml");
+  return texts.map(({ path, text }) => {
+    try {
+      return { config: (parse(text) as Dict | null) ?? {}, base: dirname(resolve(path)) };
+    } catch (error) {
+      throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+  });
+}
+
+/**
+ * Load credentials from the kubeconfig at `path`, or the `:`-separated list of kubeconfigs in
+ * it, merged as kubectl merges `$KUBECONFIG` (the first `current-context` set, and of each named
+ * context, cluster and user the first file's; relative paths resolve against the file that
+ * holds them; missing files skipped). File system errors reading the file(s) (ENOENT, EACCES)
+ * pass through untouched so the caller can fall back; invalid content, or a file it names
+ * (certificate authority, client certificate or key) that cannot be read, throws
  * `KubeCredentialsError`.
  *
  * @example
  * const credentials = await loadKubeconfig(`${env.HOME}/.kube/config`, { env });
  */
 export async function loadKubeconfig(path: string, options: KubeconfigOptions): Promise<Credentials> {
-  const text = await fs.readFile(path, "utf8");
-  const base = dirname(resolve(path));
-  const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
+  const sources = await readSources(path);
+  const at = (base: string, file: string): string => (isAbsolute(file) ? file : resolve(base, file));
   // A file the kubeconfig names must be there: only the kubeconfig itself being absent lets the
   // caller fall back to another source (kubectl stops too: "unable to read certificate-authority").
-  const readNamed = async (field: string, file: string): Promise<string> => {
+  const readNamed = async (field: string, base: string, file: string): Promise<string> => {
     try {
-      return await fs.readFile(at(file), "utf8");
+      return await fs.readFile(at(base, file), "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? String(error));
-      throw new KubeCredentialsError(`${path}: unable to read ${field} ${at(file)}: ${reason}`);
+      throw new KubeCredentialsError(`${path}: unable to read ${field} ${at(base, file)}: ${reason}`);
     }
   };
-  // Loaded here, not at start-up: a pod never reads a kubeconfig.
-  const { parse } = await import("yaml");
-  let config: Dict;
-  try {
-    config = (parse(text) as Dict | null) ?? {};
-  } catch (error) {
-    throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const contextName = options.context ?? str(config, "current-context");
+  const contextName = options.context ?? sources.map((source) => str(source.config, "current-context")).find((name) => name !== undefined);
   if (!contextName) throw new KubeCredentialsError(`${path}: no current-context`);
-  const context = named(config, "contexts", contextName, path);
+  const { entry: context } = named(sources, "contexts", contextName, path);
   const clusterName = str(context, "cluster");
   if (!clusterName) throw new KubeCredentialsError(`${path}: context ${JSON.stringify(contextName)} names no cluster`);
-  const cluster = named(config, "clusters", clusterName, path);
+  const { entry: cluster, base: clusterBase } = named(sources, "clusters", clusterName, path);
   const userName = str(context, "user");
-  const user = userName ? named(config, "users", userName, path) : {};
+  const { entry: user, base } = userName ? named(sources, "users", userName, path) : { entry: {} as Dict, base: sources[0]!.base };
 
   const server = str(cluster, "server");
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
@@ -114,7 +151,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   if (proxyUrl !== undefined) checkProxyUrl(proxyUrl, `${path}: cluster ${JSON.stringify(clusterName)}`);
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
-  const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", caFile) : undefined;
+  const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", clusterBase, caFile) : undefined;
   const insecure = cluster["insecure-skip-tls-verify"] === true;
   if (insecure && caPem) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} sets both a certificate authority and insecure-skip-tls-verify`);
   if (insecure) {
@@ -127,20 +164,20 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const token = str(user, "token");
   const tokenFile = str(user, "tokenFile");
   if (token) providers.push(staticAuth({ token }, `kubeconfig token of user ${userName}`));
-  else if (tokenFile) providers.push(tokenFileAuth(at(tokenFile), { refreshMs: options.tokenRefreshMs, now: options.now }));
+  else if (tokenFile) providers.push(tokenFileAuth(at(base, tokenFile), { refreshMs: options.tokenRefreshMs, now: options.now }));
   const certData = str(user, "client-certificate-data");
   const certFile = str(user, "client-certificate");
   const keyData = str(user, "client-key-data");
   const keyFile = str(user, "client-key");
   if (certData || certFile) {
     if (!keyData && !keyFile) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} has a client certificate but no client key`);
-    const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await readNamed("client-certificate", certFile!);
-    const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await readNamed("client-key", keyFile!);
+    const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await readNamed("client-certificate", base, certFile!);
+    const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await readNamed("client-key", base, keyFile!);
     providers.push(staticAuth({ certPem, keyPem }, `kubeconfig client certificate of user ${userName}`));
   }
   const exec = user.exec as ExecConfig | undefined;
   if (exec && typeof exec === "object") {
-    const command = /[\\/]/.test(exec.command) ? at(exec.command) : exec.command;
+    const command = /[\\/]/.test(exec.command) ? at(base, exec.command) : exec.command;
     // client.authentication.k8s.io Cluster: `config` is the cluster's `client.authentication.k8s.io/exec` extension.
     const extensions = Array.isArray(cluster.extensions) ? (cluster.extensions as Dict[]) : [];
     const execExtension = extensions.find((e) => e && e.name === "client.authentication.k8s.io/exec")?.extension;

@@ -121,6 +121,31 @@ describe("credentials", () => {
     }
   });
 
+  describe("a KUBECONFIG list, merged as kubectl merges it", () => {
+    test("the first current-context set wins, each name's first definition wins, relative paths resolve against the file holding them, missing files are skipped", async () => {
+      const a = join(root, "merge-a");
+      const b = join(root, "merge-b");
+      await mkdir(a, { recursive: true });
+      await mkdir(join(b, "certs"), { recursive: true });
+      await writeFile(join(b, "certs", "ca.pem"), CA);
+      await writeFile(join(a, "token"), "token-from-a");
+      // a: the current context and the user (a relative token file); b: the context's cluster (a relative CA) and a shadowed user.
+      await writeFile(join(a, "config"), stringify({ "current-context": "prod", contexts: [{ name: "prod", context: { cluster: "prod-cluster", user: "me", namespace: "apps" } }], users: [{ name: "me", user: { tokenFile: "token" } }] }));
+      await writeFile(join(b, "config"), stringify({ "current-context": "other", contexts: [{ name: "prod", context: { cluster: "wrong", user: "wrong" } }], clusters: [{ name: "prod-cluster", cluster: { server: "https://prod.example:6443", "certificate-authority": "certs/ca.pem" } }], users: [{ name: "me", user: { token: "token-from-b" } }] }));
+      const creds = await resolveCredentials({ kubeconfig: `${join(root, "merge-missing")}:${join(a, "config")}:${join(b, "config")}`, serviceAccountDir: saDir, env: {} });
+      assert.equal(creds.server, "https://prod.example:6443");
+      assert.equal(creds.caPem, CA, "the CA path resolved against b's folder");
+      assert.equal(creds.namespace, "apps");
+      assert.equal((await creds.auth.get()).token, "token-from-a", "a's user, its token file resolved against a's folder");
+    });
+
+    test("a list of files that all are missing falls through to the next source, naming the list", async () => {
+      const error = await resolveCredentials({ kubeconfig: `${join(root, "nope-1")}:${join(root, "nope-2")}`, serviceAccountDir: join(root, "no-sa"), env: {} }).catch((e: unknown) => e);
+      assert.ok(error instanceof NoCredentialsError);
+      assert.match(error.message, /nope-1:.*nope-2: not found/);
+    });
+  });
+
   test("in-cluster with an IPv6 service host brackets it", async () => {
     const creds = await resolveCredentials({ serviceAccountDir: saDir, env: { KUBERNETES_SERVICE_HOST: "fd00:10:96::1", KUBERNETES_SERVICE_PORT: "443" } });
     assert.equal(creds.server, "https://[fd00:10:96::1]:443");
