@@ -6,6 +6,7 @@
  * it frozen. The same table renders `--help` and the README's
  * reference, so an option is documented exactly once.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
@@ -44,7 +45,7 @@ export const OPTIONS = {
   logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
   secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
   cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
-  kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file, or a `:`-separated list merged as kubectl merges it (missing and empty entries skipped).", commands: KUBE },
+  kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file (the flag: one file, which must exist; KUBECONFIG: a `:`-separated list merged as kubectl merges it, missing and empty entries skipped).", commands: KUBE },
   serviceAccountDir: { flag: "serviceaccount-dir", env: "PODFN_SERVICEACCOUNT_DIR", kind: "string", description: "In-cluster ServiceAccount folder (token, ca.crt, namespace).", commands: KUBE },
   namespace: { flag: "namespace", env: "PODFN_NAMESPACE", kind: "string", defaultFor: { manifests: "default" }, defaultText: "the pod's or kubeconfig context's, else default", description: "Namespace functions run in (and manifests target).", commands: [...KUBE, "manifests"] },
   maxInflight: { flag: "max-inflight", env: "PODFN_MAX_INFLIGHT", kind: "number", description: "Concurrent function calls before answering 429.", commands: SERVE },
@@ -179,7 +180,11 @@ export function loadConfig(
       raw[key] = String(spec.defaultFor[command]);
     }
   }
-  if (raw.kubeconfig && typeof raw.kubeconfig === "string") raw.kubeconfig = kubeconfigList(raw.kubeconfig);
+  if (raw.kubeconfig && typeof raw.kubeconfig === "string") {
+    // The flag names one file, which must be there (as kubectl's does); KUBECONFIG is a list.
+    if (source.kubeconfig === "--kubeconfig" && !existsSync(raw.kubeconfig)) throw new ConfigError(`--kubeconfig: ${raw.kubeconfig}: no such file`);
+    if (source.kubeconfig !== "--kubeconfig") raw.kubeconfig = kubeconfigList(raw.kubeconfig);
+  }
   const accepted = acceptConfig(raw) as ConfigValues | undefined;
   const result = accepted ? { success: true as const, data: accepted } : optionsSchema().safeParse(raw);
   if (!result.success) {

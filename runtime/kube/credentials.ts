@@ -8,9 +8,11 @@
  *    with `token`, `ca.crt` and `namespace` from the ServiceAccount folder;
  * 4. `$HOME/.kube/config`.
  *
- * A source that is missing or unreadable is skipped and noted; when none works,
- * `NoCredentialsError` names every source tried. A source that exists but is invalid (bad
- * YAML, unknown context) throws `KubeCredentialsError` at once rather than silently falling back.
+ * A kubeconfig that is missing (every file of a `KUBECONFIG` list), or an in-cluster folder
+ * without its files, is skipped and noted; when none works, `NoCredentialsError` names every
+ * source tried. A kubeconfig that is there but cannot be read or is invalid (bad YAML, unknown
+ * context, a certificate file it names missing) throws `KubeCredentialsError` at once rather
+ * than silently falling back to another cluster.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

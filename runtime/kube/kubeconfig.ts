@@ -86,15 +86,19 @@ function str(section: Dict, key: string): string | undefined {
  * When none does, the first one's file system error passes through (the caller falls back).
  */
 async function readSources(list: string): Promise<Source[]> {
-  const paths = list.split(":").filter((entry) => entry !== "");
+  // A file whose own name holds a ":" is that file, not a list.
+  const whole = list.includes(":") && (await fs.stat(list).then((stat) => stat.isFile(), () => false));
+  const paths = whole ? [list] : list.split(":").filter((entry) => entry !== "");
   const texts: { path: string; text: string }[] = [];
   let missing: unknown;
   for (const path of paths) {
     try {
       texts.push({ path, text: await fs.readFile(path, "utf8") });
     } catch (error) {
-      // Missing files of a list are skipped, as kubectl skips them.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      // Missing files of a list are skipped, as kubectl skips them; one that is there but cannot
+      // be read stops, as kubectl stops, rather than falling through to another cluster.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") throw new KubeCredentialsError(`${path}: cannot be read: ${code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error))}`);
       missing ??= error;
     }
   }
@@ -102,11 +106,14 @@ async function readSources(list: string): Promise<Source[]> {
   // Loaded here, not at start-up: a pod never reads a kubeconfig.
   const { parse } = await import("yaml");
   return texts.map(({ path, text }) => {
+    let config: unknown;
     try {
-      return { config: (parse(text) as Dict | null) ?? {}, base: dirname(resolve(path)) };
+      config = parse(text) ?? {};
     } catch (error) {
       throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
+    if (typeof config !== "object" || Array.isArray(config)) throw new KubeCredentialsError(`${path}: not a kubeconfig (a YAML mapping with clusters, users and contexts)`);
+    return { config: config as Dict, base: dirname(resolve(path)) };
   });
 }
 
@@ -114,9 +121,9 @@ async function readSources(list: string): Promise<Source[]> {
  * Load credentials from the kubeconfig at `path`, or the `:`-separated list of kubeconfigs in
  * it, merged as kubectl merges `$KUBECONFIG` (the first `current-context` set, and of each named
  * context, cluster and user the first file's; relative paths resolve against the file that
- * holds them; missing files skipped). File system errors reading the file(s) (ENOENT, EACCES)
- * pass through untouched so the caller can fall back; invalid content, or a file it names
- * (certificate authority, client certificate or key) that cannot be read, throws
+ * holds them; missing files skipped). When no file exists, the first one's ENOENT passes through
+ * so the caller can fall back; a file that cannot be read, invalid content, or a file it names
+ * (certificate authority, client certificate or key) that cannot be read throws
  * `KubeCredentialsError`.
  *
  * @example

@@ -58,6 +58,12 @@ describe("config", () => {
     assert.equal(loadConfig("run", [], { KUBECONFIG: ":" }).config.kubeconfig, undefined);
   });
 
+  test("--kubeconfig names one file, which must exist (as kubectl's flag)", () => {
+    const here = new URL(import.meta.url).pathname;
+    assert.equal(loadConfig("run", ["--kubeconfig", here], {}).config.kubeconfig, here);
+    assert.throws(() => loadConfig("run", ["--kubeconfig", "/nonexistent/config"], {}), /--kubeconfig: \/nonexistent\/config: no such file/);
+  });
+
   test("a namespace must be a namespace name (what the API server accepts)", () => {
     for (const bad of ["Bad_NS", "a".repeat(64), "ops-"]) {
       assert.throws(() => loadConfig("manifests", ["--namespace", bad], {}), (e: unknown) => e instanceof ConfigError && /--namespace: must be a namespace name/.test(e.message), bad);

@@ -139,6 +139,18 @@ describe("credentials", () => {
       assert.equal((await creds.auth.get()).token, "token-from-a", "a's user, its token file resolved against a's folder");
     });
 
+    test("a file of the list that is there but cannot be read, or is not a kubeconfig, stops with an error naming it (no fall-through to another cluster)", async () => {
+      const dir = join(root, "merge-dir");
+      await mkdir(dir, { recursive: true });
+      const scalar = join(root, "merge-scalar.yaml");
+      await writeFile(scalar, "just a string\n");
+      for (const [first, why] of [[dir, /merge-dir: cannot be read: is a directory/], [scalar, /merge-scalar\.yaml: not a kubeconfig/]] as const) {
+        const error = await resolveCredentials({ kubeconfig: `${first}:${kubeconfigPath}`, serviceAccountDir: saDir, env: inClusterEnv() }).catch((e: unknown) => e);
+        assert.ok(error instanceof KubeCredentialsError, String(error));
+        assert.match(error.message, why);
+      }
+    });
+
     test("a list of files that all are missing falls through to the next source, naming the list", async () => {
       const error = await resolveCredentials({ kubeconfig: `${join(root, "nope-1")}:${join(root, "nope-2")}`, serviceAccountDir: join(root, "no-sa"), env: {} }).catch((e: unknown) => e);
       assert.ok(error instanceof NoCredentialsError);
