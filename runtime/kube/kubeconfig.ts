@@ -76,6 +76,12 @@ function checkProxyUrl(proxyUrl: string, where: string): void {
   }
 }
 
+/** Why a file could not be read, in words. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
+}
+
 function str(section: Dict, key: string): string | undefined {
   const value = section[key];
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -98,7 +104,7 @@ async function readSources(list: string): Promise<Source[]> {
       // Missing files of a list are skipped, as kubectl skips them; one that is there but cannot
       // be read stops, as kubectl stops, rather than falling through to another cluster.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") throw new KubeCredentialsError(`${path}: cannot be read: ${code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error))}`);
+      if (code !== "ENOENT") throw new KubeCredentialsError(`${path}: cannot be read: ${readFailure(error)}`);
       missing ??= error;
     }
   }
@@ -138,9 +144,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     try {
       return await fs.readFile(at(base, file), "utf8");
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? String(error));
-      throw new KubeCredentialsError(`${path}: unable to read ${field} ${at(base, file)}: ${reason}`);
+      throw new KubeCredentialsError(`${path}: unable to read ${field} ${at(base, file)}: ${readFailure(error)}`);
     }
   };
   const contextName = options.context ?? sources.map((source) => str(source.config, "current-context")).find((name) => name !== undefined);
