@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { LoadedFunction } from "./function.js";
 import type { KubeClient } from "./kube/api.js";
-import { createKubeClient, resolveCredentials, NoCredentialsError } from "./kube/index.js";
+import { createKubeClient, resolveCredentials, withoutCredentials, NoCredentialsError } from "./kube/index.js";
 import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
 import { writeLocalClusterFiles } from "./admin-kubeconfig.js";
@@ -53,7 +53,8 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
         logger,
       });
       const kube = createKubeClient({ credentials, logger, ...(config.namespace ? { namespace: config.namespace } : {}) });
-      logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace }, "connected to Kubernetes");
+      const proxy = credentials.proxyUrl === undefined ? {} : { proxy: withoutCredentials(credentials.proxyUrl), proxyFrom: credentials.proxyFrom };
+      logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace, ...proxy }, "connected to Kubernetes");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
       if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {

@@ -46,8 +46,10 @@ export interface Credentials {
   insecureSkipTlsVerify?: boolean;
   /** Name to verify the server certificate against, when it differs from the URL's host. */
   tlsServerName?: string;
-  /** An HTTP(S) proxy every connection tunnels through (CONNECT), from a kubeconfig's `proxy-url`. */
+  /** An HTTP(S) proxy every connection tunnels through (CONNECT): a kubeconfig's `proxy-url`, else `HTTPS_PROXY` (see kube/proxy.ts). */
   proxyUrl?: string;
+  /** Where `proxyUrl` came from, for messages: `proxy-url` or the environment variable's name. */
+  proxyFrom?: string;
   auth: AuthProvider;
   /** Where these came from, for logs and errors, e.g. `in-cluster (/var/run/secrets/kubernetes.io/serviceaccount)`. */
   source: string;

@@ -8,6 +8,9 @@
  *    with `token`, `ca.crt` and `namespace` from the ServiceAccount folder;
  * 4. `$HOME/.kube/config`.
  *
+ * Connections tunnel through the kubeconfig's `proxy-url`, else through the proxy `HTTPS_PROXY`
+ * names unless `NO_PROXY` exempts the server (as client-go; see kube/proxy.ts).
+ *
  * A kubeconfig that is missing (every file of a `KUBECONFIG` list), or an in-cluster folder
  * without its files, is skipped and noted; when none works, `NoCredentialsError` names every
  * source tried. A kubeconfig that is there but cannot be read or is invalid (bad YAML, unknown
@@ -20,6 +23,7 @@ import { KubeCredentialsError, NoCredentialsError } from "./errors.js";
 import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
 import type { AuthProvider, Credentials } from "./auth.js";
 import { loadKubeconfig } from "./kubeconfig.js";
+import { proxyFromEnvironment } from "./proxy.js";
 import type { KubeLogger } from "./logger.js";
 
 /** Credentials given directly (e.g. by a test or an embedding program). */
@@ -46,7 +50,7 @@ export interface ResolveCredentialsOptions {
   context?: string;
   /** The in-cluster ServiceAccount folder, e.g. `/var/run/secrets/kubernetes.io/serviceaccount`. */
   serviceAccountDir: string;
-  /** Environment: `KUBERNETES_SERVICE_HOST`/`_PORT`, `HOME`, and what exec plugins inherit. */
+  /** Environment: `KUBERNETES_SERVICE_HOST`/`_PORT`, `HOME`, `HTTPS_PROXY`/`NO_PROXY`, and what exec plugins inherit. */
   env: Readonly<Record<string, string | undefined>>;
   /** Receives warnings (e.g. a kubeconfig turning TLS verification off). */
   logger?: KubeLogger;
@@ -120,6 +124,17 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
  * const kube = createKubeClient({ credentials });
  */
 export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
+  return withEnvironmentProxy(await firstFound(options), options.env);
+}
+
+/** As client-go: a kubeconfig's `proxy-url` wins; otherwise `HTTPS_PROXY`/`NO_PROXY` decide (kube/proxy.ts). */
+function withEnvironmentProxy(credentials: Credentials, env: ResolveCredentialsOptions["env"]): Credentials {
+  if (credentials.proxyUrl !== undefined) return credentials;
+  const proxy = proxyFromEnvironment(credentials.server, env);
+  return proxy === undefined ? credentials : { ...credentials, proxyUrl: proxy.url, proxyFrom: proxy.variable };
+}
+
+async function firstFound(options: ResolveCredentialsOptions): Promise<Credentials> {
   if (options.explicit) return fromExplicit(options.explicit, options);
   const tried: string[] = [];
   const kubeconfigOptions = { context: options.context, env: options.env, logger: options.logger, now: options.now, tokenRefreshMs: options.tokenRefreshMs };

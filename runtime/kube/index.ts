@@ -13,6 +13,8 @@ export { resolveCredentials } from "./credentials.js";
 export type { ExplicitCredentials, ResolveCredentialsOptions } from "./credentials.js";
 export { loadKubeconfig } from "./kubeconfig.js";
 export type { KubeconfigOptions } from "./kubeconfig.js";
+export { proxyFromEnvironment, withoutCredentials } from "./proxy.js";
+export type { EnvironmentProxy } from "./proxy.js";
 export { staticAuth, tokenFileAuth } from "./auth.js";
 export type { AuthMaterial, AuthProvider, Credentials, TokenFileOptions } from "./auth.js";
 export {

@@ -16,6 +16,7 @@ import type { AuthProvider, Credentials } from "./auth.js";
 import { execAuth } from "./exec-plugin.js";
 import type { ExecConfig } from "./exec-plugin.js";
 import type { KubeLogger } from "./logger.js";
+import { checkProxyUrl } from "./proxy.js";
 import { silentLogger } from "./logger.js";
 
 export interface KubeconfigOptions {
@@ -52,28 +53,6 @@ function named(sources: Source[], list: string, name: string, label: string): { 
     if (entry) return { entry: (entry[key] as Dict | undefined) ?? {}, base: source.base };
   }
   throw new KubeCredentialsError(`${label}: no ${key} named ${JSON.stringify(name)} in ${list}`);
-}
-
-/** A proxy URL without its user and password (everything up to the authority's last `@`). */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, "$1");
-}
-
-/**
- * A `proxy-url` podfn can use: HTTP(S) proxies tunnel with CONNECT; anything else (SOCKS, a
- * URL that does not parse) is refused at load, naming it without its credentials.
- */
-function checkProxyUrl(proxyUrl: string, where: string): void {
-  const shown = JSON.stringify(withoutCredentials(proxyUrl));
-  let url: URL;
-  try {
-    url = new URL(proxyUrl);
-  } catch {
-    throw new KubeCredentialsError(`${where} sets proxy-url ${shown}, which is not a URL such as http://proxy.example:3128`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new KubeCredentialsError(`${where} sets proxy-url ${shown}: only http:// and https:// proxies are supported (not SOCKS yet)`);
-  }
 }
 
 /** Why a file could not be read, in words. */
@@ -159,7 +138,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const server = str(cluster, "server");
   if (!server) throw new KubeCredentialsError(`${path}: cluster ${JSON.stringify(clusterName)} has no server`);
   const proxyUrl = str(cluster, "proxy-url");
-  if (proxyUrl !== undefined) checkProxyUrl(proxyUrl, `${path}: cluster ${JSON.stringify(clusterName)}`);
+  if (proxyUrl !== undefined) checkProxyUrl(proxyUrl, `${path}: cluster ${JSON.stringify(clusterName)} sets proxy-url`);
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
   const caPem = caData ? Buffer.from(caData, "base64").toString("utf8") : caFile ? await readNamed("certificate-authority", clusterBase, caFile) : undefined;
@@ -209,7 +188,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     caPem,
     insecureSkipTlsVerify: insecure || undefined,
     tlsServerName: str(cluster, "tls-server-name"),
-    ...(proxyUrl !== undefined ? { proxyUrl } : {}),
+    ...(proxyUrl !== undefined ? { proxyUrl, proxyFrom: "proxy-url" } : {}),
     auth: providers.length ? combinedAuth(providers) : staticAuth({}, "no credentials (anonymous)"),
     source: `kubeconfig ${path} (context ${contextName})`,
   };

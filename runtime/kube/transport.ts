@@ -400,7 +400,7 @@ export class Transport {
       const refused = this.#credentials.proxyUrl === undefined ? null : /Proxy response \((\d{3})\)/.exec(String((error as Error).message));
       if (refused) {
         const status = Number(refused[1]);
-        const message = `${where}: the proxy-url proxy refused the tunnel to the API server (HTTP ${status}${status === 407 ? ": proxy authentication required" : ""})`;
+        const message = `${where}: the ${this.#credentials.proxyFrom ?? "proxy-url"} proxy refused the tunnel to the API server (HTTP ${status}${status === 407 ? ": proxy authentication required" : ""})`;
         return { error: new KubeConnectionError(message, { cause: error }), retryable: status >= 500 };
       }
       const message = `${where}: connection failed (${code ?? (error as Error).message})`;
