@@ -22,8 +22,20 @@ export const DOT_SEGMENT = /\/\.\.?(\/|$)/;
 export const ENV_NAME = /^(?!(PORT|HOST|KUBECONFIG|LOG_LEVEL|POD_NAME|POD_NAMESPACE|PATH|HOME|PODFN_[A-Z0-9_]*|KUBERNETES_[A-Z0-9_]*|NODE_[A-Z0-9_]*)$)[A-Za-z_][A-Za-z0-9_]*$/;
 /** A namespace name (an RFC 1123 label of at most 63 characters). */
 export const NAMESPACE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Verbs Kubernetes authorizes without a name: a rule with resourceNames can never allow them. */
+/**
+ * Verbs Kubernetes authorizes without a name on a resource (creating a new object): a rule with
+ * resourceNames can never allow them there. A subresource of a named object (`pods/eviction`,
+ * `serviceaccounts/token`) is authorized with its name, so its rules may be limited.
+ */
 export const UNNAMED_VERBS = ["create", "deletecollection"] as const;
+/** Whether a rule with these resources and verbs may list resourceNames (see UNNAMED_VERBS). */
+export function namesCanLimit(resources: readonly unknown[], verbs: readonly unknown[]): boolean {
+  return resources.every((r) => typeof r === "string" && r.includes("/")) || !verbs.some((verb) => (UNNAMED_VERBS as readonly unknown[]).includes(verb));
+}
+/** An API group: "" (core), "*", or a DNS subdomain without a version ("apps", "networking.k8s.io"); never "core" or "v1". */
+export const API_GROUP = /^(|\*|(?!(core|v1)$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+/** A resource as RBAC names it: a lower-case plural, maybe with a subresource (`pods/log`), or `*`, `*\/scale`. */
+export const RESOURCE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
 /** Paths the HTTP server keeps for itself. */
 export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
@@ -103,10 +115,10 @@ const nonEmpty = (v: unknown) => isString(v, 1);
 function permission(v: unknown): boolean {
   return (
     strict(v, PERMISSION) &&
-    arrayOf(v.apiGroups, (g) => typeof g === "string") &&
-    arrayOf(v.resources, nonEmpty) &&
+    arrayOf(v.apiGroups, matches(API_GROUP)) &&
+    arrayOf(v.resources, matches(RESOURCE)) &&
     arrayOf(v.verbs, inSet(VERB_SET)) &&
-    optional(v.resourceNames, (r) => arrayOf(r, nonEmpty) && !(v.verbs as unknown[]).some((verb) => (UNNAMED_VERBS as readonly unknown[]).includes(verb))) &&
+    optional(v.resourceNames, (r) => arrayOf(r, nonEmpty) && namesCanLimit(v.resources as unknown[], v.verbs as unknown[])) &&
     optional(v.namespace, (n) => n === "*" || matches(NAMESPACE_NAME)(n))
   );
 }

@@ -30,6 +30,9 @@ import {
   SECRET_NAME,
   SERVICE_ACCOUNT,
   UNNAMED_VERBS,
+  API_GROUP,
+  RESOURCE,
+  namesCanLimit,
   URL_PATH,
   VERBS,
 } from "./definition-accept.js";
@@ -49,17 +52,21 @@ function buildDefinitionSchema() {
   const secretName = z.string().regex(SECRET_NAME, "must be a Secret name: lower case letters, digits, '-' and '.'");
 
   const permission = z.strictObject({
-    apiGroups: z.array(z.string()).min(1, 'list at least one API group ("" for core)'),
-    resources: z.array(z.string().min(1)).min(1, "list at least one resource"),
+    apiGroups: z
+      .array(z.string().regex(API_GROUP, 'must be an API group without its version: "" for the core group (pods, configmaps), "apps", "batch", "networking.k8s.io", or "*"'))
+      .min(1, 'list at least one API group ("" for core)'),
+    resources: z
+      .array(z.string().regex(RESOURCE, 'must be a resource as RBAC names it: a lower-case plural such as "pods" or "deployments" (not the kind), maybe with a subresource ("pods/log"), or "*"'))
+      .min(1, "list at least one resource"),
     verbs: z.array(z.enum(VERBS, { error: `must be one of ${VERBS.join(", ")}` })).min(1, "list at least one verb"),
     resourceNames: z.array(z.string().min(1)).min(1, "list at least one name, or leave resourceNames out for every name").optional(),
     namespace: z
       .string()
       .refine((n) => n === "*" || NAMESPACE_NAME.test(n), 'must be a namespace name (a DNS label: lower case letters, digits and \'-\', at most 63 characters) or "*" for every namespace')
       .optional(),
-  }).refine((rule) => !rule.resourceNames || !rule.verbs.some((verb) => (UNNAMED_VERBS as readonly string[]).includes(verb)), {
+  }).refine((rule) => !rule.resourceNames || namesCanLimit(rule.resources, rule.verbs), {
     path: ["resourceNames"],
-    message: `cannot limit ${UNNAMED_VERBS.join(" or ")} (Kubernetes authorizes them before there is a name): put those verbs in a rule without resourceNames`,
+    message: `cannot limit ${UNNAMED_VERBS.join(" or ")} of a resource (Kubernetes authorizes creating an object before there is a name; a subresource such as pods/eviction can be limited): put those verbs in a rule without resourceNames`,
   });
 
   const auth = z.union(

@@ -32,6 +32,23 @@ test("resourceNames: at least one name; and never with create or deletecollectio
   }
 });
 
+test("resourceNames may limit create on a subresource of a named object (pods/eviction, serviceaccounts/token), as Kubernetes authorizes it by that name", () => {
+  assert.equal(problems({ permissions: [{ apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"], resourceNames: ["web-0"] }] }), "");
+  assert.equal(problems({ permissions: [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["builder"] }] }), "");
+  // One plain resource in the rule and the limit could not hold for it.
+  assert.match(problems({ permissions: [{ apiGroups: [""], resources: ["pods", "pods/eviction"], verbs: ["create"], resourceNames: ["web-0"] }] }), /permissions\[0\]\.resourceNames: cannot limit create or deletecollection of a resource/);
+});
+
+test("API groups and resources are checked as RBAC spells them: a version, \"core\" or a kind would grant nothing", () => {
+  assert.equal(problems({ permissions: [{ apiGroups: ["", "apps", "networking.k8s.io", "*"], resources: ["pods", "deployments/scale", "*", "*/scale"], verbs: ["get"] }] }), "");
+  for (const group of ["apps/v1", "core", "v1", "Apps"]) {
+    assert.match(problems({ permissions: [{ apiGroups: [group], resources: ["deployments"], verbs: ["get"] }] }), /permissions\[0\]\.apiGroups\[0\]: must be an API group without its version: "" for the core group/, group);
+  }
+  for (const resource of ["Deployment", "pods/", "pods/log/x", "Pods", ""]) {
+    assert.match(problems({ permissions: [{ apiGroups: [""], resources: [resource], verbs: ["get"] }] }), /permissions\[0\]\.resources\[0\]: must be a resource as RBAC names it: a lower-case plural/, resource);
+  }
+});
+
 test("an HTTP path with a . or .. segment is refused: no request can reach it", () => {
   for (const path of ["/x/../healthz", "/a/.", "/./a"]) {
     assert.match(problems({ http: { method: "GET", path, auth: "none" } }), /http\.path: must not have a "\." or "\.\." segment/, path);
