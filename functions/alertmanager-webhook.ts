@@ -119,6 +119,8 @@ async function handleAlert(kube: KubeClient, allowed: string[], alert: z.output<
 export default defineFunction({
   name: "alertmanager-webhook",
   description: "Restart the Deployment an Alertmanager alert names (action=restart), once per cool-down",
+  // Copied into the pod by `podfn manifests`: the permissions below depend on the first.
+  env: ["ALERTMANAGER_ALLOWED_NAMESPACES", "ALERTMANAGER_COOLDOWN_MINUTES"],
   permissions: (allowedNamespaces.length > 0 ? allowedNamespaces : [undefined]).map((namespace) => ({
     apiGroups: ["apps"],
     resources: ["deployments"],

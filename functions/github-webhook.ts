@@ -32,6 +32,8 @@ const branch = process.env.GITHUB_BRANCH?.trim() || "main";
 export default defineFunction({
   name: "github-webhook",
   description: "Restart a Deployment on a push to a branch (GitHub webhook)",
+  // Copied into the pod by `podfn manifests`: the permission's resourceNames is the first.
+  env: ["GITHUB_DEPLOYMENT", "GITHUB_BRANCH"],
   permissions: deployment ? [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"], resourceNames: [deployment] }] : [],
   http: { method: "POST", auth: { type: "hmac", secret: "github-webhook-secret", header: "x-hub-signature-256" } },
   input: z.looseObject({

@@ -42,6 +42,7 @@ function recorded(deployment: Deployment): number | undefined {
 export default defineFunction({
   name: "office-hours",
   description: "Scale opted-in Deployments to zero in the evening and back in the morning",
+  env: ["OFFICE_HOURS_TIME_ZONE"],
   permissions: [
     { apiGroups: ["apps"], resources: ["deployments"], verbs: ["list", "patch"] },
     { apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch"] },

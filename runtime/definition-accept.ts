@@ -108,7 +108,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "timeoutMs", "kubeApi", "onShutdown", "handler");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
 
 const nonEmpty = (v: unknown) => isString(v, 1);
 
@@ -191,6 +191,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
+    optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&
     optional(value.onShutdown, isFunction) &&
     isFunction(value.handler)
   );

@@ -46,6 +46,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Default `http.bodyTimeoutMs`: 10 s to send the body. */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
+const ENV_NAME_MESSAGE = "must be an environment variable name (letters, digits and _, not first a digit) that podfn, Node and its pod do not use (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PATH, HOME, PODFN_*, KUBERNETES_*, NODE_*)";
+
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
 function buildDefinitionSchema() {
   const z = zod();
@@ -75,7 +77,7 @@ function buildDefinitionSchema() {
       z.strictObject({
         type: z.literal("bearer"),
         secret: secretName,
-        env: z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits and _, not first a digit) that podfn, Node and its pod do not use (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PATH, HOME, PODFN_*, KUBERNETES_*, NODE_*)").optional(),
+        env: z.string().regex(ENV_NAME, ENV_NAME_MESSAGE).optional(),
       }),
       z.strictObject({
         type: z.literal("hmac"),
@@ -136,6 +138,7 @@ function buildDefinitionSchema() {
     schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
+    env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
     onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
     handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
   });
@@ -184,6 +187,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     input: d.input as z.ZodType,
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
+    env: d.env ?? [],
     schedules: entries.map((e, i) => ({
       ...e,
       name: names[i]!,

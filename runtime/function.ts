@@ -163,6 +163,14 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    * its ServiceAccount token. Any declared permission implies it. Default false.
    */
   kubeApi?: boolean;
+  /**
+   * Environment variables the function reads as configuration (not secrets: their values are
+   * written into the manifests in clear). `podfn manifests` copies the value each one has where
+   * it runs into the pods that run the function, so a permission computed from a variable at
+   * load (`resourceNames: [process.env.TARGET]`) grants what the pod will read. An unset
+   * variable is left out, and the function's own default applies in both places. Default: none.
+   */
+  env?: string[];
   /** Work to do once when the process shuts down (close clients, flush). */
   onShutdown?: () => Promise<void> | void;
   handler(ctx: FunctionContext<z.output<S>>): Promise<Output | Reply | void> | Output | Reply | void;
@@ -205,6 +213,8 @@ export interface LoadedFunction {
   input: z.ZodType;
   timeoutMs: number;
   permissions: PermissionRule[];
+  /** Configuration variables it reads (`env`), copied into its pods by `podfn manifests`. */
+  env: string[];
   http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
 }

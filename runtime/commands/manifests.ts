@@ -36,6 +36,7 @@ export const manifestsCommand = defineCommand({
       image: config.image,
       replicas: config.replicas,
       pdb: config.pdb,
+      env: config.env,
       ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
     });
     const out = resolve(io.cwd, config.out);

@@ -53,6 +53,8 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
                 automountToken: workload.usesApi,
                 image: options.image,
                 args: ["run", fn.name, "--schedule", schedule.name],
+                // The function's configuration (`env`), as set where the manifests were generated.
+                env: workload.configuration,
                 pod: { restartPolicy: "Never" },
               }),
             },

@@ -64,6 +64,8 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             { name: "PODFN_APP", value: options.app },
             // A bearer secret the definition reads from a variable (`env`): set from its Secret.
             ...workload.environmentSecrets.map(({ variable, secret }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: SECRET_KEY } } })),
+            // The functions' configuration (`env`), as set where the manifests were generated.
+            ...workload.configuration,
           ],
           secrets: workload.secrets,
           container: {

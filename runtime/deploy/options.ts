@@ -20,6 +20,11 @@ export interface ManifestOptions {
   maxReplicas?: number;
   /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the HTTP pods. Default false. */
   pdb?: boolean;
+  /**
+   * Where the values of the variables functions declare in `env` are read, to be written into
+   * their pods. Default: `process.env`, which the function modules read their permissions from.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & Pick<ManifestOptions, "maxReplicas">;
@@ -73,6 +78,7 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
     image: options.image ?? "podfn:latest",
     replicas: options.replicas ?? 2,
     pdb: options.pdb ?? false,
+    env: options.env ?? process.env,
     ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),
   };
 }

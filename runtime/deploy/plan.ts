@@ -5,7 +5,9 @@
  * permissions; each function with CronJob schedules gets its own ServiceAccount with that
  * function's permissions only, so a cleanup job holds only its own rights.
  */
+import type { EnvVar } from "kubernetes-types/core/v1.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
+import { PodfnError } from "../errors.js";
 import { environmentSecrets, handlersCallKubeApi, hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
@@ -26,12 +28,15 @@ export interface HttpWorkload {
   environmentSecrets: { variable: string; secret: string }[];
   /** Whether the pods call the API at all (else no token is mounted). */
   usesApi: boolean;
+  /** The functions' declared configuration variables (`env`) that are set, with their values. */
+  configuration: EnvVar[];
 }
 
 export interface CronWorkload {
   fn: LoadedFunction;
   serviceAccount: string;
   usesApi: boolean;
+  configuration: EnvVar[];
 }
 
 export interface WorkloadPlan {
@@ -40,6 +45,22 @@ export interface WorkloadPlan {
 }
 
 const byName = (a: LoadedFunction, b: LoadedFunction) => a.name.localeCompare(b.name);
+
+/**
+ * The variables `functions` declare in `env` that are set in `env`, with the values there, by
+ * name: what their pods must read for the permissions computed from them to fit. A variable a
+ * bearer secret is read from (set from its Secret) cannot be configuration too.
+ */
+function configurationOf(functions: readonly LoadedFunction[], env: ResolvedOptions["env"], secretVariables: ReadonlySet<string>): EnvVar[] {
+  const names = [...new Set(functions.flatMap((fn) => fn.env))].sort();
+  for (const name of names) {
+    if (secretVariables.has(name)) {
+      const fn = functions.find((f) => f.env.includes(name))!;
+      throw new PodfnError("definition_invalid", `${fn.name} declares ${name} in env, which a bearer secret is read from: one variable cannot be configuration and a secret`);
+    }
+  }
+  return names.filter((name) => env[name] !== undefined).map((name) => ({ name, value: env[name]! }));
+}
 
 /**
  * The workloads of `functions`.
@@ -54,11 +75,12 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
       // A CronJob's pod runs the handler only: its leader election and token reviews are the Deployment's.
-      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]) })),
+      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, new Set()) })),
   };
   if (served.length > 0) {
     const permissions = served.flatMap((fn) => fn.permissions);
     const inProcess = hasInProcessSchedules(served);
+    const secretVariables = environmentSecrets(served);
     plan.http = {
       name: httpWorkloadName(options.app),
       functions: served,
@@ -66,8 +88,9 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
       authDelegator: usesServiceAccountAuth(served),
       secrets: referencedSecrets(served),
-      environmentSecrets: environmentSecrets(served),
+      environmentSecrets: secretVariables,
       usesApi: usesKubeApi(served),
+      configuration: configurationOf(served, options.env, new Set(secretVariables.map((s) => s.variable))),
     };
   }
   return plan;

@@ -64,6 +64,13 @@ test("a bearer secret's env is a variable name the Deployment can set, and not o
   }
 });
 
+test("env lists variable names the pods can be given, not ones podfn or its pod sets", () => {
+  assert.equal(problems({ env: ["GITHUB_DEPLOYMENT", "target_ns"] }), "");
+  for (const name of ["PORT", "PODFN_NAMESPACE", "1X", "a-b"]) {
+    assert.match(problems({ env: [name] }), /env\[0\]: must be an environment variable name .* that podfn, Node and its pod do not use/, name);
+  }
+});
+
 test("an in-process schedule needs a zone this Node knows too; a CronJob's is Kubernetes' to read", () => {
   assert.equal(problems({ schedule: { cron: "0 3 * * *", timeZone: "Factory" } }), "");
   assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Factory", mode: "in-process" } }), /timeZone "Factory": this Node's time zone data does not know it, and an in-process schedule needs it/);

@@ -199,6 +199,21 @@ test("a bearer secret read from a variable (env) is set in the Deployment from i
   assert.throws(() => generateManifests([fromEnv, other]), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /cd-hook and ci-hook read the variable CI_TOKEN for different secrets/.test(e.message));
 });
 
+test("the variables a function declares in env are copied into its pods with the values set where the manifests are generated", () => {
+  const hook = loaded({ name: "hook", env: ["TARGET", "EMPTY", "UNSET"], http: { auth: "none" }, handler: () => 1 });
+  const job = loaded({ name: "job", env: ["ZONE"], schedule: { cron: "@daily" }, handler: () => 1 });
+  const env = { TARGET: "web", EMPTY: "", ZONE: "Europe/Paris", OTHER: "not declared" };
+  const objects = generateManifests([hook, job], { env }).flatMap((g) => g.objects);
+  for (const o of objects) validateObject(o);
+  const variables = (spec: PodSpec) => Object.fromEntries((spec.containers[0]!.env ?? []).filter((e) => e.value !== undefined && !e.name.startsWith("POD") && e.name !== "PORT").map((e) => [e.name, e.value]));
+  // Only each workload's own functions' variables; an unset one is left out (the function's default applies in the pod too).
+  assert.deepEqual(variables((objects.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!), { EMPTY: "", TARGET: "web" });
+  assert.deepEqual(variables((objects.find((o) => o.kind === "CronJob") as CronJob).spec!.jobTemplate.spec!.template.spec!), { ZONE: "Europe/Paris" });
+  // A variable a bearer secret is read from cannot be configuration as well.
+  const secretToo = loaded({ name: "ci", env: ["CI_TOKEN"], http: { auth: { type: "bearer", secret: "ci-token", env: "CI_TOKEN" } }, handler: () => 1 });
+  assert.throws(() => generateManifests([secretToo], { env: { CI_TOKEN: "x" } }), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /ci declares CI_TOKEN in env, which a bearer secret is read from/.test(e.message));
+});
+
 test("a CronJob's pod gets a token only when its handler calls the API, not for the Deployment's leader election or token reviews", () => {
   const mixed = loaded({
     name: "mixed",

@@ -31,6 +31,7 @@ export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): 
     input: spec.input ?? z.object({}),
     timeoutMs: spec.timeoutMs ?? 30_000,
     permissions: [],
+    env: spec.env ?? [],
     http,
     schedules: [],
   };
