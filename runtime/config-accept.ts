@@ -39,6 +39,7 @@ export const DEFAULTS = {
   serviceAccountDir: "/var/run/secrets/kubernetes.io/serviceaccount",
   maxInflight: 64,
   drainTimeoutMs: 25_000,
+  shutdownDelayMs: 0,
   dryRun: false,
   json: false,
   image: "podfn:latest",
@@ -53,6 +54,7 @@ export const BOUNDS = {
   port: [0, 65535],
   maxInflight: [1, 100_000],
   drainTimeoutMs: [0, 3_600_000],
+  shutdownDelayMs: [0, 600_000],
   replicas: [1, 1000],
   maxReplicas: [1, 1000],
 } as const;
@@ -78,6 +80,7 @@ const RULES: [string, Rule][] = [
   ["namespace", { check: (v) => (typeof v === "string" && NAMESPACE.test(v) ? v : REJECT) }],
   ["maxInflight", { default: DEFAULTS.maxInflight, check: numberRule(BOUNDS.maxInflight) }],
   ["drainTimeoutMs", { default: DEFAULTS.drainTimeoutMs, check: numberRule(BOUNDS.drainTimeoutMs) }],
+  ["shutdownDelayMs", { default: DEFAULTS.shutdownDelayMs, check: numberRule(BOUNDS.shutdownDelayMs) }],
   ["input", { check: text(0) }],
   ["inputFile", { check: text(0) }],
   ["dryRun", { default: DEFAULTS.dryRun, check: flag }],

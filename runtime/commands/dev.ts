@@ -53,7 +53,8 @@ function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<v
 }
 
 async function run(base: Config, io: CommandIO): Promise<number> {
-  const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) };
+  // A reload swaps servers at once: no shutdown delay.
+  const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS), shutdownDelayMs: 0 };
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
   try {

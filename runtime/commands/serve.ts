@@ -118,6 +118,7 @@ export async function serveFunctions(
       host: config.host,
       maxInflight: config.maxInflight,
       drainTimeoutMs: config.drainTimeoutMs,
+      shutdownDelayMs: config.shutdownDelayMs,
       secretsDir: setup.secretsDir,
       env: config.env,
       onListening: function serving(url) {

@@ -10,7 +10,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
-import { HTTP_PORT, SECRET_KEY, type ResolvedOptions } from "./options.js";
+import { HTTP_PORT, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { HttpWorkload } from "./plan.js";
 
@@ -59,6 +59,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
           automountToken: workload.usesApi,
           image: options.image,
           args: ["serve"],
+          shutdownDelayMs: SHUTDOWN_DELAY_MS,
           env: [
             { name: "PORT", value: String(HTTP_PORT) },
             { name: "PODFN_APP", value: options.app },

@@ -33,8 +33,16 @@ export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & P
 export const HTTP_PORT = 8080;
 /** How long in-flight calls may finish after SIGTERM (ms), passed to the pods as `PODFN_DRAIN_TIMEOUT_MS`. */
 export const DRAIN_TIMEOUT_MS = 25_000;
-/** Pod grace period: the drain deadline plus 5 s to exit, so the kubelet's SIGKILL never cuts a drain short. */
-export const TERMINATION_GRACE_SECONDS = Math.ceil(DRAIN_TIMEOUT_MS / 1000) + 5;
+/**
+ * How long the HTTP pods go on serving after SIGTERM before they drain (ms), passed as
+ * `PODFN_SHUTDOWN_DELAY_MS`: the pod leaves its Service's endpoints as SIGTERM arrives, and
+ * kube-proxy, ingresses and load balancers take a few seconds to stop sending to it.
+ */
+export const SHUTDOWN_DELAY_MS = 5_000;
+/** Pod grace period: a pod's shutdown delay (HTTP pods only) and the drain deadline plus 5 s to exit, so the kubelet's SIGKILL never cuts a drain short. */
+export function terminationGraceSeconds(shutdownDelayMs: number): number {
+  return Math.ceil((shutdownDelayMs + DRAIN_TIMEOUT_MS) / 1000) + 5;
+}
 /**
  * Added to a function's timeout for a Job's `activeDeadlineSeconds`, which counts from the Job's
  * start: scheduling, an image pull on a cold node, start-up, module load and drain. Generous,

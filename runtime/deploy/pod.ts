@@ -6,7 +6,7 @@
  * caller-auth secrets as files (never environment variables).
  */
 import type { Container, EnvVar, PodSpec, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
-import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, TERMINATION_GRACE_SECONDS } from "./options.js";
+import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, terminationGraceSeconds } from "./options.js";
 
 export interface PodOptions {
   serviceAccount: string;
@@ -17,6 +17,8 @@ export interface PodOptions {
   args: string[];
   /** Extra environment (after the common variables). */
   env?: EnvVar[];
+  /** How long a serving pod goes on serving after SIGTERM (`PODFN_SHUTDOWN_DELAY_MS`); counted into its grace period. */
+  shutdownDelayMs?: number;
   /** Names of Kubernetes Secrets to mount at `/var/run/secrets/podfn/<name>`. */
   secrets?: string[];
   /** Fields merged into the container (ports, probes). */
@@ -55,12 +57,13 @@ export function podSpec(options: PodOptions): PodSpec {
     fromField("POD_NAMESPACE", "metadata.namespace"),
     fromField("PODFN_NAMESPACE", "metadata.namespace"),
     { name: "PODFN_DRAIN_TIMEOUT_MS", value: String(DRAIN_TIMEOUT_MS) },
+    ...(options.shutdownDelayMs !== undefined ? [{ name: "PODFN_SHUTDOWN_DELAY_MS", value: String(options.shutdownDelayMs) }] : []),
     ...(options.env ?? []),
   ];
   return {
     serviceAccountName: options.serviceAccount,
     automountServiceAccountToken: options.automountToken,
-    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+    terminationGracePeriodSeconds: terminationGraceSeconds(options.shutdownDelayMs ?? 0),
     securityContext: {
       runAsNonRoot: true,
       runAsUser: RUN_AS_USER,

@@ -49,6 +49,8 @@ export interface HttpApp {
   fetch: (request: Request) => Promise<Response>;
   /** Serve requests on a Node HTTP server (what the server calls): the same answers as `fetch`. */
   listener: RequestListener;
+  /** Fail readiness from now on, still serving calls (the shutdown delay). Idempotent. */
+  failReadiness(): void;
   /** Fail readiness and refuse new function calls with 503 from now on. Idempotent. */
   beginShutdown(): void;
   /** The in-flight calls (settle it to drain). */
@@ -80,7 +82,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const accessLog = accessLogWriter(logger);
   const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
-  for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics))) paths.set(path, new Map([["GET", endpoint]]));
+  const readiness = { ready: true };
+  for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) paths.set(path, new Map([["GET", endpoint]]));
 
   for (const fn of routed) {
     const { method, path } = fn.http!;
@@ -115,6 +118,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         },
       );
     }),
+    failReadiness: function failReadiness() {
+      readiness.ready = false;
+    },
     beginShutdown: function beginShutdown() {
       drain.begin();
     },

@@ -1,8 +1,9 @@
 /**
  * @module http/server
  * Runs the app on a Node HTTP server (its `listener`) until `signal` aborts, then shuts down
- * gracefully: readiness fails and new calls get 503 (`Connection: close`) at once while the
- * server keeps listening (endpoints take a moment to drop the pod); calls in flight may finish
+ * gracefully: readiness fails, and calls are still served for `shutdownDelayMs` (Services and
+ * load balancers go on sending to a terminating pod for a moment: without the delay those
+ * calls would be refused); then new calls get 503 (`Connection: close`); calls in flight may finish
  * for `drainTimeoutMs`, after which their signals abort and they get `ABORT_GRACE_MS` more; then
  * the server closes (idle keep-alive connections at once, any left after `ABORT_GRACE_MS`
  * forcibly), the `onShutdown` hooks run, and the promise resolves.
@@ -23,6 +24,8 @@ export interface HttpServerOptions extends HttpAppOptions {
   host: string;
   /** On shutdown, how long calls in flight may finish before their signals abort, in milliseconds. Default (from config) 25000. */
   drainTimeoutMs: number;
+  /** On shutdown, how long to go on serving (readiness failing) before the drain, in milliseconds. Default 0. */
+  shutdownDelayMs?: number;
   /** Called once listening, with the base URL (e.g. `http://127.0.0.1:8080`). */
   onListening?: (url: string) => void;
   /** The function modules' `onShutdown` hooks; they run one by one after the drain. */
@@ -53,6 +56,12 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   options.onListening?.(url);
 
   await whenAborted(signal).promise;
+  const delayMs = options.shutdownDelayMs ?? 0;
+  if (delayMs > 0) {
+    http.failReadiness();
+    logger.info({ shutdownDelayMs: delayMs }, "shutting down: still serving while endpoints drop this pod");
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
   http.beginShutdown();
   logger.info({ inflight: http.drain.inflight, drainTimeoutMs: options.drainTimeoutMs }, "shutting down: draining calls in flight");
   if (!(await http.drain.settle(options.drainTimeoutMs))) {

@@ -83,7 +83,8 @@ function assertHardened(spec: PodSpec, what: string) {
     assert.equal(c.imagePullPolicy, "IfNotPresent", `${what}: the pull policy is explicit, not the server's default`);
   }
   assert.ok(spec.volumes?.some((v) => v.name === "tmp" && v.emptyDir), what);
-  assert.ok((spec.terminationGracePeriodSeconds ?? 0) > 25, `${what}: grace period above the 25 s drain`);
+  const delayMs = Number(spec.containers[0]!.env?.find((e) => e.name === "PODFN_SHUTDOWN_DELAY_MS")?.value ?? 0);
+  assert.ok((spec.terminationGracePeriodSeconds ?? 0) > 25 + delayMs / 1000, `${what}: grace period above the shutdown delay and the 25 s drain`);
 }
 
 test("the Deployment: probes, scrape annotations, downward API, hardening, secrets as files", () => {
@@ -98,6 +99,9 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8080", "prometheus.io/scrape": "true" });
   assert.equal(container.env?.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
   assert.equal(container.env?.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath, "metadata.namespace");
+  // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the grace period covers it and the drain.
+  assert.equal(container.env?.find((e) => e.name === "PODFN_SHUTDOWN_DELAY_MS")?.value, "5000");
+  assert.equal(pod.terminationGracePeriodSeconds, 35);
   assert.equal(pod.automountServiceAccountToken, true, "it calls the API (permissions, TokenReview, Lease)");
   const projected = pod.volumes?.find((v) => v.projected)?.projected;
   assert.deepEqual(projected?.sources?.map((s) => [s.secret?.name, s.secret?.optional, s.secret?.items?.[0]?.path]), [

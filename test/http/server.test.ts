@@ -130,6 +130,25 @@ describe("HTTP server", () => {
     assert.deepEqual(order, ["handler done", "hook"]);
   });
 
+  test("shutdown delay: after SIGTERM readiness fails but calls are still served, then the drain begins and it resolves", async () => {
+    const fn = loaded({ name: "quick", input: z.object({}), handler: () => ({ served: true }) });
+    const server = await start({ functions: [fn], shutdownDelayMs: 5000 });
+    server.stop();
+    let resolved = false;
+    void server.done.then(() => (resolved = true));
+    await until(() => server.log.records().some((r) => r.msg === "shutting down: still serving while endpoints drop this pod"));
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
+    // A Service or load balancer that has not yet dropped the pod still gets answers.
+    const served = await post(`${server.url}/quick`);
+    assert.equal(served.status, 200);
+    assert.deepEqual(await served.json(), { served: true });
+    assert.equal(resolved, false);
+    assert.equal(server.log.records().some((r) => r.msg === "shutting down: draining calls in flight"), false);
+    await server.done;
+    const messages = server.log.records().map((r) => r.msg);
+    assert.ok(messages.indexOf("shutting down: draining calls in flight") > messages.indexOf("shutting down: still serving while endpoints drop this pod"));
+  });
+
   test("past drainTimeoutMs the calls' signals abort, they answer 503 and the server still stops", async () => {
     let signal: AbortSignal | undefined;
     const fn = loaded({
