@@ -17,6 +17,7 @@ import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
 import { freshImports } from "./fresh-imports.js";
+import { guardProcess } from "../process-faults.js";
 
 const HELP = `Usage: podfn dev [options]
 
@@ -57,6 +58,8 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS), shutdownDelayMs: 0 };
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
+  // A function's stray rejection or throw is logged; the next edit reloads it.
+  const unguard = guardProcess(logger);
   try {
     const setup = await setUpServe(config, logger, io.cwd, "all");
     connection = setup.connection;
@@ -98,6 +101,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     throw error;
   } finally {
     await connection?.close();
+    unguard();
   }
 }
 

@@ -14,7 +14,8 @@ import { referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { runShutdownHooks } from "../lifecycle.js";
-import { whenAborted } from "../signals.js";
+import { linkAbort, whenAborted } from "../signals.js";
+import { guardProcess } from "../process-faults.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 
@@ -158,11 +159,19 @@ export const serveCommand = defineCommand({
     const logger = createLogger({ level: config.logLevel });
     let connection: ClusterConnection | undefined;
     void loadAdapters().catch(() => undefined); // awaited (and its errors seen) in serveFunctions
+    // A fault outside any call stops the server as a signal would, and the exit says it failed.
+    const stop = new AbortController();
+    const unlink = linkAbort(io.signal, stop);
+    let faulted = false;
+    const unguard = guardProcess(logger, function faultedStop() {
+      faulted = true;
+      stop.abort("uncaughtException");
+    });
     try {
       const setup = await setUpServe(config, logger, io.cwd);
       connection = setup.connection;
-      await serveFunctions(setup, io.signal);
-      return 0;
+      await serveFunctions(setup, stop.signal);
+      return faulted ? 1 : 0;
     } catch (error) {
       // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
       if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn serve failed: ${(error as Error).message}`);
@@ -172,6 +181,8 @@ export const serveCommand = defineCommand({
       await connection?.close();
       // The last batch may still be on its way to a slow reader: the exit would cut it.
       await flushLogger(logger);
+      unguard();
+      unlink();
     }
   },
 });
