@@ -4,7 +4,8 @@
  * validates the input against the schema, builds the context, enforces `timeoutMs` by aborting
  * the call's signal, and checks the result against the `output` schema when there is one.
  * A value the schema's compiled fast check (validate/compile) accepts is used as it is; zod
- * parses every other one, and its result and errors are the reference.
+ * parses every other one, and its result and errors are the reference. Input too deeply nested
+ * for a recursive schema is an `InputError` (nesting.ts), not the stack overflow zod hits.
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -15,6 +16,7 @@ import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
+import { tooDeepOr } from "./nesting.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
@@ -97,9 +99,17 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};
-  if (trigger?.type !== "schedule" && passesFastCheck(fn.input, value)) return value;
-  const result = safeParse(fn.input as z.ZodType, value);
-  return result instanceof Promise ? result.then(inputOf) : inputOf(result);
+  // A recursive schema overflows the stack on input nested thousands deep: that is bad input
+  // (see nesting.ts). The try costs nothing when nothing is thrown.
+  try {
+    if (trigger?.type !== "schedule" && passesFastCheck(fn.input, value)) return value;
+    const result = safeParse(fn.input as z.ZodType, value);
+    return result instanceof Promise ? result.then(inputOf, (error: unknown) => {
+          throw tooDeepOr(error, value);
+        }) : inputOf(result);
+  } catch (error) {
+    throw tooDeepOr(error, value);
+  }
 }
 
 /** Validate input against a schema; rejects with InputError naming each field. */

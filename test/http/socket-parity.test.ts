@@ -34,7 +34,13 @@ const functions = () => [
   loaded({ name: "bigint-async", method: "GET", handler: async () => ({ n: 1n }) }),
   loaded({ name: "details-bigint", method: "GET", handler: () => { throw new HttpError(409, "conflict", "busy", { details: { n: 1n } }); } }),
   loaded({ name: "reset", method: "GET", handler: () => reply(205, { cleared: true }) }),
+  loaded({ name: "tree", input: z.object({ tree: Tree.optional() }), handler: () => ({ ok: true }) }),
 ];
+
+interface TreeNode {
+  children: TreeNode[];
+}
+const Tree: z.ZodType<TreeNode> = z.lazy(() => z.object({ children: z.array(Tree) }));
 
 interface Seen {
   status: number;
@@ -82,6 +88,7 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "POST invalid JSON", path: "/echo", init: { method: "POST", body: "{", headers: { "content-type": "application/json" } } },
   { name: "POST of another content type", path: "/echo", init: { method: "POST", body: "x", headers: { "content-type": "text/plain" } } },
   { name: "POST failing the schema", path: "/echo", init: { method: "POST", body: '{"n":"x"}', headers: { "content-type": "application/vnd.api+json; charset=utf-8" } } },
+  { name: "POST nested too deeply for a recursive schema", path: "/tree", init: { method: "POST", body: `{"tree":${'{"children":['.repeat(5000)}${"]}".repeat(5000)}}`, headers: { "content-type": "application/json" } } },
   { name: "a caller's request id with a quote", path: "/query", init: { headers: { "x-request-id": 'abc"def' } } },
   { name: "a caller's request id that is not printable", path: "/query", init: { headers: { "x-request-id": "x".repeat(200) } } },
 ];
