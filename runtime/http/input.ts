@@ -2,9 +2,13 @@
  * @module http/input
  * What a request asks for besides its body: the input of GET functions from the query string
  * (repeated keys become arrays; the function's zod schema coerces strings, e.g.
- * `z.coerce.number()`), and dry-run mode (`?dryRun=true` or `1`, or the header
- * `X-Podfn-Dry-Run: true`). The `dryRun` query parameter is reserved: it never reaches the input.
+ * `z.coerce.number()`), and dry-run mode (`?dryRun=` or the header `X-Podfn-Dry-Run:`, each
+ * `true`/`1` for a dry run or `false`/`0` for a real one). The `dryRun` query parameter is
+ * reserved: it never reaches the input. A request that asks for a dry run in a form only half
+ * recognised must never run for real: the key counts however it is percent-encoded, a repeated
+ * header is the list it is, and any other value is refused (`InputError` naming `dryRun`).
  */
+import { InputError } from "../errors.js";
 
 /** A query string (without `?`) as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without `dryRun`. */
 export function queryInput(query: string): Record<string, string | string[]> {
@@ -21,17 +25,44 @@ export function queryInput(query: string): Record<string, string | string[]> {
   return input;
 }
 
+/** A percent-encoded letter of `dryRun` (d n r u y R): the key may be spelled with one. */
+const ENCODED_KEY_LETTER = /%(?:6[4Ee]|7[259]|52)/;
+
 /**
- * True when the request asks for a dry run (`header`, the value of `X-Podfn-Dry-Run`, is `true`,
- * or the query string has `dryRun=true`/`dryRun=1`); either suffices.
+ * True when the request asks for a dry run: `header` (the value of `X-Podfn-Dry-Run`, repeated
+ * ones joined with ", ") or the query's `dryRun` says `true`/`1`; either suffices. Throws an
+ * `InputError` naming `dryRun` for any other value than those and `false`/`0`, or values of one
+ * source that disagree. A query without `dryRun` (the common case) is not parsed.
  */
 export function wantsDryRun(query: string, header: string | null): boolean {
-  if (header !== null && isTrue(header)) return true;
-  if (!query.includes("dryRun=")) return false;
-  const value = new URLSearchParams(query).get("dryRun");
-  return value !== null && isTrue(value);
+  const byHeader = header !== null && headerDryRun(header);
+  const mayAsk = query !== "" && (query.includes("dryRun") || (query.includes("%") && ENCODED_KEY_LETTER.test(query)));
+  return (mayAsk && queryDryRun(query)) || byHeader;
 }
 
-function isTrue(value: string): boolean {
-  return value === "1" || value.toLowerCase() === "true";
+function headerDryRun(header: string): boolean {
+  // A list (RFC 9110 §5.6.1): empty elements are ignored; an empty header says nothing.
+  const values = header.split(",").map((v) => v.trim()).filter((v) => v !== "");
+  return agreed(values, "the X-Podfn-Dry-Run header");
+}
+
+function queryDryRun(query: string): boolean {
+  return agreed(new URLSearchParams(query).getAll("dryRun"), "the dryRun query parameter");
+}
+
+/** What every value says (false when there are none); throws when one is unknown or they disagree. */
+function agreed(values: string[], where: string): boolean {
+  let answer: boolean | undefined;
+  for (const value of values) {
+    const lower = value.toLowerCase();
+    const said = value === "1" || lower === "true" ? true : value === "0" || lower === "false" ? false : undefined;
+    if (said === undefined) throw refused(`${where} must be true or 1 (a dry run), or false or 0 (a real run)`);
+    if (answer !== undefined && said !== answer) throw refused(`${where} is given more than once with values that disagree`);
+    answer = said;
+  }
+  return answer ?? false;
+}
+
+function refused(message: string): InputError {
+  return new InputError(`invalid input: dryRun: ${message}`, [{ path: "dryRun", message }]);
 }

@@ -255,7 +255,7 @@ describe("request id and dry run", () => {
     assert.equal(byQuery.headers.get("x-podfn-dry-run"), "true");
     const byHeader = await app.fetch(postJson("/f", {}, { "x-podfn-dry-run": "true" }));
     assert.deepEqual(await byHeader.json(), { dryRun: true });
-    const plain = await app.fetch(postJson("/f?dryRun=no", {}));
+    const plain = await app.fetch(postJson("/f?dryRun=false", {}));
     assert.deepEqual(await plain.json(), { dryRun: false });
     assert.equal(plain.headers.get("x-podfn-dry-run"), null);
     assert.deepEqual(app.fake.views.map((v) => v.dryRun), [true, true, false]);

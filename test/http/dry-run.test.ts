@@ -1,0 +1,115 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
+import { z } from "zod";
+import { wantsDryRun } from "../../runtime/http/input.js";
+import { InputError } from "../../runtime/errors.js";
+import { listenOn, loaded, postJson, req, testApp } from "./helpers.js";
+
+// Dry run is asked for with `?dryRun=` or `X-Podfn-Dry-Run:`, each `true`/`1` (dry) or
+// `false`/`0` (real). A request that asks in a form the adapter half-recognises must never run
+// for real: the query key is honoured however it is encoded, a repeated header is read as the
+// list it is, and any other value is refused (400 naming dryRun) rather than taken as "no".
+
+const functions = () => [
+  loaded({ name: "get", method: "GET", input: z.looseObject({}), handler: ({ input, dryRun }) => ({ input, dryRun }) }),
+  loaded({ name: "post", handler: ({ dryRun }) => ({ dryRun }) }),
+];
+
+interface Answer {
+  status: number;
+  dryRunHeader: string | null;
+  body: { dryRun?: boolean; input?: unknown; error?: { code: string; message: string; requestId: string; issues: { path: string; message: string }[] } };
+}
+
+async function viaFetch(app: ReturnType<typeof testApp>, request: Request): Promise<Answer> {
+  const res = await app.fetch(request);
+  return { status: res.status, dryRunHeader: res.headers.get("x-podfn-dry-run"), body: (await res.json()) as Answer["body"] };
+}
+
+describe("dry run over HTTP", () => {
+  test("the dryRun query key is honoured however it is percent-encoded, and never reaches the input", async () => {
+    const app = testApp(functions());
+    for (const query of ["dryRun=true", "dry%52un=true", "%64ryRun=1", "dr%79R%75%6E=TRUE"]) {
+      const answer = await viaFetch(app, req(`/get?${query}&n=1`));
+      assert.equal(answer.status, 200, query);
+      assert.deepEqual(answer.body, { input: { n: "1" }, dryRun: true }, query);
+      assert.equal(answer.dryRunHeader, "true", query);
+    }
+  });
+
+  test("X-Podfn-Dry-Run sent more than once is a list: every value must agree", async () => {
+    const app = testApp(functions());
+    const twice = new Headers();
+    twice.append("x-podfn-dry-run", "true");
+    twice.append("x-podfn-dry-run", "true");
+    const answer = await viaFetch(app, req("/get", { headers: twice }));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.dryRun, true);
+    assert.equal(answer.dryRunHeader, "true");
+    const real = await viaFetch(app, req("/get", { headers: { "x-podfn-dry-run": "false, 0" } }));
+    assert.equal(real.body.dryRun, false);
+    const mixed = await viaFetch(app, req("/get", { headers: { "x-podfn-dry-run": "true, false" } }));
+    assert.equal(mixed.status, 400);
+    assert.equal(mixed.body.error!.code, "invalid_input");
+  });
+
+  test("the same header twice on the socket (two lines) is a dry run", async () => {
+    const app = testApp(functions());
+    const server = await listenOn(app.listener);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const request = httpRequest({ host: "127.0.0.1", port: server.port, path: "/get", headers: { "x-podfn-dry-run": ["true", "TRUE"] } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve(`${res.statusCode} ${res.headers["x-podfn-dry-run"]} ${text}`));
+        });
+        request.on("error", reject);
+        request.end();
+      });
+      assert.equal(body, '200 true {"input":{},"dryRun":true}');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a value other than true, 1, false or 0 is a 400 naming dryRun, in the query or the header, GET or POST", async () => {
+    const app = testApp(functions());
+    const cases: Array<[string, Request]> = [
+      ["?dryRun=yes", req("/get?dryRun=yes")],
+      ["?dryRun (no value)", req("/get?dryRun")],
+      ["?dryRun=", req("/get?dryRun=")],
+      ["?dry%52un=on", req("/get?dry%52un=on")],
+      ["?dryRun=true&dryRun=false", req("/get?dryRun=true&dryRun=false")],
+      ["POST ?dryRun=no", postJson("/post?dryRun=no", {})],
+      ["X-Podfn-Dry-Run: yes", req("/get", { headers: { "x-podfn-dry-run": "yes" } })],
+      ["X-Podfn-Dry-Run: yes with ?dryRun=true", req("/get?dryRun=true", { headers: { "x-podfn-dry-run": "yes" } })],
+    ];
+    for (const [name, request] of cases) {
+      const answer = await viaFetch(app, request);
+      assert.equal(answer.status, 400, name);
+      assert.equal(answer.body.error!.code, "invalid_input", name);
+      assert.match(answer.body.error!.message, /dryRun/, name);
+      assert.deepEqual(answer.body.error!.issues.map((i) => i.path), ["dryRun"], name);
+      assert.equal(answer.dryRunHeader, null, name);
+    }
+  });
+
+  test("false and 0 (any case) are a real run; either source saying true is a dry run", async () => {
+    const app = testApp(functions());
+    for (const query of ["dryRun=false", "dryRun=0", "dryRun=FALSE", "dryRunner=true", "n=%41"]) {
+      const answer = await viaFetch(app, req(`/get?${query}`));
+      assert.equal(answer.status, 200, query);
+      assert.equal(answer.body.dryRun, false, query);
+    }
+    const either = await viaFetch(app, req("/get?dryRun=false", { headers: { "x-podfn-dry-run": "true" } }));
+    assert.equal(either.body.dryRun, true);
+  });
+
+  test("wantsDryRun throws an InputError naming dryRun for a value it does not know", () => {
+    assert.equal(wantsDryRun("", null), false);
+    assert.equal(wantsDryRun("a=1", " true , 1 "), true);
+    assert.throws(() => wantsDryRun("dryRun=yes", null), (e: unknown) => e instanceof InputError && e.issues[0]!.path === "dryRun");
+  });
+});
