@@ -19,7 +19,10 @@ import { createAuthChecker, type ServiceAccountAuthOptions } from "./auth/index.
 import { RESERVED_PATHS } from "../definition-schema.js";
 import { accessLogWriter } from "./access-log.js";
 import type { HonoFallback } from "./hono-app.js";
-import { requestListener, type RequestListener } from "./listener.js";
+import { requestListener, type FaultHandler, type RequestListener } from "./listener.js";
+import { writeAnswer } from "./exchange.js";
+import { requestIdOf } from "./request-id.js";
+import { internalErrorAnswer } from "./respond.js";
 import { operationEndpoints } from "./operations.js";
 import { functionEndpoint, type Endpoint } from "./route.js";
 
@@ -80,6 +83,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
   const accessLog = accessLogWriter(logger);
+  const endpointFault = faultAnswerer(logger);
   const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
   const readiness = { ready: true };
@@ -117,7 +121,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           if (!outgoing.headersSent) outgoing.writeHead(500).end();
         },
       );
-    }),
+    }, endpointFault),
     failReadiness: function failReadiness() {
       readiness.ready = false;
     },
@@ -126,6 +130,24 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
     drain,
     metrics,
+  };
+}
+
+/**
+ * An endpoint that threw (never by design: each answers its own faults): a 500 with a request
+ * id, logged, as hono's `onError` answers on the other path.
+ */
+function faultAnswerer(logger: Logger): FaultHandler {
+  return function endpointFault(error, incoming, outgoing) {
+    const header = incoming.headers["x-request-id"];
+    const requestId = requestIdOf(typeof header === "string" ? header : null);
+    try {
+      logger.error({ requestId, err: error }, "request failed");
+    } catch {
+      // What was thrown cannot be logged: the answer still goes out.
+    }
+    if (outgoing.headersSent) outgoing.destroy();
+    else writeAnswer(outgoing, internalErrorAnswer(requestId));
   };
 }
 

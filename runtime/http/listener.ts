@@ -25,13 +25,17 @@ const DRAIN_TIMEOUT_MS = 500;
 /** …and at most this many bytes; past either the connection is closed. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
+/** Answers a request whose endpoint threw (as hono's `onError` does on the other path). */
+export type FaultHandler = (error: unknown, incoming: IncomingMessage, outgoing: ServerResponse) => void;
+
 /**
- * The listener: the fast path for `routes`, `fallback` (hono's listener) for the rest.
+ * The listener: the fast path for `routes`, `fallback` (hono's listener) for the rest. An
+ * endpoint that throws is answered by `onFault` (default: a 500 without a body).
  *
  * @example
  * const server = createServer(requestListener(routes, getRequestListener(app.fetch)));
  */
-export function requestListener(routes: Routes, fallback: RequestListener): RequestListener {
+export function requestListener(routes: Routes, fallback: RequestListener, onFault: FaultHandler = fail): RequestListener {
   // The last host and target found verbatim: a server's requests repeat them (one Host, a few
   // paths). None at first: an empty Host must still be checked (and refused).
   let verbatimHost: string | undefined;
@@ -51,8 +55,8 @@ export function requestListener(routes: Routes, fallback: RequestListener): Requ
     let answer: Answer | Promise<Answer>;
     try {
       answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
-    } catch {
-      fail(outgoing);
+    } catch (error) {
+      onFault(error, incoming, outgoing);
       return;
     }
     if (answer instanceof Promise) {
@@ -60,8 +64,8 @@ export function requestListener(routes: Routes, fallback: RequestListener): Requ
         function answered(value) {
           send(incoming, outgoing, value);
         },
-        function failed() {
-          fail(outgoing);
+        function failed(error: unknown) {
+          onFault(error, incoming, outgoing);
         },
       );
     } else send(incoming, outgoing, answer);
@@ -83,7 +87,7 @@ function send(incoming: IncomingMessage, outgoing: ServerResponse, answer: Answe
   } catch {
     // Never reached by answers the endpoints build (they check what Node refuses); a throw here
     // must not escape the listener and take the process down.
-    fail(outgoing);
+    fail(undefined, incoming, outgoing);
     return;
   }
   // A GET's empty body is dumped by Node itself; a body left unread (a refusal, a 413) is drained here.
@@ -95,7 +99,7 @@ function send(incoming: IncomingMessage, outgoing: ServerResponse, answer: Answe
 }
 
 /** What @hono/node-server answers when the app throws: 500 without a body. */
-function fail(outgoing: ServerResponse): void {
+function fail(_error: unknown, _incoming: IncomingMessage, outgoing: ServerResponse): void {
   if (outgoing.headersSent) outgoing.destroy();
   else outgoing.writeHead(500).end();
 }

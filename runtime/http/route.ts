@@ -205,7 +205,24 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     }
   }
 
+  /**
+   * The answer to what a call threw. Never throws itself: a value that cannot be inspected or
+   * logged (a Proxy, a getter that throws, details whose toJSON throws) is a 500 like any other.
+   */
   function errorAnswer(error: unknown, requestId: string): Answer {
+    try {
+      return classifiedAnswer(error, requestId);
+    } catch {
+      try {
+        logger.error({ fn: fn.name, requestId, err: plainError(error) }, "call failed: what the handler threw cannot be inspected or logged in full");
+      } catch {
+        // The logger itself failed: the answer still goes out.
+      }
+      return internalErrorAnswer(requestId);
+    }
+  }
+
+  function classifiedAnswer(error: unknown, requestId: string): Answer {
     if (error instanceof InputError) {
       return jsonAnswer(400, { error: { code: error.code, message: error.message, requestId, issues: error.issues } }, requestId);
     }
@@ -216,7 +233,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
         return jsonAnswer(error.status, body, requestId);
       } catch (unencodable) {
         // Details JSON cannot hold (a BigInt, a cycle): the handler's bug, a 500 like any other.
-        logger.error({ fn: fn.name, requestId, err: error }, `call failed: HttpError details cannot be sent as JSON (${String((unencodable as Error).message).split("\n")[0]})`);
+        logger.error({ fn: fn.name, requestId, err: error }, `call failed: HttpError details cannot be sent as JSON (${String((unencodable as Error | null)?.message).split("\n")[0]})`);
         return internalErrorAnswer(requestId);
       }
     }
@@ -282,4 +299,18 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     if (bodyFirst) return answer;
     return finishWhenSettled(answer, request, started, requestId);
   };
+}
+
+/** The name, message and stack of a thrown value, each read defensively: what can still be logged of it. */
+function plainError(thrown: unknown): { type?: string; message?: string; stack?: string } | undefined {
+  const read = (key: "name" | "message" | "stack"): string | undefined => {
+    try {
+      const value = (thrown as Record<string, unknown>)[key];
+      return typeof value === "string" ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof thrown !== "object" || thrown === null) return undefined;
+  return { type: read("name"), message: read("message"), stack: read("stack") };
 }
