@@ -50,10 +50,18 @@ export function internalErrorAnswer(requestId: string): Answer {
 }
 
 /**
+ * Headers the server sets itself: how the body is framed (a `Content-Length` next to a
+ * `Transfer-Encoding`, or one that cuts the body, desyncs a keep-alive connection) and what
+ * happens to the connection (hop-by-hop, RFC 9110 §7.6.1).
+ */
+const SERVER_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection"]);
+
+/**
  * A `reply()` header's name in lower case, once Node would send it: a name or value it refuses
- * (a CR/LF built from input, a space in a name) throws here, inside the call, so the caller gets
- * the 500 with a request id instead of a failure while writing the answer. The value is never
- * put in the message.
+ * (a CR/LF built from input, a space in a name), or a header the server sets itself
+ * (`SERVER_HEADERS`), throws here, inside the call, so the caller gets the 500 with a request id
+ * instead of a failure while writing the answer or a broken connection. The value is never put
+ * in the message.
  */
 function checkedHeader(name: string, value: string): string {
   try {
@@ -62,7 +70,11 @@ function checkedHeader(name: string, value: string): string {
   } catch (error) {
     throw new PodfnError("invalid_reply", `reply() header ${JSON.stringify(name)} has a name or value HTTP does not allow`, { cause: error });
   }
-  return name.toLowerCase();
+  const lower = name.toLowerCase();
+  if (SERVER_HEADERS.has(lower)) {
+    throw new PodfnError("invalid_reply", `reply() header ${JSON.stringify(name)} frames the message or manages the connection: the server sets it, leave it out`);
+  }
+  return lower;
 }
 
 /**
