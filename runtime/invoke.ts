@@ -95,7 +95,8 @@ function inputOf(result: ParseResult): unknown {
  * always gets zod's copy, so a handler that changes its input cannot change the next run's.
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
-  const value = raw ?? {};
+  // No input at all is `{}`; a JSON `null` is a value the schema judges (zod refuses it for an object).
+  const value = raw === undefined ? {} : raw;
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};

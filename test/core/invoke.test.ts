@@ -40,7 +40,7 @@ describe("invoke", () => {
     const reference = z.object({});
     const values: unknown[] = [undefined, null, {}, { a: 1 }, Object.create(null), "text", 3, [], [1], new Date(0), new Map()];
     for (const value of values) {
-      const expected = reference.safeParse(value ?? {});
+      const expected = reference.safeParse(value === undefined ? {} : value);
       for (const trigger of [{ type: "run" as const }, { type: "schedule" as const, schedule: "0" }]) {
         const { kube } = fakeKube();
         const result = invoke({ fn, input: value, trigger, requestId: "r1", dryRun: false, kube, logger });

@@ -91,6 +91,7 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "bearer auth with a non-ASCII token sent as UTF-8", path: "/guarded-utf8", init: { headers: { authorization: Buffer.from("Bearer clé-🔑-token").toString("latin1") } } },
   { name: "POST JSON with a header the handler reads", path: "/echo", init: { method: "POST", body: '{"n":5}', headers: { "content-type": "application/json", "x-custom": "hi" } } },
   { name: "POST without a body", path: "/echo", init: { method: "POST" } },
+  { name: "POST a JSON null body (refused as zod refuses it)", path: "/echo", init: { method: "POST", body: "null", headers: { "content-type": "application/json" } } },
   { name: "POST invalid JSON", path: "/echo", init: { method: "POST", body: "{", headers: { "content-type": "application/json" } } },
   { name: "POST of another content type", path: "/echo", init: { method: "POST", body: "x", headers: { "content-type": "text/plain" } } },
   { name: "POST failing the schema", path: "/echo", init: { method: "POST", body: '{"n":"x"}', headers: { "content-type": "application/vnd.api+json; charset=utf-8" } } },
