@@ -1,6 +1,7 @@
 /**
  * Subresources: scale (get, patch, NotFound wording), status (main updates ignore status),
- * pod logs set by the test, eviction, and TokenRequest (missing ServiceAccount, short lifetimes).
+ * pod logs set by the test, and TokenRequest (missing ServiceAccount, short lifetimes). Eviction:
+ * eviction.test.ts.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -46,19 +47,6 @@ describe("subresources", () => {
     assert.equal(all.text, "one\ntwo\nthree\n");
     assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/logger/log?tailLines=1")).text, "three\n");
     assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/nobody/log")).status, 404);
-  });
-
-  test("eviction deletes the pod unless a PodDisruptionBudget allows no disruption", async () => {
-    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("evictable", { app: "e" }) });
-    const eviction = { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evictable" } };
-    await t.send("POST", "/apis/policy/v1/namespaces/golden/poddisruptionbudgets", { body: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "pdb" }, spec: { minAvailable: 1, selector: { matchLabels: { app: "e" } } } } });
-    const blocked = await t.send("POST", "/api/v1/namespaces/golden/pods/evictable/eviction", { body: eviction });
-    assert.equal(blocked.status, 429);
-    assert.equal(blocked.body.reason, "TooManyRequests");
-    await t.send("DELETE", "/apis/policy/v1/namespaces/golden/poddisruptionbudgets/pdb");
-    const evicted = await t.send("POST", "/api/v1/namespaces/golden/pods/evictable/eviction", { body: eviction });
-    assert.equal(evicted.status, 201);
-    assert.equal((await t.send("GET", "/api/v1/namespaces/golden/pods/evictable")).status, 404);
   });
 
   test("TokenRequest: a token for an existing ServiceAccount, 404 for a missing one, 422 under ten minutes", async () => {

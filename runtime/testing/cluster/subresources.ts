@@ -2,13 +2,12 @@
  * @module cluster/subresources
  * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
  * `spec.replicas`; its NotFound names `deployments/scale`), `pods/log` (the text a test set
- * with `setPodLog`, empty otherwise; `container`, `tailLines`), `pods/eviction` (deletes the pod
- * unless a PodDisruptionBudget selecting it allows no disruption: 429 as the real server) and
- * `serviceaccounts/token` (a TokenRequest minted by the cluster's issuer).
+ * with `setPodLog`, empty otherwise; `container`, `tailLines`) and `serviceaccounts/token` (a
+ * TokenRequest minted by the cluster's issuer). Eviction is the `eviction` module's.
  */
-import { decodeObject, isDryRun, type Call, type Reply } from "./call.js";
+import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
-import { formatLabelSelector, fromLabelSelector, matchLabels } from "./label-selector.js";
+import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { updateObject } from "./write.js";
@@ -79,27 +78,6 @@ export function podLog(call: Call): Reply {
     text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join("");
   }
   return { status: 200, body: text, contentType: "text/plain" };
-}
-
-/** POST pods/{name}/eviction. */
-export function evictPod(call: Call): Reply {
-  const { info, registry } = call;
-  const pod = registry.store.get(call.def, info.namespace, info.name);
-  if (!pod) throw notFound(call.def, info.name);
-  const pdbDef = registry.find("policy", "v1", "poddisruptionbudgets")!;
-  for (const { entry } of registry.store.list(pdbDef, info.namespace)) {
-    const pdb = entry.obj;
-    if (!matchLabels(fromLabelSelector(pdb.spec?.selector), pod.obj.metadata.labels)) continue;
-    if ((pdb.status?.disruptionsAllowed ?? 0) <= 0) {
-      throw new ApiError(
-        failure(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
-          causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${pdb.metadata.name} needs ${pdb.status?.desiredHealthy ?? 0} healthy pods and has ${pdb.status?.currentHealthy ?? 0} currently` }],
-        }),
-      );
-    }
-  }
-  if (!isDryRun(call)) registry.deleteObject(call.def, pod.obj, "Background", 0);
-  return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
 }
 
 /** POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. */

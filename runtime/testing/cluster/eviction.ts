@@ -1,0 +1,96 @@
+/**
+ * @module cluster/eviction
+ * POST pods/{name}/eviction as pkg/registry/core/pod/storage/eviction.go decides it:
+ * a pod that is Pending, Succeeded, Failed or already being deleted is deleted without looking
+ * at PodDisruptionBudgets (`canIgnorePDB`); otherwise the budgets of its namespace whose
+ * selector matches it count (a nil, empty or invalid selector matches nothing). More than one
+ * is answered 201 with a Failure Status of code 500 in the body (the REST storage returns that
+ * Status as its result, and the create handler writes results as 201); an unready pod of a
+ * budget that is healthy enough goes without touching it; otherwise the budget must allow a
+ * disruption (429 when none, 403 when negative) and is decremented, the pod recorded in
+ * `status.disruptedPods`. Simplification: no disruption controller runs, so `status` is what
+ * the test wrote and the "still being processed" check of `observedGeneration` is not made.
+ */
+import { isDryRun, type Call, type Reply } from "./call.js";
+import { fromLabelSelector, matchLabels } from "./label-selector.js";
+import { clone } from "./registry.js";
+import { ApiError, failure, notFound } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
+
+/** eviction.go `canIgnorePDB`. */
+function canIgnoreBudgets(pod: Obj): boolean {
+  const phase = pod.status?.phase;
+  return phase === "Succeeded" || phase === "Failed" || phase === "Pending" || Boolean(pod.metadata.deletionTimestamp);
+}
+
+/** The budget selects the pod; a nil, empty or unparsable selector selects nothing. */
+function selects(pdb: Obj, labels: Record<string, string> | undefined): boolean {
+  const selector = pdb.spec?.selector as Obj | undefined | null;
+  if (!selector) return false;
+  if ((selector.matchExpressions ?? []).some((e: Obj) => !OPERATORS.includes(e.operator))) return false;
+  const parsed = fromLabelSelector(selector);
+  return parsed.length > 0 && matchLabels(parsed, labels);
+}
+
+function isPodReady(pod: Obj): boolean {
+  return (pod.status?.conditions ?? []).some((c: Obj) => c.type === "Ready" && c.status === "True");
+}
+
+function evicted(call: Call, pod: Obj): Reply {
+  if (!isDryRun(call)) call.registry.deleteObject(call.def, pod, "Background", 0);
+  return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
+}
+
+/** `checkAndDecrement`: refuses when the budget allows no disruption, else records one. */
+function takeDisruption(call: Call, pdb: Obj, podName: string): void {
+  const status: Obj = pdb.status ?? {};
+  const allowed: number = status.disruptionsAllowed ?? 0;
+  if (allowed < 0) {
+    throw new ApiError(
+      failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: pdb disruptions allowed is negative`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }),
+    );
+  }
+  if (allowed === 0) {
+    throw new ApiError(
+      failure(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
+        causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently` }],
+      }),
+    );
+  }
+  if (isDryRun(call)) return;
+  const { registry } = call;
+  const next = clone(pdb);
+  next.status = { ...status, disruptionsAllowed: allowed - 1 };
+  if (allowed - 1 === 0) {
+    // pdbhelper.UpdateDisruptionAllowedCondition, as SetStatusCondition keeps an unchanged condition's time.
+    const conditions: Obj[] = next.status.conditions ?? [];
+    const old = conditions.find((c) => c.type === "DisruptionAllowed");
+    const condition = { type: "DisruptionAllowed", status: "False", observedGeneration: status.observedGeneration ?? 0, lastTransitionTime: old?.status === "False" ? old.lastTransitionTime : registry.timestamp(), reason: "InsufficientPods", message: old?.message ?? "" };
+    next.status.conditions = old ? conditions.map((c) => (c === old ? condition : c)) : [...conditions, condition];
+  }
+  next.status.disruptedPods = { ...(status.disruptedPods ?? {}), [podName]: registry.timestamp() };
+  registry.commit(registry.find("policy", "v1", "poddisruptionbudgets")!, next, "MODIFIED");
+}
+
+/** POST pods/{name}/eviction. */
+export function evictPod(call: Call): Reply {
+  const { info, registry } = call;
+  const pod = registry.store.get(call.def, info.namespace, info.name);
+  if (!pod) throw notFound(call.def, info.name);
+  if (canIgnoreBudgets(pod.obj)) return evicted(call, pod.obj);
+  const pdbDef = registry.find("policy", "v1", "poddisruptionbudgets")!;
+  const budgets = registry.store.list(pdbDef, info.namespace).map(({ entry }) => entry.obj).filter((pdb) => selects(pdb, pod.obj.metadata.labels));
+  if (budgets.length > 1) {
+    return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", code: 500 }) };
+  }
+  const pdb = budgets[0];
+  if (pdb) {
+    const status: Obj = pdb.status ?? {};
+    const healthyEnough = (status.desiredHealthy ?? 0) > 0 && (status.currentHealthy ?? 0) >= status.desiredHealthy;
+    if (!(healthyEnough && !isPodReady(pod.obj))) takeDisruption(call, pdb, info.name);
+  }
+  return evicted(call, pod.obj);
+}
