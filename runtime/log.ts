@@ -8,6 +8,7 @@
 import { pino, type Logger, type DestinationStream } from "pino";
 import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
+import { serializeError } from "./log-error.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
 
@@ -24,8 +25,23 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
 }
 
-/** Paths never written even if a caller logs them. No wildcards: they cost microseconds a line. */
-export const REDACTED_PATHS = ["token", "authorization", "headers.authorization", "req.headers.authorization", "secret", "password"];
+/**
+ * Paths never written even if a caller logs them. No wildcards: they cost microseconds a line.
+ * Errors (`err`) are censored by field name at any depth by their serializer (log-error.ts).
+ */
+export const REDACTED_PATHS = [
+  "token",
+  "authorization",
+  "Authorization",
+  "headers.authorization",
+  "headers.Authorization",
+  "headers.cookie",
+  "headers.Cookie",
+  "req.headers.authorization",
+  "req.headers.Authorization",
+  "secret",
+  "password",
+];
 
 /** How long `flushLogger` waits by default for a reader to take the last lines (within the pod grace period: drain, abort grace, this). */
 export const FLUSH_AT_EXIT_MS = 2000;
@@ -80,6 +96,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? "info",
       base: options.base ?? { pid: process.pid },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError },
       timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -1,0 +1,89 @@
+/**
+ * @module log-error
+ * How a thrown value is written to the log (pino's `err` serializer). pino's standard one copies
+ * every enumerable property, so a library's error carrying its request (axios hangs the request
+ * config, `headers.Authorization` included, under `err.config`) or a `token` field put the
+ * credential in clear in the log. This one keeps the type, message and stack, the `cause` chain
+ * and an AggregateError's `errors`, and the error's own data as plain values (a `code`, a
+ * Kubernetes `Status`, `missingPermission`), with every field whose name says it holds a
+ * credential censored, at any depth. Class instances other than errors (a socket, a request) are
+ * named, not walked; depth and array length are bounded.
+ */
+
+/** Field names that hold credentials, in any letter case. */
+export const CREDENTIAL_FIELD = /token|authori[sz]ation|secret|passw(or)?d|cookie|credential|api.?key|private.?key|signature/i;
+
+const CENSOR = "[redacted]";
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 50;
+
+type Plain = string | number | boolean | null | undefined | Plain[] | { [key: string]: Plain };
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function walk(value: unknown, depth: number, seen: Set<object>): Plain {
+  if (value === null || value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value !== "object") return `[${typeof value}]`;
+  if (seen.has(value)) return "[circular]";
+  if (depth >= MAX_DEPTH) return "[nested too deeply]";
+  seen.add(value);
+  try {
+    if (value instanceof Error) return errorFields(value, depth, seen);
+    if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((item) => walk(item, depth + 1, seen));
+    if (!isPlainObject(value)) return `[${value.constructor?.name ?? "object"}]`;
+    return fields(value as Record<string, unknown>, depth, seen);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function fields(source: Record<string, unknown>, depth: number, seen: Set<object>, skip?: ReadonlySet<string>): { [key: string]: Plain } {
+  const out: { [key: string]: Plain } = {};
+  let count = 0;
+  for (const key of Object.keys(source)) {
+    if (skip?.has(key)) continue;
+    if (++count > MAX_ITEMS) break;
+    if (CREDENTIAL_FIELD.test(key)) {
+      out[key] = CENSOR;
+      continue;
+    }
+    let item: unknown;
+    try {
+      item = source[key];
+    } catch {
+      out[key] = "[unreadable]";
+      continue;
+    }
+    out[key] = walk(item, depth + 1, seen);
+  }
+  return out;
+}
+
+const ERROR_KEYS = new Set(["name", "message", "stack", "cause", "errors"]);
+
+function errorFields(error: Error, depth: number, seen: Set<object>): { [key: string]: Plain } {
+  const out: { [key: string]: Plain } = { type: error.constructor?.name ?? error.name, message: error.message, stack: error.stack };
+  Object.assign(out, fields(error as unknown as Record<string, unknown>, depth, seen, ERROR_KEYS));
+  if (error.cause !== undefined) out.cause = walk(error.cause, depth + 1, seen);
+  if (error instanceof AggregateError) out.errors = walk(error.errors, depth + 1, seen);
+  return out;
+}
+
+/**
+ * The log form of a thrown value: see the module. Never throws (a getter that throws is written
+ * as such).
+ *
+ * @example
+ * pino({ serializers: { err: serializeError } });
+ */
+export function serializeError(value: unknown): unknown {
+  try {
+    return walk(value, 0, new Set());
+  } catch (error) {
+    return { type: "Unserializable", message: `the thrown value could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Secrets stay out of the log when they ride on what is logged: an error carrying a request
+ * (axios's `config.headers.Authorization`), a `token` field, a cause or an AggregateError member
+ * holding one; a handler's `log.info({ headers: { Authorization } })`. What makes an error
+ * useful (type, message, stack, code, a Kubernetes Status, its cause) is kept.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createLogger } from "../../runtime/log.js";
+import { serializeError } from "../../runtime/log-error.js";
+
+const SECRET = "s3cr3t-value-9f8e7d";
+
+function logged(write: (logger: ReturnType<typeof createLogger>) => void): string {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void lines.push(line) } });
+  write(logger);
+  return lines.join("");
+}
+
+/** An error as axios throws it: the request's config, headers included, hung on the error. */
+function axiosLikeError(): Error {
+  const error = Object.assign(new Error("Request failed with status code 500"), {
+    code: "ERR_BAD_RESPONSE",
+    config: { url: "https://api.example/x", method: "post", headers: { Accept: "application/json", Authorization: `Bearer ${SECRET}` }, auth: { username: "u", password: SECRET } },
+    response: { status: 500, headers: { "set-cookie": [`session=${SECRET}`] }, data: { error: "boom" } },
+  });
+  return error;
+}
+
+test("an error carrying credentials (axios's config, a token field, in a cause or an AggregateError) is logged without them", () => {
+  const withToken = Object.assign(new Error("login failed"), { token: SECRET, apiKey: SECRET });
+  const aggregate = new AggregateError([axiosLikeError()], "several failed");
+  const wrapped = new Error("outer", { cause: withToken });
+  const out = logged((log) => {
+    log.error({ err: axiosLikeError() }, "call failed");
+    log.error({ err: wrapped }, "call failed");
+    log.error({ err: aggregate }, "call failed");
+  });
+  assert.ok(!out.includes(SECRET), out);
+  const [first, second, third] = out.trim().split("\n").map((l) => JSON.parse(l) as { err: Record<string, any> });
+  // What makes the error useful is still there.
+  assert.equal(first!.err.type, "Error");
+  assert.equal(first!.err.message, "Request failed with status code 500");
+  assert.equal(first!.err.code, "ERR_BAD_RESPONSE");
+  assert.match(first!.err.stack, /log-secrets\.test\.ts/);
+  assert.equal(first!.err.config.url, "https://api.example/x");
+  assert.equal(first!.err.config.headers.Authorization, "[redacted]");
+  assert.equal(first!.err.response.data.error, "boom");
+  assert.equal(second!.err.cause.message, "login failed");
+  assert.equal(second!.err.cause.token, "[redacted]");
+  assert.equal(third!.err.errors[0].config.auth.password, "[redacted]");
+});
+
+test("a Kubernetes Status and other plain data on an error are kept; sockets and cycles are named, not walked", () => {
+  const error = Object.assign(new Error("forbidden"), { status: { kind: "Status", code: 403, reason: "Forbidden" }, socket: new (class Socket {})() });
+  (error as unknown as { self: unknown }).self = error;
+  const out = serializeError(error) as Record<string, any>;
+  assert.deepEqual(out.status, { kind: "Status", code: 403, reason: "Forbidden" });
+  assert.equal(out.socket, "[Socket]");
+  assert.equal(out.self, "[circular]");
+});
+
+test("a field whose getter throws is written as unreadable; the rest of the error is kept", () => {
+  const error = Object.defineProperty(new Error("getter"), "boom", { enumerable: true, get: () => { throw new Error("no"); } });
+  const out = serializeError(error) as Record<string, unknown>;
+  assert.equal(out.message, "getter");
+  assert.equal(out.boom, "[unreadable]");
+});
+
+test("a handler logging request headers with Authorization in either letter case gets it censored", () => {
+  const out = logged((log) => {
+    log.info({ headers: { Authorization: `Bearer ${SECRET}`, "content-type": "application/json" } }, "incoming");
+    log.info({ headers: { authorization: `Bearer ${SECRET}` } }, "incoming");
+  });
+  assert.ok(!out.includes(SECRET), out);
+  assert.ok(out.includes("application/json"));
+});
