@@ -80,15 +80,16 @@ function checkedHeader(name: string, value: string): string {
 /**
  * The answer of a handler's result: 204 for `undefined`, the chosen status for a `reply()`
  * (a string or byte body is sent as is when the reply sets `content-type`; anything else as
- * JSON), 200 JSON otherwise. Throws when the value cannot be serialized (the caller answers 500).
+ * JSON), 200 JSON otherwise. Throws when the value cannot be serialized, including one JSON
+ * gives nothing for (a function, a symbol): the caller answers 500.
  */
 export function resultAnswer(result: unknown, requestId: string, extraHeaders?: Record<string, string>): Answer {
   if (result === undefined) return { status: 204, headers: extraHeaders ? { ...extraHeaders, "x-request-id": requestId } : { "x-request-id": requestId }, body: null };
   if (!isReply(result)) {
     const body = JSON.stringify(result);
+    if (body === undefined) throw unserializable(result);
     const headers = extraHeaders ? { ...extraHeaders, "content-type": JSON_TYPE, "x-request-id": requestId } : { "content-type": JSON_TYPE, "x-request-id": requestId };
-    // `JSON.stringify` gives undefined for a function or symbol: `new Response(undefined)` sent no body.
-    return { status: 200, headers, body: body ?? null };
+    return { status: 200, headers, body };
   }
   if (!Number.isInteger(result.status) || result.status < 200 || result.status > 599) {
     throw new PodfnError("invalid_reply", `reply() status must be an integer from 200 to 599, got ${String(result.status)}`);
@@ -102,5 +103,14 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
   const raw = headers["content-type"] !== undefined && (typeof result.body === "string" || result.body instanceof Uint8Array);
   if (!raw) headers["content-type"] ??= JSON_TYPE;
   const body = raw ? (result.body as string | Uint8Array) : JSON.stringify(result.body);
-  return { status: result.status, headers, body: body ?? null };
+  if (body === undefined) throw unserializable(result.body);
+  return { status: result.status, headers, body };
+}
+
+/**
+ * A result `JSON.stringify` gives undefined for (a function, a symbol, a `toJSON` giving
+ * undefined): sent, it was `application/json` with no body. A BigInt or a cycle throws by itself.
+ */
+function unserializable(value: unknown): PodfnError {
+  return new PodfnError("invalid_output", `the result (${typeof value}) cannot be sent as JSON: JSON.stringify gives nothing for it`);
 }

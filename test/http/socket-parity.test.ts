@@ -33,6 +33,7 @@ const functions = () => [
   loaded({ name: "crlf-async", method: "GET", handler: async () => reply(200, "x", { "content-type": "text/plain", "x-bad": "a\r\nb" }) }),
   // A framing header of the server's own: refused like a header HTTP does not allow.
   loaded({ name: "framing", method: "GET", handler: () => reply(200, "hello", { "content-type": "text/plain", "Transfer-Encoding": "chunked" }) }),
+  loaded({ name: "function-result", method: "GET", handler: () => () => 1 }),
   loaded({ name: "bigint-async", method: "GET", handler: async () => ({ n: 1n }) }),
   loaded({ name: "details-bigint", method: "GET", handler: () => { throw new HttpError(409, "conflict", "busy", { details: { n: 1n } }); } }),
   loaded({ name: "reset", method: "GET", handler: () => reply(205, { cleared: true }) }),
@@ -80,6 +81,7 @@ const cases: Array<{ name: string; path: string; init?: RequestInit }> = [
   { name: "reply() with a header value HTTP refuses (500, server stays up)", path: "/crlf" },
   { name: "an async reply() with a header value HTTP refuses", path: "/crlf-async" },
   { name: "an async result JSON cannot serialize", path: "/bigint-async" },
+  { name: "a result JSON.stringify gives nothing for (a function)", path: "/function-result" },
   { name: "reply() with a framing header (Transfer-Encoding)", path: "/framing" },
   { name: "a percent-encoded path", path: "/quer%79?n=3" },
   { name: "a method the path does not serve", path: "/query", init: { method: "DELETE" } },
