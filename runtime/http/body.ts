@@ -52,6 +52,13 @@ function timedOut(ms: number): Refusal {
   return new Refusal(408, "request_timeout", `the body did not arrive within ${ms} ms`, { connection: "close" });
 }
 
+/**
+ * The client closed the connection (or reset it) before its whole body arrived: nobody reads the
+ * answer, and it is the client's doing, not a fault of the server's (499, as nginx logs it; the
+ * call counts as a client error, and no error is logged).
+ */
+export const CLIENT_GONE = new Refusal(499, "client_closed_request", "the client closed the connection before sending the whole body", { connection: "close" });
+
 function tooLarge(limit: number): Refusal {
   return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
 }
@@ -78,7 +85,7 @@ async function readRequest(request: Request, declared: string | null, limit: num
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      const next = await Promise.race([reader.read(), deadline]);
+      const next = await Promise.race([reader.read().catch(clientGone), deadline]);
       if (next instanceof Refusal) {
         reader.cancel().catch(ignore);
         return next;
@@ -92,6 +99,9 @@ async function readRequest(request: Request, declared: string | null, limit: num
       }
       chunks.push(next.value);
     }
+    // The stream of a request whose client went away can end as if complete: a body shorter than
+    // its Content-Length was cut short (the parser never passes a complete one that is).
+    if (declared !== null && size < Number(declared)) return CLIENT_GONE;
     return size > limit ? tooLarge(limit) : concat(chunks, size);
   } finally {
     deadlines.end(read);
@@ -105,8 +115,8 @@ async function readRequest(request: Request, declared: string | null, limit: num
  */
 function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   if (incoming.readableEnded) return Promise.resolve(EMPTY);
-  if (incoming.destroyed) return Promise.reject(new Error("the client closed the connection before sending the whole body"));
-  return new Promise(function read(resolve, reject) {
+  if (incoming.destroyed) return Promise.resolve(CLIENT_GONE);
+  return new Promise(function read(resolve) {
     const chunks: Buffer[] = [];
     let size = 0;
     function onData(chunk: Buffer) {
@@ -121,13 +131,14 @@ function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyD
       stop();
       resolve(concat(chunks, size));
     }
-    function onError(error: Error) {
+    // An error on a request stream is the client's connection failing ("aborted", ECONNRESET).
+    function onError() {
       stop();
-      reject(error);
+      resolve(CLIENT_GONE);
     }
     function onClose() {
       stop();
-      reject(new Error("the client closed the connection before sending the whole body"));
+      resolve(CLIENT_GONE);
     }
     function stop() {
       deadlines.end(read);
@@ -158,6 +169,11 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** A request body stream that failed: the client went away mid-body. */
+function clientGone(): Refusal {
+  return CLIENT_GONE;
 }
 
 function ignore(): void {}
