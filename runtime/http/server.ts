@@ -7,12 +7,20 @@
  * for `drainTimeoutMs`, after which their signals abort and they get `ABORT_GRACE_MS` more; then
  * the server closes (idle keep-alive connections at once, any left after `ABORT_GRACE_MS`
  * forcibly), the `onShutdown` hooks run, and the promise resolves.
+ *
+ * A request Node's HTTP parser refuses (two `Content-Length`, a bad chunk, a control byte or
+ * 16 KiB of headers) never reaches the app: `answerClientError` answers it as the status
+ * contract says, in JSON with a fresh request id, where Node would send a bare 400. A request
+ * without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
  */
-import { createServer, type Server } from "node:http";
+import { STATUS_CODES, createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
 import { runShutdownHooks } from "../lifecycle.js";
 import { whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
+import { freshRequestId } from "./request-id.js";
 
 /** After the drain deadline aborted the calls' signals, how long they may take to wind down (ms). */
 export const ABORT_GRACE_MS = 2000;
@@ -44,7 +52,11 @@ export interface HttpServerOptions extends HttpAppOptions {
 export async function serveHttp(options: HttpServerOptions, signal: AbortSignal): Promise<void> {
   const { logger } = options;
   const http = createHttpApp(options);
-  const server = createServer(http.listener);
+  // Without Host the request goes to the app, whose 400 is JSON (Node's own is bare).
+  const server = createServer({ requireHostHeader: false }, http.listener);
+  server.on("clientError", function clientError(error: Error, socket: Duplex) {
+    answerClientError(error, socket, logger);
+  });
   const address = await listen(server, options.port, options.host);
   // Accept failures (EMFILE under load) are emitted here: log them, never crash the process.
   server.on("error", function serverError(error) {
@@ -71,6 +83,44 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   await close(server);
   await runShutdownHooks(options.onShutdown ?? [], logger);
   logger.info("shut down");
+}
+
+/** What a refusal of the parser or of the server's deadlines is answered: status, code, message. */
+const REFUSED: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "the request's headers are too large"],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "payload_too_large", "the request's chunk extensions are too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request did not arrive in time"],
+};
+
+/**
+ * The server's `clientError` handler: a request the parser refuses (`HPE_*`) or that missed the
+ * server's deadline gets `{error: {code, message, requestId}}` (400 `bad_request`, 431, 408) with
+ * a fresh request id and `Connection: close`, when the socket is writable and no answer has
+ * begun on it (Node's own condition); then the connection is destroyed. Logged at info with
+ * the parser's reason, never the request's bytes; a connection error (a reset) at debug.
+ *
+ * @example
+ * server.on("clientError", (error, socket) => answerClientError(error, socket, logger));
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex, logger: Logger): void {
+  const code = error.code ?? "";
+  const answering = (code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT") && socket.writable && !(socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent;
+  if (!answering) {
+    logger.debug({ code }, "client connection failed");
+    socket.destroy();
+    return;
+  }
+  const requestId = freshRequestId();
+  // "Parse Error: Invalid header value char": llhttp's fixed reason, never the bytes it read.
+  const reason = error.message.replace(/^Parse Error: /, "");
+  const [status, errorCode, message] = REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
+  const body = JSON.stringify({ error: { code: errorCode, message, requestId } });
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  logger.info({ requestId, status, code, reason }, "request refused by the HTTP parser");
+  socket.destroy();
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

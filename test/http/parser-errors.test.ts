@@ -1,0 +1,124 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import type { AddressInfo } from "node:net";
+import { serveHttp } from "../../runtime/http/index.js";
+import { answerClientError } from "../../runtime/http/server.js";
+import { captureLogger, deferred, fakeKube, loaded } from "./helpers.js";
+
+// A request Node's HTTP parser refuses never reaches the app: without a `clientError` handler
+// Node answers a bare 400/431 (no JSON body, no X-Request-Id). The server answers it as the
+// status contract says, `{error: {code, message, requestId}}` with `Connection: close`, logs
+// it without the request's bytes, and closes the connection.
+
+interface Raw {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Send `bytes` on a fresh connection; what comes back until the server closes it. */
+function raw(port: number, bytes: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    // The server may reset a connection it closes with bytes still unread: what came back counts.
+    socket.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNRESET" ? undefined : reject(error)));
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("latin1");
+      const [head = "", body = ""] = text.split("\r\n\r\n");
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
+    });
+    // Written, not ended: a half-closed connection has its answer dropped by Node.
+    socket.write(Buffer.from(bytes, "latin1"));
+  });
+}
+
+const CASES: Array<{ name: string; bytes: string; status: number; code: string; logged?: false }> = [
+  // Let through to the app, answered as an empty or bad Host is (not logged: no request was read).
+  { name: "no Host on HTTP/1.1", bytes: "POST /echo HTTP/1.1\r\nContent-Length: 0\r\n\r\n", status: 400, code: "bad_request", logged: false },
+  { name: "two Content-Length", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", status: 400, code: "bad_request" },
+  { name: "Transfer-Encoding and Content-Length", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", status: 400, code: "bad_request" },
+  { name: "a bad chunk size", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", status: 400, code: "bad_request" },
+  { name: "a control byte in a header", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nX-Foo: a\x01b\r\nContent-Length: 0\r\n\r\n", status: 400, code: "bad_request" },
+  { name: "a 20 KB header", bytes: `POST /echo HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`, status: 431, code: "headers_too_large" },
+  { name: "not HTTP at all", bytes: "hello there\r\n\r\n", status: 400, code: "bad_request" },
+];
+
+describe("requests Node's HTTP parser refuses", () => {
+  let port: number;
+  let stop: () => void;
+  let done: Promise<void>;
+  const log = captureLogger();
+
+  before(async () => {
+    const listening = deferred<string>();
+    const controller = new AbortController();
+    const functions = [loaded({ name: "echo", handler: ({ input }) => input })];
+    done = serveHttp({ functions, kube: fakeKube().kube, logger: log.logger, port: 0, host: "127.0.0.1", drainTimeoutMs: 1000, onListening: listening.resolve }, controller.signal);
+    port = Number(new URL(await listening.promise).port);
+    stop = () => controller.abort("SIGTERM");
+  });
+
+  after(async () => {
+    stop();
+    await done;
+  });
+
+  for (const c of CASES) {
+    test(`${c.name}: ${c.status} ${c.code} as JSON with a fresh request id, Connection: close`, { timeout: 10_000 }, async () => {
+      const answer = await raw(port, c.bytes);
+      assert.equal(answer.status, c.status);
+      assert.match(answer.headers["content-type"] ?? "", /^application\/json/);
+      assert.equal(answer.headers.connection, "close");
+      const requestId = answer.headers["x-request-id"]!;
+      assert.match(requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(Number(answer.headers["content-length"]), Buffer.byteLength(answer.body));
+      const body = JSON.parse(answer.body) as { error: { code: string; message: string; requestId: string } };
+      assert.equal(body.error.code, c.code);
+      assert.equal(body.error.requestId, requestId);
+      assert.equal(typeof body.error.message, "string");
+      const lines = log.lines.filter((line) => line.includes(requestId));
+      if (c.logged !== false) assert.ok(lines.length >= 1, "the refusal is logged with its request id");
+      for (const line of lines) {
+        assert.ok(!line.includes("aaaaaaaa") && !line.includes("\\u0001") && !line.includes("rawPacket"), "never the request's bytes");
+        assert.notEqual(JSON.parse(line).level, "error", "the caller's fault, not the server's");
+      }
+    });
+  }
+
+  test("nothing was logged as the server's failure, and the server keeps serving", async () => {
+    assert.deepEqual(log.records().filter((r) => r.level === "error" || r.level === "fatal"), []);
+    const res = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } });
+    assert.equal(res.status, 200);
+  });
+});
+
+test("a request whose headers do not arrive in time: 408 request_timeout as JSON", { timeout: 10_000 }, async () => {
+  const log = captureLogger();
+  const server = createServer({ headersTimeout: 100, requestTimeout: 200, connectionsCheckingInterval: 20 }, () => assert.fail("no request reaches the listener"));
+  server.on("clientError", (error: Error, socket) => answerClientError(error, socket, log.logger));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      let text = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+      // Headers begun, never finished: only the server's deadline ends this.
+      socket.write("GET /slow HTTP/1.1\r\nHost: x\r\n");
+    });
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    assert.match(answer, /"code":"request_timeout"/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
