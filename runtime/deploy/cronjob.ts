@@ -22,7 +22,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
   const labels = { ...commonLabels(options.app, "cronjob"), "podfn.dev/function": fn.name };
   const out: CronObject[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace, labels }, automountServiceAccountToken: workload.usesApi },
-    ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, authDelegator: false, labels }),
+    ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, labels }),
   ];
   const schedules = fn.schedules.filter((s) => s.mode === "cronjob");
   for (const schedule of schedules) {

@@ -37,7 +37,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
       namespace,
       permissions: workload.permissions,
       ...(workload.leaseName ? { leaseName: workload.leaseName } : {}),
-      authDelegator: workload.authDelegator,
+      tokenReviews: workload.tokenReviews,
       labels,
     }),
   ];

@@ -21,7 +21,7 @@ export interface HttpWorkload {
   /** Set when some function has an in-process schedule (leader election). */
   leaseName?: string;
   /** Some function authenticates callers by ServiceAccount (TokenReview). */
-  authDelegator: boolean;
+  tokenReviews: boolean;
   /** Kubernetes Secrets of bearer and HMAC caller auth, read from files. */
   secrets: string[];
   /** Bearer secrets read from environment variables (`env`): each set from its Secret. */
@@ -86,7 +86,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       functions: served,
       permissions,
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
-      authDelegator: usesServiceAccountAuth(served),
+      tokenReviews: usesServiceAccountAuth(served),
       secrets: referencedSecrets(served),
       environmentSecrets: secretVariables,
       usesApi: usesKubeApi(served),

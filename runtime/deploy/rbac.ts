@@ -2,8 +2,9 @@
  * @module deploy/rbac
  * The RBAC objects of one workload: a Role and RoleBinding per namespace its permissions touch,
  * a ClusterRole and ClusterRoleBinding when some need the cluster scope, the Lease rights of
- * leader election when it runs in-process schedules, and the `system:auth-delegator` binding
- * (TokenReview) when a function authenticates callers by ServiceAccount. Nothing else.
+ * leader election when it runs in-process schedules, and `create tokenreviews` (in its
+ * ClusterRole) when a function authenticates callers by ServiceAccount: not a binding to
+ * `system:auth-delegator`, which grants SubjectAccessReviews too. Nothing else.
  *
  * Names: a Role and RoleBinding in the home namespace are named after the ServiceAccount; in
  * another namespace, and for cluster-wide objects, `<home namespace>:<ServiceAccount>`, so the
@@ -22,8 +23,8 @@ export interface WorkloadAccess {
   permissions: PermissionRule[];
   /** Name of the leader-election Lease, when the workload runs in-process schedules. */
   leaseName?: string;
-  /** Bind `system:auth-delegator` (create TokenReviews) for ServiceAccount caller auth. */
-  authDelegator: boolean;
+  /** Grant `create tokenreviews` for ServiceAccount caller auth. */
+  tokenReviews: boolean;
   labels: Record<string, string>;
 }
 
@@ -41,18 +42,21 @@ export function leaseRules(leaseName: string): PermissionRule[] {
   ];
 }
 
+/** The rule ServiceAccount caller auth needs: creating TokenReviews (cluster-scoped). */
+export const TOKEN_REVIEW_RULES: PermissionRule[] = [{ apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] }];
+
 const RBAC = "rbac.authorization.k8s.io";
 
 /**
  * Roles and bindings granting a workload exactly its permissions.
  *
  * @example
- * rbacObjects({ serviceAccount: "podfn-cleanup", namespace: "ops", permissions: [...], authDelegator: false, labels: {} });
+ * rbacObjects({ serviceAccount: "podfn-cleanup", namespace: "ops", permissions: [...], tokenReviews: false, labels: {} });
  */
 export function rbacObjects(access: WorkloadAccess): RbacObject[] {
   const { serviceAccount, namespace, labels } = access;
   const subjects: Subject[] = [{ kind: "ServiceAccount", name: serviceAccount, namespace }];
-  const permissions = [...access.permissions, ...(access.leaseName ? leaseRules(access.leaseName) : [])];
+  const permissions = [...access.permissions, ...(access.leaseName ? leaseRules(access.leaseName) : []), ...(access.tokenReviews ? TOKEN_REVIEW_RULES : [])];
   const out: RbacObject[] = [];
   for (const [scope, grants] of grantsByScope(grantsOf(permissions, namespace))) {
     const rules: PolicyRule[] = compactRules(grants);
@@ -73,16 +77,6 @@ export function rbacObjects(access: WorkloadAccess): RbacObject[] {
       out.push({ apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules });
       out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name }, subjects });
     }
-  }
-  if (access.authDelegator) {
-    const name = `${namespace}:${serviceAccount}:auth-delegator`;
-    out.push({
-      apiVersion: `${RBAC}/v1`,
-      kind: "ClusterRoleBinding",
-      metadata: { name, labels },
-      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "system:auth-delegator" },
-      subjects,
-    });
   }
   return out;
 }

@@ -18,23 +18,39 @@ export const CLUSTER_SCOPE = "*";
 /** Cluster-scoped resources by API group (`""` is core): RBAC grants them only through a ClusterRole. */
 const CLUSTER_SCOPED: Record<string, string[]> = {
   "": ["componentstatuses", "namespaces", "nodes", "persistentvolumes"],
-  "admissionregistration.k8s.io": ["mutatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "validatingwebhookconfigurations"],
+  "admissionregistration.k8s.io": [
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "validatingwebhookconfigurations",
+  ],
   "apiextensions.k8s.io": ["customresourcedefinitions"],
   "apiregistration.k8s.io": ["apiservices"],
   "authentication.k8s.io": ["selfsubjectreviews", "tokenreviews"],
   "authorization.k8s.io": ["selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews"],
   "certificates.k8s.io": ["certificatesigningrequests", "clustertrustbundles"],
   "flowcontrol.apiserver.k8s.io": ["flowschemas", "prioritylevelconfigurations"],
+  "internal.apiserver.k8s.io": ["storageversions"],
+  // metrics-server's NodeMetrics (`/apis/metrics.k8s.io/v1beta1/nodes`); PodMetrics are namespaced.
+  "metrics.k8s.io": ["nodes"],
   "networking.k8s.io": ["ingressclasses", "ipaddresses", "servicecidrs"],
   "node.k8s.io": ["runtimeclasses"],
   "rbac.authorization.k8s.io": ["clusterrolebindings", "clusterroles"],
+  "resource.k8s.io": ["deviceclasses", "resourceslices"],
   "scheduling.k8s.io": ["priorityclasses"],
-  "storage.k8s.io": ["csidrivers", "csinodes", "storageclasses", "volumeattachments"],
+  "storage.k8s.io": ["csidrivers", "csinodes", "storageclasses", "volumeattachments", "volumeattributesclasses"],
+  "storagemigration.k8s.io": ["storageversionmigrations"],
 };
 
-/** Whether `group`/`resource` (subresource allowed, e.g. `nodes/status`) is cluster-scoped. */
+/**
+ * Whether `group`/`resource` (subresource allowed, e.g. `nodes/status`) is cluster-scoped. For
+ * the group `*`, whether it is in some group: a Role's grant on `*`/`nodes` would grant nothing.
+ */
 export function isClusterScoped(group: string, resource: string): boolean {
   const base = resource.split("/")[0]!;
+  if (group === "*") return Object.values(CLUSTER_SCOPED).some((resources) => resources.includes(base));
   return CLUSTER_SCOPED[group]?.includes(base) ?? false;
 }
 

@@ -40,7 +40,7 @@ export async function grantDeclaredPermissions(
     namespace,
     permissions: functions.flatMap((fn) => fn.permissions),
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn") } : {}),
-    authDelegator: usesServiceAccountAuth(functions),
+    tokenReviews: usesServiceAccountAuth(functions),
     labels: { "app.kubernetes.io/managed-by": "podfn" },
   });
   const namespaces = new Set([namespace, ...functions.flatMap((fn) => fn.permissions.map((p) => p.namespace ?? namespace))]);

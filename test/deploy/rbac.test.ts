@@ -54,6 +54,24 @@ test("cluster-scoped resources and namespace '*' need a ClusterRole", () => {
   assert.equal(objects.filter((o) => o.kind === "ClusterRole").length, 1);
 });
 
+test("cluster-scoped resources of other groups (metrics.k8s.io nodes, resource.k8s.io, storage.k8s.io) and of the group * get the ClusterRole too", () => {
+  const objects = all([
+    cronFn("metrics", [
+      { apiGroups: ["metrics.k8s.io"], resources: ["nodes", "pods"], verbs: ["list"] },
+      { apiGroups: ["*"], resources: ["nodes"], verbs: ["get"] },
+      { apiGroups: ["resource.k8s.io"], resources: ["resourceslices"], verbs: ["list"] },
+      { apiGroups: ["storage.k8s.io"], resources: ["volumeattributesclasses"], verbs: ["get"] },
+    ]),
+  ]);
+  assert.deepEqual(grantedTo(objects, NS, "podfn-metrics"), [
+    "* */nodes get *",
+    "* metrics.k8s.io/nodes list *",
+    "* resource.k8s.io/resourceslices list *",
+    "* storage.k8s.io/volumeattributesclasses get *",
+    `${NS} metrics.k8s.io/pods list *`,
+  ]);
+});
+
 test("a rule mixing cluster-scoped and namespaced resources is split, granting no more", () => {
   const objects = all([cronFn("mixed", [{ apiGroups: [""], resources: ["namespaces", "configmaps"], verbs: ["get"] }])]);
   assert.deepEqual(grantedTo(objects, NS, "podfn-mixed"), ["* /namespaces get *", `${NS} /configmaps get *`]);
@@ -96,9 +114,9 @@ test("in-process schedules add the Lease rights (get/update by name, create) to 
   assert.deepEqual(grantedTo(without, NS, "podfn-http"), []);
 });
 
-test("serviceAccount caller auth binds system:auth-delegator, and only then", () => {
+test("serviceAccount caller auth grants create tokenreviews, nothing more (not system:auth-delegator's SubjectAccessReviews), and only then", () => {
   const objects = all([{ name: "internal", http: { auth: { type: "serviceAccount", allow: ["system:serviceaccount:ops:caller"] } }, handler() {} }]);
-  assert.deepEqual(grantedTo(objects, NS, "podfn-http"), ["* bound:ClusterRole/system:auth-delegator"]);
+  assert.deepEqual(grantedTo(objects, NS, "podfn-http"), ["* authentication.k8s.io/tokenreviews create *"]);
   const bearer = all([{ name: "hook", http: { auth: { type: "bearer", secret: "hook-token" } }, handler() {} }]);
   assert.deepEqual(grantedTo(bearer, NS, "podfn-http"), []);
 });
