@@ -61,7 +61,7 @@ export const OPTIONS = {
   app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
-  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping one HTTP replica up during voluntary disruptions.", commands: ["manifests"] },
+  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more).", commands: ["manifests"] },
   stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...KUBE] },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name", description: "This replica's identity in leader election.", commands: SERVE },
 } as const satisfies Record<string, OptionSpec>;

@@ -3,6 +3,7 @@
  * What `podfn manifests` can be told, with the defaults and the fixed choices of the generated
  * workloads (probes, resources, grace periods), each documented where it is declared.
  */
+import { ConfigError } from "../errors.js";
 
 export interface ManifestOptions {
   /** Application name: prefix of object names and the `app.kubernetes.io/name` label. Default `podfn`. */
@@ -78,13 +79,21 @@ export const SECRETS_DIR = "/var/run/secrets/podfn";
 /** Key of the value inside each caller-auth Kubernetes Secret. */
 export const SECRET_KEY = "value";
 
-/** Options with their defaults applied. */
+/**
+ * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over fewer
+ * than two replicas: `maxUnavailable: 1` of one pod lets a drain evict it, protecting nothing.
+ */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
+  const replicas = options.replicas ?? 2;
+  const fewest = Math.min(replicas, options.maxReplicas ?? replicas);
+  if (options.pdb && fewest < 2) {
+    throw new ConfigError(`--pdb with ${fewest} replica${fewest === 1 ? "" : "s"} at the fewest protects nothing (a drain may evict the only pod): use --replicas 2 or more`);
+  }
   return {
     app: options.app ?? "podfn",
     namespace: options.namespace ?? "default",
     image: options.image ?? "podfn:latest",
-    replicas: options.replicas ?? 2,
+    replicas,
     pdb: options.pdb ?? false,
     env: options.env ?? process.env,
     ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),

@@ -115,6 +115,13 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.equal(byKind("Service").length, 1);
 });
 
+test("a PodDisruptionBudget over fewer than two replicas is refused: it would let a drain evict the only pod", () => {
+  for (const options of [{ pdb: true, replicas: 1 }, { pdb: true, replicas: 3, maxReplicas: 1 }]) {
+    assert.throws(() => generateManifests(functions, options), (e: unknown) => e instanceof PodfnError && e.code === "config_invalid" && /--pdb with 1 replica at the fewest protects nothing .*--replicas 2 or more/.test(e.message), JSON.stringify(options));
+  }
+  assert.ok(generateManifests(functions, { pdb: true, replicas: 2 }).flatMap((g) => g.objects).some((o) => o.kind === "PodDisruptionBudget"));
+});
+
 test("without options: 2 replicas, no PDB, no HPA", () => {
   const plain = generateManifests([loaded(SHAPES[1]!)]).flatMap((g) => g.objects);
   assert.equal((plain.find((o) => o.kind === "Deployment") as Deployment).spec?.replicas, 2);
