@@ -40,7 +40,7 @@ const KUBE = ["serve", "dev", "run"] as const;
 /** Every option, in help order. Keys are the config field names. */
 export const OPTIONS = {
   port: { flag: "port", env: "PORT", kind: "number", defaultFor: { cluster: CLUSTER_PORT }, description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
-  host: { flag: "host", env: "HOST", kind: "string", defaultText: "0.0.0.0 in a pod, else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
+  host: { flag: "host", env: "HOST", kind: "string", defaultText: ":: in a pod (every IPv6 and IPv4 address; 0.0.0.0 where the kernel has no IPv6), else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
   functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
   logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
   secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
@@ -122,7 +122,7 @@ export function optionsSchema(): ReturnType<typeof buildSchema> {
 type ConfigValues = z.output<ReturnType<typeof buildSchema>>;
 
 export type Config = Readonly<Omit<ConfigValues, "host">> & {
-  /** Listen address, defaulted: `0.0.0.0` in a pod, else `127.0.0.1`. */
+  /** Listen address, defaulted: `::` in a pod (dual-stack and IPv6-only clusters alike), else `127.0.0.1`. */
   readonly host: string;
   /** True when the process runs in a pod (`KUBERNETES_SERVICE_HOST` is set). */
   readonly inCluster: boolean;
@@ -203,7 +203,7 @@ export function loadConfig(
   const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
   const config: Config = Object.freeze({
     ...result.data,
-    host: result.data.host ?? (inCluster ? "0.0.0.0" : "127.0.0.1"),
+    host: result.data.host ?? (inCluster ? "::" : "127.0.0.1"),
     inCluster,
     env: Object.freeze({ ...env }),
   });

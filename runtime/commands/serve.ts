@@ -83,7 +83,7 @@ function loadAdapters() {
 function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config): string {
   const fn = functions.find((f) => f.http?.method === "GET" && f.http.auth !== "none" && f.http.auth.type === "bearer" && !f.http.auth.env);
   if (!fn?.http || fn.http.auth === "none" || fn.http.auth.type !== "bearer" || config.port === 0) return "";
-  return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host}:${config.port}${fn.http.path}`;
+  return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}${fn.http.path}`;
 }
 
 /** Serve until `signal` aborts (HTTP routes and in-process schedules). */

@@ -28,7 +28,7 @@ export const ABORT_GRACE_MS = 2000;
 export interface HttpServerOptions extends HttpAppOptions {
   /** TCP port; 0 picks a free one (see `onListening`). Default (from config) 8080. */
   port: number;
-  /** Address to listen on. Default (from config) `127.0.0.1`, `0.0.0.0` in a pod. */
+  /** Address to listen on. Default (from config) `127.0.0.1`, `::` in a pod (`0.0.0.0` where there is no IPv6). */
   host: string;
   /** On shutdown, how long calls in flight may finish before their signals abort, in milliseconds. Default (from config) 25000. */
   drainTimeoutMs: number;
@@ -123,7 +123,21 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   socket.destroy();
 }
 
-function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+/**
+ * Listen on `host`; `::` (every address, IPv4 ones too on Linux's dual-stack sockets) falls back
+ * to `0.0.0.0` where the kernel has no IPv6, as Node's own default does.
+ */
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  try {
+    return await listenOnce(server, port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (host !== "::" || (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL")) throw error;
+    return listenOnce(server, port, "0.0.0.0");
+  }
+}
+
+function listenOnce(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, function listening() {

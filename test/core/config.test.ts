@@ -33,10 +33,10 @@ describe("config", () => {
     assert.equal(loadConfig("serve", [], {}).config.port, 8080);
   });
 
-  test("in a pod the server listens on every address", () => {
+  test("in a pod the server listens on every address, IPv6 ones too (an IPv6-only cluster probes the pod's IPv6 address)", () => {
     const { config } = loadConfig("serve", [], { KUBERNETES_SERVICE_HOST: "10.0.0.1" });
     assert.equal(config.inCluster, true);
-    assert.equal(config.host, "0.0.0.0");
+    assert.equal(config.host, "::");
   });
 
   test("a bad value names its flag or variable", () => {
