@@ -40,15 +40,25 @@ function truncateUtf8(text: string, bytes: number): string {
 }
 
 /**
+ * Where Events about objects without a namespace go: an object read from the API server has one
+ * unless it is cluster-scoped (a Node, a Namespace), and the API server accepts an Event with an
+ * `eventTime` about such an object only in `default` or `kube-system` (`legacyValidateEvent`):
+ * anywhere else it answers 422 "involvedObject.namespace: does not match event.namespace".
+ */
+export const CLUSTER_EVENTS_NAMESPACE = "default";
+
+/**
  * Create an events.k8s.io/v1 Event about `options.regarding`, reported by controller `podfn`
- * from this host. The Event goes to the object's namespace (or the call's, or the client's).
+ * from this host. The Event goes to the object's namespace, or for a cluster-scoped object (one
+ * without a namespace) to `default`, where the API server accepts it (the function then needs
+ * `create events` there); `options.namespace` overrides both.
  *
  * @example
  * await emitEvent(context, kube.eventsV1, { regarding: job, reason: "Deleted", message: "finished 26h ago" });
  */
 export function emitEvent(context: ClientContext, events: ResourceClient<Event>, options: EmitEventOptions): Promise<Event> {
   const meta = options.regarding.metadata ?? {};
-  const namespace = options.namespace ?? meta.namespace ?? context.namespace;
+  const namespace = options.namespace ?? meta.namespace ?? CLUSTER_EVENTS_NAMESPACE;
   const event: Event = {
     apiVersion: "events.k8s.io/v1",
     kind: "Event",

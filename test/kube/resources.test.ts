@@ -270,6 +270,14 @@ describe("resource clients", () => {
     });
   });
 
+  test("emitEvent about a cluster-scoped object (no namespace) writes it to default, the namespace the API server accepts it in", async () => {
+    const node = { apiVersion: "v1", kind: "Node", metadata: { name: "worker-1", uid: "n-1" } };
+    await kube.emitEvent({ regarding: node, reason: "Cordoned", message: "drained for maintenance" });
+    assert.equal(last().path, "/apis/events.k8s.io/v1/namespaces/default/events");
+    assert.equal(body().metadata.namespace, "default");
+    assert.equal(body().regarding.namespace, undefined);
+  });
+
   test("whoami, canI and tokenReview post the review objects", async () => {
     handler = (req, res) => {
       const name = { selfsubjectreviews: "sa-selfsubjectreview", selfsubjectaccessreviews: "sa-selfsubjectaccessreview-allowed", tokenreviews: "admin-tokenreview" }[req.path.split("/").at(-1)!]!;
