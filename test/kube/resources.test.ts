@@ -274,8 +274,9 @@ describe("resource clients", () => {
     const node = { apiVersion: "v1", kind: "Node", metadata: { name: "worker-1", uid: "n-1" } };
     await kube.emitEvent({ regarding: node, reason: "Cordoned", message: "drained for maintenance" });
     assert.equal(last().path, "/apis/events.k8s.io/v1/namespaces/default/events");
-    assert.equal(body().metadata.namespace, "default");
-    assert.equal(body().regarding.namespace, undefined);
+    const event = body() as { metadata: { namespace?: string }; regarding: { namespace?: string } };
+    assert.equal(event.metadata.namespace, "default");
+    assert.equal(event.regarding.namespace, undefined);
   });
 
   test("whoami, canI and tokenReview post the review objects", async () => {
