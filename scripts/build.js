@@ -50,6 +50,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { randomUUID } from "node:crypto";
+import { isBuiltin } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, formatMessages } from "esbuild";
@@ -58,6 +59,34 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** Packages left to Node's resolution at run time (see the module comment). */
 export const EXTERNAL = ["undici"];
+
+/**
+ * `OUT/image-packages.json`: the packages the built code loads from node_modules at run time,
+ * `EXTERNAL` and what the functions import (`{ "packages": [...] }`), for
+ * scripts/image-modules.js to copy into the image with their dependencies, and nothing else.
+ */
+export const IMAGE_PACKAGES = "image-packages.json";
+
+/** The package an import specifier names (`@scope/name/sub` → `@scope/name`), or undefined for a builtin or a path. */
+function packageOf(specifier) {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || isBuiltin(specifier)) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** Write `OUT/IMAGE_PACKAGES` from the functions' build metafile (none: `EXTERNAL` only). */
+async function writeImagePackages(out, metafile, placeholder) {
+  const packages = new Set(EXTERNAL);
+  for (const output of Object.values(metafile?.outputs ?? {})) {
+    for (const { path, external } of output.imports) {
+      if (!external || path.startsWith(placeholder)) continue;
+      const name = packageOf(path);
+      if (name !== undefined) packages.add(name);
+    }
+  }
+  await writeFile(join(out, IMAGE_PACKAGES), `${JSON.stringify({ packages: [...packages].sort() }, null, 2)}\n`);
+  return IMAGE_PACKAGES;
+}
 
 /**
  * Packages bundled from their CommonJS build whichever way they are imported. In one script, a
@@ -444,7 +473,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   await copyFile(join(ROOT, "scripts/bundle-loader.cjs"), join(out, LOADER));
   const written = [...Object.keys(runtime.metafile.outputs), LOADER, ...(await writeEntries(out)), ...(await buildZodLocales(out))];
   const entries = await functionEntries(folders);
-  if (Object.keys(entries).length === 0) return written;
+  if (Object.keys(entries).length === 0) return [...written, await writeImagePackages(out)];
   const placeholder = `podfn-${randomUUID()}:`;
   // esbuild resolves to real paths: key the folder modules the same way.
   const sources = new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), target]));
@@ -477,7 +506,7 @@ export async function buildPodfn({ out = join(ROOT, "dist"), functions = { funct
   // Each folder says what its modules are, whatever package it ends up in.
   const types = Object.keys(folders).map((name) => join(name, "package.json"));
   for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: format === "cjs" ? "commonjs" : "module" })}\n`);
-  return [...written, ...Object.keys(fns.metafile.outputs), ...types];
+  return [...written, ...Object.keys(fns.metafile.outputs), ...types, await writeImagePackages(out, fns.metafile, placeholder)];
 }
 
 /**

@@ -2,8 +2,9 @@
  * deploy/Dockerfile, replayed without a Docker engine: its build stage's COPY instructions are
  * carried out into an empty folder (only what they name, as the build context is filtered
  * there), its RUN build step runs there (`npm ci` is stood in for by this checkout's
- * node_modules), and the runtime stage's files (node_modules as `npm prune --omit=dev` leaves
- * it), environment and entrypoint then run `podfn list`. A file the build needs but the Dockerfile does not copy fails here, not in the
+ * node_modules) and gathers the image's packages (scripts/image-modules.js), and the runtime
+ * stage's files, environment and entrypoint then run `podfn list`, with undici and nothing the
+ * bundle already holds in node_modules. A file the build needs but the Dockerfile does not copy fails here, not in the
  * first `docker build` a user runs.
  */
 import { test } from "node:test";
@@ -56,22 +57,6 @@ async function copyFromContext(instruction: Instruction, root: string, workdir: 
   }
 }
 
-/**
- * What `npm prune --omit=dev` leaves in node_modules: a folder of links to this checkout's
- * packages that package-lock.json does not mark `dev`. The built code's own imports are then
- * found only when they are production dependencies.
- */
-async function prunedNodeModules(to: string): Promise<void> {
-  const lock = JSON.parse(await readFile(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
-  await mkdir(to, { recursive: true });
-  for (const [key, entry] of Object.entries(lock.packages)) {
-    const name = key.startsWith("node_modules/") ? key.slice("node_modules/".length) : undefined;
-    if (name === undefined || name.includes("/node_modules/") || entry.dev === true) continue;
-    await mkdir(dirname(join(to, name)), { recursive: true });
-    await symlink(join(REPO, "node_modules", name), join(to, name));
-  }
-}
-
 function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
@@ -98,12 +83,17 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
           await symlink(join(REPO, "node_modules"), join(buildRoot, workdir, "node_modules"));
           continue;
         }
-        // `npm run build && npm prune --omit=dev`: the build runs; pruning is npm's own (and would touch the shared node_modules).
+        // `npm run build && npm prune --omit=dev && node scripts/image-modules.js`: the build runs;
+        // pruning is npm's own (and would touch the shared node_modules); the image's packages are gathered.
         assert.match(command, /^npm run build\b/, `unexpected RUN in the build stage: ${command}`);
         const built = await run(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], join(buildRoot, workdir), {});
         assert.equal(built.code, 0, `tsc -p tsconfig.build.json in the image's build stage:\n${built.stdout}${built.stderr}`);
         const bundled = await run(process.execPath, ["scripts/build.js"], join(buildRoot, workdir), {});
         assert.equal(bundled.code, 0, `scripts/build.js in the image's build stage (a file it needs is not COPY'd?):\n${bundled.stdout}${bundled.stderr}`);
+        const gather = /node (scripts\/image-modules\.js)\s*$/.exec(command);
+        assert.ok(gather, `the build stage gathers the image's packages: ${command}`);
+        const gathered = await run(process.execPath, [gather[1]!], join(buildRoot, workdir), {});
+        assert.equal(gathered.code, 0, `scripts/image-modules.js in the image's build stage:\n${gathered.stdout}${gathered.stderr}`);
       }
     }
 
@@ -121,14 +111,16 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
         const [source, dest] = instruction.args as [string, string];
         const to = join(image, dest.startsWith("/") ? dest : join(runWorkdir, dest));
         await mkdir(dirname(to), { recursive: true });
-        if (source.endsWith("/node_modules")) await prunedNodeModules(to);
-        else await cp(join(buildRoot, source), to, { recursive: true });
+        await cp(join(buildRoot, source), to, { recursive: true });
       }
     }
     assert.deepEqual(entrypoint.slice(0, 2), ["node", "dist/runtime/cli.js"]);
     const listed = await run(process.execPath, [entrypoint[1]!, "list"], join(image, runWorkdir), { ...env, HOME: join(root, "nohome") });
     assert.equal(listed.code, 0, listed.stderr);
     for (const name of ["cleanup-finished-jobs", "github-webhook", "whoami"]) assert.match(listed.stdout, new RegExp(`^${name}\\s`, "m"));
+    // The packages the built code loads at run time are there (undici, on the first API call), and nothing the bundle holds.
+    const loads = await run(process.execPath, ["-e", "require.resolve('undici'); for (const p of ['tsx', 'esbuild', 'zod', 'hono']) { try { require.resolve(p); throw new Error(p + ' is in the image') } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e } }"], join(image, runWorkdir), {});
+    assert.equal(loads.code, 0, loads.stderr);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
