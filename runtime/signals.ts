@@ -1,7 +1,8 @@
 /**
  * @module signals
  * Abort-signal plumbing shared by the client, the adapters and the commands: waiting for a
- * signal, and linking a short-lived AbortController to a long-lived signal by hand. `AbortSignal.any` keeps
+ * signal, joining a request's signals into one, and linking a short-lived AbortController to a
+ * long-lived signal by hand. `AbortSignal.any` keeps
  * a record of every signal derived from a source for the source's whole life (about 58 bytes
  * per call on Node 20.20), so a process-long signal joined anew every few seconds (a watch
  * restart, a Lease renewal) grows without bound; an event listener removed when the work is
@@ -47,4 +48,20 @@ export function whenAborted(signal: AbortSignal): { promise: Promise<unknown>; d
   });
   signal.addEventListener("abort", onAbort, { once: true });
   return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
+}
+
+/** One signal for a request's signals; `release` unlinks them (a no-op for none or one). */
+export function joinSignals(signal: AbortSignal | readonly AbortSignal[] | undefined): { signal: AbortSignal | undefined; release(): void } {
+  if (signal === undefined || signal instanceof AbortSignal) return { signal, release: function unlinked() {} };
+  if (signal.length <= 1) return { signal: signal[0], release: function unlinked() {} };
+  const joined = new AbortController();
+  const unlinks = signal.map(function link(source) {
+    return linkAbort(source, joined);
+  });
+  return {
+    signal: joined.signal,
+    release: function release() {
+      for (const unlink of unlinks) unlink();
+    },
+  };
 }

@@ -18,14 +18,16 @@
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
 import type { Dispatcher, buildConnector } from "undici";
-import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, KubeTlsError, kubeApiError } from "./errors.js";
+import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
-import { linkAbort } from "../signals.js";
+import { joinSignals } from "../signals.js";
 import { PodfnError } from "../errors.js";
 import { Connections } from "./connections.js";
+import { connectionFailure, errorCode } from "./connection-failure.js";
+import { collect, parseBody } from "./response-body.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 
@@ -83,82 +85,13 @@ export interface StreamResponse {
   headers: Dispatcher.ResponseData["headers"];
 }
 
-/** Errors a TLS handshake raises when the server's certificate is not trusted or does not fit. */
-const TLS_CODES = new Set([
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_UNTRUSTED",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
-/** Connection errors raised before a byte of the request left: safe to retry any request. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-function errorCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === "string") return e.code;
-  }
-  return undefined;
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The most a Content-Length reserves before any byte arrives: past it the buffer grows with the body. */
-const MAX_RESERVE_BYTES = 16 * 1024 * 1024;
-
-/** Reads a body into `scratch.buffer` (`length` bytes expected, 0 if unknown), growing it as needed. */
-async function collect(body: AsyncIterable<Buffer>, scratch: { buffer: Buffer }, length: number): Promise<Buffer> {
-  // A claimed length is not trusted with memory: an absurd one would throw (or reserve gigabytes) before reading.
-  const reserve = Math.min(length, MAX_RESERVE_BYTES);
-  if (scratch.buffer.length < reserve) scratch.buffer = Buffer.allocUnsafeSlow(reserve);
-  let size = 0;
-  for await (const chunk of body) {
-    if (size + chunk.length > scratch.buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(2 * scratch.buffer.length, size + chunk.length, 65_536));
-      scratch.buffer.copy(grown, 0, 0, size);
-      scratch.buffer = grown;
-    }
-    chunk.copy(scratch.buffer, size);
-    size += chunk.length;
-  }
-  return scratch.buffer.subarray(0, size);
 }
 
 /** A request whose signals are joined into one. */
 interface SentRequest extends TransportRequest {
   signal?: AbortSignal;
-}
-
-/** One signal for a request's signals; `release` unlinks them (a no-op for none or one). */
-function joinSignals(signal: TransportRequest["signal"]): { signal: AbortSignal | undefined; release(): void } {
-  if (signal === undefined || signal instanceof AbortSignal) return { signal, release: function unlinked() {} };
-  if (signal.length <= 1) return { signal: signal[0], release: function unlinked() {} };
-  const joined = new AbortController();
-  const unlinks = signal.map(function link(source) {
-    return linkAbort(source, joined);
-  });
-  return {
-    signal: joined.signal,
-    release: function release() {
-      for (const unlink of unlinks) unlink();
-    },
-  };
 }
 
 /** `?a=1&b=2` of the defined values of `query`, or "" when there are none. */
@@ -389,22 +322,9 @@ export class Transport {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeCredentialsError || error instanceof KubeClientClosedError) throw error;
-      const code = errorCode(error);
       // `summary.path` already starts with the server URL's path prefix.
       const where = `${summary.method} ${this.#origin}${summary.path}`;
-      if (code && TLS_CODES.has(code)) {
-        const what = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "does not name this host" : "is not trusted by the configured CA";
-        throw new KubeTlsError(`${where}: the server's certificate ${what} (${code})`, { cause: error });
-      }
-      // The proxy answered the CONNECT with an error: nothing reached the API server.
-      const refused = this.#credentials.proxyUrl === undefined ? null : /Proxy response \((\d{3})\)/.exec(String((error as Error).message));
-      if (refused) {
-        const status = Number(refused[1]);
-        const message = `${where}: the ${this.#credentials.proxyFrom ?? "proxy-url"} proxy refused the tunnel to the API server (HTTP ${status}${status === 407 ? ": proxy authentication required" : ""})`;
-        return { error: new KubeConnectionError(message, { cause: error }), retryable: status >= 500 };
-      }
-      const message = `${where}: connection failed (${code ?? (error as Error).message})`;
-      return { error: new KubeConnectionError(message, { cause: error }), retryable: idempotent || NOT_SENT_CODES.has(code ?? "") };
+      return connectionFailure(error, where, this.#credentials.proxyUrl === undefined ? undefined : (this.#credentials.proxyFrom ?? "proxy-url"), idempotent);
     }
   }
 }
