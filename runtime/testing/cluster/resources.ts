@@ -8,6 +8,7 @@
  */
 import * as d from "./defaults.js";
 import { CORE_EVENT_FIELDS, defaultCoreEvent, eventFromCore, eventToCore, EVENTS_V1_FIELDS } from "./events.js";
+import { legacyEventErrors, strictEventCreateErrors } from "./events-validation.js";
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding } from "./rbac-validation.js";
@@ -41,6 +42,13 @@ export interface ResourceDef {
   validate?: (obj: Obj) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
+  /** Checked on create only, besides `validate`. */
+  validateCreate?: (obj: Obj) => FieldError[];
+  /**
+   * The type's own validation does not check metadata (Events): the generic metadata check of
+   * the registry's BeforeCreate/BeforeUpdate runs after it, and only when it found nothing.
+   */
+  metaCheckedAfter?: boolean;
   /** Workloads: a change of anything but metadata and status bumps `metadata.generation`. */
   generation: boolean;
   /** Pods answer a delete with the object; most types with a Success Status. */
@@ -102,7 +110,10 @@ const cronJobErrors = (o: Obj): FieldError[] => {
 };
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
-const CORE_EVENTS = def({ group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true });
+const CORE_EVENTS = def({
+  group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true,
+  nameRule: "segment", metaCheckedAfter: true, validate: legacyEventErrors,
+});
 
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
@@ -138,7 +149,10 @@ export const BUILTIN: ResourceDef[] = [
     validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, createOnUpdate: true }),
-  def({ group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true }),
+  def({
+    group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true,
+    nameRule: "segment", metaCheckedAfter: true, validate: (o) => legacyEventErrors(eventToCore(o)), validateCreate: (o) => strictEventCreateErrors(eventToCore(o)),
+  }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true }),

@@ -13,7 +13,7 @@ import { randomSuffix } from "./defaults.js";
 import { recordManager, fieldSet } from "./managed-fields.js";
 import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
-import { apiVersionOf, type ResourceDef } from "./resources.js";
+import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { validateMeta } from "./validation.js";
@@ -51,8 +51,10 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
 }
 
 function validate(def: ResourceDef, obj: Obj, old?: Obj): void {
-  const errors = [...validateMeta(obj.metadata, def.nameRule), ...(def.validate?.(obj) ?? []), ...(old && def.validateUpdate ? def.validateUpdate(obj, old) : [])];
-  if (errors.length) throw invalid(def.group, def.kind, obj.metadata.name ?? "", errors);
+  const own = [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
+  const errors = def.metaCheckedAfter ? (own.length ? own : validateMeta(obj.metadata, def.nameRule)) : [...validateMeta(obj.metadata, def.nameRule), ...own];
+  // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
+  if (errors.length) throw invalid(storedAs(def).group, def.kind, obj.metadata.name ?? "", errors);
 }
 
 /** Puts kind, apiVersion, metadata, spec-like fields, status in the real server's order. */
