@@ -5,9 +5,12 @@
  * Group subject's `apiGroup` default to the RBAC group; `roleRef` must name a Role or
  * ClusterRole of that group (a ClusterRoleBinding a ClusterRole) and can never change; each
  * subject is a ServiceAccount (with a namespace, in a ClusterRoleBinding), User or Group.
+ * Roles and ClusterRoles: each rule as `ValidatePolicyRule` (verbs; a non-resource rule only in a
+ * ClusterRole and with nothing else; a resource rule with apiGroups and resources) and a
+ * ClusterRole's `aggregationRule` with at least one selector.
  */
 import { nameProblems } from "./validation.js";
-import type { FieldError } from "./status.js";
+import { goStrings, type FieldError } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -71,4 +74,33 @@ export function bindingUpdateErrors(next: Obj, old: Obj): FieldError[] {
   const b = (old.roleRef ?? {}) as Obj;
   const same = a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name;
   return same ? [] : [{ type: "Invalid", field: "roleRef", rendered: goRoleRef(a), detail: "cannot change roleRef" }];
+}
+
+const count = (list: unknown): number => (Array.isArray(list) ? list.length : 0);
+
+/** ValidatePolicyRule of `rules[i]` (`namespaced` for a Role's). */
+function policyRuleErrors(rule: Obj, namespaced: boolean, at: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (count(rule?.verbs) === 0) errors.push({ type: "Required", field: `${at}.verbs`, detail: "verbs must contain at least one value" });
+  if (count(rule?.nonResourceURLs) > 0) {
+    const rendered = goStrings(rule.nonResourceURLs);
+    if (namespaced) errors.push({ type: "Invalid", field: `${at}.nonResourceURLs`, rendered, detail: "namespaced rules cannot apply to non-resource URLs" });
+    if (count(rule.apiGroups) > 0 || count(rule.resources) > 0 || count(rule.resourceNames) > 0) {
+      errors.push({ type: "Invalid", field: `${at}.nonResourceURLs`, rendered, detail: "rules cannot apply to both regular resources and non-resource URLs" });
+    }
+    return errors;
+  }
+  if (count(rule?.apiGroups) === 0) errors.push({ type: "Required", field: `${at}.apiGroups`, detail: "resource rules must supply at least one api group" });
+  if (count(rule?.resources) === 0) errors.push({ type: "Required", field: `${at}.resources`, detail: "resource rules must supply at least one resource" });
+  return errors;
+}
+
+/** ValidateRole (`namespaced`) or ValidateClusterRole, after the metadata. */
+export function roleErrors(role: Obj, namespaced: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  (Array.isArray(role.rules) ? role.rules : []).forEach((r: Obj, i: number) => errors.push(...policyRuleErrors(r, namespaced, `rules[${i}]`)));
+  if (!namespaced && role.aggregationRule && count(role.aggregationRule.clusterRoleSelectors) === 0) {
+    errors.push({ type: "Required", field: "aggregationRule.clusterRoleSelectors", detail: "at least one clusterRoleSelector required if aggregationRule is non-nil" });
+  }
+  return errors;
 }

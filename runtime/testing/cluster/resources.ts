@@ -11,7 +11,7 @@ import { CORE_EVENT_FIELDS, defaultCoreEvent, eventFromCore, eventToCore, EVENTS
 import { legacyEventErrors, strictEventCreateErrors } from "./events-validation.js";
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
-import { bindingErrors, bindingUpdateErrors, defaultBinding } from "./rbac-validation.js";
+import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors } from "./immutable-fields.js";
 import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
 
@@ -155,9 +155,9 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment", createOnUpdate: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
 ];
 
 /** A custom resource type, as `createResourceType` registers it. */
