@@ -110,4 +110,16 @@ describe("job validation", () => {
     const paris = await t.send("POST", CRONJOBS, { body: cronJob("paris", "0 3 * * *", { timeZone: "Europe/Paris" }) });
     assert.equal(paris.status, 201);
   });
+
+  test("a CronJob name over 52 characters is refused on create (ValidateCronJobCreate), after the spec's errors", async () => {
+    const name = "c".repeat(53);
+    const long = await t.send("POST", CRONJOBS, { body: cronJob(name, "0 3 * * *") });
+    assert.deepEqual(long.body, invalid("CronJob", name, "metadata.name", "FieldValueInvalid", `Invalid value: "${name}": must be no more than 52 characters`));
+    const both = await t.send("POST", CRONJOBS, { body: cronJob(name, "61 * * * *") });
+    assert.deepEqual(both.body.details.causes.map((c: { field: string }) => c.field), ["spec.schedule", "metadata.name"]);
+    const fits = await t.send("POST", CRONJOBS, { body: cronJob("c".repeat(52), "0 3 * * *") });
+    assert.equal(fits.status, 201);
+    const updated = await t.send("PUT", `${CRONJOBS}/${"c".repeat(52)}`, { body: { ...fits.body, spec: { ...fits.body.spec, suspend: true } } });
+    assert.equal(updated.status, 200);
+  });
 });

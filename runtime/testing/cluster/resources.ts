@@ -108,6 +108,9 @@ const cronJobErrors = (o: Obj): FieldError[] => {
   // validateCronJobSpec's order: schedule, time zone, then the job template.
   return [...validateSchedule(o.spec?.schedule), ...validateTimeZone(o.spec?.timeZone), ...validatePodSpec(pod, CRONJOB_POD), ...validateJobRestartPolicy(pod, `${CRONJOB_POD}.restartPolicy`)];
 };
+/** ValidateCronJobCreate, after the spec: the controller's Job names add 11 characters to a 63 limit (not checked on update). */
+const cronJobNameLength = (o: Obj): FieldError[] =>
+  String(o.metadata?.name ?? "").length > 52 ? [{ type: "Invalid", field: "metadata.name", value: o.metadata.name, detail: "must be no more than 52 characters" }] : [];
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
 const CORE_EVENTS = def({
@@ -142,7 +145,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] }),
   def({
     group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"], subresources: ["status"], defaults: d.defaultCronJob, generation: true,
-    validate: cronJobErrors,
+    validate: cronJobErrors, validateCreate: cronJobNameLength,
   }),
   def({
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
