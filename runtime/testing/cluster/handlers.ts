@@ -8,7 +8,8 @@ import type { ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
-import { getObject, listObjects } from "./list.js";
+import { getObject, listObjects, validateListOptions } from "./list.js";
+import { waitForListResourceVersion } from "./list-freshness.js";
 import { strategicMerge } from "./patch.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
 import { clone } from "./registry.js";
@@ -131,6 +132,8 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       return wantsTable(accept) ? table(call, reply) : reply;
     }
     case "list": {
+      validateListOptions(call);
+      await waitForListResourceVersion(call);
       const reply = listObjects(call);
       return wantsTable(accept) ? table(call, reply) : reply;
     }

@@ -13,6 +13,7 @@ import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selecto
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
+import { tooLargeResourceVersion } from "./list-freshness.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
 /** Parsed `labelSelector` and `fieldSelector` of a list or watch. */
@@ -106,7 +107,7 @@ function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buf
 }
 
 /** ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422 as there. */
-function validateListOptions(call: Call): void {
+export function validateListOptions(call: Call): void {
   const match = call.query.get("resourceVersionMatch") ?? "";
   const rv = call.query.get("resourceVersion") ?? "";
   const errors: FieldError[] = [];
@@ -133,7 +134,7 @@ export function listObjects(call: Call): Reply {
     const wanted = Number(rvParam);
     if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
     if (wanted > registry.store.resourceVersion) {
-      throw new ApiError(failure(504, "Timeout", `Too large resource version: ${wanted}, current: ${registry.store.resourceVersion}`, { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }));
+      throw tooLargeResourceVersion(call, wanted);
     }
     // No history is kept: an exact list of an earlier state is answered as a compacted one is.
     if (call.query.get("resourceVersionMatch") === "Exact" && wanted < registry.store.resourceVersion) {

@@ -75,7 +75,12 @@ function errorReply(error: unknown): Reply {
     status.reason = "UnsupportedMediaType";
     return { status: 415, body: JSON.stringify(status) };
   }
-  if (error instanceof ApiError) return { status: error.status.code ?? 500, body: JSON.stringify(error.status), headers: error.headers };
+  if (error instanceof ApiError) {
+    // responsewriters.ErrorNegotiated: a Status suggesting a retry delay sets Retry-After.
+    const retryAfter = error.status.details?.retryAfterSeconds ?? 0;
+    const headers = retryAfter > 0 ? { "Retry-After": String(retryAfter), ...error.headers } : error.headers;
+    return { status: error.status.code ?? 500, body: JSON.stringify(error.status), headers };
+  }
   return { status: 500, body: JSON.stringify(internalError((error as Error)?.message ?? String(error)).status) };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * @module cluster/list-freshness
+ * A list of a resourceVersion the server has not reached yet, as 1.32 answers it. The watch
+ * cache serves a list with `resourceVersion` set unless it is delegated to etcd (`continue`,
+ * `resourceVersionMatch=Exact`, or a `limit` with a resourceVersion other than "0"): the cache
+ * waits up to 3 s for the version (`waitUntilFreshAndBlock`), then answers 504 "Too large
+ * resource version" suggesting a retry after 1 s. A delegated list reads etcd at that revision,
+ * and etcd's ErrFutureRev reaches the client as is: a 500 with etcd's text and no reason
+ * (kubernetes/kubernetes#132358, unfixed in 1.32).
+ */
+import type { Call } from "./call.js";
+import { ApiError, failure } from "./status.js";
+
+/** The watch cache's `blockTimeout`. */
+const BLOCK_TIMEOUT_MS = 3000;
+
+/** `Cacher.GetList`'s `shouldDelegateList` for a list that names a resourceVersion. */
+function delegatedToEtcd(call: Call): boolean {
+  const q = call.query;
+  if (q.get("continue")) return true;
+  const match = q.get("resourceVersionMatch") ?? "";
+  if (match === "Exact") return true;
+  if (match === "NotOlderThan") return false;
+  return Number(q.get("limit") ?? 0) > 0 && (q.get("resourceVersion") ?? "") !== "0";
+}
+
+/** Resolves once the store reaches resourceVersion `wanted`, or after `ms`. */
+function untilReached(call: Call, wanted: number, ms: number): Promise<void> {
+  const store = call.registry.store;
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    const unsubscribe = store.subscribe(() => {
+      if (store.resourceVersion >= wanted) finish();
+    });
+  });
+}
+
+/** Before a list: waits, as the watch cache does, for a resourceVersion not reached yet. */
+export async function waitForListResourceVersion(call: Call): Promise<void> {
+  const raw = call.query.get("resourceVersion") ?? "";
+  const wanted = Number(raw);
+  if (!raw || raw === "0" || !Number.isInteger(wanted) || delegatedToEtcd(call)) return;
+  if (wanted > call.registry.store.resourceVersion) await untilReached(call, wanted, BLOCK_TIMEOUT_MS);
+}
+
+/**
+ * The cache's storage.NewTooLargeResourceVersionError (504 Timeout, retry after 1 s), or for a
+ * list delegated to etcd its future-revision error, which no code turns into a Status.
+ */
+export function tooLargeResourceVersion(call: Call, wanted: number): ApiError {
+  if (delegatedToEtcd(call)) {
+    return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: mvcc: required revision is a future revision", code: 500 });
+  }
+  const current = call.registry.store.resourceVersion;
+  return new ApiError(
+    failure(504, "Timeout", `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
+      causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+      retryAfterSeconds: 1,
+    }),
+  );
+}
