@@ -2,7 +2,9 @@
  * A list of a resourceVersion the server has not reached: the watch cache waits for it (up to
  * 3 s), then answers 504 "Timeout: Too large resource version" with retryAfterSeconds 1 and the
  * Retry-After header (ErrorNegotiated sets it for any Status with a retry delay); a list
- * delegated to etcd (limit, Exact) answers at once with etcd's error as a 500.
+ * delegated to etcd (limit, Exact) answers at once with etcd's error as a 500. The 1.32 watch
+ * cache does not paginate (resourceVersion=0 with a limit: every item, no continue), and a
+ * continued list may not name a resourceVersion other than 0.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -56,5 +58,28 @@ describe("list of a future resourceVersion", () => {
       assert.equal(res.headers["retry-after"], undefined, query);
       assert.deepEqual(res.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: mvcc: required revision is a future revision", code: 500 }, query);
     }
+  });
+
+  test("resourceVersion=0 (or NotOlderThan) with a limit is served by the cache: every item, no continue", async () => {
+    for (const name of ["p1", "p2", "p3"]) await t.send("POST", CMS, cm(name));
+    const all = (await t.send("GET", CMS)).body.items.length;
+    for (const query of ["resourceVersion=0&limit=1", `resourceVersion=1&resourceVersionMatch=NotOlderThan&limit=1`]) {
+      const res = await t.send("GET", `${CMS}?${query}`);
+      assert.equal(res.status, 200, query);
+      assert.equal(res.body.items.length, all, query);
+      assert.equal(res.body.metadata.continue, undefined, query);
+    }
+    const paged = await t.send("GET", `${CMS}?limit=1`);
+    assert.equal(paged.body.items.length, 1);
+    assert.ok(paged.body.metadata.continue);
+  });
+
+  test("continue with a resourceVersion other than 0 is 400 as storage.ValidateListOptions answers it", async () => {
+    const first = await t.send("GET", `${CMS}?limit=1`);
+    const token = encodeURIComponent(first.body.metadata.continue);
+    const refused = await t.send("GET", `${CMS}?limit=1&continue=${token}&resourceVersion=${first.body.metadata.resourceVersion}`);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "specifying resource version is not allowed when using continue", reason: "BadRequest", code: 400 });
+    assert.equal((await t.send("GET", `${CMS}?limit=1&continue=${token}&resourceVersion=0`)).status, 200);
   });
 });

@@ -6,7 +6,8 @@
  * waits up to 3 s for the version (`waitUntilFreshAndBlock`), then answers 504 "Too large
  * resource version" suggesting a retry after 1 s. A delegated list reads etcd at that revision,
  * and etcd's ErrFutureRev reaches the client as is: a 500 with etcd's text and no reason
- * (kubernetes/kubernetes#132358, unfixed in 1.32).
+ * (kubernetes/kubernetes#132358, unfixed in 1.32). The cache does not paginate: a list it serves
+ * ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
  */
 import type { Call } from "./call.js";
 import { ApiError, failure } from "./status.js";
@@ -22,6 +23,14 @@ function delegatedToEtcd(call: Call): boolean {
   if (match === "Exact") return true;
   if (match === "NotOlderThan") return false;
   return Number(q.get("limit") ?? 0) > 0 && (q.get("resourceVersion") ?? "") !== "0";
+}
+
+/**
+ * A list the 1.32 watch cache serves (a resourceVersion given, not delegated): the cache has no
+ * pagination, so `limit` is ignored and every item comes back with no `continue`.
+ */
+export function servedFromWatchCache(call: Call): boolean {
+  return (call.query.get("resourceVersion") ?? "") !== "" && !delegatedToEtcd(call);
 }
 
 /** Resolves once the store reaches resourceVersion `wanted`, or after `ms`. */

@@ -13,7 +13,7 @@ import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selecto
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
-import { tooLargeResourceVersion } from "./list-freshness.js";
+import { servedFromWatchCache, tooLargeResourceVersion } from "./list-freshness.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
 /** Parsed `labelSelector` and `fieldSelector` of a list or watch. */
@@ -126,10 +126,13 @@ export function listObjects(call: Call): Reply {
   const { registry, def } = call;
   validateListOptions(call);
   const sel = selection(call);
-  const limit = parseLimit(call);
+  const requested = parseLimit(call);
+  const limit = servedFromWatchCache(call) ? 0 : requested;
   const cont = call.query.get("continue");
-  const token = cont ? decodeContinue(cont) : undefined;
   const rvParam = call.query.get("resourceVersion");
+  // storage.ValidateListOptions: a continued list reads at its token's version, before decoding it.
+  if (cont && rvParam && rvParam !== "0") throw badRequest("specifying resource version is not allowed when using continue");
+  const token = cont ? decodeContinue(cont) : undefined;
   if (rvParam && rvParam !== "0" && !token) {
     const wanted = Number(rvParam);
     if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
