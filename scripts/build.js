@@ -24,8 +24,8 @@
  * `runtime/shared-zod.js` (`SHARED`).
  *
  * External packages (left to Node's resolution at run time, see `EXTERNAL`): undici, which the
- * kube transport imports part by part (runtime/kube/undici.ts). Every other dependency is
- * bundled. zod's locales but English are not in the bundle: each is a CommonJS file of its own
+ * kube transport imports part by part (runtime/kube/undici.ts); cron-parser is required lazily
+ * (`LOADED_AT_RUN_TIME`). Every other dependency is bundled. zod's locales but English are not in the bundle: each is a CommonJS file of its own
  * under `OUT/runtime/zod-locales/`, required when a function calls it (see `ZOD_LOCALES_INDEX`).
  * thread-stream is left out (`LEFT_OUT`).
  *
@@ -61,8 +61,15 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 export const EXTERNAL = ["undici"];
 
 /**
+ * Packages the runtime loads at run time by a call esbuild cannot follow (a `createRequire`, to
+ * load them only when needed), so they are not in the bundle: cron-parser (the first in-process
+ * schedule). test/deploy/image-modules.test.ts checks the runtime's sources name no other.
+ */
+export const LOADED_AT_RUN_TIME = ["cron-parser"];
+
+/**
  * `OUT/image-packages.json`: the packages the built code loads from node_modules at run time,
- * `EXTERNAL` and what the functions import (`{ "packages": [...] }`), for
+ * `EXTERNAL`, `LOADED_AT_RUN_TIME` and what the functions import (`{ "packages": [...] }`), for
  * scripts/image-modules.js to copy into the image with their dependencies, and nothing else.
  */
 export const IMAGE_PACKAGES = "image-packages.json";
@@ -76,7 +83,7 @@ function packageOf(specifier) {
 
 /** Write `OUT/IMAGE_PACKAGES` from the functions' build metafile (none: `EXTERNAL` only). */
 async function writeImagePackages(out, metafile, placeholder) {
-  const packages = new Set(EXTERNAL);
+  const packages = new Set([...EXTERNAL, ...LOADED_AT_RUN_TIME]);
   for (const output of Object.values(metafile?.outputs ?? {})) {
     for (const { path, external } of output.imports) {
       if (!external || path.startsWith(placeholder)) continue;

@@ -12,7 +12,8 @@ import { join } from "node:path";
 // @ts-expect-error: plain JavaScript build scripts, no declarations
 import { closure } from "../../scripts/image-modules.js";
 // @ts-expect-error: plain JavaScript build scripts, no declarations
-import { buildPodfn } from "../../scripts/build.js";
+import { buildPodfn, EXTERNAL, LOADED_AT_RUN_TIME } from "../../scripts/build.js";
+import { readdir } from "node:fs/promises";
 
 const LOCK = {
   packages: {
@@ -47,8 +48,36 @@ test("the build lists undici and the packages the functions import, not builtins
     );
     const out = join(root, "dist");
     await buildPodfn({ out, functions: { functions: fns } });
-    assert.deepEqual(JSON.parse(await readFile(join(out, "image-packages.json"), "utf8")), { packages: ["undici", "yaml"] });
+    assert.deepEqual(JSON.parse(await readFile(join(out, "image-packages.json"), "utf8")), { packages: ["cron-parser", "undici", "yaml"] });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+/** Every TypeScript file under `dir`. */
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sources(path)));
+    else if (entry.name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+test("every package the runtime loads by a call esbuild cannot follow is one the image gets", async () => {
+  const runtime = new URL("../../runtime/", import.meta.url).pathname;
+  const loaded = new Set<string>();
+  for (const file of await sources(runtime)) {
+    // The emulator and the dev-time loader's optional esbuild never run in the image's functions.
+    if (file.includes("/testing/")) continue;
+    const text = await readFile(file, "utf8");
+    for (const [, name] of text.matchAll(/(?:createRequire\(import\.meta\.url\)|importModule)\("([^"./][^"]*)"\)/g)) {
+      if (name!.startsWith("node:")) continue;
+      loaded.add(name!.startsWith("@") ? name!.split("/").slice(0, 2).join("/") : name!.split("/")[0]!);
+    }
+  }
+  loaded.delete("esbuild"); // only to locate a syntax error in a TypeScript function, which the image has none of
+  assert.ok(loaded.has("cron-parser") && loaded.has("undici"), [...loaded].join(", "));
+  for (const name of loaded) assert.ok([...EXTERNAL, ...LOADED_AT_RUN_TIME].includes(name), `runtime loads "${name}" at run time: add it to LOADED_AT_RUN_TIME in scripts/build.js`);
 });
