@@ -124,11 +124,22 @@ describe("writes", () => {
     assert.notEqual(before, afterCreate);
   });
 
-  test("delete preconditions are checked with the real message", async () => {
-    await t.send("POST", `${NS}/configmaps`, { body: cm("pre") });
+  test("delete preconditions are answered as rest.BeforeDelete words them: the Kind, not the resource", async () => {
+    const created = await t.send("POST", `${NS}/configmaps`, { body: cm("pre") });
+    const { uid, resourceVersion } = created.body.metadata;
     const res = await t.send("DELETE", `${NS}/configmaps/pre`, { body: { apiVersion: "v1", kind: "DeleteOptions", preconditions: { uid: "nope" } } });
     assert.equal(res.status, 409);
-    assert.match(res.body.message, /^Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: nope, UID in object meta: [0-9a-f-]+$/);
+    assert.deepEqual(res.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: `Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (nope) does not match the UID in record (${uid}). The object might have been deleted and then recreated`,
+      reason: "Conflict", details: { name: "pre", kind: "ConfigMap" }, code: 409,
+    });
+    const stale = await t.send("DELETE", `${NS}/configmaps/pre`, { body: { preconditions: { resourceVersion: "1" } } });
+    assert.equal(stale.body.message, `Operation cannot be fulfilled on ConfigMap "pre": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${resourceVersion}). The object might have been modified`);
+    await t.send("POST", "/apis/apps/v1/namespaces/wr/deployments", { body: fixture("create-deployment-defaults").request.body });
+    const deployment = await t.send("DELETE", "/apis/apps/v1/namespaces/wr/deployments/web", { body: { preconditions: { uid: "nope" } } });
+    assert.match(deployment.body.message, /^Operation cannot be fulfilled on Deployment\.apps "web": the UID in the precondition \(nope\)/);
+    assert.deepEqual({ ...deployment.body.details }, { name: "web", group: "apps", kind: "Deployment" });
   });
 
   test("finalizers hold a deleted object until they are removed", async () => {

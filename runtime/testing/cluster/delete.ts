@@ -11,7 +11,7 @@
 import { decodeDeleteOptions } from "./delete-options.js";
 import { isDryRun, json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
-import { apiVersionOf } from "./resources.js";
+import { apiVersionOf, storedAs } from "./resources.js";
 import { conflict, notFound, success } from "./status.js";
 import { entryOf, type Entry } from "./store.js";
 
@@ -39,11 +39,13 @@ function deleteOne(call: Call, current: Entry, options: ReturnType<typeof decode
   const { def, registry } = call;
   const obj = current.obj;
   const pre = options.preconditions;
+  // rest.BeforeDelete: the Conflict names the Kind (`ConfigMap`, `Deployment.apps`), not the resource.
+  const kind = { group: storedAs(def).group, resource: def.kind };
   if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw conflict(def, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    throw conflict(kind, obj.metadata.name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(def, obj.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    throw conflict(kind, obj.metadata.name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
   }
   const policy = options.propagationPolicy ?? def.defaultPropagation;
   if (dryRun) return preview(call, obj, obj.metadata.deletionTimestamp ? "" : policy);
