@@ -142,6 +142,16 @@ describe("writes", () => {
     assert.deepEqual({ ...deployment.body.details }, { name: "web", group: "apps", kind: "Deployment" });
   });
 
+  test("DELETE with orphanDependents=false of an object a finalizer holds answers 202 (handlers/delete.go); deleted at once, 200", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("cascade", { finalizers: ["example.com/hold"] }) });
+    const held = await t.send("DELETE", `${NS}/configmaps/cascade`, { body: { orphanDependents: false } });
+    assert.equal(held.status, 202);
+    assert.ok(held.body.metadata.deletionTimestamp);
+    await t.send("POST", `${NS}/configmaps`, { body: cm("cascade-free") });
+    assert.equal((await t.send("DELETE", `${NS}/configmaps/cascade-free?orphanDependents=false`)).status, 200);
+    await t.send("PATCH", `${NS}/configmaps/cascade`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+  });
+
   test("finalizers hold a deleted object until they are removed", async () => {
     await t.send("POST", `${NS}/configmaps`, { body: cm("held", { finalizers: ["example.com/hold"] }) });
     const deleting = await t.send("DELETE", `${NS}/configmaps/held`);

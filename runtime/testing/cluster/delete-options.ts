@@ -14,6 +14,8 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   /** `dryRun: ["All"]` in the body. */
   dryRun: boolean;
+  /** The deprecated `orphanDependents` as given (false asks for cascading: a pending delete answers 202). */
+  orphanDependents?: boolean;
 }
 
 /** Reads and validates the request's DeleteOptions. */
@@ -41,6 +43,7 @@ export function decodeDeleteOptions(call: Call): DeleteOptions {
   if (policy) out.propagationPolicy = policy;
   else if (orphanRaw === true) out.propagationPolicy = "Orphan";
   else if (orphanRaw === false) out.propagationPolicy = "Background";
+  if (typeof orphanRaw === "boolean") out.orphanDependents = orphanRaw;
   if (typeof graceRaw === "number" && Number.isFinite(graceRaw)) out.gracePeriodSeconds = graceRaw;
   if (body.preconditions && typeof body.preconditions === "object") out.preconditions = body.preconditions;
   return out;

@@ -5,10 +5,11 @@
  * `orphanDependents`, `gracePeriodSeconds`, `preconditions` (409 with the real message) and
  * `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
  * finalizers are removed. The answer is what the real server sends: the object while it
- * still exists or for pods, a `Success` Status otherwise; a collection delete answers the list
- * of deleted objects. Simplification: pods are deleted at once (no kubelet honours the grace period).
+ * still exists (202 when `orphanDependents: false` asked for cascading) or for pods, a `Success`
+ * Status otherwise; a collection delete answers the list of deleted objects. Simplification:
+ * pods are deleted at once (no kubelet honours the grace period).
  */
-import { decodeDeleteOptions } from "./delete-options.js";
+import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
 import { isDryRun, json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
@@ -17,9 +18,10 @@ import { entryOf, type Entry } from "./store.js";
 
 type Obj = Record<string, any>;
 
-function answer(call: Call, entry: Entry, gone: boolean): Reply {
+function answer(call: Call, entry: Entry, gone: boolean, options: DeleteOptions): Reply {
   if (gone && !call.def.returnDeletedObject) return json(200, success(call.def, entry.obj.metadata.name, entry.obj.metadata.uid));
-  return { status: 200, body: entry.full };
+  // handlers/delete.go: an object left in place (finalizers) after orphanDependents=false is 202 Accepted.
+  return { status: !gone && options.orphanDependents === false ? 202 : 200, body: entry.full };
 }
 
 /** What a delete would answer, computed without writing (dryRun). */
@@ -35,7 +37,7 @@ function preview(call: Call, obj: Obj, policy: string): { entry: Entry; gone: bo
 }
 
 /** Deletes one stored object under the call's options. */
-function deleteOne(call: Call, current: Entry, options: ReturnType<typeof decodeDeleteOptions>, dryRun: boolean): { entry: Entry; gone: boolean } {
+function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: boolean): { entry: Entry; gone: boolean } {
   const { def, registry } = call;
   const obj = current.obj;
   const pre = options.preconditions;
@@ -59,7 +61,7 @@ export function deleteObjectCall(call: Call): Reply {
   const current = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!current) throw notFound(call.def, call.info.name);
   const { entry, gone } = deleteOne(call, current, options, dryRun);
-  return answer(call, entry, gone);
+  return answer(call, entry, gone, options);
 }
 
 /** DELETE /.../{resource} (deletecollection): answers the list of what it deleted. */
