@@ -166,7 +166,8 @@ async function settled(term: void | Promise<void>, ms: number, log: Logger): Pro
 /**
  * Campaign for the Lease until `signal` aborts, calling `onStartedLeading` each time this
  * candidate becomes leader. Resolves after shutdown (and the release of a held Lease, once the
- * last term's work has settled).
+ * last term's work has settled). Rejects, having released the Lease, when a term's promise
+ * rejects: its work cannot go on, and another replica should lead.
  *
  * As client-go's renew loop, a leader has ONE deadline, `renewDeadlineMs` after the start of
  * its last successful renewal: every renew attempt is cut off by it, and leadership ends (the
@@ -215,6 +216,15 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     renewedAt(now());
     log.info("became the leader");
     const term = options.onStartedLeading(leadership.signal);
+    // A term that fails (its schedules cannot run) ends the leadership: holding the Lease without
+    // firing would keep every other replica from taking over.
+    let failure: { error: unknown } | undefined;
+    if (term) {
+      term.then(undefined, function termFailed(error: unknown) {
+        failure = { error };
+        leadership.abort(error);
+      });
+    }
     try {
       while (!leadership.signal.aborted) {
         await pause(retry, leadership.signal);
@@ -230,6 +240,11 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     }
     leadership.abort(new DOMException("leadership lost: another candidate holds the Lease", "AbortError"));
     options.onStoppedLeading?.();
+    if (failure) {
+      log.error({ err: failure.error }, "the leader's work failed: releasing the leader lease");
+      await elector.release();
+      throw failure.error;
+    }
     if (signal.aborted) await settled(term, leaseDurationSeconds * 1000, log);
     else log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
   }

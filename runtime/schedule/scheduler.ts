@@ -191,7 +191,9 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
         // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
         const term = fireUntil(scheduler, lost, now, maxWaitMs);
         terms.add(term);
-        void term.finally(() => terms.delete(term));
+        const forget = () => void terms.delete(term);
+        // Its failure is the election's to act on (it rejects with it): not an unhandled rejection here.
+        term.then(forget, forget);
         return term;
       },
     },

@@ -185,3 +185,37 @@ test("on shutdown the Lease is released only after the term's work has settled",
   assert.ok(writesWhenSettled >= 0, "the term settled");
   assert.ok(release >= writesWhenSettled, "the release was written after the term settled");
 });
+
+test("a term whose work fails ends the leadership: the Lease is released, the election rejects with the error, and no rejection goes unhandled", async () => {
+  const store = leaseStore();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const logs = captureLogs();
+    const stop = new AbortController();
+    const done = runLeaderElection(
+      {
+        ...FAST,
+        kube: store.client(),
+        identity: "pod-a",
+        logger: logs.logger,
+        onStartedLeading() {
+          return Promise.reject(new Error("cannot load the schedules"));
+        },
+      },
+      stop.signal,
+    );
+    // Bounded: an election that went on leading would never settle.
+    const outcome = await Promise.race([done.then(() => "resolved", (error: Error) => error.message), new Promise((resolve) => setTimeout(resolve, 5000, "still leading"))]);
+    stop.abort();
+    assert.equal(outcome, "cannot load the schedules");
+    assert.equal(store.writes.at(-1)?.holder, "", "the Lease was released for another replica");
+    assert.ok(logs.lines.some((r) => r.msg === "the leader's work failed: releasing the leader lease"));
+    // An unhandled rejection is reported after the microtask queue drains: give it a turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});
