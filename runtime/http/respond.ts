@@ -50,11 +50,12 @@ export function internalErrorAnswer(requestId: string): Answer {
 }
 
 /**
- * Headers the server sets itself: how the body is framed (a `Content-Length` next to a
- * `Transfer-Encoding`, or one that cuts the body, desyncs a keep-alive connection) and what
- * happens to the connection (hop-by-hop, RFC 9110 §7.6.1).
+ * Headers the server sets itself: how the body is framed (a `Transfer-Encoding` next to the
+ * length Node adds, desyncing a keep-alive connection) and what happens to the connection
+ * (hop-by-hop, RFC 9110 §7.6.1). `Content-Length` and `Connection` are judged apart: a length
+ * that is the body's is dropped (the server writes the same), `Connection: close` is honoured.
  */
-const SERVER_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection"]);
+const SERVER_HEADERS = new Set(["transfer-encoding", "keep-alive", "upgrade", "te", "trailer", "proxy-connection"]);
 
 /**
  * A `reply()` header's name in lower case, once Node would send it: a name or value it refuses
@@ -95,7 +96,13 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
     throw new PodfnError("invalid_reply", `reply() status must be an integer from 200 to 599, got ${String(result.status)}`);
   }
   const headers: Record<string, string> = { ...extraHeaders };
-  for (const [name, value] of Object.entries(result.headers)) headers[checkedHeader(name, value)] = value;
+  let declaredLength: string | undefined;
+  for (const [name, value] of Object.entries(result.headers)) {
+    const lower = checkedHeader(name, value);
+    if (lower === "content-length") declaredLength = value;
+    else if (lower === "connection") connectionHeader(value, headers);
+    else headers[lower] = value;
+  }
   headers["x-request-id"] = requestId;
   // HTTP forbids content on 204, 205 and 304: their bodies are dropped, on the socket and through fetch alike.
   const noBody = result.body === undefined || result.status === 204 || result.status === 205 || result.status === 304;
@@ -104,7 +111,23 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
   if (!raw) headers["content-type"] ??= JSON_TYPE;
   const body = raw ? (result.body as string | Uint8Array) : JSON.stringify(result.body);
   if (body === undefined) throw unserializable(result.body);
+  if (declaredLength !== undefined) checkLength(declaredLength, body);
   return { status: result.status, headers, body };
+}
+
+/** `Connection: close` is honoured (the connection closes after the answer); `keep-alive` is the default; anything else is refused. */
+function connectionHeader(value: string, headers: Record<string, string>): void {
+  const token = value.trim().toLowerCase();
+  if (token === "close") headers.connection = "close";
+  else if (token !== "keep-alive") throw new PodfnError("invalid_reply", `reply() header "connection" may say close or keep-alive, not ${JSON.stringify(value.slice(0, 40))}: the server manages the connection`);
+}
+
+/** A `Content-Length` that is the body's byte length is dropped (the server writes it); another one would cut or stall the body. */
+function checkLength(declared: string, body: string | Uint8Array): void {
+  const actual = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  if (declared.trim() !== String(actual)) {
+    throw new PodfnError("invalid_reply", `reply() header "content-length" says ${JSON.stringify(declared.slice(0, 20))} but the body is ${actual} bytes: leave it out, the server sets it`);
+  }
 }
 
 /**

@@ -5,17 +5,21 @@ import { z } from "zod";
 import { reply } from "../../runtime/function.js";
 import { listenOn, loaded, postJson, testApp, until } from "./helpers.js";
 
-// The server frames every answer itself (Content-Length, chunking) and owns the connection: a
-// reply() header that says otherwise (a Transfer-Encoding next to the length Node adds, a
-// Content-Length that cuts the body and desyncs keep-alive, Connection: upgrade) is a bug of
-// the function, refused like a header HTTP does not allow: 500 with the request id, logged,
-// on the socket and through fetch alike.
+/**
+ * The server frames every answer itself (Content-Length, chunking) and owns the connection: a
+ * reply() header that says otherwise (a Transfer-Encoding next to the length Node adds, a
+ * Content-Length that cuts the body and desyncs keep-alive, Connection: upgrade) is a bug of
+ * the function, refused like a header HTTP does not allow: 500 with the request id, logged,
+ * on the socket and through fetch alike. A Content-Length that is the body's, and
+ * `Connection: close`, are what a handler may well send: accepted.
+ */
 
 const FRAMING: Array<[string, string]> = [
   ["Content-Length", "2"],
   ["content-length", "abc"],
   ["Transfer-Encoding", "chunked"],
   ["Connection", "upgrade"],
+  ["connection", "close, upgrade"],
   ["KEEP-ALIVE", "timeout=5"],
   ["Upgrade", "websocket"],
   ["TE", "trailers"],
@@ -88,6 +92,19 @@ describe("reply() headers that frame the message or manage the connection", () =
     const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
     assert.deepEqual(statuses, ["500", "200"]);
     assert.ok(text.endsWith("\r\n\r\nhello"), "the second answer is whole and last");
+  });
+
+  test("a Content-Length that is the body's and Connection: close are accepted: the length is the server's, the connection closes after the answer", async () => {
+    for (const [name, value] of [["Content-Length", "5"], ["connection", "close"], ["Connection", "keep-alive"]] as const) {
+      const res = await fetch(`http://127.0.0.1:${server.port}/framed`, { method: "POST", body: JSON.stringify({ name, value }), headers: { "content-type": "application/json" } });
+      assert.equal(res.status, 200, `${name}: ${value}`);
+      assert.equal(await res.text(), "hello");
+      assert.equal(res.headers.get("content-length"), "5");
+      assert.equal(res.headers.get("connection"), value === "close" ? "close" : "keep-alive");
+    }
+    const text = await exchange(server.port, `POST /framed HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n${JSON.stringify({ name: "connection", value: "close" })}`, () => false);
+    assert.match(text, /^HTTP\/1\.1 200 /);
+    assert.ok(text.endsWith("hello"), "answered, then the server closed the connection");
   });
 
   test("other headers of a reply() are still sent, names in any case", async () => {
