@@ -124,13 +124,15 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
  * const kube = createKubeClient({ credentials });
  */
 export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
-  return withEnvironmentProxy(await firstFound(options), options.env);
+  return withEnvironmentProxy(await firstFound(options), options.env, options.logger);
 }
 
 /** As client-go: a kubeconfig's `proxy-url` wins; otherwise `HTTPS_PROXY`/`NO_PROXY` decide (kube/proxy.ts). */
-function withEnvironmentProxy(credentials: Credentials, env: ResolveCredentialsOptions["env"]): Credentials {
+function withEnvironmentProxy(credentials: Credentials, env: ResolveCredentialsOptions["env"], logger: KubeLogger | undefined): Credentials {
   if (credentials.proxyUrl !== undefined) return credentials;
-  const proxy = proxyFromEnvironment(credentials.server, env);
+  const proxy = proxyFromEnvironment(credentials.server, env, function ignored(message) {
+    logger?.warn({}, message);
+  });
   return proxy === undefined ? credentials : { ...credentials, proxyUrl: proxy.url, proxyFrom: proxy.variable };
 }
 

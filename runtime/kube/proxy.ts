@@ -3,9 +3,10 @@
  * Which HTTP(S) proxy the connections to the API server tunnel through, as client-go decides:
  * a kubeconfig's `proxy-url` when it sets one, otherwise the environment as Go's
  * `http.ProxyFromEnvironment` reads it (`HTTPS_PROXY` for an `https://` server, `HTTP_PROXY`
- * for `http://`, upper case first; `NO_PROXY` exempting hosts). A proxy podfn cannot use (SOCKS,
- * a value that is not a URL) is refused with an error naming where it came from, never connected
- * around; the error shows it without its user and password.
+ * for `http://`, upper case first; `NO_PROXY` exempting hosts). A SOCKS proxy, which podfn cannot
+ * use, is refused with an error naming where it came from, never connected around (a `proxy-url`
+ * that is not a URL too); an environment value that is not a URL is ignored with a warning, as Go
+ * ignores it. Messages show a proxy without its user and password.
  *
  * `NO_PROXY` follows golang.org/x/net/http/httpproxy: comma-separated entries, matched case-
  * insensitively; `*` exempts every host; an IP address or a CIDR range (`10.0.0.0/8`,
@@ -16,9 +17,12 @@
 import { BlockList, isIP } from "node:net";
 import { KubeCredentialsError } from "./errors.js";
 
-/** A proxy URL without its user and password (everything up to the authority's last `@`). */
+/**
+ * A proxy URL without its user and password: everything after the scheme up to the value's last
+ * `@` is dropped, so a password holding `/` or `@` (a value that does not parse) never shows.
+ */
 export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, "$1");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, "$1");
 }
 
 /**
@@ -64,7 +68,7 @@ function firstSet(env: Env, names: string[]): { name: string; value: string } | 
  * @example
  * proxyFromEnvironment("https://10.96.0.1:443", { HTTPS_PROXY: "proxy:3128", NO_PROXY: "10.96.0.0/12" }); // undefined
  */
-export function proxyFromEnvironment(server: string, env: Env): EnvironmentProxy | undefined {
+export function proxyFromEnvironment(server: string, env: Env, warn: (message: string) => void = () => {}): EnvironmentProxy | undefined {
   const target = new URL(server);
   const https = target.protocol === "https:";
   const set = firstSet(env, https ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"]);
@@ -74,6 +78,10 @@ export function proxyFromEnvironment(server: string, env: Env): EnvironmentProxy
   if (!proxied(host, port, firstSet(env, ["NO_PROXY", "no_proxy"])?.value ?? "")) return undefined;
   // As Go's parseProxy: a bare "host:port" is an http:// proxy.
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(set.value) ? set.value : `http://${set.value}`;
+  if (!URL.canParse(url)) {
+    warn(`${set.name} is ${JSON.stringify(withoutCredentials(set.value))}, which is not a URL: ignored, as client-go ignores it (connecting directly)`);
+    return undefined;
+  }
   checkProxyUrl(url, `${set.name} is`);
   return { url, variable: set.name };
 }
