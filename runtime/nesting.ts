@@ -14,12 +14,20 @@ export function isStackOverflow(error: unknown): boolean {
 }
 
 /**
+ * How deep a value must go for a stack overflow while checking it to be its nesting's doing: a
+ * recursive schema overflows V8's stack past a thousand levels or so. A shallower value means
+ * the overflow is the function's own (a `.transform` that recurses forever): a fault, a 500.
+ */
+export const OVERFLOW_DEPTH = 256;
+
+/**
  * `error` as the caller should see it: an `InputError` when it is a stack overflow while
- * checking `value`, otherwise `error` itself.
+ * checking `value` and `value` is nested deeper than `OVERFLOW_DEPTH`, otherwise `error` itself.
  */
 export function tooDeepOr(error: unknown, value: unknown): unknown {
   if (!isStackOverflow(error)) return error;
   const { key, depth } = deepestBranch(value);
+  if (depth < OVERFLOW_DEPTH) return error;
   const path = key === undefined ? "" : issuePath([key]);
   const message = `nested too deeply (${depth} levels)`;
   return new InputError(`invalid input: ${path ? `${path}: ` : ""}${message}`, [{ path, message }]);

@@ -5,9 +5,12 @@ import { invoke } from "../../runtime/invoke.js";
 import { InputError } from "../../runtime/errors.js";
 import { fakeKube, loaded, req, testApp } from "./helpers.js";
 
-// A recursive schema (a z.lazy tree, z.json()) makes zod recurse once per level of the input:
-// a body nested a few thousand deep (~13 KB, well under the body limit) overflows the stack.
-// That is bad input, not a fault of the function: 400 naming the field, never a 500.
+/**
+ * A recursive schema (a z.lazy tree, z.json()) makes zod recurse once per level of the input:
+ * a body nested a few thousand deep (~13 KB, well under the body limit) overflows the stack.
+ * That is bad input, not a fault of the function: 400 naming the field, never a 500. A stack
+ * overflow on shallow input is the function's own (a transform recursing forever): a 500.
+ */
 
 interface Tree {
   children: Tree[];
@@ -55,6 +58,14 @@ describe("input nested too deeply for the schema", () => {
     const res = await app.fetch(post("/nested", deepTree(50)));
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { tree: true });
+  });
+
+  test("a stack overflow of the function's own schema code on shallow input is its fault: 500, logged", async () => {
+    const recurse = (n: number): number => recurse(n + 1) + 1;
+    const app = testApp([loaded({ name: "loops", input: z.object({ n: z.number().transform((n) => recurse(n)) }), handler: () => 1 })]);
+    const res = await app.fetch(post("/loops", '{"n":1}'));
+    assert.equal(res.status, 500);
+    assert.ok(app.records().some((r) => r.msg === "call failed" && r.level === "error"));
   });
 
   test("invoke() rejects with an InputError for every trigger", async () => {
