@@ -1,3 +1,9 @@
+/**
+ * Dry run is asked for with `?dryRun=` or `X-Podfn-Dry-Run:`, each `true`/`1` (dry) or
+ * `false`/`0` (real). A request that asks in a form the adapter half-recognises must never run
+ * for real: the query key is honoured however it is encoded, a repeated header is read as the
+ * list it is, and any other value is refused (400 naming dryRun) rather than taken as "no".
+ */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
@@ -5,11 +11,6 @@ import { z } from "zod";
 import { wantsDryRun } from "../../runtime/http/input.js";
 import { InputError } from "../../runtime/errors.js";
 import { listenOn, loaded, postJson, req, testApp } from "./helpers.js";
-
-// Dry run is asked for with `?dryRun=` or `X-Podfn-Dry-Run:`, each `true`/`1` (dry) or
-// `false`/`0` (real). A request that asks in a form the adapter half-recognises must never run
-// for real: the query key is honoured however it is encoded, a repeated header is read as the
-// list it is, and any other value is refused (400 naming dryRun) rather than taken as "no".
 
 const functions = () => [
   loaded({ name: "get", method: "GET", input: z.looseObject({}), handler: ({ input, dryRun }) => ({ input, dryRun }) }),

@@ -1,10 +1,11 @@
+/**
+ * A JSON `null` body is a value, not the absence of one: the schema judges it as zod does
+ * (an object schema refuses it, naming the root). Only an empty body stands for `{}`.
+ */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { loaded, req, testApp } from "./helpers.js";
-
-// A JSON `null` body is a value, not the absence of one: the schema judges it as zod does
-// (an object schema refuses it, naming the root). Only an empty body stands for `{}`.
 
 const post = (path: string, body?: string) => req(path, { method: "POST", ...(body === undefined ? {} : { body }), headers: { "content-type": "application/json" } });
 

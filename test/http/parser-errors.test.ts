@@ -1,3 +1,9 @@
+/**
+ * A request Node's HTTP parser refuses never reaches the app: without a `clientError` handler
+ * Node answers a bare 400/431 (no JSON body, no X-Request-Id). The server answers it as the
+ * status contract says, `{error: {code, message, requestId}}` with `Connection: close`, logs
+ * it without the request's bytes, and closes the connection.
+ */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -6,11 +12,6 @@ import type { AddressInfo } from "node:net";
 import { serveHttp } from "../../runtime/http/index.js";
 import { answerClientError } from "../../runtime/http/server.js";
 import { captureLogger, deferred, fakeKube, loaded } from "./helpers.js";
-
-// A request Node's HTTP parser refuses never reaches the app: without a `clientError` handler
-// Node answers a bare 400/431 (no JSON body, no X-Request-Id). The server answers it as the
-// status contract says, `{error: {code, message, requestId}}` with `Connection: close`, logs
-// it without the request's bytes, and closes the connection.
 
 interface Raw {
   status: number;

@@ -1,12 +1,13 @@
+/**
+ * A result JSON cannot hold is a bug of the function, answered 500 with the request id and
+ * logged, whatever makes it so: a BigInt or a cycle (JSON.stringify throws) as much as a
+ * function, a symbol or a toJSON giving undefined (JSON.stringify gives undefined, which was
+ * sent as `200 application/json` with an empty body).
+ */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { reply } from "../../runtime/function.js";
 import { listenOn, loaded, postJson, testApp, until } from "./helpers.js";
-
-// A result JSON cannot hold is a bug of the function, answered 500 with the request id and
-// logged, whatever makes it so: a BigInt or a cycle (JSON.stringify throws) as much as a
-// function, a symbol or a toJSON giving undefined (JSON.stringify gives undefined, which was
-// sent as `200 application/json` with an empty body).
 
 const results: Record<string, () => unknown> = {
   "a function": () => () => 1,
