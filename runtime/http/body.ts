@@ -59,6 +59,19 @@ function timedOut(ms: number): Refusal {
  */
 export const CLIENT_GONE = new Refusal(499, "client_closed_request", "the client closed the connection before sending the whole body", { connection: "close" });
 
+/**
+ * Set (by the server's `clientError` handler) on a request whose body the HTTP parser refused
+ * mid-way (a bad chunk): the client was answered 400 on the spot, and the call says the same.
+ */
+export const REFUSED_BY_PARSER = Symbol("podfn.refusedByParser");
+
+const MALFORMED_BODY = new Refusal(400, "bad_request", "the request body cannot be read: the HTTP parser refused it", { connection: "close" });
+
+/** Why a request's body stopped before its end: the parser refused it, or the client went away. */
+function cutShort(incoming: IncomingMessage): Refusal {
+  return (incoming as unknown as Record<symbol, unknown>)[REFUSED_BY_PARSER] === undefined ? CLIENT_GONE : MALFORMED_BODY;
+}
+
 function tooLarge(limit: number): Refusal {
   return new Refusal(413, "payload_too_large", `the body is larger than ${limit} bytes`, { connection: "close" });
 }
@@ -115,7 +128,7 @@ async function readRequest(request: Request, declared: string | null, limit: num
  */
 function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   if (incoming.readableEnded) return Promise.resolve(EMPTY);
-  if (incoming.destroyed) return Promise.resolve(CLIENT_GONE);
+  if (incoming.destroyed) return Promise.resolve(cutShort(incoming));
   return new Promise(function read(resolve) {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -134,11 +147,11 @@ function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyD
     // An error on a request stream is the client's connection failing ("aborted", ECONNRESET).
     function onError() {
       stop();
-      resolve(CLIENT_GONE);
+      resolve(cutShort(incoming));
     }
     function onClose() {
       stop();
-      resolve(CLIENT_GONE);
+      resolve(cutShort(incoming));
     }
     function stop() {
       deadlines.end(read);

@@ -13,14 +13,15 @@
  * contract says, in JSON with a fresh request id, where Node would send a bare 400. A request
  * without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
  */
-import { STATUS_CODES, createServer, type Server, type ServerResponse } from "node:http";
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { runShutdownHooks } from "../lifecycle.js";
 import { whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
-import { freshRequestId } from "./request-id.js";
+import { freshRequestId, requestIdOf } from "./request-id.js";
+import { REFUSED_BY_PARSER } from "./body.js";
 
 /** After the drain deadline aborted the calls' signals, how long they may take to wind down (ms). */
 export const ABORT_GRACE_MS = 2000;
@@ -110,7 +111,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const requestId = freshRequestId();
+  // A request whose body the parser refused mid-way is in flight: its answer is this one (its
+  // call sees the refusal, not a client gone away), under the id it was given if it sent one.
+  const inFlight = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage?.req;
+  if (inFlight) (inFlight as unknown as Record<symbol, number>)[REFUSED_BY_PARSER] = 400;
+  const given = inFlight?.headers["x-request-id"];
+  const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
   // "Parse Error: Invalid header value char": llhttp's fixed reason, never the bytes it read.
   const reason = error.message.replace(/^Parse Error: /, "");
   const [status, errorCode, message] = REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];

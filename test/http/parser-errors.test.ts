@@ -11,7 +11,7 @@ import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { serveHttp } from "../../runtime/http/index.js";
 import { answerClientError } from "../../runtime/http/server.js";
-import { captureLogger, deferred, fakeKube, loaded } from "./helpers.js";
+import { captureLogger, deferred, fakeKube, loaded, until } from "./helpers.js";
 
 interface Raw {
   status: number;
@@ -91,6 +91,15 @@ describe("requests Node's HTTP parser refuses", () => {
       }
     });
   }
+
+  test("a body the parser refuses mid-way (a bad second chunk): the client and the access line both say 400, under the request's own id", { timeout: 10_000 }, async () => {
+    const answer = await raw(port, "POST /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id: mid-body-1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n");
+    assert.equal(answer.status, 400);
+    assert.equal(answer.headers["x-request-id"], "mid-body-1");
+    await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "mid-body-1"));
+    const access = log.records().find((r) => r.msg === "request" && r.requestId === "mid-body-1")!;
+    assert.equal(access.status, 400);
+  });
 
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
     assert.deepEqual(log.records().filter((r) => r.level === "error" || r.level === "fatal"), []);
