@@ -6,12 +6,30 @@
  * credential in clear in the log. This one keeps the type, message and stack, the `cause` chain
  * and an AggregateError's `errors`, and the error's own data as plain values (a `code`, a
  * Kubernetes `Status`, `missingPermission`), with every field whose name says it holds a
- * credential censored, at any depth. Class instances other than errors (a socket, a request) are
- * named, not walked; depth and array length are bounded.
+ * credential censored, at any depth, and credentials inside strings too: a `Bearer` or `Basic`
+ * value, a URL's `?access_token=` (any query parameter named like a credential), a JSON text's
+ * `"password": "..."` (axios keeps the request body as such a string). Class instances other
+ * than errors (a socket, a request) are named, not walked; depth and array length are bounded.
  */
 
 /** Field names that hold credentials, in any letter case. */
-export const CREDENTIAL_FIELD = /token|authori[sz]ation|secret|passw(or)?d|cookie|credential|api.?key|private.?key|signature/i;
+export const CREDENTIAL_FIELD = /token|authori[sz]ation|secret|passw(or)?d|cookie|credential|api.?key|private.?key|signature|bearer|session|jwt|^(x-)?auth$|^x-auth/i;
+
+/** A credential's name inside a string: a query parameter's or a JSON key's. */
+const NAMED = "[^\\s\"&=?#:]*(?:token|secret|passw(?:or)?d|api.?key|signature|session|jwt|auth)[^\\s\"&=?#:]*";
+const IN_STRINGS: [RegExp, string][] = [
+  // A token-like value (8 or more token68 characters): "the Bearer token is missing" stays as it is.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, "$1 [redacted]"],
+  [new RegExp(`([?&]${NAMED}=)[^&#\\s"']*`, "gi"), "$1[redacted]"],
+  [new RegExp(`("${NAMED}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi"), '$1"[redacted]"'],
+];
+
+/** `text` with the credentials it carries (see the module) censored. */
+export function scrubString(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of IN_STRINGS) out = out.replace(pattern, replacement);
+  return out;
+}
 
 const CENSOR = "[redacted]";
 const MAX_DEPTH = 6;
@@ -25,7 +43,8 @@ function isPlainObject(value: object): boolean {
 }
 
 function walk(value: unknown, depth: number, seen: Set<object>): Plain {
-  if (value === null || value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "string") return scrubString(value);
+  if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "object") return `[${typeof value}]`;
   if (seen.has(value)) return "[circular]";
@@ -66,7 +85,7 @@ function fields(source: Record<string, unknown>, depth: number, seen: Set<object
 const ERROR_KEYS = new Set(["name", "message", "stack", "cause", "errors"]);
 
 function errorFields(error: Error, depth: number, seen: Set<object>): { [key: string]: Plain } {
-  const out: { [key: string]: Plain } = { type: error.constructor?.name ?? error.name, message: error.message, stack: error.stack };
+  const out: { [key: string]: Plain } = { type: error.constructor?.name ?? error.name, message: scrubString(String(error.message)), stack: error.stack === undefined ? undefined : scrubString(error.stack) };
   Object.assign(out, fields(error as unknown as Record<string, unknown>, depth, seen, ERROR_KEYS));
   if (error.cause !== undefined) out.cause = walk(error.cause, depth + 1, seen);
   if (error instanceof AggregateError) out.errors = walk(error.errors, depth + 1, seen);

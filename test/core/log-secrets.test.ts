@@ -49,7 +49,20 @@ test("an error carrying credentials (axios's config, a token field, in a cause o
   assert.equal(first!.err.response.data.error, "boom");
   assert.equal(second!.err.cause.message, "login failed");
   assert.equal(second!.err.cause.token, "[redacted]");
-  assert.equal(third!.err.errors[0].config.auth.password, "[redacted]");
+  assert.equal(third!.err.errors[0].config.auth, "[redacted]");
+});
+
+test("credentials inside strings are censored: a URL's access_token, a JSON body's password, a Bearer value in a message; other words stay", () => {
+  const error = Object.assign(new Error(`upstream said: Authorization: Bearer ${SECRET} was refused`), {
+    config: { url: `https://api.example/x?page=2&access_token=${SECRET}&q=ok`, data: JSON.stringify({ user: "u", password: SECRET, client_secret: SECRET }), headers: { bearer: SECRET, "x-auth": SECRET } },
+  });
+  const out = logged((log) => log.error({ err: error }, "call failed"));
+  assert.ok(!out.includes(SECRET), out);
+  const err = (JSON.parse(out) as { err: Record<string, any> }).err;
+  assert.equal(err.config.url, "https://api.example/x?page=2&access_token=[redacted]&q=ok");
+  assert.deepEqual(JSON.parse(err.config.data), { user: "u", password: "[redacted]", client_secret: "[redacted]" });
+  assert.equal(err.message, "upstream said: Authorization: Bearer [redacted] was refused");
+  assert.equal(serializeError(new Error("the Bearer token is missing") as unknown as Error) && (serializeError(new Error("the Bearer token is missing")) as { message: string }).message, "the Bearer token is missing");
 });
 
 test("a Kubernetes Status and other plain data on an error are kept; sockets and cycles are named, not walked", () => {
