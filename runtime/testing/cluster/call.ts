@@ -32,6 +32,8 @@ export interface Call {
   /** The Content-Type without parameters, lowercased. */
   contentType: string;
   userAgent: string | undefined;
+  /** The request asks for a protocol upgrade (`Connection: Upgrade`), as exec clients do. */
+  upgrade?: boolean;
 }
 
 /** A complete (non-streaming) answer. */

@@ -46,6 +46,9 @@ const SUBRESOURCES: Record<Subresource, SubresourceFacts> = {
   eviction: { kind: () => "Eviction", group: "policy", version: "v1", verbs: ["create"] },
   token: { kind: () => "TokenRequest", group: "authentication.k8s.io", version: "v1", verbs: ["create"] },
   finalize: { kind: (d) => d.kind, verbs: ["update"] },
+  exec: { kind: () => "PodExecOptions", verbs: ["create", "get"] },
+  attach: { kind: () => "PodAttachOptions", verbs: ["create", "get"] },
+  portforward: { kind: () => "PodPortForwardOptions", verbs: ["create", "get"] },
 };
 
 /** The group versions served, core first, in registration order. */

@@ -2,7 +2,8 @@
  * @module cluster/handlers
  * Routes a resource request to its verb: get, list, watch, create, update, patch (merge,
  * JSON, strategic, server-side apply), delete, deletecollection, and the subresources
- * (`status`, `scale`, `log`, `eviction`, `token`); reviews go to the `reviews` module.
+ * (`status`, `scale`, `log`, `eviction`, `token`, and pods' `exec`, `attach`, `portforward`);
+ * reviews go to the `reviews` module.
  */
 import type { ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
@@ -13,9 +14,10 @@ import { waitForListResourceVersion } from "./list-freshness.js";
 import { strategicMerge } from "./patch.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
 import { clone } from "./registry.js";
-import { isReview } from "./resources.js";
+import { isReview, type Subresource } from "./resources.js";
 import { serveReview } from "./reviews.js";
 import { evictPod } from "./eviction.js";
+import { podConnect } from "./pod-connect.js";
 import { podLog, scaleCall, tokenRequest } from "./subresources.js";
 import { table, wantsTable } from "./table.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
@@ -120,6 +122,11 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "eviction":
       if (!def.subresources.includes("eviction") || info.verb !== "create") throw notFoundPath();
       return evictPod(call);
+    case "exec":
+    case "attach":
+    case "portforward":
+      if (!def.subresources.includes(info.subresource as Subresource)) throw notFoundPath();
+      return podConnect(call, call.upgrade === true);
     case "token":
       if (!def.subresources.includes("token") || info.verb !== "create") throw notFoundPath();
       return tokenRequest(call);

@@ -18,7 +18,7 @@ import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSe
 type Obj = Record<string, any>;
 
 /** Subresources the server implements. */
-export type Subresource = "status" | "scale" | "log" | "eviction" | "token" | "finalize";
+export type Subresource = "status" | "scale" | "log" | "eviction" | "token" | "finalize" | "exec" | "attach" | "portforward";
 
 /** A served resource type. */
 export interface ResourceDef {
@@ -126,7 +126,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
-    group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction"],
+    group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
     defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"),
     fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)]))),
   }),

@@ -180,7 +180,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
             contentType = "application/json";
           }
           reply = await serveResource(
-            { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"] },
+            { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"], upgrade: /\bupgrade\b/i.test(String(req.headers.connection ?? "")) },
             res,
             accept,
             {

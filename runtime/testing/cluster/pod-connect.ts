@@ -1,0 +1,80 @@
+/**
+ * @module cluster/pod-connect
+ * The pod subresources a real server hands to the kubelet: `exec`, `attach` and `portforward`
+ * (connect: GET or POST) and `log`. No kubelet runs here, so this answers what the real
+ * registry answers before it would dial one (pkg/registry/core/pod/strategy.go streamLocation,
+ * PortForwardLocation, LogLocation; handlers/rest.go ConnectResource; the upgrade-aware proxy):
+ * a missing pod is 404, a bad or missing container name 400, a pod with no `spec.nodeName`
+ * 400 `pod X does not have a host assigned` (its log: 204 No Content), a node that is not
+ * stored 404; past that, connect without an upgrade is 400 `Upgrade request required`, and
+ * a log is the text a test set with `setPodLog` (the emulated kubelet's answer).
+ */
+import type { Call, Reply } from "./call.js";
+import { ApiError, badRequest, notFound, routeMethodNotAllowed } from "./status.js";
+
+type Obj = Record<string, any>;
+
+/** The connect subresources of pods. */
+export const POD_CONNECT = new Set(["exec", "attach", "portforward"]);
+
+/** validateContainer: the named container (any kind), or the only one when none is named. */
+export function podContainer(pod: Obj, requested: string): string {
+  const spec: Obj = pod.spec ?? {};
+  const name = pod.metadata.name as string;
+  const containers: Obj[] = spec.containers ?? [];
+  // podutil.VisitContainers with every kind enabled: init, regular, then ephemeral containers.
+  const all: string[] = [...(spec.initContainers ?? []), ...containers, ...(spec.ephemeralContainers ?? [])].map((c: Obj) => c.name);
+  if (!requested) {
+    if (containers.length === 1) return containers[0]!.name;
+    if (containers.length === 0) throw badRequest(`a container name must be specified for pod ${name}`);
+    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${all.join(" ")}]`);
+  }
+  if (!all.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${name}`);
+  return requested;
+}
+
+function storedPod(call: Call): Obj {
+  const pod = call.registry.store.get(call.def, call.info.namespace, call.info.name);
+  if (!pod) throw notFound(call.def, call.info.name);
+  return pod.obj;
+}
+
+/** The kubelet-preferred-address-types default order. */
+const PREFERRED_ADDRESS_TYPES = ["Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"];
+
+/** A plain Go error as ErrorToAPIStatus answers it: 500 with no reason. */
+function plainError(message: string): ApiError {
+  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
+}
+
+/**
+ * NodeConnectionInfoGetter.GetConnectionInfo: the Node from the registry (404 `nodes "x" not
+ * found`), its preferred address (a plain error without one) and kubelet port.
+ */
+function kubeletAddress(call: Call, nodeName: string): string {
+  const nodes = call.registry.core("nodes");
+  const node = call.registry.store.get(nodes, "", nodeName);
+  if (!node) throw notFound(nodes, nodeName);
+  const addresses: Obj[] = node.obj.status?.addresses ?? [];
+  const host = PREFERRED_ADDRESS_TYPES.map((type) => addresses.find((a) => a.type === type)?.address).find((a) => a);
+  if (!host) throw plainError(`no preferred addresses found; known addresses: [${addresses.map((a) => `{${a.type} ${a.address}}`).join(" ")}]`);
+  const port = node.obj.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250;
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** GET or POST pods/{name}/exec, attach or portforward. */
+export function podConnect(call: Call, upgrade: boolean): Reply {
+  const { info } = call;
+  if (info.verb !== "get" && info.verb !== "create") throw routeMethodNotAllowed();
+  if (call.query.has("dryRun")) throw badRequest("dryRun is not supported");
+  const pod = storedPod(call);
+  // PortForwardLocation names no container; exec and attach check it before the node.
+  if (info.subresource !== "portforward") podContainer(pod, call.query.get("container") ?? "");
+  const nodeName: string = pod.spec?.nodeName ?? "";
+  if (!nodeName) throw badRequest(`pod ${info.name} does not have a host assigned`);
+  const address = kubeletAddress(call, nodeName);
+  // newThrottledUpgradeAwareProxyHandler(..., upgradeRequired true): a plain request stops here.
+  if (!upgrade) throw badRequest("Upgrade request required");
+  // No kubelet listens: the proxy's dial fails and the responder writes the plain error.
+  throw plainError(`error dialing backend: dial tcp ${address}: connect: connection refused`);
+}
