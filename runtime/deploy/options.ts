@@ -80,14 +80,16 @@ export const SECRETS_DIR = "/var/run/secrets/podfn";
 export const SECRET_KEY = "value";
 
 /**
- * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over fewer
- * than two replicas: `maxUnavailable: 1` of one pod lets a drain evict it, protecting nothing.
+ * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over a
+ * Deployment that can never have two replicas: `maxUnavailable: 1` of one pod lets a drain evict
+ * it, protecting nothing. (With an autoscaler that may go from one to more, it protects the
+ * pods once scaled up.)
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   const replicas = options.replicas ?? 2;
-  const fewest = Math.min(replicas, options.maxReplicas ?? replicas);
-  if (options.pdb && fewest < 2) {
-    throw new ConfigError(`--pdb with ${fewest} replica${fewest === 1 ? "" : "s"} at the fewest protects nothing (a drain may evict the only pod): use --replicas 2 or more`);
+  if (options.pdb && (options.maxReplicas ?? replicas) < 2) {
+    const flag = options.maxReplicas !== undefined ? "--max-replicas" : "--replicas";
+    throw new ConfigError(`--pdb with one replica protects nothing (a drain may evict the only pod): use ${flag} 2 or more`);
   }
   return {
     app: options.app ?? "podfn",

@@ -115,11 +115,17 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.equal(byKind("Service").length, 1);
 });
 
-test("a PodDisruptionBudget over fewer than two replicas is refused: it would let a drain evict the only pod", () => {
-  for (const options of [{ pdb: true, replicas: 1 }, { pdb: true, replicas: 3, maxReplicas: 1 }]) {
-    assert.throws(() => generateManifests(functions, options), (e: unknown) => e instanceof PodfnError && e.code === "config_invalid" && /--pdb with 1 replica at the fewest protects nothing .*--replicas 2 or more/.test(e.message), JSON.stringify(options));
+test("a PodDisruptionBudget over a Deployment that never has two replicas is refused, naming the flag to change", () => {
+  for (const [options, flag] of [
+    [{ pdb: true, replicas: 1 }, "--replicas"],
+    [{ pdb: true, replicas: 3, maxReplicas: 1 }, "--max-replicas"],
+  ] as const) {
+    assert.throws(() => generateManifests(functions, options), (e: unknown) => e instanceof PodfnError && e.code === "config_invalid" && e.message.includes(`--pdb with one replica protects nothing`) && e.message.endsWith(`use ${flag} 2 or more`), JSON.stringify(options));
   }
-  assert.ok(generateManifests(functions, { pdb: true, replicas: 2 }).flatMap((g) => g.objects).some((o) => o.kind === "PodDisruptionBudget"));
+  // Two replicas, or an autoscaler that may scale one up to more: the budget protects them.
+  for (const options of [{ pdb: true, replicas: 2 }, { pdb: true, replicas: 1, maxReplicas: 5 }]) {
+    assert.ok(generateManifests(functions, options).flatMap((g) => g.objects).some((o) => o.kind === "PodDisruptionBudget"), JSON.stringify(options));
+  }
 });
 
 test("without options: 2 replicas, no PDB, no HPA", () => {
