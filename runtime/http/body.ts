@@ -98,7 +98,13 @@ async function readRequest(request: Request, declared: string | null, limit: num
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      const next = await Promise.race([reader.read().catch(clientGone), deadline]);
+      let next: Awaited<ReturnType<typeof reader.read>> | Refusal;
+      try {
+        next = await Promise.race([reader.read(), deadline]);
+      } catch {
+        // The request's stream failed: the client went away mid-body.
+        next = CLIENT_GONE;
+      }
       if (next instanceof Refusal) {
         reader.cancel().catch(ignore);
         return next;
@@ -182,11 +188,6 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return bytes;
-}
-
-/** A request body stream that failed: the client went away mid-body. */
-function clientGone(): Refusal {
-  return CLIENT_GONE;
 }
 
 function ignore(): void {}

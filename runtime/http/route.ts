@@ -214,7 +214,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       return classifiedAnswer(error, requestId);
     } catch {
       try {
-        logger.error({ fn: fn.name, requestId, err: plainError(error) }, "call failed: what the handler threw cannot be inspected or logged in full");
+        // The err serializer reads what it can of any value without throwing (log-error.ts).
+        logger.error({ fn: fn.name, requestId, err: error }, "call failed: what the handler threw cannot be inspected");
       } catch {
         // The logger itself failed: the answer still goes out.
       }
@@ -299,18 +300,4 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     if (bodyFirst) return answer;
     return finishWhenSettled(answer, request, started, requestId);
   };
-}
-
-/** The name, message and stack of a thrown value, each read defensively: what can still be logged of it. */
-function plainError(thrown: unknown): { type?: string; message?: string; stack?: string } | undefined {
-  const read = (key: "name" | "message" | "stack"): string | undefined => {
-    try {
-      const value = (thrown as Record<string, unknown>)[key];
-      return typeof value === "string" ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (typeof thrown !== "object" || thrown === null) return undefined;
-  return { type: read("name"), message: read("message"), stack: read("stack") };
 }
