@@ -43,3 +43,16 @@ test("ServiceAccount caller auth: the workload reviews tokens, and cannot review
     await kube.close();
   }
 });
+
+test("create on pods/eviction limited by resourceNames evicts that pod only", async () => {
+  const fn = loaded({ name: "evict-one", permissions: [{ apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"], resourceNames: ["web-0"] }], schedule: { cron: "@daily" }, handler() {} });
+  await grantDeclaredPermissions(admin, NS, "podfn-evict-one", [fn]);
+  for (const name of ["web-0", "web-1"]) await admin.pods.create({ metadata: { name, namespace: NS }, spec: { containers: [{ name: "app", image: "busybox" }] } }, { namespace: NS });
+  const kube = await clientAs("podfn-evict-one");
+  try {
+    await kube.pods.evict("web-0");
+    await assert.rejects(kube.pods.evict("web-1"), KubeForbiddenError);
+  } finally {
+    await kube.close();
+  }
+});
