@@ -2,9 +2,11 @@
  * @module cluster/patch-request
  * A PATCH request's body applied to the stored object: the patch format chosen by
  * Content-Type (415 for any other, and for strategic merge on custom types), parse errors as
- * 400 and failed operations as the real server's 422.
+ * 400 and failed JSON patch operations as the real server's 422 (a generic message, empty
+ * details: handlers/patch.go drops the library's error).
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
+import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from "./patch.js";
 import { ApiError, badRequest, failure, unsupportedMediaType } from "./status.js";
 
@@ -27,7 +29,7 @@ export function applyPatch(call: Call, current: Obj): Obj {
   try {
     switch (call.contentType) {
       case "application/json-patch+json":
-        out = jsonPatch(current, parseJson(text));
+        out = jsonPatch(current, parseJson(text), parseRawJson(text));
         break;
       case "application/merge-patch+json":
         out = mergePatch(current, parseJson(text));
@@ -38,7 +40,9 @@ export function applyPatch(call: Call, current: Obj): Obj {
   } catch (error) {
     if (error instanceof PatchError) {
       if (error.status === 400) throw badRequest(error.message);
-      throw new ApiError(failure(422, "Invalid", "the server rejected our request due to an error in our request", { causes: [{ reason: "UnexpectedServerResponse", message: error.message }] }));
+      // NewGenericServerResponse(422, "", GroupResource{}, "", err.Error(), 0, false): the
+      // library's message is dropped; no causes, empty details.
+      throw new ApiError(failure(422, "Invalid", "the server rejected our request due to an error in our request", {}));
     }
     throw error;
   }

@@ -2,7 +2,8 @@
  * @module cluster/patch
  * The patch formats, as pure functions over JSON values:
  * - JSON merge patch (RFC 7386): objects merge, `null` deletes, everything else replaces.
- * - JSON patch (RFC 6902): add, remove, replace, move, copy, test (errors as evanphx/json-patch words them).
+ * - JSON patch (RFC 6902): add, remove, replace, move, copy, test (decided as evanphx/json-patch
+ *   does: `json-patch-test`).
  * - Strategic merge patch, simplified: lists of objects merge by the merge key of their field
  *   name (`containers`, `initContainers`, `volumes`, `env`, `imagePullSecrets`, `resourceClaims`
  *   by `name`; `ports` by `containerPort`, or `port` for Service ports; `volumeMounts` by
@@ -16,6 +17,8 @@
  *   field ownership: fields another manager set are never reported as conflicts, and fields a
  *   manager stops applying are not removed.
  */
+
+import { parseRawJson, testPasses, type RawNode } from "./json-patch-test.js";
 
 type Json = unknown;
 type Obj = Record<string, any>;
@@ -109,11 +112,14 @@ function remove(doc: Json, path: string, op = "remove"): Json {
   return doc;
 }
 
-/** RFC 6902 JSON patch; `doc` is not modified. */
-export function jsonPatch(doc: Json, patch: Json): Json {
+/**
+ * RFC 6902 JSON patch; `doc` is not modified. `raw` is the patch as `parseRawJson` read it
+ * (the `test` operation compares raw values, as the library does).
+ */
+export function jsonPatch(doc: Json, patch: Json, raw?: RawNode): Json {
   if (!Array.isArray(patch)) throw new PatchError(400, "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   let out: Json = structuredClone(doc);
-  for (const operation of patch as Obj[]) {
+  for (const [index, operation] of (patch as Obj[]).entries()) {
     const op = String(operation.op ?? "");
     const path = String(operation.path ?? "");
     switch (op) {
@@ -136,13 +142,9 @@ export function jsonPatch(doc: Json, patch: Json): Json {
         out = add(out, path, structuredClone(get(out, String(operation.from), "copy")), "copy");
         break;
       case "test": {
-        let actual: Json;
-        try {
-          actual = get(out, path, "test");
-        } catch {
-          actual = undefined;
-        }
-        if (JSON.stringify(actual) !== JSON.stringify(operation.value)) throw new PatchError(422, `testing value ${path} failed: test failed`);
+        const rawOp = raw && "ary" in raw ? raw.ary[index] : undefined;
+        const rawValue = rawOp && "doc" in rawOp ? (rawOp.doc.has("value") ? rawOp.doc.get("value")! : undefined) : (operation.value === undefined ? undefined : parseRawJson(JSON.stringify(operation.value)));
+        if (!testPasses(out, path, rawValue)) throw new PatchError(422, `testing value ${path} failed: test failed`);
         break;
       }
       default:
