@@ -34,6 +34,7 @@ export function describeFunction(fn: LoadedFunction) {
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     permissions: fn.permissions,
+    env: fn.env,
     timeoutMs: fn.timeoutMs,
   };
 }

@@ -66,8 +66,9 @@ describe("podfn CLI", () => {
   test("list --json prints the same for tooling", async () => {
     const { code, stdout } = await cli(["list", "--json"], { PODFN_FUNCTIONS: "good" });
     assert.equal(code, 0);
-    const parsed = JSON.parse(stdout) as { name: string; http: { method: string; path: string } | null; schedules: unknown[] }[];
+    const parsed = JSON.parse(stdout) as { name: string; http: { method: string; path: string } | null; schedules: unknown[]; env: string[] }[];
     assert.deepEqual(parsed.map((f) => [f.name, f.http?.path ?? null, f.schedules.length]), [["hello", "/hello", 0], ["tidy", null, 2]]);
+    assert.deepEqual(parsed.map((f) => f.env), [[], []], "the configuration variables each declares (env)");
   });
 
   test("an argument a command does not take exits 2 naming it, before anything is done", async () => {
