@@ -40,7 +40,10 @@ describe("subresources", () => {
   });
 
   test("pods/log answers what the test set", async () => {
-    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("logger") });
+    // A real server reads logs from the kubelet of the pod's node: the pod is placed on a Node with an address.
+    await t.send("POST", "/api/v1/nodes", { body: { apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } } });
+    await t.send("PATCH", "/api/v1/nodes/node-1/status", { body: { status: { addresses: [{ type: "InternalIP", address: "10.0.0.1" }] } }, contentType: "application/merge-patch+json" });
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: { ...pod("logger"), spec: { nodeName: "node-1", containers: [{ name: "main", image: "busybox" }] } } });
     t.cluster.setPodLog("golden", "logger", "one\ntwo\nthree\n");
     const all = await t.send("GET", "/api/v1/namespaces/golden/pods/logger/log");
     assert.equal(all.status, 200);

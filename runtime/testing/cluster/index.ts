@@ -88,7 +88,10 @@ export interface Cluster {
   access(username: string): AccessRecord[];
   /** Serves a custom resource type. */
   createResourceType(spec: ResourceTypeSpec): void;
-  /** Sets what `GET pods/NAME/log` answers (per container when `container` is given). */
+  /**
+   * Sets what `GET pods/NAME/log` answers (per container when `container` is given) once the pod
+   * is on a stored Node with an address; a pod with no node answers 204, as a real server.
+   */
   setPodLog(namespace: string, name: string, text: string, container?: string): void;
   /** Ends watches and connections, stops listening, removes the folders it wrote. */
   stop(): Promise<void>;

@@ -78,3 +78,22 @@ export function podConnect(call: Call, upgrade: boolean): Reply {
   // No kubelet listens: the proxy's dial fails and the responder writes the plain error.
   throw plainError(`error dialing backend: dial tcp ${address}: connect: connection refused`);
 }
+
+/** GET pods/{name}/log: 204 with no node; else the text set by the test (`setPodLog`), or empty. */
+export function podLog(call: Call): Reply {
+  const { info, registry } = call;
+  const pod = storedPod(call);
+  const container = podContainer(pod, call.query.get("container") ?? "");
+  const nodeName: string = pod.spec?.nodeName ?? "";
+  // LogLocation returns no location; the LocationStreamer has no stream: StreamObject answers 204.
+  if (!nodeName) return { status: 204, body: "", contentType: "text/plain" };
+  kubeletAddress(call, nodeName);
+  let text = registry.logs.get(`${info.namespace}/${info.name}/${container}`) ?? registry.logs.get(`${info.namespace}/${info.name}`) ?? "";
+  const tail = Number(call.query.get("tailLines") ?? "");
+  if (call.query.has("tailLines") && Number.isInteger(tail) && tail >= 0) {
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join("");
+  }
+  return { status: 200, body: text, contentType: "text/plain" };
+}

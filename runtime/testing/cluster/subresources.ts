@@ -1,9 +1,9 @@
 /**
  * @module cluster/subresources
  * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
- * `spec.replicas`; its NotFound names `deployments/scale`), `pods/log` (the text a test set
- * with `setPodLog`, empty otherwise; `container`, `tailLines`) and `serviceaccounts/token` (a
- * TokenRequest minted by the cluster's issuer). Eviction is the `eviction` module's.
+ * `spec.replicas`; its NotFound names `deployments/scale`) and `serviceaccounts/token` (a
+ * TokenRequest minted by the cluster's issuer). Eviction is the `eviction` module's, pod logs
+ * and exec the `pod-connect` module's.
  */
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
@@ -55,29 +55,6 @@ export function scaleCall(call: Call): Reply {
   next.spec = { ...(next.spec ?? {}), replicas };
   const stored = updateObject(call, current, next, "main");
   return { status: 200, body: JSON.stringify(scaleOf(stored.obj)) };
-}
-
-/** GET pods/{name}/log: the text set by the test (`setPodLog`), else empty. */
-export function podLog(call: Call): Reply {
-  const { info, registry } = call;
-  const pod = registry.store.get(call.def, info.namespace, info.name);
-  if (!pod) throw notFound(call.def, info.name);
-  const containers: string[] = (pod.obj.spec?.containers ?? []).map((c: Obj) => c.name);
-  let container = call.query.get("container") ?? "";
-  if (!container) {
-    if (containers.length > 1) throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${containers.join(" ")}]`);
-    container = containers[0] ?? "";
-  } else if (!containers.includes(container)) {
-    throw badRequest(`container ${container} is not valid for pod ${info.name}`);
-  }
-  let text = registry.logs.get(`${info.namespace}/${info.name}/${container}`) ?? registry.logs.get(`${info.namespace}/${info.name}`) ?? "";
-  const tail = Number(call.query.get("tailLines") ?? "");
-  if (call.query.has("tailLines") && Number.isInteger(tail) && tail >= 0) {
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join("");
-  }
-  return { status: 200, body: text, contentType: "text/plain" };
 }
 
 /** POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. */
