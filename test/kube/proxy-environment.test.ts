@@ -6,8 +6,6 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +15,7 @@ import { resolveCredentials } from "../../runtime/kube/credentials.js";
 import { proxyFromEnvironment } from "../../runtime/kube/proxy.js";
 import { KubeConnectionError, KubeCredentialsError } from "../../runtime/kube/errors.js";
 import { sendJson, startFakeApiServer, type FakeApiServer } from "./helpers/fake-apiserver.js";
+import { startConnectProxy, type ConnectProxy } from "./helpers/connect-proxy.js";
 
 const PROXY = "http://proxy.corp:3128";
 
@@ -81,9 +80,8 @@ test("a SOCKS HTTPS_PROXY is refused, naming the variable and not its password",
 });
 
 let api: FakeApiServer;
-let proxy: Server;
+let proxy: ConnectProxy;
 let root: string;
-const tunnels: string[] = [];
 let refuse = false;
 
 before(async () => {
@@ -92,34 +90,19 @@ before(async () => {
   api = await startFakeApiServer((_req, res) => sendJson(res, 200, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "through", namespace: "golden" } }));
   await writeFile(join(root, "ca.crt"), api.caPem);
   await writeFile(join(root, "namespace"), "golden");
-  // A CONNECT proxy that records the target and tunnels every one to the fake API server: the
-  // server's name (kubernetes.default.svc) is on its certificate but not in DNS.
-  proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on("connect", (req, client, head) => {
-    tunnels.push(req.url ?? "");
-    if (refuse) return void client.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
-    const upstream = connect(Number(new URL(api.url).port), "127.0.0.1", () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  proxy.listen(0, "127.0.0.1");
-  await new Promise((resolve) => proxy.once("listening", resolve));
+  // Every tunnel goes to the fake API server: its name (kubernetes.default.svc) is on its
+  // certificate but not in DNS.
+  proxy = await startConnectProxy({ upstream: () => ({ host: "127.0.0.1", port: Number(new URL(api.url).port) }), refuse: () => refuse });
 });
 
 after(async () => {
-  proxy.closeAllConnections();
   proxy.close();
   await api.close();
   await rm(root, { recursive: true, force: true });
 });
 
 function proxyUrl(): string {
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  return proxy.url;
 }
 
 /** In a pod whose environment names an egress proxy. */
@@ -131,12 +114,12 @@ test("in a pod with HTTPS_PROXY, API calls tunnel through the proxy, TLS still v
   const credentials = await resolveCredentials(inPod({ HTTPS_PROXY: proxyUrl() }));
   assert.equal(credentials.proxyUrl, proxyUrl());
   assert.equal(credentials.proxyFrom, "HTTPS_PROXY");
-  const before = tunnels.length;
+  const before = proxy.tunnels.length;
   const kube = createKubeClient({ credentials });
   try {
     const cm = await kube.configMaps.get("through");
     assert.equal(cm.metadata?.name, "through");
-    assert.deepEqual(tunnels.slice(before), [`kubernetes.default.svc:${new URL(api.url).port}`]);
+    assert.deepEqual(proxy.tunnels.slice(before), [`kubernetes.default.svc:${new URL(api.url).port}`]);
   } finally {
     await kube.close();
   }
