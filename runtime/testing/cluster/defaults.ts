@@ -241,16 +241,19 @@ export function defaultService(svc: Obj): void {
     setDefault(p, "protocol", "TCP");
     setDefault(p, "targetPort", p.port);
   }
+  svc.status ??= { loadBalancer: {} };
+  // ExternalName: no cluster IP is allocated, no IP families, no internal traffic policy.
+  if (spec.type === "ExternalName") return setDefault(spec, "sessionAffinity", "None");
   if (spec.clusterIP === undefined || spec.clusterIP === "") {
     const n = nextServiceIp++;
     spec.clusterIP = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
   }
-  if (spec.clusterIP !== "None") setDefault(spec, "clusterIPs", [spec.clusterIP]);
+  // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]).
+  if (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) spec.clusterIPs = [spec.clusterIP];
   setDefault(spec, "sessionAffinity", "None");
   setDefault(spec, "ipFamilies", ["IPv4"]);
   setDefault(spec, "ipFamilyPolicy", "SingleStack");
   setDefault(spec, "internalTrafficPolicy", "Cluster");
-  svc.status ??= { loadBalancer: {} };
 }
 
 /** A Namespace: the name label, the `kubernetes` finalizer, phase Active. */

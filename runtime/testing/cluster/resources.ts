@@ -12,6 +12,7 @@ import { legacyEventErrors, strictEventCreateErrors } from "./events-validation.
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
+import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors } from "./immutable-fields.js";
 import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
 
@@ -42,6 +43,8 @@ export interface ResourceDef {
   validate?: (obj: Obj) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
+  /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
+  prepareUpdate?: (obj: Obj, old: Obj) => void;
   /** Checked on create only, besides `validate`. */
   validateCreate?: (obj: Obj) => FieldError[];
   /**
@@ -132,7 +135,7 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, defaults: d.defaultSecret, fields: fields({ type: path("type") }), validateUpdate: secretUpdateErrors }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] }),
-  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, createOnUpdate: true, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),

@@ -166,6 +166,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       if (old.metadata[k] !== undefined) merged.metadata[k] = old.metadata[k];
       else delete merged.metadata[k];
     }
+    def.prepareUpdate?.(merged, old);
     def.defaults?.(merged, old.metadata.uid);
   }
   merged.metadata.name = name;

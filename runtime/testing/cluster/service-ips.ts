@@ -1,0 +1,57 @@
+/**
+ * @module cluster/service-ips
+ * A Service's cluster IPs on update, as the real service REST and validation handle them:
+ * the storage's patchAllocatedValues keeps the allocated `clusterIP` and `clusterIPs` a PUT
+ * leaves out (so replacing with the manifest that created it works), the strategy's
+ * NormalizeClusterIPs links the singular and plural fields, and ValidateServiceUpdate's
+ * validateUpgradeDowngradeClusterIPs refuses a changed IP ("may not change once set").
+ * ExternalName services have no cluster IPs; headless ones `["None"]` (see `defaults`).
+ */
+import { goStrings, type FieldError } from "./status.js";
+
+type Obj = Record<string, any>;
+
+const isExternalName = (svc: Obj) => svc.spec?.type === "ExternalName";
+const ips = (svc: Obj): string[] => (Array.isArray(svc.spec?.clusterIPs) ? svc.spec.clusterIPs : []);
+const sameIps = (a: Obj, b: Obj) => JSON.stringify(ips(a)) === JSON.stringify(ips(b));
+const isHeadless = (svc: Obj) => ips(svc).length === 1 && ips(svc)[0] === "None";
+
+/** patchAllocatedValues, then NormalizeClusterIPs for an update: `next` is changed in place. */
+export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
+  next.spec ??= {};
+  const spec = next.spec;
+  const before: Obj = old.spec ?? {};
+  if (!isExternalName(old) && !isExternalName(next)) {
+    if (!spec.clusterIP && before.clusterIP) spec.clusterIP = before.clusterIP;
+    if (ips(next).length === 0 && ips(old).length > 0) spec.clusterIPs = [...ips(old)];
+  }
+  if (ips(old).length > 0 && ips(next).length === 0 && (before.clusterIP ?? "") === (spec.clusterIP ?? "")) spec.clusterIPs = [...ips(old)];
+  if ((before.clusterIP ?? "") !== (spec.clusterIP ?? "")) {
+    if (before.clusterIP && !spec.clusterIP) {
+      if (sameIps(old, next)) delete spec.clusterIPs;
+    } else if (sameIps(old, next)) spec.clusterIPs = [spec.clusterIP];
+  }
+}
+
+/** validateUpgradeDowngradeClusterIPs (ValidateServiceUpdate). */
+export function serviceUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  if (isExternalName(next) || isExternalName(old)) return [];
+  if (isHeadless(old) && isHeadless(next)) return [];
+  const before = ips(old);
+  const after = ips(next);
+  const rendered = goStrings(Array.isArray(next.spec?.clusterIPs) ? next.spec.clusterIPs : undefined);
+  const changed = (i: number): FieldError => ({ type: "Invalid", field: `spec.clusterIPs[${i}]`, rendered, detail: "may not change once set" });
+  const errors: FieldError[] = [];
+  if (before.length === after.length) {
+    before.forEach((ip, i) => {
+      if (ip !== after[i]) errors.push(changed(i));
+    });
+  } else if (before.length > after.length) {
+    if (after.length === 0) errors.push({ type: "Invalid", field: "spec.clusterIPs[0]", rendered, detail: "primary clusterIP can not be unset" });
+    if (after.length > 0 && after[0] !== before[0]) errors.push(changed(0));
+    if (after.length === 1 && next.spec?.ipFamilyPolicy !== "SingleStack") {
+      errors.push({ type: "Invalid", field: "spec.ipFamilyPolicy", value: next.spec?.ipFamilyPolicy ?? null, detail: "must be set to 'SingleStack' when releasing the secondary clusterIP" });
+    }
+  } else if (before.length > 0 && after[0] !== before[0]) errors.push(changed(0));
+  return errors;
+}
