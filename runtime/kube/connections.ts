@@ -1,7 +1,7 @@
 /**
  * @module kube/connections
  * The connections to one API server and their life: an undici `Pool` per client certificate
- * (a `ProxyAgent` tunnelling through a kubeconfig's `proxy-url`), made (and undici loaded) on
+ * (a `ProxyAgent` tunnelling through the proxy: HTTP CONNECT or SOCKS5), made (and undici loaded) on
  * first use. A certificate an exec plugin renews gets a new pool: later requests open
  * connections presenting it, and the old pool closes once its requests in flight (streams
  * included) end, as client-go's connection rotation does. `close()` ends open streams at once,
@@ -13,6 +13,7 @@ import type { AuthMaterial, Credentials } from "./auth.js";
 import { loadUndici, type UndiciParts } from "./undici.js";
 import { importModule } from "../dynamic-import.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
+import { agentProxyUrl, isSocksProxy } from "./proxy.js";
 
 /** What a proxy-url needs of the full undici package. */
 interface ProxyParts {
@@ -76,6 +77,11 @@ export class Connections {
     if (this.#pool !== undefined) this.#retire(this.#pool);
     this.#poolCert = material.certPem;
     const tls = { ...options.tls, cert: material.certPem, key: material.keyPem };
+    if (proxying !== undefined && isSocksProxy(proxyUrl!)) {
+      pinLlhttpToLiftoff();
+      // SOCKS5: a TCP tunnel, then TLS to the API server end to end (no TLS to the proxy).
+      return (this.#pool = new proxying.ProxyAgent({ uri: agentProxyUrl(proxyUrl!), connections: options.connections, requestTls: tls }));
+    }
     if (proxying !== undefined) {
       pinLlhttpToLiftoff();
       const { headersMs } = options;

@@ -2,7 +2,7 @@
  * @module kube/kubeconfig
  * Reads a kubeconfig file into `Credentials`: the current context (or a named one) and its
  * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name`,
- * `insecure-skip-tls-verify` and `proxy-url` (HTTP or HTTPS), and the user's `token`, `tokenFile`,
+ * `insecure-skip-tls-verify` and `proxy-url` (HTTP, HTTPS or SOCKS5), and the user's `token`, `tokenFile`,
  * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. A `:`-separated list of
  * files is merged as kubectl merges `$KUBECONFIG`. Relative paths resolve against the folder of
  * the file that holds them, as kubectl does.

@@ -3,10 +3,12 @@
  * Which HTTP(S) proxy the connections to the API server tunnel through, as client-go decides:
  * a kubeconfig's `proxy-url` when it sets one, otherwise the environment as Go's
  * `http.ProxyFromEnvironment` reads it (`HTTPS_PROXY` for an `https://` server, `HTTP_PROXY`
- * for `http://`, upper case first; `NO_PROXY` exempting hosts). A SOCKS proxy, which podfn cannot
- * use, is refused with an error naming where it came from, never connected around (a `proxy-url`
- * that is not a URL too); an environment value that is not a URL is ignored with a warning, as Go
- * ignores it. Messages show a proxy without its user and password.
+ * for `http://`, upper case first; `NO_PROXY` exempting hosts). HTTP(S) proxies tunnel with
+ * CONNECT; SOCKS5 (`socks5://`, `socks5h://`) through undici's SOCKS5 support, as kubectl does
+ * for a private cluster behind a bastion. Another scheme is refused with an error naming where
+ * it came from, never connected around (a `proxy-url` that is not a URL too); an environment
+ * value that is not a URL is ignored with a warning, as Go ignores it. Messages show a proxy
+ * without its user and password.
  *
  * `NO_PROXY` follows golang.org/x/net/http/httpproxy: comma-separated entries, matched case-
  * insensitively; `*` exempts every host; an IP address or a CIDR range (`10.0.0.0/8`,
@@ -25,9 +27,22 @@ export function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, "$1");
 }
 
+/** Whether a proxy URL names a SOCKS5 proxy (`socks5://`, `socks5h://`, `socks://`: the API server's name is resolved by the proxy in each). */
+export function isSocksProxy(proxyUrl: string): boolean {
+  return /^socks(5h?)?:/i.test(proxyUrl);
+}
+
 /**
- * `value` checked as a proxy podfn can use (HTTP(S), tunnelling with CONNECT); `where` says
- * where it was set, e.g. `cluster "c" sets proxy-url` or `HTTPS_PROXY is`.
+ * A proxy URL in the form undici's ProxyAgent takes: `socks5h://` (Go's name for SOCKS5 with
+ * remote name resolution, which undici always does) becomes `socks5://`.
+ */
+export function agentProxyUrl(proxyUrl: string): string {
+  return proxyUrl.replace(/^socks5h:/i, "socks5:");
+}
+
+/**
+ * `value` checked as a proxy podfn can use (HTTP(S), tunnelling with CONNECT, or SOCKS5);
+ * `where` says where it was set, e.g. `cluster "c" sets proxy-url` or `HTTPS_PROXY is`.
  */
 export function checkProxyUrl(value: string, where: string): URL {
   const shown = JSON.stringify(withoutCredentials(value));
@@ -37,8 +52,8 @@ export function checkProxyUrl(value: string, where: string): URL {
   } catch {
     throw new KubeCredentialsError(`${where} ${shown}, which is not a URL such as http://proxy.example:3128`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new KubeCredentialsError(`${where} ${shown}: only http:// and https:// proxies are supported (not SOCKS yet)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:" && !isSocksProxy(value)) {
+    throw new KubeCredentialsError(`${where} ${shown}: only http://, https:// and socks5:// proxies are supported`);
   }
   return url;
 }

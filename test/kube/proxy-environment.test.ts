@@ -62,11 +62,12 @@ for (const [server, env, expected] of [
   });
 }
 
-test("a SOCKS HTTPS_PROXY is refused, naming the variable and not its password", () => {
+test("a proxy scheme podfn cannot use is refused, naming the variable and not its password; SOCKS5 is taken", () => {
   assert.throws(
-    () => proxyFromEnvironment("https://10.0.0.1:6443", { HTTPS_PROXY: "socks5://alice:s3cret@proxy.corp:1080" }),
-    (e: unknown) => e instanceof KubeCredentialsError && /^HTTPS_PROXY is "socks5:\/\/proxy\.corp:1080": only http:\/\/ and https:\/\/ proxies are supported/.test(e.message),
+    () => proxyFromEnvironment("https://10.0.0.1:6443", { HTTPS_PROXY: "socks4://alice:s3cret@proxy.corp:1080" }),
+    (e: unknown) => e instanceof KubeCredentialsError && /^HTTPS_PROXY is "socks4:\/\/proxy\.corp:1080": only http:\/\/, https:\/\/ and socks5:\/\/ proxies are supported/.test(e.message),
   );
+  assert.equal(proxyFromEnvironment("https://10.0.0.1:6443", { HTTPS_PROXY: "socks5h://proxy.corp:1080" })?.url, "socks5h://proxy.corp:1080");
   // One that is not a URL is ignored, as Go ignores it, with a warning that shows no password.
   for (const value of ["http://alice:s3cret@[bad", "http://alice:pa/s3cret@proxy.corp:3128/", "http://alice:s3cret@x@[bad"]) {
     const warnings: string[] = [];
@@ -76,7 +77,7 @@ test("a SOCKS HTTPS_PROXY is refused, naming the variable and not its password",
     assert.ok(!warnings[0]!.includes("s3cret") && !warnings[0]!.includes("alice"), warnings[0]);
   }
   // Exempted servers never read it.
-  assert.equal(proxyFromEnvironment("https://10.0.0.1:6443", { HTTPS_PROXY: "socks5://proxy.corp:1080", NO_PROXY: "10.0.0.0/8" }), undefined);
+  assert.equal(proxyFromEnvironment("https://10.0.0.1:6443", { HTTPS_PROXY: "socks4://proxy.corp:1080", NO_PROXY: "10.0.0.0/8" }), undefined);
 });
 
 let api: FakeApiServer;

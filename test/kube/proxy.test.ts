@@ -1,7 +1,7 @@
 /**
  * A kubeconfig's `proxy-url`: every connection to the API server tunnels through that HTTP
- * proxy with CONNECT (TLS to the API server still verified end to end), and SOCKS proxies are
- * refused with a clear error rather than connected around.
+ * proxy with CONNECT (TLS to the API server still verified end to end; SOCKS5 in
+ * proxy-socks.test.ts), and other schemes are refused with a clear error rather than connected around.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -64,9 +64,9 @@ test("with proxy-url, requests tunnel through the proxy to the API server", asyn
 });
 
 for (const [proxyUrl, shown, why] of [
-  ["socks5://user:s3cret@127.0.0.1:1080", "socks5://127.0.0.1:1080", /only http:\/\/ and https:\/\/ proxies are supported/],
-  ["socks5://alice:p@s3cret@127.0.0.1:1080", "socks5://127.0.0.1:1080", /only http:\/\/ and https:\/\/ proxies are supported/],
-  ["alice:s3cret@proxy.corp:3128", "proxy.corp:3128", /only http:\/\/ and https:\/\/ proxies are supported|is not a URL/],
+  ["socks4://user:s3cret@127.0.0.1:1080", "socks4://127.0.0.1:1080", /only http:\/\/, https:\/\/ and socks5:\/\/ proxies are supported/],
+  ["ftp://alice:p@s3cret@127.0.0.1:1080", "ftp://127.0.0.1:1080", /only http:\/\/, https:\/\/ and socks5:\/\/ proxies are supported/],
+  ["alice:s3cret@proxy.corp:3128", "proxy.corp:3128", /only http:\/\/, https:\/\/ and socks5:\/\/ proxies are supported|is not a URL/],
   ["http://alice:s3cret@127.0.0.1:99999", "http://127.0.0.1:99999", /is not a URL such as/],
 ] as const) {
   test(`proxy-url ${JSON.stringify(proxyUrl.replace("s3cret", "***"))} is refused at load with a clear error that does not show the proxy's password`, async () => {
