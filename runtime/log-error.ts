@@ -16,7 +16,8 @@
 export const CREDENTIAL_FIELD = /token|authori[sz]ation|secret|passw(or)?d|cookie|credential|api.?key|private.?key|signature|bearer|session|jwt|^(x-)?auth$|^x-auth/i;
 
 /** A credential's name inside a string: a query parameter's or a JSON key's. */
-const NAMED = "[^\\s\"&=?#:]*(?:token|secret|passw(?:or)?d|api.?key|signature|session|jwt|auth)[^\\s\"&=?#:]*";
+// Bounded repetitions: a long string without a separator must not make the match quadratic.
+const NAMED = "[^\\s\"&=?#:]{0,40}(?:token|secret|passw(?:or)?d|api.?key|signature|session|jwt|auth)[^\\s\"&=?#:]{0,40}";
 const IN_STRINGS: [RegExp, string][] = [
   // A token-like value (8 or more token68 characters): "the Bearer token is missing" stays as it is.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, "$1 [redacted]"],
