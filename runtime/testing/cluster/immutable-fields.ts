@@ -3,7 +3,7 @@
  * What an update may not change, as the real server's `Validate*Update` functions refuse it:
  * an immutable ConfigMap's or Secret's data (and `immutable` itself), a Secret's `type`, and a
  * Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (its value printed as Go's `%#v`, as
- * the real message prints it).
+ * the real message prints it), and a StatefulSet's spec beyond the fields 1.32 lets change.
  */
 import { goStrings, type FieldError } from "./status.js";
 
@@ -55,4 +55,19 @@ export function selectorUpdateErrors(next: Obj, old: Obj): FieldError[] {
   if (semanticallyEqual(next.spec?.selector, old.spec?.selector)) return [];
   const selector = next.spec?.selector as Obj | undefined;
   return [{ type: "Invalid", field: "spec.selector", ...(selector ? { rendered: goLabelSelector(selector) } : { value: null }), detail: "field is immutable" }];
+}
+
+/**
+ * The apps/v1 StatefulSetSpec fields ValidateStatefulSetUpdate (1.32) holds fixed: every field
+ * but replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and
+ * minReadySeconds (revisionHistoryLimit became mutable only in 1.33). Unknown fields are left
+ * out: the real decoder drops them before validation.
+ */
+const STATEFULSET_FIXED_FIELDS = ["selector", "serviceName", "volumeClaimTemplates", "podManagementPolicy", "revisionHistoryLimit"];
+
+/** A StatefulSet update: one Forbidden error on `spec` if a fixed field changed (as 1.32 words it). */
+export function statefulSetUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  const changed = STATEFULSET_FIXED_FIELDS.some((f) => !semanticallyEqual(next.spec?.[f], old.spec?.[f]));
+  if (!changed) return [];
+  return [{ type: "Forbidden", field: "spec", detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" }];
 }

@@ -13,7 +13,7 @@ import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
-import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors } from "./immutable-fields.js";
+import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -139,7 +139,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
-  def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: workload, generation: true }),
+  def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: workload, validateUpdate: statefulSetUpdateErrors, generation: true }),
   def({ group: "authentication.k8s.io", version: "v1", resource: "selfsubjectreviews", kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authentication.k8s.io", version: "v1", resource: "tokenreviews", kind: "TokenReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authorization.k8s.io", version: "v1", resource: "localsubjectaccessreviews", kind: "LocalSubjectAccessReview", namespaced: true, verbs: ["create"] }),
