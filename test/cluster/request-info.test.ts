@@ -54,7 +54,7 @@ describe("label selector parsing", () => {
 
   test("the real parser's messages", () => {
     assert.throws(() => parseLabelSelector("app==x="), { message: "found '=', expected: ',' or 'end of string'" });
-    assert.throws(() => parseLabelSelector("a in b"), { message: "found 'b', expected: '('" });
+    assert.throws(() => parseLabelSelector("a in b"), { message: "unable to parse requirement: found 'b' expected: '('" });
     assert.throws(() => parseLabelSelector("a,"), { message: "found '', expected: identifier after ','" });
   });
 });

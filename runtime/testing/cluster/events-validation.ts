@@ -8,7 +8,7 @@
  * core/v1 form, so field paths are the core ones whichever version was written
  * (`involvedObject.namespace`, `message`), as on the real server.
  */
-import { labelKeyErrors } from "./label-selector.js";
+import { labelKeyErrors } from "./label-rules.js";
 import type { FieldError } from "./status.js";
 import { validateMeta } from "./validation.js";
 

@@ -5,6 +5,8 @@
  * messages (`found '=', expected: ',' or 'end of string'`).
  */
 
+import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
+
 type Op = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | ">" | "<";
 
 /** One parsed requirement. */
@@ -30,12 +32,18 @@ interface Item {
 
 const SPECIAL = new Set(["=", "!", "(", ")", ",", ">", "<"]);
 
-function lex(input: string): Item[] {
+/** The lexer's isWhitespace: space, tab, CR and LF only. */
+const isWhitespace = (ch: string): boolean => ch === " " || ch === "\t" || ch === "\r" || ch === "\n";
+
+function lex(text: string): Item[] {
+  // The lexer reads a NUL byte as the end of the string.
+  const nul = text.indexOf("\0");
+  const input = nul >= 0 ? text.slice(0, nul) : text;
   const items: Item[] = [];
   let i = 0;
   while (i < input.length) {
     const ch = input[i]!;
-    if (/\s/.test(ch)) {
+    if (isWhitespace(ch)) {
       i++;
       continue;
     }
@@ -49,7 +57,7 @@ function lex(input: string): Item[] {
       continue;
     }
     let j = i;
-    while (j < input.length && !SPECIAL.has(input[j]!) && !/\s/.test(input[j]!)) j++;
+    while (j < input.length && !SPECIAL.has(input[j]!) && !isWhitespace(input[j]!)) j++;
     const lit = input.slice(i, j);
     i = j;
     items.push({ tok: lit === "in" ? "in" : lit === "notin" ? "notin" : "id", lit });
@@ -58,40 +66,42 @@ function lex(input: string): Item[] {
   return items;
 }
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Problems with a label key (`prefix/name`), as `validation.IsQualifiedName`; empty when valid. */
-export function labelKeyErrors(key: string): string[] {
-  const parts = key.split("/");
-  let name = key;
-  const errs: string[] = [];
-  if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push("prefix part must be non-empty");
-    if (prefix.length > 253) errs.push("prefix part must be no more than 253 characters");
-    if (prefix.length > 0 && !DNS_SUBDOMAIN.test(prefix)) errs.push("prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-  } else if (parts.length > 2) {
-    return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
-  }
-  if (name.length === 0) errs.push("name part must be non-empty");
-  else if (name.length > 63) errs.push("name part must be no more than 63 characters");
-  // As validation.IsQualifiedName: the pattern is checked whatever the length (an empty name gets both).
-  if (!QUALIFIED_NAME.test(name)) errs.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
-  return errs;
-}
-
-/** Problems with a label value, as `validation.IsValidLabelValue`; empty when valid. */
-export function labelValueErrors(value: string): string[] {
-  if (value === "") return [];
-  if (value.length > 63) return ["must be no more than 63 characters"];
-  if (!QUALIFIED_NAME.test(value)) return ["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"];
-  return [];
+/** `strconv.ParseInt(v, 10, 64)` succeeds: an optional sign, decimal digits, within int64. */
+function isInt64(v: string): boolean {
+  if (!/^[+-]?\d+$/.test(v)) return false;
+  const n = BigInt(v);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
 /**
- * Parses a label selector; throws `SelectorError` with the real parser's message.
+ * The errors NewRequirement aggregates for a parsed key, operator and values (sorted and
+ * deduplicated, as `sets.String.List()` hands them over): the Gt/Lt integer check, then each
+ * value's label-value check, with the field paths of a nil root (`values[0]`, `values[0][key]`).
+ */
+function requirementErrors(key: string, op: Op, values: string[]): string[] {
+  const errs: string[] = [];
+  if (op === ">" || op === "<") {
+    values.forEach((v, i) => {
+      if (!isInt64(v)) errs.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+    });
+  }
+  values.forEach((v, i) => {
+    const msgs = labelValueErrors(v);
+    if (msgs.length) errs.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${msgs.join("; ")}`);
+  });
+  return errs;
+}
+
+/** utilerrors.NewAggregate(...).Error(): one message as is, several deduplicated in brackets. */
+function aggregate(messages: string[]): string {
+  const unique = [...new Set(messages)];
+  return unique.length === 1 ? unique[0]! : `[${unique.join(", ")}]`;
+}
+
+/**
+ * Parses a label selector; throws `SelectorError` with the real parser's message (1.32's
+ * labels.Parse, as the server calls it with no field path): errors inside a requirement are
+ * wrapped as `unable to parse requirement: ...`, a bad key reads `<nil>: Invalid value: ...`.
  *
  * @example
  * matchLabels(parseLabelSelector("app in (web,api),!canary"), { app: "web" }); // true
@@ -110,6 +120,8 @@ export function parseLabelSelector(input: string): LabelSelector {
   const fail = (message: string): never => {
     throw new SelectorError(message);
   };
+  /** An error of parseRequirement, as Parser.parse wraps it. */
+  const failRequirement = (message: string): never => fail(`unable to parse requirement: ${message}`);
   const out: LabelSelector = [];
   for (;;) {
     const t = peek();
@@ -124,50 +136,46 @@ export function parseLabelSelector(input: string): LabelSelector {
   }
 
   function requirement(): Requirement {
-    let op: Op | undefined;
+    let negated = false;
     let key = next(true);
     if (key.tok === "!") {
-      op = "!";
+      negated = true;
       key = next(true);
     }
-    if (key.tok !== "id") fail(`found '${key.lit}', expected: identifier`);
+    if (key.tok !== "id") failRequirement(`found '${key.lit}', expected: identifier`);
     const keyErrs = labelKeyErrors(key.lit);
-    if (keyErrs.length) fail(`key: Invalid value: ${JSON.stringify(key.lit)}: ${keyErrs.join("; ")}`);
+    if (keyErrs.length) failRequirement(`<nil>: Invalid value: ${JSON.stringify(key.lit)}: ${keyErrs.join("; ")}`);
+    // `!key` is complete whatever follows: the caller then wants ',' or the end.
+    if (negated) return { key: key.lit, op: "!", values: [] };
     const la = peek().tok;
-    if (la === "eos" || la === ",") return { key: key.lit, op: op ?? "exists", values: [] };
-    if (op === "!") fail(`found '${items[pos]!.lit}', expected: ',' or 'end of string'`);
+    if (la === "eos" || la === ",") return { key: key.lit, op: "exists", values: [] };
     const o = items[pos++]!;
-    if (!["in", "notin", "=", "==", "!=", ">", "<"].includes(o.tok)) {
-      fail(`found '${o.lit}', expected: in, notin, =, ==, !=, gt, lt`);
-    }
-    const values = o.tok === "in" || o.tok === "notin" ? setValues() : [exactValue()];
-    for (const v of values) {
-      const errs = labelValueErrors(v);
-      if (errs.length) fail(`values[0][${key.lit}]: Invalid value: ${JSON.stringify(v)}: ${errs.join("; ")}`);
-    }
-    if ((o.tok === ">" || o.tok === "<") && !/^-?\d+$/.test(values[0] ?? "")) {
-      fail(`values[0]: Invalid value: ${JSON.stringify(values[0])}: for 'Gt', 'Lt' operators, the value must be an integer`);
-    }
-    return { key: key.lit, op: o.tok as Op, values };
+    if (!["in", "notin", "=", "==", "!=", ">", "<"].includes(o.tok)) failRequirement(`found '${o.lit}', expected: in, notin, =, ==, !=, gt, lt`);
+    const op = o.tok as Op;
+    const values = op === "in" || op === "notin" ? [...new Set(setValues())].sort() : [exactValue()];
+    const errs = requirementErrors(key.lit, op, values);
+    if (errs.length) failRequirement(aggregate(errs));
+    return { key: key.lit, op, values };
   }
 
   function exactValue(): string {
     const la = peek().tok;
     if (la === "eos" || la === ",") return "";
     const v = next(true);
-    if (v.tok !== "id") fail(`found '${v.lit}', expected: identifier`);
+    if (v.tok !== "id") failRequirement(`found '${v.lit}', expected: identifier`);
     return v.lit;
   }
 
   function setValues(): string[] {
     const open = next(true);
-    if (open.tok !== "(") fail(`found '${open.lit}', expected: '('`);
+    // No comma here: parseValues' own wording.
+    if (open.tok !== "(") failRequirement(`found '${open.lit}' expected: '('`);
     const la = peek();
     if (la.tok === ")") {
       next(true);
       return [""];
     }
-    if (la.tok !== "id" && la.tok !== ",") fail(`found '${la.lit}', expected: ',', ')' or identifier`);
+    if (la.tok !== "id" && la.tok !== ",") failRequirement(`found '${la.lit}', expected: ',', ')' or identifier`);
     const values: string[] = [];
     for (;;) {
       const t = next(true);
@@ -176,7 +184,7 @@ export function parseLabelSelector(input: string): LabelSelector {
         const t2 = peek();
         if (t2.tok === ",") continue;
         if (t2.tok === ")") break;
-        fail(`found '${t2.lit}', expected: ',' or ')'`);
+        failRequirement(`found '${t2.lit}', expected: ',' or ')'`);
       } else if (t.tok === ",") {
         if (values.length === 0) values.push("");
         const t2 = peek();
@@ -189,11 +197,11 @@ export function parseLabelSelector(input: string): LabelSelector {
           values.push("");
         }
       } else {
-        fail(`found '${t.lit}', expected: ',' or identifier`);
+        failRequirement(`found '${t.lit}', expected: ',', or identifier`);
       }
     }
     const close = next(true);
-    if (close.tok !== ")") fail(`found '${close.lit}', expected: ')'`);
+    if (close.tok !== ")") failRequirement(`found '${la.lit}', expected: ')'`);
     return values;
   }
 }
@@ -221,9 +229,9 @@ export function matchLabels(selector: LabelSelector, labels: Record<string, stri
         break;
       case ">":
       case "<": {
-        if (!has || !/^-?\d+$/.test(value!)) return false;
-        const n = Number(value);
-        const bound = Number(r.values[0]);
+        if (!has || !isInt64(value!) || !isInt64(r.values[0] ?? "")) return false;
+        const n = BigInt(value!);
+        const bound = BigInt(r.values[0]!);
         if (r.op === ">" ? !(n > bound) : !(n < bound)) return false;
         break;
       }

@@ -9,7 +9,8 @@
 import { isZoneName } from "../../schedule/zone-names.js";
 import { robfigParseError } from "./cron-schedule.js";
 import type { FieldError } from "./status.js";
-import { fromLabelSelector, labelKeyErrors, labelValueErrors, matchLabels } from "./label-selector.js";
+import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
+import { fromLabelSelector, matchLabels } from "./label-selector.js";
 
 /** How a resource's names are checked. */
 export type NameRule = "subdomain" | "label" | "dns1035" | "segment";
