@@ -99,8 +99,9 @@ function def(partial: Partial<ResourceDef> & Pick<ResourceDef, "group" | "versio
   };
 }
 
-function fields(extra: Record<string, FieldGetter>): FieldSet {
-  return { extra, custom: true };
+/** A type's own field label conversion: `extra` besides metadata.name (and metadata.namespace unless `namespace` is false). */
+function fields(extra: Record<string, FieldGetter>, more: Pick<FieldSet, "namespace" | "aliases"> = {}): FieldSet {
+  return { extra, custom: true, ...more };
 }
 
 const JOB_POD = "spec.template.spec";
@@ -125,13 +126,13 @@ const CORE_EVENTS = def({
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, shortNames: ["cm"], validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
   CORE_EVENTS,
-  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }) }),
-  def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }) }),
+  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
+  def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
     defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"),
-    fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)]))),
+    fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])), { aliases: { "spec.host": "spec.nodeName" } }),
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, defaults: d.defaultSecret, fields: fields({ type: path("type") }), validateUpdate: secretUpdateErrors }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] }),
@@ -168,7 +169,8 @@ export const BUILTIN: ResourceDef[] = [
 
 /** A custom resource type, as `createResourceType` registers it. */
 export function customResource(t: { group: string; version: string; resource: string; kind: string; namespaced: boolean; shortNames?: string[]; singular?: string }): ResourceDef {
-  return def({ ...t, singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true });
+  // The CR converter: metadata.name, metadata.namespace only when namespaced, "field label not supported" otherwise.
+  return def({ ...t, singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, fields: fields({}, { namespace: t.namespaced }) });
 }
 
 /** Types that are only created (reviews): never stored, never listed. */
