@@ -23,11 +23,20 @@ const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case
 const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1035_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
+/**
+ * maskTrailingDash as the real one: a trailing dash and the character before it become "a"
+ * (`name[:len(name)-2] + "a"`). A lone "-" is left as is (the real slice would panic).
+ */
+function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith("-") ? `${name.slice(0, -2)}a` : name;
+}
+
 /** The problems of `name` under `rule` (empty when valid). `prefix` relaxes the end rule for generateName. */
 export function nameProblems(name: string, rule: NameRule, prefix = false): string[] {
-  const value = prefix && rule !== "segment" ? name.replace(/-$/, "") + (name.endsWith("-") ? "a" : "") : name;
+  const value = prefix && rule !== "segment" ? maskTrailingDash(name) : name;
   if (rule === "segment") {
-    if (name === "." || name === "..") return [`may not be '${name}'`];
+    // IsValidPathSegmentPrefix checks only the characters; "." and ".." are whole names.
+    if (!prefix && (name === "." || name === "..")) return [`may not be '${name}'`];
     const bad = ["/", "%"].find((c) => name.includes(c));
     return bad ? [`may not contain '${bad}'`] : [];
   }
@@ -44,13 +53,12 @@ export function validateMeta(meta: Record<string, unknown>, rule: NameRule): Fie
   const errors: FieldError[] = [];
   const name = typeof meta.name === "string" ? meta.name : "";
   const generateName = typeof meta.generateName === "string" ? meta.generateName : "";
-  if (!name && !generateName) {
-    errors.push({ type: "Required", field: "metadata.name", detail: "name or generateName is required" });
-  } else if (name) {
-    for (const p of nameProblems(name, rule)) errors.push({ type: "Invalid", field: "metadata.name", value: name, detail: p });
-  } else {
+  // ValidateObjectMetaAccessor: generateName as a prefix, then the (generated) name as a name.
+  if (generateName) {
     for (const p of nameProblems(generateName, rule, true)) errors.push({ type: "Invalid", field: "metadata.generateName", value: generateName, detail: p });
   }
+  if (!name) errors.push({ type: "Required", field: "metadata.name", detail: "name or generateName is required" });
+  else for (const p of nameProblems(name, rule)) errors.push({ type: "Invalid", field: "metadata.name", value: name, detail: p });
   const labels = (meta.labels ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(labels)) {
     for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.labels", value: k, detail: p });

@@ -86,6 +86,16 @@ function managed(call: Call, def: ResourceDef, previous: Obj | undefined, operat
   }) as Obj[];
 }
 
+/** names.MaxGeneratedNameLength: 63 less the 5 random characters. */
+const MAX_GENERATED_NAME_LENGTH = 58;
+
+/** names.SimpleNameGenerator: the base cut to 58 bytes, then 5 random characters. */
+export function generatedName(base: string): string {
+  const bytes = Buffer.from(base);
+  const cut = bytes.length > MAX_GENERATED_NAME_LENGTH ? bytes.subarray(0, MAX_GENERATED_NAME_LENGTH).toString() : base;
+  return `${cut}${randomSuffix()}`;
+}
+
 /**
  * Creates `obj` (decoded, of `call.def`) in `namespace`. With dryRun the object is answered,
  * not stored. `operation` is `Apply` for server-side apply's create.
@@ -99,7 +109,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // then the name generated.
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
   checkRbacWrite(call, obj);
-  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+  if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();
