@@ -2,8 +2,9 @@
  * @module cluster/protobuf-schemas
  * The protobuf field numbers (from k8s.io/api `generated.proto`) of the kinds kubectl's typed
  * clients send as protobuf: reviews, TokenRequest, RBAC, Namespace, ServiceAccount, ConfigMap,
- * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment and Service
- * (`kubectl create job/cronjob/deployment/service`), with the nested types they carry.
+ * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service and
+ * PodDisruptionBudget (`kubectl create job/cronjob/deployment/service/pdb`), with the nested
+ * types they carry.
  * Fields not listed are skipped (volumes, probes, resources, affinity, tolerations, status...).
  */
 
@@ -145,6 +146,13 @@ const SERVICE_SPEC: Schema = {
   21: ["loadBalancerClass", "string?"],
   22: ["internalTrafficPolicy", "string?"],
 };
+/** policy/v1 PodDisruptionBudgetSpec (unhealthyPodEvictionPolicy, field 4, since 1.26). */
+const PDB_SPEC: Schema = {
+  1: ["minAvailable", "intOrString"],
+  2: ["selector", LABEL_SELECTOR],
+  3: ["maxUnavailable", "intOrString"],
+  4: ["unhealthyPodEvictionPolicy", "string?"],
+};
 
 /** Known kinds by `apiVersion/kind`. */
 export const SCHEMAS: Record<string, Schema> = {
@@ -171,4 +179,5 @@ export const SCHEMAS: Record<string, Schema> = {
   "batch/v1/Job": { 1: ["metadata", OBJECT_META], 2: ["spec", JOB_SPEC] },
   "batch/v1/CronJob": { 1: ["metadata", OBJECT_META], 2: ["spec", CRON_JOB_SPEC] },
   "apps/v1/Deployment": { 1: ["metadata", OBJECT_META], 2: ["spec", DEPLOYMENT_SPEC] },
+  "policy/v1/PodDisruptionBudget": { 1: ["metadata", OBJECT_META], 2: ["spec", PDB_SPEC] },
 };
