@@ -2,10 +2,12 @@
  * @module kube/connection-failure
  * What a request that got no answer from the API server failed on, in words and as a typed
  * error: the server's certificate (`KubeTlsError`, never retried), a proxy refusing the tunnel
- * (`KubeConnectionError`, retried on a 5xx only), or the connection (`KubeConnectionError`,
+ * (`KubeConnectionError`, retried on a CONNECT 5xx or a SOCKS5 proxy that cannot reach the
+ * server), or the connection (`KubeConnectionError`,
  * retried when the request is idempotent or cannot have been sent).
  */
 import { KubeConnectionError, KubeTlsError } from "./errors.js";
+import { Socks5Error } from "./socks5.js";
 
 /** Errors a TLS handshake raises when the server's certificate is not trusted or does not fit. */
 const TLS_CODES = new Set([
@@ -42,6 +44,11 @@ export function connectionFailure(error: unknown, where: string, proxyFrom: stri
   if (code && TLS_CODES.has(code)) {
     const what = code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "does not name this host" : "is not trusted by the configured CA";
     throw new KubeTlsError(`${where}: the server's certificate ${what} (${code})`, { cause: error });
+  }
+  // A SOCKS5 proxy refused or failed the tunnel: nothing reached the API server; tried again
+  // only when the proxy could not reach it or did not answer in time.
+  if (error instanceof Socks5Error) {
+    return { error: new KubeConnectionError(`${where}: the ${proxyFrom ?? "proxy-url"} proxy refused the tunnel to the API server (${error.message})`, { cause: error }), retryable: error.transient };
   }
   // The proxy answered the CONNECT with an error: nothing reached the API server.
   const refused = proxyFrom === undefined ? null : /Proxy response \((\d{3})\)/.exec(String((error as Error).message));

@@ -1,7 +1,8 @@
 /**
  * @module kube/connections
  * The connections to one API server and their life: an undici `Pool` per client certificate
- * (a `ProxyAgent` tunnelling through the proxy: HTTP CONNECT or SOCKS5), made (and undici loaded) on
+ * (a `ProxyAgent` tunnelling through an HTTP(S) proxy with CONNECT; a SOCKS5 tunnel per connection,
+ * kube/socks5.ts), made (and undici loaded) on
  * first use. A certificate an exec plugin renews gets a new pool: later requests open
  * connections presenting it, and the old pool closes once its requests in flight (streams
  * included) end, as client-go's connection rotation does. `close()` ends open streams at once,
@@ -13,7 +14,8 @@ import type { AuthMaterial, Credentials } from "./auth.js";
 import { loadUndici, type UndiciParts } from "./undici.js";
 import { importModule } from "../dynamic-import.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
-import { agentProxyUrl, isSocksProxy } from "./proxy.js";
+import { isSocksProxy } from "./proxy.js";
+import { openSocks5Tunnel } from "./socks5.js";
 
 /** What a proxy-url needs of the full undici package. */
 interface ProxyParts {
@@ -69,7 +71,8 @@ export class Connections {
     const options = this.#options;
     const undici = (this.#undici ??= await loadUndici());
     const proxyUrl = options.credentials.proxyUrl;
-    const proxying = proxyUrl === undefined ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
+    const socks = proxyUrl !== undefined && isSocksProxy(proxyUrl);
+    const proxying = proxyUrl === undefined || socks ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
     // From here on nothing awaits: concurrent callers and close() see one pool at a time.
     const current = this.current(material.certPem);
     if (current !== undefined) return current;
@@ -77,11 +80,6 @@ export class Connections {
     if (this.#pool !== undefined) this.#retire(this.#pool);
     this.#poolCert = material.certPem;
     const tls = { ...options.tls, cert: material.certPem, key: material.keyPem };
-    if (proxying !== undefined && isSocksProxy(proxyUrl!)) {
-      pinLlhttpToLiftoff();
-      // SOCKS5: a TCP tunnel, then TLS to the API server end to end (no TLS to the proxy).
-      return (this.#pool = new proxying.ProxyAgent({ uri: agentProxyUrl(proxyUrl!), connections: options.connections, requestTls: tls }));
-    }
     if (proxying !== undefined) {
       pinLlhttpToLiftoff();
       const { headersMs } = options;
@@ -98,13 +96,25 @@ export class Connections {
       }));
     }
     const connector = undici.buildConnector(tls);
+    const target = new URL(options.origin);
+    const timeoutMs = options.tls.timeout ?? 0;
     return (this.#pool = new undici.Pool(options.origin, {
       connections: options.connections,
       connect: function connect(connectOptions, callback) {
         // Before undici's first connection compiles its parser (see llhttp-liftoff.ts); not
         // earlier, so a process that never connects never compiles WebAssembly.
         pinLlhttpToLiftoff();
-        connector(connectOptions, callback);
+        if (!socks) return void connector(connectOptions, callback);
+        // SOCKS5: TLS over the tunnel, by the same connector (server name, CA, connect timeout).
+        const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
+        openSocks5Tunnel({ proxy: proxyUrl!, host, port: Number(target.port || 443), timeoutMs }).then(
+          function tunnelled(socket) {
+            connector({ ...connectOptions, httpSocket: socket } as buildConnector.Options, callback);
+          },
+          function refused(error: Error) {
+            callback(error, null);
+          },
+        );
       },
     }));
   }

@@ -4,8 +4,8 @@
  * a kubeconfig's `proxy-url` when it sets one, otherwise the environment as Go's
  * `http.ProxyFromEnvironment` reads it (`HTTPS_PROXY` for an `https://` server, `HTTP_PROXY`
  * for `http://`, upper case first; `NO_PROXY` exempting hosts). HTTP(S) proxies tunnel with
- * CONNECT; SOCKS5 (`socks5://`, `socks5h://`) through undici's SOCKS5 support, as kubectl does
- * for a private cluster behind a bastion. Another scheme is refused with an error naming where
+ * CONNECT; SOCKS5 (`socks5://`, and `socks5h://` as Go's environment path takes it) through a
+ * tunnel per connection (kube/socks5.ts), as kubectl reaches a private cluster through a bastion. Another scheme is refused with an error naming where
  * it came from, never connected around (a `proxy-url` that is not a URL too); an environment
  * value that is not a URL is ignored with a warning, as Go ignores it. Messages show a proxy
  * without its user and password.
@@ -27,17 +27,9 @@ export function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, "$1");
 }
 
-/** Whether a proxy URL names a SOCKS5 proxy (`socks5://`, `socks5h://`, `socks://`: the API server's name is resolved by the proxy in each). */
+/** Whether a proxy URL names a SOCKS5 proxy (`socks5://` or `socks5h://`: the proxy resolves the API server's name in both). */
 export function isSocksProxy(proxyUrl: string): boolean {
-  return /^socks(5h?)?:/i.test(proxyUrl);
-}
-
-/**
- * A proxy URL in the form undici's ProxyAgent takes: `socks5h://` (Go's name for SOCKS5 with
- * remote name resolution, which undici always does) becomes `socks5://`.
- */
-export function agentProxyUrl(proxyUrl: string): string {
-  return proxyUrl.replace(/^socks5h:/i, "socks5:");
+  return /^socks5h?:/i.test(proxyUrl);
 }
 
 /**

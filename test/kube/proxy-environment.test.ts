@@ -9,13 +9,13 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import { resolveCredentials } from "../../runtime/kube/credentials.js";
 import { proxyFromEnvironment } from "../../runtime/kube/proxy.js";
 import { KubeConnectionError, KubeCredentialsError } from "../../runtime/kube/errors.js";
 import { sendJson, startFakeApiServer, type FakeApiServer } from "./helpers/fake-apiserver.js";
 import { startConnectProxy, type ConnectProxy } from "./helpers/connect-proxy.js";
+import { writeKubeconfig } from "./helpers/kubeconfig-file.js";
 
 const PROXY = "http://proxy.corp:3128";
 
@@ -132,18 +132,7 @@ test("NO_PROXY naming the server sends calls directly, as a pod's NO_PROXY=.svc 
 });
 
 test("a kubeconfig's proxy-url wins over HTTPS_PROXY, and NO_PROXY does not exempt from it", async () => {
-  const path = join(root, "with-proxy-url.kubeconfig");
-  await writeFile(
-    path,
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      "current-context": "c",
-      contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-      clusters: [{ name: "c", cluster: { server: `https://kubernetes.default.svc:${new URL(api.url).port}`, "certificate-authority-data": Buffer.from(api.caPem).toString("base64"), "proxy-url": proxyUrl() } }],
-      users: [{ name: "u", user: { token: "t" } }],
-    }),
-  );
+  const path = await writeKubeconfig(root, { server: `https://kubernetes.default.svc:${new URL(api.url).port}`, caPem: api.caPem, proxyUrl: proxyUrl() });
   const credentials = await resolveCredentials({ kubeconfig: path, serviceAccountDir: "/nonexistent", env: { HTTPS_PROXY: "http://elsewhere:1", NO_PROXY: "*" } });
   assert.equal(credentials.proxyUrl, proxyUrl());
   assert.equal(credentials.proxyFrom, "proxy-url");

@@ -5,15 +5,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
 import { KubeConnectionError, KubeCredentialsError } from "../../runtime/kube/errors.js";
 import { sendJson, startFakeApiServer, type FakeApiServer } from "./helpers/fake-apiserver.js";
 import { startConnectProxy, type ConnectProxy } from "./helpers/connect-proxy.js";
+import { writeKubeconfig } from "./helpers/kubeconfig-file.js";
 import { until } from "../helpers/until.js";
 
 let api: FakeApiServer;
@@ -21,20 +21,8 @@ let proxy: ConnectProxy;
 let root: string;
 
 /** A kubeconfig for the fake API server with `proxy-url`. */
-async function kubeconfigWithProxy(proxyUrl: string): Promise<string> {
-  const path = join(root, `proxy-${Math.random().toString(36).slice(2)}.kubeconfig`);
-  await writeFile(
-    path,
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      "current-context": "c",
-      contexts: [{ name: "c", context: { cluster: "c", user: "u", namespace: "golden" } }],
-      clusters: [{ name: "c", cluster: { server: api.url, "certificate-authority-data": Buffer.from(api.caPem).toString("base64"), "proxy-url": proxyUrl } }],
-      users: [{ name: "u", user: { token: "t" } }],
-    }),
-  );
-  return path;
+function kubeconfigWithProxy(proxyUrl: string): Promise<string> {
+  return writeKubeconfig(root, { server: api.url, caPem: api.caPem, proxyUrl });
 }
 
 before(async () => {
