@@ -47,6 +47,21 @@ function truncateUtf8(text: string, bytes: number): string {
  */
 export const CLUSTER_EVENTS_NAMESPACE = "default";
 
+/** Events written in the same nanosecond-sized slot of this process get distinct names. */
+let eventSequence = 0;
+
+/**
+ * An Event's name as client-go's recorders make it: `<object>.<time in ns, hex>` (the object's
+ * name cut so the whole stays within 253 characters). Not `generateName: "<object>."`: the
+ * events.k8s.io/v1 API validates a generateName as a DNS subdomain, which may not end in `.`
+ * (422). This process knows the time to the millisecond; a sequence fills the nanoseconds.
+ */
+function eventName(objectName: string, ms: number): string {
+  eventSequence = (eventSequence + 1) % 1_000_000;
+  const suffix = (BigInt(Math.floor(ms)) * 1_000_000n + BigInt(eventSequence)).toString(16);
+  return `${objectName.slice(0, 253 - 1 - suffix.length)}.${suffix}`;
+}
+
 /**
  * Create an events.k8s.io/v1 Event about `options.regarding`, reported by controller `podfn`
  * from this host. The Event goes to the object's namespace, or for a cluster-scoped object (one
@@ -62,7 +77,7 @@ export function emitEvent(context: ClientContext, events: ResourceClient<Event>,
   const event: Event = {
     apiVersion: "events.k8s.io/v1",
     kind: "Event",
-    metadata: { generateName: `${meta.name ?? "podfn"}.`, namespace },
+    metadata: { name: eventName(meta.name ?? "podfn", context.now()), namespace },
     eventTime: microTime(context.now()),
     reportingController: "podfn",
     reportingInstance: context.hostname.slice(0, 128),

@@ -255,10 +255,15 @@ describe("resource clients", () => {
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "nightly", namespace: "team-a", uid: "u-1", resourceVersion: "7" } };
     await kube.emitEvent({ regarding: job, reason: "Deleted", message: "finished 26h ago", action: "Delete" });
     assert.equal(last().path, "/apis/events.k8s.io/v1/namespaces/team-a/events");
+    // Named as client-go names Events, <object>.<ns since the epoch, hex>: a generateName
+    // ending in "." is refused by the events.k8s.io/v1 API.
+    const name = (body() as { metadata: { name: string } }).metadata.name;
+    assert.match(name, /^nightly\.[0-9a-f]+$/);
+    assert.equal(BigInt(`0x${name.split(".")[1]}`) / 1_000_000n, BigInt(Date.parse("2024-01-01T00:00:00Z")));
     assert.deepEqual(body(), {
       apiVersion: "events.k8s.io/v1",
       kind: "Event",
-      metadata: { generateName: "nightly.", namespace: "team-a" },
+      metadata: { name, namespace: "team-a" },
       eventTime: "2024-01-01T00:00:00.000000Z",
       reportingController: "podfn",
       reportingInstance: "podfn-7d9f-abcde",
@@ -274,7 +279,10 @@ describe("resource clients", () => {
     const node = { apiVersion: "v1", kind: "Node", metadata: { name: "worker-1", uid: "n-1" } };
     await kube.emitEvent({ regarding: node, reason: "Cordoned", message: "drained for maintenance" });
     assert.equal(last().path, "/apis/events.k8s.io/v1/namespaces/default/events");
-    const event = body() as { metadata: { namespace?: string }; regarding: { namespace?: string } };
+    const event = body() as { metadata: { name: string; namespace?: string }; regarding: { namespace?: string } };
+    // Two Events in the same millisecond (this test's clock stands still) get distinct names.
+    await kube.emitEvent({ regarding: node, reason: "Cordoned", message: "again" });
+    assert.notEqual((body() as { metadata: { name: string } }).metadata.name, event.metadata.name);
     assert.equal(event.metadata.namespace, "default");
     assert.equal(event.regarding.namespace, undefined);
   });
