@@ -60,16 +60,15 @@ function timedOut(ms: number): Refusal {
 export const CLIENT_GONE = new Refusal(499, "client_closed_request", "the client closed the connection before sending the whole body", { connection: "close" });
 
 /**
- * Set (by the server's `clientError` handler) on a request whose body the HTTP parser refused
- * mid-way (a bad chunk): the client was answered 400 on the spot, and the call says the same.
+ * Set (by the server's `clientError` handler) on a request whose body the HTTP parser or the
+ * server's deadline refused mid-way (a bad chunk, 400; chunk extensions too large, 413; Node's
+ * request timeout, 408): the refusal the client was answered on the spot, which the call records too.
  */
 export const REFUSED_BY_PARSER = Symbol("podfn.refusedByParser");
 
-const MALFORMED_BODY = new Refusal(400, "bad_request", "the request body cannot be read: the HTTP parser refused it", { connection: "close" });
-
-/** Why a request's body stopped before its end: the parser refused it, or the client went away. */
+/** Why a request's body stopped before its end: the parser or a deadline refused it, or the client went away. */
 function cutShort(incoming: IncomingMessage): Refusal {
-  return (incoming as unknown as Record<symbol, unknown>)[REFUSED_BY_PARSER] === undefined ? CLIENT_GONE : MALFORMED_BODY;
+  return ((incoming as unknown as Record<symbol, Refusal | undefined>)[REFUSED_BY_PARSER]) ?? CLIENT_GONE;
 }
 
 function tooLarge(limit: number): Refusal {

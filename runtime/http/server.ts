@@ -10,8 +10,10 @@
  *
  * A request Node's HTTP parser refuses (two `Content-Length`, a bad chunk, a control byte or
  * 16 KiB of headers) never reaches the app: `answerClientError` answers it as the status
- * contract says, in JSON with a fresh request id, where Node would send a bare 400. A request
- * without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
+ * contract says, in JSON with a fresh request id (a request refused mid-body: its own
+ * `X-Request-Id`, and its call records the same answer), where Node would send a bare 400. A
+ * request without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
+ * Node's request timeout is raised past the longest `http.bodyTimeoutMs`, which then decides.
  */
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,6 +24,7 @@ import { whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import { freshRequestId, requestIdOf } from "./request-id.js";
 import { REFUSED_BY_PARSER } from "./body.js";
+import { Refusal } from "./respond.js";
 
 /** After the drain deadline aborted the calls' signals, how long they may take to wind down (ms). */
 export const ABORT_GRACE_MS = 2000;
@@ -53,8 +56,10 @@ export interface HttpServerOptions extends HttpAppOptions {
 export async function serveHttp(options: HttpServerOptions, signal: AbortSignal): Promise<void> {
   const { logger } = options;
   const http = createHttpApp(options);
-  // Without Host the request goes to the app, whose 400 is JSON (Node's own is bare).
-  const server = createServer({ requireHostHeader: false }, http.listener);
+  // Without Host the request goes to the app, whose 400 is JSON (Node's own is bare). Node's
+  // request timeout (300 s) would cut a body a route gives longer (`http.bodyTimeoutMs`).
+  const longestBodyMs = Math.max(0, ...options.functions.map((fn) => fn.http?.bodyTimeoutMs ?? 0));
+  const server = createServer({ requireHostHeader: false, requestTimeout: Math.max(300_000, longestBodyMs + 60_000) }, http.listener);
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
   });
@@ -96,8 +101,9 @@ const REFUSED: Record<string, [number, string, string]> = {
 /**
  * The server's `clientError` handler: a request the parser refuses (`HPE_*`) or that missed the
  * server's deadline gets `{error: {code, message, requestId}}` (400 `bad_request`, 431, 408) with
- * a fresh request id and `Connection: close`, when the socket is writable and no answer has
- * begun on it (Node's own condition); then the connection is destroyed. Logged at info with
+ * a fresh request id (a request in flight: its own `X-Request-Id`, and its call records the same
+ * refusal) and `Connection: close`, when the socket is writable and no answer has begun on it
+ * (Node's own condition); then the connection is destroyed. Logged at info with
  * the parser's reason, never the request's bytes; a connection error (a reset) at debug.
  *
  * @example
@@ -114,12 +120,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   // A request whose body the parser refused mid-way is in flight: its answer is this one (its
   // call sees the refusal, not a client gone away), under the id it was given if it sent one.
   const inFlight = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage?.req;
-  if (inFlight) (inFlight as unknown as Record<symbol, number>)[REFUSED_BY_PARSER] = 400;
   const given = inFlight?.headers["x-request-id"];
   const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
   // "Parse Error: Invalid header value char": llhttp's fixed reason, never the bytes it read.
   const reason = error.message.replace(/^Parse Error: /, "");
   const [status, errorCode, message] = REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
+  if (inFlight) (inFlight as unknown as Record<symbol, Refusal>)[REFUSED_BY_PARSER] = new Refusal(status, errorCode, message, { connection: "close" });
   const body = JSON.stringify({ error: { code: errorCode, message, requestId } });
   socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +

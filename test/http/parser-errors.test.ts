@@ -101,6 +101,13 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.equal(access.status, 400);
   });
 
+  test("a refusal mid-body that is not a 400 (chunk extensions too large: 413) is recorded as answered", { timeout: 10_000 }, async () => {
+    const answer = await raw(port, `POST /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id: mid-body-2\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n1;${"e".repeat(20_000)}\r\n`);
+    assert.equal(answer.status, 413);
+    await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "mid-body-2"));
+    assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "mid-body-2")!.status, 413);
+  });
+
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
     assert.deepEqual(log.records().filter((r) => r.level === "error" || r.level === "fatal"), []);
     const res = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } });
