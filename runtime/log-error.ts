@@ -21,7 +21,10 @@ const NAMED = "[^\\s\"&=?#:]{0,40}(?:token|secret|passw(?:or)?d|api.?key|signatu
 const IN_STRINGS: [RegExp, string][] = [
   // A token-like value (8 or more token68 characters): "the Bearer token is missing" stays as it is.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, "$1 [redacted]"],
-  [new RegExp(`([?&]${NAMED}=)[^&#\\s"']*`, "gi"), "$1[redacted]"],
+  // A query's or a form body's parameter (`refresh_token=...&grant_type=...` starts the string).
+  [new RegExp(`((?:^|[?&])${NAMED}=)[^&#\\s"']*`, "gi"), "$1[redacted]"],
+  // A URL's user and password (`https://alice:s3cret@proxy:3128`).
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']{1,200}@/gi, "$1[redacted]@"],
   [new RegExp(`("${NAMED}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi"), '$1"[redacted]"'],
 ];
 

@@ -213,12 +213,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     try {
       return classifiedAnswer(error, requestId);
     } catch {
-      try {
-        // The err serializer reads what it can of any value without throwing (log-error.ts).
-        logger.error({ fn: fn.name, requestId, err: error }, "call failed: what the handler threw cannot be inspected");
-      } catch {
-        // The logger itself failed: the answer still goes out.
-      }
+      // The err serializer reads what it can of any value without throwing (log-error.ts).
+      logger.error({ fn: fn.name, requestId, err: error }, "call failed: what the handler threw cannot be inspected");
       return internalErrorAnswer(requestId);
     }
   }

@@ -62,6 +62,10 @@ test("credentials inside strings are censored: a URL's access_token, a JSON body
   assert.equal(err.config.url, "https://api.example/x?page=2&access_token=[redacted]&q=ok");
   assert.deepEqual(JSON.parse(err.config.data), { user: "u", password: "[redacted]", client_secret: "[redacted]" });
   assert.equal(err.message, "upstream said: Authorization: Bearer [redacted] was refused");
+  // A form body whose first parameter is the credential, and a URL carrying a login.
+  const form = serializeError(Object.assign(new Error(`proxy https://alice:${SECRET}@proxy.corp:3128 refused`), { config: { data: `refresh_token=${SECRET}&grant_type=refresh_token` } })) as { message: string; config: { data: string } };
+  assert.equal(form.config.data, "refresh_token=[redacted]&grant_type=refresh_token");
+  assert.equal(form.message, "proxy https://[redacted]@proxy.corp:3128 refused");
   assert.equal(serializeError(new Error("the Bearer token is missing") as unknown as Error) && (serializeError(new Error("the Bearer token is missing")) as { message: string }).message, "the Bearer token is missing");
 });
 
