@@ -48,7 +48,7 @@ export function connectionFailure(error: unknown, where: string, proxyFrom: stri
   // A SOCKS5 proxy refused or failed the tunnel: nothing reached the API server; tried again
   // only when the proxy could not reach it or did not answer in time.
   if (error instanceof Socks5Error) {
-    return { error: new KubeConnectionError(`${where}: the ${proxyFrom ?? "proxy-url"} proxy refused the tunnel to the API server (${error.message})`, { cause: error }), retryable: error.transient };
+    return { error: new KubeConnectionError(`${where}: no tunnel through the ${proxyFrom ?? "proxy-url"} proxy: ${error.message}`, { cause: error }), retryable: error.transient };
   }
   // The proxy answered the CONNECT with an error: nothing reached the API server.
   const refused = proxyFrom === undefined ? null : /Proxy response \((\d{3})\)/.exec(String((error as Error).message));

@@ -109,7 +109,14 @@ export class Connections {
         const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
         openSocks5Tunnel({ proxy: proxyUrl!, host, port: Number(target.port || 443), timeoutMs }).then(
           function tunnelled(socket) {
-            connector({ ...connectOptions, httpSocket: socket } as buildConnector.Options, callback);
+            // tls.connect throws at once on a bad certificate or key (undici catches that for
+            // its own connections): an error for the request, never an unhandled rejection.
+            try {
+              connector({ ...connectOptions, httpSocket: socket } as buildConnector.Options, callback);
+            } catch (error) {
+              socket.destroy();
+              callback(error as Error, null);
+            }
           },
           function refused(error: Error) {
             callback(error, null);

@@ -18,6 +18,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { KubeCredentialsError } from "./errors.js";
+import { socks5Login } from "./socks5.js";
 
 /**
  * A proxy URL without its user and password: everything after the scheme up to the value's last
@@ -47,6 +48,8 @@ export function checkProxyUrl(value: string, where: string): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:" && !isSocksProxy(value)) {
     throw new KubeCredentialsError(`${where} ${shown}: only http://, https:// and socks5:// proxies are supported`);
   }
+  const login = isSocksProxy(value) ? socks5Login(url) : undefined;
+  if (typeof login === "string") throw new KubeCredentialsError(`${where} ${shown}, which cannot be used: ${login}`);
   return url;
 }
 

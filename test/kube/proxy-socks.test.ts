@@ -16,7 +16,9 @@ import { join } from "node:path";
 import { createKubeClient } from "../../runtime/kube/client.js";
 import { resolveCredentials } from "../../runtime/kube/credentials.js";
 import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
-import { KubeConnectionError, KubeTlsError } from "../../runtime/kube/errors.js";
+import { KubeConnectionError, KubeCredentialsError, KubeTlsError } from "../../runtime/kube/errors.js";
+import { staticAuth } from "../../runtime/kube/auth.js";
+import { generateKeyPairSync } from "node:crypto";
 import { sendJson, startFakeApiServer, type FakeApiServer } from "./helpers/fake-apiserver.js";
 import { startSocks5Proxy, type Socks5Proxy } from "./helpers/socks5-proxy.js";
 import { writeKubeconfig } from "./helpers/kubeconfig-file.js";
@@ -26,6 +28,8 @@ let api: FakeApiServer;
 let open: Socks5Proxy;
 let guarded: Socks5Proxy;
 let silent: Server;
+/** Speaks SOCKS5 up to the CONNECT, then answers it with a malformed reply. */
+let garbled: Server;
 const silentSockets = new Set<Socket>();
 let root: string;
 let port: number;
@@ -42,6 +46,13 @@ before(async () => {
   silent = createServer((socket) => void silentSockets.add(socket));
   silent.listen(0, "127.0.0.1");
   await new Promise((resolve) => silent.once("listening", resolve));
+  garbled = createServer((socket) => {
+    silentSockets.add(socket);
+    let step = 0;
+    socket.on("data", () => void socket.write(Buffer.from(step++ === 0 ? [5, 0] : [0, 0, 0, 1, 127, 0, 0, 1, 0, 0])));
+  });
+  garbled.listen(0, "127.0.0.1");
+  await new Promise((resolve) => garbled.once("listening", resolve));
   await writeFile(join(root, "token"), "sa-token");
   await writeFile(join(root, "ca.crt"), api.caPem);
   await writeFile(join(root, "namespace"), "golden");
@@ -52,6 +63,7 @@ after(async () => {
   guarded.close();
   for (const socket of silentSockets) socket.destroy();
   silent.close();
+  garbled.close();
   await api.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -120,7 +132,7 @@ test("a refused login is a connection error naming the proxy", async () => {
   const before = guarded.tunnels.length;
   const kube = createKubeClient({ credentials: await loadKubeconfig(await viaSocks(guarded.url.replace("socks5://", "socks5://alice%40corp:wrong@")), { env: {} }) });
   try {
-    await assert.rejects(kube.configMaps.get("through"), (e: unknown) => e instanceof KubeConnectionError && /the proxy-url proxy refused the tunnel to the API server \(the SOCKS5 proxy refused the login\)/.test(e.message));
+    await assert.rejects(kube.configMaps.get("through"), (e: unknown) => e instanceof KubeConnectionError && /no tunnel through the proxy-url proxy: the SOCKS5 proxy refused the login$/.test(e.message));
     assert.equal(guarded.tunnels.length, before, "no tunnel opened");
   } finally {
     await kube.close();
@@ -132,7 +144,48 @@ test("a proxy that never answers fails the call within the connect timeout, and 
   const kube = createKubeClient({ credentials: await loadKubeconfig(await viaSocks(url), { env: {} }), timeouts: { connectMs: 200 }, retry: { retries: 0 } });
   // Bounded: a hang would never settle.
   const outcome = await Promise.race([kube.configMaps.get("through").then(() => "answered", (e: Error) => e.message), new Promise((resolve) => setTimeout(resolve, 10_000, "still pending"))]);
-  assert.match(String(outcome), /the proxy-url proxy refused the tunnel to the API server \(the SOCKS5 proxy did not open the tunnel within 200 ms\)/);
+  assert.match(String(outcome), /no tunnel through the proxy-url proxy: the SOCKS5 proxy did not open the tunnel within 200 ms$/);
   const closed = await Promise.race([kube.close().then(() => "closed"), new Promise((resolve) => setTimeout(resolve, 10_000, "still closing"))]);
   assert.equal(closed, "closed");
+});
+
+test("a login SOCKS5 cannot carry (over 255 bytes, a bad escape, a password without a user) is refused at load, naming neither", async () => {
+  for (const login of [`alice:${"x".repeat(300)}`, "al%ZZice:pw", ":only-a-password"]) {
+    const error = await loadKubeconfig(await viaSocks(open.url.replace("socks5://", `socks5://${login}@`)), { env: {} }).catch((e: unknown) => e);
+    assert.ok(error instanceof KubeCredentialsError, String(error));
+    assert.match(error.message, /which cannot be used: (a SOCKS5 user and password are at most 255 bytes each|its user or password has a bad percent-escape|it has a password but no user)/);
+    assert.doesNotMatch(error.message, /xxxx|ZZ|only-a-password/);
+  }
+});
+
+test("a bad client certificate and key through a tunnel is the request's error, not a crash of the process", async () => {
+  const { certPem } = await (await import("./helpers/fake-apiserver.js")).testCertificates();
+  const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const credentials = { ...api.credentials(staticAuth({ certPem, keyPem: otherKey }, "mismatched pair")), server: `https://kubernetes.default.svc:${port}`, proxyUrl: open.url, proxyFrom: "proxy-url" };
+  const kube = createKubeClient({ credentials, retry: { retries: 0 } });
+  // Bounded: without the fix the request's connection never settles.
+  const outcome = await Promise.race([kube.configMaps.get("through").then(() => "answered", (e: unknown) => (e instanceof KubeConnectionError ? "connection error" : String(e))), new Promise((resolve) => setTimeout(resolve, 10_000, "still pending"))]);
+  assert.equal(outcome, "connection error");
+  await Promise.race([kube.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+});
+
+test("an unreachable proxy, a malformed reply and a name over 255 bytes are errors that name the proxy", async () => {
+  const unused = createServer();
+  unused.listen(0, "127.0.0.1");
+  await new Promise((resolve) => unused.once("listening", resolve));
+  const closedPort = (unused.address() as { port: number }).port;
+  unused.close();
+  const cases: [string, string, RegExp][] = [
+    [`socks5://127.0.0.1:${closedPort}`, `https://kubernetes.default.svc:${port}`, /no tunnel through the proxy-url proxy: the SOCKS5 proxy could not be reached \(ECONNREFUSED\)$/],
+    [`socks5://127.0.0.1:${(garbled.address() as { port: number }).port}`, `https://kubernetes.default.svc:${port}`, /no tunnel through the proxy-url proxy: the SOCKS5 proxy's reply is malformed$/],
+    [open.url, `https://${"a".repeat(250)}.example:${port}`, /no tunnel through the proxy-url proxy: the API server's name is over the 255 bytes SOCKS5 can carry$/],
+  ];
+  for (const [proxyUrl, server, expected] of cases) {
+    const kube = createKubeClient({ credentials: await loadKubeconfig(await viaSocks(proxyUrl, { server, tlsServerName: "localhost" }), { env: {} }), retry: { retries: 0 } });
+    try {
+      await assert.rejects(kube.configMaps.get("through"), (e: unknown) => e instanceof KubeConnectionError && expected.test(e.message), String(expected));
+    } finally {
+      await kube.close();
+    }
+  }
 });
