@@ -4,8 +4,9 @@
  * the limit: a declared `Content-Length` over it is refused before reading a byte, and a body
  * without one (chunked) is counted while it streams and refused at the first byte past it.
  *
- * Content types: `application/json` and any `+json` type (parameters such as `charset` are
- * ignored) are parsed as JSON. A body that is empty counts as `{}` whatever its type. A request
+ * Content types: `application/json` and any `+json` type are parsed as JSON, as UTF-8 (RFC
+ * 8259): a `charset` parameter naming another encoding is refused with 415 rather than decoded
+ * wrongly; other parameters are ignored. A body that is empty counts as `{}` whatever its type. A request
  * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
  * must be empty (else 415).
  *
@@ -38,9 +39,17 @@ export function isJsonContentType(value: string): boolean {
   return type === "application/json" || (type.endsWith("+json") && type.includes("/"));
 }
 
+/** A `charset` parameter naming an encoding other than UTF-8 (`charset=latin1`), or undefined. */
+const OTHER_CHARSET = /;\s*charset\s*=\s*"?(?!utf-?8"?\s*(?:;|$))([^";\s]+)/i;
+
 /** 415, or undefined when the declared content type (`type`, null when absent) is acceptable. */
 export function checkContentType(type: string | null): Refusal | undefined {
-  if (type === null || isJsonContentType(type)) return undefined;
+  if (type === null) return undefined;
+  if (isJsonContentType(type)) {
+    // Only a type with parameters can name a charset: nothing more to look at for most requests.
+    const charset = type.includes(";") ? OTHER_CHARSET.exec(type) : null;
+    return charset ? unsupported(`charset ${JSON.stringify(charset[1]!.slice(0, 40))} is not supported: JSON is sent as UTF-8`) : undefined;
+  }
   return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json`);
 }
 

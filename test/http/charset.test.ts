@@ -1,0 +1,38 @@
+/**
+ * JSON is UTF-8 (RFC 8259): a body declared in another charset (`charset=latin1`) is refused
+ * with 415 naming it, never decoded as UTF-8 into other characters than the caller sent (the
+ * standard: bad input loses nothing); `charset=utf-8` in any spelling is accepted.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { listenOn, loaded, postJson, testApp } from "./helpers.js";
+
+const app = testApp([loaded({ name: "echo", input: z.object({ name: z.string() }), handler: ({ input }) => input })]);
+let server: Awaited<ReturnType<typeof listenOn>>;
+before(async () => {
+  server = await listenOn(app.listener);
+});
+after(() => server.close());
+
+const socketPost = (contentType: string, body: Buffer) => fetch(`http://127.0.0.1:${server.port}/echo`, { method: "POST", body, headers: { "content-type": contentType } });
+
+test("a charset other than UTF-8 is a 415 naming it, through fetch and on the socket", async () => {
+  const latin1 = Buffer.from('{"name":"\u00e9t\u00e9"}', "latin1");
+  for (const type of ["application/json; charset=latin1", "application/json;charset=ISO-8859-1; v=1", 'application/merge-patch+json; charset="utf-16"']) {
+    for (const res of [await app.fetch(postJson("/echo", { name: "x" }, { "content-type": type })), await socketPost(type, latin1)]) {
+      assert.equal(res.status, 415, type);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, "unsupported_media_type");
+      assert.match(body.error.message, /^charset ".+" is not supported: JSON is sent as UTF-8$/);
+    }
+  }
+});
+
+test("charset=utf-8 in any spelling, and other parameters, are accepted", async () => {
+  for (const type of ["application/json; charset=utf-8", "application/json;charset=UTF8", 'application/json; charset="utf-8"', "application/json; profile=x"]) {
+    const res = await socketPost(type, Buffer.from('{"name":"\u00e9t\u00e9"}', "utf8"));
+    assert.equal(res.status, 200, type);
+    assert.deepEqual(await res.json(), { name: "\u00e9t\u00e9" });
+  }
+});
