@@ -2,49 +2,16 @@
  * @module cluster/printers
  * The server-side printers of pkg/printers/internalversion (1.32) for the types podfn uses:
  * each type's column definitions (name, type, format, priority, description) and the cells of
- * one object, wide columns included (the server always prints wide; kubectl hides priority 1).
- * Types without a printer use the default table convertor (Name, Created At); custom types
- * the CRD default (Name, Age as a date).
+ * one object, wide columns included (the server always prints wide; kubectl hides priority 1);
+ * more in `printers-more`. Types without a printer use the default table convertor (Name,
+ * Created At); custom types the CRD default (Name, Age as a date).
  */
 import { humanDuration } from "./duration.js";
+import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
+import { MORE_PRINTERS } from "./printers-more.js";
 
-type Obj = Record<string, any>;
+export type { Column, Printer };
 
-/** One column of a Table. */
-export interface Column {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
-
-/** A printer: its columns, the cells of an object at `now` (milliseconds), and row conditions. */
-export interface Printer {
-  columns: Column[];
-  cells(obj: Obj, now: number): unknown[];
-  /** `TableRow.conditions` (pods that ran to completion are `Completed`). */
-  conditions?(obj: Obj): Obj[] | undefined;
-}
-
-const NAME_DOC = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
-const CREATED_DOC = "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
-const CONTAINERS_DOC = "Names of each container in the template.";
-const IMAGES_DOC = "Images referenced by each container in the template.";
-
-function col(name: string, description: string, type = "string", priority = 0, format = ""): Column {
-  return { name, type, format, description, priority };
-}
-const NAME = col("Name", NAME_DOC, "string", 0, "name");
-const AGE = col("Age", CREATED_DOC);
-
-/** `translateTimestampSince`: the age of an RFC 3339 time, `<unknown>` when unset. */
-function since(time: unknown, now: number): string {
-  const at = typeof time === "string" ? Date.parse(time) : Number.NaN;
-  return Number.isNaN(at) ? "<unknown>" : humanDuration(now - at);
-}
-
-const age = (o: Obj, now: number) => since(o.metadata?.creationTimestamp, now);
 const count = (m: unknown) => (m && typeof m === "object" ? Object.keys(m).length : 0);
 
 /** `labels.FormatLabels`: sorted `k=v` pairs, `<none>` when empty. */
@@ -65,12 +32,6 @@ function formatSelector(sel: Obj | undefined): string {
     else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
   }
   return parts.length ? parts.join(",") : "<none>";
-}
-
-/** `layoutContainerCells`: container names and images, comma-joined. */
-function containerCells(spec: Obj | undefined): [string, string] {
-  const cs: Obj[] = spec?.containers ?? [];
-  return [cs.map((c) => c.name).join(","), cs.map((c) => c.image).join(",")];
 }
 
 const hasCondition = (o: Obj, type: string) => ((o.status?.conditions ?? []) as Obj[]).some((c) => c.type === type && c.status === "True");
@@ -279,11 +240,11 @@ const CUSTOM: Printer = {
 
 /** Types with a printer this module does not model: Name and Age. */
 const NAME_AGE: Printer = { columns: [NAME, AGE], cells: (o, now) => [o.metadata.name, age(o, now)] };
-const UNMODELED = new Set(["/nodes", "/persistentvolumeclaims", "apps/daemonsets", "apps/replicasets", "apps/statefulsets", "policy/poddisruptionbudgets"]);
+const UNMODELED = new Set(["/nodes", "/persistentvolumeclaims", "apps/daemonsets", "apps/replicasets"]);
 
 /** The printer of a stored type (events.k8s.io Events print as core Events, converted first). */
 export function printerFor(def: { group: string; resource: string; custom: boolean }): Printer {
   const key = `${def.group === "events.k8s.io" ? "" : def.group}/${def.resource}`;
   if (def.custom) return CUSTOM;
-  return PRINTERS[key] ?? (UNMODELED.has(key) ? NAME_AGE : DEFAULT);
+  return PRINTERS[key] ?? MORE_PRINTERS[key] ?? (UNMODELED.has(key) ? NAME_AGE : DEFAULT);
 }
