@@ -24,7 +24,8 @@ const IN_STRINGS: [RegExp, string][] = [
   // A query's or a form body's parameter (`refresh_token=...&grant_type=...` starts the string).
   [new RegExp(`((?:^|[?&])${NAMED}=)[^&#\\s"']*`, "gi"), "$1[redacted]"],
   // A URL's user and password (`https://alice:s3cret@proxy:3128`).
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']{1,200}@/gi, "$1[redacted]@"],
+  // Through the last `@` before the path (a password may hold `@`); bounded scheme: linear.
+  [/\b([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s"'?#@]*(?:@[^/\s"'?#@]*)*@/gi, "$1[redacted]@"],
   [new RegExp(`("${NAMED}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi"), '$1"[redacted]"'],
 ];
 
@@ -107,6 +108,12 @@ export function serializeError(value: unknown): unknown {
   try {
     return walk(value, 0, new Set());
   } catch (error) {
-    return { type: "Unserializable", message: `the thrown value could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    let why: string;
+    try {
+      why = error instanceof Error ? error.message : String(error);
+    } catch {
+      why = "[unreadable]";
+    }
+    return { type: "Unserializable", message: `the thrown value could not be read: ${why}` };
   }
 }

@@ -39,8 +39,8 @@ export function isJsonContentType(value: string): boolean {
   return type === "application/json" || (type.endsWith("+json") && type.includes("/"));
 }
 
-/** A `charset` parameter naming an encoding other than UTF-8 (`charset=latin1`), or undefined. */
-const OTHER_CHARSET = /;\s*charset\s*=\s*"?(?!utf-?8"?\s*(?:;|$))([^";\s]+)/i;
+/** A `charset` parameter naming an encoding other than UTF-8 or ASCII (a subset of it): `charset=latin1`. */
+const OTHER_CHARSET = /;\s*charset\s*=\s*"?(?!(?:utf-?8|us-ascii|ascii)"?\s*(?:;|$))([^";\s]+)/i;
 
 /** 415, or undefined when the declared content type (`type`, null when absent) is acceptable. */
 export function checkContentType(type: string | null): Refusal | undefined {

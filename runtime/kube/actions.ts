@@ -4,6 +4,7 @@
  * restart` sends) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
  * actions leave a trail in `kubectl describe` and `kubectl events`).
  */
+import { randomInt } from "node:crypto";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Event } from "kubernetes-types/events/v1.js";
 import type { EmitEventOptions, ResourceClient, WriteOptions } from "./api.js";
@@ -47,8 +48,11 @@ function truncateUtf8(text: string, bytes: number): string {
  */
 export const CLUSTER_EVENTS_NAMESPACE = "default";
 
-/** Events written in the same nanosecond-sized slot of this process get distinct names. */
-let eventSequence = 0;
+/**
+ * Fills the nanoseconds of Event names: random at start, so replicas doing the same work in the
+ * same millisecond do not name their Events alike; then counting, so one process never does.
+ */
+let eventSequence = randomInt(1_000_000);
 
 /**
  * An Event's name as client-go's recorders make it: `<object>.<time in ns, hex>` (the object's
@@ -59,7 +63,8 @@ let eventSequence = 0;
 function eventName(objectName: string, ms: number): string {
   eventSequence = (eventSequence + 1) % 1_000_000;
   const suffix = (BigInt(Math.floor(ms)) * 1_000_000n + BigInt(eventSequence)).toString(16);
-  return `${objectName.slice(0, 253 - 1 - suffix.length)}.${suffix}`;
+  // A cut name may not end in "." or "-" (not a DNS subdomain).
+  return `${objectName.slice(0, 253 - 1 - suffix.length).replace(/[.-]+$/, "")}.${suffix}`;
 }
 
 /**

@@ -81,8 +81,6 @@ export interface Socks5Target {
 
 /** The address part of a CONNECT request: IPv4 (an IPv4-mapped IPv6 one too), IPv6 or a name for the proxy to resolve. */
 function address(host: string): Buffer {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-  if (mapped) return address(mapped[1]!);
   const family = isIP(host);
   if (family === 4) return Buffer.from([0x01, ...host.split(".").map(Number)]);
   if (family === 6) {
@@ -94,6 +92,8 @@ function address(host: string): Buffer {
     const bytes = Buffer.alloc(17);
     bytes[0] = 0x04;
     given.forEach((group, i) => bytes.writeUInt16BE(parseInt(group, 16), 1 + 2 * i));
+    // An IPv4-mapped address (`::ffff:10.0.0.1`, which URLs write `::ffff:a00:1`) goes as IPv4, as Go sends it.
+    if (bytes.subarray(1, 11).every((b) => b === 0) && bytes[11] === 0xff && bytes[12] === 0xff) return Buffer.from([0x01, ...bytes.subarray(13)]);
     return bytes;
   }
   const name = Buffer.from(host);

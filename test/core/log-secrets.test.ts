@@ -66,6 +66,11 @@ test("credentials inside strings are censored: a URL's access_token, a JSON body
   const form = serializeError(Object.assign(new Error(`proxy https://alice:${SECRET}@proxy.corp:3128 refused`), { config: { data: `refresh_token=${SECRET}&grant_type=refresh_token` } })) as { message: string; config: { data: string } };
   assert.equal(form.config.data, "refresh_token=[redacted]&grant_type=refresh_token");
   assert.equal(form.message, "proxy https://[redacted]@proxy.corp:3128 refused");
+  // A password holding "@", a token-long login, and an "@" in a query (not a login) too.
+  const scrub = (text: string) => (serializeError(new Error(text)) as { message: string }).message;
+  assert.equal(scrub(`https://alice:p@${SECRET}@proxy.corp:3128`), "https://[redacted]@proxy.corp:3128");
+  assert.equal(scrub(`https://oauth2:${"t".repeat(250)}@gitlab.example/x`), "https://[redacted]@gitlab.example/x");
+  assert.equal(scrub("GET https://api.example?email=bob@corp.com"), "GET https://api.example?email=bob@corp.com");
   assert.equal(serializeError(new Error("the Bearer token is missing") as unknown as Error) && (serializeError(new Error("the Bearer token is missing")) as { message: string }).message, "the Bearer token is missing");
 });
 
@@ -76,6 +81,11 @@ test("a Kubernetes Status and other plain data on an error are kept; sockets and
   assert.deepEqual(out.status, { kind: "Status", code: 403, reason: "Forbidden" });
   assert.equal(out.socket, "[Socket]");
   assert.equal(out.self, "[circular]");
+});
+
+test("serializeError never throws, even for a value whose every read and conversion throws", () => {
+  const hostile = new Proxy({}, { getPrototypeOf: () => { throw { toString: () => { throw new Error("no"); } }; } });
+  assert.deepEqual(serializeError(hostile), { type: "Unserializable", message: "the thrown value could not be read: [unreadable]" });
 });
 
 test("a field whose getter throws is written as unreadable; the rest of the error is kept", () => {

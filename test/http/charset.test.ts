@@ -1,7 +1,8 @@
 /**
  * JSON is UTF-8 (RFC 8259): a body declared in another charset (`charset=latin1`) is refused
  * with 415 naming it, never decoded as UTF-8 into other characters than the caller sent (the
- * standard: bad input loses nothing); `charset=utf-8` in any spelling is accepted.
+ * standard: bad input loses nothing); `charset=utf-8` in any spelling, and ASCII (a subset of
+ * it), are accepted.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,7 +31,7 @@ test("a charset other than UTF-8 is a 415 naming it, through fetch and on the so
 });
 
 test("charset=utf-8 in any spelling, and other parameters, are accepted", async () => {
-  for (const type of ["application/json; charset=utf-8", "application/json;charset=UTF8", 'application/json; charset="utf-8"', "application/json; profile=x"]) {
+  for (const type of ["application/json; charset=utf-8", "application/json;charset=UTF8", 'application/json; charset="utf-8"', "application/json; charset=us-ascii", "application/json; profile=x"]) {
     const res = await socketPost(type, Buffer.from('{"name":"\u00e9t\u00e9"}', "utf8"));
     assert.equal(res.status, 200, type);
     assert.deepEqual(await res.json(), { name: "\u00e9t\u00e9" });

@@ -98,6 +98,17 @@ test("an IPv6 API server is named to the proxy as an IPv6 address; TLS checks th
   }
 });
 
+test("an IPv4-mapped IPv6 server (a URL writes ::ffff:7f00:1) is named to the proxy as IPv4, as Go sends it", async () => {
+  const before = open.tunnels.length;
+  const kube = createKubeClient({ credentials: await loadKubeconfig(await viaSocks(open.url, { server: `https://[::ffff:127.0.0.1]:${port}`, tlsServerName: "localhost" }), { env: {} }) });
+  try {
+    assert.equal((await kube.configMaps.get("through")).metadata?.name, "through");
+    assert.deepEqual(open.tunnels.slice(before), [`127.0.0.1:${port}`]);
+  } finally {
+    await kube.close();
+  }
+});
+
 test("TLS through the tunnel is verified: a server name the certificate does not carry is a KubeTlsError", async () => {
   const kube = createKubeClient({ credentials: await loadKubeconfig(await viaSocks(open.url, { tlsServerName: "someone-else.example" }), { env: {} }) });
   try {

@@ -283,6 +283,10 @@ describe("resource clients", () => {
     // Two Events in the same millisecond (this test's clock stands still) get distinct names.
     await kube.emitEvent({ regarding: node, reason: "Cordoned", message: "again" });
     assert.notEqual((body() as { metadata: { name: string } }).metadata.name, event.metadata.name);
+    // A long dotted name cut to fit never ends in "." (not a DNS subdomain).
+    await kube.emitEvent({ regarding: { ...node, metadata: { name: `${"a".repeat(235)}.${"b".repeat(17)}` } }, reason: "Cordoned", message: "long" });
+    const long = (body() as { metadata: { name: string } }).metadata.name;
+    assert.ok(long.length <= 253 && !/[.-]\./.test(long), long);
     assert.equal(event.metadata.namespace, "default");
     assert.equal(event.regarding.namespace, undefined);
   });
