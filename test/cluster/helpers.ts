@@ -105,10 +105,12 @@ export interface Stream {
   close(): void;
 }
 
-/** Opens a watch (`path` with `?watch=1`) as the admin, through `agent`. */
-export async function watch(t: TestCluster, agent: Agent, path: string): Promise<Stream> {
+/** Opens a watch (`path` with `?watch=1`) as the admin, through `agent` (with `accept` if given). */
+export async function watch(t: TestCluster, agent: Agent, path: string, accept?: string): Promise<Stream> {
   const controller = new AbortController();
-  const res = await request(`${t.cluster.url}${path}`, { headers: { authorization: `Bearer ${t.cluster.adminToken}` }, dispatcher: agent, signal: controller.signal });
+  const headers: Record<string, string> = { authorization: `Bearer ${t.cluster.adminToken}` };
+  if (accept) headers.accept = accept;
+  const res = await request(`${t.cluster.url}${path}`, { headers, dispatcher: agent, signal: controller.signal });
   const iterator = res.body[Symbol.asyncIterator]();
   let buffer = "";
   const events: any[] = [];

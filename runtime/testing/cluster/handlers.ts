@@ -145,7 +145,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       return wantsTable(accept) ? table(call, reply) : reply;
     }
     case "watch":
-      await serveWatch(call, res, watch);
+      await serveWatch(call, res, { ...watch, table: wantsTable(accept) });
       return undefined;
     case "create":
       return createCall(call);

@@ -229,7 +229,8 @@ const PRINTERS: Record<string, Printer> = {
 /** The default table convertor of types without a printer (`rest.NewDefaultTableConvertor`). */
 const DEFAULT: Printer = {
   columns: [NAME, col("Created At", CREATED_DOC, "date")],
-  cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ""],
+  // Go formats the zero time of an object without one (a watch BOOKMARK's).
+  cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? "0001-01-01T00:00:00Z"],
 };
 
 /** The CRD table convertor with no additionalPrinterColumns: Name and Age (a date). */

@@ -8,7 +8,8 @@
  * stops matching is DELETED, one that starts matching is ADDED). `allowWatchBookmarks` sends
  * BOOKMARKs every `bookmarkIntervalMs`; `timeoutSeconds` ends the stream cleanly. Changes made
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
- * delivered converted to the watched version.
+ * delivered converted to the watched version. Asked for as a Table, each event's object is a
+ * one-row Table (see `watch-table`).
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
@@ -18,6 +19,7 @@ import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
 import { viewOf, type ChangeEvent, type Entry } from "./store.js";
 import { failure } from "./status.js";
+import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
 
 /** Options of a watch stream. */
 export interface WatchOptions {
@@ -25,14 +27,14 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
   /** Registers the stream so the server can end it on stop; returns the unregister function. */
   track: (end: () => void) => () => void;
+  /** Whether the client asked for each object as a Table (`as=Table` in Accept). */
+  table?: boolean;
 }
 
 /** A watch with no `timeoutSeconds` ends after this long (the real server's minimum request timeout). */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 
-function line(type: string, objectJson: string): string {
-  return `{"type":"${type}","object":${objectJson}}\n`;
-}
+const asIs: WatchObjectEncoder = (objectJson) => objectJson;
 
 /** Serves `?watch=1` on `res`; resolves when the stream ends. */
 export function serveWatch(call: Call, res: ServerResponse, options: WatchOptions): Promise<void> {
@@ -46,6 +48,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const timeoutRaw = Number(query.get("timeoutSeconds") ?? "");
   const timeoutSeconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
+  const encode = options.table ? tableWatchEncoder(call) : asIs;
+  const line = (type: string, objectJson: string): string => `{"type":"${type}","object":${encode(objectJson)}}\n`;
 
   const inScope = (entry: Entry): boolean => {
     const m = entry.obj.metadata;
