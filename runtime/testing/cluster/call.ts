@@ -34,6 +34,8 @@ export interface Call {
   userAgent: string | undefined;
   /** The request asks for a protocol upgrade (`Connection: Upgrade`), as exec clients do. */
   upgrade?: boolean;
+  /** Warnings recorded while serving (see `warnings`), sent as `Warning` headers. */
+  warnings?: string[];
 }
 
 /** A complete (non-streaming) answer. */
@@ -42,7 +44,7 @@ export interface Reply {
   /** JSON text (or plain text with `contentType`), or its UTF-8 bytes. */
   body: string | Buffer;
   contentType?: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
 }
 
 /** A JSON reply. */

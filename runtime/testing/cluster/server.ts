@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { forbiddenStatus, unauthorizedStatus, type RequestAttributes, type UserInfo } from "./auth/index.js";
 import { asksImpersonation, impersonation } from "./auth/impersonation.js";
-import type { Reply, ServerAuth } from "./call.js";
+import type { Call, Reply, ServerAuth } from "./call.js";
 import type { Instruments } from "./faults.js";
 import { serveResource } from "./handlers.js";
 import { notFoundReply, serveNonResource } from "./non-resource.js";
@@ -20,6 +20,7 @@ import { decodeProtobuf, ProtobufError } from "./protobuf.js";
 import type { Registry } from "./registry.js";
 import { resolveRequestInfo } from "./request-info.js";
 import { ApiError, internalError, statusFor } from "./status.js";
+import { warningHeader } from "./warnings.js";
 
 const ANONYMOUS: UserInfo = { username: "system:anonymous", groups: ["system:unauthenticated"] };
 
@@ -163,6 +164,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     }
     const accept = String(req.headers.accept ?? "");
     let reply: Reply | undefined;
+    let call: Call | undefined;
     try {
       const body = await readBody(req);
       if (!info.resourceRequest) {
@@ -179,8 +181,9 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
             payload = Buffer.from(JSON.stringify(decodeProtobuf(body)));
             contentType = "application/json";
           }
+          call = { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"], upgrade: /\bupgrade\b/i.test(String(req.headers.connection ?? "")) };
           reply = await serveResource(
-            { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"], upgrade: /\bupgrade\b/i.test(String(req.headers.connection ?? "")) },
+            call,
             res,
             accept,
             {
@@ -196,6 +199,8 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     } catch (error) {
       reply = errorReply(error);
     }
+    // Warnings recorded before the answer go out with it, whatever its status.
+    if (reply && call?.warnings?.length) reply = { ...reply, headers: { ...reply.headers, Warning: call.warnings.map(warningHeader) } };
     if (reply) send(res, reply);
     record(reply?.status ?? 200);
   }

@@ -1,0 +1,37 @@
+/**
+ * @module cluster/warnings
+ * API warnings (`Warning: 299 - "..."` response headers) the 1.32 server sends: the one for a
+ * custom resource's finalizer that is not domain-qualified with a path, as
+ * apiextensions-apiserver's customResourceStrategy warns on create and update (only the
+ * finalizers an update adds; sorted and deduplicated, as `sets.String.List()`), with the
+ * message of validator.go's `validateKubeFinalizerName` (kubernetes#127303, in 1.32).
+ */
+import type { Call } from "./call.js";
+
+type Obj = Record<string, any>;
+
+/** metav1.FinalizerOrphanDependents, FinalizerDeleteDependents and corev1.FinalizerKubernetes. */
+const STANDARD_FINALIZERS = new Set(["orphan", "foregroundDeletion", "kubernetes"]);
+
+/** `warning.AddWarning(ctx, "", text)`: recorded on the call, sent as a header once answered. */
+export function addWarning(call: Call, text: string): void {
+  (call.warnings ??= []);
+  if (!call.warnings.includes(text)) call.warnings.push(text);
+}
+
+/** `generateWarningsFromObj`: a custom resource's new finalizers without a `/` that are not standard. */
+export function finalizerWarnings(call: Call, obj: Obj, old?: Obj): void {
+  if (!call.def.custom) return;
+  const before = new Set<string>(old?.metadata?.finalizers ?? []);
+  const added = [...new Set<string>(obj.metadata?.finalizers ?? [])].filter((f) => !before.has(f)).sort();
+  for (const f of added) {
+    if (!f.includes("/") && !STANDARD_FINALIZERS.has(f)) {
+      addWarning(call, `metadata.finalizers: ${JSON.stringify(f)}: prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers`);
+    }
+  }
+}
+
+/** `net.NewWarningHeader(299, "-", text)`: the text quoted with only `"` and `\` escaped. */
+export function warningHeader(text: string): string {
+  return `299 - "${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
