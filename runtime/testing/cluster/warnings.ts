@@ -4,7 +4,9 @@
  * custom resource's finalizer that is not domain-qualified with a path, as
  * apiextensions-apiserver's customResourceStrategy warns on create and update (only the
  * finalizers an update adds; sorted and deduplicated, as `sets.String.List()`), with the
- * message of validator.go's `validateKubeFinalizerName` (kubernetes#127303, in 1.32).
+ * message of validator.go's `validateKubeFinalizerName` (kubernetes#127303, in 1.32); and the
+ * ServiceAccount strategy's for the deprecated `kubernetes.io/enforce-mountable-secrets`
+ * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32).
  */
 import type { Call } from "./call.js";
 
@@ -19,9 +21,23 @@ export function addWarning(call: Call, text: string): void {
   if (!call.warnings.includes(text)) call.warnings.push(text);
 }
 
+const ENFORCE_MOUNTABLE_SECRETS = "kubernetes.io/enforce-mountable-secrets";
+
+/** The strategy's WarningsOnCreate (no `old`) or WarningsOnUpdate of the call's type. */
+export function strategyWarnings(call: Call, obj: Obj, old?: Obj): void {
+  if (call.def.custom) finalizerWarnings(call, obj, old);
+  else if (call.def.group === "" && call.def.resource === "serviceaccounts") enforceMountableSecretsWarning(call, obj, old);
+}
+
+/** A ServiceAccount newly carrying the annotation (whatever its value); an update keeping it is quiet. */
+function enforceMountableSecretsWarning(call: Call, obj: Obj, old?: Obj): void {
+  const has = (o: Obj | undefined) => Object.prototype.hasOwnProperty.call(o?.metadata?.annotations ?? {}, ENFORCE_MOUNTABLE_SECRETS);
+  if (old && has(old)) return;
+  if (has(obj)) addWarning(call, `metadata.annotations[${ENFORCE_MOUNTABLE_SECRETS}]: deprecated in v1.32+; prefer separate namespaces to isolate access to mounted secrets`);
+}
+
 /** `generateWarningsFromObj`: a custom resource's new finalizers without a `/` that are not standard. */
-export function finalizerWarnings(call: Call, obj: Obj, old?: Obj): void {
-  if (!call.def.custom) return;
+function finalizerWarnings(call: Call, obj: Obj, old?: Obj): void {
   const before = new Set<string>(old?.metadata?.finalizers ?? []);
   const added = [...new Set<string>(obj.metadata?.finalizers ?? [])].filter((f) => !before.has(f)).sort();
   for (const f of added) {

@@ -17,7 +17,7 @@ import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { validateMeta } from "./validation.js";
-import { finalizerWarnings } from "./warnings.js";
+import { strategyWarnings } from "./warnings.js";
 
 type Obj = Record<string, any>;
 
@@ -117,7 +117,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   def.defaults?.(obj, uid);
   validate(def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
-  finalizerWarnings(call, obj);
+  strategyWarnings(call, obj);
   if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
   meta.uid = uid;
   meta.creationTimestamp = registry.timestamp();
@@ -191,7 +191,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
     }
   }
   validate(def, merged, scope === "main" ? old : undefined);
-  finalizerWarnings(call, merged, old);
+  strategyWarnings(call, merged, old);
   if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
