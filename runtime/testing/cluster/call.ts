@@ -8,7 +8,7 @@ import type { Authenticator, Authorizer, TokenIssuer, UserInfo } from "./auth/in
 import type { Registry } from "./registry.js";
 import type { RequestInfo } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
-import { ApiError, badRequest, failure, goStrings, invalid } from "./status.js";
+import { badRequest, goStrings, invalid } from "./status.js";
 import { managerFromUserAgent } from "./managed-fields.js";
 
 type Obj = Record<string, any>;
