@@ -14,7 +14,7 @@ import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
-import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type NameRule } from "./validation.js";
+import { namespaceFinalizerErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -36,6 +36,8 @@ export interface ResourceDef {
   /** The verbs of the main resource in discovery. */
   verbs: string[];
   nameRule: NameRule;
+  /** How `metadata.finalizers` is checked (core's strict names for most built-in types). */
+  finalizerRule: FinalizerRule;
   fields: FieldSet;
   /** Fills in defaults on create (and update); `uid` is the object's. */
   defaults?: (obj: Obj, uid: string) => void;
@@ -89,6 +91,7 @@ function def(partial: Partial<ResourceDef> & Pick<ResourceDef, "group" | "versio
     subresources: [],
     verbs: CRUD,
     nameRule: "subdomain",
+    finalizerRule: "core",
     fields: { extra: {}, custom: false },
     generation: false,
     returnDeletedObject: false,
@@ -118,24 +121,24 @@ const cronJobNameLength = (o: Obj): FieldError[] =>
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 
 const CORE_EVENTS = def({
-  group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true,
+  group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, finalizerRule: "generic", fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true,
   nameRule: "segment", metaCheckedAfter: true, validate: legacyEventErrors,
 });
 
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
-  def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, shortNames: ["cm"], validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
+  def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
   CORE_EVENTS,
-  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
+  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, validateCreate: namespaceFinalizerErrors, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
-  def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
+  def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
-    group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
+    group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
     defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"),
     fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])), { aliases: { "spec.host": "spec.nodeName" } }),
   }),
-  def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, defaults: d.defaultSecret, fields: fields({ type: path("type") }), validateUpdate: secretUpdateErrors }),
-  def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], subresources: ["token"] }),
+  def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, finalizerRule: "update+create", defaults: d.defaultSecret, fields: fields({ type: path("type") }), validateUpdate: secretUpdateErrors }),
+  def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
@@ -152,25 +155,25 @@ export const BUILTIN: ResourceDef[] = [
     validate: cronJobErrors, validateCreate: cronJobNameLength,
   }),
   def({
-    group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
+    group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, finalizerRule: "create+update", categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
     validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
-  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, createOnUpdate: true }),
+  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true }),
   def({
-    group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true,
+    group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, finalizerRule: "generic", shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true,
     nameRule: "segment", metaCheckedAfter: true, validate: (o) => legacyEventErrors(eventToCore(o)), validateCreate: (o) => strictEventCreateErrors(eventToCore(o)),
   }),
-  def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
-  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
+  def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, finalizerRule: "generic", shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
+  def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
 ];
 
 /** A custom resource type, as `createResourceType` registers it. */
 export function customResource(t: { group: string; version: string; resource: string; kind: string; namespaced: boolean; shortNames?: string[]; singular?: string }): ResourceDef {
   // The CR converter: metadata.name, metadata.namespace only when namespaced, "field label not supported" otherwise.
-  return def({ ...t, singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, fields: fields({}, { namespace: t.namespaced }) });
+  return def({ ...t, finalizerRule: "generic", singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, fields: fields({}, { namespace: t.namespaced }) });
 }
 
 /** Types that are only created (reviews): never stored, never listed. */

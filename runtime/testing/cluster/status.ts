@@ -161,7 +161,8 @@ function body(e: FieldError): string {
  * `kind` is the Kind (`ConfigMap`), `group` its API group.
  */
 export function invalid(group: string, kind: string, name: string, errors: FieldError[]): ApiError {
-  const parts = errors.map((e) => `${e.field}: ${body(e)}`);
+  // field.ErrorList.ToAggregate: the message names each distinct error once; the causes keep every one.
+  const parts = [...new Set(errors.map((e) => `${e.field}: ${body(e)}`))];
   const text = parts.length === 1 ? parts[0]! : `[${parts.join(", ")}]`;
   const causes: StatusCause[] = errors.map((e) => ({ reason: REASONS[e.type], message: body(e), field: e.field }));
   const d: NonNullable<Status["details"]> = {};

@@ -3,12 +3,12 @@
  * The validation the real server runs before storing an object, for the fields clients get
  * wrong in practice: names (RFC 1123 subdomain or label, RFC 1035 label, path segment),
  * `generateName`, labels and annotations, containers (name and image required), a workload's
- * selector matching its template, a Job's restartPolicy, and a CronJob's schedule and time zone.
- * Messages are the apiserver's.
+ * selector matching its template, a Job's restartPolicy, a CronJob's schedule and time zone, and
+ * finalizer names (`metadata.finalizers`, a Namespace's `spec.finalizers`). Messages are the apiserver's.
  */
 import { isZoneName } from "../../schedule/zone-names.js";
 import { robfigParseError } from "./cron-schedule.js";
-import type { FieldError } from "./status.js";
+import { goStrings, type FieldError } from "./status.js";
 import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 
@@ -68,6 +68,53 @@ export function validateMeta(meta: Record<string, unknown>, rule: NameRule): Fie
     for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.annotations", value: k, detail: p });
   }
   return errors;
+}
+
+/** metav1.FinalizerOrphanDependents, FinalizerDeleteDependents and core.FinalizerKubernetes (helper.IsStandardFinalizerName). */
+const STANDARD_FINALIZERS = new Set(["orphan", "foregroundDeletion", "kubernetes"]);
+const NOT_QUALIFIED = "name is neither a standard finalizer name nor is it fully qualified";
+
+/**
+ * How a type's validation checks `metadata.finalizers` in 1.32. `generic`: apimachinery's
+ * ValidateObjectMeta alone (Leases, the generic check of PodDisruptionBudgets and Events, custom
+ * resources): `ValidateFinalizers` on create, nothing on update (`ValidateObjectMetaAccessorUpdate`
+ * checks no names). The others use core's ValidateObjectMeta, which adds `validateKubeFinalizerName`
+ * per index; on update core's `ValidateObjectMetaUpdate` runs it once (`core`), and some types'
+ * update validation runs their create validation too, before it (`create+update`: PVCs, Jobs,
+ * RBAC) or after it (`update+create`: ConfigMaps, Secrets, ServiceAccounts, Pods): the same
+ * cause twice, as there.
+ */
+export type FinalizerRule = "generic" | "core" | "create+update" | "update+create";
+
+/** apimachinery's ValidateFinalizers: each name a qualified name, and not both orphan and foregroundDeletion. */
+function genericFinalizerErrors(list: string[], field: string): FieldError[] {
+  const errors: FieldError[] = list.flatMap((f) => labelKeyErrors(f).map((detail): FieldError => ({ type: "Invalid", field, value: f, detail })));
+  if (list.includes("orphan") && list.includes("foregroundDeletion")) {
+    errors.push({ type: "Invalid", field, rendered: goStrings(list), detail: "finalizer orphan and foregroundDeletion cannot be both set" });
+  }
+  return errors;
+}
+
+/** validateKubeFinalizerName for each finalizer: a name without `/` must be a standard one. */
+function kubeFinalizerErrors(list: string[], field: string, indexed = true): FieldError[] {
+  return list.flatMap((f, i): FieldError[] => (f.includes("/") || STANDARD_FINALIZERS.has(f) ? [] : [{ type: "Invalid", field: indexed ? `${field}[${i}]` : field, value: f, detail: NOT_QUALIFIED }]));
+}
+
+/** The checks of `metadata.finalizers` under `rule`, on create or on update. */
+export function finalizerErrors(finalizers: unknown, rule: FinalizerRule, update: boolean): FieldError[] {
+  const list = Array.isArray(finalizers) ? finalizers.map(String) : [];
+  const field = "metadata.finalizers";
+  const create = (): FieldError[] => [...genericFinalizerErrors(list, field), ...(rule === "generic" ? [] : kubeFinalizerErrors(list, field))];
+  if (!update) return create();
+  if (rule === "generic") return [];
+  if (rule === "core") return kubeFinalizerErrors(list, field);
+  return rule === "create+update" ? [...create(), ...kubeFinalizerErrors(list, field)] : [...kubeFinalizerErrors(list, field), ...create()];
+}
+
+/** ValidateNamespace's `spec.finalizers`: validateFinalizerName on each, the path not indexed (create only). */
+export function namespaceFinalizerErrors(ns: Record<string, any>): FieldError[] {
+  const list = Array.isArray(ns.spec?.finalizers) ? (ns.spec.finalizers as unknown[]).map(String) : [];
+  return list.flatMap((f) => [...labelKeyErrors(f).map((detail): FieldError => ({ type: "Invalid", field: "spec.finalizers", value: f, detail })), ...kubeFinalizerErrors([f], "spec.finalizers", false)]);
 }
 
 interface Container {

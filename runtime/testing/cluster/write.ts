@@ -16,7 +16,7 @@ import { clone, type Registry } from "./registry.js";
 import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, STALE_OBJECT } from "./status.js";
-import { validateMeta } from "./validation.js";
+import { finalizerErrors, validateMeta } from "./validation.js";
 import { strategyWarnings } from "./warnings.js";
 
 type Obj = Record<string, any>;
@@ -51,9 +51,11 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
   obj.metadata.namespace = namespace;
 }
 
-function validate(def: ResourceDef, obj: Obj, old?: Obj): void {
+/** `update` without `old`: a status update (the type's own create checks, metadata checked as an update's). */
+function validate(def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined): void {
   const own = [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
-  const errors = def.metaCheckedAfter ? (own.length ? own : validateMeta(obj.metadata, def.nameRule)) : [...validateMeta(obj.metadata, def.nameRule), ...own];
+  const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
+  const errors = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
   // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
   if (errors.length) throw invalid(storedAs(def).group, def.kind, obj.metadata.name ?? "", errors);
 }
@@ -190,7 +192,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
-  validate(def, merged, scope === "main" ? old : undefined);
+  validate(def, merged, scope === "main" ? old : undefined, true);
   strategyWarnings(call, merged, old);
   if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
