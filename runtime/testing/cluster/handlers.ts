@@ -7,7 +7,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { decodeObject, type Call, type Reply } from "./call.js";
+import { decodeObject, isDryRun, type Call, type Reply } from "./call.js";
+import { decodePatchedObject, decodeRequestObject, fieldValidation, goPrint } from "./field-validation.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
 import { getObject, listObjects, validateListOptions } from "./list.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
@@ -39,7 +40,8 @@ function serverSideApply(call: Call): Reply {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
   call.body = Buffer.from(JSON.stringify(applied ?? {}));
-  const obj = decodeObject(call);
+  // Unknown fields dropped without a word (see field-validation).
+  const obj = decodeRequestObject(call, decodeObject(call), "Ignore");
   const { namespace, name } = call.info;
   if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
@@ -53,16 +55,27 @@ function serverSideApply(call: Call): Reply {
   return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
 }
 
+/** The verb's options checked as the real server does before reading the body: dryRun, then fieldValidation. */
+function writeOptions(call: Call) {
+  isDryRun(call);
+  return fieldValidation(call);
+}
+
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
+  const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml" && scope === "main") return serverSideApply(call);
   const current = existing(call, call.info.namespace, call.info.name);
-  const patched = applyPatch(call, clone(current.obj));
+  const applied = applyPatch(call, clone(current.obj));
+  // The patched object as the error prints it: the JSON for JSON and merge patches, the patch as `%+v` for strategic merge.
+  const shown = call.contentType === "application/strategic-merge-patch+json" ? goPrint(JSON.parse(call.body.toString("utf8"))) : JSON.stringify(applied);
+  const patched = decodePatchedObject(call, applied, directive, shown);
   return { status: 200, body: updateObject(call, current, patched, scope).full };
 }
 
 function updateCall(call: Call, scope: UpdateScope): Reply {
-  const obj = decodeObject(call);
+  const directive = writeOptions(call);
+  const obj = decodeRequestObject(call, decodeObject(call), directive);
   const { namespace, name } = call.info;
   // checkName: a PUT's body names its object.
   if (!obj.metadata?.name) throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
@@ -80,7 +93,8 @@ function updateCall(call: Call, scope: UpdateScope): Reply {
 
 function createCall(call: Call): Reply {
   if (call.info.name) throw routeMethodNotAllowed();
-  const obj = decodeObject(call);
+  const directive = writeOptions(call);
+  const obj = decodeRequestObject(call, decodeObject(call), directive);
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
 

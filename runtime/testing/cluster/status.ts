@@ -168,7 +168,7 @@ export function invalid(group: string, kind: string, name: string, errors: Field
   const d: NonNullable<Status["details"]> = {};
   if (name) d.name = name;
   if (group) d.group = group;
-  d.kind = kind;
+  if (kind) d.kind = kind;
   d.causes = causes;
   return new ApiError(failure(422, "Invalid", `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${text}`, d));
 }

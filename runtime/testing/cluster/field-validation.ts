@@ -1,0 +1,78 @@
+/**
+ * @module cluster/field-validation
+ * `?fieldValidation=` (Ignore, Warn — the default — or Strict) and what the handlers do with a
+ * typed decoding (`field-decoding`), as create.go, update.go and patch.go do:
+ * - create and update: a decoding error is a 400 `Pod in version "v1" cannot be handled as a
+ *   Pod: ...`; unknown fields are dropped, warned about (`Warning: unknown field "spec.x"`),
+ *   or with `Strict` a 400 `... strict decoding error: unknown field "spec.x", ...`.
+ * - JSON, merge and strategic merge patches: the patched object is decoded the same way, and
+ *   an error is a 422 naming `patch` with the patched object (the strategic merge patch: the
+ *   patch, as Go's `%+v` prints a map) as its value.
+ * Any other value of the parameter is a 422 of the verb's options (after `dryRun`).
+ * Server-side apply drops unknown fields without a word (the real server refuses them with
+ * structured-merge-diff's "field not declared in schema": not emulated).
+ */
+import type { Call } from "./call.js";
+import { decodeTyped, modelOf } from "./field-decoding.js";
+import { apiVersionOf } from "./resources.js";
+import { badRequest, invalid } from "./status.js";
+import { addWarning } from "./warnings.js";
+
+type Obj = Record<string, any>;
+
+export type FieldValidation = "Ignore" | "Warn" | "Strict";
+
+const ALLOWED = ["", "Ignore", "Strict", "Warn"];
+
+/** The request's directive; 422 for a value the server does not know. */
+export function fieldValidation(call: Call): FieldValidation {
+  const value = call.query.get("fieldValidation") ?? "";
+  if (!ALLOWED.includes(value)) {
+    const kind = { create: "CreateOptions", update: "UpdateOptions" }[call.info.verb] ?? "PatchOptions";
+    throw invalid("meta.k8s.io", kind, "", [{ type: "NotSupported", field: "fieldValidation", value, supported: ALLOWED }]);
+  }
+  return (value || "Warn") as FieldValidation;
+}
+
+function decode(call: Call, obj: Obj) {
+  const model = call.def.custom ? undefined : modelOf(apiVersionOf(call.def), call.def.kind);
+  return model ? decodeTyped(model, obj) : undefined;
+}
+
+/** A created or updated object (`decodeObject`'s) decoded into its type; returns it without unknown fields. */
+export function decodeRequestObject(call: Call, obj: Obj, directive: FieldValidation): Obj {
+  const decoded = decode(call, obj);
+  if (!decoded) return obj;
+  const version = apiVersionOf(call.def).split("/").pop();
+  const cannot = (why: string) => badRequest(`${call.def.kind} in version "${version}" cannot be handled as a ${call.def.kind}: ${why}`);
+  if (decoded.error) throw cannot(decoded.error);
+  strictness(call, decoded.strict, directive, (text) => cannot(text));
+  return decoded.value;
+}
+
+/** A patched object decoded into its type (`patchValue`: how the error prints the patch). */
+export function decodePatchedObject(call: Call, patched: Obj, directive: FieldValidation, patchValue: string): Obj {
+  const decoded = decode(call, patched);
+  if (!decoded) return patched;
+  const refuse = (detail: string) => invalid("", "", "", [{ type: "Invalid", field: "patch", value: patchValue, detail }]);
+  if (decoded.error) throw refuse(decoded.error);
+  strictness(call, decoded.strict, directive, refuse);
+  return decoded.value;
+}
+
+function strictness(call: Call, errors: string[], directive: FieldValidation, refuse: (text: string) => Error): void {
+  if (errors.length === 0 || directive === "Ignore") return;
+  if (directive === "Strict") throw refuse(`strict decoding error: ${errors.join(", ")}`);
+  for (const e of errors) addWarning(call, e);
+}
+
+/** Go's `fmt.Sprintf("%+v", v)` of a decoded JSON value (maps print with sorted keys). */
+export function goPrint(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (Array.isArray(v)) return `[${v.map(goPrint).join(" ")}]`;
+  if (typeof v === "object") {
+    const o = v as Obj;
+    return `map[${Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(" ")}]`;
+  }
+  return String(v);
+}

@@ -1,0 +1,165 @@
+/**
+ * @module cluster/go-scalars
+ * The scalar parsers behind the real server's JSON decoding of typed objects, with their Go
+ * error messages: `time.Parse` of the two layouts `metav1.Time` and `metav1.MicroTime` use
+ * (RFC 3339, and RFC 3339 with exactly six fractional digits), `resource.ParseQuantity`, and
+ * `encoding/base64`'s StdEncoding (for `[]byte` fields such as a Secret's `data`).
+ * Each returns the error message, or `undefined` when the text parses.
+ */
+
+export const RFC3339 = "2006-01-02T15:04:05Z07:00";
+export const RFC3339_MICRO = "2006-01-02T15:04:05.000000Z07:00";
+
+/** The layouts as (literal prefix, element) pairs, in order. */
+const ELEMENTS: Record<string, Array<[string, string]>> = {
+  [RFC3339]: [["", "2006"], ["-", "01"], ["-", "02"], ["T", "15"], [":", "04"], [":", "05"], ["", "Z07:00"]],
+  [RFC3339_MICRO]: [["", "2006"], ["-", "01"], ["-", "02"], ["T", "15"], [":", "04"], [":", "05"], ["", ".000000"], ["", "Z07:00"]],
+};
+
+const isDigit = (s: string, i: number) => i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+
+/** time.getnum: one or two digits (exactly two when `fixed`). */
+function getnum(s: string, fixed: boolean): [number, string] | undefined {
+  if (!isDigit(s, 0)) return undefined;
+  if (!isDigit(s, 1)) return fixed ? undefined : [Number(s[0]), s.slice(1)];
+  return [Number(s.slice(0, 2)), s.slice(2)];
+}
+
+function daysIn(month: number, year: number): number {
+  if (month === 2) return (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+
+/** Go's `time.Parse(layout, text)` error, for the two layouts above. */
+export function goTimeParseError(layout: string, text: string): string | undefined {
+  const head = `parsing time ${quote(text)}`;
+  const cannot = (rest: string, elem: string) => `${head} as ${quote(layout)}: cannot parse ${quote(rest)} as ${quote(elem)}`;
+  let value = text;
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (const [prefix, elem] of ELEMENTS[layout]!) {
+    if (prefix) {
+      if (!value.startsWith(prefix)) return cannot(value, prefix);
+      value = value.slice(prefix.length);
+    }
+    const hold = value;
+    let range = "";
+    let ok = true;
+    switch (elem) {
+      case "2006": {
+        const p = value.slice(0, 4);
+        ok = value.length >= 4 && /^[+-]?\d+$/.test(p);
+        year = Number(p);
+        value = value.slice(4);
+        break;
+      }
+      case "01":
+      case "02":
+      case "15":
+      case "04":
+      case "05": {
+        const got = getnum(value, elem !== "15");
+        if (!got) {
+          ok = false;
+          break;
+        }
+        const [n, rest] = got;
+        value = rest;
+        if (elem === "01") (month = n), (range = n < 1 || n > 12 ? "month" : "");
+        else if (elem === "02") day = n;
+        else if (elem === "15") range = n >= 24 ? "hour" : "";
+        else range = n >= 60 ? (elem === "04" ? "minute" : "second") : "";
+        // RFC3339 (no fraction in the layout) accepts fractional seconds after the seconds.
+        if (elem === "05" && layout === RFC3339 && /^[.,]\d/.test(value)) value = value.replace(/^[.,]\d+/, "");
+        break;
+      }
+      case ".000000":
+        ok = value.length >= 7 && value[0] === "." && /^\d{6}$/.test(value.slice(1, 7));
+        value = ok ? value.slice(7) : value;
+        break;
+      case "Z07:00":
+        if (value.startsWith("Z")) value = value.slice(1);
+        else if (value.length >= 6 && (value[0] === "+" || value[0] === "-") && value[3] === ":" && /^\d\d$/.test(value.slice(1, 3)) && /^\d\d$/.test(value.slice(4, 6))) value = value.slice(6);
+        else ok = false;
+        break;
+    }
+    if (range) return `${head}: ${range} out of range`;
+    if (!ok) return cannot(hold, elem);
+  }
+  if (value.length > 0) return `${head}: extra text: ${quote(value)}`;
+  if (day < 1 || day > daysIn(month, year)) return `${head}: day out of range`;
+  return undefined;
+}
+
+/** resource.splitREString, as ErrFormatWrong prints it. */
+const QUANTITY_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+const FORMAT_WRONG = `quantities must match the regular expression '${QUANTITY_RE}'`;
+const QUANTITY_SUFFIXES = new Set(["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"]);
+
+/**
+ * `resource.ParseQuantity` (parseQuantityString's scanner, then the suffix, then the number) of
+ * the text `Quantity.UnmarshalJSON` hands it (a string's quotes removed, then trimmed): its
+ * error, or `undefined`.
+ */
+export function goQuantityError(text: string): string | undefined {
+  const str = text.trim();
+  const end = str.length;
+  if (end === 0) return FORMAT_WRONG;
+  const digitsFrom = (i: number) => {
+    while (isDigit(str, i)) i++;
+    return i;
+  };
+  let pos = str[0] === "-" || str[0] === "+" ? 1 : 0;
+  while (pos < end && str[pos] === "0") pos++;
+  if (pos >= end) return undefined;
+  let next = digitsFrom(pos);
+  const num = str.slice(pos, next);
+  pos = next;
+  let denom = "";
+  if (pos < end && str[pos] === ".") {
+    next = digitsFrom(pos + 1);
+    denom = str.slice(pos + 1, next);
+    pos = next;
+  }
+  const suffixStart = pos;
+  while (pos < end && "eEinumkKMGTP".includes(str[pos]!)) pos++;
+  if (pos < end) {
+    if (str[pos] === "-" || str[pos] === "+") pos++;
+    if (digitsFrom(pos) < end) return FORMAT_WRONG;
+  }
+  const suffix = str.slice(suffixStart);
+  if (!QUANTITY_SUFFIXES.has(suffix) && !/^[eE][-+]?\d{1,18}$/.test(suffix)) return "unable to parse quantity's suffix";
+  if (num + denom === "") return "unable to parse numeric part of quantity";
+  return undefined;
+}
+
+/** base64.StdEncoding.Decode's CorruptInputError for `src`, quantum by quantum as Go reads it (newlines skipped). */
+export function goBase64Error(src: string): string | undefined {
+  const bad = (n: number) => `illegal base64 data at input byte ${n}`;
+  const newline = (c: string | undefined) => c === "\n" || c === "\r";
+  let si = 0;
+  for (;;) {
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) return j === 0 ? undefined : bad(si - j);
+      const c = src[si++]!;
+      if (newline(c)) {
+        j--;
+        continue;
+      }
+      if (/[A-Za-z0-9+/]/.test(c)) continue;
+      if (c !== "=" || j < 2) return bad(si - 1);
+      if (j === 2) {
+        // "==" is expected; the first is read.
+        while (si < src.length && newline(src[si])) si++;
+        if (si === src.length) return bad(src.length);
+        if (src[si] !== "=") return bad(si - 1);
+        si++;
+      }
+      while (si < src.length && newline(src[si])) si++;
+      return si < src.length ? bad(si) : undefined;
+    }
+  }
+}
