@@ -95,6 +95,30 @@ describe("typed decoding and fieldValidation", () => {
     assert.equal(ok.body.spec.template.spec.containers[0].resources.limits.cpu, 1);
   });
 
+  test("repeated keys: a warning each, the last value wins, a repeated object is merged; Strict refuses", async () => {
+    const text = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","labels":{"a":"1"}},"metadata":{"labels":{"b":"2","b":"3"}},"data":{"k":"v"}}';
+    const res = await t.send("POST", "/api/v1/namespaces/fv/configmaps", { body: text, contentType: "application/json" });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.headers.warning, ['299 - "duplicate field \\"metadata\\""', '299 - "duplicate field \\"metadata.labels.b\\""']);
+    assert.equal(res.body.metadata.name, "dup");
+    assert.deepEqual(res.body.metadata.labels, { a: "1", b: "3" });
+    const strict = await t.send("POST", "/api/v1/namespaces/fv/configmaps?fieldValidation=Strict", { body: text.replace('"dup"', '"dup2"'), contentType: "application/json" });
+    assert.equal(strict.status, 400);
+    assert.equal(strict.body.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata", duplicate field "metadata.labels.b"');
+  });
+
+  test("an integer field takes the number's literal as Go does: 2 but not 2.0 or 2e0", async () => {
+    const base = JSON.stringify(deployment("literal", { replicas: 0 }));
+    for (const lit of ["2.0", "2e0"]) {
+      const res = await t.send("POST", DEPLOYS, { body: base.replace('"replicas":0', `"replicas":${lit}`), contentType: "application/json" });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.message, `Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number ${lit} into Go struct field DeploymentSpec.spec.replicas of type int32`);
+    }
+    const ok = await t.send("POST", DEPLOYS, { body: base.replace('"replicas":0', '"replicas":2'), contentType: "application/json" });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.body.spec.replicas, 2);
+  });
+
   test("times and base64 data are parsed as Go parses them", async () => {
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p", creationTimestamp: "2024-13-01T00:00:00Z" }, spec: { containers: [{ name: "a", image: "b" }] } };
     const res = await t.send("POST", PODS, { body: pod });

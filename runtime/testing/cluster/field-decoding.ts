@@ -4,16 +4,19 @@
  * (sigs.k8s.io/json: case-sensitive, `encoding/json`'s rules and messages) does it, from the
  * 1.32 schema (`schema-1.32`):
  * - **Unknown fields** are dropped and reported as strict-decoding errors, `unknown field
- *   "spec.containers[0].imagePullPolic"` (deduplicated, at most 100), which `fieldValidation`
- *   turns into warnings (`Warn`, the default), a 400 (`Strict`) or nothing (`Ignore`).
+ *   "spec.containers[0].imagePullPolic"`, and so are **repeated keys**, `duplicate field
+ *   "metadata.name"` (deduplicated, at most 100, in document order), which `fieldValidation`
+ *   turns into warnings (`Warn`, the default), a 400 (`Strict`) or nothing (`Ignore`). A
+ *   repeated key's last value wins; a repeated object is decoded into the first (merged).
  * - **Wrong JSON types** fail the decoding: `json: cannot unmarshal string into Go struct field
  *   DeploymentSpec.spec.replicas of type int32` (the first such error; an error of a custom
  *   decoder, a quantity's or a time's, stops the decoding and wins), integers checked for their
  *   range, quantities, times and base64 `[]byte` parsed with Go's messages.
- * Named Go string and map types are reported by their underlying type (`string`, not
- * `v1.DNSPolicy`); duplicate JSON keys are not seen (`JSON.parse` keeps the last).
+ * Numbers are judged by their literal (`1.0` is not an int32). Named Go string and map types
+ * are reported by their underlying type (`string`, not `v1.DNSPolicy`).
  */
 import { goBase64Error, goQuantityError, goTimeParseError, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
+import { isRawNumber, isRawObject, rawText, rawToValue, type RawJson } from "./raw-json.js";
 import { KINDS, MODELS } from "./schema-1.32.js";
 
 type Obj = Record<string, unknown>;
@@ -22,7 +25,7 @@ type Obj = Record<string, unknown>;
 export interface TypedDecoding {
   /** The decoding error, worded as the decoder words it; the object is unusable. */
   error?: string;
-  /** Strict-decoding errors (`unknown field "..."`), in document order. */
+  /** Strict-decoding errors (`unknown field "..."`, `duplicate field "..."`), in document order. */
   strict: string[];
   /** The value without its unknown fields. */
   value: Obj;
@@ -40,12 +43,20 @@ export function modelOf(apiVersion: string, kind: string): string | undefined {
 
 const MAX_STRICT_ERRORS = 100;
 
-const INT_RANGE = { int32: [-(2 ** 31), 2 ** 31 - 1], int64: [Number.MIN_SAFE_INTEGER * 1024, Number.MAX_SAFE_INTEGER * 1024] } as const;
+const INT_RANGE = { int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
 
-function jsonKind(v: unknown): string {
+function jsonKind(v: RawJson): string {
   if (Array.isArray(v)) return "array";
-  if (typeof v === "object") return "object";
-  return typeof v === "boolean" ? "bool" : typeof v;
+  if (isRawObject(v)) return "object";
+  if (isRawNumber(v)) return "number";
+  return typeof v === "boolean" ? "bool" : "string";
+}
+
+/** strconv.ParseInt(literal, 10, 64) within the type's range. */
+function intLiteral(v: RawJson, t: "int32" | "int64"): boolean {
+  if (!isRawNumber(v) || !/^-?\d+$/.test(v.num)) return false;
+  const n = BigInt(v.num);
+  return n >= INT_RANGE[t][0] && n <= INT_RANGE[t][1];
 }
 
 /** reflect.Type.String() of a schema type. */
@@ -54,6 +65,18 @@ function goType(t: string): string {
   if (t.startsWith("{}")) return t === "{}quantity" ? "v1.ResourceList" : `map[string]${goType(t.slice(2))}`;
   if (t === "bytes") return "[]uint8";
   return MODELS[t]?.go ?? t;
+}
+
+/** Whether decoding into an existing value of type `t` merges (structs, maps) rather than replaces. */
+const merges = (t: string) => t.startsWith("{}") || MODELS[t] !== undefined;
+
+/** A repeated key's value decoded into the first one's, as Go decodes into the existing struct or map. */
+function mergeInto(into: unknown, next: unknown, t: string): unknown {
+  if (!merges(t) || next === null || into === null || typeof into !== "object" || typeof next !== "object") return next;
+  const out = { ...(into as Obj) };
+  const fieldType = (k: string) => (t.startsWith("{}") ? t.slice(2) : MODELS[t]!.fields[k]!);
+  for (const [k, v] of Object.entries(next as Obj)) out[k] = k in out ? mergeInto(out[k], v, fieldType(k)) : v;
+  return out;
 }
 
 class Decoder {
@@ -76,8 +99,8 @@ class Decoder {
     return undefined;
   }
 
-  private unknown(key: string): void {
-    const text = `unknown field ${JSON.stringify(this.path ? `${this.path}.${key}` : key)}`;
+  private strictError(kind: "unknown" | "duplicate", key: string): void {
+    const text = `${kind} field ${JSON.stringify(this.path ? `${this.path}.${key}` : key)}`;
     if (this.strict.length >= MAX_STRICT_ERRORS || this.seen.has(text)) return;
     this.seen.add(text);
     this.strict.push(text);
@@ -93,10 +116,14 @@ class Decoder {
     }
   }
 
+  private child(key: string): string {
+    return this.path ? `${this.path}.${key}` : key;
+  }
+
   /** Decodes `v` as type `t`; returns what is kept (`undefined`: nothing, after a saved error). */
-  value(v: unknown, t: string): unknown {
+  value(v: RawJson, t: string): unknown {
     if (v === null) return null;
-    if (t === "any") return v;
+    if (t === "any") return this.untyped(v);
     if (t.startsWith("[]")) return this.list(v, t);
     if (t.startsWith("{}")) return this.map(v, t);
     const model = MODELS[t];
@@ -104,71 +131,89 @@ class Decoder {
     return this.scalar(v, t);
   }
 
-  private list(v: unknown, t: string): unknown {
+  /** An `interface{}` value: kept as it is, its repeated keys reported. */
+  private untyped(v: RawJson): unknown {
+    if (Array.isArray(v)) v.forEach((item, i) => this.at(`${this.path}[${i}]`, () => this.untyped(item)));
+    else if (isRawObject(v)) {
+      const keys = new Set<string>();
+      for (const [k, item] of v.entries) {
+        if (keys.has(k)) this.strictError("duplicate", k);
+        keys.add(k);
+        this.at(this.child(k), () => this.untyped(item));
+      }
+    }
+    return rawToValue(v);
+  }
+
+  private list(v: RawJson, t: string): unknown {
+    if (!Array.isArray(v)) return this.save(jsonKind(v), goType(t));
     const elem = t.slice(2);
-    if (elem === "uint8" || !Array.isArray(v)) return this.save(jsonKind(v), goType(t));
     return v.map((item, i) => this.at(`${this.path}[${i}]`, () => this.value(item, elem)));
   }
 
-  private map(v: unknown, t: string): unknown {
-    if (typeof v !== "object" || Array.isArray(v)) return this.save(jsonKind(v), goType(t));
+  private map(v: RawJson, t: string): unknown {
+    if (!isRawObject(v)) return this.save(jsonKind(v), goType(t));
     const elem = t.slice(2);
     const out: Obj = {};
-    for (const [k, item] of Object.entries(v as Obj)) {
-      const kept = this.at(this.path ? `${this.path}.${k}` : k, () => this.value(item, elem));
-      if (kept !== undefined) out[k] = kept;
+    for (const [k, item] of v.entries) {
+      if (k in out) this.strictError("duplicate", k);
+      const kept = this.at(this.child(k), () => this.value(item, elem));
+      if (kept !== undefined) out[k] = k in out ? mergeInto(out[k], kept, elem) : kept;
     }
     return out;
   }
 
-  private object(v: unknown, t: string, struct: string, fields: Record<string, string>): unknown {
-    if (typeof v !== "object" || Array.isArray(v)) return this.save(jsonKind(v), goType(t));
+  private object(v: RawJson, t: string, struct: string, fields: Record<string, string>): unknown {
+    if (!isRawObject(v)) return this.save(jsonKind(v), goType(t));
     const out: Obj = {};
-    for (const [k, item] of Object.entries(v as Obj)) {
+    const keys = new Set<string>();
+    for (const [k, item] of v.entries) {
       const type = fields[k];
       if (type === undefined) {
-        this.unknown(k);
+        this.strictError("unknown", k);
         continue;
       }
+      if (keys.has(k)) this.strictError("duplicate", k);
+      keys.add(k);
       const before = [this.struct, this.fields.length] as const;
       this.struct = struct;
       this.fields.push(k);
-      const kept = this.at(this.path ? `${this.path}.${k}` : k, () => this.value(item, type));
+      const kept = this.at(this.child(k), () => this.value(item, type));
       [this.struct] = before;
       this.fields.length = before[1];
-      if (kept !== undefined) out[k] = kept;
+      if (kept !== undefined) out[k] = k in out ? mergeInto(out[k], kept, type) : kept;
     }
     return out;
   }
 
-  private scalar(v: unknown, t: string): unknown {
+  private scalar(v: RawJson, t: string): unknown {
     switch (t) {
       case "string":
         return typeof v === "string" ? v : this.save(jsonKind(v), "string");
       case "bool":
         return typeof v === "boolean" ? v : this.save(jsonKind(v), "bool");
       case "float64":
-        return typeof v === "number" ? v : this.save(jsonKind(v), "float64");
+        if (!isRawNumber(v)) return this.save(jsonKind(v), "float64");
+        return Number.isFinite(Number(v.num)) ? Number(v.num) : this.save(`number ${v.num}`, "float64");
       case "int32":
       case "int64":
-        return this.integer(v, t);
+        if (!isRawNumber(v)) return this.save(jsonKind(v), t);
+        return intLiteral(v, t) ? Number(v.num) : this.save(`number ${v.num}`, t);
       case "bytes":
         if (typeof v !== "string") return this.save(jsonKind(v), "[]uint8");
         this.saved ??= goBase64Error(v);
         return v;
       case "quantity": {
         // Quantity.UnmarshalJSON: a string's quotes removed, anything else as its JSON text.
-        const error = goQuantityError(typeof v === "string" ? v : JSON.stringify(v));
+        const error = goQuantityError(typeof v === "string" ? v : rawText(v));
         if (error) throw new FatalDecodeError(error);
-        return v;
+        return rawToValue(v);
       }
       case "intstr":
         if (typeof v === "string") return v;
         // IntOrString.UnmarshalJSON: json.Unmarshal into its int32.
-        if (typeof v !== "number" || !Number.isInteger(v) || v < INT_RANGE.int32[0] || v > INT_RANGE.int32[1]) {
-          throw new FatalDecodeError(this.typeError(typeof v === "number" ? `number ${v}` : jsonKind(v), "int32"));
-        }
-        return v;
+        if (!intLiteral(v, "int32")) throw new FatalDecodeError(this.typeError(isRawNumber(v) ? `number ${v.num}` : jsonKind(v), "int32"));
+        return rawToValue(v);
       case "time":
       case "microtime": {
         // Time.UnmarshalJSON: json.Unmarshal into a string, then time.Parse.
@@ -181,24 +226,17 @@ class Decoder {
         throw new Error(`unknown schema type ${t}`);
     }
   }
-
-  private integer(v: unknown, t: "int32" | "int64"): unknown {
-    if (typeof v !== "number") return this.save(jsonKind(v), t);
-    const [min, max] = INT_RANGE[t];
-    if (!Number.isInteger(v) || v < min || v > max) return this.save(`number ${v}`, t);
-    return v;
-  }
 }
 
-/** Decodes `obj` as `model` (see `modelOf`). */
-export function decodeTyped(model: string, obj: Obj): TypedDecoding {
+/** Decodes `raw` (see `raw-json`) as `model` (see `modelOf`); `fallback` is answered as the value on errors. */
+export function decodeTyped(model: string, raw: RawJson, fallback: Obj): TypedDecoding {
   const decoder = new Decoder();
   try {
-    const value = decoder.value(obj, model) as Obj | undefined;
-    if (decoder.saved) return { error: decoder.saved, strict: [], value: obj };
-    return { strict: decoder.strict, value: value ?? obj };
+    const value = decoder.value(raw, model) as Obj | undefined;
+    if (decoder.saved) return { error: decoder.saved, strict: [], value: fallback };
+    return { strict: decoder.strict, value: value ?? fallback };
   } catch (error) {
-    if (error instanceof FatalDecodeError) return { error: error.message, strict: [], value: obj };
+    if (error instanceof FatalDecodeError) return { error: error.message, strict: [], value: fallback };
     throw error;
   }
 }

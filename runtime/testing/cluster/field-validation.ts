@@ -14,6 +14,7 @@
  */
 import type { Call } from "./call.js";
 import { decodeTyped, modelOf } from "./field-decoding.js";
+import { rawFromText, rawFromValue, type RawJson } from "./raw-json.js";
 import { apiVersionOf } from "./resources.js";
 import { badRequest, invalid } from "./status.js";
 import { addWarning } from "./warnings.js";
@@ -34,25 +35,30 @@ export function fieldValidation(call: Call): FieldValidation {
   return (value || "Warn") as FieldValidation;
 }
 
-function decode(call: Call, obj: Obj) {
+function decode(call: Call, raw: () => RawJson, fallback: Obj) {
   const model = call.def.custom ? undefined : modelOf(apiVersionOf(call.def), call.def.kind);
-  return model ? decodeTyped(model, obj) : undefined;
+  return model ? decodeTyped(model, raw(), fallback) : undefined;
 }
 
-/** A created or updated object (`decodeObject`'s) decoded into its type; returns it without unknown fields. */
+/**
+ * A created or updated object decoded into its type from the request's JSON text (`obj` is
+ * `decodeObject`'s reading of it); returns it without unknown fields.
+ */
 export function decodeRequestObject(call: Call, obj: Obj, directive: FieldValidation): Obj {
-  const decoded = decode(call, obj);
+  const decoded = decode(call, () => rawFromText(call.body.toString("utf8")), obj);
   if (!decoded) return obj;
   const version = apiVersionOf(call.def).split("/").pop();
   const cannot = (why: string) => badRequest(`${call.def.kind} in version "${version}" cannot be handled as a ${call.def.kind}: ${why}`);
   if (decoded.error) throw cannot(decoded.error);
   strictness(call, decoded.strict, directive, (text) => cannot(text));
-  return decoded.value;
+  // decodeObject's filling in: kind and apiVersion first, metadata at least {}.
+  const { kind: _k, apiVersion: _a, ...rest } = decoded.value;
+  return { kind: obj.kind, apiVersion: obj.apiVersion, ...rest, metadata: rest.metadata ?? {} };
 }
 
 /** A patched object decoded into its type (`patchValue`: how the error prints the patch). */
 export function decodePatchedObject(call: Call, patched: Obj, directive: FieldValidation, patchValue: string): Obj {
-  const decoded = decode(call, patched);
+  const decoded = decode(call, () => rawFromValue(patched), patched);
   if (!decoded) return patched;
   const refuse = (detail: string) => invalid("", "", "", [{ type: "Invalid", field: "patch", value: patchValue, detail }]);
   if (decoded.error) throw refuse(decoded.error);
