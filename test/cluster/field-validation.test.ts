@@ -156,6 +156,25 @@ describe("typed decoding and fieldValidation", () => {
     assert.equal(typed.body.message, ' "" is invalid: patch: Invalid value: "map[spec:map[replicas:2]]": json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
   });
 
+  test("server-side apply refuses a field the schema does not declare: structured-merge-diff's 500", async () => {
+    const applied = { ...deployment("applied", {}, { imagePullPolic: "Always", ports: [{ containerPort: 80, nam: "http" }] }), metadata: { name: "applied", namespace: "fv" } };
+    const res = await t.send("PATCH", `${DEPLOYS}/applied?fieldManager=test`, { body: JSON.stringify(applied), contentType: "application/apply-patch+yaml" });
+    assert.equal(res.status, 500);
+    assert.deepEqual(res.body, {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: 'failed to create typed patch object (fv/applied; apps/v1, Kind=Deployment): errors:\n  .spec.template.spec.containers[name="app"].imagePullPolic: field not declared in schema\n  .spec.template.spec.containers[name="app"].ports[containerPort=80,protocol="TCP"].nam: field not declared in schema',
+      code: 500,
+    });
+    assert.equal((await t.send("GET", `${DEPLOYS}/applied`)).status, 404);
+    const one = await t.send("PATCH", `${DEPLOYS}/applied?fieldManager=test`, { body: JSON.stringify(deployment("applied", { replicaz: 1 })), contentType: "application/apply-patch+yaml" });
+    assert.equal(one.body.message, "failed to create typed patch object (/applied; apps/v1, Kind=Deployment): .spec.replicaz: field not declared in schema");
+    const ok = await t.send("PATCH", `${DEPLOYS}/applied?fieldManager=test`, { body: JSON.stringify(deployment("applied")), contentType: "application/apply-patch+yaml" });
+    assert.equal(ok.status, 201, ok.text);
+  });
+
   test("kubectl create -f shows the server's strict decoding error", { skip: hasKubectl ? false : "kubectl is not on PATH" }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "podfn-fieldvalidation-"));
     try {
@@ -166,6 +185,8 @@ describe("typed decoding and fieldValidation", () => {
       assert.match(failed, /Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolic"/);
       const { stderr } = await run("kubectl", ["--kubeconfig", kubeconfig, "create", "--validate=warn", "-f", join(dir, "d.json")]);
       assert.match(stderr, /Warning: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolic"/);
+      const applied = await run("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "-f", join(dir, "d.json")]).then(() => "", (e: { stderr: string }) => e.stderr);
+      assert.match(applied, /Error from server: failed to create typed patch object \(fv\/kubectl; apps\/v1, Kind=Deployment\): \.spec\.template\.spec\.containers\[name="app"\]\.imagePullPolic: field not declared in schema/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

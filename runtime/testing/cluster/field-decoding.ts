@@ -79,7 +79,43 @@ function mergeInto(into: unknown, next: unknown, t: string): unknown {
   return out;
 }
 
+/**
+ * structured-merge-diff's paths (server-side apply): every field `.name`, the items of the lists
+ * the 1.32 schema declares `x-kubernetes-list-type: map` by their keys (`[name="app"]`, a
+ * missing `protocol` key as its default `"TCP"`), other items by index.
+ */
+const LIST_MAP_KEYS: Record<string, string[]> = {
+  V1Container: ["name"],
+  V1EphemeralContainer: ["name"],
+  V1EnvVar: ["name"],
+  V1Volume: ["name"],
+  V1VolumeMount: ["mountPath"],
+  V1VolumeDevice: ["devicePath"],
+  V1ContainerPort: ["containerPort", "protocol"],
+  V1ServicePort: ["port", "protocol"],
+  V1OwnerReference: ["uid"],
+  V1HostAlias: ["ip"],
+  V1TopologySpreadConstraint: ["topologyKey", "whenUnsatisfiable"],
+  V1PodResourceClaim: ["name"],
+  V1PodSchedulingGate: ["name"],
+};
+
+function smdItem(item: RawJson, elem: string, i: number): string {
+  const keys = LIST_MAP_KEYS[elem];
+  if (!keys || !isRawObject(item)) return `[${i}]`;
+  const value = (k: string) => {
+    const v = item.entries.findLast(([name]) => name === k)?.[1] ?? (k === "protocol" ? "TCP" : null);
+    return v === null ? "null" : rawText(v);
+  };
+  return `[${keys.map((k) => `${k}=${value(k)}`).join(",")}]`;
+}
+
+/** How strict errors name a field: the JSON decoder's `spec.x[0].y`, or server-side apply's `.spec.x[name="a"].y`. */
+export type PathStyle = "decoder" | "apply";
+
 class Decoder {
+  constructor(private readonly style: PathStyle = "decoder") {}
+
   strict: string[] = [];
   private seen = new Set<string>();
   saved?: string;
@@ -100,7 +136,8 @@ class Decoder {
   }
 
   private strictError(kind: "unknown" | "duplicate", key: string): void {
-    const text = `${kind} field ${JSON.stringify(this.path ? `${this.path}.${key}` : key)}`;
+    if (this.style === "apply" && kind === "duplicate") return;
+    const text = this.style === "apply" ? `${this.child(key)}: field not declared in schema` : `${kind} field ${JSON.stringify(this.child(key))}`;
     if (this.strict.length >= MAX_STRICT_ERRORS || this.seen.has(text)) return;
     this.seen.add(text);
     this.strict.push(text);
@@ -117,7 +154,7 @@ class Decoder {
   }
 
   private child(key: string): string {
-    return this.path ? `${this.path}.${key}` : key;
+    return this.path || this.style === "apply" ? `${this.path}.${key}` : key;
   }
 
   /** Decodes `v` as type `t`; returns what is kept (`undefined`: nothing, after a saved error). */
@@ -148,7 +185,7 @@ class Decoder {
   private list(v: RawJson, t: string): unknown {
     if (!Array.isArray(v)) return this.save(jsonKind(v), goType(t));
     const elem = t.slice(2);
-    return v.map((item, i) => this.at(`${this.path}[${i}]`, () => this.value(item, elem)));
+    return v.map((item, i) => this.at(`${this.path}${this.style === "apply" ? smdItem(item, elem, i) : `[${i}]`}`, () => this.value(item, elem)));
   }
 
   private map(v: RawJson, t: string): unknown {
@@ -229,8 +266,8 @@ class Decoder {
 }
 
 /** Decodes `raw` (see `raw-json`) as `model` (see `modelOf`); `fallback` is answered as the value on errors. */
-export function decodeTyped(model: string, raw: RawJson, fallback: Obj): TypedDecoding {
-  const decoder = new Decoder();
+export function decodeTyped(model: string, raw: RawJson, fallback: Obj, style: PathStyle = "decoder"): TypedDecoding {
+  const decoder = new Decoder(style);
   try {
     const value = decoder.value(raw, model) as Obj | undefined;
     if (decoder.saved) return { error: decoder.saved, strict: [], value: fallback };

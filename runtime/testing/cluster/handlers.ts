@@ -8,7 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { decodeObject, isDryRun, type Call, type Reply } from "./call.js";
-import { decodePatchedObject, decodeRequestObject, fieldValidation, goPrint } from "./field-validation.js";
+import { decodeAppliedObject, decodePatchedObject, decodeRequestObject, fieldValidation, goPrint } from "./field-validation.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
 import { getObject, listObjects, validateListOptions } from "./list.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
@@ -40,8 +40,7 @@ function serverSideApply(call: Call): Reply {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
   call.body = Buffer.from(JSON.stringify(applied ?? {}));
-  // Unknown fields dropped without a word (see field-validation).
-  const obj = decodeRequestObject(call, decodeObject(call), "Ignore");
+  const obj = decodeAppliedObject(call, decodeObject(call));
   const { namespace, name } = call.info;
   if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
