@@ -1,8 +1,8 @@
 /**
  * @module cluster/printer-columns
  * What the 1.32 printers (pkg/printers/internalversion) share: the Column and Printer shapes,
- * the Name and Age columns with their ObjectMeta docs, `translateTimestampSince` and
- * `layoutContainerCells`.
+ * the Name and Age columns with their ObjectMeta docs, `translateTimestampSince`,
+ * `layoutContainerCells`, `labels.FormatLabels` and `metav1.FormatLabelSelector`.
  */
 import { humanDuration } from "./duration.js";
 
@@ -50,3 +50,29 @@ export function containerCells(spec: Obj | undefined): [string, string] {
   return [cs.map((c) => c.name).join(","), cs.map((c) => c.image).join(",")];
 }
 
+
+/** `labels.FormatLabels`: sorted `k=v` pairs, `<none>` when empty. */
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  return keys.length ? keys.map((k) => `${k}=${labels![k]}`).join(",") : "<none>";
+}
+
+/**
+ * `metav1.FormatLabelSelector`: the selector's requirements (matchLabels as `k=v`, then the
+ * expressions) sorted by key, as `labels.Selector.String()` writes them; `<none>` for an unset or
+ * empty selector.
+ */
+export function formatSelector(sel: Obj | undefined): string {
+  if (!sel) return "<none>";
+  const requirements: Array<[string, string]> = Object.keys(sel.matchLabels ?? {}).sort().map((k) => [k, `${k}=${sel.matchLabels[k]}`]);
+  for (const e of (sel.matchExpressions ?? []) as Obj[]) {
+    const values = [...(e.values ?? [])].sort().join(",");
+    if (e.operator === "In") requirements.push([e.key, `${e.key} in (${values})`]);
+    else if (e.operator === "NotIn") requirements.push([e.key, `${e.key} notin (${values})`]);
+    else if (e.operator === "Exists") requirements.push([e.key, e.key]);
+    else if (e.operator === "DoesNotExist") requirements.push([e.key, `!${e.key}`]);
+  }
+  // Array.prototype.sort is stable, as Go's insertion sort is for selectors this small.
+  requirements.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return requirements.length ? requirements.map(([, text]) => text).join(",") : "<none>";
+}

@@ -7,32 +7,12 @@
  * Created At); custom types the CRD default (Name, Age as a date).
  */
 import { humanDuration } from "./duration.js";
-import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
+import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, formatLabels, formatSelector, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
 import { MORE_PRINTERS } from "./printers-more.js";
 
 export type { Column, Printer };
 
 const count = (m: unknown) => (m && typeof m === "object" ? Object.keys(m).length : 0);
-
-/** `labels.FormatLabels`: sorted `k=v` pairs, `<none>` when empty. */
-function formatLabels(labels: Record<string, string> | undefined): string {
-  const keys = Object.keys(labels ?? {}).sort();
-  return keys.length ? keys.map((k) => `${k}=${labels![k]}`).join(",") : "<none>";
-}
-
-/** `metav1.FormatLabelSelector`. */
-function formatSelector(sel: Obj | undefined): string {
-  if (!sel) return "<none>";
-  const parts = Object.keys(sel.matchLabels ?? {}).sort().map((k) => `${k}=${sel.matchLabels[k]}`);
-  for (const e of (sel.matchExpressions ?? []) as Obj[]) {
-    const values = [...(e.values ?? [])].sort().join(",");
-    if (e.operator === "In") parts.push(`${e.key} in (${values})`);
-    else if (e.operator === "NotIn") parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === "Exists") parts.push(e.key);
-    else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
-  }
-  return parts.length ? parts.join(",") : "<none>";
-}
 
 const hasCondition = (o: Obj, type: string) => ((o.status?.conditions ?? []) as Obj[]).some((c) => c.type === type && c.status === "True");
 
@@ -239,13 +219,9 @@ const CUSTOM: Printer = {
   cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ""],
 };
 
-/** Types with a printer this module does not model: Name and Age. */
-const NAME_AGE: Printer = { columns: [NAME, AGE], cells: (o, now) => [o.metadata.name, age(o, now)] };
-const UNMODELED = new Set(["/nodes", "/persistentvolumeclaims", "apps/daemonsets", "apps/replicasets"]);
-
 /** The printer of a stored type (events.k8s.io Events print as core Events, converted first). */
 export function printerFor(def: { group: string; resource: string; custom: boolean }): Printer {
   const key = `${def.group === "events.k8s.io" ? "" : def.group}/${def.resource}`;
   if (def.custom) return CUSTOM;
-  return PRINTERS[key] ?? MORE_PRINTERS[key] ?? (UNMODELED.has(key) ? NAME_AGE : DEFAULT);
+  return PRINTERS[key] ?? MORE_PRINTERS[key] ?? DEFAULT;
 }
