@@ -2,18 +2,20 @@
  * @module cluster/watch-table
  * A watch asked for as a Table (`kubectl get --watch`): as 1.32's `watchEmbeddedEncoder`
  * (apiserver handlers/response.go), every event's object but a Status — ADDED, MODIFIED,
- * DELETED and BOOKMARK alike — is sent as a `meta.k8s.io/v1` Table of one row whose metadata
- * carries the object's resourceVersion; only the first event of the stream carries
- * `columnDefinitions` (the encoder sets `noHeaders` after it), later ones `null`.
+ * DELETED and BOOKMARK alike — is sent as a Table of one row, in the `meta.k8s.io` version the
+ * Accept header negotiated (`v1`, or `v1beta1` when that is what the client asked for first),
+ * whose metadata carries the object's resourceVersion; only the first event of the stream
+ * carries `columnDefinitions` (the encoder sets `noHeaders` after it), later ones `null`. The
+ * stream itself stays `application/json`, as `serveWatchHandler` frames it.
  */
 import type { Call } from "./call.js";
-import { tableOf } from "./table.js";
+import { tableOf, takeNegotiatedVersion, type TableVersion } from "./table.js";
 
 /** Encodes one event's object (JSON text) for the stream. */
 export type WatchObjectEncoder = (objectJson: string) => string;
 
 /** The encoder of a Table watch: the first call prints headers, every later one not. */
-export function tableWatchEncoder(call: Call): WatchObjectEncoder {
+export function tableWatchEncoder(call: Call, version: TableVersion = takeNegotiatedVersion()): WatchObjectEncoder {
   let headers = true;
   return (objectJson) => {
     const obj = JSON.parse(objectJson) as Record<string, any>;
@@ -22,6 +24,6 @@ export function tableWatchEncoder(call: Call): WatchObjectEncoder {
     if (obj.kind === "Status" && obj.apiVersion === "v1") return objectJson;
     const metadata: Record<string, unknown> = {};
     if (obj.metadata?.resourceVersion) metadata.resourceVersion = obj.metadata.resourceVersion;
-    return JSON.stringify(tableOf(call, [obj], metadata, first));
+    return JSON.stringify(tableOf(call, [obj], metadata, first, version));
   };
 }
