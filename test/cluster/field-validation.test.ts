@@ -70,6 +70,12 @@ describe("typed decoding and fieldValidation", () => {
     assert.equal(res.status, 201);
     assert.equal(res.headers.warning, undefined);
     assert.equal(res.body.spec.replicaz, undefined);
+    const both = await t.send("POST", `${DEPLOYS}?dryRun=yes&fieldValidation=strict`, { body: deployment("bad") });
+    assert.equal(both.body.message, 'CreateOptions.meta.k8s.io "" is invalid: [dryRun: Unsupported value: []string{"yes"}: supported values: "All", fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"]');
+    const apply = await t.send("PATCH", `${DEPLOYS}/bad?fieldValidation=x`, { body: "{}", contentType: "application/apply-patch+yaml" });
+    assert.deepEqual(apply.body.details.causes.map((c: { field: string }) => c.field), ["fieldManager", "fieldValidation"]);
+    const force = await t.send("PATCH", `${DEPLOYS}/bad?force=true`, { body: "{}", contentType: MERGE });
+    assert.equal(force.body.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
     const bad = await t.send("POST", `${DEPLOYS}?fieldValidation=strict`, { body: deployment("bad") });
     assert.equal(bad.status, 422);
     assert.equal(bad.body.message, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"');
@@ -83,6 +89,7 @@ describe("typed decoding and fieldValidation", () => {
       [deployment("t3", {}, { resources: { limits: { cpu: "lots" } } }), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
       [{ ...deployment("t4"), metadata: { name: "t4", labels: { tier: 1 } } }, "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"],
       [{ ...deployment("t5"), spec: { template: { spec: { containers: { name: "app" } } } } }, "json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers of type []v1.Container"],
+      [{ ...deployment("t6"), metadata: "t6" }, "json: cannot unmarshal string into Go struct field Deployment.metadata of type v1.ObjectMeta"],
     ];
     for (const [body, why] of cases) {
       const res = await t.send("POST", `${DEPLOYS}?fieldValidation=Ignore`, { body });
@@ -92,7 +99,10 @@ describe("typed decoding and fieldValidation", () => {
     // A quantity may be a JSON number; unknown fields do not hide a type error.
     const ok = await t.send("POST", DEPLOYS, { body: deployment("numbers", {}, { resources: { limits: { cpu: 1, memory: "64Mi" } } }) });
     assert.equal(ok.status, 201, ok.text);
-    assert.equal(ok.body.spec.template.spec.containers[0].resources.limits.cpu, 1);
+    // Stored in the canonical form Quantity.MarshalJSON writes.
+    assert.deepEqual(ok.body.spec.template.spec.containers[0].resources.limits, { cpu: "1", memory: "64Mi" });
+    const canonical = await t.send("POST", DEPLOYS, { body: deployment("canonical", {}, { resources: { requests: { cpu: "0.5", memory: "2048Mi" } } }) });
+    assert.deepEqual(canonical.body.spec.template.spec.containers[0].resources.requests, { cpu: "500m", memory: "2Gi" });
   });
 
   test("repeated keys: a warning each, the last value wins, a repeated object is merged; Strict refuses", async () => {
@@ -127,6 +137,10 @@ describe("typed decoding and fieldValidation", () => {
     const secret = await t.send("POST", "/api/v1/namespaces/fv/secrets", { body: { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { key: "not base64!" } } });
     assert.equal(secret.status, 400);
     assert.equal(secret.body.message, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3');
+    // A []byte takes a list of bytes too, stored as base64.
+    const bytes = await t.send("POST", "/api/v1/namespaces/fv/secrets", { body: { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { key: [104, 105] } } });
+    assert.equal(bytes.status, 201, bytes.text);
+    assert.equal(bytes.body.data.key, "aGk=");
   });
 
   test("an update decodes its object the same way", async () => {
@@ -151,9 +165,17 @@ describe("typed decoding and fieldValidation", () => {
     assert.equal(strict.status, 422);
     assert.match(strict.body.message, /^ "" is invalid: patch: Invalid value: "\{.*\}": strict decoding error: unknown field "spec\.minReadySecond"$/);
     assert.deepEqual(Object.keys(strict.body.details), ["causes"]);
+    // JSON and merge patches give json-patch's result, keys sorted: so are the strict errors.
+    const sorted = await t.send("PATCH", `${DEPLOYS}/warned?fieldValidation=Strict`, { body: { spec: { zzz: 1, aaa: 2 } }, contentType: MERGE });
+    assert.match(sorted.body.message, /: strict decoding error: unknown field "spec\.aaa", unknown field "spec\.zzz"$/);
+    // A strategic merge patch's result is converted from a map, in the converter's words.
     const typed = await t.send("PATCH", `${DEPLOYS}/warned`, { body: { spec: { replicas: "2" } }, contentType: "application/strategic-merge-patch+json" });
     assert.equal(typed.status, 422);
-    assert.equal(typed.body.message, ' "" is invalid: patch: Invalid value: "map[spec:map[replicas:2]]": json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    assert.equal(typed.body.message, ' "" is invalid: patch: Invalid value: "map[spec:map[replicas:2]]": unrecognized type: int32');
+    const label = await t.send("PATCH", `${DEPLOYS}/warned`, { body: { metadata: { labels: { tier: 1 } } }, contentType: "application/strategic-merge-patch+json" });
+    assert.equal(label.body.message, ' "" is invalid: patch: Invalid value: "map[metadata:map[labels:map[tier:1]]]": cannot convert int64 to string');
+    const smpStrict = await t.send("PATCH", `${DEPLOYS}/warned?fieldValidation=Strict`, { body: { spec: { zzz: 1, aaa: 2 } }, contentType: "application/strategic-merge-patch+json" });
+    assert.equal(smpStrict.body.message, ' "" is invalid: patch: Invalid value: "map[spec:map[aaa:2 zzz:1]]": strict decoding error: unknown field "spec.aaa", unknown field "spec.zzz"');
   });
 
   test("server-side apply refuses a field the schema does not declare: structured-merge-diff's 500", async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { goBase64Error, goQuantityError, goTimeParseError, RFC3339, RFC3339_MICRO } from "../../runtime/testing/cluster/go-scalars.js";
+import { canonicalQuantity, goBase64Error, goQuantityError, goTimeParseError, parseGoQuantity, RFC3339, RFC3339_MICRO } from "../../runtime/testing/cluster/go-scalars.js";
 
 describe("Go scalar parsing", () => {
   test("time.Parse with RFC 3339: accepted forms", () => {
@@ -25,6 +25,8 @@ describe("Go scalar parsing", () => {
     assert.equal(goTimeParseError(RFC3339, "2024-01-01T24:00:00Z"), 'parsing time "2024-01-01T24:00:00Z": hour out of range');
     assert.equal(goTimeParseError(RFC3339, "2024-01-01T00:60:00Z"), 'parsing time "2024-01-01T00:60:00Z": minute out of range');
     assert.equal(goTimeParseError(RFC3339, "2024-01-01T00:00:00Zjunk"), 'parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk"');
+    assert.equal(goTimeParseError(RFC3339, "2024-01-01T00:00:00+25:00"), 'parsing time "2024-01-01T00:00:00+25:00": time zone offset hour out of range');
+    assert.equal(goTimeParseError(RFC3339, "2024-01-01T00:00:00+24:00"), undefined);
   });
 
   test("MicroTime's layout needs exactly six fractional digits", () => {
@@ -33,11 +35,26 @@ describe("Go scalar parsing", () => {
   });
 
   test("ParseQuantity: numbers, suffixes and exponents; its three errors", () => {
-    for (const ok of ["0", "1", "1.5", ".5", "100m", "64Mi", "1Gi", "1e3", "1E", "2.5e-3", "+1k", "-0", "000", "1e+3"]) assert.equal(goQuantityError(ok), undefined, ok);
+    for (const ok of ["0", "1", "1.5", ".5", "100m", "64Mi", "1Gi", "1e3", "1E", "2.5e-3", "+1k", "-0", "000", "1e+3", ".", "Mi", "-."]) assert.equal(goQuantityError(ok), undefined, ok);
     const format = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
     for (const bad of ["", "lots", "1.2.3", "1Qi", "1 Gi"]) assert.equal(goQuantityError(bad), format, bad);
     for (const bad of ["1kk", "1e", "1Ki1", "1ki"]) assert.equal(goQuantityError(bad), "unable to parse quantity's suffix", bad);
-    for (const bad of [".", "Mi", "-."]) assert.equal(goQuantityError(bad), "unable to parse numeric part of quantity", bad);
+    // No digits reads as 0 on the fast path; only the slow path (beyond nano, or a large binary suffix) finds no number.
+    for (const bad of ["e-10", "Pi", ".Ei"]) assert.equal(goQuantityError(bad), "unable to parse numeric part of quantity", bad);
+  });
+
+  test("Quantity.String(): the canonical form the server stores", () => {
+    const canonical = (text: string) => {
+      const parsed = parseGoQuantity(text);
+      assert.ok("quantity" in parsed, text);
+      return canonicalQuantity(parsed.quantity);
+    };
+    const cases: Array<[string, string]> = [
+      ["0.5", "500m"], ["1.5", "1500m"], ["1", "1"], ["1000", "1k"], ["1500", "1500"], ["0.1", "100m"], ["2000000", "2M"],
+      ["128Mi", "128Mi"], ["2048Mi", "2Gi"], ["0.5Gi", "512Mi"], ["1.5Ki", "1536"], ["0.5Ki", "512"], ["1e3", "1e3"], ["12e3", "12e3"],
+      ["1n", "1n"], ["0.0000000001", "1n"], ["-1.5", "-1500m"], ["0", "0"], ["00", "0"], ["1073741824", "1073741824"],
+    ];
+    for (const [text, want] of cases) assert.equal(canonical(text), want, text);
   });
 
   test("base64.StdEncoding: padding and the offset of the first bad byte", () => {

@@ -10,6 +10,7 @@ import type { RequestInfo } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { badRequest, goStrings, invalid } from "./status.js";
 import { managerFromUserAgent } from "./managed-fields.js";
+import { modelOf } from "./field-decoding.js";
 
 type Obj = Record<string, any>;
 
@@ -87,9 +88,10 @@ function internalGroup(group: string): string {
 
 /**
  * Decodes the body as an object of `call.def`'s kind: 400 for malformed JSON, a foreign kind or
- * apiVersion, as the real decoder answers. Missing kind and apiVersion are filled in.
+ * apiVersion, as the real decoder answers. Missing kind and apiVersion are filled in. With
+ * `typed`, a built-in kind's `metadata` is left for the typed decoding that follows to judge.
  */
-export function decodeObject(call: Call, def: ResourceDef = call.def): Obj {
+export function decodeObject(call: Call, def: ResourceDef = call.def, typed = false): Obj {
   const text = call.body.toString("utf8");
   let value: unknown;
   try {
@@ -112,7 +114,8 @@ export function decodeObject(call: Call, def: ResourceDef = call.def): Obj {
   const { kind: _k, apiVersion: _a, ...rest } = obj;
   const out: Obj = { kind: def.kind, apiVersion, ...rest };
   if (out.metadata === undefined || out.metadata === null) out.metadata = {};
-  if (typeof out.metadata !== "object" || Array.isArray(out.metadata)) {
+  // A built-in kind's typed decoding (`typed`: it follows) words this as the JSON decoder does.
+  if ((typeof out.metadata !== "object" || Array.isArray(out.metadata)) && !(typed && modelOf(apiVersion, def.kind) && !def.custom)) {
     throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): metadata must be an object`);
   }
   return out;

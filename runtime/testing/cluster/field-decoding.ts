@@ -15,7 +15,7 @@
  * Numbers are judged by their literal (`1.0` is not an int32). Named Go string and map types
  * are reported by their underlying type (`string`, not `v1.DNSPolicy`).
  */
-import { goBase64Error, goQuantityError, goTimeParseError, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
+import { canonicalQuantity, goBase64Error, goTimeParseError, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
 import { isRawNumber, isRawObject, rawText, rawToValue, type RawJson } from "./raw-json.js";
 import { KINDS, MODELS } from "./schema-1.32.js";
 
@@ -223,6 +223,23 @@ class Decoder {
     return out;
   }
 
+  /** Go's `[]byte`: a base64 string, or (as any slice) a list of numbers 0-255; stored as base64. */
+  private bytes(v: RawJson): unknown {
+    if (typeof v === "string") {
+      this.saved ??= goBase64Error(v);
+      return v;
+    }
+    if (!Array.isArray(v)) return this.save(jsonKind(v), "[]uint8");
+    const out: number[] = [];
+    for (const item of v) {
+      if (item === null) out.push(0);
+      else if (!isRawNumber(item)) return this.save(jsonKind(item), "uint8");
+      else if (!/^\d+$/.test(item.num) || Number(item.num) > 255) return this.save(`number ${item.num}`, "uint8");
+      else out.push(Number(item.num));
+    }
+    return Buffer.from(out).toString("base64");
+  }
+
   private scalar(v: RawJson, t: string): unknown {
     switch (t) {
       case "string":
@@ -237,14 +254,13 @@ class Decoder {
         if (!isRawNumber(v)) return this.save(jsonKind(v), t);
         return intLiteral(v, t) ? Number(v.num) : this.save(`number ${v.num}`, t);
       case "bytes":
-        if (typeof v !== "string") return this.save(jsonKind(v), "[]uint8");
-        this.saved ??= goBase64Error(v);
-        return v;
+        return this.bytes(v);
       case "quantity": {
-        // Quantity.UnmarshalJSON: a string's quotes removed, anything else as its JSON text.
-        const error = goQuantityError(typeof v === "string" ? v : rawText(v));
-        if (error) throw new FatalDecodeError(error);
-        return rawToValue(v);
+        // Quantity.UnmarshalJSON: a string's quotes removed, anything else as its JSON text;
+        // stored and answered in its canonical form (MarshalJSON).
+        const parsed = parseGoQuantity(typeof v === "string" ? v : rawText(v));
+        if ("error" in parsed) throw new FatalDecodeError(parsed.error);
+        return canonicalQuantity(parsed.quantity);
       }
       case "intstr":
         if (typeof v === "string") return v;

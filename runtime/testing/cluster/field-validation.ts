@@ -5,17 +5,18 @@
  * - create and update: a decoding error is a 400 `Pod in version "v1" cannot be handled as a
  *   Pod: ...`; unknown fields are dropped, warned about (`Warning: unknown field "spec.x"`),
  *   or with `Strict` a 400 `... strict decoding error: unknown field "spec.x", ...`.
- * - JSON, merge and strategic merge patches: the patched object is decoded the same way, and
- *   an error is a 422 naming `patch` with the patched object (the strategic merge patch: the
- *   patch, as Go's `%+v` prints a map) as its value.
- * Any other value of the parameter is a 422 of the verb's options (after `dryRun`).
+ * - JSON, merge and strategic merge patches: the patched object is decoded (a strategic merge
+ *   patch's converted, in the converter's words), and an error is a 422 naming `patch` with the
+ *   patched object (the strategic merge patch: the patch, as Go's `%+v` prints a map) as its value.
+ * The options are checked first (`writeOptions`): one 422 naming every bad one.
  * Server-side apply refuses unknown fields as structured-merge-diff does (`decodeAppliedObject`).
  */
 import type { Call } from "./call.js";
 import { decodeTyped, modelOf, type PathStyle } from "./field-decoding.js";
 import { rawFromText, rawFromValue, type RawJson } from "./raw-json.js";
+import { convertUnstructured } from "./unstructured-conversion.js";
 import { apiVersionOf } from "./resources.js";
-import { ApiError, badRequest, invalid } from "./status.js";
+import { ApiError, badRequest, goStrings, invalid, type FieldError } from "./status.js";
 import { addWarning } from "./warnings.js";
 
 type Obj = Record<string, any>;
@@ -24,12 +25,25 @@ export type FieldValidation = "Ignore" | "Warn" | "Strict";
 
 const ALLOWED = ["", "Ignore", "Strict", "Warn"];
 
-/** The request's directive; 422 for a value the server does not know. */
-export function fieldValidation(call: Call): FieldValidation {
+/**
+ * The write's options, checked as ValidateCreateOptions, ValidateUpdateOptions and
+ * ValidatePatchOptions check them before the body is read, every error in one 422: `force` on a
+ * patch that is not an apply, an apply without `fieldManager`, `dryRun` other than `All`, an
+ * unknown `fieldValidation`. Returns the directive (`Warn` when none is given).
+ */
+export function writeOptions(call: Call): FieldValidation {
+  const errors: FieldError[] = [];
+  const patch = call.info.verb === "patch";
+  const apply = patch && call.contentType === "application/apply-patch+yaml";
+  if (patch && !apply && call.query.has("force")) errors.push({ type: "Forbidden", field: "force", detail: "may not be specified for non-apply patch" });
+  if (apply && !call.query.get("fieldManager")) errors.push({ type: "Required", field: "fieldManager", detail: "is required for apply patch" });
+  const dryRun = call.query.getAll("dryRun");
+  if (dryRun.some((v) => v !== "All")) errors.push({ type: "NotSupported", field: "dryRun", rendered: goStrings(dryRun), supported: ["All"] });
   const value = call.query.get("fieldValidation") ?? "";
-  if (!ALLOWED.includes(value)) {
+  if (!ALLOWED.includes(value)) errors.push({ type: "NotSupported", field: "fieldValidation", value, supported: ALLOWED });
+  if (errors.length) {
     const kind = { create: "CreateOptions", update: "UpdateOptions" }[call.info.verb] ?? "PatchOptions";
-    throw invalid("meta.k8s.io", kind, "", [{ type: "NotSupported", field: "fieldValidation", value, supported: ALLOWED }]);
+    throw invalid("meta.k8s.io", kind, "", errors);
   }
   return (value || "Warn") as FieldValidation;
 }
@@ -75,14 +89,30 @@ export function decodeRequestObject(call: Call, obj: Obj, directive: FieldValida
   return { kind: obj.kind, apiVersion: obj.apiVersion, ...rest, metadata: rest.metadata ?? {} };
 }
 
-/** A patched object decoded into its type (`patchValue`: how the error prints the patch). */
-export function decodePatchedObject(call: Call, patched: Obj, directive: FieldValidation, patchValue: string): Obj {
-  const decoded = decode(call, () => rawFromValue(patched), patched);
-  if (!decoded) return patched;
-  const refuse = (detail: string) => invalid("", "", "", [{ type: "Invalid", field: "patch", value: patchValue, detail }]);
+/** A value with every object's keys sorted, as Go's encoding of a map writes them. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.keys(v as Obj).sort().map((k) => [k, sortedKeys((v as Obj)[k])]));
+}
+
+/**
+ * A patched object decoded into its type. A JSON or merge patch's result is JSON again, written
+ * by json-patch from Go maps (sorted keys: the order of its strict errors, and the value the 422
+ * shows); a strategic merge patch's is converted from the map (`unstructured-conversion`), and
+ * the 422 shows the patch as `%+v` prints it.
+ */
+export function decodePatchedObject(call: Call, patched: Obj, directive: FieldValidation, patch: unknown): Obj {
+  const model = call.def.custom ? undefined : modelOf(apiVersionOf(call.def), call.def.kind);
+  if (!model) return patched;
+  const strategic = call.contentType === "application/strategic-merge-patch+json";
+  const sorted = strategic ? patched : (sortedKeys(patched) as Obj);
+  const decoded = strategic ? convertUnstructured(model, patched) : decodeTyped(model, rawFromValue(sorted), patched);
+  const refuse = (detail: string) => invalid("", "", "", [{ type: "Invalid", field: "patch", value: strategic ? goPrint(patch) : JSON.stringify(sorted), detail }]);
   if (decoded.error) throw refuse(decoded.error);
   strictness(call, decoded.strict, directive, refuse);
-  return decoded.value;
+  // The stored object keeps the order its fields had.
+  return strategic || decoded.strict.length === 0 ? decoded.value : decodeTyped(model, rawFromValue(patched), patched).value;
 }
 
 function strictness(call: Call, errors: string[], directive: FieldValidation, refuse: (text: string) => Error): void {
@@ -101,3 +131,6 @@ export function goPrint(v: unknown): string {
   }
   return String(v);
 }
+
+/** `writeOptions` under the name the subresource handlers use. */
+export const fieldValidation = writeOptions;

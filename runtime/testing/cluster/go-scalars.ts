@@ -82,8 +82,12 @@ export function goTimeParseError(layout: string, text: string): string | undefin
         break;
       case "Z07:00":
         if (value.startsWith("Z")) value = value.slice(1);
-        else if (value.length >= 6 && (value[0] === "+" || value[0] === "-") && value[3] === ":" && /^\d\d$/.test(value.slice(1, 3)) && /^\d\d$/.test(value.slice(4, 6))) value = value.slice(6);
-        else ok = false;
+        else if (value.length >= 6 && (value[0] === "+" || value[0] === "-") && value[3] === ":" && /^\d\d$/.test(value.slice(1, 3)) && /^\d\d$/.test(value.slice(4, 6))) {
+          // The ranges are checked with > (offsets of 24 hours or 60 minutes are written).
+          if (Number(value.slice(4, 6)) > 60) range = "time zone offset minute";
+          else if (Number(value.slice(1, 3)) > 24) range = "time zone offset hour";
+          value = value.slice(6);
+        } else ok = false;
         break;
     }
     if (range) return `${head}: ${range} out of range`;
@@ -97,24 +101,34 @@ export function goTimeParseError(layout: string, text: string): string | undefin
 /** resource.splitREString, as ErrFormatWrong prints it. */
 const QUANTITY_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 const FORMAT_WRONG = `quantities must match the regular expression '${QUANTITY_RE}'`;
-const QUANTITY_SUFFIXES = new Set(["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"]);
+const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DECIMAL_BY_EXPONENT = Object.fromEntries(Object.entries(DECIMAL_SUFFIXES).map(([k, v]) => [v, k]));
+
+/** A parsed quantity: `mantissa × 10^exponent`, and the format its canonical form is written in. */
+interface Quantity {
+  mantissa: bigint;
+  exponent: number;
+  format: "DecimalSI" | "BinarySI" | "DecimalExponent";
+}
 
 /**
- * `resource.ParseQuantity` (parseQuantityString's scanner, then the suffix, then the number) of
- * the text `Quantity.UnmarshalJSON` hands it (a string's quotes removed, then trimmed): its
- * error, or `undefined`.
+ * `resource.ParseQuantity` of the text `Quantity.UnmarshalJSON` hands it (a string's quotes
+ * removed, then trimmed): parseQuantityString's scanner, the suffix, the fast path's int64 or
+ * the slow path's decimal (its ErrNumeric), rounded up to nano units.
  */
-export function goQuantityError(text: string): string | undefined {
+export function parseGoQuantity(text: string): { error: string } | { quantity: Quantity } {
   const str = text.trim();
   const end = str.length;
-  if (end === 0) return FORMAT_WRONG;
+  if (end === 0) return { error: FORMAT_WRONG };
   const digitsFrom = (i: number) => {
     while (isDigit(str, i)) i++;
     return i;
   };
+  const negative = str[0] === "-";
   let pos = str[0] === "-" || str[0] === "+" ? 1 : 0;
   while (pos < end && str[pos] === "0") pos++;
-  if (pos >= end) return undefined;
+  if (pos >= end) return { quantity: { mantissa: 0n, exponent: 0, format: "DecimalSI" } };
   let next = digitsFrom(pos);
   const num = str.slice(pos, next);
   pos = next;
@@ -128,12 +142,64 @@ export function goQuantityError(text: string): string | undefined {
   while (pos < end && "eEinumkKMGTP".includes(str[pos]!)) pos++;
   if (pos < end) {
     if (str[pos] === "-" || str[pos] === "+") pos++;
-    if (digitsFrom(pos) < end) return FORMAT_WRONG;
+    if (digitsFrom(pos) < end) return { error: FORMAT_WRONG };
   }
   const suffix = str.slice(suffixStart);
-  if (!QUANTITY_SUFFIXES.has(suffix) && !/^[eE][-+]?\d{1,18}$/.test(suffix)) return "unable to parse quantity's suffix";
-  if (num + denom === "") return "unable to parse numeric part of quantity";
-  return undefined;
+  let base = 10;
+  let exponent: number;
+  let format: Quantity["format"] = "DecimalSI";
+  if (suffix in DECIMAL_SUFFIXES) exponent = DECIMAL_SUFFIXES[suffix]!;
+  else if (suffix in BINARY_SUFFIXES) (base = 2), (exponent = BINARY_SUFFIXES[suffix]!), (format = "BinarySI");
+  else if (/^[eE][-+]?\d+$/.test(suffix) && BigInt(suffix.slice(1)) >= -(2n ** 63n) && BigInt(suffix.slice(1)) < 2n ** 63n) {
+    exponent = Number(BigInt.asIntN(32, BigInt(suffix.slice(1))));
+    format = "DecimalExponent";
+  } else return { error: "unable to parse quantity's suffix" };
+  // With no digits the number is 0: fine on the fast path, ErrNumeric on the slow one.
+  const digits = num || "0";
+  const fast =
+    base === 10
+      ? 18 - (digits.length + denom.length) >= 0 && exponent - denom.length >= -9
+      : denom === "" && 15 - digits.length - Math.trunc((exponent * 3) / 10) - 1 >= 0;
+  if (!fast && num === "" && denom === "") return { error: "unable to parse numeric part of quantity" };
+  let mantissa = BigInt(digits + denom) * (base === 2 ? 2n ** BigInt(exponent) : 1n);
+  let scale = -denom.length + (base === 10 ? exponent : 0);
+  if (scale < -9) {
+    // Rounded up (away from zero) to nano units.
+    const div = 10n ** BigInt(-9 - scale);
+    mantissa = mantissa / div + (mantissa % div === 0n ? 0n : 1n);
+    scale = -9;
+  }
+  if (format === "BinarySI" && scale < 0 && mantissa < 10n ** BigInt(-scale)) format = "DecimalSI";
+  return { quantity: { mantissa: negative ? -mantissa : mantissa, exponent: scale, format } };
+}
+
+/** ParseQuantity's error for `text`, or `undefined`. */
+export function goQuantityError(text: string): string | undefined {
+  const parsed = parseGoQuantity(text);
+  return "error" in parsed ? parsed.error : undefined;
+}
+
+/** Quantity.String(): the canonical form the server stores and answers (`0.5` → `500m`, `2048Mi` → `2Gi`). */
+export function canonicalQuantity(q: Quantity): string {
+  if (q.mantissa === 0n) return "0";
+  const sign = q.mantissa < 0n ? "-" : "";
+  let m = q.mantissa < 0n ? -q.mantissa : q.mantissa;
+  let e = q.exponent;
+  if (q.format === "BinarySI") {
+    // |q| ≥ 1024 and whole: powers of 1024 as Ki, Mi, ...; anything else is written as DecimalSI.
+    const whole = e >= 0 ? m * 10n ** BigInt(e) : m % 10n ** BigInt(-e) === 0n ? m / 10n ** BigInt(-e) : undefined;
+    if (whole !== undefined && whole >= 1024n) {
+      let n = whole;
+      let k = 0;
+      while (n % 1024n === 0n && k < 6) (n /= 1024n), k++;
+      return `${sign}${n}${["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][k]}`;
+    }
+  }
+  while (m % 10n === 0n) (m /= 10n), e++;
+  const r = ((e % 3) + 3) % 3;
+  if (r !== 0) (m *= 10n ** BigInt(r)), (e -= r);
+  if (q.format === "DecimalExponent") return `${sign}${m}${e === 0 ? "" : `e${e}`}`;
+  return `${sign}${m}${DECIMAL_BY_EXPONENT[e] ?? `e${e}`}`;
 }
 
 /** base64.StdEncoding.Decode's CorruptInputError for `src`, quantum by quantum as Go reads it (newlines skipped). */

@@ -7,8 +7,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { decodeObject, isDryRun, type Call, type Reply } from "./call.js";
-import { decodeAppliedObject, decodePatchedObject, decodeRequestObject, fieldValidation, goPrint } from "./field-validation.js";
+import { decodeObject, type Call, type Reply } from "./call.js";
+import { decodeAppliedObject, decodePatchedObject, decodeRequestObject, writeOptions } from "./field-validation.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
 import { getObject, listObjects, validateListOptions } from "./list.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
@@ -28,10 +28,7 @@ import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed,
 type Obj = Record<string, any>;
 
 function serverSideApply(call: Call): Reply {
-  const manager = call.query.get("fieldManager");
-  if (!manager) {
-    throw invalid("meta.k8s.io", "PatchOptions", "", [{ type: "Required", field: "fieldManager", detail: "is required for apply patch" }]);
-  }
+  // writeOptions checked the fieldManager.
   let applied: unknown;
   const text = call.body.toString("utf8");
   try {
@@ -40,7 +37,7 @@ function serverSideApply(call: Call): Reply {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
   call.body = Buffer.from(JSON.stringify(applied ?? {}));
-  const obj = decodeAppliedObject(call, decodeObject(call));
+  const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
   if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
@@ -54,27 +51,19 @@ function serverSideApply(call: Call): Reply {
   return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
 }
 
-/** The verb's options checked as the real server does before reading the body: dryRun, then fieldValidation. */
-function writeOptions(call: Call) {
-  isDryRun(call);
-  return fieldValidation(call);
-}
-
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
   const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml" && scope === "main") return serverSideApply(call);
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj));
-  // The patched object as the error prints it: the JSON for JSON and merge patches, the patch as `%+v` for strategic merge.
-  const shown = call.contentType === "application/strategic-merge-patch+json" ? goPrint(JSON.parse(call.body.toString("utf8"))) : JSON.stringify(applied);
-  const patched = decodePatchedObject(call, applied, directive, shown);
+  const patched = decodePatchedObject(call, applied, directive, JSON.parse(call.body.toString("utf8")));
   return { status: 200, body: updateObject(call, current, patched, scope).full };
 }
 
 function updateCall(call: Call, scope: UpdateScope): Reply {
   const directive = writeOptions(call);
-  const obj = decodeRequestObject(call, decodeObject(call), directive);
+  const obj = decodeRequestObject(call, decodeObject(call, call.def, true), directive);
   const { namespace, name } = call.info;
   // checkName: a PUT's body names its object.
   if (!obj.metadata?.name) throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
@@ -93,7 +82,7 @@ function updateCall(call: Call, scope: UpdateScope): Reply {
 function createCall(call: Call): Reply {
   if (call.info.name) throw routeMethodNotAllowed();
   const directive = writeOptions(call);
-  const obj = decodeRequestObject(call, decodeObject(call), directive);
+  const obj = decodeRequestObject(call, decodeObject(call, call.def, true), directive);
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
 
