@@ -256,11 +256,10 @@ export function defaultService(svc: Obj): void {
   setDefault(spec, "internalTrafficPolicy", "Cluster");
 }
 
-/** A Namespace: the name label, the `kubernetes` finalizer, phase Active. */
+/** A Namespace: the name label, phase Active (the `kubernetes` finalizer is the strategy's, on create only: namespace-strategy). */
 export function defaultNamespace(ns: Obj): void {
   ns.metadata.labels = { ...(ns.metadata.labels ?? {}), "kubernetes.io/metadata.name": ns.metadata.name };
   ns.spec ??= {};
-  setDefault(ns.spec, "finalizers", ["kubernetes"]);
   ns.status ??= {};
   setDefault(ns.status, "phase", "Active");
 }

@@ -11,6 +11,7 @@ import { decodeObject, type Call, type Reply } from "./call.js";
 import { decodeAppliedObject, decodePatchedObject, decodeRequestObject, writeOptions } from "./field-validation.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
 import { getObject, listObjects, validateListOptions } from "./list.js";
+import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
 import { strategicMerge } from "./patch.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
@@ -132,6 +133,9 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "token":
       if (!def.subresources.includes("token") || info.verb !== "create") throw notFoundPath();
       return tokenRequest(call);
+    case "finalize":
+      if (!def.subresources.includes("finalize")) throw notFoundPath();
+      return finalizeNamespace(call);
     default:
       throw notFoundPath();
   }

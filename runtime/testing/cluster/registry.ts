@@ -200,15 +200,21 @@ export class Registry {
     this.finishNamespace(namespace);
   }
 
-  /** Removes a terminating namespace once nothing is left in it. */
+  /**
+   * The namespace controller once nothing is left in a terminating namespace: it finalizes it
+   * (`kubernetes` leaves `spec.finalizers`), which deletes it unless other finalizers remain,
+   * in `spec` or in `metadata` (ShouldDeleteNamespaceDuringUpdate).
+   */
   finishNamespace(namespace: string | undefined): void {
     if (!namespace || this.namespaceState(namespace) !== "terminating") return;
     for (const d of this.#stored()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
     const nsDef = this.core("namespaces");
     const ns = this.store.get(nsDef, undefined, namespace)!;
     const copy = clone(ns.obj);
-    copy.spec = { ...(copy.spec ?? {}), finalizers: [] };
-    delete copy.metadata.finalizers;
-    this.removeNow(nsDef, copy);
+    const finalizers = (copy.spec?.finalizers ?? []).filter((f: string) => f !== "kubernetes");
+    copy.spec = { ...(copy.spec ?? {}), finalizers };
+    if (!finalizers.length) delete copy.spec.finalizers;
+    if (!finalizers.length && !copy.metadata.finalizers?.length) this.removeNow(nsDef, copy);
+    else if (finalizers.length !== (ns.obj.spec?.finalizers ?? []).length) this.commit(nsDef, copy, "MODIFIED");
   }
 }

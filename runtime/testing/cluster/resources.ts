@@ -14,7 +14,8 @@ import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
-import { namespaceFinalizerErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
+import { namespaceStrategy } from "./namespace-strategy.js";
+import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -47,6 +48,12 @@ export interface ResourceDef {
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
   prepareUpdate?: (obj: Obj, old: Obj) => void;
+  /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer). */
+  prepareCreate?: (obj: Obj) => void;
+  /** On a status update, once the status is put on the stored object: what decoding defaults in it (a Namespace's phase). */
+  prepareStatusUpdate?: (obj: Obj, old: Obj) => void;
+  /** The store's ShouldDeleteDuringUpdate, besides no finalizers left on a deleting object (a Namespace also waits for its `spec.finalizers`). */
+  shouldDeleteDuringUpdate?: (obj: Obj) => boolean;
   /** Checked on create only, besides `validate`. */
   validateCreate?: (obj: Obj) => FieldError[];
   /**
@@ -129,7 +136,7 @@ const CORE_EVENTS = def({
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
   CORE_EVENTS,
-  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, validateCreate: namespaceFinalizerErrors, shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
+  def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({

@@ -111,10 +111,16 @@ export function finalizerErrors(finalizers: unknown, rule: FinalizerRule, update
   return rule === "create+update" ? [...create(), ...kubeFinalizerErrors(list, field)] : [...kubeFinalizerErrors(list, field), ...create()];
 }
 
-/** ValidateNamespace's `spec.finalizers`: validateFinalizerName on each, the path not indexed (create only). */
-export function namespaceFinalizerErrors(ns: Record<string, any>): FieldError[] {
+/**
+ * A Namespace's `spec.finalizers`, validateFinalizerName on each: ValidateNamespace's path is not
+ * indexed; ValidateNamespaceFinalizeUpdate's is (`indexed`).
+ */
+export function namespaceFinalizerErrors(ns: Record<string, any>, indexed = false): FieldError[] {
   const list = Array.isArray(ns.spec?.finalizers) ? (ns.spec.finalizers as unknown[]).map(String) : [];
-  return list.flatMap((f) => [...labelKeyErrors(f).map((detail): FieldError => ({ type: "Invalid", field: "spec.finalizers", value: f, detail })), ...kubeFinalizerErrors([f], "spec.finalizers", false)]);
+  return list.flatMap((f, i) => {
+    const field = indexed ? `spec.finalizers[${i}]` : "spec.finalizers";
+    return [...labelKeyErrors(f).map((detail): FieldError => ({ type: "Invalid", field, value: f, detail })), ...kubeFinalizerErrors([f], field, false)];
+  });
 }
 
 interface Container {

@@ -117,6 +117,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   const source = clone(obj);
   const uid = randomUUID();
   def.defaults?.(obj, uid);
+  def.prepareCreate?.(obj);
   validate(def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
@@ -143,8 +144,11 @@ function withoutVolatile(obj: Obj): string {
   return JSON.stringify(copy);
 }
 
-/** What an update changes: the whole object, or only its status (`status` subresource). */
-export type UpdateScope = "main" | "status";
+/**
+ * What an update changes: the whole object, only its status (`status` subresource), or, through
+ * a Namespace's `finalize` subresource, what its strategy (the call's `def`) lets it.
+ */
+export type UpdateScope = "main" | "status" | "finalize";
 
 /**
  * Replaces the stored object `current` with `next` (decoded or patched): keeps what a client
@@ -170,6 +174,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
     merged = clone(old);
     if (next.status !== undefined) merged.status = next.status;
     else delete merged.status;
+    def.prepareStatusUpdate?.(merged, old);
   } else {
     merged = clone(next);
     const hasStatus = def.subresources.includes("status");
@@ -186,23 +191,27 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   merged.metadata.name = name;
   if (scope === "main") checkRbacWrite(call, merged, old);
-  if (old.metadata.deletionTimestamp && scope === "main") {
+  if (old.metadata.deletionTimestamp && scope !== "status") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
-  validate(def, merged, scope === "main" ? old : undefined, true);
+  validate(def, merged, scope === "status" ? undefined : old, true);
   strategyWarnings(call, merged, old);
   if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
-  merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "status" ? "status" : undefined);
+  merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "main" ? undefined : scope);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
   if (withoutVolatile(out) === withoutVolatile(old)) return current;
   if (dryRun) return entryOf(out);
-  if (out.metadata.deletionTimestamp && !out.metadata.finalizers) return registry.removeNow(def, out);
+  if (out.metadata.deletionTimestamp && !out.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(out) ?? true)) {
+    // deleteWithoutFinalizers: the object goes; the PUT answers it as the update made it (the old resourceVersion).
+    registry.removeNow(def, out);
+    return entryOf(out);
+  }
   return registry.commit(def, out, "MODIFIED");
 }
 
