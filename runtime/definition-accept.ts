@@ -10,6 +10,7 @@
  */
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
+import { API_VERSION, MAX_WATCH_CONCURRENCY, namespaceProblem, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -108,7 +109,10 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "name");
+const WATCHED_TYPE = keys("group", "version", "resource", "namespaced");
+const EVENTS = new Set<unknown>(WATCH_EVENTS);
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
 
 const nonEmpty = (v: unknown) => isString(v, 1);
 
@@ -171,6 +175,35 @@ function scheduleEntry(v: unknown): boolean {
   );
 }
 
+/** A plural resource name (no subresource, no wildcard). */
+const PLAIN_RESOURCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function watchedTypeObject(v: unknown): boolean {
+  return (
+    strict(v, WATCHED_TYPE) &&
+    typeof v.group === "string" &&
+    v.group !== "*" &&
+    matches(API_GROUP)(v.group) &&
+    matches(API_VERSION)(v.version) &&
+    matches(PLAIN_RESOURCE)(v.resource) &&
+    typeof v.namespaced === "boolean"
+  );
+}
+
+function watchEntry(v: unknown): boolean {
+  return (
+    strict(v, WATCH) &&
+    (typeof v.resource === "string" ? watchedType(v.resource) !== undefined : watchedTypeObject(v.resource)) &&
+    optional(v.namespace, (n) => n === "*" || matches(NAMESPACE_NAME)(n)) &&
+    namespaceProblem(watchedType(v.resource as string), v.namespace) === undefined &&
+    optional(v.labelSelector, nonEmpty) &&
+    optional(v.fieldSelector, nonEmpty) &&
+    optional(v.events, (e) => arrayOf(e, inSet(EVENTS))) &&
+    optional(v.concurrency, (n) => positiveInt(n, MAX_WATCH_CONCURRENCY)) &&
+    optional(v.name, matches(WATCH_NAME))
+  );
+}
+
 /**
  * True only when the definition schema accepts `value` unchanged; false means "ask zod".
  *
@@ -189,6 +222,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.permissions, (p) => arrayOf(p, permission, 0)) &&
     optional(value.http, http) &&
     optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
+    optional(value.watch, (w) => (Array.isArray(w) ? arrayOf(w, watchEntry) : watchEntry(w))) &&
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
     optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&

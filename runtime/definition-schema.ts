@@ -8,8 +8,9 @@
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
-import type { LoadedFunction, PodfnFunction } from "./function.js";
+import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
+import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, namespaceProblem, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchRule } from "./watch/definition.js";
 import {
   acceptsDefinition,
   CONCURRENCY_POLICIES,
@@ -127,6 +128,32 @@ function buildDefinitionSchema() {
       if (problem) ctx.addIssue({ code: "custom", path: [problem.startsWith("timeZone ") ? "timeZone" : "cron"], message: problem });
     });
 
+  const watchedTypeObject = z.strictObject({
+    group: z.string().regex(API_GROUP, 'must be an API group without its version: "" for the core group, "apps", "example.com"').refine((g) => g !== "*", "must name one group"),
+    version: z.string().regex(API_VERSION, 'must be an API version such as "v1" or "v1beta1"'),
+    resource: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lower-case plural such as "widgets" (not the kind)'),
+    namespaced: z.boolean({ error: "is required: true for a namespaced type, false for a cluster-scoped one" }),
+  });
+  const watchEntry = z
+    .strictObject({
+      resource: z.union([z.string().refine((r) => watchedType(r) !== undefined, { error: (issue) => unknownResourceMessage(String(issue.input)) }), watchedTypeObject], {
+        error: `must name a built-in resource (${builtInWatchNames().slice(0, 6).join(", ")}, ...) or be {group, version, resource, namespaced}`,
+      }),
+      namespace: z
+        .string()
+        .refine((n) => n === "*" || NAMESPACE_NAME.test(n), 'must be a namespace name or "*" for every namespace')
+        .optional(),
+      labelSelector: z.string().min(1).optional(),
+      fieldSelector: z.string().min(1).optional(),
+      events: z.array(z.enum(WATCH_EVENTS, { error: `must be one of ${WATCH_EVENTS.join(", ")}` })).min(1, "list at least one event, or leave events out for all").optional(),
+      concurrency: z.number().int().positive().max(MAX_WATCH_CONCURRENCY).optional(),
+      name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
+    })
+    .superRefine((entry, ctx) => {
+      const problem = namespaceProblem(watchedType(entry.resource), entry.namespace);
+      if (problem) ctx.addIssue({ code: "custom", path: ["namespace"], message: problem });
+    });
+
   // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
   return z.strictObject({
     name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters (room for CronJob suffixes)`).refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
@@ -136,6 +163,7 @@ function buildDefinitionSchema() {
     permissions: z.array(permission).optional(),
     http: http.optional(),
     schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
+    watch: z.union([watchEntry, z.array(watchEntry).min(1)]).optional(),
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
     env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
@@ -159,6 +187,21 @@ export function emptyInputSchema(): z.ZodType {
   return (emptyInput ??= zod().object({}));
 }
 
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/**
+ * zod's issues with each union's "Invalid input" replaced by the issues of the option the value
+ * was meant for (the one that did not refuse its type outright): `schedule: {...}` or `[...]`
+ * are told what is wrong inside, not only that neither form fits.
+ */
+function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { path: PropertyKey[]; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    const meant = issue.code === "invalid_union" ? issue.errors?.filter((option) => !option.some((i) => i.code === "invalid_type" && i.path.length === 0)) : undefined;
+    return meant?.length === 1 ? explainIssues(meant[0]!, path) : [{ path, message: issue.message }];
+  });
+}
+
 /**
  * Check a definition and resolve its defaults. Returns the loaded function, or the list of
  * problems, each naming its field (`http.auth: is required: ...`).
@@ -169,24 +212,29 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   else {
     const result = definitionZodSchema().safeParse(fn);
     if (!result.success) {
-      return { ok: false, problems: result.error.issues.map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`) };
+      return { ok: false, problems: explainIssues(result.error.issues).map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`) };
     }
     d = result.data;
   }
-  if (!d.http && !d.schedule) {
-    return { ok: false, problems: ["declares neither `http` nor `schedule`: add one so the function can be called"] };
+  if (!d.http && !d.schedule && !d.watch) {
+    return { ok: false, problems: ["declares no `http`, `schedule` or `watch`: add one so the function can be called"] };
   }
   const entries = d.schedule === undefined ? [] : Array.isArray(d.schedule) ? d.schedule : [d.schedule];
   const names = entries.map((e, i) => e.name ?? String(i));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
+  const watches = (d.watch === undefined ? [] : Array.isArray(d.watch) ? d.watch : [d.watch]).map((w) => loadWatch(w as WatchTrigger));
+  const watchNames = watches.map((w) => w.name);
+  const twice = watchNames.find((n, i) => watchNames.indexOf(n) !== i);
+  if (twice !== undefined) return { ok: false, problems: [`watch: two entries are named "${twice}": give each a distinct name`] };
   const loaded: LoadedFunction = {
     definition: fn,
     file,
     name: d.name,
     input: d.input as z.ZodType,
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    permissions: d.permissions ?? [],
+    // A watch's list and watch rights are the function's too: manifests and grants follow.
+    permissions: [...(d.permissions ?? []), ...watches.map(watchRule)],
     env: d.env ?? [],
     schedules: entries.map((e, i) => ({
       ...e,
@@ -195,6 +243,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       concurrencyPolicy: e.concurrencyPolicy ?? "Forbid",
       input: e.input ?? {},
     })),
+    watches,
   };
   // No declared input: `z.object({})`, built when first read (invoke does not, see `declaresNoInput`).
   if (d.input === undefined) Object.defineProperty(loaded, "input", { get: emptyInputSchema, enumerable: true, configurable: true });

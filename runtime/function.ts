@@ -1,13 +1,13 @@
 /**
  * @module function
  * `defineFunction` and the types a function author writes against. A definition is plain data
- * plus a handler; the loader validates it (see `definition-schema.ts`), the HTTP and cron
- * adapters run it, and `podfn manifests` turns its `permissions`, `http` and `schedule` into
- * Kubernetes objects.
+ * plus a handler; the loader validates it (see `definition-schema.ts`), the HTTP, cron and watch
+ * adapters run it, and `podfn manifests` turns its `permissions`, `http`, `schedule` and
+ * `watch` into Kubernetes objects.
  */
 import type { z } from "zod";
 import type { Logger } from "pino";
-import type { KubeClient } from "./kube/api.js";
+import type { KubeClient, KubeObject } from "./kube/api.js";
 
 /** One RBAC rule a function needs; the manifests grant exactly these. */
 export interface PermissionRule {
@@ -92,10 +92,53 @@ export interface ScheduleEntry {
   name?: string;
 }
 
+/** A resource as a watch names it: every field `kube.resource()` takes but the kind. */
+export interface WatchedResourceType {
+  /** API group; `""` for the core group. */
+  group: string;
+  version: string;
+  /** Plural lower-case resource name, as in URLs and RBAC rules. */
+  resource: string;
+  /** Whether objects live in a namespace. */
+  namespaced: boolean;
+}
+
+/** The kinds of change a watch can call a function for. */
+export type WatchEventName = "ADDED" | "MODIFIED" | "DELETED";
+
+/**
+ * Call the function for changes to Kubernetes objects, as an informer sees them: every object
+ * that exists when the watch starts comes as `ADDED`, then each change as it happens; a
+ * reconnection that missed changes replays them as the differences it finds. Calls about one
+ * object are made one at a time, in order. Runs in the HTTP Deployment's leader replica (the
+ * same Lease as in-process schedules); `podfn dev` runs every watch.
+ */
+export interface WatchTrigger {
+  /**
+   * What to watch: a built-in resource as RBAC names it with its group (`pods`, `namespaces`,
+   * `jobs.batch`, `deployments.apps`, `leases.coordination.k8s.io`), or any other type as
+   * `{group, version, resource, namespaced}`.
+   */
+  resource: string | WatchedResourceType;
+  /** Namespace to watch, or `"*"` for every namespace (a ClusterRole). Default: the function's. Not for cluster-scoped resources. */
+  namespace?: string;
+  /** e.g. `app=web`. */
+  labelSelector?: string;
+  /** e.g. `status.phase=Failed`. */
+  fieldSelector?: string;
+  /** The changes that call the function. Default: all three. */
+  events?: WatchEventName[];
+  /** Most calls in flight at once (about different objects). Default 4. */
+  concurrency?: number;
+  /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
+  name?: string;
+}
+
 /** How a call came in. */
 export type Trigger =
   | { type: "http"; method: string; path: string; headers: Headers }
   | { type: "schedule"; schedule: string }
+  | { type: "watch"; watch: string; event: WatchEventName; object: KubeObject }
   | { type: "run" };
 
 /** What every handler receives. */
@@ -155,6 +198,8 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   http?: HttpTrigger;
   /** Run the function on one or more schedules. */
   schedule?: ScheduleEntry | ScheduleEntry[];
+  /** Run the function when objects change (see `WatchTrigger`); its list and watch rights are added to `permissions`. */
+  watch?: WatchTrigger | WatchTrigger[];
   /** Aborts the call after this many milliseconds. Default 30000. */
   timeoutMs?: number;
   /**
@@ -217,4 +262,17 @@ export interface LoadedFunction {
   env: string[];
   http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
+  watches: LoadedWatch[];
+}
+
+/** A watch with its defaults resolved. */
+export interface LoadedWatch {
+  name: string;
+  type: WatchedResourceType;
+  /** The namespace to watch, `"*"` for all; absent: the function's (the client's). Absent for cluster-scoped resources. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  events: WatchEventName[];
+  concurrency: number;
 }

@@ -29,6 +29,10 @@ export type {
   ServiceAccountAuth,
   NoAuth,
   ScheduleEntry,
+  WatchTrigger,
+  WatchEventName,
+  WatchedResourceType,
+  LoadedWatch,
   Trigger,
   Reply,
 } from "./function.js";

@@ -8,17 +8,20 @@ import { PodfnError } from "./errors.js";
 import type { LoadedFunction } from "./function.js";
 
 /**
- * The functions the HTTP Deployment runs: an `http` trigger or an in-process schedule. The
- * others run only as CronJobs, with their own ServiceAccounts: `serve` neither needs nor gets
- * their permissions.
+ * The functions the HTTP Deployment runs: an `http` trigger, an in-process schedule or a watch.
+ * The others run only as CronJobs, with their own ServiceAccounts: `serve` neither needs nor
+ * gets their permissions.
  */
 export function servedByDeployment(functions: readonly LoadedFunction[]): LoadedFunction[] {
-  return functions.filter((fn) => fn.http !== undefined || fn.schedules.some((s) => s.mode === "in-process"));
+  return functions.filter((fn) => fn.http !== undefined || fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
 }
 
-/** Some function runs a schedule inside the HTTP Deployment (leader election, a Lease). */
-export function hasInProcessSchedules(functions: readonly LoadedFunction[]): boolean {
-  return functions.some((fn) => fn.schedules.some((s) => s.mode === "in-process"));
+/**
+ * Some function runs a schedule or a watch inside the HTTP Deployment: only the replica holding
+ * the Lease runs them (leader election).
+ */
+export function electsLeader(functions: readonly LoadedFunction[]): boolean {
+  return functions.some((fn) => fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
 }
 
 /** Some function authenticates callers by ServiceAccount token (TokenReview). */
@@ -33,7 +36,7 @@ export function handlersCallKubeApi(functions: readonly LoadedFunction[]): boole
 
 /** The serving workload calls the API server: a handler does, or it elects a leader or reviews tokens. */
 export function usesKubeApi(functions: readonly LoadedFunction[]): boolean {
-  return handlersCallKubeApi(functions) || hasInProcessSchedules(functions) || usesServiceAccountAuth(functions);
+  return handlersCallKubeApi(functions) || electsLeader(functions) || usesServiceAccountAuth(functions);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @module commands/dev
  * `podfn dev`: `serve` for a developer's machine. Readable log lines instead of JSON, every
- * schedule (CronJob ones too) fired on its timetable with one line per run, and a reload when a
+ * schedule (CronJob ones too) fired on its timetable with one line per run, every watch run, and a reload when a
  * file under the functions folder changes: fresh copies of the modules (helpers they import
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
  * drain and restart with them (the cluster connection stays).
@@ -22,8 +22,9 @@ import { guardProcess } from "../process-faults.js";
 const HELP = `Usage: podfn dev [options]
 
 Like \`podfn serve\`, for local work: readable logs, every schedule fired locally on its
-timetable, and a reload whenever a file under the functions folder changes. With no cluster
-configured it runs against the embedded emulated cluster.
+timetable, every watch run (no leader election), and a reload whenever a file under the
+functions folder changes. With no cluster configured it runs against the embedded emulated
+cluster.
 `;
 
 /** Quiet period after the last change before reloading, in ms. */

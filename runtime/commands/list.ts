@@ -8,7 +8,8 @@ import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn list [--json] [--functions DIR]
 
-Loads every function module and prints name, route, caller auth, schedules and permissions.
+Loads every function module and prints name, route, caller auth, schedules, watches and
+permissions (a watch's list and watch rights included).
 Exits 2 when a module is invalid, listing every problem with its file.
 `;
 
@@ -25,6 +26,16 @@ export function describeRule(rule: PermissionRule): string {
   return `${rule.verbs.join(",")} ${groups}/${rule.resources.join(",")}${names}${ns}`;
 }
 
+/** A watch in one cell: `jobs.batch MODIFIED`, `pods ns=* -l app=web`. */
+function describeWatch(w: LoadedFunction["watches"][number]): string {
+  const parts = [w.name];
+  if (w.namespace !== undefined) parts.push(`ns=${w.namespace}`);
+  if (w.labelSelector !== undefined) parts.push(`-l ${w.labelSelector}`);
+  if (w.fieldSelector !== undefined) parts.push(`--field-selector ${w.fieldSelector}`);
+  if (w.events.length < 3) parts.push(w.events.join(","));
+  return parts.join(" ");
+}
+
 /** The JSON form of a loaded function, stable for tooling. */
 export function describeFunction(fn: LoadedFunction) {
   return {
@@ -33,6 +44,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency })),
     permissions: fn.permissions,
     env: fn.env,
     timeoutMs: fn.timeoutMs,
@@ -54,13 +66,14 @@ export const listCommand = defineCommand({
       io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
       return 0;
     }
-    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "PERMISSIONS"]];
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", "PERMISSIONS"]];
     for (const fn of functions) {
       rows.push([
         fn.name,
         fn.http ? `${fn.http.method} ${fn.http.path}` : "-",
         describeAuth(fn),
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
+        fn.watches.map(describeWatch).join("; ") || "-",
         fn.permissions.map(describeRule).join("; ") || "-",
       ]);
     }

@@ -1,8 +1,8 @@
 /**
  * @module commands/serve
  * `podfn serve`: load the functions, connect to the cluster (or the emulated one), serve the
- * HTTP routes and run in-process schedules under leader election, until SIGTERM/SIGINT; then
- * drain and exit 0.
+ * HTTP routes and run in-process schedules and watches under leader election, until
+ * SIGTERM/SIGINT; then drain and exit 0.
  */
 import { resolve } from "node:path";
 import { OPTIONS, type Config } from "../config.js";
@@ -21,13 +21,13 @@ import { isUserError } from "./report.js";
 
 const HELP = `Usage: podfn serve [options]
 
-Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules on
-the replica that holds the scheduler Lease. Health: GET /healthz, GET /readyz; metrics: GET /metrics.
-With no cluster configured (and outside a pod) it runs against the embedded emulated cluster
-and says so. SIGTERM/SIGINT: readiness fails, HTTP calls in flight finish (up to
---drain-timeout-ms; in-process scheduled runs are aborted at once and the Lease released), the
-functions' onShutdown hooks run, the last log lines are written (a lagging reader gets up to
-2 s more), then the process exits 0.
+Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules
+and the \`watch\` triggers on the replica that holds the scheduler Lease. Health: GET /healthz,
+GET /readyz; metrics: GET /metrics. With no cluster configured (and outside a pod) it runs
+against the embedded emulated cluster and says so. SIGTERM/SIGINT: readiness fails, HTTP calls
+in flight finish (up to --drain-timeout-ms; in-process scheduled runs and watch calls are
+aborted at once and the Lease released), the functions' onShutdown hooks run, the last log
+lines are written (a lagging reader gets up to 2 s more), then the process exits 0.
 `;
 
 /** Where local runs keep generated caller-auth secrets. */
@@ -86,7 +86,7 @@ function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config):
   return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}${fn.http.path}`;
 }
 
-/** Serve until `signal` aborts (HTTP routes and in-process schedules). */
+/** Serve until `signal` aborts (HTTP routes, in-process schedules and watches). */
 export async function serveFunctions(
   setup: ServeSetup,
   signal: AbortSignal,
@@ -129,13 +129,16 @@ export async function serveFunctions(
     },
     stop.signal,
   );
-  const schedules = Promise.race([listening, stopped.promise]).then(function startSchedules() {
+  const watching = functions.some((f) => f.watches.length > 0);
+  const schedules = Promise.race([listening, stopped.promise]).then(async function startSchedules() {
     if (stop.signal.aborted) return undefined;
+    const watches = watching ? await import("../watch/watcher.js") : undefined;
     return runSchedules(
       {
         functions,
         kube: connection.kube,
         logger,
+        ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger }, active) } : {}),
         filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
         ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
       },

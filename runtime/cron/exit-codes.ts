@@ -72,3 +72,19 @@ export function exitCodeFor(ending: RunEnding): ExitDecision {
   if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
   return { code: EXIT_CODES.handlerFailed, message: `the handler failed: ${messageOf(error)}` };
 }
+
+/** How an in-process run (a schedule's, a watch's) ended, as its log line names it. */
+export type RunOutcome = "succeeded" | "failed" | "invalid input" | "forbidden" | "timed out" | "aborted";
+
+const OUTCOMES: Record<number, RunOutcome> = {
+  [EXIT_CODES.ok]: "succeeded",
+  [EXIT_CODES.handlerFailed]: "failed",
+  [EXIT_CODES.invalid]: "invalid input",
+  [EXIT_CODES.forbidden]: "forbidden",
+  [EXIT_CODES.timeout]: "timed out",
+};
+
+/** The outcome of an in-process run that ended with `decision`; `aborted` when it was stopped (unless it timed out). */
+export function outcomeOf(decision: ExitDecision, aborted: boolean): RunOutcome {
+  return aborted && decision.code !== EXIT_CODES.timeout ? "aborted" : (OUTCOMES[decision.code] ?? "failed");
+}

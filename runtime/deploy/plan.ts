@@ -8,7 +8,7 @@
 import type { EnvVar } from "kubernetes-types/core/v1.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { PodfnError } from "../errors.js";
-import { environmentSecrets, handlersCallKubeApi, hasInProcessSchedules, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
+import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -79,7 +79,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   };
   if (served.length > 0) {
     const permissions = served.flatMap((fn) => fn.permissions);
-    const inProcess = hasInProcessSchedules(served);
+    const inProcess = electsLeader(served);
     const secretVariables = environmentSecrets(served);
     plan.http = {
       name: httpWorkloadName(options.app),

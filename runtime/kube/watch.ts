@@ -138,6 +138,7 @@ async function* watchUntil<T extends KubeObject>(
         known.delete(key);
         yield { type: "DELETED", object };
       }
+      options.onList?.(known.size);
       return page.metadata.resourceVersion ?? "";
     }
   }

@@ -2,7 +2,8 @@
  * @module schedule/scheduler
  * Fires scheduled functions in this process (`podfn dev` for every schedule, `podfn serve` for
  * `mode: "in-process"` ones), through `invoke()` with the trigger
- * `{type: "schedule", schedule}`, one log line per run with its outcome and duration.
+ * `{type: "schedule", schedule}`, one log line per run with its outcome and duration. Other
+ * work that runs only on the leader (the watches) comes along as `alongside`.
  * `concurrencyPolicy` is honoured per schedule: `Forbid` skips a tick while the previous run is
  * going, `Replace` aborts it first, `Allow` overlaps. With `leaderElection`, only the Lease
  * holder fires, and its runs are aborted the moment it loses the Lease.
@@ -16,7 +17,7 @@ import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
 import { invoke } from "../invoke.js";
-import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
+import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { nextFireTime } from "./cron.js";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
 
@@ -37,10 +38,12 @@ export interface RunSchedulesOptions extends SchedulerOptions {
   now?: () => number;
   /** Longest single wait between checks (ms), so clock jumps and far-off schedules are handled. Default 60000. */
   maxWaitMs?: number;
+  /** Other work that runs where the schedules fire (while leading, with election): the watches. Settles when its signal aborts. */
+  alongside?: (active: AbortSignal) => Promise<void>;
 }
 
 /** How a scheduled run ended, as logged. */
-export type RunOutcome = "succeeded" | "failed" | "invalid input" | "forbidden" | "timed out" | "aborted";
+export type { RunOutcome } from "../cron/exit-codes.js";
 
 interface Slot {
   fn: LoadedFunction;
@@ -48,14 +51,6 @@ interface Slot {
   next: number;
   running: Set<AbortController>;
 }
-
-const OUTCOMES: Record<number, RunOutcome> = {
-  [EXIT_CODES.ok]: "succeeded",
-  [EXIT_CODES.handlerFailed]: "failed",
-  [EXIT_CODES.invalid]: "invalid input",
-  [EXIT_CODES.forbidden]: "forbidden",
-  [EXIT_CODES.timeout]: "timed out",
-};
 
 /** When `entry` next fires after `now` (ms); `Infinity` for a schedule that never fires (`0 0 31 2 *`). */
 function nextTime(entry: ScheduleEntry, now: number): number {
@@ -142,7 +137,7 @@ export class Scheduler {
       },
       (error: unknown) => {
         const decision = exitCodeFor({ error });
-        const outcome: RunOutcome = controller.signal.aborted && decision.code !== EXIT_CODES.timeout ? "aborted" : (OUTCOMES[decision.code] ?? "failed");
+        const outcome = outcomeOf(decision, controller.signal.aborted);
         // A handler's own failure carries its stack and cause: the log is all it leaves.
         log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `scheduled run ${outcome}: ${decision.message}`);
       },
@@ -177,10 +172,14 @@ async function fireUntil(scheduler: Scheduler, active: AbortSignal, now: () => n
  */
 export async function runSchedules(options: RunSchedulesOptions, signal: AbortSignal): Promise<void> {
   const scheduler = new Scheduler(options);
-  if (scheduler.size === 0) return;
+  const { alongside } = options;
+  if (scheduler.size === 0 && !alongside) return;
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
-  if (!options.leaderElection) return fireUntil(scheduler, signal, now, maxWaitMs);
+  const work = async (active: AbortSignal) => {
+    await Promise.all([scheduler.size > 0 ? fireUntil(scheduler, active, now, maxWaitMs) : undefined, alongside?.(active)]);
+  };
+  if (!options.leaderElection) return work(signal);
   const terms = new Set<Promise<void>>();
   await runLeaderElection(
     {
@@ -189,7 +188,7 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
       logger: options.logger,
       onStartedLeading(lost) {
         // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
-        const term = fireUntil(scheduler, lost, now, maxWaitMs);
+        const term = work(lost);
         terms.add(term);
         const forget = () => void terms.delete(term);
         // Its failure is the election's to act on (it rejects with it): not an unhandled rejection here.

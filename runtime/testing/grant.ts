@@ -9,7 +9,7 @@ import { rbacObjects } from "../deploy/rbac.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { applyObjects } from "./apply.js";
 import { KubeAlreadyExistsError } from "../kube/index.js";
-import { hasInProcessSchedules, usesServiceAccountAuth } from "../requirements.js";
+import { electsLeader, usesServiceAccountAuth } from "../requirements.js";
 
 export interface GrantOptions {
   /** App name, for the leader-election Lease. Default `podfn`. */
@@ -34,7 +34,7 @@ export async function grantDeclaredPermissions(
   functions: readonly LoadedFunction[],
   options: GrantOptions = {},
 ): Promise<void> {
-  const inProcess = hasInProcessSchedules(functions);
+  const inProcess = electsLeader(functions);
   const objects = rbacObjects({
     serviceAccount,
     namespace,

@@ -3,7 +3,7 @@
  * Runs functions in tests the way they run in a cluster, against the emulated API server: each
  * deployed in a fresh namespace, as its own ServiceAccount bound to exactly the RBAC its
  * `permissions` generate (never as admin), through its real ways in: `invoke()` with a schedule
- * or run trigger, and the HTTP adapter with caller-auth secrets in a temporary folder. An admin
+ * or run trigger, its watches, and the HTTP adapter with caller-auth secrets in a temporary folder. An admin
  * client seeds and inspects the cluster.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -15,6 +15,7 @@ import type { LoadedFunction, Trigger } from "../function.js";
 import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
 import { createHttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
+import { runWatches } from "../watch/watcher.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { grantDeclaredPermissions } from "./grant.js";
@@ -54,6 +55,8 @@ export interface Deployed {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** What the function's ServiceAccount was allowed or denied so far: compare it with `fn.permissions`. */
   access(): AccessRecord[];
+  /** Runs the function's watches as `podfn serve` runs them (as its ServiceAccount) until `stop()`, which aborts the calls in flight and waits for them. */
+  watch(): { stop(): Promise<void> };
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -115,6 +118,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
       access() {
         return cluster.access(`system:serviceaccount:${namespace}:${fn.name}`);
+      },
+      watch() {
+        const controller = new AbortController();
+        const running = runWatches({ functions: [fn], kube, logger }, controller.signal);
+        running.catch(() => undefined);
+        return {
+          async stop() {
+            controller.abort();
+            await running;
+          },
+        };
       },
     };
   }

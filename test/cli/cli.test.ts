@@ -54,13 +54,13 @@ describe("podfn CLI", () => {
     assert.match(stderr, /Unknown option '--jsn'/);
   });
 
-  test("list prints a table of name, route, auth, schedules and permissions", async () => {
+  test("list prints a table of name, route, auth, schedules, watches and permissions", async () => {
     const { code, stdout } = await cli(["list", "--functions", "good"]);
     assert.equal(code, 0, stdout);
     const lines = stdout.trim().split("\n");
-    assert.match(lines[0]!, /^NAME +ROUTE +AUTH +SCHEDULES +PERMISSIONS$/);
-    assert.match(lines[1]!, /^hello +GET \/hello +none +- +-$/);
-    assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +list,delete batch\/jobs$/);
+    assert.match(lines[0]!, /^NAME +ROUTE +AUTH +SCHEDULES +WATCHES +PERMISSIONS$/);
+    assert.match(lines[1]!, /^hello +GET \/hello +none +- +- +-$/);
+    assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +- +list,delete batch\/jobs$/);
   });
 
   test("list --json prints the same for tooling", async () => {

@@ -84,6 +84,23 @@ function scheduleEntry(): unknown {
   return e;
 }
 
+function watchEntry(): unknown {
+  const resource = maybe(() =>
+    chance(0.7)
+      ? pick(["configmaps", "jobs.batch", "namespaces", "pods", "jobs", "Pods", "deployments.apps", "widgets"])
+      : { group: pick(["example.com", "", "*", "Example"]), version: pick(["v1", "v1beta1", "1", "v0"]), resource: pick(["widgets", "Widgets", "w/x"]), namespaced: pick([true, false, "yes"]) },
+  );
+  const w: Record<string, unknown> = { resource };
+  if (chance(0.3)) w.namespace = maybe(() => pick(["ops", "*", "", "Other_NS"]));
+  if (chance(0.2)) w.labelSelector = maybe(() => pick(["app=web", ""]));
+  if (chance(0.2)) w.fieldSelector = maybe(() => pick(["status.phase=Failed", ""]));
+  if (chance(0.3)) w.events = maybe(() => (chance(0.1) ? [] : [pick(["ADDED", "MODIFIED", "DELETED", "added", "BOOKMARK"])]));
+  if (chance(0.2)) w.concurrency = maybe(() => pick([1, 4, 100, 0, 101, 1.5]));
+  if (chance(0.2)) w.name = maybe(() => pick(["pods", "jobs.batch", "Pods", "-x", "a".repeat(64)]));
+  if (mistake(0.03)) w.selector = "app=web";
+  return w;
+}
+
 function definition(): Record<string, unknown> {
   const d: Record<string, unknown> = { name: maybe(() => pick(strings.name), 0.05), handler: maybe(() => handler, 0.03) };
   if (chance(0.3)) d.description = maybe(() => "does things");
@@ -100,6 +117,7 @@ function definition(): Record<string, unknown> {
     d.http = maybe(() => http, 0.03);
   }
   if (chance(0.6)) d.schedule = maybe(() => (chance(0.5) ? scheduleEntry() : chance(0.1) ? [] : Array.from({ length: 1 + Math.floor(next() * 2) }, scheduleEntry)), 0.03);
+  if (chance(0.3)) d.watch = maybe(() => (chance(0.5) ? watchEntry() : chance(0.1) ? [] : Array.from({ length: 1 + Math.floor(next() * 2) }, watchEntry)), 0.03);
   if (chance(0.2)) d.timeoutMs = maybe(() => pick([1000, 86_400_000, 86_400_001, 0, 2.5]));
   if (chance(0.1)) d.kubeApi = maybe(() => pick([true, false]));
   if (chance(0.1)) d.onShutdown = maybe(() => handler);

@@ -4,10 +4,10 @@
  * sleeping for luck.
  */
 
-/** Resolves once `condition()` holds; throws naming `what` after `timeoutMs`. */
-export async function until(condition: () => boolean, what = "condition", timeoutMs = 5000): Promise<void> {
+/** Resolves once `condition()` holds (a promise of it is awaited: a question for the cluster); throws naming `what` after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, what = "condition", timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -34,6 +34,7 @@ export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): 
     env: spec.env ?? [],
     http,
     schedules: [],
+    watches: [],
   };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * @module watch/definition
+ * A function's `watch` triggers: which resource a name such as `pods` or `jobs.batch` means,
+ * the checks the definition schema and its zod-free twin share, the defaults a loaded watch
+ * gets, and the RBAC rule it implies (list and watch of the resource where it is watched).
+ */
+import type { LoadedWatch, PermissionRule, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
+import { RESOURCE_TYPES } from "../kube/types.js";
+
+export const WATCH_EVENTS = ["ADDED", "MODIFIED", "DELETED"] as const satisfies readonly WatchEventName[];
+export const DEFAULT_WATCH_CONCURRENCY = 4;
+export const MAX_WATCH_CONCURRENCY = 100;
+/** A watch's name: lower case letters, digits, `-` and `.` (it defaults to `jobs.batch`). */
+export const WATCH_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const API_VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
+
+/** Built-in resources by the name a watch gives them: `pods`, `jobs.batch`, `deployments.apps`. */
+const BUILT_IN: ReadonlyMap<string, WatchedResourceType> = new Map(
+  Object.values(RESOURCE_TYPES).map(({ group, version, resource, namespaced }) => [group ? `${resource}.${group}` : resource, { group, version, resource, namespaced }]),
+);
+
+/** The names `resource` may be given as a string. */
+export function builtInWatchNames(): string[] {
+  return [...BUILT_IN.keys()];
+}
+
+/** The type a watch's `resource` names, or `undefined` for a string that names no built-in resource. */
+export function watchedType(resource: WatchTrigger["resource"]): WatchedResourceType | undefined {
+  return typeof resource === "string" ? BUILT_IN.get(resource) : resource;
+}
+
+/** Why a watch of `type` cannot take `namespace`, if it cannot. */
+export function namespaceProblem(type: WatchedResourceType | undefined, namespace: unknown): string | undefined {
+  return type && !type.namespaced && namespace !== undefined ? `${type.resource} are cluster-scoped: leave namespace out` : undefined;
+}
+
+/** The message for a string that names no built-in resource. */
+export function unknownResourceMessage(resource: string): string {
+  return `names no built-in resource ("${resource}"): write it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`;
+}
+
+/** The name a watch gets when it gives none: its resource with the group (`jobs.batch`). */
+function defaultName(type: WatchedResourceType): string {
+  return type.group ? `${type.resource}.${type.group}` : type.resource;
+}
+
+/** A watch with its defaults; `undefined` when its resource is unknown (the schema said so first). */
+export function loadWatch(w: WatchTrigger): LoadedWatch {
+  const type = watchedType(w.resource)!;
+  return {
+    name: w.name ?? defaultName(type),
+    type: { group: type.group, version: type.version, resource: type.resource, namespaced: type.namespaced },
+    ...(type.namespaced && w.namespace !== undefined ? { namespace: w.namespace } : {}),
+    ...(w.labelSelector !== undefined ? { labelSelector: w.labelSelector } : {}),
+    ...(w.fieldSelector !== undefined ? { fieldSelector: w.fieldSelector } : {}),
+    events: w.events ? [...new Set(w.events)] : [...WATCH_EVENTS],
+    concurrency: w.concurrency ?? DEFAULT_WATCH_CONCURRENCY,
+  };
+}
+
+/** The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"` or a cluster-scoped type). */
+export function watchRule(w: LoadedWatch): PermissionRule {
+  const namespace = !w.type.namespaced ? "*" : w.namespace;
+  return { apiGroups: [w.type.group], resources: [w.type.resource], verbs: ["list", "watch"], ...(namespace !== undefined ? { namespace } : {}) };
+}

@@ -1,0 +1,65 @@
+/**
+ * A function's `watch` as the loader resolves it (the resource a name means, defaults, the
+ * problems it names) and what the manifests make of it: the Deployment runs a watch-only
+ * function, its ServiceAccount may list and watch the resource where it is watched (a
+ * ClusterRole for every namespace or a cluster-scoped type) and elect a leader.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { ClusterRole, Role } from "kubernetes-types/rbac/v1.js";
+import { defineFunction, type FunctionDefinition } from "../../runtime/function.js";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import { loaded } from "../schedule/helpers.js";
+
+const problems = (definition: Record<string, unknown>): string[] => {
+  const result = resolveDefinition(defineFunction({ name: "w", handler() {}, ...definition } as FunctionDefinition), "functions/w.ts");
+  return result.ok ? [] : result.problems;
+};
+
+test("a built-in resource by its RBAC name, with the defaults and the rule it implies", () => {
+  const fn = loaded({ name: "w", watch: { resource: "jobs.batch", events: ["MODIFIED", "MODIFIED"] }, permissions: [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }], handler() {} });
+  assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4 }]);
+  assert.deepEqual(fn.permissions, [
+    { apiGroups: [""], resources: ["events"], verbs: ["create"] },
+    { apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "watch"] },
+  ]);
+  const everywhere = loaded({ name: "w", watch: [{ resource: "pods", namespace: "*", name: "all-pods" }, { resource: "namespaces" }], handler() {} });
+  assert.deepEqual(everywhere.watches.map((w) => [w.name, w.namespace ?? null]), [["all-pods", "*"], ["namespaces", null]]);
+  assert.deepEqual(everywhere.permissions.map((p) => p.namespace), ["*", "*"]);
+});
+
+test("another type as {group, version, resource, namespaced}", () => {
+  const fn = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop" }, handler() {} });
+  assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4 });
+  assert.deepEqual(fn.permissions, [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
+});
+
+test("problems name the field and what to write", () => {
+  assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
+  assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
+  assert.match(problems({ watch: { resource: "pods", selector: "app=web" } }).join(), /^watch: Unrecognized key: "selector"/);
+  assert.match(problems({ watch: { resource: { group: "example.com", version: "v1", resource: "widgets" } } }).join(), /^watch\.resource\.namespaced: is required/);
+  // A union tells what is wrong inside the form the value was meant as (schedule too).
+  assert.deepEqual(problems({ schedule: { cron: "0 * * * *", concurrencyPolicy: "x" } }), ['schedule.concurrencyPolicy: Invalid option: expected one of "Allow"|"Forbid"|"Replace"']);
+  assert.deepEqual(problems({ watch: [{ resource: "pods" }, { resource: "pods", labelSelector: "a=b" }] }), ['watch: two entries are named "pods": give each a distinct name']);
+  assert.deepEqual(problems({}), ["declares no `http`, `schedule` or `watch`: add one so the function can be called"]);
+});
+
+test("manifests: the Deployment runs a watch-only function, with the list, watch and Lease rights", () => {
+  const fn = loaded({ name: "w", watch: [{ resource: "configmaps" }, { resource: "pods", namespace: "*" }], handler() {} });
+  const objects = generateManifests([fn], { namespace: "ops" }).flatMap((g) => g.objects);
+  assert.ok(objects.some((o) => o.kind === "Deployment"), "a Deployment runs it");
+  const role = objects.find((o) => o.kind === "Role") as Role;
+  assert.deepEqual(
+    role.rules!.map((r) => [r.apiGroups, r.resources, r.verbs, r.resourceNames ?? null]),
+    [
+      [[""], ["configmaps"], ["list", "watch"], null],
+      [["coordination.k8s.io"], ["leases"], ["create"], null],
+      [["coordination.k8s.io"], ["leases"], ["get", "update"], ["podfn-scheduler"]],
+    ],
+  );
+  const clusterRole = objects.find((o) => o.kind === "ClusterRole") as ClusterRole;
+  assert.deepEqual(clusterRole.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] }]);
+});
