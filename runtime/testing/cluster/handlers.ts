@@ -21,7 +21,7 @@ import { serveReview } from "./reviews.js";
 import { evictPod } from "./eviction.js";
 import { podConnect, podLog } from "./pod-connect.js";
 import { scaleCall, tokenRequest } from "./subresources.js";
-import { table, wantsTable } from "./table.js";
+import { negotiateTable, table } from "./table.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
@@ -87,6 +87,12 @@ function createCall(call: Call): Reply {
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
 
+/** The reply as the Table the Accept header negotiated, if it asked for one. */
+function tableOr(call: Call, reply: Reply, accept: string): Reply {
+  const version = negotiateTable(accept);
+  return version ? table(call, reply, version) : reply;
+}
+
 function notFoundPath(): ApiError {
   const s = statusFor(404);
   s.details = {};
@@ -142,16 +148,16 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
   switch (info.verb) {
     case "get": {
       const reply = getObject(call);
-      return wantsTable(accept) ? table(call, reply) : reply;
+      return tableOr(call, reply, accept);
     }
     case "list": {
       validateListOptions(call);
       await waitForListResourceVersion(call);
       const reply = listObjects(call);
-      return wantsTable(accept) ? table(call, reply) : reply;
+      return tableOr(call, reply, accept);
     }
     case "watch":
-      await serveWatch(call, res, { ...watch, table: wantsTable(accept) });
+      await serveWatch(call, res, { ...watch, table: negotiateTable(accept) });
       return undefined;
     case "create":
       return createCall(call);

@@ -81,26 +81,6 @@ export function negotiateTable(accept: string): TableVersion | undefined {
 }
 
 /**
- * The version `wantsTable` negotiated last. The handlers call `wantsTable(accept)` and, in the same
- * synchronous step, `table(call, reply)` or (through `serveWatch`) `tableWatchEncoder(call)`, which
- * take it from here; a caller that knows the version passes it instead.
- */
-let negotiated: TableVersion | undefined;
-
-/** Whether the client asked for a Table it can be given (remembering which version for `table`). */
-export function wantsTable(accept: string): boolean {
-  negotiated = negotiateTable(accept);
-  return negotiated !== undefined;
-}
-
-/** The version `wantsTable` just negotiated (v1 when none was), cleared once taken. */
-export function takeNegotiatedVersion(): TableVersion {
-  const version = negotiated ?? "v1";
-  negotiated = undefined;
-  return version;
-}
-
-/**
  * The Table of `objects` with list metadata `metadata`, as `meta.k8s.io/<version>`. Without
  * `headers` (TableOptions' `noHeaders`, as a watch after its first event) `columnDefinitions` is
  * null, as Go encodes a nil slice.
@@ -124,7 +104,7 @@ export function tableOf(call: Call, objects: Obj[], metadata: Obj, headers = tru
 }
 
 /** The Table of a list (or single object) reply, in the version negotiated for it. */
-export function table(call: Call, reply: Reply, version: TableVersion = takeNegotiatedVersion()): Reply {
+export function table(call: Call, reply: Reply, version: TableVersion): Reply {
   const parsed = JSON.parse(reply.body.toString()) as Obj;
   const objects: Obj[] = Array.isArray(parsed.items) ? parsed.items : [parsed];
   const metadata: Obj = { resourceVersion: parsed.metadata?.resourceVersion ?? "" };

@@ -20,6 +20,7 @@ import { apiVersionOf, storedAs } from "./resources.js";
 import { viewOf, type ChangeEvent, type Entry } from "./store.js";
 import { failure } from "./status.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
+import type { TableVersion } from "./table.js";
 
 /** Options of a watch stream. */
 export interface WatchOptions {
@@ -27,8 +28,8 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
   /** Registers the stream so the server can end it on stop; returns the unregister function. */
   track: (end: () => void) => () => void;
-  /** Whether the client asked for each object as a Table (`as=Table` in Accept). */
-  table?: boolean;
+  /** The Table version each object is sent as, when the Accept header asked for one (`as=Table`). */
+  table?: TableVersion;
 }
 
 /** A watch with no `timeoutSeconds` ends after this long (the real server's minimum request timeout). */
@@ -48,7 +49,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const timeoutRaw = Number(query.get("timeoutSeconds") ?? "");
   const timeoutSeconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
-  const encode = options.table ? tableWatchEncoder(call) : asIs;
+  const encode = options.table ? tableWatchEncoder(call, options.table) : asIs;
   const line = (type: string, objectJson: string): string => `{"type":"${type}","object":${encode(objectJson)}}\n`;
 
   const inScope = (entry: Entry): boolean => {
