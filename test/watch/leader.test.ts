@@ -8,8 +8,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
-import type { KubeClient } from "../../runtime/kube/api.js";
+import { clusterClients } from "../helpers/cluster-clients.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
@@ -18,25 +17,15 @@ import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
 const NS = "default";
 let cluster: Cluster;
-const clients: KubeClient[] = [];
-
-async function clientAs(token?: { dir: string }): Promise<KubeClient> {
-  const credentials = await resolveCredentials({
-    explicit: token ? { server: cluster.url, caPem: cluster.caPem, tokenFile: `${token.dir}/token`, namespace: NS } : { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: NS },
-    serviceAccountDir: "/nonexistent",
-    env: {},
-  });
-  const kube = createKubeClient({ credentials });
-  clients.push(kube);
-  return kube;
-}
+const clients = clusterClients(() => cluster, NS);
+const clientAs = clients.client;
 
 before(async () => {
   cluster = await startCluster();
 });
 
 after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await clients.close();
   await cluster.stop();
 });
 

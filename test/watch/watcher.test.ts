@@ -9,7 +9,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
+import { clusterClients } from "../helpers/cluster-clients.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches, KeyedCallQueue } from "../../runtime/watch/watcher.js";
@@ -19,18 +19,8 @@ import { captureLogs, loaded, until } from "../schedule/helpers.js";
 const NS = "default";
 let cluster: Cluster;
 let admin: KubeClient;
-const clients: KubeClient[] = [];
-
-async function client(token?: { dir: string }): Promise<KubeClient> {
-  const credentials = await resolveCredentials({
-    explicit: token ? { server: cluster.url, caPem: cluster.caPem, tokenFile: `${token.dir}/token`, namespace: NS } : { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: NS },
-    serviceAccountDir: "/nonexistent",
-    env: {},
-  });
-  const kube = createKubeClient({ credentials });
-  clients.push(kube);
-  return kube;
-}
+const clients = clusterClients(() => cluster, NS);
+const client = clients.client;
 
 /** The function deployed as the manifests would, run by a watcher as its ServiceAccount. */
 async function deployed(fns: LoadedFunction[]) {
@@ -65,7 +55,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
+  await clients.close();
   await cluster.stop();
 });
 
