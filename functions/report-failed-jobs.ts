@@ -2,15 +2,17 @@
  * @module report-failed-jobs
  * Watches the Jobs of the function's namespace and, the first time it sees one failed (condition
  * `Failed` with status `True`), leaves a Warning Event `JobFailed` on it with the failure's
- * reason and message (what `kubectl describe job`, `kubectl events` and event exporters show).
- * The Job is marked first with the annotation `podfn.dev/failure-reported`, so a restart or a
- * replica taking over, which lists every Job again (as `ADDED`), does not report it twice. The
- * mark carries the resourceVersion the event showed: if the Job changed since, the patch is
- * refused (409) and the next event about it decides.
+ * reason and message (what `kubectl describe job`, `kubectl events` and event exporters show),
+ * then marks the Job with the annotation `podfn.dev/failure-reported`, so a restart or a replica
+ * taking over, which lists every Job again (as `ADDED`), does not report it twice. The Job is
+ * read again first: an event queued before the mark was made finds it marked and reports
+ * nothing (calls about one Job run one at a time, by the leader alone). The Event comes before
+ * the mark, so a failure in between can only repeat a report, never lose one: a failed call is
+ * not retried, but the mark's absence lets the Job's next event report it.
  *
  * Trigger: a watch of `jobs.batch` (`ADDED` and `MODIFIED`), run by the HTTP Deployment's
- * leader replica. Permissions: list and watch Jobs (from the watch), patch Jobs (the mark),
- * create events.k8s.io Events.
+ * leader replica. Permissions: list and watch Jobs (from the watch), get and patch Jobs (the
+ * mark), create events.k8s.io Events.
  *
  * Try it (`npm start`, then in another terminal, with the kubeconfig it prints):
  *   kubectl create job fails --image=busybox -- false
@@ -30,7 +32,7 @@ export default defineFunction({
   description: "Leave a Warning event on each Job that fails, once",
   watch: { resource: "jobs.batch", events: ["ADDED", "MODIFIED"] },
   permissions: [
-    { apiGroups: ["batch"], resources: ["jobs"], verbs: ["patch"] },
+    { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "patch"] },
     { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create"] },
   ],
   async handler({ trigger, kube, log }) {
@@ -39,16 +41,17 @@ export default defineFunction({
     const failed = job.status?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
     if (!failed || job.metadata?.annotations?.[REPORTED] !== undefined) return { reported: false };
     const name = job.metadata!.name!;
+    let current: Job;
     try {
-      await kube.jobs.patch(name, { metadata: { resourceVersion: job.metadata!.resourceVersion, annotations: { [REPORTED]: new Date().toISOString() } } });
+      current = await kube.jobs.get(name);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      // Changed since this event (a later one follows), or gone: nothing to report from this one.
-      if (code === "kube_conflict" || code === "kube_not_found") return { reported: false };
+      if ((error as { code?: unknown }).code === "kube_not_found") return { reported: false };
       throw error;
     }
-    const regarding = { apiVersion: "batch/v1", kind: "Job", metadata: job.metadata };
+    if (current.metadata?.annotations?.[REPORTED] !== undefined) return { reported: false };
+    const regarding = { apiVersion: "batch/v1", kind: "Job", metadata: current.metadata };
     await kube.emitEvent({ regarding, type: "Warning", reason: "JobFailed", action: "Report", message: `${failed.reason ?? "Failed"}: ${failed.message ?? "the job failed"}` });
+    await kube.jobs.patch(name, { metadata: { annotations: { [REPORTED]: new Date().toISOString() } } });
     log.info({ job: name, reason: failed.reason }, "reported a failed job");
     return { reported: true };
   },

@@ -10,7 +10,7 @@
  */
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, MAX_WATCH_CONCURRENCY, namespaceProblem, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
+import { API_VERSION, MAX_WATCH_CONCURRENCY, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -97,6 +97,8 @@ const inSet = (set: ReadonlySet<unknown>) => (v: unknown) => set.has(v);
 const isFunction = (v: unknown) => typeof v === "function";
 
 const keys = (...names: string[]) => new Set(names);
+/** The keys each object of a definition takes, by the path of its field names (indexes left out): for "did you mean". */
+export const KEYS_BY_PATH: Record<string, ReadonlySet<string>> = {};
 const PERMISSION = keys("apiGroups", "resources", "verbs", "resourceNames", "namespace");
 const VERB_SET = new Set<unknown>(VERBS);
 const BEARER = keys("type", "secret", "env");
@@ -113,6 +115,15 @@ const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "e
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced");
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
+Object.assign(KEYS_BY_PATH, {
+  "": DEFINITION,
+  permissions: PERMISSION,
+  http: HTTP,
+  "http.auth": new Set([...BEARER, ...HMAC, ...SERVICE_ACCOUNT_AUTH]),
+  schedule: SCHEDULE,
+  watch: WATCH,
+  "watch.resource": WATCHED_TYPE,
+});
 
 const nonEmpty = (v: unknown) => isString(v, 1);
 
@@ -195,7 +206,6 @@ function watchEntry(v: unknown): boolean {
     strict(v, WATCH) &&
     (typeof v.resource === "string" ? watchedType(v.resource) !== undefined : watchedTypeObject(v.resource)) &&
     optional(v.namespace, (n) => n === "*" || matches(NAMESPACE_NAME)(n)) &&
-    namespaceProblem(watchedType(v.resource as string), v.namespace) === undefined &&
     optional(v.labelSelector, nonEmpty) &&
     optional(v.fieldSelector, nonEmpty) &&
     optional(v.events, (e) => arrayOf(e, inSet(EVENTS))) &&

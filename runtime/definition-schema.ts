@@ -10,9 +10,10 @@ import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, namespaceProblem, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchRule } from "./watch/definition.js";
+import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
+  KEYS_BY_PATH,
   CONCURRENCY_POLICIES,
   DNS_LABEL,
   DOT_SEGMENT,
@@ -146,12 +147,8 @@ function buildDefinitionSchema() {
       labelSelector: z.string().min(1).optional(),
       fieldSelector: z.string().min(1).optional(),
       events: z.array(z.enum(WATCH_EVENTS, { error: `must be one of ${WATCH_EVENTS.join(", ")}` })).min(1, "list at least one event, or leave events out for all").optional(),
-      concurrency: z.number().int().positive().max(MAX_WATCH_CONCURRENCY).optional(),
+      concurrency: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WATCH_CONCURRENCY, `must be at most ${MAX_WATCH_CONCURRENCY}`).optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
-    })
-    .superRefine((entry, ctx) => {
-      const problem = namespaceProblem(watchedType(entry.resource), entry.namespace);
-      if (problem) ctx.addIssue({ code: "custom", path: ["namespace"], message: problem });
     });
 
   // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
@@ -187,7 +184,41 @@ export function emptyInputSchema(): z.ZodType {
   return (emptyInput ??= zod().object({}));
 }
 
-type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+/** Why `schema` refuses `{}`, if it does (an asynchronous schema is not judged here). */
+function inputRefusesEmpty(schema: z.ZodType): string | undefined {
+  try {
+    const result = schema.safeParse({});
+    if (result.success) return undefined;
+    const first = result.error.issues[0];
+    return first ? `${issuePath(first.path) || "input"}: ${first.message}` : "invalid";
+  } catch {
+    return undefined;
+  }
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][]; keys?: string[] };
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** `unknown key "fieldSelctor": did you mean "fieldSelector"?`, from the keys the object at `path` takes. */
+function unknownKeyMessage(key: string, path: PropertyKey[]): string {
+  const known = [...(KEYS_BY_PATH[path.filter((p) => typeof p === "string").join(".")] ?? [])];
+  const close = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.filter((k) => distance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => distance(a, key) - distance(b, key))[0];
+  return close ? `unknown key "${key}": did you mean "${close}"?` : `unknown key "${key}"${known.length ? ` (it takes ${known.join(", ")})` : ""}`;
+}
 
 /**
  * zod's issues with each union's "Invalid input" replaced by the issues of the option the value
@@ -198,7 +229,9 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
   return issues.flatMap((issue) => {
     const path = [...base, ...issue.path];
     const meant = issue.code === "invalid_union" ? issue.errors?.filter((option) => !option.some((i) => i.code === "invalid_type" && i.path.length === 0)) : undefined;
-    return meant?.length === 1 ? explainIssues(meant[0]!, path) : [{ path, message: issue.message }];
+    if (meant?.length === 1) return explainIssues(meant[0]!, path);
+    if (issue.code === "unrecognized_keys" && issue.keys) return issue.keys.map((key) => ({ path, message: unknownKeyMessage(key, path) }));
+    return [{ path, message: issue.message }];
   });
 }
 
@@ -208,14 +241,18 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
  */
 export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; fn: LoadedFunction } | { ok: false; problems: string[] } {
   let d: Definition;
+  // Problems across fields, judged on what was written: told with zod's, not after them.
+  const across = (fn as { watch?: unknown }).watch === undefined ? [] : watchEntryProblems((fn as { watch?: unknown }).watch).map(([path, message]) => `${path}: ${message}`);
   if (acceptsDefinition(fn)) d = fn as unknown as Definition;
   else {
     const result = definitionZodSchema().safeParse(fn);
     if (!result.success) {
-      return { ok: false, problems: explainIssues(result.error.issues).map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`) };
+      const problems = explainIssues(result.error.issues).map((i) => `${issuePath(i.path) || "definition"}: ${i.message}`);
+      return { ok: false, problems: [...new Set([...problems, ...across])] };
     }
     d = result.data;
   }
+  if (across.length) return { ok: false, problems: across };
   if (!d.http && !d.schedule && !d.watch) {
     return { ok: false, problems: ["declares no `http`, `schedule` or `watch`: add one so the function can be called"] };
   }
@@ -224,17 +261,15 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
   const watches = (d.watch === undefined ? [] : Array.isArray(d.watch) ? d.watch : [d.watch]).map((w) => loadWatch(w as WatchTrigger));
-  const watchNames = watches.map((w) => w.name);
-  const twice = watchNames.find((n, i) => watchNames.indexOf(n) !== i);
-  if (twice !== undefined) return { ok: false, problems: [`watch: two entries are named "${twice}": give each a distinct name`] };
+  const refused = watches.length > 0 && d.input !== undefined ? inputRefusesEmpty(d.input as z.ZodType) : undefined;
+  if (refused) return { ok: false, problems: [`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`] };
   const loaded: LoadedFunction = {
     definition: fn,
     file,
     name: d.name,
     input: d.input as z.ZodType,
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    // A watch's list and watch rights are the function's too: manifests and grants follow.
-    permissions: [...(d.permissions ?? []), ...watches.map(watchRule)],
+    permissions: d.permissions ?? [],
     env: d.env ?? [],
     schedules: entries.map((e, i) => ({
       ...e,

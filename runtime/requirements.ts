@@ -5,7 +5,8 @@
  * all ask here.
  */
 import { PodfnError } from "./errors.js";
-import type { LoadedFunction } from "./function.js";
+import type { LoadedFunction, PermissionRule } from "./function.js";
+import { watchRule } from "./watch/definition.js";
 
 /**
  * The functions the HTTP Deployment runs: an `http` trigger, an in-process schedule or a watch.
@@ -22,6 +23,14 @@ export function servedByDeployment(functions: readonly LoadedFunction[]): Loaded
  */
 export function electsLeader(functions: readonly LoadedFunction[]): boolean {
   return functions.some((fn) => fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
+}
+
+/**
+ * What a function may do where `podfn serve` runs it: its declared permissions and the list and
+ * watch rights of its watches. (A CronJob runs only the handler: it gets the declared ones.)
+ */
+export function servingPermissions(fn: LoadedFunction): PermissionRule[] {
+  return fn.watches.length === 0 ? fn.permissions : [...fn.permissions, ...fn.watches.map(watchRule)];
 }
 
 /** Some function authenticates callers by ServiceAccount token (TokenReview). */

@@ -2,6 +2,7 @@
  * @module commands/list
  * `podfn list [--json]`: what the functions folder declares, as a table or as JSON for tooling.
  */
+import { servingPermissions } from "../requirements.js";
 import { loadFunctions } from "../loader.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { defineCommand } from "./define.js";
@@ -74,7 +75,7 @@ export const listCommand = defineCommand({
         describeAuth(fn),
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
         fn.watches.map(describeWatch).join("; ") || "-",
-        fn.permissions.map(describeRule).join("; ") || "-",
+        servingPermissions(fn).map(describeRule).join("; ") || "-",
       ]);
     }
     io.stdout(table(rows));

@@ -50,7 +50,13 @@ export interface ExitDecision {
 const INVALID_CODES = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials"]);
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    // An object without toString (a null prototype): its tag rather than a throw.
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { EnvVar } from "kubernetes-types/core/v1.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { PodfnError } from "../errors.js";
-import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecrets, servedByDeployment, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
+import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecrets, servedByDeployment, servingPermissions, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
@@ -78,7 +78,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, new Set()) })),
   };
   if (served.length > 0) {
-    const permissions = served.flatMap((fn) => fn.permissions);
+    const permissions = served.flatMap(servingPermissions);
     const inProcess = electsLeader(served);
     const secretVariables = environmentSecrets(served);
     plan.http = {

@@ -68,6 +68,8 @@ class Elector {
   private observed = "";
   private observedTime = 0;
   readonly identity: string;
+  /** The holder the last read of the Lease showed. */
+  holder = "";
 
   constructor(private readonly o: LeaderElectionOptions & { identity: string; leaseDurationSeconds: number; now: () => number }) {
     this.identity = o.identity;
@@ -106,6 +108,7 @@ class Elector {
     }
     const old = current.spec ?? {};
     this.observe(old);
+    this.holder = old.holderIdentity ?? "";
     const holder = old.holderIdentity ?? "";
     const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > now();
     if (holder !== "" && holder !== this.identity && valid) return "held";
@@ -249,11 +252,17 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     else log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
   }
 
+  // A candidate that finds the Lease held says so once per wait: why it runs no schedules or watches.
+  let waiting = false;
   while (!signal.aborted) {
-    if ((await acquire()) !== "acquired") {
+    const attempt = await acquire();
+    if (attempt !== "acquired") {
+      if (attempt === "held" && !waiting) log.info({ holder: elector.holder }, `waiting for the leader lease (held by ${elector.holder || "another replica"})`);
+      waiting ||= attempt === "held";
       await pause(retry * (1 + Math.random() * 0.2), signal);
       continue;
     }
+    waiting = false;
     if (!signal.aborted) await lead();
     if (signal.aborted) await elector.release();
   }

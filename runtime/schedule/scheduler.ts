@@ -188,7 +188,10 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
       logger: options.logger,
       onStartedLeading(lost) {
         // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
-        const term = work(lost);
+        // A term begins once the previous ones have settled: a leadership lost and won back must
+        // not run a watch's calls about one object twice at once.
+        const previous = [...terms];
+        const term = Promise.allSettled(previous).then(() => work(lost));
         terms.add(term);
         const forget = () => void terms.delete(term);
         // Its failure is the election's to act on (it rejects with it): not an unhandled rejection here.

@@ -9,7 +9,7 @@ import { rbacObjects } from "../deploy/rbac.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { applyObjects } from "./apply.js";
 import { KubeAlreadyExistsError } from "../kube/index.js";
-import { electsLeader, usesServiceAccountAuth } from "../requirements.js";
+import { electsLeader, servingPermissions, usesServiceAccountAuth } from "../requirements.js";
 
 export interface GrantOptions {
   /** App name, for the leader-election Lease. Default `podfn`. */
@@ -38,12 +38,12 @@ export async function grantDeclaredPermissions(
   const objects = rbacObjects({
     serviceAccount,
     namespace,
-    permissions: functions.flatMap((fn) => fn.permissions),
+    permissions: functions.flatMap(servingPermissions),
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn") } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
     labels: { "app.kubernetes.io/managed-by": "podfn" },
   });
-  const namespaces = new Set([namespace, ...functions.flatMap((fn) => fn.permissions.map((p) => p.namespace ?? namespace))]);
+  const namespaces = new Set([namespace, ...functions.flatMap((fn) => servingPermissions(fn).map((p) => p.namespace ?? namespace))]);
   namespaces.delete("*");
   for (const name of namespaces) await ensureNamespace(admin, name);
   await applyObjects(admin, [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace } }, ...objects]);

@@ -55,8 +55,22 @@ export interface Deployed {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** What the function's ServiceAccount was allowed or denied so far: compare it with `fn.permissions`. */
   access(): AccessRecord[];
-  /** Runs the function's watches as `podfn serve` runs them (as its ServiceAccount) until `stop()`, which aborts the calls in flight and waits for them. */
-  watch(): { stop(): Promise<void> };
+  /** Runs the function's watches as `podfn serve` runs them (as its ServiceAccount); see `RunningWatches`. */
+  watch(): RunningWatches;
+}
+
+/** A deployed function's watches, running. */
+export interface RunningWatches {
+  /**
+   * Settles once every watch has read its first list (from then on every change calls the
+   * function): change objects after it, or the change may come as the list's `ADDED`. Rejects
+   * with the first failure before that (a 403, a type the cluster does not serve).
+   */
+  ready: Promise<void>;
+  /** Every failure of a watch so far (each is logged and, unless malformed, restarted). */
+  failures: unknown[];
+  /** Aborts the calls in flight and waits for them. */
+  stop(): Promise<void>;
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -121,9 +135,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
       watch() {
         const controller = new AbortController();
-        const running = runWatches({ functions: [fn], kube, logger }, controller.signal);
-        running.catch(() => undefined);
+        const failures: unknown[] = [];
+        let pending = fn.watches.length;
+        let settle!: { resolve: () => void; reject: (error: unknown) => void };
+        const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+        ready.catch(() => undefined); // a test that never awaits it is not failed by it
+        if (pending === 0) settle.resolve();
+        const running = runWatches(
+          {
+            functions: [fn],
+            kube,
+            logger,
+            onListed: () => void (--pending === 0 && settle.resolve()),
+            onFailure: (_fn, _watch, error) => void (failures.push(error), settle.reject(error)),
+          },
+          controller.signal,
+        );
         return {
+          ready,
+          failures,
           async stop() {
             controller.abort();
             await running;

@@ -6,7 +6,8 @@
  * real cluster.
  */
 export { startCluster } from "./cluster/index.js";
-export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed } from "./harness.js";
+export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type RunningWatches } from "./harness.js";
+export { until } from "./until.js";
 export { grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects } from "./apply.js";
 export type {

@@ -29,9 +29,37 @@ export function watchedType(resource: WatchTrigger["resource"]): WatchedResource
   return typeof resource === "string" ? BUILT_IN.get(resource) : resource;
 }
 
-/** Why a watch of `type` cannot take `namespace`, if it cannot. */
-export function namespaceProblem(type: WatchedResourceType | undefined, namespace: unknown): string | undefined {
-  return type && !type.namespaced && namespace !== undefined ? `${type.resource} are cluster-scoped: leave namespace out` : undefined;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The problems of watch entries that span fields, judged on the definition as written (whatever
+ * else is wrong with it, so every problem is told at once): `namespace` on a cluster-scoped
+ * resource, a built-in type given with the wrong `namespaced`, two entries with one name. Each
+ * is `[path, message]`, the path as `issuePath` writes it (`watch.namespace`, `watch[1].name`).
+ */
+export function watchEntryProblems(watch: unknown): Array<[string, string]> {
+  const entries = Array.isArray(watch) ? watch : [watch];
+  const at = (i: number, field: string) => (Array.isArray(watch) ? `watch[${i}]` : "watch") + (field ? `.${field}` : "");
+  const out: Array<[string, string]> = [];
+  const names = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    if (!isRecord(entry)) return;
+    const resource = entry.resource as WatchTrigger["resource"];
+    const type = typeof resource === "string" ? BUILT_IN.get(resource) : isRecord(resource) ? (resource as WatchedResourceType) : undefined;
+    if (isRecord(resource) && typeof resource.resource === "string" && typeof resource.namespaced === "boolean") {
+      const name = resource.group ? `${resource.resource}.${String(resource.group)}` : resource.resource;
+      const builtIn = BUILT_IN.get(name);
+      if (builtIn && builtIn.namespaced !== resource.namespaced) {
+        out.push([at(i, "resource.namespaced"), `${name} ${builtIn.namespaced ? "are namespaced" : "are cluster-scoped"}: write namespaced: ${builtIn.namespaced}, or just resource: "${name}"`]);
+      }
+    }
+    if (type && type.namespaced === false && entry.namespace !== undefined) out.push([at(i, "namespace"), `${type.resource} are cluster-scoped: leave namespace out`]);
+    const name = typeof entry.name === "string" ? entry.name : type && typeof type.resource === "string" ? defaultName(type) : undefined;
+    if (name === undefined) return;
+    if (names.has(name)) out.push([Array.isArray(watch) ? `watch[${i}]` : "watch", `two entries are named "${name}": give each a distinct name`]);
+    else names.set(name, i);
+  });
+  return out;
 }
 
 /** The message for a string that names no built-in resource. */
@@ -58,8 +86,13 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
   };
 }
 
-/** The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"` or a cluster-scoped type). */
+/**
+ * The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"`).
+ * A cluster-scoped built-in needs no namespace (the manifests know its scope); another
+ * cluster-scoped type is marked `"*"` so that it gets a ClusterRole.
+ */
 export function watchRule(w: LoadedWatch): PermissionRule {
-  const namespace = !w.type.namespaced ? "*" : w.namespace;
+  const builtIn = BUILT_IN.get(w.type.group ? `${w.type.resource}.${w.type.group}` : w.type.resource);
+  const namespace = !w.type.namespaced ? (builtIn ? undefined : "*") : w.namespace;
   return { apiGroups: [w.type.group], resources: [w.type.resource], verbs: ["list", "watch"], ...(namespace !== undefined ? { namespace } : {}) };
 }

@@ -6,17 +6,23 @@
  * `{type: "watch", watch, event, object}`. Calls about one object run one at a time, in the
  * order of their events; calls about different objects run side by side, up to the trigger's
  * `concurrency` (the watch waits for a free slot before reading on). A call that fails is
- * logged, not retried: the next change calls again. A watch that fails for good (403: a missing
- * permission) is logged and started again after a growing pause (up to a minute), listing
- * again. On shutdown the watches stop, the calls in flight are aborted and awaited.
+ * logged, not retried: the next change calls again. A watch the server refuses (403: a missing
+ * permission; 404: a type not installed) is logged and started again after a growing pause (up
+ * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
+ * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { LoadedFunction, LoadedWatch, WatchEventName } from "../function.js";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
+import { KubeApiError } from "../kube/errors.js";
+import { KeyedCallQueue } from "./keyed-queue.js";
+
+export { KeyedCallQueue } from "./keyed-queue.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -24,43 +30,30 @@ export interface RunWatchesOptions {
   logger: Logger;
   /** Pause before restarting a watch that failed for good, after `n` failures in a row (ms). Default: 1 s doubling to 60 s. */
   restartDelayMs?: (n: number) => number;
+  /** Told when a watch has read its first list (`objects` listed): from then on every change calls. */
+  onListed?: (fn: LoadedFunction, watch: LoadedWatch, objects: number) => void;
+  /** Told when a watch fails (it is restarted unless `stopped`). */
+  onFailure?: (fn: LoadedFunction, watch: LoadedWatch, error: unknown, stopped: boolean) => void;
 }
 
-/** Calls queued by object: one at a time per key, at most `limit` running in all. */
-export class KeyedCallQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly inflight = new Set<Promise<void>>();
-  private running = 0;
-  private readonly waiters: Array<() => void> = [];
+/** `namespace/name`, or `name` for a cluster-scoped object (as kubectl names them). */
+const keyOf = (object: KubeObject) => (object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name ?? ""}` : (object.metadata?.name ?? ""));
 
-  constructor(private readonly limit: number) {}
+/** A refusal no retry changes (a malformed selector): the watch stops. */
+const permanent = (error: unknown) => error instanceof KubeApiError && (error.statusCode === 400 || error.statusCode === 422);
 
-  /** Waits for a free slot, then queues `task` (which must not reject) behind the last one about `key`. */
-  async push(key: string, task: () => Promise<void>): Promise<void> {
-    while (this.running >= this.limit) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    this.running++;
-    const done: Promise<void> = (this.tails.get(key) ?? Promise.resolve()).then(task).finally(() => {
-      this.running--;
-      this.waiters.shift()?.();
-      if (this.tails.get(key) === done) this.tails.delete(key);
-      this.inflight.delete(done);
-    });
-    this.tails.set(key, done);
-    this.inflight.add(done);
-  }
-
-  /** Settles when every queued call has. */
-  async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all(this.inflight);
-  }
+/** What to add to a failure's log line, where the status says more than its message. */
+function hint(error: unknown, watch: LoadedWatch): string {
+  if (error instanceof KubeApiError && error.statusCode === 404) return ` (is ${watch.type.group ? `${watch.type.resource}.${watch.type.group}/${watch.type.version}` : `${watch.type.resource}/${watch.type.version}`} served by this cluster? a custom resource needs its CRD installed)`;
+  return "";
 }
-
-const keyOf = (object: KubeObject) => `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
 
 const defaultRestartDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
 /** One call for one event, one log line: info when it succeeds, an error when it fails. */
 async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
+  // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
+  if (signal.aborted) return;
   const requestId = randomUUID();
   const log = options.logger.child({ fn: fn.name, watch: watch.name, event, object: keyOf(object), requestId });
   const started = performance.now();
@@ -83,31 +76,52 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultRestartDelay;
   let failures = 0;
+  // Where a restarted watch resumes (no list replayed as ADDED), once it has seen an object.
+  let resourceVersion: string | undefined;
   while (!signal.aborted) {
     try {
       const where = { resource: watch.type.resource, namespace: watch.namespace ?? (watch.type.namespaced ? options.kube.namespace : undefined) };
+      log.info(where, `starting the watch of ${watch.name} for ${fn.name}`);
       let listed = false;
       const events = client.watch({
         onList(objects) {
           // The first list: from now on every change comes as it happens.
-          if (!listed) log.info({ ...where, objects }, `watching ${watch.name} for ${fn.name} (${objects} listed)`);
+          if (!listed) {
+            log.info({ ...where, objects }, `watching ${watch.name} for ${fn.name} (${objects} listed)`);
+            options.onListed?.(fn, watch, objects);
+          }
           listed = true;
         },
         ...(watch.namespace !== undefined ? { namespace: watch.namespace } : {}),
         ...(watch.labelSelector !== undefined ? { labelSelector: watch.labelSelector } : {}),
         ...(watch.fieldSelector !== undefined ? { fieldSelector: watch.fieldSelector } : {}),
+        ...(resourceVersion !== undefined ? { resourceVersion } : {}),
         signal,
       });
+      if (resourceVersion !== undefined) listed = true;
       for await (const { type, object } of events) {
-        failures = 0;
+        if (signal.aborted) break;
+        // The stream works: the next failure starts the pauses over. (A list that works before a
+        // refused watch request does not: restarting it at once would replay it again and again.)
+        if (listed) failures = 0;
+        resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
         if (!wanted.has(type)) continue;
         await queue.push(keyOf(object), () => call(fn, watch, type as WatchEventName, object, options, signal));
       }
     } catch (error) {
       if (signal.aborted) break;
+      const message = `the watch of ${watch.name} for ${fn.name} failed: ${(error as Error).message}${hint(error, watch)}`;
+      // The API server's answer says it all; a stack only helps with anything else.
+      const detail = error instanceof KubeApiError ? { status: error.statusCode, reason: error.reason } : { err: error };
+      if (permanent(error)) {
+        log.error(detail, `${message}; it is not started again (fix the definition)`);
+        options.onFailure?.(fn, watch, error, true);
+        break;
+      }
       failures++;
       const delayMs = restartDelay(failures);
-      log.error({ err: error, restartInMs: delayMs }, `the watch of ${watch.name} for ${fn.name} failed: ${(error as Error).message}; starting it again in ${Math.round(delayMs / 1000)} s`);
+      log.error({ ...detail, restartInMs: delayMs }, `${message}; starting it again in ${delayMs < 1000 ? `${delayMs} ms` : `${Math.round(delayMs / 1000)} s`}`);
+      options.onFailure?.(fn, watch, error, false);
       await sleep(delayMs, undefined, { signal }).catch(() => undefined);
     }
   }
@@ -122,6 +136,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
  * await runWatches({ functions, kube, logger }, shutdown);
  */
 export async function runWatches(options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
+  // Every call in flight listens to it (invoke links its own signal): as many as the concurrencies allow.
+  setMaxListeners(0, signal);
   const runs = options.functions.flatMap((fn) => fn.watches.map((watch) => runWatch(fn, watch, options, signal)));
   await Promise.all(runs);
 }

@@ -46,7 +46,7 @@ describe("loader", () => {
     assert.match(text, /bad\/not-defined\.ts: needs a default export made by defineFunction/);
     assert.match(text, /bad\/Bad_Name\.ts: name: must be a DNS label/);
     assert.match(text, /bad\/Bad_Name\.ts: http\.path: is reserved/);
-    assert.match(text, /bad\/typo\.ts: definition: Unrecognized key: "timeout"/);
+    assert.match(text, /bad\/typo\.ts: definition: unknown key "timeout": did you mean "timeoutMs"\?/);
   });
 
   test("rejects duplicate names and routes", async () => {

@@ -33,22 +33,40 @@ describe("report-failed-jobs", () => {
       assert.deepEqual(await fn.run({}, { trigger: { type: "watch", watch: "jobs.batch", event: "MODIFIED", object: job } }), { reported: false });
     }
     assert.equal((await jobEvents(h, fn.namespace)).length, 1);
-    // A stale event (the Job was marked since): the mark is refused (409), nothing is reported.
+    // An event queued before the mark was made (it shows the Job unmarked): the Job read again is marked, nothing is reported.
     const staleFailed = { ...failed, metadata: { ...failed.metadata, annotations: {} } } as Job;
     assert.deepEqual(await fn.run({}, { trigger: { type: "watch", watch: "jobs.batch", event: "MODIFIED", object: staleFailed } }), { reported: false });
+    assert.equal((await jobEvents(h, fn.namespace)).length, 1);
     assert.deepEqual(fn.access().filter((a) => !a.allowed), [], "its declared permissions were enough");
+  });
+
+  test("an Event that cannot be written leaves the Job unmarked: its next event reports it", async () => {
+    const fn = await h.deploy("report-failed-jobs");
+    const failed = await seedJob(fn.admin, "flaky", { finishedHoursAgo: 1, failed: true });
+    const event = { type: "watch" as const, watch: "jobs.batch", event: "MODIFIED" as const, object: failed };
+    const remove = h.cluster.inject({ match: { verb: "create", resource: "events", user: `system:serviceaccount:${fn.namespace}:report-failed-jobs` }, status: 503, times: 1 });
+    try {
+      await assert.rejects(fn.run({}, { trigger: event }));
+    } finally {
+      remove();
+    }
+    assert.equal((await fn.admin.jobs.get("flaky")).metadata?.annotations?.[REPORTED], undefined, "not marked");
+    assert.deepEqual(await fn.run({}, { trigger: event }), { reported: true });
+    assert.equal((await jobEvents(h, fn.namespace)).length, 1);
   });
 
   test("watching: a Job that fails while it runs is reported once, across a restart", async () => {
     const fn = await h.deploy("report-failed-jobs");
     await seedJob(fn.admin, "batch-1");
     const watching = fn.watch();
+    await watching.ready;
     const end = new Date().toISOString();
     await fn.admin.jobs.patchStatus("batch-1", { status: { conditions: [{ type: "FailureTarget", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded" }, { type: "Failed", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }], failed: 1 } });
     await until(async () => (await jobEvents(h, fn.namespace)).length === 1, "the JobFailed event", 10_000);
     await watching.stop();
     // Started again: every Job is listed as ADDED; the marked one is not reported twice.
     const again = fn.watch();
+    await again.ready;
     await seedJob(fn.admin, "sentinel", { finishedHoursAgo: 1, failed: true });
     await until(async () => (await jobEvents(h, fn.namespace)).length === 2, "the sentinel's event", 10_000);
     await again.stop();

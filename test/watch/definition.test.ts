@@ -10,6 +10,7 @@ import type { ClusterRole, Role } from "kubernetes-types/rbac/v1.js";
 import { defineFunction, type FunctionDefinition } from "../../runtime/function.js";
 import { resolveDefinition } from "../../runtime/definition-schema.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
+import { servingPermissions } from "../../runtime/requirements.js";
 import { loaded } from "../schedule/helpers.js";
 
 const problems = (definition: Record<string, unknown>): string[] => {
@@ -20,31 +21,52 @@ const problems = (definition: Record<string, unknown>): string[] => {
 test("a built-in resource by its RBAC name, with the defaults and the rule it implies", () => {
   const fn = loaded({ name: "w", watch: { resource: "jobs.batch", events: ["MODIFIED", "MODIFIED"] }, permissions: [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }], handler() {} });
   assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4 }]);
-  assert.deepEqual(fn.permissions, [
+  // The declared permissions stay as declared (a CronJob of the function gets those); serving adds the watch's.
+  assert.deepEqual(fn.permissions, [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
+  assert.deepEqual(servingPermissions(fn), [
     { apiGroups: [""], resources: ["events"], verbs: ["create"] },
     { apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "watch"] },
   ]);
   const everywhere = loaded({ name: "w", watch: [{ resource: "pods", namespace: "*", name: "all-pods" }, { resource: "namespaces" }], handler() {} });
   assert.deepEqual(everywhere.watches.map((w) => [w.name, w.namespace ?? null]), [["all-pods", "*"], ["namespaces", null]]);
-  assert.deepEqual(everywhere.permissions.map((p) => p.namespace), ["*", "*"]);
+  // A cluster-scoped built-in needs no namespace mark (the manifests know its scope).
+  assert.deepEqual(servingPermissions(everywhere).map((p) => p.namespace ?? null), ["*", null]);
 });
 
 test("another type as {group, version, resource, namespaced}", () => {
   const fn = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop" }, handler() {} });
   assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4 });
-  assert.deepEqual(fn.permissions, [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
+  assert.deepEqual(servingPermissions(fn), [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
+  const clusterWide = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1", resource: "gadgets", namespaced: false } }, handler() {} });
+  assert.deepEqual(servingPermissions(clusterWide), [{ apiGroups: ["example.com"], resources: ["gadgets"], verbs: ["list", "watch"], namespace: "*" }], "another cluster-scoped type: a ClusterRole");
 });
 
 test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.match(problems({ watch: { resource: "pods", selector: "app=web" } }).join(), /^watch: Unrecognized key: "selector"/);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
+  assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
+  // Every problem at once: a field's and one across fields.
+  assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
+  // A built-in type given with the wrong scope would widen the grant: refused.
+  assert.deepEqual(problems({ watch: { resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } } }), ['watch.resource.namespaced: deployments.apps are namespaced: write namespaced: true, or just resource: "deployments.apps"']);
   assert.match(problems({ watch: { resource: { group: "example.com", version: "v1", resource: "widgets" } } }).join(), /^watch\.resource\.namespaced: is required/);
   // A union tells what is wrong inside the form the value was meant as (schedule too).
   assert.deepEqual(problems({ schedule: { cron: "0 * * * *", concurrencyPolicy: "x" } }), ['schedule.concurrencyPolicy: Invalid option: expected one of "Allow"|"Forbid"|"Replace"']);
-  assert.deepEqual(problems({ watch: [{ resource: "pods" }, { resource: "pods", labelSelector: "a=b" }] }), ['watch: two entries are named "pods": give each a distinct name']);
+  assert.deepEqual(problems({ watch: [{ resource: "pods" }, { resource: "pods", labelSelector: "a=b" }] }), ['watch[1]: two entries are named "pods": give each a distinct name']);
   assert.deepEqual(problems({}), ["declares no `http`, `schedule` or `watch`: add one so the function can be called"]);
+});
+
+test("manifests: a function with a schedule and a watch: its CronJob's ServiceAccount gets no watch rights", () => {
+  const fn = loaded({ name: "mixed", schedule: { cron: "0 * * * *" }, watch: { resource: "secrets", namespace: "*" }, permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }], handler() {} });
+  const groups = generateManifests([fn], { namespace: "ops" });
+  const objects = groups.flatMap((g) => g.objects);
+  const cronRole = objects.find((o) => o.kind === "Role" && o.metadata?.name === "podfn-mixed") as Role;
+  assert.deepEqual(cronRole.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
+  const clusterRoles = objects.filter((o) => o.kind === "ClusterRole") as ClusterRole[];
+  assert.deepEqual(clusterRoles.map((r) => r.metadata?.name), ["ops:podfn-http"], "the watch's ClusterRole is the HTTP workload's only");
 });
 
 test("manifests: the Deployment runs a watch-only function, with the list, watch and Lease rights", () => {

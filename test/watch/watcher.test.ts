@@ -13,6 +13,7 @@ import { clusterClients } from "../helpers/cluster-clients.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches, KeyedCallQueue } from "../../runtime/watch/watcher.js";
+import { servingPermissions } from "../../runtime/requirements.js";
 import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
@@ -63,7 +64,7 @@ test("existing objects come as ADDED, then each change; the selector and the eve
   await admin.configMaps.create(configMap("before", {}, { watched: "yes" }));
   await admin.configMaps.create(configMap("ignored", {}, { watched: "no" }));
   const { fn, seen } = recorder({ name: "cm-watch", watch: { resource: "configmaps", labelSelector: "watched=yes" } });
-  assert.deepEqual(fn.permissions, [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"] }]);
+  assert.deepEqual(servingPermissions(fn), [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"] }]);
   const run = await deployed([fn]);
   await until(() => seen.length >= 1, "the existing object", 10_000);
   assert.deepEqual(seen[0], { event: "ADDED", name: "before", data: {} });
@@ -156,28 +157,78 @@ test("a watch its RBAC refuses is logged and started again; shutdown aborts the 
   assert.ok(run.lines.some((l) => l.outcome === "aborted"), "and logged as aborted");
 });
 
-test("KeyedCallQueue: a key waits for its previous call, other keys run alongside, up to the limit", async () => {
+test("a watch the server can never serve (a malformed selector) is logged once and stopped; a cluster-scoped object is named without a namespace", async () => {
+  const broken = recorder({ name: "broken", watch: { resource: "configmaps", labelSelector: "a==b,," } });
+  const namespaces = recorder({ name: "nss", watch: { resource: "namespaces", events: ["ADDED"] } });
+  const stopped: boolean[] = [];
+  await applyObjects(admin, generateManifests([broken.fn, namespaces.fn], { namespace: NS }).flatMap((g) => g.objects));
+  const kube = await client(await cluster.serviceAccount(NS, "podfn-http"));
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [broken.fn, namespaces.fn], kube, logger, restartDelayMs: () => 20, onFailure: (_f, _w, _e, gaveUp) => void stopped.push(gaveUp) }, stop.signal);
+  await until(() => namespaces.seen.length > 0 && stopped.length > 0, "the namespaces listed and the broken watch stopped", 10_000);
+  const failed = lines.filter((l) => String(l.msg).startsWith("the watch of configmaps for broken failed"));
+  assert.equal(failed.length, 1, "logged once, not retried");
+  assert.match(String(failed[0]!.msg), /\(HTTP 400\); it is not started again \(fix the definition\)$/);
+  assert.deepEqual(stopped, [true]);
+  assert.ok(namespaces.seen.some((s) => s.name === "default"));
+  assert.ok(lines.some((l) => l.msg === "watch call succeeded" && l.object === "default"), "a namespace is named as kubectl names it");
+  stop.abort();
+  await done;
+});
+
+test("a type the cluster does not serve (404) says so, and is tried again", async () => {
+  const widgets = recorder({ name: "widgets", watch: { resource: { group: "example.com", version: "v1", resource: "widgets", namespaced: true } } });
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [widgets.fn], kube: admin, logger, restartDelayMs: () => 20 }, stop.signal);
+  await until(() => lines.filter((l) => String(l.msg).includes("the watch of widgets.example.com for widgets failed")).length >= 2, "two tries", 10_000);
+  const line = lines.find((l) => String(l.msg).includes("failed"))!;
+  assert.match(String(line.msg), /\(is widgets\.example\.com\/v1 served by this cluster\? a custom resource needs its CRD installed\); starting it again/);
+  assert.equal(line.status, 404);
+  assert.equal(line.err, undefined, "no stack for the API server's answer");
+  stop.abort();
+  await done;
+});
+
+test("KeyedCallQueue: a key's calls one at a time, others alongside up to the limit; a call waiting for its key holds no slot", async () => {
   const queue = new KeyedCallQueue(2);
   const started: string[] = [];
   const gates = new Map<string, () => void>();
-  const task = (name: string) => () => new Promise<void>((resolve) => {
-    started.push(name);
-    gates.set(name, resolve);
-  });
+  const task = (name: string) => () =>
+    new Promise<void>((resolve) => {
+      started.push(name);
+      gates.set(name, resolve);
+    });
   await queue.push("x", task("x1"));
-  await queue.push("x", task("x2"));
-  // Two slots taken (x1 running, x2 queued behind it): a third push waits for one.
-  let thirdQueued = false;
-  const third = queue.push("y", task("y1")).then(() => void (thirdQueued = true));
-  await until(() => started.length === 1, "x1 started");
-  assert.deepEqual(started, ["x1"], "x2 waits for x1");
-  assert.equal(thirdQueued, false, "no slot for y1 yet");
+  await queue.push("x", task("x2")); // waits for x1, without a slot
+  await queue.push("y", task("y1")); // the second slot
+  await queue.push("z", task("z1")); // no slot free: waits
+  await until(() => started.length === 2, "x1 and y1 running");
+  assert.deepEqual(started, ["x1", "y1"]);
   gates.get("x1")!();
-  await until(() => started.includes("x2"), "x2 after x1");
-  await third;
-  await until(() => started.includes("y1"), "y1 alongside x2");
-  assert.deepEqual([...started].sort(), ["x1", "x2", "y1"]);
-  gates.get("x2")!();
+  await until(() => started.length === 3, "x1's slot taken by the first waiting for one");
+  assert.deepEqual(started, ["x1", "y1", "z1"]);
   gates.get("y1")!();
+  await until(() => started.length === 4, "x2 once a slot is free");
+  assert.deepEqual(started, ["x1", "y1", "z1", "x2"]);
+  gates.get("z1")!();
+  gates.get("x2")!();
   await queue.idle();
+});
+
+test("KeyedCallQueue: push waits while the queue is full; a failing call does not stop its key", async () => {
+  const queue = new KeyedCallQueue(1, 2);
+  const ran: string[] = [];
+  let release!: () => void;
+  await queue.push("a", () => new Promise<void>((resolve) => (release = resolve)));
+  await queue.push("a", () => Promise.reject(new Error("boom")));
+  let third = false;
+  const pushing = queue.push("a", async () => void ran.push("after the failure")).then(() => void (third = true));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.equal(third, false, "two queued: the third push waits");
+  release();
+  await pushing;
+  await queue.idle();
+  assert.deepEqual(ran, ["after the failure"]);
 });

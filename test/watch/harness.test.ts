@@ -1,0 +1,45 @@
+/**
+ * `podfn/testing`'s `deployed.watch()`: `ready` settles once every watch has listed (a change
+ * made after it calls the function as the change, not as the list's ADDED), and rejects with a
+ * watch's failure (a type the cluster does not serve), which `failures` keeps.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
+import { KubeApiError } from "../../runtime/kube/errors.js";
+import { loaded } from "../schedule/helpers.js";
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(() => h.stop());
+
+test("ready: a change made after it comes as the change", async () => {
+  const seen: string[] = [];
+  const fn = loaded({
+    name: "on-change",
+    watch: { resource: "configmaps", events: ["MODIFIED"] },
+    handler({ trigger }) {
+      if (trigger.type === "watch") seen.push(`${trigger.event} ${trigger.object.metadata!.name}`);
+    },
+  });
+  const deployed = await h.deploy(fn);
+  await deployed.admin.configMaps.create({ metadata: { name: "settings" }, data: { a: "1" } });
+  const watching = deployed.watch();
+  await watching.ready;
+  await deployed.admin.configMaps.patch("settings", { data: { a: "2" } });
+  await until(() => seen.length === 1, "the MODIFIED call");
+  assert.deepEqual(seen, ["MODIFIED settings"]);
+  await watching.stop();
+  assert.deepEqual(watching.failures, []);
+});
+
+test("ready rejects with a watch's failure; failures keep them", async () => {
+  const fn = loaded({ name: "widgets", watch: { resource: { group: "example.com", version: "v1", resource: "widgets", namespaced: true } }, handler() {} });
+  const deployed = await h.deploy(fn);
+  const watching = deployed.watch();
+  await assert.rejects(watching.ready, (e: unknown) => e instanceof KubeApiError && e.statusCode === 404);
+  await watching.stop();
+  assert.ok(watching.failures.length >= 1);
+});

@@ -1,0 +1,104 @@
+/**
+ * A watch under trouble: a list that works before a refused watch request restarts after
+ * growing pauses and resumes from what it saw (the objects are not called for again); a
+ * leadership lost and won back starts its watches only once the previous term's calls have
+ * settled, so calls about one object never overlap.
+ */
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import type { Role } from "kubernetes-types/rbac/v1.js";
+import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
+import { runWatches } from "../../runtime/watch/watcher.js";
+import { clusterClients } from "../helpers/cluster-clients.js";
+import { captureLogs, loaded, until } from "../schedule/helpers.js";
+
+const NS = "default";
+let cluster: Cluster;
+const clients = clusterClients(() => cluster, NS);
+
+before(async () => {
+  cluster = await startCluster();
+});
+after(async () => {
+  await clients.close();
+  await cluster.stop();
+});
+
+test("list allowed, watch refused: the pauses grow and the listed objects are not called for again", async () => {
+  const admin = await clients.client();
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", labels: { spin: "yes" } } });
+  let calls = 0;
+  const fn = loaded({ name: "spin", watch: { resource: "configmaps", labelSelector: "spin=yes" }, handler: () => void calls++ });
+  // The generated Role, with `watch` taken away from the configmaps rule.
+  const objects = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects).map((o) =>
+    o.kind === "Role" ? { ...o, rules: (o as Role).rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs: ["list"] } : r)) } : o,
+  ) as KubeObject[];
+  await applyObjects(admin, objects);
+  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  const pauses: number[] = [];
+  const stop = new AbortController();
+  const { logger } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger, restartDelayMs: (n) => (pauses.push(n), 5) }, stop.signal);
+  await until(() => pauses.length >= 4, "four restarts", 10_000);
+  stop.abort();
+  await done;
+  assert.deepEqual(pauses.slice(0, 4), [1, 2, 3, 4], "each failure in a row pauses longer");
+  assert.equal(calls, 1, "the object was called for once, by the first list");
+});
+
+test("a leadership lost and won back waits for the previous term's calls", async () => {
+  const admin = await clients.client();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  let running = 0;
+  let most = 0;
+  const fn = loaded({
+    name: "on-config",
+    watch: { resource: "configmaps", labelSelector: "handover=yes" },
+    async handler({ trigger }) {
+      if (trigger.type !== "watch") return;
+      calls++;
+      running++;
+      most = Math.max(most, running);
+      // Slow work that does not look at the signal (a computation, a call without it).
+      if (calls === 1) await gate;
+      running--;
+    },
+  });
+  await applyObjects(admin, generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects));
+  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const leaseName = schedulerLeaseName("podfn");
+  const done = runSchedules(
+    {
+      functions: [fn],
+      kube,
+      logger,
+      alongside: (active) => runWatches({ functions: [fn], kube, logger }, active),
+      leaderElection: { leaseName, identity: "pod-a", leaseDurationSeconds: 1, retryPeriodMs: 50, renewDeadlineMs: 400 },
+    },
+    stop.signal,
+  );
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "one", labels: { "handover": "yes" } } });
+  await until(() => calls === 1, "the first call", 10_000);
+  // Another candidate holds the Lease for a moment: this one loses it, then wins it back.
+  const lease = await admin.leases.get(leaseName);
+  await admin.leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: "pod-b", leaseDurationSeconds: 1 } });
+  const became = () => lines.filter((l) => l.msg === "became the leader").length;
+  await until(() => became() === 2, "leading again", 10_000);
+  release();
+  await until(() => calls === 2, "the new term's call", 10_000);
+  stop.abort();
+  await done;
+  assert.equal(most, 1, "never two calls about one object at once");
+  const firstCallEnded = lines.findIndex((l) => l.msg === "watch call succeeded" || String(l.msg).startsWith("watch call aborted"));
+  const secondTermListed = lines.findIndex((l, i) => i > lines.findIndex((m) => m.msg === "lost the leader lease") && String(l.msg).startsWith("watching configmaps"));
+  assert.ok(firstCallEnded >= 0 && secondTermListed > firstCallEnded, "the second term listed after the first term's call ended");
+});
