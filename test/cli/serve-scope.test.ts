@@ -1,5 +1,6 @@
 /**
- * `podfn serve` runs what the HTTP Deployment runs (`http` functions and in-process schedules),
+ * `podfn serve` runs what the HTTP Deployment runs (`http` functions, in-process schedules and
+ * watches),
  * with that Deployment's ServiceAccount: a CronJob-only function's permissions are neither
  * needed at start (its token is not mounted there) nor lent to the served functions on the
  * emulated cluster. And on the emulated cluster the namespaces a run names exist, and the
@@ -15,6 +16,7 @@ import { runPodfn, startPodfn } from "../e2e/helpers/processes.js";
 
 const SCOPE = fileURLToPath(new URL("./fixtures/serve-scope", import.meta.url));
 const TICK = fileURLToPath(new URL("./fixtures/in-process-schedule", import.meta.url));
+const WATCH = fileURLToPath(new URL("./fixtures/watch", import.meta.url));
 let home: string;
 
 before(async () => {
@@ -62,5 +64,19 @@ test("on the emulated cluster, serve --app takes the app's scheduler Lease", asy
     assert.doesNotMatch(serve.output(), /forbidden/);
   } finally {
     assert.equal(await serve.stop(), 0, serve.output());
+  }
+});
+
+test("serve runs a watch-only function's watch on the leader, under the RBAC its manifests grant; dev runs it too", async () => {
+  for (const command of ["serve", "dev"]) {
+    const proc = startPodfn([command, "--port", "0", "--functions", WATCH, "--cluster", "emulated"], { HOME: home }, { cwd: home });
+    try {
+      await proc.waitFor(/watching namespaces for on-namespace \(\d+ listed\)/);
+      await proc.waitFor(/saw a namespace/);
+      assert.doesNotMatch(proc.output(), /forbidden|watch call failed/, command);
+      if (command === "serve") assert.match(proc.output(), /"msg":"became the leader"/);
+    } finally {
+      assert.equal(await proc.stop(), 0, proc.output());
+    }
   }
 });
