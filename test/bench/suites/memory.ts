@@ -1,9 +1,17 @@
 /**
  * @module bench/suites/memory
- * Idle RSS of `podfn serve` (examples, compiled) after start-up and a full GC, next to the
- * bare servers; and the peak RSS of a process iterating 10,000 pods in pages of 500 with the
- * podfn client (and, for scale, @kubernetes/client-node and bare undici).
+ * Idle RSS of `podfn serve` (examples, compiled) once settled — 2 s after its first answer,
+ * when its leader election and watches have started, then a full GC — next to the bare servers
+ * measured the same way, and to the examples without the functions that watch (a serve that then
+ * makes no API call at idle); and the peak RSS of a process iterating 10,000 pods in pages of
+ * 500 with the podfn client (and, for scale, @kubernetes/client-node and bare undici).
  */
+import { cp, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { loadFunctions } from "../../../runtime/loader.js";
+import { createKubeClient, resolveCredentials } from "../../../runtime/kube/index.js";
+import { grantDeclaredPermissions } from "../../../runtime/testing/grant.js";
+import { servedByDeployment } from "../../../runtime/requirements.js";
 import { startServer, waitForStderr, type ServerSpec } from "../lib/children.js";
 import { check, ratio, type Row } from "../lib/result.js";
 import { progress } from "../lib/progress.js";
@@ -16,12 +24,36 @@ import { runKubeWorker } from "./kube-worker.js";
 import { podfnServer } from "./podfn-spec.js";
 
 const GROUP = "memory";
+
+/** Grants the bench's pod identity (default/podfn-bench) the RBAC the examples' manifests give the HTTP workload. */
+async function grantExamples(ctx: Parameters<Suite["run"]>[0], dir: string): Promise<void> {
+  const cluster = await ctx.cluster();
+  const admin = createKubeClient({ credentials: await resolveCredentials({ kubeconfig: cluster.kubeconfigPath, serviceAccountDir: "/nonexistent", env: {} }) });
+  try {
+    await grantDeclaredPermissions(admin, "default", "podfn-bench", servedByDeployment(await loadFunctions(dir)));
+  } finally {
+    await admin.close();
+  }
+}
+
+/** A sibling copy of a compiled functions folder without the functions that watch. */
+async function withoutWatches(dir: string): Promise<string> {
+  const out = join(dirname(dir), "fns-examples-no-watch");
+  await rm(out, { recursive: true, force: true });
+  await cp(dir, out, { recursive: true });
+  for (const fn of await loadFunctions(dir)) if (fn.watches.length > 0) await rm(join(out, relative(dir, fn.file)));
+  return out;
+}
 const NAMESPACE = "bench-many";
 
-/** Start, settle (a full GC through the gc hook), read VmRSS, stop. */
+/** How long a server runs after its first answer before it is measured: start-up work done in the background (a leader election, a watch's list) is part of idle. */
+const SETTLE_MS = 2000;
+
+/** Start, settle (SETTLE_MS, then a full GC through the gc hook), read VmRSS, stop. */
 async function idleRss(spec: ServerSpec): Promise<number> {
   const server = await startServer(spec);
   try {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     server.child.kill("SIGUSR2");
     await waitForStderr(server.child, "gc done");
     return rssMb(server.pid);
@@ -36,9 +68,14 @@ export const memorySuite: Suite = {
   needsBuild: true,
   async run(ctx) {
     const rows: Row[] = [];
+    // The pod identity podfn serve runs as gets what the manifests would grant the examples (the
+    // Lease, the watch's list and watch), so its leader election and watch run as deployed.
+    await grantExamples(ctx, ctx.ws.functions.examples.dist);
     const podfn = await podfnServer(ctx, "podfn serve, examples", { mode: "dist", functions: ctx.ws.functions.examples.dist, gc: true });
+    const quiet = await podfnServer(ctx, "podfn serve, examples without watches", { mode: "dist", functions: await withoutWatches(ctx.ws.functions.examples.dist), gc: true });
     const servers: [string, ServerSpec | undefined, string | undefined][] = [
       ["idle RSS: podfn serve, examples", podfn.spec, podfn.note],
+      ["idle RSS: podfn serve, examples without watches", quiet.spec, quiet.note],
       ...(["hono", "node:http", "fastify", "express", "functions-framework"] as PeerName[]).map((name): [string, ServerSpec, undefined] => [`idle RSS: ${name}`, peerServer(ctx.ws, name, { gc: true }), undefined]),
     ];
     const idle = await interleave(`${GROUP} idle`, ctx.sizes.startRounds, servers.filter(([, s]) => s).map(([name, spec]) => ({ name, sample: () => idleRss(spec!) })));
