@@ -215,7 +215,11 @@ function distance(a: string, b: string): number {
 
 /** `unknown key "fieldSelctor": did you mean "fieldSelector"?`, from the keys the object at `path` takes. */
 function unknownKeyMessage(key: string, path: PropertyKey[]): string {
-  const known = [...(KEYS_BY_PATH[path.filter((p) => typeof p === "string").join(".")] ?? [])];
+  const at = path.filter((p) => typeof p === "string").join(".");
+  const all = [...(KEYS_BY_PATH[at] ?? [])];
+  // A key another kind of this object takes (`allow` in an hmac auth): say so, suggest nothing.
+  if (all.includes(key)) return `unknown key "${key}" (not taken by this kind of ${at.split(".").pop()})`;
+  const known = all;
   const close = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.filter((k) => distance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => distance(a, key) - distance(b, key))[0];
   return close ? `unknown key "${key}": did you mean "${close}"?` : `unknown key "${key}"${known.length ? ` (it takes ${known.join(", ")})` : ""}`;
 }

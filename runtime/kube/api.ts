@@ -89,8 +89,8 @@ export interface WatchOptions extends ListOptions {
   stallTimeoutMs?: number;
   /** Yield `BOOKMARK` events too (they always advance the resourceVersion). Default: false. */
   bookmarks?: boolean;
-  /** Called after each complete list (the first, and any after a 410), once its events are consumed, with the number of objects it holds. */
-  onList?: (objects: number) => void;
+  /** Called after each complete list (the first, and any after a 410), once its events are consumed, with the number of objects it holds and its resourceVersion. */
+  onList?: (objects: number, resourceVersion: string) => void;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";

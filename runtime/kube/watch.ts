@@ -138,7 +138,7 @@ async function* watchUntil<T extends KubeObject>(
         known.delete(key);
         yield { type: "DELETED", object };
       }
-      options.onList?.(known.size);
+      options.onList?.(known.size, page.metadata.resourceVersion ?? "");
       return page.metadata.resourceVersion ?? "";
     }
   }

@@ -45,16 +45,18 @@ export function watchEntryProblems(watch: unknown): Array<[string, string]> {
   entries.forEach((entry, i) => {
     if (!isRecord(entry)) return;
     const resource = entry.resource as WatchTrigger["resource"];
-    const type = typeof resource === "string" ? BUILT_IN.get(resource) : isRecord(resource) ? (resource as WatchedResourceType) : undefined;
-    if (isRecord(resource) && typeof resource.resource === "string" && typeof resource.namespaced === "boolean") {
-      const name = resource.group ? `${resource.resource}.${String(resource.group)}` : resource.resource;
+    const type = typeof resource === "string" ? BUILT_IN.get(resource) : isRecord(resource) && typeof resource.group === "string" && typeof resource.resource === "string" ? (resource as WatchedResourceType) : undefined;
+    if (isRecord(resource) && typeof resource.group === "string" && typeof resource.resource === "string" && typeof resource.namespaced === "boolean") {
+      const name = resource.group ? `${resource.resource}.${resource.group}` : resource.resource;
       const builtIn = BUILT_IN.get(name);
       if (builtIn && builtIn.namespaced !== resource.namespaced) {
         out.push([at(i, "resource.namespaced"), `${name} ${builtIn.namespaced ? "are namespaced" : "are cluster-scoped"}: write namespaced: ${builtIn.namespaced}, or just resource: "${name}"`]);
       }
     }
     if (type && type.namespaced === false && entry.namespace !== undefined) out.push([at(i, "namespace"), `${type.resource} are cluster-scoped: leave namespace out`]);
-    const name = typeof entry.name === "string" ? entry.name : type && typeof type.resource === "string" ? defaultName(type) : undefined;
+    // A name of the wrong type is zod's to explain: no duplicate is judged for it.
+    if (entry.name !== undefined && typeof entry.name !== "string") return;
+    const name = typeof entry.name === "string" ? entry.name : type ? defaultName(type) : undefined;
     if (name === undefined) return;
     if (names.has(name)) out.push([Array.isArray(watch) ? `watch[${i}]` : "watch", `two entries are named "${name}": give each a distinct name`]);
     else names.set(name, i);

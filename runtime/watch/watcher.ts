@@ -84,7 +84,9 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
       log.info(where, `starting the watch of ${watch.name} for ${fn.name}`);
       let listed = false;
       const events = client.watch({
-        onList(objects) {
+        onList(objects, listVersion) {
+          // A list's own version is where a restart resumes: its items are not ordered by theirs.
+          if (listVersion) resourceVersion = listVersion;
           // The first list: from now on every change comes as it happens.
           if (!listed) {
             log.info({ ...where, objects }, `watching ${watch.name} for ${fn.name} (${objects} listed)`);
@@ -103,8 +105,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         if (signal.aborted) break;
         // The stream works: the next failure starts the pauses over. (A list that works before a
         // refused watch request does not: restarting it at once would replay it again and again.)
-        if (listed) failures = 0;
-        resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+        if (listed) {
+          failures = 0;
+          resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+        }
         if (!wanted.has(type)) continue;
         await queue.push(keyOf(object), () => call(fn, watch, type as WatchEventName, object, options, signal));
       }

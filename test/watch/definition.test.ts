@@ -53,6 +53,11 @@ test("problems name the field and what to write", () => {
   // A built-in type given with the wrong scope would widen the grant: refused.
   assert.deepEqual(problems({ watch: { resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } } }), ['watch.resource.namespaced: deployments.apps are namespaced: write namespaced: true, or just resource: "deployments.apps"']);
   assert.match(problems({ watch: { resource: { group: "example.com", version: "v1", resource: "widgets" } } }).join(), /^watch\.resource\.namespaced: is required/);
+  // Odd values are zod's to explain, never a crash nor a made-up duplicate.
+  assert.deepEqual(problems({ watch: { resource: { group: Object.create(null), version: "v1", resource: "widgets", namespaced: true } } }), ["watch.resource.group: Invalid input: expected string, received object"]);
+  assert.deepEqual(problems({ watch: [{ resource: "pods", name: 5 }, { resource: "pods" }] }), ["watch[0].name: Invalid input: expected string, received number"]);
+  // A key another kind of the object takes is not suggested to itself.
+  assert.deepEqual(problems({ http: { auth: { type: "hmac", secret: "s", allow: ["x"] } } }), ['http.auth: unknown key "allow" (not taken by this kind of auth)']);
   // A union tells what is wrong inside the form the value was meant as (schedule too).
   assert.deepEqual(problems({ schedule: { cron: "0 * * * *", concurrencyPolicy: "x" } }), ['schedule.concurrencyPolicy: Invalid option: expected one of "Allow"|"Forbid"|"Replace"']);
   assert.deepEqual(problems({ watch: [{ resource: "pods" }, { resource: "pods", labelSelector: "a=b" }] }), ['watch[1]: two entries are named "pods": give each a distinct name']);

@@ -31,6 +31,8 @@ after(async () => {
 
 test("list allowed, watch refused: the pauses grow and the listed objects are not called for again", async () => {
   const admin = await clients.client();
+  // Created z then a: the list names a (the newer) first, so its last item is not its newest.
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "z", labels: { spin: "yes" } } });
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", labels: { spin: "yes" } } });
   let calls = 0;
   const fn = loaded({ name: "spin", watch: { resource: "configmaps", labelSelector: "spin=yes" }, handler: () => void calls++ });
@@ -48,7 +50,32 @@ test("list allowed, watch refused: the pauses grow and the listed objects are no
   stop.abort();
   await done;
   assert.deepEqual(pauses.slice(0, 4), [1, 2, 3, 4], "each failure in a row pauses longer");
-  assert.equal(calls, 1, "the object was called for once, by the first list");
+  assert.equal(calls, 2, "each object was called for once, by the first list");
+});
+
+test("a watch refused then allowed resumes from its list's version: nothing listed is called for again", async () => {
+  const admin = await clients.client();
+  // Created y then b: the list names b (the newer) first, so its last item is not its newest.
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "y", labels: { resume: "yes" } } });
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", labels: { resume: "yes" } } });
+  const seen: string[] = [];
+  const fn = loaded({ name: "resume", watch: { resource: "configmaps", labelSelector: "resume=yes" }, handler: ({ trigger }) => void (trigger.type === "watch" && seen.push(`${trigger.event} ${trigger.object.metadata!.name}`)) });
+  const generated = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects);
+  const role = generated.find((o) => o.kind === "Role") as Role;
+  const withVerbs = (verbs: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs } : r)) });
+  await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(["list"])] as KubeObject[]);
+  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  let failures = 0;
+  const stop = new AbortController();
+  const { logger } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger, restartDelayMs: () => 5, onFailure: () => void failures++ }, stop.signal);
+  await until(() => failures >= 1, "the refused watch", 10_000);
+  await applyObjects(admin, [withVerbs(["list", "watch"])] as KubeObject[]);
+  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { resume: "yes" } } });
+  await until(() => seen.includes("ADDED c"), "the change after the watch was allowed", 10_000);
+  stop.abort();
+  await done;
+  assert.deepEqual(seen, ["ADDED b", "ADDED y", "ADDED c"]);
 });
 
 test("a leadership lost and won back waits for the previous term's calls", async () => {
