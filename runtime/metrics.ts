@@ -2,8 +2,8 @@
  * @module metrics
  * A small hand-written Prometheus registry (text exposition format 0.0.4) for function calls:
  * `podfn_invocations_total{function,outcome}`, `podfn_invocation_duration_seconds{function}`
- * (a histogram), `podfn_invocations_in_flight`, and process metrics (CPU seconds, resident
- * memory, heap, start time). Recording a call is a few array writes on objects precomputed per
+ * (a histogram), `podfn_invocations_in_flight`, the watch calls' series (`WatchCallMetrics`),
+ * and process metrics (CPU seconds, resident memory, heap, start time). Recording a call is a few array writes on objects precomputed per
  * function; all formatting happens at scrape time.
  */
 
@@ -49,6 +49,51 @@ export class FunctionMetrics {
 export interface MetricsOptions {
   /** Reads the number of calls in flight at scrape time. Default: always 0. */
   inflight?: () => number;
+  /** More series written after the function calls' (the watches'). */
+  sections?: ReadonlyArray<{ render(out: string[]): void }>;
+}
+
+/** How a watch call ended, as the `outcome` label. */
+export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" | "timeout" | "aborted";
+
+/**
+ * The calls of watch triggers: `podfn_watch_calls_total{function,watch,event,outcome}` and
+ * `podfn_watch_call_duration_seconds{function,watch}` (a histogram of the calls that ran).
+ * Series appear with their first call.
+ */
+export class WatchCallMetrics {
+  readonly #calls = new Map<string, number>();
+  readonly #durations = new Map<string, { labels: string; buckets: number[]; sum: number; count: number }>();
+
+  /** Count one call of `fn`'s watch `watch` about an `event`, and observe its duration unless it was aborted before it ran. */
+  record(fn: string, watch: string, event: string, outcome: WatchOutcome, seconds: number): void {
+    const labels = `function="${escapeLabel(fn)}",watch="${escapeLabel(watch)}"`;
+    const key = `${labels},event="${escapeLabel(event)}",outcome="${outcome}"`;
+    this.#calls.set(key, (this.#calls.get(key) ?? 0) + 1);
+    let d = this.#durations.get(labels);
+    if (!d) this.#durations.set(labels, (d = { labels, buckets: [...DURATION_BUCKETS.map(() => 0), 0], sum: 0, count: 0 }));
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
+    d.buckets[i]!++;
+    d.sum += seconds;
+    d.count++;
+  }
+
+  render(out: string[]): void {
+    header(out, "podfn_watch_calls_total", "counter", "Calls of watch triggers by event and outcome.");
+    for (const [labels, n] of this.#calls) out.push(`podfn_watch_calls_total{${labels}} ${n}`);
+    header(out, "podfn_watch_call_duration_seconds", "histogram", "Duration of watch calls, in seconds.");
+    for (const d of this.#durations.values()) {
+      let cumulative = 0;
+      d.buckets.forEach((n, i) => {
+        cumulative += n;
+        const le = i < DURATION_BUCKETS.length ? String(DURATION_BUCKETS[i]) : "+Inf";
+        out.push(`podfn_watch_call_duration_seconds_bucket{${d.labels},le="${le}"} ${cumulative}`);
+      });
+      out.push(`podfn_watch_call_duration_seconds_sum{${d.labels}} ${d.sum}`);
+      out.push(`podfn_watch_call_duration_seconds_count{${d.labels}} ${d.count}`);
+    }
+  }
 }
 
 /**
@@ -64,10 +109,12 @@ export class Metrics {
   static readonly contentType = "text/plain; version=0.0.4; charset=utf-8";
   readonly #functions = new Map<string, FunctionMetrics>();
   readonly #inflight: () => number;
+  readonly #sections: ReadonlyArray<{ render(out: string[]): void }>;
 
   constructor(functionNames: Iterable<string>, options: MetricsOptions = {}) {
     for (const name of functionNames) this.#functions.set(name, new FunctionMetrics(name));
     this.#inflight = options.inflight ?? (() => 0);
+    this.#sections = options.sections ?? [];
   }
 
   /** The series of function `name` (undefined for a name not given to the constructor). */
@@ -96,6 +143,7 @@ export class Metrics {
       out.push(`podfn_invocation_duration_seconds_count{${label}} ${fn.count}`);
     }
     gauge(out, "podfn_invocations_in_flight", "Function calls running now.", this.#inflight());
+    for (const section of this.#sections) section.render(out);
     processMetrics(out);
     return out.join("\n") + "\n";
   }

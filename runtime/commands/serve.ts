@@ -13,6 +13,7 @@ import { createLocalSecrets } from "../local-secrets.js";
 import { referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
+import { WatchCallMetrics } from "../metrics.js";
 import { runShutdownHooks } from "../lifecycle.js";
 import { linkAbort, whenAborted } from "../signals.js";
 import { guardProcess } from "../process-faults.js";
@@ -105,6 +106,9 @@ export async function serveFunctions(
     stop.abort("failed");
     throw error;
   };
+  const watching = functions.some((f) => f.watches.length > 0);
+  // Counted by the watcher, served on the HTTP server's GET /metrics.
+  const watchMetrics = watching ? new WatchCallMetrics() : undefined;
   // Schedules start once the server listens: their first API calls (undici, TLS, the Lease)
   // do not compete with start-up and the first requests. A stop before that starts none.
   let listened!: () => void;
@@ -122,6 +126,7 @@ export async function serveFunctions(
       shutdownDelayMs: config.shutdownDelayMs,
       secretsDir: setup.secretsDir,
       env: config.env,
+      ...(watchMetrics ? { metricsSections: [watchMetrics] } : {}),
       onListening: function serving(url) {
         listened();
         options.onListening?.(url);
@@ -129,7 +134,6 @@ export async function serveFunctions(
     },
     stop.signal,
   );
-  const watching = functions.some((f) => f.watches.length > 0);
   const schedules = Promise.race([listening, stopped.promise]).then(async function startSchedules() {
     if (stop.signal.aborted) return undefined;
     const watches = watching ? await import("../watch/watcher.js") : undefined;
@@ -138,7 +142,7 @@ export async function serveFunctions(
         functions,
         kube: connection.kube,
         logger,
-        ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger }, active) } : {}),
+        ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger, ...(watchMetrics ? { metrics: watchMetrics } : {}) }, active) } : {}),
         filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
         ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
       },

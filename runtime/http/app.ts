@@ -45,6 +45,8 @@ export interface HttpAppOptions {
   requireSecrets?: boolean;
   /** TokenReview cache of ServiceAccount auth. */
   serviceAccount?: ServiceAccountAuthOptions;
+  /** More series for `GET /metrics` (the watch calls'). */
+  metricsSections?: ReadonlyArray<{ render(out: string[]): void }>;
 }
 
 export interface HttpApp {
@@ -79,6 +81,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       inflight: function inflight() {
         return drain.inflight;
       },
+      ...(options.metricsSections ? { sections: options.metricsSections } : {}),
     },
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });

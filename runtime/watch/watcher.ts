@@ -18,7 +18,8 @@ import type { Logger } from "pino";
 import type { LoadedFunction, LoadedWatch, WatchEventName } from "../function.js";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { invoke } from "../invoke.js";
-import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
+import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
+import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue } from "./keyed-queue.js";
 
@@ -34,7 +35,19 @@ export interface RunWatchesOptions {
   onListed?: (fn: LoadedFunction, watch: LoadedWatch, objects: number) => void;
   /** Told when a watch fails (it is restarted unless `stopped`). */
   onFailure?: (fn: LoadedFunction, watch: LoadedWatch, error: unknown, stopped: boolean) => void;
+  /** Where each call is counted (served on `GET /metrics` by `podfn serve`). */
+  metrics?: WatchCallMetrics;
 }
+
+/** A call's outcome as its metric's label. */
+const OUTCOME_LABELS: Record<RunOutcome, WatchOutcome> = {
+  succeeded: "success",
+  failed: "error",
+  "invalid input": "invalid_input",
+  forbidden: "forbidden",
+  "timed out": "timeout",
+  aborted: "aborted",
+};
 
 /** `namespace/name`, or `name` for a cluster-scoped object (as kubectl names them). */
 const keyOf = (object: KubeObject) => (object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name ?? ""}` : (object.metadata?.name ?? ""));
@@ -59,10 +72,13 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventNam
   const started = performance.now();
   try {
     await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal });
-    log.info({ outcome: "succeeded", durationMs: Math.round(performance.now() - started) }, "watch call succeeded");
+    const ms = performance.now() - started;
+    options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
+    log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
   } catch (error) {
     const decision = exitCodeFor({ error });
     const outcome = outcomeOf(decision, signal.aborted);
+    options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
     // A handler's own failure carries its stack and cause: the log is all it leaves.
     log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}`);
   }

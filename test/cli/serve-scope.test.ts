@@ -71,10 +71,18 @@ test("serve runs a watch-only function's watch on the leader, under the RBAC its
   for (const command of ["serve", "dev"]) {
     const proc = startPodfn([command, "--port", "0", "--functions", WATCH, "--cluster", "emulated"], { HOME: home }, { cwd: home });
     try {
+      // serve logs JSON, dev readable lines.
+      const url = (await proc.waitFor(/url"?[:=]"?(http:\/\/127\.0\.0\.1:\d+)/))[1]!;
       await proc.waitFor(/watching namespaces for on-namespace \(\d+ listed\)/);
       await proc.waitFor(/saw a namespace/);
       assert.doesNotMatch(proc.output(), /forbidden|watch call failed/, command);
-      if (command === "serve") assert.match(proc.output(), /"msg":"became the leader"/);
+      if (command === "serve") {
+        assert.match(proc.output(), /"msg":"became the leader"/);
+        // The calls are counted on GET /metrics.
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        assert.match(metrics, /^podfn_watch_calls_total\{function="on-namespace",watch="namespaces",event="ADDED",outcome="success"\} [1-9]\d*$/m);
+        assert.match(metrics, /^podfn_watch_call_duration_seconds_count\{function="on-namespace",watch="namespaces"\} [1-9]\d*$/m);
+      }
     } finally {
       assert.equal(await proc.stop(), 0, proc.output());
     }

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { Metrics } from "../../runtime/metrics.js";
+import { Metrics, WatchCallMetrics } from "../../runtime/metrics.js";
 import { deferred, loaded, postJson, req, testApp, until } from "./helpers.js";
 
 /** The value of one sample line of a Prometheus text body, e.g. `name{labels}`. */
@@ -90,4 +90,20 @@ describe("GET /metrics", () => {
     assert.equal(sample(text, 'podfn_invocations_total{function="locked",outcome="unauthorized"}'), 1);
     assert.equal(sample(text, 'podfn_invocations_total{function="broken",outcome="error"}'), 1);
   });
+});
+
+test("watch calls are served on /metrics after the function calls' series, by function, watch, event and outcome", async () => {
+  const watches = new WatchCallMetrics();
+  watches.record("report", "jobs.batch", "MODIFIED", "success", 0.02);
+  watches.record("report", "jobs.batch", "MODIFIED", "success", 0.2);
+  watches.record("report", "jobs.batch", "ADDED", "error", 3);
+  const metrics = new Metrics(["hello"], { sections: [watches] });
+  const text = metrics.render();
+  assert.match(text, /^podfn_watch_calls_total\{function="report",watch="jobs.batch",event="MODIFIED",outcome="success"\} 2$/m);
+  assert.match(text, /^podfn_watch_calls_total\{function="report",watch="jobs.batch",event="ADDED",outcome="error"\} 1$/m);
+  assert.match(text, /^podfn_watch_call_duration_seconds_bucket\{function="report",watch="jobs.batch",le="0.025"\} 1$/m);
+  assert.match(text, /^podfn_watch_call_duration_seconds_bucket\{function="report",watch="jobs.batch",le="\+Inf"\} 3$/m);
+  assert.match(text, /^podfn_watch_call_duration_seconds_count\{function="report",watch="jobs.batch"\} 3$/m);
+  assert.ok(text.indexOf("podfn_invocations_in_flight") < text.indexOf("podfn_watch_calls_total"), "after the function calls' series");
+  assert.ok(text.indexOf("podfn_watch_calls_total") < text.indexOf("process_cpu_user_seconds_total"), "before the process metrics");
 });

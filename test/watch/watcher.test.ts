@@ -14,6 +14,7 @@ import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches, KeyedCallQueue } from "../../runtime/watch/watcher.js";
 import { servingPermissions } from "../../runtime/requirements.js";
+import { WatchCallMetrics } from "../../runtime/metrics.js";
 import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
@@ -29,8 +30,16 @@ async function deployed(fns: LoadedFunction[]) {
   const kube = await client(await cluster.serviceAccount(NS, "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
-  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50 }, stop.signal);
-  return { stop, done, lines };
+  const metrics = new WatchCallMetrics();
+  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50, metrics }, stop.signal);
+  return { stop, done, lines, metrics };
+}
+
+/** The lines of a WatchCallMetrics' exposition. */
+function exposition(metrics: WatchCallMetrics): string[] {
+  const out: string[] = [];
+  metrics.render(out);
+  return out;
 }
 
 const configMap = (name: string, data: Record<string, string> = {}, labels: Record<string, string> = {}) => ({ apiVersion: "v1" as const, kind: "ConfigMap" as const, metadata: { name, labels }, data });
@@ -94,6 +103,11 @@ test("only the named events call; a failing call is logged and the watch goes on
   const failed = run.lines.find((l) => l.outcome === "failed");
   assert.ok(failed, "the failure is logged");
   assert.match(String(failed.msg), /watch call failed: the handler failed: handler broke/);
+  // And counted, by event and outcome, with the durations of both.
+  const lines = exposition(run.metrics);
+  assert.ok(lines.includes('podfn_watch_calls_total{function="deletes",watch="configmaps",event="DELETED",outcome="error"} 1'), lines.join("\n"));
+  assert.ok(lines.includes('podfn_watch_calls_total{function="deletes",watch="configmaps",event="DELETED",outcome="success"} 1'), lines.join("\n"));
+  assert.ok(lines.includes('podfn_watch_call_duration_seconds_count{function="deletes",watch="configmaps"} 2'), lines.join("\n"));
   run.stop.abort();
   await run.done;
 });
