@@ -23,8 +23,6 @@ import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue } from "./keyed-queue.js";
 
-export { KeyedCallQueue } from "./keyed-queue.js";
-
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
   kube: KubeClient;

@@ -131,6 +131,3 @@ export function goPrint(v: unknown): string {
   }
   return String(v);
 }
-
-/** `writeOptions` under the name the subresource handlers use. */
-export const fieldValidation = writeOptions;
