@@ -1,15 +1,20 @@
 /**
  * @module kube/connections
- * The connections to one API server and their life: an undici `Pool` per client certificate
- * (a `ProxyAgent` tunnelling through an HTTP(S) proxy with CONNECT; a SOCKS5 tunnel per connection,
- * kube/socks5.ts), made (and undici loaded) on
- * first use. A certificate an exec plugin renews gets a new pool: later requests open
+ * The connections to one API server and their life: a pool per client certificate, made on
+ * first use — Node's HTTPS client while the client is quiet, undici's `Pool` once it is busy
+ * (kube/http-client-choice.ts; undici loaded then), and undici always through a proxy (a
+ * `ProxyAgent` tunnelling through an HTTP(S) proxy with CONNECT; a SOCKS5 tunnel per connection,
+ * kube/socks5.ts). A client turning busy gets an undici pool the same way a renewed certificate
+ * gets a new pool. A certificate an exec plugin renews gets a new pool: later requests open
  * connections presenting it, and the old pool closes once its requests in flight (streams
  * included) end, as client-go's connection rotation does. `close()` ends open streams at once,
  * wakes the waits tied to `closing`, and fails later requests with `KubeClientClosedError`.
  */
-import type { Dispatcher, Pool, ProxyAgent, buildConnector } from "undici";
+import type { Pool, ProxyAgent, buildConnector } from "undici";
 import { KubeClientClosedError } from "./errors.js";
+import type { ApiPool, ApiResponseBody } from "./api-pool.js";
+import { BusyMeter, type HttpClientChoice } from "./http-client-choice.js";
+import { NodeHttpsPool, type NodeHttpsTls } from "./node-https-pool.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
 import { loadUndici, type UndiciParts } from "./undici.js";
 import { importModule } from "../dynamic-import.js";
@@ -27,10 +32,12 @@ export interface ConnectionsOptions {
   origin: string;
   credentials: Credentials;
   /** TLS to the API server (CA, verification, server name, connect timeout). */
-  tls: buildConnector.BuildOptions;
+  tls: NodeHttpsTls;
   connections: number;
   /** The headers timeout, which a proxy's CONNECT keeps too. */
   headersMs: number;
+  /** Which HTTP client carries requests. Default: "auto". */
+  httpClient?: HttpClientChoice;
 }
 
 export class Connections {
@@ -38,18 +45,22 @@ export class Connections {
   #undici: UndiciParts | undefined;
   /** The full undici package, when a proxy-url needs its ProxyAgent. */
   #proxying: ProxyParts | undefined;
-  /** The pool new requests go to, and the client certificate its connections present. */
-  #pool: Dispatcher | undefined;
+  /** The pool new requests go to, the client certificate its connections present, and whether it is Node's. */
+  #pool: ApiPool | undefined;
   #poolCert: string | undefined;
+  #poolIsNode = false;
+  /** Counts requests while Node's client carries them (`"auto"`). */
+  readonly #meter: BusyMeter | undefined;
   /** Pools of replaced certificates (and the last one, on `close()`), until closed. */
   readonly #retiring = new Set<Promise<void>>();
   /** Bodies of open streams, ended by `close()`. */
-  readonly #streams = new Set<Dispatcher.ResponseData["body"]>();
+  readonly #streams = new Set<ApiResponseBody>();
   #closed = false;
   readonly #closing = new AbortController();
 
   constructor(options: ConnectionsOptions) {
     this.#options = options;
+    if ((options.httpClient ?? "auto") === "auto" && options.credentials.proxyUrl === undefined) this.#meter = new BusyMeter();
   }
 
   /** Aborted by `close()`, with `KubeClientClosedError`. */
@@ -61,25 +72,41 @@ export class Connections {
     return this.#closed;
   }
 
-  /** The pool for a client certificate when it is at hand (the path every request takes), else `undefined`. */
-  current(certPem: string | undefined): Dispatcher | undefined {
-    return this.#pool !== undefined && certPem === this.#poolCert ? this.#pool : undefined;
+  /** Which client carries requests now (diagnostics and tests); undefined before the first. */
+  get httpClient(): "node" | "undici" | undefined {
+    return this.#pool === undefined ? undefined : this.#poolIsNode ? "node" : "undici";
+  }
+
+  /**
+   * The pool for a request with a client certificate when it is at hand (the path every
+   * request takes), else `undefined`. Each call counts as a request start.
+   */
+  current(certPem: string | undefined): ApiPool | undefined {
+    if (this.#meter?.started() && this.#poolIsNode) return undefined;
+    return this.#usable(certPem) ? this.#pool : undefined;
+  }
+
+  /** Whether the current pool fits a client certificate and the client's business. */
+  #usable(certPem: string | undefined): boolean {
+    return this.#pool !== undefined && certPem === this.#poolCert && !(this.#poolIsNode && this.#wantsUndici());
+  }
+
+  #wantsUndici(): boolean {
+    return this.#meter === undefined ? this.#options.httpClient !== "node" : this.#meter.busy;
   }
 
   /** The pool for `material`'s client certificate, made when there is none for it. */
-  async for(material: AuthMaterial): Promise<Dispatcher> {
+  async for(material: AuthMaterial): Promise<ApiPool> {
     const options = this.#options;
+    if (!this.#wantsUndici()) return this.#nodePool(material);
     const undici = (this.#undici ??= await loadUndici());
     const proxyUrl = options.credentials.proxyUrl;
     const socks = proxyUrl !== undefined && isSocksProxy(proxyUrl);
     const proxying = proxyUrl === undefined || socks ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
     // From here on nothing awaits: concurrent callers and close() see one pool at a time.
-    const current = this.current(material.certPem);
-    if (current !== undefined) return current;
-    if (this.#closed) throw this.#closedError();
-    if (this.#pool !== undefined) this.#retire(this.#pool);
-    this.#poolCert = material.certPem;
-    const tls = { ...options.tls, cert: material.certPem, key: material.keyPem };
+    if (this.#usable(material.certPem)) return this.#pool!;
+    this.#replacePool(material.certPem, false);
+    const tls = { ...options.tls, cert: material.certPem, key: material.keyPem } as buildConnector.BuildOptions;
     if (proxying !== undefined) {
       pinLlhttpToLiftoff();
       const { headersMs } = options;
@@ -93,7 +120,7 @@ export class Connections {
         clientFactory: function proxyClient(origin, clientOptions) {
           return new proxying.Pool(origin, { ...clientOptions, headersTimeout: headersMs });
         },
-      }));
+      }) as unknown as ApiPool);
     }
     const connector = undici.buildConnector(tls);
     const target = new URL(options.origin);
@@ -123,11 +150,28 @@ export class Connections {
           },
         );
       },
-    }));
+    }) as unknown as ApiPool);
+  }
+
+  /** Node's pool for `material` (made, with the certificate, when the current one does not fit). */
+  #nodePool(material: AuthMaterial): ApiPool {
+    if (this.#usable(material.certPem)) return this.#pool!;
+    this.#replacePool(material.certPem, true);
+    const pool = new NodeHttpsPool(this.#options.origin, { ...this.#options.tls, cert: material.certPem, key: material.keyPem }, this.#options.connections);
+    return (this.#pool = pool);
+  }
+
+  /** Retires the current pool (if any) for one presenting `certPem` on `node`'s or undici's client; throws when closed. */
+  #replacePool(certPem: string | undefined, node: boolean): void {
+    if (this.#closed) throw this.#closedError();
+    if (this.#pool !== undefined) this.#retire(this.#pool);
+    this.#pool = undefined;
+    this.#poolCert = certPem;
+    this.#poolIsNode = node;
   }
 
   /** Keeps a stream's body to end at `close()`; throws (ending it) when the client is closed already. */
-  track(body: Dispatcher.ResponseData["body"], released: () => void): void {
+  track(body: ApiResponseBody, released: () => void): void {
     if (this.#closed) {
       // Answered after close(): it would hold the retired pool (and close()) open.
       body.destroy();
@@ -157,7 +201,7 @@ export class Connections {
   }
 
   /** Close `pool` once what it carries has ended; `close()` waits for it. */
-  #retire(pool: Dispatcher): void {
+  #retire(pool: ApiPool): void {
     const closing = pool.close().catch(function ignored() {});
     this.#retiring.add(closing);
     const retiring = this.#retiring;

@@ -40,6 +40,7 @@ export { parseForbiddenMessage, formatPermission } from "./forbidden.js";
 export { retryOnConflict } from "./retry.js";
 export type { RetryOptions, RetryOnConflictOptions } from "./retry.js";
 export type { TimeoutOptions } from "./transport.js";
+export type { HttpClientChoice } from "./http-client-choice.js";
 export type { KubeLogger } from "./logger.js";
 export { RESOURCE_TYPES } from "./types.js";
 export type * from "./api.js";

@@ -1,6 +1,7 @@
 /**
  * @module kube/transport
- * HTTP to one API server: an undici `Pool` (keep-alive; a `ProxyAgent` tunnelling through a
+ * HTTP to one API server over keep-alive connections (kube/connections.ts: Node's HTTPS client
+ * while the client is quiet, undici's `Pool` once busy, a `ProxyAgent` tunnelling through a
  * kubeconfig's `proxy-url`) whose TLS is always verified against the
  * configured CA, the current bearer token or client certificate on every request, JSON in and
  * out, timeouts, the caller's AbortSignal, and bounded retries:
@@ -11,13 +12,15 @@
  * - 429 and 503 wait for `Retry-After` (capped), otherwise exponential backoff with full jitter;
  * - a 401 makes the credentials re-read (a rotated token) and the request retried once.
  *
- * undici is imported with the first request, not at start-up: a process whose functions never
- * call the API (or have not yet) does not pay for it.
+ * Nothing is loaded before the first request (node:https then, undici once busy): a process whose
+ * functions never call the API (or have not yet) does not pay for it.
  *
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
-import type { Dispatcher, buildConnector } from "undici";
+import type { ApiResponse, ApiResponseBody } from "./api-pool.js";
+import type { NodeHttpsTls } from "./node-https-pool.js";
+import type { HttpClientChoice } from "./http-client-choice.js";
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
@@ -48,6 +51,8 @@ export interface TransportOptions {
   timeouts?: TimeoutOptions;
   /** Largest number of connections to the API server at once; see `DEFAULT_CONNECTIONS`. */
   connections?: number;
+  /** Which HTTP client carries requests; see kube/http-client-choice.ts. Default: "auto". */
+  httpClient?: HttpClientChoice;
 }
 
 /**
@@ -81,8 +86,8 @@ export interface TransportRequest {
 
 /** A streaming response (watch, followed logs): read `body`, or destroy it when done. */
 export interface StreamResponse {
-  body: Dispatcher.ResponseData["body"];
-  headers: Dispatcher.ResponseData["headers"];
+  body: ApiResponseBody;
+  headers: ApiResponse["headers"];
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -105,7 +110,7 @@ function queryString(query: Query): string {
 }
 
 interface Outcome {
-  response?: Dispatcher.ResponseData;
+  response?: ApiResponse;
   error?: Error;
   retryable?: boolean;
   /** Server-requested delay (Retry-After), in ms. */
@@ -138,13 +143,18 @@ export class Transport {
     this.#policy = retryPolicy(options.retry);
     this.#headersMs = options.timeouts?.headersMs ?? 30_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
-    const tls: buildConnector.BuildOptions = {
+    const tls: NodeHttpsTls = {
       ca: credentials.caPem,
       rejectUnauthorized: !credentials.insecureSkipTlsVerify,
       servername: credentials.tlsServerName,
       timeout: options.timeouts?.connectMs ?? 10_000,
     };
-    this.#connections = new Connections({ origin: this.#origin, credentials, tls, connections: options.connections ?? DEFAULT_CONNECTIONS, headersMs: this.#headersMs });
+    this.#connections = new Connections({ origin: this.#origin, credentials, tls, connections: options.connections ?? DEFAULT_CONNECTIONS, headersMs: this.#headersMs, httpClient: options.httpClient });
+  }
+
+  /** Which HTTP client carries requests now: Node's HTTPS client or undici's pool (undefined before the first request). */
+  get httpClient(): "node" | "undici" | undefined {
+    return this.#connections.httpClient;
   }
 
   /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
@@ -178,7 +188,7 @@ export class Transport {
   }
 
   /** Send a request and read its whole answer with `read`, its signals linked only meanwhile. */
-  async #exchange<R>(request: TransportRequest, read: (response: Dispatcher.ResponseData) => Promise<R>): Promise<{ response: Dispatcher.ResponseData; body: R }> {
+  async #exchange<R>(request: TransportRequest, read: (response: ApiResponse) => Promise<R>): Promise<{ response: ApiResponse; body: R }> {
     const joined = joinSignals(request.signal);
     const sent: SentRequest = { ...request, signal: joined.signal };
     try {
@@ -217,7 +227,7 @@ export class Transport {
   /** Send a request whose body is a long-lived stream (no body timeout). */
   async stream(request: TransportRequest): Promise<StreamResponse> {
     const joined = joinSignals(request.signal);
-    let response: Dispatcher.ResponseData;
+    let response: ApiResponse;
     try {
       response = await this.#send({ ...request, signal: joined.signal }, true);
     } catch (error) {
@@ -238,7 +248,7 @@ export class Transport {
     return this.#connections.close();
   }
 
-  async #send(request: SentRequest, streaming: boolean): Promise<Dispatcher.ResponseData> {
+  async #send(request: SentRequest, streaming: boolean): Promise<ApiResponse> {
     const policy = this.#policy;
     const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
     const summary: RequestSummary = { method: request.method, path: this.#basePath + request.path };
@@ -302,7 +312,7 @@ export class Transport {
       const response = await pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
         origin: this.#origin,
-        method: request.method as Dispatcher.HttpMethod,
+        method: request.method,
         path: summary.path + query,
         headers: this.#credentials.proxyUrl === undefined ? headers : { ...headers },
         body,

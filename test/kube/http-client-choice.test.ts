@@ -1,0 +1,178 @@
+/**
+ * Which HTTP client carries the API requests (kube/http-client-choice.ts): Node's own HTTPS
+ * client while a client is quiet, undici's pool once it is busy; and that both read the same to
+ * the caller — answers (repeated headers, bodies, UTF-8) and failures (the timeouts, a
+ * connection closed mid-answer, a refused connection, an aborted request, close()).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
+import { BUSY_REQUESTS, BUSY_WINDOW_MS, BusyMeter } from "../../runtime/kube/http-client-choice.js";
+import { Transport } from "../../runtime/kube/transport.js";
+import type { HttpClientChoice } from "../../runtime/kube/http-client-choice.js";
+import { KubeClientClosedError, KubeConnectionError } from "../../runtime/kube/errors.js";
+import { readLines } from "../../runtime/kube/lines.js";
+import { sendJson, startFakeApiServer, type FakeApiServer, type Handler } from "./helpers/fake-apiserver.js";
+
+const CLIENTS: Exclude<HttpClientChoice, "auto">[] = ["node", "undici"];
+
+/** A transport to `server` on one client, without retries (unless given) and with short timeouts. */
+function transportTo(server: FakeApiServer, httpClient: HttpClientChoice, timeouts = { headersMs: 300, bodyMs: 300 }, retries = 0): Transport {
+  return new Transport({ credentials: server.credentials(), httpClient, timeouts, retry: { retries, sleep: async () => {} } });
+}
+
+async function withServer(handler: Handler, body: (server: FakeApiServer) => Promise<void>): Promise<void> {
+  const server = await startFakeApiServer(handler);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
+describe("BusyMeter", () => {
+  test(`busy once more than ${BUSY_REQUESTS} requests start within ${BUSY_WINDOW_MS} ms, and for good`, () => {
+    let now = 0;
+    const meter = new BusyMeter(() => now);
+    for (let i = 0; i < BUSY_REQUESTS; i++) assert.equal(meter.started(), false, `start ${i + 1}`);
+    now = BUSY_WINDOW_MS - 1;
+    assert.equal(meter.started(), true);
+    now += 3_600_000;
+    assert.equal(meter.started(), true, "a busy client stays busy");
+  });
+
+  test("requests spread wider than the window never make a client busy", () => {
+    let now = 0;
+    const meter = new BusyMeter(() => now);
+    for (let i = 0; i < 10 * BUSY_REQUESTS; i++) {
+      now += BUSY_WINDOW_MS / BUSY_REQUESTS + 1;
+      assert.equal(meter.started(), false);
+    }
+    assert.equal(meter.busy, false);
+  });
+});
+
+describe("auto", () => {
+  test("a quiet client uses Node's HTTPS client, a burst of requests moves it to undici, and every answer is right", async () => {
+    let n = 0;
+    await withServer((_req, res) => sendJson(res, 200, { n: ++n }), async (server) => {
+      const transport = transportTo(server, "auto");
+      assert.equal(transport.httpClient, undefined, "no client before the first request");
+      assert.deepEqual(await transport.request({ method: "GET", path: "/a" }), { n: 1 });
+      assert.equal(transport.httpClient, "node");
+      const answers = await Promise.all(Array.from({ length: 3 * BUSY_REQUESTS }, () => transport.request<{ n: number }>({ method: "GET", path: "/b" })));
+      assert.equal(new Set(answers.map((a) => a.n)).size, 3 * BUSY_REQUESTS, "every request answered once");
+      assert.equal(transport.httpClient, "undici");
+      await transport.request({ method: "GET", path: "/c" });
+      assert.equal(transport.httpClient, "undici");
+      await transport.close();
+    });
+  });
+});
+
+for (const httpClient of CLIENTS) {
+  describe(`over ${httpClient === "node" ? "Node's HTTPS client" : "undici's pool"}`, () => {
+    test("a write carries its body and length; a repeated response header arrives as a list; UTF-8 survives", async () => {
+      await withServer((req, res) => {
+        res.setHeader("warning", ['299 - "first"', '299 - "second"']);
+        sendJson(res, 201, { echoed: req.body ? JSON.parse(req.body) : null, length: req.headers["content-length"] });
+      }, async (server) => {
+        const transport = transportTo(server, httpClient);
+        const body = { name: "größe-✓" };
+        assert.deepEqual(await transport.request({ method: "POST", path: "/x", body }), { echoed: body, length: String(Buffer.byteLength(JSON.stringify(body))) });
+        const streamed = await transport.stream({ method: "GET", path: "/x" });
+        assert.deepEqual(streamed.headers.warning, ['299 - "first"', '299 - "second"']);
+        await streamed.body.text();
+        assert.equal(transport.httpClient, httpClient);
+        await transport.close();
+      });
+    });
+
+    test("no response headers within headersMs: UND_ERR_HEADERS_TIMEOUT", async () => {
+      await withServer(() => new Promise(() => {}), async (server) => {
+        const transport = transportTo(server, httpClient);
+        await assert.rejects(transport.request({ method: "GET", path: "/slow" }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(UND_ERR_HEADERS_TIMEOUT\)/.test(error.message));
+        await transport.close();
+      });
+    });
+
+    test("a body that stops arriving for bodyMs: UND_ERR_BODY_TIMEOUT", async () => {
+      await withServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"items": [');
+      }, async (server) => {
+        const transport = transportTo(server, httpClient);
+        await assert.rejects(transport.request({ method: "GET", path: "/stalls" }), (error: unknown) => error instanceof KubeConnectionError && /while reading the answer \(UND_ERR_BODY_TIMEOUT\)/.test(error.message));
+        await transport.close();
+      });
+    });
+
+    test("a connection closed mid-answer: UND_ERR_SOCKET", async () => {
+      await withServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"items": [', () => res.socket?.destroy());
+      }, async (server) => {
+        const transport = transportTo(server, httpClient);
+        await assert.rejects(transport.request({ method: "GET", path: "/cut" }), (error: unknown) => error instanceof KubeConnectionError && /while reading the answer \(UND_ERR_SOCKET\)/.test(error.message));
+        await transport.close();
+      });
+    });
+
+    test("a server that accepts TCP but never answers TLS: UND_ERR_CONNECT_TIMEOUT, and the request is tried again", async () => {
+      const sockets = new Set<Socket>();
+      const silent = createTcpServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const server = await startFakeApiServer(() => {});
+      try {
+        const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        const transport = new Transport({ credentials: { ...server.credentials(), server: url }, httpClient, timeouts: { connectMs: 200 }, retry: { retries: 1, sleep: async () => {} } });
+        await assert.rejects(transport.request({ method: "POST", path: "/x", body: {} }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(UND_ERR_CONNECT_TIMEOUT\)/.test(error.message));
+        assert.equal(sockets.size, 2, "a connection that never carried the request is retried even for a write");
+        await transport.close();
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+        await server.close();
+      }
+    });
+
+    test("a refused connection: ECONNREFUSED", async () => {
+      const server = await startFakeApiServer(() => {});
+      const url = server.url;
+      await server.close();
+      const transport = new Transport({ credentials: { ...server.credentials(), server: url }, httpClient, retry: { retries: 0 } });
+      await assert.rejects(transport.request({ method: "GET", path: "/x" }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(ECONNREFUSED\)/.test(error.message));
+      await transport.close();
+    });
+
+    test("an aborted request rejects with the signal's reason", async () => {
+      await withServer(() => new Promise(() => {}), async (server) => {
+        const transport = transportTo(server, httpClient, { headersMs: 0, bodyMs: 0 });
+        const controller = new AbortController();
+        const reason = new Error("caller gave up");
+        const pending = transport.request({ method: "GET", path: "/never", signal: controller.signal });
+        setImmediate(() => controller.abort(reason));
+        await assert.rejects(pending, (error: unknown) => error === reason);
+        await transport.close();
+      });
+    });
+
+    test("close() ends an open stream with KubeClientClosedError and returns", async () => {
+      await withServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"type":"ADDED","object":{}}\n');
+      }, async (server) => {
+        const transport = transportTo(server, httpClient);
+        const { body } = await transport.stream({ method: "GET", path: "/watch" });
+        const lines: string[] = [];
+        const reading = (async () => {
+          for await (const line of readLines(body)) lines.push(line);
+        })();
+        const ended = assert.rejects(reading, KubeClientClosedError);
+        await transport.close();
+        await ended;
+        await assert.rejects(transport.request({ method: "GET", path: "/after" }), KubeClientClosedError);
+      });
+    });
+  });
+}
