@@ -91,8 +91,10 @@ export class Connections {
     return this.#pool !== undefined && certPem === this.#poolCert && !(this.#poolIsNode && this.#wantsUndici());
   }
 
+  /** Whether requests go to undici: through a proxy always (the client here that tunnels), else by the choice. */
   #wantsUndici(): boolean {
-    return this.#meter === undefined ? this.#options.httpClient !== "node" : this.#meter.busy;
+    if (this.#meter !== undefined) return this.#meter.busy;
+    return this.#options.credentials.proxyUrl !== undefined || this.#options.httpClient !== "node";
   }
 
   /** The pool for `material`'s client certificate, made when there is none for it. */

@@ -74,7 +74,8 @@ export class NodeHttpsPool implements ApiPool {
   readonly #agent: HttpsAgent;
   /** Requests sent and not yet over (answer read, or failed). */
   #running = 0;
-  #idle: (() => void) | undefined;
+  /** Resolves `close()` once no request runs. */
+  #idle: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Sockets whose TLS handshake is done (a request on one starts its headers timeout at once). */
   readonly #connected = new WeakSet<Socket>();
 
@@ -116,7 +117,7 @@ export class NodeHttpsPool implements ApiPool {
         if (over) return;
         over = true;
         clearTimeout(headersTimer);
-        if (--this.#running === 0) this.#idle?.();
+        if (--this.#running === 0) this.#idle?.resolve();
       };
       request.once("socket", function onSocket(socket: Socket) {
         if (headersMs <= 0) return;
@@ -164,7 +165,14 @@ export class NodeHttpsPool implements ApiPool {
 
   /** Closes the connections once the requests running (their answers read) are over. */
   async close(): Promise<void> {
-    if (this.#running > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    if (this.#running > 0) {
+      if (this.#idle === undefined) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((done) => (resolve = done));
+        this.#idle = { promise, resolve };
+      }
+      await this.#idle.promise;
+    }
     this.#agent.destroy();
   }
 }

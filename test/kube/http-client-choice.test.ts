@@ -13,6 +13,7 @@ import type { HttpClientChoice } from "../../runtime/kube/http-client-choice.js"
 import { KubeClientClosedError, KubeConnectionError } from "../../runtime/kube/errors.js";
 import { readLines } from "../../runtime/kube/lines.js";
 import { sendJson, startFakeApiServer, type FakeApiServer, type Handler } from "./helpers/fake-apiserver.js";
+import { startConnectProxy } from "./helpers/connect-proxy.js";
 
 const CLIENTS: Exclude<HttpClientChoice, "auto">[] = ["node", "undici"];
 
@@ -68,6 +69,25 @@ describe("auto", () => {
       await transport.close();
     });
   });
+});
+
+describe("a proxy", () => {
+  for (const httpClient of ["auto", "node"] as const) {
+    test(`carries every request through undici's tunnel, even with httpClient "${httpClient}"`, async () => {
+      const proxy = await startConnectProxy();
+      try {
+        await withServer((_req, res) => sendJson(res, 200, { ok: true }), async (server) => {
+          const transport = new Transport({ credentials: { ...server.credentials(), proxyUrl: proxy.url }, httpClient });
+          assert.deepEqual(await transport.request({ method: "GET", path: "/x" }), { ok: true });
+          assert.equal(transport.httpClient, "undici");
+          assert.equal(proxy.tunnels.length, 1, "the request went through the proxy");
+          await transport.close();
+        });
+      } finally {
+        proxy.close();
+      }
+    });
+  }
 });
 
 for (const httpClient of CLIENTS) {
