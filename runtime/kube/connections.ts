@@ -165,7 +165,7 @@ export class Connections {
 
   /** Retires the current pool (if any) for one presenting `certPem` on `node`'s or undici's client; throws when closed. */
   #replacePool(certPem: string | undefined, node: boolean): void {
-    if (this.#closed) throw this.#closedError();
+    if (this.#closed) throw this.closedError();
     if (this.#pool !== undefined) this.#retire(this.#pool);
     this.#pool = undefined;
     this.#poolCert = certPem;
@@ -178,7 +178,7 @@ export class Connections {
       // Answered after close(): it would hold the retired pool (and close()) open.
       body.destroy();
       released();
-      throw this.#closedError();
+      throw this.closedError();
     }
     const streams = this.#streams;
     streams.add(body);
@@ -190,15 +190,16 @@ export class Connections {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#closing.abort(this.#closedError());
-    for (const body of this.#streams) body.destroy(this.#closedError());
+    this.#closing.abort(this.closedError());
+    for (const body of this.#streams) body.destroy(this.closedError());
     const pool = this.#pool;
     this.#pool = undefined;
     if (pool !== undefined) this.#retire(pool);
     await Promise.all(this.#retiring);
   }
 
-  #closedError(): KubeClientClosedError {
+  /** The error of a request the closed client cannot send. */
+  closedError(): KubeClientClosedError {
     return new KubeClientClosedError(`${this.#options.origin}: the client was closed`);
   }
 

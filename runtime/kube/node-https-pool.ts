@@ -79,13 +79,19 @@ export class NodeHttpsPool implements ApiPool {
   /** Sockets whose TLS handshake is done (a request on one starts its headers timeout at once). */
   readonly #connected = new WeakSet<Socket>();
 
-  constructor(origin: string, tls: NodeHttpsTls, connections: number) {
+  #closed = false;
+
+  /** `idleMs`: how long a connection with no request stays open (undici's keep-alive default: 4 s). */
+  constructor(origin: string, tls: NodeHttpsTls, connections: number, idleMs = 4000) {
     https ??= createRequire(import.meta.url)("node:https") as typeof import("node:https");
     const url = new URL(origin);
     this.#host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     this.#port = Number(url.port || 443);
     const { timeout: connectMs = 0, ...secure } = tls;
-    const agent = new https.Agent({ keepAlive: true, maxSockets: connections, ...secure });
+    // `timeout` closes a connection idle that long (or sooner, as a server's Keep-Alive hint
+    // says), before a server that closes idle connections without a hint does (the API server
+    // closes them after 90 s): a request sent on a connection the server is closing fails.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: connections, timeout: idleMs, ...secure });
     const connected = this.#connected;
     // Every new connection: the connect timeout until its handshake is done.
     const createConnection = agent.createConnection.bind(agent) as (...args: unknown[]) => Socket;
@@ -103,12 +109,15 @@ export class NodeHttpsPool implements ApiPool {
   }
 
   request(options: ApiRequestOptions): Promise<ApiResponse> {
-    this.#running++;
+    if (this.#closed) return Promise.reject(undiciStyleError("UND_ERR_CLOSED", "The client is closed"));
     return new Promise<ApiResponse>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...options.headers };
       if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);
       const sent: RequestOptions = { agent: this.#agent, host: this.#host, port: this.#port, method: options.method, path: options.path, headers, signal: options.signal };
+      // Throws at once on a header value that cannot be sent, and (Node's agent connects
+      // synchronously) on a client certificate and key that do not fit: nothing is running then.
       const request = https!.request(sent);
+      this.#running++;
       const headersMs = options.headersTimeout ?? 0;
       let headersTimer: NodeJS.Timeout | undefined;
       const connected = this.#connected;
@@ -127,7 +136,9 @@ export class NodeHttpsPool implements ApiPool {
         if (connected.has(socket)) start();
         else socket.once("secureConnect", start);
       });
-      request.once("error", function failed(error) {
+      request.once("error", function failed(error: NodeJS.ErrnoException) {
+        // The connection closed before an answer ("socket hang up", no system call): undici's UND_ERR_SOCKET.
+        if (error.code === "ECONNRESET" && error.syscall === undefined) error.code = "UND_ERR_SOCKET";
         done();
         reject(error);
       });
@@ -165,6 +176,7 @@ export class NodeHttpsPool implements ApiPool {
 
   /** Closes the connections once the requests running (their answers read) are over. */
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.#running > 0) {
       if (this.#idle === undefined) {
         let resolve!: () => void;

@@ -332,6 +332,8 @@ export class Transport {
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeCredentialsError || error instanceof KubeClientClosedError) throw error;
+      // Closed between taking the pool and sending on it.
+      if (this.#connections.closed) throw this.#connections.closedError();
       // `summary.path` already starts with the server URL's path prefix.
       const where = `${summary.method} ${this.#origin}${summary.path}`;
       return connectionFailure(error, where, this.#credentials.proxyUrl === undefined ? undefined : (this.#credentials.proxyFrom ?? "proxy-url"), idempotent);

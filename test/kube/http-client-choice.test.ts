@@ -7,6 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { BUSY_REQUESTS, BUSY_WINDOW_MS, BusyMeter } from "../../runtime/kube/http-client-choice.js";
 import { Transport } from "../../runtime/kube/transport.js";
 import type { HttpClientChoice } from "../../runtime/kube/http-client-choice.js";
@@ -14,6 +15,8 @@ import { KubeClientClosedError, KubeConnectionError } from "../../runtime/kube/e
 import { readLines } from "../../runtime/kube/lines.js";
 import { sendJson, startFakeApiServer, type FakeApiServer, type Handler } from "./helpers/fake-apiserver.js";
 import { startConnectProxy } from "./helpers/connect-proxy.js";
+import { NodeHttpsPool } from "../../runtime/kube/node-https-pool.js";
+import { until } from "../helpers/until.js";
 
 const CLIENTS: Exclude<HttpClientChoice, "auto">[] = ["node", "undici"];
 
@@ -88,6 +91,22 @@ describe("a proxy", () => {
       }
     });
   }
+});
+
+describe("NodeHttpsPool", () => {
+  test("keeps a connection for the next request, and closes it once idle for idleMs (before a server that closes idle connections unannounced does)", async () => {
+    await withServer((_req, res) => sendJson(res, 200, { ok: true }), async (server) => {
+      const pool = new NodeHttpsPool(server.url, { ca: server.caPem }, 4, 200);
+      const first = await pool.request({ method: "GET", path: "/x", headers: {} });
+      const socket = (first.body as unknown as IncomingMessage).socket!;
+      await first.body.text();
+      const second = await pool.request({ method: "GET", path: "/y", headers: {} });
+      assert.equal((second.body as unknown as IncomingMessage).socket, socket, "the connection is reused");
+      await second.body.text();
+      await until(() => socket.destroyed, "the idle connection to close", 5000);
+      await pool.close();
+    });
+  });
 });
 
 for (const httpClient of CLIENTS) {
@@ -174,6 +193,34 @@ for (const httpClient of CLIENTS) {
         setImmediate(() => controller.abort(reason));
         await assert.rejects(pending, (error: unknown) => error === reason);
         await transport.close();
+      });
+    });
+
+    test("the server closing the connection before answering: UND_ERR_SOCKET", async () => {
+      await withServer((_req, res) => void res.socket?.destroy(), async (server) => {
+        const transport = transportTo(server, httpClient);
+        await assert.rejects(transport.request({ method: "POST", path: "/x", body: {} }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(UND_ERR_SOCKET\)/.test(error.message));
+        await transport.close();
+      });
+    });
+
+    test("a first request still getting its connections when close() is called is never sent: KubeClientClosedError", async () => {
+      await withServer((_req, res) => sendJson(res, 200, { ok: true }), async (server) => {
+        const transport = transportTo(server, httpClient);
+        const late = transport.request({ method: "POST", path: "/late", body: {} });
+        const rejected = assert.rejects(late, KubeClientClosedError);
+        await transport.close();
+        await rejected;
+        assert.deepEqual(server.requests, []);
+      });
+    });
+
+    test("a token that cannot be sent as a header fails the request, and close() still returns", async () => {
+      await withServer((_req, res) => sendJson(res, 200, { ok: true }), async (server) => {
+        const transport = new Transport({ credentials: server.credentials("abc\ndef"), httpClient, retry: { retries: 1, sleep: async () => {} } });
+        await assert.rejects(transport.request({ method: "GET", path: "/x" }), KubeConnectionError);
+        await transport.close();
+        assert.equal(server.requests.length, 0);
       });
     });
 
