@@ -40,6 +40,8 @@ export interface HttpServerOptions extends HttpAppOptions {
   shutdownDelayMs?: number;
   /** Called once listening, with the base URL (e.g. `http://127.0.0.1:8080`). */
   onListening?: (url: string) => void;
+  /** Called once the first request has been answered (usually the readiness probe). */
+  onFirstAnswer?: () => void;
   /** The function modules' `onShutdown` hooks; they run one by one after the drain. */
   onShutdown?: Array<() => Promise<void> | void>;
 }
@@ -63,6 +65,8 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
   });
+  const { onFirstAnswer } = options;
+  if (onFirstAnswer) server.once("request", (_request, response) => response.once("close", onFirstAnswer));
   const address = await listen(server, options.port, options.host);
   // Accept failures (EMFILE under load) are emitted here: log them, never crash the process.
   server.on("error", function serverError(error) {

@@ -1,6 +1,7 @@
 /**
- * `podfn serve` runs the in-process schedules under leader election: once the server listens
- * (the scheduler's first API calls never delay the first answer), it takes the scheduler Lease,
+ * `podfn serve` runs the in-process schedules under leader election: once the server has
+ * answered its first request, or shortly after it listens when none comes (the scheduler's
+ * first API calls never delay the first answer), it takes the scheduler Lease,
  * and on SIGTERM releases it and exits 0.
  */
 import { after, before, test } from "node:test";

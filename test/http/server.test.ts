@@ -22,6 +22,34 @@ const post = (url: string, body: unknown = {}, headers: Record<string, string> =
   fetch(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
 
 describe("HTTP server", () => {
+  test("onFirstAnswer is told once, when the first request has been answered (the serve command then starts its schedules)", async () => {
+    let told = 0;
+    let running = false;
+    const gate = deferred<void>();
+    const slow = loaded({
+      name: "slow",
+      handler: async () => {
+        running = true;
+        await gate.promise;
+        return "done";
+      },
+    });
+    const server = await start({ functions: [slow], onFirstAnswer: () => void told++ });
+    try {
+      const first = post(`${server.url}/slow`);
+      await until(() => running, "the first request's call");
+      assert.equal(told, 0, "not while the first request runs");
+      gate.resolve();
+      assert.equal((await first).status, 200);
+      await until(() => told === 1, "the first answer told");
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+      assert.equal(told, 1, "once");
+    } finally {
+      server.stop();
+      await server.done;
+    }
+  });
+
   test("413 for a large chunked body, answered while the client is still sending (never buffered whole)", async () => {
     let ran = 0;
     const server = await start({ functions: [loaded({ name: "small", bodyLimitBytes: 64 * 1024, handler: () => ++ran })] });
