@@ -10,7 +10,7 @@ import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
+import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
   KEYS_BY_PATH,
@@ -148,6 +148,7 @@ function buildDefinitionSchema() {
       fieldSelector: z.string().min(1).optional(),
       events: z.array(z.enum(WATCH_EVENTS, { error: `must be one of ${WATCH_EVENTS.join(", ")}` })).min(1, "list at least one event, or leave events out for all").optional(),
       concurrency: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WATCH_CONCURRENCY, `must be at most ${MAX_WATCH_CONCURRENCY}`).optional(),
+      retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 

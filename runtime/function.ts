@@ -130,6 +130,12 @@ export interface WatchTrigger {
   events?: WatchEventName[];
   /** Most calls in flight at once (about different objects). Default 4. */
   concurrency?: number;
+  /**
+   * Times a failed call (the handler threw or timed out) is made again with the same event,
+   * after 1 s, 2 s, 4 s … (at most a minute), unless a newer change of the object is queued by
+   * then (its call has the newer object). Default 3; 0: never.
+   */
+  retries?: number;
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
   name?: string;
 }
@@ -275,4 +281,5 @@ export interface LoadedWatch {
   fieldSelector?: string;
   events: WatchEventName[];
   concurrency: number;
+  retries: number;
 }

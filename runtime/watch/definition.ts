@@ -10,6 +10,8 @@ import { RESOURCE_TYPES } from "../kube/types.js";
 export const WATCH_EVENTS = ["ADDED", "MODIFIED", "DELETED"] as const satisfies readonly WatchEventName[];
 export const DEFAULT_WATCH_CONCURRENCY = 4;
 export const MAX_WATCH_CONCURRENCY = 100;
+export const DEFAULT_WATCH_RETRIES = 3;
+export const MAX_WATCH_RETRIES = 20;
 /** A watch's name: lower case letters, digits, `-` and `.` (it defaults to `jobs.batch`). */
 export const WATCH_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const API_VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
@@ -85,6 +87,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     ...(w.fieldSelector !== undefined ? { fieldSelector: w.fieldSelector } : {}),
     events: w.events ? [...new Set(w.events)] : [...WATCH_EVENTS],
     concurrency: w.concurrency ?? DEFAULT_WATCH_CONCURRENCY,
+    retries: w.retries ?? DEFAULT_WATCH_RETRIES,
   };
 }
 

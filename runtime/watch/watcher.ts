@@ -5,8 +5,10 @@
  * event of the kinds the trigger names becoming a call through `invoke()` with the trigger
  * `{type: "watch", watch, event, object}`. Calls about one object run one at a time, in the
  * order of their events; calls about different objects run side by side, up to the trigger's
- * `concurrency` (the watch waits for a free slot before reading on). A call that fails is
- * logged, not retried: the next change calls again. A watch the server refuses (403: a missing
+ * `concurrency` (the watch waits for a free slot before reading on). A call that fails (the
+ * handler threw or timed out) is made again after a growing pause, up to the watch's `retries`,
+ * unless a newer change of the object is queued by then (its call has the newer object); the
+ * pause holds no slot, and the object's later calls wait for it. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
@@ -21,7 +23,7 @@ import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
-import { KeyedCallQueue } from "./keyed-queue.js";
+import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -29,6 +31,8 @@ export interface RunWatchesOptions {
   logger: Logger;
   /** Pause before restarting a watch that failed for good, after `n` failures in a row (ms). Default: 1 s doubling to 60 s. */
   restartDelayMs?: (n: number) => number;
+  /** Pause before the `n`th retry of a failed call (ms). Default: 1 s doubling to 60 s. */
+  retryDelayMs?: (n: number) => number;
   /** Told when a watch has read its first list (`objects` listed): from then on every change calls. */
   onListed?: (fn: LoadedFunction, watch: LoadedWatch, objects: number) => void;
   /** Told when a watch fails (it is restarted unless `stopped`). */
@@ -59,26 +63,50 @@ function hint(error: unknown, watch: LoadedWatch): string {
   return "";
 }
 
-const defaultRestartDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
+const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
-/** One call for one event, one log line: info when it succeeds, an error when it fails. */
-async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
-  // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
-  if (signal.aborted) return;
-  const requestId = randomUUID();
-  const log = options.logger.child({ fn: fn.name, watch: watch.name, event, object: keyOf(object), requestId });
-  const started = performance.now();
-  try {
-    await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal });
-    const ms = performance.now() - started;
-    options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
-    log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
-  } catch (error) {
-    const decision = exitCodeFor({ error });
-    const outcome = outcomeOf(decision, signal.aborted);
-    options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
-    // A handler's own failure carries its stack and cause: the log is all it leaves.
-    log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}`);
+/** Outcomes another try may change: the handler threw, or ran out of time. (Invalid input and a denied request fail again.) */
+const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed", "timed out"]);
+
+/** "1 s", "250 ms". */
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+/**
+ * The call for one event, one log line per try: info when it succeeds, an error when it fails
+ * (saying whether and when it is made again).
+ */
+async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
+  const retryDelay = options.retryDelayMs ?? defaultDelay;
+  for (let retry = 0; ; retry++) {
+    // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
+    if (signal.aborted) return;
+    const requestId = randomUUID();
+    const log = options.logger.child({ fn: fn.name, watch: watch.name, event, object: keyOf(object), requestId, ...(retry > 0 ? { retry } : {}) });
+    const started = performance.now();
+    let delayMs: number | undefined;
+    try {
+      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal });
+      const ms = performance.now() - started;
+      options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
+      log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
+      return;
+    } catch (error) {
+      const decision = exitCodeFor({ error });
+      const outcome = outcomeOf(decision, signal.aborted);
+      options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
+      const again = RETRIED.has(outcome) && retry < watch.retries;
+      const newer = again && place.superseded();
+      if (again && !newer) delayMs = retryDelay(retry + 1);
+      const next = delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})` : newer ? "; not made again: a newer change of the object is queued" : "";
+      // A handler's own failure carries its stack and cause: the log is all it leaves.
+      log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
+      if (delayMs === undefined) return;
+    }
+    if (!(await place.pause(delayMs!, signal))) return;
+    if (place.superseded()) {
+      options.logger.info({ fn: fn.name, watch: watch.name, event, object: keyOf(object) }, "watch call not made again: a newer change of the object is queued");
+      return;
+    }
   }
 }
 
@@ -88,7 +116,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const queue = new KeyedCallQueue(watch.concurrency);
   const client = options.kube.resource({ ...watch.type, kind: "" });
   const wanted = new Set<string>(watch.events);
-  const restartDelay = options.restartDelayMs ?? defaultRestartDelay;
+  const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;
   // Where a restarted watch resumes (no list replayed as ADDED), once it has seen an object.
   let resourceVersion: string | undefined;
@@ -124,7 +152,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
           resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
         }
         if (!wanted.has(type)) continue;
-        await queue.push(keyOf(object), () => call(fn, watch, type as WatchEventName, object, options, signal));
+        await queue.push(keyOf(object), (place) => call(fn, watch, type as WatchEventName, object, options, signal, place));
       }
     } catch (error) {
       if (signal.aborted) break;

@@ -90,7 +90,7 @@ test("existing objects come as ADDED, then each change; the selector and the eve
 });
 
 test("only the named events call; a failing call is logged and the watch goes on", async () => {
-  const { fn, seen } = recorder({ name: "deletes", watch: { resource: "configmaps", events: ["DELETED"], labelSelector: "kind=deletes" } }, (t) => {
+  const { fn, seen } = recorder({ name: "deletes", watch: { resource: "configmaps", events: ["DELETED"], labelSelector: "kind=deletes", retries: 0 } }, (t) => {
     if (t.object.metadata!.name === "boom") throw new Error("handler broke");
   });
   const run = await deployed([fn]);
