@@ -131,7 +131,7 @@ export interface WatchTrigger {
   /** Most calls in flight at once (about different objects). Default 4. */
   concurrency?: number;
   /**
-   * Times a failed call (the handler threw or timed out) is made again with the same event,
+   * Times a failed call (the handler threw; not a timeout: it may still run) is made again with the same event,
    * after 1 s, 2 s, 4 s … (at most a minute), unless a newer change of the object is queued by
    * then (its call has the newer object). Default 3; 0: never.
    */

@@ -45,7 +45,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
-    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries })),
     permissions: fn.permissions,
     env: fn.env,
     timeoutMs: fn.timeoutMs,

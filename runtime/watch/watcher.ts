@@ -6,7 +6,7 @@
  * `{type: "watch", watch, event, object}`. Calls about one object run one at a time, in the
  * order of their events; calls about different objects run side by side, up to the trigger's
  * `concurrency` (the watch waits for a free slot before reading on). A call that fails (the
- * handler threw or timed out) is made again after a growing pause, up to the watch's `retries`,
+ * handler threw) is made again after a growing pause, up to the watch's `retries`,
  * unless a newer change of the object is queued by then (its call has the newer object); the
  * pause holds no slot, and the object's later calls wait for it. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
@@ -65,8 +65,12 @@ function hint(error: unknown, watch: LoadedWatch): string {
 
 const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
-/** Outcomes another try may change: the handler threw, or ran out of time. (Invalid input and a denied request fail again.) */
-const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed", "timed out"]);
+/**
+ * Outcomes another try may change: the handler threw. Invalid input and a denied request fail
+ * again; a call that timed out may still be running (a handler that ignores its signal runs
+ * on), and a retry would run beside it.
+ */
+const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed"]);
 
 /** "1 s", "250 ms". */
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
@@ -94,7 +98,7 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventNam
       const decision = exitCodeFor({ error });
       const outcome = outcomeOf(decision, signal.aborted);
       options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
-      const again = RETRIED.has(outcome) && retry < watch.retries;
+      const again = RETRIED.has(outcome) && retry < watch.retries && !signal.aborted;
       const newer = again && place.superseded();
       if (again && !newer) delayMs = retryDelay(retry + 1);
       const next = delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})` : newer ? "; not made again: a newer change of the object is queued" : "";

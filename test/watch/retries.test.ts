@@ -2,7 +2,8 @@
  * A watch call that fails is made again: after a pause, up to the watch's `retries`, with the
  * same event and object, unless a newer change of the object is queued by then (it wakes the
  * pause, and its call has the newer object). What another try cannot change (invalid input, a
- * denied request) is not retried; `retries: 0` never retries. The pause holds no concurrency slot.
+ * denied request) is not retried, nor a call that timed out (its handler may still run);
+ * `retries: 0` never retries. The pause holds no concurrency slot.
  */
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -121,6 +122,24 @@ test("what another try cannot change (invalid input) is not retried", async () =
   await run.stop();
   assert.equal(tries, 1);
   assert.equal(run.lines.filter((l) => l.outcome === "invalid input").length, 1);
+});
+
+test("a call that timed out is not retried: its handler may still be running", async () => {
+  let tries = 0;
+  let finished = false;
+  const run = watching({ name: "deaf", timeoutMs: 100, watch: { resource: "configmaps", labelSelector: "retries=deaf", retries: 3 } }, async () => {
+    tries++;
+    // Ignores its signal: runs on past the timeout.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    finished = true;
+  }, 5);
+  await admin.configMaps.create(configMap("deaf", "deaf"));
+  await until(() => finished, "the deaf handler to end", 10_000);
+  const timedOut = run.lines.filter((l) => l.outcome === "timed out");
+  assert.equal(timedOut.length, 1);
+  assert.doesNotMatch(String(timedOut[0]!.msg), /trying again/);
+  await run.stop();
+  assert.equal(tries, 1, "no try beside the one still running");
 });
 
 test("shutdown ends a pending retry at once, without another try", async () => {
