@@ -114,9 +114,17 @@ export class NodeHttpsPool implements ApiPool {
       const headers: Record<string, string | number> = { ...options.headers };
       if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);
       const sent: RequestOptions = { agent: this.#agent, host: this.#host, port: this.#port, method: options.method, path: options.path, headers, signal: options.signal };
-      // Throws at once on a header value that cannot be sent, and (Node's agent connects
-      // synchronously) on a client certificate and key that do not fit: nothing is running then.
-      const request = https!.request(sent);
+      // Throws at once on a header value that cannot be sent (undici's UND_ERR_INVALID_ARG), and
+      // (Node's agent connects synchronously) on a client certificate and key that do not fit:
+      // nothing is running then.
+      let request: ReturnType<typeof import("node:https").request>;
+      try {
+        request = https!.request(sent);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN") (error as NodeJS.ErrnoException).code = "UND_ERR_INVALID_ARG";
+        throw error;
+      }
       this.#running++;
       const headersMs = options.headersTimeout ?? 0;
       let headersTimer: NodeJS.Timeout | undefined;
