@@ -4,7 +4,6 @@
  * restart` sends) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
  * actions leave a trail in `kubectl describe` and `kubectl events`).
  */
-import { randomInt } from "node:crypto";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Event } from "kubernetes-types/events/v1.js";
 import type { EmitEventOptions, ResourceClient, WriteOptions } from "./api.js";
@@ -52,7 +51,7 @@ export const CLUSTER_EVENTS_NAMESPACE = "default";
  * Fills the nanoseconds of Event names: random at start, so replicas doing the same work in the
  * same millisecond do not name their Events alike; then counting, so one process never does.
  */
-let eventSequence = randomInt(1_000_000);
+let eventSequence: number | undefined;
 
 /**
  * An Event's name as client-go's recorders make it: `<object>.<time in ns, hex>` (the object's
@@ -61,7 +60,8 @@ let eventSequence = randomInt(1_000_000);
  * (422). This process knows the time to the millisecond; a sequence fills the nanoseconds.
  */
 function eventName(objectName: string, ms: number): string {
-  eventSequence = (eventSequence + 1) % 1_000_000;
+  // Math.random, not node:crypto: the start need not be unpredictable, only unlikely to match another replica's.
+  eventSequence = ((eventSequence ?? Math.floor(Math.random() * 1_000_000)) + 1) % 1_000_000;
   const suffix = (BigInt(Math.floor(ms)) * 1_000_000n + BigInt(eventSequence)).toString(16);
   // A cut name may not end in "." or "-" (not a DNS subdomain).
   return `${objectName.slice(0, 253 - 1 - suffix.length).replace(/[.-]+$/, "")}.${suffix}`;

@@ -30,7 +30,8 @@ export class BusyMeter {
   #busy = false;
   readonly #now: () => number;
 
-  constructor(now: () => number = performance.now.bind(performance)) {
+  /** `now`: the clock (ms). Default: `performance.now()`, looked up at the first request (the global loads node:perf_hooks). */
+  constructor(now: () => number = () => performance.now()) {
     this.#now = now;
   }
 

@@ -16,9 +16,14 @@
  * `*.example.com` only its subdomains; any entry but a CIDR range may end in `:port`. `localhost`
  * and loopback addresses are never proxied.
  */
-import { BlockList, isIP } from "node:net";
+import type * as Net from "node:net";
+import { createRequire } from "node:module";
 import { KubeCredentialsError } from "./errors.js";
 import { socks5Login } from "./socks5.js";
+
+/** node:net, loaded when an address is first checked: a process that never connects (a `podfn run` calling no API) does not load it (~2 ms). */
+let netModule: typeof Net | undefined;
+const net = (): typeof Net => (netModule ??= createRequire(import.meta.url)("node:net") as typeof Net);
 
 /**
  * A proxy URL without its user and password: everything after the scheme up to the value's last
@@ -98,7 +103,7 @@ export function proxyFromEnvironment(server: string, env: Env, warn: (message: s
 
 /** Whether a connection to `host` (lower case, no brackets) and `port` goes through the proxy. */
 function proxied(host: string, port: string, noProxy: string): boolean {
-  const family = isIP(host);
+  const family = net().isIP(host);
   if (host === "localhost" || (family !== 0 && isLoopback(host, family))) return false;
   for (const raw of noProxy.split(",")) {
     const entry = raw.trim().toLowerCase();
@@ -107,7 +112,7 @@ function proxied(host: string, port: string, noProxy: string): boolean {
     if (family !== 0 && matchesRange(entry, host, family)) return false;
     const { name, entryPort } = splitPort(entry);
     if (name === "" || (entryPort !== undefined && entryPort !== port)) continue;
-    const entryFamily = isIP(name);
+    const entryFamily = net().isIP(name);
     if (entryFamily !== 0) {
       if (family !== 0 && sameAddress(name, entryFamily, host, family)) return false;
       continue;
@@ -122,7 +127,7 @@ function proxied(host: string, port: string, noProxy: string): boolean {
 
 function isLoopback(host: string, family: number): boolean {
   if (family === 4) return host.startsWith("127.");
-  const list = new BlockList();
+  const list = new (net().BlockList)();
   list.addAddress("::1", "ipv6");
   list.addSubnet("::ffff:127.0.0.0", 104, "ipv6");
   return list.check(host, "ipv6");
@@ -134,15 +139,15 @@ function matchesRange(entry: string, host: string, family: number): boolean {
   if (slash < 0) return false;
   const address = entry.slice(0, slash);
   const bits = entry.slice(slash + 1);
-  const entryFamily = isIP(address);
+  const entryFamily = net().isIP(address);
   if (entryFamily === 0 || !/^\d+$/.test(bits) || Number(bits) > (entryFamily === 4 ? 32 : 128)) return false;
-  const list = new BlockList();
+  const list = new (net().BlockList)();
   list.addSubnet(address, Number(bits), entryFamily === 4 ? "ipv4" : "ipv6");
   return list.check(host, family === 4 ? "ipv4" : "ipv6");
 }
 
 function sameAddress(a: string, aFamily: number, b: string, bFamily: number): boolean {
-  const list = new BlockList();
+  const list = new (net().BlockList)();
   list.addAddress(a, aFamily === 4 ? "ipv4" : "ipv6");
   return list.check(b, bFamily === 4 ? "ipv4" : "ipv6");
 }

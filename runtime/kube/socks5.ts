@@ -14,7 +14,12 @@
  * timeout (a silent proxy hung a request and `close()` for good), sent a percent-encoded login
  * as it was, named an IPv6 server as a domain, and opened connections past the client's limit.
  */
-import { connect, isIP, type Socket } from "node:net";
+import { createRequire } from "node:module";
+import type { Socket } from "node:net";
+
+/** node:net, loaded with the first tunnel or address check: a process that never connects does not load it. */
+let netModule: typeof import("node:net") | undefined;
+const net = (): typeof import("node:net") => (netModule ??= createRequire(import.meta.url)("node:net") as typeof import("node:net"));
 
 /** Why a tunnel could not be opened; `code` (`SOCKS5_*`) says which step failed. */
 export class Socks5Error extends Error {
@@ -81,7 +86,7 @@ export interface Socks5Target {
 
 /** The address part of a CONNECT request: IPv4 (an IPv4-mapped IPv6 one too), IPv6 or a name for the proxy to resolve. */
 function address(host: string): Buffer {
-  const family = isIP(host);
+  const family = net().isIP(host);
   if (family === 4) return Buffer.from([0x01, ...host.split(".").map(Number)]);
   if (family === 6) {
     // An embedded IPv4 tail (`::ffff:10.0.0.1`) as its two groups.
@@ -123,7 +128,7 @@ export function openSocks5Tunnel(target: Socks5Target): Promise<Socket> {
   }
   const { username, password } = credentials;
   const login = username !== "";
-  const socket = connect({ host: proxy.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(proxy.port || 1080) });
+  const socket = net().connect({ host: proxy.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(proxy.port || 1080) });
   let buffered = Buffer.alloc(0);
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
