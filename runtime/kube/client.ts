@@ -51,7 +51,7 @@ export interface KubeClientOptions {
   /**
    * Which HTTP client carries requests: `"auto"` sends them with Node's own HTTPS client while
    * the client is quiet (about 1 MB of memory) and moves to undici's pool (about 10 MB, faster)
-   * once more than 16 requests start within a second; `"node"` or `"undici"` for every request.
+   * once more than 16 requests (streams not counted) start within a second; `"node"` or `"undici"` for every request.
    * A proxy always uses undici. Default: "auto".
    */
   httpClient?: HttpClientChoice;

@@ -79,10 +79,11 @@ export class Connections {
 
   /**
    * The pool for a request with a client certificate when it is at hand (the path every
-   * request takes), else `undefined`. Each call counts as a request start.
+   * request takes), else `undefined`. Each call but a stream's (a watch, a followed log: one
+   * long request, however many a process starts at once) counts as a request start.
    */
-  current(certPem: string | undefined): ApiPool | undefined {
-    if (this.#meter?.started() && this.#poolIsNode) return undefined;
+  current(certPem: string | undefined, streaming = false): ApiPool | undefined {
+    if (!streaming && this.#meter?.started() && this.#poolIsNode) return undefined;
     return this.#usable(certPem) ? this.#pool : undefined;
   }
 

@@ -3,7 +3,8 @@
  * Which HTTP client carries a Kubernetes client's requests. `"auto"` (the default): Node's own
  * HTTPS client while the client is quiet (kube/node-https-pool.ts, ~1 MB of memory), undici's
  * pool once it is busy (~10 MB, ~25% faster a request) — busy meaning more than `BUSY_REQUESTS`
- * requests started within `BUSY_WINDOW_MS`; a client stays on undici from then on. An idle `podfn serve`
+ * requests started within `BUSY_WINDOW_MS` (streams — watches, followed logs — not counted: a
+ * serve starting ten watches is not busy); a client stays on undici from then on. An idle `podfn serve`
  * (a leader election, watches) and a CronJob's handful of calls stay small; a function serving
  * traffic that calls the API moves to undici within its first second of load. A client with a
  * proxy always uses undici (the client here that tunnels).

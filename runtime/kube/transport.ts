@@ -308,7 +308,7 @@ export class Transport {
       }
       const query = request.query ? queryString(request.query) : "";
       const connections = this.#connections;
-      const pool = connections.current(material.certPem) ?? (await connections.for(material));
+      const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material));
       const response = await pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
         origin: this.#origin,

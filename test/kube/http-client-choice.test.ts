@@ -74,6 +74,21 @@ describe("auto", () => {
   });
 });
 
+describe("auto, streams", () => {
+  test("streams are not counted: a client starting many watches at once stays on Node's HTTPS client", async () => {
+    await withServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"type":"BOOKMARK","object":{}}\n');
+    }, async (server) => {
+      const transport = transportTo(server, "auto");
+      const streams = await Promise.all(Array.from({ length: BUSY_REQUESTS + 4 }, () => transport.stream({ method: "GET", path: "/watch" })));
+      assert.equal(transport.httpClient, "node");
+      for (const { body } of streams) body.on("error", () => {}).destroy();
+      await transport.close();
+    });
+  });
+});
+
 describe("a proxy", () => {
   for (const httpClient of ["auto", "node"] as const) {
     test(`carries every request through undici's tunnel, even with httpClient "${httpClient}"`, async () => {
