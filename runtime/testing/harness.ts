@@ -55,8 +55,12 @@ export interface Deployed {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** What the function's ServiceAccount was allowed or denied so far: compare it with `fn.permissions`. */
   access(): AccessRecord[];
-  /** Runs the function's watches as `podfn serve` runs them (as its ServiceAccount); see `RunningWatches`. */
-  watch(): RunningWatches;
+  /**
+   * Runs the function's watches as `podfn serve` runs them (as its ServiceAccount); see
+   * `RunningWatches`. `retryDelayMs`: the pause before each retry of a failed call (serve's: 1 s
+   * doubling), so a test of retries need not wait.
+   */
+  watch(options?: { retryDelayMs?: number }): RunningWatches;
 }
 
 /** A deployed function's watches, running. */
@@ -133,7 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       access() {
         return cluster.access(`system:serviceaccount:${namespace}:${fn.name}`);
       },
-      watch() {
+      watch(options = {}) {
         const controller = new AbortController();
         const failures: unknown[] = [];
         let pending = fn.watches.length;
@@ -146,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             functions: [fn],
             kube,
             logger,
+            ...(options.retryDelayMs !== undefined ? { retryDelayMs: () => options.retryDelayMs! } : {}),
             onListed: () => void (--pending === 0 && settle.resolve()),
             onFailure: (_fn, _watch, error) => void (failures.push(error), settle.reject(error)),
           },

@@ -1,7 +1,8 @@
 /**
  * `podfn/testing`'s `deployed.watch()`: `ready` settles once every watch has listed (a change
  * made after it calls the function as the change, not as the list's ADDED), and rejects with a
- * watch's failure (a type the cluster does not serve), which `failures` keeps.
+ * watch's failure (a type the cluster does not serve), which `failures` keeps; `retryDelayMs`
+ * shortens the pause before a failed call's retry.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,6 +34,25 @@ test("ready: a change made after it comes as the change", async () => {
   assert.deepEqual(seen, ["MODIFIED settings"]);
   await watching.stop();
   assert.deepEqual(watching.failures, []);
+});
+
+test("retryDelayMs: a failed call is tried again after the pause the test gives", async () => {
+  let tries = 0;
+  const fn = loaded({
+    name: "flaky-watch",
+    watch: { resource: "configmaps", retries: 2 },
+    handler({ trigger }) {
+      if (trigger.type !== "watch" || trigger.object.metadata!.name !== "once") return;
+      if (++tries === 1) throw new Error("first try fails");
+    },
+  });
+  const deployed = await h.deploy(fn);
+  const watching = deployed.watch({ retryDelayMs: 1 });
+  await watching.ready;
+  await deployed.admin.configMaps.create({ metadata: { name: "once" } });
+  await until(() => tries === 2, "the retry");
+  await watching.stop();
+  assert.equal(tries, 2);
 });
 
 test("ready rejects with a watch's failure; failures keep them", async () => {
