@@ -10,7 +10,8 @@ import { defineCommand } from "./define.js";
 const HELP = `Usage: podfn list [--json] [--functions DIR]
 
 Loads every function module and prints name, route, caller auth, schedules, watches and
-permissions (a watch's list and watch rights included).
+permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
+declared rules and \`servingPermissions\` what the HTTP workload is granted, watches included).
 Exits 2 when a module is invalid, listing every problem with its file.
 `;
 
@@ -47,6 +48,7 @@ export function describeFunction(fn: LoadedFunction) {
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries })),
     permissions: fn.permissions,
+    servingPermissions: servingPermissions(fn),
     env: fn.env,
     timeoutMs: fn.timeoutMs,
   };

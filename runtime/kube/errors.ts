@@ -183,7 +183,7 @@ export function kubeApiError(statusCode: number, body: unknown, request: Request
         status: "Failure",
         code: statusCode,
         reason: REASON_BY_STATUS[statusCode] ?? "Unknown",
-        message: typeof body === "string" && body.trim() ? body.trim().slice(0, 300) : `the server answered HTTP ${statusCode}`,
+        message: typeof body === "string" && body.trim() ? body.trim().slice(0, 300) : "the answer had no body",
       };
   const reason = status.reason || REASON_BY_STATUS[statusCode] || "";
   switch (reason) {

@@ -11,7 +11,8 @@
  */
 
 /** `"auto"`, or one client for every request. */
-export type HttpClientChoice = "auto" | "undici" | "node";
+export const HTTP_CLIENT_CHOICES = ["auto", "undici", "node"] as const;
+export type HttpClientChoice = (typeof HTTP_CLIENT_CHOICES)[number];
 
 /** More requests than this started within `BUSY_WINDOW_MS` make a client busy. */
 export const BUSY_REQUESTS = 16;

@@ -145,8 +145,9 @@ export class NodeHttpsPool implements ApiPool {
         else socket.once("secureConnect", start);
       });
       request.once("error", function failed(error: NodeJS.ErrnoException) {
-        // The connection closed before an answer ("socket hang up", no system call): undici's UND_ERR_SOCKET.
-        if (error.code === "ECONNRESET" && error.syscall === undefined) error.code = "UND_ERR_SOCKET";
+        // The connection closed before an answer: undici's UND_ERR_SOCKET (a close during the TLS
+        // handshake stays ECONNRESET, as on undici).
+        if (error.code === "ECONNRESET" && error.message === "socket hang up") error.code = "UND_ERR_SOCKET";
         done();
         reject(error);
       });

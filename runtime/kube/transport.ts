@@ -20,14 +20,14 @@
  */
 import type { ApiResponse, ApiResponseBody } from "./api-pool.js";
 import type { NodeHttpsTls } from "./node-https-pool.js";
-import type { HttpClientChoice } from "./http-client-choice.js";
+import { HTTP_CLIENT_CHOICES, type HttpClientChoice } from "./http-client-choice.js";
 import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { joinSignals } from "../signals.js";
-import { PodfnError } from "../errors.js";
+import { ConfigError, PodfnError } from "../errors.js";
 import { Connections } from "./connections.js";
 import { connectionFailure, errorCode } from "./connection-failure.js";
 import { collect, parseBody } from "./response-body.js";
@@ -135,6 +135,9 @@ export class Transport {
     const { credentials } = options;
     const url = new URL(credentials.server);
     if (url.protocol !== "https:") throw new KubeCredentialsError(`API server ${credentials.server} is not https; TLS is required`);
+    if (options.httpClient !== undefined && !HTTP_CLIENT_CHOICES.includes(options.httpClient)) {
+      throw new ConfigError(`httpClient ${JSON.stringify(options.httpClient)} is not one of ${HTTP_CLIENT_CHOICES.map((c) => `"${c}"`).join(", ")}`);
+    }
     this.server = credentials.server;
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, "");

@@ -101,12 +101,20 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventNam
       const again = RETRIED.has(outcome) && retry < watch.retries && !signal.aborted;
       const newer = again && place.superseded();
       if (again && !newer) delayMs = retryDelay(retry + 1);
-      const next = delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})` : newer ? "; not made again: a newer change of the object is queued" : "";
+      const exhausted = RETRIED.has(outcome) && !signal.aborted && watch.retries > 0 && retry >= watch.retries;
+      const next =
+        delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})`
+        : newer ? "; not made again: a newer change of the object is queued"
+        : exhausted ? `; no retries left (${watch.retries} made)`
+        : "";
       // A handler's own failure carries its stack and cause: the log is all it leaves.
       log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
       if (delayMs === undefined) return;
     }
-    if (!(await place.pause(delayMs!, signal))) return;
+    if (!(await place.pause(delayMs!, signal))) {
+      options.logger.info({ fn: fn.name, watch: watch.name, event, object: keyOf(object) }, "watch call not made again: the watch stopped");
+      return;
+    }
     if (place.superseded()) {
       options.logger.info({ fn: fn.name, watch: watch.name, event, object: keyOf(object) }, "watch call not made again: a newer change of the object is queued");
       return;

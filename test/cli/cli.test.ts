@@ -71,6 +71,16 @@ describe("podfn CLI", () => {
     assert.deepEqual(parsed.map((f) => f.env), [[], []], "the configuration variables each declares (env)");
   });
 
+  test("list --json gives a watch's rights in servingPermissions, beside the declared permissions", async () => {
+    const watchFixture = fileURLToPath(new URL("./fixtures/watch", import.meta.url));
+    const { code, stdout } = await cli(["list", "--json", "--functions", watchFixture]);
+    assert.equal(code, 0);
+    const [fn] = JSON.parse(stdout) as { permissions: unknown[]; servingPermissions: { resources: string[]; verbs: string[] }[]; watches: { retries: number }[] }[];
+    assert.deepEqual(fn!.permissions, []);
+    assert.ok(fn!.servingPermissions.some((rule) => rule.verbs.includes("watch") && rule.verbs.includes("list")), JSON.stringify(fn!.servingPermissions));
+    assert.equal(fn!.watches[0]!.retries, 3);
+  });
+
   test("an argument a command does not take exits 2 naming it, before anything is done", async () => {
     for (const argv of [["manifests", "myout"], ["list", "x"], ["cluster", "x"], ["serve", "x"]]) {
       const { code, stderr } = await cli(argv);

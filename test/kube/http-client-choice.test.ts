@@ -12,6 +12,7 @@ import { BUSY_REQUESTS, BUSY_WINDOW_MS, BusyMeter } from "../../runtime/kube/htt
 import { Transport } from "../../runtime/kube/transport.js";
 import type { HttpClientChoice } from "../../runtime/kube/http-client-choice.js";
 import { KubeClientClosedError, KubeConnectionError } from "../../runtime/kube/errors.js";
+import { ConfigError } from "../../runtime/errors.js";
 import { readLines } from "../../runtime/kube/lines.js";
 import { sendJson, startFakeApiServer, type FakeApiServer, type Handler } from "./helpers/fake-apiserver.js";
 import { startConnectProxy } from "./helpers/connect-proxy.js";
@@ -86,6 +87,12 @@ describe("auto, streams", () => {
       for (const { body } of streams) body.on("error", () => {}).destroy();
       await transport.close();
     });
+  });
+});
+
+test("an httpClient that is not one of the choices is refused, naming them", async () => {
+  await withServer((_req, res) => sendJson(res, 200, {}), async (server) => {
+    assert.throws(() => transportTo(server, "Node" as HttpClientChoice), (error: unknown) => error instanceof ConfigError && error.message === 'httpClient "Node" is not one of "auto", "undici", "node"');
   });
 });
 
@@ -186,6 +193,21 @@ for (const httpClient of CLIENTS) {
       } finally {
         for (const socket of sockets) socket.destroy();
         silent.close();
+        await server.close();
+      }
+    });
+
+    test("a server that closes the connection during the TLS handshake: ECONNRESET", async () => {
+      const closing = createTcpServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+      const server = await startFakeApiServer(() => {});
+      try {
+        const url = `https://127.0.0.1:${(closing.address() as AddressInfo).port}`;
+        const transport = new Transport({ credentials: { ...server.credentials(), server: url }, httpClient, retry: { retries: 0 } });
+        await assert.rejects(transport.request({ method: "GET", path: "/x" }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(ECONNRESET\)/.test(error.message));
+        await transport.close();
+      } finally {
+        closing.close();
         await server.close();
       }
     });

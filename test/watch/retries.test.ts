@@ -89,7 +89,7 @@ test("when the retries run out the last failure says nothing more is tried; retr
     await admin.configMaps.create(configMap(label, label));
     await until(() => run.lines.filter((l) => l.outcome === "failed").length === retries + 1, `${retries + 1} tries`, 10_000);
     const last = run.lines.filter((l) => l.outcome === "failed").at(-1)!;
-    assert.equal(last.msg, "watch call failed: the handler failed: always broken", "no retry announced");
+    assert.equal(last.msg, `watch call failed: the handler failed: always broken${retries > 0 ? `; no retries left (${retries} made)` : ""}`, "no retry announced");
     await run.stop();
     assert.equal(tries, retries + 1);
   }
@@ -152,6 +152,7 @@ test("shutdown ends a pending retry at once, without another try", async () => {
   await until(() => run.lines.some((l) => l.retryInMs === 600_000), "a retry ten minutes away", 10_000);
   await run.stop();
   assert.deepEqual(seen, ["stopped"]);
+  assert.ok(run.lines.some((l) => l.msg === "watch call not made again: the watch stopped" && l.object === "default/stopped"), "the dropped retry is said");
 });
 
 test("KeyedCallQueue: a pausing call holds no slot, and a call pushed for its key wakes it, superseded", async () => {
