@@ -112,19 +112,21 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
   };
 }
 
+/** Where a pod's ServiceAccount token, CA and namespace are mounted. */
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
 /**
- * Find credentials by the precedence above.
+ * Find credentials by the precedence above. Defaults: `env` the process's, `kubeconfig` its
+ * `KUBECONFIG`, `serviceAccountDir` the pod's mount (`/var/run/secrets/kubernetes.io/serviceaccount`).
  *
  * @example
- * const credentials = await resolveCredentials({
- *   kubeconfig: config.kubeconfig,
- *   serviceAccountDir: config.serviceAccountDir,
- *   env: process.env,
- * });
- * const kube = createKubeClient({ credentials });
+ * const kube = createKubeClient({ credentials: await resolveCredentials() });
+ * const pinned = await resolveCredentials({ kubeconfig: "ci.kubeconfig", serviceAccountDir: "/nonexistent", env: {} });
  */
-export async function resolveCredentials(options: ResolveCredentialsOptions): Promise<Credentials> {
-  return withEnvironmentProxy(await firstFound(options), options.env, options.logger);
+export async function resolveCredentials(options: Partial<ResolveCredentialsOptions> = {}): Promise<Credentials> {
+  const env = options.env ?? process.env;
+  const resolved: ResolveCredentialsOptions = { ...options, env, serviceAccountDir: options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, kubeconfig: options.kubeconfig ?? env.KUBECONFIG };
+  return withEnvironmentProxy(await firstFound(resolved), resolved.env, resolved.logger);
 }
 
 /** As client-go: a kubeconfig's `proxy-url` wins; otherwise `HTTPS_PROXY`/`NO_PROXY` decide (kube/proxy.ts). */

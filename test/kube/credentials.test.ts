@@ -59,6 +59,12 @@ describe("credentials", () => {
       assert.equal(creds.namespace, "default");
     });
 
+    test("without options: the environment's KUBECONFIG (and the process's environment, the pod's mount) are the defaults", async () => {
+      const creds = await resolveCredentials({ env: { KUBECONFIG: kubeconfigPath } });
+      assert.equal(creds.namespace, "team-a");
+      assert.equal((await creds.auth.get()).token, "kubeconfig-token");
+    });
+
     test("the kubeconfig option wins over in-cluster", async () => {
       const creds = await resolveCredentials({ kubeconfig: kubeconfigPath, serviceAccountDir: saDir, env: inClusterEnv() });
       assert.equal(creds.server, "https://k8s.example:6443");
