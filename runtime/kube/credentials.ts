@@ -116,16 +116,17 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /**
- * Find credentials by the precedence above. Defaults: `env` the process's, `kubeconfig` its
- * `KUBECONFIG`, `serviceAccountDir` the pod's mount (`/var/run/secrets/kubernetes.io/serviceaccount`).
+ * Find credentials by the precedence above. Defaults: `env` the process's (and then `kubeconfig`
+ * its `KUBECONFIG`), `serviceAccountDir` the pod's mount (`/var/run/secrets/kubernetes.io/serviceaccount`).
  *
  * @example
  * const kube = createKubeClient({ credentials: await resolveCredentials() });
  * const pinned = await resolveCredentials({ kubeconfig: "ci.kubeconfig", serviceAccountDir: "/nonexistent", env: {} });
  */
 export async function resolveCredentials(options: Partial<ResolveCredentialsOptions> = {}): Promise<Credentials> {
-  const env = options.env ?? process.env;
-  const resolved: ResolveCredentialsOptions = { ...options, env, serviceAccountDir: options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, kubeconfig: options.kubeconfig ?? env.KUBECONFIG };
+  // A caller giving `env` has read its KUBECONFIG already (podfn's config does: `kubeconfig`).
+  const kubeconfig = options.kubeconfig ?? (options.env === undefined ? process.env.KUBECONFIG || undefined : undefined);
+  const resolved: ResolveCredentialsOptions = { ...options, env: options.env ?? process.env, serviceAccountDir: options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, kubeconfig };
   return withEnvironmentProxy(await firstFound(resolved), resolved.env, resolved.logger);
 }
 

@@ -59,10 +59,18 @@ describe("credentials", () => {
       assert.equal(creds.namespace, "default");
     });
 
-    test("without options: the environment's KUBECONFIG (and the process's environment, the pod's mount) are the defaults", async () => {
-      const creds = await resolveCredentials({ env: { KUBECONFIG: kubeconfigPath } });
-      assert.equal(creds.namespace, "team-a");
-      assert.equal((await creds.auth.get()).token, "kubeconfig-token");
+    test("without options: the process's environment and its KUBECONFIG are the defaults; a caller giving env gives kubeconfig too", async () => {
+      const saved = process.env.KUBECONFIG;
+      process.env.KUBECONFIG = kubeconfigPath;
+      try {
+        const creds = await resolveCredentials();
+        assert.equal(creds.namespace, "team-a");
+        assert.equal((await creds.auth.get()).token, "kubeconfig-token");
+        await assert.rejects(resolveCredentials({ env: {} }), NoCredentialsError);
+      } finally {
+        if (saved === undefined) delete process.env.KUBECONFIG;
+        else process.env.KUBECONFIG = saved;
+      }
     });
 
     test("the kubeconfig option wins over in-cluster", async () => {
