@@ -3,35 +3,23 @@
  * proves the generated Lease rights (get/update by name, create) are enough, and that two
  * runtimes with an in-process schedule fire from one replica only.
  */
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import { clusterClients } from "../helpers/cluster-clients.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { captureLogs, loaded, until } from "./helpers.js";
 
 const NS = "default";
-let cluster: Cluster;
-const clients = clusterClients(() => cluster, NS);
-const clientAs = clients.client;
-
-before(async () => {
-  cluster = await startCluster();
-});
-
-after(async () => {
-  await clients.close();
-  await cluster.stop();
-});
+const { cluster, client: clientAs } = clusterForFile(NS);
 
 test("two runtimes under the generated HTTP RBAC: one fires, the other takes over when it stops", async () => {
   const fired: string[] = [];
   const definition = (identity: string) => loaded({ name: "tick", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => void fired.push(identity) });
   await applyObjects(await clientAs(), generateManifests([definition("x")], { namespace: NS }).flatMap((g) => g.objects));
-  const sa = await cluster.serviceAccount(NS, "podfn-http");
+  const sa = await cluster().serviceAccount(NS, "podfn-http");
   const start = Date.now();
   const clock = () => Date.parse("2025-01-01T00:00:00Z") + (Date.now() - start) * 1000;
   const election = { leaseName: schedulerLeaseName("podfn"), leaseDurationSeconds: 1, retryPeriodMs: 50, renewDeadlineMs: 400 };

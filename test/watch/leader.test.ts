@@ -4,11 +4,10 @@
  * RBAC. Two runtimes: one calls; when it stops, the other takes over and, listing first, calls
  * for the objects that exist (ADDED), as an informer resyncs.
  */
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import { clusterClients } from "../helpers/cluster-clients.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
@@ -16,18 +15,7 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
 const NS = "default";
-let cluster: Cluster;
-const clients = clusterClients(() => cluster, NS);
-const clientAs = clients.client;
-
-before(async () => {
-  cluster = await startCluster();
-});
-
-after(async () => {
-  await clients.close();
-  await cluster.stop();
-});
+const { cluster, client: clientAs } = clusterForFile(NS);
 
 test("only the Lease holder runs the watches; the next one takes over and lists again", async () => {
   const calls: Array<[string, string, string]> = [];
@@ -41,7 +29,7 @@ test("only the Lease holder runs the watches; the next one takes over and lists 
     });
   const admin = await clientAs();
   await applyObjects(admin, generateManifests([definition("x")], { namespace: NS }).flatMap((g) => g.objects));
-  const sa = await cluster.serviceAccount(NS, "podfn-http");
+  const sa = await cluster().serviceAccount(NS, "podfn-http");
   const election = { leaseName: schedulerLeaseName("podfn"), leaseDurationSeconds: 1, retryPeriodMs: 50, renewDeadlineMs: 400 };
   const runtime = async (identity: string) => {
     const stop = new AbortController();

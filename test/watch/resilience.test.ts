@@ -4,33 +4,23 @@
  * leadership lost and won back starts its watches only once the previous term's calls have
  * settled, so calls about one object never overlap.
  */
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Role } from "kubernetes-types/rbac/v1.js";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import type { KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
-import { clusterClients } from "../helpers/cluster-clients.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
 const NS = "default";
-let cluster: Cluster;
-const clients = clusterClients(() => cluster, NS);
-
-before(async () => {
-  cluster = await startCluster();
-});
-after(async () => {
-  await clients.close();
-  await cluster.stop();
-});
+const { cluster, client } = clusterForFile(NS);
 
 test("list allowed, watch refused: the pauses grow and the listed objects are not called for again", async () => {
-  const admin = await clients.client();
+  const admin = await client();
   // Created z then a: the list names a (the newer) first, so its last item is not its newest.
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "z", labels: { spin: "yes" } } });
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", labels: { spin: "yes" } } });
@@ -41,7 +31,7 @@ test("list allowed, watch refused: the pauses grow and the listed objects are no
     o.kind === "Role" ? { ...o, rules: (o as Role).rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs: ["list"] } : r)) } : o,
   ) as KubeObject[];
   await applyObjects(admin, objects);
-  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   const pauses: number[] = [];
   const stop = new AbortController();
   const { logger } = captureLogs();
@@ -54,7 +44,7 @@ test("list allowed, watch refused: the pauses grow and the listed objects are no
 });
 
 test("a watch refused then allowed resumes from its list's version: nothing listed is called for again", async () => {
-  const admin = await clients.client();
+  const admin = await client();
   // Created y then b: the list names b (the newer) first, so its last item is not its newest.
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "y", labels: { resume: "yes" } } });
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", labels: { resume: "yes" } } });
@@ -64,7 +54,7 @@ test("a watch refused then allowed resumes from its list's version: nothing list
   const role = generated.find((o) => o.kind === "Role") as Role;
   const withVerbs = (verbs: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs } : r)) });
   await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(["list"])] as KubeObject[]);
-  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   let failures = 0;
   const stop = new AbortController();
   const { logger } = captureLogs();
@@ -79,7 +69,7 @@ test("a watch refused then allowed resumes from its list's version: nothing list
 });
 
 test("a leadership lost and won back waits for the previous term's calls", async () => {
-  const admin = await clients.client();
+  const admin = await client();
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let calls = 0;
@@ -99,7 +89,7 @@ test("a leadership lost and won back waits for the previous term's calls", async
     },
   });
   await applyObjects(admin, generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects));
-  const kube = await clients.client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
   const leaseName = schedulerLeaseName("podfn");

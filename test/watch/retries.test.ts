@@ -5,10 +5,9 @@
  * denied request) is not retried, nor a call that timed out (its handler may still run);
  * `retries: 0` never retries. The pause holds no concurrency slot.
  */
-import { test, after, before } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
-import { clusterClients } from "../helpers/cluster-clients.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { KeyedCallQueue } from "../../runtime/watch/keyed-queue.js";
@@ -18,18 +17,11 @@ import { InputError } from "../../runtime/errors.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
 const NS = "default";
-let cluster: Cluster;
 let admin: KubeClient;
-const clients = clusterClients(() => cluster, NS);
+const { client } = clusterForFile(NS);
 
 before(async () => {
-  cluster = await startCluster();
-  admin = await clients.client();
-});
-
-after(async () => {
-  await clients.close();
-  await cluster.stop();
+  admin = await client();
 });
 
 type Watched = Extract<Trigger, { type: "watch" }>;

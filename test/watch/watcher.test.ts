@@ -5,11 +5,10 @@
  * one object run in order, one at a time; a failing call is logged and the watch goes on; a
  * watch the RBAC refuses is logged and started again; shutdown aborts calls in flight.
  */
-import { test, after, before } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import { clusterClients } from "../helpers/cluster-clients.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
@@ -20,15 +19,13 @@ import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 
 const NS = "default";
-let cluster: Cluster;
 let admin: KubeClient;
-const clients = clusterClients(() => cluster, NS);
-const client = clients.client;
+const { cluster, client } = clusterForFile(NS);
 
 /** The function deployed as the manifests would, run by a watcher as its ServiceAccount. */
 async function deployed(fns: LoadedFunction[]) {
   await applyObjects(admin, generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects));
-  const kube = await client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
   const metrics = new WatchCallMetrics();
@@ -61,13 +58,7 @@ function recorder(definition: Omit<FunctionDefinition, "handler">, onCall?: (t: 
 }
 
 before(async () => {
-  cluster = await startCluster();
   admin = await client();
-});
-
-after(async () => {
-  await clients.close();
-  await cluster.stop();
 });
 
 test("existing objects come as ADDED, then each change; the selector and the events filter", async () => {
@@ -145,7 +136,7 @@ test("a watch its RBAC refuses is logged and started again; shutdown aborts the 
   const { fn } = recorder({ name: "refused", watch: { resource: "secrets" } });
   const manifests = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects).filter((o) => o.kind !== "Role" && o.kind !== "RoleBinding");
   await applyObjects(admin, manifests);
-  const kube = await client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
   const done = runWatches({ functions: [fn], kube, logger, restartDelayMs: () => 20 }, stop.signal);
@@ -177,7 +168,7 @@ test("a watch the server can never serve (a malformed selector) is logged once a
   const namespaces = recorder({ name: "nss", watch: { resource: "namespaces", events: ["ADDED"] } });
   const stopped: boolean[] = [];
   await applyObjects(admin, generateManifests([broken.fn, namespaces.fn], { namespace: NS }).flatMap((g) => g.objects));
-  const kube = await client(await cluster.serviceAccount(NS, "podfn-http"));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
   const done = runWatches({ functions: [broken.fn, namespaces.fn], kube, logger, restartDelayMs: () => 20, onFailure: (_f, _w, _e, gaveUp) => void stopped.push(gaveUp) }, stop.signal);
