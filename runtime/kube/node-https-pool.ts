@@ -15,9 +15,9 @@
  * with a proxy always uses undici.
  */
 import type { Agent as HttpsAgent, RequestOptions } from "node:https";
-import type { IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { createRequire } from "node:module";
+import { nodeHttps } from "./node-builtins.js";
 import type { ApiPool, ApiRequestOptions, ApiResponse, ApiResponseBody } from "./api-pool.js";
 
 /** The TLS of the connections (as undici's `buildConnector` options). */
@@ -36,8 +36,6 @@ function undiciStyleError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/** `node:https`, loaded with the first pool: a process that never calls the API does not load TLS. */
-let https: typeof import("node:https") | undefined;
 
 /** Response headers as undici gives them: lowercase names, a repeated field as an array. */
 function headersOf(raw: string[]): Record<string, string | string[]> {
@@ -83,7 +81,6 @@ export class NodeHttpsPool implements ApiPool {
 
   /** `idleMs`: how long a connection with no request stays open (undici's keep-alive default: 4 s). */
   constructor(origin: string, tls: NodeHttpsTls, connections: number, idleMs = 4000) {
-    https ??= createRequire(import.meta.url)("node:https") as typeof import("node:https");
     const url = new URL(origin);
     this.#host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     this.#port = Number(url.port || 443);
@@ -91,7 +88,7 @@ export class NodeHttpsPool implements ApiPool {
     // `timeout` closes a connection idle that long (or sooner, as a server's Keep-Alive hint
     // says), before a server that closes idle connections without a hint does (the API server
     // closes them after 90 s): a request sent on a connection the server is closing fails.
-    const agent = new https.Agent({ keepAlive: true, maxSockets: connections, timeout: idleMs, ...secure });
+    const agent = new (nodeHttps().Agent)({ keepAlive: true, maxSockets: connections, timeout: idleMs, ...secure });
     const connected = this.#connected;
     // Every new connection: the connect timeout until its handshake is done.
     const createConnection = agent.createConnection.bind(agent) as (...args: unknown[]) => Socket;
@@ -117,9 +114,9 @@ export class NodeHttpsPool implements ApiPool {
       // Throws at once on a header value that cannot be sent (undici's UND_ERR_INVALID_ARG), and
       // (Node's agent connects synchronously) on a client certificate and key that do not fit:
       // nothing is running then.
-      let request: ReturnType<typeof import("node:https").request>;
+      let request: ClientRequest;
       try {
-        request = https!.request(sent);
+        request = nodeHttps().request(sent);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN") (error as NodeJS.ErrnoException).code = "UND_ERR_INVALID_ARG";

@@ -16,14 +16,10 @@
  * `*.example.com` only its subdomains; any entry but a CIDR range may end in `:port`. `localhost`
  * and loopback addresses are never proxied.
  */
-import type * as Net from "node:net";
-import { createRequire } from "node:module";
+import { nodeNet as net } from "./node-builtins.js";
 import { KubeCredentialsError } from "./errors.js";
 import { socks5Login } from "./socks5.js";
 
-/** node:net, loaded when an address is first checked: a process that never connects (a `podfn run` calling no API) does not load it (~2 ms). */
-let netModule: typeof Net | undefined;
-const net = (): typeof Net => (netModule ??= createRequire(import.meta.url)("node:net") as typeof Net);
 
 /**
  * A proxy URL without its user and password: everything after the scheme up to the value's last

@@ -14,12 +14,8 @@
  * timeout (a silent proxy hung a request and `close()` for good), sent a percent-encoded login
  * as it was, named an IPv6 server as a domain, and opened connections past the client's limit.
  */
-import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-
-/** node:net, loaded with the first tunnel or address check: a process that never connects does not load it. */
-let netModule: typeof import("node:net") | undefined;
-const net = (): typeof import("node:net") => (netModule ??= createRequire(import.meta.url)("node:net") as typeof import("node:net"));
+import { nodeNet as net } from "./node-builtins.js";
 
 /** Why a tunnel could not be opened; `code` (`SOCKS5_*`) says which step failed. */
 export class Socks5Error extends Error {
