@@ -18,9 +18,8 @@ export interface CallPlace {
 }
 
 export class KeyedCallQueue {
+  /** Each key's last call queued: a call that is no longer its key's last is superseded. */
   private readonly tails = new Map<string, Promise<void>>();
-  /** Calls pushed per key (while the key has any): a call's number, compared with the latest, says whether it is superseded. */
-  private readonly pushed = new Map<string, number>();
   /** Wakes the call of a key pausing now. */
   private readonly wakers = new Map<string, () => void>();
   private readonly inflight = new Set<Promise<void>>();
@@ -38,9 +37,9 @@ export class KeyedCallQueue {
   async push(key: string, task: (place: CallPlace) => Promise<void>): Promise<void> {
     while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     this.queued++;
-    const number = (this.pushed.get(key) ?? 0) + 1;
-    this.pushed.set(key, number);
     this.wakers.get(key)?.();
+    // This call's settling, once queued below (the place's methods run only after that).
+    let done!: Promise<void>;
     const place: CallPlace = {
       pause: async (ms, signal) => {
         this.release();
@@ -55,7 +54,7 @@ export class KeyedCallQueue {
         await this.acquire();
         return !signal.aborted;
       },
-      superseded: () => this.pushed.get(key) !== number,
+      superseded: () => this.tails.get(key) !== done,
     };
     const run = async () => {
       await this.acquire();
@@ -65,16 +64,13 @@ export class KeyedCallQueue {
         this.release();
       }
     };
-    const done: Promise<void> = (this.tails.get(key) ?? Promise.resolve())
+    done = (this.tails.get(key) ?? Promise.resolve())
       .then(run)
       .catch(() => undefined)
       .finally(() => {
         this.queued--;
         this.roomWaiters.shift()?.();
-        if (this.tails.get(key) === done) {
-          this.tails.delete(key);
-          this.pushed.delete(key);
-        }
+        if (this.tails.get(key) === done) this.tails.delete(key);
         this.inflight.delete(done);
       });
     this.tails.set(key, done);
