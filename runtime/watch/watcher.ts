@@ -81,11 +81,12 @@ const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 10
  */
 async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
   const retryDelay = options.retryDelayMs ?? defaultDelay;
+  const about = { fn: fn.name, watch: watch.name, event, object: keyOf(object) };
   for (let retry = 0; ; retry++) {
     // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
     if (signal.aborted) return;
     const requestId = randomUUID();
-    const log = options.logger.child({ fn: fn.name, watch: watch.name, event, object: keyOf(object), requestId, ...(retry > 0 ? { retry } : {}) });
+    const log = options.logger.child({ ...about, requestId, ...(retry > 0 ? { retry } : {}) });
     const started = performance.now();
     let delayMs: number | undefined;
     try {
@@ -98,10 +99,11 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventNam
       const decision = exitCodeFor({ error });
       const outcome = outcomeOf(decision, signal.aborted);
       options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
-      const again = RETRIED.has(outcome) && retry < watch.retries && !signal.aborted;
+      const retryable = RETRIED.has(outcome) && !signal.aborted;
+      const again = retryable && retry < watch.retries;
       const newer = again && place.superseded();
       if (again && !newer) delayMs = retryDelay(retry + 1);
-      const exhausted = RETRIED.has(outcome) && !signal.aborted && watch.retries > 0 && retry >= watch.retries;
+      const exhausted = retryable && !again && watch.retries > 0;
       const next =
         delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})`
         : newer ? "; not made again: a newer change of the object is queued"
@@ -112,11 +114,11 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventNam
       if (delayMs === undefined) return;
     }
     if (!(await place.pause(delayMs!, signal))) {
-      options.logger.info({ fn: fn.name, watch: watch.name, event, object: keyOf(object) }, "watch call not made again: the watch stopped");
+      options.logger.info(about, "watch call not made again: the watch stopped");
       return;
     }
     if (place.superseded()) {
-      options.logger.info({ fn: fn.name, watch: watch.name, event, object: keyOf(object) }, "watch call not made again: a newer change of the object is queued");
+      options.logger.info(about, "watch call not made again: a newer change of the object is queued");
       return;
     }
   }
