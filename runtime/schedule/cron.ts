@@ -115,6 +115,8 @@ function normalize(expr: string): { fields: string } | { error: string } {
   }
   for (const [i, part] of parts.entries()) {
     const field = FIELDS[i]!;
+    // robfig/cron reads numbers with Go's Atoi, which takes a leading "+": podfn refuses it.
+    if (part.includes("+")) return { error: `"${expr}": the ${field} field "${part}": write numbers without a sign` };
     if (!/^[0-9A-Za-z*?,/-]+$/.test(part)) return { error: `"${expr}": the ${field} field "${part}" has characters Kubernetes does not accept` };
     const allowed = NAMES[field] ?? [];
     const bad = (part.match(/[A-Za-z]+/g) ?? []).find((word) => !allowed.includes(word.toUpperCase()));
