@@ -13,8 +13,10 @@ const source = new URL("../runtime/cli.ts", import.meta.url);
 if (existsSync(source)) {
   // Resolve `podfn` and `podfn/testing` to the sources, and load .ts through tsx.
   register("./source-conditions.js", import.meta.url);
-  const { register: registerTsx } = await import("tsx/esm/api");
+  const [{ register: registerTsx }, { register: registerTsxRequire }] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
   registerTsx();
+  // A .ts function in a CommonJS package (no "type": "module") is `require`d: tsx compiles it too.
+  registerTsxRequire();
   await import(source.href);
 } else {
   await import(new URL("../dist/runtime/cli.js", import.meta.url).href);

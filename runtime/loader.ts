@@ -73,6 +73,9 @@ function importHint(error: unknown): string {
   if (/require\(\) ES Module|Cannot use import statement outside a module/.test(message)) {
     return ' (the module was loaded as CommonJS: add "type": "module" to the package.json above the functions folder)';
   }
+  if (/Cannot find (module|package) 'podfn(\/testing)?'/.test(message)) {
+    return " (functions import podfn from the project they live in: keep the folder inside it, with no package.json of its own between them)";
+  }
   return "";
 }
 

@@ -74,3 +74,16 @@ test("through the podfn executable too, a TypeScript syntax error names its line
   assert.equal(code, 2);
   assert.match(output, /typed\.ts: the module failed to import: .*(typed\.ts:2:\d+|line 2, column \d+).*Expected "\}" but found ";"/);
 });
+
+test("through the podfn executable, TypeScript in a CommonJS folder outside the project is compiled, and a missing podfn says where functions belong", async () => {
+  const outside = join(dir, "outside");
+  await mkdir(outside);
+  await writeFile(join(outside, "package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
+  // No "type": "module": the module is required, and compiled by tsx's CommonJS hook.
+  await writeFile(join(outside, "typed.ts"), `const greeting: string = "hi";\nexport default { name: "typed", handler: () => greeting };\n`);
+  await writeFile(join(outside, "imports.ts"), `import { defineFunction } from "podfn";\nexport default defineFunction({ name: "imports", handler: () => 1 });\n`);
+  const { code, output } = await runPodfn(["list", "--functions", outside], {});
+  assert.equal(code, 2);
+  assert.match(output, /typed\.ts: needs a default export made by defineFunction/);
+  assert.match(output, /imports\.ts: the module failed to import: Cannot find module 'podfn'.* \(functions import podfn from the project they live in/);
+});
