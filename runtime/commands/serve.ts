@@ -160,6 +160,8 @@ export async function serveFunctions(
   signal.removeEventListener("abort", onSignal);
   // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.
   await runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
+  // Last: after the HTTP server closed, the Lease was released and the hooks ran.
+  logger.info("shut down");
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
 }

@@ -92,7 +92,7 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   }
   await close(server);
   await runShutdownHooks(options.onShutdown ?? [], logger);
-  logger.info("shut down");
+  logger.info("HTTP server closed");
 }
 
 /** What a refusal of the parser or of the server's deadlines is answered: status, code, message. */

@@ -2,7 +2,7 @@
  * `podfn serve` runs the in-process schedules under leader election: once the server has
  * answered its first request, or shortly after it listens when none comes (the scheduler's
  * first API calls never delay the first answer), it takes the scheduler Lease,
- * and on SIGTERM releases it and exits 0.
+ * and on SIGTERM releases it, says "shut down" last and exits 0.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -49,4 +49,8 @@ test("serve takes the scheduler Lease once listening, and releases it on SIGTERM
   }
   assert.equal(await serve.stop(), 0, serve.output());
   assert.ok(!(await admin.leases.get("ticks-scheduler")).spec?.holderIdentity);
+  // "shut down" is the last word: after the HTTP server closed and the Lease was released.
+  const messages = serve.output().split("\n").flatMap((l) => (l.startsWith("{") ? [(JSON.parse(l) as { msg: string }).msg] : []));
+  assert.equal(messages.at(-1), "shut down", serve.output());
+  assert.ok(messages.includes("HTTP server closed") && messages.includes("released the leader lease"), serve.output());
 });
