@@ -111,7 +111,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "name");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "name");
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced");
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
@@ -211,6 +211,7 @@ function watchEntry(v: unknown): boolean {
     optional(v.events, (e) => arrayOf(e, inSet(EVENTS))) &&
     optional(v.concurrency, (n) => positiveInt(n, MAX_WATCH_CONCURRENCY)) &&
     optional(v.retries, (n) => n === 0 || positiveInt(n, MAX_WATCH_RETRIES)) &&
+    optional(v.coalesce, (b) => typeof b === "boolean") &&
     optional(v.name, matches(WATCH_NAME))
   );
 }

@@ -149,6 +149,7 @@ function buildDefinitionSchema() {
       events: z.array(z.enum(WATCH_EVENTS, { error: `must be one of ${WATCH_EVENTS.join(", ")}` })).min(1, "list at least one event, or leave events out for all").optional(),
       concurrency: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WATCH_CONCURRENCY, `must be at most ${MAX_WATCH_CONCURRENCY}`).optional(),
       retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
+      coalesce: z.boolean().optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 

@@ -136,6 +136,14 @@ export interface WatchTrigger {
    * then (its call has the newer object). Default 3; 0: never.
    */
   retries?: number;
+  /**
+   * Call only an object's latest change: a call still waiting for its turn (behind a running call
+   * about the same object) is skipped when a newer change of that object is queued, and the
+   * newer call has the newer event and object, as a workqueue of keys would. For handlers that
+   * act on an object's current state (most do); leave it off when every event matters (counting
+   * restarts, acting on `ADDED` alone while also taking `MODIFIED`). Default false.
+   */
+  coalesce?: boolean;
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
   name?: string;
 }
@@ -282,4 +290,5 @@ export interface LoadedWatch {
   events: WatchEventName[];
   concurrency: number;
   retries: number;
+  coalesce: boolean;
 }

@@ -54,7 +54,7 @@ export interface MetricsOptions {
 }
 
 /** How a watch call ended, as the `outcome` label. */
-export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" | "timeout" | "aborted";
+export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" | "timeout" | "aborted" | "coalesced";
 
 /**
  * The calls of watch triggers: `podfn_watch_calls_total{function,watch,event,outcome}` and
@@ -65,11 +65,9 @@ export class WatchCallMetrics {
   readonly #calls = new Map<string, number>();
   readonly #durations = new Map<string, { labels: string; buckets: number[]; sum: number; count: number }>();
 
-  /** Count one call of `fn`'s watch `watch` about an `event`, and observe its duration unless it was aborted before it ran. */
-  record(fn: string, watch: string, event: string, outcome: WatchOutcome, seconds: number): void {
-    const labels = `function="${escapeLabel(fn)}",watch="${escapeLabel(watch)}"`;
-    const key = `${labels},event="${escapeLabel(event)}",outcome="${outcome}"`;
-    this.#calls.set(key, (this.#calls.get(key) ?? 0) + 1);
+  /** Count one call of `fn`'s watch `watch` about an `event`, and observe its duration. */
+  record(fn: string, watch: string, event: string, outcome: Exclude<WatchOutcome, "coalesced">, seconds: number): void {
+    const labels = this.#count(fn, watch, event, outcome);
     let d = this.#durations.get(labels);
     if (!d) this.#durations.set(labels, (d = { labels, buckets: [...DURATION_BUCKETS.map(() => 0), 0], sum: 0, count: 0 }));
     let i = 0;
@@ -77,6 +75,19 @@ export class WatchCallMetrics {
     d.buckets[i]!++;
     d.sum += seconds;
     d.count++;
+  }
+
+  /** Count a call not made: a newer change of its object was queued (`coalesce`). No duration. */
+  skipped(fn: string, watch: string, event: string): void {
+    this.#count(fn, watch, event, "coalesced");
+  }
+
+  /** Adds one to the call counter of these labels; returns the function and watch labels. */
+  #count(fn: string, watch: string, event: string, outcome: WatchOutcome): string {
+    const labels = `function="${escapeLabel(fn)}",watch="${escapeLabel(watch)}"`;
+    const key = `${labels},event="${escapeLabel(event)}",outcome="${outcome}"`;
+    this.#calls.set(key, (this.#calls.get(key) ?? 0) + 1);
+    return labels;
   }
 
   render(out: string[]): void {

@@ -35,6 +35,7 @@ function describeWatch(w: LoadedFunction["watches"][number]): string {
   if (w.labelSelector !== undefined) parts.push(`-l ${w.labelSelector}`);
   if (w.fieldSelector !== undefined) parts.push(`--field-selector ${w.fieldSelector}`);
   if (w.events.length < 3) parts.push(w.events.join(","));
+  if (w.coalesce) parts.push("coalesced");
   return parts.join(" ");
 }
 
@@ -46,7 +47,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
-    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce })),
     permissions: fn.permissions,
     servingPermissions: servingPermissions(fn),
     env: fn.env,

@@ -88,6 +88,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     events: w.events ? [...new Set(w.events)] : [...WATCH_EVENTS],
     concurrency: w.concurrency ?? DEFAULT_WATCH_CONCURRENCY,
     retries: w.retries ?? DEFAULT_WATCH_RETRIES,
+    coalesce: w.coalesce ?? false,
   };
 }
 

@@ -8,7 +8,8 @@
  * `concurrency` (the watch waits for a free slot before reading on). A call that fails (the
  * handler threw) is made again after a growing pause, up to the watch's `retries`,
  * unless a newer change of the object is queued by then (its call has the newer object); the
- * pause holds no slot, and the object's later calls wait for it. A watch the server refuses (403: a missing
+ * pause holds no slot, and the object's later calls wait for it. With `coalesce`, a call whose
+ * turn comes with a newer change of its object queued is skipped (counted, logged at debug). A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
@@ -42,7 +43,7 @@ export interface RunWatchesOptions {
 }
 
 /** A call's outcome as its metric's label. */
-const OUTCOME_LABELS: Record<RunOutcome, WatchOutcome> = {
+const OUTCOME_LABELS: Record<RunOutcome, Exclude<WatchOutcome, "coalesced">> = {
   succeeded: "success",
   failed: "error",
   "invalid input": "invalid_input",
@@ -82,6 +83,12 @@ const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 10
 async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
   const retryDelay = options.retryDelayMs ?? defaultDelay;
   const about = { fn: fn.name, watch: watch.name, event, object: keyOf(object) };
+  // Its turn came with a newer change of the object queued behind it: that call has the newer object.
+  if (watch.coalesce && !signal.aborted && place.superseded()) {
+    options.metrics?.skipped(fn.name, watch.name, event);
+    options.logger.debug(about, "watch call skipped: a newer change of the object is queued (coalesce)");
+    return;
+  }
   for (let retry = 0; ; retry++) {
     // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
     if (signal.aborted) return;

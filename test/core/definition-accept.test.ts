@@ -97,6 +97,7 @@ function watchEntry(): unknown {
   if (chance(0.3)) w.events = maybe(() => (chance(0.1) ? [] : [pick(["ADDED", "MODIFIED", "DELETED", "added", "BOOKMARK"])]));
   if (chance(0.2)) w.concurrency = maybe(() => pick([1, 4, 100, 0, 101, 1.5]));
   if (chance(0.2)) w.retries = maybe(() => pick([0, 3, 20, -1, 21, 0.5]));
+  if (chance(0.15)) w.coalesce = maybe(() => pick([true, false, "yes", 1]));
   if (chance(0.2)) w.name = maybe(() => pick(["pods", "jobs.batch", "Pods", "-x", "a".repeat(64)]));
   if (mistake(0.03)) w.selector = "app=web";
   return w;

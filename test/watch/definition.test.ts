@@ -20,7 +20,7 @@ const problems = (definition: Record<string, unknown>): string[] => {
 
 test("a built-in resource by its RBAC name, with the defaults and the rule it implies", () => {
   const fn = loaded({ name: "w", watch: { resource: "jobs.batch", events: ["MODIFIED", "MODIFIED"] }, permissions: [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }], handler() {} });
-  assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4, retries: 3 }]);
+  assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4, retries: 3, coalesce: false }]);
   // The declared permissions stay as declared (a CronJob of the function gets those); serving adds the watch's.
   assert.deepEqual(fn.permissions, [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
   assert.deepEqual(servingPermissions(fn), [
@@ -35,7 +35,7 @@ test("a built-in resource by its RBAC name, with the defaults and the rule it im
 
 test("another type as {group, version, resource, namespaced}", () => {
   const fn = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop" }, handler() {} });
-  assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4, retries: 3 });
+  assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4, retries: 3, coalesce: false });
   assert.deepEqual(servingPermissions(fn), [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
   const clusterWide = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1", resource: "gadgets", namespaced: false } }, handler() {} });
   assert.deepEqual(servingPermissions(clusterWide), [{ apiGroups: ["example.com"], resources: ["gadgets"], verbs: ["list", "watch"], namespace: "*" }], "another cluster-scoped type: a ClusterRole");
@@ -45,11 +45,12 @@ test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, name)']);
   assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
   assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: -1 } }), ["watch.retries: must be 0 (never) or more"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: 1.5 } }), ["watch.retries: must be a whole number"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", coalesce: "yes" } }), ["watch.coalesce: Invalid input: expected boolean, received string"]);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A built-in type given with the wrong scope would widen the grant: refused.
