@@ -42,7 +42,7 @@ export const OPTIONS = {
   port: { flag: "port", env: "PORT", kind: "number", defaultFor: { cluster: CLUSTER_PORT }, description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
   host: { flag: "host", env: "HOST", kind: "string", defaultText: ":: in a pod (every IPv6 and IPv4 address; 0.0.0.0 where the kernel has no IPv6), else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
   functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
-  logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: [...KUBE, "cluster"] },
+  logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: KUBE },
   secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of caller-auth secrets, one file per secret name.", commands: SERVE },
   cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod), real, or emulated.", commands: KUBE },
   kubeconfig: { flag: "kubeconfig", env: "KUBECONFIG", kind: "string", defaultText: "~/.kube/config", description: "kubeconfig file (the flag: one file, which must exist; KUBECONFIG: a `:`-separated list merged as kubectl merges it, missing and empty entries skipped).", commands: KUBE },
@@ -62,8 +62,8 @@ export const OPTIONS = {
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more).", commands: ["manifests"] },
-  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...KUBE] },
-  identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name", description: "This replica's identity in leader election.", commands: SERVE },
+  stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...SERVE] },
+  identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name and a random suffix, e.g. vm-1d1f39", description: "This replica's identity in leader election (the generated Deployment sets the pod's name).", commands: ["serve"] },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -88,12 +88,13 @@ test("a cluster restarted on the same port takes admin.kubeconfig back from its 
 
 test("podfn run on the embedded emulated cluster writes no kubeconfig: its cluster ends with the run", () =>
   withDir(async (dir) => {
-    const state = join(dir, "state");
-    await mkdir(state);
+    // Where serve and dev would write it (run takes no --state-dir: it writes nothing there).
+    const state = join(dir, ".podfn/cluster");
+    await mkdir(state, { recursive: true });
     await writeFile(join(state, "admin.kubeconfig"), "a running server's kubeconfig");
     let stderr = "";
     const code = await runCommand.run({
-      argv: ["echo", "--functions", FIXTURES, "--cluster", "emulated", "--state-dir", state],
+      argv: ["echo", "--functions", FIXTURES, "--cluster", "emulated"],
       env: { LOG_LEVEL: "info" },
       cwd: dir,
       stdout: () => {},
