@@ -141,7 +141,7 @@ export class Metrics {
       const label = `function="${escapeLabel(fn.name)}"`;
       OUTCOMES.forEach((outcome, i) => out.push(`podfn_invocations_total{${label},outcome="${outcome}"} ${fn.counts[i]}`));
     }
-    header(out, "podfn_invocation_duration_seconds", "histogram", "Duration of function calls that ran, in seconds.");
+    header(out, "podfn_invocation_duration_seconds", "histogram", "Duration of function calls from arrival to answer (every answer but the 429/503 refusals), in seconds.");
     for (const fn of this.#functions.values()) {
       const label = `function="${escapeLabel(fn.name)}"`;
       let cumulative = 0;

@@ -11,7 +11,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe("GET /metrics", () => {
-  test("counts calls by outcome, observes durations of calls that ran, and reports calls in flight", async () => {
+  test("counts calls by outcome, observes durations of calls admitted, and reports calls in flight", async () => {
     const gate = deferred();
     const app = testApp(
       [
@@ -89,6 +89,9 @@ describe("GET /metrics", () => {
     assert.equal(sample(text, 'podfn_invocations_total{function="slow",outcome="timeout"}'), 1);
     assert.equal(sample(text, 'podfn_invocations_total{function="locked",outcome="unauthorized"}'), 1);
     assert.equal(sample(text, 'podfn_invocations_total{function="broken",outcome="error"}'), 1);
+    // The duration covers every admitted call, from arrival to answer: a refused caller's too.
+    assert.equal(sample(text, 'podfn_invocation_duration_seconds_count{function="locked"}'), 1);
+    assert.match(text, /^# HELP podfn_invocation_duration_seconds Duration of function calls from arrival to answer \(every answer but the 429\/503 refusals\), in seconds\.$/m);
   });
 });
 
