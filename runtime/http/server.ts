@@ -108,14 +108,17 @@ const REFUSED: Record<string, [number, string, string]> = {
  * a fresh request id (a request in flight: its own `X-Request-Id`, and its call records the same
  * refusal) and `Connection: close`, when the socket is writable and no answer has begun on it
  * (Node's own condition); then the connection is destroyed. Logged at info with
- * the parser's reason, never the request's bytes; a connection error (a reset) at debug.
+ * the parser's reason, never the request's bytes; a connection error (a reset) at debug. A
+ * connection the client closed mid-request (`HPE_INVALID_EOF_STATE`: its end came before the
+ * whole body, or the whole head) is the client gone, as a reset is: nothing is answered (Node
+ * drops an answer to a half-closed connection), a request in flight records 499.
  *
  * @example
  * server.on("clientError", (error, socket) => answerClientError(error, socket, logger));
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex, logger: Logger): void {
   const code = error.code ?? "";
-  const answering = (code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT") && socket.writable && !(socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent;
+  const answering = (code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT") && code !== "HPE_INVALID_EOF_STATE" && socket.writable && !(socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent;
   if (!answering) {
     logger.debug({ code }, "client connection failed");
     socket.destroy();

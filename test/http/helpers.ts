@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "../../runtime/log.js";
 import { createHttpApp, type HttpAppOptions } from "../../runtime/http/index.js";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
 export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, unknown>, "http"> {
   method?: HttpMethod;
@@ -100,8 +101,9 @@ export function deferred<T = void>() {
 export { until } from "../helpers/until.js";
 
 /** A Node server on 127.0.0.1 serving `listener` (an app's socket listener), on a free port. */
-export async function listenOn(listener: RequestListener): Promise<{ port: number; close(): Promise<void> }> {
+export async function listenOn(listener: RequestListener, clientError?: (error: Error, socket: Duplex) => void): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer(listener);
+  if (clientError) server.on("clientError", clientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,
