@@ -248,7 +248,10 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
 export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; fn: LoadedFunction } | { ok: false; problems: string[] } {
   let d: Definition;
   // Problems across fields, judged on what was written: told with zod's, not after them.
-  const across = (fn as { watch?: unknown }).watch === undefined ? [] : watchEntryProblems((fn as { watch?: unknown }).watch).map(([path, message]) => `${path}: ${message}`);
+  const written = fn as { watch?: unknown; input?: unknown };
+  const across = written.watch === undefined ? [] : watchEntryProblems(written.watch).map(([path, message]) => `${path}: ${message}`);
+  const refused = written.watch !== undefined && isZodSchema(written.input) ? inputRefusesEmpty(written.input as z.ZodType) : undefined;
+  if (refused) across.push(`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`);
   if (acceptsDefinition(fn)) d = fn as unknown as Definition;
   else {
     const result = definitionZodSchema().safeParse(fn);
@@ -267,8 +270,6 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
   const watches = (d.watch === undefined ? [] : Array.isArray(d.watch) ? d.watch : [d.watch]).map((w) => loadWatch(w as WatchTrigger));
-  const refused = watches.length > 0 && d.input !== undefined ? inputRefusesEmpty(d.input as z.ZodType) : undefined;
-  if (refused) return { ok: false, problems: [`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`] };
   const loaded: LoadedFunction = {
     definition: fn,
     file,

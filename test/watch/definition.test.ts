@@ -5,6 +5,7 @@
  * ClusterRole for every namespace or a cluster-scoped type) and elect a leader.
  */
 import { test } from "node:test";
+import { z } from "zod";
 import assert from "node:assert/strict";
 import type { ClusterRole, Role } from "kubernetes-types/rbac/v1.js";
 import { defineFunction, type FunctionDefinition } from "../../runtime/function.js";
@@ -53,6 +54,11 @@ test("problems name the field and what to write", () => {
   assert.deepEqual(problems({ watch: { resource: "pods", coalesce: "yes" } }), ["watch.coalesce: Invalid input: expected boolean, received string"]);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
+  // A watch calls with the input {}: an input schema refusing it is named, with the other problems.
+  const needsX = { input: z.object({ x: z.string() }) };
+  assert.deepEqual(problems({ ...needsX, watch: { resource: "pods" } }), ["input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (x: Invalid input: expected string, received undefined): make the fields optional or give them defaults"]);
+  assert.deepEqual(problems({ ...needsX, watch: { resource: "pods", retries: 21 } }).map((p) => p.split(":")[0]), ["watch.retries", "input"]);
+  assert.deepEqual(problems({ input: z.object({ x: z.string().default("a") }), watch: { resource: "pods" } }), []);
   // A built-in type given with the wrong scope would widen the grant: refused.
   assert.deepEqual(problems({ watch: { resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } } }), ['watch.resource.namespaced: deployments.apps are namespaced: write namespaced: true, or just resource: "deployments.apps"']);
   assert.match(problems({ watch: { resource: { group: "example.com", version: "v1", resource: "widgets" } } }).join(), /^watch\.resource\.namespaced: is required/);
