@@ -37,6 +37,11 @@ export interface ConnectOptions {
   oneRun?: boolean;
 }
 
+/** The Kubernetes client's HTTP client for the connection line, when one was chosen (`auto` goes unsaid). */
+function chosenClient(config: Config): { httpClient?: Config["kubeHttpClient"] } {
+  return config.kubeHttpClient === "auto" ? {} : { httpClient: config.kubeHttpClient };
+}
+
 /**
  * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
  * declared permissions are what the local ServiceAccount is granted. In a pod without a token,
@@ -52,9 +57,9 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
         env: config.env,
         logger,
       });
-      const kube = createKubeClient({ credentials, logger, ...(config.namespace ? { namespace: config.namespace } : {}) });
+      const kube = createKubeClient({ credentials, logger, httpClient: config.kubeHttpClient, ...(config.namespace ? { namespace: config.namespace } : {}) });
       const proxy = credentials.proxyUrl === undefined ? {} : { proxy: withoutCredentials(credentials.proxyUrl), proxyFrom: credentials.proxyFrom };
-      logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace, ...proxy }, "connected to Kubernetes");
+      logger.info({ server: credentials.server, source: credentials.source, namespace: kube.namespace, ...proxy, ...chosenClient(config) }, "connected to Kubernetes");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
       if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {
@@ -89,8 +94,8 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
       serviceAccountDir: sa.dir,
       env: {},
     });
-    const kube = createKubeClient({ credentials, logger, namespace });
-    const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}` };
+    const kube = createKubeClient({ credentials, logger, namespace, httpClient: config.kubeHttpClient });
+    const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}`, ...chosenClient(config) };
     // A run's cluster ends with it: no kubeconfig that would point at nothing (or replace a live server's).
     const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig(), server: cluster.url });
     if (written) logger.info({ ...identity, kubeconfig: written.kubeconfig }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.kubeconfig} kubectl get pods`);

@@ -24,6 +24,8 @@ function integer(value: unknown, min: number, max: number): number | undefined {
 /** The values, defaults and bounds of the options, shared with the zod schema of `config.ts`. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export const CLUSTER_MODES = ["auto", "real", "emulated"] as const;
+/** The Kubernetes client's HTTP clients (kube/http-client-choice.ts's; cluster-connection checks they agree). */
+export const KUBE_HTTP_CLIENTS = ["auto", "undici", "node"] as const;
 export const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A namespace name: an RFC 1123 label of at most 63 characters. */
 export const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -48,6 +50,7 @@ export const DEFAULTS = {
   replicas: 2,
   pdb: false,
   stateDir: ".podfn/cluster",
+  kubeHttpClient: "auto",
 } as const;
 /** Inclusive bounds of the integer options. */
 export const BOUNDS = {
@@ -94,6 +97,7 @@ const RULES: [string, Rule][] = [
   ["pdb", { default: DEFAULTS.pdb, check: flag }],
   ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
   ["identity", { check: text() }],
+  ["kubeHttpClient", { default: DEFAULTS.kubeHttpClient, check: oneOf(KUBE_HTTP_CLIENTS) }],
 ];
 
 /** The field names `acceptConfig` knows, in order (the test checks them against the zod schema's). */

@@ -72,6 +72,14 @@ describe("config", () => {
     assert.equal(loadConfig("manifests", ["--namespace", "ops-2"], {}).config.namespace, "ops-2");
   });
 
+  test("--kube-http-client / PODFN_KUBE_HTTP_CLIENT choose the Kubernetes client's HTTP client: auto by default, one of three", () => {
+    assert.equal(loadConfig("serve", [], {}).config.kubeHttpClient, "auto");
+    assert.equal(loadConfig("run", ["--kube-http-client", "undici"], {}).config.kubeHttpClient, "undici");
+    assert.equal(loadConfig("dev", [], { PODFN_KUBE_HTTP_CLIENT: "node" }).config.kubeHttpClient, "node");
+    assert.throws(() => loadConfig("serve", ["--kube-http-client", "fetch"], {}), (e: unknown) => e instanceof ConfigError && /--kube-http-client: /.test(e.message));
+    assert.throws(() => loadConfig("manifests", ["--kube-http-client", "node"], {}), ConfigError, "not a manifests option");
+  });
+
   test("an unknown flag is refused with a pointer to --help", () => {
     assert.throws(() => loadConfig("list", ["--prot", "1"], {}), /Unknown option '--prot'.*podfn list --help/);
   });
