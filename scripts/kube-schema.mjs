@@ -45,6 +45,7 @@ const KINDS = {
   "authorization.k8s.io/v1/SelfSubjectRulesReview": "V1SelfSubjectRulesReview",
   "authorization.k8s.io/v1/SubjectAccessReview": "V1SubjectAccessReview",
   "autoscaling/v1/Scale": "V1Scale",
+  "autoscaling/v2/HorizontalPodAutoscaler": "V2HorizontalPodAutoscaler",
   "batch/v1/CronJob": "V1CronJob",
   "batch/v1/Job": "V1Job",
   "coordination.k8s.io/v1/Lease": "V1Lease",

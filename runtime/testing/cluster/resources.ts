@@ -15,6 +15,7 @@ import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
+import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -157,6 +158,10 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectaccessreviews", kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectrulesreviews", kind: "SelfSubjectRulesReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] }),
+  def({
+    group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler", namespaced: true, shortNames: ["hpa"], categories: ["all"], subresources: ["status"],
+    defaults: defaultHpa, prepareCreate: resetHpaStatus, validate: hpaErrors,
+  }),
   def({
     group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"], subresources: ["status"], defaults: d.defaultCronJob, generation: true,
     validate: cronJobErrors, validateCreate: cronJobNameLength,
