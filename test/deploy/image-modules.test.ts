@@ -1,5 +1,5 @@
 /**
- * The image holds only the packages the built code loads at run time: scripts/build.js lists
+ * The image holds only the packages the built code loads at run time: scripts/build/image-packages.js lists
  * undici and the functions' own package imports (not builtins, not what it bundles), and
  * scripts/image-modules.js gathers them with their dependencies as package-lock.json locates
  * them (nested first, then hoisted), refusing a devDependency or a package the lock lacks.
@@ -79,5 +79,5 @@ test("every package the runtime loads by a call esbuild cannot follow is one the
   }
   loaded.delete("esbuild"); // only to locate a syntax error in a TypeScript function, which the image has none of
   assert.ok(loaded.has("cron-parser") && loaded.has("undici"), [...loaded].join(", "));
-  for (const name of loaded) assert.ok([...EXTERNAL, ...LOADED_AT_RUN_TIME].includes(name), `runtime loads "${name}" at run time: add it to LOADED_AT_RUN_TIME in scripts/build.js`);
+  for (const name of loaded) assert.ok([...EXTERNAL, ...LOADED_AT_RUN_TIME].includes(name), `runtime loads "${name}" at run time: add it to LOADED_AT_RUN_TIME in scripts/build/image-packages.js`);
 });
