@@ -54,27 +54,32 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
           labels,
           annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(HTTP_PORT), "prometheus.io/path": "/metrics" },
         },
-        spec: podSpec({
-          serviceAccount: name,
-          automountToken: workload.usesApi,
-          image: options.image,
-          args: ["serve"],
-          shutdownDelayMs: SHUTDOWN_DELAY_MS,
-          env: [
-            { name: "PORT", value: String(HTTP_PORT) },
-            { name: "PODFN_APP", value: options.app },
-            // A bearer secret the definition reads from a variable (`env`): set from its Secret.
-            ...workload.environmentSecrets.map(({ variable, secret }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: SECRET_KEY } } })),
-            // The functions' configuration (`env`), as set where the manifests were generated.
-            ...workload.configuration,
-          ],
-          secrets: workload.secrets,
-          container: {
-            ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
-            readinessProbe: probe("/readyz", 5, 2),
-            livenessProbe: probe("/healthz", 10, 3),
-          },
-        }),
+        spec: {
+          ...podSpec({
+            serviceAccount: name,
+            automountToken: workload.usesApi,
+            image: options.image,
+            args: ["serve"],
+            shutdownDelayMs: SHUTDOWN_DELAY_MS,
+            env: [
+              { name: "PORT", value: String(HTTP_PORT) },
+              { name: "PODFN_APP", value: options.app },
+              // A bearer secret the definition reads from a variable (`env`): set from its Secret.
+              ...workload.environmentSecrets.map(({ variable, secret }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: SECRET_KEY } } })),
+              // The functions' configuration (`env`), as set where the manifests were generated.
+              ...workload.configuration,
+            ],
+            secrets: workload.secrets,
+            container: {
+              ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+              readinessProbe: probe("/readyz", 5, 2),
+              livenessProbe: probe("/healthz", 10, 3),
+            },
+          }),
+          // Replicas on different nodes where there are several, so one node's drain or loss
+          // leaves the others serving; ScheduleAnyway: a one-node cluster still runs them all.
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }],
+        },
       },
     },
   };
@@ -94,7 +99,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
       metadata,
       spec: {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-        minReplicas: Math.min(options.replicas, options.maxReplicas),
+        minReplicas: options.replicas,
         maxReplicas: options.maxReplicas,
         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
       },

@@ -82,11 +82,14 @@ export const SECRET_KEY = "value";
 /**
  * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over a
  * Deployment that can never have two replicas: `maxUnavailable: 1` of one pod lets a drain evict
- * it, protecting nothing. (With an autoscaler that may go from one to more, it protects the
- * pods once scaled up.)
+ * it, protecting nothing (with an autoscaler that may go from one to more, it protects the pods
+ * once scaled up); and for an autoscaler whose maximum is below its minimum (`replicas`).
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   const replicas = options.replicas ?? 2;
+  if (options.maxReplicas !== undefined && options.maxReplicas < replicas) {
+    throw new ConfigError(`--max-replicas ${options.maxReplicas} is below --replicas ${replicas} (the autoscaler's minimum${options.replicas === undefined ? ", 2 by default" : ""}): raise --max-replicas or lower --replicas`);
+  }
   if (options.pdb && (options.maxReplicas ?? replicas) < 2) {
     const flag = options.maxReplicas !== undefined ? "--max-replicas" : "--replicas";
     throw new ConfigError(`--pdb with one replica protects nothing (a drain may evict the only pod): use ${flag} 2 or more`);

@@ -110,6 +110,8 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   ]);
   assert.ok(container.volumeMounts?.some((m) => m.mountPath === "/var/run/secrets/podfn" && m.readOnly));
   assert.equal(deployment!.spec!.replicas, undefined, "the HPA owns replicas");
+  // Spread over nodes where it can be (a drain of one node leaves the others), never refused for it.
+  assert.deepEqual(deployment!.spec!.template.spec!.topologySpreadConstraints, [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: deployment!.spec!.selector.matchLabels } }]);
   assert.equal(byKind("HorizontalPodAutoscaler").length, 1);
   assert.equal(byKind("PodDisruptionBudget").length, 1);
   assert.equal(byKind("Service").length, 1);
@@ -118,7 +120,7 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
 test("a PodDisruptionBudget over a Deployment that never has two replicas is refused, naming the flag to change", () => {
   for (const [options, flag] of [
     [{ pdb: true, replicas: 1 }, "--replicas"],
-    [{ pdb: true, replicas: 3, maxReplicas: 1 }, "--max-replicas"],
+    [{ pdb: true, replicas: 1, maxReplicas: 1 }, "--max-replicas"],
   ] as const) {
     assert.throws(() => generateManifests(functions, options), (e: unknown) => e instanceof PodfnError && e.code === "config_invalid" && e.message.includes(`--pdb with one replica protects nothing`) && e.message.endsWith(`use ${flag} 2 or more`), JSON.stringify(options));
   }
@@ -126,6 +128,13 @@ test("a PodDisruptionBudget over a Deployment that never has two replicas is ref
   for (const options of [{ pdb: true, replicas: 2 }, { pdb: true, replicas: 1, maxReplicas: 5 }]) {
     assert.ok(generateManifests(functions, options).flatMap((g) => g.objects).some((o) => o.kind === "PodDisruptionBudget"), JSON.stringify(options));
   }
+});
+
+test("an autoscaler whose maximum is below its minimum (--replicas) is refused, not quietly lowered", () => {
+  assert.throws(() => generateManifests(functions, { replicas: 5, maxReplicas: 3 }), (e: unknown) => e instanceof PodfnError && e.code === "config_invalid" && e.message === "--max-replicas 3 is below --replicas 5 (the autoscaler's minimum): raise --max-replicas or lower --replicas");
+  assert.throws(() => generateManifests(functions, { maxReplicas: 1 }), (e: unknown) => e instanceof PodfnError && e.message.startsWith("--max-replicas 1 is below --replicas 2 (the autoscaler's minimum, 2 by default)"));
+  const hpa = generateManifests(functions, { replicas: 3, maxReplicas: 3 }).flatMap((g) => g.objects).find((o) => o.kind === "HorizontalPodAutoscaler") as { spec: { minReplicas: number; maxReplicas: number } };
+  assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 3]);
 });
 
 test("without options: 2 replicas, no PDB, no HPA", () => {

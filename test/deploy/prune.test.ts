@@ -1,0 +1,68 @@
+/**
+ * The README's prune command does what it says on a cluster: applying the next generation of
+ * manifests with it removes the ClusterRole and ClusterRoleBinding a narrowed permission no
+ * longer needs (the rights go with them), and keeps what is still generated. Real kubectl
+ * against the emulated cluster; skipped when kubectl is not on PATH.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { renderManifests } from "../../runtime/deploy/index.js";
+import { loaded } from "../schedule/helpers.js";
+
+const run = promisify(execFile);
+const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
+const README = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+/** The README's command, as a list of arguments after `kubectl`. */
+const PRUNE = /^kubectl (apply -k out\/manifests --prune .*)$/m.exec(README)?.[1]?.split(" ");
+
+/** A function listing secrets: in its own namespace, or (wide) in every one. */
+const lister = (wide: boolean) =>
+  loaded({ name: "lister", http: { method: "GET", auth: "none" }, permissions: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"], ...(wide ? { namespace: "*" } : {}) }], handler: () => 1 });
+
+describe("pruning with the README's command", { skip: hasKubectl ? false : "kubectl is not on PATH" }, () => {
+  let cluster: Cluster;
+  let dir: string;
+  const kubectl = async (...args: string[]) => (await run("kubectl", ["--kubeconfig", join(dir, "kubeconfig"), ...args])).stdout;
+
+  before(async () => {
+    cluster = await startCluster();
+    dir = await mkdtemp(join(tmpdir(), "podfn-prune-"));
+    await writeFile(join(dir, "kubeconfig"), cluster.kubeconfig());
+    await kubectl("create", "namespace", "pr");
+  });
+  after(async () => {
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Writes the manifests of `lister` (wide or not) into `dir/name`. */
+  async function manifests(name: string, wide: boolean): Promise<string> {
+    const out = join(dir, name);
+    await mkdir(out);
+    for (const file of renderManifests([lister(wide)], { namespace: "pr", app: "podfn", image: "podfn:test", env: {} })) await writeFile(join(out, file.path), file.content);
+    return out;
+  }
+
+  test("a ClusterRole the new manifests no longer make is deleted, with its rights; the rest stays", async () => {
+    assert.ok(PRUNE, "the README has the prune command");
+    const canList = () => kubectl("auth", "can-i", "list", "secrets", "-n", "kube-system", "--as=system:serviceaccount:pr:podfn-http").then((out) => out.trim(), () => "no");
+    await kubectl("apply", "-k", await manifests("wide", true));
+    assert.equal(await canList(), "yes");
+    const narrow = await manifests("narrow", false);
+    // Without pruning the grant outlives the manifests that made it.
+    await kubectl("apply", "-k", narrow);
+    assert.equal(await canList(), "yes", "apply alone never deletes");
+    const pruned = await kubectl(...PRUNE!.map((arg) => (arg === "out/manifests" ? narrow : arg)));
+    assert.match(pruned, /clusterrole\.rbac\.authorization\.k8s\.io\/pr:podfn-http pruned/);
+    assert.match(pruned, /clusterrolebinding\.rbac\.authorization\.k8s\.io\/pr:podfn-http pruned/);
+    assert.equal(await canList(), "no");
+    assert.match(await kubectl("get", "deployment,serviceaccount,role,rolebinding", "-n", "pr", "-o", "name"), /deployment\.apps\/podfn-http[\s\S]*serviceaccount\/podfn-http[\s\S]*role\.rbac\.authorization\.k8s\.io\/podfn-http/);
+    assert.equal(await kubectl("auth", "can-i", "list", "secrets", "-n", "pr", "--as=system:serviceaccount:pr:podfn-http").then((o) => o.trim()), "yes");
+  });
+});
