@@ -16,7 +16,7 @@ import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
 import type { AccessDecision, AccessQuery, CallOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
 import type { Credentials } from "./auth.js";
 import type { ClientContext } from "./context.js";
-import { callSignal } from "./context.js";
+import { callSignal, rawWrite } from "./context.js";
 import type { KubeLogger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import type { RetryOptions } from "./retry.js";
@@ -154,8 +154,8 @@ class Client implements KubeClient {
     return new Client(context, false);
   }
 
-  request<R = unknown>(options: Omit<TransportRequest, "idempotent" | "signal"> & CallOptions): Promise<R> {
-    return this.#context.transport.request<R>({ ...options, signal: callSignal(this.#context, options.signal) });
+  async request<R = unknown>(options: Omit<TransportRequest, "idempotent" | "signal"> & CallOptions): Promise<R> {
+    return this.#context.transport.request<R>({ ...rawWrite(this.#context, options), signal: callSignal(this.#context, options.signal) });
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@
 import type { ResourceType } from "./api.js";
 import type { KubeLogger } from "./logger.js";
 import type { Query, Transport } from "./transport.js";
+import { KubeArgumentError } from "./errors.js";
 
 export interface ClientContext {
   readonly transport: Transport;
@@ -35,6 +36,26 @@ export function writeQuery(context: ClientContext, options: { dryRun?: boolean; 
     dryRun: (options.dryRun ?? context.dryRun) ? "All" : undefined,
     fieldManager: withFieldManager ? (options.fieldManager ?? "podfn") : undefined,
   };
+}
+
+/** Methods that change something: a dry-run client sends them as server-side dry runs. */
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A low-level request (`kube.request()`) as a client sends it: on a dry-run client a write gets
+ * `dryRun=All`, in its query and, for a DELETE with a body (which the API server reads instead
+ * of the query), in that `DeleteOptions` body too. A DELETE body that is not an object cannot
+ * carry it: refused rather than sent as a real delete.
+ */
+export function rawWrite<R extends { method: string; query?: Query; body?: unknown }>(context: ClientContext, request: R): R {
+  const method = request.method.toUpperCase();
+  if (!context.dryRun || !WRITES.has(method)) return request;
+  const marked = { ...request, query: { ...request.query, dryRun: "All" } };
+  if (method !== "DELETE" || request.body === undefined) return marked;
+  if (typeof request.body !== "object" || request.body === null || Array.isArray(request.body) || request.body instanceof Uint8Array) {
+    throw new KubeArgumentError("a dry-run client sends a DELETE's body as DeleteOptions with dryRun: give the body as an object, or no body");
+  }
+  return { ...marked, body: { ...request.body, dryRun: ["All"] } };
 }
 
 /** `apiVersion` of a resource type: `v1` or `apps/v1`. */

@@ -39,8 +39,10 @@ export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 };
 
 /** The body of a DELETE: `DeleteOptions` with what was given. */
-export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "signal" | "dryRun" | "fieldManager">): Record<string, unknown> {
+export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "signal" | "dryRun" | "fieldManager">, dryRun = false): Record<string, unknown> {
   const body: Record<string, unknown> = { apiVersion: "v1", kind: "DeleteOptions" };
+  // A DELETE with a body is read from the body alone: the API server ignores its query then.
+  if (dryRun) body.dryRun = ["All"];
   if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
   if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
   if (options.preconditions) body.preconditions = options.preconditions;
@@ -152,12 +154,13 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
 
   delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
     const query = writeQuery(this.context, options, false);
-    return this.request<T | Status>("DELETE", this.path(options.namespace, name), options, { query, body: deleteOptionsBody(options) });
+    return this.request<T | Status>("DELETE", this.path(options.namespace, name), options, { query, body: deleteOptionsBody(options, query.dryRun !== undefined) });
   }
 
   deleteCollection(options: DeleteCollectionOptions = {}): Promise<KubeList<T> | Status> {
-    const query = { ...writeQuery(this.context, options, false), labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
-    return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options) });
+    const write = writeQuery(this.context, options, false);
+    const query = { ...write, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+    return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options, write.dryRun !== undefined) });
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {

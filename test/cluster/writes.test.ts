@@ -124,6 +124,20 @@ describe("writes", () => {
     assert.notEqual(before, afterCreate);
   });
 
+  test("a DELETE with a body is read from the body alone, as the real handler reads it: its query's dryRun is not", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("body-dry") });
+    const dry = await t.send("DELETE", `${NS}/configmaps/body-dry?dryRun=Foo`, { body: { apiVersion: "v1", kind: "DeleteOptions", dryRun: ["All"] } });
+    assert.equal(dry.status, 200, "the query is not read: its odd dryRun neither");
+    assert.equal((await t.send("GET", `${NS}/configmaps/body-dry`)).status, 200, "a dry run in the body");
+    const odd = await t.send("DELETE", `${NS}/configmaps/body-dry`, { body: { apiVersion: "v1", kind: "DeleteOptions", dryRun: ["Nope"], propagationPolicy: "Sideways" } });
+    assert.equal(odd.status, 422);
+    assert.equal(odd.body.message, 'DeleteOptions.meta.k8s.io "" is invalid: [propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", dryRun: Unsupported value: []string{"Nope"}: supported values: "All"]');
+    // A body without dryRun is a real delete, whatever the query says.
+    const real = await t.send("DELETE", `${NS}/configmaps/body-dry?dryRun=All`, { body: { apiVersion: "v1", kind: "DeleteOptions" } });
+    assert.equal(real.status, 200);
+    assert.equal((await t.send("GET", `${NS}/configmaps/body-dry`)).status, 404);
+  });
+
   test("delete preconditions are answered as rest.BeforeDelete words them: the Kind, not the resource", async () => {
     const created = await t.send("POST", `${NS}/configmaps`, { body: cm("pre") });
     const { uid, resourceVersion } = created.body.metadata;

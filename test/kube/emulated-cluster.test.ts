@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { startCluster, clientFor, ensureNamespace, type Cluster } from "podfn/testing";
-import { KubeConflictError, KubeForbiddenError, KubeNotFoundError, retryOnConflict, type KubeClient, type WatchEvent } from "podfn";
+import { KubeConflictError, KubeForbiddenError, KubeNotFoundError, PodfnError, retryOnConflict, type KubeClient, type WatchEvent } from "podfn";
 import { join } from "node:path";
 
 const NS = "client-e2e";
@@ -58,6 +58,26 @@ describe("kube client against the emulated cluster", () => {
     const answered = await dry.configMaps.create(cm("dry"));
     assert.equal(answered.metadata?.name, "dry");
     await assert.rejects(admin.configMaps.get("dry"), KubeNotFoundError);
+  });
+
+  test("a dry-run client's deletes and low-level writes persist nothing either (DELETE's dryRun goes in its body, which the server reads instead of the query)", async () => {
+    const dry = admin.with({ dryRun: true });
+    await admin.configMaps.create({ ...cm("kept-1"), metadata: { name: "kept-1", labels: { suite: "dry" } } });
+    await admin.configMaps.create({ ...cm("kept-2"), metadata: { name: "kept-2", labels: { suite: "dry" } } });
+    await dry.configMaps.delete("kept-1");
+    await dry.configMaps.deleteCollection({ labelSelector: "suite=dry" });
+    await admin.configMaps.delete("kept-2", { dryRun: true });
+    assert.deepEqual((await admin.configMaps.listPage({ labelSelector: "suite=dry" })).items.map((c) => c.metadata!.name), ["kept-1", "kept-2"]);
+    // kube.request: a write through the dry-run view is a dry run too.
+    const path = `/api/v1/namespaces/${admin.namespace}/configmaps`;
+    await dry.request({ method: "POST", path, body: cm("via-request") });
+    await assert.rejects(admin.configMaps.get("via-request"), KubeNotFoundError);
+    await dry.request({ method: "DELETE", path: `${path}/kept-1`, body: { apiVersion: "v1", kind: "DeleteOptions" } });
+    await dry.request({ method: "DELETE", path: `${path}/kept-2` });
+    assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
+    await assert.rejects(dry.request({ method: "DELETE", path: `${path}/kept-1`, body: "{}" }), (e: unknown) => e instanceof PodfnError && e.code === "kube_invalid_argument");
+    assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
+    await admin.configMaps.deleteCollection({ labelSelector: "suite=dry" });
   });
 
   test("watch yields what happens, and carries on after a 410 by listing again", async () => {

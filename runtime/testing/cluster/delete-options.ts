@@ -1,50 +1,83 @@
 /**
  * @module cluster/delete-options
- * `DeleteOptions` of a DELETE, from its JSON body or, failing that, its query
+ * `DeleteOptions` of a DELETE, from its JSON body or, when it has none, its query
  * (`propagationPolicy`, `gracePeriodSeconds`, `orphanDependents`, `dryRun`), validated as the
- * real server does (422 for an unknown propagation policy or both policy and orphanDependents).
+ * real server does (422 for an unknown propagation policy, both policy and orphanDependents, a
+ * `dryRun` other than `All`).
  */
 import { goJsonError, type Call } from "./call.js";
-import { badRequest, invalid } from "./status.js";
+import { badRequest, goStrings, invalid, type FieldError } from "./status.js";
 
 /** The options that change what a delete does. */
 export interface DeleteOptions {
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
-  /** `dryRun: ["All"]` in the body. */
+  /** `dryRun: ["All"]` in the body, or `?dryRun=All` of a DELETE without one. */
   dryRun: boolean;
   /** The deprecated `orphanDependents` as given (false asks for cascading: a pending delete answers 202). */
   orphanDependents?: boolean;
 }
 
-/** Reads and validates the request's DeleteOptions. */
+/** The options as given: from a non-empty body, else from the query (never both, as the real handler reads them). */
+interface GivenOptions {
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun: string[];
+}
+
+function fromBody(text: string): GivenOptions {
+  let body: Record<string, any>;
+  try {
+    body = JSON.parse(text) as Record<string, any>;
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(text, error)}`);
+  }
+  return {
+    propagationPolicy: body.propagationPolicy ?? undefined,
+    orphanDependents: typeof body.orphanDependents === "boolean" ? body.orphanDependents : undefined,
+    gracePeriodSeconds: typeof body.gracePeriodSeconds === "number" ? body.gracePeriodSeconds : undefined,
+    preconditions: body.preconditions && typeof body.preconditions === "object" ? body.preconditions : undefined,
+    dryRun: Array.isArray(body.dryRun) ? body.dryRun.map(String) : [],
+  };
+}
+
+function fromQuery(q: URLSearchParams): GivenOptions {
+  const grace = q.has("gracePeriodSeconds") ? Number(q.get("gracePeriodSeconds")) : undefined;
+  return {
+    propagationPolicy: q.get("propagationPolicy") ?? undefined,
+    orphanDependents: q.has("orphanDependents") ? q.get("orphanDependents") === "true" : undefined,
+    gracePeriodSeconds: grace !== undefined && Number.isFinite(grace) ? grace : undefined,
+    dryRun: q.getAll("dryRun"),
+  };
+}
+
+/**
+ * Reads and validates the request's DeleteOptions: from its body when it has one (its query is
+ * then not read at all, `dryRun` included), else from its query; then `ValidateDeleteOptions`,
+ * every error in one 422.
+ */
 export function decodeDeleteOptions(call: Call): DeleteOptions {
-  let body: Record<string, any> = {};
   const text = call.body.toString("utf8").trim();
-  if (text) {
-    try {
-      body = JSON.parse(text) as Record<string, any>;
-    } catch (error) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(text, error)}`);
-    }
+  const given = text ? fromBody(text) : fromQuery(call.query);
+  const policy = given.propagationPolicy;
+  const errors: FieldError[] = [];
+  if (policy !== undefined && given.orphanDependents !== undefined) {
+    errors.push({ type: "Invalid", field: "propagationPolicy", value: policy, detail: "orphanDependents and deletionPropagation cannot be both set" });
   }
-  const q = call.query;
-  const policy = body.propagationPolicy ?? q.get("propagationPolicy") ?? undefined;
-  const orphanRaw = body.orphanDependents ?? (q.has("orphanDependents") ? q.get("orphanDependents") === "true" : undefined);
-  const graceRaw = body.gracePeriodSeconds ?? (q.has("gracePeriodSeconds") ? Number(q.get("gracePeriodSeconds")) : undefined);
   if (policy !== undefined && !["Background", "Foreground", "Orphan"].includes(policy)) {
-    throw invalid("meta.k8s.io", "DeleteOptions", "", [{ type: "NotSupported", field: "propagationPolicy", value: policy, supported: ["Foreground", "Background", "Orphan"] }]);
+    errors.push({ type: "NotSupported", field: "propagationPolicy", value: policy, supported: ["Foreground", "Background", "Orphan"] });
   }
-  if (policy !== undefined && orphanRaw !== undefined) {
-    throw invalid("meta.k8s.io", "DeleteOptions", "", [{ type: "Invalid", field: "propagationPolicy", value: policy, detail: "orphanDependents and deletionPropagation cannot be both set" }]);
-  }
-  const out: DeleteOptions = { dryRun: Array.isArray(body.dryRun) && body.dryRun.includes("All") };
-  if (policy) out.propagationPolicy = policy;
-  else if (orphanRaw === true) out.propagationPolicy = "Orphan";
-  else if (orphanRaw === false) out.propagationPolicy = "Background";
-  if (typeof orphanRaw === "boolean") out.orphanDependents = orphanRaw;
-  if (typeof graceRaw === "number" && Number.isFinite(graceRaw)) out.gracePeriodSeconds = graceRaw;
-  if (body.preconditions && typeof body.preconditions === "object") out.preconditions = body.preconditions;
+  if (given.dryRun.some((v) => v !== "All")) errors.push({ type: "NotSupported", field: "dryRun", rendered: goStrings(given.dryRun), supported: ["All"] });
+  if (errors.length) throw invalid("meta.k8s.io", "DeleteOptions", "", errors);
+  const out: DeleteOptions = { dryRun: given.dryRun.length > 0 };
+  if (policy) out.propagationPolicy = policy as NonNullable<DeleteOptions["propagationPolicy"]>;
+  else if (given.orphanDependents === true) out.propagationPolicy = "Orphan";
+  else if (given.orphanDependents === false) out.propagationPolicy = "Background";
+  if (given.orphanDependents !== undefined) out.orphanDependents = given.orphanDependents;
+  if (given.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = given.gracePeriodSeconds;
+  if (given.preconditions) out.preconditions = given.preconditions;
   return out;
 }

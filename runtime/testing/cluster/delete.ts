@@ -10,7 +10,7 @@
  * pods are deleted at once (no kubelet honours the grace period).
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
-import { isDryRun, json, type Call, type Reply } from "./call.js";
+import { json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
 import { conflict, notFound, success } from "./status.js";
@@ -57,7 +57,7 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
 /** DELETE /.../{name}. */
 export function deleteObjectCall(call: Call): Reply {
   const options = decodeDeleteOptions(call);
-  const dryRun = isDryRun(call) || options.dryRun;
+  const dryRun = options.dryRun;
   const current = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!current) throw notFound(call.def, call.info.name);
   const { entry, gone } = deleteOne(call, current, options, dryRun);
@@ -67,7 +67,7 @@ export function deleteObjectCall(call: Call): Reply {
 /** DELETE /.../{resource} (deletecollection): answers the list of what it deleted. */
 export function deleteCollectionCall(call: Call): Reply {
   const options = decodeDeleteOptions(call);
-  const dryRun = isDryRun(call) || options.dryRun;
+  const dryRun = options.dryRun;
   const sel = selection(call);
   const items: string[] = [];
   for (const { entry } of selectedEntries(call, sel)) {
