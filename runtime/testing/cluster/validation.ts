@@ -172,6 +172,40 @@ export function validateSelector(spec: Record<string, unknown> | undefined): Fie
   return matchLabels(parsed, labels) ? [] : [{ type: "Invalid", field: "spec.template.metadata.labels", value: labels, detail: "`selector` does not match template `labels`" }];
 }
 
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+/** `IsConfigMapKey`: at most 253 characters of `[-._a-zA-Z0-9]`, not `.`, `..` nor starting with `..`. */
+function configKeyProblems(key: string): string[] {
+  const out: string[] = [];
+  if (key.length > 253) out.push("must be no more than 253 characters");
+  if (!CONFIG_KEY.test(key)) out.push(CONFIG_KEY_MSG);
+  if (key === ".") out.push("must not be '.'");
+  else if (key === "..") out.push("must not be '..'");
+  else if (key.startsWith("..")) out.push("must not start with '..'");
+  return out;
+}
+
+/**
+ * The keys of a ConfigMap's or Secret's maps (`data`, `binaryData`), each checked as
+ * `IsConfigMapKey` (Go visits a map in no order: here, each map's keys in sorted order).
+ */
+export function configKeyErrors(obj: Record<string, any>, maps: readonly string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const map of maps) {
+    const value = obj[map];
+    if (!value || typeof value !== "object") continue;
+    for (const key of Object.keys(value).sort()) for (const detail of configKeyProblems(key)) errors.push({ type: "Invalid", field: `${map}[${key}]`, value: key, detail });
+  }
+  return errors;
+}
+
+/** `ValidateNonnegativeField` of a workload's `spec.replicas` (defaulted to 1 when unset). */
+export function replicasErrors(spec: Record<string, unknown> | undefined): FieldError[] {
+  const replicas = spec?.replicas;
+  return typeof replicas === "number" && replicas < 0 ? [{ type: "Invalid", field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" }] : [];
+}
+
 /**
  * A CronJob's schedule as the API server checks it on create: robfig/cron's `ParseStandard`
  * with its error text (see cron-schedule), and no `TZ=`/`CRON_TZ=` prefix.
