@@ -62,6 +62,17 @@ describe("discovery", () => {
     assert.equal(created.body.metadata.generation, 1);
     const items = (await t.send("GET", "/apis/example.com/v1/widgets")).body.items;
     assert.deepEqual(items.map((i: { kind: string; metadata: { name: string } }) => [i.kind, i.metadata.name]), [["Widget", "w1"]]);
+    // No strategic merge for a custom type: the patch handler's 415 names what it takes.
+    for (const contentType of ["application/strategic-merge-patch+json", "text/plain"]) {
+      const smp = await t.send("PATCH", "/apis/example.com/v1/namespaces/default/widgets/w1", { body: { spec: { size: 4 } }, contentType });
+      assert.equal(smp.status, 415);
+      assert.deepEqual(smp.body, {
+        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "UnsupportedMediaType", code: 415,
+        message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+      });
+    }
+    const merged = await t.send("PATCH", "/apis/example.com/v1/namespaces/default/widgets/w1", { body: { spec: { size: 4 } }, contentType: "application/merge-patch+json" });
+    assert.equal(merged.body.spec.size, 4);
   });
 
   test("health and version answer anonymous callers", async () => {

@@ -1,14 +1,15 @@
 /**
  * @module cluster/patch-request
  * A PATCH request's body applied to the stored object: the patch format chosen by
- * Content-Type (415 for any other, and for strategic merge on custom types), parse errors as
+ * Content-Type (415 for any other: go-restful's for a built-in type, the patch handler's naming
+ * the accepted types for a custom one, which takes no strategic merge), parse errors as
  * 400 and failed JSON patch operations as the real server's 422 (a generic message, empty
  * details: handlers/patch.go drops the library's error).
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from "./patch.js";
-import { ApiError, badRequest, failure, unsupportedMediaType } from "./status.js";
+import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -58,7 +59,14 @@ export function applyPatch(call: Call, current: Obj): Obj {
 
 /** 415 unless the Content-Type is a patch format the type supports. */
 export function checkPatchType(call: Call): void {
+  if (call.def.custom) {
+    // The CRD handler's own check: no strategic merge for custom types.
+    if (!CUSTOM_PATCH_TYPES.includes(call.contentType)) throw unsupportedPatchType(CUSTOM_PATCH_TYPES);
+    return;
+  }
   if (!PATCH_TYPES.has(call.contentType)) throw unsupportedMediaType();
-  if (call.contentType === "application/strategic-merge-patch+json" && call.def.custom) throw unsupportedMediaType();
 }
+
+/** What a custom type's patch accepts, in the handler's order. */
+const CUSTOM_PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
 

@@ -86,9 +86,14 @@ export function routeMethodNotAllowed(): ApiError {
   return new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}));
 }
 
-/** 415 as for a PATCH with an unsupported Content-Type. */
+/** 415 as for a PATCH with an unsupported Content-Type: go-restful's, before a built-in type's handler. */
 export function unsupportedMediaType(): ApiError {
   return new ApiError(failure(415, "UnsupportedMediaType", "415: Unsupported Media Type\n\nAvailable representations: ", {}));
+}
+
+/** 415 of the patch handler itself (`negotiation.NewUnsupportedMediaTypeError`): a custom type's, served outside go-restful. */
+export function unsupportedPatchType(accepted: readonly string[]): ApiError {
+  return new ApiError(failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`));
 }
 
 /** 500 InternalError. */
