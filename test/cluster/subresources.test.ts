@@ -26,6 +26,12 @@ describe("subresources", () => {
     const patched = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/web/scale", { body: { spec: { replicas: 0 } }, contentType: "application/merge-patch+json" });
     assert.deepEqual({ ...patched.body, metadata: undefined }, { ...fixture("patch-deployment-scale").response.body, metadata: undefined });
     assert.equal((await t.send("GET", "/apis/apps/v1/namespaces/golden/deployments/web")).body.spec.replicas, 0);
+    // The patched Scale is decoded as a Scale: a string count is the decoder's 422, not a range error.
+    const typed = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/web/scale", { body: { spec: { replicas: "2" } }, contentType: "application/merge-patch+json" });
+    assert.equal(typed.status, 422);
+    assert.match(typed.body.message, /^ "" is invalid: patch: Invalid value: "\{.*\\"replicas\\":\\"2\\".*\}": json: cannot unmarshal string into Go struct field ScaleSpec\.spec\.replicas of type int32$/);
+    const negative = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/web/scale", { body: { spec: { replicas: -1 } }, contentType: "application/merge-patch+json" });
+    assert.equal(negative.body.message, 'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
   });
 
   test("status: the main resource ignores status, the status subresource sets it", async () => {

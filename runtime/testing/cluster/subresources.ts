@@ -7,6 +7,7 @@
  */
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
+import { decodePatchedObject, writeOptions } from "./field-validation.js";
 import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
@@ -43,7 +44,9 @@ export function scaleCall(call: Call): Reply {
       throw badRequest(`the object provided is unrecognized (must be of type Scale): couldn't get version/kind (${text})`);
     }
   } else if (info.verb === "patch") {
-    wanted = applyPatch({ ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } }, clone(scale));
+    // The patch is applied to the Scale and decoded as one (a string replicas: the decoder's 422).
+    const asScale = { ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } };
+    wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), writeOptions(call), JSON.parse(call.body.toString("utf8")));
   } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
   const rv = wanted.metadata?.resourceVersion;
   if (rv && rv !== current.obj.metadata.resourceVersion) throw conflict(def, info.name, STALE_OBJECT);
