@@ -58,6 +58,8 @@ export {
   KubeClientClosedError,
   KubeConnectionError,
   KubeTlsError,
+  KubeCredentialsError,
+  KubeArgumentError,
   NoCredentialsError,
 } from "./kube/index.js";
 export type { Credentials, KubeClientOptions, MissingPermission } from "./kube/index.js";

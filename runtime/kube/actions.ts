@@ -1,7 +1,7 @@
 /**
  * @module kube/actions
- * The helpers automation reaches for: `restartDeployment` (exactly what `kubectl rollout
- * restart` sends) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
+ * The helpers automation reaches for: `restartDeployment` (the patch `kubectl rollout restart`
+ * sends, without kubectl's read of the Deployment first) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
  * actions leave a trail in `kubectl describe` and `kubectl events`).
  */
 import type { Deployment } from "kubernetes-types/apps/v1.js";

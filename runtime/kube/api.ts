@@ -250,7 +250,11 @@ export interface KubeClient {
   /** Validate someone else's token (TokenReview; needs `create tokenreviews`). */
   tokenReview(token: string, audiences?: string[], options?: CallOptions): Promise<authenticationv1.TokenReviewStatus>;
 
-  /** `kubectl rollout restart`: sets the pod template annotation `kubectl.kubernetes.io/restartedAt`. */
+  /**
+   * The patch `kubectl rollout restart` sends: the pod template annotation
+   * `kubectl.kubernetes.io/restartedAt`. Needs only `patch` (kubectl reads the Deployment first
+   * and refuses a paused one; this does not: a paused Deployment restarts when resumed).
+   */
   restartDeployment(name: string, options?: WriteOptions): Promise<appsv1.Deployment>;
   /** Writes an events.k8s.io/v1 Event about an object, so automated actions leave a trail. */
   emitEvent(options: EmitEventOptions): Promise<eventsv1.Event>;

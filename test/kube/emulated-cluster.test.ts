@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { startCluster, clientFor, ensureNamespace, type Cluster } from "podfn/testing";
-import { KubeConflictError, KubeForbiddenError, KubeNotFoundError, PodfnError, retryOnConflict, type KubeClient, type WatchEvent } from "podfn";
+import { KubeConflictError, KubeForbiddenError, KubeNotFoundError, KubeArgumentError, retryOnConflict, type KubeClient, type WatchEvent } from "podfn";
 import { join } from "node:path";
 
 const NS = "client-e2e";
@@ -75,7 +75,7 @@ describe("kube client against the emulated cluster", () => {
     await dry.request({ method: "DELETE", path: `${path}/kept-1`, body: { apiVersion: "v1", kind: "DeleteOptions" } });
     await dry.request({ method: "DELETE", path: `${path}/kept-2` });
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
-    await assert.rejects(dry.request({ method: "DELETE", path: `${path}/kept-1`, body: "{}" }), (e: unknown) => e instanceof PodfnError && e.code === "kube_invalid_argument");
+    await assert.rejects(dry.request({ method: "DELETE", path: `${path}/kept-1`, body: "{}" }), (e: unknown) => e instanceof KubeArgumentError && e.code === "kube_invalid_argument");
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
     await admin.configMaps.deleteCollection({ labelSelector: "suite=dry" });
   });
