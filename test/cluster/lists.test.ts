@@ -26,6 +26,10 @@ describe("lists", () => {
     assert.equal(p1.body.metadata.remainingItemCount, 3);
     assert.equal(typeof p1.body.metadata.continue, "string");
     assert.equal(p1.body.items[0].kind, undefined, "list items carry no kind, as the real server's");
+    // As etcd3 encodes it (fixture list-pods-page-1): the last key relative to the namespace's prefix.
+    assert.deepEqual(JSON.parse(Buffer.from(p1.body.metadata.continue, "base64url").toString()), { v: "meta.k8s.io/v1", rv: Number(p1.body.metadata.resourceVersion), start: "b\u0000" });
+    const all = await t.send("GET", "/api/v1/pods?limit=1");
+    assert.match(JSON.parse(Buffer.from(all.body.metadata.continue, "base64url").toString()).start, /^[a-z0-9-]+\/[a-z0-9-]+\u0000$/, "across namespaces: namespace/name");
     const p2 = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&continue=${p1.body.metadata.continue}`);
     assert.deepEqual(names(p2.body), ["c", "d"]);
     assert.equal(p2.body.metadata.remainingItemCount, 1);
@@ -34,6 +38,17 @@ describe("lists", () => {
     assert.deepEqual(names(p3.body), ["e"]);
     assert.equal(p3.body.metadata.continue, undefined);
     assert.equal(p3.body.metadata.remainingItemCount, undefined);
+  });
+
+  test("timeoutSeconds and limit are decoded as int64s: one that does not parse is the codec's 400, timeoutSeconds first", async () => {
+    for (const [query, raw] of [["timeoutSeconds=abc", "abc"], ["limit=1e3", "1e3"], ["limit=x&timeoutSeconds=y", "y"]]) {
+      for (const watch of ["", "&watch=1"]) {
+        const answer = await t.send("GET", `/api/v1/namespaces/l1/pods?${query}${watch}`);
+        assert.equal(answer.status, 400, query + watch);
+        assert.equal(answer.body.message, `strconv.ParseInt: parsing "${raw}": invalid syntax`, query + watch);
+      }
+    }
+    assert.equal((await t.send("GET", "/api/v1/namespaces/l1/pods?limit=%2B2")).body.items.length, 2);
   });
 
   test("a continue token that is not one is the real 400", async () => {

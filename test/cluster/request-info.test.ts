@@ -18,6 +18,10 @@ describe("request info", () => {
     assert.deepEqual(info("GET", "/api/v1/namespaces/a/pods"), { resourceRequest: true, verb: "list", apiGroup: "", namespace: "a", resource: "pods", subresource: "", name: "" });
     assert.equal(info("GET", "/api/v1/namespaces/a/pods?watch=1").verb, "watch");
     assert.equal(info("GET", "/api/v1/namespaces/a/pods?watch=false").verb, "list");
+    // As list options decode a bool: only 0 and false (any case) are false; any other value, empty too, is true.
+    for (const [query, verb] of [["watch=FALSE", "list"], ["watch=0", "list"], ["watch=", "watch"], ["watch=abc", "watch"], ["watch=yes", "watch"], ["watch=1&watch=0", "watch"]]) {
+      assert.equal(info("GET", `/api/v1/namespaces/a/pods?${query}`).verb, verb, query);
+    }
     assert.equal(info("GET", "/api/v1/watch/namespaces/a/pods").verb, "watch");
     assert.equal(info("DELETE", "/api/v1/namespaces/a/pods").verb, "deletecollection");
     assert.equal(info("DELETE", "/api/v1/namespaces/a/pods/p").verb, "delete");

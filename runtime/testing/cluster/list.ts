@@ -80,12 +80,22 @@ function decodeContinue(token: string): ContinueToken {
   return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
 }
 
-function parseLimit(call: Call): number {
-  const raw = call.query.get("limit");
-  if (raw === null || raw === "") return 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
-  return n > 0 ? n : 0;
+/** An int64 list option as the parameter codec decodes it (`strconv.ParseInt`): undefined when absent or empty, else its value, or a 400. */
+function int64Option(call: Call, name: string): number | undefined {
+  const raw = call.query.get(name);
+  if (raw === null || raw === "") return undefined;
+  if (!/^[+-]?[0-9]+$/.test(raw)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return Number(raw);
+}
+
+/**
+ * The integer options of a list or watch, decoded in ListOptions' field order (`timeoutSeconds`
+ * before `limit`: the first that does not parse is the 400). A limit of 0 or less is none.
+ */
+export function listIntegers(call: Call): { limit: number; timeoutSeconds?: number } {
+  const timeoutSeconds = int64Option(call, "timeoutSeconds");
+  const limit = int64Option(call, "limit") ?? 0;
+  return { limit: limit > 0 ? limit : 0, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) };
 }
 
 /** The selected entries of a list request, in key order, with the keys (for continue tokens). */
@@ -108,6 +118,8 @@ function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buf
 
 /** ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422 as there. */
 export function validateListOptions(call: Call): void {
+  // The parameter codec decodes before validation: an integer that does not parse is its 400.
+  listIntegers(call);
   const match = call.query.get("resourceVersionMatch") ?? "";
   const rv = call.query.get("resourceVersion") ?? "";
   const errors: FieldError[] = [];
@@ -126,13 +138,16 @@ export function listObjects(call: Call): Reply {
   const { registry, def } = call;
   validateListOptions(call);
   const sel = selection(call);
-  const requested = parseLimit(call);
+  const requested = listIntegers(call).limit;
   const limit = servedFromWatchCache(call) ? 0 : requested;
   const cont = call.query.get("continue");
   const rvParam = call.query.get("resourceVersion");
   // storage.ValidateListOptions: a continued list reads at its token's version, before decoding it.
   if (cont && rvParam && rvParam !== "0") throw badRequest("specifying resource version is not allowed when using continue");
-  const token = cont ? decodeContinue(cont) : undefined;
+  // A token's key is relative to the list's key prefix (`golden/` for a namespaced list), as etcd3's.
+  const prefix = call.info.namespace && def.namespaced ? `${call.info.namespace}/` : "";
+  const decoded = cont ? decodeContinue(cont) : undefined;
+  const token = decoded && { ...decoded, start: prefix + decoded.start };
   if (rvParam && rvParam !== "0" && !token) {
     const wanted = Number(rvParam);
     if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
@@ -149,7 +164,7 @@ export function listObjects(call: Call): Reply {
   const page = limit > 0 && matched.length > limit ? matched.slice(0, limit) : matched;
   let meta = `{"resourceVersion":"${rv}"`;
   if (page.length < matched.length) {
-    meta += `,"continue":"${encodeContinue(rv, page[page.length - 1]!.key)}"`;
+    meta += `,"continue":"${encodeContinue(rv, page[page.length - 1]!.key.slice(prefix.length))}"`;
     if (!sel.filtered) meta += `,"remainingItemCount":${matched.length - page.length}`;
   }
   meta += "}";

@@ -26,9 +26,12 @@ export interface RequestInfo {
 const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 const METHOD_VERBS: Record<string, string> = { POST: "create", GET: "get", HEAD: "get", PUT: "update", PATCH: "patch", DELETE: "delete" };
 
-/** Go's `strconv.ParseBool` truthiness, as list options decode `watch=`. */
+/**
+ * A boolean query parameter as list options decode it (`Convert_Slice_string_To_bool`): absent is
+ * false; its first value `0` or `false` (any case) is false; anything else, empty included, true.
+ */
 export function parseBool(value: string | null): boolean {
-  return value !== null && ["1", "t", "T", "true", "TRUE", "True"].includes(value);
+  return value !== null && value !== "0" && value.toLowerCase() !== "false";
 }
 
 /**

@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { Call } from "./call.js";
-import { selection, selectedEntries, selects, type Selection } from "./list.js";
+import { listIntegers, selection, selectedEntries, selects, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
 import { viewOf, type ChangeEvent, type Entry } from "./store.js";
@@ -46,8 +46,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const rvParam = query.get("resourceVersion") ?? "";
   const bookmarks = parseBool(query.get("allowWatchBookmarks"));
   const initial = rvParam === "" || rvParam === "0" || parseBool(query.get("sendInitialEvents"));
-  const timeoutRaw = Number(query.get("timeoutSeconds") ?? "");
-  const timeoutSeconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
+  const timeoutRaw = listIntegers(call).timeoutSeconds ?? 0;
+  const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
   const encode = options.table ? tableWatchEncoder(call, options.table) : asIs;
   const line = (type: string, objectJson: string): string => `{"type":"${type}","object":${encode(objectJson)}}\n`;
