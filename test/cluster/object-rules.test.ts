@@ -1,0 +1,52 @@
+/**
+ * Rules of one kind each the real server checks and a function's test would otherwise pass: the
+ * keys a Secret's type requires, a Service's ports, a Lease's counts. Messages as the server's.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { clusterWithNamespaces, type TestCluster } from "./helpers.js";
+
+const CORE = "/api/v1/namespaces/or";
+
+describe("one kind's rules", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await clusterWithNamespaces("or");
+  });
+  after(() => t.close());
+
+  const secret = (name: string, type: string, data: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Secret", metadata: { name }, type, data });
+
+  test("a Secret carries the keys its type requires", async () => {
+    const tls = await t.send("POST", `${CORE}/secrets`, { body: secret("tls", "kubernetes.io/tls", { "tls.crt": "" }) });
+    assert.equal(tls.status, 422);
+    assert.equal(tls.body.message, 'Secret "tls" is invalid: data[tls.key]: Required value');
+    const basic = await t.send("POST", `${CORE}/secrets`, { body: secret("basic", "kubernetes.io/basic-auth") });
+    assert.deepEqual(basic.body.details.causes.map((c: { field: string }) => c.field), ["data[username]", "data[password]"]);
+    const ssh = await t.send("POST", `${CORE}/secrets`, { body: secret("ssh", "kubernetes.io/ssh-auth", { "ssh-privatekey": "" }) });
+    assert.equal(ssh.body.message, 'Secret "ssh" is invalid: data[ssh-privatekey]: Required value');
+    for (const [name, type, data] of [["tls-ok", "kubernetes.io/tls", { "tls.crt": "", "tls.key": "" }], ["basic-ok", "kubernetes.io/basic-auth", { password: "" }], ["custom", "example.com/anything", {}]] as const) {
+      assert.equal((await t.send("POST", `${CORE}/secrets`, { body: secret(name, type, data) })).status, 201, name);
+    }
+  });
+
+  test("a Service needs ports unless it is headless or ExternalName", async () => {
+    const service = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec });
+    const none = await t.send("POST", `${CORE}/services`, { body: service("noports", { selector: { app: "x" } }) });
+    assert.equal(none.status, 422);
+    assert.equal(none.body.message, 'Service "noports" is invalid: spec.ports: Required value');
+    assert.equal((await t.send("POST", `${CORE}/services`, { body: service("headless", { clusterIP: "None", selector: { app: "x" } }) })).status, 201);
+    assert.equal((await t.send("POST", `${CORE}/services`, { body: service("ext", { type: "ExternalName", externalName: "example.com" }) })).status, 201);
+  });
+
+  test("a Lease's duration is over 0 and its transitions 0 or more", async () => {
+    const lease = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name }, spec });
+    const bad = await t.send("POST", "/apis/coordination.k8s.io/v1/namespaces/or/leases", { body: lease("bad", { leaseDurationSeconds: 0, leaseTransitions: -1 }) });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.body.details.causes, [
+      { reason: "FieldValueInvalid", message: "Invalid value: 0: must be greater than 0", field: "spec.leaseDurationSeconds" },
+      { reason: "FieldValueInvalid", message: "Invalid value: -1: must be greater than or equal to 0", field: "spec.leaseTransitions" },
+    ]);
+    assert.equal((await t.send("POST", "/apis/coordination.k8s.io/v1/namespaces/or/leases", { body: lease("ok", { leaseDurationSeconds: 15, holderIdentity: "a" }) })).status, 201);
+  });
+});
