@@ -75,6 +75,18 @@ describe("discovery", () => {
     assert.equal(merged.body.spec.size, 4);
   });
 
+  test("a 404: a served group version's is the Status, any other path's Go's plain-text page", async () => {
+    const resource = await t.send("GET", "/api/v1/foos");
+    assert.equal(resource.status, 404);
+    assert.equal(resource.body.message, "the server could not find the requested resource");
+    for (const path of ["/apis/nope.io/v1/things", "/apis/apps/v9/deployments", "/apis/nope.io", "/foo/bar", "/api/v9"]) {
+      const plain = await t.send("GET", path);
+      assert.equal(plain.status, 404, path);
+      assert.equal(plain.headers["content-type"], "text/plain; charset=utf-8", path);
+      assert.equal(plain.text, "404 page not found\n", path);
+    }
+  });
+
   test("health and version answer anonymous callers", async () => {
     const health = await t.send("GET", "/healthz", { token: null });
     assert.equal(health.status, 200);

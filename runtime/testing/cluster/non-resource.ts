@@ -3,7 +3,7 @@
  * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`: `ok`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
  * legacy or aggregated by the Accept header) and the minimal `/openapi/v3` kubectl needs.
- * Anything else (`/openapi/v2` included) is the real server's 404 Status.
+ * Anything else (`/openapi/v2` included) is the handler chain's plain-text 404.
  */
 import type { Reply } from "./call.js";
 import { aggregated, AGGREGATED_TYPE, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
@@ -11,11 +11,19 @@ import { openapiDocument, openapiIndex } from "./openapi.js";
 import type { Registry } from "./registry.js";
 import { statusFor } from "./status.js";
 
-/** 404 for a path the server does not serve. */
+/** 404 of a served group version for a resource or subresource it does not have (go-restful's Status). */
 export function notFoundReply(): Reply {
   const status = statusFor(404);
   status.details = {};
   return { status: 404, body: JSON.stringify(status) };
+}
+
+/**
+ * 404 of a path no handler serves (an unknown group or version, anything outside the API): the
+ * handler chain's last resort is Go's `http.NotFound`, plain text.
+ */
+export function pageNotFoundReply(): Reply {
+  return { status: 404, body: "404 page not found\n", contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } };
 }
 
 /** Answers a GET of a non-resource path. */
@@ -30,21 +38,21 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
   if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };
   if (clean.startsWith("/openapi/v3/")) {
     const doc = openapiDocument(registry, clean.slice("/openapi/v3/".length));
-    return doc ? { status: 200, body: JSON.stringify(doc) } : notFoundReply();
+    return doc ? { status: 200, body: JSON.stringify(doc) } : pageNotFoundReply();
   }
   const parts = clean.split("/").filter(Boolean);
   if (parts[0] === "api" && parts.length === 2) {
     const list = apiResourceList(registry, "", parts[1]!);
-    return list ? { status: 200, body: JSON.stringify(list) } : notFoundReply();
+    return list ? { status: 200, body: JSON.stringify(list) } : pageNotFoundReply();
   }
   if (parts[0] === "apis" && parts.length === 2) {
     const groups = (apiGroupList(registry) as { groups: { name: string }[] }).groups;
     const group = groups.find((g) => g.name === parts[1]);
-    return group ? { status: 200, body: JSON.stringify({ kind: "APIGroup", apiVersion: "v1", ...group }) } : notFoundReply();
+    return group ? { status: 200, body: JSON.stringify({ kind: "APIGroup", apiVersion: "v1", ...group }) } : pageNotFoundReply();
   }
   if (parts[0] === "apis" && parts.length === 3) {
     const list = apiResourceList(registry, parts[1]!, parts[2]!);
-    return list ? { status: 200, body: JSON.stringify(list) } : notFoundReply();
+    return list ? { status: 200, body: JSON.stringify(list) } : pageNotFoundReply();
   }
-  return notFoundReply();
+  return pageNotFoundReply();
 }

@@ -59,6 +59,12 @@ export class Registry {
     return this.#defs.get(`${group}/${version}/${resource}`);
   }
 
+  /** Whether some type is served in `group`/`version` (its resources' 404s are the API's own). */
+  servesVersion(group: string, version: string): boolean {
+    for (const d of this.#defs.values()) if (d.group === group && d.version === version) return true;
+    return false;
+  }
+
   /** The type of `kind` in `group` (any version), as ownerReferences name owners. */
   byKind(group: string, kind: string): ResourceDef | undefined {
     for (const d of this.#defs.values()) if (d.group === group && d.kind === kind) return d;

@@ -15,7 +15,7 @@ import { asksImpersonation, impersonation } from "./auth/impersonation.js";
 import type { Call, Reply, ServerAuth } from "./call.js";
 import type { Instruments } from "./faults.js";
 import { serveResource } from "./handlers.js";
-import { notFoundReply, serveNonResource } from "./non-resource.js";
+import { notFoundReply, pageNotFoundReply, serveNonResource } from "./non-resource.js";
 import { decodeProtobuf, ProtobufError } from "./protobuf.js";
 import type { Registry } from "./registry.js";
 import { resolveRequestInfo } from "./request-info.js";
@@ -168,12 +168,13 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     try {
       const body = await readBody(req);
       if (!info.resourceRequest) {
-        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address) : notFoundReply();
+        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address) : pageNotFoundReply();
       } else {
         const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
         const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");
         if (!def || !scopeOk) {
-          reply = notFoundReply();
+          // A group version it serves has go-restful's Status; any other, the chain's plain 404.
+          reply = registry.servesVersion(info.apiGroup, info.apiVersion) ? notFoundReply() : pageNotFoundReply();
         } else {
           let contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
           let payload = body;
