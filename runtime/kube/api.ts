@@ -132,7 +132,12 @@ export interface LogOptions extends CallOptions, NamespaceOption {
 export interface ResourceClient<T extends KubeObject> {
   readonly type: ResourceType;
   get(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
-  /** Every object, page by page (`limit`/`continue`), as one async iterator. */
+  /**
+   * Every object, page by page (`limit`/`continue`), as one async iterator. When the list's
+   * version is compacted between two pages (a 410 for the continue token), the rest is read at
+   * the latest version with the token the server offers (a warning logged; an object changed
+   * meanwhile may be missed or seen twice), as the server's message suggests.
+   */
   list(options?: ListOptions): AsyncIterable<T>;
   /** One page, with its `metadata.continue` and `metadata.resourceVersion`. */
   listPage(options?: ListPageOptions): Promise<KubeList<T>>;

@@ -23,7 +23,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from "./api.js";
-import { KubeArgumentError } from "./errors.js";
+import { KubeArgumentError, KubeGoneError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { apiVersionOf, callSignal, resourcePath, writeQuery } from "./context.js";
 import { parseListBody, type ListBody } from "./list-body.js";
@@ -47,6 +47,11 @@ export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "si
   if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
   if (options.preconditions) body.preconditions = options.preconditions;
   return body;
+}
+
+/** The token a 410 for an expired continue token offers to go on with, if it is one. */
+function expiredContinue(error: unknown): string | undefined {
+  return error instanceof KubeGoneError ? ((error.status.metadata as { continue?: string } | undefined)?.continue || undefined) : undefined;
 }
 
 /** The query of a list request. */
@@ -104,6 +109,14 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
       try {
         page = parseListBody(await transport.requestBytes(request, scratch));
       } catch (error) {
+        const next = cont === undefined ? undefined : expiredContinue(error);
+        if (next !== undefined) {
+          // The server compacted the list's version: its 410 carries a token that goes on from
+          // the same place at the latest version (what was already read is not read again).
+          this.context.logger.warn({ path: request.path }, "the list's continue token expired: reading the rest at the latest version (objects changed meanwhile may be missed or seen twice)");
+          cont = next;
+          continue;
+        }
         throw error instanceof SyntaxError ? transport.invalidJson(request, error) : error;
       }
       for (let i = 0; i < page.length; i++) {

@@ -75,7 +75,8 @@ function decodeContinue(token: string): ContinueToken {
     throw invalid(ch ? `invalid character '${ch}' looking for beginning of value` : "unexpected end of JSON input");
   }
   if (parsed.v !== "meta.k8s.io/v1") throw invalid(`server does not recognize this encoded version ${JSON.stringify(String(parsed.v ?? ""))}`);
-  if (typeof parsed.rv !== "number" || parsed.rv <= 0) throw invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+  // 0 is no version; -1 is the server's own "continue at the latest" (an expired token's successor).
+  if (typeof parsed.rv !== "number" || parsed.rv === 0) throw invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
   if (typeof parsed.start !== "string" || parsed.start === "") throw invalid("encoded start key empty (version meta.k8s.io/v1)");
   return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
 }
@@ -96,6 +97,22 @@ export function listIntegers(call: Call): { limit: number; timeoutSeconds?: numb
   const timeoutSeconds = int64Option(call, "timeoutSeconds");
   const limit = int64Option(call, "limit") ?? 0;
   return { limit: limit > 0 ? limit : 0, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) };
+}
+
+/**
+ * 410 for a continue token whose version is older than the history kept (etcd compacted it),
+ * as etcd3's `handleCompactedErrorForPaging`: its Status carries a token at version -1 from the
+ * same key, which continues the list at the latest version (inconsistently: objects changed
+ * meanwhile may be missed or seen twice).
+ */
+function continueExpired(start: string): ApiError {
+  const status = failure(
+    410,
+    "Expired",
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+  );
+  status.metadata = { continue: encodeContinue(-1, start) };
+  return new ApiError(status);
 }
 
 /** The selected entries of a list request, in key order, with the keys (for continue tokens). */
@@ -159,7 +176,8 @@ export function listObjects(call: Call): Reply {
       throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
     }
   }
-  const rv = token?.rv ?? registry.store.resourceVersion;
+  if (token && token.rv > 0 && token.rv < registry.store.oldestWatchable) throw continueExpired(decoded!.start);
+  const rv = token && token.rv > 0 ? token.rv : registry.store.resourceVersion;
   const matched = selectedEntries(call, sel, token?.start);
   const page = limit > 0 && matched.length > limit ? matched.slice(0, limit) : matched;
   let meta = `{"resourceVersion":"${rv}"`;
