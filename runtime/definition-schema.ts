@@ -248,8 +248,13 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
 export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; fn: LoadedFunction } | { ok: false; problems: string[] } {
   let d: Definition;
   // Problems across fields, judged on what was written: told with zod's, not after them.
-  const written = fn as { watch?: unknown; input?: unknown };
+  const written = fn as { watch?: unknown; input?: unknown; http?: unknown };
   const across = written.watch === undefined ? [] : watchEntryProblems(written.watch).map(([path, message]) => `${path}: ${message}`);
+  const http = written.http as { method?: unknown; auth?: { type?: unknown } } | undefined;
+  // HMAC signs the body: a GET's input is its query, which the signature would not cover.
+  if (http && typeof http === "object" && http.method === "GET" && http.auth && typeof http.auth === "object" && http.auth.type === "hmac") {
+    across.push("http.auth: hmac signs the request body, and a GET has none: its query (the input) would go unsigned; use POST, or bearer or serviceAccount auth");
+  }
   const refused = written.watch !== undefined && isZodSchema(written.input) ? inputRefusesEmpty(written.input as z.ZodType) : undefined;
   if (refused) across.push(`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`);
   if (acceptsDefinition(fn)) d = fn as unknown as Definition;

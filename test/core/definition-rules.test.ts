@@ -1,7 +1,7 @@
 /**
  * Definitions the API server would refuse, or that could never work, are refused when a function
  * loads, with a message naming the field and the fix: namespace names, empty or useless
- * resourceNames, HTTP paths with dot segments, time zones in the wrong letter case.
+ * resourceNames, HTTP paths with dot segments, HMAC on a GET, time zones in the wrong letter case.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -54,6 +54,13 @@ test("an HTTP path with a . or .. segment is refused: no request can reach it", 
     assert.match(problems({ http: { method: "GET", path, auth: "none" } }), /http\.path: must not have a "\." or "\.\." segment/, path);
   }
   assert.equal(problems({ http: { method: "GET", path: "/a/.well-known", auth: "none" } }), "");
+});
+
+test("HMAC auth on a GET is refused: the signature covers the body, and a GET's input is its query", () => {
+  assert.equal(problems({ http: { method: "GET", auth: { type: "hmac", secret: "k" } } }), "http.auth: hmac signs the request body, and a GET has none: its query (the input) would go unsigned; use POST, or bearer or serviceAccount auth");
+  assert.equal(problems({ http: { method: "POST", auth: { type: "hmac", secret: "k" } } }), "");
+  assert.equal(problems({ http: { auth: { type: "hmac", secret: "k" } } }), "", "POST by default");
+  assert.equal(problems({ http: { method: "GET", auth: { type: "bearer", secret: "k" } } }), "");
 });
 
 test("a bearer secret's env is a variable name the Deployment can set, and not one podfn or its pod sets", () => {
