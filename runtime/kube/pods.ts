@@ -23,7 +23,7 @@ function logQuery(options: LogOptions, follow: boolean): Record<string, string |
 
 /** Implements `PodClient`. */
 export class Pods extends Resource<Pod> implements PodClient {
-  logs(name: string, options: LogOptions = {}): Promise<string> {
+  async logs(name: string, options: LogOptions = {}): Promise<string> {
     return this.request<string>("GET", this.path(options.namespace, name, "log"), options, { query: logQuery(options, false) });
   }
 
@@ -41,7 +41,7 @@ export class Pods extends Resource<Pod> implements PodClient {
     }
   }
 
-  evict(name: string, options: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> } = {}): Promise<Status> {
+  async evict(name: string, options: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> } = {}): Promise<Status> {
     const namespace = options.namespace ?? this.context.namespace;
     const body = {
       apiVersion: "policy/v1",

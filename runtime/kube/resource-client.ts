@@ -49,6 +49,15 @@ export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "si
   return body;
 }
 
+/**
+ * client-go's `IsValidPathSegmentName` check of a name or namespace put in a request path: not
+ * empty, `.` or `..`, without `/` or `%` (another path, or an encoded one, would be requested).
+ */
+function segmentCheck(what: string, value: string): void {
+  const problem = value === "" ? "may not be empty" : value === "." || value === ".." ? `may not be '${value}'` : /[/%]/.test(value) ? `may not contain '${/\//.test(value) ? "/" : "%"}'` : undefined;
+  if (problem) throw new KubeArgumentError(`invalid ${what} ${JSON.stringify(value)}: ${problem}`);
+}
+
 /** The token a 410 for an expired continue token offers to go on with, if it is one. */
 function expiredContinue(error: unknown): string | undefined {
   return error instanceof KubeGoneError ? ((error.status.metadata as { continue?: string } | undefined)?.continue || undefined) : undefined;
@@ -72,7 +81,11 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
 
   /** Path of the collection, an object, or its subresource. */
   protected path(namespace: string | undefined, name?: string, subresource?: string): string {
-    return resourcePath(this.type, namespace ?? this.context.namespace, name, subresource);
+    const ns = namespace ?? this.context.namespace;
+    // As client-go: a name or namespace that is not one path segment would name another path.
+    if (name !== undefined) segmentCheck("resource name", name);
+    if (this.type.namespaced && ns && ns !== "*") segmentCheck("namespace", ns);
+    return resourcePath(this.type, ns, name, subresource);
   }
 
   protected nameOf(object: T, verb: string): string {
@@ -91,7 +104,14 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
   }
 
   get(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
-    return this.request<T>("GET", this.path(options.namespace, name), options);
+    // Not async: the hot path keeps its one promise; a bad name is still a rejection.
+    let path: string;
+    try {
+      path = this.path(options.namespace, name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.request<T>("GET", path, options);
   }
 
   /**
@@ -147,16 +167,16 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return item;
   }
 
-  create(object: T, options: WriteOptions = {}): Promise<T> {
+  async create(object: T, options: WriteOptions = {}): Promise<T> {
     const namespace = options.namespace ?? object.metadata?.namespace;
     return this.request<T>("POST", this.path(namespace), options, { query: writeQuery(this.context, options), body: this.typed(object) });
   }
 
-  replace(object: T, options: WriteOptions = {}): Promise<T> {
+  async replace(object: T, options: WriteOptions = {}): Promise<T> {
     return this.#put(object, options);
   }
 
-  patch(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
+  async patch(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
     return this.patchRaw<T>(name, patch, options);
   }
 
@@ -165,12 +185,12 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.patchRaw<T>(this.nameOf(object, "apply"), this.typed(object), { ...options, namespace, type: "apply" });
   }
 
-  delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
+  async delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
     const query = writeQuery(this.context, options, false);
     return this.request<T | Status>("DELETE", this.path(options.namespace, name), options, { query, body: deleteOptionsBody(options, query.dryRun !== undefined) });
   }
 
-  deleteCollection(options: DeleteCollectionOptions = {}): Promise<KubeList<T> | Status> {
+  async deleteCollection(options: DeleteCollectionOptions = {}): Promise<KubeList<T> | Status> {
     const write = writeQuery(this.context, options, false);
     const query = { ...write, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
     return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options, write.dryRun !== undefined) });
@@ -180,15 +200,15 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return watchResource<T>(this.context, this.type, this.listPage, options);
   }
 
-  getStatus(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
+  async getStatus(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
     return this.request<T>("GET", this.path(options.namespace, name, "status"), options);
   }
 
-  replaceStatus(object: T, options: WriteOptions = {}): Promise<T> {
+  async replaceStatus(object: T, options: WriteOptions = {}): Promise<T> {
     return this.#put(object, options, "status");
   }
 
-  patchStatus(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
+  async patchStatus(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
     return this.patchRaw<T>(name, patch, options, "status");
   }
 
@@ -199,7 +219,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
   }
 
   /** PATCH with the Content-Type of `options.type`; `force` only goes with server-side apply. */
-  protected patchRaw<R>(name: string, patch: unknown, options: PatchOptions, subresource?: string): Promise<R> {
+  protected async patchRaw<R>(name: string, patch: unknown, options: PatchOptions, subresource?: string): Promise<R> {
     const type = options.type ?? "merge";
     const query = { ...writeQuery(this.context, options), force: type === "apply" && options.force ? true : undefined };
     const path = this.path(options.namespace, name, subresource);

@@ -9,11 +9,11 @@ import { Resource } from "./resource-client.js";
 
 /** Implements `ScalableResourceClient<T>`. */
 export class ScalableResource<T extends KubeObject> extends Resource<T> implements ScalableResourceClient<T> {
-  getScale(name: string, options: CallOptions & NamespaceOption = {}): Promise<Scale> {
+  async getScale(name: string, options: CallOptions & NamespaceOption = {}): Promise<Scale> {
     return this.request<Scale>("GET", this.path(options.namespace, name, "scale"), options);
   }
 
-  scale(name: string, replicas: number, options: WriteOptions = {}): Promise<Scale> {
+  async scale(name: string, replicas: number, options: WriteOptions = {}): Promise<Scale> {
     return this.patchRaw<Scale>(name, { spec: { replicas } }, { ...options, type: "merge" }, "scale");
   }
 }

@@ -117,6 +117,24 @@ describe("resource clients", () => {
     assert.equal(last().query.get("dryRun"), null, "the root client is unchanged");
   });
 
+  test("a name or namespace that is not one path segment is refused before any request, as client-go refuses it", async () => {
+    const before = server.requests.length;
+    for (const [call, message] of [
+      [() => kube.deployments.get(".."), `invalid resource name "..": may not be '..'`],
+      [() => kube.deployments.get("."), `invalid resource name ".": may not be '.'`],
+      [() => kube.deployments.patch("a/b", {}), `invalid resource name "a/b": may not contain '/'`],
+      [() => kube.configMaps.delete("a%2Fb"), `invalid resource name "a%2Fb": may not contain '%'`],
+      [() => kube.pods.logs(""), `invalid resource name "": may not be empty`],
+      [() => kube.deployments.scale("web/scale", 2), `invalid resource name "web/scale": may not contain '/'`],
+      [() => kube.with({ namespace: "../x" }).configMaps.get("c"), `invalid namespace "../x": may not contain '/'`],
+    ] as const) {
+      let promise: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => void (promise = call()), "a rejection, never a synchronous throw");
+      await assert.rejects(promise!, (e: unknown) => e instanceof KubeArgumentError && e.message === message, message);
+    }
+    assert.equal(server.requests.length, before, "nothing was sent");
+  });
+
   test("replace is a PUT to the object's path; without a name it is refused", async () => {
     const cm: ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", resourceVersion: "5" }, data: {} };
     await kube.configMaps.replace(cm);
