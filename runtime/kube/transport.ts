@@ -33,6 +33,7 @@ import { connectionFailure, errorCode } from "./connection-failure.js";
 import { collect, parseBody } from "./response-body.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
+import { withoutCredentials } from "./proxy.js";
 
 /** Timeouts of one request, in ms. `0` disables one. */
 export interface TimeoutOptions {
@@ -134,7 +135,7 @@ export class Transport {
   constructor(options: TransportOptions) {
     const { credentials } = options;
     const url = new URL(credentials.server);
-    if (url.protocol !== "https:") throw new KubeCredentialsError(`API server ${credentials.server} is not https; TLS is required`);
+    if (url.protocol !== "https:") throw new KubeCredentialsError(`API server ${withoutCredentials(credentials.server)} is not https; TLS is required`);
     if (options.httpClient !== undefined && !HTTP_CLIENT_CHOICES.includes(options.httpClient)) {
       throw new ConfigError(`httpClient ${JSON.stringify(options.httpClient)} is not one of ${HTTP_CLIENT_CHOICES.map((c) => `"${c}"`).join(", ")}`);
     }
