@@ -5,7 +5,23 @@
  */
 const LEVELS: Record<string, string> = { trace: "TRACE", debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR", fatal: "FATAL" };
 const HIDDEN = new Set(["level", "time", "pid", "hostname", "msg", "err"]);
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
+/**
+ * A logged string as one line's text: a control character (a newline a caller put in a path,
+ * an ANSI escape) shown as its JSON escape, so no value can start a line of its own or restyle
+ * the terminal. The JSON logs escape them already.
+ */
+function text(value: string): string {
+  return value.replace(CONTROL, (ch) => {
+    const named = NAMED[ch];
+    if (named) return named;
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+  });
+}
 export function formatPretty(line: string): string {
   let entry: Record<string, unknown>;
   try {
@@ -17,8 +33,10 @@ export function formatPretty(line: string): string {
   const level = LEVELS[String(entry.level)] ?? String(entry.level);
   const fields = Object.entries(entry)
     .filter(([k]) => !HIDDEN.has(k))
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${text(k)}=${typeof v === "string" ? text(v) : JSON.stringify(v)}`)
     .join(" ");
   const err = entry.err as { stack?: string } | undefined;
-  return `${time} ${level} ${String(entry.msg ?? "")}${fields ? `  ${fields}` : ""}\n${err?.stack ? `${err.stack}\n` : ""}`;
+  // A stack's own lines stay lines; a control character within them does not start another.
+  const stack = err?.stack ? `${err.stack.split("\n").map(text).join("\n")}\n` : "";
+  return `${time} ${level} ${text(String(entry.msg ?? ""))}${fields ? `  ${fields}` : ""}\n${stack}`;
 }
