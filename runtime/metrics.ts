@@ -49,6 +49,8 @@ export class FunctionMetrics {
 export interface MetricsOptions {
   /** Reads the number of calls in flight at scrape time. Default: always 0. */
   inflight?: () => number;
+  /** Reads the number of request bodies being received before admission. Default: always 0. */
+  receiving?: () => number;
   /** More series written after the function calls' (the watches'). */
   sections?: ReadonlyArray<{ render(out: string[]): void }>;
 }
@@ -120,11 +122,13 @@ export class Metrics {
   static readonly contentType = "text/plain; version=0.0.4; charset=utf-8";
   readonly #functions = new Map<string, FunctionMetrics>();
   readonly #inflight: () => number;
+  readonly #receiving: () => number;
   readonly #sections: ReadonlyArray<{ render(out: string[]): void }>;
 
   constructor(functionNames: Iterable<string>, options: MetricsOptions = {}) {
     for (const name of functionNames) this.#functions.set(name, new FunctionMetrics(name));
     this.#inflight = options.inflight ?? (() => 0);
+    this.#receiving = options.receiving ?? (() => 0);
     this.#sections = options.sections ?? [];
   }
 
@@ -154,6 +158,7 @@ export class Metrics {
       out.push(`podfn_invocation_duration_seconds_count{${label}} ${fn.count}`);
     }
     gauge(out, "podfn_invocations_in_flight", "Function calls running now.", this.#inflight());
+    gauge(out, "podfn_http_bodies_receiving", "Request bodies being received before their call is admitted (HMAC and unauthenticated routes).", this.#receiving());
     for (const section of this.#sections) section.render(out);
     processMetrics(out);
     return out.join("\n") + "\n";

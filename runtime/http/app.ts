@@ -60,6 +60,8 @@ export interface HttpApp {
   beginShutdown(): void;
   /** The in-flight calls (settle it to drain). */
   drain: Drain;
+  /** Request bodies being received before their call is admitted (HMAC and `auth: "none"` routes). */
+  receiving(): number;
   metrics: Metrics;
 }
 
@@ -74,6 +76,7 @@ export interface HttpApp {
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { kube, logger } = options;
   const drain = new Drain();
+  const receiving = { count: 0 };
   const routed = options.functions.filter((fn) => fn.http);
   const metrics = new Metrics(
     routed.map((fn) => fn.name),
@@ -81,13 +84,16 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       inflight: function inflight() {
         return drain.inflight;
       },
+      receiving: function bodiesReceiving() {
+        return receiving.count;
+      },
       ...(options.metricsSections ? { sections: options.metricsSections } : {}),
     },
   );
   const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
   const accessLog = accessLogWriter(logger);
   const endpointFault = faultAnswerer(logger);
-  const shared = { drain, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
+  const shared = { drain, receiving, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
   const readiness = { ready: true };
   for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) paths.set(path, new Map([["GET", endpoint]]));
@@ -132,6 +138,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       drain.begin();
     },
     drain,
+    receiving: () => receiving.count,
     metrics,
   };
 }

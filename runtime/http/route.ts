@@ -14,8 +14,6 @@ import type { Drain } from "../lifecycle.js";
 import type { FunctionMetrics, Outcome } from "../metrics.js";
 import { invokeNow } from "../invoke.js";
 import { isThenable } from "../thenable.js";
-import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
-import { KubeForbiddenError } from "../kube/errors.js";
 import { SecretMissingError } from "../secrets.js";
 import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
@@ -24,7 +22,8 @@ import { checkContentType, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
-import { Refusal, internalErrorAnswer, jsonAnswer, refusalAnswer, resultAnswer } from "./respond.js";
+import { Refusal, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
+import { callErrorAnswerer } from "./call-errors.js";
 
 /** An HTTP endpoint: a function, an operations path, or a refusal. */
 export type Endpoint = (request: CallRequest) => Answer | Promise<Answer>;
@@ -32,6 +31,8 @@ export type Endpoint = (request: CallRequest) => Answer | Promise<Answer>;
 /** What every function endpoint shares. */
 export interface RouteContext {
   drain: Drain;
+  /** Bodies being received before their call is admitted, across routes (a gauge). */
+  receiving: { count: number };
   /** Calls in flight before answering 429. */
   maxInflight: number;
   kube: KubeClient;
@@ -78,13 +79,14 @@ export function outcomeOf(status: number): Outcome {
  * const answer = await endpoint(fetchRequest(request, "/hello"));
  */
 export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefined, series: FunctionMetrics, shared: RouteContext): Endpoint {
-  const { drain, maxInflight, kube, logger, accessLog } = shared;
+  const { drain, maxInflight, kube, logger, accessLog, receiving: allReceiving } = shared;
   const readsQuery = fn.http!.method === "GET";
   // The body is the first thing read (no caller auth on the headers): see `withBody`.
   const bodyFirst = !readsQuery && auth?.phase !== "headers";
   const limit = fn.http!.bodyLimitBytes;
   const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
   const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
+  const errorAnswer = callErrorAnswerer(fn.name, logger, drain.signal, SHUTTING_DOWN);
 
   /**
    * Caller auth, then `next()` when allowed. A failure of the check itself (a TokenReview the pod
@@ -133,14 +135,12 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   }
 
   /**
-   * Content type, body, HMAC, JSON, the call. The body is read into one promise, settled by the
-   * request's events; the rest runs in that promise's reaction, so in the call's own async
-   * context (an AsyncLocalStorage store set around the listener reaches the handler, as it does
-   * on a GET). With `started` (a call that began with its body) the reaction also finishes the
-   * call (let go of, counted, logged), which saves the caller a step of the promise queue; a
-   * synchronous answer (a 415) is still the caller's to finish.
+   * Content type, body, HMAC, JSON, the call, for a caller already admitted (and authenticated
+   * by its headers). The body is read into one promise, settled by the request's events; the
+   * rest runs in that promise's reaction, so in the call's own async context (an
+   * AsyncLocalStorage store set around the listener reaches the handler, as it does on a GET).
    */
-  function withBody(request: CallRequest, requestId: string, started?: number): Answer | Promise<Answer> {
+  function withBody(request: CallRequest, requestId: string): Answer | Promise<Answer> {
     let type: string | null;
     let read: Promise<Uint8Array | Refusal>;
     try {
@@ -153,19 +153,10 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     }
     return read.then(
       function bodyRead(bytes) {
-        let answer: Answer | Promise<Answer>;
-        try {
-          answer = afterBody(request, requestId, type, bytes);
-        } catch (error) {
-          if (started !== undefined) drain.leave();
-          throw error;
-        }
-        if (started === undefined) return answer;
-        return isThenable(answer) ? finishWhenSettled(answer, request, started, requestId) : finish(request, answer, started, requestId);
+        return afterBody(request, requestId, type, bytes);
       },
       function unread(error: unknown) {
-        const answer = errorAnswer(error, requestId);
-        return started === undefined ? answer : finish(request, answer, started, requestId);
+        return errorAnswer(error, requestId);
       },
     );
   }
@@ -205,51 +196,6 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     }
   }
 
-  /**
-   * The answer to what a call threw. Never throws itself: a value that cannot be inspected or
-   * logged (a Proxy, a getter that throws, details whose toJSON throws) is a 500 like any other.
-   */
-  function errorAnswer(error: unknown, requestId: string): Answer {
-    try {
-      return classifiedAnswer(error, requestId);
-    } catch {
-      // The err serializer reads what it can of any value without throwing (log-error.ts).
-      logger.error({ fn: fn.name, requestId, err: error }, "call failed: what the handler threw cannot be inspected");
-      return internalErrorAnswer(requestId);
-    }
-  }
-
-  function classifiedAnswer(error: unknown, requestId: string): Answer {
-    if (error instanceof InputError) {
-      return jsonAnswer(400, { error: { code: error.code, message: error.message, requestId, issues: error.issues } }, requestId);
-    }
-    if (error instanceof TimeoutError) return jsonAnswer(504, { error: { code: error.code, message: error.message, requestId } }, requestId);
-    if (error instanceof HttpError && error.status >= 400 && error.status <= 599) {
-      const body = { error: { code: error.code, message: error.message, requestId, ...(error.details === undefined ? {} : { details: error.details }) } };
-      try {
-        return jsonAnswer(error.status, body, requestId);
-      } catch (unencodable) {
-        // Details JSON cannot hold (a BigInt, a cycle): the handler's bug, a 500 like any other.
-        logger.error({ fn: fn.name, requestId, err: error }, `call failed: HttpError details cannot be sent as JSON (${String((unencodable as Error | null)?.message).split("\n")[0]})`);
-        return internalErrorAnswer(requestId);
-      }
-    }
-    const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
-    if (denied) {
-      // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
-      logger.warn({ fn: fn.name, requestId, missingPermission: denied.missingPermission }, denied.message);
-      const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
-      // A 403 from the function's own RBAC is the function failing, not a caller refused.
-      return { ...jsonAnswer(403, body, requestId), failed: true };
-    }
-    if (drain.signal.aborted) {
-      logger.warn({ fn: fn.name, requestId, err: error }, "call aborted by shutdown");
-      return refusalAnswer(SHUTTING_DOWN, requestId);
-    }
-    logger.error({ fn: fn.name, requestId, err: error }, "call failed");
-    return internalErrorAnswer(requestId);
-  }
-
   /** Let go of, count and log a call that was admitted and ran. */
   function finish(request: CallRequest, answer: Answer, started: number, requestId: string): Answer {
     drain.leave();
@@ -278,22 +224,75 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     return answer;
   }
 
+  /** Bodies being received by this route from callers not yet authenticated (`bodyFirst`). */
+  let receiving = 0;
+
+  /** A refusal before admission, counted and logged: not a call that ran. */
+  function refused(request: CallRequest, answer: Answer, started: number, requestId: string): Answer {
+    return done(request, answer, answer.status === 429 || answer.status === 503 ? "rejected" : outcomeOf(answer.status), started, requestId);
+  }
+
+  /**
+   * A route whose caller is known only from its body (HMAC) or never (`none`): the body is
+   * received before the call is admitted, so a caller trickling a body in holds no
+   * `maxInflight` slot; at most `maxInflight` bodies are received at once per route (429 past
+   * that), so stalled uploads to one route cannot refuse another's callers. Once received:
+   * admission (503/429), then HMAC, JSON, input and the call, finished in the body's reaction.
+   */
+  function receiveThenRun(request: CallRequest, requestId: string, started: number): Answer | Promise<Answer> {
+    let type: string | null;
+    let read: Promise<Uint8Array | Refusal>;
+    try {
+      type = request.header("content-type");
+      const unsupported = checkContentType(type);
+      if (unsupported) return refused(request, refusalAnswer(unsupported, requestId), started, requestId);
+      if (receiving >= maxInflight) return refused(request, refusalAnswer(tooMany, requestId), started, requestId);
+      read = readBody(request, limit, deadlines);
+    } catch (error) {
+      return refused(request, errorAnswer(error, requestId), started, requestId);
+    }
+    receiving++;
+    allReceiving.count++;
+    return read.then(
+      function bodyRead(bytes) {
+        receiving--;
+        allReceiving.count--;
+        if (bytes instanceof Refusal) return refused(request, refusalAnswer(bytes, requestId), started, requestId);
+        if (drain.draining) return refused(request, refusalAnswer(SHUTTING_DOWN, requestId), started, requestId);
+        if (drain.inflight >= maxInflight) return refused(request, refusalAnswer(tooMany, requestId), started, requestId);
+        drain.enter();
+        let answer: Answer | Promise<Answer>;
+        try {
+          answer = afterBody(request, requestId, type, bytes);
+        } catch (error) {
+          drain.leave();
+          throw error;
+        }
+        return isThenable(answer) ? finishWhenSettled(answer, request, started, requestId) : finish(request, answer, started, requestId);
+      },
+      function unread(error: unknown) {
+        receiving--;
+        allReceiving.count--;
+        return refused(request, errorAnswer(error, requestId), started, requestId);
+      },
+    );
+  }
+
   return function callFunction(request: CallRequest): Answer | Promise<Answer> {
     const started = performance.now();
     const requestId = requestIdOf(request.header("x-request-id"));
     if (drain.draining) return done(request, refusalAnswer(SHUTTING_DOWN, requestId), "rejected", started, requestId);
+    if (bodyFirst) return receiveThenRun(request, requestId, started);
     if (drain.inflight >= maxInflight) return done(request, refusalAnswer(tooMany, requestId), "rejected", started, requestId);
     drain.enter();
     let answer: Answer | Promise<Answer>;
     try {
-      answer = bodyFirst ? withBody(request, requestId, started) : run(request, requestId);
+      answer = run(request, requestId);
     } catch (error) {
       drain.leave();
       throw error;
     }
     if (!isThenable(answer)) return finish(request, answer, started, requestId);
-    // withBody's promise settles with the call finished.
-    if (bodyFirst) return answer;
     return finishWhenSettled(answer, request, started, requestId);
   };
 }

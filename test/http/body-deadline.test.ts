@@ -8,8 +8,9 @@ import { BodyDeadlines } from "../../runtime/http/body-deadline.js";
 import { listenOn, loaded, postJson, req, testApp } from "./helpers.js";
 
 // A caller has `http.bodyTimeoutMs` to send its body: one that declares a body and stalls is
-// answered 408 and lets go of its call, so stalled uploads cannot hold `--max-inflight` slots
-// (for HMAC functions the body is read before any credential is checked).
+// answered 408. On a route whose caller is known only from its body (HMAC) or never (`none`)
+// the body is received before the call is admitted, so stalled uploads hold no `--max-inflight`
+// slot, and at most `maxInflight` bodies are received per route.
 
 const TIMEOUT = { timeout: 20_000 };
 
@@ -46,6 +47,7 @@ describe("a body that does not arrive in time", () => {
     [
       loaded({ name: "hook", auth: { type: "hmac", secret: "hook-key" }, bodyTimeoutMs: 150, handler: () => ({ ok: true }) }),
       loaded({ name: "open", bodyTimeoutMs: 150, handler: () => ({ ok: true }) }),
+      loaded({ name: "status", method: "GET", handler: () => ({ ok: true }) }),
     ],
     { secretsDir, maxInflight: 1 },
   );
@@ -70,23 +72,27 @@ describe("a body that does not arrive in time", () => {
     return { answered: new Promise((resolve, reject) => socket.on("close", () => resolve(text)).on("error", reject)) };
   }
 
-  test("a stalled upload holds the only slot until its deadline, then gets a 408 and frees it; the connection closes", TIMEOUT, async () => {
+  test("a stalled upload holds no call slot: other callers are served; it gets a 408 at its deadline and the connection closes", TIMEOUT, async () => {
     for (const path of ["/hook", "/open"]) {
       const { answered } = stall(path);
-      // The slot is taken while the body is awaited (poll until the server has counted it).
-      while (app.drain.inflight === 0) await new Promise((resolve) => setImmediate(resolve));
-      assert.equal((await app.fetch(postJson("/open", {}))).status, 429, `${path}: the stalled call holds the slot`);
+      // Received before admission (poll until the server is waiting for the rest of it).
+      while (app.receiving() === 0) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(app.drain.inflight, 0, `${path}: no slot is held while the body arrives`);
+      assert.equal((await app.fetch(req("/status"))).status, 200, `${path}: another route's caller is served (the one slot is free)`);
+      // One body at a time per route here (maxInflight 1): a second upload to the same route waits its turn.
+      assert.equal((await app.fetch(postJson(path, {}))).status, 429, `${path}: a second upload to the same route`);
       const text = await answered;
       assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/, path);
       assert.match(text, /\r\nconnection: close\r\n/i);
       assert.match(text, /\r\nx-request-id: stalled\r\n/i);
       const body = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { error: { code: string; message: string; requestId: string } };
       assert.deepEqual(body, { error: { code: "request_timeout", message: "the body did not arrive within 150 ms", requestId: "stalled" } });
-      assert.equal(app.drain.inflight, 0);
-      assert.equal((await app.fetch(postJson("/open", {}))).status, 200, `${path}: the slot is free again`);
+      assert.equal(app.receiving(), 0);
+      assert.equal((await app.fetch(postJson("/open", {}))).status, 200, `${path}: received again`);
     }
     const logged = app.records().filter((r) => r.requestId === "stalled" && r.msg === "request");
     assert.deepEqual(logged.map((r) => r.status), [408, 408]);
+    assert.match(app.metrics.render(), /^podfn_http_bodies_receiving 0$/m);
   });
 
   test("through fetch too: a body stream that stalls is a 408", TIMEOUT, async () => {
@@ -104,8 +110,8 @@ describe("a body that does not arrive in time", () => {
     let text = "";
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => (text += chunk));
-    // The rest once the server is waiting for it (its call counted), well within the deadline.
-    while (app.drain.inflight === 0) await new Promise((resolve) => setImmediate(resolve));
+    // The rest once the server is waiting for it (the body counted as being received), well within the deadline.
+    while (app.receiving() === 0) await new Promise((resolve) => setImmediate(resolve));
     socket.write(body.slice(3));
     await new Promise((resolve) => socket.on("close", resolve));
     assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);

@@ -1,0 +1,64 @@
+/**
+ * @module http/call-errors
+ * The answer to what a call threw, by what it is: invalid input 400 (`issues`), a timeout 504, a
+ * handler's `HttpError` its own status, the function's own ServiceAccount denied 403
+ * `kube_forbidden` (with `missingPermission`), a call aborted by shutdown 503, anything else 500
+ * with the request id only (the error and its stack go to the log). Never throws itself.
+ */
+import type { Logger } from "pino";
+import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
+import { KubeForbiddenError } from "../kube/errors.js";
+import type { Answer } from "./exchange.js";
+import { internalErrorAnswer, jsonAnswer, refusalAnswer, type Refusal } from "./respond.js";
+
+/**
+ * The error answerer of function `fn`'s calls; `shutdown` is the drain's signal (a call failing
+ * once it aborted is answered `shuttingDown`).
+ *
+ * @example
+ * const errorAnswer = callErrorAnswerer("hello", logger, drain.signal, SHUTTING_DOWN);
+ * errorAnswer(new TimeoutError("hello", 1000), requestId); // 504
+ */
+export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSignal, shuttingDown: Refusal): (error: unknown, requestId: string) => Answer {
+  function classifiedAnswer(error: unknown, requestId: string): Answer {
+    if (error instanceof InputError) {
+      return jsonAnswer(400, { error: { code: error.code, message: error.message, requestId, issues: error.issues } }, requestId);
+    }
+    if (error instanceof TimeoutError) return jsonAnswer(504, { error: { code: error.code, message: error.message, requestId } }, requestId);
+    if (error instanceof HttpError && error.status >= 400 && error.status <= 599) {
+      const body = { error: { code: error.code, message: error.message, requestId, ...(error.details === undefined ? {} : { details: error.details }) } };
+      try {
+        return jsonAnswer(error.status, body, requestId);
+      } catch (unencodable) {
+        // Details JSON cannot hold (a BigInt, a cycle): the handler's bug, a 500 like any other.
+        logger.error({ fn, requestId, err: error }, `call failed: HttpError details cannot be sent as JSON (${String((unencodable as Error | null)?.message).split("\n")[0]})`);
+        return internalErrorAnswer(requestId);
+      }
+    }
+    const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
+    if (denied) {
+      // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
+      logger.warn({ fn, requestId, missingPermission: denied.missingPermission }, denied.message);
+      const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
+      // A 403 from the function's own RBAC is the function failing, not a caller refused.
+      return { ...jsonAnswer(403, body, requestId), failed: true };
+    }
+    if (shutdown.aborted) {
+      logger.warn({ fn, requestId, err: error }, "call aborted by shutdown");
+      return refusalAnswer(shuttingDown, requestId);
+    }
+    logger.error({ fn, requestId, err: error }, "call failed");
+    return internalErrorAnswer(requestId);
+  }
+
+  /** A value that cannot be inspected or logged (a Proxy, a getter that throws, details whose toJSON throws) is a 500 like any other. */
+  return function errorAnswer(error, requestId) {
+    try {
+      return classifiedAnswer(error, requestId);
+    } catch {
+      // The err serializer reads what it can of any value without throwing (log-error.ts).
+      logger.error({ fn, requestId, err: error }, "call failed: what the handler threw cannot be inspected");
+      return internalErrorAnswer(requestId);
+    }
+  };
+}
