@@ -78,14 +78,16 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
 }
 
 async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean): Promise<ClusterConnection> {
-  const { startCluster, grantDeclaredPermissions } = await import("./testing/index.js");
+  const { startCluster, grantCronJobPermissions, grantDeclaredPermissions } = await import("./testing/index.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
   let admin: KubeClient | undefined;
   try {
     admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
     const adminClient = admin;
-    const grant = (fns: LoadedFunction[]) => grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app });
+    // `podfn run` is a CronJob's run: its account holds the declared permissions only; serve and
+    // dev are the HTTP Deployment, with the watches' rights, the Lease and TokenReview.
+    const grant = (fns: LoadedFunction[]) => (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app }));
     await grant(functions);
     const { seedDemoObjects } = await import("./testing/demo.js");
     await seedDemoObjects(admin, namespace);

@@ -1,7 +1,8 @@
 /**
  * @module testing/grant
- * Gives a ServiceAccount exactly what some functions declare, with the same RBAC objects
- * `podfn manifests` generates, so local runs and tests enforce the permissions production will.
+ * Gives a ServiceAccount exactly what a workload of some functions is granted (the HTTP
+ * Deployment's, or a function's CronJob's), with the same RBAC objects `podfn manifests`
+ * generates, so local runs and tests enforce the permissions production will.
  */
 import type { KubeClient } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
@@ -17,11 +18,12 @@ export interface GrantOptions {
 }
 
 /**
- * Create `serviceAccount` in `namespace` (if missing) and bind it to the union of the
- * functions' permissions, plus the Lease rights of in-process schedules and TokenReview rights
- * of ServiceAccount caller auth, as the generated manifests do. `namespace`, and every other
- * namespace a permission names, is created when missing: on a cluster of its own (the emulated
- * one) a test or local run names the namespaces it wants, and they exist.
+ * Create `serviceAccount` in `namespace` (if missing) and bind it to what the HTTP Deployment
+ * serving `functions` is granted: the union of their permissions with their watches' list and
+ * watch rights, plus the Lease rights of in-process schedules and watches and TokenReview
+ * rights of ServiceAccount caller auth, as the generated manifests do. `namespace`, and every
+ * other namespace a permission names, is created when missing: on a cluster of its own (the
+ * emulated one) a test or local run names the namespaces it wants, and they exist.
  *
  * @example
  * await grantDeclaredPermissions(admin, "default", "cleanup", [cleanupFn]);
@@ -35,15 +37,27 @@ export async function grantDeclaredPermissions(
   options: GrantOptions = {},
 ): Promise<void> {
   const inProcess = electsLeader(functions);
-  const objects = rbacObjects({
-    serviceAccount,
-    namespace,
-    permissions: functions.flatMap(servingPermissions),
+  await grantRules(admin, namespace, serviceAccount, functions.flatMap(servingPermissions), {
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn") } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
-    labels: { "app.kubernetes.io/managed-by": "podfn" },
   });
-  const namespaces = new Set([namespace, ...functions.flatMap((fn) => servingPermissions(fn).map((p) => p.namespace ?? namespace))]);
+}
+
+/**
+ * Create `serviceAccount` and bind it to what the functions' CronJobs are granted: their
+ * declared permissions only (watches run in the HTTP Deployment, which alone may list and
+ * watch for them; no Lease, no TokenReview), as `podfn manifests` grants a CronJob's account.
+ *
+ * @example
+ * await grantCronJobPermissions(admin, "default", "cleanup-cronjob", [cleanupFn]);
+ */
+export async function grantCronJobPermissions(admin: KubeClient, namespace: string, serviceAccount: string, functions: readonly LoadedFunction[]): Promise<void> {
+  await grantRules(admin, namespace, serviceAccount, functions.flatMap((fn) => fn.permissions), { tokenReviews: false });
+}
+
+async function grantRules(admin: KubeClient, namespace: string, serviceAccount: string, permissions: LoadedFunction["permissions"], extra: { leaseName?: string; tokenReviews: boolean }): Promise<void> {
+  const objects = rbacObjects({ serviceAccount, namespace, permissions, ...extra, labels: { "app.kubernetes.io/managed-by": "podfn" } });
+  const namespaces = new Set([namespace, ...permissions.map((p) => p.namespace ?? namespace)]);
   namespaces.delete("*");
   for (const name of namespaces) await ensureNamespace(admin, name);
   await applyObjects(admin, [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace } }, ...objects]);

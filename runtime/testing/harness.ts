@@ -18,7 +18,7 @@ import { invoke } from "../invoke.js";
 import { runWatches } from "../watch/watcher.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
-import { grantDeclaredPermissions } from "./grant.js";
+import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
@@ -45,15 +45,30 @@ export interface Harness {
 export interface Deployed {
   fn: LoadedFunction;
   namespace: string;
-  /** The client the function receives: the ServiceAccount's, defaulting to `namespace`. */
+  /**
+   * The client the function receives where the HTTP Deployment runs it (routes, watches,
+   * in-process schedules): that ServiceAccount's, defaulting to `namespace`.
+   */
   kube: KubeClient;
+  /**
+   * The client of the function's CronJob (`podfn run`, a `cronjob` schedule): its own
+   * ServiceAccount's, holding the declared permissions only, as the manifests grant it (a
+   * watch's list and watch rights are the Deployment's).
+   */
+  cronKube: KubeClient;
+  /** The usernames the API server sees: the Deployment's account (`kube`) and the CronJob's (`cronKube`), for `cluster.inject` and `cluster.access`. */
+  users: { deployment: string; cronJob: string };
   /** The admin client, defaulting to `namespace`. */
   admin: KubeClient;
-  /** Calls the function once through `invoke()` (default trigger: `podfn run`). */
+  /**
+   * Calls the function once through `invoke()` (default trigger: `podfn run`), as the workload
+   * that would: its CronJob's account for a `run` or a `cronjob` schedule trigger, the HTTP
+   * Deployment's for any other.
+   */
   run(input?: unknown, options?: { dryRun?: boolean; trigger?: Trigger }): Promise<unknown>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** What the function's ServiceAccount was allowed or denied so far: compare it with `fn.permissions`. */
+  /** What the function's ServiceAccounts (the Deployment's, then the CronJob's) were allowed or denied so far: compare it with `fn.permissions`. */
   access(): AccessRecord[];
   /**
    * Runs the function's watches as `podfn serve` runs them (as its ServiceAccount); see
@@ -119,23 +134,34 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
     await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
-    const account = await cluster.serviceAccount(namespace, fn.name);
-    const kube = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
-    clients.push(kube);
+    const cronAccount = `${fn.name}-cronjob`;
+    await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
+    const accountClient = async (name: string) => {
+      const account = await cluster.serviceAccount(namespace, name);
+      const client = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
+      clients.push(client);
+      return client;
+    };
+    const kube = await accountClient(fn.name);
+    const cronKube = await accountClient(cronAccount);
+    // Which workload makes a call of this trigger: the CronJob for `podfn run` and its schedules.
+    const byCronJob = (trigger: Trigger) => trigger.type === "run" || (trigger.type === "schedule" && fn.schedules.find((s) => s.name === trigger.schedule)?.mode !== "in-process");
     const app = createHttpApp({ functions: [fn], kube, logger, secretsDir });
     return {
       fn,
       namespace,
       kube,
+      cronKube,
+      users: { deployment: `system:serviceaccount:${namespace}:${fn.name}`, cronJob: `system:serviceaccount:${namespace}:${cronAccount}` },
       admin: admin.with({ namespace }),
       run(input = {}, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) {
-        return invoke({ fn, input, trigger, requestId: randomUUID(), dryRun, kube, logger });
+        return invoke({ fn, input, trigger, requestId: randomUUID(), dryRun, kube: byCronJob(trigger) ? cronKube : kube, logger });
       },
       fetch(path, init) {
         return app.fetch(new Request(`http://podfn.test${path}`, init));
       },
       access() {
-        return cluster.access(`system:serviceaccount:${namespace}:${fn.name}`);
+        return [...cluster.access(`system:serviceaccount:${namespace}:${fn.name}`), ...cluster.access(`system:serviceaccount:${namespace}:${cronAccount}`)];
       },
       watch(options = {}) {
         const controller = new AbortController();

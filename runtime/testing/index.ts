@@ -8,7 +8,7 @@
 export { startCluster } from "./cluster/index.js";
 export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type RunningWatches } from "./harness.js";
 export { until } from "./until.js";
-export { grantDeclaredPermissions, type GrantOptions } from "./grant.js";
+export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects } from "./apply.js";
 export type {
   AccessRecord,

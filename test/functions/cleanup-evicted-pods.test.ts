@@ -32,7 +32,7 @@ describe("cleanup-evicted-pods", () => {
   });
 
   test("a pod replaced under the same name between the list and the delete is left alone", async () => {
-    const user = `system:serviceaccount:${fn.namespace}:cleanup-evicted-pods`;
+    const user = fn.users.cronJob;
     // The function's delete waits a second at the server, while the pod is deleted and created anew.
     const remove = h.cluster.inject({ match: { verb: "delete", resource: "pods", name: "evicted-old", user }, delayMs: 1000, times: 1 });
     const listed = () => h.cluster.requests.some((r) => r.user === user && r.verb === "list" && r.resource === "pods");

@@ -43,7 +43,7 @@ describe("cleanup-finished-jobs", () => {
   });
 
   test("an Event that cannot be written does not stop the run: every Job due is still deleted", async () => {
-    const remove = h.cluster.inject({ match: { verb: "create", resource: "events", user: `system:serviceaccount:${fn.namespace}:cleanup-finished-jobs` }, status: 500, times: 1 });
+    const remove = h.cluster.inject({ match: { verb: "create", resource: "events", user: fn.users.cronJob }, status: 500, times: 1 });
     try {
       const result = await fn.run({});
       assert.deepEqual(result, { deleted: ["old-complete", "old-failed"], kept: 1, dryRun: false });
@@ -54,7 +54,7 @@ describe("cleanup-finished-jobs", () => {
   });
 
   test("a Job replaced under the same name between the list and the delete is left alone", async () => {
-    const user = `system:serviceaccount:${fn.namespace}:cleanup-finished-jobs`;
+    const user = fn.users.cronJob;
     // The function's delete waits a second at the server, while the Job is deleted and created anew.
     const remove = h.cluster.inject({ match: { verb: "delete", resource: "jobs", name: "old-complete", user }, delayMs: 1000, times: 1 });
     const listed = () => h.cluster.requests.some((r) => r.user === user && r.verb === "list" && r.resource === "jobs");
