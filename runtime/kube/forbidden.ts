@@ -14,7 +14,10 @@ export interface MissingPermission {
   verbs: string[];
   /** The object's name, when the request named one. */
   resourceNames?: string[];
-  /** The request's namespace, or `"*"` when the request was at the cluster scope. */
+  /**
+   * The request's namespace, or `"*"` when the request was at the cluster scope; absent for a
+   * ServiceAccount denied in its own namespace (a permission without one means the function's).
+   */
   namespace?: string;
   /** For a non-resource request (`cannot get path "/metrics"`). */
   nonResourceURLs?: string[];
@@ -40,8 +43,11 @@ export function parseForbiddenMessage(message: string): MissingPermission | unde
     const [whole, name, user, verb, res, group, namespace] = resource;
     const permission: MissingPermission = { apiGroups: [group ?? ""], resources: [res ?? ""], verbs: [verb ?? ""] };
     if (name) permission.resourceNames = [name];
-    if (namespace !== undefined) permission.namespace = namespace;
-    else if (whole.endsWith("at the cluster scope")) permission.namespace = "*";
+    // A ServiceAccount denied in its own namespace lacks a rule for "the function's namespace",
+    // which a permission without `namespace` means: naming it would pin the rule to where the
+    // function runs now (`default` on a laptop), not where its manifests deploy it.
+    if (namespace !== undefined && namespace !== serviceAccountNamespace(user)) permission.namespace = namespace;
+    else if (namespace === undefined && whole.endsWith("at the cluster scope")) permission.namespace = "*";
     if (user) permission.user = user;
     return permission;
   }
@@ -51,6 +57,11 @@ export function parseForbiddenMessage(message: string): MissingPermission | unde
     return { apiGroups: [], resources: [], verbs: [verb ?? ""], nonResourceURLs: [url ?? ""], ...(user ? { user } : {}) };
   }
   return undefined;
+}
+
+/** The namespace of a ServiceAccount's username (`system:serviceaccount:NS:NAME`), else undefined. */
+function serviceAccountNamespace(user: string | undefined): string | undefined {
+  return /^system:serviceaccount:([^:]+):[^:]+$/.exec(user ?? "")?.[1];
 }
 
 const list = (values: string[]): string => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;

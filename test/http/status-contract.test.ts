@@ -133,7 +133,7 @@ describe("status contract", () => {
     assert.equal(res.status, 403);
     const body = (await res.json()) as { error: { code: string; message: string; missingPermission: unknown; requestId: string } };
     assert.equal(body.error.code, "kube_forbidden");
-    assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"], namespace: "ops", user: "system:serviceaccount:ops:podfn" });
+    assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"], user: "system:serviceaccount:ops:podfn" });
     assert.match(body.error.message, /missing permission: .*resources: \["pods"\]/);
     assert.equal(body.error.requestId, res.headers.get("x-request-id"));
   });
