@@ -28,6 +28,7 @@
 import { z } from "zod";
 import { defineFunction } from "podfn";
 import type { Job } from "kubernetes-types/batch/v1.js";
+import { asSelectorInput } from "./_selector-input.js";
 
 /** When the Job finished, in ms since the epoch; undefined while it runs. */
 export function finishedAt(job: Job): number | undefined {
@@ -74,9 +75,13 @@ export default defineFunction({
   async handler({ input, kube, log, dryRun }) {
     const cutoff = Date.now() - input.olderThanHours * 3_600_000;
     const finished: { job: Job; at: number }[] = [];
-    for await (const job of kube.jobs.list({ labelSelector: input.labelSelector })) {
-      const at = finishedAt(job);
-      if (at !== undefined) finished.push({ job, at });
+    try {
+      for await (const job of kube.jobs.list({ labelSelector: input.labelSelector })) {
+        const at = finishedAt(job);
+        if (at !== undefined) finished.push({ job, at });
+      }
+    } catch (error) {
+      throw asSelectorInput(error, "labelSelector");
     }
     const keep = input.keepPerCronJob === undefined ? new Set<string>() : newestPerCronJob(finished, input.keepPerCronJob);
     const deleted: string[] = [];

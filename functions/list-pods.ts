@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { defineFunction } from "podfn";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { asSelectorInput } from "./_selector-input.js";
 
 const PHASES = ["Pending", "Running", "Succeeded", "Failed", "Unknown"] as const;
 
@@ -61,7 +62,11 @@ export default defineFunction({
     const now = Date.now();
     const pods = [];
     const fieldSelector = input.phase ? `status.phase=${input.phase}` : undefined;
-    for await (const pod of kube.pods.list({ labelSelector: input.labelSelector, fieldSelector })) pods.push(summary(pod, now));
+    try {
+      for await (const pod of kube.pods.list({ labelSelector: input.labelSelector, fieldSelector })) pods.push(summary(pod, now));
+    } catch (error) {
+      throw asSelectorInput(error, "labelSelector");
+    }
     return { namespace, count: pods.length, pods };
   },
 });

@@ -48,6 +48,13 @@ describe("list-pods", () => {
     assert.ok(body.error.issues.some((i: { path: string }) => i.path === "phase"), JSON.stringify(body));
   });
 
+  test("answers 400 naming labelSelector for one the API server cannot parse (not a 500)", async () => {
+    const { status, body } = await get("?labelSelector=!!!");
+    assert.equal(status, 400, JSON.stringify(body));
+    assert.equal(body.error.code, "invalid_input");
+    assert.deepEqual(body.error.issues.map((i: { path: string }) => i.path), ["labelSelector"]);
+  });
+
   test("refuses callers without the api-token", async () => {
     assert.equal((await fn.fetch("/list-pods")).status, 401);
     assert.equal((await fn.fetch("/list-pods", { headers: bearer("alertmanager-token") })).status, 403);
