@@ -28,6 +28,13 @@ export interface HarnessOptions {
   secrets?: Record<string, string>;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * The cluster's clock (milliseconds since the epoch): what it stamps on objects it creates
+   * (`creationTimestamp`, a deletion's), as a real server stamps its own time. Seed objects "in
+   * the past" with a clock set back, then move it on: a cleanup by age is tested without
+   * sleeping. Default: `Date.now`.
+   */
+  now?: () => number;
 }
 
 /** One emulated cluster with an admin client. */
@@ -121,7 +128,7 @@ export async function ensureNamespace(admin: KubeClient, namespace: string): Pro
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const logger = options.logger ?? createLogger({ level: "silent" });
-  const cluster = await startCluster();
+  const cluster = await startCluster(options.now ? { now: options.now } : {});
   const clients: KubeClient[] = [];
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
