@@ -18,6 +18,7 @@
  */
 import type { DestinationStream, pino } from "pino";
 import { PodfnError } from "./errors.js";
+import { censorSecrets } from "./secret-values.js";
 
 /** Lines are handed to the stream once this many bytes are gathered (~1,200 access lines). */
 const BATCH_BYTES = 240 * 1024;
@@ -152,8 +153,10 @@ export class LineBatch implements GatheringDestination {
     for (const gather of this.#gatherers) gather();
   }
 
-  write(line: string): void {
+  write(text: string): void {
     if (this.#waiting) this.#gather();
+    // A secret this process holds is never written, wherever a line carries it.
+    const line = censorSecrets(text);
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const most = line.length * 3;
     if (this.#used + most > BUFFER_BYTES) {

@@ -9,6 +9,7 @@ import { pino, type Logger, type DestinationStream } from "pino";
 import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
 import { serializeError } from "./log-error.js";
+import { censorSecrets } from "./secret-values.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
 
@@ -85,11 +86,12 @@ export function flushLogger(logger: Logger, timeoutMs = FLUSH_AT_EXIT_MS): Promi
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const fd = typeof options.destination === "number" ? options.destination : 1;
+  const given = options.destination;
   const destination =
-    typeof options.destination === "object"
-      ? options.destination
+    typeof given === "object"
+      ? { write: (line: string) => void given.write(censorSecrets(line)) }
       : options.pretty
-        ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(line)) }
+        ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(censorSecrets(line))) }
         : new LineBatch(pino.destination({ dest: fd, sync: false, contentMode: "buffer", maxWrite: BUFFER_BYTES }));
   return pino(
     {

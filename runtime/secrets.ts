@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PodfnError } from "./errors.js";
+import { rememberSecret } from "./secret-values.js";
 
 /** A secret cannot be read: its file (or environment variable) is missing or empty. */
 export class SecretMissingError extends PodfnError {
@@ -67,6 +68,7 @@ class FileSecret implements Secret {
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     if (stamp !== this.#stamp) {
       this.#value = trimNewlines(readFileSync(this.path, "utf8"));
+      rememberSecret(this.#value);
       this.#stamp = stamp;
     }
     if (!this.#value) throw new SecretMissingError(this.name, this.path, "is empty");
@@ -87,6 +89,7 @@ class EnvSecret implements Secret {
   ) {
     this.path = `env:${variable}`;
     this.#value = trimNewlines(env[variable] ?? "");
+    rememberSecret(this.#value);
   }
 
   value(): string {

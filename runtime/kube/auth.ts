@@ -8,6 +8,7 @@
  */
 import { readFile, stat, type Stats } from "node:fs";
 import { KubeCredentialsError } from "./errors.js";
+import { rememberSecret } from "../secret-values.js";
 
 /** What one request authenticates with. Secret: never log it. */
 export interface AuthMaterial {
@@ -133,6 +134,7 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
       }
       const token = (await textOf(path)).trim();
       if (!token) throw new KubeCredentialsError(`token file ${path} is empty`);
+      rememberSecret(token);
       cached = { material: Object.freeze({ token }), ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: checkedAt, checkedAt };
       return cached.material;
     } catch (error) {

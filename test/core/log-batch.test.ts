@@ -160,3 +160,13 @@ test("loggers that are dropped take their buffers with them; one that never writ
   await handle.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+test("a secret the process holds is censored on the batched file path too (serve's logger)", async () => {
+  const { rememberSecret } = await import("../../runtime/secret-values.js");
+  const held = "batched-secret-value-3e2d1c";
+  rememberSecret(held);
+  const { logger, done } = await fileLogger();
+  logger.info(`a line with ${held} in it`);
+  const lines = await done();
+  assert.deepEqual(lines.map((text) => (JSON.parse(text) as { msg: string }).msg), ["a line with [redacted] in it"]);
+});

@@ -103,3 +103,19 @@ test("a handler logging request headers with Authorization in either letter case
   assert.ok(!out.includes(SECRET), out);
   assert.ok(out.includes("application/json"));
 });
+
+test("a secret the process holds is censored by value wherever a line carries it: a handler's own message, a field, a thrown error", async () => {
+  const { rememberSecret } = await import("../../runtime/secret-values.js");
+  const held = "held-secret-value-7c6b5a";
+  rememberSecret(held);
+  rememberSecret("short"); // under 8 characters: not remembered, ordinary words stay
+  const out = logged((log) => {
+    log.info(`calling with ${held}`);
+    log.info({ note: `x${held}y`, other: "short" }, "fields");
+    log.error({ err: new Error(`failed with token ${held}`) }, "call failed");
+  });
+  assert.ok(!out.includes(held), out);
+  assert.match(out, /calling with \[redacted\]/);
+  assert.match(out, /"note":"x\[redacted\]y","other":"short"/);
+  assert.match(out, /failed with token \[redacted\]/);
+});
