@@ -1,7 +1,9 @@
 /**
  * @module log
  * The process logger: pino, one JSON line per event on stderr or stdout, with secrets redacted
- * by path as a second line of defence (podfn never puts them in log objects to begin with).
+ * by path as a second line of defence (podfn never puts them in log objects to begin with), and
+ * every secret the process holds censored by value in each line, whatever destination it goes
+ * to (runtime/secret-values.ts).
  * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
