@@ -81,7 +81,7 @@ export function outcomeOf(status: number): Outcome {
 export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefined, series: FunctionMetrics, shared: RouteContext): Endpoint {
   const { drain, maxInflight, kube, logger, accessLog, receiving: allReceiving } = shared;
   const readsQuery = fn.http!.method === "GET";
-  // The body is the first thing read (no caller auth on the headers): see `withBody`.
+  // The body is the first thing read (no caller auth on the headers): see `receiveThenRun`.
   const bodyFirst = !readsQuery && auth?.phase !== "headers";
   const limit = fn.http!.bodyLimitBytes;
   const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
@@ -141,16 +141,9 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
    * AsyncLocalStorage store set around the listener reaches the handler, as it does on a GET).
    */
   function withBody(request: CallRequest, requestId: string): Answer | Promise<Answer> {
-    let type: string | null;
-    let read: Promise<Uint8Array | Refusal>;
-    try {
-      type = request.header("content-type");
-      const unsupported = checkContentType(type);
-      if (unsupported) return refusalAnswer(unsupported, requestId);
-      read = readBody(request, limit, deadlines);
-    } catch (error) {
-      return errorAnswer(error, requestId);
-    }
+    const body = beginBody(request, requestId);
+    if (!("read" in body)) return body;
+    const { type, read } = body;
     return read.then(
       function bodyRead(bytes) {
         return afterBody(request, requestId, type, bytes);
@@ -159,6 +152,22 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
         return errorAnswer(error, requestId);
       },
     );
+  }
+
+  /**
+   * The content type checked and the body's read begun, or the answer refusing the request: 415,
+   * or 429 when `full()` says no more bodies may be received now.
+   */
+  function beginBody(request: CallRequest, requestId: string, full?: () => boolean): { type: string | null; read: Promise<Uint8Array | Refusal> } | Answer {
+    try {
+      const type = request.header("content-type");
+      const unsupported = checkContentType(type);
+      if (unsupported) return refusalAnswer(unsupported, requestId);
+      if (full?.()) return refusalAnswer(tooMany, requestId);
+      return { type, read: readBody(request, limit, deadlines) };
+    } catch (error) {
+      return errorAnswer(error, requestId);
+    }
   }
 
   function afterBody(request: CallRequest, requestId: string, type: string | null, bytes: Uint8Array | Refusal): Answer | Promise<Answer> {
@@ -240,17 +249,9 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
    * admission (503/429), then HMAC, JSON, input and the call, finished in the body's reaction.
    */
   function receiveThenRun(request: CallRequest, requestId: string, started: number): Answer | Promise<Answer> {
-    let type: string | null;
-    let read: Promise<Uint8Array | Refusal>;
-    try {
-      type = request.header("content-type");
-      const unsupported = checkContentType(type);
-      if (unsupported) return refused(request, refusalAnswer(unsupported, requestId), started, requestId);
-      if (receiving >= maxInflight) return refused(request, refusalAnswer(tooMany, requestId), started, requestId);
-      read = readBody(request, limit, deadlines);
-    } catch (error) {
-      return refused(request, errorAnswer(error, requestId), started, requestId);
-    }
+    const body = beginBody(request, requestId, () => receiving >= maxInflight);
+    if (!("read" in body)) return refused(request, body, started, requestId);
+    const { type, read } = body;
     receiving++;
     allReceiving.count++;
     return read.then(

@@ -54,7 +54,9 @@ export function deleteOptionsBody(options: Omit<DeleteOptions, "namespace" | "si
  * empty, `.` or `..`, without `/` or `%` (another path, or an encoded one, would be requested).
  */
 function segmentCheck(what: string, value: string): void {
-  const problem = value === "" ? "may not be empty" : value === "." || value === ".." ? `may not be '${value}'` : /[/%]/.test(value) ? `may not contain '${/\//.test(value) ? "/" : "%"}'` : undefined;
+  // client-go checks "/" before "%".
+  const contained = ["/", "%"].find((c) => value.includes(c));
+  const problem = value === "" ? "may not be empty" : value === "." || value === ".." ? `may not be '${value}'` : contained ? `may not contain '${contained}'` : undefined;
   if (problem) throw new KubeArgumentError(`invalid ${what} ${JSON.stringify(value)}: ${problem}`);
 }
 
