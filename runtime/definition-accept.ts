@@ -10,7 +10,7 @@
  */
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
+import { API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -111,7 +111,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "name");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "name");
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced");
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
@@ -212,6 +212,7 @@ function watchEntry(v: unknown): boolean {
     optional(v.concurrency, (n) => positiveInt(n, MAX_WATCH_CONCURRENCY)) &&
     optional(v.retries, (n) => n === 0 || positiveInt(n, MAX_WATCH_RETRIES)) &&
     optional(v.coalesce, (b) => typeof b === "boolean") &&
+    optional(v.resyncSeconds, (n) => positiveInt(n, MAX_WATCH_RESYNC_SECONDS)) &&
     optional(v.name, matches(WATCH_NAME))
   );
 }

@@ -10,7 +10,7 @@ import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
+import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
   KEYS_BY_PATH,
@@ -150,6 +150,7 @@ function buildDefinitionSchema() {
       concurrency: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WATCH_CONCURRENCY, `must be at most ${MAX_WATCH_CONCURRENCY}`).optional(),
       retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
       coalesce: z.boolean().optional(),
+      resyncSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1 (second)").max(MAX_WATCH_RESYNC_SECONDS, `must be at most ${MAX_WATCH_RESYNC_SECONDS} (a week)`).optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 

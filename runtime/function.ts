@@ -106,6 +106,9 @@ export interface WatchedResourceType {
 /** The kinds of change a watch can call a function for. */
 export type WatchEventName = "ADDED" | "MODIFIED" | "DELETED";
 
+/** The event of a watch call: a change, or `RESYNC` (a periodic call about an object that exists: `resyncSeconds`). */
+export type WatchCallEvent = WatchEventName | "RESYNC";
+
 /**
  * Call the function for changes to Kubernetes objects, as an informer sees them: every object
  * that exists when the watch starts comes as `ADDED`, then each change as it happens; a
@@ -144,6 +147,14 @@ export interface WatchTrigger {
    * restarts, acting on `ADDED` alone while also taking `MODIFIED`). Default false.
    */
   coalesce?: boolean;
+  /**
+   * Call the function again for every object the watch knows, every this many seconds, with the
+   * event `RESYNC` and the object's latest known state (whatever `events` says): for handlers
+   * whose decision changes with time alone (an age, a deadline) or that should mend what a
+   * failed call left. An object with a call queued, running or waiting to retry is passed over
+   * (that call sees its state). Default: never. At least 1, at most 604800 (a week).
+   */
+  resyncSeconds?: number;
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
   name?: string;
 }
@@ -152,7 +163,7 @@ export interface WatchTrigger {
 export type Trigger =
   | { type: "http"; method: string; path: string; headers: Headers }
   | { type: "schedule"; schedule: string }
-  | { type: "watch"; watch: string; event: WatchEventName; object: KubeObject }
+  | { type: "watch"; watch: string; event: WatchCallEvent; object: KubeObject }
   | { type: "run" };
 
 /** What every handler receives. */
@@ -291,4 +302,6 @@ export interface LoadedWatch {
   concurrency: number;
   retries: number;
   coalesce: boolean;
+  /** Absent: no resync. */
+  resyncSeconds?: number;
 }

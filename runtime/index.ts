@@ -30,6 +30,7 @@ export type {
   NoAuth,
   ScheduleEntry,
   WatchTrigger,
+  WatchCallEvent,
   WatchEventName,
   WatchedResourceType,
   LoadedWatch,

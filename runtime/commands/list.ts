@@ -36,6 +36,7 @@ function describeWatch(w: LoadedFunction["watches"][number]): string {
   if (w.fieldSelector !== undefined) parts.push(`--field-selector ${w.fieldSelector}`);
   if (w.events.length < 3) parts.push(w.events.join(","));
   if (w.coalesce) parts.push("coalesced");
+  if (w.resyncSeconds !== undefined) parts.push(`resync ${w.resyncSeconds}s`);
   return parts.join(" ");
 }
 
@@ -47,7 +48,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
-    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, resyncSeconds: resyncSeconds ?? null })),
     permissions: fn.permissions,
     servingPermissions: servingPermissions(fn),
     env: fn.env,

@@ -77,7 +77,7 @@ export interface ListPageOptions extends ListOptions {
   continue?: string;
 }
 
-export interface WatchOptions extends ListOptions {
+export interface WatchOptions<T = KubeObject> extends ListOptions {
   /**
    * Start from this resourceVersion. Default: list first, yield every listed object as `ADDED`
    * (as informers do), then watch from the list's version.
@@ -91,6 +91,13 @@ export interface WatchOptions extends ListOptions {
   bookmarks?: boolean;
   /** Called after each complete list (the first, and any after a 410), once its events are consumed, with the number of objects it holds and its resourceVersion. */
   onList?: (objects: number, resourceVersion: string) => void;
+  /**
+   * The objects already known, by `namespace/name` (`/name` when cluster-scoped), as an
+   * informer's store: the watch keeps it current (each event is applied before it is yielded)
+   * and diffs a list after a 410 against it, so a watch restarted with `resourceVersion` still
+   * yields `DELETED` for an object that vanished while it was down. Default: a store of its own.
+   */
+  store?: Map<string, T>;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
@@ -151,7 +158,7 @@ export interface ResourceClient<T extends KubeObject> {
   delete(name: string, options?: DeleteOptions): Promise<T | Status>;
   deleteCollection(options?: DeleteCollectionOptions): Promise<KubeList<T> | Status>;
   /** Typed events; resumes after the server ends a stream, relists on 410, stops on abort. */
-  watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  watch(options?: WatchOptions<T>): AsyncIterable<WatchEvent<T>>;
   getStatus(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
   replaceStatus(object: T, options?: WriteOptions): Promise<T>;
   patchStatus(name: string, patch: unknown, options?: PatchOptions): Promise<T>;

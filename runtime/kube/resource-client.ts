@@ -198,7 +198,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options, write.dryRun !== undefined) });
   }
 
-  watch(options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
+  watch(options: WatchOptions<T> = {}): AsyncIterable<WatchEvent<T>> {
     return watchResource<T>(this.context, this.type, this.listPage, options);
   }
 

@@ -12,7 +12,8 @@
  *   difference with what it knows: `ADDED` for new objects, `MODIFIED` for changed ones,
  *   `DELETED` (with the last known object) for vanished ones; then watches from the new list's
  *   resourceVersion. What it knows is every object it has yielded, kept in memory (as an
- *   informer's store). With a caller-given `resourceVersion`, objects never seen come as `ADDED`.
+ *   informer's store), or in the caller's `store` (which then outlives one watch: a watch
+ *   restarted from a `resourceVersion` with it still reports what vanished meanwhile).
  * - `BOOKMARK` events only advance the resourceVersion, unless `bookmarks: true`.
  * - A stream that sends nothing for `stallTimeoutMs` is dropped and restarted.
  * - A continue token that expires between two pages of a list (410) makes it list once more
@@ -70,7 +71,7 @@ export async function* watchResource<T extends KubeObject>(
   context: ClientContext,
   type: ResourceType,
   listPage: PageLister<T>,
-  options: WatchOptions = {},
+  options: WatchOptions<T> = {},
 ): AsyncGenerator<WatchEvent<T>, void, undefined> {
   // One signal for the watch's life, linked to the view's and the call's and unlinked when it ends.
   const watching = new AbortController();
@@ -89,14 +90,14 @@ async function* watchUntil<T extends KubeObject>(
   context: ClientContext,
   type: ResourceType,
   listPage: PageLister<T>,
-  options: WatchOptions,
+  options: WatchOptions<T>,
 ): AsyncGenerator<WatchEvent<T>, void, undefined> {
   const namespace = options.namespace ?? context.namespace;
   const path = resourcePath(type, namespace);
   const timeoutSeconds = options.timeoutSeconds ?? 300;
   const stallMs = options.stallTimeoutMs ?? Math.min(2 * timeoutSeconds * 1000, 600_000);
   const log = context.logger;
-  const known = new Map<string, T>();
+  const known = options.store ?? new Map<string, T>();
   const selectors = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
 
   // Set once a list has completed or a watch request has been answered: from then on the

@@ -12,6 +12,8 @@ export const DEFAULT_WATCH_CONCURRENCY = 4;
 export const MAX_WATCH_CONCURRENCY = 100;
 export const DEFAULT_WATCH_RETRIES = 3;
 export const MAX_WATCH_RETRIES = 20;
+/** A week. */
+export const MAX_WATCH_RESYNC_SECONDS = 604_800;
 /** A watch's name: lower case letters, digits, `-` and `.` (it defaults to `jobs.batch`). */
 export const WATCH_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const API_VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
@@ -89,6 +91,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     concurrency: w.concurrency ?? DEFAULT_WATCH_CONCURRENCY,
     retries: w.retries ?? DEFAULT_WATCH_RETRIES,
     coalesce: w.coalesce ?? false,
+    ...(w.resyncSeconds !== undefined ? { resyncSeconds: w.resyncSeconds } : {}),
   };
 }
 

@@ -77,6 +77,11 @@ export class KeyedCallQueue {
     this.inflight.add(done);
   }
 
+  /** Whether a call about `key` is queued, running or pausing. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** Settles when every queued call has. */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.all(this.inflight);

@@ -9,7 +9,9 @@
  * handler threw) is made again after a growing pause, up to the watch's `retries`,
  * unless a newer change of the object is queued by then (its call has the newer object); the
  * pause holds no slot, and the object's later calls wait for it. With `coalesce`, a call whose
- * turn comes with a newer change of its object queued is skipped (counted, logged at debug). A watch the server refuses (403: a missing
+ * turn comes with a newer change of its object queued is skipped (counted, logged at debug).
+ * With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
+ * `RESYNC` call each period unless a call about it is pending. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
@@ -18,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { LoadedFunction, LoadedWatch, WatchEventName } from "../function.js";
+import type { LoadedFunction, LoadedWatch, WatchCallEvent, WatchEventName } from "../function.js";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
@@ -80,7 +82,7 @@ const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 10
  * The call for one event, one log line per try: info when it succeeds, an error when it fails
  * (saying whether and when it is made again).
  */
-async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchEventName, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
+async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEvent, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
   const retryDelay = options.retryDelayMs ?? defaultDelay;
   const about = { fn: fn.name, watch: watch.name, event, object: keyOf(object) };
   // Its turn came with a newer change of the object queued behind it: that call has the newer object.
@@ -141,6 +143,9 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   let failures = 0;
   // Where a restarted watch resumes (no list replayed as ADDED), once it has seen an object.
   let resourceVersion: string | undefined;
+  // What the watch knows, across its restarts: a list after a 410 reports what vanished meanwhile.
+  const store = new Map<string, KubeObject>();
+  const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(fn, watch, store, queue, options, signal) : undefined;
   while (!signal.aborted) {
     try {
       const where = { resource: watch.type.resource, namespace: watch.namespace ?? (watch.type.namespaced ? options.kube.namespace : undefined) };
@@ -161,6 +166,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         ...(watch.labelSelector !== undefined ? { labelSelector: watch.labelSelector } : {}),
         ...(watch.fieldSelector !== undefined ? { fieldSelector: watch.fieldSelector } : {}),
         ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+        store,
         signal,
       });
       if (resourceVersion !== undefined) listed = true;
@@ -192,7 +198,41 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
       await sleep(delayMs, undefined, { signal }).catch(() => undefined);
     }
   }
+  await resyncing;
   await queue.idle();
+}
+
+/**
+ * Every `watch.resyncSeconds` (counted from the end of the previous pass), a `RESYNC` call for
+ * each object in `store` that has no call queued, running or pausing. The call reads the
+ * object's state when its turn comes (the latest the watch knows), and is skipped if the object
+ * is gone by then or a change of it was queued behind it (that call has the newer state).
+ */
+async function resyncEvery(fn: LoadedFunction, watch: LoadedWatch, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
+  const log = options.logger.child({ fn: fn.name, watch: watch.name });
+  const period = watch.resyncSeconds! * 1000;
+  while (await sleep(period, true, { signal }).catch(() => false)) {
+    let queued = 0;
+    let busy = 0;
+    // A snapshot of the keys: the store changes while the pass waits for room in the queue.
+    for (const storeKey of [...store.keys()]) {
+      if (signal.aborted) return;
+      const snapshot = store.get(storeKey);
+      if (!snapshot) continue;
+      const key = keyOf(snapshot);
+      if (queue.busy(key)) {
+        busy++;
+        continue;
+      }
+      queued++;
+      await queue.push(key, async (place) => {
+        const object = store.get(storeKey);
+        if (!object || place.superseded()) return;
+        await call(fn, watch, "RESYNC", object, options, signal, place);
+      });
+    }
+    log.info({ objects: queued + busy, queued, busy }, `resync of ${watch.name} for ${fn.name}: ${queued} call(s) queued${busy ? `, ${busy} object(s) passed over (a call about them is pending)` : ""}`);
+  }
 }
 
 /**

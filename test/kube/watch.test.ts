@@ -119,6 +119,40 @@ describe("watch", () => {
     assert.deepEqual(watches().map((r) => r.query.get("resourceVersion")), ["3", "50"]);
   });
 
+  test("a caller's store outlives one watch: restarted from a resourceVersion, a list after a 410 yields DELETED for what vanished while it was down", async () => {
+    server.requests.length = 0;
+    const store = new Map<string, ConfigMap>();
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("10", [cm("a", "8"), cm("b", "9")]));
+      stream(res, [], false);
+    };
+    assert.deepEqual(summary(await take(kube.configMaps.watch({ store }), 2)), ["ADDED a@8", "ADDED b@9"]);
+    assert.deepEqual([...store.keys()].sort(), ["golden/a", "golden/b"]);
+    // Down meanwhile: b deleted, c created, and version 10 compacted away.
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("60", [cm("a", "8"), cm("c", "55")]));
+      watchCount++;
+      if (watchCount === 1) sendJson(res, 410, statusBody(410, "Gone", "too old resource version: 10 (50)"));
+      else stream(res, [{ type: "MODIFIED", object: cm("a", "61") }], false);
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "10", store }), 3);
+    assert.deepEqual(summary(events), ["ADDED c@55", "DELETED b@9", "MODIFIED a@61"]);
+    assert.deepEqual([...store.entries()].map(([k, o]) => `${k}@${o.metadata?.resourceVersion}`).sort(), ["golden/a@61", "golden/c@55"]);
+  });
+
+  test("without a store, a watch restarted from a resourceVersion knows nothing of what vanished before it", async () => {
+    server.requests.length = 0;
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("60", [cm("a", "8")]));
+      watchCount++;
+      if (watchCount === 1) sendJson(res, 410, statusBody(410, "Gone", "too old resource version: 10 (50)"));
+      else stream(res, [{ type: "MODIFIED", object: cm("a", "61") }], false);
+    };
+    assert.deepEqual(summary(await take(kube.configMaps.watch({ resourceVersion: "10" }), 2)), ["ADDED a@8", "MODIFIED a@61"]);
+  });
+
   test("a stalled stream is dropped and restarted from the last resourceVersion", async () => {
     server.requests.length = 0;
     let watchCount = 0;

@@ -38,6 +38,7 @@ test("another type as {group, version, resource, namespaced}", () => {
   const fn = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop" }, handler() {} });
   assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4, retries: 3, coalesce: false });
   assert.deepEqual(servingPermissions(fn), [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
+  assert.equal(loaded({ name: "w", watch: { resource: "pods", resyncSeconds: 600 }, handler() {} }).watches[0]!.resyncSeconds, 600);
   const clusterWide = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1", resource: "gadgets", namespaced: false } }, handler() {} });
   assert.deepEqual(servingPermissions(clusterWide), [{ apiGroups: ["example.com"], resources: ["gadgets"], verbs: ["list", "watch"], namespace: "*" }], "another cluster-scoped type: a ClusterRole");
 });
@@ -46,12 +47,16 @@ test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, name)']);
   assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
   assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: -1 } }), ["watch.retries: must be 0 (never) or more"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: 1.5 } }), ["watch.retries: must be a whole number"]);
   assert.deepEqual(problems({ watch: { resource: "pods", coalesce: "yes" } }), ["watch.coalesce: Invalid input: expected boolean, received string"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 0 } }), ["watch.resyncSeconds: must be at least 1 (second)"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 0.5 } }), ["watch.resyncSeconds: must be a whole number of seconds"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 604_801 } }), ["watch.resyncSeconds: must be at most 604800 (a week)"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: "10m" } }), ["watch.resyncSeconds: Invalid input: expected number, received string"]);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A watch calls with the input {}: an input schema refusing it is named, with the other problems.
