@@ -5,7 +5,7 @@
  * closed together at the end; and `clusterForFile`, the cluster a test file starts and stops.
  */
 import { after, before } from "node:test";
-import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { startCluster, type Cluster, type ClusterOptions } from "../../runtime/testing/index.js";
 import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 
@@ -41,10 +41,10 @@ export function clusterClients(cluster: () => Cluster, namespace: string) {
  * const { cluster, client } = clusterForFile("default");
  * test("...", async () => { const admin = await client(); ... });
  */
-export function clusterForFile(namespace: string): { cluster: () => Cluster; client: ReturnType<typeof clusterClients>["client"] } {
+export function clusterForFile(namespace: string, options?: ClusterOptions): { cluster: () => Cluster; client: ReturnType<typeof clusterClients>["client"] } {
   let starting: Promise<Cluster> | undefined;
   let started: Cluster | undefined;
-  const start = async (): Promise<Cluster> => (started = await (starting ??= startCluster()));
+  const start = async (): Promise<Cluster> => (started = await (starting ??= startCluster(options)));
   const cluster = (): Cluster => {
     if (!started) throw new Error("the cluster starts in the file's before hook: use cluster() inside tests");
     return started;
