@@ -154,16 +154,22 @@ function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyD
         resolve(tooLarge(limit));
       } else chunks.push(chunk);
     }
+    // The body is whole: the listeners stay (the request is done with; its `close` comes next
+    // and finds nothing to do), which spares four removals per request.
+    let ended = false;
     function onEnd() {
-      stop();
+      ended = true;
+      deadlines.end(read);
       resolve(concat(chunks, size));
     }
     // An error on a request stream is the client's connection failing ("aborted", ECONNRESET).
     function onError() {
+      if (ended) return;
       stop();
       resolve(cutShort(incoming));
     }
     function onClose() {
+      if (ended) return;
       stop();
       resolve(cutShort(incoming));
     }
