@@ -6,7 +6,7 @@
  * 2. the `kubeconfig` file the caller names (the `--kubeconfig` flag or `$KUBECONFIG`);
  * 3. in-cluster, when `KUBERNETES_SERVICE_HOST` is set: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`
  *    with `token`, `ca.crt` and `namespace` from the ServiceAccount folder;
- * 4. `$HOME/.kube/config`.
+ * 4. `$HOME/.kube/config`, only when no kubeconfig was named (as client-go).
  *
  * Connections tunnel through the kubeconfig's `proxy-url`, else through the proxy `HTTPS_PROXY`
  * names unless `NO_PROXY` exempts the server (as client-go; see kube/proxy.ts).
@@ -170,7 +170,11 @@ async function firstFound(options: ResolveCredentialsOptions): Promise<Credentia
   } else {
     tried.push("in-cluster: KUBERNETES_SERVICE_HOST is not set");
   }
-  if (options.env.HOME) {
+  // As client-go: ~/.kube/config is read only when no kubeconfig was named (a mistyped
+  // KUBECONFIG must not quietly reach the cluster ~/.kube/config points at).
+  if (options.kubeconfig) {
+    tried.push("~/.kube/config: not read: a kubeconfig was named (--kubeconfig / KUBECONFIG)");
+  } else if (options.env.HOME) {
     const found = await tryKubeconfig(join(options.env.HOME, ".kube", "config"), "~/.kube/config");
     if (found) return found;
   } else {

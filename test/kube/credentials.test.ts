@@ -90,6 +90,15 @@ describe("credentials", () => {
       assert.match(creds.source, /in-cluster/);
     });
 
+    test("a named kubeconfig that is missing never falls back to ~/.kube/config (as client-go): a mistyped KUBECONFIG reaches no other cluster", async () => {
+      const error = await resolveCredentials({ kubeconfig: join(root, "staging-typo.yaml"), serviceAccountDir: join(root, "no-sa"), env: { HOME: home } }).catch((e: unknown) => e);
+      assert.ok(error instanceof NoCredentialsError, String(error));
+      assert.match(error.message, /staging-typo\.yaml: not found/);
+      assert.match(error.message, /~\/\.kube\/config: not read: a kubeconfig was named \(--kubeconfig \/ KUBECONFIG\)/);
+      // Without one named, the same HOME's kubeconfig is used.
+      assert.equal((await resolveCredentials({ serviceAccountDir: join(root, "no-sa"), env: { HOME: home } })).namespace, "home-ns");
+    });
+
     test("~/.kube/config is the last resort", async () => {
       const creds = await resolveCredentials({ serviceAccountDir: saDir, env: { HOME: home } });
       assert.equal(creds.namespace, "home-ns");
@@ -103,7 +112,7 @@ describe("credentials", () => {
       assert.equal(error.tried.length, 3);
       assert.match(error.message, /nope\.yaml: not found/);
       assert.match(error.message, /in-cluster .*no-sa.*token/);
-      assert.match(error.message, /nohome\/\.kube\/config: not found/);
+      assert.match(error.message, /~\/\.kube\/config: not read: a kubeconfig was named/);
     });
 
     test("without KUBERNETES_SERVICE_HOST or HOME, the message says so", async () => {
