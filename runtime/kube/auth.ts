@@ -9,6 +9,7 @@
 import { readFile, stat, type Stats } from "node:fs";
 import { KubeCredentialsError } from "./errors.js";
 import { rememberSecret } from "../secret-values.js";
+import type { KubeLogger } from "./logger.js";
 
 /** What one request authenticates with. Secret: never log it. */
 export interface AuthMaterial {
@@ -63,6 +64,7 @@ export interface Credentials {
  * const auth = staticAuth({ token }, "explicit token");
  */
 export function staticAuth(material: AuthMaterial, description: string): AuthProvider {
+  if (material.token) rememberSecret(material.token);
   return {
     description,
     async get() {
@@ -87,6 +89,13 @@ export interface TokenFileOptions {
   checkMs?: number;
   /** Clock, in ms since the epoch. Default: `Date.now`. */
   now?: () => number;
+  /**
+   * A token to send while the file has never been read successfully (a kubeconfig giving both
+   * `token` and `tokenFile`: client-go prefers the file's last good value).
+   */
+  fallbackToken?: string;
+  /** Told when a re-read fails and the last good token is kept. */
+  logger?: KubeLogger;
 }
 
 interface CachedToken {
@@ -122,10 +131,26 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
   const now = options.now ?? Date.now;
   let cached: CachedToken | undefined;
   let pending: Promise<AuthMaterial> | undefined;
+  // What a failed re-read falls back to, as client-go's caching token source: the last token read
+  // (kept through `invalidate()`), else the fallback token. Only with neither does a read fail.
+  if (options.fallbackToken) rememberSecret(options.fallbackToken);
+  let lastGood: AuthMaterial | undefined = options.fallbackToken ? Object.freeze({ token: options.fallbackToken }) : undefined;
 
   async function load(): Promise<AuthMaterial> {
+    const checkedAt = now();
     try {
-      const checkedAt = now();
+      return await read(checkedAt);
+    } catch (error) {
+      if (!lastGood) throw error;
+      options.logger?.warn({ tokenFile: path, error: (error as Error).message }, "cannot re-read the token file; using the last token read");
+      // Looked at again after `checkMs`, as a good read would be.
+      cached = { material: lastGood, ino: -1, mtimeMs: -1, size: -1, readAt: -Infinity, checkedAt };
+      return lastGood;
+    }
+  }
+
+  async function read(checkedAt: number): Promise<AuthMaterial> {
+    try {
       const info = await statOf(path);
       const fresh = cached && checkedAt - cached.readAt < refreshMs;
       if (cached && fresh && cached.ino === info.ino && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
@@ -136,6 +161,7 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
       if (!token) throw new KubeCredentialsError(`token file ${path} is empty`);
       rememberSecret(token);
       cached = { material: Object.freeze({ token }), ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: checkedAt, checkedAt };
+      lastGood = cached.material;
       return cached.material;
     } catch (error) {
       if (error instanceof KubeCredentialsError) throw error;

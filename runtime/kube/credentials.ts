@@ -72,7 +72,7 @@ function isFsError(error: unknown): boolean {
 function fromExplicit(explicit: ExplicitCredentials, options: ResolveCredentialsOptions): Credentials {
   const providers: AuthProvider[] = [];
   if (explicit.token) providers.push(staticAuth({ token: explicit.token }, "explicit token"));
-  else if (explicit.tokenFile) providers.push(tokenFileAuth(explicit.tokenFile, { refreshMs: options.tokenRefreshMs, now: options.now }));
+  else if (explicit.tokenFile) providers.push(tokenFileAuth(explicit.tokenFile, { refreshMs: options.tokenRefreshMs, now: options.now, logger: options.logger }));
   if (explicit.clientCertPem && explicit.clientKeyPem) providers.push(staticAuth({ certPem: explicit.clientCertPem, keyPem: explicit.clientKeyPem }, "explicit client certificate"));
   return {
     server: explicit.server.replace(/\/+$/, ""),
@@ -87,7 +87,7 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
   const host = options.env.KUBERNETES_SERVICE_HOST!;
   const port = options.env.KUBERNETES_SERVICE_PORT || "443";
   const dir = options.serviceAccountDir;
-  const auth = tokenFileAuth(join(dir, "token"), { refreshMs: options.tokenRefreshMs, now: options.now });
+  const auth = tokenFileAuth(join(dir, "token"), { refreshMs: options.tokenRefreshMs, now: options.now, logger: options.logger });
   await auth.get();
   const caPath = join(dir, "ca.crt");
   // Read synchronously: credentials are resolved once, before the process serves anything.

@@ -2,12 +2,14 @@
  * @module kube/exec-plugin
  * kubeconfig `exec` credential plugins (`client.authentication.k8s.io/v1`, and `v1beta1`):
  * runs the command with its args and env plus `KUBERNETES_EXEC_INFO`, reads the ExecCredential
- * it prints, and caches the token or client certificate until `expirationTimestamp` (or,
- * without one, until a 401 invalidates it). `node:child_process` is imported with the first
+ * it prints, and caches the token and/or client certificate until `expirationTimestamp` (or,
+ * without one, until a 401 invalidates it); a token is censored from logs by value. It runs in
+ * the process's working directory, as client-go runs it. `node:child_process` is imported with the first
  * run: most processes (in a pod, with a ServiceAccount token) never load it.
  */
 import { KubeCredentialsError } from "./errors.js";
 import type { AuthMaterial, AuthProvider } from "./auth.js";
+import { rememberSecret } from "../secret-values.js";
 
 /** A kubeconfig user's `exec` section. */
 export interface ExecConfig {
@@ -24,7 +26,7 @@ export interface ExecConfig {
 export interface ExecAuthOptions {
   /** Environment the plugin inherits (plus its own `env` entries). */
   env: Readonly<Record<string, string | undefined>>;
-  /** Working directory of the plugin (the kubeconfig's folder). */
+  /** Working directory of the plugin. Default: the process's (as client-go: a relative `command` is resolved against the kubeconfig's folder by the caller). */
   cwd?: string;
   /** The cluster, sent in `KUBERNETES_EXEC_INFO` when `provideClusterInfo` is set. */
   cluster?: Record<string, unknown>;
@@ -83,8 +85,12 @@ function parse(exec: ExecConfig, stdout: string): ExecStatus {
     throw new KubeCredentialsError(`exec credential plugin "${exec.command}" printed kind ${String(credential.kind)} ${String(credential.apiVersion)}; expected ExecCredential ${exec.apiVersion}`);
   }
   const status = credential.status ?? {};
-  if (!status.token && !(status.clientCertificateData && status.clientKeyData)) {
+  // client-go's refreshCredsLocked: a token, a certificate with its key, or both.
+  if (!status.token && !status.clientCertificateData && !status.clientKeyData) {
     throw new KubeCredentialsError(`exec credential plugin "${exec.command}" returned neither status.token nor status.clientCertificateData with clientKeyData`);
+  }
+  if (!status.clientCertificateData !== !status.clientKeyData) {
+    throw new KubeCredentialsError(`exec credential plugin "${exec.command}" returned only ${status.clientCertificateData ? "status.clientCertificateData" : "status.clientKeyData"}: a client certificate needs both it and its key`);
   }
   return status;
 }
@@ -110,7 +116,12 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
   // One run serves every waiting request, so no single caller's signal may cancel it; `timeoutMs` bounds it.
   async function refresh(): Promise<AuthMaterial> {
     const status = parse(exec, await run(exec, options));
-    const material: AuthMaterial = status.token ? { token: status.token } : { certPem: status.clientCertificateData, keyPem: status.clientKeyData };
+    // Both when it gives both (a bearer token over a mutual-TLS connection), as client-go.
+    const material: AuthMaterial = {
+      ...(status.token ? { token: status.token } : {}),
+      ...(status.clientCertificateData ? { certPem: status.clientCertificateData, keyPem: status.clientKeyData } : {}),
+    };
+    if (status.token) rememberSecret(status.token);
     const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Infinity;
     cached = { material, expiresAt: Number.isNaN(expiresAt) ? Infinity : expiresAt };
     return material;

@@ -153,8 +153,9 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
   const providers: AuthProvider[] = [];
   const token = str(user, "token");
   const tokenFile = str(user, "tokenFile");
-  if (token) providers.push(staticAuth({ token }, `kubeconfig token of user ${userName}`));
-  else if (tokenFile) providers.push(tokenFileAuth(at(base, tokenFile), { refreshMs: options.tokenRefreshMs, now: options.now }));
+  // Both: as client-go, the file's last good value wins; the inline token stands in until one is read.
+  if (tokenFile) providers.push(tokenFileAuth(at(base, tokenFile), { refreshMs: options.tokenRefreshMs, now: options.now, logger: options.logger, ...(token ? { fallbackToken: token } : {}) }));
+  else if (token) providers.push(staticAuth({ token }, `kubeconfig token of user ${userName}`));
   const certData = str(user, "client-certificate-data");
   const certFile = str(user, "client-certificate");
   const keyData = str(user, "client-key-data");
@@ -179,7 +180,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
       "proxy-url": proxyUrl,
       ...(execExtension !== undefined ? { config: execExtension } : {}),
     };
-    providers.push(execAuth({ ...exec, command }, { env: options.env, cwd: base, cluster: clusterInfo, now: options.now }));
+    providers.push(execAuth({ ...exec, command }, { env: options.env, cluster: clusterInfo, now: options.now }));
   }
 
   return {
