@@ -115,6 +115,7 @@ export class Connections {
       const { headersMs } = options;
       return (this.#pool = new proxying.ProxyAgent({
         uri: proxyUrl!,
+        ...proxyLogin(proxyUrl!),
         connections: options.connections,
         requestTls: tls,
         // As Go's transport: an https proxy's certificate is checked against the same CA, and the
@@ -213,4 +214,15 @@ export class Connections {
       retiring.delete(closing);
     });
   }
+}
+
+/**
+ * The `Proxy-Authorization` of a proxy URL with a login, as Go's transport sends it: whenever the
+ * URL names a user, with or without a password (`http://TOKEN@proxy:3128`; undici adds it only
+ * with both).
+ */
+function proxyLogin(proxyUrl: string): { token?: string } {
+  const { username, password } = new URL(proxyUrl);
+  if (!username) return {};
+  return { token: `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}` };
 }

@@ -67,6 +67,25 @@ for (const [proxyUrl, shown, why] of [
   });
 }
 
+for (const [login, header] of [
+  ["alice:s3cret@", `Basic ${Buffer.from("alice:s3cret").toString("base64")}`],
+  ["proxytoken123@", `Basic ${Buffer.from("proxytoken123:").toString("base64")}`],
+  ["us%40er:p%3Ass@", `Basic ${Buffer.from("us@er:p:ss").toString("base64")}`],
+  ["", undefined],
+] as const) {
+  test(`a proxy-url login ${JSON.stringify(login.replace("s3cret", "***"))} is sent as Go sends it: Basic whenever a user is named, with or without a password`, async () => {
+    const path = await kubeconfigWithProxy(proxy.url.replace("http://", `http://${login}`));
+    const kube = createKubeClient({ credentials: await loadKubeconfig(path, { env: {} }) });
+    try {
+      const before = proxy.logins.length;
+      assert.equal((await kube.configMaps.get("through")).metadata?.name, "through");
+      assert.deepEqual(proxy.logins.slice(before), [header]);
+    } finally {
+      await kube.close();
+    }
+  });
+}
+
 test("concurrent first requests through the proxy share one agent: close() leaves no tunnel open", async () => {
   const kube = createKubeClient({ credentials: await loadKubeconfig(await kubeconfigWithProxy(proxy.url), { env: {} }) });
   const names = await Promise.all([kube.configMaps.get("through"), kube.configMaps.get("through"), kube.configMaps.get("through")]);

@@ -1,7 +1,7 @@
 /**
  * @module test/kube/helpers/connect-proxy
  * An HTTP proxy for the client's proxy tests that only tunnels (CONNECT): it records each
- * target, counts the tunnels open, and connects each to `upstream(target)` (default: the target
+ * target and its `Proxy-Authorization`, counts the tunnels open, and connects each to `upstream(target)` (default: the target
  * itself), or answers 407 while `refuse()` says so.
  */
 import { createServer } from "node:http";
@@ -12,6 +12,8 @@ export interface ConnectProxy {
   url: string;
   /** The `host:port` of every CONNECT, in order. */
   tunnels: string[];
+  /** The `Proxy-Authorization` header of every CONNECT (undefined: none), in order. */
+  logins: Array<string | undefined>;
   /** Tunnels open now. */
   open(): number;
   close(): void;
@@ -19,11 +21,13 @@ export interface ConnectProxy {
 
 export async function startConnectProxy(options: { upstream?: (target: string) => { host: string; port: number }; refuse?: () => boolean } = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
+  const logins: Array<string | undefined> = [];
   let open = 0;
   const proxy = createServer((_req, res) => res.writeHead(405).end());
   proxy.on("connect", (req, client, head) => {
     const target = req.url ?? "";
     tunnels.push(target);
+    logins.push(req.headers["proxy-authorization"]);
     if (options.refuse?.()) return void client.end("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
     open++;
     client.once("close", () => open--);
@@ -43,6 +47,7 @@ export async function startConnectProxy(options: { upstream?: (target: string) =
   return {
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     tunnels,
+    logins,
     open: () => open,
     close() {
       proxy.closeAllConnections();
