@@ -34,7 +34,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 /** How a run ended: an error, a stop signal, or neither (success). */
 export interface RunEnding {
-  /** What the run threw, if it failed. */
+  /** What the run threw, if it failed: present (even `undefined`, as `throw undefined` gives) means it did. */
   error?: unknown;
   /** The signal that stopped the run, if one did; it decides the code whatever the error. */
   signal?: "SIGINT" | "SIGTERM";
@@ -51,6 +51,7 @@ const INVALID_CODES = new Set(["config_invalid", "load_failed", "definition_inva
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
+  if (error === undefined || error === null) return `it threw ${String(error)} (throw an Error to say why)`;
   try {
     return String(error);
   } catch {
@@ -70,7 +71,8 @@ function messageOf(error: unknown): string {
 export function exitCodeFor(ending: RunEnding): ExitDecision {
   if (ending.signal === "SIGINT") return { code: EXIT_CODES.sigint, message: "interrupted (SIGINT)" };
   if (ending.signal === "SIGTERM") return { code: EXIT_CODES.sigterm, message: "terminated (SIGTERM)" };
-  if (!("error" in ending) || ending.error === undefined) return { code: EXIT_CODES.ok, message: "ok" };
+  // A rejection with no value (`Promise.reject()`, `throw undefined`) is a failure all the same.
+  if (!("error" in ending)) return { code: EXIT_CODES.ok, message: "ok" };
   const { error } = ending;
   const forbidden = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
   if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };

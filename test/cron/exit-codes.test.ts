@@ -23,6 +23,12 @@ test("a handler error exits 1 with its message", () => {
   assert.match(decision.message, /boom/);
 });
 
+test("a rejection without a value (Promise.reject(), throw undefined or null) is a failure (1), not a success", () => {
+  for (const error of [undefined, null]) {
+    assert.deepEqual(exitCodeFor({ error }), { code: EXIT_CODES.handlerFailed, message: `the handler failed: it threw ${String(error)} (throw an Error to say why)` });
+  }
+});
+
 test("a Kubernetes error other than 403 is the handler's failure (1)", () => {
   const error = new KubeNotFoundError({ kind: "Status", message: "jobs.batch \"x\" not found", reason: "NotFound", code: 404 }, 404, { method: "GET", path: "/x" });
   assert.equal(exitCodeFor({ error }).code, 1);

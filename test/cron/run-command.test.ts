@@ -83,6 +83,13 @@ test("exit 1: the handler threw; nothing on stdout, the error logged with its st
   assert.match(String((line?.err as { stack?: string } | undefined)?.stack), /Error: boom\n\s+at .*fail\.ts/, "the stack names the handler's file");
 });
 
+test("exit 1: a handler rejecting without a value (Promise.reject()) failed; it is not a success", async () => {
+  const out = await run(["rejects-empty"]);
+  assert.equal(out.code, 1);
+  assert.equal(out.stdout, "");
+  assert.ok(out.logs.some((l) => l.level === "error" && l.exitCode === 1 && l.msg === "the handler failed: it threw undefined (throw an Error to say why)"), JSON.stringify(out.logs));
+});
+
 test("exit 1: a result JSON cannot hold is a failure, not an empty success", async () => {
   const out = await run(["returns-function"]);
   assert.equal(out.code, 1);
