@@ -5,9 +5,8 @@
  * the option to change); anything else is a bug or an outage (exit 1, with the error's code).
  */
 import { PodfnError } from "../errors.js";
+import { INVALID_CODES } from "../cron/exit-codes.js";
 import type { CommandIO } from "./types.js";
-
-const USER_ERRORS = new Set(["config_invalid", "load_failed", "definition_invalid", "kube_no_credentials"]);
 
 type ListenError = NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string };
 
@@ -28,7 +27,7 @@ function userMessage(error: unknown): string | undefined {
       if (errno.syscall === "getaddrinfo") return `--host / HOST ${errno.hostname ?? ""} could not be resolved to an address (${errno.code}): use an address of this machine (127.0.0.1, or 0.0.0.0 for all)`;
       break;
   }
-  if (error instanceof PodfnError && USER_ERRORS.has(error.code)) return error.message;
+  if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return error.message;
   return undefined;
 }
 

@@ -46,8 +46,8 @@ export interface ExitDecision {
   message: string;
 }
 
-/** Error codes that mean "fix your input or configuration", not "the function failed". */
-const INVALID_CODES = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials"]);
+/** Error codes that mean "fix your input or configuration", not "the function failed" (exit 2, no stack; every command). */
+export const INVALID_CODES: ReadonlySet<string> = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials"]);
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -95,7 +95,7 @@ async function readSources(list: string): Promise<Source[]> {
     try {
       config = parse(text) ?? {};
     } catch (error) {
-      throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+      throw new KubeCredentialsError(`${path}: not valid YAML: ${(error as Error).message.split("\n")[0]!.replace(/:\s*$/, "")}`);
     }
     if (typeof config !== "object" || Array.isArray(config)) throw new KubeCredentialsError(`${path}: not a kubeconfig (a YAML mapping with clusters, users and contexts)`);
     return { config: config as Dict, base: dirname(resolve(path)) };

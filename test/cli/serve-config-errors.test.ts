@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,35 @@ test("a --host that names no address: exit 2, naming --host", async () => {
     assert.equal(code, 2);
     assert.match(output, /podfn: --host \/ HOST no-such-host\.invalid could not be resolved to an address \((ENOTFOUND|EAI_AGAIN)\)/);
     assert.doesNotMatch(output, /"stack"/);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("a kubeconfig that is not valid YAML: exit 2 from serve as from run, one plain line, no stack and none of the file's text", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  try {
+    const kubeconfig = join(home, "bad.kubeconfig");
+    await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nusers:\n  - user: {token: s3cr3t-in-a-broken-file\n");
+    for (const argv of [["serve", "--functions", FUNCTIONS, "--port", "0"], ["run", "whoami", "--functions", FUNCTIONS]]) {
+      const { code, output } = await runPodfn([...argv, "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
+      assert.equal(code, 2, `${argv[0]}: ${output}`);
+      assert.match(output, /bad\.kubeconfig: not valid YAML: [^\n]*at line \d+, column \d+(?!:)/);
+      assert.doesNotMatch(output, /"stack"|\n\s+at |s3cr3t/);
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("podfn run with input its schema refuses: exit 2, the field named, no stack", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  try {
+    const { code, output } = await runPodfn(["run", "list-pods", "--functions", FUNCTIONS, "--input", '{"labelSelector":5}', "--cluster", "emulated"], { HOME: home }, { cwd: home });
+    assert.equal(code, 2, output);
+    assert.match(output, /"code":"invalid_input"/);
+    assert.match(output, /labelSelector/);
+    assert.doesNotMatch(output, /"stack"|\n\s+at /);
   } finally {
     await rm(home, { recursive: true, force: true });
   }
