@@ -29,8 +29,10 @@ cluster.
 
 /** Quiet period after the last change before reloading, in ms. */
 const RELOAD_DEBOUNCE_MS = 150;
-/** Calls in flight get this long to finish when the server restarts, in ms. */
+/** Calls in flight get this long to finish when the server restarts, in ms (at most --drain-timeout-ms). */
 const RELOAD_DRAIN_MS = 2000;
+/** The reason a round of serving stops for a reload. */
+const RELOAD = "reload";
 
 /** Resolves after the next change under `dir` (debounced), when `signal` aborts, or when the folder cannot be watched any more. */
 function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<void> {
@@ -55,8 +57,10 @@ function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<v
 }
 
 async function run(base: Config, io: CommandIO): Promise<number> {
-  // A reload swaps servers at once: no shutdown delay.
-  const config = { ...base, drainTimeoutMs: Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS), shutdownDelayMs: 0 };
+  // A reload swaps servers at once: no shutdown delay, and calls in flight get at most
+  // RELOAD_DRAIN_MS; a stop signal drains for --drain-timeout-ms, as serve does.
+  const config = { ...base, shutdownDelayMs: 0 };
+  const drainTimeoutFor = (reason: unknown) => (reason === RELOAD ? Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) : base.drainTimeoutMs);
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
   // A function's stray rejection or throw is logged; the next edit reloads it.
@@ -72,7 +76,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       io.signal.addEventListener("abort", stop, { once: true });
       // Keep the first port for later rounds, also when it was chosen with --port 0.
       const onListening = (url: string) => (setup.config = { ...setup.config, port: Number(new URL(url).port) });
-      const serving = serveFunctions(setup, round.signal, { allSchedules: true, onListening });
+      const serving = serveFunctions(setup, round.signal, { allSchedules: true, onListening, drainTimeoutFor });
       serving.catch(() => round.abort("server failed"));
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.
@@ -84,7 +88,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           await connection.grant?.(setup.functions);
           await prepareLocalSecrets(setup);
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
-          round.abort("reload");
+          round.abort(RELOAD);
           break;
         } catch (error) {
           if (!(error instanceof LoadError)) throw error;

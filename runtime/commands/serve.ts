@@ -94,7 +94,7 @@ function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config):
 export async function serveFunctions(
   setup: ServeSetup,
   signal: AbortSignal,
-  options: { allSchedules?: boolean; onListening?: (url: string) => void } = {},
+  options: { allSchedules?: boolean; onListening?: (url: string) => void; drainTimeoutFor?: (reason: unknown) => number } = {},
 ): Promise<void> {
   const { config, logger, functions, connection } = setup;
   const [{ serveHttp }, { runSchedules }] = await loadAdapters();
@@ -128,6 +128,7 @@ export async function serveFunctions(
       host: config.host,
       maxInflight: config.maxInflight,
       drainTimeoutMs: config.drainTimeoutMs,
+      ...(options.drainTimeoutFor ? { drainTimeoutFor: options.drainTimeoutFor } : {}),
       shutdownDelayMs: config.shutdownDelayMs,
       secretsDir: setup.secretsDir,
       env: config.env,

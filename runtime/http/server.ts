@@ -36,6 +36,8 @@ export interface HttpServerOptions extends HttpAppOptions {
   host: string;
   /** On shutdown, how long calls in flight may finish before their signals abort, in milliseconds. Default (from config) 25000. */
   drainTimeoutMs: number;
+  /** The drain for the stop's reason (the signal's `reason`), when it depends on it (`podfn dev`: a reload drains shorter). Default: `drainTimeoutMs`. */
+  drainTimeoutFor?: (reason: unknown) => number;
   /** On shutdown, how long to go on serving (readiness failing) before the drain, in milliseconds. Default 0. */
   shutdownDelayMs?: number;
   /** Called once listening, with the base URL (e.g. `http://127.0.0.1:8080`). */
@@ -85,8 +87,9 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
   http.beginShutdown();
-  logger.info({ inflight: http.drain.inflight, drainTimeoutMs: options.drainTimeoutMs }, "shutting down: draining calls in flight");
-  if (!(await http.drain.settle(options.drainTimeoutMs))) {
+  const drainTimeoutMs = options.drainTimeoutFor?.(signal.reason) ?? options.drainTimeoutMs;
+  logger.info({ inflight: http.drain.inflight, drainTimeoutMs }, "shutting down: draining calls in flight");
+  if (!(await http.drain.settle(drainTimeoutMs))) {
     logger.warn({ inflight: http.drain.inflight }, "drain timeout passed: calls in flight aborted");
     await http.drain.idle(ABORT_GRACE_MS);
   }
