@@ -56,7 +56,8 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
   const all = await loadFunctions(config.functions, { cwd });
   const loaded = scope === "all" ? all : servedByDeployment(all);
   const connection = await connectCluster(config, logger, loaded, cwd);
-  const secretsDefault = config.env[OPTIONS.secretsDir.env] === undefined && config.secretsDir === "/var/run/secrets/podfn";
+  // An empty variable is unset, as loadConfig reads it.
+  const secretsDefault = !config.env[OPTIONS.secretsDir.env] && config.secretsDir === "/var/run/secrets/podfn";
   const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;
   const setup = { config, logger, functions: loaded, connection, secretsDir };
   const created = await prepareLocalSecrets(setup);

@@ -68,3 +68,16 @@ test("a --kubeconfig that is not there is an error, never a silent fall back to 
     await rm(home, { recursive: true, force: true });
   }
 });
+
+test("an empty PODFN_SECRETS_DIR is unset, as for every option: the emulated cluster's local secrets are used", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+  const serve = startPodfn(["serve", "--port", "0", "--functions", FUNCTIONS], { HOME: home, PODFN_SECRETS_DIR: "" }, { cwd: home });
+  try {
+    await serve.waitFor(/caller-auth secrets for local runs are files in [^"]*\/\.podfn\/secrets/);
+    assert.ok((await readFile(join(home, ".podfn/secrets/api-token"), "utf8")).length > 0);
+    assert.equal(await serve.stop(), 0, serve.output());
+  } finally {
+    await serve.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+});
