@@ -26,7 +26,8 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "
 export const CLUSTER_MODES = ["auto", "real", "emulated"] as const;
 /** The Kubernetes client's HTTP clients (kube/http-client-choice.ts's; cluster-connection checks they agree). */
 export const KUBE_HTTP_CLIENTS = ["auto", "undici", "node"] as const;
-export const APP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** An app name: a DNS-1035 label (starting with a letter), since it begins the Service's name (`<app>-http`), which Kubernetes 1.32 requires to be one. */
+export const APP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** A namespace name: an RFC 1123 label of at most 63 characters. */
 export const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_APP_LENGTH = 20;

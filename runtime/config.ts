@@ -58,7 +58,7 @@ export const OPTIONS = {
   json: { flag: "json", kind: "boolean", description: "Print JSON instead of a table.", commands: ["list"] },
   image: { flag: "image", env: "PODFN_IMAGE", kind: "string", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
   out: { flag: "out", kind: "string", description: "Folder the manifests are written to.", commands: ["manifests"] },
-  app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name: prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
+  app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name (lower case letters, digits and `-`, starting with a letter): prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more).", commands: ["manifests"] },
@@ -102,7 +102,7 @@ function buildSchema() {
     out: z.string().min(1).default(d.out),
     app: z
       .string()
-      .regex(APP_NAME, "must be a DNS label: lower case letters, digits and '-'")
+      .regex(APP_NAME, "must be lower case letters, digits and '-', starting with a letter (it begins the Service's name, a DNS-1035 label)")
       .max(MAX_APP_LENGTH, `must be at most ${MAX_APP_LENGTH} characters (it prefixes object names)`)
       .default(d.app),
     replicas: num(BOUNDS.replicas).default(d.replicas),

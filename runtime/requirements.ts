@@ -63,7 +63,7 @@ export function environmentSecrets(functions: readonly LoadedFunction[]): { vari
     }
     byVariable.set(auth.env, { secret: auth.secret, fn: fn.name });
   }
-  return [...byVariable].sort(([a], [b]) => a.localeCompare(b)).map(([variable, { secret }]) => ({ variable, secret }));
+  return [...byVariable].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([variable, { secret }]) => ({ variable, secret }));
 }
 
 /** Names of the secrets the functions read from files (bearer without `env`, and HMAC), sorted. */

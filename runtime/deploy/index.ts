@@ -12,6 +12,7 @@ import { resolveOptions, type ManifestOptions } from "./options.js";
 import { assertDistinctNames, type OwnedObjects } from "./names.js";
 import { planWorkloads } from "./plan.js";
 import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
+import { byCodeUnits } from "./order.js";
 
 export type { ManifestOptions } from "./options.js";
 export type { ManifestFile } from "./render.js";
@@ -55,5 +56,5 @@ export function renderManifests(functions: LoadedFunction[], options: ManifestOp
   const groups = generateManifests(functions, options);
   const files = groups.map((g) => ({ path: g.path, content: renderFile(g.objects) }));
   files.push({ path: "kustomization.yaml", content: renderKustomization(groups.map((g) => g.path)) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => byCodeUnits(a.path, b.path));
 }

@@ -12,6 +12,7 @@ import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecret
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { cronServiceAccountName, httpWorkloadName } from "./names.js";
 import type { ResolvedOptions } from "./options.js";
+import { byCodeUnits } from "./order.js";
 
 export interface HttpWorkload {
   /** Name of the Deployment, Service and ServiceAccount. */
@@ -44,7 +45,7 @@ export interface WorkloadPlan {
   cron: CronWorkload[];
 }
 
-const byName = (a: LoadedFunction, b: LoadedFunction) => a.name.localeCompare(b.name);
+const byName = (a: LoadedFunction, b: LoadedFunction) => byCodeUnits(a.name, b.name);
 
 /**
  * The variables `functions` declare in `env` that are set in `env`, with the values there, by

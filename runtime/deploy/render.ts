@@ -5,6 +5,7 @@
  * after a change gives a small, readable diff and the same input always gives the same bytes.
  */
 import { stringify } from "yaml";
+import { byCodeUnits } from "./order.js";
 import type { KubeObject } from "../kube/api.js";
 
 /** One generated file, path relative to the output folder. */
@@ -36,12 +37,17 @@ function rank(object: KubeObject): string {
 
 /** Objects sorted by kind, then namespace, then name. */
 export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
-  return [...objects].sort((a, b) => rank(a).localeCompare(rank(b)));
+  return [...objects].sort((a, b) => byCodeUnits(rank(a), rank(b)));
 }
 
-/** One object as YAML with sorted keys (undefined fields dropped). */
+/**
+ * One object as YAML with sorted keys (undefined fields dropped). Written as YAML 1.1, which
+ * kubectl and kustomize read: a string such as `yes`, `on`, `n`, `2024-01-01` or `1_000` (an
+ * env value, a schedule name) is quoted, where YAML 1.2 leaves it plain and they would read a
+ * boolean, a timestamp or a number.
+ */
 export function toYaml(object: unknown): string {
-  return stringify(JSON.parse(JSON.stringify(object)), { sortMapEntries: true, lineWidth: 0, minContentWidth: 0 });
+  return stringify(JSON.parse(JSON.stringify(object)), { version: "1.1", sortMapEntries: true, lineWidth: 0, minContentWidth: 0 });
 }
 
 /** A multi-document YAML file of `objects`, sorted, with the generated-file header. */

@@ -11,6 +11,7 @@
  */
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import type { PermissionRule } from "../function.js";
+import { byCodeUnits } from "./order.js";
 
 /** Scope of rules that need a ClusterRole. */
 export const CLUSTER_SCOPE = "*";
@@ -136,12 +137,12 @@ export function compactRules(grants: Grant[]): PolicyRule[] {
   );
   return rules
     .map((r): PolicyRule => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, ...(r.resourceNames.length ? { resourceNames: r.resourceNames } : {}) }))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    .sort((a, b) => byCodeUnits(JSON.stringify(a), JSON.stringify(b)));
 }
 
 /** Grants by scope, scopes sorted (`"*"` first). */
 export function grantsByScope(grants: Grant[]): Map<string, Grant[]> {
   const byScope = new Map<string, Grant[]>();
-  for (const g of [...grants].sort((a, b) => a.scope.localeCompare(b.scope))) byScope.set(g.scope, [...(byScope.get(g.scope) ?? []), g]);
+  for (const g of [...grants].sort((a, b) => byCodeUnits(a.scope, b.scope))) byScope.set(g.scope, [...(byScope.get(g.scope) ?? []), g]);
   return byScope;
 }

@@ -64,6 +64,14 @@ describe("config", () => {
     assert.throws(() => loadConfig("run", ["--kubeconfig", "/nonexistent/config"], {}), /--kubeconfig: \/nonexistent\/config: no such file/);
   });
 
+  test("an app name starts with a letter: it begins the Service's name, which Kubernetes 1.32 requires to be a DNS-1035 label", () => {
+    for (const bad of ["9ops", "-ops", "Ops", "ops-"]) {
+      assert.throws(() => loadConfig("manifests", [`--app=${bad}`], {}), (e: unknown) => e instanceof ConfigError && /--app: must be lower case letters, digits and '-', starting with a letter/.test(e.message), bad);
+    }
+    assert.throws(() => loadConfig("serve", [], { PODFN_APP: "1st" }), /PODFN_APP: must be lower case letters/);
+    assert.equal(loadConfig("manifests", ["--app", "ops9"], {}).config.app, "ops9");
+  });
+
   test("a namespace must be a namespace name (what the API server accepts)", () => {
     for (const bad of ["Bad_NS", "a".repeat(64), "ops-"]) {
       assert.throws(() => loadConfig("manifests", ["--namespace", bad], {}), (e: unknown) => e instanceof ConfigError && /--namespace: must be a namespace name/.test(e.message), bad);
