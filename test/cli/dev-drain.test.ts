@@ -25,12 +25,22 @@ test("a reload drains for at most 2 s; SIGTERM drains for --drain-timeout-ms", a
   const dev = startPodfn(["dev", "--port", "0", "--functions", dir, "--drain-timeout-ms", "10000"], { HOME: home }, { cwd: home });
   try {
     await dev.waitFor(/watching for changes/);
-    await writeFile(join(dir, "hello.ts"), hello("2"));
-    await dev.waitFor(/draining calls in flight .*drainTimeoutMs=2000/);
-    await dev.waitFor(/watching for changes[\s\S]*watching for changes/);
+    // The folder's watch is set up asynchronously (Node's recursive fs.watch on Linux): an edit
+    // made at once can go unseen, so the edit is made again until it reloads.
+    const deadline = Date.now() + 30_000;
+    for (let version = 2; !/draining calls in flight .*drainTimeoutMs=2000/.test(dev.output()); version++) {
+      assert.ok(Date.now() < deadline, `no reload within 30 s:\n${dev.output()}`);
+      await writeFile(join(dir, "hello.ts"), hello(String(version)));
+      const waitUntil = Date.now() + 1000;
+      while (Date.now() < waitUntil && !/draining calls in flight/.test(dev.output())) await new Promise((r) => setTimeout(r, 25));
+    }
+    await dev.waitFor(/draining calls in flight[\s\S]*watching for changes/);
     await dev.stop();
     const drains = [...dev.output().matchAll(/draining calls in flight .*drainTimeoutMs=(\d+)/g)].map((m) => Number(m[1]));
-    assert.deepEqual(drains, [2000, 10000], dev.output());
+    // One reload or more (an edit made again may reload twice), then the stop.
+    assert.deepEqual(drains.slice(0, -1).filter((ms) => ms !== 2000), [], dev.output());
+    assert.ok(drains.length >= 2, dev.output());
+    assert.equal(drains.at(-1), 10000, dev.output());
   } finally {
     await dev.stop();
     await rm(dir, { recursive: true, force: true });
