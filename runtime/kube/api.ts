@@ -92,6 +92,11 @@ export interface WatchOptions<T = KubeObject> extends ListOptions {
   /** Called after each complete list (the first, and any after a 410), once its events are consumed, with the number of objects it holds and its resourceVersion. */
   onList?: (objects: number, resourceVersion: string) => void;
   /**
+   * Told each resourceVersion a restarted watch may resume from without missing a change: a
+   * complete list's, then each stream event's and bookmark's (never a listed item's).
+   */
+  onProgress?: (resourceVersion: string) => void;
+  /**
    * The objects already known, by `namespace/name` (`/name` when cluster-scoped), as an
    * informer's store: the watch keeps it current (each event is applied before it is yielded)
    * and diffs a list after a 410 against it, so a watch restarted with `resourceVersion` still

@@ -15,6 +15,9 @@
  *   informer's store), or in the caller's `store` (which then outlives one watch: a watch
  *   restarted from a `resourceVersion` with it still reports what vanished meanwhile).
  * - `BOOKMARK` events only advance the resourceVersion, unless `bookmarks: true`.
+ * - `onProgress` is told each resourceVersion a restart may resume from: a complete list's (never
+ *   a listed item's: a list's items are not in version order, and a list cut short by a failure
+ *   has not delivered the rest), and each stream event's and bookmark's.
  * - A stream that sends nothing for `stallTimeoutMs` is dropped and restarted.
  * - A continue token that expires between two pages of a list (410) makes it list once more
  *   in full, without a limit, as client-go's pager does.
@@ -139,6 +142,7 @@ async function* watchUntil<T extends KubeObject>(
         known.delete(key);
         yield { type: "DELETED", object };
       }
+      if (page.metadata.resourceVersion) options.onProgress?.(page.metadata.resourceVersion);
       options.onList?.(known.size, page.metadata.resourceVersion ?? "");
       return page.metadata.resourceVersion ?? "";
     }
@@ -198,7 +202,10 @@ async function* watchUntil<T extends KubeObject>(
           }
           throw kubeApiError(code, object, { method: "WATCH", path });
         }
-        resourceVersion = object.metadata?.resourceVersion || resourceVersion;
+        if (object.metadata?.resourceVersion) {
+          resourceVersion = object.metadata.resourceVersion;
+          options.onProgress?.(resourceVersion);
+        }
         if (event.type === "BOOKMARK") {
           if (!options.bookmarks) continue;
         } else if (event.type === "DELETED") {

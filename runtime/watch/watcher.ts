@@ -27,6 +27,7 @@ import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
+import { linkAbort } from "../signals.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -145,16 +146,22 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   let resourceVersion: string | undefined;
   // What the watch knows, across its restarts: a list after a 410 reports what vanished meanwhile.
   const store = new Map<string, KubeObject>();
-  const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(fn, watch, store, queue, options, signal) : undefined;
+  // Resync ends with the watch: at shutdown, or when it stops for good (a 400 or 422).
+  const watching = new AbortController();
+  const unlinkWatching = linkAbort(signal, watching);
+  const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(fn, watch, store, queue, options, watching.signal) : undefined;
   while (!signal.aborted) {
     try {
       const where = { resource: watch.type.resource, namespace: watch.namespace ?? (watch.type.namespaced ? options.kube.namespace : undefined) };
       log.info(where, `starting the watch of ${watch.name} for ${fn.name}`);
       let listed = false;
       const events = client.watch({
-        onList(objects, listVersion) {
-          // A list's own version is where a restart resumes: its items are not ordered by theirs.
-          if (listVersion) resourceVersion = listVersion;
+        // Where a restart resumes: a complete list's version (its items are not ordered by
+        // theirs, and a list cut short has not delivered the rest), then each change's.
+        onProgress(version) {
+          resourceVersion = version;
+        },
+        onList(objects) {
           // The first list: from now on every change comes as it happens.
           if (!listed) {
             log.info({ ...where, objects }, `watching ${watch.name} for ${fn.name} (${objects} listed)`);
@@ -174,10 +181,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         if (signal.aborted) break;
         // The stream works: the next failure starts the pauses over. (A list that works before a
         // refused watch request does not: restarting it at once would replay it again and again.)
-        if (listed) {
-          failures = 0;
-          resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
-        }
+        if (listed) failures = 0;
         if (!wanted.has(type)) continue;
         await queue.push(keyOf(object), (place) => call(fn, watch, type as WatchEventName, object, options, signal, place));
       }
@@ -198,6 +202,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
       await sleep(delayMs, undefined, { signal }).catch(() => undefined);
     }
   }
+  watching.abort();
+  unlinkWatching();
   await resyncing;
   await queue.idle();
 }

@@ -99,3 +99,19 @@ test("an object with a call pending is passed over by a resync, and called again
   run.release();
   await until(() => run.seen.some((s) => s.name === "busy" && s.event === "RESYNC"), "busy's resync once its call is done", 10_000);
 });
+
+test("a watch stopped for good (a malformed selector) stops its resync too: runWatches settles without a stop", async () => {
+  const fn = loaded({ name: "reconcile", watch: { resource: "configmaps", labelSelector: "app in (", resyncSeconds: 1 }, handler() {} });
+  const { logger, lines } = captureLogs();
+  const stop = new AbortController();
+  let settled = false;
+  const done = runWatches({ functions: [fn], kube: admin, logger }, stop.signal).then(() => void (settled = true));
+  try {
+    await until(() => settled, "runWatches settling by itself", 10_000);
+    assert.ok(lines.some((l) => typeof l.msg === "string" && l.msg.includes("it is not started again (fix the definition)")));
+    assert.ok(!lines.some((l) => typeof l.msg === "string" && l.msg.startsWith("resync of")));
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
