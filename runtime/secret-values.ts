@@ -5,7 +5,8 @@
  * a field it logged. Shape-based censoring (headers, `token` fields, `Bearer …`: log-error.ts)
  * catches credentials podfn has never seen; this catches the ones it has, by value. Values
  * shorter than 8 characters are not remembered (they would censor ordinary words); the last 64
- * are kept (a rotating token leaves its old values behind).
+ * are kept (a rotating token leaves its old values behind). A secret with a character JSON
+ * escapes is remembered in both forms: as written, and as a JSON log line carries it.
  */
 
 const MIN_LENGTH = 8;
@@ -22,9 +23,14 @@ const values = new Set<string>();
  * rememberSecret(readFileSync(path, "utf8").trim());
  */
 export function rememberSecret(value: string): void {
-  if (value.length < MIN_LENGTH || values.has(value)) return;
-  values.add(value);
-  if (values.size > MAX_VALUES) values.delete(values.values().next().value!);
+  if (value.length < MIN_LENGTH) return;
+  // As a JSON log line writes it too: a `"`, `\` or control character in a secret is escaped there.
+  const escaped = JSON.stringify(value).slice(1, -1);
+  for (const form of escaped === value ? [value] : [escaped, value]) {
+    if (values.has(form)) continue;
+    values.add(form);
+    if (values.size > MAX_VALUES) values.delete(values.values().next().value!);
+  }
 }
 
 /**

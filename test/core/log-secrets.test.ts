@@ -119,3 +119,18 @@ test("a secret the process holds is censored by value wherever a line carries it
   assert.match(out, /"note":"x\[redacted\]y","other":"short"/);
   assert.match(out, /failed with token \[redacted\]/);
 });
+
+test("a secret with a character JSON escapes (a quote, a backslash, a tab) is censored as the JSON line carries it", async () => {
+  const { rememberSecret } = await import("../../runtime/secret-values.js");
+  const held = 'wh"sec\\ret\t-1234';
+  rememberSecret(held);
+  const out = logged((log) => {
+    log.info(`signature check used key ${held}`);
+    log.error({ err: new Error(`key ${held} refused`), path: `/x/${held}` }, "call failed");
+  });
+  assert.ok(!out.includes(JSON.stringify(held).slice(1, -1)), out);
+  assert.ok(!out.includes("sec\\\\ret"), out);
+  assert.match(out, /signature check used key \[redacted\]/);
+  assert.match(out, /"path":"\/x\/\[redacted\]"/);
+  assert.match(out, /key \[redacted\] refused/);
+});
