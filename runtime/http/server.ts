@@ -67,6 +67,9 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
   });
+  server.on("checkExpectation", function checkExpectation(request: IncomingMessage, response: ServerResponse) {
+    answerUnmetExpectation(request, response, logger);
+  });
   const { onFirstAnswer } = options;
   if (onFirstAnswer) server.once("request", (_request, response) => response.once("close", onFirstAnswer));
   const address = await listen(server, options.port, options.host);
@@ -143,6 +146,23 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   );
   logger.info({ requestId, status, code, reason }, "request refused by the HTTP parser");
   socket.destroy();
+}
+
+/**
+ * The server's `checkExpectation` handler (an `Expect` header other than `100-continue`, which
+ * Node answers itself): 417 `expectation_failed` in the status contract's JSON, with a request id
+ * (the caller's own, or a fresh one) and `Connection: close` (the client may send the body
+ * anyway), logged at info with the method and path; Node's own answer had no body, no id and no
+ * log line.
+ */
+export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, logger: Logger): void {
+  const given = request.headers["x-request-id"];
+  const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
+  const body = JSON.stringify({ error: { code: "expectation_failed", message: "the request's Expect header asks for something other than 100-continue, the only expectation this server meets", requestId } });
+  response.writeHead(417, { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, "content-length": Buffer.byteLength(body), connection: "close" });
+  response.end(body);
+  const path = (request.url ?? "").split("?")[0];
+  logger.info({ requestId, status: 417, method: request.method, path }, "request refused: an expectation the server cannot meet");
 }
 
 /**

@@ -2,7 +2,8 @@
  * A request Node's HTTP parser refuses never reaches the app: without a `clientError` handler
  * Node answers a bare 400/431 (no JSON body, no X-Request-Id). The server answers it as the
  * status contract says, `{error: {code, message, requestId}}` with `Connection: close`, logs
- * it without the request's bytes, and closes the connection.
+ * it without the request's bytes, and closes the connection. So is a request whose `Expect`
+ * header Node would refuse itself (a bare 417).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -48,6 +49,8 @@ const CASES: Array<{ name: string; bytes: string; status: number; code: string; 
   { name: "a control byte in a header", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nX-Foo: a\x01b\r\nContent-Length: 0\r\n\r\n", status: 400, code: "bad_request" },
   { name: "a 20 KB header", bytes: `POST /echo HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`, status: 431, code: "headers_too_large" },
   { name: "not HTTP at all", bytes: "hello there\r\n\r\n", status: 400, code: "bad_request" },
+  // Node answers these itself, bare, unless the server takes `checkExpectation`.
+  { name: "an Expect other than 100-continue", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", status: 417, code: "expectation_failed" },
 ];
 
 describe("requests Node's HTTP parser refuses", () => {
