@@ -32,6 +32,12 @@ export interface InvokeOptions {
   logger: Logger;
   /** Aborts the call from outside (shutdown, client gone). */
   signal?: AbortSignal;
+  /**
+   * Told when the call times out while its handler still runs (a handler that ignores its
+   * signal), with a promise settling once the handler has: a caller that runs one call at a
+   * time (a watch's object, a `Forbid` schedule) waits for it before the next.
+   */
+  onTimeout?: (handlerSettled: Promise<void>) => void;
 }
 
 /** The handler returned something the `output` schema rejects: a bug in the function. */
@@ -188,6 +194,7 @@ function run(options: InvokeOptions, input: unknown): unknown {
         const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
         // Made here if the handler has not asked for it yet: asking later gets it aborted.
         (controller ??= new AbortController()).abort(error);
+        options.onTimeout?.(Promise.resolve(result).then(ignore, ignore));
         reject(error);
       },
       Math.max(0, fn.timeoutMs - (Date.now() - started)),
@@ -200,3 +207,5 @@ function run(options: InvokeOptions, input: unknown): unknown {
       unlink?.();
     });
 }
+
+function ignore(): void {}

@@ -65,3 +65,26 @@ export function joinSignals(signal: AbortSignal | readonly AbortSignal[] | undef
     },
   };
 }
+
+/**
+ * Resolves when `settled` does, or `graceMs` after `signal` aborts, whichever comes first: how
+ * long to wait for a handler that outlived its timeout (it ignores its signal) before a stop.
+ *
+ * @example
+ * await settledOrGrace(handlerSettled, shutdown, 2000);
+ */
+export function settledOrGrace(settled: Promise<void>, signal: AbortSignal, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const startGrace = (): void => {
+      timer = setTimeout(resolve, graceMs);
+    };
+    if (signal.aborted) startGrace();
+    else signal.addEventListener("abort", startGrace, { once: true });
+    void settled.then(function handlerEnded() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", startGrace);
+      resolve();
+    });
+  });
+}

@@ -19,7 +19,11 @@ import type { KubeClient } from "../kube/api.js";
 import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { nextFireTime } from "./cron.js";
+import { settledOrGrace } from "../signals.js";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
+
+/** Once a run is stopped, how long more a handler that outlived its timeout is waited for. */
+const LINGER_GRACE_MS = 2000;
 
 export type ScheduleEntry = LoadedFunction["schedules"][number];
 
@@ -122,6 +126,8 @@ export class Scheduler {
     const controller = new AbortController();
     slot.running.add(controller);
     const started = performance.now();
+    // A handler still running after its timeout (it ignores its signal): the run is not over.
+    let lingering: Promise<void> | undefined;
     const run = invoke({
       fn,
       input: entry.input,
@@ -131,6 +137,7 @@ export class Scheduler {
       kube: this.options.kube,
       logger: this.options.logger,
       signal: controller.signal,
+      onTimeout: (settled) => void (lingering = settled),
     }).then(
       () => {
         log.info({ outcome: "succeeded", durationMs: Math.round(performance.now() - started) }, "scheduled run succeeded");
@@ -142,7 +149,12 @@ export class Scheduler {
         log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `scheduled run ${outcome}: ${decision.message}`);
       },
     );
-    const tracked = run.finally(() => {
+    // Counted as running until its handler ends (Forbid skips the ticks meanwhile); once stopped, 2 s more at most.
+    const tracked = run.then(async function outlive() {
+      if (!lingering) return;
+      log.warn("the timed-out handler still runs (it ignores its signal): the run counts as running until it ends");
+      await settledOrGrace(lingering, controller.signal, LINGER_GRACE_MS);
+    }).finally(() => {
       slot.running.delete(controller);
       this.inflight.delete(tracked);
     });

@@ -8,6 +8,7 @@
  * slows the reading of events instead of growing memory.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { settledOrGrace } from "../signals.js";
 
 /** What a running call can do with its place in the queue. */
 export interface CallPlace {
@@ -15,6 +16,11 @@ export interface CallPlace {
   pause(ms: number, signal: AbortSignal): Promise<boolean>;
   /** Whether a call about the same key was pushed after this one. */
   superseded(): boolean;
+  /**
+   * Waits for `settled` (a timed-out handler still running) without holding a slot, and without
+   * letting the key's next call start: once `signal` aborts, `graceMs` more at most.
+   */
+  outlast(settled: Promise<void>, signal: AbortSignal, graceMs: number): Promise<void>;
 }
 
 export class KeyedCallQueue {
@@ -55,6 +61,11 @@ export class KeyedCallQueue {
         return !signal.aborted;
       },
       superseded: () => this.tails.get(key) !== done,
+      outlast: async (settled, signal, graceMs) => {
+        this.release();
+        await settledOrGrace(settled, signal, graceMs);
+        await this.acquire();
+      },
     };
     const run = async () => {
       await this.acquire();

@@ -69,6 +69,9 @@ function hint(error: unknown, watch: LoadedWatch): string {
 
 const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
+/** Once the watch stops, how long more a handler that outlived its timeout is waited for (as the HTTP server's drain gives aborted calls). */
+const LINGER_GRACE_MS = 2000;
+
 /**
  * Outcomes another try may change: the handler threw. Invalid input and a denied request fail
  * again; a call that timed out may still be running (a handler that ignores its signal runs
@@ -99,8 +102,10 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
     const log = options.logger.child({ ...about, requestId, ...(retry > 0 ? { retry } : {}) });
     const started = performance.now();
     let delayMs: number | undefined;
+    // A handler still running after its timeout (it ignores its signal).
+    let lingering: Promise<void> | undefined;
     try {
-      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal });
+      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
       const ms = performance.now() - started;
       options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
       log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
@@ -121,7 +126,14 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
         : "";
       // A handler's own failure carries its stack and cause: the log is all it leaves.
       log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
-      if (delayMs === undefined) return;
+      if (delayMs === undefined) {
+        // Calls about one object run one at a time: the next waits for a handler that outlived its timeout.
+        if (lingering) {
+          log.warn("the timed-out handler still runs (it ignores its signal): the object's next call waits for it");
+          await place.outlast(lingering, signal, LINGER_GRACE_MS);
+        }
+        return;
+      }
     }
     if (!(await place.pause(delayMs!, signal))) {
       options.logger.info(about, "watch call not made again: the watch stopped");

@@ -63,6 +63,26 @@ test("Forbid skips a tick while the previous run is still going", async () => {
   await scheduler.idle();
 });
 
+test("Forbid: a run that timed out while its handler still runs (ignoring its signal) counts as running until the handler ends", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let started = 0;
+  const fn = loaded({ name: "stubborn", timeoutMs: 50, schedule: { cron: "* * * * *", name: "every", concurrencyPolicy: "Forbid", mode: "in-process" }, handler: () => (started++, gate) });
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await until(() => lines.some((l) => l.outcome === "timed out") && lines.some((l) => typeof l.msg === "string" && l.msg.startsWith("the timed-out handler still runs")), "the timeout");
+  scheduler.tick(T0 + 2 * MINUTE);
+  assert.equal(started, 1, "the next tick did not start beside the running handler");
+  assert.ok(lines.some((l) => l.outcome === "skipped"));
+  release();
+  await scheduler.idle();
+  scheduler.tick(T0 + 3 * MINUTE);
+  await until(() => started === 2, "the tick after the handler ended");
+  await scheduler.idle();
+});
+
 test("Replace aborts the previous run before starting the next", async () => {
   const { fn, runs } = gated("Replace");
   const { logger, lines } = captureLogs();

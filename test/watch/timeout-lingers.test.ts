@@ -1,0 +1,89 @@
+/**
+ * A watch call that times out while its handler still runs (it ignores its signal): the
+ * object's next call waits for that handler to end, so calls about one object never overlap; a
+ * stop waits for it at most 2 s more.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setImmediate as turn } from "node:timers/promises";
+import type { KubeObject, WatchEvent, WatchOptions } from "../../runtime/kube/api.js";
+import { runWatches } from "../../runtime/watch/watcher.js";
+import { captureLogs, loaded, until } from "../schedule/helpers.js";
+
+const cm = (rv: string): KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: "default", name: "a", resourceVersion: rv } }) as KubeObject;
+
+/** A kube whose watch yields `a` as ADDED, then as MODIFIED once `modify()` is called. */
+function scriptedKube() {
+  let modify!: () => void;
+  const modified = new Promise<void>((resolve) => (modify = resolve));
+  const kube = {
+    namespace: "default",
+    resource: () => ({
+      async *watch(options: WatchOptions<KubeObject>): AsyncGenerator<WatchEvent<KubeObject>> {
+        yield { type: "ADDED", object: cm("1") };
+        options.onProgress?.("1");
+        options.onList?.(1, "1");
+        // As the real watch: a stop ends it wherever it waits.
+        const stopped = new Promise<void>((resolve) => options.signal!.addEventListener("abort", () => resolve(), { once: true }));
+        await Promise.race([modified, stopped]);
+        if (options.signal!.aborted) return;
+        yield { type: "MODIFIED", object: cm("2") };
+        await stopped;
+      },
+    }),
+  };
+  return { kube: kube as never, modify };
+}
+
+test("the object's next call waits for a handler that outlived its timeout", async () => {
+  const { kube, modify } = scriptedKube();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const log: string[] = [];
+  let running = 0;
+  const fn = loaded({
+    name: "slow",
+    timeoutMs: 50,
+    watch: { resource: "configmaps" },
+    async handler({ trigger }) {
+      if (trigger.type !== "watch") return;
+      running++;
+      log.push(`start ${trigger.event} (${running} running)`);
+      if (trigger.event === "ADDED") {
+        modify();
+        await gate; // ignores its signal
+      }
+      running--;
+      log.push(`end ${trigger.event}`);
+    },
+  });
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger }, stop.signal);
+  try {
+    await until(() => lines.some((l) => l.msg === "the timed-out handler still runs (it ignores its signal): the object's next call waits for it"), "the timeout", 10_000);
+    for (let i = 0; i < 20; i++) await turn();
+    assert.deepEqual(log, ["start ADDED (1 running)"], "MODIFIED has not started beside the running handler");
+    release();
+    await until(() => log.includes("end MODIFIED"), "the next call, once the handler ended", 10_000);
+    assert.deepEqual(log, ["start ADDED (1 running)", "end ADDED", "start MODIFIED (1 running)", "end MODIFIED"]);
+  } finally {
+    release();
+    stop.abort();
+    await done;
+  }
+});
+
+test("a stop waits for a handler that outlived its timeout 2 s at most", async () => {
+  const { kube } = scriptedKube();
+  const fn = loaded({ name: "stuck", timeoutMs: 50, watch: { resource: "configmaps", events: ["ADDED"] }, handler: () => new Promise<void>(() => {}) });
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger }, stop.signal);
+  await until(() => lines.some((l) => typeof l.msg === "string" && l.msg.startsWith("the timed-out handler still runs")), "the timeout", 10_000);
+  const stopped = performance.now();
+  stop.abort();
+  await done;
+  const ms = performance.now() - stopped;
+  assert.ok(ms >= 1900 && ms < 10_000, `stopped after ${Math.round(ms)} ms`);
+});
