@@ -196,6 +196,21 @@ function knownToIntl(timeZone: string): boolean {
   }
 }
 
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `at`, read on the wall clock of `timeZone`, has an hour and minute the expression names. */
+function onTheClock(at: Date, timeZone: string, hours: ReadonlySet<number>, minutes: ReadonlySet<number>): boolean {
+  let clock = wallClocks.get(timeZone);
+  if (!clock) wallClocks.set(timeZone, (clock = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "numeric", hourCycle: "h23" })));
+  let hour = -1;
+  let minute = -1;
+  for (const part of clock.formatToParts(at)) {
+    if (part.type === "hour") hour = Number(part.value);
+    else if (part.type === "minute") minute = Number(part.value);
+  }
+  return hours.has(hour) && minutes.has(minute);
+}
+
 /**
  * The first time strictly after `after` at which `entry` fires, in its time zone (default UTC);
  * undefined for an expression that never fires (`0 0 31 2 *`). Throws on an invalid
@@ -209,11 +224,17 @@ export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, af
   if ("error" in normalized) throw new TypeError(normalized.error);
   try {
     const fields = normalized.fields.split(" ").map((part, i) => cronParserField(part, FIELDS[i]!));
-    const expression = cronParser().CronExpressionParser.parse(fields.join(" "), {
-      currentDate: after,
-      tz: entry.timeZone ?? "UTC",
-    });
-    return expression.next().toDate();
+    const timeZone = entry.timeZone ?? "UTC";
+    const expression = cronParser().CronExpressionParser.parse(fields.join(" "), { currentDate: after, tz: timeZone });
+    const hours = new Set<number>(expression.fields.hour.values as number[]);
+    const minutes = new Set<number>(expression.fields.minute.values as number[]);
+    // A time the clocks skip (02:30 on a spring-forward day) is moved by cron-parser to one that
+    // exists (03:30); robfig/cron, which CronJobs use, skips it: so does podfn.
+    for (let tries = 0; tries < 1000; tries++) {
+      const next = expression.next().toDate();
+      if (timeZone === "UTC" || onTheClock(next, timeZone, hours, minutes)) return next;
+    }
+    return undefined;
   } catch (error) {
     if (impossibleDate(error)) return undefined;
     throw error;

@@ -46,6 +46,23 @@ test("nextFireTime honours the time zone, across a daylight-saving change", () =
   assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-07-01T00:00:00Z"))!.toISOString(), "2025-07-01T13:00:00.000Z");
 });
 
+test("a time the clocks skip on a spring-forward day does not fire, as robfig/cron skips it (its spec_test: \"2am nightly job (skipped)\")", () => {
+  const next = (cron: string, timeZone: string, from: string, count: number): string[] => {
+    const out: string[] = [];
+    let at = new Date(from);
+    for (let i = 0; i < count; i++) out.push((at = nextFireTime({ cron, timeZone }, at)!).toISOString());
+    return out;
+  };
+  // robfig: 0 0 2 * * ? from 2012-03-11T00:00-0500 gives 2012-03-12T02:00 (EDT, 06:00Z).
+  assert.deepEqual(next("0 2 * * *", "America/New_York", "2012-03-11T05:00:00Z", 2), ["2012-03-12T06:00:00.000Z", "2012-03-13T06:00:00.000Z"]);
+  assert.deepEqual(next("15,45 2 * * *", "America/New_York", "2012-03-11T05:00:00Z", 2), ["2012-03-12T06:15:00.000Z", "2012-03-12T06:45:00.000Z"]);
+  assert.deepEqual(next("0 2 * * *", "Europe/Berlin", "2024-03-30T12:00:00Z", 1), ["2024-04-01T00:00:00.000Z"]);
+  // An hourly job loses 02:30 only: 01:30 EST, then 03:30 EDT.
+  assert.deepEqual(next("30 * * * *", "America/New_York", "2012-03-11T05:00:00Z", 3), ["2012-03-11T05:30:00.000Z", "2012-03-11T06:30:00.000Z", "2012-03-11T07:30:00.000Z"]);
+  // Falling back, a daily 01:00 fires once (the first 01:00, EDT).
+  assert.deepEqual(next("0 1 * * *", "America/New_York", "2012-11-04T04:00:00Z", 2), ["2012-11-04T05:00:00.000Z", "2012-11-05T06:00:00.000Z"]);
+});
+
 test("day-of-month and day-of-week both restricted fire on either, as cron does", () => {
   assert.equal(nextFireTime({ cron: "0 0 13 * FRI" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-01-03T00:00:00.000Z");
 });
