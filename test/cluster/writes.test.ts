@@ -65,6 +65,24 @@ describe("writes", () => {
     assert.deepEqual(stale.body, fixture("update-deployment-stale").response.body);
   });
 
+  test("a metadata-only patch leaves generation alone, a patch that changes nothing keeps the resourceVersion, and a Deployment's annotations bump it (DeploymentStrategy.PrepareForUpdate)", async () => {
+    const created = (await t.send("POST", DEPLOY, { body: deployment("gen") })).body;
+    const merge = { contentType: "application/merge-patch+json" };
+    const labelled = await t.send("PATCH", `${DEPLOY}/gen`, { body: { metadata: { labels: { q: "r" } } }, ...merge });
+    assert.equal(labelled.status, 200);
+    assert.equal(labelled.body.metadata.generation, 1, "labels are metadata: no new generation");
+    assert.notEqual(labelled.body.metadata.resourceVersion, created.metadata.resourceVersion);
+    const noop = await t.send("PATCH", `${DEPLOY}/gen`, { body: {}, ...merge });
+    assert.equal(noop.body.metadata.resourceVersion, labelled.body.metadata.resourceVersion, "nothing changed: the same resourceVersion");
+    assert.equal(noop.body.metadata.generation, 1);
+    const annotated = await t.send("PATCH", `${DEPLOY}/gen`, { body: { metadata: { annotations: { q: "s" } } }, ...merge });
+    assert.equal(annotated.body.metadata.generation, 2, "a Deployment's annotations are copied to its ReplicaSets: a new generation");
+    await t.send("POST", `${NS}/configmaps`, { body: cm("same") });
+    const before = (await t.send("GET", `${NS}/configmaps/same`)).body;
+    const smpNoop = await t.send("PATCH", `${NS}/configmaps/same`, { body: { data: { k: "v" } }, contentType: "application/strategic-merge-patch+json" });
+    assert.equal(smpNoop.body.metadata.resourceVersion, before.metadata.resourceVersion);
+  });
+
   test("merge, JSON (with test) and strategic patches", async () => {
     await t.send("POST", `${NS}/configmaps`, { body: cm("p") });
     const merged = await t.send("PATCH", `${NS}/configmaps/p`, { body: { data: { k: null, n: "1" } }, contentType: "application/merge-patch+json" });

@@ -65,6 +65,8 @@ export interface ResourceDef {
   metaCheckedAfter?: boolean;
   /** Workloads: a change of anything but metadata and status bumps `metadata.generation`. */
   generation: boolean;
+  /** A change of `metadata.annotations` bumps it too (Deployments: they copy theirs to their ReplicaSets). */
+  annotationsBumpGeneration?: boolean;
   /** Pods answer a delete with the object; most types with a Success Status. */
   returnDeletedObject: boolean;
   /** What a delete without propagationPolicy does to dependents (batch/v1 Jobs orphan them). */
@@ -152,7 +154,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: serviceErrors, createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
-  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true }),
+  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, annotationsBumpGeneration: true }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
   def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: scaledWorkload, validateUpdate: statefulSetUpdateErrors, generation: true }),
   def({ group: "authentication.k8s.io", version: "v1", resource: "selfsubjectreviews", kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }),

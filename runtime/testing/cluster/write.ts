@@ -132,16 +132,28 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   return registry.commit(def, out, "ADDED");
 }
 
-function specOf(obj: Obj): string {
-  const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
-  return JSON.stringify(rest);
+/**
+ * JSON with every object's keys sorted: two states compare equal whatever order their keys came
+ * in (a patched object's are sorted, a created one's as sent), as Go's semantic equality does.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, function sorted(_key, v: unknown) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.keys(v as Obj).sort().map((k) => [k, (v as Obj)[k]]));
+  });
+}
+
+/** What bumps `metadata.generation` (the strategies' PrepareForUpdate): the spec, and for some kinds the annotations. */
+function specOf(def: ResourceDef, obj: Obj): string {
+  const { metadata, status: _s, kind: _k, apiVersion: _a, ...rest } = obj;
+  return canonical(def.annotationsBumpGeneration ? { ...rest, "metadata.annotations": metadata?.annotations ?? {} } : rest);
 }
 
 function withoutVolatile(obj: Obj): string {
   const copy = clone(obj);
   delete copy.metadata.resourceVersion;
   for (const e of copy.metadata.managedFields ?? []) delete e.time;
-  return JSON.stringify(copy);
+  return canonical(copy);
 }
 
 /**
@@ -199,7 +211,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   validate(def, merged, scope === "status" ? undefined : old, true);
   strategyWarnings(call, merged, old);
-  if (def.generation && old.metadata.generation !== undefined && specOf(merged) !== specOf(old)) merged.metadata.generation = old.metadata.generation + 1;
+  if (def.generation && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
   merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "main" ? undefined : scope);
