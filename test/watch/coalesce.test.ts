@@ -4,24 +4,14 @@
  * latest state once instead of every state in between. Off by default: then every change calls.
  * Other objects' calls are never skipped for it, and a running call is never cut short.
  */
-import { test, before, type TestContext } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
-import { runWatches } from "../../runtime/watch/watcher.js";
-import { WatchCallMetrics } from "../../runtime/metrics.js";
-import type { Trigger } from "../../runtime/function.js";
-import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
+import { loaded, until } from "../schedule/helpers.js";
+import { adminForFile, runWatched, type Watched } from "./helpers.js";
 
 const NS = "default";
-let admin: KubeClient;
-const { client } = clusterForFile(NS);
-
-before(async () => {
-  admin = await client();
-});
-
-type Watched = Extract<Trigger, { type: "watch" }>;
+const admin = adminForFile(NS);
 
 interface Seen {
   event: string;
@@ -49,22 +39,13 @@ function watching(t: TestContext, label: string, coalesce: boolean | undefined) 
       if (name === "busy" && seen.filter((s) => s.name === "busy").length === 1) await gate;
     },
   });
-  const stop = new AbortController();
-  const { logger, lines } = captureLogs();
-  const metrics = new WatchCallMetrics();
-  const done = runWatches({ functions: [fn], kube: admin, logger, metrics }, stop.signal);
+  const { lines, counted, stop } = runWatched(fn, admin());
   // A failed assertion must not leave the watch (and the test file) running.
   t.after(async () => {
     release();
-    stop.abort();
-    await done;
-    await admin.configMaps.deleteCollection({ labelSelector: `coalesce=${label}` });
+    await stop();
+    await admin().configMaps.deleteCollection({ labelSelector: `coalesce=${label}` });
   });
-  const counted = (): string[] => {
-    const out: string[] = [];
-    metrics.render(out);
-    return out.filter((l) => l.startsWith("podfn_watch_calls_total{"));
-  };
   return { seen, lines, counted, release };
 }
 
@@ -72,10 +53,10 @@ const configMap = (name: string, label: string, step: string) => ({ apiVersion: 
 
 /** Creates `busy-LABEL` (its call waits), changes it three times, then creates `marker`: once marker's call ran, busy's changes are queued. */
 async function changeWhileBusy(run: ReturnType<typeof watching>, label: string): Promise<void> {
-  await admin.configMaps.create(configMap(`busy-${label}`, label, "0"));
+  await admin().configMaps.create(configMap(`busy-${label}`, label, "0"));
   await until(() => run.seen.some((s) => s.name === "busy"), "busy's first call", 10_000);
-  for (const step of ["1", "2", "3"]) await admin.configMaps.patch(`busy-${label}`, { data: { step } });
-  await admin.configMaps.create(configMap(`marker-${label}`, label, "0"));
+  for (const step of ["1", "2", "3"]) await admin().configMaps.patch(`busy-${label}`, { data: { step } });
+  await admin().configMaps.create(configMap(`marker-${label}`, label, "0"));
   await until(() => run.seen.some((s) => s.name === "marker"), "marker's call (another object: not held up)", 10_000);
   run.release();
 }
@@ -105,11 +86,11 @@ test("without coalesce (the default), every change queued behind a running call 
 
 test("with coalesce, a deletion queued behind the changes is what the object's next call sees", async (t) => {
   const run = watching(t, "gone", true);
-  await admin.configMaps.create(configMap("busy-gone", "gone", "0"));
+  await admin().configMaps.create(configMap("busy-gone", "gone", "0"));
   await until(() => run.seen.some((s) => s.name === "busy"), "busy's first call", 10_000);
-  await admin.configMaps.patch("busy-gone", { data: { step: "1" } });
-  await admin.configMaps.delete("busy-gone");
-  await admin.configMaps.create(configMap("marker-gone", "gone", "0"));
+  await admin().configMaps.patch("busy-gone", { data: { step: "1" } });
+  await admin().configMaps.delete("busy-gone");
+  await admin().configMaps.create(configMap("marker-gone", "gone", "0"));
   await until(() => run.seen.some((s) => s.name === "marker"), "marker's call", 10_000);
   run.release();
   await until(() => run.seen.some((s) => s.event === "DELETED"), "the deletion's call", 10_000);

@@ -3,24 +3,15 @@
  * event `RESYNC` and its latest known state, whatever `events` names; an object gone is not; an
  * object with a call pending is passed over (that call sees its state). Each pass is logged.
  */
-import { test, before, type TestContext } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
-import { WatchCallMetrics } from "../../runtime/metrics.js";
-import type { Trigger, WatchEventName } from "../../runtime/function.js";
+import type { WatchEventName } from "../../runtime/function.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import { adminForFile, runWatched, type Watched } from "./helpers.js";
 
-const NS = "default";
-let admin: KubeClient;
-const { client } = clusterForFile(NS);
-
-before(async () => {
-  admin = await client();
-});
-
-type Watched = Extract<Trigger, { type: "watch" }>;
+const admin = adminForFile();
 
 interface Seen {
   event: string;
@@ -44,22 +35,13 @@ function watching(t: TestContext, label: string, events: WatchEventName[], hold?
       if (name === hold && seen.filter((s) => s.name === hold).length === 1) await gate;
     },
   });
-  const stop = new AbortController();
-  const { logger, lines } = captureLogs();
-  const metrics = new WatchCallMetrics();
-  const done = runWatches({ functions: [fn], kube: admin, logger, metrics }, stop.signal);
+  const { lines, counted, stop } = runWatched(fn, admin());
   t.after(async () => {
     release();
-    stop.abort();
-    await done;
-    await admin.configMaps.deleteCollection({ labelSelector: `resync=${label}` });
+    await stop();
+    await admin().configMaps.deleteCollection({ labelSelector: `resync=${label}` });
   });
   const passes = () => lines.filter((l) => typeof l.msg === "string" && l.msg.startsWith("resync of configmaps for reconcile"));
-  const counted = (): string[] => {
-    const out: string[] = [];
-    metrics.render(out);
-    return out.filter((l) => l.startsWith("podfn_watch_calls_total{"));
-  };
   return { seen, passes, counted, release };
 }
 
@@ -67,17 +49,17 @@ const configMap = (name: string, label: string, step: string) => ({ apiVersion: 
 
 test("every object the watch knows is called again as RESYNC with its latest state, whatever events names; a deleted one is not", async (t) => {
   const run = watching(t, "all", ["DELETED"]);
-  await admin.configMaps.create(configMap("a-all", "all", "0"));
-  await admin.configMaps.create(configMap("b-all", "all", "0"));
+  await admin().configMaps.create(configMap("a-all", "all", "0"));
+  await admin().configMaps.create(configMap("b-all", "all", "0"));
   await until(() => run.seen.some((s) => s.name === "a" && s.event === "RESYNC") && run.seen.some((s) => s.name === "b" && s.event === "RESYNC"), "a RESYNC call for each object", 10_000);
   // Only DELETED is named: the creations called nothing.
   assert.deepEqual(new Set(run.seen.map((s) => s.event)), new Set(["RESYNC"]));
 
-  await admin.configMaps.patch("a-all", { data: { step: "1" } });
+  await admin().configMaps.patch("a-all", { data: { step: "1" } });
   await until(() => run.seen.some((s) => s.name === "a" && s.event === "RESYNC" && s.step === "1"), "a RESYNC call with a's new state", 10_000);
   assert.ok(!run.seen.some((s) => s.event === "MODIFIED"), "MODIFIED is not among the events named");
 
-  await admin.configMaps.delete("b-all");
+  await admin().configMaps.delete("b-all");
   await until(() => run.seen.some((s) => s.name === "b" && s.event === "DELETED"), "b's DELETED call", 10_000);
   const deletedAt = run.seen.findIndex((s) => s.name === "b" && s.event === "DELETED");
   const passesThen = run.passes().length;
@@ -90,8 +72,8 @@ test("every object the watch knows is called again as RESYNC with its latest sta
 
 test("an object with a call pending is passed over by a resync, and called again once it is done", async (t) => {
   const run = watching(t, "busy", ["ADDED"], "busy");
-  await admin.configMaps.create(configMap("busy-busy", "busy", "0"));
-  await admin.configMaps.create(configMap("idle-busy", "busy", "0"));
+  await admin().configMaps.create(configMap("busy-busy", "busy", "0"));
+  await admin().configMaps.create(configMap("idle-busy", "busy", "0"));
   await until(() => run.seen.some((s) => s.name === "busy") && run.seen.some((s) => s.name === "idle" && s.event === "RESYNC"), "busy's held call and idle's resync", 10_000);
   await until(() => run.passes().some((p) => p.busy === 1), "a pass that passed busy over", 10_000);
   assert.match(String(run.passes().find((p) => p.busy === 1)!.msg), /1 object\(s\) passed over \(a call about them is pending\)/);
@@ -105,7 +87,7 @@ test("a watch stopped for good (a malformed selector) stops its resync too: runW
   const { logger, lines } = captureLogs();
   const stop = new AbortController();
   let settled = false;
-  const done = runWatches({ functions: [fn], kube: admin, logger }, stop.signal).then(() => void (settled = true));
+  const done = runWatches({ functions: [fn], kube: admin(), logger }, stop.signal).then(() => void (settled = true));
   try {
     await until(() => settled, "runWatches settling by itself", 10_000);
     assert.ok(lines.some((l) => typeof l.msg === "string" && l.msg.includes("it is not started again (fix the definition)")));

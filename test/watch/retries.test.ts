@@ -5,26 +5,16 @@
  * denied request) is not retried, nor a call that timed out (its handler may still run);
  * `retries: 0` never retries. The pause holds no concurrency slot.
  */
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
-import { runWatches } from "../../runtime/watch/watcher.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
 import { KeyedCallQueue } from "../../runtime/watch/keyed-queue.js";
-import { WatchCallMetrics } from "../../runtime/metrics.js";
-import type { FunctionDefinition, Trigger } from "../../runtime/function.js";
+import type { FunctionDefinition } from "../../runtime/function.js";
 import { InputError } from "../../runtime/errors.js";
-import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import { loaded, until } from "../schedule/helpers.js";
+import { adminForFile, runWatched, type Watched } from "./helpers.js";
 
-const NS = "default";
-let admin: KubeClient;
-const { client } = clusterForFile(NS);
-
-before(async () => {
-  admin = await client();
-});
-
-type Watched = Extract<Trigger, { type: "watch" }>;
+const admin = adminForFile();
 
 /** Runs `definition`'s watch (as the admin: RBAC is not what this file is about), retry pauses of `retryMs`. */
 function watching(definition: Omit<FunctionDefinition, "handler">, handler: (trigger: Watched) => Promise<void> | void, retryMs: number) {
@@ -34,16 +24,7 @@ function watching(definition: Omit<FunctionDefinition, "handler">, handler: (tri
       if (trigger.type === "watch") await handler(trigger);
     },
   });
-  const stop = new AbortController();
-  const { logger, lines } = captureLogs();
-  const metrics = new WatchCallMetrics();
-  const done = runWatches({ functions: [fn], kube: admin, logger, restartDelayMs: () => 50, retryDelayMs: () => retryMs, metrics }, stop.signal);
-  const counted = (): string[] => {
-    const out: string[] = [];
-    metrics.render(out);
-    return out.filter((l) => l.startsWith("podfn_watch_calls_total{"));
-  };
-  return { lines, counted, done, stop: () => (stop.abort(), done) };
+  return runWatched(fn, admin(), { restartDelayMs: () => 50, retryDelayMs: () => retryMs });
 }
 
 const configMap = (name: string, label: string, data: Record<string, string> = {}) => ({ apiVersion: "v1" as const, kind: "ConfigMap" as const, metadata: { name, labels: { retries: label } }, data });
@@ -54,7 +35,7 @@ test("a failed call is made again after each pause until it succeeds; each try i
   const run = watching({ name: "flaky", watch: { resource: "configmaps", labelSelector: "retries=flaky", retries: 3 } }, () => {
     if (++tries < 3) throw new Error(`try ${tries} broke`);
   }, 10);
-  await admin.configMaps.create(configMap("flaky", "flaky"));
+  await admin().configMaps.create(configMap("flaky", "flaky"));
   await until(() => run.lines.some((l) => l.msg === "watch call succeeded"), "the third try to succeed", 10_000);
   assert.equal(tries, 3);
   const failures = run.lines.filter((l) => l.outcome === "failed").map((l) => String(l.msg));
@@ -78,7 +59,7 @@ test("when the retries run out the last failure says nothing more is tried; retr
       tries++;
       throw new Error("always broken");
     }, 5);
-    await admin.configMaps.create(configMap(label, label));
+    await admin().configMaps.create(configMap(label, label));
     await until(() => run.lines.filter((l) => l.outcome === "failed").length === retries + 1, `${retries + 1} tries`, 10_000);
     const last = run.lines.filter((l) => l.outcome === "failed").at(-1)!;
     assert.equal(last.msg, `watch call failed: the handler failed: always broken${retries > 0 ? `; no retries left (${retries} made)` : ""}`, "no retry announced");
@@ -94,9 +75,9 @@ test("a newer change of the object ends a pending retry at once; its call has th
     calls.push([t.event, data?.v]);
     if (data?.v === "1") throw new Error("v1 cannot be handled");
   }, 600_000);
-  await admin.configMaps.create(configMap("newer", "newer", { v: "1" }));
+  await admin().configMaps.create(configMap("newer", "newer", { v: "1" }));
   await until(() => run.lines.some((l) => l.retryInMs === 600_000), "the failure, with a retry ten minutes away", 10_000);
-  await admin.configMaps.patch("newer", { data: { v: "2" } });
+  await admin().configMaps.patch("newer", { data: { v: "2" } });
   await until(() => calls.length === 2, "the newer change's call", 10_000);
   assert.deepEqual(calls, [["ADDED", "1"], ["MODIFIED", "2"]]);
   assert.ok(run.lines.some((l) => l.msg === "watch call not made again: a newer change of the object is queued" && l.object === "default/newer"));
@@ -109,7 +90,7 @@ test("what another try cannot change (invalid input) is not retried", async () =
     tries++;
     throw new InputError("the object is not what this function takes", [{ path: "data.v", message: "required" }]);
   }, 5);
-  await admin.configMaps.create(configMap("invalid", "invalid"));
+  await admin().configMaps.create(configMap("invalid", "invalid"));
   await until(() => run.lines.some((l) => l.outcome === "invalid input"), "the call", 10_000);
   await run.stop();
   assert.equal(tries, 1);
@@ -125,7 +106,7 @@ test("a call that timed out is not retried: its handler may still be running", a
     await new Promise((resolve) => setTimeout(resolve, 600));
     finished = true;
   }, 5);
-  await admin.configMaps.create(configMap("deaf", "deaf"));
+  await admin().configMaps.create(configMap("deaf", "deaf"));
   await until(() => finished, "the deaf handler to end", 10_000);
   const timedOut = run.lines.filter((l) => l.outcome === "timed out");
   assert.equal(timedOut.length, 1);
@@ -140,7 +121,7 @@ test("shutdown ends a pending retry at once, without another try", async () => {
     seen.push(nameOf(t));
     throw new Error("fails");
   }, 600_000);
-  await admin.configMaps.create(configMap("stopped", "stopped"));
+  await admin().configMaps.create(configMap("stopped", "stopped"));
   await until(() => run.lines.some((l) => l.retryInMs === 600_000), "a retry ten minutes away", 10_000);
   await run.stop();
   assert.deepEqual(seen, ["stopped"]);
