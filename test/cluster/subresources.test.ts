@@ -45,6 +45,25 @@ describe("subresources", () => {
     assert.deepEqual(running.body.items.map((p: { metadata: { name: string } }) => p.metadata.name), ["s"]);
   });
 
+  test("status writes take metadata changes, but for what the status strategy resets: a Pod's ownerReferences, a Deployment's labels; a spec change is dropped", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("m") });
+    const merge = { contentType: "application/merge-patch+json" };
+    const owner = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "6b0b5c3e-3f4a-4a55-9f1e-2f0c1d2e3f40" };
+    const patched = await t.send("PATCH", "/api/v1/namespaces/golden/pods/m/status", { body: { metadata: { labels: { via: "status" }, annotations: { a: "b" }, ownerReferences: [owner] }, spec: { activeDeadlineSeconds: 5 }, status: { phase: "Running" } }, ...merge });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.metadata.labels?.via, "status");
+    assert.deepEqual(patched.body.metadata.annotations, { a: "b" });
+    assert.equal(patched.body.metadata.ownerReferences, undefined, "podStatusStrategy keeps the stored ownerReferences");
+    assert.equal(patched.body.spec.activeDeadlineSeconds, undefined, "the spec is the stored one");
+    assert.equal(patched.body.status.phase, "Running");
+    const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
+    await t.send("POST", "/apis/apps/v1/namespaces/golden/deployments", { body: { ...deploy, metadata: { ...deploy.metadata, name: "labelled" } } });
+    const status = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/labelled/status", { body: { metadata: { labels: { via: "status" }, annotations: { a: "b" } }, status: { observedGeneration: 1 } }, ...merge });
+    assert.equal(status.status, 200);
+    assert.equal(status.body.metadata.labels?.via, undefined, "deploymentStatusStrategy keeps the stored labels");
+    assert.deepEqual(status.body.metadata.annotations, { a: "b" });
+  });
+
   test("pods/log answers what the test set", async () => {
     // A real server reads logs from the kubelet of the pod's node: the pod is placed on a Node with an address.
     await t.send("POST", "/api/v1/nodes", { body: { apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } } });

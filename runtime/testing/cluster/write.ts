@@ -156,6 +156,17 @@ function withoutVolatile(obj: Obj): string {
   return canonical(copy);
 }
 
+/** Metadata an update never changes (rest.BeforeUpdate and the stores keep the stored values). */
+const IMMUTABLE_META = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName"];
+
+/** `merged`'s metadata `fields` set back to `old`'s (removed where `old` has none). */
+function keepFromOld(merged: Obj, old: Obj, fields: readonly string[]): void {
+  for (const k of fields) {
+    if (old.metadata[k] !== undefined) merged.metadata[k] = clone(old.metadata[k]);
+    else delete merged.metadata[k];
+  }
+}
+
 /**
  * What an update changes: the whole object, only its status (`status` subresource), or, through
  * a Namespace's `finalize` subresource, what its strategy (the call's `def`) lets it.
@@ -183,7 +194,10 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   let merged: Obj;
   if (scope === "status") {
-    merged = clone(old);
+    // A built-in type's status strategy resets the spec (and a few metadata fields) and takes
+    // the rest of the metadata; a custom resource's keeps the whole stored object but its status.
+    merged = def.custom ? clone(old) : { ...clone(old), metadata: clone(next.metadata) };
+    if (!def.custom) keepFromOld(merged, old, [...IMMUTABLE_META, ...(def.statusKeepsMetadata ?? [])]);
     if (next.status !== undefined) merged.status = next.status;
     else delete merged.status;
     def.prepareStatusUpdate?.(merged, old);
@@ -194,16 +208,13 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       if (old.status !== undefined) merged.status = clone(old.status);
       else delete merged.status;
     }
-    for (const k of ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName"]) {
-      if (old.metadata[k] !== undefined) merged.metadata[k] = old.metadata[k];
-      else delete merged.metadata[k];
-    }
+    keepFromOld(merged, old, IMMUTABLE_META);
     def.prepareUpdate?.(merged, old);
     def.defaults?.(merged, old.metadata.uid);
   }
   merged.metadata.name = name;
   if (scope === "main") checkRbacWrite(call, merged, old);
-  if (old.metadata.deletionTimestamp && scope !== "status") {
+  if (old.metadata.deletionTimestamp && scope !== "finalize") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
