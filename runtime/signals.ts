@@ -67,24 +67,33 @@ export function joinSignals(signal: AbortSignal | readonly AbortSignal[] | undef
 }
 
 /**
- * Resolves when `settled` does, or `graceMs` after `signal` aborts, whichever comes first: how
- * long to wait for a handler that outlived its timeout (it ignores its signal) before a stop.
+ * Resolves when `settled` does (true), or `graceMs` after `signal` aborts, or `maxMs` after the
+ * call, whichever comes first (false): how long to wait for a handler that outlived its timeout
+ * (it ignores its signal) before the next call, or a stop, goes ahead without it.
  *
  * @example
- * await settledOrGrace(handlerSettled, shutdown, 2000);
+ * const ended = await settledOrGrace(handlerSettled, shutdown, 2000, fn.timeoutMs);
  */
-export function settledOrGrace(settled: Promise<void>, signal: AbortSignal, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+export function settledOrGrace(settled: Promise<void>, signal: AbortSignal, graceMs: number, maxMs = Infinity): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let grace: NodeJS.Timeout | undefined;
+    const ceiling = Number.isFinite(maxMs) ? setTimeout(giveUp, maxMs) : undefined;
     const startGrace = (): void => {
-      timer = setTimeout(resolve, graceMs);
+      grace = setTimeout(giveUp, graceMs);
     };
+    function giveUp(): void {
+      done(false);
+    }
+    function done(ended: boolean): void {
+      clearTimeout(grace);
+      clearTimeout(ceiling);
+      signal.removeEventListener("abort", startGrace);
+      resolve(ended);
+    }
     if (signal.aborted) startGrace();
     else signal.addEventListener("abort", startGrace, { once: true });
     void settled.then(function handlerEnded() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", startGrace);
-      resolve();
+      done(true);
     });
   });
 }

@@ -149,11 +149,14 @@ export class Scheduler {
         log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `scheduled run ${outcome}: ${decision.message}`);
       },
     );
-    // Counted as running until its handler ends (Forbid skips the ticks meanwhile); once stopped, 2 s more at most.
+    // Counted as running until its handler ends (Forbid skips the ticks meanwhile): another
+    // timeoutMs at most, and 2 s more at most once stopped.
     const tracked = run.then(async function outlive() {
       if (!lingering) return;
-      log.warn("the timed-out handler still runs (it ignores its signal): the run counts as running until it ends");
-      await settledOrGrace(lingering, controller.signal, LINGER_GRACE_MS);
+      log.warn("the timed-out handler still runs (it ignores its signal): the run counts as running until it ends, another timeoutMs at most");
+      if (!(await settledOrGrace(lingering, controller.signal, LINGER_GRACE_MS, fn.timeoutMs)) && !controller.signal.aborted) {
+        log.error("the timed-out handler still runs after twice its timeout: the run no longer counts as running (make the handler stop when its signal aborts)");
+      }
     }).finally(() => {
       slot.running.delete(controller);
       this.inflight.delete(tracked);

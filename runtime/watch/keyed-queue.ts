@@ -18,9 +18,10 @@ export interface CallPlace {
   superseded(): boolean;
   /**
    * Waits for `settled` (a timed-out handler still running) without holding a slot, and without
-   * letting the key's next call start: once `signal` aborts, `graceMs` more at most.
+   * letting the key's next call start: `maxMs` at most, and once `signal` aborts `graceMs` more
+   * at most. True when it settled.
    */
-  outlast(settled: Promise<void>, signal: AbortSignal, graceMs: number): Promise<void>;
+  outlast(settled: Promise<void>, signal: AbortSignal, graceMs: number, maxMs: number): Promise<boolean>;
 }
 
 export class KeyedCallQueue {
@@ -61,10 +62,11 @@ export class KeyedCallQueue {
         return !signal.aborted;
       },
       superseded: () => this.tails.get(key) !== done,
-      outlast: async (settled, signal, graceMs) => {
+      outlast: async (settled, signal, graceMs, maxMs) => {
         this.release();
-        await settledOrGrace(settled, signal, graceMs);
+        const ended = await settledOrGrace(settled, signal, graceMs, maxMs);
         await this.acquire();
+        return ended;
       },
     };
     const run = async () => {

@@ -128,9 +128,13 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
       log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
       if (delayMs === undefined) {
         // Calls about one object run one at a time: the next waits for a handler that outlived its timeout.
+        // At most another `timeoutMs`: a handler that never ends must not stop the object's calls
+        // for good, nor (its queued calls filling the queue) the whole watch.
         if (lingering) {
-          log.warn("the timed-out handler still runs (it ignores its signal): the object's next call waits for it");
-          await place.outlast(lingering, signal, LINGER_GRACE_MS);
+          log.warn("the timed-out handler still runs (it ignores its signal): the object's next call waits for it, another timeoutMs at most");
+          if (!(await place.outlast(lingering, signal, LINGER_GRACE_MS, fn.timeoutMs)) && !signal.aborted) {
+            log.error("the timed-out handler still runs after twice its timeout: the object's next call starts beside it (make the handler stop when its signal aborts)");
+          }
         }
         return;
       }
@@ -160,6 +164,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const store = new Map<string, KubeObject>();
   // Resync ends with the watch: at shutdown, or when it stops for good (a 400 or 422).
   const watching = new AbortController();
+  // Every resync call in flight listens to it, as to the shutdown signal.
+  setMaxListeners(0, watching.signal);
   const unlinkWatching = linkAbort(signal, watching);
   const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(fn, watch, store, queue, options, watching.signal) : undefined;
   while (!signal.aborted) {

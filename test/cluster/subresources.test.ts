@@ -62,6 +62,7 @@ describe("subresources", () => {
     assert.equal(status.status, 200);
     assert.equal(status.body.metadata.labels?.via, undefined, "deploymentStatusStrategy keeps the stored labels");
     assert.deepEqual(status.body.metadata.annotations, { a: "b" });
+    assert.equal(status.body.metadata.generation, 1, "a status write never bumps the generation (rest.BeforeUpdate keeps it)");
   });
 
   test("pods/log answers what the test set", async () => {

@@ -63,11 +63,11 @@ test("Forbid skips a tick while the previous run is still going", async () => {
   await scheduler.idle();
 });
 
-test("Forbid: a run that timed out while its handler still runs (ignoring its signal) counts as running until the handler ends", async () => {
+test("Forbid: a run that timed out while its handler still runs (ignoring its signal) counts as running until the handler ends (another timeoutMs at most)", async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let started = 0;
-  const fn = loaded({ name: "stubborn", timeoutMs: 50, schedule: { cron: "* * * * *", name: "every", concurrencyPolicy: "Forbid", mode: "in-process" }, handler: () => (started++, gate) });
+  const fn = loaded({ name: "stubborn", timeoutMs: 1000, schedule: { cron: "* * * * *", name: "every", concurrencyPolicy: "Forbid", mode: "in-process" }, handler: () => (started++, gate) });
   const { logger, lines } = captureLogs();
   const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger });
   scheduler.start(T0);

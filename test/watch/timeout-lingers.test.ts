@@ -1,7 +1,8 @@
 /**
  * A watch call that times out while its handler still runs (it ignores its signal): the
- * object's next call waits for that handler to end, so calls about one object never overlap; a
- * stop waits for it at most 2 s more.
+ * object's next call waits for that handler to end, so calls about one object do not overlap —
+ * for another `timeoutMs` at most (a handler that never ends must not stop the object's calls,
+ * nor the watch, for good); a stop waits for it at most 2 s more.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -43,7 +44,7 @@ test("the object's next call waits for a handler that outlived its timeout", asy
   let running = 0;
   const fn = loaded({
     name: "slow",
-    timeoutMs: 50,
+    timeoutMs: 1000,
     watch: { resource: "configmaps" },
     async handler({ trigger }) {
       if (trigger.type !== "watch") return;
@@ -61,7 +62,7 @@ test("the object's next call waits for a handler that outlived its timeout", asy
   const { logger, lines } = captureLogs();
   const done = runWatches({ functions: [fn], kube, logger }, stop.signal);
   try {
-    await until(() => lines.some((l) => l.msg === "the timed-out handler still runs (it ignores its signal): the object's next call waits for it"), "the timeout", 10_000);
+    await until(() => lines.some((l) => l.msg === "the timed-out handler still runs (it ignores its signal): the object's next call waits for it, another timeoutMs at most"), "the timeout", 10_000);
     for (let i = 0; i < 20; i++) await turn();
     assert.deepEqual(log, ["start ADDED (1 running)"], "MODIFIED has not started beside the running handler");
     release();
@@ -74,9 +75,37 @@ test("the object's next call waits for a handler that outlived its timeout", asy
   }
 });
 
+test("a handler that never ends holds its object's turn another timeoutMs, then the next call starts beside it, with an error", async () => {
+  const { kube, modify } = scriptedKube();
+  const log: string[] = [];
+  const fn = loaded({
+    name: "hung",
+    timeoutMs: 100,
+    watch: { resource: "configmaps" },
+    async handler({ trigger }) {
+      if (trigger.type !== "watch") return;
+      log.push(`start ${trigger.event}`);
+      if (trigger.event === "ADDED") {
+        modify();
+        await new Promise(() => {}); // never ends, ignores its signal
+      }
+    },
+  });
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger }, stop.signal);
+  try {
+    await until(() => log.includes("start MODIFIED"), "the next call, once the hold is over", 10_000);
+    assert.ok(lines.some((l) => l.level === "error" && l.msg === "the timed-out handler still runs after twice its timeout: the object's next call starts beside it (make the handler stop when its signal aborts)"));
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
+
 test("a stop waits for a handler that outlived its timeout 2 s at most", async () => {
   const { kube } = scriptedKube();
-  const fn = loaded({ name: "stuck", timeoutMs: 50, watch: { resource: "configmaps", events: ["ADDED"] }, handler: () => new Promise<void>(() => {}) });
+  const fn = loaded({ name: "stuck", timeoutMs: 3000, watch: { resource: "configmaps", events: ["ADDED"] }, handler: () => new Promise<void>(() => {}) });
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
   const done = runWatches({ functions: [fn], kube, logger }, stop.signal);

@@ -222,7 +222,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   validate(def, merged, scope === "status" ? undefined : old, true);
   strategyWarnings(call, merged, old);
-  if (def.generation && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
+  if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
   merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "main" ? undefined : scope);
