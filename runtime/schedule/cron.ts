@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import type * as CronParser from "cron-parser";
 import type { ScheduleEntry } from "../function.js";
 import { isZoneName, zoneNameIgnoringCase } from "./zone-names.js";
+import { WallClock, type CronFields } from "./wall-clock.js";
 
 /** The macros Kubernetes accepts (robfig/cron `ParseStandard` descriptors, `@every` excepted), as five fields. */
 const MACROS: Record<string, string> = {
@@ -196,21 +197,6 @@ function knownToIntl(timeZone: string): boolean {
   }
 }
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
-/** Whether `at`, read on the wall clock of `timeZone`, has an hour and minute the expression names. */
-function onTheClock(at: Date, timeZone: string, hours: ReadonlySet<number>, minutes: ReadonlySet<number>): boolean {
-  let clock = wallClocks.get(timeZone);
-  if (!clock) wallClocks.set(timeZone, (clock = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "numeric", hourCycle: "h23" })));
-  let hour = -1;
-  let minute = -1;
-  for (const part of clock.formatToParts(at)) {
-    if (part.type === "hour") hour = Number(part.value);
-    else if (part.type === "minute") minute = Number(part.value);
-  }
-  return hours.has(hour) && minutes.has(minute);
-}
-
 /**
  * The first time strictly after `after` at which `entry` fires, in its time zone (default UTC);
  * undefined for an expression that never fires (`0 0 31 2 *`). Throws on an invalid
@@ -222,21 +208,37 @@ function onTheClock(at: Date, timeZone: string, hours: ReadonlySet<number>, minu
 export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, after: Date): Date | undefined {
   const normalized = normalize(entry.cron);
   if ("error" in normalized) throw new TypeError(normalized.error);
+  const timeZone = entry.timeZone ?? "UTC";
+  const from = after.getTime();
   try {
     const fields = normalized.fields.split(" ").map((part, i) => cronParserField(part, FIELDS[i]!));
-    const timeZone = entry.timeZone ?? "UTC";
     const expression = cronParser().CronExpressionParser.parse(fields.join(" "), { currentDate: after, tz: timeZone });
-    const hours = new Set<number>(expression.fields.hour.values as number[]);
-    const minutes = new Set<number>(expression.fields.minute.values as number[]);
-    // A time the clocks skip (02:30 on a spring-forward day) is moved by cron-parser to one that
-    // exists (03:30); robfig/cron, which CronJobs use, skips it: so does podfn.
-    for (let tries = 0; tries < 1000; tries++) {
-      const next = expression.next().toDate();
-      if (timeZone === "UTC" || onTheClock(next, timeZone, hours, minutes)) return next;
+    if (timeZone === "UTC") return expression.next().toDate();
+    // robfig/cron reads the wall clock: a skipped time never fires, a repeated hour's fire twice.
+    // cron-parser's next time is checked against it, and next to a daylight-saving change
+    // (where cron-parser moves, misses or loops) the wall clock is read minute by minute.
+    const clock = new WallClock(expression.fields as unknown as CronFields, timeZone);
+    let candidate: number | undefined;
+    try {
+      for (let tries = 0; tries < 1000 && candidate === undefined; tries++) {
+        const next = expression.next().toDate().getTime();
+        if (next > from && clock.fires(next)) candidate = next;
+      }
+    } catch (error) {
+      if (!/loop limit exceeded/i.test((error as Error).message)) throw error;
     }
-    return undefined;
+    const limit = candidate ?? from + SEARCH_WITHOUT_CANDIDATE_MS;
+    const nearChange = clock.firstNearChanges(from, limit);
+    if (nearChange !== undefined) return new Date(nearChange);
+    if (candidate !== undefined) return new Date(candidate);
+    const found = clock.scan(from, limit);
+    if (found !== undefined) return new Date(found);
+    throw new Error(`no fire time of ${JSON.stringify(entry.cron)} in ${timeZone} found after ${after.toISOString()}`);
   } catch (error) {
     if (impossibleDate(error)) return undefined;
     throw error;
   }
 }
+
+/** Where cron-parser gives no time (it looped), how far the wall clock is read. */
+const SEARCH_WITHOUT_CANDIDATE_MS = 4 * 24 * 60 * 60_000;

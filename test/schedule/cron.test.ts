@@ -46,21 +46,56 @@ test("nextFireTime honours the time zone, across a daylight-saving change", () =
   assert.equal(nextFireTime({ cron: "0 9 * * *", timeZone: "America/New_York" }, new Date("2025-07-01T00:00:00Z"))!.toISOString(), "2025-07-01T13:00:00.000Z");
 });
 
-test("a time the clocks skip on a spring-forward day does not fire, as robfig/cron skips it (its spec_test: \"2am nightly job (skipped)\")", () => {
-  const next = (cron: string, timeZone: string, from: string, count: number): string[] => {
-    const out: string[] = [];
-    let at = new Date(from);
-    for (let i = 0; i < count; i++) out.push((at = nextFireTime({ cron, timeZone }, at)!).toISOString());
-    return out;
-  };
-  // robfig: 0 0 2 * * ? from 2012-03-11T00:00-0500 gives 2012-03-12T02:00 (EDT, 06:00Z).
-  assert.deepEqual(next("0 2 * * *", "America/New_York", "2012-03-11T05:00:00Z", 2), ["2012-03-12T06:00:00.000Z", "2012-03-13T06:00:00.000Z"]);
-  assert.deepEqual(next("15,45 2 * * *", "America/New_York", "2012-03-11T05:00:00Z", 2), ["2012-03-12T06:15:00.000Z", "2012-03-12T06:45:00.000Z"]);
-  assert.deepEqual(next("0 2 * * *", "Europe/Berlin", "2024-03-30T12:00:00Z", 1), ["2024-04-01T00:00:00.000Z"]);
-  // An hourly job loses 02:30 only: 01:30 EST, then 03:30 EDT.
-  assert.deepEqual(next("30 * * * *", "America/New_York", "2012-03-11T05:00:00Z", 3), ["2012-03-11T05:30:00.000Z", "2012-03-11T06:30:00.000Z", "2012-03-11T07:30:00.000Z"]);
-  // Falling back, a daily 01:00 fires once (the first 01:00, EDT).
-  assert.deepEqual(next("0 1 * * *", "America/New_York", "2012-11-04T04:00:00Z", 2), ["2012-11-04T05:00:00.000Z", "2012-11-05T06:00:00.000Z"]);
+test("across daylight-saving changes it fires when robfig/cron v3 fires (its spec_test's New York cases): a skipped time never, a repeated hour twice", () => {
+  // [after, expression, next], as robfig's TestNext with TZ=America/New_York (seconds dropped).
+  const cases: Array<[string, string, string]> = [
+    ["2012-03-11T00:00:00-05:00", "0 * * * *", "2012-03-11T01:00:00-05:00"],
+    ["2012-03-11T01:00:00-05:00", "0 * * * *", "2012-03-11T03:00:00-04:00"],
+    ["2012-03-11T03:00:00-04:00", "0 * * * *", "2012-03-11T04:00:00-04:00"],
+    ["2012-03-11T00:00:00-05:00", "0 1 * * *", "2012-03-11T01:00:00-05:00"],
+    ["2012-03-11T01:00:00-05:00", "0 1 * * *", "2012-03-12T01:00:00-04:00"],
+    // 2am nightly job (skipped)
+    ["2012-03-11T00:00:00-05:00", "0 2 * * *", "2012-03-12T02:00:00-04:00"],
+    ["2012-11-04T00:00:00-04:00", "30 2 4 11 *", "2012-11-04T02:30:00-05:00"],
+    ["2012-11-04T01:45:00-04:00", "30 1 4 11 *", "2012-11-04T01:30:00-05:00"],
+    ["2012-11-04T00:00:00-04:00", "0 * * * *", "2012-11-04T01:00:00-04:00"],
+    ["2012-11-04T01:00:00-04:00", "0 * * * *", "2012-11-04T01:00:00-05:00"],
+    ["2012-11-04T01:00:00-05:00", "0 * * * *", "2012-11-04T02:00:00-05:00"],
+    // 1am nightly job (runs twice)
+    ["2012-11-04T00:00:00-04:00", "0 1 * * *", "2012-11-04T01:00:00-04:00"],
+    ["2012-11-04T01:00:00-04:00", "0 1 * * *", "2012-11-04T01:00:00-05:00"],
+    ["2012-11-04T01:00:00-05:00", "0 1 * * *", "2012-11-05T01:00:00-05:00"],
+    ["2012-11-04T00:00:00-04:00", "0 2 * * *", "2012-11-04T02:00:00-05:00"],
+    ["2012-11-04T02:00:00-05:00", "0 2 * * *", "2012-11-05T02:00:00-05:00"],
+  ];
+  for (const [after, cron, next] of cases) {
+    assert.equal(nextFireTime({ cron, timeZone: "America/New_York" }, new Date(after))!.toISOString(), new Date(next).toISOString(), `${cron} after ${after}`);
+  }
+  assert.equal(nextFireTime({ cron: "0 2 * * *", timeZone: "Europe/Berlin" }, new Date("2024-03-30T12:00:00Z"))!.toISOString(), "2024-04-01T00:00:00.000Z");
+});
+
+test("a half-hour change (Lord Howe: 02:00 becomes 02:30): the half hour that exists fires", () => {
+  // 2025-10-05 02:00 +10:30 (15:30Z) becomes 02:30 +11: 02:30 exists, 02:00–02:29 do not.
+  const next = (cron: string, after: string) => nextFireTime({ cron, timeZone: "Australia/Lord_Howe" }, new Date(after))!.toISOString();
+  assert.equal(next("30 * * * *", "2025-10-04T15:00:00Z"), "2025-10-04T15:30:00.000Z");
+  assert.equal(next("0,30 * * * *", "2025-10-04T15:00:00Z"), "2025-10-04T15:30:00.000Z");
+  assert.equal(next("0 2 * * *", "2025-10-04T14:00:00Z"), "2025-10-05T15:00:00.000Z", "02:00 is skipped that night");
+});
+
+test("a fall-back night where cron-parser loses its way (Lord Howe's half hour, Chatham's): a time after the given one, never at or before it", () => {
+  const lordHowe = (after: string) => nextFireTime({ cron: "@hourly", timeZone: "Australia/Lord_Howe" }, new Date(after))!.toISOString();
+  // 01:00 +11 (14:00Z); 02:00 +11 never shows (the clocks go back to 01:30 at 15:00Z): 02:00 +10:30 is 15:30Z.
+  assert.equal(lordHowe("2025-04-05T13:59:00Z"), "2025-04-05T14:00:00.000Z");
+  for (const after of ["2025-04-05T14:00:00Z", "2025-04-05T14:10:00Z", "2025-04-05T14:29:00Z", "2025-04-05T15:00:00Z"]) assert.equal(lordHowe(after), "2025-04-05T15:30:00.000Z", after);
+  for (let minute = 0; minute < 180; minute++) {
+    const after = new Date(Date.parse("2025-04-05T12:00:00Z") + minute * 60_000);
+    for (const cron of ["@hourly", "*/30 * * * *", "*/5 * * * *"]) {
+      for (const timeZone of ["Australia/Lord_Howe", "Pacific/Chatham"]) {
+        const next = nextFireTime({ cron, timeZone }, after);
+        assert.ok(next && next.getTime() > after.getTime(), `${cron} ${timeZone} after ${after.toISOString()}: ${next?.toISOString()}`);
+      }
+    }
+  }
 });
 
 test("day-of-month and day-of-week both restricted fire on either, as cron does", () => {
