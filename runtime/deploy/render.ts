@@ -4,7 +4,7 @@
  * folding, one file per workload plus a `kustomization.yaml` listing them, so regenerating
  * after a change gives a small, readable diff and the same input always gives the same bytes.
  */
-import { stringify } from "yaml";
+import { Document, visit } from "yaml";
 import { byCodeUnits } from "./order.js";
 import type { KubeObject } from "../kube/api.js";
 
@@ -47,8 +47,27 @@ export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
  * boolean, a timestamp or a number.
  */
 export function toYaml(object: unknown): string {
-  return stringify(JSON.parse(JSON.stringify(object)), { version: "1.1", sortMapEntries: true, lineWidth: 0, minContentWidth: 0 });
+  const document = new Document(JSON.parse(JSON.stringify(object)), { version: "1.1", sortMapEntries: true });
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && readsAsGoNumber(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return document.toString({ lineWidth: 0, minContentWidth: 0 });
 }
+
+/**
+ * Whether kubectl's YAML reader (go-yaml v2: `strconv.ParseInt(s, 0, 64)` with `_` removed,
+ * then its float pattern) reads the plain scalar `value` as a number where YAML 1.1 does not:
+ * `0o14`, `0X1F`, `0B101`, `08`, `1e3`.
+ */
+function readsAsGoNumber(value: string): boolean {
+  const plain = value.replace(/_/g, "");
+  return GO_INTEGER.test(plain) || GO_YAML_FLOAT.test(plain);
+}
+
+const GO_INTEGER = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 /** A multi-document YAML file of `objects`, sorted, with the generated-file header. */
 export function renderFile(objects: KubeObject[]): string {

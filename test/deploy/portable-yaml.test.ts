@@ -13,7 +13,9 @@ import { parseAllDocuments } from "yaml";
 import { renderManifests } from "../../runtime/deploy/index.js";
 import { loaded } from "./helpers.js";
 
-const TRICKY = ["yes", "on", "n", "2024-01-01", "1_000", "1:20", "0755", "~", "null", "1e3"];
+// YAML 1.1's booleans, null, timestamp, sexagesimal and numbers, and what go-yaml v2 (kubectl)
+// also reads as a number: Go's base prefixes in either case, a sign, underscores, a leading 0.
+const TRICKY = ["yes", "on", "n", "2024-01-01", "1_000", "1:20", "0755", "~", "null", "1e3", "0o14", "0O14", "0X1F", "0B101", "-0o7", "+0o14", "08", "0x_1F", ".5", "1."];
 
 test("values YAML 1.1 would read as booleans, timestamps or numbers are quoted: kubectl reads back the strings written", () => {
   const fns = [
@@ -32,6 +34,9 @@ test("values YAML 1.1 would read as booleans, timestamps or numbers are quoted: 
     const values = Object.fromEntries((container.env ?? []).filter((e) => /^V\d+$/.test(e.name)).map((e) => [e.name, e.value]));
     assert.deepEqual(values, Object.fromEntries(TRICKY.map((v, i) => [`V${i}`, v])));
   }
+  // go-yaml v2 reads a plain `0o14` or `08` as a number, where YAML 1.1 readers do not: each is written quoted.
+  const cronFile = files.find((f) => f.path.startsWith("cronjob-office"))!.content;
+  for (const value of TRICKY) assert.ok(cronFile.includes(`value: ${JSON.stringify(value)}`), `${value} is quoted`);
   const deployment = objects.find((o) => o.kind === "Deployment") as Deployment;
   assert.equal(deployment.spec!.template.spec!.containers[0]!.env!.find((e) => e.name === "FLAG")!.value, "yes");
 });
