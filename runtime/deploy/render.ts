@@ -59,14 +59,16 @@ export function toYaml(object: unknown): string {
 /**
  * Whether kubectl's YAML reader (go-yaml v2: `strconv.ParseInt(s, 0, 64)` with `_` removed,
  * then its float pattern) reads the plain scalar `value` as a number where YAML 1.1 does not:
- * `0o14`, `0X1F`, `0B101`, `08`, `1e3`.
+ * `0o14`, `0X1F`, `0B101`, `08`, `1e3`, `0b-1`.
  */
 function readsAsGoNumber(value: string): boolean {
   const plain = value.replace(/_/g, "");
-  return GO_INTEGER.test(plain) || GO_YAML_FLOAT.test(plain);
+  return GO_INTEGER.test(plain) || GO_YAML_FLOAT.test(plain) || GO_YAML_SIGNED_BINARY.test(plain);
 }
 
 const GO_INTEGER = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+/** go-yaml v2's last try: `0b` then `strconv.ParseInt(rest, 2, 64)`, which takes a sign. */
+const GO_YAML_SIGNED_BINARY = /^0b[-+][01]+$/;
 const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 /** A multi-document YAML file of `objects`, sorted, with the generated-file header. */

@@ -1,12 +1,14 @@
 /**
  * @module schedule/wall-clock
- * A cron expression read against a time zone's wall clock, minute by minute, as robfig/cron
- * (what CronJobs use) reads it: a minute fires when its local minute, hour, month and day (of
- * month or of week, either when both are restricted) are the expression's. So a time the clocks
- * skip never fires, and a repeated hour's times fire twice. cron-parser, which finds the next
- * time quickly, moves skipped times, misses some around half-hour changes (Lord Howe) and loses
- * its way on some fall-back nights (Chatham): next to a daylight-saving change the scheduler
- * looks here instead (cron.ts).
+ * A cron expression read against a time zone's wall clock, minute by minute: a minute fires
+ * when its local minute, hour, month and day (of month or of week, either when both are
+ * restricted) are the expression's. So a time the clocks skip never fires, and a repeated hour's
+ * times fire twice — what robfig/cron (CronJobs) does on whole-hour changes (its spec_test's
+ * cases are pinned). On 30- and 45-minute changes (Lord Howe, Chatham) robfig's own stepping
+ * differs again (it steps whole hours and can skip or shift a day's times): podfn keeps to the
+ * wall clock there. cron-parser, which finds the next time quickly, moves skipped times and
+ * loses its way on some fall-back nights: next to a daylight-saving change the scheduler looks
+ * here instead (cron.ts).
  */
 
 /** The parsed fields this module reads (cron-parser's `CronExpression.fields`). */

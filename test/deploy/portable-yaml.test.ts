@@ -15,7 +15,7 @@ import { loaded } from "./helpers.js";
 
 // YAML 1.1's booleans, null, timestamp, sexagesimal and numbers, and what go-yaml v2 (kubectl)
 // also reads as a number: Go's base prefixes in either case, a sign, underscores, a leading 0.
-const TRICKY = ["yes", "on", "n", "2024-01-01", "1_000", "1:20", "0755", "~", "null", "1e3", "0o14", "0O14", "0X1F", "0B101", "-0o7", "+0o14", "08", "0x_1F", ".5", "1."];
+const TRICKY = ["yes", "on", "n", "2024-01-01", "1_000", "1:20", "0755", "~", "null", "1e3", "0o14", "0O14", "0X1F", "0B101", "-0o7", "+0o14", "08", "0x_1F", ".5", "1.", "0b-1", "0b+1", "0_b-1"];
 
 test("values YAML 1.1 would read as booleans, timestamps or numbers are quoted: kubectl reads back the strings written", () => {
   const fns = [
