@@ -1,11 +1,15 @@
 /**
  * @module test/watch/helpers
- * What the watch tests share: the emulated cluster's admin client for the file, and running one
- * function's watches with their log lines and call counters at hand.
+ * What the watch tests share: the emulated cluster's admin client for the file, running one
+ * function's watches with their log lines and call counters at hand, and deploying a function
+ * with its watch's rights narrowed (a refused watch).
  */
 import { before } from "node:test";
 import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient } from "../../runtime/kube/api.js";
+import type { Role } from "kubernetes-types/rbac/v1.js";
+import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
 import type { LoadedFunction, Trigger } from "../../runtime/function.js";
 import { runWatches, type RunWatchesOptions } from "../../runtime/watch/watcher.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
@@ -42,4 +46,20 @@ export function runWatched(fn: LoadedFunction, kube: KubeClient, options: Partia
     return out.filter((l) => l.startsWith("podfn_watch_calls_total{"));
   };
   return { lines, counted, done, stop: () => (stop.abort(), done) };
+}
+
+/**
+ * Deploys `fn`'s generated manifests to the file's cluster with its watch rule's verbs set to
+ * `verbs` (`["list"]`: a watch the server refuses), and gives the HTTP workload's client (the
+ * account that runs watches) and `setVerbs` to change them later.
+ */
+export async function deployWithWatchVerbs(file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fn: LoadedFunction, verbs: string[], namespace = "default") {
+  const admin = await file.client();
+  const generated = generateManifests([fn], { namespace }).flatMap((g) => g.objects);
+  const role = generated.find((o) => o.kind === "Role") as Role;
+  const watched = fn.watches[0]!.type.resource;
+  const withVerbs = (v: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes(watched) ? { ...r, verbs: v } : r)) });
+  await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(verbs)] as KubeObject[]);
+  const kube = await file.client(await file.cluster().serviceAccount(namespace, "podfn-http"));
+  return { kube, setVerbs: (v: string[]) => applyObjects(admin, [withVerbs(v)] as KubeObject[]) };
 }

@@ -6,15 +6,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Role } from "kubernetes-types/rbac/v1.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import type { KubeObject } from "../../runtime/kube/api.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import { deployWithWatchVerbs } from "./helpers.js";
 
 const NS = "default";
 const { cluster, client } = clusterForFile(NS);
@@ -27,11 +26,7 @@ test("list allowed, watch refused: the pauses grow and the listed objects are no
   let calls = 0;
   const fn = loaded({ name: "spin", watch: { resource: "configmaps", labelSelector: "spin=yes" }, handler: () => void calls++ });
   // The generated Role, with `watch` taken away from the configmaps rule.
-  const objects = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects).map((o) =>
-    o.kind === "Role" ? { ...o, rules: (o as Role).rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs: ["list"] } : r)) } : o,
-  ) as KubeObject[];
-  await applyObjects(admin, objects);
-  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const { kube } = await deployWithWatchVerbs({ cluster, client }, fn, ["list"], NS);
   const pauses: number[] = [];
   const stop = new AbortController();
   const { logger } = captureLogs();
@@ -50,17 +45,13 @@ test("a watch refused then allowed resumes from its list's version: nothing list
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", labels: { resume: "yes" } } });
   const seen: string[] = [];
   const fn = loaded({ name: "resume", watch: { resource: "configmaps", labelSelector: "resume=yes" }, handler: ({ trigger }) => void (trigger.type === "watch" && seen.push(`${trigger.event} ${trigger.object.metadata!.name}`)) });
-  const generated = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects);
-  const role = generated.find((o) => o.kind === "Role") as Role;
-  const withVerbs = (verbs: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs } : r)) });
-  await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(["list"])] as KubeObject[]);
-  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const { kube, setVerbs } = await deployWithWatchVerbs({ cluster, client }, fn, ["list"], NS);
   let failures = 0;
   const stop = new AbortController();
   const { logger } = captureLogs();
   const done = runWatches({ functions: [fn], kube, logger, restartDelayMs: () => 5, onFailure: () => void failures++ }, stop.signal);
   await until(() => failures >= 1, "the refused watch", 10_000);
-  await applyObjects(admin, [withVerbs(["list", "watch"])] as KubeObject[]);
+  await setVerbs(["list", "watch"]);
   await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { resume: "yes" } } });
   await until(() => seen.includes("ADDED c"), "the change after the watch was allowed", 10_000);
   stop.abort();

@@ -5,13 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Role } from "kubernetes-types/rbac/v1.js";
-import { applyObjects } from "../../runtime/testing/apply.js";
-import type { KubeObject } from "../../runtime/kube/api.js";
-import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import { deployWithWatchVerbs } from "./helpers.js";
 
 const NS = "default";
 // A short change history: a few writes expire the version the watch listed at.
@@ -22,11 +19,7 @@ test("an object deleted while the watch was refused, its version expired meanwhi
   for (const name of ["kept", "gone"]) await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { down: "yes" } } });
   const seen: string[] = [];
   const fn = loaded({ name: "down", watch: { resource: "configmaps", labelSelector: "down=yes" }, handler: ({ trigger }) => void (trigger.type === "watch" && seen.push(`${trigger.event} ${trigger.object.metadata!.name}`)) });
-  const generated = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects);
-  const role = generated.find((o) => o.kind === "Role") as Role;
-  const withVerbs = (verbs: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes("configmaps") ? { ...r, verbs } : r)) });
-  await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(["list"])] as KubeObject[]);
-  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const { kube, setVerbs } = await deployWithWatchVerbs({ cluster, client }, fn, ["list"], NS);
   let failures = 0;
   const stop = new AbortController();
   const { logger } = captureLogs();
@@ -36,7 +29,7 @@ test("an object deleted while the watch was refused, its version expired meanwhi
     await admin.configMaps.delete("gone");
     // More changes than the history keeps: the version the watch resumes from is expired.
     for (let i = 0; i < 8; i++) await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `noise-${i}` } });
-    await applyObjects(admin, [withVerbs(["list", "watch"])] as KubeObject[]);
+    await setVerbs(["list", "watch"]);
     await until(() => seen.includes("DELETED gone"), "the deletion made while the watch was down", 10_000);
     assert.deepEqual(seen.sort(), ["ADDED gone", "ADDED kept", "DELETED gone"], "kept, unchanged, is not called for again");
   } finally {
