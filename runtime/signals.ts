@@ -67,6 +67,13 @@ export function joinSignals(signal: AbortSignal | readonly AbortSignal[] | undef
 }
 
 /**
+ * After a stop aborted the calls' signals, how long they may take to wind down (ms): the HTTP
+ * drain's last wait, and the longest a stopping watch or schedule waits for a handler that
+ * outlived its timeout.
+ */
+export const ABORT_GRACE_MS = 2000;
+
+/**
  * Resolves when `settled` does (true), or `graceMs` after `signal` aborts, or `maxMs` after the
  * call, whichever comes first (false): how long to wait for a handler that outlived its timeout
  * (it ignores its signal) before the next call, or a stop, goes ahead without it.

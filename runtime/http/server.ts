@@ -20,14 +20,14 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { runShutdownHooks } from "../lifecycle.js";
-import { whenAborted } from "../signals.js";
+import { ABORT_GRACE_MS, whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import { freshRequestId, requestIdOf } from "./request-id.js";
 import { REFUSED_BY_PARSER } from "./body.js";
-import { Refusal } from "./respond.js";
+import { Refusal, refusalAnswer } from "./respond.js";
+import { writeAnswer } from "./exchange.js";
 
-/** After the drain deadline aborted the calls' signals, how long they may take to wind down (ms). */
-export const ABORT_GRACE_MS = 2000;
+export { ABORT_GRACE_MS };
 
 export interface HttpServerOptions extends HttpAppOptions {
   /** TCP port; 0 picks a free one (see `onListening`). Default (from config) 8080. */
@@ -157,10 +157,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, logger: Logger): void {
   const given = request.headers["x-request-id"];
-  const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
-  const body = JSON.stringify({ error: { code: "expectation_failed", message: "the request's Expect header asks for something other than 100-continue, the only expectation this server meets", requestId } });
-  response.writeHead(417, { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, "content-length": Buffer.byteLength(body), connection: "close" });
-  response.end(body);
+  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const refusal = new Refusal(417, "expectation_failed", "the request's Expect header asks for something other than 100-continue, the only expectation this server meets", { connection: "close" });
+  writeAnswer(response, refusalAnswer(refusal, requestId));
   const path = (request.url ?? "").split("?")[0];
   logger.info({ requestId, status: 417, method: request.method, path }, "request refused: an expectation the server cannot meet");
 }

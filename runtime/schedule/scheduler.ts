@@ -19,11 +19,9 @@ import type { KubeClient } from "../kube/api.js";
 import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { nextFireTime } from "./cron.js";
-import { settledOrGrace } from "../signals.js";
+import { ABORT_GRACE_MS, settledOrGrace } from "../signals.js";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
 
-/** Once a run is stopped, how long more a handler that outlived its timeout is waited for. */
-const LINGER_GRACE_MS = 2000;
 
 export type ScheduleEntry = LoadedFunction["schedules"][number];
 
@@ -154,7 +152,7 @@ export class Scheduler {
     const tracked = run.then(async function outlive() {
       if (!lingering) return;
       log.warn("the timed-out handler still runs (it ignores its signal): the run counts as running until it ends, another timeoutMs at most");
-      if (!(await settledOrGrace(lingering, controller.signal, LINGER_GRACE_MS, fn.timeoutMs)) && !controller.signal.aborted) {
+      if (!(await settledOrGrace(lingering, controller.signal, ABORT_GRACE_MS, fn.timeoutMs)) && !controller.signal.aborted) {
         log.error("the timed-out handler still runs after twice its timeout: the run no longer counts as running (make the handler stop when its signal aborts)");
       }
     }).finally(() => {

@@ -27,7 +27,7 @@ import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
-import { linkAbort } from "../signals.js";
+import { ABORT_GRACE_MS, linkAbort } from "../signals.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -69,8 +69,6 @@ function hint(error: unknown, watch: LoadedWatch): string {
 
 const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
-/** Once the watch stops, how long more a handler that outlived its timeout is waited for (as the HTTP server's drain gives aborted calls). */
-const LINGER_GRACE_MS = 2000;
 
 /**
  * Outcomes another try may change: the handler threw. Invalid input and a denied request fail
@@ -132,7 +130,7 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
         // for good, nor (its queued calls filling the queue) the whole watch.
         if (lingering) {
           log.warn("the timed-out handler still runs (it ignores its signal): the object's next call waits for it, another timeoutMs at most");
-          if (!(await place.outlast(lingering, signal, LINGER_GRACE_MS, fn.timeoutMs)) && !signal.aborted) {
+          if (!(await place.outlast(lingering, signal, ABORT_GRACE_MS, fn.timeoutMs)) && !signal.aborted) {
             log.error("the timed-out handler still runs after twice its timeout: the object's next call starts beside it (make the handler stop when its signal aborts)");
           }
         }
