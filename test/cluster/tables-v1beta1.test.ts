@@ -26,7 +26,9 @@ describe("meta.k8s.io/v1beta1 Tables and Table negotiation", () => {
   };
 
   before(async () => {
-    t = await testCluster();
+    // A still clock: the AGE cells of two requests are compared, and must not straddle a second.
+    const started = Date.now();
+    t = await testCluster({ now: () => started });
     agent = new Agent({ connect: { ca: t.cluster.caPem } });
     assert.equal((await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "tv" } } })).status, 201);
     const res = await t.send("POST", PATH, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" }, data: { a: "1", b: "2" } } });
