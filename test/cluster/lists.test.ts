@@ -114,13 +114,15 @@ describe("lists", () => {
     assert.equal(await refused("sendInitialEvents=true"), 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
   });
 
-  test("resourceVersionMatch: NotOlderThan answers the current state; Exact of the current one too, of an earlier one 410 (no history kept)", async () => {
+  test("resourceVersionMatch: NotOlderThan answers the current state; Exact the state at its version (list-snapshot.test.ts)", async () => {
     const path = "/api/v1/namespaces/l1/configmaps";
     const rv = (await t.send("GET", path)).body.metadata.resourceVersion as string;
     assert.equal((await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`)).status, 200);
     assert.equal((await t.send("GET", `${path}?resourceVersion=1&resourceVersionMatch=NotOlderThan`)).status, 200);
     await t.send("POST", path, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later" } } });
-    const expired = await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`);
-    assert.deepEqual(expired.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "The resourceVersion for the provided list is too old.", reason: "Expired", code: 410 });
+    const exact = await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`);
+    assert.deepEqual({ rv: exact.body.metadata.resourceVersion, names: names(exact.body) }, { rv, names: [] });
+    const notOlder = await t.send("GET", `${path}?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`);
+    assert.deepEqual(names(notOlder.body), ["later"]);
   });
 });

@@ -5,8 +5,9 @@
  * `remainingItemCount` when no selector filters) and all-namespaces lists. List bodies are
  * assembled from each object's cached UTF-8 JSON bytes, so a 500-item list costs one copy of
  * its bytes: no re-serialization, no encoding.
- * Simplification: a continued list reads the current state after the token's key, not a
- * snapshot at the token's resourceVersion (the list's `resourceVersion` is the token's).
+ * A list etcd reads at a revision (a continue token's, `resourceVersionMatch=Exact`, or a
+ * `limit` with a resourceVersion other than "0") answers the state at that version, rebuilt
+ * from the event window; a version older than the window is etcd's compacted revision: 410.
  */
 import type { Call, Reply } from "./call.js";
 import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selector.js";
@@ -115,9 +116,14 @@ function continueExpired(start: string): ApiError {
   return new ApiError(status);
 }
 
-/** The selected entries of a list request, in key order, with the keys (for continue tokens). */
-export function selectedEntries(call: Call, sel: Selection, after?: string): { key: string; entry: Entry }[] {
-  const all = call.registry.store.list(call.def, call.info.namespace || undefined, after);
+/**
+ * The selected entries of a list request, in key order, with the keys (for continue tokens);
+ * `at`: as they were at that resourceVersion (not older than the event window).
+ */
+export function selectedEntries(call: Call, sel: Selection, after?: string, at?: number): { key: string; entry: Entry }[] {
+  const store = call.registry.store;
+  const namespace = call.info.namespace || undefined;
+  const all = at !== undefined && at < store.resourceVersion ? store.listAt(call.def, at, namespace, after) : store.list(call.def, namespace, after);
   return sel.filtered ? all.filter((e) => selects(sel, call.def, e.entry)) : all;
 }
 
@@ -165,20 +171,26 @@ export function listObjects(call: Call): Reply {
   const prefix = call.info.namespace && def.namespaced ? `${call.info.namespace}/` : "";
   const decoded = cont ? decodeContinue(cont) : undefined;
   const token = decoded && { ...decoded, start: prefix + decoded.start };
+  const store = registry.store;
+  // The revision etcd reads at (etcd3's GetList), when not the latest.
+  let at: number | undefined;
   if (rvParam && rvParam !== "0" && !token) {
     const wanted = Number(rvParam);
     if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
-    if (wanted > registry.store.resourceVersion) {
+    if (wanted > store.resourceVersion) {
       throw tooLargeResourceVersion(call, wanted);
     }
-    // No history is kept: an exact list of an earlier state is answered as a compacted one is.
-    if (call.query.get("resourceVersionMatch") === "Exact" && wanted < registry.store.resourceVersion) {
-      throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
-    }
+    const match = call.query.get("resourceVersionMatch") ?? "";
+    if (match === "Exact" || (match === "" && limit > 0)) at = wanted;
+    if (at !== undefined && at < store.oldestWatchable) throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
   }
-  if (token && token.rv > 0 && token.rv < registry.store.oldestWatchable) throw continueExpired(decoded!.start);
-  const rv = token && token.rv > 0 ? token.rv : registry.store.resourceVersion;
-  const matched = selectedEntries(call, sel, token?.start);
+  if (token && token.rv > 0) {
+    if (token.rv > store.resourceVersion) throw tooLargeResourceVersion(call, token.rv);
+    if (token.rv < store.oldestWatchable) throw continueExpired(decoded!.start);
+    at = token.rv;
+  }
+  const rv = at ?? store.resourceVersion;
+  const matched = selectedEntries(call, sel, token?.start, at);
   const page = limit > 0 && matched.length > limit ? matched.slice(0, limit) : matched;
   let meta = `{"resourceVersion":"${rv}"`;
   if (page.length < matched.length) {

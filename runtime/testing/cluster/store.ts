@@ -29,7 +29,10 @@ export interface ChangeEvent {
   /** The stored type (a watch of another version converts with `viewOf`). */
   def: ResourceDef;
   entry: Entry;
-  /** The state before a MODIFIED change (watches with selectors turn it into ADDED/DELETED). */
+  /**
+   * The state before a MODIFIED or DELETED change: watches with selectors turn a MODIFIED one
+   * into ADDED/DELETED; lists at an earlier version (`listAt`) undo changes with it.
+   */
   prev?: Entry;
 }
 
@@ -112,6 +115,34 @@ export class Store {
     return out;
   }
 
+  /**
+   * Entries as they were at resourceVersion `rv`, as `list` answers them (etcd's read at a
+   * revision): the changes after `rv` are undone from the event window, so `rv` must not be
+   * older than `oldestWatchable` (the caller answers 410 for those).
+   */
+  listAt(def: ResourceDef, rv: number, namespace?: string, after?: string): { key: string; entry: Entry }[] {
+    const stored = storedAs(def);
+    const undone = new Map<string, Entry | undefined>();
+    // Newest first: what stays for a key is its state before the oldest change after `rv`.
+    for (let i = this.#events.length - 1; i >= this.#eventStart; i--) {
+      const e = this.#events[i]!;
+      if (e.rv <= rv) break;
+      if (e.def !== stored) continue;
+      const m = e.entry.obj.metadata;
+      undone.set(keyOf(def.namespaced ? m.namespace : undefined, m.name), e.type === "ADDED" ? undefined : e.prev);
+    }
+    const now = this.list(def, namespace, after);
+    if (undone.size === 0) return now;
+    const state = new Map(now.map((e) => [e.key, e.entry]));
+    for (const [key, prev] of undone) {
+      if (namespace && def.namespaced && !key.startsWith(`${namespace}/`)) continue;
+      if (after !== undefined && key <= after) continue;
+      if (prev) state.set(key, viewOf(def, prev));
+      else state.delete(key);
+    }
+    return [...state.keys()].sort().map((key) => ({ key, entry: state.get(key)! }));
+  }
+
   /** The next resourceVersion, for an object about to be written. */
   nextResourceVersion(): number {
     return ++this.#rv;
@@ -135,10 +166,12 @@ export class Store {
   /** Removes an object; `last` is its final state (with a new resourceVersion) for DELETED events. */
   remove(def: ResourceDef, last: Obj): Entry {
     const t = this.#table(def);
-    t.entries.delete(keyOf(def.namespaced ? last.metadata.namespace : undefined, last.metadata.name));
+    const key = keyOf(def.namespaced ? last.metadata.namespace : undefined, last.metadata.name);
+    const prev = t.entries.get(key);
+    t.entries.delete(key);
     t.sorted = null;
     const entry = entryOf(def.storage ? def.storage.toStorage(last) : last);
-    this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def: storedAs(def), entry });
+    this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def: storedAs(def), entry, ...(prev ? { prev } : {}) });
     return viewOf(def, entry);
   }
 
