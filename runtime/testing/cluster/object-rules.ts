@@ -6,7 +6,7 @@
  * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
-import { configKeyErrors } from "./validation.js";
+import { configKeyErrors, MAX_DATA_BYTES, tooLong, valueBytes } from "./validation.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -33,7 +33,8 @@ function secretTypeErrors(secret: Obj): FieldError[] {
 
 /** `ValidateSecret` beyond metadata: its data keys, then what its type requires. */
 export function secretErrors(secret: Obj): FieldError[] {
-  return [...configKeyErrors(secret, ["data"]), ...secretTypeErrors(secret)];
+  const size = valueBytes(secret.data, "base64") > MAX_DATA_BYTES ? [tooLong("data", MAX_DATA_BYTES)] : [];
+  return [...configKeyErrors(secret, ["data"]), ...size, ...secretTypeErrors(secret)];
 }
 
 /** `ValidateService`'s ports rule: a Service needs ports unless it is headless (`clusterIP: None`) or ExternalName. */

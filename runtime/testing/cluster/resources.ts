@@ -17,7 +17,7 @@ import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, stateful
 import { namespaceStrategy } from "./namespace-strategy.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
-import { configKeyErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
+import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -146,7 +146,7 @@ const CORE_EVENTS = def({
 
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
-  def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validate: (o) => configKeyErrors(o, ["data", "binaryData"]), validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
+  def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validate: configMapErrors, validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
   CORE_EVENTS,
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),

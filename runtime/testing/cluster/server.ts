@@ -19,7 +19,7 @@ import { notFoundReply, pageNotFoundReply, serveNonResource } from "./non-resour
 import { decodeProtobuf, ProtobufError } from "./protobuf.js";
 import type { Registry } from "./registry.js";
 import { resolveRequestInfo } from "./request-info.js";
-import { ApiError, internalError, statusFor } from "./status.js";
+import { ApiError, failure, internalError, statusFor } from "./status.js";
 import { warningHeader } from "./warnings.js";
 
 const ANONYMOUS: UserInfo = { username: "system:anonymous", groups: ["system:unauthenticated"] };
@@ -40,6 +40,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The API server's `MaxRequestBodyBytes` default (3 MiB). */
+const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/**
+ * A request's body, or (`limitedReadBody`) 413 RequestEntityTooLarge once it passes 3 MiB: the
+ * rest is read and dropped first, so the answer reaches a client still sending.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   if (req.method === "GET" || req.method === "HEAD") {
     req.resume();
@@ -47,8 +54,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_REQUEST_BODY_BYTES) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on("end", () => {
+      if (size <= MAX_REQUEST_BODY_BYTES) resolve(Buffer.concat(chunks));
+      else reject(new ApiError(failure(413, "RequestEntityTooLarge", `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`)));
+    });
     req.on("error", reject);
   });
 }

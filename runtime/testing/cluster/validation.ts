@@ -64,10 +64,31 @@ export function validateMeta(meta: Record<string, unknown>, rule: NameRule): Fie
     for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.labels", value: k, detail: p });
     for (const p of labelValueErrors(String(v))) errors.push({ type: "Invalid", field: `metadata.labels`, value: v, detail: p });
   }
-  for (const k of Object.keys((meta.annotations ?? {}) as object)) {
+  let annotationBytes = 0;
+  for (const [k, v] of Object.entries((meta.annotations ?? {}) as Record<string, unknown>)) {
     for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.annotations", value: k, detail: p });
+    annotationBytes += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ""));
   }
+  if (annotationBytes > MAX_ANNOTATION_BYTES) errors.push(tooLong("metadata.annotations", MAX_ANNOTATION_BYTES));
   return errors;
+}
+
+/** apimachinery's TotalAnnotationSizeLimitB: keys and values of an object's annotations together. */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+/** core.MaxSecretSize: the bytes a ConfigMap's or a Secret's values hold together. */
+export const MAX_DATA_BYTES = 1024 * 1024;
+
+/** `field.TooLong` as 1.32 words it (the value is never printed). */
+export function tooLong(field: string, max: number): FieldError {
+  return { type: "TooLong", field, detail: `may not be more than ${max} ${max === 1 ? "byte" : "bytes"}` };
+}
+
+/** The bytes of a string map's values: `base64` for `[]byte` maps sent as base64 (binaryData, a Secret's data). */
+export function valueBytes(map: unknown, encoding: "utf8" | "base64"): number {
+  if (!map || typeof map !== "object") return 0;
+  let total = 0;
+  for (const v of Object.values(map as Record<string, unknown>)) total += Buffer.byteLength(String(v ?? ""), encoding);
+  return total;
 }
 
 /** metav1.FinalizerOrphanDependents, FinalizerDeleteDependents and core.FinalizerKubernetes (helper.IsStandardFinalizerName). */
@@ -197,6 +218,26 @@ export function configKeyErrors(obj: Record<string, any>, maps: readonly string[
     if (!value || typeof value !== "object") continue;
     for (const key of Object.keys(value).sort()) for (const detail of configKeyProblems(key)) errors.push({ type: "Invalid", field: `${map}[${key}]`, value: key, detail });
   }
+  return errors;
+}
+
+/**
+ * `ValidateConfigMap` beyond metadata: the keys of `data` (a key also in `binaryData` is a
+ * duplicate) and of `binaryData`, then their values' total size (1 MiB, reported at `[]`: the
+ * whole object).
+ */
+export function configMapErrors(cm: Record<string, any>): FieldError[] {
+  const errors: FieldError[] = [];
+  const binary = cm.binaryData && typeof cm.binaryData === "object" ? (cm.binaryData as Record<string, unknown>) : {};
+  for (const [map, other] of [["data", binary], ["binaryData", undefined]] as const) {
+    const value = cm[map];
+    if (!value || typeof value !== "object") continue;
+    for (const key of Object.keys(value).sort()) {
+      for (const detail of configKeyProblems(key)) errors.push({ type: "Invalid", field: `${map}[${key}]`, value: key, detail });
+      if (other && Object.prototype.hasOwnProperty.call(other, key)) errors.push({ type: "Invalid", field: `${map}[${key}]`, value: key, detail: "duplicate of key present in binaryData" });
+    }
+  }
+  if (valueBytes(cm.data, "utf8") + valueBytes(cm.binaryData, "base64") > MAX_DATA_BYTES) errors.push(tooLong("[]", MAX_DATA_BYTES));
   return errors;
 }
 
