@@ -55,7 +55,7 @@ describe("watch", () => {
     assert.equal(events[0].object.status.phase, "Pending");
   });
 
-  test("a label selector applies: leaving the selection is DELETED, entering it ADDED", async () => {
+  test("a label selector applies: leaving the selection is DELETED (as it last matched, at the change's version), entering it ADDED", async () => {
     const rv = (await t.send("GET", "/api/v1/namespaces/w/configmaps")).body.metadata.resourceVersion;
     const s = await watch(t, agent, `/api/v1/namespaces/w/configmaps?watch=1&resourceVersion=${rv}&labelSelector=team%3Dblue`);
     await t.send("POST", "/api/v1/namespaces/w/configmaps", { body: cm("red", { a: "1" }, { team: "red" }) });
@@ -65,6 +65,10 @@ describe("watch", () => {
     const events = await s.next(3);
     s.close();
     assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [["ADDED", "blue"], ["DELETED", "blue"], ["ADDED", "red"]]);
+    // The cacher's convertToWatchEvent: the previous object (the one that matched), the new version.
+    const now = (await t.send("GET", "/api/v1/namespaces/w/configmaps/blue")).body;
+    assert.deepEqual(events[1].object.metadata.labels, { team: "blue" });
+    assert.equal(events[1].object.metadata.resourceVersion, now.metadata.resourceVersion);
   });
 
   test("allowWatchBookmarks sends BOOKMARKs with the current resourceVersion", async () => {

@@ -33,8 +33,8 @@ export function servedFromWatchCache(call: Call): boolean {
   return (call.query.get("resourceVersion") ?? "") !== "" && !delegatedToEtcd(call);
 }
 
-/** Resolves once the store reaches resourceVersion `wanted`, or after `ms`. */
-function untilReached(call: Call, wanted: number, ms: number): Promise<void> {
+/** Resolves once the store reaches resourceVersion `wanted`, or after the cache's 3 s (`ms`). */
+export function waitForResourceVersion(call: Call, wanted: number, ms = BLOCK_TIMEOUT_MS): Promise<void> {
   const store = call.registry.store;
   return new Promise((resolve) => {
     const finish = (): void => {
@@ -54,7 +54,7 @@ export async function waitForListResourceVersion(call: Call): Promise<void> {
   const raw = call.query.get("resourceVersion") ?? "";
   const wanted = Number(raw);
   if (!raw || raw === "0" || !Number.isInteger(wanted) || delegatedToEtcd(call)) return;
-  if (wanted > call.registry.store.resourceVersion) await untilReached(call, wanted, BLOCK_TIMEOUT_MS);
+  if (wanted > call.registry.store.resourceVersion) await waitForResourceVersion(call, wanted);
 }
 
 /**

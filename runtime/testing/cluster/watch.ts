@@ -2,11 +2,13 @@
  * @module cluster/watch
  * Watch streams as the real server sends them: HTTP 200, `Content-Type: application/json`,
  * chunked, one `{"type","object"}` JSON per line. From resourceVersion unset or "0" the stream
- * starts with ADDED for every selected object; from a resourceVersion it replays the changes
+ * starts with ADDED for every selected object (a watch list's `sendInitialEvents` says whether,
+ * and waits up to 3 s for a version not reached); from a resourceVersion it sends only changes
  * after it; one older than the event window gets an `ERROR` event with a 410 `Expired` Status
  * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
- * stops matching is DELETED, one that starts matching is ADDED). `allowWatchBookmarks` sends
- * BOOKMARKs every `bookmarkIntervalMs`; `timeoutSeconds` ends the stream cleanly. Changes made
+ * stops matching is DELETED as it last matched, one that starts matching is ADDED).
+ * `allowWatchBookmarks` sends BOOKMARKs every `bookmarkIntervalMs` (one at the start's own
+ * version, then newer ones only); `timeoutSeconds` ends the stream cleanly. Changes made
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
  * delivered converted to the watched version. Asked for as a Table, each event's object is a
  * one-row Table (see `watch-table`).
@@ -17,8 +19,9 @@ import type { Call } from "./call.js";
 import { listIntegers, selection, selectedEntries, selects, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
-import { viewOf, type ChangeEvent, type Entry } from "./store.js";
-import { failure } from "./status.js";
+import { entryOf, viewOf, type ChangeEvent, type Entry } from "./store.js";
+import { badRequest, failure, invalid, type FieldError } from "./status.js";
+import { tooLargeResourceVersion, waitForResourceVersion } from "./list-freshness.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
 import type { TableVersion } from "./table.js";
 
@@ -45,8 +48,13 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const namespace = info.namespace;
   const rvParam = query.get("resourceVersion") ?? "";
   const bookmarks = parseBool(query.get("allowWatchBookmarks"));
-  const initial = rvParam === "" || rvParam === "0" || parseBool(query.get("sendInitialEvents"));
   const timeoutRaw = listIntegers(call).timeoutSeconds ?? 0;
+  validateWatchOptions(call);
+  // A watch list (`sendInitialEvents`) states whether it wants the current state first;
+  // otherwise a watch from "" or "0" gets it and a watch from a version does not.
+  const asked = query.get("sendInitialEvents");
+  const initial = asked !== null ? parseBool(asked) : rvParam === "" || rvParam === "0";
+  if (name) namedWatchSelector(sel, name);
   const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
   const encode = options.table ? tableWatchEncoder(call, options.table) : asIs;
@@ -66,56 +74,121 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     const before = e.prev ? inScope(viewOf(def, e.prev)) : now;
     if (now && before) return line("MODIFIED", entry.full);
     if (now) return line("ADDED", entry.full);
-    if (before) return line("DELETED", entry.full);
+    // As the cacher's convertToWatchEvent: the object as it last matched, at the event's version.
+    if (before) return line("DELETED", asOf(viewOf(def, e.prev!), e.rv));
     return undefined;
   };
 
-  res.writeHead(200, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": "application/json" });
-  res.flushHeaders();
-  if (!initial) {
-    const from = Number(rvParam);
-    if (!Number.isInteger(from) || from < store.oldestWatchable) {
+  const start = (): void => {
+    res.writeHead(200, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": "application/json" });
+    res.flushHeaders();
+  };
+  const wanted = Number(rvParam);
+  if (initial && asked !== null && wanted > store.resourceVersion) {
+    // A watch list waits, as the watch cache does, for a version it has not reached.
+    return waitForResourceVersion(call, wanted).then(() => {
+      start();
+      if (store.resourceVersion < wanted) {
+        res.end(line("ERROR", JSON.stringify(tooLargeResourceVersion(call, wanted).status)));
+        return;
+      }
+      return stream();
+    });
+  }
+  start();
+  if (!initial && rvParam !== "" && rvParam !== "0") {
+    if (!Number.isInteger(wanted) || wanted < store.oldestWatchable) {
       const status = failure(410, "Expired", `too old resource version: ${rvParam} (${store.oldestWatchable})`);
       res.end(line("ERROR", JSON.stringify(status)));
       return Promise.resolve();
     }
   }
-  return new Promise<void>((resolve) => {
-    const chunks: string[] = [];
-    if (initial) {
-      for (const { entry } of selectedEntries(call, sel)) if (inScope(entry)) chunks.push(line("ADDED", entry.full));
-      if (bookmarks && parseBool(query.get("sendInitialEvents"))) chunks.push(bookmark(store.resourceVersion, true));
-    } else {
-      for (const e of store.eventsSince(Number(rvParam))) {
-        const text = translate(e);
-        if (text) chunks.push(text);
+  return stream();
+
+  function stream(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      // The cacheWatcher sends only what is newer than where the watch starts (bookmarks too).
+      const from = initial || rvParam === "" || rvParam === "0" ? store.resourceVersion : wanted;
+      const chunks: string[] = [];
+      if (initial) {
+        for (const { entry } of selectedEntries(call, sel)) if (inScope(entry)) chunks.push(line("ADDED", entry.full));
+        if (bookmarks && asked !== null) chunks.push(bookmark(store.resourceVersion, true));
+      } else {
+        for (const e of store.eventsSince(from)) {
+          const text = translate(e);
+          if (text) chunks.push(text);
+        }
       }
-    }
-    if (chunks.length) res.write(chunks.join(""));
-    const unsubscribe = store.subscribe(function onChange(e) {
-      const text = translate(e);
-      if (text) res.write(text);
+      if (chunks.length) res.write(chunks.join(""));
+      const unsubscribe = store.subscribe(function onChange(e) {
+        const text = e.rv > from ? translate(e) : undefined;
+        if (text) res.write(text);
+      });
+      // A bookmark at the start's own version goes out once (the cacheWatcher's wasBookmarkAfterRvSent).
+      let bookmarkSent = initial && asked !== null && bookmarks;
+      const ticker = bookmarks
+        ? setInterval(() => {
+            if (store.resourceVersion === from && bookmarkSent) return;
+            bookmarkSent = true;
+            res.write(bookmark(store.resourceVersion, false));
+          }, options.bookmarkIntervalMs)
+        : undefined;
+      const timer = setTimeout(end, timeoutSeconds * 1000);
+      const untrack = options.track(end);
+      res.on("close", end);
+      let ended = false;
+      function end(): void {
+        if (ended) return;
+        ended = true;
+        unsubscribe();
+        if (ticker) clearInterval(ticker);
+        clearTimeout(timer);
+        untrack();
+        if (!res.writableEnded) res.end();
+        resolve();
+      }
     });
-    const ticker = bookmarks ? setInterval(() => res.write(bookmark(store.resourceVersion, false)), options.bookmarkIntervalMs) : undefined;
-    const timer = setTimeout(end, timeoutSeconds * 1000);
-    const untrack = options.track(end);
-    res.on("close", end);
-    let ended = false;
-    function end(): void {
-      if (ended) return;
-      ended = true;
-      unsubscribe();
-      if (ticker) clearInterval(ticker);
-      clearTimeout(timer);
-      untrack();
-      if (!res.writableEnded) res.end();
-      resolve();
-    }
-    function bookmark(rv: number, initialEnd: boolean): string {
-      const meta: Record<string, unknown> = { resourceVersion: String(rv) };
-      if (!def.custom) meta.creationTimestamp = null;
-      if (initialEnd) meta.annotations = { "k8s.io/initial-events-end": "true" };
-      return line("BOOKMARK", JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta }));
-    }
-  });
+  }
+
+  function bookmark(rv: number, initialEnd: boolean): string {
+    const meta: Record<string, unknown> = { resourceVersion: String(rv) };
+    if (!def.custom) meta.creationTimestamp = null;
+    if (initialEnd) meta.annotations = { "k8s.io/initial-events-end": "true" };
+    return line("BOOKMARK", JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta }));
+  }
+}
+
+/** `entry`'s JSON (with kind) at resourceVersion `rv`. */
+function asOf(entry: Entry, rv: number): string {
+  const obj = entry.obj;
+  return entryOf({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } }).full;
+}
+
+/**
+ * A named watch (`/watch/.../NAME`, or a collection watched with `metadata.name=`): a
+ * `fieldSelector` naming another object is the 400 of the handler's ListResource.
+ */
+function namedWatchSelector(sel: Selection, name: string): void {
+  for (const term of sel.fields) {
+    if (term.field === "metadata.name" && term.op === "=" && term.value !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
+  }
+}
+
+/**
+ * 1.32's validateWatchOptions (WatchList is on): `sendInitialEvents` needs
+ * `resourceVersionMatch=NotOlderThan`, which a watch may set only beside it. 422 as for a list.
+ */
+function validateWatchOptions(call: Call): void {
+  const q = call.query;
+  const match = q.get("resourceVersionMatch") ?? "";
+  const errors: FieldError[] = [];
+  if (q.has("sendInitialEvents") && match !== "NotOlderThan") {
+    errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" });
+  }
+  if (match) {
+    if (!q.has("sendInitialEvents")) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided" });
+    if (match !== "NotOlderThan") errors.push({ type: "NotSupported", field: "resourceVersionMatch", value: match, supported: ["NotOlderThan"] });
+    if (q.get("continue")) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden when continue is provided" });
+  }
+  if (errors.length) throw invalid("meta.k8s.io", "ListOptions", "", errors);
 }

@@ -1,0 +1,126 @@
+/**
+ * Watch semantics beyond the basic stream, as 1.32's cacher: watch lists (`sendInitialEvents`,
+ * WatchList on by default) with their option rules, a start version the server has not reached
+ * (changes up to it are not sent; a watch list waits 3 s, then an ERROR event with 504), and a
+ * named watch whose field selector names another object.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Agent } from "undici";
+import { testCluster, watch, type TestCluster } from "./helpers.js";
+
+const CMS = "/api/v1/namespaces/wl/configmaps";
+const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { n: name } });
+const currentVersion = async (t: TestCluster) => Number((await t.send("GET", CMS)).body.metadata.resourceVersion);
+
+describe("watch lists and start versions", () => {
+  let t: TestCluster;
+  let agent: Agent;
+  before(async () => {
+    t = await testCluster({ bookmarkIntervalMs: 50 });
+    agent = new Agent({ connect: { ca: t.cluster.caPem } });
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "wl" } } });
+    await t.send("POST", CMS, { body: cm("first") });
+  });
+  after(async () => {
+    await agent.close();
+    await t.close();
+  });
+
+  test("sendInitialEvents=true: the current state, then a BOOKMARK marking its end", async () => {
+    const s = await watch(t, agent, `${CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    const [added, end] = await s.next(2);
+    s.close();
+    assert.deepEqual([added.type, added.object.metadata.name], ["ADDED", "first"]);
+    assert.equal(end.type, "BOOKMARK");
+    assert.deepEqual(end.object.metadata.annotations, { "k8s.io/initial-events-end": "true" });
+  });
+
+  test("sendInitialEvents=false: no current state, the changes from now on", async () => {
+    for (const rv of ["", "&resourceVersion=0"]) {
+      const s = await watch(t, agent, `${CMS}?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan${rv}`);
+      const name = `later${rv ? "-0" : ""}`;
+      await t.send("POST", CMS, { body: cm(name) });
+      const [event] = await s.next(1);
+      s.close();
+      assert.deepEqual([event.type, event.object.metadata.name], ["ADDED", name], rv);
+    }
+  });
+
+  test("watch options are validated as 1.32's validateWatchOptions: 422 ListOptions", async () => {
+    const refused = async (query: string) => {
+      const answer = await t.send("GET", `${CMS}?watch=1&${query}`);
+      assert.equal(answer.status, 422, query);
+      return answer.body.message as string;
+    };
+    assert.equal(await refused("sendInitialEvents=true"), 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    assert.equal(await refused("resourceVersion=1&resourceVersionMatch=NotOlderThan"), 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    assert.equal(
+      await refused("sendInitialEvents=true&resourceVersionMatch=Exact&resourceVersion=1"),
+      'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]',
+    );
+  });
+
+  test("from a version not reached yet: only changes after it are sent", async () => {
+    const rv = await currentVersion(t);
+    const s = await watch(t, agent, `${CMS}?watch=1&resourceVersion=${rv + 2}`);
+    for (const name of ["f1", "f2", "f3"]) await t.send("POST", CMS, { body: cm(name) });
+    const [event] = await s.next(1);
+    s.close();
+    assert.deepEqual([event.type, event.object.metadata.name], ["ADDED", "f3"]);
+  });
+
+  test("a watch list from a version not reached waits for it: a write in time lets it through", async () => {
+    const rv = await currentVersion(t);
+    const pending = watch(t, agent, `${CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=${rv + 1}`);
+    // Whether the write lands before or while the server holds the request, the stream starts at it.
+    await t.send("POST", CMS, { body: cm("awaited") });
+    const s = await pending;
+    const events: { type: string; object: any }[] = [];
+    while (!events.some((e) => e.type === "BOOKMARK")) events.push(...(await s.next(1)));
+    s.close();
+    assert.ok(events.some((e) => e.type === "ADDED" && e.object.metadata.name === "awaited"));
+    assert.equal(events.at(-1)!.object.metadata.resourceVersion, String(rv + 1));
+  });
+
+  test("... and none: after 3 s an ERROR event with the cache's 504 Too large resource version", async () => {
+    const rv = await currentVersion(t);
+    const s = await watch(t, agent, `${CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=${rv + 5}`);
+    assert.equal(s.status, 200);
+    const events = await s.rest();
+    assert.equal(events.length, 1);
+    assert.equal(events[0].type, "ERROR");
+    assert.deepEqual(events[0].object, {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: `Timeout: Too large resource version: ${rv + 5}, current: ${rv}`,
+      reason: "Timeout",
+      details: { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 },
+      code: 504,
+    });
+  });
+
+  test("a named watch whose field selector names another object is the handler's 400", async () => {
+    const answer = await t.send("GET", "/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=metadata.name%3Dother");
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.message, "fieldSelector metadata.name doesn't match requested name");
+    const same = await watch(t, agent, "/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=metadata.name%3Dfirst&timeoutSeconds=1");
+    assert.equal(same.status, 200);
+    same.close();
+  });
+
+  test("a watch from the current version gets one BOOKMARK at it, then only newer ones", async () => {
+    const rv = await currentVersion(t);
+    const s = await watch(t, agent, `${CMS}?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`);
+    const [first] = await s.next(1);
+    assert.equal(first.object.metadata.resourceVersion, String(rv));
+    await t.send("POST", CMS, { body: cm("newer") });
+    const [added, next] = await s.next(2);
+    s.close();
+    assert.equal(added.type, "ADDED");
+    assert.equal(next.type, "BOOKMARK");
+    assert.equal(next.object.metadata.resourceVersion, String(rv + 1), "no second bookmark at the start's version");
+  });
+});
