@@ -55,7 +55,10 @@ export interface NamespaceOption {
 }
 
 export interface WriteOptions extends CallOptions, NamespaceOption {
-  /** Server-side dry run (`dryRun=All`): every check, nothing persisted. Default: the client's dryRun. */
+  /**
+   * Server-side dry run (`dryRun=All`): every check, nothing persisted. A dry-run client's
+   * writes are dry runs whatever this says (`false` cannot turn `podfn run --dry-run` off).
+   */
   dryRun?: boolean;
   /** `fieldManager` query parameter. Default: `"podfn"`. */
   fieldManager?: string;
@@ -278,7 +281,8 @@ export interface KubeClient {
 
   /**
    * A view of this client whose every request also honours `signal`, whose writes are dry runs
-   * when `dryRun` is true, and whose default namespace is `namespace`. Shares the connection pool.
+   * when `dryRun` is true (a dry-run client's views stay dry runs: `dryRun: false` does not undo
+   * it), and whose default namespace is `namespace`. Shares the connection pool.
    */
   with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient;
 

@@ -148,7 +148,7 @@ class Client implements KubeClient {
     const context: ClientContext = {
       ...this.#context,
       signals: callSignal(this.#context, options.signal),
-      dryRun: options.dryRun ?? this.#context.dryRun,
+      dryRun: this.#context.dryRun || (options.dryRun ?? false),
       namespace: options.namespace ?? this.#context.namespace,
     };
     return new Client(context, false);

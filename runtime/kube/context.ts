@@ -33,7 +33,8 @@ export function callSignal(context: ClientContext, signal: AbortSignal | undefin
 /** `dryRun` and `fieldManager` query parameters of a write. */
 export function writeQuery(context: ClientContext, options: { dryRun?: boolean; fieldManager?: string }, withFieldManager = true): Query {
   return {
-    dryRun: (options.dryRun ?? context.dryRun) ? "All" : undefined,
+    // A dry-run client stays one: a call's `dryRun: false` cannot make its write real.
+    dryRun: options.dryRun || context.dryRun ? "All" : undefined,
     fieldManager: withFieldManager ? (options.fieldManager ?? "podfn") : undefined,
   };
 }

@@ -163,6 +163,11 @@ export class KubeCredentialsError extends PodfnError {
   }
 }
 
+/** A `Status` body saying `Failure` (client-go's `isStatusResponse && status != Success`). */
+export function isFailureStatus(body: unknown): body is Status {
+  return isStatus(body) && (body as Status).status === "Failure";
+}
+
 function isStatus(body: unknown): body is Status {
   return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status";
 }

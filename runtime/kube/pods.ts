@@ -43,12 +43,14 @@ export class Pods extends Resource<Pod> implements PodClient {
 
   async evict(name: string, options: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> } = {}): Promise<Status> {
     const namespace = options.namespace ?? this.context.namespace;
+    // The eviction's own dryRun is the one its DeleteOptions carry, or the call's or client's.
+    const query = writeQuery(this.context, { dryRun: options.dryRun || options.deleteOptions?.dryRun }, false);
     const body = {
       apiVersion: "policy/v1",
       kind: "Eviction",
       metadata: { name, namespace },
-      ...(options.deleteOptions ? { deleteOptions: deleteOptionsBody(options.deleteOptions) } : {}),
+      ...(options.deleteOptions || query.dryRun ? { deleteOptions: deleteOptionsBody(options.deleteOptions ?? {}, query.dryRun !== undefined) } : {}),
     };
-    return this.request<Status>("POST", this.path(namespace, name, "eviction"), options, { query: writeQuery(this.context, options, false), body });
+    return this.request<Status>("POST", this.path(namespace, name, "eviction"), options, { query, body });
   }
 }

@@ -198,8 +198,10 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.request<KubeList<T> | Status>("DELETE", this.path(options.namespace), options, { query, body: deleteOptionsBody(options, write.dryRun !== undefined) });
   }
 
-  watch(options: WatchOptions<T> = {}): AsyncIterable<WatchEvent<T>> {
-    return watchResource<T>(this.context, this.type, this.listPage, options);
+  async *watch(options: WatchOptions<T> = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+    // The namespace is checked as every other verb's is (a watch builds its own paths).
+    this.path(options.namespace);
+    yield* watchResource<T>(this.context, this.type, this.listPage, options);
   }
 
   async getStatus(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {

@@ -21,7 +21,7 @@
 import type { ApiResponse, ApiResponseBody } from "./api-pool.js";
 import type { NodeHttpsTls } from "./node-https-pool.js";
 import { HTTP_CLIENT_CHOICES, type HttpClientChoice } from "./http-client-choice.js";
-import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, kubeApiError } from "./errors.js";
+import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeCredentialsError, isFailureStatus, kubeApiError } from "./errors.js";
 import type { RequestSummary } from "./errors.js";
 import type { AuthMaterial, Credentials } from "./auth.js";
 import type { KubeLogger } from "./logger.js";
@@ -168,11 +168,16 @@ export class Transport {
     });
     const type = headerValue(response.headers["content-type"]) ?? "";
     if (!type.includes("json")) return text as T;
+    let body: unknown;
     try {
-      return (text ? JSON.parse(text) : undefined) as T;
+      body = text ? JSON.parse(text) : undefined;
     } catch (error) {
       throw this.invalidJson(request, error);
     }
+    // As client-go's transformResponse: a Failure Status is an error whatever the HTTP status
+    // (an eviction two budgets cover is a 201 carrying a code-500 Failure).
+    if (isFailureStatus(body)) throw kubeApiError(body.code || response.statusCode, body, { method: request.method, path: this.#basePath + request.path });
+    return body as T;
   }
 
   /**

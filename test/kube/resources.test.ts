@@ -117,6 +117,34 @@ describe("resource clients", () => {
     assert.equal(last().query.get("dryRun"), null, "the root client is unchanged");
   });
 
+  test("a dry-run client stays one: a call's dryRun: false, or a view's, cannot make a write real", async () => {
+    const dry = kube.with({ dryRun: true });
+    await dry.configMaps.delete("x", { dryRun: false });
+    assert.equal(last().query.get("dryRun"), "All");
+    assert.deepEqual(body().dryRun, ["All"], "in the DELETE body the server reads too");
+    const undone = dry.with({ dryRun: false });
+    assert.equal(undone.dryRun, true);
+    await undone.configMaps.create({ metadata: { name: "x" } }, { dryRun: false });
+    assert.equal(last().query.get("dryRun"), "All");
+  });
+
+  test("evict: DeleteOptions' own dryRun makes the eviction a dry run (query and body agree, as the server requires)", async () => {
+    handler = (_req, res) => sendJson(res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
+    await kube.pods.evict("worker-0", { deleteOptions: { dryRun: true, gracePeriodSeconds: 0 } });
+    assert.equal(last().query.get("dryRun"), "All");
+    assert.deepEqual(body().deleteOptions, { apiVersion: "v1", kind: "DeleteOptions", dryRun: ["All"], gracePeriodSeconds: 0 });
+    await kube.with({ dryRun: true }).pods.evict("worker-0");
+    assert.deepEqual(body().deleteOptions, { apiVersion: "v1", kind: "DeleteOptions", dryRun: ["All"] });
+    handler = echo;
+  });
+
+  test("a 2xx answer carrying a Failure Status is an error, as client-go's transformResponse (an eviction two budgets cover)", async () => {
+    const message = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
+    handler = (_req, res) => sendJson(res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
+    await assert.rejects(kube.pods.evict("worker-0"), (e: any) => e.statusCode === 500 && e.status.message === message && e.message.includes(message));
+    handler = echo;
+  });
+
   test("a name or namespace that is not one path segment is refused before any request, as client-go refuses it", async () => {
     const before = server.requests.length;
     for (const [call, message] of [
@@ -127,6 +155,8 @@ describe("resource clients", () => {
       [() => kube.pods.logs(""), `invalid resource name "": may not be empty`],
       [() => kube.deployments.scale("web/scale", 2), `invalid resource name "web/scale": may not contain '/'`],
       [() => kube.with({ namespace: "../x" }).configMaps.get("c"), `invalid namespace "../x": may not contain '/'`],
+      // A watch builds its own paths (list and watch requests): its namespace is checked as well.
+      [() => kube.configMaps.watch({ namespace: "..", resourceVersion: "1" })[Symbol.asyncIterator]().next(), `invalid namespace "..": may not be '..'`],
     ] as const) {
       let promise: Promise<unknown> | undefined;
       assert.doesNotThrow(() => void (promise = call()), "a rejection, never a synchronous throw");
