@@ -33,6 +33,11 @@ export interface InvokeOptions {
   /** Aborts the call from outside (shutdown, client gone). */
   signal?: AbortSignal;
   /**
+   * Stops waiting for a handler that returned a promise: when it gives up, the call rejects with
+   * its reason whether or not the handler has settled (an HTTP drain's last resort, `Drain`).
+   */
+  abandon?: { whenAbandoned(giveUp: (reason: unknown) => void): () => void };
+  /**
    * Told when the call times out while its handler still runs (a handler that ignores its
    * signal), with a promise settling once the handler has: a caller that runs one call at a
    * time (a watch's object, a `Forbid` schedule) waits for it before the next.
@@ -188,7 +193,9 @@ function run(options: InvokeOptions, input: unknown): unknown {
   // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
   // promise races it, over what is left of `timeoutMs`.
   let timer: NodeJS.Timeout | undefined;
+  let unabandon: (() => void) | undefined;
   const timedOut = new Promise<never>((_, reject) => {
+    unabandon = options.abandon?.whenAbandoned(reject);
     timer = setTimeout(
       function timeout() {
         const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
@@ -205,6 +212,7 @@ function run(options: InvokeOptions, input: unknown): unknown {
     .finally(function settled() {
       clearTimeout(timer);
       unlink?.();
+      unabandon?.();
     });
 }
 

@@ -32,6 +32,8 @@ export class Drain {
   #draining = false;
   readonly #controller = new AbortController();
   readonly #waiters = new Set<() => void>();
+  /** What `abandon()` calls: a Set, cheaper per call than a signal's listener. */
+  readonly #abandoners = new Set<(reason: unknown) => void>();
 
   constructor() {
     // Every call in flight listens to this one signal; the count is bounded by the caller's cap.
@@ -51,6 +53,25 @@ export class Drain {
   /** Aborted (with a `ShutdownError`) when `settle()`'s deadline passes or `abort()` is called. Pass it to each call. */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /**
+   * Calls `giveUp` on `abandon()`: a call still running after its signal was aborted (a handler
+   * that ignores it) stops being waited for, so its caller is answered before the server
+   * closes. Returns the remover, for a call that settled.
+   */
+  whenAbandoned(giveUp: (reason: unknown) => void): () => void {
+    const abandoners = this.#abandoners;
+    abandoners.add(giveUp);
+    return function forget() {
+      abandoners.delete(giveUp);
+    };
+  }
+
+  /** Give up on the calls still in flight (see `whenAbandoned`). */
+  abandon(reason: unknown = new ShutdownError("shutting down")): void {
+    for (const giveUp of [...this.#abandoners]) giveUp(reason);
+    this.#abandoners.clear();
   }
 
   /** Count one call in. Returns false (and counts nothing) once draining. */

@@ -184,7 +184,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"));
       const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
       const trigger = new HttpCallTrigger(request);
-      const result = invokeNow({ fn, input, trigger, requestId, dryRun, kube, logger, signal: drain.signal });
+      const result = invokeNow({ fn, input, trigger, requestId, dryRun, kube, logger, signal: drain.signal, abandon: drain });
       if (!isThenable(result)) return resultAnswer(result, requestId, extraHeaders);
       return Promise.resolve(result).then(
         function resolved(value) {

@@ -19,7 +19,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { runShutdownHooks } from "../lifecycle.js";
+import { ShutdownError, runShutdownHooks } from "../lifecycle.js";
 import { ABORT_GRACE_MS, whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import { freshRequestId, requestIdOf } from "./request-id.js";
@@ -94,7 +94,11 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   logger.info({ inflight: http.drain.inflight, drainTimeoutMs }, "shutting down: draining calls in flight");
   if (!(await http.drain.settle(drainTimeoutMs))) {
     logger.warn({ inflight: http.drain.inflight }, "drain timeout passed: calls in flight aborted");
-    await http.drain.idle(ABORT_GRACE_MS);
+    if (!(await http.drain.idle(ABORT_GRACE_MS))) {
+      // Handlers ignoring their aborted signal: their callers get a 503 now, not a cut connection.
+      http.drain.abandon(new ShutdownError(`calls still running ${ABORT_GRACE_MS} ms after their signal was aborted: answered 503`));
+      await http.drain.idle(ABORT_GRACE_MS);
+    }
   }
   await close(server);
   await runShutdownHooks(options.onShutdown ?? [], logger);

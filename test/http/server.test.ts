@@ -198,6 +198,31 @@ describe("HTTP server", () => {
     await server.done;
   });
 
+  test("a handler ignoring its aborted signal still gets its caller a 503 (logged), a grace after the drain deadline, before the server closes", async () => {
+    let running = false;
+    const never = deferred<void>();
+    const fn = loaded({
+      name: "deaf",
+      handler: async () => {
+        running = true;
+        await never.promise;
+        return "late";
+      },
+    });
+    const server = await start({ functions: [fn], drainTimeoutMs: 20 });
+    const inflight = post(`${server.url}/deaf`, {}, { "x-request-id": "deaf-1" });
+    await until(() => running, "the call");
+    server.stop();
+    const res = await inflight;
+    assert.equal(res.status, 503);
+    assert.deepEqual(((await res.json()) as { error: { code: string; requestId: string } }).error, { code: "shutting_down", message: "the server is shutting down: retry", requestId: "deaf-1" });
+    await server.done;
+    const records = server.log.records();
+    assert.ok(records.some((r) => r.msg === "call aborted by shutdown" && r.requestId === "deaf-1"), "the call's failure is logged");
+    assert.ok(records.some((r) => r.requestId === "deaf-1" && r.status === 503), "an access line");
+    never.resolve();
+  });
+
   test("rejects when the port is taken", async () => {
     const first = await start({ functions: [] });
     try {
