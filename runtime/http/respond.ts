@@ -87,6 +87,7 @@ function checkedHeader(name: string, value: string): string {
 export function resultAnswer(result: unknown, requestId: string, extraHeaders?: Record<string, string>): Answer {
   if (result === undefined) return { status: 204, headers: extraHeaders ? { ...extraHeaders, "x-request-id": requestId } : { "x-request-id": requestId }, body: null };
   if (!isReply(result)) {
+    if (typeof result === "object" && result !== null) refuseOpaque(result);
     const body = JSON.stringify(result);
     if (body === undefined) throw unserializable(result);
     const headers = extraHeaders ? { ...extraHeaders, "content-type": JSON_TYPE, "x-request-id": requestId } : { "content-type": JSON_TYPE, "x-request-id": requestId };
@@ -109,6 +110,7 @@ export function resultAnswer(result: unknown, requestId: string, extraHeaders?: 
   if (noBody) return { status: result.status, headers, body: null };
   const raw = headers["content-type"] !== undefined && (typeof result.body === "string" || result.body instanceof Uint8Array);
   if (!raw) headers["content-type"] ??= JSON_TYPE;
+  if (!raw && typeof result.body === "object" && result.body !== null) refuseOpaque(result.body);
   const body = raw ? (result.body as string | Uint8Array) : JSON.stringify(result.body);
   if (body === undefined) throw unserializable(result.body);
   if (declaredLength !== undefined) checkLength(declaredLength, body);
@@ -128,6 +130,21 @@ function checkLength(declared: string, body: string | Uint8Array): void {
   if (declared.trim() !== String(actual)) {
     throw new PodfnError("invalid_reply", `reply() header "content-length" says ${JSON.stringify(declared.slice(0, 20))} but the body is ${actual} bytes: leave it out, the server sets it`);
   }
+}
+
+/**
+ * A result JSON would send as `{}` (or as a stream's internals), losing what the handler meant:
+ * a `Response`, a stream, a `Map`, a `Set`, an `Error`. Throws `invalid_output` (a 500 with the
+ * request id; the log says what it was). Checks the value itself, not what it holds.
+ */
+function refuseOpaque(value: object): void {
+  let what: string | undefined;
+  if (value instanceof Map) what = "a Map: send Object.fromEntries(map)";
+  else if (value instanceof Set) what = "a Set: send [...set]";
+  else if (value instanceof Error) what = "an Error: throw it (or HttpError) instead";
+  else if (typeof Response === "function" && value instanceof Response) what = "a fetch Response: return reply(status, body, headers) instead";
+  else if (typeof (value as { pipe?: unknown }).pipe === "function" || typeof (value as { getReader?: unknown }).getReader === "function") what = "a stream: read it, then return its content";
+  if (what) throw new PodfnError("invalid_output", `the result is ${what} (JSON would send {})`);
 }
 
 /**
