@@ -46,12 +46,14 @@ export function honoFallback(routes: Routes, accessLog: AccessLog, logger: Logge
 
 /**
  * What @hono/node-server could not turn into a `Request` (a bad `Host`, an absolute or odd
- * target): a JSON 400 naming what is wrong, where it would answer an empty 400; anything else
- * it caught, a JSON 500. Either way with an `X-Request-Id` (a fresh one: no request was read).
+ * target): a JSON 400 naming what is wrong, where it would answer an empty 400, logged at info
+ * as the parser's refusals are; anything else it caught, a JSON 500. Either way with an
+ * `X-Request-Id` (a fresh one: no request was read).
  */
 function requestFailed(error: unknown, logger: Logger): Response {
   const requestId = freshRequestId();
   if (error instanceof RequestError) {
+    logger.info({ requestId, status: 400, code: "bad_request", reason: error.message }, "request refused: it cannot be read");
     return toResponse(jsonAnswer(400, { error: { code: "bad_request", message: `the request cannot be read: ${error.message}`, requestId } }, requestId, { connection: "close" }));
   }
   logger.error({ requestId, err: error }, "request failed");

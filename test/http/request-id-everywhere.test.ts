@@ -43,6 +43,8 @@ test("a Host the adapter cannot use is a JSON 400 with a request id, and the ser
     assert.equal(body.error.code, "bad_request");
     assert.match(body.error.message, /^the request cannot be read: (Missing host header|Invalid URL|Invalid host header)$/);
     assert.equal(body.error.requestId, id);
+    const logged = app.lines.find((line) => line.includes(`"requestId":"${id}"`));
+    assert.ok(logged?.includes('"msg":"request refused: it cannot be read"') && logged.includes('"status":400'), `${JSON.stringify(host)}: the refusal is logged`);
   }
   assert.equal((await raw("GET /hello HTTP/1.1\r\nhost: podfn.test")).status, 200);
 });
