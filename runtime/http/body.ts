@@ -53,6 +53,18 @@ export function checkContentType(type: string | null): Refusal | undefined {
   return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json`);
 }
 
+/**
+ * 415 for a body sent with a content coding (`Content-Encoding: gzip`): bodies are read as
+ * sent, so a compressed one would be parsed as garbled JSON. `Accept-Encoding: identity` says
+ * what is accepted (RFC 9110 §15.5.16). Undefined for none or `identity`.
+ */
+export function checkContentEncoding(coding: string | null): Refusal | undefined {
+  if (coding === null) return undefined;
+  const value = coding.trim().toLowerCase();
+  if (value === "" || value === "identity") return undefined;
+  return new Refusal(415, "unsupported_media_type", `content encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send the body uncompressed`, { "accept-encoding": "identity" });
+}
+
 function unsupported(message: string): Refusal {
   return new Refusal(415, "unsupported_media_type", message);
 }

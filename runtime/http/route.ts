@@ -18,7 +18,7 @@ import { SecretMissingError } from "../secrets.js";
 import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
 import { BodyDeadlines } from "./body-deadline.js";
-import { checkContentType, parseBody, readBody } from "./body.js";
+import { checkContentEncoding, checkContentType, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
@@ -161,7 +161,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function beginBody(request: CallRequest, requestId: string, full?: () => boolean): { type: string | null; read: Promise<Uint8Array | Refusal> } | Answer {
     try {
       const type = request.header("content-type");
-      const unsupported = checkContentType(type);
+      const unsupported = checkContentType(type) ?? checkContentEncoding(request.header("content-encoding"));
       if (unsupported) return refusalAnswer(unsupported, requestId);
       if (full?.()) return refusalAnswer(tooMany, requestId);
       return { type, read: readBody(request, limit, deadlines) };

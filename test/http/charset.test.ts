@@ -2,7 +2,7 @@
  * JSON is UTF-8 (RFC 8259): a body declared in another charset (`charset=latin1`) is refused
  * with 415 naming it, never decoded as UTF-8 into other characters than the caller sent (the
  * standard: bad input loses nothing); `charset=utf-8` in any spelling, and ASCII (a subset of
- * it), are accepted.
+ * it), are accepted. A body sent with a content coding (gzip) is refused the same way.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -36,4 +36,20 @@ test("charset=utf-8 in any spelling, and other parameters, are accepted", async 
     assert.equal(res.status, 200, type);
     assert.deepEqual(await res.json(), { name: "\u00e9t\u00e9" });
   }
+});
+
+test("a compressed body (Content-Encoding other than identity) is a 415 naming the coding, with Accept-Encoding: identity", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const gzipped = gzipSync('{"name":"x"}');
+  const viaSocket = await fetch(`http://127.0.0.1:${server.port}/echo`, { method: "POST", body: gzipped, headers: { "content-type": "application/json", "content-encoding": "gzip" } });
+  const viaFetch = await app.fetch(postJson("/echo", { name: "x" }, { "content-encoding": "br" }));
+  for (const [res, coding] of [[viaSocket, "gzip"], [viaFetch, "br"]] as const) {
+    assert.equal(res.status, 415);
+    assert.equal(res.headers.get("accept-encoding"), "identity");
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, "unsupported_media_type");
+    assert.equal(body.error.message, `content encoding "${coding}" is not supported: send the body uncompressed`);
+  }
+  const identity = await fetch(`http://127.0.0.1:${server.port}/echo`, { method: "POST", body: '{"name":"x"}', headers: { "content-type": "application/json", "content-encoding": "Identity" } });
+  assert.equal(identity.status, 200);
 });
