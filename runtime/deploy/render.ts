@@ -44,17 +44,29 @@ export function sortObjects<T extends KubeObject>(objects: T[]): T[] {
  * One object as YAML with sorted keys (undefined fields dropped). Written as YAML 1.1, which
  * kubectl and kustomize read: a string such as `yes`, `on`, `n`, `2024-01-01` or `1_000` (an
  * env value, a schedule name) is quoted, where YAML 1.2 leaves it plain and they would read a
- * boolean, a timestamp or a number.
+ * boolean, a timestamp or a number. NEL, LS and PS (U+0085, U+2028, U+2029) are line breaks
+ * to YAML 1.1: a string holding one is double-quoted with the character escaped (`\u2028`), where
+ * written raw kubectl would fail to parse the file or read a space.
  */
 export function toYaml(object: unknown): string {
   const document = new Document(JSON.parse(JSON.stringify(object)), { version: "1.1", sortMapEntries: true });
+  let breaks = false;
   visit(document, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && readsAsGoNumber(node.value)) node.type = "QUOTE_DOUBLE";
+      if (typeof node.value !== "string") return;
+      if (YAML11_BREAKS.test(node.value)) {
+        breaks = true;
+        node.type = "QUOTE_DOUBLE";
+      } else if (readsAsGoNumber(node.value)) node.type = "QUOTE_DOUBLE";
     },
   });
-  return document.toString({ lineWidth: 0, minContentWidth: 0 });
+  const text = document.toString({ lineWidth: 0, minContentWidth: 0 });
+  // Only double-quoted scalars hold them (above), where a `\u` escape reads back the character.
+  return breaks ? text.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
 }
+
+/** The line breaks of YAML 1.1 that JSON and YAML 1.2 treat as ordinary characters. */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
 
 /**
  * Whether kubectl's YAML reader (go-yaml v2: `strconv.ParseInt(s, 0, 64)` with `_` removed,

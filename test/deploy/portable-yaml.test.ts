@@ -48,3 +48,15 @@ test("the same files whatever the locale (Danish collation puts aa after z)", ()
   assert.equal(danish, render("C.UTF-8"));
   assert.ok(danish.indexOf("podfn-office-aa") < danish.indexOf("podfn-office-z"), "code-unit order: aa before z");
 });
+
+test("NEL, LS and PS (line breaks to YAML 1.1) are written escaped in double quotes: kubectl neither fails on the file nor reads a space", () => {
+  const values = ["a\u2028b", "a\u0085b", "x\ny\u2029z", "\u2028"];
+  const fn = loaded({ name: "breaks", env: values.map((_, i) => `B${i}`), schedule: [{ cron: "0 8 * * *" }], handler: () => 1 });
+  const files = renderManifests([fn], { env: Object.fromEntries(values.map((v, i) => [`B${i}`, v])) });
+  const file = files.find((f) => f.path.startsWith("cronjob-breaks"))!.content;
+  assert.doesNotMatch(file, /[\u0085\u2028\u2029]/, "no raw YAML 1.1 line break in the file");
+  assert.ok(file.includes('value: "a\\u2028b"') && file.includes('value: "a\\u0085b"') && file.includes('value: "x\\ny\\u2029z"'), file);
+  const cron = parseAllDocuments(file, { version: "1.1" }).map((d) => d.toJSON()).find((o) => o?.kind === "CronJob") as CronJob;
+  const env = cron.spec!.jobTemplate.spec!.template.spec!.containers[0]!.env!;
+  assert.deepEqual(values.map((_, i) => env.find((e) => e.name === `B${i}`)?.value), values);
+});
