@@ -1,7 +1,8 @@
 /**
  * The README's prune command does what it says on a cluster: applying the next generation of
  * manifests with it removes the ClusterRole and ClusterRoleBinding a narrowed permission no
- * longer needs (the rights go with them), and keeps what is still generated. Real kubectl
+ * longer needs (the rights go with them), and the HTTP Deployment and Service when no function
+ * needs them any more, and keeps what is still generated. Real kubectl
  * against the emulated cluster; skipped when kubectl is not on PATH.
  */
 import { after, before, describe, test } from "node:test";
@@ -64,5 +65,25 @@ describe("pruning with the README's command", { skip: hasKubectl ? false : "kube
     assert.equal(await canList(), "no");
     assert.match(await kubectl("get", "deployment,serviceaccount,role,rolebinding", "-n", "pr", "-o", "name"), /deployment\.apps\/podfn-http[\s\S]*serviceaccount\/podfn-http[\s\S]*role\.rbac\.authorization\.k8s\.io\/podfn-http/);
     assert.equal(await kubectl("auth", "can-i", "list", "secrets", "-n", "pr", "--as=system:serviceaccount:pr:podfn-http").then((o) => o.trim()), "yes");
+  });
+
+  test("when the last HTTP function goes, its Deployment and Service are pruned with its ServiceAccount: no pod left serving without rights", async () => {
+    const nightly = loaded({ name: "nightly", schedule: [{ cron: "0 3 * * *" }], handler: () => 1 });
+    const write = async (name: string, fns: ReturnType<typeof loaded>[]) => {
+      const out = join(dir, name);
+      await mkdir(out);
+      for (const file of renderManifests(fns, { namespace: "pr2", app: "podfn", image: "podfn:test", env: {} })) await writeFile(join(out, file.path), file.content);
+      return out;
+    };
+    await kubectl("create", "namespace", "pr2");
+    await kubectl("apply", "-k", await write("both", [lister(false), nightly]));
+    const http = () => kubectl("get", "deployment,service,serviceaccount", "-n", "pr2", "-o", "name");
+    assert.match(await http(), /deployment\.apps\/podfn-http[\s\S]*service\/podfn-http[\s\S]*serviceaccount\/podfn-http/);
+    const cronOnly = await write("cron-only", [nightly]);
+    const pruned = await kubectl(...PRUNE!.map((arg) => (arg === "out/manifests" ? cronOnly : arg)));
+    assert.match(pruned, /deployment\.apps\/podfn-http pruned/);
+    assert.match(pruned, /service\/podfn-http pruned/);
+    assert.doesNotMatch(await http(), /podfn-http/);
+    assert.match(await kubectl("get", "cronjobs", "-n", "pr2", "-o", "name"), /cronjob\.batch\/podfn-nightly/);
   });
 });
