@@ -6,7 +6,8 @@
  * never touches them costs nothing for them (they are most of a trivial call's overhead).
  * A class, so those lazy fields are getters on its prototype rather than closures made per call.
  */
-import type { Logger } from "pino";
+import type { ChildLoggerOptions, Logger } from "pino";
+import { censorFields } from "./log-error.js";
 import type { KubeClient } from "./kube/api.js";
 import type { FunctionContext, LoadedFunction, Trigger } from "./function.js";
 
@@ -27,6 +28,9 @@ export interface ContextSource {
  * const ctx = new CallContext({ fn, kube, logger, dryRun: false, requestId, trigger }, input, () => controller.signal);
  * await fn.definition.handler(ctx);
  */
+/** A handler's logger: its fields censored by shape (`censorFields`); its messages are, by every logger (log.ts). */
+const HANDLER_LOG: ChildLoggerOptions = { formatters: { log: censorFields } };
+
 export class CallContext implements FunctionContext<unknown> {
   readonly input: unknown;
   readonly namespace: string;
@@ -54,7 +58,8 @@ export class CallContext implements FunctionContext<unknown> {
   }
 
   get log(): Logger {
-    return (this.#log ??= this.#source.logger.child({ fn: this.#source.fn.name, requestId: this.requestId }));
+    // What a handler logs is censored by shape (a `password` field, a `Bearer` value), as errors are.
+    return (this.#log ??= this.#source.logger.child({ fn: this.#source.fn.name, requestId: this.requestId }, HANDLER_LOG));
   }
 
   get signal(): AbortSignal {

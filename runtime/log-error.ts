@@ -117,3 +117,38 @@ export function serializeError(value: unknown): unknown {
     return { type: "Unserializable", message: `the thrown value could not be read: ${why}` };
   }
 }
+
+/** How deep `censorFields` looks into a logged object (deeper values are written as pino would). */
+const CENSOR_DEPTH = 16;
+
+/**
+ * A handler's logged fields as the log should hold them: every field whose name says it holds a
+ * credential censored at any depth of plain objects and arrays, credentials inside strings
+ * censored (`scrubString`); nothing dropped or shortened. Errors, class instances and deeper
+ * values are left to pino (and the `err` serializer). For a pino child's `formatters.log`.
+ *
+ * @example
+ * logger.child({ fn }, { formatters: { log: censorFields } });
+ */
+export function censorFields(object: object): object {
+  return censored(object, 0, new Set()) as object;
+}
+
+function censored(value: unknown, depth: number, seen: Set<object>): unknown {
+  if (typeof value === "string") return scrubString(value);
+  if (typeof value !== "object" || value === null || depth >= CENSOR_DEPTH || seen.has(value)) return value;
+  const array = Array.isArray(value);
+  if (!array && !isPlainObject(value)) return value;
+  seen.add(value);
+  try {
+    if (array) return value.map((item) => censored(item, depth + 1, seen));
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      out[key] = CREDENTIAL_FIELD.test(key) && item !== undefined ? CENSOR : censored(item, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}

@@ -7,10 +7,10 @@
  * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
-import { pino, type Logger, type DestinationStream } from "pino";
+import { pino, type Logger, type DestinationStream, type LogFn } from "pino";
 import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
-import { serializeError } from "./log-error.js";
+import { scrubString, serializeError } from "./log-error.js";
 import { censorSecrets } from "./secret-values.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
@@ -81,6 +81,12 @@ export function flushLogger(logger: Logger, timeoutMs = FLUSH_AT_EXIT_MS): Promi
   });
 }
 
+/** pino's `logMethod` hook: every string argument (the message, its interpolations) through `scrubString`. */
+function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  for (let i = 0; i < args.length; i++) if (typeof args[i] === "string") (args as unknown[])[i] = scrubString(args[i] as string);
+  method.apply(this, args);
+}
+
 /**
  * @example
  * const log = createLogger({ level: "debug" });
@@ -101,6 +107,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: options.base ?? { pid: process.pid },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       serializers: { err: serializeError },
+      // A message carrying a credential (`Bearer ...`, `?access_token=`) is censored as errors are.
+      hooks: { logMethod: scrubbedMessages },
       timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

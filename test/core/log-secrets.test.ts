@@ -8,6 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createLogger } from "../../runtime/log.js";
 import { serializeError } from "../../runtime/log-error.js";
+import { defineFunction } from "../../runtime/function.js";
+import { resolveDefinition } from "../../runtime/definition-schema.js";
+import { invoke } from "../../runtime/invoke.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
 
 const SECRET = "s3cr3t-value-9f8e7d";
 
@@ -133,4 +137,35 @@ test("a secret with a character JSON escapes (a quote, a backslash, a tab) is ce
   assert.match(out, /signature check used key \[redacted\]/);
   assert.match(out, /"path":"\/x\/\[redacted\]"/);
   assert.match(out, /key \[redacted\] refused/);
+});
+
+test("what a handler logs through ctx.log is censored by shape: a credential-named field at any depth, a Bearer value or an access_token in a message or a field; the rest is kept whole", async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+  const resolved = resolveDefinition(
+    defineFunction({
+      name: "chatty",
+      schedule: { cron: "0 3 * * *" },
+      handler: ({ log }) => {
+        log.info({ upstream: { password: "hunter2hunter2", host: "idp.example" }, callback: "https://idp.example/cb?access_token=abcdef123456&state=ok" }, "calling upstream with Bearer abcdefgh12345678");
+        log.info({ request: { headers: { Authorization: "Bearer qwertyuiop12345" } }, deleted: Array.from({ length: 60 }, (_, i) => `job-${i}`) }, "done");
+        log.info("token for %s is Bearer zxcvbnm987654321", "alice");
+        return 1;
+      },
+    }),
+    "chatty.ts",
+  );
+  assert.ok(resolved.ok);
+  const kube = { namespace: "team-a", with: () => kube } as unknown as KubeClient;
+  await invoke({ fn: resolved.fn, input: undefined, trigger: { type: "manual" }, requestId: "r1", dryRun: false, kube, logger });
+  const out = lines.join("");
+  for (const secret of ["hunter2hunter2", "abcdef123456", "abcdefgh12345678", "qwertyuiop12345", "zxcvbnm987654321"]) assert.ok(!out.includes(secret), `${secret} in ${out}`);
+  const [first, second, third] = lines.map((l) => JSON.parse(l) as Record<string, any>);
+  assert.deepEqual(first!.upstream, { password: "[redacted]", host: "idp.example" });
+  assert.equal(first!.callback, "https://idp.example/cb?access_token=[redacted]&state=ok");
+  assert.equal(first!.msg, "calling upstream with Bearer [redacted]");
+  assert.equal(first!.fn, "chatty");
+  assert.equal(second!.request.headers.Authorization, "[redacted]");
+  assert.equal(second!.deleted.length, 60, "nothing dropped or shortened");
+  assert.equal(third!.msg, "token for alice is Bearer [redacted]");
 });
