@@ -157,7 +157,7 @@ test("what a handler logs through ctx.log is censored by shape: a credential-nam
   );
   assert.ok(resolved.ok);
   const kube = { namespace: "team-a", with: () => kube } as unknown as KubeClient;
-  await invoke({ fn: resolved.fn, input: undefined, trigger: { type: "manual" }, requestId: "r1", dryRun: false, kube, logger });
+  await invoke({ fn: resolved.fn, input: undefined, trigger: { type: "run" }, requestId: "r1", dryRun: false, kube, logger });
   const out = lines.join("");
   for (const secret of ["hunter2hunter2", "abcdef123456", "abcdefgh12345678", "qwertyuiop12345", "zxcvbnm987654321"]) assert.ok(!out.includes(secret), `${secret} in ${out}`);
   const [first, second, third] = lines.map((l) => JSON.parse(l) as Record<string, any>);
