@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalQuantity, goBase64Error, goQuantityError, goTimeParseError, parseGoQuantity, RFC3339, RFC3339_MICRO } from "../../runtime/testing/cluster/go-scalars.js";
+import { canonicalQuantity, goBase64Error, goQuantityError, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "../../runtime/testing/cluster/go-scalars.js";
 
 describe("Go scalar parsing", () => {
   test("time.Parse with RFC 3339: accepted forms", () => {
@@ -32,6 +32,16 @@ describe("Go scalar parsing", () => {
   test("MicroTime's layout needs exactly six fractional digits", () => {
     assert.equal(goTimeParseError(RFC3339_MICRO, "2024-01-01T00:00:00.123456Z"), undefined);
     assert.equal(goTimeParseError(RFC3339_MICRO, "2024-01-01T00:00:00Z"), `parsing time "2024-01-01T00:00:00Z" as "${RFC3339_MICRO}": cannot parse "Z" as ".000000"`);
+  });
+
+  test("a time is written back as MarshalJSON writes it: UTC, Time to the second, MicroTime to six digits (truncated)", () => {
+    assert.equal(goTimeUTC("2024-01-01T00:00:00.999Z", false), "2024-01-01T00:00:00Z");
+    assert.equal(goTimeUTC("2024-02-29T01:30:00+05:30", false), "2024-02-28T20:00:00Z");
+    assert.equal(goTimeUTC("2024-12-31T23:00:00-01:30", false), "2025-01-01T00:30:00Z");
+    assert.equal(goTimeUTC("2024-01-01T7:00:00Z", false), "2024-01-01T07:00:00Z");
+    assert.equal(goTimeUTC("0050-01-01T00:00:00Z", false), "0050-01-01T00:00:00Z", "a year under 100 stays itself");
+    assert.equal(goTimeUTC("2024-01-01T00:00:00.123456+02:00", true), "2023-12-31T22:00:00.123456Z");
+    assert.equal(goTimeUTC("2024-01-01T00:00:00,5Z", false), "2024-01-01T00:00:00Z");
   });
 
   test("ParseQuantity: numbers, suffixes and exponents; its three errors", () => {

@@ -15,7 +15,7 @@
  * Numbers are judged by their literal (`1.0` is not an int32). Named Go string and map types
  * are reported by their underlying type (`string`, not `v1.DNSPolicy`).
  */
-import { canonicalQuantity, goBase64Error, goTimeParseError, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
+import { canonicalQuantity, goBase64Error, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
 import { isRawNumber, isRawObject, rawText, rawToValue, type RawJson } from "./raw-json.js";
 import { KINDS, MODELS } from "./schema-1.32.js";
 
@@ -273,7 +273,8 @@ class Decoder {
         if (typeof v !== "string") throw new FatalDecodeError(this.typeError(jsonKind(v), "string"));
         const error = goTimeParseError(t === "time" ? RFC3339 : RFC3339_MICRO, v);
         if (error) throw new FatalDecodeError(error);
-        return v;
+        // Stored as the Go value: written back in UTC, to the second or the microsecond.
+        return goTimeUTC(v, t === "microtime");
       }
       default:
         throw new Error(`unknown schema type ${t}`);

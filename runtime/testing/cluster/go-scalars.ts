@@ -98,6 +98,27 @@ export function goTimeParseError(layout: string, text: string): string | undefin
   return undefined;
 }
 
+/**
+ * A time `time.Parse` accepted (see `goTimeParseError`) as the server writes it back:
+ * `metav1.Time` in UTC to the second (a fraction dropped), `metav1.MicroTime` in UTC with six
+ * fraction digits (`MarshalJSON`: `t.UTC().Format(...)`, which truncates).
+ */
+export function goTimeUTC(text: string, micro: boolean): string {
+  const m = /^([+-]?\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!m) return text;
+  const offsetMinutes = m[8] === "Z" ? 0 : (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  const at = new Date(0);
+  // setUTCFullYear, not Date.UTC: a year under 100 stays that year.
+  at.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  at.setUTCHours(Number(m[4]), Number(m[5]) - offsetMinutes, Number(m[6]), 0);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const year = at.getUTCFullYear();
+  const date = `${year < 0 ? "-" : ""}${String(Math.abs(year)).padStart(4, "0")}-${two(at.getUTCMonth() + 1)}-${two(at.getUTCDate())}`;
+  const clock = `${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())}`;
+  const fraction = micro ? `.${(m[7] ?? "").slice(0, 6).padEnd(6, "0")}` : "";
+  return `${date}T${clock}${fraction}Z`;
+}
+
 /** resource.splitREString, as ErrFormatWrong prints it. */
 const QUANTITY_RE = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 const FORMAT_WRONG = `quantities must match the regular expression '${QUANTITY_RE}'`;

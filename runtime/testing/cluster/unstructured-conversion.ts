@@ -7,7 +7,7 @@
  * error ending the conversion, without a field path; unknown fields are collected as `unknown
  * field "spec.x"` and sorted. Numbers are Go's `int64` when whole, else `float64`.
  */
-import { canonicalQuantity, goBase64Error, goTimeParseError, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
+import { canonicalQuantity, goBase64Error, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
 import { MODELS } from "./schema-1.32.js";
 
 type Obj = Record<string, unknown>;
@@ -103,7 +103,7 @@ class Converter {
         if (kind !== "string") throw new ConversionError(unmarshalError(v, "string"));
         const error = goTimeParseError(t === "time" ? RFC3339 : RFC3339_MICRO, v as string);
         if (error) throw new ConversionError(error);
-        return v;
+        return goTimeUTC(v as string, t === "microtime");
       }
       default:
         throw new Error(`unknown schema type ${t}`);
