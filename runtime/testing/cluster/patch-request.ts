@@ -8,7 +8,7 @@
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
 import { parseRawJson } from "./json-patch-test.js";
-import { jsonPatch, mergePatch, PatchError, strategicMerge } from "./patch.js";
+import { jsonPatch, mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
 import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -36,9 +36,13 @@ export function applyPatch(call: Call, current: Obj): Obj {
         out = mergePatch(current, parseJson(text));
         break;
       default:
-        out = strategicMerge(current, parseJson(text));
+        out = strategicMerge(current, parseJson(text), true);
     }
   } catch (error) {
+    if (error instanceof NoMergeKeyError) {
+      // ErrorToAPIStatus of an error that is no Status: 500, its text, no reason.
+      throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: error.message, code: 500 });
+    }
     if (error instanceof PatchError) {
       if (error.status === 400) throw badRequest(error.message);
       // NewGenericServerResponse(422, "", GroupResource{}, "", err.Error(), 0, false): the

@@ -34,6 +34,36 @@ export class PatchError extends Error {
   }
 }
 
+/**
+ * A strategic patch's list item without its list's merge key: strategicpatch's `ErrNoMergeKey`,
+ * `map: map[image:nginx] does not contain declared merge key: name` (the item as Go's `%v`
+ * prints it), which no code turns into a Status: the server answers it as a bare 500.
+ */
+export class NoMergeKeyError extends Error {
+  readonly code = "no_merge_key";
+  constructor(item: Obj, key: string) {
+    super(`map: ${goPrint(item)} does not contain declared merge key: ${key}`);
+  }
+}
+
+/**
+ * Go's `%v` of a JSON value decoded by apimachinery's util/json: maps as `map[k:v ...]` with
+ * sorted keys, slices as `[a b]`, integers as int64, other numbers as `%g` (`1.5`, `1e+06`).
+ */
+function goPrint(value: Json): string {
+  if (value === null || value === undefined) return "<nil>";
+  if (Array.isArray(value)) return `[${value.map(goPrint).join(" ")}]`;
+  if (isObject(value)) return `map[${Object.keys(value).sort().map((k) => `${k}:${goPrint(value[k])}`).join(" ")}]`;
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value).toString();
+    const [mantissa, exponent] = value.toExponential().split("e") as [string, string];
+    const exp = Number(exponent);
+    if (exp < -4 || exp >= 6) return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+    return String(value);
+  }
+  return String(value);
+}
+
 function isObject(v: Json): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -175,24 +205,29 @@ function mergeKeyOf(field: string, items: Obj[]): string | undefined {
   return MERGE_KEYS[field];
 }
 
-function mergeList(field: string, target: Json[], patch: Json[]): Json[] {
+function mergeList(field: string, target: Json[], patch: Json[], strict: boolean): Json[] {
   if (patch.some((p) => isObject(p) && p.$patch === "replace")) return patch.filter((p) => !(isObject(p) && p.$patch === "replace"));
   if (field === "finalizers") return [...new Set([...(target as string[]), ...(patch as string[])])];
   const key = mergeKeyOf(field, [...target, ...patch] as Obj[]);
   if (!key || !patch.every(isObject)) return patch;
   const out: Json[] = target.map((t) => structuredClone(t));
   for (const p of patch as Obj[]) {
+    if (strict && !(key in p)) throw new NoMergeKeyError(p, key);
     const i = out.findIndex((t) => isObject(t) && t[key] === p[key]);
     if (p.$patch === "delete") {
       if (i >= 0) out.splice(i, 1);
-    } else if (i >= 0) out[i] = strategicMerge(out[i], p);
-    else out.push(strategicMerge(undefined, p));
+    } else if (i >= 0) out[i] = strategicMerge(out[i], p, strict);
+    else out.push(strategicMerge(undefined, p, strict));
   }
   return out;
 }
 
-/** Strategic merge patch (simplified, see the module header); `target` is not modified. */
-export function strategicMerge(target: Json, patch: Json): Json {
+/**
+ * Strategic merge patch (simplified, see the module header); `target` is not modified.
+ * `strict`: a list item without its merge key is `NoMergeKeyError` (a strategic patch request);
+ * otherwise it is appended (server-side apply, which reports such items otherwise).
+ */
+export function strategicMerge(target: Json, patch: Json, strict = false): Json {
   if (!isObject(patch)) return patch;
   if (patch.$patch === "delete") return undefined;
   if (patch.$patch === "replace") {
@@ -208,9 +243,9 @@ export function strategicMerge(target: Json, patch: Json): Json {
       continue;
     }
     if (v === null) delete out[k];
-    else if (Array.isArray(v)) out[k] = mergeList(k, Array.isArray(out[k]) ? out[k] : [], v);
+    else if (Array.isArray(v)) out[k] = mergeList(k, Array.isArray(out[k]) ? out[k] : [], v, strict);
     else if (isObject(v)) {
-      const merged = strategicMerge(out[k], v);
+      const merged = strategicMerge(out[k], v, strict);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else out[k] = v;
