@@ -163,7 +163,7 @@ export class KubeCredentialsError extends PodfnError {
   }
 }
 
-/** A `Status` body saying `Failure` (client-go's `isStatusResponse && status != Success`). */
+/** A `Status` body saying `Failure` (client-go's `Result.Into()` refuses any status but Success). */
 export function isFailureStatus(body: unknown): body is Status {
   return isStatus(body) && (body as Status).status === "Failure";
 }

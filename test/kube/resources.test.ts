@@ -138,7 +138,7 @@ describe("resource clients", () => {
     handler = echo;
   });
 
-  test("a 2xx answer carrying a Failure Status is an error, as client-go's transformResponse (an eviction two budgets cover)", async () => {
+  test("a 2xx answer carrying a Failure Status is an error (an eviction two budgets cover; client-go's Into() refuses it too)", async () => {
     const message = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
     handler = (_req, res) => sendJson(res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
     await assert.rejects(kube.pods.evict("worker-0"), (e: any) => e.statusCode === 500 && e.status.message === message && e.message.includes(message));
