@@ -118,33 +118,48 @@ export function serializeError(value: unknown): unknown {
   }
 }
 
-/** How deep `censorFields` looks into a logged object (deeper values are written as pino would). */
+/** How deep `censorFields` looks into a logged object (deeper values are written as a marker). */
 const CENSOR_DEPTH = 16;
 
 /**
  * A handler's logged fields as the log should hold them: every field whose name says it holds a
  * credential censored at any depth of plain objects and arrays, credentials inside strings
- * censored (`scrubString`); nothing dropped or shortened. Errors, class instances and deeper
- * values are left to pino (and the `err` serializer). For a pino child's `formatters.log`.
+ * censored (`scrubString`); nothing dropped or shortened but a cycle (`[circular]`), what is
+ * nested over 16 deep (`[nested too deeply]`) and a field whose getter throws (`[unreadable]`).
+ * Errors and class instances are left to pino (and the `err` serializer). Never throws. For a
+ * pino child's `formatters.log`.
  *
  * @example
  * logger.child({ fn }, { formatters: { log: censorFields } });
  */
 export function censorFields(object: object): object {
-  return censored(object, 0, new Set()) as object;
+  try {
+    return censored(object, 0, new Set()) as object;
+  } catch {
+    // A Proxy whose every trap throws: write nothing of it rather than throw from a log call.
+    return { fields: "[unreadable]" };
+  }
 }
 
 function censored(value: unknown, depth: number, seen: Set<object>): unknown {
   if (typeof value === "string") return scrubString(value);
-  if (typeof value !== "object" || value === null || depth >= CENSOR_DEPTH || seen.has(value)) return value;
+  if (typeof value !== "object" || value === null) return value;
   const array = Array.isArray(value);
   if (!array && !isPlainObject(value)) return value;
+  if (seen.has(value)) return "[circular]";
+  if (depth >= CENSOR_DEPTH) return "[nested too deeply]";
   seen.add(value);
   try {
     if (array) return value.map((item) => censored(item, depth + 1, seen));
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
+      let item: unknown;
+      try {
+        item = (value as Record<string, unknown>)[key];
+      } catch {
+        out[key] = "[unreadable]";
+        continue;
+      }
       out[key] = CREDENTIAL_FIELD.test(key) && item !== undefined ? CENSOR : censored(item, depth + 1, seen);
     }
     return out;

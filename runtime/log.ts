@@ -8,6 +8,7 @@
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
 import { pino, type Logger, type DestinationStream, type LogFn } from "pino";
+import format from "quick-format-unescaped";
 import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
 import { scrubString, serializeError } from "./log-error.js";
@@ -81,10 +82,29 @@ export function flushLogger(logger: Logger, timeoutMs = FLUSH_AT_EXIT_MS): Promi
   });
 }
 
-/** pino's `logMethod` hook: every string argument (the message, its interpolations) through `scrubString`. */
+const { formatOptsSym } = pino.symbols as typeof pino.symbols & { readonly formatOptsSym: symbol };
+
+/**
+ * pino's `logMethod` hook: the message as pino would write it (its interpolations filled in by
+ * pino's own formatter, or an error's message when none is given) through `scrubString`, so a
+ * credential split across `"Bearer %s"` and its argument, or inside an object for `%j`, is
+ * censored too.
+ */
 function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
-  for (let i = 0; i < args.length; i++) if (typeof args[i] === "string") (args as unknown[])[i] = scrubString(args[i] as string);
-  method.apply(this, args);
+  const values = args as unknown[];
+  const first = values[0];
+  const withObject = typeof first === "object" && first !== null;
+  const at = withObject ? 1 : 0;
+  let message = values[at];
+  if (message === undefined && withObject) {
+    // pino writes an error's message when no message is given: `log.error(err)`, `{ err }`.
+    const err = first instanceof Error ? first : (first as { msg?: unknown; err?: unknown }).msg === undefined ? (first as { err?: unknown }).err : undefined;
+    if (err instanceof Error && typeof err.message === "string") message = err.message;
+  }
+  if (typeof message !== "string") return method.apply(this, args);
+  const formatted = values.length > at + 1 ? format(message, values.slice(at + 1), (this as unknown as Record<symbol, { stringify?: (value: unknown) => string }>)[formatOptsSym]) : message;
+  const scrubbed = scrubString(String(formatted));
+  return method.apply(this, (withObject ? [first, scrubbed] : [scrubbed]) as Parameters<LogFn>);
 }
 
 /**

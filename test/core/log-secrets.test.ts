@@ -169,3 +169,38 @@ test("what a handler logs through ctx.log is censored by shape: a credential-nam
   assert.equal(second!.deleted.length, 60, "nothing dropped or shortened");
   assert.equal(third!.msg, "token for alice is Bearer [redacted]");
 });
+
+test("a message is censored as pino writes it: an error's own message, a credential split across format and argument, an object for %j", () => {
+  const out = logged((log) => {
+    log.error(new Error("GET https://x/y?access_token=ERRMSGTOKEN123 failed"));
+    log.error({ err: new Error("with Bearer ERRFIELDTOKEN1234") });
+    log.info("Bearer %s", "SPLITTOKEN12345678");
+    log.info("nested %j", { upstream: { password: "NESTEDPW12345" } });
+    log.info({ a: 1 }, "%s=%s and %d%%", "refresh_token", "SPLITREFRESH99", 5);
+  });
+  for (const secret of ["ERRMSGTOKEN123", "ERRFIELDTOKEN1234", "SPLITTOKEN12345678", "NESTEDPW12345", "SPLITREFRESH99"]) assert.ok(!out.includes(secret), `${secret}: ${out}`);
+  const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+  assert.deepEqual(lines.map((l) => l.msg), [
+    "GET https://x/y?access_token=[redacted] failed",
+    "with Bearer [redacted]",
+    "Bearer [redacted]",
+    'nested {"upstream":{"password":"[redacted]"}}',
+    "refresh_token=[redacted] and 5%",
+  ]);
+});
+
+test("censoring a handler's fields never throws and never lets a credential through a cycle or deep nesting", async () => {
+  const { censorFields } = await import("../../runtime/log-error.js");
+  const cyclic: Record<string, any> = { a: { password: "CYCLEPW12345" } };
+  cyclic.a.self = cyclic;
+  assert.deepEqual(censorFields(cyclic), { a: { password: "[redacted]", self: "[circular]" } });
+  let deep: Record<string, unknown> = { password: "DEEPPW12345" };
+  for (let i = 0; i < 20; i++) deep = { next: deep };
+  assert.ok(!JSON.stringify(censorFields(deep)).includes("DEEPPW12345"));
+  const shared = { k: 1 };
+  assert.deepEqual(censorFields({ x: shared, y: shared }), { x: { k: 1 }, y: { k: 1 } }, "a value seen twice, not in a cycle, is written twice");
+  const throwing = { wrapper: { ok: 1, get bad(): never { throw new Error("getter boom"); } } };
+  assert.deepEqual(censorFields(throwing), { wrapper: { ok: 1, bad: "[unreadable]" } });
+  const hostile = new Proxy({}, { ownKeys() { throw new Error("no keys"); }, getPrototypeOf() { return Object.prototype; } });
+  assert.deepEqual(censorFields({ hostile }), { fields: "[unreadable]" });
+});
