@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Agent } from "undici";
+import { Agent, request } from "undici";
 import { testCluster, watch, type TestCluster } from "./helpers.js";
 
 const CMS = "/api/v1/namespaces/wl/configmaps";
@@ -100,6 +100,25 @@ describe("watch lists and start versions", () => {
       details: { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 },
       code: 504,
     });
+  });
+
+  test("a watch list waiting for a version ends its wait when the client goes: a later write starts no stream for it, nothing is left behind", { timeout: 15_000 }, async () => {
+    const rv = await currentVersion(t);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const controller = new AbortController();
+    const path = `${CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=${rv + 1}`;
+    const pending = request(`${t.cluster.url}${path}`, { headers: { authorization: `Bearer ${t.cluster.adminToken}` }, signal: controller.signal, dispatcher: agent }).catch(() => undefined);
+    // The server holds it (it answers nothing until the version is reached; its 3 s timer runs): then the client goes.
+    while (timers() === before) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    await pending;
+    // The version the watch wanted is reached after the client left: no stream may start for it.
+    await t.send("POST", CMS, { body: cm("after-leaving") });
+    // The request is recorded once the server is done with it (a stream started on the dead
+    // connection would never end: this poll would run into the test's timeout).
+    while (!t.cluster.requests.some((r) => r.path.includes(`resourceVersion=${rv + 1}`))) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(timers(), before, "no wait timer, no stream timer");
   });
 
   test("a named watch whose field selector names another object is the handler's 400", async () => {

@@ -33,19 +33,25 @@ export function servedFromWatchCache(call: Call): boolean {
   return (call.query.get("resourceVersion") ?? "") !== "" && !delegatedToEtcd(call);
 }
 
-/** Resolves once the store reaches resourceVersion `wanted`, or after the cache's 3 s (`ms`). */
-export function waitForResourceVersion(call: Call, wanted: number, ms = BLOCK_TIMEOUT_MS): Promise<void> {
+/**
+ * Resolves once the store reaches resourceVersion `wanted`, after the cache's 3 s (`ms`), or as
+ * soon as `until` aborts (the client gone, the server stopping): nothing is left running.
+ */
+export function waitForResourceVersion(call: Call, wanted: number, ms = BLOCK_TIMEOUT_MS, until?: AbortSignal): Promise<void> {
   const store = call.registry.store;
   return new Promise((resolve) => {
     const finish = (): void => {
       clearTimeout(timer);
       unsubscribe();
+      until?.removeEventListener("abort", finish);
       resolve();
     };
     const timer = setTimeout(finish, ms);
     const unsubscribe = store.subscribe(() => {
       if (store.resourceVersion >= wanted) finish();
     });
+    if (until?.aborted) finish();
+    else until?.addEventListener("abort", finish, { once: true });
   });
 }
 

@@ -85,8 +85,19 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   };
   const wanted = Number(rvParam);
   if (initial && asked !== null && wanted > store.resourceVersion) {
-    // A watch list waits, as the watch cache does, for a version it has not reached.
-    return waitForResourceVersion(call, wanted).then(() => {
+    // A watch list waits, as the watch cache does, for a version it has not reached; the wait
+    // ends early when the client goes or the server stops.
+    const gone = new AbortController();
+    const leave = (): void => gone.abort();
+    res.on("close", leave);
+    const untrack = options.track(leave);
+    return waitForResourceVersion(call, wanted, undefined, gone.signal).then(() => {
+      res.off("close", leave);
+      untrack();
+      if (gone.signal.aborted || res.destroyed) {
+        if (!res.writableEnded) res.end();
+        return;
+      }
       start();
       if (store.resourceVersion < wanted) {
         res.end(line("ERROR", JSON.stringify(tooLargeResourceVersion(call, wanted).status)));
