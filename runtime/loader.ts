@@ -13,6 +13,7 @@ import { isPodfnFunction, type LoadedFunction } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
 import { importModule } from "./dynamic-import.js";
 import { forgetModules, requireModule } from "./require-module.js";
+import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
@@ -112,7 +113,8 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
   const source = files.map((file, i) => `import * as m${i} from ${JSON.stringify(moduleUrl(file, fresh))};`).join("\n") + `\nexport default [${files.map((_, i) => `m${i}`).join(", ")}];`;
   try {
     return ((await importModule(`data:text/javascript,${encodeURIComponent(source)}`)) as { default: Record<string, unknown>[] }).default;
-  } catch {
+  } catch (error) {
+    reportedElsewhere(error);
     return undefined;
   }
 }
@@ -155,6 +157,7 @@ async function importOne(file: string, fresh: string | undefined, commonJs: bool
   try {
     return { mod: commonJs ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
   } catch (error) {
+    reportedElsewhere(error);
     return { problem: `the module failed to import: ${importMessage(error)}${await syntaxLocation(error, file)}${importHint(error)}` };
   }
 }
@@ -194,7 +197,13 @@ function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) =>
  * const functions = await loadFunctions("functions");
  * @throws LoadError listing every problem found.
  */
-export async function loadFunctions(dir: string, options: LoadOptions = {}): Promise<LoadedFunction[]> {
+export function loadFunctions(dir: string, options: LoadOptions = {}): Promise<LoadedFunction[]> {
+  // A module failing inside an ES module graph also rejects a promise nothing handles (Node 20):
+  // reported here, it must neither end the process nor be logged as a function's fault.
+  return withoutReportedEchoes(() => loadFolder(dir, options));
+}
+
+async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunction[]> {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
   const shownPath = (file: string) => relative(cwd, file) || file;

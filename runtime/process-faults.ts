@@ -10,6 +10,39 @@
 import type { Logger } from "pino";
 
 /**
+ * Rejections already reported where they were caught. On Node 20 a module failing inside an ES
+ * module graph (a CommonJS dependency throwing as it loads) rejects twice: the `import()` the
+ * loader catches and reports, and an inner promise nothing handles.
+ */
+const reported = new WeakSet<object>();
+
+/** Marks `reason` as reported where it was caught: its unhandled echo is not a fault. */
+export function reportedElsewhere(reason: unknown): void {
+  if (typeof reason === "object" && reason !== null) reported.add(reason);
+}
+
+/**
+ * Runs `work` with the unhandled echoes of rejections it reported (`reportedElsewhere`)
+ * ignored, until a turn of the event loop after it settles. Any other unhandled rejection is
+ * left to the other listeners, or (with none) ends the process as Node's default does.
+ *
+ * @example
+ * const functions = await withoutReportedEchoes(() => importEverything());
+ */
+export async function withoutReportedEchoes<T>(work: () => Promise<T>): Promise<T> {
+  const echo = (reason: unknown): void => {
+    if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
+    if (process.listenerCount("unhandledRejection") === 1) throw reason;
+  };
+  process.on("unhandledRejection", echo);
+  try {
+    return await work();
+  } finally {
+    setImmediate(() => process.off("unhandledRejection", echo));
+  }
+}
+
+/**
  * Install the handlers; returns the function that removes them. `onFatal` is called once, on
  * the first uncaught exception; later ones are logged only. Without `onFatal` (`podfn dev`)
  * every fault is logged and the process goes on.
@@ -21,6 +54,7 @@ import type { Logger } from "pino";
 export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void): () => void {
   let fatal = false;
   function onRejection(reason: unknown): void {
+    if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
     logger.error({ err: reason }, "a promise was rejected and nothing handled it (a function's work left without a catch): the process goes on");
   }
   function onException(error: unknown): void {

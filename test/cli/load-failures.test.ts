@@ -87,3 +87,24 @@ test("through the podfn executable, TypeScript in a CommonJS folder outside the 
   assert.match(output, /typed\.ts: needs a default export made by defineFunction/);
   assert.match(output, /imports\.ts: the module failed to import: Cannot find module 'podfn'.* \(functions import podfn from the project they live in/);
 });
+
+test("through the podfn executable, an ES module whose CommonJS dependency throws as it loads is named, and the process exits 2 with no stack (run, list)", async () => {
+  const folder = join(dir, "cjs-dependency");
+  await mkdir(join(folder, "node_modules/throwy"), { recursive: true });
+  await writeFile(join(folder, "node_modules/throwy/package.json"), `${JSON.stringify({ name: "throwy", main: "index.js" })}\n`);
+  await writeFile(join(folder, "node_modules/throwy/index.js"), `throw new Error("THROWY needs its env var");\n`);
+  await writeFile(join(folder, "_helper.cjs"), `throw new Error("helper boom");\n`);
+  const scheduled = (name: string, imported: string) => `import ${JSON.stringify(imported)};
+import { defineFunction } from ${JSON.stringify(PODFN)};
+export default defineFunction({ name: "${name}", schedule: { cron: "0 3 * * *" }, handler: () => 1 });
+`;
+  await writeFile(join(folder, "a.mjs"), scheduled("a", "throwy"));
+  await writeFile(join(folder, "b.mjs"), scheduled("b", "./_helper.cjs"));
+  for (const args of [["run", "a"], ["list"]]) {
+    const { code, output } = await runPodfn([...args, "--functions", folder], {});
+    assert.equal(code, 2, `${args.join(" ")}: ${output}`);
+    assert.match(output, /a\.mjs: the module failed to import: THROWY needs its env var/, args.join(" "));
+    assert.doesNotMatch(output, /^\s+at /m, `${args.join(" ")}: no stack`);
+    assert.doesNotMatch(output, /nothing handled it/, args.join(" "));
+  }
+});
