@@ -90,13 +90,15 @@ function itemRange(item: string, field: (typeof FIELDS)[number]): ItemRange | st
  * A valid field as cron-parser must be given it to fire as robfig/cron does. robfig/cron ORs
  * the items of a list (repeats and overlaps allowed, `*,5` is `*`) and treats a field with a
  * star item as `*`; cron-parser refuses repeated values, and reads `*` inside a list, or `*`
- * with a step of 1, as restricted. So: a field with a star item becomes `*`, a list its values
- * once each, in order; a single item stays as written (`?` read as `*`).
+ * with a step of 1, as restricted; and it reads a day-of-week `N/STEP` up to 7 (Sunday again:
+ * `1/2` fired on Sundays), where robfig/cron stops at 6. So: a field with a star item becomes
+ * `*`, a list or a stepped item its values once each, in order; a single item without a step
+ * stays as written (`?` read as `*`).
  */
 function cronParserField(part: string, field: (typeof FIELDS)[number]): string {
   const items = part.split(",").map((item) => itemRange(item, field) as ItemRange);
   if (items.some((item) => item.star)) return "*";
-  if (items.length === 1) return part.replace("?", "*");
+  if (items.length === 1 && items[0]!.step === 1) return part.replace("?", "*");
   const values = new Set<number>();
   for (const { start, end, step } of items) for (let v = start; v <= end; v += step) values.add(v);
   return [...values].sort((a, b) => a - b).join(",");

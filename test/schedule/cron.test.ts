@@ -109,3 +109,20 @@ test("a day of month its months never have is accepted, as Kubernetes (robfig/cr
   }
   assert.equal(nextFireTime({ cron: "0 0 31 2,3 *" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-03-31T00:00:00.000Z");
 });
+
+test("a stepped day-of-week (N/STEP) runs N to Saturday, as robfig/cron reads it: never Sunday again, in UTC or a zone", () => {
+  const fires = (cron: string, timeZone?: string) => {
+    const out: string[] = [];
+    let at = new Date("2025-01-01T00:00:00Z");
+    for (let i = 0; i < 6; i++) {
+      at = nextFireTime({ cron, ...(timeZone ? { timeZone } : {}) }, at)!;
+      out.push(at.toLocaleDateString("en-US", { weekday: "short", timeZone: timeZone ?? "UTC" }));
+    }
+    return out;
+  };
+  assert.deepEqual(fires("0 9 * * 1/2"), ["Wed", "Fri", "Mon", "Wed", "Fri", "Mon"]);
+  assert.deepEqual(fires("0 9 * * MON/2", "Europe/Berlin"), ["Wed", "Fri", "Mon", "Wed", "Fri", "Mon"]);
+  assert.deepEqual(fires("0 9 * * 3/4"), ["Wed", "Wed", "Wed", "Wed", "Wed", "Wed"]);
+  assert.deepEqual(fires("0 9 * * 1/6"), ["Mon", "Mon", "Mon", "Mon", "Mon", "Mon"]);
+  assert.deepEqual(fires("0 9 * * */3"), ["Wed", "Sat", "Sun", "Wed", "Sat", "Sun"]);
+});
