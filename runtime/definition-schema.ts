@@ -188,9 +188,9 @@ export function emptyInputSchema(): z.ZodType {
 }
 
 /** Why `schema` refuses `{}`, if it does (an asynchronous schema is not judged here). */
-function inputRefusesEmpty(schema: z.ZodType): string | undefined {
+function inputRefusesEmpty(schema: z.ZodType, value: unknown = {}): string | undefined {
   try {
-    const result = schema.safeParse({});
+    const result = schema.safeParse(value);
     if (result.success) return undefined;
     const first = result.error.issues[0];
     return first ? `${issuePath(first.path) || "input"}: ${first.message}` : "invalid";
@@ -275,6 +275,20 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const names = entries.map((e, i) => e.name ?? String(i));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
+  // A schedule's input is fixed: one the schema refuses would fail every run (exit 2), found only
+  // when the first tick comes.
+  if (isZodSchema(d.input)) {
+    const refusals = entries.flatMap((e, i) => {
+      const why = inputRefusesEmpty(d.input as z.ZodType, e.input ?? {});
+      const at = Array.isArray(d.schedule) ? `schedule[${i}].input` : "schedule.input";
+      return why ? [`${at}: the function's input schema refuses it (${why})`] : [];
+    });
+    if (refusals.length) return { ok: false, problems: refusals };
+  }
+  // The default route is the name's: one of the operations' paths would fail at serve only.
+  if (d.http && d.http.path === undefined && RESERVED_PATHS.includes(`/${d.name}`)) {
+    return { ok: false, problems: [`name: "${d.name}" would be served at /${d.name}, which is reserved for operations (${RESERVED_PATHS.join(", ")}): set http.path, or rename the function`] };
+  }
   const watches = (d.watch === undefined ? [] : Array.isArray(d.watch) ? d.watch : [d.watch]).map((w) => loadWatch(w as WatchTrigger));
   const loaded: LoadedFunction = {
     definition: fn,

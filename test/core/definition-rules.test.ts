@@ -1,7 +1,8 @@
 /**
  * Definitions the API server would refuse, or that could never work, are refused when a function
  * loads, with a message naming the field and the fix: namespace names, empty or useless
- * resourceNames, HTTP paths with dot segments, HMAC on a GET, time zones in the wrong letter case.
+ * resourceNames, HTTP paths with dot segments, HMAC on a GET, time zones in the wrong letter case,
+ * a name whose default route is an operations path, a schedule input the input schema refuses.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -98,4 +99,20 @@ test("a time zone in another letter case than the zoneinfo file's is refused, na
   for (const [timeZone, right] of [["us/eastern", "US/Eastern"], ["etc/utc", "Etc/UTC"], ["gmt", "GMT"]]) {
     assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone } }), new RegExp(`did you mean "${right}"\\?`), timeZone);
   }
+});
+
+test("a function named healthz, readyz or metrics with no http.path would serve at an operations path: refused at load, naming name", () => {
+  for (const name of ["healthz", "readyz", "metrics"]) {
+    assert.match(problems({ name }), new RegExp(`^name: "${name}" would be served at /${name}, which is reserved for operations \\(/healthz, /readyz, /metrics\\): set http.path, or rename the function$`));
+    assert.equal(problems({ name, http: { auth: "none", path: `/ops-${name}` } }), "", "with a path of its own it loads");
+  }
+  assert.equal(problems({ name: "metrics", http: undefined, schedule: { cron: "0 * * * *" } }), "", "no route, nothing reserved");
+});
+
+test("a schedule's input the function's input schema refuses is refused at load (every run would exit 2)", async () => {
+  const { z } = await import("zod");
+  const input = z.object({ n: z.number(), label: z.string().default("x") });
+  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: 1 } } }), "");
+  assert.match(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: "x" } } }), /^schedule\.input: the function's input schema refuses it \(n: .+\)$/);
+  assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b" }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
 });
