@@ -6,7 +6,7 @@
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
  * drain and restart with them (the cluster connection stays).
  */
-import { watch } from "node:fs";
+import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { loadFunctions, LoadError } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
@@ -34,26 +34,63 @@ const RELOAD_DRAIN_MS = 2000;
 /** The reason a round of serving stops for a reload. */
 const RELOAD = "reload";
 
-/** Resolves after the next change under `dir` (debounced), when `signal` aborts, or when the folder cannot be watched any more. */
-function nextChange(dir: string, signal: AbortSignal, logger: Logger): Promise<void> {
-  return new Promise((done) => {
-    let timer: NodeJS.Timeout | undefined;
-    const watcher = watch(dir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(finish, RELOAD_DEBOUNCE_MS);
-    });
-    watcher.on("error", function watchFailed(error) {
-      logger.error({ err: error, dir }, "cannot watch the functions folder any more: restart podfn dev");
-      finish();
-    });
-    function finish() {
-      watcher.close();
-      signal.removeEventListener("abort", finish);
-      clearTimeout(timer);
-      done();
+/**
+ * The changes under the functions folder, watched by one watcher for the whole session: a change
+ * made while a reload is loading, draining or restarting is counted, and the next wait returns
+ * at once for it (a watcher closed between waits missed it: the old code kept serving).
+ */
+class Changes {
+  /** Changes seen so far; a reload takes note of it before it loads. */
+  count = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #quiet = true;
+  #wake: (() => void) | undefined;
+  readonly #watcher: FSWatcher | undefined;
+
+  constructor(dir: string, logger: Logger) {
+    try {
+      this.#watcher = watch(dir, { recursive: true }, () => {
+        this.count++;
+        this.#quiet = false;
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => {
+          this.#quiet = true;
+          this.#wake?.();
+        }, RELOAD_DEBOUNCE_MS);
+      });
+      this.#watcher.on("error", (error) => this.#failed(error, dir, logger));
+    } catch (error) {
+      this.#failed(error, dir, logger);
     }
-    signal.addEventListener("abort", finish, { once: true });
-  });
+  }
+
+  #failed(error: unknown, dir: string, logger: Logger): void {
+    // The folder went away (or the watch limit was hit): serve what runs until a restart.
+    logger.error({ err: error, dir }, "cannot watch the functions folder any more: the running version stays; restart podfn dev");
+    this.#watcher?.close();
+  }
+
+  /** Resolves once changes after the `since`-th have settled (debounced), or when `signal` aborts. */
+  after(since: number, signal: AbortSignal): Promise<void> {
+    return new Promise((done) => {
+      const check = (): void => {
+        if (signal.aborted || (this.count > since && this.#quiet)) finish();
+      };
+      const finish = (): void => {
+        this.#wake = undefined;
+        signal.removeEventListener("abort", finish);
+        done();
+      };
+      this.#wake = check;
+      signal.addEventListener("abort", finish, { once: true });
+      check();
+    });
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#watcher?.close();
+  }
 }
 
 async function run(base: Config, io: CommandIO): Promise<number> {
@@ -63,6 +100,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   const drainTimeoutFor = (reason: unknown) => (reason === RELOAD ? Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) : base.drainTimeoutMs);
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
+  let changes: Changes | undefined;
   // A function's stray rejection or throw is logged; the next edit reloads it.
   const unguard = guardProcess(logger);
   try {
@@ -70,6 +108,9 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     connection = setup.connection;
     const dir = resolve(io.cwd, config.functions);
     const fresh = freshImports(dir);
+    changes = new Changes(dir, logger);
+    // The changes the running version has taken in.
+    let loaded = changes.count;
     while (!io.signal.aborted) {
       const round = new AbortController();
       const stop = () => round.abort(io.signal.reason);
@@ -81,8 +122,10 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.
       for (;;) {
-        await Promise.race([nextChange(dir, round.signal, logger), serving.catch(() => undefined)]);
+        await Promise.race([changes.after(loaded, round.signal), serving.catch(() => undefined)]);
         if (round.signal.aborted) break;
+        // Changes from here on (a save while this loads or the server restarts) reload again.
+        loaded = changes.count;
         try {
           setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(fresh.next()) });
           await connection.grant?.(setup.functions);
@@ -92,7 +135,9 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           break;
         } catch (error) {
           if (!(error instanceof LoadError)) throw error;
-          logger.error(error.message + "\n(keeping the previous version until the next change)");
+          // One line per problem: the pretty log writes a message's line breaks escaped.
+          for (const problem of error.problems) logger.error(`cannot load functions: ${problem}`);
+          logger.error("(keeping the previous version until the next change)");
         }
       }
       await serving;
@@ -101,10 +146,12 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     return 0;
   } catch (error) {
     // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
-    if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn dev failed: ${(error as Error).message}`);
+    if (error instanceof LoadError) for (const problem of error.problems) logger.error({ code: error.code }, `podfn dev failed: cannot load functions: ${problem}`);
+    else if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn dev failed: ${(error as Error).message}`);
     else logger.error({ err: error }, "podfn dev failed");
     throw error;
   } finally {
+    changes?.close();
     await connection?.close();
     unguard();
   }

@@ -101,3 +101,31 @@ export default defineFunction({ name: "greet", http: { method: "GET", auth: "non
   await writeFile(join(dir, "_greeting.ts"), `export const greeting = "bonjour";\n`);
   await until({ greeting: "bonjour" });
 });
+
+test("podfn dev takes in an edit saved while a reload is draining a call in flight (the old watcher was closed then)", async () => {
+  const started = join(home, "slow-started");
+  await writeFile(
+    join(dir, "slow.ts"),
+    `import { defineFunction } from "podfn";
+import { writeFileSync } from "node:fs";
+export default defineFunction({ name: "slow", http: { method: "GET", auth: "none" }, handler: async () => {
+  writeFileSync(${JSON.stringify(started)}, "1");
+  await new Promise((r) => setTimeout(r, 1500));
+  return { slow: true };
+} });
+`,
+  );
+  const deadline = Date.now() + 20_000;
+  // Loaded once its route answers a POST with 405 (a GET route), without running it.
+  while ((await fetch(`${url}/slow`, { method: "POST" }).then((r) => r.status, () => 0)) !== 405 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const inflight = fetch(`${url}/slow`).then((r) => r.status, () => 0);
+  while (!(await readFile(started, "utf8").catch(() => "")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const reloads = () => dev.output().split("change detected: reloading").length;
+  const before = reloads();
+  await writeFile(join(dir, "hello.ts"), hello("4"));
+  // The reload has begun (it now drains the slow call): save again meanwhile.
+  while (reloads() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await writeFile(join(dir, "hello.ts"), hello("5"));
+  await inflight;
+  await untilVersion(5);
+});
