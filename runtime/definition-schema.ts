@@ -275,11 +275,12 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const names = entries.map((e, i) => e.name ?? String(i));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
-  // A schedule's input is fixed: one the schema refuses would fail every run (exit 2), found only
-  // when the first tick comes.
+  // A schedule's input is fixed: one written that the schema refuses would fail every run (exit
+  // 2), found only when the first tick comes. (An entry without one is left alone: its function
+  // may be meant for `podfn run --input` too.)
   if (isZodSchema(d.input)) {
     const refusals = entries.flatMap((e, i) => {
-      const why = inputRefusesEmpty(d.input as z.ZodType, e.input ?? {});
+      const why = e.input === undefined ? undefined : inputRefusesEmpty(d.input as z.ZodType, e.input);
       const at = Array.isArray(d.schedule) ? `schedule[${i}].input` : "schedule.input";
       return why ? [`${at}: the function's input schema refuses it (${why})`] : [];
     });

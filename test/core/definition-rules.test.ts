@@ -114,5 +114,6 @@ test("a schedule's input the function's input schema refuses is refused at load 
   const input = z.object({ n: z.number(), label: z.string().default("x") });
   assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: 1 } } }), "");
   assert.match(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: "x" } } }), /^schedule\.input: the function's input schema refuses it \(n: .+\)$/);
-  assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b" }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
+  assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b", input: {} }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
+  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *" } }), "", "no input written: the function may be run with --input");
 });
