@@ -5,7 +5,7 @@
  * export made by `defineFunction`, validates each definition, and rejects duplicate names and
  * routes. Every problem of every file is reported at once, each with its path and the fix.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, extname, basename, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
@@ -25,11 +25,11 @@ export class LoadError extends PodfnError {
   }
 }
 
-const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".js", ".mjs"]);
+const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"]);
 
 function isFunctionModule(name: string): boolean {
   if (name.startsWith("_") || name.startsWith(".")) return false;
-  if (name.endsWith(".d.ts") || /\.(test|spec)\.[mc]?[jt]s$/.test(name)) return false;
+  if (/\.d\.[mc]?ts$/.test(name) || /\.(test|spec)\.[mc]?[jt]s$/.test(name)) return false;
   return MODULE_EXTENSIONS.has(extname(name));
 }
 
@@ -90,6 +90,7 @@ function moduleUrl(file: string, fresh?: string): string {
 function isEsModule(file: string, types: Map<string, boolean>): boolean {
   const ext = extname(file);
   if (ext === ".mjs" || ext === ".mts") return true;
+  if (ext === ".cjs" || ext === ".cts") return false;
   const dir = dirname(file);
   let esm = types.get(dir);
   if (esm === undefined) {
@@ -218,9 +219,10 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
     imported.mod ? checkModule(imported.mod, file, () => shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
   const types = new Map<string, boolean>();
   const commonJs = (file: string) => !isEsModule(file, types);
-  // A reload: CommonJS modules (and the helpers they require) are read again, as the versioned
-  // URLs of `fresh` make ES modules be.
-  if (options.fresh && files.some(commonJs)) forgetModules(root);
+  // A reload: CommonJS modules (function files, and the helpers any module requires or imports)
+  // are read again, as the versioned URLs of `fresh` make ES modules be.
+  // By real path: Node caches modules under it, a symlinked folder's too.
+  if (options.fresh) forgetModules(realpathSync(root));
   if (options.only) {
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {

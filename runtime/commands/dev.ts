@@ -6,7 +6,7 @@
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
  * drain and restart with them (the cluster connection stays).
  */
-import { watch, type FSWatcher } from "node:fs";
+import { realpathSync, watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { loadFunctions, LoadError } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
@@ -107,7 +107,8 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     const setup = await setUpServe(config, logger, io.cwd, "all");
     connection = setup.connection;
     const dir = resolve(io.cwd, config.functions);
-    const fresh = freshImports(dir);
+    // Node resolves imports to real paths: a symlinked folder's helpers are versioned by theirs.
+    const fresh = freshImports(realpathSync(dir));
     changes = new Changes(dir, logger);
     // The changes the running version has taken in.
     let loaded = changes.count;

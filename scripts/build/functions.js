@@ -94,7 +94,7 @@ async function listModules(dir, out = []) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== "node_modules") await listModules(path, out);
-    } else if (/\.(m?ts|m?js)$/.test(entry.name) && !/\.d\.m?ts$/.test(entry.name) && !/\.(test|spec)\.m?[jt]s$/.test(entry.name)) {
+    } else if (/\.[mc]?[jt]s$/.test(entry.name) && !/\.d\.[mc]?ts$/.test(entry.name) && !/\.(test|spec)\.[mc]?[jt]s$/.test(entry.name)) {
       out.push(path);
     }
   }

@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,13 +23,17 @@ before(async () => {
   dir = await mkdtemp(join(TMP, "dev-"));
   home = await mkdtemp(join(tmpdir(), "podfn-home-"));
   await writeFile(join(dir, "hello.ts"), hello("1"));
-  dev = startPodfn(["dev", "--port", "0", "--functions", dir], { HOME: home }, { cwd: home });
+  // Served through a symlink to the folder (edits go to the real one): Node caches and resolves
+  // modules by real path, which the reloads must follow for helpers to be read again.
+  await symlink(dir, `${dir}-link`);
+  dev = startPodfn(["dev", "--port", "0", "--functions", `${dir}-link`], { HOME: home }, { cwd: home });
   url = (await dev.waitFor(/url=(http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 });
 
 after(async () => {
   await dev.stop();
   await rm(dir, { recursive: true, force: true });
+  await rm(`${dir}-link`, { force: true });
   await rm(home, { recursive: true, force: true });
 });
 
@@ -128,4 +132,28 @@ export default defineFunction({ name: "slow", http: { method: "GET", auth: "none
   await writeFile(join(dir, "hello.ts"), hello("5"));
   await inflight;
   await untilVersion(5);
+});
+
+test("podfn dev reloads a CommonJS helper an ES-module function imports (Node kept its require cache copy)", async () => {
+  await writeFile(join(dir, "_word.cjs"), `exports.word = "one";\n`);
+  await writeFile(
+    join(dir, "word.ts"),
+    `import { defineFunction } from "podfn";
+import helper from "./_word.cjs";
+export default defineFunction({ name: "word", http: { method: "GET", auth: "none" }, handler: () => ({ word: helper.word }) });
+`,
+  );
+  const until = async (word: string) => {
+    const deadline = Date.now() + 20_000;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      last = await fetch(`${url}/word`).then((r) => (r.ok ? r.json() : r.status), (e: unknown) => String(e));
+      if ((last as { word?: string }).word === word) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`GET /word never answered ${word}; last ${JSON.stringify(last)}\n${dev.output()}`);
+  };
+  await until("one");
+  await writeFile(join(dir, "_word.cjs"), `exports.word = "two";\n`);
+  await until("two");
 });

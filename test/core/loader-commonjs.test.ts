@@ -65,3 +65,18 @@ test("a fresh load (podfn dev's reload) reads CommonJS modules and their helpers
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+test(".cjs and .cts function files load as CommonJS in an ES module folder; .d.mts and .d.cts declarations are skipped", async () => {
+  const folder = await mkdtemp(join(tmpdir(), "podfn-cjs-ext-"));
+  try {
+    await writeFile(join(folder, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
+    await writeFile(join(folder, "legacy.cjs"), `module.exports = ${definition("legacy")};\n`);
+    await writeFile(join(folder, "typed.cts"), `const fn: unknown = ${definition("typed")};\nmodule.exports = fn;\n`);
+    await writeFile(join(folder, "types.d.mts"), `export type A = string;\n`);
+    await writeFile(join(folder, "types.d.cts"), `export type B = string;\n`);
+    const fns = await loadFunctions(folder);
+    assert.deepEqual(fns.map((f) => f.name), ["legacy", "typed"]);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
