@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EXIT_CODES, exitCodeFor } from "../../runtime/cron/exit-codes.js";
-import { ConfigError, InputError, TimeoutError } from "../../runtime/errors.js";
+import { ConfigError, InputError, PodfnError, TimeoutError } from "../../runtime/errors.js";
 import { LoadError } from "../../runtime/loader.js";
 import { KubeForbiddenError, KubeNotFoundError, NoCredentialsError } from "../../runtime/kube/errors.js";
 
@@ -41,6 +41,8 @@ test("bad input, configuration, loading and missing credentials exit 2 with the 
   assert.equal(exitCodeFor({ error: new ConfigError("--input: not valid JSON") }).code, 2);
   assert.equal(exitCodeFor({ error: new LoadError(["functions/x.ts: name: must be a DNS label"]) }).code, 2);
   assert.equal(exitCodeFor({ error: new NoCredentialsError(["in-cluster: no token"]) }).code, 2);
+  // Two functions whose generated names meet (podfn manifests): the definitions need a change.
+  assert.equal(exitCodeFor({ error: new PodfnError("manifest_name_conflict", 'function "a" and function "a-b" both need the CronJob "podfn-a-b-c"') }).code, 2);
 });
 
 test("a 403 exits 3 and names the missing permission, even wrapped in the handler's own error", () => {
