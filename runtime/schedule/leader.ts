@@ -24,6 +24,7 @@ import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { linkAbort } from "../signals.js";
 import { formatMicroTime } from "./lease.js";
+import { monotonicMs } from "../clock.js";
 
 export interface LeaderElectionOptions {
   kube: KubeClient;
@@ -39,8 +40,14 @@ export interface LeaderElectionOptions {
   renewDeadlineMs?: number;
   /** Pause between tries to acquire or renew (ms); acquiring adds up to 20 % jitter. Default 2000. */
   retryPeriodMs?: number;
-  /** The clock (ms since the epoch). Default `Date.now`. */
+  /** The clock (ms since the epoch) of the Lease's `acquireTime`/`renewTime`. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The clock of expiries and deadlines (ms, only differences count), as client-go's monotonic
+   * readings: a step of the wall clock (an NTP correction) must not make a standby take a Lease
+   * its leader still renews. Default: `now` when one is given (a test's clock), else a monotonic one.
+   */
+  elapsed?: () => number;
   logger: Logger;
   /**
    * Called on becoming leader; `signal` aborts the moment leadership ends (lost, renew deadline
@@ -71,7 +78,7 @@ class Elector {
   /** The holder the last read of the Lease showed. */
   holder = "";
 
-  constructor(private readonly o: LeaderElectionOptions & { identity: string; leaseDurationSeconds: number; now: () => number }) {
+  constructor(private readonly o: LeaderElectionOptions & { identity: string; leaseDurationSeconds: number; now: () => number; elapsed: () => number }) {
     this.identity = o.identity;
   }
 
@@ -83,7 +90,7 @@ class Elector {
     const text = JSON.stringify(spec ?? {});
     if (text !== this.observed) {
       this.observed = text;
-      this.observedTime = this.o.now();
+      this.observedTime = this.o.elapsed();
     }
   }
 
@@ -110,7 +117,7 @@ class Elector {
     this.observe(old);
     this.holder = old.holderIdentity ?? "";
     const holder = old.holderIdentity ?? "";
-    const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > now();
+    const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
     if (holder !== "" && holder !== this.identity && valid) return "held";
     const mine = holder === this.identity;
     const spec: LeaseSpec = {
@@ -186,7 +193,8 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   const renewDeadline = options.renewDeadlineMs ?? 10_000;
   const leaseDurationSeconds = options.leaseDurationSeconds ?? 15;
   const now = options.now ?? Date.now;
-  const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds, now });
+  const elapsed = options.elapsed ?? options.now ?? monotonicMs;
+  const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds, now, elapsed });
   const log = options.logger.child({ lease: options.leaseName, identity: elector.identity });
   const pause = (ms: number, until: AbortSignal) => sleep(ms, undefined, { signal: until }).catch(() => undefined);
 
@@ -214,9 +222,9 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
       clearTimeout(deadline);
       deadline = setTimeout(function renewDeadlinePassed() {
         leadership.abort(new DOMException("leadership lost: the Lease was not renewed within the renew deadline", "AbortError"));
-      }, Math.max(0, time + renewDeadline - now()));
+      }, Math.max(0, time + renewDeadline - elapsed()));
     };
-    renewedAt(now());
+    renewedAt(elapsed());
     log.info("became the leader");
     const term = options.onStartedLeading(leadership.signal);
     // A term that fails (its schedules cannot run) ends the leadership: holding the Lease without
@@ -232,7 +240,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
       while (!leadership.signal.aborted) {
         await pause(retry, leadership.signal);
         if (leadership.signal.aborted) break;
-        const started = now();
+        const started = elapsed();
         const result = await elector.tryAcquireOrRenew(leadership.signal);
         if (result === "acquired" && !leadership.signal.aborted) renewedAt(started);
         else if (result === "held") break;

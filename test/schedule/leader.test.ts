@@ -90,6 +90,37 @@ test("of two candidates exactly one leads; when it stops, the other takes over w
   await follower.done;
 });
 
+test("a standby whose wall clock steps forward (an NTP correction) does not take the Lease its leader still renews: expiry is measured on a monotonic clock", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  // pod-a renews every 300 ms; pod-b reads every 50 ms, so it reads each record several times.
+  const a = candidate(store, "pod-a", watch, { leaseDurationSeconds: 1, retryPeriodMs: 300, renewDeadlineMs: 900 });
+  await until(() => a.leading, "pod-a to lead", 5000);
+  let stepMs = 0;
+  // pod-b's wall clock (its Lease stamps) steps; its elapsed-time clock does not, as a monotonic one never does.
+  const b = candidate(store, "pod-b", watch, { now: () => Date.now() + stepMs, elapsed: () => performance.now() });
+  // Count pod-b's reads, to step its clock just after it has read a renewal: its next reads see
+  // the same record, which it must still judge by the time elapsed since it first saw it.
+  let readsByB = 0;
+  const get = b.client.leases.get.bind(b.client.leases);
+  b.client.leases.get = ((...args: Parameters<typeof get>) => ((readsByB += 1), get(...args))) as typeof get;
+  try {
+    const renewals = store.writes.length;
+    await until(() => store.writes.length > renewals, "a renewal", 5000);
+    const seen = readsByB;
+    await until(() => readsByB > seen, "pod-b to read it", 5000);
+    stepMs = 10 * FAST.leaseDurationSeconds * 1000;
+    const after = readsByB;
+    await until(() => readsByB >= after + 8, "pod-b's reads after the step", 5000);
+    assert.equal(b.terms, 0, "pod-b never led");
+    assert.equal(watch.maxLeaders, 1);
+  } finally {
+    a.stop.abort();
+    b.stop.abort();
+    await Promise.all([a.done, b.done]);
+  }
+});
+
 test("a leader cut off from the API server stops leading within its renew deadline; the other takes over after the lease lapses", async () => {
   const store = leaseStore();
   const watch = { maxLeaders: 0, current: 0 };
