@@ -122,8 +122,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const authenticator = createAuthenticator({
     issuer,
     adminToken,
-    serviceAccountExists: (ns, name, uid) => registry.store.get(registry.core("serviceaccounts"), ns, name)?.obj.metadata.uid === uid,
-    boundObjectExists: (kind, ns, name, uid) => registry.store.get(registry.core(kind === "Pod" ? "pods" : "secrets"), ns, name)?.obj.metadata.uid === uid,
+    serviceAccountUid: (ns, name) => registry.store.get(registry.core("serviceaccounts"), ns, name)?.obj.metadata.uid,
+    boundObjectUid: (kind, ns, name) => registry.store.get(registry.core(kind === "Pod" ? "pods" : "secrets"), ns, name)?.obj.metadata.uid,
   });
   const auth: ServerAuth = { issuer, authenticator, authorizer: createAuthorizer(source) };
   seed(registry, auth, certs.caPem);

@@ -104,7 +104,7 @@ test("a SelfSubjectRulesReview needs a namespace (400)", () => {
 
 test("admin-tokenreview and admin-tokenreview-invalid: the real bodies", async () => {
   const issuer = await createTokenIssuer();
-  const authn = createAuthenticator({ issuer, adminToken: "admin", serviceAccountExists: () => true });
+  const authn = createAuthenticator({ issuer, adminToken: "admin", serviceAccountUid: () => ROBOT.uid });
   const { token } = await issuer.mint(ROBOT);
   const jti = String((await issuer.verify(token))?.claims.jti);
 
@@ -120,12 +120,12 @@ test("admin-tokenreview and admin-tokenreview-invalid: the real bodies", async (
 
 test("a TokenReview for other audiences answers only the accepted ones; none accepted is unauthenticated", async () => {
   const issuer = await createTokenIssuer();
-  const authn = createAuthenticator({ issuer, adminToken: "admin", serviceAccountExists: () => true });
+  const authn = createAuthenticator({ issuer, adminToken: "admin", serviceAccountUid: () => ROBOT.uid });
   const { token } = await issuer.mint({ ...ROBOT, audiences: ["vault"] });
   const review = await tokenReview({ spec: { token, audiences: ["vault", "other"] } }, authn);
   assert.deepEqual(review.spec, { token, audiences: ["vault", "other"] });
   assert.equal(review.status?.authenticated, true);
   assert.deepEqual(review.status?.audiences, ["vault"]);
-  assert.deepEqual((await tokenReview({ spec: { token } }, authn)).status, { user: {}, error: "invalid bearer token" });
+  assert.deepEqual((await tokenReview({ spec: { token } }, authn)).status, { user: {}, error: 'token audiences ["vault"] is invalid for the target audiences ["https://kubernetes.default.svc.cluster.local"]' });
   await assert.rejects(tokenReview({ spec: {} }, authn), ReviewRequestError);
 });

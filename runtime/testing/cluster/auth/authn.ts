@@ -20,13 +20,14 @@ export interface AuthenticatorOptions {
   issuer: TokenIssuer;
   /** The static token of the admin (groups `system:masters`, `system:authenticated`). */
   adminToken: string;
-  /** Whether the ServiceAccount `ns/name` with this uid still exists; tokens of deleted ones are rejected. */
-  serviceAccountExists: (namespace: string, name: string, uid: string) => boolean;
+  /** The uid of the ServiceAccount `ns/name`, undefined when there is none: tokens of deleted (or recreated) ones are rejected. */
+  serviceAccountUid: (namespace: string, name: string) => string | undefined;
   /**
-   * Whether the Pod or Secret a token is bound to still exists with this uid: a token bound to
-   * one that is gone is rejected, as the real token validator rejects it. Default: not checked.
+   * The uid of the Pod or Secret `ns/name`, undefined when there is none: a token bound to one
+   * that is gone (or another of that name) is rejected, as the real token validator rejects it.
+   * Default: not checked.
    */
-  boundObjectExists?: (kind: "Pod" | "Secret", namespace: string, name: string, uid: string) => boolean;
+  boundObjectUid?: (kind: "Pod" | "Secret", namespace: string, name: string) => string | undefined;
   /** Audiences the API server accepts. Default: `["https://kubernetes.default.svc.cluster.local"]`. */
   audiences?: string[];
 }
@@ -40,14 +41,30 @@ export interface TokenAuthentication {
   audiences: string[];
 }
 
+/**
+ * A token refused, and why, in the ServiceAccount authenticator's words (a TokenReview's
+ * `status.error`): `invalid bearer token` when no authenticator recognised it.
+ */
+export interface TokenRejection {
+  error: string;
+}
+
 export interface Authenticator {
   /** Authenticates a request from its `Authorization` header. */
   authenticate(authorizationHeader: string | undefined): Promise<AuthenticationResult>;
   /**
-   * Authenticates a bare token for `audiences` (default: the server's), as a TokenReview does.
-   * `null` when the token is invalid or meant for none of them.
+   * Authenticates a bare token for `audiences` (default: the server's), as a TokenReview does;
+   * a refused token is `{error}`, worded as the real authenticator's.
    */
-  authenticateToken(token: string, audiences?: string[]): Promise<TokenAuthentication | null>;
+  authenticateToken(token: string, audiences?: string[]): Promise<TokenAuthentication | TokenRejection>;
+}
+
+/** What a TokenReview says of a token no authenticator recognised (the union authenticator's). */
+const INVALID_TOKEN = "invalid bearer token";
+
+/** Go's `%q` of a string slice: `["a" "b"]`. */
+function goQuoted(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(" ")}]`;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -67,19 +84,28 @@ function sameSecret(a: string, b: string): boolean {
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const serverAudiences = options.audiences ?? [...DEFAULT_AUDIENCES];
 
-  async function authenticateToken(token: string, audiences: string[] = serverAudiences): Promise<TokenAuthentication | null> {
+  // The ServiceAccount token authenticator's checks, in its order (jwt.go's AuthenticateToken,
+  // then claims.go's Validate), each refusal in its words.
+  async function authenticateToken(token: string, audiences: string[] = serverAudiences): Promise<TokenAuthentication | TokenRejection> {
     if (sameSecret(token, options.adminToken)) {
       return { user: { username: ADMIN_USERNAME, groups: ["system:masters", "system:authenticated"] }, audiences };
     }
     const verified = await options.issuer.verify(token);
-    if (!verified) return null;
+    if (!verified) return { error: INVALID_TOKEN };
     const accepted = audiences.filter((aud) => verified.audiences.includes(aud));
-    if (accepted.length === 0) return null;
-    if (!options.serviceAccountExists(verified.namespace, verified.name, verified.uid)) return null;
+    if (accepted.length === 0) return { error: `token audiences ${goQuoted(verified.audiences)} is invalid for the target audiences ${goQuoted(audiences)}` };
+    if (verified.timeError) return { error: verified.timeError };
+    const saUid = options.serviceAccountUid(verified.namespace, verified.name);
+    if (saUid === undefined) return { error: `serviceaccounts "${verified.name}" not found` };
+    if (saUid !== verified.uid) return { error: `service account UID (${saUid}) does not match claim (${verified.uid})` };
     const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } };
-    const exists = options.boundObjectExists;
-    if (exists && k8s.pod && !exists("Pod", verified.namespace, k8s.pod.name, k8s.pod.uid)) return null;
-    if (exists && k8s.secret && !exists("Secret", verified.namespace, k8s.secret.name, k8s.secret.uid)) return null;
+    const uidOf = options.boundObjectUid;
+    for (const [kind, ref] of [["Secret", k8s.secret], ["Pod", k8s.pod]] as const) {
+      if (!uidOf || !ref) continue;
+      const uid = uidOf(kind, verified.namespace, ref.name);
+      if (uid === undefined) return { error: "service account token has been invalidated" };
+      if (uid !== ref.uid) return { error: `${kind === "Pod" ? "pod" : "secret"} UID (${uid}) does not match claim (${ref.uid})` };
+    }
     const extra: Record<string, string[]> = { "authentication.kubernetes.io/credential-id": [`JTI=${String(verified.claims.jti)}`] };
     if (k8s.pod) {
       extra["authentication.kubernetes.io/pod-name"] = [k8s.pod.name];
@@ -105,7 +131,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const token = parts[1] ?? "";
       if (token === "") return "anonymous";
       const result = await authenticateToken(token);
-      return result ? result.user : "invalid";
+      return "user" in result ? result.user : "invalid";
     },
   };
 }

@@ -183,8 +183,6 @@ export async function tokenReview(body: unknown, authenticator: Pick<Authenticat
   const echoed: TokenReview["spec"] = { token };
   if (requested.length) echoed.audiences = requested;
   const result = await authenticator.authenticateToken(token, requested.length ? requested : undefined);
-  const status: TokenReview["status"] = result
-    ? { authenticated: true, user: apiUser(result.user), audiences: result.audiences }
-    : { user: {}, error: "invalid bearer token" };
+  const status: TokenReview["status"] = "user" in result ? { authenticated: true, user: apiUser(result.user), audiences: result.audiences } : { user: {}, error: result.error };
   return { kind: "TokenReview", apiVersion: "authentication.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
 }

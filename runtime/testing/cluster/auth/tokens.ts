@@ -50,12 +50,17 @@ export interface VerifiedToken {
   audiences: string[];
   /** The whole payload, e.g. `jti` and `kubernetes.io.pod`. */
   claims: Record<string, unknown>;
+  /**
+   * Why its time makes it invalid (`service account token has expired`, `... is not valid
+   * yet`): the validator says so after the audiences are checked, so it is only reported here.
+   */
+  timeError?: string;
 }
 
 /** Mints and verifies ServiceAccount tokens with one signing key. */
 export interface TokenIssuer {
   mint(req: MintRequest): Promise<MintedToken>;
-  /** The token's identity, or `null` when it is malformed, badly signed, not yet valid or expired. */
+  /** The token's identity (with `timeError` when expired or not yet valid), or `null` when it is malformed or badly signed. */
   verify(token: string): Promise<VerifiedToken | null>;
 }
 
@@ -140,9 +145,11 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
       if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return null;
       const record = claims as Record<string, unknown>;
       const seconds = now() / 1000;
-      if (typeof record.exp !== "number" || seconds > record.exp + LEEWAY_SECONDS) return null;
-      if (typeof record.nbf === "number" && seconds < record.nbf - LEEWAY_SECONDS) return null;
-      return identity(record);
+      const verified = identity(record);
+      if (!verified) return null;
+      if (typeof record.exp !== "number" || seconds > record.exp + LEEWAY_SECONDS) verified.timeError = "service account token has expired";
+      else if (typeof record.nbf === "number" && seconds < record.nbf - LEEWAY_SECONDS) verified.timeError = "service account token is not valid yet";
+      return verified;
     },
   };
 }
