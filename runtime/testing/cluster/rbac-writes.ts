@@ -73,8 +73,23 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
     ...own.nonResourceRules.map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs ?? [] })),
   ];
   const missing = missingRights(owned, granted);
-  if (missing.length === 0) return;
   const name = String(next.metadata?.name ?? "");
-  const message = `${qualified(def)}${name ? ` ${JSON.stringify(name)}` : ""} is forbidden: ${escalationMessage(user, missing, own.evaluationError)}`;
-  throw new ApiError(failure(403, "Forbidden", message, { ...(name ? { name } : {}), group: def.group, kind: def.resource }));
+  const forbidden = (why: string) => new ApiError(failure(403, "Forbidden", `${qualified(def)}${name ? ` ${JSON.stringify(name)}` : ""} is forbidden: ${why}`, { ...(name ? { name } : {}), group: def.group, kind: def.resource }));
+  if (missing.length > 0) throw forbidden(escalationMessage(user, missing, own.evaluationError));
+  // An aggregation rule can gather anything (and, kept, stop a role being tightened): setting,
+  // keeping or removing one needs every right there is (clusterrole/policybased's fullAuthority).
+  if (def.resource === "clusterroles" && (hasAggregationRule(next) || (old !== undefined && hasAggregationRule(old))) && missingRights(owned, FULL_AUTHORITY).length > 0) {
+    throw forbidden("must have cluster-admin privileges to use the aggregationRule");
+  }
+}
+
+/** `*` on every resource of every group, and on every non-resource URL. */
+const FULL_AUTHORITY: PolicyRule[] = [
+  { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+  { verbs: ["*"], nonResourceURLs: ["*"] },
+];
+
+function hasAggregationRule(role: Obj): boolean {
+  const selectors = role.aggregationRule?.clusterRoleSelectors;
+  return Array.isArray(selectors) && selectors.length > 0;
 }

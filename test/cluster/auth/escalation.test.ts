@@ -96,4 +96,25 @@ describe("RBAC escalation prevention", () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.body.message, 'namespaces "nowhere" not found');
   });
+
+  test("a ClusterRole with an aggregationRule needs every right there is, on create and on an update that keeps or drops it", async () => {
+    const cr = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules: [], ...extra });
+    const aggregating = { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "example.com/aggregate": "true" } }] } };
+    await t.send("POST", `${RBAC}/clusterroles`, { body: cr("clusterrole-writer", { rules: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["create", "update", "get"] }] }) });
+    await t.send("POST", `${RBAC}/clusterrolebindings`, { body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "robot-clusterrole-writer" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "clusterrole-writer" }, subjects: [{ kind: "ServiceAccount", name: "robot", namespace: NS }] } });
+    const refused = await asRobot("POST", `${RBAC}/clusterroles`, cr("gather-all", aggregating));
+    assert.deepEqual(refused.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: 'clusterroles.rbac.authorization.k8s.io "gather-all" is forbidden: must have cluster-admin privileges to use the aggregationRule',
+      reason: "Forbidden", details: { name: "gather-all", group: "rbac.authorization.k8s.io", kind: "clusterroles" }, code: 403,
+    });
+    assert.equal((await asRobot("POST", `${RBAC}/clusterroles`, cr("plain"))).status, 201, "without one it is an ordinary role");
+    // One the admin made: robot may neither keep it in an update nor drop it.
+    const made = await t.send("POST", `${RBAC}/clusterroles`, { body: cr("admin-aggregated", aggregating) });
+    assert.equal(made.status, 201);
+    const current = (await t.send("GET", `${RBAC}/clusterroles/admin-aggregated`)).body;
+    assert.equal((await asRobot("PUT", `${RBAC}/clusterroles/admin-aggregated`, { ...current, metadata: { ...current.metadata, labels: { a: "b" } } })).status, 403);
+    const { aggregationRule: _dropped, ...without } = current;
+    assert.equal((await asRobot("PUT", `${RBAC}/clusterroles/admin-aggregated`, without)).status, 403);
+  });
 });
