@@ -81,9 +81,18 @@ describe("binding scope", () => {
     assert.deepEqual(broken.rulesFor(ALICE, "golden"), {
       resourceRules: [],
       nonResourceRules: [],
-      incomplete: true,
+      incomplete: false,
       evaluationError: '[clusterrole.rbac.authorization.k8s.io "gone" not found, unsupported role reference kind: "Other"]',
     });
+    // The same error twice is told once, without brackets (utilerrors' aggregate).
+    const twice = createAuthorizer(
+      memorySource({
+        roleBindings: [roleBinding("a", "golden", "ClusterRole", "gone", [{ kind: "User", name: "alice" }])],
+        clusterRoleBindings: [clusterRoleBinding("c", "gone", [{ kind: "User", name: "alice" }])],
+      }),
+    );
+    assert.equal(twice.authorize(attrs(ALICE, { resource: "pods", namespace: "golden" })).reason, 'RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found');
+    assert.equal(twice.rulesFor(ALICE, "golden").evaluationError, 'clusterrole.rbac.authorization.k8s.io "gone" not found');
   });
 });
 

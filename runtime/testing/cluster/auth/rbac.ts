@@ -5,7 +5,7 @@
  * (as a User, a Group it is in, or its ServiceAccount) are visited until one allows the request.
  * Members of `system:masters` are allowed before RBAC, as the real server's privileged-group
  * authorizer does. Reasons read like the real ones; a binding to a missing role makes a denial's
- * reason (and a rules review incomplete), as there.
+ * reason (and a rules review's evaluationError, not its incomplete flag), as there.
  */
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, RoleRef, Subject } from "kubernetes-types/rbac/v1.js";
 import type { NonResourceRule } from "kubernetes-types/authorization/v1.js";
@@ -49,9 +49,10 @@ function describe(binding: ClusterRoleBinding | RoleBinding, subject: Subject): 
   return `${kind} ${JSON.stringify(bindingName)} of ${ref.kind} ${JSON.stringify(ref.name)} to ${describeSubject(subject, ns)}`;
 }
 
-/** Joins errors as utilerrors.NewAggregate does: one alone, several in brackets. */
+/** Joins errors as utilerrors.NewAggregate's Error() does: each message once; one alone, several in brackets. */
 function aggregate(errors: string[]): string {
-  return errors.length === 1 ? (errors[0] ?? "") : `[${errors.join(", ")}]`;
+  const distinct = [...new Set(errors)];
+  return distinct.length === 1 ? (distinct[0] ?? "") : `[${distinct.join(", ")}]`;
 }
 
 function toResourceRule(rule: PolicyRule): ResourceRule {
@@ -121,7 +122,9 @@ export function createAuthorizer(source: RbacSource): Authorizer {
         if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
         return true;
       });
-      const rules: UserRules = { resourceRules, nonResourceRules, incomplete: errors.length > 0 };
+      // RBACAuthorizer.RulesFor never says incomplete (only the node authorizer does, for nodes):
+      // a binding to a missing role is told by evaluationError alone.
+      const rules: UserRules = { resourceRules, nonResourceRules, incomplete: false };
       if (errors.length) rules.evaluationError = aggregate(errors);
       return rules;
     },
