@@ -116,6 +116,10 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();
+  // The strategies' PrepareForCreate: a type with a status subresource starts from an empty
+  // status (a Pod's Pending, a Service's empty loadBalancer, as the defaults then fill it), not
+  // the one sent — a Node's excepted, which its kubelet creates with one.
+  if (def.subresources?.includes("status") && def.resource !== "nodes") delete obj.status;
   def.defaults?.(obj, uid);
   def.prepareCreate?.(obj);
   validate(def, obj);
