@@ -73,6 +73,8 @@ export interface ResourceDef {
   generation: boolean;
   /** A change of `metadata.annotations` bumps it too (Deployments: they copy theirs to their ReplicaSets). */
   annotationsBumpGeneration?: boolean;
+  /** A PUT must name the resourceVersion it replaces (the strategy's AllowUnconditionalUpdate is false: Leases, custom resources). */
+  conditionalUpdate?: boolean;
   /** Pods answer a delete with the object; most types with a Success Status. */
   returnDeletedObject: boolean;
   /** What a delete without propagationPolicy does to dependents (batch/v1 Jobs orphan them). */
@@ -181,7 +183,7 @@ export const BUILTIN: ResourceDef[] = [
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, finalizerRule: "create+update", categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
     validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
-  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true, validate: leaseErrors }),
+  def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true, conditionalUpdate: true, validate: leaseErrors }),
   def({
     group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, finalizerRule: "generic", shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true,
     nameRule: "segment", metaCheckedAfter: true, validate: (o) => legacyEventErrors(eventToCore(o)), validateCreate: (o) => strictEventCreateErrors(eventToCore(o)),
@@ -196,7 +198,7 @@ export const BUILTIN: ResourceDef[] = [
 /** A custom resource type, as `createResourceType` registers it. */
 export function customResource(t: { group: string; version: string; resource: string; kind: string; namespaced: boolean; shortNames?: string[]; singular?: string }): ResourceDef {
   // The CR converter: metadata.name, metadata.namespace only when namespaced, "field label not supported" otherwise.
-  return def({ ...t, finalizerRule: "generic", singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, fields: fields({}, { namespace: t.namespaced }) });
+  return def({ ...t, finalizerRule: "generic", singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, conditionalUpdate: true, fields: fields({}, { namespace: t.namespaced }) });
 }
 
 /** Types that are only created (reviews): never stored, never listed. */

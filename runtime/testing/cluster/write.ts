@@ -113,6 +113,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
   checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
+  const sentVersion = meta.resourceVersion;
   for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) delete meta[k];
   const source = clone(obj);
   const uid = randomUUID();
@@ -125,6 +126,12 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   validate(def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
+  // etcd3's Create refuses an object carrying a version (one read back and created again) before
+  // it looks for an existing one, with an error no code makes a Status: a bare 500. A dry run's
+  // storage does not look.
+  if (!dryRun && call.info.verb === "create" && /^[0-9]+$/.test(String(sentVersion ?? "")) && Number(sentVersion) !== 0) {
+    throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 });
+  }
   if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
   meta.uid = uid;
   meta.creationTimestamp = registry.timestamp();
@@ -193,6 +200,10 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   placeInNamespace(def, next, old.metadata.namespace ?? "");
   const rv = next.metadata.resourceVersion;
   if (rv !== undefined && rv !== "" && rv !== old.metadata.resourceVersion) throw conflict(def, name, STALE_OBJECT);
+  // Store.Update: a PUT without a version is an unconditional update, which some strategies refuse.
+  if (def.conditionalUpdate && call.info.verb === "update" && (rv === undefined || rv === "" || rv === "0")) {
+    throw invalid(def.group, def.resource, name, [{ type: "Invalid", field: "metadata.resourceVersion", rendered: "0x0", detail: "must be specified for an update" }]);
+  }
   if (next.metadata.uid && next.metadata.uid !== old.metadata.uid) {
     throw conflict(def, name, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
   }
