@@ -49,6 +49,20 @@ describe("job validation", () => {
     }
   });
 
+  test("Job defaults as SetDefaults_Job: completions only when parallelism is unset too; backoffLimit MaxInt32 with backoffLimitPerIndex", async () => {
+    const made = async (name: string, spec: Record<string, unknown>) => {
+      const body = job(name, "Never");
+      Object.assign(body.spec, spec);
+      return (await t.send("POST", JOBS, { body })).body.spec as Record<string, unknown>;
+    };
+    const plain = await made("defaults-plain", {});
+    assert.deepEqual([plain.completions, plain.parallelism, plain.backoffLimit], [1, 1, 6]);
+    const queue = await made("defaults-queue", { parallelism: 3 });
+    assert.deepEqual([queue.completions, queue.parallelism], [undefined, 3], "a work queue keeps no completions");
+    const indexed = await made("defaults-indexed", { completions: 4, completionMode: "Indexed", backoffLimitPerIndex: 1 });
+    assert.deepEqual([indexed.completions, indexed.parallelism, indexed.backoffLimit], [4, 1, 2147483647]);
+  });
+
   test("a CronJob's job template is held to the same rule", async () => {
     const refused = await t.send("POST", CRONJOBS, { body: cronJob("tick", "*/5 * * * *", {}, "Always") });
     assert.deepEqual(refused.body, invalid("CronJob", "tick", "spec.jobTemplate.spec.template.spec.restartPolicy", "FieldValueRequired", 'Required value: valid values: "OnFailure", "Never"'));

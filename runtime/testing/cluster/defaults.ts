@@ -184,9 +184,10 @@ export function defaultJob(job: Obj, uid: string): void {
   job.spec ??= {};
   const spec = job.spec;
   const name = job.metadata.name;
+  // SetDefaults_Job: completions only when neither is set (a parallelism alone is a work queue).
+  if (spec.completions == null && spec.parallelism == null) spec.completions = 1;
   setDefault(spec, "parallelism", 1);
-  setDefault(spec, "completions", 1);
-  setDefault(spec, "backoffLimit", 6);
+  setDefault(spec, "backoffLimit", spec.backoffLimitPerIndex == null ? 6 : 2147483647);
   if (!spec.manualSelector && !spec.selector) {
     const labels = { "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name, "controller-uid": uid, "job-name": name };
     spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
