@@ -59,6 +59,17 @@ function nextTime(entry: ScheduleEntry, now: number): number {
   return nextFireTime(entry, new Date(now))?.getTime() ?? Infinity;
 }
 
+/** The latest fire time at or before `now`, from `due` (one that was), at most 1000 steps on. */
+function latestDue(entry: ScheduleEntry, due: number, now: number): number {
+  let latest = due;
+  for (let i = 0; i < 1000; i++) {
+    const next = nextTime(entry, latest);
+    if (next > now) break;
+    latest = next;
+  }
+  return latest;
+}
+
 /**
  * The schedules of some functions and their in-flight runs; `tick(now)` fires what is due.
  *
@@ -91,11 +102,22 @@ export class Scheduler {
     return Math.min(...this.slots.map((s) => s.next));
   }
 
-  /** Fire every schedule due at `now` (once, however many fire times were missed) and plan its next time. */
+  /**
+   * Fire every schedule due at `now` (once, however many fire times were missed) and plan its
+   * next time. With `startingDeadlineSeconds`, a run whose latest missed time is older than that
+   * is skipped, as the CronJob controller skips it (the process stalled, the leader took over late).
+   */
   tick(now: number): void {
     for (const slot of this.slots) {
       if (slot.next > now) continue;
+      const deadline = slot.entry.startingDeadlineSeconds;
+      const latest = deadline === undefined ? slot.next : latestDue(slot.entry, slot.next, now);
       slot.next = nextTime(slot.entry, now);
+      if (deadline !== undefined && now - latest > deadline * 1000) {
+        const lateSeconds = Math.round((now - latest) / 1000);
+        this.options.logger.child({ fn: slot.fn.name, schedule: slot.entry.name }).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: ${lateSeconds} s late, past startingDeadlineSeconds (${deadline})`);
+        continue;
+      }
       this.fire(slot);
     }
   }

@@ -122,6 +122,29 @@ test("missed fire times fire once, then the next is planned after now", async ()
   await scheduler.idle();
 });
 
+test("startingDeadlineSeconds: a tick later than that after its latest fire time is skipped (logged), as the CronJob controller skips it", async () => {
+  const runs: string[] = [];
+  const fn = loaded({ name: "nightly", schedule: { cron: "0 2 * * *", name: "n", mode: "in-process", startingDeadlineSeconds: 60 }, handler: () => void runs.push("ran") });
+  const logs = captureLogs();
+  const scheduler = new Scheduler({ functions: [fn], kube: fakeKube().kube, logger: logs.logger });
+  scheduler.start(Date.parse("2025-01-01T01:00:00Z"));
+  scheduler.tick(Date.parse("2025-01-01T02:45:00Z"));
+  await scheduler.idle();
+  assert.equal(runs.length, 0, "45 minutes late: skipped");
+  assert.ok(logs.lines.some((r) => r.outcome === "skipped" && r.lateSeconds === 2700), "the skip is logged with how late it was");
+  assert.equal(scheduler.nextDue(), Date.parse("2025-01-02T02:00:00Z"));
+  scheduler.tick(Date.parse("2025-01-02T02:00:30Z"));
+  await scheduler.idle();
+  assert.deepEqual(runs, ["ran"], "30 s late: within the deadline");
+  // Several fire times missed: judged by the latest, which may still be within the deadline.
+  const often = loaded({ name: "often", schedule: { cron: "*/5 * * * *", name: "o", mode: "in-process", startingDeadlineSeconds: 120 }, handler: () => void runs.push("often") });
+  const again = new Scheduler({ functions: [often], kube: fakeKube().kube, logger: captureLogs().logger });
+  again.start(Date.parse("2025-01-01T10:00:00Z"));
+  again.tick(Date.parse("2025-01-01T10:31:00Z"));
+  await again.idle();
+  assert.deepEqual(runs, ["ran", "often"], "10:30 was missed by a minute only");
+});
+
 test("the filter chooses which schedules fire", () => {
   const inProcess = gated("Forbid", "in-process").fn;
   const cronJob = gated("Allow", "cronjob").fn;
