@@ -29,8 +29,27 @@ function imagePullPolicy(image: string | undefined): string {
   return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
 }
 
+/** SetDefaults_HTTPGetAction: path "/", scheme HTTP. */
+function defaultHttpGet(action: Obj | undefined): void {
+  if (!action || typeof action !== "object") return;
+  if (!action.path) action.path = "/";
+  if (!action.scheme) action.scheme = "HTTP";
+}
+
+/** SetDefaults_Probe, and its HTTP action's. */
+function defaultProbe(probe: Obj | undefined): void {
+  if (!probe || typeof probe !== "object") return;
+  setDefault(probe, "timeoutSeconds", 1);
+  setDefault(probe, "periodSeconds", 10);
+  setDefault(probe, "successThreshold", 1);
+  setDefault(probe, "failureThreshold", 3);
+  defaultHttpGet(probe.httpGet);
+}
+
 function defaultContainer(c: Obj): void {
   setDefault(c, "resources", {});
+  for (const key of ["livenessProbe", "readinessProbe", "startupProbe"]) defaultProbe(c[key]);
+  for (const hook of ["postStart", "preStop"]) defaultHttpGet(c.lifecycle?.[hook]?.httpGet);
   setDefault(c, "terminationMessagePath", "/dev/termination-log");
   setDefault(c, "terminationMessagePolicy", "File");
   setDefault(c, "imagePullPolicy", imagePullPolicy(c.image));
@@ -53,6 +72,12 @@ export function defaultPodSpec(spec: Obj, restartPolicy = "Always"): void {
   for (const v of spec.volumes ?? []) {
     if (v.configMap) setDefault(v.configMap, "defaultMode", 420);
     if (v.secret) setDefault(v.secret, "defaultMode", 420);
+    if (v.projected) setDefault(v.projected, "defaultMode", 420);
+    if (v.downwardAPI) {
+      setDefault(v.downwardAPI, "defaultMode", 420);
+      for (const item of v.downwardAPI.items ?? []) if (item.fieldRef) setDefault(item.fieldRef, "apiVersion", "v1");
+    }
+    if (v.hostPath) setDefault(v.hostPath, "type", "");
     if (v.emptyDir === null) v.emptyDir = {};
   }
 }
@@ -232,6 +257,8 @@ export function defaultSecret(s: Obj): void {
 }
 
 let nextServiceIp = 1;
+/** The next NodePort handed out (the default range is 30000-32767). */
+let nextNodePort = 30000;
 
 /** A Service: ClusterIP allocation, port protocol and targetPort, policies. */
 export function defaultService(svc: Obj): void {
@@ -252,9 +279,22 @@ export function defaultService(svc: Obj): void {
   // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]).
   if (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) spec.clusterIPs = [spec.clusterIP];
   setDefault(spec, "sessionAffinity", "None");
+  if (spec.sessionAffinity === "ClientIP") {
+    spec.sessionAffinityConfig ??= {};
+    spec.sessionAffinityConfig.clientIP ??= {};
+    setDefault(spec.sessionAffinityConfig.clientIP, "timeoutSeconds", 10800);
+  }
   setDefault(spec, "ipFamilies", ["IPv4"]);
   setDefault(spec, "ipFamilyPolicy", "SingleStack");
   setDefault(spec, "internalTrafficPolicy", "Cluster");
+  if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
+    setDefault(spec, "externalTrafficPolicy", "Cluster");
+    if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
+    // The registry allocates a node port to each port that has none.
+    if (spec.type === "NodePort" || spec.allocateLoadBalancerNodePorts !== false) {
+      for (const p of spec.ports ?? []) if (!p.nodePort) p.nodePort = 30000 + (nextNodePort++ - 30000) % 2768;
+    }
+  }
 }
 
 /** A Namespace: the name label, phase Active (the `kubernetes` finalizer is the strategy's, on create only: namespace-strategy). */

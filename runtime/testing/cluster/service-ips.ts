@@ -31,6 +31,21 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
       if (sameIps(old, next)) delete spec.clusterIPs;
     } else if (sameIps(old, next)) spec.clusterIPs = [spec.clusterIP];
   }
+  // patchAllocatedValues: a port left without a nodePort keeps the one its name had, unless
+  // another port of the update uses it.
+  if (needsNodePort(old) && needsNodePort(next)) {
+    const ports = (s: Obj): Obj[] => (Array.isArray(s.spec?.ports) ? s.spec.ports : []);
+    const used = new Set(ports(next).map((p) => p.nodePort).filter(Boolean));
+    const byName = new Map(ports(old).map((p) => [p.name ?? "", p.nodePort]));
+    for (const p of ports(next)) {
+      const kept = byName.get(p.name ?? "");
+      if (!p.nodePort && kept && !used.has(kept)) p.nodePort = kept;
+    }
+  }
+}
+
+function needsNodePort(svc: Obj): boolean {
+  return svc.spec?.type === "NodePort" || (svc.spec?.type === "LoadBalancer" && svc.spec?.allocateLoadBalancerNodePorts !== false);
 }
 
 /** validateUpgradeDowngradeClusterIPs (ValidateServiceUpdate). */

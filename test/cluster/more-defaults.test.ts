@@ -1,0 +1,55 @@
+/**
+ * Defaults 1.32 fills that a client reads back (drift detection compares with them): a probe's
+ * timings and its HTTP action's path and scheme, volume modes, a ClientIP affinity's timeout,
+ * a NodePort or LoadBalancer Service's traffic policy and allocated node ports (kept across a
+ * PUT that leaves them out, as patchAllocatedValues keeps them).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { clusterWithNamespaces, type TestCluster } from "./helpers.js";
+
+describe("more defaults", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await clusterWithNamespaces("md");
+  });
+  after(() => t.close());
+
+  test("probes (SetDefaults_Probe, _HTTPGetAction) and volumes (downwardAPI, projected, hostPath)", async () => {
+    const pod = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "probed" },
+      spec: {
+        containers: [{ name: "c", image: "nginx:1.27", readinessProbe: { httpGet: { port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 5 }, lifecycle: { preStop: { httpGet: { port: 8080, path: "/stop" } } } }],
+        volumes: [
+          { name: "info", downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }] } },
+          { name: "all", projected: { sources: [] } },
+          { name: "host", hostPath: { path: "/tmp" } },
+        ],
+      },
+    };
+    const spec = (await t.send("POST", "/api/v1/namespaces/md/pods", { body: pod })).body.spec;
+    const c = spec.containers[0];
+    assert.deepEqual(c.readinessProbe, { httpGet: { path: "/", port: 8080, scheme: "HTTP" }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+    assert.deepEqual(c.livenessProbe, { tcpSocket: { port: 8080 }, timeoutSeconds: 1, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 });
+    assert.deepEqual(c.lifecycle.preStop.httpGet, { path: "/stop", port: 8080, scheme: "HTTP" });
+    assert.deepEqual(spec.volumes[0].downwardAPI, { items: [{ path: "labels", fieldRef: { apiVersion: "v1", fieldPath: "metadata.labels" } }], defaultMode: 420 });
+    assert.equal(spec.volumes[1].projected.defaultMode, 420);
+    assert.equal(spec.volumes[2].hostPath.type, "");
+  });
+
+  test("Services: ClientIP affinity's timeout; NodePort and LoadBalancer policies and node ports, kept by a PUT that omits them", async () => {
+    const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { ports: [{ name: "http", port: 80 }], ...spec } });
+    const sticky = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("sticky", { sessionAffinity: "ClientIP" }) })).body.spec;
+    assert.deepEqual(sticky.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
+    const node = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("node", { type: "NodePort" }) })).body;
+    assert.equal(node.spec.externalTrafficPolicy, "Cluster");
+    const port = node.spec.ports[0].nodePort as number;
+    assert.ok(port >= 30000 && port <= 32767, String(port));
+    const lb = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("lb", { type: "LoadBalancer" }) })).body.spec;
+    assert.equal(lb.allocateLoadBalancerNodePorts, true);
+    assert.ok(lb.ports[0].nodePort >= 30000 && lb.ports[0].nodePort !== port, "another port");
+    const replaced = await t.send("PUT", "/api/v1/namespaces/md/services/node", { body: { ...svc("node", { type: "NodePort" }), metadata: { name: "node", resourceVersion: node.metadata.resourceVersion } } });
+    assert.equal(replaced.status, 200);
+    assert.equal(replaced.body.spec.ports[0].nodePort, port, "the allocated node port is kept");
+  });
+});
