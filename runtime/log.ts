@@ -93,18 +93,22 @@ const { formatOptsSym } = pino.symbols as typeof pino.symbols & { readonly forma
 function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
   const values = args as unknown[];
   const first = values[0];
-  const withObject = typeof first === "object" && first !== null;
-  const at = withObject ? 1 : 0;
+  // As pino's LOG reads its arguments: an object (or null, or undefined) first, the message next.
+  const at = typeof first === "object" || first === undefined ? 1 : 0;
+  const withObject = at === 1 && first !== null && first !== undefined;
   let message = values[at];
   if (message === undefined && withObject) {
     // pino writes an error's message when no message is given: `log.error(err)`, `{ err }`.
     const err = first instanceof Error ? first : (first as { msg?: unknown; err?: unknown }).msg === undefined ? (first as { err?: unknown }).err : undefined;
     if (err instanceof Error && typeof err.message === "string") message = err.message;
   }
-  if (typeof message !== "string") return method.apply(this, args);
+  if (typeof message !== "string") {
+    // No message pino would format: still, no string argument goes out uncensored.
+    return method.apply(this, values.map((v) => (typeof v === "string" ? scrubString(v) : v)) as Parameters<LogFn>);
+  }
   const formatted = values.length > at + 1 ? format(message, values.slice(at + 1), (this as unknown as Record<symbol, { stringify?: (value: unknown) => string }>)[formatOptsSym]) : message;
   const scrubbed = scrubString(String(formatted));
-  return method.apply(this, (withObject ? [first, scrubbed] : [scrubbed]) as Parameters<LogFn>);
+  return method.apply(this, (at === 1 ? [first, scrubbed] : [scrubbed]) as Parameters<LogFn>);
 }
 
 /**

@@ -7,6 +7,7 @@
  * Node's default for both is to end the process at once: every call in flight cut, no drain,
  * no `onShutdown` hooks, and only a bare stack on stderr.
  */
+import { inspect } from "node:util";
 import type { Logger } from "pino";
 
 /**
@@ -30,16 +31,48 @@ export function reportedElsewhere(reason: unknown): void {
  * const functions = await withoutReportedEchoes(() => importEverything());
  */
 export async function withoutReportedEchoes<T>(work: () => Promise<T>): Promise<T> {
-  const echo = (reason: unknown): void => {
-    if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
-    if (process.listenerCount("unhandledRejection") === 1) throw reason;
-  };
-  process.on("unhandledRejection", echo);
+  // One listener however many loads run at once.
+  if (echoWatchers++ === 0) process.on("unhandledRejection", ignoreReportedEchoes);
   try {
     return await work();
   } finally {
-    setImmediate(() => process.off("unhandledRejection", echo));
+    setImmediate(() => {
+      if (--echoWatchers === 0) process.off("unhandledRejection", ignoreReportedEchoes);
+    });
   }
+}
+
+let echoWatchers = 0;
+
+/**
+ * An echo is dropped; any other rejection goes to the other listeners, or, with none, meets
+ * Node's default for its `--unhandled-rejections` mode (a listener of its own disables it).
+ */
+function ignoreReportedEchoes(reason: unknown): void {
+  if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
+  if (process.listenerCount("unhandledRejection") > 1) return;
+  const mode = unhandledRejectionsMode();
+  if (mode === "none") return;
+  const error = reason instanceof Error ? reason : unhandledRejectionError(reason);
+  if (mode === "warn" || mode === "warn-with-error-code") {
+    process.emitWarning(error.message, "UnhandledPromiseRejectionWarning");
+    if (mode === "warn-with-error-code") process.exitCode = 1;
+    return;
+  }
+  throw error;
+}
+
+/** `--unhandled-rejections` as given to this process (command line or NODE_OPTIONS); Node's default: throw. */
+function unhandledRejectionsMode(): string {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  const flag = flags.reverse().find((f) => f.startsWith("--unhandled-rejections="));
+  return flag ? flag.slice("--unhandled-rejections=".length) : "throw";
+}
+
+/** Node's ERR_UNHANDLED_REJECTION for a reason that is not an Error. */
+function unhandledRejectionError(reason: unknown): Error {
+  const error = new Error(`This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${inspect(reason)}".`);
+  return Object.assign(error, { code: "ERR_UNHANDLED_REJECTION" });
 }
 
 /**

@@ -6,7 +6,7 @@
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
  * drain and restart with them (the cluster connection stays).
  */
-import { realpathSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, realpathSync, watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { loadFunctions, LoadError } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
@@ -27,6 +27,8 @@ functions folder changes. With no cluster configured it runs against the embedde
 cluster.
 `;
 
+/** How often a removed functions folder is looked for, in ms. */
+const FOLDER_POLL_MS = 500;
 /** Quiet period after the last change before reloading, in ms. */
 const RELOAD_DEBOUNCE_MS = 150;
 /** Calls in flight get this long to finish when the server restarts, in ms (at most --drain-timeout-ms). */
@@ -45,29 +47,56 @@ class Changes {
   #timer: NodeJS.Timeout | undefined;
   #quiet = true;
   #wake: (() => void) | undefined;
-  readonly #watcher: FSWatcher | undefined;
+  #watcher: FSWatcher | undefined;
+  #waitingForFolder: NodeJS.Timeout | undefined;
+  readonly #dir: string;
+  readonly #logger: Logger;
 
   constructor(dir: string, logger: Logger) {
+    this.#dir = dir;
+    this.#logger = logger;
+    this.#watch();
+  }
+
+  #watch(): void {
     try {
-      this.#watcher = watch(dir, { recursive: true }, () => {
-        this.count++;
-        this.#quiet = false;
-        clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => {
-          this.#quiet = true;
-          this.#wake?.();
-        }, RELOAD_DEBOUNCE_MS);
-      });
-      this.#watcher.on("error", (error) => this.#failed(error, dir, logger));
+      this.#watcher = watch(this.#dir, { recursive: true }, () => this.#changed());
+      this.#watcher.on("error", (error) => this.#failed(error));
     } catch (error) {
-      this.#failed(error, dir, logger);
+      this.#failed(error);
     }
   }
 
-  #failed(error: unknown, dir: string, logger: Logger): void {
-    // The folder went away (or the watch limit was hit): serve what runs until a restart.
-    logger.error({ err: error, dir }, "cannot watch the functions folder any more: the running version stays; restart podfn dev");
+  #changed(): void {
+    this.count++;
+    this.#quiet = false;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#quiet = true;
+      this.#wake?.();
+    }, RELOAD_DEBOUNCE_MS);
+  }
+
+  #failed(error: unknown): void {
+    // The watch limit was hit, or the folder went away: serve what runs until a restart.
+    this.#logger.error({ err: error, dir: this.#dir }, "cannot watch the functions folder any more: the running version stays; restart podfn dev");
     this.#watcher?.close();
+  }
+
+  /**
+   * The folder is gone (a watcher on Linux says nothing when its root is removed): watch it again
+   * once it is back, and count that as a change.
+   */
+  watchWhenBack(): void {
+    if (this.#waitingForFolder) return;
+    this.#watcher?.close();
+    this.#waitingForFolder = setInterval(() => {
+      if (!existsSync(this.#dir)) return;
+      clearInterval(this.#waitingForFolder);
+      this.#waitingForFolder = undefined;
+      this.#watch();
+      this.#changed();
+    }, FOLDER_POLL_MS);
   }
 
   /** Resolves once changes after the `since`-th have settled (debounced), or when `signal` aborts. */
@@ -89,6 +118,7 @@ class Changes {
 
   close(): void {
     clearTimeout(this.#timer);
+    clearInterval(this.#waitingForFolder);
     this.#watcher?.close();
   }
 }
@@ -138,6 +168,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           if (!(error instanceof LoadError)) throw error;
           // One line per problem: the pretty log writes a message's line breaks escaped.
           for (const problem of error.problems) logger.error(`cannot load functions: ${problem}`);
+          if (!existsSync(dir)) changes.watchWhenBack();
           logger.error("(keeping the previous version until the next change)");
         }
       }

@@ -98,7 +98,7 @@ function itemRange(item: string, field: (typeof FIELDS)[number]): ItemRange | st
 function cronParserField(part: string, field: (typeof FIELDS)[number]): string {
   const items = part.split(",").map((item) => itemRange(item, field) as ItemRange);
   if (items.some((item) => item.star)) return "*";
-  if (items.length === 1 && items[0]!.step === 1) return part.replace("?", "*");
+  if (items.length === 1 && !part.includes("/")) return part.replace("?", "*");
   const values = new Set<number>();
   for (const { start, end, step } of items) for (let v = start; v <= end; v += step) values.add(v);
   return [...values].sort((a, b) => a - b).join(",");

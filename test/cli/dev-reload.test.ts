@@ -157,3 +157,11 @@ export default defineFunction({ name: "word", http: { method: "GET", auth: "none
   await writeFile(join(dir, "_word.cjs"), `exports.word = "two";\n`);
   await until("two");
 });
+
+test("podfn dev keeps watching a functions folder that is removed and made again (Linux's watcher goes silent)", async () => {
+  await rm(dir, { recursive: true, force: true });
+  await dev.waitFor(/the functions folder does not exist/);
+  await mkdir(dir);
+  await writeFile(join(dir, "hello.ts"), hello("6"));
+  await untilVersion(6);
+});

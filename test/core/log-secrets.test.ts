@@ -177,8 +177,10 @@ test("a message is censored as pino writes it: an error's own message, a credent
     log.info("Bearer %s", "SPLITTOKEN12345678");
     log.info("nested %j", { upstream: { password: "NESTEDPW12345" } });
     log.info({ a: 1 }, "%s=%s and %d%%", "refresh_token", "SPLITREFRESH99", 5);
+    log.info(null, "Bearer NULLFIRSTTOKEN123");
+    log.info(undefined, "Bearer UNDEFFIRSTTOKEN123");
   });
-  for (const secret of ["ERRMSGTOKEN123", "ERRFIELDTOKEN1234", "SPLITTOKEN12345678", "NESTEDPW12345", "SPLITREFRESH99"]) assert.ok(!out.includes(secret), `${secret}: ${out}`);
+  for (const secret of ["ERRMSGTOKEN123", "ERRFIELDTOKEN1234", "SPLITTOKEN12345678", "NESTEDPW12345", "SPLITREFRESH99", "NULLFIRSTTOKEN123", "UNDEFFIRSTTOKEN123"]) assert.ok(!out.includes(secret), `${secret}: ${out}`);
   const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
   assert.deepEqual(lines.map((l) => l.msg), [
     "GET https://x/y?access_token=[redacted] failed",
@@ -186,6 +188,8 @@ test("a message is censored as pino writes it: an error's own message, a credent
     "Bearer [redacted]",
     'nested {"upstream":{"password":"[redacted]"}}',
     "refresh_token=[redacted] and 5%",
+    "Bearer [redacted]",
+    "Bearer [redacted]",
   ]);
 });
 

@@ -125,4 +125,5 @@ test("a stepped day-of-week (N/STEP) runs N to Saturday, as robfig/cron reads it
   assert.deepEqual(fires("0 9 * * 3/4"), ["Wed", "Wed", "Wed", "Wed", "Wed", "Wed"]);
   assert.deepEqual(fires("0 9 * * 1/6"), ["Mon", "Mon", "Mon", "Mon", "Mon", "Mon"]);
   assert.deepEqual(fires("0 9 * * */3"), ["Wed", "Sat", "Sun", "Wed", "Sat", "Sun"]);
+  assert.deepEqual(fires("0 9 * * 5/1"), ["Fri", "Sat", "Fri", "Sat", "Fri", "Sat"], "a step of 1 too: to Saturday");
 });

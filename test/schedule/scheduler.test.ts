@@ -143,6 +143,13 @@ test("startingDeadlineSeconds: a tick later than that after its latest fire time
   again.tick(Date.parse("2025-01-01T10:31:00Z"));
   await again.idle();
   assert.deepEqual(runs, ["ran", "often"], "10:30 was missed by a minute only");
+  // A stall of a day on an every-minute schedule: the latest tick is within the deadline.
+  const minutely = loaded({ name: "minutely", schedule: { cron: "* * * * *", name: "m", mode: "in-process", startingDeadlineSeconds: 120 }, handler: () => void runs.push("minutely") });
+  const stalled = new Scheduler({ functions: [minutely], kube: fakeKube().kube, logger: captureLogs().logger });
+  stalled.start(Date.parse("2025-01-01T00:00:00Z"));
+  stalled.tick(Date.parse("2025-01-01T20:00:30Z"));
+  await stalled.idle();
+  assert.deepEqual(runs, ["ran", "often", "minutely"]);
 });
 
 test("the filter chooses which schedules fire", () => {

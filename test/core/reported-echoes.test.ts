@@ -1,0 +1,35 @@
+/**
+ * While functions load, the unhandled echo of an import failure the loader reported is dropped;
+ * any other unhandled rejection meets Node's default for the process's --unhandled-rejections
+ * mode (a listener of podfn's own would otherwise disable it), and loads at once share one listener.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const FAULTS = fileURLToPath(new URL("../../runtime/process-faults.ts", import.meta.url));
+
+function run(body: string, flags: string[] = []): { status: number | null; stderr: string } {
+  const script = `import { withoutReportedEchoes, reportedElsewhere } from ${JSON.stringify(FAULTS)};\n${body}`;
+  const child = spawnSync(process.execPath, [...flags, "--conditions=source", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  return { status: child.status, stderr: child.stderr };
+}
+
+test("a reported echo is dropped; an unrelated rejection still ends the process as Node's default does", () => {
+  const echo = run(`const e = new Error("reported"); reportedElsewhere(e);\nawait withoutReportedEchoes(async () => { Promise.reject(e); await new Promise((r) => setTimeout(r, 20)); });\nconsole.error("went on");`);
+  assert.equal(echo.status, 0, echo.stderr);
+  assert.match(echo.stderr, /went on/);
+  const other = run(`await withoutReportedEchoes(async () => { Promise.reject("plain string"); await new Promise((r) => setTimeout(r, 20)); });\nconsole.error("went on");`);
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /ERR_UNHANDLED_REJECTION|The promise rejected with the reason "'plain string'"/);
+  assert.doesNotMatch(other.stderr, /went on/);
+});
+
+test("--unhandled-rejections=warn is respected, and two loads at once still let an unrelated rejection through", () => {
+  const warned = run(`await withoutReportedEchoes(async () => { Promise.reject(new Error("other")); await new Promise((r) => setTimeout(r, 20)); });\nconsole.error("went on");`, ["--unhandled-rejections=warn"]);
+  assert.equal(warned.status, 0, warned.stderr);
+  assert.match(warned.stderr, /went on/);
+  const both = run(`const slow = () => new Promise((r) => setTimeout(r, 30));\nawait Promise.all([withoutReportedEchoes(async () => { Promise.reject(new Error("other")); await slow(); }), withoutReportedEchoes(slow)]);\nconsole.error("went on");`);
+  assert.equal(both.status, 1, both.stderr);
+});
