@@ -51,5 +51,12 @@ describe("more defaults", () => {
     const replaced = await t.send("PUT", "/api/v1/namespaces/md/services/node", { body: { ...svc("node", { type: "NodePort" }), metadata: { name: "node", resourceVersion: node.metadata.resourceVersion } } });
     assert.equal(replaced.status, 200);
     assert.equal(replaced.body.spec.ports[0].nodePort, port, "the allocated node port is kept");
+    // An explicit node port is never handed out to another; a change to ClusterIP drops them.
+    const explicit = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("explicit", { type: "NodePort", ports: [{ name: "a", port: 80, nodePort: 32000 }, { name: "b", port: 81 }, { name: "c", port: 82 }] }) })).body.spec.ports.map((p: { nodePort: number }) => p.nodePort);
+    assert.equal(new Set(explicit).size, 3, JSON.stringify(explicit));
+    const cluster = await t.send("PATCH", "/api/v1/namespaces/md/services/node", { body: { spec: { type: "ClusterIP" } }, contentType: "application/merge-patch+json" });
+    assert.equal(cluster.status, 200);
+    assert.equal(cluster.body.spec.ports[0].nodePort, undefined);
+    assert.equal(cluster.body.spec.externalTrafficPolicy, undefined);
   });
 });

@@ -51,5 +51,7 @@ describe("TokenReview errors", () => {
     assert.equal((await review(token)).authenticated, true);
     await t.send("DELETE", "/api/v1/namespaces/tr/pods/runner");
     assert.equal((await review(token)).error, "service account token has been invalidated");
+    const again = await t.send("POST", "/api/v1/namespaces/tr/pods", { body: runner });
+    assert.equal((await review(token)).error, `pod UID (${again.body.metadata.uid}) does not match service account pod ref claim (${created.body.metadata.uid})`);
   });
 });

@@ -38,9 +38,12 @@ describe("write preconditions", () => {
     const lease = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l" }, spec: { holderIdentity: "a" } };
     assert.equal((await t.send("POST", leases, { body: lease })).status, 201);
     assert.equal((await t.send("PUT", `${leases}/l`, { body: lease })).body.message, 'leases.coordination.k8s.io "l" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+    const zero = await t.send("PUT", `${leases}/l`, { body: { ...lease, metadata: { name: "l", resourceVersion: "0" } } });
+    assert.equal(zero.status, 422, "version 0 is no version");
     const current = (await t.send("GET", `${leases}/l`)).body;
     assert.equal((await t.send("PUT", `${leases}/l`, { body: { ...current, spec: { holderIdentity: "b" } } })).status, 200, "with its version it replaces");
     assert.equal((await t.send("POST", CMS, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "free" } } })).status, 201);
     assert.equal((await t.send("PUT", `${CMS}/free`, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "free" }, data: { a: "b" } } })).status, 200);
+    assert.equal((await t.send("PUT", `${CMS}/free`, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "free", resourceVersion: "0" }, data: { a: "c" } } })).status, 200, "0: an unconditional update, not a conflict");
   });
 });

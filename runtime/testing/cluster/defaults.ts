@@ -257,8 +257,17 @@ export function defaultSecret(s: Obj): void {
 }
 
 let nextServiceIp = 1;
-/** The next NodePort handed out (the default range is 30000-32767). */
+/** Node ports handed out or written (the default range is 30000-32767): never handed out twice. */
+const nodePortsInUse = new Set<number>();
 let nextNodePort = 30000;
+
+function allocateNodePort(): number {
+  for (let i = 0; i < 2768; i++) {
+    const port = 30000 + ((nextNodePort++ - 30000) % 2768);
+    if (!nodePortsInUse.has(port)) return port;
+  }
+  return 30000 + ((nextNodePort++ - 30000) % 2768);
+}
 
 /** A Service: ClusterIP allocation, port protocol and targetPort, policies. */
 export function defaultService(svc: Obj): void {
@@ -291,8 +300,9 @@ export function defaultService(svc: Obj): void {
     setDefault(spec, "externalTrafficPolicy", "Cluster");
     if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
     // The registry allocates a node port to each port that has none.
+    for (const p of spec.ports ?? []) if (p.nodePort) nodePortsInUse.add(p.nodePort);
     if (spec.type === "NodePort" || spec.allocateLoadBalancerNodePorts !== false) {
-      for (const p of spec.ports ?? []) if (!p.nodePort) p.nodePort = 30000 + (nextNodePort++ - 30000) % 2768;
+      for (const p of spec.ports ?? []) if (!p.nodePort) nodePortsInUse.add((p.nodePort = allocateNodePort()));
     }
   }
 }

@@ -31,6 +31,15 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
       if (sameIps(old, next)) delete spec.clusterIPs;
     } else if (sameIps(old, next)) spec.clusterIPs = [spec.clusterIP];
   }
+  // dropTypeDependentFields: a type that needs no node ports drops the ones it kept unchanged,
+  // and the policies only NodePort and LoadBalancer Services have.
+  if (needsNodePort(old) && !needsNodePort(next)) {
+    const oldPorts = new Map((Array.isArray(old.spec?.ports) ? old.spec.ports : []).map((p: Obj) => [p.name ?? "", p.nodePort]));
+    const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
+    if (ports.every((p) => !p.nodePort || oldPorts.get(p.name ?? "") === p.nodePort)) for (const p of ports) delete p.nodePort;
+  }
+  if (spec.type !== "LoadBalancer") delete spec.allocateLoadBalancerNodePorts;
+  if (spec.type !== "NodePort" && spec.type !== "LoadBalancer") delete spec.externalTrafficPolicy;
   // patchAllocatedValues: a port left without a nodePort keeps the one its name had, unless
   // another port of the update uses it.
   if (needsNodePort(old) && needsNodePort(next)) {

@@ -199,7 +199,8 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   placeInNamespace(def, next, old.metadata.namespace ?? "");
   const rv = next.metadata.resourceVersion;
-  if (rv !== undefined && rv !== "" && rv !== old.metadata.resourceVersion) throw conflict(def, name, STALE_OBJECT);
+  // Version 0 is none (ObjectResourceVersion): an unconditional update, where the type allows one.
+  if (rv !== undefined && rv !== "" && rv !== "0" && rv !== old.metadata.resourceVersion) throw conflict(def, name, STALE_OBJECT);
   // Store.Update: a PUT without a version is an unconditional update, which some strategies refuse.
   if (def.conditionalUpdate && call.info.verb === "update" && (rv === undefined || rv === "" || rv === "0")) {
     throw invalid(def.group, def.resource, name, [{ type: "Invalid", field: "metadata.resourceVersion", rendered: "0x0", detail: "must be specified for an update" }]);

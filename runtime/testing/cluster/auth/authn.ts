@@ -104,7 +104,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!uidOf || !ref) continue;
       const uid = uidOf(kind, verified.namespace, ref.name);
       if (uid === undefined) return { error: "service account token has been invalidated" };
-      if (uid !== ref.uid) return { error: `${kind === "Pod" ? "pod" : "secret"} UID (${uid}) does not match claim (${ref.uid})` };
+      const which = kind === "Pod" ? "pod" : "secret";
+      if (uid !== ref.uid) return { error: `${which} UID (${uid}) does not match service account ${which} ref claim (${ref.uid})` };
     }
     const extra: Record<string, string[]> = { "authentication.kubernetes.io/credential-id": [`JTI=${String(verified.claims.jti)}`] };
     if (k8s.pod) {
