@@ -51,22 +51,27 @@ let echoWatchers = 0;
 function ignoreReportedEchoes(reason: unknown): void {
   if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
   if (process.listenerCount("unhandledRejection") > 1) return;
+  // `warn` warns and `strict` throws whatever the listeners (Node has acted already); `none`
+  // does nothing: only `throw` (the default) and `warn-with-error-code` are a listener's to stand in for.
   const mode = unhandledRejectionsMode();
-  if (mode === "none") return;
   const error = reason instanceof Error ? reason : unhandledRejectionError(reason);
-  if (mode === "warn" || mode === "warn-with-error-code") {
+  if (mode === "warn-with-error-code") {
     process.emitWarning(error.message, "UnhandledPromiseRejectionWarning");
-    if (mode === "warn-with-error-code") process.exitCode = 1;
-    return;
+    process.exitCode = 1;
+  } else if (mode === "throw") {
+    throw error;
   }
-  throw error;
 }
 
-/** `--unhandled-rejections` as given to this process (command line or NODE_OPTIONS); Node's default: throw. */
+/** `--unhandled-rejections` as given to this process (NODE_OPTIONS, then the command line, which wins); Node's default: throw. */
 function unhandledRejectionsMode(): string {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  const flag = flags.reverse().find((f) => f.startsWith("--unhandled-rejections="));
-  return flag ? flag.slice("--unhandled-rejections=".length) : "throw";
+  const flags = [...(process.env.NODE_OPTIONS ?? "").split(/\s+/), ...process.execArgv];
+  let mode = "throw";
+  flags.forEach((flag, i) => {
+    if (flag.startsWith("--unhandled-rejections=")) mode = flag.slice("--unhandled-rejections=".length);
+    else if (flag === "--unhandled-rejections" && flags[i + 1]) mode = flags[i + 1]!;
+  });
+  return mode;
 }
 
 /** Node's ERR_UNHANDLED_REJECTION for a reason that is not an Error. */

@@ -51,9 +51,13 @@ describe("more defaults", () => {
     const replaced = await t.send("PUT", "/api/v1/namespaces/md/services/node", { body: { ...svc("node", { type: "NodePort" }), metadata: { name: "node", resourceVersion: node.metadata.resourceVersion } } });
     assert.equal(replaced.status, 200);
     assert.equal(replaced.body.spec.ports[0].nodePort, port, "the allocated node port is kept");
-    // An explicit node port is never handed out to another; a change to ClusterIP drops them.
-    const explicit = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("explicit", { type: "NodePort", ports: [{ name: "a", port: 80, nodePort: 32000 }, { name: "b", port: 81 }, { name: "c", port: 82 }] }) })).body.spec.ports.map((p: { nodePort: number }) => p.nodePort);
-    assert.equal(new Set(explicit).size, 3, JSON.stringify(explicit));
+    // An explicit node port is never handed out to another: take the one the allocator would give next.
+    const taken = lb.ports[0].nodePort + 1;
+    const explicit = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("explicit", { type: "NodePort", ports: [{ name: "a", port: 80, nodePort: taken }] }) })).body.spec.ports[0].nodePort;
+    assert.equal(explicit, taken);
+    const after = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("after", { type: "NodePort", ports: [{ name: "b", port: 81 }, { name: "c", port: 82 }] }) })).body.spec.ports.map((p: { nodePort: number }) => p.nodePort);
+    assert.ok(!after.includes(taken) && new Set(after).size === 2, JSON.stringify(after));
+    // A change to ClusterIP drops the node ports and the policies only NodePort and LoadBalancer have.
     const cluster = await t.send("PATCH", "/api/v1/namespaces/md/services/node", { body: { spec: { type: "ClusterIP" } }, contentType: "application/merge-patch+json" });
     assert.equal(cluster.status, 200);
     assert.equal(cluster.body.spec.ports[0].nodePort, undefined);

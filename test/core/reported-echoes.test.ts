@@ -30,6 +30,9 @@ test("--unhandled-rejections=warn is respected, and two loads at once still let 
   const warned = run(`await withoutReportedEchoes(async () => { Promise.reject(new Error("other")); await new Promise((r) => setTimeout(r, 20)); });\nconsole.error("went on");`, ["--unhandled-rejections=warn"]);
   assert.equal(warned.status, 0, warned.stderr);
   assert.match(warned.stderr, /went on/);
+  assert.equal(warned.stderr.match(/UnhandledPromiseRejectionWarning: Error: other|UnhandledPromiseRejectionWarning: other/g)?.length, 1, `warned once (Node does): ${warned.stderr}`);
+  const overridden = spawnSync(process.execPath, ["--unhandled-rejections=throw", "--conditions=source", "--import", "tsx", "--input-type=module", "-e", `import { withoutReportedEchoes } from ${JSON.stringify(FAULTS)};\nawait withoutReportedEchoes(async () => { Promise.reject(new Error("other")); await new Promise((r) => setTimeout(r, 20)); });`], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "--unhandled-rejections=warn" } });
+  assert.equal(overridden.status, 1, "the command line wins over NODE_OPTIONS");
   const both = run(`const slow = () => new Promise((r) => setTimeout(r, 30));\nawait Promise.all([withoutReportedEchoes(async () => { Promise.reject(new Error("other")); await slow(); }), withoutReportedEchoes(slow)]);\nconsole.error("went on");`);
   assert.equal(both.status, 1, both.stderr);
 });
