@@ -14,7 +14,7 @@
 import { isDryRun, type Call, type Reply } from "./call.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import { clone } from "./registry.js";
-import { ApiError, failure, notFound } from "./status.js";
+import { ApiError, failure, notFound, plainError } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -84,7 +84,7 @@ export function evictPod(call: Call): Reply {
   const pdbDef = registry.find("policy", "v1", "poddisruptionbudgets")!;
   const budgets = registry.store.list(pdbDef, info.namespace).map(({ entry }) => entry.obj).filter((pdb) => selects(pdb, pod.obj.metadata.labels));
   if (budgets.length > 1) {
-    return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", code: 500 }) };
+    return { status: 201, body: JSON.stringify(plainError("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.").status) };
   }
   const pdb = budgets[0];
   if (pdb) {

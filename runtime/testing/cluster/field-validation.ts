@@ -16,7 +16,7 @@ import { decodeTyped, modelOf, type PathStyle } from "./field-decoding.js";
 import { rawFromText, rawFromValue, type RawJson } from "./raw-json.js";
 import { convertUnstructured } from "./unstructured-conversion.js";
 import { apiVersionOf } from "./resources.js";
-import { ApiError, badRequest, goStrings, invalid, type FieldError } from "./status.js";
+import { badRequest, goStrings, invalid, type FieldError, plainError } from "./status.js";
 import { addWarning } from "./warnings.js";
 
 type Obj = Record<string, any>;
@@ -68,7 +68,7 @@ export function decodeAppliedObject(call: Call, obj: Obj): Obj {
     const [group, version] = call.def.group ? [call.def.group, call.def.version] : ["", call.def.version];
     const meta = (obj.metadata ?? {}) as Obj;
     const where = `${meta.namespace ?? ""}/${meta.name ?? ""}; ${group}/${version}, Kind=${call.def.kind}`;
-    throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `failed to create typed patch object (${where}): ${errors}`, code: 500 });
+    throw plainError(`failed to create typed patch object (${where}): ${errors}`);
   }
   return decodeRequestObject(call, obj, "Ignore");
 }

@@ -10,7 +10,7 @@
  * ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
  */
 import type { Call } from "./call.js";
-import { ApiError, failure } from "./status.js";
+import { ApiError, failure, plainError } from "./status.js";
 
 /** The watch cache's `blockTimeout`. */
 const BLOCK_TIMEOUT_MS = 3000;
@@ -69,7 +69,7 @@ export async function waitForListResourceVersion(call: Call): Promise<void> {
  */
 export function tooLargeResourceVersion(call: Call, wanted: number): ApiError {
   if (delegatedToEtcd(call)) {
-    return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: mvcc: required revision is a future revision", code: 500 });
+    return plainError("etcdserver: mvcc: required revision is a future revision");
   }
   const current = call.registry.store.resourceVersion;
   return new ApiError(

@@ -9,7 +9,7 @@
 import { decodeObject, goJsonError, type Call } from "./call.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch, mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
-import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType } from "./status.js";
+import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType, plainError } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -41,7 +41,7 @@ export function applyPatch(call: Call, current: Obj): Obj {
   } catch (error) {
     if (error instanceof NoMergeKeyError) {
       // ErrorToAPIStatus of an error that is no Status: 500, its text, no reason.
-      throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: error.message, code: 500 });
+      throw plainError(error.message);
     }
     if (error instanceof PatchError) {
       if (error.status === 400) throw badRequest(error.message);

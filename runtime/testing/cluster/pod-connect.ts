@@ -10,7 +10,7 @@
  * a log is the text a test set with `setPodLog` (the emulated kubelet's answer).
  */
 import type { Call, Reply } from "./call.js";
-import { ApiError, badRequest, notFound, routeMethodNotAllowed } from "./status.js";
+import { badRequest, notFound, plainError, routeMethodNotAllowed } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -42,10 +42,6 @@ function storedPod(call: Call): Obj {
 /** The kubelet-preferred-address-types default order. */
 const PREFERRED_ADDRESS_TYPES = ["Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP"];
 
-/** A plain Go error as ErrorToAPIStatus answers it: 500 with no reason. */
-function plainError(message: string): ApiError {
-  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
-}
 
 /**
  * NodeConnectionInfoGetter.GetConnectionInfo: the Node from the registry (404 `nodes "x" not

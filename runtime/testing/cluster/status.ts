@@ -96,6 +96,11 @@ export function unsupportedPatchType(accepted: readonly string[]): ApiError {
   return new ApiError(failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`));
 }
 
+/** A plain Go error as ErrorToAPIStatus answers it (no code made it a Status): 500 with no reason. */
+export function plainError(message: string): ApiError {
+  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
+}
+
 /** 500 InternalError. */
 export function internalError(message: string): ApiError {
   return new ApiError(failure(500, "InternalError", `Internal error occurred: ${message}`, { causes: [{ message }] }));

@@ -15,7 +15,7 @@ import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
 import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
-import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, STALE_OBJECT } from "./status.js";
+import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, plainError, STALE_OBJECT } from "./status.js";
 import { finalizerErrors, validateMeta } from "./validation.js";
 import { strategyWarnings } from "./warnings.js";
 
@@ -130,7 +130,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // it looks for an existing one, with an error no code makes a Status: a bare 500. A dry run's
   // storage does not look.
   if (!dryRun && call.info.verb === "create" && /^[0-9]+$/.test(String(sentVersion ?? "")) && Number(sentVersion) !== 0) {
-    throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 });
+    throw plainError("resourceVersion should not be set on objects to be created");
   }
   if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
   meta.uid = uid;
