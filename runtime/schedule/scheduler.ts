@@ -59,7 +59,6 @@ function nextTime(entry: ScheduleEntry, now: number): number {
   return nextFireTime(entry, new Date(now))?.getTime() ?? Infinity;
 }
 
-
 /**
  * The schedules of some functions and their in-flight runs; `tick(now)` fires what is due.
  *
@@ -106,7 +105,7 @@ export class Scheduler {
       // Run if a fire time falls within the deadline before now (the controller's rule): one search.
       if (deadline !== undefined && nextTime(slot.entry, now - deadline * 1000 - 1) > now) {
         const lateSeconds = Math.round((now - missed) / 1000);
-        this.options.logger.child({ fn: slot.fn.name, schedule: slot.entry.name }).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: no fire time within startingDeadlineSeconds (${deadline}) before now; the first missed was ${lateSeconds} s ago`);
+        this.logFor(slot).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: no fire time within startingDeadlineSeconds (${deadline}) before now; the first missed was ${lateSeconds} s ago`);
         continue;
       }
       this.fire(slot);
@@ -124,9 +123,14 @@ export class Scheduler {
     await Promise.all(this.inflight);
   }
 
+  /** The lines about one schedule carry its function and its name. */
+  private logFor(slot: Slot) {
+    return this.options.logger.child({ fn: slot.fn.name, schedule: slot.entry.name });
+  }
+
   private fire(slot: Slot): void {
     const { fn, entry } = slot;
-    const log = this.options.logger.child({ fn: fn.name, schedule: entry.name });
+    const log = this.logFor(slot);
     if (slot.running.size > 0 && entry.concurrencyPolicy === "Forbid") {
       log.warn({ outcome: "skipped" }, "skipped a tick: the previous run is still going (concurrencyPolicy Forbid)");
       return;
