@@ -12,6 +12,8 @@ import { legacyEventErrors, strictEventCreateErrors } from "./events-validation.
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
+import { podUpdateErrors } from "./pod-update.js";
+import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
@@ -155,7 +157,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
-    defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"),
+    defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
     fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])), { aliases: { "spec.host": "spec.nodeName" } }),
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, finalizerRule: "update+create", defaults: d.defaultSecret, fields: fields({ type: path("type") }), validate: secretErrors, validateUpdate: secretUpdateErrors }),
@@ -181,7 +183,7 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, finalizerRule: "create+update", categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
-    validate: jobErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
+    validate: jobErrors, validateUpdate: jobUpdateErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true, conditionalUpdate: true, validate: leaseErrors }),
   def({
