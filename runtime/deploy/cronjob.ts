@@ -19,7 +19,7 @@ export type CronObject = ServiceAccount | RbacObject | CronJob;
 export function cronObjects(workload: CronWorkload, options: ResolvedOptions): CronObject[] {
   const { fn, serviceAccount } = workload;
   const { namespace } = options;
-  const labels = { ...commonLabels(options.app, "cronjob"), "podfn.dev/function": fn.name };
+  const labels = { ...commonLabels(options.app, "cronjob", namespace), "podfn.dev/function": fn.name };
   const out: CronObject[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace, labels }, automountServiceAccountToken: workload.usesApi },
     ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, labels }),

@@ -27,7 +27,7 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
 export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): HttpObject[] {
   const { name } = workload;
   const { namespace } = options;
-  const labels = commonLabels(options.app, "http");
+  const labels = commonLabels(options.app, "http", namespace);
   const selector = { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "http" };
   const metadata = { name, namespace, labels };
   const out: HttpObject[] = [

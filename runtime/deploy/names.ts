@@ -47,12 +47,18 @@ export function cronJobName(app: string, fn: string, schedule: string, only: boo
   return boundedName(only ? [app, fn] : [app, fn, schedule], MAX_CRONJOB_NAME);
 }
 
-/** Labels every generated object carries. */
-export function commonLabels(app: string, component: "http" | "cronjob"): Record<string, string> {
+/**
+ * Labels every generated object carries. `podfn.dev/namespace` is the install's home namespace:
+ * the same app installed in two namespaces shares names' prefixes and the other labels, and a
+ * prune or delete by label must touch one install only (its Roles in a shared namespace, its
+ * ClusterRoles). Selectors leave it out (a Deployment's selector cannot change).
+ */
+export function commonLabels(app: string, component: "http" | "cronjob", namespace: string): Record<string, string> {
   return {
     "app.kubernetes.io/name": app,
     "app.kubernetes.io/component": component,
     "app.kubernetes.io/managed-by": "podfn",
+    "podfn.dev/namespace": namespace,
   };
 }
 

@@ -22,6 +22,9 @@ const README = await readFile(new URL("../../README.md", import.meta.url), "utf8
 /** The README's command, as a list of arguments after `kubectl`. */
 const PRUNE = /^kubectl (apply -k out\/manifests --prune .*)$/m.exec(README)?.[1]?.split(" ");
 
+/** The README's prune command for the manifests in `dir`, made for `namespace` (the README's are for `ops`). */
+const pruneArgs = (dir: string, namespace: string) => PRUNE!.map((arg) => (arg === "out/manifests" ? dir : arg.replace("podfn.dev/namespace=ops", `podfn.dev/namespace=${namespace}`)));
+
 /** A function listing secrets: in its own namespace, or (wide) in every one. */
 const lister = (wide: boolean) =>
   loaded({ name: "lister", http: { method: "GET", auth: "none" }, permissions: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"], ...(wide ? { namespace: "*" } : {}) }], handler: () => 1 });
@@ -59,7 +62,7 @@ describe("pruning with the README's command", { skip: hasKubectl ? false : "kube
     // Without pruning the grant outlives the manifests that made it.
     await kubectl("apply", "-k", narrow);
     assert.equal(await canList(), "yes", "apply alone never deletes");
-    const pruned = await kubectl(...PRUNE!.map((arg) => (arg === "out/manifests" ? narrow : arg)));
+    const pruned = await kubectl(...pruneArgs(narrow, "pr"));
     assert.match(pruned, /clusterrole\.rbac\.authorization\.k8s\.io\/pr:podfn-http pruned/);
     assert.match(pruned, /clusterrolebinding\.rbac\.authorization\.k8s\.io\/pr:podfn-http pruned/);
     assert.equal(await canList(), "no");
@@ -80,10 +83,33 @@ describe("pruning with the README's command", { skip: hasKubectl ? false : "kube
     const http = () => kubectl("get", "deployment,service,serviceaccount", "-n", "pr2", "-o", "name");
     assert.match(await http(), /deployment\.apps\/podfn-http[\s\S]*service\/podfn-http[\s\S]*serviceaccount\/podfn-http/);
     const cronOnly = await write("cron-only", [nightly]);
-    const pruned = await kubectl(...PRUNE!.map((arg) => (arg === "out/manifests" ? cronOnly : arg)));
+    const pruned = await kubectl(...pruneArgs(cronOnly, "pr2"));
     assert.match(pruned, /deployment\.apps\/podfn-http pruned/);
     assert.match(pruned, /service\/podfn-http pruned/);
     assert.doesNotMatch(await http(), /podfn-http/);
     assert.match(await kubectl("get", "cronjobs", "-n", "pr2", "-o", "name"), /cronjob\.batch\/podfn-nightly/);
+  });
+
+  test("the same app installed in two namespaces is pruned one install at a time: the other's Role in a shared namespace and its ClusterRole stay", async () => {
+    const reader = (wide: boolean) =>
+      loaded({ name: "reader", http: { method: "GET", auth: "none" }, permissions: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list"], namespace: "shared" }, ...(wide ? [{ apiGroups: [""], resources: ["nodes"], verbs: ["list"] }] : [])], handler: () => 1 });
+    const write = async (name: string, namespace: string, wide: boolean) => {
+      const out = join(dir, name);
+      await mkdir(out);
+      for (const file of renderManifests([reader(wide)], { namespace, app: "podfn", image: "podfn:test", env: {} })) await writeFile(join(out, file.path), file.content);
+      return out;
+    };
+    for (const ns of ["inst-a", "inst-b", "shared"]) await kubectl("create", "namespace", ns);
+    await kubectl("apply", "-k", await write("a1", "inst-a", true));
+    await kubectl("apply", "-k", await write("b1", "inst-b", true));
+    const can = (ns: string, verb: string, what: string, where: string[]) => kubectl("auth", "can-i", verb, what, ...where, `--as=system:serviceaccount:${ns}:podfn-http`).then((out) => out.trim(), () => "no");
+    // Install a narrows (no more nodes) and prunes: its ClusterRole goes, b's grants all stay.
+    const pruned = await kubectl(...pruneArgs(await write("a2", "inst-a", false), "inst-a"));
+    assert.match(pruned, /clusterrole\.rbac\.authorization\.k8s\.io\/inst-a:podfn-http pruned/);
+    assert.doesNotMatch(pruned, /inst-b/);
+    assert.equal(await can("inst-a", "list", "nodes", []), "no");
+    assert.equal(await can("inst-a", "list", "configmaps", ["-n", "shared"]), "yes");
+    assert.equal(await can("inst-b", "list", "configmaps", ["-n", "shared"]), "yes");
+    assert.equal(await can("inst-b", "list", "nodes", []), "yes");
   });
 });
