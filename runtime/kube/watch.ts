@@ -6,8 +6,10 @@
  *   `ADDED`, then watches from the list's resourceVersion, as informers do.
  * - It sends `watch=1&allowWatchBookmarks=true&resourceVersion=RV&timeoutSeconds=N`; when the
  *   server ends the stream (timeout, connection drop), it resumes from the last resourceVersion
- *   seen, bookmarks included. A stream that ended or broke before its first event is resumed
- *   after a jittered backoff (up to 30 s) that grows while streams keep coming back empty.
+ *   seen, bookmarks included. A stream that broke before its first event, or ended within a
+ *   second without one (client-go's "very short watch"), is resumed after a jittered backoff (up
+ *   to 30 s) that grows while streams keep coming back so; one that ran longer quietly (nothing of
+ *   the type changed) is resumed at once.
  * - On 410 Gone (as the HTTP status or as an `ERROR` event) it lists again and yields the
  *   difference with what it knows: `ADDED` for new objects, `MODIFIED` for changed ones,
  *   `DELETED` (with the last known object) for vanished ones; then watches from the new list's
@@ -51,6 +53,9 @@ interface RawEvent {
 const keyOf = (object: KubeObject): string => `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
 
 class StallError extends Error {}
+
+/** A stream that ends sooner than this with no event is backed off from (client-go's "very short watch"). */
+const VERY_SHORT_WATCH_MS = 1000;
 
 /** A jittered delay before attempt `n` (1, 2, ...) of something that keeps failing: up to 0.5 s, doubling, at most 30 s. */
 function backoffMs(n: number): number {
@@ -182,6 +187,8 @@ async function* watchUntil<T extends KubeObject>(
     let gone = false;
     let connected = false;
     let received = 0;
+    let failed = false;
+    const started = performance.now();
     try {
       arm();
       const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds, ...selectors };
@@ -220,6 +227,7 @@ async function* watchUntil<T extends KubeObject>(
       log.debug({ path, resourceVersion, events: received }, "kube watch stream ended; resuming");
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      failed = true;
       if (error instanceof KubeGoneError) gone = true;
       else if (streamSignal.reason instanceof StallError) log.warn({ path, resourceVersion, stallTimeoutMs: stallMs }, "kube watch stalled; restarting");
       // The server refused the watch, or sent an `ERROR` event: thrown unless it may pass (429, 5xx).
@@ -242,7 +250,10 @@ async function* watchUntil<T extends KubeObject>(
       resourceVersion = yield* relist();
       continue;
     }
-    quietStreams = received === 0 ? quietStreams + 1 : 0;
+    // client-go's reflector backs off after a "very short watch" (under a second, no events) or a
+    // failed one; a stream that ran its course quietly (no change on a quiet type) is resumed at once.
+    const quiet = received === 0 && (failed || performance.now() - started < VERY_SHORT_WATCH_MS);
+    quietStreams = quiet ? quietStreams + 1 : 0;
     if (quietStreams > 0) await context.transport.pause(backoffMs(quietStreams), signal);
   }
 }

@@ -245,6 +245,27 @@ describe("watch", () => {
     }
   });
 
+  test("a stream that ran over a second and ended quietly (nothing changed) is resumed at once; one ended within a second without an event is backed off from", async () => {
+    const recorded = recordingSleep();
+    const pausing = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorded.sleep } });
+    let watchCount = 0;
+    handler = (_req, res) => {
+      watchCount++;
+      // Two streams the server ends after its timeout with nothing to say, then one ended at once, then an event.
+      if (watchCount <= 2) setTimeout(() => stream(res, []), 1100);
+      else if (watchCount === 3) stream(res, []);
+      else stream(res, [{ type: "ADDED", object: cm("q", "97") }], false);
+    };
+    try {
+      const events = await take(pausing.configMaps.watch({ resourceVersion: "96" }), 1);
+      assert.deepEqual(summary(events), ["ADDED q@97"]);
+      assert.equal(watchCount, 4);
+      assert.equal(recorded.sleeps.length, 1, "a wait only after the stream that ended within a second");
+    } finally {
+      await pausing.close();
+    }
+  });
+
   test("an API server outage longer than the transport's retries is waited out once the watch is established", async () => {
     server.requests.length = 0;
     let watchCount = 0;
