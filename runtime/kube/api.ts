@@ -287,7 +287,8 @@ export interface KubeClient {
   with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient;
 
   /**
-   * Low-level request relative to the server URL, with auth, retries and error mapping. On a
+   * Low-level request relative to the server URL, with auth, retries and error mapping; resolves
+   * to the parsed JSON answer, or the text of an answer that is not JSON. On a
    * dry-run client (`dryRun`, `with({ dryRun: true })`) a POST, PUT, PATCH or DELETE is sent
    * with `dryRun=All` (a DELETE's body, which the server then reads instead of the query, must
    * be an object: it gets `dryRun: ["All"]`).

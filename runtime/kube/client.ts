@@ -155,7 +155,7 @@ class Client implements KubeClient {
   }
 
   async request<R = unknown>(options: Omit<TransportRequest, "idempotent" | "signal"> & CallOptions): Promise<R> {
-    return this.#context.transport.request<R>({ ...rawWrite(this.#context, options), signal: callSignal(this.#context, options.signal) });
+    return this.#context.transport.request<R>({ ...rawWrite(this.#context, options), signal: callSignal(this.#context, options.signal), text: true });
   }
 
   async close(): Promise<void> {

@@ -172,6 +172,12 @@ function isStatus(body: unknown): body is Status {
   return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status";
 }
 
+/** The message of an error answer that is not a Status: its text (JSON as sent), at most 300 characters. */
+function bodyMessage(body: unknown): string {
+  const text = typeof body === "string" ? body.trim() : body === undefined || body === null ? "" : JSON.stringify(body);
+  return text ? text.slice(0, 300) : "the answer had no body";
+}
+
 /**
  * The one place a non-2xx answer becomes an error.
  *
@@ -188,7 +194,7 @@ export function kubeApiError(statusCode: number, body: unknown, request: Request
         status: "Failure",
         code: statusCode,
         reason: REASON_BY_STATUS[statusCode] ?? "Unknown",
-        message: typeof body === "string" && body.trim() ? body.trim().slice(0, 300) : "the answer had no body",
+        message: bodyMessage(body),
       };
   const reason = status.reason || REASON_BY_STATUS[statusCode] || "";
   switch (reason) {

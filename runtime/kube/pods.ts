@@ -24,7 +24,7 @@ function logQuery(options: LogOptions, follow: boolean): Record<string, string |
 /** Implements `PodClient`. */
 export class Pods extends Resource<Pod> implements PodClient {
   async logs(name: string, options: LogOptions = {}): Promise<string> {
-    return this.request<string>("GET", this.path(options.namespace, name, "log"), options, { query: logQuery(options, false) });
+    return this.request<string>("GET", this.path(options.namespace, name, "log"), options, { query: logQuery(options, false), text: true });
   }
 
   async *streamLogs(name: string, options: LogOptions = {}): AsyncGenerator<string, void, undefined> {

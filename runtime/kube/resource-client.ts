@@ -101,7 +101,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(this.type), kind: object.kind ?? this.type.kind };
   }
 
-  protected request<R>(method: string, path: string, options: CallOptions, extra: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; contentType?: string; idempotent?: boolean } = {}): Promise<R> {
+  protected request<R>(method: string, path: string, options: CallOptions, extra: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; contentType?: string; idempotent?: boolean; text?: boolean } = {}): Promise<R> {
     return this.context.transport.request<R>({ method, path, signal: callSignal(this.context, options.signal), ...extra });
   }
 

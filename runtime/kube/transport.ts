@@ -83,6 +83,11 @@ export interface TransportRequest {
   signal?: AbortSignal | readonly AbortSignal[];
   /** Retry on 5xx and connection errors. Default: true for GET and HEAD only. */
   idempotent?: boolean;
+  /**
+   * The answer may be text (pod logs, raw requests): a 2xx answer that is not JSON resolves to
+   * its text. Otherwise it is a `KubeConnectionError` (an auth proxy's login page is no object).
+   */
+  text?: boolean;
 }
 
 /** A streaming response (watch, followed logs): read `body`, or destroy it when done. */
@@ -161,13 +166,16 @@ export class Transport {
     return this.#connections.httpClient;
   }
 
-  /** Send a request; resolves to the parsed JSON body (or the text for non-JSON answers). */
+  /** Send a request; resolves to the parsed JSON body (or, with `text`, the text of a non-JSON answer). */
   async request<T>(request: TransportRequest): Promise<T> {
     const { response, body: text } = await this.#exchange(request, function readText(response) {
       return response.body.text();
     });
     const type = headerValue(response.headers["content-type"]) ?? "";
-    if (!type.includes("json")) return text as T;
+    if (!type.includes("json")) {
+      if (request.text) return text as T;
+      throw this.notJson(request, type);
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -192,8 +200,13 @@ export class Transport {
       return collect(response.body, scratch, Number.isSafeInteger(length) ? length : 0);
     });
     const type = headerValue(response.headers["content-type"]) ?? "";
-    if (!type.includes("json")) throw new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
+    if (!type.includes("json")) throw this.notJson(request, type);
     return bytes;
+  }
+
+  /** The error for a 2xx answer of `request` whose Content-Type is `type`, not JSON. */
+  notJson(request: Pick<TransportRequest, "method" | "path">, type: string): KubeConnectionError {
+    return new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
   }
 
   /** Send a request and read its whole answer with `read`, its signals linked only meanwhile. */
@@ -337,7 +350,8 @@ export class Transport {
       const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds);
       const status = response.statusCode;
       const retryable = status === 429 || (idempotent && status >= 500 && status !== 501);
-      return { error, retryable, delayMs: status === 429 || status === 503 ? delayMs : undefined };
+      // A Retry-After is waited for on any status retried (client-go's checkWait: 429 and 5xx).
+      return { error, retryable, delayMs };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeCredentialsError || error instanceof KubeClientClosedError) throw error;

@@ -67,6 +67,34 @@ describe("transport retries", () => {
     await kube.close();
   });
 
+  test("a Retry-After on a 500 or a 504 of a read is waited for too (client-go's checkWait: 429 and any 5xx)", async () => {
+    const { kube, sleeps } = client();
+    sequence([500, statusBody(500, "InternalError", "etcd leader changed"), { "retry-after": "7" }], [504, statusBody(504, "Timeout", "slow"), { "retry-after": "3" }], [200, configMap]);
+    await kube.configMaps.get("settings");
+    assert.deepEqual(sleeps, [7000, 3000]);
+    await kube.close();
+  });
+
+  test("an error answer that is JSON but not a Status keeps its body as the message", async () => {
+    const { kube } = client();
+    sequence([400, { message: "webhook said no" }]);
+    await assert.rejects(kube.configMaps.create({ metadata: { name: "x" } }), (e: unknown) => e instanceof KubeApiError && e.statusCode === 400 && e.message.includes('{"message":"webhook said no"}') && !e.message.includes("no body"));
+    await kube.close();
+  });
+
+  test("a 2xx answer that is not JSON (an auth proxy's login page) is an error for typed calls, text for logs and raw requests", async () => {
+    const { kube } = client();
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html>Please log in</html>");
+    };
+    await assert.rejects(kube.configMaps.get("settings"), (e: unknown) => e instanceof KubeConnectionError && /answered text\/html, not JSON/.test(e.message));
+    await assert.rejects(kube.configMaps.listPage(), (e: unknown) => e instanceof KubeConnectionError);
+    assert.equal(await kube.pods.logs("p"), "<html>Please log in</html>");
+    assert.equal(await kube.request({ method: "GET", path: "/healthz" }), "<html>Please log in</html>");
+    await kube.close();
+  });
+
   test("backoff without Retry-After is exponential with full jitter", async () => {
     const { kube, sleeps } = client();
     const answers = sequence([500, statusBody(500, "InternalError", "boom")]);
