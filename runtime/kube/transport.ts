@@ -32,6 +32,7 @@ import { Connections } from "./connections.js";
 import { connectionFailure, errorCode } from "./connection-failure.js";
 import { collect, parseBody } from "./response-body.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
+import { ServerWarnings } from "./server-warnings.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 import { withoutCredentials } from "./proxy.js";
 
@@ -133,6 +134,7 @@ export class Transport {
   #headers: Readonly<Record<string, string>> | undefined;
   readonly #credentials: Credentials;
   readonly #logger: KubeLogger;
+  readonly #warnings: ServerWarnings;
   readonly #policy: RetryPolicy;
   readonly #headersMs: number;
   readonly #bodyMs: number;
@@ -149,6 +151,7 @@ export class Transport {
     this.#basePath = url.pathname.replace(/\/+$/, "");
     this.#credentials = credentials;
     this.#logger = options.logger ?? silentLogger;
+    this.#warnings = new ServerWarnings(this.#logger);
     this.#policy = retryPolicy(options.retry);
     this.#headersMs = options.timeouts?.headersMs ?? 30_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
@@ -342,6 +345,7 @@ export class Transport {
         headersTimeout: this.#headersMs,
         bodyTimeout: streaming ? 0 : this.#bodyMs,
       });
+      this.#warnings.report(response.headers.warning, summary);
       if (response.statusCode < 300) return { response };
       const text = await response.body.text();
       const retryAfterHeader = headerValue(response.headers["retry-after"]);

@@ -1,0 +1,47 @@
+/**
+ * The API server's Warning headers reach the log: a field it dropped under the default
+ * `fieldValidation=Warn` is said once per client, not on every write, and not silently lost.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { ConfigMap } from "kubernetes-types/core/v1.js";
+import { startCluster, clientFor, ensureNamespace, type Cluster } from "podfn/testing";
+import type { KubeClient } from "podfn";
+import { warningTexts } from "../../runtime/kube/server-warnings.js";
+
+const NS = "warned";
+
+describe("server warnings", () => {
+  let cluster: Cluster;
+  let kube: KubeClient;
+  const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+  const record = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  before(async () => {
+    cluster = await startCluster();
+    const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+    kube = (await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger as never)).with({ namespace: NS });
+    await ensureNamespace(kube, NS);
+  });
+  after(async () => {
+    await kube.close();
+    await cluster.stop();
+  });
+
+  test("a field the server dropped is logged once at warn, with the request", async () => {
+    const typo = { metadata: { name: "typo" }, data: { a: "1" }, dta: { b: "2" } } as ConfigMap;
+    await kube.configMaps.create(typo);
+    await kube.configMaps.create({ ...typo, metadata: { name: "typo-2" } });
+    const warnings = lines.filter((l) => l.msg.startsWith("kube server warning"));
+    assert.equal(warnings.length, 1, JSON.stringify(lines));
+    assert.equal(warnings[0]!.level, "warn");
+    assert.equal(warnings[0]!.obj.warning, 'unknown field "dta"');
+    assert.equal(warnings[0]!.obj.method, "POST");
+    assert.match(String(warnings[0]!.obj.path), /\/api\/v1\/namespaces\/warned\/configmaps$/);
+  });
+
+  test("warning values are read as client-go reads them: code 299 only, quoted text unescaped, several per header", () => {
+    assert.deepEqual(warningTexts('299 - "unknown field \\"spec.x\\""'), ['unknown field "spec.x"']);
+    assert.deepEqual(warningTexts(['299 - "a", 299 - "b, c"', '199 - "miscellaneous"']), ["a", "b, c"]);
+    assert.deepEqual(warningTexts(undefined), []);
+  });
+});
