@@ -17,6 +17,7 @@ import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, plainError, STALE_OBJECT } from "./status.js";
 import { finalizerErrors, validateMeta } from "./validation.js";
+import { checkUidChange } from "./uid-checks.js";
 import { strategyWarnings } from "./warnings.js";
 
 type Obj = Record<string, any>;
@@ -205,9 +206,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   if (def.conditionalUpdate && call.info.verb === "update" && (rv === undefined || rv === "" || rv === "0")) {
     throw invalid(def.group, def.resource, name, [{ type: "Invalid", field: "metadata.resourceVersion", rendered: "0x0", detail: "must be specified for an update" }]);
   }
-  if (next.metadata.uid && next.metadata.uid !== old.metadata.uid) {
-    throw conflict(def, name, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
-  }
+  checkUidChange(call, next, old, scope);
   let merged: Obj;
   if (scope === "status") {
     // A built-in type's status strategy resets the spec (and a few metadata fields) and takes

@@ -1,0 +1,47 @@
+/**
+ * @module cluster/uid-checks
+ * What a `metadata.uid` in a written object means, as 1.32 decides it:
+ * - a PUT's uid is a storage precondition (rest.DefaultUpdatedObjectInfo(obj).Preconditions):
+ *   a different one is 409 `Precondition failed: UID in precondition: ...`;
+ * - a PATCH (merge, JSON, strategic, apply) carries none (handlers/patch.go builds its
+ *   DefaultUpdatedObjectInfo from nil), so a changed uid reaches BeforeUpdate's validation:
+ *   422 `metadata.uid: Invalid value: "abc": field is immutable`, from validateCommonFields
+ *   and again from the type's own update validation (ValidateObjectMetaUpdate), which a
+ *   PodDisruptionBudget's does not run; a custom resource's status strategy copies the stored
+ *   object first, so its status patch never changes the uid;
+ * - a server-side apply that would create the object but names a uid is 409 `uid mismatch`
+ *   (patcher.applyPatch), before the name and namespace checks.
+ */
+import type { Call } from "./call.js";
+import { storedAs, type ResourceDef } from "./resources.js";
+import { conflict, invalid, type FieldError } from "./status.js";
+import type { UpdateScope } from "./write.js";
+
+type Obj = Record<string, any>;
+
+/** The kinds whose update validation does not rerun ValidateObjectMetaUpdate. */
+const META_UPDATE_ONCE = new Set(["policy/poddisruptionbudgets"]);
+
+/**
+ * Throws when `next` names a uid other than `old`'s: the PUT's precondition conflict, or the
+ * patch's immutable-field 422. An empty or absent uid keeps the stored one.
+ */
+export function checkUidChange(call: Call, next: Obj, old: Obj, scope: UpdateScope): void {
+  const { def } = call;
+  const uid = next.metadata?.uid;
+  if (!uid || uid === old.metadata.uid) return;
+  const name = old.metadata.name;
+  if (call.info.verb === "update") {
+    throw conflict(def, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`);
+  }
+  if (scope === "status" && def.custom) return;
+  const error: FieldError = { type: "Invalid", field: "metadata.uid", value: String(uid), detail: "field is immutable" };
+  const errors = META_UPDATE_ONCE.has(`${def.group}/${def.resource}`) ? [error] : [error, error];
+  throw invalid(storedAs(def).group, def.kind, name, errors);
+}
+
+/** Server-side apply creating `name`: the applied object may not name a uid (409). */
+export function checkApplyCreateUid(def: ResourceDef, name: string, applied: Obj): void {
+  const uid = applied.metadata?.uid;
+  if (uid) throw conflict(def, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+}
