@@ -4,29 +4,20 @@
  * (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased):
  * `system:masters` may write anything; otherwise a role needs `escalate` on it or every
  * permission it grants, and a binding `bind` on the role it refers to or every permission of
- * that role. A change of owner references or finalizers only is let through. The refusal is the
- * real 403, naming what the user does not hold.
+ * that role. An update changing owner references or finalizers only is let through
+ * (rbac-gc-fields). The refusal is the real 403, naming what the user does not hold.
  */
 import type { PolicyRule, RoleRef } from "kubernetes-types/rbac/v1.js";
 import { PRIVILEGED_GROUP } from "./auth/index.js";
 import { escalationMessage, missingRights } from "./auth/escalation.js";
 import type { Call } from "./call.js";
+import { onlyGcFields } from "./rbac-gc-fields.js";
 import { defaultBinding } from "./rbac-validation.js";
 import { ApiError, failure, internalError, notFound, qualified } from "./status.js";
 
 type Obj = Record<string, any>;
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
-
-/** IsOnlyMutatingGCFields: `next` differs from `old` in owner references, finalizers or managed fields only. */
-function onlyGcFields(next: Obj, old: Obj): boolean {
-  const comparable = (o: Obj, from: Obj) => {
-    const { resourceVersion: _rv, ownerReferences: _o, finalizers: _f, managedFields: _m, ...meta } = o.metadata ?? {};
-    const { ownerReferences, finalizers, managedFields } = from.metadata ?? {};
-    return JSON.stringify({ ...o, metadata: { ...meta, ownerReferences, finalizers, managedFields } });
-  };
-  return comparable(next, old) === comparable(old, old);
-}
 
 /** The rules of the role a binding refers to; 404 as the real resolver answers when it is missing. */
 function referencedRules(call: Call, ref: RoleRef, namespace: string): PolicyRule[] {
@@ -43,14 +34,23 @@ function referencedRules(call: Call, ref: RoleRef, namespace: string): PolicyRul
   throw internalError(`unsupported role reference kind: ${JSON.stringify(ref.kind ?? "")}`);
 }
 
+/** What an update's request made, before the store kept anything of the stored object. */
+export interface SentUpdate {
+  /** The metadata as sent (a PUT's body's, a patch result's). */
+  metadata: Obj;
+  /** `managedFields` as the field manager made them for this write. */
+  managedFields: Obj[] | undefined;
+}
+
 /**
  * Throws the real 403 when `call.user` may not write `next` (the object as it would be stored;
- * `old` the stored one, for an update). Called before validation, as the registries do.
+ * `old` the stored one and `sent` what the request made, for an update). Called before
+ * validation, as the registries do.
  */
-export function checkRbacWrite(call: Call, next: Obj, old?: Obj): void {
+export function checkRbacWrite(call: Call, next: Obj, old?: Obj, sent?: SentUpdate): void {
   const { def, user } = call;
   if (def.group !== RBAC_GROUP || user.groups.includes(PRIVILEGED_GROUP)) return;
-  if (old && onlyGcFields(next, old)) return;
+  if (old && sent && onlyGcFields(def.kind, { ...next, metadata: { ...sent.metadata, name: next.metadata?.name, namespace: next.metadata?.namespace, managedFields: sent.managedFields } }, old)) return;
   const namespace = def.namespaced ? call.info.namespace : "";
   const allowed = (verb: string, apiGroup: string, resource: string, name: string) =>
     call.auth.authorizer.authorize({ user, verb, resourceRequest: true, path: "", apiGroup, apiVersion: "*", resource, subresource: "", name, namespace }).allowed;

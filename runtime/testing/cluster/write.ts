@@ -228,7 +228,8 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
     def.defaults?.(merged, old.metadata.uid);
   }
   merged.metadata.name = name;
-  if (scope === "main") checkRbacWrite(call, merged, old);
+  // RBAC compares the object as sent (managedFields as the field manager made them) with the stored one.
+  if (scope === "main") checkRbacWrite(call, merged, old, { metadata: next.metadata, managedFields: managed(call, def, old, operation, source) });
   if (old.metadata.deletionTimestamp && scope !== "finalize") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {
