@@ -10,6 +10,7 @@
  * pods are deleted at once (no kubelet honours the grace period).
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
+import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
@@ -25,15 +26,20 @@ function answer(call: Call, entry: Entry, gone: boolean, options: DeleteOptions)
 }
 
 /** What a delete would answer, computed without writing (dryRun). */
-function preview(call: Call, obj: Obj, policy: string): { entry: Entry; gone: boolean } {
-  const copy = structuredClone(obj);
-  const finalizers = [...(copy.metadata.finalizers ?? [])];
-  if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
-  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
-  copy.metadata.deletionTimestamp ??= call.registry.timestamp();
-  copy.metadata.deletionGracePeriodSeconds ??= 0;
-  if (finalizers.length) copy.metadata.finalizers = finalizers;
-  return { entry: entryOf(copy), gone: finalizers.length === 0 && !(call.def.group === "" && call.def.resource === "namespaces") };
+function preview(call: Call, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
+  if (obj.metadata.deletionTimestamp) return { entry: entryOf(obj), gone: false };
+  if (call.def.group === "" && call.def.resource === "namespaces") {
+    const copy = structuredClone(obj);
+    const finalizers = [...(copy.metadata.finalizers ?? [])];
+    if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+    if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
+    copy.metadata.deletionTimestamp ??= call.registry.timestamp();
+    copy.metadata.deletionGracePeriodSeconds ??= 0;
+    if (finalizers.length) copy.metadata.finalizers = finalizers;
+    return { entry: entryOf(copy), gone: false };
+  }
+  const plan = planDeletion(call.def, obj, policy, call.registry.timestamp(), 0);
+  return { entry: entryOf(plan.obj), gone: plan.action === "remove" };
 }
 
 /** Deletes one stored object under the call's options. */
@@ -49,8 +55,9 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
     throw conflict(kind, obj.metadata.name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
   }
-  const policy = options.propagationPolicy ?? def.defaultPropagation;
-  if (dryRun) return preview(call, obj, obj.metadata.deletionTimestamp ? "" : policy);
+  // No policy: the object's own `orphan`/`foregroundDeletion` finalizer, else the type's default (store.go).
+  const policy = options.propagationPolicy;
+  if (dryRun) return preview(call, obj, policy);
   return registry.deleteObject(def, obj, policy, 0);
 }
 

@@ -3,10 +3,12 @@
  * The server's state and the primitives every verb builds on: the served types, the store,
  * the clock, committing a write (new resourceVersion, event), and removing an object with what
  * the controllers of a real cluster would do right after — the garbage collector (dependents
- * by `ownerReferences`: background deletion, orphaning, foreground) and the namespace
- * controller (a deleted namespace empties, then goes away once nothing in it remains).
- * These run inline, synchronously: the emulator has no controllers otherwise.
+ * by `ownerReferences`: background deletion, orphaning, foreground; garbage-collector.ts) and
+ * the namespace controller (a deleted namespace empties, then goes away once nothing in it
+ * remains). These run inline, synchronously: the emulator has no controllers otherwise.
  */
+import { planDeletion, type Propagation } from "./deletion-plan.js";
+import { collectDependents, processDeletingOwner } from "./garbage-collector.js";
 import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
 import { Store, type Entry } from "./store.js";
 
@@ -77,7 +79,7 @@ export class Registry {
   }
 
   /** The stored types (not the other versions that share their storage), for the controllers' sweeps. */
-  *#stored(): Iterable<ResourceDef> {
+  *storedTypes(): Iterable<ResourceDef> {
     for (const d of this.#defs.values()) if (!d.storage) yield d;
   }
 
@@ -111,66 +113,40 @@ export class Registry {
     const last = clone(obj);
     last.metadata.resourceVersion = String(this.store.nextResourceVersion());
     const entry = this.store.remove(def, last);
-    if (last.metadata.uid) this.#collectDependents(last.metadata.uid, "Background");
+    if (last.metadata.uid) collectDependents(this, last.metadata.uid);
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
     return entry;
   }
 
-  /** Every stored object with an ownerReference to `uid`, with its type. */
-  dependents(uid: string): { def: ResourceDef; obj: Obj }[] {
-    const out: { def: ResourceDef; obj: Obj }[] = [];
-    for (const d of this.#stored()) {
-      for (const { entry } of this.store.list(d)) {
-        if ((entry.obj.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === uid)) out.push({ def: d, obj: entry.obj });
-      }
-    }
-    return out;
-  }
-
-  /** The garbage collector's work for a deleted owner: delete dependents (background, foreground) or orphan them. */
-  #collectDependents(uid: string, policy: "Background" | "Foreground" | "Orphan"): void {
-    for (const { def, obj } of this.dependents(uid)) {
-      if (policy === "Orphan") this.orphan(def, obj, uid);
-      else this.deleteObject(def, obj, policy);
-    }
-  }
-
-  /** Removes the ownerReference to `ownerUid` from `obj` (a MODIFIED event). */
-  orphan(def: ResourceDef, obj: Obj, ownerUid: string): void {
-    const copy = clone(obj);
-    copy.metadata.ownerReferences = (copy.metadata.ownerReferences as Obj[]).filter((r) => r.uid !== ownerUid);
-    if (copy.metadata.ownerReferences.length === 0) delete copy.metadata.ownerReferences;
-    this.commit(def, copy, "MODIFIED");
-  }
-
   /**
    * Deletes as the API server and garbage collector together would, with `policy` for
-   * dependents. Objects with finalizers get `deletionTimestamp` and stay. Returns the object as
+   * dependents (none: the object's `orphan`/`foregroundDeletion` finalizer, else the type's
+   * default). Objects with finalizers get `deletionTimestamp` and stay. Returns the object as
    * the DELETE answered it (the last state written by the API server) and whether it was
    * deleted at once (`gone`), rather than marked for the finalizers (the garbage collector's
    * `orphan`/`foregroundDeletion` included, even though the inline collector finishes at once).
    */
-  deleteObject(def: ResourceDef, obj: Obj, policy: "Background" | "Foreground" | "Orphan", gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
-    const finalizers: string[] = [...(obj.metadata.finalizers ?? [])];
-    const gcFinalizer = policy === "Orphan" ? "orphan" : policy === "Foreground" ? "foregroundDeletion" : undefined;
+  deleteObject(def: ResourceDef, obj: Obj, policy: Propagation | undefined, gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
     if (obj.metadata.deletionTimestamp) {
       return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
     }
-    if (finalizers.length === 0 && !gcFinalizer && !(def.group === "" && def.resource === "namespaces")) {
-      // Only a pod is deleted gracefully (its last state carries the deletion marks); any other
-      // object goes as it was, as its DELETED event shows on a real server.
-      const last = def.group === "" && def.resource === "pods" ? this.#markDeleted(obj, finalizers, gracePeriodSeconds) : obj;
-      return { entry: this.removeNow(def, last), gone: true };
-    }
-    const marked = this.#markDeleted(obj, gcFinalizer && !finalizers.includes(gcFinalizer) ? [...finalizers, gcFinalizer] : finalizers, gracePeriodSeconds);
-    if (def.group === "" && def.resource === "namespaces") marked.status = { ...(marked.status ?? {}), phase: "Terminating" };
+    if (def.group === "" && def.resource === "namespaces") return this.#terminateNamespace(def, obj, policy);
+    const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
+    if (plan.action === "remove") return { entry: this.removeNow(def, plan.obj), gone: true };
+    const answered = this.commit(def, plan.obj, "MODIFIED");
+    processDeletingOwner(this, def, answered.obj);
+    return { entry: answered, gone: false };
+  }
+
+  #terminateNamespace(def: ResourceDef, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
+    const gcFinalizer = policy === "Orphan" ? "orphan" : policy === "Foreground" ? "foregroundDeletion" : undefined;
+    const finalizers: string[] = [...(obj.metadata.finalizers ?? [])];
+    const marked = this.#markDeleted(obj, gcFinalizer && !finalizers.includes(gcFinalizer) ? [...finalizers, gcFinalizer] : finalizers, 0);
+    marked.status = { ...(marked.status ?? {}), phase: "Terminating" };
     const answered = this.commit(def, marked, "MODIFIED");
-    if (gcFinalizer) {
-      this.#collectDependents(obj.metadata.uid, policy);
-      this.removeFinalizer(def, obj.metadata.namespace, obj.metadata.name, gcFinalizer);
-    }
-    if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(obj.metadata.name);
+    processDeletingOwner(this, def, answered.obj);
+    this.#emptyNamespace(obj.metadata.name);
     return { entry: answered, gone: false };
   }
 
@@ -196,7 +172,7 @@ export class Registry {
 
   /** The namespace controller: delete everything in a terminating namespace, then the namespace. */
   #emptyNamespace(namespace: string): void {
-    for (const d of this.#stored()) {
+    for (const d of this.storedTypes()) {
       if (!d.namespaced) continue;
       for (const { entry } of this.store.list(d, namespace)) {
         const still = this.store.get(d, namespace, entry.obj.metadata.name);
@@ -213,7 +189,7 @@ export class Registry {
    */
   finishNamespace(namespace: string | undefined): void {
     if (!namespace || this.namespaceState(namespace) !== "terminating") return;
-    for (const d of this.#stored()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
+    for (const d of this.storedTypes()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
     const nsDef = this.core("namespaces");
     const ns = this.store.get(nsDef, undefined, namespace)!;
     const copy = clone(ns.obj);
