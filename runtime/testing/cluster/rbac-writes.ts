@@ -67,7 +67,8 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj, sent?: SentUpda
     if (refResource && allowed("bind", ref.apiGroup ?? "", refResource, ref.name ?? "")) return;
     granted = referencedRules(call, ref, namespace);
   }
-  const own = call.auth.authorizer.rulesFor(user, namespace);
+  // storage_rbac.go builds the escalation check's rule resolver on the registries.
+  const own = call.auth.authorizer.rulesFor(user, namespace, "registry");
   const owned: PolicyRule[] = [
     ...own.resourceRules.map((r) => ({ verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) })),
     ...own.nonResourceRules.map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs ?? [] })),

@@ -10,7 +10,7 @@
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, RoleRef, Subject } from "kubernetes-types/rbac/v1.js";
 import type { NonResourceRule } from "kubernetes-types/authorization/v1.js";
 import { ruleAllows } from "./rules.js";
-import type { Authorizer, RbacSource, RequestAttributes, ResourceRule, UserInfo, UserRules } from "./types.js";
+import type { Authorizer, RbacSource, RequestAttributes, ResourceRule, RulesVia, UserInfo, UserRules } from "./types.js";
 
 /** The group whose members may do anything, whatever RBAC says. */
 export const PRIVILEGED_GROUP = "system:masters";
@@ -70,27 +70,32 @@ function toResourceRule(rule: PolicyRule): ResourceRule {
  * if (!allowed) return reply(403, forbiddenStatus(attrs, reason));
  */
 export function createAuthorizer(source: RbacSource): Authorizer {
-  function roleRules(ref: RoleRef, namespace: string): PolicyRule[] | string {
+  /**
+   * A missing role is NotFound as its getter words it: the authorizer's listers name the
+   * resource singular (`role.rbac...`), the registries' stores plural (`roles.rbac...`).
+   */
+  function roleRules(ref: RoleRef, namespace: string, via: RulesVia): PolicyRule[] | string {
+    const missing = (resource: string) => `${resource}${via === "registry" ? "s" : ""}.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
     if (ref.kind === "Role") {
       const role = source.roles(namespace).find((r) => r.metadata?.name === ref.name);
-      return role ? (role.rules ?? []) : `role.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
+      return role ? (role.rules ?? []) : missing("role");
     }
     if (ref.kind === "ClusterRole") {
       const role = source.clusterRoles().find((r) => r.metadata?.name === ref.name);
-      return role ? (role.rules ?? []) : `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
+      return role ? (role.rules ?? []) : missing("clusterrole");
     }
     return `unsupported role reference kind: ${JSON.stringify(ref.kind)}`;
   }
 
   /** VisitRulesFor: returns the errors met (missing roles), stopping early when `visit` says so. */
-  function visitRulesFor(user: UserInfo, namespace: string, visit: Visitor): string[] {
+  function visitRulesFor(user: UserInfo, namespace: string, visit: Visitor, via: RulesVia = "listers"): string[] {
     const errors: string[] = [];
     const bindings: [ClusterRoleBinding | RoleBinding, string][] = source.clusterRoleBindings().map((b) => [b, ""]);
     if (namespace) bindings.push(...source.roleBindings(namespace).map((b): [RoleBinding, string] => [b, namespace]));
     for (const [binding, ns] of bindings) {
       const subject = (binding.subjects ?? []).find((s) => appliesToUser(user, s, ns));
       if (!subject) continue;
-      const rules = roleRules(binding.roleRef, ns);
+      const rules = roleRules(binding.roleRef, ns, via);
       if (typeof rules === "string") {
         errors.push(rules);
         continue;
@@ -114,14 +119,14 @@ export function createAuthorizer(source: RbacSource): Authorizer {
       return { allowed: false, reason: errors.length ? `RBAC: ${aggregate(errors)}` : "" };
     },
 
-    rulesFor(user: UserInfo, namespace: string): UserRules {
+    rulesFor(user: UserInfo, namespace: string, via: RulesVia = "listers"): UserRules {
       const resourceRules: ResourceRule[] = [];
       const nonResourceRules: NonResourceRule[] = [];
       const errors = visitRulesFor(user, namespace, function collect(_description, rule) {
         if (rule.resources?.length) resourceRules.push(toResourceRule(rule));
         if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
         return true;
-      });
+      }, via);
       // RBACAuthorizer.RulesFor never says incomplete (only the node authorizer does, for nodes):
       // a binding to a missing role is told by evaluationError alone.
       const rules: UserRules = { resourceRules, nonResourceRules, incomplete: false };

@@ -70,9 +70,15 @@ export interface UserRules {
   evaluationError?: string;
 }
 
+/**
+ * Whose rule resolver reads the roles: the authorizer's (informer listers; rules reviews) or
+ * the RBAC registries' escalation check's (the stores), which word a missing role differently.
+ */
+export type RulesVia = "listers" | "registry";
+
 /** RBAC authorization of requests. */
 export interface Authorizer {
   authorize(attrs: RequestAttributes): Decision;
   /** Every rule that applies to `user` in `namespace` (cluster-wide rules included). */
-  rulesFor(user: UserInfo, namespace: string): UserRules;
+  rulesFor(user: UserInfo, namespace: string, via?: RulesVia): UserRules;
 }
