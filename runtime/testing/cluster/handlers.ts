@@ -6,15 +6,14 @@
  * reviews go to the `reviews` module.
  */
 import type { ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { decodeObject, type Call, type Reply } from "./call.js";
-import { decodeAppliedObject, decodePatchedObject, decodeRequestObject, writeOptions } from "./field-validation.js";
+import { decodePatchedObject, decodeRequestObject, writeOptions } from "./field-validation.js";
 import { deleteCollectionCall, deleteObjectCall } from "./delete.js";
 import { getObject, listObjects, validateListOptions } from "./list.js";
 import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
-import { strategicMerge } from "./patch.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
+import { serverSideApply } from "./apply.js";
 import { clone } from "./registry.js";
 import { isReview, type Subresource } from "./resources.js";
 import { serveReview } from "./reviews.js";
@@ -27,30 +26,6 @@ import { createObject, existing, updateObject, type UpdateScope } from "./write.
 import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
 
 type Obj = Record<string, any>;
-
-function serverSideApply(call: Call): Reply {
-  // writeOptions checked the fieldManager.
-  let applied: unknown;
-  const text = call.body.toString("utf8");
-  try {
-    applied = parseYaml(text);
-  } catch (error) {
-    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
-  }
-  call.body = Buffer.from(JSON.stringify(applied ?? {}));
-  const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
-  const { namespace, name } = call.info;
-  if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
-  }
-  const current = call.registry.store.get(call.def, namespace, name);
-  if (!current) {
-    obj.metadata.name = name;
-    return { status: 201, body: createObject(call, obj, namespace, "Apply").full };
-  }
-  const patched = strategicMerge(clone(current.obj), obj) as Obj;
-  return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
-}
 
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
