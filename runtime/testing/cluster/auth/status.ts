@@ -9,10 +9,15 @@ import type { RequestAttributes } from "./types.js";
 /** `%q` of Go for the strings a request carries. */
 const quote = JSON.stringify;
 
+/** responsewriters' sanitizer: `&`, `<` and `>` as HTML entities, so no message reads as HTML. */
+function sanitize(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
 /**
  * The 403 body for a request the authorizer refused. `reason` is the authorizer's (empty for
  * a plain RBAC denial; set when a binding refers to a missing role) and is appended as the real
- * server does.
+ * server does, after the sentence about the user is HTML-escaped (responsewriters.Forbidden).
  *
  * @example
  * forbiddenStatus(attrs).message;
@@ -27,6 +32,8 @@ export function forbiddenStatus(attrs: RequestAttributes, reason = ""): Status {
   } else {
     msg += ` path ${quote(attrs.path)}`;
   }
+  // The sanitizer escapes the authorizer's sentence only: the reason and the name follow as they are.
+  msg = sanitize(msg);
   if (reason) msg += `: ${reason}`;
 
   // NewForbidden(GroupResource{group, resource}, name, err): the resource without its subresource.
