@@ -25,8 +25,6 @@ import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
 
-type Obj = Record<string, any>;
-
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
   const directive = writeOptions(call);
