@@ -44,6 +44,8 @@ export interface Credentials {
   namespace: string;
   /** CA certificates (PEM) the server's certificate is verified against. Undefined: the system's roots. */
   caPem?: string;
+  /** The file `caPem` was read from (a pod's `ca.crt`, a kubeconfig's `certificate-authority`): read again when it changes (kube/ca-file.ts). */
+  caFile?: string;
   /** Skip server certificate verification. Only ever set from a kubeconfig that says so. */
   insecureSkipTlsVerify?: boolean;
   /** Name to verify the server certificate against, when it differs from the URL's host. */

@@ -23,6 +23,12 @@ const TLS_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
+/** Whether a request failed because the server's certificate is not trusted by the CA in use (a rotated CA, say). */
+export function isUntrustedCertificate(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && code !== "ERR_TLS_CERT_ALTNAME_INVALID" && TLS_CODES.has(code);
+}
+
 /** Connection errors raised before a byte of the request left: safe to retry any request. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 

@@ -21,6 +21,10 @@ import { importModule } from "../dynamic-import.js";
 import { pinLlhttpToLiftoff } from "./llhttp-liftoff.js";
 import { isSocksProxy } from "./proxy.js";
 import { openSocks5Tunnel } from "./socks5.js";
+import type { CaFile } from "./ca-file.js";
+
+/** How often a CA file is looked at for a rotation. */
+const CA_RECHECK_MS = 60_000;
 
 /** What a proxy-url needs of the full undici package. */
 interface ProxyParts {
@@ -38,6 +42,8 @@ export interface ConnectionsOptions {
   headersMs: number;
   /** Which HTTP client carries requests. Default: "auto". */
   httpClient?: HttpClientChoice;
+  /** The CA's file, read again for a rotation: new connections trust what it holds (`tls.ca` until it changes). */
+  caFile?: CaFile;
 }
 
 export class Connections {
@@ -48,7 +54,10 @@ export class Connections {
   /** The pool new requests go to, the client certificate its connections present, and whether it is Node's. */
   #pool: ApiPool | undefined;
   #poolCert: string | undefined;
+  /** The CA the current pool's connections trust. */
+  #poolCa: string | undefined;
   #poolIsNode = false;
+  readonly #caTimer: NodeJS.Timeout | undefined;
   /** Counts requests while Node's client carries them (`"auto"`). */
   readonly #meter: BusyMeter | undefined;
   /** Pools of replaced certificates (and the last one, on `close()`), until closed. */
@@ -61,6 +70,18 @@ export class Connections {
   constructor(options: ConnectionsOptions) {
     this.#options = options;
     if ((options.httpClient ?? "auto") === "auto" && options.credentials.proxyUrl === undefined) this.#meter = new BusyMeter();
+    const caFile = options.caFile;
+    if (caFile !== undefined) {
+      this.#caTimer = setInterval(function recheckCa() {
+        caFile.reread();
+      }, CA_RECHECK_MS);
+      this.#caTimer.unref();
+    }
+  }
+
+  /** The CA new connections trust. */
+  #ca(): string | undefined {
+    return this.#options.caFile?.pem ?? this.#options.tls.ca;
   }
 
   /** Aborted by `close()`, with `KubeClientClosedError`. */
@@ -89,7 +110,7 @@ export class Connections {
 
   /** Whether the current pool fits a client certificate and the client's business. */
   #usable(certPem: string | undefined): boolean {
-    return this.#pool !== undefined && certPem === this.#poolCert && !(this.#poolIsNode && this.#wantsUndici());
+    return this.#pool !== undefined && certPem === this.#poolCert && this.#poolCa === this.#ca() && !(this.#poolIsNode && this.#wantsUndici());
   }
 
   /** Whether requests go to undici: through a proxy always (the client here that tunnels), else by the choice. */
@@ -109,7 +130,7 @@ export class Connections {
     // From here on nothing awaits: concurrent callers and close() see one pool at a time.
     if (this.#usable(material.certPem)) return this.#pool!;
     this.#replacePool(material.certPem, false);
-    const tls = { ...options.tls, cert: material.certPem, key: material.keyPem } as buildConnector.BuildOptions;
+    const tls = { ...options.tls, ca: this.#poolCa, cert: material.certPem, key: material.keyPem } as buildConnector.BuildOptions;
     if (proxying !== undefined) {
       pinLlhttpToLiftoff();
       const { headersMs } = options;
@@ -120,7 +141,7 @@ export class Connections {
         requestTls: tls,
         // As Go's transport: an https proxy's certificate is checked against the same CA, and the
         // CONNECT keeps the connect and headers timeouts.
-        proxyTls: { ca: options.credentials.caPem, rejectUnauthorized: !options.credentials.insecureSkipTlsVerify, timeout: options.tls.timeout } as buildConnector.BuildOptions,
+        proxyTls: { ca: this.#poolCa, rejectUnauthorized: !options.credentials.insecureSkipTlsVerify, timeout: options.tls.timeout } as buildConnector.BuildOptions,
         clientFactory: function proxyClient(origin, clientOptions) {
           return new proxying.Pool(origin, { ...clientOptions, headersTimeout: headersMs });
         },
@@ -161,7 +182,7 @@ export class Connections {
   #nodePool(material: AuthMaterial): ApiPool {
     if (this.#usable(material.certPem)) return this.#pool!;
     this.#replacePool(material.certPem, true);
-    const pool = new NodeHttpsPool(this.#options.origin, { ...this.#options.tls, cert: material.certPem, key: material.keyPem }, this.#options.connections);
+    const pool = new NodeHttpsPool(this.#options.origin, { ...this.#options.tls, ca: this.#poolCa, cert: material.certPem, key: material.keyPem }, this.#options.connections);
     return (this.#pool = pool);
   }
 
@@ -171,6 +192,7 @@ export class Connections {
     if (this.#pool !== undefined) this.#retire(this.#pool);
     this.#pool = undefined;
     this.#poolCert = certPem;
+    this.#poolCa = this.#ca();
     this.#poolIsNode = node;
   }
 
@@ -192,6 +214,7 @@ export class Connections {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#caTimer);
     this.#closing.abort(this.closedError());
     for (const body of this.#streams) body.destroy(this.closedError());
     const pool = this.#pool;

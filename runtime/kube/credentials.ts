@@ -107,6 +107,7 @@ async function inCluster(options: ResolveCredentialsOptions): Promise<Credential
     server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     namespace,
     caPem,
+    caFile: caPath,
     auth,
     source: `in-cluster (${dir})`,
   };

@@ -187,6 +187,7 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     server: server.replace(/\/+$/, ""),
     namespace: str(context, "namespace") ?? "default",
     caPem,
+    ...(caFile !== undefined && !caData ? { caFile: at(clusterBase, caFile) } : {}),
     insecureSkipTlsVerify: insecure || undefined,
     tlsServerName: str(cluster, "tls-server-name"),
     ...(proxyUrl !== undefined ? { proxyUrl, proxyFrom: "proxy-url" } : {}),

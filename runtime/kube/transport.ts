@@ -29,10 +29,11 @@ import { silentLogger } from "./logger.js";
 import { joinSignals } from "../signals.js";
 import { ConfigError, PodfnError } from "../errors.js";
 import { Connections } from "./connections.js";
-import { connectionFailure, errorCode } from "./connection-failure.js";
+import { connectionFailure, errorCode, isUntrustedCertificate } from "./connection-failure.js";
 import { collect, parseBody } from "./response-body.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import { ServerWarnings } from "./server-warnings.js";
+import { CaFile } from "./ca-file.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 import { withoutCredentials } from "./proxy.js";
 
@@ -138,6 +139,7 @@ export class Transport {
   readonly #policy: RetryPolicy;
   readonly #headersMs: number;
   readonly #bodyMs: number;
+  readonly #caFile: CaFile | undefined;
 
   constructor(options: TransportOptions) {
     const { credentials } = options;
@@ -161,7 +163,9 @@ export class Transport {
       servername: credentials.tlsServerName,
       timeout: options.timeouts?.connectMs ?? 10_000,
     };
-    this.#connections = new Connections({ origin: this.#origin, credentials, tls, connections: options.connections ?? DEFAULT_CONNECTIONS, headersMs: this.#headersMs, httpClient: options.httpClient });
+    this.#caFile = credentials.caFile !== undefined && credentials.caPem !== undefined ? new CaFile(credentials.caFile, credentials.caPem, this.#logger) : undefined;
+    const connections = options.connections ?? DEFAULT_CONNECTIONS;
+    this.#connections = new Connections({ origin: this.#origin, credentials, tls, connections, headersMs: this.#headersMs, httpClient: options.httpClient, caFile: this.#caFile });
   }
 
   /** Which HTTP client carries requests now: Node's HTTPS client or undici's pool (undefined before the first request). */
@@ -363,6 +367,10 @@ export class Transport {
       if (this.#connections.closed) throw this.#connections.closedError();
       // `summary.path` already starts with the server URL's path prefix.
       const where = `${summary.method} ${this.#origin}${summary.path}`;
+      // A CA rotation: the file holds a CA the connections did not trust yet; new ones will.
+      if (this.#caFile !== undefined && isUntrustedCertificate(error) && this.#caFile.rereadAfterFailure()) {
+        return { error: new KubeConnectionError(`${where}: the server's certificate was not trusted, and the CA file changed: retrying with it`, { cause: error }), retryable: true, delayMs: 0 };
+      }
       return connectionFailure(error, where, this.#credentials.proxyUrl === undefined ? undefined : (this.#credentials.proxyFrom ?? "proxy-url"), idempotent);
     }
   }
