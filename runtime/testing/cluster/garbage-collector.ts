@@ -4,6 +4,10 @@
  * (pkg/controller/garbagecollector): an object being deleted with the `orphan` finalizer has the
  * ownerReferences to it removed from its dependents, one with `foregroundDeletion` has its
  * dependents deleted, and then loses that finalizer; a deleted owner's dependents are deleted.
+ * Each dependent is decided as attemptToDeleteItem does: with an owner that still exists (and is
+ * not deleting in the foreground) it stays, only losing its references to owners that are gone
+ * or deleting in the foreground; otherwise it is deleted with the policy its own finalizers ask
+ * for (Foreground when its owner waits on it and it has dependents of its own).
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { clone, type Registry } from "./registry.js";
@@ -36,14 +40,51 @@ function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUi
   registry.commit(def, copy, "MODIFIED");
 }
 
-/** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
-function attemptToDelete(registry: Registry, dependent: Stored, policy: Propagation): void {
-  registry.deleteObject(dependent.def, dependent.obj, policy);
+/** `v1` → ``, `apps/v1` → `apps`. */
+function groupOf(apiVersion: unknown): string {
+  const text = String(apiVersion ?? "");
+  return text.includes("/") ? text.slice(0, text.indexOf("/")) : "";
 }
 
-/** After `owner` is deleted: its dependents go (background deletion). */
+/**
+ * isDangling + classifyReferences: the owner a reference names, found by kind, name and (for a
+ * namespaced kind) the dependent's namespace, its uid compared. `undefined` for a kind not
+ * served: the real collector fails on it and retries, leaving the dependent alone.
+ */
+function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
+  const def = registry.byKind(groupOf(ref.apiVersion), String(ref.kind));
+  if (!def) return undefined;
+  const owner = registry.store.get(def, def.namespaced ? dependent.metadata.namespace : undefined, String(ref.name));
+  if (!owner || owner.obj.metadata.uid !== ref.uid) return "dangling";
+  if (owner.obj.metadata.deletionTimestamp && (owner.obj.metadata.finalizers ?? []).includes(FOREGROUND)) return "waiting";
+  return "solid";
+}
+
+/** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
+function attemptToDelete(registry: Registry, dependent: Stored): void {
+  const { def } = dependent;
+  const latest = registry.store.get(def, dependent.obj.metadata.namespace, dependent.obj.metadata.name)?.obj;
+  // Gone or replaced meanwhile, or already being deleted: nothing to do.
+  if (!latest || latest.metadata.uid !== dependent.obj.metadata.uid || latest.metadata.deletionTimestamp) return;
+  const refs: Obj[] = latest.metadata.ownerReferences ?? [];
+  if (refs.length === 0) return;
+  const kinds = refs.map((ref) => classify(registry, latest, ref));
+  if (kinds.includes(undefined)) return;
+  const released = refs.filter((_, i) => kinds[i] !== "solid").map((ref) => ref.uid as string);
+  if (kinds.includes("solid")) {
+    // At least one owner remains: only the references to owners gone or waiting on it go.
+    if (released.length) removeOwnerReferences(registry, { def, obj: latest }, released);
+    return;
+  }
+  const finalizers: string[] = latest.metadata.finalizers ?? [];
+  let policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
+  if (kinds.includes("waiting") && dependentsOf(registry, latest.metadata.uid).length > 0) policy = "Foreground";
+  registry.deleteObject(def, latest, policy);
+}
+
+/** After an owner is deleted: its dependents, each decided by attemptToDelete. */
 export function collectDependents(registry: Registry, ownerUid: string): void {
-  for (const dependent of dependentsOf(registry, ownerUid)) attemptToDelete(registry, dependent, "Background");
+  for (const dependent of dependentsOf(registry, ownerUid)) attemptToDelete(registry, dependent);
 }
 
 /**
@@ -58,7 +99,7 @@ export function processDeletingOwner(registry: Registry, def: ResourceDef, owner
     for (const dependent of dependentsOf(registry, uid)) removeOwnerReferences(registry, dependent, [uid]);
     registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, ORPHAN);
   } else if (finalizers.includes(FOREGROUND)) {
-    for (const dependent of dependentsOf(registry, uid)) attemptToDelete(registry, dependent, "Foreground");
+    for (const dependent of dependentsOf(registry, uid)) attemptToDelete(registry, dependent);
     registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, FOREGROUND);
   }
 }
