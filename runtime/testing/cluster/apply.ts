@@ -4,7 +4,7 @@
  * the YAML decoded into a map; the applied object's type checked as fieldmanager's
  * versionCheckManager checks it (400 `invalid object type: <group>/<version>, Kind=<kind>`,
  * nothing filled in: a missing apiVersion or kind is `/, Kind=`); the typed patch (undeclared
- * fields); then the name. The merge itself is the
+ * fields); a create's `uid mismatch` (uid-checks); then the name. The merge itself is the
  * simplified strategic merge of `patch`.
  */
 import { parse as parseYaml } from "yaml";
@@ -14,6 +14,7 @@ import { strategicMerge } from "./patch.js";
 import { clone } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import { badRequest } from "./status.js";
+import { checkApplyCreateUid } from "./uid-checks.js";
 import { createObject, updateObject } from "./write.js";
 
 type Obj = Record<string, any>;
@@ -54,6 +55,7 @@ export function serverSideApply(call: Call): Reply {
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
   const current = call.registry.store.get(call.def, namespace, name);
+  if (!current) checkApplyCreateUid(call.def, name, obj);
   if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
