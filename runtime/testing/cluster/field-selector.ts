@@ -99,6 +99,14 @@ function convertLabel(label: string, fields: FieldSet): string {
  * parseFieldSelector("status.phase!=Running", podFields);
  */
 export function parseFieldSelector(input: string, fields: FieldSet): FieldTerm[] {
+  return parseFieldTerms(input).map((t) => ({ ...t, field: convertLabel(t.field, fields) }));
+}
+
+/**
+ * fields.ParseSelector alone (no field label conversion): the terms in sorted order, `==` read
+ * as `=`; throws the 400 `ApiError` of its first error.
+ */
+export function parseFieldTerms(input: string): FieldTerm[] {
   const parsed: FieldTerm[] = [];
   for (const part of splitTerms(input).sort(byteOrder)) {
     if (part === "") continue;
@@ -107,7 +115,7 @@ export function parseFieldSelector(input: string, fields: FieldSet): FieldTerm[]
     const [field, op, raw] = split;
     parsed.push({ field, op: op === "!=" ? "!=" : "=", value: unescapeValue(raw) });
   }
-  return parsed.map((t) => ({ ...t, field: convertLabel(t.field, fields) }));
+  return parsed;
 }
 
 /** Whether `obj` satisfies every term. */

@@ -6,6 +6,7 @@
  * `patch`, `delete`, `deletecollection`), namespace, resource, name and subresource; every
  * other path is a non-resource request whose verb is the lowercased HTTP method.
  */
+import { nameFromListQuery } from "./list-name.js";
 
 /** The parsed request, as `request.RequestInfo`. */
 export interface RequestInfo {
@@ -81,19 +82,9 @@ export function resolveRequestInfo(method: string, path: string, query: URLSearc
   if (parts.length >= 1) info.resource = parts[0]!;
   if (!info.name && info.verb === "get") {
     info.verb = parseBool(query.get("watch")) ? "watch" : "list";
-    const exact = exactName(query.get("fieldSelector"));
+    const exact = nameFromListQuery(query);
     if (exact) info.name = exact;
   }
   if (!info.name && info.verb === "delete") info.verb = "deletecollection";
   return info;
-}
-
-/** `metadata.name=x` (or `==`) in a field selector names the object, as `RequiresExactMatch`. */
-function exactName(selector: string | null): string | undefined {
-  if (!selector) return undefined;
-  for (const term of selector.split(",")) {
-    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
-    if (m && m[1] && !m[1].includes("/") && !m[1].includes("%") && m[1] !== "." && m[1] !== "..") return m[1];
-  }
-  return undefined;
 }
