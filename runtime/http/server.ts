@@ -105,6 +105,9 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   logger.info("HTTP server closed");
 }
 
+/** Marks a connection whose refusal is written or waits for the answer before it. */
+const REFUSING = Symbol("podfn.refusing");
+
 /** What a refusal of the parser or of the server's deadlines is answered: status, code, message. */
 const REFUSED: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, "headers_too_large", "the request's headers are too large"],
@@ -121,12 +124,29 @@ const REFUSED: Record<string, [number, string, string]> = {
  * the parser's reason, never the request's bytes; a connection error (a reset) at debug. A
  * connection the client closed mid-request (`HPE_INVALID_EOF_STATE`: its end came before the
  * whole body, or the whole head) is the client gone, as a reset is: nothing is answered (Node
- * drops an answer to a half-closed connection), a request in flight records 499.
+ * drops an answer to a half-closed connection), a request in flight records 499. Refused bytes
+ * that follow a whole request still being answered (pipelining) are answered after it, with a
+ * fresh id: that request keeps its own answer.
  *
  * @example
  * server.on("clientError", (error, socket) => answerClientError(error, socket, logger));
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex, logger: Logger): void {
+  const refusing = socket as Duplex & { [REFUSING]?: true };
+  // The parser, once failed, fails again on every later chunk: one refusal per connection.
+  if (refusing[REFUSING]) return;
+  // Pipelining: the refused bytes follow a whole request still being answered. Its answer goes
+  // first, under its own id; this refusal (a fresh id) follows it, if the connection is still open.
+  const outgoing = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage;
+  if (outgoing?.req?.complete && !outgoing.writableFinished && socket.writable) {
+    refusing[REFUSING] = true;
+    outgoing.once("close", function answeredFirst() {
+      delete refusing[REFUSING];
+      answerClientError(error, socket, logger);
+    });
+    return;
+  }
+  refusing[REFUSING] = true;
   const code = error.code ?? "";
   const answering = (code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT") && code !== "HPE_INVALID_EOF_STATE" && socket.writable && !(socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent;
   if (!answering) {

@@ -62,7 +62,10 @@ describe("requests Node's HTTP parser refuses", () => {
   before(async () => {
     const listening = deferred<string>();
     const controller = new AbortController();
-    const functions = [loaded({ name: "echo", handler: ({ input }) => input })];
+    const functions = [
+      loaded({ name: "echo", handler: ({ input }) => input }),
+      loaded({ name: "later", handler: async ({ input }) => new Promise((resolve) => setTimeout(() => resolve(input), 50)) }),
+    ];
     done = serveHttp({ functions, kube: fakeKube().kube, logger: log.logger, port: 0, host: "127.0.0.1", drainTimeoutMs: 1000, onListening: listening.resolve }, controller.signal);
     port = Number(new URL(await listening.promise).port);
     stop = () => controller.abort("SIGTERM");
@@ -109,6 +112,20 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.equal(answer.status, 413);
     await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "mid-body-2"));
     assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "mid-body-2")!.status, 413);
+  });
+
+  test("refused bytes pipelined after a whole request still being answered: that request keeps its answer and id; the refusal follows with a fresh id", { timeout: 10_000 }, async () => {
+    const first = 'POST /later HTTP/1.1\r\nHost: x\r\nX-Request-Id: first-post\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}';
+    const answer = await raw(port, `${first}GET /echo HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n`);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers["x-request-id"], "first-post");
+    const after = answer.body.slice(Number(answer.headers["content-length"]));
+    assert.ok(after.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer.body);
+    const refusalId = /x-request-id: ([^\r]+)/.exec(after)?.[1];
+    assert.ok(refusalId && refusalId !== "first-post");
+    await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "first-post"));
+    assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "first-post")!.status, 200);
+    assert.ok(log.records().some((r) => r.msg === "request refused by the HTTP parser" && r.requestId === refusalId));
   });
 
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
