@@ -27,8 +27,8 @@ function answer(call: Call, entry: Entry, gone: boolean, options: DeleteOptions)
 
 /** What a delete would answer, computed without writing (dryRun). */
 function preview(call: Call, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
-  if (obj.metadata.deletionTimestamp) return { entry: entryOf(obj), gone: false };
   if (call.def.group === "" && call.def.resource === "namespaces") {
+    if (obj.metadata.deletionTimestamp) return { entry: entryOf(obj), gone: false };
     const copy = structuredClone(obj);
     const finalizers = [...(copy.metadata.finalizers ?? [])];
     if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");

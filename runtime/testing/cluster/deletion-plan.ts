@@ -5,7 +5,9 @@
  * finalizers (`deletionFinalizersForGarbageCollection`: the request's policy, else the
  * `orphan`/`foregroundDeletion` finalizer the object has, else the type's default; both are
  * removed, then the one needed is appended), then either the object marked as deleting and kept
- * for its finalizers or the object deleted now.
+ * for its finalizers or the object deleted now. An object already being deleted is planned the
+ * same way (updateForGracefulDeletionAndFinalizers): the options still change its collector
+ * finalizers; with nothing to change, nothing is written.
  */
 import type { ResourceDef } from "./resources.js";
 
@@ -21,8 +23,8 @@ export const FOREGROUND = "foregroundDeletion";
 
 /** What the delete writes. */
 export interface DeletionPlan {
-  /** `mark`: written with the deletion marks and kept for its finalizers; `remove`: deleted now. */
-  action: "mark" | "remove";
+  /** `keep`: nothing written; `mark`: written with the deletion marks and kept for its finalizers; `remove`: deleted now. */
+  action: "keep" | "mark" | "remove";
   /** The object as the delete's update leaves it (`remove`: as it is deleted). */
   obj: Obj;
 }
@@ -51,14 +53,30 @@ function withFinalizers(obj: Obj, finalizers: string[]): Obj {
 }
 
 /**
- * The delete of `stored` (not yet being deleted) under `policy`. Only a Pod has a graceful
- * strategy (rest.BeforeDelete marks it whatever its finalizers); any other object without
- * finalizers left goes as stored, else it is marked (`markAsDeleting`: `deletionTimestamp`, a
- * grace period of 0, the generation bumped).
+ * The delete of `stored` already being deleted: a pod's pending grace period is left alone
+ * (BeforeDelete's gracefulPending); otherwise the finalizers change as the options ask
+ * (`markAsDeleting` keeps the timestamp, the grace period is 0): none left, deleted as stored.
+ */
+function planRepeat(stored: Obj, graceful: boolean, gc: { changed: boolean; finalizers: string[] }): DeletionPlan {
+  const keep: DeletionPlan = { action: "keep", obj: stored };
+  if (graceful && (stored.metadata.deletionGracePeriodSeconds ?? 0) > 0) return keep;
+  if (gc.changed && gc.finalizers.length === 0) return { action: "remove", obj: stored };
+  if (!gc.changed && stored.metadata.deletionGracePeriodSeconds === 0) return keep;
+  const marked = withFinalizers(structuredClone(stored), gc.finalizers);
+  marked.metadata.deletionGracePeriodSeconds = 0;
+  return { action: "mark", obj: marked };
+}
+
+/**
+ * The delete of `stored` under `policy`. Only a Pod has a graceful strategy (rest.BeforeDelete
+ * marks it whatever its finalizers); any other object without finalizers left goes as stored,
+ * else it is marked (`markAsDeleting`: `deletionTimestamp`, a grace period of 0, the generation
+ * bumped).
  */
 export function planDeletion(def: ResourceDef, stored: Obj, policy: Propagation | undefined, now: string, gracePeriodSeconds: number): DeletionPlan {
   const gc = gcFinalizers([...(stored.metadata.finalizers ?? [])], policy, def.defaultPropagation);
   const graceful = def.group === "" && def.resource === "pods";
+  if (stored.metadata.deletionTimestamp) return planRepeat(stored, graceful, gc);
   if (!graceful && gc.finalizers.length === 0) return { action: "remove", obj: stored };
   const marked = structuredClone(stored);
   marked.metadata.deletionTimestamp = now;

@@ -128,11 +128,12 @@ export class Registry {
    * `orphan`/`foregroundDeletion` included, even though the inline collector finishes at once).
    */
   deleteObject(def: ResourceDef, obj: Obj, policy: Propagation | undefined, gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
-    if (obj.metadata.deletionTimestamp) {
-      return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
+    if (def.group === "" && def.resource === "namespaces") {
+      if (obj.metadata.deletionTimestamp) return { entry: this.store.get(def, undefined, obj.metadata.name)!, gone: false };
+      return this.#terminateNamespace(def, obj, policy);
     }
-    if (def.group === "" && def.resource === "namespaces") return this.#terminateNamespace(def, obj, policy);
     const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
+    if (plan.action === "keep") return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
     if (plan.action === "remove") return { entry: this.removeNow(def, plan.obj), gone: true };
     const answered = this.commit(def, plan.obj, "MODIFIED");
     processDeletingOwner(this, def, answered.obj);
