@@ -8,7 +8,8 @@
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
 import { parseRawJson } from "./json-patch-test.js";
-import { jsonPatch, mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
+import { jsonPatch } from "./json-patch.js";
+import { mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
 import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType, plainError } from "./status.js";
 
 type Obj = Record<string, any>;

@@ -2,8 +2,7 @@
  * @module cluster/patch
  * The patch formats, as pure functions over JSON values:
  * - JSON merge patch (RFC 7386): objects merge, `null` deletes, everything else replaces.
- * - JSON patch (RFC 6902): add, remove, replace, move, copy, test (decided as evanphx/json-patch
- *   does: `json-patch-test`).
+ * - JSON patch (RFC 6902) is `json-patch`'s; its failures are this module's `PatchError`.
  * - Strategic merge patch, simplified: lists of objects merge by the merge key of their field
  *   name (`containers`, `initContainers`, `volumes`, `env`, `imagePullSecrets`, `resourceClaims`
  *   by `name`; `ports` by `containerPort`, or `port` for Service ports; `volumeMounts` by
@@ -13,12 +12,10 @@
  *   `$patch: delete` (list item or map), `$patch: replace` (map, or `{"$patch":"replace"}` in a
  *   list), `$deleteFromPrimitiveList/<field>`; `$setElementOrder/...` and `$retainKeys` are
  *   accepted and ignored. Field paths are not consulted: the merge key comes from the field name.
- * - Server-side apply is the strategic merge of the applied object (see `handlers`), without
+ * - Server-side apply is the strategic merge of the applied object (see `apply`), without
  *   field ownership: fields another manager set are never reported as conflicts, and fields a
  *   manager stops applying are not removed.
  */
-
-import { parseRawJson, testPasses, type RawNode } from "./json-patch-test.js";
 
 type Json = unknown;
 type Obj = Record<string, any>;
@@ -75,111 +72,6 @@ export function mergePatch(target: Json, patch: Json): Json {
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
-  }
-  return out;
-}
-
-function unescapePointer(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function parsePointer(pointer: string): string[] {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw new PatchError(422, `JSON pointer must start with '/': ${JSON.stringify(pointer)}`);
-  return pointer.slice(1).split("/").map(unescapePointer);
-}
-
-function missing(op: string, path: string): PatchError {
-  return new PatchError(422, `${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: missing value`);
-}
-
-function container(doc: Json, tokens: string[], op: string, path: string): { parent: Obj | Json[]; key: string } {
-  let cur: Json = doc;
-  for (const t of tokens.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(t)];
-    else if (isObject(cur)) cur = cur[t];
-    else throw missing(op, path);
-    if (cur === undefined) throw missing(op, path);
-  }
-  if (!Array.isArray(cur) && !isObject(cur)) throw missing(op, path);
-  return { parent: cur as Obj | Json[], key: tokens[tokens.length - 1]! };
-}
-
-function get(doc: Json, path: string, op: string): Json {
-  let cur: Json = doc;
-  for (const t of parsePointer(path)) {
-    if (Array.isArray(cur)) cur = cur[Number(t)];
-    else if (isObject(cur)) cur = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
-    else cur = undefined;
-    if (cur === undefined) throw missing(op, path);
-  }
-  return cur;
-}
-
-function add(doc: Json, path: string, value: Json, op = "add"): Json {
-  const tokens = parsePointer(path);
-  if (tokens.length === 0) return value;
-  const { parent, key } = container(doc, tokens, op, path);
-  if (Array.isArray(parent)) {
-    const i = key === "-" ? parent.length : Number(key);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw new PatchError(422, `${op} operation does not apply: doc is missing path: ${JSON.stringify(path)}: invalid index referenced`);
-    parent.splice(i, 0, value);
-  } else parent[key] = value;
-  return doc;
-}
-
-function remove(doc: Json, path: string, op = "remove"): Json {
-  const tokens = parsePointer(path);
-  const { parent, key } = container(doc, tokens, op, path);
-  if (Array.isArray(parent)) {
-    const i = Number(key);
-    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw missing(op, path);
-    parent.splice(i, 1);
-  } else {
-    if (!Object.prototype.hasOwnProperty.call(parent, key)) throw missing(op, path);
-    delete parent[key];
-  }
-  return doc;
-}
-
-/**
- * RFC 6902 JSON patch; `doc` is not modified. `raw` is the patch as `parseRawJson` read it
- * (the `test` operation compares raw values, as the library does).
- */
-export function jsonPatch(doc: Json, patch: Json, raw?: RawNode): Json {
-  if (!Array.isArray(patch)) throw new PatchError(400, "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-  let out: Json = structuredClone(doc);
-  for (const [index, operation] of (patch as Obj[]).entries()) {
-    const op = String(operation.op ?? "");
-    const path = String(operation.path ?? "");
-    switch (op) {
-      case "add":
-        out = add(out, path, structuredClone(operation.value));
-        break;
-      case "remove":
-        out = remove(out, path);
-        break;
-      case "replace":
-        get(out, path, "replace");
-        out = add(remove(out, path, "replace"), path, structuredClone(operation.value), "replace");
-        break;
-      case "move": {
-        const value = get(out, String(operation.from), "move");
-        out = add(remove(out, String(operation.from), "move"), path, value, "move");
-        break;
-      }
-      case "copy":
-        out = add(out, path, structuredClone(get(out, String(operation.from), "copy")), "copy");
-        break;
-      case "test": {
-        const rawOp = raw && "ary" in raw ? raw.ary[index] : undefined;
-        const rawValue = rawOp && "doc" in rawOp ? (rawOp.doc.has("value") ? rawOp.doc.get("value")! : undefined) : (operation.value === undefined ? undefined : parseRawJson(JSON.stringify(operation.value)));
-        if (!testPasses(out, path, rawValue)) throw new PatchError(422, `testing value ${path} failed: test failed`);
-        break;
-      }
-      default:
-        throw new PatchError(422, `Unexpected kind: ${op}`);
-    }
   }
   return out;
 }
