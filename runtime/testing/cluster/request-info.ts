@@ -27,6 +27,9 @@ export interface RequestInfo {
 const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 const METHOD_VERBS: Record<string, string> = { POST: "create", GET: "get", HEAD: "get", PUT: "update", PATCH: "patch", DELETE: "delete" };
 
+/** NewRequestInfo's error: WithRequestInfo answers it as a plain-text 500 (responsewriters.InternalError). */
+export class RequestInfoError extends Error {}
+
 /**
  * A boolean query parameter as list options decode it (`Convert_Slice_string_To_bool`): absent is
  * false; its first value `0` or `false` (any case) is false; anything else, empty included, true.
@@ -36,39 +39,41 @@ export function parseBool(value: string | null): boolean {
 }
 
 /**
- * Resolves a request. `path` is URL-decoded per segment; `query` is the parsed query string.
+ * Resolves a request. `path` is URL-decoded per segment; `query` is the parsed query string;
+ * `url` the request's URL as an error names it. Throws `RequestInfoError` for a `watch` or
+ * `proxy` prefix with nothing after it.
  *
  * @example
  * resolveRequestInfo("GET", "/api/v1/namespaces/default/pods", new URLSearchParams("watch=1")).verb; // "watch"
  */
-export function resolveRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+export function resolveRequestInfo(method: string, path: string, query: URLSearchParams, url = path): RequestInfo {
   const nonResource: RequestInfo = {
     resourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: "", apiGroup: "", apiVersion: "",
     namespace: "", resource: "", subresource: "", name: "", parts: [],
   };
-  let parts = path.replace(/^\/+|\/+$/g, "").split("/").filter((p) => p !== "");
-  if (parts.length < 1) return nonResource;
+  // splitPath: slashes trimmed at both ends, then every segment kept, empty ones too.
+  const trimmed = path.replace(/^\/+|\/+$/g, "");
+  let parts = trimmed === "" ? [] : trimmed.split("/");
+  if (parts.length < 3) return nonResource;
   const prefix = parts[0]!;
   if (prefix !== "api" && prefix !== "apis") return nonResource;
   parts = parts.slice(1);
   let apiGroup = "";
   if (prefix === "apis") {
-    if (parts.length < 1) return nonResource;
+    if (parts.length < 3) return nonResource;
     apiGroup = parts[0]!;
     parts = parts.slice(1);
   }
-  if (parts.length < 1) return nonResource;
   const apiVersion = parts[0]!;
   parts = parts.slice(1);
-  if (parts.length < 1) return nonResource;
   const info: RequestInfo = { ...nonResource, resourceRequest: true, apiPrefix: prefix, apiGroup, apiVersion };
-  info.verb = METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase();
-  if (parts[0] === "watch") {
-    info.verb = "watch";
+  if (parts[0] === "watch" || parts[0] === "proxy") {
+    if (parts.length < 2) throw new RequestInfoError(`unable to determine kind and namespace from url, ${url}`);
+    info.verb = parts[0];
     parts = parts.slice(1);
-  } else if (parts[0] === "proxy") {
-    info.verb = "proxy";
-    parts = parts.slice(1);
+  } else {
+    // Any other method (OPTIONS, ...) has no verb.
+    info.verb = METHOD_VERBS[method] ?? "";
   }
   if (parts[0] === "namespaces") {
     if (parts.length > 1) {

@@ -18,7 +18,7 @@ import { serveResource } from "./handlers.js";
 import { notFoundReply, pageNotFoundReply, serveNonResource } from "./non-resource.js";
 import { decodeProtobuf, ProtobufError } from "./protobuf.js";
 import type { Registry } from "./registry.js";
-import { resolveRequestInfo } from "./request-info.js";
+import { RequestInfoError, resolveRequestInfo, type RequestInfo } from "./request-info.js";
 import { ApiError, failure, internalError, statusFor } from "./status.js";
 import { warningHeader } from "./warnings.js";
 
@@ -85,6 +85,12 @@ function goQuote(text: string): string {
   return JSON.stringify(text);
 }
 
+/** responsewriters.InternalError: http.Error's plain text (not a Status), HTML-escaped. */
+function internalErrorText(requestUri: string, error: string): Reply {
+  const text = `Internal Server Error: ${goQuote(requestUri)}: ${error}`.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return { status: 500, body: `${text}\n`, contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } };
+}
+
 function errorReply(error: unknown): Reply {
   if (error instanceof ProtobufError) {
     const status = statusFor(415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${error.message})`);
@@ -118,7 +124,17 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     } catch {
       path = url.pathname;
     }
-    const info = resolveRequestInfo(method, path, url.searchParams);
+    let info: RequestInfo;
+    try {
+      info = resolveRequestInfo(method, path, url.searchParams, req.url ?? "/");
+    } catch (error) {
+      if (!(error instanceof RequestInfoError)) throw error;
+      // WithRequestInfo comes before authentication.
+      req.resume();
+      send(res, internalErrorText(req.url ?? "/", `failed to create RequestInfo: ${error.message}`));
+      instruments.record({ user: "", verb: method.toLowerCase(), path: req.url ?? "/", method, status: 500, resource: "", namespace: "", name: "", at: registry.now() });
+      return;
+    }
     const who = await auth.authenticator.authenticate(req.headers.authorization);
     let user = who === "anonymous" || who === "invalid" ? ANONYMOUS : who;
     const record = (status: number) =>
@@ -132,10 +148,8 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     // kubectl --as: the request acts as someone else, when the requester may impersonate them.
     const acting = asksImpersonation(req.rawHeaders) ? impersonation(req.headersDistinct, user, auth.authorizer) : {};
     if ("error" in acting) {
-      // responsewriters.InternalError: http.Error's plain text, not a Status.
       req.resume();
-      const text = `Internal Server Error: ${goQuote(req.url ?? "/")}: ${acting.error}`.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-      send(res, { status: 500, body: `${text}\n`, contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } });
+      send(res, internalErrorText(req.url ?? "/", acting.error));
       record(500);
       return;
     }
