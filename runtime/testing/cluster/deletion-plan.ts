@@ -27,6 +27,8 @@ export interface DeletionPlan {
   action: "keep" | "mark" | "remove";
   /** The object as the delete's update leaves it (`remove`: as it is deleted). */
   obj: Obj;
+  /** `remove` of a pod: its graceful update is written first (a MODIFIED event), then it is deleted. */
+  writtenFirst?: boolean;
 }
 
 /**
@@ -69,7 +71,8 @@ function planRepeat(stored: Obj, graceful: boolean, gc: { changed: boolean; fina
 
 /**
  * The delete of `stored` under `policy`. Only a Pod has a graceful strategy (rest.BeforeDelete
- * marks it whatever its finalizers); any other object without finalizers left goes as stored,
+ * marks it whatever its finalizers, and that update is written even when the pod then goes at
+ * once, with a grace period of 0); any other object without finalizers left goes as stored,
  * else it is marked (`markAsDeleting`: `deletionTimestamp`, a grace period of 0, the generation
  * bumped).
  */
@@ -83,5 +86,5 @@ export function planDeletion(def: ResourceDef, stored: Obj, policy: Propagation 
   marked.metadata.deletionGracePeriodSeconds = graceful ? gracePeriodSeconds : 0;
   if (marked.metadata.generation) marked.metadata.generation += 1;
   withFinalizers(marked, gc.finalizers);
-  return { action: gc.finalizers.length ? "mark" : "remove", obj: marked };
+  return gc.finalizers.length ? { action: "mark", obj: marked } : { action: "remove", obj: marked, writtenFirst: true };
 }

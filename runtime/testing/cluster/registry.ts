@@ -134,7 +134,10 @@ export class Registry {
     }
     const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
     if (plan.action === "keep") return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
-    if (plan.action === "remove") return { entry: this.removeNow(def, plan.obj), gone: true };
+    if (plan.action === "remove") {
+      const last = plan.writtenFirst ? clone(this.commit(def, plan.obj, "MODIFIED").obj) : plan.obj;
+      return { entry: this.removeNow(def, last), gone: true };
+    }
     const answered = this.commit(def, plan.obj, "MODIFIED");
     processDeletingOwner(this, def, answered.obj);
     return { entry: answered, gone: false };
