@@ -94,6 +94,27 @@ function invalidAccessReview(field: string, value: string, detail: string): Revi
 const RESOURCE_KEYS = ["namespace", "verb", "group", "version", "resource", "subresource", "name"] as const;
 const NON_RESOURCE_KEYS = ["path", "verb"] as const;
 
+/** A field or label selector of resourceAttributes as decoded (rawSelector, requirements), to echo back. */
+function selectorAttributes(value: unknown): Record<string, unknown> | undefined {
+  if (value == null || typeof value !== "object") return undefined;
+  const source = record(value);
+  const out: Record<string, unknown> = {};
+  if (str(source.rawSelector)) out.rawSelector = str(source.rawSelector);
+  if (Array.isArray(source.requirements) && source.requirements.length) {
+    out.requirements = source.requirements.map((r) => {
+      const req = record(r);
+      const values = Array.isArray(req.values) ? req.values.map(str) : [];
+      return { ...pick<{ key: string; operator: string }>(req, ["key", "operator"]), ...(values.length ? { values } : {}) };
+    });
+  }
+  return out;
+}
+
+/** Go's `%#v` of the internal NonResourceAttributes, as field.Invalid renders a struct. */
+function goNonResourceAttributes(value: Record<string, unknown>): string {
+  return `authorization.NonResourceAttributes{Path:${JSON.stringify(str(value.path))}, Verb:${JSON.stringify(str(value.verb))}}`;
+}
+
 /**
  * The answer to "can I ...?" (POST authorization.k8s.io/v1 selfsubjectaccessreviews).
  * Throws `ReviewRequestError` (422) unless exactly one of `resourceAttributes` and
@@ -108,7 +129,7 @@ export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorize
   const hasResource = spec.resourceAttributes != null;
   const hasNonResource = spec.nonResourceAttributes != null;
   if (hasResource && hasNonResource) {
-    throw invalidAccessReview("spec.nonResourceAttributes", JSON.stringify(spec.nonResourceAttributes), "cannot be specified in combination with resourceAttributes");
+    throw invalidAccessReview("spec.nonResourceAttributes", goNonResourceAttributes(record(spec.nonResourceAttributes)), "cannot be specified in combination with resourceAttributes");
   }
   if (!hasResource && !hasNonResource) {
     throw invalidAccessReview("spec.resourceAttributes", '"null"', "exactly one of nonResourceAttributes or resourceAttributes must be specified");
@@ -117,6 +138,11 @@ export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorize
   let echoed: SelfSubjectAccessReview["spec"];
   if (hasResource) {
     const ra = pick<ResourceAttributes>(record(spec.resourceAttributes), RESOURCE_KEYS);
+    // The selectors (AuthorizeWithSelectors, on in 1.32) come back as sent; RBAC ignores them.
+    for (const key of ["fieldSelector", "labelSelector"] as const) {
+      const selector = selectorAttributes(record(spec.resourceAttributes)[key]);
+      if (selector) (ra as Record<string, unknown>)[key] = selector;
+    }
     echoed = { resourceAttributes: ra };
     attrs = {
       user,
