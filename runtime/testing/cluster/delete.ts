@@ -6,7 +6,7 @@
  * `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
  * finalizers are removed. The answer is what the real server sends: the object while it
  * still exists (202 when `orphanDependents: false` asked for cascading) or for pods, a `Success`
- * Status otherwise; a collection delete answers the list of deleted objects. Simplification:
+ * Status otherwise; a collection delete answers the list it read before deleting. Simplification:
  * pods are deleted at once (no kubelet honours the grace period).
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
@@ -71,18 +71,20 @@ export function deleteObjectCall(call: Call): Reply {
   return answer(call, entry, gone, options);
 }
 
-/** DELETE /.../{resource} (deletecollection): answers the list of what it deleted. */
+/**
+ * DELETE /.../{resource} (deletecollection): answers the list as read before deleting (its items
+ * and resourceVersion), as Store.DeleteCollection returns it.
+ */
 export function deleteCollectionCall(call: Call): Reply {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
   const sel = selection(call);
-  const items: string[] = [];
-  for (const { entry } of selectedEntries(call, sel)) {
-    const current = call.registry.store.get(call.def, entry.obj.metadata.namespace, entry.obj.metadata.name);
-    if (!current) continue;
-    const result = deleteOne(call, current, options, dryRun);
-    items.push(call.def.custom ? result.entry.full : result.entry.item);
-  }
+  const listed = selectedEntries(call, sel);
   const rv = call.registry.store.resourceVersion;
+  const items = listed.map(({ entry }) => (call.def.custom ? entry.full : entry.item));
+  for (const { entry } of listed) {
+    const current = call.registry.store.get(call.def, entry.obj.metadata.namespace, entry.obj.metadata.name);
+    if (current) deleteOne(call, current, options, dryRun);
+  }
   return { status: 200, body: `{"kind":"${call.def.kind}List","apiVersion":"${apiVersionOf(call.def)}","metadata":{"resourceVersion":"${rv}"},"items":[${items.join(",")}]}` };
 }
