@@ -139,6 +139,8 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   if (def.generation) meta.generation = 1;
   meta.managedFields = managed(call, def, undefined, operation, source);
   if (meta.managedFields.length === 0) delete meta.managedFields;
+  // The store sets the version (a dry run has none) where the real server has it, after uid.
+  if (!dryRun) meta.resourceVersion = "";
   const out = ordered(def, { ...obj, metadata: orderedMeta(meta) });
   if (dryRun) return entryOf(out);
   return registry.commit(def, out, "ADDED");
