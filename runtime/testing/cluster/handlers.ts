@@ -30,7 +30,7 @@ function patchCall(call: Call, scope: UpdateScope): Reply {
   const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml" && scope === "main") return serverSideApply(call);
   const current = existing(call, call.info.namespace, call.info.name);
-  const applied = applyPatch(call, clone(current.obj));
+  const applied = applyPatch(call, clone(current.obj), directive);
   const patched = decodePatchedObject(call, applied, directive, JSON.parse(call.body.toString("utf8")));
   return { status: 200, body: updateObject(call, current, patched, scope).full };
 }

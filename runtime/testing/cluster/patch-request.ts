@@ -7,6 +7,7 @@
  * details: handlers/patch.go drops the library's error).
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
+import type { FieldValidation } from "./field-validation.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch } from "./json-patch.js";
 import { mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
@@ -16,16 +17,31 @@ type Obj = Record<string, any>;
 
 const PATCH_TYPES = new Set(["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"]);
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, prefix = "error decoding patch: "): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`error decoding patch: ${goJsonError(text, error)}`);
+    throw badRequest(`${prefix}${goJsonError(text, error)}`);
   }
 }
 
-/** Applies the request's patch (by Content-Type) to `current`. */
-export function applyPatch(call: Call, current: Obj): Obj {
+/**
+ * A merge or strategic patch read into a map[string]interface{} first, as 1.32 reads it: the
+ * merge patch's strict read (fieldValidation Warn or Strict) answers `error decoding patch: <err>`,
+ * strategicPatchObject the decoder's error alone (any directive). A patch that is no object
+ * (`[]`, a string, a number, a boolean) is the decoder's type error.
+ */
+function parsePatchMap(text: string, prefix: string): unknown {
+  const value = parseJson(text, prefix);
+  if (value !== null && (typeof value !== "object" || Array.isArray(value))) {
+    const jsonKind = Array.isArray(value) ? "array" : typeof value === "boolean" ? "bool" : typeof value;
+    throw badRequest(`${prefix}json: cannot unmarshal ${jsonKind} into Go value of type map[string]interface {}`);
+  }
+  return value;
+}
+
+/** Applies the request's patch (by Content-Type) to `current`; `directive` is the request's fieldValidation. */
+export function applyPatch(call: Call, current: Obj, directive: FieldValidation = "Warn"): Obj {
   const text = call.body.toString("utf8");
   let out: unknown;
   try {
@@ -34,10 +50,11 @@ export function applyPatch(call: Call, current: Obj): Obj {
         out = jsonPatch(current, parseJson(text), parseRawJson(text));
         break;
       case "application/merge-patch+json":
-        out = mergePatch(current, parseJson(text));
+        // With Ignore the library's MergePatch reads it (not emulated: the answers below).
+        out = mergePatch(current, directive === "Ignore" ? parseJson(text) : parsePatchMap(text, "error decoding patch: "));
         break;
       default:
-        out = strategicMerge(current, parseJson(text), true);
+        out = strategicMerge(current, parsePatchMap(text, ""), true);
     }
   } catch (error) {
     if (error instanceof NoMergeKeyError) {
