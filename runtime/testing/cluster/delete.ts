@@ -1,9 +1,10 @@
 /**
  * @module cluster/delete
  * DELETE of one object and of a collection, with `DeleteOptions` from the body or the query:
- * `propagationPolicy` (default per type: Background, Orphan for batch/v1 Jobs),
- * `orphanDependents`, `gracePeriodSeconds`, `preconditions` (409 with the real message) and
- * `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
+ * `propagationPolicy` (without one: the object's `orphan`/`foregroundDeletion` finalizer, else
+ * the type's default, Background, Orphan for batch/v1 Jobs; deletion-plan.ts),
+ * `orphanDependents`, `gracePeriodSeconds`, `preconditions` (409 with the real message; a
+ * Namespace's in its storage's words, namespace-delete.ts) and `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
  * finalizers are removed. The answer is what the real server sends: the object while it
  * still exists (202 when `orphanDependents: false` asked for cascading) or for pods, a `Success`
  * Status otherwise; a collection delete answers the list it read before deleting. Simplification:
@@ -11,6 +12,7 @@
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
+import { namespacePolicy, namespacePreconditionError, terminatingNamespace } from "./namespace-delete.js";
 import { json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
@@ -25,18 +27,15 @@ function answer(call: Call, entry: Entry, gone: boolean, options: DeleteOptions)
   return { status: !gone && options.orphanDependents === false ? 202 : 200, body: entry.full };
 }
 
+function isNamespace(def: { group: string; resource: string }): boolean {
+  return def.group === "" && def.resource === "namespaces";
+}
+
 /** What a delete would answer, computed without writing (dryRun). */
 function preview(call: Call, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
-  if (call.def.group === "" && call.def.resource === "namespaces") {
-    if (obj.metadata.deletionTimestamp) return { entry: entryOf(obj), gone: false };
-    const copy = structuredClone(obj);
-    const finalizers = [...(copy.metadata.finalizers ?? [])];
-    if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
-    if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
-    copy.metadata.deletionTimestamp ??= call.registry.timestamp();
-    copy.metadata.deletionGracePeriodSeconds ??= 0;
-    if (finalizers.length) copy.metadata.finalizers = finalizers;
-    return { entry: entryOf(copy), gone: false };
+  if (isNamespace(call.def)) {
+    if (!obj.metadata.deletionTimestamp) return { entry: entryOf(terminatingNamespace(obj, policy, call.registry.timestamp())), gone: false };
+    if (obj.spec?.finalizers?.length) return { entry: entryOf(obj), gone: false };
   }
   const plan = planDeletion(call.def, obj, policy, call.registry.timestamp(), 0);
   return { entry: entryOf(plan.obj), gone: plan.action === "remove" };
@@ -47,6 +46,15 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
   const { def, registry } = call;
   const obj = current.obj;
   const pre = options.preconditions;
+  if (isNamespace(def)) {
+    // The namespace storage checks them itself, in its own words; its first delete is its own update.
+    const error = namespacePreconditionError(obj, pre);
+    if (error) throw error;
+    if (!obj.metadata.deletionTimestamp) {
+      const policy = namespacePolicy(options);
+      return dryRun ? preview(call, obj, policy) : registry.deleteObject(def, obj, policy, 0);
+    }
+  }
   // rest.BeforeDelete: the Conflict names the Kind (`ConfigMap`, `Deployment.apps`), not the resource.
   const kind = { group: storedAs(def).group, resource: def.kind };
   if (pre?.uid && pre.uid !== obj.metadata.uid) {

@@ -9,6 +9,7 @@
  */
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { collectDependents, processDeletingOwner } from "./garbage-collector.js";
+import { terminatingNamespace } from "./namespace-delete.js";
 import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
 import { Store, type Entry } from "./store.js";
 
@@ -129,8 +130,9 @@ export class Registry {
    */
   deleteObject(def: ResourceDef, obj: Obj, policy: Propagation | undefined, gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
     if (def.group === "" && def.resource === "namespaces") {
-      if (obj.metadata.deletionTimestamp) return { entry: this.store.get(def, undefined, obj.metadata.name)!, gone: false };
-      return this.#terminateNamespace(def, obj, policy);
+      if (!obj.metadata.deletionTimestamp) return this.#terminateNamespace(def, obj, policy);
+      // Still finalized by `spec.finalizers`: answered as it is; else the generic store's delete.
+      if (obj.spec?.finalizers?.length) return { entry: this.store.get(def, undefined, obj.metadata.name)!, gone: false };
     }
     const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
     if (plan.action === "keep") return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
@@ -143,24 +145,12 @@ export class Registry {
     return { entry: answered, gone: false };
   }
 
+  /** A namespace's first delete (namespace-delete.ts), then the collector and the namespace controller. */
   #terminateNamespace(def: ResourceDef, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
-    const gcFinalizer = policy === "Orphan" ? "orphan" : policy === "Foreground" ? "foregroundDeletion" : undefined;
-    const finalizers: string[] = [...(obj.metadata.finalizers ?? [])];
-    const marked = this.#markDeleted(obj, gcFinalizer && !finalizers.includes(gcFinalizer) ? [...finalizers, gcFinalizer] : finalizers, 0);
-    marked.status = { ...(marked.status ?? {}), phase: "Terminating" };
-    const answered = this.commit(def, marked, "MODIFIED");
+    const answered = this.commit(def, terminatingNamespace(obj, policy, this.timestamp()), "MODIFIED");
     processDeletingOwner(this, def, answered.obj);
     this.#emptyNamespace(obj.metadata.name);
     return { entry: answered, gone: false };
-  }
-
-  #markDeleted(obj: Obj, finalizers: string[], gracePeriodSeconds: number): Obj {
-    const copy = clone(obj);
-    copy.metadata.deletionTimestamp = this.timestamp();
-    copy.metadata.deletionGracePeriodSeconds = gracePeriodSeconds;
-    if (finalizers.length) copy.metadata.finalizers = finalizers;
-    if (copy.metadata.generation) copy.metadata.generation += 1;
-    return copy;
   }
 
   /** Removes one finalizer (as its controller would); the object goes away when none remain. */
@@ -170,7 +160,8 @@ export class Registry {
     const copy = clone(current.obj);
     copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f: string) => f !== finalizer);
     if (copy.metadata.finalizers.length === 0) delete copy.metadata.finalizers;
-    if (copy.metadata.deletionTimestamp && !copy.metadata.finalizers) this.removeNow(def, copy);
+    // ShouldDeleteDuringUpdate (a Namespace's also waits on `spec.finalizers`).
+    if (copy.metadata.deletionTimestamp && !copy.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(copy) ?? true)) this.removeNow(def, copy);
     else this.commit(def, copy, "MODIFIED");
   }
 

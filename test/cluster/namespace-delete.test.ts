@@ -1,0 +1,80 @@
+/**
+ * DELETE of a Namespace as 1.32's pkg/registry/core/namespace/storage (REST.Delete) does it:
+ * preconditions checked by the namespace storage itself (`Precondition failed: ...`, on the
+ * resource `namespaces`); the first delete only sets `deletionTimestamp`, the `Terminating`
+ * phase and the collector's finalizers (shouldHaveOrphanFinalizer,
+ * shouldHaveDeleteDependentsFinalizer: `orphanDependents: false` asks for
+ * `foregroundDeletion`), never `deletionGracePeriodSeconds`; a dry run answers that update.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { testCluster, type TestCluster } from "./helpers.js";
+
+const NAMESPACES = "/api/v1/namespaces";
+
+describe("namespace delete", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+
+  const create = async (name: string) => (await t.send("POST", NAMESPACES, { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } })).body;
+  /** Keeps the namespace Terminating: a ConfigMap in it held by a finalizer. */
+  const hold = (ns: string) => t.send("POST", `${NAMESPACES}/${ns}/configmaps`, { body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
+  const release = (ns: string) => t.send("PATCH", `${NAMESPACES}/${ns}/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+
+  test("a precondition that does not match is the namespace storage's Conflict", async () => {
+    const ns = await create("pre");
+    const uid = await t.send("DELETE", `${NAMESPACES}/pre`, { body: { preconditions: { uid: "x" } } });
+    assert.equal(uid.status, 409);
+    assert.deepEqual(uid.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: `Operation cannot be fulfilled on namespaces "pre": Precondition failed: UID in precondition: x, UID in object meta: ${ns.metadata.uid}`,
+      reason: "Conflict", details: { name: "pre", kind: "namespaces" }, code: 409,
+    });
+    const rv = await t.send("DELETE", `${NAMESPACES}/pre`, { body: { preconditions: { resourceVersion: "1" } } });
+    assert.equal(rv.body.message, `Operation cannot be fulfilled on namespaces "pre": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${ns.metadata.resourceVersion}`);
+  });
+
+  test("the first delete sets deletionTimestamp and the Terminating phase, no grace period; a dry run answers the same and writes nothing", async () => {
+    await create("term");
+    await hold("term");
+    const dry = await t.send("DELETE", `${NAMESPACES}/term?dryRun=All`);
+    assert.equal(dry.status, 200);
+    assert.equal(dry.body.status.phase, "Terminating");
+    assert.ok(dry.body.metadata.deletionTimestamp);
+    assert.equal("deletionGracePeriodSeconds" in dry.body.metadata, false);
+    assert.equal((await t.send("GET", `${NAMESPACES}/term`)).body.status.phase, "Active");
+    const res = await t.send("DELETE", `${NAMESPACES}/term`);
+    assert.equal(res.body.status.phase, "Terminating");
+    assert.equal("deletionGracePeriodSeconds" in res.body.metadata, false);
+    assert.equal(res.body.metadata.finalizers, undefined);
+    const again = await t.send("DELETE", `${NAMESPACES}/term`);
+    assert.equal(again.body.metadata.resourceVersion, (await t.send("GET", `${NAMESPACES}/term`)).body.metadata.resourceVersion);
+    await release("term");
+    assert.equal((await t.send("GET", `${NAMESPACES}/term`)).status, 404);
+  });
+
+  test("Orphan adds `orphan`; once the collector removes it the namespace still waits on its content", async () => {
+    await create("orph");
+    await hold("orph");
+    const res = await t.send("DELETE", `${NAMESPACES}/orph`, { body: { propagationPolicy: "Orphan" } });
+    assert.deepEqual(res.body.metadata.finalizers, ["orphan"]);
+    const held = await t.send("GET", `${NAMESPACES}/orph`);
+    assert.equal(held.status, 200, "spec.finalizers still hold it");
+    assert.equal(held.body.metadata.finalizers, undefined);
+    await release("orph");
+    assert.equal((await t.send("GET", `${NAMESPACES}/orph`)).status, 404);
+  });
+
+  test("orphanDependents=false asks for foregroundDeletion (202: not deleted yet)", async () => {
+    await create("fg");
+    await hold("fg");
+    const res = await t.send("DELETE", `${NAMESPACES}/fg`, { body: { orphanDependents: false } });
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body.metadata.finalizers, ["foregroundDeletion"]);
+    await release("fg");
+    assert.equal((await t.send("GET", `${NAMESPACES}/fg`)).status, 404);
+  });
+});
