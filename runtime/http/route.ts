@@ -96,7 +96,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function checkThen(checker: AuthChecker, request: CallRequest, body: Uint8Array, requestId: string, next: () => Answer | Promise<Answer>): Answer | Promise<Answer> {
     let refused: ReturnType<AuthChecker["check"]>;
     try {
-      refused = checker.check(request, body);
+      refused = checker.check(request, body, drain.signal);
     } catch (error) {
       return checkFailed(error, requestId);
     }
@@ -114,6 +114,11 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   }
 
   function checkFailed(error: unknown, requestId: string): Answer {
+    // Given up on at shutdown (the drain deadline aborted the check's wait): as any call in flight.
+    if (drain.signal.aborted) {
+      logger.warn({ fn: fn.name, requestId }, "caller auth aborted by shutdown");
+      return refusalAnswer(SHUTTING_DOWN, requestId);
+    }
     if (error instanceof SecretMissingError) {
       logger.error({ fn: fn.name, requestId, secretName: error.secret, secretPath: error.path }, `caller auth unavailable: ${error.message}`);
     } else {

@@ -223,6 +223,29 @@ describe("HTTP server", () => {
     never.resolve();
   });
 
+  test("a caller whose TokenReview is still awaited at the drain deadline gets a 503 (logged), and the review is aborted", { timeout: 10_000 }, async () => {
+    let reviewSignal: AbortSignal | undefined;
+    const kube = fakeKube().kube;
+    (kube as unknown as { tokenReview: (t: string, a?: string[], o?: { signal?: AbortSignal }) => Promise<never> }).tokenReview = (_token, _audiences, options) =>
+      new Promise((_, reject) => {
+        reviewSignal = options?.signal;
+        options?.signal?.addEventListener("abort", () => reject(options.signal!.reason));
+      });
+    const fn = loaded({ name: "guarded", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:*"] }, handler: () => "ran" });
+    const server = await start({ functions: [fn], drainTimeoutMs: 20, kube });
+    const inflight = post(`${server.url}/guarded`, {}, { authorization: "Bearer some-token-value", "x-request-id": "hung-sa" });
+    await until(() => reviewSignal !== undefined, "the TokenReview");
+    server.stop();
+    const res = await inflight;
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "shutting_down");
+    assert.equal(reviewSignal!.aborted, true);
+    await server.done;
+    const records = server.log.records();
+    assert.ok(records.some((r) => r.msg === "caller auth aborted by shutdown" && r.requestId === "hung-sa"));
+    assert.ok(records.some((r) => r.requestId === "hung-sa" && r.status === 503), "an access line");
+  });
+
   test("rejects when the port is taken", async () => {
     const first = await start({ functions: [] });
     try {

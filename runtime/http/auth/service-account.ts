@@ -8,7 +8,8 @@
  * (never the token), at most `cacheSize` entries, to spare the API server; rejections are not
  * cached. A token the API server does not authenticate → 401; an identity not allowed → 403.
  * The pod's ServiceAccount needs `create` on `tokenreviews.authentication.k8s.io` (cluster-wide,
- * e.g. the `system:auth-delegator` ClusterRole); a failing TokenReview answers 500.
+ * e.g. the `system:auth-delegator` ClusterRole); a failing TokenReview answers 500, and one still
+ * waited for when the server gives up on calls in flight (shutdown) ends with them (503).
  */
 import { createHash } from "node:crypto";
 import type { ServiceAccountAuth } from "../../function.js";
@@ -59,14 +60,14 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
 
   return {
     phase: "headers",
-    check: async function checkServiceAccount(request) {
+    check: async function checkServiceAccount(request, _body, signal) {
       const token = bearerToken(request.header("authorization"));
       if (token instanceof Refusal) return token;
       const key = createHash("sha256").update(token).digest("base64");
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached[1] > now) return decide(cached[0]);
-      const status = await kube.tokenReview(token, auth.audiences);
+      const status = await kube.tokenReview(token, auth.audiences, { signal });
       const username = status.authenticated ? status.user?.username : undefined;
       if (!username) return INVALID_TOKEN;
       cache.delete(key);
