@@ -104,11 +104,14 @@ function tooLarge(limit: number): Refusal {
 export function readBody(call: CallRequest, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   const declared = call.header("content-length");
   if (declared !== null && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
-  return call.incoming ? readIncoming(call.incoming, limit, deadlines) : readRequest(call.request!, declared, limit, deadlines);
+  return call.incoming ? readIncoming(call.incoming, limit, deadlines) : readRequest(call.request!, declared, limit, deadlines, call.source);
 }
 
-/** The body of a WHATWG request (`declared`: its `Content-Length`, within the limit). */
-async function readRequest(request: Request, declared: string | null, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
+/**
+ * The body of a WHATWG request (`declared`: its `Content-Length`, within the limit); `source`,
+ * the Node request behind it, says why a body stopped short (the parser's refusal, or the client gone).
+ */
+async function readRequest(request: Request, declared: string | null, limit: number, deadlines: BodyDeadlines, source?: IncomingMessage): Promise<Uint8Array | Refusal> {
   if (request.body === null) return EMPTY;
   let expired: (refusal: Refusal) => void = ignore;
   const deadline = new Promise<Refusal>((resolve) => (expired = resolve));
@@ -122,8 +125,8 @@ async function readRequest(request: Request, declared: string | null, limit: num
       try {
         next = await Promise.race([reader.read(), deadline]);
       } catch {
-        // The request's stream failed: the client went away mid-body.
-        next = CLIENT_GONE;
+        // The request's stream failed: the client went away mid-body, or the parser refused it.
+        next = source ? cutShort(source) : CLIENT_GONE;
       }
       if (next instanceof Refusal) {
         reader.cancel().catch(ignore);
@@ -140,7 +143,7 @@ async function readRequest(request: Request, declared: string | null, limit: num
     }
     // The stream of a request whose client went away can end as if complete: a body shorter than
     // its Content-Length was cut short (the parser never passes a complete one that is).
-    if (declared !== null && size < Number(declared)) return CLIENT_GONE;
+    if (declared !== null && size < Number(declared)) return source ? cutShort(source) : CLIENT_GONE;
     return size > limit ? tooLarge(limit) : concat(chunks, size);
   } finally {
     deadlines.end(read);

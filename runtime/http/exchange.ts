@@ -24,6 +24,8 @@ export interface CallRequest {
   readonly incoming?: IncomingMessage;
   /** The WHATWG request, when served through `fetch`: its body is read from it. */
   readonly request?: Request;
+  /** Behind `request`, when a Node server serves it through hono: says why its body stopped short. */
+  readonly source?: IncomingMessage;
 }
 
 /** A response before it is sent: header names in lower case. */
@@ -44,7 +46,7 @@ export interface Answer {
  * @example
  * const req = fetchRequest(c.req.raw, c.req.path);
  */
-export function fetchRequest(request: Request, path: string): CallRequest {
+export function fetchRequest(request: Request, path: string, source?: IncomingMessage): CallRequest {
   const url = request.url;
   const q = url.indexOf("?");
   const headers = request.headers;
@@ -59,6 +61,7 @@ export function fetchRequest(request: Request, path: string): CallRequest {
       return headers;
     },
     request,
+    source,
   };
 }
 

@@ -6,6 +6,7 @@
  * 405 with `Allow` comes for free and hono keeps its single-handler fast path), and JSON 404s.
  * `app.ts` imports this module on first use.
  */
+import type { IncomingMessage } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import type { Logger } from "pino";
@@ -67,7 +68,7 @@ function byMethod(methods: ReadonlyMap<string, Endpoint>, accessLog: AccessLog) 
     const method = c.req.raw.method;
     const endpoint = methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined);
     if (endpoint) {
-      const answer = endpoint(fetchRequest(c.req.raw, c.req.path));
+      const answer = endpoint(fetchRequest(c.req.raw, c.req.path, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming));
       return answer instanceof Promise ? answer.then(toResponse) : toResponse(answer);
     }
     return unrouted(c, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${c.req.path}: use ${allow}` }, { allow }, accessLog);

@@ -107,6 +107,14 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.equal(access.status, 400);
   });
 
+  test("a body the parser refuses mid-way on a request hono serves (a percent-encoded target): the access line says 400 too, not 499", { timeout: 10_000 }, async () => {
+    const answer = await raw(port, "POST /echo?x=%20 HTTP/1.1\r\nHost: x\r\nX-Request-Id: mid-body-3\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n");
+    assert.equal(answer.status, 400);
+    assert.equal(answer.headers["x-request-id"], "mid-body-3");
+    await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "mid-body-3"));
+    assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "mid-body-3")!.status, 400);
+  });
+
   test("a refusal mid-body that is not a 400 (chunk extensions too large: 413) is recorded as answered", { timeout: 10_000 }, async () => {
     const answer = await raw(port, `POST /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id: mid-body-2\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n1;${"e".repeat(20_000)}\r\n`);
     assert.equal(answer.status, 413);
