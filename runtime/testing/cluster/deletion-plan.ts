@@ -9,6 +9,7 @@
  * same way (updateForGracefulDeletionAndFinalizers): the options still change its collector
  * finalizers; with nothing to change, nothing is written.
  */
+import { orderedMeta } from "./meta-order.js";
 import type { ResourceDef } from "./resources.js";
 
 type Obj = Record<string, any>;
@@ -48,9 +49,11 @@ export function gcFinalizers(finalizers: string[], policy: Propagation | undefin
   return same ? { changed: false, finalizers } : { changed: true, finalizers: out };
 }
 
+/** `obj` with `finalizers` (none: the key dropped), its metadata keys in ObjectMeta's order. */
 function withFinalizers(obj: Obj, finalizers: string[]): Obj {
   if (finalizers.length) obj.metadata.finalizers = finalizers;
   else delete obj.metadata.finalizers;
+  obj.metadata = orderedMeta(obj.metadata);
   return obj;
 }
 
@@ -64,8 +67,9 @@ function planRepeat(stored: Obj, graceful: boolean, gc: { changed: boolean; fina
   if (graceful && (stored.metadata.deletionGracePeriodSeconds ?? 0) > 0) return keep;
   if (gc.changed && gc.finalizers.length === 0) return { action: "remove", obj: stored };
   if (!gc.changed && stored.metadata.deletionGracePeriodSeconds === 0) return keep;
-  const marked = withFinalizers(structuredClone(stored), gc.finalizers);
+  const marked = structuredClone(stored);
   marked.metadata.deletionGracePeriodSeconds = 0;
+  withFinalizers(marked, gc.finalizers);
   return { action: "mark", obj: marked };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { DeleteOptions } from "./delete-options.js";
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
+import { orderedMeta } from "./meta-order.js";
 import { conflict, type ApiError } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -45,12 +46,14 @@ export function terminatingNamespace(ns: Obj, policy: Propagation | undefined, n
   const out = structuredClone(ns);
   out.metadata.deletionTimestamp ??= now;
   out.status = { ...(out.status ?? {}), phase: "Terminating" };
-  if (policy === undefined) return out;
-  const current: string[] = out.metadata.finalizers ?? [];
-  const wanted = new Map([[ORPHAN, policy === "Orphan"], [FOREGROUND, policy === "Foreground"]]);
-  const finalizers = current.filter((f) => wanted.get(f) !== false);
-  for (const [f, should] of wanted) if (should && !finalizers.includes(f)) finalizers.push(f);
-  if (finalizers.length !== current.length || finalizers.some((f, i) => f !== current[i])) out.metadata.finalizers = finalizers;
-  if (out.metadata.finalizers?.length === 0) delete out.metadata.finalizers;
+  if (policy !== undefined) {
+    const current: string[] = out.metadata.finalizers ?? [];
+    const wanted = new Map([[ORPHAN, policy === "Orphan"], [FOREGROUND, policy === "Foreground"]]);
+    const finalizers = current.filter((f) => wanted.get(f) !== false);
+    for (const [f, should] of wanted) if (should && !finalizers.includes(f)) finalizers.push(f);
+    if (finalizers.length !== current.length || finalizers.some((f, i) => f !== current[i])) out.metadata.finalizers = finalizers;
+    if (out.metadata.finalizers?.length === 0) delete out.metadata.finalizers;
+  }
+  out.metadata = orderedMeta(out.metadata);
   return out;
 }

@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { fieldManager, isDryRun, type Call } from "./call.js";
 import { randomSuffix } from "./defaults.js";
 import { recordManager, fieldSet } from "./managed-fields.js";
+import { orderedMeta } from "./meta-order.js";
 import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
 import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
@@ -66,15 +67,6 @@ function ordered(def: ResourceDef, obj: Obj): Obj {
   const { kind: _k, apiVersion: _a, metadata, status, ...rest } = obj;
   const out: Obj = { kind: def.kind, apiVersion: apiVersionOf(def), metadata, ...rest };
   if (status !== undefined) out.status = status;
-  return out;
-}
-
-const META_ORDER = ["name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields"];
-
-function orderedMeta(meta: Obj): Obj {
-  const out: Obj = {};
-  for (const k of META_ORDER) if (meta[k] !== undefined) out[k] = meta[k];
-  for (const [k, v] of Object.entries(meta)) if (!(k in out) && v !== undefined) out[k] = v;
   return out;
 }
 
