@@ -2,11 +2,14 @@
  * @module cluster/non-resource
  * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`: `ok`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
- * legacy or aggregated by the Accept header) and the minimal `/openapi/v3` kubectl needs.
- * Anything else (`/openapi/v2` included) is the handler chain's plain-text 404.
+ * legacy or aggregated by the Accept header), the minimal `/openapi/v3` kubectl needs and the
+ * ServiceAccount issuer discovery documents (see `issuer-discovery`). Anything else
+ * (`/openapi/v2` included) is the handler chain's plain-text 404.
  */
 import type { Reply } from "./call.js";
+import type { TokenIssuer } from "./auth/index.js";
 import { aggregated, AGGREGATED_TYPE, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
+import { serveIssuerDiscovery } from "./issuer-discovery.js";
 import { openapiDocument, openapiIndex } from "./openapi.js";
 import type { Registry } from "./registry.js";
 import { statusFor } from "./status.js";
@@ -26,9 +29,11 @@ export function pageNotFoundReply(): Reply {
   return { status: 404, body: "404 page not found\n", contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } };
 }
 
-/** Answers a GET of a non-resource path. */
-export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string): Reply {
+/** Answers a GET of a non-resource path; `issuer` signs the tokens whose keys are published. */
+export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer): Reply {
   const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  const discovery = serveIssuerDiscovery(issuer, clean, serverAddress);
+  if (discovery) return discovery;
   if (clean === "/healthz" || clean === "/livez" || clean === "/readyz") return { status: 200, body: "ok", contentType: "text/plain; charset=utf-8" };
   if (clean === "/version") return { status: 200, body: JSON.stringify(versionInfo(), null, 2) };
   if (clean === "/api" || clean === "/apis") {

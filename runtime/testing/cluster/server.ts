@@ -197,7 +197,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     try {
       const body = await readBody(req);
       if (!info.resourceRequest) {
-        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address) : pageNotFoundReply();
+        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address, auth.issuer) : pageNotFoundReply();
       } else {
         const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
         const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");

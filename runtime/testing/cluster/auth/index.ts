@@ -7,7 +7,7 @@
 export { createCertificates } from "./certs.js";
 export type { ClusterCertificates } from "./certs.js";
 export { createTokenIssuer, ISSUER, DEFAULT_AUDIENCES } from "./tokens.js";
-export type { TokenIssuer, TokenIssuerOptions, MintRequest, MintedToken, VerifiedToken } from "./tokens.js";
+export type { IssuerPublicKey, TokenIssuer, TokenIssuerOptions, MintRequest, MintedToken, VerifiedToken } from "./tokens.js";
 export { createAuthenticator, ANONYMOUS_USER, ADMIN_USERNAME } from "./authn.js";
 export type { Authenticator, AuthenticatorOptions, AuthenticationResult, TokenAuthentication } from "./authn.js";
 export { createAuthorizer, PRIVILEGED_GROUP } from "./rbac.js";

@@ -3,10 +3,11 @@
  * ServiceAccount tokens as a real API server mints them from the TokenRequest API: RS256 JWTs
  * whose key id is the hash of the signing key, with the same claims in the same (sorted)
  * order — `aud`, `exp`, `iat`, `iss`, `jti`, `kubernetes.io`, `nbf`, `sub`. The signing key is
- * made when the issuer is created and never leaves it.
+ * made when the issuer is created and never leaves it; its public half (`publicKey`) is what the
+ * issuer discovery endpoints publish.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { base64url, CompactSign, compactVerify, exportSPKI, generateKeyPair, importSPKI } from "jose";
+import { base64url, CompactSign, compactVerify, exportJWK, exportSPKI, generateKeyPair, importSPKI } from "jose";
 import type { CryptoKey } from "jose";
 
 /** The issuer (`iss`) of every token, as in a default cluster. */
@@ -57,8 +58,23 @@ export interface VerifiedToken {
   timeError?: string;
 }
 
+/** The public half of the signing key: what a relying party needs to check a token's signature. */
+export interface IssuerPublicKey {
+  /** The `kid` of every token it signs: the unpadded base64url SHA-256 of the PKIX (DER) key. */
+  kid: string;
+  /** The JWS algorithm (`RS256`). */
+  alg: "RS256";
+  /** The RSA modulus and exponent, unpadded base64url big-endian as in a JWK. */
+  n: string;
+  e: string;
+}
+
 /** Mints and verifies ServiceAccount tokens with one signing key. */
 export interface TokenIssuer {
+  /** The issuer URL every token names (`iss`). */
+  readonly issuer: string;
+  /** The signing key's public half. */
+  readonly publicKey: IssuerPublicKey;
   mint(req: MintRequest): Promise<MintedToken>;
   /** The token's identity (with `timeError` when expired or not yet valid), or `null` when it is malformed or badly signed. */
   verify(token: string): Promise<VerifiedToken | null>;
@@ -103,8 +119,13 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
   // As the real server: the key id is the unpadded base64url SHA-256 of the PKIX public key.
   const kid = base64url.encode(createHash("sha256").update(der).digest());
   const verifyKey: CryptoKey = await importSPKI(spki, "RS256");
+  const { n, e } = await exportJWK(publicKey);
+  const published: IssuerPublicKey = { kid, alg: "RS256", n: n!, e: e! };
 
   return {
+    issuer: ISSUER,
+    publicKey: published,
+
     async mint(req) {
       const iat = Math.floor(now() / 1000);
       const exp = iat + (req.expirationSeconds ?? 3600);
