@@ -8,10 +8,14 @@
  * Status as its result, and the create handler writes results as 201); an unready pod of a
  * budget that is healthy enough goes without touching it; otherwise the budget must allow a
  * disruption (429 when none, 403 when negative) and is decremented, the pod recorded in
- * `status.disruptedPods`. Simplification: no disruption controller runs, so `status` is what
- * the test wrote and the "still being processed" check of `observedGeneration` is not made.
+ * `status.disruptedPods`. The pod is deleted with the Eviction's own `deleteOptions` policy
+ * (`propagationPolicy`, or `orphanDependents`): without one, the pod's own `orphan` or
+ * `foregroundDeletion` finalizer decides, else the default (Background). Simplification: no
+ * disruption controller runs, so `status` is what the test wrote and the "still being processed"
+ * check of `observedGeneration` is not made; the deleteOptions' other fields are not read.
  */
 import { isDryRun, type Call, type Reply } from "./call.js";
+import type { Propagation } from "./deletion-plan.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, failure, notFound, plainError } from "./status.js";
@@ -39,8 +43,24 @@ function isPodReady(pod: Obj): boolean {
   return (pod.status?.conditions ?? []).some((c: Obj) => c.type === "Ready" && c.status === "True");
 }
 
+/** The propagation the Eviction's `deleteOptions` ask for (as decodeDeleteOptions reads them); none without. */
+function evictionPolicy(call: Call): Propagation | undefined {
+  let eviction: Obj | undefined;
+  try {
+    eviction = JSON.parse(call.body.toString("utf8")) as Obj;
+  } catch {
+    return undefined; // not JSON (protobuf): read as without options
+  }
+  const options: Obj | undefined = eviction?.deleteOptions ?? undefined;
+  if (!options || typeof options !== "object") return undefined;
+  if (["Background", "Foreground", "Orphan"].includes(options.propagationPolicy)) return options.propagationPolicy as Propagation;
+  if (typeof options.orphanDependents === "boolean") return options.orphanDependents ? "Orphan" : "Background";
+  return undefined;
+}
+
 function evicted(call: Call, pod: Obj): Reply {
-  if (!isDryRun(call)) call.registry.deleteObject(call.def, pod, "Background", 0);
+  // eviction.go deletes with the Eviction's deleteOptions, no policy of its own.
+  if (!isDryRun(call)) call.registry.deleteObject(call.def, pod, evictionPolicy(call), 0);
   return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
 }
 
