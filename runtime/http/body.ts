@@ -65,6 +65,21 @@ export function checkContentEncoding(coding: string | null): Refusal | undefined
   return new Refusal(415, "unsupported_media_type", `content encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send the body uncompressed`, { "accept-encoding": "identity" });
 }
 
+/**
+ * A request's `Transfer-Encoding` other than `chunked` alone: one whose last coding is not
+ * `chunked` has no knowable length (400, and the connection closed: RFC 9112 §6.3); a coding
+ * before `chunked` (`gzip, chunked`) is one the server does not implement (501, §6.1): the body
+ * would be read as garbled JSON. Undefined for none or `chunked`.
+ */
+export function checkTransferCoding(codings: string | null): Refusal | undefined {
+  if (codings === null) return undefined;
+  const list = codings.toLowerCase().split(",").map((c) => c.trim()).filter((c) => c !== "");
+  if (list.length === 1 && list[0] === "chunked") return undefined;
+  const shown = JSON.stringify(codings.slice(0, 60));
+  if (list[list.length - 1] !== "chunked") return new Refusal(400, "bad_request", `Transfer-Encoding ${shown} does not end in chunked: the body's length cannot be known`, { connection: "close" });
+  return new Refusal(501, "not_implemented", `Transfer-Encoding ${shown} is not supported: send the body chunked only, uncompressed`, { connection: "close" });
+}
+
 function unsupported(message: string): Refusal {
   return new Refusal(415, "unsupported_media_type", message);
 }

@@ -18,7 +18,7 @@ import { SecretMissingError } from "../secrets.js";
 import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
 import { BodyDeadlines } from "./body-deadline.js";
-import { checkContentEncoding, checkContentType, parseBody, readBody } from "./body.js";
+import { checkContentEncoding, checkContentType, checkTransferCoding, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
@@ -287,6 +287,9 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   return function callFunction(request: CallRequest): Answer | Promise<Answer> {
     const started = performance.now();
     const requestId = requestIdOf(request.header("x-request-id"));
+    const framing = checkTransferCoding(request.header("transfer-encoding"));
+    // The caller's framing, whatever the status (a 501 is not the server failing).
+    if (framing) return done(request, refusalAnswer(framing, requestId), "client_error", started, requestId);
     if (drain.draining) return done(request, refusalAnswer(SHUTTING_DOWN, requestId), "rejected", started, requestId);
     if (bodyFirst) return receiveThenRun(request, requestId, started);
     if (drain.inflight >= maxInflight) return done(request, refusalAnswer(tooMany, requestId), "rejected", started, requestId);

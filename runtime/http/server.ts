@@ -70,6 +70,10 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   server.on("checkExpectation", function checkExpectation(request: IncomingMessage, response: ServerResponse) {
     answerUnmetExpectation(request, response, logger);
   });
+  // Without a listener Node closes a CONNECT's connection without a word.
+  server.on("connect", function connect(request: IncomingMessage, socket: Duplex) {
+    answerConnect(request, socket, logger);
+  });
   const { onFirstAnswer } = options;
   if (onFirstAnswer) server.once("request", (_request, response) => response.once("close", onFirstAnswer));
   const address = await listen(server, options.port, options.host);
@@ -186,6 +190,22 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
   writeAnswer(response, refusalAnswer(refusal, requestId));
   const path = (request.url ?? "").split("?")[0];
   logger.info({ requestId, status: 417, method: request.method, path }, "request refused: an expectation the server cannot meet");
+}
+
+/**
+ * The server's `connect` handler: podfn serves functions, not tunnels. A `CONNECT` gets 501
+ * `not_implemented` in the status contract's JSON with a request id (the caller's or a fresh
+ * one) and `Connection: close`, logged at info; Node alone would close the connection silently.
+ */
+export function answerConnect(request: IncomingMessage, socket: Duplex, logger: Logger): void {
+  const given = request.headers["x-request-id"];
+  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const body = JSON.stringify({ error: { code: "not_implemented", message: "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId } });
+  socket.end(
+    `HTTP/1.1 501 ${STATUS_CODES[501]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  logger.info({ requestId, status: 501, method: "CONNECT" }, "request refused: CONNECT");
 }
 
 /**

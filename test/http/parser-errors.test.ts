@@ -58,6 +58,7 @@ describe("requests Node's HTTP parser refuses", () => {
   let stop: () => void;
   let done: Promise<void>;
   const log = captureLogger();
+  let peeked = 0;
 
   before(async () => {
     const listening = deferred<string>();
@@ -65,6 +66,7 @@ describe("requests Node's HTTP parser refuses", () => {
     const functions = [
       loaded({ name: "echo", handler: ({ input }) => input }),
       loaded({ name: "later", handler: async ({ input }) => new Promise((resolve) => setTimeout(() => resolve(input), 50)) }),
+      loaded({ name: "peek", method: "GET", handler: () => (peeked++, { ok: true }) }),
     ];
     done = serveHttp({ functions, kube: fakeKube().kube, logger: log.logger, port: 0, host: "127.0.0.1", drainTimeoutMs: 1000, onListening: listening.resolve }, controller.signal);
     port = Number(new URL(await listening.promise).port);
@@ -115,6 +117,24 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "mid-body-3")!.status, 400);
   });
 
+  for (const [name, query] of [["on the socket path", ""], ["on a request hono serves", "?x=%20"]] as const) {
+    test(`a Transfer-Encoding not ending in chunked is 400 and one with a coding before chunked (gzip, chunked) 501, before the body is read or the function runs, ${name}`, { timeout: 10_000 }, async () => {
+      const before = peeked;
+      const unframed = await raw(port, `GET /peek${query} HTTP/1.1\r\nHost: x\r\nX-Request-Id: te-1\r\nTransfer-Encoding: gzip\r\n\r\n`);
+      assert.equal(unframed.status, 400);
+      assert.equal(unframed.headers.connection, "close");
+      assert.equal(JSON.parse(unframed.body.slice(0, Number(unframed.headers["content-length"]))).error.code, "bad_request");
+      assert.equal(unframed.headers["x-request-id"], "te-1");
+      assert.equal(peeked, before, "the function did not run");
+      const gzipped = await raw(port, `POST /echo${query} HTTP/1.1\r\nHost: x\r\nX-Request-Id: te-2\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\n\x1f\x8b\x08\r\n0\r\n\r\n`);
+      assert.equal(gzipped.status, 501);
+      const body = JSON.parse(gzipped.body.slice(0, Number(gzipped.headers["content-length"])));
+      assert.equal(body.error.code, "not_implemented");
+      assert.match(body.error.message, /Transfer-Encoding "gzip, chunked" is not supported/);
+      assert.ok(!gzipped.body.includes("\x1f"), "the body is not echoed");
+    });
+  }
+
   test("a refusal mid-body that is not a 400 (chunk extensions too large: 413) is recorded as answered", { timeout: 10_000 }, async () => {
     const answer = await raw(port, `POST /echo HTTP/1.1\r\nHost: x\r\nX-Request-Id: mid-body-2\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n1;${"e".repeat(20_000)}\r\n`);
     assert.equal(answer.status, 413);
@@ -134,6 +154,15 @@ describe("requests Node's HTTP parser refuses", () => {
     await until(() => log.records().some((r) => r.msg === "request" && r.requestId === "first-post"));
     assert.equal(log.records().find((r) => r.msg === "request" && r.requestId === "first-post")!.status, 200);
     assert.ok(log.records().some((r) => r.msg === "request refused by the HTTP parser" && r.requestId === refusalId));
+  });
+
+  test("a CONNECT gets 501 not_implemented as JSON with the caller's request id, logged; Node alone closed it without a word", { timeout: 10_000 }, async () => {
+    const answer = await raw(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nX-Request-Id: tunnel-1\r\n\r\n");
+    assert.equal(answer.status, 501);
+    assert.equal(answer.headers["x-request-id"], "tunnel-1");
+    assert.equal(answer.headers.connection, "close");
+    assert.equal(JSON.parse(answer.body).error.code, "not_implemented");
+    assert.ok(log.records().some((r) => r.requestId === "tunnel-1" && r.status === 501 && r.level === "info"));
   });
 
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
