@@ -195,7 +195,10 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   placeInNamespace(def, next, old.metadata.namespace ?? "");
   const rv = next.metadata.resourceVersion;
   // Version 0 is none (ObjectResourceVersion): an unconditional update, where the type allows one.
-  if (rv !== undefined && rv !== "" && rv !== "0" && rv !== old.metadata.resourceVersion) throw conflict(def, name, STALE_OBJECT);
+  const stale = rv !== undefined && rv !== "" && rv !== "0" && rv !== old.metadata.resourceVersion;
+  // RBAC's storages check escalation in their UpdatedObject wrapper, before the store compares versions.
+  const escalationFirst = scope === "main" && def.group === "rbac.authorization.k8s.io";
+  if (stale && !escalationFirst) throw conflict(def, name, STALE_OBJECT);
   // Store.Update: a PUT without a version is an unconditional update, which some strategies refuse.
   if (def.conditionalUpdate && call.info.verb === "update" && (rv === undefined || rv === "" || rv === "0")) {
     throw invalid(def.group, def.resource, name, [{ type: "Invalid", field: "metadata.resourceVersion", rendered: "0x0", detail: "must be specified for an update" }]);
@@ -224,6 +227,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   merged.metadata.name = name;
   // RBAC compares the object as sent (managedFields as the field manager made them) with the stored one.
   if (scope === "main") checkRbacWrite(call, merged, old, { metadata: next.metadata, managedFields: managed(call, def, old, operation, source) });
+  if (stale) throw conflict(def, name, STALE_OBJECT);
   if (old.metadata.deletionTimestamp && scope !== "finalize") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
     if (added.length) {
