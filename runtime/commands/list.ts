@@ -2,7 +2,7 @@
  * @module commands/list
  * `podfn list [--json]`: what the functions folder declares, as a table or as JSON for tooling.
  */
-import { servingPermissions } from "../requirements.js";
+import { servedByDeployment, servingPermissions } from "../requirements.js";
 import { loadFunctions } from "../loader.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { defineCommand } from "./define.js";
@@ -11,7 +11,8 @@ const HELP = `Usage: podfn list [--json] [--functions DIR]
 
 Loads every function module and prints name, route, caller auth, schedules, watches and
 permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
-declared rules and \`servingPermissions\` what the HTTP workload is granted, watches included).
+declared rules and \`servingPermissions\` what the HTTP workload is granted for it, watches
+included: none for a function only CronJobs run, whose own ServiceAccount gets \`permissions\`).
 Exits 2 when a module is invalid, listing every problem with its file.
 `;
 
@@ -50,7 +51,7 @@ export function describeFunction(fn: LoadedFunction) {
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, resyncSeconds: resyncSeconds ?? null })),
     permissions: fn.permissions,
-    servingPermissions: servingPermissions(fn),
+    servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
     env: fn.env,
     timeoutMs: fn.timeoutMs,
   };

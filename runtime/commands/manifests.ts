@@ -11,12 +11,20 @@ import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { renderManifests } from "../deploy/index.js";
 import { defineCommand } from "./define.js";
+import { ConfigError } from "../errors.js";
 
 const HELP = `Usage: podfn manifests [--image IMG] [--namespace NS] [--out DIR]
 
 Writes one YAML file per workload (http.yaml, cronjob-<function>.yaml) and kustomization.yaml.
 Apply them with: kubectl apply -k <out>
 `;
+
+/** Why a folder could not be written, in words. */
+function outFailure(error: unknown): string {
+  const { code, path } = error as NodeJS.ErrnoException;
+  const what = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way of the folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : (code ?? String(error));
+  return path ? `${what}: ${path}` : what;
+}
 
 /** Whether a file was written by `podfn manifests` (its first line is the generated header). */
 async function isGenerated(path: string): Promise<boolean> {
@@ -40,12 +48,16 @@ export const manifestsCommand = defineCommand({
       ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
     });
     const out = resolve(io.cwd, config.out);
-    await mkdir(out, { recursive: true });
-    const keep = new Set(files.map((f) => f.path));
-    for (const name of await readdir(out)) {
-      if (name.endsWith(".yaml") && !keep.has(name) && (await isGenerated(join(out, name)))) await rm(join(out, name));
+    try {
+      await mkdir(out, { recursive: true });
+      const keep = new Set(files.map((f) => f.path));
+      for (const name of await readdir(out)) {
+        if (name.endsWith(".yaml") && !keep.has(name) && (await isGenerated(join(out, name)))) await rm(join(out, name));
+      }
+      for (const file of files) await writeFile(join(out, file.path), file.content);
+    } catch (error) {
+      throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
     }
-    for (const file of files) await writeFile(join(out, file.path), file.content);
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
     return 0;
   },

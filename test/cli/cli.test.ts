@@ -1,6 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main } from "../../runtime/cli.js";
 
 const fixtures = fileURLToPath(new URL("../core/fixtures/", import.meta.url));
@@ -69,6 +72,10 @@ describe("podfn CLI", () => {
     const parsed = JSON.parse(stdout) as { name: string; http: { method: string; path: string } | null; schedules: unknown[]; env: string[] }[];
     assert.deepEqual(parsed.map((f) => [f.name, f.http?.path ?? null, f.schedules.length]), [["hello", "/hello", 0], ["tidy", null, 2]]);
     assert.deepEqual(parsed.map((f) => f.env), [[], []], "the configuration variables each declares (env)");
+    const rights = JSON.parse(stdout) as { name: string; permissions: unknown[]; servingPermissions: unknown[] }[];
+    const tidy = rights.find((f) => f.name === "tidy")!;
+    assert.ok(tidy.permissions.length > 0);
+    assert.deepEqual(tidy.servingPermissions, [], "a function only CronJobs run: the HTTP workload is granted nothing for it");
   });
 
   test("list --json gives a watch's rights in servingPermissions, beside the declared permissions", async () => {
@@ -86,6 +93,18 @@ describe("podfn CLI", () => {
       const { code, stderr } = await cli(argv);
       assert.equal(code, 2, argv.join(" "));
       assert.equal(stderr, `podfn ${argv[0]}: unexpected argument ${JSON.stringify(argv[1])}: options are written --name value (see podfn ${argv[0]} --help)\n`);
+    }
+  });
+
+  test("manifests --out where a file stands in the way exits 2 naming --out, not 1 with an errno", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-out-"));
+    try {
+      await writeFile(join(dir, "taken"), "");
+      const { code, stderr } = await cli(["manifests", "--functions", "good", "--out", join(dir, "taken")]);
+      assert.equal(code, 2);
+      assert.equal(stderr, `podfn: --out ${join(dir, "taken")}: cannot write the manifests there (a file is in the way of the folder: ${join(dir, "taken")})\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
