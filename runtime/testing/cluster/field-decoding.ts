@@ -13,7 +13,9 @@
  *   decoder, a quantity's or a time's, stops the decoding and wins), integers checked for their
  *   range, quantities, times and base64 `[]byte` parsed with Go's messages.
  * Numbers are judged by their literal (`1.0` is not an int32). Named Go string and map types
- * are reported by their underlying type (`string`, not `v1.DNSPolicy`).
+ * are reported by their underlying type (`string`, not `v1.DNSPolicy`). A map's `null` element
+ * of a scalar type is that type's zero value (`data: {x: null}` stores `x: ""`): Go decodes each
+ * element into a fresh zero value, which a null leaves alone.
  */
 import { canonicalQuantity, goBase64Error, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
 import { isRawNumber, isRawObject, rawText, rawToValue, type RawJson } from "./raw-json.js";
@@ -42,6 +44,9 @@ export function modelOf(apiVersion: string, kind: string): string | undefined {
 }
 
 const MAX_STRICT_ERRORS = 100;
+
+/** Go's zero values of the scalar types a null leaves in a map element (literalStore ignores null for them). */
+const MAP_NULL_ZERO: Record<string, unknown> = { string: "", bool: false, int32: 0, int64: 0, float64: 0 };
 
 const INT_RANGE = { int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
 
@@ -194,7 +199,7 @@ class Decoder {
     const out: Obj = {};
     for (const [k, item] of v.entries) {
       if (k in out) this.strictError("duplicate", k);
-      const kept = this.at(this.child(k), () => this.value(item, elem));
+      const kept = item === null && elem in MAP_NULL_ZERO ? MAP_NULL_ZERO[elem] : this.at(this.child(k), () => this.value(item, elem));
       if (kept !== undefined) out[k] = k in out ? mergeInto(out[k], kept, elem) : kept;
     }
     return out;
