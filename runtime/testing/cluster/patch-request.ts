@@ -3,13 +3,15 @@
  * A PATCH request's body applied to the stored object: the patch format chosen by
  * Content-Type (415 for any other: go-restful's for a built-in type, the patch handler's naming
  * the accepted types for a custom one, which takes no strategic merge), parse errors as
- * 400 and failed JSON patch operations as the real server's 422 (a generic message, empty
- * details: handlers/patch.go drops the library's error).
+ * 400 (a JSON patch's as `json-patch-decode` reads it) and failed JSON patch operations as the
+ * real server's 422 (a generic message, empty details: handlers/patch.go drops the library's
+ * error).
  */
 import { decodeObject, goJsonError, type Call } from "./call.js";
 import type { FieldValidation } from "./field-validation.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch } from "./json-patch.js";
+import { decodeJsonPatch } from "./json-patch-decode.js";
 import { mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
 import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType, plainError } from "./status.js";
 
@@ -47,7 +49,7 @@ export function applyPatch(call: Call, current: Obj, directive: FieldValidation 
   try {
     switch (call.contentType) {
       case "application/json-patch+json":
-        out = jsonPatch(current, parseJson(text), parseRawJson(text));
+        out = jsonPatch(current, decodeJsonPatch(text, directive), parseRawJson(text));
         break;
       case "application/merge-patch+json":
         // With Ignore the library's MergePatch reads it (not emulated: the answers below).
