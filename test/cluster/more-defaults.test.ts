@@ -37,6 +37,17 @@ describe("more defaults", () => {
     assert.equal(spec.volumes[2].hostPath.type, "");
   });
 
+  test("an init container's requests default to its limits, as a container's do (SetDefaults_Pod); a template's do not", async () => {
+    const resources = { limits: { cpu: "500m", memory: "64Mi" } };
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "init-limits" }, spec: { initContainers: [{ name: "setup", image: "busybox:1", resources }], containers: [{ name: "c", image: "busybox:1", resources }] } };
+    const spec = (await t.send("POST", "/api/v1/namespaces/md/pods", { body: pod })).body.spec;
+    assert.deepEqual(spec.initContainers[0].resources.requests, { cpu: "500m", memory: "64Mi" });
+    assert.deepEqual(spec.containers[0].resources.requests, { cpu: "500m", memory: "64Mi" });
+    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "init-limits" }, spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: pod.spec } } };
+    const template = (await t.send("POST", "/apis/apps/v1/namespaces/md/deployments", { body: deployment })).body.spec.template.spec;
+    assert.equal(template.initContainers[0].resources.requests, undefined);
+  });
+
   test("Services: ClientIP affinity's timeout; NodePort and LoadBalancer policies and node ports, kept by a PUT that omits them", async () => {
     const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { ports: [{ name: "http", port: 80 }], ...spec } });
     const sticky = (await t.send("POST", "/api/v1/namespaces/md/services", { body: svc("sticky", { sessionAffinity: "ClientIP" }) })).body.spec;

@@ -110,7 +110,8 @@ export function defaultPod(pod: Obj): void {
   pod.spec ??= {};
   const spec = pod.spec;
   defaultPodSpec(spec);
-  for (const c of spec.containers ?? []) {
+  // SetDefaults_Pod: a container's (and an init container's) requests default to its limits.
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     for (const l of c.resources?.limits ? Object.entries(c.resources.limits) : []) {
       c.resources.requests ??= {};
       setDefault(c.resources.requests, l[0], l[1]);
