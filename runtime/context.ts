@@ -6,8 +6,8 @@
  * never touches them costs nothing for them (they are most of a trivial call's overhead).
  * A class, so those lazy fields are getters on its prototype rather than closures made per call.
  */
-import type { ChildLoggerOptions, Logger } from "pino";
-import { censorFields } from "./log-error.js";
+import type { Logger } from "pino";
+import { handlerLogger } from "./log-handler.js";
 import type { KubeClient } from "./kube/api.js";
 import type { FunctionContext, LoadedFunction, Trigger } from "./function.js";
 
@@ -28,9 +28,6 @@ export interface ContextSource {
  * const ctx = new CallContext({ fn, kube, logger, dryRun: false, requestId, trigger }, input, () => controller.signal);
  * await fn.definition.handler(ctx);
  */
-/** A handler's logger: its fields censored by shape (`censorFields`); its messages are, by every logger (log.ts). */
-const HANDLER_LOG: ChildLoggerOptions = { formatters: { log: censorFields } };
-
 export class CallContext implements FunctionContext<unknown> {
   readonly input: unknown;
   readonly namespace: string;
@@ -59,7 +56,7 @@ export class CallContext implements FunctionContext<unknown> {
 
   get log(): Logger {
     // What a handler logs is censored by shape (a `password` field, a `Bearer` value), as errors are.
-    return (this.#log ??= this.#source.logger.child({ fn: this.#source.fn.name, requestId: this.requestId }, HANDLER_LOG));
+    return (this.#log ??= handlerLogger(this.#source.logger, { fn: this.#source.fn.name, requestId: this.requestId }));
   }
 
   get signal(): AbortSignal {

@@ -126,8 +126,8 @@ const CENSOR_DEPTH = 16;
  * credential censored at any depth of plain objects and arrays, credentials inside strings
  * censored (`scrubString`); nothing dropped or shortened but a cycle (`[circular]`), what is
  * nested over 16 deep (`[nested too deeply]`) and a field whose getter throws (`[unreadable]`).
- * Errors and class instances are left to pino (and the `err` serializer). Never throws. For a
- * pino child's `formatters.log`.
+ * An error, under any key, is written as `serializeError` writes it; other class instances are
+ * left to pino. Never throws. For a pino child's `formatters.log`.
  *
  * @example
  * logger.child({ fn }, { formatters: { log: censorFields } });
@@ -144,6 +144,8 @@ export function censorFields(object: object): object {
 function censored(value: unknown, depth: number, seen: Set<object>): unknown {
   if (typeof value === "string") return scrubString(value);
   if (typeof value !== "object" || value === null) return value;
+  // An error under any key is written as the `err` serializer writes it (axios hangs its request's headers on it).
+  if (value instanceof Error) return serializeError(value);
   const array = Array.isArray(value);
   if (!array && !isPlainObject(value)) return value;
   if (seen.has(value)) return "[circular]";

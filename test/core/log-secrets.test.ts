@@ -208,3 +208,44 @@ test("censoring a handler's fields never throws and never lets a credential thro
   const hostile = new Proxy({}, { ownKeys() { throw new Error("no keys"); }, getPrototypeOf() { return Object.prototype; } });
   assert.deepEqual(censorFields({ hostile }), { fields: "[unreadable]" });
 });
+
+test("through ctx.log, an error under any key (not only err) is written as the err serializer writes it, and a child's or setBindings' fields are censored as fields are, at any generation", async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+  const resolved = resolveDefinition(
+    defineFunction({
+      name: "bound",
+      schedule: { cron: "0 3 * * *" },
+      handler: ({ log }) => {
+        log.error({ error: axiosLikeError(), nested: { e: new AggregateError([axiosLikeError()], "many") } }, "upstream call failed");
+        const child = log.child({ upstream: { url: "https://api.example", password: SECRET, headers: { "x-api-key": SECRET } } });
+        child.info("calling upstream");
+        const grandchild = child.child({ session: SECRET, step: 2 });
+        grandchild.info("deeper");
+        grandchild.setBindings({ credentials: { token: SECRET }, phase: "late" });
+        grandchild.info("rebound");
+        log.child({ ok: 1 }, { formatters: { log: (o: object) => ({ ...o, added: `Bearer ${SECRET}` }) } }).info("their formatter");
+        return 1;
+      },
+    }),
+    "bound.ts",
+  );
+  assert.ok(resolved.ok);
+  const kube = { namespace: "team-a", with: () => kube } as unknown as KubeClient;
+  await invoke({ fn: resolved.fn, input: undefined, trigger: { type: "run" }, requestId: "r2", dryRun: false, kube, logger });
+  const out = lines.join("");
+  assert.ok(!out.includes(SECRET), out);
+  const [failed, calling, deeper, rebound, theirs] = lines.map((l) => JSON.parse(l) as Record<string, any>);
+  assert.equal(failed!.error.type, "Error");
+  assert.equal(failed!.error.config.headers.Authorization, "[redacted]");
+  assert.equal(failed!.error.message, "Request failed with status code 500");
+  assert.equal(failed!.nested.e.errors[0].config.auth, "[redacted]");
+  assert.equal(failed!.nested.e.errors[0].config.url, "https://api.example/x");
+  assert.deepEqual(calling!.upstream, { url: "https://api.example", password: "[redacted]", headers: { "x-api-key": "[redacted]" } });
+  assert.equal(deeper!.session, "[redacted]");
+  assert.equal(deeper!.step, 2);
+  assert.equal(rebound!.credentials, "[redacted]");
+  assert.equal(rebound!.phase, "late");
+  assert.equal(theirs!.added, "Bearer [redacted]");
+  assert.equal(theirs!.fn, "bound");
+});
