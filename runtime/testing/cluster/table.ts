@@ -2,62 +2,25 @@
  * @module cluster/table
  * Server-side printing for `kubectl get` (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`):
  * a `meta.k8s.io` Table with the type's columns and cells (see `printers`), each row carrying the
- * object's metadata as `PartialObjectMetadata`. The Accept header is negotiated as 1.32's
+ * object as TableOptions' `includeObject` asks (handlers/response.go asTable): its metadata as
+ * `PartialObjectMetadata` (`Metadata` or empty), the whole object in the resource's version
+ * (`Object`), or null (`None`); any other value is the 400 of `ValidateTableOptions`. The Accept header is negotiated as 1.32's
  * `NegotiateMediaTypeOptions` does: its clauses by quality, the first one a JSON or YAML
  * serializer takes wins, and `as=Table` is honoured only with `g=meta.k8s.io` and `v=v1` or
  * `v=v1beta1` — which is the Table's (and its rows' PartialObjectMetadata's) apiVersion; the
  * Content-Type stays `application/json` (`transformResponseObject` does not list the kind in it).
  * Watches print each event's object as a one-row Table the same way (see `watch-table`).
  */
+import { negotiate } from "./accept.js";
 import type { Call, Reply } from "./call.js";
-import { printerFor } from "./printers.js";
+import { printerFor, type Printer } from "./printers.js";
+import { apiVersionOf } from "./resources.js";
+import { badRequest } from "./status.js";
 
 type Obj = Record<string, any>;
 
 /** The `meta.k8s.io` versions a Table is served in. */
 export type TableVersion = "v1" | "v1beta1";
-
-/** One Accept clause as goautoneg parses it. */
-interface Clause {
-  type: string;
-  subType: string;
-  q: number;
-  params: Record<string, string>;
-}
-
-/** goautoneg's `ParseAccept`: clauses sorted by quality, then concrete types before wildcards. */
-function parseAccept(header: string): Clause[] {
-  const clauses: Clause[] = [];
-  for (const part of header.split(",")) {
-    const [range = "", ...params] = part.replace(/^ +| +$/g, "").split(";");
-    const sp = range.split("/");
-    const type = sp[0]!.replace(/^ +| +$/g, "");
-    let subType: string;
-    if (sp.length === 1 && type === "*") subType = "*";
-    else if (sp.length === 2) subType = sp[1]!.replace(/^ +| +$/g, "");
-    else continue;
-    const clause: Clause = { type, subType, q: 1, params: {} };
-    for (const param of params) {
-      const eq = param.indexOf("=");
-      if (eq < 0) continue;
-      const token = param.slice(0, eq).replace(/^ +| +$/g, "");
-      const value = param.slice(eq + 1);
-      // strconv.ParseFloat's syntax; a value it refuses counts as 0.
-      if (token === "q") clause.q = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : 0;
-      else clause.params[token] = value.replace(/^ +| +$/g, "");
-    }
-    clauses.push(clause);
-  }
-  // sort.Sort of a short slice is an insertion sort with goautoneg's Less.
-  const less = (a: Clause, b: Clause) => a.q > b.q || (a.type !== "*" && b.type === "*") || (a.subType !== "*" && b.subType === "*");
-  for (let i = 1; i < clauses.length; i++) {
-    for (let j = i; j > 0 && less(clauses[j]!, clauses[j - 1]!); j--) [clauses[j], clauses[j - 1]] = [clauses[j - 1]!, clauses[j]!];
-  }
-  return clauses;
-}
-
-/** The serializers a built-in or custom resource answers in, in the order negotiation tries them. */
-const SERIALIZERS: Array<[string, string]> = [["application", "json"], ["application", "yaml"], ["application", "vnd.kubernetes.protobuf"]];
 
 /**
  * The Table version an Accept header gets, or undefined when the first acceptable clause asks
@@ -67,47 +30,76 @@ const SERIALIZERS: Array<[string, string]> = [["application", "json"], ["applica
  * server answers 406, this one the object as it is.
  */
 export function negotiateTable(accept: string): TableVersion | undefined {
-  if (accept === "") return undefined;
-  for (const clause of parseAccept(accept)) {
-    for (const [type, subType] of SERIALIZERS) {
-      const matches = (clause.type === type && (clause.subType === subType || clause.subType === "*")) || (clause.type === "*" && clause.subType === "*");
-      if (!matches) continue;
-      const { as, g, v } = clause.params;
-      if (as === undefined && g === undefined && v === undefined) return undefined;
-      if (as === "Table" && g === "meta.k8s.io" && (v === "v1" || v === "v1beta1") && (subType === "json" || subType === "yaml")) return v;
-    }
-  }
-  return undefined;
+  const version = negotiate(accept, ({ kind, group, version }, subType): TableVersion | undefined =>
+    kind === "Table" && group === "meta.k8s.io" && (version === "v1" || version === "v1beta1") && (subType === "json" || subType === "yaml") ? version : undefined,
+  );
+  return version ?? undefined;
+}
+
+/** TableOptions' `includeObject`: what each row's `object` is. */
+export type IncludeObject = "Object" | "Metadata" | "None";
+
+/**
+ * The request's `includeObject` (the first value; empty is `Metadata`), or the 400 that
+ * `optionsForTransform` answers after `ValidateTableOptions` refused it.
+ */
+export function includeObjectOf(call: Call): IncludeObject {
+  const value = call.query.get("includeObject") ?? "";
+  if (value === "") return "Metadata";
+  if (value === "Object" || value === "Metadata" || value === "None") return value;
+  throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${JSON.stringify(value)}: must be 'Metadata', 'Object', 'None', or empty`);
+}
+
+/** What a row's object is made from besides the object: its kind and apiVersion (the resource's), the printer. */
+export interface TableSource {
+  printer: Printer;
+  kind: string;
+  apiVersion: string;
+}
+
+/** The main resource's printer and type. */
+function sourceOf(call: Call): TableSource {
+  return { printer: printerFor(call.def), kind: call.def.kind, apiVersion: apiVersionOf(call.def) };
+}
+
+/** asTable: a row's object as `includeObject` asks — the object in the resource's version, its metadata, or none. */
+function rowObject(o: Obj, include: IncludeObject, source: TableSource, tableApiVersion: string): Obj | null {
+  if (include === "None") return null;
+  if (include === "Metadata") return { kind: "PartialObjectMetadata", apiVersion: tableApiVersion, metadata: o.metadata };
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
+  return { kind: source.kind, apiVersion: source.apiVersion, ...rest };
 }
 
 /**
  * The Table of `objects` with list metadata `metadata`, as `meta.k8s.io/<version>`. Without
  * `headers` (TableOptions' `noHeaders`, as a watch after its first event) `columnDefinitions` is
- * null, as Go encodes a nil slice.
+ * null, as Go encodes a nil slice. Rows carry their object as `includeObject` asks.
  */
-export function tableOf(call: Call, objects: Obj[], metadata: Obj, headers = true, version: TableVersion = "v1"): Obj {
+export function tableOf(call: Call, objects: Obj[], metadata: Obj, headers = true, version: TableVersion = "v1", source: TableSource = sourceOf(call)): Obj {
   const { def } = call;
-  const printer = printerFor(def);
+  const { printer } = source;
+  const include = includeObjectOf(call);
   const now = call.registry.now();
   const apiVersion = `meta.k8s.io/${version}`;
   const rows = objects.map((o) => {
-    const printed = def.storage ? def.storage.toStorage(o) : o;
+    const printed = def.storage && source.kind === def.kind ? def.storage.toStorage(o) : o;
     // A watch BOOKMARK's object has no name: the printers see Go's empty string.
     const named = printed.metadata?.name === undefined ? { ...printed, metadata: { ...printed.metadata, name: "" } } : printed;
     const row: Obj = { cells: printer.cells(named, now) };
     const conditions = printer.conditions?.(named);
     if (conditions) row.conditions = conditions;
-    row.object = { kind: "PartialObjectMetadata", apiVersion, metadata: o.metadata };
+    row.object = rowObject(o, include, source, apiVersion);
     return row;
   });
   return { kind: "Table", apiVersion, metadata, columnDefinitions: headers ? printer.columns : null, rows };
 }
 
 /** The Table of a list (or single object) reply, in the version negotiated for it. */
-export function table(call: Call, reply: Reply, version: TableVersion): Reply {
+export function table(call: Call, reply: Reply, version: TableVersion, source?: TableSource): Reply {
+  includeObjectOf(call);
   const parsed = JSON.parse(reply.body.toString()) as Obj;
   const objects: Obj[] = Array.isArray(parsed.items) ? parsed.items : [parsed];
   const metadata: Obj = { resourceVersion: parsed.metadata?.resourceVersion ?? "" };
   if (parsed.metadata?.continue) metadata.continue = parsed.metadata.continue;
-  return { status: 200, body: JSON.stringify(tableOf(call, objects, metadata, true, version)) };
+  return { status: 200, body: JSON.stringify(tableOf(call, objects, metadata, true, version, source)) };
 }

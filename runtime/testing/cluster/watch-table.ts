@@ -9,13 +9,15 @@
  * stream itself stays `application/json`, as `serveWatchHandler` frames it.
  */
 import type { Call } from "./call.js";
-import { tableOf, type TableVersion } from "./table.js";
+import { includeObjectOf, tableOf, type TableVersion } from "./table.js";
 
 /** Encodes one event's object (JSON text) for the stream. */
 export type WatchObjectEncoder = (objectJson: string) => string;
 
 /** The encoder of a Table watch: the first call prints headers, every later one not. */
 export function tableWatchEncoder(call: Call, version: TableVersion): WatchObjectEncoder {
+  // serveWatchHandler's optionsForTransform: a bad `includeObject` is the 400, before the stream.
+  includeObjectOf(call);
   let headers = true;
   return (objectJson) => {
     const obj = JSON.parse(objectJson) as Record<string, any>;
