@@ -4,33 +4,54 @@
  * the log can censor them wherever they appear: in a message a handler wrote, an error it threw,
  * a field it logged. Shape-based censoring (headers, `token` fields, `Bearer …`: log-error.ts)
  * catches credentials podfn has never seen; this catches the ones it has, by value. Values
- * shorter than 8 characters are not remembered (they would censor ordinary words); the last 64
- * are kept (a rotating token leaves its old values behind). A secret with a character JSON
- * escapes is remembered in both forms: as written, and as a JSON log line carries it.
+ * shorter than 8 characters are not remembered (they would censor ordinary words). What each
+ * holder (a secret file, a token source) holds now is kept for as long as it holds it; the last
+ * 64 values replaced are kept too (a rotating token leaves its old values behind). A secret with
+ * a character JSON escapes is remembered in both forms: as written, and as a JSON log line
+ * carries it.
  */
 
 const MIN_LENGTH = 8;
-const MAX_VALUES = 64;
+const MAX_RETIRED = 64;
 const CENSORED = "[redacted]";
 
-/** Insertion-ordered: the oldest is dropped first. */
-const values = new Set<string>();
+/** The value each holder (a secret file, a token source) has now: never forgotten while it is. */
+const current = new Map<object, string[]>();
+/** Values replaced by their holder's next (or given without one), insertion-ordered: the oldest is dropped first. */
+const retired = new Set<string>();
+
+/** `value` as written, and as a JSON log line carries it (a `"`, `\` or control character is escaped there). */
+function formsOf(value: string): string[] {
+  if (value.length < MIN_LENGTH) return [];
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped === value ? [value] : [escaped, value];
+}
+
+function retire(forms: readonly string[]): void {
+  for (const form of forms) {
+    retired.delete(form);
+    retired.add(form);
+    if (retired.size > MAX_RETIRED) retired.delete(retired.values().next().value!);
+  }
+}
 
 /**
- * Remember `value` as a secret, to be censored from every log line from now on.
+ * Remember `value` as a secret, to be censored from every log line from now on. With a
+ * `holder` (the object that reads it: a secret file, a token source), it is that holder's
+ * current value and is censored for as long as it is; the value it replaces joins the last 64
+ * retired ones (a rotating token leaves its old values behind).
  *
  * @example
- * rememberSecret(readFileSync(path, "utf8").trim());
+ * rememberSecret(readFileSync(path, "utf8").trim(), this);
  */
-export function rememberSecret(value: string): void {
-  if (value.length < MIN_LENGTH) return;
-  // As a JSON log line writes it too: a `"`, `\` or control character in a secret is escaped there.
-  const escaped = JSON.stringify(value).slice(1, -1);
-  for (const form of escaped === value ? [value] : [escaped, value]) {
-    if (values.has(form)) continue;
-    values.add(form);
-    if (values.size > MAX_VALUES) values.delete(values.values().next().value!);
-  }
+export function rememberSecret(value: string, holder?: object): void {
+  const forms = formsOf(value);
+  if (holder === undefined) return retire(forms);
+  const before = current.get(holder);
+  if (before !== undefined && before[before.length - 1] === value) return;
+  if (before !== undefined) retire(before);
+  if (forms.length > 0) current.set(holder, forms);
+  else current.delete(holder);
 }
 
 /**
@@ -40,8 +61,9 @@ export function rememberSecret(value: string): void {
  * censorSecrets('{"msg":"failed with token s3cr3t-t0ken"}'); // '{"msg":"failed with token [redacted]"}'
  */
 export function censorSecrets(text: string): string {
-  if (values.size === 0) return text;
+  if (current.size === 0 && retired.size === 0) return text;
   let out = text;
-  for (const value of values) if (out.includes(value)) out = out.split(value).join(CENSORED);
+  for (const forms of current.values()) for (const value of forms) if (out.includes(value)) out = out.split(value).join(CENSORED);
+  for (const value of retired) if (out.includes(value)) out = out.split(value).join(CENSORED);
   return out;
 }

@@ -68,7 +68,7 @@ class FileSecret implements Secret {
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     if (stamp !== this.#stamp) {
       this.#value = trimNewlines(readFileSync(this.path, "utf8"));
-      rememberSecret(this.#value);
+      rememberSecret(this.#value, this);
       this.#stamp = stamp;
     }
     if (!this.#value) throw new SecretMissingError(this.name, this.path, "is empty");
@@ -89,7 +89,7 @@ class EnvSecret implements Secret {
   ) {
     this.path = `env:${variable}`;
     this.#value = trimNewlines(env[variable] ?? "");
-    rememberSecret(this.#value);
+    rememberSecret(this.#value, this);
   }
 
   value(): string {

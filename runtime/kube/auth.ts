@@ -66,7 +66,7 @@ export interface Credentials {
  * const auth = staticAuth({ token }, "explicit token");
  */
 export function staticAuth(material: AuthMaterial, description: string): AuthProvider {
-  if (material.token) rememberSecret(material.token);
+  if (material.token) rememberSecret(material.token, material);
   return {
     description,
     async get() {
@@ -135,7 +135,9 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
   let pending: Promise<AuthMaterial> | undefined;
   // What a failed re-read falls back to, as client-go's caching token source: the last token read
   // (kept through `invalidate()`), else the fallback token. Only with neither does a read fail.
-  if (options.fallbackToken) rememberSecret(options.fallbackToken);
+  // The token file's holder: its current token is censored for as long as it is current.
+  const holder = {};
+  if (options.fallbackToken) rememberSecret(options.fallbackToken, options);
   let lastGood: AuthMaterial | undefined = options.fallbackToken ? Object.freeze({ token: options.fallbackToken }) : undefined;
 
   async function load(): Promise<AuthMaterial> {
@@ -161,7 +163,7 @@ export function tokenFileAuth(path: string, options: TokenFileOptions = {}): Aut
       }
       const token = (await textOf(path)).trim();
       if (!token) throw new KubeCredentialsError(`token file ${path} is empty`);
-      rememberSecret(token);
+      rememberSecret(token, holder);
       cached = { material: Object.freeze({ token }), ino: info.ino, mtimeMs: info.mtimeMs, size: info.size, readAt: checkedAt, checkedAt };
       lastGood = cached.material;
       return cached.material;

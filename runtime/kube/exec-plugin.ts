@@ -121,7 +121,7 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
       ...(status.token ? { token: status.token } : {}),
       ...(status.clientCertificateData ? { certPem: status.clientCertificateData, keyPem: status.clientKeyData } : {}),
     };
-    if (status.token) rememberSecret(status.token);
+    if (status.token) rememberSecret(status.token, exec);
     const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Infinity;
     cached = { material, expiresAt: Number.isNaN(expiresAt) ? Infinity : expiresAt };
     return material;

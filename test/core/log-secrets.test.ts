@@ -249,3 +249,18 @@ test("through ctx.log, an error under any key (not only err) is written as the e
   assert.equal(theirs!.added, "Bearer [redacted]");
   assert.equal(theirs!.fn, "bound");
 });
+
+test("a secret still held is censored however many values another holder rotated through; replaced values are kept, the last 64", async () => {
+  const { rememberSecret, censorSecrets } = await import("../../runtime/secret-values.js");
+  const apiToken = {};
+  const tokenFile = {};
+  rememberSecret("apitoken-STILL-IN-USE-0123456789", apiToken);
+  for (let i = 0; i < 70; i++) rememberSecret(`sa-token-rotation-${String(i).padStart(2, "0")}-abcdef`, tokenFile);
+  assert.equal(censorSecrets("caller sent apitoken-STILL-IN-USE-0123456789"), "caller sent [redacted]");
+  assert.equal(censorSecrets("sa-token-rotation-69-abcdef"), "[redacted]", "the current token");
+  assert.equal(censorSecrets("sa-token-rotation-68-abcdef"), "[redacted]", "a recently replaced one");
+  assert.equal(censorSecrets("sa-token-rotation-00-abcdef"), "sa-token-rotation-00-abcdef", "the oldest replaced one is forgotten");
+  // Remembering the same value again changes nothing.
+  rememberSecret("apitoken-STILL-IN-USE-0123456789", apiToken);
+  assert.equal(censorSecrets("apitoken-STILL-IN-USE-0123456789"), "[redacted]");
+});
