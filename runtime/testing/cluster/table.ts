@@ -100,6 +100,8 @@ export function table(call: Call, reply: Reply, version: TableVersion, source?: 
   const parsed = JSON.parse(reply.body.toString()) as Obj;
   const objects: Obj[] = Array.isArray(parsed.items) ? parsed.items : [parsed];
   const metadata: Obj = { resourceVersion: parsed.metadata?.resourceVersion ?? "" };
+  // GenerateTable copies the list's ListMeta: resourceVersion, continue, remainingItemCount.
   if (parsed.metadata?.continue) metadata.continue = parsed.metadata.continue;
+  if (parsed.metadata?.remainingItemCount !== undefined) metadata.remainingItemCount = parsed.metadata.remainingItemCount;
   return { status: 200, body: JSON.stringify(tableOf(call, objects, metadata, true, version, source)) };
 }
