@@ -158,7 +158,14 @@ export const BUILTIN: ResourceDef[] = [
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
     defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
-    fields: fields(Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])), { aliases: { "spec.host": "spec.nodeName" } }),
+    fields: fields(
+      {
+        ...Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])),
+        // ToSelectableFields: strconv.FormatBool, so an unset hostNetwork is "false".
+        "spec.hostNetwork": (o) => String(Boolean((o.spec as Obj | undefined)?.hostNetwork)),
+      },
+      { aliases: { "spec.host": "spec.nodeName" } },
+    ),
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, finalizerRule: "update+create", defaults: d.defaultSecret, fields: fields({ type: path("type") }), validate: secretErrors, validateUpdate: secretUpdateErrors }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
