@@ -7,9 +7,11 @@
  * a missing pod is 404, a bad or missing container name 400, a pod with no `spec.nodeName`
  * 400 `pod X does not have a host assigned` (its log: 204 No Content), a node that is not
  * stored 404; past that, connect without an upgrade is 400 `Upgrade request required`, and
- * a log is the text a test set with `setPodLog` (the emulated kubelet's answer).
+ * a log is the text a test set with `setPodLog` (the emulated kubelet's answer). Log options are
+ * validated first (see `pod-log-options`).
  */
 import type { Call, Reply } from "./call.js";
+import { validatePodLogOptions } from "./pod-log-options.js";
 import { badRequest, notFound, plainError, routeMethodNotAllowed } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -78,6 +80,8 @@ export function podConnect(call: Call, upgrade: boolean): Reply {
 /** GET pods/{name}/log: 204 with no node; else the text set by the test (`setPodLog`), or empty. */
 export function podLog(call: Call): Reply {
   const { info, registry } = call;
+  // LogREST.Get validates the options before it looks the pod up.
+  validatePodLogOptions(call);
   const pod = storedPod(call);
   const container = podContainer(pod, call.query.get("container") ?? "");
   const nodeName: string = pod.spec?.nodeName ?? "";
