@@ -82,20 +82,23 @@ function unhandledRejectionError(reason: unknown): Error {
 
 /**
  * Install the handlers; returns the function that removes them. `onFatal` is called once, on
- * the first uncaught exception; later ones are logged only. Without `onFatal` (`podfn dev`)
- * every fault is logged and the process goes on.
+ * the first uncaught exception; later ones are logged only. Without `onFatal` (`podfn dev`,
+ * `podfn run`) every fault is logged and the process goes on. `onFault` is told of every fault
+ * logged (`podfn run` fails the run).
  *
  * @example
  * const unguard = guardProcess(logger, () => stop.abort("uncaughtException"));
  * try { await serve(stop.signal); } finally { unguard(); }
  */
-export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void): () => void {
+export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void, onFault?: () => void): () => void {
   let fatal = false;
   function onRejection(reason: unknown): void {
     if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
     logger.error({ err: reason }, "a promise was rejected and nothing handled it (a function's work left without a catch): the process goes on");
+    onFault?.();
   }
   function onException(error: unknown): void {
+    onFault?.();
     if (onFatal === undefined) return void logger.error({ err: error }, "uncaught exception outside any call: the process goes on");
     logger.error({ err: error }, fatal ? "uncaught exception while shutting down" : "uncaught exception outside any call: shutting down gracefully");
     if (fatal) return;

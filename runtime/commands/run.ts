@@ -19,13 +19,15 @@ import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { handlersCallKubeApi } from "../requirements.js";
+import { guardProcess } from "../process-faults.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
 Runs the function NAME once, prints its result as one JSON line on stdout (logs go to stderr)
 and exits with:
   0    success
-  1    the handler failed (threw, replied >= 400, or broke its output schema)
+  1    the handler failed (threw, replied >= 400, broke its output schema, or left a rejection
+       or exception nothing handled)
   2    bad input or configuration (the message names the field, flag or file)
   3    the API server denied a request (the message names the missing permission)
   4    the handler ran past its timeoutMs
@@ -120,7 +122,23 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         return EXIT_CODES.invalid;
       }
       const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) } });
-      return execute(io, config, name, connect, logger);
+      // A rejection nothing handled, or an exception outside the handler's await: logged through
+      // the censoring logger (Node's own printer writes an error whole, its request's headers
+      // included), and the run fails if it did not already.
+      let faulted = false;
+      const unguard = guardProcess(logger, undefined, function faultedRun() {
+        faulted = true;
+      });
+      try {
+        const code = await execute(io, config, name, connect, logger);
+        // A rejection is reported once the microtasks run dry: let those of this run be, while guarded.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (code !== EXIT_CODES.ok || !faulted) return code;
+        logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed }, "the run failed: its work left a rejection or an exception nothing handled");
+        return EXIT_CODES.handlerFailed;
+      } finally {
+        unguard();
+      }
     },
   });
 }
