@@ -3,7 +3,8 @@
  * Routes a resource request to its verb: get, list, watch, create, update, patch (merge,
  * JSON, strategic, server-side apply), delete, deletecollection, and the subresources
  * (`status`, `scale`, `log`, `eviction`, `token`, and pods' `exec`, `attach`, `portforward`);
- * reviews go to the `reviews` module.
+ * reviews go to the `reviews` module. A get, list, or get of `status` or `scale`, is printed as
+ * a Table when the Accept header asks for one.
  */
 import type { ServerResponse } from "node:http";
 import { decodeObject, type Call, type Reply } from "./call.js";
@@ -20,7 +21,8 @@ import { serveReview } from "./reviews.js";
 import { evictPod } from "./eviction.js";
 import { podConnect, podLog } from "./pod-connect.js";
 import { scaleCall, tokenRequest } from "./subresources.js";
-import { negotiateTable, table } from "./table.js";
+import { SCALE_TABLE } from "./scale-printer.js";
+import { negotiateTable, table, type TableSource } from "./table.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
@@ -60,10 +62,10 @@ function createCall(call: Call): Reply {
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
 
-/** The reply as the Table the Accept header negotiated, if it asked for one. */
-function tableOr(call: Call, reply: Reply, accept: string): Reply {
+/** The reply as the Table the Accept header negotiated, if it asked for one (`source`: another printer than the resource's). */
+function tableOr(call: Call, reply: Reply, accept: string, source?: TableSource): Reply {
   const version = negotiateTable(accept);
-  return version ? table(call, reply, version) : reply;
+  return version ? table(call, reply, version, source) : reply;
 }
 
 function notFoundPath(): ApiError {
@@ -88,7 +90,8 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       break;
     case "status":
       if (!def.subresources.includes("status")) throw notFoundPath();
-      if (info.verb === "get") return getObject(call);
+      // The status store converts with the resource's printer.
+      if (info.verb === "get") return tableOr(call, getObject(call), accept);
       if (info.verb === "update") return updateCall(call, "status");
       if (info.verb === "patch") {
         checkPatchType(call);
@@ -97,7 +100,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       throw methodNotAllowed(def);
     case "scale":
       if (!def.subresources.includes("scale")) throw notFoundPath();
-      return scaleCall(call);
+      return info.verb === "get" ? tableOr(call, scaleCall(call), accept, SCALE_TABLE) : scaleCall(call);
     case "log":
       if (!def.subresources.includes("log") || info.verb !== "get") throw notFoundPath();
       return podLog(call);
