@@ -2,20 +2,13 @@
  * @module cluster/discovery
  * The discovery documents for the types the server serves: `/version`, `/api`, `/apis`,
  * `/api/v1`, `/apis/GROUP/VERSION` (legacy), and the aggregated `APIGroupDiscoveryList` that
- * kubectl 1.32 asks for first (`Accept: ...;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`).
+ * kubectl 1.32 asks for first (`Accept: ...;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`;
+ * negotiated in `aggregated-discovery`).
  * Shapes follow the real server's; `storageVersionHash` is omitted. Custom types appear as
  * soon as they are registered.
  */
 import type { Registry } from "./registry.js";
 import type { ResourceDef, Subresource } from "./resources.js";
-
-/** The Content-Type of an aggregated discovery answer. */
-export const AGGREGATED_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
-
-/** Whether the client asked for aggregated discovery. */
-export function wantsAggregated(accept: string): boolean {
-  return accept.includes("as=APIGroupDiscoveryList") && accept.includes("v=v2");
-}
 
 /** `/version` of a 1.32 server. */
 export function versionInfo(): Record<string, string> {

@@ -2,13 +2,14 @@
  * @module cluster/non-resource
  * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`: `ok`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
- * legacy or aggregated by the Accept header), the minimal `/openapi/v3` kubectl needs and the
+ * legacy or aggregated as the Accept header negotiates, see `aggregated-discovery`), the minimal `/openapi/v3` kubectl needs and the
  * ServiceAccount issuer discovery documents (see `issuer-discovery`). Anything else
  * (`/openapi/v2` included) is the handler chain's plain-text 404.
  */
 import type { Reply } from "./call.js";
 import type { TokenIssuer } from "./auth/index.js";
-import { aggregated, AGGREGATED_TYPE, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
+import { aggregatedReply, negotiateAggregated } from "./aggregated-discovery.js";
+import { apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.js";
 import { serveIssuerDiscovery } from "./issuer-discovery.js";
 import { openapiDocument, openapiIndex } from "./openapi.js";
 import type { Registry } from "./registry.js";
@@ -37,7 +38,8 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
   if (clean === "/healthz" || clean === "/livez" || clean === "/readyz") return { status: 200, body: "ok", contentType: "text/plain; charset=utf-8" };
   if (clean === "/version") return { status: 200, body: JSON.stringify(versionInfo(), null, 2) };
   if (clean === "/api" || clean === "/apis") {
-    if (wantsAggregated(accept)) return { status: 200, body: JSON.stringify(aggregated(registry, clean === "/api")), contentType: AGGREGATED_TYPE };
+    const version = negotiateAggregated(accept);
+    if (version) return aggregatedReply(registry, clean === "/api", version);
     return { status: 200, body: JSON.stringify(clean === "/api" ? apiVersions(serverAddress) : apiGroupList(registry)) };
   }
   if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };

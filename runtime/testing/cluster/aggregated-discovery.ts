@@ -1,0 +1,31 @@
+/**
+ * @module cluster/aggregated-discovery
+ * Which discovery document `/api` and `/apis` answer, as 1.32's WrappedHandler negotiates it
+ * (discovery/aggregated/wrapper.go, negotiation.go): the Accept header's clauses by quality, the
+ * first one acceptable wins — one with no conversion is the legacy document; one asking for
+ * `apidiscovery.k8s.io` `APIGroupDiscoveryList` in `v2` or `v2beta1` (1.32 still serves it, the
+ * same document under another apiVersion) the aggregated one in that version, its Content-Type
+ * naming the version; any other conversion is passed over.
+ */
+import { negotiate } from "./accept.js";
+import type { Reply } from "./call.js";
+import { aggregated } from "./discovery.js";
+import type { Registry } from "./registry.js";
+
+/** The apidiscovery.k8s.io versions an aggregated document is served in. */
+export type DiscoveryVersion = "v2" | "v2beta1";
+
+/** The aggregated version the Accept header asks for first, or undefined for the legacy document. */
+export function negotiateAggregated(accept: string): DiscoveryVersion | undefined {
+  const version = negotiate(accept, ({ kind, group, version }): DiscoveryVersion | undefined =>
+    group === "apidiscovery.k8s.io" && (version === "v2" || version === "v2beta1") && kind === "APIGroupDiscoveryList" ? version : undefined,
+  );
+  return version ?? undefined;
+}
+
+/** The aggregated document of `/api` (`core`) or `/apis` in `version`, as WriteObjectNegotiated types it. */
+export function aggregatedReply(registry: Registry, core: boolean, version: DiscoveryVersion): Reply {
+  const list = aggregated(registry, core) as Record<string, unknown>;
+  const body = { ...list, apiVersion: `apidiscovery.k8s.io/${version}` };
+  return { status: 200, body: JSON.stringify(body), contentType: `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList` };
+}
