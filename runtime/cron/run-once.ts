@@ -10,6 +10,7 @@ import type { KubeClient } from "../kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "../function.js";
 import { HttpError, PodfnError } from "../errors.js";
 import { invoke } from "../invoke.js";
+import { refuseOpaque } from "../opaque-result.js";
 import { whenAborted } from "../signals.js";
 import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
 import { runId } from "./run-id.js";
@@ -52,7 +53,8 @@ function delay(ms: number): { promise: Promise<undefined>; cancel(): void } {
 
 /**
  * The JSON line of a successful result; a `Reply` contributes its body, and a status >= 400 is
- * a failure, as is a result JSON cannot hold (a function, a symbol, a BigInt, a cycle).
+ * a failure, as is a result JSON cannot hold (a function, a symbol, a BigInt, a cycle) or would
+ * write as `{}` (a Map, a Set, an Error, a stream: `refuseOpaque`, as HTTP refuses them).
  */
 function toOutput(fn: LoadedFunction, value: unknown): string {
   if (isReply(value)) {
@@ -63,6 +65,13 @@ function toOutput(fn: LoadedFunction, value: unknown): string {
 }
 
 function jsonLine(fn: LoadedFunction, value: unknown): string {
+  if (typeof value === "object" && value !== null && value.constructor !== Object) {
+    try {
+      refuseOpaque(value);
+    } catch (error) {
+      throw new PodfnError("invalid_output", `${fn.name}: ${(error as Error).message}`);
+    }
+  }
   let line: string | undefined;
   try {
     line = JSON.stringify(value ?? null);

@@ -8,6 +8,7 @@
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { isReply } from "../function.js";
 import { PodfnError } from "../errors.js";
+import { refuseOpaque } from "../opaque-result.js";
 import type { Answer } from "./exchange.js";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
@@ -131,21 +132,6 @@ function checkLength(declared: string, body: string | Uint8Array): void {
   if (declared.trim() !== String(actual)) {
     throw new PodfnError("invalid_reply", `reply() header "content-length" says ${JSON.stringify(declared.slice(0, 20))} but the body is ${actual} bytes: leave it out, the server sets it`);
   }
-}
-
-/**
- * A result JSON would send as `{}` (or as a stream's internals), losing what the handler meant:
- * a `Response`, a stream, a `Map`, a `Set`, an `Error`. Throws `invalid_output` (a 500 with the
- * request id; the log says what it was). Checks the value itself, not what it holds.
- */
-function refuseOpaque(value: object): void {
-  let what: string | undefined;
-  if (value instanceof Map) what = "a Map: send Object.fromEntries(map)";
-  else if (value instanceof Set) what = "a Set: send [...set]";
-  else if (value instanceof Error) what = "an Error: throw it (or HttpError) instead";
-  else if (typeof Response === "function" && value instanceof Response) what = "a fetch Response: return reply(status, body, headers) instead";
-  else if (typeof (value as { pipe?: unknown }).pipe === "function" || typeof (value as { getReader?: unknown }).getReader === "function") what = "a stream: read it, then return its content";
-  if (what) throw new PodfnError("invalid_output", `the result is ${what} (JSON would send {})`);
 }
 
 /**

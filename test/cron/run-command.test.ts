@@ -97,6 +97,16 @@ test("exit 1: a result JSON cannot hold is a failure, not an empty success", asy
   assert.ok(out.logs.some((l) => l.exitCode === 1 && l.code === "invalid_output" && /cannot be written as JSON \(a function\)/.test(String(l.msg))));
 });
 
+test("exit 1: a result JSON would write as {} (a Map, a Set) is a failure, as over HTTP, not a success that lost it", async () => {
+  const map = await run(["returns-map"]);
+  assert.equal(map.code, 1);
+  assert.equal(map.stdout, "");
+  assert.ok(map.logs.some((l) => l.exitCode === 1 && l.code === "invalid_output" && String(l.msg).includes("the result is a Map: send Object.fromEntries(map)")), JSON.stringify(map.logs));
+  const set = await run(["returns-map", "--input", '{"set":true}']);
+  assert.equal(set.code, 1);
+  assert.ok(set.logs.some((l) => l.code === "invalid_output" && String(l.msg).includes("a Set")));
+});
+
 test("exit 1: a reply with a status >= 400 is a failure; below 400 its body is the result", async () => {
   assert.equal((await run(["replies", "--input", '{"status":409}'])).code, 1);
   const ok = await run(["replies", "--input", '{"status":202}']);
