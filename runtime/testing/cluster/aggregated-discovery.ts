@@ -5,8 +5,10 @@
  * first one acceptable wins — one with no conversion is the legacy document; one asking for
  * `apidiscovery.k8s.io` `APIGroupDiscoveryList` in `v2` or `v2beta1` (1.32 still serves it, the
  * same document under another apiVersion) the aggregated one in that version, its Content-Type
- * naming the version; any other conversion is passed over.
+ * naming the version; any other conversion is passed over. Aggregated answers carry an ETag and
+ * answer 304 to a matching `If-None-Match` (etag.go).
  */
+import { createHash } from "node:crypto";
 import { negotiate } from "./accept.js";
 import type { Reply } from "./call.js";
 import { aggregated } from "./discovery.js";
@@ -23,9 +25,26 @@ export function negotiateAggregated(accept: string): DiscoveryVersion | undefine
   return version ?? undefined;
 }
 
-/** The aggregated document of `/api` (`core`) or `/apis` in `version`, as WriteObjectNegotiated types it. */
-export function aggregatedReply(registry: Registry, core: boolean, version: DiscoveryVersion): Reply {
+/**
+ * calculateETag: SHA-512 of the cached v2 list as json.Marshal writes it — no kind or apiVersion
+ * (its TypeMeta is unset) — in upper-case hex; the same whatever version or encoding is served.
+ */
+function etagOf(list: Record<string, unknown>): string {
+  const hash = createHash("sha512").update(JSON.stringify({ metadata: list.metadata, items: list.items })).digest("hex").toUpperCase();
+  return JSON.stringify(hash);
+}
+
+/**
+ * The aggregated document of `/api` (`core`) or `/apis` in `version`, as ServeHTTPWithETag
+ * serves it: `ETag` (the quoted hash), `Vary: Accept`, `Cache-Control: public`, and a bodiless
+ * 304 when `If-None-Match` is exactly that ETag; else the document, typed as WriteObjectNegotiated
+ * types it.
+ */
+export function aggregatedReply(registry: Registry, core: boolean, version: DiscoveryVersion, ifNoneMatch = ""): Reply {
   const list = aggregated(registry, core) as Record<string, unknown>;
+  const etag = etagOf(list);
+  const headers = { ETag: etag, Vary: "Accept", "Cache-Control": "public" };
+  if (ifNoneMatch === etag) return { status: 304, body: "", headers };
   const body = { ...list, apiVersion: `apidiscovery.k8s.io/${version}` };
-  return { status: 200, body: JSON.stringify(body), contentType: `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList` };
+  return { status: 200, body: JSON.stringify(body), contentType: `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`, headers };
 }

@@ -30,8 +30,11 @@ export function pageNotFoundReply(): Reply {
   return { status: 404, body: "404 page not found\n", contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } };
 }
 
-/** Answers a GET of a non-resource path; `issuer` signs the tokens whose keys are published. */
-export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer): Reply {
+/**
+ * Answers a GET of a non-resource path; `issuer` signs the tokens whose keys are published,
+ * `ifNoneMatch` is the request's If-None-Match (aggregated discovery's cache check).
+ */
+export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer, ifNoneMatch = ""): Reply {
   const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
   const discovery = serveIssuerDiscovery(issuer, clean, serverAddress);
   if (discovery) return discovery;
@@ -39,7 +42,7 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
   if (clean === "/version") return { status: 200, body: JSON.stringify(versionInfo(), null, 2) };
   if (clean === "/api" || clean === "/apis") {
     const version = negotiateAggregated(accept);
-    if (version) return aggregatedReply(registry, clean === "/api", version);
+    if (version) return aggregatedReply(registry, clean === "/api", version, ifNoneMatch);
     return { status: 200, body: JSON.stringify(clean === "/api" ? apiVersions(serverAddress) : apiGroupList(registry)) };
   }
   if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };

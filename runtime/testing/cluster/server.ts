@@ -73,6 +73,12 @@ function send(res: ServerResponse, reply: Reply): void {
     if (!res.writableEnded) res.end();
     return;
   }
+  // A 304 has no body, so Go's server writes no Content-Type or Content-Length.
+  if (reply.status === 304) {
+    res.writeHead(304, { "Audit-Id": randomUUID(), ...(reply.headers ?? {}) });
+    res.end();
+    return;
+  }
   // Every answer of a real server carries an audit id and forbids caching.
   res.writeHead(reply.status, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
   res.end(reply.body);
@@ -197,7 +203,8 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     try {
       const body = await readBody(req);
       if (!info.resourceRequest) {
-        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address, auth.issuer) : pageNotFoundReply();
+        const ifNoneMatch = req.headers["if-none-match"] ?? "";
+        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address, auth.issuer, ifNoneMatch) : pageNotFoundReply();
       } else {
         const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
         const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");
