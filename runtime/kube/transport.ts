@@ -335,7 +335,9 @@ export class Transport {
         body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
         headers = { ...headers, "content-type": request.contentType ?? "application/json" };
       }
-      const query = request.query ? queryString(request.query) : "";
+      let query = request.query ? queryString(request.query) : "";
+      // A raw request's path may carry a query of its own: the options (a dry run's `dryRun=All`) join it.
+      if (query !== "" && summary.path.includes("?")) query = `&${query.slice(1)}`;
       const connections = this.#connections;
       const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material));
       const response = await pool.request({

@@ -74,6 +74,10 @@ describe("kube client against the emulated cluster", () => {
     await assert.rejects(admin.configMaps.get("via-request"), KubeNotFoundError);
     await dry.request({ method: "DELETE", path: `${path}/kept-1`, body: { apiVersion: "v1", kind: "DeleteOptions" } });
     await dry.request({ method: "DELETE", path: `${path}/kept-2` });
+    // A path with a query of its own: dryRun=All joins it, it does not end up inside another parameter.
+    await dry.request({ method: "DELETE", path: `${path}/kept-2?pretty=true` });
+    await dry.request({ method: "PATCH", path: `${path}/kept-2?fieldManager=me`, body: { data: { changed: "yes" } }, contentType: "application/merge-patch+json" });
+    assert.deepEqual((await admin.configMaps.get("kept-2")).data, cm("kept-2").data);
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
     await assert.rejects(dry.request({ method: "DELETE", path: `${path}/kept-1`, body: "{}" }), (e: unknown) => e instanceof KubeArgumentError && e.code === "kube_invalid_argument");
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
