@@ -76,7 +76,8 @@ export class TimeoutError extends PodfnError {
 
 /**
  * The first error in `error`'s cause chain (itself, its `cause`s, and `AggregateError`
- * members, outermost first) that `predicate` accepts.
+ * members, outermost first) that `predicate` accepts. Never throws: a link that cannot be read
+ * (a `cause` getter or a proxy trap that throws) ends that branch.
  *
  * @example
  * const denied = findCause(error, (e) => e instanceof KubeForbiddenError);
@@ -88,9 +89,13 @@ export function findCause<T>(error: unknown, predicate: (candidate: unknown) => 
     const current = queue.shift();
     if (current === undefined || current === null || seen.has(current)) continue;
     seen.add(current);
-    if (predicate(current)) return current;
-    if (current instanceof AggregateError) queue.push(...current.errors);
-    if (current instanceof Error) queue.push(current.cause);
+    try {
+      if (predicate(current)) return current;
+      if (current instanceof AggregateError) queue.push(...current.errors);
+      if (current instanceof Error) queue.push(current.cause);
+    } catch {
+      // Unreadable: nothing more to find along this link.
+    }
   }
   return undefined;
 }

@@ -58,6 +58,15 @@ const connectCluster: ConnectCluster = async (config, logger, functions) =>
   // A run calls the API only from its handler (the manifests mount a token for exactly that).
   (await import("../cluster-connection.js")).connectCluster(config, logger, functions, process.cwd(), { needsApi: handlersCallKubeApi(functions), oneRun: true });
 
+/** A thrown value's `code`, if it has one that can be read. */
+function codeOf(error: unknown): unknown {
+  try {
+    return (error as { code?: unknown } | undefined)?.code;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the command once the config is known; every failure becomes an exit code. */
 async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {
   let connection: ClusterConnection | undefined;
@@ -82,7 +91,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       io.stdout(`${result.output}\n`);
       logger.info(fields, "run succeeded");
     } else {
-      const code = (result.error as { code?: unknown } | undefined)?.code;
+      const code = codeOf(result.error);
       // `err` (stack and cause): a CronJob's log is the only record a failed run leaves.
       logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}), ...(result.error !== undefined && !isUserError(result.error) ? { err: result.error } : {}) }, result.message);
     }

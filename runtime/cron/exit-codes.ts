@@ -50,13 +50,16 @@ export interface ExitDecision {
 export const INVALID_CODES: ReadonlySet<string> = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials", "manifest_name_conflict"]);
 
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
   if (error === undefined || error === null) return `it threw ${String(error)} (throw an Error to say why)`;
   try {
-    return String(error);
+    return error instanceof Error ? String(error.message) : String(error);
   } catch {
-    // An object without toString (a null prototype): its tag rather than a throw.
-    return Object.prototype.toString.call(error);
+    // An object without toString (a null prototype), a message getter or proxy trap that throws.
+    try {
+      return Object.prototype.toString.call(error);
+    } catch {
+      return "it threw a value that cannot be read";
+    }
   }
 }
 
@@ -69,6 +72,15 @@ function messageOf(error: unknown): string {
  * exitCodeFor({ signal: "SIGTERM" });               // { code: 143, ... }
  */
 export function exitCodeFor(ending: RunEnding): ExitDecision {
+  try {
+    return decide(ending);
+  } catch {
+    // A thrown value whose reading throws (a `code` getter): a failure all the same, never a throw here.
+    return { code: EXIT_CODES.handlerFailed, message: "the handler failed: it threw a value that cannot be read (a getter or proxy trap threw)" };
+  }
+}
+
+function decide(ending: RunEnding): ExitDecision {
   if (ending.signal === "SIGINT") return { code: EXIT_CODES.sigint, message: "interrupted (SIGINT)" };
   if (ending.signal === "SIGTERM") return { code: EXIT_CODES.sigterm, message: "terminated (SIGTERM)" };
   // A rejection with no value (`Promise.reject()`, `throw undefined`) is a failure all the same.

@@ -72,3 +72,20 @@ test("a cause chain with a cycle still ends", () => {
   (a as { cause?: unknown }).cause = b;
   assert.equal(exitCodeFor({ error: a }).code, 1);
 });
+
+test("a thrown value whose reading throws (a cause or code getter, a revoked proxy, a message getter) exits 1: deciding never throws", () => {
+  const badCause = new Error("real failure");
+  Object.defineProperty(badCause, "cause", { get() { throw new Error("cause getter boom"); } });
+  const decision = exitCodeFor({ error: badCause });
+  assert.equal(decision.code, 1);
+  assert.equal(decision.message, "the handler failed: real failure");
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assert.equal(exitCodeFor({ error: proxy }).code, 1);
+  const badCode = Object.assign(Object.create(PodfnError.prototype) as PodfnError, {});
+  Object.defineProperty(badCode, "code", { get() { throw new Error("code getter boom"); } });
+  assert.equal(exitCodeFor({ error: badCode }).code, 1);
+  const badMessage = new Error("x");
+  Object.defineProperty(badMessage, "message", { get() { throw new Error("message getter boom"); } });
+  assert.equal(exitCodeFor({ error: badMessage }).code, 1);
+});
