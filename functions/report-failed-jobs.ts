@@ -8,7 +8,8 @@
  * read again first: an event queued before the mark was made finds it marked and reports
  * nothing (calls about one Job run one at a time, by the leader alone). The Event comes before
  * the mark, so a failure in between can only repeat a report, never lose one: a failed call is
- * not retried, but the mark's absence lets the Job's next event report it.
+ * retried (the watch's default, 3 times with backoff), and past that the mark's absence lets
+ * the Job's next event report it.
  *
  * Trigger: a watch of `jobs.batch` (`ADDED` and `MODIFIED`), run by the HTTP Deployment's
  * leader replica. Permissions: list and watch Jobs (from the watch), get and patch Jobs (the

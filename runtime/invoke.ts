@@ -103,11 +103,12 @@ function inputOf(result: ParseResult): unknown {
 /**
  * Validate input against a schema; throws (synchronously for a synchronous schema) InputError
  * naming each field. A schedule's input is the definition's own object, used by every tick: it
- * always gets zod's copy, so a handler that changes its input cannot change the next run's.
+ * is cloned first (zod copies objects and arrays, but hands back what `z.any()` or `z.unknown()`
+ * took as it is), so a handler that changes its input cannot change the next run's.
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
   // No input at all is `{}`; a JSON `null` is a value the schema judges (zod refuses it for an object).
-  const value = raw === undefined ? {} : raw;
+  const value = raw === undefined ? {} : trigger?.type === "schedule" ? structuredClone(raw) : raw;
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};
@@ -148,7 +149,7 @@ function outputOf(fn: LoadedFunction, checked: ParseResult): unknown {
  * handler threw. On timeout the call's signal is aborted before the promise rejects.
  *
  * @example
- * const result = await invoke({ fn, input: {}, trigger: { type: "manual" }, requestId, dryRun: false, kube, logger });
+ * const result = await invoke({ fn, input: {}, trigger: { type: "run" }, requestId, dryRun: false, kube, logger });
  */
 export async function invoke(options: InvokeOptions): Promise<unknown> {
   return invokeNow(options);

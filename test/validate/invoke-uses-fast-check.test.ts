@@ -42,6 +42,17 @@ test("a schedule's input is zod's copy, so a handler cannot change the next tick
   assert.deepEqual(seen, raw);
 });
 
+test("a schedule's input under z.any() or z.unknown() (zod hands those back as they are) is a copy too: a handler changing it changes no later tick", async () => {
+  for (const schema of [z.any(), z.object({ seen: z.any() }), z.object({ seen: z.array(z.unknown()) })]) {
+    const fn = load({ name: "grows", schedule: { cron: "* * * * *", mode: "in-process", input: { seen: [] } }, input: schema, handler: ({ input }) => (input as { seen: number[] }).seen.push(1) });
+    const stored = fn.schedules[0]!.input;
+    const counts: unknown[] = [];
+    for (let tick = 0; tick < 3; tick++) counts.push(await invoke({ fn, input: stored, trigger: { type: "schedule", schedule: fn.schedules[0]!.name }, requestId: "r", dryRun: false, kube, logger }));
+    assert.deepEqual(counts, [1, 1, 1]);
+    assert.deepEqual(stored, { seen: [] });
+  }
+});
+
 test("an input zod changes (an unknown key stripped) is zod's output", async () => {
   assert.deepEqual(await received({ name: "a", tags: [], extra: 1 }), { name: "a", tags: [] });
 });
