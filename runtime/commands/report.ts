@@ -7,6 +7,8 @@
 import { PodfnError } from "../errors.js";
 import { INVALID_CODES } from "../cron/exit-codes.js";
 import type { CommandIO } from "./types.js";
+import { scrubString } from "../log-error.js";
+import { censorSecrets } from "../secret-values.js";
 
 type ListenError = NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string };
 
@@ -36,13 +38,19 @@ export function isUserError(error: unknown): boolean {
   return userMessage(error) !== undefined;
 }
 
+/**
+ * Writes a command's failure to stderr, its credentials censored as the log censors them (a
+ * module that failed to import may quote its configuration: `redis://user:password@...`).
+ * Returns the exit code: 2 for what the user fixes, else 1.
+ */
 export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr">): number {
+  const write = (text: string) => io.stderr(censorSecrets(scrubString(text)));
   const message = userMessage(error);
   if (message !== undefined) {
-    io.stderr(`podfn: ${message}\n`);
+    write(`podfn: ${message}\n`);
     return 2;
   }
   const code = error instanceof PodfnError ? ` [${error.code}]` : "";
-  io.stderr(`podfn: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+  write(`podfn: ${error instanceof Error ? error.message : String(error)}${code}\n`);
   return 1;
 }

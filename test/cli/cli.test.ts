@@ -108,6 +108,19 @@ describe("podfn CLI", () => {
     }
   });
 
+  test("a failure written to stderr has its credentials censored as the log has them (a module quoting its configuration as it fails to import)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-fails-"));
+    try {
+      await writeFile(join(dir, "cache.mjs"), 'throw new Error("cannot reach redis://default:R3disPassw0rd-abc@redis.internal:6379 with Bearer abcdefgh12345678");\nexport default {};\n');
+      const { code, stderr } = await cli(["list", "--functions", dir]);
+      assert.equal(code, 2);
+      assert.ok(!stderr.includes("R3disPassw0rd-abc") && !stderr.includes("abcdefgh12345678"), stderr);
+      assert.match(stderr, /redis:\/\/\[redacted\]@redis\.internal:6379 with Bearer \[redacted\]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test("list with invalid modules exits 2 listing every problem", async () => {
     const { code, stderr } = await cli(["list", "--functions", "bad"]);
     assert.equal(code, 2);
