@@ -72,11 +72,14 @@ function configurationOf(functions: readonly LoadedFunction[], env: ResolvedOpti
 export function planWorkloads(functions: LoadedFunction[], options: ResolvedOptions): WorkloadPlan {
   const sorted = [...functions].sort(byName);
   const served = servedByDeployment(sorted);
+  // A variable a bearer secret is read from is never configuration, in any workload: a CronJob's
+  // would write the secret's value into its manifest in clear.
+  const secretNames = new Set(environmentSecrets(sorted).map((s) => s.variable));
   const plan: WorkloadPlan = {
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
       // A CronJob's pod runs the handler only: its leader election and token reviews are the Deployment's.
-      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, new Set()) })),
+      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, secretNames) })),
   };
   if (served.length > 0) {
     const permissions = served.flatMap(servingPermissions);

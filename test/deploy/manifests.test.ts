@@ -238,6 +238,10 @@ test("the variables a function declares in env are copied into its pods with the
   // A variable a bearer secret is read from cannot be configuration as well.
   const secretToo = loaded({ name: "ci", env: ["CI_TOKEN"], http: { auth: { type: "bearer", secret: "ci-token", env: "CI_TOKEN" } }, handler: () => 1 });
   assert.throws(() => generateManifests([secretToo], { env: { CI_TOKEN: "x" } }), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /ci declares CI_TOKEN in env, which a bearer secret is read from/.test(e.message));
+  // Nor in a CronJob's pod (only CronJobs run it): its manifest would hold the secret in clear.
+  const hookWithEnvSecret = loaded({ name: "deploy-hook", http: { auth: { type: "bearer", secret: "deploy-token", env: "DEPLOY_TOKEN" } }, handler: () => 1 });
+  const nightly = loaded({ name: "nightly", env: ["DEPLOY_TOKEN"], schedule: { cron: "@daily" }, handler: () => 1 });
+  assert.throws(() => generateManifests([hookWithEnvSecret, nightly], { env: { DEPLOY_TOKEN: "dtk_live_9f8e7d6c5b4a3210" } }), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /nightly declares DEPLOY_TOKEN in env, which a bearer secret is read from/.test(e.message));
 });
 
 test("a CronJob's pod gets a token only when its handler calls the API, not for the Deployment's leader election or token reviews", () => {
