@@ -45,6 +45,13 @@ describe("an eviction's delete options", () => {
     assert.equal((await t.send("GET", `${NS}/configmaps/legacy-data`)).status, 200);
   });
 
+  test("orphanDependents is read before propagationPolicy (nothing validates the pair on this path): both given, orphanDependents decides", async () => {
+    await podWithDependent("both");
+    assert.equal((await evict("both", { orphanDependents: true, propagationPolicy: "Background" })).status, 201);
+    const dependent = await t.send("GET", `${NS}/configmaps/both-data`);
+    assert.equal(dependent.status, 200, "orphaned, not collected");
+  });
+
   test("with no options and no finalizer, the default (Background) collects them", async () => {
     await podWithDependent("plain");
     assert.equal((await evict("plain")).status, 201);

@@ -30,6 +30,15 @@ describe("JSON patch as json-patch v4", () => {
     assert.equal((await patch("p", [{ op: "remove", path: "/data/absent" }])).status, 422, "remove still needs the key");
   });
 
+  test("replace at the document root with a value that is no object or array does nothing (v4 wraps a nil error there): 200, the object unchanged", async () => {
+    const before = (await t.send("GET", `${CM}/p`)).body;
+    for (const value of [1, null, "text"]) {
+      const answer = await patch("p", [{ op: "replace", path: "", value }]);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body.data, before.data);
+    }
+  });
+
   test("negative indices count from the end for test, replace, remove and add", async () => {
     assert.equal((await patch("p", [{ op: "test", path: "/metadata/finalizers/-1", value: "c.com/z" }])).status, 200);
     const replaced = await patch("p", [{ op: "replace", path: "/metadata/finalizers/-3", value: "d.com/w" }]);

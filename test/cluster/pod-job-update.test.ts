@@ -93,6 +93,15 @@ describe("pod and job updates", () => {
     assert.equal(late.body.message.split("\n")[0], FIRST_LINE.replace('"p"', '"g"'));
   });
 
+  test("a null or nameless scheduling gate added by an update is named '' in the refusal, never a 500", async () => {
+    await pod("gz", { schedulingGates: [{ name: "example.com/wait" }] });
+    for (const gates of [[null], [{}]]) {
+      const answer = await t.send("PATCH", `${PODS}/gz`, { body: { spec: { schedulingGates: gates } }, contentType: MERGE });
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      assert.match(answer.body.message, /only deletion is allowed, but found new scheduling gate ''/);
+    }
+  });
+
   test("a pod's status update is not held to the spec rules", async () => {
     const created = await pod("s");
     const status = await t.send("PUT", `${PODS}/s/status`, { body: { ...created, status: { phase: "Running" } } });

@@ -53,8 +53,9 @@ function evictionPolicy(call: Call): Propagation | undefined {
   }
   const options: Obj | undefined = eviction?.deleteOptions ?? undefined;
   if (!options || typeof options !== "object") return undefined;
-  if (["Background", "Foreground", "Orphan"].includes(options.propagationPolicy)) return options.propagationPolicy as Propagation;
+  // store.go reads orphanDependents first (nothing validates the pair on this path).
   if (typeof options.orphanDependents === "boolean") return options.orphanDependents ? "Orphan" : "Background";
+  if (["Background", "Foreground", "Orphan"].includes(options.propagationPolicy)) return options.propagationPolicy as Propagation;
   return undefined;
 }
 

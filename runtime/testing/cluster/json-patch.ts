@@ -11,7 +11,8 @@
  * - an object's key is read as null when missing (partialDoc.get): `replace` of a missing key
  *   sets it and `copy` from one adds null; `remove` (and so `move`) of a missing key fails;
  * - `add` or `copy` without a `value` sets null; `replace` at `""` replaces the document with an
- *   object or array; `test` is `json-patch-test`'s.
+ *   object or array, and with anything else does nothing (v4's error there wraps a nil error,
+ *   which `errors.Wrapf` makes nil); `test` is `json-patch-test`'s.
  * Any failure is a `PatchError(422)`: handlers/patch.go answers them all with one generic 422.
  */
 import { parseRawJson, testPasses, type RawNode } from "./json-patch-test.js";
@@ -144,8 +145,8 @@ export function jsonPatch(doc: Json, patch: Json, raw?: RawNode): Json {
         const path = pointer(o, "path");
         if (path === "") {
           const value = valueOf(o);
-          if (!(Array.isArray(value) || isObject(value))) throw failed("replace operation value must be object or array");
-          out = value;
+          // v4 wraps a nil error there (errors.Wrapf(nil, ...) is nil): another value is a no-op, not a failure.
+          if (Array.isArray(value) || isObject(value)) out = value;
           break;
         }
         const { con, key } = findObject(out, path, op);

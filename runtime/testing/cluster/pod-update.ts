@@ -41,16 +41,19 @@ function containerUpdateErrors(next: Obj[], old: Obj[], field: string): { errors
 
 /** validateOnlyAddedTolerations: every old toleration is still there (its tolerationSeconds aside). */
 function tolerationErrors(next: Obj[], old: Obj[]): FieldError[] {
-  const kept = (o: Obj) => next.some((n) => semanticEqual({ ...o, tolerationSeconds: n.tolerationSeconds }, n, "V1Toleration"));
+  // A null element decodes as Go's zero toleration.
+  const kept = (o: Obj | null) => next.some((n) => semanticEqual({ ...o, tolerationSeconds: n?.tolerationSeconds }, n ?? {}, "V1Toleration"));
   return old.every(kept) ? [] : [{ type: "Forbidden", field: "spec.tolerations", detail: "existing toleration can not be modified except its tolerationSeconds" }];
 }
 
 /** validateOnlyDeletedSchedulingGates: no gate the old pod did not have. */
 function schedulingGateErrors(next: Obj[], old: Obj[]): FieldError[] {
-  const before = new Set(old.map((g) => g.name));
+  // A null or nameless gate decodes with Name "".
+  const nameOf = (g: Obj | null) => (typeof g?.name === "string" ? g.name : "");
+  const before = new Set(old.map(nameOf));
   // Go keeps the last index of a repeated name and visits its map in no order: by index here.
   const added = new Map<string, number>();
-  next.forEach((g, i) => added.set(g.name, i));
+  next.forEach((g, i) => added.set(nameOf(g), i));
   return [...added]
     .filter(([name]) => !before.has(name))
     .sort((a, b) => a[1] - b[1])
