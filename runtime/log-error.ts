@@ -132,9 +132,16 @@ const CENSOR_DEPTH = 16;
  * @example
  * logger.child({ fn }, { formatters: { log: censorFields } });
  */
-export function censorFields(object: object): object {
+export function censorFields(object: object, errorsKept?: ReadonlySet<string>): object {
   try {
-    return censored(object, 0, new Set()) as object;
+    if (errorsKept === undefined) return censored(object, 0, new Set()) as object;
+    // An error under a key a serializer of the handler's own writes is handed to it as it is.
+    const out = censored(object, 0, new Set()) as Record<string, unknown>;
+    for (const key of errorsKept) {
+      const value = (object as Record<string, unknown>)[key];
+      if (value instanceof Error) out[key] = value;
+    }
+    return out;
   } catch {
     // A Proxy whose every trap throws: write nothing of it rather than throw from a log call.
     return { fields: "[unreadable]" };

@@ -264,3 +264,23 @@ test("a secret still held is censored however many values another holder rotated
   rememberSecret("apitoken-STILL-IN-USE-0123456789", apiToken);
   assert.equal(censorSecrets("apitoken-STILL-IN-USE-0123456789"), "[redacted]");
 });
+
+test("ctx.log's children keep pino's ways: a formatter of the handler's own is inherited by grandchildren (its output still censored), and an error under a key its own serializer writes reaches that serializer as the Error", async () => {
+  const { handlerLogger } = await import("../../runtime/log-handler.js");
+  const lines: string[] = [];
+  const root = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+  const log = handlerLogger(root, { fn: "f", requestId: "r" });
+  const tagged = log.child({ a: 1 }, { formatters: { log: (o: Record<string, unknown>) => ({ ...o, tagged: true, note: `Bearer ${SECRET}` }) } });
+  tagged.child({ b: 2 }).info("grandchild");
+  const serialized = log.child({}, { serializers: { failure: (e: unknown) => ({ kind: (e as object).constructor.name, isError: e instanceof Error }) } });
+  serialized.error({ failure: new TypeError("boom"), other: { password: SECRET } }, "own serializer");
+  serialized.child({ c: 3 }).error({ failure: new RangeError("again") }, "inherited serializer");
+  const [grandchild, own, inherited] = lines.map((l) => JSON.parse(l) as Record<string, any>);
+  assert.equal(grandchild!.tagged, true);
+  assert.equal(grandchild!.b, 2);
+  assert.equal(grandchild!.note, "Bearer [redacted]");
+  assert.deepEqual(own!.failure, { kind: "TypeError", isError: true });
+  assert.equal(own!.other.password, "[redacted]");
+  assert.deepEqual(inherited!.failure, { kind: "RangeError", isError: true });
+  assert.ok(!lines.join("").includes(SECRET));
+});
