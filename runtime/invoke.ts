@@ -10,7 +10,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
-import { isPlainObject } from "./plain-object.js";
+import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { KubeClient } from "./kube/api.js";
 import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
@@ -103,12 +103,13 @@ function inputOf(result: ParseResult): unknown {
 /**
  * Validate input against a schema; throws (synchronously for a synchronous schema) InputError
  * naming each field. A schedule's input is the definition's own object, used by every tick: it
- * is cloned first (zod copies objects and arrays, but hands back what `z.any()` or `z.unknown()`
- * took as it is), so a handler that changes its input cannot change the next run's.
+ * is copied first (zod copies objects and arrays, but hands back what `z.any()` or `z.unknown()`
+ * took as it is; `copyPlain` copies plain objects and arrays, keeping a URL, a Date or a
+ * function as they are), so a handler that changes its input cannot change the next run's.
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
   // No input at all is `{}`; a JSON `null` is a value the schema judges (zod refuses it for an object).
-  const value = raw === undefined ? {} : trigger?.type === "schedule" ? structuredClone(raw) : raw;
+  const value = raw === undefined ? {} : trigger?.type === "schedule" ? copyPlain(raw) : raw;
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};

@@ -1,7 +1,8 @@
 /**
  * @module plain-object
  * What "a plain object" means where the runtime decides without zod what zod would decide:
- * an object whose prototype is `Object.prototype` or null (no array, class instance or Map).
+ * an object whose prototype is `Object.prototype` or null (no array, class instance or Map);
+ * and a copy of a value's plain objects and arrays (a schedule's input, per tick).
  */
 
 /**
@@ -15,4 +16,29 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `value` with its plain objects and arrays copied at any depth (a cycle copied as one), and
+ * anything else (a class instance, a URL, a Date, a function) kept as it is.
+ *
+ * @example
+ * const copy = copyPlain({ seen: [], endpoint: new URL("https://x") }); // copy.seen is new; copy.endpoint is the same URL
+ */
+export function copyPlain(value: unknown, copies: Map<object, unknown> = new Map()): unknown {
+  if (Array.isArray(value) || isPlainObject(value)) {
+    const known = copies.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      copies.set(value, out);
+      for (const item of value) out.push(copyPlain(item, copies));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    copies.set(value, out);
+    for (const key of Object.keys(value)) out[key] = copyPlain(value[key], copies);
+    return out;
+  }
+  return value;
 }

@@ -270,7 +270,7 @@ test("ctx.log's children keep pino's ways: a formatter of the handler's own is i
   const lines: string[] = [];
   const root = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
   const log = handlerLogger(root, { fn: "f", requestId: "r" });
-  const tagged = log.child({ a: 1 }, { formatters: { log: (o: Record<string, unknown>) => ({ ...o, tagged: true, note: `Bearer ${SECRET}` }) } });
+  const tagged = log.child({ a: 1 }, { formatters: { log: (o: object) => ({ ...o, tagged: true, note: `Bearer ${SECRET}` }) } });
   tagged.child({ b: 2 }).info("grandchild");
   const serialized = log.child({}, { serializers: { failure: (e: unknown) => ({ kind: (e as object).constructor.name, isError: e instanceof Error }) } });
   serialized.error({ failure: new TypeError("boom"), other: { password: SECRET } }, "own serializer");

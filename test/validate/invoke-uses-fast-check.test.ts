@@ -53,6 +53,19 @@ test("a schedule's input under z.any() or z.unknown() (zod hands those back as t
   }
 });
 
+test("a schedule's input that is not plain data (a URL, a function) reaches the handler as it is, only plain objects and arrays copied", async () => {
+  const endpoint = new URL("https://hooks.example.com/x");
+  const pick = (xs: string[]) => xs[0];
+  const fn = load({
+    name: "typed",
+    schedule: { cron: "* * * * *", mode: "in-process", input: { endpoint, pick, list: ["a"] } },
+    input: z.object({ endpoint: z.instanceof(URL), pick: z.function(), list: z.array(z.string()) }),
+    handler: ({ input }) => ({ host: input.endpoint.host, same: input.endpoint === endpoint, first: (input.pick as (xs: string[]) => string)(input.list) }),
+  });
+  const result = await invoke({ fn, input: fn.schedules[0]!.input, trigger: { type: "schedule", schedule: fn.schedules[0]!.name }, requestId: "r", dryRun: false, kube, logger });
+  assert.deepEqual(result, { host: "hooks.example.com", same: true, first: "a" });
+});
+
 test("an input zod changes (an unknown key stripped) is zod's output", async () => {
   assert.deepEqual(await received({ name: "a", tags: [], extra: 1 }), { name: "a", tags: [] });
 });
