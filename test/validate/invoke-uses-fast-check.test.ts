@@ -60,7 +60,10 @@ test("a schedule's input that is not plain data (a URL, a function) reaches the 
     name: "typed",
     schedule: { cron: "* * * * *", mode: "in-process", input: { endpoint, pick, list: ["a"] } },
     input: z.object({ endpoint: z.instanceof(URL), pick: z.function(), list: z.array(z.string()) }),
-    handler: ({ input }) => ({ host: input.endpoint.host, same: input.endpoint === endpoint, first: (input.pick as (xs: string[]) => string)(input.list) }),
+    handler: ({ input }) => {
+      const given = input as { endpoint: URL; pick: (xs: string[]) => string; list: string[] };
+      return { host: given.endpoint.host, same: given.endpoint === endpoint, first: given.pick(given.list) };
+    },
   });
   const result = await invoke({ fn, input: fn.schedules[0]!.input, trigger: { type: "schedule", schedule: fn.schedules[0]!.name }, requestId: "r", dryRun: false, kube, logger });
   assert.deepEqual(result, { host: "hooks.example.com", same: true, first: "a" });
