@@ -68,7 +68,7 @@ function codeOf(error: unknown): unknown {
 }
 
 /** Runs the command once the config is known; every failure becomes an exit code. */
-async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger): Promise<number> {
+async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger, fault: AbortSignal): Promise<number> {
   let connection: ClusterConnection | undefined;
   let fn: LoadedFunction | undefined;
   try {
@@ -85,6 +85,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       logger,
       signal: io.signal,
       drainTimeoutMs: config.drainTimeoutMs,
+      fault,
     });
     const fields = { fn: fn.name, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
     if (result.output !== undefined) {
@@ -133,13 +134,20 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
       const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) } });
       // A rejection nothing handled, or an exception outside the handler's await: logged through
       // the censoring logger (Node's own printer writes an error whole, its request's headers
-      // included), and the run fails if it did not already.
+      // included), and the run fails if it did not already; an exception ends it at once.
       let faulted = false;
-      const unguard = guardProcess(logger, undefined, function faultedRun() {
-        faulted = true;
-      });
+      const fault = new AbortController();
+      const unguard = guardProcess(
+        logger,
+        function endRun(error) {
+          fault.abort(error);
+        },
+        function faultedRun() {
+          faulted = true;
+        },
+      );
       try {
-        const code = await execute(io, config, name, connect, logger);
+        const code = await execute(io, config, name, connect, logger, fault.signal);
         // A rejection is reported once the microtasks run dry: let those of this run be, while guarded.
         await new Promise((resolve) => setImmediate(resolve));
         if (code !== EXIT_CODES.ok || !faulted) return code;

@@ -12,7 +12,7 @@ import { HttpError, PodfnError } from "../errors.js";
 import { invoke } from "../invoke.js";
 import { refuseOpaque } from "../opaque-result.js";
 import { whenAborted } from "../signals.js";
-import { exitCodeFor, type ExitDecision } from "./exit-codes.js";
+import { EXIT_CODES, exitCodeFor, type ExitDecision } from "./exit-codes.js";
 import { runId } from "./run-id.js";
 import { monotonicMs } from "../clock.js";
 
@@ -30,6 +30,12 @@ export interface RunOnceOptions {
   drainTimeoutMs?: number;
   /** Default: a random UUID. */
   requestId?: string;
+  /**
+   * Aborted, with the error, when the process faults (an exception nothing handled): the run
+   * ends at once as failed (exit 1), the handler's signal aborted, its promise not waited for
+   * (what threw may be what it waits on).
+   */
+  fault?: AbortSignal;
 }
 
 export interface RunOnceResult extends ExitDecision {
@@ -113,9 +119,16 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     (error: unknown) => ({ ok: false, error }),
   );
   const stopped = whenAborted(signal);
-  const first = await Promise.race([call, stopped.promise.then((reason) => ({ stopped: reason }))]);
+  const faulted = options.fault ? whenAborted(options.fault) : undefined;
+  const first = await Promise.race([call, stopped.promise.then((reason) => ({ stopped: reason })), ...(faulted ? [faulted.promise.then((error) => ({ faulted: error }))] : [])]);
   stopped.dispose();
+  faulted?.dispose();
   const elapsed = () => Math.round(monotonicMs() - started);
+  if ("faulted" in first) {
+    controller.abort(first.faulted);
+    const { message } = exitCodeFor({ error: first.faulted });
+    return { code: EXIT_CODES.handlerFailed, message: `${message} (an exception nothing handled)`, error: first.faulted, durationMs: elapsed() };
+  }
   if ("stopped" in first) {
     const name = first.stopped === "SIGINT" ? "SIGINT" : "SIGTERM";
     controller.abort(new DOMException(`podfn run received ${name}`, "AbortError"));

@@ -1,8 +1,9 @@
 /**
- * `podfn run` (a CronJob's pod) with a handler that leaves a rejection nothing handles: the run
- * fails (exit 1), and the rejection is logged through the censoring logger, never printed whole
- * by Node (an axios-like error carries its request's Authorization header). A real process:
- * the test runner would take the rejection as the test's own failure.
+ * `podfn run` (a CronJob's pod) with a handler that leaves a rejection nothing handles, or whose
+ * callback throws: the run fails (exit 1; at once for an exception, not at its timeout), and the
+ * fault is logged through the censoring logger, never printed whole by Node (an axios-like error
+ * carries its request's Authorization header). A real process: the test runner would take the
+ * fault as the test's own failure.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,4 +21,15 @@ test("a rejection the handler left unhandled fails the run (exit 1) and is logge
   assert.ok(stray, output);
   assert.equal(stray.err.config.headers.Authorization, "[redacted]");
   assert.ok(lines.some((l) => l.msg === "the run failed: its work left a rejection or an exception nothing handled" && l.exitCode === 1), output);
+});
+
+test("an exception thrown by a callback of the handler's work ends the run at once (exit 1), not at its timeout, logged censored", { timeout: 30_000 }, async () => {
+  const started = performance.now();
+  const { code, output } = await runPodfn(["run", "callback-throws", "--functions", FIXTURES], { HOME: "/nonexistent" });
+  assert.equal(code, 1, output);
+  assert.ok(performance.now() - started < 20_000, "not the handler's 60 s timeout");
+  assert.ok(!output.includes("ghp_CallbackThrowsToken0123456789"), output);
+  const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
+  assert.ok(lines.some((l) => String(l.msg).startsWith("uncaught exception") && l.err?.headers?.Authorization === "[redacted]"), output);
+  assert.ok(lines.some((l) => l.exitCode === 1 && String(l.msg).includes("callback blew up")), output);
 });
