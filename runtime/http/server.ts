@@ -196,8 +196,18 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
  * The server's `connect` handler: podfn serves functions, not tunnels. A `CONNECT` gets 501
  * `not_implemented` in the status contract's JSON with a request id (the caller's or a fresh
  * one) and `Connection: close`, logged at info; Node alone would close the connection silently.
+ * Pipelined after a request still being answered, it waits for that answer.
  */
 export function answerConnect(request: IncomingMessage, socket: Duplex, logger: Logger): void {
+  // Pipelined after a request still being answered: that answer goes first.
+  const outgoing = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (outgoing && !outgoing.writableFinished && socket.writable) {
+    outgoing.once("close", function answeredFirst() {
+      if (socket.writable) answerConnect(request, socket, logger);
+      else socket.destroy();
+    });
+    return;
+  }
   const given = request.headers["x-request-id"];
   const requestId = requestIdOf(typeof given === "string" ? given : null);
   const body = JSON.stringify({ error: { code: "not_implemented", message: "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId } });

@@ -165,6 +165,14 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.ok(log.records().some((r) => r.requestId === "tunnel-1" && r.status === 501 && r.level === "info"));
   });
 
+  test("a CONNECT pipelined after a request still being answered waits for that answer", { timeout: 10_000 }, async () => {
+    const first = 'POST /later HTTP/1.1\r\nHost: x\r\nX-Request-Id: before-connect\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}';
+    const answer = await raw(port, `${first}CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers["x-request-id"], "before-connect");
+    assert.ok(answer.body.slice(Number(answer.headers["content-length"])).startsWith("HTTP/1.1 501 "), answer.body);
+  });
+
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
     assert.deepEqual(log.records().filter((r) => r.level === "error" || r.level === "fatal"), []);
     const res = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } });
