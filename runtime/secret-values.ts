@@ -5,20 +5,36 @@
  * a field it logged. Shape-based censoring (headers, `token` fields, `Bearer …`: log-error.ts)
  * catches credentials podfn has never seen; this catches the ones it has, by value. Values
  * shorter than 8 characters are not remembered (they would censor ordinary words). What each
- * holder (a secret file, a token source) holds now is kept for as long as it holds it; the last
- * 64 values replaced are kept too (a rotating token leaves its old values behind). A secret with
- * a character JSON escapes is remembered in both forms: as written, and as a JSON log line
- * carries it.
+ * holder (a secret file, a token source) holds now is kept for as long as it holds it (many
+ * holders of one value, as each `podfn dev` reload makes, count as one); the last 64 values
+ * replaced, or whose holder is gone, are kept too (a rotating token leaves its old values
+ * behind). A secret with a character JSON escapes is remembered in both forms: as written, and
+ * as a JSON log line carries it.
  */
 
 const MIN_LENGTH = 8;
 const MAX_RETIRED = 64;
 const CENSORED = "[redacted]";
 
-/** The value each holder (a secret file, a token source) has now: never forgotten while it is. */
-const current = new Map<object, string[]>();
+/** Each holder's current forms; weakly: a holder collected lets its value retire. */
+const held = new WeakMap<object, string[]>();
+/** How many holders hold each current form (holders of one value are counted, not listed). */
+const holding = new Map<string, number>();
 /** Values replaced by their holder's next (or given without one), insertion-ordered: the oldest is dropped first. */
 const retired = new Set<string>();
+/** A holder collected while holding a value: the value retires. */
+const collected = new FinalizationRegistry<string[]>(function holderCollected(forms) {
+  release(forms);
+  retire(forms);
+});
+
+function release(forms: readonly string[]): void {
+  for (const form of forms) {
+    const left = (holding.get(form) ?? 1) - 1;
+    if (left > 0) holding.set(form, left);
+    else holding.delete(form);
+  }
+}
 
 /** `value` as written, and as a JSON log line carries it (a `"`, `\` or control character is escaped there). */
 function formsOf(value: string): string[] {
@@ -47,11 +63,18 @@ function retire(forms: readonly string[]): void {
 export function rememberSecret(value: string, holder?: object): void {
   const forms = formsOf(value);
   if (holder === undefined) return retire(forms);
-  const before = current.get(holder);
+  const before = held.get(holder);
   if (before !== undefined && before[before.length - 1] === value) return;
-  if (before !== undefined) retire(before);
-  if (forms.length > 0) current.set(holder, forms);
-  else current.delete(holder);
+  if (before !== undefined) {
+    collected.unregister(holder);
+    release(before);
+    retire(before);
+    held.delete(holder);
+  }
+  if (forms.length === 0) return;
+  held.set(holder, forms);
+  for (const form of forms) holding.set(form, (holding.get(form) ?? 0) + 1);
+  collected.register(holder, forms, holder);
 }
 
 /**
@@ -61,9 +84,9 @@ export function rememberSecret(value: string, holder?: object): void {
  * censorSecrets('{"msg":"failed with token s3cr3t-t0ken"}'); // '{"msg":"failed with token [redacted]"}'
  */
 export function censorSecrets(text: string): string {
-  if (current.size === 0 && retired.size === 0) return text;
+  if (holding.size === 0 && retired.size === 0) return text;
   let out = text;
-  for (const forms of current.values()) for (const value of forms) if (out.includes(value)) out = out.split(value).join(CENSORED);
+  for (const value of holding.keys()) if (out.includes(value)) out = out.split(value).join(CENSORED);
   for (const value of retired) if (out.includes(value)) out = out.split(value).join(CENSORED);
   return out;
 }

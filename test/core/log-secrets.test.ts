@@ -284,3 +284,13 @@ test("ctx.log's children keep pino's ways: a formatter of the handler's own is i
   assert.deepEqual(inherited!.failure, { kind: "RangeError", isError: true });
   assert.ok(!lines.join("").includes(SECRET));
 });
+
+test("many holders of one value (a podfn dev reload's new secret store) count as one: the value stays censored until the last lets go, then joins the replaced ones", async () => {
+  const { rememberSecret, censorSecrets } = await import("../../runtime/secret-values.js");
+  const holders = Array.from({ length: 2000 }, () => ({}));
+  for (const holder of holders) rememberSecret("shared-secret-value-42", holder);
+  rememberSecret("rotated-secret-value-1", holders[0]!);
+  assert.equal(censorSecrets("shared-secret-value-42 rotated-secret-value-1"), "[redacted] [redacted]");
+  for (const holder of holders) rememberSecret("rotated-secret-value-1", holder);
+  assert.equal(censorSecrets("shared-secret-value-42"), "[redacted]", "replaced: kept among the last 64");
+});
