@@ -15,6 +15,13 @@ import type { KubeLogger } from "./logger.js";
 /** Looked at after a certificate failure no more often than this. */
 const AFTER_FAILURE_MS = 1000;
 
+/** Every certificate the text begins is ended, and one at least: not a bundle caught half-written. */
+function isWholeBundle(pem: string): boolean {
+  const begun = pem.split("-----BEGIN CERTIFICATE-----").length - 1;
+  const ended = pem.split("-----END CERTIFICATE-----").length - 1;
+  return begun > 0 && begun === ended && pem.trimEnd().endsWith("-----END CERTIFICATE-----");
+}
+
 export class CaFile {
   #pem: string;
   #lastForced = -Infinity;
@@ -41,7 +48,7 @@ export class CaFile {
     } catch {
       return false;
     }
-    if (pem === this.#pem || !/-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----/.test(pem)) return false;
+    if (pem === this.#pem || !isWholeBundle(pem)) return false;
     this.#pem = pem;
     this.logger.info({ caFile: this.path }, "kube cluster CA changed: new connections trust the new file");
     return true;

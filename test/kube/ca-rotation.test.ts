@@ -84,6 +84,19 @@ describe("cluster CA rotation", () => {
     }
   });
 
+  test("a bundle caught half-written keeps the CA known so far; the whole one is taken", async () => {
+    const { CaFile } = await import("../../runtime/kube/ca-file.js");
+    await project(oldPki.caPem);
+    const ca = new CaFile(caFile(), oldPki.caPem, { debug() {}, info() {}, warn() {}, error() {} });
+    const bundle = oldPki.caPem + newPki.caPem;
+    await project(bundle.slice(0, oldPki.caPem.length + 40));
+    assert.equal(ca.reread(), false);
+    assert.equal(ca.pem, oldPki.caPem);
+    await project(bundle);
+    assert.equal(ca.reread(), true);
+    assert.equal(ca.pem, bundle);
+  });
+
   test("in-cluster credentials name the ServiceAccount folder's ca.crt as the CA file", async () => {
     const sa = join(dir, "sa");
     await mkdir(sa);
