@@ -109,7 +109,14 @@ function inputOf(result: ParseResult): unknown {
  */
 function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unknown {
   // No input at all is `{}`; a JSON `null` is a value the schema judges (zod refuses it for an object).
-  const value = raw === undefined ? {} : trigger?.type === "schedule" ? copyPlain(raw) : raw;
+  let value: unknown = raw === undefined ? {} : raw;
+  if (trigger?.type === "schedule") {
+    try {
+      value = copyPlain(value);
+    } catch (error) {
+      throw tooDeepOr(error, value);
+    }
+  }
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};

@@ -148,6 +148,21 @@ export function censorFields(object: object, errorsKept?: ReadonlySet<string>): 
   }
 }
 
+/**
+ * One value as `censorFields` writes a field: for what a handler's own serializer returns (pino
+ * runs serializers after the log formatter). Never throws.
+ *
+ * @example
+ * censorValue({ headers: { Authorization: "Bearer abc" } }); // { headers: { Authorization: "[redacted]" } }
+ */
+export function censorValue(value: unknown): unknown {
+  try {
+    return censored(value, 0, new Set());
+  } catch {
+    return "[unreadable]";
+  }
+}
+
 function censored(value: unknown, depth: number, seen: Set<object>): unknown {
   if (typeof value === "string") return scrubString(value);
   if (typeof value !== "object" || value === null) return value;

@@ -7,10 +7,11 @@
  * `child` and `setBindings` themselves, which every descendant inherits through its prototype.
  * Those overrides are defined once per parent logger, on a base child every call's logger
  * descends from: a call pays for one pino child. An error under a key a serializer of the
- * handler's own writes (`child({}, { serializers: { error } })`) is handed to it as it is.
+ * handler's own writes (`child({}, { serializers: { error } })`) is handed to it as it is, and
+ * what the serializer returns is censored (pino writes it after the formatter).
  */
 import type { ChildLoggerOptions, Logger } from "pino";
-import { censorFields } from "./log-error.js";
+import { censorFields, censorValue } from "./log-error.js";
 
 type PinoChild = (this: Logger, bindings: Record<string, unknown>, options?: ChildLoggerOptions) => Logger;
 type PinoSetBindings = (this: Logger, bindings: Record<string, unknown>) => void;
@@ -38,7 +39,9 @@ function baseOf(parent: Logger): Logger {
         // A formatter of the handler's own still has its output censored; without one (and no new
         // serializer), pino keeps the parent's censoring formatter.
         const log = theirs ? (object: object) => censor(theirs(object as Record<string, unknown>)) : kept !== inherited ? censor : undefined;
-        const passed = log ? { ...options, formatters: { ...options!.formatters, log } } : options;
+        // What a serializer of the handler's own returns is censored too: it is written after the formatter.
+        const serializers = options?.serializers ? Object.fromEntries(Object.entries(options.serializers).map(([key, serialize]) => [key, (value: unknown) => censorValue(serialize(value))])) : undefined;
+        const passed = log || serializers ? { ...options, ...(serializers ? { serializers } : {}), ...(log ? { formatters: { ...options!.formatters, log } } : {}) } : options;
         const made = pinoChild.call(this, censorFields(more ?? {}) as Record<string, unknown>, passed) as Logger & { [ERRORS_KEPT]?: ReadonlySet<string> };
         if (kept !== inherited) made[ERRORS_KEPT] = kept;
         return made;

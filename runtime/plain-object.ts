@@ -35,9 +35,10 @@ export function copyPlain(value: unknown, copies: Map<object, unknown> = new Map
       for (const item of value) out.push(copyPlain(item, copies));
       return out;
     }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
     copies.set(value, out);
-    for (const key of Object.keys(value)) out[key] = copyPlain(value[key], copies);
+    // Defined, not assigned: an own "__proto__" key (JSON.parse makes one) stays a key.
+    for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: copyPlain(value[key], copies), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;

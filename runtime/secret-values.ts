@@ -90,3 +90,8 @@ export function censorSecrets(text: string): string {
   for (const value of retired) if (out.includes(value)) out = out.split(value).join(CENSORED);
   return out;
 }
+
+/** How many distinct values are censored now (those held, and the replaced ones kept): diagnostics and tests. */
+export function rememberedCount(): number {
+  return holding.size + retired.size;
+}

@@ -199,6 +199,14 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
  * Pipelined after a request still being answered, it waits for that answer.
  */
 export function answerConnect(request: IncomingMessage, socket: Duplex, logger: Logger): void {
+  // Node hands a CONNECT's socket over without its error listener: a reset must end this
+  // connection only, not surface as an uncaught exception (which stops the server).
+  if (socket.listenerCount("error") === 0) {
+    socket.on("error", function connectSocketFailed(error: NodeJS.ErrnoException) {
+      logger.debug({ code: error.code }, "client connection failed");
+      socket.destroy();
+    });
+  }
   // Pipelined after a request still being answered: that answer goes first.
   const outgoing = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
   if (outgoing && !outgoing.writableFinished && socket.writable) {

@@ -19,7 +19,7 @@ const AFTER_FAILURE_MS = 1000;
 function isWholeBundle(pem: string): boolean {
   const begun = pem.split("-----BEGIN CERTIFICATE-----").length - 1;
   const ended = pem.split("-----END CERTIFICATE-----").length - 1;
-  return begun > 0 && begun === ended && pem.trimEnd().endsWith("-----END CERTIFICATE-----");
+  return begun > 0 && begun === ended && pem.lastIndexOf("-----BEGIN CERTIFICATE-----") < pem.lastIndexOf("-----END CERTIFICATE-----");
 }
 
 export class CaFile {

@@ -282,13 +282,22 @@ test("ctx.log's children keep pino's ways: a formatter of the handler's own is i
   assert.deepEqual(own!.failure, { kind: "TypeError", isError: true });
   assert.equal(own!.other.password, "[redacted]");
   assert.deepEqual(inherited!.failure, { kind: "RangeError", isError: true });
+  // What a serializer of the handler's own returns (pino's err serializer copies an error's fields) is censored too.
+  const stdErr = log.child({}, { serializers: { err: (e: Error) => ({ type: e.constructor.name, message: e.message, ...(e as unknown as Record<string, unknown>) }) } });
+  stdErr.error({ err: axiosLikeError() }, "their err serializer");
+  const theirs = JSON.parse(lines[3]!) as Record<string, any>;
+  assert.equal(theirs.err.type, "Error");
+  assert.equal(theirs.err.config.headers.Authorization, "[redacted]");
   assert.ok(!lines.join("").includes(SECRET));
 });
 
 test("many holders of one value (a podfn dev reload's new secret store) count as one: the value stays censored until the last lets go, then joins the replaced ones", async () => {
   const { rememberSecret, censorSecrets } = await import("../../runtime/secret-values.js");
   const holders = Array.from({ length: 2000 }, () => ({}));
+  const { rememberedCount } = await import("../../runtime/secret-values.js");
+  const countBefore = rememberedCount();
   for (const holder of holders) rememberSecret("shared-secret-value-42", holder);
+  assert.equal(rememberedCount(), countBefore + 1, "2000 holders of one value: one value");
   rememberSecret("rotated-secret-value-1", holders[0]!);
   assert.equal(censorSecrets("shared-secret-value-42 rotated-secret-value-1"), "[redacted] [redacted]");
   for (const holder of holders) rememberSecret("rotated-secret-value-1", holder);

@@ -173,6 +173,17 @@ describe("requests Node's HTTP parser refuses", () => {
     assert.ok(answer.body.slice(Number(answer.headers["content-length"])).startsWith("HTTP/1.1 501 "), answer.body);
   });
 
+  test("a CONNECT whose client resets the connection ends that connection only (no uncaught ECONNRESET)", { timeout: 10_000 }, async () => {
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      socket.on("close", () => resolve());
+      socket.write("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", () => setTimeout(() => socket.resetAndDestroy(), 5));
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    assert.equal(res.status, 200);
+  });
+
   test("nothing was logged as the server's failure, and the server keeps serving", async () => {
     assert.deepEqual(log.records().filter((r) => r.level === "error" || r.level === "fatal"), []);
     const res = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } });

@@ -95,6 +95,9 @@ describe("cluster CA rotation", () => {
     await project(bundle);
     assert.equal(ca.reread(), true);
     assert.equal(ca.pem, bundle);
+    // Text after the last certificate (a comment) is no half-written bundle.
+    await project(`${oldPki.caPem}# rotated\n`);
+    assert.equal(ca.reread(), true);
   });
 
   test("in-cluster credentials name the ServiceAccount folder's ca.crt as the CA file", async () => {

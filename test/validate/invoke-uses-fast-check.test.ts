@@ -69,6 +69,16 @@ test("a schedule's input that is not plain data (a URL, a function) reaches the 
   assert.deepEqual(result, { host: "hooks.example.com", same: true, first: "a" });
 });
 
+test("a schedule's input with an own __proto__ key (JSON.parse makes one) keeps it a key: the copy's prototype is not set from it", async () => {
+  let seen: Record<string, unknown> | undefined;
+  const stored = JSON.parse('{"__proto__":{"admin":true},"name":"x"}') as Record<string, unknown>;
+  const fn = load({ name: "proto", schedule: { cron: "* * * * *", mode: "in-process", input: { name: "y" } }, input: z.any(), handler: ({ input }) => void (seen = input as Record<string, unknown>) });
+  await invoke({ fn, input: stored, trigger: { type: "schedule", schedule: fn.schedules[0]!.name }, requestId: "r", dryRun: false, kube, logger });
+  assert.equal(seen!.admin, undefined);
+  assert.deepEqual(Object.keys(seen!), ["__proto__", "name"]);
+  assert.notEqual(seen, stored);
+});
+
 test("an input zod changes (an unknown key stripped) is zod's output", async () => {
   assert.deepEqual(await received({ name: "a", tags: [], extra: 1 }), { name: "a", tags: [] });
 });
