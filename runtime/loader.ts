@@ -18,10 +18,13 @@ import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
   readonly problems: string[];
+  /** The functions folder itself was not there (`podfn dev` then waits for it to come back). */
+  readonly folderMissing: boolean;
 
-  constructor(problems: string[]) {
+  constructor(problems: string[], options: { folderMissing?: boolean } = {}) {
     super("load_failed", `cannot load functions:\n  - ${problems.join("\n  - ")}`);
     this.problems = problems;
+    this.folderMissing = options.folderMissing ?? false;
   }
 }
 
@@ -212,7 +215,7 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
     if (!statSync(root).isDirectory()) throw new LoadError([`${shownPath(root)}: is not a folder`]);
   } catch (error) {
     if (error instanceof LoadError) throw error;
-    throw new LoadError([`${shownPath(root)}: the functions folder does not exist (set --functions or PODFN_FUNCTIONS)`]);
+    throw new LoadError([`${shownPath(root)}: the functions folder does not exist (set --functions or PODFN_FUNCTIONS)`], { folderMissing: true });
   }
   const files = findFunctionFiles(root);
   const check = (file: string, imported: { mod?: Record<string, unknown>; problem?: string }) =>

@@ -168,7 +168,9 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           if (!(error instanceof LoadError)) throw error;
           // One line per problem: the pretty log writes a message's line breaks escaped.
           for (const problem of error.problems) logger.error(`cannot load functions: ${problem}`);
-          if (!existsSync(dir)) changes.watchWhenBack();
+          // Gone when loaded, whether or not it is back already (made again before this line ran,
+          // its new inode is one the old watcher never sees): watch it afresh once it is there.
+          if (error.folderMissing || !existsSync(dir)) changes.watchWhenBack();
           logger.error("(keeping the previous version until the next change)");
         }
       }
