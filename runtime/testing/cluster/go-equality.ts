@@ -15,8 +15,8 @@ const SCALAR_ZERO: Record<string, unknown> = { string: "", bool: false, int32: 0
 
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Untyped values (`any`, raw extensions): the same JSON, nil and empty alike. */
-function sameJson(a: unknown, b: unknown): boolean {
+/** Untyped values (`any`, raw extensions, a field compared without its type): the same JSON, nil and empty alike. */
+export function sameJson(a: unknown, b: unknown): boolean {
   const empty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
   if (empty(a) && empty(b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));

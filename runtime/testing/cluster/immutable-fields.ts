@@ -6,29 +6,18 @@
  * the real message prints it), and a StatefulSet's spec beyond the fields 1.32 lets change.
  */
 import { goStrings, type FieldError } from "./status.js";
+import { sameJson } from "./go-equality.js";
 
 type Obj = Record<string, any>;
 
 const IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set";
-
-/** nil and empty maps and lists are equal, as apiequality.Semantic.DeepEqual has them. */
-function semanticallyEqual(a: unknown, b: unknown): boolean {
-  const empty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
-  if (empty(a) && empty(b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => semanticallyEqual(x, b[i]));
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((k) => semanticallyEqual((a as Obj)[k], (b as Obj)[k]));
-  }
-  return a === b;
-}
 
 /** ValidateConfigMapUpdate / ValidateSecretUpdate: an `immutable: true` object keeps its data. */
 export function immutableDataErrors(next: Obj, old: Obj, fields: string[]): FieldError[] {
   if (old.immutable !== true) return [];
   const errors: FieldError[] = [];
   if (next.immutable !== true) errors.push({ type: "Forbidden", field: "immutable", detail: IMMUTABLE_WHEN_SET });
-  for (const field of fields) if (!semanticallyEqual(next[field], old[field])) errors.push({ type: "Forbidden", field, detail: IMMUTABLE_WHEN_SET });
+  for (const field of fields) if (!sameJson(next[field], old[field])) errors.push({ type: "Forbidden", field, detail: IMMUTABLE_WHEN_SET });
   return errors;
 }
 
@@ -52,7 +41,7 @@ export function goLabelSelector(selector: Obj | undefined): string {
 
 /** A workload's selector never changes (apps/v1 Deployments, ReplicaSets, DaemonSets). */
 export function selectorUpdateErrors(next: Obj, old: Obj): FieldError[] {
-  if (semanticallyEqual(next.spec?.selector, old.spec?.selector)) return [];
+  if (sameJson(next.spec?.selector, old.spec?.selector)) return [];
   const selector = next.spec?.selector as Obj | undefined;
   return [{ type: "Invalid", field: "spec.selector", ...(selector ? { rendered: goLabelSelector(selector) } : { value: null }), detail: "field is immutable" }];
 }
@@ -67,7 +56,7 @@ const STATEFULSET_FIXED_FIELDS = ["selector", "serviceName", "volumeClaimTemplat
 
 /** A StatefulSet update: one Forbidden error on `spec` if a fixed field changed (as 1.32 words it). */
 export function statefulSetUpdateErrors(next: Obj, old: Obj): FieldError[] {
-  const changed = STATEFULSET_FIXED_FIELDS.some((f) => !semanticallyEqual(next.spec?.[f], old.spec?.[f]));
+  const changed = STATEFULSET_FIXED_FIELDS.some((f) => !sameJson(next.spec?.[f], old.spec?.[f]));
   if (!changed) return [];
   return [{ type: "Forbidden", field: "spec", detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" }];
 }
