@@ -45,3 +45,28 @@ export function checkApplyCreateUid(def: ResourceDef, name: string, applied: Obj
   const uid = applied.metadata?.uid;
   if (uid) throw conflict(def, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
 }
+
+/** Go's `time.Time.String()` of an RFC 3339 UTC time as the decoder writes it back: `2026-01-01 00:00:00 +0000 UTC`. */
+function goTimeString(rfc3339: string): string {
+  return rfc3339.replace("T", " ").replace(/Z$/, " +0000 UTC");
+}
+
+/**
+ * An update of a live object (no `deletionTimestamp` stored) that sets `deletionTimestamp` or
+ * `deletionGracePeriodSeconds`, or one changing a stored grace period: rest.BeforeUpdate keeps
+ * only what a deleting object has (a timestamp, a grace period left out), so the change reaches
+ * ValidateObjectMetaUpdate: 422 `field is immutable`, from validateCommonFields and again from
+ * the type's own update validation (as a uid change). A deletion is asked for with DELETE.
+ */
+export function checkDeletionMetaChange(call: Call, next: Obj, old: Obj): void {
+  const { def } = call;
+  const errors: FieldError[] = [];
+  const timestamp = next.metadata?.deletionTimestamp;
+  if (!old.metadata.deletionTimestamp && timestamp) errors.push({ type: "Invalid", field: "metadata.deletionTimestamp", rendered: goTimeString(String(timestamp)), detail: "field is immutable" });
+  const grace = next.metadata?.deletionGracePeriodSeconds;
+  const stored = old.metadata.deletionGracePeriodSeconds;
+  if (grace !== undefined && grace !== null && grace !== stored) errors.push({ type: "Invalid", field: "metadata.deletionGracePeriodSeconds", value: grace, detail: "field is immutable" });
+  if (errors.length === 0) return;
+  const twice = META_UPDATE_ONCE.has(`${def.group}/${def.resource}`) ? errors : [...errors, ...errors];
+  throw invalid(storedAs(def).group, def.kind, old.metadata.name, twice);
+}

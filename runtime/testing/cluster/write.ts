@@ -18,7 +18,7 @@ import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, plainError, STALE_OBJECT } from "./status.js";
 import { finalizerErrors, validateMeta } from "./validation.js";
-import { checkUidChange } from "./uid-checks.js";
+import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
 import { strategyWarnings } from "./warnings.js";
 
 type Obj = Record<string, any>;
@@ -204,6 +204,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
     throw invalid(def.group, def.resource, name, [{ type: "Invalid", field: "metadata.resourceVersion", rendered: "0x0", detail: "must be specified for an update" }]);
   }
   checkUidChange(call, next, old, scope);
+  if (scope === "main") checkDeletionMetaChange(call, next, old);
   let merged: Obj;
   if (scope === "status") {
     // A built-in type's status strategy resets the spec (and a few metadata fields) and takes
