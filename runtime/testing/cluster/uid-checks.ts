@@ -10,7 +10,9 @@
  *   PodDisruptionBudget's does not run; a custom resource's status strategy copies the stored
  *   object first, so its status patch never changes the uid;
  * - a server-side apply that would create the object but names a uid is 409 `uid mismatch`
- *   (patcher.applyPatch), before the name and namespace checks.
+ *   (patcher.applyPatch), before the name and namespace checks;
+ * - and, alike, an update may not set `deletionTimestamp` or a grace period on a live object
+ *   (422 `field is immutable`): a deletion is a DELETE.
  */
 import type { Call } from "./call.js";
 import { storedAs, type ResourceDef } from "./resources.js";
