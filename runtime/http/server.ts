@@ -112,6 +112,27 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
 /** Marks a connection whose refusal is written or waits for the answer before it. */
 const REFUSING = Symbol("podfn.refusing");
 
+/** A refusal written on the socket itself (no `ServerResponse` is there): the status contract's JSON, `Connection: close`. */
+function rawRefusal(status: number, code: string, message: string, requestId: string): string {
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * Pipelining: what arrived after a request still being answered waits for that answer. Returns
+ * true when `then` was deferred to the answer's close (`complete`: only when that request's whole
+ * body has arrived, else what arrived belongs to it).
+ */
+function afterPendingAnswer(socket: Duplex, complete: boolean, then: () => void): boolean {
+  const outgoing = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage;
+  if (!outgoing || outgoing.writableFinished || !socket.writable || (complete && !outgoing.req?.complete)) return false;
+  outgoing.once("close", then);
+  return true;
+}
+
 /** What a refusal of the parser or of the server's deadlines is answered: status, code, message. */
 const REFUSED: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, "headers_too_large", "the request's headers are too large"],
@@ -139,18 +160,14 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const refusing = socket as Duplex & { [REFUSING]?: true };
   // The parser, once failed, fails again on every later chunk: one refusal per connection.
   if (refusing[REFUSING]) return;
+  refusing[REFUSING] = true;
   // Pipelining: the refused bytes follow a whole request still being answered. Its answer goes
   // first, under its own id; this refusal (a fresh id) follows it, if the connection is still open.
-  const outgoing = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage;
-  if (outgoing?.req?.complete && !outgoing.writableFinished && socket.writable) {
-    refusing[REFUSING] = true;
-    outgoing.once("close", function answeredFirst() {
-      delete refusing[REFUSING];
-      answerClientError(error, socket, logger);
-    });
-    return;
-  }
-  refusing[REFUSING] = true;
+  const deferred = afterPendingAnswer(socket, true, function answeredFirst() {
+    delete refusing[REFUSING];
+    answerClientError(error, socket, logger);
+  });
+  if (deferred) return;
   const code = error.code ?? "";
   const answering = (code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT") && code !== "HPE_INVALID_EOF_STATE" && socket.writable && !(socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent;
   if (!answering) {
@@ -167,11 +184,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const reason = error.message.replace(/^Parse Error: /, "");
   const [status, errorCode, message] = REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
   if (inFlight) (inFlight as unknown as Record<symbol, Refusal>)[REFUSED_BY_PARSER] = new Refusal(status, errorCode, message, { connection: "close" });
-  const body = JSON.stringify({ error: { code: errorCode, message, requestId } });
-  socket.write(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  socket.write(rawRefusal(status, errorCode, message, requestId));
   logger.info({ requestId, status, code, reason }, "request refused by the HTTP parser");
   socket.destroy();
 }
@@ -208,21 +221,14 @@ export function answerConnect(request: IncomingMessage, socket: Duplex, logger: 
     });
   }
   // Pipelined after a request still being answered: that answer goes first.
-  const outgoing = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (outgoing && !outgoing.writableFinished && socket.writable) {
-    outgoing.once("close", function answeredFirst() {
-      if (socket.writable) answerConnect(request, socket, logger);
-      else socket.destroy();
-    });
-    return;
-  }
+  const deferred = afterPendingAnswer(socket, false, function answeredFirst() {
+    if (socket.writable) answerConnect(request, socket, logger);
+    else socket.destroy();
+  });
+  if (deferred) return;
   const given = request.headers["x-request-id"];
   const requestId = requestIdOf(typeof given === "string" ? given : null);
-  const body = JSON.stringify({ error: { code: "not_implemented", message: "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId } });
-  socket.end(
-    `HTTP/1.1 501 ${STATUS_CODES[501]}\r\ncontent-type: application/json; charset=utf-8\r\nx-request-id: ${requestId}\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawRefusal(501, "not_implemented", "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId));
   logger.info({ requestId, status: 501, method: "CONNECT" }, "request refused: CONNECT");
 }
 
