@@ -82,9 +82,9 @@ function unhandledRejectionError(reason: unknown): Error {
 
 /**
  * Install the handlers; returns the function that removes them. `onFatal` is called once, on
- * the first uncaught exception; later ones are logged only. Without `onFatal` (`podfn dev`,
- * `podfn run`) every fault is logged and the process goes on. `onFault` is told of every fault
- * logged (`podfn run` fails the run).
+ * the first uncaught exception; later ones are logged only (`podfn run` ends its run there).
+ * Without `onFatal` (`podfn dev`) every fault is logged and the process goes on. `onFault` is
+ * told of every fault logged (`podfn run` fails the run on a rejection too).
  *
  * @example
  * const unguard = guardProcess(logger, () => stop.abort("uncaughtException"));
