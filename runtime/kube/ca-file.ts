@@ -10,6 +10,7 @@
  * kubelet's swap keeps the CA known so far.
  */
 import { readFileSync } from "node:fs";
+import { monotonicMs } from "../clock.js";
 import type { KubeLogger } from "./logger.js";
 
 /** Looked at after a certificate failure no more often than this. */
@@ -30,7 +31,7 @@ export class CaFile {
     readonly path: string,
     pem: string,
     private readonly logger: KubeLogger,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly now: () => number = monotonicMs,
   ) {
     this.#pem = pem;
   }

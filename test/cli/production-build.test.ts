@@ -157,6 +157,30 @@ test("podfn run calls the API from the build, with credentials from a kubeconfig
   assert.match(stderr, /"msg":"connected to Kubernetes"/);
 });
 
+test("a CronJob's podfn run of a function making no API call loads no HTTP client, no performance timeline, and compiles from the cache", async () => {
+  // What the process loaded, written when it exits: Node's own modules and the files required.
+  const probe = join(root, "probe.cjs");
+  await writeFile(
+    probe,
+    `process.on("exit", () => { const load = Object.keys(require.cache).find((f) => f.endsWith("/dist/runtime/load.cjs")); process.stderr.write("PROBE " + JSON.stringify({ builtins: process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")), files: Object.keys(require.cache), cacheRejected: load && require(load).cacheRejected() }) + "\\n"); });\n`,
+  );
+  const { dir } = await cluster.serviceAccount("default", "production-build-run");
+  const url = new URL(cluster.url);
+  const { code, stdout, stderr } = await node(["--require", probe, join(root, "pkg/dist/runtime/cli.js"), "run", "where", "--functions", "dist/shared", "--cluster", "real", "--serviceaccount-dir", dir], {
+    KUBERNETES_SERVICE_HOST: url.hostname,
+    KUBERNETES_SERVICE_PORT: url.port,
+  });
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { url: true, dirname: true, filename: true });
+  const line = stderr.split("\n").find((l) => l.startsWith("PROBE "));
+  assert.ok(line, stderr);
+  const loaded = JSON.parse(line.slice("PROBE ".length)) as { builtins: string[]; files: string[]; cacheRejected: boolean | undefined };
+  assert.equal(loaded.cacheRejected, false, "the build's code cache is used");
+  // perf_hooks: the first performance.now() of a process loads the timeline (~0.7 ms).
+  for (const name of ["perf_hooks", "http", "https", "http2", "worker_threads"]) assert.ok(!loaded.builtins.includes(`NativeModule ${name}`), `${name} is loaded: ${loaded.builtins.join(", ")}`);
+  assert.deepEqual(loaded.files.filter((f) => f.includes("/node_modules/")), [], "no package is required from node_modules");
+});
+
 test("an error class from `import \"podfn\"` is the CLI's own (one copy of each module)", async () => {
   const { code, stderr } = await cli(["run", "refuse", "--functions", "own", "--cluster", "real", "--kubeconfig", kubeconfig]);
   assert.equal(code, 2, stderr);
