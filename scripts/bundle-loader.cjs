@@ -11,9 +11,11 @@
  * "zod", "testing"), initialised on first call. Every ES module entry of `dist/runtime` goes through it, so a
  * process holds one copy of the runtime however its entries are reached.
  *
- * `node load.cjs --make-cache` (run by scripts/build.js in a fresh process) compiles without a
- * cache, initialises the entries every process starts (all but `UNTRAINED`), writes the cache, and prints
- * the export names of every entry as JSON (the build writes the entries from them).
+ * `node load.cjs --make-cache TRAINING` (run by scripts/build.js in a fresh process) compiles
+ * without a cache, initialises the entries every process starts (all but `UNTRAINED`), runs a
+ * `podfn run` (scripts/build/cache-training.cjs) so the cache holds the run path compiled too,
+ * writes the cache, and prints the export names of every entry as JSON (the build writes the
+ * entries from them).
  *
  * Under `--enable-source-maps` (on the command line or in NODE_OPTIONS) the bundle is compiled
  * by Node's CommonJS loader instead, without the cache: Node then reads the bundle's source map
@@ -127,11 +129,25 @@ function cacheRejected() {
 
 module.exports = { entry, cacheRejected };
 
-if (require.main === module && process.argv[2] === "--make-cache") {
+/**
+ * `--make-cache [TRAINING]`: compile without a cache, initialise the entries (all but
+ * `UNTRAINED`), run TRAINING's `train(cli, loader)` if given (scripts/build/cache-training.cjs: a
+ * `podfn run`, so the run path's functions are compiled when the cache is written), write the
+ * cache, print the entries' export names.
+ */
+async function makeCache(training) {
   const { exports, script, id } = load(false);
   if (id === undefined || id.length !== ID_LENGTH) throw new Error(`podfn: ${FILE} does not end with its build id`);
   for (const name of exports.entries) if (!UNTRAINED.includes(name)) exports.entry(name);
+  if (training) await require(training).train(exports.entry("cli"), __filename);
   writeFileSync(CACHE, Buffer.concat([Buffer.from(id, "latin1"), script.createCachedData()]));
   const names = Object.fromEntries(exports.entries.map((name) => [name, Object.keys(exports.entry(name))]));
   process.stdout.write(`${JSON.stringify(names)}\n`);
+}
+
+if (require.main === module && process.argv[2] === "--make-cache") {
+  makeCache(process.argv[3]).catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  });
 }

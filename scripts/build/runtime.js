@@ -68,7 +68,7 @@ const URL_BANNER = '"use strict"; var __podfnModuleUrl = require("node:url").pat
  * CommonJS module from the export names the loader reports. Resolves to the files written.
  */
 async function writeEntries(out) {
-  const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
+  const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache", join(ROOT, "scripts/build/cache-training.cjs")], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
   await writeFile(join(out, "runtime/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
   const written = [`${BUNDLE}.cache`, "runtime/package.json"];
   for (const [path, { name }] of Object.entries(ENTRIES)) {
