@@ -145,6 +145,8 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         function faultedRun() {
           faulted = true;
         },
+        // The run's failure line names the exception (and says the run ends): logged once.
+        { fatalReported: true },
       );
       try {
         const code = await execute(io, config, name, connect, logger, fault.signal);
