@@ -2,7 +2,8 @@
  * ServiceAccount issuer discovery (1.32 pkg/routes/openidmetadata.go, pkg/serviceaccount/
  * openidmetadata.go): `/.well-known/openid-configuration` and `/openid/v1/jwks` are served to
  * ServiceAccounts (system:service-account-issuer-discovery is bound to system:serviceaccounts),
- * not to anonymous callers, and the served key verifies the tokens the emulator mints.
+ * not to anonymous callers, and the served key verifies the tokens the emulator mints. Each route
+ * `Produces` one type: an Accept header go-restful's `matchesAccept` refuses is its 406.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -62,6 +63,37 @@ describe("service account issuer discovery", () => {
     const verifier = createVerify("RSA-SHA256");
     verifier.update(`${h}.${p}`);
     assert.ok(verifier.verify(key, Buffer.from(s!, "base64url")), "the served key verifies the token");
+  });
+
+  test("an Accept header naming neither the route's type nor */* is go-restful's 406", async () => {
+    const notAcceptable = (type: string) => ({
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: `406: Not Acceptable\n\nAvailable representations: ${type}`, reason: "NotAcceptable", details: {}, code: 406,
+    });
+    // [path, Accept, produced type, ErrorNegotiated's serializer found (else WriteRawJSON's indented JSON)]
+    const refused: Array<[string, string, string, boolean]> = [
+      ["/openid/v1/jwks", "application/json", "application/jwk-set+json", true],
+      ["/openid/v1/jwks", "text/html, application/xml;q=0.9", "application/jwk-set+json", false],
+      ["/.well-known/openid-configuration", "application/jwk-set+json", "application/json", false],
+      // matchesAccept compares whole types: a subtype wildcard or another case is no match.
+      ["/.well-known/openid-configuration", "application/*", "application/json", true],
+      ["/.well-known/openid-configuration/", "Application/JSON", "application/json", false],
+    ];
+    for (const [path, accept, type, negotiated] of refused) {
+      const res = await t.send("GET", path, { token, accept });
+      assert.equal(res.status, 406, `${path} ${accept}`);
+      assert.equal(res.headers["content-type"], "application/json");
+      assert.equal(res.headers["cache-control"], "no-cache, private");
+      assert.equal(res.text, JSON.stringify(notAcceptable(type), null, negotiated ? undefined : 2), `${path} ${accept}`);
+    }
+    // Parameters (q too) are dropped and spaces trimmed; */* or the exact type in any clause is enough.
+    const accepted: Array<[string, string]> = [
+      ["/openid/v1/jwks", "text/html, application/jwk-set+json;q=0"],
+      ["/openid/v1/jwks", "text/html,  */*;q=0.1"],
+      ["/.well-known/openid-configuration", "application/json;charset=utf-8"],
+      ["/.well-known/openid-configuration", ""],
+    ];
+    for (const [path, accept] of accepted) assert.equal((await t.send("GET", path, { token, accept })).status, 200, `${path} ${accept}`);
   });
 
   test("anonymous callers are forbidden (only system:serviceaccounts is bound)", async () => {

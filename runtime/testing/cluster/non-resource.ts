@@ -36,7 +36,7 @@ export function pageNotFoundReply(): Reply {
  */
 export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer, ifNoneMatch = ""): Reply {
   const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
-  const discovery = serveIssuerDiscovery(issuer, clean, serverAddress);
+  const discovery = serveIssuerDiscovery(issuer, clean, serverAddress, accept);
   if (discovery) return discovery;
   if (clean === "/healthz" || clean === "/livez" || clean === "/readyz") return { status: 200, body: "ok", contentType: "text/plain; charset=utf-8" };
   if (clean === "/version") return { status: 200, body: JSON.stringify(versionInfo(), null, 2) };
