@@ -78,7 +78,8 @@ export function defaultPodSpec(spec: Obj, restartPolicy = "Always"): void {
       for (const item of v.downwardAPI.items ?? []) if (item.fieldRef) setDefault(item.fieldRef, "apiVersion", "v1");
     }
     if (v.hostPath) setDefault(v.hostPath, "type", "");
-    if (v.emptyDir === null) v.emptyDir = {};
+    // SetDefaults_Volume: a volume with no source (`emptyDir: null` decodes to none) is an emptyDir.
+    if (v.emptyDir === null || Object.keys(v).every((k) => k === "name")) v.emptyDir = {};
   }
 }
 

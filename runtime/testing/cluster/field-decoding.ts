@@ -13,9 +13,12 @@
  *   decoder, a quantity's or a time's, stops the decoding and wins), integers checked for their
  *   range, quantities, times and base64 `[]byte` parsed with Go's messages.
  * Numbers are judged by their literal (`1.0` is not an int32). Named Go string and map types
- * are reported by their underlying type (`string`, not `v1.DNSPolicy`). A map's `null` element
- * of a scalar type is that type's zero value (`data: {x: null}` stores `x: ""`): Go decodes each
- * element into a fresh zero value, which a null leaves alone.
+ * are reported by their underlying type (`string`, not `v1.DNSPolicy`).
+ * A **null** is what sigs.k8s.io/json's literalStore makes of it in a fresh object (it sets a
+ * pointer, slice or map to nil and leaves anything else alone): a struct field's null is the
+ * field left unset, as if never sent (a repeated key's null empties a slice or map and leaves
+ * any other earlier value, as for a non-pointer field), and a list or map element's null is its
+ * type's zero value (`nullElement`: `data: {x: null}` stores `x: ""`).
  */
 import { canonicalQuantity, goBase64Error, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
 import { isRawNumber, isRawObject, rawText, rawToValue, type RawJson } from "./raw-json.js";
@@ -45,8 +48,32 @@ export function modelOf(apiVersion: string, kind: string): string | undefined {
 
 const MAX_STRICT_ERRORS = 100;
 
-/** Go's zero values of the scalar types a null leaves in a map element (literalStore ignores null for them). */
-const MAP_NULL_ZERO: Record<string, unknown> = { string: "", bool: false, int32: 0, int64: 0, float64: 0 };
+/** Go's zero values of the scalar types a null leaves in a list or map element (literalStore ignores null for them). */
+const NULL_ZERO: Record<string, unknown> = {
+  string: "",
+  bool: false,
+  int32: 0,
+  int64: 0,
+  float64: 0,
+  // Quantity.UnmarshalJSON: null is the zero Quantity, written "0".
+  quantity: "0",
+  // IntOrString.UnmarshalJSON: json.Unmarshal of null into its int32, Type Int.
+  intstr: 0,
+  // A nil []byte, read back from storage as []byte{} (gogo protobuf's map decoder starts each
+  // value at []byte{}), so written "".
+  bytes: "",
+};
+
+/**
+ * What a JSON null as a list or map element of type `t` is stored as: its zero value (a struct's
+ * `{}`); `undefined` where Go's zero is itself written null (a time, a slice, a map), kept null.
+ * Go decodes each element into a fresh zero value; runtime.DefaultUnstructuredConverter sets it
+ * to reflect.Zero.
+ */
+export function nullElement(t: string): unknown {
+  if (t in NULL_ZERO) return NULL_ZERO[t];
+  return MODELS[t] ? {} : undefined;
+}
 
 const INT_RANGE = { int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
 
@@ -190,7 +217,7 @@ class Decoder {
   private list(v: RawJson, t: string): unknown {
     if (!Array.isArray(v)) return this.save(jsonKind(v), goType(t));
     const elem = t.slice(2);
-    return v.map((item, i) => this.at(`${this.path}${this.style === "apply" ? smdItem(item, elem, i) : `[${i}]`}`, () => this.value(item, elem)));
+    return v.map((item, i) => (item === null ? (nullElement(elem) ?? null) : this.at(`${this.path}${this.style === "apply" ? smdItem(item, elem, i) : `[${i}]`}`, () => this.value(item, elem))));
   }
 
   private map(v: RawJson, t: string): unknown {
@@ -199,7 +226,12 @@ class Decoder {
     const out: Obj = {};
     for (const [k, item] of v.entries) {
       if (k in out) this.strictError("duplicate", k);
-      const kept = item === null && elem in MAP_NULL_ZERO ? MAP_NULL_ZERO[elem] : this.at(this.child(k), () => this.value(item, elem));
+      const zero = item === null ? nullElement(elem) : undefined;
+      if (zero !== undefined) {
+        out[k] = zero;
+        continue;
+      }
+      const kept = this.at(this.child(k), () => this.value(item, elem));
       if (kept !== undefined) out[k] = k in out ? mergeInto(out[k], kept, elem) : kept;
     }
     return out;
@@ -217,6 +249,10 @@ class Decoder {
       }
       if (keys.has(k)) this.strictError("duplicate", k);
       keys.add(k);
+      if (item === null) {
+        if (type.startsWith("[]") || type.startsWith("{}")) delete out[k];
+        continue;
+      }
       const before = [this.struct, this.fields.length] as const;
       this.struct = struct;
       this.fields.push(k);

@@ -5,9 +5,12 @@
  * (apimachinery's converter.go), whose words differ from the JSON decoder's: `unrecognized type:
  * int32`, `cannot convert int64 to string`, `cannot restore struct from: string`, the first
  * error ending the conversion, without a field path; unknown fields are collected as `unknown
- * field "spec.x"` and sorted. Numbers are Go's `int64` when whole, else `float64`.
+ * field "spec.x"` and sorted. Numbers are Go's `int64` when whole, else `float64`. A null is
+ * reflect.Zero of its type (fromUnstructured of an invalid value): a struct field left unset, a
+ * list or map element its zero value (`nullElement`, as the JSON decoder).
  */
 import { canonicalQuantity, goBase64Error, goTimeParseError, goTimeUTC, parseGoQuantity, RFC3339, RFC3339_MICRO } from "./go-scalars.js";
+import { nullElement } from "./field-decoding.js";
 import { MODELS } from "./schema-1.32.js";
 
 type Obj = Record<string, unknown>;
@@ -40,12 +43,12 @@ class Converter {
     if (t === "any") return v;
     if (t.startsWith("[]")) {
       if (!Array.isArray(v)) throw new ConversionError(`cannot restore slice from ${goKind(v)}`);
-      return v.map((item, i) => this.convert(item, t.slice(2), `${path}[${i}]`));
+      return v.map((item, i) => this.element(item, t.slice(2), `${path}[${i}]`));
     }
     if (t.startsWith("{}")) {
       if (!isMap(v)) throw new ConversionError(`cannot restore map from ${goKind(v)}`);
       const out: Obj = {};
-      for (const [k, item] of Object.entries(v)) out[k] = this.convert(item, t.slice(2), path ? `${path}.${k}` : k);
+      for (const [k, item] of Object.entries(v)) out[k] = this.element(item, t.slice(2), path ? `${path}.${k}` : k);
       return out;
     }
     const model = MODELS[t];
@@ -56,11 +59,16 @@ class Converter {
         const type = model.fields[k];
         const at = path ? `${path}.${k}` : k;
         if (type === undefined) this.unknown.push(`unknown field ${JSON.stringify(at)}`);
-        else out[k] = this.convert(item, type, at);
+        else if (item !== null && item !== undefined) out[k] = this.convert(item, type, at);
       }
       return out;
     }
     return this.scalar(v, t);
+  }
+
+  /** A list or map element: a null is its type's zero value. */
+  private element(v: unknown, t: string, path: string): unknown {
+    return v === null ? (nullElement(t) ?? null) : this.convert(v, t, path);
   }
 
   private scalar(v: unknown, t: string): unknown {
