@@ -3,33 +3,72 @@
  * PodLogOptions as 1.32's LogREST.Get checks them before it looks the pod up
  * (pkg/registry/core/pod/rest/log.go, ValidatePodLogOptions): a negative `tailLines`, a
  * `limitBytes` or `sinceSeconds` below 1, or both `sinceTime` and `sinceSeconds`, are one 422
- * `PodLogOptions "name" is invalid: ...` (group "", kind PodLogOptions). A value the parameter
- * codec cannot parse is not checked here (the real server: its 400).
+ * `PodLogOptions "name" is invalid: ...` (group "", kind PodLogOptions). Before that, the
+ * parameter codec decodes them (`autoConvert_url_Values_To_v1_PodLogOptions`, field order): an
+ * int64 option or `sinceTime` that does not parse is GetResourceWithOptions' 400 BadRequest with
+ * the Go error as its message; a boolean never fails (only `0` and `false` are false).
  */
 import type { Call } from "./call.js";
-import { invalid, type FieldError } from "./status.js";
+import { goTimeParseError, RFC3339 } from "./go-scalars.js";
+import { badRequest, invalid, type FieldError } from "./status.js";
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT64_CUTOFF = 2n ** 63n;
 
-/** strconv.ParseInt(s, 10, 64) of the first value, or undefined when absent or unparseable. */
+/**
+ * strconv.ParseInt(s, 10, 64): the value, or its NumError's reason. ParseUint reads the digits
+ * after a sign in order, so a value that overflows before a stray character is out of range.
+ */
+function parseInt64(s: string): bigint | string {
+  const negative = s[0] === "-";
+  const digits = s[0] === "+" || negative ? s.slice(1) : s;
+  if (digits === "") return "invalid syntax";
+  let n = 0n;
+  for (const c of digits) {
+    if (c < "0" || c > "9") return "invalid syntax";
+    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
+    if (n > UINT64_MAX) return "value out of range";
+  }
+  if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
+  return negative ? -n : n;
+}
+
+/**
+ * runtime.Convert_Slice_string_To_Pointer_int64: ParseInt of the first value (an empty one
+ * included), undefined when absent; a value it refuses is the 400 of its NumError.
+ */
 function int64Param(call: Call, name: string): bigint | undefined {
   const raw = call.query.get(name);
-  if (raw === null || !/^[+-]?\d+$/.test(raw)) return undefined;
-  const value = BigInt(raw);
-  return value < INT64_MIN || value > INT64_MAX ? undefined : value;
+  if (raw === null) return undefined;
+  const value = parseInt64(raw);
+  if (typeof value === "string") throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${value}`);
+  return value;
+}
+
+/**
+ * metav1.Convert_Slice_string_To_Pointer_v1_Time: `Time.UnmarshalQueryParameter` of the first
+ * value, where empty and `null` are the zero time and anything else is `time.Parse(RFC3339)`;
+ * its error is the 400.
+ */
+function checkSinceTime(call: Call): void {
+  const raw = call.query.get("sinceTime");
+  if (raw === null || raw === "" || raw === "null") return;
+  const error = goTimeParseError(RFC3339, raw);
+  if (error) throw badRequest(error);
 }
 
 function tooSmall(field: string, value: bigint, detail: string): FieldError {
   return { type: "Invalid", field, value: Number(value), rendered: value.toString(), detail };
 }
 
-/** ValidatePodLogOptions: throws the 422 for the pod named in the request. */
+/** Decodes the options (throws the first 400), then ValidatePodLogOptions: throws the 422 for the pod named in the request. */
 export function validatePodLogOptions(call: Call): void {
   const errors: FieldError[] = [];
+  // PodLogOptions' field order: sinceSeconds, sinceTime, tailLines, limitBytes.
+  const sinceSeconds = int64Param(call, "sinceSeconds");
+  checkSinceTime(call);
   const tailLines = int64Param(call, "tailLines");
   const limitBytes = int64Param(call, "limitBytes");
-  const sinceSeconds = int64Param(call, "sinceSeconds");
   if (tailLines !== undefined && tailLines < 0n) errors.push(tooSmall("tailLines", tailLines, "must be greater than or equal to 0"));
   if (limitBytes !== undefined && limitBytes < 1n) errors.push(tooSmall("limitBytes", limitBytes, "must be greater than 0"));
   if (sinceSeconds !== undefined && call.query.has("sinceTime")) {
