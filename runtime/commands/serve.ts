@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import { OPTIONS, type Config } from "../config.js";
+import { DEFAULTS } from "../config-accept.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
@@ -36,6 +37,8 @@ lines are written (a lagging reader gets up to 2 s more), then the process exits
 
 /** Where local runs keep generated caller-auth secrets. */
 export const LOCAL_SECRETS_DIR = ".podfn/secrets";
+/** Where the manifests mount caller-auth secrets in a pod, and `--secrets-dir`'s default. */
+const DEFAULT_SECRETS_DIR = DEFAULTS.secretsDir;
 
 /** Everything `serve` and `dev` share: the functions, the cluster, the secrets folder. */
 export interface ServeSetup {
@@ -57,7 +60,7 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
   const loaded = scope === "all" ? all : servedByDeployment(all);
   const connection = await connectCluster(config, logger, loaded, cwd);
   // An empty variable is unset, as loadConfig reads it.
-  const secretsDefault = !config.env[OPTIONS.secretsDir.env] && config.secretsDir === "/var/run/secrets/podfn";
+  const secretsDefault = !config.env[OPTIONS.secretsDir.env] && config.secretsDir === DEFAULT_SECRETS_DIR;
   const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;
   const setup = { config, logger, functions: loaded, connection, secretsDir };
   const created = await prepareLocalSecrets(setup);
@@ -75,6 +78,19 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
 export async function prepareLocalSecrets(setup: ServeSetup): Promise<string[] | undefined> {
   if (setup.secretsDir === setup.config.secretsDir) return undefined;
   return createLocalSecrets(setup.functions, setup.secretsDir);
+}
+
+/**
+ * Outside a pod, secrets read from the folder the manifests mount them at in one (the default,
+ * on a real cluster found through a kubeconfig) are not there: say how to provide them.
+ */
+function secretsHint(setup: ServeSetup): { missingSecretsHint?: string } {
+  if (setup.config.inCluster || setup.secretsDir !== DEFAULT_SECRETS_DIR) return {};
+  return {
+    missingSecretsHint:
+      `Outside a pod, give a folder holding one file per secret: --secrets-dir DIR (${LOCAL_SECRETS_DIR}, as the embedded emulated cluster makes them, is fine for local runs), ` +
+      "or run on the embedded emulated cluster instead of the one your kubeconfig names: --cluster emulated.",
+  };
 }
 
 let adapters: Promise<[typeof import("../http/index.js"), typeof import("../schedule/scheduler.js")]> | undefined;
@@ -132,6 +148,7 @@ export async function serveFunctions(
       ...(options.drainTimeoutFor ? { drainTimeoutFor: options.drainTimeoutFor } : {}),
       shutdownDelayMs: config.shutdownDelayMs,
       secretsDir: setup.secretsDir,
+      ...secretsHint(setup),
       env: config.env,
       ...(watchMetrics ? { metricsSections: [watchMetrics] } : {}),
       onListening: function serving(url) {

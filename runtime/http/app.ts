@@ -43,6 +43,8 @@ export interface HttpAppOptions {
    * empty. When false, a warning is logged at startup and those calls answer 500. Default true.
    */
   requireSecrets?: boolean;
+  /** A last line for that refusal: how to provide the secrets here (`serve` outside a pod says how). */
+  missingSecretsHint?: string;
   /** TokenReview cache of ServiceAccount auth. */
   serviceAccount?: ServiceAccountAuthOptions;
   /** More series for `GET /metrics` (the watch calls'). */
@@ -67,7 +69,7 @@ export interface HttpApp {
 
 /**
  * Build the app. Throws `DefinitionError` for a route on a reserved path or two functions on the
- * same method and path, and `ConfigError` for a missing secret (unless `requireSecrets: false`).
+ * same method and path, and `ConfigError` naming every missing secret (unless `requireSecrets: false`).
  *
  * @example
  * const http = createHttpApp({ functions, kube, logger });
@@ -98,16 +100,19 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const readiness = { ready: true };
   for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) paths.set(path, new Map([["GET", endpoint]]));
 
+  const missingSecrets: string[] = [];
   for (const fn of routed) {
     const { method, path } = fn.http!;
     if (RESERVED_PATHS.includes(path)) throw new DefinitionError(fn.file, [`http.path ${path} is reserved for operations (${RESERVED_PATHS.join(", ")})`]);
     const methods = paths.get(path) ?? new Map<string, Endpoint>();
     if (methods.has(method)) throw new DefinitionError(fn.file, [`${fn.name}: another function already serves ${method} ${path}`]);
     const { checker, secret } = createAuthChecker(fn.http!.auth, { secrets, kube, serviceAccount: options.serviceAccount });
-    if (secret) checkSecret(fn, secret.value.bind(secret), options.requireSecrets ?? true, logger);
+    const missing = secret ? checkSecret(fn, secret.value.bind(secret), options.requireSecrets ?? true, logger) : undefined;
+    if (missing) missingSecrets.push(missing);
     methods.set(method, functionEndpoint(fn, checker, metrics.function(fn.name)!, shared));
     paths.set(path, methods);
   }
+  if (missingSecrets.length > 0) throw missingSecretsError(missingSecrets, options.missingSecretsHint);
 
   let hono: Promise<HonoFallback> | undefined;
   function honoApp(): Promise<HonoFallback> {
@@ -161,13 +166,25 @@ function faultAnswerer(logger: Logger): FaultHandler {
   };
 }
 
-function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, logger: Logger): void {
+/**
+ * Reads a function's caller-auth secret once. Missing or empty: returns what to say when
+ * secrets are `required` (the app then refuses to start, naming every one), else logs a warning.
+ */
+function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, logger: Logger): string | undefined {
   try {
     read();
+    return undefined;
   } catch (error) {
     if (!(error instanceof SecretMissingError)) throw error;
     const message = `${fn.name}: caller auth ${error.message}`;
-    if (required) throw new ConfigError(message);
+    if (required) return message;
     logger.warn({ fn: fn.name, secretName: error.secret, secretPath: error.path }, `${message}; its calls will answer 500`);
+    return undefined;
   }
+}
+
+/** The refusal to start without the caller-auth secrets: one line per function, then the hint. */
+function missingSecretsError(missing: string[], hint: string | undefined): ConfigError {
+  const head = missing.length === 1 ? missing[0]! : `caller-auth secrets are missing:\n  - ${missing.join("\n  - ")}`;
+  return new ConfigError(hint ? `${head}\n${hint}` : head);
 }

@@ -1,6 +1,7 @@
 /**
  * `podfn serve` with a mistake in its configuration says what to change, once, and exits 2:
- * no stack trace in its log line, and a host it cannot listen on is named as the --host option.
+ * no stack trace in its log line, a host it cannot listen on is named as the --host option, and
+ * caller-auth secrets missing on a laptop's real cluster are all named, with how to provide them.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runPodfn } from "../e2e/helpers/processes.js";
+import { startCluster } from "../../runtime/testing/index.js";
 
 const FUNCTIONS = fileURLToPath(new URL("../../functions", import.meta.url));
 
@@ -62,6 +64,27 @@ test("podfn run with input its schema refuses: exit 2, the field named, no stack
     assert.match(output, /labelSelector/);
     assert.doesNotMatch(output, /"stack"|\n\s+at /);
   } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("serve on a real cluster outside a pod without its caller-auth secrets: exit 2, every missing secret named, and how to provide them", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  const cluster = await startCluster();
+  try {
+    // A laptop whose kubeconfig names a cluster: the secrets are looked for where a pod mounts them.
+    const kubeconfig = join(home, "kubeconfig");
+    await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
+    const { code, output } = await runPodfn(["serve", "--functions", FUNCTIONS, "--port", "0", "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
+    assert.equal(code, 2, output);
+    const message = output.slice(output.indexOf("podfn: caller-auth secrets are missing:"));
+    for (const [fn, secret] of [["alertmanager-webhook", "alertmanager-token"], ["github-webhook", "github-webhook-secret"], ["whoami", "api-token"]]) {
+      assert.match(message, new RegExp(`\\n  - ${fn}: caller auth secret "${secret}" is missing: no such file \\(/var/run/secrets/podfn/${secret}\\)`), output);
+    }
+    assert.match(message, /Outside a pod, give a folder holding one file per secret: --secrets-dir DIR .*--cluster emulated\./, output);
+    assert.doesNotMatch(output, /"stack"|\n\s+at /);
+  } finally {
+    await cluster.stop();
     await rm(home, { recursive: true, force: true });
   }
 });
