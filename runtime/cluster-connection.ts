@@ -45,7 +45,8 @@ function chosenClient(config: Config): { httpClient?: Config["kubeHttpClient"] }
 /**
  * Connect as configured. `functions` are the ones about to run: on the emulated cluster their
  * declared permissions are what the local ServiceAccount is granted. In a pod without a token,
- * a process that does not call the API (`needsApi`) runs with an offline client.
+ * a process that does not call the API (`needsApi`) runs with an offline client, and so does a
+ * local `podfn run` of such functions instead of starting the emulated cluster.
  */
 export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd(), options: ConnectOptions = {}): Promise<ClusterConnection> {
   const needsApi = options.needsApi ?? usesKubeApi(functions);
@@ -66,15 +67,34 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {
         // The manifests mount no token where no function calls the API: run without a client.
         logger.debug("no ServiceAccount token and no function calls the API: running without a Kubernetes client");
-        const namespace = config.namespace ?? config.env.POD_NAMESPACE ?? "default";
-        return { kube: offlineKube(functions.map((f) => f.name).join(", "), namespace), emulated: false, close: async () => {} };
+        return offlineConnection(functions, config.namespace ?? config.env.POD_NAMESPACE ?? "default");
       }
       // A kubeconfig that was asked for and is not there is a mistake to report, not a reason to emulate.
       if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster || config.kubeconfig !== undefined) throw error;
+      if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", error.message);
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }
   }
+  if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default");
   return connectEmulated(config, logger, functions, cwd, options.oneRun === true);
+}
+
+/** No client: every call names the permissions to declare (the functions' pod has no token). */
+function offlineConnection(functions: LoadedFunction[], namespace: string): ClusterConnection {
+  return { kube: offlineKube(functions.map((f) => f.name).join(", "), namespace), emulated: false, close: async () => {} };
+}
+
+/**
+ * A local `podfn run` of functions that declare no permissions and no `kubeApi`: their CronJob's
+ * pod mounts no ServiceAccount token (the manifests say `automountServiceAccountToken: false`),
+ * so the run gets no client either, rather than an emulated cluster the pod would not reach.
+ */
+function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: string, tried?: string): ClusterConnection {
+  logger.info(
+    { ...(tried ? { tried } : {}), namespace },
+    "no function of this run declares permissions or kubeApi: running without a Kubernetes client, as its CronJob's pod has no ServiceAccount token",
+  );
+  return offlineConnection(functions, namespace);
 }
 
 async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean): Promise<ClusterConnection> {

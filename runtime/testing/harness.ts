@@ -18,6 +18,8 @@ import { invoke } from "../invoke.js";
 import { runWatches } from "../watch/watcher.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
+import { offlineKube } from "../cron/offline-kube.js";
+import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
@@ -54,13 +56,16 @@ export interface Deployed {
   namespace: string;
   /**
    * The client the function receives where the HTTP Deployment runs it (routes, watches,
-   * in-process schedules): that ServiceAccount's, defaulting to `namespace`.
+   * in-process schedules): that ServiceAccount's, defaulting to `namespace`. A function that
+   * calls no API (no permissions, no `kubeApi`, no ServiceAccount caller auth) gets no token in
+   * its pod: its client then throws `kube_unavailable` naming what to declare.
    */
   kube: KubeClient;
   /**
    * The client of the function's CronJob (`podfn run`, a `cronjob` schedule): its own
    * ServiceAccount's, holding the declared permissions only, as the manifests grant it (a
-   * watch's list and watch rights are the Deployment's).
+   * watch's list and watch rights are the Deployment's). Without permissions or `kubeApi` its
+   * pod has no token: the client throws `kube_unavailable`.
    */
   cronKube: KubeClient;
   /** The usernames the API server sees: the Deployment's account (`kube`) and the CronJob's (`cronKube`), for `cluster.inject` and `cluster.access`. */
@@ -149,8 +154,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clients.push(client);
       return client;
     };
-    const kube = await accountClient(fn.name);
-    const cronKube = await accountClient(cronAccount);
+    // A pod whose functions call no API mounts no token (automountServiceAccountToken: false):
+    // its client names the permissions to declare, as `podfn run` and `serve` do there.
+    const kube = usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
+    const cronKube = handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
     // Which workload makes a call of this trigger: the CronJob for `podfn run` and its schedules.
     const byCronJob = (trigger: Trigger) => trigger.type === "run" || (trigger.type === "schedule" && fn.schedules.find((s) => s.name === trigger.schedule)?.mode !== "in-process");
     const app = createHttpApp({ functions: [fn], kube, logger, secretsDir });
