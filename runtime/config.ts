@@ -165,7 +165,8 @@ export function loadConfig(
   try {
     parsed = parseArgs({ args: [...argv], options: parseOptions, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}. See \`podfn ${command} --help\`.`, { cause: error });
+    // Node's parseArgs messages sometimes end with their own period.
+    throw new ConfigError(`${(error as Error).message.replace(/\.$/, "")}. See \`podfn ${command} --help\`.`, { cause: error });
   }
   const raw: Record<string, unknown> = {};
   const source: Record<string, string> = {};

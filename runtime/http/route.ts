@@ -85,7 +85,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   const bodyFirst = !readsQuery && auth?.phase !== "headers";
   const limit = fn.http!.bodyLimitBytes;
   const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
-  const tooMany = new Refusal(429, "too_many_requests", `more than ${maxInflight} calls in flight: retry`, { "retry-after": "1" });
+  const tooMany = new Refusal(429, "too_many_requests", `${maxInflight} ${maxInflight === 1 ? "call is" : "calls are"} in flight, the most this server runs at once: retry`, { "retry-after": "1" });
   const errorAnswer = callErrorAnswerer(fn.name, logger, drain.signal, SHUTTING_DOWN);
 
   /**

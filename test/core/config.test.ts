@@ -124,3 +124,10 @@ test("each option's default is written once: a value in DEFAULTS (shown as it is
   assert.match(optionsHelp("serve"), new RegExp(`--port <value> .*\\(default: ${config.port}\\)`));
   assert.match(optionsHelp("serve"), /--max-inflight <value> .*\(default: 64\)/);
 });
+
+test("an option the argument parser refuses points at --help in one sentence (no doubled period)", () => {
+  assert.throws(
+    () => loadConfig("serve", ["--max-inflight", "-1"], {}),
+    (e: unknown) => e instanceof ConfigError && e.message.endsWith("use '--max-inflight=-XYZ'. See `podfn serve --help`.") && !e.message.includes(".."),
+  );
+});

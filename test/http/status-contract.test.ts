@@ -216,6 +216,7 @@ describe("status contract", () => {
     const second = await app.fetch(postJson("/hold", {}));
     assert.equal(second.status, 429);
     assert.equal(second.headers.get("retry-after"), "1");
+    assert.equal(((await second.json()) as { error: { message: string } }).error.message, "1 call is in flight, the most this server runs at once: retry");
     release();
     assert.equal((await first).status, 204);
     assert.equal((await app.fetch(postJson("/hold", {}))).status, 204);
