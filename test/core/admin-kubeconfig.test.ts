@@ -94,7 +94,8 @@ test("podfn run on the embedded emulated cluster writes no kubeconfig: its clust
     await writeFile(join(state, "admin.kubeconfig"), "a running server's kubeconfig");
     let stderr = "";
     const code = await runCommand.run({
-      argv: ["echo", "--functions", FIXTURES, "--cluster", "emulated"],
+      // A function that calls the API (one that does not runs with no cluster at all).
+      argv: ["configmap-writer", "--functions", FIXTURES, "--cluster", "emulated"],
       env: { LOG_LEVEL: "info" },
       cwd: dir,
       stdout: () => {},
