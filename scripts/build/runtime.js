@@ -1,7 +1,7 @@
 /**
  * @module scripts/build/runtime
  * The runtime's pass of the production build: its entry points (`runtime/cli.ts`, the `podfn`
- * entry `runtime/index.ts`, `podfn/testing` and `runtime/shared-zod.ts`) bundled, zod and the
+ * entry `runtime/index.ts`, `podfn/testing` and zod's own module as the `zod` entry) bundled, zod and the
  * other dependencies included, into one CommonJS script, `OUT/runtime/podfn.cjs`, loaded by
  * `OUT/runtime/load.cjs` (`scripts/bundle-loader.cjs`) with a V8 code cache made here, in a fresh
  * process, after initialising what every command initialises (`podfn.cjs.cache`): Node 20
@@ -34,10 +34,17 @@ import { lazyZodLocales } from "./zod-locales.js";
 /** Packages left to Node's resolution at run time (see the module comment). */
 export const EXTERNAL = ["undici"];
 
-/** The runtime entry points: ES module path under OUT to its source, and its name in the bundle (`scripts/bundle-loader.cjs`). */
+/**
+ * The runtime entry points: path under OUT to its source (a runtime module, or a package the
+ * bundle holds), and its name in the bundle (`scripts/bundle-loader.cjs`). The `zod` entry
+ * (`OUT/runtime/shared-zod.js`) is what built functions import in place of `zod`, so the
+ * runtime and every function share one zod.
+ */
 export const ENTRIES = {
   "runtime/cli": { source: "runtime/cli.ts", name: "cli" },
-  "runtime/shared-zod": { source: "runtime/shared-zod.ts", name: "zod" },
+  // zod's CommonJS build itself (`COMMONJS_BUILDS`): its module object is the entry, not a copy
+  // of its ~260 exports re-exported through another module (~1 ms a process importing zod).
+  "runtime/shared-zod": { source: "zod", name: "zod" },
   "runtime/index": { source: "runtime/index.ts", name: "index" },
   "runtime/testing/index": { source: "runtime/testing/index.ts", name: "testing" },
 };
@@ -48,7 +55,7 @@ export const ENTRIES = {
  */
 function bundleEntry() {
   const names = Object.values(ENTRIES).map(({ name }) => name);
-  const cases = Object.values(ENTRIES).map(({ source, name }) => `case ${JSON.stringify(name)}: return require(${JSON.stringify(`./${source}`)});`);
+  const cases = Object.values(ENTRIES).map(({ source, name }) => `case ${JSON.stringify(name)}: return require(${JSON.stringify(source.startsWith("runtime/") ? `./${source}` : source)});`);
   return [
     `export const entries = ${JSON.stringify(names)};`,
     `export function entry(name) { switch (name) { ${cases.join(" ")} default: throw new Error(\`podfn: no runtime entry "\${name}" (known: ${names.join(", ")})\`); } }`,
