@@ -1,7 +1,8 @@
 /**
  * @module bench/suites/run-once
  * Spawn to exit of `podfn run noop` (the CronJob entrypoint) in production mode (compiled)
- * and source mode (tsx), against `node -e ''` and a script that only imports
+ * and source mode (tsx), and of a compiled run making one API call (a CronJob that talks to the
+ * cluster: its TLS set-up and connection), against `node -e ''` and a script that only imports
  * @kubernetes/client-node. `podfn run` authenticates as a CronJob pod does: in-cluster, with a
  * ServiceAccount folder and `KUBERNETES_SERVICE_HOST`/`_PORT` pointing at the emulated cluster.
  */
@@ -25,12 +26,13 @@ export const runOnceSuite: Suite = {
     } catch (error) {
       clusterNote = `no emulated cluster: ${(error as Error).message.split("\n")[0]}`;
     }
-    const podfnRun = (entry: string | undefined, functions: string, env: Record<string, string>): ProcessSpec | undefined =>
+    const podfnRun = (entry: string | undefined, functions: string, env: Record<string, string>, fn = "noop"): ProcessSpec | undefined =>
       entry && pod
-        ? { command: process.execPath, args: [entry, "run", "noop", "--functions", functions, "--cluster", "real", "--serviceaccount-dir", pod.dir], env: childEnv({ ...pod.env, ...env }) }
+        ? { command: process.execPath, args: [entry, "run", fn, "--functions", functions, "--cluster", "real", "--serviceaccount-dir", pod.dir], env: childEnv({ ...pod.env, ...env }) }
         : undefined;
     const peers: [string, ProcessSpec | undefined, string | undefined][] = [
       ["podfn run noop", podfnRun(ws.cli, ws.functions.run.dist, {}), clusterNote ?? (ws.cli ? undefined : "production build missing")],
+      ["podfn run, one API call (whoami)", podfnRun(ws.cli, ws.functions.run.dist, {}, "whoami-call"), clusterNote ?? (ws.cli ? undefined : "production build missing")],
       ["podfn run noop (source, tsx)", podfnRun(ws.bin, ws.functions.run.src, { PODFN_FROM_SOURCE: "1" }), clusterNote],
       ["node -e ''", { command: process.execPath, args: ["-e", ""], env: childEnv() }, undefined],
       ["import @kubernetes/client-node", { command: process.execPath, args: [ws.bench("workers/import-client-node.ts")], env: childEnv() }, undefined],
