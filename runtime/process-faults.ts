@@ -84,15 +84,14 @@ function unhandledRejectionError(reason: unknown): Error {
  * Install the handlers; returns the function that removes them. `onFatal` is called once, on
  * the first uncaught exception; later ones are logged only (`podfn run` ends its run there).
  * Without `onFatal` (`podfn dev`) every fault is logged and the process goes on. `onFault` is
- * told of every fault logged (`podfn run` fails the run on a rejection too). With
- * `fatalReported`, the first uncaught exception is not logged here: `onFatal`'s caller reports
- * it (`podfn run`: its run's failure line names it, once, as the run's end).
+ * told of every fault logged (`podfn run` fails the run on a rejection too). `fatalMessage` is
+ * what the first uncaught exception is logged with (`podfn run`: that the run ends, failed).
  *
  * @example
  * const unguard = guardProcess(logger, () => stop.abort("uncaughtException"));
  * try { await serve(stop.signal); } finally { unguard(); }
  */
-export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void, onFault?: () => void, options: { fatalReported?: boolean } = {}): () => void {
+export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void, onFault?: () => void, options: { fatalMessage?: string } = {}): () => void {
   let fatal = false;
   function onRejection(reason: unknown): void {
     if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
@@ -103,7 +102,7 @@ export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void,
     onFault?.();
     if (onFatal === undefined) return void logger.error({ err: error }, "uncaught exception outside any call: the process goes on");
     if (fatal) return void logger.error({ err: error }, "uncaught exception while shutting down");
-    if (options.fatalReported !== true) logger.error({ err: error }, "uncaught exception outside any call: shutting down gracefully");
+    logger.error({ err: error }, options.fatalMessage ?? "uncaught exception outside any call: shutting down gracefully");
     fatal = true;
     onFatal(error);
   }

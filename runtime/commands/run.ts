@@ -94,7 +94,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     } else {
       const code = codeOf(result.error);
       // `err` (stack and cause): a CronJob's log is the only record a failed run leaves.
-      logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}), ...(result.error !== undefined && !isUserError(result.error) ? { err: result.error } : {}) }, result.message);
+      // An exception nothing handled was logged whole by the process guard as it happened.
+      const loggedByGuard = fault.aborted && result.error === fault.reason;
+      logger.error({ ...fields, ...(typeof code === "string" ? { code } : {}), ...(result.error !== undefined && !isUserError(result.error) && !loggedByGuard ? { err: result.error } : {}) }, result.message);
     }
     return result.code;
   } catch (error) {
@@ -145,8 +147,8 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         function faultedRun() {
           faulted = true;
         },
-        // The run's failure line names the exception (and says the run ends): logged once.
-        { fatalReported: true },
+        // Logged here, with its stack, wherever it happens; the run's failure line then only names it.
+        { fatalMessage: "uncaught exception outside the handler's awaited work: the run ends, failed" },
       );
       try {
         const code = await execute(io, config, name, connect, logger, fault.signal);

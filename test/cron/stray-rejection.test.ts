@@ -30,11 +30,22 @@ test("an exception thrown by a callback of the handler's work ends the run at on
   assert.ok(performance.now() - started < 20_000, "not the handler's 60 s timeout");
   assert.ok(!output.includes("ghp_CallbackThrowsToken0123456789"), output);
   const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
-  // Logged once, as the run's failure (not as a server's "shutting down gracefully" too).
-  const naming = lines.filter((l) => l.err?.message === "callback blew up" || String(l.msg).includes("callback blew up"));
-  assert.equal(naming.length, 1, output);
-  assert.equal(naming[0]!.exitCode, 1, output);
-  assert.match(String(naming[0]!.msg), /an exception nothing handled/);
-  assert.equal(naming[0]!.err?.headers?.Authorization, "[redacted]", output);
+  // Its stack logged once, as it happened, saying the run ends (not a server's "shutting down
+  // gracefully"); the run's failure line names it without repeating it.
+  const whole = lines.filter((l) => l.err?.message === "callback blew up");
+  assert.equal(whole.length, 1, output);
+  assert.equal(whole[0]!.msg, "uncaught exception outside the handler's awaited work: the run ends, failed");
+  assert.equal(whole[0]!.err.headers.Authorization, "[redacted]", output);
+  assert.ok(lines.some((l) => l.exitCode === 1 && String(l.msg).includes("callback blew up") && /an exception nothing handled/.test(String(l.msg)) && l.err === undefined), output);
   assert.ok(!output.includes("shutting down gracefully"), output);
+});
+
+test("an exception thrown after the run's result (a timer of onShutdown) is logged with its stack and fails the run", { timeout: 30_000 }, async () => {
+  const { code, output } = await runPodfn(["run", "throws-in-on-shutdown", "--functions", FIXTURES], { HOME: "/nonexistent" });
+  assert.equal(code, 1, output);
+  const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
+  const fault = lines.find((l) => l.err?.message === "thrown by a timer of onShutdown");
+  assert.ok(fault, output);
+  assert.match(String(fault.err.stack), /throws-in-on-shutdown/);
+  assert.ok(lines.some((l) => l.msg === "the run failed: its work left a rejection or an exception nothing handled" && l.exitCode === 1), output);
 });
