@@ -100,7 +100,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const readiness = { ready: true };
   for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) paths.set(path, new Map([["GET", endpoint]]));
 
-  const missingSecrets: string[] = [];
+  const missingSecrets: MissingSecret[] = [];
   for (const fn of routed) {
     const { method, path } = fn.http!;
     if (RESERVED_PATHS.includes(path)) throw new DefinitionError(fn.file, [`http.path ${path} is reserved for operations (${RESERVED_PATHS.join(", ")})`]);
@@ -166,25 +166,35 @@ function faultAnswerer(logger: Logger): FaultHandler {
   };
 }
 
+/** A caller-auth secret a function references that is missing or empty: what to say, and whether it is a file. */
+interface MissingSecret {
+  message: string;
+  file: boolean;
+}
+
 /**
- * Reads a function's caller-auth secret once. Missing or empty: returns what to say when
- * secrets are `required` (the app then refuses to start, naming every one), else logs a warning.
+ * Reads a function's caller-auth secret once. Missing or empty: returns it when secrets are
+ * `required` (the app then refuses to start, naming every one), else logs a warning.
  */
-function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, logger: Logger): string | undefined {
+function checkSecret(fn: LoadedFunction, read: () => string, required: boolean, logger: Logger): MissingSecret | undefined {
   try {
     read();
     return undefined;
   } catch (error) {
     if (!(error instanceof SecretMissingError)) throw error;
     const message = `${fn.name}: caller auth ${error.message}`;
-    if (required) return message;
+    if (required) return { message, file: !error.path.startsWith("env:") };
     logger.warn({ fn: fn.name, secretName: error.secret, secretPath: error.path }, `${message}; its calls will answer 500`);
     return undefined;
   }
 }
 
-/** The refusal to start without the caller-auth secrets: one line per function, then the hint. */
-function missingSecretsError(missing: string[], hint: string | undefined): ConfigError {
-  const head = missing.length === 1 ? missing[0]! : `caller-auth secrets are missing:\n  - ${missing.join("\n  - ")}`;
-  return new ConfigError(hint ? `${head}\n${hint}` : head);
+/**
+ * The refusal to start without the caller-auth secrets: one line per function, then the hint
+ * (about files: a secret read from a variable says which variable to set).
+ */
+function missingSecretsError(missing: MissingSecret[], hint: string | undefined): ConfigError {
+  const messages = missing.map((m) => m.message);
+  const head = messages.length === 1 ? messages[0]! : `caller-auth secrets are missing:\n  - ${messages.join("\n  - ")}`;
+  return new ConfigError(hint && missing.some((m) => m.file) ? `${head}\n${hint}` : head);
 }

@@ -88,3 +88,20 @@ test("serve on a real cluster outside a pod without its caller-auth secrets: exi
     await rm(home, { recursive: true, force: true });
   }
 });
+
+test("a bearer secret read from a variable that is unset: exit 2 naming the variable, without the hint about secret files", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  const cluster = await startCluster();
+  try {
+    const kubeconfig = join(home, "kubeconfig");
+    await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
+    const functions = fileURLToPath(new URL("./fixtures/env-secret", import.meta.url));
+    const { code, output } = await runPodfn(["serve", "--functions", functions, "--port", "0", "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
+    assert.equal(code, 2, output);
+    assert.match(output, /podfn: env-token: caller auth secret "env-token" is missing: the variable is unset or empty \(env:ENV_TOKEN\)/);
+    assert.doesNotMatch(output, /--secrets-dir DIR/);
+  } finally {
+    await cluster.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+});
