@@ -86,10 +86,13 @@ if (isEntryPoint) {
     stdout: (text) => writeStdio(1, text),
     stderr: (text) => writeStdio(2, text),
     signal: controller.signal,
-  }).then((code) => {
+  }).then(async (code) => {
     process.exitCode = code;
+    // What the command left running may still fault: logged censored, and the process fails.
+    const { guardAfterCommand } = await import("./process-faults.js");
+    const lateFault = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: { write: (line: string) => writeStdio(2, line) } }));
     // Leave even if a library keeps a handle open, but not before output a slow reader has
     // not taken yet (a handler's console.log to a pipe) is written.
-    setTimeout(() => whenStdioFlushed(() => process.exit(code)), 200).unref();
+    setTimeout(() => whenStdioFlushed(() => process.exit(lateFault() ? 1 : code)), 200).unref();
   });
 }

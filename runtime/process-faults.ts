@@ -113,3 +113,31 @@ export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void,
     process.off("uncaughtException", onException);
   };
 }
+
+/**
+ * After a command has returned (the CLI's entry point, until the process exits): an exception or
+ * rejection of work it left behind (a handler's timer firing after `podfn run` answered) is
+ * logged censored through `logger()`, as a command's own guard would, instead of printed whole
+ * by Node, and fails the process (exit 1), as Node would. Returns whether one happened.
+ *
+ * @example
+ * const lateFault = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: stderr }));
+ * setTimeout(() => process.exit(lateFault() ? 1 : code), 200);
+ */
+export function guardAfterCommand(logger: () => Promise<Logger>): () => boolean {
+  let faulted = false;
+  function late(what: string) {
+    return function lateFault(error: unknown): void {
+      if (what === "rejection" && typeof error === "object" && error !== null && reported.has(error)) return;
+      faulted = true;
+      process.exitCode = 1;
+      void logger().then(
+        (log) => log.error({ err: error }, `${what === "rejection" ? "a promise was rejected and nothing handled it" : "uncaught exception"} after the command ended: exit 1`),
+        () => undefined,
+      );
+    };
+  }
+  process.on("uncaughtException", late("exception"));
+  process.on("unhandledRejection", late("rejection"));
+  return () => faulted;
+}

@@ -2,7 +2,7 @@
  * `podfn run` (a CronJob's pod) with a handler that leaves a rejection nothing handles, or whose
  * callback throws: the run fails (exit 1; at once for an exception, not at its timeout), and the
  * fault is logged through the censoring logger, never printed whole by Node (an axios-like error
- * carries its request's Authorization header). A real process: the test runner would take the
+ * carries its request's Authorization header), even once the run has ended. A real process: the test runner would take the
  * fault as the test's own failure.
  */
 import { test } from "node:test";
@@ -48,4 +48,17 @@ test("an exception thrown after the run's result (a timer of onShutdown) is logg
   assert.ok(fault, output);
   assert.match(String(fault.err.stack), /throws-in-on-shutdown/);
   assert.ok(lines.some((l) => l.msg === "the run failed: its work left a rejection or an exception nothing handled" && l.exitCode === 1), output);
+});
+
+test("an exception thrown once the run has ended (its guard removed) is logged censored, not printed by Node, and the process exits 1", { timeout: 30_000 }, async () => {
+  const { code, output } = await runPodfn(["run", "throws-after-result", "--functions", FIXTURES], { HOME: "/nonexistent" });
+  assert.equal(code, 1, output);
+  assert.match(output, /^\{"ok":true\}$/m);
+  assert.ok(!output.includes("ghp_LateThrowToken0123456789"), output);
+  assert.doesNotMatch(output, /\n\s+at /, "no stack printed by Node");
+  const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
+  const late = lines.find((l) => l.err?.message === "thrown after the run answered");
+  assert.ok(late, output);
+  assert.equal(late.msg, "uncaught exception after the command ended: exit 1");
+  assert.equal(late.err.headers.Authorization, "[redacted]");
 });
