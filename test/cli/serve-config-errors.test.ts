@@ -68,40 +68,37 @@ test("podfn run with input its schema refuses: exit 2, the field named, no stack
   }
 });
 
-test("serve on a real cluster outside a pod without its caller-auth secrets: exit 2, every missing secret named, and how to provide them", async () => {
+/**
+ * `podfn serve` as on a laptop whose kubeconfig names a cluster (an emulated one here): the
+ * caller-auth secrets are looked for where a pod mounts them. Resolves to its exit and output.
+ */
+async function serveWithKubeconfig(functions: string): Promise<{ code: number | null; output: string }> {
   const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
   const cluster = await startCluster();
   try {
-    // A laptop whose kubeconfig names a cluster: the secrets are looked for where a pod mounts them.
     const kubeconfig = join(home, "kubeconfig");
     await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
-    const { code, output } = await runPodfn(["serve", "--functions", FUNCTIONS, "--port", "0", "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
-    assert.equal(code, 2, output);
-    const message = output.slice(output.indexOf("podfn: caller-auth secrets are missing:"));
-    for (const [fn, secret] of [["alertmanager-webhook", "alertmanager-token"], ["github-webhook", "github-webhook-secret"], ["whoami", "api-token"]]) {
-      assert.match(message, new RegExp(`\\n  - ${fn}: caller auth secret "${secret}" is missing: no such file \\(/var/run/secrets/podfn/${secret}\\)`), output);
-    }
-    assert.match(message, /Outside a pod, give a folder holding one file per secret: --secrets-dir DIR .*--cluster emulated\./, output);
-    assert.doesNotMatch(output, /"stack"|\n\s+at /);
+    return await runPodfn(["serve", "--functions", functions, "--port", "0", "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
   } finally {
     await cluster.stop();
     await rm(home, { recursive: true, force: true });
   }
+}
+
+test("serve on a real cluster outside a pod without its caller-auth secrets: exit 2, every missing secret named, and how to provide them", async () => {
+  const { code, output } = await serveWithKubeconfig(FUNCTIONS);
+  assert.equal(code, 2, output);
+  const message = output.slice(output.indexOf("podfn: caller-auth secrets are missing:"));
+  for (const [fn, secret] of [["alertmanager-webhook", "alertmanager-token"], ["github-webhook", "github-webhook-secret"], ["whoami", "api-token"]]) {
+    assert.match(message, new RegExp(`\\n  - ${fn}: caller auth secret "${secret}" is missing: no such file \\(/var/run/secrets/podfn/${secret}\\)`), output);
+  }
+  assert.match(message, /Outside a pod, give a folder holding one file per secret: --secrets-dir DIR .*--cluster emulated\./, output);
+  assert.doesNotMatch(output, /"stack"|\n\s+at /);
 });
 
 test("a bearer secret read from a variable that is unset: exit 2 naming the variable, without the hint about secret files", async () => {
-  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
-  const cluster = await startCluster();
-  try {
-    const kubeconfig = join(home, "kubeconfig");
-    await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
-    const functions = fileURLToPath(new URL("./fixtures/env-secret", import.meta.url));
-    const { code, output } = await runPodfn(["serve", "--functions", functions, "--port", "0", "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
-    assert.equal(code, 2, output);
-    assert.match(output, /podfn: env-token: caller auth secret "env-token" is missing: the variable is unset or empty \(env:ENV_TOKEN\)/);
-    assert.doesNotMatch(output, /--secrets-dir DIR/);
-  } finally {
-    await cluster.stop();
-    await rm(home, { recursive: true, force: true });
-  }
+  const { code, output } = await serveWithKubeconfig(fileURLToPath(new URL("./fixtures/env-secret", import.meta.url)));
+  assert.equal(code, 2, output);
+  assert.match(output, /podfn: env-token: caller auth secret "env-token" is missing: the variable is unset or empty \(env:ENV_TOKEN\)/);
+  assert.doesNotMatch(output, /--secrets-dir DIR/);
 });
