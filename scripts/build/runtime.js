@@ -75,7 +75,10 @@ const URL_BANNER = '"use strict"; var __podfnModuleUrl = require("node:url").pat
  * CommonJS module from the export names the loader reports. Resolves to the files written.
  */
 async function writeEntries(out) {
-  const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache", join(ROOT, "scripts/build/cache-training.cjs")], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }));
+  // A clean environment (no KUBECONFIG, NODE_OPTIONS...) but the temporary folder the training
+  // run writes in; a training run that hangs stops the build after two minutes.
+  const env = { PATH: process.env.PATH ?? "", ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}) };
+  const names = JSON.parse(execFileSync(process.execPath, [join(out, LOADER), "--make-cache", join(ROOT, "scripts/build/cache-training.cjs")], { encoding: "utf8", env, timeout: 120_000 }));
   await writeFile(join(out, "runtime/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
   const written = [`${BUNDLE}.cache`, "runtime/package.json"];
   for (const [path, { name }] of Object.entries(ENTRIES)) {
