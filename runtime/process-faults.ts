@@ -22,6 +22,11 @@ export function reportedElsewhere(reason: unknown): void {
   if (typeof reason === "object" && reason !== null) reported.add(reason);
 }
 
+/** Whether `reason` was marked by `reportedElsewhere`. */
+function wasReported(reason: unknown): boolean {
+  return typeof reason === "object" && reason !== null && reported.has(reason);
+}
+
 /**
  * Runs `work` with the unhandled echoes of rejections it reported (`reportedElsewhere`)
  * ignored, until a turn of the event loop after it settles. Any other unhandled rejection is
@@ -49,7 +54,7 @@ let echoWatchers = 0;
  * Node's default for its `--unhandled-rejections` mode (a listener of its own disables it).
  */
 function ignoreReportedEchoes(reason: unknown): void {
-  if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
+  if (wasReported(reason)) return;
   if (process.listenerCount("unhandledRejection") > 1) return;
   // `warn` warns and `strict` throws whatever the listeners (Node has acted already); `none`
   // does nothing: only `throw` (the default) and `warn-with-error-code` are a listener's to stand in for.
@@ -94,7 +99,7 @@ function unhandledRejectionError(reason: unknown): Error {
 export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void, onFault?: () => void, options: { fatalMessage?: string } = {}): () => void {
   let fatal = false;
   function onRejection(reason: unknown): void {
-    if (typeof reason === "object" && reason !== null && reported.has(reason)) return;
+    if (wasReported(reason)) return;
     logger.error({ err: reason }, "a promise was rejected and nothing handled it (a function's work left without a catch): the process goes on");
     onFault?.();
   }
@@ -126,12 +131,14 @@ export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void,
  */
 export function guardAfterCommand(logger: () => Promise<Logger>): () => boolean {
   let faulted = false;
+  // Made on the first late fault, then reused.
+  let made: Promise<Logger> | undefined;
   function late(what: string) {
     return function lateFault(error: unknown): void {
-      if (what === "rejection" && typeof error === "object" && error !== null && reported.has(error)) return;
+      if (what === "rejection" && wasReported(error)) return;
       faulted = true;
       process.exitCode = 1;
-      void logger().then(
+      void (made ??= logger()).then(
         (log) => log.error({ err: error }, `${what === "rejection" ? "a promise was rejected and nothing handled it" : "uncaught exception"} after the command ended: exit 1`),
         () => undefined,
       );
