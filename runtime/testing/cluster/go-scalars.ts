@@ -3,8 +3,9 @@
  * The scalar parsers behind the real server's JSON decoding of typed objects, with their Go
  * error messages: `time.Parse` of the two layouts `metav1.Time` and `metav1.MicroTime` use
  * (RFC 3339, and RFC 3339 with exactly six fractional digits), `resource.ParseQuantity`, and
- * `encoding/base64`'s StdEncoding (for `[]byte` fields such as a Secret's `data`).
- * Each returns the error message, or `undefined` when the text parses.
+ * `encoding/base64`'s StdEncoding (for `[]byte` fields such as a Secret's `data`), and
+ * `strconv.ParseInt(s, 10, 64)` (query parameters, label selector values).
+ * Each returns the error message, or `undefined` when the text parses (ParseInt: the value).
  */
 
 export const RFC3339 = "2006-01-02T15:04:05Z07:00";
@@ -249,4 +250,25 @@ export function goBase64Error(src: string): string | undefined {
       return si < src.length ? bad(si) : undefined;
     }
   }
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT64_CUTOFF = 2n ** 63n;
+
+/**
+ * strconv.ParseInt(s, 10, 64): the value, or its NumError's reason. ParseUint reads the digits
+ * after a sign in order, so a value that overflows before a stray character is out of range.
+ */
+export function parseGoInt64(s: string): bigint | string {
+  const negative = s[0] === "-";
+  const digits = s[0] === "+" || negative ? s.slice(1) : s;
+  if (digits === "") return "invalid syntax";
+  let n = 0n;
+  for (const c of digits) {
+    if (c < "0" || c > "9") return "invalid syntax";
+    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
+    if (n > UINT64_MAX) return "value out of range";
+  }
+  if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
+  return negative ? -n : n;
 }

@@ -5,6 +5,7 @@
  * messages (`found '=', expected: ',' or 'end of string'`).
  */
 
+import { parseGoInt64 } from "./go-scalars.js";
 import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
 
 type Op = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | ">" | "<";
@@ -68,9 +69,7 @@ function lex(text: string): Item[] {
 
 /** `strconv.ParseInt(v, 10, 64)` succeeds: an optional sign, decimal digits, within int64. */
 function isInt64(v: string): boolean {
-  if (!/^[+-]?\d+$/.test(v)) return false;
-  const n = BigInt(v);
-  return n >= -(2n ** 63n) && n < 2n ** 63n;
+  return typeof parseGoInt64(v) === "bigint";
 }
 
 /**

@@ -9,29 +9,8 @@
  * the Go error as its message; a boolean never fails (only `0` and `false` are false).
  */
 import type { Call } from "./call.js";
-import { goTimeParseError, RFC3339 } from "./go-scalars.js";
+import { goTimeParseError, parseGoInt64, RFC3339 } from "./go-scalars.js";
 import { badRequest, invalid, type FieldError } from "./status.js";
-
-const UINT64_MAX = 2n ** 64n - 1n;
-const INT64_CUTOFF = 2n ** 63n;
-
-/**
- * strconv.ParseInt(s, 10, 64): the value, or its NumError's reason. ParseUint reads the digits
- * after a sign in order, so a value that overflows before a stray character is out of range.
- */
-function parseInt64(s: string): bigint | string {
-  const negative = s[0] === "-";
-  const digits = s[0] === "+" || negative ? s.slice(1) : s;
-  if (digits === "") return "invalid syntax";
-  let n = 0n;
-  for (const c of digits) {
-    if (c < "0" || c > "9") return "invalid syntax";
-    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
-    if (n > UINT64_MAX) return "value out of range";
-  }
-  if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
-  return negative ? -n : n;
-}
 
 /**
  * runtime.Convert_Slice_string_To_Pointer_int64: ParseInt of the first value (an empty one
@@ -40,7 +19,7 @@ function parseInt64(s: string): bigint | string {
 function int64Param(call: Call, name: string): bigint | undefined {
   const raw = call.query.get(name);
   if (raw === null) return undefined;
-  const value = parseInt64(raw);
+  const value = parseGoInt64(raw);
   if (typeof value === "string") throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${value}`);
   return value;
 }
