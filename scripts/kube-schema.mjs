@@ -33,6 +33,7 @@ const KINDS = {
   "v1/Secret": "V1Secret",
   "v1/ServiceAccount": "V1ServiceAccount",
   "v1/Service": "V1Service",
+  "apiextensions.k8s.io/v1/CustomResourceDefinition": "V1CustomResourceDefinition",
   "apps/v1/DaemonSet": "V1DaemonSet",
   "apps/v1/Deployment": "V1Deployment",
   "apps/v1/ReplicaSet": "V1ReplicaSet",
