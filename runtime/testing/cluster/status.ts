@@ -108,8 +108,8 @@ export function internalError(message: string): ApiError {
 
 /** One invalid field: `{type: "Invalid", field: "metadata.name", value, detail}`. */
 export interface FieldError {
-  /** `Required`, `Invalid`, `Forbidden`, `NotSupported`, `Duplicate`, `TooLong`. */
-  type: "Required" | "Invalid" | "Forbidden" | "NotSupported" | "Duplicate" | "TooLong";
+  /** `Required`, `Invalid`, `TypeInvalid` (printed as Invalid), `Forbidden`, `NotSupported`, `Duplicate`, `TooLong`, `TooMany`. */
+  type: "Required" | "Invalid" | "TypeInvalid" | "Forbidden" | "NotSupported" | "Duplicate" | "TooLong" | "TooMany";
   field: string;
   /** Shown after `Invalid value: `; a string is quoted as Go's `%q` does. */
   value?: unknown;
@@ -123,10 +123,12 @@ export interface FieldError {
 const REASONS: Record<FieldError["type"], string> = {
   Required: "FieldValueRequired",
   Invalid: "FieldValueInvalid",
+  TypeInvalid: "FieldValueTypeInvalid",
   Forbidden: "FieldValueForbidden",
   NotSupported: "FieldValueNotSupported",
   Duplicate: "FieldValueDuplicate",
   TooLong: "FieldValueTooLong",
+  TooMany: "FieldValueTooMany",
 };
 
 /** Go's `%#v` of a string slice: `[]string{"a", "b"}`, or `[]string(nil)` when there is none. */
@@ -158,9 +160,11 @@ function body(e: FieldError): string {
     case "NotSupported":
       return `Unsupported value: ${e.rendered ?? goValue(e.value)}${e.supported ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(", ")}` : ""}`;
     case "Duplicate":
-      return `Duplicate value: ${goValue(e.value)}`;
+      return `Duplicate value: ${e.rendered ?? goValue(e.value)}`;
     case "TooLong":
       return `Too long: ${e.detail ?? "value is too long"}`;
+    case "TooMany":
+      return `Too many: ${e.rendered ?? goValue(e.value)}: ${e.detail}`;
     default:
       return `Invalid value: ${e.rendered ?? goValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
   }
