@@ -150,3 +150,19 @@ export async function clusterWithNamespaces(...names: string[]): Promise<TestClu
   for (const name of names) await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
   return t;
 }
+
+/** A v1 CRD of `plural.group` with one served storage version. */
+export function crd(plural: string, kind: string, extra: { group?: string; scope?: string; shortNames?: string[]; version?: Record<string, unknown> } = {}): Record<string, any> {
+  const group = extra.group ?? "example.com";
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: extra.scope ?? "Namespaced",
+      names: { plural, kind, ...(extra.shortNames ? { shortNames: extra.shortNames } : {}) },
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } }, ...extra.version }],
+    },
+  };
+}

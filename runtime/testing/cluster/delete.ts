@@ -16,7 +16,8 @@ import { namespacePolicy, namespacePreconditionError, terminatingNamespace } fro
 import { json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
-import { conflict, notFound, success } from "./status.js";
+import { ApiError, conflict, notFound, success } from "./status.js";
+import { isCrdType, markCrdDeleted } from "./crd-controller.js";
 import { entryOf, type Entry } from "./store.js";
 
 type Obj = Record<string, any>;
@@ -37,8 +38,18 @@ function preview(call: Call, obj: Obj, policy: Propagation | undefined): { entry
     if (!obj.metadata.deletionTimestamp) return { entry: entryOf(terminatingNamespace(obj, policy, call.registry.timestamp())), gone: false };
     if (obj.spec?.finalizers?.length) return { entry: entryOf(obj), gone: false };
   }
+  if (isCrdType(call.def) && !obj.metadata.deletionTimestamp) return { entry: entryOf(markCrdDeleted(obj, call.registry.timestamp())), gone: false };
   const plan = planDeletion(call.def, obj, policy, call.registry.timestamp(), 0);
   return { entry: entryOf(plan.obj), gone: plan.action === "remove" };
+}
+
+/** A CRD's storage checks the preconditions itself, in its own words (etcd.go `Delete`). */
+function crdPreconditionError(def: Call["def"], obj: Obj, pre: DeleteOptions["preconditions"]): ApiError | undefined {
+  if (pre?.uid && pre.uid !== obj.metadata.uid) return conflict(def, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    return conflict(def, obj.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+  }
+  return undefined;
 }
 
 /** Deletes one stored object under the call's options. */
@@ -54,6 +65,11 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
       const policy = namespacePolicy(options);
       return dryRun ? preview(call, obj, policy) : registry.deleteObject(def, obj, policy, 0);
     }
+  }
+  if (isCrdType(def)) {
+    const error = crdPreconditionError(def, obj, pre);
+    if (error) throw error;
+    return dryRun ? preview(call, obj, options.propagationPolicy) : registry.deleteObject(def, obj, options.propagationPolicy, 0);
   }
   // rest.BeforeDelete: the Conflict names the Kind (`ConfigMap`, `Deployment.apps`), not the resource.
   const kind = { group: storedAs(def).group, resource: def.kind };

@@ -18,6 +18,7 @@ import { convertUnstructured } from "./unstructured-conversion.js";
 import { apiVersionOf } from "./resources.js";
 import { badRequest, goStrings, invalid, type FieldError, plainError } from "./status.js";
 import { addWarning } from "./warnings.js";
+import { applyDefaults, pruneUnknown } from "./crd-schema.js";
 
 type Obj = Record<string, any>;
 
@@ -78,10 +79,12 @@ export function decodeAppliedObject(call: Call, obj: Obj): Obj {
  * `decodeObject`'s reading of it); returns it without unknown fields.
  */
 export function decodeRequestObject(call: Call, obj: Obj, directive: FieldValidation): Obj {
-  const decoded = decode(call, () => rawFromText(call.body.toString("utf8")), obj);
-  if (!decoded) return obj;
   const version = apiVersionOf(call.def).split("/").pop();
   const cannot = (why: string) => badRequest(`${call.def.kind} in version "${version}" cannot be handled as a ${call.def.kind}: ${why}`);
+  const schema = call.def.crd?.schema;
+  if (schema) return coerced(call, schema, obj, directive, cannot);
+  const decoded = decode(call, () => rawFromText(call.body.toString("utf8")), obj);
+  if (!decoded) return obj;
   if (decoded.error) throw cannot(decoded.error);
   strictness(call, decoded.strict, directive, (text) => cannot(text));
   // decodeObject's filling in: kind and apiVersion first, metadata at least {}.
@@ -103,6 +106,8 @@ function sortedKeys(v: unknown): unknown {
  * the 422 shows the patch as `%+v` prints it.
  */
 export function decodePatchedObject(call: Call, patched: Obj, directive: FieldValidation, patch: unknown): Obj {
+  const schema = call.def.crd?.schema;
+  if (schema) return coerced(call, schema, patched, directive, (detail) => invalid("", "", "", [{ type: "Invalid", field: "patch", value: JSON.stringify(sortedKeys(patched)), detail }]));
   const model = call.def.custom ? undefined : modelOf(apiVersionOf(call.def), call.def.kind);
   if (!model) return patched;
   const strategic = call.contentType === "application/strategic-merge-patch+json";
@@ -113,6 +118,18 @@ export function decodePatchedObject(call: Call, patched: Obj, directive: FieldVa
   strictness(call, decoded.strict, directive, refuse);
   // The stored object keeps the order its fields had.
   return strategic || decoded.strict.length === 0 ? decoded.value : decodeTyped(model, rawFromValue(patched), patched).value;
+}
+
+/**
+ * A custom resource as its CRD version's schema makes it (the schema-coercing decoder): unknown
+ * fields pruned — warned about, refused with `Strict` — then defaults applied.
+ */
+function coerced(call: Call, schema: Obj, obj: Obj, directive: FieldValidation, refuse: (text: string) => Error): Obj {
+  const out = structuredClone(obj);
+  const pruned = pruneUnknown(schema, out);
+  strictness(call, pruned.map((p) => `unknown field "${p}"`), directive, refuse);
+  applyDefaults(schema, out);
+  return out;
 }
 
 function strictness(call: Call, errors: string[], directive: FieldValidation, refuse: (text: string) => Error): void {

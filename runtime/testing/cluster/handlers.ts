@@ -15,17 +15,19 @@ import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
 import { serverSideApply } from "./apply.js";
+import { crdTerminating } from "./crd-controller.js";
 import { clone } from "./registry.js";
 import { isReview, type Subresource } from "./resources.js";
 import { serveReview } from "./reviews.js";
 import { evictPod } from "./eviction.js";
 import { podConnect, podLog } from "./pod-connect.js";
-import { scaleCall, tokenRequest } from "./subresources.js";
+import { scaleCall, tokenRequest, type ScaleMapping } from "./subresources.js";
+import { crdScale } from "./crd-scale.js";
 import { SCALE_TABLE } from "./scale-printer.js";
 import { negotiateTable, table, type TableSource } from "./table.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
-import { ApiError, badRequest, invalid, methodNotAllowed, routeMethodNotAllowed, statusFor } from "./status.js";
+import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodNotAllowed, statusFor } from "./status.js";
 
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
@@ -57,6 +59,12 @@ function updateCall(call: Call, scope: UpdateScope): Reply {
 
 function createCall(call: Call): Reply {
   if (call.info.name) throw routeMethodNotAllowed();
+  if (crdTerminating(call.registry, call.def)) {
+    // The CRD handler refuses before decoding: NewMethodNotSupported with its own message.
+    const refused = methodNotAllowed(call.def);
+    refused.status.message = "create not allowed while custom resource definition is terminating";
+    throw refused;
+  }
   const directive = writeOptions(call);
   const obj = decodeRequestObject(call, decodeObject(call, call.def, true), directive);
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
@@ -66,6 +74,11 @@ function createCall(call: Call): Reply {
 function tableOr(call: Call, reply: Reply, accept: string, source?: TableSource): Reply {
   const version = negotiateTable(accept);
   return version ? table(call, reply, version, source) : reply;
+}
+
+/** A CRD version's scale paths, else a workload's `spec.replicas`. */
+function scaleMapping(def: Call["def"]): ScaleMapping | undefined {
+  return def.crd?.scale ? crdScale(def.crd.scale, def.kind, def.group) : undefined;
 }
 
 function notFoundPath(): ApiError {
@@ -85,6 +98,8 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     return serveReview(call);
   }
   if (!def.verbs.includes(info.verb) && !info.subresource) throw methodNotAllowed(def);
+  // The CRD handler answers a subresource its version does not enable with the resource's NotFound.
+  if (def.crd && info.subresource && !def.subresources.includes(info.subresource as Subresource)) throw notFound(def, info.name);
   switch (info.subresource) {
     case "":
       break;
@@ -100,7 +115,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       throw methodNotAllowed(def);
     case "scale":
       if (!def.subresources.includes("scale")) throw notFoundPath();
-      return info.verb === "get" ? tableOr(call, scaleCall(call), accept, SCALE_TABLE) : scaleCall(call);
+      return info.verb === "get" ? tableOr(call, scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));
     case "log":
       if (!def.subresources.includes("log") || info.verb !== "get") throw notFoundPath();
       return podLog(call);

@@ -9,6 +9,8 @@
 import { humanDuration } from "./duration.js";
 import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, formatLabels, formatSelector, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
 import { MORE_PRINTERS } from "./printers-more.js";
+import { crdPrinter } from "./crd-printer.js";
+import type { PrinterColumn } from "./resources.js";
 
 export type { Column, Printer };
 
@@ -213,15 +215,9 @@ const DEFAULT: Printer = {
   cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? "0001-01-01T00:00:00Z"],
 };
 
-/** The CRD table convertor with no additionalPrinterColumns: Name and Age (a date). */
-const CUSTOM: Printer = {
-  columns: [NAME, col("Age", "Custom resource definition column (in JSONPath format): .metadata.creationTimestamp", "date")],
-  cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ""],
-};
-
-/** The printer of a stored type (events.k8s.io Events print as core Events, converted first). */
-export function printerFor(def: { group: string; resource: string; custom: boolean }): Printer {
+/** The printer of a stored type (events.k8s.io Events print as core Events, converted first); a custom type's prints its CRD's columns. */
+export function printerFor(def: { group: string; resource: string; custom: boolean; crd?: { columns: PrinterColumn[] } }): Printer {
   const key = `${def.group === "events.k8s.io" ? "" : def.group}/${def.resource}`;
-  if (def.custom) return CUSTOM;
+  if (def.custom) return crdPrinter(def.crd?.columns ?? []);
   return PRINTERS[key] ?? MORE_PRINTERS[key] ?? DEFAULT;
 }

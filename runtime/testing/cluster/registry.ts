@@ -8,6 +8,8 @@
  * remains). These run inline, synchronously: the emulator has no controllers otherwise.
  */
 import { planDeletion, type Propagation } from "./deletion-plan.js";
+import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
+import type { CrdTypes } from "./crd-types.js";
 import { collectDependents, processDeletingOwner } from "./garbage-collector.js";
 import { terminatingNamespace } from "./namespace-delete.js";
 import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
@@ -40,6 +42,10 @@ export class Registry {
   readonly #defs = new Map<string, ResourceDef>();
   /** Pod logs set by tests, by `namespace/name` (and `namespace/name/container`). */
   readonly logs = new Map<string, string>();
+  /** The types each established CustomResourceDefinition serves, by the CRD's name (crd-controller.ts). */
+  readonly crdTypes = new Map<string, CrdTypes>();
+  /** Set while the CRD controllers write, so their own writes do not run them again. */
+  #reconcilingCrd = false;
 
   constructor(options: RegistryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -56,6 +62,12 @@ export class Registry {
   /** Registers a custom type; an existing registration of the same group/version/resource is returned. */
   addCustom(t: Parameters<typeof customResource>[0]): ResourceDef {
     return this.find(t.group, t.version, t.resource) ?? this.add(customResource(t));
+  }
+
+  /** Stops serving a type (a CRD's version no longer served, or its CRD gone). */
+  remove(def: ResourceDef): void {
+    const key = `${def.group}/${def.version}/${def.resource}`;
+    if (this.#defs.get(key) === def) this.#defs.delete(key);
   }
 
   find(group: string, version: string, resource: string): ResourceDef | undefined {
@@ -82,6 +94,7 @@ export class Registry {
   /** The stored types (not the other versions that share their storage), for the controllers' sweeps. */
   *storedTypes(): Iterable<ResourceDef> {
     for (const d of this.#defs.values()) if (!d.storage) yield d;
+    for (const t of this.crdTypes.values()) yield t.storage;
   }
 
   /** A core type by plural name (`namespaces`, `pods`...). */
@@ -103,7 +116,21 @@ export class Registry {
   /** Stores `obj` with a new resourceVersion. */
   commit(def: ResourceDef, obj: Obj, type: "ADDED" | "MODIFIED"): Entry {
     obj.metadata.resourceVersion = String(this.store.nextResourceVersion());
-    return this.store.put(def, obj, type);
+    const entry = this.store.put(def, obj, type);
+    // The apiextensions controllers react to a CRD's write once it is stored (after the answer's state).
+    if (isCrdType(def)) this.#reconcile(() => crdWritten(this, entry.obj));
+    return entry;
+  }
+
+  /** Runs a CRD controller unless one is already running (its own writes come back through `commit`). */
+  #reconcile(work: () => void): void {
+    if (this.#reconcilingCrd) return;
+    this.#reconcilingCrd = true;
+    try {
+      work();
+    } finally {
+      this.#reconcilingCrd = false;
+    }
   }
 
   /**
@@ -117,6 +144,8 @@ export class Registry {
     if (last.metadata.uid) collectDependents(this, last.metadata.uid);
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
+    if (isCrdType(def)) crdDeleted(this, last);
+    else if (def.crd) this.#reconcile(() => customObjectRemoved(this, def.crd!.name));
     return entry;
   }
 
@@ -134,6 +163,8 @@ export class Registry {
       // Still finalized by `spec.finalizers`: answered as it is; else the generic store's delete.
       if (obj.spec?.finalizers?.length) return { entry: this.store.get(def, undefined, obj.metadata.name)!, gone: false };
     }
+    // A CRD's first delete is its storage's own update (its cleanup finalizer); the controller takes it from there.
+    if (isCrdType(def) && !obj.metadata.deletionTimestamp) return { entry: this.commit(def, markCrdDeleted(obj, this.timestamp()), "MODIFIED"), gone: false };
     const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
     if (plan.action === "keep") return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
     if (plan.action === "remove") {

@@ -17,6 +17,9 @@ import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
+import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.js";
+import { crdErrors, crdUpdateErrors } from "./crd-validation.js";
+import { schemaErrors } from "./crd-schema.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
 import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
@@ -87,6 +90,8 @@ export interface ResourceDef {
   createOnUpdate: boolean;
   /** Set on another version of a stored resource: objects are kept as `storage.def`'s and converted. */
   storage?: StorageVersion;
+  /** Set on the types a CustomResourceDefinition serves. */
+  crd?: CrdFacts;
 }
 
 /** How a version that shares another's storage converts (events.k8s.io/v1 Events are core/v1 Events). */
@@ -172,6 +177,10 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: serviceErrors,
     // AddFieldLabelConversionsForService; the strategy's GetAttrs (SelectableFields).
     fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+  def({
+    group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false, finalizerRule: "generic", shortNames: ["crd", "crds"], categories: ["api-extensions"], subresources: ["status"],
+    defaults: defaultCrd, prepareCreate: prepareCrdCreate, prepareUpdate: prepareCrdUpdate, validate: crdErrors, validateUpdate: crdUpdateErrors, generation: true,
+  }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, annotationsBumpGeneration: true, statusKeepsMetadata: ["labels"] }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
@@ -206,10 +215,63 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
 ];
 
-/** A custom resource type, as `createResourceType` registers it. */
-export function customResource(t: { group: string; version: string; resource: string; kind: string; namespaced: boolean; shortNames?: string[]; singular?: string }): ResourceDef {
-  // The CR converter: metadata.name, metadata.namespace only when namespaced, "field label not supported" otherwise.
-  return def({ ...t, finalizerRule: "generic", singular: t.singular ?? t.kind.toLowerCase(), shortNames: t.shortNames ?? [], subresources: ["status"], custom: true, generation: true, conditionalUpdate: true, fields: fields({}, { namespace: t.namespaced }) });
+/** A custom resource type: from `createResourceType`, or one served version of a CRD (crd-types.ts). */
+export interface CustomTypeSpec {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  singular?: string;
+  categories?: string[];
+  /** Default: `status` (a `createResourceType` type); a CRD version's are those it enables. */
+  subresources?: Subresource[];
+  /** A CRD version's `selectableFields`, as field labels (`spec.color`). */
+  selectableFields?: string[];
+  storage?: StorageVersion;
+  crd?: CrdFacts;
+}
+
+/** What a CRD-backed type keeps of its CustomResourceDefinition. */
+export interface CrdFacts {
+  /** The CRD's name (`widgets.example.com`). */
+  name: string;
+  /** The version's `additionalPrinterColumns` (empty: Name and Age). */
+  columns: PrinterColumn[];
+  /** The version's `openAPIV3Schema`, for pruning, defaulting and validation. */
+  schema?: Record<string, any>;
+  /** The version's scale subresource paths. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+}
+
+/** One of a CRD version's `additionalPrinterColumns`. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+export function customResource(t: CustomTypeSpec): ResourceDef {
+  // The CR converter: metadata.name, metadata.namespace only when namespaced, the selectable fields, "field label not supported" otherwise.
+  const selectable = Object.fromEntries((t.selectableFields ?? []).map((f) => [f, path(f)]));
+  return def({
+    ...t,
+    finalizerRule: "generic",
+    singular: t.singular ?? t.kind.toLowerCase(),
+    shortNames: t.shortNames ?? [],
+    categories: t.categories ?? [],
+    subresources: t.subresources ?? ["status"],
+    custom: true,
+    generation: true,
+    conditionalUpdate: true,
+    fields: fields(selectable, { namespace: t.namespaced }),
+    // The CR validator: the version's OpenAPI schema, after the metadata checks.
+    ...(t.crd?.schema ? { validate: (o: Obj) => schemaErrors(t.crd!.schema!, o) } : {}),
+  });
 }
 
 /** Types that are only created (reviews): never stored, never listed. */

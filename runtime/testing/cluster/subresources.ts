@@ -15,25 +15,50 @@ import { updateObject } from "./write.js";
 
 type Obj = Record<string, any>;
 
-function scaleOf(obj: Obj): Obj {
+/** How a type's objects map to a Scale: a built-in workload's `spec.replicas`, or a CRD version's paths (crd-scale.ts). */
+export interface ScaleMapping {
+  /** The spec replicas (undefined: none at the path), status replicas and selector of `obj`. */
+  read(obj: Obj): { replicas: number | undefined; statusReplicas: number; selector: string };
+  /** `obj` with its spec replicas set. */
+  write(obj: Obj, replicas: number): Obj;
+  /** The error of a GET, and of a patch that names no replicas, when the object has none (a CRD's). */
+  missing?: { get(): ApiError; patch(): ApiError };
+  /** Validation of the replicas a Scale write asks for (built-in: the Scale's own). */
+  check?(call: Call, replicas: unknown): void;
+}
+
+/** What the CR scale registry puts in a Scale patched from an object without spec replicas (the smallest int32). */
+const NO_REPLICAS = -2147483648;
+
+const WORKLOAD_SCALE: ScaleMapping = {
+  read: (obj) => ({ replicas: obj.spec?.replicas ?? 0, statusReplicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(fromLabelSelector(obj.spec?.selector)) }),
+  write: (obj, replicas) => ({ ...obj, spec: { ...(obj.spec ?? {}), replicas } }),
+};
+
+function scaleOf(obj: Obj, mapping: ScaleMapping, absent?: number): Obj {
   const m = obj.metadata;
+  const { replicas = absent, statusReplicas, selector } = mapping.read(obj);
   const spec: Obj = {};
-  if (obj.spec?.replicas) spec.replicas = obj.spec.replicas;
+  if (replicas) spec.replicas = replicas;
+  const status: Obj = { replicas: statusReplicas };
+  if (selector) status.selector = selector;
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
     spec,
-    status: { replicas: obj.status?.replicas ?? 0, selector: formatLabelSelector(fromLabelSelector(obj.spec?.selector)) },
+    status,
   };
 }
 
 /** GET, PUT and PATCH of `.../scale`. */
-export function scaleCall(call: Call): Reply {
+export function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): Reply {
   const { def, info } = call;
   const current = call.registry.store.get(def, info.namespace, info.name);
   if (!current) throw notFound({ group: def.group, resource: `${def.resource}/scale` }, info.name);
-  const scale = scaleOf(current.obj);
+  const found = mapping.read(current.obj).replicas !== undefined;
+  if (info.verb === "get" && !found && mapping.missing) throw mapping.missing.get();
+  const scale = scaleOf(current.obj, mapping, NO_REPLICAS);
   if (info.verb === "get") return { status: 200, body: JSON.stringify(scale) };
   let wanted: Obj;
   if (info.verb === "update") {
@@ -51,13 +76,13 @@ export function scaleCall(call: Call): Reply {
   const rv = wanted.metadata?.resourceVersion;
   if (rv && rv !== current.obj.metadata.resourceVersion) throw conflict(def, info.name, STALE_OBJECT);
   const replicas = wanted.spec?.replicas ?? 0;
-  if (!Number.isInteger(replicas) || replicas < 0) {
+  if (replicas === NO_REPLICAS && mapping.missing) throw mapping.missing.patch();
+  if (mapping.check) mapping.check(call, replicas);
+  else if (!Number.isInteger(replicas) || replicas < 0) {
     throw invalid("autoscaling", "Scale", info.name, [{ type: "Invalid", field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" }]);
   }
-  const next = clone(current.obj);
-  next.spec = { ...(next.spec ?? {}), replicas };
-  const stored = updateObject(call, current, next, "main");
-  return { status: 200, body: JSON.stringify(scaleOf(stored.obj)) };
+  const stored = updateObject(call, current, mapping.write(clone(current.obj), replicas), "main");
+  return { status: 200, body: JSON.stringify(scaleOf(stored.obj, mapping)) };
 }
 
 /** POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. */

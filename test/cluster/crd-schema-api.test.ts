@@ -1,0 +1,72 @@
+/**
+ * A custom resource written and read through its CRD version's schema, as 1.32 does: unknown
+ * fields pruned with a warning each (Strict: the decoder's 400, a patch's 422 naming `patch`),
+ * defaults applied on write and on read (a default added to the CRD later shows on older
+ * objects), and the schema's errors as the 422 with their field paths.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { crd, testCluster, type TestCluster } from "./helpers.js";
+
+const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const PATH = "/apis/example.com/v1/namespaces/default/widgets";
+const SCHEMA = {
+  type: "object",
+  properties: {
+    spec: {
+      type: "object",
+      required: ["size"],
+      properties: { size: { type: "integer", minimum: 1 }, color: { type: "string", enum: ["red", "blue"] }, mode: { type: "string", default: "fast" } },
+    },
+  },
+};
+
+const widget = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name }, spec });
+
+describe("a custom resource and its schema", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+    assert.equal((await t.send("POST", CRDS, { body: crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: SCHEMA } } }) })).status, 201);
+  });
+  after(() => t.close());
+
+  test("unknown fields are dropped with a warning each, defaults filled in", async () => {
+    const created = await t.send("POST", PATH, { body: { ...widget("w1", { size: 2, extra: true }), other: 1 } });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.headers.warning, ['299 - "unknown field \\"other\\""', '299 - "unknown field \\"spec.extra\\""']);
+    assert.deepEqual(created.body.spec, { size: 2, mode: "fast" });
+    assert.equal(created.body.other, undefined);
+  });
+
+  test("Strict refuses unknown fields: the decoder's 400 on create, a 422 naming the patch", async () => {
+    const create = await t.send("POST", `${PATH}?fieldValidation=Strict`, { body: widget("w2", { size: 2, extra: true }) });
+    assert.equal(create.status, 400);
+    assert.equal(create.body.message, 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.extra"');
+    const patch = await t.send("PATCH", `${PATH}/w1?fieldValidation=Strict`, { body: { spec: { bogus: 1 } }, contentType: "application/merge-patch+json" });
+    assert.equal(patch.status, 422);
+    assert.match(patch.body.message, /^ "" is invalid: patch: Invalid value: "\{.*\}": strict decoding error: unknown field "spec.bogus"$/);
+  });
+
+  test("the schema's errors are the 422, with their paths and 1.32's wording", async () => {
+    const bad = await t.send("POST", PATH, { body: widget("w3", { size: "big", color: "pink" }) });
+    assert.equal(bad.status, 422);
+    assert.equal(
+      bad.body.message,
+      'Widget.example.com "w3" is invalid: [spec.size: Invalid value: "string": spec.size in body must be of type integer: "string", spec.color: Unsupported value: "pink": supported values: "red", "blue"]',
+    );
+    assert.deepEqual(bad.body.details.causes.map((c: any) => c.reason), ["FieldValueTypeInvalid", "FieldValueNotSupported"]);
+    const missing = await t.send("POST", PATH, { body: widget("w4", { size: 0 }) });
+    assert.equal(missing.body.message, 'Widget.example.com "w4" is invalid: spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1');
+    const required = await t.send("POST", PATH, { body: widget("w5", {}) });
+    assert.equal(required.body.message, 'Widget.example.com "w5" is invalid: spec.size: Required value');
+  });
+
+  test("a default added to the CRD later is read on objects written before it", async () => {
+    const current = (await t.send("GET", `${CRDS}/widgets.example.com`)).body;
+    current.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.tier = { type: "string", default: "gold" };
+    assert.equal((await t.send("PUT", `${CRDS}/widgets.example.com`, { body: current })).status, 200);
+    const read = await t.send("GET", `${PATH}/w1`);
+    assert.deepEqual(read.body.spec, { size: 2, mode: "fast", tier: "gold" });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * A CustomResourceDefinition's validation, in 1.32's words and field paths: the name and group,
+ * versions and names, a schema's structural root, printer columns and scale paths at the folded
+ * (internal) paths of a single-version CRD, the protected groups' approval annotation, and what
+ * an update may not change.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { crd, testCluster, type TestCluster } from "./helpers.js";
+
+const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+describe("CustomResourceDefinition validation", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+
+  const refused = async (body: unknown) => {
+    const answer = await t.send("POST", CRDS, { body });
+    assert.equal(answer.status, 422, answer.text);
+    return answer.body;
+  };
+
+  test("a name that is not plural.group and a group without a dot", async () => {
+    const wrong = crd("widgets", "Widget", { group: "example" });
+    wrong.metadata.name = "widgets.example.com";
+    const status = await refused(wrong);
+    assert.equal(
+      status.message,
+      'CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: [metadata.name: Invalid value: "widgets.example.com": must be spec.names.plural+"."+spec.group, spec.group: Invalid value: "example": should be a domain with at least one dot]',
+    );
+    assert.deepEqual(status.details.causes.map((c: any) => [c.reason, c.field]), [["FieldValueInvalid", "metadata.name"], ["FieldValueInvalid", "spec.group"]]);
+  });
+
+  test("scope, storage versions, names and a missing schema, in the validator's order", async () => {
+    const bad = crd("Widgets", "widget kind", { scope: "Global" });
+    bad.metadata.name = "Widgets.example.com";
+    bad.spec.versions = [
+      { name: "v1", served: true, storage: false },
+      { name: "V2", served: true, storage: false, schema: { openAPIV3Schema: { type: "object" } } },
+    ];
+    const status = await refused(bad);
+    assert.deepEqual(
+      status.details.causes.map((c: any) => `${c.field}: ${c.message}`).filter((c: string) => !c.startsWith("metadata.") && !c.startsWith("status.")),
+      [
+        'spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"',
+        "spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required",
+        "spec.versions[1].name: Invalid value: \"V2\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{...}: must have exactly one version marked as storage version",
+        "spec.names.plural: Invalid value: \"Widgets\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        "spec.names.singular: Invalid value: \"widget kind\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        "spec.names.kind: Invalid value: \"widget kind\": may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        "spec.names.listKind: Invalid value: \"widget kindList\": may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+      ],
+    );
+    assert.ok(status.details.causes.some((c: any) => c.field === "status.storedVersions" && c.message === "Invalid value: []string(nil): must have at least one stored version"));
+  });
+
+  test("a single version's schema, columns and scale paths are checked at the folded paths", async () => {
+    const bad = crd("widgets", "Widget", {
+      version: {
+        schema: { openAPIV3Schema: { type: "object", properties: { spec: { properties: { size: { type: "integer" } } } } } },
+        subresources: { scale: { specReplicasPath: ".status.replicas", statusReplicasPath: "status.replicas" } },
+        additionalPrinterColumns: [{ name: "Size", type: "int", jsonPath: "spec.size" }],
+      },
+    });
+    const status = await refused(bad);
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      "spec.validation.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields",
+      'spec.subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec',
+      'spec.subresources.scale.statusReplicasPath: Invalid value: "status.replicas": must be a simple json path starting with .',
+      'spec.additionalPrinterColumns[0].type: Invalid value: "int": must be one of boolean,date,integer,number,string',
+      'spec.additionalPrinterColumns[0].JSONPath: Invalid value: "spec.size": must be a simple json path starting with .',
+    ]);
+  });
+
+  test("a root that is not an object", async () => {
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: { type: "array", items: { type: "string" } } } } }));
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.validation.openAPIV3Schema.type: Invalid value: "array": must be object at the root']);
+  });
+
+  test("a protected group needs the approval annotation", async () => {
+    const status = await refused(crd("widgets", "Widget", { group: "widgets.k8s.io" }));
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      'metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111',
+    ]);
+    const approved = crd("widgets", "Widget", { group: "widgets.k8s.io" });
+    approved.metadata.annotations = { "api-approved.kubernetes.io": "unapproved, testing only" };
+    assert.equal((await t.send("POST", CRDS, { body: approved })).status, 201);
+  });
+
+  test("an update may not change the group or plural, nor the scope or kind once established; a new storage version is recorded", async () => {
+    const created = (await t.send("POST", CRDS, { body: crd("gears", "Gear") })).body;
+    const current = (await t.send("GET", `${CRDS}/gears.example.com`)).body;
+    const changed = structuredClone(current);
+    changed.spec.scope = "Cluster";
+    changed.spec.names.kind = "Cog";
+    const answer = await t.send("PUT", `${CRDS}/gears.example.com`, { body: changed });
+    assert.equal(answer.status, 422);
+    assert.deepEqual(answer.body.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.scope: Invalid value: "Cluster": field is immutable', 'spec.names.kind: Invalid value: "Cog": field is immutable']);
+    const next = structuredClone(current);
+    next.spec.versions = [{ ...current.spec.versions[0], storage: false }, { name: "v2", served: true, storage: true, schema: current.spec.versions[0].schema }];
+    const updated = await t.send("PUT", `${CRDS}/gears.example.com`, { body: next });
+    assert.equal(updated.status, 200, updated.text);
+    assert.deepEqual(updated.body.status.storedVersions, ["v1", "v2"]);
+    assert.equal(updated.body.metadata.generation, created.metadata.generation + 1);
+    const dropped = structuredClone(updated.body);
+    dropped.spec.versions = [dropped.spec.versions[1]];
+    const refusedDrop = await t.send("PUT", `${CRDS}/gears.example.com`, { body: dropped });
+    assert.deepEqual(refusedDrop.body.details.causes.map((c: any) => c.message), [
+      'Invalid value: "v1": missing from spec.versions; v1 was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in v1 and removes v1 from status.storedVersions',
+    ]);
+  });
+});
