@@ -98,7 +98,7 @@ function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: stri
 }
 
 async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean): Promise<ClusterConnection> {
-  const { startCluster, grantCronJobPermissions, grantDeclaredPermissions } = await import("./testing/index.js");
+  const { startCluster, grantCronJobPermissions, grantDeclaredPermissions, applyManifests } = await import("./testing/index.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
   let admin: KubeClient | undefined;
@@ -108,6 +108,10 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     // `podfn run` is a CronJob's run: its account holds the declared permissions only; serve and
     // dev are the HTTP Deployment, with the watches' rights, the Lease and TokenReview.
     const grant = (fns: LoadedFunction[]) => (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app }));
+    if (config.clusterObjects) {
+      const applied = await applyManifests(admin, resolve(cwd, config.clusterObjects));
+      logger.info({ from: config.clusterObjects, ...applied }, `applied ${applied.objects} object(s) from ${config.clusterObjects} to the embedded emulated cluster`);
+    }
     await grant(functions);
     const { seedDemoObjects } = await import("./testing/demo.js");
     await seedDemoObjects(admin, namespace);

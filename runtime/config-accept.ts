@@ -97,6 +97,7 @@ const RULES: [string, Rule][] = [
   ["maxReplicas", { check: numberRule(BOUNDS.maxReplicas) }],
   ["pdb", { default: DEFAULTS.pdb, check: flag }],
   ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
+  ["clusterObjects", { check: text() }],
   ["identity", { check: text() }],
   ["kubeHttpClient", { default: DEFAULTS.kubeHttpClient, check: oneOf(KUBE_HTTP_CLIENTS) }],
 ];

@@ -63,6 +63,14 @@ export const OPTIONS = {
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more).", commands: ["manifests"] },
   stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...SERVE] },
+  clusterObjects: {
+    flag: "cluster-objects",
+    env: "PODFN_CLUSTER_OBJECTS",
+    kind: "string",
+    defaultText: "none",
+    description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed), applied as it starts, CustomResourceDefinitions first: the CRDs and objects your functions need there.",
+    commands: ["cluster", ...KUBE],
+  },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name and a random suffix, e.g. vm-1d1f39", description: "This replica's identity in leader election (the generated Deployment sets the pod's name).", commands: ["serve"] },
   kubeHttpClient: { flag: "kube-http-client", env: "PODFN_KUBE_HTTP_CLIENT", kind: "string", description: "How the Kubernetes client sends: auto (Node's HTTPS client while quiet, ~10 MB less idle memory; undici from the first second with more than 16 requests), undici (from the start: steadier latency under load), or node.", commands: KUBE },
 } as const satisfies Record<string, OptionSpec>;
@@ -109,6 +117,7 @@ function buildSchema() {
     maxReplicas: num(BOUNDS.maxReplicas).optional(),
     pdb: z.boolean().default(d.pdb),
     stateDir: z.string().min(1).default(d.stateDir),
+    clusterObjects: z.string().min(1).optional(),
     identity: z.string().min(1).optional(),
     kubeHttpClient: z.enum(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
   });

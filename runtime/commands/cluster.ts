@@ -1,23 +1,36 @@
 /**
  * @module commands/cluster
- * `podfn cluster [--port N] [--state-dir DIR]`: runs the emulated Kubernetes API server on
+ * `podfn cluster [--port N] [--state-dir DIR] [--cluster-objects PATH]`: runs the emulated Kubernetes API server on
  * 127.0.0.1 until SIGINT/SIGTERM, and writes `DIR/admin.kubeconfig` and `DIR/ca.crt` (see admin-kubeconfig.ts) so
  * kubectl and podfn can use it. The port defaults to 6443, the API server's (the `port`
  * option's `defaultFor`; its 8080 default is for `serve`).
  */
 import { writeLocalClusterFiles } from "../admin-kubeconfig.js";
 import { resolve } from "node:path";
-import { startCluster } from "../testing/index.js";
+import { applyManifests, startCluster, type Cluster } from "../testing/index.js";
+import { createKubeClient, resolveCredentials } from "../kube/index.js";
 import { defineCommand } from "./define.js";
 import { whenAborted } from "../signals.js";
 
-const HELP = `Usage: podfn cluster [--port N] [--state-dir DIR]
+const HELP = `Usage: podfn cluster [--port N] [--state-dir DIR] [--cluster-objects PATH]
 
 Runs an emulated Kubernetes API server (HTTPS, RBAC, ServiceAccount tokens; no controllers)
 on 127.0.0.1 until interrupted. Writes DIR/admin.kubeconfig and DIR/ca.crt (while the cluster
 an existing DIR/admin.kubeconfig names still answers: DIR/admin-<pid>.kubeconfig and
 DIR/ca-<pid>.crt, removed on exit); the server's state lives in memory and is gone when it stops.
+With --cluster-objects, the manifests there (CustomResourceDefinitions first) are applied
+before it is announced.
 `;
+
+/** Applies the manifests at `path` to `cluster` as its admin. */
+async function applyAsAdmin(cluster: Cluster, path: string): Promise<{ objects: number; crds: number }> {
+  const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: "default" }, env: {} }) });
+  try {
+    return await applyManifests(admin, path);
+  } finally {
+    await admin.close();
+  }
+}
 
 export const clusterCommand = defineCommand({
   name: "cluster",
@@ -25,6 +38,13 @@ export const clusterCommand = defineCommand({
   help: HELP,
   async run(config, _positionals, io) {
     const cluster = await startCluster({ port: config.port });
+    let applied: { objects: number; crds: number } | undefined;
+    try {
+      if (config.clusterObjects) applied = await applyAsAdmin(cluster, resolve(io.cwd, config.clusterObjects));
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
     const dir = resolve(io.cwd, config.stateDir);
     const files = await writeLocalClusterFiles(dir, { kubeconfig: cluster.kubeconfig(), caPem: cluster.caPem, server: cluster.url });
     const kubeconfig = files.kubeconfig;
@@ -33,6 +53,7 @@ export const clusterCommand = defineCommand({
         `Emulated Kubernetes API server listening on ${cluster.url}`,
         `  kubeconfig (admin): ${kubeconfig}`,
         `  CA certificate:     ${files.ca!}`,
+        ...(applied ? [`  applied:            ${applied.objects} object(s) from ${config.clusterObjects} (${applied.crds} CustomResourceDefinition(s))`] : []),
         "",
         "Try:",
         `  export KUBECONFIG=${kubeconfig}`,

@@ -1,13 +1,15 @@
 /**
  * @module testing/apply
  * `kubectl apply` for tests and local runs: creates each object, or replaces it (carrying the
- * current resourceVersion) when it exists. Understands the kinds podfn generates.
+ * current resourceVersion) when it exists. The kinds podfn generates have their typed clients;
+ * any other kind (a CustomResourceDefinition, then its custom resources) is found in the
+ * server's discovery of its group version, as kubectl's REST mapper finds it.
  */
 import type { KubeClient, KubeObject, ResourceClient } from "../kube/api.js";
 import { KubeAlreadyExistsError } from "../kube/index.js";
 import { PodfnError } from "../errors.js";
 
-function clientFor(kube: KubeClient, object: KubeObject): ResourceClient<KubeObject> {
+function typedClient(kube: KubeClient, kind: string): ResourceClient<KubeObject> | undefined {
   const byKind: Record<string, { type: unknown }> = {
     ServiceAccount: kube.serviceAccounts,
     Role: kube.roles,
@@ -25,9 +27,34 @@ function clientFor(kube: KubeClient, object: KubeObject): ResourceClient<KubeObj
     PodDisruptionBudget: kube.podDisruptionBudgets,
     Lease: kube.leases,
   };
-  const client = object.kind ? byKind[object.kind] : undefined;
-  if (!client) throw new PodfnError("unsupported_kind", `cannot apply kind ${object.kind ?? "(none)"}: use kube.resource(...) for it`);
-  return client as unknown as ResourceClient<KubeObject>;
+  return byKind[kind] as unknown as ResourceClient<KubeObject> | undefined;
+}
+
+interface DiscoveredResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+/** The resource of `kind` in `apiVersion`, from the server's discovery of that group version. */
+async function discoveredClient(kube: KubeClient, apiVersion: string, kind: string): Promise<ResourceClient<KubeObject>> {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) as [string, string] : ["", apiVersion];
+  const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  let resources: DiscoveredResource[] = [];
+  try {
+    resources = (await kube.request<{ resources?: DiscoveredResource[] }>({ method: "GET", path })).resources ?? [];
+  } catch {
+    // Not served: reported below as kubectl reports it.
+  }
+  const found = resources.find((r) => r.kind === kind && !r.name.includes("/"));
+  if (!found) throw new PodfnError("unsupported_kind", `cannot apply kind ${kind}: no matches for kind "${kind}" in version "${apiVersion}" (is its CustomResourceDefinition applied, and established, first?)`);
+  return kube.resource({ group, version, resource: found.name, kind, namespaced: found.namespaced });
+}
+
+async function clientFor(kube: KubeClient, object: KubeObject): Promise<ResourceClient<KubeObject>> {
+  if (!object.kind || !object.apiVersion) throw new PodfnError("unsupported_kind", `cannot apply an object without ${object.kind ? "apiVersion" : "kind"}`);
+  const typed = object.apiVersion === "v1" || /^(apps|batch|policy|coordination\.k8s\.io|rbac\.authorization\.k8s\.io)\/v1$/.test(object.apiVersion) ? typedClient(kube, object.kind) : undefined;
+  return typed ?? discoveredClient(kube, object.apiVersion, object.kind);
 }
 
 /**
@@ -38,7 +65,7 @@ function clientFor(kube: KubeClient, object: KubeObject): ResourceClient<KubeObj
  */
 export async function applyObjects(kube: KubeClient, objects: readonly KubeObject[]): Promise<void> {
   for (const object of objects) {
-    const client = clientFor(kube, object);
+    const client = await clientFor(kube, object);
     const namespace = object.metadata?.namespace;
     const where = namespace ? { namespace } : {};
     try {

@@ -10,6 +10,7 @@ export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOpt
 export { until } from "./until.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects } from "./apply.js";
+export { applyManifests, readManifests, ManifestError } from "./manifest-files.js";
 export type {
   AccessRecord,
   Cluster,

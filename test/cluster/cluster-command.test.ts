@@ -51,3 +51,28 @@ test("podfn cluster --help describes the command", async () => {
   assert.match(out, /--port <value> .*\(default: 6443\)/);
   assert.doesNotMatch(out, /default: 8080/);
 });
+
+test("podfn cluster --cluster-objects applies the manifests (CRDs first) before it says it is listening", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-cluster-cmd-"));
+  const controller = new AbortController();
+  let out = "";
+  let err = "";
+  const objects = join(import.meta.dirname, "..", "cli", "fixtures", "custom-resources", "objects");
+  const exit = clusterCommand.run({
+    argv: ["--port", "0", "--state-dir", "state", "--cluster-objects", objects], env: {}, cwd: dir, signal: controller.signal,
+    stdout: (s) => (out += s), stderr: (s) => (err += s),
+  });
+  try {
+    await eventually(() => (out.includes("kubectl get ns") ? true : undefined));
+    assert.match(out, /applied: {12}3 object\(s\) from .*objects \(1 CustomResourceDefinition\(s\)\)/);
+    const kubeconfig = parse(await readFile(join(dir, "state", "admin.kubeconfig"), "utf8"));
+    const agent = new Agent({ connect: { ca: await readFile(join(dir, "state", "ca.crt"), "utf8") } });
+    const res = await request(`${kubeconfig.clusters[0].cluster.server}/apis/ops.example.com/v1/namespaces/default/backups`, { headers: { authorization: `Bearer ${kubeconfig.users[0].user.token}` }, dispatcher: agent });
+    assert.deepEqual(((await res.body.json()) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name), ["nightly", "weekly"]);
+    await agent.close();
+  } finally {
+    controller.abort("SIGTERM");
+    assert.equal(await exit, 0, err);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
