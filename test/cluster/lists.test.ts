@@ -41,13 +41,18 @@ describe("lists", () => {
   });
 
   test("timeoutSeconds and limit are decoded as int64s: one that does not parse is the codec's 400, timeoutSeconds first", async () => {
-    for (const [query, raw] of [["timeoutSeconds=abc", "abc"], ["limit=1e3", "1e3"], ["limit=x&timeoutSeconds=y", "y"]]) {
+    for (const [query, raw, why] of [
+      ["timeoutSeconds=abc", "abc", "invalid syntax"], ["limit=1e3", "1e3", "invalid syntax"], ["limit=x&timeoutSeconds=y", "y", "invalid syntax"],
+      // An empty value is parsed too (the codec converts the value given, not its absence).
+      ["limit=", "", "invalid syntax"], ["timeoutSeconds=", "", "invalid syntax"], ["limit=9223372036854775808", "9223372036854775808", "value out of range"],
+    ]) {
       for (const watch of ["", "&watch=1"]) {
         const answer = await t.send("GET", `/api/v1/namespaces/l1/pods?${query}${watch}`);
         assert.equal(answer.status, 400, query + watch);
-        assert.equal(answer.body.message, `strconv.ParseInt: parsing "${raw}": invalid syntax`, query + watch);
+        assert.equal(answer.body.message, `strconv.ParseInt: parsing "${raw}": ${why}`, query + watch);
       }
     }
+    assert.equal((await t.send("GET", "/api/v1/namespaces/l1/pods?limit=-9223372036854775808")).body.items.length, 5, "the smallest int64 is no limit");
     assert.equal((await t.send("GET", "/api/v1/namespaces/l1/pods?limit=%2B2")).body.items.length, 2);
   });
 

@@ -9,6 +9,7 @@
  * `limit` with a resourceVersion other than "0") answers the state at that version, rebuilt
  * from the event window; a version older than the window is etcd's compacted revision: 410.
  */
+import { parseGoInt64 } from "./go-scalars.js";
 import type { Call, Reply } from "./call.js";
 import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selector.js";
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
@@ -82,12 +83,17 @@ function decodeContinue(token: string): ContinueToken {
   return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
 }
 
-/** An int64 list option as the parameter codec decodes it (`strconv.ParseInt`): undefined when absent or empty, else its value, or a 400. */
+/**
+ * An int64 list option as the parameter codec decodes it (`Convert_Slice_string_To_int64`:
+ * `strconv.ParseInt` of the first value, an empty one included): undefined when absent, else its
+ * value, or the 400 with ParseInt's error (`invalid syntax`, `value out of range`).
+ */
 function int64Option(call: Call, name: string): number | undefined {
   const raw = call.query.get(name);
-  if (raw === null || raw === "") return undefined;
-  if (!/^[+-]?[0-9]+$/.test(raw)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
-  return Number(raw);
+  if (raw === null) return undefined;
+  const parsed = parseGoInt64(raw);
+  if (typeof parsed === "string") throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${parsed}`);
+  return Number(parsed);
 }
 
 /**
