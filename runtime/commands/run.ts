@@ -15,6 +15,7 @@ import { createLogger } from "../log.js";
 import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
+import { parseInput } from "../invoke.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
@@ -75,6 +76,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
     const schedule = scheduleOf(fn, config.schedule);
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
+    // Input the schema refuses is refused before any cluster is reached (or an emulated one started).
+    await parseInput(fn, input);
     connection = await connect(config, logger, [fn]);
     const result = await runOnce({
       fn,

@@ -114,6 +114,22 @@ test("exit 1: a reply with a status >= 400 is a failure; below 400 its body is t
   assert.equal(ok.stdout, '{"status":202}\n');
 });
 
+test("input the schema refuses is refused before the cluster is connected (no emulated cluster started for it)", async () => {
+  let connected = 0;
+  const fake = fakeKube({});
+  let stderr = "";
+  const command = createRunCommand({
+    connect: async () => {
+      connected++;
+      return { kube: fake.kube, emulated: true, close: fake.kube.close };
+    },
+  });
+  const code = await command.run({ argv: ["echo", "--input", '{"count":"two"}', "--functions", FIXTURES], env: {}, cwd: process.cwd(), stdout: () => {}, stderr: (t) => void (stderr += t), signal: new AbortController().signal });
+  assert.equal(code, 2);
+  assert.equal(connected, 0);
+  assert.match(stderr, /invalid input: count: /);
+});
+
 test("exit 2: each kind of bad input or configuration names the field, flag or file", async () => {
   const cases: [string[], RegExp][] = [
     [["echo", "--input", '{"count":"two"}'], /count: /],
