@@ -48,6 +48,13 @@ describe("a custom resource and its schema", () => {
     assert.match(patch.body.message, /^ "" is invalid: patch: Invalid value: "\{.*\}": strict decoding error: unknown field "spec.bogus"$/);
   });
 
+  test("server-side apply refuses a field the schema does not declare, as its type converter does (500)", async () => {
+    const applied = await t.send("PATCH", `${PATH}/w9?fieldManager=me`, { body: JSON.stringify(widget("w9", { size: 1, bogus: 1 })), contentType: "application/apply-patch+yaml" });
+    assert.equal(applied.status, 500);
+    assert.equal(applied.body.message, "failed to create typed patch object (/w9; example.com/v1, Kind=Widget): .spec.bogus: field not declared in schema");
+    assert.equal((await t.send("PATCH", `${PATH}/w9?fieldManager=me`, { body: JSON.stringify(widget("w9", { size: 1 })), contentType: "application/apply-patch+yaml" })).status, 201);
+  });
+
   test("the schema's errors are the 422, with their paths and 1.32's wording", async () => {
     const bad = await t.send("POST", PATH, { body: widget("w3", { size: "big", color: "pink" }) });
     assert.equal(bad.status, 422);

@@ -127,6 +127,19 @@ describe("serving a CRD's versions", () => {
     assert.equal(negative.body.message, 'Backup.ops.example.com "scaled" is invalid: .spec.replicas: Invalid value: -1: should be a non-negative integer');
   });
 
+  test("the scale paths are checked on every write of the resource, the status ones on a status write", async () => {
+    const path = "/apis/ops.example.com/v1/namespaces/default/backups";
+    const big = await t.send("POST", path, { body: { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "big" }, spec: { replicas: 2147483648 } } });
+    assert.equal(big.status, 422);
+    assert.equal(big.body.message, 'Backup.ops.example.com "big" is invalid: .spec.replicas: Invalid value: 2147483648: should be less than or equal to 2147483647');
+    const text = await t.send("POST", path, { body: { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "text" }, spec: { replicas: "two" } } });
+    assert.equal(text.body.message, 'Backup.ops.example.com "text" is invalid: .spec.replicas: Invalid value: 0: .spec.replicas accessor error: two is of the type string, expected int64');
+    await t.send("POST", path, { body: { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "ok" }, spec: { replicas: 1 } } });
+    const status = await t.send("PATCH", `${path}/ok/status`, { body: { status: { replicas: -2 } }, contentType: "application/merge-patch+json" });
+    assert.equal(status.status, 422);
+    assert.equal(status.body.message, 'Backup.ops.example.com "ok" is invalid: .status.replicas: Invalid value: -2: should be a non-negative integer');
+  });
+
   test("a version's selectable fields are field labels; others are not supported", async () => {
     const selectable = crd("pipes", "Pipe", { group: "fields.example.com", version: { selectableFields: [{ jsonPath: ".spec.color" }] } });
     await t.send("POST", CRDS, { body: selectable });

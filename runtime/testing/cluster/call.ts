@@ -104,6 +104,10 @@ export function decodeObject(call: Call, def: ResourceDef = call.def, typed = fa
   }
   const obj = value as Obj;
   const apiVersion = apiVersionOf(def);
+  // A custom resource is decoded as unstructured (no conversion): its validator's ValidateTypeMeta answers a wrong kind.
+  if (obj.kind !== undefined && obj.kind !== "" && obj.kind !== def.kind && def.crd) {
+    throw invalid(def.group, def.kind, typeof obj.metadata?.name === "string" ? obj.metadata.name : "", [{ type: "Invalid", field: "kind", value: obj.kind, detail: `must be ${def.kind}` }]);
+  }
   if (obj.kind !== undefined && obj.kind !== "" && obj.kind !== def.kind) {
     const version = typeof obj.apiVersion === "string" && obj.apiVersion ? obj.apiVersion : apiVersion;
     throw badRequest(`${obj.kind} in version "${version}" cannot be handled as a ${def.kind}: converting (${version.split("/").pop()}.${obj.kind}) to (${internalGroup(def.group)}.${def.kind}): unknown conversion`);

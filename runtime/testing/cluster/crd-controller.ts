@@ -7,7 +7,7 @@
  * deleted CRD's custom resources deleted, then its `customresourcecleanup` finalizer removed).
  * Each controller's write is its own status update, as there: watchers see the same steps.
  */
-import { crdTypes } from "./crd-types.js";
+import { crdTypes, servingSignature } from "./crd-types.js";
 import { orderedMeta } from "./meta-order.js";
 import type { Registry } from "./registry.js";
 import { clone } from "./registry.js";
@@ -54,23 +54,29 @@ function setCondition(crd: Obj, next: Obj): void {
   existing.message = next.message;
 }
 
-/** The names the other CRDs of `group` have been granted: resources (plural, singular, short names) and kinds. */
-function claimedNames(registry: Registry, crdDef: ResourceDef, group: string, except: string): { resources: Set<string>; kinds: Set<string> } {
+/**
+ * getAcceptedNamesForGroup: the names the CRDs of `group` have been granted, its own included:
+ * resources (plural, singular, short names) and kinds (kind, listKind).
+ */
+function claimedNames(registry: Registry, crdDef: ResourceDef, group: string): { resources: Set<string>; kinds: Set<string> } {
   const resources = new Set<string>();
   const kinds = new Set<string>();
-  for (const { entry } of registry.store.list(crdDef)) {
-    const other = entry.obj;
-    if (other.metadata.name === except || other.spec?.group !== group) continue;
+  for (const other of groupCrds(registry, crdDef, group)) {
     const n = other.status?.acceptedNames ?? {};
-    for (const r of [n.plural, n.singular, ...(n.shortNames ?? [])]) if (r) resources.add(r);
-    for (const k of [n.kind, n.listKind]) if (k) kinds.add(k);
+    for (const r of [n.plural, n.singular, ...(n.shortNames ?? [])]) resources.add(r ?? "");
+    for (const k of [n.kind, n.listKind]) kinds.add(k ?? "");
   }
   return { resources, kinds };
 }
 
+/** The stored CRDs of `group`. */
+function groupCrds(registry: Registry, crdDef: ResourceDef, group: string): Obj[] {
+  return registry.store.list(crdDef).map(({ entry }) => entry.obj).filter((o) => o.spec?.group === group);
+}
+
 /** The naming controller's calculateNamesAndConditions: accepted names, NamesAccepted, Established. */
 function namesAndConditions(registry: Registry, crdDef: ResourceDef, crd: Obj, now: string): { names: Obj; namesAccepted: Obj; established: Obj } {
-  const { resources, kinds } = claimedNames(registry, crdDef, crd.spec.group, crd.metadata.name);
+  const { resources, kinds } = claimedNames(registry, crdDef, crd.spec.group);
   const requested = crd.spec.names ?? {};
   const accepted = crd.status?.acceptedNames ?? {};
   const names: Obj = clone(accepted);
@@ -83,9 +89,9 @@ function namesAndConditions(registry: Registry, crdDef: ResourceDef, crd: Obj, n
   };
   check("plural", resources, "PluralConflict");
   check("singular", resources, "SingularConflict");
-  const short = (requested.shortNames ?? []) as string[];
-  const shortClash = short.find((s) => !(accepted.shortNames ?? []).includes(s) && resources.has(s));
-  if (shortClash) refused = ["ShortNamesConflict", `${JSON.stringify(shortClash)} is already in use`];
+  // validateShortNames: every short name not already its own and in use, as one aggregate error.
+  const clashes = ((requested.shortNames ?? []) as string[]).filter((s) => !(accepted.shortNames ?? []).includes(s) && resources.has(s)).map((s) => `${JSON.stringify(s)} is already in use`);
+  if (clashes.length) refused = ["ShortNamesConflict", clashes.length === 1 ? clashes[0]! : `[${clashes.join(", ")}]`];
   else names.shortNames = requested.shortNames;
   check("kind", kinds, "KindConflict");
   check("listKind", kinds, "ListKindConflict");
@@ -120,35 +126,41 @@ function writeStatus(registry: Registry, crdDef: ResourceDef, crd: Obj): Obj {
 }
 
 /** The naming and establishing controllers, one status write each when something changes. */
-function nameAndEstablish(registry: Registry, crdDef: ResourceDef, stored: Obj): Obj {
+function nameAndEstablish(registry: Registry, crdDef: ResourceDef, stored: Obj): { crd: Obj; renamed: boolean } {
   let crd = stored;
-  const now = registry.timestamp();
-  const { names, namesAccepted, established } = namesAndConditions(registry, crdDef, crd, now);
-  const sameNames = JSON.stringify(names) === JSON.stringify(orderedNames(crd.status?.acceptedNames ?? {}));
-  const current = findCondition(crd, "NamesAccepted");
-  const sameCondition = current && current.status === namesAccepted.status && current.reason === namesAccepted.reason && current.message === namesAccepted.message;
-  if (!sameNames || !sameCondition) {
-    const next = clone(crd);
-    next.status = { ...(next.status ?? {}), acceptedNames: names };
-    setCondition(next, namesAccepted);
-    setCondition(next, established);
-    crd = writeStatus(registry, crdDef, next);
+  let renamed = false;
+  // The naming controller skips a CRD whose accepted names are its spec's.
+  if (JSON.stringify(orderedNames(crd.spec?.names ?? {})) !== JSON.stringify(orderedNames(crd.status?.acceptedNames ?? {}))) {
+    const { names, namesAccepted, established } = namesAndConditions(registry, crdDef, crd, registry.timestamp());
+    const sameNames = JSON.stringify(names) === JSON.stringify(orderedNames(crd.status?.acceptedNames ?? {}));
+    const current = findCondition(crd, "NamesAccepted");
+    const sameCondition = current && current.status === namesAccepted.status && current.reason === namesAccepted.reason && current.message === namesAccepted.message;
+    if (!sameNames || !sameCondition) {
+      const next = clone(crd);
+      next.status = { ...(next.status ?? {}), acceptedNames: names };
+      setCondition(next, namesAccepted);
+      setCondition(next, established);
+      crd = writeStatus(registry, crdDef, next);
+      renamed = true;
+    }
   }
   if (isConditionTrue(crd, "NamesAccepted") && !isConditionTrue(crd, "Established")) {
     const next = clone(crd);
     setCondition(next, condition("Established", "True", "InitialNamesAccepted", "the initial names have been accepted", registry.timestamp()));
     crd = writeStatus(registry, crdDef, next);
   }
-  return crd;
+  return { crd, renamed };
 }
 
 /** Serves what an established CRD declares (its types rebuilt from the CRD's current state). */
 function serveTypes(registry: Registry, crd: Obj): void {
   const name = crd.metadata.name;
   const before = registry.crdTypes.get(name);
+  // A change of the spec or the accepted names replaces the storage: its watches end, clients watch again.
+  if (before && before.from !== servingSignature(crd)) registry.tearDownStorage(before.storage);
   for (const d of before?.served ?? []) registry.remove(d);
   if (!isConditionTrue(crd, "Established")) {
-    if (before) registry.crdTypes.set(name, { storage: before.storage, served: [] });
+    if (before) registry.crdTypes.set(name, { storage: before.storage, served: [], from: servingSignature(crd) });
     return;
   }
   const types = crdTypes(crd, before?.storage);
@@ -211,16 +223,35 @@ export function crdWritten(registry: Registry, stored: Obj): void {
     finalize(registry, crdDef, stored);
     return;
   }
-  const crd = nameAndEstablish(registry, crdDef, stored);
-  serveTypes(registry, crd);
+  reconcileGroup(registry, crdDef, [stored.metadata.name]);
 }
 
-/** After a CRD is gone: its types are no longer served. */
+/**
+ * Runs the naming and establishing controllers for `queue` and serves what they establish; a
+ * CRD whose names were written requeues the other CRDs of its group (it may have taken or
+ * released a name they wait for), as requeueAllOtherGroupCRDs does.
+ */
+function reconcileGroup(registry: Registry, crdDef: ResourceDef, queue: string[]): void {
+  for (let rounds = 0; queue.length && rounds < 1000; rounds++) {
+    const name = queue.shift()!;
+    const stored = registry.store.get(crdDef, undefined, name)?.obj;
+    if (!stored || stored.metadata.deletionTimestamp) continue;
+    const { crd, renamed } = nameAndEstablish(registry, crdDef, stored);
+    serveTypes(registry, crd);
+    if (renamed) for (const other of groupCrds(registry, crdDef, crd.spec.group)) if (other.metadata.name !== name && !queue.includes(other.metadata.name)) queue.push(other.metadata.name);
+  }
+}
+
+/** After a CRD is gone: its types are no longer served, and the names it held are free for the others of its group. */
 export function crdDeleted(registry: Registry, last: Obj): void {
   const types = registry.crdTypes.get(last.metadata.name);
-  if (!types) return;
-  for (const d of types.served) registry.remove(d);
-  registry.crdTypes.delete(last.metadata.name);
+  if (types) {
+    for (const d of types.served) registry.remove(d);
+    registry.crdTypes.delete(last.metadata.name);
+    registry.tearDownStorage(types.storage);
+  }
+  const crdDef = registry.find(CRD_GROUP, "v1", "customresourcedefinitions")!;
+  reconcileGroup(registry, crdDef, groupCrds(registry, crdDef, last.spec?.group).map((o) => o.metadata.name));
 }
 
 /** After a custom resource is gone: a terminating CRD waiting on it finishes once none are left. */

@@ -7,9 +7,8 @@
  * 400 `... cannot be empty`, and replicas are checked as the CR validator checks them (at the
  * path, its leading dot kept).
  */
-import type { Call } from "./call.js";
 import type { CrdFacts } from "./resources.js";
-import { badRequest, internalError, invalid } from "./status.js";
+import { badRequest, internalError, type FieldError } from "./status.js";
 import type { ScaleMapping } from "./subresources.js";
 
 type Obj = Record<string, any>;
@@ -34,8 +33,50 @@ function write(obj: Obj, path: string, value: unknown): Obj {
   return obj;
 }
 
+/** Go's `%T` of a decoded JSON value, as an accessor error names it. */
+function goType(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int64" : "float64";
+  return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
+}
+
+/** Go's `%v` of a decoded JSON value (maps with sorted keys). */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
+  if (typeof v === "object") return `map[${Object.keys(v).sort().map((k) => `${k}:${goValue((v as Obj)[k])}`).join(" ")}]`;
+  return String(v);
+}
+
+/** A replicas path's errors (ValidateScaleSpec/Status): the accessor's error for a non-integer, then the bounds. */
+function replicasErrors(obj: Obj, path: string): FieldError[] {
+  const value = read(obj, path);
+  if (value === undefined) return [];
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    return [{ type: "Invalid", field: path, value: 0, detail: `.${keys(path).join(".")} accessor error: ${goValue(value)} is of the type ${goType(value)}, expected int64` }];
+  }
+  if (value < 0) return [{ type: "Invalid", field: path, value, detail: "should be a non-negative integer" }];
+  if (value > 2147483647) return [{ type: "Invalid", field: path, value, detail: "should be less than or equal to 2147483647" }];
+  return [];
+}
+
+/**
+ * The CR validator's scale checks (validator.go): spec replicas (not on a status update), status
+ * replicas and the label selector (a string), at their paths as written (leading dot kept).
+ */
+export function scaleErrors(scale: NonNullable<CrdFacts["scale"]>, obj: Obj, spec = true): FieldError[] {
+  const errors = [...(spec ? replicasErrors(obj, scale.specReplicasPath) : []), ...replicasErrors(obj, scale.statusReplicasPath)];
+  const selector = read(obj, scale.labelSelectorPath);
+  if (scale.labelSelectorPath && selector !== undefined && typeof selector !== "string") {
+    errors.push({ type: "Invalid", field: scale.labelSelectorPath, value: "", detail: `.${keys(scale.labelSelectorPath).join(".")} accessor error: ${goValue(selector)} is of the type ${goType(selector)}, expected string` });
+  }
+  return errors;
+}
+
 /** The Scale mapping of a CRD version with a scale subresource. */
-export function crdScale(scale: NonNullable<CrdFacts["scale"]>, kind: string, group: string): ScaleMapping {
+export function crdScale(scale: NonNullable<CrdFacts["scale"]>): ScaleMapping {
   return {
     read(obj) {
       const replicas = read(obj, scale.specReplicasPath);
@@ -48,9 +89,7 @@ export function crdScale(scale: NonNullable<CrdFacts["scale"]>, kind: string, gr
       get: () => internalError(`the spec replicas field ${JSON.stringify(scale.specReplicasPath)} does not exist`),
       patch: () => badRequest(`the spec replicas field ${JSON.stringify(scale.specReplicasPath)} cannot be empty`),
     },
-    check(call: Call, replicas) {
-      const detail = !Number.isInteger(replicas) || (replicas as number) < 0 ? "should be a non-negative integer" : (replicas as number) > 2147483647 ? "should be less than or equal to 2147483647" : undefined;
-      if (detail) throw invalid(group, kind, call.info.name, [{ type: "Invalid", field: scale.specReplicasPath, value: replicas, detail }]);
-    },
+    // The replicas are the CR validator's to check, on the update the write makes (scaleErrors).
+    check() {},
   };
 }

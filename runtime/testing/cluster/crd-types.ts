@@ -16,6 +16,13 @@ type Obj = Record<string, any>;
 export interface CrdTypes {
   storage: ResourceDef;
   served: ResourceDef[];
+  /** The CRD's spec and accepted names they were built from (a change tears the storage down). */
+  from: string;
+}
+
+/** What a CRD's served storage depends on: its spec and accepted names (crdHandler's crdInfo). */
+export function servingSignature(crd: Obj): string {
+  return JSON.stringify([crd.spec ?? null, crd.status?.acceptedNames ?? null]);
 }
 
 /** `.spec.color` → `spec.color` (a selectable field's label). */
@@ -84,5 +91,5 @@ export function crdTypes(crd: Obj, previous?: ResourceDef): CrdTypes {
   const fresh = typeOf(crd, storageVersion);
   const storage = previous ? Object.assign(previous, fresh) : fresh;
   const served = (crd.spec.versions as Obj[]).filter((v) => v.served).map((v) => typeOf(crd, v, conversion(storage, crd.spec.group, v)));
-  return { storage, served };
+  return { storage, served, from: servingSignature(crd) };
 }

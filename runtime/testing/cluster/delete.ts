@@ -33,12 +33,12 @@ function isNamespace(def: { group: string; resource: string }): boolean {
 }
 
 /** What a delete would answer, computed without writing (dryRun). */
-function preview(call: Call, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
+function preview(call: Call, obj: Obj, policy: Propagation | undefined, collection = false): { entry: Entry; gone: boolean } {
   if (isNamespace(call.def)) {
     if (!obj.metadata.deletionTimestamp) return { entry: entryOf(terminatingNamespace(obj, policy, call.registry.timestamp())), gone: false };
     if (obj.spec?.finalizers?.length) return { entry: entryOf(obj), gone: false };
   }
-  if (isCrdType(call.def) && !obj.metadata.deletionTimestamp) return { entry: entryOf(markCrdDeleted(obj, call.registry.timestamp())), gone: false };
+  if (isCrdType(call.def) && !collection && !obj.metadata.deletionTimestamp) return { entry: entryOf(markCrdDeleted(obj, call.registry.timestamp())), gone: false };
   const plan = planDeletion(call.def, obj, policy, call.registry.timestamp(), 0);
   return { entry: entryOf(plan.obj), gone: plan.action === "remove" };
 }
@@ -53,7 +53,7 @@ function crdPreconditionError(def: Call["def"], obj: Obj, pre: DeleteOptions["pr
 }
 
 /** Deletes one stored object under the call's options. */
-function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: boolean): { entry: Entry; gone: boolean } {
+function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: boolean, collection = false): { entry: Entry; gone: boolean } {
   const { def, registry } = call;
   const obj = current.obj;
   const pre = options.preconditions;
@@ -66,7 +66,9 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
       return dryRun ? preview(call, obj, policy) : registry.deleteObject(def, obj, policy, 0);
     }
   }
-  if (isCrdType(def)) {
+  // A collection delete goes through the generic store's Delete, not the CRD storage's own: no
+  // cleanup finalizer, and the CRD's resources stay in storage (they are back if it is recreated).
+  if (isCrdType(def) && !collection) {
     const error = crdPreconditionError(def, obj, pre);
     if (error) throw error;
     return dryRun ? preview(call, obj, options.propagationPolicy) : registry.deleteObject(def, obj, options.propagationPolicy, 0);
@@ -81,8 +83,8 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
   }
   // No policy: the object's own `orphan`/`foregroundDeletion` finalizer, else the type's default (store.go).
   const policy = options.propagationPolicy;
-  if (dryRun) return preview(call, obj, policy);
-  return registry.deleteObject(def, obj, policy, 0);
+  if (dryRun) return preview(call, obj, policy, collection);
+  return registry.deleteObject(def, obj, policy, 0, collection);
 }
 
 /** DELETE /.../{name}. */
@@ -108,7 +110,7 @@ export function deleteCollectionCall(call: Call): Reply {
   const items = listed.map(({ entry }) => (call.def.custom ? entry.full : entry.item));
   for (const { entry } of listed) {
     const current = call.registry.store.get(call.def, entry.obj.metadata.namespace, entry.obj.metadata.name);
-    if (current) deleteOne(call, current, options, dryRun);
+    if (current) deleteOne(call, current, options, dryRun, true);
   }
   return { status: 200, body: `{"kind":"${call.def.kind}List","apiVersion":"${apiVersionOf(call.def)}","metadata":{"resourceVersion":"${rv}"},"items":[${items.join(",")}]}` };
 }

@@ -61,11 +61,15 @@ function decode(call: Call, raw: () => RawJson, fallback: Obj, style?: PathStyle
  * (ns/name; apps/v1, Kind=Deployment): .spec.x: field not declared in schema`.
  */
 export function decodeAppliedObject(call: Call, obj: Obj): Obj {
-  const decoded = decode(call, () => rawFromText(call.body.toString("utf8")), obj, "apply");
-  if (!decoded) return obj;
-  if (decoded.error) return decodeRequestObject(call, obj, "Ignore");
-  if (decoded.strict.length) {
-    const errors = decoded.strict.length === 1 ? decoded.strict[0] : ["errors:", ...decoded.strict.map((e) => `  ${e}`)].join("\n");
+  const schema = call.def.crd?.schema;
+  // A custom resource's type converter is built from its CRD version's schema: a field it prunes is one not declared.
+  const undeclared = schema ? pruneUnknown(schema, structuredClone(obj)).map((p) => `.${p}: field not declared in schema`) : undefined;
+  const decoded = schema ? undefined : decode(call, () => rawFromText(call.body.toString("utf8")), obj, "apply");
+  if (!decoded && !undeclared) return obj;
+  if (decoded?.error) return decodeRequestObject(call, obj, "Ignore");
+  const strict = undeclared ?? decoded!.strict;
+  if (strict.length) {
+    const errors = strict.length === 1 ? strict[0] : ["errors:", ...strict.map((e) => `  ${e}`)].join("\n");
     const [group, version] = call.def.group ? [call.def.group, call.def.version] : ["", call.def.version];
     const meta = (obj.metadata ?? {}) as Obj;
     const where = `${meta.namespace ?? ""}/${meta.name ?? ""}; ${group}/${version}, Kind=${call.def.kind}`;

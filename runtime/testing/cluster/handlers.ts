@@ -78,7 +78,7 @@ function tableOr(call: Call, reply: Reply, accept: string, source?: TableSource)
 
 /** A CRD version's scale paths, else a workload's `spec.replicas`. */
 function scaleMapping(def: Call["def"]): ScaleMapping | undefined {
-  return def.crd?.scale ? crdScale(def.crd.scale, def.kind, def.group) : undefined;
+  return def.crd?.scale ? crdScale(def.crd.scale) : undefined;
 }
 
 function notFoundPath(): ApiError {

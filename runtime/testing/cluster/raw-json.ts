@@ -18,7 +18,8 @@ export interface RawObject {
   entries: Array<[string, RawJson]>;
 }
 
-export const isRawObject = (v: RawJson): v is RawObject => v !== null && typeof v === "object" && "entries" in v;
+// An array has `entries` too (Array.prototype.entries): a list is never an object.
+export const isRawObject = (v: RawJson): v is RawObject => v !== null && typeof v === "object" && !Array.isArray(v) && "entries" in v;
 export const isRawNumber = (v: RawJson): v is RawNumber => v !== null && typeof v === "object" && "num" in v;
 
 /** Parses JSON text (already known to be valid). */

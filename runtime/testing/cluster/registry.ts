@@ -46,6 +46,8 @@ export class Registry {
   readonly crdTypes = new Map<string, CrdTypes>();
   /** Set while the CRD controllers write, so their own writes do not run them again. */
   #reconcilingCrd = false;
+  /** How to end each open watch of a CRD's storage, by that storage type. */
+  readonly #watchEnds = new Map<ResourceDef, Set<() => void>>();
 
   constructor(options: RegistryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -74,9 +76,9 @@ export class Registry {
     return this.#defs.get(`${group}/${version}/${resource}`);
   }
 
-  /** Whether some type is served in `group`/`version` (its resources' 404s are the API's own). */
-  servesVersion(group: string, version: string): boolean {
-    for (const d of this.#defs.values()) if (d.group === group && d.version === version) return true;
+  /** Whether some type is served in `group`/`version` (`builtIn`: a type not from a CRD). */
+  servesVersion(group: string, version: string, options: { builtIn?: boolean } = {}): boolean {
+    for (const d of this.#defs.values()) if (d.group === group && d.version === version && !(options.builtIn && d.crd)) return true;
     return false;
   }
 
@@ -122,6 +124,21 @@ export class Registry {
     return entry;
   }
 
+  /** Registers how to end a watch of `stored`'s objects when that storage is torn down; returns the unregistration. */
+  onStorageTeardown(stored: ResourceDef, end: () => void): () => void {
+    let ends = this.#watchEnds.get(stored);
+    if (!ends) this.#watchEnds.set(stored, (ends = new Set()));
+    ends.add(end);
+    return () => ends.delete(end);
+  }
+
+  /** Ends every watch of `stored`'s objects, as a CRD handler's storage teardown does when its CRD changes or goes. */
+  tearDownStorage(stored: ResourceDef): void {
+    const ends = this.#watchEnds.get(stored);
+    this.#watchEnds.delete(stored);
+    for (const end of ends ?? []) end();
+  }
+
   /** Runs a CRD controller unless one is already running (its own writes come back through `commit`). */
   #reconcile(work: () => void): void {
     if (this.#reconcilingCrd) return;
@@ -156,15 +173,17 @@ export class Registry {
    * the DELETE answered it (the last state written by the API server) and whether it was
    * deleted at once (`gone`), rather than marked for the finalizers (the garbage collector's
    * `orphan`/`foregroundDeletion` included, even though the inline collector finishes at once).
+   * `generic`: the generic store's delete even for a type whose storage has its own (a CRD's,
+   * in a collection delete).
    */
-  deleteObject(def: ResourceDef, obj: Obj, policy: Propagation | undefined, gracePeriodSeconds = 0): { entry: Entry; gone: boolean } {
+  deleteObject(def: ResourceDef, obj: Obj, policy: Propagation | undefined, gracePeriodSeconds = 0, generic = false): { entry: Entry; gone: boolean } {
     if (def.group === "" && def.resource === "namespaces") {
       if (!obj.metadata.deletionTimestamp) return this.#terminateNamespace(def, obj, policy);
       // Still finalized by `spec.finalizers`: answered as it is; else the generic store's delete.
       if (obj.spec?.finalizers?.length) return { entry: this.store.get(def, undefined, obj.metadata.name)!, gone: false };
     }
     // A CRD's first delete is its storage's own update (its cleanup finalizer); the controller takes it from there.
-    if (isCrdType(def) && !obj.metadata.deletionTimestamp) return { entry: this.commit(def, markCrdDeleted(obj, this.timestamp()), "MODIFIED"), gone: false };
+    if (isCrdType(def) && !generic && !obj.metadata.deletionTimestamp) return { entry: this.commit(def, markCrdDeleted(obj, this.timestamp()), "MODIFIED"), gone: false };
     const plan = planDeletion(def, obj, policy, this.timestamp(), gracePeriodSeconds);
     if (plan.action === "keep") return { entry: this.store.get(def, obj.metadata.namespace, obj.metadata.name)!, gone: false };
     if (plan.action === "remove") {

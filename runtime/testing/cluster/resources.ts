@@ -20,6 +20,7 @@ import { namespaceStrategy } from "./namespace-strategy.js";
 import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.js";
 import { crdErrors, crdUpdateErrors } from "./crd-validation.js";
 import { schemaErrors } from "./crd-schema.js";
+import { scaleErrors } from "./crd-scale.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
 import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
@@ -269,8 +270,8 @@ export function customResource(t: CustomTypeSpec): ResourceDef {
     generation: true,
     conditionalUpdate: true,
     fields: fields(selectable, { namespace: t.namespaced }),
-    // The CR validator: the version's OpenAPI schema, after the metadata checks.
-    ...(t.crd?.schema ? { validate: (o: Obj) => schemaErrors(t.crd!.schema!, o) } : {}),
+    // The CR validator: the version's OpenAPI schema, then its scale paths, after the metadata checks.
+    ...(t.crd?.schema || t.crd?.scale ? { validate: (o: Obj) => [...(t.crd!.schema ? schemaErrors(t.crd!.schema, o) : []), ...(t.crd!.scale ? scaleErrors(t.crd!.scale, o) : [])] } : {}),
   });
 }
 

@@ -209,8 +209,9 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
         const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
         const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");
         if (!def || !scopeOk) {
-          // A group version it serves has go-restful's Status; any other, the chain's plain 404.
-          reply = registry.servesVersion(info.apiGroup, info.apiVersion) ? notFoundReply() : pageNotFoundReply();
+          // A built-in group version has go-restful's Status; any other (a CRD's included: its
+          // handler delegates what it does not serve), the chain's plain 404.
+          reply = registry.servesVersion(info.apiGroup, info.apiVersion, { builtIn: true }) ? notFoundReply() : pageNotFoundReply();
         } else {
           let contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
           let payload = body;

@@ -146,6 +146,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         : undefined;
       const timer = setTimeout(end, timeoutSeconds * 1000);
       const untrack = options.track(end);
+      // A CRD's change or deletion tears its storage down, which ends the watches of its resources.
+      const untear = def.crd ? call.registry.onStorageTeardown(storedAs(def), end) : undefined;
       res.on("close", end);
       let ended = false;
       function end(): void {
@@ -155,6 +157,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         if (ticker) clearInterval(ticker);
         clearTimeout(timer);
         untrack();
+        untear?.();
         if (!res.writableEnded) res.end();
         resolve();
       }
