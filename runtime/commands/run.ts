@@ -104,7 +104,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     return result.code;
   } catch (error) {
     const decision = exitCodeFor({ error });
-    logger.error({ fn: name, exitCode: decision.code, ...(isUserError(error) ? {} : { err: error }) }, decision.message);
+    const code = codeOf(error);
+    logger.error({ fn: name, exitCode: decision.code, ...(typeof code === "string" ? { code } : {}), ...(isUserError(error) ? {} : { err: error }) }, decision.message);
     return decision.code;
   } finally {
     try {
