@@ -4,9 +4,16 @@
  * cluster's CA) that sends requests as the admin, a ServiceAccount or anonymously, and reads
  * the recorded answers of the real API server.
  */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { Agent, request } from "undici";
 import { startCluster, type Cluster, type ClusterOptions } from "../../runtime/testing/index.js";
+
+const execFileAsync = promisify(execFile);
 
 /** An answer: status, headers, text and (when JSON) the parsed body. */
 export interface Answer {
@@ -163,6 +170,33 @@ export function crd(plural: string, kind: string, extra: { group?: string; scope
       scope: extra.scope ?? "Namespaced",
       names: { plural, kind, ...(extra.shortNames ? { shortNames: extra.shortNames } : {}) },
       versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } }, ...extra.version }],
+    },
+  };
+}
+
+/** A cluster with an admin kubeconfig for kubectl in a temporary folder (removed by `close`), beside the files given. */
+export interface KubectlCluster extends TestCluster {
+  dir: string;
+  kubeconfig: string;
+  /** Runs kubectl with the cluster's kubeconfig; resolves to its stdout (rejects when it fails). */
+  kubectl(...args: string[]): Promise<string>;
+}
+
+/** Starts a cluster for kubectl, writing `files` (name → text) into its folder. */
+export async function kubectlCluster(files: Record<string, string> = {}): Promise<KubectlCluster> {
+  const t = await testCluster();
+  const dir = await mkdtemp(join(tmpdir(), "podfn-kubectl-"));
+  const kubeconfig = join(dir, "kubeconfig");
+  await writeFile(kubeconfig, t.cluster.kubeconfig());
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return {
+    ...t,
+    dir,
+    kubeconfig,
+    kubectl: async (...args) => (await execFileAsync("kubectl", ["--kubeconfig", kubeconfig, ...args])).stdout,
+    async close() {
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

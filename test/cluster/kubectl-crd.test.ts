@@ -7,11 +7,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { testCluster, type TestCluster } from "./helpers.js";
+import { kubectlCluster, type KubectlCluster } from "./helpers.js";
 
 const run = promisify(execFile);
 const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
@@ -54,28 +52,18 @@ spec: {target: db, replicas: 1}
 `;
 
 describe("kubectl with CustomResourceDefinitions", { skip: hasKubectl ? false : "kubectl is not on PATH" }, () => {
-  let t: TestCluster;
-  let dir: string;
-  let kubeconfig: string;
-  const kubectl = async (...args: string[]) => (await run("kubectl", ["--kubeconfig", kubeconfig, ...args])).stdout;
+  let t: KubectlCluster;
+  const kubectl = (...args: string[]) => t.kubectl(...args);
 
   before(async () => {
-    t = await testCluster();
-    dir = await mkdtemp(join(tmpdir(), "podfn-kubectl-crd-"));
-    kubeconfig = join(dir, "kubeconfig");
-    await writeFile(kubeconfig, t.cluster.kubeconfig());
-    await writeFile(join(dir, "crd.yaml"), CRD);
-    await writeFile(join(dir, "backup.yaml"), BACKUP);
+    t = await kubectlCluster({ "crd.yaml": CRD, "backup.yaml": BACKUP });
   });
-  after(async () => {
-    await t.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t.close());
 
   test("apply a CRD, wait for Established, apply a resource and get it by plural, short name and category", async () => {
-    assert.match(await kubectl("apply", "-f", join(dir, "crd.yaml")), /customresourcedefinition.apiextensions.k8s.io\/backups.ops.example.com created/);
+    assert.match(await kubectl("apply", "-f", join(t.dir, "crd.yaml")), /customresourcedefinition.apiextensions.k8s.io\/backups.ops.example.com created/);
     assert.match(await kubectl("wait", "--for", "condition=established", "crd/backups.ops.example.com", "--timeout", "10s"), /condition met/);
-    assert.match(await kubectl("apply", "-f", join(dir, "backup.yaml")), /backup.ops.example.com\/nightly created/);
+    assert.match(await kubectl("apply", "-f", join(t.dir, "backup.yaml")), /backup.ops.example.com\/nightly created/);
     const table = await kubectl("get", "backups");
     assert.match(table, /^NAME\s+TARGET\s+KEEP\n/);
     assert.match(table, /\nnightly\s+db\s+7\n/);
@@ -87,7 +75,7 @@ describe("kubectl with CustomResourceDefinitions", { skip: hasKubectl ? false : 
     assert.match(await kubectl("scale", "backup/nightly", "--replicas", "3"), /backup.ops.example.com\/nightly scaled/);
     assert.equal(await kubectl("get", "backup/nightly", "-o", "jsonpath={.spec.replicas}"), "3");
     assert.match(await kubectl("delete", "crd", "backups.ops.example.com"), /deleted/);
-    const gone = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "crd", "backups.ops.example.com"]).then(() => "", (e: { stderr: string }) => e.stderr);
+    const gone = await run("kubectl", ["--kubeconfig", t.kubeconfig, "get", "crd", "backups.ops.example.com"]).then(() => "", (e: { stderr: string }) => e.stderr);
     assert.match(gone, /NotFound/);
   });
 });

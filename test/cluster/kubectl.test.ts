@@ -6,11 +6,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { testCluster, type TestCluster } from "./helpers.js";
+import { kubectlCluster, type KubectlCluster } from "./helpers.js";
 
 const run = promisify(execFile);
 const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
@@ -42,22 +41,13 @@ spec:
 `;
 
 describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "kubectl is not on PATH" }, () => {
-  let t: TestCluster;
-  let dir: string;
-  let kubeconfig: string;
-  const kubectl = async (...args: string[]) => (await run("kubectl", ["--kubeconfig", kubeconfig, ...args])).stdout;
+  let t: KubectlCluster;
+  const kubectl = (...args: string[]) => t.kubectl(...args);
 
   before(async () => {
-    t = await testCluster();
-    dir = await mkdtemp(join(tmpdir(), "podfn-kubectl-"));
-    kubeconfig = join(dir, "kubeconfig");
-    await writeFile(kubeconfig, t.cluster.kubeconfig());
-    await writeFile(join(dir, "manifest.yaml"), MANIFEST);
+    t = await kubectlCluster({ "manifest.yaml": MANIFEST });
   });
-  after(async () => {
-    await t.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => t.close());
 
   test("get namespaces", async () => {
     const out = await kubectl("get", "ns");
@@ -67,12 +57,12 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
 
   test("create -f, apply --server-side, get -o json, delete -f", async () => {
     await kubectl("create", "namespace", "kc");
-    assert.match(await kubectl("create", "-f", join(dir, "manifest.yaml")), /configmap\/settings created\ndeployment.apps\/web created/);
-    await writeFile(join(dir, "manifest.yaml"), MANIFEST.replace("k: v", "k: w"));
-    assert.match(await kubectl("apply", "--server-side", "-f", join(dir, "manifest.yaml")), /configmap\/settings serverside-applied/);
+    assert.match(await kubectl("create", "-f", join(t.dir, "manifest.yaml")), /configmap\/settings created\ndeployment.apps\/web created/);
+    await writeFile(join(t.dir, "manifest.yaml"), MANIFEST.replace("k: v", "k: w"));
+    assert.match(await kubectl("apply", "--server-side", "-f", join(t.dir, "manifest.yaml")), /configmap\/settings serverside-applied/);
     const cm = JSON.parse(await kubectl("get", "configmap", "settings", "-n", "kc", "-o", "json"));
     assert.deepEqual(cm.data, { k: "w" });
-    assert.match(await kubectl("delete", "-f", join(dir, "manifest.yaml")), /configmap "settings" deleted/);
+    assert.match(await kubectl("delete", "-f", join(t.dir, "manifest.yaml")), /configmap "settings" deleted/);
     assert.equal((await t.send("GET", "/api/v1/namespaces/kc/configmaps/settings")).status, 404);
   });
 
@@ -82,7 +72,7 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     const token = (await kubectl("create", "token", "robot", "-n", "kc2", "--duration=20m")).trim();
     assert.match(token, /^eyJ/);
     assert.match(await kubectl("auth", "whoami", "--token", token), /system:serviceaccount:kc2:robot/);
-    const denied = await run("kubectl", ["--kubeconfig", kubeconfig, "auth", "can-i", "list", "pods", "-n", "kc2", "--token", token]).catch((e: { stdout: string }) => e);
+    const denied = await run("kubectl", ["--kubeconfig", t.kubeconfig, "auth", "can-i", "list", "pods", "-n", "kc2", "--token", token]).catch((e: { stdout: string }) => e);
     assert.equal(denied.stdout.trim(), "no");
     assert.match(await kubectl("create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=kc2:robot", "-n", "kc2"), /rolebinding.rbac.authorization.k8s.io\/robot-view created/);
     assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", "--token", token)).trim(), "yes");
@@ -90,7 +80,7 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     // --as: the admin asks for the robot, and gets the robot's answers.
     const as = "--as=system:serviceaccount:kc2:robot";
     assert.equal((await kubectl("auth", "can-i", "list", "pods", "-n", "kc2", as)).trim(), "yes");
-    const cannot = await run("kubectl", ["--kubeconfig", kubeconfig, "auth", "can-i", "delete", "pods", "-n", "kc2", as]).catch((e: { stdout: string }) => e);
+    const cannot = await run("kubectl", ["--kubeconfig", t.kubeconfig, "auth", "can-i", "delete", "pods", "-n", "kc2", as]).catch((e: { stdout: string }) => e);
     assert.equal(cannot.stdout.trim(), "no");
     assert.match(await kubectl("auth", "whoami", as), /system:serviceaccount:kc2:robot/);
   });

@@ -18,6 +18,7 @@ import type { ServerAuth } from "./call.js";
 import { Instruments, type AccessRecord, type FaultRule, type RequestRecord } from "./faults.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
 import { Registry } from "./registry.js";
+import type { CustomTypeSpec } from "./resources.js";
 import { createInternal, internalCall, seed } from "./seed.js";
 import { startServer } from "./server.js";
 import { swapToken, writeServiceAccountDir } from "./serviceaccount-dir.js";
@@ -38,17 +39,7 @@ export interface ClusterOptions {
 }
 
 /** A custom resource type to serve (it appears in discovery at once). */
-export interface ResourceTypeSpec {
-  group: string;
-  version: string;
-  /** Plural lower-case name, e.g. `widgets`. */
-  resource: string;
-  kind: string;
-  namespaced: boolean;
-  shortNames?: string[];
-  /** Default: the lower-cased kind. */
-  singular?: string;
-}
+export type ResourceTypeSpec = Pick<CustomTypeSpec, "group" | "version" | "resource" | "kind" | "namespaced" | "shortNames" | "singular">;
 
 /** A ServiceAccount's pod-like credentials folder. */
 export interface ServiceAccountCredentials {

@@ -220,10 +220,12 @@ export const BUILTIN: ResourceDef[] = [
 export interface CustomTypeSpec {
   group: string;
   version: string;
+  /** Plural lower-case name, e.g. `widgets`. */
   resource: string;
   kind: string;
   namespaced: boolean;
   shortNames?: string[];
+  /** Default: the lower-cased kind. */
   singular?: string;
   categories?: string[];
   /** Default: `status` (a `createResourceType` type); a CRD version's are those it enables. */
