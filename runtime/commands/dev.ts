@@ -73,8 +73,20 @@ class Changes {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#quiet = true;
+      this.#rewatch();
       this.#wake?.();
     }, RELOAD_DEBOUNCE_MS);
+  }
+
+  /**
+   * A new watcher once changes settle: Node 20's recursive watcher on Linux watches each file's
+   * inode, so a file saved by writing a copy and renaming it over the original (editors' safe
+   * write, `sed -i`) would be silent from then on.
+   */
+  #rewatch(): void {
+    if (this.#waitingForFolder || !this.#watcher) return;
+    this.#watcher.close();
+    this.#watch();
   }
 
   #failed(error: unknown): void {

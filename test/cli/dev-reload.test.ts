@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -156,6 +156,14 @@ export default defineFunction({ name: "word", http: { method: "GET", auth: "none
   await until("one");
   await writeFile(join(dir, "_word.cjs"), `exports.word = "two";\n`);
   await until("two");
+});
+
+test("podfn dev keeps seeing a file saved by renaming a copy over it (editors' safe write, sed -i), and its later edits", async () => {
+  await writeFile(join(dir, "hello.ts.tmp"), hello("40"));
+  await rename(join(dir, "hello.ts.tmp"), join(dir, "hello.ts"));
+  await untilVersion(40);
+  await writeFile(join(dir, "hello.ts"), hello("41"));
+  await untilVersion(41);
 });
 
 test("podfn dev keeps watching a functions folder that is removed and made again (Linux's watcher goes silent)", async () => {
