@@ -112,7 +112,8 @@ const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startin
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
 const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "name");
-const WATCHED_TYPE = keys("group", "version", "resource", "namespaced");
+const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
+const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
@@ -197,7 +198,8 @@ function watchedTypeObject(v: unknown): boolean {
     matches(API_GROUP)(v.group) &&
     matches(API_VERSION)(v.version) &&
     matches(PLAIN_RESOURCE)(v.resource) &&
-    typeof v.namespaced === "boolean"
+    typeof v.namespaced === "boolean" &&
+    optional(v.kind, matches(KIND))
   );
 }
 

@@ -134,6 +134,7 @@ function buildDefinitionSchema() {
     version: z.string().regex(API_VERSION, 'must be an API version such as "v1" or "v1beta1"'),
     resource: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lower-case plural such as "widgets" (not the kind)'),
     namespaced: z.boolean({ error: "is required: true for a namespaced type, false for a cluster-scoped one" }),
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kind such as "Backup"').optional(),
   });
   const watchEntry = z
     .strictObject({

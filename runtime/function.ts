@@ -92,7 +92,10 @@ export interface ScheduleEntry {
   name?: string;
 }
 
-/** A resource as a watch names it: every field `kube.resource()` takes but the kind. */
+/**
+ * A resource as a watch names it: what `kube.resource()` takes, the kind optional (so one
+ * constant can name a type for both).
+ */
 export interface WatchedResourceType {
   /** API group; `""` for the core group. */
   group: string;
@@ -101,6 +104,8 @@ export interface WatchedResourceType {
   resource: string;
   /** Whether objects live in a namespace. */
   namespaced: boolean;
+  /** The kind (not needed to watch; accepted so a `kube.resource()` type can be given as is). */
+  kind?: string;
 }
 
 /** The kinds of change a watch can call a function for. */

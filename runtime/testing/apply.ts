@@ -5,6 +5,7 @@
  * any other kind (a CustomResourceDefinition, then its custom resources) is found in the
  * server's discovery of its group version, as kubectl's REST mapper finds it.
  */
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { KubeClient, KubeObject, ResourceClient } from "../kube/api.js";
 import { KubeAlreadyExistsError } from "../kube/index.js";
 import { PodfnError } from "../errors.js";
@@ -57,23 +58,32 @@ async function clientFor(kube: KubeClient, object: KubeObject): Promise<Resource
   return typed ?? discoveredClient(kube, object.apiVersion, object.kind);
 }
 
+/** An object as the server stored it: the fields given, with the server's metadata (uid, resourceVersion...). */
+export type Applied<T extends KubeObject> = Omit<T, "metadata"> & { metadata: ObjectMeta };
+
 /**
- * Create or replace every object, in order.
+ * Creates every object, in order, or replaces one that exists (carrying its current
+ * resourceVersion: the object as given wins, no three-way merge as `kubectl apply` makes).
+ * Resolves to the objects as the server stored them. An object literal may carry any fields
+ * its kind has (`spec`, `data`...).
  *
  * @example
  * await applyObjects(admin, generateManifests(functions).flatMap((g) => g.objects));
+ * const [backup] = await applyObjects(fn.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly" }, spec: { target: "db" } }]);
  */
-export async function applyObjects(kube: KubeClient, objects: readonly KubeObject[]): Promise<void> {
+export async function applyObjects<T extends KubeObject>(kube: KubeClient, objects: readonly T[]): Promise<Applied<T>[]> {
+  const stored: Applied<T>[] = [];
   for (const object of objects) {
     const client = await clientFor(kube, object);
     const namespace = object.metadata?.namespace;
     const where = namespace ? { namespace } : {};
     try {
-      await client.create(object, where);
+      stored.push((await client.create(object, where)) as Applied<T>);
     } catch (error) {
       if (!(error instanceof KubeAlreadyExistsError)) throw error;
       const current = await client.get(object.metadata!.name!, where);
-      await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } }, where);
+      stored.push((await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } }, where)) as Applied<T>);
     }
   }
+  return stored;
 }

@@ -9,7 +9,7 @@ export { startCluster } from "./cluster/index.js";
 export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type RunningWatches } from "./harness.js";
 export { until } from "./until.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
-export { applyObjects } from "./apply.js";
+export { applyObjects, type Applied } from "./apply.js";
 export { applyManifests, readManifests, ManifestError } from "./manifest-files.js";
 export type {
   AccessRecord,

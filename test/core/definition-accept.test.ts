@@ -88,7 +88,7 @@ function watchEntry(): unknown {
   const resource = maybe(() =>
     chance(0.7)
       ? pick(["configmaps", "jobs.batch", "namespaces", "pods", "jobs", "Pods", "deployments.apps", "widgets"])
-      : { group: pick(["example.com", "", "*", "Example"]), version: pick(["v1", "v1beta1", "1", "v0"]), resource: pick(["widgets", "Widgets", "w/x"]), namespaced: pick([true, false, "yes"]) },
+      : { group: pick(["example.com", "", "*", "Example"]), version: pick(["v1", "v1beta1", "1", "v0"]), resource: pick(["widgets", "Widgets", "w/x"]), namespaced: pick([true, false, "yes"]), ...(chance(0.3) ? { kind: pick(["Widget", "widget", "", 5]) } : {}) },
   );
   const w: Record<string, unknown> = { resource };
   if (chance(0.3)) w.namespace = maybe(() => pick(["ops", "*", "", "Other_NS"]));

@@ -6,7 +6,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { applyObjects, startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import type { KubeObject } from "../../runtime/kube/api.js";
 import { loaded } from "../schedule/helpers.js";
 
 const BACKUPS_CRD = {
@@ -37,11 +36,14 @@ test("a watch of a custom resource whose CRD applyObjects installed is called fo
     },
   });
   const deployed = await h.deploy(fn);
-  await applyObjects(deployed.admin, [BACKUPS_CRD as KubeObject]);
-  await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "db" } } as KubeObject]);
+  await applyObjects(deployed.admin, [BACKUPS_CRD]);
+  // An object literal with its kind's own fields, as the README shows it; the stored objects come back.
+  const [created] = await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "db" } }]);
+  assert.equal(created!.metadata.uid?.length, 36);
   const watching = deployed.watch();
   await watching.ready;
-  await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "files" } } as KubeObject]);
+  const [replaced] = await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "files" } }]);
+  assert.equal(replaced!.spec.target, "files");
   await until(() => seen.length === 2, "the list's ADDED and the replace's MODIFIED");
   await watching.stop();
   assert.deepEqual(seen, ["ADDED nightly db", "MODIFIED nightly files"]);
@@ -50,7 +52,7 @@ test("a watch of a custom resource whose CRD applyObjects installed is called fo
 
 test("applyObjects names a kind no served version has, as kubectl's REST mapper does", async () => {
   const deployed = await h.deploy(loaded({ name: "noop", http: { path: "/noop", auth: "none" }, handler() {} }));
-  await assert.rejects(applyObjects(deployed.admin, [{ apiVersion: "nope.example.com/v1", kind: "Nope", metadata: { name: "x" } } as KubeObject]), {
+  await assert.rejects(applyObjects(deployed.admin, [{ apiVersion: "nope.example.com/v1", kind: "Nope", metadata: { name: "x" } }]), {
     code: "unsupported_kind",
     message: 'cannot apply kind Nope: no matches for kind "Nope" in version "nope.example.com/v1" (is its CustomResourceDefinition applied, and established, first?)',
   });

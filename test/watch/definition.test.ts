@@ -41,6 +41,10 @@ test("another type as {group, version, resource, namespaced}", () => {
   assert.equal(loaded({ name: "w", watch: { resource: "pods", resyncSeconds: 600 }, handler() {} }).watches[0]!.resyncSeconds, 600);
   const clusterWide = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1", resource: "gadgets", namespaced: false } }, handler() {} });
   assert.deepEqual(servingPermissions(clusterWide), [{ apiGroups: ["example.com"], resources: ["gadgets"], verbs: ["list", "watch"], namespace: "*" }], "another cluster-scoped type: a ClusterRole");
+  // The type `kube.resource()` takes (with its kind) is accepted as is, so one constant serves both.
+  const BACKUPS = { group: "ops.example.com", version: "v1", resource: "backups", kind: "Backup", namespaced: true };
+  assert.deepEqual(loaded({ name: "w", watch: { resource: BACKUPS }, handler() {} }).watches[0]!.type, { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true });
+  assert.deepEqual(problems({ watch: { resource: { ...BACKUPS, kind: "backup" } } }), ['watch.resource.kind: must be a Kind such as "Backup"']);
 });
 
 test("problems name the field and what to write", () => {
