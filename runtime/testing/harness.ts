@@ -15,7 +15,7 @@ import type { LoadedFunction, Trigger } from "../function.js";
 import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
 import { createHttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
-import { runWatches } from "../watch/watcher.js";
+import { runWatches, type WatchCallFailure } from "../watch/watcher.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { offlineKube } from "../cron/offline-kube.js";
@@ -100,6 +100,11 @@ export interface RunningWatches {
   ready: Promise<void>;
   /** Every failure of a watch so far (each is logged and, unless malformed, restarted). */
   failures: unknown[];
+  /**
+   * Every failed try of a call so far (the handler threw, a 403, bad input, a timeout), with
+   * its event, object and error: a test waiting for a change the handler never made can say why.
+   */
+  callFailures: WatchCallFailure[];
   /** Aborts the calls in flight and waits for them. */
   stop(): Promise<void>;
 }
@@ -180,6 +185,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       watch(options = {}) {
         const controller = new AbortController();
         const failures: unknown[] = [];
+        const callFailures: WatchCallFailure[] = [];
         let pending = fn.watches.length;
         let settle!: { resolve: () => void; reject: (error: unknown) => void };
         const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -193,12 +199,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             ...(options.retryDelayMs !== undefined ? { retryDelayMs: () => options.retryDelayMs! } : {}),
             onListed: () => void (--pending === 0 && settle.resolve()),
             onFailure: (_fn, _watch, error) => void (failures.push(error), settle.reject(error)),
+            onCallFailure: (failure) => void callFailures.push(failure),
           },
           controller.signal,
         );
         return {
           ready,
           failures,
+          callFailures,
           async stop() {
             controller.abort();
             await running;

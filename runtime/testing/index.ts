@@ -7,6 +7,7 @@
  */
 export { startCluster } from "./cluster/index.js";
 export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type RunningWatches } from "./harness.js";
+export type { WatchCallFailure } from "../watch/watcher.js";
 export { until } from "./until.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects, type Applied } from "./apply.js";

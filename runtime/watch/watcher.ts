@@ -41,8 +41,24 @@ export interface RunWatchesOptions {
   onListed?: (fn: LoadedFunction, watch: LoadedWatch, objects: number) => void;
   /** Told when a watch fails (it is restarted unless `stopped`). */
   onFailure?: (fn: LoadedFunction, watch: LoadedWatch, error: unknown, stopped: boolean) => void;
+  /** Told when a call fails (each try; not an abort at shutdown): the error, and whether it is tried again. */
+  onCallFailure?: (failure: WatchCallFailure) => void;
   /** Where each call is counted (served on `GET /metrics` by `podfn serve`). */
   metrics?: WatchCallMetrics;
+}
+
+/** One failed try of a watch call. */
+export interface WatchCallFailure {
+  fn: string;
+  watch: string;
+  event: WatchCallEvent;
+  /** `namespace/name`, or `name` for a cluster-scoped object. */
+  object: string;
+  /** How it ended: `failed`, `invalid input`, `forbidden`, `timed out`. */
+  outcome: RunOutcome;
+  error: unknown;
+  /** Whether the call is made again (a retry left and no newer change queued). */
+  retried: boolean;
 }
 
 /** A call's outcome as its metric's label. */
@@ -124,6 +140,7 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
         : "";
       // A handler's own failure carries its stack and cause: the log is all it leaves.
       log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
+      if (outcome !== "aborted") options.onCallFailure?.({ fn: fn.name, watch: watch.name, event, object: about.object, outcome, error, retried: delayMs !== undefined });
       if (delayMs === undefined) {
         // Calls about one object run one at a time: the next waits for a handler that outlived its timeout.
         // At most another `timeoutMs`: a handler that never ends must not stop the object's calls

@@ -63,3 +63,30 @@ test("ready rejects with a watch's failure; failures keep them", async () => {
   await watching.stop();
   assert.ok(watching.failures.length >= 1);
 });
+
+test("callFailures: each failed try of a call, with its event, object, outcome and whether it is tried again", async () => {
+  let tries = 0;
+  const fn = loaded({
+    name: "cannot-patch",
+    watch: { resource: "configmaps", retries: 1 },
+    async handler({ trigger, kube }) {
+      if (trigger.type !== "watch") return;
+      // A thrown error is retried; a denied request (a missing permission) is not: no retry mends it.
+      if (trigger.object.metadata!.name === "boom" && ++tries === 1) throw new Error("first try fails");
+      if (trigger.object.metadata!.name === "c1") await kube.configMaps.patch("c1", { data: { seen: "yes" } });
+    },
+  });
+  const deployed = await h.deploy(fn);
+  const watching = deployed.watch({ retryDelayMs: 1 });
+  await watching.ready;
+  await deployed.admin.configMaps.create({ metadata: { name: "boom" } });
+  await until(() => tries === 2, "the retry");
+  await deployed.admin.configMaps.create({ metadata: { name: "c1" } });
+  await until(() => watching.callFailures.length === 2, "the denied call");
+  await watching.stop();
+  assert.deepEqual(watching.callFailures.map((f) => [f.fn, f.event, f.object, f.outcome, f.retried]), [
+    ["cannot-patch", "ADDED", `${deployed.namespace}/boom`, "failed", true],
+    ["cannot-patch", "ADDED", `${deployed.namespace}/c1`, "forbidden", false],
+  ]);
+  assert.match(String((watching.callFailures[1]!.error as Error).message), /missing permission/);
+});
