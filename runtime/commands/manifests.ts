@@ -59,6 +59,10 @@ export const manifestsCommand = defineCommand({
       throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
+    // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
+    if (resolve(io.cwd, config.functions) !== resolve(io.cwd, "functions")) {
+      io.stderr(`note: these manifests grant what the functions in ${config.functions} declare; deploy/Dockerfile builds the functions in functions/, so build the image from ${config.functions} (its COPY functions line) or the pods run other functions than these RBAC rules are for\n`);
+    }
     return 0;
   },
 });

@@ -21,6 +21,7 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
       signal: new AbortController().signal,
     });
     assert.equal(code, 0, stderr);
+    assert.equal(stderr, "", "from functions/, the folder deploy/Dockerfile builds: nothing to note");
     const fresh = (await readdir(out)).sort();
     const committed = (await readdir(COMMITTED)).filter((f) => f.endsWith(".yaml")).sort();
     const stale = "deploy/manifests is stale: run `npm run manifests` and commit the result";
@@ -28,6 +29,25 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
     for (const file of fresh) {
       assert.equal(await readFile(join(COMMITTED, file), "utf8"), await readFile(join(out, file), "utf8"), `${file}: ${stale}`);
     }
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
+
+test("manifests of another functions folder note that deploy/Dockerfile builds functions/", async () => {
+  const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
+  try {
+    let stderr = "";
+    const code = await manifestsCommand.run({
+      argv: ["--out", out, "--functions", "test/cli/fixtures/custom-resources/functions"],
+      env: {},
+      cwd: ROOT,
+      stdout: () => {},
+      stderr: (t) => void (stderr += t),
+      signal: new AbortController().signal,
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^note: these manifests grant what the functions in test\/cli\/fixtures\/custom-resources\/functions declare; deploy\/Dockerfile builds the functions in functions\/, so build the image from/);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
