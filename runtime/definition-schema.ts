@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
+import { copyPlain } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
 import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
@@ -188,10 +189,14 @@ export function emptyInputSchema(): z.ZodType {
   return (emptyInput ??= zod().object({}));
 }
 
-/** Why `schema` refuses `{}`, if it does (an asynchronous schema is not judged here). */
+/**
+ * Why `schema` refuses `{}` (or `value`), if it does (an asynchronous schema is not judged
+ * here). A copy is judged: a transform that changes what it is given must not change a
+ * schedule's own input before its first run.
+ */
 function inputRefusesEmpty(schema: z.ZodType, value: unknown = {}): string | undefined {
   try {
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(copyPlain(value));
     if (result.success) return undefined;
     const first = result.error.issues[0];
     return first ? `${issuePath(first.path) || "input"}: ${first.message}` : "invalid";

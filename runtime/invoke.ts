@@ -25,6 +25,8 @@ export interface InvokeOptions {
   fn: LoadedFunction;
   /** The raw input (parsed JSON body, query object, `--input`, or a schedule's input). */
   input: unknown;
+  /** `input` is already the schema's output (`parseInput`'s, for this trigger): not parsed again. */
+  inputParsed?: boolean;
   trigger: Trigger;
   requestId: string;
   dryRun: boolean;
@@ -133,9 +135,13 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
   }
 }
 
-/** Validate input against a schema; rejects with InputError naming each field. */
-export async function parseInput(fn: LoadedFunction, raw: unknown): Promise<unknown> {
-  return parseInputNow(fn, raw);
+/**
+ * Validate input against a schema (for `trigger`: a schedule's input is copied first); rejects
+ * with InputError naming each field. Resolves to the schema's output, which `invoke` takes as is
+ * with `inputParsed` (transforms and refinements run once).
+ */
+export async function parseInput(fn: LoadedFunction, raw: unknown, trigger?: Trigger): Promise<unknown> {
+  return parseInputNow(fn, raw, trigger);
 }
 
 /** The result checked against the `output` schema, when there is one. */
@@ -169,7 +175,7 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
  * otherwise it returns a promise like `invoke`'s. For callers on a hot path (HTTP).
  */
 export function invokeNow(options: InvokeOptions): unknown {
-  const input = parseInputNow(options.fn, options.input, options.trigger);
+  const input = options.inputParsed ? options.input : parseInputNow(options.fn, options.input, options.trigger);
   return input instanceof Promise ? input.then((value) => run(options, value)) : run(options, input);
 }
 

@@ -85,6 +85,8 @@ class Changes {
    */
   #rewatch(): void {
     if (this.#waitingForFolder || !this.#watcher) return;
+    // A folder that is gone is watched again once it is back (even if it is back before the reload looks).
+    if (!existsSync(this.#dir)) return this.watchWhenBack();
     this.#watcher.close();
     this.#watch();
   }

@@ -76,12 +76,14 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
     const schedule = scheduleOf(fn, config.schedule);
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
-    // Input the schema refuses is refused before any cluster is reached (or an emulated one started).
-    await parseInput(fn, input);
+    // Input the schema refuses is refused before any cluster is reached (or an emulated one
+    // started); the run takes the parsed input (its transforms and refinements run once).
+    const parsed = await parseInput(fn, input, schedule.trigger);
     connection = await connect(config, logger, [fn]);
     const result = await runOnce({
       fn,
-      input,
+      input: parsed,
+      inputParsed: true,
       trigger: schedule.trigger,
       dryRun: config.dryRun,
       kube: connection.kube,

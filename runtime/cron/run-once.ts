@@ -20,6 +20,8 @@ export interface RunOnceOptions {
   fn: LoadedFunction;
   /** The raw input, validated by the function's schema. */
   input: unknown;
+  /** `input` is already the schema's output (`parseInput`): not parsed again. */
+  inputParsed?: boolean;
   trigger: Trigger;
   dryRun: boolean;
   kube: KubeClient;
@@ -108,6 +110,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const call: Promise<Settled> = invoke({
     fn,
     input: options.input,
+    ...(options.inputParsed ? { inputParsed: true } : {}),
     trigger: options.trigger,
     requestId: options.requestId ?? runId(),
     dryRun: options.dryRun,

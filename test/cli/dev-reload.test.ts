@@ -172,4 +172,5 @@ test("podfn dev keeps watching a functions folder that is removed and made again
   await mkdir(dir);
   await writeFile(join(dir, "hello.ts"), hello("6"));
   await untilVersion(6);
+  assert.doesNotMatch(dev.output(), /cannot watch the functions folder any more/, "a folder gone for a while is no watcher failure");
 });

@@ -130,6 +130,16 @@ test("input the schema refuses is refused before the cluster is connected (no em
   assert.match(stderr, /invalid input: count: /);
 });
 
+test("the input is parsed once per run: a transform runs once, and a schedule's input is copied before it", async () => {
+  const given = await run(["mutating-input", "--input", '{"tags":[]}']);
+  assert.equal(given.code, 0, given.stderr);
+  assert.deepEqual(JSON.parse(given.stdout).tags, ["x"], "the transform ran once on the given input");
+  const scheduled = await run(["mutating-input", "--schedule", "tagged"]);
+  assert.deepEqual(JSON.parse(scheduled.stdout).tags, ["s", "x"]);
+  const again = await run(["mutating-input", "--schedule", "tagged"]);
+  assert.deepEqual(JSON.parse(again.stdout).tags, ["s", "x"], "the definition's own input was not changed by the run before");
+});
+
 test("exit 2: each kind of bad input or configuration names the field, flag or file", async () => {
   const cases: [string[], RegExp][] = [
     [["echo", "--input", '{"count":"two"}'], /count: /],

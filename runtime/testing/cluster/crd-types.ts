@@ -20,9 +20,14 @@ export interface CrdTypes {
   from: string;
 }
 
-/** What a CRD's served storage depends on: its spec and accepted names (crdHandler's crdInfo). */
+/**
+ * What a CRD's served storage depends on: its spec and accepted names (crdHandler's crdInfo),
+ * compared as Semantic.DeepEqual compares them (whatever order their keys were written in).
+ */
 export function servingSignature(crd: Obj): string {
-  return JSON.stringify([crd.spec ?? null, crd.status?.acceptedNames ?? null]);
+  return JSON.stringify([crd.spec ?? null, crd.status?.acceptedNames ?? null], (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Obj)[k]])) : v,
+  );
 }
 
 /** `.spec.color` → `spec.color` (a selectable field's label). */

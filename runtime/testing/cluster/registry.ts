@@ -139,9 +139,15 @@ export class Registry {
     for (const end of ends ?? []) end();
   }
 
-  /** Runs a CRD controller unless one is already running (its own writes come back through `commit`). */
-  #reconcile(work: () => void): void {
-    if (this.#reconcilingCrd) return;
+  /**
+   * Runs a CRD controller unless one is already running (its own writes come back through
+   * `commit`); `always`: run it in any case (within the running one, if there is one).
+   */
+  #reconcile(work: () => void, always = false): void {
+    if (this.#reconcilingCrd) {
+      if (always) work();
+      return;
+    }
     this.#reconcilingCrd = true;
     try {
       work();
@@ -161,7 +167,8 @@ export class Registry {
     if (last.metadata.uid) collectDependents(this, last.metadata.uid);
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
-    if (isCrdType(def)) crdDeleted(this, last);
+    // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
+    if (isCrdType(def)) this.#reconcile(() => crdDeleted(this, last), true);
     else if (def.crd) this.#reconcile(() => customObjectRemoved(this, def.crd!.name));
     return entry;
   }

@@ -52,6 +52,8 @@ export interface ResourceDef {
   defaults?: (obj: Obj, uid: string) => void;
   /** Type-specific validation (metadata is checked for every type). */
   validate?: (obj: Obj) => FieldError[];
+  /** A status update's checks instead of `validate`'s, where they differ (a custom resource's: no spec scale check). */
+  validateStatus?: (obj: Obj) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
@@ -216,6 +218,11 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
 ];
 
+/** The CR validator (validator.go): the version's OpenAPI schema, then its scale paths (the spec's not on a status update). */
+function crValidator(crd: CrdFacts, spec: boolean): (o: Obj) => FieldError[] {
+  return (o) => [...(crd.schema ? schemaErrors(crd.schema, o) : []), ...(crd.scale ? scaleErrors(crd.scale, o, spec) : [])];
+}
+
 /** A custom resource type: from `createResourceType`, or one served version of a CRD (crd-types.ts). */
 export interface CustomTypeSpec {
   group: string;
@@ -273,7 +280,7 @@ export function customResource(t: CustomTypeSpec): ResourceDef {
     conditionalUpdate: true,
     fields: fields(selectable, { namespace: t.namespaced }),
     // The CR validator: the version's OpenAPI schema, then its scale paths, after the metadata checks.
-    ...(t.crd?.schema || t.crd?.scale ? { validate: (o: Obj) => [...(t.crd!.schema ? schemaErrors(t.crd!.schema, o) : []), ...(t.crd!.scale ? scaleErrors(t.crd!.scale, o) : [])] } : {}),
+    ...(t.crd?.schema || t.crd?.scale ? { validate: crValidator(t.crd, true), validateStatus: crValidator(t.crd, false) } : {}),
   });
 }
 

@@ -53,9 +53,10 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
   obj.metadata.namespace = namespace;
 }
 
-/** `update` without `old`: a status update (the type's own create checks, metadata checked as an update's). */
+/** `update` without `old`: a status update (the type's own create checks, or its status ones; metadata checked as an update's). */
 function validate(def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined): void {
-  const own = [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
+  // A type with status checks of its own (a custom resource's: no spec scale check) uses them alone for a status update.
+  const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj) : [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
   const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
   const errors = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
   // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
