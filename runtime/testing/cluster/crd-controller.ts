@@ -3,9 +3,11 @@
  * The apiextensions-apiserver's controllers, run inline after each write of a
  * CustomResourceDefinition: the naming controller (accepted names, `NamesAccepted`, names
  * already claimed in the group refused with its condition), the establishing controller
- * (`Established`), serving the CRD's types once established, and the finalizer controller (a
- * deleted CRD's custom resources deleted, then its `customresourcecleanup` finalizer removed).
- * Each controller's write is its own status update, as there: watchers see the same steps.
+ * (`Established`), serving the CRD's types once established (the group requeued when names are
+ * written or a CRD goes; a change of spec or accepted names tears the storage down, ending its
+ * watches), and the finalizer controller (a deleted CRD's custom resources deleted, then its
+ * `customresourcecleanup` finalizer removed). Each controller's write is its own status
+ * update, as there: watchers see the same steps.
  */
 import { crdTypes, servingSignature } from "./crd-types.js";
 import { orderedMeta } from "./meta-order.js";
