@@ -8,18 +8,17 @@ import { manifestsCommand } from "../../runtime/commands/manifests.js";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const COMMITTED = join(ROOT, "deploy/manifests");
 
+/** `podfn manifests --out DIR ...args` from the repository's root: its exit code and stderr. */
+async function manifests(out: string, ...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const code = await manifestsCommand.run({ argv: ["--out", out, ...args], env: {}, cwd: ROOT, stdout: () => {}, stderr: (t) => void (stderr += t), signal: new AbortController().signal });
+  return { code, stderr };
+}
+
 test("the committed deploy/manifests match what `podfn manifests` generates from functions/", async () => {
   const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
   try {
-    let stderr = "";
-    const code = await manifestsCommand.run({
-      argv: ["--out", out],
-      env: {},
-      cwd: ROOT,
-      stdout: () => {},
-      stderr: (t) => void (stderr += t),
-      signal: new AbortController().signal,
-    });
+    const { code, stderr } = await manifests(out);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, "", "from functions/, the folder deploy/Dockerfile builds: nothing to note");
     const fresh = (await readdir(out)).sort();
@@ -37,15 +36,7 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
 test("manifests of another functions folder note that deploy/Dockerfile builds functions/", async () => {
   const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
   try {
-    let stderr = "";
-    const code = await manifestsCommand.run({
-      argv: ["--out", out, "--functions", "test/cli/fixtures/custom-resources/functions"],
-      env: {},
-      cwd: ROOT,
-      stdout: () => {},
-      stderr: (t) => void (stderr += t),
-      signal: new AbortController().signal,
-    });
+    const { code, stderr } = await manifests(out, "--functions", "test/cli/fixtures/custom-resources/functions");
     assert.equal(code, 0, stderr);
     assert.match(stderr, /^note: these manifests grant what the functions in test\/cli\/fixtures\/custom-resources\/functions declare; deploy\/Dockerfile builds the functions in functions\/, so build the image from/);
   } finally {
