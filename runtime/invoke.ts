@@ -88,11 +88,20 @@ function safeParse(schema: z.ZodType, value: unknown): ParseResult | Promise<Par
     try {
       return schema.safeParse(value);
     } catch (error) {
-      if (!(error instanceof z.core.$ZodAsyncError)) throw error;
+      if (!isAsyncError(error, z.core.$ZodAsyncError)) throw error;
       asyncSchemas.add(schema);
     }
   }
   return schema.safeParseAsync(value);
+}
+
+/**
+ * zod's "Encountered Promise during synchronous parse", from this copy of zod or another: a
+ * function's own zod (its CommonJS build, in a project that is not an ES module) passes
+ * `instanceof ZodType` here (zod checks its schemas by trait), but its error class is its own.
+ */
+function isAsyncError(error: unknown, ours: abstract new (...args: never[]) => Error): boolean {
+  return error instanceof ours || (error instanceof Error && error.constructor?.name === "$ZodAsyncError");
 }
 
 function inputOf(result: ParseResult): unknown {

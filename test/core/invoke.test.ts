@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
@@ -161,5 +162,23 @@ describe("invoke", () => {
       assert.match(bad.message, /must be positive/);
       await assert.rejects(call(fn, { n: 60 }).promise, /too big/);
     }
+  });
+
+  test("an async refinement in a schema from another copy of zod (a CommonJS project's own) is parsed asynchronously too", async () => {
+    // zod's CommonJS build: its schemas pass `instanceof ZodType` by trait, but its errors are its own classes.
+    const cjs = createRequire(import.meta.url)("zod") as typeof z;
+    assert.notEqual(cjs.core.$ZodAsyncError, z.core.$ZodAsyncError, "two copies of zod");
+    const fn = load({
+      name: "other-zod",
+      http: { auth: "none" },
+      input: cjs.object({ n: cjs.number() }).refine(async (v) => v.n > 0, "must be positive") as unknown as z.ZodType,
+      output: cjs.object({ n: cjs.number() }).refine(async (o) => o.n < 100, "too big") as unknown as z.ZodType,
+      handler: (ctx) => ctx.input,
+    });
+    assert.deepEqual(await call(fn, { n: 3 }).promise, { n: 3 });
+    const bad = await call(fn, { n: -1 }).promise.catch((e: unknown) => e);
+    assert.ok(bad instanceof InputError, String(bad));
+    assert.match(bad.message, /must be positive/);
+    await assert.rejects(call(fn, { n: 200 }).promise, /too big/);
   });
 });
