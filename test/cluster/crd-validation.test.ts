@@ -78,6 +78,30 @@ describe("CustomResourceDefinition validation", () => {
     ]);
   });
 
+  test("list types: a known type, map keys only on a map list, a map list's keys and object items", async () => {
+    const lists = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            ports: { type: "array", "x-kubernetes-list-type": "map", items: { type: "string" } },
+            tags: { type: "array", "x-kubernetes-list-type": "bag", items: { type: "string" } },
+            hosts: { type: "array", "x-kubernetes-list-map-keys": ["name"], items: { type: "object", properties: { name: { type: "string" } } } },
+          },
+        },
+      },
+    };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: lists } } }));
+    const p = "spec.validation.openAPIV3Schema.properties[spec]";
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      `${p}.properties[ports].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map`,
+      `${p}.properties[ports].items.type: Invalid value: "string": must be object if parent array's x-kubernetes-list-type is map`,
+      `${p}.properties[tags].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "set", "map"`,
+      `${p}.properties[hosts].x-kubernetes-list-type: Required value: must be map if x-kubernetes-list-map-keys is non-empty`,
+    ]);
+  });
+
   test("a root that is not an object", async () => {
     const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: { type: "array", items: { type: "string" } } } } }));
     assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.validation.openAPIV3Schema.type: Invalid value: "array": must be object at the root']);

@@ -4,8 +4,8 @@
  * the name (`<plural>.<group>`), the group (a domain with a dot; protected `*.k8s.io` groups
  * need the approval annotation), scope, versions (names, unique, exactly one storage version,
  * a schema each), the names (required, DNS-1035, Kind's mixed case, kind ≠ listKind), printer
- * columns, scale paths, the conversion strategy, `preserveUnknownFields`, the root of each
- * schema (structural: a type everywhere, `object` at the root) and `status.storedVersions`.
+ * columns, scale paths, the conversion strategy, `preserveUnknownFields`, each schema's list
+ * types and structural types (a type everywhere, `object` at the root) and `status.storedVersions`.
  * On update: `spec.group` and `spec.names.plural` are immutable, and `scope` and
  * `names.kind` once the CRD is established.
  *
@@ -41,8 +41,44 @@ function dns1035(value: unknown, field: string): FieldError[] {
   return problems.length ? [{ type: "Invalid", field, value, detail: problems.join(",") }] : [];
 }
 
-/** validateStructural, for what schemas get wrong most: types (root `object`, every property and array item typed). */
+/**
+ * validateCustomResourceDefinitionOpenAPISchema's list-type rules, walked over the schema: a
+ * known `x-kubernetes-list-type`, map keys only on a `map` list, and a `map` list's keys and
+ * object items.
+ */
+function listTypeErrors(schema: Obj, at: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const walk = (s: Obj, path: string) => {
+    const type = s["x-kubernetes-list-type"];
+    const keys = s["x-kubernetes-list-map-keys"];
+    if (type !== undefined && type !== "atomic" && type !== "set" && type !== "map") errors.push({ type: "NotSupported", field: `${path}.x-kubernetes-list-type`, value: type, supported: ["atomic", "set", "map"] });
+    if (Array.isArray(keys) && keys.length > 0) {
+      if (type === undefined) errors.push({ type: "Required", field: `${path}.x-kubernetes-list-type`, detail: "must be map if x-kubernetes-list-map-keys is non-empty" });
+      else if (type !== "map") errors.push({ type: "Invalid", field: `${path}.x-kubernetes-list-type`, value: type, detail: "must be map if x-kubernetes-list-map-keys is non-empty" });
+    }
+    if (type === "map") {
+      if (!Array.isArray(keys) || keys.length === 0) errors.push({ type: "Required", field: `${path}.x-kubernetes-list-map-keys`, detail: "must not be empty if x-kubernetes-list-type is map" });
+      if (s.items === undefined || s.items === null) errors.push({ type: "Required", field: `${path}.items`, detail: "must have a schema if x-kubernetes-list-type is map" });
+      else if (typeof s.items === "object" && !Array.isArray(s.items) && s.items.type !== "object") errors.push({ type: "Invalid", field: `${path}.items.type`, value: s.items.type ?? "", detail: "must be object if parent array's x-kubernetes-list-type is map" });
+    }
+    for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, Obj>)) if (prop && typeof prop === "object") walk(prop, `${path}.properties[${name}]`);
+    if (s.items && typeof s.items === "object" && !Array.isArray(s.items)) walk(s.items, `${path}.items`);
+    if (s.additionalProperties && typeof s.additionalProperties === "object") walk(s.additionalProperties, `${path}.additionalProperties`);
+  };
+  walk(schema, at);
+  return errors;
+}
+
+/**
+ * A version's schema: the OpenAPI schema rules (list types), then validateStructural's, for
+ * what schemas get wrong most: types (root `object`, every property and array item typed).
+ */
 function schemaErrors(schema: Obj, at: string): FieldError[] {
+  return [...listTypeErrors(schema, at), ...structuralErrors(schema, at)];
+}
+
+/** validateStructural's type rules, sorted by their text as it sorts them. */
+function structuralErrors(schema: Obj, at: string): FieldError[] {
   const errors: FieldError[] = [];
   if (!schema.type) errors.push({ type: "Required", field: `${at}.type`, detail: "must not be empty at the root" });
   else if (schema.type !== "object") errors.push({ type: "Invalid", field: `${at}.type`, value: schema.type, detail: "must be object at the root" });
