@@ -102,6 +102,19 @@ describe("CustomResourceDefinition validation", () => {
     ]);
   });
 
+  test("forbidden schema forms: items as a list (upstream's own test case), $ref, type null", async () => {
+    const slice = { type: "object", properties: { slice: { type: "array", items: [{ type: "string" }, { type: "integer" }] } } };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: slice } } }));
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ["spec.validation.openAPIV3Schema.properties[slice].items: Forbidden: items must be a schema object and not an array"]);
+    const other = { type: "object", properties: { a: { $ref: "#/x" }, b: { type: "null" } } };
+    const more = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: other } } }));
+    assert.deepEqual(more.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      "spec.validation.openAPIV3Schema.properties[a].$ref: Forbidden: $ref is not supported",
+      "spec.validation.openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields",
+      "spec.validation.openAPIV3Schema.properties[b].type: Forbidden: type cannot be set to null, use nullable as an alternative",
+    ]);
+  });
+
   test("a root that is not an object", async () => {
     const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: { type: "array", items: { type: "string" } } } } }));
     assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.validation.openAPIV3Schema.type: Invalid value: "array": must be object at the root']);

@@ -89,8 +89,13 @@ function structuralErrors(schema: Obj, at: string): FieldError[] {
       if (!prop.type && !prop["x-kubernetes-int-or-string"] && !prop["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${p}.type`, detail: "must not be empty for specified object fields" });
       walk(prop, p);
     }
+    // validateStructural's forbidden forms.
+    if (s.$ref !== undefined) errors.push({ type: "Forbidden", field: `${path}.$ref`, detail: "$ref is not supported" });
+    if (s.dependencies !== undefined) errors.push({ type: "Forbidden", field: `${path}.dependencies`, detail: "dependencies is not supported" });
+    if (s.type === "null") errors.push({ type: "Forbidden", field: `${path}.type`, detail: "type cannot be set to null, use nullable as an alternative" });
     const items = s.items;
-    if (s.type === "array" && (items === undefined || items === null)) errors.push({ type: "Required", field: `${path}.items`, detail: "must be specified" });
+    if (Array.isArray(items) && items.length > 0) errors.push({ type: "Forbidden", field: `${path}.items`, detail: "items must be a schema object and not an array" });
+    else if (s.type === "array" && (items === undefined || items === null)) errors.push({ type: "Required", field: `${path}.items`, detail: "must be specified" });
     else if (items && typeof items === "object" && !Array.isArray(items)) {
       if (!items.type && !items["x-kubernetes-int-or-string"] && !items["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${path}.items.type`, detail: "must not be empty for specified array items" });
       walk(items, `${path}.items`);
