@@ -59,7 +59,7 @@ async function clientFor(kube: KubeClient, object: KubeObject): Promise<Resource
 }
 
 /** An object as the server stored it: the fields given, with the server's metadata (uid, resourceVersion...). */
-export type Applied<T extends KubeObject> = Omit<T, "metadata"> & { metadata: ObjectMeta };
+export type Applied<T> = Omit<T, "metadata"> & { metadata: ObjectMeta };
 
 /**
  * Creates every object, in order, or replaces one that exists (carrying its current
@@ -71,19 +71,20 @@ export type Applied<T extends KubeObject> = Omit<T, "metadata"> & { metadata: Ob
  * await applyObjects(admin, generateManifests(functions).flatMap((g) => g.objects));
  * const [backup] = await applyObjects(fn.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly" }, spec: { target: "db" } }]);
  */
-export async function applyObjects<T extends KubeObject>(kube: KubeClient, objects: readonly T[]): Promise<Applied<T>[]> {
-  const stored: Applied<T>[] = [];
+export async function applyObjects<const T extends readonly KubeObject[]>(kube: KubeClient, objects: T): Promise<{ -readonly [K in keyof T]: Applied<T[K]> }> {
+  const stored: KubeObject[] = [];
   for (const object of objects) {
     const client = await clientFor(kube, object);
     const namespace = object.metadata?.namespace;
     const where = namespace ? { namespace } : {};
     try {
-      stored.push((await client.create(object, where)) as Applied<T>);
+      stored.push(await client.create(object, where));
     } catch (error) {
       if (!(error instanceof KubeAlreadyExistsError)) throw error;
       const current = await client.get(object.metadata!.name!, where);
-      stored.push((await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } }, where)) as Applied<T>);
+      stored.push(await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } }, where));
     }
   }
-  return stored;
+  // Each object as the server stored it, typed as the one given in its place.
+  return stored as { -readonly [K in keyof T]: Applied<T[K]> };
 }

@@ -39,11 +39,17 @@ test("a watch of a custom resource whose CRD applyObjects installed is called fo
   await applyObjects(deployed.admin, [BACKUPS_CRD]);
   // An object literal with its kind's own fields, as the README shows it; the stored objects come back.
   const [created] = await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "db" } }]);
-  assert.equal(created!.metadata.uid?.length, 36);
+  assert.equal(created.metadata.uid?.length, 36);
   const watching = deployed.watch();
   await watching.ready;
-  const [replaced] = await applyObjects(deployed.admin, [{ apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "files" } }]);
-  assert.equal(replaced!.spec.target, "files");
+  // Objects of several kinds: each result is typed as the object given in its place.
+  const [replaced, settings] = await applyObjects(deployed.admin, [
+    { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly", namespace: deployed.namespace }, spec: { target: "files" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "backup-settings", namespace: deployed.namespace }, data: { keep: "7" } },
+  ]);
+  assert.equal(replaced.spec.target, "files");
+  assert.equal(settings.data.keep, "7");
+  assert.ok(settings.metadata.resourceVersion);
   await until(() => seen.length === 2, "the list's ADDED and the replace's MODIFIED");
   await watching.stop();
   assert.deepEqual(seen, ["ADDED nightly db", "MODIFIED nightly files"]);
