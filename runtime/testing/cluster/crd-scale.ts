@@ -8,6 +8,7 @@
  * path, its leading dot kept).
  */
 import type { CrdFacts } from "./resources.js";
+import { goPrint } from "./go-scalars.js";
 import { badRequest, internalError, type FieldError } from "./status.js";
 import type { ScaleMapping } from "./subresources.js";
 
@@ -42,20 +43,12 @@ function goType(v: unknown): string {
   return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
 }
 
-/** Go's `%v` of a decoded JSON value (maps with sorted keys). */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
-  if (typeof v === "object") return `map[${Object.keys(v).sort().map((k) => `${k}:${goValue((v as Obj)[k])}`).join(" ")}]`;
-  return String(v);
-}
-
 /** A replicas path's errors (ValidateScaleSpec/Status): the accessor's error for a non-integer, then the bounds. */
 function replicasErrors(obj: Obj, path: string): FieldError[] {
   const value = read(obj, path);
   if (value === undefined) return [];
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    return [{ type: "Invalid", field: path, value: 0, detail: `.${keys(path).join(".")} accessor error: ${goValue(value)} is of the type ${goType(value)}, expected int64` }];
+    return [{ type: "Invalid", field: path, value: 0, detail: `.${keys(path).join(".")} accessor error: ${goPrint(value)} is of the type ${goType(value)}, expected int64` }];
   }
   if (value < 0) return [{ type: "Invalid", field: path, value, detail: "should be a non-negative integer" }];
   if (value > 2147483647) return [{ type: "Invalid", field: path, value, detail: "should be less than or equal to 2147483647" }];
@@ -70,7 +63,7 @@ export function scaleErrors(scale: NonNullable<CrdFacts["scale"]>, obj: Obj, spe
   const errors = [...(spec ? replicasErrors(obj, scale.specReplicasPath) : []), ...replicasErrors(obj, scale.statusReplicasPath)];
   const selector = read(obj, scale.labelSelectorPath);
   if (scale.labelSelectorPath && selector !== undefined && typeof selector !== "string") {
-    errors.push({ type: "Invalid", field: scale.labelSelectorPath, value: "", detail: `.${keys(scale.labelSelectorPath).join(".")} accessor error: ${goValue(selector)} is of the type ${goType(selector)}, expected string` });
+    errors.push({ type: "Invalid", field: scale.labelSelectorPath, value: "", detail: `.${keys(scale.labelSelectorPath).join(".")} accessor error: ${goPrint(selector)} is of the type ${goType(selector)}, expected string` });
   }
   return errors;
 }

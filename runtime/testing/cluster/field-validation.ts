@@ -19,6 +19,7 @@ import { apiVersionOf } from "./resources.js";
 import { badRequest, goStrings, invalid, type FieldError, plainError } from "./status.js";
 import { addWarning } from "./warnings.js";
 import { applyDefaults, pruneUnknown } from "./crd-schema.js";
+import { goPrint } from "./go-scalars.js";
 
 type Obj = Record<string, any>;
 
@@ -140,15 +141,4 @@ function strictness(call: Call, errors: string[], directive: FieldValidation, re
   if (errors.length === 0 || directive === "Ignore") return;
   if (directive === "Strict") throw refuse(`strict decoding error: ${errors.join(", ")}`);
   for (const e of errors) addWarning(call, e);
-}
-
-/** Go's `fmt.Sprintf("%+v", v)` of a decoded JSON value (maps print with sorted keys). */
-export function goPrint(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (Array.isArray(v)) return `[${v.map(goPrint).join(" ")}]`;
-  if (typeof v === "object") {
-    const o = v as Obj;
-    return `map[${Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(" ")}]`;
-  }
-  return String(v);
 }

@@ -6,6 +6,7 @@
  * `encoding/base64`'s StdEncoding (for `[]byte` fields such as a Secret's `data`), and
  * `strconv.ParseInt(s, 10, 64)` (query parameters, label selector values).
  * Each returns the error message, or `undefined` when the text parses (ParseInt: the value).
+ * Also `goPrint`, fmt's `%v` of a decoded JSON value, as Go messages print one.
  */
 
 export const RFC3339 = "2006-01-02T15:04:05Z07:00";
@@ -271,4 +272,15 @@ export function parseGoInt64(s: string): bigint | string {
   }
   if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
   return negative ? -n : n;
+}
+
+/** Go's `fmt.Sprintf("%+v", v)` of a decoded JSON value (maps print with sorted keys). */
+export function goPrint(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (Array.isArray(v)) return `[${v.map(goPrint).join(" ")}]`;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `map[${Object.keys(o).sort().map((k) => `${k}:${goPrint(o[k])}`).join(" ")}]`;
+  }
+  return String(v);
 }
