@@ -1,12 +1,15 @@
 /**
  * @module kube/actions
  * The helpers automation reaches for: `restartDeployment` (the patch `kubectl rollout restart`
- * sends, without kubectl's read of the Deployment first) and `emitEvent` (an events.k8s.io/v1 Event about an object, so automated
- * actions leave a trail in `kubectl describe` and `kubectl events`).
+ * sends, without kubectl's read of the Deployment first), `createJobFromCronJob` (the Job
+ * `kubectl create job --from=cronjob/NAME` creates: a CronJob run now) and `emitEvent` (an
+ * events.k8s.io/v1 Event about an object, so automated actions leave a trail in
+ * `kubectl describe` and `kubectl events`).
  */
 import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { CronJob, Job } from "kubernetes-types/batch/v1.js";
 import type { Event } from "kubernetes-types/events/v1.js";
-import type { EmitEventOptions, ResourceClient, WriteOptions } from "./api.js";
+import type { CreateJobFromCronJobOptions, EmitEventOptions, ResourceClient, WriteOptions } from "./api.js";
 import type { ClientContext } from "./context.js";
 
 /** RFC 3339 in UTC to the second, as Go's `time.RFC3339` prints in a pod: `2024-01-01T00:00:00Z`. */
@@ -29,6 +32,39 @@ export function microTime(ms: number): string {
 export function restartDeployment(context: ClientContext, deployments: ResourceClient<Deployment>, name: string, options: WriteOptions = {}): Promise<Deployment> {
   const patch = { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": rfc3339(context.now()) } } } } };
   return deployments.patch(name, patch, { ...options, type: "strategic" });
+}
+
+/** The annotation kubectl puts on a Job it makes from a CronJob (`kubectl create job --from`). */
+export const MANUAL_INSTANTIATION = "cronjob.kubernetes.io/instantiate";
+
+/**
+ * The Job `kubectl create job NAME --from=cronjob/CRONJOB` creates (kubectl's
+ * `createJobFromCronJob`): the CronJob's job template (its labels, its annotations over
+ * `cronjob.kubernetes.io/instantiate: manual`, its spec), owned by the CronJob as its
+ * controller (no `blockOwnerDeletion`, which would need `update cronjobs/finalizers`), in the
+ * CronJob's namespace. Without `options.name` the server names it: `generateName`
+ * `<cronjob>-manual-`. Reads the CronJob, then creates the Job: needs `get cronjobs` and
+ * `create jobs`.
+ *
+ * @example
+ * await createJobFromCronJob(kube.cronJobs, kube.jobs, "cleanup", { name: "cleanup-now" });
+ */
+export async function createJobFromCronJob(cronJobs: ResourceClient<CronJob>, jobs: ResourceClient<Job>, cronJobName: string, options: CreateJobFromCronJobOptions = {}): Promise<Job> {
+  const { name, ...write } = options;
+  const cronJob = await cronJobs.get(cronJobName, { namespace: options.namespace, signal: options.signal });
+  const template = cronJob.spec?.jobTemplate;
+  const job: Job = {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      ...(name === undefined ? { generateName: `${cronJobName}-manual-` } : { name }),
+      annotations: { [MANUAL_INSTANTIATION]: "manual", ...template?.metadata?.annotations },
+      labels: template?.metadata?.labels,
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cronJob.metadata!.name!, uid: cronJob.metadata!.uid!, controller: true }],
+    },
+    spec: template?.spec,
+  };
+  return jobs.create(job, { ...write, namespace: cronJob.metadata?.namespace ?? options.namespace });
 }
 
 /** Largest `note` the API server accepts, in bytes. */

@@ -64,6 +64,11 @@ export interface WriteOptions extends CallOptions, NamespaceOption {
   fieldManager?: string;
 }
 
+export interface CreateJobFromCronJobOptions extends WriteOptions {
+  /** The Job's name. Default: one the server generates, `<cronjob>-manual-xxxxx`. */
+  name?: string;
+}
+
 export interface ListOptions extends CallOptions {
   /** Namespace to list, or `"*"` for all namespaces. Default: the client's namespace. */
   namespace?: string;
@@ -276,6 +281,14 @@ export interface KubeClient {
    * and refuses a paused one; this does not: a paused Deployment restarts when resumed).
    */
   restartDeployment(name: string, options?: WriteOptions): Promise<appsv1.Deployment>;
+  /**
+   * Run a CronJob now: the Job `kubectl create job NAME --from=cronjob/CRONJOB` creates (the
+   * job template's labels, annotations and spec, `cronjob.kubernetes.io/instantiate: manual`,
+   * the CronJob as its controller owner). Named `options.name`, or by the server from
+   * `<cronjob>-manual-`. Needs `get cronjobs` and `create jobs`; runs even when the CronJob is
+   * suspended, as kubectl's does.
+   */
+  createJobFromCronJob(cronJob: string, options?: CreateJobFromCronJobOptions): Promise<batchv1.Job>;
   /** Writes an events.k8s.io/v1 Event about an object, so automated actions leave a trail. */
   emitEvent(options: EmitEventOptions): Promise<eventsv1.Event>;
 

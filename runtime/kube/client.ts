@@ -13,7 +13,7 @@ import type * as rbacv1 from "kubernetes-types/rbac/v1.js";
 import type * as eventsv1 from "kubernetes-types/events/v1.js";
 import type * as policyv1 from "kubernetes-types/policy/v1.js";
 import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
-import type { AccessDecision, AccessQuery, CallOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
+import type { AccessDecision, AccessQuery, CallOptions, CreateJobFromCronJobOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
 import type { Credentials } from "./auth.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, rawWrite } from "./context.js";
@@ -138,6 +138,10 @@ class Client implements KubeClient {
 
   restartDeployment(name: string, options?: WriteOptions): Promise<appsv1.Deployment> {
     return actions.restartDeployment(this.#context, this.deployments, name, options);
+  }
+
+  createJobFromCronJob(cronJob: string, options?: CreateJobFromCronJobOptions): Promise<batchv1.Job> {
+    return actions.createJobFromCronJob(this.cronJobs, this.jobs, cronJob, options);
   }
 
   emitEvent(options: EmitEventOptions): Promise<eventsv1.Event> {
