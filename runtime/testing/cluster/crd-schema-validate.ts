@@ -15,8 +15,11 @@
  *   spec.name: Too long: may not be more than 5 bytes (maxLength counts characters)
  *   spec.list: Too many: 3: must have at most 2 items (maxItems, and maxProperties alike)
  *   spec.count: Invalid value: 11: spec.count in body should be less than or equal to 10
- * Left out: allOf/anyOf/oneOf/not (kube-openapi's MatchCount selection), x-kubernetes-validations
- * (CEL), validation ratcheting of unchanged fields on update (CRDValidationRatcheting, on in 1.32),
+ *   <nil>: Invalid value: "": "spec.source" must validate one and only one schema (oneOf). Found none valid
+ *     (allOf/anyOf/oneOf/not: schema_props.go; errors.New, not a Validation, so the field is a nil
+ *     path's "<nil>"; the failed branch with the most passed checks — kube-openapi's MatchCount,
+ *     counted here as its validators count — adds its own errors after; repeated texts once)
+ * Left out: x-kubernetes-validations (CEL), validation ratcheting of unchanged fields on update (CRDValidationRatcheting, on in 1.32),
  * embedded resources' apiVersion/kind/metadata checks (schema/objectmeta Validate), and the order
  * Go's map iteration gives: errors of sibling properties come here in the schema's order.
  */
@@ -26,19 +29,10 @@ import { additional, itemsOf, node, property, type CrdSchema } from "./crd-schem
 import { formatValid, goPattern, supportedFormat } from "./crd-schema-formats.js";
 import { goFieldValue, goFloat, goJson, goNumber, goQuote, isGoInt } from "./crd-schema-go.js";
 import { listTypeErrors } from "./crd-schema-listtype.js";
+import { junctorResult, type Problem, type Result } from "./crd-schema-junctors.js";
 
 /** A CR's schema error (its types include `TooMany` and `TypeInvalid`). */
 export type SchemaFieldError = FieldError;
-
-/** A kube-openapi errors.Validation: its code, Name (the dotted path), Value, Valid and message. */
-interface Problem {
-  code: "type" | "required" | "tooLong" | "enum" | "maxItems" | "maxProperties" | "other";
-  name: string;
-  message: string;
-  value?: unknown;
-  valid?: number;
-  values?: unknown[];
-}
 
 /**
  * The schema errors of `obj`, in 1.32's words and field paths.
@@ -49,7 +43,16 @@ interface Problem {
  */
 export function schemaErrors(schema: JSONSchemaProps, obj: Record<string, any>): SchemaFieldError[] {
   const root = node(schema) ?? {};
-  return [...validate(root, obj, "").map(toFieldError), ...listTypeErrors(root, obj)];
+  return [...distinct(validate(root, obj, "").problems).map(toFieldError), ...listTypeErrors(root, obj)];
+}
+
+/** Result.AddErrors keeps one error of each text. */
+function distinct(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const text = `${p.code}\0${p.name}\0${p.message}\0${p.code === "enum" ? goJson(p.values) : ""}`;
+    return seen.has(text) ? false : (seen.add(text), true);
+  });
 }
 
 type Kind = "boolean" | "string" | "integer" | "number" | "array" | "object";
@@ -59,26 +62,55 @@ const kindOf = (v: unknown): Kind =>
 
 const inBody = (name: string) => `${name} in body`;
 
-/** SchemaValidator.Validate at `path` (kube-openapi's Path: `spec.items[0].name`, maps' keys joined by `.`). */
-function validate(s: CrdSchema, data: unknown, path: string): Problem[] {
+/**
+ * SchemaValidator.Validate at `path` (kube-openapi's Path: `spec.items[0].name`, maps' keys
+ * joined by `.`). The count is its MatchCount: one for each validator that applies, one more for
+ * a valid type and for the number validator, the junctors' and nested values' counts, one at the end.
+ */
+function validate(s: CrdSchema, data: unknown, path: string): Result {
   const types = s["x-kubernetes-int-or-string"] ? ["integer", "string"] : s.type ? [s.type] : [];
   const format = supportedFormat(s.format);
   if (data === null || data === undefined) {
-    const out: Problem[] = [];
     // The type validator, called without its Applies check, then the enum's.
-    if (types.length && !types.includes("null") && !s.nullable) out.push(typeError(path, types.join(","), "null"));
-    return [...out, ...enumProblems(s, null, path)];
+    const invalid = types.length && !types.includes("null") && !s.nullable;
+    return { problems: [...(invalid ? [typeError(path, types.join(","), "null")] : []), ...enumProblems(s, null, path)], count: invalid ? 0 : 1 };
   }
   const kind = kindOf(data);
   const out: Problem[] = [];
-  if (types.length || format) out.push(...typeProblems(types, format, kind, data, path));
-  if (kind === "string") out.push(...stringProblems(s, data as string, path));
-  if (kind === "string" && format && !formatValid(format, data as string)) out.push(typeError(path, format, data as string));
-  if (kind === "integer" || kind === "number") out.push(...numberProblems(s, data as number, path));
-  if (kind === "array") out.push(...sliceProblems(s, data as unknown[], path));
+  let count = 1;
+  if (types.length || format) {
+    const typed = typeProblems(types, format, kind, data, path);
+    out.push(...typed);
+    count += typed.length ? 1 : 2;
+  }
+  const junctors = junctorResult(s, data, path, validate);
+  out.push(...junctors.problems);
+  count += junctors.count + 1;
+  if (kind === "string") {
+    out.push(...stringProblems(s, data as string, path));
+    count += 1;
+    if (format) {
+      if (!formatValid(format, data as string)) out.push(typeError(path, format, data as string));
+      count += 1;
+    }
+  }
+  if (kind === "integer" || kind === "number") {
+    out.push(...numberProblems(s, data as number, path));
+    count += 2;
+  }
+  if (kind === "array") {
+    const slice = sliceResult(s, data as unknown[], path);
+    out.push(...slice.problems);
+    count += slice.count + 1;
+  }
   out.push(...enumProblems(s, data, path));
-  if (kind === "object") out.push(...objectProblems(s, data as Record<string, unknown>, path));
-  return out;
+  count += 1;
+  if (kind === "object") {
+    const object = objectResult(s, data as Record<string, unknown>, path);
+    out.push(...object.problems);
+    count += object.count + 1;
+  }
+  return { problems: out, count };
 }
 
 /** errors.InvalidType with a string value: `name in body must be of type T: "v"`. */
@@ -141,9 +173,10 @@ function numberProblems(s: CrdSchema, data: number, path: string): Problem[] {
 }
 
 /** schemaSliceValidator: the items first, then minItems, maxItems, uniqueItems. */
-function sliceProblems(s: CrdSchema, data: unknown[], path: string): Problem[] {
+function sliceResult(s: CrdSchema, data: unknown[], path: string): Result {
   const items = itemsOf(s);
-  const out = items ? data.flatMap((v, i) => validate(items, v, `${path}[${i}]`)) : [];
+  const results = items ? data.map((v, i) => validate(items, v, `${path}[${i}]`)) : [];
+  const out = results.flatMap((r) => r.problems);
   if (s.minItems !== undefined && data.length < s.minItems) {
     out.push({ code: "other", name: path, value: data.length, message: `${inBody(path)} should have at least ${s.minItems} items` });
   }
@@ -153,7 +186,7 @@ function sliceProblems(s: CrdSchema, data: unknown[], path: string): Problem[] {
   if (s.uniqueItems && data.some((v, i) => data.slice(0, i).some((u) => goJson(u) === goJson(v)))) {
     out.push({ code: "other", name: path, message: `${inBody(path)} shouldn't contain duplicates` });
   }
-  return out;
+  return { problems: out, count: results.reduce((n, r) => n + r.count, 1) };
 }
 
 /** basicCommonValidator: the value must equal an enum value, after Go's reflect conversion to that value's type. */
@@ -179,24 +212,29 @@ function enumMatch(data: unknown, e: unknown): boolean {
 }
 
 /** objectValidator: min/maxProperties (stopping there), additionalProperties, properties, then required. */
-function objectProblems(s: CrdSchema, data: Record<string, unknown>, path: string): Problem[] {
-  const count = Object.keys(data).length;
-  if (s.minProperties !== undefined && count < s.minProperties) {
-    return [{ code: "other", name: path, value: count, message: `${inBody(path)} should have at least ${s.minProperties} properties` }];
+function objectResult(s: CrdSchema, data: Record<string, unknown>, path: string): Result {
+  const keys = Object.keys(data).length;
+  if (s.minProperties !== undefined && keys < s.minProperties) {
+    return { problems: [{ code: "other", name: path, value: keys, message: `${inBody(path)} should have at least ${s.minProperties} properties` }], count: 0 };
   }
-  if (s.maxProperties !== undefined && count > s.maxProperties) {
-    return [{ code: "maxProperties", name: path, value: count, valid: s.maxProperties, message: `${inBody(path)} should have at most ${s.maxProperties} properties` }];
+  if (s.maxProperties !== undefined && keys > s.maxProperties) {
+    return { problems: [{ code: "maxProperties", name: path, value: keys, valid: s.maxProperties, message: `${inBody(path)} should have at most ${s.maxProperties} properties` }], count: 0 };
   }
   const out: Problem[] = [];
+  let count = 0;
+  const merge = (r: Result) => {
+    out.push(...r.problems);
+    count += r.count;
+  };
   const ap = additional(s).schema;
-  if (ap) for (const [k, v] of Object.entries(data)) if (!property(s, k)) out.push(...validate(ap, v, `${path}.${k}`));
+  if (ap) for (const [k, v] of Object.entries(data)) if (!property(s, k)) merge(validate(ap, v, `${path}.${k}`));
   for (const k of Object.keys(s.properties ?? {})) {
-    if (Object.prototype.hasOwnProperty.call(data, k)) out.push(...validate(property(s, k)!, data[k], path ? `${path}.${k}` : k));
+    if (Object.prototype.hasOwnProperty.call(data, k)) merge(validate(property(s, k)!, data[k], path ? `${path}.${k}` : k));
   }
   for (const k of s.required ?? []) {
     if (!Object.prototype.hasOwnProperty.call(data, k)) out.push({ code: "required", name: `${path}.${k}`, message: `${inBody(`${path}.${k}`)} is required` });
   }
-  return out;
+  return { problems: out, count };
 }
 
 /** swag.IsFloat64AJSONInteger: whole within 1e-9 (relative to the truncated value), within ±(2^53-1). */
@@ -224,6 +262,9 @@ function toFieldError(p: Problem): SchemaFieldError {
       return { type: "TooMany", field, value: p.value, detail: `must have at most ${p.valid} ${p.valid === 1 ? "item" : "items"}` };
     case "type":
       return { type: "TypeInvalid", field, ...value(), detail: p.message };
+    case "composite":
+      // Not an errors.Validation: field.Invalid at the validator's nil path, with "" as the value.
+      return { type: "Invalid", field: "<nil>", value: "", detail: p.message };
     default:
       return { type: "Invalid", field, ...value(), detail: p.message };
   }

@@ -6,9 +6,10 @@
  * 1. `pruneUnknown` (`crd-schema-prune`): unknown fields dropped, their paths returned for the
  *    `unknown field "spec.x"` warnings (or Strict's error); also on reading stored objects.
  * 2. `applyDefaults` (`crd-schema-default`): the schema's `default`s; also on reading.
- * 3. `schemaErrors` (`crd-schema-validate`, `crd-schema-listtype`): the OpenAPI schema's and
- *    list-type uniqueness errors, for the 422. CEL rules (`x-kubernetes-validations`) are not
- *    evaluated, nor allOf/anyOf/oneOf/not, and an update is validated as a create (no ratcheting).
+ * 3. `schemaErrors` (`crd-schema-validate`, `crd-schema-junctors`, `crd-schema-listtype`): the
+ *    OpenAPI schema's (allOf/anyOf/oneOf/not included) and list-type uniqueness errors, for the
+ *    422. CEL rules (`x-kubernetes-validations`) are not evaluated, and an update is validated as
+ *    a create (no ratcheting).
  * Sources: kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver (pkg/apiserver/schema,
  * pkg/apiserver/validation) and kubernetes/kube-openapi pkg/validation; see each module.
  */
