@@ -1,13 +1,14 @@
 /**
  * @module http/auth/bearer
  * `Authorization: Bearer <token>` compared with a shared secret in constant time. A secret of
- * up to `WIDTH` (128) UTF-8 bytes is compared in a buffer of that fixed width: the presented
- * token is written into it (cut at the width) and the whole width compared with
- * `crypto.timingSafeEqual` against the secret padded with zeros, the lengths checked apart. The
- * time taken then depends on the presented token's length only, never on the secret's content
- * or length. A longer secret is compared as SHA-256 digests (the timing tells only that the
- * secret is over 128 bytes). Hashing every presented token cost ~0.7 µs of a request; the
- * fixed-width compare ~0.15 µs.
+ * up to `WIDTH` (128) UTF-8 bytes is compared character by character with the presented token
+ * (one character per byte), XORs accumulated with no early exit and the lengths compared the
+ * same way: as Go's `subtle.ConstantTimeCompare`, the time taken depends on the presented
+ * token's length only, never on the secret's content or length. A longer secret is compared as
+ * SHA-256 digests with `crypto.timingSafeEqual` (the timing tells only that the secret is over
+ * 128 bytes). Hashing every presented token cost ~0.7 µs of a request; `timingSafeEqual` on a
+ * zero-filled 128-byte copy ~0.17 µs (three calls into C++); the loop ~0.03 µs for a 28-character
+ * token.
  *
  * Bytes are compared as sent: a header value reaches the server as a byte string (one character
  * per byte, as Node and `Headers` give it), so the token is taken as those bytes (latin1), and
@@ -39,8 +40,7 @@ const sha256Binary: (bytes: Buffer) => string =
 
 /**
  * Whether a presented token (a header value: one character per byte) carries the UTF-8 bytes
- * of `secret`, in constant time as the module says. One buffer serves every call: the
- * comparison is done before the next one starts.
+ * of `secret`, in constant time as the module says, allocating nothing per call.
  *
  * @example
  * const same = tokenComparer("s3cret");
@@ -58,18 +58,16 @@ export function tokenComparer(secret: string): (token: string) => boolean {
       return timingSafeEqual(presented, digest);
     };
   }
-  const expected = Buffer.alloc(WIDTH);
-  bytes.copy(expected);
-  const presented = Buffer.alloc(WIDTH);
+  const expected = new Uint8Array(WIDTH);
+  expected.set(bytes);
   return function sameToken(token) {
-    // Not bytes (no header value holds such a character): latin1 would keep only its low byte.
-    if (NOT_BYTES.test(token)) return false;
-    presented.fill(0);
-    presented.write(token, 0, "latin1");
-    const same = timingSafeEqual(presented, expected);
-    // One byte per character: a token longer than the width is cut by `write`, so its length is
-    // checked too. No early exit.
-    return (Number(same) & Number(token.length === length)) === 1;
+    const n = token.length;
+    // Nonzero unless the lengths match (a token longer than the width never does).
+    let diff = n ^ length;
+    const end = n < WIDTH ? n : WIDTH;
+    // A character above 0xff (not a byte: no header value holds one) XORs to more than a byte: no match.
+    for (let i = 0; i < end; i++) diff |= token.charCodeAt(i) ^ expected[i]!;
+    return diff === 0;
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ServerSpec } from "./children.js";
 import { childEnv } from "./children.js";
-import type { Workspace } from "./workspace.js";
+import { BENCH_TOKEN, type Workspace } from "./workspace.js";
 
 /** The peer servers in test/bench/peers/. */
 export const PEERS = {
@@ -34,7 +34,7 @@ export function peerServer(ws: Workspace, name: PeerName, options: { gc?: boolea
   return {
     name,
     readyPath: "/hello",
-    build: (port) => ({ command: process.execPath, args: [...gcFlags(ws, options.gc), ws.bench(PEERS[name])], env: childEnv({ PORT: String(port), NODE_ENV: "production" }) }),
+    build: (port) => ({ command: process.execPath, args: [...gcFlags(ws, options.gc), ws.bench(PEERS[name])], env: childEnv({ PORT: String(port), NODE_ENV: "production", PODFN_BENCH_TOKEN: BENCH_TOKEN }) }),
   };
 }
 

@@ -2,7 +2,9 @@
  * @module bench/suites/http-get
  * GET with 50 connections and a small JSON answer: a trivial function served by the full
  * podfn runtime (auth `none`, and bearer auth) against bare hono, raw node:http, fastify,
- * express and the Google Cloud Functions Framework. Also the RSS of `podfn serve` under load.
+ * express and the Google Cloud Functions Framework, and the bearer route against hono with its
+ * own `bearerAuth` middleware (the same check written in hono). Also the RSS of `podfn serve`
+ * under load.
  */
 import { BENCH_TOKEN } from "../lib/workspace.js";
 import { cpuDetail, measureLoad, type LoadTarget } from "../lib/load-suite.js";
@@ -15,7 +17,7 @@ const GROUP = "http-get";
 
 export const httpGetSuite: Suite = {
   name: GROUP,
-  summary: "GET, 50 connections, small JSON: podfn (auth none, bearer) vs hono, node:http, fastify, express, functions-framework",
+  summary: "GET, 50 connections, small JSON: podfn (auth none, bearer) vs hono (and hono + bearerAuth), node:http, fastify, express, functions-framework",
   needsBuild: true,
   async run(ctx) {
     const podfn = await podfnServer(ctx, "podfn serve", { mode: "dist", functions: ctx.ws.functions.http });
@@ -23,6 +25,7 @@ export const httpGetSuite: Suite = {
       { name: "podfn (auth none)", server: podfn.spec, path: "/hello", note: podfn.note },
       { name: "podfn (bearer auth)", server: podfn.spec, path: "/hello-bearer", headers: { authorization: `Bearer ${BENCH_TOKEN}` }, note: podfn.note },
       { name: "hono", server: peerServer(ctx.ws, "hono"), path: "/hello" },
+      { name: "hono + bearerAuth", server: peerServer(ctx.ws, "hono"), path: "/hello-bearer", headers: { authorization: `Bearer ${BENCH_TOKEN}` } },
       { name: "node:http", server: peerServer(ctx.ws, "node:http"), path: "/hello" },
       { name: "fastify", server: peerServer(ctx.ws, "fastify"), path: "/hello" },
       { name: "express", server: peerServer(ctx.ws, "express"), path: "/hello" },
@@ -36,6 +39,7 @@ export const httpGetSuite: Suite = {
       const row: Row = { group: GROUP, name: t.name, value: f.rps, unit: "req/s", detail: Number.isFinite(f.p99) ? `p99 ${f.p99} ms${cpuDetail(f.cpuUsPerRequest)}` : "", samples: f.rpsSamples, ...(f.error ? { note: f.error } : {}) };
       if (t.name.startsWith("podfn")) {
         row.ratios = { hono: ratio(f.rps, rps("hono")), "node:http": ratio(f.rps, rps("node:http")), "functions-framework": ratio(f.rps, rps("functions-framework")), "hono by CPU/req": ratio(cpuPerRequest("hono"), f.cpuUsPerRequest) };
+        if (t.headers) row.ratios["hono + bearerAuth"] = ratio(f.rps, rps("hono + bearerAuth"));
         row.targets = [check(ratio(f.rps, rps("hono")), ">=", 0.9, "≥0.9x bare hono"), check(ratio(f.rps, rps("functions-framework")), ">=", 8, "≥8x functions-framework")];
       } else if (t.name !== "node:http") {
         row.ratios = { "node:http": ratio(f.rps, rps("node:http")) };
