@@ -94,6 +94,11 @@ const NO_BUFFER = Buffer.alloc(0);
 export interface GatheringDestination extends DestinationStream {
   gatherFrom(gather: () => void): void;
   waiting(): void;
+  /**
+   * `write` for text `censorSecrets` has already cleaned: access lines, whose every part that
+   * could carry a secret was censored when it was made (a repeated path once).
+   */
+  writeCensored(text: string): void;
 }
 
 /** True for a destination that can take lines made later (a `LineBatch`). */
@@ -156,7 +161,15 @@ export class LineBatch implements GatheringDestination {
   write(text: string): void {
     if (this.#waiting) this.#gather();
     // A secret this process holds is never written, wherever a line carries it.
-    const line = censorSecrets(text);
+    this.#append(censorSecrets(text));
+  }
+
+  writeCensored(text: string): void {
+    if (this.#waiting) this.#gather();
+    this.#append(text);
+  }
+
+  #append(line: string): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const most = line.length * 3;
     if (this.#used + most > BUFFER_BYTES) {

@@ -16,6 +16,8 @@ const MIN_LENGTH = 8;
 const MAX_RETIRED = 64;
 const CENSORED = "[redacted]";
 
+/** Counts the changes to what is censored: a text censored at one count needs no second look at the same count. */
+let generation = 0;
 /** Each holder's current forms; weakly: a holder collected lets its value retire. */
 const held = new WeakMap<object, string[]>();
 /** How many holders hold each current form (holders of one value are counted, not listed). */
@@ -44,6 +46,7 @@ function formsOf(value: string): string[] {
 }
 
 function retire(forms: readonly string[]): void {
+  if (forms.length > 0) generation++;
   for (const form of forms) {
     retired.delete(form);
     retired.add(form);
@@ -73,6 +76,7 @@ export function rememberSecret(value: string, holder?: object): void {
   }
   if (forms.length === 0) return;
   held.set(holder, forms);
+  generation++;
   for (const form of forms) holding.set(form, (holding.get(form) ?? 0) + 1);
   collected.register(holder, forms, holder);
 }
@@ -89,6 +93,14 @@ export function censorSecrets(text: string): string {
   for (const value of holding.keys()) if (out.includes(value)) out = out.split(value).join(CENSORED);
   for (const value of retired) if (out.includes(value)) out = out.split(value).join(CENSORED);
   return out;
+}
+
+/**
+ * A number that changes whenever a value is remembered: a text `censorSecrets` cleaned while it
+ * was the same number is still clean (what the access log uses to censor a repeated path once).
+ */
+export function censorGeneration(): number {
+  return generation;
 }
 
 /** How many distinct values are censored now (those held, and the replaced ones kept): diagnostics and tests. */

@@ -12,13 +12,18 @@
  * order of lines is unchanged. Made together, lines cost a fraction of one made between requests.
  *
  * Safe to skip redaction: an access line holds only fields set by the HTTP adapter (the path
- * without its query string, never a header or a body). A logger this writer cannot mirror
+ * without its query string, never a header or a body). Secrets this process holds are censored
+ * by value as in every line, but part by part: the parts a caller or the process chooses (method
+ * and path, function name, the logger's bindings) when they change or a secret is added
+ * (`censorGeneration`), the request id (a caller's `X-Request-Id`) on every line; the batch then
+ * takes the lines as censored. Censoring each batch whole cost ~0.2 µs of every request. A logger this writer cannot mirror
  * exactly (a mixin, a `formatters.log`, a `streamWrite` hook, a nested key, a message prefix,
  * a serializer of one of these fields, a stream wanting metadata such as a multistream) gets
  * its lines through `logger.info` instead, so the output is the same either way.
  */
 import { pino, type Logger } from "pino";
 import { isGathering, type GatheringDestination } from "../log.js";
+import { censorGeneration, censorSecrets } from "../secret-values.js";
 
 /**
  * Log one request at info level. `durationMs` and `fn` are left out when undefined (requests
@@ -133,11 +138,11 @@ class PendingLines {
       text += this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#times[i]!, this.#bindings[i]!);
       this.#formats[i] = this.#methods[i] = this.#paths[i] = this.#requestIds[i] = this.#fns[i] = this.#times[i] = this.#bindings[i] = undefined;
       if (text.length >= JOINED_CHARS) {
-        this.#stream.write(text);
+        this.#stream.writeCensored(text);
         text = "";
       }
     }
-    if (text !== "") this.#stream.write(text);
+    if (text !== "") this.#stream.writeCensored(text);
   }
 }
 
@@ -161,28 +166,42 @@ export function accessLogWriter(logger: Logger): AccessLog {
   const time = l[timeSym] as () => string;
   const stream = l[streamSym] as { write(line: string): unknown };
   const levelPrefix = (l[lsCacheSym] as Record<number, string>)[INFO]!;
-  // The last method and path, and the last function, as quoted: a server's lines repeat them.
+  // The last method and path, function and bindings, as quoted and censored: a server's lines
+  // repeat them. Each is made again when a secret was added since (its `…At` is behind).
+  let pathAt = -1;
+  let fnAt = -1;
+  let bindingsAt = -1;
   let method = "";
   let methodAndPath = `,"method":"","path":""`;
   let path = "";
   let fnName = "";
   let fnField = `,"fn":""`;
+  let givenBindings = "";
+  let bindingsField = "";
   const format: LineFormat = function accessLine(m, p, status, requestId, durationMs, fn, at, bindings) {
-    if (m !== method || p !== path) {
+    const generation = censorGeneration();
+    if (generation !== pathAt || m !== method || p !== path) {
+      pathAt = generation;
       method = m;
       path = p;
-      methodAndPath = `,"method":${quote(m)},"path":${quote(p)}`;
+      methodAndPath = censorSecrets(`,"method":${quote(m)},"path":${quote(p)}`);
     }
-    let line = `${levelPrefix}${at}${bindings}${methodAndPath},"status":${number(status)}`;
+    if (generation !== bindingsAt || bindings !== givenBindings) {
+      bindingsAt = generation;
+      givenBindings = bindings;
+      bindingsField = censorSecrets(bindings);
+    }
+    let line = `${levelPrefix}${at}${bindingsField}${methodAndPath},"status":${number(status)}`;
     if (durationMs !== undefined) line += `,"durationMs":${number(durationMs)}`;
     if (fn !== undefined) {
-      if (fn !== fnName) {
+      if (generation !== fnAt || fn !== fnName) {
+        fnAt = generation;
         fnName = fn;
-        fnField = `,"fn":${quote(fn)}`;
+        fnField = censorSecrets(`,"fn":${quote(fn)}`);
       }
       line += fnField;
     }
-    return `${line},"requestId":${quote(requestId)},"msg":"request"${l[endSym] as string}`;
+    return `${line},"requestId":${censorSecrets(quote(requestId))},"msg":"request"${l[endSym] as string}`;
   };
   if (!isGathering(stream)) {
     return function accessLog(m, p, status, requestId, durationMs, fn) {

@@ -146,4 +146,44 @@ ${exit}`;
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test("on the batching destination, secrets held are censored from every part a caller or the process chooses, also one remembered after a path was logged", async () => {
+    const { rememberSecret } = await import("../../runtime/secret-values.js");
+    const early = "access-secret-early-5f1e";
+    const late = "access-secret-late-8c2a";
+    rememberSecret(early);
+    const dir = await mkdtemp(join(tmpdir(), "podfn-access-"));
+    const file = join(dir, "log");
+    const handle = await open(file, "w");
+    try {
+      const logger = createLogger({ destination: handle.fd as 1 });
+      const access = accessLogWriter(logger);
+      const child = accessLogWriter(logger.child({ component: `c-${early}` }));
+      access("GET", `/p/${early}`, 200, `id-${early}`, 1, "f");
+      access(early.toUpperCase(), "/plain", 200, "id-2", 1, early);
+      child("GET", "/c", 200, "id-3", 1, "f");
+      access("GET", `/q/${late}`, 200, "id-4", 1, "f");
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      // The same path again once its secret is known: its cached text must not be reused.
+      rememberSecret(late);
+      access("GET", `/q/${late}`, 200, "id-5", 1, "f");
+      access("GET", "/r", 200, `id-${late}`, 1, late);
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      const lines = (await readFile(file, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, string>);
+      assert.deepEqual(
+        lines.map((l) => [l.method, l.path, l.requestId, l.fn, l.component]),
+        [
+          ["GET", "/p/[redacted]", "id-[redacted]", "f", undefined],
+          [early.toUpperCase(), "/plain", "id-2", "[redacted]", undefined],
+          ["GET", "/c", "id-3", "f", "c-[redacted]"],
+          ["GET", `/q/${late}`, "id-4", "f", undefined],
+          ["GET", "/q/[redacted]", "id-5", "f", undefined],
+          ["GET", "/r", "id-[redacted]", "[redacted]", undefined],
+        ],
+      );
+    } finally {
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
