@@ -10,7 +10,7 @@
  */
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
+import { isOwnableFinalizer, API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -111,7 +111,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "name");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "finalizer", "name");
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
@@ -215,6 +215,7 @@ function watchEntry(v: unknown): boolean {
     optional(v.retries, (n) => n === 0 || positiveInt(n, MAX_WATCH_RETRIES)) &&
     optional(v.coalesce, (b) => typeof b === "boolean") &&
     optional(v.resyncSeconds, (n) => positiveInt(n, MAX_WATCH_RESYNC_SECONDS)) &&
+    optional(v.finalizer, (f) => typeof f === "string" && isOwnableFinalizer(f)) &&
     optional(v.name, matches(WATCH_NAME))
   );
 }

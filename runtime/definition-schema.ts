@@ -11,7 +11,7 @@ import { issuePath } from "./zod-issues.js";
 import { copyPlain } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
-import { API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
+import { isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
   KEYS_BY_PATH,
@@ -153,6 +153,7 @@ function buildDefinitionSchema() {
       retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
       coalesce: z.boolean().optional(),
       resyncSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1 (second)").max(MAX_WATCH_RESYNC_SECONDS, `must be at most ${MAX_WATCH_RESYNC_SECONDS} (a week)`).optional(),
+      finalizer: z.string().refine(isOwnableFinalizer, 'must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)').optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 

@@ -111,8 +111,11 @@ export interface WatchedResourceType {
 /** The kinds of change a watch can call a function for. */
 export type WatchEventName = "ADDED" | "MODIFIED" | "DELETED";
 
-/** The event of a watch call: a change, or `RESYNC` (a periodic call about an object that exists: `resyncSeconds`). */
-export type WatchCallEvent = WatchEventName | "RESYNC";
+/**
+ * The event of a watch call: a change, `RESYNC` (a periodic call about an object that exists:
+ * `resyncSeconds`), or `FINALIZE` (an object holding the watch's `finalizer` is being deleted).
+ */
+export type WatchCallEvent = WatchEventName | "RESYNC" | "FINALIZE";
 
 /**
  * Call the function for changes to Kubernetes objects, as an informer sees them: every object
@@ -160,6 +163,15 @@ export interface WatchTrigger {
    * (that call sees its state). Default: never. At least 1, at most 604800 (a week).
    */
   resyncSeconds?: number;
+  /**
+   * A finalizer the watch keeps on every object it sees (`example.com/cleanup`: a domain-qualified
+   * name), so that deleting one waits for the function: it is called with the event `FINALIZE`
+   * (whatever `events` says) and the finalizer is removed once the call succeeds; a call that
+   * throws is made again, the pause growing to a minute, until it succeeds. The watch adds it
+   * before the object's first call, and needs `get` and `patch` of the resource for that
+   * (granted with `list` and `watch`). Default: none.
+   */
+  finalizer?: string;
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
   name?: string;
 }
@@ -309,4 +321,6 @@ export interface LoadedWatch {
   coalesce: boolean;
   /** Absent: no resync. */
   resyncSeconds?: number;
+  /** Absent: no finalizer. */
+  finalizer?: string;
 }

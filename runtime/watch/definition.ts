@@ -2,7 +2,8 @@
  * @module watch/definition
  * A function's `watch` triggers: which resource a name such as `pods` or `jobs.batch` means,
  * the checks the definition schema and its zod-free twin share, the defaults a loaded watch
- * gets, and the RBAC rule it implies (list and watch of the resource where it is watched).
+ * gets, and the RBAC rule it implies (list and watch of the resource where it is watched; get
+ * and patch too for a finalizer).
  */
 import type { LoadedWatch, PermissionRule, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
 import { RESOURCE_TYPES } from "../kube/types.js";
@@ -17,6 +18,18 @@ export const MAX_WATCH_RESYNC_SECONDS = 604_800;
 /** A watch's name: lower case letters, digits, `-` and `.` (it defaults to `jobs.batch`). */
 export const WATCH_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const API_VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
+
+/**
+ * A finalizer name as the API server wants one for a custom finalizer: a qualified name with a
+ * domain prefix, `example.com/cleanup` (a name without `/` draws a warning; `kubernetes` and
+ * `kubernetes.io/...` are Kubernetes' own).
+ */
+export const FINALIZER_NAME = /^(?=.{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** True when `name` is a finalizer a watch may own (not one of Kubernetes' own). */
+export function isOwnableFinalizer(name: string): boolean {
+  return FINALIZER_NAME.test(name) && !/^(?:[^/]*\.)?kubernetes\.io\//.test(name) && !name.startsWith("k8s.io/");
+}
 
 /** Built-in resources by the name a watch gives them: `pods`, `jobs.batch`, `deployments.apps`. */
 const BUILT_IN: ReadonlyMap<string, WatchedResourceType> = new Map(
@@ -92,16 +105,19 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     retries: w.retries ?? DEFAULT_WATCH_RETRIES,
     coalesce: w.coalesce ?? false,
     ...(w.resyncSeconds !== undefined ? { resyncSeconds: w.resyncSeconds } : {}),
+    ...(w.finalizer !== undefined ? { finalizer: w.finalizer } : {}),
   };
 }
 
 /**
- * The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"`).
+ * The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"`);
+ * with a `finalizer`, also get and patch (adding and removing it, reading again after a conflict).
  * A cluster-scoped built-in needs no namespace (the manifests know its scope); another
  * cluster-scoped type is marked `"*"` so that it gets a ClusterRole.
  */
 export function watchRule(w: LoadedWatch): PermissionRule {
   const builtIn = BUILT_IN.get(w.type.group ? `${w.type.resource}.${w.type.group}` : w.type.resource);
   const namespace = !w.type.namespaced ? (builtIn ? undefined : "*") : w.namespace;
-  return { apiGroups: [w.type.group], resources: [w.type.resource], verbs: ["list", "watch"], ...(namespace !== undefined ? { namespace } : {}) };
+  const verbs = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : ["list", "watch"];
+  return { apiGroups: [w.type.group], resources: [w.type.resource], verbs, ...(namespace !== undefined ? { namespace } : {}) };
 }

@@ -11,7 +11,10 @@
  * pause holds no slot, and the object's later calls wait for it. With `coalesce`, a call whose
  * turn comes with a newer change of its object queued is skipped (counted, logged at debug).
  * With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
- * `RESYNC` call each period unless a call about it is pending. A watch the server refuses (403: a missing
+ * `RESYNC` call each period unless a call about it is pending. With a `finalizer`, each object
+ * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call,
+ * made until it succeeds, after which the finalizer is removed (watch/finalizer.ts); the
+ * events of those writes call nothing. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
@@ -21,12 +24,13 @@ import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { LoadedFunction, LoadedWatch, WatchCallEvent, WatchEventName } from "../function.js";
-import type { KubeClient, KubeObject } from "../kube/api.js";
+import type { KubeClient, KubeObject, ResourceClient } from "../kube/api.js";
 import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
+import { addFinalizer, hasFinalizer, isTerminating, OwnWrites, removeFinalizer } from "./finalizer.js";
 import { ABORT_GRACE_MS, linkAbort } from "../signals.js";
 
 export interface RunWatchesOptions {
@@ -96,13 +100,47 @@ const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed"]);
 /** "1 s", "250 ms". */
 const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
+/** One watch of one function as it runs: what its calls share. */
+interface WatchRun {
+  fn: LoadedFunction;
+  watch: LoadedWatch;
+  options: RunWatchesOptions;
+  signal: AbortSignal;
+  client: ResourceClient<KubeObject>;
+  /** The watch's own finalizer writes, whose events call nothing. */
+  own: OwnWrites;
+}
+
+/**
+ * What a queued call does: `call` (with a finalizer, adds it first unless the object has it or
+ * is being deleted; then the handler), `ensure` (only adds the finalizer: an event `events`
+ * leaves out), `finalize` (the handler with `FINALIZE`, then the finalizer removed).
+ */
+type Step = "call" | "ensure" | "finalize";
+
+/** The step an event of `object` takes; undefined: none (an event `events` leaves out, nothing to add). */
+function stepFor(watch: LoadedWatch, event: WatchCallEvent, object: KubeObject, wanted: boolean): Step | undefined {
+  const finalizer = watch.finalizer;
+  if (finalizer !== undefined && event !== "DELETED") {
+    if (isTerminating(object)) {
+      if (hasFinalizer(object, finalizer)) return "finalize";
+    } else if (!hasFinalizer(object, finalizer)) return wanted ? "call" : "ensure";
+  }
+  return wanted ? "call" : undefined;
+}
+
 /**
  * The call for one event, one log line per try: info when it succeeds, an error when it fails
  * (saying whether and when it is made again).
  */
-async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEvent, object: KubeObject, options: RunWatchesOptions, signal: AbortSignal, place: CallPlace): Promise<void> {
+async function call(run: WatchRun, change: WatchCallEvent, object: KubeObject, place: CallPlace, step: Step): Promise<void> {
+  const { fn, watch, options, signal } = run;
   const retryDelay = options.retryDelayMs ?? defaultDelay;
-  const about = { fn: fn.name, watch: watch.name, event, object: keyOf(object) };
+  const key = keyOf(object);
+  // The change the watch itself made (a finalizer added or removed): it was the call before this one.
+  if (run.own.consume(key, object)) return;
+  const event: WatchCallEvent = step === "finalize" ? "FINALIZE" : change;
+  const about = { fn: fn.name, watch: watch.name, event, object: key };
   // Its turn came with a newer change of the object queued behind it: that call has the newer object.
   if (watch.coalesce && !signal.aborted && place.superseded()) {
     options.metrics?.skipped(fn.name, watch.name, event);
@@ -119,7 +157,24 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
     // A handler still running after its timeout (it ignores its signal).
     let lingering: Promise<void> | undefined;
     try {
-      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
+      let current = object;
+      if (watch.finalizer !== undefined && step !== "finalize" && event !== "DELETED") {
+        const added = await addFinalizer(run.client, current, watch.finalizer, signal);
+        // Gone meanwhile: its DELETED event follows.
+        if (added === undefined) return;
+        if (added.written) {
+          run.own.remember(key, added.object);
+          log.info({ finalizer: watch.finalizer }, `added the finalizer ${watch.finalizer}`);
+        }
+        current = added.object;
+      }
+      if (step === "ensure") return;
+      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object: current }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
+      if (step === "finalize") {
+        const removed = await removeFinalizer(run.client, current, watch.finalizer!, signal);
+        if (removed?.written) run.own.remember(key, removed.object);
+        log.info({ finalizer: watch.finalizer }, `removed the finalizer ${watch.finalizer}`);
+      }
       const ms = performance.now() - started;
       options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
       log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
@@ -129,12 +184,13 @@ async function call(fn: LoadedFunction, watch: LoadedWatch, event: WatchCallEven
       const outcome = outcomeOf(decision, signal.aborted);
       options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
       const retryable = RETRIED.has(outcome) && !signal.aborted;
-      const again = retryable && retry < watch.retries;
+      // An object being deleted waits for its finalizer: that call is made until it succeeds.
+      const again = retryable && (step === "finalize" || retry < watch.retries);
       const newer = again && place.superseded();
       if (again && !newer) delayMs = retryDelay(retry + 1);
       const exhausted = retryable && !again && watch.retries > 0;
       const next =
-        delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1} of ${watch.retries})`
+        delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1}${step === "finalize" ? ": until it succeeds, the object's deletion waits for it" : ` of ${watch.retries}`})`
         : newer ? "; not made again: a newer change of the object is queued"
         : exhausted ? `; no retries left (${watch.retries} made)`
         : "";
@@ -170,6 +226,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const log = options.logger.child({ fn: fn.name, watch: watch.name });
   const queue = new KeyedCallQueue(watch.concurrency);
   const client = options.kube.resource({ ...watch.type, kind: "" });
+  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites() };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;
@@ -182,7 +239,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   // Every resync call in flight listens to it, as to the shutdown signal.
   setMaxListeners(0, watching.signal);
   const unlinkWatching = linkAbort(signal, watching);
-  const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(fn, watch, store, queue, options, watching.signal) : undefined;
+  const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(run, store, queue, watching.signal) : undefined;
   while (!signal.aborted) {
     try {
       const where = { resource: watch.type.resource, namespace: watch.namespace ?? (watch.type.namespaced ? options.kube.namespace : undefined) };
@@ -215,8 +272,11 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         // The stream works: the next failure starts the pauses over. (A list that works before a
         // refused watch request does not: restarting it at once would replay it again and again.)
         if (listed) failures = 0;
-        if (!wanted.has(type)) continue;
-        await queue.push(keyOf(object), (place) => call(fn, watch, type as WatchEventName, object, options, signal, place));
+        const key = keyOf(object);
+        if (type === "DELETED") run.own.forget(key);
+        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type));
+        if (step === undefined) continue;
+        await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step));
       }
     } catch (error) {
       if (signal.aborted) break;
@@ -247,7 +307,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
  * object's state when its turn comes (the latest the watch knows), and is skipped if the object
  * is gone by then or a change of it was queued behind it (that call has the newer state).
  */
-async function resyncEvery(fn: LoadedFunction, watch: LoadedWatch, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
+async function resyncEvery(watchRun: WatchRun, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, signal: AbortSignal): Promise<void> {
+  const { fn, watch, options } = watchRun;
+  // Resync calls end with the watch (at shutdown, or when it stops for good).
+  const run = { ...watchRun, signal };
   const log = options.logger.child({ fn: fn.name, watch: watch.name });
   const period = watch.resyncSeconds! * 1000;
   while (await sleep(period, true, { signal }).catch(() => false)) {
@@ -267,7 +330,7 @@ async function resyncEvery(fn: LoadedFunction, watch: LoadedWatch, store: Readon
       await queue.push(key, async (place) => {
         const object = store.get(storeKey);
         if (!object || place.superseded()) return;
-        await call(fn, watch, "RESYNC", object, options, signal, place);
+        await call(run, "RESYNC", object, place, stepFor(watch, "RESYNC", object, true)!);
       });
     }
     log.info({ objects: queued + busy, queued, busy }, `resync of ${watch.name} for ${fn.name}: ${queued} call(s) queued${busy ? `, ${busy} object(s) passed over (a call about them is pending)` : ""}`);

@@ -51,7 +51,7 @@ test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, name)']);
   assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
   assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: -1 } }), ["watch.retries: must be 0 (never) or more"]);
@@ -61,6 +61,11 @@ test("problems name the field and what to write", () => {
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 0.5 } }), ["watch.resyncSeconds: must be a whole number of seconds"]);
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 604_801 } }), ["watch.resyncSeconds: must be at most 604800 (a week)"]);
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: "10m" } }), ["watch.resyncSeconds: Invalid input: expected number, received string"]);
+  // A finalizer: domain-qualified, not one of Kubernetes' own.
+  for (const finalizer of ["cleanup", "kubernetes.io/pv-protection", "batch.kubernetes.io/job-tracking", "Example.com/x", "example.com/"]) {
+    assert.deepEqual(problems({ watch: { resource: "pods", finalizer } }), ['watch.finalizer: must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)'], finalizer);
+  }
+  assert.deepEqual(problems({ watch: { resource: "pods", finalizer: "backups.example.com/delete-snapshots" } }), []);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A watch calls with the input {}: an input schema refusing it is named, with the other problems.

@@ -1,0 +1,99 @@
+/**
+ * @module watch/finalizer
+ * A watch's `finalizer`: the name podfn keeps in `metadata.finalizers` of every object the watch
+ * sees, so that deleting one waits for the function's `FINALIZE` call (kopf's and
+ * controller-runtime's pattern for cleaning up what an object stood for). Here: whether an
+ * object has it or is being deleted, adding and removing it with a merge patch that carries the
+ * resourceVersion read (a 409 reads the object again and decides again, as client-go's
+ * RetryOnConflict; other finalizers are never touched), and the resourceVersions of those writes,
+ * so the watch does not call the function again for its own change.
+ */
+import type { KubeObject, ResourceClient } from "../kube/api.js";
+import { KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
+import { retryOnConflict } from "../kube/retry.js";
+
+/** Whether `object` lists the finalizer `name`. */
+export function hasFinalizer(object: KubeObject, name: string): boolean {
+  return object.metadata?.finalizers?.includes(name) ?? false;
+}
+
+/** Whether `object` is being deleted (it has a `deletionTimestamp`: it waits for its finalizers). */
+export function isTerminating(object: KubeObject): boolean {
+  return typeof object.metadata?.deletionTimestamp === "string";
+}
+
+/** The resourceVersion each object has after the watch's own last write, by object key. */
+export class OwnWrites {
+  readonly #versions = new Map<string, string>();
+
+  remember(key: string, object: KubeObject): void {
+    const version = object.metadata?.resourceVersion;
+    if (version !== undefined) this.#versions.set(key, version);
+  }
+
+  /** True (once) for the event of the watch's own last write of the object `key`. */
+  consume(key: string, object: KubeObject): boolean {
+    const version = this.#versions.get(key);
+    if (version === undefined || version !== object.metadata?.resourceVersion) return false;
+    this.#versions.delete(key);
+    return true;
+  }
+
+  forget(key: string): void {
+    this.#versions.delete(key);
+  }
+}
+
+/** An object as it is after a finalizer step, and whether the step wrote it. */
+export interface FinalizerStep {
+  object: KubeObject;
+  written: boolean;
+}
+
+/**
+ * Write the finalizers `change` wants to the object (merge patch with the resourceVersion read),
+ * reading it again after a 409 and asking `change` again; `change` returns `undefined` when
+ * nothing is to be written. Resolves to the object as it is then, or `undefined` when it is gone.
+ */
+async function writeFinalizers(client: ResourceClient<KubeObject>, object: KubeObject, change: (current: KubeObject) => string[] | undefined, signal: AbortSignal): Promise<FinalizerStep | undefined> {
+  const name = object.metadata!.name!;
+  const where = object.metadata?.namespace !== undefined ? { namespace: object.metadata.namespace } : {};
+  let current = object;
+  try {
+    return await retryOnConflict(
+      async () => {
+        const finalizers = change(current);
+        if (finalizers === undefined) return { object: current, written: false };
+        try {
+          const patch = { metadata: { finalizers, resourceVersion: current.metadata?.resourceVersion } };
+          return { object: await client.patch(name, patch, { type: "merge", signal, ...where }), written: true };
+        } catch (error) {
+          if (error instanceof KubeConflictError) current = await client.get(name, { signal, ...where });
+          throw error;
+        }
+      },
+      { signal },
+    );
+  } catch (error) {
+    if (error instanceof KubeNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Add the finalizer `name` to `object` unless it has it or is being deleted (no finalizer may be
+ * added then). Resolves to the object as it is then, or `undefined` when it is gone.
+ */
+export function addFinalizer(client: ResourceClient<KubeObject>, object: KubeObject, name: string, signal: AbortSignal): Promise<FinalizerStep | undefined> {
+  if (hasFinalizer(object, name) || isTerminating(object)) return Promise.resolve({ object, written: false });
+  return writeFinalizers(client, object, (current) => (hasFinalizer(current, name) || isTerminating(current) ? undefined : [...(current.metadata?.finalizers ?? []), name]), signal);
+}
+
+/**
+ * Remove the finalizer `name` from `object` (the others stay as they are). Resolves to the
+ * object as it is then, or `undefined` when it is gone; removing the last finalizer of an
+ * object being deleted lets the API server delete it.
+ */
+export function removeFinalizer(client: ResourceClient<KubeObject>, object: KubeObject, name: string, signal: AbortSignal): Promise<FinalizerStep | undefined> {
+  return writeFinalizers(client, object, (current) => (hasFinalizer(current, name) ? current.metadata!.finalizers!.filter((f) => f !== name) : undefined), signal);
+}

@@ -1,0 +1,141 @@
+/**
+ * A watch's `finalizer` on the emulated cluster, run as the HTTP workload's generated
+ * ServiceAccount (so the get and patch rights the manifests add for it are proved enough): the
+ * finalizer is on every object before its first call; deleting one calls the function with
+ * `FINALIZE`, then the finalizer goes and the object with it (its `DELETED` follows); a
+ * `FINALIZE` that throws is made again until it succeeds while the object waits; other
+ * finalizers are never touched; the watch's own writes call nothing.
+ */
+import { test, before, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import { clusterForFile } from "../helpers/cluster-clients.js";
+import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
+import { KubeNotFoundError } from "../../runtime/kube/errors.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import { runWatches } from "../../runtime/watch/watcher.js";
+import { servingPermissions } from "../../runtime/requirements.js";
+import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
+import { captureLogs, loaded, until } from "../schedule/helpers.js";
+
+const NS = "default";
+const FINALIZER = "podfn.example.com/cleanup";
+let admin: KubeClient;
+const { cluster, client } = clusterForFile(NS);
+
+before(async () => {
+  admin = await client();
+});
+
+/** The functions deployed as the manifests would, their watches run as the HTTP ServiceAccount (stopped after the test, whatever happens). */
+async function deployed(t: TestContext, fns: LoadedFunction[]) {
+  await applyObjects(admin, generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects));
+  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50, retryDelayMs: () => 20 }, stop.signal);
+  t.after(async () => {
+    stop.abort();
+    await done;
+  });
+  return {
+    lines,
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+type Seen = { event: string; name: string; finalizers: string[]; deleting: boolean };
+
+function recorder(definition: Omit<FunctionDefinition, "handler">, onCall?: (t: Extract<Trigger, { type: "watch" }>) => Promise<void> | void) {
+  const seen: Seen[] = [];
+  const fn = loaded({
+    ...definition,
+    async handler({ trigger }) {
+      if (trigger.type !== "watch") throw new Error("not a watch call");
+      const meta = trigger.object.metadata!;
+      seen.push({ event: trigger.event, name: meta.name!, finalizers: meta.finalizers ?? [], deleting: meta.deletionTimestamp !== undefined });
+      await onCall?.(trigger);
+    },
+  });
+  return { fn, seen };
+}
+
+const configMap = (name: string, labels: Record<string, string>, finalizers?: string[]) => ({ apiVersion: "v1" as const, kind: "ConfigMap" as const, metadata: { name, labels, ...(finalizers ? { finalizers } : {}) } });
+const gone = async (name: string) => admin.configMaps.get(name).then(() => false, (e: unknown) => e instanceof KubeNotFoundError);
+const events = (seen: Seen[], name: string) => seen.filter((s) => s.name === name).map((s) => s.event);
+
+test("the finalizer is on each object before its first call; a deletion calls FINALIZE, then the object goes and DELETED follows; the watch's own writes call nothing", async (t) => {
+  await admin.configMaps.create(configMap("fin-before", { suite: "fin-1" }));
+  const { fn, seen } = recorder({ name: "fin-1", watch: { resource: "configmaps", labelSelector: "suite=fin-1", finalizer: FINALIZER } });
+  assert.deepEqual(servingPermissions(fn), [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "patch"] }]);
+  const run = await deployed(t, [fn]);
+  await until(() => seen.length >= 1, "the existing object's call", 10_000);
+  assert.deepEqual(seen[0], { event: "ADDED", name: "fin-before", finalizers: [FINALIZER], deleting: false });
+  assert.deepEqual((await admin.configMaps.get("fin-before")).metadata?.finalizers, [FINALIZER]);
+  await admin.configMaps.create(configMap("fin-after", { suite: "fin-1" }));
+  await until(() => events(seen, "fin-after").length === 1, "the new object's call", 10_000);
+  await admin.configMaps.delete("fin-after");
+  await until(() => gone("fin-after"), "the deleted object gone once finalized", 10_000);
+  await until(() => events(seen, "fin-after").length === 3, "FINALIZE, then DELETED", 10_000);
+  await run.stop();
+  assert.deepEqual(
+    seen.filter((s) => s.name === "fin-after").map((s) => [s.event, s.finalizers, s.deleting]),
+    [
+      ["ADDED", [FINALIZER], false],
+      ["FINALIZE", [FINALIZER], true],
+      ["DELETED", [], true],
+    ],
+  );
+  assert.deepEqual(events(seen, "fin-before"), ["ADDED"], "no MODIFIED call for the finalizer the watch added");
+  assert.ok(run.lines.some((l) => l.msg === `added the finalizer ${FINALIZER}` && l.object === "default/fin-after"));
+  assert.ok(run.lines.some((l) => l.msg === `removed the finalizer ${FINALIZER}` && l.object === "default/fin-after" && l.event === "FINALIZE"));
+});
+
+test("a FINALIZE call that throws is made again until it succeeds, whatever retries says; the object waits for it", async (t) => {
+  let failures = 0;
+  const { fn, seen } = recorder({ name: "fin-2", watch: { resource: "configmaps", labelSelector: "suite=fin-2", finalizer: FINALIZER, retries: 0 } }, (t) => {
+    if (t.event === "FINALIZE" && failures++ < 3) throw new Error(`the backup bucket is not reachable (${failures})`);
+  });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-flaky", { suite: "fin-2" }));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  await admin.configMaps.delete("fin-flaky");
+  await until(() => gone("fin-flaky"), "the object gone once a FINALIZE call succeeded", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-flaky").filter((e) => e === "FINALIZE").length, 4);
+  const retried = run.lines.filter((l) => String(l.msg).startsWith("watch call failed") && l.event === "FINALIZE");
+  assert.equal(retried.length, 3);
+  assert.match(String(retried[0]!.msg), /trying again in 20 ms \(retry 1: until it succeeds, the object's deletion waits for it\)$/);
+});
+
+test("events without ADDED and MODIFIED: the finalizer is still added (no call), and FINALIZE still calls", async (t) => {
+  const { fn, seen } = recorder({ name: "fin-3", watch: { resource: "configmaps", labelSelector: "suite=fin-3", finalizer: FINALIZER, events: ["DELETED"] } });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-quiet", { suite: "fin-3" }));
+  await until(async () => (await admin.configMaps.get("fin-quiet")).metadata?.finalizers?.includes(FINALIZER) ?? false, "the finalizer added", 10_000);
+  assert.deepEqual(seen, []);
+  await admin.configMaps.delete("fin-quiet");
+  await until(() => seen.length === 2, "FINALIZE and DELETED", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-quiet"), ["FINALIZE", "DELETED"]);
+});
+
+test("another finalizer is left as it is: after FINALIZE the object waits for it, and the removal's MODIFIED calls nothing", async (t) => {
+  const other = "other.example.com/keep";
+  const { fn, seen } = recorder({ name: "fin-4", watch: { resource: "configmaps", labelSelector: "suite=fin-4", finalizer: FINALIZER } });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-shared", { suite: "fin-4" }, [other]));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  assert.deepEqual(seen[0]!.finalizers, [other, FINALIZER], "added after the finalizers already there");
+  await admin.configMaps.delete("fin-shared");
+  await until(async () => JSON.stringify((await admin.configMaps.get("fin-shared")).metadata?.finalizers) === JSON.stringify([other]), "only the other finalizer left", 10_000);
+  assert.deepEqual(events(seen, "fin-shared"), ["ADDED", "FINALIZE"]);
+  const stuck = await admin.configMaps.get("fin-shared");
+  await admin.configMaps.patch("fin-shared", { metadata: { finalizers: [], resourceVersion: stuck.metadata!.resourceVersion } });
+  await until(() => events(seen, "fin-shared").length === 3, "DELETED", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-shared"), ["ADDED", "FINALIZE", "DELETED"]);
+});
