@@ -115,6 +115,49 @@ describe("CustomResourceDefinition validation", () => {
     ]);
   });
 
+  test("junctors restrict values only: what they may not say, in validateStructural's words and sorted order", async () => {
+    const schema = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: { size: { type: "integer" }, port: { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] } },
+          oneOf: [{ type: "object", required: ["size"] }, { description: "no size", nullable: true, properties: { metadata: {} } }],
+          not: { "x-kubernetes-preserve-unknown-fields": true, default: {}, additionalProperties: false },
+        },
+      },
+    };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: schema } } }));
+    const p = "spec.validation.openAPIV3Schema.properties[spec]";
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      `${p}.not.additionalProperties: Forbidden: must be undefined to be structural`,
+      `${p}.not.default: Forbidden: must be undefined to be structural`,
+      `${p}.not.x-kubernetes-preserve-unknown-fields: Forbidden: must be false to be structural`,
+      `${p}.oneOf[0].type: Forbidden: must be empty to be structural`,
+      `${p}.oneOf[1].description: Forbidden: must be empty to be structural`,
+      `${p}.oneOf[1].nullable: Forbidden: must be false to be structural`,
+      `${p}.oneOf[1].properties[metadata]: Forbidden: must not be specified in a nested context`,
+    ]);
+  });
+
+  test("a property the root's junctors name must be specified outside them; controller-gen's int-or-string forms pass", async () => {
+    const schema = {
+      type: "object",
+      properties: {
+        spec: { type: "object", properties: { port: { "x-kubernetes-int-or-string": true, allOf: [{ anyOf: [{ type: "integer" }, { type: "string" }] }, { pattern: "^[0-9a-z]+$" }] } } },
+      },
+      anyOf: [{ required: ["spec"] }, { properties: { spec: { properties: { replicas: { minimum: 1 } } }, status: {} } }],
+    };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: schema } } }));
+    const p = "spec.validation.openAPIV3Schema";
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      `${p}.properties[spec].properties[replicas]: Required value: because it is defined in ${p}.anyOf[1].properties[spec].properties[replicas]`,
+      `${p}.properties[status]: Required value: because it is defined in ${p}.anyOf[1].properties[status]`,
+    ]);
+    delete (schema as { anyOf?: unknown }).anyOf;
+    assert.equal((await t.send("POST", CRDS, { body: crd("gadgets", "Gadget", { version: { schema: { openAPIV3Schema: schema } } }) })).status, 201);
+  });
+
   test("a root that is not an object", async () => {
     const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: { type: "array", items: { type: "string" } } } } }));
     assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.validation.openAPIV3Schema.type: Invalid value: "array": must be object at the root']);

@@ -5,18 +5,20 @@
  * need the approval annotation), scope, versions (names, unique, exactly one storage version,
  * a schema each), the names (required, DNS-1035, Kind's mixed case, kind ≠ listKind), printer
  * columns, scale paths, the conversion strategy, `preserveUnknownFields`, each schema's list
- * types and structural types (a type everywhere, `object` at the root) and `status.storedVersions`.
+ * types and structural rules (a type everywhere, `object` at the root, junctors that restrict
+ * values only: crd-structural-junctors) and `status.storedVersions`.
  * On update: `spec.group` and `spec.names.plural` are immutable, and `scope` and
  * `names.kind` once the CRD is established.
  *
  * A v1 CRD is validated as its internal form: when every version has the same schema,
  * subresources and columns (always, with one version), they are checked at `spec.validation`,
  * `spec.subresources` and `spec.additionalPrinterColumns` (sic, as the conversion moves them),
- * else per version. Not checked: CEL rules, defaults against their schemas, the value
- * validations inside a schema, webhook client configs beyond being present.
+ * else per version. Not checked: CEL rules, defaults against their schemas, patterns as Go
+ * compiles them, webhook client configs beyond being present.
  */
 import { nameProblems } from "./validation.js";
-import type { FieldError } from "./status.js";
+import { errorText, type FieldError } from "./status.js";
+import { junctorErrors } from "./crd-structural-junctors.js";
 
 type Obj = Record<string, any>;
 
@@ -103,8 +105,9 @@ function structuralErrors(schema: Obj, at: string): FieldError[] {
     if (s.additionalProperties && typeof s.additionalProperties === "object") walk(s.additionalProperties, `${path}.additionalProperties`);
   };
   walk(schema, at);
+  errors.push(...junctorErrors(schema, at));
   // ValidateStructural sorts its errors by their text.
-  return errors.sort((a, b) => (`${a.field}: ${a.detail}` < `${b.field}: ${b.detail}` ? -1 : 1));
+  return errors.sort((a, b) => (errorText(a) < errorText(b) ? -1 : errorText(a) > errorText(b) ? 1 : 0));
 }
 
 function columnErrors(columns: Obj[], at: string): FieldError[] {

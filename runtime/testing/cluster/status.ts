@@ -170,13 +170,18 @@ function body(e: FieldError): string {
   }
 }
 
+/** One field error's text as field.Error.Error() prints it: `spec.x: Required value`. */
+export function errorText(e: FieldError): string {
+  return `${e.field}: ${body(e)}`;
+}
+
 /**
  * 422 Invalid: `Deployment.apps "x" is invalid: [a: ..., b: ...]` with one cause per error.
  * `kind` is the Kind (`ConfigMap`), `group` its API group.
  */
 export function invalid(group: string, kind: string, name: string, errors: FieldError[]): ApiError {
   // field.ErrorList.ToAggregate: the message names each distinct error once; the causes keep every one.
-  const parts = [...new Set(errors.map((e) => `${e.field}: ${body(e)}`))];
+  const parts = [...new Set(errors.map(errorText))];
   const text = parts.length === 1 ? parts[0]! : `[${parts.join(", ")}]`;
   const causes: StatusCause[] = errors.map((e) => ({ reason: REASONS[e.type], message: body(e), field: e.field }));
   const d: NonNullable<Status["details"]> = {};
