@@ -12,6 +12,7 @@ import { defineFunction, type FunctionDefinition } from "../../runtime/function.
 import { resolveDefinition } from "../../runtime/definition-schema.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { servingPermissions } from "../../runtime/requirements.js";
+import { describeFunction } from "../../runtime/commands/list.js";
 import { loaded } from "../schedule/helpers.js";
 
 const problems = (definition: Record<string, unknown>): string[] => {
@@ -66,6 +67,11 @@ test("problems name the field and what to write", () => {
     assert.deepEqual(problems({ watch: { resource: "pods", finalizer } }), ['watch.finalizer: must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)'], finalizer);
   }
   assert.deepEqual(problems({ watch: { resource: "pods", finalizer: "backups.example.com/delete-snapshots" } }), []);
+  // Loaded, and shown by `podfn list --json` with the rights it adds.
+  const finalized = loaded({ name: "w", watch: { resource: "pods", finalizer: "backups.example.com/delete-snapshots" }, handler() {} });
+  assert.equal(describeFunction(finalized).watches[0]!.finalizer, "backups.example.com/delete-snapshots");
+  assert.deepEqual(describeFunction(finalized).servingPermissions, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] }]);
+  assert.equal(describeFunction(loaded({ name: "w", watch: { resource: "pods" }, handler() {} })).watches[0]!.finalizer, null);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A watch calls with the input {}: an input schema refusing it is named, with the other problems.
