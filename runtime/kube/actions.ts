@@ -42,8 +42,8 @@ export const MANUAL_INSTANTIATION = "cronjob.kubernetes.io/instantiate";
  * `createJobFromCronJob`): the CronJob's job template (its labels, its annotations over
  * `cronjob.kubernetes.io/instantiate: manual`, its spec), owned by the CronJob as its
  * controller (no `blockOwnerDeletion`, which would need `update cronjobs/finalizers`), in the
- * CronJob's namespace. Without `options.name` the server names it: `generateName`
- * `<cronjob>-manual-`. Reads the CronJob, then creates the Job: needs `get cronjobs` and
+ * CronJob's namespace. Without `options.name` (or with an empty one) the server names it:
+ * `generateName` `<cronjob>-manual-` (kubectl requires a name). Reads the CronJob, then creates the Job: needs `get cronjobs` and
  * `create jobs`.
  *
  * @example
@@ -57,7 +57,7 @@ export async function createJobFromCronJob(cronJobs: ResourceClient<CronJob>, jo
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: {
-      ...(name === undefined ? { generateName: `${cronJobName}-manual-` } : { name }),
+      ...(name === undefined || name === "" ? { generateName: `${cronJobName}-manual-` } : { name }),
       annotations: { [MANUAL_INSTANTIATION]: "manual", ...template?.metadata?.annotations },
       labels: template?.metadata?.labels,
       ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cronJob.metadata!.name!, uid: cronJob.metadata!.uid!, controller: true }],

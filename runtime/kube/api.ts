@@ -65,7 +65,7 @@ export interface WriteOptions extends CallOptions, NamespaceOption {
 }
 
 export interface CreateJobFromCronJobOptions extends WriteOptions {
-  /** The Job's name. Default: one the server generates, `<cronjob>-manual-xxxxx`. */
+  /** The Job's name. Default (also when empty): one the server generates, `<cronjob>-manual-xxxxx`. */
   name?: string;
 }
 

@@ -12,26 +12,26 @@
  * turn comes with a newer change of its object queued is skipped (counted, logged at debug).
  * With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
  * `RESYNC` call each period unless a call about it is pending. With a `finalizer`, each object
- * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call,
- * made until it succeeds, after which the finalizer is removed (watch/finalizer.ts); the
- * events of those writes call nothing. A watch the server refuses (403: a missing
+ * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
+ * (with the object read again), made until it succeeds, after which the finalizer is removed
+ * (that write retried on its own); an object that leaves the selectors is let go
+ * (watch/finalizer.ts). The events of those writes call nothing, nor end a failed call's retry. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
  */
-import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadedFunction, LoadedWatch, WatchCallEvent, WatchEventName } from "../function.js";
-import type { KubeClient, KubeObject, ResourceClient } from "../kube/api.js";
-import { invoke } from "../invoke.js";
-import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
-import type { WatchCallMetrics, WatchOutcome } from "../metrics.js";
+import type { KubeClient, KubeObject } from "../kube/api.js";
+import type { RunOutcome } from "../cron/exit-codes.js";
+import type { WatchCallMetrics } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
-import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
-import { addFinalizer, hasFinalizer, isTerminating, OwnWrites, removeFinalizer } from "./finalizer.js";
-import { ABORT_GRACE_MS, linkAbort } from "../signals.js";
+import { KeyedCallQueue } from "./keyed-queue.js";
+import { OwnWrites } from "./finalizer.js";
+import { call, defaultDelay, keyOf, stepFor, type WatchRun } from "./watch-call.js";
+import { linkAbort } from "../signals.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -65,19 +65,6 @@ export interface WatchCallFailure {
   retried: boolean;
 }
 
-/** A call's outcome as its metric's label. */
-const OUTCOME_LABELS: Record<RunOutcome, Exclude<WatchOutcome, "coalesced">> = {
-  succeeded: "success",
-  failed: "error",
-  "invalid input": "invalid_input",
-  forbidden: "forbidden",
-  "timed out": "timeout",
-  aborted: "aborted",
-};
-
-/** `namespace/name`, or `name` for a cluster-scoped object (as kubectl names them). */
-const keyOf = (object: KubeObject) => (object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name ?? ""}` : (object.metadata?.name ?? ""));
-
 /** A refusal no retry changes (a malformed selector): the watch stops. */
 const permanent = (error: unknown) => error instanceof KubeApiError && (error.statusCode === 400 || error.statusCode === 422);
 
@@ -85,140 +72,6 @@ const permanent = (error: unknown) => error instanceof KubeApiError && (error.st
 function hint(error: unknown, watch: LoadedWatch): string {
   if (error instanceof KubeApiError && error.statusCode === 404) return ` (is ${watch.type.group ? `${watch.type.resource}.${watch.type.group}/${watch.type.version}` : `${watch.type.resource}/${watch.type.version}`} served by this cluster? a custom resource needs its CRD installed)`;
   return "";
-}
-
-const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
-
-
-/**
- * Outcomes another try may change: the handler threw. Invalid input and a denied request fail
- * again; a call that timed out may still be running (a handler that ignores its signal runs
- * on), and a retry would run beside it.
- */
-const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed"]);
-
-/** "1 s", "250 ms". */
-const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
-
-/** One watch of one function as it runs: what its calls share. */
-interface WatchRun {
-  fn: LoadedFunction;
-  watch: LoadedWatch;
-  options: RunWatchesOptions;
-  signal: AbortSignal;
-  client: ResourceClient<KubeObject>;
-  /** The watch's own finalizer writes, whose events call nothing. */
-  own: OwnWrites;
-}
-
-/**
- * What a queued call does: `call` (with a finalizer, adds it first unless the object has it or
- * is being deleted; then the handler), `ensure` (only adds the finalizer: an event `events`
- * leaves out), `finalize` (the handler with `FINALIZE`, then the finalizer removed).
- */
-type Step = "call" | "ensure" | "finalize";
-
-/** The step an event of `object` takes; undefined: none (an event `events` leaves out, nothing to add). */
-function stepFor(watch: LoadedWatch, event: WatchCallEvent, object: KubeObject, wanted: boolean): Step | undefined {
-  const finalizer = watch.finalizer;
-  if (finalizer !== undefined && event !== "DELETED") {
-    if (isTerminating(object)) {
-      if (hasFinalizer(object, finalizer)) return "finalize";
-    } else if (!hasFinalizer(object, finalizer)) return wanted ? "call" : "ensure";
-  }
-  return wanted ? "call" : undefined;
-}
-
-/**
- * The call for one event, one log line per try: info when it succeeds, an error when it fails
- * (saying whether and when it is made again).
- */
-async function call(run: WatchRun, change: WatchCallEvent, object: KubeObject, place: CallPlace, step: Step): Promise<void> {
-  const { fn, watch, options, signal } = run;
-  const retryDelay = options.retryDelayMs ?? defaultDelay;
-  const key = keyOf(object);
-  // The change the watch itself made (a finalizer added or removed): it was the call before this one.
-  if (run.own.consume(key, object)) return;
-  const event: WatchCallEvent = step === "finalize" ? "FINALIZE" : change;
-  const about = { fn: fn.name, watch: watch.name, event, object: key };
-  // Its turn came with a newer change of the object queued behind it: that call has the newer object.
-  if (watch.coalesce && !signal.aborted && place.superseded()) {
-    options.metrics?.skipped(fn.name, watch.name, event);
-    options.logger.debug(about, "watch call skipped: a newer change of the object is queued (coalesce)");
-    return;
-  }
-  for (let retry = 0; ; retry++) {
-    // Queued before a shutdown (or the end of a leadership): not started, and nothing to say.
-    if (signal.aborted) return;
-    const requestId = randomUUID();
-    const log = options.logger.child({ ...about, requestId, ...(retry > 0 ? { retry } : {}) });
-    const started = performance.now();
-    let delayMs: number | undefined;
-    // A handler still running after its timeout (it ignores its signal).
-    let lingering: Promise<void> | undefined;
-    try {
-      let current = object;
-      if (watch.finalizer !== undefined && step !== "finalize" && event !== "DELETED") {
-        const added = await addFinalizer(run.client, current, watch.finalizer, signal);
-        // Gone meanwhile: its DELETED event follows.
-        if (added === undefined) return;
-        if (added.written) {
-          run.own.remember(key, added.object);
-          log.info({ finalizer: watch.finalizer }, `added the finalizer ${watch.finalizer}`);
-        }
-        current = added.object;
-      }
-      if (step === "ensure") return;
-      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object: current }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
-      if (step === "finalize") {
-        const removed = await removeFinalizer(run.client, current, watch.finalizer!, signal);
-        if (removed?.written) run.own.remember(key, removed.object);
-        log.info({ finalizer: watch.finalizer }, `removed the finalizer ${watch.finalizer}`);
-      }
-      const ms = performance.now() - started;
-      options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
-      log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
-      return;
-    } catch (error) {
-      const decision = exitCodeFor({ error });
-      const outcome = outcomeOf(decision, signal.aborted);
-      options.metrics?.record(fn.name, watch.name, event, OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
-      const retryable = RETRIED.has(outcome) && !signal.aborted;
-      // An object being deleted waits for its finalizer: that call is made until it succeeds.
-      const again = retryable && (step === "finalize" || retry < watch.retries);
-      const newer = again && place.superseded();
-      if (again && !newer) delayMs = retryDelay(retry + 1);
-      const exhausted = retryable && !again && watch.retries > 0;
-      const next =
-        delayMs !== undefined ? `; trying again in ${duration(delayMs)} (retry ${retry + 1}${step === "finalize" ? ": until it succeeds, the object's deletion waits for it" : ` of ${watch.retries}`})`
-        : newer ? "; not made again: a newer change of the object is queued"
-        : exhausted ? `; no retries left (${watch.retries} made)`
-        : "";
-      // A handler's own failure carries its stack and cause: the log is all it leaves.
-      log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(delayMs !== undefined ? { retryInMs: delayMs } : {}), ...(outcome === "failed" ? { err: error } : {}) }, `watch call ${outcome}: ${decision.message}${next}`);
-      if (outcome !== "aborted") options.onCallFailure?.({ fn: fn.name, watch: watch.name, event, object: about.object, outcome, error, retried: delayMs !== undefined });
-      if (delayMs === undefined) {
-        // Calls about one object run one at a time: the next waits for a handler that outlived its timeout.
-        // At most another `timeoutMs`: a handler that never ends must not stop the object's calls
-        // for good, nor (its queued calls filling the queue) the whole watch.
-        if (lingering) {
-          log.warn("the timed-out handler still runs (it ignores its signal): the object's next call waits for it, another timeoutMs at most");
-          if (!(await place.outlast(lingering, signal, ABORT_GRACE_MS, fn.timeoutMs)) && !signal.aborted) {
-            log.error("the timed-out handler still runs after twice its timeout: the object's next call starts beside it (make the handler stop when its signal aborts)");
-          }
-        }
-        return;
-      }
-    }
-    if (!(await place.pause(delayMs!, signal))) {
-      options.logger.info(about, "watch call not made again: the watch stopped");
-      return;
-    }
-    if (place.superseded()) {
-      options.logger.info(about, "watch call not made again: a newer change of the object is queued");
-      return;
-    }
-  }
 }
 
 /** Runs one watch of one function until `signal` aborts. */
@@ -273,7 +126,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         // refused watch request does not: restarting it at once would replay it again and again.)
         if (listed) failures = 0;
         const key = keyOf(object);
+        // The watch's own finalizer write calls nothing (read before its call saw the answer,
+        // it is queued, and skipped when its turn comes).
         if (type === "DELETED") run.own.forget(key);
+        else if (run.own.consume(key, object)) continue;
         const step = stepFor(watch, type as WatchEventName, object, wanted.has(type));
         if (step === undefined) continue;
         await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step));

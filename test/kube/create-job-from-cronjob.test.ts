@@ -86,6 +86,7 @@ describe("createJobFromCronJob", () => {
     await admin.cronJobs.patch("cleanup", { spec: { jobTemplate: { metadata: { annotations: { "cronjob.kubernetes.io/instantiate": null } } } } });
     const job = await admin.createJobFromCronJob("cleanup");
     assert.match(job.metadata!.name!, /^cleanup-manual-[a-z0-9]{5}$/);
+    assert.match((await admin.createJobFromCronJob("cleanup", { name: "" })).metadata!.name!, /^cleanup-manual-[a-z0-9]{5}$/, "an empty name is none");
     assert.equal(job.metadata?.annotations?.["cronjob.kubernetes.io/instantiate"], "manual");
   });
 

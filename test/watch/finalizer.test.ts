@@ -3,10 +3,13 @@
  * ServiceAccount (so the get and patch rights the manifests add for it are proved enough): the
  * finalizer is on every object before its first call; deleting one calls the function with
  * `FINALIZE`, then the finalizer goes and the object with it (its `DELETED` follows); a
- * `FINALIZE` that throws is made again until it succeeds while the object waits; other
- * finalizers are never touched; the watch's own writes call nothing.
+ * `FINALIZE` that throws or times out is made again until it succeeds while the object waits,
+ * once (a change queued meanwhile makes no second call), and a removal that fails is tried
+ * again without calling again; other finalizers are never touched; an object that leaves the
+ * selectors is let go; the watch's own writes call nothing, nor stop a failed call's retry.
  */
 import { test, before, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import assert from "node:assert/strict";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
@@ -138,4 +141,78 @@ test("another finalizer is left as it is: after FINALIZE the object waits for it
   await until(() => events(seen, "fin-shared").length === 3, "DELETED", 10_000);
   await run.stop();
   assert.deepEqual(events(seen, "fin-shared"), ["ADDED", "FINALIZE", "DELETED"]);
+});
+
+test("a first call that throws after the finalizer was added is retried as it was, not replaced by the finalizer's own change", async (t) => {
+  let failures = 0;
+  const { fn, seen } = recorder({ name: "fin-5", watch: { resource: "configmaps", labelSelector: "suite=fin-5", finalizer: FINALIZER } }, () => {
+    if (failures++ === 0) throw new Error("not yet");
+  });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-retried", { suite: "fin-5" }));
+  await until(() => seen.length === 2, "the retry", 10_000);
+  // A MODIFIED call would come within this (the watch reads on); there must be none.
+  await sleep(300);
+  await run.stop();
+  assert.deepEqual(seen.map((s) => [s.event, s.finalizers]), [["ADDED", [FINALIZER]], ["ADDED", [FINALIZER]]]);
+});
+
+test("a change while FINALIZE runs makes no second FINALIZE; a FINALIZE that times out is made again", async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let finalizeCalls = 0;
+  const { fn, seen } = recorder({ name: "fin-6", timeoutMs: 200, watch: { resource: "configmaps", labelSelector: "suite=fin-6", finalizer: FINALIZER } }, async (t) => {
+    if (t.event !== "FINALIZE") return;
+    finalizeCalls++;
+    if (t.object.metadata!.name === "fin-busy" && finalizeCalls === 1) await gate;
+    // The first call for fin-slow outlives its timeout (ignoring its signal): it is made again.
+    if (t.object.metadata!.name === "fin-slow" && seen.filter((s) => s.name === "fin-slow" && s.event === "FINALIZE").length === 1) await sleep(400);
+  });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-busy", { suite: "fin-6" }, ["other.example.com/keep"]));
+  await until(() => events(seen, "fin-busy").length === 1, "the ADDED call", 10_000);
+  await admin.configMaps.delete("fin-busy");
+  await until(() => events(seen, "fin-busy").includes("FINALIZE"), "FINALIZE running", 10_000);
+  const busy = await admin.configMaps.get("fin-busy");
+  await admin.configMaps.patch("fin-busy", { metadata: { labels: { suite: "fin-6", touched: "yes" }, resourceVersion: busy.metadata!.resourceVersion } });
+  await sleep(100);
+  release();
+  await until(async () => !(await admin.configMaps.get("fin-busy")).metadata?.finalizers?.includes(FINALIZER), "ours removed", 10_000);
+  await admin.configMaps.create(configMap("fin-slow", { suite: "fin-6" }));
+  await until(() => events(seen, "fin-slow").length === 1, "the ADDED call", 10_000);
+  await admin.configMaps.delete("fin-slow");
+  await until(() => gone("fin-slow"), "the object gone after the FINALIZE that timed out was made again", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-busy"), ["ADDED", "FINALIZE"], "the change made meanwhile (queued as a FINALIZE) finds the finalizer gone: no second call");
+  assert.deepEqual(events(seen, "fin-slow"), ["ADDED", "FINALIZE", "FINALIZE", "DELETED"]);
+  assert.ok(run.lines.some((l) => l.object === "default/fin-slow" && String(l.msg).startsWith("watch call timed out") && String(l.msg).includes("until it succeeds")));
+});
+
+test("a removal that fails is tried again without calling the function again", async (t) => {
+  const { fn, seen } = recorder({ name: "fin-7", watch: { resource: "configmaps", labelSelector: "suite=fin-7", finalizer: FINALIZER } });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-stuck", { suite: "fin-7" }));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  const removeFault = cluster().inject({ match: { verb: "patch", resource: "configmaps", name: "fin-stuck", user: "system:serviceaccount:default:podfn-http" }, status: 500, times: 2 });
+  t.after(removeFault);
+  await admin.configMaps.delete("fin-stuck");
+  await until(() => gone("fin-stuck"), "the object gone once the removal went through", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-stuck"), ["ADDED", "FINALIZE", "DELETED"]);
+  assert.equal(run.lines.filter((l) => String(l.msg).startsWith(`could not remove the finalizer ${FINALIZER}`)).length, 2);
+});
+
+test("an object that leaves the selectors is let go: its finalizer released, a later deletion does not wait", async (t) => {
+  const { fn, seen } = recorder({ name: "fin-8", watch: { resource: "configmaps", labelSelector: "suite=fin-8", finalizer: FINALIZER } });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-moved", { suite: "fin-8" }));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  const moved = await admin.configMaps.get("fin-moved");
+  await admin.configMaps.patch("fin-moved", { metadata: { labels: { suite: "elsewhere" }, resourceVersion: moved.metadata!.resourceVersion } });
+  await until(async () => !(await admin.configMaps.get("fin-moved")).metadata?.finalizers?.includes(FINALIZER), "the finalizer released", 10_000);
+  await admin.configMaps.delete("fin-moved");
+  assert.equal(await gone("fin-moved"), true, "deleted at once");
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-moved"), ["ADDED", "DELETED"]);
+  assert.ok(run.lines.some((l) => l.msg === `released the finalizer ${FINALIZER}: the object left the watch's selectors`));
 });
