@@ -159,15 +159,18 @@ ${exit}`;
       const logger = createLogger({ destination: handle.fd as 1 });
       const access = accessLogWriter(logger);
       const child = accessLogWriter(logger.child({ component: `c-${early}` }));
+      const laterChild = accessLogWriter(logger.child({ component: `c-${late}` }));
       access("GET", `/p/${early}`, 200, `id-${early}`, 1, "f");
       access(early.toUpperCase(), "/plain", 200, "id-2", 1, early);
       child("GET", "/c", 200, "id-3", 1, "f");
       access("GET", `/q/${late}`, 200, "id-4", 1, "f");
+      laterChild("GET", "/d", 200, "id-4b", 1, "f");
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
       // The same path again once its secret is known: its cached text must not be reused.
       rememberSecret(late);
       access("GET", `/q/${late}`, 200, "id-5", 1, "f");
       access("GET", "/r", 200, `id-${late}`, 1, late);
+      laterChild("GET", "/d", 200, "id-6", 1, "f");
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
       const lines = (await readFile(file, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, string>);
       assert.deepEqual(
@@ -177,8 +180,10 @@ ${exit}`;
           [early.toUpperCase(), "/plain", "id-2", "[redacted]", undefined],
           ["GET", "/c", "id-3", "f", "c-[redacted]"],
           ["GET", `/q/${late}`, "id-4", "f", undefined],
+          ["GET", "/d", "id-4b", "f", `c-${late}`],
           ["GET", "/q/[redacted]", "id-5", "f", undefined],
           ["GET", "/r", "id-[redacted]", "[redacted]", undefined],
+          ["GET", "/d", "id-6", "f", "c-[redacted]"],
         ],
       );
     } finally {
