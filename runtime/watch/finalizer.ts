@@ -22,13 +22,37 @@ export function isTerminating(object: KubeObject): boolean {
   return typeof object.metadata?.deletionTimestamp === "string";
 }
 
-/** The resourceVersion each object has after the watch's own last write, by object key. */
+/**
+ * The watch's own finalizer writes, so that their events call nothing: the resourceVersion each
+ * object has after the last one (by object key), and the writes in flight, which the watch
+ * waits for before it judges an event of their object (the event may be read before the write's
+ * answer: it is then judged once the version is known, never queued).
+ */
 export class OwnWrites {
   readonly #versions = new Map<string, string>();
+  readonly #writing = new Map<string, Promise<void>>();
 
   remember(key: string, object: KubeObject): void {
     const version = object.metadata?.resourceVersion;
     if (version !== undefined) this.#versions.set(key, version);
+  }
+
+  /** Runs `write` about the object `key` (which remembers what it wrote before it settles) as in flight. */
+  track<T>(key: string, write: Promise<T>): Promise<T> {
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#writing.set(key, settled);
+    void settled.then(() => {
+      if (this.#writing.get(key) === settled) this.#writing.delete(key);
+    });
+    return write;
+  }
+
+  /** Settles once the write in flight about `key` has; undefined when none is. */
+  inFlight(key: string): Promise<void> | undefined {
+    return this.#writing.get(key);
   }
 
   /** True (once) for the event of the watch's own last write of the object `key`. */
@@ -95,5 +119,8 @@ export function addFinalizer(client: ResourceClient<KubeObject>, object: KubeObj
  * object being deleted lets the API server delete it.
  */
 export function removeFinalizer(client: ResourceClient<KubeObject>, object: KubeObject, name: string, signal: AbortSignal): Promise<FinalizerStep | undefined> {
-  return writeFinalizers(client, object, (current) => (hasFinalizer(current, name) ? current.metadata!.finalizers!.filter((f) => f !== name) : undefined), signal);
+  const uid = object.metadata?.uid;
+  // Another object of the same name (made after this one went) is not this one's to let go.
+  const ours = (current: KubeObject) => uid === undefined || current.metadata?.uid === uid;
+  return writeFinalizers(client, object, (current) => (ours(current) && hasFinalizer(current, name) ? current.metadata!.finalizers!.filter((f) => f !== name) : undefined), signal);
 }

@@ -15,7 +15,7 @@
  * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
  * (with the object read again), made until it succeeds, after which the finalizer is removed
  * (that write retried on its own); an object that leaves the selectors is let go
- * (watch/finalizer.ts). The events of those writes call nothing, nor end a failed call's retry. A watch the server refuses (403: a missing
+ * (watch-steps.ts). The events of those writes call nothing, nor end a failed call's retry. A watch the server refuses (403: a missing
  * permission; 404: a type not installed) is logged and started again after a growing pause (up
  * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
  * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
@@ -30,7 +30,8 @@ import type { WatchCallMetrics } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue } from "./keyed-queue.js";
 import { OwnWrites } from "./finalizer.js";
-import { call, defaultDelay, keyOf, stepFor, type WatchRun } from "./watch-call.js";
+import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
+import { call, stepFor } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
 
 export interface RunWatchesOptions {
@@ -126,8 +127,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         // refused watch request does not: restarting it at once would replay it again and again.)
         if (listed) failures = 0;
         const key = keyOf(object);
-        // The watch's own finalizer write calls nothing (read before its call saw the answer,
-        // it is queued, and skipped when its turn comes).
+        // The watch's own finalizer write calls nothing: an event read before the write's answer
+        // waits for it (the version it left is known then).
+        const writing = run.own.inFlight(key);
+        if (writing) await writing;
         if (type === "DELETED") run.own.forget(key);
         else if (run.own.consume(key, object)) continue;
         const step = stepFor(watch, type as WatchEventName, object, wanted.has(type));

@@ -30,13 +30,37 @@ before(async () => {
   admin = await client();
 });
 
+/** A client whose resource clients' patches answer `ms` late: the watch reads their events first. */
+function latePatches(kube: KubeClient, ms: number): KubeClient {
+  return new Proxy(kube, {
+    get(target, prop, receiver) {
+      if (prop !== "resource") return Reflect.get(target, prop, receiver);
+      return (type: Parameters<KubeClient["resource"]>[0]) => {
+        const resource = target.resource(type);
+        return new Proxy(resource, {
+          get(r, p) {
+            const value = Reflect.get(r, p, r) as unknown;
+            if (p !== "patch") return typeof value === "function" ? value.bind(r) : value;
+            return async (...args: Parameters<typeof resource.patch>) => {
+              const answer = await resource.patch(...args);
+              await sleep(ms);
+              return answer;
+            };
+          },
+        });
+      };
+    },
+  });
+}
+
 /** The functions deployed as the manifests would, their watches run as the HTTP ServiceAccount (stopped after the test, whatever happens). */
-async function deployed(t: TestContext, fns: LoadedFunction[]) {
+async function deployed(t: TestContext, fns: LoadedFunction[], options: { patchDelayMs?: number; retryDelayMs?: number } = {}) {
   await applyObjects(admin, generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects));
-  const kube = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const account = await client(await cluster().serviceAccount(NS, "podfn-http"));
+  const kube = options.patchDelayMs === undefined ? account : latePatches(account, options.patchDelayMs);
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
-  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50, retryDelayMs: () => 20 }, stop.signal);
+  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
   t.after(async () => {
     stop.abort();
     await done;
@@ -143,19 +167,23 @@ test("another finalizer is left as it is: after FINALIZE the object waits for it
   assert.deepEqual(events(seen, "fin-shared"), ["ADDED", "FINALIZE", "DELETED"]);
 });
 
-test("a first call that throws after the finalizer was added is retried as it was, not replaced by the finalizer's own change", async (t) => {
-  let failures = 0;
-  const { fn, seen } = recorder({ name: "fin-5", watch: { resource: "configmaps", labelSelector: "suite=fin-5", finalizer: FINALIZER } }, () => {
-    if (failures++ === 0) throw new Error("not yet");
+for (const patchDelayMs of [undefined, 200]) {
+  const order = patchDelayMs === undefined ? "" : " (its event read before the write's answer)";
+  test(`a first call that throws after the finalizer was added is retried as it was, not replaced by the finalizer's own change${order}`, async (t) => {
+    let failures = 0;
+    const suite = `fin-5${patchDelayMs === undefined ? "" : "b"}`;
+    const { fn, seen } = recorder({ name: suite, watch: { resource: "configmaps", labelSelector: `suite=${suite}`, finalizer: FINALIZER } }, () => {
+      if (failures++ === 0) throw new Error("not yet");
+    });
+    const run = await deployed(t, [fn], { patchDelayMs });
+    await admin.configMaps.create(configMap(`${suite}-retried`, { suite }));
+    await until(() => seen.length === 2, "the retry", 10_000);
+    // A MODIFIED call would come within this (the watch reads on); there must be none.
+    await sleep(300);
+    await run.stop();
+    assert.deepEqual(seen.map((s) => [s.event, s.finalizers]), [["ADDED", [FINALIZER]], ["ADDED", [FINALIZER]]]);
   });
-  const run = await deployed(t, [fn]);
-  await admin.configMaps.create(configMap("fin-retried", { suite: "fin-5" }));
-  await until(() => seen.length === 2, "the retry", 10_000);
-  // A MODIFIED call would come within this (the watch reads on); there must be none.
-  await sleep(300);
-  await run.stop();
-  assert.deepEqual(seen.map((s) => [s.event, s.finalizers]), [["ADDED", [FINALIZER]], ["ADDED", [FINALIZER]]]);
-});
+}
 
 test("a change while FINALIZE runs makes no second FINALIZE; a FINALIZE that times out is made again", async (t) => {
   let release!: () => void;
@@ -215,4 +243,48 @@ test("an object that leaves the selectors is let go: its finalizer released, a l
   await run.stop();
   assert.deepEqual(events(seen, "fin-moved"), ["ADDED", "DELETED"]);
   assert.ok(run.lines.some((l) => l.msg === `released the finalizer ${FINALIZER}: the object left the watch's selectors`));
+});
+
+test("a release that fails is tried again on its own; a resync is not swallowed by the watch's own writes", async (t) => {
+  const { fn, seen } = recorder({ name: "fin-9", watch: { resource: "configmaps", labelSelector: "suite=fin-9", finalizer: FINALIZER, events: ["ADDED"], resyncSeconds: 1 } });
+  const run = await deployed(t, [fn], { patchDelayMs: 100 });
+  await admin.configMaps.create(configMap("fin-kept", { suite: "fin-9" }));
+  await admin.configMaps.create(configMap("fin-left", { suite: "fin-9" }));
+  await until(() => events(seen, "fin-kept").includes("RESYNC"), "a RESYNC call after the finalizer was added", 10_000);
+  const releaseFault = cluster().inject({ match: { verb: "patch", resource: "configmaps", name: "fin-left", user: "system:serviceaccount:default:podfn-http" }, status: 500, times: 1 });
+  t.after(releaseFault);
+  const left = await admin.configMaps.get("fin-left");
+  await admin.configMaps.patch("fin-left", { metadata: { labels: { suite: "elsewhere" }, resourceVersion: left.metadata!.resourceVersion } });
+  await until(async () => !(await admin.configMaps.get("fin-left")).metadata?.finalizers?.includes(FINALIZER), "the finalizer released after a failed try", 10_000);
+  await run.stop();
+  assert.ok(run.lines.some((l) => String(l.msg).startsWith(`could not release the finalizer ${FINALIZER}`) && l.object === "default/fin-left"));
+});
+
+test("an object being deleted that leaves the selectors is still finalized; a removal that keeps failing holds no slot", async (t) => {
+  let fail = true;
+  const { fn, seen } = recorder({ name: "fin-10", watch: { resource: "configmaps", labelSelector: "suite=fin-10", finalizer: FINALIZER, concurrency: 1 } }, (call) => {
+    if (call.event === "FINALIZE" && call.object.metadata!.name === "fin-leaving" && fail) throw new Error("the bucket is down");
+  });
+  const run = await deployed(t, [fn], { retryDelayMs: 200 });
+  await admin.configMaps.create(configMap("fin-leaving", { suite: "fin-10" }));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  await admin.configMaps.delete("fin-leaving");
+  await until(() => events(seen, "fin-leaving").includes("FINALIZE"), "a failing FINALIZE", 10_000);
+  const leaving = await admin.configMaps.get("fin-leaving");
+  await admin.configMaps.patch("fin-leaving", { metadata: { labels: { suite: "elsewhere" }, resourceVersion: leaving.metadata!.resourceVersion } });
+  fail = false;
+  await until(() => gone("fin-leaving"), "finalized although it left the selectors", 10_000);
+  assert.deepEqual(events(seen, "fin-leaving").filter((e) => e !== "FINALIZE"), ["ADDED", "DELETED"]);
+  // A removal failing for a while pauses without its slot: with concurrency 1, another object is still served.
+  await admin.configMaps.create(configMap("fin-slow-removal", { suite: "fin-10" }));
+  await until(() => events(seen, "fin-slow-removal").length === 1, "the ADDED call", 10_000);
+  const removalFault = cluster().inject({ match: { verb: "patch", resource: "configmaps", name: "fin-slow-removal", user: "system:serviceaccount:default:podfn-http" }, status: 500 });
+  t.after(removalFault);
+  await admin.configMaps.delete("fin-slow-removal");
+  await until(() => run.lines.some((l) => String(l.msg).startsWith(`could not remove the finalizer ${FINALIZER}`)), "a failed removal", 10_000);
+  await admin.configMaps.create(configMap("fin-other", { suite: "fin-10" }));
+  await until(() => events(seen, "fin-other").length === 1, "another object's call while the removal keeps failing", 10_000);
+  removalFault();
+  await until(() => gone("fin-slow-removal"), "removed once the patches go through", 10_000);
+  await run.stop();
 });
