@@ -5,7 +5,7 @@
  * that holds it finalized — a `FINALIZE` call made until it succeeds (watch-call's `tries`), then
  * the finalizer removed; an object that left the watch's selectors let go. The removal and the
  * release are retried on their own, pausing without holding a slot, until done; every write is
- * tracked (`OwnWrites`), so its own event calls nothing.
+ * tracked (`OwnWrites`), so the event of an addition or a removal calls nothing.
  */
 import type { Logger } from "pino";
 import type { LoadedWatch, WatchCallEvent } from "../function.js";
@@ -41,15 +41,22 @@ export function stepFor(watch: LoadedWatch, event: WatchCallEvent, object: KubeO
   return wanted ? { handler: true } : undefined;
 }
 
-/** The call an event makes (see `Step`). */
-export async function call(run: WatchRun, change: WatchCallEvent, object: KubeObject, place: CallPlace, step: Step): Promise<void> {
+/**
+ * The call an event makes (see `Step`). `judgeOwn`: the event was queued before the watch knew
+ * whether it was its own write's (that write took long to answer): judged now.
+ */
+export async function call(run: WatchRun, change: WatchCallEvent, object: KubeObject, place: CallPlace, step: Step, judgeOwn = false): Promise<void> {
   const { watch, options, signal } = run;
   const key = keyOf(object);
+  if (judgeOwn && change !== "DELETED" && run.own.consume(key, object)) return;
   const log = options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key });
-  if (step.finalize) await finalize(run, object, place);
-  if (step.write === "release") {
+  // From a DELETED: the object left the selectors, and the events of what is written reach the watch no more.
+  const outside = change === "DELETED";
+  if (step.finalize) await finalize(run, object, place, outside);
+  if (step.write === "release" && !place.superseded()) {
+    // A newer event of the object (it came back into the selectors) ends the tries: it is judged as any.
     const finalizer = watch.finalizer!;
-    const released = await persist(run, place, log, `release the finalizer ${finalizer}`, () => removeFinalizer(run.client, object, finalizer, signal), key);
+    const released = await persist(run, place, log, `release the finalizer ${finalizer}`, () => removeFinalizer(run.client, object, finalizer, signal), key, false, true);
     if (released?.written) log.info({ finalizer }, `released the finalizer ${finalizer}: the object left the watch's selectors`);
   }
   if (!step.handler) {
@@ -73,7 +80,7 @@ export async function call(run: WatchRun, change: WatchCallEvent, object: KubeOb
 /** Add the finalizer; the object as it is then, or undefined when it is gone (its DELETED follows). */
 async function add(run: WatchRun, key: string, object: KubeObject, log: Logger): Promise<KubeObject | undefined> {
   const finalizer = run.watch.finalizer!;
-  const added = await track(run, key, addFinalizer(run.client, object, finalizer, run.signal));
+  const added = await track(run, key, addFinalizer(run.client, object, finalizer, run.signal), true);
   if (added === undefined) {
     log.debug({ finalizer }, "the object is gone: no finalizer added, no call made (its DELETED follows)");
     return undefined;
@@ -83,36 +90,41 @@ async function add(run: WatchRun, key: string, object: KubeObject, log: Logger):
 }
 
 /**
- * A finalizer write as in flight for its object, remembering what it wrote before it settles —
- * unless it let the API server delete the object (the last finalizer of one being deleted),
- * after which only a DELETED follows.
+ * A finalizer write as in flight for its object, remembering (with `remember`) what it wrote
+ * before it settles; a DELETED forgets it. Not remembered: a write whose event never reaches
+ * the watch (about an object outside its selectors), or that must be judged as any change (a
+ * release: its event comes only if the object is back in the selectors).
  */
-function track(run: WatchRun, key: string, write: Promise<FinalizerStep | undefined>): Promise<FinalizerStep | undefined> {
+function track(run: WatchRun, key: string, write: Promise<FinalizerStep | undefined>, remember: boolean): Promise<FinalizerStep | undefined> {
   return run.own.track(
     key,
     write.then((step) => {
-      const deleted = step !== undefined && isTerminating(step.object) && (step.object.metadata?.finalizers?.length ?? 0) === 0;
-      if (step?.written && !deleted) run.own.remember(key, step.object);
+      if (step?.written && remember) run.own.remember(key, step.object);
       return step;
     }),
   );
 }
 
 /**
- * `write` tried until it succeeds or the watch stops, pausing (without a slot) a growing while
- * between tries, each failure logged. Resolves to what it wrote, or undefined when stopped.
+ * `write` tried until it succeeds or the watch stops (or, `untilNewer`, a newer event of the
+ * object is queued), pausing (without a slot) a growing while between tries, each failure
+ * logged. Resolves to what it wrote, or undefined when it gave up.
  */
-async function persist(run: WatchRun, place: CallPlace, log: Logger, what: string, write: () => Promise<FinalizerStep | undefined>, key: string): Promise<FinalizerStep | undefined> {
+async function persist(run: WatchRun, place: CallPlace, log: Logger, what: string, write: () => Promise<FinalizerStep | undefined>, key: string, remember: boolean, untilNewer = false): Promise<FinalizerStep | undefined> {
   const retryDelay = run.options.retryDelayMs ?? defaultDelay;
   for (let attempt = 1; ; attempt++) {
-    if (run.signal.aborted) return undefined;
+    if (run.signal.aborted || (untilNewer && place.superseded())) return undefined;
     try {
-      return await track(run, key, write());
+      return await track(run, key, write(), remember);
     } catch (error) {
       if (run.signal.aborted) return undefined;
       const delayMs = retryDelay(attempt);
       log.error({ finalizer: run.watch.finalizer, err: error, retryInMs: delayMs }, `could not ${what}: ${(error as Error).message}; trying again in ${duration(delayMs)}`);
-      if (!(await place.pause(delayMs, run.signal))) return undefined;
+      // A pause cut short by a newer event of the object is resumed: the backoff holds.
+      const until = performance.now() + delayMs;
+      for (let left = delayMs; left > 0 && !(untilNewer && place.superseded()); left = until - performance.now()) {
+        if (!(await place.pause(left, run.signal))) return undefined;
+      }
     }
   }
 }
@@ -123,7 +135,7 @@ async function persist(run: WatchRun, place: CallPlace, log: Logger, what: strin
  * object went, makes none), made until it succeeds; then the finalizer is removed, that write
  * tried again on its own until it succeeds (the handler is not run again for it).
  */
-async function finalize(run: WatchRun, object: KubeObject, place: CallPlace): Promise<void> {
+async function finalize(run: WatchRun, object: KubeObject, place: CallPlace, outside: boolean): Promise<void> {
   const { watch, options, signal } = run;
   const finalizer = watch.finalizer!;
   const key = keyOf(object);
@@ -138,7 +150,7 @@ async function finalize(run: WatchRun, object: KubeObject, place: CallPlace): Pr
   const called = await tries(run, "FINALIZE", key, place, true, current);
   if (called === undefined) return;
   const log = options.logger.child({ fn: run.fn.name, watch: watch.name, event: "FINALIZE", object: key });
-  const removed = await persist(run, place, log, `remove the finalizer ${finalizer} (the FINALIZE call succeeded: it is not made again)`, () => removeFinalizer(run.client, called, finalizer, signal), key);
+  const removed = await persist(run, place, log, `remove the finalizer ${finalizer} (the FINALIZE call succeeded: it is not made again)`, () => removeFinalizer(run.client, called, finalizer, signal), key, !outside);
   if (removed?.written) log.info({ finalizer }, `removed the finalizer ${finalizer}`);
   else if (signal.aborted) log.warn({ finalizer }, `the watch stopped before the finalizer ${finalizer} was removed: the next leader calls FINALIZE again`);
 }

@@ -66,6 +66,17 @@ export interface WatchCallFailure {
   retried: boolean;
 }
 
+/** How long the watch waits for its own finalizer write's answer before reading on. */
+const OWN_WRITE_WAIT_MS = 5000;
+
+/** True when `work` settles within `ms`. */
+async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const settled = await Promise.race([work.then(() => true), sleep(ms, false, { signal: timer.signal }).catch(() => false)]);
+  timer.abort();
+  return settled;
+}
+
 /** A refusal no retry changes (a malformed selector): the watch stops. */
 const permanent = (error: unknown) => error instanceof KubeApiError && (error.statusCode === 400 || error.statusCode === 422);
 
@@ -128,14 +139,16 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         if (listed) failures = 0;
         const key = keyOf(object);
         // The watch's own finalizer write calls nothing: an event read before the write's answer
-        // waits for it (the version it left is known then).
+        // waits for it (the version it left is known then), a few seconds at most (the event is
+        // then queued and judged in its turn).
         const writing = run.own.inFlight(key);
-        if (writing) await writing;
+        const known = writing === undefined || (await settledWithin(writing, OWN_WRITE_WAIT_MS));
+        if (signal.aborted) break;
         if (type === "DELETED") run.own.forget(key);
-        else if (run.own.consume(key, object)) continue;
+        else if (known && run.own.consume(key, object)) continue;
         const step = stepFor(watch, type as WatchEventName, object, wanted.has(type));
         if (step === undefined) continue;
-        await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step));
+        await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known));
       }
     } catch (error) {
       if (signal.aborted) break;

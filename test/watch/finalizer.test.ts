@@ -288,3 +288,25 @@ test("an object being deleted that leaves the selectors is still finalized; a re
   await until(() => gone("fin-slow-removal"), "removed once the patches go through", 10_000);
   await run.stop();
 });
+
+test("an object that leaves the selectors and comes back while its calls are busy keeps the finalizer", async (t) => {
+  let slow = true;
+  const { fn, seen } = recorder({ name: "fin-11", watch: { resource: "configmaps", labelSelector: "suite=fin-11", finalizer: FINALIZER } }, async () => {
+    if (!slow) return;
+    slow = false;
+    await sleep(800);
+  });
+  const run = await deployed(t, [fn]);
+  await admin.configMaps.create(configMap("fin-flap", { suite: "fin-11" }));
+  await until(() => seen.length === 1, "the (slow) ADDED call", 10_000);
+  for (const suite of ["elsewhere", "fin-11"]) {
+    const now = await admin.configMaps.get("fin-flap");
+    await admin.configMaps.patch("fin-flap", { metadata: { labels: { suite }, resourceVersion: now.metadata!.resourceVersion } });
+  }
+  await until(() => seen.length === 3, "DELETED and ADDED once the slow call ended", 10_000);
+  assert.deepEqual((await admin.configMaps.get("fin-flap")).metadata?.finalizers, [FINALIZER], "the release queued while it was away is not made");
+  await admin.configMaps.delete("fin-flap");
+  await until(() => gone("fin-flap"), "gone once finalized", 10_000);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-flap"), ["ADDED", "DELETED", "ADDED", "FINALIZE", "DELETED"]);
+});
