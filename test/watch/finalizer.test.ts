@@ -18,8 +18,9 @@ import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { servingPermissions } from "../../runtime/requirements.js";
-import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
-import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
+import { captureLogs, until } from "../schedule/helpers.js";
+import { watchRecorder, type Watched } from "./helpers.js";
 
 const NS = "default";
 const FINALIZER = "podfn.example.com/cleanup";
@@ -76,19 +77,8 @@ async function deployed(t: TestContext, fns: LoadedFunction[], options: { patchD
 
 type Seen = { event: string; name: string; finalizers: string[]; deleting: boolean };
 
-function recorder(definition: Omit<FunctionDefinition, "handler">, onCall?: (t: Extract<Trigger, { type: "watch" }>) => Promise<void> | void) {
-  const seen: Seen[] = [];
-  const fn = loaded({
-    ...definition,
-    async handler({ trigger }) {
-      if (trigger.type !== "watch") throw new Error("not a watch call");
-      const meta = trigger.object.metadata!;
-      seen.push({ event: trigger.event, name: meta.name!, finalizers: meta.finalizers ?? [], deleting: meta.deletionTimestamp !== undefined });
-      await onCall?.(trigger);
-    },
-  });
-  return { fn, seen };
-}
+const recorder = (definition: Omit<FunctionDefinition, "handler">, onCall?: (t: Watched) => Promise<void> | void) =>
+  watchRecorder<Seen>(definition, (t) => ({ event: t.event, name: t.object.metadata!.name!, finalizers: t.object.metadata!.finalizers ?? [], deleting: t.object.metadata!.deletionTimestamp !== undefined }), onCall);
 
 const configMap = (name: string, labels: Record<string, string>, finalizers?: string[]) => ({ apiVersion: "v1" as const, kind: "ConfigMap" as const, metadata: { name, labels, ...(finalizers ? { finalizers } : {}) } });
 const gone = async (name: string) => admin.configMaps.get(name).then(() => false, (e: unknown) => e instanceof KubeNotFoundError);

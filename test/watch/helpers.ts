@@ -10,13 +10,30 @@ import type { Role } from "kubernetes-types/rbac/v1.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
-import type { LoadedFunction, Trigger } from "../../runtime/function.js";
+import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
 import { runWatches, type RunWatchesOptions } from "../../runtime/watch/watcher.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
-import { captureLogs } from "../schedule/helpers.js";
+import { captureLogs, loaded } from "../schedule/helpers.js";
 
 /** The trigger of a watch call. */
 export type Watched = Extract<Trigger, { type: "watch" }>;
+
+/**
+ * A function whose watch calls are recorded in `seen`, each as `record` describes it, before
+ * `onCall` runs (what the test wants the call to do: throw, wait).
+ */
+export function watchRecorder<S>(definition: Omit<FunctionDefinition, "handler">, record: (trigger: Watched) => S, onCall?: (trigger: Watched) => Promise<void> | void): { fn: LoadedFunction; seen: S[] } {
+  const seen: S[] = [];
+  const fn = loaded({
+    ...definition,
+    async handler({ trigger }) {
+      if (trigger.type !== "watch") throw new Error("not a watch call");
+      seen.push(record(trigger));
+      await onCall?.(trigger);
+    },
+  });
+  return { fn, seen };
+}
 
 /**
  * The admin client of an emulated cluster the file starts (in its `before` hook) and stops.

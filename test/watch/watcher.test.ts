@@ -15,8 +15,9 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import { KeyedCallQueue } from "../../runtime/watch/keyed-queue.js";
 import { servingPermissions } from "../../runtime/requirements.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
-import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
+import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
+import { watchRecorder, type Watched } from "./helpers.js";
 
 const NS = "default";
 let admin: KubeClient;
@@ -44,18 +45,8 @@ const configMap = (name: string, data: Record<string, string> = {}, labels: Reco
 
 type Seen = { event: string; name: string; data?: unknown };
 
-function recorder(definition: Omit<FunctionDefinition, "handler">, onCall?: (t: Extract<Trigger, { type: "watch" }>) => Promise<void> | void) {
-  const seen: Seen[] = [];
-  const fn = loaded({
-    ...definition,
-    async handler({ trigger }) {
-      if (trigger.type !== "watch") throw new Error("not a watch call");
-      seen.push({ event: trigger.event, name: trigger.object.metadata!.name!, data: (trigger.object as KubeObject & { data?: unknown }).data });
-      await onCall?.(trigger);
-    },
-  });
-  return { fn, seen };
-}
+const recorder = (definition: Omit<FunctionDefinition, "handler">, onCall?: (t: Watched) => Promise<void> | void) =>
+  watchRecorder<Seen>(definition, (t) => ({ event: t.event, name: t.object.metadata!.name!, data: (t.object as KubeObject & { data?: unknown }).data }), onCall);
 
 before(async () => {
   admin = await client();
