@@ -49,7 +49,8 @@ export async function call(run: WatchRun, change: WatchCallEvent, object: KubeOb
   const { watch, options, signal } = run;
   const key = keyOf(object);
   if (judgeOwn && change !== "DELETED" && run.own.consume(key, object)) return;
-  const log = options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key });
+  // Made only for a finalizer's step (a plain call's tries log with their own).
+  const log = step.handler && step.write === undefined && !step.finalize ? options.logger : options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key });
   // From a DELETED: the object left the selectors, and the events of what is written reach the watch no more.
   const outside = change === "DELETED";
   if (step.finalize) await finalize(run, object, place, outside);
