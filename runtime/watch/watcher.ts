@@ -15,14 +15,15 @@
  * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
  * (with the object read again), made until it succeeds, after which the finalizer is removed
  * (that write retried on its own); an object that leaves the selectors is let go
- * (watch-steps.ts). The events of those writes call nothing, nor end a failed call's retry. A watch the server refuses (403: a missing
- * permission; 404: a type not installed) is logged and started again after a growing pause (up
- * to a minute), listing again; one it can never serve (400, 422: a malformed selector) is
- * logged and stopped. On shutdown the watches stop, the calls in flight are aborted and awaited.
+ * (watch-steps.ts). The events of those writes call nothing, nor end a failed call's retry. A
+ * watch the server refuses (403: a missing permission; 404: a type not installed) is logged and
+ * started again after a growing pause (up to a minute), listing again; one it can never serve
+ * (400, 422: a malformed selector) is logged and stopped. On shutdown the watches stop, the
+ * calls in flight are aborted and awaited.
  */
 import { setMaxListeners } from "node:events";
-import type { Logger } from "pino";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
 import type { LoadedFunction, LoadedWatch, WatchCallEvent, WatchEventName } from "../function.js";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import type { RunOutcome } from "../cron/exit-codes.js";
