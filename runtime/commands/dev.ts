@@ -18,6 +18,7 @@ import { isUserError } from "./report.js";
 import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
 import { freshImports } from "./fresh-imports.js";
 import { guardProcess } from "../process-faults.js";
+import { finalizerWarnings } from "../watch/definition.js";
 
 const HELP = `Usage: podfn dev [options]
 
@@ -150,6 +151,10 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   try {
     const setup = await setUpServe(config, logger, io.cwd, "all");
     connection = setup.connection;
+    const warnFinalizers = (functions: typeof setup.functions) => {
+      if (!setup.connection.emulated) for (const warning of finalizerWarnings(functions)) logger.warn(warning);
+    };
+    warnFinalizers(setup.functions);
     const dir = resolve(io.cwd, config.functions);
     // Node resolves imports to real paths: a symlinked folder's helpers are versioned by theirs.
     const fresh = freshImports(realpathSync(dir));
@@ -176,6 +181,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           await connection.grant?.(setup.functions);
           await prepareLocalSecrets(setup);
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
+          warnFinalizers(setup.functions);
           round.abort(RELOAD);
           break;
         } catch (error) {

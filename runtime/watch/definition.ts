@@ -121,3 +121,19 @@ export function watchRule(w: LoadedWatch): PermissionRule {
   const verbs = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : ["list", "watch"];
   return { apiGroups: [w.type.group], resources: [w.type.resource], verbs, ...(namespace !== undefined ? { namespace } : {}) };
 }
+
+/**
+ * What to tell someone running `functions`' watches from their own machine against a real
+ * cluster (`podfn dev`): each watch with a finalizer leaves it on the objects it sees, and
+ * deleting one then waits for a FINALIZE call that only a running watch makes.
+ *
+ * @example
+ * finalizerWarnings(functions); // ["backup-cleanup's watch backups.ops.example.com keeps the finalizer ops.example.com/snapshots on ..."]
+ */
+export function finalizerWarnings(functions: readonly { name: string; watches: readonly LoadedWatch[] }[]): string[] {
+  return functions.flatMap((fn) =>
+    fn.watches
+      .filter((w) => w.finalizer !== undefined)
+      .map((w) => `${fn.name}'s watch ${w.name} keeps the finalizer ${w.finalizer} on the objects it sees in this cluster: once this process stops, deleting one waits until a podfn runs the watch again (or the finalizer is removed: kubectl patch ... --type=json -p '[{"op":"remove","path":"/metadata/finalizers/<index>"}]')`),
+  );
+}

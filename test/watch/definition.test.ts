@@ -13,6 +13,7 @@ import { resolveDefinition } from "../../runtime/definition-schema.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { servingPermissions } from "../../runtime/requirements.js";
 import { describeFunction } from "../../runtime/commands/list.js";
+import { finalizerWarnings } from "../../runtime/watch/definition.js";
 import { loaded } from "../schedule/helpers.js";
 
 const problems = (definition: Record<string, unknown>): string[] => {
@@ -72,6 +73,8 @@ test("problems name the field and what to write", () => {
   assert.equal(describeFunction(finalized).watches[0]!.finalizer, "backups.example.com/delete-snapshots");
   assert.deepEqual(describeFunction(finalized).servingPermissions, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] }]);
   assert.equal(describeFunction(loaded({ name: "w", watch: { resource: "pods" }, handler() {} })).watches[0]!.finalizer, null);
+  // podfn dev against a real cluster says what a finalizer leaves behind once it stops.
+  assert.deepEqual(finalizerWarnings([finalized, loaded({ name: "plain", watch: { resource: "pods" }, handler() {} })]).map((w) => w.split(":")[0]), ["w's watch pods keeps the finalizer backups.example.com/delete-snapshots on the objects it sees in this cluster"]);
   // Every problem at once: a field's and one across fields.
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A watch calls with the input {}: an input schema refusing it is named, with the other problems.
