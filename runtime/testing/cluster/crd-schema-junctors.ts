@@ -1,31 +1,16 @@
 /**
  * @module cluster/crd-schema-junctors
  * A custom resource value against its schema's allOf, anyOf, oneOf and not, as kube-openapi's
- * schemaPropsValidator (pkg/validation/validate/schema_props.go) checks them, and the result
- * shape `crd-schema-validate` builds: problems in order and the MatchCount (checks passed) that
- * picks which failed branch of an anyOf or oneOf has its errors reported. The junctors' own
+ * schemaPropsValidator (pkg/validation/validate/schema_props.go) checks them, on the results
+ * `crd-schema-validate` builds (problems in order, and the MatchCount — checks passed — that
+ * picks which failed branch of an anyOf or oneOf has its errors reported). The junctors' own
  * errors (schema_messages.go) are errors.New, not Validations: apiextensions reports them at
  * the validator's nil field path, `<nil>: Invalid value: "": "spec.x" must validate ...`.
  */
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
 import { node, type CrdSchema } from "./crd-schema-node.js";
 import { goQuote } from "./crd-schema-go.js";
-
-/** A kube-openapi error: an errors.Validation (its code, Name — the dotted path —, Value, Valid and message) or a junctor's (`composite`). */
-export interface Problem {
-  code: "type" | "required" | "tooLong" | "enum" | "maxItems" | "maxProperties" | "composite" | "other";
-  name: string;
-  message: string;
-  value?: unknown;
-  valid?: number;
-  values?: unknown[];
-}
-
-/** A validate.Result: the errors and the MatchCount (checks passed) that picks a junctor's best failed branch. */
-export interface Result {
-  problems: Problem[];
-  count: number;
-}
+import type { Problem, Result } from "./crd-schema-validate.js";
 
 /** A junctor's error (errors.New with CompositeErrorCode): `"spec.x" must ...`. */
 const composite = (path: string, message: string): Problem => ({ code: "composite", name: "", message: `${goQuote(path)} ${message}` });

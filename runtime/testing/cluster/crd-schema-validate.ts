@@ -29,10 +29,26 @@ import { additional, itemsOf, node, property, type CrdSchema } from "./crd-schem
 import { formatValid, goPattern, supportedFormat } from "./crd-schema-formats.js";
 import { goFieldValue, goFloat, goJson, goNumber, goQuote, isGoInt } from "./crd-schema-go.js";
 import { listTypeErrors } from "./crd-schema-listtype.js";
-import { junctorResult, type Problem, type Result } from "./crd-schema-junctors.js";
+import { junctorResult } from "./crd-schema-junctors.js";
 
 /** A CR's schema error (its types include `TooMany` and `TypeInvalid`). */
 export type SchemaFieldError = FieldError;
+
+/** A kube-openapi error: an errors.Validation (its code, Name — the dotted path —, Value, Valid and message) or a junctor's (`composite`). */
+export interface Problem {
+  code: "type" | "required" | "tooLong" | "enum" | "maxItems" | "maxProperties" | "composite" | "other";
+  name: string;
+  message: string;
+  value?: unknown;
+  valid?: number;
+  values?: unknown[];
+}
+
+/** A validate.Result: the errors and the MatchCount (checks passed) that picks a junctor's best failed branch. */
+export interface Result {
+  problems: Problem[];
+  count: number;
+}
 
 /**
  * The schema errors of `obj`, in 1.32's words and field paths.
