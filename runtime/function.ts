@@ -169,7 +169,8 @@ export interface WatchTrigger {
    * (whatever `events` says) and the finalizer is removed once the call succeeds; a call that
    * throws is made again, the pause growing to a minute, until it succeeds. The watch adds it
    * before the object's first call, and needs `get` and `patch` of the resource for that
-   * (granted with `list` and `watch`). Default: none.
+   * (granted with `list` and `watch`). No other watch may keep the same finalizer on the same
+   * resource (refused as the functions load). Default: none.
    */
   finalizer?: string;
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */

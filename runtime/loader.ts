@@ -9,8 +9,9 @@ import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, extname, basename, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
-import { isPodfnFunction, type LoadedFunction } from "./function.js";
+import { isPodfnFunction, type LoadedFunction, type LoadedWatch } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
+import { finalizerKey, sharedFinalizerMessage } from "./watch/definition.js";
 import { importModule } from "./dynamic-import.js";
 import { forgetModules, requireModule } from "./require-module.js";
 import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
@@ -180,6 +181,7 @@ function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) =>
   const problems: string[] = [];
   const byName = new Map<string, LoadedFunction>();
   const byRoute = new Map<string, LoadedFunction>();
+  const byFinalizer = new Map<string, [LoadedFunction, LoadedWatch]>();
   for (const fn of loaded) {
     const other = byName.get(fn.name);
     if (other) problems.push(`${shown(fn)}: the name "${fn.name}" is already used by ${shown(other)}: rename one`);
@@ -189,6 +191,14 @@ function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) =>
       const taken = byRoute.get(route);
       if (taken) problems.push(`${shown(fn)}: the route ${route} is already served by ${shown(taken)}: set a different http.path`);
       else byRoute.set(route, fn);
+    }
+    // Two entries of one function were judged with its definition.
+    for (const w of fn.watches) {
+      if (w.finalizer === undefined) continue;
+      const key = finalizerKey(w.type, w.finalizer);
+      const taken = byFinalizer.get(key);
+      if (!taken) byFinalizer.set(key, [fn, w]);
+      else if (taken[0] !== fn) problems.push(`${shown(fn)}: watch "${w.name}": ${sharedFinalizerMessage(w.finalizer, w.type, `${shown(taken[0])}'s watch "${taken[1].name}"`)}`);
     }
   }
   return problems;

@@ -51,7 +51,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /**
  * The problems of watch entries that span fields, judged on the definition as written (whatever
  * else is wrong with it, so every problem is told at once): `namespace` on a cluster-scoped
- * resource, a built-in type given with the wrong `namespaced`, two entries with one name. Each
+ * resource, a built-in type given with the wrong `namespaced`, two entries with one name, two
+ * entries keeping one finalizer on one resource (see `sharedFinalizerMessage`). Each
  * is `[path, message]`, the path as `issuePath` writes it (`watch.namespace`, `watch[1].name`).
  */
 export function watchEntryProblems(watch: unknown): Array<[string, string]> {
@@ -59,6 +60,7 @@ export function watchEntryProblems(watch: unknown): Array<[string, string]> {
   const at = (i: number, field: string) => (Array.isArray(watch) ? `watch[${i}]` : "watch") + (field ? `.${field}` : "");
   const out: Array<[string, string]> = [];
   const names = new Map<string, number>();
+  const finalizers = new Map<string, number>();
   entries.forEach((entry, i) => {
     if (!isRecord(entry)) return;
     const resource = entry.resource as WatchTrigger["resource"];
@@ -71,6 +73,12 @@ export function watchEntryProblems(watch: unknown): Array<[string, string]> {
       }
     }
     if (type && type.namespaced === false && entry.namespace !== undefined) out.push([at(i, "namespace"), `${type.resource} are cluster-scoped: leave namespace out`]);
+    if (type && typeof entry.finalizer === "string") {
+      const key = finalizerKey(type, entry.finalizer);
+      const first = finalizers.get(key);
+      if (first === undefined) finalizers.set(key, i);
+      else out.push([at(i, "finalizer"), sharedFinalizerMessage(entry.finalizer, type, `watch[${first}]`)]);
+    }
     // A name of the wrong type is zod's to explain: no duplicate is judged for it.
     if (entry.name !== undefined && typeof entry.name !== "string") return;
     const name = typeof entry.name === "string" ? entry.name : type ? defaultName(type) : undefined;
@@ -81,13 +89,28 @@ export function watchEntryProblems(watch: unknown): Array<[string, string]> {
   return out;
 }
 
+/** What identifies a finalizer on a resource: two watches may not keep the same one. */
+export function finalizerKey(type: Pick<WatchedResourceType, "group" | "resource">, finalizer: string): string {
+  return `${defaultName(type)} ${finalizer}`;
+}
+
+/**
+ * Why two watches may not keep one finalizer on one resource: each removes it after its own
+ * FINALIZE call (or when an object leaves its selectors), so an object would be let go before the
+ * other watch's cleanup ran. Whatever their namespaces and selectors: an object relabelled from
+ * one watch's selector to the other's is released by the one and claimed by the other.
+ */
+export function sharedFinalizerMessage(finalizer: string, type: Pick<WatchedResourceType, "group" | "resource">, other: string): string {
+  return `the finalizer "${finalizer}" is also kept on ${defaultName(type)} by ${other}: each watch removes it after its own cleanup, letting an object go before the other's ran; give each watch a finalizer of its own`;
+}
+
 /** The message for a string that names no built-in resource. */
 export function unknownResourceMessage(resource: string): string {
   return `names no built-in resource ("${resource}"): write it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`;
 }
 
 /** The name a watch gets when it gives none: its resource with the group (`jobs.batch`). */
-function defaultName(type: WatchedResourceType): string {
+function defaultName(type: Pick<WatchedResourceType, "group" | "resource">): string {
   return type.group ? `${type.resource}.${type.group}` : type.resource;
 }
 

@@ -55,6 +55,13 @@ describe("loader", () => {
     assert.ok(problems.some((p) => /the route POST \/x is already served by dupes\/a\.ts/.test(p)));
   });
 
+  test("rejects two functions keeping one finalizer on one resource, naming both watches", async () => {
+    const problems = await problemsOf("shared-finalizer");
+    assert.deepEqual(problems, [
+      'shared-finalizer/b.ts: watch "widgets.example.com": the finalizer "example.com/cleanup" is also kept on widgets.example.com by shared-finalizer/a.ts\'s watch "prod-widgets": each watch removes it after its own cleanup, letting an object go before the other\'s ran; give each watch a finalizer of its own',
+    ]);
+  });
+
   test("a missing folder names the option to set", async () => {
     const problems = await problemsOf("missing");
     assert.match(problems[0]!, /does not exist \(set --functions or PODFN_FUNCTIONS\)/);

@@ -93,6 +93,12 @@ test("problems name the field and what to write", () => {
   // A union tells what is wrong inside the form the value was meant as (schedule too).
   assert.deepEqual(problems({ schedule: { cron: "0 * * * *", concurrencyPolicy: "x" } }), ['schedule.concurrencyPolicy: Invalid option: expected one of "Allow"|"Forbid"|"Replace"']);
   assert.deepEqual(problems({ watch: [{ resource: "pods" }, { resource: "pods", labelSelector: "a=b" }] }), ['watch[1]: two entries are named "pods": give each a distinct name']);
+  // Two entries keeping one finalizer on one resource would let objects go before each other's cleanup.
+  const cleanup = "example.com/cleanup";
+  assert.deepEqual(problems({ watch: [{ resource: "pods", finalizer: cleanup, name: "a" }, { resource: "pods", namespace: "other", finalizer: cleanup, name: "b" }] }), [
+    'watch[1].finalizer: the finalizer "example.com/cleanup" is also kept on pods by watch[0]: each watch removes it after its own cleanup, letting an object go before the other\'s ran; give each watch a finalizer of its own',
+  ]);
+  assert.deepEqual(problems({ watch: [{ resource: "pods", finalizer: cleanup, name: "a" }, { resource: "jobs.batch", finalizer: cleanup }, { resource: "pods", finalizer: "example.com/other", name: "b" }] }), [], "another resource, or another finalizer: fine");
   assert.deepEqual(problems({}), ["declares no `http`, `schedule` or `watch`: add one so the function can be called"]);
 });
 
