@@ -5,7 +5,7 @@
  * need the approval annotation), scope, versions (names, unique, exactly one storage version,
  * a schema each), the names (required, DNS-1035, Kind's mixed case, kind ≠ listKind), printer
  * columns, scale paths, the conversion strategy, `preserveUnknownFields`, each schema's list
- * types and structural rules (a type everywhere, `object` at the root, junctors that restrict
+ * types, CEL rule entries and structural rules (a type everywhere, `object` at the root, junctors that restrict
  * values only: crd-structural-junctors) and `status.storedVersions`.
  * On update: `spec.group` and `spec.names.plural` are immutable, and `scope` and
  * `names.kind` once the CRD is established.
@@ -13,12 +13,14 @@
  * A v1 CRD is validated as its internal form: when every version has the same schema,
  * subresources and columns (always, with one version), they are checked at `spec.validation`,
  * `spec.subresources` and `spec.additionalPrinterColumns` (sic, as the conversion moves them),
- * else per version. Not checked: CEL rules, defaults against their schemas, patterns as Go
- * compiles them, webhook client configs beyond being present.
+ * else per version. `x-kubernetes-validations` entries: their fields (crd-cel-definition), not
+ * their compilation. Not checked: defaults against their schemas, patterns as Go compiles them,
+ * webhook client configs beyond being present.
  */
 import { nameProblems } from "./validation.js";
 import { errorText, type FieldError } from "./status.js";
 import { junctorErrors } from "./crd-structural-junctors.js";
+import { ruleDefinitionErrors } from "./crd-cel-definition.js";
 
 type Obj = Record<string, any>;
 
@@ -72,11 +74,12 @@ function listTypeErrors(schema: Obj, at: string): FieldError[] {
 }
 
 /**
- * A version's schema: the OpenAPI schema rules (list types), then validateStructural's, for
+ * A version's schema: the OpenAPI schema rules (list types, the `x-kubernetes-validations`
+ * entries' fields), then validateStructural's, for
  * what schemas get wrong most: types (root `object`, every property and array item typed).
  */
 function schemaErrors(schema: Obj, at: string): FieldError[] {
-  return [...listTypeErrors(schema, at), ...structuralErrors(schema, at)];
+  return [...listTypeErrors(schema, at), ...ruleDefinitionErrors(schema, at), ...structuralErrors(schema, at)];
 }
 
 /** validateStructural's type rules, sorted by their text as it sorts them. */

@@ -23,6 +23,7 @@ import { createInternal, internalCall, seed } from "./seed.js";
 import { startServer } from "./server.js";
 import { swapToken, writeServiceAccountDir } from "./serviceaccount-dir.js";
 import { tokenRequest } from "./subresources.js";
+import { loadCel } from "./crd-cel-library.js";
 
 export type { AccessRecord, FaultMatch, FaultRule, RequestRecord } from "./faults.js";
 
@@ -100,7 +101,8 @@ export interface Cluster {
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const now = options.now ?? Date.now;
   const registry = new Registry({ now, eventWindow: options.eventWindow ?? 1000 });
-  const certs = await createCertificates();
+  // The CEL library of CRD rules is imported meanwhile.
+  const [certs] = await Promise.all([createCertificates(), loadCel()]);
   const issuer = await createTokenIssuer({ now });
   const adminToken = randomBytes(32).toString("base64url");
   const rbac = (resource: string) => registry.find("rbac.authorization.k8s.io", "v1", resource)!;

@@ -21,6 +21,7 @@ import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.j
 import { crdErrors, crdUpdateErrors } from "./crd-validation.js";
 import { schemaErrors } from "./crd-schema.js";
 import { scaleErrors } from "./crd-scale.js";
+import { celErrors, hasCelRules } from "./crd-cel.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
 import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
@@ -56,6 +57,11 @@ export interface ResourceDef {
   validateStatus?: (obj: Obj) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
+  /**
+   * Checks that run after every other, given their errors (a custom resource's CEL rules, which
+   * do not run after some of them); `old` is the stored object on an update (a status update's too).
+   */
+  validateLast?: (obj: Obj, old: Obj | undefined, earlier: readonly FieldError[]) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
   prepareUpdate?: (obj: Obj, old: Obj) => void;
   /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer). */
@@ -281,6 +287,8 @@ export function customResource(t: CustomTypeSpec): ResourceDef {
     fields: fields(selectable, { namespace: t.namespaced }),
     // The CR validator: the version's OpenAPI schema, then its scale paths, after the metadata checks.
     ...(t.crd?.schema || t.crd?.scale ? { validate: crValidator(t.crd, true), validateStatus: crValidator(t.crd, false) } : {}),
+    // Then its CEL rules (x-kubernetes-validations), on the spec and the status alike.
+    ...(hasCelRules(t.crd?.schema) ? { validateLast: (o: Obj, old: Obj | undefined, earlier: readonly FieldError[]) => celErrors(t.crd!.schema, o, old, earlier) } : {}),
   });
 }
 

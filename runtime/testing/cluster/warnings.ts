@@ -6,9 +6,12 @@
  * finalizers an update adds; sorted and deduplicated, as `sets.String.List()`), with the
  * message of validator.go's `validateKubeFinalizerName` (kubernetes#127303, in 1.32); and the
  * ServiceAccount strategy's for the deprecated `kubernetes.io/enforce-mountable-secrets`
- * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32).
+ * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32). One
+ * is the emulator's own: a CRD write names each `x-kubernetes-validations` rule the emulated
+ * cluster does not evaluate (crd-cel.ts), which a real server would.
  */
 import type { Call } from "./call.js";
+import { skippedRules } from "./crd-cel.js";
 
 type Obj = Record<string, any>;
 
@@ -26,7 +29,16 @@ const ENFORCE_MOUNTABLE_SECRETS = "kubernetes.io/enforce-mountable-secrets";
 /** The strategy's WarningsOnCreate (no `old`) or WarningsOnUpdate of the call's type. */
 export function strategyWarnings(call: Call, obj: Obj, old?: Obj): void {
   if (call.def.custom) finalizerWarnings(call, obj, old);
+  else if (call.def.group === "apiextensions.k8s.io" && call.def.resource === "customresourcedefinitions") celRuleWarnings(call, obj);
   else if (call.def.group === "" && call.def.resource === "serviceaccounts") enforceMountableSecretsWarning(call, obj, old);
+}
+
+/** The CRD's rules the emulated cluster skips (they do not compile in its CEL environment), by their schema path. */
+function celRuleWarnings(call: Call, crd: Obj): void {
+  const versions: Obj[] = Array.isArray(crd.spec?.versions) ? crd.spec.versions : [];
+  versions.forEach((v, i) => {
+    for (const text of skippedRules(v?.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`)) addWarning(call, text);
+  });
 }
 
 /** A ServiceAccount newly carrying the annotation (whatever its value); an update keeping it is quiet. */

@@ -53,12 +53,17 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
   obj.metadata.namespace = namespace;
 }
 
-/** `update` without `old`: a status update (the type's own create checks, or its status ones; metadata checked as an update's). */
-function validate(def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined): void {
+/**
+ * `update` without `old`: a status update (the type's own create checks, or its status ones;
+ * metadata checked as an update's). `stored`: the object an update replaces, for the checks
+ * that run last (a custom resource's CEL rules), a status update's too.
+ */
+function validate(def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old): void {
   // A type with status checks of its own (a custom resource's: no spec scale check) uses them alone for a status update.
   const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj) : [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
   const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
-  const errors = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
+  const checked = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
+  const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked)] : checked;
   // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
   if (errors.length) throw invalid(storedAs(def).group, def.kind, obj.metadata.name ?? "", errors);
 }
@@ -241,7 +246,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
-  validate(def, merged, scope === "status" ? undefined : old, true);
+  validate(def, merged, scope === "status" ? undefined : old, true, old);
   strategyWarnings(call, merged, old);
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;

@@ -1,0 +1,145 @@
+/**
+ * @module cluster/crd-cel-library
+ * The CEL environment a 1.32 API server evaluates CRD `x-kubernetes-validations` rules in, as
+ * far as the emulator has it: standard CEL and optional types (from @marcbachmann/cel-js), the
+ * strings extension's `charAt` and `replace` besides the library's own string functions, and
+ * Kubernetes' lists (`isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`) and regex
+ * (`find`, `findAll`) libraries. Left out (a rule calling them is not evaluated: crd-cel.ts
+ * says so in a warning): Kubernetes' URL, quantity, IP, CIDR and format libraries, and the
+ * `sets.*` functions. Sources: kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/cel/library
+ * (lists.go, regex.go), google/cel-go ext/strings.go.
+ *
+ * The library is imported when an emulated cluster starts (`loadCel`: ~20 ms, beside the
+ * certificates), never by a process that does not start one: the production build does not
+ * bundle it.
+ *
+ * `self` and `oldSelf` are declared `dyn`: the values carry the schema's types (crd-cel-values.ts),
+ * and every rule a real server accepts type-checks here too. What the emulator does not do is
+ * refuse a rule a real server's type checker would (see crd-cel.ts).
+ */
+import type * as Cel from "@marcbachmann/cel-js";
+import type { Environment } from "@marcbachmann/cel-js";
+import { importModule } from "../../dynamic-import.js";
+
+/** A CEL value as the library hands it to a function (int: bigint, double: number, list: array). */
+type Value = unknown;
+
+/** A runtime error with cel-go's text (the caller reports it as `<text> evaluating rule: ...`). */
+class CelFunctionError extends Error {}
+
+/** CEL's ordering of two values of one type (int, uint, double, string, bool, bytes, timestamp, duration). */
+function compare(a: Value, b: Value): number {
+  // Scalars as they are; timestamps and durations by their valueOf.
+  const x = (typeof a === "object" && a !== null ? a.valueOf() : a) as number;
+  const y = (typeof b === "object" && b !== null ? b.valueOf() : b) as number;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** CEL equality of two list elements, enough for indexOf (scalars, and lists and maps compared as JSON would). */
+function equal(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a === "bigint" || typeof b === "bigint") return typeof a === typeof b ? a === b : Number(a) === Number(b);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => equal(v, b[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && equal((a as Record<string, Value>)[k], (b as Record<string, Value>)[k]));
+}
+
+function extreme(list: Value[], name: "min" | "max"): Value {
+  if (list.length === 0) throw new CelFunctionError(`${name} called on empty list`);
+  let best = list[0];
+  for (const v of list.slice(1)) if (name === "min" ? compare(v, best) < 0 : compare(v, best) > 0) best = v;
+  return best;
+}
+
+function sum(list: Value[]): Value {
+  if (list.length === 0) return 0n;
+  if (typeof list[0] === "number") return (list as number[]).reduce((a, b) => a + b, 0);
+  const total = (list as bigint[]).reduce((a, b) => a + b, 0n);
+  if (total > 9223372036854775807n || total < -9223372036854775808n) throw new CelFunctionError("integer overflow");
+  return total;
+}
+
+/** A compiled RE2 pattern, as well as JavaScript's RegExp can take it (Go's syntax is close to it for what rules use). */
+function regex(pattern: string, flags = ""): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    throw new CelFunctionError(`error parsing regexp: invalid pattern: \`${pattern}\``);
+  }
+}
+
+/** Code points: CEL strings index by them. */
+const chars = (s: string) => [...s];
+
+let cel: typeof Cel | undefined;
+let environments: { plain: Environment; optionalOldSelf: Environment } | undefined;
+
+/** Why the library could not be imported (it needs Node.js 20.19 or newer): rules are then skipped, with this as the reason. */
+let unavailable: string | undefined;
+
+/** Import the CEL library (once; `startCluster` awaits it). A failure is kept, not thrown: the cluster runs without rules. */
+export async function loadCel(): Promise<void> {
+  if (cel || unavailable) return;
+  try {
+    cel = (await importModule("@marcbachmann/cel-js")) as unknown as typeof Cel;
+  } catch (error) {
+    unavailable = `the CEL library @marcbachmann/cel-js did not load on Node.js ${process.versions.node} (it needs 20.19 or newer): ${(error as Error).message.split("\n")[0]}`;
+  }
+}
+
+/** The imported library (`Optional` for `optionalOldSelf` rules). Throws, saying why, when it did not load. */
+export function celLibrary(): typeof Cel {
+  if (!cel) throw new Error(unavailable ?? "the CEL library is not loaded: startCluster loads it (loadCel)");
+  return cel;
+}
+
+function withLibraries(env: Environment): Environment {
+  return env
+    .registerFunction("list.isSorted(): bool", (l: Value[]) => l.every((v, i) => i === 0 || compare(l[i - 1], v) <= 0))
+    .registerFunction("list.sum(): dyn", (l: Value[]) => sum(l))
+    .registerFunction("list.min(): dyn", (l: Value[]) => extreme(l, "min"))
+    .registerFunction("list.max(): dyn", (l: Value[]) => extreme(l, "max"))
+    .registerFunction("list.indexOf(dyn): int", (l: Value[], v: Value) => BigInt(l.findIndex((x) => equal(x, v))))
+    .registerFunction("list.lastIndexOf(dyn): int", (l: Value[], v: Value) => BigInt(l.findLastIndex((x) => equal(x, v))))
+    .registerFunction("string.find(string): string", (s: string, re: string) => regex(re).exec(s)?.[0] ?? "")
+    .registerFunction("string.findAll(string): list<string>", (s: string, re: string) => [...s.matchAll(regex(re, "g"))].map((m) => m[0]))
+    .registerFunction("string.findAll(string, int): list<string>", (s: string, re: string, n: bigint) => {
+      const all = [...s.matchAll(regex(re, "g"))].map((m) => m[0]);
+      return n < 0n ? all : all.slice(0, Number(n));
+    })
+    .registerFunction("string.charAt(int): string", (s: string, i: bigint) => {
+      const cs = chars(s);
+      if (i < 0n || i > BigInt(cs.length)) throw new CelFunctionError(`index out of range: ${i}`);
+      return cs[Number(i)] ?? "";
+    })
+    .registerFunction("string.replace(string, string): string", (s: string, from: string, to: string) => s.split(from).join(to))
+    .registerFunction("string.replace(string, string, int): string", (s: string, from: string, to: string, n: bigint) => {
+      if (n < 0n) return s.split(from).join(to);
+      let out = s;
+      let at = 0;
+      for (let done = 0n; done < n; done++) {
+        const i = out.indexOf(from, at);
+        if (i < 0) break;
+        out = out.slice(0, i) + to + out.slice(i + from.length);
+        at = i + to.length + (from === "" ? 1 : 0);
+      }
+      return out;
+    });
+}
+
+/**
+ * The two environments: `oldSelf` as a value, and as an `optional` (a rule with
+ * `optionalOldSelf: true`). Made once per process.
+ */
+export function celEnvironments(): { plain: Environment; optionalOldSelf: Environment } {
+  if (environments) return environments;
+  const { Environment } = celLibrary();
+  const options = { unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: true, enableOptionalTypes: true };
+  const plain = withLibraries(new Environment(options).registerVariable("self", "dyn").registerVariable("oldSelf", "dyn"));
+  const optionalOldSelf = withLibraries(new Environment(options).registerVariable("self", "dyn").registerVariable("oldSelf", "optional<dyn>"));
+  return (environments = { plain, optionalOldSelf });
+}
+
+export { CelFunctionError };

@@ -1,0 +1,275 @@
+/**
+ * @module cluster/crd-cel
+ * A CRD version's `x-kubernetes-validations` rules run on its custom resources as a 1.32 server
+ * runs them (apiextensions-apiserver pkg/apiserver/schema/cel/validation.go, and the strategy's
+ * `hasBlockingErr`): after every other check, and not at all when one of those found a type,
+ * required, enum or size error (the `<nil>` "some validation rules were not checked" error then);
+ * each node's rules in order, then its children's (object keys sorted); a rule using `oldSelf` only
+ * on an update where the node has an old value (objects and maps by key, lists only as
+ * `x-kubernetes-list-type: map` by their keys), or always with `optionalOldSelf`. A rule that
+ * is false answers with its `message` (or `messageExpression`, or `failed rule: <rule>`) at its
+ * node (plus `fieldPath`), the `reason` choosing the error type; one that fails says why
+ * (`no such key: x evaluating rule: ...`).
+ *
+ * Not done: ratcheting (an unchanged value failing a rule is an error, not a warning), cost
+ * limits, and refusing a rule at CRD creation that a real server's type checker would (a rule
+ * that does not compile here is skipped, and the CRD write warns: crd-cel-library.ts lists what
+ * the environment lacks).
+ */
+import type { Environment } from "@marcbachmann/cel-js";
+import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
+import type { FieldError } from "./status.js";
+import { celEnvironments, celLibrary } from "./crd-cel-library.js";
+import { celValue } from "./crd-cel-values.js";
+import { additional, goCompare, isObject, itemsOf, node, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
+
+/** One `x-kubernetes-validations` entry as written. */
+interface Rule {
+  rule?: unknown;
+  message?: unknown;
+  messageExpression?: unknown;
+  reason?: unknown;
+  fieldPath?: unknown;
+  optionalOldSelf?: unknown;
+}
+
+type Program = (context: Obj) => unknown;
+
+/** A rule ready to run, or why it is not run here. */
+interface CompiledRule {
+  rule: Rule;
+  source: string;
+  program?: Program;
+  messageProgram?: Program;
+  usesOldSelf: boolean;
+  optionalOldSelf: boolean;
+  /** Why the emulator does not run it (it does not compile here). */
+  skipped?: string;
+}
+
+const compiledBySchema = new WeakMap<object, CompiledRule[]>();
+
+function mentionsOldSelf(ast: unknown): boolean {
+  if (Array.isArray(ast)) return ast.some(mentionsOldSelf);
+  if (!isObject(ast)) return false;
+  if (ast.op === "id" && ast.args === "oldSelf") return true;
+  return mentionsOldSelf(ast.args);
+}
+
+/** Whether a rule mentions `oldSelf` (a transition rule); undefined when it does not parse here. */
+export function usesOldSelf(source: string): boolean | undefined {
+  try {
+    return mentionsOldSelf(celEnvironments().plain.parse(source).ast);
+  } catch {
+    return undefined;
+  }
+}
+
+function compile(env: Environment, source: string, type: "bool" | "string"): { program?: Program; ast?: unknown; error?: string } {
+  try {
+    const parsed = env.parse(source);
+    const checked = parsed.check();
+    if (!checked.valid) return { error: firstLine(checked.error?.message ?? "does not compile") };
+    if (checked.type !== undefined && checked.type !== type && checked.type !== "dyn") return { error: type === "bool" ? "cel expression must evaluate to a bool" : "messageExpression must evaluate to a string" };
+    return { program: parsed as unknown as Program, ast: parsed.ast };
+  } catch (error) {
+    return { error: firstLine((error as Error).message) };
+  }
+}
+
+/** The rules of one schema node, compiled once per schema object. */
+function rulesOf(s: CrdSchema): CompiledRule[] {
+  const list = s["x-kubernetes-validations"];
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const cached = compiledBySchema.get(s);
+  if (cached) return cached;
+  let environments: ReturnType<typeof celEnvironments> | undefined;
+  let unavailable = "";
+  try {
+    environments = celEnvironments();
+  } catch (error) {
+    unavailable = (error as Error).message;
+  }
+  const compiled = list.map((entry): CompiledRule => {
+    const rule = (isObject(entry) ? entry : {}) as Rule;
+    const source = typeof rule.rule === "string" ? rule.rule.trim() : "";
+    const optional = rule.optionalOldSelf === true;
+    if (!environments) return { rule, source, usesOldSelf: false, optionalOldSelf: optional, skipped: unavailable };
+    const { plain, optionalOldSelf } = environments;
+    const result = compile(optional ? optionalOldSelf : plain, source, "bool");
+    const out: CompiledRule = { rule, source, usesOldSelf: mentionsOldSelf(result.ast), optionalOldSelf: optional };
+    if (result.error !== undefined) return { ...out, skipped: result.error };
+    out.program = result.program;
+    if (typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
+      const message = compile(plain, rule.messageExpression, "string");
+      if (message.program) out.messageProgram = message.program;
+    }
+    return out;
+  });
+  compiledBySchema.set(s, compiled);
+  return compiled;
+}
+
+/** cel-go's text for an evaluation error of @marcbachmann/cel-js (its first line). */
+function celGoError(message: string): string {
+  const text = firstLine(message);
+  const index = /^No such key: index out of bounds, index (-?\d+)/.exec(text);
+  if (index) return `index out of bounds: ${index[1]}`;
+  if (text.startsWith("No such key: ")) return `no such key: ${text.slice("No such key: ".length)}`;
+  if (text.startsWith("integer overflow")) return "integer overflow";
+  return text;
+}
+
+const firstLine = (text: string) => text.split("\n")[0]!.trim();
+
+/** `ruleErrorString`: the message if there is one, else the rule. */
+const ruleErrorString = (r: CompiledRule) => (typeof r.rule.message === "string" && r.rule.message.length > 0 ? r.rule.message.trim() : r.source);
+
+/** `ruleMessageOrDefault`. */
+const defaultMessage = (r: CompiledRule) => (typeof r.rule.message === "string" && r.rule.message.length > 0 ? r.rule.message.trim() : `failed rule: ${r.source}`);
+
+/** The text of a rule's `messageExpression`, when it gives one a server would use (a one-line, non-empty string of at most 5120 bytes). */
+function evaluatedMessage(r: CompiledRule, context: Obj): string | undefined {
+  if (!r.messageProgram) return undefined;
+  try {
+    const value = r.messageProgram(context);
+    if (typeof value !== "string" || value.includes("\n")) return undefined;
+    const trimmed = value.trim();
+    return trimmed === "" || Buffer.byteLength(trimmed) > 5120 ? undefined : trimmed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `fieldPath` (`.spec.x`, `.m['k']`) as the path text it adds. */
+function fieldPathText(fieldPath: string): string {
+  return fieldPath
+    .trim()
+    .replace(/^\./, "")
+    .replace(/\[['"]([^'"]*)['"]\]/g, "[$1]");
+}
+
+const child = (path: string | null, name: string) => (path === null ? name : `${path}.${name}`);
+
+/** The error of a rule that came out false (`fieldErrorForReason`). */
+function falseRuleError(r: CompiledRule, path: string | null, type: string, detail: string): FieldError {
+  const fieldPath = typeof r.rule.fieldPath === "string" && r.rule.fieldPath.trim() !== "" ? fieldPathText(r.rule.fieldPath) : "";
+  const field = fieldPath ? child(path, fieldPath) : (path ?? "<nil>");
+  switch (r.rule.reason) {
+    case "FieldValueForbidden":
+      return { type: "Forbidden", field, detail };
+    case "FieldValueRequired":
+      return { type: "Required", field, detail };
+    case "FieldValueDuplicate":
+      return { type: "Duplicate", field, value: type };
+    default:
+      return { type: "Invalid", field, value: type, detail };
+  }
+}
+
+/** The schema type a rule's errors show as the value (`sts.Type`). */
+const typeOf = (s: CrdSchema) => (typeof s.type === "string" ? s.type : "");
+
+function runRules(s: CrdSchema, rules: CompiledRule[], data: unknown, old: unknown, path: string | null, resource: boolean, out: FieldError[]): void {
+  const self = celValue(s, data, resource);
+  const oldSelf = old === undefined || old === null ? undefined : celValue(s, old, resource);
+  const type = path === null ? typeOf(s) || "object" : typeOf(s);
+  for (const r of rules) {
+    if (!r.program) continue;
+    if (r.usesOldSelf && oldSelf === undefined && !r.optionalOldSelf) continue;
+    const { Optional } = celLibrary();
+    const context = { self, oldSelf: r.optionalOldSelf ? (oldSelf === undefined ? Optional.none() : Optional.of(oldSelf)) : oldSelf };
+    let result: unknown;
+    try {
+      result = r.program(context);
+    } catch (error) {
+      const text = celGoError((error as Error).message);
+      const detail = text.startsWith("no such overload")
+        ? `'${text}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(r)}`
+        : `${text} evaluating rule: ${ruleErrorString(r)}`;
+      out.push({ type: "Invalid", field: path ?? "<nil>", value: type, detail });
+      continue;
+    }
+    if (result !== true) out.push(falseRuleError(r, path, type, evaluatedMessage(r, { self, oldSelf }) ?? defaultMessage(r)));
+  }
+}
+
+/** The old list item a new one correlates with: only in a `map` list, by its keys. */
+function oldItem(s: CrdSchema, item: unknown, oldList: unknown): unknown {
+  if (s["x-kubernetes-list-type"] !== "map" || !Array.isArray(oldList) || !isObject(item)) return undefined;
+  const keys = s["x-kubernetes-list-map-keys"] ?? [];
+  return oldList.find((o) => isObject(o) && keys.every((k) => JSON.stringify(o[k]) === JSON.stringify(item[k])));
+}
+
+function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, resource: boolean, out: FieldError[]): void {
+  if (data === null || data === undefined) return;
+  const rules = rulesOf(s);
+  if (rules.length > 0) runRules(s, rules, data, old, path, resource, out);
+  if (Array.isArray(data)) {
+    const items = itemsOf(s);
+    if (!items) return;
+    data.forEach((item, i) => walk(items, item, oldItem(s, item, old), `${path ?? ""}[${i}]`, items["x-kubernetes-embedded-resource"] === true, out));
+    return;
+  }
+  if (!isObject(data)) return;
+  const more = additional(s);
+  for (const k of Object.keys(data).sort(goCompare)) {
+    const declared = property(s, k);
+    const schema = declared ?? more.schema;
+    if (!schema) continue;
+    const previous = isObject(old) ? old[k] : undefined;
+    const at = declared ? child(path, k) : `${path ?? ""}[${k}]`;
+    walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, out);
+  }
+}
+
+/** True when the schema has a rule anywhere (the strategy has a CEL validator only then). */
+export function hasCelRules(schema: JSONSchemaProps | undefined): boolean {
+  const s = node(schema);
+  if (!s) return false;
+  if (Array.isArray(s["x-kubernetes-validations"]) && s["x-kubernetes-validations"].length > 0) return true;
+  const items = itemsOf(s);
+  const more = additional(s).schema;
+  return Object.values(s.properties ?? {}).some(hasCelRules) || (items !== undefined && hasCelRules(items)) || (more !== undefined && hasCelRules(more));
+}
+
+/** The errors that keep the rules from running (`hasBlockingErr`). */
+const BLOCKING = new Set<FieldError["type"]>(["NotSupported", "Required", "TooLong", "TooMany", "TypeInvalid"]);
+
+/**
+ * The errors of `obj`'s rules, given the errors found before them; `old` is the stored object
+ * on an update.
+ *
+ * @example
+ * celErrors(schema, { spec: { min: 3, max: 1 } }, undefined, []);
+ * // [{ type: "Invalid", field: "spec", value: "object", detail: "failed rule: self.min <= self.max" }]
+ */
+export function celErrors(schema: JSONSchemaProps | undefined, obj: Obj, old: Obj | undefined, earlier: readonly FieldError[]): FieldError[] {
+  const root = node(schema);
+  if (!root || !hasCelRules(root)) return [];
+  if (earlier.some((e) => BLOCKING.has(e.type))) {
+    return [{ type: "Invalid", field: "<nil>", value: null, detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation" }];
+  }
+  const out: FieldError[] = [];
+  walk(root, obj, old, null, true, out);
+  return out;
+}
+
+/**
+ * The rules of a CRD version's schema the emulator does not run, each with the path a CRD error
+ * would name it by and why (for the CRD write's warnings).
+ */
+export function skippedRules(schema: JSONSchemaProps | undefined, at: string): string[] {
+  const out: string[] = [];
+  const visit = (s: CrdSchema | undefined, path: string) => {
+    if (!s) return;
+    rulesOf(s).forEach((r, i) => {
+      if (r.skipped !== undefined) out.push(`${path}.x-kubernetes-validations[${i}].rule: not evaluated by the emulated cluster (${r.skipped})`);
+    });
+    for (const [k, p] of Object.entries(s.properties ?? {})) visit(node(p), `${path}.properties[${k}]`);
+    visit(itemsOf(s), `${path}.items`);
+    visit(additional(s).schema, `${path}.additionalProperties`);
+  };
+  visit(node(schema), at);
+  return out;
+}
