@@ -103,7 +103,8 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
   const namespace = config.namespace ?? "default";
   let admin: KubeClient | undefined;
   try {
-    admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }) });
+    // With the logger: the server's warnings about --cluster-objects (an unknown field, a CRD rule the emulator skips) are told.
+    admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace }, serviceAccountDir: config.serviceAccountDir, env: {} }), logger });
     const adminClient = admin;
     // `podfn run` is a CronJob's run: its account holds the declared permissions only; serve and
     // dev are the HTTP Deployment, with the watches' rights, the Lease and TokenReview.

@@ -22,11 +22,14 @@ With --cluster-objects, the manifests there (CustomResourceDefinitions first) ar
 before it is announced.
 `;
 
-/** Applies the manifests at `path` to `cluster` as its admin. */
-async function applyAsAdmin(cluster: Cluster, path: string): Promise<{ objects: number; crds: number }> {
-  const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: "default" }, env: {} }) });
+/** Applies the manifests at `path` to `cluster` as its admin; with the server's warnings about them (an unknown field, a CRD rule the emulator skips). */
+async function applyAsAdmin(cluster: Cluster, path: string): Promise<{ objects: number; crds: number; warnings: string[] }> {
+  const warnings: string[] = [];
+  const ignore = () => {};
+  const logger = { debug: ignore, info: ignore, error: ignore, warn: (fields: { warning?: unknown }) => void (typeof fields.warning === "string" && warnings.push(fields.warning)) };
+  const admin = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken, namespace: "default" }, env: {} }), logger });
   try {
-    return await applyManifests(admin, path);
+    return { ...(await applyManifests(admin, path)), warnings };
   } finally {
     await admin.close();
   }
@@ -38,7 +41,7 @@ export const clusterCommand = defineCommand({
   help: HELP,
   async run(config, _positionals, io) {
     const cluster = await startCluster({ port: config.port });
-    let applied: { objects: number; crds: number } | undefined;
+    let applied: { objects: number; crds: number; warnings: string[] } | undefined;
     try {
       if (config.clusterObjects) applied = await applyAsAdmin(cluster, resolve(io.cwd, config.clusterObjects));
     } catch (error) {
@@ -54,6 +57,7 @@ export const clusterCommand = defineCommand({
         `  kubeconfig (admin): ${kubeconfig}`,
         `  CA certificate:     ${files.ca!}`,
         ...(applied ? [`  applied:            ${applied.objects} object(s) from ${config.clusterObjects} (${applied.crds} CustomResourceDefinition(s))`] : []),
+        ...(applied?.warnings ?? []).map((w) => `  warning:            ${w}`),
         "",
         "Try:",
         `  export KUBECONFIG=${kubeconfig}`,

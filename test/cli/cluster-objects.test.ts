@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runPodfn } from "../e2e/helpers/processes.js";
@@ -37,6 +37,41 @@ test("--cluster-objects: a file that is no manifest, or an object the server ref
     const refused = await run(join(dir, "bad.yaml"));
     assert.equal(refused.code, 2, refused.output);
     assert.match(refused.output, /--cluster-objects [^:]*bad\.yaml: Backup default\/b: cannot apply kind Backup: no matches for kind \\"Backup\\" in version \\"ops\.example\.com\/v1\\"/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("--cluster-objects: the server's warnings about them are logged (a CRD rule the emulated cluster does not evaluate)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-cluster-objects-warn-"));
+  try {
+    await writeFile(
+      join(dir, "gadgets.yaml"),
+      [
+        "apiVersion: apiextensions.k8s.io/v1",
+        "kind: CustomResourceDefinition",
+        "metadata: {name: gadgets.example.com}",
+        "spec:",
+        "  group: example.com",
+        "  scope: Namespaced",
+        "  names: {plural: gadgets, kind: Gadget}",
+        "  versions:",
+        "  - name: v1",
+        "    served: true",
+        "    storage: true",
+        "    schema:",
+        "      openAPIV3Schema:",
+        "        type: object",
+        "        properties:",
+        "          spec: {type: object, properties: {limit: {type: string, x-kubernetes-validations: [{rule: \"quantity(self).isLessThan(quantity('1Gi'))\"}]}}}",
+        "",
+      ].join("\n"),
+    );
+    const objects = join(FIXTURE, "objects");
+    for (const file of ["01-backup.yaml", "02-crd.json"]) await writeFile(join(dir, file), await readFile(join(objects, file)));
+    const { code, output } = await runPodfn(["run", "count-backups", "--cluster", "emulated", "--functions", join(FIXTURE, "functions"), "--cluster-objects", dir, "--log-level", "info"], { HOME: dir });
+    assert.equal(code, 0, output);
+    assert.match(output, /"msg":"kube server warning: spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[limit\]\.x-kubernetes-validations\[0\]\.rule: not evaluated by the emulated cluster/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -65,11 +65,35 @@ test("podfn cluster --cluster-objects applies the manifests (CRDs first) before 
   try {
     await eventually(() => (out.includes("kubectl get ns") ? true : undefined));
     assert.match(out, /applied: {12}3 object\(s\) from .*objects \(1 CustomResourceDefinition\(s\)\)/);
+    assert.doesNotMatch(out, /warning:/, "these manifests draw no warning");
     const kubeconfig = parse(await readFile(join(dir, "state", "admin.kubeconfig"), "utf8"));
     const agent = new Agent({ connect: { ca: await readFile(join(dir, "state", "ca.crt"), "utf8") } });
     const res = await request(`${kubeconfig.clusters[0].cluster.server}/apis/ops.example.com/v1/namespaces/default/backups`, { headers: { authorization: `Bearer ${kubeconfig.users[0].user.token}` }, dispatcher: agent });
     assert.deepEqual(((await res.body.json()) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name), ["nightly", "weekly"]);
     await agent.close();
+  } finally {
+    controller.abort("SIGTERM");
+    assert.equal(await exit, 0, err);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("podfn cluster --cluster-objects prints the server's warnings about them", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-cluster-cmd-"));
+  const controller = new AbortController();
+  let out = "";
+  let err = "";
+  await writeFile(
+    join(dir, "widget.json"),
+    JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "default", surprise: 1 }, data: { a: "b" } }),
+  );
+  const exit = clusterCommand.run({
+    argv: ["--port", "0", "--state-dir", "state", "--cluster-objects", join(dir, "widget.json")], env: {}, cwd: dir, signal: controller.signal,
+    stdout: (s) => (out += s), stderr: (s) => (err += s),
+  });
+  try {
+    await eventually(() => (out.includes("kubectl get ns") ? true : undefined));
+    assert.match(out, /\n {2}warning: {12}unknown field "metadata\.surprise"\n/);
   } finally {
     controller.abort("SIGTERM");
     assert.equal(await exit, 0, err);
