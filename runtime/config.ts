@@ -68,7 +68,7 @@ export const OPTIONS = {
     env: "PODFN_CLUSTER_OBJECTS",
     kind: "string",
     defaultText: "none",
-    description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed), applied as it starts, CustomResourceDefinitions first: the CRDs and objects your functions need there.",
+    description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed), applied as it starts, CustomResourceDefinitions first (the server's warnings about them are logged): the CRDs and objects your functions need there.",
     commands: ["cluster", ...KUBE],
   },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name and a random suffix, e.g. vm-1d1f39", description: "This replica's identity in leader election (the generated Deployment sets the pod's name).", commands: ["serve"] },
