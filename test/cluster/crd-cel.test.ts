@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { crd, testCluster, type TestCluster } from "./helpers.js";
 import { escapeProperty } from "../../runtime/testing/cluster/crd-cel-values.js";
+import { renameBuiltins } from "../../runtime/testing/cluster/crd-cel-source.js";
 
 const CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 const PATH = "/apis/example.com/v1/namespaces/default/widgets";
@@ -138,6 +139,99 @@ describe("CEL rules of a CRD", () => {
   });
 });
 
+describe("CEL values and functions as cel-go and Kubernetes' libraries have them", () => {
+  let t: TestCluster;
+  const GIZMOS = "/apis/example.com/v1/namespaces/default/gizmos";
+  const spec = {
+    type: "object",
+    properties: {
+      start: { type: "string", format: "date-time" },
+      end: { type: "string", format: "date-time", "x-kubernetes-validations": [{ rule: "self > timestamp('2020-01-01T00:00:00Z')", message: "after 2020" }] },
+      day: { type: "string", format: "date", "x-kubernetes-validations": [{ rule: "self.getFullYear() >= 2020", message: "a day from 2020" }] },
+      timeout: { type: "string", format: "duration", "x-kubernetes-validations": [{ rule: "self <= duration('1h')", message: "at most an hour" }] },
+      name: { type: "string", "x-kubernetes-validations": [{ rule: "self.matches('(?i)^[a-z]+$') && self.matches(r'^\\pL+$') && self.matches(r'^[[:alpha:]]+\\z')", message: "letters only" }] },
+      title: { type: "string", "x-kubernetes-validations": [{ rule: "self.lowerAscii() == self", message: "lower case" }, { rule: "self.find('[0-9]+') == ''", messageExpression: "'no digits: ' + self + '\\n'" }] },
+      count: { type: "integer", "x-kubernetes-validations": [{ rule: "100 % self >= 0" }] },
+      labels: { type: "object", additionalProperties: { type: "string" } },
+      limit: { type: "string", "x-kubernetes-validations": [{ rule: "self == '' || quantity(self).isLessThan(quantity('1Gi'))", message: "under 1Gi" }] },
+      zones: { type: "array", items: { type: "string" }, "x-kubernetes-validations": [{ rule: "sets.contains(['a', 'b', 'c'], self)", message: "zones a, b, c only" }] },
+    },
+    "x-kubernetes-validations": [
+      { rule: "!has(self.start) || !has(self.end) || self.start < self.end", message: "start before end" },
+      { rule: "!has(self.labels) || size(self.labels) < 3", message: "at most two labels", fieldPath: ".labels.extra" },
+    ],
+  };
+  const gizmo = (name: string, s: Record<string, unknown>) => ({ apiVersion: "example.com/v1", kind: "Gizmo", metadata: { name }, spec: s });
+  before(async () => {
+    t = await testCluster();
+    const created = await t.send("POST", CRDS, { body: crd("gizmos", "Gizmo", { version: { schema: { openAPIV3Schema: { type: "object", properties: { spec } } } } }) });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.headers.warning, undefined, "every rule here is evaluated");
+  });
+  after(() => t.close());
+
+  const messageOf = async (s: Record<string, unknown>) => {
+    const answer = await t.send("POST", GIZMOS, { body: gizmo("g", s) });
+    return answer.status === 201 ? ((await t.send("DELETE", `${GIZMOS}/g`)), "created") : (answer.body.message as string).replace('Gizmo.example.com "g" is invalid: ', "");
+  };
+
+  test("date-time, date and duration strings are timestamps and durations", async () => {
+    assert.equal(await messageOf({ start: "2024-01-01T10:00:00+05:00", end: "2024-01-01T06:00:00Z", day: "2024-02-29", timeout: "30m" }), "created", "10:00+05:00 is 05:00Z");
+    assert.equal(await messageOf({ start: "2024-01-01T06:00:00Z", end: "2024-01-01T10:00:00+05:00" }), 'spec: Invalid value: "object": start before end');
+    assert.equal(await messageOf({ day: "2019-12-31", timeout: "2h" }), '[spec.day: Invalid value: "string": a day from 2020, spec.timeout: Invalid value: "string": at most an hour]');
+    assert.equal(await messageOf({ timeout: "1d" }), 'spec.timeout: Invalid value: "string": at most an hour', "strfmt's units");
+  });
+
+  test("regular expressions in RE2's syntax; lowerAscii leaves other letters; a messageExpression is trimmed", async () => {
+    assert.equal(await messageOf({ name: "Abc" }), "created");
+    assert.equal(await messageOf({ name: "ab1" }), 'spec.name: Invalid value: "string": letters only');
+    assert.equal(await messageOf({ title: "café" }), "created");
+    assert.equal(await messageOf({ title: "Café 42" }), '[spec.title: Invalid value: "string": lower case, spec.title: Invalid value: "string": no digits: Café 42]');
+  });
+
+  test("an evaluation error in cel-go's words; fieldPath on a map is a key", async () => {
+    assert.equal(await messageOf({ count: 0 }), 'spec.count: Invalid value: "integer": modulus by zero evaluating rule: 100 % self >= 0');
+    assert.equal(await messageOf({ labels: { a: "1", b: "2", c: "3" } }), 'spec.labels[extra]: Invalid value: "object": at most two labels');
+  });
+
+  test("Kubernetes' quantity library and cel-go's sets", async () => {
+    assert.equal(await messageOf({ limit: "512Mi", zones: ["b", "a"] }), "created");
+    assert.equal(await messageOf({ limit: "1.5Gi" }), 'spec.limit: Invalid value: "string": under 1Gi');
+    assert.equal(
+      await messageOf({ limit: "1x" }),
+      `spec.limit: Invalid value: "string": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' evaluating rule: under 1Gi`,
+    );
+    assert.equal(await messageOf({ zones: ["a", "d"] }), 'spec.zones: Invalid value: "array": zones a, b, c only');
+  });
+});
+
+describe("ratcheting: an update may keep a value that fails a rule added since", () => {
+  test("unchanged: a warning, the write done; changed, or a transition rule: the error", async () => {
+    const t = await testCluster();
+    try {
+      const schema = (rules: unknown[]) => ({ openAPIV3Schema: { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": rules, properties: { replicas: { type: "integer" }, mode: { type: "string" } } } } } });
+      const created = await t.send("POST", CRDS, { body: crd("gadgets", "Gadget", { version: { schema: schema([]) } }) });
+      assert.equal(created.status, 201, created.text);
+      const path = "/apis/example.com/v1/namespaces/default/gadgets";
+      const stored = (await t.send("POST", path, { body: { apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g", finalizers: ["example.com/keep"] }, spec: { replicas: 7, mode: "a" } } })).body;
+      const current = (await t.send("GET", `${CRDS}/gadgets.example.com`)).body;
+      current.spec.versions[0].schema = schema([{ rule: "self.replicas <= 5", message: "at most 5 replicas" }]);
+      assert.equal((await t.send("PUT", `${CRDS}/gadgets.example.com`, { body: current })).status, 200);
+      const labelled = await t.send("PUT", `${path}/g`, { body: { ...stored, metadata: { ...stored.metadata, labels: { a: "b" } } } });
+      assert.equal(labelled.status, 200, labelled.text);
+      assert.deepEqual(labelled.headers.warning, '299 - "spec: Invalid value: \\"object\\": at most 5 replicas"');
+      const changed = await t.send("PUT", `${path}/g`, { body: { ...labelled.body, spec: { replicas: 7, mode: "b" } } });
+      assert.equal(changed.status, 422, "spec changed: the rule's error");
+      // The finalizer can still be removed, so the object can go.
+      assert.equal((await t.send("DELETE", `${path}/g`)).status, 200);
+      const released = await t.send("PATCH", `${path}/g`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+      assert.equal(released.status, 200, released.text);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("rules the emulated cluster does not evaluate", () => {
   test("a CRD write warns, naming each one; its resources are written without it", async () => {
     const t = await testCluster();
@@ -147,14 +241,14 @@ describe("rules the emulated cluster does not evaluate", () => {
         properties: {
           spec: {
             type: "object",
-            properties: { limit: { type: "string", "x-kubernetes-validations": [{ rule: "quantity(self).isLessThan(quantity('1Gi'))" }, { rule: "self != ''" }] } },
+            properties: { limit: { type: "string", "x-kubernetes-validations": [{ rule: "isURL(self)" }, { rule: "self != ''" }] } },
           },
         },
       };
       const created = await t.send("POST", CRDS, { body: crd("gadgets", "Gadget", { version: { schema: { openAPIV3Schema: schema } } }) });
       assert.equal(created.status, 201, created.text);
       const warning = String(created.headers.warning);
-      assert.match(warning, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[limit\]\.x-kubernetes-validations\[0\]\.rule: not evaluated by the emulated cluster \(found no matching overload for 'quantity\(dyn\)'\)/);
+      assert.match(warning, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[limit\]\.x-kubernetes-validations\[0\]\.rule: not evaluated by the emulated cluster \(found no matching overload for 'isURL\(dyn\)'\)/);
       assert.doesNotMatch(warning, /x-kubernetes-validations\[1\]/);
       const gadget = (limit: string) => ({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: `g${limit.length}` }, spec: { limit } });
       assert.equal((await t.send("POST", "/apis/example.com/v1/namespaces/default/gadgets", { body: gadget("2Gi") })).status, 201);
@@ -205,7 +299,10 @@ describe("a CRD's rule entries, checked as the CRD is written", () => {
   test("reason and fieldPath", async () => {
     assert.equal(await message([{ rule: "self.size > 0", reason: "FieldValueBad" }]), `${P}[0].reason: Unsupported value: "FieldValueBad": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"`);
     assert.equal(await message([{ rule: "self.size > 0", fieldPath: ".nope" }]), `${P}[0].fieldPath: Invalid value: ".nope": fieldPath must be a valid path`);
-    assert.equal(await message([{ rule: "self.size > 0", fieldPath: ".size" }, { rule: "true", fieldPath: ".labels['any-key']" }, { rule: "true", fieldPath: ".items[0].name" }]), "created");
+    // ValidFieldPath: `.name` and `['name']` steps (single quotes), no list index.
+    assert.equal(await message([{ rule: "self.size > 0", fieldPath: ".items[0].name" }]), `${P}[0].fieldPath: Invalid value: ".items[0].name": fieldPath must be a valid path`);
+    assert.equal(await message([{ rule: "self.size > 0", fieldPath: '.labels["k"]' }]), `${P}[0].fieldPath: Invalid value: ".labels[\\"k\\"]": fieldPath must be a valid path`);
+    assert.equal(await message([{ rule: "self.size > 0", fieldPath: ".size" }, { rule: "true", fieldPath: ".labels['any-key']" }, { rule: "true", fieldPath: "['size']" }, { rule: "true", fieldPath: ".labels.k" }]), "created");
   });
 
   test("oldSelf: not under a list without keys; optionalOldSelf only with it", async () => {
@@ -223,4 +320,11 @@ test("property names as CEL sees them (escaping.go)", () => {
     ["foo-bar", "a.b/c", "x__y", "namespace", "int", "9lives", "has space", ""].map(escapeProperty),
     ["foo__dash__bar", "a__dot__b__slash__c", "x__underscores__y", "__namespace__", "int", undefined, undefined, undefined],
   );
+});
+
+test("the built-ins replaced are renamed where called, never inside string literals", () => {
+  assert.equal(renameBuiltins("self.name.matches('^a+$') && matches(self.x, 'y')"), "self.name.__k8s_matches('^a+$') && __k8s_matches(self.x, 'y')");
+  assert.equal(renameBuiltins(`self.matches == 'x.matches(1)' && r'matches(' == "lowerAscii()"`), `self.matches == 'x.matches(1)' && r'matches(' == "lowerAscii()"`);
+  assert.equal(renameBuiltins(`'''a ' matches(''' + self.s.lowerAscii ()`), `'''a ' matches(''' + self.s.__k8s_lowerAscii ()`);
+  assert.equal(renameBuiltins("self.notmatches(1) + x_matches(2)"), "self.notmatches(1) + x_matches(2)");
 });

@@ -4,7 +4,7 @@
  * (apiextensions validation.go, `validateCustomResourceDefinitionOpenAPISchema`): a rule is
  * given; a message, if given, is one non-empty line (and is required for a rule of several
  * lines); a `messageExpression`, if given, is not blank; `reason` is one of the four; `fieldPath`,
- * if given, is one non-empty line naming a field of the schema; a rule using `oldSelf` is not
+ * if given, is one non-empty line naming a field of the schema (crd-cel-fieldpath); a rule using `oldSelf` is not
  * under a list whose items have no old value (not `x-kubernetes-list-type: map`), and
  * `optionalOldSelf` is set only on one using it.
  *
@@ -14,31 +14,11 @@
  */
 import type { FieldError } from "./status.js";
 import { usesOldSelf } from "./crd-cel.js";
-import { additional, isObject, itemsOf, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
+import { fieldPathUnder } from "./crd-cel-fieldpath.js";
+import { additional, isObject, itemsOf, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
 const REASONS = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
 const hasNewlines = (s: string) => /[\n\r]+/.test(s);
-
-/** `pathValid`: `fieldPath` (`.a.b`, `.m['k']`, `['a-b']`) names a field under `s` (a map's key is any key). */
-export function fieldPathValid(s: CrdSchema, fieldPath: string): boolean {
-  const tokens = /^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([0-9]+))\])/;
-  let rest = fieldPath.trim();
-  let at: CrdSchema | undefined = s;
-  if (rest === "") return false;
-  while (rest !== "") {
-    const m = tokens.exec(rest);
-    if (!m || !at) return false;
-    rest = rest.slice(m[0].length);
-    if (m[4] !== undefined) {
-      at = at.type === "array" ? itemsOf(at) : undefined;
-      continue;
-    }
-    const name = m[1] ?? m[2] ?? m[3] ?? "";
-    const declared = property(at, name);
-    at = declared ?? additional(at).schema;
-  }
-  return at !== undefined;
-}
 
 /** The errors of one node's rules, `at` its schema path; `uncorrelatable`: the list (path) under which oldSelf has no value, if any. */
 function nodeErrors(s: CrdSchema, at: string, uncorrelatable: string | undefined): FieldError[] {
@@ -63,7 +43,7 @@ function nodeErrors(s: CrdSchema, at: string, uncorrelatable: string | undefined
     const fieldPath = typeof rule.fieldPath === "string" ? rule.fieldPath : "";
     if (fieldPath.length > 0 && fieldPath.trim() === "") errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be non-empty if specified" });
     if (hasNewlines(fieldPath)) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must not contain line breaks" });
-    if (fieldPath.length > 0 && !fieldPathValid(s, fieldPath)) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be a valid path" });
+    if (fieldPath.length > 0 && fieldPathUnder(s, fieldPath.trim()) === undefined) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be a valid path" });
     if (trimmedRule === "") return;
     const oldSelf = usesOldSelf(trimmedRule);
     if (oldSelf === true && uncorrelatable !== undefined) {

@@ -1,13 +1,21 @@
 /**
  * @module cluster/crd-cel-library
  * The CEL environment a 1.32 API server evaluates CRD `x-kubernetes-validations` rules in, as
- * far as the emulator has it: standard CEL and optional types (from @marcbachmann/cel-js), the
- * strings extension's `charAt` and `replace` besides the library's own string functions, and
- * Kubernetes' lists (`isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`) and regex
- * (`find`, `findAll`) libraries. Left out (a rule calling them is not evaluated: crd-cel.ts
- * says so in a warning): Kubernetes' URL, quantity, IP, CIDR and format libraries, and the
- * `sets.*` functions. Sources: kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/cel/library
- * (lists.go, regex.go), google/cel-go ext/strings.go.
+ * far as the emulator has it: standard CEL and optional types' `?.`, `[?k]`, `optional.of/none`,
+ * `hasValue`, `value`, `orValue`, `or` (from @marcbachmann/cel-js); the strings extension's
+ * `charAt` and `replace` besides the library's own string functions; `matches`, `lowerAscii` and
+ * `upperAscii` as cel-go has them (crd-cel-source renames their calls); cel-go's `sets.*`; and
+ * Kubernetes' lists (`isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`), regex (`find`,
+ * `findAll`) and quantity (crd-cel-quantity) libraries. Left out (a rule calling them does not
+ * compile here and is not evaluated; the CRD write warns): Kubernetes' URL, IP, CIDR and format
+ * libraries, `string.format`, `strings.quote`, `optional.ofNonZeroValue`, `optMap`, `optFlatMap`,
+ * optional entries in list and map literals, two-variable comprehensions. Differences kept:
+ * strings are indexed by UTF-16 units (`indexOf`, `substring`, `split` on text beyond the BMP),
+ * list equality and `+` ignore `x-kubernetes-list-type` (a `set` or `map` list compares in order
+ * and concatenates), and regular expressions run on JavaScript's backtracking engine (RE2 is
+ * linear: a pathological pattern can stall the emulator). Sources: kubernetes/kubernetes
+ * staging/src/k8s.io/apiserver/pkg/cel/library (lists.go, regex.go, quantity.go), google/cel-go
+ * ext/strings.go and ext/sets.go.
  *
  * The library is imported when an emulated cluster starts (`loadCel`: ~20 ms, beside the
  * certificates), never by a process that does not start one: the production build does not
@@ -20,12 +28,14 @@
 import type * as Cel from "@marcbachmann/cel-js";
 import type { Environment } from "@marcbachmann/cel-js";
 import { importModule } from "../../dynamic-import.js";
+import { goPattern } from "./crd-schema-formats.js";
+import { RENAMED } from "./crd-cel-source.js";
+import { withQuantities } from "./crd-cel-quantity.js";
+import { CelFunctionError } from "./crd-cel-error.js";
 
 /** A CEL value as the library hands it to a function (int: bigint, double: number, list: array). */
 type Value = unknown;
 
-/** A runtime error with cel-go's text (the caller reports it as `<text> evaluating rule: ...`). */
-class CelFunctionError extends Error {}
 
 /** CEL's ordering of two values of one type (int, uint, double, string, bool, bytes, timestamp, duration). */
 function compare(a: Value, b: Value): number {
@@ -61,14 +71,15 @@ function sum(list: Value[]): Value {
   return total;
 }
 
-/** A compiled RE2 pattern, as well as JavaScript's RegExp can take it (Go's syntax is close to it for what rules use). */
-function regex(pattern: string, flags = ""): RegExp {
-  try {
-    return new RegExp(pattern, flags);
-  } catch {
-    throw new CelFunctionError(`error parsing regexp: invalid pattern: \`${pattern}\``);
-  }
+/** An RE2 pattern as a JavaScript RegExp (crd-schema-formats' `goPattern`: inline flags, `\A`, `\z`, `\pL`, POSIX classes); `g` for all matches. */
+function regex(pattern: string, global = false): RegExp {
+  const re = goPattern(pattern);
+  if (!re) throw new CelFunctionError(`error parsing regexp: invalid or unsupported pattern: \`${pattern}\``);
+  return global ? new RegExp(re.source, `${re.flags}g`) : re;
 }
+
+/** Go's strings.ToLower/ToUpper limited to ASCII, as CEL's `lowerAscii`/`upperAscii`. */
+const asciiCase = (s: string, upper: boolean) => s.replace(upper ? /[a-z]+/g : /[A-Z]+/g, (m) => (upper ? m.toUpperCase() : m.toLowerCase()));
 
 /** Code points: CEL strings index by them. */
 const chars = (s: string) => [...s];
@@ -95,8 +106,19 @@ export function celLibrary(): typeof Cel {
   return cel;
 }
 
+/** The `sets` namespace of cel-go's sets extension: a constant whose methods are the functions. */
+class SetsNamespace {}
+
+/** Every element of `b` is in `a` (CEL equality). */
+const containsAll = (a: Value[], b: Value[]) => b.every((x) => a.some((y) => equal(x, y)));
+
 function withLibraries(env: Environment): Environment {
-  return env
+  return withQuantities(env)
+    .registerType("SetsNamespace", SetsNamespace)
+    .registerConstant("sets", "SetsNamespace", new SetsNamespace())
+    .registerFunction("SetsNamespace.contains(list, list): bool", (_: SetsNamespace, a: Value[], b: Value[]) => containsAll(a, b))
+    .registerFunction("SetsNamespace.equivalent(list, list): bool", (_: SetsNamespace, a: Value[], b: Value[]) => containsAll(a, b) && containsAll(b, a))
+    .registerFunction("SetsNamespace.intersects(list, list): bool", (_: SetsNamespace, a: Value[], b: Value[]) => b.some((x) => a.some((y) => equal(x, y))))
     .registerFunction("list.isSorted(): bool", (l: Value[]) => l.every((v, i) => i === 0 || compare(l[i - 1], v) <= 0))
     .registerFunction("list.sum(): dyn", (l: Value[]) => sum(l))
     .registerFunction("list.min(): dyn", (l: Value[]) => extreme(l, "min"))
@@ -104,11 +126,16 @@ function withLibraries(env: Environment): Environment {
     .registerFunction("list.indexOf(dyn): int", (l: Value[], v: Value) => BigInt(l.findIndex((x) => equal(x, v))))
     .registerFunction("list.lastIndexOf(dyn): int", (l: Value[], v: Value) => BigInt(l.findLastIndex((x) => equal(x, v))))
     .registerFunction("string.find(string): string", (s: string, re: string) => regex(re).exec(s)?.[0] ?? "")
-    .registerFunction("string.findAll(string): list<string>", (s: string, re: string) => [...s.matchAll(regex(re, "g"))].map((m) => m[0]))
+    .registerFunction("string.findAll(string): list<string>", (s: string, re: string) => [...s.matchAll(regex(re, true))].map((m) => m[0]))
     .registerFunction("string.findAll(string, int): list<string>", (s: string, re: string, n: bigint) => {
-      const all = [...s.matchAll(regex(re, "g"))].map((m) => m[0]);
+      const all = [...s.matchAll(regex(re, true))].map((m) => m[0]);
       return n < 0n ? all : all.slice(0, Number(n));
     })
+    // The built-ins crd-cel-source renames calls of: RE2 patterns, ASCII-only case changes.
+    .registerFunction(`string.${RENAMED.matches}(string): bool`, (s: string, re: string) => regex(re).test(s))
+    .registerFunction(`${RENAMED.matches}(string, string): bool`, (s: string, re: string) => regex(re).test(s))
+    .registerFunction(`string.${RENAMED.lowerAscii}(): string`, (s: string) => asciiCase(s, false))
+    .registerFunction(`string.${RENAMED.upperAscii}(): string`, (s: string) => asciiCase(s, true))
     .registerFunction("string.charAt(int): string", (s: string, i: bigint) => {
       const cs = chars(s);
       if (i < 0n || i > BigInt(cs.length)) throw new CelFunctionError(`index out of range: ${i}`);
@@ -142,4 +169,3 @@ export function celEnvironments(): { plain: Environment; optionalOldSelf: Enviro
   return (environments = { plain, optionalOldSelf });
 }
 
-export { CelFunctionError };

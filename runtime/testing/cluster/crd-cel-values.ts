@@ -8,7 +8,7 @@
  * its keys as they are; an object with neither (`x-kubernetes-preserve-unknown-fields`) without
  * fields. At the root and in an embedded resource, `metadata` is only `name` and `generateName`.
  */
-import { celEnvironments } from "./crd-cel-library.js";
+import { celLibrary } from "./crd-cel-library.js";
 import { additional, isObject, itemsOf, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
 const RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
@@ -24,13 +24,45 @@ export function escapeProperty(name: string): string | undefined {
   return name.replace(/__|[-./]/g, (m) => (m === "__" ? "__underscores__" : m === "." ? "__dot__" : m === "-" ? "__dash__" : "__slash__"));
 }
 
+let conversions: { timestamp: (c: { s: string }) => unknown; duration: (c: { s: string }) => unknown } | undefined;
+
 /** A string's value through CEL's own conversion (`timestamp(s)`, `duration(s)`); the string itself when it does not convert. */
 function converted(fn: "timestamp" | "duration", text: string): unknown {
+  if (!conversions) {
+    const env = new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string");
+    conversions = { timestamp: env.parse("timestamp(s)"), duration: env.parse("duration(s)") };
+  }
   try {
-    return celEnvironments().plain.evaluate(`${fn}(s)`, { s: text });
+    return conversions[fn]({ s: text });
   } catch {
     return text;
   }
+}
+
+/** Seconds in each unit strfmt.ParseDuration takes beyond Go's (`1d`, `2 weeks`, `5 minutes`), by the start of its name. */
+const UNIT_SECONDS: [string[], number][] = [
+  [["ns", "nano"], 1e-9],
+  [["us", "\u00b5s", "micro"], 1e-6],
+  [["ms", "milli"], 1e-3],
+  [["s", "sec"], 1],
+  [["m", "min"], 60],
+  [["h", "hr", "hour"], 3600],
+  [["d", "day"], 86400],
+  [["w", "wk", "week"], 604800],
+];
+
+/** A `format: duration` string as a duration: Go's syntax as is, strfmt's other forms converted to seconds first. */
+function duration(text: string): unknown {
+  const direct = converted("duration", text);
+  if (direct !== text) return direct;
+  let seconds = 0;
+  for (const m of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
+    const unit = m[2]!.toLowerCase();
+    const found = UNIT_SECONDS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
+    if (!found) return text;
+    seconds += Number(m[1]) * found[1];
+  }
+  return converted("duration", `${seconds}s`);
 }
 
 function stringValue(s: CrdSchema, v: string): unknown {
@@ -42,7 +74,7 @@ function stringValue(s: CrdSchema, v: string): unknown {
     case "date-time":
       return converted("timestamp", v);
     case "duration":
-      return converted("duration", v);
+      return duration(v);
     default:
       return v;
   }

@@ -11,16 +11,22 @@
  * node (plus `fieldPath`), the `reason` choosing the error type; one that fails says why
  * (`no such key: x evaluating rule: ...`).
  *
- * Not done: ratcheting (an unchanged value failing a rule is an error, not a warning), cost
- * limits, and refusing a rule at CRD creation that a real server's type checker would (a rule
- * that does not compile here is skipped, and the CRD write warns: crd-cel-library.ts lists what
- * the environment lacks).
+ * On an update, a rule not using `oldSelf` that a value left as it was fails (compared where
+ * its old value is known, else at the nearest ancestor where it is) is a warning, not an error:
+ * 1.32's ratcheting (CRDValidationRatcheting).
+ *
+ * Not done: cost limits, and refusing a rule at CRD creation that a real server's type checker
+ * would (a rule that does not compile here is skipped, and the CRD write warns:
+ * crd-cel-library.ts lists what the environment lacks).
  */
 import type { Environment } from "@marcbachmann/cel-js";
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
-import type { FieldError } from "./status.js";
+import { isDeepStrictEqual } from "node:util";
+import { errorText, type FieldError } from "./status.js";
 import { celEnvironments, celLibrary } from "./crd-cel-library.js";
 import { celValue } from "./crd-cel-values.js";
+import { fieldPathUnder } from "./crd-cel-fieldpath.js";
+import { originalNames, renameBuiltins } from "./crd-cel-source.js";
 import { additional, goCompare, isObject, itemsOf, node, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
 /** One `x-kubernetes-validations` entry as written. */
@@ -45,6 +51,8 @@ interface CompiledRule {
   optionalOldSelf: boolean;
   /** Why the emulator does not run it (it does not compile here). */
   skipped?: string;
+  /** Why its `messageExpression` is not used (it does not compile here: the message is `message`'s or the default). */
+  messageSkipped?: string;
 }
 
 const compiledBySchema = new WeakMap<object, CompiledRule[]>();
@@ -67,13 +75,13 @@ export function usesOldSelf(source: string): boolean | undefined {
 
 function compile(env: Environment, source: string, type: "bool" | "string"): { program?: Program; ast?: unknown; error?: string } {
   try {
-    const parsed = env.parse(source);
+    const parsed = env.parse(renameBuiltins(source));
     const checked = parsed.check();
-    if (!checked.valid) return { error: firstLine(checked.error?.message ?? "does not compile") };
+    if (!checked.valid) return { error: originalNames(firstLine(checked.error?.message ?? "does not compile")) };
     if (checked.type !== undefined && checked.type !== type && checked.type !== "dyn") return { error: type === "bool" ? "cel expression must evaluate to a bool" : "messageExpression must evaluate to a string" };
     return { program: parsed as unknown as Program, ast: parsed.ast };
   } catch (error) {
-    return { error: firstLine((error as Error).message) };
+    return { error: originalNames(firstLine((error as Error).message)) };
   }
 }
 
@@ -103,6 +111,7 @@ function rulesOf(s: CrdSchema): CompiledRule[] {
     if (typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
       const message = compile(plain, rule.messageExpression, "string");
       if (message.program) out.messageProgram = message.program;
+      else out.messageSkipped = message.error;
     }
     return out;
   });
@@ -117,6 +126,9 @@ function celGoError(message: string): string {
   if (index) return `index out of bounds: ${index[1]}`;
   if (text.startsWith("No such key: ")) return `no such key: ${text.slice("No such key: ".length)}`;
   if (text.startsWith("integer overflow")) return "integer overflow";
+  if (text.startsWith("modulo by zero")) return "modulus by zero";
+  // cel-go names no types in it (`'no such overload': call arguments did not match ...`).
+  if (text.startsWith("no such overload")) return "no such overload";
   return text;
 }
 
@@ -133,27 +145,20 @@ function evaluatedMessage(r: CompiledRule, context: Obj): string | undefined {
   if (!r.messageProgram) return undefined;
   try {
     const value = r.messageProgram(context);
-    if (typeof value !== "string" || value.includes("\n")) return undefined;
+    if (typeof value !== "string") return undefined;
     const trimmed = value.trim();
-    return trimmed === "" || Buffer.byteLength(trimmed) > 5120 ? undefined : trimmed;
+    return trimmed === "" || trimmed.includes("\n") || Buffer.byteLength(trimmed) > 5120 ? undefined : trimmed;
   } catch {
     return undefined;
   }
 }
 
-/** `fieldPath` (`.spec.x`, `.m['k']`) as the path text it adds. */
-function fieldPathText(fieldPath: string): string {
-  return fieldPath
-    .trim()
-    .replace(/^\./, "")
-    .replace(/\[['"]([^'"]*)['"]\]/g, "[$1]");
-}
-
 const child = (path: string | null, name: string) => (path === null ? name : `${path}.${name}`);
 
 /** The error of a rule that came out false (`fieldErrorForReason`). */
-function falseRuleError(r: CompiledRule, path: string | null, type: string, detail: string): FieldError {
-  const fieldPath = typeof r.rule.fieldPath === "string" && r.rule.fieldPath.trim() !== "" ? fieldPathText(r.rule.fieldPath) : "";
+function falseRuleError(s: CrdSchema, r: CompiledRule, path: string | null, type: string, detail: string): FieldError {
+  // The path `fieldPath` names (checked as the CRD was written), appended as one step.
+  const fieldPath = typeof r.rule.fieldPath === "string" && r.rule.fieldPath.trim() !== "" ? fieldPathUnder(s, r.rule.fieldPath.trim()) : undefined;
   const field = fieldPath ? child(path, fieldPath) : (path ?? "<nil>");
   switch (r.rule.reason) {
     case "FieldValueForbidden":
@@ -170,7 +175,30 @@ function falseRuleError(r: CompiledRule, path: string | null, type: string, deta
 /** The schema type a rule's errors show as the value (`sts.Type`). */
 const typeOf = (s: CrdSchema) => (typeof s.type === "string" ? s.type : "");
 
-function runRules(s: CrdSchema, rules: CompiledRule[], data: unknown, old: unknown, path: string | null, resource: boolean, out: FieldError[]): void {
+/**
+ * Where a node's old value is known (its key in an object or map, its keys in a map list), or
+ * else its nearest such ancestor's: ratcheting compares that new value with that old one.
+ */
+interface Correlated {
+  data: unknown;
+  old: unknown;
+  equal?: boolean;
+}
+
+/** Whether the correlated value is unchanged (computed once, when a rule first fails under it). */
+function unchanged(c: Correlated | undefined): boolean {
+  if (!c || c.old === undefined || c.old === null) return false;
+  c.equal ??= isDeepStrictEqual(c.data, c.old);
+  return c.equal;
+}
+
+/** What a walk collects: errors, and the warnings ratcheting makes of some. */
+interface Found {
+  errors: FieldError[];
+  warnings: FieldError[];
+}
+
+function runRules(s: CrdSchema, rules: CompiledRule[], data: unknown, old: unknown, path: string | null, resource: boolean, correlated: Correlated | undefined, found: Found): void {
   const self = celValue(s, data, resource);
   const oldSelf = old === undefined || old === null ? undefined : celValue(s, old, resource);
   const type = path === null ? typeOf(s) || "object" : typeOf(s);
@@ -187,28 +215,48 @@ function runRules(s: CrdSchema, rules: CompiledRule[], data: unknown, old: unkno
       const detail = text.startsWith("no such overload")
         ? `'${text}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(r)}`
         : `${text} evaluating rule: ${ruleErrorString(r)}`;
-      out.push({ type: "Invalid", field: path ?? "<nil>", value: type, detail });
+      found.errors.push({ type: "Invalid", field: path ?? "<nil>", value: type, detail });
       continue;
     }
-    if (result !== true) out.push(falseRuleError(r, path, type, evaluatedMessage(r, { self, oldSelf }) ?? defaultMessage(r)));
+    if (result === true) continue;
+    const error = falseRuleError(s, r, path, type, evaluatedMessage(r, { self, oldSelf }) ?? defaultMessage(r));
+    // Ratcheting (CRDValidationRatcheting, on in 1.32): a value the update leaves as it was may
+    // keep failing a rule that does not look at oldSelf; the server then warns instead.
+    (!r.usesOldSelf && unchanged(correlated) ? found.warnings : found.errors).push(error);
   }
 }
 
-/** The old list item a new one correlates with: only in a `map` list, by its keys. */
-function oldItem(s: CrdSchema, item: unknown, oldList: unknown): unknown {
-  if (s["x-kubernetes-list-type"] !== "map" || !Array.isArray(oldList) || !isObject(item)) return undefined;
+/** The old items of a `map` list by their keys (`makeMapList`); none for another list. */
+function oldItemsByKey(s: CrdSchema, oldList: unknown): Map<string, unknown> | undefined {
+  if (s["x-kubernetes-list-type"] !== "map" || !Array.isArray(oldList)) return undefined;
   const keys = s["x-kubernetes-list-map-keys"] ?? [];
-  return oldList.find((o) => isObject(o) && keys.every((k) => JSON.stringify(o[k]) === JSON.stringify(item[k])));
+  const byKey = new Map<string, unknown>();
+  for (const o of oldList) if (isObject(o)) byKey.set(JSON.stringify(keys.map((k) => o[k])), o);
+  return byKey;
 }
 
-function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, resource: boolean, out: FieldError[]): void {
-  if (data === null || data === undefined) return;
+/** Nodes with a rule at or under them, by schema node. */
+const ruled = new WeakMap<object, boolean>();
+
+function hasRulesUnder(s: CrdSchema): boolean {
+  let known = ruled.get(s);
+  if (known === undefined) ruled.set(s, (known = hasCelRules(s)));
+  return known;
+}
+
+function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, resource: boolean, correlated: Correlated | undefined, found: Found): void {
+  if (data === null || data === undefined || !hasRulesUnder(s)) return;
   const rules = rulesOf(s);
-  if (rules.length > 0) runRules(s, rules, data, old, path, resource, out);
+  if (rules.length > 0) runRules(s, rules, data, old, path, resource, correlated, found);
   if (Array.isArray(data)) {
     const items = itemsOf(s);
-    if (!items) return;
-    data.forEach((item, i) => walk(items, item, oldItem(s, item, old), `${path ?? ""}[${i}]`, items["x-kubernetes-embedded-resource"] === true, out));
+    if (!items || !hasRulesUnder(items)) return;
+    const byKey = oldItemsByKey(s, old);
+    const keys = s["x-kubernetes-list-map-keys"] ?? [];
+    data.forEach((item, i) => {
+      const oldItem = byKey && isObject(item) ? byKey.get(JSON.stringify(keys.map((k) => item[k]))) : undefined;
+      walk(items, item, oldItem, `${path ?? ""}[${i}]`, items["x-kubernetes-embedded-resource"] === true, oldItem === undefined ? correlated : { data: item, old: oldItem }, found);
+    });
     return;
   }
   if (!isObject(data)) return;
@@ -219,7 +267,7 @@ function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, re
     if (!schema) continue;
     const previous = isObject(old) ? old[k] : undefined;
     const at = declared ? child(path, k) : `${path ?? ""}[${k}]`;
-    walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, out);
+    walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, { data: data[k], old: previous }, found);
   }
 }
 
@@ -238,21 +286,23 @@ const BLOCKING = new Set<FieldError["type"]>(["NotSupported", "Required", "TooLo
 
 /**
  * The errors of `obj`'s rules, given the errors found before them; `old` is the stored object
- * on an update.
+ * on an update. A rule an unchanged value fails (ratcheting) is passed to `warn` instead, as
+ * its error's text.
  *
  * @example
  * celErrors(schema, { spec: { min: 3, max: 1 } }, undefined, []);
  * // [{ type: "Invalid", field: "spec", value: "object", detail: "failed rule: self.min <= self.max" }]
  */
-export function celErrors(schema: JSONSchemaProps | undefined, obj: Obj, old: Obj | undefined, earlier: readonly FieldError[]): FieldError[] {
+export function celErrors(schema: JSONSchemaProps | undefined, obj: Obj, old: Obj | undefined, earlier: readonly FieldError[], warn: (text: string) => void = () => {}): FieldError[] {
   const root = node(schema);
   if (!root || !hasCelRules(root)) return [];
   if (earlier.some((e) => BLOCKING.has(e.type))) {
     return [{ type: "Invalid", field: "<nil>", value: null, detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation" }];
   }
-  const out: FieldError[] = [];
-  walk(root, obj, old, null, true, out);
-  return out;
+  const found: Found = { errors: [], warnings: [] };
+  walk(root, obj, old, null, true, { data: obj, old }, found);
+  for (const w of found.warnings) warn(errorText(w));
+  return found.errors;
 }
 
 /**
@@ -265,6 +315,7 @@ export function skippedRules(schema: JSONSchemaProps | undefined, at: string): s
     if (!s) return;
     rulesOf(s).forEach((r, i) => {
       if (r.skipped !== undefined) out.push(`${path}.x-kubernetes-validations[${i}].rule: not evaluated by the emulated cluster (${r.skipped})`);
+      if (r.messageSkipped !== undefined) out.push(`${path}.x-kubernetes-validations[${i}].messageExpression: not evaluated by the emulated cluster (${r.messageSkipped})`);
     });
     for (const [k, p] of Object.entries(s.properties ?? {})) visit(node(p), `${path}.properties[${k}]`);
     visit(itemsOf(s), `${path}.items`);

@@ -59,9 +59,10 @@ export interface ResourceDef {
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /**
    * Checks that run after every other, given their errors (a custom resource's CEL rules, which
-   * do not run after some of them); `old` is the stored object on an update (a status update's too).
+   * do not run after some of them); `old` is the stored object on an update (a status update's
+   * too); `warn` adds a warning to the answer (a rule an unchanged value fails: ratcheting).
    */
-  validateLast?: (obj: Obj, old: Obj | undefined, earlier: readonly FieldError[]) => FieldError[];
+  validateLast?: (obj: Obj, old: Obj | undefined, earlier: readonly FieldError[], warn: (text: string) => void) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
   prepareUpdate?: (obj: Obj, old: Obj) => void;
   /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer). */
@@ -288,7 +289,7 @@ export function customResource(t: CustomTypeSpec): ResourceDef {
     // The CR validator: the version's OpenAPI schema, then its scale paths, after the metadata checks.
     ...(t.crd?.schema || t.crd?.scale ? { validate: crValidator(t.crd, true), validateStatus: crValidator(t.crd, false) } : {}),
     // Then its CEL rules (x-kubernetes-validations), on the spec and the status alike.
-    ...(hasCelRules(t.crd?.schema) ? { validateLast: (o: Obj, old: Obj | undefined, earlier: readonly FieldError[]) => celErrors(t.crd!.schema, o, old, earlier) } : {}),
+    ...(hasCelRules(t.crd?.schema) ? { validateLast: (o: Obj, old: Obj | undefined, earlier: readonly FieldError[], warn: (text: string) => void) => celErrors(t.crd!.schema, o, old, earlier, warn) } : {}),
   });
 }
 

@@ -19,7 +19,7 @@ import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, plainError, STALE_OBJECT } from "./status.js";
 import { finalizerErrors, validateMeta } from "./validation.js";
 import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
-import { strategyWarnings } from "./warnings.js";
+import { addWarning, strategyWarnings } from "./warnings.js";
 
 type Obj = Record<string, any>;
 
@@ -58,12 +58,12 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
  * metadata checked as an update's). `stored`: the object an update replaces, for the checks
  * that run last (a custom resource's CEL rules), a status update's too.
  */
-function validate(def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old): void {
+function validate(call: Call, def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old): void {
   // A type with status checks of its own (a custom resource's: no spec scale check) uses them alone for a status update.
   const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj) : [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
   const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
   const checked = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
-  const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked)] : checked;
+  const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked, (text) => addWarning(call, text))] : checked;
   // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
   if (errors.length) throw invalid(storedAs(def).group, def.kind, obj.metadata.name ?? "", errors);
 }
@@ -122,7 +122,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   if (def.subresources?.includes("status") && def.resource !== "nodes") delete obj.status;
   def.defaults?.(obj, uid);
   def.prepareCreate?.(obj);
-  validate(def, obj);
+  validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
   // etcd3's Create refuses an object carrying a version (one read back and created again) before
@@ -246,7 +246,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
-  validate(def, merged, scope === "status" ? undefined : old, true, old);
+  validate(call, def, merged, scope === "status" ? undefined : old, true, old);
   strategyWarnings(call, merged, old);
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
