@@ -13,7 +13,7 @@
  * warning instead (crd-cel.ts).
  */
 import type { FieldError } from "./status.js";
-import { usesOldSelf } from "./crd-cel.js";
+import { usesOldSelf } from "./crd-cel-compile.js";
 import { fieldPathUnder } from "./crd-cel-fieldpath.js";
 import { additional, isObject, itemsOf, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
@@ -43,7 +43,7 @@ function nodeErrors(s: CrdSchema, at: string, uncorrelatable: string | undefined
     const fieldPath = typeof rule.fieldPath === "string" ? rule.fieldPath : "";
     if (fieldPath.length > 0 && fieldPath.trim() === "") errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be non-empty if specified" });
     if (hasNewlines(fieldPath)) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must not contain line breaks" });
-    if (fieldPath.length > 0 && fieldPathUnder(s, fieldPath.trim()) === undefined) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be a valid path" });
+    if (fieldPath.length > 0 && fieldPathUnder(s, fieldPath) === undefined) errors.push({ type: "Invalid", field: `${p}.fieldPath`, value: fieldPath, detail: "fieldPath must be a valid path" });
     if (trimmedRule === "") return;
     const oldSelf = usesOldSelf(trimmedRule);
     if (oldSelf === true && uncorrelatable !== undefined) {

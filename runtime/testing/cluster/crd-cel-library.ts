@@ -9,10 +9,11 @@
  * `findAll`) and quantity (crd-cel-quantity) libraries. Left out (a rule calling them does not
  * compile here and is not evaluated; the CRD write warns): Kubernetes' URL, IP, CIDR and format
  * libraries, `string.format`, `strings.quote`, `optional.ofNonZeroValue`, `optMap`, `optFlatMap`,
- * optional entries in list and map literals, two-variable comprehensions. Differences kept:
- * strings are indexed by UTF-16 units (`indexOf`, `substring`, `split` on text beyond the BMP),
- * list equality and `+` ignore `x-kubernetes-list-type` (a `set` or `map` list compares in order
- * and concatenates), and regular expressions run on JavaScript's backtracking engine (RE2 is
+ * optional entries in list and map literals, two-variable comprehensions, `string()` of a
+ * timestamp or duration. Differences kept: strings are indexed by UTF-16 units (`indexOf`,
+ * `substring`, `split` on text beyond the BMP), list equality and `+` ignore
+ * `x-kubernetes-list-type` (a `set` or `map` list compares in order and concatenates), and
+ * regular expressions (crd-schema-regexp) run on JavaScript's backtracking engine (RE2 is
  * linear: a pathological pattern can stall the emulator). Sources: kubernetes/kubernetes
  * staging/src/k8s.io/apiserver/pkg/cel/library (lists.go, regex.go, quantity.go), google/cel-go
  * ext/strings.go and ext/sets.go.
@@ -28,9 +29,9 @@
 import type * as Cel from "@marcbachmann/cel-js";
 import type { Environment } from "@marcbachmann/cel-js";
 import { importModule } from "../../dynamic-import.js";
-import { goPattern } from "./crd-schema-formats.js";
+import { goPattern } from "./crd-schema-regexp.js";
 import { RENAMED } from "./crd-cel-source.js";
-import { withQuantities } from "./crd-cel-quantity.js";
+import { compareQuantities, Quantity, withQuantities } from "./crd-cel-quantity.js";
 import { CelFunctionError } from "./crd-cel-error.js";
 
 /** A CEL value as the library hands it to a function (int: bigint, double: number, list: array). */
@@ -45,11 +46,22 @@ function compare(a: Value, b: Value): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** CEL equality of two list elements, enough for indexOf (scalars, and lists and maps compared as JSON would). */
+/** A duration's value (cel-js's Duration: `seconds` and `nanos`), or undefined for another value. */
+function durationNanos(v: object): bigint | undefined {
+  const d = v as { seconds?: unknown; nanos?: unknown };
+  return typeof d.seconds === "bigint" && typeof d.nanos === "number" ? d.seconds * 1_000_000_000n + BigInt(d.nanos) : undefined;
+}
+
+/** CEL equality of two list elements (indexOf, sets): scalars, timestamps, durations, quantities, lists and maps. */
 function equal(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a === "bigint" || typeof b === "bigint") return typeof a === typeof b ? a === b : Number(a) === Number(b);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (a instanceof Quantity || b instanceof Quantity) return a instanceof Quantity && b instanceof Quantity && compareQuantities(a, b) === 0;
+  const da = durationNanos(a);
+  const db = durationNanos(b);
+  if (da !== undefined || db !== undefined) return da === db;
   if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => equal(v, b[i]));
   const ka = Object.keys(a);
   const kb = Object.keys(b);
@@ -80,6 +92,15 @@ function regex(pattern: string, global = false): RegExp {
 
 /** Go's strings.ToLower/ToUpper limited to ASCII, as CEL's `lowerAscii`/`upperAscii`. */
 const asciiCase = (s: string, upper: boolean) => s.replace(upper ? /[a-z]+/g : /[A-Z]+/g, (m) => (upper ? m.toUpperCase() : m.toLowerCase()));
+
+/** Go's strings.Replace: the first `n` (all if negative) of `from` replaced; an empty `from` matches before each character and at the end. */
+function replace(s: string, from: string, to: string, n: bigint): string {
+  const parts = from === "" ? ["", ...chars(s), ""] : s.split(from);
+  const joins = parts.length - 1;
+  const replaced = n < 0n || n > BigInt(joins) ? joins : Number(n);
+  if (from === "") return parts.slice(1, -1).reduce((out, c, i) => out + (i < replaced ? to : "") + c, "") + (replaced > chars(s).length ? to : "");
+  return parts.slice(0, replaced + 1).join(to) + (replaced < joins ? from + parts.slice(replaced + 1).join(from) : "");
+}
 
 /** Code points: CEL strings index by them. */
 const chars = (s: string) => [...s];
@@ -141,19 +162,8 @@ function withLibraries(env: Environment): Environment {
       if (i < 0n || i > BigInt(cs.length)) throw new CelFunctionError(`index out of range: ${i}`);
       return cs[Number(i)] ?? "";
     })
-    .registerFunction("string.replace(string, string): string", (s: string, from: string, to: string) => s.split(from).join(to))
-    .registerFunction("string.replace(string, string, int): string", (s: string, from: string, to: string, n: bigint) => {
-      if (n < 0n) return s.split(from).join(to);
-      let out = s;
-      let at = 0;
-      for (let done = 0n; done < n; done++) {
-        const i = out.indexOf(from, at);
-        if (i < 0) break;
-        out = out.slice(0, i) + to + out.slice(i + from.length);
-        at = i + to.length + (from === "" ? 1 : 0);
-      }
-      return out;
-    });
+    .registerFunction("string.replace(string, string): string", (s: string, from: string, to: string) => replace(s, from, to, -1n))
+    .registerFunction("string.replace(string, string, int): string", (s: string, from: string, to: string, n: bigint) => replace(s, from, to, n));
 }
 
 /**

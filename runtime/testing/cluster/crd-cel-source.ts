@@ -4,7 +4,7 @@
  * renamed to the emulator's own (`matches` to `__k8s_matches`: RE2's syntax, not JavaScript's;
  * `lowerAscii`/`upperAscii`: ASCII letters only), since the library refuses a second overload
  * of a built-in. Only calls are renamed (a name followed by `(`), never text inside string
- * literals (`'...'`, `"..."`, their triple-quoted, raw `r` and bytes `b` forms).
+ * literals (`'...'`, `"..."`, their triple-quoted, raw `r` and bytes `b` forms) or `//` comments.
  */
 
 /** The built-ins replaced, and their replacements (crd-cel-library registers them). */
@@ -42,7 +42,13 @@ export function renameBuiltins(source: string): string {
   let i = 0;
   while (i < source.length) {
     const c = source[i]!;
-    if (c === "'" || c === '"') {
+    if (c === "/" && source[i + 1] === "/") {
+      // A comment, to the end of its line.
+      const end = source.indexOf("\n", i);
+      const stop = end < 0 ? source.length : end;
+      out += source.slice(i, stop);
+      i = stop;
+    } else if (c === "'" || c === '"') {
       const end = stringEnd(source, i, false);
       out += source.slice(i, end);
       i = end;
@@ -68,7 +74,7 @@ export function renameBuiltins(source: string): string {
   return out;
 }
 
-/** A compile error's text with the renamed calls named as the rule wrote them. */
+/** An error's text with the renamed calls named as the rule wrote them (and `sets.contains`, not its namespace type's name). */
 export function originalNames(text: string): string {
-  return text.replace(/__k8s_([A-Za-z]+)/g, "$1");
+  return text.replace(/__k8s_([A-Za-z]+)/g, "$1").replace(/SetsNamespace\./g, "sets.");
 }

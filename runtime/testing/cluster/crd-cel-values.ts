@@ -3,7 +3,7 @@
  * A custom resource's data as the CEL values a 1.32 server gives its rules (apiserver
  * pkg/cel/common/values.go, schemas.go, escaping.go): integers as ints (bigint), numbers as
  * doubles, `format: byte` strings as bytes, `date`/`date-time` as timestamps, `duration` as
- * durations, int-or-string as either; an object's declared properties under their escaped
+ * durations (to the millisecond: the library's timestamps are JavaScript dates), int-or-string as either; an object's declared properties under their escaped
  * names (`foo-bar` is `foo__dash__bar`), null ones left out; an `additionalProperties` map by
  * its keys as they are; an object with neither (`x-kubernetes-preserve-unknown-fields`) without
  * fields. At the root and in an embedded resource, `metadata` is only `name` and `generateName`.
@@ -28,41 +28,53 @@ let conversions: { timestamp: (c: { s: string }) => unknown; duration: (c: { s: 
 
 /** A string's value through CEL's own conversion (`timestamp(s)`, `duration(s)`); the string itself when it does not convert. */
 function converted(fn: "timestamp" | "duration", text: string): unknown {
-  if (!conversions) {
-    const env = new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string");
-    conversions = { timestamp: env.parse("timestamp(s)"), duration: env.parse("duration(s)") };
-  }
   try {
+    if (!conversions) {
+      const env = new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string");
+      conversions = { timestamp: env.parse("timestamp(s)"), duration: env.parse("duration(s)") };
+    }
     return conversions[fn]({ s: text });
   } catch {
     return text;
   }
 }
 
-/** Seconds in each unit strfmt.ParseDuration takes beyond Go's (`1d`, `2 weeks`, `5 minutes`), by the start of its name. */
-const UNIT_SECONDS: [string[], number][] = [
-  [["ns", "nano"], 1e-9],
-  [["us", "\u00b5s", "micro"], 1e-6],
-  [["ms", "milli"], 1e-3],
-  [["s", "sec"], 1],
-  [["m", "min"], 60],
-  [["h", "hr", "hour"], 3600],
-  [["d", "day"], 86400],
-  [["w", "wk", "week"], 604800],
+/** Nanoseconds in each unit strfmt.ParseDuration takes beyond Go's (`1d`, `2 weeks`, `5 minutes`), by the start of its name. */
+const UNIT_NANOS: [string[], bigint][] = [
+  [["ns", "nano"], 1n],
+  [["us", "\u00b5s", "micro"], 1_000n],
+  [["ms", "milli"], 1_000_000n],
+  [["s", "sec"], 1_000_000_000n],
+  [["m", "min"], 60_000_000_000n],
+  [["h", "hr", "hour"], 3_600_000_000_000n],
+  [["d", "day"], 86_400_000_000_000n],
+  [["w", "wk", "week"], 604_800_000_000_000n],
 ];
 
-/** A `format: duration` string as a duration: Go's syntax as is, strfmt's other forms converted to seconds first. */
+/** A `format: duration` string as a duration: Go's syntax as is, strfmt's other forms (units it does not know skipped, as it does) summed in nanoseconds. */
 function duration(text: string): unknown {
   const direct = converted("duration", text);
   if (direct !== text) return direct;
-  let seconds = 0;
+  let nanos = 0n;
+  let known = false;
   for (const m of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
     const unit = m[2]!.toLowerCase();
-    const found = UNIT_SECONDS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
-    if (!found) return text;
-    seconds += Number(m[1]) * found[1];
+    const found = UNIT_NANOS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
+    if (!found) continue;
+    known = true;
+    nanos += BigInt(m[1]!) * found[1];
   }
-  return converted("duration", `${seconds}s`);
+  if (!known) return text;
+  const fraction = nanos % 1_000_000_000n;
+  return converted("duration", `${nanos / 1_000_000_000n}${fraction ? `.${String(fraction).padStart(9, "0")}` : ""}s`);
+}
+
+/** A `date-time` (RFC 3339) as a timestamp; its fraction cut to milliseconds (the library's timestamps are JavaScript dates). */
+function timestamp(text: string): unknown {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!m) return converted("timestamp", text);
+  const value = converted("timestamp", `${m[1]}T${m[2]}${m[3] ? `.${m[3].slice(0, 3)}` : ""}${m[4]!.toUpperCase()}`);
+  return value === text ? text : value;
 }
 
 function stringValue(s: CrdSchema, v: string): unknown {
@@ -72,7 +84,7 @@ function stringValue(s: CrdSchema, v: string): unknown {
     case "date":
       return converted("timestamp", `${v}T00:00:00Z`);
     case "date-time":
-      return converted("timestamp", v);
+      return timestamp(v);
     case "duration":
       return duration(v);
     default:

@@ -19,109 +19,19 @@
  * would (a rule that does not compile here is skipped, and the CRD write warns:
  * crd-cel-library.ts lists what the environment lacks).
  */
-import type { Environment } from "@marcbachmann/cel-js";
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
-import { isDeepStrictEqual } from "node:util";
 import { errorText, type FieldError } from "./status.js";
-import { celEnvironments, celLibrary } from "./crd-cel-library.js";
+import { celLibrary } from "./crd-cel-library.js";
+import { firstLine, rulesOf, type CompiledRule } from "./crd-cel-compile.js";
 import { celValue } from "./crd-cel-values.js";
 import { fieldPathUnder } from "./crd-cel-fieldpath.js";
-import { originalNames, renameBuiltins } from "./crd-cel-source.js";
+import { originalNames } from "./crd-cel-source.js";
+import { itemCorrelations, keyCorrelation, listKey, unchanged, type Correlated } from "./crd-cel-ratchet.js";
 import { additional, goCompare, isObject, itemsOf, node, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
-
-/** One `x-kubernetes-validations` entry as written. */
-interface Rule {
-  rule?: unknown;
-  message?: unknown;
-  messageExpression?: unknown;
-  reason?: unknown;
-  fieldPath?: unknown;
-  optionalOldSelf?: unknown;
-}
-
-type Program = (context: Obj) => unknown;
-
-/** A rule ready to run, or why it is not run here. */
-interface CompiledRule {
-  rule: Rule;
-  source: string;
-  program?: Program;
-  messageProgram?: Program;
-  usesOldSelf: boolean;
-  optionalOldSelf: boolean;
-  /** Why the emulator does not run it (it does not compile here). */
-  skipped?: string;
-  /** Why its `messageExpression` is not used (it does not compile here: the message is `message`'s or the default). */
-  messageSkipped?: string;
-}
-
-const compiledBySchema = new WeakMap<object, CompiledRule[]>();
-
-function mentionsOldSelf(ast: unknown): boolean {
-  if (Array.isArray(ast)) return ast.some(mentionsOldSelf);
-  if (!isObject(ast)) return false;
-  if (ast.op === "id" && ast.args === "oldSelf") return true;
-  return mentionsOldSelf(ast.args);
-}
-
-/** Whether a rule mentions `oldSelf` (a transition rule); undefined when it does not parse here. */
-export function usesOldSelf(source: string): boolean | undefined {
-  try {
-    return mentionsOldSelf(celEnvironments().plain.parse(source).ast);
-  } catch {
-    return undefined;
-  }
-}
-
-function compile(env: Environment, source: string, type: "bool" | "string"): { program?: Program; ast?: unknown; error?: string } {
-  try {
-    const parsed = env.parse(renameBuiltins(source));
-    const checked = parsed.check();
-    if (!checked.valid) return { error: originalNames(firstLine(checked.error?.message ?? "does not compile")) };
-    if (checked.type !== undefined && checked.type !== type && checked.type !== "dyn") return { error: type === "bool" ? "cel expression must evaluate to a bool" : "messageExpression must evaluate to a string" };
-    return { program: parsed as unknown as Program, ast: parsed.ast };
-  } catch (error) {
-    return { error: originalNames(firstLine((error as Error).message)) };
-  }
-}
-
-/** The rules of one schema node, compiled once per schema object. */
-function rulesOf(s: CrdSchema): CompiledRule[] {
-  const list = s["x-kubernetes-validations"];
-  if (!Array.isArray(list) || list.length === 0) return [];
-  const cached = compiledBySchema.get(s);
-  if (cached) return cached;
-  let environments: ReturnType<typeof celEnvironments> | undefined;
-  let unavailable = "";
-  try {
-    environments = celEnvironments();
-  } catch (error) {
-    unavailable = (error as Error).message;
-  }
-  const compiled = list.map((entry): CompiledRule => {
-    const rule = (isObject(entry) ? entry : {}) as Rule;
-    const source = typeof rule.rule === "string" ? rule.rule.trim() : "";
-    const optional = rule.optionalOldSelf === true;
-    if (!environments) return { rule, source, usesOldSelf: false, optionalOldSelf: optional, skipped: unavailable };
-    const { plain, optionalOldSelf } = environments;
-    const result = compile(optional ? optionalOldSelf : plain, source, "bool");
-    const out: CompiledRule = { rule, source, usesOldSelf: mentionsOldSelf(result.ast), optionalOldSelf: optional };
-    if (result.error !== undefined) return { ...out, skipped: result.error };
-    out.program = result.program;
-    if (typeof rule.messageExpression === "string" && rule.messageExpression.trim() !== "") {
-      const message = compile(plain, rule.messageExpression, "string");
-      if (message.program) out.messageProgram = message.program;
-      else out.messageSkipped = message.error;
-    }
-    return out;
-  });
-  compiledBySchema.set(s, compiled);
-  return compiled;
-}
 
 /** cel-go's text for an evaluation error of @marcbachmann/cel-js (its first line). */
 function celGoError(message: string): string {
-  const text = firstLine(message);
+  const text = originalNames(firstLine(message));
   const index = /^No such key: index out of bounds, index (-?\d+)/.exec(text);
   if (index) return `index out of bounds: ${index[1]}`;
   if (text.startsWith("No such key: ")) return `no such key: ${text.slice("No such key: ".length)}`;
@@ -132,7 +42,6 @@ function celGoError(message: string): string {
   return text;
 }
 
-const firstLine = (text: string) => text.split("\n")[0]!.trim();
 
 /** `ruleErrorString`: the message if there is one, else the rule. */
 const ruleErrorString = (r: CompiledRule) => (typeof r.rule.message === "string" && r.rule.message.length > 0 ? r.rule.message.trim() : r.source);
@@ -158,7 +67,7 @@ const child = (path: string | null, name: string) => (path === null ? name : `${
 /** The error of a rule that came out false (`fieldErrorForReason`). */
 function falseRuleError(s: CrdSchema, r: CompiledRule, path: string | null, type: string, detail: string): FieldError {
   // The path `fieldPath` names (checked as the CRD was written), appended as one step.
-  const fieldPath = typeof r.rule.fieldPath === "string" && r.rule.fieldPath.trim() !== "" ? fieldPathUnder(s, r.rule.fieldPath.trim()) : undefined;
+  const fieldPath = typeof r.rule.fieldPath === "string" && r.rule.fieldPath.trim() !== "" ? fieldPathUnder(s, r.rule.fieldPath) : undefined;
   const field = fieldPath ? child(path, fieldPath) : (path ?? "<nil>");
   switch (r.rule.reason) {
     case "FieldValueForbidden":
@@ -174,23 +83,6 @@ function falseRuleError(s: CrdSchema, r: CompiledRule, path: string | null, type
 
 /** The schema type a rule's errors show as the value (`sts.Type`). */
 const typeOf = (s: CrdSchema) => (typeof s.type === "string" ? s.type : "");
-
-/**
- * Where a node's old value is known (its key in an object or map, its keys in a map list), or
- * else its nearest such ancestor's: ratcheting compares that new value with that old one.
- */
-interface Correlated {
-  data: unknown;
-  old: unknown;
-  equal?: boolean;
-}
-
-/** Whether the correlated value is unchanged (computed once, when a rule first fails under it). */
-function unchanged(c: Correlated | undefined): boolean {
-  if (!c || c.old === undefined || c.old === null) return false;
-  c.equal ??= isDeepStrictEqual(c.data, c.old);
-  return c.equal;
-}
 
 /** What a walk collects: errors, and the warnings ratcheting makes of some. */
 interface Found {
@@ -226,13 +118,11 @@ function runRules(s: CrdSchema, rules: CompiledRule[], data: unknown, old: unkno
   }
 }
 
-/** The old items of a `map` list by their keys (`makeMapList`); none for another list. */
+/** The old items of a `map` list by their keys (`makeMapList`): what `oldSelf` of an item is; none for another list. */
 function oldItemsByKey(s: CrdSchema, oldList: unknown): Map<string, unknown> | undefined {
   if (s["x-kubernetes-list-type"] !== "map" || !Array.isArray(oldList)) return undefined;
   const keys = s["x-kubernetes-list-map-keys"] ?? [];
-  const byKey = new Map<string, unknown>();
-  for (const o of oldList) if (isObject(o)) byKey.set(JSON.stringify(keys.map((k) => o[k])), o);
-  return byKey;
+  return new Map(oldList.filter(isObject).map((o) => [listKey(keys, o), o]));
 }
 
 /** Nodes with a rule at or under them, by schema node. */
@@ -247,15 +137,17 @@ function hasRulesUnder(s: CrdSchema): boolean {
 function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, resource: boolean, correlated: Correlated | undefined, found: Found): void {
   if (data === null || data === undefined || !hasRulesUnder(s)) return;
   const rules = rulesOf(s);
-  if (rules.length > 0) runRules(s, rules, data, old, path, resource, correlated, found);
+  // Rules that do not compile here (or without the CEL library) are skipped: no value made for them.
+  if (rules.some((r) => r.program)) runRules(s, rules, data, old, path, resource, correlated, found);
   if (Array.isArray(data)) {
     const items = itemsOf(s);
     if (!items || !hasRulesUnder(items)) return;
     const byKey = oldItemsByKey(s, old);
     const keys = s["x-kubernetes-list-map-keys"] ?? [];
+    const correlations = itemCorrelations(correlated, s, data, items);
     data.forEach((item, i) => {
-      const oldItem = byKey && isObject(item) ? byKey.get(JSON.stringify(keys.map((k) => item[k]))) : undefined;
-      walk(items, item, oldItem, `${path ?? ""}[${i}]`, items["x-kubernetes-embedded-resource"] === true, oldItem === undefined ? correlated : { data: item, old: oldItem }, found);
+      const oldItem = byKey && isObject(item) ? byKey.get(listKey(keys, item)) : undefined;
+      walk(items, item, oldItem, `${path ?? ""}[${i}]`, items["x-kubernetes-embedded-resource"] === true, correlations[i], found);
     });
     return;
   }
@@ -267,7 +159,7 @@ function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, re
     if (!schema) continue;
     const previous = isObject(old) ? old[k] : undefined;
     const at = declared ? child(path, k) : `${path ?? ""}[${k}]`;
-    walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, { data: data[k], old: previous }, found);
+    walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, keyCorrelation(correlated, data, k, data[k], schema), found);
   }
 }
 
@@ -300,7 +192,7 @@ export function celErrors(schema: JSONSchemaProps | undefined, obj: Obj, old: Ob
     return [{ type: "Invalid", field: "<nil>", value: null, detail: "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation" }];
   }
   const found: Found = { errors: [], warnings: [] };
-  walk(root, obj, old, null, true, { data: obj, old }, found);
+  walk(root, obj, old, null, true, { data: obj, old, schema: root }, found);
   for (const w of found.warnings) warn(errorText(w));
   return found.errors;
 }

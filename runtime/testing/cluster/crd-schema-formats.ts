@@ -1,6 +1,6 @@
 /**
  * @module cluster/crd-schema-formats
- * The string formats a 1.32 CR validator checks, and `pattern` compiled from Go's RE2 syntax.
+ * The string formats a 1.32 CR validator checks (a `pattern`: crd-schema-regexp).
  * A CRD's `format` is kept only if apiextensions' formats.go lists it (normalized without `-`):
  * bsonobjectid, uri, email, hostname, ipv4, ipv6, cidr, mac, uuid, uuid3, uuid4, uuid5, isbn,
  * isbn10, isbn13, creditcard, ssn, hexcolor, rgbcolor, byte, password, date, duration, datetime;
@@ -110,57 +110,3 @@ function isDuration(s: string): boolean {
   });
 }
 
-const patterns = new Map<string, RegExp | null>();
-
-/** RE2's ASCII classes (`[[:alpha:]]`), as the inside of a JavaScript class. */
-const POSIX: Record<string, string> = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\x00-\\x7F",
-  blank: "\\t ",
-  cntrl: "\\x00-\\x1F\\x7F",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`{-~",
-  space: "\\t\\n\\v\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f",
-};
-
-/** A POSIX class inside brackets as JavaScript writes it; a negated one only alone in its brackets. */
-function posixClass(name: string, negated: boolean): string | undefined {
-  const inside = POSIX[name];
-  return inside === undefined || negated ? undefined : inside;
-}
-
-/**
- * A `pattern` (Go RE2, unanchored) as a JavaScript RegExp: leading `(?i)`/`(?s)`/`(?m)` become
- * flags, `\A` and `\z` anchors, `\pL` is `\p{L}`, `[[:alpha:]]` and the other ASCII classes
- * their ranges. `null` where JavaScript cannot compile it (1.32 would match it
- * as Go does; such a pattern is then not checked).
- */
-export function goPattern(pattern: string): RegExp | null {
-  if (patterns.has(pattern)) return patterns.get(pattern)!;
-  let source = pattern;
-  let flags = "";
-  const inline = /^\(\?([ims]+)\)/.exec(source);
-  if (inline) {
-    flags = inline[1]!;
-    source = source.slice(inline[0].length);
-  }
-  source = source.replace(/\\A/g, "^").replace(/\\z/g, "$").replace(/\\([pP])([A-Z])/g, "\\$1{$2}").replace(/\[:(\^?)([a-z]+):\]/g, (m, not: string, name: string) => posixClass(name, not === "^") ?? m);
-  let re: RegExp | null = null;
-  for (const f of [`${flags}u`, flags]) {
-    try {
-      re = new RegExp(source, f);
-      break;
-    } catch {
-      // try without the unicode flag (Go accepts escapes `u` refuses)
-    }
-  }
-  patterns.set(pattern, re);
-  return re;
-}

@@ -26,7 +26,8 @@
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
 import type { FieldError } from "./status.js";
 import { additional, itemsOf, node, property, type CrdSchema } from "./crd-schema-node.js";
-import { formatValid, goPattern, supportedFormat } from "./crd-schema-formats.js";
+import { formatValid, supportedFormat } from "./crd-schema-formats.js";
+import { goPattern } from "./crd-schema-regexp.js";
 import { goFieldValue, goFloat, goJson, goNumber, goQuote, isGoInt } from "./crd-schema-go.js";
 import { listTypeErrors } from "./crd-schema-listtype.js";
 import { junctorResult } from "./crd-schema-junctors.js";
