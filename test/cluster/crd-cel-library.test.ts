@@ -83,3 +83,34 @@ test("calls are renamed, never inside string literals or comments", () => {
   assert.equal(renameBuiltins("self.a.matches('a') // see '''\n&& self.b.matches('b')"), "self.a.__k8s_matches('a') // see '''\n&& self.b.__k8s_matches('b')");
   assert.equal(renameBuiltins("self.notmatches(1) + x_matches(2)"), "self.notmatches(1) + x_matches(2)");
 });
+
+test("conversions parse strings as Go does and fail in cel-go's words", () => {
+  const cases: [string, unknown][] = [
+    ["int('42') + int(' 4'.trim())", 46n],
+    ["int('')", "error: type conversion error from 'string' to 'int'"],
+    ["int('0b1')", "error: type conversion error from 'string' to 'int'"],
+    ["int('9223372036854775808')", "error: type conversion error from 'string' to 'int'"],
+    ["int(1.9) + int(-1.9)", 0n],
+    ["int(1e30)", "error: integer overflow"],
+    ["int(timestamp('2024-01-01T00:00:00Z'))", 1704067200n],
+    ["uint('')", "error: type conversion error from 'string' to 'uint'"],
+    ["double('1e3') == 1000.0 && double('-inf') < 0.0", true],
+    ["bool('True') && !bool('0')", true],
+    ["bool('yes')", "error: type conversion error from 'string' to 'bool'"],
+    ["duration('0') == duration('0s') && duration('1h30m') == duration('5400s') && duration('.5s') == duration('500ms')", true],
+    ["duration('1d')", "error: type conversion error from 'string' to 'google.protobuf.Duration'"],
+    ["timestamp('2024-01-01 00:00:00Z')", "error: type conversion error from 'string' to 'google.protobuf.Timestamp'"],
+    ["timestamp('2024-01-01T00:00:00.123456789+01:00') < timestamp('2024-01-01T00:00:00Z')", true],
+    ["timestamp(1704067200) == timestamp('2024-01-01T00:00:00Z')", true],
+    ["string(timestamp('2024-01-01T00:00:00.5Z')) + ' ' + string(duration('1h')) + ' ' + string(duration('1ns'))", "2024-01-01T00:00:00.5Z 3600s 0.000000001s"],
+    ["duration(duration('1h')) == duration('60m') && timestamp(timestamp('2024-01-01T00:00:00Z')) == timestamp('2024-01-01T00:00:00Z')", true],
+  ];
+  for (const [expression, expected] of cases) assert.equal(evaluate(expression), expected, expression);
+});
+
+test("has() of a field of an indexed element or a call's result (the library takes field chains only)", () => {
+  const self = { matches: [{ path: { value: "/a" } }], labels: { a: "1" } };
+  assert.equal(evaluate("has(self.matches[0].path) && !has(self.matches[0].path.type) && has(self.labels.a)", self), true);
+  assert.equal(evaluate("has(self.matches.filter(m, true)[0].path)", self), true);
+  assert.equal(renameBuiltins("has(self.a[0].b) && has(self.c.d) && self.x.has(1)"), "__k8s_has(self.a[0], 'b') && has(self.c.d) && self.x.has(1)");
+});

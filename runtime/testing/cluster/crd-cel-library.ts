@@ -3,14 +3,15 @@
  * The CEL environment a 1.32 API server evaluates CRD `x-kubernetes-validations` rules in, as
  * far as the emulator has it: standard CEL and optional types' `?.`, `[?k]`, `optional.of/none`,
  * `hasValue`, `value`, `orValue`, `or` (from @marcbachmann/cel-js); the strings extension's
- * `charAt` and `replace` besides the library's own string functions; `matches`, `lowerAscii` and
- * `upperAscii` as cel-go has them (crd-cel-source renames their calls); cel-go's `sets.*`; and
+ * `charAt` and `replace` besides the library's own string functions; `matches`, `lowerAscii`,
+ * `upperAscii` and the conversions (`int`, `uint`, `double`, `bool`, `duration`, `timestamp`:
+ * crd-cel-conversions) as cel-go has them, and `has()` of any field (crd-cel-source renames
+ * their calls); cel-go's `sets.*`; and
  * Kubernetes' lists (`isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`), regex (`find`,
  * `findAll`) and quantity (crd-cel-quantity) libraries. Left out (a rule calling them does not
  * compile here and is not evaluated; the CRD write warns): Kubernetes' URL, IP, CIDR and format
  * libraries, `string.format`, `strings.quote`, `optional.ofNonZeroValue`, `optMap`, `optFlatMap`,
- * optional entries in list and map literals, two-variable comprehensions, `string()` of a
- * timestamp or duration. Differences kept: strings are indexed by UTF-16 units (`indexOf`,
+ * optional entries in list and map literals, two-variable comprehensions. Differences kept: strings are indexed by UTF-16 units (`indexOf`,
  * `substring`, `split` on text beyond the BMP), list equality and `+` ignore
  * `x-kubernetes-list-type` (a `set` or `map` list compares in order and concatenates), and
  * regular expressions (crd-schema-regexp) run on JavaScript's backtracking engine (RE2 is
@@ -30,7 +31,8 @@ import type * as Cel from "@marcbachmann/cel-js";
 import type { Environment } from "@marcbachmann/cel-js";
 import { importModule } from "../../dynamic-import.js";
 import { goPattern } from "./crd-schema-regexp.js";
-import { RENAMED } from "./crd-cel-source.js";
+import { HAS, RENAMED } from "./crd-cel-source.js";
+import { withConversions } from "./crd-cel-conversions.js";
 import { compareQuantities, Quantity, withQuantities } from "./crd-cel-quantity.js";
 import { CelFunctionError } from "./crd-cel-error.js";
 
@@ -134,7 +136,7 @@ class SetsNamespace {}
 const containsAll = (a: Value[], b: Value[]) => b.every((x) => a.some((y) => equal(x, y)));
 
 function withLibraries(env: Environment): Environment {
-  return withQuantities(env)
+  return withConversions(withQuantities(env))
     .registerType("SetsNamespace", SetsNamespace)
     .registerConstant("sets", "SetsNamespace", new SetsNamespace())
     .registerFunction("SetsNamespace.contains(list, list): bool", (_: SetsNamespace, a: Value[], b: Value[]) => containsAll(a, b))
@@ -151,6 +153,12 @@ function withLibraries(env: Environment): Environment {
     .registerFunction("string.findAll(string, int): list<string>", (s: string, re: string, n: bigint) => {
       const all = [...s.matchAll(regex(re, true))].map((m) => m[0]);
       return n < 0n ? all : all.slice(0, Number(n));
+    })
+    // `has` of a field of any expression (crd-cel-source rewrites the calls the library cannot take).
+    .registerFunction(`${HAS}(dyn, string): bool`, (v: Value, field: string) => {
+      if (v instanceof Map) return v.has(field);
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) return Object.hasOwn(v, field);
+      throw new CelFunctionError("invalid type for field selection.");
     })
     // The built-ins crd-cel-source renames calls of: RE2 patterns, ASCII-only case changes.
     .registerFunction(`string.${RENAMED.matches}(string): bool`, (s: string, re: string) => regex(re).test(s))

@@ -38,10 +38,9 @@ function celGoError(message: string): string {
   if (text.startsWith("integer overflow")) return "integer overflow";
   if (text.startsWith("modulo by zero")) return "modulus by zero";
   // cel-go names no types in it (`'no such overload': call arguments did not match ...`).
-  if (text.startsWith("no such overload")) return "no such overload";
+  if (text.startsWith("no such overload") || text.startsWith("found no matching overload")) return "no such overload";
   return text;
 }
-
 
 /** `ruleErrorString`: the message if there is one, else the rule. */
 const ruleErrorString = (r: CompiledRule) => (typeof r.rule.message === "string" && r.rule.message.length > 0 ? r.rule.message.trim() : r.source);
