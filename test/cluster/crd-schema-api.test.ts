@@ -77,3 +77,31 @@ describe("a custom resource and its schema", () => {
     assert.deepEqual(read.body.spec, { size: 2, mode: "fast", tier: "gold" });
   });
 });
+
+test("ratcheting: an update may keep a value the schema has since come to refuse; a changed one is checked", async () => {
+  const t = await testCluster();
+  try {
+    const schema = (spec: Record<string, unknown>) => ({ openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: spec } } } });
+    const loose = { name: { type: "string" }, size: { type: "integer" }, tags: { type: "array", items: { type: "string" } } };
+    assert.equal((await t.send("POST", CRDS, { body: crd("gadgets", "Gadget", { version: { schema: schema(loose) } }) })).status, 201);
+    const path = "/apis/example.com/v1/namespaces/default/gadgets";
+    const stored = (await t.send("POST", path, { body: { apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g", finalizers: ["example.com/keep"] }, spec: { name: "much-too-long", size: 1, tags: ["x", "yy"] } } })).body;
+    const current = (await t.send("GET", `${CRDS}/gadgets.example.com`)).body;
+    current.spec.versions[0].schema = schema({ name: { type: "string", maxLength: 4 }, size: { type: "integer", enum: [1, 2] }, tags: { type: "array", maxItems: 1, items: { type: "string", maxLength: 1 } } });
+    assert.equal((await t.send("PUT", `${CRDS}/gadgets.example.com`, { body: current })).status, 200);
+    const labelled = await t.send("PUT", `${path}/g`, { body: { ...stored, metadata: { ...stored.metadata, labels: { a: "b" } } } });
+    assert.equal(labelled.status, 200, labelled.text);
+    // A sibling changed: the unchanged name and tags keep their errors out.
+    const resized = await t.send("PUT", `${path}/g`, { body: { ...labelled.body, spec: { ...labelled.body.spec, size: 2 } } });
+    assert.equal(resized.status, 200, resized.text);
+    const renamed = await t.send("PUT", `${path}/g`, { body: { ...resized.body, spec: { ...resized.body.spec, name: "still-too-long" } } });
+    assert.equal(renamed.body.message, 'Gadget.example.com "g" is invalid: spec.name: Too long: may not be more than 4 bytes');
+    const retagged = await t.send("PUT", `${path}/g`, { body: { ...resized.body, spec: { ...resized.body.spec, tags: ["x", "zz"] } } });
+    assert.equal(retagged.status, 422, "a list without a type correlates by index: its changed item, and the list, are checked");
+    assert.equal((await t.send("DELETE", `${path}/g`)).status, 200);
+    const released = await t.send("PATCH", `${path}/g`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+    assert.equal(released.status, 200, released.text);
+  } finally {
+    await t.close();
+  }
+});

@@ -1,8 +1,9 @@
 /**
  * @module cluster/crd-cel-ratchet
- * Ratcheting of CEL rules on an update (CRDValidationRatcheting, on in 1.32; apiserver
- * pkg/cel/common/equality.go `CorrelatedObject`): a rule not using `oldSelf` that a value left as
- * it was fails is a warning, not an error. A node's old value is found by its key in an object
+ * Ratcheting on an update (CRDValidationRatcheting, on in 1.32; apiserver
+ * pkg/cel/common/equality.go `CorrelatedObject`): a CEL rule not using `oldSelf` that a value
+ * left as it was fails is a warning, not an error, and the OpenAPI schema's errors of such a
+ * value are left out (crd-schema-validate). A node's old value is found by its key in an object
  * or map, by its keys in a `map` list, by its index in a list without a list type; an item of a
  * `set` or `atomic` list has none. A node without one is judged by its nearest ancestor that has
  * one (unchanged there: unchanged here). Equality is the schema's: a `map` list by its keys and
@@ -58,20 +59,32 @@ export function keyCorrelation(parent: Correlated | undefined, nodeData: unknown
   return old === undefined || old === null ? parent : { data: childData, old, schema: childSchema };
 }
 
+/** The old value of each item of the list `s` (by a map list's keys, by index in a list without a type; none in a set or atomic list). */
+export function oldItems(s: CrdSchema, list: unknown[], old: unknown): unknown[] {
+  const type = s["x-kubernetes-list-type"];
+  if (!Array.isArray(old) || type === "set" || type === "atomic") return [];
+  if (type !== "map") return old;
+  const keys = s["x-kubernetes-list-map-keys"] ?? [];
+  const byKey = new Map(old.filter(isObject).map((o) => [listKey(keys, o), o]));
+  return list.map((item) => (isObject(item) ? byKey.get(listKey(keys, item)) : undefined));
+}
+
 /** The correlations of the items of the list `s` whose value is `list` (see `keyCorrelation`). */
 export function itemCorrelations(parent: Correlated | undefined, s: CrdSchema, list: unknown[], items: CrdSchema | undefined): (Correlated | undefined)[] {
-  if (!parent || parent.data !== list || !Array.isArray(parent.old)) return list.map(() => parent);
-  const old = parent.old;
-  const type = s["x-kubernetes-list-type"];
-  if (type === "set" || type === "atomic") return list.map(() => parent);
-  let byKey: Map<string, unknown> | undefined;
-  if (type === "map") {
-    const keys = s["x-kubernetes-list-map-keys"] ?? [];
-    byKey = new Map(old.filter(isObject).map((o) => [listKey(keys, o), o]));
-  }
-  const keys = s["x-kubernetes-list-map-keys"] ?? [];
+  if (!parent || parent.data !== list) return list.map(() => parent);
+  const olds = oldItems(s, list, parent.old);
   return list.map((item, i) => {
-    const previous = byKey ? (isObject(item) ? byKey.get(listKey(keys, item)) : undefined) : old[i];
+    const previous = olds[i];
     return previous === undefined || previous === null ? parent : { data: item, old: previous, schema: items };
   });
+}
+
+/**
+ * An OpenAPI schema validator's result for a value, ratcheted (apiextensions'
+ * RatchetingSchemaValidator): none of its errors when an update leaves the value as it was.
+ * `old` is its correlated old value (objects by key, `oldItems` for list items); the root's
+ * `kind` and `apiVersion` are given none.
+ */
+export function ratchetedResult<R extends { problems: unknown[] }>(s: CrdSchema, data: unknown, old: unknown, result: R): R {
+  return result.problems.length > 0 && old !== undefined && old !== null && schemaEqual(s, data, old) ? { ...result, problems: [] } : result;
 }

@@ -19,18 +19,20 @@
  *     (allOf/anyOf/oneOf/not: schema_props.go; errors.New, not a Validation, so the field is a nil
  *     path's "<nil>"; the failed branch with the most passed checks — kube-openapi's MatchCount,
  *     counted here as its validators count — adds its own errors after; repeated texts once)
- * Left out: x-kubernetes-validations (CEL), validation ratcheting of unchanged fields on update (CRDValidationRatcheting, on in 1.32),
- * embedded resources' apiVersion/kind/metadata checks (schema/objectmeta Validate), and the order
+ * On an update, a value left as it was (correlated as crd-cel-ratchet says) keeps its errors out
+ * (RatchetingSchemaValidator: CRDValidationRatcheting, on in 1.32).
+ * Left out: x-kubernetes-validations (CEL: crd-cel), embedded resources' apiVersion/kind/metadata checks (schema/objectmeta Validate), and the order
  * Go's map iteration gives: errors of sibling properties come here in the schema's order.
  */
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
 import type { FieldError } from "./status.js";
-import { additional, itemsOf, node, property, type CrdSchema } from "./crd-schema-node.js";
+import { additional, isObject, itemsOf, node, property, type CrdSchema } from "./crd-schema-node.js";
 import { formatValid, supportedFormat } from "./crd-schema-formats.js";
 import { goPattern } from "./crd-schema-regexp.js";
 import { goFieldValue, goFloat, goJson, goNumber, goQuote, isGoInt } from "./crd-schema-go.js";
 import { listTypeErrors } from "./crd-schema-listtype.js";
 import { junctorResult } from "./crd-schema-junctors.js";
+import { oldItems, ratchetedResult } from "./crd-cel-ratchet.js";
 
 /** A CR's schema error (its types include `TooMany` and `TypeInvalid`). */
 export type SchemaFieldError = FieldError;
@@ -52,15 +54,18 @@ export interface Result {
 }
 
 /**
- * The schema errors of `obj`, in 1.32's words and field paths.
+ * The schema errors of `obj`, in 1.32's words and field paths; on an update (`old`, the stored
+ * object), none of a value left as it was (ratcheting: crd-cel-ratchet's `ratchetedResult`).
  *
  * @example
  * schemaErrors({ type: "object", properties: { spec: { type: "object", required: ["size"] } } }, { spec: {} });
  * // [{ type: "Required", field: "spec.size" }]
  */
-export function schemaErrors(schema: JSONSchemaProps, obj: Record<string, any>): SchemaFieldError[] {
+export function schemaErrors(schema: JSONSchemaProps, obj: Record<string, any>, old?: Record<string, any>): SchemaFieldError[] {
   const root = node(schema) ?? {};
-  return [...distinct(validate(root, obj, "").problems).map(toFieldError), ...listTypeErrors(root, obj)];
+  // An update's list-type errors only when the stored object had none (the strategy's ValidateListSetsAndMaps).
+  const listTypes = old && listTypeErrors(root, old).length > 0 ? [] : listTypeErrors(root, obj);
+  return [...distinct(validate(root, obj, "", old).problems).map(toFieldError), ...listTypes];
 }
 
 /** Result.AddErrors keeps one error of each text. */
@@ -84,7 +89,7 @@ const inBody = (name: string) => `${name} in body`;
  * joined by `.`). The count is its MatchCount: one for each validator that applies, one more for
  * a valid type and for the number validator, the junctors' and nested values' counts, one at the end.
  */
-function validate(s: CrdSchema, data: unknown, path: string): Result {
+function validate(s: CrdSchema, data: unknown, path: string, old?: unknown): Result {
   const types = s["x-kubernetes-int-or-string"] ? ["integer", "string"] : s.type ? [s.type] : [];
   const format = supportedFormat(s.format);
   if (data === null || data === undefined) {
@@ -100,7 +105,7 @@ function validate(s: CrdSchema, data: unknown, path: string): Result {
     out.push(...typed);
     count += typed.length ? 1 : 2;
   }
-  const junctors = junctorResult(s, data, path, validate);
+  const junctors = junctorResult(s, data, path, (b, d, p) => validate(b, d, p, old));
   out.push(...junctors.problems);
   count += junctors.count + 1;
   if (kind === "string") {
@@ -116,14 +121,14 @@ function validate(s: CrdSchema, data: unknown, path: string): Result {
     count += 2;
   }
   if (kind === "array") {
-    const slice = sliceResult(s, data as unknown[], path);
+    const slice = sliceResult(s, data as unknown[], path, old);
     out.push(...slice.problems);
     count += slice.count + 1;
   }
   out.push(...enumProblems(s, data, path));
   count += 1;
   if (kind === "object") {
-    const object = objectResult(s, data as Record<string, unknown>, path);
+    const object = objectResult(s, data as Record<string, unknown>, path, old);
     out.push(...object.problems);
     count += object.count + 1;
   }
@@ -190,9 +195,10 @@ function numberProblems(s: CrdSchema, data: number, path: string): Problem[] {
 }
 
 /** schemaSliceValidator: the items first, then minItems, maxItems, uniqueItems. */
-function sliceResult(s: CrdSchema, data: unknown[], path: string): Result {
+function sliceResult(s: CrdSchema, data: unknown[], path: string, old: unknown): Result {
   const items = itemsOf(s);
-  const results = items ? data.map((v, i) => validate(items, v, `${path}[${i}]`)) : [];
+  const olds = oldItems(s, data, old);
+  const results = items ? data.map((v, i) => ratchetedResult(items, v, olds[i], validate(items, v, `${path}[${i}]`, olds[i]))) : [];
   const out = results.flatMap((r) => r.problems);
   if (s.minItems !== undefined && data.length < s.minItems) {
     out.push({ code: "other", name: path, value: data.length, message: `${inBody(path)} should have at least ${s.minItems} items` });
@@ -229,7 +235,7 @@ function enumMatch(data: unknown, e: unknown): boolean {
 }
 
 /** objectValidator: min/maxProperties (stopping there), additionalProperties, properties, then required. */
-function objectResult(s: CrdSchema, data: Record<string, unknown>, path: string): Result {
+function objectResult(s: CrdSchema, data: Record<string, unknown>, path: string, old: unknown): Result {
   const keys = Object.keys(data).length;
   if (s.minProperties !== undefined && keys < s.minProperties) {
     return { problems: [{ code: "other", name: path, value: keys, message: `${inBody(path)} should have at least ${s.minProperties} properties` }], count: 0 };
@@ -244,9 +250,11 @@ function objectResult(s: CrdSchema, data: Record<string, unknown>, path: string)
     count += r.count;
   };
   const ap = additional(s).schema;
-  if (ap) for (const [k, v] of Object.entries(data)) if (!property(s, k)) merge(validate(ap, v, `${path}.${k}`));
+  const before = (k: string) => (isObject(old) && !(path === "" && (k === "kind" || k === "apiVersion")) ? old[k] : undefined);
+  const field = (child: CrdSchema, k: string, at: string) => ratchetedResult(child, data[k], before(k), validate(child, data[k], at, before(k)));
+  if (ap) for (const k of Object.keys(data)) if (!property(s, k)) merge(field(ap, k, `${path}.${k}`));
   for (const k of Object.keys(s.properties ?? {})) {
-    if (Object.prototype.hasOwnProperty.call(data, k)) merge(validate(property(s, k)!, data[k], path ? `${path}.${k}` : k));
+    if (Object.prototype.hasOwnProperty.call(data, k)) merge(field(property(s, k)!, k, path ? `${path}.${k}` : k));
   }
   for (const k of s.required ?? []) {
     if (!Object.prototype.hasOwnProperty.call(data, k)) out.push({ code: "required", name: `${path}.${k}`, message: `${inBody(`${path}.${k}`)} is required` });

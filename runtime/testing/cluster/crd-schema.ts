@@ -8,7 +8,7 @@
  * 2. `applyDefaults` (`crd-schema-default`): the schema's `default`s; also on reading.
  * 3. `schemaErrors` (`crd-schema-validate`, `crd-schema-junctors`, `crd-schema-listtype`): the
  *    OpenAPI schema's (allOf/anyOf/oneOf/not included) and list-type uniqueness errors, for the
- *    422; an update is validated as a create (no ratcheting).
+ *    422; on an update, ratcheted (a value left as it was keeps its errors out).
  * 4. The CEL rules (`x-kubernetes-validations`) run last: `crd-cel`, through the type's
  *    `validateLast` (resources.ts), as they see the other checks' errors.
  * Sources: kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver (pkg/apiserver/schema,

@@ -51,10 +51,10 @@ export interface ResourceDef {
   fields: FieldSet;
   /** Fills in defaults on create (and update); `uid` is the object's. */
   defaults?: (obj: Obj, uid: string) => void;
-  /** Type-specific validation (metadata is checked for every type). */
-  validate?: (obj: Obj) => FieldError[];
+  /** Type-specific validation (metadata is checked for every type); `old`: the stored object, on an update (a custom resource's schema ratchets). */
+  validate?: (obj: Obj, old?: Obj) => FieldError[];
   /** A status update's checks instead of `validate`'s, where they differ (a custom resource's: no spec scale check). */
-  validateStatus?: (obj: Obj) => FieldError[];
+  validateStatus?: (obj: Obj, old?: Obj) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /**
@@ -225,9 +225,9 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
 ];
 
-/** The CR validator (validator.go): the version's OpenAPI schema, then its scale paths (the spec's not on a status update). */
-function crValidator(crd: CrdFacts, spec: boolean): (o: Obj) => FieldError[] {
-  return (o) => [...(crd.schema ? schemaErrors(crd.schema, o) : []), ...(crd.scale ? scaleErrors(crd.scale, o, spec) : [])];
+/** The CR validator (validator.go): the version's OpenAPI schema (ratcheted on an update: `old`), then its scale paths (the spec's not on a status update). */
+function crValidator(crd: CrdFacts, spec: boolean): (o: Obj, old?: Obj) => FieldError[] {
+  return (o, old) => [...(crd.schema ? schemaErrors(crd.schema, o, old) : []), ...(crd.scale ? scaleErrors(crd.scale, o, spec) : [])];
 }
 
 /** A custom resource type: from `createResourceType`, or one served version of a CRD (crd-types.ts). */

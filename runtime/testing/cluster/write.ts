@@ -60,7 +60,7 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
  */
 function validate(call: Call, def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old): void {
   // A type with status checks of its own (a custom resource's: no spec scale check) uses them alone for a status update.
-  const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj) : [...(def.validate?.(obj) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
+  const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj, stored) : [...(def.validate?.(obj, stored) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
   const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
   const checked = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
   const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked, (text) => addWarning(call, text))] : checked;
