@@ -104,6 +104,17 @@ test("conversions parse strings as Go does and fail in cel-go's words", () => {
     ["timestamp(1704067200) == timestamp('2024-01-01T00:00:00Z')", true],
     ["string(timestamp('2024-01-01T00:00:00.5Z')) + ' ' + string(duration('1h')) + ' ' + string(duration('1ns'))", "2024-01-01T00:00:00.5Z 3600s 0.000000001s"],
     ["duration(duration('1h')) == duration('60m') && timestamp(timestamp('2024-01-01T00:00:00Z')) == timestamp('2024-01-01T00:00:00Z')", true],
+    ["timestamp('0050-06-01T00:00:00Z').getFullYear()", 50n],
+    ["timestamp('0000-06-01T00:00:00Z')", "error: timestamp overflow"],
+    ["timestamp('2024-06-01t00:00:00z')", "error: type conversion error from 'string' to 'google.protobuf.Timestamp'"],
+    ["timestamp('2023-02-29T00:00:00Z')", "error: type conversion error from 'string' to 'google.protobuf.Timestamp'"],
+    ["duration('1h\\n')", "error: type conversion error from 'string' to 'google.protobuf.Duration'"],
+    ["double('1_000') + double('0x1p-2')", 1000.25],
+    ["double('1e400')", "error: type conversion error from 'string' to 'double'"],
+    ["double('+nan')", "error: type conversion error from 'string' to 'double'"],
+    ["uint('+5')", "error: type conversion error from 'string' to 'uint'"],
+    ["int(duration('1s'))", 1000000000n],
+    ["string(duration('-2562047h47m16.854775807s'))", "-9223372036.854776s"],
   ];
   for (const [expression, expected] of cases) assert.equal(evaluate(expression), expected, expression);
 });

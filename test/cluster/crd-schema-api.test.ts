@@ -98,9 +98,50 @@ test("ratcheting: an update may keep a value the schema has since come to refuse
     assert.equal(renamed.body.message, 'Gadget.example.com "g" is invalid: spec.name: Too long: may not be more than 4 bytes');
     const retagged = await t.send("PUT", `${path}/g`, { body: { ...resized.body, spec: { ...resized.body.spec, tags: ["x", "zz"] } } });
     assert.equal(retagged.status, 422, "a list without a type correlates by index: its changed item, and the list, are checked");
+    // A new map key named like an Object.prototype property has no old value.
+    const props = schema({ ...loose, m: { type: "object", additionalProperties: { type: "object", required: ["v"], properties: { v: { type: "string" } } } } });
+    const withMap = (await t.send("GET", `${CRDS}/gadgets.example.com`)).body;
+    withMap.spec.versions[0].schema = props;
+    assert.equal((await t.send("PUT", `${CRDS}/gadgets.example.com`, { body: withMap })).status, 200);
+    const proto = await t.send("PUT", `${path}/g`, { body: { ...resized.body, spec: { ...resized.body.spec, m: { ["__proto__"]: {} } } } });
+    assert.equal(proto.body.message, 'Gadget.example.com "g" is invalid: spec.m.__proto__.v: Required value');
     assert.equal((await t.send("DELETE", `${path}/g`)).status, 200);
     const released = await t.send("PATCH", `${path}/g`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
     assert.equal(released.status, 200, released.text);
+  } finally {
+    await t.close();
+  }
+});
+
+test("ratcheting compares as 1.32 does: a set list in order, an object with undeclared fields never unchanged", async () => {
+  const t = await testCluster();
+  try {
+    const schema = (strict: boolean) => ({
+      openAPIV3Schema: {
+        type: "object",
+        properties: {
+          spec: {
+            type: "object",
+            properties: {
+              tags: { type: "array", "x-kubernetes-list-type": "set", items: { type: "string", ...(strict ? { maxLength: 1 } : {}) } },
+              inner: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { name: { type: "string" } }, ...(strict ? { required: ["name"] } : {}) },
+            },
+          },
+        },
+      },
+    });
+    assert.equal((await t.send("POST", CRDS, { body: crd("gizmos", "Gizmo", { version: { schema: schema(false) } }) })).status, 201);
+    const path = "/apis/example.com/v1/namespaces/default/gizmos";
+    const stored = (await t.send("POST", path, { body: { apiVersion: "example.com/v1", kind: "Gizmo", metadata: { name: "g" }, spec: { tags: ["aa", "bb"], inner: { extra: 1 } } } })).body;
+    const current = (await t.send("GET", `${CRDS}/gizmos.example.com`)).body;
+    current.spec.versions[0].schema = schema(true);
+    assert.equal((await t.send("PUT", `${CRDS}/gizmos.example.com`, { body: current })).status, 200);
+    const same = await t.send("PUT", `${path}/g`, { body: { ...stored, spec: { ...stored.spec, inner: { name: "n", extra: 1 } } } });
+    assert.equal(same.status, 200, same.text);
+    const reordered = await t.send("PUT", `${path}/g`, { body: { ...same.body, spec: { ...same.body.spec, tags: ["bb", "aa"] } } });
+    assert.equal(reordered.body.message, 'Gizmo.example.com "g" is invalid: [spec.tags[0]: Too long: may not be more than 1 byte, spec.tags[1]: Too long: may not be more than 1 byte]');
+    const unnamed = await t.send("PUT", `${path}/g`, { body: { ...same.body, spec: { ...same.body.spec, inner: { extra: 1 } } } });
+    assert.equal(unnamed.body.message, 'Gizmo.example.com "g" is invalid: spec.inner.name: Required value');
   } finally {
     await t.close();
   }

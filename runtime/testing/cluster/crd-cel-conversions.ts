@@ -24,7 +24,7 @@ const conversionError = (to: string) => new CelFunctionError(`type conversion er
 
 /** time.ParseDuration: nanoseconds, or undefined. */
 export function parseGoDuration(text: string): bigint | undefined {
-  const m = /^([-+]?)(.*)$/.exec(text)!;
+  const m = /^([-+]?)([\s\S]*)$/.exec(text)!;
   let rest = m[2]!;
   if (rest === "0") return 0n;
   if (rest === "") return undefined;
@@ -37,28 +37,65 @@ export function parseGoDuration(text: string): bigint | undefined {
     total += BigInt(part[1] || "0") * unit + (fraction === "" ? 0n : (BigInt(fraction) * unit) / 10n ** BigInt(fraction.length));
     rest = rest.slice(part[0].length);
   }
-  if (total > INT64_MAX) return undefined;
+  if (total > (m[1] === "-" ? -INT64_MIN : INT64_MAX)) return undefined;
   return m[1] === "-" ? -total : total;
+}
+
+/** strconv.ParseFloat(s, 64): decimal (underscores between digits) or hex (`0x1p-2`), `inf`/`infinity` signed or not, `nan` unsigned; undefined when refused or out of range. */
+export function parseGoFloat(text: string): number | undefined {
+  const lower = text.toLowerCase();
+  if (lower === "nan") return NaN;
+  const inf = /^([-+]?)(inf|infinity)$/.exec(lower);
+  if (inf) return inf[1] === "-" ? -Infinity : Infinity;
+  // Underscores only between digits (Go's underscoreOK), then dropped.
+  if (/(^|[^0-9a-f])_|_($|[^0-9a-f])/i.test(text)) return undefined;
+  const t = text.replace(/_/g, "");
+  let value: number;
+  const hex = /^([-+]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?p([-+]?[0-9]+)$/i.exec(t);
+  if (hex) {
+    if (hex[2] === "" && (hex[3] ?? "") === "") return undefined;
+    const digits = `${hex[2]}${hex[3] ?? ""}` || "0";
+    value = parseInt(digits, 16) * 2 ** (Number(hex[4]) - 4 * (hex[3] ?? "").length);
+    if (hex[1] === "-") value = -value;
+  } else if (/^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(t)) value = Number(t);
+  else return undefined;
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** RFC 3339 as Go's time.Parse reads it; milliseconds kept (the library's timestamps are dates). */
 function parseRfc3339(text: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
   if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || s > 59) return undefined;
   const offset = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s, Number((m[7] ?? "").slice(0, 3).padEnd(3, "0"))) - offset * 60_000;
+  // setUTCFullYear takes a year below 100 as it is (Date.UTC would read 0050 as 1950).
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  t.setUTCHours(h, mi, s, Number((m[7] ?? "").slice(0, 3).padEnd(3, "0")));
+  return checkedTimestamp(t.getTime() - offset * 60_000);
+}
+
+/** CEL's timestamp range: years 1 to 9999 (cel-go's `timestamp overflow` outside it). */
+function checkedTimestamp(ms: number): Date {
+  if (!(ms >= -62_135_596_800_000 && ms <= 253_402_300_799_999)) throw new CelFunctionError("timestamp overflow");
   return new Date(ms);
 }
 
-/** A duration as cel-go writes it: its seconds in decimal (`strconv.FormatFloat(d.Seconds(), 'f', -1, 64)`) and `s`. */
+/** A duration as cel-go writes it: `strconv.FormatFloat(d.Seconds(), 'f', -1, 64)` and `s` (the shortest float64 digits, never an exponent). */
 function durationText(nanos: bigint): string {
-  const sign = nanos < 0n ? "-" : "";
-  const abs = nanos < 0n ? -nanos : nanos;
-  const fraction = String(abs % 1_000_000_000n).padStart(9, "0").replace(/0+$/, "");
-  return `${sign}${abs / 1_000_000_000n}${fraction ? `.${fraction}` : ""}s`;
+  const seconds = Number(nanos / 1_000_000_000n) + Number(nanos % 1_000_000_000n) / 1e9;
+  const [mantissa, exp = "0"] = String(seconds).split("e");
+  const e = Number(exp);
+  if (e === 0) return `${mantissa}s`;
+  const negative = mantissa!.startsWith("-");
+  const [whole, fraction = ""] = mantissa!.replace("-", "").split(".");
+  const digits = `${whole}${fraction}`;
+  const point = whole!.length + e;
+  const text = point <= 0 ? `0.${"0".repeat(-point)}${digits}` : point >= digits.length ? digits + "0".repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${negative ? "-" : ""}${text}s`;
 }
 
 /** RFC 3339 with nanoseconds, trailing zeros cut (time.RFC3339Nano), as cel-go writes a timestamp. */
@@ -88,13 +125,14 @@ export function withConversions(env: Environment): Environment {
       return v.valueOf();
     }
     if (v instanceof Date) return BigInt(Math.floor(v.getTime() / 1000));
+    if (isDuration(v)) return v.seconds * 1_000_000_000n + BigInt(v.nanos);
     throw new CelFunctionError("no such overload");
   };
   const toUint = (v: unknown) => {
     let n: bigint;
     if (isUint(v)) return v;
     if (typeof v === "string") {
-      if (!/^\+?[0-9]+$/.test(v)) throw conversionError("uint");
+      if (!/^[0-9]+$/.test(v)) throw conversionError("uint");
       n = BigInt(v);
       if (n > UINT64_MAX) throw conversionError("uint");
     } else if (typeof v === "bigint") n = v;
@@ -110,11 +148,9 @@ export function withConversions(env: Environment): Environment {
     if (typeof v === "bigint") return Number(v);
     if (isUint(v)) return Number(v.valueOf());
     if (typeof v === "string") {
-      const t = v.toLowerCase().replace(/^[+-]/, "");
-      if (/^(inf|infinity)$/.test(t)) return v.startsWith("-") ? -Infinity : Infinity;
-      if (t === "nan") return NaN;
-      if (!/^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(v)) throw conversionError("double");
-      return Number(v);
+      const value = parseGoFloat(v);
+      if (value === undefined) throw conversionError("double");
+      return value;
     }
     throw new CelFunctionError("no such overload");
   };
@@ -143,7 +179,7 @@ export function withConversions(env: Environment): Environment {
       if (!t) throw conversionError("google.protobuf.Timestamp");
       return t;
     }
-    if (typeof v === "bigint") return new Date(Number(v) * 1000);
+    if (typeof v === "bigint") return checkedTimestamp(Number(v) * 1000);
     throw new CelFunctionError("no such overload");
   };
   return env

@@ -6,8 +6,9 @@
  * value are left out (crd-schema-validate). A node's old value is found by its key in an object
  * or map, by its keys in a `map` list, by its index in a list without a list type; an item of a
  * `set` or `atomic` list has none. A node without one is judged by its nearest ancestor that has
- * one (unchanged there: unchanged here). Equality is the schema's: a `map` list by its keys and
- * a `set` whatever its order.
+ * one (unchanged there: unchanged here). Equality is the schema's: a `map` list by its keys
+ * whatever their order, other lists in order; an object holding a field its schema does not
+ * declare is never equal.
  */
 import { additional, isObject, itemsOf, property, type CrdSchema } from "./crd-schema-node.js";
 
@@ -34,13 +35,17 @@ export function schemaEqual(s: CrdSchema | undefined, a: unknown, b: unknown): b
       const byKey = new Map(b.filter(isObject).map((o) => [listKey(keys, o), o]));
       return a.every((x) => isObject(x) && byKey.has(listKey(keys, x)) && schemaEqual(items, x, byKey.get(listKey(keys, x))));
     }
-    if (type === "set") return a.every((x) => b.some((y) => schemaEqual(items, x, y)));
     return a.every((x, i) => schemaEqual(items, x, b[i]));
   }
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.hasOwn(b, k) && schemaEqual(s ? (property(s, k) ?? additional(s).schema) : undefined, a[k], b[k]));
+    // A field the schema does not declare (kept by x-kubernetes-preserve-unknown-fields) has no
+    // correlation: its object is never "unchanged" (CorrelatedObject.Key is nil for it).
+    return ka.every((k) => {
+      const child = s ? (property(s, k) ?? additional(s).schema) : undefined;
+      return child !== undefined && Object.hasOwn(b, k) && schemaEqual(child, a[k], b[k]);
+    });
   }
   return false;
 }
@@ -55,7 +60,7 @@ export function unchanged(c: Correlated | undefined): boolean {
 /** The correlation of a node's child at `key` (the node's own is `parent` when `parent.data` is the node's value; else it inherited it, and so does the child). */
 export function keyCorrelation(parent: Correlated | undefined, nodeData: unknown, key: string, childData: unknown, childSchema: CrdSchema | undefined): Correlated | undefined {
   if (!parent || parent.data !== nodeData) return parent;
-  const old = isObject(parent.old) ? parent.old[key] : undefined;
+  const old = isObject(parent.old) && Object.hasOwn(parent.old, key) ? parent.old[key] : undefined;
   return old === undefined || old === null ? parent : { data: childData, old, schema: childSchema };
 }
 

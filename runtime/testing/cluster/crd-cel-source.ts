@@ -68,7 +68,8 @@ const FIELD_CHAIN = /^\s*[A-Za-z_][A-Za-z0-9_]*(\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)+
 
 /** `has(arg)` as the library can take it: itself for a field chain, else `__k8s_has(e, 'f')` for `e.f`. */
 function hasCall(arg: string): string {
-  if (FIELD_CHAIN.test(arg)) return `has(${arg})`;
+  // An optional selection (`.?a`, `[?0]`) stays the library's (it refuses it: the rule is skipped, not misjudged).
+  if (FIELD_CHAIN.test(arg) || /\.\?|\[\?/.test(arg)) return `has(${arg})`;
   const m = /\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(arg);
   if (!m) return `has(${renameBuiltins(arg)})`;
   return `${HAS}(${renameBuiltins(arg.slice(0, m.index))}, '${m[1]}')`;

@@ -156,7 +156,7 @@ function walk(s: CrdSchema, data: unknown, old: unknown, path: string | null, re
     const declared = property(s, k);
     const schema = declared ?? more.schema;
     if (!schema) continue;
-    const previous = isObject(old) ? old[k] : undefined;
+    const previous = isObject(old) && Object.hasOwn(old, k) ? old[k] : undefined;
     const at = declared ? child(path, k) : `${path ?? ""}[${k}]`;
     walk(schema, data[k], previous, at, schema["x-kubernetes-embedded-resource"] === true, keyCorrelation(correlated, data, k, data[k], schema), found);
   }

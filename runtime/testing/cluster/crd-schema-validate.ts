@@ -250,7 +250,7 @@ function objectResult(s: CrdSchema, data: Record<string, unknown>, path: string,
     count += r.count;
   };
   const ap = additional(s).schema;
-  const before = (k: string) => (isObject(old) && !(path === "" && (k === "kind" || k === "apiVersion")) ? old[k] : undefined);
+  const before = (k: string) => (isObject(old) && Object.hasOwn(old, k) && !(path === "" && (k === "kind" || k === "apiVersion")) ? old[k] : undefined);
   const field = (child: CrdSchema, k: string, at: string) => ratchetedResult(child, data[k], before(k), validate(child, data[k], at, before(k)));
   if (ap) for (const k of Object.keys(data)) if (!property(s, k)) merge(field(ap, k, `${path}.${k}`));
   for (const k of Object.keys(s.properties ?? {})) {
