@@ -180,6 +180,7 @@ describe("CEL values and functions as cel-go and Kubernetes' libraries have them
     assert.equal(await messageOf({ day: "2019-12-31", timeout: "2h" }), '[spec.day: Invalid value: "string": a day from 2020, spec.timeout: Invalid value: "string": at most an hour]');
     assert.equal(await messageOf({ timeout: "1d" }), 'spec.timeout: Invalid value: "string": at most an hour', "strfmt's units");
     assert.equal(await messageOf({ start: "2024-01-01T00:00:00.123456+01:00", end: "2024-01-01T00:00:00.123456789Z" }), "created", "a fraction past milliseconds");
+    assert.equal(await messageOf({ start: "2024-01-01t10:00:00z", end: "2024-01-01T09:30:00Z" }), 'spec: Invalid value: "object": start before end', "t and z in lower case");
   });
 
   test("regular expressions in RE2's syntax; lowerAscii leaves other letters; a messageExpression is trimmed", async () => {

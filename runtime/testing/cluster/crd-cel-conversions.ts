@@ -62,8 +62,8 @@ export function parseGoFloat(text: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** RFC 3339 as Go's time.Parse reads it; milliseconds kept (the library's timestamps are dates). */
-function parseRfc3339(text: string): Date | undefined {
+/** RFC 3339 as Go's time.Parse reads it; milliseconds kept (the library's timestamps are dates). Throws `timestamp overflow` outside years 1-9999. */
+export function parseRfc3339(text: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];

@@ -2,13 +2,15 @@
  * @module cluster/crd-cel-values
  * A custom resource's data as the CEL values a 1.32 server gives its rules (apiserver
  * pkg/cel/common/values.go, schemas.go, escaping.go): integers as ints (bigint), numbers as
- * doubles, `format: byte` strings as bytes, `date`/`date-time` as timestamps, `duration` as
- * durations (to the millisecond: the library's timestamps are JavaScript dates), int-or-string as either; an object's declared properties under their escaped
+ * doubles, `format: byte` strings as bytes, `date`/`date-time` as timestamps (to the
+ * millisecond: the library's timestamps are JavaScript dates), `duration` as durations,
+ * int-or-string as either; an object's declared properties under their escaped
  * names (`foo-bar` is `foo__dash__bar`), null ones left out; an `additionalProperties` map by
  * its keys as they are; an object with neither (`x-kubernetes-preserve-unknown-fields`) without
  * fields. At the root and in an embedded resource, `metadata` is only `name` and `generateName`.
  */
 import { celLibrary } from "./crd-cel-library.js";
+import { parseGoDuration, parseRfc3339 } from "./crd-cel-conversions.js";
 import { additional, isObject, itemsOf, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
 const RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
@@ -24,16 +26,13 @@ export function escapeProperty(name: string): string | undefined {
   return name.replace(/__|[-./]/g, (m) => (m === "__" ? "__underscores__" : m === "." ? "__dot__" : m === "-" ? "__dash__" : "__slash__"));
 }
 
-let conversions: { timestamp: (c: { s: string }) => unknown; duration: (c: { s: string }) => unknown } | undefined;
+let durationOf: ((c: { s: string }) => unknown) | undefined;
 
-/** A string's value through CEL's own conversion (`timestamp(s)`, `duration(s)`); the string itself when it does not convert. */
-function converted(fn: "timestamp" | "duration", text: string): unknown {
+/** Seconds (`1.5s`) as the library's duration; the text itself when it does not convert. */
+function secondsDuration(text: string): unknown {
   try {
-    if (!conversions) {
-      const env = new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string");
-      conversions = { timestamp: env.parse("timestamp(s)"), duration: env.parse("duration(s)") };
-    }
-    return conversions[fn]({ s: text });
+    durationOf ??= new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string").parse("duration(s)");
+    return durationOf({ s: text });
   } catch {
     return text;
   }
@@ -51,30 +50,37 @@ const UNIT_NANOS: [string[], bigint][] = [
   [["w", "wk", "week"], 604_800_000_000_000n],
 ];
 
-/** A `format: duration` string as a duration: Go's syntax as is, strfmt's other forms (units it does not know skipped, as it does) summed in nanoseconds. */
+/** A `format: duration` string as a duration (strfmt.ParseDuration): Go's syntax, else strfmt's other forms (units it does not know skipped, as it does) summed. */
 function duration(text: string): unknown {
-  const direct = converted("duration", text);
-  if (direct !== text) return direct;
-  let nanos = 0n;
-  let known = false;
-  for (const m of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
-    const unit = m[2]!.toLowerCase();
-    const found = UNIT_NANOS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
-    if (!found) continue;
-    known = true;
-    nanos += BigInt(m[1]!) * found[1];
+  let nanos = parseGoDuration(text);
+  if (nanos === undefined) {
+    let known = false;
+    nanos = 0n;
+    for (const m of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
+      const unit = m[2]!.toLowerCase();
+      const found = UNIT_NANOS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
+      if (!found) continue;
+      known = true;
+      nanos += BigInt(m[1]!) * found[1];
+    }
+    if (!known) return text;
   }
-  if (!known) return text;
-  const fraction = nanos % 1_000_000_000n;
-  return converted("duration", `${nanos / 1_000_000_000n}${fraction ? `.${String(fraction).padStart(9, "0")}` : ""}s`);
+  const negative = nanos < 0n;
+  const abs = negative ? -nanos : nanos;
+  const fraction = abs % 1_000_000_000n;
+  return secondsDuration(`${negative ? "-" : ""}${abs / 1_000_000_000n}${fraction ? `.${String(fraction).padStart(9, "0")}` : ""}s`);
 }
 
-/** A `date-time` (RFC 3339) as a timestamp; its fraction cut to milliseconds (the library's timestamps are JavaScript dates). */
+/**
+ * A `date-time` as a timestamp (RFC 3339, `t` and `z` in either case, as the format check lets
+ * through), to the millisecond (the library's timestamps are JavaScript dates).
+ */
 function timestamp(text: string): unknown {
-  const m = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
-  if (!m) return converted("timestamp", text);
-  const value = converted("timestamp", `${m[1]}T${m[2]}${m[3] ? `.${m[3].slice(0, 3)}` : ""}${m[4]!.toUpperCase()}`);
-  return value === text ? text : value;
+  try {
+    return parseRfc3339(text.toUpperCase()) ?? text;
+  } catch {
+    return text;
+  }
 }
 
 function stringValue(s: CrdSchema, v: string): unknown {
@@ -82,7 +88,7 @@ function stringValue(s: CrdSchema, v: string): unknown {
     case "byte":
       return new Uint8Array(Buffer.from(v, "base64"));
     case "date":
-      return converted("timestamp", `${v}T00:00:00Z`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(v) ? timestamp(`${v}T00:00:00Z`) : v;
     case "date-time":
       return timestamp(v);
     case "duration":
