@@ -5,8 +5,9 @@
  * `lowerAscii`/`upperAscii`: ASCII letters only; `int`, `uint`, `double`, `bool`, `duration`,
  * `timestamp`: strings parsed as Go parses them, crd-cel-conversions), since the library
  * refuses a second overload of a built-in; and `has(e.f)` whose `e` is not a name or a chain
- * of fields (`has(self.rules[0].path)`, which the library cannot take) to `__k8s_has(e, 'f')`. Only calls are renamed (a name followed by `(`), never text inside string
- * literals (`'...'`, `"..."`, their triple-quoted, raw `r` and bytes `b` forms) or `//` comments.
+ * of fields (`has(self.rules[0].path)`, which the library cannot take) to `__k8s_has(e, 'f')`.
+ * Only calls are renamed (a name followed by `(`), never text inside string literals (`'...'`,
+ * `"..."`, their triple-quoted, raw `r` and bytes `b` forms) or `//` comments.
  */
 
 /** The built-ins replaced, and their replacements (crd-cel-library registers them). */
