@@ -6,7 +6,7 @@
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
  * drain and restart with them (the cluster connection stays).
  */
-import { existsSync, realpathSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadFunctions, LoadError } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
@@ -17,6 +17,7 @@ import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { prepareLocalSecrets, serveFunctions, setUpServe } from "./serve.js";
 import { freshImports } from "./fresh-imports.js";
+import { FolderChanges } from "./dev-changes.js";
 import { guardProcess } from "../process-faults.js";
 import { finalizerWarnings } from "../watch/definition.js";
 
@@ -28,115 +29,10 @@ functions folder changes. With no cluster configured it runs against the embedde
 cluster.
 `;
 
-/** How often a removed functions folder is looked for, in ms. */
-const FOLDER_POLL_MS = 500;
-/** Quiet period after the last change before reloading, in ms. */
-const RELOAD_DEBOUNCE_MS = 150;
 /** Calls in flight get this long to finish when the server restarts, in ms (at most --drain-timeout-ms). */
 const RELOAD_DRAIN_MS = 2000;
 /** The reason a round of serving stops for a reload. */
 const RELOAD = "reload";
-
-/**
- * The changes under the functions folder, watched by one watcher for the whole session: a change
- * made while a reload is loading, draining or restarting is counted, and the next wait returns
- * at once for it (a watcher closed between waits missed it: the old code kept serving).
- */
-class Changes {
-  /** Changes seen so far; a reload takes note of it before it loads. */
-  count = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #quiet = true;
-  #wake: (() => void) | undefined;
-  #watcher: FSWatcher | undefined;
-  #waitingForFolder: NodeJS.Timeout | undefined;
-  readonly #dir: string;
-  readonly #logger: Logger;
-
-  constructor(dir: string, logger: Logger) {
-    this.#dir = dir;
-    this.#logger = logger;
-    this.#watch();
-  }
-
-  #watch(): void {
-    try {
-      this.#watcher = watch(this.#dir, { recursive: true }, () => this.#changed());
-      this.#watcher.on("error", (error) => this.#failed(error));
-    } catch (error) {
-      this.#failed(error);
-    }
-  }
-
-  #changed(): void {
-    this.count++;
-    this.#quiet = false;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#quiet = true;
-      this.#rewatch();
-      this.#wake?.();
-    }, RELOAD_DEBOUNCE_MS);
-  }
-
-  /**
-   * A new watcher once changes settle: Node 20's recursive watcher on Linux watches each file's
-   * inode, so a file saved by writing a copy and renaming it over the original (editors' safe
-   * write, `sed -i`) would be silent from then on.
-   */
-  #rewatch(): void {
-    if (this.#waitingForFolder || !this.#watcher) return;
-    // A folder that is gone is watched again once it is back (even if it is back before the reload looks).
-    if (!existsSync(this.#dir)) return this.watchWhenBack();
-    this.#watcher.close();
-    this.#watch();
-  }
-
-  #failed(error: unknown): void {
-    // The watch limit was hit, or the folder went away: serve what runs until a restart.
-    this.#logger.error({ err: error, dir: this.#dir }, "cannot watch the functions folder any more: the running version stays; restart podfn dev");
-    this.#watcher?.close();
-  }
-
-  /**
-   * The folder is gone (a watcher on Linux says nothing when its root is removed): watch it again
-   * once it is back, and count that as a change.
-   */
-  watchWhenBack(): void {
-    if (this.#waitingForFolder) return;
-    this.#watcher?.close();
-    this.#waitingForFolder = setInterval(() => {
-      if (!existsSync(this.#dir)) return;
-      clearInterval(this.#waitingForFolder);
-      this.#waitingForFolder = undefined;
-      this.#watch();
-      this.#changed();
-    }, FOLDER_POLL_MS);
-  }
-
-  /** Resolves once changes after the `since`-th have settled (debounced), or when `signal` aborts. */
-  after(since: number, signal: AbortSignal): Promise<void> {
-    return new Promise((done) => {
-      const check = (): void => {
-        if (signal.aborted || (this.count > since && this.#quiet)) finish();
-      };
-      const finish = (): void => {
-        this.#wake = undefined;
-        signal.removeEventListener("abort", finish);
-        done();
-      };
-      this.#wake = check;
-      signal.addEventListener("abort", finish, { once: true });
-      check();
-    });
-  }
-
-  close(): void {
-    clearTimeout(this.#timer);
-    clearInterval(this.#waitingForFolder);
-    this.#watcher?.close();
-  }
-}
 
 async function run(base: Config, io: CommandIO): Promise<number> {
   // A reload swaps servers at once: no shutdown delay, and calls in flight get at most
@@ -145,7 +41,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   const drainTimeoutFor = (reason: unknown) => (reason === RELOAD ? Math.min(base.drainTimeoutMs, RELOAD_DRAIN_MS) : base.drainTimeoutMs);
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
-  let changes: Changes | undefined;
+  let changes: FolderChanges | undefined;
   // A function's stray rejection or throw is logged; the next edit reloads it.
   const unguard = guardProcess(logger);
   try {
@@ -158,7 +54,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     const dir = resolve(io.cwd, config.functions);
     // Node resolves imports to real paths: a symlinked folder's helpers are versioned by theirs.
     const fresh = freshImports(realpathSync(dir));
-    changes = new Changes(dir, logger);
+    changes = new FolderChanges(dir, logger);
     // The changes the running version has taken in.
     let loaded = changes.count;
     while (!io.signal.aborted) {
