@@ -101,11 +101,19 @@ function durationText(nanos: bigint): string {
 /** RFC 3339 with nanoseconds, trailing zeros cut (time.RFC3339Nano), as cel-go writes a timestamp. */
 const timestampText = (t: Date) => t.toISOString().replace(/\.000Z$/, "Z").replace(/(\.\d*?)0+Z$/, "$1Z");
 
+/** The library's Duration class, taken when the conversions are registered. */
+let durationClass: DurationClass | undefined;
+
+/** `nanos` as the library's duration (a `format: duration` value); needs the environment made first. */
+export function celDuration(nanos: bigint): unknown {
+  if (!durationClass) throw new Error("the CEL environment is not made yet (celEnvironments)");
+  return new durationClass(nanos / 1_000_000_000n, Number(nanos % 1_000_000_000n));
+}
+
 /** Registers the conversions on `env` (the library's own `duration(string)` makes the Duration class this needs). */
 export function withConversions(env: Environment): Environment {
-  const Duration = (env.evaluate("duration('1s')") as object).constructor as DurationClass;
+  const Duration = (durationClass = (env.evaluate("duration('1s')") as object).constructor as DurationClass);
   const Uint = (env.evaluate("1u") as object).constructor as UintClass;
-  const durationOf = (nanos: bigint) => new Duration(nanos / 1_000_000_000n, Number(nanos % 1_000_000_000n));
   const isDuration = (v: unknown): v is InstanceType<DurationClass> => v instanceof Duration;
   const isUint = (v: unknown): v is InstanceType<UintClass> => v instanceof Uint;
   const toInt = (v: unknown): bigint => {
@@ -168,7 +176,7 @@ export function withConversions(env: Environment): Environment {
     if (typeof v === "string") {
       const nanos = parseGoDuration(v);
       if (nanos === undefined) throw conversionError("google.protobuf.Duration");
-      return durationOf(nanos);
+      return celDuration(nanos);
     }
     throw new CelFunctionError("no such overload");
   };

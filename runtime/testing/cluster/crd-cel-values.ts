@@ -9,8 +9,8 @@
  * its keys as they are; an object with neither (`x-kubernetes-preserve-unknown-fields`) without
  * fields. At the root and in an embedded resource, `metadata` is only `name` and `generateName`.
  */
-import { celLibrary } from "./crd-cel-library.js";
-import { parseGoDuration, parseRfc3339 } from "./crd-cel-conversions.js";
+import { celDuration, parseGoDuration, parseRfc3339 } from "./crd-cel-conversions.js";
+import { strfmtUnitNanos } from "./crd-schema-formats.js";
 import { additional, isObject, itemsOf, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
 
 const RESERVED = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
@@ -26,30 +26,6 @@ export function escapeProperty(name: string): string | undefined {
   return name.replace(/__|[-./]/g, (m) => (m === "__" ? "__underscores__" : m === "." ? "__dot__" : m === "-" ? "__dash__" : "__slash__"));
 }
 
-let durationOf: ((c: { s: string }) => unknown) | undefined;
-
-/** Seconds (`1.5s`) as the library's duration; the text itself when it does not convert. */
-function secondsDuration(text: string): unknown {
-  try {
-    durationOf ??= new (celLibrary().Environment)({ unlistedVariablesAreDyn: false }).registerVariable("s", "string").parse("duration(s)");
-    return durationOf({ s: text });
-  } catch {
-    return text;
-  }
-}
-
-/** Nanoseconds in each unit strfmt.ParseDuration takes beyond Go's (`1d`, `2 weeks`, `5 minutes`), by the start of its name. */
-const UNIT_NANOS: [string[], bigint][] = [
-  [["ns", "nano"], 1n],
-  [["us", "\u00b5s", "micro"], 1_000n],
-  [["ms", "milli"], 1_000_000n],
-  [["s", "sec"], 1_000_000_000n],
-  [["m", "min"], 60_000_000_000n],
-  [["h", "hr", "hour"], 3_600_000_000_000n],
-  [["d", "day"], 86_400_000_000_000n],
-  [["w", "wk", "week"], 604_800_000_000_000n],
-];
-
 /** A `format: duration` string as a duration (strfmt.ParseDuration): Go's syntax, else strfmt's other forms (units it does not know skipped, as it does) summed. */
 function duration(text: string): unknown {
   let nanos = parseGoDuration(text);
@@ -57,18 +33,14 @@ function duration(text: string): unknown {
     let known = false;
     nanos = 0n;
     for (const m of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
-      const unit = m[2]!.toLowerCase();
-      const found = UNIT_NANOS.find(([names]) => names.some((n, i) => n === unit || (i === names.length - 1 && unit.startsWith(n))));
-      if (!found) continue;
+      const unit = strfmtUnitNanos(m[2]!);
+      if (unit === undefined) continue;
       known = true;
-      nanos += BigInt(m[1]!) * found[1];
+      nanos += BigInt(m[1]!) * unit;
     }
     if (!known) return text;
   }
-  const negative = nanos < 0n;
-  const abs = negative ? -nanos : nanos;
-  const fraction = abs % 1_000_000_000n;
-  return secondsDuration(`${negative ? "-" : ""}${abs / 1_000_000_000n}${fraction ? `.${String(fraction).padStart(9, "0")}` : ""}s`);
+  return celDuration(nanos);
 }
 
 /**

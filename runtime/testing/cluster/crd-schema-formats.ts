@@ -99,14 +99,28 @@ function isMAC(s: string): boolean {
   );
 }
 
+/** The units strfmt.ParseDuration takes beyond Go's (`1d`, `2 weeks`, `5 minutes`): their names (the last also as a prefix) and nanoseconds. */
+const STRFMT_UNITS: [string[], bigint][] = [
+  [["ns", "nano"], 1n],
+  [["us", "\u00b5s", "micro"], 1_000n],
+  [["ms", "milli"], 1_000_000n],
+  [["s", "sec"], 1_000_000_000n],
+  [["m", "min"], 60_000_000_000n],
+  [["h", "hr", "hour"], 3_600_000_000_000n],
+  [["d", "day"], 86_400_000_000_000n],
+  [["w", "wk", "week"], 604_800_000_000_000n],
+];
+
+/** The nanoseconds of a strfmt duration unit (`d`, `days`, `min`), or undefined for one it does not know. */
+export function strfmtUnitNanos(unit: string): bigint | undefined {
+  const u = unit.toLowerCase().trim();
+  return STRFMT_UNITS.find(([names]) => names.some((n, i) => n === u || (i === names.length - 1 && u.startsWith(n))))?.[1];
+}
+
 /** strfmt.ParseDuration: Go's time.ParseDuration, else Scala-like `5 minutes 3s`. */
 function isDuration(s: string): boolean {
   if (/^[-+]?0$/.test(s) || /^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(s)) return true;
   if (!/^\s*(?:\d+\s*[A-Za-z\u00b5]+\s*)+$/.test(s)) return false;
-  const variants = [["ns", "nano"], ["us", "\u00b5s", "micro"], ["ms", "milli"], ["s", "sec"], ["m", "min"], ["h", "hr", "hour"], ["d", "day"], ["w", "wk", "week"]];
-  return [...s.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)].some((m) => {
-    const unit = m[2]!.toLowerCase().trim();
-    return variants.some((vs) => vs.some((v, i) => (i === vs.length - 1 && unit.startsWith(v)) || v === unit));
-  });
+  return [...s.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)].some((m) => strfmtUnitNanos(m[2]!) !== undefined);
 }
 
