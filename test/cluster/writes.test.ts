@@ -83,6 +83,24 @@ describe("writes", () => {
     assert.equal(smpNoop.body.metadata.resourceVersion, before.metadata.resourceVersion);
   });
 
+  test("an update by a manager new to the object that changes nothing is no write: same resourceVersion, no manager entry, no watch event", async () => {
+    const created = (await t.send("POST", `${NS}/configmaps?fieldManager=maker`, { body: cm("quiet") })).body;
+    const merged = await t.send("PATCH", `${NS}/configmaps/quiet?fieldManager=newcomer`, { body: { data: { k: "v" } }, contentType: "application/merge-patch+json" });
+    const put = await t.send("PUT", `${NS}/configmaps/quiet?fieldManager=other`, { body: created });
+    for (const answer of [merged, put]) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.metadata.resourceVersion, created.metadata.resourceVersion);
+      assert.deepEqual(answer.body.metadata.managedFields.map((e: { manager: string }) => e.manager), ["maker"]);
+    }
+    // A watch from the create's version replays every event since: there is none.
+    const watch = await t.send("GET", `${NS}/configmaps?watch=1&fieldSelector=metadata.name=quiet&resourceVersion=${created.metadata.resourceVersion}&timeoutSeconds=1`);
+    assert.equal(watch.text, "", "no event after the create");
+    // Apply records its applier even when the values are already there: ownership is shared.
+    const applied = await t.send("PATCH", `${NS}/configmaps/quiet?fieldManager=applier`, { body: cm("quiet"), contentType: "application/apply-patch+yaml" });
+    assert.notEqual(applied.body.metadata.resourceVersion, created.metadata.resourceVersion);
+    assert.deepEqual(applied.body.metadata.managedFields.map((e: { manager: string }) => e.manager), ["maker", "applier"]);
+  });
+
   test("merge, JSON (with test) and strategic patches", async () => {
     await t.send("POST", `${NS}/configmaps`, { body: cm("p") });
     const merged = await t.send("PATCH", `${NS}/configmaps/p`, { body: { data: { k: null, n: "1" } }, contentType: "application/merge-patch+json" });
