@@ -5,6 +5,7 @@
  * phase and the collector's finalizers (shouldHaveOrphanFinalizer,
  * shouldHaveDeleteDependentsFinalizer: `orphanDependents: false` asks for
  * `foregroundDeletion`), never `deletionGracePeriodSeconds`; a dry run answers that update.
+ * NamespaceLifecycle admission keeps default, kube-system and kube-public.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -35,6 +36,26 @@ describe("namespace delete", () => {
     });
     const rv = await t.send("DELETE", `${NAMESPACES}/pre`, { body: { preconditions: { resourceVersion: "1" } } });
     assert.equal(rv.body.message, `Operation cannot be fulfilled on namespaces "pre": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${ns.metadata.resourceVersion}`);
+  });
+
+  test("default, kube-system and kube-public may not be deleted (NamespaceLifecycle's 403, dry run too); kube-node-lease may", async () => {
+    for (const name of ["default", "kube-system", "kube-public"]) {
+      for (const query of ["", "?dryRun=All"]) {
+        const refused = await t.send("DELETE", `${NAMESPACES}/${name}${query}`);
+        assert.equal(refused.status, 403);
+        assert.deepEqual(refused.body, {
+          kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+          message: `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+          reason: "Forbidden", details: { name, kind: "namespaces" }, code: 403,
+        });
+      }
+      const kept = await t.send("GET", `${NAMESPACES}/${name}`);
+      assert.equal(kept.body.metadata.deletionTimestamp, undefined);
+      assert.equal(kept.body.status.phase, "Active");
+    }
+    // Preconditions are checked first, by the namespace storage.
+    assert.equal((await t.send("DELETE", `${NAMESPACES}/default`, { body: { preconditions: { uid: "x" } } })).status, 409);
+    assert.equal((await t.send("DELETE", `${NAMESPACES}/kube-node-lease?dryRun=All`)).status, 200);
   });
 
   test("the first delete sets deletionTimestamp and the Terminating phase, no grace period; a dry run answers the same and writes nothing", async () => {

@@ -12,7 +12,7 @@
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
-import { namespacePolicy, namespacePreconditionError, terminatingNamespace } from "./namespace-delete.js";
+import { immortalNamespaceError, namespacePolicy, namespacePreconditionError, terminatingNamespace } from "./namespace-delete.js";
 import { json, type Call, type Reply } from "./call.js";
 import { selection, selectedEntries } from "./list.js";
 import { apiVersionOf, storedAs } from "./resources.js";
@@ -59,7 +59,7 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
   const pre = options.preconditions;
   if (isNamespace(def)) {
     // The namespace storage checks them itself, in its own words; its first delete is its own update.
-    const error = namespacePreconditionError(obj, pre);
+    const error = namespacePreconditionError(obj, pre) ?? immortalNamespaceError(obj.metadata.name);
     if (error) throw error;
     if (!obj.metadata.deletionTimestamp) {
       const policy = namespacePolicy(options);

@@ -6,11 +6,12 @@
  * `Terminating` phase and the garbage collector's finalizers (shouldHaveOrphanFinalizer,
  * shouldHaveDeleteDependentsFinalizer), never a grace period; a later one answers the namespace
  * untouched while `spec.finalizers` remain, and is the generic store's delete once none do.
+ * NamespaceLifecycle admission refuses to delete the namespaces the server itself keeps.
  */
 import type { DeleteOptions } from "./delete-options.js";
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { orderedMeta } from "./meta-order.js";
-import { conflict, type ApiError } from "./status.js";
+import { ApiError, conflict, failure } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -26,6 +27,18 @@ export function namespacePreconditionError(ns: Obj, preconditions: DeleteOptions
     return conflict(NAMESPACES, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${resourceVersion}`);
   }
   return undefined;
+}
+
+/** NamespaceLifecycle's immortal namespaces (plugin registration in kube-apiserver 1.32). */
+const IMMORTAL = new Set(["default", "kube-system", "kube-public"]);
+
+/**
+ * The 403 NamespaceLifecycle admission answers a delete of `name` with, dry run or not, if it is
+ * one the server keeps (admission runs in the storage's delete, after the preconditions).
+ */
+export function immortalNamespaceError(name: string): ApiError | undefined {
+  if (!IMMORTAL.has(name)) return undefined;
+  return new ApiError(failure(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: "namespaces" }));
 }
 
 /**
