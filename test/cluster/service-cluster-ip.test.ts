@@ -2,7 +2,8 @@
  * A Service's cluster IPs as the real service REST keeps them: a PUT without clusterIP keeps
  * the allocated one (patchAllocatedValues), a changed IP is refused as
  * validateUpgradeDowngradeClusterIPs words it, ExternalName services get no cluster IP or IP
- * families, and a headless service's clusterIPs are ["None"] (NormalizeClusterIPs).
+ * families, and a headless service's clusterIPs are ["None"] (NormalizeClusterIPs). A fresh
+ * cluster has the API server's own `kubernetes` Service at the range's first IP.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +18,19 @@ describe("service cluster IPs", () => {
     t = await testCluster();
   });
   after(() => t.close());
+
+  test("a fresh cluster has default/kubernetes: 10.96.0.1, https 443 to the server's port, as kube-apiserver keeps it", async () => {
+    const svc = await t.send("GET", `${SVC}/kubernetes`);
+    assert.equal(svc.status, 200);
+    assert.deepEqual(svc.body.metadata.labels, { component: "apiserver", provider: "kubernetes" });
+    assert.deepEqual(svc.body.spec, {
+      clusterIP: "10.96.0.1", clusterIPs: ["10.96.0.1"], internalTrafficPolicy: "Cluster", ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack",
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }], sessionAffinity: "None", type: "ClusterIP",
+    });
+    assert.deepEqual(svc.body.status, { loadBalancer: {} });
+    const other = (await t.send("POST", SVC, { body: service("after-kubernetes") })).body;
+    assert.notEqual(other.spec.clusterIP, "10.96.0.1");
+  });
 
   test("a PUT without clusterIP keeps the allocated one", async () => {
     const created = (await t.send("POST", SVC, { body: service("keep") })).body;

@@ -43,6 +43,17 @@ function populateNamespace(registry: Registry, auth: ServerAuth, namespace: stri
   createInternal(registry, auth, registry.core("serviceaccounts"), { metadata: { name: "default", namespace } });
 }
 
+/**
+ * The Service kube-apiserver keeps for itself (pkg/controlplane/controller/kubernetesservice):
+ * `kubernetes.default.svc`, port 443 to the server's secure port (kubeadm's 6443).
+ */
+function kubernetesService(): Obj {
+  return {
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: { type: "ClusterIP", clusterIP: "10.96.0.1", sessionAffinity: "None", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+  };
+}
+
 /** Fills a new registry with the initial namespaces and bootstrap RBAC. */
 export function seed(registry: Registry, auth: ServerAuth, caPem: string): void {
   const rbac = (resource: string) => registry.find("rbac.authorization.k8s.io", "v1", resource)!;
@@ -53,4 +64,5 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
     createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
     populateNamespace(registry, auth, ns, caPem);
   }
+  createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
 }
