@@ -1,7 +1,9 @@
 /**
  * Job and CronJob validation as the real server runs it: a pod template left to restart
  * `Always` (the pod default) is refused, and a CronJob's schedule and time zone are checked as
- * robfig/cron and the CronJob validation do, with their messages.
+ * robfig/cron and the CronJob validation do, with their messages; negative counts, unknown
+ * completion modes, replacement and concurrency policies and what only an Indexed Job may set
+ * are refused with validateJobSpec's and validateCronJobSpec's errors, in their order.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -135,5 +137,68 @@ describe("job validation", () => {
     assert.equal(fits.status, 201);
     const updated = await t.send("PUT", `${CRONJOBS}/${"c".repeat(52)}`, { body: { ...fits.body, spec: { ...fits.body.spec, suspend: true } } });
     assert.equal(updated.status, 200);
+  });
+
+  test("negative counts are refused, each field in validateJobSpec's order", async () => {
+    const body = job("negative", "Never");
+    Object.assign(body.spec, { parallelism: -1, completions: -2, activeDeadlineSeconds: -3, backoffLimit: -1, ttlSecondsAfterFinished: -1 });
+    const refused = await t.send("POST", JOBS, { body });
+    assert.equal(refused.status, 422);
+    assert.equal(
+      refused.body.message,
+      'Job.batch "negative" is invalid: [spec.parallelism: Invalid value: -1: must be greater than or equal to 0, spec.completions: Invalid value: -2: must be greater than or equal to 0, ' +
+        "spec.activeDeadlineSeconds: Invalid value: -3: must be greater than or equal to 0, spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0, " +
+        "spec.ttlSecondsAfterFinished: Invalid value: -1: must be greater than or equal to 0]",
+    );
+    assert.deepEqual(refused.body.details.causes[0], { reason: "FieldValueInvalid", message: "Invalid value: -1: must be greater than or equal to 0", field: "spec.parallelism" });
+    const zero = job("zero", "Never");
+    Object.assign(zero.spec, { parallelism: 0, backoffLimit: 0, ttlSecondsAfterFinished: 0 });
+    assert.equal((await t.send("POST", JOBS, { body: zero })).status, 201, "zero is allowed");
+  });
+
+  test("completion modes: an unknown one, Indexed without completions, per-index limits on a NonIndexed Job, an unknown replacement policy", async () => {
+    const mode = job("mode", "Never");
+    Object.assign(mode.spec, { completionMode: "Sometimes" });
+    assert.deepEqual((await t.send("POST", JOBS, { body: mode })).body, invalid("Job", "mode", "spec.completionMode", "FieldValueNotSupported", 'Unsupported value: "Sometimes": supported values: "NonIndexed", "Indexed"'));
+    const indexed = job("indexed", "Never");
+    Object.assign(indexed.spec, { completionMode: "Indexed", parallelism: 2 });
+    assert.deepEqual((await t.send("POST", JOBS, { body: indexed })).body, invalid("Job", "indexed", "spec.completions", "FieldValueRequired", "Required value: when completion mode is Indexed"));
+    const perIndex = job("per-index", "Never");
+    Object.assign(perIndex.spec, { maxFailedIndexes: 1 });
+    assert.equal(
+      (await t.send("POST", JOBS, { body: perIndex })).body.message,
+      'Job.batch "per-index" is invalid: [spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified, spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode]',
+    );
+    const replacement = job("replacement", "Never");
+    Object.assign(replacement.spec, { podReplacementPolicy: "Never" });
+    assert.deepEqual(
+      (await t.send("POST", JOBS, { body: replacement })).body,
+      invalid("Job", "replacement", "spec.podReplacementPolicy", "FieldValueNotSupported", 'Unsupported value: "Never": supported values: "Failed", "TerminatingOrFailed"'),
+    );
+    const failurePolicy = job("failure-policy", "OnFailure");
+    Object.assign(failurePolicy.spec, { podFailurePolicy: { rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: [42] } }] } });
+    assert.deepEqual(
+      (await t.send("POST", JOBS, { body: failurePolicy })).body,
+      invalid("Job", "failure-policy", "spec.template.spec.restartPolicy", "FieldValueInvalid", 'Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified'),
+    );
+    const fine = job("indexed-fine", "Never");
+    Object.assign(fine.spec, { completionMode: "Indexed", completions: 3, backoffLimitPerIndex: 1, maxFailedIndexes: 2 });
+    assert.equal((await t.send("POST", JOBS, { body: fine })).status, 201);
+  });
+
+  test("a CronJob: starting deadline, concurrency policy, its job template's counts and the history limits, in validateCronJobSpec's order", async () => {
+    const body = cronJob("bad-fields", "*/5 * * * *", { startingDeadlineSeconds: -5, concurrencyPolicy: "Sometimes", successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -1 });
+    (body.spec.jobTemplate.spec as Record<string, unknown>).backoffLimit = -1;
+    const refused = await t.send("POST", CRONJOBS, { body });
+    assert.equal(refused.status, 422);
+    assert.equal(
+      refused.body.message,
+      'CronJob.batch "bad-fields" is invalid: [spec.startingDeadlineSeconds: Invalid value: -5: must be greater than or equal to 0, spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace", ' +
+        "spec.jobTemplate.spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0, spec.successfulJobsHistoryLimit: Invalid value: -1: must be greater than or equal to 0, " +
+        "spec.failedJobsHistoryLimit: Invalid value: -1: must be greater than or equal to 0]",
+    );
+    const empty = await t.send("POST", CRONJOBS, { body: cronJob("empty-policy", "*/5 * * * *", { concurrencyPolicy: "" }) });
+    assert.equal(empty.status, 201);
+    assert.equal(empty.body.spec.concurrencyPolicy, "Allow", "SetDefaults_CronJob: an empty policy is Allow");
   });
 });

@@ -236,7 +236,8 @@ export function defaultJob(job: Obj, uid: string): void {
 export function defaultCronJob(cj: Obj): void {
   cj.spec ??= {};
   const spec = cj.spec;
-  setDefault(spec, "concurrencyPolicy", "Allow");
+  // SetDefaults_CronJob: an empty policy (or null, which decodes to one) is Allow.
+  if (spec.concurrencyPolicy == null || spec.concurrencyPolicy === "") spec.concurrencyPolicy = "Allow";
   setDefault(spec, "suspend", false);
   spec.jobTemplate ??= {};
   spec.jobTemplate.metadata ??= {};

@@ -24,6 +24,7 @@ import { scaleErrors } from "./crd-scale.js";
 import { celErrors, hasCelRules } from "./crd-cel.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
+import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailurePolicyRestartErrors, startingDeadlineErrors } from "./job-validation.js";
 import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -143,14 +144,21 @@ function fields(extra: Record<string, FieldGetter>, more: Pick<FieldSet, "namesp
   return { extra, custom: true, ...more };
 }
 
-const JOB_POD = "spec.template.spec";
-const CRONJOB_POD = "spec.jobTemplate.spec.template.spec";
-const jobErrors = (o: Obj): FieldError[] => [...validatePodSpec(o.spec?.template?.spec, JOB_POD), ...validateJobRestartPolicy(o.spec?.template?.spec, `${JOB_POD}.restartPolicy`)];
-const cronJobErrors = (o: Obj): FieldError[] => {
-  const pod = o.spec?.jobTemplate?.spec?.template?.spec;
-  // validateCronJobSpec's order: schedule, time zone, then the job template.
-  return [...validateSchedule(o.spec?.schedule), ...validateTimeZone(o.spec?.timeZone), ...validatePodSpec(pod, CRONJOB_POD), ...validateJobRestartPolicy(pod, `${CRONJOB_POD}.restartPolicy`)];
+/** validateJobSpec of the JobSpec at `at`: its own fields, the pod template, the restart policy. */
+const jobSpecAt = (spec: Obj | undefined, at: string): FieldError[] => {
+  const pod = spec?.template?.spec;
+  return [...jobSpecErrors(spec, at), ...validatePodSpec(pod, `${at}.template.spec`), ...validateJobRestartPolicy(pod, `${at}.template.spec.restartPolicy`), ...podFailurePolicyRestartErrors(spec, at)];
 };
+const jobErrors = (o: Obj): FieldError[] => jobSpecAt(o.spec, "spec");
+const cronJobErrors = (o: Obj): FieldError[] => [
+  // validateCronJobSpec's order: schedule, starting deadline, time zone, concurrency policy, the job template, history limits.
+  ...validateSchedule(o.spec?.schedule),
+  ...startingDeadlineErrors(o.spec),
+  ...validateTimeZone(o.spec?.timeZone),
+  ...concurrencyPolicyErrors(o.spec),
+  ...jobSpecAt(o.spec?.jobTemplate?.spec, "spec.jobTemplate.spec"),
+  ...historyLimitErrors(o.spec),
+];
 /** ValidateCronJobCreate, after the spec: the controller's Job names add 11 characters to a 63 limit (not checked on update). */
 const cronJobNameLength = (o: Obj): FieldError[] =>
   String(o.metadata?.name ?? "").length > 52 ? [{ type: "Invalid", field: "metadata.name", value: o.metadata.name, detail: "must be no more than 52 characters" }] : [];
