@@ -11,6 +11,7 @@ import { robfigParseError } from "./cron-schedule.js";
 import { goStrings, type FieldError } from "./status.js";
 import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
+import { ownerReferenceErrors } from "./owner-references.js";
 
 /** How a resource's names are checked. */
 export type NameRule = "subdomain" | "label" | "dns1035" | "segment";
@@ -48,7 +49,7 @@ export function nameProblems(name: string, rule: NameRule, prefix = false): stri
   return out;
 }
 
-/** Validates `metadata` (name or generateName, labels, annotations) of an object to create or update. */
+/** Validates `metadata` (name or generateName, labels, annotations, owner references) of an object to create or update. */
 export function validateMeta(meta: Record<string, unknown>, rule: NameRule): FieldError[] {
   const errors: FieldError[] = [];
   const name = typeof meta.name === "string" ? meta.name : "";
@@ -70,6 +71,7 @@ export function validateMeta(meta: Record<string, unknown>, rule: NameRule): Fie
     annotationBytes += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ""));
   }
   if (annotationBytes > MAX_ANNOTATION_BYTES) errors.push(tooLong("metadata.annotations", MAX_ANNOTATION_BYTES));
+  errors.push(...ownerReferenceErrors(meta.ownerReferences));
   return errors;
 }
 

@@ -20,6 +20,7 @@ import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, inva
 import { finalizerErrors, validateMeta } from "./validation.js";
 import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
 import { addWarning, strategyWarnings } from "./warnings.js";
+import { dedupOwnerReferences } from "./owner-references.js";
 
 type Obj = Record<string, any>;
 
@@ -106,6 +107,8 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   const { registry, def } = call;
   const dryRun = isDryRun(call);
   placeInNamespace(def, obj, namespace);
+  // The handlers' dedup comes before admission and the managed fields.
+  dedupOwnerReferences(call, obj);
   const meta = obj.metadata;
   // The order of the real server: admission (the namespace), then the registry's RBAC checks,
   // then the name generated.
@@ -207,6 +210,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   const dryRun = isDryRun(call);
   const old = current.obj;
   const name = old.metadata.name;
+  dedupOwnerReferences(call, next);
   if (next.metadata.name !== undefined && next.metadata.name !== name) {
     throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
   }
