@@ -2,7 +2,9 @@
  * The inline garbage collector decides each dependent as 1.32's attemptToDeleteItem does: one
  * with another owner that still exists stays and only loses the references to owners that are
  * gone or deleting in the foreground (a MODIFIED event); one without is deleted with the policy
- * its own finalizers ask for (`orphan`: its dependents are orphaned, not deleted).
+ * its own finalizers ask for (`orphan`: its dependents are orphaned, not deleted). A dependent
+ * written with an owner that is not there (a wrong uid, an owner in another namespace) is
+ * decided the same way right after its write.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -43,6 +45,34 @@ describe("garbage collection of dependents with several owners", () => {
     await create("dangling", { ownerReferences: [ref(a), { apiVersion: "v1", kind: "ConfigMap", name: "never", uid: "00000000-0000-0000-0000-000000000001" }] });
     await t.send("DELETE", `${CM}/c`);
     assert.equal((await t.send("GET", `${CM}/dangling`)).status, 404);
+  });
+
+  test("a dependent written with no owner that exists is collected right after its write: a wrong uid, an owner in another namespace", async () => {
+    const owner = await create("real-owner");
+    const wrongUid = await t.send("POST", CM, { body: { metadata: { name: "wrong-uid", ownerReferences: [{ ...ref(owner), uid: "00000000-0000-0000-0000-000000000002" }] } } });
+    assert.equal(wrongUid.status, 201, "the create itself succeeds");
+    assert.equal((await t.send("GET", `${CM}/wrong-uid`)).status, 404);
+    const events = await eventsSince(owner.metadata.resourceVersion);
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ["ADDED wrong-uid", "DELETED wrong-uid"]);
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "gco-other" } } });
+    const elsewhere = await t.send("POST", "/api/v1/namespaces/gco-other/configmaps", { body: { metadata: { name: "cross-namespace", ownerReferences: [ref(owner)] } } });
+    assert.equal(elsewhere.status, 201);
+    assert.equal((await t.send("GET", "/api/v1/namespaces/gco-other/configmaps/cross-namespace")).status, 404, "a namespaced owner is looked up in the dependent's namespace");
+    const owned = await t.send("POST", CM, { body: { metadata: { name: "rightly-owned", ownerReferences: [ref(owner)] } } });
+    assert.equal((await t.send("GET", `${CM}/rightly-owned`)).status, 200);
+    assert.equal(owned.status, 201);
+  });
+
+  test("an unresolvable owner leaves a dependent alone: a kind the server does not serve, a namespaced owner of a cluster-scoped object", async () => {
+    const unserved = await t.send("POST", CM, { body: { metadata: { name: "unserved-owner", ownerReferences: [{ apiVersion: "example.com/v1", kind: "Nothing", name: "x", uid: "00000000-0000-0000-0000-000000000003" }] } } });
+    assert.equal(unserved.status, 201);
+    assert.equal((await t.send("GET", `${CM}/unserved-owner`)).status, 200);
+    const role = {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole",
+      metadata: { name: "gco-owned-role", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "missing", uid: "00000000-0000-0000-0000-000000000004" }] }, rules: [],
+    };
+    assert.equal((await t.send("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", { body: role })).status, 201);
+    assert.equal((await t.send("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/gco-owned-role")).status, 200);
   });
 
   test("deleting in the foreground, an owner leaves a dependent that has another owner, without the reference to it", async () => {

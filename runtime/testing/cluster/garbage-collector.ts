@@ -7,7 +7,8 @@
  * Each dependent is decided as attemptToDeleteItem does: with an owner that still exists (and is
  * not deleting in the foreground) it stays, only losing its references to owners that are gone
  * or deleting in the foreground; otherwise it is deleted with the policy its own finalizers ask
- * for (Foreground when its owner waits on it and it has dependents of its own).
+ * for (Foreground when its owner waits on it and it has dependents of its own). A dependent
+ * written with an owner that is not there is decided the same way right after its write.
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { clone, type Registry } from "./registry.js";
@@ -54,6 +55,8 @@ function groupOf(apiVersion: unknown): string {
 function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
   const def = registry.byKind(groupOf(ref.apiVersion), String(ref.kind));
   if (!def) return undefined;
+  // A cluster-scoped dependent naming a namespaced owner has an unresolvable reference: never collected.
+  if (def.namespaced && !dependent.metadata.namespace) return undefined;
   const owner = registry.store.get(def, def.namespaced ? dependent.metadata.namespace : undefined, String(ref.name));
   if (!owner || owner.obj.metadata.uid !== ref.uid) return "dangling";
   if (owner.obj.metadata.deletionTimestamp && (owner.obj.metadata.finalizers ?? []).includes(FOREGROUND)) return "waiting";
@@ -80,6 +83,18 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   let policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
   if (kinds.includes("waiting") && dependentsOf(registry, latest.metadata.uid).length > 0) policy = "Foreground";
   registry.deleteObject(def, latest, policy);
+}
+
+/**
+ * After a write of `obj`: when an owner it names is not there (a wrong uid, a namespaced owner
+ * in another namespace), it is decided by attemptToDelete, as the real collector decides it once
+ * its graph holds a virtual node for the missing owner and a live lookup finds none: deleted
+ * when no owner it names exists, else only the references to the missing ones removed.
+ */
+export function collectIfOwnerMissing(registry: Registry, def: ResourceDef, obj: Obj): void {
+  const refs: Obj[] | undefined = obj.metadata.ownerReferences;
+  if (!refs?.length || obj.metadata.deletionTimestamp) return;
+  if (refs.some((ref) => classify(registry, obj, ref) === "dangling")) attemptToDelete(registry, { def, obj });
 }
 
 /** After an owner is deleted: its dependents, each decided by attemptToDelete. */

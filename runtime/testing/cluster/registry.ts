@@ -10,7 +10,7 @@
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
 import type { CrdTypes } from "./crd-types.js";
-import { collectDependents, processDeletingOwner } from "./garbage-collector.js";
+import { collectDependents, collectIfOwnerMissing, processDeletingOwner } from "./garbage-collector.js";
 import { terminatingNamespace } from "./namespace-delete.js";
 import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
 import { Store, type Entry } from "./store.js";
@@ -121,6 +121,8 @@ export class Registry {
     const entry = this.store.put(def, obj, type);
     // The apiextensions controllers react to a CRD's write once it is stored (after the answer's state).
     if (isCrdType(def)) this.#reconcile(() => crdWritten(this, entry.obj));
+    // The collector finds a dependent whose owner is missing (the answer is the state written).
+    else collectIfOwnerMissing(this, def, entry.obj);
     return entry;
   }
 

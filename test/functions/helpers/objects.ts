@@ -4,7 +4,7 @@
  * they look for: finished and running Jobs (status written through the status subresource,
  * as the Job controller does), evicted pods, Deployments with labels and annotations.
  */
-import type { KubeClient } from "podfn";
+import { KubeNotFoundError, type KubeClient } from "podfn";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
@@ -29,10 +29,24 @@ export interface JobSeed {
   labels?: Record<string, string>;
 }
 
-/** Creates a Job, then writes its status as the Job controller would. */
+/**
+ * The CronJob `name` (made suspended when missing): a Job's owner must exist, or the garbage
+ * collector deletes the Job as soon as it is written, as on a real cluster.
+ */
+async function ownerCronJob(admin: KubeClient, name: string): Promise<string> {
+  try {
+    return (await admin.cronJobs.get(name)).metadata!.uid!;
+  } catch (error) {
+    if (!(error instanceof KubeNotFoundError)) throw error;
+    const created = await admin.cronJobs.create({ metadata: { name }, spec: { schedule: "0 3 * * *", suspend: true, jobTemplate: { spec: { template: { spec: podSpec } } } } });
+    return created.metadata!.uid!;
+  }
+}
+
+/** Creates a Job (owned by its CronJob, when it names one), then writes its status as the Job controller would. */
 export async function seedJob(admin: KubeClient, name: string, seed: JobSeed = {}): Promise<Job> {
   const ownerReferences = seed.cronJob
-    ? [{ apiVersion: "batch/v1", kind: "CronJob", name: seed.cronJob, uid: `uid-${seed.cronJob}`, controller: true, blockOwnerDeletion: true }]
+    ? [{ apiVersion: "batch/v1", kind: "CronJob", name: seed.cronJob, uid: await ownerCronJob(admin, seed.cronJob), controller: true, blockOwnerDeletion: true }]
     : undefined;
   const job = await admin.jobs.create({
     metadata: { name, labels: seed.labels, ownerReferences },
