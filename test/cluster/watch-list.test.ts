@@ -29,9 +29,10 @@ describe("watch lists and start versions", () => {
 
   test("sendInitialEvents=true: the current state, then a BOOKMARK marking its end", async () => {
     const s = await watch(t, agent, `${CMS}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
-    const [added, end] = await s.next(2);
+    const [added, rootCa, end] = await s.next(3);
     s.close();
     assert.deepEqual([added.type, added.object.metadata.name], ["ADDED", "first"]);
+    assert.deepEqual([rootCa.type, rootCa.object.metadata.name], ["ADDED", "kube-root-ca.crt"], "every namespace holds its kube-root-ca.crt");
     assert.equal(end.type, "BOOKMARK");
     assert.deepEqual(end.object.metadata.annotations, { "k8s.io/initial-events-end": "true" });
   });

@@ -1,10 +1,9 @@
 /**
  * @module cluster/defaults
  * The defaults the real server fills in (API defaulting plus the default admission plugins
- * that touch pods: ServiceAccount, DefaultTolerationSeconds, Priority), so a created object
- * reads back as from a real cluster: containers get `terminationMessagePath`,
- * `imagePullPolicy` and `resources: {}`, pods get the `kube-api-access-xxxxx` projected
- * volume, tolerations, `status.phase: Pending` and a `qosClass`; workloads, Jobs, CronJobs,
+ * that touch pods: DefaultTolerationSeconds, Priority; the ServiceAccount one is
+ * serviceaccount-admission), so a created object reads back as from a real cluster: containers
+ * get `terminationMessagePath`, `imagePullPolicy` and `resources: {}`, pods get tolerations, `status.phase: Pending` and a `qosClass`; workloads, Jobs, CronJobs,
  * Secrets, Services and Namespaces get theirs. Functions mutate the object they are given.
  */
 type Obj = Record<string, any>;
@@ -104,9 +103,7 @@ function qosClass(spec: Obj): string {
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-const SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-/** A pod: spec defaults plus the ServiceAccount, DefaultTolerationSeconds and Priority admission plugins. */
+/** A pod: spec defaults plus the DefaultTolerationSeconds and Priority admission plugins (the ServiceAccount one: serviceaccount-admission). */
 export function defaultPod(pod: Obj): void {
   pod.spec ??= {};
   const spec = pod.spec;
@@ -121,28 +118,6 @@ export function defaultPod(pod: Obj): void {
   const sa = spec.serviceAccountName ?? spec.serviceAccount ?? "default";
   spec.serviceAccountName = sa;
   spec.serviceAccount = sa;
-  const mounted = spec.automountServiceAccountToken !== false;
-  if (mounted && !(spec.volumes ?? []).some((v: Obj) => String(v.name).startsWith("kube-api-access-"))) {
-    const name = `kube-api-access-${randomSuffix()}`;
-    spec.volumes = [
-      ...(spec.volumes ?? []),
-      {
-        name,
-        projected: {
-          sources: [
-            { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
-            { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-            { downwardAPI: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } },
-          ],
-          defaultMode: 420,
-        },
-      },
-    ];
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      if ((c.volumeMounts ?? []).some((m: Obj) => m.mountPath === SERVICE_ACCOUNT_MOUNT)) continue;
-      c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
-    }
-  }
   const tolerations: Obj[] = spec.tolerations ?? [];
   for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
     if (!tolerations.some((t) => t.key === key || (t.operator === "Exists" && !t.key))) {

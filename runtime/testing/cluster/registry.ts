@@ -48,6 +48,11 @@ export class Registry {
   #reconcilingCrd = false;
   /** How to end each open watch of a CRD's storage, by that storage type. */
   readonly #watchEnds = new Map<ResourceDef, Set<() => void>>();
+  /**
+   * The controllers' work on a new namespace (its `default` ServiceAccount and `kube-root-ca.crt`
+   * ConfigMap), set once the cluster is seeded; run inline after the namespace is stored.
+   */
+  populateNamespace: ((name: string) => void) | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -123,6 +128,7 @@ export class Registry {
     if (isCrdType(def)) this.#reconcile(() => crdWritten(this, entry.obj));
     // The collector finds a dependent whose owner is missing (the answer is the state written).
     else collectIfOwnerMissing(this, def, entry.obj);
+    if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
     return entry;
   }
 

@@ -3,7 +3,7 @@
  * What a fresh cluster holds before the first request, as after kube-apiserver and
  * kube-controller-manager started: the namespaces `default`, `kube-system`, `kube-public` and
  * `kube-node-lease`, each with the `default` ServiceAccount and the `kube-root-ca.crt`
- * ConfigMap, and the bootstrap RBAC ClusterRoles and ClusterRoleBindings. Objects are created
+ * ConfigMap (as every namespace created later gets them, right after it is stored), and the bootstrap RBAC ClusterRoles and ClusterRoleBindings. Objects are created
  * through the same create path as API requests (`internalCall`).
  */
 import { defaultRbacObjects } from "./auth/index.js";
@@ -37,10 +37,14 @@ export function createInternal(registry: Registry, auth: ServerAuth, def: Resour
   return createObject(internalCall(registry, auth, def, manager), full, full.metadata?.namespace ?? "");
 }
 
-/** What the namespace's controllers add to a namespace: the `kube-root-ca.crt` ConfigMap and the `default` ServiceAccount. */
+/**
+ * What kube-controller-manager adds to every namespace (the root CA publisher's
+ * `kube-root-ca.crt` ConfigMap, the ServiceAccount controller's `default`), where missing.
+ */
 function populateNamespace(registry: Registry, auth: ServerAuth, namespace: string, caPem: string): void {
-  createInternal(registry, auth, registry.core("configmaps"), { metadata: { name: "kube-root-ca.crt", namespace, annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } }, data: { "ca.crt": caPem } });
-  createInternal(registry, auth, registry.core("serviceaccounts"), { metadata: { name: "default", namespace } });
+  const exists = (resource: string, name: string) => registry.store.get(registry.core(resource), namespace, name) !== undefined;
+  if (!exists("configmaps", "kube-root-ca.crt")) createInternal(registry, auth, registry.core("configmaps"), { metadata: { name: "kube-root-ca.crt", namespace, annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } }, data: { "ca.crt": caPem } });
+  if (!exists("serviceaccounts", "default")) createInternal(registry, auth, registry.core("serviceaccounts"), { metadata: { name: "default", namespace } });
 }
 
 /**
@@ -60,9 +64,8 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   const { clusterRoles, clusterRoleBindings } = defaultRbacObjects();
   for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
-  for (const ns of INITIAL_NAMESPACES) {
-    createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
-    populateNamespace(registry, auth, ns, caPem);
-  }
+  // Every namespace, these and those created later, gets what the controllers add (inline).
+  registry.populateNamespace = (ns) => populateNamespace(registry, auth, ns, caPem);
+  for (const ns of INITIAL_NAMESPACES) createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
   createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
 }

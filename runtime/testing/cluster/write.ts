@@ -21,6 +21,7 @@ import { finalizerErrors, validateMeta } from "./validation.js";
 import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
 import { addWarning, strategyWarnings } from "./warnings.js";
 import { dedupOwnerReferences } from "./owner-references.js";
+import { admitPodServiceAccount } from "./serviceaccount-admission.js";
 
 type Obj = Record<string, any>;
 
@@ -113,6 +114,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // The order of the real server: admission (the namespace), then the registry's RBAC checks,
   // then the name generated.
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
+  if (def.group === "" && def.resource === "pods") admitPodServiceAccount(registry, obj, namespace);
   checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   const sentVersion = meta.resourceVersion;
