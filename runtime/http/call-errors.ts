@@ -2,12 +2,15 @@
  * @module http/call-errors
  * The answer to what a call threw, by what it is: invalid input 400 (`issues`), a timeout 504, a
  * handler's `HttpError` its own status, the function's own ServiceAccount denied 403
- * `kube_forbidden` (with `missingPermission`), a call aborted by shutdown 503, anything else 500
- * with the request id only (the error and its stack go to the log). Never throws itself.
+ * `kube_forbidden` (with `missingPermission`), the API server's answer about what the call named
+ * (404 `kube_not_found`, 409 `kube_conflict`/`kube_already_exists`, 422 `kube_invalid`, with the
+ * server's message), the API server unreachable or shedding load 503 `kube_unavailable`
+ * (`Retry-After`), a call aborted by shutdown 503, anything else 500 with the request id only
+ * (the error and its stack go to the log). Never throws itself.
  */
 import type { Logger } from "pino";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
-import { KubeForbiddenError } from "../kube/errors.js";
+import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeTooManyRequestsError } from "../kube/errors.js";
 import type { Answer } from "./exchange.js";
 import { internalErrorAnswer, jsonAnswer, refusalAnswer, type Refusal } from "./respond.js";
 
@@ -47,6 +50,11 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
       logger.warn({ fn, requestId, err: error }, "call aborted by shutdown");
       return refusalAnswer(shuttingDown, requestId);
     }
+    const kube = kubeAnswer(error, requestId);
+    if (kube) {
+      logger.warn({ fn, requestId, err: error }, "call failed on the API server's answer");
+      return kube;
+    }
     logger.error({ fn, requestId, err: error }, "call failed");
     return internalErrorAnswer(requestId);
   }
@@ -61,4 +69,32 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
       return internalErrorAnswer(requestId);
     }
   };
+}
+
+/** The API server's answers a caller can act on: what its request named, as the server words it. */
+const KUBE_ANSWERS: Record<number, string> = { 404: "kube_not_found", 409: "kube_conflict", 422: "kube_invalid" };
+/** The API server's statuses that mean "not now": the call may be made again. */
+const KUBE_BUSY = new Set([429, 503, 504]);
+
+/**
+ * The answer to a Kubernetes API error the handler let through (or wrapped as a `cause`), if it
+ * is one a caller can act on: 404/409/422 with the server's message (which names only the
+ * resource and the object, never the server or the path), 503 `kube_unavailable` when the
+ * server could not be reached or was overloaded. The function's own RBAC denials are
+ * `kube_forbidden` (above); its credentials refused (401) stay a 500.
+ */
+function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
+  const unreachable = findCause(error, (e): e is KubeConnectionError => e instanceof KubeConnectionError);
+  const answered = findCause(error, (e): e is KubeApiError => e instanceof KubeApiError);
+  if (unreachable || (answered && KUBE_BUSY.has(answered.statusCode))) {
+    const retry = answered instanceof KubeTooManyRequestsError && answered.retryAfterSeconds ? String(answered.retryAfterSeconds) : "1";
+    const body = { error: { code: "kube_unavailable", message: "the Kubernetes API server could not answer: retry", requestId } };
+    return { ...jsonAnswer(503, body, requestId, { "retry-after": retry }), failed: true };
+  }
+  if (!answered) return undefined;
+  const code = answered.reason === "AlreadyExists" ? "kube_already_exists" : KUBE_ANSWERS[answered.statusCode];
+  if (!code) return undefined;
+  const message = answered.status.message || answered.reason;
+  const causes = answered.statusCode === 422 ? answered.details?.causes : undefined;
+  return jsonAnswer(answered.statusCode, { error: { code, message, requestId, ...(causes ? { causes } : {}) } }, requestId);
 }

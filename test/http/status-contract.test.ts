@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { reply } from "../../runtime/function.js";
 import { HttpError } from "../../runtime/errors.js";
-import { KubeForbiddenError } from "../../runtime/kube/errors.js";
+import { KubeAlreadyExistsError, KubeConflictError, KubeConnectionError, KubeForbiddenError, KubeInvalidError, KubeNotFoundError, KubeTooManyRequestsError, KubeUnauthorizedError } from "../../runtime/kube/errors.js";
 import { loaded, postJson, req, testApp, until } from "./helpers.js";
 
 describe("status contract", () => {
@@ -136,6 +136,32 @@ describe("status contract", () => {
     assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"], user: "system:serviceaccount:ops:podfn" });
     assert.match(body.error.message, /missing permission: .*resources: \["pods"\]/);
     assert.equal(body.error.requestId, res.headers.get("x-request-id"));
+  });
+
+  test("the API server's answer about what the call named is the caller's: 404, 409, 422 with its message; unreachable or overloaded, 503 with Retry-After", async () => {
+    const status = (code: number, reason: string, message: string, details: Record<string, unknown> = {}) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason, code, message, details });
+    const request = { method: "GET", path: "/apis/apps/v1/namespaces/ops/deployments/nope" };
+    const cases: [string, unknown, number, Record<string, unknown>][] = [
+      ["missing", new KubeNotFoundError(status(404, "NotFound", 'deployments.apps "nope" not found'), 404, request), 404, { code: "kube_not_found", message: 'deployments.apps "nope" not found' }],
+      ["stale", new KubeConflictError(status(409, "Conflict", 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again'), 409, request), 409, { code: "kube_conflict" }],
+      ["taken", new KubeAlreadyExistsError(status(409, "AlreadyExists", 'jobs.batch "run-1" already exists'), 409, request), 409, { code: "kube_already_exists", message: 'jobs.batch "run-1" already exists' }],
+      ["invalid", new KubeInvalidError(status(422, "Invalid", 'ConfigMap "x" is invalid: metadata.labels: Invalid value: "a b"', { causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: "a b"', field: "metadata.labels" }] }), 422, request), 422, { code: "kube_invalid", causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: "a b"', field: "metadata.labels" }] }],
+      ["down", new Error("restart failed", { cause: new KubeConnectionError("connect ECONNREFUSED 10.96.0.1:443") }), 503, { code: "kube_unavailable", message: "the Kubernetes API server could not answer: retry" }],
+      ["shed", new KubeTooManyRequestsError(status(429, "TooManyRequests", "too many requests"), 429, request, 7), 503, { code: "kube_unavailable" }],
+    ];
+    const app = testApp(cases.map(([name, error]) => loaded({ name, handler: () => Promise.reject(error) })));
+    for (const [name, , code, expected] of cases) {
+      const res = await app.fetch(postJson(`/${name}`, {}));
+      assert.equal(res.status, code, name);
+      const body = (await res.json()) as { error: Record<string, unknown> };
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(body.error[key], value, `${name}: ${key}`);
+      assert.equal(body.error.requestId, res.headers.get("x-request-id"));
+      assert.doesNotMatch(JSON.stringify(body), /10\.96\.0\.1|\/apis\//, "neither the server nor the request path is told");
+      if (code === 503) assert.equal(res.headers.get("retry-after"), name === "shed" ? "7" : "1");
+    }
+    const unauthorized = new KubeUnauthorizedError(status(401, "Unauthorized", "Unauthorized"), 401, request);
+    const own = testApp([loaded({ name: "token", handler: () => Promise.reject(unauthorized) })]);
+    assert.equal((await own.fetch(postJson("/token", {}))).status, 500, "the function's own credentials refused stay a 500");
   });
 
   test("HttpError answers with its status, code, message and details", async () => {
