@@ -11,6 +11,7 @@
 import type { Logger } from "pino";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
 import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeTooManyRequestsError } from "../kube/errors.js";
+import { censorSecrets } from "../secret-values.js";
 import type { Answer } from "./exchange.js";
 import { internalErrorAnswer, jsonAnswer, refusalAnswer, type Refusal } from "./respond.js";
 
@@ -94,7 +95,9 @@ function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
   if (!answered) return undefined;
   const code = answered.reason === "AlreadyExists" ? "kube_already_exists" : KUBE_ANSWERS[answered.statusCode];
   if (!code) return undefined;
-  const message = answered.status.message || answered.reason;
+  // The server echoes what the call sent (a name, a label): a value this process keeps secret is censored.
+  const message = censorSecrets(answered.status.message || answered.reason);
   const causes = answered.statusCode === 422 ? answered.details?.causes : undefined;
-  return jsonAnswer(answered.statusCode, { error: { code, message, requestId, ...(causes ? { causes } : {}) } }, requestId);
+  const told = causes ? { causes: JSON.parse(censorSecrets(JSON.stringify(causes))) as unknown } : {};
+  return jsonAnswer(answered.statusCode, { error: { code, message, requestId, ...told } }, requestId);
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { reply } from "../../runtime/function.js";
 import { HttpError } from "../../runtime/errors.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeConnectionError, KubeForbiddenError, KubeInvalidError, KubeNotFoundError, KubeTooManyRequestsError, KubeUnauthorizedError } from "../../runtime/kube/errors.js";
+import { rememberSecret } from "../../runtime/secret-values.js";
 import { loaded, postJson, req, testApp, until } from "./helpers.js";
 
 describe("status contract", () => {
@@ -159,6 +160,9 @@ describe("status contract", () => {
       assert.doesNotMatch(JSON.stringify(body), /10\.96\.0\.1|\/apis\//, "neither the server nor the request path is told");
       if (code === 503) assert.equal(res.headers.get("retry-after"), name === "shed" ? "7" : "1");
     }
+    rememberSecret("s3cret-label-value-0042");
+    const echoing = testApp([loaded({ name: "echo", handler: () => Promise.reject(new KubeNotFoundError(status(404, "NotFound", 'configmaps "s3cret-label-value-0042" not found'), 404, request)) })]);
+    assert.equal(((await (await echoing.fetch(postJson("/echo", {}))).json()) as { error: { message: string } }).error.message, 'configmaps "[redacted]" not found', "a secret the server echoes is censored");
     const unauthorized = new KubeUnauthorizedError(status(401, "Unauthorized", "Unauthorized"), 401, request);
     const own = testApp([loaded({ name: "token", handler: () => Promise.reject(unauthorized) })]);
     assert.equal((await own.fetch(postJson("/token", {}))).status, 500, "the function's own credentials refused stay a 500");
