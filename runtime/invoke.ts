@@ -20,6 +20,7 @@ import { tooDeepOr } from "./nesting.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
+import { refuseDryRunField } from "./input-dry-run.js";
 
 export interface InvokeOptions {
   fn: LoadedFunction;
@@ -128,6 +129,8 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
       throw tooDeepOr(error, value);
     }
   }
+  // `dryRun` in the input would be stripped and the call run for real: refused (input-dry-run).
+  if (isPlainObject(value)) refuseDryRunField(fn.definition.input, value);
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
   // whatever its keys (it strips them); anything else goes to zod, which explains.
   if (fn.definition.input === undefined && isPlainObject(value)) return {};

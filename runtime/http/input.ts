@@ -6,7 +6,9 @@
  * `true`/`1` for a dry run or `false`/`0` for a real one). The `dryRun` query parameter is
  * reserved: it never reaches the input. A request that asks for a dry run in a form only half
  * recognised must never run for real: the key counts however it is percent-encoded, a repeated
- * header is the list it is, and any other value is refused (`InputError` naming `dryRun`).
+ * header is the list it is, and any other value is refused (`InputError` naming `dryRun`). A
+ * misspelt key (`dryrun`, `dry-run`, `dry_run`, `DryRun`) on a request whose query is not its
+ * input is refused too (naming it); on a GET its input check refuses it (input-dry-run).
  */
 import { InputError } from "../errors.js";
 
@@ -34,10 +36,26 @@ const ENCODED_KEY_LETTER = /%(?:6[4Ee]|7[259]|52)/;
  * `InputError` naming `dryRun` for any other value than those and `false`/`0`, or values of one
  * source that disagree. A query without `dryRun` (the common case) is not parsed.
  */
-export function wantsDryRun(query: string, header: string | null): boolean {
+export function wantsDryRun(query: string, header: string | null, queryIsInput = false): boolean {
   const byHeader = header !== null && headerDryRun(header);
-  const mayAsk = query !== "" && (query.includes("dryRun") || (query.includes("%") && ENCODED_KEY_LETTER.test(query)));
+  if (query === "") return byHeader;
+  const encoded = query.includes("%") && ENCODED_KEY_LETTER.test(query);
+  if (!queryIsInput && (encoded || MAY_BE_MISSPELT.test(query))) refuseMisspeltKey(query);
+  const mayAsk = query.includes("dryRun") || encoded;
   return (mayAsk && queryDryRun(query)) || byHeader;
+}
+
+/** A query that may hold a dry-run key spelt otherwise than `dryRun`. */
+const MAY_BE_MISSPELT = /dry/i;
+
+/** Throws for a key that is `dryRun` spelt otherwise (case, `-` or `_`): a request that meant a dry run must not run. */
+function refuseMisspeltKey(query: string): void {
+  for (const key of new URLSearchParams(query).keys()) {
+    if (key !== "dryRun" && key.replace(/[-_]/g, "").toLowerCase() === "dryrun") {
+      const message = "is not podfn's dry-run parameter: write dryRun=true (nothing was run)";
+      throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
+    }
+  }
 }
 
 function headerDryRun(header: string): boolean {

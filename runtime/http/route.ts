@@ -186,7 +186,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
 
   function call(request: CallRequest, requestId: string, input: unknown): Answer | Promise<Answer> {
     try {
-      const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"));
+      const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"), readsQuery);
       const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
       const trigger = new HttpCallTrigger(request);
       const result = invokeNow({ fn, input, trigger, requestId, dryRun, kube, logger, signal: drain.signal, abandon: drain });

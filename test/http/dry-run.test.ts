@@ -2,7 +2,9 @@
  * Dry run is asked for with `?dryRun=` or `X-Podfn-Dry-Run:`, each `true`/`1` (dry) or
  * `false`/`0` (real). A request that asks in a form the adapter half-recognises must never run
  * for real: the query key is honoured however it is encoded, a repeated header is read as the
- * list it is, and any other value is refused (400 naming dryRun) rather than taken as "no".
+ * list it is, and any other value is refused (400 naming dryRun) rather than taken as "no". A
+ * dry run asked for in the wrong place (a misspelt query key, `dryRun` in a body or query input
+ * the schema would strip) is refused too, naming the key: it would otherwise be a real run.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -112,5 +114,42 @@ describe("dry run over HTTP", () => {
     assert.equal(wantsDryRun("", null), false);
     assert.equal(wantsDryRun("a=1", " true , 1 "), true);
     assert.throws(() => wantsDryRun("dryRun=yes", null), (e: unknown) => e instanceof InputError && e.issues[0]!.path === "dryRun");
+  });
+
+  test("a misspelt dry-run query key is a 400 naming it on a POST, and the handler never runs", async () => {
+    let runs = 0;
+    const app = testApp([loaded({ name: "cleanup", input: z.object({ olderThanHours: z.number().optional() }), handler: () => ++runs })]);
+    for (const key of ["dryrun", "dry-run", "dry_run", "DryRun", "DRY_RUN"]) {
+      const answer = await viaFetch(app, postJson(`/cleanup?${key}=true`, {}));
+      assert.equal(answer.status, 400, key);
+      assert.deepEqual(answer.body.error!.issues, [{ path: key, message: "is not podfn's dry-run parameter: write dryRun=true (nothing was run)" }], key);
+    }
+    assert.equal((await viaFetch(app, postJson("/cleanup?dryRunner=1&dry=1", {}))).status, 200, "other keys are not dryRun misspelt");
+    assert.equal(runs, 1);
+  });
+
+  test("dryRun in an input the schema would strip is a 400 naming it (body, or a GET's query); a schema that keeps it takes it", async () => {
+    let runs = 0;
+    const strict = z.object({ olderThanHours: z.number().optional() });
+    const app = testApp([
+      loaded({ name: "cleanup", input: strict, handler: () => ++runs }),
+      loaded({ name: "bare", handler: () => ++runs }),
+      loaded({ name: "list", method: "GET", input: z.object({ phase: z.string().optional() }), handler: () => ++runs }),
+      loaded({ name: "declares", input: z.object({ dryRun: z.boolean() }), handler: ({ input }) => input }),
+      loaded({ name: "loose", input: z.looseObject({}), handler: ({ input }) => input }),
+    ]);
+    for (const [name, request, key] of [
+      ["body", postJson("/cleanup", { dryRun: true }), "dryRun"],
+      ["body, no schema", postJson("/bare", { dry_run: true }), "dry_run"],
+      ["GET query", req("/list?dryrun=true"), "dryrun"],
+    ] as const) {
+      const answer = await viaFetch(app, request);
+      assert.equal(answer.status, 400, name);
+      assert.equal(answer.body.error!.issues[0]!.path, key, name);
+      assert.match(answer.body.error!.issues[0]!.message, /\?dryRun=true or the X-Podfn-Dry-Run header .*nothing was run/, name);
+    }
+    assert.equal(runs, 0);
+    assert.deepEqual((await viaFetch(app, postJson("/declares", { dryRun: true }))).body, { dryRun: true } as never);
+    assert.deepEqual((await viaFetch(app, postJson("/loose", { dryRun: true }))).body, { dryRun: true } as never);
   });
 });
