@@ -37,7 +37,8 @@ export default defineFunction({
   description: "Delete pods evicted more than N minutes ago",
   permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "delete"] }],
   schedule: { cron: "*/15 * * * *" },
-  input: z.object({ olderThanMinutes: z.number().int().positive().default(60) }),
+  // Strict: a misspelt field is a 400, not the default (this function deletes).
+  input: z.strictObject({ olderThanMinutes: z.number().int().positive().default(60) }),
   timeoutMs: 120_000,
   async handler({ input, kube, log, dryRun }) {
     const cutoff = Date.now() - input.olderThanMinutes * 60_000;

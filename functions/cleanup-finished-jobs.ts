@@ -66,7 +66,8 @@ export default defineFunction({
   ],
   schedule: { cron: "0 * * * *" },
   http: { method: "POST", auth: { type: "bearer", secret: "api-token" } },
-  input: z.object({
+  // Strict: a misspelt field (`olderThanHour`) is a 400 naming it, never the default (this deletes).
+  input: z.strictObject({
     olderThanHours: z.number().int().positive().default(24),
     labelSelector: z.string().max(1000).optional(),
     keepPerCronJob: z.number().int().min(0).optional(),

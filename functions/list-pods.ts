@@ -54,7 +54,8 @@ export default defineFunction({
   description: "The pods of the function's namespace with phase, node, restarts and age",
   permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
   http: { method: "GET", auth: { type: "bearer", secret: "api-token" } },
-  input: z.object({
+  // Strict: a misspelt query parameter (`?phse=`) is a 400 naming it, not a list of every pod.
+  input: z.strictObject({
     labelSelector: z.string().max(1000).optional(),
     phase: z.enum(PHASES).optional(),
   }),

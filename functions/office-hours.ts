@@ -51,7 +51,7 @@ export default defineFunction({
     { name: "evening", cron: "0 19 * * 1-5", input: { action: "down" }, ...(timeZone ? { timeZone } : {}) },
     { name: "morning", cron: "0 7 * * 1-5", input: { action: "up" }, ...(timeZone ? { timeZone } : {}) },
   ],
-  input: z.object({ action: z.enum(["down", "up"]) }),
+  input: z.strictObject({ action: z.enum(["down", "up"]) }),
   async handler({ input, kube, log, dryRun }) {
     const changed: Change[] = [];
     const skipped: Skip[] = [];

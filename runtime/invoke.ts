@@ -105,9 +105,15 @@ function isAsyncError(error: unknown, ours: abstract new (...args: never[]) => E
   return error instanceof ours || (error instanceof Error && error.constructor?.name === "$ZodAsyncError");
 }
 
+/** A zod issue as the answer's `issues` name it: a strict object's unknown keys one by one, each at its own path. */
+function inputIssues(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: issuePath([...issue.path, key]), message: "is not a field of this input" }));
+  return [{ path: issuePath(issue.path), message: issue.message }];
+}
+
 function inputOf(result: ParseResult): unknown {
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  const issues = result.error.issues.flatMap(inputIssues);
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   throw new InputError(`invalid input: ${summary}`, issues);
 }

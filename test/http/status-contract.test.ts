@@ -168,6 +168,16 @@ describe("status contract", () => {
     assert.equal((await own.fetch(postJson("/token", {}))).status, 500, "the function's own credentials refused stay a 500");
   });
 
+  test("a strict input's unknown keys are a 400 naming each, nested ones by their path", async () => {
+    const input = z.strictObject({ hours: z.number().optional(), scope: z.strictObject({ ns: z.string() }).optional() });
+    const app = testApp([loaded({ name: "strict", input, handler: () => 1 })]);
+    const res = await app.fetch(postJson("/strict", { hour: 1, extra: true, scope: { ns: "a", nss: "b" } }));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
+    assert.deepEqual(body.error.issues.map((i) => i.path).sort(), ["extra", "hour", "scope.nss"]);
+    assert.ok(body.error.issues.every((i) => i.message === "is not a field of this input"));
+  });
+
   test("HttpError answers with its status, code, message and details", async () => {
     const app = testApp([loaded({ name: "busy", handler: () => Promise.reject(new HttpError(409, "already_running", "a run is in progress", { details: { since: "10:00" } })) })]);
     const res = await app.fetch(postJson("/busy", {}, { "x-request-id": "r-409" }));
