@@ -61,7 +61,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       const kube = createKubeClient({ credentials, logger, httpClient: config.kubeHttpClient, ...(config.namespace ? { namespace: config.namespace } : {}) });
       const proxy = credentials.proxyUrl === undefined ? {} : { proxy: withoutCredentials(credentials.proxyUrl), proxyFrom: credentials.proxyFrom };
       // A login written into the server URL is a secret too: logged without it, as the proxy's.
-      logger.info({ server: withoutCredentials(credentials.server), source: credentials.source, namespace: kube.namespace, ...proxy, ...chosenClient(config) }, "connected to Kubernetes");
+      logger.info({ server: withoutCredentials(credentials.server), source: credentials.source, namespace: kube.namespace, ...proxy, ...chosenClient(config) }, "using Kubernetes (credentials found; no request made yet)");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
       if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {

@@ -154,7 +154,7 @@ test("podfn run calls the API from the build, with credentials from a kubeconfig
   const { code, stdout, stderr } = await cli(["run", "list-pods", "--functions", "dist/functions", "--cluster", "real", "--kubeconfig", kubeconfig, "--namespace", "default"]);
   assert.equal(code, 0, stderr);
   assert.ok(JSON.parse(stdout) !== null);
-  assert.match(stderr, /"msg":"connected to Kubernetes"/);
+  assert.match(stderr, /"msg":"using Kubernetes \(credentials found; no request made yet\)"/);
 });
 
 test("a CronJob's podfn run of a function making no API call loads no HTTP client, no performance timeline, and compiles from the cache", async () => {

@@ -30,5 +30,5 @@ test("the server URL's login is never logged; the server is, without it", async 
   const { code, output } = await runPodfn(["run", "whoami", "--cluster", "real", "--kubeconfig", join(dir, "kubeconfig"), "--log-level", "debug"], { HOME: dir });
   assert.equal(code, 0, output);
   assert.ok(!output.includes(PASSWORD), output);
-  assert.match(output, new RegExp(`"server":"${cluster.url.replace(/[.]/g, "\\.")}"[^\\n]*"msg":"connected to Kubernetes"`));
+  assert.match(output, new RegExp(`"server":"${cluster.url.replace(/[.]/g, "\\.")}"[^\\n]*"msg":"using Kubernetes \\(credentials found; no request made yet\\)"`));
 });
