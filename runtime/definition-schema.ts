@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
+import { permissionProblems } from "./builtin-resources.js";
 import { copyPlain } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
@@ -256,8 +257,9 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
 export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; fn: LoadedFunction } | { ok: false; problems: string[] } {
   let d: Definition;
   // Problems across fields, judged on what was written: told with zod's, not after them.
-  const written = fn as { watch?: unknown; input?: unknown; http?: unknown };
+  const written = fn as { watch?: unknown; input?: unknown; http?: unknown; permissions?: unknown };
   const across = written.watch === undefined ? [] : watchEntryProblems(written.watch).map(([path, message]) => `${path}: ${message}`);
+  for (const [path, message] of permissionProblems(written.permissions)) across.push(`${path}: ${message}`);
   const http = written.http as { method?: unknown; auth?: { type?: unknown } } | undefined;
   // HMAC signs the body: a GET's input is its query, which the signature would not cover.
   if (http && typeof http === "object" && http.method === "GET" && http.auth && typeof http.auth === "object" && http.auth.type === "hmac") {

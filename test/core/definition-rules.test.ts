@@ -117,3 +117,25 @@ test("a schedule's input the function's input schema refuses is refused at load 
   assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b", input: {} }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
   assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *" } }), "", "no input written: the function may be run with --input");
 });
+
+test("a resource a built-in group does not serve is refused when it is surely a mistake: a misspelt one, or another group's", () => {
+  assert.equal(
+    problems({ permissions: [{ apiGroups: [""], resources: ["pod", "pods/logs"], verbs: ["get"] }, { apiGroups: ["batch"], resources: ["job"], verbs: ["get"] }, { apiGroups: [""], resources: ["deployments"], verbs: ["get"] }] }),
+    [
+      'permissions[0].resources[0]: the core group ("") serves no "pod": did you mean "pods"?',
+      'permissions[0].resources[1]: the core group ("") serves no "pods/logs": did you mean "pods/log"?',
+      'permissions[1].resources[0]: "batch" serves no "job": did you mean "jobs"?',
+      'permissions[2].resources[0]: "deployments" is not served by the core group (""): it is in "apps"; list that group in apiGroups',
+    ].join("\n"),
+  );
+  // Served, a custom group, a wildcard, a group of the rule that serves it, or a resource a cluster may add (a beta API): let through.
+  for (const rule of [
+    { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: ["get"] },
+    { apiGroups: ["example.com"], resources: ["widget"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["*"], verbs: ["get"] },
+    { apiGroups: ["", "apps"], resources: ["deployments"], verbs: ["get"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["servicecidrs"], verbs: ["get"] },
+  ]) {
+    assert.equal(problems({ permissions: [rule] }), "", JSON.stringify(rule));
+  }
+});
