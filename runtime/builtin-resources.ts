@@ -7,6 +7,7 @@
  * would carry silently (the function then fails with 403). A resource the table does not know
  * and that resembles none is let through: a cluster may serve more (alpha and beta APIs).
  */
+import { editDistance } from "./edit-distance.js";
 
 /** Group → resources, space-separated (discovery of a 1.32 server: /api/v1 and /apis, aggregated). */
 const SERVED: Record<string, string> = {
@@ -43,27 +44,12 @@ function groupName(group: string): string {
   return group === "" ? 'the core group ("")' : `"${group}"`;
 }
 
-/** Levenshtein distance (short strings). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The known resource `resource` most likely meant in `known`, if one is close (a plural, a typo). */
 function closest(resource: string, known: Set<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const d = distance(resource, candidate);
+    const d = editDistance(resource, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 5)) ? best : undefined;

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import { permissionProblems } from "./builtin-resources.js";
+import { editDistance } from "./edit-distance.js";
 import { copyPlain } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
@@ -209,21 +210,6 @@ function inputRefusesEmpty(schema: z.ZodType, value: unknown = {}): string | und
 
 type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][]; keys?: string[] };
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** `unknown key "fieldSelctor": did you mean "fieldSelector"?`, from the keys the object at `path` takes. */
 function unknownKeyMessage(key: string, path: PropertyKey[]): string {
   const at = path.filter((p) => typeof p === "string").join(".");
@@ -231,7 +217,7 @@ function unknownKeyMessage(key: string, path: PropertyKey[]): string {
   // A key another kind of this object takes (`allow` in an hmac auth): say so, suggest nothing.
   if (all.includes(key)) return `unknown key "${key}" (not taken by this kind of ${at.split(".").pop()})`;
   const known = all;
-  const close = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.filter((k) => distance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => distance(a, key) - distance(b, key))[0];
+  const close = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.filter((k) => editDistance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
   return close ? `unknown key "${key}": did you mean "${close}"?` : `unknown key "${key}"${known.length ? ` (it takes ${known.join(", ")})` : ""}`;
 }
 
