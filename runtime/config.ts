@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
+import { editDistance } from "./edit-distance.js";
 import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
@@ -155,6 +156,25 @@ function kubeconfigList(list: string): string | undefined {
 }
 
 /**
+ * What is wrong with the arguments, in podfn's words for an unknown option (the one meant, if one
+ * of `flags` is close, or the commands that take it), else in parseArgs' own.
+ */
+function argumentProblem(error: Error & { code?: string }, command: string, argv: readonly string[], flags: string[]): string {
+  // Node's parseArgs messages sometimes end with their own period.
+  const own = error.message.replace(/\.$/, "");
+  if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return own;
+  const given = argv.find((a) => a.startsWith("--") && !flags.includes(a.slice(2).split("=")[0]!))?.slice(2).split("=")[0];
+  if (given === undefined) {
+    const short = argv.find((a) => /^-[^-]/.test(a) && a !== "-h");
+    return short === undefined ? own : `unknown option ${short} (podfn's options are long: --name)`;
+  }
+  const meant = flags.find((f) => f.toLowerCase() === given.toLowerCase()) ?? flags.filter((f) => editDistance(f, given) <= Math.max(2, Math.floor(f.length / 4))).sort((a, b) => editDistance(a, given) - editDistance(b, given))[0];
+  if (meant) return `unknown option --${given}: did you mean --${meant}?`;
+  const elsewhere = Object.values(OPTIONS).find((spec) => spec.flag === given)?.commands;
+  return elsewhere ? `podfn ${command} takes no --${given} (${elsewhere.map((c) => `podfn ${c}`).join(", ")} ${elsewhere.length === 1 ? "does" : "do"})` : `unknown option --${given}`;
+}
+
+/**
  * Parse `argv` (the arguments after the command name) and `env` for `command`.
  * Flags win over environment variables, which win over defaults.
  * Throws `ConfigError` naming the flag or variable at fault.
@@ -174,8 +194,8 @@ export function loadConfig(
   try {
     parsed = parseArgs({ args: [...argv], options: parseOptions, allowPositionals: true, strict: true });
   } catch (error) {
-    // Node's parseArgs messages sometimes end with their own period.
-    throw new ConfigError(`${(error as Error).message.replace(/\.$/, "")}. See \`podfn ${command} --help\`.`, { cause: error });
+    const problem = argumentProblem(error as Error & { code?: string }, command, argv, Object.keys(parseOptions));
+    throw new ConfigError(`${problem}${problem.endsWith("?") ? "" : "."} See \`podfn ${command} --help\`.`, { cause: error });
   }
   const raw: Record<string, unknown> = {};
   const source: Record<string, string> = {};

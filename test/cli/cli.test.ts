@@ -54,7 +54,7 @@ describe("podfn CLI", () => {
   test("an unknown flag exits 2 naming it", async () => {
     const { code, stderr } = await cli(["list", "--jsn"]);
     assert.equal(code, 2);
-    assert.match(stderr, /Unknown option '--jsn'/);
+    assert.match(stderr, /unknown option --jsn: did you mean --json\?/);
   });
 
   test("list prints a table of name, route, auth, schedules, watches and permissions", async () => {

@@ -88,12 +88,15 @@ describe("config", () => {
     assert.throws(() => loadConfig("manifests", ["--kube-http-client", "node"], {}), ConfigError, "not a manifests option");
   });
 
-  test("an unknown flag is refused with a pointer to --help", () => {
-    assert.throws(() => loadConfig("list", ["--prot", "1"], {}), /Unknown option '--prot'.*podfn list --help/);
+  test("an unknown flag is refused with the one meant, when one is close, and a pointer to --help", () => {
+    assert.throws(() => loadConfig("serve", ["--prot", "1"], {}), (e: unknown) => e instanceof ConfigError && e.message === "unknown option --prot: did you mean --port? See `podfn serve --help`.");
+    assert.throws(() => loadConfig("serve", ["--LOG-LEVEL=debug"], {}), /unknown option --LOG-LEVEL: did you mean --log-level\?/);
+    assert.throws(() => loadConfig("list", ["--nothing-like-it"], {}), (e: unknown) => e instanceof ConfigError && e.message === "unknown option --nothing-like-it. See `podfn list --help`.");
+    assert.throws(() => loadConfig("list", ["-x"], {}), /unknown option -x \(podfn's options are long: --name\)\. See `podfn list --help`/);
   });
 
-  test("a flag of another command is refused", () => {
-    assert.throws(() => loadConfig("list", ["--port", "1"], {}), /Unknown option '--port'/);
+  test("a flag of another command is refused, naming the commands that take it", () => {
+    assert.throws(() => loadConfig("list", ["--port", "1"], {}), /podfn list takes no --port \(podfn serve, podfn dev, podfn cluster do\)/);
   });
 
   test("--input and --input-file are exclusive", () => {
