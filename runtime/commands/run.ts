@@ -69,7 +69,7 @@ function codeOf(error: unknown): unknown {
 }
 
 /** Runs the command once the config is known; every failure becomes an exit code. */
-async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger, fault: AbortSignal): Promise<number> {
+async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger, fault: AbortSignal, succeeded: { fields?: Record<string, unknown> }): Promise<number> {
   let connection: ClusterConnection | undefined;
   let fn: LoadedFunction | undefined;
   try {
@@ -95,7 +95,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     const fields = { fn: fn.name, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
     if (result.output !== undefined) {
       io.stdout(`${result.output}\n`);
-      logger.info(fields, "run succeeded");
+      // Said once nothing the run left behind failed (see the command's last check).
+      succeeded.fields = fields;
     } else {
       const code = codeOf(result.error);
       // `err` (stack and cause): a CronJob's log is the only record a failed run leaves.
@@ -157,10 +158,15 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         { fatalMessage: "uncaught exception outside the handler's awaited work: the run ends, failed" },
       );
       try {
-        const code = await execute(io, config, name, connect, logger, fault.signal);
+        const succeeded: { fields?: Record<string, unknown> } = {};
+        const code = await execute(io, config, name, connect, logger, fault.signal, succeeded);
         // A rejection is reported once the microtasks run dry: let those of this run be, while guarded.
         await new Promise((resolve) => setImmediate(resolve));
-        if (code !== EXIT_CODES.ok || !faulted) return code;
+        if (code !== EXIT_CODES.ok) return code;
+        if (!faulted) {
+          logger.info(succeeded.fields, "run succeeded");
+          return code;
+        }
         logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed }, "the run failed: its work left a rejection or an exception nothing handled");
         return EXIT_CODES.handlerFailed;
       } finally {

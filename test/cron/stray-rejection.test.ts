@@ -21,6 +21,7 @@ test("a rejection the handler left unhandled fails the run (exit 1) and is logge
   assert.ok(stray, output);
   assert.equal(stray.err.config.headers.Authorization, "[redacted]");
   assert.ok(lines.some((l) => l.msg === "the run failed: its work left a rejection or an exception nothing handled" && l.exitCode === 1), output);
+  assert.ok(!lines.some((l) => l.msg === "run succeeded"), "a failed run never says it succeeded first");
 });
 
 test("an exception thrown by a callback of the handler's work ends the run at once (exit 1), not at its timeout, logged once, censored", { timeout: 30_000 }, async () => {
@@ -48,6 +49,7 @@ test("an exception thrown after the run's result (a timer of onShutdown) is logg
   assert.ok(fault, output);
   assert.match(String(fault.err.stack), /throws-in-on-shutdown/);
   assert.ok(lines.some((l) => l.msg === "the run failed: its work left a rejection or an exception nothing handled" && l.exitCode === 1), output);
+  assert.ok(!lines.some((l) => l.msg === "run succeeded"), output);
 });
 
 test("an exception thrown once the run has ended (its guard removed) is logged censored, not printed by Node, and the process exits 1", { timeout: 30_000 }, async () => {
