@@ -69,6 +69,7 @@ export const listCommand = defineCommand({
   help: HELP,
   async run(config, _positionals, io) {
     const functions = await loadFunctions(config.functions, { cwd: io.cwd });
+    if (functions.length === 0) io.stderr(`podfn list: no functions in ${config.functions}\n`);
     if (config.json) {
       io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
       return 0;

@@ -48,6 +48,8 @@ export const manifestsCommand = defineCommand({
   help: HELP,
   async run(config, _positionals, io) {
     const functions = await loadFunctions(config.functions, { cwd: io.cwd });
+    // Manifests for no function would deploy an app that does nothing: surely the wrong folder.
+    if (functions.length === 0) throw new ConfigError(`--functions ${config.functions}: no functions there, so nothing to deploy (the folder of your handler modules, e.g. functions/)`);
     const files = renderManifests(functions, {
       app: config.app,
       namespace: config.namespace ?? "default",

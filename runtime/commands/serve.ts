@@ -117,6 +117,7 @@ export async function serveFunctions(
   const [{ serveHttp }, { runSchedules }] = await loadAdapters();
   const routes = functions.filter((f) => f.http).map((f) => `${f.http!.method} ${f.http!.path}`);
   logger.info({ functions: functions.map((f) => f.name), routes }, `loaded ${functions.length} function(s)`);
+  if (functions.length === 0) logger.warn({ functions: config.functions }, `no functions to serve in ${config.functions}: only /healthz, /readyz and /metrics answer (is --functions the folder of your handler modules?)`);
   // One stop for both sides: the process's signal, or either side failing (the other then winds down too).
   const stop = new AbortController();
   const onSignal = () => stop.abort(signal.reason);

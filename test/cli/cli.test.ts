@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../runtime/cli.js";
@@ -50,6 +50,22 @@ describe("podfn CLI", () => {
       assert.match(stdout, /--help/);
     });
   }
+
+  test("an empty functions folder: list says so, manifests refuses (exit 2) and writes nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-empty-"));
+    try {
+      const listed = await cli(["list", "--functions", dir]);
+      assert.equal(listed.code, 0);
+      assert.match(listed.stderr, new RegExp(`podfn list: no functions in ${dir}`));
+      const out = join(dir, "out");
+      const manifests = await cli(["manifests", "--functions", dir, "--out", out, "--image", "x"]);
+      assert.equal(manifests.code, 2);
+      assert.match(manifests.stderr, /no functions there, so nothing to deploy/);
+      await assert.rejects(readdir(out), "no folder written");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   test("an unknown flag exits 2 naming it", async () => {
     const { code, stderr } = await cli(["list", "--jsn"]);

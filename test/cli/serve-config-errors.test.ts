@@ -102,3 +102,14 @@ test("a bearer secret read from a variable that is unset: exit 2 naming the vari
   assert.match(output, /podfn: env-token: caller auth secret "env-token" is missing: the variable is unset or empty \(env:ENV_TOKEN\)/);
   assert.doesNotMatch(output, /--secrets-dir DIR/);
 });
+
+test("a functions folder with no functions in it is served with a warning naming it (only the operations paths answer)", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  try {
+    // The bad host ends the run once the functions are loaded and the warning given.
+    const { output } = await runPodfn(["serve", "--functions", home, "--host", "no-such-host.invalid", "--port", "0", "--cluster", "emulated"], { HOME: home }, { cwd: home });
+    assert.match(output, new RegExp(`"level":"warn".*"msg":"no functions to serve in ${home}: only /healthz, /readyz and /metrics answer`));
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
