@@ -79,6 +79,9 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 /** The options' zod schema, built when a configuration `acceptConfig` does not accept needs explaining. */
+/** An option given as an empty string: what to write instead. */
+const NOT_EMPTY = "must not be empty (leave the option out for its default)";
+
 function buildSchema() {
   const z = zod();
   // One message for every way a number can be wrong: what to write instead.
@@ -91,13 +94,13 @@ function buildSchema() {
   const d = DEFAULTS;
   return z.object({
     port: num(BOUNDS.port).default(d.port),
-    host: z.string().min(1).optional(),
-    functions: z.string().min(1).default(d.functions),
+    host: z.string().min(1, NOT_EMPTY).optional(),
+    functions: z.string().min(1, NOT_EMPTY).default(d.functions),
     logLevel: z.enum(LOG_LEVELS).default(d.logLevel),
-    secretsDir: z.string().min(1).default(d.secretsDir),
+    secretsDir: z.string().min(1, NOT_EMPTY).default(d.secretsDir),
     cluster: z.enum(CLUSTER_MODES).default(d.cluster),
-    kubeconfig: z.string().min(1).optional(),
-    serviceAccountDir: z.string().min(1).default(d.serviceAccountDir),
+    kubeconfig: z.string().min(1, NOT_EMPTY).optional(),
+    serviceAccountDir: z.string().min(1, NOT_EMPTY).default(d.serviceAccountDir),
     namespace: z.string().regex(NAMESPACE, "must be a namespace name: a DNS label (lower case letters, digits and '-', at most 63 characters)").optional(),
     maxInflight: num(BOUNDS.maxInflight).default(d.maxInflight),
     drainTimeoutMs: num(BOUNDS.drainTimeoutMs).default(d.drainTimeoutMs),
@@ -105,10 +108,10 @@ function buildSchema() {
     input: z.string().optional(),
     inputFile: z.string().optional(),
     dryRun: z.boolean().default(d.dryRun),
-    schedule: z.string().min(1).optional(),
+    schedule: z.string().min(1, NOT_EMPTY).optional(),
     json: z.boolean().default(d.json),
-    image: z.string().min(1).default(d.image),
-    out: z.string().min(1).default(d.out),
+    image: z.string().min(1, NOT_EMPTY).default(d.image),
+    out: z.string().min(1, NOT_EMPTY).default(d.out),
     app: z
       .string()
       .regex(APP_NAME, "must be lower case letters, digits and '-', starting with a letter (it begins the Service's name, a DNS-1035 label)")
@@ -117,9 +120,9 @@ function buildSchema() {
     replicas: num(BOUNDS.replicas).default(d.replicas),
     maxReplicas: num(BOUNDS.maxReplicas).optional(),
     pdb: z.boolean().default(d.pdb),
-    stateDir: z.string().min(1).default(d.stateDir),
-    clusterObjects: z.string().min(1).optional(),
-    identity: z.string().min(1).optional(),
+    stateDir: z.string().min(1, NOT_EMPTY).default(d.stateDir),
+    clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
+    identity: z.string().min(1, NOT_EMPTY).optional(),
     kubeHttpClient: z.enum(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
   });
 }

@@ -95,6 +95,10 @@ describe("config", () => {
     assert.throws(() => loadConfig("list", ["-x"], {}), /unknown option -x \(podfn's options are long: --name\)\. See `podfn list --help`/);
   });
 
+  test("an option given empty says so, not zod's words", () => {
+    assert.throws(() => loadConfig("manifests", ["--image", ""], {}), (e: unknown) => e instanceof ConfigError && /--image: must not be empty \(leave the option out for its default\)/.test(e.message));
+  });
+
   test("a flag of another command is refused, naming the commands that take it", () => {
     assert.throws(() => loadConfig("list", ["--port", "1"], {}), /podfn list takes no --port \(podfn serve, podfn dev, podfn cluster do\)/);
   });
