@@ -65,6 +65,21 @@ describe("subresources", () => {
     assert.equal(status.body.metadata.generation, 1, "a status write never bumps the generation (rest.BeforeUpdate keeps it)");
   });
 
+  test("an apply (YAML) to status and to scale is read as YAML, as on the main resource", async () => {
+    const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
+    await t.send("POST", "/apis/apps/v1/namespaces/golden/deployments", { body: { ...deploy, metadata: { ...deploy.metadata, name: "applied" } } });
+    const apply = { contentType: "application/apply-patch+yaml" };
+    const scaled = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/scale?fieldManager=scaler", { body: "apiVersion: autoscaling/v1\nkind: Scale\nmetadata:\n  name: applied\nspec:\n  replicas: 3\n", ...apply });
+    assert.equal(scaled.status, 200, scaled.text);
+    assert.equal(scaled.body.spec.replicas, 3);
+    const status = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/status?fieldManager=reporter", { body: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: applied\nstatus:\n  replicas: 2\n", ...apply });
+    assert.equal(status.status, 200, status.text);
+    assert.equal(status.body.status.replicas, 2);
+    const bad = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/status?fieldManager=reporter", { body: "a: [", ...apply });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /^error decoding YAML: /);
+  });
+
   test("pods/log answers what the test set", async () => {
     // A real server reads logs from the kubelet of the pod's node: the pod is placed on a Node with an address.
     await t.send("POST", "/api/v1/nodes", { body: { apiVersion: "v1", kind: "Node", metadata: { name: "node-1" } } });

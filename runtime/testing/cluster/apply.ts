@@ -41,17 +41,25 @@ function checkAppliedType(def: ResourceDef, applied: unknown): void {
   if (gvk !== `${def.group}/${def.version}, Kind=${def.kind}`) throw badRequest(`invalid object type: ${gvk}`);
 }
 
-/** Serves a server-side apply; `writeOptions` already checked the fieldManager. */
-export function serverSideApply(call: Call): Reply {
+/**
+ * An apply body (YAML, JSON being YAML too) as the value it holds, the call's body replaced by
+ * its JSON; a body that is not YAML is the 400 `error decoding YAML: ...`.
+ */
+export function decodeApplyBody(call: Call): unknown {
   let applied: unknown;
-  const text = call.body.toString("utf8");
   try {
-    applied = parseYaml(text);
+    applied = parseYaml(call.body.toString("utf8"));
   } catch (error) {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
-  checkAppliedType(call.def, applied);
   call.body = Buffer.from(JSON.stringify(applied ?? {}));
+  return applied;
+}
+
+/** Serves a server-side apply; `writeOptions` already checked the fieldManager. */
+export function serverSideApply(call: Call): Reply {
+  const applied = decodeApplyBody(call);
+  checkAppliedType(call.def, applied);
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
   const current = call.registry.store.get(call.def, namespace, name);

@@ -14,7 +14,7 @@ import { getObject, listObjects, validateListOptions } from "./list.js";
 import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
-import { serverSideApply } from "./apply.js";
+import { decodeApplyBody, serverSideApply } from "./apply.js";
 import { crdTerminating } from "./crd-controller.js";
 import { clone } from "./registry.js";
 import { isReview, type Subresource } from "./resources.js";
@@ -32,7 +32,11 @@ import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodN
 function patchCall(call: Call, scope: UpdateScope): Reply {
   checkPatchType(call);
   const directive = writeOptions(call);
-  if (call.contentType === "application/apply-patch+yaml" && scope === "main") return serverSideApply(call);
+  if (call.contentType === "application/apply-patch+yaml") {
+    if (scope === "main") return serverSideApply(call);
+    // A subresource's apply (status, scale) reads YAML too.
+    decodeApplyBody(call);
+  }
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj), directive);
   const patched = decodePatchedObject(call, applied, directive, JSON.parse(call.body.toString("utf8")));
