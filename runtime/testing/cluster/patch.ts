@@ -10,8 +10,8 @@
  *   `type`; `hostAliases` by `ip`; `topologySpreadConstraints` by `topologyKey`), `finalizers`
  *   merge as a set, every other list (tolerations included) is replaced. Directives:
  *   `$patch: delete` (list item or map), `$patch: replace` (map, or `{"$patch":"replace"}` in a
- *   list), `$deleteFromPrimitiveList/<field>`; `$setElementOrder/...` and `$retainKeys` are
- *   accepted and ignored. Field paths are not consulted: the merge key comes from the field name.
+ *   list), `$deleteFromPrimitiveList/<field>`, `$retainKeys` (the map keeps only the keys
+ *   listed); `$setElementOrder/...` is accepted and ignored. Field paths are not consulted: the merge key comes from the field name.
  * - Server-side apply is the strategic merge of the applied object (see `apply`), without
  *   field ownership: fields another manager set are never reported as conflicts, and fields a
  *   manager stops applying are not removed.
@@ -115,6 +115,22 @@ function mergeList(field: string, target: Json[], patch: Json[], strict: boolean
 }
 
 /**
+ * applyRetainKeysDirective: the map keeps only the keys `$retainKeys` lists (kubectl sends it for
+ * a union such as a Deployment's strategy: switching to `Recreate` drops `rollingUpdate`). Every
+ * key the patch sets must be listed, and the list must be one: else the 400 of the real server.
+ */
+function retainKeys(out: Obj, patch: Obj): void {
+  const list = patch.$retainKeys;
+  const bad = () => new PatchError(400, "invalid patch format of retainKeys");
+  if (!Array.isArray(list)) throw bad();
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || k === "$retainKeys" || k === "$patch" || k.startsWith("$deleteFromPrimitiveList/") || k.startsWith("$setElementOrder/")) continue;
+    if (!list.includes(k)) throw bad();
+  }
+  for (const k of Object.keys(out)) if (!list.includes(k)) delete out[k];
+}
+
+/**
  * Strategic merge patch (simplified, see the module header); `target` is not modified.
  * `strict`: a list item without its merge key is `NoMergeKeyError` (a strategic patch request);
  * otherwise it is appended (server-side apply, which reports such items otherwise).
@@ -127,6 +143,7 @@ export function strategicMerge(target: Json, patch: Json, strict = false): Json 
     return rest;
   }
   const out: Obj = isObject(target) ? { ...target } : {};
+  if (patch.$retainKeys !== undefined) retainKeys(out, patch);
   for (const [k, v] of Object.entries(patch)) {
     if (k === "$patch" || k === "$retainKeys" || k.startsWith("$setElementOrder/")) continue;
     if (k.startsWith("$deleteFromPrimitiveList/")) {

@@ -24,6 +24,7 @@ import { scaleErrors } from "./crd-scale.js";
 import { celErrors, hasCelRules } from "./crd-cel.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
+import { deploymentStrategyErrors } from "./deployment-strategy.js";
 import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailurePolicyRestartErrors, startingDeadlineErrors } from "./job-validation.js";
 import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
@@ -165,6 +166,8 @@ const cronJobNameLength = (o: Obj): FieldError[] =>
 const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
 /** A workload with replicas (Deployment, ReplicaSet, StatefulSet): the count checked first, as their spec validations do. */
 const scaledWorkload = (o: Obj): FieldError[] => [...replicasErrors(o.spec), ...workload(o)];
+/** ValidateDeploymentSpec: a scaled workload's checks, then its strategy. */
+const deploymentErrors = (o: Obj): FieldError[] => [...scaledWorkload(o), ...deploymentStrategyErrors(o.spec)];
 
 const CORE_EVENTS = def({
   group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, finalizerRule: "generic", fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true,
@@ -200,7 +203,7 @@ export const BUILTIN: ResourceDef[] = [
     defaults: defaultCrd, prepareCreate: prepareCrdCreate, prepareUpdate: prepareCrdUpdate, validate: crdErrors, validateUpdate: crdUpdateErrors, generation: true,
   }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
-  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, annotationsBumpGeneration: true, statusKeepsMetadata: ["labels"] }),
+  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: deploymentErrors, validateUpdate: selectorUpdateErrors, generation: true, annotationsBumpGeneration: true, statusKeepsMetadata: ["labels"] }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
   def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: scaledWorkload, validateUpdate: statefulSetUpdateErrors, generation: true }),
   def({ group: "authentication.k8s.io", version: "v1", resource: "selfsubjectreviews", kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }),
