@@ -39,6 +39,27 @@ describe("one kind's rules", () => {
     assert.equal((await t.send("POST", `${CORE}/services`, { body: service("ext", { type: "ExternalName", externalName: "example.com" }) })).status, 201);
   });
 
+  test("a Service's ports as validateServicePort checks them: names when there are several, numbers, protocols, targets, duplicates", async () => {
+    const service = (name: string, ports: unknown[]) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { selector: { app: name }, ports } });
+    const unnamed = await t.send("POST", `${CORE}/services`, { body: service("unnamed", [{ port: 80 }, { port: 443 }]) });
+    assert.equal(unnamed.status, 422);
+    assert.equal(unnamed.body.message, 'Service "unnamed" is invalid: [spec.ports[0].name: Required value, spec.ports[1].name: Required value]');
+    const wrong = await t.send("POST", `${CORE}/services`, { body: service("wrong", [{ name: "Web", port: 70000, protocol: "HTTP", targetPort: "web--port-name-too-long" }]) });
+    assert.equal(
+      wrong.body.message,
+      'Service "wrong" is invalid: [spec.ports[0].name: Invalid value: "Web": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\'), ' +
+        'spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive, spec.ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP", ' +
+        'spec.ports[0].targetPort: Invalid value: "web--port-name-too-long": must be no more than 15 characters, spec.ports[0].targetPort: Invalid value: "web--port-name-too-long": must not contain consecutive hyphens]',
+    );
+    const twice = await t.send("POST", `${CORE}/services`, { body: service("twice", [{ name: "a", port: 80 }, { name: "a", port: 80 }]) });
+    assert.equal(
+      twice.body.message,
+      'Service "twice" is invalid: [spec.ports[1].name: Duplicate value: "a", spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}]',
+    );
+    const fine = await t.send("POST", `${CORE}/services`, { body: service("fine", [{ name: "http", port: 80, targetPort: "http" }, { name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53 }]) });
+    assert.equal(fine.status, 201, fine.text);
+  });
+
   test("a Lease's duration is over 0 and its transitions 0 or more", async () => {
     const lease = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name }, spec });
     const bad = await t.send("POST", "/apis/coordination.k8s.io/v1/namespaces/or/leases", { body: lease("bad", { leaseDurationSeconds: 0, leaseTransitions: -1 }) });

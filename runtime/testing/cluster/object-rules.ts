@@ -2,11 +2,12 @@
  * @module cluster/object-rules
  * Checks of one kind each that the real server runs on create and update, with its messages:
  * a Secret's keys and the keys its `type` requires (`ValidateSecret`), a Service's ports
- * (`ValidateService`: required unless headless or ExternalName) and a Lease's counts
+ * (`ValidateService`: required unless headless or ExternalName; names, numbers, protocols,
+ * targets, duplicates) and a Lease's counts
  * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
-import { configKeyErrors, MAX_DATA_BYTES, tooLong, valueBytes } from "./validation.js";
+import { configKeyErrors, MAX_DATA_BYTES, nameProblems, tooLong, valueBytes } from "./validation.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -37,12 +38,65 @@ export function secretErrors(secret: Obj): FieldError[] {
   return [...configKeyErrors(secret, ["data"]), ...size, ...secretTypeErrors(secret)];
 }
 
-/** `ValidateService`'s ports rule: a Service needs ports unless it is headless (`clusterIP: None`) or ExternalName. */
+const PORT_RANGE = "must be between 1 and 65535, inclusive";
+const PROTOCOLS = ["SCTP", "TCP", "UDP"];
+
+/** IsValidPortName's messages, in its order. */
+function portNameProblems(name: string): string[] {
+  const out: string[] = [];
+  if (name.length > 15) out.push("must be no more than 15 characters");
+  if (!/^[-a-z0-9]+$/.test(name)) out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (!/[a-z]/.test(name)) out.push("must contain at least one letter (a-z)");
+  if (name.includes("--")) out.push("must not contain consecutive hyphens");
+  if (name.length > 0 && (name.startsWith("-") || name.endsWith("-"))) out.push("must not begin or end with a hyphen");
+  return out;
+}
+
+const validPort = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+
+/** validateServicePort: its name (required when the Service has several ports; a DNS label, unique), number, protocol and target. */
+function servicePortErrors(port: Obj, at: string, requireName: boolean, names: Set<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = typeof port.name === "string" ? port.name : "";
+  if (requireName && name === "") errors.push({ type: "Required", field: `${at}.name` });
+  else if (name !== "") {
+    for (const detail of nameProblems(name, "label")) errors.push({ type: "Invalid", field: `${at}.name`, value: name, detail });
+    if (names.has(name)) errors.push({ type: "Duplicate", field: `${at}.name`, value: name });
+    else names.add(name);
+  }
+  if (!validPort(port.port)) errors.push({ type: "Invalid", field: `${at}.port`, value: port.port ?? 0, detail: PORT_RANGE });
+  if (!port.protocol) errors.push({ type: "Required", field: `${at}.protocol` });
+  else if (!PROTOCOLS.includes(port.protocol)) errors.push({ type: "NotSupported", field: `${at}.protocol`, value: port.protocol, supported: PROTOCOLS });
+  const target = port.targetPort;
+  if (typeof target === "number" && !validPort(target)) errors.push({ type: "Invalid", field: `${at}.targetPort`, value: target, detail: PORT_RANGE });
+  else if (typeof target === "string") for (const detail of portNameProblems(target)) errors.push({ type: "Invalid", field: `${at}.targetPort`, value: target, detail });
+  return errors;
+}
+
+/** Go's `%#v` of the core.ServicePort key the duplicate check builds (protocol and port only). */
+function goPortKey(port: Obj): string {
+  return `core.ServicePort{Name:"", Protocol:${JSON.stringify(String(port.protocol ?? ""))}, AppProtocol:(*string)(nil), Port:${Number(port.port ?? 0)}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
+}
+
+/**
+ * `ValidateService`'s port rules: ports are required unless the Service is headless (`clusterIP:
+ * None`) or ExternalName; each port as validateServicePort checks it; no two with one protocol
+ * and number.
+ */
 export function serviceErrors(service: Obj): FieldError[] {
   const spec: Obj = service.spec ?? {};
-  const ports = Array.isArray(spec.ports) ? spec.ports : [];
-  if (ports.length > 0 || spec.clusterIP === "None" || spec.type === "ExternalName") return [];
-  return [{ type: "Required", field: "spec.ports" }];
+  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
+  const errors: FieldError[] = [];
+  if (ports.length === 0 && spec.clusterIP !== "None" && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
+  const names = new Set<string>();
+  ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  const seen = new Set<string>();
+  ports.forEach((port, i) => {
+    const key = `${port?.protocol}/${port?.port}`;
+    if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
+    seen.add(key);
+  });
+  return errors;
 }
 
 /** `ValidateLeaseSpec`: a duration over 0, transitions 0 or more. */
