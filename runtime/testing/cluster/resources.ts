@@ -26,7 +26,8 @@ import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
 import { deploymentStrategyErrors } from "./deployment-strategy.js";
 import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailurePolicyRestartErrors, startingDeadlineErrors } from "./job-validation.js";
-import { configMapErrors, replicasErrors, validateJobRestartPolicy, validatePodSpec, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
+import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
+import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -163,7 +164,11 @@ const cronJobErrors = (o: Obj): FieldError[] => [
 /** ValidateCronJobCreate, after the spec: the controller's Job names add 11 characters to a 63 limit (not checked on update). */
 const cronJobNameLength = (o: Obj): FieldError[] =>
   String(o.metadata?.name ?? "").length > 52 ? [{ type: "Invalid", field: "metadata.name", value: o.metadata.name, detail: "must be no more than 52 characters" }] : [];
-const workload = (o: Obj): FieldError[] => [...validateSelector(o.spec), ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec")];
+const workload = (o: Obj): FieldError[] => [
+  ...validateSelector(o.spec),
+  ...validatePodSpec(o.spec?.template?.spec, "spec.template.spec"),
+  ...validateWorkloadRestartPolicy(o.spec?.template?.spec, "spec.template.spec.restartPolicy"),
+];
 /** A workload with replicas (Deployment, ReplicaSet, StatefulSet): the count checked first, as their spec validations do. */
 const scaledWorkload = (o: Obj): FieldError[] => [...replicasErrors(o.spec), ...workload(o)];
 /** ValidateDeploymentSpec: a scaled workload's checks, then its strategy. */

@@ -108,8 +108,8 @@ export function internalError(message: string): ApiError {
 
 /** One invalid field: `{type: "Invalid", field: "metadata.name", value, detail}`. */
 export interface FieldError {
-  /** `Required`, `Invalid`, `TypeInvalid` (printed as Invalid), `Forbidden`, `NotSupported`, `Duplicate`, `TooLong`, `TooMany`. */
-  type: "Required" | "Invalid" | "TypeInvalid" | "Forbidden" | "NotSupported" | "Duplicate" | "TooLong" | "TooMany";
+  /** `Required`, `Invalid`, `TypeInvalid` (printed as Invalid), `Forbidden`, `NotSupported`, `NotFound`, `Duplicate`, `TooLong`, `TooMany`. */
+  type: "Required" | "Invalid" | "TypeInvalid" | "Forbidden" | "NotSupported" | "NotFound" | "Duplicate" | "TooLong" | "TooMany";
   field: string;
   /** Shown after `Invalid value: `; a string is quoted as Go's `%q` does. */
   value?: unknown;
@@ -126,6 +126,7 @@ const REASONS: Record<FieldError["type"], string> = {
   TypeInvalid: "FieldValueTypeInvalid",
   Forbidden: "FieldValueForbidden",
   NotSupported: "FieldValueNotSupported",
+  NotFound: "FieldValueNotFound",
   Duplicate: "FieldValueDuplicate",
   TooLong: "FieldValueTooLong",
   TooMany: "FieldValueTooMany",
@@ -161,6 +162,8 @@ function body(e: FieldError): string {
       return `Unsupported value: ${e.rendered ?? goValue(e.value)}${e.supported ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(", ")}` : ""}`;
     case "Duplicate":
       return `Duplicate value: ${e.rendered ?? goValue(e.value)}`;
+    case "NotFound":
+      return `Not found: ${e.rendered ?? goValue(e.value)}`;
     case "TooLong":
       return `Too long: ${e.detail ?? "value is too long"}`;
     case "TooMany":

@@ -146,44 +146,6 @@ export function namespaceFinalizerErrors(ns: Record<string, any>, indexed = fals
   });
 }
 
-interface Container {
-  name?: string;
-  image?: string;
-}
-
-/** Containers need a name (an RFC 1123 label) and an image. */
-export function validatePodSpec(spec: Record<string, unknown> | undefined, field: string, requireImage = true): FieldError[] {
-  const errors: FieldError[] = [];
-  const containers = (spec?.containers ?? []) as Container[];
-  if (containers.length === 0) errors.push({ type: "Required", field: `${field}.containers` });
-  for (const [kind, list] of [["containers", containers], ["initContainers", (spec?.initContainers ?? []) as Container[]]] as const) {
-    list.forEach((c, i) => {
-      const at = `${field}.${kind}[${i}]`;
-      if (!c.name) errors.push({ type: "Required", field: `${at}.name` });
-      else for (const p of nameProblems(c.name, "label")) errors.push({ type: "Invalid", field: `${at}.name`, value: c.name, detail: p });
-      if (requireImage && !c.image) errors.push({ type: "Required", field: `${at}.image` });
-    });
-  }
-  return errors;
-}
-
-/**
- * A Job's pods restart `OnFailure` or `Never`. The pod template's default (`Always`) is refused
- * as the real server does, with the same message whether the field was omitted or set.
- */
-export function validateJobRestartPolicy(podSpec: Record<string, unknown> | undefined, field: string): FieldError[] {
-  const policy = podSpec?.restartPolicy;
-  if (policy === undefined || policy === "" || policy === "Always") return [{ type: "Required", field, detail: 'valid values: "OnFailure", "Never"' }];
-  if (policy !== "OnFailure" && policy !== "Never") {
-    // The pod template's own check comes first, with the pod's three values.
-    return [
-      { type: "NotSupported", field, value: policy, supported: ["Always", "OnFailure", "Never"] },
-      { type: "NotSupported", field, value: policy, supported: ["OnFailure", "Never"] },
-    ];
-  }
-  return [];
-}
-
 /** A workload's `spec.selector` must select its template's labels. */
 export function validateSelector(spec: Record<string, unknown> | undefined): FieldError[] {
   const selector = spec?.selector as Parameters<typeof fromLabelSelector>[0];
