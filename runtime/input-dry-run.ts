@@ -1,29 +1,44 @@
 /**
  * @module input-dry-run
- * A dry run asked for in the wrong place: an input object holding `dryRun` (or `dry_run`,
- * `dryrun`, `dry-run`) that the function's schema does not keep. The schema would strip the key
- * and the call would run for real; it is refused instead (an `InputError` naming the key), saying
- * where the switch is. A schema that declares the key, or keeps unknown keys (`z.looseObject`,
- * a catchall), or is not a plain object schema, takes it as any other field.
+ * A dry run asked for in the wrong place: an input object holding a key that is `dryRun` however
+ * spelt (case, `-`, `_`: `dry_run`, `DryRun`) which the function's schema does not keep. The
+ * schema would strip the key and the call would run for real; it is refused instead (an
+ * `InputError` naming the key), saying where the switch is. The schema is looked at through
+ * `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input; one that declares
+ * the key, keeps unknown keys (`z.looseObject`, a catchall, `z.strictObject`, which refuses them
+ * itself), or is not an object schema takes it as any other field.
  */
 import { InputError } from "./errors.js";
 
-const SPELLINGS = ["dryRun", "dry_run", "dryrun", "dry-run"];
 const WHERE = "a dry run is asked for with ?dryRun=true or the X-Podfn-Dry-Run header (podfn run: --dry-run); nothing was run";
 
-/** The spellings a schema strips: none unless it is an object schema without a catchall; `[]` when it keeps them all. */
-const stripped = new WeakMap<object, readonly string[]>();
+/** A key that is `dryRun` spelt otherwise or as is. */
+export function isDryRunKey(key: string): boolean {
+  // Cheap first: 6 to 8 characters starting with d or D.
+  if (key.length < 6 || key.length > 8 || (key.charCodeAt(0) | 32) !== 100) return false;
+  return key.replace(/[-_]/g, "").toLowerCase() === "dryrun";
+}
 
-function strippedBy(schema: object | undefined): readonly string[] {
-  if (schema === undefined) return SPELLINGS;
-  let keys = stripped.get(schema);
-  if (keys === undefined) {
-    const def = (schema as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; catchall?: unknown } } })._zod?.def;
-    const strips = def?.type === "object" && def.shape !== undefined && def.catchall === undefined;
-    keys = strips ? SPELLINGS.filter((k) => !Object.hasOwn(def.shape!, k)) : [];
-    stripped.set(schema, keys);
+type Def = { type?: string; shape?: Record<string, unknown>; catchall?: unknown; innerType?: unknown; in?: unknown };
+const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** How a schema treats unknown keys: the shape it strips them against, or undefined when it does not strip. */
+const strippingShapes = new WeakMap<object, Record<string, unknown> | null>();
+
+function strippingShape(schema: object): Record<string, unknown> | undefined {
+  let shape = strippingShapes.get(schema);
+  if (shape === undefined) {
+    let def = defOf(schema);
+    // Through the wrappers that hand an object on as it is checked.
+    for (let depth = 0; def && depth < 16; depth++) {
+      const inner = def.type === "pipe" ? def.in : ["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"].includes(def.type ?? "") ? def.innerType : undefined;
+      if (inner === undefined) break;
+      def = defOf(inner);
+    }
+    shape = def?.type === "object" && def.shape !== undefined && def.catchall === undefined ? def.shape : null;
+    strippingShapes.set(schema, shape);
   }
-  return keys;
+  return shape ?? undefined;
 }
 
 /**
@@ -31,10 +46,11 @@ function strippedBy(schema: object | undefined): readonly string[] {
  * function without one) holds a dry-run key the schema would drop.
  */
 export function refuseDryRunField(schema: object | undefined, value: Record<string, unknown>): void {
-  for (const key of strippedBy(schema)) {
-    if (Object.hasOwn(value, key)) {
-      const message = `is not an input field of this function: ${WHERE}`;
-      throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
-    }
+  const shape = schema === undefined ? {} : strippingShape(schema);
+  if (shape === undefined) return;
+  for (const key in value) {
+    if (!isDryRunKey(key) || !Object.hasOwn(value, key) || Object.hasOwn(shape, key)) continue;
+    const message = `is not an input field of this function: ${WHERE}`;
+    throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
   }
 }

@@ -135,15 +135,20 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
       throw tooDeepOr(error, value);
     }
   }
-  // `dryRun` in the input would be stripped and the call run for real: refused (input-dry-run).
-  if (isPlainObject(value)) refuseDryRunField(fn.definition.input, value);
   // What `z.object({})` (the input of a function that declares none) makes of a plain object,
-  // whatever its keys (it strips them); anything else goes to zod, which explains.
-  if (fn.definition.input === undefined && isPlainObject(value)) return {};
+  // whatever its keys (it strips them, `dryRun` too: refused, see input-dry-run); anything else
+  // goes to zod, which explains.
+  if (fn.definition.input === undefined && isPlainObject(value)) {
+    refuseDryRunField(undefined, value);
+    return {};
+  }
   // A recursive schema overflows the stack on input nested thousands deep: that is bad input
   // (see nesting.ts). The try costs nothing when nothing is thrown.
   try {
+    // The fast check passes only input with no key outside the schema's shape: no key to strip.
     if (trigger?.type !== "schedule" && passesFastCheck(fn.input, value)) return value;
+    // `dryRun` however spelt, which the schema would strip: the call would run for real.
+    if (isPlainObject(value)) refuseDryRunField(fn.input, value);
     const result = safeParse(fn.input as z.ZodType, value);
     return result instanceof Promise ? result.then(inputOf, (error: unknown) => {
           throw tooDeepOr(error, value);

@@ -11,6 +11,7 @@
  * input is refused too (naming it); on a GET its input check refuses it (input-dry-run).
  */
 import { InputError } from "../errors.js";
+import { isDryRunKey } from "../input-dry-run.js";
 
 /** A query string (without `?`) as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without `dryRun`. */
 export function queryInput(query: string): Record<string, string | string[]> {
@@ -51,7 +52,7 @@ const MAY_BE_MISSPELT = /dry/i;
 /** Throws for a key that is `dryRun` spelt otherwise (case, `-` or `_`): a request that meant a dry run must not run. */
 function refuseMisspeltKey(query: string): void {
   for (const key of new URLSearchParams(query).keys()) {
-    if (key !== "dryRun" && key.replace(/[-_]/g, "").toLowerCase() === "dryrun") {
+    if (key !== "dryRun" && isDryRunKey(key)) {
       const message = "is not podfn's dry-run parameter: write dryRun=true (nothing was run)";
       throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
     }

@@ -137,11 +137,19 @@ describe("dry run over HTTP", () => {
       loaded({ name: "list", method: "GET", input: z.object({ phase: z.string().optional() }), handler: () => ++runs }),
       loaded({ name: "declares", input: z.object({ dryRun: z.boolean() }), handler: ({ input }) => input }),
       loaded({ name: "loose", input: z.looseObject({}), handler: ({ input }) => input }),
+      loaded({ name: "defaulted", input: strict.default({}), handler: () => ++runs }),
+      loaded({ name: "optional", input: strict.optional(), handler: () => ++runs }),
+      loaded({ name: "transformed", input: strict.transform((v) => v), handler: () => ++runs }),
     ]);
     for (const [name, request, key] of [
       ["body", postJson("/cleanup", { dryRun: true }), "dryRun"],
       ["body, no schema", postJson("/bare", { dry_run: true }), "dry_run"],
+      ["body, other case", postJson("/cleanup", { DRY_RUN: true }), "DRY_RUN"],
       ["GET query", req("/list?dryrun=true"), "dryrun"],
+      ["GET query, other case", req("/list?DryRun=1"), "DryRun"],
+      ["a schema with a default", postJson("/defaulted", { dryRun: true }), "dryRun"],
+      ["an optional schema", postJson("/optional", { "dry-run": true }), "dry-run"],
+      ["a transformed schema", postJson("/transformed", { dryRun: true }), "dryRun"],
     ] as const) {
       const answer = await viaFetch(app, request);
       assert.equal(answer.status, 400, name);
