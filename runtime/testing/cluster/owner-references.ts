@@ -32,9 +32,21 @@ export function dedupOwnerReferences(call: Call, obj: Obj): void {
   if (!Array.isArray(refs) || refs.length < 2) return;
   const kept: Obj[] = [];
   const duplicates: string[] = [];
+  // By uid first, as upstream: whole references are compared only among those sharing one.
+  const byUid = new Map<string, Obj[]>();
   for (const ref of refs) {
-    if (ref && typeof ref === "object" && kept.some((k) => sameReference(k, ref))) duplicates.push(String(ref.uid ?? ""));
-    else kept.push(ref);
+    if (!ref || typeof ref !== "object") {
+      kept.push(ref);
+      continue;
+    }
+    const uid = String(ref.uid ?? "");
+    const same = byUid.get(uid);
+    if (same?.some((k) => sameReference(k, ref))) duplicates.push(uid);
+    else {
+      kept.push(ref);
+      if (same) same.push(ref);
+      else byUid.set(uid, [ref]);
+    }
   }
   if (!duplicates.length) return;
   const text = call.info.verb === "patch" ? DEDUP_AFTER_ADMISSION_WARNING : DEDUP_WARNING;
@@ -68,6 +80,7 @@ export function ownerReferenceErrors(refs: unknown): FieldError[] {
   if (!Array.isArray(refs)) return [];
   const errors: FieldError[] = [];
   let firstController = "";
+  let list: string | undefined;
   refs.forEach((raw, index) => {
     const ref: Obj = raw && typeof raw === "object" ? raw : {};
     const apiVersion = typeof ref.apiVersion === "string" ? ref.apiVersion : "";
@@ -84,11 +97,9 @@ export function ownerReferenceErrors(refs: unknown): FieldError[] {
       const current = `${kind}/${ref.name ?? ""}`;
       if (!firstController) firstController = current;
       else {
-        errors.push({
-          type: "Invalid", field: FIELD,
-          rendered: `[]v1.OwnerReference{${refs.map((r, i) => goReference(r && typeof r === "object" ? r : {}, i)).join(", ")}}`,
-          detail: `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
-        });
+        // Each error prints the whole list, as upstream's; made once.
+        list ??= `[]v1.OwnerReference{${refs.map((r, i) => goReference(r && typeof r === "object" ? r : {}, i)).join(", ")}}`;
+        errors.push({ type: "Invalid", field: FIELD, rendered: list, detail: `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}` });
       }
     }
   });
