@@ -58,6 +58,9 @@ describe("garbage collection of dependents with several owners", () => {
     const elsewhere = await t.send("POST", "/api/v1/namespaces/gco-other/configmaps", { body: { metadata: { name: "cross-namespace", ownerReferences: [ref(owner)] } } });
     assert.equal(elsewhere.status, 201);
     assert.equal((await t.send("GET", "/api/v1/namespaces/gco-other/configmaps/cross-namespace")).status, 404, "a namespaced owner is looked up in the dependent's namespace");
+    const nsOwned = await t.send("POST", "/api/v1/namespaces", { body: { metadata: { name: "gco-orphan", ownerReferences: [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", name: "x", uid: "00000000-0000-0000-0000-000000000005" }] } } });
+    assert.equal(nsOwned.status, 201, "a namespace is stored (and filled) before the collector deletes it");
+    assert.equal((await t.send("GET", "/api/v1/namespaces/gco-orphan")).status, 404);
     const owned = await t.send("POST", CM, { body: { metadata: { name: "rightly-owned", ownerReferences: [ref(owner)] } } });
     assert.equal((await t.send("GET", `${CM}/rightly-owned`)).status, 200);
     assert.equal(owned.status, 201);

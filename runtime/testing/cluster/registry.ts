@@ -126,9 +126,12 @@ export class Registry {
     const entry = this.store.put(def, obj, type);
     // The apiextensions controllers react to a CRD's write once it is stored (after the answer's state).
     if (isCrdType(def)) this.#reconcile(() => crdWritten(this, entry.obj));
-    // The collector finds a dependent whose owner is missing (the answer is the state written).
-    else collectIfOwnerMissing(this, def, entry.obj);
-    if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
+    else {
+      // The controllers fill a new namespace; then the collector finds a dependent whose owner is
+      // missing (the answer is the state written, whatever the collector does next).
+      if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
+      collectIfOwnerMissing(this, def, entry.obj);
+    }
     return entry;
   }
 
