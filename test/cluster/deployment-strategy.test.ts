@@ -35,7 +35,12 @@ describe("deployment strategy", () => {
       assert.equal(refused.status, 422, JSON.stringify(strategy));
       assert.equal(refused.body.message, `Deployment.apps "bad-${i}" is invalid: ${message}`);
     }
+    const zeroText = await t.send("POST", DEPLOY, { body: deployment("zero-text", { rollingUpdate: { maxSurge: 0, maxUnavailable: "0" } }) });
+    assert.match(zeroText.body.message, /maxUnavailable: Invalid value: intstr\.IntOrString\{Type:1, IntVal:0, StrVal:"0"\}: a valid percent string .*, spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: .*: may not be 0 when `maxSurge` is 0/, "a string count is read as Atoi reads it");
     assert.equal((await t.send("POST", DEPLOY, { body: deployment("fine", { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: "100%" } }) })).status, 201);
+    const empty = await t.send("POST", DEPLOY, { body: deployment("empty-type", { type: "" }) });
+    assert.equal(empty.status, 201, "an empty type is defaulted to RollingUpdate");
+    assert.deepEqual(empty.body.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } });
   });
 
   test("$retainKeys drops what the new strategy type does not keep, as kubectl's apply asks; a key it does not list is 400", async () => {

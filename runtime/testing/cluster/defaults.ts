@@ -139,7 +139,8 @@ export function defaultDeployment(d: Obj): void {
   setDefault(d.spec, "replicas", 1);
   defaultTemplate(d.spec.template);
   d.spec.strategy ??= {};
-  setDefault(d.spec.strategy, "type", "RollingUpdate");
+  // SetDefaults_Deployment: an empty type is RollingUpdate.
+  if (d.spec.strategy.type === undefined || d.spec.strategy.type === "") d.spec.strategy.type = "RollingUpdate";
   if (d.spec.strategy.type === "RollingUpdate") {
     d.spec.strategy.rollingUpdate ??= {};
     setDefault(d.spec.strategy.rollingUpdate, "maxUnavailable", "25%");

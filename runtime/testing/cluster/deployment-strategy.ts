@@ -28,11 +28,12 @@ function positiveIntOrPercent(value: unknown, field: string): FieldError[] {
   return [];
 }
 
-/** getIntOrPercentValue: the number a count or a percentage holds. */
+/** getIntOrPercentValue: the number a count or a percentage holds (another string: `IntValue`, Atoi or 0). */
 function amount(value: unknown): number {
   if (typeof value === "number") return value;
-  if (typeof value === "string" && PERCENT.test(value)) return Number(value.slice(0, -1));
-  return NaN;
+  if (typeof value !== "string") return 0;
+  if (PERCENT.test(value)) return Number(value.slice(0, -1));
+  return /^[+-]?[0-9]+$/.test(value) ? Number(value) : 0;
 }
 
 /** ValidateRollingUpdateDeployment. */
