@@ -95,8 +95,9 @@ function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
   if (!answered) return undefined;
   const code = answered.reason === "AlreadyExists" ? "kube_already_exists" : KUBE_ANSWERS[answered.statusCode];
   if (!code) return undefined;
-  // The server echoes what the call sent (a name, a label): a value this process keeps secret is censored.
-  const message = censorSecrets(answered.status.message || answered.reason);
+  // The server echoes what the call sent (a name, a label): a value this process keeps secret is
+  // censored. A body that was not a Status (a proxy's page) may say anything: not relayed.
+  const message = answered.statusFromServer ? censorSecrets(answered.status.message || answered.reason) : answered.reason;
   const causes = answered.statusCode === 422 ? answered.details?.causes : undefined;
   const told = causes ? { causes: JSON.parse(censorSecrets(JSON.stringify(causes))) as unknown } : {};
   return jsonAnswer(answered.statusCode, { error: { code, message, requestId, ...told } }, requestId);

@@ -72,6 +72,12 @@ export class KubeApiError extends PodfnError {
   readonly status: Status;
   readonly method: string;
   readonly path: string;
+  /**
+   * Whether the server answered with a Status (not, say, a proxy's HTML page, whose text is kept
+   * in `status.message`): what a Status says names the resource and object, what another body
+   * says may name anything.
+   */
+  readonly statusFromServer: boolean;
 
   constructor(status: Status, statusCode: number, request: RequestSummary, code?: string, message?: string) {
     const reason = status.reason || REASON_BY_STATUS[statusCode] || "Unknown";
@@ -85,8 +91,12 @@ export class KubeApiError extends PodfnError {
     this.status = status;
     this.method = request.method;
     this.path = request.path;
+    this.statusFromServer = !SYNTHESIZED.has(status);
   }
 }
+
+/** The Status objects `kubeApiError` made up for answers that were not one. */
+const SYNTHESIZED = new WeakSet<Status>();
 
 export class KubeNotFoundError extends KubeApiError {}
 export class KubeAlreadyExistsError extends KubeApiError {}
@@ -185,17 +195,12 @@ function bodyMessage(body: unknown): string {
  * throw kubeApiError(404, body, { method: "GET", path: "/api/v1/namespaces/a/pods/x" });
  */
 export function kubeApiError(statusCode: number, body: unknown, request: RequestSummary, retryAfterSeconds?: number): KubeApiError {
-  const status: Status = isStatus(body)
-    ? body
-    : {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        code: statusCode,
-        reason: REASON_BY_STATUS[statusCode] ?? "Unknown",
-        message: bodyMessage(body),
-      };
+  let status: Status;
+  if (isStatus(body)) status = body;
+  else {
+    status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: statusCode, reason: REASON_BY_STATUS[statusCode] ?? "Unknown", message: bodyMessage(body) };
+    SYNTHESIZED.add(status);
+  }
   const reason = status.reason || REASON_BY_STATUS[statusCode] || "";
   switch (reason) {
     case "NotFound":

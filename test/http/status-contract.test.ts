@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { reply } from "../../runtime/function.js";
 import { HttpError } from "../../runtime/errors.js";
-import { KubeAlreadyExistsError, KubeConflictError, KubeConnectionError, KubeForbiddenError, KubeInvalidError, KubeNotFoundError, KubeTooManyRequestsError, KubeUnauthorizedError } from "../../runtime/kube/errors.js";
+import { kubeApiError, KubeAlreadyExistsError, KubeConflictError, KubeConnectionError, KubeForbiddenError, KubeInvalidError, KubeNotFoundError, KubeTooManyRequestsError, KubeUnauthorizedError } from "../../runtime/kube/errors.js";
 import { rememberSecret } from "../../runtime/secret-values.js";
 import { loaded, postJson, req, testApp, until } from "./helpers.js";
 
@@ -160,6 +160,10 @@ describe("status contract", () => {
       assert.doesNotMatch(JSON.stringify(body), /10\.96\.0\.1|\/apis\//, "neither the server nor the request path is told");
       if (code === 503) assert.equal(res.headers.get("retry-after"), name === "shed" ? "7" : "1");
     }
+    const proxied = kubeApiError(404, "<html>no route to https://10.0.0.1:6443/api/v1/namespaces/ops/services/x/proxy via gw-7.corp.internal</html>", request);
+    const viaProxy = testApp([loaded({ name: "proxied", handler: () => Promise.reject(proxied) })]);
+    const page = (await (await viaProxy.fetch(postJson("/proxied", {}))).json()) as { error: { code: string; message: string } };
+    assert.deepEqual([page.error.code, page.error.message], ["kube_not_found", "NotFound"], "a body that was not a Status is not relayed");
     rememberSecret("s3cret-label-value-0042");
     const echoing = testApp([loaded({ name: "echo", handler: () => Promise.reject(new KubeNotFoundError(status(404, "NotFound", 'configmaps "s3cret-label-value-0042" not found'), 404, request)) })]);
     assert.equal(((await (await echoing.fetch(postJson("/echo", {}))).json()) as { error: { message: string } }).error.message, 'configmaps "[redacted]" not found', "a secret the server echoes is censored");
