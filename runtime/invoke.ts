@@ -105,10 +105,18 @@ function isAsyncError(error: unknown, ours: abstract new (...args: never[]) => E
   return error instanceof ours || (error instanceof Error && error.constructor?.name === "$ZodAsyncError");
 }
 
-/** A zod issue as the answer's `issues` name it: a strict object's unknown keys one by one, each at its own path. */
+/** Unknown keys of one object named one by one; beyond these, counted. */
+const MAX_KEY_ISSUES = 20;
+
+/**
+ * A zod issue as the answer's `issues` name it: a strict object's unknown keys one by one, each
+ * at its own path (the first `MAX_KEY_ISSUES`, then one issue counting the rest).
+ */
 function inputIssues(issue: z.core.$ZodIssue): { path: string; message: string }[] {
-  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: issuePath([...issue.path, key]), message: "is not a field of this input" }));
-  return [{ path: issuePath(issue.path), message: issue.message }];
+  if (issue.code !== "unrecognized_keys") return [{ path: issuePath(issue.path), message: issue.message }];
+  const named = issue.keys.slice(0, MAX_KEY_ISSUES).map((key) => ({ path: issuePath([...issue.path, key]), message: "is not a field of this input" }));
+  const more = issue.keys.length - named.length;
+  return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
 }
 
 function inputOf(result: ParseResult): unknown {

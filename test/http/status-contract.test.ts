@@ -180,6 +180,10 @@ describe("status contract", () => {
     const body = (await res.json()) as { error: { issues: { path: string; message: string }[] } };
     assert.deepEqual(body.error.issues.map((i) => i.path).sort(), ["extra", "hour", "scope.nss"]);
     assert.ok(body.error.issues.every((i) => i.message === "is not a field of this input"));
+    const many = await app.fetch(postJson("/strict", Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]))));
+    const issues = ((await many.json()) as { error: { issues: { path: string; message: string }[] } }).error.issues;
+    assert.equal(issues.length, 21, "twenty named, the rest counted");
+    assert.deepEqual(issues[20], { path: "", message: "and 480 more keys that are not fields of this input" });
   });
 
   test("HttpError answers with its status, code, message and details", async () => {
