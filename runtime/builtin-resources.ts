@@ -33,10 +33,18 @@ const SERVED: Record<string, string> = {
   "storage.k8s.io": "csidrivers csinodes csistoragecapacities storageclasses volumeattachments volumeattachments/status",
 };
 
+/**
+ * Resources RBAC names that discovery does not list: the kubelet's API, authorized as node
+ * subresources (`nodes/stats` for metrics-server, `nodes/log`...).
+ */
+const RBAC_ONLY: Record<string, string> = {
+  "": "nodes/checkpoint nodes/configz nodes/healthz nodes/log nodes/metrics nodes/pods nodes/spec nodes/stats",
+};
+
 let byGroup: Map<string, Set<string>> | undefined;
 
 function served(): Map<string, Set<string>> {
-  return (byGroup ??= new Map(Object.entries(SERVED).map(([group, list]) => [group, new Set(list.split(" "))])));
+  return (byGroup ??= new Map(Object.entries(SERVED).map(([group, list]) => [group, new Set([...list.split(" "), ...(RBAC_ONLY[group]?.split(" ") ?? [])])])));
 }
 
 /** `"pods"` in the core group reads `core "pods"`; another group's `"apps"`. */

@@ -128,13 +128,14 @@ test("a resource a built-in group does not serve is refused when it is surely a 
       'permissions[2].resources[0]: "deployments" is not served by the core group (""): it is in "apps"; list that group in apiGroups',
     ].join("\n"),
   );
-  // Served, a custom group, a wildcard, a group of the rule that serves it, or a resource a cluster may add (a beta API): let through.
+  // Served, a custom group, a wildcard, a group of the rule that serves it, a resource a cluster may add (a beta API), or the kubelet's: let through.
   for (const rule of [
     { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: ["get"] },
     { apiGroups: ["example.com"], resources: ["widget"], verbs: ["get"] },
     { apiGroups: [""], resources: ["*"], verbs: ["get"] },
     { apiGroups: ["", "apps"], resources: ["deployments"], verbs: ["get"] },
     { apiGroups: ["networking.k8s.io"], resources: ["servicecidrs"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["nodes/stats", "nodes/metrics", "nodes/log"], verbs: ["get"] },
   ]) {
     assert.equal(problems({ permissions: [rule] }), "", JSON.stringify(rule));
   }
