@@ -66,10 +66,13 @@ describe("garbage collection of dependents with several owners", () => {
     assert.equal(owned.status, 201);
   });
 
-  test("an unresolvable owner leaves a dependent alone: a kind the server does not serve, a namespaced owner of a cluster-scoped object", async () => {
+  test("an unresolvable owner leaves a dependent alone: a kind or version the server does not serve, a namespaced owner of a cluster-scoped object", async () => {
     const unserved = await t.send("POST", CM, { body: { metadata: { name: "unserved-owner", ownerReferences: [{ apiVersion: "example.com/v1", kind: "Nothing", name: "x", uid: "00000000-0000-0000-0000-000000000003" }] } } });
     assert.equal(unserved.status, 201);
     assert.equal((await t.send("GET", `${CM}/unserved-owner`)).status, 200);
+    const oldVersion = await t.send("POST", CM, { body: { metadata: { name: "old-version-owner", ownerReferences: [{ apiVersion: "apps/v1beta1", kind: "Deployment", name: "x", uid: "00000000-0000-0000-0000-000000000006" }] } } });
+    assert.equal(oldVersion.status, 201);
+    assert.equal((await t.send("GET", `${CM}/old-version-owner`)).status, 200, "a version not served is a mapping error: left alone");
     const role = {
       apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole",
       metadata: { name: "gco-owned-role", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "missing", uid: "00000000-0000-0000-0000-000000000004" }] }, rules: [],

@@ -41,10 +41,11 @@ function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUi
   registry.commit(def, copy, "MODIFIED");
 }
 
-/** `v1` → ``, `apps/v1` → `apps`. */
-function groupOf(apiVersion: unknown): string {
+/** `v1` → [``, `v1`], `apps/v1` → [`apps`, `v1`]. */
+function groupVersionOf(apiVersion: unknown): [string, string] {
   const text = String(apiVersion ?? "");
-  return text.includes("/") ? text.slice(0, text.indexOf("/")) : "";
+  const slash = text.indexOf("/");
+  return slash < 0 ? ["", text] : [text.slice(0, slash), text.slice(slash + 1)];
 }
 
 /**
@@ -53,8 +54,10 @@ function groupOf(apiVersion: unknown): string {
  * served: the real collector fails on it and retries, leaving the dependent alone.
  */
 function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
-  const def = registry.byKind(groupOf(ref.apiVersion), String(ref.kind));
-  if (!def) return undefined;
+  const [group, version] = groupVersionOf(ref.apiVersion);
+  const def = registry.byKind(group, String(ref.kind));
+  // RESTMapping(kind, version): a version the server does not serve for that kind is an error too.
+  if (!def || !registry.find(group, version, def.resource)) return undefined;
   // A cluster-scoped dependent naming a namespaced owner has an unresolvable reference: never collected.
   if (def.namespaced && !dependent.metadata.namespace) return undefined;
   const owner = registry.store.get(def, def.namespaced ? dependent.metadata.namespace : undefined, String(ref.name));
