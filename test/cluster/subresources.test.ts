@@ -78,6 +78,14 @@ describe("subresources", () => {
     const bad = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/status?fieldManager=reporter", { body: "a: [", ...apply });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /^error decoding YAML: /);
+    for (const [path, body, message] of [
+      ["status", "", "invalid object type: /, Kind="],
+      ["status", "apiVersion: apps/v1\nkind: Scale\n", "invalid object type: apps/v1, Kind=Scale"],
+      ["scale", "apiVersion: apps/v1\nkind: Deployment\n", "invalid object type: apps/v1, Kind=Deployment"],
+    ]) {
+      const wrong = await t.send("PATCH", `/apis/apps/v1/namespaces/golden/deployments/applied/${path}?fieldManager=m`, { body, ...apply });
+      assert.deepEqual([wrong.status, wrong.body.message], [400, message], `${path}: ${body}`);
+    }
   });
 
   test("pods/log answers what the test set", async () => {

@@ -34,8 +34,11 @@ function appliedGvk(applied: Obj): string {
   return `${group}/${version}, Kind=${kind}`;
 }
 
-/** versionCheckManager.Apply: the applied object must be of the request's group, version and kind. */
-function checkAppliedType(def: ResourceDef, applied: unknown): void {
+/**
+ * versionCheckManager.Apply: the applied object must be of the request's group, version and kind
+ * (a subresource's: `autoscaling/v1, Kind=Scale` for scale).
+ */
+export function checkAppliedType(def: Pick<ResourceDef, "group" | "version" | "kind">, applied: unknown): void {
   if (applied !== null && applied !== undefined && (typeof applied !== "object" || Array.isArray(applied))) return; // decodeObject words these
   const gvk = appliedGvk((applied ?? {}) as Obj);
   if (gvk !== `${def.group}/${def.version}, Kind=${def.kind}`) throw badRequest(`invalid object type: ${gvk}`);

@@ -14,7 +14,7 @@ import { getObject, listObjects, validateListOptions } from "./list.js";
 import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
-import { decodeApplyBody, serverSideApply } from "./apply.js";
+import { checkAppliedType, decodeApplyBody, serverSideApply } from "./apply.js";
 import { crdTerminating } from "./crd-controller.js";
 import { clone } from "./registry.js";
 import { isReview, type Subresource } from "./resources.js";
@@ -34,8 +34,8 @@ function patchCall(call: Call, scope: UpdateScope): Reply {
   const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml") {
     if (scope === "main") return serverSideApply(call);
-    // A subresource's apply (status, scale) reads YAML too.
-    decodeApplyBody(call);
+    // A subresource's apply (status) reads YAML too, and is of the resource's kind.
+    checkAppliedType(call.def, decodeApplyBody(call));
   }
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj), directive);

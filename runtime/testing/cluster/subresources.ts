@@ -7,7 +7,7 @@
  */
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
-import { decodeApplyBody } from "./apply.js";
+import { checkAppliedType, decodeApplyBody } from "./apply.js";
 import { decodePatchedObject, writeOptions } from "./field-validation.js";
 import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
@@ -72,8 +72,11 @@ export function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): R
   } else if (info.verb === "patch") {
     // The patch is applied to the Scale and decoded as one (a string replicas: the decoder's 422);
     // an apply's body is YAML.
-    if (call.contentType === "application/apply-patch+yaml") decodeApplyBody(call);
     const asScale = { ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } };
+    if (call.contentType === "application/apply-patch+yaml") {
+      checkAppliedType(asScale.def, decodeApplyBody(call));
+      asScale.body = call.body;
+    }
     wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), writeOptions(call), JSON.parse(call.body.toString("utf8")));
   } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
   const rv = wanted.metadata?.resourceVersion;
