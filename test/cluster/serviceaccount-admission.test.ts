@@ -52,6 +52,15 @@ describe("ServiceAccount admission", () => {
     assert.equal(plain.spec.imagePullSecrets, undefined);
   });
 
+  test("the token mount goes to each container not already mounting the token path; the volume only when one took it and the pod has none", async () => {
+    const mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+    const own = (await t.send("POST", `${NS}/pods`, { body: pod("own-token", { volumes: [{ name: "tok", emptyDir: {} }], containers: [{ name: "main", image: "busybox", volumeMounts: [{ name: "tok", mountPath }] }] }) })).body;
+    assert.deepEqual(own.spec.volumes.map((v: { name: string }) => v.name), ["tok"], "every container mounts the path: no token volume");
+    const existing = (await t.send("POST", `${NS}/pods`, { body: pod("existing", { volumes: [{ name: "kube-api-access-mine", emptyDir: {} }], containers: [{ name: "main", image: "busybox" }] }) })).body;
+    assert.deepEqual(existing.spec.volumes.map((v: { name: string }) => v.name), ["kube-api-access-mine"]);
+    assert.deepEqual(existing.spec.containers[0].volumeMounts, [{ name: "kube-api-access-mine", readOnly: true, mountPath }], "the existing volume is mounted");
+  });
+
   test("a namespace gets its default ServiceAccount and kube-root-ca.crt as it is created", async () => {
     assert.equal((await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "saa-new" } } })).status, 201);
     assert.equal((await t.send("GET", "/api/v1/namespaces/saa-new/serviceaccounts/default")).status, 200);

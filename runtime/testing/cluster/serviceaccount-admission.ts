@@ -23,10 +23,21 @@ function lookupFailed(pod: Obj, namespace: string, serviceAccount: string): ApiE
   return new ApiError(failure(403, "Forbidden", message, { name, kind: "pods" }));
 }
 
-/** The projected token volume and its mounts (mountServiceAccountToken). */
+/**
+ * mountServiceAccountToken: every init container, then every container, not already mounting the
+ * token path gets the token volume's mount; the volume (an existing `kube-api-access-*` one, or a
+ * new one) is added only when some container took the mount and the pod has none.
+ */
 function mountToken(spec: Obj): void {
-  if ((spec.volumes ?? []).some((v: Obj) => String(v.name).startsWith("kube-api-access-"))) return;
-  const name = `kube-api-access-${randomSuffix()}`;
+  const existing = (spec.volumes ?? []).find((v: Obj) => String(v.name).startsWith("kube-api-access-"));
+  const name: string = existing?.name ?? `kube-api-access-${randomSuffix()}`;
+  let needed = false;
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    if ((c.volumeMounts ?? []).some((m: Obj) => m.mountPath === SERVICE_ACCOUNT_MOUNT)) continue;
+    c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
+    needed = true;
+  }
+  if (existing || !needed) return;
   spec.volumes = [
     ...(spec.volumes ?? []),
     {
@@ -41,10 +52,6 @@ function mountToken(spec: Obj): void {
       },
     },
   ];
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-    if ((c.volumeMounts ?? []).some((m: Obj) => m.mountPath === SERVICE_ACCOUNT_MOUNT)) continue;
-    c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
-  }
 }
 
 /** Admits the pod `pod` created in `namespace`: changes it in place, or throws the 403. */
