@@ -162,19 +162,38 @@ function kubeconfigList(list: string): string | undefined {
  * What is wrong with the arguments, in podfn's words for an unknown option (the one meant, if one
  * of `flags` is close, or the commands that take it), else in parseArgs' own.
  */
-function argumentProblem(error: Error & { code?: string }, command: string, argv: readonly string[], flags: string[]): string {
+function argumentProblem(error: Error & { code?: string }, command: string, argv: readonly string[], options: Record<string, { type: "string" | "boolean"; short?: string }>): string {
   // Node's parseArgs messages sometimes end with their own period.
   const own = error.message.replace(/\.$/, "");
   if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return own;
-  const given = argv.find((a) => a.startsWith("--") && !flags.includes(a.slice(2).split("=")[0]!))?.slice(2).split("=")[0];
-  if (given === undefined) {
-    const short = argv.find((a) => /^-[^-]/.test(a) && a !== "-h");
-    return short === undefined ? own : `unknown option ${short} (podfn's options are long: --name)`;
+  const given = firstUnknownOption(argv, options);
+  if (given === undefined) return own;
+  if (!given.startsWith("--")) return `unknown option ${given} (podfn's options are long: --name)`;
+  const name = given.slice(2);
+  const flags = Object.keys(options);
+  const meant = flags.find((f) => f.toLowerCase() === name.toLowerCase()) ?? flags.filter((f) => editDistance(f, name) <= Math.max(2, Math.floor(f.length / 4))).sort((a, b) => editDistance(a, name) - editDistance(b, name))[0];
+  if (meant) return `unknown option --${name}: did you mean --${meant}?`;
+  const elsewhere = Object.values(OPTIONS).find((spec) => spec.flag === name)?.commands;
+  return elsewhere ? `podfn ${command} takes no --${name} (${elsewhere.map((c) => `podfn ${c}`).join(", ")} ${elsewhere.length === 1 ? "does" : "do"})` : `unknown option --${name}`;
+}
+
+/** The first option in `argv` that `options` does not know, as parseArgs meets them (a string option's value skipped; nothing after `--`). */
+function firstUnknownOption(argv: readonly string[], options: Record<string, { type: "string" | "boolean"; short?: string }>): string | undefined {
+  const shorts = new Map(Object.entries(options).flatMap(([flag, o]) => (o.short ? [[o.short, flag] as const] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return undefined;
+    if (arg.startsWith("--")) {
+      const [name, value] = [arg.slice(2).split("=")[0]!, arg.includes("=")];
+      const option = options[name];
+      if (!option) return `--${name}`;
+      if (option.type === "string" && !value) i++;
+    } else if (arg.startsWith("-") && arg !== "-") {
+      const flag = shorts.get(arg[1]!);
+      if (flag === undefined) return arg.slice(0, 2);
+    }
   }
-  const meant = flags.find((f) => f.toLowerCase() === given.toLowerCase()) ?? flags.filter((f) => editDistance(f, given) <= Math.max(2, Math.floor(f.length / 4))).sort((a, b) => editDistance(a, given) - editDistance(b, given))[0];
-  if (meant) return `unknown option --${given}: did you mean --${meant}?`;
-  const elsewhere = Object.values(OPTIONS).find((spec) => spec.flag === given)?.commands;
-  return elsewhere ? `podfn ${command} takes no --${given} (${elsewhere.map((c) => `podfn ${c}`).join(", ")} ${elsewhere.length === 1 ? "does" : "do"})` : `unknown option --${given}`;
+  return undefined;
 }
 
 /**
@@ -197,7 +216,7 @@ export function loadConfig(
   try {
     parsed = parseArgs({ args: [...argv], options: parseOptions, allowPositionals: true, strict: true });
   } catch (error) {
-    const problem = argumentProblem(error as Error & { code?: string }, command, argv, Object.keys(parseOptions));
+    const problem = argumentProblem(error as Error & { code?: string }, command, argv, parseOptions);
     throw new ConfigError(`${problem}${problem.endsWith("?") ? "" : "."} See \`podfn ${command} --help\`.`, { cause: error });
   }
   const raw: Record<string, unknown> = {};

@@ -93,6 +93,10 @@ describe("config", () => {
     assert.throws(() => loadConfig("serve", ["--LOG-LEVEL=debug"], {}), /unknown option --LOG-LEVEL: did you mean --log-level\?/);
     assert.throws(() => loadConfig("list", ["--nothing-like-it"], {}), (e: unknown) => e instanceof ConfigError && e.message === "unknown option --nothing-like-it. See `podfn list --help`.");
     assert.throws(() => loadConfig("list", ["-x"], {}), /unknown option -x \(podfn's options are long: --name\)\. See `podfn list --help`/);
+    // The first unknown one, as parseArgs meets them: a string option's value skipped, nothing after --.
+    assert.throws(() => loadConfig("serve", ["-p", "--bogus"], {}), /unknown option -p /);
+    assert.throws(() => loadConfig("run", ["f", "-x", "--", "--jsn"], {}), /unknown option -x /);
+    assert.throws(() => loadConfig("run", ["f", "--input", "{}", "--inptu-file", "x"], {}), /unknown option --inptu-file: did you mean --input-file\?/);
   });
 
   test("an option given empty says so, not zod's words", () => {
