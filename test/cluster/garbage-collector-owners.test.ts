@@ -103,4 +103,13 @@ describe("garbage collection of dependents with several owners", () => {
     assert.equal(bottom.status, 200);
     assert.equal(bottom.body.metadata.ownerReferences, undefined);
   });
+
+  test("a chain of two thousand owners is collected whole when its root goes (a loop, not a recursion as deep as the chain)", async () => {
+    let previous = await create("chain-0");
+    for (let i = 1; i < 2000; i++) previous = await create(`chain-${i}`, { ownerReferences: [ref(previous)] });
+    const deleted = await t.send("DELETE", `${CM}/chain-0`);
+    assert.equal(deleted.status, 200, deleted.text);
+    const left = (await t.send("GET", CM)).body.items.filter((i: { metadata: { name: string } }) => i.metadata.name.startsWith("chain-"));
+    assert.equal(left.length, 0);
+  });
 });

@@ -167,6 +167,27 @@ export class Registry {
     }
   }
 
+  /** Owners whose dependents the collector still has to decide, while it works (a queue, as the real one's). */
+  #collecting: string[] | undefined;
+
+  /**
+   * The collector's work for a deleted owner's dependents, done before the outermost delete
+   * returns: a dependent deleted meanwhile queues its own, so a long chain of owners is a loop,
+   * not a recursion as deep as the chain.
+   */
+  #collect(ownerUid: string): void {
+    if (this.#collecting) {
+      this.#collecting.push(ownerUid);
+      return;
+    }
+    const queue = (this.#collecting = [ownerUid]);
+    try {
+      for (let i = 0; i < queue.length; i++) collectDependents(this, queue[i]!);
+    } finally {
+      this.#collecting = undefined;
+    }
+  }
+
   /**
    * Deletes `obj` now (it has no finalizers left), then runs the garbage collector for its
    * dependents and, for a namespace's last object, the namespace controller. Returns the final state.
@@ -175,7 +196,7 @@ export class Registry {
     const last = clone(obj);
     last.metadata.resourceVersion = String(this.store.nextResourceVersion());
     const entry = this.store.remove(def, last);
-    if (last.metadata.uid) collectDependents(this, last.metadata.uid);
+    if (last.metadata.uid) this.#collect(last.metadata.uid);
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
