@@ -97,22 +97,17 @@ export function validatePodSpec(spec: Obj | undefined, field: string, requireIma
   const initContainers: Obj[] = Array.isArray(spec?.initContainers) ? spec!.initContainers : [];
   const names = new Set<string>();
   if (containers.length === 0) errors.push({ type: "Required", field: `${field}.containers` });
-  containers.forEach((raw, i) => {
-    const container: Obj = raw && typeof raw === "object" ? raw : {};
-    const at = `${field}.containers[${i}]`;
-    errors.push(...containerErrors(container, volumes, at, requireImage));
-    const name = String(container.name ?? "");
-    if (names.has(name)) errors.push({ type: "Duplicate", field: `${at}.name`, value: name });
-    else names.add(name);
-  });
-  initContainers.forEach((raw, i) => {
-    const container: Obj = raw && typeof raw === "object" ? raw : {};
-    const at = `${field}.initContainers[${i}]`;
-    errors.push(...containerErrors(container, volumes, at, requireImage));
-    const name = String(container.name ?? "");
-    if (names.has(name)) errors.push({ type: "Duplicate", field: `${at}.name`, value: name });
-    else if (name !== "") names.add(name);
-  });
+  // validateContainers, then validateInitContainers (which does not note an empty name as taken).
+  for (const [list, kind] of [[containers, "containers"], [initContainers, "initContainers"]] as const) {
+    list.forEach((raw, i) => {
+      const container: Obj = raw && typeof raw === "object" ? raw : {};
+      const at = `${field}.${kind}[${i}]`;
+      errors.push(...containerErrors(container, volumes, at, requireImage));
+      const name = String(container.name ?? "");
+      if (names.has(name)) errors.push({ type: "Duplicate", field: `${at}.name`, value: name });
+      else if (name !== "" || kind === "containers") names.add(name);
+    });
+  }
   const restart = spec?.restartPolicy;
   if (restart !== undefined && restart !== "" && !RESTART_POLICIES.includes(restart)) {
     errors.push({ type: "NotSupported", field: `${field}.restartPolicy`, value: restart, supported: RESTART_POLICIES });
