@@ -9,8 +9,9 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import { permissionProblems } from "./builtin-resources.js";
+import { strippedDryRunKey } from "./input-dry-run.js";
 import { editDistance } from "./edit-distance.js";
-import { copyPlain } from "./plain-object.js";
+import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
 import { isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
@@ -273,6 +274,13 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   // A schedule's input is fixed: one written that the schema refuses would fail every run (exit
   // 2), found only when the first tick comes. (An entry without one is left alone: its function
   // may be meant for `podfn run --input` too.)
+  // A schedule's input asking for a dry run would be stripped and every run made for real.
+  const dryRuns = entries.flatMap((e, i) => {
+    const key = isPlainObject(e.input) ? strippedDryRunKey(d.input as object | undefined, e.input) : undefined;
+    const at = Array.isArray(d.schedule) ? `schedule[${i}].input` : "schedule.input";
+    return key === undefined ? [] : [`${at}.${key}: is not an input field of this function, and a scheduled run is never a dry run (podfn run --dry-run makes one by hand)`];
+  });
+  if (dryRuns.length) return { ok: false, problems: dryRuns };
   if (isZodSchema(d.input)) {
     const refusals = entries.flatMap((e, i) => {
       const why = e.input === undefined ? undefined : inputRefusesEmpty(d.input as z.ZodType, e.input);

@@ -41,16 +41,21 @@ function strippingShape(schema: object): Record<string, unknown> | undefined {
   return shape ?? undefined;
 }
 
+/** The first key of `value` that is `dryRun` however spelt and that `schema` (none: `undefined`) would strip. */
+export function strippedDryRunKey(schema: object | undefined, value: Record<string, unknown>): string | undefined {
+  const shape = schema === undefined ? {} : strippingShape(schema);
+  if (shape === undefined) return undefined;
+  for (const key in value) if (isDryRunKey(key) && Object.hasOwn(value, key) && !Object.hasOwn(shape, key)) return key;
+  return undefined;
+}
+
 /**
  * Throws when `value` (a plain object about to be checked against `schema`, undefined for a
  * function without one) holds a dry-run key the schema would drop.
  */
 export function refuseDryRunField(schema: object | undefined, value: Record<string, unknown>): void {
-  const shape = schema === undefined ? {} : strippingShape(schema);
-  if (shape === undefined) return;
-  for (const key in value) {
-    if (!isDryRunKey(key) || !Object.hasOwn(value, key) || Object.hasOwn(shape, key)) continue;
-    const message = `is not an input field of this function: ${WHERE}`;
-    throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
-  }
+  const key = strippedDryRunKey(schema, value);
+  if (key === undefined) return;
+  const message = `is not an input field of this function: ${WHERE}`;
+  throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
 }

@@ -6,6 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { z } from "zod";
 import { resolveDefinition } from "../../runtime/definition-schema.js";
 import { defineFunction, type PodfnFunction } from "../../runtime/function.js";
 
@@ -139,4 +140,15 @@ test("a resource a built-in group does not serve is refused when it is surely a 
   ]) {
     assert.equal(problems({ permissions: [rule] }), "", JSON.stringify(rule));
   }
+});
+
+test("a schedule's input asking for a dry run the schema would strip is refused as the function loads: a scheduled run is never a dry run", () => {
+  const cron = { cron: "0 3 * * *" };
+  assert.equal(
+    problems({ schedule: { ...cron, input: { dryRun: true } } }),
+    "schedule.input.dryRun: is not an input field of this function, and a scheduled run is never a dry run (podfn run --dry-run makes one by hand)",
+  );
+  assert.match(problems({ input: z.object({ hours: z.number().optional() }), schedule: [cron, { ...cron, name: "b", input: { dry_run: true } }] }), /^schedule\[1\]\.input\.dry_run: is not an input field/);
+  // A schema that declares the field takes it as any other.
+  assert.equal(problems({ input: z.object({ dryRun: z.boolean() }), schedule: { ...cron, input: { dryRun: true } } }), "");
 });
