@@ -6,6 +6,7 @@
  * any other type is refused with the strategy printed as Go prints it.
  */
 import type { FieldError } from "./status.js";
+import { nonNegativeErrors } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -24,8 +25,7 @@ function rendered(value: unknown): string {
 /** ValidatePositiveIntOrPercent. */
 function positiveIntOrPercent(value: unknown, field: string): FieldError[] {
   if (typeof value === "string") return PERCENT.test(value) ? [] : [{ type: "Invalid", field, rendered: rendered(value), detail: PERCENT_MSG }];
-  if (typeof value === "number") return value < 0 ? [{ type: "Invalid", field, value, detail: "must be greater than or equal to 0" }] : [];
-  return [];
+  return nonNegativeErrors(value, field);
 }
 
 /** getIntOrPercentValue: the number a count or a percentage holds (another string: `IntValue`, Atoi or 0). */

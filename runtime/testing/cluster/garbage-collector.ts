@@ -11,6 +11,7 @@
  * written with an owner that is not there is decided the same way right after its write.
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
+import { groupVersion } from "./owner-references.js";
 import { clone, type Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 
@@ -41,20 +42,13 @@ function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUi
   registry.commit(def, copy, "MODIFIED");
 }
 
-/** `v1` → [``, `v1`], `apps/v1` → [`apps`, `v1`]. */
-function groupVersionOf(apiVersion: unknown): [string, string] {
-  const text = String(apiVersion ?? "");
-  const slash = text.indexOf("/");
-  return slash < 0 ? ["", text] : [text.slice(0, slash), text.slice(slash + 1)];
-}
-
 /**
  * isDangling + classifyReferences: the owner a reference names, found by kind, name and (for a
  * namespaced kind) the dependent's namespace, its uid compared. `undefined` for a kind not
  * served: the real collector fails on it and retries, leaving the dependent alone.
  */
 function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
-  const [group, version] = groupVersionOf(ref.apiVersion);
+  const { group, version } = groupVersion(typeof ref.apiVersion === "string" ? ref.apiVersion : "");
   const def = registry.byKind(group, String(ref.kind));
   // RESTMapping(kind, version): a version the server does not serve for that kind is an error too.
   if (!def || !registry.find(group, version, def.resource)) return undefined;

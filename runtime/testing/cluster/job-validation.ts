@@ -9,6 +9,7 @@
  * policies are not checked.
  */
 import type { FieldError } from "./status.js";
+import { nonNegativeErrors as nonNegative } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -20,11 +21,6 @@ const REPLACEMENT_POLICIES = ["Failed", "TerminatingOrFailed"];
 const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"];
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
-
-/** ValidateNonnegativeField, for a field that is set. */
-function nonNegative(value: unknown, field: string): FieldError[] {
-  return typeof value === "number" && value < 0 ? [{ type: "Invalid", field, value, detail: "must be greater than or equal to 0" }] : [];
-}
 
 /** completionMode, and what an Indexed Job's counts may be (validateJobSpec). */
 function completionModeErrors(spec: Obj, at: string): FieldError[] {

@@ -7,7 +7,7 @@
  * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
-import { configKeyErrors, MAX_DATA_BYTES, nameProblems, tooLong, valueBytes } from "./validation.js";
+import { configKeyErrors, MAX_DATA_BYTES, nameProblems, nonNegativeErrors, tooLong, valueBytes } from "./validation.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -106,8 +106,6 @@ export function leaseErrors(lease: Obj): FieldError[] {
   if (typeof spec.leaseDurationSeconds === "number" && spec.leaseDurationSeconds <= 0) {
     errors.push({ type: "Invalid", field: "spec.leaseDurationSeconds", value: spec.leaseDurationSeconds, detail: "must be greater than 0" });
   }
-  if (typeof spec.leaseTransitions === "number" && spec.leaseTransitions < 0) {
-    errors.push({ type: "Invalid", field: "spec.leaseTransitions", value: spec.leaseTransitions, detail: "must be greater than or equal to 0" });
-  }
+  errors.push(...nonNegativeErrors(spec.leaseTransitions, "spec.leaseTransitions"));
   return errors;
 }

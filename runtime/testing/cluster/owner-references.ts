@@ -69,7 +69,7 @@ function goReference(ref: Obj, index: number): string {
 }
 
 /** schema.FromAPIVersionAndKind's group and version (a version of more than one slash parses to none). */
-function groupVersion(apiVersion: string): { group: string; version: string } {
+export function groupVersion(apiVersion: string): { group: string; version: string } {
   const parts = apiVersion.split("/");
   if (apiVersion === "" || parts.length > 2) return { group: "", version: "" };
   return parts.length === 1 ? { group: "", version: parts[0]! } : { group: parts[0]!, version: parts[1]! };

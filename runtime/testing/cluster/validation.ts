@@ -205,10 +205,14 @@ export function configMapErrors(cm: Record<string, any>): FieldError[] {
   return errors;
 }
 
+/** `ValidateNonnegativeField` of a number that is set (anything else is not checked here). */
+export function nonNegativeErrors(value: unknown, field: string): FieldError[] {
+  return typeof value === "number" && value < 0 ? [{ type: "Invalid", field, value, detail: "must be greater than or equal to 0" }] : [];
+}
+
 /** `ValidateNonnegativeField` of a workload's `spec.replicas` (defaulted to 1 when unset). */
 export function replicasErrors(spec: Record<string, unknown> | undefined): FieldError[] {
-  const replicas = spec?.replicas;
-  return typeof replicas === "number" && replicas < 0 ? [{ type: "Invalid", field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" }] : [];
+  return nonNegativeErrors(spec?.replicas, "spec.replicas");
 }
 
 /**
