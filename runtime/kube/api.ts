@@ -11,6 +11,8 @@ import type * as coordinationv1 from "kubernetes-types/coordination/v1.js";
 import type * as rbacv1 from "kubernetes-types/rbac/v1.js";
 import type * as eventsv1 from "kubernetes-types/events/v1.js";
 import type * as policyv1 from "kubernetes-types/policy/v1.js";
+import type * as networkingv1 from "kubernetes-types/networking/v1.js";
+import type * as discoveryv1 from "kubernetes-types/discovery/v1.js";
 import type * as autoscalingv1 from "kubernetes-types/autoscaling/v1.js";
 import type * as authenticationv1 from "kubernetes-types/authentication/v1.js";
 import type { ListMeta, ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
@@ -264,6 +266,10 @@ export interface KubeClient {
   /** events.k8s.io/v1 Events (what `emitEvent` writes). */
   readonly eventsV1: ResourceClient<eventsv1.Event>;
   readonly podDisruptionBudgets: ResourceClient<policyv1.PodDisruptionBudget>;
+  readonly ingresses: ResourceClient<networkingv1.Ingress>;
+  readonly ingressClasses: ResourceClient<networkingv1.IngressClass>;
+  readonly networkPolicies: ResourceClient<networkingv1.NetworkPolicy>;
+  readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
 
   /** Any group/version/resource, e.g. a custom resource. */
   resource<T extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<T>;

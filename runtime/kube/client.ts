@@ -12,6 +12,8 @@ import type * as coordinationv1 from "kubernetes-types/coordination/v1.js";
 import type * as rbacv1 from "kubernetes-types/rbac/v1.js";
 import type * as eventsv1 from "kubernetes-types/events/v1.js";
 import type * as policyv1 from "kubernetes-types/policy/v1.js";
+import type * as networkingv1 from "kubernetes-types/networking/v1.js";
+import type * as discoveryv1 from "kubernetes-types/discovery/v1.js";
 import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
 import type { AccessDecision, AccessQuery, CallOptions, CreateJobFromCronJobOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
 import type { Credentials } from "./auth.js";
@@ -89,6 +91,10 @@ class Client implements KubeClient {
   readonly clusterRoleBindings: ResourceClient<rbacv1.ClusterRoleBinding>;
   readonly eventsV1: ResourceClient<eventsv1.Event>;
   readonly podDisruptionBudgets: ResourceClient<policyv1.PodDisruptionBudget>;
+  readonly ingresses: ResourceClient<networkingv1.Ingress>;
+  readonly ingressClasses: ResourceClient<networkingv1.IngressClass>;
+  readonly networkPolicies: ResourceClient<networkingv1.NetworkPolicy>;
+  readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
 
   constructor(context: ClientContext, owner: boolean) {
     this.#context = context;
@@ -118,6 +124,10 @@ class Client implements KubeClient {
     this.clusterRoleBindings = new Resource(context, T.clusterRoleBindings);
     this.eventsV1 = new Resource(context, T.eventsV1);
     this.podDisruptionBudgets = new Resource(context, T.podDisruptionBudgets);
+    this.ingresses = new Resource(context, T.ingresses);
+    this.ingressClasses = new Resource(context, T.ingressClasses);
+    this.networkPolicies = new Resource(context, T.networkPolicies);
+    this.endpointSlices = new Resource(context, T.endpointSlices);
   }
 
   resource<R extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<R> {

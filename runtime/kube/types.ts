@@ -32,4 +32,8 @@ export const RESOURCE_TYPES = {
   clusterRoleBindings: typed("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
   eventsV1: typed("events.k8s.io", "v1", "events", "Event"),
   podDisruptionBudgets: typed("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget"),
+  ingresses: typed("networking.k8s.io", "v1", "ingresses", "Ingress"),
+  ingressClasses: typed("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
+  networkPolicies: typed("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"),
+  endpointSlices: typed("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice"),
 } as const satisfies Record<string, ResourceType>;

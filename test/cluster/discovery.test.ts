@@ -53,6 +53,13 @@ describe("discovery", () => {
     assert.deepEqual(deployments(ourApps), deployments(realApps));
   });
 
+  test("networking.k8s.io and discovery.k8s.io are described as the real server describes them", async () => {
+    const f = fixture("discovery-aggregated-apis");
+    const agg = await t.send("GET", "/apis", { accept: f.request.accept! });
+    const group = (body: any, name: string) => body.items.find((i: { metadata: { name: string } }) => i.metadata.name === name);
+    for (const name of ["networking.k8s.io", "discovery.k8s.io"]) assert.deepEqual(group(agg.body, name), group(f.response.body, name), name);
+  });
+
   test("a custom resource type appears in discovery and is served", async () => {
     t.cluster.createResourceType({ group: "example.com", version: "v1", resource: "widgets", kind: "Widget", namespaced: true });
     const list = await t.send("GET", "/apis/example.com/v1");

@@ -2,8 +2,10 @@
  * @module cluster/label-rules
  * What a label key and a label value may be, with the messages of
  * k8s.io/apimachinery/pkg/util/validation (`IsQualifiedName`, `IsValidLabelValue`): used by the
- * selector parser and by metadata and Event validation.
+ * selector parser and by metadata and Event validation; and a label map and a `LabelSelector`
+ * as metav1's `ValidateLabels` and `ValidateLabelSelector` check them.
  */
+import type { FieldError } from "./status.js";
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -37,4 +39,41 @@ export function labelValueErrors(value: string): string[] {
   if (Buffer.byteLength(value) > 63) errs.push("must be no more than 63 characters");
   if (!QUALIFIED_NAME.test(value)) errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
   return errs;
+}
+
+/** `ValidateLabels`: each key, then its value, reported at `field` itself (not per key). */
+export function labelsErrors(labels: unknown, field: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [k, v] of Object.entries((labels ?? {}) as Record<string, unknown>)) {
+    for (const detail of labelKeyErrors(k)) errors.push({ type: "Invalid", field, value: k, detail });
+    for (const detail of labelValueErrors(String(v))) errors.push({ type: "Invalid", field, value: v, detail });
+  }
+  return errors;
+}
+
+/**
+ * `ValidateLabelSelector` (values checked: `AllowInvalidLabelValueInSelector` false): its
+ * matchLabels, then each expression's operator and values, key and each value.
+ */
+export function labelSelectorErrors(selector: unknown, field: string): FieldError[] {
+  if (!selector || typeof selector !== "object") return [];
+  const sel = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  const errors = labelsErrors(sel.matchLabels, `${field}.matchLabels`);
+  const expressions = Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as Array<Record<string, unknown>>) : [];
+  expressions.forEach((e, i) => {
+    const at = `${field}.matchExpressions[${i}]`;
+    const values = Array.isArray(e?.values) ? (e.values as unknown[]).map(String) : [];
+    const operator = e?.operator ?? "";
+    if (operator === "In" || operator === "NotIn") {
+      if (values.length === 0) errors.push({ type: "Required", field: `${at}.values`, detail: "must be specified when `operator` is 'In' or 'NotIn'" });
+    } else if (operator === "Exists" || operator === "DoesNotExist") {
+      if (values.length > 0) errors.push({ type: "Forbidden", field: `${at}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+    } else errors.push({ type: "Invalid", field: `${at}.operator`, value: operator, detail: "not a valid selector operator" });
+    const key = String(e?.key ?? "");
+    for (const detail of labelKeyErrors(key)) errors.push({ type: "Invalid", field: `${at}.key`, value: key, detail });
+    values.forEach((v, j) => {
+      for (const detail of labelValueErrors(v)) errors.push({ type: "Invalid", field: `${at}.values[${j}]`, value: v, detail });
+    });
+  });
+  return errors;
 }

@@ -38,11 +38,12 @@ export function secretErrors(secret: Obj): FieldError[] {
   return [...configKeyErrors(secret, ["data"]), ...size, ...secretTypeErrors(secret)];
 }
 
-const PORT_RANGE = "must be between 1 and 65535, inclusive";
+/** IsValidPortNum's message. */
+export const PORT_RANGE = "must be between 1 and 65535, inclusive";
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 
 /** IsValidPortName's messages, in its order. */
-function portNameProblems(name: string): string[] {
+export function portNameProblems(name: string): string[] {
   const out: string[] = [];
   if (name.length > 15) out.push("must be no more than 15 characters");
   if (!/^[-a-z0-9]+$/.test(name)) out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
@@ -52,7 +53,8 @@ function portNameProblems(name: string): string[] {
   return out;
 }
 
-const validPort = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+/** IsValidPortNum: an integer in 1..65535. */
+export const validPort = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
 
 /** validateServicePort: its name (required when the Service has several ports; a DNS label, unique), number, protocol and target. */
 function servicePortErrors(port: Obj, at: string, requireName: boolean, names: Set<string>): FieldError[] {

@@ -26,6 +26,9 @@ import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { leaseErrors, secretErrors, serviceErrors } from "./object-rules.js";
 import { deploymentStrategyErrors } from "./deployment-strategy.js";
 import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailurePolicyRestartErrors, startingDeadlineErrors } from "./job-validation.js";
+import { defaultIngress, defaultIngressClass, ingressClassErrors, ingressClassUpdateErrors, ingressCreateErrors, ingressErrors, ingressStatusErrors } from "./ingress-validation.js";
+import { defaultNetworkPolicy, networkPolicyErrors } from "./network-policy-validation.js";
+import { defaultEndpointSlice, endpointSliceErrors } from "./endpointslice-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
@@ -89,8 +92,8 @@ export interface ResourceDef {
   metaCheckedAfter?: boolean;
   /** Workloads: a change of anything but metadata and status bumps `metadata.generation`. */
   generation: boolean;
-  /** A change of `metadata.annotations` bumps it too (Deployments: they copy theirs to their ReplicaSets). */
-  annotationsBumpGeneration?: boolean;
+  /** A change of these metadata bumps it too (Deployments' annotations: they copy theirs to their ReplicaSets; EndpointSlices' labels). */
+  metadataBumpsGeneration?: "annotations" | "labels";
   /** A PUT must name the resourceVersion it replaces (the strategy's AllowUnconditionalUpdate is false: Leases, custom resources). */
   conditionalUpdate?: boolean;
   /** Pods answer a delete with the object; most types with a Success Status. */
@@ -208,7 +211,7 @@ export const BUILTIN: ResourceDef[] = [
     defaults: defaultCrd, prepareCreate: prepareCrdCreate, prepareUpdate: prepareCrdUpdate, validate: crdErrors, validateUpdate: crdUpdateErrors, generation: true,
   }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
-  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: deploymentErrors, validateUpdate: selectorUpdateErrors, generation: true, annotationsBumpGeneration: true, statusKeepsMetadata: ["labels"] }),
+  def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: deploymentErrors, validateUpdate: selectorUpdateErrors, generation: true, metadataBumpsGeneration: "annotations", statusKeepsMetadata: ["labels"] }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
   def({ group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultStatefulSet, validate: scaledWorkload, validateUpdate: statefulSetUpdateErrors, generation: true }),
   def({ group: "authentication.k8s.io", version: "v1", resource: "selfsubjectreviews", kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }),
@@ -230,10 +233,17 @@ export const BUILTIN: ResourceDef[] = [
     validate: jobErrors, validateUpdate: jobUpdateErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true, conditionalUpdate: true, validate: leaseErrors }),
+  def({ group: "discovery.k8s.io", version: "v1", resource: "endpointslices", kind: "EndpointSlice", namespaced: true, finalizerRule: "create", defaults: defaultEndpointSlice, validate: endpointSliceErrors, generation: true, metadataBumpsGeneration: "labels" }),
   def({
     group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, finalizerRule: "generic", shortNames: ["ev"], fields: fields(EVENTS_V1_FIELDS), storage: { def: CORE_EVENTS, toStorage: eventToCore, fromStorage: eventFromCore }, createOnUpdate: true,
     nameRule: "segment", metaCheckedAfter: true, validate: (o) => legacyEventErrors(eventToCore(o)), validateCreate: (o) => strictEventCreateErrors(eventToCore(o)),
   }),
+  def({ group: "networking.k8s.io", version: "v1", resource: "ingressclasses", kind: "IngressClass", namespaced: false, finalizerRule: "update+create", defaults: defaultIngressClass, generation: true,
+    // ValidateIngressClassUpdate: the controller's immutability first, then the class as on create.
+    validate: (o, old) => [...(old ? ingressClassUpdateErrors(o, old) : []), ...ingressClassErrors(o)] }),
+  def({ group: "networking.k8s.io", version: "v1", resource: "ingresses", kind: "Ingress", namespaced: true, finalizerRule: "update+create", shortNames: ["ing"], subresources: ["status"], defaults: defaultIngress, generation: true,
+    validate: ingressErrors, validateCreate: ingressCreateErrors, validateStatus: ingressStatusErrors }),
+  def({ group: "networking.k8s.io", version: "v1", resource: "networkpolicies", kind: "NetworkPolicy", namespaced: true, shortNames: ["netpol"], defaults: defaultNetworkPolicy, validate: networkPolicyErrors, generation: true }),
   def({ group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true, finalizerRule: "generic", shortNames: ["pdb"], subresources: ["status"], defaults: d.defaultPdb, generation: true }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, false), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),

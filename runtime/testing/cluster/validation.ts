@@ -9,7 +9,7 @@
 import { isZoneName } from "../../schedule/zone-names.js";
 import { robfigParseError } from "./cron-schedule.js";
 import { goStrings, type FieldError } from "./status.js";
-import { labelKeyErrors, labelValueErrors } from "./label-rules.js";
+import { labelKeyErrors, labelsErrors } from "./label-rules.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import { ownerReferenceErrors } from "./owner-references.js";
 
@@ -60,11 +60,7 @@ export function validateMeta(meta: Record<string, unknown>, rule: NameRule): Fie
   }
   if (!name) errors.push({ type: "Required", field: "metadata.name", detail: "name or generateName is required" });
   else for (const p of nameProblems(name, rule)) errors.push({ type: "Invalid", field: "metadata.name", value: name, detail: p });
-  const labels = (meta.labels ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(labels)) {
-    for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.labels", value: k, detail: p });
-    for (const p of labelValueErrors(String(v))) errors.push({ type: "Invalid", field: `metadata.labels`, value: v, detail: p });
-  }
+  errors.push(...labelsErrors(meta.labels, "metadata.labels"));
   let annotationBytes = 0;
   for (const [k, v] of Object.entries((meta.annotations ?? {}) as Record<string, unknown>)) {
     for (const p of labelKeyErrors(k)) errors.push({ type: "Invalid", field: "metadata.annotations", value: k, detail: p });
@@ -105,9 +101,10 @@ const NOT_QUALIFIED = "name is neither a standard finalizer name nor is it fully
  * per index; on update core's `ValidateObjectMetaUpdate` runs it once (`core`), and some types'
  * update validation runs their create validation too, before it (`create+update`: PVCs, Jobs,
  * RBAC) or after it (`update+create`: ConfigMaps, Secrets, ServiceAccounts, Pods): the same
- * cause twice, as there.
+ * cause twice, as there. A few run only their create validation on update (`create`:
+ * EndpointSlices).
  */
-export type FinalizerRule = "generic" | "core" | "create+update" | "update+create";
+export type FinalizerRule = "generic" | "core" | "create" | "create+update" | "update+create";
 
 /** apimachinery's ValidateFinalizers: each name a qualified name, and not both orphan and foregroundDeletion. */
 function genericFinalizerErrors(list: string[], field: string): FieldError[] {
@@ -131,6 +128,7 @@ export function finalizerErrors(finalizers: unknown, rule: FinalizerRule, update
   if (!update) return create();
   if (rule === "generic") return [];
   if (rule === "core") return kubeFinalizerErrors(list, field);
+  if (rule === "create") return create();
   return rule === "create+update" ? [...create(), ...kubeFinalizerErrors(list, field)] : [...kubeFinalizerErrors(list, field), ...create()];
 }
 

@@ -162,13 +162,14 @@ function canonical(value: unknown): string {
 
 /**
  * What bumps `metadata.generation` (the strategies' PrepareForUpdate): the spec, and for some
- * kinds the annotations; for a custom resource everything but metadata (its status too, when
+ * kinds their annotations or labels; for a custom resource everything but metadata (its status too, when
  * no status subresource keeps it apart).
  */
 function specOf(def: ResourceDef, obj: Obj): string {
   const { metadata, status, kind: _k, apiVersion: _a, ...rest } = obj;
   if (def.custom) return canonical({ ...rest, status });
-  return canonical(def.annotationsBumpGeneration ? { ...rest, "metadata.annotations": metadata?.annotations ?? {} } : rest);
+  const meta = def.metadataBumpsGeneration;
+  return canonical(meta ? { ...rest, [`metadata.${meta}`]: metadata?.[meta] ?? {} } : rest);
 }
 
 /**
