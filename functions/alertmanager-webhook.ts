@@ -66,7 +66,10 @@ const payload = z.object({
   commonLabels: labels,
   commonAnnotations: labels,
   externalURL: z.string(),
-  alerts: z.array(alertSchema),
+  // Bounded, as every array an HTTP input takes should be: zod checks the length first, where
+  // 60,000 bad alerts in a 1 MB body would cost it hundreds of MB to list one by one. Keep
+  // Alertmanager's `max_alerts` at or below it (it then counts the rest in truncatedAlerts).
+  alerts: z.array(alertSchema).max(1000),
 });
 
 type Outcome = { fingerprint: string; namespace?: string; deployment?: string; outcome: "restarted" | "skipped"; reason?: string };

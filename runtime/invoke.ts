@@ -119,9 +119,14 @@ function inputIssues(issue: z.core.$ZodIssue): { path: string; message: string }
   return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
 }
 
+/** zod issues an answer names; beyond these, counted (a 1 MB body can hold 60,000 bad items). */
+const MAX_ISSUES = 20;
+
 function inputOf(result: ParseResult): unknown {
   if (result.success) return result.data;
-  const issues = result.error.issues.flatMap(inputIssues);
+  const found = result.error.issues;
+  const issues = found.slice(0, MAX_ISSUES).flatMap(inputIssues);
+  if (found.length > MAX_ISSUES) issues.push({ path: "", message: `and ${found.length - MAX_ISSUES} more problems` });
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   throw new InputError(`invalid input: ${summary}`, issues);
 }

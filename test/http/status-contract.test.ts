@@ -186,6 +186,20 @@ describe("status contract", () => {
     assert.deepEqual(issues[20], { path: "", message: "and 480 more keys that are not fields of this input" });
   });
 
+  test("an input with thousands of bad items is a 400 naming the first twenty zod issues and counting the rest", async () => {
+    const input = z.object({ items: z.array(z.object({ status: z.enum(["a", "b"]) })) });
+    const app = testApp([loaded({ name: "bulk", input, handler: () => 1 })]);
+    const res = await app.fetch(postJson("/bulk", { items: Array.from({ length: 5000 }, () => ({ status: "x" })) }));
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.ok(text.length < 10_000, `a bounded answer (${text.length} bytes)`);
+    const body = JSON.parse(text) as { error: { message: string; issues: { path: string; message: string }[] } };
+    assert.equal(body.error.issues.length, 21);
+    assert.equal(body.error.issues[0]!.path, "items[0].status");
+    assert.deepEqual(body.error.issues[20], { path: "", message: "and 4980 more problems" });
+    assert.match(body.error.message, /; and 4980 more problems$/);
+  });
+
   test("HttpError answers with its status, code, message and details", async () => {
     const app = testApp([loaded({ name: "busy", handler: () => Promise.reject(new HttpError(409, "already_running", "a run is in progress", { details: { since: "10:00" } })) })]);
     const res = await app.fetch(postJson("/busy", {}, { "x-request-id": "r-409" }));
