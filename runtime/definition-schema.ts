@@ -9,7 +9,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import { permissionProblems } from "./builtin-resources.js";
-import { strippedDryRunKey } from "./input-dry-run.js";
+import { undeclaredDryRunKey } from "./input-dry-run.js";
 import { editDistance } from "./edit-distance.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
@@ -276,7 +276,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   // may be meant for `podfn run --input` too.)
   // A schedule's input asking for a dry run would be stripped and every run made for real.
   const dryRuns = entries.flatMap((e, i) => {
-    const key = isPlainObject(e.input) ? strippedDryRunKey(d.input as object | undefined, e.input) : undefined;
+    const key = isPlainObject(e.input) ? undeclaredDryRunKey(d.input as object | undefined, e.input) : undefined;
     const at = Array.isArray(d.schedule) ? `schedule[${i}].input` : "schedule.input";
     return key === undefined ? [] : [`${at}.${key}: is not an input field of this function, and a scheduled run is never a dry run (podfn run --dry-run makes one by hand)`];
   });

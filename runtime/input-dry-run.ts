@@ -1,32 +1,38 @@
 /**
  * @module input-dry-run
- * A dry run asked for in the wrong place: an input object holding a key that is `dryRun` however
- * spelt (case, `-`, `_`: `dry_run`, `DryRun`) which the function's schema does not keep. The
- * schema would strip the key and the call would run for real; it is refused instead (an
- * `InputError` naming the key), saying where the switch is. The schema is looked at through
- * `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input; one that declares
- * the key, keeps unknown keys (`z.looseObject`, a catchall, `z.strictObject`, which refuses them
- * itself), or is not an object schema takes it as any other field.
+ * A dry run asked for in the wrong place: an input object holding a key that says `dryRun`
+ * however spelt (case, separators, brackets: `dry_run`, `DryRun`, `dryRun[]`) which the
+ * function's object schema does not declare. Stripped (`z.object`) or kept as an extra field
+ * (`z.looseObject`, a catchall) the call would run for real, the handler never reading it; it
+ * is refused instead (an `InputError` naming the key), saying where the switch is —
+ * `z.strictObject` too, which would refuse it without saying so. The schema is looked at
+ * through `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input; one that
+ * declares the key, or is not an object schema (`z.any()`, a record), takes it as any other field.
  */
 import { InputError } from "./errors.js";
 
 const WHERE = "a dry run is asked for with ?dryRun=true or the X-Podfn-Dry-Run header (podfn run: --dry-run); nothing was run";
 
-/** A key that is `dryRun` spelt otherwise or as is. */
+/** Anything that holds `dry`, in any case: the cheap first test of `isDryRunKey`. */
+const HOLDS_DRY = /dry/i;
+
+/**
+ * A key (or a header name) that says `dryRun` among other characters: any case, any separators
+ * or brackets (`dry_run`, `DryRun`, `dryRun[]`, ` dryRun`, `dryRun.enabled`, `x-dry-run`).
+ */
 export function isDryRunKey(key: string): boolean {
-  // Cheap first: 6 to 8 characters starting with d or D.
-  if (key.length < 6 || key.length > 8 || (key.charCodeAt(0) | 32) !== 100) return false;
-  return key.replace(/[-_]/g, "").toLowerCase() === "dryrun";
+  if (key.length < 6 || !HOLDS_DRY.test(key)) return false;
+  return key.toLowerCase().replace(/[^a-z0-9]/g, "").includes("dryrun");
 }
 
 type Def = { type?: string; shape?: Record<string, unknown>; catchall?: unknown; innerType?: unknown; in?: unknown };
 const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
 
-/** How a schema treats unknown keys: the shape it strips them against, or undefined when it does not strip. */
-const strippingShapes = new WeakMap<object, Record<string, unknown> | null>();
+/** An object schema's declared shape (whatever it does with other keys), or undefined for any other schema. */
+const objectShapes = new WeakMap<object, Record<string, unknown> | null>();
 
-function strippingShape(schema: object): Record<string, unknown> | undefined {
-  let shape = strippingShapes.get(schema);
+function objectShape(schema: object): Record<string, unknown> | undefined {
+  let shape = objectShapes.get(schema);
   if (shape === undefined) {
     let def = defOf(schema);
     // Through the wrappers that hand an object on as it is checked.
@@ -35,15 +41,15 @@ function strippingShape(schema: object): Record<string, unknown> | undefined {
       if (inner === undefined) break;
       def = defOf(inner);
     }
-    shape = def?.type === "object" && def.shape !== undefined && def.catchall === undefined ? def.shape : null;
-    strippingShapes.set(schema, shape);
+    shape = def?.type === "object" && def.shape !== undefined ? def.shape : null;
+    objectShapes.set(schema, shape);
   }
   return shape ?? undefined;
 }
 
-/** The first key of `value` that is `dryRun` however spelt and that `schema` (none: `undefined`) would strip. */
-export function strippedDryRunKey(schema: object | undefined, value: Record<string, unknown>): string | undefined {
-  const shape = schema === undefined ? {} : strippingShape(schema);
+/** The first key of `value` that says `dryRun` and that `schema` (none: `undefined`) does not declare. */
+export function undeclaredDryRunKey(schema: object | undefined, value: Record<string, unknown>): string | undefined {
+  const shape = schema === undefined ? {} : objectShape(schema);
   if (shape === undefined) return undefined;
   for (const key in value) if (isDryRunKey(key) && Object.hasOwn(value, key) && !Object.hasOwn(shape, key)) return key;
   return undefined;
@@ -51,10 +57,10 @@ export function strippedDryRunKey(schema: object | undefined, value: Record<stri
 
 /**
  * Throws when `value` (a plain object about to be checked against `schema`, undefined for a
- * function without one) holds a dry-run key the schema would drop.
+ * function without one) holds a dry-run key the schema does not declare.
  */
 export function refuseDryRunField(schema: object | undefined, value: Record<string, unknown>): void {
-  const key = strippedDryRunKey(schema, value);
+  const key = undeclaredDryRunKey(schema, value);
   if (key === undefined) return;
   const message = `is not an input field of this function: ${WHERE}`;
   throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);

@@ -7,8 +7,9 @@
  * reserved: it never reaches the input. A request that asks for a dry run in a form only half
  * recognised must never run for real: the key counts however it is percent-encoded, a repeated
  * header is the list it is, and any other value is refused (`InputError` naming `dryRun`). A
- * misspelt key (`dryrun`, `dry-run`, `dry_run`, `DryRun`) on a request whose query is not its
- * input is refused too (naming it); on a GET its input check refuses it (input-dry-run).
+ * misspelt key (`dryrun`, `dry-run`, `DryRun`, `dryRun[]`, or a value saying it) on a request
+ * whose query is not its input is refused too (naming it); on a GET its input check refuses it
+ * (input-dry-run). So is a header whose name says `dryRun` but is not `X-Podfn-Dry-Run`.
  */
 import { InputError } from "../errors.js";
 import { isDryRunKey } from "../input-dry-run.js";
@@ -49,13 +50,35 @@ export function wantsDryRun(query: string, header: string | null, queryIsInput =
 /** A query that may hold a dry-run key spelt otherwise than `dryRun`. */
 const MAY_BE_MISSPELT = /dry/i;
 
-/** Throws for a key that is `dryRun` spelt otherwise (case, `-` or `_`): a request that meant a dry run must not run. */
+/**
+ * Throws for a key that says `dryRun` otherwise (case, separators, brackets, spaces), or a value
+ * that does (`?a=1;dryRun=true`, `?mode=dry-run`): a request that meant a dry run must not run.
+ */
 function refuseMisspeltKey(query: string): void {
-  for (const key of new URLSearchParams(query).keys()) {
-    if (key !== "dryRun" && isDryRunKey(key)) {
-      const message = "is not podfn's dry-run parameter: write dryRun=true (nothing was run)";
-      throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
-    }
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (key === "dryRun") continue;
+    if (isDryRunKey(key)) throw misspelt(key, "is not podfn's dry-run parameter: write dryRun=true (nothing was run)");
+    if (isDryRunKey(value)) throw misspelt(key, "asks for a dry run podfn does not read: write dryRun=true (nothing was run)");
+  }
+}
+
+const misspelt = (path: string, message: string) => new InputError(`invalid input: ${path}: ${message}`, [{ path, message }]);
+
+/**
+ * The first header whose name says `dryRun` but is not `X-Podfn-Dry-Run` (`X-Dry-Run`,
+ * `X-Podfn-DryRun`): refused like a misspelt query key. `names` are the request's raw header
+ * names (a Node request's `rawHeaders`, every other entry) or a `Headers`' keys.
+ */
+export function refuseMisspeltDryRunHeader(names: readonly string[] | Iterable<string>, step = 1): void {
+  const list = names as readonly string[];
+  if (Array.isArray(list)) {
+    for (let i = 0; i < list.length; i += step) checkHeaderName(list[i]!);
+  } else for (const name of names) checkHeaderName(name);
+}
+
+function checkHeaderName(name: string): void {
+  if (isDryRunKey(name) && name.toLowerCase() !== "x-podfn-dry-run") {
+    throw misspelt(name, "is not podfn's dry-run header: send X-Podfn-Dry-Run: true, or ?dryRun=true (nothing was run)");
   }
 }
 

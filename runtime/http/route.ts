@@ -20,7 +20,7 @@ import type { AuthChecker } from "./auth/index.js";
 import { BodyDeadlines } from "./body-deadline.js";
 import { checkContentEncoding, checkContentType, checkTransferCoding, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
-import { queryInput, wantsDryRun } from "./input.js";
+import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
 import { Refusal, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
 import { callErrorAnswerer } from "./call-errors.js";
@@ -186,6 +186,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
 
   function call(request: CallRequest, requestId: string, input: unknown): Answer | Promise<Answer> {
     try {
+      if (request.incoming) refuseMisspeltDryRunHeader(request.incoming.rawHeaders, 2);
+      else refuseMisspeltDryRunHeader(request.headers().keys());
       const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"), readsQuery);
       const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
       const trigger = new HttpCallTrigger(request);

@@ -11,6 +11,7 @@
 import type { z } from "zod";
 import { zod as runtimeZod } from "../zod-runtime.js";
 import { arrayLengths, checksOf, internalsOf, leafCheck, type Check, type Internals } from "./leaf.js";
+import { isDryRunKey } from "../input-dry-run.js";
 
 /** A compiled node: its check, whether it accepts `undefined`, and whether zod returns every value it accepts unchanged. */
 interface Node {
@@ -213,7 +214,8 @@ function objectNode(zod: Internals, visiting: Set<Internals>): Node | undefined 
           if (checkFields(value as Record<string, unknown>) < 0) return false;
           for (const key in value) {
             if (known[key]) continue;
-            if (key === "__proto__" || !hasOwn.call(value, key) || !catchall((value as Record<string, unknown>)[key])) return false;
+            // A key saying `dryRun` is left to zod's path, where input-dry-run refuses it.
+            if (key === "__proto__" || !hasOwn.call(value, key) || isDryRunKey(key) || !catchall((value as Record<string, unknown>)[key])) return false;
           }
           return true;
         };

@@ -101,7 +101,7 @@ describe("dry run over HTTP", () => {
 
   test("false and 0 (any case) are a real run; either source saying true is a dry run", async () => {
     const app = testApp(functions());
-    for (const query of ["dryRun=false", "dryRun=0", "dryRun=FALSE", "dryRunner=true", "n=%41"]) {
+    for (const query of ["dryRun=false", "dryRun=0", "dryRun=FALSE", "dryness=true", "n=%41"]) {
       const answer = await viaFetch(app, req(`/get?${query}`));
       assert.equal(answer.status, 200, query);
       assert.equal(answer.body.dryRun, false, query);
@@ -119,12 +119,48 @@ describe("dry run over HTTP", () => {
   test("a misspelt dry-run query key is a 400 naming it on a POST, and the handler never runs", async () => {
     let runs = 0;
     const app = testApp([loaded({ name: "cleanup", input: z.object({ olderThanHours: z.number().optional() }), handler: () => ++runs })]);
-    for (const key of ["dryrun", "dry-run", "dry_run", "DryRun", "DRY_RUN"]) {
-      const answer = await viaFetch(app, postJson(`/cleanup?${key}=true`, {}));
-      assert.equal(answer.status, 400, key);
-      assert.deepEqual(answer.body.error!.issues, [{ path: key, message: "is not podfn's dry-run parameter: write dryRun=true (nothing was run)" }], key);
+    for (const [query, key] of [
+      ["dryrun=true", "dryrun"], ["dry-run=true", "dry-run"], ["dry_run=true", "dry_run"], ["DryRun=true", "DryRun"], ["DRY_RUN=true", "DRY_RUN"],
+      ["dryRun[]=true", "dryRun[]"], ["%20dryRun=true", " dryRun"], ["dryRun.x=1", "dryRun.x"], ["dryRun%3Dtrue", "dryRun=true"], ["dryRunner=1", "dryRunner"],
+    ]) {
+      const answer = await viaFetch(app, postJson(`/cleanup?${query}`, {}));
+      assert.equal(answer.status, 400, query);
+      assert.deepEqual(answer.body.error!.issues, [{ path: key, message: "is not podfn's dry-run parameter: write dryRun=true (nothing was run)" }], query);
     }
-    assert.equal((await viaFetch(app, postJson("/cleanup?dryRunner=1&dry=1", {}))).status, 200, "other keys are not dryRun misspelt");
+    for (const [query, key] of [["a=1;dryRun=true", "a"], ["mode=dry-run", "mode"]]) {
+      const answer = await viaFetch(app, postJson(`/cleanup?${query}`, {}));
+      assert.equal(answer.status, 400, query);
+      assert.deepEqual(answer.body.error!.issues, [{ path: key, message: "asks for a dry run podfn does not read: write dryRun=true (nothing was run)" }], query);
+    }
+    assert.equal((await viaFetch(app, postJson("/cleanup?dry=1&dryness=2&mode=run", {}))).status, 200, "other keys and values do not say dryRun");
+    assert.equal(runs, 1);
+  });
+
+  test("a header whose name says dryRun but is not X-Podfn-Dry-Run is a 400 naming it, over fetch and on the socket", async () => {
+    let runs = 0;
+    const app = testApp([loaded({ name: "cleanup", handler: () => ++runs })]);
+    for (const name of ["X-Dry-Run", "X-Podfn-DryRun", "dry_run"]) {
+      const answer = await viaFetch(app, postJson("/cleanup", {}, { [name]: "true" }));
+      assert.equal(answer.status, 400, name);
+      assert.deepEqual(answer.body.error!.issues, [{ path: name.toLowerCase(), message: "is not podfn's dry-run header: send X-Podfn-Dry-Run: true, or ?dryRun=true (nothing was run)" }], name);
+    }
+    const server = await listenOn(app.listener);
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const request = httpRequest({ host: "127.0.0.1", port: server.port, path: "/cleanup", method: "POST", headers: { "content-type": "application/json", "X-Dry-Run": "1" } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve(`${res.statusCode} ${text}`));
+        });
+        request.on("error", reject);
+        request.end("{}");
+      });
+      assert.match(answer, /^400 .*"path":"X-Dry-Run".*is not podfn's dry-run header/);
+    } finally {
+      await server.close();
+    }
+    assert.equal((await viaFetch(app, postJson("/cleanup", {}, { "x-podfn-dry-run": "false", "x-dryness": "1" }))).status, 200);
     assert.equal(runs, 1);
   });
 
@@ -158,6 +194,25 @@ describe("dry run over HTTP", () => {
     }
     assert.equal(runs, 0);
     assert.deepEqual((await viaFetch(app, postJson("/declares", { dryRun: true }))).body, { dryRun: true } as never);
-    assert.deepEqual((await viaFetch(app, postJson("/loose", { dryRun: true }))).body, { dryRun: true } as never);
+    assert.deepEqual((await viaFetch(app, postJson("/loose", { other: 1 }))).body, { other: 1 } as never);
+  });
+
+  test("an object schema that keeps or refuses other keys still refuses an undeclared dryRun, saying where the switch is; z.any() takes it", async () => {
+    let runs = 0;
+    const app = testApp([
+      loaded({ name: "loose", input: z.looseObject({ action: z.string() }), handler: () => ++runs }),
+      loaded({ name: "catchall", input: z.object({}).catchall(z.unknown()), handler: () => ++runs }),
+      loaded({ name: "strict", input: z.strictObject({ hours: z.number().optional() }), handler: () => ++runs }),
+      loaded({ name: "anything", input: z.any(), handler: ({ input }) => input }),
+    ]);
+    for (const [path, body, key] of [["/loose", { action: "scale", dryRun: true }, "dryRun"], ["/catchall", { "dry-run": 1 }, "dry-run"], ["/strict", { dryRun: true }, "dryRun"]] as const) {
+      const answer = await viaFetch(app, postJson(path, body));
+      assert.equal(answer.status, 400, path);
+      assert.equal(answer.body.error!.issues[0]!.path, key, path);
+      assert.match(answer.body.error!.issues[0]!.message, /\?dryRun=true or the X-Podfn-Dry-Run header .*nothing was run/, path);
+    }
+    assert.equal(runs, 0);
+    assert.deepEqual((await viaFetch(app, postJson("/anything", { dryRun: true }))).body, { dryRun: true } as never);
+    assert.equal((await viaFetch(app, postJson("/loose", { action: "scale", note: "x" }))).status, 200);
   });
 });
