@@ -93,9 +93,9 @@ export interface WatchOptions<T = KubeObject> extends ListOptions {
    * (as informers do), then watch from the list's version.
    */
   resourceVersion?: string;
-  /** Seconds after which the server ends one watch request (the iterator then resumes). Default 300. */
+  /** Seconds after which the server ends one watch request (the iterator then resumes). Default 300 to 600 at random (client-go's spread); 0: the server's default. */
   timeoutSeconds?: number;
-  /** Restart a stream that sent nothing (not even a bookmark) for this long. Default 2 × timeoutSeconds, at most 600 s. */
+  /** Restart a stream that sent nothing (not even a bookmark) for this long. Default 2 × timeoutSeconds, at most 600 s (600 s when timeoutSeconds is 0). */
   stallTimeoutMs?: number;
   /** Yield `BOOKMARK` events too (they always advance the resourceVersion). Default: false. */
   bookmarks?: boolean;

@@ -4,13 +4,15 @@
  *
  * - Without `resourceVersion`, it lists first (every page) and yields each listed object as
  *   `ADDED`, then watches from the list's resourceVersion, as informers do.
- * - It sends `watch=1&allowWatchBookmarks=true&resourceVersion=RV&timeoutSeconds=N`; when the
+ * - It sends `watch=1&allowWatchBookmarks=true&resourceVersion=RV&timeoutSeconds=N` (N: 300 to
+ *   600 at random unless given; 0 leaves it to the server); when the
  *   server ends the stream (timeout, connection drop), it resumes from the last resourceVersion
  *   seen, bookmarks included. A stream that broke before its first event, or ended within a
  *   second without one (client-go's "very short watch"), is resumed after a jittered backoff (up
  *   to 30 s) that grows while streams keep coming back so; one that ran longer quietly (nothing of
  *   the type changed) is resumed at once.
- * - On 410 Gone (as the HTTP status or as an `ERROR` event) it lists again and yields the
+ * - On 410 Gone (as the HTTP status or as an `ERROR` event) it lists again (after the backoff
+ *   when the stream brought nothing else) and yields the
  *   difference with what it knows: `ADDED` for new objects, `MODIFIED` for changed ones,
  *   `DELETED` (with the last known object) for vanished ones; then watches from the new list's
  *   resourceVersion. What it knows is every object it has yielded, kept in memory (as an
@@ -102,8 +104,10 @@ async function* watchUntil<T extends KubeObject>(
 ): AsyncGenerator<WatchEvent<T>, void, undefined> {
   const namespace = options.namespace ?? context.namespace;
   const path = resourcePath(type, namespace);
-  const timeoutSeconds = options.timeoutSeconds ?? 300;
-  const stallMs = options.stallTimeoutMs ?? Math.min(2 * timeoutSeconds * 1000, 600_000);
+  // client-go's reflector: minWatchTimeout (5 min) times 1 to 2, so that watches started together
+  // (the replicas of one Deployment) do not all come back at once. 0 asks the server's default.
+  const timeoutSeconds = options.timeoutSeconds ?? Math.floor(300 * (1 + Math.random()));
+  const stallMs = options.stallTimeoutMs ?? (timeoutSeconds > 0 ? Math.min(2 * timeoutSeconds * 1000, 600_000) : 600_000);
   const log = context.logger;
   const known = options.store ?? new Map<string, T>();
   const selectors = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
@@ -245,15 +249,16 @@ async function* watchUntil<T extends KubeObject>(
       unlink();
       stream.abort();
     }
+    // client-go's reflector backs off after a "very short watch" (under a second, no events), a
+    // failed one, or one answered with nothing but 410, before it lists again (without the wait,
+    // a server answering every watch so was listed thousands of times a second); a stream that
+    // ran its course quietly (no change on a quiet type) is resumed at once.
+    const quiet = received === 0 && (gone || failed || performance.now() - started < VERY_SHORT_WATCH_MS);
+    quietStreams = quiet ? quietStreams + 1 : 0;
+    if (quietStreams > 0) await context.transport.pause(backoffMs(quietStreams), signal);
     if (gone) {
       log.info({ path, resourceVersion }, "kube watch resourceVersion expired; listing again");
       resourceVersion = yield* relist();
-      continue;
     }
-    // client-go's reflector backs off after a "very short watch" (under a second, no events) or a
-    // failed one; a stream that ran its course quietly (no change on a quiet type) is resumed at once.
-    const quiet = received === 0 && (failed || performance.now() - started < VERY_SHORT_WATCH_MS);
-    quietStreams = quiet ? quietStreams + 1 : 0;
-    if (quietStreams > 0) await context.transport.pause(backoffMs(quietStreams), signal);
   }
 }

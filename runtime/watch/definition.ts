@@ -33,8 +33,16 @@ export function isOwnableFinalizer(name: string): boolean {
 
 /** Built-in resources by the name a watch gives them: `pods`, `jobs.batch`, `deployments.apps`. */
 const BUILT_IN: ReadonlyMap<string, WatchedResourceType> = new Map(
-  Object.values(RESOURCE_TYPES).map(({ group, version, resource, namespaced }) => [group ? `${resource}.${group}` : resource, { group, version, resource, namespaced }]),
+  Object.values(RESOURCE_TYPES).map(({ group, version, resource, namespaced, kind }) => [group ? `${resource}.${group}` : resource, { group, version, resource, namespaced, kind }]),
 );
+
+/**
+ * The kind of a watched type: its own, or a built-in's (list items carry none; a watch's
+ * objects get it filled in), else `""` (a custom resource's list items carry theirs).
+ */
+export function watchedKind(type: WatchedResourceType): string {
+  return type.kind ?? BUILT_IN.get(type.group ? `${type.resource}.${type.group}` : type.resource)?.kind ?? "";
+}
 
 /** The names `resource` may be given as a string. */
 export function builtInWatchNames(): string[] {

@@ -34,6 +34,7 @@ import { OwnWrites } from "./finalizer.js";
 import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
 import { call, stepFor } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
+import { watchedKind } from "./definition.js";
 
 export interface RunWatchesOptions {
   functions: readonly LoadedFunction[];
@@ -91,7 +92,8 @@ function hint(error: unknown, watch: LoadedWatch): string {
 async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatchesOptions, signal: AbortSignal): Promise<void> {
   const log = options.logger.child({ fn: fn.name, watch: watch.name });
   const queue = new KeyedCallQueue(watch.concurrency);
-  const client = options.kube.resource({ ...watch.type, kind: "" });
+  // The kind fills in what a list's items lack (a watch event's object has it already).
+  const client = options.kube.resource({ ...watch.type, kind: watchedKind(watch.type) });
   const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites() };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;

@@ -245,6 +245,40 @@ describe("watch", () => {
     }
   });
 
+  test("a watch answered with nothing but 410 lists again after a growing backoff, not in a loop; one that brought events first lists at once", async () => {
+    const recorded = recordingSleep();
+    const pausing = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorded.sleep } });
+    let watchCount = 0;
+    let listCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list(String(100 + ++listCount), [cm("a", "8")]));
+      watchCount++;
+      if (watchCount <= 3) stream(res, [{ type: "ERROR", object: statusBody(410, "Expired", "too old resource version") }]);
+      else if (watchCount === 4) stream(res, [{ type: "MODIFIED", object: cm("a", "120") }, { type: "ERROR", object: statusBody(410, "Expired", "too old resource version") }]);
+      else stream(res, [{ type: "MODIFIED", object: cm("a", "130") }], false);
+    };
+    try {
+      const events = await take(pausing.configMaps.watch(), 4);
+      assert.deepEqual(summary(events), ["ADDED a@8", "MODIFIED a@120", "MODIFIED a@8", "MODIFIED a@130"], "the list after the last 410 brings a@8 back");
+      assert.equal(listCount, 5, "the first list and one per 410");
+      assert.equal(recorded.sleeps.length, 3, "a wait before each list that followed a bare 410, none after the stream that brought an event");
+      assert.ok(recorded.sleeps[2]! <= 2000 && recorded.sleeps.every((ms) => ms >= 0), String(recorded.sleeps));
+    } finally {
+      await pausing.close();
+    }
+  });
+
+  test("timeoutSeconds 0 leaves the timeout to the server and still delivers events; by default each request asks 300 to 600 s", async () => {
+    server.requests.length = 0;
+    handler = (_req, res) => stream(res, [{ type: "ADDED", object: cm("z", "200") }], false);
+    const events = await take(kube.configMaps.watch({ resourceVersion: "199", timeoutSeconds: 0 }), 1);
+    assert.deepEqual(summary(events), ["ADDED z@200"]);
+    assert.equal(watches()[0]!.query.get("timeoutSeconds"), "0");
+    await take(kube.configMaps.watch({ resourceVersion: "199" }), 1);
+    const asked = Number(watches()[1]!.query.get("timeoutSeconds"));
+    assert.ok(asked >= 300 && asked < 600, String(asked));
+  });
+
   test("a stream that ran over a second and ended quietly (nothing changed) is resumed at once; one ended within a second without an event is backed off from", async () => {
     const recorded = recordingSleep();
     const pausing = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorded.sleep } });

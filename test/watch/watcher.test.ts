@@ -71,6 +71,21 @@ test("existing objects come as ADDED, then each change; the selector and the eve
   assert.ok(run.lines.some((l) => l.msg === "watch call succeeded" && l.event === "MODIFIED" && l.object === "default/after"), "a line per call");
 });
 
+test("listed objects reach the handler with their kind and apiVersion, as streamed ones do", async () => {
+  await admin.configMaps.create(configMap("typed-before", {}, { typed: "yes" }));
+  const kinds: string[] = [];
+  const { fn } = watchRecorder<string>({ name: "typed", watch: { resource: "configmaps", labelSelector: "typed=yes" } }, (t) => `${t.event} ${t.object.apiVersion} ${t.object.kind}`, (t) => {
+    kinds.push(`${t.event} ${t.object.apiVersion} ${t.object.kind}`);
+  });
+  const run = await deployed([fn]);
+  await until(() => kinds.length >= 1, "the listed object", 10_000);
+  await admin.configMaps.create(configMap("typed-after", {}, { typed: "yes" }));
+  await until(() => kinds.length >= 2, "the streamed one", 10_000);
+  assert.deepEqual(kinds, ["ADDED v1 ConfigMap", "ADDED v1 ConfigMap"]);
+  run.stop.abort();
+  await run.done;
+});
+
 test("only the named events call; a failing call is logged and the watch goes on", async () => {
   const { fn, seen } = recorder({ name: "deletes", watch: { resource: "configmaps", events: ["DELETED"], labelSelector: "kind=deletes", retries: 0 } }, (t) => {
     if (t.object.metadata!.name === "boom") throw new Error("handler broke");
