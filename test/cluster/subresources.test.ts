@@ -132,4 +132,26 @@ describe("subresources", () => {
     const after = await t.send("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", { token, body: review });
     assert.equal(after.status, 401);
   });
+
+  test("a kubelet's token (pod-bound, 3607 s, the server's audience) is extended to a year with warnafter; any other is not", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/pods", { body: { apiVersion: "v1", kind: "Pod", metadata: { name: "kubelet-pod" }, spec: { serviceAccountName: "robot", containers: [{ name: "main", image: "busybox" }] } } });
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number; iat: number; "kubernetes.io": Record<string, unknown> };
+    const mint = async (spec: Record<string, unknown>) => {
+      const res = await t.send("POST", "/api/v1/namespaces/golden/serviceaccounts/robot/token", { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec } });
+      assert.equal(res.status, 201, res.text);
+      return { claims: claims(res.body.status.token), expires: Date.parse(res.body.status.expirationTimestamp) / 1000, spec: res.body.spec };
+    };
+    const bound = { boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "kubelet-pod" } };
+    const kubelet = await mint({ ...bound, expirationSeconds: 3607 });
+    assert.equal(kubelet.claims.exp - kubelet.claims.iat, 365 * 24 * 3600);
+    assert.equal(kubelet.claims["kubernetes.io"].warnafter, kubelet.claims.iat + 3607);
+    assert.deepEqual(Object.keys(kubelet.claims["kubernetes.io"]), ["namespace", "pod", "serviceaccount", "warnafter"]);
+    assert.equal(kubelet.expires, kubelet.claims.iat + 3607, "the answer still says 3607 s");
+    assert.equal(kubelet.spec.expirationSeconds, 3607);
+    for (const spec of [{ ...bound, expirationSeconds: 3600 }, { expirationSeconds: 3607 }, { ...bound, expirationSeconds: 3607, audiences: ["vault"] }]) {
+      const other = await mint(spec);
+      assert.equal(other.claims.exp - other.claims.iat, spec.expirationSeconds, JSON.stringify(spec));
+      assert.equal(other.claims["kubernetes.io"].warnafter, undefined, JSON.stringify(spec));
+    }
+  });
 });

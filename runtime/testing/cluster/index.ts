@@ -13,7 +13,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { createAuthenticator, createAuthorizer, createCertificates, createTokenIssuer, type RbacSource } from "./auth/index.js";
+import { createAuthenticator, createAuthorizer, createCertificates, createTokenIssuer, DEFAULT_AUDIENCES, type RbacSource } from "./auth/index.js";
+import { extendedLifetime, KUBELET_TOKEN_SECONDS } from "./auth/tokens.js";
 import type { ServerAuth } from "./call.js";
 import { Instruments, type AccessRecord, type FaultRule, type RequestRecord } from "./faults.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
@@ -54,7 +55,11 @@ export interface ServiceAccountCredentials {
 
 /** Options of `cluster.serviceAccount`. */
 export interface ServiceAccountOptions {
-  /** Token lifetime in seconds (at least 600). Default: 3600. */
+  /**
+   * Token lifetime in seconds (at least 600), minted through TokenRequest. Default: the token a
+   * kubelet mounts in a pod — 3607 s, which the server (`--service-account-extend-token-expiration`,
+   * on by default) extends to a year with a `warnafter` claim at 3607 s.
+   */
   expirationSeconds?: number;
   /** Folder to write to. Default: a new folder under the OS temp folder, removed on `stop()`. */
   dir?: string;
@@ -126,6 +131,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownedDirs: string[] = [];
 
   async function mint(namespace: string, name: string, expirationSeconds: number | undefined): Promise<string> {
+    if (expirationSeconds === undefined) {
+      // What the kubelet mounts in a pod: 3607 s asked, extended by the server to a year (warnafter at 3607 s).
+      const uid = registry.store.get(registry.core("serviceaccounts"), namespace, name)!.obj.metadata.uid as string;
+      const extendedSeconds = extendedLifetime(KUBELET_TOKEN_SECONDS, "Pod", DEFAULT_AUDIENCES);
+      return (await auth.issuer.mint({ namespace, name, uid, expirationSeconds: KUBELET_TOKEN_SECONDS, ...(extendedSeconds ? { extendedSeconds } : {}) })).token;
+    }
     const call = internalCall(registry, auth, registry.core("serviceaccounts"), "kubelet");
     call.info = { ...call.info, namespace, name, subresource: "token" };
     call.body = Buffer.from(JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: expirationSeconds ? { expirationSeconds } : {} }));

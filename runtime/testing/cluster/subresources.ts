@@ -13,6 +13,7 @@ import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { updateObject } from "./write.js";
+import { extendedLifetime } from "./auth/tokens.js";
 
 type Obj = Record<string, any>;
 
@@ -121,7 +122,8 @@ export async function tokenRequest(call: Call): Promise<Reply> {
     if (ref.uid && ref.uid !== target.obj.metadata.uid) throw conflict(refDef, ref.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
     boundObject = { kind: ref.kind, name: ref.name, uid: target.obj.metadata.uid };
   }
-  const minted = await call.auth.issuer.mint({ namespace: info.namespace, name: info.name, uid: sa.obj.metadata.uid, audiences, expirationSeconds, ...(boundObject ? { boundObject } : {}) });
+  const extendedSeconds = extendedLifetime(expirationSeconds, boundObject?.kind, audiences);
+  const minted = await call.auth.issuer.mint({ namespace: info.namespace, name: info.name, uid: sa.obj.metadata.uid, audiences, expirationSeconds, ...(boundObject ? { boundObject } : {}), ...(extendedSeconds ? { extendedSeconds } : {}) });
   const body = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",

@@ -35,6 +35,27 @@ export interface MintRequest {
   expirationSeconds?: number;
   /** The object the token is bound to (a Pod or Secret); its name and uid go into the claims. */
   boundObject?: { kind: string; name: string; uid: string };
+  /**
+   * Valid this long instead (the JWT's `exp`), with `kubernetes.io.warnafter` at
+   * `expirationSeconds`: the server's extension of a kubelet's token (see `extendedLifetime`).
+   * The answer's `expirationTimestamp` stays `expirationSeconds` away.
+   */
+  extendedSeconds?: number;
+}
+
+/** What a kubelet asks for a pod's projected token, and what the server then extends it to. */
+export const KUBELET_TOKEN_SECONDS = 3607;
+const EXTENDED_TOKEN_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * The lifetime 1.32 gives a pod-bound token of exactly 3607 s for the API server's own audience,
+ * with `--service-account-extend-token-expiration` (on by default): a year, so that clients
+ * that never re-read their token keep working (its `warnafter` claim says when it should have).
+ */
+export function extendedLifetime(expirationSeconds: number, boundKind: string | undefined, audiences: readonly string[]): number | undefined {
+  // isKubeAudiences: every audience asked for is one of the API server's.
+  const apiServerAudience = audiences.every((a) => DEFAULT_AUDIENCES.includes(a));
+  return boundKind === "Pod" && expirationSeconds === KUBELET_TOKEN_SECONDS && apiServerAudience ? EXTENDED_TOKEN_SECONDS : undefined;
 }
 
 /** A minted token and when it expires (RFC 3339, seconds precision). */
@@ -128,12 +149,14 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
 
     async mint(req) {
       const iat = Math.floor(now() / 1000);
-      const exp = iat + (req.expirationSeconds ?? 3600);
+      const expires = iat + (req.expirationSeconds ?? 3600);
+      const exp = req.extendedSeconds ? iat + req.extendedSeconds : expires;
       const kubernetes: Record<string, unknown> = { namespace: req.namespace };
       const bound = req.boundObject;
       if (bound?.kind === "Pod") kubernetes.pod = { name: bound.name, uid: bound.uid };
       if (bound?.kind === "Secret") kubernetes.secret = { name: bound.name, uid: bound.uid };
       kubernetes.serviceaccount = { name: req.name, uid: req.uid };
+      if (req.extendedSeconds) kubernetes.warnafter = expires;
       const payload = {
         aud: req.audiences ?? [...DEFAULT_AUDIENCES],
         exp,
@@ -147,7 +170,7 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
       const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
         .setProtectedHeader({ alg: "RS256", kid })
         .sign(privateKey);
-      return { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
+      return { token, expirationTimestamp: new Date(expires * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
     },
 
     async verify(token) {
