@@ -2,7 +2,8 @@
  * @module http/call-errors
  * The answer to what a call threw, by what it is: invalid input 400 (`issues`), a timeout 504, a
  * handler's `HttpError` its own status, the function's own ServiceAccount denied 403
- * `kube_forbidden` (with `missingPermission`), the API server's answer about what the call named
+ * `kube_forbidden` (with `missingPermission`: the rule, never the request's path or the
+ * ServiceAccount's name), the API server's answer about what the call named
  * (404 `kube_not_found`, 409 `kube_conflict`/`kube_already_exists`, 422 `kube_invalid`, with the
  * server's message), the API server unreachable or shedding load 503 `kube_unavailable`
  * (`Retry-After`), a call aborted by shutdown 503, anything else 500 with the request id only
@@ -11,6 +12,7 @@
 import type { Logger } from "pino";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
 import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeTooManyRequestsError } from "../kube/errors.js";
+import { formatPermission, type MissingPermission } from "../kube/forbidden.js";
 import { censorSecrets } from "../secret-values.js";
 import type { Answer } from "./exchange.js";
 import { internalErrorAnswer, jsonAnswer, refusalAnswer, type Refusal } from "./respond.js";
@@ -42,8 +44,13 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
     const denied = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
     if (denied) {
       // The function's own ServiceAccount lacks a permission: say which, so the fix is one copy-paste.
+      // The caller gets the rule, not the request's path nor the ServiceAccount's name (the log has both).
       logger.warn({ fn, requestId, missingPermission: denied.missingPermission }, denied.message);
-      const body = { error: { code: denied.code, message: denied.message, requestId, missingPermission: denied.missingPermission ?? null } };
+      const { user: _user, ...rule } = denied.missingPermission ?? {};
+      const message = denied.missingPermission
+        ? `the function's ServiceAccount is not allowed this call; missing permission: ${formatPermission(rule as MissingPermission)}`
+        : "the function's ServiceAccount is not allowed this call (the log says what the API server answered)";
+      const body = { error: { code: denied.code, message, requestId, missingPermission: denied.missingPermission ? rule : null } };
       // A 403 from the function's own RBAC is the function failing, not a caller refused.
       return { ...jsonAnswer(403, body, requestId), failed: true };
     }

@@ -134,8 +134,10 @@ describe("status contract", () => {
     assert.equal(res.status, 403);
     const body = (await res.json()) as { error: { code: string; message: string; missingPermission: unknown; requestId: string } };
     assert.equal(body.error.code, "kube_forbidden");
-    assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"], user: "system:serviceaccount:ops:podfn" });
-    assert.match(body.error.message, /missing permission: .*resources: \["pods"\]/);
+    assert.deepEqual(body.error.missingPermission, { apiGroups: [""], resources: ["pods"], verbs: ["list"] });
+    assert.equal(body.error.message, `the function's ServiceAccount is not allowed this call; missing permission: { apiGroups: [""], resources: ["pods"], verbs: ["list"] }`);
+    assert.doesNotMatch(JSON.stringify(body), /system:serviceaccount|\/api\/v1|namespaces\/ops/, "neither the ServiceAccount nor the path reach the caller");
+    assert.match(String(app.records().find((r) => String(r.msg).includes("forbidden"))?.msg), /GET \/api\/v1\/namespaces\/ops\/pods: pods is forbidden: User "system:serviceaccount:ops:podfn"/, "the log has both");
     assert.equal(body.error.requestId, res.headers.get("x-request-id"));
   });
 
