@@ -6,13 +6,14 @@
  *
  * Content types: `application/json` and any `+json` type are parsed as JSON, as UTF-8 (RFC
  * 8259): a `charset` parameter naming another encoding is refused with 415 rather than decoded
- * wrongly; other parameters are ignored. A body that is empty counts as `{}` whatever its type. A request
+ * wrongly, and bytes that are not UTF-8 with 400; other parameters are ignored. A body that is empty counts as `{}` whatever its type. A request
  * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
  * must be empty (else 415).
  *
  * A body must arrive within the route's `http.bodyTimeoutMs` (see body-deadline): past it, 408
  * with `Connection: close`, and the call lets go of its slot.
  */
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { BodyDeadlines } from "./body-deadline.js";
 import type { CallRequest } from "./exchange.js";
@@ -243,11 +244,18 @@ function ignore(): void {}
 export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   if (bytes.byteLength === 0) return {};
   if (type === null) return unsupported("a body needs a content type: send application/json");
+  // JSON text is UTF-8 (RFC 8259): a byte that is not would be decoded as U+FFFD, the input changed unseen.
+  if (!isUtf8(bytes)) return notUtf8();
   try {
     return JSON.parse(utf8Text(bytes));
   } catch (error) {
     return invalidJson(error);
   }
+}
+
+function notUtf8(): Refusal {
+  const message = "the body is not valid UTF-8, as JSON text must be (a byte that is not would have been read as U+FFFD)";
+  return new Refusal(400, "invalid_json", message, undefined, { issues: [{ path: "", message }] });
 }
 
 function invalidJson(error: unknown): Refusal {

@@ -14,10 +14,14 @@
 import { InputError } from "../errors.js";
 import { isDryRunKey } from "../input-dry-run.js";
 
-/** A query string (without `?`) as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without `dryRun`. */
+/**
+ * A query string (without `?`) as an object: `a=1&a=2&b=x` → `{a: ["1", "2"], b: "x"}`, without
+ * `dryRun`; throws an `InputError` for a malformed escape rather than reading it loosely.
+ */
 export function queryInput(query: string): Record<string, string | string[]> {
   const input: Record<string, string | string[]> = {};
   if (query === "") return input;
+  if (query.includes("%")) refuseMalformedEscapes(query);
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === "dryRun" || key === "__proto__") continue;
     // Own keys only: `constructor` or `toString` must not find what `{}` inherits.
@@ -27,6 +31,27 @@ export function queryInput(query: string): Record<string, string | string[]> {
     else seen.push(value);
   }
   return input;
+}
+
+/**
+ * Throws naming the key whose key or value holds a `%` escape that is not one (`%zz`) or bytes
+ * that are not UTF-8 (`%E0%A4%A`): URLSearchParams would keep the first as is and read the
+ * second as U+FFFD, the input changed unseen.
+ */
+function refuseMalformedEscapes(query: string): void {
+  for (const pair of query.split("&")) {
+    if (!pair.includes("%")) continue;
+    const eq = pair.indexOf("=");
+    for (const part of eq === -1 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) {
+      try {
+        decodeURIComponent(part.replace(/\+/g, " "));
+      } catch {
+        const key = new URLSearchParams(eq === -1 ? pair : pair.slice(0, eq)).keys().next().value ?? "";
+        const message = "is not valid percent-encoded UTF-8 (a % must start an escape of UTF-8 bytes: %25 for % itself)";
+        throw new InputError(`invalid input: ${key}: ${message}`, [{ path: key, message }]);
+      }
+    }
+  }
 }
 
 /** A percent-encoded letter of `dryRun` (d n r u y R): the key may be spelled with one. */

@@ -135,8 +135,19 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
 
   function afterHeaders(request: CallRequest, requestId: string): Answer | Promise<Answer> {
     if (!readsQuery) return withBody(request, requestId);
-    if (auth?.phase === "body") return checkThen(auth, request, EMPTY, requestId, () => call(request, requestId, queryInput(request.query)));
-    return call(request, requestId, queryInput(request.query));
+    if (auth?.phase === "body") return checkThen(auth, request, EMPTY, requestId, () => callWithQuery(request, requestId));
+    return callWithQuery(request, requestId);
+  }
+
+  /** A GET's call, its input read from the query (a malformed escape answered 400). */
+  function callWithQuery(request: CallRequest, requestId: string): Answer | Promise<Answer> {
+    let input: Record<string, string | string[]>;
+    try {
+      input = queryInput(request.query);
+    } catch (error) {
+      return errorAnswer(error, requestId);
+    }
+    return call(request, requestId, input);
   }
 
   /**

@@ -53,3 +53,30 @@ test("a compressed body (Content-Encoding other than identity) is a 415 naming t
   const identity = await fetch(`http://127.0.0.1:${server.port}/echo`, { method: "POST", body: '{"name":"x"}', headers: { "content-type": "application/json", "content-encoding": "Identity" } });
   assert.equal(identity.status, 200);
 });
+
+test("bytes that are not UTF-8 are a 400, never read as U+FFFD; valid UTF-8 with a BOM is read", async () => {
+  for (const bytes of [Buffer.from([...Buffer.from('{"name":"caf'), 0xe9, ...Buffer.from('"}')]), Buffer.from([...Buffer.from('{"name":"'), 0xed, 0xa0, 0x80, ...Buffer.from('"}')])]) {
+    for (const res of [await app.fetch(new Request("http://x/echo", { method: "POST", body: bytes, headers: { "content-type": "application/json" } })), await socketPost("application/json", bytes)]) {
+      assert.equal(res.status, 400, bytes.toString("hex"));
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, "invalid_json");
+      assert.match(body.error.message, /^the body is not valid UTF-8/);
+    }
+  }
+  const bom = await socketPost("application/json", Buffer.from('\ufeff{"name":"\u00e9"}', "utf8"));
+  assert.equal(bom.status, 200);
+  assert.deepEqual(await bom.json(), { name: "\u00e9" });
+});
+
+test("a GET's query with an escape that is not one, or not UTF-8, is a 400 naming the key; good escapes are read", async () => {
+  const get = testApp([loaded({ name: "q", method: "GET", input: z.looseObject({}), handler: ({ input }) => input })]);
+  for (const [query, key] of [["a=%E0%A4%A", "a"], ["b=%zz", "b"], ["c%ff=1", "c\ufffd"], ["ok=1&d=%C3", "d"]]) {
+    const res = await get.fetch(new Request(`http://x/q?${query}`));
+    assert.equal(res.status, 400, query);
+    const body = (await res.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
+    assert.equal(body.error.issues[0]!.path, key, query);
+    assert.match(body.error.issues[0]!.message, /is not valid percent-encoded UTF-8/);
+  }
+  const good = await get.fetch(new Request("http://x/q?name=caf%C3%A9&p=50%25&s=a+b"));
+  assert.deepEqual(await good.json(), { name: "caf\u00e9", p: "50%", s: "a b" });
+});
