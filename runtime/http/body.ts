@@ -237,6 +237,12 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 function ignore(): void {}
 
+/** Whether a request says it carries a body: a Content-Length other than 0, or a Transfer-Encoding. */
+export function hasBody(request: CallRequest): boolean {
+  const length = request.header("content-length");
+  return (length !== null && length.trim() !== "0") || request.header("transfer-encoding") !== null;
+}
+
 /**
  * The input a body carries: `{}` when empty, the parsed JSON otherwise; or a 400/415 `Refusal`.
  * `type` is the request's content type (null when absent).

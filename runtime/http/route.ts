@@ -15,10 +15,11 @@ import type { FunctionMetrics, Outcome } from "../metrics.js";
 import { invokeNow } from "../invoke.js";
 import { isThenable } from "../thenable.js";
 import { SecretMissingError } from "../secrets.js";
+import { InputError } from "../errors.js";
 import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
 import { BodyDeadlines } from "./body-deadline.js";
-import { checkContentEncoding, checkContentType, checkTransferCoding, parseBody, readBody } from "./body.js";
+import { checkContentEncoding, checkContentType, checkTransferCoding, hasBody, parseBody, readBody } from "./body.js";
 import type { Answer, CallRequest } from "./exchange.js";
 import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
@@ -139,10 +140,11 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     return callWithQuery(request, requestId);
   }
 
-  /** A GET's call, its input read from the query (a malformed escape answered 400). */
+  /** A GET's call, its input read from the query (a malformed escape, or a body sent too, answered 400). */
   function callWithQuery(request: CallRequest, requestId: string): Answer | Promise<Answer> {
     let input: Record<string, string | string[]>;
     try {
+      if (hasBody(request)) throw new InputError("invalid input: a GET function's input is its query string: this request's body would not be read (send it with POST)", [{ path: "", message: "a GET function's input is its query string: this request's body would not be read (send it with POST)" }]);
       input = queryInput(request.query);
     } catch (error) {
       return errorAnswer(error, requestId);

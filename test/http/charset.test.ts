@@ -80,3 +80,28 @@ test("a GET's query with an escape that is not one, or not UTF-8, is a 400 namin
   const good = await get.fetch(new Request("http://x/q?name=caf%C3%A9&p=50%25&s=a+b"));
   assert.deepEqual(await good.json(), { name: "caf\u00e9", p: "50%", s: "a b" });
 });
+
+test("a GET with a body is a 400 saying its input is the query, on the socket; without one it is served", async () => {
+  const get = testApp([loaded({ name: "q", method: "GET", input: z.looseObject({}), handler: ({ input }) => input })]);
+  const s = await listenOn(get.listener);
+  try {
+    const { request } = await import("node:http");
+    const send = (headers: Record<string, string>, body?: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: s.port, path: "/q?phase=Running", method: "GET", headers }, (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => resolve(`${res.statusCode} ${text}`));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    assert.match(await send({ "content-type": "application/json", "content-length": "18" }, '{"phase":"Failed"}'), /^400 .*a GET function's input is its query string/);
+    assert.match(await send({ "content-type": "application/json", "transfer-encoding": "chunked" }, '{"phase":"Failed"}'), /^400 /);
+    assert.equal(await send({}), '200 {"phase":"Running"}');
+    assert.equal(await send({ "content-length": "0" }), '200 {"phase":"Running"}');
+  } finally {
+    await s.close();
+  }
+});
