@@ -5,7 +5,8 @@
  * A value is re-read when its file changes (checked by mtime, size and inode at most once per
  * `recheckMs`, so a rotated Secret is picked up without a restart), one trailing newline run is
  * trimmed, and an empty file counts as missing. Values never appear in errors or logs: errors
- * name the secret and its path only.
+ * name the secret and its path only. A value that looks like a mistake (too short to censor, a
+ * space at an end) is reported to `onDoubt`, once per value read.
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -33,7 +34,26 @@ export interface SecretStoreOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** How long a value is trusted before its file is stat'ed again, in milliseconds. Default 1000. */
   recheckMs?: number;
+  /** Told once per value read that looks like a mistake (see `secretDoubts`): serve logs a warning. */
+  onDoubt?: (secret: Secret, why: string) => void;
 }
+
+/**
+ * What makes a secret's value look like a mistake, never naming the value: shorter than 8
+ * characters (too short to be censored from logs, and guessable), or a space or tab at either
+ * end (HTTP trims header values: a bearer token sent in one never matches it).
+ */
+export function secretDoubts(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > 0 && value.length < 8) out.push("is shorter than 8 characters: too short to be censored from logs, and easily guessed (use e.g. openssl rand -hex 32)");
+  if (/^[ \t]|[ \t]$/.test(value)) out.push("begins or ends with a space or tab: HTTP trims header values, so a bearer token sent in one never matches it");
+  return out;
+}
+
+type Doubt = ((secret: Secret, why: string) => void) | undefined;
+const tell = (doubt: Doubt, secret: Secret, value: string) => {
+  if (doubt) for (const why of secretDoubts(value)) doubt(secret, why);
+};
 
 /** One secret: call `value()` each time it is needed (cheap; re-reads only after a change). */
 export interface Secret {
@@ -54,6 +74,7 @@ class FileSecret implements Secret {
     readonly name: string,
     readonly path: string,
     readonly recheckMs: number,
+    readonly onDoubt?: Doubt,
   ) {}
 
   value(): string {
@@ -69,6 +90,7 @@ class FileSecret implements Secret {
     if (stamp !== this.#stamp) {
       this.#value = trimNewlines(readFileSync(this.path, "utf8"));
       rememberSecret(this.#value, this);
+      tell(this.onDoubt, this, this.#value);
       this.#stamp = stamp;
     }
     if (!this.#value) throw new SecretMissingError(this.name, this.path, "is empty");
@@ -86,10 +108,12 @@ class EnvSecret implements Secret {
     readonly name: string,
     variable: string,
     env: Readonly<Record<string, string | undefined>>,
+    onDoubt?: Doubt,
   ) {
     this.path = `env:${variable}`;
     this.#value = trimNewlines(env[variable] ?? "");
     rememberSecret(this.#value, this);
+    tell(onDoubt, this, this.#value);
   }
 
   value(): string {
@@ -118,12 +142,14 @@ export class SecretStore {
   readonly dir: string;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #recheckMs: number;
+  readonly #onDoubt: Doubt;
   readonly #files = new Map<string, Secret>();
 
   constructor(options: SecretStoreOptions = {}) {
     this.dir = options.dir ?? "/var/run/secrets/podfn";
     this.#env = options.env ?? process.env;
     this.#recheckMs = options.recheckMs ?? 1000;
+    this.#onDoubt = options.onDoubt;
   }
 
   /**
@@ -131,13 +157,13 @@ export class SecretStore {
    * Throws `SecretMissingError` for a name that is not a plain file name.
    */
   secret(name: string, env?: string): Secret {
-    if (env) return new EnvSecret(name, env, this.#env);
+    if (env) return new EnvSecret(name, env, this.#env, this.#onDoubt);
     if (!SECRET_NAME.test(name) || name === "." || name === "..") {
       throw new SecretMissingError(name, this.dir, "is not a valid secret name (letters, digits, '.', '_', '-')");
     }
     let secret = this.#files.get(name);
     if (!secret) {
-      secret = new FileSecret(name, join(this.dir, name), this.#recheckMs);
+      secret = new FileSecret(name, join(this.dir, name), this.#recheckMs, this.#onDoubt);
       this.#files.set(name, secret);
     }
     return secret;

@@ -92,7 +92,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ...(options.metricsSections ? { sections: options.metricsSections } : {}),
     },
   );
-  const secrets = new SecretStore({ dir: options.secretsDir, env: options.env });
+  const secrets = new SecretStore({
+    dir: options.secretsDir,
+    env: options.env,
+    onDoubt: function doubtfulSecret(secret, why) {
+      logger.warn({ secret: secret.name, path: secret.path }, `caller-auth secret "${secret.name}" ${why}`);
+    },
+  });
   const accessLog = accessLogWriter(logger);
   const endpointFault = faultAnswerer(logger);
   const shared = { drain, receiving, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };

@@ -15,6 +15,25 @@ describe("SecretStore", () => {
     assert.equal(new SecretStore({ dir }).secret("a").value(), "value-a");
   });
 
+  test("a value too short to censor, or with a space or tab at an end, is doubted once per value read, never named", () => {
+    const told: string[] = [];
+    const store = new SecretStore({ dir, recheckMs: 0, env: { SHORT: "abc" }, onDoubt: (secret, why) => told.push(`${secret.name}: ${why}`) });
+    writeFileSync(join(dir, "spaced"), "a-long-enough-token \n");
+    writeFileSync(join(dir, "good"), "a-long-enough-token\n");
+    assert.equal(store.secret("spaced").value(), "a-long-enough-token ");
+    store.secret("spaced").value();
+    store.secret("good").value();
+    store.secret("short", "SHORT").value();
+    assert.deepEqual(told, [
+      "spaced: begins or ends with a space or tab: HTTP trims header values, so a bearer token sent in one never matches it",
+      "short: is shorter than 8 characters: too short to be censored from logs, and easily guessed (use e.g. openssl rand -hex 32)",
+    ]);
+    writeFileSync(join(dir, "spaced"), "\tshort");
+    store.secret("spaced").value();
+    assert.equal(told.length, 4, "a new value is judged again");
+    assert.ok(told.every((t) => !t.includes("a-long-enough-token") && !t.includes("abc")));
+  });
+
   test("re-reads a file after it changes", () => {
     writeFileSync(join(dir, "rot"), "old");
     const secret = new SecretStore({ dir, recheckMs: 0 }).secret("rot");
