@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
-import { editDistance } from "./edit-distance.js";
+import { closestName } from "./edit-distance.js";
 import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
@@ -165,13 +165,19 @@ function kubeconfigList(list: string): string | undefined {
 function argumentProblem(error: Error & { code?: string }, command: string, argv: readonly string[], options: Record<string, { type: "string" | "boolean"; short?: string }>): string {
   // Node's parseArgs messages sometimes end with their own period.
   const own = error.message.replace(/\.$/, "");
+  // `--port -1`: parseArgs will not take a value that starts with a dash, and says so in three sentences.
+  const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(error.message);
+  if (ambiguous) {
+    const value = argv[argv.indexOf(ambiguous[1]!) + 1] ?? "";
+    return `${ambiguous[1]} needs a value, and ${JSON.stringify(value)} looks like an option (write ${ambiguous[1]}=${value} to give it anyway)`;
+  }
   if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return own;
   const given = firstUnknownOption(argv, options);
   if (given === undefined) return own;
   if (!given.startsWith("--")) return `unknown option ${given} (podfn's options are long: --name)`;
   const name = given.slice(2);
   const flags = Object.keys(options);
-  const meant = flags.find((f) => f.toLowerCase() === name.toLowerCase()) ?? flags.filter((f) => editDistance(f, name) <= Math.max(2, Math.floor(f.length / 4))).sort((a, b) => editDistance(a, name) - editDistance(b, name))[0];
+  const meant = closestName(name, flags);
   if (meant) return `unknown option --${name}: did you mean --${meant}?`;
   const elsewhere = Object.values(OPTIONS).find((spec) => spec.flag === name)?.commands;
   return elsewhere ? `podfn ${command} takes no --${name} (${elsewhere.map((c) => `podfn ${c}`).join(", ")} ${elsewhere.length === 1 ? "does" : "do"})` : `unknown option --${name}`;

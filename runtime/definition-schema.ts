@@ -10,7 +10,7 @@ import { zod } from "./zod-runtime.js";
 import { issuePath } from "./zod-issues.js";
 import { permissionProblems } from "./builtin-resources.js";
 import { undeclaredDryRunKey } from "./input-dry-run.js";
-import { editDistance } from "./edit-distance.js";
+import { closestName } from "./edit-distance.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
@@ -218,7 +218,7 @@ function unknownKeyMessage(key: string, path: PropertyKey[]): string {
   // A key another kind of this object takes (`allow` in an hmac auth): say so, suggest nothing.
   if (all.includes(key)) return `unknown key "${key}" (not taken by this kind of ${at.split(".").pop()})`;
   const known = all;
-  const close = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.filter((k) => editDistance(k, key) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
+  const close = closestName(key, known, 1);
   return close ? `unknown key "${key}": did you mean "${close}"?` : `unknown key "${key}"${known.length ? ` (it takes ${known.join(", ")})` : ""}`;
 }
 

@@ -18,3 +18,20 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * The name among `known` that `given` most likely meant: one equal but for case, else the
+ * nearest within `Math.max(floor, length / 4)` edits (undefined when none is that near).
+ */
+export function closestName(given: string, known: readonly string[], floor = 2): string | undefined {
+  const lower = given.toLowerCase();
+  const same = known.find((k) => k.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(k, given);
+    if (d <= Math.max(floor, Math.floor(k.length / 4)) && d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}

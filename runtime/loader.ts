@@ -6,7 +6,8 @@
  * routes. Every problem of every file is reported at once, each with its path and the fix.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, extname, basename, sep } from "node:path";
+import { dirname, join, relative, resolve, extname, basename, isAbsolute, sep } from "node:path";
+import { closestName } from "./edit-distance.js";
 import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction, type LoadedWatch } from "./function.js";
@@ -220,7 +221,11 @@ export function loadFunctions(dir: string, options: LoadOptions = {}): Promise<L
 async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunction[]> {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, dir);
-  const shownPath = (file: string) => relative(cwd, file) || file;
+  // Relative to the working directory when inside it; a path outside it is shown as it is (not `../../x`).
+  const shownPath = (file: string) => {
+    const rel = relative(cwd, file);
+    return rel === "" ? file : rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  };
   try {
     if (!statSync(root).isDirectory()) throw new LoadError([`${shownPath(root)}: is not a folder`]);
   } catch (error) {
@@ -253,7 +258,10 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   if (problems.length > 0) throw new LoadError(problems);
   if (options.only) {
     const found = loaded.find((f) => f.name === options.only);
-    if (!found) throw new LoadError([`no function named "${options.only}" in ${shownPath(root)} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
+    if (!found) {
+      const meant = closestName(options.only, loaded.map((f) => f.name));
+      throw new LoadError([`no function named "${options.only}" in ${shownPath(root)}${meant ? `: did you mean "${meant}"?` : ""} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
+    }
     return [found];
   }
   // Names are DNS labels: code-unit order is their order, and it leaves Node's collation data

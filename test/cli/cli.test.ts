@@ -73,6 +73,12 @@ describe("podfn CLI", () => {
     assert.match(stderr, /unknown option --jsn: did you mean --json\?/);
   });
 
+  test("a value that starts with a dash is explained, with the spelling that gives it", async () => {
+    const { code, stderr } = await cli(["serve", "--port", "-1"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--port needs a value, and "-1" looks like an option \(write --port=-1 to give it anyway\)/);
+  });
+
   test("list prints a table of name, route, auth, schedules, watches and permissions", async () => {
     const { code, stdout } = await cli(["list", "--functions", "good"]);
     assert.equal(code, 0, stdout);

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { loadFunctions, LoadError } from "../../runtime/loader.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -35,7 +37,13 @@ describe("loader", () => {
   });
 
   test("only: an unknown name is a LoadError listing the known ones", async () => {
-    await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "nope" }), /no function named "nope".*known: hello, tidy/);
+    await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "nope" }), /no function named "nope" in good \(known: hello, tidy\)/);
+    await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "helo" }), /no function named "helo" in good: did you mean "hello"\? \(known: hello, tidy\)/);
+  });
+
+  test("a functions folder outside the working directory is named as given, not as ../../x", async () => {
+    const missing = join(tmpdir(), "podfn-no-such-folder");
+    await assert.rejects(loadFunctions(missing, { cwd: fixtures }), (e: Error) => e.message.includes(`${missing}: the functions folder does not exist`));
   });
 
   test("reports every problem of every file, with its path and the fix", async () => {
