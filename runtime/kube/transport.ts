@@ -41,7 +41,10 @@ import { withoutCredentials } from "./proxy.js";
 export interface TimeoutOptions {
   /** TCP and TLS connection set-up. Default: `10000`. */
   connectMs?: number;
-  /** From sending the request to the response headers. Default: `30000`. */
+  /**
+   * From sending the request to the response headers. Default: `60000`, the API server's own
+   * `--request-timeout` (a write behind admission webhooks of up to 30 s each is still answered).
+   */
   headersMs?: number;
   /** Longest pause between two chunks of a body. Not applied to watches and followed logs. Default: `60000`. */
   bodyMs?: number;
@@ -155,7 +158,7 @@ export class Transport {
     this.#logger = options.logger ?? silentLogger;
     this.#warnings = new ServerWarnings(this.#logger);
     this.#policy = retryPolicy(options.retry);
-    this.#headersMs = options.timeouts?.headersMs ?? 30_000;
+    this.#headersMs = options.timeouts?.headersMs ?? 60_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 60_000;
     const tls: NodeHttpsTls = {
       ca: credentials.caPem,
