@@ -22,6 +22,18 @@ function describeAuth(fn: LoadedFunction): string {
   return auth === "none" ? "none" : auth.type === "serviceAccount" ? `serviceAccount(${auth.allow.join(",")})` : `${auth.type}(${auth.secret})`;
 }
 
+/** Rules on the same resources, names and namespace as one, their verbs joined (a watch's `get,list,watch` and a declared `patch`). */
+function mergedRules(rules: readonly PermissionRule[]): PermissionRule[] {
+  const byTarget = new Map<string, PermissionRule>();
+  for (const rule of rules) {
+    const key = JSON.stringify([rule.apiGroups, rule.resources, rule.resourceNames ?? null, rule.namespace ?? null]);
+    const seen = byTarget.get(key);
+    if (seen) byTarget.set(key, { ...seen, verbs: [...new Set([...seen.verbs, ...rule.verbs])] });
+    else byTarget.set(key, rule);
+  }
+  return [...byTarget.values()];
+}
+
 export function describeRule(rule: PermissionRule): string {
   const groups = rule.apiGroups.map((g) => g || "core").join(",");
   const names = rule.resourceNames ? `[${rule.resourceNames.join(",")}]` : "";
@@ -82,7 +94,7 @@ export const listCommand = defineCommand({
         describeAuth(fn),
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
         fn.watches.map(describeWatch).join("; ") || "-",
-        servingPermissions(fn).map(describeRule).join("; ") || "-",
+        mergedRules(servingPermissions(fn)).map(describeRule).join("; ") || "-",
       ]);
     }
     io.stdout(table(rows));

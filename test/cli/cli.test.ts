@@ -88,6 +88,12 @@ describe("podfn CLI", () => {
     assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +- +list,delete batch\/jobs$/);
   });
 
+  test("list shows a watch's rights and declared ones on the same resource as one rule", async () => {
+    const { code, stdout } = await cli(["list", "--functions", fileURLToPath(new URL("./fixtures/watch-and-patch", import.meta.url))]);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout.trim().split("\n")[1]!, / patch,list,watch core\/namespaces$/);
+  });
+
   test("list --json prints the same for tooling", async () => {
     const { code, stdout } = await cli(["list", "--json"], { PODFN_FUNCTIONS: "good" });
     assert.equal(code, 0);
