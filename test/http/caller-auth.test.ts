@@ -103,6 +103,15 @@ describe("hmac auth", () => {
     }
   });
 
+  test("a signature header sent twice → 401 saying so, not that it is missing", async () => {
+    const headers = new Headers({ "content-type": "application/json" });
+    headers.append("x-hub-signature-256", `sha256=${sign(body)}`);
+    headers.append("x-hub-signature-256", `sha256=${sign(body)}`);
+    const res = await app().fetch(req("/hook", { method: "POST", body, headers }));
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { error: { message: string } }).error.message, "send the x-hub-signature-256 header once: it came more than once");
+  });
+
   test("a tampered body or a wrong key → 403, and the handler does not run", async () => {
     let ran = false;
     const a = testApp([loaded({ name: "hook", auth: { type: "hmac", secret: "webhook-key" }, handler: () => (ran = true) })], { secretsDir: dir });

@@ -28,11 +28,15 @@ export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
   const encoding = auth.encoding ?? "hex";
   const pattern = encoding === "hex" ? HEX : BASE64;
   const missing = new Refusal(401, "unauthenticated", `send the ${header} header: ${prefix}<${encoding} ${algorithm} HMAC of the body>`);
+  const repeated = new Refusal(401, "unauthenticated", `send the ${header} header once: it came more than once`);
   return {
     phase: "body",
     check: function checkHmac(request, body) {
       const signature = request.header(header);
-      if (signature === null || !signature.startsWith(prefix)) return missing;
+      if (signature === null) return missing;
+      // Repeated, the header reads as its values joined with ", " (one signature each, or a proxy's copy).
+      if (signature.includes(", ") && signature.indexOf(prefix, 1) > 0) return repeated;
+      if (!signature.startsWith(prefix)) return missing;
       const encoded = signature.slice(prefix.length).trim();
       if (!pattern.test(encoded) || (encoding === "hex" && encoded.length % 2 !== 0)) return missing;
       const given = Buffer.from(encoded, encoding);
