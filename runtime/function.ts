@@ -33,6 +33,11 @@ export interface BearerAuth {
   secret: string;
   /** Read the token from this environment variable instead of the file. */
   env?: string;
+  /**
+   * Take the token from this header, as it is, instead of `Authorization: Bearer <token>`:
+   * GitLab's `X-Gitlab-Token`, Grafana's or any webhook sender's shared-token header.
+   */
+  header?: string;
 }
 
 /** A signature of the raw body, e.g. GitHub's `X-Hub-Signature-256: sha256=<hex>`. */

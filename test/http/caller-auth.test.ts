@@ -73,6 +73,32 @@ describe("bearer auth", () => {
   });
 });
 
+describe("a shared token in a header of the function's choosing (GitLab's X-Gitlab-Token)", () => {
+  const app = () => testApp([loaded({ name: "gitlab", auth: { type: "bearer", secret: "deploy-token", header: "X-Gitlab-Token" }, handler: () => "ok" })], { secretsDir: dir });
+
+  test("the header's whole value is the token; Authorization is not read", async () => {
+    const a = app();
+    const token = "s3cret-token";
+    assert.equal((await a.fetch(postJson("/gitlab", {}, { "x-gitlab-token": ` ${token} ` }))).status, 200);
+    const wrong = await a.fetch(postJson("/gitlab", {}, { "x-gitlab-token": "nope" }));
+    assert.equal(wrong.status, 403);
+    assert.equal(((await wrong.json()) as { error: { message: string } }).error.message, "the x-gitlab-token token is not valid for this function");
+    for (const headers of [{ authorization: `Bearer ${token}` }, { "x-gitlab-token": "  " }] as Record<string, string>[]) {
+      const missing = await a.fetch(postJson("/gitlab", {}, headers));
+      assert.equal(missing.status, 401, JSON.stringify(headers));
+      assert.equal(((await missing.json()) as { error: { message: string } }).error.message, "send the x-gitlab-token header: the shared token");
+    }
+  });
+
+  test("a header name that is not one is refused as the function loads", async () => {
+    const { resolveDefinition } = await import("../../runtime/definition-schema.js");
+    const { defineFunction } = await import("../../runtime/function.js");
+    const result = resolveDefinition(defineFunction({ name: "bad", http: { auth: { type: "bearer", secret: "api-token", header: "x token" } }, handler: () => 1 }), "functions/bad.ts");
+    assert.equal(result.ok, false);
+    assert.match(JSON.stringify(result), /http\.auth.*must be an HTTP header name/);
+  });
+});
+
 describe("hmac auth", () => {
   const body = JSON.stringify({ ref: "refs/heads/main" });
   const sign = (payload: string, key = "hmac-key", algorithm = "sha256", encoding: "hex" | "base64" = "hex") =>

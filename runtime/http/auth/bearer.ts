@@ -1,6 +1,7 @@
 /**
  * @module http/auth/bearer
- * `Authorization: Bearer <token>` compared with a shared secret in constant time. A secret of
+ * `Authorization: Bearer <token>` (or a header of the function's choosing holding the token
+ * alone, as GitLab sends `X-Gitlab-Token`) compared with a shared secret in constant time. A secret of
  * up to `WIDTH` (128) UTF-8 bytes is compared character by character with the presented token
  * (one character per byte), XORs accumulated with no early exit and the lengths compared the
  * same way: as Go's `subtle.ConstantTimeCompare`, the time taken depends on the presented
@@ -20,6 +21,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
 import { bearerToken, forbidden, type AuthChecker } from "./types.js";
+import type { CallRequest } from "../exchange.js";
 
 const WRONG_TOKEN = forbidden("the bearer token is not valid for this function");
 
@@ -72,24 +74,31 @@ export function tokenComparer(secret: string): (token: string) => boolean {
 }
 
 /**
+ * The checker of a shared token: `Authorization: Bearer <token>`, or the whole value of
+ * `header` when given (GitLab's `X-Gitlab-Token`), its surrounding whitespace trimmed.
+ *
  * @example
  * const checker = bearerAuth(secrets.secret("deploy-token"));
  * await checker.check(call, body); // undefined when allowed
  */
-export function bearerAuth(secret: Secret): AuthChecker {
+export function bearerAuth(secret: Secret, header?: string): AuthChecker {
   let knownValue: string | undefined;
   let same: (token: string) => boolean = () => false;
+  const name = header?.toLowerCase();
+  const missing = new Refusal(401, "unauthenticated", `send the ${name} header: the shared token`);
+  const wrong = name === undefined ? WRONG_TOKEN : forbidden(`the ${name} token is not valid for this function`);
+  const read = name === undefined ? (request: CallRequest) => bearerToken(request.header("authorization")) : (request: CallRequest) => request.header(name)?.trim() || missing;
   return {
     phase: "headers",
     check: function checkBearer(request) {
-      const token = bearerToken(request.header("authorization"));
+      const token = read(request);
       if (token instanceof Refusal) return token;
       const expected = secret.value();
       if (expected !== knownValue) {
         knownValue = expected;
         same = tokenComparer(expected);
       }
-      return same(token) ? undefined : WRONG_TOKEN;
+      return same(token) ? undefined : wrong;
     },
   };
 }

@@ -26,7 +26,7 @@ export function createAuthChecker(auth: HttpAuth, deps: AuthDeps): { checker?: A
   switch (auth.type) {
     case "bearer": {
       const secret = deps.secrets.secret(auth.secret, auth.env);
-      return { checker: bearerAuth(secret), secret };
+      return { checker: bearerAuth(secret, auth.header), secret };
     }
     case "hmac": {
       const secret = deps.secrets.secret(auth.secret);
