@@ -80,6 +80,13 @@ export interface ListOptions extends CallOptions {
   fieldSelector?: string;
   /** Page size for `list()` (default 500); the single-page limit for `listPage()`. */
   limit?: number;
+  /**
+   * `list()` only: when the continue token expires between two pages (a slow reader on a busy
+   * cluster), throw the server's 410 (`KubeGoneError`) instead of reading the rest at the latest
+   * version, which may miss or repeat objects changed meanwhile. For a caller that acts on what
+   * it did not see (delete what is not listed): it lists again from the start. Default: false.
+   */
+  consistent?: boolean;
 }
 
 export interface ListPageOptions extends ListOptions {

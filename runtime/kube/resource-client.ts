@@ -131,7 +131,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
       try {
         page = parseListBody(await transport.requestBytes(request, scratch));
       } catch (error) {
-        const next = cont === undefined ? undefined : expiredContinue(error);
+        const next = cont === undefined || options.consistent ? undefined : expiredContinue(error);
         if (next !== undefined) {
           // The server compacted the list's version: its 410 carries a token that goes on from
           // the same place at the latest version (what was already read is not read again).

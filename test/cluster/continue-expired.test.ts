@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { testCluster, type TestCluster } from "./helpers.js";
-import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
+import { createKubeClient, KubeGoneError, resolveCredentials } from "../../runtime/kube/index.js";
 
 const CMS = "/api/v1/namespaces/default/configmaps";
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { suite: "cont" } }, data: { n: name } });
@@ -57,6 +57,25 @@ describe("expired continue tokens", () => {
       }
       assert.deepEqual(names, ["a", "b", "c", "d", "e"]);
       assert.deepEqual(warnings, ["the list's continue token expired: reading the rest at the latest version (objects changed meanwhile may be missed or seen twice)"]);
+    } finally {
+      await kube.close();
+    }
+  });
+
+  test("list({ consistent: true }) throws the 410 instead, for a caller that acts on what it did not see", async () => {
+    const kube = createKubeClient({ credentials: await resolveCredentials({ explicit: { server: t.cluster.url, caPem: t.cluster.caPem, token: t.cluster.adminToken, namespace: "default" }, serviceAccountDir: "/nonexistent", env: {} }) });
+    try {
+      const names: string[] = [];
+      await assert.rejects(
+        (async () => {
+          for await (const item of kube.configMaps.list({ labelSelector: "suite=cont", limit: 2, consistent: true })) {
+            names.push(item.metadata!.name!);
+            if (names.length === 2) await churn();
+          }
+        })(),
+        (e: unknown) => e instanceof KubeGoneError && e.statusCode === 410 && e.message.includes("too old to display a consistent list"),
+      );
+      assert.deepEqual(names, ["a", "b"]);
     } finally {
       await kube.close();
     }
