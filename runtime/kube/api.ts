@@ -64,6 +64,12 @@ export interface WriteOptions extends CallOptions, NamespaceOption {
   dryRun?: boolean;
   /** `fieldManager` query parameter. Default: `"podfn"`. */
   fieldManager?: string;
+  /**
+   * What the server does with a field it does not know or one set twice (creates, replaces and
+   * patches): `"Strict"` refuses the write (400 naming it), `"Warn"` (the server's default)
+   * writes it and warns, `"Ignore"` drops it silently.
+   */
+  fieldValidation?: "Strict" | "Warn" | "Ignore";
 }
 
 export interface CreateJobFromCronJobOptions extends WriteOptions {

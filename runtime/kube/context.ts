@@ -30,12 +30,13 @@ export function callSignal(context: ClientContext, signal: AbortSignal | undefin
   return signal ? [...context.signals, signal] : context.signals;
 }
 
-/** `dryRun` and `fieldManager` query parameters of a write. */
-export function writeQuery(context: ClientContext, options: { dryRun?: boolean; fieldManager?: string }, withFieldManager = true): Query {
+/** `dryRun`, `fieldManager` and `fieldValidation` query parameters of a write (a delete takes neither of the last two). */
+export function writeQuery(context: ClientContext, options: { dryRun?: boolean; fieldManager?: string; fieldValidation?: string }, withFieldManager = true): Query {
   return {
     // A dry-run client stays one: a call's `dryRun: false` cannot make its write real.
     dryRun: options.dryRun || context.dryRun ? "All" : undefined,
     fieldManager: withFieldManager ? (options.fieldManager ?? "podfn") : undefined,
+    fieldValidation: withFieldManager ? options.fieldValidation : undefined,
   };
 }
 

@@ -91,6 +91,19 @@ describe("resource clients", () => {
     assert.equal(body().kind, "Deployment");
   });
 
+  test("fieldValidation is sent on creates, replaces and patches when asked, never on deletes", async () => {
+    await kube.configMaps.create({ metadata: { name: "x" } }, { fieldValidation: "Strict" });
+    assert.equal(last().query.get("fieldValidation"), "Strict");
+    await kube.configMaps.replace({ metadata: { name: "x", resourceVersion: "3" } }, { fieldValidation: "Ignore" });
+    assert.equal(last().query.get("fieldValidation"), "Ignore");
+    await kube.configMaps.patch("x", { data: { a: "b" } }, { fieldValidation: "Strict" });
+    assert.equal(last().query.get("fieldValidation"), "Strict");
+    await kube.configMaps.create({ metadata: { name: "y" } });
+    assert.equal(last().query.get("fieldValidation"), null, "the server's default unless asked");
+    await kube.configMaps.delete("x", { fieldValidation: "Strict" });
+    assert.equal(last().query.get("fieldValidation"), null);
+  });
+
   test("dryRun=All on every write when the option or the client view says so", async () => {
     await kube.configMaps.create({ metadata: { name: "x" } }, { dryRun: true });
     assert.equal(last().query.get("dryRun"), "All");
