@@ -7,8 +7,9 @@
  * out, timeouts, the caller's AbortSignal, and bounded retries:
  *
  * - reads (GET, and requests marked `idempotent`) are retried on 5xx and connection errors;
- * - every request is retried on 429, and on connection errors that happened before the
- *   request was sent (ECONNREFUSED, DNS, connect timeout), since the server cannot have applied it;
+ * - every request is retried on 429, on a 5xx that carries `Retry-After` (client-go's
+ *   checkWait), and on connection errors that happened before the request was sent
+ *   (ECONNREFUSED, DNS, connect timeout), since the server cannot have applied it;
  * - 429 and 503 wait for `Retry-After` (capped), otherwise exponential backoff with full jitter;
  * - a 401 makes the credentials re-read (a rotated token) and the request retried once.
  *
@@ -362,8 +363,10 @@ export class Transport {
       const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : undefined;
       const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds);
       const status = response.statusCode;
-      const retryable = status === 429 || (idempotent && status >= 500 && status !== 501);
-      // A Retry-After is waited for on any status retried (client-go's checkWait: 429 and 5xx).
+      // client-go's checkWait: a 429, or a 5xx that carries Retry-After (the server saying it did
+      // not take the request: overloaded, shutting down), is retried whatever the verb; any
+      // other 5xx only for a read (a write may have been applied).
+      const retryable = status === 429 || (status >= 500 && status !== 501 && (idempotent || retryAfterSeconds !== undefined));
       return { error, retryable, delayMs };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;

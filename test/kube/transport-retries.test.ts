@@ -122,6 +122,16 @@ describe("transport retries", () => {
     await kube.close();
   });
 
+  test("a write's 5xx that carries Retry-After is retried after it, as client-go's checkWait does", async () => {
+    const { kube, sleeps } = client();
+    const answers = sequence([503, statusBody(503, "ServiceUnavailable", "shutting down"), { "retry-after": "1" }], [201, configMap]);
+    const created = await kube.configMaps.create(configMap);
+    assert.equal(created.metadata?.name, "settings");
+    assert.equal(answers.calls(), 2);
+    assert.deepEqual(sleeps, [1000]);
+    await kube.close();
+  });
+
   test("writes are retried on 429: the server did not apply them", async () => {
     const { kube } = client();
     const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down")], [201, configMap]);
