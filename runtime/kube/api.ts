@@ -265,6 +265,8 @@ export interface KubeClient {
   readonly events: ResourceClient<corev1.Event>;
   readonly nodes: ResourceClient<corev1.Node>;
   readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
+  readonly resourceQuotas: ResourceClient<corev1.ResourceQuota>;
+  readonly limitRanges: ResourceClient<corev1.LimitRange>;
   readonly deployments: ScalableResourceClient<appsv1.Deployment>;
   readonly statefulSets: ScalableResourceClient<appsv1.StatefulSet>;
   readonly daemonSets: ResourceClient<appsv1.DaemonSet>;

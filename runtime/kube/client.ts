@@ -78,6 +78,8 @@ class Client implements KubeClient {
   readonly events: ResourceClient<corev1.Event>;
   readonly nodes: ResourceClient<corev1.Node>;
   readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
+  readonly resourceQuotas: ResourceClient<corev1.ResourceQuota>;
+  readonly limitRanges: ResourceClient<corev1.LimitRange>;
   readonly deployments: ScalableResource<appsv1.Deployment>;
   readonly statefulSets: ScalableResource<appsv1.StatefulSet>;
   readonly daemonSets: ResourceClient<appsv1.DaemonSet>;
@@ -111,6 +113,8 @@ class Client implements KubeClient {
     this.events = new Resource(context, T.events);
     this.nodes = new Resource(context, T.nodes);
     this.persistentVolumeClaims = new Resource(context, T.persistentVolumeClaims);
+    this.resourceQuotas = new Resource(context, T.resourceQuotas);
+    this.limitRanges = new Resource(context, T.limitRanges);
     this.deployments = new ScalableResource(context, T.deployments);
     this.statefulSets = new ScalableResource(context, T.statefulSets);
     this.daemonSets = new Resource(context, T.daemonSets);

@@ -19,6 +19,8 @@ export const RESOURCE_TYPES = {
   events: core("events", "Event"),
   nodes: core("nodes", "Node", false),
   persistentVolumeClaims: core("persistentvolumeclaims", "PersistentVolumeClaim"),
+  resourceQuotas: core("resourcequotas", "ResourceQuota"),
+  limitRanges: core("limitranges", "LimitRange"),
   deployments: typed("apps", "v1", "deployments", "Deployment"),
   statefulSets: typed("apps", "v1", "statefulsets", "StatefulSet"),
   daemonSets: typed("apps", "v1", "daemonsets", "DaemonSet"),

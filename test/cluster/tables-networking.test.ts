@@ -96,7 +96,7 @@ describe("server-side Tables of the networking types", () => {
     }
   });
 
-  test("the typed client reaches them: kube.ingresses, ingressClasses, networkPolicies, endpointSlices", async () => {
+  test("the typed client reaches them: kube.ingresses, ingressClasses, networkPolicies, endpointSlices (and resourceQuotas, limitRanges)", async () => {
     const kube = await clientFor({ server: t.cluster.url, caPem: t.cluster.caPem, token: t.cluster.adminToken, namespace: "tn" });
     try {
       assert.deepEqual((await kube.ingresses.listPage()).items.map((i) => i.metadata?.name), ["a", "b"]);
@@ -105,6 +105,9 @@ describe("server-side Tables of the networking types", () => {
       const slice = await kube.endpointSlices.create({ metadata: { name: "new" }, addressType: "IPv6", endpoints: [{ addresses: ["fd00::1"] }] });
       assert.equal(slice.kind, "EndpointSlice");
       assert.equal(slice.metadata?.namespace, "tn");
+      const quota = await kube.resourceQuotas.create({ metadata: { name: "q" }, spec: { hard: { pods: "3" } } });
+      assert.equal(quota.kind, "ResourceQuota");
+      assert.deepEqual((await kube.limitRanges.create({ metadata: { name: "l" }, spec: { limits: [{ type: "Container", max: { cpu: "1" } }] } })).spec?.limits[0]?.default, { cpu: "1" });
     } finally {
       await kube.close();
     }

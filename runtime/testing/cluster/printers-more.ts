@@ -1,7 +1,7 @@
 /**
  * @module cluster/printers-more
  * More 1.32 printers (pkg/printers/internalversion/printers.go), each with its real columns and
- * cells: PodDisruptionBudgets (`N/A` for an unset bound), StatefulSets (Ready as
+ * cells: PodDisruptionBudgets (`N/A` for an unset bound), ResourceQuotas (`name: used/hard`), StatefulSets (Ready as
  * `ready/desired`, wide Containers and Images), ReplicaSets and DaemonSets (their counts as
  * integers, wide Containers, Images and Selector), Nodes (Status from the Ready condition and
  * `spec.unschedulable`, Roles from the role labels, wide addresses and node info) and
@@ -230,6 +230,24 @@ export const MORE_PRINTERS: Record<string, Printer> = {
         o.metadata.name, nodeStatus(o), nodeRoles(o), age(o, now), info.kubeletVersion ?? "",
         nodeAddress(o, "InternalIP"), nodeAddress(o, "ExternalIP"), info.osImage || "<unknown>", info.kernelVersion || "<unknown>", info.containerRuntimeVersion || "<unknown>",
       ];
+    },
+  },
+  "/resourcequotas": {
+    columns: [
+      NAME,
+      AGE,
+      col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+      col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
+    ],
+    // printResourceQuota: each limited resource as `name: used/hard` of the status (0 until the quota controller fills it), `limits.*` in Limit.
+    cells: (o: Obj, now) => {
+      const request: string[] = [];
+      const limit: string[] = [];
+      for (const resource of Object.keys(o.spec?.hard ?? {}).sort()) {
+        const cell = `${resource}: ${quantityString(o.status?.used?.[resource] ?? "0")}/${quantityString(o.status?.hard?.[resource] ?? "0")}`;
+        (resource.split(".").length > 1 && resource.startsWith("limits.") ? limit : request).push(cell);
+      }
+      return [o.metadata.name, age(o, now), request.join(", "), limit.join(", ")];
     },
   },
   "/persistentvolumeclaims": {

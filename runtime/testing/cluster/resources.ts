@@ -29,6 +29,7 @@ import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailureP
 import { defaultIngress, defaultIngressClass, ingressClassErrors, ingressClassUpdateErrors, ingressCreateErrors, ingressErrors, ingressStatusErrors } from "./ingress-validation.js";
 import { defaultNetworkPolicy, networkPolicyErrors } from "./network-policy-validation.js";
 import { defaultEndpointSlice, endpointSliceErrors } from "./endpointslice-validation.js";
+import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
@@ -186,6 +187,7 @@ const CORE_EVENTS = def({
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validate: configMapErrors, validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
   CORE_EVENTS,
+  def({ group: "", version: "v1", resource: "limitranges", kind: "LimitRange", namespaced: true, finalizerRule: "create", shortNames: ["limits"], defaults: defaultLimitRange, validate: limitRangeErrors }),
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
@@ -200,6 +202,10 @@ export const BUILTIN: ResourceDef[] = [
       },
       { aliases: { "spec.host": "spec.nodeName" } },
     ),
+  }),
+  def({
+    group: "", version: "v1", resource: "resourcequotas", kind: "ResourceQuota", namespaced: true, shortNames: ["quota"], subresources: ["status"],
+    validate: resourceQuotaErrors, validateUpdate: resourceQuotaUpdateErrors, validateStatus: resourceQuotaStatusErrors,
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, finalizerRule: "update+create", defaults: d.defaultSecret, fields: fields({ type: path("type") }), validate: secretErrors, validateUpdate: secretUpdateErrors }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
