@@ -75,6 +75,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
   try {
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
     const schedule = scheduleOf(fn, config.schedule);
+    if (fn.watches.length > 0 && !fn.http && fn.schedules.length === 0) {
+      logger.warn({ fn: fn.name }, `${fn.name} is called by its watches only: podfn run calls its handler once with trigger {type: "run"}, no object (its watches run under podfn serve)`);
+    }
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
     // Input the schema refuses is refused before any cluster is reached (or an emulated one
     // started); the run takes the parsed input (its transforms and refinements run once).

@@ -248,3 +248,12 @@ test("in a pod generated without a token (no declared permissions), the function
   const withPermissions = await runCommand.run({ ...io, argv: ["configmap-writer", "--functions", FIXTURES] });
   assert.equal(withPermissions, 2, "a function that needs the API still fails without credentials");
 });
+
+test("a function only its watches call runs once with a warning saying so; others run without it", async () => {
+  const out = await run(["watch-only"]);
+  assert.equal(out.code, 0);
+  assert.equal(out.stdout, '{"trigger":"run"}\n');
+  assert.ok(out.logs.some((l) => l.level === "warn" && String(l.msg).startsWith("watch-only is called by its watches only")), out.stderr);
+  const echo = await run(["echo"]);
+  assert.ok(!echo.logs.some((l) => l.level === "warn"), echo.stderr);
+});
