@@ -1,7 +1,7 @@
 /**
  * @module input-dry-run
  * A dry run asked for in the wrong place: an input object holding a key that says `dryRun`
- * however spelt (case, separators, brackets: `dry_run`, `DryRun`, `dryRun[]`) which the
+ * as words however spelt (case, separators, brackets: `dry_run`, `DryRun`, `dryRun[]`) which the
  * function's object schema does not declare. Stripped (`z.object`) or kept as an extra field
  * (`z.looseObject`, a catchall) the call would run for real, the handler never reading it; it
  * is refused instead (an `InputError` naming the key), saying where the switch is —
@@ -15,14 +15,19 @@ const WHERE = "a dry run is asked for with ?dryRun=true or the X-Podfn-Dry-Run h
 
 /** Anything that holds `dry`, in any case: the cheap first test of `isDryRunKey`. */
 const HOLDS_DRY = /dry/i;
+/** Where a key splits into words: separators, brackets and spaces, and camelCase humps. */
+const WORD_BREAKS = /[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/;
 
 /**
- * A key (or a header name) that says `dryRun` among other characters: any case, any separators
- * or brackets (`dry_run`, `DryRun`, `dryRun[]`, ` dryRun`, `dryRun.enabled`, `x-dry-run`).
+ * A key (or a header name) that says `dryRun` as words: `dry` then `run` in any case, or
+ * `dryrun`, among other words and separators (`dry_run`, `DryRun`, `dryRun[]`, ` dryRun`,
+ * `dryRun.enabled`, `x-dry-run`). A word that only holds the letters (`laundryRun`,
+ * `foundry_runtime`, `dryRunner`) is not one.
  */
 export function isDryRunKey(key: string): boolean {
   if (key.length < 6 || !HOLDS_DRY.test(key)) return false;
-  return key.toLowerCase().replace(/[^a-z0-9]/g, "").includes("dryrun");
+  const words = key.split(WORD_BREAKS).map((w) => w.toLowerCase());
+  return words.some((w, i) => w === "dryrun" || (w === "dry" && words[i + 1] === "run"));
 }
 
 type Def = { type?: string; shape?: Record<string, unknown>; catchall?: unknown; innerType?: unknown; in?: unknown };

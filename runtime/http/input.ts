@@ -7,7 +7,7 @@
  * reserved: it never reaches the input. A request that asks for a dry run in a form only half
  * recognised must never run for real: the key counts however it is percent-encoded, a repeated
  * header is the list it is, and any other value is refused (`InputError` naming `dryRun`). A
- * misspelt key (`dryrun`, `dry-run`, `DryRun`, `dryRun[]`, or a value saying it) on a request
+ * misspelt key (`dryrun`, `dry-run`, `DryRun`, `dryRun[]`, or a value that is or holds one) on a request
  * whose query is not its input is refused too (naming it); on a GET its input check refuses it
  * (input-dry-run). So is a header whose name says `dryRun` but is not `X-Podfn-Dry-Run`.
  */
@@ -83,22 +83,26 @@ function refuseMisspeltKey(query: string): void {
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === "dryRun") continue;
     if (isDryRunKey(key)) throw misspelt(key, "is not podfn's dry-run parameter: write dryRun=true (nothing was run)");
-    if (isDryRunKey(value)) throw misspelt(key, "asks for a dry run podfn does not read: write dryRun=true (nothing was run)");
+    if (saysDryRun(value)) throw misspelt(key, "asks for a dry run podfn does not read: write dryRun=true (nothing was run)");
   }
+}
+
+/** A query value that is a dry-run request itself (`dry-run`, `DRYRUN`) or holds one (`1;dryRun=true`). */
+function saysDryRun(value: string): boolean {
+  if (value.length < 6 || !/dry/i.test(value)) return false;
+  const letters = value.toLowerCase().replace(/[^a-z0-9=]/g, "");
+  return letters === "dryrun" || letters.includes("dryrun=");
 }
 
 const misspelt = (path: string, message: string) => new InputError(`invalid input: ${path}: ${message}`, [{ path, message }]);
 
 /**
- * The first header whose name says `dryRun` but is not `X-Podfn-Dry-Run` (`X-Dry-Run`,
- * `X-Podfn-DryRun`): refused like a misspelt query key. `names` are the request's raw header
- * names (a Node request's `rawHeaders`, every other entry) or a `Headers`' keys.
+ * Throws for the first header whose name says `dryRun` but is not `X-Podfn-Dry-Run`
+ * (`X-Dry-Run`, `X-Podfn-DryRun`): refused like a misspelt query key. `names` holds the names
+ * at every `step`-th entry: a Node request's `rawHeaders` (step 2), or a `Headers`' keys.
  */
-export function refuseMisspeltDryRunHeader(names: readonly string[] | Iterable<string>, step = 1): void {
-  const list = names as readonly string[];
-  if (Array.isArray(list)) {
-    for (let i = 0; i < list.length; i += step) checkHeaderName(list[i]!);
-  } else for (const name of names) checkHeaderName(name);
+export function refuseMisspeltDryRunHeader(names: readonly string[], step = 1): void {
+  for (let i = 0; i < names.length; i += step) checkHeaderName(names[i]!);
 }
 
 function checkHeaderName(name: string): void {

@@ -45,6 +45,7 @@ export interface RouteContext {
 export const SHUTTING_DOWN = new Refusal(503, "shutting_down", "the server is shutting down: retry", { connection: "close", "retry-after": "1" });
 const EMPTY = new Uint8Array(0);
 const DRY_RUN_HEADERS = { "x-podfn-dry-run": "true" };
+const GET_BODY = "a GET function's input is its query string: this request's body would not be read (send it with POST)";
 
 /** The `trigger` of an HTTP call; its `headers` are built when the handler first reads them. */
 class HttpCallTrigger {
@@ -144,7 +145,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function callWithQuery(request: CallRequest, requestId: string): Answer | Promise<Answer> {
     let input: Record<string, string | string[]>;
     try {
-      if (hasBody(request)) throw new InputError("invalid input: a GET function's input is its query string: this request's body would not be read (send it with POST)", [{ path: "", message: "a GET function's input is its query string: this request's body would not be read (send it with POST)" }]);
+      if (hasBody(request)) throw new InputError(`invalid input: ${GET_BODY}`, [{ path: "", message: GET_BODY }]);
       input = queryInput(request.query);
     } catch (error) {
       return errorAnswer(error, requestId);
@@ -200,7 +201,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function call(request: CallRequest, requestId: string, input: unknown): Answer | Promise<Answer> {
     try {
       if (request.incoming) refuseMisspeltDryRunHeader(request.incoming.rawHeaders, 2);
-      else refuseMisspeltDryRunHeader(request.headers().keys());
+      else refuseMisspeltDryRunHeader([...request.headers().keys()]);
       const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"), readsQuery);
       const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
       const trigger = new HttpCallTrigger(request);

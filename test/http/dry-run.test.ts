@@ -121,7 +121,7 @@ describe("dry run over HTTP", () => {
     const app = testApp([loaded({ name: "cleanup", input: z.object({ olderThanHours: z.number().optional() }), handler: () => ++runs })]);
     for (const [query, key] of [
       ["dryrun=true", "dryrun"], ["dry-run=true", "dry-run"], ["dry_run=true", "dry_run"], ["DryRun=true", "DryRun"], ["DRY_RUN=true", "DRY_RUN"],
-      ["dryRun[]=true", "dryRun[]"], ["%20dryRun=true", " dryRun"], ["dryRun.x=1", "dryRun.x"], ["dryRun%3Dtrue", "dryRun=true"], ["dryRunner=1", "dryRunner"],
+      ["dryRun[]=true", "dryRun[]"], ["%20dryRun=true", " dryRun"], ["dryRun.x=1", "dryRun.x"], ["dryRun%3Dtrue", "dryRun=true"], ["x-dry-run=1", "x-dry-run"],
     ]) {
       const answer = await viaFetch(app, postJson(`/cleanup?${query}`, {}));
       assert.equal(answer.status, 400, query);
@@ -132,8 +132,10 @@ describe("dry run over HTTP", () => {
       assert.equal(answer.status, 400, query);
       assert.deepEqual(answer.body.error!.issues, [{ path: key, message: "asks for a dry run podfn does not read: write dryRun=true (nothing was run)" }], query);
     }
-    assert.equal((await viaFetch(app, postJson("/cleanup?dry=1&dryness=2&mode=run", {}))).status, 200, "other keys and values do not say dryRun");
-    assert.equal(runs, 1);
+    for (const query of ["dry=1&dryness=2&mode=run", "dryRunner=1&laundryRun=2&foundry_runtime=3", "branch=fix-dryrun&note=laundry%20run&d-r-y-run=1"]) {
+      assert.equal((await viaFetch(app, postJson(`/cleanup?${query}`, {}))).status, 200, `${query}: keys and values that only hold the letters do not say dryRun`);
+    }
+    assert.equal(runs, 3);
   });
 
   test("a header whose name says dryRun but is not X-Podfn-Dry-Run is a 400 naming it, over fetch and on the socket", async () => {
@@ -160,7 +162,7 @@ describe("dry run over HTTP", () => {
     } finally {
       await server.close();
     }
-    assert.equal((await viaFetch(app, postJson("/cleanup", {}, { "x-podfn-dry-run": "false", "x-dryness": "1" }))).status, 200);
+    assert.equal((await viaFetch(app, postJson("/cleanup", {}, { "x-podfn-dry-run": "false", "x-dryness": "1", "x-foundry-runtime": "2" }))).status, 200);
     assert.equal(runs, 1);
   });
 
@@ -213,6 +215,6 @@ describe("dry run over HTTP", () => {
     }
     assert.equal(runs, 0);
     assert.deepEqual((await viaFetch(app, postJson("/anything", { dryRun: true }))).body, { dryRun: true } as never);
-    assert.equal((await viaFetch(app, postJson("/loose", { action: "scale", note: "x" }))).status, 200);
+    assert.equal((await viaFetch(app, postJson("/loose", { action: "scale", note: "x", laundryRun: 1, dryRunner: 2 }))).status, 200, "fields that only hold the letters are fields");
   });
 });
