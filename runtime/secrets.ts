@@ -40,19 +40,20 @@ export interface SecretStoreOptions {
 
 /**
  * What makes a secret's value look like a mistake, never naming the value: shorter than 8
- * characters (too short to be censored from logs, and guessable), or a space or tab at either
- * end (HTTP trims header values: a bearer token sent in one never matches it).
+ * characters (too short to be censored from logs, and guessable), or, for a secret callers send
+ * in a header (a bearer token, not an HMAC key), a space or tab at either end (HTTP trims
+ * header values: it could never match).
  */
-export function secretDoubts(value: string): string[] {
+export function secretDoubts(value: string, sentInHeader = true): string[] {
   const out: string[] = [];
   if (value.length > 0 && value.length < 8) out.push("is shorter than 8 characters: too short to be censored from logs, and easily guessed (use e.g. openssl rand -hex 32)");
-  if (/^[ \t]|[ \t]$/.test(value)) out.push("begins or ends with a space or tab: HTTP trims header values, so a bearer token sent in one never matches it");
+  if (sentInHeader && /^[ \t]|[ \t]$/.test(value)) out.push("begins or ends with a space or tab: HTTP trims header values, so a bearer token sent in one never matches it");
   return out;
 }
 
 type Doubt = ((secret: Secret, why: string) => void) | undefined;
-const tell = (doubt: Doubt, secret: Secret, value: string) => {
-  if (doubt) for (const why of secretDoubts(value)) doubt(secret, why);
+const tell = (doubt: Doubt, secret: Secret & { sentInHeader?: boolean }, value: string) => {
+  if (doubt) for (const why of secretDoubts(value, secret.sentInHeader !== false)) doubt(secret, why);
 };
 
 /** One secret: call `value()` each time it is needed (cheap; re-reads only after a change). */
@@ -69,6 +70,8 @@ class FileSecret implements Secret {
   #value = "";
   #stamp = "";
   #checkedAt = -Infinity;
+  /** Callers send it in a header (a bearer token) — false while only an HMAC key uses it. */
+  sentInHeader = true;
 
   constructor(
     readonly name: string,
@@ -143,7 +146,7 @@ export class SecretStore {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #recheckMs: number;
   readonly #onDoubt: Doubt;
-  readonly #files = new Map<string, Secret>();
+  readonly #files = new Map<string, FileSecret>();
 
   constructor(options: SecretStoreOptions = {}) {
     this.dir = options.dir ?? "/var/run/secrets/podfn";
@@ -154,9 +157,11 @@ export class SecretStore {
 
   /**
    * The secret `name`: the file `<dir>/<name>`, or the environment variable `env` when given.
-   * Throws `SecretMissingError` for a name that is not a plain file name.
+   * `use` says what it is to callers: a token they send in a header (default), or a `key`
+   * they never send (an HMAC key, where spaces at its ends are no mistake). Throws
+   * `SecretMissingError` for a name that is not a plain file name.
    */
-  secret(name: string, env?: string): Secret {
+  secret(name: string, env?: string, use: "header" | "key" = "header"): Secret {
     if (env) return new EnvSecret(name, env, this.#env, this.#onDoubt);
     if (!SECRET_NAME.test(name) || name === "." || name === "..") {
       throw new SecretMissingError(name, this.dir, "is not a valid secret name (letters, digits, '.', '_', '-')");
@@ -164,8 +169,9 @@ export class SecretStore {
     let secret = this.#files.get(name);
     if (!secret) {
       secret = new FileSecret(name, join(this.dir, name), this.#recheckMs, this.#onDoubt);
+      secret.sentInHeader = use === "header";
       this.#files.set(name, secret);
-    }
+    } else if (use === "header") secret.sentInHeader = true;
     return secret;
   }
 }

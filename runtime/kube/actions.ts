@@ -135,5 +135,5 @@ export function emitEvent(context: ClientContext, events: ResourceClient<Event>,
       resourceVersion: meta.resourceVersion,
     },
   };
-  return events.create(event, { signal: options.signal, dryRun: options.dryRun, fieldManager: options.fieldManager, namespace });
+  return events.create(event, { signal: options.signal, dryRun: options.dryRun, fieldManager: options.fieldManager, fieldValidation: options.fieldValidation, namespace });
 }

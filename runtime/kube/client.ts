@@ -43,7 +43,7 @@ export interface KubeClientOptions {
   logger?: KubeLogger;
   /** Retry policy; see `RetryOptions` for defaults (3 retries, 200 ms base, 5 s cap, Retry-After up to 30 s). */
   retry?: RetryOptions;
-  /** Request timeouts; see `TimeoutOptions` (connect 10 s, headers 30 s, body 60 s). */
+  /** Request timeouts; see `TimeoutOptions` (connect 10 s, headers 60 s, body 60 s). */
   timeouts?: TimeoutOptions;
   /**
    * Largest number of connections to the API server at once; more requests queue. Each running

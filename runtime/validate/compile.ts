@@ -214,7 +214,7 @@ function objectNode(zod: Internals, visiting: Set<Internals>): Node | undefined 
           if (checkFields(value as Record<string, unknown>) < 0) return false;
           for (const key in value) {
             if (known[key]) continue;
-            // A key saying `dryRun` is left to zod's path, where input-dry-run refuses it.
+            // A key saying `dryRun` is left to zod's path: input-dry-run refuses it at the top level (deeper, it only costs the fast path).
             if (key === "__proto__" || !hasOwn.call(value, key) || isDryRunKey(key) || !catchall((value as Record<string, unknown>)[key])) return false;
           }
           return true;

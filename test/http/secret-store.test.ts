@@ -31,6 +31,9 @@ describe("SecretStore", () => {
     writeFileSync(join(dir, "spaced"), "\tshort");
     store.secret("spaced").value();
     assert.equal(told.length, 4, "a new value is judged again");
+    writeFileSync(join(dir, "hmac-key"), " an-hmac-key-with-spaces ");
+    store.secret("hmac-key", undefined, "key").value();
+    assert.equal(told.length, 4, "an HMAC key is never sent: spaces at its ends are no mistake");
     assert.ok(told.every((t) => !t.includes("a-long-enough-token") && !t.includes("abc")));
   });
 

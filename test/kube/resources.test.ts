@@ -102,6 +102,8 @@ describe("resource clients", () => {
     assert.equal(last().query.get("fieldValidation"), null, "the server's default unless asked");
     await kube.configMaps.delete("x", { fieldValidation: "Strict" });
     assert.equal(last().query.get("fieldValidation"), null);
+    await kube.emitEvent({ regarding: { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } }, reason: "R", message: "m", fieldValidation: "Strict" });
+    assert.equal(last().query.get("fieldValidation"), "Strict", "emitEvent passes it on");
   });
 
   test("dryRun=All on every write when the option or the client view says so", async () => {

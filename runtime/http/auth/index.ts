@@ -29,7 +29,7 @@ export function createAuthChecker(auth: HttpAuth, deps: AuthDeps): { checker?: A
       return { checker: bearerAuth(secret, auth.header), secret };
     }
     case "hmac": {
-      const secret = deps.secrets.secret(auth.secret);
+      const secret = deps.secrets.secret(auth.secret, undefined, "key");
       return { checker: hmacAuth(auth, secret), secret };
     }
     case "serviceAccount":
