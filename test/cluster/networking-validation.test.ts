@@ -74,6 +74,7 @@ describe("networking and discovery types", () => {
                   { path: "/y", pathType: "Regex", backend: {} },
                   { path: "relative", pathType: "ImplementationSpecific", backend: { service: { name: "web", port: { name: "http", number: 80 } }, resource: { kind: "Bucket", name: "b" } } },
                   { path: "", pathType: "ImplementationSpecific", backend: { service: { name: "web", port: {} } } },
+                  { path: "/r", pathType: "Exact", backend: { resource: { apiGroup: "k8s.example.com" } } },
                 ],
               },
             },
@@ -98,6 +99,8 @@ describe("networking and discovery types", () => {
       'spec.rules[0].http.paths[3].path: Invalid value: "relative": must be an absolute path',
       'spec.rules[0].http.paths[3].backend: Invalid value: "": cannot set both resource and service backends',
       "spec.rules[0].http.paths[4].backend: Required value: port name or number is required",
+      "spec.rules[0].http.paths[5].backend.resource.kind: Required value: kind is required",
+      "spec.rules[0].http.paths[5].backend.resource.name: Required value: name is required",
       "spec.rules[1].http.paths: Required value",
       "spec.rules[2].host: Invalid value: \"a.*.example.com\": a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
       `spec.tls[0].hosts[1]: Invalid value: "bad_host": ${subdomain}`,
@@ -114,7 +117,7 @@ describe("networking and discovery types", () => {
     const bad = await t.send("PUT", `${INGRESSES}/lb/status`, { body: { ...update.body, status: { loadBalancer: { ingress: [{ ip: "300.1.1.1" }, { hostname: "10.0.0.9" }, { ip: "010.0.0.1", hostname: "lb.example.com" }] } } } });
     assert.equal(bad.status, 422, bad.text);
     assert.deepEqual(causes(bad), [
-      'status.loadBalancer.ingress[0].ip: Invalid value: "300.1.1.1": must be a valid IP address',
+      'status.loadBalancer.ingress[0].ip: Invalid value: "300.1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
       'status.loadBalancer.ingress[1].hostname: Invalid value: "10.0.0.9": must be a DNS name, not an IP address',
     ]);
     const good = await t.send("PATCH", `${INGRESSES}/lb/status`, { body: { status: { loadBalancer: { ingress: [{ ip: "203.0.113.9" }] } } }, contentType: "application/merge-patch+json" });
@@ -172,7 +175,7 @@ describe("networking and discovery types", () => {
       "spec.podSelector.matchExpressions[2].values[0]: Invalid value: \"b c\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
       "spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric",
       'spec.ingress[0].ports[1].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"',
-      "spec.ingress[0].ports[1].endPort: Invalid value: 90: must be greater than or equal to `port`",
+      "spec.ingress[0].ports[1].endPort: Invalid value: 100: must be greater than or equal to `port`",
       "spec.ingress[0].ports[2].endPort: Invalid value: 5: may not be specified when `port` is not specified",
       "spec.ingress[0].ports[3].port: Invalid value: 0: must be between 1 and 65535, inclusive",
       "spec.ingress[0].from[0]: Required value: must specify a peer",
@@ -199,6 +202,28 @@ describe("networking and discovery types", () => {
     const retyped = await t.send("PATCH", `${SLICES}/web-1`, { body: { addressType: "FQDN" }, contentType: "application/merge-patch+json" });
     assert.equal(retyped.status, 422);
     assert.deepEqual(causes(retyped), ['addressType: Invalid value: "FQDN": field is immutable'], "10.1.2.3 reads as a domain name: only the type is refused");
+  });
+
+  test("an EndpointSlice: IPv4-mapped addresses are IPv4, the retired IP type is refused, node names, topology and zone hints are checked, 20,000 ports allowed", async () => {
+    await created(SLICES, slice("mapped", { addressType: "IPv4", endpoints: [{ addresses: ["::ffff:10.0.0.9"] }] }));
+    const mapped = await refused(SLICES, slice("mapped-6", { addressType: "IPv6", endpoints: [{ addresses: ["::ffff:10.0.0.9", "::ffff:0.0.0.0"] }] }));
+    assert.deepEqual(causes(mapped), [
+      'endpoints[0].addresses[0]: Invalid value: "::ffff:10.0.0.9": must be a valid IPv6 address',
+      'endpoints[0].addresses[1]: Invalid value: "::ffff:0.0.0.0": must be a valid IPv6 address',
+      'endpoints[0].addresses[1]: Invalid value: "::ffff:0.0.0.0": may not be unspecified (::ffff:0.0.0.0)',
+    ]);
+    const retired = await t.send("PATCH", `${SLICES}/mapped`, { body: { addressType: "IP" }, contentType: "application/merge-patch+json" });
+    assert.deepEqual(causes(retired), ['addressType: Unsupported value: "IP": supported values: "FQDN", "IPv4", "IPv6"', 'addressType: Invalid value: "IP": field is immutable']);
+    const zones = Array.from({ length: 2 }, () => ({ name: "zone-a" }));
+    const details = await refused(SLICES, slice("details", { addressType: "IPv4", endpoints: [{ addresses: ["10.0.0.1"], nodeName: "Node_1", deprecatedTopology: { "bad key!": "x" }, hints: { forZones: [...zones, { name: "bad zone" }] } }] }));
+    assert.deepEqual(causes(details).map((c: string) => c.split(": ").slice(0, 2).join(": ")), [
+      'endpoints[0].nodeName: Invalid value',
+      "endpoints[0].deprecatedTopology: Invalid value",
+      'endpoints[0].hints.forZones[1].name: Duplicate value',
+      'endpoints[0].hints.forZones[2].name: Invalid value',
+    ]);
+    const ports = Array.from({ length: 101 }, (_, i) => ({ name: `p${i}`, port: 1000 + i }));
+    await created(SLICES, slice("many-ports", { addressType: "IPv4", ports, endpoints: [] }));
   });
 
   test("an EndpointSlice's address type, addresses, hostnames and ports are checked", async () => {

@@ -2,21 +2,22 @@
  * @module cluster/endpointslice-validation
  * discovery.k8s.io/v1 EndpointSlice defaults and validation as 1.32 has them: a port's name
  * defaults to "" and its protocol to TCP; the address type is required (IPv4, IPv6 or FQDN;
- * the deprecated `IP` only on an update, and it never changes); at most 1000 endpoints, each
- * with 1 to 100 addresses of that type (an IP neither unspecified, loopback nor link-local), a
- * DNS-label hostname and at most 16 topology labels; at most 100 ports with unique DNS-label
- * names, a protocol and a qualified-name appProtocol.
+ * it never changes); at most 1000 endpoints, each with 1 to 100 addresses of that type (an IP
+ * neither unspecified, loopback nor link-local; an IPv4-mapped IPv6 address is IPv4, as Go's
+ * `To4` reads it), a node name, at most 16 `deprecatedTopology` labels, a DNS-label hostname and
+ * at most 8 distinct zone hints; at most 20,000 ports with unique DNS-label names, a protocol and
+ * a qualified-name appProtocol.
  */
 import type { FieldError } from "./status.js";
-import { labelKeyErrors, labelsErrors } from "./label-rules.js";
+import { labelKeyErrors, labelsErrors, labelValueErrors } from "./label-rules.js";
 import { nameProblems } from "./validation.js";
-import { parseIPSloppy, specialIPProblems } from "./ip-rules.js";
+import { ipv4Of, parseIPSloppy, specialIPProblems } from "./ip-rules.js";
+import { PROTOCOLS } from "./object-rules.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 const ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"];
-const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 
 /** SetDefaults_EndpointPort: an unnamed port's name is "", its protocol TCP. */
 export function defaultEndpointSlice(slice: Obj): void {
@@ -46,13 +47,11 @@ function fqdnErrors(address: string, at: string): FieldError[] {
 function addressErrors(address: string, type: string, at: string): FieldError[] {
   if (type === "IPv4" || type === "IPv6") {
     const ip = parseIPSloppy(address);
-    const family = ip?.length === 4 ? "IPv4" : ip ? "IPv6" : undefined;
+    const family = !ip ? undefined : ipv4Of(ip) ? "IPv4" : "IPv6";
     const own = family === type ? [] : [{ type: "Invalid", field: at, value: address, detail: `must be a valid ${type} address` } as FieldError];
     return [...own, ...specialIPProblems(address).map((detail): FieldError => ({ type: "Invalid", field: at, value: address, detail }))];
   }
-  if (type === "FQDN") return fqdnErrors(address, at);
-  if (type === "IP" && !parseIPSloppy(address)) return [{ type: "Invalid", field: at, value: address, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" }];
-  return [];
+  return type === "FQDN" ? fqdnErrors(address, at) : [];
 }
 
 function endpointsErrors(endpoints: Obj[], type: string): FieldError[] {
@@ -64,19 +63,37 @@ function endpointsErrors(endpoints: Obj[], type: string): FieldError[] {
     if (addresses.length === 0) errors.push({ type: "Required", field: `${at}.addresses`, detail: "must contain at least 1 address" });
     else if (addresses.length > 100) errors.push({ type: "TooMany", field: `${at}.addresses`, value: addresses.length, detail: "must have at most 100 items" });
     addresses.forEach((a, j) => errors.push(...addressErrors(String(a), type, `${at}.addresses[${j}]`)));
+    if (typeof endpoint?.nodeName === "string") {
+      for (const detail of nameProblems(endpoint.nodeName, "subdomain")) errors.push({ type: "Invalid", field: `${at}.nodeName`, value: endpoint.nodeName, detail });
+    }
     const topology = endpoint?.deprecatedTopology ?? {};
     const count = Object.keys(topology).length;
-    if (count > 16) errors.push({ type: "TooMany", field: `${at}.topology`, value: count, detail: "must have at most 16 items" });
-    errors.push(...labelsErrors(topology, `${at}.topology`));
+    if (count > 16) errors.push({ type: "TooMany", field: `${at}.deprecatedTopology`, value: count, detail: "must have at most 16 items" });
+    errors.push(...labelsErrors(topology, `${at}.deprecatedTopology`));
     if (typeof endpoint?.hostname === "string") {
       for (const detail of nameProblems(endpoint.hostname, "label")) errors.push({ type: "Invalid", field: `${at}.hostname`, value: endpoint.hostname, detail });
     }
+    if (endpoint?.hints) errors.push(...hintsErrors(endpoint.hints, `${at}.hints`));
     return errors;
   });
 }
 
+/** validateHints: at most 8 zones, each named once, with a label value. */
+function hintsErrors(hints: Obj, at: string): FieldError[] {
+  const zones: Obj[] = Array.isArray(hints.forZones) ? hints.forZones : [];
+  if (zones.length > 8) return [{ type: "TooMany", field: `${at}.forZones`, value: zones.length, detail: "must have at most 8 items" }];
+  const seen = new Set<string>();
+  return zones.flatMap((zone, i) => {
+    const name = String(zone?.name ?? "");
+    const field = `${at}.forZones[${i}].name`;
+    const errors: FieldError[] = seen.has(name) ? [{ type: "Duplicate", field, value: name }] : [];
+    seen.add(name);
+    return [...errors, ...labelValueErrors(name).map((detail): FieldError => ({ type: "Invalid", field, value: name, detail }))];
+  });
+}
+
 function portsErrors(ports: Obj[]): FieldError[] {
-  if (ports.length > 100) return [{ type: "TooMany", field: "ports", value: ports.length, detail: "must have at most 100 items" }];
+  if (ports.length > 20_000) return [{ type: "TooMany", field: "ports", value: ports.length, detail: "must have at most 20000 items" }];
   const names = new Set<string>();
   return ports.flatMap((port, i) => {
     const at = `ports[${i}]`;
@@ -92,13 +109,12 @@ function portsErrors(ports: Obj[]): FieldError[] {
   });
 }
 
-/** ValidateEndpointSlice beyond metadata; `old` (an update) also allows the deprecated `IP` type, which may not change. */
+/** ValidateEndpointSlice beyond metadata; on an update (`old`) the address type may not change. */
 export function endpointSliceErrors(slice: Obj, old?: Obj): FieldError[] {
   const type = String(slice.addressType ?? "");
-  const allowed = old ? [...ADDRESS_TYPES, "IP"].sort() : ADDRESS_TYPES;
   const errors: FieldError[] = [];
   if (type === "") errors.push({ type: "Required", field: "addressType" });
-  else if (!allowed.includes(type)) errors.push({ type: "NotSupported", field: "addressType", value: type, supported: allowed });
+  else if (!ADDRESS_TYPES.includes(type)) errors.push({ type: "NotSupported", field: "addressType", value: type, supported: ADDRESS_TYPES });
   errors.push(...endpointsErrors(Array.isArray(slice.endpoints) ? slice.endpoints : [], type));
   errors.push(...portsErrors(Array.isArray(slice.ports) ? slice.ports : []));
   if (old && type !== String(old.addressType ?? "")) errors.push({ type: "Invalid", field: "addressType", value: type, detail: "field is immutable" });

@@ -13,8 +13,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { createAuthenticator, createAuthorizer, createCertificates, createTokenIssuer, DEFAULT_AUDIENCES, type RbacSource } from "./auth/index.js";
-import { extendedLifetime, KUBELET_TOKEN_SECONDS } from "./auth/tokens.js";
+import { createAuthenticator, createAuthorizer, createCertificates, createTokenIssuer, type RbacSource } from "./auth/index.js";
+import { EXTENDED_TOKEN_SECONDS, KUBELET_TOKEN_SECONDS } from "./auth/tokens.js";
 import type { ServerAuth } from "./call.js";
 import { Instruments, type AccessRecord, type FaultRule, type RequestRecord } from "./faults.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
@@ -56,9 +56,10 @@ export interface ServiceAccountCredentials {
 /** Options of `cluster.serviceAccount`. */
 export interface ServiceAccountOptions {
   /**
-   * Token lifetime in seconds (at least 600), minted through TokenRequest. Default: the token a
-   * kubelet mounts in a pod — 3607 s, which the server (`--service-account-extend-token-expiration`,
-   * on by default) extends to a year with a `warnafter` claim at 3607 s.
+   * Token lifetime in seconds (at least 600), minted through TokenRequest. Default: the lifetime
+   * of the token a kubelet mounts in a pod — 3607 s asked, which the server
+   * (`--service-account-extend-token-expiration`, on by default) extends to a year with a
+   * `warnafter` claim at 3607 s — in a token bound to no pod (there is none to bind it to).
    */
   expirationSeconds?: number;
   /** Folder to write to. Default: a new folder under the OS temp folder, removed on `stop()`. */
@@ -132,10 +133,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   async function mint(namespace: string, name: string, expirationSeconds: number | undefined): Promise<string> {
     if (expirationSeconds === undefined) {
-      // What the kubelet mounts in a pod: 3607 s asked, extended by the server to a year (warnafter at 3607 s).
+      // The lifetime of what a kubelet mounts in a pod (3607 s asked, which the server extends to a
+      // year with warnafter at 3607 s); unbound here, as there is no pod to bind it to.
       const uid = registry.store.get(registry.core("serviceaccounts"), namespace, name)!.obj.metadata.uid as string;
-      const extendedSeconds = extendedLifetime(KUBELET_TOKEN_SECONDS, "Pod", DEFAULT_AUDIENCES);
-      return (await auth.issuer.mint({ namespace, name, uid, expirationSeconds: KUBELET_TOKEN_SECONDS, ...(extendedSeconds ? { extendedSeconds } : {}) })).token;
+      return (await auth.issuer.mint({ namespace, name, uid, expirationSeconds: KUBELET_TOKEN_SECONDS, extendedSeconds: EXTENDED_TOKEN_SECONDS })).token;
     }
     const call = internalCall(registry, auth, registry.core("serviceaccounts"), "kubelet");
     call.info = { ...call.info, namespace, name, subresource: "token" };

@@ -10,7 +10,7 @@
  * stored invalid TLS secret name or wildcard rule stays allowed) are left out: nothing stored
  * here was ever let in by a looser validation.
  */
-import type { FieldError } from "./status.js";
+import { invalidField, type FieldError } from "./status.js";
 import { nameProblems, tooLong } from "./validation.js";
 import { parseIPSloppy } from "./ip-rules.js";
 import { PORT_RANGE, portNameProblems, validPort } from "./object-rules.js";
@@ -27,7 +27,7 @@ export function defaultIngressClass(ingressClass: Obj): void {
   if (params && typeof params === "object") params.scope ??= "Cluster";
 }
 
-const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: "Invalid", field, value, detail });
+const invalid = invalidField;
 const each = (field: string, value: string, details: string[]): FieldError[] => details.map((d) => invalid(field, value, d));
 
 const WILDCARD = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -52,7 +52,7 @@ function resourceRefErrors(ref: Obj, at: string): FieldError[] {
   if (typeof ref.apiGroup === "string") errors.push(...each(`${at}.apiGroup`, ref.apiGroup, nameProblems(ref.apiGroup, "subdomain")));
   for (const key of ["kind", "name"]) {
     const value = String(ref[key] ?? "");
-    if (value === "") errors.push({ type: "Required", field: `${at}.${key}` });
+    if (value === "") errors.push({ type: "Required", field: `${at}.${key}`, detail: `${key} is required` });
     else errors.push(...each(`${at}.${key}`, value, nameProblems(value, "segment")));
   }
   return errors;
@@ -164,7 +164,7 @@ export function ingressStatusErrors(ingress: Obj): FieldError[] {
     const at = `status.loadBalancer.ingress[${i}]`;
     const errors: FieldError[] = [];
     const ip = String(p?.ip ?? "");
-    if (ip !== "" && !parseIPSloppy(ip)) errors.push(invalid(`${at}.ip`, ip, "must be a valid IP address"));
+    if (ip !== "" && !parseIPSloppy(ip)) errors.push(invalid(`${at}.ip`, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
     const hostname = String(p?.hostname ?? "");
     if (hostname !== "") {
       errors.push(...each(`${at}.hostname`, hostname, nameProblems(hostname, "subdomain")));

@@ -6,6 +6,12 @@
  */
 import { isIPv6 } from "node:net";
 
+/** Go's `To4()`: the four bytes of an IPv4 address, also written IPv4-mapped (`::ffff:10.0.0.1`), else undefined. */
+export function ipv4Of(ip: readonly number[]): number[] | undefined {
+  if (ip.length === 4) return [...ip];
+  return ip.slice(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff ? ip.slice(12) : undefined;
+}
+
 /** The 4 or 16 bytes of an address, or undefined when it is none. */
 export function parseIPSloppy(text: string): number[] | undefined {
   if (text.includes(".") && !text.includes(":")) return parseIPv4(text);
@@ -83,9 +89,9 @@ export function strictlyContains(outer: Cidr, inner: Cidr): boolean {
 export function specialIPProblems(text: string): string[] {
   const ip = parseIPSloppy(text);
   if (!ip) return ["must be a valid IP address"];
-  const v4 = ip.length === 4 ? ip : ip.slice(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff ? ip.slice(12) : undefined;
+  const v4 = ipv4Of(ip);
   const out: string[] = [];
-  if (ip.every((b) => b === 0)) out.push(`may not be unspecified (${text})`);
+  if ((v4 ?? ip).every((b) => b === 0)) out.push(`may not be unspecified (${text})`);
   if (v4 ? v4[0] === 127 : ip.slice(0, 15).every((b) => b === 0) && ip[15] === 1) out.push("may not be in the loopback range (127.0.0.0/8, ::1/128)");
   if (v4 ? v4[0] === 169 && v4[1] === 254 : ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80) out.push("may not be in the link-local range (169.254.0.0/16, fe80::/10)");
   if (v4 ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0 : ip[0] === 0xff && (ip[1]! & 0x0f) === 0x02) out.push("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)");

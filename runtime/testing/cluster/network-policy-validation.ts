@@ -46,7 +46,8 @@ function portErrors(port: Obj, at: string): FieldError[] {
   } else if (typeof port.port === "number") {
     if (!validPort(port.port)) errors.push({ type: "Invalid", field: `${at}.port`, value: port.port, detail: PORT_RANGE });
     if (hasEnd) {
-      if (endPort < port.port) errors.push({ type: "Invalid", field: `${at}.endPort`, value: endPort, detail: "must be greater than or equal to `port`" });
+      // Upstream prints the port here, not the end port.
+      if (endPort < port.port) errors.push({ type: "Invalid", field: `${at}.endPort`, value: port.port, detail: "must be greater than or equal to `port`" });
       if (!validPort(endPort)) errors.push({ type: "Invalid", field: `${at}.endPort`, value: endPort, detail: PORT_RANGE });
     }
   } else {

@@ -40,7 +40,8 @@ export function secretErrors(secret: Obj): FieldError[] {
 
 /** IsValidPortNum's message. */
 export const PORT_RANGE = "must be between 1 and 65535, inclusive";
-const PROTOCOLS = ["SCTP", "TCP", "UDP"];
+/** The protocols a port may name, sorted as NotSupported lists them (sets.List). */
+export const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 
 /** IsValidPortName's messages, in its order. */
 export function portNameProblems(name: string): string[] {

@@ -10,7 +10,7 @@
  * resources and a LimitRange's min/max/default relations, whose messages print the
  * resource.Quantity struct. LimitRange defaults are `SetDefaults_LimitRangeItem`'s.
  */
-import type { FieldError } from "./status.js";
+import { invalidField, type FieldError } from "./status.js";
 import { labelKeyErrors } from "./label-rules.js";
 import { parseGoQuantity } from "./go-scalars.js";
 
@@ -33,7 +33,7 @@ const CONFLICTING = [["BestEffort", "NotBestEffort"], ["Terminating", "NotTermin
 const LIMIT_TYPES = new Set(["Pod", "Container", "PersistentVolumeClaim"]);
 
 const hugePages = (name: string) => name.startsWith("hugepages-") || name.startsWith("requests.hugepages-");
-const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: "Invalid", field, value, detail });
+const invalid = invalidField;
 const sortedKeys = (map: unknown): string[] => (map && typeof map === "object" ? Object.keys(map).sort() : []);
 
 /** validateResourceName: a qualified name; without a domain, a standard resource. */

@@ -173,6 +173,11 @@ function body(e: FieldError): string {
   }
 }
 
+/** `field.Invalid(field, value, detail)`. */
+export function invalidField(field: string, value: unknown, detail: string): FieldError {
+  return { type: "Invalid", field, value, detail };
+}
+
 /** One field error's text as field.Error.Error() prints it: `spec.x: Required value`. */
 export function errorText(e: FieldError): string {
   return `${e.field}: ${body(e)}`;

@@ -45,7 +45,7 @@ export interface MintRequest {
 
 /** What a kubelet asks for a pod's projected token, and what the server then extends it to. */
 export const KUBELET_TOKEN_SECONDS = 3607;
-const EXTENDED_TOKEN_SECONDS = 365 * 24 * 60 * 60;
+export const EXTENDED_TOKEN_SECONDS = 365 * 24 * 60 * 60;
 
 /**
  * The lifetime 1.32 gives a pod-bound token of exactly 3607 s for the API server's own audience,
