@@ -95,6 +95,16 @@ function buildDefinitionSchema() {
         algorithm: z.enum(HMAC_ALGORITHMS).optional(),
         prefix: z.string().optional(),
         encoding: z.enum(HMAC_ENCODINGS).optional(),
+        timestamp: z
+          .strictObject({
+            header: z.string().regex(HEADER_NAME, "must be an HTTP header name (letters, digits, '-'), e.g. x-slack-request-timestamp"),
+            toleranceSeconds: z.number().int().min(1).max(86_400).optional(),
+            signed: z
+              .string()
+              .refine((t) => t.split("{body}").length === 2 && t.includes("{timestamp}"), "must hold {body} once and {timestamp}, e.g. v0:{timestamp}:{body}")
+              .optional(),
+          })
+          .optional(),
       }),
       z.strictObject({
         type: z.literal("serviceAccount"),

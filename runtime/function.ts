@@ -53,6 +53,18 @@ export interface HmacAuth {
   prefix?: string;
   /** Encoding of the digest. Default: `hex`. */
   encoding?: "hex" | "base64";
+  /**
+   * A signed timestamp against replays, as Slack signs its requests: the header holding the
+   * request's time in Unix seconds (`x-slack-request-timestamp`), how far from the server's
+   * clock it may be, and what the HMAC is then of instead of the body alone.
+   */
+  timestamp?: {
+    header: string;
+    /** Default 300 (Slack's advice). */
+    toleranceSeconds?: number;
+    /** What is signed, `{timestamp}` and `{body}` filled in. Default: Slack's `v0:{timestamp}:{body}`. */
+    signed?: string;
+  };
 }
 
 /** The caller's Kubernetes ServiceAccount token, checked with a TokenReview. */

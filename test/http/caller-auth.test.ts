@@ -99,6 +99,45 @@ describe("a shared token in a header of the function's choosing (GitLab's X-Gitl
   });
 });
 
+describe("hmac auth with a signed timestamp (Slack's scheme)", () => {
+  const slack = { type: "hmac" as const, secret: "webhook-key", header: "x-slack-signature", prefix: "v0=", timestamp: { header: "x-slack-request-timestamp" } };
+  const app = () => testApp([loaded({ name: "slash", auth: slack, handler: () => "ok" })], { secretsDir: dir });
+  // The Events API's JSON (slash commands send a form, which podfn refuses with 415 before auth).
+  const body = JSON.stringify({ type: "event_callback", event: { type: "app_mention", text: "deploy" } });
+  const signed = (ts: string, payload = body) => `v0=${createHmac("sha256", "hmac-key").update(`v0:${ts}:${payload}`).digest("hex")}`;
+  const post = (headers: Record<string, string>) => req("/slash", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  const now = () => String(Math.floor(Date.now() / 1000));
+
+  test("a signature of v0:<timestamp>:<body> with a timestamp within five minutes passes", async () => {
+    const ts = now();
+    const res = await app().fetch(post({ "x-slack-signature": signed(ts), "x-slack-request-timestamp": ts }));
+    assert.equal(res.status, 200);
+    assert.equal(await res.json(), "ok");
+  });
+
+  test("an old or missing timestamp is a 401 saying why; a timestamp changed after signing is a 403", async () => {
+    const a = app();
+    const old = String(Math.floor(Date.now() / 1000) - 600);
+    const replay = await a.fetch(post({ "x-slack-signature": signed(old), "x-slack-request-timestamp": old }));
+    assert.equal(replay.status, 401);
+    assert.match(((await replay.json()) as { error: { message: string } }).error.message, /^the x-slack-request-timestamp is 60\d s from the server's clock \(at most 300\): a replayed request/);
+    const missing = await a.fetch(post({ "x-slack-signature": signed(now()) }));
+    assert.equal(missing.status, 401);
+    assert.equal(((await missing.json()) as { error: { message: string } }).error.message, "send the x-slack-request-timestamp header: the request's time in Unix seconds, signed with the body");
+    const ts = now();
+    const moved = await a.fetch(post({ "x-slack-signature": signed(ts), "x-slack-request-timestamp": String(Number(ts) - 1) }));
+    assert.equal(moved.status, 403);
+  });
+
+  test("signed must hold {body} once and {timestamp}", async () => {
+    const { resolveDefinition } = await import("../../runtime/definition-schema.js");
+    const { defineFunction } = await import("../../runtime/function.js");
+    const result = resolveDefinition(defineFunction({ name: "bad", http: { auth: { ...slack, timestamp: { header: "x-ts", signed: "{timestamp}" } } }, handler: () => 1 }), "functions/bad.ts");
+    assert.equal(result.ok, false);
+    assert.match(JSON.stringify(result), /must hold \{body\} once and \{timestamp\}/);
+  });
+});
+
 describe("hmac auth", () => {
   const body = JSON.stringify({ ref: "refs/heads/main" });
   const sign = (payload: string, key = "hmac-key", algorithm = "sha256", encoding: "hex" | "base64" = "hex") =>

@@ -4,13 +4,17 @@
  * `X-Hub-Signature-256: sha256=<hex>`: the HMAC is computed over exactly the bytes received
  * (before JSON parsing) with the secret as key and compared in constant time.
  * A missing header, a missing prefix or a digest that is not valid hex/base64 → 401; a digest
- * that does not match (tampered body, wrong key) → 403.
+ * that does not match (tampered body, wrong key) → 403. With `timestamp` (Slack's scheme), the
+ * request's time in Unix seconds comes in its own header, must be within `toleranceSeconds` of
+ * the server's clock (else 401: a replay, or a clock off), and is signed with the body:
+ * the HMAC is of `signed` (`v0:{timestamp}:{body}`) with both filled in.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { HmacAuth } from "../../function.js";
 import type { Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
 import { forbidden, type AuthChecker } from "./types.js";
+import type { CallRequest } from "../exchange.js";
 
 const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -29,6 +33,7 @@ export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
   const pattern = encoding === "hex" ? HEX : BASE64;
   const missing = new Refusal(401, "unauthenticated", `send the ${header} header: ${prefix}<${encoding} ${algorithm} HMAC of the body>`);
   const repeated = new Refusal(401, "unauthenticated", `send the ${header} header once: it came more than once`);
+  const stamp = auth.timestamp ? signedTimestamp(auth.timestamp) : undefined;
   return {
     phase: "body",
     check: function checkHmac(request, body) {
@@ -40,8 +45,37 @@ export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
       const encoded = signature.slice(prefix.length).trim();
       if (!pattern.test(encoded) || (encoding === "hex" && encoded.length % 2 !== 0)) return missing;
       const given = Buffer.from(encoded, encoding);
-      const expected = createHmac(algorithm, secret.value()).update(body).digest();
+      const hmac = createHmac(algorithm, secret.value());
+      if (stamp) {
+        const time = stamp.read(request);
+        if (time instanceof Refusal) return time;
+        hmac.update(stamp.before.replaceAll("{timestamp}", time)).update(body).update(stamp.after.replaceAll("{timestamp}", time));
+      } else hmac.update(body);
+      const expected = hmac.digest();
       return given.byteLength === expected.byteLength && timingSafeEqual(given, expected) ? undefined : MISMATCH;
+    },
+  };
+}
+
+/**
+ * The timestamp part of Slack's scheme: where the time is read and checked, and the signed
+ * text around the body (`v0:{timestamp}:` before it, nothing after, by default).
+ */
+function signedTimestamp(options: NonNullable<HmacAuth["timestamp"]>) {
+  const header = options.header.toLowerCase();
+  const toleranceSeconds = options.toleranceSeconds ?? 300;
+  const [before, after] = (options.signed ?? "v0:{timestamp}:{body}").split("{body}") as [string, string];
+  const missing = new Refusal(401, "unauthenticated", `send the ${header} header: the request's time in Unix seconds, signed with the body`);
+  return {
+    before,
+    after,
+    /** The header's seconds, or the refusal: absent, not a number, or too far from now. */
+    read(request: CallRequest): string | Refusal {
+      const value = request.header(header)?.trim();
+      if (!value || !/^\d{1,12}$/.test(value)) return missing;
+      const skew = Math.abs(Date.now() / 1000 - Number(value));
+      if (skew > toleranceSeconds) return new Refusal(401, "unauthenticated", `the ${header} is ${Math.round(skew)} s from the server's clock (at most ${toleranceSeconds}): a replayed request, or a clock that is off`);
+      return value;
     },
   };
 }
