@@ -5,10 +5,12 @@
  * without one (chunked) is counted while it streams and refused at the first byte past it.
  *
  * Content types: `application/json` and any `+json` type are parsed as JSON, as UTF-8 (RFC
- * 8259): a `charset` parameter naming another encoding is refused with 415 rather than decoded
- * wrongly, and bytes that are not UTF-8 with 400; other parameters are ignored. A body that is empty counts as `{}` whatever its type. A request
- * with another `Content-Type` is refused with 415 even when empty; one without a `Content-Type`
- * must be empty (else 415).
+ * 8259), and `application/x-www-form-urlencoded` into its fields (strings; a repeated field an
+ * array), as a GET's query is read; a `charset` parameter naming another encoding is refused
+ * with 415 rather than decoded wrongly, and bytes that are not UTF-8 with 400; other parameters
+ * are ignored. A body that is empty counts as `{}` whatever its type. A request with another
+ * `Content-Type` is refused with 415 even when empty; one without a `Content-Type` must be
+ * empty (else 415).
  *
  * A body must arrive within the route's `http.bodyTimeoutMs` (see body-deadline): past it, 408
  * with `Connection: close`, and the call lets go of its slot.
@@ -18,6 +20,8 @@ import type { IncomingMessage } from "node:http";
 import type { BodyDeadlines } from "./body-deadline.js";
 import type { CallRequest } from "./exchange.js";
 import { Refusal } from "./respond.js";
+import { formFields } from "./input.js";
+import { InputError } from "../errors.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -46,12 +50,18 @@ const OTHER_CHARSET = /;\s*charset\s*=\s*"?(?!(?:utf-?8|us-ascii|ascii)"?\s*(?:;
 /** 415, or undefined when the declared content type (`type`, null when absent) is acceptable. */
 export function checkContentType(type: string | null): Refusal | undefined {
   if (type === null) return undefined;
-  if (isJsonContentType(type)) {
+  if (isJsonContentType(type) || isFormContentType(type)) {
     // Only a type with parameters can name a charset: nothing more to look at for most requests.
     const charset = type.includes(";") ? OTHER_CHARSET.exec(type) : null;
-    return charset ? unsupported(`charset ${JSON.stringify(charset[1]!.slice(0, 40))} is not supported: JSON is sent as UTF-8`) : undefined;
+    return charset ? unsupported(`charset ${JSON.stringify(charset[1]!.slice(0, 40))} is not supported: the body is read as UTF-8`) : undefined;
   }
-  return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json`);
+  return unsupported(`content type ${JSON.stringify(type.slice(0, 100))} is not supported: send application/json (or a form, application/x-www-form-urlencoded)`);
+}
+
+/** True for `application/x-www-form-urlencoded`, with or without parameters: a form's fields, as Slack's slash commands send them. */
+export function isFormContentType(value: string): boolean {
+  const semi = value.indexOf(";");
+  return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
 /**
@@ -252,6 +262,7 @@ export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   if (type === null) return unsupported("a body needs a content type: send application/json");
   // JSON text is UTF-8 (RFC 8259): a byte that is not would be decoded as U+FFFD, the input changed unseen.
   if (!isUtf8(bytes)) return notUtf8();
+  if (isFormContentType(type)) return formBody(utf8Text(bytes));
   try {
     return JSON.parse(utf8Text(bytes));
   } catch (error) {
@@ -259,8 +270,18 @@ export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   }
 }
 
+/** A form body's fields (each a string, a repeated one an array), or a 400 naming a malformed escape. */
+function formBody(text: string): unknown {
+  try {
+    return formFields(text);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return new Refusal(400, error.code, error.message, undefined, { issues: error.issues });
+  }
+}
+
 function notUtf8(): Refusal {
-  const message = "the body is not valid UTF-8, as JSON text must be (a byte that is not would have been read as U+FFFD)";
+  const message = "the body is not valid UTF-8, as JSON text and podfn's forms must be (a byte that is not would have been read as U+FFFD)";
   return new Refusal(400, "invalid_json", message, undefined, { issues: [{ path: "", message }] });
 }
 

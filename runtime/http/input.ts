@@ -19,11 +19,19 @@ import { isDryRunKey } from "../input-dry-run.js";
  * `dryRun`; throws an `InputError` for a malformed escape rather than reading it loosely.
  */
 export function queryInput(query: string): Record<string, string | string[]> {
+  return formFields(query, "dryRun");
+}
+
+/**
+ * `application/x-www-form-urlencoded` text as an object, as `queryInput` reads a query (`reserved`:
+ * a key left out); a body's keeps every key, so a `dryRun` field is judged as a JSON body's is.
+ */
+export function formFields(text: string, reserved?: string): Record<string, string | string[]> {
   const input: Record<string, string | string[]> = {};
-  if (query === "") return input;
-  if (query.includes("%")) refuseMalformedEscapes(query);
-  for (const [key, value] of new URLSearchParams(query)) {
-    if (key === "dryRun" || key === "__proto__") continue;
+  if (text === "") return input;
+  if (text.includes("%")) refuseMalformedEscapes(text);
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key === reserved || key === "__proto__") continue;
     // Own keys only: `constructor` or `toString` must not find what `{}` inherits.
     const seen = Object.hasOwn(input, key) ? input[key] : undefined;
     if (seen === undefined) input[key] = value;

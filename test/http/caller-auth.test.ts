@@ -102,7 +102,7 @@ describe("a shared token in a header of the function's choosing (GitLab's X-Gitl
 describe("hmac auth with a signed timestamp (Slack's scheme)", () => {
   const slack = { type: "hmac" as const, secret: "webhook-key", header: "x-slack-signature", prefix: "v0=", timestamp: { header: "x-slack-request-timestamp" } };
   const app = () => testApp([loaded({ name: "slash", auth: slack, handler: () => "ok" })], { secretsDir: dir });
-  // The Events API's JSON (slash commands send a form, which podfn refuses with 415 before auth).
+  // The Events API's JSON (a slash command's form is signed the same way).
   const body = JSON.stringify({ type: "event_callback", event: { type: "app_mention", text: "deploy" } });
   const signed = (ts: string, payload = body) => `v0=${createHmac("sha256", "hmac-key").update(`v0:${ts}:${payload}`).digest("hex")}`;
   const post = (headers: Record<string, string>) => req("/slash", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });

@@ -25,7 +25,7 @@ test("a charset other than UTF-8 is a 415 naming it, through fetch and on the so
       assert.equal(res.status, 415, type);
       const body = (await res.json()) as { error: { code: string; message: string } };
       assert.equal(body.error.code, "unsupported_media_type");
-      assert.match(body.error.message, /^charset ".+" is not supported: JSON is sent as UTF-8$/);
+      assert.match(body.error.message, /^charset ".+" is not supported: the body is read as UTF-8$/);
     }
   }
 });

@@ -71,9 +71,9 @@ describe("status contract", () => {
     assert.equal((await app.fetch(req("/healthz", { method: "POST" }))).status, 405);
   });
 
-  test("415 for a non-JSON content type; +json types accepted; an empty body counts as {}", async () => {
+  test("415 for a content type that is neither JSON nor a form; +json types accepted; an empty body counts as {}", async () => {
     const app = testApp([loaded({ name: "f", input: z.object({ x: z.number().default(7) }), handler: ({ input }) => input })]);
-    const text = await app.fetch(req("/f", { method: "POST", body: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } }));
+    const text = await app.fetch(req("/f", { method: "POST", body: "x=1", headers: { "content-type": "text/plain" } }));
     assert.equal(text.status, 415);
     assert.equal(((await text.json()) as { error: { code: string } }).error.code, "unsupported_media_type");
     const untyped = await app.fetch(req("/f", { method: "POST", body: new Uint8Array([123, 125]) }));
@@ -200,6 +200,27 @@ describe("status contract", () => {
     assert.equal(body.error.issues[0]!.path, "items[0].status");
     assert.deepEqual(body.error.issues[20], { path: "", message: "and 4980 more problems" });
     assert.match(body.error.message, /; and 4980 more problems$/);
+  });
+
+  test("a form body (Slack's slash commands) is read into its fields as a query is; dryRun in it is refused as in JSON; a bad escape is a 400", async () => {
+    let runs = 0;
+    const app = testApp([
+      loaded({ name: "slash", input: z.object({ command: z.string(), text: z.string(), n: z.coerce.number().optional(), tag: z.array(z.string()).optional() }), handler: ({ input }) => input }),
+      loaded({ name: "cleanup", input: z.object({ hours: z.coerce.number().optional() }), handler: () => ++runs }),
+    ]);
+    const form = (path: string, body: string) => app.fetch(req(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" } }));
+    const ok = await form("/slash", "command=%2Fdeploy&text=web+to+prod&n=3&tag=a&tag=b");
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { command: "/deploy", text: "web to prod", n: 3, tag: ["a", "b"] });
+    const dry = await form("/cleanup", "hours=1&dryRun=true");
+    assert.equal(dry.status, 400);
+    assert.match(((await dry.json()) as { error: { message: string } }).error.message, /dryRun: is not an input field of this function: a dry run is asked for with \?dryRun=true/);
+    assert.equal(runs, 0);
+    const bad = await form("/slash", "command=%E0%A4%A&text=x");
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues[0]!.path, "command");
+    const latin1 = await app.fetch(req("/slash", { method: "POST", body: "command=x&text=y", headers: { "content-type": "application/x-www-form-urlencoded; charset=latin1" } }));
+    assert.equal(latin1.status, 415);
   });
 
   test("HttpError answers with its status, code, message and details", async () => {
