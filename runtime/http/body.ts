@@ -21,6 +21,7 @@ import type { BodyDeadlines } from "./body-deadline.js";
 import type { CallRequest } from "./exchange.js";
 import { Refusal } from "./respond.js";
 import { formFields } from "./input.js";
+import { sendContinue } from "./continue.js";
 import { InputError } from "../errors.js";
 
 const EMPTY = new Uint8Array(0);
@@ -139,6 +140,7 @@ export function readBody(call: CallRequest, limit: number, deadlines: BodyDeadli
  */
 async function readRequest(request: Request, declared: string | null, limit: number, deadlines: BodyDeadlines, source?: IncomingMessage): Promise<Uint8Array | Refusal> {
   if (request.body === null) return EMPTY;
+  if (source) sendContinue(source);
   let expired: (refusal: Refusal) => void = ignore;
   const deadline = new Promise<Refusal>((resolve) => (expired = resolve));
   const read = deadlines.start(() => expired(timedOut(deadlines.ms)));
@@ -184,6 +186,7 @@ async function readRequest(request: Request, declared: string | null, limit: num
 function readIncoming(incoming: IncomingMessage, limit: number, deadlines: BodyDeadlines): Promise<Uint8Array | Refusal> {
   if (incoming.readableEnded) return Promise.resolve(EMPTY);
   if (incoming.destroyed) return Promise.resolve(cutShort(incoming));
+  sendContinue(incoming);
   return new Promise(function read(resolve) {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -16,6 +16,7 @@
  * Node's request timeout is raised past the longest `http.bodyTimeoutMs`, which then decides.
  */
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { deferContinue } from "./continue.js";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -66,6 +67,11 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   const server = createServer({ requireHostHeader: false, requestTimeout: Math.max(300_000, longestBodyMs + 60_000) }, http.listener);
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
+  });
+  // Expect: 100-continue is answered as the body is read: a request refused first never sends it.
+  server.on("checkContinue", function checkContinue(request: IncomingMessage, response: ServerResponse) {
+    deferContinue(request, response);
+    http.listener(request, response);
   });
   server.on("checkExpectation", function checkExpectation(request: IncomingMessage, response: ServerResponse) {
     answerUnmetExpectation(request, response, logger);
