@@ -66,6 +66,10 @@ function delay(ms: number): { promise: Promise<undefined>; cancel(): void } {
  */
 function toOutput(fn: LoadedFunction, value: unknown): string {
   if (isReply(value)) {
+    // As HTTP refuses it (a 500 there): a status no answer can carry is the handler's bug.
+    if (!Number.isInteger(value.status) || value.status < 200 || value.status > 599) {
+      throw new PodfnError("invalid_reply", `${fn.name}: reply() status must be an integer from 200 to 599, got ${String(value.status)}`);
+    }
     if (value.status >= 400) throw new HttpError(value.status, "reply_error", `${fn.name} replied HTTP ${value.status}: ${JSON.stringify(value.body ?? null)}`);
     return jsonLine(fn, value.body);
   }

@@ -112,6 +112,15 @@ test("exit 1: a reply with a status >= 400 is a failure; below 400 its body is t
   const ok = await run(["replies", "--input", '{"status":202}']);
   assert.equal(ok.code, 0);
   assert.equal(ok.stdout, '{"status":202}\n');
+  for (const status of ["99", "600", "200.5"]) {
+    const bad = await run(["replies", "--input", `{"status":${status}}`]);
+    if (status === "200.5") {
+      assert.equal(bad.code, 2, "the fixture's schema refuses a fraction");
+      continue;
+    }
+    assert.equal(bad.code, 1, status);
+    assert.ok(bad.logs.some((l) => l.code === "invalid_reply" && String(l.msg).includes(`got ${status}`)), bad.stderr);
+  }
 });
 
 test("input the schema refuses is refused before the cluster is connected (no emulated cluster started for it)", async () => {
