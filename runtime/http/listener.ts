@@ -5,10 +5,13 @@
  * dot segment or fragment, a plain host name) goes straight to its endpoint: no WHATWG
  * `Request`, hono `Context` or `Response` is built, and the answer is written with one
  * `writeHead`. Everything else (HEAD, 404, 405, percent-encoded or odd targets, a bad `Host`) is
- * served by hono through @hono/node-server, exactly as before: both take the same decisions.
+ * served by hono through @hono/node-server, exactly as before: both take the same decisions. A
+ * request with two `Host` lines is refused first, whichever way it would go (RFC 9112 §3.2).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
+import { freshRequestId } from "./request-id.js";
+import { jsonAnswer } from "./respond.js";
 import type { Endpoint } from "./route.js";
 
 /** What the route table maps: path → method → endpoint. */
@@ -41,6 +44,10 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
   let verbatimHost: string | undefined;
   let verbatimTarget: string | undefined;
   return function listener(incoming, outgoing) {
+    if (repeatsHost(incoming.rawHeaders)) {
+      refuseRepeatedHost(outgoing);
+      return;
+    }
     const target = incoming.url ?? "";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);
@@ -70,6 +77,25 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
       );
     } else send(incoming, outgoing, answer);
   };
+}
+
+/** Whether the request has more than one `Host` line (Node keeps the first in `headers`). */
+function repeatsHost(raw: readonly string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== 4 || (name !== "Host" && name !== "host" && name.toLowerCase() !== "host")) continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
+}
+
+/** RFC 9112 §3.2: a request with more than one `Host` is a 400 (which host it meant cannot be known). */
+function refuseRepeatedHost(outgoing: ServerResponse): void {
+  const requestId = freshRequestId();
+  const answer = jsonAnswer(400, { error: { code: "bad_request", message: "the request cannot be read: it has more than one Host header", requestId } }, requestId, { connection: "close" });
+  writeAnswer(outgoing, answer);
 }
 
 function isVerbatimHost(host: string): boolean {

@@ -319,3 +319,35 @@ describe("Expect: 100-continue", () => {
     }
   });
 });
+
+test("a request with two Host lines is a 400 naming it, its connection closed; one Host is served", async () => {
+  const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
+  const server = await start({ functions: [hello] });
+  const { connect } = await import("node:net");
+  const raw = (head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        text += chunk;
+        // A kept-alive answer ends at its body; a closed connection ends the promise by itself.
+        if (/\r\n\r\n"hi"$/.test(text)) socket.end();
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+      socket.write(head);
+    });
+  try {
+    for (const target of ["/hello", "/hel%6Co"]) {
+      const twice = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nhost: evil.example\r\n\r\n`);
+      assert.match(twice, /^HTTP\/1\.1 400 /, target);
+      assert.match(twice, /\r\nconnection: close\r\n/i);
+      assert.match(twice, /"code":"bad_request","message":"the request cannot be read: it has more than one Host header"/);
+    }
+    assert.match(await raw("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), /^HTTP\/1\.1 200 [\s\S]*"hi"$/);
+  } finally {
+    server.stop();
+    await server.done;
+  }
+});
