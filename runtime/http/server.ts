@@ -15,7 +15,7 @@
  * request without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
  * Node's request timeout is raised past the longest `http.bodyTimeoutMs`, which then decides.
  */
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { STATUS_CODES, createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { deferContinue } from "./continue.js";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -146,9 +146,24 @@ const REFUSED: Record<string, [number, string, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request did not arrive in time"],
 };
 
+const URI_TOO_LONG: [number, string, string] = [414, "uri_too_long", "the request's target is too long"];
+
+/**
+ * Whether the head overflowed in its request line (the parser counts it with the headers): the
+ * refused bytes begin a request whose first line does not end within `maxHeaderSize` — then
+ * the target is too long (414), not the headers (431).
+ */
+function targetTooLong(error: Error): boolean {
+  const raw = (error as { rawPacket?: Buffer }).rawPacket;
+  if (!raw || !/^[A-Z]{3,10} \S/.test(raw.subarray(0, 16).toString("latin1"))) return false;
+  const end = raw.indexOf("\r\n");
+  return end === -1 ? raw.length >= maxHeaderSize : end >= maxHeaderSize;
+}
+
 /**
  * The server's `clientError` handler: a request the parser refuses (`HPE_*`) or that missed the
- * server's deadline gets `{error: {code, message, requestId}}` (400 `bad_request`, 431, 408) with
+ * server's deadline gets `{error: {code, message, requestId}}` (400 `bad_request`, 431, or 414
+ * when it was the request line that was too long, 408) with
  * a fresh request id (a request in flight: its own `X-Request-Id`, and its call records the same
  * refusal) and `Connection: close`, when the socket is writable and no answer has begun on it
  * (Node's own condition); then the connection is destroyed. Logged at info with
@@ -188,7 +203,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
   // "Parse Error: Invalid header value char": llhttp's fixed reason, never the bytes it read.
   const reason = error.message.replace(/^Parse Error: /, "");
-  const [status, errorCode, message] = REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
+  const [status, errorCode, message] = (code === "HPE_HEADER_OVERFLOW" && targetTooLong(error) ? URI_TOO_LONG : undefined) ?? REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
   if (inFlight) (inFlight as unknown as Record<symbol, Refusal>)[REFUSED_BY_PARSER] = new Refusal(status, errorCode, message, { connection: "close" });
   socket.write(rawRefusal(status, errorCode, message, requestId));
   logger.info({ requestId, status, code, reason }, "request refused by the HTTP parser");

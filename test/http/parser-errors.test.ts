@@ -48,6 +48,8 @@ const CASES: Array<{ name: string; bytes: string; status: number; code: string; 
   { name: "a bad chunk size", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", status: 400, code: "bad_request" },
   { name: "a control byte in a header", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nX-Foo: a\x01b\r\nContent-Length: 0\r\n\r\n", status: 400, code: "bad_request" },
   { name: "a 20 KB header", bytes: `POST /echo HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`, status: 431, code: "headers_too_large" },
+  { name: "a 100 KB target", bytes: `GET /echo?q=${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 414, code: "uri_too_long" },
+  { name: "a 10 KB target under 10 KB of headers", bytes: `GET /echo?q=${"a".repeat(10_000)} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(10_000)}\r\n\r\n`, status: 431, code: "headers_too_large" },
   { name: "not HTTP at all", bytes: "hello there\r\n\r\n", status: 400, code: "bad_request" },
   // Node answers these itself, bare, unless the server takes `checkExpectation`.
   { name: "an Expect other than 100-continue", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", status: 417, code: "expectation_failed" },
