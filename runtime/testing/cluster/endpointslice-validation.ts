@@ -8,7 +8,7 @@
  * at most 8 distinct zone hints; at most 20,000 ports with unique DNS-label names, a protocol and
  * a qualified-name appProtocol.
  */
-import type { FieldError } from "./status.js";
+import { invalidFields, type FieldError } from "./status.js";
 import { labelKeyErrors, labelsErrors, labelValueErrors } from "./label-rules.js";
 import { nameProblems } from "./validation.js";
 import { ipv4Of, parseIPSloppy, specialIPProblems } from "./ip-rules.js";
@@ -64,14 +64,14 @@ function endpointsErrors(endpoints: Obj[], type: string): FieldError[] {
     else if (addresses.length > 100) errors.push({ type: "TooMany", field: `${at}.addresses`, value: addresses.length, detail: "must have at most 100 items" });
     addresses.forEach((a, j) => errors.push(...addressErrors(String(a), type, `${at}.addresses[${j}]`)));
     if (typeof endpoint?.nodeName === "string") {
-      for (const detail of nameProblems(endpoint.nodeName, "subdomain")) errors.push({ type: "Invalid", field: `${at}.nodeName`, value: endpoint.nodeName, detail });
+      errors.push(...invalidFields(`${at}.nodeName`, endpoint.nodeName, nameProblems(endpoint.nodeName, "subdomain")));
     }
     const topology = endpoint?.deprecatedTopology ?? {};
     const count = Object.keys(topology).length;
     if (count > 16) errors.push({ type: "TooMany", field: `${at}.deprecatedTopology`, value: count, detail: "must have at most 16 items" });
     errors.push(...labelsErrors(topology, `${at}.deprecatedTopology`));
     if (typeof endpoint?.hostname === "string") {
-      for (const detail of nameProblems(endpoint.hostname, "label")) errors.push({ type: "Invalid", field: `${at}.hostname`, value: endpoint.hostname, detail });
+      errors.push(...invalidFields(`${at}.hostname`, endpoint.hostname, nameProblems(endpoint.hostname, "label")));
     }
     if (endpoint?.hints) errors.push(...hintsErrors(endpoint.hints, `${at}.hints`));
     return errors;
@@ -99,12 +99,12 @@ function portsErrors(ports: Obj[]): FieldError[] {
     const at = `ports[${i}]`;
     const errors: FieldError[] = [];
     const name = String(port?.name ?? "");
-    if (name !== "") for (const detail of nameProblems(name, "label")) errors.push({ type: "Invalid", field: `${at}.name`, value: name, detail });
+    if (name !== "") errors.push(...invalidFields(`${at}.name`, name, nameProblems(name, "label")));
     if (names.has(name)) errors.push({ type: "Duplicate", field: `${at}.name`, value: name });
     names.add(name);
     if (!port?.protocol) errors.push({ type: "Required", field: `${at}.protocol` });
     else if (!PROTOCOLS.includes(port.protocol)) errors.push({ type: "NotSupported", field: `${at}.protocol`, value: port.protocol, supported: PROTOCOLS });
-    if (typeof port?.appProtocol === "string") for (const detail of labelKeyErrors(port.appProtocol)) errors.push({ type: "Invalid", field: `${at}.appProtocol`, value: port.appProtocol, detail });
+    if (typeof port?.appProtocol === "string") errors.push(...invalidFields(`${at}.appProtocol`, port.appProtocol, labelKeyErrors(port.appProtocol)));
     return errors;
   });
 }

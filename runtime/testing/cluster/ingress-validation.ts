@@ -10,7 +10,7 @@
  * stored invalid TLS secret name or wildcard rule stays allowed) are left out: nothing stored
  * here was ever let in by a looser validation.
  */
-import { invalidField, type FieldError } from "./status.js";
+import { invalidField, invalidFields, type FieldError } from "./status.js";
 import { nameProblems, tooLong } from "./validation.js";
 import { parseIPSloppy } from "./ip-rules.js";
 import { PORT_RANGE, portNameProblems, validPort } from "./object-rules.js";
@@ -28,7 +28,7 @@ export function defaultIngressClass(ingressClass: Obj): void {
 }
 
 const invalid = invalidField;
-const each = (field: string, value: string, details: string[]): FieldError[] => details.map((d) => invalid(field, value, d));
+const each = invalidFields;
 
 const WILDCARD = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const WILDCARD_MSG =

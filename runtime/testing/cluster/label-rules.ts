@@ -5,7 +5,7 @@
  * selector parser and by metadata and Event validation; and a label map and a `LabelSelector`
  * as metav1's `ValidateLabels` and `ValidateLabelSelector` check them.
  */
-import type { FieldError } from "./status.js";
+import { invalidFields, type FieldError } from "./status.js";
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,8 +45,7 @@ export function labelValueErrors(value: string): string[] {
 export function labelsErrors(labels: unknown, field: string): FieldError[] {
   const errors: FieldError[] = [];
   for (const [k, v] of Object.entries((labels ?? {}) as Record<string, unknown>)) {
-    for (const detail of labelKeyErrors(k)) errors.push({ type: "Invalid", field, value: k, detail });
-    for (const detail of labelValueErrors(String(v))) errors.push({ type: "Invalid", field, value: v, detail });
+    errors.push(...invalidFields(field, k, labelKeyErrors(k)), ...invalidFields(field, v, labelValueErrors(String(v))));
   }
   return errors;
 }
@@ -70,9 +69,9 @@ export function labelSelectorErrors(selector: unknown, field: string): FieldErro
       if (values.length > 0) errors.push({ type: "Forbidden", field: `${at}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
     } else errors.push({ type: "Invalid", field: `${at}.operator`, value: operator, detail: "not a valid selector operator" });
     const key = String(e?.key ?? "");
-    for (const detail of labelKeyErrors(key)) errors.push({ type: "Invalid", field: `${at}.key`, value: key, detail });
+    errors.push(...invalidFields(`${at}.key`, key, labelKeyErrors(key)));
     values.forEach((v, j) => {
-      for (const detail of labelValueErrors(v)) errors.push({ type: "Invalid", field: `${at}.values[${j}]`, value: v, detail });
+      errors.push(...invalidFields(`${at}.values[${j}]`, v, labelValueErrors(v)));
     });
   });
   return errors;

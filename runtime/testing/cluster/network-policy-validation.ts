@@ -8,7 +8,7 @@
  * at most two policy types, each Ingress or Egress. (Upstream's update ratchet for invalid
  * selector values is left out: nothing stored here was let in by a looser validation.)
  */
-import type { FieldError } from "./status.js";
+import { invalidFields, type FieldError } from "./status.js";
 import { labelSelectorErrors } from "./label-rules.js";
 import { parseCIDRSloppy, strictlyContains } from "./ip-rules.js";
 import { PORT_RANGE, portNameProblems, validPort } from "./object-rules.js";
@@ -52,7 +52,7 @@ function portErrors(port: Obj, at: string): FieldError[] {
     }
   } else {
     if (hasEnd) errors.push({ type: "Invalid", field: `${at}.endPort`, value: endPort, detail: "may not be specified when `port` is non-numeric" });
-    for (const detail of portNameProblems(String(port.port))) errors.push({ type: "Invalid", field: `${at}.port`, value: String(port.port), detail });
+    errors.push(...invalidFields(`${at}.port`, String(port.port), portNameProblems(String(port.port))));
   }
   return errors;
 }

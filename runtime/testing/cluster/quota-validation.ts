@@ -10,7 +10,7 @@
  * resources and a LimitRange's min/max/default relations, whose messages print the
  * resource.Quantity struct. LimitRange defaults are `SetDefaults_LimitRangeItem`'s.
  */
-import { invalidField, type FieldError } from "./status.js";
+import { invalidField, invalidFields, type FieldError } from "./status.js";
 import { labelKeyErrors } from "./label-rules.js";
 import { parseGoQuantity } from "./go-scalars.js";
 
@@ -38,7 +38,7 @@ const sortedKeys = (map: unknown): string[] => (map && typeof map === "object" ?
 
 /** validateResourceName: a qualified name; without a domain, a standard resource. */
 function resourceNameErrors(name: string, at: string): FieldError[] {
-  const qualified = labelKeyErrors(name).map((d) => invalid(at, name, d));
+  const qualified = invalidFields(at, name, labelKeyErrors(name));
   if (qualified.length) return qualified;
   return name.includes("/") || STANDARD_RESOURCES.has(name) || hugePages(name) ? [] : [invalid(at, name, "must be a standard resource type or fully qualified")];
 }
@@ -138,7 +138,7 @@ export function resourceQuotaStatusErrors(quota: Obj): FieldError[] {
 
 /** validateLimitRangeTypeName: a qualified name; without a domain, a standard limit type. */
 function limitTypeErrors(type: string, at: string): FieldError[] {
-  const qualified = labelKeyErrors(type).map((d) => invalid(at, type, d));
+  const qualified = invalidFields(at, type, labelKeyErrors(type));
   if (qualified.length) return qualified;
   return type.includes("/") || LIMIT_TYPES.has(type) ? [] : [invalid(at, type, "must be a standard limit type or fully qualified")];
 }

@@ -178,6 +178,11 @@ export function invalidField(field: string, value: unknown, detail: string): Fie
   return { type: "Invalid", field, value, detail };
 }
 
+/** One `field.Invalid` per message of a check (`for _, msg := range IsX(v) { ... }`). */
+export function invalidFields(field: string, value: unknown, details: readonly string[]): FieldError[] {
+  return details.map((detail) => invalidField(field, value, detail));
+}
+
 /** One field error's text as field.Error.Error() prints it: `spec.x: Required value`. */
 export function errorText(e: FieldError): string {
   return `${e.field}: ${body(e)}`;
