@@ -7,6 +7,8 @@
  * `writeHead`. Everything else (HEAD, 404, 405, percent-encoded or odd targets, a bad `Host`) is
  * served by hono through @hono/node-server, exactly as before: both take the same decisions. A
  * request with two `Host` lines is refused first, whichever way it would go (RFC 9112 §3.2).
+ * `OPTIONS *` (the server as a whole, RFC 9110 §9.3.7) is answered here with the methods some
+ * path serves; `*` with another method is a 400 (hono can make no URL of it either way).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
@@ -54,7 +56,8 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
     const endpoint = routes.get(path)?.get(incoming.method ?? "");
     const host = incoming.headers.host;
     if (!endpoint || host === undefined || (host !== verbatimHost && !isVerbatimHost(host)) || (target !== verbatimTarget && !isVerbatimTarget(target))) {
-      fallback(incoming, outgoing);
+      if (target === "*" && host !== undefined) answerAsterisk(incoming, outgoing, routes);
+      else fallback(incoming, outgoing);
       return;
     }
     verbatimHost = host;
@@ -96,6 +99,24 @@ function refuseRepeatedHost(outgoing: ServerResponse): void {
   const requestId = freshRequestId();
   const answer = jsonAnswer(400, { error: { code: "bad_request", message: "the request cannot be read: it has more than one Host header", requestId } }, requestId, { connection: "close" });
   writeAnswer(outgoing, answer);
+}
+
+/**
+ * The asterisk target: `OPTIONS *` is a 204 whose `Allow` lists the methods some path serves
+ * (HEAD with GET); any other method with it, a 400 saying the target is OPTIONS's alone.
+ */
+function answerAsterisk(incoming: IncomingMessage, outgoing: ServerResponse, routes: Routes): void {
+  const requestId = freshRequestId();
+  if (incoming.method !== "OPTIONS") {
+    const message = `the request cannot be read: the target * is for OPTIONS only, not ${incoming.method}`;
+    send(incoming, outgoing, jsonAnswer(400, { error: { code: "bad_request", message, requestId } }, requestId, { connection: "close" }));
+    return;
+  }
+  const methods = new Set<string>();
+  for (const byMethod of routes.values()) for (const method of byMethod.keys()) methods.add(method);
+  if (methods.has("GET")) methods.add("HEAD");
+  outgoing.writeHead(204, { allow: [...methods].join(", "), "x-request-id": requestId });
+  outgoing.end();
 }
 
 function isVerbatimHost(host: string): boolean {

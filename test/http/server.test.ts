@@ -351,3 +351,33 @@ test("a request with two Host lines is a 400 naming it, its connection closed; o
     await server.done;
   }
 });
+
+test("OPTIONS * is a 204 whose Allow lists the methods the server's paths take; * with another method is a 400 naming it", async () => {
+  const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
+  const post = loaded({ name: "post", method: "POST", handler: () => "ok" });
+  const server = await start({ functions: [hello, post] });
+  const { connect } = await import("node:net");
+  const raw = (head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+      socket.write(head);
+    });
+  try {
+    const options = await raw("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert.match(options, /^HTTP\/1\.1 204 /);
+    assert.match(options, /\r\nallow: GET, POST, HEAD\r\n/i);
+    assert.match(options, /\r\nx-request-id: [0-9a-f-]{36}\r\n/i);
+    const get = await raw("GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert.match(get, /^HTTP\/1\.1 400 /);
+    assert.match(get, /\r\nconnection: close\r\n/i);
+    assert.match(get, /"code":"bad_request","message":"the request cannot be read: the target \* is for OPTIONS only, not GET"/);
+  } finally {
+    server.stop();
+    await server.done;
+  }
+});
