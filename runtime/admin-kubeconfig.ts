@@ -11,6 +11,7 @@
 // `fs.promises` is read where used: node:fs/promises (~0.9 ms) loads only in a process that needs it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
+import { makeDirectory } from "./make-directory.js";
 
 /** The files written: their paths, and `release()` to remove the ones named for this process. */
 export interface LocalClusterFiles {
@@ -58,7 +59,7 @@ async function serverOf(path: string): Promise<string | undefined> {
  * await files.release(); // on stop
  */
 export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig: string; caPem?: string; server: string }): Promise<LocalClusterFiles> {
-  await fs.mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const shared = join(dir, "admin.kubeconfig");
   const other = await serverOf(shared);
   // A file naming this cluster's own address (a restart on the same port) is a dead one's: this cluster answers there now.

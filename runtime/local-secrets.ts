@@ -6,14 +6,15 @@
  * In a cluster, secrets come from Kubernetes Secrets mounted by the generated manifests.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { makeDirectory } from "./make-directory.js";
 import { join } from "node:path";
 import type { LoadedFunction } from "./function.js";
 import { referencedSecrets } from "./requirements.js";
 
 /** Creates each missing secret file in `dir` (mode 0600) with a random value; returns the names created. */
 export async function createLocalSecrets(functions: readonly LoadedFunction[], dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectory(dir, 0o700);
   const created: string[] = [];
   for (const name of referencedSecrets(functions)) {
     try {

@@ -7,7 +7,8 @@
  * files in the folder are left alone.
  */
 import { realpathSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { makeDirectory } from "../make-directory.js";
 import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { renderManifests } from "../deploy/index.js";
@@ -23,7 +24,7 @@ Apply them with: kubectl apply -k <out>
 /** Why a folder could not be written, in words. */
 function outFailure(error: unknown): string {
   const { code, path } = error as NodeJS.ErrnoException;
-  const what = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way of the folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : (code ?? String(error));
+  const what = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way of the folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "ENOENT" ? "a folder cannot be made there" : (code ?? String(error));
   return path ? `${what}: ${path}` : what;
 }
 
@@ -61,7 +62,7 @@ export const manifestsCommand = defineCommand({
     });
     const out = resolve(io.cwd, config.out);
     try {
-      await mkdir(out, { recursive: true });
+      await makeDirectory(out);
       const keep = new Set(files.map((f) => f.path));
       for (const name of await readdir(out)) {
         if (name.endsWith(".yaml") && !keep.has(name) && (await isGenerated(join(out, name)))) await rm(join(out, name));

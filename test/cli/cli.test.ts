@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../runtime/cli.js";
@@ -131,6 +132,21 @@ describe("podfn CLI", () => {
       const { code, stderr } = await cli(["manifests", "--functions", "good", "--out", join(dir, "taken")]);
       assert.equal(code, 2);
       assert.equal(stderr, `podfn: --out ${join(dir, "taken")}: cannot write the manifests there (a file is in the way of the folder: ${join(dir, "taken")})\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("manifests --out under /proc or a dangling link exits 2 naming --out (Node's recursive mkdir spun forever there)", { timeout: 20_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-out-"));
+    try {
+      await symlink(join(dir, "gone"), join(dir, "dangling"));
+      const targets = [join(dir, "dangling", "out"), ...(existsSync("/proc/self") ? ["/proc/podfn-nowhere/out"] : [])];
+      for (const out of targets) {
+        const { code, stderr } = await cli(["manifests", "--functions", "good", "--out", out]);
+        assert.equal(code, 2, out);
+        assert.match(stderr, /^podfn: --out .+: cannot write the manifests there \(a folder cannot be made there: .+\)\n$/, out);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

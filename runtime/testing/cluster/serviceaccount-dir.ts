@@ -7,6 +7,7 @@
  * symlink renamed over it), then removes the old folder, as the kubelet's AtomicWriter.
  */
 import { mkdir, mkdtemp, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { makeDirectory } from "../../make-directory.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -33,7 +34,7 @@ async function writePayload(dir: string, files: Record<(typeof FILES)[number], s
  */
 export async function writeServiceAccountDir(files: { token: string; caPem: string; namespace: string }, now: number, dir?: string): Promise<string> {
   const root = dir ?? (await mkdtemp(join(tmpdir(), "podfn-sa-")));
-  await mkdir(root, { recursive: true });
+  await makeDirectory(root);
   const payload = await writePayload(root, { token: files.token, "ca.crt": files.caPem, namespace: files.namespace }, now);
   await symlink(payload, join(root, "..data"));
   for (const f of FILES) await symlink(join("..data", f), join(root, f));
