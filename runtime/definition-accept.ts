@@ -49,6 +49,8 @@ export const MAX_SCHEDULE_NAME_LENGTH = 10;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const HMAC_ALGORITHMS = ["sha1", "sha256", "sha512"] as const;
 export const HMAC_ENCODINGS = ["hex", "base64"] as const;
+/** The webhook senders `hmac` auth's `scheme` names (runtime/http/auth/signature-schemes.ts). */
+export const SIGNATURE_SCHEMES = ["stripe", "standard-webhooks"] as const;
 export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
 export const SCHEDULE_MODES = ["cronjob", "in-process"] as const;
 
@@ -120,7 +122,9 @@ Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
   http: HTTP,
-  "http.auth": new Set([...BEARER, ...HMAC, ...SERVICE_ACCOUNT_AUTH]),
+  // The keys the fast path leaves to the zod schema (bearer's header, hmac's scheme and timestamp) too.
+  "http.auth": new Set([...BEARER, ...HMAC, ...SERVICE_ACCOUNT_AUTH, "header", "scheme", "timestamp"]),
+  "http.auth.timestamp": keys("header", "toleranceSeconds", "signed"),
   schedule: SCHEDULE,
   watch: WATCH,
   "watch.resource": WATCHED_TYPE,

@@ -24,6 +24,7 @@ import {
   ENV_NAME,
   HMAC_ALGORITHMS,
   HMAC_ENCODINGS,
+  SIGNATURE_SCHEMES,
   HTTP_METHODS,
   isZodSchema,
   MAX_NAME_LENGTH,
@@ -91,6 +92,7 @@ function buildDefinitionSchema() {
       z.strictObject({
         type: z.literal("hmac"),
         secret: secretName,
+        scheme: z.enum(SIGNATURE_SCHEMES).optional(),
         header: z.string().min(1).optional(),
         algorithm: z.enum(HMAC_ALGORITHMS).optional(),
         prefix: z.string().optional(),
@@ -235,6 +237,11 @@ function unknownKeyMessage(key: string, path: PropertyKey[]): string {
   return close ? `unknown key "${key}": did you mean "${close}"?` : `unknown key "${key}"${known.length ? ` (it takes ${known.join(", ")})` : ""}`;
 }
 
+/** `must be one of "bearer", "hmac", "serviceAccount"`. */
+function unknownTypeMessage(types: unknown[]): string {
+  return `must be one of ${types.map((t) => JSON.stringify(t)).join(", ")}`;
+}
+
 /**
  * zod's issues with each union's "Invalid input" replaced by the issues of the option the value
  * was meant for (the one that did not refuse its type outright): `schedule: {...}` or `[...]`
@@ -243,7 +250,15 @@ function unknownKeyMessage(key: string, path: PropertyKey[]): string {
 function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { path: PropertyKey[]; message: string }[] {
   return issues.flatMap((issue) => {
     const path = [...base, ...issue.path];
-    const meant = issue.code === "invalid_union" ? issue.errors?.filter((option) => !option.some((i) => i.code === "invalid_type" && i.path.length === 0)) : undefined;
+    let meant = issue.code === "invalid_union" ? issue.errors?.filter((option) => !option.some((i) => (i.code === "invalid_type" || i.code === "invalid_value") && i.path.length === 0)) : undefined;
+    // Objects told apart by `type` (the auth modes): the one whose `type` was written, or, when
+    // none has it, the types there are.
+    const typeIssues = meant?.map((option) => option.find((i) => i.path.length === 1 && i.path[0] === "type" && i.code === "invalid_value"));
+    if (meant && typeIssues && meant.length > 1) {
+      const typed = meant.filter((_, n) => !typeIssues[n]);
+      if (typed.length === 1) meant = typed;
+      else if (typed.length === 0) return [{ path: [...path, "type"], message: unknownTypeMessage(typeIssues.flatMap((i) => (i as { values?: unknown[] }).values ?? [])) }];
+    }
     if (meant?.length === 1) return explainIssues(meant[0]!, path);
     if (issue.code === "unrecognized_keys" && issue.keys) return issue.keys.map((key) => ({ path, message: unknownKeyMessage(key, path) }));
     return [{ path, message: issue.message }];
@@ -264,6 +279,11 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   // HMAC signs the body: a GET's input is its query, which the signature would not cover.
   if (http && typeof http === "object" && http.method === "GET" && http.auth && typeof http.auth === "object" && http.auth.type === "hmac") {
     across.push("http.auth: hmac signs the request body, and a GET has none: its query (the input) would go unsigned; use POST, or bearer or serviceAccount auth");
+  }
+  const hmac = http && typeof http === "object" && http.auth && typeof http.auth === "object" && http.auth.type === "hmac" ? (http.auth as Record<string, unknown>) : undefined;
+  if (hmac?.scheme !== undefined) {
+    const own = ["header", "algorithm", "prefix", "encoding", "timestamp"].filter((key) => hmac[key] !== undefined);
+    if (own.length) across.push(`http.auth: scheme ${JSON.stringify(hmac.scheme)} sets the headers and what is signed itself: remove ${own.join(", ")}`);
   }
   const refused = written.watch !== undefined && isZodSchema(written.input) ? inputRefusesEmpty(written.input as z.ZodType) : undefined;
   if (refused) across.push(`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`);

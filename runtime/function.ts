@@ -45,6 +45,15 @@ export interface HmacAuth {
   type: "hmac";
   /** Name of the secret holding the HMAC key (file `$PODFN_SECRETS_DIR/<secret>`). */
   secret: string;
+  /**
+   * A sender's whole scheme, instead of `header`, `algorithm`, `prefix`, `encoding` and
+   * `timestamp`: `"stripe"` (`Stripe-Signature: t=...,v1=...`, the secret the endpoint's
+   * `whsec_...` as written) or `"standard-webhooks"` (standardwebhooks.com, Svix: `webhook-id`,
+   * `webhook-timestamp`, `webhook-signature: v1,<base64>`, or the `svix-*` headers; the secret
+   * `whsec_<base64>`). Both take any of several signatures (a secret being rolled) and refuse a
+   * timestamp more than 300 s from the server's clock.
+   */
+  scheme?: "stripe" | "standard-webhooks";
   /** Header carrying the signature. Default: `x-hub-signature-256`. */
   header?: string;
   /** Default: `sha256`. */

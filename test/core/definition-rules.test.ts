@@ -65,6 +65,12 @@ test("HMAC auth on a GET is refused: the signature covers the body, and a GET's 
   assert.equal(problems({ http: { method: "GET", auth: { type: "bearer", secret: "k" } } }), "");
 });
 
+test("an auth object is judged as the mode its type names: the field at fault in that mode, or the types there are", () => {
+  assert.equal(problems({ http: { auth: { type: "hmac", secret: "k", algorithm: "md5" as "sha1" } } }), 'http.auth.algorithm: Invalid option: expected one of "sha1"|"sha256"|"sha512"');
+  assert.equal(problems({ http: { auth: { type: "hmax", secret: "k" } as unknown as "none" } }), 'http.auth.type: must be one of "bearer", "hmac", "serviceAccount"');
+  assert.equal(problems({ http: { auth: "nonе" as "none" } }), 'http.auth: must be "none", {type: "bearer", secret}, {type: "hmac", secret} or {type: "serviceAccount", allow: [...]}');
+});
+
 test("a bearer secret's env is a variable name the Deployment can set, and not one podfn or its pod sets", () => {
   const bearer = (env: string) => problems({ http: { auth: { type: "bearer", secret: "t", env } } });
   assert.equal(bearer("CI_TOKEN"), "");

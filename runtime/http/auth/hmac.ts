@@ -7,13 +7,15 @@
  * that does not match (tampered body, wrong key) → 403. With `timestamp` (Slack's scheme), the
  * request's time in Unix seconds comes in its own header, must be within `toleranceSeconds` of
  * the server's clock (else 401: a replay, or a clock off), and is signed with the body:
- * the HMAC is of `signed` (`v0:{timestamp}:{body}`) with both filled in.
+ * the HMAC is of `signed` (`v0:{timestamp}:{body}`) with both filled in. A `scheme` (Stripe's,
+ * Standard Webhooks') is checked as its sender signs instead: see signature-schemes.ts.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { HmacAuth } from "../../function.js";
 import type { Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
 import { forbidden, type AuthChecker } from "./types.js";
+import { schemeAuth, timeRefusal } from "./signature-schemes.js";
 import type { CallRequest } from "../exchange.js";
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -26,6 +28,7 @@ const MISMATCH = forbidden("the signature does not match the body");
  * await checker.check(call, rawBody);
  */
 export function hmacAuth(auth: HmacAuth, secret: Secret): AuthChecker {
+  if (auth.scheme) return schemeAuth(auth.scheme, secret);
   const header = (auth.header ?? "x-hub-signature-256").toLowerCase();
   const algorithm = auth.algorithm ?? "sha256";
   const prefix = auth.prefix ?? `${algorithm}=`;
@@ -73,9 +76,7 @@ function signedTimestamp(options: NonNullable<HmacAuth["timestamp"]>) {
     read(request: CallRequest): string | Refusal {
       const value = request.header(header)?.trim();
       if (!value || !/^\d{1,12}$/.test(value)) return missing;
-      const skew = Math.abs(Date.now() / 1000 - Number(value));
-      if (skew > toleranceSeconds) return new Refusal(401, "unauthenticated", `the ${header} is ${Math.round(skew)} s from the server's clock (at most ${toleranceSeconds}): a replayed request, or a clock that is off`);
-      return value;
+      return timeRefusal(header, value, toleranceSeconds) ?? value;
     },
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * @module http/auth/signature-schemes
+ * Webhook senders whose signature carries its own timestamp and may hold several signatures
+ * (one per secret while a sender rolls its secret), chosen with `hmac` auth's `scheme`:
+ * - `stripe`: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, each v1 the
+ *   HMAC-SHA256 of `{t}.{body}` keyed with the endpoint secret as written (`whsec_...`).
+ * - `standard-webhooks` (standardwebhooks.com; Svix and the senders built on it):
+ *   `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64> [v1,<base64>...]`
+ *   (or the same headers named `svix-*`), each v1 the HMAC-SHA256 of `{id}.{timestamp}.{body}`
+ *   keyed with the secret's base64 after `whsec_`.
+ * Both refuse a timestamp more than 300 s from the server's clock (their libraries' default).
+ * A missing or malformed header → 401; no signature that matches → 403 (as every HMAC mode).
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { HmacAuth } from "../../function.js";
+import type { Secret } from "../../secrets.js";
+import { Refusal } from "../respond.js";
+import { forbidden, type AuthChecker } from "./types.js";
+
+type SignatureScheme = NonNullable<HmacAuth["scheme"]>;
+
+/** Both senders' libraries refuse a timestamp further than this from now. */
+const TOLERANCE_SECONDS = 300;
+const MISMATCH = forbidden("no signature matches the body");
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The checker of `scheme`, keyed with `secret`. */
+export function schemeAuth(scheme: SignatureScheme, secret: Secret): AuthChecker {
+  return scheme === "stripe" ? stripeAuth(secret) : standardWebhooksAuth(secret);
+}
+
+function stripeAuth(secret: Secret): AuthChecker {
+  const missing = new Refusal(401, "unauthenticated", "send the stripe-signature header: t=<Unix seconds>,v1=<hex SHA-256 HMAC of {t}.{body}>");
+  return {
+    phase: "body",
+    check: function checkStripe(request, body) {
+      const header = request.header("stripe-signature");
+      if (header === null) return missing;
+      if (header.includes(", ")) return onceRefusal("stripe-signature");
+      let time: string | undefined;
+      const given: Buffer[] = [];
+      for (const item of header.split(",")) {
+        const eq = item.indexOf("=");
+        const key = item.slice(0, eq);
+        const value = item.slice(eq + 1);
+        if (key === "t") {
+          if (time !== undefined) return onceRefusal("stripe-signature");
+          time = value;
+        } else if (key === "v1" && HEX64.test(value)) given.push(Buffer.from(value, "hex"));
+      }
+      if (time === undefined || given.length === 0) return missing;
+      const late = timeRefusal("stripe-signature's t", time);
+      if (late) return late;
+      const expected = createHmac("sha256", secret.value()).update(`${time}.`).update(body).digest();
+      return anyMatches(given, expected) ? undefined : MISMATCH;
+    },
+  };
+}
+
+function standardWebhooksAuth(secret: Secret): AuthChecker {
+  const missing = (name: string) =>
+    new Refusal(401, "unauthenticated", `send the webhook-${name} header (webhook-id, webhook-timestamp, and webhook-signature: v1,<base64 SHA-256 HMAC of {id}.{timestamp}.{body}>)`);
+  return {
+    phase: "body",
+    check: function checkStandardWebhooks(request, body) {
+      const prefix = request.header("webhook-signature") === null && request.header("svix-signature") !== null ? "svix-" : "webhook-";
+      const id = request.header(`${prefix}id`);
+      const time = request.header(`${prefix}timestamp`);
+      const signatures = request.header(`${prefix}signature`);
+      if (id === null || id === "") return missing("id");
+      if (time === null) return missing("timestamp");
+      if (signatures === null) return missing("signature");
+      if (signatures.includes(", ")) return onceRefusal(`${prefix}signature`);
+      const given: Buffer[] = [];
+      for (const entry of signatures.split(" ")) {
+        if (entry.startsWith("v1,") && BASE64.test(entry.slice(3))) given.push(Buffer.from(entry.slice(3), "base64"));
+      }
+      if (given.length === 0) return missing("signature");
+      const late = timeRefusal(`${prefix}timestamp`, time);
+      if (late) return late;
+      const value = secret.value();
+      const key = Buffer.from(value.startsWith("whsec_") ? value.slice(6) : value, "base64");
+      const expected = createHmac("sha256", key).update(`${id}.${time}.`).update(body).digest();
+      return anyMatches(given, expected) ? undefined : MISMATCH;
+    },
+  };
+}
+
+function onceRefusal(header: string): Refusal {
+  return new Refusal(401, "unauthenticated", `send the ${header} header once: it came more than once`);
+}
+
+/**
+ * A refusal when `value` is not Unix seconds within `toleranceSeconds` of the server's clock
+ * (a replayed request, or a clock that is off); undefined when it is.
+ */
+export function timeRefusal(what: string, value: string, toleranceSeconds = TOLERANCE_SECONDS): Refusal | undefined {
+  if (!/^\d{1,12}$/.test(value)) return new Refusal(401, "unauthenticated", `the ${what} is not the request's time in Unix seconds`);
+  const skew = Math.abs(Date.now() / 1000 - Number(value));
+  if (skew <= toleranceSeconds) return undefined;
+  return new Refusal(401, "unauthenticated", `the ${what} is ${Math.round(skew)} s from the server's clock (at most ${toleranceSeconds}): a replayed request, or a clock that is off`);
+}
+
+/** Whether one of the signatures given is the expected one (each compared in constant time). */
+function anyMatches(given: readonly Buffer[], expected: Buffer): boolean {
+  let found = false;
+  for (const signature of given) {
+    if (signature.byteLength === expected.byteLength && timingSafeEqual(signature, expected)) found = true;
+  }
+  return found;
+}
