@@ -148,6 +148,7 @@ export async function serveFunctions(
       drainTimeoutMs: config.drainTimeoutMs,
       ...(options.drainTimeoutFor ? { drainTimeoutFor: options.drainTimeoutFor } : {}),
       shutdownDelayMs: config.shutdownDelayMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
       secretsDir: setup.secretsDir,
       ...secretsHint(setup),
       env: config.env,

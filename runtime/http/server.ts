@@ -39,6 +39,8 @@ export interface HttpServerOptions extends HttpAppOptions {
   drainTimeoutMs: number;
   /** The drain for the stop's reason (the signal's `reason`), when it depends on it (`podfn dev`: a reload drains shorter). Default: `drainTimeoutMs`. */
   drainTimeoutFor?: (reason: unknown) => number;
+  /** How long an idle connection is kept for its next request, in milliseconds. Default (from config) 65000: longer than the proxies' in front. */
+  keepAliveTimeoutMs?: number;
   /** On shutdown, how long to go on serving (readiness failing) before the drain, in milliseconds. Default 0. */
   shutdownDelayMs?: number;
   /** Called once listening, with the base URL (e.g. `http://127.0.0.1:8080`). */
@@ -65,6 +67,9 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   // request timeout (300 s) would cut a body a route gives longer (`http.bodyTimeoutMs`).
   const longestBodyMs = Math.max(0, ...options.functions.map((fn) => fn.http?.bodyTimeoutMs ?? 0));
   const server = createServer({ requireHostHeader: false, requestTimeout: Math.max(300_000, longestBodyMs + 60_000) }, http.listener);
+  // Node's 5 s would close connections a proxy in front still holds (ingress-nginx, ALB: 60 s):
+  // its next request on one is lost, answered 502 to the caller, never retried for a POST.
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
   });

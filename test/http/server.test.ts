@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { z } from "zod";
 import { serveHttp, type HttpServerOptions } from "../../runtime/http/index.js";
 import { captureLogger, deferred, fakeKube, loaded, until } from "./helpers.js";
@@ -379,5 +379,27 @@ test("OPTIONS * is a 204 whose Allow lists the methods the server's paths take; 
   } finally {
     server.stop();
     await server.done;
+  }
+});
+
+test("an idle connection is kept 65 s by default (longer than a proxy's 60 s), or as keepAliveTimeoutMs says; Node's own was 5 s", async () => {
+  const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
+  for (const [options, seconds] of [[{}, 65], [{ keepAliveTimeoutMs: 620_000 }, 620]] as const) {
+    const server = await start({ functions: [hello], ...options });
+    try {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        const agent = new Agent({ keepAlive: true });
+        httpRequest(`${server.url}/hello`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => (agent.destroy(), resolve(String(res.headers["keep-alive"]))));
+        })
+          .on("error", reject)
+          .end();
+      });
+      assert.equal(keepAlive, `timeout=${seconds}`);
+    } finally {
+      server.stop();
+      await server.done;
+    }
   }
 });
