@@ -10,14 +10,17 @@
  * | 2    | bad input or configuration: the message names the field, flag or file |
  * | 3    | the API server denied a request (403): the message names the missing permission |
  * | 4    | the handler ran past its `timeoutMs` |
+ * | 5    | the API server could not answer (unreachable, or 429/503/504 after the client's retries): try again later; the generated CronJobs' Jobs retry this code alone |
  * | 130  | interrupted by SIGINT (128 + 2) |
  * | 143  | terminated by SIGTERM (128 + 15) |
  *
  * A 403 anywhere in the error's `cause` chain wins over the error around it, so a handler that
- * wraps the client's error still exits 3.
+ * wraps the client's error still exits 3; an unreachable or overloaded API server likewise
+ * exits 5 (unless the run timed out: 4).
  */
 import { PodfnError, findCause } from "../errors.js";
 import { KubeForbiddenError } from "../kube/errors.js";
+import { kubeUnavailable } from "../kube/unavailable.js";
 
 /** The exit codes by name. */
 export const EXIT_CODES = {
@@ -26,6 +29,7 @@ export const EXIT_CODES = {
   invalid: 2,
   forbidden: 3,
   timeout: 4,
+  kubeUnavailable: 5,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -90,11 +94,12 @@ function decide(ending: RunEnding): ExitDecision {
   if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };
   if (findCause(error, (e): e is PodfnError => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
   if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
+  if (kubeUnavailable(error)) return { code: EXIT_CODES.kubeUnavailable, message: `the Kubernetes API server could not answer (retry later): ${messageOf(error)}` };
   return { code: EXIT_CODES.handlerFailed, message: `the handler failed: ${messageOf(error)}` };
 }
 
 /** How an in-process run (a schedule's, a watch's) ended, as its log line names it. */
-export type RunOutcome = "succeeded" | "failed" | "invalid input" | "forbidden" | "timed out" | "aborted";
+export type RunOutcome = "succeeded" | "failed" | "invalid input" | "forbidden" | "timed out" | "kube unavailable" | "aborted";
 
 const OUTCOMES: Record<number, RunOutcome> = {
   [EXIT_CODES.ok]: "succeeded",
@@ -102,6 +107,7 @@ const OUTCOMES: Record<number, RunOutcome> = {
   [EXIT_CODES.invalid]: "invalid input",
   [EXIT_CODES.forbidden]: "forbidden",
   [EXIT_CODES.timeout]: "timed out",
+  [EXIT_CODES.kubeUnavailable]: "kube unavailable",
 };
 
 /** The outcome of an in-process run that ended with `decision`; `aborted` when it was stopped (unless it timed out). */

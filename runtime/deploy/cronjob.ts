@@ -9,7 +9,7 @@ import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { ServiceAccount } from "kubernetes-types/core/v1.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels, cronJobName } from "./names.js";
-import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, type ResolvedOptions } from "./options.js";
+import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, jobPodFailurePolicy, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { CronWorkload } from "./plan.js";
 
@@ -44,7 +44,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
           spec: {
             backoffLimit: JOB_BACKOFF_LIMIT,
             // A disrupted pod (drain, preemption, eviction) is replaced, not counted as a failed run.
-            podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
+            podFailurePolicy: jobPodFailurePolicy(),
             activeDeadlineSeconds: Math.ceil(fn.timeoutMs / 1000) + JOB_DEADLINE_MARGIN_SECONDS,
             template: {
               metadata: { labels: jobLabels },

@@ -4,6 +4,8 @@
  * workloads (probes, resources, grace periods), each documented where it is declared.
  */
 import { ConfigError } from "../errors.js";
+import type { PodFailurePolicy } from "kubernetes-types/batch/v1.js";
+import { EXIT_CODES } from "../cron/exit-codes.js";
 
 export interface ManifestOptions {
   /** Application name: prefix of object names and the `app.kubernetes.io/name` label. Default `podfn`. */
@@ -47,7 +49,7 @@ export function terminationGraceSeconds(shutdownDelayMs: number): number {
 /**
  * Added to a function's timeout for a Job's `activeDeadlineSeconds`, which counts from the Job's
  * start: scheduling, an image pull on a cold node, start-up, module load and drain. Generous,
- * since with `backoffLimit: 0` a Job cut off while its pod is still pending just fails.
+ * since a Job cut off while its pod is still pending just fails.
  */
 export const JOB_DEADLINE_MARGIN_SECONDS = 300;
 /**
@@ -61,11 +63,22 @@ export const IMAGE_PULL_POLICY = "IfNotPresent";
  */
 export const DEFAULT_TIME_ZONE = "Etc/UTC";
 /**
- * A failed run is not retried by Kubernetes (`backoffLimit: 0`); the next tick runs again. A
- * pod disrupted mid-run (node drain, preemption, eviction: the `DisruptionTarget` condition) is
- * not a failure of the run: the Job's `podFailurePolicy` ignores it and starts a new pod.
+ * A run that failed is not retried by Kubernetes: the Job's `podFailurePolicy` fails it at
+ * once (the next tick runs again), unless it exited 5 — the API server could not answer (an
+ * upgrade, a failover) — which counts against `backoffLimit`: two more pods, 10 s and 20 s later
+ * (the Job controller's backoff). A pod disrupted mid-run (node drain, preemption, eviction: the
+ * `DisruptionTarget` condition) is not a failure of the run: ignored, and a new pod started.
  */
-export const JOB_BACKOFF_LIMIT = 0;
+export const JOB_BACKOFF_LIMIT = 2;
+/** The `podFailurePolicy` of a generated Job (see `JOB_BACKOFF_LIMIT`): a fresh object each time. */
+export function jobPodFailurePolicy(): PodFailurePolicy {
+  return {
+    rules: [
+      { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      { action: "FailJob", onExitCodes: { operator: "NotIn", values: [EXIT_CODES.kubeUnavailable] } },
+    ],
+  };
+}
 /**
  * Jobs kept for `kubectl get jobs` / logs: the last 3 successful and 3 failed, however long ago
  * they ran (no `ttlSecondsAfterFinished`, which would delete a failed run's Job and logs a day

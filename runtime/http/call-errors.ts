@@ -11,7 +11,8 @@
  */
 import type { Logger } from "pino";
 import { HttpError, InputError, TimeoutError, findCause } from "../errors.js";
-import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeTooManyRequestsError } from "../kube/errors.js";
+import { KubeApiError, KubeForbiddenError, KubeTooManyRequestsError } from "../kube/errors.js";
+import { kubeUnavailable } from "../kube/unavailable.js";
 import { formatPermission, type MissingPermission } from "../kube/forbidden.js";
 import { censorSecrets } from "../secret-values.js";
 import type { Answer } from "./exchange.js";
@@ -81,8 +82,6 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
 
 /** The API server's answers a caller can act on: what its request named, as the server words it. */
 const KUBE_ANSWERS: Record<number, string> = { 404: "kube_not_found", 409: "kube_conflict", 422: "kube_invalid" };
-/** The API server's statuses that mean "not now": the call may be made again. */
-const KUBE_BUSY = new Set([429, 503, 504]);
 
 /**
  * The answer to a Kubernetes API error the handler let through (or wrapped as a `cause`), if it
@@ -92,13 +91,13 @@ const KUBE_BUSY = new Set([429, 503, 504]);
  * `kube_forbidden` (above); its credentials refused (401) stay a 500.
  */
 function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
-  const unreachable = findCause(error, (e): e is KubeConnectionError => e instanceof KubeConnectionError);
-  const answered = findCause(error, (e): e is KubeApiError => e instanceof KubeApiError);
-  if (unreachable || (answered && KUBE_BUSY.has(answered.statusCode))) {
-    const retry = answered instanceof KubeTooManyRequestsError && answered.retryAfterSeconds ? String(answered.retryAfterSeconds) : "1";
+  const unavailable = kubeUnavailable(error);
+  if (unavailable) {
+    const retry = unavailable instanceof KubeTooManyRequestsError && unavailable.retryAfterSeconds ? String(unavailable.retryAfterSeconds) : "1";
     const body = { error: { code: "kube_unavailable", message: "the Kubernetes API server could not answer: retry", requestId } };
     return { ...jsonAnswer(503, body, requestId, { "retry-after": retry }), failed: true };
   }
+  const answered = findCause(error, (e): e is KubeApiError => e instanceof KubeApiError);
   if (!answered) return undefined;
   const code = answered.reason === "AlreadyExists" ? "kube_already_exists" : KUBE_ANSWERS[answered.statusCode];
   if (!code) return undefined;

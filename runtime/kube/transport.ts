@@ -11,6 +11,7 @@
  *   checkWait), and on connection errors that happened before the request was sent
  *   (ECONNREFUSED, DNS, connect timeout), since the server cannot have applied it;
  * - 429 and 503 wait for `Retry-After` (capped), otherwise exponential backoff with full jitter;
+ *   an answer with `Retry-After` is retried up to 10 times (client-go's), others `retry.retries`;
  * - a 401 makes the credentials re-read (a rotated token) and the request retried once.
  *
  * Nothing is loaded before the first request (node:https then, undici once busy): a process whose
@@ -36,6 +37,9 @@ import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import { ServerWarnings } from "./server-warnings.js";
 import { CaFile } from "./ca-file.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
+
+/** Retries of a request the server answered with `Retry-After` (client-go's `maxRetries`, 10). */
+const RETRY_AFTER_RETRIES = 10;
 import { withoutCredentials } from "./proxy.js";
 
 /** Timeouts of one request, in ms. `0` disables one. */
@@ -296,11 +300,16 @@ export class Transport {
         this.#logger.debug({ ...summary, statusCode: 401 }, "kube request unauthorized; re-reading credentials and retrying once");
         continue;
       }
-      if (!outcome.retryable || retry >= policy.retries) throw error;
+      // The server saying when to come back (Retry-After: API Priority and Fairness, a server
+      // shutting down) is waited for up to client-go's 10 times; other failures `policy.retries`.
+      const statusCode = error instanceof KubeApiError ? error.statusCode : undefined;
+      const asked = statusCode !== undefined && outcome.delayMs !== undefined;
+      const limit = asked && policy.retries > 0 ? Math.max(policy.retries, RETRY_AFTER_RETRIES) : policy.retries;
+      if (!outcome.retryable || retry >= limit) throw error;
       const delayMs = outcome.delayMs ?? backoffDelay(retry, policy);
       const fields = { ...summary, attempt: retry + 2, delayMs, error: error.message.slice(0, 200) };
-      const statusCode = error instanceof KubeApiError ? error.statusCode : undefined;
-      if (statusCode === 429) this.#logger.debug({ ...fields, statusCode }, "kube server asked to slow down; retrying");
+      // A wait of a second or more is a throttled run's only trace when it then times out.
+      if (statusCode === 429) this.#logger[delayMs >= 1000 ? "warn" : "debug"]({ ...fields, statusCode }, "kube server asked to slow down; retrying");
       else this.#logger.warn({ ...fields, statusCode, code: (error as KubeConnectionError).code }, "kube request failed; retrying");
       await this.pause(delayMs, request.signal);
     }

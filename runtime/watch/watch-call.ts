@@ -24,6 +24,7 @@ const OUTCOME_LABELS: Record<RunOutcome, Exclude<WatchOutcome, "coalesced">> = {
   "invalid input": "invalid_input",
   forbidden: "forbidden",
   "timed out": "timeout",
+  "kube unavailable": "error",
   aborted: "aborted",
 };
 
@@ -34,11 +35,11 @@ export const keyOf = (object: KubeObject) => (object.metadata?.namespace ? `${ob
 export const defaultDelay = (n: number) => Math.min(60_000, 1000 * 2 ** (n - 1));
 
 /**
- * Outcomes another try may change: the handler threw. Invalid input and a denied request fail
+ * Outcomes another try may change: the handler threw, or the API server could not answer. Invalid input and a denied request fail
  * again; a call that timed out may still be running (a handler that ignores its signal runs
  * on), and a retry would run beside it.
  */
-const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed"]);
+const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed", "kube unavailable"]);
 
 /** "1 s", "250 ms". */
 export const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);

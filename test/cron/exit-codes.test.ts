@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { EXIT_CODES, exitCodeFor } from "../../runtime/cron/exit-codes.js";
 import { ConfigError, InputError, PodfnError, TimeoutError } from "../../runtime/errors.js";
 import { LoadError } from "../../runtime/loader.js";
-import { KubeForbiddenError, KubeNotFoundError, NoCredentialsError } from "../../runtime/kube/errors.js";
+import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeNotFoundError, KubeTooManyRequestsError, NoCredentialsError } from "../../runtime/kube/errors.js";
 
 function forbidden(verb: string, resource: string, group: string): KubeForbiddenError {
   const message = `${resource} is forbidden: User "system:serviceaccount:ns:sa" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "ns"`;
@@ -27,6 +27,25 @@ test("a rejection without a value (Promise.reject(), throw undefined or null) is
   for (const error of [undefined, null]) {
     assert.deepEqual(exitCodeFor({ error }), { code: EXIT_CODES.handlerFailed, message: `the handler failed: it threw ${String(error)} (throw an Error to say why)` });
   }
+});
+
+test("an API server that could not answer (unreachable; 429, 503 or 504 after the retries) exits 5, also wrapped; a 500 or a timeout does not", () => {
+  const status = (code: number, reason: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "busy", reason, code });
+  const request = { method: "GET", path: "/x" };
+  const unavailable = [
+    new KubeConnectionError("GET https://10.0.0.1/x: connection refused"),
+    new KubeTooManyRequestsError(status(429, "TooManyRequests"), 429, request, 1),
+    new KubeApiError(status(503, "ServiceUnavailable"), 503, request),
+    new KubeApiError(status(504, "Timeout"), 504, request),
+    new Error("cleanup failed", { cause: new KubeConnectionError("reset") }),
+  ];
+  for (const error of unavailable) {
+    const decision = exitCodeFor({ error });
+    assert.equal(decision.code, EXIT_CODES.kubeUnavailable, String(error));
+    assert.match(decision.message, /^the Kubernetes API server could not answer \(retry later\): /);
+  }
+  assert.equal(exitCodeFor({ error: new KubeApiError(status(500, "InternalError"), 500, request) }).code, EXIT_CODES.handlerFailed);
+  assert.equal(exitCodeFor({ error: Object.assign(new TimeoutError("f did not finish within 1000 ms"), { cause: new KubeConnectionError("slow") }) }).code, EXIT_CODES.timeout);
 });
 
 test("a Kubernetes error other than 403 is the handler's failure (1)", () => {

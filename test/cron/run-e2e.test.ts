@@ -74,3 +74,14 @@ test("with one declared rule removed from the Role, the run exits 3 naming that 
   assert.equal(out.code, 3, out.messages);
   assert.match(out.messages, /missing permission: \{ apiGroups: \[""\], resources: \["configmaps"\], verbs: \["create"\] \}/);
 });
+
+test("an API server that keeps answering 503 past the client's retries exits 5 (the Job retries it), not 1 (a failed handler)", async () => {
+  const restore = cluster.inject({ match: { verb: "list", resource: "configmaps", user: `system:serviceaccount:${NS}:${SA}` }, status: 503 });
+  try {
+    const out = await runInPod();
+    assert.equal(out.code, 5, out.messages);
+    assert.match(out.messages, /the Kubernetes API server could not answer \(retry later\)/);
+  } finally {
+    restore();
+  }
+});

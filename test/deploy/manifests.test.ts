@@ -154,12 +154,18 @@ test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, it
     const pod = cj.spec!.jobTemplate.spec!.template.spec!;
     assertHardened(pod, cj.metadata!.name!);
     assert.equal(pod.restartPolicy, "Never");
-    assert.equal(cj.spec!.jobTemplate.spec!.backoffLimit, 0);
+    // A failed run fails its Job at once, but one the API server could not answer (exit 5) is tried twice more.
+    assert.equal(cj.spec!.jobTemplate.spec!.backoffLimit, 2);
     // Kept by the history limits (no TTL deleting a failed run's Job and logs a day later).
     assert.equal(cj.spec!.jobTemplate.spec!.ttlSecondsAfterFinished, undefined);
     assert.equal(cj.spec!.failedJobsHistoryLimit, 3);
     // A pod disrupted mid-run (drain, preemption, eviction) is replaced, not counted as the run failing.
-    assert.deepEqual(cj.spec!.jobTemplate.spec!.podFailurePolicy, { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] });
+    assert.deepEqual(cj.spec!.jobTemplate.spec!.podFailurePolicy, {
+      rules: [
+        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+        { action: "FailJob", onExitCodes: { operator: "NotIn", values: [5] } },
+      ],
+    });
   }
   const hourly = cronJobs.find((c) => c.spec!.schedule === "0 * * * *")!;
   assert.deepEqual(hourly.spec!.jobTemplate.spec!.template.spec!.containers[0]!.args, ["run", "cleanup-finished-jobs-with-a-long-function-name-x", "--schedule", "hourly"]);

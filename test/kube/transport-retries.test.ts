@@ -47,6 +47,15 @@ describe("transport retries", () => {
     await kube.close();
   });
 
+  test("a failure without Retry-After (a read's 500) is retried 3 times, not the 10 a Retry-After gets", async () => {
+    const { kube, sleeps } = client();
+    const failing = sequence([500, statusBody(500, "InternalError", "boom")]);
+    await assert.rejects(kube.configMaps.get("settings"), KubeApiError);
+    assert.equal(failing.calls(), 4);
+    assert.equal(sleeps.length, 3);
+    await kube.close();
+  });
+
   test("a Retry-After longer than the cap waits only the cap", async () => {
     const recorder = recordingSleep();
     const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorder.sleep, maxRetryAfterMs: 5000 } });
@@ -141,12 +150,12 @@ describe("transport retries", () => {
     await kube.close();
   });
 
-  test("retries are bounded: the last 429 is thrown with its Retry-After", async () => {
+  test("retries are bounded: a 429 is waited for 10 times (client-go's maxRetries), then thrown with its Retry-After", async () => {
     const { kube, sleeps } = client();
     const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down"), { "retry-after": "1" }]);
     await assert.rejects(kube.configMaps.get("settings"), (error: unknown) => error instanceof KubeTooManyRequestsError && error.retryAfterSeconds === 1);
-    assert.equal(answers.calls(), 4);
-    assert.deepEqual(sleeps, [1000, 1000, 1000]);
+    assert.equal(answers.calls(), 11);
+    assert.deepEqual(sleeps, Array(10).fill(1000));
     await kube.close();
   });
 
