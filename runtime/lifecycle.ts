@@ -128,17 +128,35 @@ export class Drain {
 }
 
 /**
- * Run shutdown hooks one after the other; a hook that throws is logged and the others still run.
+ * How long the `onShutdown` hooks may take together (ms): past it the process goes on exiting
+ * without them (a hook that never settles kept a finished CronJob's pod up until its deadline,
+ * and a Deployment's pod until the kubelet's SIGKILL cut the log's last lines).
+ */
+export const SHUTDOWN_HOOKS_BUDGET_MS = 5_000;
+
+/**
+ * Run shutdown hooks one after the other, within `budgetMs` all together; a hook that throws is
+ * logged and the others still run; one still running when the budget is spent is logged and
+ * left (with any not yet started).
  *
  * @example
  * await runShutdownHooks(functions.map((f) => f.definition.onShutdown).filter(Boolean), logger);
  */
-export async function runShutdownHooks(hooks: ReadonlyArray<() => Promise<void> | void>, logger: Logger): Promise<void> {
-  for (const hook of hooks) {
+export async function runShutdownHooks(hooks: ReadonlyArray<() => Promise<void> | void>, logger: Logger, budgetMs = SHUTDOWN_HOOKS_BUDGET_MS): Promise<void> {
+  const deadline = performance.now() + budgetMs;
+  for (const [index, hook] of hooks.entries()) {
+    const left = Math.max(0, Math.round(deadline - performance.now()));
+    let timer: NodeJS.Timeout | undefined;
+    const spent = new Promise<"spent">((resolve) => (timer = setTimeout(resolve, left, "spent")));
     try {
-      await hook();
+      if ((await Promise.race([Promise.resolve().then(hook), spent])) === "spent") {
+        logger.warn({ budgetMs, skipped: hooks.length - index - 1 }, `onShutdown did not finish within ${budgetMs} ms: exiting without waiting for it`);
+        return;
+      }
     } catch (err) {
       logger.error({ err }, "onShutdown hook failed");
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

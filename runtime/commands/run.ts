@@ -21,6 +21,7 @@ import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { handlersCallKubeApi } from "../requirements.js";
 import { guardProcess } from "../process-faults.js";
+import { SHUTDOWN_HOOKS_BUDGET_MS, runShutdownHooks } from "../lifecycle.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
@@ -116,11 +117,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     logger.error({ fn: name, exitCode: decision.code, ...(typeof code === "string" ? { code } : {}), ...(isUserError(error) ? {} : { err: error }) }, decision.message);
     return decision.code;
   } finally {
-    try {
-      await fn?.definition.onShutdown?.();
-    } catch (error) {
-      logger.warn({ fn: name, err: error }, "onShutdown failed");
-    }
+    const onShutdown = fn?.definition.onShutdown;
+    // At most 5 s, and no longer than a stopped run's clean-up may take (--drain-timeout-ms).
+    if (onShutdown) await runShutdownHooks([onShutdown], logger.child({ fn: name }), Math.min(config.drainTimeoutMs, SHUTDOWN_HOOKS_BUDGET_MS));
     await connection?.close();
   }
 }

@@ -6,6 +6,8 @@
 import { ConfigError } from "../errors.js";
 import type { PodFailurePolicy } from "kubernetes-types/batch/v1.js";
 import { EXIT_CODES } from "../cron/exit-codes.js";
+import { SHUTDOWN_HOOKS_BUDGET_MS } from "../lifecycle.js";
+import { ABORT_GRACE_MS } from "../signals.js";
 
 export interface ManifestOptions {
   /** Application name: prefix of object names and the `app.kubernetes.io/name` label. Default `podfn`. */
@@ -42,9 +44,13 @@ export const DRAIN_TIMEOUT_MS = 25_000;
  * kube-proxy, ingresses and load balancers take a few seconds to stop sending to it.
  */
 export const SHUTDOWN_DELAY_MS = 5_000;
-/** Pod grace period: a pod's shutdown delay (HTTP pods only) and the drain deadline plus 5 s to exit, so the kubelet's SIGKILL never cuts a drain short. */
+/**
+ * Pod grace period: every step of a shutdown at its longest, so the kubelet's SIGKILL never cuts
+ * one short: the shutdown delay (HTTP pods only), the drain, the two abort graces of calls that
+ * ignore their signal, the `onShutdown` hooks' budget, and 3 s to close and flush the log.
+ */
 export function terminationGraceSeconds(shutdownDelayMs: number): number {
-  return Math.ceil((shutdownDelayMs + DRAIN_TIMEOUT_MS) / 1000) + 5;
+  return Math.ceil((shutdownDelayMs + DRAIN_TIMEOUT_MS + 2 * ABORT_GRACE_MS + SHUTDOWN_HOOKS_BUDGET_MS) / 1000) + 3;
 }
 /**
  * Added to a function's timeout for a Job's `activeDeadlineSeconds`, which counts from the Job's

@@ -52,6 +52,15 @@ test("an exception thrown after the run's result (a timer of onShutdown) is logg
   assert.ok(!lines.some((l) => l.msg === "run succeeded"), output);
 });
 
+test("an onShutdown that never settles is left after --drain-timeout-ms (at most 5 s): the run still exits 0, saying so (it hung until the Job's deadline)", { timeout: 30_000 }, async () => {
+  const { code, output } = await runPodfn(["run", "hangs-in-on-shutdown", "--functions", FIXTURES, "--drain-timeout-ms", "300"], { HOME: "/nonexistent" });
+  assert.equal(code, 0, output);
+  assert.match(output, /^\{"done":true\}$/m);
+  const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
+  assert.ok(lines.some((l) => l.msg === "onShutdown did not finish within 300 ms: exiting without waiting for it" && l.fn === "hangs-in-on-shutdown"), output);
+  assert.ok(lines.some((l) => l.msg === "run succeeded"), output);
+});
+
 test("an exception thrown once the run has ended (its guard removed) is logged censored, not printed by Node, and the process exits 1", { timeout: 30_000 }, async () => {
   const { code, output } = await runPodfn(["run", "throws-after-result", "--functions", FIXTURES], { HOME: "/nonexistent" });
   assert.equal(code, 1, output);

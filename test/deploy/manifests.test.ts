@@ -99,9 +99,10 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8080", "prometheus.io/scrape": "true" });
   assert.equal(container.env?.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
   assert.equal(container.env?.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath, "metadata.namespace");
-  // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the grace period covers it and the drain.
+  // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the grace period covers it,
+  // the 25 s drain, two 2 s abort graces, the hooks' 5 s and 3 s to close.
   assert.equal(container.env?.find((e) => e.name === "PODFN_SHUTDOWN_DELAY_MS")?.value, "5000");
-  assert.equal(pod.terminationGracePeriodSeconds, 35);
+  assert.equal(pod.terminationGracePeriodSeconds, 42);
   assert.equal(pod.automountServiceAccountToken, true, "it calls the API (permissions, TokenReview, Lease)");
   const projected = pod.volumes?.find((v) => v.projected)?.projected;
   assert.deepEqual(projected?.sources?.map((s) => [s.secret?.name, s.secret?.optional, s.secret?.items?.[0]?.path]), [

@@ -65,3 +65,25 @@ test("runShutdownHooks runs every hook in order and logs the ones that throw", a
   assert.deepEqual(order, [1, 3]);
   assert.equal(log.records().filter((r) => r.msg === "onShutdown hook failed").length, 1);
 });
+
+test("onShutdown hooks share a budget: one that never settles is left when it is spent, and the hooks after it are not started", async () => {
+  const log = captureLogger();
+  const ran: string[] = [];
+  const started = performance.now();
+  await runShutdownHooks(
+    [
+      () => void ran.push("first"),
+      () => {
+        ran.push("hangs");
+        return new Promise<void>(() => {});
+      },
+      () => void ran.push("never"),
+    ],
+    log.logger,
+    100,
+  );
+  assert.ok(performance.now() - started < 5_000);
+  assert.deepEqual(ran, ["first", "hangs"]);
+  const warning = log.records().find((r) => r.msg === "onShutdown did not finish within 100 ms: exiting without waiting for it");
+  assert.equal(warning?.skipped, 1);
+});
