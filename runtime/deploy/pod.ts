@@ -29,8 +29,14 @@ export interface PodOptions {
 
 const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
-/** Requests and limits of a podfn container. */
-export const RESOURCES = { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "1", memory: "256Mi" } };
+/**
+ * Requests and limits of a podfn container. The memory limit sits above Node 20's heap limit
+ * (259 MiB in a 256 or 512 MiB cgroup) plus the ~100 MiB outside the heap, so a run that
+ * outgrows its heap ends as a JavaScript heap-out-of-memory error, stack and logs flushed,
+ * rather than a silent OOM kill (exit 137) by the kernel at 256 MiB, which came first. A flag
+ * capping the heap instead (`--max-old-space-size`) would make V8 reject the build's code cache.
+ */
+export const RESOURCES = { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "1", memory: "512Mi" } };
 
 /**
  * A pod spec running the podfn image.
