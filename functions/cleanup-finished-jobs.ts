@@ -1,8 +1,10 @@
 /**
  * @module cleanup-finished-jobs
  * Deletes the Jobs of the function's namespace that finished (condition `Complete` or `Failed`
- * with status `True`) more than `olderThanHours` ago. Running Jobs are never touched. With
- * `keepPerCronJob`, the newest K finished Jobs of each CronJob stay whatever their age.
+ * with status `True`) more than `olderThanHours` ago. Running Jobs are never touched, nor, by
+ * default, a CronJob's: its history limits keep them (podfn's own CronJobs keep their last 3
+ * failed runs' logs however old, which a day's cutoff would delete). With `keepPerCronJob`,
+ * CronJobs' Jobs are cleaned too, the newest K finished of each kept whatever their age.
  * Jobs are deleted with `propagationPolicy: Background`, so their pods go too, and with the
  * listed Job's `uid` as a precondition, so a Job created anew under the same name is skipped
  * (and logged), not deleted. Each deletion leaves an events.k8s.io Event (reason `Deleted`) on
@@ -11,7 +13,7 @@
  * Input (JSON body, `--input`, or the schedule's):
  * - `olderThanHours`: positive integer. Default 24.
  * - `labelSelector`: optional, only Jobs matching it are considered.
- * - `keepPerCronJob`: optional integer ≥ 0, finished Jobs kept per owning CronJob.
+ * - `keepPerCronJob`: optional integer ≥ 0: clean CronJobs' Jobs too, keeping this many finished per CronJob.
  *
  * Dry run (`podfn run --dry-run`, `?dryRun=true`): every delete and Event is sent with
  * `dryRun=All`, so the server checks them (RBAC included) and persists nothing; the result
@@ -84,11 +86,12 @@ export default defineFunction({
     } catch (error) {
       throw asSelectorInput(error, "labelSelector");
     }
-    const keep = input.keepPerCronJob === undefined ? new Set<string>() : newestPerCronJob(finished, input.keepPerCronJob);
+    const keep = input.keepPerCronJob === undefined ? undefined : newestPerCronJob(finished, input.keepPerCronJob);
     const deleted: string[] = [];
     for (const { job, at } of finished) {
       const name = job.metadata!.name!;
-      if (at >= cutoff || keep.has(name)) continue;
+      // Without keepPerCronJob a CronJob's Jobs are its own to keep (its history limits).
+      if (at >= cutoff || (keep ? keep.has(name) : ownerCronJob(job) !== undefined)) continue;
       try {
         // Only the Job listed: one created anew under the same name since fails the precondition (409).
         await kube.jobs.delete(name, { propagationPolicy: "Background", preconditions: { uid: job.metadata!.uid! } });

@@ -96,6 +96,13 @@ describe("cleanup-finished-jobs", () => {
     assert.deepEqual(result, { deleted: ["old-labelled"], kept: 0, dryRun: false });
   });
 
+  test("leaves a CronJob's Jobs to its history limits unless keepPerCronJob is given (podfn's own CronJobs keep their failed runs' logs)", async () => {
+    await seedJob(fn.admin, "nightly-1", { finishedHoursAgo: 72, cronJob: "nightly", failed: true });
+    const result = (await fn.run({})) as { deleted: string[]; kept: number };
+    assert.deepEqual(result.deleted.sort(), ["old-complete", "old-failed"]);
+    assert.deepEqual(await names(fn), ["nightly-1", "recent-complete", "running"]);
+  });
+
   test("keeps the newest keepPerCronJob finished Jobs of each CronJob, whatever their age", async () => {
     for (const [name, hours] of [["nightly-1", 72], ["nightly-2", 50], ["nightly-3", 26]] as const) await seedJob(fn.admin, name, { finishedHoursAgo: hours, cronJob: "nightly" });
     await seedJob(fn.admin, "hourly-1", { finishedHoursAgo: 30, cronJob: "hourly" });
