@@ -32,7 +32,8 @@ and exits with:
        or exception nothing handled)
   2    bad input or configuration (the message names the field, flag or file)
   3    the API server denied a request (the message names the missing permission)
-  4    the handler ran past its timeoutMs
+  4    the handler ran past its timeoutMs (its signal is aborted; it gets --drain-timeout-ms to
+       clean up)
   5    the API server could not answer (unreachable, or 429/503/504 after retries): try again
        later (the generated CronJobs' Jobs retry this code, and only this one, twice)
   130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up)

@@ -2,7 +2,8 @@
  * @module cron/run-once
  * Runs one function once, the way `podfn run` and a CronJob's pod do: through `invoke()` (so the
  * context is the one HTTP calls get), stopping on SIGINT/SIGTERM by aborting the handler's
- * signal and giving it up to `drainTimeoutMs` to clean up, and deciding the exit code with
+ * signal and giving it up to `drainTimeoutMs` to clean up (as it does a handler past its
+ * `timeoutMs`), and deciding the exit code with
  * `exitCodeFor`. It prints nothing: the caller writes `output` to stdout.
  */
 import type { Logger } from "pino";
@@ -94,6 +95,14 @@ function jsonLine(fn: LoadedFunction, value: unknown): string {
   return line;
 }
 
+/** Waits for a timed-out handler to end, at most `drainMs`; says so when it does not. */
+async function windDown(settled: Promise<void>, drainMs: number, name: string, logger: Logger): Promise<void> {
+  const grace = delay(drainMs);
+  const ended = await Promise.race([settled.then(() => true), grace.promise.then(() => false)]);
+  grace.cancel();
+  if (!ended) logger.warn({ fn: name, drainTimeoutMs: drainMs }, "the timed-out handler did not stop within the drain timeout (it ignores its signal)");
+}
+
 /**
  * Run `fn` once and decide the exit code.
  *
@@ -111,6 +120,8 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     return { ...decision, message: `${decision.message} before ${fn.name} started: it was not run`, durationMs: 0 };
   }
   const controller = new AbortController();
+  // A handler past its timeoutMs has its signal aborted; its clean-up is then waited for below.
+  let lingering: Promise<void> | undefined;
   const call: Promise<Settled> = invoke({
     fn,
     input: options.input,
@@ -121,6 +132,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     kube: options.kube,
     logger,
     signal: controller.signal,
+    onTimeout: (settled) => void (lingering = settled),
   }).then(
     (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
@@ -146,7 +158,12 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     if (!drained) logger.warn({ fn: fn.name, drainTimeoutMs: drainMs }, "the handler did not stop within the drain timeout");
     return { ...exitCodeFor({ signal: name }), durationMs: elapsed() };
   }
-  if (!first.ok) return { ...exitCodeFor({ error: first.error }), error: first.error, durationMs: elapsed() };
+  if (!first.ok) {
+    // Timed out: the handler's signal is aborted; it may clean up (release a lock, record where
+    // it stopped) for up to the drain timeout before the process exits under it.
+    if (lingering) await windDown(lingering, options.drainTimeoutMs ?? 25_000, fn.name, logger);
+    return { ...exitCodeFor({ error: first.error }), error: first.error, durationMs: elapsed() };
+  }
   try {
     return { ...exitCodeFor({}), output: toOutput(fn, first.value), durationMs: elapsed() };
   } catch (error) {

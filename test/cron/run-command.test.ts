@@ -8,6 +8,7 @@ import type { CommandIO } from "../../runtime/commands/types.js";
 import { fakeKube, type FakeKubeOptions } from "./fake-kube.js";
 import { state as waiting } from "./fixtures/wait-for-signal.js";
 import { state as ignoring } from "./fixtures/ignores-signal.js";
+import { state as slowCleanup } from "./fixtures/slow-cleanup.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -180,6 +181,18 @@ test("exit 4: the handler ran past its timeoutMs", async () => {
   const out = await run(["slow"]);
   assert.equal(out.code, 4);
   assert.ok(out.logs.some((l) => l.exitCode === 4 && String(l.msg).includes("did not finish within 20 ms")));
+});
+
+test("exit 4: a handler past its timeoutMs gets --drain-timeout-ms to clean up before the run ends (it was cut off at once)", async () => {
+  slowCleanup.cleanedUp = false;
+  const out = await run(["slow-cleanup"]);
+  assert.equal(out.code, 4);
+  assert.equal(slowCleanup.cleanedUp, true);
+  slowCleanup.cleanedUp = false;
+  const cut = await run(["slow-cleanup", "--drain-timeout-ms", "0"]);
+  assert.equal(cut.code, 4);
+  assert.equal(slowCleanup.cleanedUp, false);
+  assert.ok(cut.logs.some((l) => /timed-out handler did not stop within the drain timeout/.test(String(l.msg))));
 });
 
 for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
