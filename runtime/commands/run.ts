@@ -15,6 +15,7 @@ import { createLogger } from "../log.js";
 import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
+import { runId } from "../cron/run-id.js";
 import { parseInput } from "../invoke.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
@@ -87,7 +88,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     // started); the run takes the parsed input (its transforms and refinements run once).
     const parsed = await parseInput(fn, input, schedule.trigger);
     connection = await connect(config, logger, [fn]);
+    const requestId = runId();
     const result = await runOnce({
+      requestId,
       fn,
       input: parsed,
       inputParsed: true,
@@ -99,7 +102,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       drainTimeoutMs: config.drainTimeoutMs,
       fault,
     });
-    const fields = { fn: fn.name, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
+    // The run's id, as the handler's own lines carry it: one query finds a run's every line.
+    const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
     if (result.output !== undefined) {
       io.stdout(`${result.output}\n`);
       // Said once nothing the run left behind failed (see the command's last check).

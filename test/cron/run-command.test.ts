@@ -279,3 +279,11 @@ test("a function only its watches call runs once with a warning saying so; other
   const echo = await run(["echo"]);
   assert.ok(!echo.logs.some((l) => l.level === "warn"), echo.stderr);
 });
+
+test("the run's outcome line carries the run's requestId, the one its handler's lines carry", async () => {
+  for (const argv of [["echo"], ["fail"]]) {
+    const out = await run(argv);
+    const outcome = out.logs.find((l) => l.exitCode !== undefined);
+    assert.match(String(outcome?.requestId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, argv[0]);
+  }
+});
