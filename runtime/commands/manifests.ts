@@ -11,7 +11,8 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { makeDirectory } from "../make-directory.js";
 import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
-import { renderManifests } from "../deploy/index.js";
+import { generateManifests, renderManifests } from "../deploy/index.js";
+import { manifestWarnings } from "../deploy/warnings.js";
 import { defineCommand } from "./define.js";
 import { ConfigError } from "../errors.js";
 
@@ -51,7 +52,7 @@ export const manifestsCommand = defineCommand({
     const functions = await loadFunctions(config.functions, { cwd: io.cwd });
     // Manifests for no function would deploy an app that does nothing: surely the wrong folder.
     if (functions.length === 0) throw new ConfigError(`--functions ${config.functions}: no functions there, so nothing to deploy (the folder of your handler modules, e.g. functions/)`);
-    const files = renderManifests(functions, {
+    const options = {
       app: config.app,
       namespace: config.namespace ?? "default",
       image: config.image,
@@ -59,7 +60,8 @@ export const manifestsCommand = defineCommand({
       pdb: config.pdb,
       env: config.env,
       ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
-    });
+    };
+    const files = renderManifests(functions, options);
     const out = resolve(io.cwd, config.out);
     try {
       await makeDirectory(out);
@@ -72,6 +74,7 @@ export const manifestsCommand = defineCommand({
       throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
+    for (const note of manifestWarnings(generateManifests(functions, options).flatMap((g) => g.objects), config.image)) io.stderr(`note: ${note}\n`);
     // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
     if (realPath(resolve(io.cwd, config.functions)) !== realPath(resolve(io.cwd, "functions"))) {
       io.stderr(`note: these manifests grant what the functions in ${config.functions} declare; deploy/Dockerfile builds the functions in functions/, so build the image from ${config.functions} (its COPY functions line) or the pods run other functions than these RBAC rules are for\n`);

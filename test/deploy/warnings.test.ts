@@ -1,0 +1,52 @@
+/**
+ * manifestWarnings (runtime/deploy/warnings.ts): what `podfn manifests` notes on stderr about
+ * manifests that are valid but likely not meant — a moving image tag, and a ServiceAccount that
+ * can write pod templates (and so run anything as any ServiceAccount of its namespace).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
+import { manifestWarnings } from "../../runtime/deploy/warnings.js";
+
+const PINNED = "registry.example.com/ops/podfn:1.0";
+
+function granted(rules: PolicyRule[], kind: "Role" | "ClusterRole" = "Role"): KubeObject[] {
+  return [
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind, metadata: { name: "podfn-x", namespace: "ops" }, rules } as KubeObject,
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: kind === "Role" ? "RoleBinding" : "ClusterRoleBinding",
+      metadata: { name: "podfn-x", namespace: "ops" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind, name: "podfn-x" },
+      subjects: [{ kind: "ServiceAccount", name: "podfn-x", namespace: "ops" }],
+    } as KubeObject,
+  ];
+}
+
+test("an image without a tag, or on latest, is noted; a version tag, a digest or a registry port is not", () => {
+  for (const image of ["podfn", "podfn:latest", "registry.example.com:5000/ops/podfn", "registry.example.com/ops/podfn:latest"]) {
+    assert.equal(manifestWarnings([], image).length, 1, image);
+    assert.match(manifestWarnings([], image)[0]!, /is a moving tag, and pods pull IfNotPresent/);
+  }
+  for (const image of [PINNED, "registry.example.com:5000/ops/podfn:1.0", "podfn@sha256:" + "a".repeat(64)]) assert.deepEqual(manifestWarnings([], image), [], image);
+});
+
+test("writing pod templates without resourceNames is noted, naming the ServiceAccount and each write", () => {
+  const [note] = manifestWarnings(granted([{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "patch", "update"] }]), PINNED);
+  assert.match(note!, /^ServiceAccount ops\/podfn-x may write pod templates \(update deployments\.apps, patch deployments\.apps\): .* any ServiceAccount of namespace ops/);
+  assert.equal(manifestWarnings(granted([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole"), PINNED).length, 1);
+  assert.match(manifestWarnings(granted([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]), PINNED)[0]!, /\(patch pods\)/);
+});
+
+test("what cannot choose a pod's image or account is not noted: named objects, the scale subresource, reads, a Job's patch", () => {
+  const quiet: PolicyRule[][] = [
+    [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"], resourceNames: ["web"] }],
+    [{ apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch", "update"] }],
+    [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "watch", "delete"] }],
+    [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["patch", "update", "delete"] }],
+    [{ apiGroups: [""], resources: ["configmaps"], verbs: ["*"] }],
+  ];
+  for (const rules of quiet) assert.deepEqual(manifestWarnings(granted(rules), PINNED), [], JSON.stringify(rules));
+  assert.equal(manifestWarnings(granted([{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] }]), PINNED).length, 1, "a Job created runs its template");
+});
