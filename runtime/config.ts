@@ -63,7 +63,7 @@ export const OPTIONS = {
   app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name (lower case letters, digits and `-`, starting with a letter): prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
-  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more).", commands: ["manifests"] },
+  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
   stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...SERVE] },
   clusterObjects: {
     flag: "cluster-objects",

@@ -78,7 +78,8 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
           }),
           // Replicas on different nodes where there are several, so one node's drain or loss
           // leaves the others serving; ScheduleAnyway: a one-node cluster still runs them all.
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }],
+          // Over nodes and over zones, where there are several: a node or a zone lost keeps a replica.
+          topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } })),
         },
       },
     },
@@ -90,7 +91,9 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
     spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
   });
   if (options.pdb) {
-    out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } });
+    // A pod that is not ready (crash-looping) may always be evicted: it serves nothing, and
+    // guarding it would block a node's drain.
+    out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
   }
   if (options.maxReplicas !== undefined) {
     out.push({

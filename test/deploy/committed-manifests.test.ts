@@ -20,7 +20,13 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
   try {
     const { code, stderr } = await manifests(out);
     assert.equal(code, 0, stderr);
-    assert.equal(stderr, "", "from functions/, the folder deploy/Dockerfile builds: nothing to note");
+    // From functions/, the folder deploy/Dockerfile builds: no note of that; the moving default
+    // image and the two examples that patch or update Deployments are noted.
+    const notes = stderr.split("\n").filter(Boolean);
+    assert.equal(notes.length, 3, stderr);
+    assert.match(notes[0]!, /^note: --image podfn:latest is a moving tag/);
+    assert.match(notes[1]!, /^note: ServiceAccount default\/podfn-http may write pod templates \(update deployments\.apps\)/);
+    assert.match(notes[2]!, /^note: ServiceAccount default\/podfn-office-hours may write pod templates \(patch deployments\.apps\)/);
     const fresh = (await readdir(out)).sort();
     const committed = (await readdir(COMMITTED)).filter((f) => f.endsWith(".yaml")).sort();
     const stale = "deploy/manifests is stale: run `npm run manifests` and commit the result";
@@ -36,7 +42,7 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
 test("manifests of another functions folder note that deploy/Dockerfile builds functions/", async () => {
   const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
   try {
-    const { code, stderr } = await manifests(out, "--functions", "test/cli/fixtures/custom-resources/functions");
+    const { code, stderr } = await manifests(out, "--functions", "test/cli/fixtures/custom-resources/functions", "--image", "registry.example.com/ops/podfn:1.0");
     assert.equal(code, 0, stderr);
     assert.match(stderr, /^note: these manifests grant what the functions in test\/cli\/fixtures\/custom-resources\/functions declare; deploy\/Dockerfile builds the functions in functions\/, so build the image from/);
   } finally {

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { PodSpec } from "kubernetes-types/core/v1.js";
@@ -112,9 +113,14 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.ok(container.volumeMounts?.some((m) => m.mountPath === "/var/run/secrets/podfn" && m.readOnly));
   assert.equal(deployment!.spec!.replicas, undefined, "the HPA owns replicas");
   // Spread over nodes where it can be (a drain of one node leaves the others), never refused for it.
-  assert.deepEqual(deployment!.spec!.template.spec!.topologySpreadConstraints, [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: deployment!.spec!.selector.matchLabels } }]);
+  // Spread over zones and nodes where there are several (a one-node, one-zone cluster runs them all).
+  assert.deepEqual(
+    deployment!.spec!.template.spec!.topologySpreadConstraints,
+    ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: deployment!.spec!.selector.matchLabels } })),
+  );
   assert.equal(byKind("HorizontalPodAutoscaler").length, 1);
-  assert.equal(byKind("PodDisruptionBudget").length, 1);
+  // A pod that is not ready never blocks a drain.
+  assert.equal((byKind("PodDisruptionBudget")[0] as PodDisruptionBudget).spec?.unhealthyPodEvictionPolicy, "AlwaysAllow");
   assert.equal(byKind("Service").length, 1);
 });
 
