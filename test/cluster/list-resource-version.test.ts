@@ -60,10 +60,10 @@ describe("list of a future resourceVersion", () => {
     }
   });
 
-  test("resourceVersion=0 (or NotOlderThan) with a limit is served by the cache: every item, no continue", async () => {
+  test("resourceVersion=0 with a limit is served by the cache: every item, no continue", async () => {
     for (const name of ["p1", "p2", "p3"]) await t.send("POST", CMS, cm(name));
     const all = (await t.send("GET", CMS)).body.items.length;
-    for (const query of ["resourceVersion=0&limit=1", `resourceVersion=1&resourceVersionMatch=NotOlderThan&limit=1`]) {
+    for (const query of ["resourceVersion=0&limit=1", "resourceVersion=0&resourceVersionMatch=NotOlderThan&limit=1"]) {
       const res = await t.send("GET", `${CMS}?${query}`);
       assert.equal(res.status, 200, query);
       assert.equal(res.body.items.length, all, query);

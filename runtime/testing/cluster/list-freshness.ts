@@ -2,12 +2,14 @@
  * @module cluster/list-freshness
  * A list of a resourceVersion the server has not reached yet, as 1.32 answers it. The watch
  * cache serves a list with `resourceVersion` set unless it is delegated to etcd (`continue`,
- * `resourceVersionMatch=Exact`, or a `limit` with a resourceVersion other than "0"): the cache
- * waits up to 3 s for the version (`waitUntilFreshAndBlock`), then answers 504 "Too large
- * resource version" suggesting a retry after 1 s. A delegated list reads etcd at that revision,
- * and etcd's ErrFutureRev reaches the client as is: a 500 with etcd's text and no reason
- * (kubernetes/kubernetes#132358, unfixed in 1.32). The cache does not paginate: a list it serves
- * ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
+ * `resourceVersionMatch=Exact`, or a `limit` with a resourceVersion other than "0", whatever
+ * the match): the cache waits up to 3 s for the version (`waitUntilFreshAndBlock`), then
+ * answers 504 "Too large resource version" suggesting a retry after 1 s. A delegated list that
+ * reads etcd at that revision (Exact, or a limit with no match) gets etcd's ErrFutureRev as is:
+ * a 500 with etcd's text and no reason (kubernetes/kubernetes#132358, unfixed in 1.32); one
+ * with `NotOlderThan` reads the latest revision and etcd3's `validateMinimumResourceVersion`
+ * answers the same 504 at once, with no retry delay. The cache does not paginate: a list it
+ * serves ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
  */
 import type { Call } from "./call.js";
 import { ApiError, failure, plainError } from "./status.js";
@@ -21,7 +23,7 @@ function delegatedToEtcd(call: Call): boolean {
   if (q.get("continue")) return true;
   const match = q.get("resourceVersionMatch") ?? "";
   if (match === "Exact") return true;
-  if (match === "NotOlderThan") return false;
+  // hasLimit := pred.Limit > 0 && resourceVersion != "0", whatever the match.
   return Number(q.get("limit") ?? 0) > 0 && (q.get("resourceVersion") ?? "") !== "0";
 }
 
@@ -68,14 +70,16 @@ export async function waitForListResourceVersion(call: Call): Promise<void> {
  * list delegated to etcd its future-revision error, which no code turns into a Status.
  */
 export function tooLargeResourceVersion(call: Call, wanted: number): ApiError {
-  if (delegatedToEtcd(call)) {
+  const fromEtcd = delegatedToEtcd(call);
+  if (fromEtcd && call.query.get("resourceVersionMatch") !== "NotOlderThan") {
     return plainError("etcdserver: mvcc: required revision is a future revision");
   }
   const current = call.registry.store.resourceVersion;
+  // storage.NewTooLargeResourceVersionError: the cache's retry delay is 1 s, etcd3's 0 (none sent).
   return new ApiError(
     failure(504, "Timeout", `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
       causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
-      retryAfterSeconds: 1,
+      ...(fromEtcd ? {} : { retryAfterSeconds: 1 }),
     }),
   );
 }
