@@ -12,6 +12,7 @@
  * serves ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
  */
 import type { Call } from "./call.js";
+import { parseResourceVersion } from "./resource-version.js";
 import { ApiError, failure, plainError } from "./status.js";
 
 /** The watch cache's `blockTimeout`. */
@@ -60,8 +61,9 @@ export function waitForResourceVersion(call: Call, wanted: number, ms = BLOCK_TI
 /** Before a list: waits, as the watch cache does, for a resourceVersion not reached yet. */
 export async function waitForListResourceVersion(call: Call): Promise<void> {
   const raw = call.query.get("resourceVersion") ?? "";
-  const wanted = Number(raw);
-  if (!raw || raw === "0" || !Number.isInteger(wanted) || delegatedToEtcd(call)) return;
+  if (!raw || raw === "0" || delegatedToEtcd(call)) return;
+  // The cache parses the version before it waits: one that does not parse is its 500.
+  const wanted = parseResourceVersion(raw, "cache");
   if (wanted > call.registry.store.resourceVersion) await waitForResourceVersion(call, wanted);
 }
 

@@ -16,6 +16,7 @@ import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } fr
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
 import { servedFromWatchCache, tooLargeResourceVersion } from "./list-freshness.js";
+import { parseResourceVersion } from "./resource-version.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
 /** Parsed `labelSelector` and `fieldSelector` of a list or watch. */
@@ -47,8 +48,9 @@ export function selects(sel: Selection, def: ResourceDef, entry: Entry): boolean
   return matchLabels(sel.labels, entry.obj.metadata.labels) && (sel.fields.length === 0 || matchFields(sel.fields, entry.obj, def.fields));
 }
 
-/** GET one object. */
+/** GET one object (a resourceVersion named is the watch cache's, which parses it first). */
 export function getObject(call: Call): Reply {
+  parseResourceVersion(call.query.get("resourceVersion") ?? "", "cache");
   const entry = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!entry) throw notFound(call.def, call.info.name);
   return { status: 200, body: entry.full };
@@ -181,13 +183,13 @@ export function listObjects(call: Call): Reply {
   // The revision etcd reads at (etcd3's GetList), when not the latest.
   let at: number | undefined;
   if (rvParam && rvParam !== "0" && !token) {
-    const wanted = Number(rvParam);
-    if (!Number.isInteger(wanted)) throw new ApiError(failure(400, "BadRequest", `invalid resource version: ${rvParam}`));
+    const wanted = parseResourceVersion(rvParam, servedFromWatchCache(call) ? "cache" : "etcd");
     if (wanted > store.resourceVersion) {
       throw tooLargeResourceVersion(call, wanted);
     }
     const match = call.query.get("resourceVersionMatch") ?? "";
-    if (match === "Exact" || (match === "" && limit > 0)) at = wanted;
+    // A version that parses to 0 ("00") reads the latest, as "0" does.
+    if (wanted > 0 && (match === "Exact" || (match === "" && limit > 0))) at = wanted;
     if (at !== undefined && at < store.oldestWatchable) throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
   }
   if (token && token.rv > 0) {

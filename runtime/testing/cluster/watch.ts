@@ -22,6 +22,7 @@ import { apiVersionOf, storedAs } from "./resources.js";
 import { entryOf, viewOf, type ChangeEvent, type Entry } from "./store.js";
 import { badRequest, failure, invalid, type FieldError } from "./status.js";
 import { tooLargeResourceVersion, waitForResourceVersion } from "./list-freshness.js";
+import { parseResourceVersion } from "./resource-version.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
 import type { TableVersion } from "./table.js";
 
@@ -52,9 +53,11 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   validateWatchOptions(call);
   // A watch list (`sendInitialEvents`) states whether it wants the current state first;
   // otherwise a watch from "" or "0" gets it and a watch from a version does not.
-  const asked = query.get("sendInitialEvents");
-  const initial = asked !== null ? parseBool(asked) : rvParam === "" || rvParam === "0";
   if (name) namedWatchSelector(sel, name);
+  // The watch cache parses the version first: one that does not parse is its 500, before the stream.
+  const wanted = parseResourceVersion(rvParam, "cache");
+  const asked = query.get("sendInitialEvents");
+  const initial = asked !== null ? parseBool(asked) : wanted === 0;
   const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
   const encode = options.table ? tableWatchEncoder(call, options.table) : asIs;
@@ -83,7 +86,6 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     res.writeHead(200, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": "application/json" });
     res.flushHeaders();
   };
-  const wanted = Number(rvParam);
   if (initial && asked !== null && wanted > store.resourceVersion) {
     // A watch list waits, as the watch cache does, for a version it has not reached; the wait
     // ends early when the client goes or the server stops.
@@ -107,8 +109,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     });
   }
   start();
-  if (!initial && rvParam !== "" && rvParam !== "0") {
-    if (!Number.isInteger(wanted) || wanted < store.oldestWatchable) {
+  if (!initial && wanted !== 0) {
+    if (wanted < store.oldestWatchable) {
       const status = failure(410, "Expired", `too old resource version: ${rvParam} (${store.oldestWatchable})`);
       res.end(line("ERROR", JSON.stringify(status)));
       return Promise.resolve();
@@ -119,7 +121,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   function stream(): Promise<void> {
     return new Promise<void>((resolve) => {
       // The cacheWatcher sends only what is newer than where the watch starts (bookmarks too).
-      const from = initial || rvParam === "" || rvParam === "0" ? store.resourceVersion : wanted;
+      const from = initial || wanted === 0 ? store.resourceVersion : wanted;
       const chunks: string[] = [];
       if (initial) {
         for (const { entry } of selectedEntries(call, sel)) if (inScope(entry)) chunks.push(line("ADDED", entry.full));
