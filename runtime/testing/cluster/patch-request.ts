@@ -12,7 +12,7 @@ import type { FieldValidation } from "./field-validation.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { jsonPatch } from "./json-patch.js";
 import { decodeJsonPatch } from "./json-patch-decode.js";
-import { mergePatch, NoMergeKeyError, PatchError, strategicMerge } from "./patch.js";
+import { mergePatch, PatchError, StrategicMergeError, strategicMerge } from "./patch.js";
 import { ApiError, badRequest, failure, unsupportedMediaType, unsupportedPatchType, plainError } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -59,8 +59,9 @@ export function applyPatch(call: Call, current: Obj, directive: FieldValidation 
         out = strategicMerge(current, parsePatchMap(text, ""), true);
     }
   } catch (error) {
-    if (error instanceof NoMergeKeyError) {
-      // ErrorToAPIStatus of an error that is no Status: 500, its text, no reason.
+    if (error instanceof StrategicMergeError) {
+      // interpretStrategicMergePatchError passes it on; ErrorToAPIStatus of an error that is no
+      // Status: 500, its text, no reason.
       throw plainError(error.message);
     }
     if (error instanceof PatchError) {

@@ -11,11 +11,16 @@
  *   merge as a set, every other list (tolerations included) is replaced. Directives:
  *   `$patch: delete` (list item or map), `$patch: replace` (map, or `{"$patch":"replace"}` in a
  *   list), `$deleteFromPrimitiveList/<field>`, `$retainKeys` (the map keeps only the keys
- *   listed); `$setElementOrder/...` is accepted and ignored. Field paths are not consulted: the merge key comes from the field name.
+ *   listed), `$setElementOrder/<list>`. A patch request's merge lists are merged and ordered
+ *   as upstream's (see `strategic-list`), its bad directives are its bare 500s. Field paths are
+ *   not consulted: the merge key comes from the field name.
  * - Server-side apply is the strategic merge of the applied object (see `apply`), without
  *   field ownership: fields another manager set are never reported as conflicts, and fields a
  *   manager stops applying are not removed.
  */
+
+import { badPatchType, NoMergeKeyError } from "./strategic-errors.js";
+import { elementKind, mergeSlice, mergeWithElementOrder, type MergeItem } from "./strategic-list.js";
 
 type Json = unknown;
 type Obj = Record<string, any>;
@@ -31,35 +36,7 @@ export class PatchError extends Error {
   }
 }
 
-/**
- * A strategic patch's list item without its list's merge key: strategicpatch's `ErrNoMergeKey`,
- * `map: map[image:nginx] does not contain declared merge key: name` (the item as Go's `%v`
- * prints it), which no code turns into a Status: the server answers it as a bare 500.
- */
-export class NoMergeKeyError extends Error {
-  readonly code = "no_merge_key";
-  constructor(item: Obj, key: string) {
-    super(`map: ${goPrint(item)} does not contain declared merge key: ${key}`);
-  }
-}
-
-/**
- * Go's `%v` of a JSON value decoded by apimachinery's util/json: maps as `map[k:v ...]` with
- * sorted keys, slices as `[a b]`, integers as int64, other numbers as `%g` (`1.5`, `1e+06`).
- */
-function goPrint(value: Json): string {
-  if (value === null || value === undefined) return "<nil>";
-  if (Array.isArray(value)) return `[${value.map(goPrint).join(" ")}]`;
-  if (isObject(value)) return `map[${Object.keys(value).sort().map((k) => `${k}:${goPrint(value[k])}`).join(" ")}]`;
-  if (typeof value === "number") {
-    if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value).toString();
-    const [mantissa, exponent] = value.toExponential().split("e") as [string, string];
-    const exp = Number(exponent);
-    if (exp < -4 || exp >= 6) return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-    return String(value);
-  }
-  return String(value);
-}
+export { NoMergeKeyError, StrategicMergeError } from "./strategic-errors.js";
 
 function isObject(v: Json): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -97,7 +74,28 @@ function mergeKeyOf(field: string, items: Obj[]): string | undefined {
   return MERGE_KEYS[field];
 }
 
+/** The merge key of a merge list of maps, "" for one of primitives (`finalizers`), undefined for a list replaced. */
+function listMergeKey(field: string, items: Json[]): string | undefined {
+  if (field === "finalizers") return "";
+  return mergeKeyOf(field, items as Obj[]);
+}
+
+/**
+ * A strategic patch request's list (strict): upstream's mergeSlice when the field is a merge
+ * list whose items are of one kind (maps for a keyed list, primitives for `finalizers`), else
+ * replaced by the patch's.
+ */
+function mergeListStrict(field: string, target: Json[], patch: Json[]): Json[] {
+  const key = listMergeKey(field, [...target, ...patch]);
+  const kind = elementKind(target, patch);
+  if (key === undefined || kind === undefined || (kind === "map") !== (key !== "")) return patch;
+  return mergeSlice(target, patch, key, strictItem);
+}
+
+const strictItem: MergeItem = (original, patch) => strategicMerge(original, patch, true) as Obj;
+
 function mergeList(field: string, target: Json[], patch: Json[], strict: boolean): Json[] {
+  if (strict) return mergeListStrict(field, target, patch);
   if (patch.some((p) => isObject(p) && p.$patch === "replace")) return patch.filter((p) => !(isObject(p) && p.$patch === "replace"));
   if (field === "finalizers") return [...new Set([...(target as string[]), ...(patch as string[])])];
   const key = mergeKeyOf(field, [...target, ...patch] as Obj[]);
@@ -142,10 +140,13 @@ export function strategicMerge(target: Json, patch: Json, strict = false): Json 
     const { $patch: _p, ...rest } = patch;
     return rest;
   }
+  // handleDirectiveInMergeMap: a map merged into a stored one takes no other directive.
+  if (strict && "$patch" in patch && isObject(target)) throw badPatchType(patch.$patch, patch);
   const out: Obj = isObject(target) ? { ...target } : {};
   if (patch.$retainKeys !== undefined) retainKeys(out, patch);
+  const ordered = strict ? applyElementOrders(out, patch) : new Set<string>();
   for (const [k, v] of Object.entries(patch)) {
-    if (k === "$patch" || k === "$retainKeys" || k.startsWith("$setElementOrder/")) continue;
+    if (k === "$patch" || k === "$retainKeys" || k.startsWith("$setElementOrder/") || ordered.has(k)) continue;
     if (k.startsWith("$deleteFromPrimitiveList/")) {
       const field = k.slice("$deleteFromPrimitiveList/".length);
       if (Array.isArray(out[field])) out[field] = (out[field] as Json[]).filter((x) => !(v as Json[]).includes(x));
@@ -160,4 +161,28 @@ export function strategicMerge(target: Json, patch: Json, strict = false): Json 
     } else out[k] = v;
   }
   return out;
+}
+
+/**
+ * mergePatchIntoOriginal: each `$setElementOrder/<list>` of a merge list merges its list (when
+ * the patch has one) and orders it; returns the lists done, which the rest of the merge skips.
+ * One naming a list the emulator replaces is ignored.
+ */
+function applyElementOrders(out: Obj, patch: Obj): Set<string> {
+  const done = new Set<string>();
+  for (const [k, order] of Object.entries(patch)) {
+    if (!k.startsWith("$setElementOrder/")) continue;
+    const field = k.slice("$setElementOrder/".length);
+    const original = out[field] ?? undefined;
+    const list = field in patch ? patch[field] : undefined;
+    // A list the patch deletes (null) is left to the merge below.
+    if (list === null) continue;
+    const items = [...(Array.isArray(original) ? original : []), ...(Array.isArray(list) ? list : []), ...(Array.isArray(order) ? order : [])];
+    const key = listMergeKey(field, items);
+    if (key === undefined) continue;
+    const merged = mergeWithElementOrder(order, original, list, key, strictItem);
+    if (merged !== undefined) out[field] = merged;
+    done.add(field);
+  }
+  return done;
 }
