@@ -36,7 +36,7 @@ export interface ClusterOptions {
   now?: () => number;
   /** How many change events watches can replay; older resourceVersions get 410 Expired. Default: 1000. */
   eventWindow?: number;
-  /** Milliseconds between BOOKMARK events on watches that allow them. Default: 5000. */
+  /** Milliseconds between BOOKMARK events on watches that allow them (besides the first, within a second, and one 2 s before a watch's timeout). Default: 60000, as the real watch cache. */
   bookmarkIntervalMs?: number;
 }
 
@@ -127,7 +127,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const auth: ServerAuth = { issuer, authenticator, authorizer: createAuthorizer(source) };
   seed(registry, auth, certs.caPem);
   const instruments = new Instruments();
-  const server = await startServer({ registry, auth, instruments, tls: { cert: certs.certPem, key: certs.keyPem }, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000 }, options.port ?? 0);
+  const server = await startServer({ registry, auth, instruments, tls: { cert: certs.certPem, key: certs.keyPem }, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 }, options.port ?? 0);
   const url = `https://127.0.0.1:${server.port}`;
   const ownedDirs: string[] = [];
 

@@ -7,8 +7,10 @@
  * after it; one older than the event window gets an `ERROR` event with a 410 `Expired` Status
  * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
  * stops matching is DELETED as it last matched, one that starts matching is ADDED).
- * `allowWatchBookmarks` sends BOOKMARKs every `bookmarkIntervalMs` (one at the start's own
- * version, then newer ones only); `timeoutSeconds` ends the stream cleanly. Changes made
+ * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
+ * `bookmarkSchedule`: one within the first second, then every `bookmarkIntervalMs` and 2 s before
+ * the deadline), the first at whatever version, later ones only at a version newer than the
+ * start's; `timeoutSeconds` ends the stream cleanly. Changes made
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
  * delivered converted to the watched version. Asked for as a Table, each event's object is a
  * one-row Table (see `watch-table`).
@@ -24,11 +26,12 @@ import { badRequest, failure, invalid, type FieldError } from "./status.js";
 import { tooLargeResourceVersion, waitForResourceVersion } from "./list-freshness.js";
 import { parseResourceVersion } from "./resource-version.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
+import { bookmarkSchedule } from "./watch-bookmarks.js";
 import type { TableVersion } from "./table.js";
 
 /** Options of a watch stream. */
 export interface WatchOptions {
-  /** Milliseconds between BOOKMARK events when the client allows them. */
+  /** Milliseconds between BOOKMARK events when the client allows them (the cacher's bookmarkFrequency). */
   bookmarkIntervalMs: number;
   /** Registers the stream so the server can end it on stop; returns the unregister function. */
   track: (end: () => void) => () => void;
@@ -137,15 +140,22 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         const text = e.rv > from ? translate(e) : undefined;
         if (text) res.write(text);
       });
-      // A bookmark at the start's own version goes out once (the cacheWatcher's wasBookmarkAfterRvSent).
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      const schedule = bookmarkSchedule(options.bookmarkIntervalMs, deadline);
+      // A bookmark at the start's own version goes out once (the cacheWatcher's wasBookmarkAfterRvSent);
+      // a later one only at a newer version than the start's (its process loop).
       let bookmarkSent = initial && asked !== null && bookmarks;
-      const ticker = bookmarks
-        ? setInterval(() => {
-            if (store.resourceVersion === from && bookmarkSent) return;
-            bookmarkSent = true;
-            res.write(bookmark(store.resourceVersion, false));
-          }, options.bookmarkIntervalMs)
-        : undefined;
+      let ticker: NodeJS.Timeout | undefined;
+      const tick = (): void => {
+        const rv = store.resourceVersion;
+        if (rv > from || !bookmarkSent) {
+          bookmarkSent = true;
+          res.write(bookmark(rv, false));
+        }
+        const wait = schedule.next(Date.now());
+        ticker = wait === undefined ? undefined : setTimeout(tick, wait);
+      };
+      if (bookmarks) ticker = setTimeout(tick, schedule.first);
       const timer = setTimeout(end, timeoutSeconds * 1000);
       const untrack = options.track(end);
       // A CRD's change or deletion tears its storage down, which ends the watches of its resources.
@@ -156,7 +166,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         if (ended) return;
         ended = true;
         unsubscribe();
-        if (ticker) clearInterval(ticker);
+        if (ticker) clearTimeout(ticker);
         clearTimeout(timer);
         untrack();
         untear?.();
