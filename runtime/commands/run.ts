@@ -103,7 +103,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       fault,
     });
     // The run's id, as the handler's own lines carry it: one query finds a run's every line.
-    const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs };
+    const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs, ...(result.handler ? { handler: result.handler } : {}) };
     if (result.output !== undefined) {
       io.stdout(`${result.output}\n`);
       // Said once nothing the run left behind failed (see the command's last check).

@@ -42,6 +42,12 @@ export interface RunOnceOptions {
 }
 
 export interface RunOnceResult extends ExitDecision {
+  /**
+   * After a stop signal, how the handler ended: `stopped` (it settled failing, as a handler
+   * honouring its signal does), `completed` (it finished its work anyway: its result is
+   * dropped), or `abandoned` (still running when the drain timeout passed).
+   */
+  handler?: "stopped" | "completed" | "abandoned";
   /** The result as one JSON line (no newline), set only on success. */
   output?: string;
   /** What the run threw, when it failed. */
@@ -153,10 +159,13 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     controller.abort(new DOMException(`podfn run received ${name}`, "AbortError"));
     const drainMs = options.drainTimeoutMs ?? 25_000;
     const grace = delay(drainMs);
-    const drained = await Promise.race([call.then(() => true), grace.promise.then(() => false)]);
+    const ended = await Promise.race([call, grace.promise]);
     grace.cancel();
-    if (!drained) logger.warn({ fn: fn.name, drainTimeoutMs: drainMs }, "the handler did not stop within the drain timeout");
-    return { ...exitCodeFor({ signal: name }), durationMs: elapsed() };
+    if (!ended) logger.warn({ fn: fn.name, drainTimeoutMs: drainMs }, "the handler did not stop within the drain timeout");
+    const handler = !ended ? "abandoned" : ended.ok ? "completed" : "stopped";
+    // What it failed with, unless it is the abort itself (a handler rethrowing its signal's reason).
+    const failure = ended && !ended.ok && ended.error !== controller.signal.reason ? { error: ended.error } : {};
+    return { ...exitCodeFor({ signal: name }), handler, ...failure, durationMs: elapsed() };
   }
   if (!first.ok) {
     // Timed out: the handler's signal is aborted; it may clean up (release a lock, record where

@@ -209,6 +209,9 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
     assert.equal(waiting.cleanedUp, true);
     assert.equal((waiting.reason as DOMException).name, "AbortError");
     assert.equal(out.stdout, "");
+    const outcome = out.logs.find((l) => l.exitCode === code);
+    assert.equal(outcome?.handler, "stopped", "it settled failing with its signal's reason");
+    assert.equal(outcome?.err, undefined, "the abort itself is not logged as the handler's error");
   });
 }
 
@@ -233,6 +236,23 @@ test("a handler that ignores the signal is abandoned after --drain-timeout-ms", 
   ignoring.release();
   assert.equal(out.code, 143);
   assert.ok(out.logs.some((l) => /did not stop within the drain timeout/.test(String(l.msg))));
+  assert.equal(out.logs.find((l) => l.exitCode === 143)?.handler, "abandoned");
+});
+
+test("a handler that ignores SIGTERM but finishes within the drain is logged as completed, its result dropped (exit 143)", async () => {
+  ignoring.started = false;
+  const controller = new AbortController();
+  const pending = run(["ignores-signal", "--drain-timeout-ms", "10000"], { signal: controller.signal });
+  const deadline = Date.now() + 5000;
+  while (!ignoring.started && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  controller.abort("SIGTERM");
+  // Released once the stop has been taken (the run waits for the drain by then).
+  await new Promise((r) => setImmediate(r));
+  ignoring.release();
+  const out = await pending;
+  assert.equal(out.code, 143);
+  assert.equal(out.stdout, "");
+  assert.equal(out.logs.find((l) => l.exitCode === 143)?.handler, "completed");
 });
 
 test("in a pod without a token, a function whose handler calls no API runs offline, whatever the Deployment does for it (Lease, TokenReview)", async () => {
