@@ -14,6 +14,7 @@ import { createLocalSecrets } from "../local-secrets.js";
 import { referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
+import { LeaderMetrics } from "../schedule/leader-metrics.js";
 import { WatchCallMetrics } from "../metrics.js";
 import { runShutdownHooks } from "../lifecycle.js";
 import { linkAbort, whenAborted } from "../signals.js";
@@ -130,6 +131,10 @@ export async function serveFunctions(
   const watching = functions.some((f) => f.watches.length > 0);
   // Counted by the watcher, served on the HTTP server's GET /metrics.
   const watchMetrics = watching ? new WatchCallMetrics() : undefined;
+  // Who leads, where a Lease is contended for (watches or in-process schedules, under serve).
+  const electing = !options.allSchedules && (watching || functions.some((f) => f.schedules.some((s) => s.mode === "in-process")));
+  const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app)) : undefined;
+  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : [])];
   // Schedules and watches start once the server has answered its first request (the readiness
   // probe, usually), or FIRST_ANSWER_WAIT_MS after it listens, whichever comes first: their
   // start (the first API calls: TLS, the Lease, the lists; ~15 ms of CPU) does not delay the
@@ -152,7 +157,7 @@ export async function serveFunctions(
       secretsDir: setup.secretsDir,
       ...secretsHint(setup),
       env: config.env,
-      ...(watchMetrics ? { metricsSections: [watchMetrics] } : {}),
+      ...(metricsSections.length ? { metricsSections } : {}),
       onListening: function serving(url) {
         setTimeout(answered, FIRST_ANSWER_WAIT_MS).unref();
         options.onListening?.(url);
@@ -172,6 +177,7 @@ export async function serveFunctions(
         ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger, ...(watchMetrics ? { metrics: watchMetrics } : {}) }, active) } : {}),
         filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
         ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
+        ...(leaderMetrics ? { onLeadership: leaderMetrics.leading } : {}),
       },
       stop.signal,
     );

@@ -36,6 +36,8 @@ export interface SchedulerOptions {
 export interface RunSchedulesOptions extends SchedulerOptions {
   /** Fire only while holding this Lease. Default: no election (fire unconditionally). */
   leaderElection?: Omit<LeaderElectionOptions, "kube" | "logger" | "onStartedLeading" | "onStoppedLeading">;
+  /** With `leaderElection`: told when this process starts (`true`) and stops (`false`) leading. */
+  onLeadership?: (leading: boolean) => void;
   /** The clock (ms since the epoch). Default `Date.now`. */
   now?: () => number;
   /** Longest single wait between checks (ms), so clock jumps and far-off schedules are handled. Default 60000. */
@@ -216,7 +218,11 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
       ...options.leaderElection,
       kube: options.kube,
       logger: options.logger,
+      onStoppedLeading() {
+        options.onLeadership?.(false);
+      },
       onStartedLeading(lost) {
+        options.onLeadership?.(true);
         // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
         // A term begins once the previous ones have settled: a leadership lost and won back must
         // not run a watch's calls about one object twice at once.

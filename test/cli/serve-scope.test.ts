@@ -81,6 +81,9 @@ test("serve runs a watch-only function's watch on the leader, under the RBAC its
         // The calls are counted on GET /metrics.
         const metrics = await (await fetch(`${url}/metrics`)).text();
         assert.match(metrics, /^podfn_watch_calls_total\{function="on-namespace",watch="namespaces",event="ADDED",outcome="success"\} [1-9]\d*$/m);
+        // This replica leads: the Lease's gauge says so, once.
+        assert.match(metrics, /^podfn_leader\{lease="podfn-scheduler"\} 1$/m);
+        assert.match(metrics, /^podfn_leader_terms_total\{lease="podfn-scheduler"\} 1$/m);
         assert.match(metrics, /^podfn_watch_call_duration_seconds_count\{function="on-namespace",watch="namespaces"\} [1-9]\d*$/m);
       }
     } finally {
