@@ -10,11 +10,23 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
-import { HTTP_PORT, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
+import { DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { HttpWorkload } from "./plan.js";
 
 export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler;
+
+/**
+ * The HTTP pods' drain: as long as the longest HTTP call may run (at least `DRAIN_TIMEOUT_MS`,
+ * at most `MAX_DRAIN_TIMEOUT_MS`); and the longest watch call or in-process run, which settles
+ * beside it.
+ */
+function shutdownTimes(workload: HttpWorkload): { drainTimeoutMs: number; backgroundMs: number } {
+  const longest = (fns: HttpWorkload["functions"]) => Math.min(MAX_DRAIN_TIMEOUT_MS, Math.max(0, ...fns.map((fn) => fn.timeoutMs)));
+  const http = workload.functions.filter((fn) => fn.http);
+  const background = workload.functions.filter((fn) => fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
+  return { drainTimeoutMs: Math.max(DRAIN_TIMEOUT_MS, longest(http)), backgroundMs: longest(background) };
+}
 
 const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
   httpGet: { path, port: "http" },
@@ -61,6 +73,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             image: options.image,
             args: ["serve"],
             shutdownDelayMs: SHUTDOWN_DELAY_MS,
+            ...shutdownTimes(workload),
             env: [
               { name: "PORT", value: String(HTTP_PORT) },
               { name: "PODFN_APP", value: options.app },

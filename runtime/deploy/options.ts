@@ -36,21 +36,41 @@ export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & P
 
 /** Container port of the HTTP server. */
 export const HTTP_PORT = 8080;
-/** How long in-flight calls may finish after SIGTERM (ms), passed to the pods as `PODFN_DRAIN_TIMEOUT_MS`. */
+/**
+ * How long in-flight calls may finish after SIGTERM (ms), passed to the pods as
+ * `PODFN_DRAIN_TIMEOUT_MS`: at least this, and for the HTTP pods as long as their longest
+ * HTTP function's `timeoutMs` (up to `MAX_DRAIN_TIMEOUT_MS`), so no call that may legitimately
+ * run is cut short by a rollout or a node drain.
+ */
 export const DRAIN_TIMEOUT_MS = 25_000;
+/** The longest drain the generated pods wait (ms); longer calls are aborted at shutdown. */
+export const MAX_DRAIN_TIMEOUT_MS = 600_000;
 /**
  * How long the HTTP pods go on serving after SIGTERM before they drain (ms), passed as
  * `PODFN_SHUTDOWN_DELAY_MS`: the pod leaves its Service's endpoints as SIGTERM arrives, and
  * kube-proxy, ingresses and load balancers take a few seconds to stop sending to it.
  */
 export const SHUTDOWN_DELAY_MS = 5_000;
+/** What a pod's shutdown may take, step by step (ms). */
+export interface ShutdownTimes {
+  /** Serving on after SIGTERM (HTTP pods). Default 0. */
+  shutdownDelayMs?: number;
+  /** The drain of HTTP calls (`PODFN_DRAIN_TIMEOUT_MS`). */
+  drainTimeoutMs: number;
+  /** The longest `timeoutMs` of the watch calls and in-process schedules, which run beside the drain. Default 0. */
+  backgroundMs?: number;
+}
+
 /**
  * Pod grace period: every step of a shutdown at its longest, so the kubelet's SIGKILL never cuts
- * one short: the shutdown delay (HTTP pods only), the drain, the two abort graces of calls that
- * ignore their signal, the `onShutdown` hooks' budget, and 3 s to close and flush the log.
+ * one short: the shutdown delay (HTTP pods only), then the drain and the two abort graces of
+ * calls that ignore their signal — or, if longer, the watch calls and in-process runs settling
+ * beside it (their `timeoutMs`, then an abort grace) — the `onShutdown` hooks' budget, and 3 s
+ * to close and flush the log.
  */
-export function terminationGraceSeconds(shutdownDelayMs: number): number {
-  return Math.ceil((shutdownDelayMs + DRAIN_TIMEOUT_MS + 2 * ABORT_GRACE_MS + SHUTDOWN_HOOKS_BUDGET_MS) / 1000) + 3;
+export function terminationGraceSeconds(times: ShutdownTimes): number {
+  const calls = Math.max(times.drainTimeoutMs + 2 * ABORT_GRACE_MS, (times.backgroundMs ?? 0) + ABORT_GRACE_MS);
+  return Math.ceil(((times.shutdownDelayMs ?? 0) + calls + SHUTDOWN_HOOKS_BUDGET_MS) / 1000) + 3;
 }
 /**
  * Added to a function's timeout for a Job's `activeDeadlineSeconds`, which counts from the Job's

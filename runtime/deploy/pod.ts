@@ -19,6 +19,10 @@ export interface PodOptions {
   env?: EnvVar[];
   /** How long a serving pod goes on serving after SIGTERM (`PODFN_SHUTDOWN_DELAY_MS`); counted into its grace period. */
   shutdownDelayMs?: number;
+  /** `PODFN_DRAIN_TIMEOUT_MS`. Default `DRAIN_TIMEOUT_MS`. */
+  drainTimeoutMs?: number;
+  /** The longest `timeoutMs` of calls that settle beside the drain (watches, in-process schedules); counted into the grace period. */
+  backgroundMs?: number;
   /** Names of Kubernetes Secrets to mount at `/var/run/secrets/podfn/<name>`. */
   secrets?: string[];
   /** Fields merged into the container (ports, probes). */
@@ -58,18 +62,19 @@ export function podSpec(options: PodOptions): PodSpec {
     });
     mounts.push({ name: "podfn-secrets", mountPath: SECRETS_DIR, readOnly: true });
   }
+  const drainTimeoutMs = options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
   const env: EnvVar[] = [
     fromField("POD_NAME", "metadata.name"),
     fromField("POD_NAMESPACE", "metadata.namespace"),
     fromField("PODFN_NAMESPACE", "metadata.namespace"),
-    { name: "PODFN_DRAIN_TIMEOUT_MS", value: String(DRAIN_TIMEOUT_MS) },
+    { name: "PODFN_DRAIN_TIMEOUT_MS", value: String(drainTimeoutMs) },
     ...(options.shutdownDelayMs !== undefined ? [{ name: "PODFN_SHUTDOWN_DELAY_MS", value: String(options.shutdownDelayMs) }] : []),
     ...(options.env ?? []),
   ];
   return {
     serviceAccountName: options.serviceAccount,
     automountServiceAccountToken: options.automountToken,
-    terminationGracePeriodSeconds: terminationGraceSeconds(options.shutdownDelayMs ?? 0),
+    terminationGracePeriodSeconds: terminationGraceSeconds({ shutdownDelayMs: options.shutdownDelayMs ?? 0, drainTimeoutMs, backgroundMs: options.backgroundMs ?? 0 }),
     securityContext: {
       runAsNonRoot: true,
       runAsUser: RUN_AS_USER,

@@ -100,10 +100,12 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8080", "prometheus.io/scrape": "true" });
   assert.equal(container.env?.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
   assert.equal(container.env?.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath, "metadata.namespace");
-  // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the grace period covers it,
-  // the 25 s drain, two 2 s abort graces, the hooks' 5 s and 3 s to close.
+  // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the drain is as long as the
+  // longest HTTP call may run (30 s, the default timeoutMs); the grace period covers those, two
+  // 2 s abort graces, the hooks' 5 s and 3 s to close.
   assert.equal(container.env?.find((e) => e.name === "PODFN_SHUTDOWN_DELAY_MS")?.value, "5000");
-  assert.equal(pod.terminationGracePeriodSeconds, 42);
+  assert.equal(container.env?.find((e) => e.name === "PODFN_DRAIN_TIMEOUT_MS")?.value, "30000");
+  assert.equal(pod.terminationGracePeriodSeconds, 47);
   assert.equal(pod.automountServiceAccountToken, true, "it calls the API (permissions, TokenReview, Lease)");
   const projected = pod.volumes?.find((v) => v.projected)?.projected;
   assert.deepEqual(projected?.sources?.map((s) => [s.secret?.name, s.secret?.optional, s.secret?.items?.[0]?.path]), [
@@ -271,4 +273,24 @@ test("a CronJob's pod gets a token only when its handler calls the API, not for 
   assert.equal((generated.find((o) => o.kind === "ServiceAccount" && o.metadata?.name === cronAccount) as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
   const deployment = generated.find((o) => o.kind === "Deployment") as Deployment;
   assert.equal(deployment.spec!.template.spec!.automountServiceAccountToken, true, "the Deployment reviews tokens and holds the scheduler Lease");
+});
+
+test("the HTTP pods' drain lasts as long as their longest HTTP call may (25 s at least, 10 min at most); the grace period covers it, or a longer watch call", () => {
+  const drainOf = (definitions: FunctionDefinition[]) => {
+    const functions = definitions.map((d) => {
+      const r = resolveDefinition(defineFunction(d), `${d.name}.ts`);
+      if (!r.ok) throw new Error(r.problems.join("; "));
+      return r.fn;
+    });
+    const deployment = generateManifests(functions, { namespace: "ops" }).flatMap((g) => g.objects).find((o) => o.kind === "Deployment") as Deployment;
+    const pod = deployment.spec!.template.spec!;
+    return { drain: pod.containers[0]!.env!.find((e) => e.name === "PODFN_DRAIN_TIMEOUT_MS")!.value, grace: pod.terminationGracePeriodSeconds };
+  };
+  const http = (name: string, timeoutMs: number): FunctionDefinition => ({ name, http: { auth: "none" }, timeoutMs, handler: () => 1 }) as FunctionDefinition;
+  assert.deepEqual(drainOf([http("quick", 1000)]), { drain: "25000", grace: 42 });
+  assert.deepEqual(drainOf([http("quick", 1000), http("rollout", 120_000)]), { drain: "120000", grace: 137 });
+  assert.deepEqual(drainOf([http("day", 86_400_000)]), { drain: "600000", grace: 617 });
+  // A watch call runs beside the drain (its timeoutMs, then 2 s), not after it.
+  const watch = { name: "slow-watch", watch: { resource: "configmaps" }, timeoutMs: 300_000, handler: () => 1 } as FunctionDefinition;
+  assert.deepEqual(drainOf([http("quick", 1000), watch]), { drain: "25000", grace: 315 });
 });
