@@ -16,6 +16,9 @@ import type * as discoveryv1 from "kubernetes-types/discovery/v1.js";
 import type * as autoscalingv1 from "kubernetes-types/autoscaling/v1.js";
 import type * as authenticationv1 from "kubernetes-types/authentication/v1.js";
 import type { ListMeta, ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
+import type { ApplyConfiguration, PatchBody } from "./patch-types.js";
+
+export type { ApplyConfiguration, ApplyPatch, DeepPartial, JsonPatchOperation, JsonPointer, MergePatch, PatchBody, StrategicMergeDirectives, StrategicMergePatch } from "./patch-types.js";
 
 /** Any Kubernetes object: what every typed accessor returns. */
 export interface KubeObject {
@@ -135,12 +138,33 @@ export interface WatchEvent<T> {
   object: T;
 }
 
+/**
+ * How a patch body is read: `"merge"` (JSON merge patch, RFC 7386), `"json"` (JSON patch,
+ * RFC 6902), `"strategic"` (Kubernetes' strategic merge patch, built-in kinds only), `"apply"`
+ * (server-side apply).
+ */
 export type PatchType = "merge" | "json" | "strategic" | "apply";
 
+/**
+ * The options of any patch, whatever its type: what the client reads. `patch()` and
+ * `patchStatus()` take `PatchOptionsOf<P>`, the options of their body's type `P`.
+ */
 export interface PatchOptions extends WriteOptions {
   /** Default `"merge"` (`application/merge-patch+json`). `"apply"` is server-side apply. */
   type?: PatchType;
-  /** With `type: "apply"`: take ownership of conflicting fields. */
+  /** With `type: "apply"`: take ownership of fields another manager owns (no 409). Ignored otherwise. */
+  force?: boolean;
+}
+
+/**
+ * The options of a patch of type `P` (`type` names it, default `"merge"`); `force` goes with
+ * `"apply"` only.
+ */
+export type PatchOptionsOf<P extends PatchType> = WriteOptions & { type?: P } & ("apply" extends P ? { force?: boolean } : unknown);
+
+/** Options of a server-side apply. */
+export interface ApplyOptions extends WriteOptions {
+  /** Take ownership of fields another field manager owns instead of failing with a 409 conflict. Default: false. */
   force?: boolean;
 }
 
@@ -179,9 +203,33 @@ export interface ResourceClient<T extends KubeObject> {
   create(object: T, options?: WriteOptions): Promise<T>;
   /** PUT: the object's `metadata.resourceVersion` is checked by the server (409 when stale). */
   replace(object: T, options?: WriteOptions): Promise<T>;
-  patch(name: string, patch: unknown, options?: PatchOptions): Promise<T>;
-  /** Server-side apply of a whole (partial) object: `patch(name, object, {type: "apply"})`. */
-  apply(object: T, options?: WriteOptions & { force?: boolean }): Promise<T>;
+  /**
+   * PATCH the object `name`; resolves to the object as the server wrote it. The body's type is
+   * the one `options.type` names (see `PatchBody`):
+   * - `"merge"` (default): a JSON merge patch, `MergePatch<T>` (any field, `null` deletes it, a
+   *   list replaced whole);
+   * - `"strategic"`: a strategic merge patch, `StrategicMergePatch<T>` (built-in kinds: lists of
+   *   objects merged by key, `$patch`/`$retainKeys`/`$setElementOrder/…`/`$deleteFromPrimitiveList/…`);
+   * - `"json"`: a JSON patch, `JsonPatchOperation[]` (RFC 6902 operations, all or none);
+   * - `"apply"`: server-side apply, `ApplyPatch<T>` (with `apiVersion` and `kind`; `force`
+   *   takes fields another manager owns). `apply()` is the shorter way.
+   *
+   * @example
+   * await kube.deployments.patch("web", { spec: { replicas: 0 }, metadata: { annotations: { "example.com/note": null } } });
+   * await kube.deployments.patch("web", { spec: { template: { spec: { containers: [{ name: "web", image: "nginx:1.27" }] } } } }, { type: "strategic" });
+   * await kube.deployments.patch("web", [{ op: "test", path: "/spec/replicas", value: 3 }, { op: "replace", path: "/spec/replicas", value: 0 }], { type: "json" });
+   */
+  patch<P extends PatchType = "merge">(name: string, patch: PatchBody<T, P>, options?: PatchOptionsOf<P>): Promise<T>;
+  /**
+   * Server-side apply: `patch(object.metadata.name, object, {type: "apply"})` with `apiVersion`
+   * and `kind` filled in when missing. Send only the fields you own: the server merges them into
+   * the object (creating it when missing) and records you (`fieldManager`, default `"podfn"`) as
+   * their manager; a field another manager owns is a 409 unless `force`.
+   *
+   * @example
+   * await kube.deployments.apply({ metadata: { name: "web" }, spec: { replicas: 3 } }, { fieldManager: "scaler" });
+   */
+  apply(object: ApplyConfiguration<T>, options?: ApplyOptions): Promise<T>;
   /** Returns what the server returned (the object while finalizers hold it, or a Status). */
   delete(name: string, options?: DeleteOptions): Promise<T | Status>;
   deleteCollection(options?: DeleteCollectionOptions): Promise<KubeList<T> | Status>;
@@ -189,7 +237,14 @@ export interface ResourceClient<T extends KubeObject> {
   watch(options?: WatchOptions<T>): AsyncIterable<WatchEvent<T>>;
   getStatus(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
   replaceStatus(object: T, options?: WriteOptions): Promise<T>;
-  patchStatus(name: string, patch: unknown, options?: PatchOptions): Promise<T>;
+  /**
+   * PATCH the status subresource (`.../status`: only `status` is written), with the bodies and
+   * options of `patch()`; a merge patch by default.
+   *
+   * @example
+   * await kube.jobs.patchStatus("nightly", { status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded" }] } });
+   */
+  patchStatus<P extends PatchType = "merge">(name: string, patch: PatchBody<T, P>, options?: PatchOptionsOf<P>): Promise<T>;
 }
 
 /** Resources with a `scale` subresource. */

@@ -7,6 +7,8 @@
  */
 import type { Status } from "kubernetes-types/meta/v1.js";
 import type {
+  ApplyConfiguration,
+  ApplyOptions,
   CallOptions,
   DeleteCollectionOptions,
   DeleteOptions,
@@ -90,14 +92,14 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return resourcePath(this.type, ns, name, subresource);
   }
 
-  protected nameOf(object: T, verb: string): string {
+  protected nameOf(object: KubeObject, verb: string): string {
     const name = object.metadata?.name;
     if (!name) throw new KubeArgumentError(`${verb} ${this.type.resource}: the object has no metadata.name`);
     return name;
   }
 
   /** The object with apiVersion and kind filled in when missing. */
-  protected typed(object: T): T {
+  protected typed<O extends KubeObject>(object: O): O {
     return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(this.type), kind: object.kind ?? this.type.kind };
   }
 
@@ -178,11 +180,15 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     return this.#put(object, options);
   }
 
+  /** The body's type is checked by `ResourceClient`'s overloads, one per patch type. */
   async patch(name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
     return this.patchRaw<T>(name, patch, options);
   }
 
-  async apply(object: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
+  async apply(configuration: ApplyConfiguration<T>, options: ApplyOptions = {}): Promise<T> {
+    // A partial T is still an object with (maybe) apiVersion, kind and metadata: TypeScript
+    // cannot see it through the mapped type of a T not known here.
+    const object = configuration as KubeObject;
     const namespace = options.namespace ?? object.metadata?.namespace;
     return this.patchRaw<T>(this.nameOf(object, "apply"), this.typed(object), { ...options, namespace, type: "apply" });
   }

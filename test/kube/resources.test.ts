@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import type { ConfigMap, Pod } from "kubernetes-types/core/v1.js";
 import { createKubeClient } from "../../runtime/kube/client.js";
-import type { KubeClient } from "../../runtime/kube/api.js";
+import type { JsonPatchOperation, KubeClient } from "../../runtime/kube/api.js";
 import { KubeArgumentError } from "../../runtime/kube/errors.js";
 import { fixture, sendJson, startFakeApiServer } from "./helpers/fake-apiserver.js";
 import type { FakeApiServer, Handler, RecordedRequest } from "./helpers/fake-apiserver.js";
@@ -190,10 +190,17 @@ describe("resource clients", () => {
   });
 
   test("patch sends the Content-Type of its type", async () => {
-    const types = { merge: "application/merge-patch+json", json: "application/json-patch+json", strategic: "application/strategic-merge-patch+json", apply: "application/apply-patch+yaml" } as const;
-    for (const [type, contentType] of Object.entries(types)) {
-      const patch = type === "json" ? [{ op: "replace", path: "/spec/replicas", value: 2 }] : { spec: { replicas: 2 } };
-      await kube.deployments.patch("web", patch, { type: type as keyof typeof types });
+    const replicas = { spec: { replicas: 2 } };
+    const ops: JsonPatchOperation[] = [{ op: "replace", path: "/spec/replicas", value: 2 }];
+    const applied = { apiVersion: "apps/v1", kind: "Deployment", ...replicas } as const;
+    const sends = [
+      ["application/merge-patch+json", replicas, () => kube.deployments.patch("web", replicas, { type: "merge" })],
+      ["application/json-patch+json", ops, () => kube.deployments.patch("web", ops, { type: "json" })],
+      ["application/strategic-merge-patch+json", replicas, () => kube.deployments.patch("web", replicas, { type: "strategic" })],
+      ["application/apply-patch+yaml", applied, () => kube.deployments.patch("web", applied, { type: "apply" })],
+    ] as const;
+    for (const [contentType, patch, send] of sends) {
+      await send();
       assert.equal(last().headers["content-type"], contentType);
       assert.equal(last().path, "/apis/apps/v1/namespaces/golden/deployments/web");
       assert.deepEqual(JSON.parse(last().body), patch);
