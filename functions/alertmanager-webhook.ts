@@ -30,7 +30,7 @@
  *           http_config: { authorization: { credentials_file: /etc/alertmanager/podfn-token } }
  */
 import { z } from "zod";
-import { defineFunction, retryOnConflict } from "podfn";
+import { defineFunction, isKubeError, retryOnConflict } from "podfn";
 import type { KubeClient } from "podfn";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 
@@ -114,7 +114,7 @@ async function handleAlert(kube: KubeClient, allowed: string[], alert: z.output<
     const reason = await claimAndRestart(kube, l.namespace, l.deployment, fingerprint);
     return reason ? { ...target, outcome: "skipped", reason } : { ...target, outcome: "restarted" };
   } catch (error) {
-    if ((error as { code?: unknown }).code === "kube_not_found") return { ...target, outcome: "skipped", reason: "deployment not found" };
+    if (isKubeError(error, "kube_not_found")) return { ...target, outcome: "skipped", reason: "deployment not found" };
     throw error;
   }
 }

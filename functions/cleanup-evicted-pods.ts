@@ -21,7 +21,7 @@
  *   podfn run cleanup-evicted-pods --dry-run --input '{"olderThanMinutes": 10}'
  */
 import { z } from "zod";
-import { defineFunction } from "podfn";
+import { defineFunction, isKubeError } from "podfn";
 import type { Pod } from "kubernetes-types/core/v1.js";
 
 /** When the pod was evicted, in ms since the epoch (best estimate the API gives). */
@@ -50,9 +50,8 @@ export default defineFunction({
         // Only the pod listed: one created anew under the same name since fails the precondition (409).
         await kube.pods.delete(name, { preconditions: { uid: pod.metadata!.uid! } });
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === "kube_not_found") continue; // already gone
-        if (code === "kube_conflict") {
+        if (isKubeError(error, "kube_not_found")) continue; // already gone
+        if (isKubeError(error, "kube_conflict")) {
           log.info({ pod: name }, "skipped a pod replaced under the same name since it was listed");
           continue;
         }

@@ -28,7 +28,7 @@
  *     -d '{"olderThanHours": 6, "keepPerCronJob": 3}' localhost:8080/cleanup-finished-jobs
  */
 import { z } from "zod";
-import { defineFunction } from "podfn";
+import { defineFunction, isKubeError } from "podfn";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { asSelectorInput } from "./_selector-input.js";
 
@@ -96,9 +96,8 @@ export default defineFunction({
         // Only the Job listed: one created anew under the same name since fails the precondition (409).
         await kube.jobs.delete(name, { propagationPolicy: "Background", preconditions: { uid: job.metadata!.uid! } });
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === "kube_not_found") continue; // already gone
-        if (code === "kube_conflict") {
+        if (isKubeError(error, "kube_not_found")) continue; // already gone
+        if (isKubeError(error, "kube_conflict")) {
           log.info({ job: name }, "skipped a job replaced under the same name since it was listed");
           continue;
         }

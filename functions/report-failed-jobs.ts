@@ -22,7 +22,7 @@
  *     -p '{"status":{"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit"}]}}'
  *   kubectl events --for job/fails
  */
-import { defineFunction } from "podfn";
+import { defineFunction, isKubeError } from "podfn";
 import type { Job } from "kubernetes-types/batch/v1.js";
 
 /** The annotation marking a Job whose failure was reported (its value: when). */
@@ -46,7 +46,7 @@ export default defineFunction({
     try {
       current = await kube.jobs.get(name);
     } catch (error) {
-      if ((error as { code?: unknown }).code === "kube_not_found") return { reported: false };
+      if (isKubeError(error, "kube_not_found")) return { reported: false };
       throw error;
     }
     if (current.metadata?.annotations?.[REPORTED] !== undefined) return { reported: false };

@@ -7,7 +7,10 @@
 
 /** Base class of every podfn error. Match on `code`, not on the message. */
 export class PodfnError extends Error {
-  /** Stable machine-readable code, e.g. `"config_invalid"`. */
+  /**
+   * Stable machine-readable code, e.g. `"config_invalid"`: each subclass narrows it to its own
+   * (`PodfnErrorCode` lists them); an `HttpError`'s is its thrower's.
+   */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -19,6 +22,8 @@ export class PodfnError extends Error {
 
 /** Configuration (flags, environment, files) is invalid. The message names the option. */
 export class ConfigError extends PodfnError {
+  declare readonly code: "config_invalid";
+
   constructor(message: string, options?: { cause?: unknown }) {
     super("config_invalid", message, options);
   }
@@ -29,6 +34,7 @@ export class ConfigError extends PodfnError {
  * `file` is the module's path; `problems` lists every issue found, each with what to fix.
  */
 export class DefinitionError extends PodfnError {
+  declare readonly code: "definition_invalid";
   readonly file: string;
   readonly problems: string[];
 
@@ -59,6 +65,7 @@ export class HttpError extends PodfnError {
 
 /** Input failed the function's schema. `issues` name each field (`path`) and what is wrong. */
 export class InputError extends PodfnError {
+  declare readonly code: "invalid_input";
   readonly issues: { path: string; message: string }[];
 
   constructor(message: string, issues: { path: string; message: string }[]) {
@@ -69,6 +76,8 @@ export class InputError extends PodfnError {
 
 /** The function ran past its `timeoutMs`; its signal was aborted. */
 export class TimeoutError extends PodfnError {
+  declare readonly code: "timeout";
+
   constructor(message: string) {
     super("timeout", message);
   }

@@ -38,8 +38,10 @@ export type {
   Reply,
 } from "./function.js";
 export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";
+export type { PodfnErrorCode, KubeErrorCode, KubeApiErrorCode } from "./error-codes.js";
+export { ShutdownError } from "./lifecycle.js";
 export { loadFunctions, LoadError } from "./loader.js";
-export { invoke, type InvokeOptions } from "./invoke.js";
+export { invoke, OutputError, type InvokeOptions } from "./invoke.js";
 export { loadConfig, type Config } from "./config.js";
 export { createLogger, type Logger, type LoggerOptions } from "./log.js";
 export type * from "./kube/api.js";
@@ -62,5 +64,6 @@ export {
   KubeCredentialsError,
   KubeArgumentError,
   NoCredentialsError,
+  isKubeError,
 } from "./kube/index.js";
-export type { Credentials, KubeClientOptions, MissingPermission } from "./kube/index.js";
+export type { Credentials, KubeClientOptions, KubeErrorOf, MissingPermission } from "./kube/index.js";

@@ -50,6 +50,8 @@ export interface InvokeOptions {
 
 /** The handler returned something the `output` schema rejects: a bug in the function. */
 export class OutputError extends PodfnError {
+  declare readonly code: "invalid_output";
+
   constructor(fn: string, issues: string) {
     super("invalid_output", `${fn}: the result does not match the output schema: ${issues}`);
   }

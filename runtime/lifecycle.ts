@@ -9,8 +9,13 @@ import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import { PodfnError } from "./errors.js";
 
-/** The reason a `Drain`'s signal carries when the deadline passed with calls still running. */
+/**
+ * The reason a `Drain`'s signal carries when the deadline passed with calls still running (or
+ * the server gave up on them): a handler still running then sees it as `signal.reason`.
+ */
 export class ShutdownError extends PodfnError {
+  declare readonly code: "shutting_down";
+
   constructor(message: string) {
     super("shutting_down", message);
   }

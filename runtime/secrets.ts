@@ -15,6 +15,7 @@ import { rememberSecret } from "./secret-values.js";
 
 /** A secret cannot be read: its file (or environment variable) is missing or empty. */
 export class SecretMissingError extends PodfnError {
+  declare readonly code: "secret_missing";
   /** The secret's name, as the function references it. */
   readonly secret: string;
   /** The file (or `env:NAME`) it was looked for in. */

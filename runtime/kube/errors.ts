@@ -20,8 +20,43 @@ export interface RequestSummary {
   path: string;
 }
 
+/**
+ * The `code` of a `KubeApiError`, by the Status `reason` of the server's answer: `kube_not_found`
+ * (NotFound), `kube_already_exists`, `kube_conflict`, `kube_forbidden`, `kube_unauthorized`,
+ * `kube_invalid` (422), `kube_gone` (Gone, Expired), `kube_too_many_requests`, `kube_bad_request`,
+ * `kube_method_not_allowed`, `kube_not_acceptable`, `kube_unsupported_media_type`,
+ * `kube_request_entity_too_large`, `kube_internal_error`, `kube_service_unavailable`,
+ * `kube_timeout` (Timeout, ServerTimeout); `kube_api_error` for any other reason.
+ */
+export type KubeApiErrorCode =
+  | "kube_bad_request"
+  | "kube_unauthorized"
+  | "kube_forbidden"
+  | "kube_not_found"
+  | "kube_already_exists"
+  | "kube_conflict"
+  | "kube_gone"
+  | "kube_invalid"
+  | "kube_method_not_allowed"
+  | "kube_not_acceptable"
+  | "kube_unsupported_media_type"
+  | "kube_request_entity_too_large"
+  | "kube_too_many_requests"
+  | "kube_internal_error"
+  | "kube_service_unavailable"
+  | "kube_timeout"
+  | "kube_api_error";
+
+/**
+ * Every `code` the Kubernetes client's errors carry: a `KubeApiError`'s (the server answered),
+ * `kube_connection` (unreachable, or the connection broke), `kube_tls`, `kube_client_closed`,
+ * `kube_no_credentials`, `kube_credentials` (unusable ones) and `kube_invalid_argument` (a call
+ * that cannot work, refused before sending).
+ */
+export type KubeErrorCode = KubeApiErrorCode | "kube_connection" | "kube_tls" | "kube_client_closed" | "kube_no_credentials" | "kube_credentials" | "kube_invalid_argument";
+
 /** Stable codes of `KubeApiError` by Status `reason`; others get `kube_api_error`. */
-const CODE_BY_REASON: Record<string, string> = {
+const CODE_BY_REASON: Record<string, KubeApiErrorCode> = {
   BadRequest: "kube_bad_request",
   Unauthorized: "kube_unauthorized",
   Forbidden: "kube_forbidden",
@@ -61,16 +96,25 @@ const REASON_BY_STATUS: Record<number, string> = {
   504: "Timeout",
 };
 
-/** A non-2xx answer of the API server. `status` is the Status body (synthesized when the body was not one). */
+/**
+ * A non-2xx answer of the API server. `status` is the Status body (synthesized when the body was
+ * not one). The outcomes callers branch on have their own class (`KubeNotFoundError`, ...); the
+ * others are this class, their `code` from the Status reason (`kube_bad_request`, ...).
+ */
 export class KubeApiError extends PodfnError {
+  /** Stable code from the Status `reason`, e.g. `"kube_not_found"`; see `KubeApiErrorCode`. */
+  declare readonly code: KubeApiErrorCode;
   /** HTTP status code. */
   readonly statusCode: number;
   /** Status `reason`, e.g. `"NotFound"`; `"Unknown"` when the server gave none. */
   readonly reason: string;
+  /** The Status `details`: the object's `name`, `group`, `kind`, and `causes` (the fields of a 422). */
   readonly details: StatusDetails | undefined;
   /** The whole Status object. */
   readonly status: Status;
+  /** The request's method (`WATCH` for a watch stream's `ERROR` event). */
   readonly method: string;
+  /** The request's path, without its query. */
   readonly path: string;
   /**
    * Whether the server answered with a Status (not, say, a proxy's HTML page, whose text is kept
@@ -79,7 +123,7 @@ export class KubeApiError extends PodfnError {
    */
   readonly statusFromServer: boolean;
 
-  constructor(status: Status, statusCode: number, request: RequestSummary, code?: string, message?: string) {
+  constructor(status: Status, statusCode: number, request: RequestSummary, code?: KubeApiErrorCode, message?: string) {
     const reason = status.reason || REASON_BY_STATUS[statusCode] || "Unknown";
     super(
       code ?? CODE_BY_REASON[reason] ?? "kube_api_error",
@@ -98,22 +142,81 @@ export class KubeApiError extends PodfnError {
 /** The Status objects `kubeApiError` made up for answers that were not one. */
 const SYNTHESIZED = new WeakSet<Status>();
 
-export class KubeNotFoundError extends KubeApiError {}
-export class KubeAlreadyExistsError extends KubeApiError {}
-/** 409 Conflict: usually a stale `resourceVersion`; see `retryOnConflict`. */
-export class KubeConflictError extends KubeApiError {}
-export class KubeUnauthorizedError extends KubeApiError {}
+/**
+ * 404 NotFound: the object (or its namespace, or the resource type) does not exist.
+ *
+ * @example
+ * try {
+ *   await kube.jobs.delete(name);
+ * } catch (error) {
+ *   if (!isKubeError(error, "kube_not_found")) throw error; // already gone
+ * }
+ */
+export class KubeNotFoundError extends KubeApiError {
+  declare readonly code: "kube_not_found";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_not_found");
+  }
+}
+
+/** 409 AlreadyExists: a create of a name that is taken. */
+export class KubeAlreadyExistsError extends KubeApiError {
+  declare readonly code: "kube_already_exists";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_already_exists");
+  }
+}
+
+/** 409 Conflict: usually a stale `resourceVersion` (or a failed `uid` precondition); see `retryOnConflict`. */
+export class KubeConflictError extends KubeApiError {
+  declare readonly code: "kube_conflict";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_conflict");
+  }
+}
+
+/**
+ * 401 Unauthorized: the server did not accept the credentials (an expired or revoked token).
+ * Credentials that can change (a token file, an exec plugin) are read again and the request
+ * retried once before this is thrown.
+ */
+export class KubeUnauthorizedError extends KubeApiError {
+  declare readonly code: "kube_unauthorized";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_unauthorized");
+  }
+}
+
 /** 422 Invalid: `details.causes` name each field. */
-export class KubeInvalidError extends KubeApiError {}
+export class KubeInvalidError extends KubeApiError {
+  declare readonly code: "kube_invalid";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_invalid");
+  }
+}
+
 /** 410 Gone / Expired: a resourceVersion or continue token too old; list again. */
-export class KubeGoneError extends KubeApiError {}
+export class KubeGoneError extends KubeApiError {
+  declare readonly code: "kube_gone";
+
+  constructor(status: Status, statusCode: number, request: RequestSummary) {
+    super(status, statusCode, request, "kube_gone");
+  }
+}
+
 /** 429: the server shed load (or an eviction a PodDisruptionBudget blocks). */
 export class KubeTooManyRequestsError extends KubeApiError {
+  declare readonly code: "kube_too_many_requests";
   /** The `Retry-After` the server sent, in seconds, if any. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(status: Status, statusCode: number, request: RequestSummary, retryAfterSeconds?: number) {
-    super(status, statusCode, request);
+    super(status, statusCode, request, "kube_too_many_requests");
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -123,6 +226,8 @@ export class KubeTooManyRequestsError extends KubeApiError {
  * parsed from the server's message; the message ends with it in a copy-pasteable form.
  */
 export class KubeForbiddenError extends KubeApiError {
+  declare readonly code: "kube_forbidden";
+  /** The rule to add to the function's `permissions`, when the server's message names it. */
   readonly missingPermission: MissingPermission | undefined;
 
   constructor(status: Status, statusCode: number, request: RequestSummary) {
@@ -136,6 +241,8 @@ export class KubeForbiddenError extends KubeApiError {
 
 /** The API server could not be reached, or the connection broke. `cause` is the socket error. */
 export class KubeConnectionError extends PodfnError {
+  declare readonly code: "kube_connection";
+
   constructor(message: string, options?: { cause?: unknown }) {
     super("kube_connection", message, options);
   }
@@ -143,6 +250,8 @@ export class KubeConnectionError extends PodfnError {
 
 /** The client was closed (`kube.close()`): its streams end with this, and later requests fail with it. Never retried. */
 export class KubeClientClosedError extends PodfnError {
+  declare readonly code: "kube_client_closed";
+
   constructor(message: string) {
     super("kube_client_closed", message);
   }
@@ -150,6 +259,8 @@ export class KubeClientClosedError extends PodfnError {
 
 /** TLS failed: the server's certificate is not trusted by the configured CA (or does not name the host). Never retried. */
 export class KubeTlsError extends PodfnError {
+  declare readonly code: "kube_tls";
+
   constructor(message: string, options?: { cause?: unknown }) {
     super("kube_tls", message, options);
   }
@@ -157,6 +268,7 @@ export class KubeTlsError extends PodfnError {
 
 /** No credentials were found. The message names every source tried and why each failed. */
 export class NoCredentialsError extends PodfnError {
+  declare readonly code: "kube_no_credentials";
   /** One line per source tried. */
   readonly tried: string[];
 
@@ -168,6 +280,8 @@ export class NoCredentialsError extends PodfnError {
 
 /** Credentials were found but are unusable: an invalid kubeconfig, a failing exec plugin, an unreadable token file. */
 export class KubeCredentialsError extends PodfnError {
+  declare readonly code: "kube_credentials";
+
   constructor(message: string, options?: { cause?: unknown }) {
     super("kube_credentials", message, options);
   }
@@ -221,12 +335,15 @@ export function kubeApiError(statusCode: number, body: unknown, request: Request
     case "TooManyRequests":
       return new KubeTooManyRequestsError(status, statusCode, request, retryAfterSeconds);
     default:
+      // A 410 whose Status names another reason is still a too-old version (its code is `kube_gone`).
       return statusCode === 410 ? new KubeGoneError(status, statusCode, request) : new KubeApiError(status, statusCode, request);
   }
 }
 
 /** A call was made with arguments that cannot work (e.g. `replace` of an object without a name). */
 export class KubeArgumentError extends PodfnError {
+  declare readonly code: "kube_invalid_argument";
+
   constructor(message: string) {
     super("kube_invalid_argument", message);
   }

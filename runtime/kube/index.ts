@@ -35,7 +35,9 @@ export {
   NoCredentialsError,
   kubeApiError,
 } from "./errors.js";
-export type { MissingPermission, RequestSummary } from "./errors.js";
+export type { KubeApiErrorCode, KubeErrorCode, MissingPermission, RequestSummary } from "./errors.js";
+export { isKubeError } from "./is-kube-error.js";
+export type { KubeErrorOf } from "./is-kube-error.js";
 export { parseForbiddenMessage, formatPermission } from "./forbidden.js";
 export { retryOnConflict } from "./retry.js";
 export type { RetryOptions, RetryOnConflictOptions } from "./retry.js";
