@@ -9,14 +9,20 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject } from "./kube/api.js";
 
+/**
+ * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
+ * `impersonate` are never granted to a function.
+ */
+export type PermissionVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "*";
+
 /** One RBAC rule a function needs; the manifests grant exactly these. */
 export interface PermissionRule {
   /** API groups, `""` for core. */
   apiGroups: string[];
   /** Resources, with subresources as `deployments/scale`. */
   resources: string[];
-  /** Verbs: get, list, watch, create, update, patch, delete, deletecollection. */
-  verbs: string[];
+  /** At least one of get, list, watch, create, update, patch, delete, deletecollection, or `"*"` for all of them. */
+  verbs: PermissionVerb[];
   /** Restrict to these object names. */
   resourceNames?: string[];
   /** Another namespace than the function's own, or `"*"` for every namespace (a ClusterRole). */

@@ -21,6 +21,7 @@ export type {
   PodfnFunction,
   LoadedFunction,
   PermissionRule,
+  PermissionVerb,
   HttpTrigger,
   HttpAuth,
   HttpMethod,

@@ -5,7 +5,7 @@
  * gets, and the RBAC rule it implies (list and watch of the resource where it is watched; get
  * and patch too for a finalizer).
  */
-import type { LoadedWatch, PermissionRule, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
+import type { LoadedWatch, PermissionRule, PermissionVerb, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
 import { RESOURCE_TYPES } from "../kube/types.js";
 
 export const WATCH_EVENTS = ["ADDED", "MODIFIED", "DELETED"] as const satisfies readonly WatchEventName[];
@@ -149,7 +149,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
 export function watchRule(w: LoadedWatch): PermissionRule {
   const builtIn = BUILT_IN.get(w.type.group ? `${w.type.resource}.${w.type.group}` : w.type.resource);
   const namespace = !w.type.namespaced ? (builtIn ? undefined : "*") : w.namespace;
-  const verbs = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : ["list", "watch"];
+  const verbs: PermissionVerb[] = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : ["list", "watch"];
   return { apiGroups: [w.type.group], resources: [w.type.resource], verbs, ...(namespace !== undefined ? { namespace } : {}) };
 }
 

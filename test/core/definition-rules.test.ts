@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { resolveDefinition } from "../../runtime/definition-schema.js";
-import { defineFunction, type PodfnFunction } from "../../runtime/function.js";
+import { defineFunction, type PermissionRule, type PodfnFunction } from "../../runtime/function.js";
 
 function problems(definition: Partial<Parameters<typeof defineFunction>[0]>): string {
   const fn = defineFunction({ name: "f", http: { auth: "none" }, handler: () => ({}), ...definition } as Parameters<typeof defineFunction>[0]) as PodfnFunction;
@@ -143,7 +143,7 @@ test("a resource a built-in group does not serve is refused when it is surely a 
     { apiGroups: ["", "apps"], resources: ["deployments"], verbs: ["get"] },
     { apiGroups: ["networking.k8s.io"], resources: ["servicecidrs"], verbs: ["get"] },
     { apiGroups: [""], resources: ["nodes/stats", "nodes/metrics", "nodes/log"], verbs: ["get"] },
-  ]) {
+  ] satisfies PermissionRule[]) {
     assert.equal(problems({ permissions: [rule] }), "", JSON.stringify(rule));
   }
 });
@@ -157,4 +157,10 @@ test("a schedule's input asking for a dry run the schema would strip is refused 
   assert.match(problems({ input: z.object({ hours: z.number().optional() }), schedule: [cron, { ...cron, name: "b", input: { dry_run: true } }] }), /^schedule\[1\]\.input\.dry_run: is not an input field/);
   // A schema that declares the field takes it as any other.
   assert.equal(problems({ input: z.object({ dryRun: z.boolean() }), schedule: { ...cron, input: { dryRun: true } } }), "");
+});
+
+test("a misspelt verb is a compile error as well as a load-time problem", () => {
+  // @ts-expect-error: "lst" is no verb (PermissionVerb)
+  const rule: PermissionRule = { apiGroups: [""], resources: ["pods"], verbs: ["lst"] };
+  assert.match(problems({ permissions: [rule] }), /verbs\[0\]: must be one of get, list, watch, create, update, patch, delete, deletecollection, \*/);
 });

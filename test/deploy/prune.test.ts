@@ -92,7 +92,7 @@ describe("pruning with the README's command", { skip: hasKubectl ? false : "kube
 
   test("the same app installed in two namespaces is pruned one install at a time: the other's Role in a shared namespace and its ClusterRole stay", async () => {
     const reader = (wide: boolean) =>
-      loaded({ name: "reader", http: { method: "GET", auth: "none" }, permissions: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list"], namespace: "shared" }, ...(wide ? [{ apiGroups: [""], resources: ["nodes"], verbs: ["list"] }] : [])], handler: () => 1 });
+      loaded({ name: "reader", http: { method: "GET", auth: "none" }, permissions: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list"], namespace: "shared" }, ...(wide ? [{ apiGroups: [""], resources: ["nodes"], verbs: ["list" as const] }] : [])], handler: () => 1 });
     const write = async (name: string, namespace: string, wide: boolean) => {
       const out = join(dir, name);
       await mkdir(out);

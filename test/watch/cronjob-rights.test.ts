@@ -19,7 +19,7 @@ const definition = {
   name: "audit",
   watch: { resource: "deployments.apps" },
   schedule: { cron: "0 3 * * *" },
-  permissions: [{ apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create"] }],
+  permissions: [{ apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create" as const] }],
 };
 
 let h: Harness;
