@@ -138,6 +138,10 @@ export function optionsSchema(): ReturnType<typeof buildSchema> {
 
 type ConfigValues = z.output<ReturnType<typeof buildSchema>>;
 
+/**
+ * The resolved configuration of a podfn process (`podfn serve`, `run`, `dev`...): every option
+ * of flags, environment and defaults, as `loadConfig` reads them (README: Options).
+ */
 export type Config = Readonly<Omit<ConfigValues, "host">> & {
   /** Listen address, defaulted: `::` in a pod (dual-stack and IPv6-only clusters alike), else `127.0.0.1`. */
   readonly host: string;

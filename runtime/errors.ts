@@ -35,7 +35,9 @@ export class ConfigError extends PodfnError {
  */
 export class DefinitionError extends PodfnError {
   declare readonly code: "definition_invalid";
+  /** The module's path. */
   readonly file: string;
+  /** Each problem, `field: what to fix`. */
   readonly problems: string[];
 
   constructor(file: string, problems: string[], options?: { cause?: unknown }) {
@@ -53,7 +55,9 @@ export class DefinitionError extends PodfnError {
  * throw new HttpError(409, "already_running", "a cleanup is already running");
  */
 export class HttpError extends PodfnError {
+  /** The HTTP status answered (a 4xx or 5xx). */
   readonly status: number;
+  /** Sent as the error body's `details` when defined. */
   readonly details: unknown;
 
   constructor(status: number, code: string, message: string, options?: { details?: unknown; cause?: unknown }) {
@@ -66,6 +70,7 @@ export class HttpError extends PodfnError {
 /** Input failed the function's schema. `issues` name each field (`path`) and what is wrong. */
 export class InputError extends PodfnError {
   declare readonly code: "invalid_input";
+  /** One per problem: the field's path (`labels.app`, `items[2].name`; `""` for the input itself) and what is wrong. */
   readonly issues: { path: string; message: string }[];
 
   constructor(message: string, issues: { path: string; message: string }[]) {

@@ -15,15 +15,25 @@ import type { KubeClient, KubeObject } from "./kube/api.js";
  */
 export type PermissionVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "*";
 
-/** One RBAC rule a function needs; the manifests grant exactly these. */
+/**
+ * One RBAC rule a function needs; the manifests grant exactly these (a Role in the function's
+ * namespace, or the one `namespace` names; a ClusterRole for `"*"`).
+ *
+ * @example
+ * { apiGroups: ["apps"], resources: ["deployments", "deployments/scale"], verbs: ["get", "patch"], resourceNames: ["web"] }
+ */
 export interface PermissionRule {
-  /** API groups, `""` for core. */
+  /** API groups without their version, `""` for core (`["apps"]`, `["", "batch"]`). */
   apiGroups: string[];
-  /** Resources, with subresources as `deployments/scale`. */
+  /** Resources as RBAC names them (plural, lower case), with subresources as `deployments/scale`, `pods/log`. */
   resources: string[];
   /** At least one of get, list, watch, create, update, patch, delete, deletecollection, or `"*"` for all of them. */
   verbs: PermissionVerb[];
-  /** Restrict to these object names. */
+  /**
+   * Restrict to these object names (at least one). Cannot limit `create` or `deletecollection`
+   * of a resource (only of a subresource such as `pods/eviction`): Kubernetes authorizes those
+   * before there is a name.
+   */
   resourceNames?: string[];
   /** Another namespace than the function's own, or `"*"` for every namespace (a ClusterRole). */
   namespace?: string;
@@ -34,6 +44,7 @@ export type NoAuth = "none";
 
 /** `Authorization: Bearer <token>` compared in constant time with a secret. */
 export interface BearerAuth {
+  /** Bearer token authentication. */
   type: "bearer";
   /** Name of the secret: the file `$PODFN_SECRETS_DIR/<secret>`. */
   secret: string;
@@ -48,6 +59,7 @@ export interface BearerAuth {
 
 /** A signature of the raw body, e.g. GitHub's `X-Hub-Signature-256: sha256=<hex>`. */
 export interface HmacAuth {
+  /** HMAC signature authentication. */
   type: "hmac";
   /** Name of the secret holding the HMAC key (file `$PODFN_SECRETS_DIR/<secret>`). */
   secret: string;
@@ -84,6 +96,7 @@ export interface HmacAuth {
 
 /** The caller's Kubernetes ServiceAccount token, checked with a TokenReview. */
 export interface ServiceAccountAuth {
+  /** Kubernetes ServiceAccount token authentication. */
   type: "serviceAccount";
   /** Identities allowed to call, `system:serviceaccount:NS:NAME` (`system:serviceaccount:NS:*` for a whole namespace). */
   allow: string[];
@@ -91,23 +104,45 @@ export interface ServiceAccountAuth {
   audiences?: string[];
 }
 
+/**
+ * How an HTTP caller is authenticated: `"none"` (written out on purpose), a bearer token, an
+ * HMAC signature of the body (webhooks), or a Kubernetes ServiceAccount token.
+ */
 export type HttpAuth = NoAuth | BearerAuth | HmacAuth | ServiceAccountAuth;
 
+/** The methods a function's route may serve. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ * Expose the function as an HTTP route of the HTTP Deployment: the body (or a GET's query) is
+ * the input, the result the JSON answer.
+ *
+ * @example
+ * http: { method: "POST", path: "/hooks/github", auth: { type: "hmac", secret: "github-webhook-secret", header: "x-hub-signature-256" } }
+ */
 export interface HttpTrigger {
   /** Default `POST`. GET functions take their input from the query string. */
   method?: HttpMethod;
-  /** Default `/<name>`. */
+  /** Default `/<name>`. Must start with `/`; `/healthz`, `/readyz` and `/metrics` are the server's. */
   path?: string;
   /** Caller authentication. Required: write `"none"` to serve without any. */
   auth: HttpAuth;
   /** Largest accepted body in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
-  /** Milliseconds a caller has to send the whole body (then 408). Default 10000. */
+  /** Milliseconds a caller has to send the whole body (then 408). Default 10000, at most a day. */
   bodyTimeoutMs?: number;
 }
 
+/**
+ * Run the function on a cron schedule: as a Kubernetes CronJob (default) running `podfn run`,
+ * or in the HTTP Deployment's leader replica (`mode: "in-process"`).
+ *
+ * @example
+ * schedule: [
+ *   { name: "evening", cron: "0 19 * * 1-5", timeZone: "Europe/Paris", input: { replicas: 0 } },
+ *   { name: "morning", cron: "0 7 * * 1-5", timeZone: "Europe/Paris", input: { replicas: 2 } },
+ * ]
+ */
 export interface ScheduleEntry {
   /** Five-field cron expression, e.g. `"0 * * * *"`. */
   cron: string;
@@ -115,12 +150,17 @@ export interface ScheduleEntry {
   timeZone?: string;
   /** Input passed to the function on this schedule. Default `{}`. */
   input?: unknown;
-  /** Default `Forbid`. */
+  /** A run due while the previous one still runs: `Forbid` (default) skips it, `Allow` runs both, `Replace` stops the previous and runs the new one. */
   concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  /** Skip a run that could not start within this many seconds of its time (a positive integer). Default: never skipped. */
   startingDeadlineSeconds?: number;
   /** `cronjob` (default): a Kubernetes CronJob. `in-process`: fired by the leader replica of the HTTP Deployment. */
   mode?: "cronjob" | "in-process";
-  /** Distinguishes several schedules of one function in CronJob names. Default: the index. */
+  /**
+   * Distinguishes several schedules of one function in logs and CronJob names
+   * (`<app>-<function>-<name>`): a DNS label of at most 10 characters, distinct among the
+   * function's schedules. Default: the entry's index (`"0"`, `"1"`, ...).
+   */
   name?: string;
 }
 
@@ -131,6 +171,7 @@ export interface ScheduleEntry {
 export interface WatchedResourceType {
   /** API group; `""` for the core group. */
   group: string;
+  /** API version, e.g. `"v1"`. */
   version: string;
   /** Plural lower-case resource name, as in URLs and RBAC rules. */
   resource: string;
@@ -239,8 +280,11 @@ export interface FunctionContext<Input> {
 /** Returned by a handler to choose the HTTP status and headers. */
 export interface Reply {
   readonly [replyBrand]: true;
+  /** HTTP status, 200 to 599 (`podfn run` exits 1 for 400 and above). */
   status: number;
+  /** Sent as JSON; `undefined` sends no body. */
   body: unknown;
+  /** Extra response headers (not the framing ones: the server sets those). */
   headers: Record<string, string>;
 }
 const replyBrand: unique symbol = Symbol.for("podfn.reply");
@@ -255,13 +299,24 @@ export function reply(status: number, body?: unknown, headers: Record<string, st
   return { [replyBrand]: true, status, body, headers };
 }
 
+/** Whether `value` is what `reply()` returns. */
 export function isReply(value: unknown): value is Reply {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[replyBrand] === true;
 }
 
+/**
+ * What `defineFunction` takes: a name, how the function is triggered (`http`, `schedule`,
+ * `watch`; any together, or none to run it only with `podfn run`), what it may do in the cluster
+ * (`permissions`), its input schema and its handler. Checked as the function loads: a problem is
+ * reported with the field and the fix.
+ *
+ * @typeParam S - the zod schema of the input; the handler's `input` is its output type.
+ * @typeParam Output - the handler's result, checked against `output` when given.
+ */
 export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown> {
   /** DNS-1123 label: lower case, digits, `-`; at most 52 characters (room for CronJob suffixes). */
   name: string;
+  /** One line on what the function does, shown by `podfn list`. */
   description?: string;
   /** Schema of the input. Default: an empty object. */
   input?: S;
@@ -293,6 +348,20 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   env?: string[];
   /** Work to do once when the process shuts down (close clients, flush). */
   onShutdown?: () => Promise<void> | void;
+  /**
+   * The function itself, called once per HTTP request, schedule run, watch event or `podfn run`
+   * with the parsed input and the call's context. Its result is the HTTP answer's JSON body (200;
+   * `reply()` to choose the status and headers) and what `podfn run` prints; a throw is a
+   * failed call (`HttpError` chooses its status). It should stop when `ctx.signal` aborts
+   * (timeout, shutdown).
+   *
+   * @example
+   * async handler({ input, kube, log }) {
+   *   const pods = await kube.pods.listPage({ labelSelector: input.selector });
+   *   log.info({ count: pods.items.length }, "listed");
+   *   return { count: pods.items.length };
+   * }
+   */
   handler(ctx: FunctionContext<z.output<S>>): Promise<Output | Reply | void> | Output | Reply | void;
 }
 
@@ -319,38 +388,54 @@ export function defineFunction<S extends z.ZodType = z.ZodObject<{}>, Output = u
   return Object.freeze({ ...definition, [functionBrand]: true as const });
 }
 
+/** Whether `value` was made by `defineFunction` (what the loader looks for in a module's default export). */
 export function isPodfnFunction(value: unknown): value is PodfnFunction {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[functionBrand] === true;
 }
 
 /** A loaded function: the definition with its defaults resolved. Produced by the loader. */
 export interface LoadedFunction {
+  /** What `defineFunction` returned. */
   definition: PodfnFunction;
   /** Path of the module it came from. */
   file: string;
+  /** The function's name. */
   name: string;
   /** The input schema (an empty object schema when none was given). */
   input: z.ZodType;
+  /** `timeoutMs`, default 30000. */
   timeoutMs: number;
+  /** The declared rules (a watch's list and watch rights are added to its workload's, not here). */
   permissions: PermissionRule[];
   /** Configuration variables it reads (`env`), copied into its pods by `podfn manifests`. */
   env: string[];
+  /** The HTTP route with its defaults; absent: none. */
   http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
+  /** Every schedule, named (its index when unnamed) and defaulted. */
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
+  /** Every watch, defaulted. */
   watches: LoadedWatch[];
 }
 
 /** A watch with its defaults resolved. */
 export interface LoadedWatch {
+  /** Its name in logs (default: the resource). */
   name: string;
+  /** The watched type, its kind resolved. */
   type: WatchedResourceType;
   /** The namespace to watch, `"*"` for all; absent: the function's (the client's). Absent for cluster-scoped resources. */
   namespace?: string;
+  /** As given; absent: none. */
   labelSelector?: string;
+  /** As given; absent: none. */
   fieldSelector?: string;
+  /** The changes that call the function (default all three). */
   events: WatchEventName[];
+  /** Calls at once (default 4). */
   concurrency: number;
+  /** Retries of a failed call (default 3). */
   retries: number;
+  /** Whether only an object's latest queued change is called (default false). */
   coalesce: boolean;
   /** Absent: no resync. */
   resyncSeconds?: number;

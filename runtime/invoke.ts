@@ -22,16 +22,23 @@ import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
 import { refuseDryRunField } from "./input-dry-run.js";
 
+/** What `invoke()` runs: a loaded function, its raw input, and the call's context. */
 export interface InvokeOptions {
+  /** The function, as `loadFunctions` gives it. */
   fn: LoadedFunction;
   /** The raw input (parsed JSON body, query object, `--input`, or a schedule's input). */
   input: unknown;
   /** `input` is already the schema's output (`parseInput`'s, for this trigger): not parsed again. */
   inputParsed?: boolean;
+  /** How the call came in (the handler's `ctx.trigger`). */
   trigger: Trigger;
+  /** Id of the call, in its log lines and `ctx.requestId`. */
   requestId: string;
+  /** Whether the handler's client sends writes as server-side dry runs (`ctx.dryRun`). */
   dryRun: boolean;
+  /** The client the handler gets (a view of it honouring the call's signal and `dryRun`). */
   kube: KubeClient;
+  /** The logger the call's `ctx.log` is a child of. */
   logger: Logger;
   /** Aborts the call from outside (shutdown, client gone). */
   signal?: AbortSignal;

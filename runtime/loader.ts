@@ -20,6 +20,7 @@ import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
   declare readonly code: "load_failed";
+  /** One line per problem, `file: field: what to fix`. */
   readonly problems: string[];
   /** The functions folder itself was not there (`podfn dev` then waits for it to come back). */
   readonly folderMissing: boolean;

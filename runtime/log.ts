@@ -7,7 +7,7 @@
  * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
-import { pino, type Logger, type DestinationStream, type LogFn } from "pino";
+import { pino, type Logger as PinoLogger, type DestinationStream, type LogFn } from "pino";
 import format from "quick-format-unescaped";
 import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
@@ -16,10 +16,12 @@ import { censorSecrets } from "./secret-values.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
 
-export type { Logger } from "pino";
+/** A pino logger: `log.info({ pod }, "deleted")`, `log.child({ job })`, `log.error({ err }, "failed")`. */
+export type Logger = PinoLogger;
 
+/** Options of `createLogger`. */
 export interface LoggerOptions {
-  /** Default `info`. */
+  /** Lowest level written: `trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`. Default `info`. */
   level?: string;
   /** Human-readable lines instead of JSON. Default false. */
   pretty?: boolean;
@@ -112,6 +114,10 @@ function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn):
 }
 
 /**
+ * A pino logger as podfn's own: one JSON line per event (ISO `time`, `level` as a word), errors
+ * under `err` serialized with their cause and code, token and authorization fields redacted,
+ * and every secret the process holds censored by value in each line.
+ *
  * @example
  * const log = createLogger({ level: "debug" });
  * log.info({ fn: "whoami" }, "loaded");

@@ -22,16 +22,23 @@ export type { ApplyConfiguration, ApplyPatch, DeepPartial, JsonPatchOperation, J
 
 /** Any Kubernetes object: what every typed accessor returns. */
 export interface KubeObject {
+  /** `group/version`, `v1` for the core group; filled in on what the client returns. */
   apiVersion?: string;
+  /** The object's kind, e.g. `"Pod"`; filled in on what the client returns. */
   kind?: string;
+  /** Name, namespace, labels, annotations, and the server's uid, resourceVersion... */
   metadata?: ObjectMeta;
 }
 
 /** One page of a list, as the server sent it. */
 export interface KubeList<T> {
+  /** The list's `group/version`. */
   apiVersion?: string;
+  /** `<Kind>List`, e.g. `"PodList"`. */
   kind?: string;
+  /** `resourceVersion` of the list, and `continue` when more pages follow. */
   metadata: ListMeta;
+  /** The page's objects, each with its apiVersion and kind. */
   items: T[];
 }
 
@@ -39,6 +46,7 @@ export interface KubeList<T> {
 export interface ResourceType {
   /** API group; `""` for the core group. */
   group: string;
+  /** API version, e.g. `"v1"`, `"v1beta1"`. */
   version: string;
   /** Plural lower-case resource name, as in URLs and RBAC rules. */
   resource: string;
@@ -54,11 +62,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** The namespace of a call on a namespaced resource (cluster-scoped ones ignore it). */
 export interface NamespaceOption {
   /** Namespace of the call. Default: the client's namespace (the function's). */
   namespace?: string;
 }
 
+/** Options of every write (create, replace, patch, apply, delete). */
 export interface WriteOptions extends CallOptions, NamespaceOption {
   /**
    * Server-side dry run (`dryRun=All`): every check, nothing persisted. A dry-run client's
@@ -75,11 +85,13 @@ export interface WriteOptions extends CallOptions, NamespaceOption {
   fieldValidation?: "Strict" | "Warn" | "Ignore";
 }
 
+/** Options of `createJobFromCronJob`. */
 export interface CreateJobFromCronJobOptions extends WriteOptions {
   /** The Job's name. Default (also when empty): one the server generates, `<cronjob>-manual-xxxxx`. */
   name?: string;
 }
 
+/** Options of `list`, `listPage`, `watch` and `deleteCollection`'s selection. */
 export interface ListOptions extends CallOptions {
   /** Namespace to list, or `"*"` for all namespaces. Default: the client's namespace. */
   namespace?: string;
@@ -98,11 +110,21 @@ export interface ListOptions extends CallOptions {
   consistent?: boolean;
 }
 
+/** Options of `listPage`: a list's options, and where the page starts. */
 export interface ListPageOptions extends ListOptions {
   /** The `metadata.continue` token of the previous page. */
   continue?: string;
 }
 
+/**
+ * Options of `watch()`: what to watch (a list's namespace and selectors), where to start, and
+ * how the watch resumes.
+ *
+ * @example
+ * for await (const { type, object } of kube.pods.watch({ labelSelector: "app=web", signal })) {
+ *   log.info({ type, pod: object.metadata?.name }, "pod changed");
+ * }
+ */
 export interface WatchOptions<T = KubeObject> extends ListOptions {
   /**
    * Start from this resourceVersion. Default: list first, yield every listed object as `ADDED`
@@ -131,10 +153,14 @@ export interface WatchOptions<T = KubeObject> extends ListOptions {
   store?: Map<string, T>;
 }
 
+/** The kind of a watch event: `BOOKMARK` only with `bookmarks: true` (its object carries only a resourceVersion). */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
 
+/** One event of `watch()`. */
 export interface WatchEvent<T> {
+  /** What happened to the object. */
   type: WatchEventType;
+  /** The object after the change (for `DELETED`, as it was last). */
   object: T;
 }
 
@@ -168,28 +194,53 @@ export interface ApplyOptions extends WriteOptions {
   force?: boolean;
 }
 
+/** Options of `delete` (sent as the request's `DeleteOptions` body). */
 export interface DeleteOptions extends WriteOptions {
+  /**
+   * What happens to the objects it owns (a Job's pods, a Deployment's ReplicaSets):
+   * `Background` (deleted after it), `Foreground` (deleted before it), `Orphan` (kept).
+   * Default: the resource's (Background for most; Orphan for a Job through the API).
+   */
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
+  /** Seconds a pod has to stop (0: at once). Default: the pod's `terminationGracePeriodSeconds`. */
   gracePeriodSeconds?: number;
+  /** Delete only if the object still has this uid (not one created anew under the name) and/or resourceVersion: else 409. */
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+/** Options of `deleteCollection`: which objects (every one of the namespace when no selector), and how. */
 export interface DeleteCollectionOptions extends DeleteOptions {
+  /** e.g. `app=old`. */
   labelSelector?: string;
+  /** e.g. `status.phase=Succeeded`. */
   fieldSelector?: string;
 }
 
+/** Options of a pod's `logs` and `streamLogs`. */
 export interface LogOptions extends CallOptions, NamespaceOption {
+  /** The container. Default: the pod's only one (a pod of several refuses without it). */
   container?: string;
+  /** Only the last lines. Default: all. */
   tailLines?: number;
+  /** Only the lines of the last seconds. Default: all. */
   sinceSeconds?: number;
+  /** Start each line with its RFC 3339 time. Default false. */
   timestamps?: boolean;
+  /** The previous instance of the container (after a restart). Default false. */
   previous?: boolean;
 }
 
 /** Typed verbs on one resource. Cluster-scoped resources ignore `namespace`. */
 export interface ResourceClient<T extends KubeObject> {
+  /** The group, version, resource and kind it calls. */
   readonly type: ResourceType;
+  /**
+   * The object `name` (in the client's namespace unless `namespace` says), with its apiVersion
+   * and kind; a `KubeNotFoundError` (`kube_not_found`) when there is none.
+   *
+   * @example
+   * const web = await kube.deployments.get("web");
+   */
   get(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
   /**
    * Every object, page by page (`limit`/`continue`), as one async iterator. When the list's
@@ -200,6 +251,14 @@ export interface ResourceClient<T extends KubeObject> {
   list(options?: ListOptions): AsyncIterable<T>;
   /** One page, with its `metadata.continue` and `metadata.resourceVersion`. */
   listPage(options?: ListPageOptions): Promise<KubeList<T>>;
+  /**
+   * POST a new object, in `options.namespace`, else its `metadata.namespace`, else the client's;
+   * apiVersion and kind are filled in when missing. Resolves to the object as stored (uid,
+   * resourceVersion, defaults); a `KubeAlreadyExistsError` when the name is taken.
+   *
+   * @example
+   * await kube.configMaps.create({ metadata: { name: "settings" }, data: { mode: "fast" } });
+   */
   create(object: T, options?: WriteOptions): Promise<T>;
   /** PUT: the object's `metadata.resourceVersion` is checked by the server (409 when stale). */
   replace(object: T, options?: WriteOptions): Promise<T>;
@@ -232,10 +291,13 @@ export interface ResourceClient<T extends KubeObject> {
   apply(object: ApplyConfiguration<T>, options?: ApplyOptions): Promise<T>;
   /** Returns what the server returned (the object while finalizers hold it, or a Status). */
   delete(name: string, options?: DeleteOptions): Promise<T | Status>;
+  /** Deletes every object its selectors match in the namespace; returns what the server returned (the deleted list, or a Status). */
   deleteCollection(options?: DeleteCollectionOptions): Promise<KubeList<T> | Status>;
   /** Typed events; resumes after the server ends a stream, relists on 410, stops on abort. */
   watch(options?: WatchOptions<T>): AsyncIterable<WatchEvent<T>>;
+  /** GET the status subresource (the whole object, as the server serves it there). */
   getStatus(name: string, options?: CallOptions & NamespaceOption): Promise<T>;
+  /** PUT the status subresource: only `status` is written; `metadata.resourceVersion` is checked (409 when stale). */
   replaceStatus(object: T, options?: WriteOptions): Promise<T>;
   /**
    * PATCH the status subresource (`.../status`: only `status` is written), with the bodies and
@@ -249,11 +311,13 @@ export interface ResourceClient<T extends KubeObject> {
 
 /** Resources with a `scale` subresource. */
 export interface ScalableResourceClient<T extends KubeObject> extends ResourceClient<T> {
+  /** The scale subresource: `spec.replicas`, and the current count and selector in `status`. */
   getScale(name: string, options?: CallOptions & NamespaceOption): Promise<autoscalingv1.Scale>;
   /** Patches `spec.replicas` of the scale subresource. */
   scale(name: string, replicas: number, options?: WriteOptions): Promise<autoscalingv1.Scale>;
 }
 
+/** `kube.pods`: a resource client with the pod's log and eviction. */
 export interface PodClient extends ResourceClient<corev1.Pod> {
   /** The whole log as text. */
   logs(name: string, options?: LogOptions): Promise<string>;
@@ -265,29 +329,48 @@ export interface PodClient extends ResourceClient<corev1.Pod> {
 
 /** What SelfSubjectReview answers. */
 export interface UserInfo {
+  /** e.g. `system:serviceaccount:ops:podfn-cleanup`. */
   username: string;
+  /** The identity's uid, when the authenticator gives one. */
   uid?: string;
+  /** e.g. `system:serviceaccounts`, `system:serviceaccounts:ops`, `system:authenticated`. */
   groups: string[];
+  /** What else the authenticator says (a ServiceAccount token's pod name and uid...). */
   extra?: Record<string, string[]>;
 }
 
+/**
+ * What `canI` asks, as `kubectl auth can-i` does.
+ *
+ * @example
+ * await kube.canI({ verb: "patch", group: "apps", resource: "deployments", subresource: "scale" });
+ */
 export interface AccessQuery {
+  /** The verb: `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`, or any other the authorizer knows. */
   verb: string;
   /** API group; `""` (default) for core. */
   group?: string;
+  /** Plural resource name, as in RBAC rules. */
   resource: string;
+  /** e.g. `scale`, `status`, `log`. */
   subresource?: string;
+  /** One object's name. Default: any. */
   name?: string;
   /** Default: the client's namespace. `""` for cluster-wide. */
   namespace?: string;
 }
 
+/** What `canI` answers (a SelfSubjectAccessReview's status). */
 export interface AccessDecision {
+  /** Whether the request would be allowed. */
   allowed: boolean;
+  /** Whether an authorizer denied it outright (not allowed is not always denied: none may have had an opinion). */
   denied?: boolean;
+  /** The authorizer's reason, when it gave one (the Role or binding that allowed it). */
   reason?: string;
 }
 
+/** What `emitEvent` writes. */
 export interface EmitEventOptions extends WriteOptions {
   /** The object the event is about (needs apiVersion, kind, metadata.name, metadata.namespace/uid when known). */
   regarding: KubeObject;
@@ -310,35 +393,66 @@ export interface KubeClient {
   /** The API server's base URL. */
   readonly server: string;
 
+  /** core/v1 Pods, with their logs and eviction. */
   readonly pods: PodClient;
+  /** core/v1 Services. */
   readonly services: ResourceClient<corev1.Service>;
+  /** core/v1 ConfigMaps. */
   readonly configMaps: ResourceClient<corev1.ConfigMap>;
+  /** core/v1 Secrets (their `data` values are base64). */
   readonly secrets: ResourceClient<corev1.Secret>;
+  /** core/v1 ServiceAccounts. */
   readonly serviceAccounts: ResourceClient<corev1.ServiceAccount>;
+  /** core/v1 Namespaces (cluster-scoped). */
   readonly namespaces: ResourceClient<corev1.Namespace>;
   /** core/v1 Events. */
   readonly events: ResourceClient<corev1.Event>;
+  /** core/v1 Nodes (cluster-scoped). */
   readonly nodes: ResourceClient<corev1.Node>;
+  /** core/v1 PersistentVolumeClaims. */
   readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
+  /** core/v1 ResourceQuotas. */
   readonly resourceQuotas: ResourceClient<corev1.ResourceQuota>;
+  /** core/v1 LimitRanges. */
   readonly limitRanges: ResourceClient<corev1.LimitRange>;
+  /**
+   * apps/v1 Deployments, with their scale subresource (`getScale`, `scale`); `restartDeployment` restarts one.
+   *
+   * @example
+   * await kube.deployments.scale("web", 0);
+   */
   readonly deployments: ScalableResourceClient<appsv1.Deployment>;
+  /** apps/v1 StatefulSets, with their scale subresource. */
   readonly statefulSets: ScalableResourceClient<appsv1.StatefulSet>;
+  /** apps/v1 DaemonSets. */
   readonly daemonSets: ResourceClient<appsv1.DaemonSet>;
+  /** apps/v1 ReplicaSets, with their scale subresource. */
   readonly replicaSets: ScalableResourceClient<appsv1.ReplicaSet>;
+  /** batch/v1 Jobs (delete them with `propagationPolicy: "Background"`: through the API a Job's pods are orphaned by default). */
   readonly jobs: ResourceClient<batchv1.Job>;
+  /** batch/v1 CronJobs; `createJobFromCronJob` runs one now. */
   readonly cronJobs: ResourceClient<batchv1.CronJob>;
+  /** coordination.k8s.io/v1 Leases. */
   readonly leases: ResourceClient<coordinationv1.Lease>;
+  /** rbac.authorization.k8s.io/v1 Roles. */
   readonly roles: ResourceClient<rbacv1.Role>;
+  /** rbac.authorization.k8s.io/v1 RoleBindings. */
   readonly roleBindings: ResourceClient<rbacv1.RoleBinding>;
+  /** rbac.authorization.k8s.io/v1 ClusterRoles (cluster-scoped). */
   readonly clusterRoles: ResourceClient<rbacv1.ClusterRole>;
+  /** rbac.authorization.k8s.io/v1 ClusterRoleBindings (cluster-scoped). */
   readonly clusterRoleBindings: ResourceClient<rbacv1.ClusterRoleBinding>;
   /** events.k8s.io/v1 Events (what `emitEvent` writes). */
   readonly eventsV1: ResourceClient<eventsv1.Event>;
+  /** policy/v1 PodDisruptionBudgets. */
   readonly podDisruptionBudgets: ResourceClient<policyv1.PodDisruptionBudget>;
+  /** networking.k8s.io/v1 Ingresses. */
   readonly ingresses: ResourceClient<networkingv1.Ingress>;
+  /** networking.k8s.io/v1 IngressClasses (cluster-scoped). */
   readonly ingressClasses: ResourceClient<networkingv1.IngressClass>;
+  /** networking.k8s.io/v1 NetworkPolicies. */
   readonly networkPolicies: ResourceClient<networkingv1.NetworkPolicy>;
+  /** discovery.k8s.io/v1 EndpointSlices. */
   readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
 
   /** Any group/version/resource, e.g. a custom resource. */

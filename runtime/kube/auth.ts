@@ -54,6 +54,7 @@ export interface Credentials {
   proxyUrl?: string;
   /** Where `proxyUrl` came from, for messages: `proxy-url` or the environment variable's name. */
   proxyFrom?: string;
+  /** What authenticates each request: a bearer token (fixed, from a file, or an exec plugin's) and/or a client certificate. */
   auth: AuthProvider;
   /** Where these came from, for logs and errors, e.g. `in-cluster (/var/run/secrets/kubernetes.io/serviceaccount)`. */
   source: string;

@@ -32,6 +32,7 @@ import { RESOURCE_TYPES as T } from "./types.js";
 import * as access from "./access.js";
 import * as actions from "./actions.js";
 
+/** Options of `createKubeClient`: the credentials, and how requests are made. */
 export interface KubeClientOptions {
   /** From `resolveCredentials`. */
   credentials: Credentials;

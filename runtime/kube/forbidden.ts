@@ -11,6 +11,7 @@ export interface MissingPermission {
   apiGroups: string[];
   /** With subresources as `deployments/scale`; `[]` for a non-resource path. */
   resources: string[];
+  /** The verb denied, as the server named it (`["list"]`). */
   verbs: string[];
   /** The object's name, when the request named one. */
   resourceNames?: string[];
