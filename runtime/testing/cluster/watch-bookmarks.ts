@@ -23,11 +23,17 @@ export interface BookmarkSchedule {
 
 /** The schedule of a watch ending at `deadline` (ms since the epoch), with bookmarks every `frequencyMs`. */
 export function bookmarkSchedule(frequencyMs: number, deadline: number): BookmarkSchedule {
+  // The one before the deadline is the last: a timer firing a millisecond early must not see
+  // its own time still ahead and schedule it again.
+  let last = false;
   return {
     first: Math.min(FIRST_BOOKMARK_MS, frequencyMs),
     next(now: number): number | undefined {
-      const at = Math.min(now + frequencyMs, deadline - BEFORE_DEADLINE_MS);
-      return at < now ? undefined : at - now;
+      if (last) return undefined;
+      const lastAt = deadline - BEFORE_DEADLINE_MS;
+      if (now + frequencyMs < lastAt) return frequencyMs;
+      last = true;
+      return lastAt < now ? undefined : lastAt - now;
     },
   };
 }
