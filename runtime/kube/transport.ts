@@ -224,19 +224,29 @@ export class Transport {
     return new KubeConnectionError(`${request.method} ${this.#basePath}${request.path}: the server answered ${type || "no Content-Type"}, not JSON`);
   }
 
-  /** Send a request and read its whole answer with `read`, its signals linked only meanwhile. */
+  /**
+   * Send a request and read its whole answer with `read`, its signals linked only meanwhile. A
+   * read's answer cut off mid-body (a reset, an API server restarting) is asked for again, as a
+   * failure before the answer's head is: within the retry policy's count.
+   */
   async #exchange<R>(request: TransportRequest, read: (response: ApiResponse) => Promise<R>): Promise<{ response: ApiResponse; body: R }> {
     const joined = joinSignals(request.signal);
     const sent: SentRequest = { ...request, signal: joined.signal };
+    const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
     try {
-      const response = await this.#send(sent, false);
-      let body: R;
-      try {
-        body = await read(response);
-      } catch (error) {
-        throw this.readFailure(sent, error);
+      for (let retry = 0; ; retry++) {
+        const response = await this.#send(sent, false);
+        try {
+          return { response, body: await read(response) };
+        } catch (error) {
+          const failure = this.readFailure(sent, error);
+          // Not a body that came too slowly (its timeout): that one would again.
+          if (!idempotent || !(failure instanceof KubeConnectionError) || errorCode(error) === "UND_ERR_BODY_TIMEOUT" || retry >= this.#policy.retries) throw failure;
+          const delayMs = backoffDelay(retry, this.#policy);
+          this.#logger.warn({ method: request.method, path: this.#basePath + request.path, attempt: retry + 2, delayMs, error: failure.message.slice(0, 200) }, "kube answer cut off while read; retrying");
+          await this.pause(delayMs, sent.signal);
+        }
       }
-      return { response, body };
     } finally {
       joined.release();
     }

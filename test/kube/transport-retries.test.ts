@@ -56,6 +56,33 @@ describe("transport retries", () => {
     await kube.close();
   });
 
+  test("a read whose answer is cut off mid-body is asked for again (a list page too); a write's is not", async () => {
+    const { kube, sleeps } = client();
+    let calls = 0;
+    handler = (req, res) => {
+      calls++;
+      const list = { apiVersion: "v1", kind: "ConfigMapList", metadata: { resourceVersion: "7" }, items: [configMap] };
+      const text = JSON.stringify(req.method === "GET" && req.path.endsWith("/configmaps") ? list : configMap);
+      if (calls === 1 || req.method === "DELETE") {
+        // The head and half the body, then the connection is reset.
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(text.length) });
+        res.write(text.slice(0, 10));
+        setImmediate(() => res.socket?.destroy());
+        return;
+      }
+      sendJson(res, 200, JSON.parse(text));
+    };
+    const names: string[] = [];
+    for await (const cm of kube.configMaps.list()) names.push(cm.metadata!.name!);
+    assert.deepEqual(names, ["settings"]);
+    assert.equal(calls, 2);
+    assert.equal(sleeps.length, 1);
+    calls = 1;
+    await assert.rejects(kube.configMaps.delete("settings"), KubeConnectionError);
+    assert.equal(calls, 2, "a delete cut off mid-answer may have been applied: not sent again");
+    await kube.close();
+  });
+
   test("a Retry-After longer than the cap waits only the cap", async () => {
     const recorder = recordingSleep();
     const kube = createKubeClient({ credentials: server.credentials(), retry: { sleep: recorder.sleep, maxRetryAfterMs: 5000 } });
