@@ -48,8 +48,12 @@ export interface RunCommandDeps {
   connect?: ConnectCluster;
 }
 
-/** The function's schedule named by `--schedule`, as the trigger and the default input. */
-function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Trigger; input?: unknown } {
+/**
+ * The function's schedule named by `--schedule`, as the trigger and the default input; a name it
+ * has no schedule by is a `ConfigError` naming those it has. (`podfn/testing` fires schedules
+ * through it too, so a test resolves an entry as its CronJob will.)
+ */
+export function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Trigger; input?: unknown } {
   if (name === undefined) return { trigger: { type: "run" } };
   const entry = fn.schedules.find((s) => s.name === name);
   if (!entry) {

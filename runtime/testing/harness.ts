@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "../log.js";
 import { offlineKube } from "../cron/offline-kube.js";
 import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
+import { planCall } from "./calls.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
@@ -75,9 +76,14 @@ export interface Deployed {
   /**
    * Calls the function once through `invoke()` (default trigger: `podfn run`), as the workload
    * that would: its CronJob's account for a `run` or a `cronjob` schedule trigger, the HTTP
-   * Deployment's for any other.
+   * Deployment's for any other. A schedule trigger runs as `podfn run --schedule NAME`: with no
+   * `input`, the schedule's own (`{}` when it has none); a given one replaces it whole, as
+   * `--input` does; a name the function has no schedule by rejects with `ConfigError`
+   * (`config_invalid`) naming the schedules it has.
    */
   run(input?: unknown, options?: { dryRun?: boolean; trigger?: Trigger }): Promise<unknown>;
+  /** `run(input, { trigger: { type: "schedule", schedule: name } })`: the schedule `name` fires (its input unless `input` is given). */
+  fireSchedule(name: string, options?: { input?: unknown; dryRun?: boolean }): Promise<unknown>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** What the function's ServiceAccounts (the Deployment's, then the CronJob's) were allowed or denied so far: compare it with `fn.permissions`. */
@@ -163,8 +169,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // its client names the permissions to declare, as `podfn run` and `serve` do there.
     const kube = usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
     const cronKube = handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
-    // Which workload makes a call of this trigger: the CronJob for `podfn run` and its schedules.
-    const byCronJob = (trigger: Trigger) => trigger.type === "run" || (trigger.type === "schedule" && fn.schedules.find((s) => s.name === trigger.schedule)?.mode !== "in-process");
+    const run: Deployed["run"] = async (input, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) => {
+      const call = planCall(fn, input, trigger);
+      return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
+    };
     const app = createHttpApp({ functions: [fn], kube, logger, secretsDir });
     return {
       fn,
@@ -173,8 +181,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       cronKube,
       users: { deployment: `system:serviceaccount:${namespace}:${fn.name}`, cronJob: `system:serviceaccount:${namespace}:${cronAccount}` },
       admin: admin.with({ namespace }),
-      run(input = {}, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) {
-        return invoke({ fn, input, trigger, requestId: randomUUID(), dryRun, kube: byCronJob(trigger) ? cronKube : kube, logger });
+      run,
+      fireSchedule(name, { input, dryRun = false } = {}) {
+        return run(input, { trigger: { type: "schedule", schedule: name }, dryRun });
       },
       fetch(path, init) {
         return app.fetch(new Request(`http://podfn.test${path}`, init));
