@@ -3,10 +3,11 @@
  * Runs functions in tests the way they run in a cluster, against the emulated API server: each
  * deployed in a fresh namespace, as its own ServiceAccount bound to exactly the RBAC its
  * `permissions` generate (never as admin), through its real ways in: `invoke()` with a schedule
- * or run trigger, its watches, and the HTTP adapter with caller-auth secrets in a temporary folder. An admin
- * client seeds and inspects the cluster.
+ * or run trigger, its watches, and the HTTP adapter with caller-auth secrets in a temporary folder
+ * (those a test does not give are made up: see `caller-secrets.ts`). An admin client seeds and
+ * inspects the cluster.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -22,12 +23,16 @@ import { offlineKube } from "../cron/offline-kube.js";
 import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { planCall } from "./calls.js";
+import { CallerSecrets } from "./caller-secrets.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
   /** Folder the functions are loaded from by name. Default `functions`. */
   functionsDir?: string;
-  /** Caller-auth secrets by name, written to a temporary secrets folder for the HTTP adapter. */
+  /**
+   * Caller-auth secrets by name, written to a temporary secrets folder for the HTTP adapter. A
+   * secret a deployed function reads that is not here gets a random value (`Deployed.secret()`).
+   */
   secrets?: Record<string, string>;
   /** Default: silent. */
   logger?: Logger;
@@ -86,6 +91,14 @@ export interface Deployed {
   fireSchedule(name: string, options?: { input?: unknown; dryRun?: boolean }): Promise<unknown>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * The value of a caller-auth secret: `name`, else the one this function's auth reads (bearer,
+   * HMAC), as given to `startHarness` or made up by the harness (to sign an HMAC body). Throws
+   * `unknown_secret` naming the secrets there are.
+   */
+  secret(name?: string): string;
+  /** The headers a caller of a bearer function sends (`authorization: Bearer <token>`, or its `header`); any other auth throws `not_bearer_auth`. */
+  authHeaders(): Record<string, string>;
   /** What the function's ServiceAccounts (the Deployment's, then the CronJob's) were allowed or denied so far: compare it with `fn.permissions`. */
   access(): AccessRecord[];
   /**
@@ -149,7 +162,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
   const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
-  await Promise.all(Object.entries(options.secrets ?? {}).map(([name, value]) => writeFile(join(secretsDir, name), `${value}\n`)));
+  const secrets = new CallerSecrets(secretsDir);
+  await secrets.give(options.secrets ?? {});
   let counter = 0;
 
   async function deploy(target: string | LoadedFunction, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
@@ -159,6 +173,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
     const cronAccount = `${fn.name}-cronjob`;
     await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
+    await secrets.provide(fn);
     const accountClient = async (name: string) => {
       const account = await cluster.serviceAccount(namespace, name);
       const client = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
@@ -173,7 +188,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const call = planCall(fn, input, trigger);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
-    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir });
+    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir, env: secrets.env() });
     return {
       fn,
       namespace,
@@ -187,6 +202,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
       fetch(path, init) {
         return app.fetch(new Request(`http://podfn.test${path}`, init));
+      },
+      secret(name) {
+        return secrets.value(fn, name);
+      },
+      authHeaders() {
+        return secrets.headers(fn);
       },
       access() {
         return [...cluster.access(`system:serviceaccount:${namespace}:${fn.name}`), ...cluster.access(`system:serviceaccount:${namespace}:${cronAccount}`)];
