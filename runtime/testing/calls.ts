@@ -22,17 +22,19 @@ export interface PlannedCall {
  * Resolve a call of `fn` by `trigger` with the input a test gave (`undefined`: none). A given
  * input replaces a schedule's whole, as `--input` does beside `--schedule` (no merge); with none
  * a schedule's input is taken, else `{}` (`cron/input.ts`). A schedule's call is its CronJob's,
- * an in-process schedule's the Deployment's; any other trigger but `run` is the Deployment's.
+ * an in-process schedule's the Deployment's; a `run` is the CronJob's where the function has one
+ * (`hasCronJob`: a `cronjob` schedule), else the Deployment's, the only workload the manifests
+ * give it; any other trigger is the Deployment's.
  * Throws `ConfigError` for a schedule the function does not have.
  *
  * @example
- * planCall(fn, undefined, { type: "schedule", schedule: "halfhour" }); // { input: { label: "team" }, trigger, workload: "cronJob" }
+ * planCall(fn, undefined, { type: "schedule", schedule: "halfhour" }, true); // { input: { label: "team" }, trigger, workload: "cronJob" }
  */
-export function planCall(fn: LoadedFunction, input: unknown, trigger: Trigger): PlannedCall {
+export function planCall(fn: LoadedFunction, input: unknown, trigger: Trigger, hasCronJob: boolean): PlannedCall {
   if (trigger.type === "schedule") {
     const resolved = scheduleOf(fn, trigger.schedule);
     const entry = fn.schedules.find((s) => s.name === trigger.schedule)!;
     return { input: input !== undefined ? input : (resolved.input ?? {}), trigger: resolved.trigger, workload: entry.mode === "in-process" ? "deployment" : "cronJob" };
   }
-  return { input: input !== undefined ? input : {}, trigger, workload: trigger.type === "run" ? "cronJob" : "deployment" };
+  return { input: input !== undefined ? input : {}, trigger, workload: trigger.type === "run" && hasCronJob ? "cronJob" : "deployment" };
 }

@@ -71,17 +71,22 @@ export interface Deployed {
    * The client of the function's CronJob (`podfn run`, a `cronjob` schedule): its own
    * ServiceAccount's, holding the declared permissions only, as the manifests grant it (a
    * watch's list and watch rights are the Deployment's). Without permissions or `kubeApi` its
-   * pod has no token: the client throws `kube_unavailable`.
+   * pod has no token: the client throws `kube_unavailable`. A function with no `cronjob`
+   * schedule has no CronJob (the manifests make none, nor its account): this is then `kube`, the
+   * account its `run()` runs as.
    */
   cronKube: KubeClient;
-  /** The usernames the API server sees: the Deployment's account (`kube`) and the CronJob's (`cronKube`), for `cluster.inject` and `cluster.access`. */
+  /**
+   * The usernames the API server sees: the Deployment's account (`kube`) and the CronJob's
+   * (`cronKube`; the Deployment's when there is no CronJob), for `cluster.inject` and `cluster.access`.
+   */
   users: { deployment: string; cronJob: string };
   /** The admin client, defaulting to `namespace`. */
   admin: KubeClient;
   /**
    * Calls the function once through `invoke()` (default trigger: `podfn run`), as the workload
-   * that would: its CronJob's account for a `run` or a `cronjob` schedule trigger, the HTTP
-   * Deployment's for any other. A schedule trigger runs as `podfn run --schedule NAME`: with no
+   * that would: its CronJob's account for a `cronjob` schedule trigger, and for a `run` one when
+   * it has a CronJob; the HTTP Deployment's for any other. A schedule trigger runs as `podfn run --schedule NAME`: with no
    * `input`, the schedule's own (`{}` when it has none); a given one replaces it whole, as
    * `--input` does; a name the function has no schedule by rejects with `ConfigError`
    * (`config_invalid`) naming the schedules it has.
@@ -171,8 +176,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
     await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
-    const cronAccount = `${fn.name}-cronjob`;
-    await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
+    // Only a function with a `cronjob` schedule has a CronJob, and an account of its own.
+    const hasCronJob = fn.schedules.some((s) => s.mode === "cronjob");
+    const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;
+    if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
     await secrets.provide(fn);
     const accountClient = async (name: string) => {
       const account = await cluster.serviceAccount(namespace, name);
@@ -183,9 +190,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // A pod whose functions call no API mounts no token (automountServiceAccountToken: false):
     // its client names the permissions to declare, as `podfn run` and `serve` do there.
     const kube = usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
-    const cronKube = handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
+    const cronKube = !hasCronJob ? kube : handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
     const run: Deployed["run"] = async (input, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) => {
-      const call = planCall(fn, input, trigger);
+      const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
     const app = createHttpApp({ functions: [fn], kube, logger, secretsDir, env: secrets.env() });
@@ -210,7 +217,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return secrets.headers(fn);
       },
       access() {
-        return [...cluster.access(`system:serviceaccount:${namespace}:${fn.name}`), ...cluster.access(`system:serviceaccount:${namespace}:${cronAccount}`)];
+        const accounts = [...new Set([fn.name, cronAccount])];
+        return accounts.flatMap((account) => cluster.access(`system:serviceaccount:${namespace}:${account}`));
       },
       watch(options = {}) {
         const controller = new AbortController();
