@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { KubeClient } from "../kube/api.js";
-import type { LoadedFunction, Trigger } from "../function.js";
+import { isPodfnFunction, type LoadedFunction, type Trigger } from "../function.js";
 import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
 import { createHttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
@@ -24,6 +24,7 @@ import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
+import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
@@ -51,13 +52,23 @@ export interface Harness {
   /** Authenticated as cluster admin: for seeding and checking only. */
   admin: KubeClient;
   /** Deploys the function `name` from the functions folder, or a loaded function (see `Deployed`). */
-  deploy(fn: string | LoadedFunction, options?: { namespace?: string }): Promise<Deployed>;
+  deploy<F extends AnyDefinition>(fn: F, options?: { namespace?: string }): Promise<Deployed<F>>;
+  /**
+   * Deploys the definition a function module exports (`import setImage from
+   * "../functions/set-image.js"`), the function `name` from the functions folder, or a loaded
+   * function (see `Deployed`). A definition types `run()`'s input and result (see `Deployed<F>`).
+   */
+  deploy(fn: string | LoadedFunction | AnyDefinition, options?: { namespace?: string }): Promise<Deployed>;
   /** Closes every client and stops the cluster. Call it in `after`. */
   stop(): Promise<void>;
 }
 
-/** A function deployed in its own namespace as its own ServiceAccount. */
-export interface Deployed {
+/**
+ * A function deployed in its own namespace as its own ServiceAccount. `F`: the definition given
+ * to `deploy()`, which types `run()` and `fireSchedule()`; deployed by name, they take any input
+ * and resolve to `unknown`.
+ */
+export interface Deployed<F extends AnyDefinition = AnyDefinition> {
   fn: LoadedFunction;
   namespace: string;
   /**
@@ -91,9 +102,9 @@ export interface Deployed {
    * `--input` does; a name the function has no schedule by rejects with `ConfigError`
    * (`config_invalid`) naming the schedules it has.
    */
-  run(input?: unknown, options?: { dryRun?: boolean; trigger?: Trigger }): Promise<unknown>;
+  run(...args: RunArgs<F>): Promise<OutputOf<F>>;
   /** `run(input, { trigger: { type: "schedule", schedule: name } })`: the schedule `name` fires (its input unless `input` is given). */
-  fireSchedule(name: string, options?: { input?: unknown; dryRun?: boolean }): Promise<unknown>;
+  fireSchedule(name: string, options?: { input?: InputOf<F>; dryRun?: boolean }): Promise<OutputOf<F>>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /**
@@ -171,8 +182,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await secrets.give(options.secrets ?? {});
   let counter = 0;
 
-  async function deploy(target: string | LoadedFunction, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
-    const fn = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : target;
+  async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
+    const fn = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
     await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
@@ -191,7 +202,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // its client names the permissions to declare, as `podfn run` and `serve` do there.
     const kube = usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
     const cronKube = !hasCronJob ? kube : handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
-    const run: Deployed["run"] = async (input, { dryRun = false, trigger = { type: "run" } as Trigger } = {}) => {
+    const run = async (input?: unknown, { dryRun = false, trigger = { type: "run" } as Trigger } = {}): Promise<unknown> => {
       const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
