@@ -16,7 +16,6 @@ import { isPodfnFunction, type LoadedFunction, type Trigger } from "../function.
 import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
 import { createHttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
-import { runWatches, type WatchCallFailure } from "../watch/watcher.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { offlineKube } from "../cron/offline-kube.js";
@@ -25,6 +24,7 @@ import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
+import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
@@ -59,7 +59,7 @@ export interface Harness {
    * function (see `Deployed`). A definition types `run()`'s input and result (see `Deployed<F>`).
    */
   deploy(fn: string | LoadedFunction | AnyDefinition, options?: { namespace?: string }): Promise<Deployed>;
-  /** Closes every client and stops the cluster. Call it in `after`. */
+  /** Stops the watches still running, closes every client and stops the cluster. Call it in `after`. */
   stop(): Promise<void>;
 }
 
@@ -120,28 +120,10 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
   /**
    * Runs the function's watches as `podfn serve` runs them (as its ServiceAccount); see
    * `RunningWatches`. `retryDelayMs`: the pause before each retry of a failed call (serve's: 1 s
-   * doubling), so a test of retries need not wait.
+   * doubling), so a test of retries need not wait. A failed call ends any pending `until()` at
+   * once with its error, unless `expectCallFailures: true` (see `WatchOptions`).
    */
-  watch(options?: { retryDelayMs?: number }): RunningWatches;
-}
-
-/** A deployed function's watches, running. */
-export interface RunningWatches {
-  /**
-   * Settles once every watch has read its first list (from then on every change calls the
-   * function): change objects after it, or the change may come as the list's `ADDED`. Rejects
-   * with the first failure before that (a 403, a type the cluster does not serve).
-   */
-  ready: Promise<void>;
-  /** Every failure of a watch so far (each is logged and, unless malformed, restarted). */
-  failures: unknown[];
-  /**
-   * Every failed try of a call so far (the handler threw, a 403, bad input, a timeout), with
-   * its event, object and error: a test waiting for a change the handler never made can say why.
-   */
-  callFailures: WatchCallFailure[];
-  /** Aborts the calls in flight and waits for them. */
-  stop(): Promise<void>;
+  watch(options?: WatchOptions): RunningWatches;
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -175,6 +157,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = options.logger ?? createLogger({ level: "silent" });
   const cluster = await startCluster(options.now ? { now: options.now } : {});
   const clients: KubeClient[] = [];
+  // Watches a test left running (it failed before their stop()) are stopped with the harness.
+  const watching: RunningWatches[] = [];
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
   const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
@@ -232,35 +216,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return accounts.flatMap((account) => cluster.access(`system:serviceaccount:${namespace}:${account}`));
       },
       watch(options = {}) {
-        const controller = new AbortController();
-        const failures: unknown[] = [];
-        const callFailures: WatchCallFailure[] = [];
-        let pending = fn.watches.length;
-        let settle!: { resolve: () => void; reject: (error: unknown) => void };
-        const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-        ready.catch(() => undefined); // a test that never awaits it is not failed by it
-        if (pending === 0) settle.resolve();
-        const running = runWatches(
-          {
-            functions: [fn],
-            kube,
-            logger,
-            ...(options.retryDelayMs !== undefined ? { retryDelayMs: () => options.retryDelayMs! } : {}),
-            onListed: () => void (--pending === 0 && settle.resolve()),
-            onFailure: (_fn, _watch, error) => void (failures.push(error), settle.reject(error)),
-            onCallFailure: (failure) => void callFailures.push(failure),
-          },
-          controller.signal,
-        );
-        return {
-          ready,
-          failures,
-          callFailures,
-          async stop() {
-            controller.abort();
-            await running;
-          },
-        };
+        const running = startWatching(fn, kube, logger, options);
+        watching.push(running);
+        return running;
       },
     };
   }
@@ -270,6 +228,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     admin,
     deploy,
     async stop() {
+      await Promise.all(watching.map((w) => w.stop()));
       await Promise.all(clients.map((c) => c.close()));
       await cluster.stop();
       await rm(secretsDir, { recursive: true, force: true });

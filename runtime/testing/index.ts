@@ -6,7 +6,9 @@
  * real cluster.
  */
 export { startCluster } from "./cluster/index.js";
-export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type RunningWatches } from "./harness.js";
+export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed } from "./harness.js";
+export { WatchCallFailedError, type RunningWatches, type WatchOptions } from "./watching.js";
+export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";
 export { until } from "./until.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";

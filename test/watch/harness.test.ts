@@ -2,7 +2,8 @@
  * `podfn/testing`'s `deployed.watch()`: `ready` settles once every watch has listed (a change
  * made after it calls the function as the change, not as the list's ADDED), and rejects with a
  * watch's failure (a type the cluster does not serve), which `failures` keeps; `retryDelayMs`
- * shortens the pause before a failed call's retry.
+ * shortens the pause before a failed call's retry. (These tests expect calls to fail, so they
+ * say `expectCallFailures`: see test/testing/harness-watch-failures.test.ts.)
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -47,7 +48,7 @@ test("retryDelayMs: a failed call is tried again after the pause the test gives"
     },
   });
   const deployed = await h.deploy(fn);
-  const watching = deployed.watch({ retryDelayMs: 1 });
+  const watching = deployed.watch({ retryDelayMs: 1, expectCallFailures: true });
   await watching.ready;
   await deployed.admin.configMaps.create({ metadata: { name: "once" } });
   await until(() => tries === 2, "the retry");
@@ -77,7 +78,7 @@ test("callFailures: each failed try of a call, with its event, object, outcome a
     },
   });
   const deployed = await h.deploy(fn);
-  const watching = deployed.watch({ retryDelayMs: 1 });
+  const watching = deployed.watch({ retryDelayMs: 1, expectCallFailures: true });
   await watching.ready;
   await deployed.admin.configMaps.create({ metadata: { name: "boom" } });
   await until(() => tries === 2, "the retry");
