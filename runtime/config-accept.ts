@@ -86,6 +86,7 @@ const RULES: [string, Rule][] = [
   ["namespace", { check: (v) => (typeof v === "string" && NAMESPACE.test(v) ? v : REJECT) }],
   ["maxInflight", { default: DEFAULTS.maxInflight, check: numberRule(BOUNDS.maxInflight) }],
   ["drainTimeoutMs", { default: DEFAULTS.drainTimeoutMs, check: numberRule(BOUNDS.drainTimeoutMs) }],
+  ["adminPort", { check: numberRule(BOUNDS.port) }],
   ["keepAliveTimeoutMs", { default: DEFAULTS.keepAliveTimeoutMs, check: numberRule(BOUNDS.keepAliveTimeoutMs) }],
   ["shutdownDelayMs", { default: DEFAULTS.shutdownDelayMs, check: numberRule(BOUNDS.shutdownDelayMs) }],
   ["input", { check: text(0) }],

@@ -154,6 +154,7 @@ export async function serveFunctions(
       ...(options.drainTimeoutFor ? { drainTimeoutFor: options.drainTimeoutFor } : {}),
       shutdownDelayMs: config.shutdownDelayMs,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      ...(config.adminPort !== undefined ? { adminPort: config.adminPort } : {}),
       secretsDir: setup.secretsDir,
       ...secretsHint(setup),
       env: config.env,

@@ -10,7 +10,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
-import { DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
+import { ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import type { HttpWorkload } from "./plan.js";
 
@@ -29,7 +29,7 @@ function shutdownTimes(workload: HttpWorkload): { drainTimeoutMs: number; backgr
 }
 
 const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
-  httpGet: { path, port: "http" },
+  httpGet: { path, port: "admin" },
   periodSeconds,
   failureThreshold,
   timeoutSeconds: 2,
@@ -64,7 +64,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
       template: {
         metadata: {
           labels,
-          annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(HTTP_PORT), "prometheus.io/path": "/metrics" },
+          annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(ADMIN_PORT), "prometheus.io/path": "/metrics" },
         },
         spec: {
           ...podSpec({
@@ -76,6 +76,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             ...shutdownTimes(workload),
             env: [
               { name: "PORT", value: String(HTTP_PORT) },
+              { name: "PODFN_ADMIN_PORT", value: String(ADMIN_PORT) },
               { name: "PODFN_APP", value: options.app },
               // A bearer secret the definition reads from a variable (`env`): set from its Secret.
               ...workload.environmentSecrets.map(({ variable, secret }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: SECRET_KEY } } })),
@@ -84,7 +85,10 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             ],
             secrets: workload.secrets,
             container: {
-              ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+              ports: [
+                { name: "http", containerPort: HTTP_PORT, protocol: "TCP" },
+                { name: "admin", containerPort: ADMIN_PORT, protocol: "TCP" },
+              ],
               readinessProbe: probe("/readyz", 5, 2),
               livenessProbe: probe("/healthz", 10, 3),
             },

@@ -37,6 +37,11 @@ export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & P
 /** Container port of the HTTP server. */
 export const HTTP_PORT = 8080;
 /**
+ * Container port of `/healthz`, `/readyz` and `/metrics` (`PODFN_ADMIN_PORT`): the kubelet and
+ * Prometheus reach it on the pod; the Service does not expose it, so neither does an Ingress.
+ */
+export const ADMIN_PORT = 9090;
+/**
  * How long in-flight calls may finish after SIGTERM (ms), passed to the pods as
  * `PODFN_DRAIN_TIMEOUT_MS`: at least this, and for the HTTP pods as long as their longest
  * HTTP function's `timeoutMs` (up to `MAX_DRAIN_TIMEOUT_MS`), so no call that may legitimately

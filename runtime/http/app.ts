@@ -8,6 +8,7 @@
  * side (`hono-app.ts`) is imported and built on first use: a server whose requests all take the
  * fast path never loads hono, @hono/node-server or Node's fetch classes (~25 ms and ~9 MB).
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
@@ -20,9 +21,9 @@ import { RESERVED_PATHS } from "../definition-schema.js";
 import { accessLogWriter } from "./access-log.js";
 import type { HonoFallback } from "./hono-app.js";
 import { requestListener, type FaultHandler, type RequestListener } from "./listener.js";
-import { writeAnswer } from "./exchange.js";
-import { requestIdOf } from "./request-id.js";
-import { internalErrorAnswer } from "./respond.js";
+import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
+import { freshRequestId, requestIdOf } from "./request-id.js";
+import { internalErrorAnswer, jsonAnswer } from "./respond.js";
 import { operationEndpoints } from "./operations.js";
 import { functionEndpoint, type Endpoint } from "./route.js";
 
@@ -49,6 +50,11 @@ export interface HttpAppOptions {
   serviceAccount?: ServiceAccountAuthOptions;
   /** More series for `GET /metrics` (the watch calls'). */
   metricsSections?: ReadonlyArray<{ render(out: string[]): void }>;
+  /**
+   * Serve `/healthz`, `/readyz` and `/metrics` on `operations` only (the admin port), not beside
+   * the functions, where a Service or an Ingress exposes them to callers. Default false.
+   */
+  operationsApart?: boolean;
 }
 
 export interface HttpApp {
@@ -56,6 +62,8 @@ export interface HttpApp {
   fetch: (request: Request) => Promise<Response>;
   /** Serve requests on a Node HTTP server (what the server calls): the same answers as `fetch`. */
   listener: RequestListener;
+  /** With `operationsApart`: the listener of the admin port, the operations endpoints and JSON 404s. */
+  operations?: RequestListener;
   /** Fail readiness from now on, still serving calls (the shutdown delay). Idempotent. */
   failReadiness(): void;
   /** Fail readiness and refuse new function calls with 503 from now on. Idempotent. */
@@ -104,7 +112,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const shared = { drain, receiving, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
   const paths = new Map<string, Map<string, Endpoint>>();
   const readiness = { ready: true };
-  for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) paths.set(path, new Map([["GET", endpoint]]));
+  const operationPaths = options.operationsApart ? new Map<string, Map<string, Endpoint>>() : paths;
+  for (const [path, endpoint] of Object.entries(operationEndpoints(drain, metrics, readiness))) {
+    // Apart, no hono serves HEAD from GET: the endpoint answers both (Node drops a HEAD's body).
+    operationPaths.set(path, new Map(options.operationsApart ? [["GET", endpoint], ["HEAD", endpoint]] : [["GET", endpoint]]));
+  }
 
   const missingSecrets: MissingSecret[] = [];
   for (const fn of routed) {
@@ -142,6 +154,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         },
       );
     }, endpointFault),
+    ...(options.operationsApart ? { operations: operationsListener(operationPaths, endpointFault) } : {}),
     failReadiness: function failReadiness() {
       readiness.ready = false;
     },
@@ -151,6 +164,38 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     drain,
     receiving: () => receiving.count,
     metrics,
+  };
+}
+
+/**
+ * The admin port's listener: its operations endpoints by path (whatever the `Host`: a probe of
+ * an IPv6 pod names it in brackets), a JSON 405 for another method on one, a JSON 404 for the rest.
+ */
+function operationsListener(operationPaths: ReadonlyMap<string, ReadonlyMap<string, Endpoint>>, onFault: FaultHandler): RequestListener {
+  return function operations(incoming, outgoing) {
+    const target = incoming.url ?? "";
+    const q = target.indexOf("?");
+    const path = q === -1 ? target : target.slice(0, q);
+    const methods = operationPaths.get(path);
+    const endpoint = methods?.get(incoming.method ?? "");
+    if (endpoint) {
+      let answer: Answer | Promise<Answer>;
+      try {
+        answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
+      } catch (error) {
+        onFault(error, incoming, outgoing);
+        return;
+      }
+      if (answer instanceof Promise) answer.then((value) => writeAnswer(outgoing, value), (error: unknown) => onFault(error, incoming, outgoing));
+      else writeAnswer(outgoing, answer);
+      return;
+    }
+    const requestId = freshRequestId();
+    const error = methods
+      ? jsonAnswer(405, { error: { code: "method_not_allowed", message: `${incoming.method} is not allowed on ${path}: use GET, HEAD`, requestId } }, requestId, { allow: "GET, HEAD" })
+      : jsonAnswer(404, { error: { code: "not_found", message: `the admin port serves ${[...operationPaths.keys()].join(", ")} only`, requestId } }, requestId);
+    writeAnswer(outgoing, error);
+    incoming.resume();
   };
 }
 

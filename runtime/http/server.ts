@@ -21,6 +21,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { ShutdownError, runShutdownHooks } from "../lifecycle.js";
+import { ConfigError } from "../errors.js";
 import { ABORT_GRACE_MS, whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import { freshRequestId, requestIdOf } from "./request-id.js";
@@ -41,6 +42,11 @@ export interface HttpServerOptions extends HttpAppOptions {
   drainTimeoutFor?: (reason: unknown) => number;
   /** How long an idle connection is kept for its next request, in milliseconds. Default (from config) 65000: longer than the proxies' in front. */
   keepAliveTimeoutMs?: number;
+  /**
+   * Serve `/healthz`, `/readyz` and `/metrics` on this port (same `host`) instead of beside the
+   * functions, where a Service or Ingress would expose them to callers. Default: none.
+   */
+  adminPort?: number;
   /** On shutdown, how long to go on serving (readiness failing) before the drain, in milliseconds. Default 0. */
   shutdownDelayMs?: number;
   /** Called once listening, with the base URL (e.g. `http://127.0.0.1:8080`). */
@@ -62,7 +68,10 @@ export interface HttpServerOptions extends HttpAppOptions {
  */
 export async function serveHttp(options: HttpServerOptions, signal: AbortSignal): Promise<void> {
   const { logger } = options;
-  const http = createHttpApp(options);
+  if (options.adminPort !== undefined && options.adminPort !== 0 && options.adminPort === options.port) {
+    throw new ConfigError(`--admin-port ${options.adminPort} is --port too: give the operations endpoints a port of their own`);
+  }
+  const http = createHttpApp({ ...options, operationsApart: options.adminPort !== undefined });
   // Without Host the request goes to the app, whose 400 is JSON (Node's own is bare). Node's
   // request timeout (300 s) would cut a body a route gives longer (`http.bodyTimeoutMs`).
   const longestBodyMs = Math.max(0, ...options.functions.map((fn) => fn.http?.bodyTimeoutMs ?? 0));
@@ -85,9 +94,21 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   server.on("connect", function connect(request: IncomingMessage, socket: Duplex) {
     answerConnect(request, socket, logger);
   });
+  const admin = http.operations ? createServer({ requireHostHeader: false }, http.operations) : undefined;
   const { onFirstAnswer } = options;
-  if (onFirstAnswer) server.once("request", (_request, response) => response.once("close", onFirstAnswer));
+  // The first answer on either server (the readiness probe asks the admin port when there is one).
+  if (onFirstAnswer) for (const one of admin ? [server, admin] : [server]) one.once("request", (_request, response) => response.once("close", onFirstAnswer));
   const address = await listen(server, options.port, options.host);
+  if (admin) {
+    try {
+      const adminAddress = await listen(admin, options.adminPort!, options.host);
+      admin.on("error", (error) => logger.error({ err: error }, "admin HTTP server error"));
+      logger.info({ url: `http://${adminAddress.family === "IPv6" ? `[${adminAddress.address}]` : adminAddress.address}:${adminAddress.port}` }, "operations listening (/healthz, /readyz, /metrics)");
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
   // Accept failures (EMFILE under load) are emitted here: log them, never crash the process.
   server.on("error", function serverError(error) {
     logger.error({ err: error }, "HTTP server error");
@@ -117,6 +138,11 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   }
   await close(server);
   await runShutdownHooks(options.onShutdown ?? [], logger);
+  // Last: the probes and the last scrape are answered until the very end.
+  if (admin) {
+    admin.closeAllConnections();
+    await new Promise((resolve) => admin.close(resolve));
+  }
   logger.info("HTTP server closed");
 }
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { CronJob } from "kubernetes-types/batch/v1.js";
-import type { PodSpec } from "kubernetes-types/core/v1.js";
+import type { PodSpec, Service } from "kubernetes-types/core/v1.js";
 import { parseAllDocuments } from "yaml";
 import { generateManifests, renderManifests } from "../../runtime/deploy/index.js";
 import { defineFunction, type FunctionDefinition } from "../../runtime/function.js";
@@ -97,7 +97,14 @@ test("the Deployment: probes, scrape annotations, downward API, hardening, secre
   assert.equal(container.livenessProbe?.httpGet?.path, "/healthz");
   assert.deepEqual(container.args, ["serve"]);
   assert.equal(container.image, OPTIONS.image);
-  assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8080", "prometheus.io/scrape": "true" });
+  // Probes and scrapes on the admin port, which the Service (and so an Ingress) does not expose.
+  assert.deepEqual(deployment!.spec!.template.metadata?.annotations, { "prometheus.io/path": "/metrics", "prometheus.io/port": "9090", "prometheus.io/scrape": "true" });
+  assert.equal(container.readinessProbe?.httpGet?.port, "admin");
+  assert.equal(container.livenessProbe?.httpGet?.port, "admin");
+  assert.deepEqual(container.ports?.map((p) => [p.name, p.containerPort]), [["http", 8080], ["admin", 9090]]);
+  assert.equal(container.env?.find((e) => e.name === "PODFN_ADMIN_PORT")?.value, "9090");
+  const service = byKind("Service")[0] as Service;
+  assert.deepEqual(service.spec?.ports?.map((p) => p.targetPort), ["http"]);
   assert.equal(container.env?.find((e) => e.name === "POD_NAME")?.valueFrom?.fieldRef?.fieldPath, "metadata.name");
   assert.equal(container.env?.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath, "metadata.namespace");
   // Serving on for 5 s after SIGTERM, while endpoints drop the pod; the drain is as long as the

@@ -403,3 +403,43 @@ test("an idle connection is kept 65 s by default (longer than a proxy's 60 s), o
     }
   }
 });
+
+test("with adminPort, /healthz, /readyz and /metrics answer there only (404 beside the functions), /readyz failing there from the shutdown's first step", async () => {
+  const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
+  const server = await start({ functions: [hello], adminPort: 0, shutdownDelayMs: 300 });
+  let stopped = false;
+  try {
+    const line = server.log.records().find((r) => r.msg === "operations listening (/healthz, /readyz, /metrics)");
+    const admin = String(line?.url);
+    assert.match(admin, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(admin, server.url);
+    for (const path of ["/healthz", "/readyz", "/metrics"]) {
+      assert.equal((await fetch(`${admin}${path}`)).status, 200, path);
+      assert.equal((await fetch(`${admin}${path}`, { method: "HEAD" })).status, 200, `HEAD ${path}`);
+      const beside = await fetch(`${server.url}${path}`);
+      assert.equal(beside.status, 404, path);
+    }
+    assert.match(await (await fetch(`${admin}/metrics`)).text(), /^podfn_invocations_total\{function="hello",outcome="success"\} 0$/m);
+    assert.equal((await fetch(`${server.url}/hello`)).status, 200);
+    const other = await fetch(`${admin}/hello`);
+    assert.equal(other.status, 404);
+    assert.equal(((await other.json()) as { error: { code: string } }).error.code, "not_found");
+    assert.equal((await fetch(`${admin}/readyz`, { method: "POST" })).status, 405);
+    server.stop();
+    stopped = true;
+    // During the shutdown delay the functions are still served, and the admin port says not ready.
+    await until(async () => (await fetch(`${admin}/readyz`)).status === 503);
+    assert.equal((await fetch(`${server.url}/hello`)).status, 200);
+  } finally {
+    if (!stopped) server.stop();
+    await server.done;
+  }
+});
+
+test("adminPort equal to port is refused before listening, naming both", async () => {
+  const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
+  await assert.rejects(
+    serveHttp({ functions: [hello], kube: fakeKube().kube, logger: captureLogger().logger, port: 18_999, host: "127.0.0.1", drainTimeoutMs: 100, adminPort: 18_999 }, new AbortController().signal),
+    /--admin-port 18999 is --port too/,
+  );
+});
