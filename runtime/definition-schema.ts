@@ -140,7 +140,11 @@ function buildDefinitionSchema() {
       concurrencyPolicy: z.enum(CONCURRENCY_POLICIES).optional(),
       startingDeadlineSeconds: z.number().int().positive().optional(),
       mode: z.enum(SCHEDULE_MODES).optional(),
-      name: z.string().regex(DNS_LABEL, "must be a DNS label").max(MAX_SCHEDULE_NAME_LENGTH).optional(),
+      name: z
+        .string()
+        .regex(DNS_LABEL, "must be a DNS label (lower case letters, digits and '-')")
+        .max(MAX_SCHEDULE_NAME_LENGTH, `must be at most ${MAX_SCHEDULE_NAME_LENGTH} characters: it ends the CronJob's name (<app>-<function>-<name>), which Kubernetes limits to 52`)
+        .optional(),
     })
     .superRefine((entry, ctx) => {
       const problem = validateCron(entry.cron, entry.timeZone, entry.mode === "in-process");

@@ -71,6 +71,10 @@ test("an auth object is judged as the mode its type names: the field at fault in
   assert.equal(problems({ http: { auth: "nonе" as "none" } }), 'http.auth: must be "none", {type: "bearer", secret}, {type: "hmac", secret} or {type: "serviceAccount", allow: [...]}');
 });
 
+test("a schedule name over 10 characters is refused saying why the limit is there", () => {
+  assert.equal(problems({ http: undefined, schedule: [{ cron: "*/30 * * * *", name: "half-hourly" }] }), "schedule[0].name: must be at most 10 characters: it ends the CronJob's name (<app>-<function>-<name>), which Kubernetes limits to 52");
+});
+
 test("a bearer secret's env is a variable name the Deployment can set, and not one podfn or its pod sets", () => {
   const bearer = (env: string) => problems({ http: { auth: { type: "bearer", secret: "t", env } } });
   assert.equal(bearer("CI_TOKEN"), "");
