@@ -34,7 +34,11 @@ export interface ClusterOptions {
   port?: number;
   /** The clock (milliseconds since the epoch) for timestamps and token lifetimes. Default: `Date.now`. */
   now?: () => number;
-  /** How many change events watches can replay; older resourceVersions get 410 Expired. Default: 1000. */
+  /**
+   * How many change events each resource type's watch cache keeps (a watch from before them gets
+   * 410 Expired), and etcd's history keeps, all types together (a list or continue token at a
+   * version before those gets 410). Default: 1000.
+   */
   eventWindow?: number;
   /** Milliseconds between BOOKMARK events on watches that allow them (besides the first, within a second, and one 2 s before a watch's timeout). Default: 60000, as the real watch cache. */
   bookmarkIntervalMs?: number;

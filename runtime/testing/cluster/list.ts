@@ -190,11 +190,11 @@ export function listObjects(call: Call): Reply {
     const match = call.query.get("resourceVersionMatch") ?? "";
     // A version that parses to 0 ("00") reads the latest, as "0" does.
     if (wanted > 0 && (match === "Exact" || (match === "" && limit > 0))) at = wanted;
-    if (at !== undefined && at < store.oldestWatchable) throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
+    if (at !== undefined && at < store.oldestReadable) throw new ApiError(failure(410, "Expired", "The resourceVersion for the provided list is too old."));
   }
   if (token && token.rv > 0) {
     if (token.rv > store.resourceVersion) throw tooLargeResourceVersion(call, token.rv);
-    if (token.rv < store.oldestWatchable) throw continueExpired(decoded!.start);
+    if (token.rv < store.oldestReadable) throw continueExpired(decoded!.start);
     at = token.rv;
   }
   const rv = at ?? store.resourceVersion;

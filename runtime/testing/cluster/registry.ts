@@ -31,7 +31,7 @@ export function clone<T>(value: T): T {
 export interface RegistryOptions {
   /** The clock in milliseconds. Default: `Date.now`. */
   now?: () => number;
-  /** Change events kept for watches. Default: 1000. */
+  /** Change events kept: in etcd's history (all types), and in each type's watch cache. Default: 1000. */
   eventWindow?: number;
 }
 

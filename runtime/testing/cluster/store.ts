@@ -2,12 +2,15 @@
  * @module cluster/store
  * The emulated etcd: objects per resource type keyed by `namespace/name`, ONE global
  * resourceVersion counter bumped by every write, and a bounded window of the latest change
- * events that watches replay and follow. Each stored object keeps its JSON text (with and
+ * events (etcd's history: lists at an earlier version are rebuilt from it; older ones are
+ * compacted). Watches are served from one watch cache per resource type instead
+ * (watch-cache.ts), which churn on other types does not expire. Each stored object keeps its JSON text (with and
  * without kind/apiVersion), so GET and LIST answer without serializing again. A type that is
  * another version of a stored one (events.k8s.io/v1 Events) shares its table: objects are
  * converted on `put`/`remove` and on every read through that type (`viewOf`).
  */
 import { storedAs, type ResourceDef } from "./resources.js";
+import { WatchCache } from "./watch-cache.js";
 
 type Obj = Record<string, any>;
 
@@ -60,16 +63,26 @@ export function keyOf(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-/** Objects, the global resourceVersion and the event window. */
+/** The id of `def`'s stored type (its table and its watch cache): `group/resource`. */
+function storageId(def: ResourceDef): string {
+  const stored = storedAs(def);
+  return `${stored.group}/${stored.resource}`;
+}
+
+/** Objects, the global resourceVersion, the event window and the watch caches. */
 export class Store {
   #rv = 0;
   readonly #tables = new Map<string, Table>();
   readonly #events: ChangeEvent[] = [];
   #eventStart = 0;
   readonly #window: number;
+  readonly #caches = new Map<string, WatchCache>();
   readonly #listeners = new Set<(e: ChangeEvent) => void>();
 
-  /** `eventWindow`: how many change events watches can replay. */
+  /**
+   * `eventWindow`: how many change events etcd's history keeps (all types together), and how
+   * many each type's watch cache keeps.
+   */
   constructor(eventWindow: number) {
     this.#window = eventWindow;
   }
@@ -79,15 +92,36 @@ export class Store {
     return this.#rv;
   }
 
-  /** The oldest resourceVersion a watch may start from; older ones are 410 Expired. */
-  get oldestWatchable(): number {
+  /**
+   * The oldest resourceVersion a list or a continue token may read at (etcd's compaction, global);
+   * older ones are 410 Expired. Watches go by their type's cache (`watchCache`).
+   */
+  get oldestReadable(): number {
     const first = this.#events[this.#eventStart];
     return first ? first.rv - 1 : this.#rv;
   }
 
+  /**
+   * The watch cache of `def`'s stored type. One not started explicitly (`startWatchCache`) started
+   * with the server, before the first write.
+   */
+  watchCache(def: ResourceDef): WatchCache {
+    const id = storageId(def);
+    let cache = this.#caches.get(id);
+    if (!cache) this.#caches.set(id, (cache = new WatchCache(this.#window, 0)));
+    return cache;
+  }
+
+  /**
+   * Starts `def`'s watch cache afresh, listing at the current version: as a new cacher does when
+   * its storage is built (a CRD's, when it is established or its storage was torn down).
+   */
+  startWatchCache(def: ResourceDef): void {
+    this.#caches.set(storageId(def), new WatchCache(this.#window, this.#rv));
+  }
+
   #table(def: ResourceDef): Table {
-    const stored = storedAs(def);
-    const id = `${stored.group}/${stored.resource}`;
+    const id = storageId(def);
     let t = this.#tables.get(id);
     if (!t) {
       t = { entries: new Map(), sorted: null };
@@ -118,7 +152,7 @@ export class Store {
   /**
    * Entries as they were at resourceVersion `rv`, as `list` answers them (etcd's read at a
    * revision): the changes after `rv` are undone from the event window, so `rv` must not be
-   * older than `oldestWatchable` (the caller answers 410 for those).
+   * older than `oldestReadable` (the caller answers 410 for those).
    */
   listAt(def: ResourceDef, rv: number, namespace?: string, after?: string): { key: string; entry: Entry }[] {
     const stored = storedAs(def);
@@ -187,14 +221,8 @@ export class Store {
       this.#events.splice(0, this.#eventStart);
       this.#eventStart = 0;
     }
+    this.watchCache(event.def).add(event);
     for (const l of this.#listeners) l(event);
-  }
-
-  /** Events with rv > `since`, oldest first (the caller checks `oldestWatchable` first). */
-  eventsSince(since: number): ChangeEvent[] {
-    const out: ChangeEvent[] = [];
-    for (let i = this.#eventStart; i < this.#events.length; i++) if (this.#events[i]!.rv > since) out.push(this.#events[i]!);
-    return out;
   }
 
   /** Calls `listener` for every change from now on; returns the unsubscribe function. */

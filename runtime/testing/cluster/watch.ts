@@ -4,7 +4,8 @@
  * chunked, one `{"type","object"}` JSON per line. From resourceVersion unset or "0" the stream
  * starts with ADDED for every selected object (a watch list's `sendInitialEvents` says whether,
  * and waits up to 3 s for a version not reached); from a resourceVersion it sends only changes
- * after it; one older than the event window gets an `ERROR` event with a 410 `Expired` Status
+ * after it; one older than what the type's watch cache reaches back to (watch-cache.ts: churn on
+ * other types does not count) gets an `ERROR` event with a 410 `Expired` Status
  * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
  * stops matching is DELETED as it last matched, one that starts matching is ADDED).
  * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
@@ -113,9 +114,10 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   }
   start();
   if (!initial && wanted !== 0) {
-    if (wanted < store.oldestWatchable) {
-      const status = failure(410, "Expired", `too old resource version: ${rvParam} (${store.oldestWatchable})`);
-      res.end(line("ERROR", JSON.stringify(status)));
+    // The type's own watch cache decides (getAllEventsSinceLocked), whatever other types did meanwhile.
+    const tooOld = store.watchCache(def).tooOld(wanted);
+    if (tooOld) {
+      res.end(line("ERROR", JSON.stringify(failure(410, "Expired", tooOld))));
       return Promise.resolve();
     }
   }
@@ -130,7 +132,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         for (const { entry } of selectedEntries(call, sel)) if (inScope(entry)) chunks.push(line("ADDED", entry.full));
         if (bookmarks && asked !== null) chunks.push(bookmark(store.resourceVersion, true));
       } else {
-        for (const e of store.eventsSince(from)) {
+        for (const e of store.watchCache(def).eventsSince(from)) {
           const text = translate(e);
           if (text) chunks.push(text);
         }
