@@ -166,6 +166,8 @@ function serveTypes(registry: Registry, crd: Obj): void {
     return;
   }
   const types = crdTypes(crd, before?.storage);
+  // Its storage's watch cache starts by listing at the current version (watches from before it are too old).
+  if (!before) registry.store.startWatchCache(types.storage);
   for (const d of types.served) registry.add(d);
   registry.crdTypes.set(name, types);
 }

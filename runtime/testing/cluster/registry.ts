@@ -143,11 +143,16 @@ export class Registry {
     return () => ends.delete(end);
   }
 
-  /** Ends every watch of `stored`'s objects, as a CRD handler's storage teardown does when its CRD changes or goes. */
+  /**
+   * Ends every watch of `stored`'s objects, as a CRD handler's storage teardown does when its CRD
+   * changes or goes; the storage built next has a new watch cache, listing at the current version
+   * (a watch resumed from before it is too old, as the new cacher answers).
+   */
   tearDownStorage(stored: ResourceDef): void {
     const ends = this.#watchEnds.get(stored);
     this.#watchEnds.delete(stored);
     for (const end of ends ?? []) end();
+    this.store.startWatchCache(stored);
   }
 
   /**
