@@ -42,8 +42,26 @@ export interface KubeList<T> {
   items: T[];
 }
 
-/** Identifies a resource for the generic accessor: `{group: "", version: "v1", resource: "pods"}`. */
-export interface ResourceType {
+/** Never set: the key of `ResourceType`'s type-only object type (see `ResourceType<T>`). */
+declare const objectType: unique symbol;
+
+/**
+ * Identifies a resource for the generic accessor: `{group: "", version: "v1", resource: "pods"}`.
+ * `T` is the type of its objects, for the compiler only: a descriptor declared as
+ * `ResourceType<Backup>` types `kube.resource(BACKUPS)` as a client of `Backup`s and a watch's
+ * `trigger.object` as a `Backup`, with no type argument at each use. The value stays the plain
+ * object written (nothing is added to it; a watch validates it as any `{group, version, ...}`).
+ *
+ * @typeParam T - the type of its objects (default `KubeObject`: `apiVersion`, `kind`, `metadata`).
+ *
+ * @example
+ * interface Backup extends KubeObject { spec: { target: string } }
+ * const BACKUPS: ResourceType<Backup> = { group: "ops.example.com", version: "v1", resource: "backups", kind: "Backup", namespaced: true };
+ * const backups = kube.resource(BACKUPS); // ResourceClient<Backup>
+ */
+export interface ResourceType<T extends KubeObject = KubeObject> {
+  /** Type only, never present: what ties `T` to the descriptor. */
+  readonly [objectType]?: T;
   /** API group; `""` for the core group. */
   group: string;
   /** API version, e.g. `"v1"`, `"v1beta1"`. */
@@ -455,8 +473,16 @@ export interface KubeClient {
   /** discovery.k8s.io/v1 EndpointSlices. */
   readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
 
-  /** Any group/version/resource, e.g. a custom resource. */
-  resource<T extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<T>;
+  /**
+   * Any group/version/resource, e.g. a custom resource; its objects are the descriptor's type
+   * (`ResourceType<Backup>`), else the type argument (`kube.resource<Backup>({...})`), else
+   * `KubeObject`. A type argument that a typed descriptor's type does not fit is refused.
+   *
+   * @example
+   * const backups = kube.resource(BACKUPS); // BACKUPS: ResourceType<Backup>
+   * await backups.patch("nightly", { spec: { target: "files" } });
+   */
+  resource<T extends KubeObject = KubeObject>(type: ResourceType<T>): ResourceClient<T>;
 
   /** Who the client is authenticated as (SelfSubjectReview). */
   whoami(options?: CallOptions): Promise<UserInfo>;

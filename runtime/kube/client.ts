@@ -135,7 +135,7 @@ class Client implements KubeClient {
     this.endpointSlices = new Resource(context, T.endpointSlices);
   }
 
-  resource<R extends KubeObject = KubeObject>(type: ResourceType): ResourceClient<R> {
+  resource<R extends KubeObject = KubeObject>(type: ResourceType<R>): ResourceClient<R> {
     return new ScalableResource<R>(this.#context, type);
   }
 
