@@ -7,7 +7,8 @@
  */
 import type { z } from "zod";
 import type { Logger } from "pino";
-import type { KubeClient, KubeObject } from "./kube/api.js";
+import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
+import type { WatchedObjectOf } from "./watch/object-types.js";
 
 /**
  * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
@@ -166,7 +167,8 @@ export interface ScheduleEntry {
 
 /**
  * A resource as a watch names it: what `kube.resource()` takes, the kind optional (so one
- * constant can name a type for both).
+ * constant can name a type for both: a `ResourceType<Backup>` also types the watch's
+ * `trigger.object` as a `Backup`).
  */
 export interface WatchedResourceType {
   /** API group; `""` for the core group. */
@@ -196,14 +198,19 @@ export type WatchCallEvent = WatchEventName | "RESYNC" | "FINALIZE";
  * reconnection that missed changes replays them as the differences it finds. Calls about one
  * object are made one at a time, in order. Runs in the HTTP Deployment's leader replica (the
  * same Lease as in-process schedules); `podfn dev` runs every watch.
+ *
+ * @typeParam R - its `resource`, as `defineFunction` infers it to type the handler's
+ * `trigger.object` (see `WatchedObjectType`).
  */
-export interface WatchTrigger {
+export interface WatchTrigger<R extends string | WatchedResourceType = string | WatchedResourceType> {
   /**
    * What to watch: a built-in resource as RBAC names it with its group (`pods`, `namespaces`,
-   * `jobs.batch`, `deployments.apps`, `leases.coordination.k8s.io`), or any other type as
-   * `{group, version, resource, namespaced}`.
+   * `jobs.batch`, `deployments.apps`, `leases.coordination.k8s.io`; the handler's
+   * `trigger.object` is then its `kubernetes-types` type: `Pod`, `Namespace`, `Job`, ...), or
+   * any other type as `{group, version, resource, namespaced}` (a `ResourceType<Backup>` types
+   * `trigger.object` as a `Backup`; an untyped one as a `KubeObject`).
    */
-  resource: string | WatchedResourceType;
+  resource: R;
   /** Namespace to watch, or `"*"` for every namespace (a ClusterRole). Default: the function's. Not for cluster-scoped resources. */
   namespace?: string;
   /** e.g. `app=web`. */
@@ -250,15 +257,25 @@ export interface WatchTrigger {
   name?: string;
 }
 
-/** How a call came in. */
-export type Trigger =
+/**
+ * How a call came in.
+ *
+ * @typeParam O - the type of a watch call's `object`: what the function's watches name (one
+ * entry's type, or the union of several entries'), as `defineFunction` infers it.
+ */
+export type Trigger<O extends KubeObject = KubeObject> =
   | { type: "http"; method: string; path: string; headers: Headers }
   | { type: "schedule"; schedule: string }
-  | { type: "watch"; watch: string; event: WatchCallEvent; object: KubeObject }
+  | { type: "watch"; watch: string; event: WatchCallEvent; object: O }
   | { type: "run" };
 
-/** What every handler receives. */
-export interface FunctionContext<Input> {
+/**
+ * What every handler receives.
+ *
+ * @typeParam Input - the parsed input.
+ * @typeParam O - the type of a watch call's `trigger.object` (see `Trigger`).
+ */
+export interface FunctionContext<Input, O extends KubeObject = KubeObject> {
   /** The input, parsed and defaulted by the function's schema. */
   input: Input;
   /** Kubernetes client authenticated as the pod's ServiceAccount; honours `signal` and `dryRun`. */
@@ -274,7 +291,7 @@ export interface FunctionContext<Input> {
   /** Id of this call (from `X-Request-Id` or generated). */
   requestId: string;
   /** How the call came in. */
-  trigger: Trigger;
+  trigger: Trigger<O>;
 }
 
 /** Returned by a handler to choose the HTTP status and headers. */
@@ -312,8 +329,10 @@ export function isReply(value: unknown): value is Reply {
  *
  * @typeParam S - the zod schema of the input; the handler's `input` is its output type.
  * @typeParam Output - the handler's result, checked against `output` when given.
+ * @typeParam O - the type of a watch call's `trigger.object`; `defineFunction` infers it from
+ * `watch` (a built-in resource's `kubernetes-types` type, a `ResourceType<T>`'s `T`).
  */
-export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown> {
+export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject> {
   /** DNS-1123 label: lower case, digits, `-`; at most 52 characters (room for CronJob suffixes). */
   name: string;
   /** One line on what the function does, shown by `podfn list`. */
@@ -362,17 +381,35 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    *   return { count: pods.items.length };
    * }
    */
-  handler(ctx: FunctionContext<z.output<S>>): Promise<Output | Reply | void> | Output | Reply | void;
+  handler(ctx: FunctionContext<z.output<S>, O>): Promise<Output | Reply | void> | Output | Reply | void;
 }
 
 /** A definition made by `defineFunction`; the loader accepts only these. */
-export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown> = Readonly<FunctionDefinition<S, Output>> & {
+export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject> = Readonly<FunctionDefinition<S, Output, O>> & {
   readonly [functionBrand]: true;
 };
 const functionBrand: unique symbol = Symbol.for("podfn.function");
 
+/** What a watch's `resource` may be. */
+type WatchResource = string | WatchedResourceType;
+
 /**
- * Define a function. The handler's `input` is typed by the `input` schema.
+ * A watch entry as `defineFunction` checks it, its `resource` the `R` inferred from it. `R`
+ * inferred from an object written in place takes in every key it has, so a key no
+ * `ResourceType` has is mapped to `never`: still a compile error, as the excess property it was.
+ */
+type InferredWatch<R extends WatchResource> = Omit<WatchTrigger<R>, "resource"> & {
+  resource: R & (R extends string ? unknown : { [K in Exclude<keyof R, keyof ResourceType>]: never });
+};
+
+/**
+ * Define a function. The handler's `input` is typed by the `input` schema, and a watch call's
+ * `trigger.object` by the `watch`: `Job` for `resource: "jobs.batch"`, `Backup` for a
+ * `ResourceType<Backup>`, the union of the entries' types for several (a resource given as a
+ * `string` variable, or an untyped `{group, version, ...}`, is a `KubeObject`).
+ *
+ * @typeParam R - a single watch entry's `resource` (inferred).
+ * @typeParam RS - the `resource` of each entry of a watch array, as a tuple (inferred).
  *
  * @example
  * export default defineFunction({
@@ -381,10 +418,29 @@ const functionBrand: unique symbol = Symbol.for("podfn.function");
  *   input: z.object({ who: z.string().default("world") }),
  *   handler: ({ input }) => ({ hello: input.who }),
  * });
+ *
+ * @example
+ * export default defineFunction({
+ *   name: "on-deployment",
+ *   watch: { resource: "deployments.apps" },
+ *   handler({ trigger }) {
+ *     if (trigger.type === "watch") return { replicas: trigger.object.spec?.replicas }; // a Deployment
+ *   },
+ * });
  */
-export function defineFunction<S extends z.ZodType = z.ZodObject<{}>, Output = unknown>(
-  definition: FunctionDefinition<S, Output>,
-): PodfnFunction<S, Output> {
+export function defineFunction<
+  S extends z.ZodType = z.ZodObject<{}>,
+  Output = unknown,
+  const R extends WatchResource = WatchResource,
+  const RS extends readonly WatchResource[] = readonly WatchResource[],
+>(
+  definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>>, "watch"> & { watch?: InferredWatch<R> | { -readonly [I in keyof RS]: InferredWatch<RS[I]> } },
+): PodfnFunction<S, Output, WatchedObjectOf<R, RS>> {
+  // Types only. R and RS are `const` so that `"jobs.batch"` stays that literal (and an array a
+  // tuple, its entries typed one by one); `watch` is checked against InferredWatch<R> or the
+  // tuple's entries, so a misspelt option is still an excess property. Given explicit type
+  // arguments <S, Output>, R and RS keep their wide defaults: any watch compiles, its object a
+  // KubeObject, as before.
   return Object.freeze({ ...definition, [functionBrand]: true as const });
 }
 

@@ -38,6 +38,7 @@ export type {
   Trigger,
   Reply,
 } from "./function.js";
+export type { BuiltInObjectTypes, BuiltInWatchName, WatchedObjectType } from "./watch/object-types.js";
 export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";
 export type { PodfnErrorCode, KubeErrorCode, KubeApiErrorCode } from "./error-codes.js";
 export { ShutdownError } from "./lifecycle.js";

@@ -2,11 +2,14 @@
  * @module kube/types
  * The group, version, resource and kind of every built-in resource the client names
  * (`kube.pods`, `kube.deployments`, ...). Pass one of these, or your own, to `kube.resource()`.
+ * Each keeps its names' literal types (`"jobs"`, `"batch"`): the names a watch gives built-in
+ * resources, and their object types, are derived from them (`watch/object-types.ts`).
  */
 import type { ResourceType } from "./api.js";
 
-const core = (resource: string, kind: string, namespaced = true): ResourceType => ({ group: "", version: "v1", resource, kind, namespaced });
-const typed = (group: string, version: string, resource: string, kind: string, namespaced = true): ResourceType => ({ group, version, resource, kind, namespaced });
+const core = <R extends string, K extends string>(resource: R, kind: K, namespaced = true) => ({ group: "" as const, version: "v1" as const, resource, kind, namespaced }) satisfies ResourceType;
+const typed = <G extends string, V extends string, R extends string, K extends string>(group: G, version: V, resource: R, kind: K, namespaced = true) =>
+  ({ group, version, resource, kind, namespaced }) satisfies ResourceType;
 
 /** Built-in resource types, keyed as on `KubeClient`. */
 export const RESOURCE_TYPES = {
