@@ -38,7 +38,7 @@ export default defineFunction({
   ],
   async handler({ trigger, kube, log }) {
     if (trigger.type !== "watch") return { reported: false };
-    const job = trigger.object as Job;
+    const job = trigger.object; // a Job: the watch names jobs.batch
     const failed = job.status?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
     if (!failed || job.metadata?.annotations?.[REPORTED] !== undefined) return { reported: false };
     const name = job.metadata!.name!;
