@@ -20,8 +20,8 @@ import { createAuthChecker, type ServiceAccountAuthOptions } from "./auth/index.
 import { RESERVED_PATHS } from "../definition-schema.js";
 import { accessLogWriter } from "./access-log.js";
 import type { HonoFallback } from "./hono-app.js";
-import { requestListener, type FaultHandler, type RequestListener } from "./listener.js";
-import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
+import { requestListener, serveEndpoint, type FaultHandler, type RequestListener } from "./listener.js";
+import { writeAnswer } from "./exchange.js";
 import { freshRequestId, requestIdOf } from "./request-id.js";
 import { internalErrorAnswer, jsonAnswer } from "./respond.js";
 import { operationEndpoints } from "./operations.js";
@@ -179,15 +179,7 @@ function operationsListener(operationPaths: ReadonlyMap<string, ReadonlyMap<stri
     const methods = operationPaths.get(path);
     const endpoint = methods?.get(incoming.method ?? "");
     if (endpoint) {
-      let answer: Answer | Promise<Answer>;
-      try {
-        answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
-      } catch (error) {
-        onFault(error, incoming, outgoing);
-        return;
-      }
-      if (answer instanceof Promise) answer.then((value) => writeAnswer(outgoing, value), (error: unknown) => onFault(error, incoming, outgoing));
-      else writeAnswer(outgoing, answer);
+      serveEndpoint(endpoint, incoming, outgoing, path, q === -1 ? "" : target.slice(q + 1), onFault);
       return;
     }
     const requestId = freshRequestId();

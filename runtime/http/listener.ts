@@ -62,24 +62,33 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
     }
     verbatimHost = host;
     verbatimTarget = target;
-    let answer: Answer | Promise<Answer>;
-    try {
-      answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
-    } catch (error) {
-      onFault(error, incoming, outgoing);
-      return;
-    }
-    if (answer instanceof Promise) {
-      answer.then(
-        function answered(value) {
-          send(incoming, outgoing, value);
-        },
-        function failed(error: unknown) {
-          onFault(error, incoming, outgoing);
-        },
-      );
-    } else send(incoming, outgoing, answer);
+    serveEndpoint(endpoint, incoming, outgoing, path, q === -1 ? "" : target.slice(q + 1), onFault);
   };
+}
+
+/**
+ * Calls `endpoint` with the request (its `path` and `query`) and writes its answer, sync or
+ * async; a throw or a rejection is `onFault`'s to answer. The admin port's listener serves its
+ * endpoints with it too.
+ */
+export function serveEndpoint(endpoint: Endpoint, incoming: IncomingMessage, outgoing: ServerResponse, path: string, query: string, onFault: FaultHandler): void {
+  let answer: Answer | Promise<Answer>;
+  try {
+    answer = endpoint(new IncomingRequest(incoming, path, query));
+  } catch (error) {
+    onFault(error, incoming, outgoing);
+    return;
+  }
+  if (answer instanceof Promise) {
+    answer.then(
+      function answered(value) {
+        send(incoming, outgoing, value);
+      },
+      function failed(error: unknown) {
+        onFault(error, incoming, outgoing);
+      },
+    );
+  } else send(incoming, outgoing, answer);
 }
 
 /** Whether the request has more than one `Host` line (Node keeps the first in `headers`). */

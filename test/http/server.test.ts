@@ -18,6 +18,23 @@ async function start(options: Partial<HttpServerOptions> & Pick<HttpServerOption
   return { url, stop: () => controller.abort("SIGTERM"), done, log };
 }
 
+/** Writes `head` on a fresh connection to `url`; resolves to all it read once it closes (or, closed by us, once `endAt` matches). */
+async function rawExchange(url: string, head: string, endAt?: RegExp): Promise<string> {
+  const { connect } = await import("node:net");
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      if (endAt?.test(text)) socket.end();
+    });
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+    socket.write(head);
+  });
+}
+
 const post = (url: string, body: unknown = {}, headers: Record<string, string> = {}) =>
   fetch(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
 
@@ -323,21 +340,8 @@ describe("Expect: 100-continue", () => {
 test("a request with two Host lines is a 400 naming it, its connection closed; one Host is served", async () => {
   const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
   const server = await start({ functions: [hello] });
-  const { connect } = await import("node:net");
-  const raw = (head: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
-      let text = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (chunk: string) => {
-        text += chunk;
-        // A kept-alive answer ends at its body; a closed connection ends the promise by itself.
-        if (/\r\n\r\n"hi"$/.test(text)) socket.end();
-      });
-      socket.on("close", () => resolve(text));
-      socket.on("error", reject);
-      socket.write(head);
-    });
+  // A kept-alive answer ends at its body; a closed connection ends the exchange by itself.
+  const raw = (head: string) => rawExchange(server.url, head, /\r\n\r\n"hi"$/);
   try {
     for (const target of ["/hello", "/hel%6Co"]) {
       const twice = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nhost: evil.example\r\n\r\n`);
@@ -356,17 +360,7 @@ test("OPTIONS * is a 204 whose Allow lists the methods the server's paths take; 
   const hello = loaded({ name: "hello", method: "GET", handler: () => "hi" });
   const post = loaded({ name: "post", method: "POST", handler: () => "ok" });
   const server = await start({ functions: [hello, post] });
-  const { connect } = await import("node:net");
-  const raw = (head: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
-      let text = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (chunk: string) => (text += chunk));
-      socket.on("close", () => resolve(text));
-      socket.on("error", reject);
-      socket.write(head);
-    });
+  const raw = (head: string) => rawExchange(server.url, head);
   try {
     const options = await raw("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     assert.match(options, /^HTTP\/1\.1 204 /);
