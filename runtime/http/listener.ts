@@ -62,7 +62,25 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
     }
     verbatimHost = host;
     verbatimTarget = target;
-    serveEndpoint(endpoint, incoming, outgoing, path, q === -1 ? "" : target.slice(q + 1), onFault);
+    // serveEndpoint's body, written out on the hot path: calling it measured 0.91–0.96x hono on
+    // GET against 1.00–1.10x inline (two http-get runs each way).
+    let answer: Answer | Promise<Answer>;
+    try {
+      answer = endpoint(new IncomingRequest(incoming, path, q === -1 ? "" : target.slice(q + 1)));
+    } catch (error) {
+      onFault(error, incoming, outgoing);
+      return;
+    }
+    if (answer instanceof Promise) {
+      answer.then(
+        function answered(value) {
+          send(incoming, outgoing, value);
+        },
+        function failed(error: unknown) {
+          onFault(error, incoming, outgoing);
+        },
+      );
+    } else send(incoming, outgoing, answer);
   };
 }
 
