@@ -13,7 +13,10 @@
  * contract says, in JSON with a fresh request id (a request refused mid-body: its own
  * `X-Request-Id`, and its call records the same answer), where Node would send a bare 400. A
  * request without `Host` reaches the app, which answers its JSON 400 (`requireHostHeader: false`).
- * Node's request timeout is raised past the longest `http.bodyTimeoutMs`, which then decides.
+ * Node's request timeout is raised past the longest `http.bodyTimeoutMs`, which then decides;
+ * an idle connection is kept `keepAliveTimeoutMs` (65 s, longer than the proxies' in front).
+ * With `adminPort`, the operations endpoints are served by a second server on that port, the
+ * last thing closed, and answer 404 beside the functions.
  */
 import { STATUS_CODES, createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { deferContinue } from "./continue.js";
