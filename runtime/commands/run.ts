@@ -7,8 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { ConfigError } from "../errors.js";
-import type { LoadedFunction, Trigger } from "../function.js";
+import type { LoadedFunction } from "../function.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger } from "../log.js";
@@ -16,6 +15,7 @@ import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
 import { runId } from "../cron/run-id.js";
+import { scheduleOf } from "../cron/schedule-entry.js";
 import { parseInput } from "../invoke.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
@@ -46,21 +46,6 @@ export type ConnectCluster = (config: Config, logger: Logger, functions: LoadedF
 export interface RunCommandDeps {
   /** How to reach the cluster. Default: `connectCluster` from `cluster-connection.ts`. */
   connect?: ConnectCluster;
-}
-
-/**
- * The function's schedule named by `--schedule`, as the trigger and the default input; a name it
- * has no schedule by is a `ConfigError` naming those it has. (`podfn/testing` fires schedules
- * through it too, so a test resolves an entry as its CronJob will.)
- */
-export function scheduleOf(fn: LoadedFunction, name: string | undefined): { trigger: Trigger; input?: unknown } {
-  if (name === undefined) return { trigger: { type: "run" } };
-  const entry = fn.schedules.find((s) => s.name === name);
-  if (!entry) {
-    const known = fn.schedules.map((s) => `"${s.name}"`).join(", ") || "none";
-    throw new ConfigError(`--schedule: ${fn.name} has no schedule named "${name}" (its schedules: ${known})`);
-  }
-  return { trigger: { type: "schedule", schedule: entry.name }, input: entry.input };
 }
 
 /** `connectCluster`, imported when first needed (tests inject their own and never load the client). */

@@ -6,7 +6,7 @@
  * `podfn run` takes it; the call is made as the workload that would make it in the cluster.
  */
 import type { LoadedFunction, Trigger } from "../function.js";
-import { scheduleOf } from "../commands/run.js";
+import { scheduleOf } from "../cron/schedule-entry.js";
 
 /** The workload whose ServiceAccount makes a call: the function's CronJob, or the HTTP Deployment. */
 export type Workload = "cronJob" | "deployment";
@@ -33,8 +33,7 @@ export interface PlannedCall {
 export function planCall(fn: LoadedFunction, input: unknown, trigger: Trigger, hasCronJob: boolean): PlannedCall {
   if (trigger.type === "schedule") {
     const resolved = scheduleOf(fn, trigger.schedule);
-    const entry = fn.schedules.find((s) => s.name === trigger.schedule)!;
-    return { input: input !== undefined ? input : (resolved.input ?? {}), trigger: resolved.trigger, workload: entry.mode === "in-process" ? "deployment" : "cronJob" };
+    return { input: input !== undefined ? input : (resolved.input ?? {}), trigger: resolved.trigger, workload: resolved.entry!.mode === "in-process" ? "deployment" : "cronJob" };
   }
   return { input: input !== undefined ? input : {}, trigger, workload: trigger.type === "run" && hasCronJob ? "cronJob" : "deployment" };
 }
