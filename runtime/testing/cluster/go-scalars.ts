@@ -257,19 +257,25 @@ const UINT64_MAX = 2n ** 64n - 1n;
 const INT64_CUTOFF = 2n ** 63n;
 
 /**
- * strconv.ParseInt(s, 10, 64): the value, or its NumError's reason. ParseUint reads the digits
- * after a sign in order, so a value that overflows before a stray character is out of range.
+ * strconv.ParseUint(s, 10, 64): the value, or its NumError's reason. The digits are read in
+ * order (no sign), so a value that overflows before a stray character is out of range.
  */
-export function parseGoInt64(s: string): bigint | string {
-  const negative = s[0] === "-";
-  const digits = s[0] === "+" || negative ? s.slice(1) : s;
-  if (digits === "") return "invalid syntax";
+export function parseGoUint64(s: string): bigint | string {
+  if (s === "") return "invalid syntax";
   let n = 0n;
-  for (const c of digits) {
+  for (const c of s) {
     if (c < "0" || c > "9") return "invalid syntax";
     n = n * 10n + BigInt(c.charCodeAt(0) - 48);
     if (n > UINT64_MAX) return "value out of range";
   }
+  return n;
+}
+
+/** strconv.ParseInt(s, 10, 64): the value, or its NumError's reason (ParseUint of the digits after a sign). */
+export function parseGoInt64(s: string): bigint | string {
+  const negative = s[0] === "-";
+  const n = parseGoUint64(s[0] === "+" || negative ? s.slice(1) : s);
+  if (typeof n === "string") return n;
   if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
   return negative ? -n : n;
 }

@@ -10,28 +10,14 @@
  *   `invalid resource version: <that text>`.
  */
 import { goQuote } from "./crd-schema-go.js";
+import { parseGoUint64 } from "./go-scalars.js";
 import { badRequest, plainError, type ApiError } from "./status.js";
-
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** strconv.ParseUint(s, 10, 64)'s NumError reason, or undefined when `s` parses. */
-function parseUintError(s: string): string | undefined {
-  if (s === "") return "invalid syntax";
-  let n = 0n;
-  for (const c of s) {
-    // A stray character is a syntax error where it stands; an overflow before it, out of range.
-    if (c < "0" || c > "9") return "invalid syntax";
-    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
-    if (n > UINT64_MAX) return "value out of range";
-  }
-  return undefined;
-}
 
 /** The storage.InvalidError's text of a resourceVersion that does not parse, else undefined. */
 function invalidResourceVersion(raw: string): string | undefined {
   if (raw === "" || raw === "0") return undefined;
-  const why = parseUintError(raw);
-  return why && `resourceVersion: Invalid value: ${goQuote(raw)}: strconv.ParseUint: parsing ${goQuote(raw)}: ${why}`;
+  const parsed = parseGoUint64(raw);
+  return typeof parsed === "string" ? `resourceVersion: Invalid value: ${goQuote(raw)}: strconv.ParseUint: parsing ${goQuote(raw)}: ${parsed}` : undefined;
 }
 
 /**
