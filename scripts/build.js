@@ -8,7 +8,8 @@
  *   dependencies included, into one CommonJS script loaded with a V8 code cache, each entry a
  *   CommonJS module of a few lines re-exporting that entry of the one script. Its esbuild plugins
  *   are in scripts/build/runtime-plugins.js, zod's locales (each a file of its own) in
- *   scripts/build/zod-locales.js;
+ *   scripts/build/zod-locales.js; the emulated API server, required only when a cluster is
+ *   started, into a script of its own (scripts/build/cluster.js);
  * - then the functions (scripts/build/functions.js): each module of a functions folder compiled
  *   to its own file, whose imports of `podfn`, `podfn/testing` and `zod` become the runtime's
  *   entries;

@@ -12,6 +12,8 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/
 /** The bundle and its loader, under OUT. */
 export const BUNDLE = "runtime/podfn.cjs";
 export const LOADER = "runtime/load.cjs";
+/** The emulated API server, a script of its own (scripts/build/cluster.js) beside the bundle. */
+export const CLUSTER_BUNDLE = "runtime/cluster.cjs";
 /** Where zod's other locales are written (under OUT): beside the bundle, which loads them by this relative path. */
 export const LOCALES_DIR = `${dirname(BUNDLE)}/zod-locales`;
 

@@ -7,8 +7,9 @@
  * process, after initialising what every command initialises (`podfn.cjs.cache`): Node 20
  * compiles ES modules anew in every process (~20 ms for the runtime and zod, more than half the
  * cost of a CronJob's `podfn run`), and a script compiled from a cache skips parsing and reuses
- * the bytecode made while training. What a command loads lazily (the HTTP server's hono side, the
- * emulator, yaml, the manifests) is in the same script but initialised only when first used.
+ * the bytecode made while training. What a command loads lazily (the HTTP server's hono side,
+ * yaml, the manifests) is in the same script but initialised only when first used; the emulator
+ * is a script of its own (scripts/build/cluster.js), required when a cluster is started.
  * Each entry is then a CommonJS module of a few lines (`OUT/runtime/cli.js`, `index.js`,
  * `testing/index.js`, `shared-zod.js`; `OUT/runtime/package.json` says `commonjs`) re-exporting
  * that entry of the one loaded script, so the CLI and the functions share one zod, one
@@ -28,6 +29,7 @@ import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { build } from "esbuild";
 import { BUNDLE, LOADER, ROOT, relativeUrl } from "./layout.js";
+import { bundleCluster, separateCluster } from "./cluster.js";
 import { PATCHES, commonJsBuilds, lazyZod, leaveOut, loaderImport, patchSources } from "./runtime-plugins.js";
 import { lazyZodLocales } from "./zod-locales.js";
 
@@ -118,7 +120,7 @@ export async function bundleRuntime(out) {
     // of runtime-known specifiers go through the loader's (`loaderImport`).
     supported: { "dynamic-import": false },
     external: EXTERNAL,
-    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), commonJsBuilds(), patchSources(patched)],
+    plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), commonJsBuilds(), patchSources(patched), separateCluster()],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
     // Whitespace and syntax only: names stay readable in stack traces and logs.
@@ -137,5 +139,7 @@ export async function bundleRuntime(out) {
   // The loader reads the bundle as latin1: it must be ASCII (esbuild's default charset escapes the rest).
   if (/[^\x00-\x7f]/.test(bundled)) throw new Error(`scripts/build.js: ${BUNDLE} is not ASCII (keep esbuild's charset: "ascii")`);
   await copyFile(join(ROOT, "scripts/bundle-loader.cjs"), join(out, LOADER));
-  return [...Object.keys(runtime.metafile.outputs), LOADER, ...(await writeEntries(out))];
+  // Before the entries: listing the testing entry's exports loads the emulator's script.
+  const cluster = await bundleCluster(out);
+  return [...Object.keys(runtime.metafile.outputs), ...cluster, LOADER, ...(await writeEntries(out))];
 }

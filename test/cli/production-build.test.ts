@@ -356,6 +356,20 @@ console.log(JSON.stringify([typeof defineFunction, typeof ConfigError, typeof st
   assert.deepEqual(JSON.parse(stdout), ["function", "function", "function", "function", true, "function"]);
 });
 
+test("the emulated API server is a script of its own: the runtime's bundle does not hold it, and it loads only when a cluster is started", async () => {
+  const dist = join(root, "pkg/dist/runtime");
+  // A function of cluster/apply.ts: in the emulator's script, not in the one every pod compiles.
+  assert.match(await readFile(join(dist, "cluster.cjs"), "utf8"), /function appliedGvk\(/);
+  assert.doesNotMatch(await readFile(join(dist, "podfn.cjs"), "utf8"), /appliedGvk/);
+  const load = JSON.stringify(join(dist, "load.cjs"));
+  const probe = `const l = require(${load}); const loaded = () => Object.keys(require.cache).some((f) => f.endsWith("cluster.cjs"));
+l.entry("cli"); l.entry("index"); const before = loaded();
+l.entry("testing").startCluster().then(async (c) => { await c.stop(); console.log(JSON.stringify({ before, after: loaded(), url: /^https:\\/\\/127\\.0\\.0\\.1:\\d+$/.test(c.url) })); });`;
+  const { code, stdout, stderr } = await node(["-e", probe]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { before: false, after: true, url: true });
+});
+
 test("under --enable-source-maps the runtime's own frames name runtime/*.ts lines (flag or NODE_OPTIONS), still in strict mode; without it, the cached script's", async () => {
   const load = JSON.stringify(join(root, "pkg/dist/runtime/load.cjs"));
   // loadConfig throws a ConfigError from runtime/config.ts for an unknown option.
