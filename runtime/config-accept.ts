@@ -8,6 +8,7 @@
  * configuration, the usual case, no longer does. `test/core/config-accept.test.ts` compares the
  * two over generated inputs.
  */
+import { QUANTITY } from "./quantity.js";
 
 /** zod's `num(min, max)`: a number, or text that trims to a number; an integer within bounds. */
 function integer(value: unknown, min: number, max: number): number | undefined {
@@ -65,6 +66,11 @@ export const BOUNDS = {
   maxReplicas: [1, 1000],
 } as const;
 
+/** A resource limit option's value (`--cpu-limit`, `--memory-limit`): a quantity, or `none` for no limit. */
+export const isLimit = (v: unknown): boolean => typeof v === "string" && (v === "none" || QUANTITY.test(v));
+export const QUANTITY_MESSAGE = "must be a Kubernetes quantity, such as 250m (a quarter core) or 256Mi";
+export const LIMIT_MESSAGE = "must be a Kubernetes quantity, such as 2 (cores) or 1Gi, or none for no limit";
+
 /** A rule per field, in the schema's order: undefined input → its default (or absent); else the value, or `REJECT`. */
 const REJECT = Symbol("reject");
 type Rule = { default?: unknown; check: (value: unknown) => unknown };
@@ -73,6 +79,7 @@ const text = (min = 1): Rule["check"] => (v) => (typeof v === "string" && v.leng
 const numberRule = ([min, max]: readonly [number, number]): Rule["check"] => (v) => integer(v, min, max) ?? REJECT;
 const oneOf = (values: readonly string[]): Rule["check"] => (v) => (typeof v === "string" && values.includes(v) ? v : REJECT);
 const flag: Rule["check"] = (v) => (typeof v === "boolean" ? v : REJECT);
+const quantity: Rule["check"] = (v) => (typeof v === "string" && QUANTITY.test(v) ? v : REJECT);
 
 const RULES: [string, Rule][] = [
   ["port", { default: DEFAULTS.port, check: numberRule(BOUNDS.port) }],
@@ -100,6 +107,10 @@ const RULES: [string, Rule][] = [
   ["replicas", { default: DEFAULTS.replicas, check: numberRule(BOUNDS.replicas) }],
   ["maxReplicas", { check: numberRule(BOUNDS.maxReplicas) }],
   ["pdb", { default: DEFAULTS.pdb, check: flag }],
+  ["cpuRequest", { check: quantity }],
+  ["memoryRequest", { check: quantity }],
+  ["cpuLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],
+  ["memoryLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],
   ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
   ["clusterObjects", { check: text() }],
   ["identity", { check: text() }],

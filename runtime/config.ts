@@ -12,7 +12,8 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE } from "./config-accept.js";
+import { QUANTITY } from "./quantity.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -65,6 +66,10 @@ export const OPTIONS = {
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
+  cpuRequest: { flag: "cpu-request", kind: "string", defaultText: "50m", description: "CPU every generated container requests (a Kubernetes quantity: 250m is a quarter core); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  memoryRequest: { flag: "memory-request", kind: "string", defaultText: "96Mi", description: "Memory every generated container requests (a Kubernetes quantity: 128Mi, 1Gi); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  cpuLimit: { flag: "cpu-limit", kind: "string", defaultText: "1", description: "CPU limit of every generated container, or `none` for no limit (throttling-free, if your cluster allows it); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  memoryLimit: { flag: "memory-limit", kind: "string", defaultText: "512Mi", description: "Memory limit of every generated container, or `none`; below 384Mi a process that outgrows its memory is OOM-killed by the kernel (exit 137, no error logged) before Node's heap limit is reached. A function's `resources` override it for its CronJobs.", commands: ["manifests"] },
   stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...SERVE] },
   clusterObjects: {
     flag: "cluster-objects",
@@ -124,6 +129,10 @@ function buildSchema() {
     replicas: num(BOUNDS.replicas).default(d.replicas),
     maxReplicas: num(BOUNDS.maxReplicas).optional(),
     pdb: z.boolean().default(d.pdb),
+    cpuRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
+    memoryRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
+    cpuLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),
+    memoryLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),
     stateDir: z.string().min(1, NOT_EMPTY).default(d.stateDir),
     clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
     identity: z.string().min(1, NOT_EMPTY).optional(),

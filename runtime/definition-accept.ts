@@ -10,6 +10,7 @@
  */
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
+import { QUANTITY, requestsAboveLimits } from "./quantity.js";
 import { isOwnableFinalizer, API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
@@ -117,7 +118,9 @@ const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "e
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "onShutdown", "handler");
+const RESOURCES = keys("requests", "limits");
+const AMOUNTS = keys("cpu", "memory");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "resources", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
@@ -128,6 +131,9 @@ Object.assign(KEYS_BY_PATH, {
   schedule: SCHEDULE,
   watch: WATCH,
   "watch.resource": WATCHED_TYPE,
+  resources: RESOURCES,
+  "resources.requests": AMOUNTS,
+  "resources.limits": AMOUNTS,
 });
 
 const nonEmpty = (v: unknown) => isString(v, 1);
@@ -224,6 +230,9 @@ function watchEntry(v: unknown): boolean {
   );
 }
 
+const amounts = (v: unknown) => strict(v, AMOUNTS) && optional(v.cpu, matches(QUANTITY)) && optional(v.memory, matches(QUANTITY));
+const resources = (v: unknown) => strict(v, RESOURCES) && optional(v.requests, amounts) && optional(v.limits, amounts) && requestsAboveLimits(v).length === 0;
+
 /**
  * True only when the definition schema accepts `value` unchanged; false means "ask zod".
  *
@@ -246,6 +255,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
     optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&
+    optional(value.resources, resources) &&
     optional(value.onShutdown, isFunction) &&
     isFunction(value.handler)
   );

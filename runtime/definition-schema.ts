@@ -14,6 +14,7 @@ import { closestName } from "./edit-distance.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
+import { QUANTITY, requestsAboveLimits } from "./quantity.js";
 import { isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
@@ -179,6 +180,16 @@ function buildDefinitionSchema() {
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 
+  const amounts = z.strictObject({
+    cpu: z.string().regex(QUANTITY, 'must be a Kubernetes quantity of cores, such as "250m" (a quarter core) or "2"').optional(),
+    memory: z.string().regex(QUANTITY, 'must be a Kubernetes quantity of bytes, such as "256Mi" or "1Gi"').optional(),
+  });
+  const resources = z.strictObject({ requests: amounts.optional(), limits: amounts.optional() }).superRefine((r, ctx) => {
+    for (const name of requestsAboveLimits(r)) {
+      ctx.addIssue({ code: "custom", path: ["requests", name], message: `${r.requests![name]} is more than limits.${name} ${r.limits![name]}: Kubernetes refuses a request above its limit` });
+    }
+  });
+
   // Strict: a misspelt key (`timeout`, `schedules`) is an error, not silently ignored.
   return z.strictObject({
     name: z.string().regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit").max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters (room for CronJob suffixes)`).refine((n) => !RESERVED_NAMES.includes(n), "is reserved: \"http\" names the HTTP workload's objects (<app>-http); choose another name"),
@@ -192,6 +203,7 @@ function buildDefinitionSchema() {
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
     env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
+    resources: resources.optional(),
     onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
     handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
   });
@@ -339,6 +351,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
     env: d.env ?? [],
+    ...(d.resources ? { resources: { ...(d.resources.requests ? { requests: { ...d.resources.requests } } : {}), ...(d.resources.limits ? { limits: { ...d.resources.limits } } : {}) } } : {}),
     schedules: entries.map((e, i) => ({
       ...e,
       name: names[i]!,

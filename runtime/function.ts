@@ -365,6 +365,16 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    * variable is left out, and the function's own default applies in both places. Default: none.
    */
   env?: string[];
+  /**
+   * CPU and memory of the pods of this function's CronJobs (its `mode: "cronjob"` schedules),
+   * each amount over `podfn manifests`' (`--memory-limit`...; defaults: requests 50m CPU and
+   * 96Mi, limits 1 CPU and 512Mi). Its HTTP route, watches and in-process schedules run in the
+   * shared HTTP Deployment, which those flags size. Default: the flags'.
+   *
+   * @example
+   * resources: { requests: { memory: "256Mi" }, limits: { memory: "1Gi" } }
+   */
+  resources?: FunctionResources;
   /** Work to do once when the process shuts down (close clients, flush). */
   onShutdown?: () => Promise<void> | void;
   /**
@@ -449,6 +459,18 @@ export function isPodfnFunction(value: unknown): value is PodfnFunction {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[functionBrand] === true;
 }
 
+/** CPU and memory amounts, as Kubernetes writes quantities: `cpu: "250m"` (a quarter core), `memory: "512Mi"`. */
+export interface ResourceAmounts {
+  cpu?: string;
+  memory?: string;
+}
+
+/** A container's requests (what the scheduler reserves) and limits (what it may use). */
+export interface FunctionResources {
+  requests?: ResourceAmounts;
+  limits?: ResourceAmounts;
+}
+
 /** A loaded function: the definition with its defaults resolved. Produced by the loader. */
 export interface LoadedFunction {
   /** What `defineFunction` returned. */
@@ -465,6 +487,8 @@ export interface LoadedFunction {
   permissions: PermissionRule[];
   /** Configuration variables it reads (`env`), copied into its pods by `podfn manifests`. */
   env: string[];
+  /** Its CronJob pods' `resources`, as declared; absent: none (`podfn manifests`' apply). */
+  resources?: FunctionResources;
   /** The HTTP route with its defaults; absent: none. */
   http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
   /** Every schedule, named (its index when unnamed) and defaulted. */

@@ -30,6 +30,8 @@ export type {
   ServiceAccountAuth,
   NoAuth,
   ScheduleEntry,
+  FunctionResources,
+  ResourceAmounts,
   WatchTrigger,
   WatchCallEvent,
   WatchEventName,

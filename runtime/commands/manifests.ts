@@ -1,7 +1,8 @@
 /**
  * @module commands/manifests
  * `podfn manifests [--image IMG] [--namespace NS] [--out DIR] [--app NAME] [--replicas N]
- * [--max-replicas N] [--pdb]`: write the Kubernetes manifests of the functions (least-privilege
+ * [--max-replicas N] [--pdb] [--cpu-request Q] [--memory-request Q] [--cpu-limit Q|none]
+ * [--memory-limit Q|none]`: write the Kubernetes manifests of the functions (least-privilege
  * RBAC per workload, the HTTP Deployment and Service, one CronJob per schedule) and a
  * `kustomization.yaml`. Files it wrote before for functions that are gone are removed; other
  * files in the folder are left alone.
@@ -13,6 +14,7 @@ import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { generateManifests, renderManifests } from "../deploy/index.js";
 import { manifestWarnings } from "../deploy/warnings.js";
+import { resourceNotes } from "../deploy/resource-notes.js";
 import { defineCommand } from "./define.js";
 import { ConfigError } from "../errors.js";
 
@@ -44,6 +46,11 @@ function realPath(path: string): string {
   }
 }
 
+/** A limit option's value as `ManifestOptions` takes it: `none` is no limit (null), absent is the default. */
+function limit(name: "cpu" | "memory", value: string | undefined): Record<string, string | null> {
+  return value === undefined ? {} : { [name]: value === "none" ? null : value };
+}
+
 export const manifestsCommand = defineCommand({
   name: "manifests",
   summary: "Write Kubernetes manifests.",
@@ -58,6 +65,10 @@ export const manifestsCommand = defineCommand({
       image: config.image,
       replicas: config.replicas,
       pdb: config.pdb,
+      resources: {
+        requests: { ...(config.cpuRequest !== undefined ? { cpu: config.cpuRequest } : {}), ...(config.memoryRequest !== undefined ? { memory: config.memoryRequest } : {}) },
+        limits: { ...limit("cpu", config.cpuLimit), ...limit("memory", config.memoryLimit) },
+      },
       env: config.env,
       ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
     };
@@ -74,7 +85,8 @@ export const manifestsCommand = defineCommand({
       throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
-    for (const note of manifestWarnings(generateManifests(functions, options).flatMap((g) => g.objects), config.image)) io.stderr(`note: ${note}\n`);
+    const objects = generateManifests(functions, options).flatMap((g) => g.objects);
+    for (const note of [...manifestWarnings(objects, config.image), ...resourceNotes(objects, functions)]) io.stderr(`note: ${note}\n`);
     // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
     if (realPath(resolve(io.cwd, config.functions)) !== realPath(resolve(io.cwd, "functions"))) {
       io.stderr(`note: these manifests grant what the functions in ${config.functions} declare; deploy/Dockerfile builds the functions in functions/, so build the image from ${config.functions} (its COPY functions line) or the pods run other functions than these RBAC rules are for\n`);

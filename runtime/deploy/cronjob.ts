@@ -3,7 +3,8 @@
  * The CronJob workload of one function: its own ServiceAccount and RBAC (that function's
  * permissions only) and one CronJob per `mode: "cronjob"` schedule, each running
  * `podfn run NAME --schedule S` (the schedule's input comes from the definition in the image).
- * Every CronJob names its `timeZone`, `Etc/UTC` when the schedule gives none.
+ * Every CronJob names its `timeZone`, `Etc/UTC` when the schedule gives none; its pods get the
+ * function's own `resources` over the workloads'.
  */
 import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { ServiceAccount } from "kubernetes-types/core/v1.js";
@@ -11,6 +12,7 @@ import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels, cronJobName } from "./names.js";
 import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, jobPodFailurePolicy, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
+import { functionResources } from "./resources.js";
 import type { CronWorkload } from "./plan.js";
 
 export type CronObject = ServiceAccount | RbacObject | CronJob;
@@ -25,6 +27,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
     ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, labels }),
   ];
   const schedules = fn.schedules.filter((s) => s.mode === "cronjob");
+  const resources = functionResources(options.resources, fn);
   for (const schedule of schedules) {
     const jobLabels = { ...labels, "podfn.dev/schedule": schedule.name };
     out.push({
@@ -53,6 +56,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
                 automountToken: workload.usesApi,
                 image: options.image,
                 args: ["run", fn.name, "--schedule", schedule.name],
+                resources,
                 // The function's configuration (`env`), as set where the manifests were generated.
                 env: workload.configuration,
                 pod: { restartPolicy: "Never" },

@@ -72,6 +72,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             automountToken: workload.usesApi,
             image: options.image,
             args: ["serve"],
+            resources: options.resources,
             shutdownDelayMs: SHUTDOWN_DELAY_MS,
             ...shutdownTimes(workload),
             env: [

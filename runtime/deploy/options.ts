@@ -5,6 +5,8 @@
  */
 import { ConfigError } from "../errors.js";
 import type { PodFailurePolicy } from "kubernetes-types/batch/v1.js";
+import type { ResourceRequirements } from "kubernetes-types/core/v1.js";
+import { workloadResources, type WorkloadResources } from "./resources.js";
 import { EXIT_CODES } from "../cron/exit-codes.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS } from "../lifecycle.js";
 import { ABORT_GRACE_MS } from "../signals.js";
@@ -26,13 +28,18 @@ export interface ManifestOptions {
   /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the HTTP pods. Default false. */
   pdb?: boolean;
   /**
+   * CPU and memory of every workload, amount by amount over `DEFAULT_RESOURCES` (a function's
+   * own `resources` go over these for its CronJobs); a limit of `null` leaves it out.
+   */
+  resources?: WorkloadResources;
+  /**
    * Where the values of the variables functions declare in `env` are read, to be written into
    * their pods. Default: `process.env`, which the function modules read their permissions from.
    */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas">> & Pick<ManifestOptions, "maxReplicas">;
+export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas" | "resources">> & Pick<ManifestOptions, "maxReplicas"> & { resources: ResourceRequirements };
 
 /** Container port of the HTTP server. */
 export const HTTP_PORT = 8080;
@@ -127,7 +134,8 @@ export const SECRET_KEY = "value";
  * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over a
  * Deployment that can never have two replicas: `maxUnavailable: 1` of one pod lets a drain evict
  * it, protecting nothing (with an autoscaler that may go from one to more, it protects the pods
- * once scaled up); and for an autoscaler whose maximum is below its minimum (`replicas`).
+ * once scaled up); for an autoscaler whose maximum is below its minimum (`replicas`); and for
+ * a request above its limit (`workloadResources`).
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   const replicas = options.replicas ?? 2;
@@ -144,6 +152,7 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
     image: options.image ?? "podfn:latest",
     replicas,
     pdb: options.pdb ?? false,
+    resources: workloadResources(options.resources),
     env: options.env ?? process.env,
     ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),
   };

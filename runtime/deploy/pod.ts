@@ -5,7 +5,7 @@
  * namespace and pod name from the downward API, a grace period longer than the drain, and the
  * caller-auth secrets as files (never environment variables).
  */
-import type { Container, EnvVar, PodSpec, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
+import type { Container, EnvVar, PodSpec, ResourceRequirements, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
 import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, terminationGraceSeconds } from "./options.js";
 
 export interface PodOptions {
@@ -23,6 +23,8 @@ export interface PodOptions {
   drainTimeoutMs?: number;
   /** The longest `timeoutMs` of calls that settle beside the drain (watches, in-process schedules); counted into the grace period. */
   backgroundMs?: number;
+  /** CPU and memory of the container (deploy/resources). */
+  resources: ResourceRequirements;
   /** Names of Kubernetes Secrets to mount at `/var/run/secrets/podfn/<name>`. */
   secrets?: string[];
   /** Fields merged into the container (ports, probes). */
@@ -33,14 +35,6 @@ export interface PodOptions {
 
 const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
 
-/**
- * Requests and limits of a podfn container. The memory limit sits above Node 20's heap limit
- * (259 MiB in a 256 or 512 MiB cgroup) plus the ~100 MiB outside the heap, so a run that
- * outgrows its heap ends as a JavaScript heap-out-of-memory error, stack and logs flushed,
- * rather than a silent OOM kill (exit 137) by the kernel at 256 MiB, which came first. A flag
- * capping the heap instead (`--max-old-space-size`) would make V8 reject the build's code cache.
- */
-export const RESOURCES = { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "1", memory: "512Mi" } };
 
 /**
  * A pod spec running the podfn image.
@@ -89,7 +83,7 @@ export function podSpec(options: PodOptions): PodSpec {
         imagePullPolicy: IMAGE_PULL_POLICY,
         args: options.args,
         env,
-        resources: RESOURCES,
+        resources: options.resources,
         securityContext: {
           runAsNonRoot: true,
           runAsUser: RUN_AS_USER,

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +132,24 @@ describe("podfn CLI", () => {
       const { code, stderr } = await cli(["manifests", "--functions", "good", "--out", join(dir, "taken")]);
       assert.equal(code, 2);
       assert.equal(stderr, `podfn: --out ${join(dir, "taken")}: cannot write the manifests there (a file is in the way of the folder: ${join(dir, "taken")})\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("manifests --cpu-limit none and --memory-limit size the workloads; a value that is not a quantity, or a request above its limit, exits 2 naming the flag", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-out-"));
+    try {
+      const ok = await cli(["manifests", "--functions", "good", "--out", dir, "--image", "x:1", "--cpu-limit", "none", "--memory-limit", "1Gi", "--memory-request", "128Mi"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      const written = await readFile(join(dir, (await readdir(dir)).find((f) => f !== "kustomization.yaml")!), "utf8");
+      assert.match(written, /\n( +)resources:\n\1  limits:\n\1    memory: 1Gi\n\1  requests:\n\1    cpu: 50m\n\1    memory: 128Mi\n/);
+      const bad = await cli(["manifests", "--functions", "good", "--out", dir, "--memory-limit", "1GB"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--memory-limit: must be a Kubernetes quantity, such as 2 \(cores\) or 1Gi, or none for no limit/);
+      const above = await cli(["manifests", "--functions", "good", "--out", dir, "--cpu-request", "2"]);
+      assert.equal(above.code, 2);
+      assert.equal(above.stderr, "podfn: --cpu-request 2 is more than the default cpu limit 1: Kubernetes refuses a request above its limit; raise --cpu-limit or lower --cpu-request\n");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -104,6 +104,23 @@ function watchEntry(): unknown {
   return w;
 }
 
+/** CPU and memory amounts, some not quantities, some requests above their limits. */
+function amounts(): unknown {
+  const a: Record<string, unknown> = {};
+  if (chance(0.6)) a.cpu = maybe(() => pick(["250m", "1", "2", "0.5", "100m", "1e3", "1.5.5", "-1", "1 core", "1Mi"]));
+  if (chance(0.6)) a.memory = maybe(() => pick(["256Mi", "1Gi", "512Mi", "128M", "64Mi", "2e9", "1GB", "1gi", ".5Gi", "Mi"]));
+  if (mistake(0.03)) a.gpu = "1";
+  return a;
+}
+
+function resources(): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  if (chance(0.7)) r.requests = maybe(amounts);
+  if (chance(0.7)) r.limits = maybe(amounts);
+  if (mistake(0.03)) r.limit = { cpu: "1" };
+  return r;
+}
+
 function definition(): Record<string, unknown> {
   const d: Record<string, unknown> = { name: maybe(() => pick(strings.name), 0.05), handler: maybe(() => handler, 0.03) };
   if (chance(0.3)) d.description = maybe(() => "does things");
@@ -124,6 +141,7 @@ function definition(): Record<string, unknown> {
   if (chance(0.2)) d.timeoutMs = maybe(() => pick([1000, 86_400_000, 86_400_001, 0, 2.5]));
   if (chance(0.1)) d.kubeApi = maybe(() => pick([true, false]));
   if (chance(0.1)) d.onShutdown = maybe(() => handler);
+  if (chance(0.2)) d.resources = maybe(resources);
   if (mistake(0.03)) d.timeout = 5;
   return d;
 }

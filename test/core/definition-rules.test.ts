@@ -168,3 +168,13 @@ test("a misspelt verb is a compile error as well as a load-time problem", () => 
   const rule: PermissionRule = { apiGroups: [""], resources: ["pods"], verbs: ["lst"] };
   assert.match(problems({ permissions: [rule] }), /verbs\[0\]: must be one of get, list, watch, create, update, patch, delete, deletecollection, \*/);
 });
+
+test("resources are Kubernetes quantities, and no request is above its limit (the API server would refuse the CronJob)", () => {
+  assert.equal(problems({ resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } } }), "");
+  assert.equal(problems({ resources: { requests: { memory: "1Gi" }, limits: { memory: "1024Mi" } } }), "", "equal amounts in other units are not above");
+  assert.equal(problems({ resources: { limits: { memory: "1GB" } } }), 'resources.limits.memory: must be a Kubernetes quantity of bytes, such as "256Mi" or "1Gi"');
+  assert.equal(problems({ resources: { requests: { cpu: "half" } } }), 'resources.requests.cpu: must be a Kubernetes quantity of cores, such as "250m" (a quarter core) or "2"');
+  assert.equal(problems({ resources: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } }), "resources.requests.memory: 1Gi is more than limits.memory 512Mi: Kubernetes refuses a request above its limit");
+  assert.equal(problems({ resources: { requests: { cpu: "1500m" }, limits: { cpu: "1" } } }), "resources.requests.cpu: 1500m is more than limits.cpu 1: Kubernetes refuses a request above its limit");
+  assert.match(problems({ resources: { limit: { cpu: "1" } } as never }), /resources: unknown key "limit".*limits/);
+});
