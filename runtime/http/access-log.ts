@@ -1,8 +1,8 @@
 /**
  * @module http/access-log
  * Writes the one access line of each request: exactly the JSON line pino would write for
- * `logger.info({method, path, status, durationMs, fn, requestId}, "request")` (same fields, same
- * order, the logger's level label, time format, base fields and bindings), built directly and
+ * `logger.info({method, path, status, code, durationMs, fn, requestId, remoteAddress, userAgent}, "request")`
+ * (same fields, same order, the logger's level label, time format, base fields and bindings), built directly and
  * written to the logger's own destination stream. pino's generic path (the field loop, its
  * redaction pass, per-value type dispatch) costs more than the rest of a trivial call.
  *
@@ -12,9 +12,11 @@
  * order of lines is unchanged. Made together, lines cost a fraction of one made between requests.
  *
  * Safe to skip redaction: an access line holds only fields set by the HTTP adapter (the path
- * without its query string, never a header or a body). Secrets this process holds are censored
- * by value as in every line, but part by part: the parts a caller or the process chooses (method
- * and path, function name, the logger's bindings) when they change or a secret is added
+ * without its query string, the error code of the answer, the peer's address, and of the
+ * headers only `User-Agent`: never `Authorization`, a signature or a body). Secrets this process
+ * holds are censored by value as in every line, but part by part: the parts a caller or the
+ * process chooses (method and path, error code, function name, address, User-Agent, the
+ * logger's bindings) when they change or a secret is added
  * (`censorGeneration`), the request id (a caller's `X-Request-Id`) on every line; the batch then
  * takes the lines as censored. Censoring each batch whole cost ~0.2 µs of every request. A logger this writer cannot mirror
  * exactly (a mixin, a `formatters.log`, a `streamWrite` hook, a nested key, a message prefix,
@@ -27,11 +29,14 @@ import { censorGeneration, censorSecrets } from "../secret-values.js";
 
 /**
  * Log one request at info level. `durationMs` and `fn` are left out when undefined (requests
- * that reached no function).
+ * that reached no function); `code` (the podfn error code of an error answer, e.g.
+ * `invalid_input`, `kube_unavailable`) when the answer carried none; `remoteAddress` (the TCP
+ * peer's, never `X-Forwarded-For`) and `userAgent` when unknown (a request through `fetch`, a
+ * request without the header).
  */
-export type AccessLog = (method: string, path: string, status: number, requestId: string, durationMs?: number, fn?: string) => void;
+export type AccessLog = (method: string, path: string, status: number, requestId: string, durationMs?: number, fn?: string, code?: string, remoteAddress?: string, userAgent?: string) => void;
 
-const FIELDS = ["method", "path", "status", "durationMs", "fn", "requestId", "msg"];
+const FIELDS = ["method", "path", "status", "code", "durationMs", "fn", "requestId", "remoteAddress", "userAgent", "msg"];
 const {
   chindingsSym,
   endSym,
@@ -78,7 +83,43 @@ function mirrorable(logger: Logger): boolean {
 }
 
 /** Makes the access line of one request, given the time and the logger's bindings as they were then. */
-type LineFormat = (method: string, path: string, status: number, requestId: string, durationMs: number | undefined, fn: string | undefined, time: string, bindings: string) => string;
+type LineFormat = (
+  method: string,
+  path: string,
+  status: number,
+  requestId: string,
+  durationMs: number | undefined,
+  fn: string | undefined,
+  code: string | undefined,
+  remoteAddress: string | undefined,
+  userAgent: string | undefined,
+  time: string,
+  bindings: string,
+) => string;
+
+/**
+ * One string field of the line as written (`,"name":"value"`), censored: made again only when
+ * its value changes or a secret was added since (a server's lines repeat a few values).
+ */
+class CensoredField {
+  readonly #prefix: string;
+  #at = -1;
+  #value = "";
+  #text = "";
+
+  constructor(name: string) {
+    this.#prefix = `,"${name}":`;
+  }
+
+  text(value: string, generation: number): string {
+    if (generation !== this.#at || value !== this.#value) {
+      this.#at = generation;
+      this.#value = value;
+      this.#text = censorSecrets(`${this.#prefix}${quote(value)}`);
+    }
+    return this.#text;
+  }
+}
 
 /** Access lines recorded at most before they are made at once (then again from the first). */
 const MAX_PENDING = 256;
@@ -99,6 +140,9 @@ class PendingLines {
   readonly #requestIds: (string | undefined)[] = new Array(MAX_PENDING);
   readonly #durations: (number | undefined)[] = new Array(MAX_PENDING);
   readonly #fns: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #codes: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #addresses: (string | undefined)[] = new Array(MAX_PENDING);
+  readonly #agents: (string | undefined)[] = new Array(MAX_PENDING);
   readonly #times: (string | undefined)[] = new Array(MAX_PENDING);
   readonly #bindings: (string | undefined)[] = new Array(MAX_PENDING);
   readonly #stream: GatheringDestination;
@@ -108,7 +152,20 @@ class PendingLines {
     stream.gatherFrom(() => this.#gather());
   }
 
-  add(format: LineFormat, method: string, path: string, status: number, requestId: string, durationMs: number | undefined, fn: string | undefined, time: string, bindings: string): void {
+  add(
+    format: LineFormat,
+    method: string,
+    path: string,
+    status: number,
+    requestId: string,
+    durationMs: number | undefined,
+    fn: string | undefined,
+    code: string | undefined,
+    remoteAddress: string | undefined,
+    userAgent: string | undefined,
+    time: string,
+    bindings: string,
+  ): void {
     const i = this.#count;
     if (i === 0) this.#stream.waiting();
     this.#formats[i] = format;
@@ -118,6 +175,9 @@ class PendingLines {
     this.#requestIds[i] = requestId;
     this.#durations[i] = durationMs;
     this.#fns[i] = fn;
+    this.#codes[i] = code;
+    this.#addresses[i] = remoteAddress;
+    this.#agents[i] = userAgent;
     this.#times[i] = time;
     this.#bindings[i] = bindings;
     this.#count = i + 1;
@@ -135,8 +195,9 @@ class PendingLines {
     this.#count = 0;
     let text = "";
     for (let i = 0; i < count; i++) {
-      text += this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#times[i]!, this.#bindings[i]!);
+      text += this.#formats[i]!(this.#methods[i]!, this.#paths[i]!, this.#statuses[i]!, this.#requestIds[i]!, this.#durations[i], this.#fns[i], this.#codes[i], this.#addresses[i], this.#agents[i], this.#times[i]!, this.#bindings[i]!);
       this.#formats[i] = this.#methods[i] = this.#paths[i] = this.#requestIds[i] = this.#fns[i] = this.#times[i] = this.#bindings[i] = undefined;
+      this.#codes[i] = this.#addresses[i] = this.#agents[i] = undefined;
       if (text.length >= JOINED_CHARS) {
         this.#stream.writeCensored(text);
         text = "";
@@ -153,32 +214,34 @@ const pendingByStream = new WeakMap<GatheringDestination, PendingLines>();
  *
  * @example
  * const accessLog = accessLogWriter(logger);
- * accessLog("GET", "/hello", 200, "3b241101-e2bb-4255-8caf-4136c566a962", 0.42, "hello");
- * // {"level":"info","time":"…","pid":7,"method":"GET","path":"/hello","status":200,"durationMs":0.42,"fn":"hello","requestId":"3b24…","msg":"request"}
+ * accessLog("GET", "/hello", 200, "3b241101-e2bb-4255-8caf-4136c566a962", 0.42, "hello", undefined, "10.0.3.7", "curl/8.5.0");
+ * // {"level":"info","time":"…","pid":7,"method":"GET","path":"/hello","status":200,"durationMs":0.42,"fn":"hello","requestId":"3b24…","remoteAddress":"10.0.3.7","userAgent":"curl/8.5.0","msg":"request"}
  */
 export function accessLogWriter(logger: Logger): AccessLog {
   if (!mirrorable(logger)) {
-    return function accessLogViaPino(method, path, status, requestId, durationMs, fn) {
-      logger.info({ method, path, status, durationMs, fn, requestId }, "request");
+    return function accessLogViaPino(method, path, status, requestId, durationMs, fn, code, remoteAddress, userAgent) {
+      logger.info({ method, path, status, code, durationMs, fn, requestId, remoteAddress, userAgent }, "request");
     };
   }
   const l = logger as unknown as Record<symbol, unknown>;
   const time = l[timeSym] as () => string;
   const stream = l[streamSym] as { write(line: string): unknown };
   const levelPrefix = (l[lsCacheSym] as Record<number, string>)[INFO]!;
-  // The last method and path, function and bindings, as quoted and censored: a server's lines
-  // repeat them. Each is made again when a secret was added since (its `…At` is behind).
+  // The last method and path, code, function, address, User-Agent and bindings, as quoted and
+  // censored: a server's lines repeat them. Each is made again when a secret was added since
+  // (its `…At` is behind).
   let pathAt = -1;
-  let fnAt = -1;
   let bindingsAt = -1;
   let method = "";
   let methodAndPath = `,"method":"","path":""`;
   let path = "";
-  let fnName = "";
-  let fnField = `,"fn":""`;
+  const codeField = new CensoredField("code");
+  const fnField = new CensoredField("fn");
+  const addressField = new CensoredField("remoteAddress");
+  const agentField = new CensoredField("userAgent");
   let givenBindings = "";
   let bindingsField = "";
-  const format: LineFormat = function accessLine(m, p, status, requestId, durationMs, fn, at, bindings) {
+  const format: LineFormat = function accessLine(m, p, status, requestId, durationMs, fn, code, remoteAddress, userAgent, at, bindings) {
     const generation = censorGeneration();
     if (generation !== pathAt || m !== method || p !== path) {
       pathAt = generation;
@@ -192,26 +255,23 @@ export function accessLogWriter(logger: Logger): AccessLog {
       bindingsField = censorSecrets(bindings);
     }
     let line = `${levelPrefix}${at}${bindingsField}${methodAndPath},"status":${number(status)}`;
+    if (code !== undefined) line += codeField.text(code, generation);
     if (durationMs !== undefined) line += `,"durationMs":${number(durationMs)}`;
-    if (fn !== undefined) {
-      if (generation !== fnAt || fn !== fnName) {
-        fnAt = generation;
-        fnName = fn;
-        fnField = censorSecrets(`,"fn":${quote(fn)}`);
-      }
-      line += fnField;
-    }
-    return `${line},"requestId":${censorSecrets(quote(requestId))},"msg":"request"${l[endSym] as string}`;
+    if (fn !== undefined) line += fnField.text(fn, generation);
+    line += `,"requestId":${censorSecrets(quote(requestId))}`;
+    if (remoteAddress !== undefined) line += addressField.text(remoteAddress, generation);
+    if (userAgent !== undefined) line += agentField.text(userAgent, generation);
+    return `${line},"msg":"request"${l[endSym] as string}`;
   };
   if (!isGathering(stream)) {
-    return function accessLog(m, p, status, requestId, durationMs, fn) {
-      if (logger.isLevelEnabled("info")) stream.write(format(m, p, status, requestId, durationMs, fn, time(), l[chindingsSym] as string));
+    return function accessLog(m, p, status, requestId, durationMs, fn, code, remoteAddress, userAgent) {
+      if (logger.isLevelEnabled("info")) stream.write(format(m, p, status, requestId, durationMs, fn, code, remoteAddress, userAgent, time(), l[chindingsSym] as string));
     };
   }
   let pending = pendingByStream.get(stream);
   if (!pending) pendingByStream.set(stream, (pending = new PendingLines(stream)));
   const lines = pending;
-  return function accessLog(m, p, status, requestId, durationMs, fn) {
-    if (logger.isLevelEnabled("info")) lines.add(format, m, p, status, requestId, durationMs, fn, time(), l[chindingsSym] as string);
+  return function accessLog(m, p, status, requestId, durationMs, fn, code, remoteAddress, userAgent) {
+    if (logger.isLevelEnabled("info")) lines.add(format, m, p, status, requestId, durationMs, fn, code, remoteAddress, userAgent, time(), l[chindingsSym] as string);
   };
 }

@@ -33,11 +33,28 @@ export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string | Uint8Array | null;
+  /** The podfn error code of an error answer (its body's `error.code`), for the access line. */
+  code?: string;
   /**
    * The call failed although the status says otherwise (a 403 from the function's own RBAC is
    * the function failing, not a caller refused): counted as an `error` outcome.
    */
   failed?: boolean;
+}
+
+/**
+ * The address of the peer that sent a request on a socket (a proxy's, when one is in front:
+ * `X-Forwarded-For` is not read), or undefined through `fetch`. The server reads it as each
+ * connection opens (server.ts), so it is known after the client has gone too.
+ */
+export function remoteAddressOf(request: CallRequest): string | undefined {
+  return (request.incoming ?? request.source)?.socket?.remoteAddress;
+}
+
+/** The request's `User-Agent`, or undefined. On a socket, read from the headers Node has parsed already. */
+export function userAgentOf(request: CallRequest): string | undefined {
+  const incoming = request.incoming ?? request.source;
+  return incoming ? incoming.headers["user-agent"] : (request.header("user-agent") ?? undefined);
 }
 
 /**

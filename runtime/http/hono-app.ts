@@ -76,7 +76,9 @@ function byMethod(methods: ReadonlyMap<string, Endpoint>, accessLog: AccessLog) 
 }
 
 function unrouted(c: Context, status: number, error: { code: string; message: string }, headers: Record<string, string> | undefined, accessLog: AccessLog): Response {
-  const requestId = requestIdOf(c.req.raw.headers.get("x-request-id"));
-  accessLog(c.req.raw.method, c.req.path, status, requestId);
+  const sent = c.req.raw.headers;
+  const requestId = requestIdOf(sent.get("x-request-id"));
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  accessLog(c.req.raw.method, c.req.path, status, requestId, undefined, undefined, error.code, incoming?.socket?.remoteAddress, sent.get("user-agent") ?? undefined);
   return toResponse(jsonAnswer(status, { error: { ...error, requestId } }, requestId, headers));
 }

@@ -31,13 +31,20 @@ export class Refusal {
   ) {}
 }
 
-/** A JSON answer carrying `X-Request-Id`. */
+/** A JSON answer carrying `X-Request-Id`; an error body's `error.code` is the answer's `code` too. */
 export function jsonAnswer(status: number, body: unknown, requestId: string, headers?: Record<string, string>): Answer {
   return {
     status,
     headers: headers ? { ...headers, "content-type": JSON_TYPE, "x-request-id": requestId } : { "content-type": JSON_TYPE, "x-request-id": requestId },
     body: JSON.stringify(body),
+    code: errorCodeOf(body),
   };
+}
+
+/** The `code` of an `{error: {code}}` body, or undefined. */
+function errorCodeOf(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | null | undefined)?.error?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** The answer of a refusal: `{error: {code, message, requestId, ...extra}}`. */

@@ -2,7 +2,8 @@
  * @module http/route
  * The endpoint of one function: admission (503 while shutting down, 429 over `maxInflight`),
  * caller auth, content type, body limit, input, dry-run mode, the call through `invoke()`, the
- * mapping of its result or error to a status, one metrics record and one access log line.
+ * mapping of its result or error to a status, one metrics record and one access log line (with
+ * the answer's error code, the peer's address and its User-Agent).
  * Everything a request needs is prepared once per function when the app is built. A call that
  * needs nothing asynchronous (a GET with synchronous auth, schema and handler) is answered
  * without a promise.
@@ -20,7 +21,7 @@ import type { AccessLog } from "./access-log.js";
 import type { AuthChecker } from "./auth/index.js";
 import { BodyDeadlines } from "./body-deadline.js";
 import { checkContentEncoding, checkContentType, checkTransferCoding, hasBody, parseBody, readBody } from "./body.js";
-import type { Answer, CallRequest } from "./exchange.js";
+import { remoteAddressOf, userAgentOf, type Answer, type CallRequest } from "./exchange.js";
 import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
 import { Refusal, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
@@ -250,7 +251,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function done(request: CallRequest, answer: Answer, outcome: Outcome, started: number, requestId: string): Answer {
     const durationMs = performance.now() - started;
     series.record(outcome, durationMs / 1000);
-    accessLog(request.method, request.path, answer.status, requestId, Math.round(durationMs * 100) / 100, fn.name);
+    accessLog(request.method, request.path, answer.status, requestId, Math.round(durationMs * 100) / 100, fn.name, answer.code, remoteAddressOf(request), userAgentOf(request));
     return answer;
   }
 

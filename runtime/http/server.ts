@@ -20,7 +20,7 @@
  */
 import { STATUS_CODES, createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { deferContinue } from "./continue.js";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { ShutdownError, runShutdownHooks } from "../lifecycle.js";
@@ -82,6 +82,7 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   // Node's 5 s would close connections a proxy in front still holds (ingress-nginx, ALB: 60 s):
   // its next request on one is lost, answered 502 to the caller, never retried for a POST.
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+  server.on("connection", rememberPeer);
   server.on("clientError", function clientError(error: Error, socket: Duplex) {
     answerClientError(error, socket, logger);
   });
@@ -147,6 +148,15 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
     await new Promise((resolve) => admin.close(resolve));
   }
   logger.info("HTTP server closed");
+}
+
+/**
+ * Reads the peer's address as the connection opens: Node keeps it, so the access line of a
+ * request whose client has gone (a 499) still names it (read later, a closed socket has none).
+ * Once per connection, not per request.
+ */
+function rememberPeer(socket: Socket): void {
+  void socket.remoteAddress;
 }
 
 /** Marks a connection whose refusal is written or waits for the answer before it. */

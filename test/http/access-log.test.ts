@@ -56,6 +56,29 @@ describe("access lines", () => {
     assert.deepEqual(Object.keys(JSON.parse(lines[0]!)), ["level", "time", "pid", "method", "path", "status", "durationMs", "fn", "requestId", "msg"]);
   });
 
+  test("with an error code, the peer's address and a User-Agent, are the same lines pino writes, in that order", () => {
+    const { logger, lines } = capture((destination) => createLogger({ destination }));
+    const write = accessLogWriter(logger);
+    write("POST", "/deploy", 503, "r-1", 12.5, "deploy", "kube_unavailable", "10.0.3.7", "curl/8.5.0");
+    viaPino(logger, { method: "POST", path: "/deploy", status: 503, code: "kube_unavailable", durationMs: 12.5, fn: "deploy", requestId: "r-1", remoteAddress: "10.0.3.7", userAgent: "curl/8.5.0" });
+    write("GET", "/nowhere", 404, "r-2", undefined, undefined, "not_found", "::ffff:10.0.3.8", 'odd "agent" \u0007');
+    viaPino(logger, { method: "GET", path: "/nowhere", status: 404, code: "not_found", requestId: "r-2", remoteAddress: "::ffff:10.0.3.8", userAgent: 'odd "agent" \u0007' });
+    assert.equal(timeless(lines[0]), timeless(lines[1]));
+    assert.equal(timeless(lines[2]), timeless(lines[3]));
+    assert.deepEqual(Object.keys(JSON.parse(lines[0]!)), ["level", "time", "pid", "method", "path", "status", "code", "durationMs", "fn", "requestId", "remoteAddress", "userAgent", "msg"]);
+  });
+
+  test("censor a secret held from the User-Agent and the code, also once the same value was logged before it was known", async () => {
+    const { rememberSecret } = await import("../../runtime/secret-values.js");
+    const secret = "agent-secret-value-93d1";
+    const { logger, lines } = capture((destination) => createLogger({ destination }));
+    const write = accessLogWriter(logger);
+    write("GET", "/a", 403, "r-1", 1, "f", `code-${secret}`, "10.0.0.1", `agent ${secret}`);
+    rememberSecret(secret);
+    write("GET", "/a", 403, "r-2", 1, "f", `code-${secret}`, "10.0.0.1", `agent ${secret}`);
+    assert.deepEqual([JSON.parse(lines[1]!).code, JSON.parse(lines[1]!).userAgent], ["code-[redacted]", "agent [redacted]"]);
+  });
+
   test("escape quotes, backslashes and control characters as JSON does", () => {
     const { logger, lines } = capture((destination) => createLogger({ destination }));
     accessLogWriter(logger)("GET", '/a"b\\c', 500, 'id "x" \\ \u0001', Number.NaN, "f\u2028n");
