@@ -8,14 +8,16 @@
  */
 
 /** How a call ended, as the `outcome` label. */
-export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "error";
+export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "unavailable" | "error";
 
 /**
  * - `success`: 1xx–3xx. - `client_error`: 4xx from input, body or handler (400, 404 from a handler, 413, 415, …).
  * - `unauthorized`: caller auth failed (401, 403). - `rejected`: not run (429 over the cap, 503 shutting down).
- * - `timeout`: past `timeoutMs` (504). - `error`: 5xx otherwise (handler threw, bad output, missing secret).
+ * - `timeout`: past `timeoutMs` (504). - `unavailable`: the API server could not answer the
+ *   function (503 `kube_unavailable`: unreachable, or 429/503/504 after the client's retries).
+ * - `error`: 5xx otherwise (handler threw, bad output, missing secret), and 403 `kube_forbidden`.
  */
-export const OUTCOMES: readonly Outcome[] = ["success", "client_error", "unauthorized", "rejected", "timeout", "error"];
+export const OUTCOMES: readonly Outcome[] = ["success", "client_error", "unauthorized", "rejected", "timeout", "unavailable", "error"];
 
 /** Upper bounds of the duration histogram, in seconds (calls range from a ping to a long rollout). */
 export const DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -56,7 +58,7 @@ export interface MetricsOptions {
 }
 
 /** How a watch call ended, as the `outcome` label. */
-export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" | "timeout" | "aborted" | "coalesced";
+export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" | "timeout" | "unavailable" | "aborted" | "coalesced";
 
 /**
  * The calls of watch triggers: `podfn_watch_calls_total{function,watch,event,outcome}` and

@@ -11,7 +11,7 @@ import type { LoadedFunction } from "../function.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger } from "../log.js";
-import { EXIT_CODES, exitCodeFor } from "../cron/exit-codes.js";
+import { EXIT_CODES, exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
 import { runId } from "../cron/run-id.js";
@@ -92,7 +92,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       fault,
     });
     // The run's id, as the handler's own lines carry it: one query finds a run's every line.
-    const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, durationMs: result.durationMs, ...(result.handler ? { handler: result.handler } : {}) };
+    // `outcome` as in-process runs and watch calls name it: `kube unavailable` (exit 5) is not a failed handler.
+    const outcome = outcomeOf(result, result.code === EXIT_CODES.sigint || result.code === EXIT_CODES.sigterm);
+    const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, outcome, durationMs: result.durationMs, ...(result.handler ? { handler: result.handler } : {}) };
     if (result.output !== undefined) {
       io.stdout(`${result.output}\n`);
       // Said once nothing the run left behind failed (see the command's last check).
@@ -108,7 +110,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
   } catch (error) {
     const decision = exitCodeFor({ error });
     const code = codeOf(error);
-    logger.error({ fn: name, exitCode: decision.code, ...(typeof code === "string" ? { code } : {}), ...(isUserError(error) ? {} : { err: error }) }, decision.message);
+    logger.error({ fn: name, exitCode: decision.code, outcome: outcomeOf(decision, false), ...(typeof code === "string" ? { code } : {}), ...(isUserError(error) ? {} : { err: error }) }, decision.message);
     return decision.code;
   } finally {
     const onShutdown = fn?.definition.onShutdown;
@@ -165,7 +167,7 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
           logger.info(succeeded.fields, "run succeeded");
           return code;
         }
-        logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed }, "the run failed: its work left a rejection or an exception nothing handled");
+        logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed, outcome: "failed" }, "the run failed: its work left a rejection or an exception nothing handled");
         return EXIT_CODES.handlerFailed;
       } finally {
         unguard();

@@ -53,7 +53,7 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
         : "the function's ServiceAccount is not allowed this call (the log says what the API server answered)";
       const body = { error: { code: denied.code, message, requestId, missingPermission: denied.missingPermission ? rule : null } };
       // A 403 from the function's own RBAC is the function failing, not a caller refused.
-      return { ...jsonAnswer(403, body, requestId), failed: true };
+      return { ...jsonAnswer(403, body, requestId), failed: "error" };
     }
     if (shutdown.aborted) {
       logger.warn({ fn, requestId, err: error }, "call aborted by shutdown");
@@ -95,7 +95,8 @@ function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
   if (unavailable) {
     const retry = unavailable instanceof KubeTooManyRequestsError && unavailable.retryAfterSeconds ? String(unavailable.retryAfterSeconds) : "1";
     const body = { error: { code: "kube_unavailable", message: "the Kubernetes API server could not answer: retry", requestId } };
-    return { ...jsonAnswer(503, body, requestId, { "retry-after": retry }), failed: true };
+    // Not the function's bug: counted as its own outcome, `unavailable`.
+    return { ...jsonAnswer(503, body, requestId, { "retry-after": retry }), failed: "unavailable" };
   }
   const answered = findCause(error, (e): e is KubeApiError => e instanceof KubeApiError);
   if (!answered) return undefined;

@@ -36,10 +36,11 @@ export interface Answer {
   /** The podfn error code of an error answer (its body's `error.code`), for the access line. */
   code?: string;
   /**
-   * The call failed although the status says otherwise (a 403 from the function's own RBAC is
-   * the function failing, not a caller refused): counted as an `error` outcome.
+   * The call failed although the status says otherwise, counted as this outcome: `error` (a 403
+   * from the function's own RBAC is the function failing, not a caller refused), `unavailable`
+   * (a 503 `kube_unavailable`: the API server could not answer, not the function's bug).
    */
-  failed?: boolean;
+  failed?: "error" | "unavailable";
 }
 
 /**

@@ -232,7 +232,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     drain.leave();
     // Finished during the drain: let the connection close so the server can stop.
     if (drain.draining) answer.headers.connection = "close";
-    return done(request, answer, answer.failed ? "error" : outcomeOf(answer.status), started, requestId);
+    return done(request, answer, answer.failed ?? outcomeOf(answer.status), started, requestId);
   }
 
   /** `finish` once `answer` settles; a rejection lets go of the call and stays a rejection. */

@@ -24,7 +24,7 @@ const OUTCOME_LABELS: Record<RunOutcome, Exclude<WatchOutcome, "coalesced">> = {
   "invalid input": "invalid_input",
   forbidden: "forbidden",
   "timed out": "timeout",
-  "kube unavailable": "error",
+  "kube unavailable": "unavailable",
   aborted: "aborted",
 };
 

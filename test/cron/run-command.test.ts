@@ -45,7 +45,7 @@ test("exit 0: the result is one JSON line on stdout and the logs are JSON on std
   const out = await run(["echo", "--input", '{"who":"ann","count":2}']);
   assert.equal(out.code, 0);
   assert.equal(out.stdout, '{"hello":"ann","count":2,"trigger":{"type":"run"},"dryRun":false}\n');
-  assert.ok(out.logs.some((l) => l.msg === "run succeeded" && l.exitCode === 0 && typeof l.durationMs === "number"));
+  assert.ok(out.logs.some((l) => l.msg === "run succeeded" && l.exitCode === 0 && l.outcome === "succeeded" && typeof l.durationMs === "number"));
   assert.equal(out.fake.closed, true);
 });
 
@@ -174,6 +174,7 @@ test("exit 3: a 403 names the missing permission in the permissions form", async
   const out = await run(["echo", "--input", '{"write":true}'], { forbidCreateAs: "system:serviceaccount:default:podfn-echo", namespace: "default" });
   assert.equal(out.code, 3);
   const line = out.logs.find((l) => l.exitCode === 3);
+  assert.equal(line?.outcome, "forbidden");
   assert.match(String(line?.msg), /missing permission: \{ apiGroups: \[""\], resources: \["configmaps"\], verbs: \["create"\] \}/);
 });
 
@@ -211,6 +212,7 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
     assert.equal(out.stdout, "");
     const outcome = out.logs.find((l) => l.exitCode === code);
     assert.equal(outcome?.handler, "stopped", "it settled failing with its signal's reason");
+    assert.equal(outcome?.outcome, "aborted");
     assert.equal(outcome?.err, undefined, "the abort itself is not logged as the handler's error");
   });
 }

@@ -36,7 +36,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function runInPod(): Promise<{ code: number; stdout: string; messages: string }> {
+async function runInPod(): Promise<{ code: number; stdout: string; messages: string; lines: Record<string, unknown>[] }> {
   const sa = await cluster.serviceAccount(NS, SA);
   const url = new URL(cluster.url);
   let stdout = "";
@@ -49,12 +49,12 @@ async function runInPod(): Promise<{ code: number; stdout: string; messages: str
     stderr: (t) => void (stderr += t),
     signal: new AbortController().signal,
   });
-  const messages = stderr
+  const lines = stderr
     .split("\n")
     .filter((l) => l.startsWith("{"))
-    .map((l) => String((JSON.parse(l) as { msg?: unknown }).msg))
-    .join("\n");
-  return { code, stdout, messages };
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const messages = lines.map((l) => String(l.msg)).join("\n");
+  return { code, stdout, messages, lines };
 }
 
 test("under its generated RBAC, the CronJob's ServiceAccount runs the function (exit 0)", async () => {
@@ -81,6 +81,7 @@ test("an API server that keeps answering 503 past the client's retries exits 5 (
     const out = await runInPod();
     assert.equal(out.code, 5, out.messages);
     assert.match(out.messages, /the Kubernetes API server could not answer \(retry later\)/);
+    assert.equal(out.lines.find((l) => l.exitCode === 5)?.outcome, "kube unavailable", "its outcome is its own, not a failed handler's");
   } finally {
     restore();
   }

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { Metrics, WatchCallMetrics } from "../../runtime/metrics.js";
+import { KubeConnectionError, KubeTooManyRequestsError } from "../../runtime/kube/errors.js";
 import { deferred, loaded, postJson, req, testApp, until } from "./helpers.js";
 
 /** The value of one sample line of a Prometheus text body, e.g. `name{labels}`. */
@@ -92,6 +93,31 @@ describe("GET /metrics", () => {
     // The duration covers every admitted call, from arrival to answer: a refused caller's too.
     assert.equal(sample(text, 'podfn_invocation_duration_seconds_count{function="locked"}'), 1);
     assert.match(text, /^# HELP podfn_invocation_duration_seconds Duration of function calls from arrival to answer \(every answer but the 429\/503 refusals\), in seconds\.$/m);
+  });
+
+  test("a call the API server could not answer (503 kube_unavailable) is counted as unavailable, not as an error", async () => {
+    const app = testApp([
+      loaded({
+        name: "unreachable",
+        handler: () => {
+          throw new Error("listing pods failed", { cause: new KubeConnectionError("GET https://10.0.0.1/api/v1/pods: ECONNREFUSED") });
+        },
+      }),
+      loaded({
+        name: "throttled",
+        handler: () => {
+          throw new KubeTooManyRequestsError({ kind: "Status", status: "Failure", reason: "TooManyRequests", code: 429 }, 429, { method: "GET", path: "/api/v1/pods" }, 3);
+        },
+      }),
+    ]);
+    assert.equal((await app.fetch(postJson("/unreachable", {}))).status, 503);
+    assert.equal((await app.fetch(postJson("/throttled", {}))).status, 503);
+    const text = await (await app.fetch(req("/metrics"))).text();
+    for (const fn of ["unreachable", "throttled"]) {
+      assert.equal(sample(text, `podfn_invocations_total{function="${fn}",outcome="unavailable"}`), 1, fn);
+      assert.equal(sample(text, `podfn_invocations_total{function="${fn}",outcome="error"}`), 0, fn);
+      assert.equal(sample(text, `podfn_invocation_duration_seconds_count{function="${fn}"}`), 1, fn);
+    }
   });
 });
 

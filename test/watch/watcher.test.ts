@@ -15,6 +15,7 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import { KeyedCallQueue } from "../../runtime/watch/keyed-queue.js";
 import { servingPermissions } from "../../runtime/requirements.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
+import { KubeConnectionError } from "../../runtime/kube/errors.js";
 import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 import { watchRecorder, type Watched } from "./helpers.js";
@@ -89,23 +90,26 @@ test("listed objects reach the handler with their kind and apiVersion, as stream
 test("only the named events call; a failing call is logged and the watch goes on", async () => {
   const { fn, seen } = recorder({ name: "deletes", watch: { resource: "configmaps", events: ["DELETED"], labelSelector: "kind=deletes", retries: 0 } }, (t) => {
     if (t.object.metadata!.name === "boom") throw new Error("handler broke");
+    if (t.object.metadata!.name === "down") throw new KubeConnectionError("GET https://10.0.0.1/api/v1/pods: ECONNREFUSED");
   });
   const run = await deployed([fn]);
   await until(() => run.lines.some((l) => String(l.msg).startsWith("watching")), "the first list", 10_000);
-  for (const name of ["boom", "fine"]) {
+  for (const name of ["boom", "down", "fine"]) {
     await admin.configMaps.create(configMap(name, {}, { kind: "deletes" }));
     await admin.configMaps.delete(name);
   }
-  await until(() => seen.length >= 2, "two deletions", 10_000);
-  assert.deepEqual(seen.map((s) => [s.event, s.name]), [["DELETED", "boom"], ["DELETED", "fine"]]);
+  await until(() => seen.length >= 3, "three deletions", 10_000);
+  assert.deepEqual(seen.map((s) => [s.event, s.name]), [["DELETED", "boom"], ["DELETED", "down"], ["DELETED", "fine"]]);
   const failed = run.lines.find((l) => l.outcome === "failed");
   assert.ok(failed, "the failure is logged");
   assert.match(String(failed.msg), /watch call failed: the handler failed: handler broke/);
-  // And counted, by event and outcome, with the durations of both.
+  assert.ok(run.lines.some((l) => l.outcome === "kube unavailable" && l.object === "default/down"), "the API server's absence is logged as such");
+  // And counted, by event and outcome (the API server's absence as its own, not as an error), with the durations of all.
   const lines = exposition(run.metrics);
   assert.ok(lines.includes('podfn_watch_calls_total{function="deletes",watch="configmaps",event="DELETED",outcome="error"} 1'), lines.join("\n"));
+  assert.ok(lines.includes('podfn_watch_calls_total{function="deletes",watch="configmaps",event="DELETED",outcome="unavailable"} 1'), lines.join("\n"));
   assert.ok(lines.includes('podfn_watch_calls_total{function="deletes",watch="configmaps",event="DELETED",outcome="success"} 1'), lines.join("\n"));
-  assert.ok(lines.includes('podfn_watch_call_duration_seconds_count{function="deletes",watch="configmaps"} 2'), lines.join("\n"));
+  assert.ok(lines.includes('podfn_watch_call_duration_seconds_count{function="deletes",watch="configmaps"} 3'), lines.join("\n"));
   run.stop.abort();
   await run.done;
 });
