@@ -12,6 +12,7 @@ import type { Config } from "./config.js";
 import type { LoadedFunction } from "./function.js";
 import type { KubeClient } from "./kube/api.js";
 import { createKubeClient, resolveCredentials, withoutCredentials, NoCredentialsError } from "./kube/index.js";
+import type { KubeRequestMetrics } from "./kube/request-metrics.js";
 import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
 import { writeLocalClusterFiles } from "./admin-kubeconfig.js";
@@ -35,6 +36,8 @@ export interface ConnectOptions {
   needsApi?: boolean;
   /** One run that exits (`podfn run`): an emulated cluster ends with it, so no kubeconfig is written for it. */
   oneRun?: boolean;
+  /** Where the functions' client counts its requests (`/metrics`); not the emulated cluster's admin client. */
+  metrics?: KubeRequestMetrics;
 }
 
 /** The Kubernetes client's HTTP client for the connection line, when one was chosen (`auto` goes unsaid). */
@@ -58,7 +61,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
         env: config.env,
         logger,
       });
-      const kube = createKubeClient({ credentials, logger, httpClient: config.kubeHttpClient, ...(config.namespace ? { namespace: config.namespace } : {}) });
+      const kube = createKubeClient({ credentials, logger, httpClient: config.kubeHttpClient, metrics: options.metrics, ...(config.namespace ? { namespace: config.namespace } : {}) });
       const proxy = credentials.proxyUrl === undefined ? {} : { proxy: withoutCredentials(credentials.proxyUrl), proxyFrom: credentials.proxyFrom };
       // A login written into the server URL is a secret too: logged without it, as the proxy's.
       logger.info({ server: withoutCredentials(credentials.server), source: credentials.source, namespace: kube.namespace, ...proxy, ...chosenClient(config) }, "using Kubernetes (credentials found; no request made yet)");
@@ -76,7 +79,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
     }
   }
   if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default");
-  return connectEmulated(config, logger, functions, cwd, options.oneRun === true);
+  return connectEmulated(config, logger, functions, cwd, options.oneRun === true, options.metrics);
 }
 
 /** No client: every call names the permissions to declare (the functions' pod has no token). */
@@ -97,7 +100,7 @@ function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: stri
   return offlineConnection(functions, namespace);
 }
 
-async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean): Promise<ClusterConnection> {
+async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean, metrics: KubeRequestMetrics | undefined): Promise<ClusterConnection> {
   const { startCluster, grantCronJobPermissions, grantDeclaredPermissions, applyManifests } = await import("./testing/index.js");
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
@@ -122,7 +125,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
       serviceAccountDir: sa.dir,
       env: {},
     });
-    const kube = createKubeClient({ credentials, logger, namespace, httpClient: config.kubeHttpClient });
+    const kube = createKubeClient({ credentials, logger, namespace, httpClient: config.kubeHttpClient, metrics });
     const identity = { server: cluster.url, namespace, serviceAccount: `system:serviceaccount:${namespace}:${LOCAL_SERVICE_ACCOUNT}`, ...chosenClient(config) };
     // A run's cluster ends with it: no kubeconfig that would point at nothing (or replace a live server's).
     const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig(), server: cluster.url });

@@ -16,6 +16,7 @@ import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { LeaderMetrics } from "../schedule/leader-metrics.js";
 import { WatchCallMetrics } from "../metrics.js";
+import { KubeRequestMetrics } from "../kube/request-metrics.js";
 import { runShutdownHooks } from "../lifecycle.js";
 import { linkAbort, whenAborted } from "../signals.js";
 import { guardProcess } from "../process-faults.js";
@@ -48,6 +49,8 @@ export interface ServeSetup {
   functions: LoadedFunction[];
   connection: ClusterConnection;
   secretsDir: string;
+  /** The functions' client's requests to the API server, served on `/metrics`. */
+  kubeRequests: KubeRequestMetrics;
 }
 
 /**
@@ -59,11 +62,12 @@ export interface ServeSetup {
 export async function setUpServe(config: Config, logger: Logger, cwd: string, scope: "deployment" | "all" = "deployment"): Promise<ServeSetup> {
   const all = await loadFunctions(config.functions, { cwd });
   const loaded = scope === "all" ? all : servedByDeployment(all);
-  const connection = await connectCluster(config, logger, loaded, cwd);
+  const kubeRequests = new KubeRequestMetrics();
+  const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests });
   // An empty variable is unset, as loadConfig reads it.
   const secretsDefault = !config.env[OPTIONS.secretsDir.env] && config.secretsDir === DEFAULT_SECRETS_DIR;
   const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;
-  const setup = { config, logger, functions: loaded, connection, secretsDir };
+  const setup = { config, logger, functions: loaded, connection, secretsDir, kubeRequests };
   const created = await prepareLocalSecrets(setup);
   if (created && referencedSecrets(loaded).length > 0) {
     logger.info({ secretsDir, created, secrets: referencedSecrets(loaded) }, `caller-auth secrets for local runs are files in ${secretsDir}${tryIt(loaded, secretsDir, config)}`);
@@ -134,7 +138,7 @@ export async function serveFunctions(
   // Who leads, where a Lease is contended for (watches or in-process schedules, under serve).
   const electing = !options.allSchedules && (watching || functions.some((f) => f.schedules.some((s) => s.mode === "in-process")));
   const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app)) : undefined;
-  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : [])];
+  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), setup.kubeRequests];
   // Schedules and watches start once the server has answered its first request (the readiness
   // probe, usually), or FIRST_ANSWER_WAIT_MS after it listens, whichever comes first: their
   // start (the first API calls: TLS, the Lease, the lists; ~15 ms of CPU) does not delay the
@@ -158,7 +162,7 @@ export async function serveFunctions(
       secretsDir: setup.secretsDir,
       ...secretsHint(setup),
       env: config.env,
-      ...(metricsSections.length ? { metricsSections } : {}),
+      metricsSections,
       onListening: function serving(url) {
         setTimeout(answered, FIRST_ANSWER_WAIT_MS).unref();
         options.onListening?.(url);

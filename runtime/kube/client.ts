@@ -25,6 +25,7 @@ import type { RetryOptions } from "./retry.js";
 import { Transport } from "./transport.js";
 import type { TimeoutOptions, TransportRequest } from "./transport.js";
 import type { HttpClientChoice } from "./http-client-choice.js";
+import type { KubeRequestMetrics } from "./request-metrics.js";
 import { Resource } from "./resource-client.js";
 import { ScalableResource } from "./scalable.js";
 import { Pods } from "./pods.js";
@@ -58,6 +59,8 @@ export interface KubeClientOptions {
    * A proxy always uses undici. Default: "auto".
    */
   httpClient?: HttpClientChoice;
+  /** Where the client's requests, retries and Retry-After waits are counted, for `/metrics`. Default: nowhere. */
+  metrics?: KubeRequestMetrics;
   /** Clock, ms since the epoch (restartedAt, event times). Default: `Date.now`. */
   now?: () => number;
   /** `reportingInstance` of emitted events. Default: the host name (the pod's name in a pod). */
@@ -193,7 +196,7 @@ class Client implements KubeClient {
  */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
   const logger = options.logger ?? silentLogger;
-  const transport = new Transport({ credentials: options.credentials, logger, retry: options.retry, timeouts: options.timeouts, connections: options.connections, httpClient: options.httpClient });
+  const transport = new Transport({ credentials: options.credentials, logger, retry: options.retry, timeouts: options.timeouts, connections: options.connections, httpClient: options.httpClient, metrics: options.metrics });
   const context: ClientContext = {
     transport,
     namespace: options.namespace ?? options.credentials.namespace,

@@ -37,6 +37,7 @@ import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import { ServerWarnings } from "./server-warnings.js";
 import { CaFile } from "./ca-file.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
+import { NO_ANSWER, type KubeRequestMetrics } from "./request-metrics.js";
 
 /** Retries of a request the server answered with `Retry-After` (client-go's `maxRetries`, 10). */
 const RETRY_AFTER_RETRIES = 10;
@@ -64,6 +65,8 @@ export interface TransportOptions {
   connections?: number;
   /** Which HTTP client carries requests; see kube/http-client-choice.ts. Default: "auto". */
   httpClient?: HttpClientChoice;
+  /** Where each attempt, retry and Retry-After wait is counted (client-go's rest_client_* series). Default: nowhere. */
+  metrics?: KubeRequestMetrics;
 }
 
 /**
@@ -148,6 +151,9 @@ export class Transport {
   readonly #headersMs: number;
   readonly #bodyMs: number;
   readonly #caFile: CaFile | undefined;
+  readonly #metrics: KubeRequestMetrics | undefined;
+  /** The server's `host:port`, the metrics' `host` label. */
+  readonly #host: string;
 
   constructor(options: TransportOptions) {
     const { credentials } = options;
@@ -158,6 +164,8 @@ export class Transport {
     }
     this.server = credentials.server;
     this.#origin = url.origin;
+    this.#host = url.host;
+    this.#metrics = options.metrics;
     this.#basePath = url.pathname.replace(/\/+$/, "");
     this.#credentials = credentials;
     this.#logger = options.logger ?? silentLogger;
@@ -243,6 +251,7 @@ export class Transport {
           // Not a body that came too slowly (its timeout): that one would again.
           if (!idempotent || !(failure instanceof KubeConnectionError) || errorCode(error) === "UND_ERR_BODY_TIMEOUT" || retry >= this.#policy.retries) throw failure;
           const delayMs = backoffDelay(retry, this.#policy);
+          this.#metrics?.retried(this.#host, request.method, NO_ANSWER);
           this.#logger.warn({ method: request.method, path: this.#basePath + request.path, attempt: retry + 2, delayMs, error: failure.message.slice(0, 200) }, "kube answer cut off while read; retrying");
           await this.pause(delayMs, sent.signal);
         }
@@ -307,6 +316,7 @@ export class Transport {
       if (error instanceof KubeApiError && error.statusCode === 401 && !reauthenticated && this.#credentials.auth.invalidate()) {
         reauthenticated = true;
         retry--;
+        this.#metrics?.retried(this.#host, request.method, 401);
         this.#logger.debug({ ...summary, statusCode: 401 }, "kube request unauthorized; re-reading credentials and retrying once");
         continue;
       }
@@ -317,6 +327,7 @@ export class Transport {
       const limit = asked && policy.retries > 0 ? Math.max(policy.retries, RETRY_AFTER_RETRIES) : policy.retries;
       if (!outcome.retryable || retry >= limit) throw error;
       const delayMs = outcome.delayMs ?? backoffDelay(retry, policy);
+      this.#metrics?.retried(this.#host, request.method, statusCode ?? NO_ANSWER, asked ? delayMs / 1000 : undefined);
       const fields = { ...summary, attempt: retry + 2, delayMs, error: error.message.slice(0, 200) };
       // A wait of a second or more is a throttled run's only trace when it then times out.
       if (statusCode === 429) this.#logger[delayMs >= 1000 ? "warn" : "debug"]({ ...fields, statusCode }, "kube server asked to slow down; retrying");
@@ -348,6 +359,8 @@ export class Transport {
 
   async #attempt(request: SentRequest, summary: RequestSummary, streaming: boolean, idempotent: boolean): Promise<Outcome> {
     const { signal } = request;
+    // When the attempt went out and is not answered yet: counted as `<error>` if it fails so.
+    let sentAt: number | undefined;
     try {
       signal?.throwIfAborted();
       const auth = this.#credentials.auth;
@@ -363,6 +376,7 @@ export class Transport {
       if (query !== "" && summary.path.includes("?")) query = `&${query.slice(1)}`;
       const connections = this.#connections;
       const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material));
+      sentAt = performance.now();
       const response = await pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
         origin: this.#origin,
@@ -374,6 +388,8 @@ export class Transport {
         headersTimeout: this.#headersMs,
         bodyTimeout: streaming ? 0 : this.#bodyMs,
       });
+      this.#metrics?.sent(this.#host, request.method, response.statusCode, (performance.now() - sentAt) / 1000);
+      sentAt = undefined;
       this.#warnings.report(response.headers.warning, summary);
       if (response.statusCode < 300) return { response };
       const text = await response.body.text();
@@ -388,6 +404,7 @@ export class Transport {
       const retryable = status === 429 || (status >= 500 && status !== 501 && (idempotent || retryAfterSeconds !== undefined));
       return { error, retryable, delayMs };
     } catch (error) {
+      if (sentAt !== undefined) this.#metrics?.sent(this.#host, request.method, NO_ANSWER, (performance.now() - sentAt) / 1000);
       if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeCredentialsError || error instanceof KubeClientClosedError) throw error;
       // Closed between taking the pool and sending on it.

@@ -85,6 +85,9 @@ test("serve runs a watch-only function's watch on the leader, under the RBAC its
         assert.match(metrics, /^podfn_leader\{lease="podfn-scheduler"\} 1$/m);
         assert.match(metrics, /^podfn_leader_terms_total\{lease="podfn-scheduler"\} 1$/m);
         assert.match(metrics, /^podfn_watch_call_duration_seconds_count\{function="on-namespace",watch="namespaces"\} [1-9]\d*$/m);
+        // The functions' client's requests (the Lease, the list, the watch), as client-go names them.
+        assert.match(metrics, /^rest_client_requests_total\{code="200",host="127\.0\.0\.1:\d+",method="GET"\} [1-9]\d*$/m);
+        assert.match(metrics, /^rest_client_request_duration_seconds_count\{verb="GET",host="127\.0\.0\.1:\d+"\} [1-9]\d*$/m);
       }
     } finally {
       assert.equal(await proc.stop(), 0, proc.output());
