@@ -3,9 +3,11 @@
  * A small hand-written Prometheus registry (text exposition format 0.0.4) for function calls:
  * `podfn_invocations_total{function,outcome}`, `podfn_invocation_duration_seconds{function}`
  * (a histogram), `podfn_invocations_in_flight`, the watch calls' series (`WatchCallMetrics`),
- * and process metrics (CPU seconds, resident memory, heap, start time). Recording a call is a few array writes on objects precomputed per
- * function; all formatting happens at scrape time.
+ * more sections (the Lease's, the Kubernetes client's requests), and the process's series
+ * (`process-metrics.ts`: CPU, memory, descriptors, event-loop delay). Recording a call is a
+ * few array writes on objects precomputed per function; all formatting happens at scrape time.
  */
+import { processMetrics, startEventLoopMonitor } from "./process-metrics.js";
 
 /** How a call ended, as the `outcome` label. */
 export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "unavailable" | "error";
@@ -132,6 +134,7 @@ export class Metrics {
     this.#inflight = options.inflight ?? (() => 0);
     this.#receiving = options.receiving ?? (() => 0);
     this.#sections = options.sections ?? [];
+    startEventLoopMonitor();
   }
 
   /** The series of function `name` (undefined for a name not given to the constructor). */
@@ -167,31 +170,12 @@ export class Metrics {
   }
 }
 
-const startTimeSeconds = Math.round(Date.now() / 1000 - process.uptime());
-
-function processMetrics(out: string[]): void {
-  const cpu = process.cpuUsage();
-  const memory = process.memoryUsage();
-  counter(out, "process_cpu_user_seconds_total", "User CPU time spent, in seconds.", cpu.user / 1e6);
-  counter(out, "process_cpu_system_seconds_total", "System CPU time spent, in seconds.", cpu.system / 1e6);
-  counter(out, "process_cpu_seconds_total", "Total user and system CPU time spent, in seconds.", (cpu.user + cpu.system) / 1e6);
-  gauge(out, "process_resident_memory_bytes", "Resident memory size, in bytes.", memory.rss);
-  gauge(out, "process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.", startTimeSeconds);
-  gauge(out, "nodejs_heap_size_used_bytes", "V8 heap used, in bytes.", memory.heapUsed);
-  gauge(out, "nodejs_heap_size_total_bytes", "V8 heap size, in bytes.", memory.heapTotal);
-}
-
 function header(out: string[], name: string, type: string, help: string): void {
   out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 }
 
 function gauge(out: string[], name: string, help: string, value: number): void {
   header(out, name, "gauge", help);
-  out.push(`${name} ${value}`);
-}
-
-function counter(out: string[], name: string, help: string, value: number): void {
-  header(out, name, "counter", help);
   out.push(`${name} ${value}`);
 }
 

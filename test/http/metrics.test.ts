@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { Metrics, WatchCallMetrics } from "../../runtime/metrics.js";
+import { eventLoopDelay, type DelayHistogram } from "../../runtime/process-metrics.js";
 import { KubeConnectionError, KubeTooManyRequestsError } from "../../runtime/kube/errors.js";
 import { deferred, loaded, postJson, req, testApp, until } from "./helpers.js";
 
@@ -62,14 +63,36 @@ describe("GET /metrics", () => {
     for (const line of text.trimEnd().split("\n")) {
       if (line.startsWith("# TYPE ")) typed.add(line.split(" ")[2]!);
       else if (!line.startsWith("# HELP ")) {
-        assert.match(line, /^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/, line);
-        const name = line.match(/^[a-z_]+/)![0];
+        assert.match(line, /^[a-z_][a-z0-9_]*(\{[^}]*\})? [0-9.e+-]+$/, line);
+        const name = line.match(/^[a-z_][a-z0-9_]*/)![0];
         assert.ok(typed.has(name) || typed.has(name.replace(/_(bucket|sum|count)$/, "")), `${name} has no TYPE`);
       }
     }
     const buckets = text.split("\n").filter((l) => l.startsWith('podfn_invocation_duration_seconds_bucket{function="f"')).map((l) => Number(l.split(" ")[1]));
     assert.deepEqual([...buckets].sort((a, b) => a - b), buckets, "buckets are cumulative");
-    for (const name of ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_start_time_seconds"]) assert.ok(sample(text, name)! > 0, name);
+    for (const name of ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_start_time_seconds", "nodejs_external_memory_bytes"]) assert.ok(sample(text, name)! > 0, name);
+    for (const name of ["min", "max", "mean", "stddev", "p50", "p90", "p99"]) assert.ok(sample(text, `nodejs_eventloop_lag_${name}_seconds`)! >= 0, name);
+    if (process.platform === "linux") {
+      assert.ok(sample(text, "process_open_fds")! > 0);
+      assert.ok(sample(text, "process_max_fds")! >= sample(text, "process_open_fds")!);
+    }
+  });
+
+  test("the event loop's delay: past the monitor's interval, in seconds, 0 before a sample, reset at each scrape", () => {
+    const ms = 1e6;
+    let resets = 0;
+    const histogram = { count: 4, min: 20.5 * ms, max: 140 * ms, mean: 50 * ms, stddev: 3 * ms, percentile: (p: number) => ({ 50: 21 * ms, 90: 60 * ms, 99: 140 * ms })[p]!, reset: () => void resets++ };
+    const lines = (h: DelayHistogram) => {
+      const out: string[] = [];
+      eventLoopDelay(out, h);
+      return Object.fromEntries(out.filter((l) => !l.startsWith("#")).map((l) => [l.split(" ")[0]!.replace(/^nodejs_eventloop_lag_|_seconds$/g, ""), Number(l.split(" ")[1])]));
+    };
+    const seen = lines(histogram);
+    assert.deepEqual(Object.keys(seen), ["min", "max", "mean", "stddev", "p50", "p90", "p99"]);
+    for (const [name, value] of Object.entries({ min: 0.0005, max: 0.12, mean: 0.03, stddev: 0.003, p50: 0.001, p90: 0.04, p99: 0.12 })) assert.ok(Math.abs(seen[name]! - value) < 1e-9, `${name}: ${seen[name]}`);
+    assert.equal(resets, 1);
+    // An empty histogram reads min 2^63, mean NaN: 0 here.
+    assert.deepEqual(Object.values(lines({ ...histogram, count: 0, min: 9223372036854776000, mean: Number.NaN, stddev: Number.NaN })), [0, 0, 0, 0, 0, 0, 0]);
   });
 
   test("timeouts, auth failures and handler errors have their own outcomes", async () => {
