@@ -179,7 +179,8 @@ describe("namespace strategies and the finalize subresource", () => {
     const defaulted = await t.send("PUT", `${NAMESPACES}/phased/status`, { body: { ...ns, spec: { finalizers: [] }, status: { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "False" }] } } });
     assert.equal(defaulted.status, 200);
     assert.deepEqual(defaulted.body.spec, { finalizers: ["kubernetes"] });
-    assert.deepEqual(defaulted.body.status, { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "False" }], phase: "Active" });
+    // NamespaceCondition's lastTransitionTime is a metav1.Time value: encoding/json writes its zero as null.
+    assert.deepEqual(defaulted.body.status, { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "False", lastTransitionTime: null }], phase: "Active" });
 
     await terminating("phased-out");
     const active = await t.send("PATCH", `${NAMESPACES}/phased-out/status`, { body: { status: { phase: "Active" } }, contentType: "application/merge-patch+json" });

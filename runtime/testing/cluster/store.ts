@@ -9,6 +9,7 @@
  * another version of a stored one (events.k8s.io/v1 Events) shares its table: objects are
  * converted on `put`/`remove` and on every read through that type (`viewOf`).
  */
+import { goEncoded } from "./go-json-encoding.js";
 import { storedAs, type ResourceDef } from "./resources.js";
 import { WatchCache } from "./watch-cache.js";
 
@@ -45,8 +46,13 @@ interface Table {
   sorted: string[] | null;
 }
 
-/** Serializes an object once for every way it is answered. */
-export function entryOf(obj: Obj): Entry {
+/**
+ * Serializes an object once for every way it is answered, a built-in one as the real server's
+ * Go types encode it (`goEncoded`: empty `omitempty` fields dropped, `null` for empty lists
+ * without it); the entry keeps the object so encoded.
+ */
+export function entryOf(given: Obj): Entry {
+  const obj = goEncoded(given);
   const { kind, apiVersion, ...rest } = obj;
   const item = JSON.stringify(rest);
   const full = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)}${item.length > 2 ? "," : ""}${item.slice(1)}`;
