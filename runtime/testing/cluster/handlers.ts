@@ -24,7 +24,9 @@ import { podConnect, podLog } from "./pod-connect.js";
 import { scaleCall, tokenRequest, type ScaleMapping } from "./subresources.js";
 import { crdScale } from "./crd-scale.js";
 import { SCALE_TABLE } from "./scale-printer.js";
-import { negotiateTable, table, type TableSource } from "./table.js";
+import { table, type TableSource } from "./table.js";
+import { isReply, negotiateTransform } from "./response-transform.js";
+import { partialReply } from "./partial-metadata.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
 import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodNotAllowed, statusFor } from "./status.js";
@@ -74,10 +76,21 @@ function createCall(call: Call): Reply {
   return { status: 201, body: createObject(call, obj, call.info.namespace).full };
 }
 
-/** The reply as the Table the Accept header negotiated, if it asked for one (`source`: another printer than the resource's). */
-function tableOr(call: Call, reply: Reply, accept: string, source?: TableSource): Reply {
-  const version = negotiateTable(accept);
-  return version ? table(call, reply, version, source) : reply;
+/**
+ * The reply as the Accept header asked for it (`response-transform`): as it is, a Table
+ * (`source`: another printer than the resource's), metadata only (`partial-metadata`), or the 406.
+ */
+function transformed(call: Call, reply: Reply, accept: string, source?: TableSource): Reply {
+  const transform = negotiateTransform(accept);
+  if (transform === null || isReply(transform)) return transform ?? reply;
+  if (transform.kind === "Table") return table(call, reply, transform.version, source);
+  return partialReply(call, reply, accept, transform.kind, transform.version);
+}
+
+/** NegotiateOutputMediaType's 406, before a GET or LIST is served, when no Accept clause is acceptable. */
+function negotiated(accept: string): Reply | undefined {
+  const transform = negotiateTransform(accept);
+  return transform !== null && isReply(transform) ? transform : undefined;
 }
 
 /** A CRD version's scale paths, else a workload's `spec.replicas`. */
@@ -110,7 +123,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "status":
       if (!def.subresources.includes("status")) throw notFoundPath();
       // The status store converts with the resource's printer.
-      if (info.verb === "get") return tableOr(call, getObject(call), accept);
+      if (info.verb === "get") return transformed(call, getObject(call), accept);
       if (info.verb === "update") return updateCall(call, "status");
       if (info.verb === "patch") {
         checkPatchType(call);
@@ -119,7 +132,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       throw methodNotAllowed(def);
     case "scale":
       if (!def.subresources.includes("scale")) throw notFoundPath();
-      return info.verb === "get" ? tableOr(call, scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));
+      return info.verb === "get" ? transformed(call, scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));
     case "log":
       if (!def.subresources.includes("log") || info.verb !== "get") throw notFoundPath();
       return podLog(call);
@@ -142,18 +155,25 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
   }
   switch (info.verb) {
     case "get": {
-      const reply = getObject(call);
-      return tableOr(call, reply, accept);
+      const refused = negotiated(accept);
+      if (refused) return refused;
+      return transformed(call, getObject(call), accept);
     }
     case "list": {
+      const refused = negotiated(accept);
+      if (refused) return refused;
       validateListOptions(call);
       await waitForListResourceVersion(call);
-      const reply = listObjects(call);
-      return tableOr(call, reply, accept);
+      return transformed(call, listObjects(call), accept);
     }
-    case "watch":
-      await serveWatch(call, res, { ...watch, table: negotiateTable(accept) });
+    case "watch": {
+      const transform = negotiateTransform(accept);
+      if (transform !== null && isReply(transform)) return transform;
+      const table = transform?.kind === "Table" ? transform.version : undefined;
+      const partial = transform && transform.kind !== "Table" ? transform.version : undefined;
+      await serveWatch(call, res, { ...watch, table, partial });
       return undefined;
+    }
     case "create":
       return createCall(call);
     case "update":

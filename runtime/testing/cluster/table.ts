@@ -4,14 +4,12 @@
  * a `meta.k8s.io` Table with the type's columns and cells (see `printers`), each row carrying the
  * object as TableOptions' `includeObject` asks (handlers/response.go asTable): its metadata as
  * `PartialObjectMetadata` (`Metadata` or empty), the whole object in the resource's version
- * (`Object`), or null (`None`); any other value is the 400 of `ValidateTableOptions`. The Accept header is negotiated as 1.32's
- * `NegotiateMediaTypeOptions` does: its clauses by quality, the first one a JSON or YAML
- * serializer takes wins, and `as=Table` is honoured only with `g=meta.k8s.io` and `v=v1` or
- * `v=v1beta1` — which is the Table's (and its rows' PartialObjectMetadata's) apiVersion; the
+ * (`Object`), or null (`None`); any other value is the 400 of `ValidateTableOptions`. The Accept
+ * header is negotiated in `response-transform` (`as=Table` with `g=meta.k8s.io` and `v=v1` or
+ * `v=v1beta1`, which is the Table's and its rows' PartialObjectMetadata's apiVersion); the
  * Content-Type stays `application/json` (`transformResponseObject` does not list the kind in it).
  * Watches print each event's object as a one-row Table the same way (see `watch-table`).
  */
-import { negotiate } from "./accept.js";
 import type { Call, Reply } from "./call.js";
 import { printerFor, type Printer } from "./printers.js";
 import { apiVersionOf } from "./resources.js";
@@ -21,20 +19,6 @@ type Obj = Record<string, any>;
 
 /** The `meta.k8s.io` versions a Table is served in. */
 export type TableVersion = "v1" | "v1beta1";
-
-/**
- * The Table version an Accept header gets, or undefined when the first acceptable clause asks
- * for no Table (the object as it is). A clause asking for a conversion the endpoint cannot make
- * (`as=Table` without `g=meta.k8s.io` and `v=v1`/`v1beta1`, a protobuf Table, another kind) is
- * passed over, as `AllowsMediaTypeTransform` refuses it; when no clause is acceptable the real
- * server answers 406, this one the object as it is.
- */
-export function negotiateTable(accept: string): TableVersion | undefined {
-  const version = negotiate(accept, ({ kind, group, version }, subType): TableVersion | undefined =>
-    kind === "Table" && group === "meta.k8s.io" && (version === "v1" || version === "v1beta1") && (subType === "json" || subType === "yaml") ? version : undefined,
-  );
-  return version ?? undefined;
-}
 
 /** TableOptions' `includeObject`: what each row's `object` is. */
 export type IncludeObject = "Object" | "Metadata" | "None";

@@ -29,6 +29,8 @@ import { parseResourceVersion } from "./resource-version.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
 import { bookmarkSchedule } from "./watch-bookmarks.js";
 import type { TableVersion } from "./table.js";
+import { partialWatchEncoder } from "./partial-metadata.js";
+import type { MetaVersion } from "./response-transform.js";
 
 /** Options of a watch stream. */
 export interface WatchOptions {
@@ -38,6 +40,12 @@ export interface WatchOptions {
   track: (end: () => void) => () => void;
   /** The Table version each object is sent as, when the Accept header asked for one (`as=Table`). */
   table?: TableVersion;
+  /**
+   * The `meta.k8s.io` version each object is sent in as a PartialObjectMetadata, when the Accept
+   * header asked for metadata only (`as=PartialObjectMetadata`; `as=PartialObjectMetadataList`, whose
+   * per-event conversion the real server cannot make, is served the same way here).
+   */
+  partial?: MetaVersion;
 }
 
 /** A watch with no `timeoutSeconds` ends after this long (the real server's minimum request timeout). */
@@ -64,7 +72,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const initial = asked !== null ? parseBool(asked) : wanted === 0;
   const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
-  const encode = options.table ? tableWatchEncoder(call, options.table) : asIs;
+  const encode = options.table ? tableWatchEncoder(call, options.table) : options.partial ? partialWatchEncoder(options.partial) : asIs;
   const line = (type: string, objectJson: string): string => `{"type":"${type}","object":${encode(objectJson)}}\n`;
 
   const inScope = (entry: Entry): boolean => {
