@@ -77,7 +77,8 @@ describe("kube client against the emulated cluster", () => {
     // A path with a query of its own: dryRun=All joins it, it does not end up inside another parameter.
     await dry.request({ method: "DELETE", path: `${path}/kept-2?pretty=true` });
     await dry.request({ method: "PATCH", path: `${path}/kept-2?fieldManager=me`, body: { data: { changed: "yes" } }, contentType: "application/merge-patch+json" });
-    assert.deepEqual((await admin.configMaps.get("kept-2")).data, cm("kept-2").data);
+    // Created with data: {}, which ConfigMap's omitempty drops: none, as the real server reads it back.
+    assert.equal((await admin.configMaps.get("kept-2")).data, undefined);
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
     await assert.rejects(dry.request({ method: "DELETE", path: `${path}/kept-1`, body: "{}" }), (e: unknown) => e instanceof KubeArgumentError && e.code === "kube_invalid_argument");
     assert.equal((await admin.configMaps.get("kept-1")).metadata!.name, "kept-1");
