@@ -85,6 +85,21 @@ describe("built-in objects as Go encodes them", () => {
     assert.deepEqual(stable(event.object), { kind: "ConfigMap", apiVersion: "v1", metadata: { name: "watched", namespace: "default" } });
   });
 
+  test("a BOOKMARK's object is an empty object of the type as Go encodes it (a Pod: spec.containers null, status {})", async () => {
+    const agent = new Agent({ connect: { ca: t.cluster.caPem } });
+    const stream = await watch(t, agent, "/api/v1/namespaces/kube-public/pods?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+    const [event] = await stream.next(1);
+    stream.close();
+    await agent.close();
+    assert.equal(event.type, "BOOKMARK");
+    const { resourceVersion } = event.object.metadata;
+    assert.deepEqual(event.object, {
+      kind: "Pod", apiVersion: "v1",
+      metadata: { resourceVersion, creationTimestamp: null, annotations: { "k8s.io/initial-events-end": "true" } },
+      spec: { containers: null }, status: {},
+    });
+  });
+
   test("a custom resource keeps its empty maps and lists (unstructured: no Go struct to encode)", async () => {
     assert.equal((await t.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd("widgets", "Widget") })).status, 201);
     const body = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec: { tags: {}, items: [], on: false, name: "" } };

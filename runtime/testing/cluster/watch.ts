@@ -22,6 +22,7 @@ import type { Call } from "./call.js";
 import { listIntegers, selection, selectedEntries, selects, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
+import { goEncoded } from "./go-json-encoding.js";
 import { entryOf, viewOf, type ChangeEvent, type Entry } from "./store.js";
 import { badRequest, failure, invalid, type FieldError } from "./status.js";
 import { tooLargeResourceVersion, waitForResourceVersion } from "./list-freshness.js";
@@ -190,7 +191,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     const meta: Record<string, unknown> = { resourceVersion: String(rv) };
     if (!def.custom) meta.creationTimestamp = null;
     if (initialEnd) meta.annotations = { "k8s.io/initial-events-end": "true" };
-    return line("BOOKMARK", JSON.stringify({ kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta }));
+    // An empty object of the type, as Go encodes one: a Pod's carries `spec: {containers: null}, status: {}`.
+    return line("BOOKMARK", JSON.stringify(goEncoded({ kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta })));
   }
 }
 
