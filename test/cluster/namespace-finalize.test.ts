@@ -80,7 +80,8 @@ describe("namespace strategies and the finalize subresource", () => {
       assert.deepEqual(res.body.status, { phase: "Active" });
       assert.equal(res.body.metadata.labels.stage, "two");
       assert.notEqual(res.body.metadata.resourceVersion, ns.metadata.resourceVersion);
-      assert.deepEqual(res.body.metadata.managedFields.map((m: any) => [m.operation, m.subresource]), [["Update", "finalize"]]);
+      // The create's entry (the metadata.name label its defaulting set), then the finalize's.
+      assert.deepEqual(res.body.metadata.managedFields.map((m: any) => [m.operation, m.subresource]), [["Update", undefined], ["Update", "finalize"]]);
       assert.deepEqual((await get("fin")).body, res.body);
       const [event] = await events.next(1);
       assert.deepEqual([event.type, event.object.spec], ["MODIFIED", { finalizers: ["example.com/a"] }]);

@@ -103,8 +103,8 @@ function qosClass(spec: Obj): string {
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-/** A pod: spec defaults plus the DefaultTolerationSeconds and Priority admission plugins (the ServiceAccount one: serviceaccount-admission). */
-export function defaultPod(pod: Obj): void {
+/** A pod's API defaults alone (SetDefaults_Pod, SetDefaults_PodSpec): what the field manager sees of a created pod. */
+export function defaultPodFields(pod: Obj): Obj {
   pod.spec ??= {};
   const spec = pod.spec;
   defaultPodSpec(spec);
@@ -115,6 +115,14 @@ export function defaultPod(pod: Obj): void {
       setDefault(c.resources.requests, l[0], l[1]);
     }
   }
+  setDefault(spec, "enableServiceLinks", true);
+  return pod;
+}
+
+/** A pod: spec defaults plus the DefaultTolerationSeconds and Priority admission plugins (the ServiceAccount one: serviceaccount-admission). */
+export function defaultPod(pod: Obj): void {
+  defaultPodFields(pod);
+  const spec = pod.spec;
   const sa = spec.serviceAccountName ?? spec.serviceAccount ?? "default";
   spec.serviceAccountName = sa;
   spec.serviceAccount = sa;

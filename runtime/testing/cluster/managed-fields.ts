@@ -1,11 +1,16 @@
 /**
  * @module cluster/managed-fields
- * A simplified `metadata.managedFields`: one entry per manager and operation, whose
- * `fieldsV1` lists the fields the manager's last write set (keyed list items as
- * `k:{"name":...}`, maps with `"."`). The real server tracks ownership field by field and
- * merges sets across writes; here the latest write of a manager replaces its set, and apply
- * conflicts are not detected (see the `patch` module).
+ * `metadata.managedFields` of a write: the writer (manager, version, subresource, time) and the
+ * fields its strategy resets, handed to `field-ownership`, which tracks ownership field by field
+ * as 1.32's field manager does (`field-sets`, `field-merge`, `apply-conflict`). Also the default
+ * manager of a request (its User-Agent's first part) and `fieldSet`, the Update entry of an
+ * object created from nothing, which the reviews' answers carry.
  */
+import type { FieldPath } from "./field-paths.js";
+import { applyWithOwnership, ownersAfterUpdate, type Write } from "./field-ownership.js";
+import { rootType } from "./field-schema.js";
+import { apiVersionOf, type ResourceDef } from "./resources.js";
+
 type Obj = Record<string, any>;
 
 /** One `managedFields` entry. */
@@ -13,7 +18,7 @@ export interface ManagedFieldsEntry {
   manager: string;
   operation: "Apply" | "Update";
   apiVersion: string;
-  time: string;
+  time?: string;
   fieldsType: "FieldsV1";
   fieldsV1: Obj;
   subresource?: string;
@@ -60,13 +65,47 @@ export function fieldSet(obj: Obj): Obj {
   return out;
 }
 
+/** A write's manager, the version and subresource it writes through, and its time. */
+export interface Writer {
+  def: ResourceDef;
+  manager: string;
+  time: string;
+  subresource?: string;
+}
+
 /**
- * Records a write by `manager` in `managedFields`: replaces that manager's entry for the same
- * operation and subresource, or appends one. An empty field set leaves no entry.
+ * The fields a write's strategy resets, which no one owns: a main resource's `status` when a
+ * status subresource keeps it apart, and through `status` everything but status and metadata.
  */
-export function recordManager(existing: ManagedFieldsEntry[] | undefined, entry: ManagedFieldsEntry): ManagedFieldsEntry[] {
-  const others = (existing ?? []).filter((e) => !(e.manager === entry.manager && e.operation === entry.operation && (e.subresource ?? "") === (entry.subresource ?? "")));
-  return Object.keys(entry.fieldsV1).length ? [...others, entry] : others;
+function resetFields(writer: Writer, live: Obj | undefined, written: Obj): FieldPath[] {
+  if (writer.subresource === "status") {
+    const keys = new Set([...Object.keys(live ?? {}), ...Object.keys(written)]);
+    return [...keys].filter((k) => !["status", "metadata", "apiVersion", "kind"].includes(k)).map((k) => [`f:${k}`]);
+  }
+  return !writer.subresource && writer.def.subresources?.includes("status") ? [["f:status"]] : [];
+}
+
+/**
+ * `metadata.managedFields` after a write of `written` over `live` (undefined for a create), by
+ * `field-ownership`: for an Apply, `applied` is the configuration (its conflicts were checked
+ * before the write, see `apply`); an Update's sent managedFields are `written`'s.
+ */
+export function managedFieldsAfter(writer: Writer, live: Obj | undefined, written: Obj, operation: "Apply" | "Update", applied?: Obj): ManagedFieldsEntry[] {
+  const write: Write = {
+    type: rootType(writer.def),
+    manager: writer.manager,
+    apiVersion: apiVersionOf(writer.def),
+    ...(writer.subresource ? { subresource: writer.subresource } : {}),
+    time: writer.time,
+    ignored: resetFields(writer, live, written),
+  };
+  if (operation === "Apply") return applyWithOwnership(write, live, applied ?? written, true, written).managedFields;
+  return ownersAfterUpdate(write, live, written, written.metadata?.managedFields);
+}
+
+/** The writer of an apply to the main resource, as `managedFieldsAfter` takes it. */
+export function applyWrite(writer: Writer, live: Obj | undefined): Write {
+  return { type: rootType(writer.def), manager: writer.manager, apiVersion: apiVersionOf(writer.def), time: writer.time, ignored: resetFields(writer, live, {}) };
 }
 
 /** The default manager name for a request's User-Agent, as the server derives it (`kubectl-client-side-apply`, `curl`...). */

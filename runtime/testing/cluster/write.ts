@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { fieldManager, isDryRun, type Call } from "./call.js";
-import { randomSuffix } from "./defaults.js";
-import { recordManager, fieldSet } from "./managed-fields.js";
+import { defaultPodFields, randomSuffix } from "./defaults.js";
+import { managedFieldsAfter } from "./managed-fields.js";
 import { orderedMeta } from "./meta-order.js";
 import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
@@ -78,16 +78,13 @@ function ordered(def: ResourceDef, obj: Obj): Obj {
   return out;
 }
 
-function managed(call: Call, def: ResourceDef, previous: Obj | undefined, operation: "Apply" | "Update", source: Obj, subresource?: string): Obj[] {
-  return recordManager(previous?.metadata?.managedFields, {
-    manager: fieldManager(call),
-    operation,
-    apiVersion: apiVersionOf(def),
-    time: call.registry.timestamp(),
-    fieldsType: "FieldsV1",
-    fieldsV1: fieldSet(source),
-    ...(subresource ? { subresource } : {}),
-  }) as Obj[];
+/**
+ * The managedFields after `call` writes `written` over `live` (undefined for a create);
+ * `applied`: an apply's configuration.
+ */
+function managed(call: Call, def: ResourceDef, live: Obj | undefined, operation: "Apply" | "Update", written: Obj, applied?: Obj, subresource?: string): Obj[] {
+  const writer = { def, manager: fieldManager(call), time: call.registry.timestamp(), ...(subresource ? { subresource } : {}) };
+  return managedFieldsAfter(writer, live, written, operation, applied) as Obj[];
 }
 
 /** names.MaxGeneratedNameLength: 63 less the 5 random characters. */
@@ -114,7 +111,10 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // The order of the real server: admission (the namespace), then the registry's RBAC checks,
   // then the name generated.
   requireNamespace(registry, def, namespace, meta.name ?? "", true);
-  if (def.group === "" && def.resource === "pods") admitPodServiceAccount(registry, obj, namespace);
+  const isPod = def.group === "" && def.resource === "pods";
+  // The field manager sees a pod as decoded and defaulted, before admission.
+  const podAsDecoded = isPod && operation === "Update" ? defaultPodFields(clone(obj)) : undefined;
+  if (isPod) admitPodServiceAccount(registry, obj, namespace);
   checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   const sentVersion = meta.resourceVersion;
@@ -126,6 +126,8 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // the one sent — a Node's excepted, which its kubelet creates with one.
   if (def.subresources?.includes("status") && def.resource !== "nodes") delete obj.status;
   def.defaults?.(obj, uid);
+  // The field manager sees the decoded (defaulted) object, before admission and the strategy.
+  const written = operation === "Apply" ? source : (podAsDecoded ?? clone(obj));
   def.prepareCreate?.(obj);
   validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
@@ -140,7 +142,7 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   meta.uid = uid;
   meta.creationTimestamp = registry.timestamp();
   if (def.generation) meta.generation = 1;
-  meta.managedFields = managed(call, def, undefined, operation, source);
+  meta.managedFields = managed(call, def, undefined, operation, written, source);
   if (meta.managedFields.length === 0) delete meta.managedFields;
   // The store sets the version (a dry run has none) where the real server has it, after uid.
   if (!dryRun) meta.resourceVersion = "";
@@ -252,7 +254,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   merged.metadata.name = name;
   // RBAC compares the object as sent (managedFields as the field manager made them) with the stored one.
-  if (scope === "main") checkRbacWrite(call, merged, old, { metadata: next.metadata, managedFields: managed(call, def, old, operation, source) });
+  if (scope === "main") checkRbacWrite(call, merged, old, { metadata: next.metadata, managedFields: managed(call, def, old, operation, merged, source) });
   if (stale) throw conflict(def, name, STALE_OBJECT);
   if (old.metadata.deletionTimestamp && scope !== "finalize") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
@@ -265,7 +267,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
-  merged.metadata.managedFields = managed(call, def, old, operation, scope === "status" ? { status: source.status } : source, scope === "main" ? undefined : scope);
+  merged.metadata.managedFields = managed(call, def, old, operation, merged, source, scope === "main" ? undefined : scope);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
   if (withoutVolatile(out, operation) === withoutVolatile(old, operation)) return current;
