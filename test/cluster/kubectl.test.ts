@@ -59,7 +59,10 @@ describe("kubectl against the emulated cluster", { skip: hasKubectl ? false : "k
     await kubectl("create", "namespace", "kc");
     assert.match(await kubectl("create", "-f", join(t.dir, "manifest.yaml")), /configmap\/settings created\ndeployment.apps\/web created/);
     await writeFile(join(t.dir, "manifest.yaml"), MANIFEST.replace("k: v", "k: w"));
-    assert.match(await kubectl("apply", "--server-side", "-f", join(t.dir, "manifest.yaml")), /configmap\/settings serverside-applied/);
+    // kubectl-create owns data.k: a changed value is the apply conflict, until forced.
+    const clash = await run("kubectl", ["--kubeconfig", t.kubeconfig, "apply", "--server-side", "-f", join(t.dir, "manifest.yaml")]).catch((e: { stderr: string }) => e);
+    assert.match(clash.stderr, /^error: Apply failed with 1 conflict: conflict with "kubectl-create" using v1: \.data\.k\n/);
+    assert.match(await kubectl("apply", "--server-side", "--force-conflicts", "-f", join(t.dir, "manifest.yaml")), /configmap\/settings serverside-applied/);
     const cm = JSON.parse(await kubectl("get", "configmap", "settings", "-n", "kc", "-o", "json"));
     assert.deepEqual(cm.data, { k: "w" });
     assert.match(await kubectl("delete", "-f", join(t.dir, "manifest.yaml")), /configmap "settings" deleted/);

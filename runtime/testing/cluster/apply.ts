@@ -4,14 +4,18 @@
  * the YAML decoded into a map; the applied object's type checked as fieldmanager's
  * versionCheckManager checks it (400 `invalid object type: <group>/<version>, Kind=<kind>`,
  * nothing filled in: a missing apiVersion or kind is `/, Kind=`); the typed patch (undeclared
- * fields); a create's `uid mismatch` (uid-checks); then the name. The merge itself is the
- * simplified strategic merge of `patch`.
+ * fields); a create's `uid mismatch` (uid-checks); then the name, and `metadata.managedFields
+ * must be nil`. An apply to an existing object is merged, pruned and checked for conflicts by
+ * `field-ownership` (structured-merge-diff's Updater.Apply over the type's `field-schema`): a
+ * field another manager owns that the apply would change is a 409 unless `force=true`
+ * (`apply-conflict`), fields the applier stops applying that no one else owns are removed.
  */
 import { parse as parseYaml } from "yaml";
-import { decodeObject, type Call, type Reply } from "./call.js";
+import { decodeObject, fieldManager, type Call, type Reply } from "./call.js";
 import { decodeAppliedObject } from "./field-validation.js";
-import { strategicMerge } from "./patch.js";
-import { clone } from "./registry.js";
+import { applyWithOwnership } from "./field-ownership.js";
+import { applyWrite } from "./managed-fields.js";
+import { parseBool } from "./request-info.js";
 import type { ResourceDef } from "./resources.js";
 import { badRequest } from "./status.js";
 import { checkApplyCreateUid } from "./uid-checks.js";
@@ -59,6 +63,11 @@ export function decodeApplyBody(call: Call): unknown {
   return applied;
 }
 
+/** PatchOptions.Force as the query parameter codec reads it. */
+function forced(call: Call): boolean {
+  return parseBool(call.query.get("force"));
+}
+
 /** Serves a server-side apply; `writeOptions` already checked the fieldManager. */
 export function serverSideApply(call: Call): Reply {
   const applied = decodeApplyBody(call);
@@ -67,6 +76,8 @@ export function serverSideApply(call: Call): Reply {
   const { namespace, name } = call.info;
   const current = call.registry.store.get(call.def, namespace, name);
   if (!current) checkApplyCreateUid(call.def, name, obj);
+  // structuredMergeManager.Apply: the applied object may not carry managedFields.
+  if (obj.metadata.managedFields !== undefined && obj.metadata.managedFields !== null) throw badRequest("metadata.managedFields must be nil");
   if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
@@ -74,6 +85,9 @@ export function serverSideApply(call: Call): Reply {
     obj.metadata.name = name;
     return { status: 201, body: createObject(call, obj, namespace, "Apply").full };
   }
-  const patched = strategicMerge(clone(current.obj), obj) as Obj;
+  // The merge, the prune of what the applier no longer applies, and the conflicts (409 unless force).
+  const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp() };
+  const { object } = applyWithOwnership(applyWrite(writer, current.obj), current.obj, obj, forced(call));
+  const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
   return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
 }

@@ -14,9 +14,7 @@
  *   listed), `$setElementOrder/<list>`. A patch request's merge lists are merged and ordered
  *   as upstream's (see `strategic-list`), its bad directives are its bare 500s. Field paths are
  *   not consulted: the merge key comes from the field name.
- * - Server-side apply is the strategic merge of the applied object (see `apply`), without
- *   field ownership: fields another manager set are never reported as conflicts, and fields a
- *   manager stops applying are not removed.
+ * Server-side apply does not merge here: see `apply` and `field-merge`.
  */
 
 import { badPatchType, NoMergeKeyError } from "./strategic-errors.js";
@@ -131,7 +129,7 @@ function retainKeys(out: Obj, patch: Obj): void {
 /**
  * Strategic merge patch (simplified, see the module header); `target` is not modified.
  * `strict`: a list item without its merge key is `NoMergeKeyError` (a strategic patch request);
- * otherwise it is appended (server-side apply, which reports such items otherwise).
+ * otherwise it is appended.
  */
 export function strategicMerge(target: Json, patch: Json, strict = false): Json {
   if (!isObject(patch)) return patch;
