@@ -15,6 +15,7 @@ import { referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { LeaderMetrics } from "../schedule/leader-metrics.js";
+import { ScheduleRunMetrics } from "../schedule/schedule-metrics.js";
 import { WatchCallMetrics } from "../metrics.js";
 import { KubeRequestMetrics } from "../kube/request-metrics.js";
 import { runShutdownHooks } from "../lifecycle.js";
@@ -138,7 +139,10 @@ export async function serveFunctions(
   // Who leads, where a Lease is contended for (watches or in-process schedules, under serve).
   const electing = !options.allSchedules && (watching || functions.some((f) => f.schedules.some((s) => s.mode === "in-process")));
   const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app)) : undefined;
-  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), setup.kubeRequests];
+  // The runs of the schedules this process fires (in-process ones; all of them under dev).
+  const fires = (entry: LoadedFunction["schedules"][number]) => options.allSchedules === true || entry.mode === "in-process";
+  const scheduleMetrics = functions.some((f) => f.schedules.some(fires)) ? new ScheduleRunMetrics() : undefined;
+  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), ...(scheduleMetrics ? [scheduleMetrics] : []), setup.kubeRequests];
   // Schedules and watches start once the server has answered its first request (the readiness
   // probe, usually), or FIRST_ANSWER_WAIT_MS after it listens, whichever comes first: their
   // start (the first API calls: TLS, the Lease, the lists; ~15 ms of CPU) does not delay the
@@ -180,7 +184,8 @@ export async function serveFunctions(
         kube: connection.kube,
         logger,
         ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger, ...(watchMetrics ? { metrics: watchMetrics } : {}) }, active) } : {}),
-        filter: options.allSchedules ? () => true : (entry) => entry.mode === "in-process",
+        filter: fires,
+        ...(scheduleMetrics ? { metrics: scheduleMetrics } : {}),
         ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
         ...(leaderMetrics ? { onLeadership: leaderMetrics.leading } : {}),
       },

@@ -21,6 +21,7 @@ import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { nextFireTime } from "./cron.js";
 import { ABORT_GRACE_MS, settledOrGrace } from "../signals.js";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
+import type { ScheduleRunMetrics } from "./schedule-metrics.js";
 
 
 export type ScheduleEntry = LoadedFunction["schedules"][number];
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
   logger: Logger;
   /** Which schedules to fire. Default: all. */
   filter?: (entry: ScheduleEntry, fn: LoadedFunction) => boolean;
+  /** Where each run's outcome is counted (`/metrics`). Default: nowhere. */
+  metrics?: ScheduleRunMetrics;
 }
 
 export interface RunSchedulesOptions extends SchedulerOptions {
@@ -76,6 +79,7 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     const filter = options.filter ?? (() => true);
     this.slots = options.functions.flatMap((fn) => fn.schedules.filter((entry) => filter(entry, fn)).map((entry) => ({ fn, entry, next: Infinity, running: new Set<AbortController>() })));
+    for (const slot of this.slots) options.metrics?.declare(slot.fn.name, slot.entry.name);
   }
 
   /** Number of schedules this scheduler fires. */
@@ -107,6 +111,7 @@ export class Scheduler {
       // Run if a fire time falls within the deadline before now (the controller's rule): one search.
       if (deadline !== undefined && nextTime(slot.entry, now - deadline * 1000 - 1) > now) {
         const lateSeconds = Math.round((now - missed) / 1000);
+        this.options.metrics?.record(slot.fn.name, slot.entry.name, "skipped", now);
         this.logFor(slot).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: no fire time within startingDeadlineSeconds (${deadline}) before now; the first missed was ${lateSeconds} s ago`);
         continue;
       }
@@ -134,12 +139,14 @@ export class Scheduler {
     const { fn, entry } = slot;
     const log = this.logFor(slot);
     if (slot.running.size > 0 && entry.concurrencyPolicy === "Forbid") {
+      this.options.metrics?.record(fn.name, entry.name, "skipped", Date.now());
       log.warn({ outcome: "skipped" }, "skipped a tick: the previous run is still going (concurrencyPolicy Forbid)");
       return;
     }
     if (entry.concurrencyPolicy === "Replace") {
       for (const run of slot.running) run.abort(new DOMException("replaced by the next scheduled run", "AbortError"));
     }
+    const { metrics } = this.options;
     const controller = new AbortController();
     slot.running.add(controller);
     const started = performance.now();
@@ -157,11 +164,13 @@ export class Scheduler {
       onTimeout: (settled) => void (lingering = settled),
     }).then(
       () => {
+        metrics?.record(fn.name, entry.name, "succeeded", Date.now());
         log.info({ outcome: "succeeded", durationMs: Math.round(performance.now() - started) }, "scheduled run succeeded");
       },
       (error: unknown) => {
         const decision = exitCodeFor({ error });
         const outcome = outcomeOf(decision, controller.signal.aborted);
+        metrics?.record(fn.name, entry.name, outcome, Date.now());
         // A handler's own failure carries its stack and cause: the log is all it leaves.
         log.error({ outcome, durationMs: Math.round(performance.now() - started), ...(outcome === "failed" ? { err: error } : {}) }, `scheduled run ${outcome}: ${decision.message}`);
       },

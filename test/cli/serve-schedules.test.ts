@@ -43,6 +43,11 @@ test("serve takes the scheduler Lease once listening, and releases it on SIGTERM
     const listening = lines.findIndex((l) => l.includes('"msg":"listening"'));
     assert.ok(listening >= 0 && listening < lines.findIndex((l) => l.includes('"msg":"became the leader"')), serve.output());
     assert.equal((await admin.leases.get("ticks-scheduler")).spec?.holderIdentity, identity);
+    // The schedule's runs are on /metrics, every outcome from 0 (the minute may not have come yet).
+    const url = (await serve.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/))[1]!;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /^podfn_schedule_runs_total\{function="tick",schedule="minutely",outcome="failed"\} 0$/m);
+    assert.match(metrics, /^podfn_schedule_last_success_timestamp_seconds\{function="tick",schedule="minutely"\} \d+(\.\d+)?$/m);
   } catch (error) {
     await serve.stop();
     throw error;
