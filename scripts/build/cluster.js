@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { build } from "esbuild";
 import { CLUSTER_BUNDLE, ROOT } from "./layout.js";
+import { SCRIPT_OPTIONS } from "./script-options.js";
 
 /** The emulator's entry module: what the runtime's bundle `require`s in its place. */
 export const CLUSTER_ENTRY = "runtime/testing/cluster/index.ts";
@@ -60,13 +61,7 @@ export async function bundleCluster(out) {
     target: "node20",
     // Loaded at run time by Node, not bundled: a CRD's CEL rules (an ES module package).
     external: ["@marcbachmann/cel-js"],
-    // Whitespace and syntax only, as the runtime's bundle: names stay readable in stack traces.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: "linked",
-    legalComments: "linked",
-    metafile: true,
-    logLevel: "warning",
+    ...SCRIPT_OPTIONS,
   });
   const twice = Object.keys(result.metafile.inputs).filter((file) => file.startsWith("runtime/") && !file.startsWith("runtime/testing/cluster/") && !SHARED_WITH_RUNTIME.includes(file));
   if (twice.length > 0) throw new Error(`scripts/build.js: the emulator imports ${twice.join(", ")}, which the runtime's bundle holds too: review SHARED_WITH_RUNTIME (a second copy of a module with classes or state is a bug)`);

@@ -30,6 +30,7 @@ import { randomUUID } from "node:crypto";
 import { build } from "esbuild";
 import { BUNDLE, LOADER, ROOT, relativeUrl } from "./layout.js";
 import { bundleCluster, separateCluster } from "./cluster.js";
+import { SCRIPT_OPTIONS } from "./script-options.js";
 import { PATCHES, commonJsBuilds, lazyZod, leaveOut, loaderImport, patchSources } from "./runtime-plugins.js";
 import { lazyZodLocales } from "./zod-locales.js";
 
@@ -123,13 +124,7 @@ export async function bundleRuntime(out) {
     plugins: [lazyZodLocales(), leaveOut(), loaderImport(), lazyZod(), commonJsBuilds(), patchSources(patched), separateCluster()],
     banner: { js: URL_BANNER },
     define: { "import.meta.url": "__podfnModuleUrl" },
-    // Whitespace and syntax only: names stay readable in stack traces and logs.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: "linked",
-    legalComments: "linked",
-    metafile: true,
-    logLevel: "warning",
+    ...SCRIPT_OPTIONS,
   });
   if (patched.size !== PATCHES.length) throw new Error(`scripts/build.js: a patched dependency was not bundled: review PATCHES`);
   // The build's id ends the bundle; the code cache starts with it (see scripts/bundle-loader.cjs).
