@@ -102,6 +102,25 @@ describe("scheme: standard-webhooks", () => {
   });
 });
 
+test("a Standard Webhooks secret that is not whsec_ and base64 of 16 bytes or more is refused at start, and never checked as an empty key", async () => {
+  const fn = (secret: string) => loaded({ name: "sw", auth: { type: "hmac", secret, scheme: "standard-webhooks" }, handler: () => "ran" });
+  writeFileSync(join(dir, "sw-junk"), "whsec_!!!!!!!!!!!!\n");
+  writeFileSync(join(dir, "sw-short"), "whsec_c2hvcnQ=\n");
+  for (const [secret, why] of [["sw-junk", "not base64"], ["sw-short", "5 bytes"]] as const) {
+    assert.throws(() => testApp([fn(secret)], { secretsDir: dir }), (e: Error) => {
+      assert.match(e.message, new RegExp(`secret "${secret}" is not a Standard Webhooks key: whsec_ then the base64 of 16 random bytes or more \\(${why}\\)`));
+      return true;
+    });
+  }
+  // Started without requiring secrets: a request signed with the empty key Node's lenient decoding made is a 500, the handler never runs.
+  const a = testApp([fn("sw-junk")], { secretsDir: dir, requireSecrets: false });
+  const t = String(Math.floor(Date.now() / 1000));
+  const body = "{}";
+  const forged = `v1,${createHmac("sha256", Buffer.alloc(0)).update(`msg_1.${t}.${body}`).digest("base64")}`;
+  const res = await a.fetch(req("/sw", { method: "POST", body, headers: { "content-type": "application/json", "webhook-id": "msg_1", "webhook-timestamp": t, "webhook-signature": forged } }));
+  assert.equal(res.status, 500);
+});
+
 test("a scheme with its own header, prefix or timestamp set too is refused at load, naming them", () => {
   const result = resolveDefinition(
     defineFunction({ name: "bad", http: { auth: { type: "hmac", secret: "k", scheme: "stripe", header: "x-sig", prefix: "v1=" } }, handler: () => 1 }),

@@ -8,6 +8,7 @@ import type { KubeClient } from "../../kube/api.js";
 import type { Secret, SecretStore } from "../../secrets.js";
 import { bearerAuth } from "./bearer.js";
 import { hmacAuth } from "./hmac.js";
+import { standardWebhooksKey } from "./signature-schemes.js";
 import { serviceAccountAuth, type ServiceAccountAuthOptions } from "./service-account.js";
 import type { AuthChecker } from "./types.js";
 
@@ -30,7 +31,9 @@ export function createAuthChecker(auth: HttpAuth, deps: AuthDeps): { checker?: A
     }
     case "hmac": {
       const secret = deps.secrets.secret(auth.secret, undefined, "key");
-      return { checker: hmacAuth(auth, secret), secret };
+      // A Standard Webhooks secret is checked as the key it must hold, at startup too.
+      const checked: Secret = auth.scheme === "standard-webhooks" ? { name: secret.name, path: secret.path, value: () => (standardWebhooksKey(secret), secret.value()) } : secret;
+      return { checker: hmacAuth(auth, secret), secret: checked };
     }
     case "serviceAccount":
       return { checker: serviceAccountAuth(auth, deps.kube, deps.serviceAccount) };

@@ -13,7 +13,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { HmacAuth } from "../../function.js";
-import type { Secret } from "../../secrets.js";
+import { SecretMissingError, type Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
 import { forbidden, type AuthChecker } from "./types.js";
 
@@ -79,12 +79,31 @@ function standardWebhooksAuth(secret: Secret): AuthChecker {
       if (given.length === 0) return missing("signature");
       const late = timeRefusal(`${prefix}timestamp`, time);
       if (late) return late;
-      const value = secret.value();
-      const key = Buffer.from(value.startsWith("whsec_") ? value.slice(6) : value, "base64");
+      const key = standardWebhooksKey(secret);
       const expected = createHmac("sha256", key).update(`${id}.${time}.`).update(body).digest();
       return anyMatches(given, expected) ? undefined : MISMATCH;
     },
   };
+}
+
+/** Base64 as the Standard Webhooks secret is written: whole groups of four, padding only at the end. */
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** The shortest key accepted: 128 bits (the specification asks for 24 to 64 bytes). */
+const MIN_KEY_BYTES = 16;
+
+/**
+ * The HMAC key of a Standard Webhooks secret (`whsec_`, then the key in base64), or a
+ * `SecretMissingError` saying why the value is none: Node's lenient decoding skipped what is not
+ * base64, so `whsec_!!!!` was an empty key, with which anyone could sign.
+ */
+export function standardWebhooksKey(secret: Secret): Buffer {
+  const value = secret.value();
+  const encoded = value.startsWith("whsec_") ? value.slice(6) : value;
+  const key = STRICT_BASE64.test(encoded) ? Buffer.from(encoded, "base64") : undefined;
+  if (key === undefined || key.length < MIN_KEY_BYTES) {
+    throw new SecretMissingError(secret.name, secret.path, `is not a Standard Webhooks key: whsec_ then the base64 of ${MIN_KEY_BYTES} random bytes or more (${key === undefined ? "not base64" : `${key.length} bytes`})`);
+  }
+  return key;
 }
 
 function onceRefusal(header: string): Refusal {
