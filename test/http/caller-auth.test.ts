@@ -1,4 +1,5 @@
 import { describe, test, before, after } from "node:test";
+import type { KubeClient } from "../../runtime/kube/api.js";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -236,6 +237,32 @@ describe("serviceAccount auth", () => {
     assert.equal(none.status, 401);
     assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="podfn"');
     assert.deepEqual(fake.reviewed, ["forged"]);
+  });
+
+  test("with audiences, the review's answer must name one of them: a token an authenticator passed for another audience is a 401", async () => {
+    const answered: Record<string, string[] | undefined> = { "tok-ours": ["https://podfn.example", "other"], "tok-api": ["https://kubernetes.default.svc"], "tok-none": undefined };
+    const asked: (string[] | undefined)[] = [];
+    const kube = {
+      namespace: "team-a",
+      with: () => kube,
+      async tokenReview(token: string, audiences?: string[]) {
+        asked.push(audiences);
+        return { authenticated: true, user: { username: "system:serviceaccount:ci:deployer" }, ...(answered[token] ? { audiences: answered[token] } : {}) };
+      },
+    };
+    const http = createHttpApp({
+      functions: [loaded({ name: "f", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"], audiences: ["https://podfn.example"] }, handler: () => "ran" })],
+      kube: kube as unknown as KubeClient,
+      logger: captureLogger().logger,
+    });
+    assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-ours" }))).status, 200);
+    for (const token of ["tok-api", "tok-none"]) {
+      const res = await http.fetch(postJson("/f", {}, { authorization: `Bearer ${token}` }));
+      assert.equal(res.status, 401, token);
+      assert.match(res.headers.get("www-authenticate")!, /error="invalid_token"/);
+      assert.equal(((await res.json()) as { error: { message: string } }).error.message, "the token is not for this function's audience: request one for https://podfn.example (a projected ServiceAccount token's audience)");
+    }
+    assert.deepEqual(asked, [["https://podfn.example"], ["https://podfn.example"], ["https://podfn.example"]]);
   });
 
   test("positive reviews are cached briefly; rejections are not", async () => {

@@ -6,7 +6,9 @@
  *
  * Positive reviews are cached for `cacheTtlMs` (10 s) keyed by a SHA-256 hash of the token
  * (never the token), at most `cacheSize` entries, to spare the API server; rejections are not
- * cached. A token the API server does not authenticate → 401; an identity not allowed → 403.
+ * cached. A token the API server does not authenticate → 401, as one whose review does not name
+ * one of `audiences` (when given: TokenReview's contract, since an authenticator may ignore
+ * them); an identity not allowed → 403.
  * The pod's ServiceAccount needs `create` on `tokenreviews.authentication.k8s.io` (cluster-wide,
  * e.g. the `system:auth-delegator` ClusterRole); a failing TokenReview answers 500, and one still
  * waited for when the server gives up on calls in flight (shutdown) ends with them (503).
@@ -43,6 +45,10 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
     if (entry.startsWith(SA_PREFIX) && entry.endsWith(":*")) namespaces.add(entry.slice(SA_PREFIX.length, -2));
     else exact.add(entry);
   }
+  const audiences = auth.audiences?.length ? new Set(auth.audiences) : undefined;
+  const wrongAudience = new Refusal(401, "unauthenticated", `the token is not for this function's audience: request one for ${auth.audiences?.[0] ?? ""} (a projected ServiceAccount token's audience)`, {
+    "www-authenticate": `${BEARER_CHALLENGE["www-authenticate"]}, error="invalid_token"`,
+  });
   /** Hash of a token → [username, expiry in ms since the epoch]. */
   const cache = new Map<string, [string, number]>();
 
@@ -70,6 +76,9 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
       const status = await kube.tokenReview(token, auth.audiences, { signal });
       const username = status.authenticated ? status.user?.username : undefined;
       if (!username) return INVALID_TOKEN;
+      // The review's own answer must name one of the audiences asked for: an authenticator
+      // that ignores them (a webhook's) answers a token of any audience as authenticated.
+      if (audiences && !status.audiences?.some((a) => audiences.has(a))) return wrongAudience;
       cache.delete(key);
       if (cache.size >= size) cache.delete(cache.keys().next().value!);
       cache.set(key, [username, now + ttl]);
