@@ -67,6 +67,8 @@ export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig
   const kubeconfig = taken ? join(dir, `admin-${process.pid}.kubeconfig`) : shared;
   const ca = contents.caPem === undefined ? undefined : join(dir, taken ? `ca-${process.pid}.crt` : "ca.crt");
   await fs.writeFile(kubeconfig, contents.kubeconfig, { mode: 0o600 });
+  // The mode applies only to a file created: one left readable by others keeps its mode, and now a live admin token.
+  await fs.chmod(kubeconfig, 0o600);
   if (ca !== undefined) await fs.writeFile(ca, contents.caPem!);
   return {
     kubeconfig,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeLocalClusterFiles } from "../../runtime/admin-kubeconfig.js";
@@ -84,6 +84,16 @@ test("a cluster restarted on the same port takes admin.kubeconfig back from its 
     } finally {
       self.close();
     }
+  }));
+
+test("an admin.kubeconfig left readable by others is rewritten owner-only: it holds a live admin token", () =>
+  withDir(async (dir) => {
+    const state = join(dir, "state");
+    await mkdir(state);
+    await writeFile(join(state, "admin.kubeconfig"), kubeconfigFor("https://127.0.0.1:1"), { mode: 0o644 });
+    await chmod(join(state, "admin.kubeconfig"), 0o644);
+    const files = await writeLocalClusterFiles(state, { kubeconfig: "token: new", server: "https://127.0.0.1:1" });
+    assert.equal((await stat(files.kubeconfig)).mode & 0o777, 0o600);
   }));
 
 test("podfn run on the embedded emulated cluster writes no kubeconfig: its cluster ends with the run", () =>
