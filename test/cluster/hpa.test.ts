@@ -34,7 +34,7 @@ describe("HorizontalPodAutoscaler", () => {
     assert.equal(bare.body.spec.minReplicas, 1);
     assert.deepEqual(bare.body.spec.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }]);
     assert.equal(bare.body.spec.behavior, undefined);
-    assert.deepEqual(bare.body.status, { desiredReplicas: 0 });
+    assert.deepEqual(bare.body.status, { desiredReplicas: 0, currentMetrics: null });
     const shaped = await t.send("POST", HPAS, { body: hpa("shaped", { scaleTargetRef: target, maxReplicas: 3, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } }) });
     assert.deepEqual(shaped.body.spec.behavior, {
       scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },

@@ -2,7 +2,9 @@
  * @module cluster/go-json-tags-groups
  * The Go field tags (see `go-json-tags-core` for the notation) of the other served groups' types:
  * meta/v1 (ObjectMeta, OwnerReference, ManagedFieldsEntry, LabelSelector, Condition), apps,
- * batch, rbac, coordination, discovery, events, networking, policy and autoscaling (1.32).
+ * batch, rbac, coordination, discovery, events, networking, policy and autoscaling, checked
+ * field by field against the types.go of k8s.io/api v0.32 and k8s.io/apimachinery v0.32
+ * (meta/v1); rbac/v1, not found at v0.32, against a later k8s.io/api.
  * CustomResourceDefinitions, reviews, Eviction and DeleteOptions are not listed: their
  * objects are written as they are.
  */
@@ -31,7 +33,7 @@ export const GROUP_TAGS: Readonly<Record<string, string>> = {
   V1RollingUpdateStatefulSetStrategy: "partition* maxUnavailable*",
   V1StatefulSetStatus: "replicas! collisionCount* availableReplicas!",
   V1StatefulSetCondition: "type! status! lastTransitionTime=",
-  V1StatefulSetOrdinals: "",
+  V1StatefulSetOrdinals: "start!",
   V1StatefulSetPersistentVolumeClaimRetentionPolicy: "",
   V1DaemonSet: "metadata= spec= status=",
   V1DaemonSetSpec: "selector*! template=! updateStrategy= revisionHistoryLimit*",
@@ -87,7 +89,7 @@ export const GROUP_TAGS: Readonly<Record<string, string>> = {
   V1IngressPortStatus: "port! protocol! error*",
   V1IngressClass: "metadata= spec=",
   V1IngressClassSpec: "parameters*",
-  V1IngressClassParametersReference: "apiGroup* kind! name! scope* namespace*",
+  V1IngressClassParametersReference: "apiGroup* kind! name! scope*! namespace*",
   V1NetworkPolicy: "metadata= spec=",
   V1NetworkPolicySpec: "podSelector=!",
   V1NetworkPolicyIngressRule: "",
@@ -115,7 +117,7 @@ export const GROUP_TAGS: Readonly<Record<string, string>> = {
   V2HorizontalPodAutoscalerBehavior: "scaleUp* scaleDown*",
   V2HPAScalingRules: "stabilizationWindowSeconds* selectPolicy*",
   V2HPAScalingPolicy: "type! value! periodSeconds!",
-  V2HorizontalPodAutoscalerStatus: "observedGeneration* lastScaleTime* desiredReplicas!",
+  V2HorizontalPodAutoscalerStatus: "observedGeneration* lastScaleTime* desiredReplicas! currentMetrics!",
   V2HorizontalPodAutoscalerCondition: "type! status! lastTransitionTime=",
   V2MetricStatus: "type! object* pods* resource* containerResource* external*",
   V2ObjectMetricStatus: "metric=! current=! describedObject=!",
