@@ -69,4 +69,9 @@ describe("non-core field tags (k8s.io/api v0.32)", () => {
     const ingressClass = { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "example.com/nginx", parameters: { kind: "Params", name: "p" } } };
     assert.deepEqual(goEncoded(ingressClass).spec, { controller: "example.com/nginx", parameters: { kind: "Params", name: "p", scope: null } });
   });
+
+  test("a pod's securityContext.seLinuxChangePolicy is a pointer: an empty one is kept", () => {
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "busybox:1" }], securityContext: { seLinuxChangePolicy: "" } } };
+    assert.deepEqual(goEncoded(pod).spec.securityContext, { seLinuxChangePolicy: "" });
+  });
 });

@@ -108,7 +108,7 @@ export const CORE_V1_TAGS: Readonly<Record<string, string>> = {
   V1PodSchedulingGate: "name!",
   V1TopologySpreadConstraint: "maxSkew! topologyKey! whenUnsatisfiable! labelSelector* minDomains* nodeAffinityPolicy* nodeTaintsPolicy*",
   V1HostAlias: "ip!",
-  V1PodSecurityContext: "seLinuxOptions* windowsOptions* runAsUser* runAsGroup* runAsNonRoot* supplementalGroupsPolicy* fsGroup* fsGroupChangePolicy* seccompProfile* appArmorProfile*",
+  V1PodSecurityContext: "seLinuxOptions* windowsOptions* runAsUser* runAsGroup* runAsNonRoot* supplementalGroupsPolicy* fsGroup* fsGroupChangePolicy* seccompProfile* appArmorProfile* seLinuxChangePolicy*",
   V1SeccompProfile: "type! localhostProfile*",
   V1AppArmorProfile: "type! localhostProfile*",
   V1PodDNSConfig: "",
