@@ -75,6 +75,9 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       // A kubeconfig that was asked for and is not there is a mistake to report, not a reason to emulate.
       if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster || config.kubeconfig !== undefined) throw error;
       if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", error.message);
+      // A production process with no cluster (an image run outside Kubernetes, a job whose
+      // kubeconfig went missing) must fail, not clean up a fake cluster and report success.
+      if (config.env.NODE_ENV === "production") throw new NoCredentialsError([...error.tried, "the embedded emulated cluster: not used where NODE_ENV=production (--cluster emulated uses it on purpose)"]);
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }
   }

@@ -57,6 +57,20 @@ test("serve --cluster real with no credentials exits 2 naming what it tried", as
   }
 });
 
+test("where NODE_ENV=production (the image), no cluster is an error: serve and run never fall back to the emulated cluster", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
+  try {
+    for (const args of [["serve", "--port", "0"], ["run", "cleanup-finished-jobs"]]) {
+      const { code, output } = await runPodfn([...args, "--functions", FUNCTIONS], { HOME: home, NODE_ENV: "production" });
+      assert.equal(code, 2, output);
+      assert.match(output, /no Kubernetes credentials found; tried: .*the embedded emulated cluster: not used where NODE_ENV=production \(--cluster emulated uses it on purpose\)/);
+      assert.doesNotMatch(output, /using the embedded emulated cluster|deleted/);
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
 test("a --kubeconfig that is not there is an error, never a silent fall back to the emulated cluster", async () => {
   const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
   try {
