@@ -3,40 +3,25 @@
  * What `podfn manifests` says about manifests that are valid but likely not what is meant:
  * - an image on a moving tag (`:latest` or none) that pods pull `IfNotPresent`: nodes run
  *   whichever build they pulled first;
- * - a ServiceAccount granted to write pod templates (create/update/patch of pods (whose images
- *   may change), Deployments, CronJobs, ...; create of Jobs, whose template is then fixed; without
- *   `resourceNames`): RBAC does not check the `serviceAccountName` or image of
- *   a template, so that workload can run any image as any ServiceAccount of the namespace — it
- *   holds, in effect, all their rights, and least privilege stops at the namespace's edge.
+ * - a ServiceAccount granted what reaches past the objects its rules name (see
+ *   deploy/escalations): writing pod templates, running commands in pods, minting tokens,
+ *   reading every Secret — in effect the rights of other ServiceAccounts of the namespace, so
+ *   least privilege stops at the namespace's edge.
  */
 import type { PolicyRule, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { KubeObject } from "../kube/api.js";
+import { escalations, type EscalationKind } from "./escalations.js";
 
-const WRITES = ["create", "update", "patch"];
-/** Resources whose writers choose what a pod runs and as whom, by API group, and the verbs that do. */
-const POD_TEMPLATE_RESOURCES: Record<string, Record<string, readonly string[]>> = {
-  "": { pods: WRITES, replicationcontrollers: WRITES },
-  apps: { deployments: WRITES, replicasets: WRITES, statefulsets: WRITES, daemonsets: WRITES },
-  // A Job's template cannot change once created.
-  batch: { jobs: ["create"], cronjobs: WRITES },
+/** The note of each kind of escalation: who, its grants, and where they apply. */
+const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string) => string> = {
+  "pod-templates": (who, grants, scope) =>
+    `ServiceAccount ${who} may write pod templates (${grants}): RBAC checks neither a template's image nor its serviceAccountName, and resourceNames limit which objects, not what they run, so it can run any image as any ServiceAccount of ${scope}, holding their rights too; deploy podfn in a namespace of its own, use a subresource such as deployments/scale where only replicas change, or pin images and ServiceAccounts with an admission policy (a ValidatingAdmissionPolicy)`,
+  "pod-commands": (who, grants, scope) =>
+    `ServiceAccount ${who} may run commands in pods (${grants}): a command runs with its pod's ServiceAccount and reads the Secrets it mounts, in ${scope}; grant it only where a function must, in a namespace of its own`,
+  tokens: (who, grants, scope) => `ServiceAccount ${who} may mint ServiceAccount tokens (${grants}): it can act as ${grants.includes(" named ") ? "the ServiceAccounts named" : `any ServiceAccount of ${scope}`}, holding their rights`,
+  secrets: (who, grants, scope) =>
+    `ServiceAccount ${who} may read every Secret of ${scope} (${grants}): ServiceAccount tokens and other credentials among them; name the Secrets it needs (resourceNames, with get)`,
 };
-
-/** `deployments.apps`, `pods`. */
-const qualified = (group: string, resource: string) => (group ? `${resource}.${group}` : resource);
-
-/** The pod-template writes a rule grants without naming objects: `patch deployments.apps`, ... */
-function templateWrites(rule: PolicyRule): string[] {
-  if (rule.resourceNames?.length) return [];
-  const found: string[] = [];
-  for (const [group, resources] of Object.entries(POD_TEMPLATE_RESOURCES)) {
-    if (!(rule.apiGroups ?? []).some((g) => g === group || g === "*")) continue;
-    for (const [resource, writes] of Object.entries(resources)) {
-      if (!(rule.resources ?? []).some((r) => r === resource || r === "*")) continue;
-      for (const verb of writes) if (rule.verbs.includes(verb) || rule.verbs.includes("*")) found.push(`${verb} ${qualified(group, resource)}`);
-    }
-  }
-  return found;
-}
 
 /** Whether the image names a fixed build: a digest, or a tag other than `latest`. */
 function isPinned(image: string): boolean {
@@ -57,29 +42,39 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string):
   if (!isPinned(image)) {
     notes.push(`--image ${image} is a moving tag, and pods pull IfNotPresent: each node runs the build it pulled first; give a version tag or a digest (registry.example.com/ops/podfn:1.0)`);
   }
-  const grants = new Map<string, string[]>();
+  // Role or ClusterRole → its escalating grants by kind.
+  const grants = new Map<string, Partial<Record<EscalationKind, string[]>>>();
   for (const object of objects) {
     if (object.kind !== "Role" && object.kind !== "ClusterRole") continue;
-    const writes = ((object as { rules?: PolicyRule[] }).rules ?? []).flatMap(templateWrites);
-    if (writes.length) grants.set(`${object.kind}/${object.metadata?.name ?? ""}`, writes);
+    const found: Partial<Record<EscalationKind, string[]>> = {};
+    for (const rule of (object as { rules?: PolicyRule[] }).rules ?? []) {
+      for (const [kind, list] of Object.entries(escalations(rule)) as [EscalationKind, string[]][]) (found[kind] ??= []).push(...list);
+    }
+    const namespace = object.kind === "Role" ? (object.metadata?.namespace ?? "") : "";
+    if (Object.keys(found).length) grants.set(`${object.kind}/${namespace}/${object.metadata?.name ?? ""}`, found);
   }
-  const holders = new Map<string, Set<string>>();
+  // ServiceAccount and kind → the grants it holds and the namespaces they apply in ("*": every one).
+  const holders = new Map<string, { who: string; kind: EscalationKind; grants: Set<string>; scopes: Set<string> }>();
   for (const object of objects) {
     if (object.kind !== "RoleBinding" && object.kind !== "ClusterRoleBinding") continue;
     const binding = object as RoleBinding;
-    const writes = grants.get(`${binding.roleRef.kind}/${binding.roleRef.name}`);
-    if (!writes) continue;
+    const role = grants.get(`${binding.roleRef.kind}/${binding.roleRef.kind === "Role" ? (binding.metadata?.namespace ?? "") : ""}/${binding.roleRef.name}`);
+    if (!role) continue;
+    const scope = object.kind === "ClusterRoleBinding" ? "*" : (binding.metadata?.namespace ?? "");
     for (const subject of binding.subjects ?? []) {
       if (subject.kind !== "ServiceAccount") continue;
       const who = `${subject.namespace ?? binding.metadata?.namespace ?? ""}/${subject.name}`;
-      holders.set(who, new Set([...(holders.get(who) ?? []), ...writes]));
+      for (const [kind, list] of Object.entries(role) as [EscalationKind, string[]][]) {
+        const held = holders.get(`${who} ${kind}`) ?? { who, kind, grants: new Set<string>(), scopes: new Set<string>() };
+        for (const grant of list) held.grants.add(grant);
+        held.scopes.add(scope);
+        holders.set(`${who} ${kind}`, held);
+      }
     }
   }
-  for (const [who, writes] of holders) {
-    const namespace = who.slice(0, who.indexOf("/"));
-    notes.push(
-      `ServiceAccount ${who} may write pod templates (${[...writes].join(", ")}): RBAC does not check a template's image or serviceAccountName, so it can run any image as any ServiceAccount of namespace ${namespace}, holding their rights too; deploy podfn in a namespace of its own, or narrow the rule (resourceNames, or a subresource such as deployments/scale)`,
-    );
+  for (const { who, kind, grants: held, scopes } of holders.values()) {
+    const scope = scopes.has("*") ? "every namespace" : `namespace ${[...scopes].sort().join(", ")}`;
+    notes.push(NOTES[kind](who, [...held].join(", "), scope));
   }
   return notes;
 }

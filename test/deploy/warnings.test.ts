@@ -1,7 +1,8 @@
 /**
  * manifestWarnings (runtime/deploy/warnings.ts): what `podfn manifests` notes on stderr about
  * manifests that are valid but likely not meant — a moving image tag, and a ServiceAccount that
- * can write pod templates (and so run anything as any ServiceAccount of its namespace).
+ * can write pod templates, run commands in pods, mint tokens or read every Secret (and so act
+ * as any ServiceAccount of its namespace).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -35,13 +36,31 @@ test("an image without a tag, or on latest, is noted; a version tag, a digest or
 test("writing pod templates without resourceNames is noted, naming the ServiceAccount and each write", () => {
   const [note] = manifestWarnings(granted([{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "patch", "update"] }]), PINNED);
   assert.match(note!, /^ServiceAccount ops\/podfn-x may write pod templates \(update deployments\.apps, patch deployments\.apps\): .* any ServiceAccount of namespace ops/);
-  assert.equal(manifestWarnings(granted([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole"), PINNED).length, 1);
+  // Everything everywhere: each kind of escalation once, over every namespace.
+  const all = manifestWarnings(granted([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole"), PINNED);
+  assert.deepEqual(all.map((n) => /may (.+?) \(/.exec(n)?.[1]), ["write pod templates", "run commands in pods", "mint ServiceAccount tokens", "read every Secret of every namespace"]);
+  assert.match(all[0]!, /any ServiceAccount of every namespace/);
   assert.match(manifestWarnings(granted([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]), PINNED)[0]!, /\(patch pods\)/);
 });
 
-test("what cannot choose a pod's image or account is not noted: named objects, the scale subresource, reads, a Job's patch", () => {
+test("naming the objects does not quiet a pod-template write: resourceNames limit which objects, not what they run", () => {
+  const [note] = manifestWarnings(granted([{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"], resourceNames: ["web"] }]), PINNED);
+  assert.match(note!, /^ServiceAccount ops\/podfn-x may write pod templates \(patch deployments\.apps named web\): .*resourceNames limit which objects, not what they run.*ValidatingAdmissionPolicy/);
+});
+
+test("running commands in pods, minting tokens and reading every Secret are noted too; Secrets read by name are not", () => {
+  const notes = (rules: PolicyRule[]) => manifestWarnings(granted(rules), PINNED);
+  assert.match(notes([{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }])[0]!, /^ServiceAccount ops\/podfn-x may run commands in pods \(create pods\/exec\): a command runs with its pod's ServiceAccount/);
+  assert.match(notes([{ apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] }])[0]!, /run commands in pods \(patch pods\/ephemeralcontainers\)/);
+  assert.match(notes([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }])[0]!, /may mint ServiceAccount tokens \(create serviceaccounts\/token\): it can act as any ServiceAccount of namespace ops/);
+  assert.match(notes([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["builder"] }])[0]!, /it can act as the ServiceAccounts named/);
+  assert.match(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }])[0]!, /^ServiceAccount ops\/podfn-x may read every Secret of namespace ops \(list secrets\): ServiceAccount tokens/);
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["github-token"] }]), []);
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["pods/log", "pods"], verbs: ["get", "list"] }]), []);
+});
+
+test("what cannot choose a pod's image or account is not noted: the scale subresource, reads, a Job's patch", () => {
   const quiet: PolicyRule[][] = [
-    [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"], resourceNames: ["web"] }],
     [{ apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch", "update"] }],
     [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "watch", "delete"] }],
     [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["patch", "update", "delete"] }],

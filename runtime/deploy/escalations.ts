@@ -1,0 +1,67 @@
+/**
+ * @module deploy/escalations
+ * The grants of an RBAC rule that reach past what the rule names — least privilege ends at the
+ * namespace's edge for a workload holding one:
+ * - writing pod templates (create/update/patch of pods, Deployments, CronJobs, ...; create of
+ *   Jobs, whose template is then fixed), named objects or not: RBAC checks neither a template's
+ *   image nor its `serviceAccountName`, and `resourceNames` limit which objects, not what they
+ *   run;
+ * - running commands in pods (`pods/exec`, `pods/attach`, ephemeral containers): the pod's
+ *   ServiceAccount and mounted Secrets come with it;
+ * - minting tokens (`create serviceaccounts/token`): acting as those ServiceAccounts;
+ * - reading Secrets without naming them: every credential kept in the namespace.
+ */
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+
+/** What a grant lets its holder do beyond the rule's own objects. */
+export type EscalationKind = "pod-templates" | "pod-commands" | "tokens" | "secrets";
+
+const WRITES = ["create", "update", "patch"];
+const READS = ["get", "list", "watch"];
+
+/** Each grant that escalates, by kind: API group → resource → verbs. */
+const GRANTS: Record<EscalationKind, Record<string, Record<string, readonly string[]>>> = {
+  "pod-templates": {
+    "": { pods: WRITES, replicationcontrollers: WRITES, podtemplates: WRITES },
+    apps: { deployments: WRITES, replicasets: WRITES, statefulsets: WRITES, daemonsets: WRITES },
+    // A Job's template cannot change once created.
+    batch: { jobs: ["create"], cronjobs: WRITES },
+  },
+  // Exec and attach are authorized as create, WebSocket upgrades included (1.32's default).
+  "pod-commands": { "": { "pods/exec": ["create"], "pods/attach": ["create"], "pods/ephemeralcontainers": ["update", "patch"] } },
+  tokens: { "": { "serviceaccounts/token": ["create"] } },
+  secrets: { "": { secrets: READS } },
+};
+
+/** `deployments.apps`, `pods`. */
+const qualified = (group: string, resource: string) => (group ? `${resource}.${group}` : resource);
+
+/** Whether `rule` names `resource`: itself, every resource, or for a subresource every resource's. */
+function covers(rule: PolicyRule, group: string, resource: string): boolean {
+  if (!(rule.apiGroups ?? []).some((g) => g === group || g === "*")) return false;
+  const slash = resource.indexOf("/");
+  return (rule.resources ?? []).some((r) => r === resource || r === "*" || (slash > 0 && r === `*${resource.slice(slash)}`));
+}
+
+/**
+ * The escalating grants of `rule` by kind, each as `verb resource` (`patch deployments.apps`),
+ * with the objects named when the rule names them (`patch deployments.apps named web`). Secrets
+ * read by name are not escalations.
+ *
+ * @example
+ * escalations({ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"] }); // { "pod-templates": ["patch deployments.apps"] }
+ */
+export function escalations(rule: PolicyRule): Partial<Record<EscalationKind, string[]>> {
+  const named = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : "";
+  const out: Partial<Record<EscalationKind, string[]>> = {};
+  for (const [kind, groups] of Object.entries(GRANTS) as [EscalationKind, (typeof GRANTS)[EscalationKind]][]) {
+    if (kind === "secrets" && named) continue;
+    for (const [group, resources] of Object.entries(groups)) {
+      for (const [resource, verbs] of Object.entries(resources)) {
+        if (!covers(rule, group, resource)) continue;
+        for (const verb of verbs) if (rule.verbs.includes(verb) || rule.verbs.includes("*")) (out[kind] ??= []).push(`${verb} ${qualified(group, resource)}${named}`);
+      }
+    }
+  }
+  return out;
+}
