@@ -4,9 +4,11 @@
  * with a TokenReview against the API server. The reviewed identity must be one of `allow`:
  * `system:serviceaccount:NS:NAME`, or `system:serviceaccount:NS:*` for a whole namespace.
  *
- * Positive reviews are cached for `cacheTtlMs` (10 s) keyed by a SHA-256 hash of the token
- * (never the token), at most `cacheSize` entries, to spare the API server; rejections are not
- * cached. A token the API server does not authenticate → 401, as one whose review does not name
+ * Reviews are cached for `cacheTtlMs` (10 s) keyed by a SHA-256 hash of the token (never the
+ * token), at most `cacheSize` entries, to spare the API server — the tokens it did not
+ * authenticate too, as the API server's own delegated authentication caches both (10 s): a
+ * caller repeating a bad token costs one review, not one per request. A review that failed (the
+ * API server unreachable) is not cached. A token the API server does not authenticate → 401, as one whose review does not name
  * one of `audiences` (when given: TokenReview's contract, since an authenticator may ignore
  * them); an identity not allowed → 403.
  * The pod's ServiceAccount needs `create` on `tokenreviews.authentication.k8s.io` (cluster-wide,
@@ -49,8 +51,14 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
   const wrongAudience = new Refusal(401, "unauthenticated", `the token is not for this function's audience: request one for ${auth.audiences?.[0] ?? ""} (a projected ServiceAccount token's audience)`, {
     "www-authenticate": `${BEARER_CHALLENGE["www-authenticate"]}, error="invalid_token"`,
   });
-  /** Hash of a token → [username, expiry in ms since the epoch]. */
-  const cache = new Map<string, [string, number]>();
+  /** Hash of a token → [its username, or the refusal of a token the review did not authenticate; expiry in ms since the epoch]. */
+  const cache = new Map<string, [string | Refusal, number]>();
+
+  function remember(key: string, outcome: string | Refusal, now: number): void {
+    cache.delete(key);
+    if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    cache.set(key, [outcome, now + ttl]);
+  }
 
   function allowed(username: string): boolean {
     if (exact.has(username)) return true;
@@ -72,17 +80,14 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
       const key = createHash("sha256").update(token).digest("base64");
       const now = Date.now();
       const cached = cache.get(key);
-      if (cached && cached[1] > now) return decide(cached[0]);
+      if (cached && cached[1] > now) return typeof cached[0] === "string" ? decide(cached[0]) : cached[0];
       const status = await kube.tokenReview(token, auth.audiences, { signal });
       const username = status.authenticated ? status.user?.username : undefined;
-      if (!username) return INVALID_TOKEN;
       // The review's own answer must name one of the audiences asked for: an authenticator
       // that ignores them (a webhook's) answers a token of any audience as authenticated.
-      if (audiences && !status.audiences?.some((a) => audiences.has(a))) return wrongAudience;
-      cache.delete(key);
-      if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      cache.set(key, [username, now + ttl]);
-      return decide(username);
+      const refusal = !username ? INVALID_TOKEN : audiences && !status.audiences?.some((a) => audiences.has(a)) ? wrongAudience : undefined;
+      remember(key, refusal ?? username!, now);
+      return refusal ?? decide(username!);
     },
   };
 }
