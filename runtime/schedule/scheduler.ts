@@ -2,7 +2,8 @@
  * @module schedule/scheduler
  * Fires scheduled functions in this process (`podfn dev` for every schedule, `podfn serve` for
  * `mode: "in-process"` ones), through `invoke()` with the trigger
- * `{type: "schedule", schedule}`, one log line per run with its outcome and duration. Other
+ * `{type: "schedule", schedule}`, one log line per run with its outcome and duration (counted
+ * on `/metrics` too, when given `metrics`: schedule/schedule-metrics). Other
  * work that runs only on the leader (the watches) comes along as `alongside`.
  * `concurrencyPolicy` is honoured per schedule: `Forbid` skips a tick while the previous run is
  * going, `Replace` aborts it first, `Allow` overlaps. With `leaderElection`, only the Lease
