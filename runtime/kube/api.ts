@@ -128,6 +128,17 @@ export interface ListOptions extends CallOptions {
   consistent?: boolean;
 }
 
+/**
+ * An object's metadata alone, as the server answers a metadata-only list
+ * (`as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`). Not in kubernetes-types, which follows
+ * the OpenAPI document: this is apimachinery's `metav1.PartialObjectMetadata`.
+ */
+export interface PartialObjectMetadata {
+  apiVersion: "meta.k8s.io/v1";
+  kind: "PartialObjectMetadata";
+  metadata: ObjectMeta;
+}
+
 /** Options of `listPage`: a list's options, and where the page starts. */
 export interface ListPageOptions extends ListOptions {
   /** The `metadata.continue` token of the previous page. */
@@ -269,6 +280,16 @@ export interface ResourceClient<T extends KubeObject> {
   list(options?: ListOptions): AsyncIterable<T>;
   /** One page, with its `metadata.continue` and `metadata.resourceVersion`. */
   listPage(options?: ListPageOptions): Promise<KubeList<T>>;
+  /**
+   * Every object's metadata only (kind `PartialObjectMetadata`: name, namespace, labels,
+   * annotations, owners, timestamps, finalizers), page by page as `list()`: the server sends no
+   * spec or status, so a listing that only needs names, labels or ages reads a fraction of the
+   * bytes (client-go's metadata client; a Pod's metadata is ~15% of it).
+   *
+   * @example
+   * for await (const pod of kube.pods.listMetadata({ labelSelector: "app=web" })) console.log(pod.metadata?.name);
+   */
+  listMetadata(options?: ListOptions): AsyncIterable<PartialObjectMetadata>;
   /**
    * POST a new object, in `options.namespace`, else its `metadata.namespace`, else the client's;
    * apiVersion and kind are filled in when missing. Resolves to the object as stored (uid,

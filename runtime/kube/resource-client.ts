@@ -1,7 +1,7 @@
 /**
  * @module kube/resource-client
  * The typed verbs of one resource (`ResourceClient` of api.ts) over the transport: get, list
- * (every page), listPage, create, replace, patch (merge, json, strategic, apply), apply, delete,
+ * (every page), listPage, listMetadata (every page, metadata only), create, replace, patch (merge, json, strategic, apply), apply, delete,
  * deleteCollection, watch and the status subresource. Namespaced types default to the client's
  * namespace; writes carry `dryRun=All` when asked and `fieldManager` (default `podfn`).
  */
@@ -17,6 +17,7 @@ import type {
   ListOptions,
   ListPageOptions,
   NamespaceOption,
+  PartialObjectMetadata,
   PatchOptions,
   PatchType,
   ResourceClient,
@@ -31,6 +32,9 @@ import { apiVersionOf, callSignal, resourcePath, writeQuery } from "./context.js
 import { parseListBody, type ListBody } from "./list-body.js";
 import type { Query } from "./transport.js";
 import { watchResource } from "./watch.js";
+
+/** The Accept header of a metadata-only list (client-go's metadata client asks the same). */
+const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
 /** Content-Type of each patch type. */
 export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
@@ -123,12 +127,22 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
    * page to page) and its items are parsed only as they are yielded, so the consumer's process
    * holds one page's bytes and the object at hand, not a parsed page.
    */
-  async *list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+  list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {
+    return this.#pages<T>(options, undefined, (item) => this.#typedItem(item));
+  }
+
+  /** Every object's metadata, page by page as `list()` (the server answers PartialObjectMetadataList pages). */
+  listMetadata(options: ListOptions = {}): AsyncGenerator<PartialObjectMetadata, void, undefined> {
+    return this.#pages<PartialObjectMetadata>(options, METADATA_LIST, (item) => item);
+  }
+
+  /** The items of every page of a list asked for with `accept` (default JSON), each through `typed`. */
+  async *#pages<I>(options: ListOptions, accept: string | undefined, typed: (item: I) => I): AsyncGenerator<I, void, undefined> {
     const scratch = { buffer: Buffer.alloc(0) };
     const transport = this.context.transport;
     let cont: string | undefined;
     do {
-      const request = { method: "GET", path: this.path(options.namespace), query: listQuery({ ...options, limit: options.limit ?? 500, continue: cont }), signal: callSignal(this.context, options.signal) };
+      const request = { method: "GET", path: this.path(options.namespace), query: listQuery({ ...options, limit: options.limit ?? 500, continue: cont }), signal: callSignal(this.context, options.signal), ...(accept ? { accept } : {}) };
       let page: ListBody;
       try {
         page = parseListBody(await transport.requestBytes(request, scratch));
@@ -144,13 +158,13 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
         throw error instanceof SyntaxError ? transport.invalidJson(request, error) : error;
       }
       for (let i = 0; i < page.length; i++) {
-        let item: T;
+        let item: I;
         try {
-          item = page.item(i) as T;
+          item = page.item(i) as I;
         } catch (error) {
           throw transport.invalidJson(request, error);
         }
-        yield this.#typedItem(item);
+        yield typed(item);
       }
       cont = (page.head.metadata as KubeList<T>["metadata"] | undefined)?.continue || undefined;
     } while (cont);

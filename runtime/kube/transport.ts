@@ -87,6 +87,8 @@ export interface TransportRequest {
   body?: unknown;
   /** Default: `application/json` when there is a body. */
   contentType?: string;
+  /** The `Accept` header, when not JSON's default (`application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`). */
+  accept?: string;
   /**
    * Aborts the request; several signals (a client view's and the call's) each abort it. They
    * are linked to one controller per request and unlinked when its answer has been read (for
@@ -366,6 +368,7 @@ export class Transport {
       const auth = this.#credentials.auth;
       const material = auth.current?.() ?? (await auth.get(signal));
       let headers = this.#headersFor(material);
+      if (request.accept !== undefined) headers = { ...headers, accept: request.accept };
       let body: string | undefined;
       if (request.body !== undefined) {
         body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);

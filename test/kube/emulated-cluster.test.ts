@@ -27,6 +27,21 @@ after(async () => {
 const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({ metadata: { name, labels: { suite: "e2e" } }, data });
 
 describe("kube client against the emulated cluster", () => {
+  test("listMetadata iterates every page of metadata only: PartialObjectMetadata items, no data, the same names as list", async () => {
+    for (let i = 0; i < 5; i++) await admin.configMaps.create({ metadata: { name: `meta-${i}`, labels: { suite: "meta" } }, data: { big: "x".repeat(1000) } });
+    const items = [];
+    for await (const item of admin.configMaps.listMetadata({ labelSelector: "suite=meta", limit: 2 })) items.push(item);
+    assert.deepEqual(items.map((i) => i.metadata.name), ["meta-0", "meta-1", "meta-2", "meta-3", "meta-4"]);
+    for (const item of items) {
+      assert.equal(item.kind, "PartialObjectMetadata");
+      assert.equal(item.apiVersion, "meta.k8s.io/v1");
+      assert.deepEqual(item.metadata.labels, { suite: "meta" });
+      assert.equal((item as unknown as { data?: unknown }).data, undefined, "no data: metadata only");
+    }
+    const pages = cluster.requests.filter((r) => r.verb === "list" && r.resource === "configmaps" && r.path.includes("labelSelector=suite%3Dmeta"));
+    assert.equal(pages.length, 3, "three pages of two");
+  });
+
   test("list iterates every page; listPage hands out the continue token", async () => {
     for (let i = 0; i < 7; i++) await admin.configMaps.create(cm(`page-${i}`));
     const names: string[] = [];
