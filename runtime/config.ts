@@ -58,7 +58,7 @@ export const OPTIONS = {
   input: { flag: "input", kind: "string", defaultText: "{}", description: "Input of the call, as JSON.", commands: ["run"] },
   inputFile: { flag: "input-file", kind: "string", defaultText: "none", description: "Read the input JSON from this file.", commands: ["run"] },
   dryRun: { flag: "dry-run", kind: "boolean", description: "Send every write as a server-side dry run (dryRun=All); nothing changes.", commands: ["run"] },
-  schedule: { flag: "schedule", kind: "string", defaultText: "none", description: "Run as this schedule of the function: its `name`, or its place in the list from 0 (\"0\" for one unnamed schedule); its input is the default input, the trigger the schedule. Set by the generated CronJobs.", commands: ["run"] },
+  schedule: { flag: "schedule", kind: "string", defaultText: "none", description: "Run as this schedule of the function: its `name`, or, for an unnamed one, its place in the list from 0 (\"0\" for one unnamed schedule); its input is the default input, the trigger the schedule. Set by the generated CronJobs.", commands: ["run"] },
   json: { flag: "json", kind: "boolean", description: "Print JSON instead of a table.", commands: ["list"] },
   image: { flag: "image", env: "PODFN_IMAGE", kind: "string", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
   out: { flag: "out", kind: "string", description: "Folder the manifests are written to.", commands: ["manifests"] },
