@@ -52,6 +52,7 @@ export const DEFAULTS = {
   app: "podfn",
   replicas: 2,
   pdb: false,
+  networkPolicy: false,
   stateDir: ".podfn/cluster",
   kubeHttpClient: "auto",
 } as const;
@@ -65,6 +66,10 @@ export const BOUNDS = {
   replicas: [1, 1000],
   maxReplicas: [1, 1000],
 } as const;
+
+/** `--metrics-namespaces`: namespace names, comma-separated. */
+export const isNamespaceList = (v: unknown): boolean => typeof v === "string" && v.split(",").every((n) => NAMESPACE.test(n.trim()));
+export const NAMESPACE_LIST_MESSAGE = "must be namespace names, comma-separated (monitoring,observability)";
 
 /** A resource limit option's value (`--cpu-limit`, `--memory-limit`): a quantity, or `none` for no limit. */
 export const isLimit = (v: unknown): boolean => typeof v === "string" && (v === "none" || QUANTITY.test(v));
@@ -107,6 +112,8 @@ const RULES: [string, Rule][] = [
   ["replicas", { default: DEFAULTS.replicas, check: numberRule(BOUNDS.replicas) }],
   ["maxReplicas", { check: numberRule(BOUNDS.maxReplicas) }],
   ["pdb", { default: DEFAULTS.pdb, check: flag }],
+  ["networkPolicy", { default: DEFAULTS.networkPolicy, check: flag }],
+  ["metricsNamespaces", { check: (v) => (isNamespaceList(v) ? v : REJECT) }],
   ["cpuRequest", { check: quantity }],
   ["memoryRequest", { check: quantity }],
   ["cpuLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],

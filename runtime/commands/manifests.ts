@@ -1,7 +1,7 @@
 /**
  * @module commands/manifests
  * `podfn manifests [--image IMG] [--namespace NS] [--out DIR] [--app NAME] [--replicas N]
- * [--max-replicas N] [--pdb] [--cpu-request Q] [--memory-request Q] [--cpu-limit Q|none]
+ * [--max-replicas N] [--pdb] [--network-policy [--metrics-namespaces NS,...]] [--cpu-request Q] [--memory-request Q] [--cpu-limit Q|none]
  * [--memory-limit Q|none]`: write the Kubernetes manifests of the functions (least-privilege
  * RBAC per workload, the HTTP Deployment and Service, one CronJob per schedule) and a
  * `kustomization.yaml`. Files it wrote before for functions that are gone are removed; other
@@ -65,6 +65,8 @@ export const manifestsCommand = defineCommand({
       image: config.image,
       replicas: config.replicas,
       pdb: config.pdb,
+      networkPolicy: config.networkPolicy,
+      ...(config.metricsNamespaces !== undefined ? { metricsNamespaces: config.metricsNamespaces.split(",").map((n) => n.trim()) } : {}),
       resources: {
         requests: { ...(config.cpuRequest !== undefined ? { cpu: config.cpuRequest } : {}), ...(config.memoryRequest !== undefined ? { memory: config.memoryRequest } : {}) },
         limits: { ...limit("cpu", config.cpuLimit), ...limit("memory", config.memoryLimit) },

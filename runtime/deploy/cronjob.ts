@@ -13,9 +13,11 @@ import { commonLabels, cronJobName } from "./names.js";
 import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, jobPodFailurePolicy, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import { functionResources } from "./resources.js";
+import { cronNetworkPolicy } from "./network-policy.js";
+import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
 import type { CronWorkload } from "./plan.js";
 
-export type CronObject = ServiceAccount | RbacObject | CronJob;
+export type CronObject = ServiceAccount | RbacObject | CronJob | NetworkPolicy;
 
 /** Every object of one function's CronJob workload. */
 export function cronObjects(workload: CronWorkload, options: ResolvedOptions): CronObject[] {
@@ -66,6 +68,9 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
         },
       },
     });
+  }
+  if (options.networkPolicy && schedules.length > 0) {
+    out.push(cronNetworkPolicy({ name: serviceAccount, namespace, labels }, { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "cronjob", "podfn.dev/function": fn.name }));
   }
   return out;
 }

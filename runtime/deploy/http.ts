@@ -2,11 +2,13 @@
  * @module deploy/http
  * The HTTP workload: ServiceAccount, RBAC, a Deployment (probes on /readyz and /healthz,
  * Prometheus scrape annotations, rolling updates that keep every replica serving), a ClusterIP
- * Service, and optionally a PodDisruptionBudget and a HorizontalPodAutoscaler.
+ * Service, and optionally a PodDisruptionBudget, a HorizontalPodAutoscaler and a NetworkPolicy.
  */
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Service, ServiceAccount } from "kubernetes-types/core/v1.js";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
+import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
+import { httpNetworkPolicy } from "./network-policy.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
@@ -14,7 +16,7 @@ import { ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_K
 import { podSpec } from "./pod.js";
 import type { HttpWorkload } from "./plan.js";
 
-export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler;
+export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | NetworkPolicy;
 
 /**
  * The HTTP pods' drain: as long as the longest HTTP call may run (at least `DRAIN_TIMEOUT_MS`,
@@ -113,6 +115,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
     // guarding it would block a node's drain.
     out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
   }
+  if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces));
   if (options.maxReplicas !== undefined) {
     out.push({
       apiVersion: "autoscaling/v2",

@@ -7,6 +7,7 @@ import { ConfigError } from "../errors.js";
 import type { PodFailurePolicy } from "kubernetes-types/batch/v1.js";
 import type { ResourceRequirements } from "kubernetes-types/core/v1.js";
 import { workloadResources, type WorkloadResources } from "./resources.js";
+import { DEFAULT_METRICS_NAMESPACES } from "./network-policy.js";
 import { EXIT_CODES } from "../cron/exit-codes.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS } from "../lifecycle.js";
 import { ABORT_GRACE_MS } from "../signals.js";
@@ -27,6 +28,13 @@ export interface ManifestOptions {
   maxReplicas?: number;
   /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the HTTP pods. Default false. */
   pdb?: boolean;
+  /**
+   * Add NetworkPolicies (Ingress): the HTTP pods take the functions' port from anywhere and the
+   * operations port from `metricsNamespaces` only; CronJob pods take nothing. Default false.
+   */
+  networkPolicy?: boolean;
+  /** The namespaces that may reach the operations port under `networkPolicy`. Default `["monitoring"]`. */
+  metricsNamespaces?: string[];
   /**
    * CPU and memory of every workload, amount by amount over `DEFAULT_RESOURCES` (a function's
    * own `resources` go over these for its CronJobs); a limit of `null` leaves it out.
@@ -152,6 +160,8 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
     image: options.image ?? "podfn:latest",
     replicas,
     pdb: options.pdb ?? false,
+    networkPolicy: options.networkPolicy ?? false,
+    metricsNamespaces: options.metricsNamespaces ?? DEFAULT_METRICS_NAMESPACES,
     resources: workloadResources(options.resources),
     env: options.env ?? process.env,
     ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),

@@ -28,6 +28,7 @@ const KIND_ORDER = [
   "PodDisruptionBudget",
   "HorizontalPodAutoscaler",
   "CronJob",
+  "NetworkPolicy",
 ];
 
 function rank(object: KubeObject): string {

@@ -5,6 +5,7 @@ import { CronJob } from "kubernetes-models/batch/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { KubeObject } from "../../runtime/kube/api.js";
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -18,6 +19,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
   "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
 
 /** Throws naming the object and the schema violation. */

@@ -1,0 +1,69 @@
+/**
+ * `podfn manifests --network-policy`: the HTTP pods take the functions' port from anywhere and
+ * the operations port only from the metrics namespaces; a CronJob function's pods take nothing;
+ * without the flag there is no NetworkPolicy. The objects are ones the API server accepts.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import type { FunctionDefinition } from "../../runtime/function.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+import { applyObjects, clientFor, ensureNamespace, startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { loaded } from "./helpers.js";
+import { validateObject } from "./validate.js";
+
+const SHAPES: FunctionDefinition[] = [
+  { name: "api", http: { auth: "none" }, handler() {} },
+  { name: "nightly", schedule: { cron: "0 3 * * *" }, handler() {} },
+  { name: "tick", schedule: { cron: "* * * * *", mode: "in-process" }, handler() {} },
+];
+const objects = (options: Parameters<typeof generateManifests>[1] = {}) => generateManifests(SHAPES.map(loaded), { namespace: "ops", ...options }).flatMap((g) => g.objects);
+const policies = (options: Parameters<typeof generateManifests>[1] = {}) => objects(options).filter((o): o is NetworkPolicy => o.kind === "NetworkPolicy");
+
+let cluster: Cluster;
+let admin: KubeClient;
+before(async () => {
+  cluster = await startCluster();
+  admin = (await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken })).with({ namespace: "ops" });
+  await ensureNamespace(admin, "ops");
+});
+after(async () => {
+  await admin?.close();
+  await cluster?.stop();
+});
+
+test("without --network-policy there is none", () => {
+  assert.deepEqual(policies(), []);
+});
+
+test("the HTTP pods take the functions' port from anywhere and the operations port from the metrics namespaces only", () => {
+  const http = policies({ networkPolicy: true, metricsNamespaces: ["observability", "monitoring"] }).find((p) => p.metadata?.name === "podfn-http")!;
+  assert.deepEqual(http.spec, {
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "podfn", "app.kubernetes.io/component": "http" } },
+    policyTypes: ["Ingress"],
+    ingress: [
+      { ports: [{ protocol: "TCP", port: 8080 }] },
+      { ports: [{ protocol: "TCP", port: 9090 }], from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring", "observability"] }] } }] },
+    ],
+  });
+  // The selector is the Deployment's pods'.
+  const deployment = objects({ networkPolicy: true }).find((o) => o.kind === "Deployment") as { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  for (const [key, value] of Object.entries(http.spec!.podSelector.matchLabels!)) assert.equal(deployment.spec.template.metadata.labels[key], value);
+});
+
+test("a CronJob function's pods take no connections; a function without a CronJob has no such policy", () => {
+  const found = policies({ networkPolicy: true });
+  assert.deepEqual(found.map((p) => p.metadata?.name).sort(), ["podfn-http", "podfn-nightly"]);
+  const cron = found.find((p) => p.metadata?.name === "podfn-nightly")!;
+  assert.deepEqual(cron.spec, { podSelector: { matchLabels: { "app.kubernetes.io/name": "podfn", "app.kubernetes.io/component": "cronjob", "podfn.dev/function": "nightly" } }, policyTypes: ["Ingress"] });
+  const job = objects({ networkPolicy: true }).find((o) => o.kind === "CronJob") as { spec: { jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> } } } } } };
+  for (const [key, value] of Object.entries(cron.spec!.podSelector.matchLabels!)) assert.equal(job.spec.jobTemplate.spec.template.metadata.labels[key], value);
+});
+
+test("the policies pass the schema and the API server stores them as written", async () => {
+  const found = policies({ networkPolicy: true });
+  for (const policy of found) validateObject(policy);
+  const stored = await applyObjects(admin, found);
+  assert.deepEqual(stored.map((p) => p.spec), found.map((p) => p.spec));
+});
