@@ -5,7 +5,7 @@
  * - the HTTP pods take the functions' port from anywhere (the Service, an Ingress controller,
  *   callers in other namespaces) and the operations port (`/healthz`, `/readyz`, `/metrics`)
  *   only from the namespaces named by `--metrics-namespaces` (Prometheus'; the kubelet's probes
- *   come from the node, which CNIs let through);
+ *   come from the node, whose traffic NetworkPolicies always allow);
  * - a CronJob function's pods take nothing: they serve nothing.
  */
 import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
