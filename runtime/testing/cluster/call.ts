@@ -82,7 +82,7 @@ export function goJsonError(text: string, error: unknown): string {
 }
 
 /** The internal package name the server's conversion errors use (`core`, `apps`, `rbac`...). */
-function internalGroup(group: string): string {
+export function internalGroup(group: string): string {
   return group === "" ? "core" : group.split(".")[0]!;
 }
 

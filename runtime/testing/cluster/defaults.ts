@@ -134,7 +134,6 @@ export function defaultPod(pod: Obj): void {
   }
   spec.tolerations = tolerations;
   setDefault(spec, "priority", 0);
-  setDefault(spec, "enableServiceLinks", true);
   setDefault(spec, "preemptionPolicy", "PreemptLowerPriority");
   pod.status ??= {};
   setDefault(pod.status, "phase", "Pending");

@@ -78,19 +78,13 @@ function createCall(call: Call): Reply {
 
 /**
  * The reply as the Accept header asked for it (`response-transform`): as it is, a Table
- * (`source`: another printer than the resource's), metadata only (`partial-metadata`), or the 406.
+ * (`source`: another printer than the resource's), metadata only (`partial-metadata`), or the 406;
+ * `transform`: the header's, when the caller negotiated it already.
  */
-function transformed(call: Call, reply: Reply, accept: string, source?: TableSource): Reply {
-  const transform = negotiateTransform(accept);
+function transformed(call: Call, reply: Reply, accept: string, source?: TableSource, transform = negotiateTransform(accept)): Reply {
   if (transform === null || isReply(transform)) return transform ?? reply;
   if (transform.kind === "Table") return table(call, reply, transform.version, source);
   return partialReply(call, reply, accept, transform.kind, transform.version);
-}
-
-/** NegotiateOutputMediaType's 406, before a GET or LIST is served, when no Accept clause is acceptable. */
-function negotiated(accept: string): Reply | undefined {
-  const transform = negotiateTransform(accept);
-  return transform !== null && isReply(transform) ? transform : undefined;
 }
 
 /** A CRD version's scale paths, else a workload's `spec.replicas`. */
@@ -155,20 +149,21 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
   }
   switch (info.verb) {
     case "get": {
-      const refused = negotiated(accept);
-      if (refused) return refused;
-      return transformed(call, getObject(call), accept);
+      // NegotiateOutputMediaType's 406 comes before the object is read.
+      const transform = negotiateTransform(accept);
+      if (isReply(transform)) return transform;
+      return transformed(call, getObject(call), accept, undefined, transform);
     }
     case "list": {
-      const refused = negotiated(accept);
-      if (refused) return refused;
+      const transform = negotiateTransform(accept);
+      if (isReply(transform)) return transform;
       validateListOptions(call);
       await waitForListResourceVersion(call);
-      return transformed(call, listObjects(call), accept);
+      return transformed(call, listObjects(call), accept, undefined, transform);
     }
     case "watch": {
       const transform = negotiateTransform(accept);
-      if (transform !== null && isReply(transform)) return transform;
+      if (isReply(transform)) return transform;
       const table = transform?.kind === "Table" ? transform.version : undefined;
       const partial = transform && transform.kind !== "Table" ? transform.version : undefined;
       await serveWatch(call, res, { ...watch, table, partial });

@@ -13,32 +13,24 @@
  *   `*unstructured.Unstructured`).
  * The Content-Type stays `application/json`.
  */
-import type { Call, Reply } from "./call.js";
+import { internalGroup, type Call, type Reply } from "./call.js";
 import { storedAs } from "./resources.js";
 import type { MetaVersion } from "./response-transform.js";
 import { notAcceptable } from "./response-transform.js";
+import type { WatchObjectEncoder } from "./watch-table.js";
 
 type Obj = Record<string, any>;
 
-/** Encodes one watch event's object (JSON text) for the stream. */
-export type WatchObjectEncoder = (objectJson: string) => string;
-
-/** The internal API package of a group (its registry's objects' Go package). */
-function internalPackage(group: string): string {
-  if (group === "" || group === "events.k8s.io") return "core";
-  if (group === "rbac.authorization.k8s.io") return "rbac";
-  return group.split(".")[0]!;
-}
 
 /** `%T` of the registry's object for `call`: `*core.ConfigMap`, `*apps.DeploymentList`, `*unstructured.Unstructured`. */
 function goTypeName(call: Call, kind: string, list: boolean): string {
   if (call.def.crd && call.info.subresource !== "scale") return list ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured";
   const group = call.info.subresource === "scale" ? "autoscaling" : storedAs(call.def).group;
-  return `*${internalPackage(group)}.${kind}${list ? "List" : ""}`;
+  return `*${internalGroup(group)}.${kind}${list ? "List" : ""}`;
 }
 
 /** One object's metadata as a PartialObjectMetadata of `meta.k8s.io/<version>`. */
-export function partialObject(obj: Obj, version: MetaVersion): Obj {
+function partialObject(obj: Obj, version: MetaVersion): Obj {
   const out: Obj = { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${version}` };
   if (obj.metadata && Object.keys(obj.metadata).length) out.metadata = obj.metadata;
   return out;

@@ -56,7 +56,7 @@ export function applyPatch(call: Call, current: Obj, directive: FieldValidation 
         out = mergePatch(current, directive === "Ignore" ? parseJson(text) : parsePatchMap(text, "error decoding patch: "));
         break;
       default:
-        out = strategicMerge(current, parsePatchMap(text, ""), true);
+        out = strategicMerge(current, parsePatchMap(text, ""));
     }
   } catch (error) {
     if (error instanceof StrategicMergeError) {

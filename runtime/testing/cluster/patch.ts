@@ -17,7 +17,7 @@
  * Server-side apply does not merge here: see `apply` and `field-merge`.
  */
 
-import { badPatchType, NoMergeKeyError } from "./strategic-errors.js";
+import { badPatchType } from "./strategic-errors.js";
 import { elementKind, mergeSlice, mergeWithElementOrder, type MergeItem } from "./strategic-list.js";
 
 type Json = unknown;
@@ -34,7 +34,7 @@ export class PatchError extends Error {
   }
 }
 
-export { NoMergeKeyError, StrategicMergeError } from "./strategic-errors.js";
+export { StrategicMergeError } from "./strategic-errors.js";
 
 function isObject(v: Json): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -90,25 +90,7 @@ function mergeListStrict(field: string, target: Json[], patch: Json[]): Json[] {
   return mergeSlice(target, patch, key, strictItem);
 }
 
-const strictItem: MergeItem = (original, patch) => strategicMerge(original, patch, true) as Obj;
-
-function mergeList(field: string, target: Json[], patch: Json[], strict: boolean): Json[] {
-  if (strict) return mergeListStrict(field, target, patch);
-  if (patch.some((p) => isObject(p) && p.$patch === "replace")) return patch.filter((p) => !(isObject(p) && p.$patch === "replace"));
-  if (field === "finalizers") return [...new Set([...(target as string[]), ...(patch as string[])])];
-  const key = mergeKeyOf(field, [...target, ...patch] as Obj[]);
-  if (!key || !patch.every(isObject)) return patch;
-  const out: Json[] = target.map((t) => structuredClone(t));
-  for (const p of patch as Obj[]) {
-    if (strict && !(key in p)) throw new NoMergeKeyError(p, key);
-    const i = out.findIndex((t) => isObject(t) && t[key] === p[key]);
-    if (p.$patch === "delete") {
-      if (i >= 0) out.splice(i, 1);
-    } else if (i >= 0) out[i] = strategicMerge(out[i], p, strict);
-    else out.push(strategicMerge(undefined, p, strict));
-  }
-  return out;
-}
+const strictItem: MergeItem = (original, patch) => strategicMerge(original, patch) as Obj;
 
 /**
  * applyRetainKeysDirective: the map keeps only the keys `$retainKeys` lists (kubectl sends it for
@@ -127,11 +109,10 @@ function retainKeys(out: Obj, patch: Obj): void {
 }
 
 /**
- * Strategic merge patch (simplified, see the module header); `target` is not modified.
- * `strict`: a list item without its merge key is `NoMergeKeyError` (a strategic patch request);
- * otherwise it is appended.
+ * A strategic patch request's merge (simplified, see the module header); `target` is not
+ * modified. A list item without its merge key is `NoMergeKeyError`.
  */
-export function strategicMerge(target: Json, patch: Json, strict = false): Json {
+export function strategicMerge(target: Json, patch: Json): Json {
   if (!isObject(patch)) return patch;
   if (patch.$patch === "delete") return undefined;
   if (patch.$patch === "replace") {
@@ -139,10 +120,10 @@ export function strategicMerge(target: Json, patch: Json, strict = false): Json 
     return rest;
   }
   // handleDirectiveInMergeMap: a map merged into a stored one takes no other directive.
-  if (strict && "$patch" in patch && isObject(target)) throw badPatchType(patch.$patch, patch);
+  if ("$patch" in patch && isObject(target)) throw badPatchType(patch.$patch, patch);
   const out: Obj = isObject(target) ? { ...target } : {};
   if (patch.$retainKeys !== undefined) retainKeys(out, patch);
-  const ordered = strict ? applyElementOrders(out, patch) : new Set<string>();
+  const ordered = applyElementOrders(out, patch);
   for (const [k, v] of Object.entries(patch)) {
     if (k === "$patch" || k === "$retainKeys" || k.startsWith("$setElementOrder/") || ordered.has(k)) continue;
     if (k.startsWith("$deleteFromPrimitiveList/")) {
@@ -151,9 +132,9 @@ export function strategicMerge(target: Json, patch: Json, strict = false): Json 
       continue;
     }
     if (v === null) delete out[k];
-    else if (Array.isArray(v)) out[k] = mergeList(k, Array.isArray(out[k]) ? out[k] : [], v, strict);
+    else if (Array.isArray(v)) out[k] = mergeListStrict(k, Array.isArray(out[k]) ? out[k] : [], v);
     else if (isObject(v)) {
-      const merged = strategicMerge(out[k], v, strict);
+      const merged = strategicMerge(out[k], v);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else out[k] = v;

@@ -254,7 +254,15 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   }
   merged.metadata.name = name;
   // RBAC compares the object as sent (managedFields as the field manager made them) with the stored one.
-  if (scope === "main") checkRbacWrite(call, merged, old, { metadata: next.metadata, managedFields: managed(call, def, old, operation, merged, source) });
+  // The managedFields only when the check reads them (an RBAC write by someone not privileged).
+  if (scope === "main") {
+    checkRbacWrite(call, merged, old, {
+      metadata: next.metadata,
+      get managedFields() {
+        return managed(call, def, old, operation, merged, source);
+      },
+    });
+  }
   if (stale) throw conflict(def, name, STALE_OBJECT);
   if (old.metadata.deletionTimestamp && scope !== "finalize") {
     const added = (merged.metadata.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
