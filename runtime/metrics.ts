@@ -8,6 +8,7 @@
  * few array writes on objects precomputed per function; all formatting happens at scrape time.
  */
 import { processMetrics, startEventLoopMonitor } from "./process-metrics.js";
+import { escapeLabel, gauge, header } from "./prometheus-text.js";
 
 /** How a call ended, as the `outcome` label. */
 export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "unavailable" | "error";
@@ -170,15 +171,4 @@ export class Metrics {
   }
 }
 
-function header(out: string[], name: string, type: string, help: string): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-}
 
-function gauge(out: string[], name: string, help: string, value: number): void {
-  header(out, name, "gauge", help);
-  out.push(`${name} ${value}`);
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
-}

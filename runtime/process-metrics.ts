@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { counter, gauge } from "./prometheus-text.js";
 
 /** How often the delay monitor samples, in ms (prom-client's default is 10). */
 export const LAG_RESOLUTION_MS = 20;
@@ -83,10 +84,4 @@ function fileDescriptors(): { open: number; max: number | undefined } | undefine
   }
 }
 
-function gauge(out: string[], name: string, help: string, value: number): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
-}
 
-function counter(out: string[], name: string, help: string, value: number): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
-}

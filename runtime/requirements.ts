@@ -14,7 +14,12 @@ import { watchRule } from "./watch/definition.js";
  * gets their permissions.
  */
 export function servedByDeployment(functions: readonly LoadedFunction[]): LoadedFunction[] {
-  return functions.filter((fn) => fn.http !== undefined || fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
+  return functions.filter((fn) => fn.http !== undefined || runsOnLeader(fn));
+}
+
+/** The function runs a watch or an in-process schedule: on the replica holding the Lease only. */
+export function runsOnLeader(fn: LoadedFunction): boolean {
+  return fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process");
 }
 
 /**
@@ -22,7 +27,7 @@ export function servedByDeployment(functions: readonly LoadedFunction[]): Loaded
  * the Lease runs them (leader election).
  */
 export function electsLeader(functions: readonly LoadedFunction[]): boolean {
-  return functions.some((fn) => fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
+  return functions.some(runsOnLeader);
 }
 
 /**

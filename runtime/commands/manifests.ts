@@ -12,7 +12,7 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { makeDirectory } from "../make-directory.js";
 import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
-import { generateManifests, renderManifests } from "../deploy/index.js";
+import { generateManifests, renderGroups } from "../deploy/index.js";
 import { manifestWarnings } from "../deploy/warnings.js";
 import { resourceNotes } from "../deploy/resource-notes.js";
 import { defineCommand } from "./define.js";
@@ -74,7 +74,8 @@ export const manifestsCommand = defineCommand({
       env: config.env,
       ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
     };
-    const files = renderManifests(functions, options);
+    const groups = generateManifests(functions, options);
+    const files = renderGroups(groups);
     const out = resolve(io.cwd, config.out);
     try {
       await makeDirectory(out);
@@ -87,7 +88,7 @@ export const manifestsCommand = defineCommand({
       throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
-    const objects = generateManifests(functions, options).flatMap((g) => g.objects);
+    const objects = groups.flatMap((g) => g.objects);
     for (const note of [...manifestWarnings(objects, config.image), ...resourceNotes(objects, functions)]) io.stderr(`note: ${note}\n`);
     // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
     if (realPath(resolve(io.cwd, config.functions)) !== realPath(resolve(io.cwd, "functions"))) {

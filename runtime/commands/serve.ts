@@ -11,7 +11,7 @@ import { loadFunctions } from "../loader.js";
 import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets } from "../local-secrets.js";
-import { referencedSecrets, servedByDeployment } from "../requirements.js";
+import { electsLeader, referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { LeaderMetrics } from "../schedule/leader-metrics.js";
@@ -137,7 +137,7 @@ export async function serveFunctions(
   // Counted by the watcher, served on the HTTP server's GET /metrics.
   const watchMetrics = watching ? new WatchCallMetrics() : undefined;
   // Who leads, where a Lease is contended for (watches or in-process schedules, under serve).
-  const electing = !options.allSchedules && (watching || functions.some((f) => f.schedules.some((s) => s.mode === "in-process")));
+  const electing = !options.allSchedules && electsLeader(functions);
   const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app)) : undefined;
   // The runs of the schedules this process fires (in-process ones; all of them under dev).
   const fires = (entry: LoadedFunction["schedules"][number]) => options.allSchedules === true || entry.mode === "in-process";

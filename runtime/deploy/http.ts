@@ -14,6 +14,7 @@ import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
 import { ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
+import { runsOnLeader } from "../requirements.js";
 import type { HttpWorkload } from "./plan.js";
 
 export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | NetworkPolicy;
@@ -26,7 +27,7 @@ export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | Po
 function shutdownTimes(workload: HttpWorkload): { drainTimeoutMs: number; backgroundMs: number } {
   const longest = (fns: HttpWorkload["functions"]) => Math.min(MAX_DRAIN_TIMEOUT_MS, Math.max(0, ...fns.map((fn) => fn.timeoutMs)));
   const http = workload.functions.filter((fn) => fn.http);
-  const background = workload.functions.filter((fn) => fn.watches.length > 0 || fn.schedules.some((s) => s.mode === "in-process"));
+  const background = workload.functions.filter(runsOnLeader);
   return { drainTimeoutMs: Math.max(DRAIN_TIMEOUT_MS, longest(http)), backgroundMs: longest(background) };
 }
 

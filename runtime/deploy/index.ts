@@ -53,7 +53,11 @@ export function generateManifests(functions: LoadedFunction[], options: Manifest
  * for (const file of renderManifests(functions, { image: "registry/app:1.2" })) await writeFile(join(out, file.path), file.content);
  */
 export function renderManifests(functions: LoadedFunction[], options: ManifestOptions = {}): ManifestFile[] {
-  const groups = generateManifests(functions, options);
+  return renderGroups(generateManifests(functions, options));
+}
+
+/** The files of generated groups: one per group, and `kustomization.yaml` naming them. */
+export function renderGroups(groups: readonly ManifestGroup[]): ManifestFile[] {
   const files = groups.map((g) => ({ path: g.path, content: renderFile(g.objects) }));
   files.push({ path: "kustomization.yaml", content: renderKustomization(groups.map((g) => g.path)) });
   return files.sort((a, b) => byCodeUnits(a.path, b.path));

@@ -23,6 +23,7 @@
  * client). No path, resource, namespace or name: those grow with what the functions touch (the
  * log lines of failures and retries name them). Series appear with their first request.
  */
+import { escapeLabel, header } from "../prometheus-text.js";
 
 /** client-go's `rest_client_request_duration_seconds` buckets, in seconds. */
 export const KUBE_REQUEST_BUCKETS: readonly number[] = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
@@ -101,10 +102,6 @@ function increment(series: Map<string, number>, labels: string, by: number): voi
 }
 
 function family(out: string[], name: string, type: string, help: string, series: ReadonlyMap<string, number>): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  header(out, name, type, help);
   for (const [labels, value] of series) out.push(`${name}{${labels}} ${value}`);
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 }

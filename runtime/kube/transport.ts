@@ -120,6 +120,11 @@ interface SentRequest extends TransportRequest {
   signal?: AbortSignal;
 }
 
+/** Whether a request may be sent again after a failure: marked so, or a GET or HEAD. */
+function isIdempotent(request: TransportRequest): boolean {
+  return request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
+}
+
 /** `?a=1&b=2` of the defined values of `query`, or "" when there are none. */
 function queryString(query: Query): string {
   let search: URLSearchParams | undefined;
@@ -242,7 +247,7 @@ export class Transport {
   async #exchange<R>(request: TransportRequest, read: (response: ApiResponse) => Promise<R>): Promise<{ response: ApiResponse; body: R }> {
     const joined = joinSignals(request.signal);
     const sent: SentRequest = { ...request, signal: joined.signal };
-    const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
+    const idempotent = isIdempotent(request);
     try {
       for (let retry = 0; ; retry++) {
         const response = await this.#send(sent, false);
@@ -308,7 +313,7 @@ export class Transport {
 
   async #send(request: SentRequest, streaming: boolean): Promise<ApiResponse> {
     const policy = this.#policy;
-    const idempotent = request.idempotent ?? (request.method === "GET" || request.method === "HEAD");
+    const idempotent = isIdempotent(request);
     const summary: RequestSummary = { method: request.method, path: this.#basePath + request.path };
     let reauthenticated = false;
     for (let retry = 0; ; retry++) {

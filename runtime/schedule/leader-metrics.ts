@@ -5,6 +5,7 @@
  * became leader). Alert on `sum(podfn_leader) != 1` for a gap or a split; a climbing terms
  * counter is a Lease that keeps changing hands (API server latency past the renew deadline).
  */
+import { escapeLabel } from "../prometheus-text.js";
 
 /** The leadership of one Lease, as a metrics section. */
 export class LeaderMetrics {
@@ -13,7 +14,7 @@ export class LeaderMetrics {
   #terms = 0;
 
   constructor(lease: string) {
-    this.#labels = `lease="${lease.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`;
+    this.#labels = `lease="${escapeLabel(lease)}"`;
   }
 
   /** Told when leadership starts (`true`) and ends (`false`). */

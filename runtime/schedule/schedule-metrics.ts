@@ -9,6 +9,7 @@
  * that often. Only the Lease holder runs schedules: sum over replicas, or take the max.
  */
 import type { RunOutcome } from "../cron/exit-codes.js";
+import { escapeLabel } from "../prometheus-text.js";
 
 /** How a run ended, or a tick skipped (`Forbid` with a run going, `startingDeadlineSeconds` past). */
 export type ScheduleRunOutcome = RunOutcome | "skipped";
@@ -16,7 +17,6 @@ export type ScheduleRunOutcome = RunOutcome | "skipped";
 /** The outcome label values, in the logs' words with `_` for spaces. */
 const OUTCOMES: readonly ScheduleRunOutcome[] = ["succeeded", "failed", "invalid input", "forbidden", "timed out", "kube unavailable", "aborted", "skipped"];
 
-const escape = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 
 interface ScheduleSeries {
   labels: string;
@@ -35,16 +35,17 @@ interface ScheduleSeries {
 export class ScheduleRunMetrics {
   readonly #series = new Map<string, ScheduleSeries>();
 
-  /** Adds a schedule's series (at 0) if it has none. */
-  declare(fn: string, schedule: string): void {
+  /** Adds a schedule's series (at 0) if it has none; returns it. */
+  declare(fn: string, schedule: string): ScheduleSeries {
     const key = `${fn}\n${schedule}`;
-    if (!this.#series.has(key)) this.#series.set(key, { labels: `function="${escape(fn)}",schedule="${escape(schedule)}"`, counts: OUTCOMES.map(() => 0), lastSuccessSeconds: 0 });
+    let series = this.#series.get(key);
+    if (!series) this.#series.set(key, (series = { labels: `function="${escapeLabel(fn)}",schedule="${escapeLabel(schedule)}"`, counts: OUTCOMES.map(() => 0), lastSuccessSeconds: 0 }));
+    return series;
   }
 
   /** Counts one run (or skipped tick) of a schedule; a success at `atMs` (ms since the epoch) is its last. */
   record(fn: string, schedule: string, outcome: ScheduleRunOutcome, atMs: number): void {
-    this.declare(fn, schedule);
-    const series = this.#series.get(`${fn}\n${schedule}`)!;
+    const series = this.declare(fn, schedule);
     series.counts[OUTCOMES.indexOf(outcome)]!++;
     if (outcome === "succeeded") series.lastSuccessSeconds = atMs / 1000;
   }

@@ -59,6 +59,17 @@ function stripeAuth(secret: Secret): AuthChecker {
 }
 
 function standardWebhooksAuth(secret: Secret): AuthChecker {
+  // The key decoded once per value of the secret (a rotated Secret is decoded again).
+  let decodedFrom: string | undefined;
+  let decoded: Buffer | undefined;
+  const keyOf = (): Buffer => {
+    const value = secret.value();
+    if (value !== decodedFrom) {
+      decoded = standardWebhooksKey(secret);
+      decodedFrom = value;
+    }
+    return decoded!;
+  };
   const missing = (name: string) =>
     new Refusal(401, "unauthenticated", `send the webhook-${name} header (webhook-id, webhook-timestamp, and webhook-signature: v1,<base64 SHA-256 HMAC of {id}.{timestamp}.{body}>)`);
   return {
@@ -79,7 +90,7 @@ function standardWebhooksAuth(secret: Secret): AuthChecker {
       if (given.length === 0) return missing("signature");
       const late = timeRefusal(`${prefix}timestamp`, time);
       if (late) return late;
-      const key = standardWebhooksKey(secret);
+      const key = keyOf();
       const expected = createHmac("sha256", key).update(`${id}.${time}.`).update(body).digest();
       return anyMatches(given, expected) ? undefined : MISMATCH;
     },
