@@ -8,7 +8,7 @@
  * few array writes on objects precomputed per function; all formatting happens at scrape time.
  */
 import { processMetrics, startEventLoopMonitor } from "./process-metrics.js";
-import { escapeLabel, gauge, header } from "./prometheus-text.js";
+import { escapeLabel, gauge, header, Histogram } from "./prometheus-text.js";
 
 /** How a call ended, as the `outcome` label. */
 export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "unavailable" | "error";
@@ -30,24 +30,18 @@ export class FunctionMetrics {
   readonly name: string;
   /** Calls by outcome, indexed like `OUTCOMES`. */
   readonly counts: number[] = OUTCOMES.map(() => 0);
-  /** Observations per bucket (not cumulative); the last slot is `+Inf`. */
-  readonly buckets: number[] = [...DURATION_BUCKETS.map(() => 0), 0];
-  sum = 0;
-  count = 0;
+  /** The durations of the calls that ran. */
+  readonly durations: Histogram;
 
   constructor(name: string) {
     this.name = name;
+    this.durations = new Histogram(DURATION_BUCKETS, `function="${escapeLabel(name)}"`);
   }
 
   /** Count one call; its duration is observed unless it was `rejected` (never ran). */
   record(outcome: Outcome, seconds: number): void {
     this.counts[OUTCOMES.indexOf(outcome)]!++;
-    if (outcome === "rejected") return;
-    let i = 0;
-    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
-    this.buckets[i]!++;
-    this.sum += seconds;
-    this.count++;
+    if (outcome !== "rejected") this.durations.observe(seconds);
   }
 }
 
@@ -70,18 +64,14 @@ export type WatchOutcome = "success" | "error" | "invalid_input" | "forbidden" |
  */
 export class WatchCallMetrics {
   readonly #calls = new Map<string, number>();
-  readonly #durations = new Map<string, { labels: string; buckets: number[]; sum: number; count: number }>();
+  readonly #durations = new Map<string, Histogram>();
 
   /** Count one call of `fn`'s watch `watch` about an `event`, and observe its duration. */
   record(fn: string, watch: string, event: string, outcome: Exclude<WatchOutcome, "coalesced">, seconds: number): void {
     const labels = this.#count(fn, watch, event, outcome);
     let d = this.#durations.get(labels);
-    if (!d) this.#durations.set(labels, (d = { labels, buckets: [...DURATION_BUCKETS.map(() => 0), 0], sum: 0, count: 0 }));
-    let i = 0;
-    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
-    d.buckets[i]!++;
-    d.sum += seconds;
-    d.count++;
+    if (!d) this.#durations.set(labels, (d = new Histogram(DURATION_BUCKETS, labels)));
+    d.observe(seconds);
   }
 
   /** Count a call not made: a newer change of its object was queued (`coalesce`). No duration. */
@@ -101,16 +91,7 @@ export class WatchCallMetrics {
     header(out, "podfn_watch_calls_total", "counter", "Calls of watch triggers by event and outcome.");
     for (const [labels, n] of this.#calls) out.push(`podfn_watch_calls_total{${labels}} ${n}`);
     header(out, "podfn_watch_call_duration_seconds", "histogram", "Duration of watch calls, in seconds.");
-    for (const d of this.#durations.values()) {
-      let cumulative = 0;
-      d.buckets.forEach((n, i) => {
-        cumulative += n;
-        const le = i < DURATION_BUCKETS.length ? String(DURATION_BUCKETS[i]) : "+Inf";
-        out.push(`podfn_watch_call_duration_seconds_bucket{${d.labels},le="${le}"} ${cumulative}`);
-      });
-      out.push(`podfn_watch_call_duration_seconds_sum{${d.labels}} ${d.sum}`);
-      out.push(`podfn_watch_call_duration_seconds_count{${d.labels}} ${d.count}`);
-    }
+    for (const d of this.#durations.values()) d.render(out, "podfn_watch_call_duration_seconds");
   }
 }
 
@@ -152,17 +133,7 @@ export class Metrics {
       OUTCOMES.forEach((outcome, i) => out.push(`podfn_invocations_total{${label},outcome="${outcome}"} ${fn.counts[i]}`));
     }
     header(out, "podfn_invocation_duration_seconds", "histogram", "Duration of function calls from arrival to answer (every answer but the 429/503 refusals), in seconds.");
-    for (const fn of this.#functions.values()) {
-      const label = `function="${escapeLabel(fn.name)}"`;
-      let cumulative = 0;
-      fn.buckets.forEach((n, i) => {
-        cumulative += n;
-        const le = i < DURATION_BUCKETS.length ? String(DURATION_BUCKETS[i]) : "+Inf";
-        out.push(`podfn_invocation_duration_seconds_bucket{${label},le="${le}"} ${cumulative}`);
-      });
-      out.push(`podfn_invocation_duration_seconds_sum{${label}} ${fn.sum}`);
-      out.push(`podfn_invocation_duration_seconds_count{${label}} ${fn.count}`);
-    }
+    for (const fn of this.#functions.values()) fn.durations.render(out, "podfn_invocation_duration_seconds");
     gauge(out, "podfn_invocations_in_flight", "Function calls running now.", this.#inflight());
     gauge(out, "podfn_http_bodies_receiving", "Request bodies being received before their call is admitted (HMAC and unauthenticated routes).", this.#receiving());
     for (const section of this.#sections) section.render(out);

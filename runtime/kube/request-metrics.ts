@@ -23,21 +23,13 @@
  * client). No path, resource, namespace or name: those grow with what the functions touch (the
  * log lines of failures and retries name them). Series appear with their first request.
  */
-import { escapeLabel, header } from "../prometheus-text.js";
+import { escapeLabel, header, Histogram } from "../prometheus-text.js";
 
 /** client-go's `rest_client_request_duration_seconds` buckets, in seconds. */
 export const KUBE_REQUEST_BUCKETS: readonly number[] = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 
 /** The `code` of an attempt that got no answer, as client-go labels it. */
 export const NO_ANSWER = "<error>";
-
-/** The duration histogram of one verb and host. */
-interface Latency {
-  readonly labels: string;
-  readonly buckets: number[];
-  sum: number;
-  count: number;
-}
 
 /**
  * The requests of one process's clients (share one among them; each attempt names its host).
@@ -49,7 +41,7 @@ interface Latency {
  */
 export class KubeRequestMetrics {
   readonly #requests = new Map<string, number>();
-  readonly #latencies = new Map<string, Latency>();
+  readonly #latencies = new Map<string, Histogram>();
   readonly #retries = new Map<string, number>();
   readonly #waits = new Map<string, number>();
   readonly #waited = new Map<string, number>();
@@ -61,12 +53,8 @@ export class KubeRequestMetrics {
     increment(this.#requests, `code="${code}",host="${h}",method="${m}"`, 1);
     const key = `verb="${m}",host="${h}"`;
     let latency = this.#latencies.get(key);
-    if (!latency) this.#latencies.set(key, (latency = { labels: key, buckets: KUBE_REQUEST_BUCKETS.map(() => 0).concat(0), sum: 0, count: 0 }));
-    let i = 0;
-    while (i < KUBE_REQUEST_BUCKETS.length && seconds > KUBE_REQUEST_BUCKETS[i]!) i++;
-    latency.buckets[i]!++;
-    latency.sum += seconds;
-    latency.count++;
+    if (!latency) this.#latencies.set(key, (latency = new Histogram(KUBE_REQUEST_BUCKETS, key)));
+    latency.observe(seconds);
   }
 
   /** Count an attempt made again after one answered `code`; `retryAfterSeconds` when it waits as the server's `Retry-After` said. */
@@ -82,15 +70,7 @@ export class KubeRequestMetrics {
   render(out: string[]): void {
     family(out, "rest_client_requests_total", "counter", "Number of HTTP requests, partitioned by status code, method, and host.", this.#requests);
     out.push("# HELP rest_client_request_duration_seconds Request latency in seconds (to the response headers). Broken down by verb, and host.", "# TYPE rest_client_request_duration_seconds histogram");
-    for (const d of this.#latencies.values()) {
-      let cumulative = 0;
-      d.buckets.forEach((n, i) => {
-        cumulative += n;
-        const le = i < KUBE_REQUEST_BUCKETS.length ? String(KUBE_REQUEST_BUCKETS[i]) : "+Inf";
-        out.push(`rest_client_request_duration_seconds_bucket{${d.labels},le="${le}"} ${cumulative}`);
-      });
-      out.push(`rest_client_request_duration_seconds_sum{${d.labels}} ${d.sum}`, `rest_client_request_duration_seconds_count{${d.labels}} ${d.count}`);
-    }
+    for (const d of this.#latencies.values()) d.render(out, "rest_client_request_duration_seconds");
     family(out, "rest_client_request_retries_total", "counter", "Number of request retries, partitioned by status code, verb, and host.", this.#retries);
     family(out, "podfn_kube_retry_after_waits_total", "counter", "Retries of Kubernetes API requests that waited as the server's Retry-After said (429 throttling, 503), by the status that asked.", this.#waits);
     family(out, "podfn_kube_retry_after_wait_seconds_total", "counter", "Seconds Kubernetes API requests waited as the server's Retry-After said, by the status that asked.", this.#waited);
