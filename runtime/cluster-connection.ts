@@ -16,6 +16,8 @@ import type { KubeRequestMetrics } from "./kube/request-metrics.js";
 import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
 import { writeLocalClusterFiles } from "./admin-kubeconfig.js";
+import { ConfigError } from "./errors.js";
+import type { ImpersonationFields } from "./kube/impersonation.js";
 
 export interface ClusterConnection {
   kube: KubeClient;
@@ -53,10 +55,14 @@ function chosenClient(config: Config): { httpClient?: Config["kubeHttpClient"] }
  */
 export async function connectCluster(config: Config, logger: Logger, functions: LoadedFunction[] = [], cwd = process.cwd(), options: ConnectOptions = {}): Promise<ClusterConnection> {
   const needsApi = options.needsApi ?? usesKubeApi(functions);
+  const impersonate = impersonationOptions(config);
+  if (config.cluster === "emulated" && (impersonate || config.context)) throw emulatorRefuses(impersonate ? "--as, --as-group and --as-uid" : "--context");
   if (config.cluster !== "emulated") {
     try {
       const credentials = await resolveCredentials({
         ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+        ...(config.context ? { context: config.context } : {}),
+        ...(impersonate ? { impersonate } : {}),
         serviceAccountDir: config.serviceAccountDir,
         env: config.env,
         logger,
@@ -64,7 +70,8 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       const kube = createKubeClient({ credentials, logger, httpClient: config.kubeHttpClient, metrics: options.metrics, ...(config.namespace ? { namespace: config.namespace } : {}) });
       const proxy = credentials.proxyUrl === undefined ? {} : { proxy: withoutCredentials(credentials.proxyUrl), proxyFrom: credentials.proxyFrom };
       // A login written into the server URL is a secret too: logged without it, as the proxy's.
-      logger.info({ server: withoutCredentials(credentials.server), source: credentials.source, namespace: kube.namespace, ...proxy, ...chosenClient(config) }, "using Kubernetes (credentials found; no request made yet)");
+      const actingAs = credentials.impersonate ? { impersonating: credentials.impersonate.user } : {};
+      logger.info({ server: withoutCredentials(credentials.server), source: credentials.source, namespace: kube.namespace, ...actingAs, ...proxy, ...chosenClient(config) }, "using Kubernetes (credentials found; no request made yet)");
       return { kube, emulated: false, close: () => kube.close() };
     } catch (error) {
       if (error instanceof NoCredentialsError && config.inCluster && !needsApi) {
@@ -74,6 +81,8 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       }
       // A kubeconfig that was asked for and is not there is a mistake to report, not a reason to emulate.
       if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster || config.kubeconfig !== undefined) throw error;
+      // A context or a user to act as names a real cluster's: the emulator has neither.
+      if (impersonate || config.context) throw new NoCredentialsError([...error.tried, `the embedded emulated cluster: not used with ${impersonate ? "--as" : "--context"}, which names a real cluster's user or context`]);
       if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", error.message);
       // A production process with no cluster (an image run outside Kubernetes, a job whose
       // kubeconfig went missing) must fail, not clean up a fake cluster and report success.
@@ -83,6 +92,17 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
   }
   if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default");
   return connectEmulated(config, logger, functions, cwd, options.oneRun === true, options.metrics);
+}
+
+/** `--as`, `--as-group` (comma-separated) and `--as-uid`, when any is given. */
+function impersonationOptions(config: Config): ImpersonationFields | undefined {
+  if (config.as === undefined && config.asGroup === undefined && config.asUid === undefined) return undefined;
+  const groups = config.asGroup?.split(",").map((g) => g.trim()).filter((g) => g !== "");
+  return { user: config.as, uid: config.asUid, groups };
+}
+
+function emulatorRefuses(what: string): ConfigError {
+  return new ConfigError(`${what}: not with --cluster emulated (the embedded emulated cluster runs the functions as a ServiceAccount granted exactly their declared permissions already)`);
 }
 
 /** No client: every call names the permissions to declare (the functions' pod has no token). */

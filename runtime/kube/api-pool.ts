@@ -12,7 +12,7 @@ export interface ApiRequestOptions {
   method: string;
   /** Path and query. */
   path: string;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   body?: string;
   signal?: AbortSignal;
   /** From the request's connection to the response headers, in ms; 0: none. */

@@ -10,6 +10,7 @@ import { readFile, stat, type Stats } from "node:fs";
 import { KubeCredentialsError } from "./errors.js";
 import { rememberSecret } from "../secret-values.js";
 import type { KubeLogger } from "./logger.js";
+import type { Impersonation } from "./impersonation.js";
 
 /** What one request authenticates with. Secret: never log it. */
 export interface AuthMaterial {
@@ -56,6 +57,8 @@ export interface Credentials {
   proxyFrom?: string;
   /** What authenticates each request: a bearer token (fixed, from a file, or an exec plugin's) and/or a client certificate. */
   auth: AuthProvider;
+  /** The user every request acts as (`Impersonate-*` headers): a kubeconfig user's `as`, or `--as`. */
+  impersonate?: Impersonation;
   /** Where these came from, for logs and errors, e.g. `in-cluster (/var/run/secrets/kubernetes.io/serviceaccount)`. */
   source: string;
 }

@@ -9,7 +9,8 @@
  * 4. `$HOME/.kube/config`, only when no kubeconfig was named (as client-go).
  *
  * Connections tunnel through the kubeconfig's `proxy-url`, else through the proxy `HTTPS_PROXY`
- * names unless `NO_PROXY` exempts the server (as client-go; see kube/proxy.ts).
+ * names unless `NO_PROXY` exempts the server (as client-go; see kube/proxy.ts). Requests act as
+ * another user when the kubeconfig user's `as` or the `impersonate` option asks (kube/impersonation.ts).
  *
  * A kubeconfig that is missing (every file of a `KUBECONFIG` list), or an in-cluster folder
  * without its files, is skipped and noted; when none works, `NoCredentialsError` names every
@@ -24,6 +25,7 @@ import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
 import type { AuthProvider, Credentials } from "./auth.js";
 import { loadKubeconfig } from "./kubeconfig.js";
 import { proxyFromEnvironment } from "./proxy.js";
+import { mergeImpersonation, type ImpersonationFields } from "./impersonation.js";
 import type { KubeLogger } from "./logger.js";
 
 /** Credentials given directly (e.g. by a test or an embedding program). */
@@ -58,6 +60,8 @@ export interface ResolveCredentialsOptions {
   now?: () => number;
   /** Re-read token files at least this often, in ms. Default: `60000`. */
   tokenRefreshMs?: number;
+  /** Act as another user (`--as`, `--as-group`, `--as-uid`): each field given replaces the kubeconfig user's. */
+  impersonate?: ImpersonationFields;
 }
 
 function fsReason(error: unknown): string {
@@ -128,7 +132,10 @@ export async function resolveCredentials(options: Partial<ResolveCredentialsOpti
   // A caller giving `env` has read its KUBECONFIG already (podfn's config does: `kubeconfig`).
   const kubeconfig = options.kubeconfig ?? (options.env === undefined ? process.env.KUBECONFIG || undefined : undefined);
   const resolved: ResolveCredentialsOptions = { ...options, env: options.env ?? process.env, serviceAccountDir: options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, kubeconfig };
-  return withEnvironmentProxy(await firstFound(resolved), resolved.env, resolved.logger);
+  const found = withEnvironmentProxy(await firstFound(resolved), resolved.env, resolved.logger);
+  if (!options.impersonate) return found;
+  const impersonate = mergeImpersonation(found.impersonate, options.impersonate, "--as, --as-group, --as-uid");
+  return impersonate ? { ...found, impersonate } : found;
 }
 
 /** As client-go: a kubeconfig's `proxy-url` wins; otherwise `HTTPS_PROXY`/`NO_PROXY` decide (kube/proxy.ts). */

@@ -3,7 +3,8 @@
  * Reads a kubeconfig file into `Credentials`: the current context (or a named one) and its
  * namespace, the cluster's `server`, `certificate-authority(-data)`, `tls-server-name`,
  * `insecure-skip-tls-verify` and `proxy-url` (HTTP, HTTPS or SOCKS5), and the user's `token`, `tokenFile`,
- * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin. A `:`-separated list of
+ * `client-certificate(-data)`/`client-key(-data)` or `exec` plugin, and whom it acts as (`as`,
+ * `as-uid`, `as-groups`, `as-user-extra`: kube/impersonation.ts). A `:`-separated list of
  * files is merged as kubectl merges `$KUBECONFIG`. Relative paths resolve against the folder of
  * the file that holds them, as kubectl does.
  */
@@ -17,6 +18,7 @@ import { execAuth } from "./exec-plugin.js";
 import type { ExecConfig } from "./exec-plugin.js";
 import type { KubeLogger } from "./logger.js";
 import { checkProxyUrl } from "./proxy.js";
+import { mergeImpersonation, type Impersonation } from "./impersonation.js";
 import { silentLogger } from "./logger.js";
 
 export interface KubeconfigOptions {
@@ -183,9 +185,11 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     providers.push(execAuth({ ...exec, command }, { env: options.env, cluster: clusterInfo, now: options.now }));
   }
 
+  const impersonate = kubeconfigImpersonation(user, `${path}: user ${JSON.stringify(userName)}`);
   return {
     server: server.replace(/\/+$/, ""),
     namespace: str(context, "namespace") ?? "default",
+    ...(impersonate ? { impersonate } : {}),
     caPem,
     ...(caFile !== undefined && !caData ? { caFile: at(clusterBase, caFile) } : {}),
     insecureSkipTlsVerify: insecure || undefined,
@@ -194,4 +198,17 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     auth: providers.length ? combinedAuth(providers) : staticAuth({}, "no credentials (anonymous)"),
     source: `kubeconfig ${path} (context ${contextName})`,
   };
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((e) => typeof e === "string");
+
+/** A kubeconfig user's `as`, `as-uid`, `as-groups` and `as-user-extra`, as client-go reads them. */
+function kubeconfigImpersonation(user: Dict, where: string): Impersonation | undefined {
+  const groups = user["as-groups"];
+  const extra = user["as-user-extra"];
+  if (groups !== undefined && groups !== null && !isStringList(groups)) throw new KubeCredentialsError(`${where}: as-groups must be a list of group names`);
+  if (extra !== undefined && extra !== null && (typeof extra !== "object" || Array.isArray(extra) || !Object.values(extra).every(isStringList))) {
+    throw new KubeCredentialsError(`${where}: as-user-extra must map each key to a list of values`);
+  }
+  return mergeImpersonation({ user: str(user, "as"), uid: str(user, "as-uid"), groups: groups ?? undefined, extra: (extra as Record<string, string[]> | null) ?? undefined }, undefined, where);
 }

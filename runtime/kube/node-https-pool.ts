@@ -108,7 +108,7 @@ export class NodeHttpsPool implements ApiPool {
   request(options: ApiRequestOptions): Promise<ApiResponse> {
     if (this.#closed) return Promise.reject(undiciStyleError("UND_ERR_CLOSED", "The client is closed"));
     return new Promise<ApiResponse>((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...options.headers };
+      const headers: Record<string, string | string[] | number> = { ...options.headers };
       if (options.body !== undefined) headers["content-length"] = Buffer.byteLength(options.body);
       const sent: RequestOptions = { agent: this.#agent, host: this.#host, port: this.#port, method: options.method, path: options.path, headers, signal: options.signal };
       // Throws at once on a header value that cannot be sent (undici's UND_ERR_INVALID_ARG), and

@@ -36,6 +36,7 @@ import { collect, parseBody } from "./response-body.js";
 import { backoffDelay, retryAfterMs, retryPolicy } from "./retry.js";
 import { ServerWarnings } from "./server-warnings.js";
 import { CaFile } from "./ca-file.js";
+import { impersonationHeaders } from "./impersonation.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 import { NO_ANSWER, type KubeRequestMetrics } from "./request-metrics.js";
 
@@ -150,7 +151,9 @@ export class Transport {
   readonly #basePath: string;
   readonly #connections: Connections;
   #headersToken: string | undefined;
-  #headers: Readonly<Record<string, string>> | undefined;
+  #headers: Readonly<Record<string, string | string[]>> | undefined;
+  /** The `Impersonate-*` headers every request carries, when the credentials act as another user. */
+  readonly #impersonation: Readonly<Record<string, string | string[]>> | undefined;
   readonly #credentials: Credentials;
   readonly #logger: KubeLogger;
   readonly #warnings: ServerWarnings;
@@ -175,6 +178,7 @@ export class Transport {
     this.#metrics = options.metrics;
     this.#basePath = url.pathname.replace(/\/+$/, "");
     this.#credentials = credentials;
+    this.#impersonation = credentials.impersonate && impersonationHeaders(credentials.impersonate);
     this.#logger = options.logger ?? silentLogger;
     this.#warnings = new ServerWarnings(this.#logger);
     this.#policy = retryPolicy(options.retry);
@@ -355,10 +359,10 @@ export class Transport {
   }
 
   /** The headers of a request without a body, made once per token (undici only reads them). */
-  #headersFor(material: AuthMaterial): Record<string, string> {
+  #headersFor(material: AuthMaterial): Record<string, string | string[]> {
     const token = material.token;
     if (this.#headers !== undefined && token === this.#headersToken) return this.#headers;
-    const headers: Record<string, string> = { accept: "application/json, */*", "user-agent": "podfn" };
+    const headers: Record<string, string | string[]> = { accept: "application/json, */*", "user-agent": "podfn", ...this.#impersonation };
     if (token) headers.authorization = `Bearer ${token}`;
     this.#headersToken = token;
     return (this.#headers = Object.freeze(headers));
