@@ -3,6 +3,7 @@
  * `kubectl --as`), so a function can be tried with its CronJob's ServiceAccount's rights from an
  * admin's kubeconfig; a missing right is exit 3 as it would be in the pod. The embedded emulated
  * cluster, which runs functions with their declared rights already, refuses the flag.
+ * `--context` picks a kubeconfig context other than the current one.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -57,4 +58,16 @@ test("--as with the embedded emulated cluster is refused: it already runs functi
   const { code, output } = await runPodfn(["run", "whoami", "--cluster", "emulated", "--as", "jane"], { HOME: dir });
   assert.equal(code, 2, output);
   assert.match(output, /--as, --as-group and --as-uid: not with --cluster emulated/);
+});
+
+test("--context uses that context of the kubeconfig (its namespace and user), not current-context", async () => {
+  const text = cluster.kubeconfig().replace(/current-context: \S+/, "current-context: nowhere");
+  const path = join(dir, "contexts");
+  await writeFile(path, `${text.replace(/\ncontexts:\n/, "\ncontexts:\n  - name: nowhere\n    context:\n      cluster: missing\n      user: admin\n  - name: ops\n    context:\n      cluster: podfn\n      user: admin\n      namespace: kube-system\n")}`, { mode: 0o600 });
+  const current = await runPodfn(["run", "whoami", "--cluster", "real", "--kubeconfig", path], { HOME: dir });
+  assert.equal(current.code, 2, current.output);
+  assert.match(current.output, /no cluster named \\"missing\\"/);
+  const { code, output } = await runPodfn(["run", "whoami", "--cluster", "real", "--kubeconfig", path, "--context", "ops"], { HOME: dir });
+  assert.equal(code, 0, output);
+  assert.match(output, /"source":"kubeconfig [^"]*\(context ops\)","namespace":"kube-system"/);
 });
