@@ -320,9 +320,9 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const names = entries.map((e, i) => e.name ?? String(i));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return { ok: false, problems: [`schedule: two entries are named "${dup}": give each a distinct name`] };
-  // A schedule's input is fixed: one written that the schema refuses would fail every run (exit
-  // 2), found only when the first tick comes. (An entry without one is left alone: its function
-  // may be meant for `podfn run --input` too.)
+  // A schedule's input is fixed (`{}` when it gives none): one the schema refuses would fail
+  // every run (exit 2, which the CronJob's podFailurePolicy fails the Job on), found only when
+  // the first tick comes.
   // A schedule's input asking for a dry run would be stripped and every run made for real.
   const dryRuns = entries.flatMap((e, i) => {
     const key = isPlainObject(e.input) ? undeclaredDryRunKey(d.input as object | undefined, e.input) : undefined;
@@ -332,9 +332,11 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   if (dryRuns.length) return { ok: false, problems: dryRuns };
   if (isZodSchema(d.input)) {
     const refusals = entries.flatMap((e, i) => {
-      const why = e.input === undefined ? undefined : inputRefusesEmpty(d.input as z.ZodType, e.input);
-      const at = Array.isArray(d.schedule) ? `schedule[${i}].input` : "schedule.input";
-      return why ? [`${at}: the function's input schema refuses it (${why})`] : [];
+      const why = inputRefusesEmpty(d.input as z.ZodType, e.input ?? {});
+      const at = Array.isArray(d.schedule) ? `schedule[${i}]` : "schedule";
+      if (!why) return [];
+      if (e.input !== undefined) return [`${at}.input: the function's input schema refuses it (${why})`];
+      return [`${at}: gives no input, so each run gets {}, which the function's input schema refuses (${why}): give the schedule an input, or make those fields optional or give them defaults`];
     });
     if (refusals.length) return { ok: false, problems: refusals };
   }

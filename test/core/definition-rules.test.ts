@@ -2,7 +2,8 @@
  * Definitions the API server would refuse, or that could never work, are refused when a function
  * loads, with a message naming the field and the fix: namespace names, empty or useless
  * resourceNames, HTTP paths with dot segments, HMAC on a GET, time zones in the wrong letter case,
- * a name whose default route is an operations path, a schedule input the input schema refuses.
+ * a name whose default route is an operations path, a schedule input (or the {} of a schedule
+ * without one) the input schema refuses.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -126,7 +127,15 @@ test("a schedule's input the function's input schema refuses is refused at load 
   assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: 1 } } }), "");
   assert.match(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { n: "x" } } }), /^schedule\.input: the function's input schema refuses it \(n: .+\)$/);
   assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b", input: {} }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
-  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *" } }), "", "no input written: the function may be run with --input");
+});
+
+test("a schedule without an input runs with {}: refused at load when the input schema refuses {} (its CronJob would fail every run)", async () => {
+  const { z } = await import("zod");
+  const input = z.object({ target: z.string() });
+  assert.match(problems({ http: undefined, input, schedule: { cron: "0 5 * * *" } }), /^schedule: gives no input, so each run gets \{\}, which the function's input schema refuses \(target: .+\): give the schedule an input, or make those fields optional or give them defaults$/);
+  assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 5 * * *", name: "a", input: { target: "x" } }, { cron: "0 6 * * *", name: "b" }] }), /^schedule\[1\]: gives no input/);
+  assert.equal(problems({ http: undefined, input: z.object({ target: z.string().default("all") }), schedule: { cron: "0 5 * * *" } }), "", "{} is defaulted");
+  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 5 * * *", input: { target: "x" } } }), "", "a written input the schema takes");
 });
 
 test("a resource a built-in group does not serve is refused when it is surely a mistake: a misspelt one, or another group's", () => {
