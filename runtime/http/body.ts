@@ -273,13 +273,32 @@ export function parseBody(bytes: Uint8Array, type: string | null): unknown {
   }
 }
 
-/** A form body's fields (each a string, a repeated one an array), or a 400 naming a malformed escape. */
+/**
+ * A form body's fields (each a string, a repeated one an array), or a 400 naming a malformed
+ * escape, or a 415 for JSON sent as a form (`curl -d '{...}'` without a content type: curl's
+ * default is a form), which would otherwise be read as one field named by the whole text.
+ */
 function formBody(text: string): unknown {
+  if (looksLikeJson(text)) {
+    return unsupported("the body is JSON sent as a form (content type application/x-www-form-urlencoded, curl -d's default): send it with content-type: application/json (curl --json, or -H 'content-type: application/json')");
+  }
   try {
     return formFields(text);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return new Refusal(400, error.code, error.message, undefined, { issues: error.issues });
+  }
+}
+
+/** True for a JSON object or array: a form's field name never starts with `{` or `[` in practice. */
+function looksLikeJson(text: string): boolean {
+  const first = text.trimStart()[0];
+  if (first !== "{" && first !== "[") return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

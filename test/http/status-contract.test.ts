@@ -221,6 +221,13 @@ describe("status contract", () => {
     assert.equal(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues[0]!.path, "command");
     const latin1 = await app.fetch(req("/slash", { method: "POST", body: "command=x&text=y", headers: { "content-type": "application/x-www-form-urlencoded; charset=latin1" } }));
     assert.equal(latin1.status, 415);
+    // JSON sent as a form (curl -d's default content type) is named as such, not read as one field called by the whole text.
+    const json = await form("/cleanup", '{"hours": 6}');
+    assert.equal(json.status, 415);
+    assert.match(((await json.json()) as { error: { message: string } }).error.message, /the body is JSON sent as a form .*curl -d's default.*content-type: application\/json/);
+    assert.equal(runs, 0);
+    // A form whose first field name merely starts with a brace is still a form.
+    assert.equal((await form("/slash", "{command=x&text=y")).status, 400, "read as the form it is: its fields refused by the schema");
   });
 
   test("HttpError answers with its status, code, message and details", async () => {
