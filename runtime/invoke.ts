@@ -16,6 +16,8 @@ import { isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
+import { objectKeysAt } from "./schema-keys.js";
+import { closestName } from "./edit-distance.js";
 import { tooDeepOr } from "./nesting.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
@@ -121,9 +123,15 @@ const MAX_KEY_ISSUES = 20;
  * A zod issue as the answer's `issues` name it: a strict object's unknown keys one by one, each
  * at its own path (the first `MAX_KEY_ISSUES`, then one issue counting the rest).
  */
-function inputIssues(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): { path: string; message: string }[] {
   if (issue.code !== "unrecognized_keys") return [{ path: issuePath(issue.path), message: issue.message }];
-  const named = issue.keys.slice(0, MAX_KEY_ISSUES).map((key) => ({ path: issuePath([...issue.path, key]), message: "is not a field of this input" }));
+  // The fields it may have meant: the object's, but those the input gives already.
+  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
+  const known = objectKeysAt(schema, issue.path)?.filter((k) => !(isPlainObject(given) && Object.hasOwn(given, k))) ?? [];
+  const named = issue.keys.slice(0, MAX_KEY_ISSUES).map((key) => {
+    const meant = closestName(key, known, 1);
+    return { path: issuePath([...issue.path, key]), message: meant === undefined ? "is not a field of this input" : `is not a field of this input: did you mean "${meant}"?` };
+  });
   const more = issue.keys.length - named.length;
   return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
 }
@@ -131,10 +139,10 @@ function inputIssues(issue: z.core.$ZodIssue): { path: string; message: string }
 /** zod issues an answer names; beyond these, counted (a 1 MB body can hold 60,000 bad items). */
 const MAX_ISSUES = 20;
 
-function inputOf(result: ParseResult): unknown {
+function inputOf(result: ParseResult, schema: z.ZodType, value: unknown): unknown {
   if (result.success) return result.data;
   const found = result.error.issues;
-  const issues = found.slice(0, MAX_ISSUES).flatMap(inputIssues);
+  const issues = found.slice(0, MAX_ISSUES).flatMap((issue) => inputIssues(issue, schema, value));
   if (found.length > MAX_ISSUES) issues.push({ path: "", message: `and ${found.length - MAX_ISSUES} more problems` });
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
   throw new InputError(`invalid input: ${summary}`, issues);
@@ -172,9 +180,10 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
     // `dryRun` however spelt, which the schema would strip: the call would run for real.
     if (isPlainObject(value)) refuseDryRunField(fn.input, value);
     const result = safeParse(fn.input as z.ZodType, value);
-    return result instanceof Promise ? result.then(inputOf, (error: unknown) => {
+    const schema = fn.input as z.ZodType;
+    return result instanceof Promise ? result.then((r) => inputOf(r, schema, value), (error: unknown) => {
           throw tooDeepOr(error, value);
-        }) : inputOf(result);
+        }) : inputOf(result, schema, value);
   } catch (error) {
     throw tooDeepOr(error, value);
   }

@@ -72,6 +72,23 @@ describe("invoke", () => {
     assert.match(error.message, /a\.b\[1\]: /);
   });
 
+  test("a strict object's misspelt key is named with the field it most likely meant, at any depth; a key like none is named alone", async () => {
+    const input = z.strictObject({
+      olderThanHours: z.number().default(24),
+      selector: z.strictObject({ labelSelector: z.string() }).optional(),
+      targets: z.array(z.strictObject({ namespace: z.string() })).default([]),
+    });
+    const fn = load({ name: "typo", http: { auth: "none" }, input, handler: () => 1 });
+    const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
+    assert.deepEqual(await issues({ olderThanHour: 1 }), [{ path: "olderThanHour", message: 'is not a field of this input: did you mean "olderThanHours"?' }]);
+    assert.deepEqual(await issues({ selector: { labelSelecter: "a=b" } }), [
+      { path: "selector.labelSelector", message: "Invalid input: expected string, received undefined" },
+      { path: "selector.labelSelecter", message: 'is not a field of this input: did you mean "labelSelector"?' },
+    ]);
+    assert.deepEqual(await issues({ targets: [{ namespace: "a" }, { namspace: "b", namespace: "c" }] }), [{ path: "targets[1].namspace", message: "is not a field of this input" }], "the field it meant is there already: no suggestion");
+    assert.deepEqual(await issues({ colour: "red" }), [{ path: "colour", message: "is not a field of this input" }]);
+  });
+
   test("past timeoutMs the call's signal aborts and a TimeoutError rejects", async () => {
     let seen: AbortSignal | undefined;
     const fn = load({

@@ -121,7 +121,7 @@ describe("cleanup-finished-jobs", () => {
     assert.ok((await json(bad)).error.issues.some((i: { path: string }) => i.path === "olderThanHours"));
     const misspelt = await post({ olderThanHour: 1000 });
     assert.equal(misspelt.status, 400, "a misspelt field is refused, never the 24-hour default");
-    assert.deepEqual((await json(misspelt)).error.issues, [{ path: "olderThanHour", message: "is not a field of this input" }]);
+    assert.deepEqual((await json(misspelt)).error.issues, [{ path: "olderThanHour", message: 'is not a field of this input: did you mean "olderThanHours"?' }]);
     const ok = await post({ olderThanHours: 40 });
     assert.equal(ok.status, 200);
     assert.deepEqual(await json(ok), { deleted: ["old-failed"], kept: 2, dryRun: false });
