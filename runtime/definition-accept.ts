@@ -11,7 +11,7 @@
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
 import { QUANTITY, requestsAboveLimits } from "./quantity.js";
-import { isOwnableFinalizer, API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
+import { isOwnableFinalizer, isWatchStatus, API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -114,7 +114,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "finalizer", "name");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "resyncSeconds", "finalizer", "status", "name");
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
@@ -131,6 +131,7 @@ Object.assign(KEYS_BY_PATH, {
   schedule: SCHEDULE,
   watch: WATCH,
   "watch.resource": WATCHED_TYPE,
+  "watch.status": keys("condition"),
   resources: RESOURCES,
   "resources.requests": AMOUNTS,
   "resources.limits": AMOUNTS,
@@ -226,6 +227,7 @@ function watchEntry(v: unknown): boolean {
     optional(v.coalesce, (b) => typeof b === "boolean") &&
     optional(v.resyncSeconds, (n) => positiveInt(n, MAX_WATCH_RESYNC_SECONDS)) &&
     optional(v.finalizer, (f) => typeof f === "string" && isOwnableFinalizer(f)) &&
+    optional(v.status, isWatchStatus) &&
     optional(v.name, matches(WATCH_NAME))
   );
 }

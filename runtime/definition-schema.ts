@@ -15,7 +15,7 @@ import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
 import { QUANTITY, requestsAboveLimits } from "./quantity.js";
-import { isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
+import { CONDITION_TYPE, CONDITION_TYPE_MESSAGE, isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
   acceptsDefinition,
   KEYS_BY_PATH,
@@ -177,6 +177,11 @@ function buildDefinitionSchema() {
       coalesce: z.boolean().optional(),
       resyncSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1 (second)").max(MAX_WATCH_RESYNC_SECONDS, `must be at most ${MAX_WATCH_RESYNC_SECONDS} (a week)`).optional(),
       finalizer: z.string().refine(isOwnableFinalizer, 'must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)').optional(),
+      status: z
+        .union([z.literal(true), z.strictObject({ condition: z.string().regex(CONDITION_TYPE, CONDITION_TYPE_MESSAGE).optional() })], {
+          error: 'must be true (the condition "Ready") or {condition: "Synced"}',
+        })
+        .optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
     });
 

@@ -253,6 +253,23 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
    * resource (refused as the functions load). Default: none.
    */
   finalizer?: string;
+  /**
+   * Report each call in the watched object's `status` (a custom resource with a status
+   * subresource): after a call about an object (`ADDED`, `MODIFIED`, `RESYNC`; not `DELETED` nor
+   * `FINALIZE`: the object is going) that succeeded, its `status.conditions` has the condition
+   * of this type (`true`: `Ready`) with `status: "True"`, `reason: "Succeeded"`, the call's
+   * `metadata.generation` as `observedGeneration`, and `status.observedGeneration` is set to it;
+   * a call that failed for good (no retries left, or timed out) writes `status: "False"`,
+   * `reason: "CallFailed"` (`"Timeout"`) and the error's message. A handler chooses another
+   * status, reason or message by returning `condition({...})`. Other conditions and status
+   * fields are left as they are; nothing is written when nothing changes, and the watch's own
+   * write calls nothing. Needs `patch` of `<resource>/status` (granted with the watch's rights).
+   * Default: none.
+   *
+   * @example
+   * status: { condition: "Synced" }
+   */
+  status?: true | { condition?: string };
   /** Names the watch in logs. Default: the resource (`pods`, `jobs.batch`). */
   name?: string;
 }
@@ -314,6 +331,42 @@ const replyBrand: unique symbol = Symbol.for("podfn.reply");
  */
 export function reply(status: number, body?: unknown, headers: Record<string, string> = {}): Reply {
   return { [replyBrand]: true, status, body, headers };
+}
+
+/**
+ * What a watch call with `status` reports in its object's condition, instead of `status: "True"`,
+ * `reason: "Succeeded"` and no message: what `condition()` returns.
+ */
+export interface ConditionReport {
+  readonly [conditionBrand]: true;
+  /** Default `"True"`. */
+  status: "True" | "False" | "Unknown";
+  /**
+   * CamelCase, as Kubernetes wants a condition's reason (`TargetMissing`; letters, digits, `_`,
+   * `,` and `:`, at most 1024 characters). Default: `Succeeded` for `"True"`, `Failed` for
+   * `"False"`, `Unknown` for `"Unknown"` (also what replaces a reason Kubernetes would refuse,
+   * with an error logged).
+   */
+  reason?: string;
+  /** For people; cut to 32768 characters. Default: none. */
+  message?: string;
+}
+const conditionBrand: unique symbol = Symbol.for("podfn.condition");
+
+/**
+ * Return it from a watch call to choose the condition its `status` reports (for a watch without
+ * `status`, or another trigger, it is a plain result).
+ *
+ * @example
+ * if (!target) return condition({ status: "False", reason: "TargetMissing", message: `no database ${spec.target}` });
+ */
+export function condition(report: { status?: "True" | "False" | "Unknown"; reason?: string; message?: string }): ConditionReport {
+  return { [conditionBrand]: true, status: report.status ?? "True", ...(report.reason !== undefined ? { reason: report.reason } : {}), ...(report.message !== undefined ? { message: report.message } : {}) };
+}
+
+/** Whether `value` is what `condition()` returns. */
+export function isConditionReport(value: unknown): value is ConditionReport {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[conditionBrand] === true;
 }
 
 /** Whether `value` is what `reply()` returns. */
@@ -380,7 +433,8 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   /**
    * The function itself, called once per HTTP request, schedule run, watch event or `podfn run`
    * with the parsed input and the call's context. Its result is the HTTP answer's JSON body (200;
-   * `reply()` to choose the status and headers) and what `podfn run` prints; a throw is a
+   * `reply()` to choose the status and headers) and what `podfn run` prints; a watch call's is
+   * not used, but for a `condition()` its `status` reports; a throw is a
    * failed call (`HttpError` chooses its status). It should stop when `ctx.signal` aborts
    * (timeout, shutdown).
    *
@@ -391,7 +445,7 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    *   return { count: pods.items.length };
    * }
    */
-  handler(ctx: FunctionContext<z.output<S>, O>): Promise<Output | Reply | void> | Output | Reply | void;
+  handler(ctx: FunctionContext<z.output<S>, O>): Promise<Output | Reply | ConditionReport | void> | Output | Reply | ConditionReport | void;
 }
 
 /** A definition made by `defineFunction`; the loader accepts only these. */
@@ -521,4 +575,6 @@ export interface LoadedWatch {
   resyncSeconds?: number;
   /** Absent: no finalizer. */
   finalizer?: string;
+  /** The condition type its calls are reported as in the object's status; absent: none. */
+  status?: { condition: string };
 }

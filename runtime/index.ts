@@ -14,7 +14,7 @@
  *   handler: ({ input }) => ({ hello: input.who }),
  * });
  */
-export { defineFunction, isPodfnFunction, reply, isReply } from "./function.js";
+export { defineFunction, isPodfnFunction, reply, isReply, condition, isConditionReport } from "./function.js";
 export type {
   FunctionDefinition,
   FunctionContext,
@@ -39,6 +39,7 @@ export type {
   LoadedWatch,
   Trigger,
   Reply,
+  ConditionReport,
 } from "./function.js";
 export type { BuiltInObjectTypes, BuiltInWatchName, WatchedObjectType } from "./watch/object-types.js";
 export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";

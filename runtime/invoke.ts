@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { KubeClient } from "./kube/api.js";
-import { isReply, type LoadedFunction, type Trigger } from "./function.js";
+import { isConditionReport, isReply, type LoadedFunction, type Trigger } from "./function.js";
 import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
@@ -198,10 +198,10 @@ export async function parseInput(fn: LoadedFunction, raw: unknown, trigger?: Tri
   return parseInputNow(fn, raw, trigger);
 }
 
-/** The result checked against the `output` schema, when there is one. */
+/** The result checked against the `output` schema, when there is one (not a `reply()` nor a `condition()`). */
 function checkOutput(fn: LoadedFunction, result: unknown): unknown {
   const output = fn.definition.output;
-  if (!output || result === undefined || isReply(result) || passesFastCheck(output, result)) return result;
+  if (!output || result === undefined || isReply(result) || isConditionReport(result) || passesFastCheck(output, result)) return result;
   const checked = safeParse(output, result);
   return checked instanceof Promise ? checked.then((c) => outputOf(fn, c)) : outputOf(fn, checked);
 }

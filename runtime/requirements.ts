@@ -6,7 +6,7 @@
  */
 import { PodfnError } from "./errors.js";
 import type { LoadedFunction, PermissionRule } from "./function.js";
-import { watchRule } from "./watch/definition.js";
+import { watchRules } from "./watch/definition.js";
 
 /**
  * The functions the HTTP Deployment runs: an `http` trigger, an in-process schedule or a watch.
@@ -31,11 +31,12 @@ export function electsLeader(functions: readonly LoadedFunction[]): boolean {
 }
 
 /**
- * What a function may do where `podfn serve` runs it: its declared permissions and the list and
- * watch rights of its watches. (A CronJob runs only the handler: it gets the declared ones.)
+ * What a function may do where `podfn serve` runs it: its declared permissions and the rights
+ * of its watches (list and watch; more for a finalizer or a status). (A CronJob runs only the
+ * handler: it gets the declared ones.)
  */
 export function servingPermissions(fn: LoadedFunction): PermissionRule[] {
-  return fn.watches.length === 0 ? fn.permissions : [...fn.permissions, ...fn.watches.map(watchRule)];
+  return fn.watches.length === 0 ? fn.permissions : [...fn.permissions, ...fn.watches.flatMap(watchRules)];
 }
 
 /** Some function authenticates callers by ServiceAccount token (TokenReview). */

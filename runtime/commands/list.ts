@@ -51,6 +51,7 @@ function describeWatch(w: LoadedFunction["watches"][number]): string {
   if (w.coalesce) parts.push("coalesced");
   if (w.resyncSeconds !== undefined) parts.push(`resync ${w.resyncSeconds}s`);
   if (w.finalizer !== undefined) parts.push(`finalizer ${w.finalizer}`);
+  if (w.status !== undefined) parts.push(`status ${w.status.condition}`);
   return parts.join(" ");
 }
 
@@ -62,7 +63,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
-    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, status }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null, statusCondition: status?.condition ?? null })),
     permissions: fn.permissions,
     servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
     env: fn.env,

@@ -2,8 +2,9 @@
  * @module watch/definition
  * A function's `watch` triggers: which resource a name such as `pods` or `jobs.batch` means,
  * the checks the definition schema and its zod-free twin share, the defaults a loaded watch
- * gets, and the RBAC rule it implies (list and watch of the resource where it is watched; get
- * and patch too for a finalizer).
+ * gets, and the RBAC rules it implies (list and watch of the resource where it is watched; get
+ * and patch too for a finalizer; patch of `<resource>/status` and get of the resource for a
+ * `status`).
  */
 import type { LoadedWatch, PermissionRule, PermissionVerb, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
 import { RESOURCE_TYPES } from "../kube/types.js";
@@ -25,6 +26,25 @@ export const API_VERSION = /^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
  * `kubernetes.io/...` are Kubernetes' own).
  */
 export const FINALIZER_NAME = /^(?=.{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * A condition type as metav1.Condition wants one: a qualified name, an optional DNS-subdomain
+ * prefix and `/`, then letters, digits, `-`, `_` and `.` (`Ready`, `example.com/Synced`), at
+ * most 316 characters.
+ */
+export const CONDITION_TYPE = /^(?=.{1,316}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
+/** The condition type of `status: true`. */
+export const DEFAULT_CONDITION = "Ready";
+
+/** What `status` may be: `true`, or `{condition?}` with a valid condition type. */
+export function isWatchStatus(v: unknown): boolean {
+  if (v === true) return true;
+  if (!isRecord(v) || Object.keys(v).some((k) => k !== "condition")) return false;
+  return v.condition === undefined || (typeof v.condition === "string" && CONDITION_TYPE.test(v.condition));
+}
+
+/** The message for a condition type Kubernetes would refuse. */
+export const CONDITION_TYPE_MESSAGE = 'must be a condition type such as "Ready" or "example.com/Synced" (letters, digits, "-", "_" and ".", starting and ending with a letter or digit, after an optional DNS-subdomain prefix and "/"; at most 316 characters)';
 
 /** True when `name` is a finalizer a watch may own (not one of Kubernetes' own). */
 export function isOwnableFinalizer(name: string): boolean {
@@ -137,20 +157,26 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     coalesce: w.coalesce ?? false,
     ...(w.resyncSeconds !== undefined ? { resyncSeconds: w.resyncSeconds } : {}),
     ...(w.finalizer !== undefined ? { finalizer: w.finalizer } : {}),
+    ...(w.status !== undefined ? { status: { condition: (w.status === true ? undefined : w.status.condition) ?? DEFAULT_CONDITION } } : {}),
   };
 }
 
 /**
- * The rule a watch needs: list and watch of its resource, in its namespace (every one for `"*"`);
- * with a `finalizer`, also get and patch (adding and removing it, reading again after a conflict).
+ * The rules a watch needs: list and watch of its resource, in its namespace (every one for `"*"`);
+ * with a `finalizer`, also get and patch (adding and removing it, reading again after a conflict);
+ * with a `status`, get of the resource (reading again after a conflict) and, in a rule of its
+ * own, patch of `<resource>/status` (not of the resource itself).
  * A cluster-scoped built-in needs no namespace (the manifests know its scope); another
  * cluster-scoped type is marked `"*"` so that it gets a ClusterRole.
  */
-export function watchRule(w: LoadedWatch): PermissionRule {
+export function watchRules(w: LoadedWatch): PermissionRule[] {
   const builtIn = BUILT_IN.get(w.type.group ? `${w.type.resource}.${w.type.group}` : w.type.resource);
   const namespace = !w.type.namespaced ? (builtIn ? undefined : "*") : w.namespace;
-  const verbs: PermissionVerb[] = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : ["list", "watch"];
-  return { apiGroups: [w.type.group], resources: [w.type.resource], verbs, ...(namespace !== undefined ? { namespace } : {}) };
+  const where = namespace !== undefined ? { namespace } : {};
+  const verbs: PermissionVerb[] = w.finalizer !== undefined ? ["get", "list", "watch", "patch"] : w.status !== undefined ? ["get", "list", "watch"] : ["list", "watch"];
+  const rule: PermissionRule = { apiGroups: [w.type.group], resources: [w.type.resource], verbs, ...where };
+  if (w.status === undefined) return [rule];
+  return [rule, { apiGroups: [w.type.group], resources: [`${w.type.resource}/status`], verbs: ["patch"], ...where }];
 }
 
 /**

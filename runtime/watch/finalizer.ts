@@ -5,8 +5,9 @@
  * controller-runtime's pattern for cleaning up what an object stood for). Here: whether an
  * object has it or is being deleted, adding and removing it with a merge patch that carries the
  * resourceVersion read (a 409 reads the object again and decides again, as client-go's
- * RetryOnConflict; other finalizers are never touched), and the resourceVersions of those writes,
- * so the watch does not call the function again for its own change.
+ * RetryOnConflict; other finalizers are never touched), and the resourceVersions of the watch's
+ * own writes (these and its status', watch/status.ts), so the watch does not call the function
+ * again for its own change.
  */
 import type { KubeObject, ResourceClient } from "../kube/api.js";
 import { KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
@@ -22,19 +23,25 @@ export function isTerminating(object: KubeObject): boolean {
   return typeof object.metadata?.deletionTimestamp === "string";
 }
 
+/** The own writes of one object whose events are awaited: a call may make two (a finalizer, then a status). */
+const MAX_OWN_VERSIONS = 4;
+
 /**
- * The watch's own finalizer writes, so that their events call nothing: the resourceVersion each
- * object has after the last one (by object key), and the writes in flight, which the watch
- * waits for before it judges an event of their object (the event may be read before the write's
- * answer: it is then judged once the version is known, never queued).
+ * The watch's own writes (a finalizer's, a status'), so that their events call nothing: the
+ * resourceVersions each object had after its last few (by object key: an event of each is
+ * awaited), and the writes in flight, which the watch waits for before it judges an event of
+ * their object (the event may be read before the write's answer: it is then judged once the
+ * version is known, never queued).
  */
 export class OwnWrites {
-  readonly #versions = new Map<string, string>();
+  readonly #versions = new Map<string, string[]>();
   readonly #writing = new Map<string, Promise<void>>();
 
   remember(key: string, object: KubeObject): void {
     const version = object.metadata?.resourceVersion;
-    if (version !== undefined) this.#versions.set(key, version);
+    if (version === undefined) return;
+    const versions = [...(this.#versions.get(key) ?? []), version];
+    this.#versions.set(key, versions.slice(-MAX_OWN_VERSIONS));
   }
 
   /** Runs `write` about the object `key` (which remembers what it wrote before it settles) as in flight. */
@@ -55,11 +62,15 @@ export class OwnWrites {
     return this.#writing.get(key);
   }
 
-  /** True (once) for the event of the watch's own last write of the object `key`. */
+  /** True (once) for the event of one of the watch's own last writes of the object `key`. */
   consume(key: string, object: KubeObject): boolean {
-    const version = this.#versions.get(key);
-    if (version === undefined || version !== object.metadata?.resourceVersion) return false;
-    this.#versions.delete(key);
+    const versions = this.#versions.get(key);
+    const at = versions?.indexOf(object.metadata?.resourceVersion ?? "") ?? -1;
+    if (at < 0) return false;
+    // An event of a later write means the earlier ones' events are past (or were never sent: a relist).
+    const left = versions!.slice(at + 1);
+    if (left.length > 0) this.#versions.set(key, left);
+    else this.#versions.delete(key);
     return true;
   }
 

@@ -14,6 +14,7 @@ import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchOutcome } from "../metrics.js";
 import type { CallPlace } from "./keyed-queue.js";
 import type { OwnWrites } from "./finalizer.js";
+import type { StatusReporter } from "./status.js";
 import { ABORT_GRACE_MS } from "../signals.js";
 import type { RunWatchesOptions } from "./watcher.js";
 
@@ -44,6 +45,13 @@ const RETRIED: ReadonlySet<RunOutcome> = new Set(["failed", "kube unavailable"])
 /** "1 s", "250 ms". */
 export const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
+/**
+ * How a call about an object ended, once for good: it succeeded (with the handler's `result`), or
+ * it failed with no try left (`outcome` and `message` as its log line says them). Calls given up
+ * (aborted, or for a newer change of the object) have no end.
+ */
+export type CallEnd = { object: KubeObject; result: unknown } | { object: KubeObject; failure: { outcome: RunOutcome; message: string } };
+
 /** One watch of one function as it runs: what its calls share. */
 export interface WatchRun {
   fn: LoadedFunction;
@@ -51,8 +59,10 @@ export interface WatchRun {
   options: RunWatchesOptions;
   signal: AbortSignal;
   client: ResourceClient<KubeObject>;
-  /** The watch's own finalizer writes, whose events call nothing. */
+  /** The watch's own finalizer and status writes, whose events call nothing. */
   own: OwnWrites;
+  /** With `status`: what writes each call's condition. */
+  status?: StatusReporter;
 }
 
 /**
@@ -60,9 +70,10 @@ export interface WatchRun {
  * it fails (saying whether and when it is made again). `prepare` gives each try's object
  * (undefined: nothing to call, which ends it). With `untilSuccess` (a FINALIZE: a deletion waits
  * for it) every outcome but an abort is tried again, without limit, a timed-out handler awaited
- * first. Resolves to the object the successful call had.
+ * first. Resolves to how the call ended (see `CallEnd`): the object its last try had, and the
+ * handler's result or the failure; undefined when it was not made or was given up.
  */
-export async function tries(run: WatchRun, event: WatchCallEvent, key: string, place: CallPlace, untilSuccess: boolean, prepare: (log: Logger) => Promise<KubeObject | undefined>): Promise<KubeObject | undefined> {
+export async function tries(run: WatchRun, event: WatchCallEvent, key: string, place: CallPlace, untilSuccess: boolean, prepare: (log: Logger) => Promise<KubeObject | undefined>): Promise<CallEnd | undefined> {
   const { fn, watch, options, signal } = run;
   const retryDelay = options.retryDelayMs ?? defaultDelay;
   const about = { fn: fn.name, watch: watch.name, event, object: key };
@@ -81,14 +92,15 @@ export async function tries(run: WatchRun, event: WatchCallEvent, key: string, p
     let delayMs: number | undefined;
     // A handler still running after its timeout (it ignores its signal).
     let lingering: Promise<void> | undefined;
+    let object: KubeObject | undefined;
     try {
-      const object = await prepare(log);
+      object = await prepare(log);
       if (object === undefined) return undefined;
-      await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
+      const result = await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
       const ms = performance.now() - started;
       options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
       log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");
-      return object;
+      return { object, result };
     } catch (error) {
       const decision = exitCodeFor({ error });
       const outcome = outcomeOf(decision, signal.aborted);
@@ -116,7 +128,11 @@ export async function tries(run: WatchRun, event: WatchCallEvent, key: string, p
           log.error("the timed-out handler still runs after twice its timeout: the object's next call starts beside it (make the handler stop when its signal aborts)");
         }
       }
-      if (delayMs === undefined) return undefined;
+      if (delayMs === undefined) {
+        // Failed for good (not given up for a newer change, nor stopped): its end is reported.
+        const final = outcome !== "aborted" && !newer && !signal.aborted;
+        return final && object !== undefined ? { object, failure: { outcome, message: decision.message } } : undefined;
+      }
     }
     if (!(await place.pause(delayMs!, signal))) {
       options.logger.info(about, "watch call not made again: the watch stopped");

@@ -5,7 +5,8 @@
  * that holds it finalized — a `FINALIZE` call made until it succeeds (watch-call's `tries`), then
  * the finalizer removed; an object that left the watch's selectors let go. The removal and the
  * release are retried on their own, pausing without holding a slot, until done; every write is
- * tracked (`OwnWrites`), so the event of an addition or a removal calls nothing.
+ * tracked (`OwnWrites`), so the event of an addition or a removal calls nothing. With `status`,
+ * a call's end is then reported in its object's status (watch/status.ts).
  */
 import type { Logger } from "pino";
 import type { LoadedWatch, WatchCallEvent } from "../function.js";
@@ -71,11 +72,15 @@ export async function call(run: WatchRun, change: WatchCallEvent, object: KubeOb
   }
   // A retry starts from what the previous try wrote (no conflict with its own finalizer).
   let latest = object;
-  await tries(run, change, key, place, false, async (tryLog) => {
+  const end = await tries(run, change, key, place, false, async (tryLog) => {
     if (step.write !== "add") return latest;
     const added = await add(run, key, latest, tryLog);
     return added === undefined ? undefined : (latest = added);
   });
+  // With `status`, its end is reported in the object's status (not a DELETED's: the object is gone, or left the selectors).
+  if (end !== undefined && run.status !== undefined && change !== "DELETED") {
+    await run.status.report(run, key, end, options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key }));
+  }
 }
 
 /** Add the finalizer; the object as it is then, or undefined when it is gone (its DELETED follows). */
@@ -148,7 +153,8 @@ async function finalize(run: WatchRun, object: KubeObject, place: CallPlace, out
     });
     return now && now.metadata?.uid === object.metadata?.uid && isTerminating(now) && hasFinalizer(now, finalizer) ? now : undefined;
   };
-  const called = await tries(run, "FINALIZE", key, place, true, current);
+  // A FINALIZE's end is not reported in the status (with `status`): the object is going.
+  const called = (await tries(run, "FINALIZE", key, place, true, current))?.object;
   if (called === undefined) return;
   const log = options.logger.child({ fn: run.fn.name, watch: watch.name, event: "FINALIZE", object: key });
   const removed = await persist(run, place, log, `remove the finalizer ${finalizer} (the FINALIZE call succeeded: it is not made again)`, () => removeFinalizer(run.client, called, finalizer, signal), key, !outside);

@@ -15,7 +15,8 @@
  * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
  * (with the object read again), made until it succeeds, after which the finalizer is removed
  * (that write retried on its own); an object that leaves the selectors is let go
- * (watch-steps.ts). The events of those writes call nothing, nor end a failed call's retry. A
+ * (watch-steps.ts). With `status`, each call's end is reported in its object's status
+ * (watch/status.ts). The events of those writes call nothing, nor end a failed call's retry. A
  * watch the server refuses (403: a missing permission; 404: a type not installed) is logged and
  * started again after a growing pause (up to a minute), listing again; one it can never serve
  * (400, 422: a malformed selector) is logged and stopped. On shutdown the watches stop, the
@@ -31,6 +32,7 @@ import type { WatchCallMetrics } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue } from "./keyed-queue.js";
 import { OwnWrites } from "./finalizer.js";
+import { StatusReporter } from "./status.js";
 import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
 import { call, stepFor } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
@@ -68,7 +70,7 @@ export interface WatchCallFailure {
   retried: boolean;
 }
 
-/** How long the watch waits for its own finalizer write's answer before reading on. */
+/** How long the watch waits for its own finalizer or status write's answer before reading on. */
 const OWN_WRITE_WAIT_MS = 5000;
 
 /** True when `work` settles within `ms`. */
@@ -94,7 +96,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const queue = new KeyedCallQueue(watch.concurrency);
   // The kind fills in what a list's items lack (a watch event's object has it already).
   const client = options.kube.resource({ ...watch.type, kind: watchedKind(watch.type) });
-  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites() };
+  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), ...(watch.status ? { status: new StatusReporter(watch.status.condition) } : {}) };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;
@@ -141,7 +143,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         // refused watch request does not: restarting it at once would replay it again and again.)
         if (listed) failures = 0;
         const key = keyOf(object);
-        // The watch's own finalizer write calls nothing: an event read before the write's answer
+        // The watch's own finalizer or status write calls nothing: an event read before the write's answer
         // waits for it (the version it left is known then), a few seconds at most (the event is
         // then queued and judged in its turn).
         const writing = run.own.inFlight(key);

@@ -53,7 +53,7 @@ test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, status, name)']);
   assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
   assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: -1 } }), ["watch.retries: must be 0 (never) or more"]);
@@ -127,4 +127,59 @@ test("manifests: the Deployment runs a watch-only function, with the list, watch
   );
   const clusterRole = objects.find((o) => o.kind === "ClusterRole") as ClusterRole;
   assert.deepEqual(clusterRole.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] }]);
+});
+
+test("status: true is the condition Ready, {condition} another; a bad value names watch.status(.condition)", () => {
+  assert.deepEqual(loaded({ name: "w", watch: { resource: "pods", status: true }, handler() {} }).watches[0]!.status, { condition: "Ready" });
+  assert.deepEqual(loaded({ name: "w", watch: { resource: "pods", status: {} }, handler() {} }).watches[0]!.status, { condition: "Ready" });
+  assert.deepEqual(loaded({ name: "w", watch: { resource: "pods", status: { condition: "example.com/Synced" } }, handler() {} }).watches[0]!.status, { condition: "example.com/Synced" });
+  assert.equal(loaded({ name: "w", watch: { resource: "pods" }, handler() {} }).watches[0]!.status, undefined);
+  const badType = /^watch\.status\.condition: must be a condition type such as "Ready" or "example\.com\/Synced"/;
+  for (const condition of ["", "Not ready", "-Ready", "Ready-", "Example.com/Ready", "x".repeat(317), "a/b/c"]) {
+    const found = problems({ watch: { resource: "pods", status: { condition } } });
+    assert.equal(found.length, 1, condition);
+    assert.match(found[0]!, badType, condition);
+  }
+  assert.deepEqual(problems({ watch: { resource: "pods", status: { condition: "x".repeat(316) } } }), []);
+  assert.deepEqual(problems({ watch: [{ resource: "pods", name: "a" }, { resource: "pods", name: "b", status: { condition: "Bad Type" } }] }).map((p) => p.split(":")[0]), ["watch[1].status.condition"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", status: false } }), ['watch.status: must be true (the condition "Ready") or {condition: "Synced"}']);
+  assert.deepEqual(problems({ watch: { resource: "pods", status: "Ready" } }), ['watch.status: must be true (the condition "Ready") or {condition: "Synced"}']);
+  assert.deepEqual(problems({ watch: { resource: "pods", status: { conditon: "Ready" } } }), ['watch.status: unknown key "conditon": did you mean "condition"?']);
+  assert.deepEqual(problems({ watch: { resource: "pods", status: { condition: 5 } } }), ["watch.status.condition: Invalid input: expected string, received number"]);
+  // Shown by `podfn list`, with the rights it adds.
+  const fn = loaded({ name: "w", watch: { resource: "pods", status: { condition: "Synced" } }, handler() {} });
+  assert.equal(describeFunction(fn).watches[0]!.statusCondition, "Synced");
+  assert.equal(describeFunction(loaded({ name: "w", watch: { resource: "pods" }, handler() {} })).watches[0]!.statusCondition, null);
+});
+
+test("status: the HTTP workload may patch <resource>/status and get the resource (a rule of its own: not patch of the resource); podfn manifests grants it", () => {
+  const BACKUPS = { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true };
+  const fn = loaded({ name: "w", watch: { resource: BACKUPS, status: true }, handler() {} });
+  assert.deepEqual(servingPermissions(fn), [
+    { apiGroups: ["ops.example.com"], resources: ["backups"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["ops.example.com"], resources: ["backups/status"], verbs: ["patch"] },
+  ]);
+  // With a finalizer too: its patch of the resource, and the status rule beside it; in every namespace, a ClusterRole.
+  const both = loaded({ name: "w", watch: { resource: BACKUPS, namespace: "*", status: true, finalizer: "ops.example.com/snapshots" }, handler() {} });
+  assert.deepEqual(servingPermissions(both), [
+    { apiGroups: ["ops.example.com"], resources: ["backups"], verbs: ["get", "list", "watch", "patch"], namespace: "*" },
+    { apiGroups: ["ops.example.com"], resources: ["backups/status"], verbs: ["patch"], namespace: "*" },
+  ]);
+  const role = generateManifests([fn], { namespace: "ops" })
+    .flatMap((g) => g.objects)
+    .find((o) => o.kind === "Role") as Role;
+  assert.deepEqual(
+    role.rules!.filter((r) => r.apiGroups!.includes("ops.example.com")).map((r) => [r.resources, r.verbs]),
+    [
+      [["backups"], ["get", "list", "watch"]],
+      [["backups/status"], ["patch"]],
+    ],
+  );
+  const clusterRole = generateManifests([both], { namespace: "ops" })
+    .flatMap((g) => g.objects)
+    .find((o) => o.kind === "ClusterRole") as ClusterRole;
+  assert.deepEqual(clusterRole.rules!.map((r) => [r.resources, r.verbs]), [
+    [["backups"], ["get", "list", "patch", "watch"]],
+    [["backups/status"], ["patch"]],
+  ]);
 });
