@@ -84,6 +84,8 @@ function scheduleEntry(): unknown {
   return e;
 }
 
+const STATUSES: unknown[] = [true, {}, { condition: "example.com/Synced" }, { condition: "x".repeat(316) }, false, "Ready", { condition: "Not ready" }, { condition: "" }, { condition: 5 }, { conditon: "X" }, { condition: "x".repeat(317) }, { condition: "Ready", extra: 1 }];
+
 function watchEntry(): unknown {
   const resource = maybe(() =>
     chance(0.7)
@@ -99,7 +101,8 @@ function watchEntry(): unknown {
   if (chance(0.2)) w.retries = maybe(() => pick([0, 3, 20, -1, 21, 0.5]));
   if (chance(0.15)) w.coalesce = maybe(() => pick([true, false, "yes", 1]));
   if (chance(0.15)) w.resyncSeconds = maybe(() => pick([1, 600, 604_800, 0, 604_801, 1.5, "10m"]));
-  if (chance(0.15)) w.status = maybe(() => pick([true, {}, { condition: "Synced" }, { condition: "example.com/Synced" }, false, "Ready", { condition: "Not ready" }, { condition: "" }, { condition: 5 }, { conditon: "X" }, { condition: "x".repeat(317) }]));
+  // Any of them, quiet or not: a wrong status is the one mistake of many a quiet definition.
+  if (chance(0.25)) w.status = chance(0.5) ? pick([true, { condition: "Synced" }]) : STATUSES[Math.floor(next() * STATUSES.length)];
   if (chance(0.2)) w.name = maybe(() => pick(["pods", "jobs.batch", "Pods", "-x", "a".repeat(64)]));
   if (mistake(0.03)) w.selector = "app=web";
   return w;
