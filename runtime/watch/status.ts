@@ -164,12 +164,14 @@ export class StatusReporter {
       });
       const done = await run.own.track(key, write);
       if (done.outcome === "written") log.info({ condition: this.type, status: wanted.status, reason: wanted.reason }, `status: ${this.type} ${wanted.status} (${wanted.reason})`);
-      if (done.outcome !== "no subresource") return;
+      // Once: calls about other objects may have found it out at the same time.
+      if (done.outcome !== "no subresource" || this.#off) return;
       this.#off = true;
       log.warn({ condition: this.type }, `status: ${resource} has no status subresource, so the watch ${run.watch.name} cannot report its calls in it: give the resource a status subresource (a CRD's subresources: {status: {}}) or leave status out; no status is written by this watch until it starts again`);
     } catch (error) {
       if (run.signal.aborted) return;
       if (error instanceof KubeForbiddenError) {
+        if (this.#off) return;
         this.#off = true;
         const denied = `${error.method === "GET" ? `get ${plural}` : `patch ${plural}/status`}${group ? ` (API group ${group})` : ""}`;
         log.warn({ condition: this.type, status: error.statusCode }, `status: the watch ${run.watch.name} may not ${denied} (${error.message}): grant it (podfn manifests does) or leave status out; no status is written by this watch until it starts again`);

@@ -1,0 +1,125 @@
+/**
+ * @module test/watch/status-helpers
+ * What the tests of a watch's `status` share: a Backup custom resource with a status
+ * subresource (its status open to any field), functions deployed with their generated RBAC and
+ * their watches run as the HTTP workload's ServiceAccount, a client that counts the status
+ * writes (and may do something just before one), and a Backup's condition read back.
+ */
+import type { TestContext } from "node:test";
+import type { Role } from "kubernetes-types/rbac/v1.js";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import type { KubeClient, KubeObject, ResourceType } from "../../runtime/kube/api.js";
+import { generateManifests } from "../../runtime/deploy/index.js";
+import { runWatches } from "../../runtime/watch/watcher.js";
+import type { LoadedFunction } from "../../runtime/function.js";
+import type { clusterForFile } from "../helpers/cluster-clients.js";
+import { captureLogs } from "../schedule/helpers.js";
+
+export const NS = "default";
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime: string;
+}
+
+export interface Backup extends KubeObject {
+  spec?: { target?: string };
+  status?: { conditions?: Condition[]; observedGeneration?: number; [field: string]: unknown };
+}
+
+export const BACKUPS: ResourceType<Backup> = { group: "status.example.com", version: "v1", resource: "backups", kind: "Backup", namespaced: true };
+
+export const BACKUPS_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "backups.status.example.com" },
+  spec: {
+    group: "status.example.com",
+    scope: "Namespaced",
+    names: { plural: "backups", kind: "Backup" },
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { target: { type: "string" } } }, status: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } } },
+      },
+    ],
+  },
+};
+
+/** A Backup of `target` in the suite `suite` (its label). */
+export const backup = (name: string, suite: string, target = "db"): Backup => ({ apiVersion: "status.example.com/v1", kind: "Backup", metadata: { name, namespace: NS, labels: { suite } }, spec: { target } });
+
+/** The condition `type` of `object`, if it has one. */
+export const conditionOf = (object: Backup | KubeObject, type = "Ready"): Condition | undefined => (object as Backup).status?.conditions?.find((c) => c.type === type);
+
+/** RFC 3339 in seconds, as metav1.Time encodes it. */
+export const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/**
+ * `kube` with its resource clients' `patchStatus` counted (`writes`, by object name; `answers`,
+ * `written` or the error's code), `before` awaited just before each is sent (its number, from 1,
+ * and the object's name).
+ */
+export function countingStatusWrites(kube: KubeClient, before?: (n: number, name: string) => Promise<void>): { kube: KubeClient; writes: string[]; answers: string[] } {
+  const writes: string[] = [];
+  const answers: string[] = [];
+  const wrapped = new Proxy(kube, {
+    get(target, prop, receiver) {
+      if (prop !== "resource") return Reflect.get(target, prop, receiver);
+      return (type: Parameters<KubeClient["resource"]>[0]) => {
+        const resource = target.resource(type);
+        return new Proxy(resource, {
+          get(r, p) {
+            const value = Reflect.get(r, p, r) as unknown;
+            if (p !== "patchStatus") return typeof value === "function" ? value.bind(r) : value;
+            return async (...args: Parameters<typeof resource.patchStatus>) => {
+              writes.push(args[0]);
+              await before?.(writes.length, args[0]);
+              try {
+                const written = await resource.patchStatus(...args);
+                answers.push("written");
+                return written;
+              } catch (error) {
+                answers.push((error as { code?: string }).code ?? "error");
+                throw error;
+              }
+            };
+          },
+        });
+      };
+    },
+  });
+  return { kube: wrapped, writes, answers };
+}
+
+/**
+ * `fns` deployed as the manifests would (`role` may change the HTTP workload's Role first), their
+ * watches run as the HTTP ServiceAccount through `wrap` (stopped after the test, whatever happens).
+ */
+export async function deployed(t: TestContext, file: ReturnType<typeof clusterForFile>, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role } = {}) {
+  const admin = await file.client();
+  const objects = generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects);
+  await applyObjects(admin, objects.map((o) => (o.kind === "Role" && options.role ? options.role(o as Role) : o)) as KubeObject[]);
+  const account = await file.client(await file.cluster().serviceAccount(NS, "podfn-http"));
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: fns, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => 20 }, stop.signal);
+  t.after(async () => {
+    stop.abort();
+    await done;
+  });
+  return {
+    lines,
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
+}
