@@ -3,7 +3,8 @@
  * The handler called for one event of a watch, as `watch-steps` runs it: its tries — one log
  * line each, retried after a growing pause up to `retries` (without limit for a `FINALIZE`),
  * given up for a newer change of the object, a timed-out handler awaited before the object's
- * next call —, and what every call of one watch shares (`WatchRun`).
+ * next call —, how it ended (`CallEnd`: its result, or the failure no try is left for, which a
+ * `status` reports), and what every call of one watch shares (`WatchRun`).
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
