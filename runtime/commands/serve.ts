@@ -197,10 +197,11 @@ export async function serveFunctions(
   signal.removeEventListener("abort", onSignal);
   // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.
   await runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
-  // Last: after the HTTP server closed, the Lease was released and the hooks ran.
-  logger.info("shut down");
+  // A failure (the server could not start: a port taken, a secret missing) is the last word, said by the caller.
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
+  // Last: after the HTTP server closed, the Lease was released and the hooks ran.
+  logger.info("shut down");
 }
 
 export const serveCommand = defineCommand({

@@ -1,7 +1,8 @@
 /**
  * `podfn serve` with a mistake in its configuration says what to change, once, and exits 2:
  * no stack trace in its log line, a host it cannot listen on is named as the --host option, and
- * caller-auth secrets missing on a laptop's real cluster are all named, with how to provide them.
+ * caller-auth secrets missing on a laptop's real cluster are all named, with how to provide them;
+ * the failure is the last line, not a "shut down".
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -34,6 +35,8 @@ test("a --host that names no address: exit 2, naming --host", async () => {
     assert.equal(code, 2);
     assert.match(output, /podfn: --host \/ HOST no-such-host\.invalid could not be resolved to an address \((ENOTFOUND|EAI_AGAIN)\)/);
     assert.doesNotMatch(output, /"stack"/);
+    // The failure is the last word: no "shut down" as if the server had served and stopped.
+    assert.doesNotMatch(output, /"msg":"shut down"/);
   } finally {
     await rm(home, { recursive: true, force: true });
   }
