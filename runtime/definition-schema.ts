@@ -65,7 +65,12 @@ function buildDefinitionSchema() {
 
   const permission = z.strictObject({
     apiGroups: z
-      .array(z.string().regex(API_GROUP, 'must be an API group without its version: "" for the core group (pods, configmaps), "apps", "batch", "networking.k8s.io", or "*"'))
+      .array(
+        z.string().refine((g) => API_GROUP.test(g), {
+          // `core/pods` is how podfn list and kubectl's messages write the core group: RBAC writes it "".
+          error: (issue) => (issue.input === "core" ? 'the core group is written "" in RBAC rules (apiGroups: [""]), though podfn list and kubectl show it as core' : 'must be an API group without its version: "" for the core group (pods, configmaps), "apps", "batch", "networking.k8s.io", or "*"'),
+        }),
+      )
       .min(1, 'list at least one API group ("" for core)'),
     resources: z
       .array(z.string().regex(RESOURCE, 'must be a resource as RBAC names it: a lower-case plural such as "pods" or "deployments" (not the kind), maybe with a subresource ("pods/log"), or "*"'))

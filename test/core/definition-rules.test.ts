@@ -44,9 +44,11 @@ test("resourceNames may limit create on a subresource of a named object (pods/ev
 
 test("API groups and resources are checked as RBAC spells them: a version, \"core\" or a kind would grant nothing", () => {
   assert.equal(problems({ permissions: [{ apiGroups: ["", "apps", "networking.k8s.io", "*"], resources: ["pods", "deployments/scale", "*", "*/scale"], verbs: ["get"] }] }), "");
-  for (const group of ["apps/v1", "core", "v1", "Apps"]) {
+  for (const group of ["apps/v1", "v1", "Apps"]) {
     assert.match(problems({ permissions: [{ apiGroups: [group], resources: ["deployments"], verbs: ["get"] }] }), /permissions\[0\]\.apiGroups\[0\]: must be an API group without its version: "" for the core group/, group);
   }
+  // As podfn list writes it (core/pods): told how RBAC writes it.
+  assert.equal(problems({ permissions: [{ apiGroups: ["core"], resources: ["pods"], verbs: ["get"] }] }), 'permissions[0].apiGroups[0]: the core group is written "" in RBAC rules (apiGroups: [""]), though podfn list and kubectl show it as core');
   for (const resource of ["Deployment", "pods/", "pods/log/x", "Pods", ""]) {
     assert.match(problems({ permissions: [{ apiGroups: [""], resources: [resource], verbs: ["get"] }] }), /permissions\[0\]\.resources\[0\]: must be a resource as RBAC names it: a lower-case plural/, resource);
   }
