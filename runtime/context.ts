@@ -1,7 +1,8 @@
 /**
  * @module context
  * The per-call context a handler receives: the kube client scoped to the call's signal and
- * dry-run mode, the namespace, a logger carrying the request id, and the trigger.
+ * dry-run mode, the namespace, a logger carrying the request id, the trigger, and the function's
+ * declared Secrets (`secret(name)`).
  * The scoped client, the child logger and the signal are made on first use: a handler that
  * never touches them costs nothing for them (they are most of a trivial call's overhead).
  * A class, so those lazy fields are getters on its prototype rather than closures made per call.
@@ -10,6 +11,7 @@ import type { Logger } from "pino";
 import { handlerLogger } from "./log-handler.js";
 import type { KubeClient } from "./kube/api.js";
 import type { FunctionContext, LoadedFunction, Trigger } from "./function.js";
+import { functionSecret } from "./function-secrets.js";
 
 /** What a call's context is made from. */
 export interface ContextSource {
@@ -61,5 +63,11 @@ export class CallContext implements FunctionContext<unknown> {
 
   get signal(): AbortSignal {
     return this.#signal();
+  }
+
+  /** A function of its own (made when read): a handler may take it apart from the context, `({ secret }) => ...`. */
+  get secret(): (name: string) => string {
+    const fn = this.#source.fn;
+    return (name) => functionSecret(fn, name);
   }
 }

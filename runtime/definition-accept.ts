@@ -120,7 +120,7 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const RESOURCES = keys("requests", "limits");
 const AMOUNTS = keys("cpu", "memory");
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "resources", "onShutdown", "handler");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
@@ -257,6 +257,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
     optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&
+    optional(value.secrets, (names) => arrayOf(names, matches(SECRET_NAME), 0) && new Set(names as unknown[]).size === (names as unknown[]).length) &&
     optional(value.resources, resources) &&
     optional(value.onShutdown, isFunction) &&
     isFunction(value.handler)

@@ -213,6 +213,7 @@ function buildDefinitionSchema() {
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
     env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
+    secrets: z.array(secretName).refine((names) => new Set(names).size === names.length, "names a Secret twice").optional(),
     resources: resources.optional(),
     onShutdown: z.custom<() => unknown>((v) => typeof v === "function", { error: "must be a function" }).optional(),
     handler: z.custom<() => unknown>((v) => typeof v === "function", { error: "is required: async handler(ctx) { ... }" }),
@@ -363,6 +364,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
     env: d.env ?? [],
+    secrets: d.secrets ?? [],
     ...(d.resources ? { resources: { ...(d.resources.requests ? { requests: { ...d.resources.requests } } : {}), ...(d.resources.limits ? { limits: { ...d.resources.limits } } : {}) } } : {}),
     schedules: entries.map((e, i) => ({
       ...e,

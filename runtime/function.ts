@@ -309,6 +309,12 @@ export interface FunctionContext<Input, O extends KubeObject = KubeObject> {
   requestId: string;
   /** How the call came in. */
   trigger: Trigger<O>;
+  /**
+   * The value of the Secret `name` the function declares in `secrets` (read again after it
+   * changes; censored from logs). Throws `SecretMissingError` (code `secret_missing`: a 500)
+   * for a name not declared, or a Secret not there.
+   */
+  secret(name: string): string;
 }
 
 /** Returned by a handler to choose the HTTP status and headers. */
@@ -418,6 +424,18 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    * variable is left out, and the function's own default applies in both places. Default: none.
    */
   env?: string[];
+  /**
+   * Kubernetes Secrets the handler reads with `ctx.secret(name)`: the credentials of what it
+   * calls (an API token, a webhook URL). `podfn manifests` mounts each Secret's key `value` as a
+   * file (`$PODFN_SECRETS_DIR/<name>`) into the pods that run the function, never into an
+   * environment variable or the manifests; a value is read again when its Secret changes, and
+   * censored from logs, errors and answers. Create them yourself (`kubectl create secret generic
+   * NAME --from-literal=value=...`); locally they are files in `.podfn/secrets`. Default: none.
+   *
+   * @example
+   * secrets: ["slack-webhook-url"]
+   */
+  secrets?: string[];
   /**
    * CPU and memory of the pods of this function's CronJobs (its `mode: "cronjob"` schedules),
    * each amount over `podfn manifests`' (`--memory-limit`...; defaults: requests 50m CPU and
@@ -541,6 +559,8 @@ export interface LoadedFunction {
   permissions: PermissionRule[];
   /** Configuration variables it reads (`env`), copied into its pods by `podfn manifests`. */
   env: string[];
+  /** The Secrets its handler reads (`secrets`), mounted into its pods by `podfn manifests`. */
+  secrets: string[];
   /** Its CronJob pods' `resources`, as declared; absent: none (`podfn manifests`' apply). */
   resources?: FunctionResources;
   /** The HTTP route with its defaults; absent: none. */

@@ -67,6 +67,7 @@ export function describeFunction(fn: LoadedFunction) {
     permissions: fn.permissions,
     servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
     env: fn.env,
+    secrets: fn.secrets,
     timeoutMs: fn.timeoutMs,
   };
 }

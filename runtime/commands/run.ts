@@ -6,7 +6,8 @@
  * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
  */
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
+import { OPTIONS, type Config } from "../config.js";
+import { readFunctionSecretsFrom, secretsFolder } from "../function-secrets.js";
 import type { LoadedFunction } from "../function.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { loadFunctions } from "../loader.js";
@@ -77,6 +78,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     // started); the run takes the parsed input (its transforms and refinements run once).
     const parsed = await parseInput(fn, input, schedule.trigger);
     connection = await connect(config, logger, [fn]);
+    if (fn.secrets.length > 0) readFunctionSecretsFrom(secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, io.cwd));
     const requestId = runId();
     const result = await runOnce({
       requestId,

@@ -4,13 +4,13 @@
  * HTTP routes and run in-process schedules and watches under leader election, until
  * SIGTERM/SIGINT; then drain and exit 0.
  */
-import { resolve } from "node:path";
 import { OPTIONS, type Config } from "../config.js";
 import { DEFAULTS } from "../config-accept.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets } from "../local-secrets.js";
+import { LOCAL_SECRETS_DIR, readFunctionSecretsFrom, secretsFolder, warnOfMissingSecrets } from "../function-secrets.js";
 import { electsLeader, referencedSecrets, servedByDeployment } from "../requirements.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
@@ -38,8 +38,6 @@ aborted at once and the Lease released), the functions' onShutdown hooks run, th
 lines are written (a lagging reader gets up to 2 s more), then the process exits 0.
 `;
 
-/** Where local runs keep generated caller-auth secrets. */
-export const LOCAL_SECRETS_DIR = ".podfn/secrets";
 /** Where the manifests mount caller-auth secrets in a pod, and `--secrets-dir`'s default. */
 const DEFAULT_SECRETS_DIR = DEFAULTS.secretsDir;
 
@@ -66,8 +64,9 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
   const kubeRequests = new KubeRequestMetrics();
   const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests });
   // An empty variable is unset, as loadConfig reads it.
-  const secretsDefault = !config.env[OPTIONS.secretsDir.env] && config.secretsDir === DEFAULT_SECRETS_DIR;
-  const secretsDir = connection.emulated && secretsDefault ? resolve(cwd, LOCAL_SECRETS_DIR) : config.secretsDir;
+  const secretsDir = secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, cwd);
+  readFunctionSecretsFrom(secretsDir);
+  warnOfMissingSecrets(loaded, secretsDir, logger);
   const setup = { config, logger, functions: loaded, connection, secretsDir, kubeRequests };
   const created = await prepareLocalSecrets(setup);
   if (created && referencedSecrets(loaded).length > 0) {

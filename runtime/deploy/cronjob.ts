@@ -61,6 +61,8 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
                 resources,
                 // The function's configuration (`env`), as set where the manifests were generated.
                 env: workload.configuration,
+                // The Secrets the handler reads (`secrets`): files, as the HTTP pods get them.
+                secrets: fn.secrets,
                 pod: { restartPolicy: "Never" },
               }),
             },

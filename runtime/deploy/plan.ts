@@ -91,7 +91,8 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       permissions,
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
       tokenReviews: usesServiceAccountAuth(served),
-      secrets: referencedSecrets(served),
+      // The callers' (caller auth) and the functions' own (`secrets`), one mount each.
+      secrets: [...new Set([...referencedSecrets(served), ...served.flatMap((fn) => fn.secrets)])].sort(),
       environmentSecrets: secretVariables,
       usesApi: usesKubeApi(served),
       configuration: configurationOf(served, options.env, new Set(secretVariables.map((s) => s.variable))),

@@ -1,7 +1,8 @@
 /**
  * @module testing/caller-secrets
- * The caller-auth secrets of a harness: those the test gave `startHarness({ secrets })`, and a
- * random value for any other one a deployed function reads (a bearer token, an HMAC key), so a
+ * The secrets of a harness: those the test gave `startHarness({ secrets })` (caller-auth ones, and
+ * those a function reads with `ctx.secret()`), and a
+ * random value for any other caller-auth one a deployed function reads (a bearer token, an HMAC key), so a
  * function with caller auth deploys whether or not the test calls it over HTTP. Each name has one
  * value per harness (as one Kubernetes Secret of a namespace), written to the harness's secrets
  * folder, or, for a bearer token read from a variable that is unset, put in the environment the
@@ -68,6 +69,11 @@ export class CallerSecrets {
       if (!this.#values.has(secret)) this.#values.set(secret, madeUp(fn));
       this.#variables[variable] = this.#values.get(secret)!;
     }
+  }
+
+  /** The values held of `names` (those given or made up), by name. */
+  valuesOf(names: readonly string[]): Record<string, string> {
+    return Object.fromEntries(names.flatMap((name) => (this.#values.has(name) ? [[name, this.#values.get(name)!]] : [])));
   }
 
   /** The environment the HTTP adapter reads bearer tokens from: the process's, plus the variables set here. */

@@ -23,6 +23,7 @@ import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
+import { giveSecrets } from "../function-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
@@ -31,8 +32,10 @@ export interface HarnessOptions {
   /** Folder the functions are loaded from by name. Default `functions`. */
   functionsDir?: string;
   /**
-   * Caller-auth secrets by name, written to a temporary secrets folder for the HTTP adapter. A
-   * secret a deployed function reads that is not here gets a random value (`Deployed.secret()`).
+   * Secrets by name: the caller-auth ones, written to a temporary secrets folder for the HTTP
+   * adapter (one a deployed function's callers use that is not here gets a random value:
+   * `Deployed.secret()`), and those a function declares in `secrets` and reads with
+   * `ctx.secret(name)` (one not here fails the call that reads it, naming it).
    */
   secrets?: Record<string, string>;
   /** Default: silent. */
@@ -176,6 +179,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;
     if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
     await secrets.provide(fn);
+    // `ctx.secret(name)` reads what the test gave (nothing is made up: a missing one fails the call, naming it).
+    giveSecrets(fn, secrets.valuesOf(fn.secrets));
     const accountClient = async (name: string) => {
       const account = await cluster.serviceAccount(namespace, name);
       const client = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);

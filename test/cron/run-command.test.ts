@@ -309,3 +309,19 @@ test("the run's outcome line carries the run's requestId, the one its handler's 
     assert.match(String(outcome?.requestId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, argv[0]);
   }
 });
+
+test("a declared Secret is read from --secrets-dir; on the emulated cluster the default is .podfn/secrets; a missing one is exit 2 naming the file", async () => {
+  const cwd = await mkdtemp(join(tmpdir(), "podfn-run-secret-"));
+  try {
+    await writeFile(join(cwd, "deploy-key"), "a-deploy-key-0123456789\n");
+    const given = await run(["reads-secret", "--schedule", "0", "--secrets-dir", cwd], { cwd });
+    assert.equal(given.code, 0, given.stderr);
+    assert.deepEqual(JSON.parse(given.stdout), { length: "a-deploy-key-0123456789".length });
+    const local = await run(["reads-secret", "--schedule", "0"], { cwd });
+    assert.equal(local.code, 2, local.stderr);
+    assert.ok(local.logs.some((l) => l.outcome === "invalid input" && String(l.msg).includes(`secret "deploy-key" is missing: no such file (${join(cwd, ".podfn/secrets/deploy-key")})`)), local.stderr);
+    assert.ok(!local.stderr.includes("a-deploy-key-0123456789"));
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+});

@@ -247,6 +247,22 @@ test("a bearer secret read from a variable (env) is set in the Deployment from i
   assert.throws(() => generateManifests([fromEnv, other]), (e: unknown) => e instanceof PodfnError && e.code === "definition_invalid" && /cd-hook and ci-hook read the variable CI_TOKEN for different secrets/.test(e.message));
 });
 
+test("the Secrets a function declares in secrets are mounted as files into the pods that run it: its CronJob's, and the HTTP Deployment's beside its callers' secret", () => {
+  const notify = loaded({ name: "notify", secrets: ["slack-webhook-url"], schedule: { cron: "0 * * * *" }, handler: () => 1 });
+  const hook = loaded({ name: "hook", secrets: ["pager-token"], http: { auth: { type: "bearer", secret: "api-token" } }, handler: () => 1 });
+  const objects = generateManifests([notify, hook]).flatMap((g) => g.objects);
+  for (const o of objects) validateObject(o);
+  const sources = (pod: PodSpec) => pod.volumes?.find((v) => v.name === "podfn-secrets")?.projected?.sources?.map((s) => s.secret);
+  const mounted = (pod: PodSpec) => pod.containers[0]!.volumeMounts?.find((m) => m.name === "podfn-secrets");
+  const cron = (objects.find((o) => o.kind === "CronJob") as CronJob).spec!.jobTemplate.spec!.template.spec!;
+  assert.deepEqual(sources(cron), [{ name: "slack-webhook-url", optional: false, items: [{ key: "value", path: "slack-webhook-url" }] }]);
+  assert.deepEqual(mounted(cron), { name: "podfn-secrets", mountPath: "/var/run/secrets/podfn", readOnly: true });
+  const http = (objects.find((o) => o.kind === "Deployment") as Deployment).spec!.template.spec!;
+  assert.deepEqual(sources(http)?.map((s) => s!.name), ["api-token", "pager-token"], "not the CronJob function's");
+  assert.ok(!JSON.stringify(objects).includes("slack-webhook-url\",\"value"), "no value anywhere");
+  assert.equal(http.containers[0]!.env?.some((e) => e.valueFrom?.secretKeyRef !== undefined), false, "files, never variables");
+});
+
 test("the variables a function declares in env are copied into its pods with the values set where the manifests are generated", () => {
   const hook = loaded({ name: "hook", env: ["TARGET", "EMPTY", "UNSET"], http: { auth: "none" }, handler: () => 1 });
   const job = loaded({ name: "job", env: ["ZONE"], schedule: { cron: "@daily" }, handler: () => 1 });

@@ -33,6 +33,7 @@ export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): 
     timeoutMs: spec.timeoutMs ?? 30_000,
     permissions: [],
     env: spec.env ?? [],
+    secrets: [],
     http,
     schedules: [],
     watches: [],
