@@ -11,6 +11,7 @@
 import { isPlainObject } from "./plain-object.js";
 import { validateCron } from "./schedule/cron.js";
 import { QUANTITY, requestsAboveLimits } from "./quantity.js";
+import { acceptsAdmission, ADMISSION_KEYS_BY_PATH } from "./admission/definition.js";
 import { isOwnableFinalizer, isWatchStatus, API_VERSION, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, WATCH_EVENTS, WATCH_NAME, watchedType } from "./watch/definition.js";
 
 /** Shared with the zod schema: one source for each rule's data. */
@@ -120,7 +121,7 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const RESOURCES = keys("requests", "limits");
 const AMOUNTS = keys("cpu", "memory");
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "admission", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
@@ -135,6 +136,7 @@ Object.assign(KEYS_BY_PATH, {
   resources: RESOURCES,
   "resources.requests": AMOUNTS,
   "resources.limits": AMOUNTS,
+  ...ADMISSION_KEYS_BY_PATH,
 });
 
 const nonEmpty = (v: unknown) => isString(v, 1);
@@ -254,6 +256,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.http, http) &&
     optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
     optional(value.watch, (w) => (Array.isArray(w) ? arrayOf(w, watchEntry) : watchEntry(w))) &&
+    optional(value.admission, acceptsAdmission) &&
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
     optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&

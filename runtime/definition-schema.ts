@@ -14,6 +14,8 @@ import { closestName } from "./edit-distance.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
+import { admissionProblems, admissionZodSchema, loadAdmission } from "./admission/definition.js";
+import type { AdmissionTrigger } from "./admission/types.js";
 import { QUANTITY, requestsAboveLimits } from "./quantity.js";
 import { CONDITION_TYPE, CONDITION_TYPE_MESSAGE, isOwnableFinalizer, API_VERSION, builtInWatchNames, loadWatch, MAX_WATCH_CONCURRENCY, MAX_WATCH_RESYNC_SECONDS, MAX_WATCH_RETRIES, unknownResourceMessage, WATCH_EVENTS, WATCH_NAME, watchedType, watchEntryProblems } from "./watch/definition.js";
 import {
@@ -210,6 +212,7 @@ function buildDefinitionSchema() {
     http: http.optional(),
     schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
     watch: z.union([watchEntry, z.array(watchEntry).min(1)]).optional(),
+    admission: admissionZodSchema(z).optional(),
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
     env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
@@ -302,6 +305,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
   const written = fn as { watch?: unknown; input?: unknown; http?: unknown; permissions?: unknown };
   const across = written.watch === undefined ? [] : watchEntryProblems(written.watch).map(([path, message]) => `${path}: ${message}`);
   for (const [path, message] of permissionProblems(written.permissions)) across.push(`${path}: ${message}`);
+  for (const [path, message] of admissionProblems(fn as unknown as Record<string, unknown>)) across.push(`${path}: ${message}`);
   const http = written.http as { method?: unknown; auth?: { type?: unknown } } | undefined;
   // HMAC signs the body: a GET's input is its query, which the signature would not cover.
   if (http && typeof http === "object" && http.method === "GET" && http.auth && typeof http.auth === "object" && http.auth.type === "hmac") {
@@ -324,8 +328,8 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     d = result.data;
   }
   if (across.length) return { ok: false, problems: across };
-  if (!d.http && !d.schedule && !d.watch) {
-    return { ok: false, problems: ["declares no `http`, `schedule` or `watch`: add one so the function can be called"] };
+  if (!d.http && !d.schedule && !d.watch && !d.admission) {
+    return { ok: false, problems: ["declares no `http`, `schedule`, `watch` or `admission`: add one so the function can be called"] };
   }
   const entries = d.schedule === undefined ? [] : Array.isArray(d.schedule) ? d.schedule : [d.schedule];
   const names = entries.map((e, i) => e.name ?? String(i));
@@ -375,6 +379,11 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     })),
     watches,
   };
+  // An admission webhook's calls are due before the API server gives up on them (admission/definition).
+  if (d.admission) {
+    loaded.admission = loadAdmission(d.admission as AdmissionTrigger, d.name);
+    loaded.timeoutMs = loaded.admission.deadlineMs;
+  }
   // No declared input: `z.object({})`, built when first read (invoke does not, see `declaresNoInput`).
   if (d.input === undefined) Object.defineProperty(loaded, "input", { get: emptyInputSchema, enumerable: true, configurable: true });
   if (d.http) {

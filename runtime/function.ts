@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
 import type { WatchedObjectOf } from "./watch/object-types.js";
+import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
 
 /**
  * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
@@ -510,6 +511,21 @@ type InferredWatch<R extends WatchResource> = Omit<WatchTrigger<R>, "resource"> 
  *   },
  * });
  */
+/**
+ * Define an admission webhook (see `AdmissionTrigger`): the API server calls the handler for the
+ * requests `admission.rules` match, and it answers with a decision. Its
+ * `trigger.request.object` is typed by the rules' `resource` (`Deployment` for
+ * `"deployments.apps"`); a mutating one may return the object changed.
+ *
+ * @example
+ * export default defineFunction({
+ *   name: "require-owner-label",
+ *   admission: { type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "deployments.apps" }] },
+ *   handler: ({ trigger }) =>
+ *     trigger.request.object?.metadata?.labels?.owner ? { allowed: true } : { allowed: false, message: "every Deployment needs an owner label" },
+ * });
+ */
+export function defineFunction<const R extends AdmissionResource = AdmissionResource, const T extends AdmissionWebhookType = AdmissionWebhookType>(definition: AdmissionFunctionDefinition<R, T>): AdmissionFunction<R, T>;
 export function defineFunction<
   S extends z.ZodType = z.ZodObject<{}>,
   Output = unknown,
@@ -517,7 +533,8 @@ export function defineFunction<
   const RS extends readonly WatchResource[] = readonly WatchResource[],
 >(
   definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>>, "watch"> & { watch?: InferredWatch<R> | { -readonly [I in keyof RS]: InferredWatch<RS[I]> } },
-): PodfnFunction<S, Output, WatchedObjectOf<R, RS>> {
+): PodfnFunction<S, Output, WatchedObjectOf<R, RS>>;
+export function defineFunction(definition: object): object {
   // Types only. R and RS are `const` so that `"jobs.batch"` stays that literal (and an array a
   // tuple, its entries typed one by one); `watch` is checked against InferredWatch<R> or the
   // tuple's entries, so a misspelt option is still an excess property. Given explicit type
@@ -525,6 +542,11 @@ export function defineFunction<
   // KubeObject, as before.
   return Object.freeze({ ...definition, [functionBrand]: true as const });
 }
+
+/** An admission webhook made by `defineFunction` (the loader accepts it as any other definition). */
+export type AdmissionFunction<R extends AdmissionResource = AdmissionResource, T extends AdmissionWebhookType = AdmissionWebhookType> = Readonly<AdmissionFunctionDefinition<R, T>> & {
+  readonly [functionBrand]: true;
+};
 
 /** Whether `value` was made by `defineFunction` (what the loader looks for in a module's default export). */
 export function isPodfnFunction(value: unknown): value is PodfnFunction {
@@ -569,6 +591,8 @@ export interface LoadedFunction {
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
   /** Every watch, defaulted. */
   watches: LoadedWatch[];
+  /** The admission webhook with its defaults; absent: none. */
+  admission?: LoadedAdmission;
 }
 
 /** A watch with its defaults resolved. */

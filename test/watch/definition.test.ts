@@ -99,7 +99,7 @@ test("problems name the field and what to write", () => {
     'watch[1].finalizer: the finalizer "example.com/cleanup" is also kept on pods by watch[0]: each watch removes it after its own cleanup, letting an object go before the other\'s ran; give each watch a finalizer of its own',
   ]);
   assert.deepEqual(problems({ watch: [{ resource: "pods", finalizer: cleanup, name: "a" }, { resource: "jobs.batch", finalizer: cleanup }, { resource: "pods", finalizer: "example.com/other", name: "b" }] }), [], "another resource, or another finalizer: fine");
-  assert.deepEqual(problems({}), ["declares no `http`, `schedule` or `watch`: add one so the function can be called"]);
+  assert.deepEqual(problems({}), ["declares no `http`, `schedule`, `watch` or `admission`: add one so the function can be called"]);
 });
 
 test("manifests: a function with a schedule and a watch: its CronJob's ServiceAccount gets no watch rights", () => {
