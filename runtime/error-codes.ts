@@ -25,6 +25,9 @@ export type { KubeApiErrorCode, KubeErrorCode } from "./kube/errors.js";
  * - `manifest_name_conflict`: two functions need one generated object name;
  * - `log_stream_broken`: the log's stream stopped taking writes;
  * - `unsupported_kind`: `applyObjects` (`podfn/testing`) met a kind the cluster does not serve;
+ * - `invalid_review`: a body POSTed to an admission webhook is not an AdmissionReview (answered 400);
+ * - `invalid_decision`: an admission handler returned no decision (`{allowed: boolean, ...}`);
+ * - `admission_certificate_invalid`: the admission webhooks' certificate or key cannot be read or served;
  * - `kube_*` (`KubeErrorCode`): the Kubernetes client's errors.
  *
  * @example
@@ -49,4 +52,7 @@ export type PodfnErrorCode =
   | "kube_unavailable"
   | "manifest_name_conflict"
   | "log_stream_broken"
-  | "unsupported_kind";
+  | "unsupported_kind"
+  | "invalid_review"
+  | "invalid_decision"
+  | "admission_certificate_invalid";

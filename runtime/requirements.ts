@@ -9,12 +9,12 @@ import type { LoadedFunction, PermissionRule } from "./function.js";
 import { watchRules } from "./watch/definition.js";
 
 /**
- * The functions the HTTP Deployment runs: an `http` trigger, an in-process schedule or a watch.
- * The others run only as CronJobs, with their own ServiceAccounts: `serve` neither needs nor
- * gets their permissions.
+ * The functions the HTTP Deployment runs: an `http` trigger, an in-process schedule, a watch or
+ * an admission webhook. The others run only as CronJobs, with their own ServiceAccounts: `serve`
+ * neither needs nor gets their permissions.
  */
 export function servedByDeployment(functions: readonly LoadedFunction[]): LoadedFunction[] {
-  return functions.filter((fn) => fn.http !== undefined || runsOnLeader(fn));
+  return functions.filter((fn) => fn.http !== undefined || runsOnLeader(fn) || fn.admission !== undefined);
 }
 
 /** The function runs a watch or an in-process schedule: on the replica holding the Lease only. */

@@ -9,8 +9,9 @@ import { defineCommand } from "./define.js";
 
 const HELP = `Usage: podfn list [--json] [--functions DIR]
 
-Loads every function module and prints name, route, caller auth, schedules, watches and
-permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
+Loads every function module and prints name, route, caller auth, schedules, watches,
+admission webhook (its type, resources and operations; "(Ignore)" when its failures let
+requests through) and permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
 declared rules and \`servingPermissions\` what the HTTP workload is granted for it, watches
 included: none for a function only CronJobs run, whose own ServiceAccount gets \`permissions\`).
 Exits 2 when a module is invalid, listing every problem with its file.
@@ -55,6 +56,12 @@ function describeWatch(w: LoadedFunction["watches"][number]): string {
   return parts.join(" ");
 }
 
+/** An admission webhook in one cell: `validating deployments.apps CREATE,UPDATE`, ` (Ignore)` when failures let requests through. */
+function describeAdmission(a: NonNullable<LoadedFunction["admission"]>): string {
+  const rules = a.rules.map((r) => `${r.type.group ? `${r.type.resource}.${r.type.group}` : r.type.resource} ${r.operations.join(",")}${r.scope === "*" ? "" : ` ${r.scope}`}`);
+  return `${a.type} ${rules.join(", ")}${a.failurePolicy === "Ignore" ? " (Ignore)" : ""}`;
+}
+
 /** The JSON form of a loaded function, stable for tooling. */
 export function describeFunction(fn: LoadedFunction) {
   return {
@@ -64,6 +71,7 @@ export function describeFunction(fn: LoadedFunction) {
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, status }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null, statusCondition: status?.condition ?? null })),
+    admission: fn.admission ? { ...fn.admission, rules: fn.admission.rules.map(({ operations, type, scope }) => ({ operations, group: type.group, version: type.version, resource: type.resource, scope })) } : null,
     permissions: fn.permissions,
     servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
     env: fn.env,
@@ -88,7 +96,7 @@ export const listCommand = defineCommand({
       io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
       return 0;
     }
-    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", "PERMISSIONS"]];
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", "ADMISSION", "PERMISSIONS"]];
     for (const fn of functions) {
       rows.push([
         fn.name,
@@ -96,6 +104,7 @@ export const listCommand = defineCommand({
         describeAuth(fn),
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
         fn.watches.map(describeWatch).join("; ") || "-",
+        fn.admission ? describeAdmission(fn.admission) : "-",
         mergedRules(servingPermissions(fn)).map(describeRule).join("; ") || "-",
       ]);
     }

@@ -17,6 +17,7 @@ import { resolveInput } from "../cron/input.js";
 import { runOnce } from "../cron/run-once.js";
 import { runId } from "../cron/run-id.js";
 import { scheduleOf } from "../cron/schedule-entry.js";
+import { ConfigError } from "../errors.js";
 import { parseInput } from "../invoke.js";
 import type { Command, CommandIO } from "./types.js";
 import { defineCommand } from "./define.js";
@@ -69,6 +70,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
   let fn: LoadedFunction | undefined;
   try {
     [fn] = (await loadFunctions(config.functions, { only: name, cwd: io.cwd })) as [LoadedFunction];
+    // An admission handler answers AdmissionReviews: a run would hand it none.
+    if (fn.admission) throw new ConfigError(`${fn.name} is an admission webhook: the API server calls it with an AdmissionReview, which podfn run has none of; test it with the harness's review() (podfn/testing), or post a review to podfn serve's webhook port`);
     const schedule = scheduleOf(fn, config.schedule);
     if (fn.watches.length > 0 && !fn.http && fn.schedules.length === 0) {
       logger.warn({ fn: fn.name }, `${fn.name} is called by its watches only: podfn run calls its handler once with trigger {type: "run"}, no object (its watches run under podfn serve)`);

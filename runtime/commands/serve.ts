@@ -21,6 +21,8 @@ import { KubeRequestMetrics } from "../kube/request-metrics.js";
 import { runShutdownHooks } from "../lifecycle.js";
 import { linkAbort, whenAborted } from "../signals.js";
 import { guardProcess } from "../process-faults.js";
+import { AdmissionMetrics } from "../admission/metrics.js";
+import { admissionServing } from "../admission/serving.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 
@@ -141,7 +143,10 @@ export async function serveFunctions(
   // The runs of the schedules this process fires (in-process ones; all of them under dev).
   const fires = (entry: LoadedFunction["schedules"][number]) => options.allSchedules === true || entry.mode === "in-process";
   const scheduleMetrics = functions.some((f) => f.schedules.some(fires)) ? new ScheduleRunMetrics() : undefined;
-  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), ...(scheduleMetrics ? [scheduleMetrics] : []), setup.kubeRequests];
+  // The admission webhooks' HTTPS server, when some function has `admission` (and, outside a pod, a certificate).
+  const admission = admissionServing(functions, config, logger);
+  const admissionMetrics = admission ? new AdmissionMetrics(admission.functions.map((f) => f.name)) : undefined;
+  const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), ...(scheduleMetrics ? [scheduleMetrics] : []), ...(admissionMetrics ? [admissionMetrics] : []), setup.kubeRequests];
   // Schedules and watches start once the server has answered its first request (the readiness
   // probe, usually), or FIRST_ANSWER_WAIT_MS after it listens, whichever comes first: their
   // start (the first API calls: TLS, the Lease, the lists; ~15 ms of CPU) does not delay the
@@ -191,7 +196,8 @@ export async function serveFunctions(
       stop.signal,
     );
   });
-  const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing)]);
+  const webhooks = admission ? admission.serve({ functions, kube: connection.kube, logger, shutdownDelayMs: config.shutdownDelayMs, ...(admissionMetrics ? { metrics: admissionMetrics } : {}) }, stop.signal) : Promise.resolve();
+  const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing), webhooks.catch(failing)]);
   stopped.dispose();
   signal.removeEventListener("abort", onSignal);
   // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.

@@ -51,7 +51,7 @@ export interface ExitDecision {
 }
 
 /** Error codes that mean "fix your input or configuration", not "the function failed" (exit 2, no stack; every command). */
-export const INVALID_CODES: ReadonlySet<string> = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials", "manifest_name_conflict", "bad_manifest", "secret_missing"]);
+export const INVALID_CODES: ReadonlySet<string> = new Set(["config_invalid", "load_failed", "definition_invalid", "invalid_input", "kube_no_credentials", "kube_credentials", "manifest_name_conflict", "bad_manifest", "secret_missing", "admission_certificate_invalid"]);
 
 function messageOf(error: unknown): string {
   if (error === undefined || error === null) return `it threw ${String(error)} (throw an Error to say why)`;
