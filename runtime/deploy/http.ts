@@ -2,7 +2,7 @@
  * @module deploy/http
  * The HTTP workload: ServiceAccount, RBAC, a Deployment (probes on /readyz and /healthz,
  * Prometheus scrape annotations, rolling updates that keep every replica serving), a ClusterIP
- * Service, and optionally a PodDisruptionBudget, a HorizontalPodAutoscaler and a NetworkPolicy.
+ * Service (with the admission webhooks' HTTPS port when there are some), and optionally a PodDisruptionBudget, a HorizontalPodAutoscaler and a NetworkPolicy.
  */
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Service, ServiceAccount } from "kubernetes-types/core/v1.js";
@@ -12,9 +12,10 @@ import { httpNetworkPolicy } from "./network-policy.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels } from "./names.js";
-import { ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
+import { ADMISSION_CERT_DIR, ADMISSION_PORT, ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import { runsOnLeader } from "../requirements.js";
+import { admissionSecretName, WEBHOOK_SERVICE_PORT } from "./admission.js";
 import type { HttpWorkload } from "./plan.js";
 
 export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | NetworkPolicy;
@@ -45,6 +46,8 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
   const labels = commonLabels(options.app, "http", namespace);
   const selector = { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "http" };
   const metadata = { name, namespace, labels };
+  // Admission webhooks: an HTTPS port of their own, and cert-manager's Secret where serve reads it (deploy/admission).
+  const webhooks = workload.functions.some((fn) => fn.admission);
   const out: HttpObject[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata, automountServiceAccountToken: workload.usesApi },
     ...rbacObjects({
@@ -88,10 +91,12 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
               ...workload.configuration,
             ],
             secrets: workload.secrets,
+            ...(webhooks ? { mounts: [{ volume: { name: "admission-tls", secret: { secretName: admissionSecretName(options.app), defaultMode: 0o440 } }, path: ADMISSION_CERT_DIR }] } : {}),
             container: {
               ports: [
                 { name: "http", containerPort: HTTP_PORT, protocol: "TCP" },
                 { name: "admin", containerPort: ADMIN_PORT, protocol: "TCP" },
+                ...(webhooks ? [{ name: "webhook", containerPort: ADMISSION_PORT, protocol: "TCP" }] : []),
               ],
               readinessProbe: probe("/readyz", 5, 2),
               livenessProbe: probe("/healthz", 10, 3),
@@ -109,14 +114,18 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
     apiVersion: "v1",
     kind: "Service",
     metadata,
-    spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+    spec: {
+      type: "ClusterIP",
+      selector,
+      ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }, ...(webhooks ? [{ name: "webhook", port: WEBHOOK_SERVICE_PORT, targetPort: "webhook", protocol: "TCP" }] : [])],
+    },
   });
   if (options.pdb) {
     // A pod that is not ready (crash-looping) may always be evicted: it serves nothing, and
     // guarding it would block a node's drain.
     out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
   }
-  if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces));
+  if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces, webhooks));
   if (options.maxReplicas !== undefined) {
     out.push({
       apiVersion: "autoscaling/v2",

@@ -57,6 +57,14 @@ export const HTTP_PORT = 8080;
  */
 export const ADMIN_PORT = 9090;
 /**
+ * Container port of the admission webhooks (HTTPS, `--admission-port`'s default, as
+ * controller-runtime's webhook server): the Service exposes it as 443, which the webhook
+ * configurations name.
+ */
+export const ADMISSION_PORT = 9443;
+/** Where the admission webhooks' certificate Secret is mounted: `--admission-cert-file`'s default folder. */
+export const ADMISSION_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
+/**
  * How long in-flight calls may finish after SIGTERM (ms), passed to the pods as
  * `PODFN_DRAIN_TIMEOUT_MS`: at least this, and for the HTTP pods as long as their longest
  * HTTP function's `timeoutMs` (up to `MAX_DRAIN_TIMEOUT_MS`), so no call that may legitimately

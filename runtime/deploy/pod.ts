@@ -27,6 +27,8 @@ export interface PodOptions {
   resources: ResourceRequirements;
   /** Names of Kubernetes Secrets to mount at `/var/run/secrets/podfn/<name>`. */
   secrets?: string[];
+  /** More volumes, each mounted read-only at its path (the admission webhooks' certificate Secret). */
+  mounts?: { volume: Volume; path: string }[];
   /** Fields merged into the container (ports, probes). */
   container?: Partial<Container>;
   /** Fields merged into the pod spec (restartPolicy). */
@@ -55,6 +57,10 @@ export function podSpec(options: PodOptions): PodSpec {
       },
     });
     mounts.push({ name: "podfn-secrets", mountPath: SECRETS_DIR, readOnly: true });
+  }
+  for (const { volume, path } of options.mounts ?? []) {
+    volumes.push(volume);
+    mounts.push({ name: volume.name, mountPath: path, readOnly: true });
   }
   const drainTimeoutMs = options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
   const env: EnvVar[] = [

@@ -6,7 +6,8 @@
  * - a ServiceAccount granted what reaches past the objects its rules name (see
  *   deploy/escalations): writing pod templates, running commands in pods, minting tokens,
  *   reading every Secret — in effect the rights of other ServiceAccounts of the namespace, so
- *   least privilege stops at the namespace's edge.
+ *   least privilege stops at the namespace's edge;
+ * - admission webhook configurations, which act on the whole cluster and need cert-manager.
  */
 import type { PolicyRule, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { KubeObject } from "../kube/api.js";
@@ -76,5 +77,23 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string):
     const scope = scopes.has("*") ? "every namespace" : `namespace ${[...scopes].sort().join(", ")}`;
     notes.push(NOTES[kind](who, [...held].join(", "), scope));
   }
+  notes.push(...webhookNotes(objects));
   return notes;
+}
+
+/**
+ * The admission webhook configurations' note: they act on the whole cluster (whoever applies
+ * them needs rights on admissionregistration.k8s.io; no podfn ServiceAccount holds any), their TLS
+ * needs cert-manager, and a `Fail` webhook refuses what it matches while its pods are down.
+ */
+function webhookNotes(objects: readonly KubeObject[]): string[] {
+  const configurations = objects.filter((o) => o.kind === "ValidatingWebhookConfiguration" || o.kind === "MutatingWebhookConfiguration");
+  if (configurations.length === 0) return [];
+  const webhooks = configurations.flatMap((o) => ((o as { webhooks?: { name: string; failurePolicy?: string }[] }).webhooks ?? []));
+  const failing = webhooks.filter((w) => w.failurePolicy !== "Ignore").map((w) => w.name);
+  const names = configurations.map((o) => `${o.kind} ${o.metadata?.name}`).join(", ");
+  return [
+    `${names} ${configurations.length === 1 ? "is a cluster-wide object" : "are cluster-wide objects"}: applying ${configurations.length === 1 ? "it" : "them"} takes rights on admissionregistration.k8s.io (a cluster admin's; no podfn ServiceAccount is granted any), and ${configurations.length === 1 ? "its" : "their"} TLS needs cert-manager installed (admission.yaml's Issuer and Certificate)` +
+      (failing.length ? `; ${failing.join(", ")} (failurePolicy Fail) refuse${failing.length === 1 ? "s" : ""} the requests ${failing.length === 1 ? "it matches" : "they match"} while the HTTP pods are down` : ""),
+  ];
 }
