@@ -63,7 +63,11 @@ export function admissionZodSchema(z: typeof Zod) {
       if (problem) ctx.addIssue({ code: "custom", path: ["values"], message: problem });
     });
   const selector = z.strictObject({
-    matchLabels: z.record(z.string().regex(LABEL_KEY, "must be a label key such as app or example.com/team"), z.string().regex(LABEL_VALUE, "must be a label value (at most 63 letters, digits, '-', '_' and '.')")).optional(),
+    matchLabels: z
+      .record(z.string().regex(LABEL_KEY), z.string().regex(LABEL_VALUE, "must be a label value (at most 63 letters, digits, '-', '_' and '.')"), {
+        error: (issue) => (issue.code === "invalid_key" ? "must be a label key such as app or example.com/team" : undefined),
+      })
+      .optional(),
     matchExpressions: z.array(expression).optional(),
   });
   const resourceType = z.strictObject({

@@ -26,6 +26,8 @@ import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
+import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
+import type { AdmissionReview } from "../admission/review.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
@@ -127,6 +129,15 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * once with its error, unless `expectCallFailures: true` (see `WatchOptions`).
    */
   watch(options?: WatchOptions): RunningWatches;
+  /**
+   * Answers an admission review as the function's webhook does on `podfn serve`'s webhook port
+   * (same checks, same answer), as its ServiceAccount: give the request's fields (`{ object }`,
+   * `{ operation: "UPDATE", object, oldObject }`, `{ dryRun: true }`; the rest is filled in, see
+   * `admissionReview`) or a whole AdmissionReview. Resolves to the response and, for a mutating
+   * webhook, the object with its patch applied. The emulated cluster calls no webhooks: this is
+   * how a test reaches one.
+   */
+  review(fields: ReviewFields | AdmissionReview): Promise<ReviewResult>;
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -224,6 +235,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         const running = startWatching(fn, kube, logger, options);
         watching.push(running);
         return running;
+      },
+      review(fields) {
+        return reviewWith(fn, fields, namespace, kube, logger);
       },
     };
   }

@@ -11,6 +11,7 @@ export { WatchCallFailedError, type RunningWatches, type WatchOptions } from "./
 export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";
 export { until } from "./until.js";
+export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects, type Applied } from "./apply.js";
 export { applyManifests, readManifests, ManifestError } from "./manifest-files.js";

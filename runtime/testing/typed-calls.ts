@@ -7,12 +7,12 @@
  */
 import type { z } from "zod";
 import { DefinitionError } from "../errors.js";
-import type { LoadedFunction, PodfnFunction, Trigger } from "../function.js";
+import type { LoadedFunction, AdmissionFunction, PodfnFunction, Trigger } from "../function.js";
 import { resolveDefinition } from "../definition-schema.js";
 
 /** Any definition made by `defineFunction`. */
 // `any`: the widest definition, whatever its schema and output (`unknown` would refuse a typed handler).
-export type AnyDefinition = PodfnFunction<any, any>;
+export type AnyDefinition = PodfnFunction<any, any> | AdmissionFunction<any, any>;
 
 /** What `run()` takes as input: the schema's input (`z.input`), before its defaults. */
 export type InputOf<F extends AnyDefinition> = [F] extends [PodfnFunction<infer S extends z.ZodType, infer _>] ? z.input<S> : unknown;

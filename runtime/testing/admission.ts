@@ -1,0 +1,91 @@
+/**
+ * @module testing/admission
+ * Admission webhooks in tests: the emulated cluster calls no webhooks, so a test posts the
+ * AdmissionReview the API server would. `admissionReview()` builds one (a fresh `uid`, the
+ * operation, kind and resource filled in from the object and the function's first rule), and a
+ * deployed function's `review()` (harness.ts) answers it through the same code as `podfn
+ * serve`'s webhook port, as the function's ServiceAccount, applying a mutating webhook's patch
+ * to give the object as the API server would then write it.
+ */
+import { randomUUID } from "node:crypto";
+import { applyPatch } from "rfc6902";
+import type { Logger } from "pino";
+import type { KubeClient, KubeObject } from "../kube/api.js";
+import type { LoadedFunction } from "../function.js";
+import { PodfnError } from "../errors.js";
+import { decideReview } from "../admission/decide.js";
+import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
+
+/** What a test says of a request; the rest is filled in (see `admissionReview`). */
+export type ReviewFields = Partial<AdmissionRequest>;
+
+/** What the webhook answered, and the object as it would be written. */
+export interface ReviewResult {
+  /** The AdmissionResponse (`allowed`, `status`, `warnings`, `patch`...). */
+  response: AdmissionResponse;
+  /** The request's object with the webhook's patch applied (a mutating webhook's answer); the request's object when there is none. */
+  object?: KubeObject | null;
+  /** The JSONPatch operations the answer carries, decoded. */
+  patch: unknown[];
+}
+
+/** The webhook answered something other than a decision: the review was refused (400). */
+export class ReviewRefusedError extends PodfnError {
+  declare readonly code: "review_refused";
+  constructor(message: string) {
+    super("review_refused", message);
+  }
+}
+
+const plural = (kind: string) => `${kind.toLowerCase()}${kind.endsWith("s") ? "es" : "s"}`;
+
+/**
+ * An AdmissionReview as the API server sends one: `fields` as given, the rest filled in: `uid`
+ * (fresh), `operation` (CREATE with an object, DELETE with only an old one), `kind` from the
+ * object's `apiVersion` and `kind`, `resource` from `fn`'s first rule (or the kind), `name` and
+ * `namespace` from the object, and a cluster admin as `userInfo`.
+ *
+ * @example
+ * const review = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } } });
+ */
+export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction): AdmissionReview {
+  const object = (fields.object ?? fields.oldObject ?? undefined) as KubeObject | undefined;
+  const [group, version] = object?.apiVersion?.includes("/") ? object.apiVersion.split("/") : ["", object?.apiVersion ?? "v1"];
+  const rule = fn?.admission?.rules[0]?.type;
+  const kind = fields.kind ?? { group: group!, version: version!, kind: object?.kind ?? rule?.kind ?? "" };
+  const request: AdmissionRequest = {
+    uid: randomUUID(),
+    kind,
+    resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: plural(kind.kind) }),
+    operation: fields.object === undefined && fields.oldObject ? "DELETE" : "CREATE",
+    userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
+    ...(object?.metadata?.name ? { name: object.metadata.name } : {}),
+    ...(object?.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+    object: null,
+    oldObject: null,
+    dryRun: false,
+    ...fields,
+  };
+  return { apiVersion: ADMISSION_REVIEW_VERSION, kind: "AdmissionReview", request };
+}
+
+/**
+ * Answers `fields` (or a whole review) as `fn`'s webhook would over HTTPS, through `kube`.
+ * Throws `ReviewRefusedError` when the review is refused (a 400: not an AdmissionReview).
+ */
+export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | AdmissionReview, namespace: string, kube: KubeClient, logger: Logger): Promise<ReviewResult> {
+  if (!fn.admission) throw new PodfnError("not_admission", `${fn.name} has no admission webhook: review() answers only functions with \`admission\``);
+  const review = "request" in fields && (fields as AdmissionReview).kind === "AdmissionReview" ? (fields as AdmissionReview) : admissionReview({ namespace, ...(fields as ReviewFields) }, fn);
+  // As on the wire: what the handler gets is what JSON carries.
+  const answer = await decideReview(fn, JSON.parse(JSON.stringify(review)), randomUUID(), { kube, logger });
+  if (answer.status !== 200 || !("response" in answer.body) || !answer.body.response) throw new ReviewRefusedError(`the webhook refused the review: ${JSON.stringify(answer.body)}`);
+  const response = answer.body.response;
+  const patch: unknown[] = response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as unknown[]) : [];
+  const original = review.request?.object;
+  let object = original === undefined ? undefined : (structuredClone(original) as KubeObject | null);
+  if (patch.length > 0 && object) {
+    const failures = applyPatch(object, patch as Parameters<typeof applyPatch>[1]).filter((r) => r !== null);
+    if (failures.length > 0) throw new PodfnError("invalid_patch", `the webhook's patch does not apply to the request's object: ${failures.map(String).join("; ")}`);
+  }
+  return { response, ...(object !== undefined ? { object } : {}), patch };
+}

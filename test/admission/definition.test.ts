@@ -1,0 +1,82 @@
+/**
+ * `admission` as the loader checks it: each problem named by its field path, the zod schema and
+ * its zod-free twin agreeing on every case (the twin accepts only what zod returns unchanged),
+ * the problems across fields, and the defaults a loaded webhook gets.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { acceptsDefinition } from "../../runtime/definition-accept.js";
+import { definitionZodSchema, resolveDefinition } from "../../runtime/definition-schema.js";
+import { defineFunction } from "../../runtime/function.js";
+
+const handler = () => ({ allowed: true });
+const rule = { operations: ["CREATE", "UPDATE"], resource: "deployments.apps" };
+const problems = (definition: Record<string, unknown>): string[] => {
+  const result = resolveDefinition(defineFunction({ name: "hook", handler, ...definition } as never) as never, "hook.ts");
+  return result.ok ? [] : result.problems;
+};
+
+/** [admission, the problems expected] */
+const CASES: [unknown, string[]][] = [
+  [{ type: "validating", rules: [rule] }, []],
+  [{ type: "mutating", rules: [{ operations: ["*"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, kind: "Backup" }, scope: "Namespaced" }], failurePolicy: "Ignore", timeoutSeconds: 30, sideEffects: "NoneOnDryRun", namespaceSelector: { matchLabels: { team: "a" }, matchExpressions: [{ key: "example.com/tier", operator: "In", values: ["x"] }] }, objectSelector: { matchExpressions: [{ key: "skip", operator: "DoesNotExist" }] } }, []],
+  [{ type: "validating", rules: [{ ...rule, operations: ["CREATE", "UPDAT"] }] }, ["admission.rules[0].operations[1]: must be one of CREATE, UPDATE, DELETE, CONNECT, *"]],
+  [{ type: "validate", rules: [rule] }, ['admission.type: must be "validating" or "mutating"']],
+  [{ type: "validating", rules: [] }, ["admission.rules: list at least one rule: which operations on which resource"]],
+  [{ type: "validating", rules: [{ ...rule, operations: [] }] }, ['admission.rules[0].operations: list at least one operation (or "*" for all)']],
+  [{ type: "validating", rules: [rule, { operations: ["DELETE"], resource: "deployment.apps" }] }, [`admission.rules[1].resource: names no built-in resource ("deployment.apps"): write it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`]],
+  [{ type: "validating", rules: [{ operations: ["CREATE"], resource: { group: "ops.example.com", version: "1", resource: "backups" } }] }, ['admission.rules[0].resource.version: must be an API version such as "v1" or "v1beta1"', "admission.rules[0].resource.namespaced: is required: true for a namespaced type, false for a cluster-scoped one"]],
+  [{ type: "validating", rules: [rule], timeoutSeconds: 0 }, ["admission.timeoutSeconds: must be at least 1"]],
+  [{ type: "validating", rules: [rule], timeoutSeconds: 31 }, ["admission.timeoutSeconds: must be at most 30 (the API server's limit)"]],
+  [{ type: "validating", rules: [rule], failurePolicy: "fail" }, ['admission.failurePolicy: must be "Fail" or "Ignore"']],
+  [{ type: "validating", rules: [rule], sideEffects: "Some" }, ['admission.sideEffects: must be "None" or "NoneOnDryRun" (a webhook with other side effects could not be called for dry runs)']],
+  [{ type: "validating", rules: [rule], failurPolicy: "Fail" }, ['admission: unknown key "failurPolicy": did you mean "failurePolicy"?']],
+  [{ type: "validating", rules: [{ ...rule, scop: "*" }] }, ['admission.rules[0]: unknown key "scop": did you mean "scope"?']],
+  [{ type: "validating", rules: [rule], namespaceSelector: { matchExpressions: [{ key: "a", operator: "In" }] } }, ["admission.namespaceSelector.matchExpressions[0].values: must list at least one value for In"]],
+  [{ type: "validating", rules: [rule], objectSelector: { matchLabels: { "bad key!": "x" } } }, ["admission.objectSelector.matchLabels.bad key!: must be a label key such as app or example.com/team"]],
+  [{ type: "validating", rules: [{ operations: ["*"], resource: "namespaces", scope: "Namespaced" }] }, ["admission.rules[0].scope: namespaces are cluster-scoped: a Namespaced rule would match none of them; leave scope out"]],
+  [{ type: "validating", rules: [{ operations: ["*"], resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } }] }, ['admission.rules[0].resource.namespaced: deployments are namespaced: write namespaced: true, or just resource: "deployments.apps"']],
+];
+
+test("each problem of admission is named by its field path", () => {
+  for (const [admission, expected] of CASES) assert.deepEqual(problems({ admission }), expected, JSON.stringify(admission));
+});
+
+test("the zod-free check accepts exactly what zod accepts unchanged", () => {
+  for (const [admission] of CASES) {
+    const definition = { name: "hook", admission, handler };
+    const zod = definitionZodSchema().safeParse(definition);
+    const fast = acceptsDefinition(definition);
+    if (fast) assert.ok(zod.success && JSON.stringify(zod.data) === JSON.stringify(definition), `accepted without zod, refused or changed by it: ${JSON.stringify(admission)}`);
+    // Those zod accepts as written (no cross-field rule involved) the twin accepts too.
+    if (zod.success) assert.ok(fast, `zod accepts, the twin does not: ${JSON.stringify(admission)}`);
+  }
+});
+
+test("an admission function has no other trigger, input, output, timeoutMs or resources", () => {
+  assert.deepEqual(problems({ admission: { type: "validating", rules: [rule] }, http: { auth: "none" }, watch: { resource: "pods" }, timeoutMs: 1000 }), [
+    "http: not taken by an admission function: the API server calls an admission webhook on the webhook port; serve the route from another function",
+    "watch: not taken by an admission function: its handler answers admission reviews; watch from another function",
+    "timeoutMs: not taken by an admission function: its deadline is admission.timeoutSeconds (podfn answers a little before the API server gives up): leave timeoutMs out",
+  ]);
+  assert.deepEqual(problems({}), ["declares no `http`, `schedule`, `watch` or `admission`: add one so the function can be called"]);
+});
+
+test("a loaded webhook has Kubernetes' defaults, its path, and a deadline a little under its timeout", () => {
+  const result = resolveDefinition(defineFunction({ name: "hook", admission: { type: "validating", rules: [{ operations: ["CREATE", "CREATE"], resource: "pods" }] }, handler }) as never, "hook.ts");
+  assert.ok(result.ok);
+  assert.deepEqual(result.fn.admission, {
+    type: "validating",
+    rules: [{ operations: ["CREATE"], type: { group: "", version: "v1", resource: "pods", namespaced: true, kind: "Pod" }, scope: "*" }],
+    failurePolicy: "Fail",
+    timeoutSeconds: 10,
+    sideEffects: "None",
+    path: "/admission/hook",
+    deadlineMs: 9000,
+  });
+  assert.equal(result.fn.timeoutMs, 9000);
+  for (const [seconds, deadline] of [[1, 800], [2, 1600], [5, 4000], [30, 29_000]]) {
+    const fn = resolveDefinition(defineFunction({ name: "hook", admission: { type: "validating", rules: [rule] as never, timeoutSeconds: seconds }, handler }) as never, "hook.ts");
+    assert.ok(fn.ok && fn.fn.timeoutMs === deadline, `${seconds} s: ${fn.ok && fn.fn.timeoutMs}`);
+  }
+});

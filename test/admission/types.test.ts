@@ -1,0 +1,43 @@
+/**
+ * The types of admission definitions (checked by \`tsc\`, which \`npm test\` runs first): a rule's
+ * built-in resource types \`trigger.request.object\`, a mutating handler may return the object, a
+ * validating one may not, and a misspelt option is an error.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Pod, ConfigMap } from "kubernetes-types/core/v1.js";
+import type { Deployment } from "kubernetes-types/apps/v1.js";
+import { defineFunction } from "../../runtime/function.js";
+
+const validating = defineFunction({
+  name: "require-owner-label",
+  admission: { type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "deployments.apps" }] },
+  handler: ({ trigger }) => {
+    const replicas: number | undefined = trigger.request.object?.spec?.replicas; // a Deployment
+    void replicas;
+    return trigger.request.object?.metadata?.labels?.owner ? { allowed: true } : { allowed: false, message: "every Deployment needs an owner label" };
+  },
+});
+const mutating = defineFunction({
+  name: "defaults",
+  admission: { type: "mutating", rules: [{ operations: ["CREATE"], resource: "pods" }, { operations: ["*"], resource: "configmaps" }] },
+  handler: ({ trigger }) => {
+    const object: Pod | ConfigMap = trigger.request.object!; // the union of the rules' types
+    return { allowed: true, object: { ...object, metadata: { ...object.metadata, labels: { a: "b" } } } };
+  },
+});
+// @ts-expect-error a validating webhook cannot return an object
+const returnsObject = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "pods" }] }, handler: ({ trigger }) => ({ allowed: true, object: trigger.request.object! }) });
+// @ts-expect-error a misspelt option
+const misspelt = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "pods" }], failurPolicy: "Fail" }, handler: () => ({ allowed: true }) });
+// @ts-expect-error an operation Kubernetes does not have
+const badOperation = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["PATCH"], resource: "pods" }] }, handler: () => ({ allowed: true }) });
+// @ts-expect-error a decision needs \`allowed\`
+const noDecision = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "pods" }] }, handler: () => ({ message: "x" }) });
+const deploymentType: Deployment | undefined = undefined;
+
+test("admission definitions are typed by their rules (tsc checks this file)", () => {
+  void [returnsObject, misspelt, badOperation, noDecision, deploymentType];
+  assert.equal(validating.admission.type, "validating");
+  assert.equal(mutating.admission.rules.length, 2);
+});
