@@ -17,6 +17,8 @@ import { swapToken, writeServiceAccountDir } from "../../runtime/testing/cluster
 import { clientFor, json } from "../functions/helpers/harness.js";
 import { seedPod } from "../functions/helpers/objects.js";
 import { runPodfn, startPodfn, type PodfnProcess } from "./helpers/processes.js";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { post, reviewOf } from "../admission/helpers.js";
 
 const NAMESPACE = "apps";
 const API_TOKEN = "e2e-api-token-0123456789";
@@ -33,6 +35,8 @@ describe("podfn serve in a pod, against podfn cluster", () => {
   let saDir: string;
   let server: string;
   let firstToken: string;
+  let webhooks: string;
+  let webhookCa: string;
 
   /** Mints a token for the ServiceAccount with the TokenRequest API, as the kubelet does. */
   async function mintToken(): Promise<string> {
@@ -70,6 +74,11 @@ describe("podfn serve in a pod, against podfn cluster", () => {
     // serve refuses to start while a secret some function authenticates with is missing.
     for (const name of ["api-token", "alertmanager-token", "github-webhook-secret"]) await writeFile(join(secrets, name), name === "api-token" ? `${API_TOKEN}\n` : `${name}-value\n`);
 
+    // As cert-manager's Secret is mounted in the generated pods: the admission webhooks' certificate.
+    const certificate = await createCertificates();
+    webhookCa = certificate.caPem;
+    await writeFile(join(tmp, "tls.crt"), certificate.certPem);
+    await writeFile(join(tmp, "tls.key"), certificate.keyPem);
     const port = url!.split(":").pop()!;
     serve = startPodfn(["serve", "--functions", "functions", "--port", "0", "--host", "127.0.0.1"], {
       HOME: join(tmp, "home"),
@@ -78,7 +87,12 @@ describe("podfn serve in a pod, against podfn cluster", () => {
       PODFN_SERVICEACCOUNT_DIR: saDir,
       PODFN_SECRETS_DIR: secrets,
       ALERTMANAGER_ALLOWED_NAMESPACES: NAMESPACE,
+      PODFN_ADMISSION_PORT: "0",
+      PODFN_ADMISSION_CERT_FILE: join(tmp, "tls.crt"),
+      PODFN_ADMISSION_KEY_FILE: join(tmp, "tls.key"),
     });
+    const [, admissionUrl] = await serve.waitFor(/"url":"(https:\/\/127\.0\.0\.1:\d+)"/);
+    webhooks = admissionUrl!;
     const [, listening] = await serve.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
     base = listening!;
     const deadline = Date.now() + 20_000;
@@ -101,6 +115,14 @@ describe("podfn serve in a pod, against podfn cluster", () => {
     const body = await json(res);
     assert.equal(body.username, `system:serviceaccount:${NAMESPACE}:${account}`);
     assert.equal(body.namespace, NAMESPACE);
+  });
+
+  test("require-owner-label answers an AdmissionReview over HTTPS on the webhook port", async () => {
+    const res = await post(webhooks, "/admission/require-owner-label", JSON.stringify(reviewOf({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } }, { uid: "e2e-1" })), webhookCa);
+    assert.equal(res.status, 200, serve.output());
+    assert.equal(res.body.response.uid, "e2e-1");
+    assert.equal(res.body.response.allowed, false);
+    assert.match(res.body.response.status.message, /^Deployment web has no "owner" label/);
   });
 
   test("list-pods answers 403 naming the missing permission while nothing is bound", async () => {
