@@ -42,6 +42,24 @@ export type {
   ConditionReport,
 } from "./function.js";
 export type { BuiltInObjectTypes, BuiltInWatchName, WatchedObjectType } from "./watch/object-types.js";
+export type { AdmissionFunction } from "./function.js";
+export type {
+  AdmissionCall,
+  AdmissionContext,
+  AdmissionDecision,
+  AdmissionFunctionDefinition,
+  AdmissionOperation,
+  AdmissionRequest,
+  AdmissionResponse,
+  AdmissionReview,
+  AdmissionRule,
+  AdmissionStatus,
+  AdmissionTrigger,
+  AdmissionUserInfo,
+  AdmissionWebhookType,
+  LoadedAdmission,
+  MutatingDecision,
+} from "./admission/types.js";
 export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";
 export type { PodfnErrorCode, KubeErrorCode, KubeApiErrorCode } from "./error-codes.js";
 export { ShutdownError } from "./lifecycle.js";
