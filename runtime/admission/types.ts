@@ -140,6 +140,8 @@ export interface AdmissionFunctionDefinition<R extends AdmissionResource = Admis
   kubeApi?: boolean;
   /** See `FunctionDefinition.env`. */
   env?: string[];
+  /** See `FunctionDefinition.secrets`: Secrets the handler reads with `ctx.secret(name)`. */
+  secrets?: string[];
   /** Work to do once when the process shuts down. */
   onShutdown?: () => Promise<void> | void;
   /**

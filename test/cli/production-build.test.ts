@@ -67,7 +67,7 @@ import { state } from "../../shared/_state.js";
 const MARKER = "podfn-shared:index";
 export default defineFunction({
   name: "strict",
-  schedule: { cron: "0 3 * * *" },
+  schedule: { cron: "0 3 * * *", input: { replicas: 2 } },
   input: z.object({ replicas: z.number().int().min(MIN_REPLICAS), refuse: z.boolean().default(false) }),
   handler: ({ input }) => { if (input.refuse) throw new ConfigError(REFUSAL); return { replicas: input.replicas, oneState: bump() === state.n, marker: MARKER }; },
 });
@@ -122,7 +122,7 @@ export default defineFunction({ name: "refuse", schedule: { cron: "0 3 * * *" },
     join(pkg, "own/apart.js"),
     `import { z } from "zod/v3";
 import { defineFunction } from "podfn";
-export default defineFunction({ name: "apart", schedule: { cron: "0 3 * * *" }, input: z.object({ count: z.number() }), handler: ({ input }) => ({ count: input.count }) });
+export default defineFunction({ name: "apart", schedule: { cron: "0 3 * * *", input: { count: 1 } }, input: z.object({ count: z.number() }), handler: ({ input }) => ({ count: input.count }) });
 `,
   );
   cluster = await startCluster();
