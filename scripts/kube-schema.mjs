@@ -25,12 +25,15 @@ const CLIENT_NODE = "@kubernetes/client-node@1.1.2";
 /** group/version/kind of each served kind (and request bodies) → the client-node model. */
 const KINDS = {
   "v1/ConfigMap": "V1ConfigMap",
+  "v1/Endpoints": "V1Endpoints",
   "v1/Event": "CoreV1Event",
   "v1/LimitRange": "V1LimitRange",
   "v1/Namespace": "V1Namespace",
   "v1/Node": "V1Node",
+  "v1/PersistentVolume": "V1PersistentVolume",
   "v1/PersistentVolumeClaim": "V1PersistentVolumeClaim",
   "v1/Pod": "V1Pod",
+  "v1/ReplicationController": "V1ReplicationController",
   "v1/ResourceQuota": "V1ResourceQuota",
   "v1/Secret": "V1Secret",
   "v1/ServiceAccount": "V1ServiceAccount",

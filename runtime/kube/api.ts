@@ -454,6 +454,8 @@ export interface KubeClient {
   readonly resourceQuotas: ResourceClient<corev1.ResourceQuota>;
   /** core/v1 LimitRanges. */
   readonly limitRanges: ResourceClient<corev1.LimitRange>;
+  /** core/v1 Endpoints (what kubectl's default prune allowlist names; EndpointSlices replace them). */
+  readonly endpoints: ResourceClient<corev1.Endpoints>;
   /**
    * apps/v1 Deployments, with their scale subresource (`getScale`, `scale`); `restartDeployment` restarts one.
    *

@@ -84,6 +84,7 @@ class Client implements KubeClient {
   readonly persistentVolumeClaims: ResourceClient<corev1.PersistentVolumeClaim>;
   readonly resourceQuotas: ResourceClient<corev1.ResourceQuota>;
   readonly limitRanges: ResourceClient<corev1.LimitRange>;
+  readonly endpoints: ResourceClient<corev1.Endpoints>;
   readonly deployments: ScalableResource<appsv1.Deployment>;
   readonly statefulSets: ScalableResource<appsv1.StatefulSet>;
   readonly daemonSets: ResourceClient<appsv1.DaemonSet>;
@@ -119,6 +120,7 @@ class Client implements KubeClient {
     this.persistentVolumeClaims = new Resource(context, T.persistentVolumeClaims);
     this.resourceQuotas = new Resource(context, T.resourceQuotas);
     this.limitRanges = new Resource(context, T.limitRanges);
+    this.endpoints = new Resource(context, T.endpoints);
     this.deployments = new ScalableResource(context, T.deployments);
     this.statefulSets = new ScalableResource(context, T.statefulSets);
     this.daemonSets = new Resource(context, T.daemonSets);

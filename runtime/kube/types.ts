@@ -24,6 +24,7 @@ export const RESOURCE_TYPES = {
   persistentVolumeClaims: core("persistentvolumeclaims", "PersistentVolumeClaim"),
   resourceQuotas: core("resourcequotas", "ResourceQuota"),
   limitRanges: core("limitranges", "LimitRange"),
+  endpoints: core("endpoints", "Endpoints"),
   deployments: typed("apps", "v1", "deployments", "Deployment"),
   statefulSets: typed("apps", "v1", "statefulsets", "StatefulSet"),
   daemonSets: typed("apps", "v1", "daemonsets", "DaemonSet"),

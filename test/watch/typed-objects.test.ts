@@ -92,7 +92,7 @@ test("every name a watch accepts as a string has its type in BuiltInObjectTypes,
   // Its keys must be exactly BuiltInWatchName (a missing or extra one is a compile error).
   const names = {
     pods: true, services: true, configmaps: true, secrets: true, serviceaccounts: true, namespaces: true, events: true, nodes: true,
-    persistentvolumeclaims: true, resourcequotas: true, limitranges: true, "deployments.apps": true, "statefulsets.apps": true,
+    persistentvolumeclaims: true, resourcequotas: true, limitranges: true, endpoints: true, "deployments.apps": true, "statefulsets.apps": true,
     "daemonsets.apps": true, "replicasets.apps": true, "jobs.batch": true, "cronjobs.batch": true, "leases.coordination.k8s.io": true,
     "roles.rbac.authorization.k8s.io": true, "rolebindings.rbac.authorization.k8s.io": true, "clusterroles.rbac.authorization.k8s.io": true,
     "clusterrolebindings.rbac.authorization.k8s.io": true, "events.events.k8s.io": true, "poddisruptionbudgets.policy": true,

@@ -78,7 +78,7 @@ const SET_LISTS = new Set(["V1ObjectMeta.finalizers", "V1NamespaceSpec.finalizer
 /** Structs (models) owned as one value. */
 const ATOMIC_STRUCTS = new Set([
   "V1LabelSelector", "V1LocalObjectReference", "V1ObjectReference", "V1TypedLocalObjectReference", "V1ConfigMapKeySelector",
-  "V1SecretKeySelector", "V1ObjectFieldSelector", "V1ResourceFieldSelector", "V1NodeSelector", "V1NodeSelectorTerm", "V1SecretReference", "V1RoleRef",
+  "V1EndpointAddress", "CoreV1EndpointPort", "V1SecretKeySelector", "V1ObjectFieldSelector", "V1ResourceFieldSelector", "V1NodeSelector", "V1NodeSelectorTerm", "V1SecretReference", "V1RoleRef",
 ]);
 
 /** Maps (`Model.field`) owned as one value. */

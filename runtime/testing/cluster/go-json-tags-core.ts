@@ -4,7 +4,8 @@
  * `encoding/json` acts on, per model of `schema-1.32`: `name!` a field without `omitempty`,
  * `name*` a pointer, `name=` a struct value (always written: `{}`, or `null` for a zero
  * metav1.Time). A field not named is a plain `omitempty` value (a string, number, bool, list or
- * map: dropped when empty) or, if a struct, a pointer. Rules in `go-json-encoding`.
+ * map: dropped when empty) or, if a struct, a pointer. Rules in `go-json-encoding`. Endpoints,
+ * PersistentVolumes (with their volume sources) and ReplicationControllers were read at v0.32.
  */
 
 /** Model (schema-1.32) → its fields' Go tags, as `go-json-tags` reads them. */
@@ -175,4 +176,27 @@ export const CORE_V1_TAGS: Readonly<Record<string, string>> = {
   V1PortStatus: "port! protocol! error*",
   V1ResourceHealth: "resourceID! health",
   V1ResourceStatus: "name!",
+  V1Endpoints: "metadata=",
+  V1EndpointSubset: "",
+  V1EndpointAddress: "ip! nodeName* targetRef*",
+  CoreV1EndpointPort: "port! appProtocol*",
+  V1PersistentVolume: "metadata= spec= status=",
+  V1PersistentVolumeSpec: "claimRef* volumeMode* nodeAffinity* volumeAttributesClassName*",
+  V1PersistentVolumeStatus: "lastPhaseTransitionTime*",
+  V1VolumeNodeAffinity: "required*",
+  V1CSIPersistentVolumeSource: "driver! volumeHandle! controllerPublishSecretRef* nodeStageSecretRef* nodePublishSecretRef* controllerExpandSecretRef* nodeExpandSecretRef*",
+  V1LocalVolumeSource: "path! fsType*",
+  V1GlusterfsPersistentVolumeSource: "endpoints! path! endpointsNamespace*",
+  V1RBDPersistentVolumeSource: "monitors! image! secretRef*",
+  V1ISCSIPersistentVolumeSource: "targetPortal! iqn! lun! secretRef* initiatorName*",
+  V1CinderPersistentVolumeSource: "volumeID! secretRef*",
+  V1CephFSPersistentVolumeSource: "monitors! secretRef*",
+  V1FlexPersistentVolumeSource: "driver! secretRef*",
+  V1AzureFilePersistentVolumeSource: "secretName! shareName! secretNamespace*",
+  V1ScaleIOPersistentVolumeSource: "gateway! system! secretRef*",
+  V1StorageOSPersistentVolumeSource: "secretRef*",
+  V1ReplicationController: "metadata= spec= status=",
+  V1ReplicationControllerSpec: "replicas* template*",
+  V1ReplicationControllerStatus: "replicas!",
+  V1ReplicationControllerCondition: "type! status! lastTransitionTime=",
 };

@@ -3,8 +3,10 @@
  * The 1.32 printers (pkg/printers/internalversion/printers.go) of the networking types:
  * Ingresses (Class, Hosts — three, then `+ N more...` —, the load balancer's sorted addresses
  * (unclipped: the server prints wide), Ports `80` or `80, 443`), IngressClasses (Controller, Parameters as
- * `Kind.group/name`), NetworkPolicies (Pod-Selector) and EndpointSlices (AddressType, the first
- * three ports and addresses, `<unset>` when none).
+ * `Kind.group/name`), NetworkPolicies (Pod-Selector), EndpointSlices (AddressType, the first
+ * three ports and addresses, `<unset>` when none) and core/v1 Endpoints (formatEndpoints: the
+ * first three ready `ip:port`s, a bare IP for a subset without ports, `+ N more...`, `<none>`
+ * without subsets).
  */
 import { AGE, age, col, formatSelector, NAME, type Obj, type Printer } from "./printer-columns.js";
 
@@ -29,6 +31,33 @@ function loadBalancer(status: Obj | undefined): string {
   }
   return [...set].sort().join(",");
 }
+
+/** formatEndpoints with every port: ready addresses only, `net.JoinHostPort` (IPv6 in brackets). */
+function formatEndpoints(subsets: Obj[] | undefined): string {
+  if (!Array.isArray(subsets) || subsets.length === 0) return "<none>";
+  const list: string[] = [];
+  let count = 0;
+  let more = false;
+  for (const subset of subsets) {
+    const addresses: Obj[] = Array.isArray(subset?.addresses) ? subset.addresses : [];
+    const ports: Obj[] = Array.isArray(subset?.ports) ? subset.ports : [];
+    for (const port of ports.length ? ports : [undefined]) {
+      count += addresses.length;
+      for (const a of addresses) {
+        if (list.length === 3) {
+          more = true;
+          break;
+        }
+        const ip = String(a?.ip ?? "");
+        list.push(port === undefined ? ip : `${ip.includes(":") ? `[${ip}]` : ip}:${port?.port ?? 0}`);
+      }
+    }
+  }
+  return more ? `${list.join(",")} + ${count - 3} more...` : list.join(",");
+}
+
+const SUBSETS_DOC =
+  "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.";
 
 /** listWithMoreString: the first three, then `+ N more...`; `<unset>` when empty. */
 function firstThree(items: string[]): string {
@@ -70,6 +99,10 @@ export const NETWORKING_PRINTERS: Record<string, Printer> = {
   "networking.k8s.io/networkpolicies": {
     columns: [NAME, col("Pod-Selector", POD_SELECTOR_DOC), AGE],
     cells: (o: Obj, now) => [o.metadata.name, formatSelector(o.spec?.podSelector ?? {}), age(o, now)],
+  },
+  "/endpoints": {
+    columns: [NAME, col("Endpoints", SUBSETS_DOC), AGE],
+    cells: (o: Obj, now) => [o.metadata.name, formatEndpoints(o.subsets), age(o, now)],
   },
   "discovery.k8s.io/endpointslices": {
     columns: [NAME, col("AddressType", ADDRESS_TYPE_DOC), col("Ports", PORTS_DOC), col("Endpoints", ENDPOINTS_DOC), AGE],

@@ -29,6 +29,8 @@ import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailureP
 import { defaultIngress, defaultIngressClass, ingressClassErrors, ingressClassUpdateErrors, ingressCreateErrors, ingressErrors, ingressStatusErrors } from "./ingress-validation.js";
 import { defaultNetworkPolicy, networkPolicyErrors } from "./network-policy-validation.js";
 import { defaultEndpointSlice, endpointSliceErrors } from "./endpointslice-validation.js";
+import { defaultEndpoints, endpointsErrors, repackEndpoints } from "./endpoints-validation.js";
+import { defaultPersistentVolume, defaultReplicationController, preparePersistentVolumeCreate } from "./core-legacy-types.js";
 import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
@@ -84,6 +86,8 @@ export interface ResourceDef {
   statusKeepsMetadata?: readonly string[];
   /** The store's ShouldDeleteDuringUpdate, besides no finalizers left on a deleting object (a Namespace also waits for its `spec.finalizers`). */
   shouldDeleteDuringUpdate?: (obj: Obj) => boolean;
+  /** The strategy's Canonicalize, after validation on create and update (an Endpoints' subsets repacked). */
+  canonicalize?: (obj: Obj) => void;
   /** Checked on create only, besides `validate`. */
   validateCreate?: (obj: Obj) => FieldError[];
   /**
@@ -186,10 +190,12 @@ const CORE_EVENTS = def({
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validate: configMapErrors, validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
+  def({ group: "", version: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true, finalizerRule: "update+create", shortNames: ["ep"], defaults: defaultEndpoints, validate: endpointsErrors, canonicalize: repackEndpoints }),
   CORE_EVENTS,
   def({ group: "", version: "v1", resource: "limitranges", kind: "LimitRange", namespaced: true, finalizerRule: "create", shortNames: ["limits"], defaults: defaultLimitRange, validate: limitRangeErrors }),
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
+  def({ group: "", version: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, shortNames: ["pv"], subresources: ["status"], defaults: defaultPersistentVolume, prepareCreate: preparePersistentVolumeCreate, fields: fields({}, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
@@ -203,6 +209,7 @@ export const BUILTIN: ResourceDef[] = [
       { aliases: { "spec.host": "spec.nodeName" } },
     ),
   }),
+  def({ group: "", version: "v1", resource: "replicationcontrollers", kind: "ReplicationController", namespaced: true, shortNames: ["rc"], categories: ["all"], subresources: ["status"], defaults: defaultReplicationController, generation: true }),
   def({
     group: "", version: "v1", resource: "resourcequotas", kind: "ResourceQuota", namespaced: true, shortNames: ["quota"], subresources: ["status"],
     validate: resourceQuotaErrors, validateUpdate: resourceQuotaUpdateErrors, validateStatus: resourceQuotaStatusErrors,

@@ -68,6 +68,8 @@ function validate(call: Call, def: ResourceDef, obj: Obj, old?: Obj, update = ol
   const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked, (text) => addWarning(call, text))] : checked;
   // The error names the stored (internal) kind: an events.k8s.io/v1 Event's is core's `Event`.
   if (errors.length) throw invalid(storedAs(def).group, def.kind, obj.metadata.name ?? "", errors);
+  // rest.BeforeCreate/BeforeUpdate: the strategy's Canonicalize, once validation passed.
+  def.canonicalize?.(obj);
 }
 
 /** Puts kind, apiVersion, metadata, spec-like fields, status in the real server's order. */
