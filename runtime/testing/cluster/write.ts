@@ -178,14 +178,14 @@ function specOf(def: ResourceDef, obj: Obj): string {
 
 /**
  * The object as a no-op check compares it: without its resourceVersion and the times of its
- * managedFields entries (IgnoreManagedFieldsTimestampsTransformer), or, for an Update, without
- * managedFields at all: an Update owns the fields it changes, so one changing nothing changes no
- * entry (a manager new to the object gets none), and the server skips the write.
+ * managedFields entries (IgnoreManagedFieldsTimestampsTransformer). An Update owns the fields it
+ * changes, so one changing nothing changes no entry (a manager new to the object gets none) and
+ * the server skips the write; one that sends other managedFields (kubectl's csaupgrade patch,
+ * moving client-side apply's fields to its server-side manager) changes the object.
  */
-function withoutVolatile(obj: Obj, operation: "Apply" | "Update"): string {
+function withoutVolatile(obj: Obj): string {
   const copy = clone(obj);
   delete copy.metadata.resourceVersion;
-  if (operation === "Update") delete copy.metadata.managedFields;
   for (const e of copy.metadata.managedFields ?? []) delete e.time;
   return canonical(copy);
 }
@@ -280,7 +280,7 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   merged.metadata.managedFields = managed(call, def, old, operation, merged, source, scope === "main" ? undefined : scope);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
-  if (withoutVolatile(out, operation) === withoutVolatile(old, operation)) return current;
+  if (withoutVolatile(out) === withoutVolatile(old)) return current;
   if (dryRun) return entryOf(out);
   if (out.metadata.deletionTimestamp && !out.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(out) ?? true)) {
     // deleteWithoutFinalizers: the object goes; the PUT answers it as the update made it (the old resourceVersion).
