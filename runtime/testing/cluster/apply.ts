@@ -8,15 +8,17 @@
  * must be nil`. An apply to an existing object is merged, pruned and checked for conflicts by
  * `field-ownership` (structured-merge-diff's Updater.Apply over the type's `field-schema`): a
  * field another manager owns that the apply would change is a 409 unless `force=true`
- * (`apply-conflict`), fields the applier stops applying that no one else owns are removed.
+ * (`apply-conflict`) — for the `kubectl` manager, unless its last-applied annotation excuses them
+ * all (`last-applied`) —, fields the applier stops applying that no one else owns are removed.
  */
 import { parse as parseYaml } from "yaml";
 import { decodeObject, fieldManager, type Call, type Reply } from "./call.js";
 import { decodeAppliedObject } from "./field-validation.js";
 import { applyWithOwnership } from "./field-ownership.js";
 import { applyWrite } from "./managed-fields.js";
+import { excusedByLastApplied, KUBECTL_MANAGER } from "./last-applied.js";
 import { parseBool } from "./request-info.js";
-import type { ResourceDef } from "./resources.js";
+import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { badRequest } from "./status.js";
 import { checkApplyCreateUid } from "./uid-checks.js";
 import { createObject, updateObject } from "./write.js";
@@ -87,7 +89,10 @@ export function serverSideApply(call: Call): Reply {
   }
   // The merge, the prune of what the applier no longer applies, and the conflicts (409 unless force).
   const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp() };
-  const { object } = applyWithOwnership(applyWrite(writer, current.obj), current.obj, obj, forced(call));
+  const write = applyWrite(writer, current.obj);
+  // lastAppliedManager: kubectl's apply may take what its client-side apply last applied.
+  const excused = writer.manager === KUBECTL_MANAGER ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;
+  const { object } = applyWithOwnership(write, current.obj, obj, forced(call), undefined, excused);
   const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
   return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
 }

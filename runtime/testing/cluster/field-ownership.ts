@@ -135,9 +135,11 @@ export function ownersAfterUpdate(w: Write, live: Obj | undefined, written: Obj,
 /**
  * An apply of `config` over `live` (undefined for a create): the merged and pruned object and
  * the managedFields after it. `prune: false` takes `merged` as the object already written (the
- * owners of a write that `applyWithOwnership` checked). Throws the 409 on conflicts unless `force`.
+ * owners of a write that `applyWithOwnership` checked). Throws the 409 on conflicts unless `force`;
+ * `excused` (lastAppliedManager's, read only when there are conflicts) gives the fields whose
+ * conflicts do not count: the 409 names the others, and with none left the apply is forced.
  */
-export function applyWithOwnership(w: Write, live: Obj | undefined, config: Obj, force: boolean, merged?: Obj): { object: Obj; managedFields: ManagedFieldsEntry[] } {
+export function applyWithOwnership(w: Write, live: Obj | undefined, config: Obj, force: boolean, merged?: Obj, excused?: () => PathSet | undefined): { object: Obj; managedFields: ManagedFieldsEntry[] } {
   const owners = decodeOwners(live?.metadata?.managedFields) ?? new Map<string, Owner>();
   const self = managerIdentifier({ manager: w.manager, operation: "Apply", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
   const lastSet = owners.get(self)?.set;
@@ -149,6 +151,10 @@ export function applyWithOwnership(w: Write, live: Obj | undefined, config: Obj,
     object = pruneApplied(w.type, mergeApplied(w.type, plain(live) ?? {}, config) as Obj, lastSet, owned);
   }
   const { conflicts } = takeFields(w, owners, self, live, object);
-  if (conflicts.length && !force) throw applyConflict(conflicts);
+  if (conflicts.length && !force) {
+    const allowed = excused?.() ?? new Set<string>();
+    const left = conflicts.map((c) => ({ ...c, fields: difference(c.fields, allowed) })).filter((c) => c.fields.size > 0);
+    if (left.length) throw applyConflict(left);
+  }
   return { object, managedFields: encodeOwners(owners) };
 }
