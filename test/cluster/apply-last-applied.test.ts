@@ -74,8 +74,9 @@ describe("server-side apply over a client-side applied object", () => {
 
   test("kubectl's apply takes the changed fields without a conflict; another manager's is refused", async () => {
     await clientSideApplied(deployment(1, "a"));
-    const changed = { ...deployment(3, "b"), spec: { ...deployment(3, "b").spec, template: deployment(1, "a").spec.template } };
-    changed.spec.template.spec.containers[0].env[0].valueFrom.fieldRef = { apiVersion: "v1", fieldPath: "metadata.name" } as any;
+    // The manifest changed since (replicas, a label); its fieldRef names the apiVersion the server would default.
+    const changed: Record<string, any> = deployment(3, "b");
+    changed.spec.template.spec.containers[0].env[0].valueFrom.fieldRef = { apiVersion: "v1", fieldPath: "metadata.name" };
     const other = await apply("argocd", changed);
     assert.equal(other.status, 409, other.text);
     assert.equal(other.body.message, 'Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using apps/v1:\n- .metadata.labels.tier\n- .spec.replicas');
