@@ -35,7 +35,9 @@ export interface PodOptions {
   pod?: Partial<PodSpec>;
 }
 
-const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+// `apiVersion` written as the server defaults it: the struct is atomic, so a server-side apply after a
+// client-side one would otherwise conflict on the default (as on 1.32: kubectl apply --server-side).
+const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { apiVersion: "v1", fieldPath } } });
 
 
 /**
