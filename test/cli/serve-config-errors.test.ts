@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { runPodfn } from "../e2e/helpers/processes.js";
 import { startCluster } from "../../runtime/testing/index.js";
 
-const FUNCTIONS = fileURLToPath(new URL("../../functions", import.meta.url));
+/** Two routes with caller-auth secrets (a bearer token, an HMAC key) and one without: not the examples, which a project deletes. */
+const FUNCTIONS = fileURLToPath(new URL("./fixtures/caller-auth", import.meta.url));
 
 test("a functions folder that is not there: exit 2, one plain log line and message, no stack", async () => {
   const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
@@ -47,7 +48,7 @@ test("a kubeconfig that is not valid YAML: exit 2 from serve as from run, one pl
   try {
     const kubeconfig = join(home, "bad.kubeconfig");
     await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nusers:\n  - user: {token: s3cr3t-in-a-broken-file\n");
-    for (const argv of [["serve", "--functions", FUNCTIONS, "--port", "0"], ["run", "whoami", "--functions", FUNCTIONS]]) {
+    for (const argv of [["serve", "--functions", FUNCTIONS, "--port", "0"], ["run", "bearer", "--functions", FUNCTIONS]]) {
       const { code, output } = await runPodfn([...argv, "--kubeconfig", kubeconfig], { HOME: home }, { cwd: home });
       assert.equal(code, 2, `${argv[0]}: ${output}`);
       assert.match(output, /bad\.kubeconfig: not valid YAML: [^\n]*at line \d+, column \d+(?!:)/);
@@ -61,7 +62,7 @@ test("a kubeconfig that is not valid YAML: exit 2 from serve as from run, one pl
 test("podfn run with input its schema refuses: exit 2, the field named, no stack", async () => {
   const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
   try {
-    const { code, output } = await runPodfn(["run", "list-pods", "--functions", FUNCTIONS, "--input", '{"labelSelector":5}', "--cluster", "emulated"], { HOME: home }, { cwd: home });
+    const { code, output } = await runPodfn(["run", "bearer", "--functions", FUNCTIONS, "--input", '{"labelSelector":5}', "--cluster", "emulated"], { HOME: home }, { cwd: home });
     assert.equal(code, 2, output);
     assert.match(output, /"code":"invalid_input"/);
     assert.match(output, /labelSelector/);
@@ -92,9 +93,10 @@ test("serve on a real cluster outside a pod without its caller-auth secrets: exi
   const { code, output } = await serveWithKubeconfig(FUNCTIONS);
   assert.equal(code, 2, output);
   const message = output.slice(output.indexOf("podfn: caller-auth secrets are missing:"));
-  for (const [fn, secret] of [["alertmanager-webhook", "alertmanager-token"], ["github-webhook", "github-webhook-secret"], ["whoami", "api-token"]]) {
+  for (const [fn, secret] of [["bearer", "api-token"], ["signed", "webhook-secret"]]) {
     assert.match(message, new RegExp(`\\n  - ${fn}: caller auth secret "${secret}" is missing: no such file \\(/var/run/secrets/podfn/${secret}\\)`), output);
   }
+  assert.doesNotMatch(message, /\n  - open:/, "a route without caller auth needs no secret");
   assert.match(message, /Outside a pod, give a folder holding one file per secret: --secrets-dir DIR .*--cluster emulated\./, output);
   assert.doesNotMatch(output, /"stack"|\n\s+at /);
 });
