@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runPodfn, startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
 
-const FUNCTIONS = fileURLToPath(new URL("../../functions", import.meta.url));
+/** Two bearer routes calling the API (fixtures/serve-local), standing in for the examples a fresh clone serves: a project deletes those. */
+const FUNCTIONS = fileURLToPath(new URL("./fixtures/serve-local", import.meta.url));
 
 describe("podfn serve with no cluster configured (what npm start does on a fresh clone)", () => {
   let home: string;
@@ -30,14 +31,14 @@ describe("podfn serve with no cluster configured (what npm start does on a fresh
     assert.match(first, /running against the embedded emulated cluster; inspect it with: KUBECONFIG=.*admin\.kubeconfig kubectl get pods/);
   });
 
-  test("serves the examples as the local ServiceAccount, with generated local secrets and demo objects", async () => {
+  test("serves the functions as the local ServiceAccount, with generated local secrets and demo objects", async () => {
     const token = await readFile(join(home, ".podfn/secrets/api-token"), "utf8");
     const auth = { authorization: `Bearer ${token}` };
-    const whoami = (await (await fetch(`${url}/whoami`, { headers: auth })).json()) as { username: string };
+    const whoami = (await (await fetch(`${url}/who`, { headers: auth })).json()) as { username: string };
     assert.equal(whoami.username, "system:serviceaccount:default:podfn");
-    const pods = (await (await fetch(`${url}/list-pods`, { headers: auth })).json()) as { pods: { name: string; phase: string }[] };
+    const pods = (await (await fetch(`${url}/pods`, { headers: auth })).json()) as { pods: { name: string; phase: string }[] };
     assert.ok(pods.pods.some((p) => p.phase === "Running"));
-    assert.equal((await fetch(`${url}/list-pods`)).status, 401);
+    assert.equal((await fetch(`${url}/pods`)).status, 401);
   });
 
   test("SIGTERM drains and exits 0", async () => {
@@ -60,7 +61,7 @@ test("serve --cluster real with no credentials exits 2 naming what it tried", as
 test("where NODE_ENV=production (the image), no cluster is an error: serve and run never fall back to the emulated cluster", async () => {
   const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
   try {
-    for (const args of [["serve", "--port", "0"], ["run", "cleanup-finished-jobs"]]) {
+    for (const args of [["serve", "--port", "0"], ["run", "pods"]]) {
       const { code, output } = await runPodfn([...args, "--functions", FUNCTIONS], { HOME: home, NODE_ENV: "production" });
       assert.equal(code, 2, output);
       assert.match(output, /no Kubernetes credentials found; tried: .*the embedded emulated cluster: not used where NODE_ENV=production \(--cluster emulated uses it on purpose\)/);
