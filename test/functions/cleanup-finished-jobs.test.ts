@@ -2,6 +2,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bearer, json, startHarness, until, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedJob, seedPod } from "./helpers/objects.js";
+import cleanupFinishedJobs from "../../functions/cleanup-finished-jobs.js";
 
 const names = async (fn: Deployed) => {
   const out: string[] = [];
@@ -133,4 +134,18 @@ describe("cleanup-finished-jobs", () => {
     assert.equal((await json(res)).dryRun, true);
     assert.equal((await names(fn)).length, 4);
   });
+});
+
+test("deployed by its default export, run() is typed by its schema and its handler (no casts)", async () => {
+  const h = await startHarness();
+  try {
+    const fn = await h.deploy(cleanupFinishedJobs);
+    const { deleted, kept, dryRun } = await fn.run({ olderThanHours: 1 }, { dryRun: true });
+    assert.deepEqual([deleted, kept, dryRun], [[], 0, true]);
+    assert.deepEqual((await fn.run()).deleted, [], "every field has a default: the input may be left out");
+    // @ts-expect-error: a strict schema: a misspelt field is refused, by the type and at run time
+    await assert.rejects(fn.run({ olderThanHour: 1 }), /olderThanHour/);
+  } finally {
+    await h.stop();
+  }
 });
