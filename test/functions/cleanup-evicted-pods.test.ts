@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { InputError } from "podfn";
 import { startHarness, until, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedPod } from "./helpers/objects.js";
+import cleanupEvictedPods from "../../functions/cleanup-evicted-pods.js";
+import { compileFastCheck } from "../../runtime/validate/compile.js";
 
 const names = async (fn: Deployed) => {
   const out: string[] = [];
@@ -75,4 +77,8 @@ describe("cleanup-evicted-pods", () => {
   test("rejects bad input naming the field", async () => {
     await assert.rejects(fn.run({ olderThanMinutes: 0 }), (error: unknown) => error instanceof InputError && error.issues.some((i) => i.path === "olderThanMinutes"));
   });
+});
+
+test("the cleanup-evicted-pods input (a default) compiles to no fast check: zod alone validates it", () => {
+  assert.equal(compileFastCheck(cleanupEvictedPods.input), undefined);
 });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { bearer, json, startHarness, until, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedJob, seedPod } from "./helpers/objects.js";
 import cleanupFinishedJobs from "../../functions/cleanup-finished-jobs.js";
+import { compileFastCheck } from "../../runtime/validate/compile.js";
 
 const names = async (fn: Deployed) => {
   const out: string[] = [];
@@ -148,4 +149,8 @@ test("deployed by its default export, run() is typed by its schema and its handl
   } finally {
     await h.stop();
   }
+});
+
+test("the cleanup-finished-jobs input (a default) compiles to no fast check: zod alone validates it", () => {
+  assert.equal(compileFastCheck(cleanupFinishedJobs.input), undefined);
 });

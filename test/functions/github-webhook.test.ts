@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { assertAgreesOnMutants, assertSeedsPass } from "../validate/agreement.js";
 
 // Read once when the module loads, as in a pod: set before the function is imported.
 process.env.GITHUB_DEPLOYMENT = "web";
@@ -8,6 +9,7 @@ process.env.GITHUB_BRANCH = "release";
 
 const { SECRETS, json, startHarness } = await import("./helpers/harness.js");
 const { seedDeployment } = await import("./helpers/objects.js");
+const { default: githubWebhook } = await import("../../functions/github-webhook.js");
 
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
@@ -91,4 +93,15 @@ describe("github-webhook", () => {
     assert.equal(res.status, 400);
     assert.equal((await json(res)).error.code, "missing_event");
   });
+});
+
+// Its input compiles to the validation fast path, which must agree with zod on it.
+const githubWebhookSeeds = [{}, { zen: "z", ref: "refs/heads/main", after: "abc", deleted: false, repository: { full_name: "a/b", id: 1 }, sender: { login: "x" } }];
+
+test("github-webhook input (loose): every value the fast check accepts, zod accepts and returns unchanged", () => {
+  assertAgreesOnMutants("github-webhook input (loose)", githubWebhook.input!, githubWebhookSeeds);
+});
+
+test("github-webhook input (loose): the valid seeds pass the fast check", () => {
+  assertSeedsPass(githubWebhook.input!, githubWebhookSeeds);
 });

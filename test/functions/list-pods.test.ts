@@ -2,7 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bearer, json, startHarness, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedPod } from "./helpers/objects.js";
-import { formatAge } from "../../functions/list-pods.js";
+import listPods, { formatAge } from "../../functions/list-pods.js";
+import { assertAgreesOnMutants, assertSeedsPass } from "../validate/agreement.js";
 
 describe("list-pods", () => {
   let h: Harness;
@@ -65,4 +66,15 @@ describe("list-pods", () => {
     assert.equal(formatAge(3 * 60 + 5), "3m5s");
     assert.equal(formatAge(26 * 3600 + 120), "1d2h");
   });
+});
+
+// Its input compiles to the validation fast path, which must agree with zod on it.
+const listPodsSeeds = [{}, { labelSelector: "app=x" }, { phase: "Running" }, { labelSelector: "", phase: "Failed" }, { phase: undefined }];
+
+test("list-pods input: every value the fast check accepts, zod accepts and returns unchanged", () => {
+  assertAgreesOnMutants("list-pods input", listPods.input!, listPodsSeeds);
+});
+
+test("list-pods input: the valid seeds pass the fast check", () => {
+  assertSeedsPass(listPods.input!, listPodsSeeds);
 });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { InputError } from "podfn";
 import { startHarness, type Deployed, type Harness } from "./helpers/harness.js";
 import { seedDeployment } from "./helpers/objects.js";
-import { OPT_IN_LABEL, REPLICAS_ANNOTATION } from "../../functions/office-hours.js";
+import officeHours, { OPT_IN_LABEL, REPLICAS_ANNOTATION } from "../../functions/office-hours.js";
+import { assertAgreesOnMutants, assertSeedsPass } from "../validate/agreement.js";
 
 describe("office-hours", () => {
   let h: Harness;
@@ -74,4 +75,15 @@ describe("office-hours", () => {
   test("declares its two schedules with their inputs", () => {
     assert.deepEqual(fn.fn.schedules.map((s) => [s.name, s.cron, s.input]), [["evening", "0 19 * * 1-5", { action: "down" }], ["morning", "0 7 * * 1-5", { action: "up" }]]);
   });
+});
+
+// Its input compiles to the validation fast path, which must agree with zod on it.
+const officeHoursSeeds = [{ action: "down" }, { action: "up" }];
+
+test("office-hours input: every value the fast check accepts, zod accepts and returns unchanged", () => {
+  assertAgreesOnMutants("office-hours input", officeHours.input!, officeHoursSeeds);
+});
+
+test("office-hours input: the valid seeds pass the fast check", () => {
+  assertSeedsPass(officeHours.input!, officeHoursSeeds);
 });
