@@ -1,7 +1,8 @@
 /**
  * The production build (`scripts/build.js`, what `npm run build` and the image ship) runs as
  * the sources do: built into a temporary package with this repository's package.json (its
- * `exports` and `bin`), `podfn list` and `podfn run` work from `dist/`, functions built with
+ * `exports` and `bin`), `podfn list` lists every function of functions/ (whichever a project
+ * keeps) from `dist/`, `podfn run` works from it, functions built with
  * the runtime load from their folder through the runtime's entries and share the CLI's module
  * instances (one zod, bundled once; one `podfn`), a function built apart (its own zod) works
  * too, the lazily loaded dependencies (yaml for a kubeconfig, undici for API calls) work
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { loadFunctions } from "../../runtime/loader.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -88,6 +90,18 @@ export default defineFunction({
 });
 `,
   );
+  // A function calling the API, with the permission it needs.
+  await writeFile(
+    join(shared, "pods.ts"),
+    `import { defineFunction } from "podfn";
+export default defineFunction({
+  name: "pods",
+  schedule: { cron: "0 3 * * *" },
+  permissions: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
+  handler: async ({ kube }) => ({ pods: (await kube.pods.listPage()).items.length }),
+});
+`,
+  );
   // import.meta keeps its meaning in a function compiled to CommonJS.
   await writeFile(
     join(shared, "where.ts"),
@@ -135,11 +149,14 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-test("podfn list runs from the build and lists the compiled examples", async () => {
+test("podfn list runs from the build and lists every function of functions/, compiled", async () => {
+  const names = (await loadFunctions(join(REPO, "functions"))).map((fn) => fn.name);
   const { code, stdout, stderr } = await cli(["list", "--functions", "dist/functions"]);
   assert.equal(code, 0, stderr);
+  const built = (await cli(["list", "--json", "--functions", "dist/functions"])).stdout;
+  assert.deepEqual((JSON.parse(built) as { name: string }[]).map((fn) => fn.name).sort(), names.sort(), built);
   assert.match(stdout, /^NAME +ROUTE/);
-  for (const name of ["list-pods", "office-hours", "whoami"]) assert.match(stdout, new RegExp(`^${name} `, "m"));
+  for (const name of names) assert.match(stdout, new RegExp(`^${name} `, "m"));
 });
 
 test("the package's bin entry runs the build where the sources are absent", async () => {
@@ -151,9 +168,9 @@ test("the package's bin entry runs the build where the sources are absent", asyn
 });
 
 test("podfn run calls the API from the build, with credentials from a kubeconfig", async () => {
-  const { code, stdout, stderr } = await cli(["run", "list-pods", "--functions", "dist/functions", "--cluster", "real", "--kubeconfig", kubeconfig, "--namespace", "default"]);
+  const { code, stdout, stderr } = await cli(["run", "pods", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig, "--namespace", "default"]);
   assert.equal(code, 0, stderr);
-  assert.ok(JSON.parse(stdout) !== null);
+  assert.equal(typeof (JSON.parse(stdout) as { pods: unknown }).pods, "number", stdout);
   assert.match(stderr, /"msg":"using Kubernetes \(credentials found; no request made yet\)"/);
 });
 
