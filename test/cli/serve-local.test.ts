@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runPodfn, startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
 
-/** Two bearer routes calling the API (fixtures/serve-local), standing in for the examples a fresh clone serves: a project deletes those. */
-const FUNCTIONS = fileURLToPath(new URL("./fixtures/serve-local", import.meta.url));
+/** Two bearer routes calling the API (fixtures/who-and-pods), standing in for the examples a fresh clone serves: a project deletes those. */
+const FUNCTIONS = fileURLToPath(new URL("./fixtures/who-and-pods", import.meta.url));
 
 describe("podfn serve with no cluster configured (what npm start does on a fresh clone)", () => {
   let home: string;
