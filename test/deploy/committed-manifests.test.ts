@@ -21,14 +21,11 @@ test("the committed deploy/manifests match what `podfn manifests` generates from
     const { code, stderr } = await manifests(out);
     assert.equal(code, 0, stderr);
     // From functions/, the folder deploy/Dockerfile builds: no note of that; the moving default
-    // image, the two examples that patch or update Deployments and the admission webhook's
-    // cluster-wide configuration are noted.
+    // image is noted first. (Which other notes come depends on the functions a project keeps:
+    // warnings.test.ts and admission/manifests.test.ts pin each kind.)
     const notes = stderr.split("\n").filter(Boolean);
-    assert.equal(notes.length, 4, stderr);
-    assert.match(notes[0]!, /^note: --image podfn:latest is a moving tag/);
-    assert.match(notes[1]!, /^note: ServiceAccount default\/podfn-http may write pod templates \(update deployments\.apps\)/);
-    assert.match(notes[2]!, /^note: ServiceAccount default\/podfn-office-hours may write pod templates \(patch deployments\.apps\)/);
-    assert.match(notes[3]!, /^note: ValidatingWebhookConfiguration podfn\.default is a cluster-wide object: .* needs cert-manager installed/);
+    assert.match(notes[0] ?? "", /^note: --image podfn:latest is a moving tag/, stderr);
+    assert.doesNotMatch(stderr, /deploy\/Dockerfile builds/);
     const fresh = (await readdir(out)).sort();
     const committed = (await readdir(COMMITTED)).filter((f) => f.endsWith(".yaml")).sort();
     const stale = "deploy/manifests is stale: run `npm run manifests` and commit the result";
