@@ -14,6 +14,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadFunctions } from "../../runtime/loader.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -117,7 +118,8 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
     assert.deepEqual(entrypoint.slice(0, 2), ["node", "dist/runtime/cli.js"]);
     const listed = await run(process.execPath, [entrypoint[1]!, "list"], join(image, runWorkdir), { ...env, HOME: join(root, "nohome") });
     assert.equal(listed.code, 0, listed.stderr);
-    for (const name of ["cleanup-finished-jobs", "github-webhook", "whoami"]) assert.match(listed.stdout, new RegExp(`^${name}\\s`, "m"));
+    // Every function of functions/ (the examples, or whichever a project keeps), as the sources load them.
+    for (const { name } of await loadFunctions(join(REPO, "functions"))) assert.match(listed.stdout, new RegExp(`^${name}\\s`, "m"));
     // The packages the built code loads at run time are there (undici, on the first API call), and nothing the bundle holds.
     const loads = await run(process.execPath, ["-e", "require.resolve('undici'); require('cron-parser').CronExpressionParser.parse('*/5 * * * *'); for (const p of ['tsx', 'esbuild', 'zod', 'hono']) { try { require.resolve(p); throw new Error(p + ' is in the image') } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e } }"], join(image, runWorkdir), {});
     assert.equal(loads.code, 0, loads.stderr);
