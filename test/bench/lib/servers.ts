@@ -79,7 +79,15 @@ export function podfnServe(ws: Workspace, name: string, options: PodfnServeOptio
         "--namespace", "default",
         "--log-level", options.logLevel ?? "info",
       ],
-      env: childEnv({ NODE_ENV: "production", ...("env" in options.credentials ? options.credentials.env : {}), ...(options.mode === "src" ? { PODFN_FROM_SOURCE: "1" } : {}) }),
+      env: childEnv({
+        NODE_ENV: "production",
+        // A function with `admission` (an example's webhook) is served as in a pod: with a certificate, on a free port.
+        PODFN_ADMISSION_PORT: "0",
+        PODFN_ADMISSION_CERT_FILE: ws.admission.certFile,
+        PODFN_ADMISSION_KEY_FILE: ws.admission.keyFile,
+        ...("env" in options.credentials ? options.credentials.env : {}),
+        ...(options.mode === "src" ? { PODFN_FROM_SOURCE: "1" } : {}),
+      }),
     }),
   };
 }

@@ -12,7 +12,10 @@
  *   200 generated functions) and their builds in `pkg/dist/fns-*`, made by the same build as
  *   the runtime (functions compiled against the bundled runtime: the shipped shape),
  *   with the run-once and HTTP suites' folders (`test/bench/functions/{run,http}`).
- * - `secrets/`: the caller-auth secrets the functions name.
+ * - `secrets/`: the caller-auth secrets the functions name (the bench's own, and those of
+ *   whatever functions/ holds: the examples, or a project's own).
+ * - `admission/`: a certificate for the admission webhooks of functions/ (served as in a pod,
+ *   where a missing one stops serve).
  */
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -21,6 +24,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { childEnv, runToExit } from "./children.js";
+import { loadFunctions } from "../../../runtime/loader.js";
+import { secretNameOf } from "../../../runtime/testing/caller-secrets.js";
+import { createCertificates } from "../../../runtime/testing/cluster/auth/certs.js";
 import { progress } from "./progress.js";
 
 /** The checkout's root. */
@@ -46,6 +52,8 @@ export interface Workspace {
     many: { dist: string; src: string };
   };
   secretsDir: string;
+  /** The admission webhooks' certificate and key (PEM files). */
+  admission: { certFile: string; keyFile: string };
   /** How many generated functions `functions.many` holds on top of the examples. */
   generated: number;
   remove(): Promise<void>;
@@ -93,10 +101,10 @@ async function listTs(dir: string, out: string[] = []): Promise<string[]> {
   return out;
 }
 
-/** Fill a TypeScript functions folder: the examples, the trivial `hello`, and `generated` more. */
+/** Fill a TypeScript functions folder: the examples (whatever functions/ holds, nested folders too), the trivial `hello`, and `generated` more. */
 async function functionsFolder(dir: string, examples: string, hello: string, generated: number): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const name of await readdir(examples)) if (name.endsWith(".ts") && !name.endsWith(".d.ts")) await cp(join(examples, name), join(dir, name));
+  await cp(examples, dir, { recursive: true });
   await cp(hello, join(dir, "hello.ts"));
   for (let i = 1; i <= generated; i++) await writeFile(join(dir, `gen-${String(i).padStart(3, "0")}.ts`), generatedFunction(i));
 }
@@ -143,7 +151,14 @@ export async function prepareWorkspace(options: { withBuild: boolean; generated:
 
   const secretsDir = join(root, "secrets");
   await mkdir(secretsDir, { recursive: true });
-  for (const name of ["bench-token", "api-token", "alertmanager-token", "github-webhook-secret"]) await writeFile(join(secretsDir, name), name === "bench-token" ? BENCH_TOKEN : `${name}-value-for-benchmarks`, { mode: 0o600 });
+  // serve refuses to start while a caller-auth secret is missing: the bench's own and every one functions/ names.
+  const named = (await loadFunctions(join(REPO, "functions"))).map(secretNameOf).filter((name): name is string => name !== undefined);
+  for (const name of new Set(["bench-token", ...named])) await writeFile(join(secretsDir, name), name === "bench-token" ? BENCH_TOKEN : `${name}-value-for-benchmarks`, { mode: 0o600 });
+  const certificate = await createCertificates();
+  const admission = { certFile: join(root, "admission/tls.crt"), keyFile: join(root, "admission/tls.key") };
+  await mkdir(join(root, "admission"));
+  await writeFile(admission.certFile, certificate.certPem);
+  await writeFile(admission.keyFile, certificate.keyPem, { mode: 0o600 });
 
   return {
     root,
@@ -152,6 +167,7 @@ export async function prepareWorkspace(options: { withBuild: boolean; generated:
     bin: join(REPO, "bin/podfn.js"),
     functions,
     secretsDir,
+    admission,
     generated,
     remove: () => rm(root, { recursive: true, force: true }),
   };
