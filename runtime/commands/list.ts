@@ -96,7 +96,9 @@ export const listCommand = defineCommand({
       io.stdout(JSON.stringify(functions.map(describeFunction), null, 2) + "\n");
       return 0;
     }
-    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", "ADMISSION", "PERMISSIONS"]];
+    // The ADMISSION column only where some function is a webhook: most folders have none.
+    const webhooks = functions.some((fn) => fn.admission);
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", ...(webhooks ? ["ADMISSION"] : []), "PERMISSIONS"]];
     for (const fn of functions) {
       rows.push([
         fn.name,
@@ -104,7 +106,7 @@ export const listCommand = defineCommand({
         describeAuth(fn),
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
         fn.watches.map(describeWatch).join("; ") || "-",
-        fn.admission ? describeAdmission(fn.admission) : "-",
+        ...(webhooks ? [fn.admission ? describeAdmission(fn.admission) : "-"] : []),
         mergedRules(servingPermissions(fn)).map(describeRule).join("; ") || "-",
       ]);
     }

@@ -1,8 +1,13 @@
+/**
+ * The admission webhook the README shows (require-owner-label, a fixture here: an example in
+ * functions/ would make every deployment of the examples need cert-manager): refuses a
+ * Deployment without an owner label, warns of pods without one, lets deletions through.
+ */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
-import requireOwnerLabel from "../../functions/require-owner-label.js";
-import { startHarness, type Deployed, type Harness } from "./helpers/harness.js";
+import { startHarness, type Deployed, type Harness } from "../../runtime/testing/index.js";
+import requireOwnerLabel from "./fixtures/require-owner-label.js";
 
 const deployment = (labels: Record<string, string> = {}, podLabels: Record<string, string> = {}): Deployment => ({
   apiVersion: "apps/v1",
