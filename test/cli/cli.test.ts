@@ -80,13 +80,13 @@ describe("podfn CLI", () => {
     assert.match(stderr, /--port needs a value, and "-1" looks like an option \(write --port=-1 to give it anyway\)/);
   });
 
-  test("list prints a table of name, route, auth, schedules, watches, admission and permissions", async () => {
+  test("list prints a table of name, route, auth, schedules, watches and permissions (admission only where a function is a webhook: test/admission)", async () => {
     const { code, stdout } = await cli(["list", "--functions", "good"]);
     assert.equal(code, 0, stdout);
     const lines = stdout.trim().split("\n");
-    assert.match(lines[0]!, /^NAME +ROUTE +AUTH +SCHEDULES +WATCHES +ADMISSION +PERMISSIONS$/);
-    assert.match(lines[1]!, /^hello +GET \/hello +none +- +- +- +-$/);
-    assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +- +- +list,delete batch\/jobs$/);
+    assert.match(lines[0]!, /^NAME +ROUTE +AUTH +SCHEDULES +WATCHES +PERMISSIONS$/);
+    assert.match(lines[1]!, /^hello +GET \/hello +none +- +- +-$/);
+    assert.match(lines[2]!, /^tidy +- +- +0 \* \* \* \*; 30 2 \* \* \* Europe\/Paris +- +list,delete batch\/jobs$/);
   });
 
   test("list shows a watch's rights and declared ones on the same resource as one rule", async () => {
