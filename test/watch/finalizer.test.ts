@@ -20,7 +20,7 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import { servingPermissions } from "../../runtime/requirements.js";
 import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
 import { captureLogs, until } from "../schedule/helpers.js";
-import { watchRecorder, type Watched } from "./helpers.js";
+import { watchRecorder, wrappingResourceMethod, type Watched } from "./helpers.js";
 
 const NS = "default";
 const FINALIZER = "podfn.example.com/cleanup";
@@ -33,24 +33,10 @@ before(async () => {
 
 /** A client whose resource clients' patches answer `ms` late: the watch reads their events first. */
 function latePatches(kube: KubeClient, ms: number): KubeClient {
-  return new Proxy(kube, {
-    get(target, prop, receiver) {
-      if (prop !== "resource") return Reflect.get(target, prop, receiver);
-      return (type: Parameters<KubeClient["resource"]>[0]) => {
-        const resource = target.resource(type);
-        return new Proxy(resource, {
-          get(r, p) {
-            const value = Reflect.get(r, p, r) as unknown;
-            if (p !== "patch") return typeof value === "function" ? value.bind(r) : value;
-            return async (...args: Parameters<typeof resource.patch>) => {
-              const answer = await resource.patch(...args);
-              await sleep(ms);
-              return answer;
-            };
-          },
-        });
-      };
-    },
+  return wrappingResourceMethod(kube, "patch", async (send, args) => {
+    const answer = await send(...args);
+    await sleep(ms);
+    return answer;
   });
 }
 

@@ -80,3 +80,26 @@ export async function deployWithWatchVerbs(file: Pick<ReturnType<typeof clusterF
   const kube = await file.client(await file.cluster().serviceAccount(namespace, "podfn-http"));
   return { kube, setVerbs: (v: string[]) => applyObjects(admin, [withVerbs(v)] as KubeObject[]) };
 }
+
+/**
+ * `kube` whose resource clients send `method` (`patch`, `patchStatus`) through `wrap`, given the
+ * real call and its arguments; every other member as it is. For counting or delaying writes.
+ */
+export function wrappingResourceMethod(kube: KubeClient, method: "patch" | "patchStatus", wrap: (send: (...args: unknown[]) => Promise<unknown>, args: unknown[]) => Promise<unknown>): KubeClient {
+  return new Proxy(kube, {
+    get(target, prop, receiver) {
+      if (prop !== "resource") return Reflect.get(target, prop, receiver);
+      return (type: Parameters<KubeClient["resource"]>[0]) => {
+        const resource = target.resource(type);
+        return new Proxy(resource, {
+          get(r, p) {
+            const value = Reflect.get(r, p, r) as unknown;
+            if (p !== method) return typeof value === "function" ? value.bind(r) : value;
+            const send = (value as (...args: unknown[]) => Promise<unknown>).bind(r);
+            return (...args: unknown[]) => wrap(send, args);
+          },
+        });
+      };
+    },
+  });
+}

@@ -14,6 +14,7 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import type { LoadedFunction } from "../../runtime/function.js";
 import type { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs } from "../schedule/helpers.js";
+import { wrappingResourceMethod } from "./helpers.js";
 
 export const NS = "default";
 
@@ -70,31 +71,18 @@ export const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 export function countingStatusWrites(kube: KubeClient, before?: (n: number, name: string) => Promise<void>): { kube: KubeClient; writes: string[]; answers: string[] } {
   const writes: string[] = [];
   const answers: string[] = [];
-  const wrapped = new Proxy(kube, {
-    get(target, prop, receiver) {
-      if (prop !== "resource") return Reflect.get(target, prop, receiver);
-      return (type: Parameters<KubeClient["resource"]>[0]) => {
-        const resource = target.resource(type);
-        return new Proxy(resource, {
-          get(r, p) {
-            const value = Reflect.get(r, p, r) as unknown;
-            if (p !== "patchStatus") return typeof value === "function" ? value.bind(r) : value;
-            return async (...args: Parameters<typeof resource.patchStatus>) => {
-              writes.push(args[0]);
-              await before?.(writes.length, args[0]);
-              try {
-                const written = await resource.patchStatus(...args);
-                answers.push("written");
-                return written;
-              } catch (error) {
-                answers.push((error as { code?: string }).code ?? "error");
-                throw error;
-              }
-            };
-          },
-        });
-      };
-    },
+  const wrapped = wrappingResourceMethod(kube, "patchStatus", async (send, args) => {
+    const name = args[0] as string;
+    writes.push(name);
+    await before?.(writes.length, name);
+    try {
+      const written = await send(...args);
+      answers.push("written");
+      return written;
+    } catch (error) {
+      answers.push((error as { code?: string }).code ?? "error");
+      throw error;
+    }
   });
   return { kube: wrapped, writes, answers };
 }
