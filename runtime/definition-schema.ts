@@ -182,6 +182,7 @@ function buildDefinitionSchema() {
       concurrency: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WATCH_CONCURRENCY, `must be at most ${MAX_WATCH_CONCURRENCY}`).optional(),
       retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
       coalesce: z.boolean().optional(),
+      generationChanges: z.boolean().optional(),
       resyncSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1 (second)").max(MAX_WATCH_RESYNC_SECONDS, `must be at most ${MAX_WATCH_RESYNC_SECONDS} (a week)`).optional(),
       finalizer: z.string().refine(isOwnableFinalizer, 'must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)').optional(),
       status: z

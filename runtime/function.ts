@@ -237,6 +237,15 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
    */
   coalesce?: boolean;
   /**
+   * Call on `MODIFIED` only when the object's `metadata.generation` changed (controller-runtime's
+   * GenerationChangedPredicate): a change of the spec, for resources that count generations
+   * (custom resources, Deployments, Jobs...); a status, label or annotation edit calls nothing.
+   * An object without a generation (ConfigMaps, Secrets, Pods on 1.32) is called for every
+   * change, as without it. `ADDED`, `DELETED`, `RESYNC` and `FINALIZE` calls are as they are, and
+   * a finalizer is still added and removed. Default false.
+   */
+  generationChanges?: boolean;
+  /**
    * Call the function again for every object the watch knows, every this many seconds, with the
    * event `RESYNC` and the object's latest known state (whatever `events` says): for handlers
    * whose decision changes with time alone (an age, a deadline) or that should mend what a
@@ -615,6 +624,8 @@ export interface LoadedWatch {
   retries: number;
   /** Whether only an object's latest queued change is called (default false). */
   coalesce: boolean;
+  /** `generationChanges`: a MODIFIED with the generation last seen calls nothing. */
+  generationChanges: boolean;
   /** Absent: no resync. */
   resyncSeconds?: number;
   /** Absent: no finalizer. */

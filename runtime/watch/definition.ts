@@ -155,6 +155,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     concurrency: w.concurrency ?? DEFAULT_WATCH_CONCURRENCY,
     retries: w.retries ?? DEFAULT_WATCH_RETRIES,
     coalesce: w.coalesce ?? false,
+    generationChanges: w.generationChanges ?? false,
     ...(w.resyncSeconds !== undefined ? { resyncSeconds: w.resyncSeconds } : {}),
     ...(w.finalizer !== undefined ? { finalizer: w.finalizer } : {}),
     ...(w.status !== undefined ? { status: { condition: (w.status === true ? undefined : w.status.condition) ?? DEFAULT_CONDITION } } : {}),

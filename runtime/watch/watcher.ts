@@ -10,7 +10,8 @@
  * unless a newer change of the object is queued by then (its call has the newer object); the
  * pause holds no slot, and the object's later calls wait for it. With `coalesce`, a call whose
  * turn comes with a newer change of its object queued is skipped (counted, logged at debug).
- * With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
+ * With `generationChanges`, a `MODIFIED` of the generation the object's last event had calls
+ * nothing (a status or metadata edit). With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
  * `RESYNC` call each period unless a call about it is pending. With a `finalizer`, each object
  * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
  * (with the object read again), made until it succeeds, after which the finalizer is removed
@@ -104,6 +105,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   let resourceVersion: string | undefined;
   // What the watch knows, across its restarts: a list after a 410 reports what vanished meanwhile.
   const store = new Map<string, KubeObject>();
+  // With `generationChanges`: the generation each object had at its last event, across restarts.
+  const generations = watch.generationChanges ? new Map<string, number | undefined>() : undefined;
   // Resync ends with the watch: at shutdown, or when it stops for good (a 400 or 422).
   const watching = new AbortController();
   // Every resync call in flight listens to it, as to the shutdown signal.
@@ -150,8 +153,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         const known = writing === undefined || (await settledWithin(writing, OWN_WRITE_WAIT_MS));
         if (signal.aborted) break;
         if (type === "DELETED") run.own.forget(key);
-        else if (known && run.own.consume(key, object)) continue;
-        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type));
+        const sameGeneration = generations !== undefined && sameGenerationAsBefore(generations, type, key, object);
+        if (type !== "DELETED" && known && run.own.consume(key, object)) continue;
+        // A MODIFIED of the generation last seen calls nothing (`generationChanges`); a finalizer's step still runs.
+        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type) && !sameGeneration);
         if (step === undefined) continue;
         await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known));
       }
@@ -176,6 +181,21 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   unlinkWatching();
   await resyncing;
   await queue.idle();
+}
+
+/**
+ * Whether a `MODIFIED` of `object` has the generation its last event had (`generationChanges`),
+ * remembering this event's; an object without a generation never has.
+ */
+function sameGenerationAsBefore(generations: Map<string, number | undefined>, type: string, key: string, object: KubeObject): boolean {
+  if (type === "DELETED") {
+    generations.delete(key);
+    return false;
+  }
+  const generation = object.metadata?.generation;
+  const before = generations.get(key);
+  generations.set(key, generation);
+  return type === "MODIFIED" && generation !== undefined && before === generation;
 }
 
 /**

@@ -23,7 +23,7 @@ const problems = (definition: Record<string, unknown>): string[] => {
 
 test("a built-in resource by its RBAC name, with the defaults and the rule it implies", () => {
   const fn = loaded({ name: "w", watch: { resource: "jobs.batch", events: ["MODIFIED", "MODIFIED"] }, permissions: [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }], handler() {} });
-  assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4, retries: 3, coalesce: false }]);
+  assert.deepEqual(fn.watches, [{ name: "jobs.batch", type: { group: "batch", version: "v1", resource: "jobs", namespaced: true }, events: ["MODIFIED"], concurrency: 4, retries: 3, coalesce: false, generationChanges: false }]);
   // The declared permissions stay as declared (a CronJob of the function gets those); serving adds the watch's.
   assert.deepEqual(fn.permissions, [{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
   assert.deepEqual(servingPermissions(fn), [
@@ -38,7 +38,7 @@ test("a built-in resource by its RBAC name, with the defaults and the rule it im
 
 test("another type as {group, version, resource, namespaced}", () => {
   const fn = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop" }, handler() {} });
-  assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4, retries: 3, coalesce: false });
+  assert.deepEqual(fn.watches[0], { name: "widgets.example.com", type: { group: "example.com", version: "v1alpha1", resource: "widgets", namespaced: true }, namespace: "shop", events: ["ADDED", "MODIFIED", "DELETED"], concurrency: 4, retries: 3, coalesce: false, generationChanges: false });
   assert.deepEqual(servingPermissions(fn), [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list", "watch"], namespace: "shop" }]);
   assert.equal(loaded({ name: "w", watch: { resource: "pods", resyncSeconds: 600 }, handler() {} }).watches[0]!.resyncSeconds, 600);
   const clusterWide = loaded({ name: "w", watch: { resource: { group: "example.com", version: "v1", resource: "gadgets", namespaced: false } }, handler() {} });
@@ -53,12 +53,13 @@ test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   assert.deepEqual(problems({ watch: { resource: "pods", events: ["BOOKMARK"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED"]);
-  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, resyncSeconds, finalizer, status, name)']);
+  assert.deepEqual(problems({ watch: { resource: "pods", selector: "app=web" } }), ['watch: unknown key "selector" (it takes resource, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, generationChanges, resyncSeconds, finalizer, status, name)']);
   assert.deepEqual(problems({ watch: { resource: "pods", fieldSelctor: "a" } }), ['watch: unknown key "fieldSelctor": did you mean "fieldSelector"?']);
   assert.deepEqual(problems({ watch: { resource: "pods", concurrency: 0 } }), ["watch.concurrency: must be at least 1"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: -1 } }), ["watch.retries: must be 0 (never) or more"]);
   assert.deepEqual(problems({ watch: { resource: "pods", retries: 1.5 } }), ["watch.retries: must be a whole number"]);
   assert.deepEqual(problems({ watch: { resource: "pods", coalesce: "yes" } }), ["watch.coalesce: Invalid input: expected boolean, received string"]);
+  assert.deepEqual(problems({ watch: { resource: "pods", generationChanges: 1 } }), ["watch.generationChanges: Invalid input: expected boolean, received number"]);
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 0 } }), ["watch.resyncSeconds: must be at least 1 (second)"]);
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 0.5 } }), ["watch.resyncSeconds: must be a whole number of seconds"]);
   assert.deepEqual(problems({ watch: { resource: "pods", resyncSeconds: 604_801 } }), ["watch.resyncSeconds: must be at most 604800 (a week)"]);
