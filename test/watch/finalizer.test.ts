@@ -11,21 +11,19 @@
 import { test, before, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import assert from "node:assert/strict";
-import { applyObjects } from "../../runtime/testing/apply.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
-import { generateManifests } from "../../runtime/deploy/index.js";
-import { runWatches } from "../../runtime/watch/watcher.js";
 import { servingPermissions } from "../../runtime/requirements.js";
 import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
-import { captureLogs, until } from "../schedule/helpers.js";
-import { watchRecorder, wrappingResourceMethod, type Watched } from "./helpers.js";
+import { until } from "../schedule/helpers.js";
+import { deployed as deployWatches, watchRecorder, wrappingResourceMethod, type Watched } from "./helpers.js";
 
 const NS = "default";
 const FINALIZER = "podfn.example.com/cleanup";
 let admin: KubeClient;
-const { cluster, client } = clusterForFile(NS);
+const file = clusterForFile(NS);
+const { cluster, client } = file;
 
 before(async () => {
   admin = await client();
@@ -40,26 +38,9 @@ function latePatches(kube: KubeClient, ms: number): KubeClient {
   });
 }
 
-/** The functions deployed as the manifests would, their watches run as the HTTP ServiceAccount (stopped after the test, whatever happens). */
-async function deployed(t: TestContext, fns: LoadedFunction[], options: { patchDelayMs?: number; retryDelayMs?: number } = {}) {
-  await applyObjects(admin, generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects));
-  const account = await client(await cluster().serviceAccount(NS, "podfn-http"));
-  const kube = options.patchDelayMs === undefined ? account : latePatches(account, options.patchDelayMs);
-  const stop = new AbortController();
-  const { logger, lines } = captureLogs();
-  const done = runWatches({ functions: fns, kube, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
-  t.after(async () => {
-    stop.abort();
-    await done;
-  });
-  return {
-    lines,
-    async stop() {
-      stop.abort();
-      await done;
-    },
-  };
-}
+/** The functions deployed as the manifests would, their watches run as the HTTP ServiceAccount (its patches `patchDelayMs` late). */
+const deployed = (t: TestContext, fns: LoadedFunction[], options: { patchDelayMs?: number; retryDelayMs?: number } = {}) =>
+  deployWatches(t, file, fns, { ...(options.patchDelayMs !== undefined ? { wrap: (kube: KubeClient) => latePatches(kube, options.patchDelayMs!) } : {}), ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}) });
 
 type Seen = { event: string; name: string; finalizers: string[]; deleting: boolean };
 

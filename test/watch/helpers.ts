@@ -4,7 +4,7 @@
  * function's watches with their log lines and call counters at hand, and deploying a function
  * with its watch's rights narrowed (a refused watch).
  */
-import { before } from "node:test";
+import { before, type TestContext } from "node:test";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import type { Role } from "kubernetes-types/rbac/v1.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
@@ -102,4 +102,30 @@ export function wrappingResourceMethod(kube: KubeClient, method: "patch" | "patc
       };
     },
   });
+}
+
+/**
+ * `fns` deployed as the manifests would (`role` may change the HTTP workload's Role first), their
+ * watches run as the HTTP ServiceAccount (of namespace `default`) through `wrap`, a failed call
+ * retried after `retryDelayMs` (20), stopped after the test, whatever happens.
+ */
+export async function deployed(t: TestContext, file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role; retryDelayMs?: number } = {}) {
+  const admin = await file.client();
+  const objects = generateManifests(fns, { namespace: "default" }).flatMap((g) => g.objects);
+  await applyObjects(admin, objects.map((o) => (o.kind === "Role" && options.role ? options.role(o as Role) : o)) as KubeObject[]);
+  const account = await file.client(await file.cluster().serviceAccount("default", "podfn-http"));
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: fns, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
+  t.after(async () => {
+    stop.abort();
+    await done;
+  });
+  return {
+    lines,
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
 }

@@ -1,20 +1,14 @@
 /**
  * @module test/watch/status-helpers
  * What the tests of a watch's `status` share: a Backup custom resource with a status
- * subresource (its status open to any field), functions deployed with their generated RBAC and
- * their watches run as the HTTP workload's ServiceAccount, a client that counts the status
+ * subresource (its status open to any field), `deployed` (helpers.ts: functions deployed with
+ * their generated RBAC, their watches run as the HTTP workload's ServiceAccount), a client that counts the status
  * writes (and may do something just before one), and a Backup's condition read back.
  */
-import type { TestContext } from "node:test";
-import type { Role } from "kubernetes-types/rbac/v1.js";
-import { applyObjects } from "../../runtime/testing/apply.js";
 import type { KubeClient, KubeObject, ResourceType } from "../../runtime/kube/api.js";
-import { generateManifests } from "../../runtime/deploy/index.js";
-import { runWatches } from "../../runtime/watch/watcher.js";
-import type { LoadedFunction } from "../../runtime/function.js";
-import type { clusterForFile } from "../helpers/cluster-clients.js";
-import { captureLogs } from "../schedule/helpers.js";
 import { wrappingResourceMethod } from "./helpers.js";
+
+export { deployed } from "./helpers.js";
 
 export const NS = "default";
 
@@ -87,27 +81,3 @@ export function countingStatusWrites(kube: KubeClient, before?: (n: number, name
   return { kube: wrapped, writes, answers };
 }
 
-/**
- * `fns` deployed as the manifests would (`role` may change the HTTP workload's Role first), their
- * watches run as the HTTP ServiceAccount through `wrap` (stopped after the test, whatever happens).
- */
-export async function deployed(t: TestContext, file: ReturnType<typeof clusterForFile>, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role } = {}) {
-  const admin = await file.client();
-  const objects = generateManifests(fns, { namespace: NS }).flatMap((g) => g.objects);
-  await applyObjects(admin, objects.map((o) => (o.kind === "Role" && options.role ? options.role(o as Role) : o)) as KubeObject[]);
-  const account = await file.client(await file.cluster().serviceAccount(NS, "podfn-http"));
-  const stop = new AbortController();
-  const { logger, lines } = captureLogs();
-  const done = runWatches({ functions: fns, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => 20 }, stop.signal);
-  t.after(async () => {
-    stop.abort();
-    await done;
-  });
-  return {
-    lines,
-    async stop() {
-      stop.abort();
-      await done;
-    },
-  };
-}
