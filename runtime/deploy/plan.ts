@@ -23,7 +23,7 @@ export interface HttpWorkload {
   leaseName?: string;
   /** Some function authenticates callers by ServiceAccount (TokenReview). */
   tokenReviews: boolean;
-  /** Kubernetes Secrets of bearer and HMAC caller auth, read from files. */
+  /** Kubernetes Secrets mounted as files: bearer and HMAC caller auth, and the functions' own (`secrets`); a name may repeat. */
   secrets: string[];
   /** Bearer secrets read from environment variables (`env`): each set from its Secret. */
   environmentSecrets: { variable: string; secret: string }[];
@@ -91,8 +91,8 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
       permissions,
       ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
       tokenReviews: usesServiceAccountAuth(served),
-      // The callers' (caller auth) and the functions' own (`secrets`), one mount each.
-      secrets: [...new Set([...referencedSecrets(served), ...served.flatMap((fn) => fn.secrets)])].sort(),
+      // The callers' (caller auth) and the functions' own (`secrets`): podSpec mounts each name once.
+      secrets: [...referencedSecrets(served), ...served.flatMap((fn) => fn.secrets)],
       environmentSecrets: secretVariables,
       usesApi: usesKubeApi(served),
       configuration: configurationOf(served, options.env, new Set(secretVariables.map((s) => s.variable))),
