@@ -48,6 +48,7 @@ export type {
   AdmissionContext,
   AdmissionDecision,
   AdmissionFunctionDefinition,
+  AdmissionMatchCondition,
   AdmissionOperation,
   AdmissionRequest,
   AdmissionResponse,

@@ -17,6 +17,9 @@ export const ADMISSION_SCOPES = ["Namespaced", "Cluster", "*"] as const;
 export const FAILURE_POLICIES = ["Fail", "Ignore"] as const;
 export const SIDE_EFFECTS = ["None", "NoneOnDryRun"] as const;
 export const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"] as const;
+export const REINVOCATION_POLICIES = ["Never", "IfNeeded"] as const;
+/** Kubernetes' limit on a webhook's `matchConditions`. */
+export const MAX_MATCH_CONDITIONS = 64;
 /** Kubernetes' bounds and default of a webhook's `timeoutSeconds`. */
 export const MIN_TIMEOUT_SECONDS = 1;
 export const MAX_TIMEOUT_SECONDS = 30;
@@ -33,7 +36,8 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const API_GROUP = /^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 
 const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
-const ADMISSION = keys("type", "rules", "failurePolicy", "timeoutSeconds", "sideEffects", "namespaceSelector", "objectSelector");
+const ADMISSION = keys("type", "rules", "failurePolicy", "timeoutSeconds", "sideEffects", "namespaceSelector", "objectSelector", "matchConditions", "reinvocationPolicy");
+const MATCH_CONDITION = keys("name", "expression");
 const RULE = keys("operations", "resource", "scope");
 const RESOURCE_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const SELECTOR = keys("matchLabels", "matchExpressions");
@@ -48,6 +52,7 @@ export const ADMISSION_KEYS_BY_PATH: Record<string, ReadonlySet<string>> = {
   "admission.objectSelector": SELECTOR,
   "admission.namespaceSelector.matchExpressions": EXPRESSION,
   "admission.objectSelector.matchExpressions": EXPRESSION,
+  "admission.matchConditions": MATCH_CONDITION,
 };
 
 /** The zod schema of `admission` (definition-schema.ts puts it in the definition's). */
@@ -92,6 +97,17 @@ export function admissionZodSchema(z: typeof Zod) {
     sideEffects: z.enum(SIDE_EFFECTS, { error: 'must be "None" or "NoneOnDryRun" (a webhook with other side effects could not be called for dry runs)' }).optional(),
     namespaceSelector: selector.optional(),
     objectSelector: selector.optional(),
+    matchConditions: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(LABEL_KEY, "must be a qualified name such as exclude-leases or example.com/skip-system (at most 63 characters after an optional DNS prefix and '/')"),
+          expression: z.string({ error: "is required: a CEL expression that evaluates to a bool" }).refine((e) => e.trim() !== "", "must be a CEL expression that evaluates to a bool"),
+        }),
+      )
+      .min(1, "list at least one condition, or leave matchConditions out")
+      .max(MAX_MATCH_CONDITIONS, `must have at most ${MAX_MATCH_CONDITIONS} conditions (the API server's limit)`)
+      .optional(),
+    reinvocationPolicy: z.enum(REINVOCATION_POLICIES, { error: 'must be "Never" or "IfNeeded"' }).optional(),
   });
 }
 
@@ -151,8 +167,14 @@ export function acceptsAdmission(v: unknown): boolean {
     optional(v.timeoutSeconds, (n) => typeof n === "number" && Number.isInteger(n) && n >= MIN_TIMEOUT_SECONDS && n <= MAX_TIMEOUT_SECONDS) &&
     optional(v.sideEffects, oneOf(SIDE_EFFECTS)) &&
     optional(v.namespaceSelector, selector) &&
-    optional(v.objectSelector, selector)
+    optional(v.objectSelector, selector) &&
+    optional(v.matchConditions, (list) => arrayOf(list, matchCondition) && (list as unknown[]).length <= MAX_MATCH_CONDITIONS) &&
+    optional(v.reinvocationPolicy, oneOf(REINVOCATION_POLICIES))
   );
+}
+
+function matchCondition(v: unknown): boolean {
+  return strict(v, MATCH_CONDITION) && matches(LABEL_KEY)(v.name) && typeof v.expression === "string" && v.expression.trim() !== "";
 }
 
 /** Fields an admission function cannot have, and why. */
@@ -175,7 +197,17 @@ export function admissionProblems(written: Record<string, unknown>): Array<[stri
   if (written.admission === undefined) return [];
   const out: Array<[string, string]> = [];
   for (const [field, why] of Object.entries(NOT_WITH_ADMISSION)) if (written[field] !== undefined) out.push([field, `not taken by an admission function: ${why}`]);
-  const rules = isObject(written.admission) && Array.isArray(written.admission.rules) ? (written.admission.rules as unknown[]) : [];
+  const admission = isObject(written.admission) ? written.admission : {};
+  if (admission.reinvocationPolicy !== undefined && admission.type === "validating") {
+    out.push(["admission.reinvocationPolicy", "only a mutating webhook is called again after other webhooks' changes: leave reinvocationPolicy out of a validating one"]);
+  }
+  const seen = new Set<unknown>();
+  (Array.isArray(admission.matchConditions) ? (admission.matchConditions as unknown[]) : []).forEach((c, i) => {
+    if (!isObject(c) || typeof c.name !== "string") return;
+    if (seen.has(c.name)) out.push([`admission.matchConditions[${i}].name`, `${JSON.stringify(c.name)} is already the name of another condition: each needs its own`]);
+    seen.add(c.name);
+  });
+  const rules = Array.isArray(admission.rules) ? (admission.rules as unknown[]) : [];
   rules.forEach((r, i) => {
     if (!isObject(r)) return;
     const at = `admission.rules[${i}]`;
@@ -226,6 +258,8 @@ export function loadAdmission(a: AdmissionTrigger, name: string): LoadedAdmissio
     sideEffects: a.sideEffects ?? "None",
     ...(a.namespaceSelector ? { namespaceSelector: copySelector(a.namespaceSelector) } : {}),
     ...(a.objectSelector ? { objectSelector: copySelector(a.objectSelector) } : {}),
+    ...(a.matchConditions ? { matchConditions: a.matchConditions.map((c) => ({ name: c.name, expression: c.expression })) } : {}),
+    ...(a.type === "mutating" ? { reinvocationPolicy: a.reinvocationPolicy ?? "Never" } : {}),
     path: admissionPath(name),
     deadlineMs: deadlineMs(timeoutSeconds),
   };

@@ -78,6 +78,31 @@ export interface AdmissionTrigger<R extends AdmissionResource = AdmissionResourc
   namespaceSelector?: LabelSelector;
   /** Only objects these labels select. */
   objectSelector?: LabelSelector;
+  /**
+   * Only requests for which every one of these CEL expressions is true (at most 64; Kubernetes'
+   * `matchConditions`, evaluated by the API server before it calls the webhook). Each sees
+   * `object`, `oldObject` (null when absent), `request` (the AdmissionRequest) and `authorizer`.
+   * A request a condition leaves out is let through without a call; an expression that fails to
+   * evaluate is treated as `failurePolicy` says.
+   *
+   * @example
+   * matchConditions: [{ name: "not-system", expression: "!request.userInfo.username.startsWith('system:')" }]
+   */
+  matchConditions?: AdmissionMatchCondition[];
+  /**
+   * Mutating webhooks only: `"IfNeeded"` has the API server call the webhook once more when a
+   * later mutating webhook changed the object after it (the handler must then be idempotent).
+   * Default `"Never"`, as Kubernetes.
+   */
+  reinvocationPolicy?: "Never" | "IfNeeded";
+}
+
+/** One of a webhook's `matchConditions`: a qualified name and a CEL expression evaluating to a bool. */
+export interface AdmissionMatchCondition {
+  /** A qualified name (`exclude-leases`, `example.com/skip-system`), unique among the webhook's conditions. */
+  name: string;
+  /** CEL, evaluating to a bool: the webhook is called only when every condition is true. */
+  expression: string;
 }
 
 /** A webhook's decision: let the request through, or deny it with a message. */
@@ -162,6 +187,9 @@ export interface LoadedAdmission {
   sideEffects: "None" | "NoneOnDryRun";
   namespaceSelector?: LabelSelector;
   objectSelector?: LabelSelector;
+  matchConditions?: AdmissionMatchCondition[];
+  /** Set for a mutating webhook only. */
+  reinvocationPolicy?: "Never" | "IfNeeded";
   /** Where `podfn serve` serves it on the webhook port: `/admission/<name>`. */
   path: string;
   /** When the handler's answer is due (ms after the request arrived): a little before `timeoutSeconds`. */

@@ -59,6 +59,7 @@ function webhookOf(fn: LoadedFunction, service: string, options: { app: string; 
     timeoutSeconds: a.timeoutSeconds,
     namespaceSelector: namespaceSelector(options.namespace, a.namespaceSelector),
     ...(a.objectSelector ? { objectSelector: a.objectSelector } : {}),
+    ...(a.matchConditions ? { matchConditions: a.matchConditions } : {}),
   };
 }
 
@@ -98,8 +99,8 @@ export function admissionObjects(functions: readonly LoadedFunction[], options: 
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: "MutatingWebhookConfiguration",
       metadata: { name, labels, annotations },
-      // A mutating webhook is called once per request (no reinvocation after other webhooks' changes).
-      webhooks: mutating.map((fn): MutatingWebhook => ({ ...webhookOf(fn, service, options), reinvocationPolicy: "Never" })),
+      // Called again after later mutating webhooks' changes only when the function says so (IfNeeded).
+      webhooks: mutating.map((fn): MutatingWebhook => ({ ...webhookOf(fn, service, options), reinvocationPolicy: fn.admission!.reinvocationPolicy ?? "Never" })),
     };
     out.push(configuration as KubeObject);
   }

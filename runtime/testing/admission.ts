@@ -5,7 +5,8 @@
  * operation, kind and resource filled in from the object and the function's first rule), and a
  * deployed function's `review()` (harness.ts) answers it through the same code as `podfn
  * serve`'s webhook port, as the function's ServiceAccount, applying a mutating webhook's patch
- * to give the object as the API server would then write it.
+ * to give the object as the API server would then write it. A webhook with `matchConditions` is
+ * called only when the API server would call it (admission-conditions.ts).
  */
 import { randomUUID } from "node:crypto";
 import { applyPatch } from "rfc6902";
@@ -15,13 +16,22 @@ import type { LoadedFunction } from "../function.js";
 import { PodfnError } from "../errors.js";
 import { decideReview } from "../admission/decide.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
+import { evaluateMatchConditions } from "./admission-conditions.js";
 
 /** What a test says of a request; the rest is filled in (see `admissionReview`). */
 export type ReviewFields = Partial<AdmissionRequest>;
 
 /** What the webhook answered, and the object as it would be written. */
 export interface ReviewResult {
-  /** The AdmissionResponse (`allowed`, `status`, `warnings`, `patch`...). */
+  /**
+   * Whether the API server calls the webhook for this request: false when one of its
+   * `matchConditions` is false (the request goes on: `response.allowed` is true), or one cannot
+   * be evaluated (as `failurePolicy` says: refused under Fail, `response.allowed` false).
+   */
+  called: boolean;
+  /** Why it is not called (the condition, by index and name), when it is not. */
+  notCalledBecause?: string;
+  /** The AdmissionResponse (`allowed`, `status`, `warnings`, `patch`...); without a call, only `uid` and `allowed`. */
   response: AdmissionResponse;
   /** The request's object with the webhook's patch applied (a mutating webhook's answer); the request's object when there is none. */
   object?: KubeObject | null;
@@ -76,6 +86,11 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction):
 export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | AdmissionReview, namespace: string, kube: KubeClient, logger: Logger): Promise<ReviewResult> {
   if (!fn.admission) throw new PodfnError("not_admission", `${fn.name} has no admission webhook: review() answers only functions with \`admission\``);
   const review = "request" in fields && (fields as AdmissionReview).kind === "AdmissionReview" ? (fields as AdmissionReview) : admissionReview({ namespace, ...(fields as ReviewFields) }, fn);
+  const verdict = review.request ? await evaluateMatchConditions(fn.admission, review.request) : { call: true as const };
+  if (!verdict.call) {
+    const original = review.request!.object;
+    return { called: false, notCalledBecause: verdict.reason, response: { uid: review.request!.uid, allowed: !verdict.refused }, ...(original !== undefined ? { object: original as KubeObject | null } : {}), patch: [] };
+  }
   // As on the wire: what the handler gets is what JSON carries.
   const answer = await decideReview(fn, JSON.parse(JSON.stringify(review)), randomUUID(), { kube, logger });
   if (answer.status !== 200 || !("response" in answer.body) || !answer.body.response) throw new ReviewRefusedError(`the webhook refused the review: ${JSON.stringify(answer.body)}`);
@@ -87,5 +102,5 @@ export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | Admi
     const failures = applyPatch(object, patch as Parameters<typeof applyPatch>[1]).filter((r) => r !== null);
     if (failures.length > 0) throw new PodfnError("invalid_patch", `the webhook's patch does not apply to the request's object: ${failures.map(String).join("; ")}`);
   }
-  return { response, ...(object !== undefined ? { object } : {}), patch };
+  return { called: true, response, ...(object !== undefined ? { object } : {}), patch };
 }

@@ -12,6 +12,7 @@ export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";
 export { until } from "./until.js";
 export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
+export { MatchConditionError } from "./admission-conditions.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects, type Applied } from "./apply.js";
 export { applyManifests, readManifests, ManifestError } from "./manifest-files.js";

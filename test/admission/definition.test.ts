@@ -35,6 +35,15 @@ const CASES: [unknown, string[]][] = [
   [{ type: "validating", rules: [rule], namespaceSelector: { matchExpressions: [{ key: "a", operator: "In" }] } }, ["admission.namespaceSelector.matchExpressions[0].values: must list at least one value for In"]],
   [{ type: "validating", rules: [rule], objectSelector: { matchLabels: { "bad key!": "x" } } }, ["admission.objectSelector.matchLabels.bad key!: must be a label key such as app or example.com/team"]],
   [{ type: "validating", rules: [{ operations: ["*"], resource: "namespaces", scope: "Namespaced" }] }, ["admission.rules[0].scope: namespaces are cluster-scoped: a Namespaced rule would match none of them; leave scope out"]],
+  [{ type: "mutating", rules: [rule], matchConditions: [{ name: "not-system", expression: "!request.userInfo.username.startsWith('system:')" }, { name: "example.com/has-labels", expression: "has(object.metadata.labels)" }], reinvocationPolicy: "IfNeeded" }, []],
+  [{ type: "validating", rules: [rule], matchConditions: [] }, ["admission.matchConditions: list at least one condition, or leave matchConditions out"]],
+  [{ type: "validating", rules: [rule], matchConditions: [{ name: "Not System!", expression: "true" }] }, ["admission.matchConditions[0].name: must be a qualified name such as exclude-leases or example.com/skip-system (at most 63 characters after an optional DNS prefix and '/')"]],
+  [{ type: "validating", rules: [rule], matchConditions: [{ name: "a", expression: "  " }] }, ["admission.matchConditions[0].expression: must be a CEL expression that evaluates to a bool"]],
+  [{ type: "validating", rules: [rule], matchConditions: [{ name: "a", expresion: "true" }] }, ["admission.matchConditions[0].expression: is required: a CEL expression that evaluates to a bool", 'admission.matchConditions[0]: unknown key "expresion": did you mean "expression"?']],
+  [{ type: "validating", rules: [rule], matchConditions: Array.from({ length: 65 }, (_, i) => ({ name: `c${i}`, expression: "true" })) }, ["admission.matchConditions: must have at most 64 conditions (the API server's limit)"]],
+  [{ type: "validating", rules: [rule], matchConditions: [{ name: "a", expression: "true" }, { name: "a", expression: "false" }] }, ['admission.matchConditions[1].name: "a" is already the name of another condition: each needs its own']],
+  [{ type: "validating", rules: [rule], reinvocationPolicy: "IfNeeded" }, ["admission.reinvocationPolicy: only a mutating webhook is called again after other webhooks' changes: leave reinvocationPolicy out of a validating one"]],
+  [{ type: "mutating", rules: [rule], reinvocationPolicy: "Always" }, ['admission.reinvocationPolicy: must be "Never" or "IfNeeded"']],
   [{ type: "validating", rules: [{ operations: ["*"], resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } }] }, ['admission.rules[0].resource.namespaced: deployments are namespaced: write namespaced: true, or just resource: "deployments.apps"']],
 ];
 
@@ -79,4 +88,15 @@ test("a loaded webhook has Kubernetes' defaults, its path, and a deadline a litt
     const fn = resolveDefinition(defineFunction({ name: "hook", admission: { type: "validating", rules: [rule] as never, timeoutSeconds: seconds }, handler }) as never, "hook.ts");
     assert.ok(fn.ok && fn.fn.timeoutMs === deadline, `${seconds} s: ${fn.ok && fn.fn.timeoutMs}`);
   }
+});
+
+test("a loaded mutating webhook keeps its matchConditions and is called once unless it asks to be called again", () => {
+  const matchConditions = [{ name: "not-system", expression: "!request.userInfo.username.startsWith('system:')" }];
+  const once = resolveDefinition(defineFunction({ name: "hook", admission: { type: "mutating", rules: [rule] as never, matchConditions }, handler }) as never, "hook.ts");
+  assert.ok(once.ok);
+  assert.deepEqual(once.fn.admission?.matchConditions, matchConditions);
+  assert.notEqual(once.fn.admission?.matchConditions, matchConditions, "a copy, not the definition's list");
+  assert.equal(once.fn.admission?.reinvocationPolicy, "Never");
+  const again = resolveDefinition(defineFunction({ name: "hook", admission: { type: "mutating", rules: [rule] as never, reinvocationPolicy: "IfNeeded" }, handler }) as never, "hook.ts");
+  assert.ok(again.ok && again.fn.admission?.reinvocationPolicy === "IfNeeded");
 });

@@ -118,3 +118,16 @@ test("without admission functions, no admission objects, port or mount", () => {
   assert.equal(plain.length, 0);
   assert.ok(!JSON.stringify(generateManifests([{ ...owner, admission: undefined, http: { method: "GET", path: "/x", auth: "none", bodyLimitBytes: 1, bodyTimeoutMs: 1 } }], {})).match(/webhook|admission/));
 });
+
+test("a webhook's matchConditions and reinvocationPolicy are written as the function gives them", () => {
+  const matchConditions = [{ name: "not-system", expression: "!request.userInfo.username.startsWith('system:')" }];
+  const again = loadedAdmission({ name: "again", admission: { type: "mutating", rules: [{ operations: ["CREATE"], resource: "pods" }], matchConditions, reinvocationPolicy: "IfNeeded" }, handler: () => ({ allowed: true }) });
+  const written = generateManifests([again], { namespace: "ops" }).flatMap((g) => g.objects);
+  const mutating = written.find((o) => o.kind === "MutatingWebhookConfiguration") as MutatingWebhookConfiguration;
+  validateObject(mutating);
+  assert.deepEqual(mutating.webhooks![0]!.matchConditions, matchConditions);
+  assert.equal(mutating.webhooks![0]!.reinvocationPolicy, "IfNeeded");
+  // Without them: no matchConditions key, and called once.
+  const plain = find<MutatingWebhookConfiguration>("MutatingWebhookConfiguration").webhooks![0]!;
+  assert.equal("matchConditions" in plain, false);
+});

@@ -135,7 +135,8 @@ class SetsNamespace {}
 /** Every element of `b` is in `a` (CEL equality). */
 const containsAll = (a: Value[], b: Value[]) => b.every((x) => a.some((y) => equal(x, y)));
 
-function withLibraries(env: Environment): Environment {
+/** `env` with the functions above: Kubernetes' CEL libraries as far as the emulator has them (CRD rules, admission matchConditions). */
+export function withLibraries(env: Environment): Environment {
   return withConversions(withQuantities(env))
     .registerType("SetsNamespace", SetsNamespace)
     .registerConstant("sets", "SetsNamespace", new SetsNamespace())

@@ -1,0 +1,85 @@
+/**
+ * A webhook's `matchConditions` in a deployed function's review(): the webhook is called only
+ * when every condition is true; a false one lets the request go on without a call; one that
+ * cannot be evaluated (and none false) is treated as failurePolicy says; a condition that does
+ * not compile, or uses `authorizer`, is a clear error naming it.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { ConfigMap } from "kubernetes-types/core/v1.js";
+import { defineFunction } from "../../runtime/function.js";
+import { MatchConditionError, startHarness, type Deployed, type Harness } from "../../runtime/testing/index.js";
+
+const calls: string[] = [];
+const guarded = (name: string, failurePolicy: "Fail" | "Ignore", matchConditions: { name: string; expression: string }[]) =>
+  defineFunction({
+    name,
+    admission: { type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "configmaps" }], failurePolicy, matchConditions },
+    handler({ trigger }) {
+      calls.push(`${name}:${trigger.request.object?.metadata?.name}`);
+      return { allowed: false, message: "denied by the handler" };
+    },
+  });
+
+const notSystem = guarded("not-system", "Fail", [
+  { name: "not-system-user", expression: "!request.userInfo.username.startsWith('system:')" },
+  { name: "few-keys", expression: "!has(object.data) || size(object.data) < 3" },
+]);
+const brokenFail = guarded("broken-fail", "Fail", [{ name: "needs-data", expression: "object.data.mode == 'strict'" }]);
+const brokenIgnore = guarded("broken-ignore", "Ignore", [{ name: "needs-data", expression: "object.data.mode == 'strict'" }]);
+const notCompiling = guarded("not-compiling", "Fail", [{ name: "typo", expression: "object.metadata.name ==" }]);
+const usesAuthorizer = guarded("uses-authorizer", "Fail", [{ name: "can-admin", expression: "authorizer.group('').resource('pods').check('delete').allowed()" }]);
+
+const configMap = (name: string, data?: Record<string, string>): ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(data ? { data } : {}) });
+const user = (username: string) => ({ userInfo: { username, groups: ["system:authenticated"] } });
+
+describe("matchConditions", () => {
+  let h: Harness;
+  let fns: Record<string, Deployed>;
+  before(async () => {
+    h = await startHarness();
+    const deployed = await Promise.all([notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer].map((fn) => h.deploy(fn)));
+    fns = Object.fromEntries(deployed.map((d, i) => [[notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer][i]!.name, d]));
+  });
+  after(() => h.stop());
+
+  test("the webhook is called when every condition is true", async () => {
+    calls.length = 0;
+    const result = await fns["not-system"]!.review({ object: configMap("a", { x: "1" }), ...user("jane") });
+    assert.equal(result.called, true);
+    assert.equal(result.response.allowed, false);
+    assert.deepEqual(calls, ["not-system:a"]);
+  });
+
+  test("a false condition lets the request go on without a call, naming the condition", async () => {
+    calls.length = 0;
+    const system = await fns["not-system"]!.review({ object: configMap("b"), ...user("system:serviceaccount:kube-system:gc") });
+    assert.equal(system.called, false);
+    assert.equal(system.response.allowed, true);
+    assert.match(system.notCalledBecause!, /admission\.matchConditions\[0\] \("not-system-user"\) is false/);
+    const many = await fns["not-system"]!.review({ object: configMap("c", { a: "1", b: "2", c: "3" }), ...user("jane") });
+    assert.equal(many.called, false);
+    assert.match(many.notCalledBecause!, /\[1\] \("few-keys"\) is false/);
+    assert.deepEqual(calls, [], "the handler never ran");
+  });
+
+  test("a condition that cannot be evaluated refuses the request under Fail and skips the webhook under Ignore", async () => {
+    calls.length = 0;
+    const failed = await fns["broken-fail"]!.review({ object: configMap("d"), ...user("jane") });
+    assert.equal(failed.called, false);
+    assert.equal(failed.response.allowed, false);
+    assert.match(failed.notCalledBecause!, /\("needs-data"\).*failurePolicy Fail the API server refuses the request/);
+    const ignored = await fns["broken-ignore"]!.review({ object: configMap("e"), ...user("jane") });
+    assert.equal(ignored.called, false);
+    assert.equal(ignored.response.allowed, true);
+    assert.match(ignored.notCalledBecause!, /failurePolicy Ignore the API server lets the request through/);
+    // With the field there, it evaluates: the handler is called.
+    assert.equal((await fns["broken-ignore"]!.review({ object: configMap("f", { mode: "strict" }), ...user("jane") })).called, true);
+    assert.deepEqual(calls, ["broken-ignore:f"]);
+  });
+
+  test("a condition that does not compile, or uses authorizer, is an error naming it", async () => {
+    await assert.rejects(fns["not-compiling"]!.review({ object: configMap("g") }), (error: unknown) => error instanceof MatchConditionError && error.code === "match_condition_invalid" && /admission\.matchConditions\[0\] \("typo"\): does not compile/.test(error.message));
+    await assert.rejects(fns["uses-authorizer"]!.review({ object: configMap("h") }), (error: unknown) => error instanceof MatchConditionError && /\("can-admin"\): uses authorizer, which review\(\) does not evaluate/.test(error.message));
+  });
+});
