@@ -24,6 +24,10 @@ export const MAX_MATCH_CONDITIONS = 64;
 export const MIN_TIMEOUT_SECONDS = 1;
 export const MAX_TIMEOUT_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Subresources the API server reaches only by CONNECT (`kubectl exec`, `attach`, `port-forward`, the proxy). */
+export const CONNECT_SUBRESOURCES: ReadonlySet<string> = new Set(["exec", "attach", "portforward", "proxy"]);
+/** A subresource's name: `status`, `scale`, `exec`, `ephemeralcontainers`. */
+const SUBRESOURCE = /^[a-z]+$/;
 /** Where a webhook is served on the webhook port: `/admission/<name>`. */
 export const ADMISSION_PATH_PREFIX = "/admission/";
 
@@ -39,7 +43,7 @@ const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
 const ADMISSION = keys("type", "rules", "failurePolicy", "timeoutSeconds", "sideEffects", "namespaceSelector", "objectSelector", "matchConditions", "reinvocationPolicy");
 const MATCH_CONDITION = keys("name", "expression");
 const RULE = keys("operations", "resource", "scope");
-const RESOURCE_TYPE = keys("group", "version", "resource", "namespaced", "kind");
+const RESOURCE_TYPE = keys("group", "version", "resource", "namespaced", "kind", "subresource");
 const SELECTOR = keys("matchLabels", "matchExpressions");
 const EXPRESSION = keys("key", "operator", "values");
 
@@ -81,10 +85,11 @@ export function admissionZodSchema(z: typeof Zod) {
     resource: z.string().regex(PLAIN_RESOURCE, 'must be a lower-case plural such as "widgets" (not the kind)'),
     namespaced: z.boolean({ error: "is required: true for a namespaced type, false for a cluster-scoped one" }),
     kind: z.string().regex(KIND, 'must be a Kind such as "Backup"').optional(),
+    subresource: z.string().regex(SUBRESOURCE, 'must be a lower-case subresource name such as "status" or "scale"').optional(),
   });
   const rule = z.strictObject({
     operations: z.array(z.enum(ADMISSION_OPERATIONS, { error: `must be one of ${ADMISSION_OPERATIONS.join(", ")}` })).min(1, 'list at least one operation (or "*" for all)'),
-    resource: z.union([z.string().refine((r) => watchedType(r) !== undefined, { error: (issue) => unknownResourceMessage(String(issue.input)) }), resourceType], {
+    resource: z.union([z.string().refine((r) => ruleResource(r) !== undefined, { error: (issue) => ruleResourceMessage(String(issue.input)) }), resourceType], {
       error: `must name a built-in resource (${builtInWatchNames().slice(0, 6).join(", ")}, ...) or be {group, version, resource, namespaced}`,
     }),
     scope: z.enum(ADMISSION_SCOPES, { error: `must be one of ${ADMISSION_SCOPES.join(", ")}` }).optional(),
@@ -119,6 +124,32 @@ function expressionProblem(e: { operator: string; values?: readonly unknown[] | 
   return undefined;
 }
 
+/**
+ * A rule's `resource` as the type it names and the subresource, if any: `"pods/exec"` is pods'
+ * `exec`, `"deployments.apps/scale"` deployments' `scale`, `{..., subresource: "status"}` the
+ * descriptor's `status`. Undefined when the resource (before the `/`) is not a known built-in.
+ */
+export function ruleResource(resource: unknown): { type: WatchedResourceType; subresource?: string } | undefined {
+  if (typeof resource === "string") {
+    const slash = resource.indexOf("/");
+    const type = watchedType(slash < 0 ? resource : resource.slice(0, slash));
+    if (!type) return undefined;
+    const subresource = slash < 0 ? undefined : resource.slice(slash + 1);
+    if (subresource !== undefined && !SUBRESOURCE.test(subresource)) return undefined;
+    return { type, ...(subresource !== undefined ? { subresource } : {}) };
+  }
+  if (typeof resource !== "object" || resource === null) return undefined;
+  const { subresource, ...type } = resource as WatchedResourceType & { subresource?: string };
+  return { type, ...(subresource !== undefined ? { subresource } : {}) };
+}
+
+/** Why a string rule resource is not one, for zod: an unknown type, or a subresource that is not a name. */
+function ruleResourceMessage(input: string): string {
+  const slash = input.indexOf("/");
+  if (slash >= 0 && watchedType(input.slice(0, slash))) return `the subresource after "/" must be a lower-case name such as "exec", "status" or "scale" ("${input}")`;
+  return unknownResourceMessage(slash < 0 ? input : input.slice(0, slash));
+}
+
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const strict = (v: unknown, allowed: ReadonlySet<string>): v is Obj => {
@@ -142,14 +173,14 @@ function selector(v: unknown): boolean {
 }
 
 function resourceType(v: unknown): boolean {
-  return strict(v, RESOURCE_TYPE) && matches(API_GROUP)(v.group) && matches(API_VERSION)(v.version) && matches(PLAIN_RESOURCE)(v.resource) && typeof v.namespaced === "boolean" && optional(v.kind, matches(KIND));
+  return strict(v, RESOURCE_TYPE) && matches(API_GROUP)(v.group) && matches(API_VERSION)(v.version) && matches(PLAIN_RESOURCE)(v.resource) && typeof v.namespaced === "boolean" && optional(v.kind, matches(KIND)) && optional(v.subresource, matches(SUBRESOURCE));
 }
 
 function rule(v: unknown): boolean {
   return (
     strict(v, RULE) &&
     arrayOf(v.operations, oneOf(ADMISSION_OPERATIONS)) &&
-    (typeof v.resource === "string" ? watchedType(v.resource) !== undefined : resourceType(v.resource)) &&
+    (typeof v.resource === "string" ? ruleResource(v.resource) !== undefined : resourceType(v.resource)) &&
     optional(v.scope, oneOf(ADMISSION_SCOPES))
   );
 }
@@ -212,7 +243,13 @@ export function admissionProblems(written: Record<string, unknown>): Array<[stri
     if (!isObject(r)) return;
     const at = `admission.rules[${i}]`;
     const resource = r.resource;
-    let type: WatchedResourceType | undefined = typeof resource === "string" ? watchedType(resource) : undefined;
+    const named = typeof resource === "string" ? ruleResource(resource) : undefined;
+    let type: WatchedResourceType | undefined = named?.type;
+    const subresource = named?.subresource ?? (isObject(resource) && typeof resource.subresource === "string" ? resource.subresource : undefined);
+    const operations = Array.isArray(r.operations) ? (r.operations as unknown[]) : [];
+    if (subresource !== undefined && CONNECT_SUBRESOURCES.has(subresource) && operations.length > 0 && !operations.includes("CONNECT") && !operations.includes("*")) {
+      out.push([`${at}.operations`, `${subresource} is reached by CONNECT only (kubectl exec, attach, port-forward): write operations: ["CONNECT"], or the rule matches nothing`]);
+    }
     if (isObject(resource) && typeof resource.group === "string" && typeof resource.resource === "string" && typeof resource.namespaced === "boolean") {
       const builtIn = watchedType(resource.group ? `${resource.resource}.${resource.group}` : resource.resource);
       if (builtIn && builtIn.namespaced !== resource.namespaced) out.push([`${at}.resource.namespaced`, `${builtIn.resource} ${builtIn.namespaced ? "are namespaced" : "are cluster-scoped"}: write namespaced: ${builtIn.namespaced}, or just resource: "${resource.group ? `${resource.resource}.${resource.group}` : resource.resource}"`]);
@@ -250,8 +287,8 @@ export function loadAdmission(a: AdmissionTrigger, name: string): LoadedAdmissio
   return {
     type: a.type,
     rules: a.rules.map((r) => {
-      const t = watchedType(r.resource)!;
-      return { operations: [...new Set(r.operations)], type: { group: t.group, version: t.version, resource: t.resource, namespaced: t.namespaced, ...(t.kind ? { kind: t.kind } : {}) }, scope: r.scope ?? "*" };
+      const { type: t, subresource } = ruleResource(r.resource)!;
+      return { operations: [...new Set(r.operations)], type: { group: t.group, version: t.version, resource: t.resource, namespaced: t.namespaced, ...(t.kind ? { kind: t.kind } : {}) }, ...(subresource !== undefined ? { subresource } : {}), scope: r.scope ?? "*" };
     }),
     failurePolicy: a.failurePolicy ?? "Fail",
     timeoutSeconds,

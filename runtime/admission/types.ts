@@ -7,6 +7,10 @@
  * than a result, and the loader checks it (admission/definition.ts).
  */
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
+import type { Scale } from "kubernetes-types/autoscaling/v1.js";
+import type { Eviction } from "kubernetes-types/policy/v1.js";
+import type { Binding } from "kubernetes-types/core/v1.js";
+import type { TokenRequest } from "kubernetes-types/authentication/v1.js";
 import type { KubeObject } from "../kube/api.js";
 import type { FunctionContext, PermissionRule, WatchedResourceType } from "../function.js";
 import type { WatchedObjectType } from "../watch/object-types.js";
@@ -14,8 +18,11 @@ import type { AdmissionOperation, AdmissionRequest } from "./review.js";
 
 export type { AdmissionOperation, AdmissionRequest, AdmissionResponse, AdmissionReview, AdmissionStatus, AdmissionUserInfo, GroupVersionKind, GroupVersionResource } from "./review.js";
 
-/** What a rule's `resource` may be: the forms a watch's `resource` takes. */
-export type AdmissionResource = string | WatchedResourceType;
+/**
+ * What a rule's `resource` may be: the forms a watch's `resource` takes, and a subresource of
+ * one (`"pods/exec"`, `"deployments.apps/scale"`, or a descriptor with `subresource`).
+ */
+export type AdmissionResource = string | (WatchedResourceType & { subresource?: string });
 
 /** Which webhook: a validating one decides; a mutating one may change the object too (first, before every validating one). */
 export type AdmissionWebhookType = "validating" | "mutating";
@@ -33,7 +40,11 @@ export interface AdmissionRule<R extends AdmissionResource = AdmissionResource> 
    * The resource, as a watch names it: a built-in one as RBAC names it with its group (`pods`,
    * `deployments.apps`: the handler's `trigger.request.object` is then its `kubernetes-types`
    * type), or `{group, version, resource, namespaced}` (a `ResourceType<Backup>` types it as a
-   * `Backup`). The API server sends the object in that version, converting it if need be.
+   * `Backup`). The API server sends the object in that version, converting it if need be. A
+   * subresource after a `/` (`"pods/exec"`, `"deployments.apps/scale"`, `"pods/status"`) or as
+   * the descriptor's `subresource`: only that subresource's requests (`trigger.request.subResource`),
+   * whose object is the subresource's (`AdmissionObjectType`); `exec`, `attach`, `portforward`
+   * are reached by `CONNECT` only.
    */
   resource: R;
   /** `"Namespaced"`, `"Cluster"` or `"*"` (both). Default `"*"`, as Kubernetes. */
@@ -142,8 +153,19 @@ export interface AdmissionContext<O extends KubeObject = KubeObject> extends Omi
   trigger: AdmissionCall<O>;
 }
 
-/** The type of the objects a rule's `resource` names (see `WatchedObjectType`). */
-export type AdmissionObjectType<R> = WatchedObjectType<R>;
+/**
+ * The object a request for subresource `S` of objects of type `P` carries: the object itself
+ * for `status`, `ephemeralcontainers` and `resize`; a `Scale`, `Eviction`, `Binding` or
+ * `TokenRequest` for those subresources; else a `KubeObject` (the options of a CONNECT:
+ * `PodExecOptions`, `PodAttachOptions`, `PodPortForwardOptions`, which `kubernetes-types` leaves out).
+ */
+type SubresourceObject<P, S> = S extends "status" | "ephemeralcontainers" | "resize" ? P : S extends "scale" ? Scale : S extends "eviction" ? Eviction : S extends "binding" ? Binding : S extends "token" ? TokenRequest : KubeObject;
+
+/**
+ * The type of the objects a rule's `resource` names (see `WatchedObjectType`), or of a
+ * subresource's requests: `"deployments.apps/scale"` is a `Scale`, `"pods/status"` a `Pod`.
+ */
+export type AdmissionObjectType<R> = R extends `${infer B}/${infer S}` ? SubresourceObject<WatchedObjectType<B>, S> : R extends { subresource: infer S extends string } ? SubresourceObject<WatchedObjectType<R>, S> : WatchedObjectType<R>;
 
 /**
  * What `defineFunction` takes for an admission webhook: no `input`, `http`, `schedule`,
@@ -181,7 +203,7 @@ export interface AdmissionFunctionDefinition<R extends AdmissionResource = Admis
 export interface LoadedAdmission {
   type: AdmissionWebhookType;
   /** The rules, each resource resolved to its type. */
-  rules: { operations: (AdmissionOperation | "*")[]; type: WatchedResourceType; scope: "Namespaced" | "Cluster" | "*" }[];
+  rules: { operations: (AdmissionOperation | "*")[]; type: WatchedResourceType; subresource?: string; scope: "Namespaced" | "Cluster" | "*" }[];
   failurePolicy: "Fail" | "Ignore";
   timeoutSeconds: number;
   sideEffects: "None" | "NoneOnDryRun";

@@ -42,7 +42,7 @@ function namespaceSelector(own: string, given: LabelSelector | undefined): Label
 }
 
 function rulesOf(fn: LoadedFunction): RuleWithOperations[] {
-  return fn.admission!.rules.map((r) => ({ apiGroups: [r.type.group], apiVersions: [r.type.version], operations: [...r.operations], resources: [r.type.resource], scope: r.scope }));
+  return fn.admission!.rules.map((r) => ({ apiGroups: [r.type.group], apiVersions: [r.type.version], operations: [...r.operations], resources: [r.subresource === undefined ? r.type.resource : `${r.type.resource}/${r.subresource}`], scope: r.scope }));
 }
 
 /** The webhook of one function, as a Validating or Mutating configuration lists it. */

@@ -15,6 +15,7 @@ import type { KubeClient, KubeObject } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
 import { PodfnError } from "../errors.js";
 import { decideReview } from "../admission/decide.js";
+import { CONNECT_SUBRESOURCES } from "../admission/definition.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
 import { evaluateMatchConditions } from "./admission-conditions.js";
 
@@ -51,8 +52,9 @@ const plural = (kind: string) => `${kind.toLowerCase()}${kind.endsWith("s") ? "e
 
 /**
  * An AdmissionReview as the API server sends one: `fields` as given, the rest filled in: `uid`
- * (fresh), `operation` (CREATE with an object, DELETE with only an old one), `kind` from the
- * object's `apiVersion` and `kind`, `resource` from `fn`'s first rule (or the kind), `name` and
+ * (fresh), `operation` (CREATE with an object, DELETE with only an old one, CONNECT for a first
+ * rule on `exec`, `attach`, `portforward` or `proxy`), `kind` from the object's `apiVersion` and
+ * `kind`, `resource` and `subResource` from `fn`'s first rule (or the kind), `name` and
  * `namespace` from the object, and a cluster admin as `userInfo`.
  *
  * @example
@@ -61,13 +63,15 @@ const plural = (kind: string) => `${kind.toLowerCase()}${kind.endsWith("s") ? "e
 export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction): AdmissionReview {
   const object = (fields.object ?? fields.oldObject ?? undefined) as KubeObject | undefined;
   const [group, version] = object?.apiVersion?.includes("/") ? object.apiVersion.split("/") : ["", object?.apiVersion ?? "v1"];
-  const rule = fn?.admission?.rules[0]?.type;
+  const first = fn?.admission?.rules[0];
+  const rule = first?.type;
   const kind = fields.kind ?? { group: group!, version: version!, kind: object?.kind ?? rule?.kind ?? "" };
   const request: AdmissionRequest = {
     uid: randomUUID(),
     kind,
     resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: plural(kind.kind) }),
-    operation: fields.object === undefined && fields.oldObject ? "DELETE" : "CREATE",
+    ...(first?.subresource !== undefined ? { subResource: first.subresource } : {}),
+    operation: fields.object === undefined && fields.oldObject ? "DELETE" : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
     userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
     ...(object?.metadata?.name ? { name: object.metadata.name } : {}),
     ...(object?.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),

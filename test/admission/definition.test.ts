@@ -44,6 +44,11 @@ const CASES: [unknown, string[]][] = [
   [{ type: "validating", rules: [rule], matchConditions: [{ name: "a", expression: "true" }, { name: "a", expression: "false" }] }, ['admission.matchConditions[1].name: "a" is already the name of another condition: each needs its own']],
   [{ type: "validating", rules: [rule], reinvocationPolicy: "IfNeeded" }, ["admission.reinvocationPolicy: only a mutating webhook is called again after other webhooks' changes: leave reinvocationPolicy out of a validating one"]],
   [{ type: "mutating", rules: [rule], reinvocationPolicy: "Always" }, ['admission.reinvocationPolicy: must be "Never" or "IfNeeded"']],
+  [{ type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }, { operations: ["UPDATE"], resource: "deployments.apps/scale" }, { operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresource: "status" } }] }, []],
+  [{ type: "validating", rules: [{ operations: ["CREATE"], resource: "pods/Exec" }] }, ['admission.rules[0].resource: the subresource after "/" must be a lower-case name such as "exec", "status" or "scale" ("pods/Exec")']],
+  [{ type: "validating", rules: [{ operations: ["CONNECT"], resource: "pod/exec" }] }, [`admission.rules[0].resource: names no built-in resource ("pod"): write it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`]],
+  [{ type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "pods/exec" }] }, ['admission.rules[0].operations: exec is reached by CONNECT only (kubectl exec, attach, port-forward): write operations: ["CONNECT"], or the rule matches nothing']],
+  [{ type: "validating", rules: [{ operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresource: "Status" } }] }, ['admission.rules[0].resource.subresource: must be a lower-case subresource name such as "status" or "scale"']],
   [{ type: "validating", rules: [{ operations: ["*"], resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } }] }, ['admission.rules[0].resource.namespaced: deployments are namespaced: write namespaced: true, or just resource: "deployments.apps"']],
 ];
 
@@ -88,6 +93,15 @@ test("a loaded webhook has Kubernetes' defaults, its path, and a deadline a litt
     const fn = resolveDefinition(defineFunction({ name: "hook", admission: { type: "validating", rules: [rule] as never, timeoutSeconds: seconds }, handler }) as never, "hook.ts");
     assert.ok(fn.ok && fn.fn.timeoutMs === deadline, `${seconds} s: ${fn.ok && fn.fn.timeoutMs}`);
   }
+});
+
+test("a subresource rule loads as its type and subresource", () => {
+  const result = resolveDefinition(defineFunction({ name: "hook", admission: { type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }, { operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresource: "status" } }] as never }, handler }) as never, "hook.ts");
+  assert.ok(result.ok);
+  assert.deepEqual(result.fn.admission?.rules, [
+    { operations: ["CONNECT"], type: { group: "", version: "v1", resource: "pods", namespaced: true, kind: "Pod" }, subresource: "exec", scope: "*" },
+    { operations: ["UPDATE"], type: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true }, subresource: "status", scope: "*" },
+  ]);
 });
 
 test("a loaded mutating webhook keeps its matchConditions and is called once unless it asks to be called again", () => {

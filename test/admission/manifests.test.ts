@@ -131,3 +131,14 @@ test("a webhook's matchConditions and reinvocationPolicy are written as the func
   const plain = find<MutatingWebhookConfiguration>("MutatingWebhookConfiguration").webhooks![0]!;
   assert.equal("matchConditions" in plain, false);
 });
+
+test("a subresource rule is written as Kubernetes names it, resource/subresource", () => {
+  const exec = loadedAdmission({ name: "no-exec", admission: { type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }, { operations: ["UPDATE"], resource: "deployments.apps/scale" }] }, handler: () => ({ allowed: true }) });
+  const written = generateManifests([exec], { namespace: "ops" }).flatMap((g) => g.objects);
+  const validating = written.find((o) => o.kind === "ValidatingWebhookConfiguration") as ValidatingWebhookConfiguration;
+  validateObject(validating);
+  assert.deepEqual(validating.webhooks![0]!.rules, [
+    { apiGroups: [""], apiVersions: ["v1"], operations: ["CONNECT"], resources: ["pods/exec"], scope: "*" },
+    { apiGroups: ["apps"], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["deployments/scale"], scope: "*" },
+  ]);
+});

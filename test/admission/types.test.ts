@@ -1,12 +1,14 @@
 /**
  * The types of admission definitions (checked by \`tsc\`, which \`npm test\` runs first): a rule's
  * built-in resource types \`trigger.request.object\`, a mutating handler may return the object, a
- * validating one may not, and a misspelt option is an error.
+ * validating one may not, a subresource rule types the subresource's object, and a misspelt
+ * option is an error.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Pod, ConfigMap } from "kubernetes-types/core/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
+import type { Scale } from "kubernetes-types/autoscaling/v1.js";
 import { defineFunction } from "../../runtime/function.js";
 
 const validating = defineFunction({
@@ -34,10 +36,29 @@ const misspelt = defineFunction({ name: "v", admission: { type: "validating", ru
 const badOperation = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["PATCH"], resource: "pods" }] }, handler: () => ({ allowed: true }) });
 // @ts-expect-error a decision needs \`allowed\`
 const noDecision = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "pods" }] }, handler: () => ({ message: "x" }) });
+const subresources = defineFunction({
+  name: "scale-and-exec",
+  admission: { type: "validating", rules: [{ operations: ["UPDATE"], resource: "deployments.apps/scale" }, { operations: ["UPDATE"], resource: "pods/status" }] },
+  handler: ({ trigger }) => {
+    const object: Scale | Pod | null | undefined = trigger.request.object; // a Scale, or the Pod for its status
+    return { allowed: object?.kind !== "Scale" || ((object as Scale).spec?.replicas ?? 0) <= 10 };
+  },
+});
+const scaleOnly = defineFunction({
+  name: "scale",
+  admission: { type: "validating", rules: [{ operations: ["UPDATE"], resource: "deployments.apps/scale" }] },
+  handler: ({ trigger }) => {
+    const scale: Scale = trigger.request.object!;
+    // @ts-expect-error the scale subresource's object is a Scale, not the Deployment
+    const deployment: Deployment = trigger.request.object!;
+    return { allowed: (scale.spec?.replicas ?? 0) <= 10 || deployment === undefined };
+  },
+});
 const deploymentType: Deployment | undefined = undefined;
 
 test("admission definitions are typed by their rules (tsc checks this file)", () => {
-  void [returnsObject, misspelt, badOperation, noDecision, deploymentType];
+  void [returnsObject, misspelt, badOperation, noDecision, deploymentType, scaleOnly];
+  assert.deepEqual(subresources.admission.rules.map((r) => r.resource), ["deployments.apps/scale", "pods/status"]);
   assert.equal(validating.admission.type, "validating");
   assert.equal(mutating.admission.rules.length, 2);
 });
