@@ -9,7 +9,7 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
 import type { WatchedObjectOf } from "./watch/object-types.js";
-import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
+import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionRule, AdmissionTrigger, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
 
 /**
  * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
@@ -494,6 +494,11 @@ type InferredWatch<R extends WatchResource> = Omit<WatchTrigger<R>, "resource"> 
   resource: R & (R extends string ? unknown : { [K in Exclude<keyof R, keyof ResourceType>]: never });
 };
 
+/** An admission rule as `defineFunction` checks it: as `InferredWatch`, a key no descriptor has (a misspelt `subresource`) stays an error. */
+type InferredRule<R extends AdmissionResource> = Omit<AdmissionRule<R>, "resource"> & {
+  resource: R & (R extends string ? unknown : { [K in Exclude<keyof R, keyof ResourceType | "subresource">]: never });
+};
+
 /**
  * Define a function. The handler's `input` is typed by the `input` schema, and a watch call's
  * `trigger.object` by the `watch`: `Job` for `resource: "jobs.batch"`, `Backup` for a
@@ -534,7 +539,9 @@ type InferredWatch<R extends WatchResource> = Omit<WatchTrigger<R>, "resource"> 
  *     trigger.request.object?.metadata?.labels?.owner ? { allowed: true } : { allowed: false, message: "every Deployment needs an owner label" },
  * });
  */
-export function defineFunction<const R extends AdmissionResource = AdmissionResource, const T extends AdmissionWebhookType = AdmissionWebhookType>(definition: AdmissionFunctionDefinition<R, T>): AdmissionFunction<R, T>;
+export function defineFunction<const RS extends readonly AdmissionResource[] = readonly AdmissionResource[], const T extends AdmissionWebhookType = AdmissionWebhookType>(
+  definition: Omit<AdmissionFunctionDefinition<RS[number], T>, "admission"> & { admission: Omit<AdmissionTrigger<RS[number], T>, "rules"> & { rules: { -readonly [I in keyof RS]: InferredRule<RS[I]> } } },
+): AdmissionFunction<RS[number], T>;
 export function defineFunction<
   S extends z.ZodType = z.ZodObject<{}>,
   Output = unknown,

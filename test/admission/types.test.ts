@@ -1,8 +1,8 @@
 /**
  * The types of admission definitions (checked by \`tsc\`, which \`npm test\` runs first): a rule's
  * built-in resource types \`trigger.request.object\`, a mutating handler may return the object, a
- * validating one may not, a subresource rule types the subresource's object, and a misspelt
- * option is an error.
+ * validating one may not, a subresource rule types the subresource's object, rules mixing a
+ * name and a descriptor give the union, and a misspelt option is an error.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import type { Pod, ConfigMap } from "kubernetes-types/core/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { Scale } from "kubernetes-types/autoscaling/v1.js";
 import { defineFunction } from "../../runtime/function.js";
+import type { KubeObject, ResourceType } from "../../runtime/kube/api.js";
 
 const validating = defineFunction({
   name: "require-owner-label",
@@ -54,10 +55,26 @@ const scaleOnly = defineFunction({
     return { allowed: (scale.spec?.replicas ?? 0) <= 10 || deployment === undefined };
   },
 });
+interface Backup extends KubeObject {
+  spec?: { schedule?: string };
+}
+const backups: ResourceType<Backup> = { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, kind: "Backup" };
+const mixedRules = defineFunction({
+  name: "mixed",
+  admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "deployments.apps" }, { operations: ["UPDATE"], resource: backups }] },
+  handler: ({ trigger }) => {
+    const object: Deployment | Backup | null | undefined = trigger.request.object; // a name and a descriptor: the union
+    // @ts-expect-error a Backup is no Deployment
+    const deployment: Deployment | null | undefined = trigger.request.object;
+    return { allowed: object !== undefined || deployment !== undefined };
+  },
+});
+// @ts-expect-error a misspelt key of a rule's descriptor
+const misspeltDescriptor = defineFunction({ name: "v", admission: { type: "validating", rules: [{ operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresorce: "status" } }] }, handler: () => ({ allowed: true }) });
 const deploymentType: Deployment | undefined = undefined;
 
 test("admission definitions are typed by their rules (tsc checks this file)", () => {
-  void [returnsObject, misspelt, badOperation, noDecision, deploymentType, scaleOnly];
+  void [returnsObject, misspelt, badOperation, noDecision, deploymentType, scaleOnly, mixedRules, misspeltDescriptor];
   assert.deepEqual(subresources.admission.rules.map((r) => r.resource), ["deployments.apps/scale", "pods/status"]);
   assert.equal(validating.admission.type, "validating");
   assert.equal(mutating.admission.rules.length, 2);
