@@ -21,8 +21,15 @@ import { until } from "../helpers/until.js";
 
 const CLIENTS: Exclude<HttpClientChoice, "auto">[] = ["node", "undici"];
 
-/** A transport to `server` on one client, without retries (unless given) and with short timeouts. */
-function transportTo(server: FakeApiServer, httpClient: HttpClientChoice, timeouts = { headersMs: 300, bodyMs: 300 }, retries = 0): Transport {
+/** Timeouts short enough for a test of them to end quickly. */
+const SHORT = { headersMs: 300, bodyMs: 300 };
+
+/**
+ * A transport to `server` on one client, without retries (unless given). Its timeouts are
+ * generous unless given (`SHORT` for a test of them): a first request's TLS handshake on a
+ * loaded machine can take longer than a timeout test's 300 ms.
+ */
+function transportTo(server: FakeApiServer, httpClient: HttpClientChoice, timeouts = { headersMs: 10_000, bodyMs: 10_000 }, retries = 0): Transport {
   return new Transport({ credentials: server.credentials(), httpClient, timeouts, retry: { retries, sleep: async () => {} } });
 }
 
@@ -151,7 +158,7 @@ for (const httpClient of CLIENTS) {
 
     test("no response headers within headersMs: UND_ERR_HEADERS_TIMEOUT", async () => {
       await withServer(() => new Promise(() => {}), async (server) => {
-        const transport = transportTo(server, httpClient);
+        const transport = transportTo(server, httpClient, SHORT);
         await assert.rejects(transport.request({ method: "GET", path: "/slow" }), (error: unknown) => error instanceof KubeConnectionError && /connection failed \(UND_ERR_HEADERS_TIMEOUT\)/.test(error.message));
         await transport.close();
       });
@@ -162,7 +169,7 @@ for (const httpClient of CLIENTS) {
         res.writeHead(200, { "content-type": "application/json" });
         res.write('{"items": [');
       }, async (server) => {
-        const transport = transportTo(server, httpClient);
+        const transport = transportTo(server, httpClient, SHORT);
         await assert.rejects(transport.request({ method: "GET", path: "/stalls" }), (error: unknown) => error instanceof KubeConnectionError && /while reading the answer \(UND_ERR_BODY_TIMEOUT\)/.test(error.message));
         await transport.close();
       });
