@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; stops?: true; load: () => Prom
   run: { summary: "Run one function once and exit with its result (the CronJob entrypoint).", stops: true, load: async () => (await import("./commands/run.js")).runCommand },
   list: { summary: "List the functions: route, auth, schedules, watches, permissions.", load: async () => (await import("./commands/list.js")).listCommand },
   manifests: { summary: "Write Kubernetes manifests (least-privilege RBAC, Deployment, CronJobs).", load: async () => (await import("./commands/manifests.js")).manifestsCommand },
+  new: { summary: "Write a new function (http, schedule, watch or admission) and its tests.", load: async () => (await import("./commands/new.js")).newCommand },
   cluster: { summary: "Run the emulated Kubernetes API server on 127.0.0.1 (for kubectl and tests).", stops: true, load: async () => (await import("./commands/cluster.js")).clusterCommand },
 };
 

@@ -43,7 +43,7 @@ const KUBE = ["serve", "dev", "run"] as const;
 export const OPTIONS = {
   port: { flag: "port", env: "PORT", kind: "number", defaultFor: { cluster: CLUSTER_PORT }, description: "TCP port of the HTTP server.", commands: [...SERVE, "cluster"] },
   host: { flag: "host", env: "HOST", kind: "string", defaultText: ":: in a pod (every IPv6 and IPv4 address; 0.0.0.0 where the kernel has no IPv6), else 127.0.0.1", description: "Address the HTTP server listens on.", commands: SERVE },
-  functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests"] },
+  functions: { flag: "functions", env: "PODFN_FUNCTIONS", kind: "string", description: "Folder of function modules (nested folders allowed; `_*` and `*.test.*` skipped).", commands: [...KUBE, "list", "manifests", "new"] },
   logLevel: { flag: "log-level", env: "LOG_LEVEL", kind: "string", description: "trace, debug, info, warn, error, fatal or silent.", commands: KUBE },
   secretsDir: { flag: "secrets-dir", env: "PODFN_SECRETS_DIR", kind: "string", description: "Folder of secrets, one file per secret name: the caller-auth ones and those the functions declare (`secrets`), where the generated pods mount them. On the embedded emulated cluster the default is .podfn/secrets.", commands: [...SERVE, "run"] },
   cluster: { flag: "cluster", env: "PODFN_CLUSTER", kind: "string", description: "Which cluster to use: auto (kubeconfig or in-cluster, else the embedded emulated cluster; never the emulator inside a pod or where NODE_ENV=production, as in the image), real, or emulated.", commands: KUBE },

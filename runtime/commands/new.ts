@@ -1,0 +1,86 @@
+/**
+ * @module commands/new
+ * `podfn new NAME [http|schedule|watch|admission]`: write a new function, `<functions>/NAME.ts`,
+ * and its tests, `test/functions/NAME.test.ts`, from commands/new-templates: a working module of
+ * that kind (an HTTP route by default) whose tests pass on the emulated cluster as written. It
+ * never overwrites a file, and says what to run next.
+ */
+import { constants } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { makeDirectory } from "../make-directory.js";
+import { DNS_LABEL, MAX_NAME_LENGTH, RESERVED_NAMES } from "../definition-accept.js";
+import { ConfigError } from "../errors.js";
+import { defineCommand } from "./define.js";
+import { FUNCTION_KINDS, scaffold, type FunctionKind } from "./new-templates.js";
+
+const HELP = `Usage: podfn new NAME [http|schedule|watch|admission]
+
+Writes a new function and its tests, to change as you need:
+  <functions>/NAME.ts             a working function of that kind:
+                                    http       a POST route with a bearer token and a strict input (default)
+                                    schedule   a CronJob that deletes old succeeded pods (with a dry run)
+                                    watch      a watch that annotates labelled ConfigMaps with a checksum
+                                    admission  a validating webhook that refuses Deployments without an owner
+  test/functions/NAME.test.ts     its tests on the emulated cluster, which pass as written
+NAME is a DNS label (lower case letters, digits and '-', at most ${MAX_NAME_LENGTH} characters). Never overwrites a file.
+`;
+
+/** Why `name` cannot name a function, if it cannot. */
+function nameProblem(name: string): string | undefined {
+  if (!DNS_LABEL.test(name)) return "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit";
+  if (name.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters (room for CronJob suffixes)`;
+  if (RESERVED_NAMES.includes(name)) return `is reserved ("${name}" names the HTTP workload's objects)`;
+  return undefined;
+}
+
+/** `to` as an ES module import from the file `from` (relative, `/`-separated, `.js`). */
+function importPath(from: string, to: string): string {
+  const path = relative(dirname(from), to).split(sep).join("/").replace(/\.ts$/, ".js");
+  return path.startsWith(".") ? path : `./${path}`;
+}
+
+/** Writes `text` to `path` unless a file is there; true when written. */
+async function writeNew(path: string, text: string): Promise<boolean> {
+  await makeDirectory(dirname(path));
+  try {
+    await writeFile(path, text, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+export const newCommand = defineCommand({
+  name: "new",
+  summary: "Write a new function and its tests.",
+  help: HELP,
+  takesArguments: true,
+  async run(config, positionals, io) {
+    const [name, kind = "http", extra] = positionals;
+    if (name === undefined) throw new ConfigError(`name the function: podfn new NAME [${FUNCTION_KINDS.join("|")}]`);
+    if (extra !== undefined) throw new ConfigError(`unexpected argument ${JSON.stringify(extra)}: podfn new NAME [${FUNCTION_KINDS.join("|")}]`);
+    const problem = nameProblem(name);
+    if (problem) throw new ConfigError(`the name ${JSON.stringify(name)} ${problem}`);
+    if (!(FUNCTION_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`the kind ${JSON.stringify(kind)} is not one of ${FUNCTION_KINDS.join(", ")}`);
+    const modulePath = resolve(io.cwd, config.functions, `${name}.ts`);
+    const testPath = resolve(io.cwd, "test", "functions", `${name}.test.ts`);
+    const files = scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));
+    const shown = (path: string) => relative(io.cwd, path) || path;
+    // The module first: a test without its module would not compile.
+    if (!(await writeNew(modulePath, files.module))) throw new ConfigError(`${shown(modulePath)} exists: choose another name, or delete it first`);
+    const wroteTest = await writeNew(testPath, files.test);
+    io.stdout(`wrote ${shown(modulePath)}${wroteTest ? ` and ${shown(testPath)}` : ""}\n`);
+    if (!wroteTest) io.stderr(`podfn new: ${shown(testPath)} exists: left as it is (its tests are not the new function's)\n`);
+    io.stdout(
+      [
+        "next:",
+        `  node --conditions=source --import tsx --test ${join("test", "functions", `${name}.test.ts`)}   its tests`,
+        "  npm run manifests   rewrite deploy/manifests (npm test compares them with the functions)",
+        kind === "http" ? `  npm start           serve it; the token is in .podfn/secrets/${name}-token` : kind === "schedule" ? `  npx podfn run ${name} --dry-run   run it once` : "  npm start           serve it",
+      ].join("\n") + "\n",
+    );
+    return 0;
+  },
+});
