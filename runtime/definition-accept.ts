@@ -44,6 +44,17 @@ export const VERBS = ["get", "list", "watch", "create", "update", "patch", "dele
 export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
 /** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */
 export const RESERVED_NAMES = ["http"];
+/**
+ * The default workload's name (`--workload http` serves the functions that name none): its
+ * objects are `<app>-http`, so no `workload` may take it.
+ */
+export const DEFAULT_WORKLOAD = "http";
+/**
+ * Longest `workload`: its objects are named `<app>-<workload>-...` (`--app` at most 20
+ * characters), and the longest, `<app>-<workload>-admission-selfsigned`, then stays a 63-character
+ * DNS label without deploy/names' hash.
+ */
+export const MAX_WORKLOAD_LENGTH = 21;
 export const MAX_TIMEOUT_MS = 86_400_000;
 /** Longest function name (room for CronJob suffixes) and schedule name. */
 export const MAX_NAME_LENGTH = 52;
@@ -121,7 +132,7 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
 const RESOURCES = keys("requests", "limits");
 const AMOUNTS = keys("cpu", "memory");
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "admission", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "admission", "workload", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
@@ -236,6 +247,8 @@ function watchEntry(v: unknown): boolean {
 }
 
 const amounts = (v: unknown) => strict(v, AMOUNTS) && optional(v.cpu, matches(QUANTITY)) && optional(v.memory, matches(QUANTITY));
+/** A `workload` name: a DNS label short enough for its objects' names, not the default's. */
+export const isWorkloadName = (v: unknown): boolean => typeof v === "string" && v.length <= MAX_WORKLOAD_LENGTH && DNS_LABEL.test(v) && v !== DEFAULT_WORKLOAD;
 const resources = (v: unknown) => strict(v, RESOURCES) && optional(v.requests, amounts) && optional(v.limits, amounts) && requestsAboveLimits(v).length === 0;
 
 /**
@@ -258,6 +271,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
     optional(value.watch, (w) => (Array.isArray(w) ? arrayOf(w, watchEntry) : watchEntry(w))) &&
     optional(value.admission, acceptsAdmission) &&
+    optional(value.workload, isWorkloadName) &&
     optional(value.timeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
     optional(value.kubeApi, (b) => typeof b === "boolean") &&
     optional(value.env, (e) => arrayOf(e, matches(ENV_NAME), 0)) &&

@@ -22,6 +22,7 @@ import {
   acceptsDefinition,
   KEYS_BY_PATH,
   CONCURRENCY_POLICIES,
+  DEFAULT_WORKLOAD,
   DNS_LABEL,
   DOT_SEGMENT,
   ENV_NAME,
@@ -33,6 +34,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_SCHEDULE_NAME_LENGTH,
   MAX_TIMEOUT_MS,
+  MAX_WORKLOAD_LENGTH,
   NAMESPACE_NAME,
   RESERVED_NAMES,
   RESERVED_PATHS,
@@ -214,6 +216,12 @@ function buildDefinitionSchema() {
     schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
     watch: z.union([watchEntry, z.array(watchEntry).min(1)]).optional(),
     admission: admissionZodSchema(z).optional(),
+    workload: z
+      .string()
+      .regex(DNS_LABEL, "must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit")
+      .max(MAX_WORKLOAD_LENGTH, `must be at most ${MAX_WORKLOAD_LENGTH} characters (it names the workload's Deployment, ServiceAccount, Service and Lease: <app>-<workload>...)`)
+      .refine((w) => w !== DEFAULT_WORKLOAD, `is the default workload's name (<app>-${DEFAULT_WORKLOAD}): leave workload out to run there`)
+      .optional(),
     timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     kubeApi: z.boolean().optional(),
     env: z.array(z.string().regex(ENV_NAME, ENV_NAME_MESSAGE)).optional(),
@@ -297,6 +305,19 @@ function explainIssues(issues: readonly Issue[], base: PropertyKey[] = []): { pa
 }
 
 /**
+ * The problem of a `workload` on a function only CronJobs run (schedules, none `in-process`; no
+ * http, watch or admission): no Deployment serves it, and each CronJob has its own ServiceAccount,
+ * so the name would mean nothing. Judged on what was written, as the other problems across fields.
+ */
+function cronJobOnlyWorkload(written: Record<string, unknown>): string | undefined {
+  if (written.workload === undefined || written.schedule === undefined) return undefined;
+  if (written.http !== undefined || written.watch !== undefined || written.admission !== undefined) return undefined;
+  const entries = Array.isArray(written.schedule) ? (written.schedule as unknown[]) : [written.schedule];
+  if (entries.some((e) => isPlainObject(e) && (e as { mode?: unknown }).mode === "in-process")) return undefined;
+  return "workload: this function only runs as CronJobs, each with a ServiceAccount of its own, and no Deployment serves it: remove workload, or add http, watch or an in-process schedule for the workload to serve";
+}
+
+/**
  * Check a definition and resolve its defaults. Returns the loaded function, or the list of
  * problems, each naming its field (`http.auth: is required: ...`).
  */
@@ -317,6 +338,8 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     const own = ["header", "algorithm", "prefix", "encoding", "timestamp"].filter((key) => hmac[key] !== undefined);
     if (own.length) across.push(`http.auth: scheme ${JSON.stringify(hmac.scheme)} sets the headers and what is signed itself: remove ${own.join(", ")}`);
   }
+  const cronJobOnly = cronJobOnlyWorkload(fn as unknown as Record<string, unknown>);
+  if (cronJobOnly) across.push(cronJobOnly);
   const refused = written.watch !== undefined && isZodSchema(written.input) ? inputRefusesEmpty(written.input as z.ZodType) : undefined;
   if (refused) across.push(`input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (${refused}): make the fields optional or give them defaults`);
   if (acceptsDefinition(fn)) d = fn as unknown as Definition;
@@ -379,6 +402,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       input: e.input ?? {},
     })),
     watches,
+    ...(d.workload !== undefined ? { workload: d.workload } : {}),
   };
   // An admission webhook's calls are due before the API server gives up on them (admission/definition).
   if (d.admission) {

@@ -418,6 +418,18 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   schedule?: ScheduleEntry | ScheduleEntry[];
   /** Run the function when objects change (see `WatchTrigger`); its list and watch rights are added to `permissions`. */
   watch?: WatchTrigger | WatchTrigger[];
+  /**
+   * The workload that serves the function's route, watches, in-process schedules and webhook:
+   * functions naming the same one share a Deployment, a ServiceAccount holding the union of only
+   * their rights, a Service and a leader Lease (`<app>-<workload>...`). A DNS label of at most 21
+   * characters, not `http` (the default workload's name). Not taken by a function only CronJobs
+   * run (each of its CronJobs has its own ServiceAccount). Default: the default workload
+   * (`<app>-http`), with every function that names none.
+   *
+   * @example
+   * workload: "public"
+   */
+  workload?: string;
   /** Aborts the call after this many milliseconds. Default 30000. */
   timeoutMs?: number;
   /**
@@ -609,6 +621,8 @@ export interface LoadedFunction {
   watches: LoadedWatch[];
   /** The admission webhook with its defaults; absent: none. */
   admission?: LoadedAdmission;
+  /** The workload that serves it (`workload`); absent: the default one (`<app>-http`). */
+  workload?: string;
 }
 
 /** A watch with its defaults resolved. */

@@ -183,6 +183,8 @@ export interface AdmissionFunctionDefinition<R extends AdmissionResource = Admis
   permissions?: PermissionRule[];
   /** The webhook (see `AdmissionTrigger`). */
   admission: AdmissionTrigger<R, T>;
+  /** See `FunctionDefinition.workload`: the Deployment (and Service) that serves the webhook. */
+  workload?: string;
   /** See `FunctionDefinition.kubeApi`. */
   kubeApi?: boolean;
   /** See `FunctionDefinition.env`. */

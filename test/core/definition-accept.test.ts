@@ -147,6 +147,7 @@ function definition(): Record<string, unknown> {
   if (chance(0.1)) d.kubeApi = maybe(() => pick([true, false]));
   if (chance(0.1)) d.onShutdown = maybe(() => handler);
   if (chance(0.2)) d.resources = maybe(resources);
+  if (chance(0.15)) d.workload = maybe(() => pick(["public", "a", "http", "Public", "-x", "a".repeat(21), "a".repeat(22), ""]));
   if (mistake(0.03)) d.timeout = 5;
   return d;
 }

@@ -189,3 +189,28 @@ test("resources are Kubernetes quantities, and no request is above its limit (th
   assert.equal(problems({ resources: { requests: { cpu: "1500m" }, limits: { cpu: "1" } } }), "resources.requests.cpu: 1500m is more than limits.cpu 1: Kubernetes refuses a request above its limit");
   assert.match(problems({ resources: { limit: { cpu: "1" } } as never }), /resources: unknown key "limit".*limits/);
 });
+
+test("workload is a DNS label short enough for its objects' names, never the default's name http; loaded as written", () => {
+  assert.equal(problems({ workload: "public" }), "");
+  assert.equal(problems({ workload: "a".repeat(21) }), "");
+  assert.equal(problems({ workload: "Public" }), "workload: must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit");
+  assert.equal(problems({ workload: "a".repeat(22) }), "workload: must be at most 21 characters (it names the workload's Deployment, ServiceAccount, Service and Lease: <app>-<workload>...)");
+  assert.equal(problems({ workload: "http" }), "workload: is the default workload's name (<app>-http): leave workload out to run there");
+  assert.match(problems({ workload: "" }), /^workload: must be a DNS label/);
+  const fn = defineFunction({ name: "f", http: { auth: "none" }, workload: "public", handler: () => ({}) });
+  const loaded = resolveDefinition(fn, "f.ts");
+  assert.ok(loaded.ok);
+  assert.equal(loaded.fn.workload, "public");
+  const plain = resolveDefinition(defineFunction({ name: "f", http: { auth: "none" }, handler: () => ({}) }), "f.ts");
+  assert.ok(plain.ok && !("workload" in plain.fn), "a function naming none has no workload field");
+});
+
+test("workload on a function only CronJobs run is refused: no Deployment serves it, and each CronJob has its own ServiceAccount", () => {
+  const cronOnly = "workload: this function only runs as CronJobs, each with a ServiceAccount of its own, and no Deployment serves it: remove workload, or add http, watch or an in-process schedule for the workload to serve";
+  assert.equal(problems({ http: undefined, schedule: { cron: "0 3 * * *" }, workload: "jobs" }), cronOnly);
+  assert.equal(problems({ http: undefined, schedule: [{ cron: "0 3 * * *" }, { cron: "0 4 * * *", mode: "cronjob", name: "b" }], workload: "jobs" }), cronOnly);
+  // Something the workload serves beside the CronJob: taken.
+  assert.equal(problems({ http: undefined, schedule: [{ cron: "0 3 * * *" }, { cron: "*/5 * * * *", mode: "in-process", name: "b" }], workload: "jobs" }), "");
+  assert.equal(problems({ schedule: { cron: "0 3 * * *" }, workload: "jobs" }), "");
+  assert.equal(problems({ http: undefined, schedule: { cron: "0 3 * * *" }, watch: { resource: "pods" }, workload: "jobs" }), "");
+});
