@@ -1,17 +1,19 @@
 /**
  * @module deploy/admission
  * The objects of the admission webhooks (functions with `admission`), in `admission.yaml`:
- * - a ValidatingWebhookConfiguration and/or a MutatingWebhookConfiguration (cluster-scoped,
- *   named `<app>.<namespace>`: the same app installed in two namespaces keeps two), one webhook
- *   per function, named `<function>.<app>.<namespace>.podfn.dev`, calling the HTTP Service's
+ * - per serving workload with webhooks, a ValidatingWebhookConfiguration and/or a
+ *   MutatingWebhookConfiguration (cluster-scoped, named `<app>.<namespace>` for the default
+ *   workload, `<app>.<workload>.<namespace>` for a named one: the same app installed in two
+ *   namespaces keeps two), one webhook per function, named `<function>.<app>.<namespace>.podfn.dev`,
+ *   calling its workload's Service's
  *   `webhook` port (443 → the pods' 9443) at `/admission/<function>`, with the function's rules
  *   (each resource in the version its type names; `matchPolicy: Equivalent` converts requests
  *   made in another), `admissionReviewVersions: ["v1"]`, `sideEffects`, `failurePolicy`,
  *   `timeoutSeconds`, and a `namespaceSelector` that always leaves out the app's own namespace
  *   and `kube-system`: with `Fail`, a webhook matching the pods of its own namespace could never
  *   start again once down (its new pods would need it), nor could the control plane's;
- * - TLS by cert-manager, which must be installed: a self-signed Issuer and a Certificate for the
- *   Service's DNS names whose Secret the pods mount where `--admission-cert-file` reads it, and
+ * - TLS by cert-manager, which must be installed: per workload, a self-signed Issuer and a
+ *   Certificate for its Service's DNS names whose Secret the pods mount where `--admission-cert-file` reads it, and
  *   the `cert-manager.io/inject-ca-from` annotation, by which cert-manager's CA injector writes
  *   the certificate into each webhook's `caBundle` (and again on every renewal).
  * The function's ServiceAccount is granted nothing for them: the configurations are applied by
@@ -27,9 +29,12 @@ import { boundedName } from "./names.js";
 export const WEBHOOK_SERVICE_PORT = 443;
 const CERT_MANAGER = "cert-manager.io/v1";
 
-/** Name of the admission webhooks' Certificate, and of the Secret cert-manager keeps it in. */
-export function admissionCertificateName(app: string): string {
-  return boundedName([app, "admission-tls"]);
+/**
+ * Name of the admission webhooks' Certificate, and of the Secret cert-manager keeps it in:
+ * `<app>-admission-tls` for the default workload's, `<app>-<workload>-admission-tls` for a named one's.
+ */
+export function admissionCertificateName(app: string, workload?: string): string {
+  return boundedName([app, workload ?? "", "admission-tls"]);
 }
 
 /** The Secret holding the serving certificate (the Certificate's `secretName`). */
@@ -70,13 +75,14 @@ function webhookOf(fn: LoadedFunction, service: string, options: { app: string; 
  * @example
  * admissionObjects(functions, { app: "podfn", namespace: "ops", service: "podfn-http", labels });
  */
-export function admissionObjects(functions: readonly LoadedFunction[], options: { app: string; namespace: string; service: string; labels: Record<string, string> }): KubeObject[] {
+export function admissionObjects(functions: readonly LoadedFunction[], options: { app: string; namespace: string; service: string; labels: Record<string, string>; workload?: string }): KubeObject[] {
   const webhooks = functions.filter((fn) => fn.admission);
   if (webhooks.length === 0) return [];
-  const { app, namespace, service, labels } = options;
-  const issuer = boundedName([app, "admission-selfsigned"]);
-  const certificate = admissionCertificateName(app);
-  const name = `${app}.${namespace}`;
+  const { app, namespace, service, labels, workload } = options;
+  const issuer = boundedName([app, workload ?? "", "admission-selfsigned"]);
+  const certificate = admissionCertificateName(app, workload);
+  // Namespaces, apps and workloads hold no dot: `<app>.<namespace>` and `<app>.<workload>.<namespace>` never meet.
+  const name = workload === undefined ? `${app}.${namespace}` : `${app}.${workload}.${namespace}`;
   const annotations = { "cert-manager.io/inject-ca-from": `${namespace}/${certificate}` };
   const out: KubeObject[] = [
     { apiVersion: CERT_MANAGER, kind: "Issuer", metadata: { name: issuer, namespace, labels }, spec: { selfSigned: {} } } as KubeObject,
@@ -85,7 +91,7 @@ export function admissionObjects(functions: readonly LoadedFunction[], options: 
       kind: "Certificate",
       metadata: { name: certificate, namespace, labels },
       spec: {
-        secretName: admissionSecretName(app),
+        secretName: admissionSecretName(app, workload),
         dnsNames: [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`],
         issuerRef: { name: issuer, kind: "Issuer", group: "cert-manager.io" },
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },

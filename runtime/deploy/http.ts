@@ -1,6 +1,6 @@
 /**
  * @module deploy/http
- * The HTTP workload: ServiceAccount, RBAC, a Deployment (probes on /readyz and /healthz,
+ * A serving workload (the default HTTP one, or a named `workload`): ServiceAccount, RBAC, a Deployment (probes on /readyz and /healthz,
  * Prometheus scrape annotations, rolling updates that keep every replica serving), a ClusterIP
  * Service (with the admission webhooks' HTTPS port when there are some), and optionally a PodDisruptionBudget, a HorizontalPodAutoscaler and a NetworkPolicy.
  */
@@ -11,7 +11,7 @@ import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
 import { httpNetworkPolicy } from "./network-policy.js";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
-import { commonLabels } from "./names.js";
+import { workloadLabels, workloadSelector } from "./names.js";
 import { ADMISSION_CERT_DIR, ADMISSION_PORT, ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import { runsOnLeader } from "../requirements.js";
@@ -39,12 +39,13 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
   timeoutSeconds: 2,
 });
 
-/** Every object of the HTTP workload. */
+/** Every object of a serving workload. */
 export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): HttpObject[] {
   const { name } = workload;
   const { namespace } = options;
-  const labels = commonLabels(options.app, "http", namespace);
-  const selector = { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "http" };
+  const labels = workloadLabels(options.app, namespace, workload.workload);
+  // Each workload's pods only: see workloadSelector.
+  const selector = workloadSelector(options.app, workload.workload);
   const metadata = { name, namespace, labels };
   // Admission webhooks: an HTTPS port of their own, and cert-manager's Secret where serve reads it (deploy/admission).
   const webhooks = workload.functions.some((fn) => fn.admission);
@@ -77,7 +78,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             serviceAccount: name,
             automountToken: workload.usesApi,
             image: options.image,
-            args: ["serve"],
+            args: workload.args,
             resources: options.resources,
             shutdownDelayMs: SHUTDOWN_DELAY_MS,
             ...shutdownTimes(workload),
@@ -91,7 +92,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
               ...workload.configuration,
             ],
             secrets: workload.secrets,
-            ...(webhooks ? { mounts: [{ volume: { name: "admission-tls", secret: { secretName: admissionSecretName(options.app), defaultMode: 0o440 } }, path: ADMISSION_CERT_DIR }] } : {}),
+            ...(webhooks ? { mounts: [{ volume: { name: "admission-tls", secret: { secretName: admissionSecretName(options.app, workload.workload), defaultMode: 0o440 } }, path: ADMISSION_CERT_DIR }] } : {}),
             container: {
               ports: [
                 { name: "http", containerPort: HTTP_PORT, protocol: "TCP" },

@@ -10,22 +10,49 @@ import { cronObjects } from "./cronjob.js";
 import { httpObjects } from "./http.js";
 import { admissionObjects } from "./admission.js";
 import { resolveOptions, type ManifestOptions } from "./options.js";
-import { assertDistinctNames, commonLabels, type OwnedObjects } from "./names.js";
-import { planWorkloads } from "./plan.js";
+import { assertDistinctNames, workloadLabels, type OwnedObjects } from "./names.js";
+import { planWorkloads, servingWorkloads, type HttpWorkload } from "./plan.js";
+import type { ResolvedOptions } from "./options.js";
 import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
 import { byCodeUnits } from "./order.js";
 
 export type { ManifestOptions } from "./options.js";
 export type { ManifestFile } from "./render.js";
-export { planWorkloads } from "./plan.js";
+export { planWorkloads, servingWorkloads } from "./plan.js";
 export { leaseRules } from "./rbac.js";
 export { isClusterScoped } from "./rules.js";
 
 /** The objects of one output file. */
 export interface ManifestGroup {
-  /** File name, e.g. `http.yaml` or `cronjob-cleanup.yaml`. */
+  /** File name, e.g. `http.yaml`, `workload-public.yaml` or `cronjob-cleanup.yaml`. */
   path: string;
   objects: KubeObject[];
+}
+
+/**
+ * The files of one serving workload: the default one's `http.yaml` and `admission.yaml` (its
+ * webhooks), as ever; a named one's `workload-<name>.yaml` and `admission-<name>.yaml`.
+ */
+function servingGroups(workload: HttpWorkload, options: ResolvedOptions): (ManifestGroup & OwnedObjects)[] {
+  const named = workload.workload;
+  const names = (fns: readonly { name: string }[]) => fns.map((fn) => fn.name).join(", ");
+  const groups: (ManifestGroup & OwnedObjects)[] = [
+    {
+      path: named === undefined ? "http.yaml" : `workload-${named}.yaml`,
+      owner: `${named === undefined ? "the HTTP workload" : `the workload "${named}"`} (functions ${names(workload.functions)})`,
+      objects: httpObjects(workload, options),
+    },
+  ];
+  const labels = workloadLabels(options.app, options.namespace, named);
+  const webhooks = admissionObjects(workload.functions, { app: options.app, namespace: options.namespace, service: workload.name, labels, ...(named !== undefined ? { workload: named } : {}) });
+  if (webhooks.length > 0) {
+    groups.push({
+      path: named === undefined ? "admission.yaml" : `admission-${named}.yaml`,
+      owner: `the admission webhooks${named === undefined ? "" : ` of the workload "${named}"`} (functions ${names(workload.functions.filter((fn) => fn.admission))})`,
+      objects: webhooks,
+    });
+  }
+  return groups;
 }
 
 /**
@@ -40,9 +67,7 @@ export function generateManifests(functions: LoadedFunction[], options: Manifest
   const resolved = resolveOptions(options);
   const plan = planWorkloads(functions, resolved);
   const groups: (ManifestGroup & OwnedObjects)[] = [];
-  if (plan.http) groups.push({ path: "http.yaml", owner: `the HTTP workload (functions ${plan.http.functions.map((fn) => fn.name).join(", ")})`, objects: httpObjects(plan.http, resolved) });
-  const webhooks = plan.http ? admissionObjects(plan.http.functions, { app: resolved.app, namespace: resolved.namespace, service: plan.http.name, labels: commonLabels(resolved.app, "http", resolved.namespace) }) : [];
-  if (webhooks.length > 0) groups.push({ path: "admission.yaml", owner: `the admission webhooks (functions ${plan.http!.functions.filter((fn) => fn.admission).map((fn) => fn.name).join(", ")})`, objects: webhooks });
+  for (const workload of servingWorkloads(plan)) groups.push(...servingGroups(workload, resolved));
   for (const workload of plan.cron) groups.push({ path: `cronjob-${workload.fn.name}.yaml`, owner: `function "${workload.fn.name}"`, objects: cronObjects(workload, resolved) });
   assertDistinctNames(groups);
   return groups.map(({ path, objects }) => ({ path, objects }));

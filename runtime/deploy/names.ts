@@ -34,6 +34,35 @@ export function httpWorkloadName(app: string): string {
   return boundedName([app, "http"]);
 }
 
+/**
+ * Name of a serving workload's Deployment, Service and ServiceAccount: `<app>-<workload>` for a
+ * named one, the default's (`<app>-http`) without.
+ */
+export function servingWorkloadName(app: string, workload?: string): string {
+  return workload === undefined ? httpWorkloadName(app) : boundedName([app, workload]);
+}
+
+/**
+ * The labels a serving workload's pods are selected by. The default workload's are the selector
+ * every install has had (`app.kubernetes.io/component: http`; a Deployment's selector cannot
+ * change); a named workload's pods are `component: workload` with `podfn.dev/workload: <name>`,
+ * so no selector of one workload matches another's pods (the default's needs `http`, which they
+ * lack; a named one's needs its own name, which the default pods and other workloads' lack).
+ */
+export function workloadSelector(app: string, workload?: string): Record<string, string> {
+  return workload === undefined
+    ? { "app.kubernetes.io/name": app, "app.kubernetes.io/component": "http" }
+    : { "app.kubernetes.io/name": app, "app.kubernetes.io/component": "workload", [WORKLOAD_LABEL]: workload };
+}
+
+/** The label naming a named workload's objects and pods. */
+export const WORKLOAD_LABEL = "podfn.dev/workload";
+
+/** Labels of every object of a serving workload: the common ones, and for a named workload its name. */
+export function workloadLabels(app: string, namespace: string, workload?: string): Record<string, string> {
+  return workload === undefined ? commonLabels(app, "http", namespace) : { ...commonLabels(app, "workload", namespace), [WORKLOAD_LABEL]: workload };
+}
+
 /** Name of a function's CronJob workload ServiceAccount (shared by its schedules). */
 export function cronServiceAccountName(app: string, fn: string): string {
   return boundedName([app, fn]);
@@ -53,7 +82,7 @@ export function cronJobName(app: string, fn: string, schedule: string, only: boo
  * prune or delete by label must touch one install only (its Roles in a shared namespace, its
  * ClusterRoles). Selectors leave it out (a Deployment's selector cannot change).
  */
-export function commonLabels(app: string, component: "http" | "cronjob", namespace: string): Record<string, string> {
+export function commonLabels(app: string, component: "http" | "workload" | "cronjob", namespace: string): Record<string, string> {
   return {
     "app.kubernetes.io/name": app,
     "app.kubernetes.io/component": component,
@@ -87,7 +116,7 @@ export function assertDistinctNames(groups: OwnedObjects[]): void {
       const first = seen.get(key);
       if (first !== undefined) {
         const where = metadata.namespace ? ` in namespace "${metadata.namespace}"` : "";
-        throw new PodfnError("manifest_name_conflict", `${first} and ${who} both need the ${kind} "${metadata.name}"${where}: rename a function or a schedule`);
+        throw new PodfnError("manifest_name_conflict", `${first} and ${who} both need the ${kind} "${metadata.name}"${where}: rename a function, a schedule or a workload`);
       }
       seen.set(key, who);
     }

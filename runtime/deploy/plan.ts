@@ -1,22 +1,32 @@
 /**
  * @module deploy/plan
- * Which workloads the functions need and what each may do. The HTTP Deployment runs every
- * function with an `http` trigger or an in-process schedule, with the union of their
- * permissions; each function with CronJob schedules gets its own ServiceAccount with that
- * function's permissions only, so a cleanup job holds only its own rights.
+ * Which workloads the functions need and what each may do. A serving workload (a Deployment)
+ * runs the functions with an `http` trigger, a watch, an in-process schedule or a webhook that
+ * name it in `workload`, with the union of their permissions only; those that name none share
+ * the default one (`<app>-http`). Each function with CronJob schedules gets its own
+ * ServiceAccount with that function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { EnvVar } from "kubernetes-types/core/v1.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { PodfnError } from "../errors.js";
 import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecrets, servedByDeployment, servingPermissions, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
-import { cronServiceAccountName, httpWorkloadName } from "./names.js";
+import { cronServiceAccountName, servingWorkloadName } from "./names.js";
+import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 import type { ResolvedOptions } from "./options.js";
 import { byCodeUnits } from "./order.js";
 
 export interface HttpWorkload {
   /** Name of the Deployment, Service and ServiceAccount. */
   name: string;
+  /** The `workload` its functions name; absent: the default workload. */
+  workload?: string;
+  /**
+   * The Deployment's `podfn serve` arguments: `["serve"]` when no function names a workload (as
+   * ever), else `["serve", "--workload", <name>]` (`http` for the default one), so each
+   * Deployment serves its own functions only.
+   */
+  args: string[];
   functions: LoadedFunction[];
   permissions: PermissionRule[];
   /** Set when some function has an in-process schedule (leader election). */
@@ -41,8 +51,16 @@ export interface CronWorkload {
 }
 
 export interface WorkloadPlan {
+  /** The default serving workload: the functions that name no `workload`. */
   http?: HttpWorkload;
+  /** The named serving workloads, by name. */
+  workloads: HttpWorkload[];
   cron: CronWorkload[];
+}
+
+/** Every serving workload of `plan`: the default one first, then the named ones by name. */
+export function servingWorkloads(plan: WorkloadPlan): HttpWorkload[] {
+  return [...(plan.http ? [plan.http] : []), ...plan.workloads];
 }
 
 const byName = (a: LoadedFunction, b: LoadedFunction) => byCodeUnits(a.name, b.name);
@@ -67,7 +85,7 @@ function configurationOf(functions: readonly LoadedFunction[], env: ResolvedOpti
  * The workloads of `functions`.
  *
  * @example
- * const { http, cron } = planWorkloads(functions, resolveOptions({}));
+ * const { http, workloads, cron } = planWorkloads(functions, resolveOptions({}));
  */
 export function planWorkloads(functions: LoadedFunction[], options: ResolvedOptions): WorkloadPlan {
   const sorted = [...functions].sort(byName);
@@ -76,27 +94,40 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   // would write the secret's value into its manifest in clear.
   const secretNames = new Set(environmentSecrets(sorted).map((s) => s.variable));
   const plan: WorkloadPlan = {
+    workloads: [],
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
       // A CronJob's pod runs the handler only: its leader election and token reviews are the Deployment's.
       .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, secretNames) })),
   };
-  if (served.length > 0) {
-    const permissions = served.flatMap(servingPermissions);
-    const inProcess = electsLeader(served);
-    const secretVariables = environmentSecrets(served);
-    plan.http = {
-      name: httpWorkloadName(options.app),
-      functions: served,
-      permissions,
-      ...(inProcess ? { leaseName: schedulerLeaseName(options.app) } : {}),
-      tokenReviews: usesServiceAccountAuth(served),
-      // The callers' (caller auth) and the functions' own (`secrets`): podSpec mounts each name once.
-      secrets: [...referencedSecrets(served), ...served.flatMap((fn) => fn.secrets)],
-      environmentSecrets: secretVariables,
-      usesApi: usesKubeApi(served),
-      configuration: configurationOf(served, options.env, new Set(secretVariables.map((s) => s.variable))),
-    };
-  }
+  const named = [...new Set(served.flatMap((fn) => (fn.workload === undefined ? [] : [fn.workload])))].sort(byCodeUnits);
+  const split = named.length > 0;
+  const unnamed = served.filter((fn) => fn.workload === undefined);
+  if (unnamed.length > 0) plan.http = servingWorkload(unnamed, undefined, split, options);
+  plan.workloads = named.map((workload) => servingWorkload(served.filter((fn) => fn.workload === workload), workload, split, options));
   return plan;
+}
+
+/**
+ * The serving workload of `functions` (those naming `workload`, or, without, none); `split`:
+ * some function names a workload, so each Deployment's `serve` is told which one it is.
+ */
+function servingWorkload(functions: LoadedFunction[], workload: string | undefined, split: boolean, options: ResolvedOptions): HttpWorkload {
+  const permissions = functions.flatMap(servingPermissions);
+  const inProcess = electsLeader(functions);
+  const secretVariables = environmentSecrets(functions);
+  return {
+    name: servingWorkloadName(options.app, workload),
+    ...(workload !== undefined ? { workload } : {}),
+    args: split ? ["serve", "--workload", workload ?? DEFAULT_WORKLOAD] : ["serve"],
+    functions,
+    permissions,
+    ...(inProcess ? { leaseName: schedulerLeaseName(options.app, workload) } : {}),
+    tokenReviews: usesServiceAccountAuth(functions),
+    // The callers' (caller auth) and the functions' own (`secrets`): podSpec mounts each name once.
+    secrets: [...referencedSecrets(functions), ...functions.flatMap((fn) => fn.secrets)],
+    environmentSecrets: secretVariables,
+    usesApi: usesKubeApi(functions),
+    configuration: configurationOf(functions, options.env, new Set(secretVariables.map((s) => s.variable))),
+  };
 }

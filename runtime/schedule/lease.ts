@@ -5,15 +5,19 @@
  * record has expired (`renewTime + leaseDurationSeconds` in the past).
  */
 import type { LeaseSpec } from "kubernetes-types/coordination/v1.js";
+import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 
 /**
- * Name of the Lease the replicas of an app elect their scheduler with, in the app's namespace.
+ * Name of the Lease the replicas of an app's workload elect their scheduler with, in the app's
+ * namespace: `<app>-scheduler` for the default workload (no `workload`, or `http`, its name),
+ * `<app>-<workload>-scheduler` for a named one, so each workload elects its own leader.
  *
  * @example
  * schedulerLeaseName("podfn"); // "podfn-scheduler"
+ * schedulerLeaseName("podfn", "controllers"); // "podfn-controllers-scheduler"
  */
-export function schedulerLeaseName(app: string): string {
-  return `${app}-scheduler`;
+export function schedulerLeaseName(app: string, workload?: string): string {
+  return workload === undefined || workload === DEFAULT_WORKLOAD ? `${app}-scheduler` : `${app}-${workload}-scheduler`;
 }
 
 /** A time in the API server's MicroTime format (RFC 3339, six fractional digits, UTC). */
