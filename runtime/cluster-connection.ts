@@ -134,7 +134,7 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const adminClient = admin;
     // `podfn run` is a CronJob's run: its account holds the declared permissions only; serve and
     // dev are the HTTP Deployment, with the watches' rights, the Lease and TokenReview.
-    const grant = (fns: LoadedFunction[]) => (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app }));
+    const grant = (fns: LoadedFunction[]) => (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app, ...(config.workload !== undefined ? { workload: config.workload } : {}) }));
     if (config.clusterObjects) {
       const applied = await applyManifests(admin, resolve(cwd, config.clusterObjects));
       logger.info({ from: config.clusterObjects, ...applied }, `applied ${applied.objects} object(s) from ${config.clusterObjects} to the embedded emulated cluster`);

@@ -32,6 +32,9 @@ export const APP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** A namespace name: an RFC 1123 label of at most 63 characters. */
 export const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_APP_LENGTH = 20;
+/** `--workload`: a DNS label (a function's `workload`, or `http`, the default workload's name). */
+export const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const WORKLOAD_NAME_MESSAGE = "must be a workload's name (a DNS label: lower case letters, digits and '-'), or http for the functions naming none";
 /** `podfn cluster`'s port when none is given: the API server's (the shared `port` default is for `serve`). */
 export const CLUSTER_PORT = 6443;
 export const DEFAULTS = {
@@ -130,6 +133,7 @@ const RULES: [string, Rule][] = [
   ["memoryLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],
   ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
   ["clusterObjects", { check: text() }],
+  ["workload", { check: (v) => (typeof v === "string" && WORKLOAD_NAME.test(v) ? v : REJECT) }],
   ["identity", { check: text() }],
   ["kubeHttpClient", { default: DEFAULTS.kubeHttpClient, check: oneOf(KUBE_HTTP_CLIENTS) }],
 ];

@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, isNamespaceList, NAMESPACE_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, isNamespaceList, NAMESPACE_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
 import { QUANTITY } from "./quantity.js";
 
 type Kind = "string" | "number" | "boolean";
@@ -69,7 +69,7 @@ export const OPTIONS = {
   json: { flag: "json", kind: "boolean", description: "Print JSON instead of a table.", commands: ["list"] },
   image: { flag: "image", env: "PODFN_IMAGE", kind: "string", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
   out: { flag: "out", kind: "string", description: "Folder the manifests are written to.", commands: ["manifests"] },
-  app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name (lower case letters, digits and `-`, starting with a letter): prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`).", commands: ["manifests", ...SERVE] },
+  app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name (lower case letters, digits and `-`, starting with a letter): prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`, `<app>-<workload>-scheduler` for a named workload).", commands: ["manifests", ...SERVE] },
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
@@ -87,6 +87,15 @@ export const OPTIONS = {
     defaultText: "none",
     description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed), applied as it starts, CustomResourceDefinitions first (the server's warnings about them are logged): the CRDs and objects your functions need there.",
     commands: ["cluster", ...KUBE],
+  },
+  workload: {
+    flag: "workload",
+    env: "PODFN_WORKLOAD",
+    kind: "string",
+    defaultText: "every function",
+    description:
+      "Serve only the functions naming this `workload` (routes, watches, in-process schedules, webhooks), or with `http` those naming none: what the generated Deployment of each workload passes when some function names one. The Lease is the workload's (`<app>-<workload>-scheduler`; `<app>-scheduler` for http). A name no function has is refused, listing those there are.",
+    commands: ["serve"],
   },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name and a random suffix, e.g. vm-1d1f39", description: "This replica's identity in leader election (the generated Deployment sets the pod's name).", commands: ["serve"] },
   kubeHttpClient: { flag: "kube-http-client", env: "PODFN_KUBE_HTTP_CLIENT", kind: "string", description: "How the Kubernetes client sends: auto (Node's HTTPS client while quiet, ~10 MB less idle memory; undici from the first second with more than 16 requests), undici (from the start: steadier latency under load), or node.", commands: KUBE },
@@ -153,6 +162,7 @@ function buildSchema() {
     memoryLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),
     stateDir: z.string().min(1, NOT_EMPTY).default(d.stateDir),
     clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
+    workload: z.string().regex(WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE).optional(),
     identity: z.string().min(1, NOT_EMPTY).optional(),
     kubeHttpClient: z.enum(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
   });

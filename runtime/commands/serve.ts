@@ -12,6 +12,7 @@ import { connectCluster, type ClusterConnection } from "../cluster-connection.js
 import { createLocalSecrets } from "../local-secrets.js";
 import { LOCAL_SECRETS_DIR, readFunctionSecretsFrom, secretsFolder, warnOfMissingSecrets } from "../function-secrets.js";
 import { electsLeader, referencedSecrets, servedByDeployment } from "../requirements.js";
+import { functionsOfWorkload } from "../serve-workload.js";
 import type { LoadedFunction } from "../function.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { LeaderMetrics } from "../schedule/leader-metrics.js";
@@ -33,7 +34,9 @@ const HELP = `Usage: podfn serve [options]
 
 Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules
 and the \`watch\` triggers on the replica that holds the scheduler Lease. Health: GET /healthz,
-GET /readyz; metrics: GET /metrics. With no cluster configured (and outside a pod) it runs
+GET /readyz; metrics: GET /metrics. With --workload NAME, only the functions naming that
+\`workload\` (\`http\`: those naming none), as each generated Deployment runs it; without it, every
+function, in one process. With no cluster configured (and outside a pod) it runs
 against the embedded emulated cluster and says so. SIGTERM/SIGINT: readiness fails, HTTP calls
 in flight finish (up to --drain-timeout-ms; in-process scheduled runs and watch calls are
 aborted at once and the Lease released), the functions' onShutdown hooks run, the last log
@@ -56,13 +59,14 @@ export interface ServeSetup {
 
 /**
  * Load, connect and prepare secrets; logs what it did. `serve` keeps the functions its
- * Deployment runs (`servedByDeployment`): the cluster connection, and on the emulated cluster
+ * Deployment runs (`servedByDeployment`; with `--workload`, that workload's): the cluster connection, and on the emulated cluster
  * the permissions granted, are theirs alone, as in production. `dev` (`all`) keeps every
  * function, since it fires every schedule locally.
  */
 export async function setUpServe(config: Config, logger: Logger, cwd: string, scope: "deployment" | "all" = "deployment"): Promise<ServeSetup> {
   const all = await loadFunctions(config.functions, { cwd });
-  const loaded = scope === "all" ? all : servedByDeployment(all);
+  // With --workload, that workload's functions only: its Deployment holds only their rights.
+  const loaded = scope === "all" ? all : functionsOfWorkload(servedByDeployment(all), config.workload);
   const kubeRequests = new KubeRequestMetrics();
   const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests });
   // An empty variable is unset, as loadConfig reads it.
@@ -139,7 +143,7 @@ export async function serveFunctions(
   const watchMetrics = watching ? new WatchCallMetrics() : undefined;
   // Who leads, where a Lease is contended for (watches or in-process schedules, under serve).
   const electing = !options.allSchedules && electsLeader(functions);
-  const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app)) : undefined;
+  const leaderMetrics = electing ? new LeaderMetrics(schedulerLeaseName(config.app, config.workload)) : undefined;
   // The runs of the schedules this process fires (in-process ones; all of them under dev).
   const fires = (entry: LoadedFunction["schedules"][number]) => options.allSchedules === true || entry.mode === "in-process";
   const scheduleMetrics = functions.some((f) => f.schedules.some(fires)) ? new ScheduleRunMetrics() : undefined;
@@ -190,7 +194,7 @@ export async function serveFunctions(
         ...(watches ? { alongside: (active: AbortSignal) => watches.runWatches({ functions, kube: connection.kube, logger, ...(watchMetrics ? { metrics: watchMetrics } : {}) }, active) } : {}),
         filter: fires,
         ...(scheduleMetrics ? { metrics: scheduleMetrics } : {}),
-        ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app), ...(config.identity ? { identity: config.identity } : {}) } }),
+        ...(options.allSchedules ? {} : { leaderElection: { leaseName: schedulerLeaseName(config.app, config.workload), ...(config.identity ? { identity: config.identity } : {}) } }),
         ...(leaderMetrics ? { onLeadership: leaderMetrics.leading } : {}),
       },
       stop.signal,

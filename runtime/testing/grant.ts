@@ -15,6 +15,8 @@ import { electsLeader, servingPermissions, usesServiceAccountAuth } from "../req
 export interface GrantOptions {
   /** App name, for the leader-election Lease. Default `podfn`. */
   app?: string;
+  /** The workload the functions make up, for its Lease (`<app>-<workload>-scheduler`). Default: the default workload's (`<app>-scheduler`). */
+  workload?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function grantDeclaredPermissions(
 ): Promise<void> {
   const inProcess = electsLeader(functions);
   await grantRules(admin, namespace, serviceAccount, functions.flatMap(servingPermissions), {
-    ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn") } : {}),
+    ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn", options.workload) } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
   });
 }
