@@ -6,12 +6,14 @@ import { servedByDeployment, servingPermissions } from "../requirements.js";
 import { loadFunctions } from "../loader.js";
 import type { LoadedFunction, PermissionRule } from "../function.js";
 import { defineCommand } from "./define.js";
+import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 
 const HELP = `Usage: podfn list [--json] [--functions DIR]
 
 Loads every function module and prints name, route, caller auth, schedules, watches,
 admission webhook (its type, resources and operations; "(Ignore)" when its failures let
-requests through) and permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
+requests through), the workload serving it where some function names one (http: the default;
+in --json always, null for a function only CronJobs run) and permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
 declared rules and \`servingPermissions\` what the HTTP workload is granted for it, watches
 included: none for a function only CronJobs run, whose own ServiceAccount gets \`permissions\`).
 Exits 2 when a module is invalid, listing every problem with its file.
@@ -63,6 +65,11 @@ function describeAdmission(a: NonNullable<LoadedFunction["admission"]>): string 
   return `${a.type} ${rules.join(", ")}${a.failurePolicy === "Ignore" ? " (Ignore)" : ""}`;
 }
 
+/** The workload that serves `fn`: its `workload`, `http` (the default) when it names none, null when only CronJobs run it. */
+function workloadOf(fn: LoadedFunction): string | null {
+  return servedByDeployment([fn]).length === 0 ? null : (fn.workload ?? DEFAULT_WORKLOAD);
+}
+
 /** The JSON form of a loaded function, stable for tooling. */
 export function describeFunction(fn: LoadedFunction) {
   return {
@@ -72,6 +79,7 @@ export function describeFunction(fn: LoadedFunction) {
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
     watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, generationChanges, resyncSeconds, finalizer, status }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, generationChanges, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null, statusCondition: status?.condition ?? null })),
+    workload: workloadOf(fn),
     admission: fn.admission ? { ...fn.admission, rules: fn.admission.rules.map(({ operations, type, scope }) => ({ operations, group: type.group, version: type.version, resource: type.resource, scope })) } : null,
     permissions: fn.permissions,
     servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
@@ -99,7 +107,9 @@ export const listCommand = defineCommand({
     }
     // The ADMISSION column only where some function is a webhook: most folders have none.
     const webhooks = functions.some((fn) => fn.admission);
-    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", ...(webhooks ? ["ADMISSION"] : []), "PERMISSIONS"]];
+    // The WORKLOAD column likewise, only where some function names one: else every served function is the default's.
+    const workloads = functions.some((fn) => fn.workload !== undefined);
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", ...(webhooks ? ["ADMISSION"] : []), ...(workloads ? ["WORKLOAD"] : []), "PERMISSIONS"]];
     for (const fn of functions) {
       rows.push([
         fn.name,
@@ -108,6 +118,7 @@ export const listCommand = defineCommand({
         fn.schedules.map((s) => `${s.cron}${s.timeZone ? ` ${s.timeZone}` : ""}${s.mode === "in-process" ? " (in-process)" : ""}`).join("; ") || "-",
         fn.watches.map(describeWatch).join("; ") || "-",
         ...(webhooks ? [fn.admission ? describeAdmission(fn.admission) : "-"] : []),
+        ...(workloads ? [workloadOf(fn) ?? "-"] : []),
         mergedRules(servingPermissions(fn)).map(describeRule).join("; ") || "-",
       ]);
     }
