@@ -77,8 +77,10 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
   fn: LoadedFunction;
   namespace: string;
   /**
-   * The client the function receives where the HTTP Deployment runs it (routes, watches,
-   * in-process schedules): that ServiceAccount's, defaulting to `namespace`. A function that
+   * The client the function receives where its workload's Deployment runs it (routes, watches,
+   * in-process schedules; the default HTTP one, or the one its `workload` names): that
+   * ServiceAccount's, granted what the workload is granted for this function alone (deployed
+   * alone, it holds none of the rights other functions of its workload bring), defaulting to `namespace`. A function that
    * calls no API (no permissions, no `kubeApi`, no ServiceAccount caller auth) gets no token in
    * its pod: its client then throws `kube_unavailable` naming what to declare.
    */
@@ -184,7 +186,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const fn = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
-    await grantDeclaredPermissions(admin, namespace, fn.name, [fn]);
+    // Its serving workload's grants (the Lease its `workload` elects on), for this function alone.
+    await grantDeclaredPermissions(admin, namespace, fn.name, [fn], fn.workload !== undefined ? { workload: fn.workload } : {});
     // Only a function with a `cronjob` schedule has a CronJob, and an account of its own.
     const hasCronJob = fn.schedules.some((s) => s.mode === "cronjob");
     const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;

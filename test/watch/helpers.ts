@@ -10,6 +10,7 @@ import type { Role } from "kubernetes-types/rbac/v1.js";
 import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
+import { servingWorkloadName } from "../../runtime/deploy/names.js";
 import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
 import { runWatches, type RunWatchesOptions } from "../../runtime/watch/watcher.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
@@ -67,8 +68,8 @@ export function runWatched(fn: LoadedFunction, kube: KubeClient, options: Partia
 
 /**
  * Deploys `fn`'s generated manifests to the file's cluster with its watch rule's verbs set to
- * `verbs` (`["list"]`: a watch the server refuses), and gives the HTTP workload's client (the
- * account that runs watches) and `setVerbs` to change them later.
+ * `verbs` (`["list"]`: a watch the server refuses), and gives the client of its serving
+ * workload (the account that runs its watches) and `setVerbs` to change them later.
  */
 export async function deployWithWatchVerbs(file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fn: LoadedFunction, verbs: string[], namespace = "default") {
   const admin = await file.client();
@@ -77,7 +78,7 @@ export async function deployWithWatchVerbs(file: Pick<ReturnType<typeof clusterF
   const watched = fn.watches[0]!.type.resource;
   const withVerbs = (v: string[]) => ({ ...role, rules: role.rules!.map((r) => (r.resources!.includes(watched) ? { ...r, verbs: v } : r)) });
   await applyObjects(admin, [...generated.filter((o) => o.kind !== "Role"), withVerbs(verbs)] as KubeObject[]);
-  const kube = await file.client(await file.cluster().serviceAccount(namespace, "podfn-http"));
+  const kube = await file.client(await file.cluster().serviceAccount(namespace, servingWorkloadName("podfn", fn.workload)));
   return { kube, setVerbs: (v: string[]) => applyObjects(admin, [withVerbs(v)] as KubeObject[]) };
 }
 
@@ -105,18 +106,26 @@ export function wrappingResourceMethod(kube: KubeClient, method: "patch" | "patc
 }
 
 /**
- * `fns` deployed as the manifests would (`role` may change the HTTP workload's Role first), their
- * watches run as the HTTP ServiceAccount (of namespace `default`) through `wrap`, a failed call
- * retried after `retryDelayMs` (20), stopped after the test, whatever happens.
+ * `fns` deployed as the manifests would (`role` may change the serving workloads' Roles first),
+ * each workload's watches run as its own ServiceAccount (of namespace `default`: `podfn-http`
+ * for the functions naming no `workload`, `podfn-<workload>` for the others) through `wrap`, a
+ * failed call retried after `retryDelayMs` (20), stopped after the test, whatever happens.
  */
 export async function deployed(t: TestContext, file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role; retryDelayMs?: number } = {}) {
   const admin = await file.client();
   const objects = generateManifests(fns, { namespace: "default" }).flatMap((g) => g.objects);
   await applyObjects(admin, objects.map((o) => (o.kind === "Role" && options.role ? options.role(o as Role) : o)) as KubeObject[]);
-  const account = await file.client(await file.cluster().serviceAccount("default", "podfn-http"));
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
-  const done = runWatches({ functions: fns, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
+  // One process per workload, as its Deployment's serve --workload runs it.
+  const workloads = [...new Set(fns.map((fn) => fn.workload))];
+  const done = Promise.all(
+    workloads.map(async (workload) => {
+      const account = await file.client(await file.cluster().serviceAccount("default", servingWorkloadName("podfn", workload)));
+      const functions = fns.filter((fn) => fn.workload === workload);
+      return runWatches({ functions, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
+    }),
+  );
   t.after(async () => {
     stop.abort();
     await done;
