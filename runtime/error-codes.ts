@@ -26,6 +26,7 @@ export type { KubeApiErrorCode, KubeErrorCode } from "./kube/errors.js";
  * - `log_stream_broken`: the log's stream stopped taking writes;
  * - `unsupported_kind`: `applyObjects` (`podfn/testing`) met a kind the cluster does not serve;
  * - `invalid_review`: a body POSTed to an admission webhook is not an AdmissionReview (answered 400);
+ * - `invalid_requeue_after` (`RequeueAfterError`): a watch call's `requeueAfter` is not a delay above 0 and at most a week;
  * - `invalid_decision`: an admission handler returned no decision (`{allowed: boolean, ...}`);
  * - `admission_certificate_invalid`: the admission webhooks' certificate or key cannot be read or served;
  * - `kube_*` (`KubeErrorCode`): the Kubernetes client's errors.
@@ -54,5 +55,6 @@ export type PodfnErrorCode =
   | "log_stream_broken"
   | "unsupported_kind"
   | "invalid_review"
+  | "invalid_requeue_after"
   | "invalid_decision"
   | "admission_certificate_invalid";

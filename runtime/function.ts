@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
 import type { WatchedObjectOf } from "./watch/object-types.js";
 import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionRule, AdmissionTrigger, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
+import { checkedRequeueAfter } from "./watch/requeue-after.js";
 
 /**
  * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
@@ -189,9 +190,10 @@ export type WatchEventName = "ADDED" | "MODIFIED" | "DELETED";
 
 /**
  * The event of a watch call: a change, `RESYNC` (a periodic call about an object that exists:
- * `resyncSeconds`), or `FINALIZE` (an object holding the watch's `finalizer` is being deleted).
+ * `resyncSeconds`), `REQUEUE` (the call a previous call about the object asked for with
+ * `requeueAfter`), or `FINALIZE` (an object holding the watch's `finalizer` is being deleted).
  */
-export type WatchCallEvent = WatchEventName | "RESYNC" | "FINALIZE";
+export type WatchCallEvent = WatchEventName | "RESYNC" | "REQUEUE" | "FINALIZE";
 
 /**
  * Call the function for changes to Kubernetes objects, as an informer sees them: every object
@@ -366,18 +368,48 @@ export interface ConditionReport {
   reason?: string;
   /** For people; cut to 32768 characters. Default: none. */
   message?: string;
+  /**
+   * Seconds after which the watch calls the function again for this object (event `REQUEUE`,
+   * with its latest state), unless a later call about it decides otherwise: above 0 (fractions
+   * allowed), at most 604800 (a week). Default: none.
+   */
+  requeueAfter?: number;
 }
 const conditionBrand: unique symbol = Symbol.for("podfn.condition");
 
 /**
- * Return it from a watch call to choose the condition its `status` reports (for a watch without
- * `status`, or another trigger, it is a plain result).
+ * Return it from a watch call to choose the condition its `status` reports, and (`requeueAfter`)
+ * to be called again for the object after that many seconds (for another trigger it is a plain
+ * result). Throws `RequeueAfterError` (`invalid_requeue_after`) for a `requeueAfter` that is not
+ * above 0 and at most 604800.
  *
  * @example
  * if (!target) return condition({ status: "False", reason: "TargetMissing", message: `no database ${spec.target}` });
+ * if (!finished(job)) return condition({ status: "Unknown", reason: "JobRunning", requeueAfter: 30 });
  */
-export function condition(report: { status?: "True" | "False" | "Unknown"; reason?: string; message?: string }): ConditionReport {
-  return { [conditionBrand]: true, status: report.status ?? "True", ...(report.reason !== undefined ? { reason: report.reason } : {}), ...(report.message !== undefined ? { message: report.message } : {}) };
+export function condition(report: { status?: "True" | "False" | "Unknown"; reason?: string; message?: string; requeueAfter?: number }): ConditionReport {
+  return {
+    [conditionBrand]: true,
+    status: report.status ?? "True",
+    ...(report.reason !== undefined ? { reason: report.reason } : {}),
+    ...(report.message !== undefined ? { message: report.message } : {}),
+    ...(report.requeueAfter !== undefined ? { requeueAfter: checkedRequeueAfter(report.requeueAfter) } : {}),
+  };
+}
+
+/**
+ * Return it from a watch call to be called again for the object after `seconds` (above 0,
+ * fractions allowed; at most 604800, a week), with the event `REQUEUE` and the object's latest
+ * state, as controller-runtime's `Result{RequeueAfter}`: `condition({ requeueAfter: seconds })`
+ * (a `status` reports the call as succeeded). A later call about the object that succeeds
+ * decides again (asking anew, or not); its deletion and the watch's end cancel it. Throws
+ * `RequeueAfterError` (`invalid_requeue_after`) for a delay out of bounds.
+ *
+ * @example
+ * if (!expired(object)) return requeueAfter(secondsLeft(object));
+ */
+export function requeueAfter(seconds: number): ConditionReport {
+  return condition({ requeueAfter: seconds });
 }
 
 /** Whether `value` is what `condition()` returns. */
@@ -474,7 +506,8 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    * The function itself, called once per HTTP request, schedule run, watch event or `podfn run`
    * with the parsed input and the call's context. Its result is the HTTP answer's JSON body (200;
    * `reply()` to choose the status and headers) and what `podfn run` prints; a watch call's is
-   * not used, but for a `condition()` its `status` reports; a throw is a
+   * not used, but for a `condition()` its `status` reports and a `requeueAfter` (a call again
+   * for the object later, as `REQUEUE`); a throw is a
    * failed call (`HttpError` chooses its status). It should stop when `ctx.signal` aborts
    * (timeout, shutdown).
    *

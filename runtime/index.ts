@@ -14,7 +14,8 @@
  *   handler: ({ input }) => ({ hello: input.who }),
  * });
  */
-export { defineFunction, isPodfnFunction, reply, isReply, condition, isConditionReport } from "./function.js";
+export { defineFunction, isPodfnFunction, reply, isReply, condition, requeueAfter, isConditionReport } from "./function.js";
+export { RequeueAfterError } from "./watch/requeue-after.js";
 export type {
   FunctionDefinition,
   FunctionContext,

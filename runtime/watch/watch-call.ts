@@ -16,6 +16,7 @@ import type { WatchOutcome } from "../metrics.js";
 import type { CallPlace } from "./keyed-queue.js";
 import type { OwnWrites } from "./finalizer.js";
 import type { StatusReporter } from "./status.js";
+import type { RequeueTimers } from "./requeue.js";
 import { ABORT_GRACE_MS } from "../signals.js";
 import type { RunWatchesOptions } from "./watcher.js";
 
@@ -64,6 +65,8 @@ export interface WatchRun {
   own: OwnWrites;
   /** With `status`: what writes each call's condition. */
   status?: StatusReporter;
+  /** The timers of the calls that asked to be made again (`requeueAfter`). */
+  requeue: RequeueTimers;
 }
 
 /**

@@ -6,7 +6,8 @@
  * the finalizer removed; an object that left the watch's selectors let go. The removal and the
  * release are retried on their own, pausing without holding a slot, until done; every write is
  * tracked (`OwnWrites`), so the event of an addition or a removal calls nothing. With `status`,
- * a call's end is then reported in its object's status (watch/status.ts).
+ * a call's end is then reported in its object's status (watch/status.ts), and a call that
+ * succeeded decides when its object is called again (`requeueAfter`: watch/requeue.ts).
  */
 import type { Logger } from "pino";
 import type { LoadedWatch, WatchCallEvent } from "../function.js";
@@ -78,9 +79,10 @@ export async function call(run: WatchRun, change: WatchCallEvent, object: KubeOb
     return added === undefined ? undefined : (latest = added);
   });
   // With `status`, its end is reported in the object's status (not a DELETED's: the object is gone, or left the selectors).
-  if (end !== undefined && run.status !== undefined && change !== "DELETED") {
-    await run.status.report(run, key, end, options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key }));
-  }
+  const endLog = () => options.logger.child({ fn: run.fn.name, watch: watch.name, event: change, object: key });
+  if (end !== undefined && run.status !== undefined && change !== "DELETED") await run.status.report(run, key, end, endLog());
+  // A call that succeeded decides when the object is called again (`requeueAfter`), or that it is not.
+  if (end !== undefined) run.requeue.ended(key, change, end, endLog());
 }
 
 /** Add the finalizer; the object as it is then, or undefined when it is gone (its DELETED follows). */
@@ -154,9 +156,12 @@ async function finalize(run: WatchRun, object: KubeObject, place: CallPlace, out
     return now && now.metadata?.uid === object.metadata?.uid && isTerminating(now) && hasFinalizer(now, finalizer) ? now : undefined;
   };
   // A FINALIZE's end is not reported in the status (with `status`): the object is going.
-  const called = (await tries(run, "FINALIZE", key, place, true, current))?.object;
+  const end = await tries(run, "FINALIZE", key, place, true, current);
+  const called = end?.object;
   if (called === undefined) return;
   const log = options.logger.child({ fn: run.fn.name, watch: watch.name, event: "FINALIZE", object: key });
+  // A requeueAfter it asks is told to be ignored (the object goes once the finalizer is removed).
+  run.requeue.ended(key, "FINALIZE", end!, log);
   const removed = await persist(run, place, log, `remove the finalizer ${finalizer} (the FINALIZE call succeeded: it is not made again)`, () => removeFinalizer(run.client, called, finalizer, signal), key, !outside);
   if (removed?.written) log.info({ finalizer }, `removed the finalizer ${finalizer}`);
   else if (signal.aborted) log.warn({ finalizer }, `the watch stopped before the finalizer ${finalizer} was removed: the next leader calls FINALIZE again`);

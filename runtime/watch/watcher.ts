@@ -17,11 +17,15 @@
  * (with the object read again), made until it succeeds, after which the finalizer is removed
  * (that write retried on its own); an object that leaves the selectors is let go
  * (watch-steps.ts). With `status`, each call's end is reported in its object's status
- * (watch/status.ts). The events of those writes call nothing, nor end a failed call's retry. A
+ * (watch/status.ts). A call that asks `requeueAfter` gets a `REQUEUE` call for its object's
+ * latest state after that delay, queued as a change's (watch/requeue.ts: one timer per object,
+ * replaced by the next call that succeeds, cancelled by the object's deletion and the watch's
+ * end). The events of those writes call nothing, nor end a failed call's retry. A
  * watch the server refuses (403: a missing permission; 404: a type not installed) is logged and
  * started again after a growing pause (up to a minute), listing again; one it can never serve
- * (400, 422: a malformed selector) is logged and stopped. On shutdown the watches stop, the
- * calls in flight are aborted and awaited.
+ * (400, 422: a malformed selector) is logged and stopped. On shutdown (or leadership's end: the
+ * signal given) the watches stop, their timers are cancelled, the calls in flight are aborted
+ * and awaited.
  */
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -34,6 +38,8 @@ import { KubeApiError } from "../kube/errors.js";
 import { KeyedCallQueue } from "./keyed-queue.js";
 import { OwnWrites } from "./finalizer.js";
 import { StatusReporter } from "./status.js";
+import { RequeueTimers } from "./requeue.js";
+import { realClock, type WatchClock } from "./watch-clock.js";
 import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
 import { call, stepFor } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
@@ -55,6 +61,8 @@ export interface RunWatchesOptions {
   onCallFailure?: (failure: WatchCallFailure) => void;
   /** Where each call is counted (served on `GET /metrics` by `podfn serve`). */
   metrics?: WatchCallMetrics;
+  /** What requeue timers (`requeueAfter`) go by. Default: the process's clock and timers. */
+  clock?: WatchClock;
 }
 
 /** One failed try of a watch call. */
@@ -97,21 +105,34 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   const queue = new KeyedCallQueue(watch.concurrency);
   // The kind fills in what a list's items lack (a watch event's object has it already).
   const client = options.kube.resource({ ...watch.type, kind: watchedKind(watch.type) });
-  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), ...(watch.status ? { status: new StatusReporter(watch.status.condition) } : {}) };
+  const clock = options.clock ?? realClock;
+  // What the watch knows, across its restarts: a list after a 410 reports what vanished meanwhile.
+  const store = new Map<string, KubeObject>();
+  // Resync and requeue end with the watch: at shutdown (or leadership's end), or when it stops for good (a 400 or 422).
+  const watching = new AbortController();
+  // Every resync or requeue call in flight listens to it, as to the shutdown signal.
+  setMaxListeners(0, watching.signal);
+  const unlinkWatching = linkAbort(signal, watching);
+  // The REQUEUE calls queued by timers, until they are in the queue (it may be full).
+  const requeueing = new Set<Promise<void>>();
+  const requeue = new RequeueTimers(
+    clock,
+    (object) => sameObject(store.get(storeKeyOf(object)), object),
+    (key, object, token) => {
+      const pushed = queueRequeue({ ...run, signal: watching.signal }, store, queue, key, object, token);
+      requeueing.add(pushed);
+      void pushed.finally(() => requeueing.delete(pushed));
+    },
+  );
+  watching.signal.addEventListener("abort", () => requeue.stop(), { once: true });
+  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), requeue, ...(watch.status ? { status: new StatusReporter(watch.status.condition) } : {}) };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;
   // Where a restarted watch resumes (no list replayed as ADDED), once it has seen an object.
   let resourceVersion: string | undefined;
-  // What the watch knows, across its restarts: a list after a 410 reports what vanished meanwhile.
-  const store = new Map<string, KubeObject>();
   // With `generationChanges`: the generation each object had at its last event, across restarts.
   const generations = watch.generationChanges ? new Map<string, number | undefined>() : undefined;
-  // Resync ends with the watch: at shutdown, or when it stops for good (a 400 or 422).
-  const watching = new AbortController();
-  // Every resync call in flight listens to it, as to the shutdown signal.
-  setMaxListeners(0, watching.signal);
-  const unlinkWatching = linkAbort(signal, watching);
   const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(run, store, queue, watching.signal) : undefined;
   while (!signal.aborted) {
     try {
@@ -152,7 +173,11 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         const writing = run.own.inFlight(key);
         const known = writing === undefined || (await settledWithin(writing, OWN_WRITE_WAIT_MS));
         if (signal.aborted) break;
-        if (type === "DELETED") run.own.forget(key);
+        if (type === "DELETED") {
+          run.own.forget(key);
+          // Gone (or out of the selectors): no REQUEUE call is made for it.
+          requeue.forget(key);
+        }
         const sameGeneration = generations !== undefined && sameGenerationAsBefore(generations, type, key, object);
         if (type !== "DELETED" && known && run.own.consume(key, object)) continue;
         // A MODIFIED of the generation last seen calls nothing (`generationChanges`); a finalizer's step still runs.
@@ -180,7 +205,37 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   watching.abort();
   unlinkWatching();
   await resyncing;
+  while (requeueing.size > 0) await Promise.all(requeueing);
   await queue.idle();
+}
+
+/** The watch store's key of `object` (`namespace/name`, `/name` when cluster-scoped: `WatchOptions.store`). */
+const storeKeyOf = (object: KubeObject) => `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
+
+/** Whether `known` is `object` (not another one of the same name, created since). */
+const sameObject = (known: KubeObject | undefined, object: KubeObject) => known !== undefined && known.metadata?.uid === object.metadata?.uid;
+
+/**
+ * Queues the `REQUEUE` call a timer asked for `object` (`key`), as a change's: behind the
+ * object's pending calls, within `concurrency`. When its turn comes it is made with the object's
+ * latest known state, unless the object is gone (or another of its name took its place), a call
+ * about it succeeded since the timer fired (that call decided again: `take`), or a change of it
+ * is queued behind (that call has the newer state).
+ */
+async function queueRequeue(run: WatchRun, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, key: string, asked: KubeObject, token: number): Promise<void> {
+  const about = { fn: run.fn.name, watch: run.watch.name, event: "REQUEUE", object: key };
+  await queue.push(key, async (place) => {
+    if (run.signal.aborted || place.superseded() || !run.requeue.take(key, token)) {
+      if (!run.signal.aborted) run.options.logger.debug(about, "requeue not made: a newer change of the object is queued, or a call about it succeeded since");
+      return;
+    }
+    const object = store.get(storeKeyOf(asked));
+    if (!sameObject(object, asked)) {
+      run.options.logger.debug(about, "requeue not made: the object is gone");
+      return;
+    }
+    await call(run, "REQUEUE", object!, place, stepFor(run.watch, "REQUEUE", object!, true)!);
+  });
 }
 
 /**

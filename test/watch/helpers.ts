@@ -14,6 +14,7 @@ import { servingWorkloadName } from "../../runtime/deploy/names.js";
 import type { FunctionDefinition, LoadedFunction, Trigger } from "../../runtime/function.js";
 import { runWatches, type RunWatchesOptions } from "../../runtime/watch/watcher.js";
 import { WatchCallMetrics } from "../../runtime/metrics.js";
+import type { WatchClock } from "../../runtime/watch/watch-clock.js";
 import { captureLogs, loaded } from "../schedule/helpers.js";
 
 /** The trigger of a watch call. */
@@ -109,9 +110,10 @@ export function wrappingResourceMethod(kube: KubeClient, method: "patch" | "patc
  * `fns` deployed as the manifests would (`role` may change the serving workloads' Roles first),
  * each workload's watches run as its own ServiceAccount (of namespace `default`: `podfn-http`
  * for the functions naming no `workload`, `podfn-<workload>` for the others) through `wrap`, a
- * failed call retried after `retryDelayMs` (20), stopped after the test, whatever happens.
+ * failed call retried after `retryDelayMs` (20), their timers and status pauses on `clock`
+ * (default: the real one), stopped after the test, whatever happens.
  */
-export async function deployed(t: TestContext, file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role; retryDelayMs?: number } = {}) {
+export async function deployed(t: TestContext, file: Pick<ReturnType<typeof clusterForFile>, "cluster" | "client">, fns: LoadedFunction[], options: { wrap?: (kube: KubeClient) => KubeClient; role?: (role: Role) => Role; retryDelayMs?: number; clock?: WatchClock } = {}) {
   const admin = await file.client();
   const objects = generateManifests(fns, { namespace: "default" }).flatMap((g) => g.objects);
   await applyObjects(admin, objects.map((o) => (o.kind === "Role" && options.role ? options.role(o as Role) : o)) as KubeObject[]);
@@ -123,7 +125,7 @@ export async function deployed(t: TestContext, file: Pick<ReturnType<typeof clus
     workloads.map(async (workload) => {
       const account = await file.client(await file.cluster().serviceAccount("default", servingWorkloadName("podfn", workload)));
       const functions = fns.filter((fn) => fn.workload === workload);
-      return runWatches({ functions, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20 }, stop.signal);
+      return runWatches({ functions, kube: options.wrap ? options.wrap(account) : account, logger, restartDelayMs: () => 50, retryDelayMs: () => options.retryDelayMs ?? 20, ...(options.clock ? { clock: options.clock } : {}) }, stop.signal);
     }),
   );
   t.after(async () => {
