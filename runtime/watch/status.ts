@@ -7,7 +7,9 @@
  * status subresource carrying the resourceVersion read (a 409 reads the object again and decides
  * again); nothing is written when nothing would change, and the write is tracked (`OwnWrites`) so
  * that its event calls nothing. A resource without a status subresource (a 404 while the object
- * is there) or a denied write (403) is told once, and the watch writes no more status.
+ * is there) or a denied write (403) is told once (a warning), and the watch's calls write no
+ * status for a minute; then the next call tries again (one at a time: a minute more if it is
+ * still refused, untold), and the write that works again is told (info).
  */
 import type { Logger } from "pino";
 import { isConditionReport } from "../function.js";
@@ -17,6 +19,7 @@ import { retryOnConflict } from "../kube/retry.js";
 import { scrubString } from "../log-error.js";
 import { censorSecrets } from "../secret-values.js";
 import type { CallEnd, WatchRun } from "./watch-call.js";
+import { realClock, type WatchClock } from "./watch-clock.js";
 
 /** A condition's reason as metav1.Condition wants it: CamelCase, at most 1024 characters. */
 export const CONDITION_REASON = /^(?=.{1,1024}$)[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
@@ -141,19 +144,51 @@ export async function writeStatus(client: ResourceClient<KubeObject>, object: Ku
   );
 }
 
+/** The pause after a refused status write (no status subresource, or denied) before a call tries again (ms). */
+export const STATUS_RETRY_MS = 60_000;
+
+/** Why status writes are refused, as the warning said it. */
+type Outage = "no subresource" | "denied";
+
 /**
  * What reports one watch's calls: writes each call's condition (tracked as the watch's own
- * write), and, once the resource turns out to have no status subresource or the write is denied,
- * says so once and writes no more.
+ * write). Once the resource turns out to have no status subresource or the write is denied, it
+ * says so once and writes nothing for `retryMs`; then the next call's write is tried (one call at
+ * a time), refused again quietly (`retryMs` more) or told as working again.
  */
 export class StatusReporter {
-  #off = false;
+  /** While writes are refused: why, and when (`clock.now()`) a call may try again. */
+  #outage: { cause: Outage; retryAt: number } | undefined;
+  /** A call is trying a write after an outage's pause: the others wait for its answer. */
+  #probing = false;
 
-  constructor(readonly type: string) {}
+  constructor(
+    readonly type: string,
+    private readonly clock: WatchClock = realClock,
+    private readonly retryMs = STATUS_RETRY_MS,
+  ) {}
 
   /** Report `end` (a call about the object `key`) in its object's status; never throws. */
   async report(run: WatchRun, key: string, end: CallEnd, log: Logger): Promise<void> {
-    if (this.#off || run.signal.aborted) return;
+    if (run.signal.aborted) return;
+    if (this.#outage !== undefined) {
+      // Within the pause, or another call is trying: no request.
+      if (this.#probing || this.clock.now() < this.#outage.retryAt) {
+        const left = Math.max(0, Math.ceil((this.#outage.retryAt - this.clock.now()) / 1000));
+        log.debug({ condition: this.type }, `status: not written (writes are refused: ${this.#outage.cause}); ${this.#probing ? "another call is trying again" : `a call tries again in ${left} s`}`);
+        return;
+      }
+      this.#probing = true;
+    }
+    const probe = this.#probing;
+    try {
+      await this.#write(run, key, end, log);
+    } finally {
+      if (probe) this.#probing = false;
+    }
+  }
+
+  async #write(run: WatchRun, key: string, end: CallEnd, log: Logger): Promise<void> {
     const wanted = wantedCondition(end, log);
     const { group, resource: plural } = run.watch.type;
     const resource = group ? `${plural}.${group}` : plural;
@@ -163,21 +198,37 @@ export class StatusReporter {
         return w;
       });
       const done = await run.own.track(key, write);
-      if (done.outcome === "written") log.info({ condition: this.type, status: wanted.status, reason: wanted.reason }, `status: ${this.type} ${wanted.status} (${wanted.reason})`);
-      // Once: calls about other objects may have found it out at the same time.
-      if (done.outcome !== "no subresource" || this.#off) return;
-      this.#off = true;
-      log.warn({ condition: this.type }, `status: ${resource} has no status subresource, so the watch ${run.watch.name} cannot report its calls in it: give the resource a status subresource (a CRD's subresources: {status: {}}) or leave status out; no status is written by this watch until it starts again`);
+      if (done.outcome === "written") {
+        if (this.#outage !== undefined) log.info({ condition: this.type }, `status: the watch ${run.watch.name} writes ${resource}'s status again (${this.#outage.cause === "denied" ? "the write is allowed now" : "the status subresource is there now"})`);
+        this.#outage = undefined;
+        log.info({ condition: this.type, status: wanted.status, reason: wanted.reason }, `status: ${this.type} ${wanted.status} (${wanted.reason})`);
+      }
+      if (done.outcome !== "no subresource") return;
+      this.#refused("no subresource", log, () => `status: ${resource} has no status subresource, so the watch ${run.watch.name} cannot report its calls in it: give the resource a status subresource (a CRD's subresources: {status: {}}) or leave status out; ${this.#later()}`);
     } catch (error) {
       if (run.signal.aborted) return;
       if (error instanceof KubeForbiddenError) {
-        if (this.#off) return;
-        this.#off = true;
         const denied = `${error.method === "GET" ? `get ${plural}` : `patch ${plural}/status`}${group ? ` (API group ${group})` : ""}`;
-        log.warn({ condition: this.type, status: error.statusCode }, `status: the watch ${run.watch.name} may not ${denied} (${error.message}): grant it (podfn manifests does) or leave status out; no status is written by this watch until it starts again`);
+        this.#refused("denied", log, () => `status: the watch ${run.watch.name} may not ${denied} (${error.message}): grant it (podfn manifests does) or leave status out; ${this.#later()}`, { status: error.statusCode });
         return;
       }
       log.error({ condition: this.type, err: error }, `status: could not write the condition ${this.type}: ${(error as Error).message}; the object's next call tries again`);
     }
+  }
+
+  /**
+   * A write refused for `cause`: the pause starts again; told (`message`) once per outage (calls
+   * about other objects may find it out at the same time, and a try after the pause again).
+   */
+  #refused(cause: Outage, log: Logger, message: () => string, detail: Record<string, unknown> = {}): void {
+    const told = this.#outage !== undefined;
+    this.#outage = { cause, retryAt: this.clock.now() + this.retryMs };
+    if (told) log.debug({ condition: this.type, ...detail }, `status: still refused (${cause}); tried again in ${Math.round(this.retryMs / 1000)} s`);
+    else log.warn({ condition: this.type, ...detail }, message());
+  }
+
+  /** What the warning says happens next. */
+  #later(): string {
+    return `no status is written by this watch for ${Math.round(this.retryMs / 1000)} s, then a call tries again (it says so when it works)`;
   }
 }

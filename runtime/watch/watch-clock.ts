@@ -1,6 +1,6 @@
 /**
  * @module watch/watch-clock
- * The time a watch's requeue timers go by (`RunWatchesOptions.clock`): the
+ * The time a watch's requeue timers and status pauses go by (`RunWatchesOptions.clock`): the
  * process's monotonic clock and real timers, or a test's own (which moves when the test says).
  */
 import { monotonicMs } from "../clock.js";

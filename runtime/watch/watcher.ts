@@ -61,7 +61,7 @@ export interface RunWatchesOptions {
   onCallFailure?: (failure: WatchCallFailure) => void;
   /** Where each call is counted (served on `GET /metrics` by `podfn serve`). */
   metrics?: WatchCallMetrics;
-  /** What requeue timers (`requeueAfter`) go by. Default: the process's clock and timers. */
+  /** What requeue timers (`requeueAfter`) and the status' pause after a refused write go by. Default: the process's clock and timers. */
   clock?: WatchClock;
 }
 
@@ -125,7 +125,7 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
     },
   );
   watching.signal.addEventListener("abort", () => requeue.stop(), { once: true });
-  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), requeue, ...(watch.status ? { status: new StatusReporter(watch.status.condition) } : {}) };
+  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), requeue, ...(watch.status ? { status: new StatusReporter(watch.status.condition, clock) } : {}) };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;

@@ -4,7 +4,7 @@
  * `Timeout`) and the error's message, without a stack or a credential, nothing while retries are
  * pending; a 409 reads the object again and keeps what was written meanwhile; a resource without
  * a status subresource, or a denied status write, is one warning per watch while the calls go
- * on; FINALIZE and DELETED write no status, and neither the finalizer's write nor the status'
+ * on (writing no status for a minute: status-recovery.test.ts tries again after it); FINALIZE and DELETED write no status, and neither the finalizer's write nor the status'
  * calls the function.
  */
 import { test, before } from "node:test";
@@ -84,7 +84,7 @@ test("a 409 reads the object again and decides again: a condition written meanwh
   assert.deepEqual(run.lines.filter((l) => l.level === "error" || l.level === "warn"), []);
 });
 
-test("a resource without a status subresource: one warning for the watch, no more writes, and the calls go on", async (t) => {
+test("a resource without a status subresource: one warning for the watch, no more writes within the pause, and the calls go on", async (t) => {
   await admin.configMaps.create({ metadata: { name: "nosub-1", labels: { suite: "f3" } } });
   await admin.configMaps.create({ metadata: { name: "nosub-2", labels: { suite: "f3" } } });
   const seen: string[] = [];
