@@ -275,8 +275,9 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
    * `reason: "CallFailed"` (`"Timeout"`) and the error's message. A handler chooses another
    * status, reason or message by returning `condition({...})`. Other conditions and status
    * fields are left as they are; nothing is written when nothing changes, and the watch's own
-   * write calls nothing. Needs `patch` of `<resource>/status` (granted with the watch's rights).
-   * Default: none.
+   * write calls nothing. Needs `patch` of `<resource>/status` (granted with the watch's rights);
+   * a write refused (no status subresource, or denied) is warned about once, and a call tries
+   * again a minute later (the fix needs no restart). Default: none.
    *
    * @example
    * status: { condition: "Synced" }
