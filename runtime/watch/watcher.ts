@@ -225,8 +225,13 @@ const sameObject = (known: KubeObject | undefined, object: KubeObject) => known 
 async function queueRequeue(run: WatchRun, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, key: string, asked: KubeObject, token: number): Promise<void> {
   const about = { fn: run.fn.name, watch: run.watch.name, event: "REQUEUE", object: key };
   await queue.push(key, async (place) => {
-    if (run.signal.aborted || place.superseded() || !run.requeue.take(key, token)) {
-      if (!run.signal.aborted) run.options.logger.debug(about, "requeue not made: a newer change of the object is queued, or a call about it succeeded since");
+    if (run.signal.aborted) return;
+    if (place.superseded()) {
+      run.options.logger.debug(about, "requeue not made: a newer change of the object is queued (its call has the newer state)");
+      return;
+    }
+    if (!run.requeue.take(key, token)) {
+      run.options.logger.debug(about, "requeue not made: a call about the object succeeded since the timer fired (it decided again)");
       return;
     }
     const object = store.get(storeKeyOf(asked));

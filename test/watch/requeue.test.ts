@@ -194,3 +194,32 @@ test("a delay out of bounds is a RequeueAfterError naming requeueAfter; in a wat
   assert.match(String(failed.msg), /^watch call failed: the handler failed: requeueAfter must be above 0 \(seconds\), got -5/);
   assert.deepEqual(clock.timers, []);
 });
+
+test("a timer that fires while a call about the object runs queues its REQUEUE behind it: not made if that call succeeds (it decided again), made if it fails", async (t) => {
+  const clock = new FakeClock();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const run = watching(t, "busy", ["ADDED", "MODIFIED"], (event, data) => {
+    if (event === "ADDED") return requeueAfter(30);
+    if (event === "MODIFIED" && data?.fail) throw new Error("the MODIFIED call fails");
+    return undefined;
+  }, {
+    clock,
+    retries: 0,
+    async onCall(call) {
+      if (call.event === "MODIFIED") await gate;
+    },
+  });
+  await admin().configMaps.create(configMap("ok", "busy", { step: "0" }));
+  await admin().configMaps.create(configMap("fails", "busy", { step: "0" }));
+  await until(() => clock.pending().length === 2, "both timers", 10_000);
+  await admin().configMaps.patch("ok", { data: { step: "1" } });
+  await admin().configMaps.patch("fails", { data: { step: "1", fail: "yes" } });
+  await until(() => calls(run.seen, "ok").length === 2 && calls(run.seen, "fails").length === 2, "both MODIFIED calls, held", 10_000);
+  clock.advance(30_000);
+  release();
+  await until(() => run.lines.some((l) => l.object === "default/ok" && l.msg === "requeue not made: a call about the object succeeded since the timer fired (it decided again)"), "ok's REQUEUE given up", 10_000);
+  await until(() => calls(run.seen, "fails").length === 3, "fails' REQUEUE call", 10_000);
+  assert.deepEqual(calls(run.seen, "ok"), ["ADDED 0", "MODIFIED 1"]);
+  assert.deepEqual(calls(run.seen, "fails"), ["ADDED 0", "MODIFIED 1", "REQUEUE 1"]);
+});
