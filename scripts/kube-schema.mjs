@@ -38,6 +38,8 @@ const KINDS = {
   "v1/Secret": "V1Secret",
   "v1/ServiceAccount": "V1ServiceAccount",
   "v1/Service": "V1Service",
+  "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration": "V1MutatingWebhookConfiguration",
+  "admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration": "V1ValidatingWebhookConfiguration",
   "apiextensions.k8s.io/v1/CustomResourceDefinition": "V1CustomResourceDefinition",
   "apps/v1/DaemonSet": "V1DaemonSet",
   "apps/v1/Deployment": "V1Deployment",

@@ -2,7 +2,8 @@
  * @module cluster/go-json-tags-groups
  * The Go field tags (see `go-json-tags-core` for the notation) of the other served groups' types:
  * meta/v1 (ObjectMeta, OwnerReference, ManagedFieldsEntry, LabelSelector, Condition), apps,
- * batch, rbac, coordination, discovery, events, networking, policy and autoscaling, checked
+ * batch, rbac, coordination, discovery, events, networking, policy, autoscaling and
+ * admissionregistration (the webhook configurations), checked
  * field by field against the types.go of k8s.io/api v0.32 and k8s.io/apimachinery v0.32
  * (meta/v1); rbac/v1, not found at v0.32, against a later k8s.io/api.
  * CustomResourceDefinitions, reviews, Eviction and DeleteOptions are not listed: their
@@ -91,6 +92,14 @@ export const GROUP_TAGS: Readonly<Record<string, string>> = {
   V1IngressClassSpec: "parameters*",
   V1IngressClassParametersReference: "apiGroup* kind! name! scope*! namespace*",
   V1NetworkPolicy: "metadata= spec=",
+  V1ValidatingWebhookConfiguration: "metadata=",
+  V1MutatingWebhookConfiguration: "metadata=",
+  V1ValidatingWebhook: "name! clientConfig=! failurePolicy* matchPolicy* namespaceSelector* objectSelector* sideEffects*! timeoutSeconds* admissionReviewVersions!",
+  V1MutatingWebhook: "name! clientConfig=! failurePolicy* matchPolicy* namespaceSelector* objectSelector* sideEffects*! timeoutSeconds* admissionReviewVersions! reinvocationPolicy*",
+  AdmissionregistrationV1WebhookClientConfig: "url* service*",
+  AdmissionregistrationV1ServiceReference: "namespace! name! path* port*",
+  V1RuleWithOperations: "scope*",
+  V1MatchCondition: "name! expression!",
   V1NetworkPolicySpec: "podSelector=!",
   V1NetworkPolicyIngressRule: "",
   V1NetworkPolicyEgressRule: "",

@@ -30,6 +30,7 @@ import { defaultIngress, defaultIngressClass, ingressClassErrors, ingressClassUp
 import { defaultNetworkPolicy, networkPolicyErrors } from "./network-policy-validation.js";
 import { defaultEndpointSlice, endpointSliceErrors } from "./endpointslice-validation.js";
 import { defaultEndpoints, endpointsErrors, repackEndpoints } from "./endpoints-validation.js";
+import { defaultWebhookConfiguration, webhookConfigurationErrors } from "./webhook-config-validation.js";
 import { defaultPersistentVolume, defaultReplicationController, preparePersistentVolumeCreate } from "./core-legacy-types.js";
 import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
@@ -219,6 +220,8 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: serviceErrors,
     // AddFieldLabelConversionsForService; the strategy's GetAttrs (SelectableFields).
     fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+  def({ group: "admissionregistration.k8s.io", version: "v1", resource: "mutatingwebhookconfigurations", kind: "MutatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(true), validate: webhookConfigurationErrors(true), generation: true }),
+  def({ group: "admissionregistration.k8s.io", version: "v1", resource: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(false), validate: webhookConfigurationErrors(false), generation: true }),
   def({
     group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false, finalizerRule: "generic", shortNames: ["crd", "crds"], categories: ["api-extensions"], subresources: ["status"],
     defaults: defaultCrd, prepareCreate: prepareCrdCreate, prepareUpdate: prepareCrdUpdate, validate: crdErrors, validateUpdate: crdUpdateErrors, generation: true,
