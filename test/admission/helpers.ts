@@ -64,8 +64,11 @@ export function post(url: string, path: string, body: string | Buffer, ca: strin
   });
 }
 
-/** A webhook server on a free port, its certificate in files that can be replaced. */
-export async function startWebhooks(functions: LoadedFunction[], logger: Logger, kube: KubeClient) {
+/**
+ * A webhook server on a free port, its certificate in files that can be replaced; `dnsNames`:
+ * names the certificate is valid for besides localhost (a Service's `<name>.<namespace>.svc`).
+ */
+export async function startWebhooks(functions: LoadedFunction[], logger: Logger, kube: KubeClient, dnsNames: readonly string[] = []) {
   const dir = await mkdtemp(join(tmpdir(), "podfn-admission-"));
   const certFile = join(dir, "tls.crt");
   const keyFile = join(dir, "tls.key");
@@ -76,7 +79,7 @@ export async function startWebhooks(functions: LoadedFunction[], logger: Logger,
     await rename(`${certFile}.new`, certFile);
     await rename(`${keyFile}.new`, keyFile);
   };
-  const certs = await createCertificates();
+  const certs = await createCertificates({ dnsNames });
   await write(certs);
   const metrics = new AdmissionMetrics(functions.map((f) => f.name));
   const controller = new AbortController();

@@ -21,7 +21,7 @@ import { parseBool } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { badRequest } from "./status.js";
 import { checkApplyCreateUid } from "./uid-checks.js";
-import { createObject, updateObject } from "./write.js";
+import { admittedCreate, admittedUpdate } from "./webhook-admission.js";
 
 type Obj = Record<string, any>;
 
@@ -71,7 +71,7 @@ function forced(call: Call): boolean {
 }
 
 /** Serves a server-side apply; `writeOptions` already checked the fieldManager. */
-export function serverSideApply(call: Call): Reply {
+export async function serverSideApply(call: Call): Promise<Reply> {
   const applied = decodeApplyBody(call);
   checkAppliedType(call.def, applied);
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
@@ -85,7 +85,7 @@ export function serverSideApply(call: Call): Reply {
   }
   if (!current) {
     obj.metadata.name = name;
-    return { status: 201, body: createObject(call, obj, namespace, "Apply").full };
+    return { status: 201, body: (await admittedCreate(call, obj, namespace, "Apply")).full };
   }
   // The merge, the prune of what the applier no longer applies, and the conflicts (409 unless force).
   const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp() };
@@ -94,5 +94,5 @@ export function serverSideApply(call: Call): Reply {
   const excused = writer.manager === KUBECTL_MANAGER ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;
   const { object } = applyWithOwnership(write, current.obj, obj, forced(call), undefined, excused);
   const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
-  return { status: 200, body: updateObject(call, current, patched, "main", "Apply", obj).full };
+  return { status: 200, body: (await admittedUpdate(call, current, patched, "main", "Apply", obj)).full };
 }

@@ -19,6 +19,13 @@ import { apiVersionOf, storedAs } from "./resources.js";
 import { ApiError, conflict, notFound, success } from "./status.js";
 import { isCrdType, markCrdDeleted } from "./crd-controller.js";
 import { entryOf, type Entry } from "./store.js";
+import { admitDelete } from "./webhook-admission.js";
+
+/** The DeleteOptions a webhook's request carries (`options`), as the client gave them. */
+function deleteOptionsOf(options: DeleteOptions): Record<string, unknown> {
+  const { dryRun, ...rest } = options as DeleteOptions & Record<string, unknown>;
+  return { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(dryRun ? { dryRun: ["All"] } : {}) };
+}
 
 type Obj = Record<string, any>;
 
@@ -87,12 +94,13 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
   return registry.deleteObject(def, obj, policy, 0, collection);
 }
 
-/** DELETE /.../{name}. */
-export function deleteObjectCall(call: Call): Reply {
+/** DELETE /.../{name}; the admission webhooks of a DELETE are called first (webhook-admission). */
+export async function deleteObjectCall(call: Call): Promise<Reply> {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
   const current = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!current) throw notFound(call.def, call.info.name);
+  await admitDelete(call, current, dryRun, deleteOptionsOf(options));
   const { entry, gone } = deleteOne(call, current, options, dryRun);
   return answer(call, entry, gone, options);
 }

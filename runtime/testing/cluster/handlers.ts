@@ -28,10 +28,11 @@ import { table, type TableSource } from "./table.js";
 import { isReply, negotiateTransform } from "./response-transform.js";
 import { partialReply } from "./partial-metadata.js";
 import { serveWatch, type WatchOptions } from "./watch.js";
-import { createObject, existing, updateObject, type UpdateScope } from "./write.js";
+import { existing, type UpdateScope } from "./write.js";
+import { admittedCreate, admittedUpdate } from "./webhook-admission.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodNotAllowed, statusFor } from "./status.js";
 
-function patchCall(call: Call, scope: UpdateScope): Reply {
+async function patchCall(call: Call, scope: UpdateScope): Promise<Reply> {
   checkPatchType(call);
   const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml") {
@@ -42,10 +43,10 @@ function patchCall(call: Call, scope: UpdateScope): Reply {
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj), directive);
   const patched = decodePatchedObject(call, applied, directive, JSON.parse(call.body.toString("utf8")));
-  return { status: 200, body: updateObject(call, current, patched, scope).full };
+  return { status: 200, body: (await admittedUpdate(call, current, patched, scope)).full };
 }
 
-function updateCall(call: Call, scope: UpdateScope): Reply {
+async function updateCall(call: Call, scope: UpdateScope): Promise<Reply> {
   const directive = writeOptions(call);
   const obj = decodeRequestObject(call, decodeObject(call, call.def, true), directive);
   const { namespace, name } = call.info;
@@ -57,13 +58,13 @@ function updateCall(call: Call, scope: UpdateScope): Reply {
       throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
     obj.metadata.name = name;
-    return { status: 201, body: createObject(call, obj, namespace).full };
+    return { status: 201, body: (await admittedCreate(call, obj, namespace)).full };
   }
   const current = existing(call, namespace, name);
-  return { status: 200, body: updateObject(call, current, obj, scope).full };
+  return { status: 200, body: (await admittedUpdate(call, current, obj, scope)).full };
 }
 
-function createCall(call: Call): Reply {
+async function createCall(call: Call): Promise<Reply> {
   if (call.info.name) throw routeMethodNotAllowed();
   if (crdTerminating(call.registry, call.def)) {
     // The CRD handler refuses before decoding: NewMethodNotSupported with its own message.
@@ -73,7 +74,7 @@ function createCall(call: Call): Reply {
   }
   const directive = writeOptions(call);
   const obj = decodeRequestObject(call, decodeObject(call, call.def, true), directive);
-  return { status: 201, body: createObject(call, obj, call.info.namespace).full };
+  return { status: 201, body: (await admittedCreate(call, obj, call.info.namespace)).full };
 }
 
 /**

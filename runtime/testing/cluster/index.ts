@@ -25,6 +25,7 @@ import { startServer } from "./server.js";
 import { swapToken, writeServiceAccountDir } from "./serviceaccount-dir.js";
 import { tokenRequest } from "./subresources.js";
 import { loadCel } from "./crd-cel-library.js";
+import { setServiceAddress } from "./webhook-call.js";
 
 export type { AccessRecord, FaultMatch, FaultRule, RequestRecord } from "./faults.js";
 
@@ -95,6 +96,18 @@ export interface Cluster {
    * is on a stored Node with an address; a pod with no node answers 204, as a real server.
    */
   setPodLog(namespace: string, name: string, text: string, container?: string): void;
+  /**
+   * Says where a Service's port is served, for the admission webhooks whose `clientConfig.service`
+   * names it (the emulator runs no pods: without this, a call to it fails as one to a Service
+   * without endpoints does, and `failurePolicy` applies). `port` is the Service port the
+   * configuration names (443 by default), `address` `host:port` of the server behind it (the
+   * targetPort mapping is the test's); the certificate is still verified for
+   * `<name>.<namespace>.svc`. `undefined` removes the mapping.
+   *
+   * @example
+   * cluster.serviceAddress("ops", "podfn-http", 443, `127.0.0.1:${webhookPort}`);
+   */
+  serviceAddress(namespace: string, name: string, port: number, address: string | undefined): void;
   /** Ends watches and connections, stops listening, removes the folders it wrote. */
   stop(): Promise<void>;
 }
@@ -185,6 +198,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     },
     setPodLog(namespace, name, text, container) {
       registry.logs.set(container ? `${namespace}/${name}/${container}` : `${namespace}/${name}`, text);
+    },
+    serviceAddress(namespace, name, port, address) {
+      setServiceAddress(registry, namespace, name, port, address);
     },
     async stop() {
       await server.close();

@@ -104,6 +104,20 @@ export function generatedName(base: string): string {
  * not stored. `operation` is `Apply` for server-side apply's create.
  */
 export function createObject(call: Call, obj: Obj, namespace: string, operation: "Apply" | "Update" = "Update"): Entry {
+  return prepareCreate(call, obj, namespace, operation).commit();
+}
+
+/**
+ * A write checked and made, not yet stored: `out` is what `commit()` stores (or answers, for a
+ * dry run or a no-op update). The validating admission webhooks see `out` in between.
+ */
+export interface PreparedWrite {
+  out: Obj;
+  commit(): Entry;
+}
+
+/** `createObject` up to the store: every check but AlreadyExists, which `commit()` makes again. */
+export function prepareCreate(call: Call, obj: Obj, namespace: string, operation: "Apply" | "Update" = "Update"): PreparedWrite {
   const { registry, def } = call;
   const dryRun = isDryRun(call);
   placeInNamespace(def, obj, namespace);
@@ -149,8 +163,14 @@ export function createObject(call: Call, obj: Obj, namespace: string, operation:
   // The store sets the version (a dry run has none) where the real server has it, after uid.
   if (!dryRun) meta.resourceVersion = "";
   const out = ordered(def, { ...obj, metadata: orderedMeta(meta) });
-  if (dryRun) return entryOf(out);
-  return registry.commit(def, out, "ADDED");
+  return {
+    out,
+    commit() {
+      if (dryRun) return entryOf(out);
+      if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
+      return registry.commit(def, out, "ADDED");
+    },
+  };
 }
 
 /**
@@ -213,6 +233,11 @@ export type UpdateScope = "main" | "status" | "finalize";
  * deletion whose last finalizer was removed. Returns the stored (or dry-run) state.
  */
 export function updateObject(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): Entry {
+  return prepareUpdate(call, current, next, scope, operation, source).commit();
+}
+
+/** `updateObject` up to the store; `commit()` skips a no-op, answers a dry run, or stores. */
+export function prepareUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): PreparedWrite {
   const { registry, def } = call;
   const dryRun = isDryRun(call);
   const old = current.obj;
@@ -280,14 +305,19 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   merged.metadata.managedFields = managed(call, def, old, operation, merged, source, scope === "main" ? undefined : scope);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
-  if (withoutVolatile(out) === withoutVolatile(old)) return current;
-  if (dryRun) return entryOf(out);
-  if (out.metadata.deletionTimestamp && !out.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(out) ?? true)) {
-    // deleteWithoutFinalizers: the object goes; the PUT answers it as the update made it (the old resourceVersion).
-    registry.removeNow(def, out);
-    return entryOf(out);
-  }
-  return registry.commit(def, out, "MODIFIED");
+  return {
+    out,
+    commit() {
+      if (withoutVolatile(out) === withoutVolatile(old)) return current;
+      if (dryRun) return entryOf(out);
+      if (out.metadata.deletionTimestamp && !out.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(out) ?? true)) {
+        // deleteWithoutFinalizers: the object goes; the PUT answers it as the update made it (the old resourceVersion).
+        registry.removeNow(def, out);
+        return entryOf(out);
+      }
+      return registry.commit(def, out, "MODIFIED");
+    },
+  };
 }
 
 /** The stored object the call names, or 404 as the real server words it. */

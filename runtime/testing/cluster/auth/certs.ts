@@ -50,6 +50,8 @@ interface CertificateSpec {
   issuerPublicKey: KeyObject;
   signingKey: KeyObject;
   isCA: boolean;
+  /** Extra DNS names of a serving certificate (besides the API server's). */
+  dnsNames?: readonly string[];
 }
 
 function certificate(spec: CertificateSpec): Buffer {
@@ -69,7 +71,7 @@ function certificate(spec: CertificateSpec): Buffer {
         extension(
           "2.5.29.17",
           false,
-          sequence(...SERVER_DNS_NAMES.map((dns) => implicit(2, Buffer.from(dns))), ...SERVER_IPS.map((ip) => implicit(7, ip))),
+          sequence(...[...SERVER_DNS_NAMES, ...(spec.dnsNames ?? [])].map((dns) => implicit(2, Buffer.from(dns))), ...SERVER_IPS.map((ip) => implicit(7, ip))),
         ),
       ];
   extensions.push(extension("2.5.29.14", false, octets(keyIdentifier(spec.publicKey))));
@@ -88,14 +90,15 @@ function certificate(spec: CertificateSpec): Buffer {
 }
 
 /**
- * Generates a fresh CA and a serving certificate signed by it.
+ * Generates a fresh CA and a serving certificate signed by it (`dnsNames`: more names it is
+ * valid for, e.g. a webhook Service's `<name>.<namespace>.svc`).
  *
  * @example
  * const { caPem, certPem, keyPem } = await createCertificates();
  * https.createServer({ cert: certPem, key: keyPem }, handler);
  * // clients: new undici.Agent({ connect: { ca: caPem } })
  */
-export async function createCertificates(): Promise<ClusterCertificates> {
+export async function createCertificates(options: { dnsNames?: readonly string[] } = {}): Promise<ClusterCertificates> {
   const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const server = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const caDer = certificate({
@@ -113,6 +116,7 @@ export async function createCertificates(): Promise<ClusterCertificates> {
     issuerPublicKey: ca.publicKey,
     signingKey: ca.privateKey,
     isCA: false,
+    dnsNames: options.dnsNames ?? [],
   });
   const caPem = toPem(caDer);
   const certPem = toPem(serverDer);

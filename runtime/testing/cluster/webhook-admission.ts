@@ -1,0 +1,76 @@
+/**
+ * @module cluster/webhook-admission
+ * Where admission webhooks enter a write (the handlers' create, update, patch, apply and
+ * delete; not the emulator's own writes, nor scale, eviction or CONNECT): the namespace checks
+ * (NamespaceLifecycle) first; the mutating webhooks on the decoded, defaulted object (a create's
+ * name not yet generated); then the registry's checks and validation (`prepareCreate`,
+ * `prepareUpdate`); the validating webhooks on the object as it would be stored; then the
+ * store. With no configuration stored, the write is the synchronous one, unchanged.
+ * Differences: fields a mutating webhook sets are owned by the writer in managedFields; an
+ * update whose object changed while the webhooks were called is a 409 (no retry).
+ */
+import { isDryRun, type Call } from "./call.js";
+import { clone } from "./registry.js";
+import { conflict, STALE_OBJECT } from "./status.js";
+import type { Entry } from "./store.js";
+import { prepareCreate, prepareUpdate, requireNamespace, type UpdateScope } from "./write.js";
+import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
+import type { Attributes } from "./webhook-match.js";
+
+type Obj = Record<string, any>;
+
+/** The object as a webhook sees it: no empty resourceVersion (the store sets it). */
+function stored(obj: Obj): Obj {
+  const out = clone(obj);
+  if (out.metadata?.resourceVersion === "") delete out.metadata.resourceVersion;
+  return out;
+}
+
+function subresourceOf(call: Call): string {
+  return call.info.subresource ?? "";
+}
+
+/** `createObject` with the webhooks called. */
+export async function admittedCreate(call: Call, obj: Obj, namespace: string, operation: "Apply" | "Update" = "Update"): Promise<Entry> {
+  if (!hasWebhooks(call)) return prepareCreate(call, obj, namespace, operation).commit();
+  const { def, registry } = call;
+  const dryRun = isDryRun(call);
+  requireNamespace(registry, def, namespace, obj.metadata?.name ?? "", true);
+  const view = clone(obj);
+  if (def.namespaced && !view.metadata.namespace) view.metadata.namespace = namespace;
+  def.defaults?.(view, "");
+  const base: Attributes = { def, subresource: subresourceOf(call), operation: "CREATE", namespace: def.namespaced ? namespace : "", object: view, oldObject: null };
+  const before = JSON.stringify(view);
+  const mutated = (await runMutating(call, base, dryRun)) ?? view;
+  const prepared = prepareCreate(call, JSON.stringify(mutated) === before ? obj : mutated, namespace, operation);
+  await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
+  return prepared.commit();
+}
+
+/** `updateObject` with the webhooks called. */
+export async function admittedUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): Promise<Entry> {
+  if (!hasWebhooks(call)) return prepareUpdate(call, current, next, scope, operation, source).commit();
+  const { def, registry } = call;
+  const dryRun = isDryRun(call);
+  const namespace = current.obj.metadata.namespace ?? "";
+  const view = clone(next);
+  if (def.namespaced && !view.metadata.namespace) view.metadata.namespace = namespace;
+  const base: Attributes = { def, subresource: subresourceOf(call), operation: "UPDATE", namespace, object: view, oldObject: current.obj };
+  const before = JSON.stringify(view);
+  const mutated = (await runMutating(call, base, dryRun)) ?? view;
+  const prepared = prepareUpdate(call, current, JSON.stringify(mutated) === before ? next : mutated, scope, operation, source);
+  await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
+  // Another write while the webhooks were called: the store's optimistic-concurrency 409.
+  const now = registry.store.get(def, namespace, current.obj.metadata.name);
+  if (now && now.obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) throw conflict(def, current.obj.metadata.name, STALE_OBJECT);
+  return prepared.commit();
+}
+
+/** The webhooks of a DELETE of `current` (object null, oldObject the stored one). */
+export async function admitDelete(call: Call, current: Entry, dryRun: boolean, options: Obj): Promise<void> {
+  if (!hasWebhooks(call)) return;
+  const { def } = call;
+  const a: Attributes = { def, subresource: "", operation: "DELETE", namespace: current.obj.metadata.namespace ?? "", object: null, oldObject: current.obj };
+  await runMutating(call, a, dryRun, options);
+  await runValidating(call, a, dryRun, options);
+}

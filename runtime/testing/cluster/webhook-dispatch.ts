@@ -1,0 +1,181 @@
+/**
+ * @module cluster/webhook-dispatch
+ * Calls the matching admission webhooks of a write, as 1.32's MutatingAdmissionWebhook and
+ * ValidatingAdmissionWebhook plugins do (apiserver pkg/admission/plugin/webhook):
+ * - the AdmissionReview v1 request: a new `uid`, kind/resource/subResource (and the same as
+ *   requestKind/requestResource/requestSubResource: no conversion here), name, namespace,
+ *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
+ *   DeleteOptions, meta.k8s.io/v1);
+ * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
+ *   failurePolicy (`Fail`: 500 `failed to evaluate match condition`... see `conditionError`);
+ * - a dry run reaches only webhooks with sideEffects None or NoneOnDryRun, any other is the
+ *   400 `admission webhook "<name>" does not support dry run` (NewDryRunUnsupportedErr);
+ * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees;
+ *   one with reinvocationPolicy IfNeeded is called once more when a later one changed the
+ *   object after it; validating webhooks all at once, the first refusal in order answered;
+ * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
+ *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
+ *   warnings become `Warning` headers as they are; a failed call (unreachable, TLS, timeout, a
+ *   non-200, a wrong uid, a validating webhook's patch, a patchType other than JSONPatch) is
+ *   ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
+ *   "<name>": ...`, under `Ignore` the request goes on.
+ */
+import { randomUUID } from "node:crypto";
+import { applyPatch, type Operation } from "rfc6902";
+import type { Call } from "./call.js";
+import { clone } from "./registry.js";
+import type { Status } from "kubernetes-types/meta/v1.js";
+import { ApiError, badRequest, internalError } from "./status.js";
+import { addWarning } from "./warnings.js";
+import { callWebhook, WebhookCallError } from "./webhook-call.js";
+import { evaluateConditions } from "./webhook-conditions.js";
+import { storedWebhooks, webhookMatches, type Attributes, type StoredWebhook } from "./webhook-match.js";
+
+type Obj = Record<string, any>;
+
+/** Whether any stored configuration could concern a write (cheap: no configuration, no work). */
+export function hasWebhooks(call: Call): boolean {
+  return storedWebhooks(call.registry, true).length > 0 || storedWebhooks(call.registry, false).length > 0;
+}
+
+/** ErrCallingWebhook's message. */
+function callingError(name: string, reason: string): ApiError {
+  return internalError(`failed calling webhook "${name}": ${reason}`);
+}
+
+/** ToStatusErr as 1.32 has it. */
+function denial(name: string, result: Obj | undefined): ApiError {
+  const status: Obj = { ...(result ?? {}) };
+  const deniedBy = `admission webhook "${name}" denied the request`;
+  const code = typeof status.code === "number" && status.code >= 400 ? status.code : 400;
+  const message = status.message ? `${deniedBy}: ${status.message}` : status.reason ? `${deniedBy}: ${status.reason}` : `${deniedBy} without explanation`;
+  const out: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: status.status && status.status !== "Success" ? status.status : "Failure", message };
+  if (status.reason) out.reason = status.reason;
+  if (status.details) out.details = status.details;
+  out.code = code;
+  return new ApiError(out);
+}
+
+function optionsOf(call: Call, operation: Attributes["operation"], deleteOptions?: Obj): Obj {
+  const kind = operation === "CREATE" ? "CreateOptions" : operation === "UPDATE" ? "UpdateOptions" : "DeleteOptions";
+  if (deleteOptions) return { kind, apiVersion: "meta.k8s.io/v1", ...deleteOptions };
+  const out: Obj = { kind, apiVersion: "meta.k8s.io/v1" };
+  if (call.query.getAll("dryRun").length) out.dryRun = call.query.getAll("dryRun");
+  const manager = call.query.get("fieldManager");
+  if (manager) out.fieldManager = manager;
+  const validation = call.query.get("fieldValidation");
+  if (validation) out.fieldValidation = validation;
+  return out;
+}
+
+/** The AdmissionReview the API server posts. */
+function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj {
+  const { def } = a;
+  const name = (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
+  const kind = { group: def.group, version: def.version, kind: def.kind };
+  const resource = { group: def.group, version: def.version, resource: def.resource };
+  const request: Obj = { uid: randomUUID(), kind, resource };
+  if (a.subresource) request.subResource = a.subresource;
+  request.requestKind = kind;
+  request.requestResource = resource;
+  if (a.subresource) request.requestSubResource = a.subresource;
+  if (name) request.name = name;
+  if (a.namespace) request.namespace = a.namespace;
+  request.operation = a.operation;
+  const { username, uid, groups, extra } = call.user;
+  request.userInfo = { username, ...(uid ? { uid } : {}), ...(groups?.length ? { groups } : {}), ...(extra && Object.keys(extra).length ? { extra } : {}) };
+  request.object = a.object;
+  request.oldObject = a.oldObject;
+  request.dryRun = dryRun;
+  request.options = optionsOf(call, a.operation, deleteOptions);
+  return { kind: "AdmissionReview", apiVersion: "admission.k8s.io/v1", request };
+}
+
+/** The matchConditions' verdict: call, skip, or the failurePolicy's error. */
+function conditionsAllow(w: StoredWebhook, review: Obj): "call" | "skip" {
+  const outcome = evaluateConditions(w.hook.matchConditions ?? [], review.request);
+  if ("match" in outcome) return outcome.match ? "call" : "skip";
+  if (w.hook.failurePolicy === "Ignore") return "skip";
+  const condition = w.hook.matchConditions[outcome.index];
+  // matchconditions.Matcher: a failed evaluation under Fail is an internal error naming the webhook.
+  throw callingError(w.hook.name, `failed to evaluate match condition "${condition.name}": ${outcome.error}`);
+}
+
+/** One call and the checks of its answer (VerifyAdmissionResponse); `undefined` when ignored. */
+async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | undefined> {
+  const { hook } = w;
+  try {
+    const answer = await callWebhook(call.registry, hook.clientConfig ?? {}, hook.timeoutSeconds ?? 10, review);
+    const response = answer?.response as Obj | undefined;
+    if (!response) throw new WebhookCallError("received invalid webhook response: webhook response was absent");
+    if (response.uid !== review.request.uid) throw new WebhookCallError(`received invalid webhook response: expected response.uid="${review.request.uid}", got "${response.uid ?? ""}"`);
+    if (response.patch !== undefined && response.patch !== "") {
+      if (!w.mutating) throw new WebhookCallError("received invalid webhook response: validating webhooks may not return patches");
+      if (response.patchType !== "JSONPatch") throw new WebhookCallError(`received invalid webhook response: webhook returned invalid patchType: "${response.patchType ?? ""}"`);
+    }
+    return response;
+  } catch (error) {
+    if (!(error instanceof WebhookCallError)) throw error;
+    if (hook.failurePolicy === "Ignore") return undefined;
+    const reason = error.message.startsWith("received invalid") ? error.message : `failed to call webhook: ${error.message}`;
+    throw callingError(hook.name, reason);
+  }
+}
+
+/** Checks dry-run support, conditions, calls; the response when the webhook was called. */
+async function invoke(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | undefined> {
+  const review = reviewOf(call, a, dryRun, deleteOptions);
+  if (conditionsAllow(w, review) === "skip") return undefined;
+  if (dryRun && !["None", "NoneOnDryRun"].includes(w.hook.sideEffects)) throw badRequest(`admission webhook "${w.hook.name}" does not support dry run`);
+  const response = await called(call, w, review);
+  if (!response) return undefined;
+  for (const text of Array.isArray(response.warnings) ? response.warnings : []) addWarning(call, String(text));
+  if (response.allowed !== true) throw denial(w.hook.name, response.status);
+  return response;
+}
+
+/** The object after a JSONPatch, or the 500 the patcher's failure is. */
+function patched(object: Obj, patch: string): Obj {
+  let ops: Operation[];
+  try {
+    ops = JSON.parse(Buffer.from(patch, "base64").toString("utf8")) as Operation[];
+  } catch (error) {
+    throw internalError((error as Error).message);
+  }
+  const next = clone(object);
+  const failed = applyPatch(next, ops).find((r) => r !== null);
+  if (failed) throw internalError(failed.message);
+  return next;
+}
+
+/**
+ * The mutating webhooks over `a.object` (a create's or update's; a delete's null is passed
+ * along and a patch to it ignored): the object as they left it.
+ */
+export async function runMutating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | null> {
+  const hooks = storedWebhooks(call.registry, true).filter((w) => webhookMatches(call.registry, w.hook, a));
+  let object = a.object;
+  const after = new Map<StoredWebhook, string>();
+  for (const w of hooks) {
+    const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
+    if (!response) continue;
+    if (response.patch && object) object = patched(object, response.patch);
+    if (w.hook.reinvocationPolicy === "IfNeeded") after.set(w, JSON.stringify(object));
+  }
+  // Reinvocation: once, for each IfNeeded webhook that a later one changed the object after.
+  for (const w of hooks) {
+    const seen = after.get(w);
+    if (seen === undefined || seen === JSON.stringify(object)) continue;
+    const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
+    if (response?.patch && object) object = patched(object, response.patch);
+  }
+  return object;
+}
+
+/** The validating webhooks, called together; the first refusal (in their order) is thrown. */
+export async function runValidating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<void> {
+  const hooks = storedWebhooks(call.registry, false).filter((w) => webhookMatches(call.registry, w.hook, a));
+  const results = await Promise.allSettled(hooks.map((w) => invoke(call, w, a, dryRun, deleteOptions)));
+  const refused = results.find((r) => r.status === "rejected");
+  if (refused) throw (refused as PromiseRejectedResult).reason;
+}

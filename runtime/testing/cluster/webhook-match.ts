@@ -1,0 +1,89 @@
+/**
+ * @module cluster/webhook-match
+ * Which stored webhooks a request reaches, as the API server's webhook plugins decide
+ * (apiserver pkg/admission/plugin/webhook/predicates): the configurations by name, their
+ * webhooks in order; a rule matches on operation, API group, version, resource (`pods`,
+ * `pods/exec`, `*`, `*\/*`, `pods/*`, `*\/status`) and scope; the `namespaceSelector` on the
+ * labels of the object's namespace (a Namespace's own labels; a cluster-scoped object always
+ * matches); the `objectSelector` on the labels of the object or of the old one. Requests for
+ * the webhook configurations themselves never reach a webhook, as there. `matchPolicy` needs
+ * no conversion here: every type is served in one version.
+ */
+import { fromLabelSelector, matchLabels } from "./label-selector.js";
+import type { Registry } from "./registry.js";
+import type { ResourceDef } from "./resources.js";
+
+type Obj = Record<string, any>;
+
+/** A stored webhook, with its configuration's kind. */
+export interface StoredWebhook {
+  hook: Obj;
+  mutating: boolean;
+}
+
+/** What a request is about, for matching. */
+export interface Attributes {
+  def: ResourceDef;
+  subresource: string;
+  operation: "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
+  namespace: string;
+  object: Obj | null;
+  oldObject: Obj | null;
+}
+
+export const ADMISSION_GROUP = "admissionregistration.k8s.io";
+
+/** The webhooks of the stored configurations of one kind, by configuration name, each in order. */
+export function storedWebhooks(registry: Registry, mutating: boolean): StoredWebhook[] {
+  const def = registry.find(ADMISSION_GROUP, "v1", mutating ? "mutatingwebhookconfigurations" : "validatingwebhookconfigurations");
+  if (!def) return [];
+  const configs = registry.store.list(def).map((e) => e.entry.obj).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  return configs.flatMap((c) => ((c.webhooks ?? []) as Obj[]).map((hook) => ({ hook, mutating })));
+}
+
+function listed(values: unknown, value: string): boolean {
+  return Array.isArray(values) && (values.includes("*") || values.includes(value));
+}
+
+function resourceMatches(resources: unknown, resource: string, sub: string): boolean {
+  if (!Array.isArray(resources)) return false;
+  return resources.some((r: string) => {
+    if (r === "*/*") return true;
+    if (!sub) return r === "*" || r === resource;
+    const [res, s] = [r.split("/")[0], r.split("/").slice(1).join("/")];
+    return (res === resource || res === "*") && (s === sub || s === "*");
+  });
+}
+
+/** A rule's match (predicates/rules Matcher). */
+function ruleMatches(rule: Obj, a: Attributes): boolean {
+  const scope = rule.scope ?? "*";
+  if (scope === "Cluster" && a.def.namespaced) return false;
+  if (scope === "Namespaced" && !a.def.namespaced) return false;
+  return listed(rule.operations, a.operation) && listed(rule.apiGroups, a.def.group) && listed(rule.apiVersions, a.def.version) && resourceMatches(rule.resources, a.def.resource, a.subresource);
+}
+
+function selects(selector: Obj | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return true;
+  return matchLabels(fromLabelSelector(selector as never), labels ?? {});
+}
+
+function namespaceMatches(registry: Registry, hook: Obj, a: Attributes): boolean {
+  const isNamespace = a.def.group === "" && a.def.resource === "namespaces";
+  if (isNamespace) return selects(hook.namespaceSelector, (a.object ?? a.oldObject)?.metadata?.labels);
+  if (!a.def.namespaced) return true;
+  const ns = registry.store.get(registry.core("namespaces"), "", a.namespace)?.obj;
+  return selects(hook.namespaceSelector, ns?.metadata?.labels);
+}
+
+function objectMatches(hook: Obj, a: Attributes): boolean {
+  if (!hook.objectSelector || Object.keys(hook.objectSelector).length === 0) return true;
+  return [a.object, a.oldObject].some((o) => o && selects(hook.objectSelector, o.metadata?.labels));
+}
+
+/** Whether `hook` is to be called for the request (before its matchConditions). */
+export function webhookMatches(registry: Registry, hook: Obj, a: Attributes): boolean {
+  if (a.def.group === ADMISSION_GROUP) return false;
+  if (!Array.isArray(hook.rules) || !hook.rules.some((r: Obj) => ruleMatches(r, a))) return false;
+  return namespaceMatches(registry, hook, a) && objectMatches(hook, a);
+}
