@@ -57,7 +57,12 @@ function kube(cluster: Cluster, method: string, path: string, body?: unknown): P
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const w = res.headers.warning;
-        resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString("utf8")), warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
+        const text = Buffer.concat(chunks).toString("utf8");
+        try {
+          resolve({ status: res.statusCode!, body: JSON.parse(text), warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
+        } catch {
+          reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+        }
       });
     });
     req.on("error", reject);

@@ -19,7 +19,14 @@ function kube(method: string, path: string, body?: unknown, accept = "applicatio
     const req = request(`${cluster.url}${path}`, { method, ca: cluster.caPem, headers: { authorization: `Bearer ${cluster.adminToken}`, "content-type": "application/json", accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        try {
+          resolve({ status: res.statusCode!, body: JSON.parse(text) });
+        } catch {
+          reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+        }
+      });
     });
     req.on("error", reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
