@@ -66,7 +66,7 @@ export const newCommand = defineCommand({
     if (!(FUNCTION_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`the kind ${JSON.stringify(kind)} is not one of ${FUNCTION_KINDS.join(", ")}`);
     const modulePath = resolve(io.cwd, config.functions, `${name}.ts`);
     const testPath = resolve(io.cwd, "test", "functions", `${name}.test.ts`);
-    const files = scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));
+    const files = await scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));
     const shown = (path: string) => relative(io.cwd, path) || path;
     // The module first: a test without its module would not compile.
     if (!(await writeNew(modulePath, files.module))) throw new ConfigError(`${shown(modulePath)} exists: choose another name, or delete it first`);
