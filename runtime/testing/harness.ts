@@ -27,6 +27,7 @@ import { giveSecrets } from "../function-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
+import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
 import type { AdmissionReview } from "../admission/review.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
@@ -140,6 +141,14 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * how a test reaches one.
    */
   review(fields: ReviewFields | AdmissionReview): Promise<ReviewResult>;
+  /**
+   * Registers the function's admission webhook with the emulated cluster, as `podfn manifests`
+   * and `podfn serve` do on a real one (webhook-registration.ts): from then on the cluster calls
+   * it on the writes its rules match — in other namespaces than the function's own, which the
+   * generated `namespaceSelector` leaves out — and answers with its refusals and patches, as a
+   * 1.32 API server does. `stop()` (or the harness's) deregisters it.
+   */
+  registerWebhook(): Promise<RegisteredWebhook>;
 }
 
 /** A client for explicit credentials (server, CA, token or token file). */
@@ -175,6 +184,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clients: KubeClient[] = [];
   // Watches a test left running (it failed before their stop()) are stopped with the harness.
   const watching: RunningWatches[] = [];
+  // Webhooks registered with the cluster, deregistered with the harness.
+  const webhooks: RegisteredWebhook[] = [];
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
   const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
@@ -242,6 +253,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       review(fields) {
         return reviewWith(fn, fields, namespace, kube, logger);
       },
+      async registerWebhook() {
+        const registered = await registerWebhook(fn, { namespace, cluster, admin, kube, logger });
+        webhooks.push(registered);
+        return registered;
+      },
     };
   }
 
@@ -251,6 +267,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deploy,
     async stop() {
       await Promise.all(watching.map((w) => w.stop()));
+      await Promise.all(webhooks.map((w) => w.stop()));
       await Promise.all(clients.map((c) => c.close()));
       await cluster.stop();
       await rm(secretsDir, { recursive: true, force: true });

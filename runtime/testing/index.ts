@@ -13,6 +13,7 @@ export type { WatchCallFailure } from "../watch/watcher.js";
 export { until } from "./until.js";
 export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
 export { MatchConditionError } from "./admission-conditions.js";
+export type { RegisteredWebhook } from "./webhook-registration.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";
 export { applyObjects, type Applied } from "./apply.js";
 export { applyManifests, readManifests, ManifestError } from "./manifest-files.js";

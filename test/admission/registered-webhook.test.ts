@@ -1,0 +1,62 @@
+/**
+ * A deployed function's `registerWebhook()`: the emulated cluster calls its webhook on the
+ * writes its rules match in other namespaces (a refusal arrives as the API server's Status, a
+ * mutating change is stored), never in the function's own namespace (the generated
+ * namespaceSelector leaves it out), and after `stop()` the writes go through unreviewed.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { defineFunction } from "../../runtime/function.js";
+import { KubeApiError } from "../../runtime/kube/errors.js";
+import { startHarness, type Deployed, type Harness, type RegisteredWebhook } from "../../runtime/testing/index.js";
+
+const requireOwner = defineFunction({
+  name: "require-owner",
+  admission: { type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "configmaps" }] },
+  handler: ({ trigger }) => (trigger.request.object?.metadata?.labels?.owner ? { allowed: true } : { allowed: false, message: "a ConfigMap needs an owner label" }),
+});
+const stampTeam = defineFunction({
+  name: "stamp-team",
+  admission: { type: "mutating", rules: [{ operations: ["CREATE"], resource: "secrets" }], failurePolicy: "Ignore" },
+  handler: ({ trigger }) => {
+    const secret = trigger.request.object!;
+    return { allowed: true, object: { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata?.labels, team: "ops" } } } };
+  },
+});
+
+describe("registerWebhook()", () => {
+  let h: Harness;
+  let validating: Deployed;
+  let mutating: Deployed;
+  let registered: RegisteredWebhook;
+  before(async () => {
+    h = await startHarness();
+    [validating, mutating] = await Promise.all([h.deploy(requireOwner), h.deploy(stampTeam)]);
+    await h.admin.namespaces.create({ metadata: { name: "apps" } });
+    registered = await validating.registerWebhook();
+    await mutating.registerWebhook();
+  });
+  after(() => h.stop());
+
+  const apps = () => h.admin.with({ namespace: "apps" });
+
+  test("a write its rules match is refused with the API server's Status, quoting the webhook; an allowed one is stored", async () => {
+    await assert.rejects(apps().configMaps.create({ metadata: { name: "bare" } }), (error: unknown) => error instanceof KubeApiError && error.message.includes(`admission webhook "${registered.name}" denied the request: a ConfigMap needs an owner label`));
+    await apps().configMaps.create({ metadata: { name: "owned", labels: { owner: "payments" } } });
+    assert.equal((await apps().configMaps.get("owned")).metadata?.labels?.owner, "payments");
+  });
+
+  test("a mutating webhook's change is in the stored object", async () => {
+    const created = await apps().secrets.create({ metadata: { name: "token" }, stringData: { value: "x" } });
+    assert.equal(created.metadata?.labels?.team, "ops");
+  });
+
+  test("the function's own namespace is never reviewed", async () => {
+    await validating.admin.configMaps.create({ metadata: { name: "bare" } });
+  });
+
+  test("after stop() the writes go through unreviewed", async () => {
+    await registered.stop();
+    await apps().configMaps.create({ metadata: { name: "bare-later" } });
+  });
+});
