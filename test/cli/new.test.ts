@@ -52,7 +52,7 @@ describe("podfn new", () => {
     await run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { cwd: ROOT }).catch((error: { stdout?: string }) => assert.fail(`tsc: ${error.stdout}`));
     const tests = KINDS.map((kind) => join(dir, "test", "functions", `made-${kind}.test.ts`));
     const { stdout } = await run(process.execPath, ["--conditions=source", "--import", "tsx", "--test", "--test-reporter=tap", ...tests], { cwd: ROOT, env: childEnv }).catch((error: { stdout?: string }) => assert.fail(`the written tests failed:\n${error.stdout}`));
-    assert.match(stdout, /^# pass 8$/m);
+    assert.match(stdout, /^# pass 9$/m);
     assert.match(stdout, /^# fail 0$/m);
   });
 
