@@ -2,7 +2,8 @@
  * @module watch/requeue
  * A watch's requeue timers (a call's `requeueAfter`), one per object at most. A call about an
  * object that succeeds decides its timer: set for the delay it asked (replacing the one pending),
- * or cancelled when it asks none; a call that fails for good, or is given up, leaves it as it is.
+ * or cancelled when it asks none; a call that fails for good, or is given up, leaves it as it is
+ * (and a REQUEUE that fired and gave way to that call is queued again).
  * When a timer fires the object is due and `onDue` queues its `REQUEUE` call, which is made only
  * if no call about the object succeeded meanwhile (`take`: that call decided again). The
  * object's deletion (`forget`) cancels its timer, the watch's end (`stop`) every one.
@@ -38,7 +39,13 @@ export class RequeueTimers {
    * decide nothing (the object is going): a delay they ask is logged and ignored.
    */
   ended(key: string, event: WatchCallEvent, end: CallEnd, log: Logger): void {
-    if (!("result" in end)) return;
+    if (!("result" in end)) {
+      // A REQUEUE that fired and gave way to this (newer) change's call is still due: the call
+      // failed and decided nothing, so the REQUEUE is queued again (made with the latest state).
+      const due = this.#due.get(key);
+      if (due !== undefined && !this.#stopped && event !== "DELETED" && event !== "FINALIZE" && this.known(end.object)) this.onDue(key, end.object, due);
+      return;
+    }
     const seconds = askedDelay(end.result, log);
     if (event === "DELETED" || event === "FINALIZE") {
       if (seconds !== undefined) log.warn({ requeueAfter: seconds }, `requeueAfter from a ${event} call is ignored: the object is going`);
