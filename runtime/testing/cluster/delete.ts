@@ -98,9 +98,13 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
 export async function deleteObjectCall(call: Call): Promise<Reply> {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
+  const read = call.registry.store.get(call.def, call.info.namespace, call.info.name);
+  if (!read) throw notFound(call.def, call.info.name);
+  await admitDelete(call, read, dryRun, deleteOptionsOf(options));
+  // Read again after the webhooks, as the store's delete does: what changed meanwhile (a
+  // finalizer added, the object deleted by another request) decides.
   const current = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!current) throw notFound(call.def, call.info.name);
-  await admitDelete(call, current, dryRun, deleteOptionsOf(options));
   const { entry, gone } = deleteOne(call, current, options, dryRun);
   return answer(call, entry, gone, options);
 }
@@ -109,7 +113,7 @@ export async function deleteObjectCall(call: Call): Promise<Reply> {
  * DELETE /.../{resource} (deletecollection): answers the list as read before deleting (its items
  * and resourceVersion), as Store.DeleteCollection returns it.
  */
-export function deleteCollectionCall(call: Call): Reply {
+export async function deleteCollectionCall(call: Call): Promise<Reply> {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
   const sel = selection(call);
@@ -117,7 +121,13 @@ export function deleteCollectionCall(call: Call): Reply {
   const rv = call.registry.store.resourceVersion;
   const items = listed.map(({ entry }) => (call.def.custom ? entry.full : entry.item));
   for (const { entry } of listed) {
-    const current = call.registry.store.get(call.def, entry.obj.metadata.namespace, entry.obj.metadata.name);
+    const { namespace, name } = entry.obj.metadata;
+    const read = call.registry.store.get(call.def, namespace, name);
+    if (!read) continue;
+    // Each item's DELETE is reviewed as a single one is (Store.DeleteCollection deletes each with
+    // admission); the first refusal ends the call with it.
+    await admitDelete(call, read, dryRun, deleteOptionsOf(options));
+    const current = call.registry.store.get(call.def, namespace, name);
     if (current) deleteOne(call, current, options, dryRun, true);
   }
   return { status: 200, body: `{"kind":"${call.def.kind}List","apiVersion":"${apiVersionOf(call.def)}","metadata":{"resourceVersion":"${rv}"},"items":[${items.join(",")}]}` };

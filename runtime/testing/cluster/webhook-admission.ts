@@ -11,7 +11,7 @@
  */
 import { isDryRun, type Call } from "./call.js";
 import { clone } from "./registry.js";
-import { conflict, STALE_OBJECT } from "./status.js";
+import { conflict, notFound, STALE_OBJECT } from "./status.js";
 import type { Entry } from "./store.js";
 import { prepareCreate, prepareUpdate, requireNamespace, type UpdateScope } from "./write.js";
 import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
@@ -62,7 +62,9 @@ export async function admittedUpdate(call: Call, current: Entry, next: Obj, scop
   await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
   // Another write while the webhooks were called: the store's optimistic-concurrency 409.
   const now = registry.store.get(def, namespace, current.obj.metadata.name);
-  if (now && now.obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) throw conflict(def, current.obj.metadata.name, STALE_OBJECT);
+  // Deleted meanwhile: the update's re-read finds nothing (GuaranteedUpdate's NotFound), never a revival.
+  if (!now) throw notFound(def, current.obj.metadata.name);
+  if (now.obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) throw conflict(def, current.obj.metadata.name, STALE_OBJECT);
   return prepared.commit();
 }
 
