@@ -28,6 +28,7 @@ import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type R
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
 import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
+import { ConfigError } from "../errors.js";
 import type { AdmissionReview } from "../admission/review.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
@@ -186,6 +187,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const watching: RunningWatches[] = [];
   // Webhooks registered with the cluster, deregistered with the harness.
   const webhooks: RegisteredWebhook[] = [];
+  const registeredIn = new Map<string, string>();
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
   const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
@@ -254,9 +256,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return reviewWith(fn, fields, namespace, kube, logger);
       },
       async registerWebhook() {
-        const registered = await registerWebhook(fn, { namespace, cluster, admin, kube, logger });
-        webhooks.push(registered);
-        return registered;
+        // The generated configuration (`<app>.<namespace>`) and Service are one per namespace: a
+        // second registration there would replace the first one's (its webhook never called again).
+        const other = registeredIn.get(namespace);
+        if (other !== undefined) {
+          throw new ConfigError(other === fn.name ? `${fn.name}'s webhook is registered already: stop() it first` : `${other}'s webhook is registered in namespace ${namespace} already, and a namespace holds one (the generated configuration and Service are one per namespace): deploy ${fn.name} in a namespace of its own (deploy() does unless given one)`);
+        }
+        registeredIn.set(namespace, fn.name);
+        try {
+          const registered = await registerWebhook(fn, { namespace, cluster, admin, kube, logger });
+          const entry: RegisteredWebhook = {
+            name: registered.name,
+            stop: () => registered.stop().finally(() => registeredIn.delete(namespace)),
+          };
+          webhooks.push(entry);
+          return entry;
+        } catch (error) {
+          registeredIn.delete(namespace);
+          throw error;
+        }
       },
     };
   }

@@ -60,3 +60,17 @@ describe("registerWebhook()", () => {
     await apps().configMaps.create({ metadata: { name: "bare-later" } });
   });
 });
+
+test("a second webhook registered in one namespace is refused, naming the first, and may register once it stops", async () => {
+  const h = await startHarness();
+  try {
+    const [a, b] = await Promise.all([h.deploy(requireOwner, { namespace: "hooks" }), h.deploy(stampTeam, { namespace: "hooks" })]);
+    const first = await a.registerWebhook();
+    await assert.rejects(b.registerWebhook(), /require-owner's webhook is registered in namespace hooks already/);
+    await assert.rejects(a.registerWebhook(), /require-owner's webhook is registered already: stop\(\) it first/);
+    await first.stop();
+    await (await b.registerWebhook()).stop();
+  } finally {
+    await h.stop();
+  }
+});
