@@ -8,6 +8,7 @@
  * configuration, the usual case, no longer does. `test/core/config-accept.test.ts` compares the
  * two over generated inputs.
  */
+import { isIP } from "node:net";
 import { QUANTITY } from "./quantity.js";
 
 /** zod's `num(min, max)`: a number, or text that trims to a number; an integer within bounds. */
@@ -76,6 +77,16 @@ export const BOUNDS = {
 /** `--metrics-namespaces`: namespace names, comma-separated. */
 export const isNamespaceList = (v: unknown): boolean => typeof v === "string" && v.split(",").every((n) => NAMESPACE.test(n.trim()));
 export const NAMESPACE_LIST_MESSAGE = "must be namespace names, comma-separated (monitoring,observability)";
+/** One CIDR: an IPv4 or IPv6 address, `/`, a prefix length that fits it. */
+function isCidr(text: string): boolean {
+  const slash = text.indexOf("/");
+  if (slash < 0) return false;
+  const family = isIP(text.slice(0, slash));
+  const bits = text.slice(slash + 1);
+  return family !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+export const isCidrList = (v: unknown): boolean => typeof v === "string" && v.split(",").every((c) => isCidr(c.trim()));
+export const CIDR_LIST_MESSAGE = "must be CIDRs, comma-separated (10.0.0.1/32,192.168.0.0/16,fd00::/8)";
 
 /** A resource limit option's value (`--cpu-limit`, `--memory-limit`): a quantity, or `none` for no limit. */
 export const isLimit = (v: unknown): boolean => typeof v === "string" && (v === "none" || QUANTITY.test(v));
@@ -127,6 +138,7 @@ const RULES: [string, Rule][] = [
   ["pdb", { default: DEFAULTS.pdb, check: flag }],
   ["networkPolicy", { default: DEFAULTS.networkPolicy, check: flag }],
   ["metricsNamespaces", { check: (v) => (isNamespaceList(v) ? v : REJECT) }],
+  ["egressCidrs", { check: (v) => (isCidrList(v) ? v : REJECT) }],
   ["cpuRequest", { check: quantity }],
   ["memoryRequest", { check: quantity }],
   ["cpuLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],

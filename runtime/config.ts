@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, isNamespaceList, NAMESPACE_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
+import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
 import { QUANTITY } from "./quantity.js";
 
 type Kind = "string" | "number" | "boolean";
@@ -73,8 +73,9 @@ export const OPTIONS = {
   replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment, and of each named workload's (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
   maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment, and each named workload's, up to this many replicas.", commands: ["manifests"] },
   pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
-  networkPolicy: { flag: "network-policy", kind: "boolean", description: "Add NetworkPolicies (ingress only): the HTTP pods take the functions' port from anywhere and the operations port (/healthz, /readyz, /metrics) only from --metrics-namespaces; CronJob pods take no connections. Needs a CNI that enforces NetworkPolicies.", commands: ["manifests"] },
+  networkPolicy: { flag: "network-policy", kind: "boolean", description: "Add NetworkPolicies (ingress; egress too with --egress-cidrs): the HTTP pods take the functions' port from anywhere and the operations port (/healthz, /readyz, /metrics) only from --metrics-namespaces; CronJob pods take no connections. Needs a CNI that enforces NetworkPolicies.", commands: ["manifests"] },
   metricsNamespaces: { flag: "metrics-namespaces", kind: "string", defaultText: "monitoring", description: "With --network-policy, the namespaces (comma-separated) whose pods may reach the operations port: where Prometheus runs.", commands: ["manifests"] },
+  egressCidrs: { flag: "egress-cidrs", kind: "string", defaultText: "none (egress left open)", description: "With --network-policy, limit every generated pod's egress to DNS (port 53 of kube-system's pods) and these CIDRs (comma-separated), which must hold the API server's endpoint addresses (kubectl get endpoints kubernetes -n default), else every API call times out, and whatever the functions call.", commands: ["manifests"] },
   cpuRequest: { flag: "cpu-request", kind: "string", defaultText: "50m", description: "CPU every generated container requests (a Kubernetes quantity: 250m is a quarter core); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
   memoryRequest: { flag: "memory-request", kind: "string", defaultText: "96Mi", description: "Memory every generated container requests (a Kubernetes quantity: 128Mi, 1Gi); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
   cpuLimit: { flag: "cpu-limit", kind: "string", defaultText: "1", description: "CPU limit of every generated container, or `none` for no limit (throttling-free, if your cluster allows it); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
@@ -156,6 +157,7 @@ function buildSchema() {
     pdb: z.boolean().default(d.pdb),
     networkPolicy: z.boolean().default(d.networkPolicy),
     metricsNamespaces: z.string().refine(isNamespaceList, NAMESPACE_LIST_MESSAGE).optional(),
+    egressCidrs: z.string().refine(isCidrList, CIDR_LIST_MESSAGE).optional(),
     cpuRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
     memoryRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
     cpuLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),

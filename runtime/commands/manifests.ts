@@ -67,6 +67,7 @@ export const manifestsCommand = defineCommand({
       pdb: config.pdb,
       networkPolicy: config.networkPolicy,
       ...(config.metricsNamespaces !== undefined ? { metricsNamespaces: config.metricsNamespaces.split(",").map((n) => n.trim()) } : {}),
+      ...(config.egressCidrs !== undefined ? { egressCidrs: config.egressCidrs.split(",").map((c) => c.trim()) } : {}),
       resources: {
         requests: { ...(config.cpuRequest !== undefined ? { cpu: config.cpuRequest } : {}), ...(config.memoryRequest !== undefined ? { memory: config.memoryRequest } : {}) },
         limits: { ...limit("cpu", config.cpuLimit), ...limit("memory", config.memoryLimit) },

@@ -1,7 +1,8 @@
 /**
  * @module deploy/network-policy
- * With `--network-policy`, the NetworkPolicies of the generated pods (Ingress only: what they
- * reach out to is left open, since the API server's address is the cluster's to know):
+ * With `--network-policy`, the NetworkPolicies of the generated pods (Ingress; with
+ * `--egress-cidrs`, Egress too: DNS to kube-system's pods and the given CIDRs only, which must
+ * hold the API server's endpoints, since its address is the cluster's to know):
  * - the HTTP pods take the functions' port from anywhere (the Service, an Ingress controller,
  *   callers in other namespaces), and the admission webhooks' port when there are some (the API
  *   server's address is not the manifests' to know) and the operations port (`/healthz`, `/readyz`, `/metrics`)
@@ -9,7 +10,7 @@
  *   come from the node, whose traffic NetworkPolicies always allow);
  * - a CronJob function's pods take nothing: they serve nothing.
  */
-import type { NetworkPolicy } from "kubernetes-types/networking/v1.js";
+import type { NetworkPolicy, NetworkPolicyEgressRule } from "kubernetes-types/networking/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { ADMIN_PORT, ADMISSION_PORT, HTTP_PORT } from "./options.js";
 
@@ -17,17 +18,37 @@ import { ADMIN_PORT, ADMISSION_PORT, HTTP_PORT } from "./options.js";
 export const DEFAULT_METRICS_NAMESPACES = ["monitoring"];
 
 /**
- * The HTTP pods' policy: the functions' port from anywhere, the operations port from
- * `metricsNamespaces` (by their `kubernetes.io/metadata.name` label, which every namespace has).
+ * Egress when `cidrs` are given: DNS (UDP and TCP 53) to the pods of kube-system (CoreDNS,
+ * kube-dns), and anything to `cidrs` (the API server's endpoints, what the functions call).
  */
-export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, metricsNamespaces: readonly string[], webhooks = false): NetworkPolicy {
+function egress(cidrs: readonly string[] | undefined): { policyTypes: ("Ingress" | "Egress")[]; egress?: NetworkPolicyEgressRule[] } {
+  if (cidrs === undefined || cidrs.length === 0) return { policyTypes: ["Ingress"] };
+  return {
+    policyTypes: ["Ingress", "Egress"],
+    egress: [
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+      },
+      { to: [...cidrs].sort().map((cidr) => ({ ipBlock: { cidr } })) },
+    ],
+  };
+}
+
+/**
+ * The HTTP pods' policy: the functions' port from anywhere, the operations port from
+ * `metricsNamespaces` (by their `kubernetes.io/metadata.name` label, which every namespace has);
+ * with `egressCidrs`, egress to DNS and those only.
+ */
+export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, metricsNamespaces: readonly string[], webhooks = false, egressCidrs?: readonly string[]): NetworkPolicy {
+  const out = egress(egressCidrs);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata,
     spec: {
       podSelector: { matchLabels: selector },
-      policyTypes: ["Ingress"],
+      policyTypes: out.policyTypes,
       ingress: [
         { ports: [{ protocol: "TCP", port: HTTP_PORT }] },
         // The API server's calls come from the control plane, whose addresses are the cluster's to know.
@@ -37,11 +58,13 @@ export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string,
           from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...metricsNamespaces].sort() }] } }],
         },
       ],
+      ...(out.egress ? { egress: out.egress } : {}),
     },
   };
 }
 
-/** A CronJob function's pods' policy: no ingress at all. */
-export function cronNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>): NetworkPolicy {
-  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"] } };
+/** A CronJob function's pods' policy: no ingress at all; with `egressCidrs`, egress to DNS and those only. */
+export function cronNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, egressCidrs?: readonly string[]): NetworkPolicy {
+  const out = egress(egressCidrs);
+  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: { podSelector: { matchLabels: selector }, policyTypes: out.policyTypes, ...(out.egress ? { egress: out.egress } : {}) } };
 }

@@ -36,6 +36,11 @@ export interface ManifestOptions {
   /** The namespaces that may reach the operations port under `networkPolicy`. Default `["monitoring"]`. */
   metricsNamespaces?: string[];
   /**
+   * Under `networkPolicy`, limit egress too: DNS to kube-system's pods, and these CIDRs (which
+   * must hold the API server's endpoint addresses) only. Default: egress left open.
+   */
+  egressCidrs?: string[];
+  /**
    * CPU and memory of every workload, amount by amount over `DEFAULT_RESOURCES` (a function's
    * own `resources` go over these for its CronJobs); a limit of `null` leaves it out.
    */
@@ -47,7 +52,7 @@ export interface ManifestOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas" | "resources">> & Pick<ManifestOptions, "maxReplicas"> & { resources: ResourceRequirements };
+export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas" | "resources" | "egressCidrs">> & Pick<ManifestOptions, "maxReplicas" | "egressCidrs"> & { resources: ResourceRequirements };
 
 /** Container port of the HTTP server. */
 export const HTTP_PORT = 8080;
@@ -158,6 +163,9 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   if (options.maxReplicas !== undefined && options.maxReplicas < replicas) {
     throw new ConfigError(`--max-replicas ${options.maxReplicas} is below --replicas ${replicas} (the autoscaler's minimum${options.replicas === undefined ? ", 2 by default" : ""}): raise --max-replicas or lower --replicas`);
   }
+  if (options.egressCidrs !== undefined && !options.networkPolicy) {
+    throw new ConfigError("--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy");
+  }
   if (options.pdb && (options.maxReplicas ?? replicas) < 2) {
     const flag = options.maxReplicas !== undefined ? "--max-replicas" : "--replicas";
     throw new ConfigError(`--pdb with one replica protects nothing (a drain may evict the only pod): use ${flag} 2 or more`);
@@ -170,6 +178,7 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
     pdb: options.pdb ?? false,
     networkPolicy: options.networkPolicy ?? false,
     metricsNamespaces: options.metricsNamespaces ?? DEFAULT_METRICS_NAMESPACES,
+    ...(options.egressCidrs !== undefined ? { egressCidrs: options.egressCidrs } : {}),
     resources: workloadResources(options.resources),
     env: options.env ?? process.env,
     ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),

@@ -72,6 +72,13 @@ describe("config", () => {
     assert.equal(loadConfig("manifests", ["--app", "ops9"], {}).config.app, "ops9");
   });
 
+  test("--egress-cidrs takes CIDRs only, IPv4 or IPv6, each prefix fitting its address", () => {
+    for (const bad of ["10.0.0.1", "10.0.0.0/33", "fd00::/129", "10.0.0/8", "10.0.0.0/8,", "example.com/32"]) {
+      assert.throws(() => loadConfig("manifests", ["--egress-cidrs", bad], {}), (e: unknown) => e instanceof ConfigError && /--egress-cidrs: must be CIDRs, comma-separated/.test(e.message), bad);
+    }
+    assert.equal(loadConfig("manifests", ["--egress-cidrs", "10.0.0.1/32, fd00::/8"], {}).config.egressCidrs, "10.0.0.1/32, fd00::/8");
+  });
+
   test("a namespace must be a namespace name (what the API server accepts)", () => {
     for (const bad of ["Bad_NS", "a".repeat(64), "ops-"]) {
       assert.throws(() => loadConfig("manifests", ["--namespace", bad], {}), (e: unknown) => e instanceof ConfigError && /--namespace: must be a namespace name/.test(e.message), bad);

@@ -67,3 +67,25 @@ test("the policies pass the schema and the API server stores them as written", a
   const stored = await applyObjects(admin, found);
   assert.deepEqual(stored.map((p) => p.spec), found.map((p) => p.spec));
 });
+
+test("with --egress-cidrs every pod's egress is DNS to kube-system and those CIDRs only, as the API server stores it", async () => {
+  const found = policies({ networkPolicy: true, egressCidrs: ["192.168.0.0/16", "10.0.0.1/32", "fd00::/8"] });
+  const egress = [
+    { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+    { to: [{ ipBlock: { cidr: "10.0.0.1/32" } }, { ipBlock: { cidr: "192.168.0.0/16" } }, { ipBlock: { cidr: "fd00::/8" } }] },
+  ];
+  assert.deepEqual(found.map((p) => p.metadata?.name).sort(), ["podfn-http", "podfn-nightly"]);
+  for (const policy of found) {
+    assert.deepEqual(policy.spec?.policyTypes, ["Ingress", "Egress"], policy.metadata?.name);
+    assert.deepEqual(policy.spec?.egress, egress, policy.metadata?.name);
+    validateObject(policy);
+  }
+  // The ingress rules are as without it.
+  assert.deepEqual(found.find((p) => p.metadata?.name === "podfn-http")!.spec?.ingress, policies({ networkPolicy: true }).find((p) => p.metadata?.name === "podfn-http")!.spec?.ingress);
+  const stored = await applyObjects(admin, found.map((p) => ({ ...p, metadata: { ...p.metadata, name: `${p.metadata!.name}-egress` } })));
+  assert.deepEqual(stored.map((p) => p.spec), found.map((p) => p.spec));
+});
+
+test("--egress-cidrs without --network-policy is refused, saying what to add", () => {
+  assert.throws(() => objects({ egressCidrs: ["10.0.0.1/32"] }), /--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy/);
+});
