@@ -29,6 +29,7 @@ const brokenFail = guarded("broken-fail", "Fail", [{ name: "needs-data", express
 const brokenIgnore = guarded("broken-ignore", "Ignore", [{ name: "needs-data", expression: "object.data.mode == 'strict'" }]);
 const notCompiling = guarded("not-compiling", "Fail", [{ name: "typo", expression: "object.metadata.name ==" }]);
 const usesAuthorizer = guarded("uses-authorizer", "Fail", [{ name: "can-admin", expression: "authorizer.group('').resource('pods').check('delete').allowed()" }]);
+const saysAuthorizer = guarded("says-authorizer", "Fail", [{ name: "not-the-authorizer", expression: "request.userInfo.username != 'authorizer'" }]);
 
 const configMap = (name: string, data?: Record<string, string>): ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, ...(data ? { data } : {}) });
 const user = (username: string) => ({ userInfo: { username, groups: ["system:authenticated"] } });
@@ -38,8 +39,8 @@ describe("matchConditions", () => {
   let fns: Record<string, Deployed>;
   before(async () => {
     h = await startHarness();
-    const deployed = await Promise.all([notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer].map((fn) => h.deploy(fn)));
-    fns = Object.fromEntries(deployed.map((d, i) => [[notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer][i]!.name, d]));
+    const deployed = await Promise.all([notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer, saysAuthorizer].map((fn) => h.deploy(fn)));
+    fns = Object.fromEntries(deployed.map((d, i) => [[notSystem, brokenFail, brokenIgnore, notCompiling, usesAuthorizer, saysAuthorizer][i]!.name, d]));
   });
   after(() => h.stop());
 
@@ -81,5 +82,8 @@ describe("matchConditions", () => {
   test("a condition that does not compile, or uses authorizer, is an error naming it", async () => {
     await assert.rejects(fns["not-compiling"]!.review({ object: configMap("g") }), (error: unknown) => error instanceof MatchConditionError && error.code === "match_condition_invalid" && /admission\.matchConditions\[0\] \("typo"\): does not compile/.test(error.message));
     await assert.rejects(fns["uses-authorizer"]!.review({ object: configMap("h") }), (error: unknown) => error instanceof MatchConditionError && /\("can-admin"\): uses authorizer, which review\(\) does not evaluate/.test(error.message));
+    // The word in a string is no use of it: evaluated as any other condition.
+    assert.equal((await fns["says-authorizer"]!.review({ object: configMap("i"), ...user("authorizer") })).called, false);
+    assert.equal((await fns["says-authorizer"]!.review({ object: configMap("j"), ...user("jane") })).called, true);
   });
 });
