@@ -6,6 +6,8 @@
  * writes (and may do something just before one), and a Backup's condition read back.
  */
 import type { KubeClient, KubeObject, ResourceType } from "../../runtime/kube/api.js";
+import { applyObjects } from "../../runtime/testing/apply.js";
+import type { clusterForFile } from "../helpers/cluster-clients.js";
 import { wrappingResourceMethod } from "./helpers.js";
 
 export { deployed } from "./helpers.js";
@@ -81,3 +83,9 @@ export function countingStatusWrites(kube: KubeClient, before?: (n: number, name
   return { kube: wrapped, writes, answers };
 }
 
+/** The admin client of a test file's cluster, with the Backup CRD applied: what each status test file's `before` makes. */
+export async function adminWithBackups(file: ReturnType<typeof clusterForFile>): Promise<KubeClient> {
+  const admin = await file.client();
+  await applyObjects(admin, [BACKUPS_CRD]);
+  return admin;
+}

@@ -16,14 +16,13 @@ import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
 import { loaded, until } from "../schedule/helpers.js";
 import { FakeClock } from "./fake-clock.js";
 import type { ResourceType } from "../../runtime/kube/api.js";
-import { BACKUPS, BACKUPS_CRD, NS, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
+import { BACKUPS, NS, adminWithBackups, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
 
 const file = clusterForFile(NS);
 let admin: KubeClient;
 
 before(async () => {
-  admin = await file.client();
-  await applyObjects(admin, [BACKUPS_CRD]);
+  admin = await adminWithBackups(file);
 });
 
 const backups = () => admin.resource(BACKUPS);

@@ -9,19 +9,17 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { applyObjects } from "../../runtime/testing/apply.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { condition } from "../../runtime/function.js";
 import { loaded, until } from "../schedule/helpers.js";
-import { BACKUPS, BACKUPS_CRD, NS, RFC3339_SECONDS, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
+import { BACKUPS, NS, adminWithBackups, RFC3339_SECONDS, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
 
 const file = clusterForFile(NS);
 let admin: KubeClient;
 
 before(async () => {
-  admin = await file.client();
-  await applyObjects(admin, [BACKUPS_CRD]);
+  admin = await adminWithBackups(file);
 });
 
 const backups = () => admin.resource(BACKUPS);
