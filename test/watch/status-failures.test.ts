@@ -7,23 +7,13 @@
  * on (writing no status for a minute: status-recovery.test.ts tries again after it); FINALIZE and DELETED write no status, and neither the finalizer's write nor the status'
  * calls the function.
  */
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient } from "../../runtime/kube/api.js";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { loaded, until } from "../schedule/helpers.js";
-import { BACKUPS, NS, adminWithBackups, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
+import { BACKUPS, backupsTestFile, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
 
-const file = clusterForFile(NS);
-let admin: KubeClient;
-
-before(async () => {
-  admin = await adminWithBackups(file);
-});
-
-const backups = () => admin.resource(BACKUPS);
-const read = (name: string) => backups().get(name);
+const { file, admin, backups, read } = backupsTestFile();
 
 test("a call that fails for good writes False, CallFailed and the error's message (no stack, no credential), nothing while retries are pending; a timeout writes Timeout", async (t) => {
   await backups().create(backup("fail-1", "f1", "db"));
@@ -83,8 +73,8 @@ test("a 409 reads the object again and decides again: a condition written meanwh
 });
 
 test("a resource without a status subresource: one warning for the watch, no more writes within the pause, and the calls go on", async (t) => {
-  await admin.configMaps.create({ metadata: { name: "nosub-1", labels: { suite: "f3" } } });
-  await admin.configMaps.create({ metadata: { name: "nosub-2", labels: { suite: "f3" } } });
+  await admin().configMaps.create({ metadata: { name: "nosub-1", labels: { suite: "f3" } } });
+  await admin().configMaps.create({ metadata: { name: "nosub-2", labels: { suite: "f3" } } });
   const seen: string[] = [];
   const fn = loaded({
     name: "status-nosub",
@@ -99,7 +89,7 @@ test("a resource without a status subresource: one warning for the watch, no mor
   const counted = countingStatusWrites(await file.client(), async (n) => (n === 1 ? together : n === 2 ? second() : undefined));
   const run = await deployed(t, file, [fn], { wrap: () => counted.kube });
   await until(() => seen.length === 2 && counted.answers.length === 2 && run.lines.some((l) => l.level === "warn"), "both calls, their writes and the warning", 10_000);
-  await admin.configMaps.patch("nosub-1", { data: { a: "1" } });
+  await admin().configMaps.patch("nosub-1", { data: { a: "1" } });
   await until(() => seen.length === 3, "the next change's call", 10_000);
   await run.stop();
   const warnings = run.lines.filter((l) => l.level === "warn");

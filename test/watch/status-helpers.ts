@@ -1,13 +1,15 @@
 /**
  * @module test/watch/status-helpers
  * What the tests of a watch's `status` share: a Backup custom resource with a status
- * subresource (its status open to any field), `deployed` (helpers.ts: functions deployed with
- * their generated RBAC, their watches run as the HTTP workload's ServiceAccount), a client that counts the status
+ * subresource (its status open to any field), each file's setup (`backupsTestFile`: its cluster,
+ * the CRD applied, the Backups), `deployed` (helpers.ts: functions deployed with their generated
+ * RBAC, each workload's watches run as its ServiceAccount), a client that counts the status
  * writes (and may do something just before one), and a Backup's condition read back.
  */
-import type { KubeClient, KubeObject, ResourceType } from "../../runtime/kube/api.js";
+import type { KubeClient, KubeObject, ResourceClient, ResourceType } from "../../runtime/kube/api.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
-import type { clusterForFile } from "../helpers/cluster-clients.js";
+import { before } from "node:test";
+import { clusterForFile } from "../helpers/cluster-clients.js";
 import { wrappingResourceMethod } from "./helpers.js";
 
 export { deployed } from "./helpers.js";
@@ -83,9 +85,17 @@ export function countingStatusWrites(kube: KubeClient, before?: (n: number, name
   return { kube: wrapped, writes, answers };
 }
 
-/** The admin client of a test file's cluster, with the Backup CRD applied: what each status test file's `before` makes. */
-export async function adminWithBackups(file: ReturnType<typeof clusterForFile>): Promise<KubeClient> {
-  const admin = await file.client();
-  await applyObjects(admin, [BACKUPS_CRD]);
-  return admin;
+/**
+ * What each status test file sets up: its cluster (`file`), and before its tests an admin client
+ * with the Backup CRD applied (`admin()`), the Backups (`backups()`) and one read back (`read`).
+ */
+export function backupsTestFile(): { file: ReturnType<typeof clusterForFile>; admin: () => KubeClient; backups: () => ResourceClient<Backup>; read: (name: string) => Promise<Backup> } {
+  const file = clusterForFile(NS);
+  let admin: KubeClient;
+  before(async () => {
+    admin = await file.client();
+    await applyObjects(admin, [BACKUPS_CRD]);
+  });
+  const backups = () => admin.resource(BACKUPS);
+  return { file, admin: () => admin, backups, read: (name) => backups().get(name) };
 }

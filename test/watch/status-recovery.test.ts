@@ -6,26 +6,18 @@
  * subresource (a CRD updated) likewise. On the emulated cluster as the HTTP workload's generated
  * ServiceAccount, the pause on a fake clock.
  */
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Role } from "kubernetes-types/rbac/v1.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient, KubeObject } from "../../runtime/kube/api.js";
+import type { KubeObject } from "../../runtime/kube/api.js";
 import { loaded, until } from "../schedule/helpers.js";
 import { FakeClock } from "./fake-clock.js";
 import type { ResourceType } from "../../runtime/kube/api.js";
-import { BACKUPS, NS, adminWithBackups, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
+import { BACKUPS, NS, backupsTestFile, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
 
-const file = clusterForFile(NS);
-let admin: KubeClient;
-
-before(async () => {
-  admin = await adminWithBackups(file);
-});
-
-const backups = () => admin.resource(BACKUPS);
+const { file, admin, backups } = backupsTestFile();
 
 test("a denied status write: no request for a minute, a quiet retry while still denied, and once granted the next call after the pause writes the condition", async (t) => {
   await backups().create(backup("recover-1", "r1", "t1"));
@@ -58,7 +50,7 @@ test("a denied status write: no request for a minute, a quiet retry while still 
   await change("t4"); // within the new pause: no request
 
   const role = generateManifests([fn], { namespace: NS }).flatMap((g) => g.objects).find((o) => o.kind === "Role") as KubeObject;
-  await applyObjects(admin, [role]);
+  await applyObjects(admin(), [role]);
   await change("t5"); // granted, but within the pause: no request
   clock.advance(60_000);
   await change("t6"); // the next call after the pause: written
@@ -94,8 +86,8 @@ const gadgetsCrd = (status: boolean) => ({
 });
 
 test("a resource without a status subresource: once its CRD gains one, the next call after the pause writes the condition and says so", async (t) => {
-  await applyObjects(admin, [gadgetsCrd(false)]);
-  const gadgets = () => admin.resource(GADGETS);
+  await applyObjects(admin(), [gadgetsCrd(false)]);
+  const gadgets = () => admin().resource(GADGETS);
   await gadgets().create({ apiVersion: "recover.example.com/v1", kind: "Gadget", metadata: { name: "g-1", namespace: NS }, spec: { size: "1" } });
   const seen: string[] = [];
   const fn = loaded({
@@ -111,7 +103,7 @@ test("a resource without a status subresource: once its CRD gains one, the next 
   await until(() => seen.length === 1 && run.lines.some((l) => l.level === "warn"), "the first call and the warning", 10_000);
   assert.match(String(run.lines.find((l) => l.level === "warn")!.msg), /^status: gadgets\.recover\.example\.com has no status subresource/);
 
-  await applyObjects(admin, [gadgetsCrd(true)]);
+  await applyObjects(admin(), [gadgetsCrd(true)]);
   clock.advance(60_000);
   await gadgets().patch("g-1", { spec: { size: "2" } });
   await until(async () => conditionOf(await gadgets().get("g-1")) !== undefined, "the condition", 10_000);

@@ -7,23 +7,13 @@
  * other conditions and status fields are kept; a handler's `condition()` chooses status, reason
  * and message, a reason Kubernetes would refuse being logged and replaced.
  */
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterForFile } from "../helpers/cluster-clients.js";
-import type { KubeClient } from "../../runtime/kube/api.js";
 import { condition } from "../../runtime/function.js";
 import { loaded, until } from "../schedule/helpers.js";
-import { BACKUPS, NS, adminWithBackups, RFC3339_SECONDS, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
+import { BACKUPS, NS, backupsTestFile, RFC3339_SECONDS, backup, conditionOf, countingStatusWrites, deployed, type Backup } from "./status-helpers.js";
 
-const file = clusterForFile(NS);
-let admin: KubeClient;
-
-before(async () => {
-  admin = await adminWithBackups(file);
-});
-
-const backups = () => admin.resource(BACKUPS);
-const read = (name: string) => backups().get(name);
+const { file, backups, read } = backupsTestFile();
 
 test("a call that succeeds sets its condition (True, Succeeded, the generation it saw) and observedGeneration; the watch's own write calls nothing; a call that changes nothing writes nothing", async (t) => {
   await backups().create(backup("ok-1", "s1"));
