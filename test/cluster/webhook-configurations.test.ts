@@ -85,3 +85,12 @@ test("an invalid configuration is refused with the real field paths and messages
   assert.equal(uncompiled.body.details.causes[0].field, "webhooks[0].matchConditions[0].expression");
   assert.match(uncompiled.body.details.causes[0].message, /^Invalid value: "object\.\(": compilation failed: /);
 });
+
+test("a condition calling Kubernetes' authorizer library compiles, as on a real server; a call the library has not is refused", async () => {
+  const expression = "authorizer.group('apps').resource('deployments').namespace('ops').check('patch').allowed() && authorizer.path('/healthz').check('get').reason() == ''";
+  const accepted = await kube("POST", V, { metadata: { name: "authz" }, webhooks: [{ name: "a.example.com", clientConfig: { url: "https://hooks.example.com" }, sideEffects: "None", admissionReviewVersions: ["v1"], matchConditions: [{ name: "can-patch", expression }] }] });
+  assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+  const refused = await kube("POST", V, { metadata: { name: "authz-bad" }, webhooks: [{ name: "a.example.com", clientConfig: { url: "https://hooks.example.com" }, sideEffects: "None", admissionReviewVersions: ["v1"], matchConditions: [{ name: "bogus", expression: "authorizer.group('apps').allowed()" }] }] });
+  assert.equal(refused.status, 422);
+  assert.match(refused.body.details.causes[0].message, /compilation failed: /);
+});

@@ -6,11 +6,12 @@
  * pkg/admission/plugin/webhook/matchconditions): each sees `object` and `oldObject` (null when
  * absent) and `request` (the AdmissionRequest), whole numbers as ints; the first false means no
  * call (the request goes on); one that cannot be evaluated, with none false, is an error the
- * webhook's `failurePolicy` judges. `authorizer` compiles (it is declared, as there) but is not
- * evaluated here: a condition reaching it fails to evaluate. The message after `compilation
+ * webhook's `failurePolicy` judges. `authorizer` compiles (its library's calls are declared, as
+ * there: `withAuthz`) but is not evaluated here: a condition reaching a check fails to evaluate. The message after `compilation
  * failed: ` is this CEL's, not cel-go's. Used by the dispatcher and by `testing/admission`'s
  * `review()`.
  */
+import type { Environment } from "@marcbachmann/cel-js";
 import { celLibrary, withLibraries } from "./crd-cel-library.js";
 import { originalNames, renameBuiltins } from "./crd-cel-source.js";
 import { firstLine } from "./crd-cel-compile.js";
@@ -21,13 +22,55 @@ export interface MatchCondition {
   expression: string;
 }
 
-/** A compiled condition: call it with the context. */
-export type ConditionProgram = (context: Record<string, unknown>) => unknown;
+/** A compiled condition: call it with the context; `ast` is the parsed expression. */
+export type ConditionProgram = ((context: Record<string, unknown>) => unknown) & { ast?: unknown };
 
 /** The outcome of a webhook's conditions for one request. */
 export type ConditionsOutcome = { match: true } | { match: false; index: number } | { error: string; index: number };
 
 const programs = new Map<string, ConditionProgram>();
+
+/**
+ * Kubernetes' Authz library (apiserver pkg/cel/library/authz.go) as far as type-checking goes:
+ * `authorizer.group(g).resource(r)[.subresource(s)][.namespace(n)][.name(n)].check(verb)`,
+ * `authorizer.path(p).check(verb)`, `authorizer.serviceAccount(ns, name)`, a decision's
+ * `allowed()`, `reason()`, `errored()`, `error()`, so a condition using them compiles as on a
+ * real server; a check is not made here (the emulator has no authorizer to ask from CEL): it
+ * fails to evaluate, and `failurePolicy` judges.
+ */
+class Authorizer {}
+class AuthzPathCheck {}
+class AuthzGroupCheck {}
+class AuthzResourceCheck {}
+class AuthzDecision {}
+
+function notEvaluated(): never {
+  throw new Error("authorizer checks are not evaluated by the emulated cluster");
+}
+
+function withAuthz(env: Environment): Environment {
+  const resource = () => new AuthzResourceCheck();
+  return env
+    .registerType("Authorizer", Authorizer)
+    .registerType("AuthzPathCheck", AuthzPathCheck)
+    .registerType("AuthzGroupCheck", AuthzGroupCheck)
+    .registerType("AuthzResourceCheck", AuthzResourceCheck)
+    .registerType("AuthzDecision", AuthzDecision)
+    .registerVariable("authorizer", "Authorizer")
+    .registerFunction("Authorizer.path(string): AuthzPathCheck", () => new AuthzPathCheck())
+    .registerFunction("Authorizer.group(string): AuthzGroupCheck", () => new AuthzGroupCheck())
+    .registerFunction("Authorizer.serviceAccount(string, string): Authorizer", () => new Authorizer())
+    .registerFunction("AuthzGroupCheck.resource(string): AuthzResourceCheck", resource)
+    .registerFunction("AuthzResourceCheck.subresource(string): AuthzResourceCheck", resource)
+    .registerFunction("AuthzResourceCheck.namespace(string): AuthzResourceCheck", resource)
+    .registerFunction("AuthzResourceCheck.name(string): AuthzResourceCheck", resource)
+    .registerFunction("AuthzResourceCheck.check(string): AuthzDecision", notEvaluated)
+    .registerFunction("AuthzPathCheck.check(string): AuthzDecision", notEvaluated)
+    .registerFunction("AuthzDecision.allowed(): bool", notEvaluated)
+    .registerFunction("AuthzDecision.reason(): string", notEvaluated)
+    .registerFunction("AuthzDecision.errored(): bool", notEvaluated)
+    .registerFunction("AuthzDecision.error(): string", notEvaluated);
+}
 
 /** JSON as the API server's unstructured values reach CEL: whole numbers as ints, the rest as they are. */
 export function dynValue(value: unknown): unknown {
@@ -45,12 +88,13 @@ export function compileCondition(expression: string): ConditionProgram {
   const cached = programs.get(expression);
   if (cached) return cached;
   const { Environment } = celLibrary();
-  const env = withLibraries(
-    new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: true, enableOptionalTypes: true })
-      .registerVariable("object", "dyn")
-      .registerVariable("oldObject", "dyn")
-      .registerVariable("request", "dyn")
-      .registerVariable("authorizer", "dyn"),
+  const env = withAuthz(
+    withLibraries(
+      new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: true, enableOptionalTypes: true })
+        .registerVariable("object", "dyn")
+        .registerVariable("oldObject", "dyn")
+        .registerVariable("request", "dyn"),
+    ),
   );
   try {
     const parsed = env.parse(renameBuiltins(expression));
@@ -81,7 +125,7 @@ export function conditionCompileError(expression: string): string | undefined {
  */
 export function evaluateConditions(conditions: readonly MatchCondition[], request: { object?: unknown; oldObject?: unknown }): ConditionsOutcome {
   if (conditions.length === 0) return { match: true };
-  const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: undefined };
+  const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: new Authorizer() };
   let firstError: { error: string; index: number } | undefined;
   for (const [index, condition] of conditions.entries()) {
     let result: unknown;
