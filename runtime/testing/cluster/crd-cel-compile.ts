@@ -43,12 +43,15 @@ export interface CompiledRule {
 
 const compiledBySchema = new WeakMap<object, CompiledRule[]>();
 
-function mentionsOldSelf(ast: unknown): boolean {
-  if (Array.isArray(ast)) return ast.some(mentionsOldSelf);
+/** Whether a parsed expression (its `ast`) refers to the variable `name`. */
+export function mentionsVariable(ast: unknown, name: string): boolean {
+  if (Array.isArray(ast)) return ast.some((a) => mentionsVariable(a, name));
   if (!isObject(ast)) return false;
-  if (ast.op === "id" && ast.args === "oldSelf") return true;
-  return mentionsOldSelf(ast.args);
+  if (ast.op === "id" && ast.args === name) return true;
+  return mentionsVariable(ast.args, name);
 }
+
+const mentionsOldSelf = (ast: unknown) => mentionsVariable(ast, "oldSelf");
 
 /** Whether a rule mentions `oldSelf` (a transition rule); undefined when it does not parse here. */
 export function usesOldSelf(source: string): boolean | undefined {
