@@ -8,6 +8,7 @@
  * configuration, the usual case, no longer does. `test/core/config-accept.test.ts` compares the
  * two over generated inputs.
  */
+import { nodeNet } from "./node-builtins.js";
 import { QUANTITY } from "./quantity.js";
 
 /** zod's `num(min, max)`: a number, or text that trims to a number; an integer within bounds. */
@@ -76,25 +77,12 @@ export const BOUNDS = {
 /** `--metrics-namespaces`: namespace names, comma-separated. */
 export const isNamespaceList = (v: unknown): boolean => typeof v === "string" && v.split(",").every((n) => NAMESPACE.test(n.trim()));
 export const NAMESPACE_LIST_MESSAGE = "must be namespace names, comma-separated (monitoring,observability)";
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** 4 or 6 for an IPv4 or IPv6 address, else 0 (node:net's isIP, without loading node:net in every command: the URL parser knows IPv6). */
-function ipFamily(text: string): 0 | 4 | 6 {
-  if (IPV4.test(text)) return 4;
-  if (!text.includes(":") || /[^0-9a-fA-F:.]/.test(text)) return 0;
-  try {
-    new URL(`http://[${text}]/`);
-    return 6;
-  } catch {
-    return 0;
-  }
-}
-
 /** One CIDR: an IPv4 or IPv6 address, `/`, a prefix length that fits it. */
 function isCidr(text: string): boolean {
   const slash = text.indexOf("/");
   if (slash < 0) return false;
-  const family = ipFamily(text.slice(0, slash));
+  // node:net loaded only here, when an address is given: not by a command that has none.
+  const family = nodeNet().isIP(text.slice(0, slash));
   const bits = text.slice(slash + 1);
   return family !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

@@ -17,7 +17,7 @@
 import type { Agent as HttpsAgent, RequestOptions } from "node:https";
 import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { nodeHttps } from "./node-builtins.js";
+import { nodeHttps } from "../node-builtins.js";
 import type { ApiPool, ApiRequestOptions, ApiResponse, ApiResponseBody } from "./api-pool.js";
 
 /** The TLS of the connections (as undici's `buildConnector` options). */

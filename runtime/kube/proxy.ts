@@ -16,7 +16,7 @@
  * `*.example.com` only its subdomains; any entry but a CIDR range may end in `:port`. `localhost`
  * and loopback addresses are never proxied.
  */
-import { nodeNet as net } from "./node-builtins.js";
+import { nodeNet as net } from "../node-builtins.js";
 import { KubeCredentialsError } from "./errors.js";
 import { socks5Login } from "./socks5.js";
 

@@ -15,7 +15,7 @@
  * as it was, named an IPv6 server as a domain, and opened connections past the client's limit.
  */
 import type { Socket } from "node:net";
-import { nodeNet as net } from "./node-builtins.js";
+import { nodeNet as net } from "../node-builtins.js";
 
 /** Why a tunnel could not be opened; `code` (`SOCKS5_*`) says which step failed. */
 export class Socks5Error extends Error {

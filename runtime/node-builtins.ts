@@ -1,8 +1,8 @@
 /**
- * @module kube/node-builtins
- * Node modules the client needs only once it connects (`node:net`, `node:https`), loaded on
- * first use: a process that never calls the API (a `podfn run` of a function that does not)
- * neither loads nor pays for them (~2 ms of start-up, ~1 MB).
+ * @module node-builtins
+ * Node modules needed only once the client connects (`node:net`, `node:https`) or a CIDR option
+ * is checked (`node:net`), loaded on first use: a process that never calls the API (a `podfn
+ * run` of a function that does not) neither loads nor pays for them (~2 ms of start-up, ~1 MB).
  */
 import { createRequire } from "node:module";
 
