@@ -110,6 +110,7 @@ function arrayOf(v: unknown, test: (item: unknown) => boolean, min = 1): boolean
 const matches = (re: RegExp) => (v: unknown) => typeof v === "string" && re.test(v);
 const inSet = (set: ReadonlySet<unknown>) => (v: unknown) => set.has(v);
 const isFunction = (v: unknown) => typeof v === "function";
+const isBoolean = (v: unknown) => typeof v === "boolean";
 
 const keys = (...names: string[]) => new Set(names);
 /** The keys each object of a definition takes, by the path of its field names (indexes left out): for "did you mean". */
@@ -119,7 +120,7 @@ const VERB_SET = new Set<unknown>(VERBS);
 const BEARER = keys("type", "secret", "env");
 const HMAC = keys("type", "secret", "header", "algorithm", "prefix", "encoding");
 const SERVICE_ACCOUNT_AUTH = keys("type", "allow", "audiences");
-const HTTP = keys("method", "path", "auth", "bodyLimitBytes", "bodyTimeoutMs");
+const HTTP = keys("method", "path", "auth", "bodyLimitBytes", "bodyTimeoutMs", "async");
 const METHODS = new Set<unknown>(HTTP_METHODS);
 const ALGORITHMS = new Set<unknown>(HMAC_ALGORITHMS);
 const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
@@ -192,7 +193,8 @@ function http(v: unknown): boolean {
     optional(v.path, (p) => matches(URL_PATH)(p) && !DOT_SEGMENT.test(p as string) && !RESERVED_PATHS.includes(p as string)) &&
     auth(v.auth) &&
     optional(v.bodyLimitBytes, (n) => positiveInt(n)) &&
-    optional(v.bodyTimeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS))
+    optional(v.bodyTimeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
+    optional(v.async, isBoolean)
   );
 }
 
@@ -237,8 +239,8 @@ function watchEntry(v: unknown): boolean {
     optional(v.events, (e) => arrayOf(e, inSet(EVENTS))) &&
     optional(v.concurrency, (n) => positiveInt(n, MAX_WATCH_CONCURRENCY)) &&
     optional(v.retries, (n) => n === 0 || positiveInt(n, MAX_WATCH_RETRIES)) &&
-    optional(v.coalesce, (b) => typeof b === "boolean") &&
-    optional(v.generationChanges, (b) => typeof b === "boolean") &&
+    optional(v.coalesce, isBoolean) &&
+    optional(v.generationChanges, isBoolean) &&
     optional(v.resyncSeconds, (n) => positiveInt(n, MAX_WATCH_RESYNC_SECONDS)) &&
     optional(v.finalizer, (f) => typeof f === "string" && isOwnableFinalizer(f)) &&
     optional(v.status, isWatchStatus) &&

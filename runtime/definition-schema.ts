@@ -140,6 +140,7 @@ function buildDefinitionSchema() {
     }).pipe(auth),
     bodyLimitBytes: z.number().int().positive().optional(),
     bodyTimeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
+    async: z.boolean().optional(),
   });
 
   const scheduleEntry = z
@@ -417,6 +418,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       path: d.http.path ?? `/${d.name}`,
       bodyLimitBytes: d.http.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       bodyTimeoutMs: d.http.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      ...(d.http.async ? { async: true } : {}),
       auth: d.http.auth as NonNullable<LoadedFunction["http"]>["auth"],
     };
   }

@@ -134,6 +134,18 @@ export interface HttpTrigger {
   bodyLimitBytes?: number;
   /** Milliseconds a caller has to send the whole body (then 408). Default 10000, at most a day. */
   bodyTimeoutMs?: number;
+  /**
+   * Answer `202 Accepted` (`{"accepted": true, "requestId"}`) as soon as the caller is
+   * authenticated and the input valid, then run the handler in the background: for senders that
+   * give up after a few seconds (GitHub waits 10) while the work takes longer. Bad input is
+   * still a 400 and an unauthenticated caller a 401, before anything runs. The call keeps its
+   * `timeoutMs`, signal and dry-run mode, counts against `--max-inflight` until it ends, and is
+   * waited for on shutdown like any call; its result goes nowhere: its outcome is counted in
+   * `podfn_invocations_total` and logged (`background call finished`, with the request id). It
+   * lives in the process only: a pod killed before it ends loses it (make the handler
+   * idempotent, so the sender's retry or a schedule can do it again). Default false.
+   */
+  async?: boolean;
 }
 
 /**
@@ -648,7 +660,7 @@ export interface LoadedFunction {
   /** Its CronJob pods' `resources`, as declared; absent: none (`podfn manifests`' apply). */
   resources?: FunctionResources;
   /** The HTTP route with its defaults; absent: none. */
-  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth };
+  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth; async?: boolean };
   /** Every schedule, named (its index when unnamed) and defaulted. */
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
   /** Every watch, defaulted. */

@@ -41,6 +41,8 @@ export interface Answer {
    * (a 503 `kube_unavailable`: the API server could not answer, not the function's bug).
    */
   failed?: "error" | "unavailable";
+  /** A 202 whose call runs on (`http.async`): the call's own outcome is counted when it ends, not this answer's. */
+  background?: true;
 }
 
 /**

@@ -26,6 +26,7 @@ import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js"
 import { requestIdOf } from "./request-id.js";
 import { Refusal, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
 import { callErrorAnswerer } from "./call-errors.js";
+import { backgroundCalls } from "./background.js";
 
 /** An HTTP endpoint: a function, an operations path, or a refusal. */
 export type Endpoint = (request: CallRequest) => Answer | Promise<Answer>;
@@ -90,6 +91,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
   const tooMany = new Refusal(429, "too_many_requests", `${maxInflight} ${maxInflight === 1 ? "call is" : "calls are"} in flight, the most this server runs at once: retry`, { "retry-after": "1" });
   const errorAnswer = callErrorAnswerer(fn.name, logger, drain.signal, SHUTTING_DOWN);
+  const accept = fn.http!.async ? backgroundCalls({ fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN }) : undefined;
 
   /**
    * Caller auth, then `next()` when allowed. A failure of the check itself (a TokenReview the pod
@@ -206,6 +208,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       const dryRun = wantsDryRun(request.query, request.header("x-podfn-dry-run"), readsQuery);
       const extraHeaders = dryRun ? DRY_RUN_HEADERS : undefined;
       const trigger = new HttpCallTrigger(request);
+      if (accept) return accept({ input, trigger, requestId, dryRun, extraHeaders });
       const result = invokeNow({ fn, input, trigger, requestId, dryRun, kube, logger, signal: drain.signal, abandon: drain });
       if (!isThenable(result)) return resultAnswer(result, requestId, extraHeaders);
       return Promise.resolve(result).then(
@@ -250,7 +253,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
 
   function done(request: CallRequest, answer: Answer, outcome: Outcome, started: number, requestId: string): Answer {
     const durationMs = performance.now() - started;
-    series.record(outcome, durationMs / 1000);
+    if (!answer.background) series.record(outcome, durationMs / 1000);
     accessLog(request.method, request.path, answer.status, requestId, Math.round(durationMs * 100) / 100, fn.name, answer.code, remoteAddressOf(request), userAgentOf(request));
     return answer;
   }

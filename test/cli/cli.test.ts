@@ -95,6 +95,17 @@ describe("podfn CLI", () => {
     assert.match(stdout.trim().split("\n")[1]!, / patch,list,watch core\/namespaces$/);
   });
 
+  test("list marks an async route, and --json says which routes are", async () => {
+    const dir = fileURLToPath(new URL("./fixtures/async-route", import.meta.url));
+    const table = await cli(["list", "--functions", dir]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout.trim().split("\n")[1]!, /^sync-mirror +POST \/sync-mirror \(async\) +none /);
+    const json = await cli(["list", "--json", "--functions", dir]);
+    assert.deepEqual((JSON.parse(json.stdout) as { http: { async: boolean } }[]).map((f) => f.http.async), [true]);
+    const plain = await cli(["list", "--json"], { PODFN_FUNCTIONS: "good" });
+    assert.deepEqual((JSON.parse(plain.stdout) as { http: { async: boolean } | null }[]).map((f) => f.http?.async ?? null), [false, null]);
+  });
+
   test("list --json prints the same for tooling", async () => {
     const { code, stdout } = await cli(["list", "--json"], { PODFN_FUNCTIONS: "good" });
     assert.equal(code, 0);

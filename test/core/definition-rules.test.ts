@@ -103,6 +103,12 @@ test("http.bodyTimeoutMs is at most a day, like timeoutMs (a timer could not wai
   assert.match(problems({ http: { auth: "none", bodyTimeoutMs: 86_400_001 } }), /http\.bodyTimeoutMs: /);
 });
 
+test("http.async is a boolean", () => {
+  assert.equal(problems({ http: { auth: "none", async: true } }), "");
+  assert.equal(problems({ http: { auth: "none", async: false } }), "");
+  assert.match(problems({ http: { auth: "none", async: "yes" as never } }), /http\.async: /);
+});
+
 test("a time zone in another letter case than the zoneinfo file's is refused, naming the right one", () => {
   assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Europe/PARIS" } }), /timeZone "Europe\/PARIS": not an IANA time zone name .*did you mean "Europe\/Paris"\?/);
   // Reported on the field at fault: schedule.timeZone, not schedule.cron.

@@ -19,12 +19,13 @@ export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, 
   auth?: HttpAuth;
   bodyLimitBytes?: number;
   bodyTimeoutMs?: number;
+  async?: boolean;
 }
 
-/** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, 10 s to send it, `auth: "none"`, 30 s). */
+/** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, 10 s to send it, `auth: "none"`, not `async`, 30 s). */
 export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): LoadedFunction {
-  const { method, path, auth, bodyLimitBytes, bodyTimeoutMs, ...definition } = spec;
-  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024, bodyTimeoutMs: bodyTimeoutMs ?? 10_000 };
+  const { method, path, auth, bodyLimitBytes, bodyTimeoutMs, async, ...definition } = spec;
+  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024, bodyTimeoutMs: bodyTimeoutMs ?? 10_000, ...(async ? { async } : {}) };
   return {
     definition: defineFunction({ ...definition, http }) as unknown as LoadedFunction["definition"],
     file: `functions/${spec.name}.ts`,

@@ -1,0 +1,114 @@
+/**
+ * @module http/background
+ * The calls of an `http.async` function: the input is validated first (bad input is the
+ * caller's 400, as on any route), then the call is started and the caller answered
+ * `202 Accepted` with its request id. The call runs as a synchronous one would (its timeout,
+ * the drain's signal, dry-run mode) and is counted in the drain until it ends, so it holds a
+ * `maxInflight` slot and shutdown waits for it. When it ends, its outcome — what its answer
+ * would have been — is recorded in the function's metrics and logged in one line
+ * (`background call finished`); the result itself goes nowhere.
+ */
+import type { Logger } from "pino";
+import type { LoadedFunction, Trigger } from "../function.js";
+import type { KubeClient } from "../kube/api.js";
+import type { Drain } from "../lifecycle.js";
+import type { FunctionMetrics, Outcome } from "../metrics.js";
+import { invokeNow, parseInput } from "../invoke.js";
+import { isThenable } from "../thenable.js";
+import type { Answer } from "./exchange.js";
+import { jsonAnswer, refusalAnswer, resultAnswer, type Refusal } from "./respond.js";
+
+/** What a background call needs besides its request. */
+export interface BackgroundCalls {
+  fn: LoadedFunction;
+  drain: Drain;
+  kube: KubeClient;
+  logger: Logger;
+  series: FunctionMetrics;
+  /** The answer an error of the call would have had (logs what it must, as for any call). */
+  errorAnswer: (error: unknown, requestId: string) => Answer;
+  /** The outcome label of a status. */
+  outcomeOf: (status: number) => Outcome;
+  /** The refusal of a call admitted just before shutdown began. */
+  shuttingDown: Refusal;
+}
+
+/** One background call's request: what `invoke()` takes from it. */
+export interface BackgroundCall {
+  input: unknown;
+  trigger: Trigger;
+  requestId: string;
+  dryRun: boolean;
+  /** Headers the 202 carries (the dry-run marker). */
+  extraHeaders: Record<string, string> | undefined;
+}
+
+/**
+ * The endpoint step of an async function: resolves to the 202 once the input is valid and the
+ * call started, or to the 400 (or 503, when shutdown began meanwhile) instead.
+ *
+ * @example
+ * const accept = backgroundCalls({ fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN });
+ * return accept({ input, trigger, requestId, dryRun: false, extraHeaders: undefined });
+ */
+export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) => Promise<Answer> {
+  const { fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown } = deps;
+
+  /** Record and log how the call ended; let go of its drain slot. */
+  function ended(call: BackgroundCall, answer: Answer, started: number): void {
+    drain.leave();
+    const durationMs = performance.now() - started;
+    const outcome = answer.failed ?? outcomeOf(answer.status);
+    series.record(outcome, durationMs / 1000);
+    const line = { fn: fn.name, requestId: call.requestId, status: answer.status, outcome, durationMs: Math.round(durationMs * 100) / 100, ...(answer.code ? { code: answer.code } : {}) };
+    if (outcome === "success") logger.info(line, "background call finished");
+    else logger.warn(line, "background call finished");
+  }
+
+  /** What the call's answer would have been (a result that cannot be sent is a 500, as on any call). */
+  function answerOf(value: unknown, requestId: string): Answer {
+    try {
+      return resultAnswer(value, requestId);
+    } catch (error) {
+      return errorAnswer(error, requestId);
+    }
+  }
+
+  function start(call: BackgroundCall, input: unknown): void {
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = invokeNow({ fn, input, inputParsed: true, trigger: call.trigger, requestId: call.requestId, dryRun: call.dryRun, kube, logger, signal: drain.signal, abandon: drain });
+    } catch (error) {
+      ended(call, errorAnswer(error, call.requestId), started);
+      return;
+    }
+    if (!isThenable(result)) {
+      ended(call, answerOf(result, call.requestId), started);
+      return;
+    }
+    Promise.resolve(result).then(
+      function resolved(value) {
+        ended(call, answerOf(value, call.requestId), started);
+      },
+      function rejected(error: unknown) {
+        ended(call, errorAnswer(error, call.requestId), started);
+      },
+    );
+  }
+
+  return function accept(call: BackgroundCall): Promise<Answer> {
+    return parseInput(fn, call.input, call.trigger).then(
+      function valid(input) {
+        // Shutdown began while the input was parsed: nothing started, the caller may retry.
+        if (!drain.enter()) return refusalAnswer(shuttingDown, call.requestId);
+        // Once the 202 is written: a handler busy at first does not hold up the answer.
+        setImmediate(start, call, input);
+        return { ...jsonAnswer(202, { accepted: true, requestId: call.requestId }, call.requestId, call.extraHeaders), background: true };
+      },
+      function invalid(error: unknown) {
+        return errorAnswer(error, call.requestId);
+      },
+    );
+  };
+}
