@@ -213,8 +213,13 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     }
   }
 
-  /** One term: lead until the Lease is taken, the renew deadline passes, or shutdown. */
-  async function lead(): Promise<void> {
+  /**
+   * One term: lead until the Lease is taken, the renew deadline passes, or shutdown. `acquiredAt`:
+   * when the acquiring request was sent, which its deadline counts from, as a renewal's does (the
+   * other candidates count the Lease's expiry from when they saw that write: an answer that
+   * came late must not lengthen the term past their wait).
+   */
+  async function lead(acquiredAt: number): Promise<void> {
     const leadership = new AbortController();
     const unlink = linkAbort(signal, leadership);
     let deadline: NodeJS.Timeout | undefined;
@@ -224,7 +229,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
         leadership.abort(new DOMException("leadership lost: the Lease was not renewed within the renew deadline", "AbortError"));
       }, Math.max(0, time + renewDeadline - elapsed()));
     };
-    renewedAt(elapsed());
+    renewedAt(acquiredAt);
     log.info("became the leader");
     const term = options.onStartedLeading(leadership.signal);
     // A term that fails (its schedules cannot run) ends the leadership: holding the Lease without
@@ -263,6 +268,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   // A candidate that finds the Lease held says so once per wait: why it runs no schedules or watches.
   let waiting = false;
   while (!signal.aborted) {
+    const sent = elapsed();
     const attempt = await acquire();
     if (attempt !== "acquired") {
       if (attempt === "held" && !waiting) log.info({ holder: elector.holder }, `waiting for the leader lease (held by ${elector.holder || "another replica"})`);
@@ -271,7 +277,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
       continue;
     }
     waiting = false;
-    if (!signal.aborted) await lead();
+    if (!signal.aborted) await lead(sent);
     if (signal.aborted) await elector.release();
   }
 }

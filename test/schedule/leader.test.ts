@@ -22,7 +22,8 @@ interface Candidate {
 
 function candidate(store: LeaseStore, identity: string, watch: { maxLeaders: number; current: number }, extra: Partial<LeaderElectionOptions> = {}): Candidate {
   const stop = new AbortController();
-  const client = store.client();
+  // A client given in `extra` (one whose calls a test changes) stands in for the store's own.
+  const client = (extra.kube as ReturnType<LeaseStore["client"]> | undefined) ?? store.client();
   const c: Candidate = { identity, leading: false, terms: 0, lostSignals: [], stop, done: Promise.resolve(), client };
   c.done = runLeaderElection(
     {
@@ -184,6 +185,37 @@ test("a leader whose renewals fail, then hang, stops leading within the renew de
   a.stop.abort();
   b.stop.abort();
   await Promise.all([a.done, b.done]);
+});
+
+test("a leader whose acquiring write was answered late, then cut off, stops before another candidate can take over: its deadline counts from the write", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const timings = { renewDeadlineMs: 800 };
+  // pod-a's create is stored at once and answered 600 ms later; then pod-a is cut off. pod-b
+  // counts the Lease's second from the write: pod-a's 800 ms must count from it too.
+  const client = store.client();
+  const create = client.leases.create.bind(client.leases);
+  let answered = false;
+  (client.leases as { create: unknown }).create = async (...args: Parameters<typeof create>) => {
+    const created = await create(...args);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    client.down = true;
+    answered = true;
+    return created;
+  };
+  const a = candidate(store, "pod-a", watch, { ...timings, kube: client });
+  let b: Candidate | undefined;
+  try {
+    await until(() => store.leases.size > 0, "pod-a's Lease written", 5000);
+    b = candidate(store, "pod-b", watch, timings);
+    await until(() => b!.leading, "pod-b to take over", 5000);
+    assert.equal(answered, true);
+    assert.equal(watch.maxLeaders, 1, "pod-a had stopped leading when pod-b started");
+  } finally {
+    a.stop.abort();
+    b?.stop.abort();
+    await Promise.all([a.done, b?.done]);
+  }
 });
 
 test("on shutdown the Lease is released only after the term's work has settled", async () => {
