@@ -142,7 +142,13 @@ async function* watchUntil<T extends KubeObject>(
         seen.add(key);
         known.set(key, object);
         if (!before) yield { type: "ADDED", object };
-        else if (before.metadata?.resourceVersion !== object.metadata?.resourceVersion) yield { type: "MODIFIED", object };
+        else if (before.metadata?.uid !== object.metadata?.uid) {
+          // Deleted and made again under its name while the watch was behind: two objects, as
+          // an unbroken watch would have shown them (a handler keyed by uid, a generation
+          // count starting over, must not take the new one for an edit of the old).
+          yield { type: "DELETED", object: before };
+          yield { type: "ADDED", object };
+        } else if (before.metadata?.resourceVersion !== object.metadata?.resourceVersion) yield { type: "MODIFIED", object };
       }
       cont = page.metadata.continue || undefined;
       if (cont) continue;

@@ -141,6 +141,22 @@ describe("watch", () => {
     assert.deepEqual([...store.entries()].map(([k, o]) => `${k}@${o.metadata?.resourceVersion}`).sort(), ["golden/a@61", "golden/c@55"]);
   });
 
+  test("an object deleted and made again under its name while the watch was behind comes as DELETED (the old one) then ADDED (the new one), not MODIFIED", async () => {
+    server.requests.length = 0;
+    const withUid = (uid: string, rv: string): ConfigMap => ({ ...cm("x", rv), metadata: { ...cm("x", rv).metadata, uid } });
+    const store = new Map<string, ConfigMap>([["golden/x", withUid("old-uid", "5")]]);
+    let watchCount = 0;
+    handler = (req, res) => {
+      if (req.query.get("watch") !== "1") return sendJson(res, 200, list("9", [withUid("new-uid", "9")]));
+      watchCount++;
+      if (watchCount === 1) sendJson(res, 410, statusBody(410, "Expired", "too old resource version: 5 (8)"));
+      else stream(res, [{ type: "MODIFIED", object: withUid("new-uid", "10") }], false);
+    };
+    const events = await take(kube.configMaps.watch({ resourceVersion: "5", store }), 2);
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata?.uid}@${e.object.metadata?.resourceVersion}`), ["DELETED old-uid@5", "ADDED new-uid@9"]);
+    assert.equal(store.get("golden/x")?.metadata?.uid, "new-uid");
+  });
+
   test("without a store, a watch restarted from a resourceVersion knows nothing of what vanished before it", async () => {
     server.requests.length = 0;
     let watchCount = 0;
