@@ -10,6 +10,9 @@
  */
 import { nodeNet } from "./node-builtins.js";
 import { QUANTITY } from "./quantity.js";
+import { parsePerWorkload, parseWorkloadSwitch, WORKLOAD_NAME, type PerWorkloadResult } from "./per-workload.js";
+
+export { WORKLOAD_NAME } from "./per-workload.js";
 
 /** zod's `num(min, max)`: a number, or text that trims to a number; an integer within bounds. */
 function integer(value: unknown, min: number, max: number): number | undefined {
@@ -33,8 +36,7 @@ export const APP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** A namespace name: an RFC 1123 label of at most 63 characters. */
 export const NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MAX_APP_LENGTH = 20;
-/** `--workload`: a DNS label (a function's `workload`, or `http`, the default workload's name). */
-export const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** `--workload` is a workload's name (`WORKLOAD_NAME`): a DNS label (a function's `workload`, or `http`, the default workload's name). */
 export const WORKLOAD_NAME_MESSAGE = "must be a workload's name (a DNS label: lower case letters, digits and '-'), or http for the functions naming none";
 /** `podfn cluster`'s port when none is given: the API server's (the shared `port` default is for `serve`). */
 export const CLUSTER_PORT = 6443;
@@ -57,8 +59,6 @@ export const DEFAULTS = {
   image: "podfn:latest",
   out: "deploy/manifests",
   app: "podfn",
-  replicas: 2,
-  pdb: false,
   networkPolicy: false,
   stateDir: ".podfn/cluster",
   kubeHttpClient: "auto",
@@ -94,6 +94,24 @@ export const isLimit = (v: unknown): boolean => typeof v === "string" && (v === 
 export const QUANTITY_MESSAGE = "must be a Kubernetes quantity, such as 250m (a quarter core) or 256Mi";
 export const LIMIT_MESSAGE = "must be a Kubernetes quantity, such as 2 (cores) or 1Gi, or none for no limit";
 
+/**
+ * The sizing options of `podfn manifests`, each a value per workload (per-workload.ts):
+ * `--replicas 2,public=4`, `--cpu-limit none,public=2`, `--pdb public,http`. The same parse
+ * decides for `acceptConfig` and explains for the zod schema, so the two agree by construction.
+ */
+const integerMessage = ([min, max]: readonly [number, number]) => `must be a whole number from ${min} to ${max}`;
+const quantityValue = (t: string) => (QUANTITY.test(t) ? t : undefined);
+const limitValue = (t: string) => (isLimit(t) ? t : undefined);
+export const SIZING_CHECKS = {
+  replicas: (v: unknown): PerWorkloadResult<number> => parsePerWorkload(v, (t) => integer(t, ...BOUNDS.replicas), integerMessage(BOUNDS.replicas)),
+  maxReplicas: (v: unknown): PerWorkloadResult<number> => parsePerWorkload(v, (t) => integer(t, ...BOUNDS.maxReplicas), integerMessage(BOUNDS.maxReplicas)),
+  pdb: parseWorkloadSwitch,
+  cpuRequest: (v: unknown): PerWorkloadResult<string> => parsePerWorkload(v, quantityValue, QUANTITY_MESSAGE),
+  memoryRequest: (v: unknown): PerWorkloadResult<string> => parsePerWorkload(v, quantityValue, QUANTITY_MESSAGE),
+  cpuLimit: (v: unknown): PerWorkloadResult<string> => parsePerWorkload(v, limitValue, LIMIT_MESSAGE),
+  memoryLimit: (v: unknown): PerWorkloadResult<string> => parsePerWorkload(v, limitValue, LIMIT_MESSAGE),
+} as const;
+
 /** A rule per field, in the schema's order: undefined input → its default (or absent); else the value, or `REJECT`. */
 const REJECT = Symbol("reject");
 type Rule = { default?: unknown; check: (value: unknown) => unknown };
@@ -102,7 +120,10 @@ const text = (min = 1): Rule["check"] => (v) => (typeof v === "string" && v.leng
 const numberRule = ([min, max]: readonly [number, number]): Rule["check"] => (v) => integer(v, min, max) ?? REJECT;
 const oneOf = (values: readonly string[]): Rule["check"] => (v) => (typeof v === "string" && values.includes(v) ? v : REJECT);
 const flag: Rule["check"] = (v) => (typeof v === "boolean" ? v : REJECT);
-const quantity: Rule["check"] = (v) => (typeof v === "string" && QUANTITY.test(v) ? v : REJECT);
+const sizing = (key: keyof typeof SIZING_CHECKS): Rule["check"] => (v) => {
+  const result = SIZING_CHECKS[key](v);
+  return result.ok ? result.value : REJECT;
+};
 
 const RULES: [string, Rule][] = [
   ["port", { default: DEFAULTS.port, check: numberRule(BOUNDS.port) }],
@@ -134,16 +155,16 @@ const RULES: [string, Rule][] = [
   ["image", { default: DEFAULTS.image, check: text() }],
   ["out", { default: DEFAULTS.out, check: text() }],
   ["app", { default: DEFAULTS.app, check: (v) => (typeof v === "string" && v.length <= MAX_APP_LENGTH && APP_NAME.test(v) ? v : REJECT) }],
-  ["replicas", { default: DEFAULTS.replicas, check: numberRule(BOUNDS.replicas) }],
-  ["maxReplicas", { check: numberRule(BOUNDS.maxReplicas) }],
-  ["pdb", { default: DEFAULTS.pdb, check: flag }],
+  ["replicas", { check: sizing("replicas") }],
+  ["maxReplicas", { check: sizing("maxReplicas") }],
+  ["pdb", { check: sizing("pdb") }],
   ["networkPolicy", { default: DEFAULTS.networkPolicy, check: flag }],
   ["metricsNamespaces", { check: (v) => (isNamespaceList(v) ? v : REJECT) }],
   ["egressCidrs", { check: (v) => (isCidrList(v) ? v : REJECT) }],
-  ["cpuRequest", { check: quantity }],
-  ["memoryRequest", { check: quantity }],
-  ["cpuLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],
-  ["memoryLimit", { check: (v) => (isLimit(v) ? v : REJECT) }],
+  ["cpuRequest", { check: sizing("cpuRequest") }],
+  ["memoryRequest", { check: sizing("memoryRequest") }],
+  ["cpuLimit", { check: sizing("cpuLimit") }],
+  ["memoryLimit", { check: sizing("memoryLimit") }],
   ["stateDir", { default: DEFAULTS.stateDir, check: text() }],
   ["clusterObjects", { check: text() }],
   ["workload", { check: (v) => (typeof v === "string" && WORKLOAD_NAME.test(v) ? v : REJECT) }],

@@ -12,8 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
-import { acceptConfig, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isLimit, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LIMIT_MESSAGE, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, QUANTITY_MESSAGE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
-import { QUANTITY } from "./quantity.js";
+import { acceptConfig, SIZING_CHECKS, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -34,6 +33,12 @@ export interface OptionSpec {
   description: string;
   /** Commands that take this option. */
   commands: readonly string[];
+  /**
+   * A boolean option that may be given a value too, named so in help (`workloads`: `--pdb`, or
+   * `--pdb public,http`): alone it is true; its value is the next argument unless that is an
+   * option (so only for commands that take no arguments), or follows `=`.
+   */
+  valueOptional?: string;
 }
 
 const SERVE = ["serve", "dev"] as const;
@@ -70,16 +75,16 @@ export const OPTIONS = {
   image: { flag: "image", env: "PODFN_IMAGE", kind: "string", description: "Container image of the workloads; pin a tag or digest (pods pull IfNotPresent).", commands: ["manifests"] },
   out: { flag: "out", kind: "string", description: "Folder the manifests are written to.", commands: ["manifests"] },
   app: { flag: "app", env: "PODFN_APP", kind: "string", description: "Application name (lower case letters, digits and `-`, starting with a letter): prefix of every generated object's name, the app.kubernetes.io/name label, and the scheduler Lease (`<app>-scheduler`, `<app>-<workload>-scheduler` for a named workload).", commands: ["manifests", ...SERVE] },
-  replicas: { flag: "replicas", kind: "number", description: "Replicas of the HTTP Deployment, and of each named workload's (the HPA's minimum when --max-replicas is set).", commands: ["manifests"] },
-  maxReplicas: { flag: "max-replicas", kind: "number", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling the HTTP Deployment, and each named workload's, up to this many replicas.", commands: ["manifests"] },
-  pdb: { flag: "pdb", kind: "boolean", description: "Add a PodDisruptionBudget keeping all but one HTTP replica up during voluntary disruptions (needs --replicas 2 or more); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
+  replicas: { flag: "replicas", kind: "string", defaultText: "2", description: "Replicas of each serving Deployment (the HPA's minimum when --max-replicas is set): one value for every workload and/or workload=value for some, comma-separated (`2,public=4`; `http` is the default workload).", commands: ["manifests"] },
+  maxReplicas: { flag: "max-replicas", kind: "string", defaultText: "none (no HorizontalPodAutoscaler)", description: "Add a HorizontalPodAutoscaler on CPU scaling each serving Deployment up to this many replicas; per workload as --replicas (`public=10`: that workload's only).", commands: ["manifests"] },
+  pdb: { flag: "pdb", kind: "boolean", valueOptional: "workloads", defaultText: "false", description: "Add a PodDisruptionBudget keeping all but one replica of each serving Deployment up during voluntary disruptions, or, given workload names (`--pdb public,http`), of those only (needs 2 replicas or more there); a pod that is not ready may always be evicted (unhealthyPodEvictionPolicy AlwaysAllow), so a crash-looping one never blocks a drain.", commands: ["manifests"] },
   networkPolicy: { flag: "network-policy", kind: "boolean", description: "Add NetworkPolicies (ingress; egress too with --egress-cidrs): the HTTP pods take the functions' port from anywhere and the operations port (/healthz, /readyz, /metrics) only from --metrics-namespaces; CronJob pods take no connections. Needs a CNI that enforces NetworkPolicies.", commands: ["manifests"] },
   metricsNamespaces: { flag: "metrics-namespaces", kind: "string", defaultText: "monitoring", description: "With --network-policy, the namespaces (comma-separated) whose pods may reach the operations port: where Prometheus runs.", commands: ["manifests"] },
   egressCidrs: { flag: "egress-cidrs", kind: "string", defaultText: "none (egress left open)", description: "With --network-policy, limit every generated pod's egress to DNS (port 53 of kube-system's pods) and these CIDRs (comma-separated), which must hold the API server's endpoint addresses (kubectl get endpoints kubernetes -n default), else every API call times out, and whatever the functions call.", commands: ["manifests"] },
-  cpuRequest: { flag: "cpu-request", kind: "string", defaultText: "50m", description: "CPU every generated container requests (a Kubernetes quantity: 250m is a quarter core); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
-  memoryRequest: { flag: "memory-request", kind: "string", defaultText: "96Mi", description: "Memory every generated container requests (a Kubernetes quantity: 128Mi, 1Gi); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
-  cpuLimit: { flag: "cpu-limit", kind: "string", defaultText: "1", description: "CPU limit of every generated container, or `none` for no limit (throttling-free, if your cluster allows it); a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
-  memoryLimit: { flag: "memory-limit", kind: "string", defaultText: "512Mi", description: "Memory limit of every generated container, or `none`; below 384Mi a process that outgrows its memory is OOM-killed by the kernel (exit 137, no error logged) before Node's heap limit is reached. A function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  cpuRequest: { flag: "cpu-request", kind: "string", defaultText: "50m", description: "CPU every generated container requests (a Kubernetes quantity: 250m is a quarter core); per serving workload as --replicas (`50m,public=250m`). CronJobs take the value for every workload, and a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  memoryRequest: { flag: "memory-request", kind: "string", defaultText: "96Mi", description: "Memory every generated container requests (a Kubernetes quantity: 128Mi, 1Gi); per serving workload as --replicas. CronJobs take the value for every workload, and a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  cpuLimit: { flag: "cpu-limit", kind: "string", defaultText: "1", description: "CPU limit of every generated container, or `none` for no limit (throttling-free, if your cluster allows it); per serving workload as --replicas (`none,public=2`). CronJobs take the value for every workload, and a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
+  memoryLimit: { flag: "memory-limit", kind: "string", defaultText: "512Mi", description: "Memory limit of every generated container, or `none`; per serving workload as --replicas (`512Mi,public=1Gi`). Below 384Mi a process that outgrows its memory is OOM-killed by the kernel (exit 137, no error logged) before Node's heap limit is reached. CronJobs take the value for every workload, and a function's `resources` override it for its CronJobs.", commands: ["manifests"] },
   stateDir: { flag: "state-dir", env: "PODFN_STATE_DIR", kind: "string", description: "Where the emulated cluster's admin.kubeconfig is written (and ca.crt, by `podfn cluster`).", commands: ["cluster", ...SERVE] },
   clusterObjects: {
     flag: "cluster-objects",
@@ -117,6 +122,17 @@ function buildSchema() {
       .union([z.number(), z.string().trim().min(1, message).pipe(z.coerce.number({ error: message }))], { error: message })
       .pipe(z.number({ error: message }).int(message).min(min, message).max(max, message));
   };
+  // A sizing option of `podfn manifests`: a value per workload, read as acceptConfig reads it.
+  const perWorkload = <K extends keyof typeof SIZING_CHECKS>(key: K) =>
+    z
+      .unknown()
+      .transform((v, ctx) => {
+        const result = SIZING_CHECKS[key](v) as ReturnType<(typeof SIZING_CHECKS)[K]>;
+        if (result.ok) return result.value as Extract<ReturnType<(typeof SIZING_CHECKS)[K]>, { ok: true }>["value"];
+        ctx.addIssue({ code: "custom", message: result.problem });
+        return z.NEVER;
+      })
+      .optional();
   const d = DEFAULTS;
   return z.object({
     port: num(BOUNDS.port).default(d.port),
@@ -152,16 +168,16 @@ function buildSchema() {
       .regex(APP_NAME, "must be lower case letters, digits and '-', starting with a letter (it begins the Service's name, a DNS-1035 label)")
       .max(MAX_APP_LENGTH, `must be at most ${MAX_APP_LENGTH} characters (it prefixes object names)`)
       .default(d.app),
-    replicas: num(BOUNDS.replicas).default(d.replicas),
-    maxReplicas: num(BOUNDS.maxReplicas).optional(),
-    pdb: z.boolean().default(d.pdb),
+    replicas: perWorkload("replicas"),
+    maxReplicas: perWorkload("maxReplicas"),
+    pdb: perWorkload("pdb"),
     networkPolicy: z.boolean().default(d.networkPolicy),
     metricsNamespaces: z.string().refine(isNamespaceList, NAMESPACE_LIST_MESSAGE).optional(),
     egressCidrs: z.string().refine(isCidrList, CIDR_LIST_MESSAGE).optional(),
-    cpuRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
-    memoryRequest: z.string().regex(QUANTITY, QUANTITY_MESSAGE).optional(),
-    cpuLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),
-    memoryLimit: z.string().refine(isLimit, LIMIT_MESSAGE).optional(),
+    cpuRequest: perWorkload("cpuRequest"),
+    memoryRequest: perWorkload("memoryRequest"),
+    cpuLimit: perWorkload("cpuLimit"),
+    memoryLimit: perWorkload("memoryLimit"),
     stateDir: z.string().min(1, NOT_EMPTY).default(d.stateDir),
     clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
     workload: z.string().regex(WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE).optional(),
@@ -250,6 +266,30 @@ function firstUnknownOption(argv: readonly string[], options: Record<string, { t
 }
 
 /**
+ * `argv` as parseArgs reads it when options that may go without their value (`valueOptional`:
+ * `--pdb`, or `--pdb public,http`) are string options: each given alone (last or before another
+ * option) is written `--pdb=`; `bare` names those whose last occurrence was alone, which are true.
+ */
+function withBareOptions(argv: readonly string[], flags: ReadonlySet<string>): { args: string[]; bare: Set<string> } {
+  const args = [...argv];
+  const bare = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") break;
+    const flag = arg.startsWith("--") ? arg.slice(2).split("=")[0]! : "";
+    if (!flags.has(flag)) continue;
+    const next = args[i + 1];
+    if (arg.includes("=") || (next !== undefined && !next.startsWith("-"))) {
+      bare.delete(flag);
+    } else {
+      args[i] = `${arg}=`;
+      bare.add(flag);
+    }
+  }
+  return { args, bare };
+}
+
+/**
  * Parse `argv` (the arguments after the command name) and `env` for `command`.
  * Flags win over environment variables, which win over defaults.
  * Throws `ConfigError` naming the flag or variable at fault.
@@ -264,18 +304,19 @@ export function loadConfig(
 ): { config: Config; positionals: string[] } {
   const specs = optionsFor(command);
   const parseOptions: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
-  for (const [, spec] of specs) parseOptions[spec.flag] = { type: spec.kind === "boolean" ? "boolean" : "string" };
+  for (const [, spec] of specs) parseOptions[spec.flag] = { type: spec.kind === "boolean" && spec.valueOptional === undefined ? "boolean" : "string" };
+  const { args, bare } = withBareOptions(argv, new Set(specs.filter(([, spec]) => spec.valueOptional !== undefined).map(([, spec]) => spec.flag)));
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: parseOptions, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: parseOptions, allowPositionals: true, strict: true });
   } catch (error) {
-    const problem = argumentProblem(error as Error & { code?: string }, command, argv, parseOptions);
+    const problem = argumentProblem(error as Error & { code?: string }, command, args, parseOptions);
     throw new ConfigError(`${problem}${problem.endsWith("?") ? "" : "."} See \`podfn ${command} --help\`.`, { cause: error });
   }
   const raw: Record<string, unknown> = {};
   const source: Record<string, string> = {};
   for (const [key, spec] of specs) {
-    const fromFlag = parsed.values[spec.flag];
+    const fromFlag = bare.has(spec.flag) ? true : parsed.values[spec.flag];
     const envName = "env" in spec ? spec.env : undefined;
     const fromEnv = envName ? env[envName] : undefined;
     if (fromFlag !== undefined) {
@@ -336,7 +377,7 @@ export function defaultTextOf(key: string, option: OptionSpec): string {
 /** The options section of a command's `--help`. */
 export function optionsHelp(command: string): string {
   const rows = optionsFor(command).map(([key, o]) => {
-    const flag = `--${o.flag}${o.kind === "boolean" ? "" : " <value>"}`;
+    const flag = `--${o.flag}${o.valueOptional ? ` [<${o.valueOptional}>]` : o.kind === "boolean" ? "" : " <value>"}`;
     const env = "env" in o && o.env ? ` [env ${o.env}]` : "";
     return `  ${flag.padEnd(28)} ${o.description}${env} (default: ${o.defaultFor?.[command] ?? defaultTextOf(key, o)})`;
   });

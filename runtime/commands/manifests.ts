@@ -1,8 +1,9 @@
 /**
  * @module commands/manifests
  * `podfn manifests [--image IMG] [--namespace NS] [--out DIR] [--app NAME] [--replicas N]
- * [--max-replicas N] [--pdb] [--network-policy [--metrics-namespaces NS,...]] [--cpu-request Q] [--memory-request Q] [--cpu-limit Q|none]
- * [--memory-limit Q|none]`: write the Kubernetes manifests of the functions (least-privilege
+ * [--max-replicas N] [--pdb [WORKLOAD,...]] [--network-policy [--metrics-namespaces NS,...]] [--cpu-request Q] [--memory-request Q] [--cpu-limit Q|none]
+ * [--memory-limit Q|none]`, each sizing value for every workload and/or per workload (`2,public=4`:
+ * per-workload.ts): write the Kubernetes manifests of the functions (least-privilege
  * RBAC per workload, the HTTP Deployment and Service, one CronJob per schedule) and a
  * `kustomization.yaml`. Files it wrote before for functions that are gone are removed; other
  * files in the folder are left alone.
@@ -17,11 +18,17 @@ import { manifestWarnings } from "../deploy/warnings.js";
 import { resourceNotes } from "../deploy/resource-notes.js";
 import { defineCommand } from "./define.js";
 import { ConfigError } from "../errors.js";
+import type { PerWorkload } from "../per-workload.js";
 
 const HELP = `Usage: podfn manifests [--image IMG] [--namespace NS] [--out DIR]
 
-Writes one YAML file per workload (http.yaml, cronjob-<function>.yaml) and kustomization.yaml.
-Apply them with: kubectl apply -k <out>
+Writes one YAML file per workload (http.yaml, workload-<name>.yaml, cronjob-<function>.yaml)
+and kustomization.yaml. Apply them with: kubectl apply -k <out>
+
+Sizing options (--replicas, --max-replicas, --cpu-request, --memory-request, --cpu-limit,
+--memory-limit) take a value for every serving workload and/or workload=value for some, and
+--pdb the workloads it is for (http is the default workload; CronJobs take the value for every
+workload): --replicas 2,public=4 --max-replicas public=10 --pdb public,http --memory-limit 512Mi,public=1Gi
 `;
 
 /** Why a folder could not be written, in words. */
@@ -46,9 +53,17 @@ function realPath(path: string): string {
   }
 }
 
-/** A limit option's value as `ManifestOptions` takes it: `none` is no limit (null), absent is the default. */
-function limit(name: "cpu" | "memory", value: string | undefined): Record<string, string | null> {
-  return value === undefined ? {} : { [name]: value === "none" ? null : value };
+/** A limit option's values as `ManifestOptions` takes them: `none` is no limit (null), absent is the default. */
+function limit(name: "cpu" | "memory", given: PerWorkload<string> | undefined): Record<string, PerWorkload<string | null>> {
+  if (given === undefined) return {};
+  const value = (text: string) => (text === "none" ? null : text);
+  const workloads = Object.fromEntries(Object.entries(given.workloads).map(([workload, text]) => [workload, value(text)]));
+  return { [name]: { ...(given.default !== undefined ? { default: value(given.default) } : {}), workloads } };
+}
+
+/** The given ones of `amounts`, by name. */
+function given<T>(amounts: Record<string, T | undefined>): Record<string, T> {
+  return Object.fromEntries(Object.entries(amounts).filter((e): e is [string, T] => e[1] !== undefined));
 }
 
 export const manifestsCommand = defineCommand({
@@ -63,17 +78,17 @@ export const manifestsCommand = defineCommand({
       app: config.app,
       namespace: config.namespace ?? "default",
       image: config.image,
-      replicas: config.replicas,
-      pdb: config.pdb,
+      ...(config.replicas !== undefined ? { replicas: config.replicas } : {}),
+      ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
+      ...(config.pdb !== undefined ? { pdb: config.pdb } : {}),
       networkPolicy: config.networkPolicy,
       ...(config.metricsNamespaces !== undefined ? { metricsNamespaces: config.metricsNamespaces.split(",").map((n) => n.trim()) } : {}),
       ...(config.egressCidrs !== undefined ? { egressCidrs: config.egressCidrs.split(",").map((c) => c.trim()) } : {}),
       resources: {
-        requests: { ...(config.cpuRequest !== undefined ? { cpu: config.cpuRequest } : {}), ...(config.memoryRequest !== undefined ? { memory: config.memoryRequest } : {}) },
+        requests: given({ cpu: config.cpuRequest, memory: config.memoryRequest }),
         limits: { ...limit("cpu", config.cpuLimit), ...limit("memory", config.memoryLimit) },
       },
       env: config.env,
-      ...(config.maxReplicas !== undefined ? { maxReplicas: config.maxReplicas } : {}),
     };
     const groups = generateManifests(functions, options);
     const files = renderGroups(groups);

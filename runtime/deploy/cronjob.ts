@@ -29,7 +29,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
     ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, labels }),
   ];
   const schedules = fn.schedules.filter((s) => s.mode === "cronjob");
-  const resources = functionResources(options.resources, fn);
+  const resources = functionResources(options.sizing.resources, fn);
   for (const schedule of schedules) {
     const jobLabels = { ...labels, "podfn.dev/schedule": schedule.name };
     out.push({

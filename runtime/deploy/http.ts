@@ -17,6 +17,7 @@ import { podSpec } from "./pod.js";
 import { runsOnLeader } from "../requirements.js";
 import { admissionSecretName, WEBHOOK_SERVICE_PORT } from "./admission.js";
 import type { HttpWorkload } from "./plan.js";
+import type { WorkloadSizing } from "./sizing.js";
 
 export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | PodDisruptionBudget | HorizontalPodAutoscaler | NetworkPolicy;
 
@@ -39,8 +40,8 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
   timeoutSeconds: 2,
 });
 
-/** Every object of a serving workload. */
-export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): HttpObject[] {
+/** Every object of a serving workload, sized by `sizing` (its own, or every workload's). */
+export function httpObjects(workload: HttpWorkload, options: ResolvedOptions, sizing: WorkloadSizing): HttpObject[] {
   const { name } = workload;
   const { namespace } = options;
   const labels = workloadLabels(options.app, namespace, workload.workload);
@@ -65,7 +66,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
     kind: "Deployment",
     metadata,
     spec: {
-      ...(options.maxReplicas === undefined ? { replicas: options.replicas } : {}),
+      ...(sizing.maxReplicas === undefined ? { replicas: sizing.replicas } : {}),
       selector: { matchLabels: selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
@@ -79,7 +80,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
             automountToken: workload.usesApi,
             image: options.image,
             args: workload.args,
-            resources: options.resources,
+            resources: sizing.resources,
             shutdownDelayMs: SHUTDOWN_DELAY_MS,
             ...shutdownTimes(workload),
             env: [
@@ -121,21 +122,21 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions): H
       ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }, ...(webhooks ? [{ name: "webhook", port: WEBHOOK_SERVICE_PORT, targetPort: "webhook", protocol: "TCP" }] : [])],
     },
   });
-  if (options.pdb) {
+  if (sizing.pdb) {
     // A pod that is not ready (crash-looping) may always be evicted: it serves nothing, and
     // guarding it would block a node's drain.
     out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
   }
   if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces, webhooks, options.egressCidrs));
-  if (options.maxReplicas !== undefined) {
+  if (sizing.maxReplicas !== undefined) {
     out.push({
       apiVersion: "autoscaling/v2",
       kind: "HorizontalPodAutoscaler",
       metadata,
       spec: {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-        minReplicas: options.replicas,
-        maxReplicas: options.maxReplicas,
+        minReplicas: sizing.replicas,
+        maxReplicas: sizing.maxReplicas,
         metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
       },
     });

@@ -15,6 +15,8 @@ import { planWorkloads, servingWorkloads, type HttpWorkload } from "./plan.js";
 import type { ResolvedOptions } from "./options.js";
 import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
 import { byCodeUnits } from "./order.js";
+import { workloadSizings, type WorkloadSizing } from "./sizing.js";
+import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 
 export type { ManifestOptions } from "./options.js";
 export type { ManifestFile } from "./render.js";
@@ -33,14 +35,14 @@ export interface ManifestGroup {
  * The files of one serving workload: the default one's `http.yaml` and `admission.yaml` (its
  * webhooks), as ever; a named one's `workload-<name>.yaml` and `admission-<name>.yaml`.
  */
-function servingGroups(workload: HttpWorkload, options: ResolvedOptions): (ManifestGroup & OwnedObjects)[] {
+function servingGroups(workload: HttpWorkload, options: ResolvedOptions, sizing: WorkloadSizing): (ManifestGroup & OwnedObjects)[] {
   const named = workload.workload;
   const names = (fns: readonly { name: string }[]) => fns.map((fn) => fn.name).join(", ");
   const groups: (ManifestGroup & OwnedObjects)[] = [
     {
       path: named === undefined ? "http.yaml" : `workload-${named}.yaml`,
       owner: `${named === undefined ? "the HTTP workload" : `the workload "${named}"`} (functions ${names(workload.functions)})`,
-      objects: httpObjects(workload, options),
+      objects: httpObjects(workload, options, sizing),
     },
   ];
   const labels = workloadLabels(options.app, options.namespace, named);
@@ -58,7 +60,8 @@ function servingGroups(workload: HttpWorkload, options: ResolvedOptions): (Manif
 /**
  * The objects for `functions`, grouped by workload (one group per output file). Throws a
  * `PodfnError` (code `manifest_name_conflict`) naming both functions when two objects would
- * share a name.
+ * share a name, and a `ConfigError` for sizing options it cannot apply (deploy/sizing): a
+ * value for a workload that serves none of `functions`, or a workload's sizing refused.
  *
  * @example
  * const groups = generateManifests(await loadFunctions("functions"), { namespace: "ops", image: "registry/app:1.2" });
@@ -67,7 +70,10 @@ export function generateManifests(functions: LoadedFunction[], options: Manifest
   const resolved = resolveOptions(options);
   const plan = planWorkloads(functions, resolved);
   const groups: (ManifestGroup & OwnedObjects)[] = [];
-  for (const workload of servingWorkloads(plan)) groups.push(...servingGroups(workload, resolved));
+  const serving = servingWorkloads(plan);
+  // Sized by the values for every workload unless the options give it its own (`http`: the default one).
+  const sizings = workloadSizings(options, serving.map((w) => w.workload ?? DEFAULT_WORKLOAD));
+  for (const workload of serving) groups.push(...servingGroups(workload, resolved, sizings.get(workload.workload ?? DEFAULT_WORKLOAD) ?? resolved.sizing));
   for (const workload of plan.cron) groups.push({ path: `cronjob-${workload.fn.name}.yaml`, owner: `function "${workload.fn.name}"`, objects: cronObjects(workload, resolved) });
   assertDistinctNames(groups);
   return groups.map(({ path, objects }) => ({ path, objects }));

@@ -5,8 +5,8 @@
  */
 import { ConfigError } from "../errors.js";
 import type { PodFailurePolicy } from "kubernetes-types/batch/v1.js";
-import type { ResourceRequirements } from "kubernetes-types/core/v1.js";
-import { workloadResources, type WorkloadResources } from "./resources.js";
+import type { OrPerWorkload } from "../per-workload.js";
+import { sizingOf, type ResourceOptions, type SizingOptions, type WorkloadSizing } from "./sizing.js";
 import { DEFAULT_METRICS_NAMESPACES } from "./network-policy.js";
 import { EXIT_CODES } from "../cron/exit-codes.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS } from "../lifecycle.js";
@@ -20,14 +20,15 @@ export interface ManifestOptions {
   /** Container image. Default `podfn:latest`. */
   image?: string;
   /**
-   * Replicas of the HTTP Deployment. Default 2: a rolling update or a node drain keeps one
-   * serving, and in-process schedules still fire once (only the Lease holder fires).
+   * Replicas of each serving Deployment (`DEFAULT_REPLICAS`, 2, by default): one number for
+   * every workload, or values per workload (`{ default: 2, workloads: { public: 4 } }`; `http`
+   * is the default workload), as every sizing option below takes them.
    */
-  replicas?: number;
+  replicas?: OrPerWorkload<number>;
   /** When set, a HorizontalPodAutoscaler (CPU, 70 %) scales the Deployment from `replicas` up to this. Default: none. */
-  maxReplicas?: number;
-  /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the HTTP pods. Default false. */
-  pdb?: boolean;
+  maxReplicas?: OrPerWorkload<number>;
+  /** Add a PodDisruptionBudget (`maxUnavailable: 1`) for the serving pods. Default false. */
+  pdb?: OrPerWorkload<boolean>;
   /**
    * Add NetworkPolicies (Ingress): the HTTP pods take the functions' port from anywhere and the
    * operations port from `metricsNamespaces` only; CronJob pods take nothing. Default false.
@@ -41,10 +42,11 @@ export interface ManifestOptions {
    */
   egressCidrs?: string[];
   /**
-   * CPU and memory of every workload, amount by amount over `DEFAULT_RESOURCES` (a function's
-   * own `resources` go over these for its CronJobs); a limit of `null` leaves it out.
+   * CPU and memory of the containers, amount by amount over `DEFAULT_RESOURCES`, for every
+   * workload or per serving workload (CronJobs take those for every workload, and a function's
+   * own `resources` over them); a limit of `null` leaves it out.
    */
-  resources?: WorkloadResources;
+  resources?: ResourceOptions;
   /**
    * Where the values of the variables functions declare in `env` are read, to be written into
    * their pods. Default: `process.env`, which the function modules read their permissions from.
@@ -52,7 +54,11 @@ export interface ManifestOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export type ResolvedOptions = Required<Omit<ManifestOptions, "maxReplicas" | "resources" | "egressCidrs">> & Pick<ManifestOptions, "maxReplicas" | "egressCidrs"> & { resources: ResourceRequirements };
+export type ResolvedOptions = Required<Omit<ManifestOptions, keyof SizingOptions | "egressCidrs">> &
+  Pick<ManifestOptions, "egressCidrs"> & {
+    /** The sizing of every serving workload without values of its own; its resources are the CronJobs' too. */
+    sizing: WorkloadSizing;
+  };
 
 /** Container port of the HTTP server. */
 export const HTTP_PORT = 8080;
@@ -152,35 +158,21 @@ export const SECRETS_DIR = "/var/run/secrets/podfn";
 export const SECRET_KEY = "value";
 
 /**
- * Options with their defaults applied. Throws `ConfigError` for a PodDisruptionBudget over a
- * Deployment that can never have two replicas: `maxUnavailable: 1` of one pod lets a drain evict
- * it, protecting nothing (with an autoscaler that may go from one to more, it protects the pods
- * once scaled up); for an autoscaler whose maximum is below its minimum (`replicas`); and for
- * a request above its limit (`workloadResources`).
+ * Options with their defaults applied. Throws `ConfigError` for `--egress-cidrs` without
+ * `--network-policy`, and when the sizing for every workload is refused (`sizingOf`).
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
-  const replicas = options.replicas ?? 2;
-  if (options.maxReplicas !== undefined && options.maxReplicas < replicas) {
-    throw new ConfigError(`--max-replicas ${options.maxReplicas} is below --replicas ${replicas} (the autoscaler's minimum${options.replicas === undefined ? ", 2 by default" : ""}): raise --max-replicas or lower --replicas`);
-  }
   if (options.egressCidrs !== undefined && !options.networkPolicy) {
     throw new ConfigError("--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy");
-  }
-  if (options.pdb && (options.maxReplicas ?? replicas) < 2) {
-    const flag = options.maxReplicas !== undefined ? "--max-replicas" : "--replicas";
-    throw new ConfigError(`--pdb with one replica protects nothing (a drain may evict the only pod): use ${flag} 2 or more`);
   }
   return {
     app: options.app ?? "podfn",
     namespace: options.namespace ?? "default",
     image: options.image ?? "podfn:latest",
-    replicas,
-    pdb: options.pdb ?? false,
     networkPolicy: options.networkPolicy ?? false,
     metricsNamespaces: options.metricsNamespaces ?? DEFAULT_METRICS_NAMESPACES,
     ...(options.egressCidrs !== undefined ? { egressCidrs: options.egressCidrs } : {}),
-    resources: workloadResources(options.resources),
+    sizing: sizingOf(options),
     env: options.env ?? process.env,
-    ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),
   };
 }

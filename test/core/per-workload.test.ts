@@ -7,6 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parsePerWorkload, parseWorkloadSwitch, valueFor } from "../../runtime/per-workload.js";
+import { loadConfig } from "../../runtime/config.js";
+import { ConfigError } from "../../runtime/errors.js";
 
 const whole = (t: string) => (/^\d+$/.test(t) ? Number(t) : undefined);
 const MESSAGE = "must be a whole number";
@@ -50,4 +52,36 @@ test("a workload's value is its own, else the one for every workload, else none"
   assert.equal(valueFor({ workloads: { public: 4 } }, "ops"), undefined);
   assert.equal(valueFor(3, "public"), 3);
   assert.equal(valueFor({ workloads: { public: null } }, "public"), null);
+});
+
+test("podfn manifests reads every sizing option as a value per workload", () => {
+  const { config } = loadConfig("manifests", ["--replicas", "2,public=4", "--max-replicas", "public=10", "--memory-limit", "512Mi,public=1Gi", "--cpu-limit", "none,public=2", "--cpu-request", "public=250m"], {});
+  assert.deepEqual(config.replicas, { default: 2, workloads: { public: 4 } });
+  assert.deepEqual(config.maxReplicas, { workloads: { public: 10 } });
+  assert.deepEqual(config.memoryLimit, { default: "512Mi", workloads: { public: "1Gi" } });
+  assert.deepEqual(config.cpuLimit, { default: "none", workloads: { public: "2" } });
+  assert.deepEqual(config.cpuRequest, { workloads: { public: "250m" } });
+  // Not given: the manifests' defaults apply.
+  assert.equal(loadConfig("manifests", [], {}).config.replicas, undefined);
+});
+
+test("--pdb alone is on for every workload; with names, before another option, after '=' or last, for those only", () => {
+  const pdb = (...argv: string[]) => loadConfig("manifests", argv, {}).config.pdb;
+  assert.equal(pdb(), undefined);
+  assert.deepEqual(pdb("--pdb"), { default: true, workloads: {} });
+  assert.deepEqual(pdb("--pdb", "--replicas", "3"), { default: true, workloads: {} });
+  assert.deepEqual(pdb("--pdb", "public,http"), { workloads: { public: true, http: true } });
+  assert.deepEqual(pdb("--pdb=public", "--replicas", "3"), { workloads: { public: true } });
+  assert.deepEqual(pdb("--replicas", "3", "--pdb", "public"), { workloads: { public: true } });
+});
+
+test("a wrong sizing value is a ConfigError naming the option and the entry", () => {
+  const refused = (argv: string[], message: string) =>
+    assert.throws(() => loadConfig("manifests", argv, {}), (e: unknown) => e instanceof ConfigError && e.code === "config_invalid" && e.message === `invalid configuration: ${message}`, argv.join(" "));
+  refused(["--replicas", "2,public=abc"], "--replicas: public=abc: must be a whole number from 1 to 1000");
+  refused(["--replicas", "abc"], "--replicas: must be a whole number from 1 to 1000");
+  refused(["--max-replicas", "public=0"], "--max-replicas: public=0: must be a whole number from 1 to 1000");
+  refused(["--memory-limit", "public=1GB"], "--memory-limit: public=1GB: must be a Kubernetes quantity, such as 2 (cores) or 1Gi, or none for no limit");
+  refused(["--cpu-request", "public=none"], "--cpu-request: public=none: must be a Kubernetes quantity, such as 250m (a quarter core) or 256Mi");
+  refused(["--pdb="], "--pdb: must name workloads, comma-separated (public,http), or be given alone for every workload");
 });
