@@ -2,12 +2,13 @@
  * @module cluster/webhook-match
  * Which stored webhooks a request reaches, as the API server's webhook plugins decide
  * (apiserver pkg/admission/plugin/webhook/predicates): the configurations by name, their
- * webhooks in order; a rule matches on operation, API group, version, resource (`pods`,
- * `pods/exec`, `*`, `*\/*`, `pods/*`, `*\/status`) and scope; the `namespaceSelector` on the
- * labels of the object's namespace (a Namespace's own labels; a cluster-scoped object always
- * matches); the `objectSelector` on the labels of the object or of the old one. Requests for
- * the webhook configurations themselves never reach a webhook, as there. `matchPolicy` needs
- * no conversion here: every type is served in one version.
+ * webhooks in order; a rule matches on operation, API group, version, resource and scope (a
+ * resource `pods`, `pods/exec`, `*`, `*\/*`, `pods/*`, `*\/status`, split and compared as
+ * rules.go does: `*` is no subresource, `pods/*` pods and all theirs); the `namespaceSelector`
+ * on the labels of the object's namespace (a Namespace's own labels; a cluster-scoped object
+ * always matches); the `objectSelector` on the labels of the object or of the old one.
+ * Requests for the webhook configurations themselves never reach a webhook, as there.
+ * `matchPolicy` needs no conversion here: every type is served in one version.
  */
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import type { Registry } from "./registry.js";
@@ -45,13 +46,22 @@ function listed(values: unknown, value: string): boolean {
   return Array.isArray(values) && (values.includes("*") || values.includes(value));
 }
 
+/** A rule resource's resource and subresource (rules.go splitResource: `*` is `*` and no subresource). */
+function splitResource(r: string): [string, string] {
+  const slash = r.indexOf("/");
+  return slash < 0 ? [r, ""] : [r.slice(0, slash), r.slice(slash + 1)];
+}
+
+/**
+ * rules.go Matcher.resource: each side matches exactly or by `*`, so `*` is every resource but
+ * no subresource, `pods/*` pods and every subresource of them, `*\/scale` every scale.
+ */
 function resourceMatches(resources: unknown, resource: string, sub: string): boolean {
   if (!Array.isArray(resources)) return false;
-  return resources.some((r: string) => {
-    if (r === "*/*") return true;
-    if (!sub) return r === "*" || r === resource;
-    const [res, s] = [r.split("/")[0], r.split("/").slice(1).join("/")];
-    return (res === resource || res === "*") && (s === sub || s === "*");
+  return resources.some((r: unknown) => {
+    if (typeof r !== "string") return false;
+    const [res, s] = splitResource(r);
+    return (res === "*" || res === resource) && (s === "*" || s === sub);
   });
 }
 
