@@ -19,6 +19,7 @@ import type { Propagation } from "./deletion-plan.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, failure, notFound, plainError } from "./status.js";
+import { mutatedSubresource, validateSubresource } from "./webhook-admission.js";
 
 type Obj = Record<string, any>;
 
@@ -43,14 +44,27 @@ function isPodReady(pod: Obj): boolean {
   return (pod.status?.conditions ?? []).some((c: Obj) => c.type === "Ready" && c.status === "True");
 }
 
-/** The propagation the Eviction's `deleteOptions` ask for (as decodeDeleteOptions reads them); none without. */
-function evictionPolicy(call: Call): Propagation | undefined {
-  let eviction: Obj | undefined;
+const EVICTION_KIND = { group: "policy", version: "v1", kind: "Eviction" };
+
+/**
+ * The Eviction posted, as the create handler gives it to admission: of policy/v1, in the URL's
+ * namespace; a body that is not JSON (protobuf) as one naming the pod and nothing else.
+ */
+function postedEviction(call: Call): Obj {
+  let posted: unknown;
   try {
-    eviction = JSON.parse(call.body.toString("utf8")) as Obj;
+    posted = JSON.parse(call.body.toString("utf8"));
   } catch {
-    return undefined; // not JSON (protobuf): read as without options
+    posted = undefined;
   }
+  const body: Obj = posted && typeof posted === "object" && !Array.isArray(posted) ? (posted as Obj) : { metadata: { name: call.info.name } };
+  const metadata: Obj = body.metadata && typeof body.metadata === "object" ? { ...body.metadata } : {};
+  if (!metadata.namespace) metadata.namespace = call.info.namespace;
+  return { ...body, kind: EVICTION_KIND.kind, apiVersion: "policy/v1", metadata };
+}
+
+/** The propagation the Eviction's `deleteOptions` ask for (as decodeDeleteOptions reads them); none without. */
+function evictionPolicy(eviction: Obj): Propagation | undefined {
   const options: Obj | undefined = eviction?.deleteOptions ?? undefined;
   if (!options || typeof options !== "object") return undefined;
   // store.go reads orphanDependents first (nothing validates the pair on this path).
@@ -59,9 +73,9 @@ function evictionPolicy(call: Call): Propagation | undefined {
   return undefined;
 }
 
-function evicted(call: Call, pod: Obj): Reply {
+function evicted(call: Call, pod: Obj, eviction: Obj): Reply {
   // eviction.go deletes with the Eviction's deleteOptions, no policy of its own.
-  if (!isDryRun(call)) call.registry.deleteObject(call.def, pod, evictionPolicy(call), 0);
+  if (!isDryRun(call)) call.registry.deleteObject(call.def, pod, evictionPolicy(eviction), 0);
   return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
 }
 
@@ -96,12 +110,18 @@ function takeDisruption(call: Call, pdb: Obj, podName: string): void {
   registry.commit(registry.find("policy", "v1", "poddisruptionbudgets")!, next, "MODIFIED");
 }
 
-/** POST pods/{name}/eviction. */
-export function evictPod(call: Call): Reply {
+/**
+ * POST pods/{name}/eviction. Its webhooks (a CREATE of the Eviction, named as the pod) are
+ * called first, as the create handler's mutating admission and EvictionREST's createValidation
+ * are, before the pod is looked up; the Eviction they leave is the one whose options count.
+ */
+export async function evictPod(call: Call): Promise<Reply> {
   const { info, registry } = call;
+  const eviction = await mutatedSubresource(call, EVICTION_KIND, "CREATE", postedEviction(call));
+  await validateSubresource(call, EVICTION_KIND, "CREATE", eviction);
   const pod = registry.store.get(call.def, info.namespace, info.name);
   if (!pod) throw notFound(call.def, info.name);
-  if (canIgnoreBudgets(pod.obj)) return evicted(call, pod.obj);
+  if (canIgnoreBudgets(pod.obj)) return evicted(call, pod.obj, eviction);
   const pdbDef = registry.find("policy", "v1", "poddisruptionbudgets")!;
   const budgets = registry.store.list(pdbDef, info.namespace).map(({ entry }) => entry.obj).filter((pdb) => selects(pdb, pod.obj.metadata.labels));
   if (budgets.length > 1) {
@@ -113,5 +133,5 @@ export function evictPod(call: Call): Reply {
     const healthyEnough = (status.desiredHealthy ?? 0) > 0 && (status.currentHealthy ?? 0) >= status.desiredHealthy;
     if (!(healthyEnough && !isPodReady(pod.obj))) takeDisruption(call, pdb, info.name);
   }
-  return evicted(call, pod.obj);
+  return evicted(call, pod.obj, eviction);
 }

@@ -127,7 +127,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       throw methodNotAllowed(def);
     case "scale":
       if (!def.subresources.includes("scale")) throw notFoundPath();
-      return info.verb === "get" ? transformed(call, scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));
+      return info.verb === "get" ? transformed(call, await scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));
     case "log":
       if (!def.subresources.includes("log") || info.verb !== "get") throw notFoundPath();
       return podLog(call);

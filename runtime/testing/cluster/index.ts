@@ -158,7 +158,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const call = internalCall(registry, auth, registry.core("serviceaccounts"), "kubelet");
     call.info = { ...call.info, namespace, name, subresource: "token" };
     call.body = Buffer.from(JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: expirationSeconds ? { expirationSeconds } : {} }));
-    const reply = await tokenRequest(call);
+    const reply = await tokenRequest(call, false);
     return (JSON.parse(reply.body.toString()) as { status: { token: string } }).status.token;
   }
 

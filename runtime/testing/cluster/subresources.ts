@@ -2,8 +2,9 @@
  * @module cluster/subresources
  * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
  * `spec.replicas`; its NotFound names `deployments/scale`) and `serviceaccounts/token` (a
- * TokenRequest minted by the cluster's issuer). Eviction is the `eviction` module's, pod logs
- * and exec the `pod-connect` module's.
+ * TokenRequest minted by the cluster's issuer), each write reviewed by the admission webhooks
+ * as its own kind (webhook-admission). Eviction is the `eviction` module's, pod logs and exec
+ * the `pod-connect` module's.
  */
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
@@ -12,7 +13,7 @@ import { decodePatchedObject, writeOptions } from "./field-validation.js";
 import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
 import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
-import { updateObject } from "./write.js";
+import { admittedViewUpdate, mutatedSubresource, validateSubresource } from "./webhook-admission.js";
 import { extendedLifetime } from "./auth/tokens.js";
 
 type Obj = Record<string, any>;
@@ -53,8 +54,15 @@ function scaleOf(obj: Obj, mapping: ScaleMapping, absent?: number): Obj {
   };
 }
 
-/** GET, PUT and PATCH of `.../scale`. */
-export function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): Reply {
+/** The kind of a scale write's review (the Scale REST storage's, built-in and custom). */
+const SCALE_KIND = { group: "autoscaling", version: "v1", kind: "Scale" };
+
+/**
+ * GET, PUT and PATCH of `.../scale`; a write is reviewed as the Scale it is (webhook-admission):
+ * the mutating webhooks on the Scale asked for against the current one, before its checks; the
+ * validating ones on the Scale of the object as it would be stored.
+ */
+export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): Promise<Reply> {
   const { def, info } = call;
   const current = call.registry.store.get(def, info.namespace, info.name);
   if (!current) throw notFound({ group: def.group, resource: `${def.resource}/scale` }, info.name);
@@ -80,6 +88,8 @@ export function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): R
     }
     wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), writeOptions(call), JSON.parse(call.body.toString("utf8")));
   } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
+  // scaleUpdatedObjectInfo: the request's objInfo (with its admission) turns the old Scale into the new one.
+  wanted = await mutatedSubresource(call, SCALE_KIND, "UPDATE", wanted, scale);
   const rv = wanted.metadata?.resourceVersion;
   if (rv && rv !== current.obj.metadata.resourceVersion) throw conflict(def, info.name, STALE_OBJECT);
   const replicas = wanted.spec?.replicas ?? 0;
@@ -88,16 +98,31 @@ export function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): R
   else if (!Number.isInteger(replicas) || replicas < 0) {
     throw invalid("autoscaling", "Scale", info.name, [{ type: "Invalid", field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" }]);
   }
-  const stored = updateObject(call, current, mapping.write(clone(current.obj), replicas), "main");
+  // The new Scale keeps the version the request named (none: unconditional).
+  const view = (obj: Obj) => {
+    const out = scaleOf(obj, mapping);
+    if (rv) out.metadata.resourceVersion = rv;
+    else delete out.metadata.resourceVersion;
+    return out;
+  };
+  const stored = await admittedViewUpdate(call, current, mapping.write(clone(current.obj), replicas), SCALE_KIND, view, scale);
   return { status: 200, body: JSON.stringify(scaleOf(stored.obj, mapping)) };
 }
 
-/** POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. */
-export async function tokenRequest(call: Call): Promise<Reply> {
+const TOKEN_KIND = { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" };
+
+/**
+ * POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. `reviewed`
+ * (an API request's): the mutating webhooks see the TokenRequest decoded, the validating ones
+ * the one TokenREST validates (audiences defaulted, named, its status cleared); not the
+ * emulator's own mint for `cluster.serviceAccount()`.
+ */
+export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> {
   const { info, registry } = call;
+  const tokenDef = { ...call.def, ...TOKEN_KIND };
+  let request = decodeObject({ ...call, def: tokenDef }, tokenDef);
+  if (reviewed) request = await mutatedSubresource(call, TOKEN_KIND, "CREATE", request);
   const sa = registry.store.get(call.def, info.namespace, info.name);
-  const tokenDef = { ...call.def, group: "authentication.k8s.io", kind: "TokenRequest", version: "v1" };
-  const request = decodeObject({ ...call, def: tokenDef }, tokenDef);
   if (!sa) throw notFound(call.def, info.name);
   const spec: Obj = request.spec ?? {};
   const expirationSeconds: number = spec.expirationSeconds ?? 3600;
@@ -109,6 +134,12 @@ export async function tokenRequest(call: Call): Promise<Reply> {
   }
   const audiences: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences : ["https://kubernetes.default.svc.cluster.local"];
   const ref = spec.boundObjectRef as Obj | undefined;
+  const creationTimestamp = registry.timestamp();
+  if (reviewed) {
+    const metadata = { ...(request.metadata ?? {}), name: request.metadata?.name || info.name, namespace: request.metadata?.namespace || info.namespace, creationTimestamp };
+    const validated = { ...request, metadata, spec: { ...spec, audiences, expirationSeconds, boundObjectRef: ref ?? null }, status: { token: "", expirationTimestamp: null } };
+    await validateSubresource(call, TOKEN_KIND, "CREATE", validated);
+  }
   let boundObject: { kind: string; name: string; uid: string } | undefined;
   if (ref) {
     const refDef = ref.kind === "Pod" ? registry.core("pods") : ref.kind === "Secret" ? registry.core("secrets") : undefined;
@@ -127,7 +158,7 @@ export async function tokenRequest(call: Call): Promise<Reply> {
   const body = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
-    metadata: { name: info.name, namespace: info.namespace, creationTimestamp: registry.timestamp() },
+    metadata: { name: info.name, namespace: info.namespace, creationTimestamp },
     spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
     status: { token: minted.token, expirationTimestamp: minted.expirationTimestamp },
   };

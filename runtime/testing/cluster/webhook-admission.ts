@@ -1,13 +1,17 @@
 /**
  * @module cluster/webhook-admission
  * Where admission webhooks enter a write (the handlers' create, update, patch, apply and
- * delete; not the emulator's own writes, nor scale, eviction or CONNECT): the namespace checks
+ * delete, the status subresource's among them; scale, eviction and a TokenRequest through the
+ * functions below; not CONNECT, nor the emulator's own writes): the namespace checks
  * (NamespaceLifecycle) first; the mutating webhooks on the decoded, defaulted object (a create's
  * name not yet generated); then the registry's checks and validation (`prepareCreate`,
  * `prepareUpdate`); the validating webhooks on the object as it would be stored; then the
- * store. With no configuration stored, the write is the synchronous one, unchanged.
- * Differences: fields a mutating webhook sets are owned by the writer in managedFields; an
- * update whose object changed while the webhooks were called is a 409 (no retry).
+ * store. A subresource whose object is a kind of its own (a Scale, an Eviction, a
+ * TokenRequest) is reviewed as that object, as its REST storage has it
+ * (`SubresourceKind`). With no configuration stored, the write is the synchronous one,
+ * unchanged. Differences: fields a mutating webhook sets are owned by the writer in
+ * managedFields; an update whose object changed while the webhooks were called is a 409 (no
+ * retry).
  */
 import { isDryRun, type Call } from "./call.js";
 import { clone } from "./registry.js";
@@ -50,7 +54,7 @@ export async function admittedCreate(call: Call, obj: Obj, namespace: string, op
 /** `updateObject` with the webhooks called. */
 export async function admittedUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): Promise<Entry> {
   if (!hasWebhooks(call)) return prepareUpdate(call, current, next, scope, operation, source).commit();
-  const { def, registry } = call;
+  const { def } = call;
   const dryRun = isDryRun(call);
   const namespace = current.obj.metadata.namespace ?? "";
   const view = clone(next);
@@ -60,11 +64,52 @@ export async function admittedUpdate(call: Call, current: Entry, next: Obj, scop
   const mutated = (await runMutating(call, base, dryRun)) ?? view;
   const prepared = prepareUpdate(call, current, JSON.stringify(mutated) === before ? next : mutated, scope, operation, source);
   await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
-  // Another write while the webhooks were called: the store's optimistic-concurrency 409.
-  const now = registry.store.get(def, namespace, current.obj.metadata.name);
+  unchangedSince(call, current);
+  return prepared.commit();
+}
+
+/** The store's re-read after the webhooks: `current` is still what is stored. */
+function unchangedSince(call: Call, current: Entry): void {
+  const { def, registry } = call;
+  const now = registry.store.get(def, current.obj.metadata.namespace ?? "", current.obj.metadata.name);
   // Deleted meanwhile: the update's re-read finds nothing (GuaranteedUpdate's NotFound), never a revival.
   if (!now) throw notFound(def, current.obj.metadata.name);
+  // Another write while the webhooks were called: the store's optimistic-concurrency 409.
   if (now.obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) throw conflict(def, current.obj.metadata.name, STALE_OBJECT);
+}
+
+/** The kind of a subresource's own object: `autoscaling/v1 Scale`, `policy/v1 Eviction`. */
+export type SubresourceKind = NonNullable<Attributes["kind"]>;
+
+function subresourceAttributes(call: Call, kind: SubresourceKind, operation: Attributes["operation"], object: Obj | null, oldObject: Obj | null): Attributes {
+  return { def: call.def, subresource: subresourceOf(call), kind, operation, namespace: call.def.namespaced ? call.info.namespace : "", object, oldObject };
+}
+
+/**
+ * The mutating webhooks of a write to a subresource of its own kind (the Scale of a scale
+ * update, the Eviction or TokenRequest a CREATE posts): `object` as they left it.
+ */
+export async function mutatedSubresource(call: Call, kind: SubresourceKind, operation: "CREATE" | "UPDATE", object: Obj, oldObject: Obj | null = null): Promise<Obj> {
+  if (!hasWebhooks(call)) return object;
+  return (await runMutating(call, subresourceAttributes(call, kind, operation, object, oldObject), isDryRun(call))) ?? object;
+}
+
+/** The validating webhooks of such a write (an Eviction's, a TokenRequest's, after the registry's checks). */
+export async function validateSubresource(call: Call, kind: SubresourceKind, operation: "CREATE" | "UPDATE", object: Obj, oldObject: Obj | null = null): Promise<void> {
+  if (!hasWebhooks(call)) return;
+  await runValidating(call, subresourceAttributes(call, kind, operation, object, oldObject), isDryRun(call));
+}
+
+/**
+ * `updateObject` of the parent through a subresource of its own kind (scale: the registry's
+ * `toScaleUpdateValidation`): the validating webhooks see `view` of the object as it would be
+ * stored, against `oldView`, then the store re-reads as `admittedUpdate`'s does.
+ */
+export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, kind: SubresourceKind, view: (obj: Obj) => Obj, oldView: Obj): Promise<Entry> {
+  const prepared = prepareUpdate(call, current, next, "main");
+  if (!hasWebhooks(call)) return prepared.commit();
+  await runValidating(call, subresourceAttributes(call, kind, "UPDATE", view(prepared.out), oldView), isDryRun(call));
+  unchangedSince(call, current);
   return prepared.commit();
 }
 

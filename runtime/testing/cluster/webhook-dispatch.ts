@@ -3,7 +3,8 @@
  * Calls the matching admission webhooks of a write, as 1.32's MutatingAdmissionWebhook and
  * ValidatingAdmissionWebhook plugins do (apiserver pkg/admission/plugin/webhook):
  * - the AdmissionReview v1 request: a new `uid`, kind/resource/subResource (and the same as
- *   requestKind/requestResource/requestSubResource: no conversion here), name, namespace,
+ *   requestKind/requestResource/requestSubResource: no conversion here; a subresource's kind is
+ *   its object's, `autoscaling/v1 Scale` of `apps/v1 deployments` `scale`), name, namespace,
  *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
  *   DeleteOptions, meta.k8s.io/v1);
  * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
@@ -71,8 +72,9 @@ function optionsOf(call: Call, operation: Attributes["operation"], deleteOptions
 /** The AdmissionReview the API server posts. */
 function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj {
   const { def } = a;
-  const name = (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
-  const kind = { group: def.group, version: def.version, kind: def.kind };
+  // A subresource's name is the URL's (an Eviction's body may name none).
+  const name = (a.subresource ? call.info.name : undefined) ?? (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
+  const kind = a.kind ?? { group: def.group, version: def.version, kind: def.kind };
   const resource = { group: def.group, version: def.version, resource: def.resource };
   const request: Obj = { uid: randomUUID(), kind, resource };
   if (a.subresource) request.subResource = a.subresource;

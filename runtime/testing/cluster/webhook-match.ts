@@ -6,9 +6,10 @@
  * resource `pods`, `pods/exec`, `*`, `*\/*`, `pods/*`, `*\/status`, split and compared as
  * rules.go does: `*` is no subresource, `pods/*` pods and all theirs); the `namespaceSelector`
  * on the labels of the object's namespace (a Namespace's own labels; a cluster-scoped object
- * always matches); the `objectSelector` on the labels of the object or of the old one.
- * Requests for the webhook configurations themselves never reach a webhook, as there.
- * `matchPolicy` needs no conversion here: every type is served in one version.
+ * always matches); the `objectSelector` on the labels of the request's object or old object (a
+ * subresource's own: a Scale carries none, an Eviction its own). Requests for the webhook
+ * configurations themselves never reach a webhook, as there. `matchPolicy` needs no
+ * conversion here: every type is served in one version.
  */
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import type { Registry } from "./registry.js";
@@ -30,6 +31,11 @@ export interface Attributes {
   namespace: string;
   object: Obj | null;
   oldObject: Obj | null;
+  /**
+   * The kind of `object` when it is not the resource's: a subresource's own (`autoscaling/v1
+   * Scale`, `policy/v1 Eviction`, `authentication.k8s.io/v1 TokenRequest`).
+   */
+  kind?: { group: string; version: string; kind: string };
 }
 
 export const ADMISSION_GROUP = "admissionregistration.k8s.io";
