@@ -6,7 +6,7 @@
  * mutating one changes the replicas written; one on `pods/eviction` refuses an eviction (a
  * CREATE of the policy/v1 Eviction, named as the pod); one on `pods/status` sees the whole pods
  * of a status write, where a `pods` rule is not called; one on `serviceaccounts/token` sees the
- * TokenRequest.
+ * TokenRequest; one on `pods/exec` refuses the CONNECT before the pod is looked at.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,7 +18,7 @@ import { startHarness, type Harness } from "../../runtime/testing/index.js";
 
 type Obj = Record<string, any>;
 
-/** A raw request as the admin, for what the client has no method for (a PUT of a Scale, a TokenRequest). */
+/** A raw request as the admin, for what the client has no method for (a PUT of a Scale, exec). */
 function send(h: Harness, method: string, path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; body: Obj }> {
   const { url, caPem, adminToken } = h.cluster;
   return new Promise((resolve, reject) => {
@@ -145,7 +145,7 @@ describe("a mutating webhook on scale", () => {
   });
 });
 
-describe("webhooks on pods/eviction, pods/status, serviceaccounts/token", () => {
+describe("webhooks on pods: eviction, status, exec", () => {
   const evictions: AdmissionRequest[] = [];
   const statuses: AdmissionRequest[] = [];
   const podUpdates: AdmissionRequest[] = [];
@@ -183,12 +183,17 @@ describe("webhooks on pods/eviction, pods/status, serviceaccounts/token", () => 
       return seconds <= 3600 ? { allowed: true } : { allowed: false, message: `${seconds}s: tokens last at most an hour` };
     },
   });
+  const noExec = defineFunction({
+    name: "no-exec",
+    admission: { type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }] },
+    handler: ({ trigger }) => ({ allowed: false, message: `no ${trigger.request.subResource} into ${trigger.request.name}: ${JSON.stringify((trigger.request.object as Obj).command)}` }),
+  });
   let h: Harness;
   const apps = () => h.admin.with({ namespace: "apps" });
   before(async () => {
     h = await startHarness();
     await h.admin.namespaces.create({ metadata: { name: "apps" } });
-    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens]) await (await h.deploy(fn)).registerWebhook();
+    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens, noExec]) await (await h.deploy(fn)).registerWebhook();
   });
   after(() => h.stop());
 
@@ -244,4 +249,9 @@ describe("webhooks on pods/eviction, pods/status, serviceaccounts/token", () => 
     assert.equal((await send(h, "POST", path, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } })).status, 201);
   });
 
+  test("an exec is a CONNECT its webhook refuses before the pod is looked at", async () => {
+    const answer = await send(h, "POST", "/api/v1/namespaces/apps/pods/missing/exec?command=sh&container=app&stdin=true&tty=true");
+    assert.equal(answer.status, 400);
+    assert.match(answer.body.message, /^admission webhook "no-exec\.[^"]+" denied the request: no exec into missing: \["sh"\]$/);
+  });
 });

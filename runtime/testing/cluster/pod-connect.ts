@@ -8,11 +8,13 @@
  * 400 `pod X does not have a host assigned` (its log: 204 No Content), a node that is not
  * stored 404; past that, connect without an upgrade is 400 `Upgrade request required`, and
  * a log is the text a test set with `setPodLog` (the emulated kubelet's answer). Log options are
- * validated first (see `pod-log-options`).
+ * validated first (see `pod-log-options`). A connect's admission webhooks (CONNECT, on the
+ * options from the query) are called before any of it, as there.
  */
 import type { Call, Reply } from "./call.js";
 import { validatePodLogOptions } from "./pod-log-options.js";
 import { badRequest, notFound, plainError, routeMethodNotAllowed } from "./status.js";
+import { admitConnect } from "./webhook-admission.js";
 
 type Obj = Record<string, any>;
 
@@ -60,11 +62,42 @@ function kubeletAddress(call: Call, nodeName: string): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** GET or POST pods/{name}/exec, attach or portforward. */
-export function podConnect(call: Call, upgrade: boolean): Reply {
+/** strconv.ParseBool's true (the query parameter codec's). */
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/**
+ * The options a CONNECT's webhooks see (getRequestOptions: the query decoded as v1
+ * PodExecOptions, PodAttachOptions or PodPortForwardOptions, as they encode: false and ""
+ * omitted, an exec's command always there).
+ */
+function connectOptions(call: Call): { kind: string; object: Obj } {
+  const q = call.query;
+  const flags: Obj = {};
+  for (const name of ["stdin", "stdout", "stderr", "tty"]) if (TRUE.has(q.get(name) ?? "")) flags[name] = true;
+  const container = q.get("container") ? { container: q.get("container") } : {};
+  const head = (kind: string) => ({ kind, apiVersion: "v1" });
+  switch (call.info.subresource) {
+    case "exec":
+      return { kind: "PodExecOptions", object: { ...head("PodExecOptions"), ...flags, ...container, command: q.getAll("command").length ? q.getAll("command") : null } };
+    case "attach":
+      return { kind: "PodAttachOptions", object: { ...head("PodAttachOptions"), ...flags, ...container } };
+    default: {
+      const ports = q.getAll("ports").map(Number);
+      return { kind: "PodPortForwardOptions", object: { ...head("PodPortForwardOptions"), ...(ports.length ? { ports } : {}) } };
+    }
+  }
+}
+
+/**
+ * GET or POST pods/{name}/exec, attach or portforward; the webhooks of its CONNECT first
+ * (ConnectResource admits before the connecter looks at the pod).
+ */
+export async function podConnect(call: Call, upgrade: boolean): Promise<Reply> {
   const { info } = call;
   if (info.verb !== "get" && info.verb !== "create") throw routeMethodNotAllowed();
   if (call.query.has("dryRun")) throw badRequest("dryRun is not supported");
+  const options = connectOptions(call);
+  await admitConnect(call, { group: "", version: "v1", kind: options.kind }, options.object);
   const pod = storedPod(call);
   // PortForwardLocation names no container; exec and attach check it before the node.
   if (info.subresource !== "portforward") podContainer(pod, call.query.get("container") ?? "");

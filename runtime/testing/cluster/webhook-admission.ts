@@ -1,13 +1,13 @@
 /**
  * @module cluster/webhook-admission
  * Where admission webhooks enter a write (the handlers' create, update, patch, apply and
- * delete, the status subresource's among them; scale, eviction and a TokenRequest through the
- * functions below; not CONNECT, nor the emulator's own writes): the namespace checks
+ * delete, the status subresource's among them; scale, eviction, a TokenRequest and CONNECT
+ * through the functions below; not the emulator's own writes): the namespace checks
  * (NamespaceLifecycle) first; the mutating webhooks on the decoded, defaulted object (a create's
  * name not yet generated); then the registry's checks and validation (`prepareCreate`,
  * `prepareUpdate`); the validating webhooks on the object as it would be stored; then the
  * store. A subresource whose object is a kind of its own (a Scale, an Eviction, a
- * TokenRequest) is reviewed as that object, as its REST storage has it
+ * TokenRequest, PodExecOptions) is reviewed as that object, as its REST storage has it
  * (`SubresourceKind`). With no configuration stored, the write is the synchronous one,
  * unchanged. Differences: fields a mutating webhook sets are owned by the writer in
  * managedFields; an update whose object changed while the webhooks were called is a 409 (no
@@ -111,6 +111,18 @@ export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, 
   await runValidating(call, subresourceAttributes(call, kind, "UPDATE", view(prepared.out), oldView), isDryRun(call));
   unchangedSince(call, current);
   return prepared.commit();
+}
+
+/**
+ * The webhooks of a CONNECT (handlers/rest.go ConnectResource): mutating then validating, on
+ * the options read from the query (PodExecOptions), no oldObject, no options, never a dry run;
+ * before the pod is looked up.
+ */
+export async function admitConnect(call: Call, kind: SubresourceKind, object: Obj): Promise<void> {
+  if (!hasWebhooks(call)) return;
+  const a = subresourceAttributes(call, kind, "CONNECT", object, null);
+  const mutated = (await runMutating(call, a, false)) ?? object;
+  await runValidating(call, { ...a, object: mutated }, false);
 }
 
 /** The webhooks of a DELETE of `current` (object null, oldObject the stored one). */

@@ -6,7 +6,7 @@
  *   requestKind/requestResource/requestSubResource: no conversion here; a subresource's kind is
  *   its object's, `autoscaling/v1 Scale` of `apps/v1 deployments` `scale`), name, namespace,
  *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
- *   DeleteOptions, meta.k8s.io/v1);
+ *   DeleteOptions, meta.k8s.io/v1; a CONNECT's null);
  * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
  *   failurePolicy (`Fail`: 500 `failed to evaluate match condition`... see `conditionError`);
  * - a dry run reaches only webhooks with sideEffects None or NoneOnDryRun, any other is the
@@ -57,7 +57,9 @@ function denial(name: string, result: Obj | undefined): ApiError {
   return new ApiError(out);
 }
 
-function optionsOf(call: Call, operation: Attributes["operation"], deleteOptions?: Obj): Obj {
+function optionsOf(call: Call, operation: Attributes["operation"], deleteOptions?: Obj): Obj | null {
+  // A CONNECT's attributes carry no options: the RawExtension of none is `null`.
+  if (operation === "CONNECT") return null;
   const kind = operation === "CREATE" ? "CreateOptions" : operation === "UPDATE" ? "UpdateOptions" : "DeleteOptions";
   if (deleteOptions) return { kind, apiVersion: "meta.k8s.io/v1", ...deleteOptions };
   const out: Obj = { kind, apiVersion: "meta.k8s.io/v1" };
