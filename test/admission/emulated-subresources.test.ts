@@ -2,8 +2,8 @@
  * Webhooks on subresources, called by the emulated cluster as a 1.32 server calls them: a
  * validating one on `deployments/scale` refuses a `kubectl scale`-style PATCH and a PUT of the
  * Scale (reviewed as autoscaling/v1 Scale of apps/v1 deployments, old and new Scales) and is not
- * called for a plain update, nor is one with an objectSelector (a Scale carries no labels); a
- * mutating one changes the replicas written; one on `pods/eviction` refuses an eviction (a
+ * called for a plain update, nor is one with an objectSelector (a Scale carries no labels); one
+ * on a custom resource's scale sees a Scale too; a mutating one changes the replicas written; one on `pods/eviction` refuses an eviction (a
  * CREATE of the policy/v1 Eviction, named as the pod); one on `pods/status` sees the whole pods
  * of a status write, where a `pods` rule is not called; one on `serviceaccounts/token` sees the
  * TokenRequest; one on `pods/exec` refuses the CONNECT before the pod is looked at.
@@ -14,7 +14,7 @@ import { request } from "node:https";
 import { defineFunction } from "../../runtime/function.js";
 import { KubeApiError, KubeNotFoundError } from "../../runtime/kube/errors.js";
 import type { AdmissionRequest } from "../../runtime/admission/review.js";
-import { startHarness, type Harness } from "../../runtime/testing/index.js";
+import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
 
 type Obj = Record<string, any>;
 
@@ -116,6 +116,47 @@ describe("webhooks on deployments/scale", () => {
     await apps().deployments.replace({ ...current, spec: { ...current.spec!, replicas: 8 } });
     assert.equal(seen.length, calls);
     assert.equal((await apps().deployments.get("web")).spec?.replicas, 8);
+  });
+});
+
+describe("a webhook on a custom resource's scale", () => {
+  const seen: AdmissionRequest[] = [];
+  const atMostTwo = defineFunction({
+    name: "backups-at-most-two",
+    admission: { type: "validating", rules: [{ operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresource: "scale" } }] },
+    handler({ trigger }) {
+      seen.push(trigger.request);
+      const replicas = (trigger.request.object as Obj).spec?.replicas ?? 0;
+      return replicas <= 2 ? { allowed: true } : { allowed: false, message: `${replicas} backup replicas: at most 2` };
+    },
+  });
+  let h: Harness;
+  const path = "/apis/ops.example.com/v1/namespaces/apps/backups/nightly";
+  before(async () => {
+    h = await startHarness();
+    await h.admin.namespaces.create({ metadata: { name: "apps" } });
+    const scale = { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" };
+    const schema = { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } };
+    const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "backups.ops.example.com" }, spec: { group: "ops.example.com", scope: "Namespaced", names: { plural: "backups", kind: "Backup" }, versions: [{ name: "v1", served: true, storage: true, schema, subresources: { status: {}, scale } }] } };
+    assert.equal((await send(h, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status, 201);
+    await until(async () => (await send(h, "GET", "/apis/ops.example.com/v1/namespaces/apps/backups")).status === 200, "the Backup CRD to be served");
+    assert.equal((await send(h, "POST", "/apis/ops.example.com/v1/namespaces/apps/backups", { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name: "nightly" }, spec: { replicas: 1 } })).status, 201);
+    await (await h.deploy(atMostTwo)).registerWebhook();
+  });
+  after(() => h.stop());
+
+  test("a scale beyond the limit is refused, reviewed as a Scale of the custom resource", async () => {
+    const refused = await send(h, "PATCH", `${path}/scale`, { spec: { replicas: 5 } }, "application/merge-patch+json");
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.message, /^admission webhook "backups-at-most-two\.[^"]+" denied the request: 5 backup replicas: at most 2$/);
+    const review = seen.at(-1)!;
+    assert.deepEqual(review.kind, { group: "autoscaling", version: "v1", kind: "Scale" });
+    assert.deepEqual(review.resource, { group: "ops.example.com", version: "v1", resource: "backups" });
+    assert.equal(review.subResource, "scale");
+    assert.equal((review.oldObject as Obj).spec.replicas, 1);
+    assert.equal((await send(h, "GET", path)).body.spec.replicas, 1);
+    assert.equal((await send(h, "PATCH", `${path}/scale`, { spec: { replicas: 2 } }, "application/merge-patch+json")).status, 200);
+    assert.equal((await send(h, "GET", path)).body.spec.replicas, 2);
   });
 });
 
