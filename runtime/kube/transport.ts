@@ -410,10 +410,11 @@ export class Transport {
       const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : undefined;
       const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds);
       const status = response.statusCode;
-      // client-go's checkWait: a 429, or a 5xx that carries Retry-After (the server saying it did
-      // not take the request: overloaded, shutting down), is retried whatever the verb; any
-      // other 5xx only for a read (a write may have been applied).
-      const retryable = status === 429 || (status >= 500 && status !== 501 && (idempotent || retryAfterSeconds !== undefined));
+      // client-go's checkWait: a 429 or a 5xx that carries Retry-After (the server saying it did
+      // not take the request: API Priority and Fairness, overloaded, shutting down) is retried
+      // whatever the verb; without it, only a read is (a write's 5xx may have been applied; a
+      // 429 without Retry-After is an answer, such as an eviction a PodDisruptionBudget blocks).
+      const retryable = (status === 429 || (status >= 500 && status !== 501)) && (idempotent || retryAfterSeconds !== undefined);
       return { error, retryable, delayMs };
     } catch (error) {
       if (sentAt !== undefined) this.#metrics?.sent(this.#host, request.method, NO_ANSWER, (performance.now() - sentAt) / 1000);

@@ -168,11 +168,19 @@ describe("transport retries", () => {
     await kube.close();
   });
 
-  test("writes are retried on 429: the server did not apply them", async () => {
+  test("a write's 429 with Retry-After is retried (API Priority and Fairness did not apply it); without one it is the answer, as client-go's checkWait has it", async () => {
     const { kube } = client();
-    const answers = sequence([429, statusBody(429, "TooManyRequests", "slow down")], [201, configMap]);
+    let answers = sequence([429, statusBody(429, "TooManyRequests", "slow down"), { "retry-after": "1" }], [201, configMap]);
     const created = await kube.configMaps.create(configMap);
     assert.equal(created.metadata?.name, "settings");
+    assert.equal(answers.calls(), 2);
+    // An eviction a PodDisruptionBudget blocks: 429, no Retry-After. Sent once, thrown at once.
+    answers = sequence([429, statusBody(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.")], [201, {}]);
+    await assert.rejects(kube.pods.evict("web-1"), KubeTooManyRequestsError);
+    assert.equal(answers.calls(), 1);
+    // A read's is retried still: it changes nothing.
+    answers = sequence([429, statusBody(429, "TooManyRequests", "slow down")], [200, configMap]);
+    assert.equal((await kube.configMaps.get("settings")).metadata?.name, "settings");
     assert.equal(answers.calls(), 2);
     await kube.close();
   });
