@@ -5,8 +5,8 @@
  * `--admission-key-file` name. In a pod, or when those are given, a certificate that cannot be
  * read stops serve before it listens (`AdmissionCertificateError`, naming the files); outside a pod with the
  * defaults, where no API server can call this process, their absence is one warning and the
- * webhooks go unserved (the emulated cluster calls no webhooks: test them with the harness's
- * `review()`). The server module is imported only when there is something to serve.
+ * webhooks go unserved (test them with the harness's `review()` or `registerWebhook()`, which
+ * serves them to the emulated cluster itself). The server module is imported only when there is something to serve.
  */
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";

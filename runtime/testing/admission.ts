@@ -1,7 +1,8 @@
 /**
  * @module testing/admission
- * Admission webhooks in tests: the emulated cluster calls no webhooks, so a test posts the
- * AdmissionReview the API server would. `admissionReview()` builds one (a fresh `uid`, the
+ * Admission webhooks in tests, called directly: a test posts the AdmissionReview the API
+ * server would (for the write itself, register the webhook with `deployed.registerWebhook()` and
+ * the emulated cluster calls it). `admissionReview()` builds one (a fresh `uid`, the
  * operation, kind and resource filled in from the object and the function's first rule), and a
  * deployed function's `review()` (harness.ts) answers it through the same code as `podfn
  * serve`'s webhook port, as the function's ServiceAccount, applying a mutating webhook's patch

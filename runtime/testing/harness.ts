@@ -138,8 +138,8 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * (same checks, same answer), as its ServiceAccount: give the request's fields (`{ object }`,
    * `{ operation: "UPDATE", object, oldObject }`, `{ dryRun: true }`; the rest is filled in, see
    * `admissionReview`) or a whole AdmissionReview. Resolves to the response and, for a mutating
-   * webhook, the object with its patch applied. The emulated cluster calls no webhooks: this is
-   * how a test reaches one.
+   * webhook, the object with its patch applied. A unit test of the webhook's answers; to see the
+   * emulated cluster call it on real writes, `registerWebhook()`.
    */
   review(fields: ReviewFields | AdmissionReview): Promise<ReviewResult>;
   /**
