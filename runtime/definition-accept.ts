@@ -56,6 +56,8 @@ export const DEFAULT_WORKLOAD = "http";
  */
 export const MAX_WORKLOAD_LENGTH = 21;
 export const MAX_TIMEOUT_MS = 86_400_000;
+/** Largest `http.maxInflight`: `--max-inflight`'s own bound. */
+export const MAX_HTTP_INFLIGHT = 100_000;
 /** Longest function name (room for CronJob suffixes) and schedule name. */
 export const MAX_NAME_LENGTH = 52;
 export const MAX_SCHEDULE_NAME_LENGTH = 10;
@@ -120,7 +122,7 @@ const VERB_SET = new Set<unknown>(VERBS);
 const BEARER = keys("type", "secret", "env");
 const HMAC = keys("type", "secret", "header", "algorithm", "prefix", "encoding");
 const SERVICE_ACCOUNT_AUTH = keys("type", "allow", "audiences");
-const HTTP = keys("method", "path", "auth", "bodyLimitBytes", "bodyTimeoutMs", "async");
+const HTTP = keys("method", "path", "auth", "bodyLimitBytes", "bodyTimeoutMs", "async", "maxInflight");
 const METHODS = new Set<unknown>(HTTP_METHODS);
 const ALGORITHMS = new Set<unknown>(HMAC_ALGORITHMS);
 const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
@@ -194,7 +196,8 @@ function http(v: unknown): boolean {
     auth(v.auth) &&
     optional(v.bodyLimitBytes, (n) => positiveInt(n)) &&
     optional(v.bodyTimeoutMs, (n) => positiveInt(n, MAX_TIMEOUT_MS)) &&
-    optional(v.async, isBoolean)
+    optional(v.async, isBoolean) &&
+    optional(v.maxInflight, (n) => positiveInt(n, MAX_HTTP_INFLIGHT))
   );
 }
 

@@ -34,6 +34,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_SCHEDULE_NAME_LENGTH,
   MAX_TIMEOUT_MS,
+  MAX_HTTP_INFLIGHT,
   MAX_WORKLOAD_LENGTH,
   NAMESPACE_NAME,
   RESERVED_NAMES,
@@ -141,6 +142,7 @@ function buildDefinitionSchema() {
     bodyLimitBytes: z.number().int().positive().optional(),
     bodyTimeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).optional(),
     async: z.boolean().optional(),
+    maxInflight: z.number().int().positive().max(MAX_HTTP_INFLIGHT).optional(),
   });
 
   const scheduleEntry = z
@@ -419,6 +421,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
       bodyLimitBytes: d.http.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       bodyTimeoutMs: d.http.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       ...(d.http.async ? { async: true } : {}),
+      ...(d.http.maxInflight !== undefined ? { maxInflight: d.http.maxInflight } : {}),
       auth: d.http.auth as NonNullable<LoadedFunction["http"]>["auth"],
     };
   }

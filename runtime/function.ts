@@ -146,6 +146,12 @@ export interface HttpTrigger {
    * idempotent, so the sender's retry or a schedule can do it again). Default false.
    */
   async?: boolean;
+  /**
+   * Calls of this function running at once (its `async` ones until they end), at most 100000;
+   * past it callers get 429 with `Retry-After`, so one busy route cannot take every
+   * `--max-inflight` slot from the others. Default: only `--max-inflight` limits it.
+   */
+  maxInflight?: number;
 }
 
 /**
@@ -660,7 +666,7 @@ export interface LoadedFunction {
   /** Its CronJob pods' `resources`, as declared; absent: none (`podfn manifests`' apply). */
   resources?: FunctionResources;
   /** The HTTP route with its defaults; absent: none. */
-  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth; async?: boolean };
+  http?: Required<Pick<HttpTrigger, "method" | "path" | "bodyLimitBytes" | "bodyTimeoutMs">> & { auth: HttpAuth; async?: boolean; maxInflight?: number };
   /** Every schedule, named (its index when unnamed) and defaulted. */
   schedules: (ScheduleEntry & { name: string; mode: "cronjob" | "in-process"; concurrencyPolicy: "Allow" | "Forbid" | "Replace"; input: unknown })[];
   /** Every watch, defaulted. */

@@ -21,7 +21,10 @@ import { jsonAnswer, refusalAnswer, resultAnswer, type Refusal } from "./respond
 /** What a background call needs besides its request. */
 export interface BackgroundCalls {
   fn: LoadedFunction;
+  /** Its signal and `abandon` reach the call, as any call's. */
   drain: Drain;
+  /** Count a call in (false once shutdown began) and out: the drain's and the route's own count. */
+  slots: { enter(): boolean; leave(): void };
   kube: KubeClient;
   logger: Logger;
   series: FunctionMetrics;
@@ -48,15 +51,15 @@ export interface BackgroundCall {
  * call started, or to the 400 (or 503, when shutdown began meanwhile) instead.
  *
  * @example
- * const accept = backgroundCalls({ fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN });
+ * const accept = backgroundCalls({ fn, drain, slots: { enter, leave }, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN });
  * return accept({ input, trigger, requestId, dryRun: false, extraHeaders: undefined });
  */
 export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) => Promise<Answer> {
-  const { fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown } = deps;
+  const { fn, drain, slots, kube, logger, series, errorAnswer, outcomeOf, shuttingDown } = deps;
 
   /** Record and log how the call ended; let go of its drain slot. */
   function ended(call: BackgroundCall, answer: Answer, started: number): void {
-    drain.leave();
+    slots.leave();
     const durationMs = performance.now() - started;
     const outcome = answer.failed ?? outcomeOf(answer.status);
     series.record(outcome, durationMs / 1000);
@@ -101,7 +104,7 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
     return parseInput(fn, call.input, call.trigger).then(
       function valid(input) {
         // Shutdown began while the input was parsed: nothing started, the caller may retry.
-        if (!drain.enter()) return refusalAnswer(shuttingDown, call.requestId);
+        if (!slots.enter()) return refusalAnswer(shuttingDown, call.requestId);
         // Once the 202 is written: a handler busy at first does not hold up the answer.
         setImmediate(start, call, input);
         return { ...jsonAnswer(202, { accepted: true, requestId: call.requestId }, call.requestId, call.extraHeaders), background: true };

@@ -1,6 +1,7 @@
 /**
  * @module http/route
- * The endpoint of one function: admission (503 while shutting down, 429 over `maxInflight`),
+ * The endpoint of one function: admission (503 while shutting down, 429 over `maxInflight` or
+ * the function's own `http.maxInflight`),
  * caller auth, content type, body limit, input, dry-run mode, the call through `invoke()`, the
  * mapping of its result or error to a status, one metrics record and one access log line (with
  * the answer's error code, the peer's address and its User-Agent).
@@ -91,7 +92,21 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   const deadlines = new BodyDeadlines(fn.http!.bodyTimeoutMs);
   const tooMany = new Refusal(429, "too_many_requests", `${maxInflight} ${maxInflight === 1 ? "call is" : "calls are"} in flight, the most this server runs at once: retry`, { "retry-after": "1" });
   const errorAnswer = callErrorAnswerer(fn.name, logger, drain.signal, SHUTTING_DOWN);
-  const accept = fn.http!.async ? backgroundCalls({ fn, drain, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN }) : undefined;
+  // This function's calls running (its background ones included), held to `http.maxInflight`.
+  const cap = fn.http!.maxInflight ?? Infinity;
+  let running = 0;
+  const fnTooMany = new Refusal(429, "too_many_requests", `${cap} ${cap === 1 ? "call" : "calls"} of ${fn.name} ${cap === 1 ? "is" : "are"} in flight, the most it runs at once (http.maxInflight): retry`, { "retry-after": "1" });
+  /** Count a call in (false once shutdown began). */
+  function enter(): boolean {
+    if (!drain.enter()) return false;
+    running++;
+    return true;
+  }
+  function leave(): void {
+    running--;
+    drain.leave();
+  }
+  const accept = fn.http!.async ? backgroundCalls({ fn, drain, slots: { enter, leave }, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN }) : undefined;
 
   /**
    * Caller auth, then `next()` when allowed. A failure of the check itself (a TokenReview the pod
@@ -232,7 +247,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
 
   /** Let go of, count and log a call that was admitted and ran. */
   function finish(request: CallRequest, answer: Answer, started: number, requestId: string): Answer {
-    drain.leave();
+    leave();
     // Finished during the drain: let the connection close so the server can stop.
     if (drain.draining) answer.headers.connection = "close";
     return done(request, answer, answer.failed ?? outcomeOf(answer.status), started, requestId);
@@ -245,7 +260,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
         return finish(request, value, started, requestId);
       },
       function failed(error: unknown) {
-        drain.leave();
+        leave();
         throw error;
       },
     );
@@ -285,13 +300,13 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
         allReceiving.count--;
         if (bytes instanceof Refusal) return refused(request, refusalAnswer(bytes, requestId), started, requestId);
         if (drain.draining) return refused(request, refusalAnswer(SHUTTING_DOWN, requestId), started, requestId);
-        if (drain.inflight >= maxInflight) return refused(request, refusalAnswer(tooMany, requestId), started, requestId);
-        drain.enter();
+        if (drain.inflight >= maxInflight || running >= cap) return refused(request, refusalAnswer(running >= cap ? fnTooMany : tooMany, requestId), started, requestId);
+        enter();
         let answer: Answer | Promise<Answer>;
         try {
           answer = afterBody(request, requestId, type, bytes);
         } catch (error) {
-          drain.leave();
+          leave();
           throw error;
         }
         return isThenable(answer) ? finishWhenSettled(answer, request, started, requestId) : finish(request, answer, started, requestId);
@@ -312,13 +327,13 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     if (framing) return done(request, refusalAnswer(framing, requestId), "client_error", started, requestId);
     if (drain.draining) return done(request, refusalAnswer(SHUTTING_DOWN, requestId), "rejected", started, requestId);
     if (bodyFirst) return receiveThenRun(request, requestId, started);
-    if (drain.inflight >= maxInflight) return done(request, refusalAnswer(tooMany, requestId), "rejected", started, requestId);
-    drain.enter();
+    if (drain.inflight >= maxInflight || running >= cap) return done(request, refusalAnswer(running >= cap ? fnTooMany : tooMany, requestId), "rejected", started, requestId);
+    enter();
     let answer: Answer | Promise<Answer>;
     try {
       answer = run(request, requestId);
     } catch (error) {
-      drain.leave();
+      leave();
       throw error;
     }
     if (!isThenable(answer)) return finish(request, answer, started, requestId);

@@ -139,6 +139,7 @@ function definition(): Record<string, unknown> {
     if (chance(0.2)) http.bodyLimitBytes = maybe(() => pick([1024, 0, 1.5, 2 ** 60]));
     if (chance(0.2)) http.bodyTimeoutMs = maybe(() => pick([5000, 0, -1, 2.5, 86_400_001]));
     if (chance(0.15)) http.async = maybe(() => pick([true, false, "yes", 1]));
+    if (chance(0.15)) http.maxInflight = maybe(() => pick([1, 8, 0, 2.5, 100_001]));
     if (mistake(0.03)) http.route = "/x";
     d.http = maybe(() => http, 0.03);
   }

@@ -109,6 +109,12 @@ test("http.async is a boolean", () => {
   assert.match(problems({ http: { auth: "none", async: "yes" as never } }), /http\.async: /);
 });
 
+test("http.maxInflight is a whole number from 1 to 100000", () => {
+  assert.equal(problems({ http: { auth: "none", maxInflight: 1 } }), "");
+  assert.equal(problems({ http: { auth: "none", maxInflight: 100_000 } }), "");
+  for (const bad of [0, 1.5, 100_001, -1]) assert.match(problems({ http: { auth: "none", maxInflight: bad } }), /http\.maxInflight: /, String(bad));
+});
+
 test("a time zone in another letter case than the zoneinfo file's is refused, naming the right one", () => {
   assert.match(problems({ schedule: { cron: "0 3 * * *", timeZone: "Europe/PARIS" } }), /timeZone "Europe\/PARIS": not an IANA time zone name .*did you mean "Europe\/Paris"\?/);
   // Reported on the field at fault: schedule.timeZone, not schedule.cron.

@@ -20,12 +20,13 @@ export interface FnSpec<S extends z.ZodType> extends Omit<FunctionDefinition<S, 
   bodyLimitBytes?: number;
   bodyTimeoutMs?: number;
   async?: boolean;
+  maxInflight?: number;
 }
 
 /** A LoadedFunction as the loader resolves it (defaults: POST `/<name>`, 1 MiB, 10 s to send it, `auth: "none"`, not `async`, 30 s). */
 export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): LoadedFunction {
-  const { method, path, auth, bodyLimitBytes, bodyTimeoutMs, async, ...definition } = spec;
-  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024, bodyTimeoutMs: bodyTimeoutMs ?? 10_000, ...(async ? { async } : {}) };
+  const { method, path, auth, bodyLimitBytes, bodyTimeoutMs, async, maxInflight, ...definition } = spec;
+  const http = { method: method ?? "POST", path: path ?? `/${spec.name}`, auth: auth ?? "none", bodyLimitBytes: bodyLimitBytes ?? 1024 * 1024, bodyTimeoutMs: bodyTimeoutMs ?? 10_000, ...(async ? { async } : {}), ...(maxInflight !== undefined ? { maxInflight } : {}) };
   return {
     definition: defineFunction({ ...definition, http }) as unknown as LoadedFunction["definition"],
     file: `functions/${spec.name}.ts`,
