@@ -15,7 +15,7 @@ import { planWorkloads, servingWorkloads, type HttpWorkload } from "./plan.js";
 import type { ResolvedOptions } from "./options.js";
 import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
 import { byCodeUnits } from "./order.js";
-import { workloadSizings, type WorkloadSizing } from "./sizing.js";
+import { sizingOf, workloadSizings, type WorkloadSizing } from "./sizing.js";
 import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 
 export type { ManifestOptions } from "./options.js";
@@ -73,7 +73,9 @@ export function generateManifests(functions: LoadedFunction[], options: Manifest
   const serving = servingWorkloads(plan);
   // Sized by the values for every workload unless the options give it its own (`http`: the default one).
   const sizings = workloadSizings(options, serving.map((w) => w.workload ?? DEFAULT_WORKLOAD));
-  for (const workload of serving) groups.push(...servingGroups(workload, resolved, sizings.get(workload.workload ?? DEFAULT_WORKLOAD) ?? resolved.sizing));
+  // The values for every workload size a Deployment only where one has none of its own: checked as a Deployment's then.
+  const everyWorkload = serving.some((w) => !sizings.has(w.workload ?? DEFAULT_WORKLOAD)) ? sizingOf(options) : resolved.sizing;
+  for (const workload of serving) groups.push(...servingGroups(workload, resolved, sizings.get(workload.workload ?? DEFAULT_WORKLOAD) ?? everyWorkload));
   for (const workload of plan.cron) groups.push({ path: `cronjob-${workload.fn.name}.yaml`, owner: `function "${workload.fn.name}"`, objects: cronObjects(workload, resolved) });
   assertDistinctNames(groups);
   return groups.map(({ path, objects }) => ({ path, objects }));

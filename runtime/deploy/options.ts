@@ -159,7 +159,8 @@ export const SECRET_KEY = "value";
 
 /**
  * Options with their defaults applied. Throws `ConfigError` for `--egress-cidrs` without
- * `--network-policy`, and when the sizing for every workload is refused (`sizingOf`).
+ * `--network-policy`, and for resources for every workload that `sizingOf` refuses (their
+ * replicas are checked by `generateManifests`, once it knows a Deployment takes them).
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   if (options.egressCidrs !== undefined && !options.networkPolicy) {
@@ -172,7 +173,7 @@ export function resolveOptions(options: ManifestOptions): ResolvedOptions {
     networkPolicy: options.networkPolicy ?? false,
     metricsNamespaces: options.metricsNamespaces ?? DEFAULT_METRICS_NAMESPACES,
     ...(options.egressCidrs !== undefined ? { egressCidrs: options.egressCidrs } : {}),
-    sizing: sizingOf(options),
+    sizing: sizingOf(options, undefined, { deployment: false }),
     env: options.env ?? process.env,
   };
 }

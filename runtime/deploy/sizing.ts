@@ -73,14 +73,18 @@ function resourcesOf(told: ResourceOptions | undefined, workload: string | undef
  * a PodDisruptionBudget over a Deployment that can never have two replicas (`maxUnavailable: 1`
  * of one pod lets a drain evict it, protecting nothing; with an autoscaler that may go from one to
  * more, it protects the pods once scaled up), for an autoscaler whose maximum is below its
- * minimum (`replicas`), and for a request above its limit (`workloadResources`).
+ * minimum (`replicas`), and for a request above its limit (`workloadResources`). With
+ * `deployment: false` (the values only CronJobs take, every serving workload having its own),
+ * only the resources are checked.
  */
-export function sizingOf(options: SizingOptions, workload?: string): WorkloadSizing {
+export function sizingOf(options: SizingOptions, workload?: string, { deployment = true }: { deployment?: boolean } = {}): WorkloadSizing {
   const where = workload === undefined ? "" : `workload "${workload}": `;
   const told = valueFor(options.replicas, workload);
   const replicas = told ?? DEFAULT_REPLICAS;
   const maxReplicas = valueFor(options.maxReplicas, workload);
   const pdb = valueFor(options.pdb, workload) ?? false;
+  // Sizing only CronJobs (`deployment: false`): their resources are checked, not a Deployment's replicas.
+  if (!deployment) return { replicas, ...(maxReplicas !== undefined ? { maxReplicas } : {}), pdb, resources: checkedResources(options, workload, where) };
   if (maxReplicas !== undefined && maxReplicas < replicas) {
     throw new ConfigError(`${where}--max-replicas ${maxReplicas} is below --replicas ${replicas} (the autoscaler's minimum${told === undefined ? `, ${DEFAULT_REPLICAS} by default` : ""}): raise --max-replicas or lower --replicas`);
   }
@@ -88,14 +92,17 @@ export function sizingOf(options: SizingOptions, workload?: string): WorkloadSiz
     const flag = maxReplicas !== undefined ? "--max-replicas" : "--replicas";
     throw new ConfigError(`${where}--pdb with one replica protects nothing (a drain may evict the only pod): use ${flag} ${workload === undefined ? "" : `${workload}=`}2 or more`);
   }
-  let resources: ResourceRequirements;
+  return { replicas, ...(maxReplicas !== undefined ? { maxReplicas } : {}), pdb, resources: checkedResources(options, workload, where) };
+}
+
+/** The container resources of `workload`; a request above its limit refused, naming the workload. */
+function checkedResources(options: SizingOptions, workload: string | undefined, where: string): ResourceRequirements {
   try {
-    resources = workloadResources(resourcesOf(options.resources, workload));
+    return workloadResources(resourcesOf(options.resources, workload));
   } catch (error) {
     if (workload === undefined || !(error instanceof ConfigError)) throw error;
     throw new ConfigError(`${where}${error.message}`, { cause: error });
   }
-  return { replicas, ...(maxReplicas !== undefined ? { maxReplicas } : {}), pdb, resources };
 }
 
 /** An entry of a sizing option as it was written: `public=4`, `public=none`; `--pdb`'s is the name. */

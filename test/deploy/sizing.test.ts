@@ -106,6 +106,17 @@ test("a workload's own sizing is checked as every workload's is, naming the work
   assert.deepEqual(objects.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata!.name), ["podfn-public"]);
 });
 
+test("the replicas for every workload are checked only where a Deployment takes them: every workload given its own, --pdb over one replica by default is fine", () => {
+  const all = { http: 3, public: 3, controllers: 3 };
+  const objects = manifests({ replicas: { default: 1, workloads: all }, pdb: true });
+  assert.deepEqual(objects.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata!.name).sort(), WORKLOADS.slice().sort());
+  assert.ok(manifests({ replicas: { default: 5, workloads: all }, maxReplicas: { default: 3, workloads: { http: 8, public: 8, controllers: 8 } } }).length > 0);
+  // One workload left on the values for every workload: checked as ever.
+  assert.throws(() => manifests({ replicas: { default: 1, workloads: { http: 3, public: 3 } }, pdb: true }), (e: unknown) => e instanceof ConfigError && e.message.startsWith("--pdb with one replica protects nothing"));
+  // The CronJob still takes every workload's resources: checked whatever the Deployments have.
+  assert.throws(() => manifests({ resources: { requests: { cpu: { default: "2", workloads: { http: "100m", public: "100m", controllers: "100m" } } } } }), (e: unknown) => e instanceof ConfigError && /--cpu-request 2 is more than/.test(e.message));
+});
+
 test("podfn manifests takes a value per workload for its sizing options, and refuses an unknown workload with exit 2", async () => {
   const fixture = new URL("../cli/fixtures/workloads", import.meta.url).pathname;
   const out = await mkdtemp(join(tmpdir(), "podfn-sizing-"));
