@@ -104,7 +104,7 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
     return parseInput(fn, call.input, call.trigger).then(
       function valid(input) {
         // Shutdown began while the input was parsed: nothing started, the caller may retry.
-        if (!slots.enter()) return refusalAnswer(shuttingDown, call.requestId);
+        if (!slots.enter()) return { ...refusalAnswer(shuttingDown, call.requestId), failed: "rejected" };
         // Once the 202 is written: a handler busy at first does not hold up the answer.
         setImmediate(start, call, input);
         return { ...jsonAnswer(202, { accepted: true, requestId: call.requestId }, call.requestId, call.extraHeaders), background: true };

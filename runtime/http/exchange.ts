@@ -38,9 +38,10 @@ export interface Answer {
   /**
    * The call failed although the status says otherwise, counted as this outcome: `error` (a 403
    * from the function's own RBAC is the function failing, not a caller refused), `unavailable`
-   * (a 503 `kube_unavailable`: the API server could not answer, not the function's bug).
+   * (a 503 `kube_unavailable`: the API server could not answer, not the function's bug),
+   * `rejected` (an async call refused by shutdown after its caller was admitted: nothing ran).
    */
-  failed?: "error" | "unavailable";
+  failed?: "error" | "unavailable" | "rejected";
   /** A 202 whose call runs on (`http.async`): the call's own outcome is counted when it ends, not this answer's. */
   background?: true;
 }

@@ -160,6 +160,25 @@ describe("an async route", () => {
     assert.equal(app.drain.signal.aborted, false);
   });
 
+  test("shutdown beginning while the input is checked refuses the call with 503, counted as rejected: nothing ran", async () => {
+    const checking = deferred();
+    const gate = deferred();
+    let calls = 0;
+    const input = z.object({ repo: z.string().refine(async () => (checking.resolve(), await gate.promise, true)) });
+    const app = testApp([loaded({ name: "a", async: true, input, handler: () => void calls++ })]);
+    const pending = app.fetch(postJson("/a", { repo: "ops" }));
+    await checking.promise;
+    app.drain.begin();
+    gate.resolve();
+    const res = await pending;
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "shutting_down");
+    assert.equal(calls, 0);
+    const metrics = await (await app.fetch(req("/metrics"))).text();
+    assert.equal(sample(metrics, 'podfn_invocations_total{function="a",outcome="rejected"}'), 1);
+    assert.equal(sample(metrics, 'podfn_invocations_total{function="a",outcome="error"}'), 0);
+  });
+
   test("a dry run is a dry run in the background too, and says so on the 202", async () => {
     const dryRuns: boolean[] = [];
     const app = testApp([loaded({ name: "d", async: true, handler: ({ dryRun }) => void dryRuns.push(dryRun) })]);
