@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import type { KubeClient } from "../kube/api.js";
 import { isPodfnFunction, type LoadedFunction, type Trigger } from "../function.js";
 import { createKubeClient, resolveCredentials, KubeAlreadyExistsError, type ExplicitCredentials } from "../kube/index.js";
-import { createHttpApp } from "../http/index.js";
+import { createHttpApp, type HttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
@@ -53,6 +53,9 @@ export interface HarnessOptions {
   now?: () => number;
 }
 
+/** How long the harness's `stop()` waits for the async calls still running before aborting their signal (ms). */
+const STOP_DRAIN_MS = 10_000;
+
 /** One emulated cluster with an admin client. */
 export interface Harness {
   cluster: Cluster;
@@ -66,7 +69,11 @@ export interface Harness {
    * function (see `Deployed`). A definition types `run()`'s input and result (see `Deployed<F>`).
    */
   deploy(fn: string | LoadedFunction | AnyDefinition, options?: { namespace?: string }): Promise<Deployed>;
-  /** Stops the watches still running, closes every client and stops the cluster. Call it in `after`. */
+  /**
+   * Waits for the async calls (`http.async`) still running (10 s at most, then aborts their
+   * signal), stops the watches still running, closes every client and stops the cluster. Call
+   * it in `after`.
+   */
   stop(): Promise<void>;
 }
 
@@ -187,6 +194,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const watching: RunningWatches[] = [];
   // Webhooks registered with the cluster, deregistered with the harness.
   const webhooks: RegisteredWebhook[] = [];
+  // The deployed functions' HTTP adapters: their async calls may still run when the test stops.
+  const apps: HttpApp[] = [];
   const registeredIn = new Map<string, string>();
   const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
   clients.push(admin);
@@ -223,6 +232,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
     const app = createHttpApp({ functions: [fn], kube, logger, secretsDir, env: secrets.env() });
+    apps.push(app);
     return {
       fn,
       namespace,
@@ -284,6 +294,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     admin,
     deploy,
     async stop() {
+      // Async calls (`http.async`) still running finish against the cluster first (their signal aborted past STOP_DRAIN_MS).
+      await Promise.all(apps.map((app) => app.drain.settle(STOP_DRAIN_MS)));
       await Promise.all(watching.map((w) => w.stop()));
       await Promise.all(webhooks.map((w) => w.stop()));
       await Promise.all(clients.map((c) => c.close()));

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
 import { defineFunction } from "../../runtime/index.js";
+import { deferred } from "../http/helpers.js";
 
 let h: Harness;
 before(async () => {
@@ -42,4 +43,33 @@ test("bad input is refused before anything runs", async () => {
   assert.equal(res.status, 400);
   assert.match(await res.text(), /"path":"id"/);
   assert.deepEqual(fn.access().filter((a) => a.verb === "create"), []);
+});
+
+test("the harness's stop() waits for an async call still running, which finishes against the cluster", async () => {
+  const own = await startHarness();
+  const release = deferred();
+  const started = deferred();
+  let outcome = "not finished";
+  const slowWrite = defineFunction({
+    name: "slow-write",
+    permissions: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["create"] }],
+    http: { auth: "none", async: true },
+    async handler({ kube }) {
+      started.resolve();
+      await release.promise;
+      try {
+        await kube.configMaps.create({ metadata: { name: "written-late" } });
+        outcome = "written";
+      } catch (error) {
+        outcome = `failed: ${(error as Error).message}`;
+      }
+    },
+  });
+  const fn = await own.deploy(slowWrite);
+  assert.equal((await fn.fetch("/slow-write", { method: "POST" })).status, 202);
+  await started.promise;
+  const stopped = own.stop();
+  release.resolve();
+  await stopped;
+  assert.equal(outcome, "written");
 });
