@@ -7,7 +7,8 @@
  * rules.go does: `*` is no subresource, `pods/*` pods and all theirs); the `namespaceSelector`
  * on the labels of the object's namespace (a Namespace's own labels; a cluster-scoped object
  * always matches); the `objectSelector` on the labels of the request's object or old object (a
- * subresource's own: a Scale carries none, an Eviction its own). Requests for the webhook
+ * subresource's own: a Scale carries none, an Eviction its own; a CONNECT's options have no
+ * ObjectMeta, so only an empty selector matches them). Requests for the webhook
  * configurations themselves never reach a webhook, as there. `matchPolicy` needs no
  * conversion here: every type is served in one version.
  */
@@ -92,9 +93,16 @@ function namespaceMatches(registry: Registry, hook: Obj, a: Attributes): boolean
   return selects(hook.namespaceSelector, ns?.metadata?.labels);
 }
 
+/**
+ * MatchObjectSelector: an empty selector matches; else matchObject of the object or the old one,
+ * false for none and for one without ObjectMeta (meta.Accessor fails): a CONNECT's object is
+ * always its options (PodExecOptions, PodAttachOptions, PodPortForwardOptions), which have none.
+ */
 function objectMatches(hook: Obj, a: Attributes): boolean {
-  if (!hook.objectSelector || Object.keys(hook.objectSelector).length === 0) return true;
-  return [a.object, a.oldObject].some((o) => o && selects(hook.objectSelector, o.metadata?.labels));
+  const selector = fromLabelSelector(hook.objectSelector);
+  if (selector.length === 0) return true;
+  if (a.operation === "CONNECT") return false;
+  return [a.object, a.oldObject].some((o) => o && matchLabels(selector, o.metadata?.labels ?? {}));
 }
 
 /** Whether `hook` is to be called for the request (before its matchConditions). */
