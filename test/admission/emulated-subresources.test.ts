@@ -224,10 +224,14 @@ describe("webhooks on pods: eviction, status, exec", () => {
       return seconds <= 3600 ? { allowed: true } : { allowed: false, message: `${seconds}s: tokens last at most an hour` };
     },
   });
+  const execs: AdmissionRequest[] = [];
   const noExec = defineFunction({
     name: "no-exec",
     admission: { type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }] },
-    handler: ({ trigger }) => ({ allowed: false, message: `no ${trigger.request.subResource} into ${trigger.request.name}: ${JSON.stringify((trigger.request.object as Obj).command)}` }),
+    handler({ trigger }) {
+      execs.push(trigger.request);
+      return { allowed: false, message: `no ${trigger.request.subResource} into ${trigger.request.name}: ${JSON.stringify((trigger.request.object as Obj).command)}` };
+    },
   });
   let h: Harness;
   const apps = () => h.admin.with({ namespace: "apps" });
@@ -294,5 +298,11 @@ describe("webhooks on pods: eviction, status, exec", () => {
     const answer = await send(h, "POST", "/api/v1/namespaces/apps/pods/missing/exec?command=sh&container=app&stdin=true&tty=true");
     assert.equal(answer.status, 400);
     assert.match(answer.body.message, /^admission webhook "no-exec\.[^"]+" denied the request: no exec into missing: \["sh"\]$/);
+  });
+
+  test("an exec's booleans are read as the parameter codec reads them: any value but 0 or false (any case) is true, an empty one too", async () => {
+    const answer = await send(h, "POST", "/api/v1/namespaces/apps/pods/missing/exec?command=sh&stdin=yes&stdout=&stderr=FALSE&tty=on");
+    assert.equal(answer.status, 400);
+    assert.deepEqual(execs.at(-1)!.object, { kind: "PodExecOptions", apiVersion: "v1", stdin: true, stdout: true, tty: true, command: ["sh"] });
   });
 });

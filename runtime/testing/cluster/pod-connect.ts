@@ -13,6 +13,7 @@
  */
 import type { Call, Reply } from "./call.js";
 import { validatePodLogOptions } from "./pod-log-options.js";
+import { parseBool } from "./request-info.js";
 import { badRequest, notFound, plainError, routeMethodNotAllowed } from "./status.js";
 import { admitConnect } from "./webhook-admission.js";
 
@@ -62,18 +63,15 @@ function kubeletAddress(call: Call, nodeName: string): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** strconv.ParseBool's true (the query parameter codec's). */
-const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
-
 /**
  * The options a CONNECT's webhooks see (getRequestOptions: the query decoded as v1
  * PodExecOptions, PodAttachOptions or PodPortForwardOptions, as they encode: false and ""
- * omitted, an exec's command always there).
+ * omitted, an exec's command always there; a boolean is Convert_Slice_string_To_bool's).
  */
 function connectOptions(call: Call): { kind: string; object: Obj } {
   const q = call.query;
   const flags: Obj = {};
-  for (const name of ["stdin", "stdout", "stderr", "tty"]) if (TRUE.has(q.get(name) ?? "")) flags[name] = true;
+  for (const name of ["stdin", "stdout", "stderr", "tty"]) if (parseBool(q.get(name))) flags[name] = true;
   const container = q.get("container") ? { container: q.get("container") } : {};
   const head = (kind: string) => ({ kind, apiVersion: "v1" });
   switch (call.info.subresource) {

@@ -31,8 +31,9 @@ const METHOD_VERBS: Record<string, string> = { POST: "create", GET: "get", HEAD:
 export class RequestInfoError extends Error {}
 
 /**
- * A boolean query parameter as list options decode it (`Convert_Slice_string_To_bool`): absent is
- * false; its first value `0` or `false` (any case) is false; anything else, empty included, true.
+ * A boolean query parameter as the parameter codec decodes it (`Convert_Slice_string_To_bool`:
+ * list, watch, apply and connect options alike): absent is false; its first value `0` or
+ * `false` (any case) is false; anything else, empty included, true.
  */
 export function parseBool(value: string | null): boolean {
   return value !== null && value !== "0" && value.toLowerCase() !== "false";
