@@ -6,7 +6,9 @@
  * on a custom resource's scale sees a Scale too; a mutating one changes the replicas written; one on `pods/eviction` refuses an eviction (a
  * CREATE of the policy/v1 Eviction, named as the pod); one on `pods/status` sees the whole pods
  * of a status write, where a `pods` rule is not called; one on `serviceaccounts/token` sees the
- * TokenRequest; one on `pods/exec` refuses the CONNECT before the pod is looked at.
+ * TokenRequest; one on `pods/exec` refuses the CONNECT before the pod is looked at. A CONNECT's
+ * options are what the parameter codec decodes (a boolean true unless `0` or `false`; ports
+ * split at commas, one that does not parse a 400 no webhook sees).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -233,12 +235,21 @@ describe("webhooks on pods: eviction, status, exec", () => {
       return { allowed: false, message: `no ${trigger.request.subResource} into ${trigger.request.name}: ${JSON.stringify((trigger.request.object as Obj).command)}` };
     },
   });
+  const forwards: AdmissionRequest[] = [];
+  const noPortForward = defineFunction({
+    name: "no-portforward",
+    admission: { type: "validating", rules: [{ operations: ["CONNECT"], resource: "pods/portforward" }] },
+    handler({ trigger }) {
+      forwards.push(trigger.request);
+      return { allowed: false, message: "no port forwarding" };
+    },
+  });
   let h: Harness;
   const apps = () => h.admin.with({ namespace: "apps" });
   before(async () => {
     h = await startHarness();
     await h.admin.namespaces.create({ metadata: { name: "apps" } });
-    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens, noExec]) await (await h.deploy(fn)).registerWebhook();
+    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens, noExec, noPortForward]) await (await h.deploy(fn)).registerWebhook();
   });
   after(() => h.stop());
 
@@ -304,5 +315,16 @@ describe("webhooks on pods: eviction, status, exec", () => {
     const answer = await send(h, "POST", "/api/v1/namespaces/apps/pods/missing/exec?command=sh&stdin=yes&stdout=&stderr=FALSE&tty=on");
     assert.equal(answer.status, 400);
     assert.deepEqual(execs.at(-1)!.object, { kind: "PodExecOptions", apiVersion: "v1", stdin: true, stdout: true, tty: true, command: ["sh"] });
+  });
+
+  test("a portforward's ports are each value split at commas; one that does not parse is a 400 no webhook sees", async () => {
+    const path = "/api/v1/namespaces/apps/pods/missing/portforward";
+    assert.match((await send(h, "POST", `${path}?ports=8080,9090&ports=22`)).body.message, /denied the request: no port forwarding$/);
+    assert.deepEqual(forwards.at(-1)!.object, { kind: "PodPortForwardOptions", apiVersion: "v1", ports: [8080, 9090, 22] });
+    const calls = forwards.length;
+    const bad = await send(h, "POST", `${path}?ports=8080,abc`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.message, 'cannot convert to []int32: strconv.ParseUint: parsing "abc": invalid syntax');
+    assert.equal(forwards.length, calls);
   });
 });

@@ -3,6 +3,9 @@
  * kubelet (strategy.go streamLocation, PortForwardLocation): a pod with no node is a 400
  * `pod X does not have a host assigned`; container names are checked first; a node that is
  * not stored is a 404; discovery lists the three subresources as the recorded server does.
+ * Portforward's `ports` are Convert_Slice_string_To_Slice_int32's (each value split at commas,
+ * each ParseUint(v, 10, 16)): one that does not parse is ConnectResource's 400 BadRequest,
+ * before the pod is looked up.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -52,6 +55,21 @@ describe("pod exec, attach and portforward", () => {
     assert.equal(plain.status, 400);
     assert.equal(plain.body.message, "Upgrade request required");
     assert.equal((await t.send("POST", `${PODS}/placed/exec?command=ls&dryRun=All`)).body.message, "dryRun is not supported");
+  });
+
+  test("a portforward port that is not a uint16 is the parameter codec's 400, before the pod is looked up", async () => {
+    const cases: Array<[string, string]> = [
+      ["ports=abc", 'parsing "abc": invalid syntax'],
+      ["ports=80,70000", 'parsing "70000": value out of range'],
+      ["ports=70000x", 'parsing "70000x": value out of range'],
+      ["ports=80&ports=", 'parsing "": invalid syntax'],
+      ["ports=8080,-1", 'parsing "-1": invalid syntax'],
+    ];
+    for (const [query, reason] of cases) {
+      const answer = await t.send("POST", `${PODS}/ghost/portforward?${query}`);
+      assert.deepEqual(answer.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `cannot convert to []int32: strconv.ParseUint: ${reason}`, reason: "BadRequest", code: 400 }, query);
+    }
+    assert.equal((await t.send("GET", `${PODS}/pending/portforward?ports=80,443&ports=65535`)).body.message, "pod pending does not have a host assigned");
   });
 
   test("/api/v1 lists pods/exec, pods/attach and pods/portforward as the recorded server", async () => {

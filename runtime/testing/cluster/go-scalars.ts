@@ -4,8 +4,10 @@
  * error messages: `time.Parse` of the two layouts `metav1.Time` and `metav1.MicroTime` use
  * (RFC 3339, and RFC 3339 with exactly six fractional digits), `resource.ParseQuantity`, and
  * `encoding/base64`'s StdEncoding (for `[]byte` fields such as a Secret's `data`), and
- * `strconv.ParseInt(s, 10, 64)` (query parameters, label selector values).
- * Each returns the error message, or `undefined` when the text parses (ParseInt: the value).
+ * `strconv.ParseInt(s, 10, 64)` and `ParseUint(s, 10, bitSize)` (query parameters, label selector
+ * values, resource versions, ports).
+ * Each returns the error message, or `undefined` when the text parses (ParseInt and ParseUint:
+ * the value, or the NumError's reason).
  * Also `goPrint`, fmt's `%v` of a decoded JSON value, as Go messages print one.
  */
 
@@ -253,20 +255,20 @@ export function goBase64Error(src: string): string | undefined {
   }
 }
 
-const UINT64_MAX = 2n ** 64n - 1n;
 const INT64_CUTOFF = 2n ** 63n;
 
 /**
- * strconv.ParseUint(s, 10, 64): the value, or its NumError's reason. The digits are read in
+ * strconv.ParseUint(s, 10, bitSize): the value, or its NumError's reason. The digits are read in
  * order (no sign), so a value that overflows before a stray character is out of range.
  */
-export function parseGoUint64(s: string): bigint | string {
+export function parseGoUint(s: string, bitSize = 64): bigint | string {
+  const max = (1n << BigInt(bitSize)) - 1n;
   if (s === "") return "invalid syntax";
   let n = 0n;
   for (const c of s) {
     if (c < "0" || c > "9") return "invalid syntax";
     n = n * 10n + BigInt(c.charCodeAt(0) - 48);
-    if (n > UINT64_MAX) return "value out of range";
+    if (n > max) return "value out of range";
   }
   return n;
 }
@@ -274,7 +276,7 @@ export function parseGoUint64(s: string): bigint | string {
 /** strconv.ParseInt(s, 10, 64): the value, or its NumError's reason (ParseUint of the digits after a sign). */
 export function parseGoInt64(s: string): bigint | string {
   const negative = s[0] === "-";
-  const n = parseGoUint64(s[0] === "+" || negative ? s.slice(1) : s);
+  const n = parseGoUint(s[0] === "+" || negative ? s.slice(1) : s);
   if (typeof n === "string") return n;
   if (negative ? n > INT64_CUTOFF : n >= INT64_CUTOFF) return "value out of range";
   return negative ? -n : n;

@@ -8,12 +8,13 @@
  * 400 `pod X does not have a host assigned` (its log: 204 No Content), a node that is not
  * stored 404; past that, connect without an upgrade is 400 `Upgrade request required`, and
  * a log is the text a test set with `setPodLog` (the emulated kubelet's answer). Log options are
- * validated first (see `pod-log-options`). A connect's admission webhooks (CONNECT, on the
- * options from the query) are called before any of it, as there.
+ * validated first (see `pod-log-options`). A connect's options are decoded from the query
+ * first (`pod-connect-options`: a port that does not parse is a 400), then its admission
+ * webhooks are called (CONNECT, on those options), before any of the rest, as there.
  */
 import type { Call, Reply } from "./call.js";
+import { connectOptions } from "./pod-connect-options.js";
 import { validatePodLogOptions } from "./pod-log-options.js";
-import { parseBool } from "./request-info.js";
 import { badRequest, notFound, plainError, routeMethodNotAllowed } from "./status.js";
 import { admitConnect } from "./webhook-admission.js";
 
@@ -61,29 +62,6 @@ function kubeletAddress(call: Call, nodeName: string): string {
   if (!host) throw plainError(`no preferred addresses found; known addresses: [${addresses.map((a) => `{${a.type} ${a.address}}`).join(" ")}]`);
   const port = node.obj.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250;
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/**
- * The options a CONNECT's webhooks see (getRequestOptions: the query decoded as v1
- * PodExecOptions, PodAttachOptions or PodPortForwardOptions, as they encode: false and ""
- * omitted, an exec's command always there; a boolean is Convert_Slice_string_To_bool's).
- */
-function connectOptions(call: Call): { kind: string; object: Obj } {
-  const q = call.query;
-  const flags: Obj = {};
-  for (const name of ["stdin", "stdout", "stderr", "tty"]) if (parseBool(q.get(name))) flags[name] = true;
-  const container = q.get("container") ? { container: q.get("container") } : {};
-  const head = (kind: string) => ({ kind, apiVersion: "v1" });
-  switch (call.info.subresource) {
-    case "exec":
-      return { kind: "PodExecOptions", object: { ...head("PodExecOptions"), ...flags, ...container, command: q.getAll("command").length ? q.getAll("command") : null } };
-    case "attach":
-      return { kind: "PodAttachOptions", object: { ...head("PodAttachOptions"), ...flags, ...container } };
-    default: {
-      const ports = q.getAll("ports").map(Number);
-      return { kind: "PodPortForwardOptions", object: { ...head("PodPortForwardOptions"), ...(ports.length ? { ports } : {}) } };
-    }
-  }
 }
 
 /**

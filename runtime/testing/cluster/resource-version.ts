@@ -10,13 +10,13 @@
  *   `invalid resource version: <that text>`.
  */
 import { goQuote } from "./crd-schema-go.js";
-import { parseGoUint64 } from "./go-scalars.js";
+import { parseGoUint } from "./go-scalars.js";
 import { badRequest, plainError, type ApiError } from "./status.js";
 
 /** The storage.InvalidError's text of a resourceVersion that does not parse, else undefined. */
 function invalidResourceVersion(raw: string): string | undefined {
   if (raw === "" || raw === "0") return undefined;
-  const parsed = parseGoUint64(raw);
+  const parsed = parseGoUint(raw);
   return typeof parsed === "string" ? `resourceVersion: Invalid value: ${goQuote(raw)}: strconv.ParseUint: parsing ${goQuote(raw)}: ${parsed}` : undefined;
 }
 
