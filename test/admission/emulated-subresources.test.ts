@@ -3,12 +3,13 @@
  * validating one on `deployments/scale` refuses a `kubectl scale`-style PATCH and a PUT of the
  * Scale (reviewed as autoscaling/v1 Scale of apps/v1 deployments, old and new Scales) and is not
  * called for a plain update, nor is one with an objectSelector (a Scale carries no labels); one
- * on a custom resource's scale sees a Scale too; a mutating one changes the replicas written; one on `pods/eviction` refuses an eviction (a
- * CREATE of the policy/v1 Eviction, named as the pod); one on `pods/status` sees the whole pods
- * of a status write, where a `pods` rule is not called; one on `serviceaccounts/token` sees the
- * TokenRequest; one on `pods/exec` refuses the CONNECT before the pod is looked at. A CONNECT's
- * options are what the parameter codec decodes (a boolean true unless `0` or `false`; ports
- * split at commas, one that does not parse a 400 no webhook sees).
+ * on a custom resource's scale sees a Scale too; a mutating one changes the replicas written;
+ * one on `pods/eviction` refuses an eviction (a CREATE of the policy/v1 Eviction, named as the
+ * pod); one on `pods/status` sees the whole pods of a status write, where a `pods` rule is not
+ * called; one on `serviceaccounts/token` sees the TokenRequest; one on `pods/exec` refuses the
+ * CONNECT before the pod is looked at, and the container a mutating one names is the one
+ * connected to. A CONNECT's options are what the parameter codec decodes (a boolean true unless
+ * `0` or `false`; ports split at commas, one that does not parse a 400 no webhook sees).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -326,5 +327,32 @@ describe("webhooks on pods: eviction, status, exec", () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.message, 'cannot convert to []int32: strconv.ParseUint: parsing "abc": invalid syntax');
     assert.equal(forwards.length, calls);
+  });
+});
+
+describe("a mutating webhook on pods/exec", () => {
+  const pickContainer = defineFunction({
+    name: "pick-container",
+    admission: { type: "mutating", rules: [{ operations: ["CONNECT"], resource: "pods/exec" }] },
+    handler({ trigger }) {
+      const options: Obj = { ...(trigger.request.object as Obj), container: "b" };
+      return { allowed: true, object: options };
+    },
+  });
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    await h.admin.namespaces.create({ metadata: { name: "apps" } });
+    await (await h.deploy(pickContainer)).registerWebhook();
+    await h.admin.with({ namespace: "apps" }).pods.create({ metadata: { name: "two" }, spec: { containers: [{ name: "a", image: "x" }, { name: "b", image: "x" }] } });
+  });
+  after(() => h.stop());
+
+  test("the container it sets is the one the exec connects to (ConnectResource passes the admitted options on)", async () => {
+    const named = await send(h, "POST", "/api/v1/namespaces/apps/pods/two/exec?command=sh&stdout=true");
+    assert.equal(named.status, 400);
+    assert.equal(named.body.message, "pod two does not have a host assigned");
+    const renamed = await send(h, "POST", "/api/v1/namespaces/apps/pods/two/exec?command=sh&container=nope");
+    assert.equal(renamed.body.message, "pod two does not have a host assigned");
   });
 });

@@ -10,7 +10,8 @@
  * a log is the text a test set with `setPodLog` (the emulated kubelet's answer). Log options are
  * validated first (see `pod-log-options`). A connect's options are decoded from the query
  * first (`pod-connect-options`: a port that does not parse is a 400), then its admission
- * webhooks are called (CONNECT, on those options), before any of the rest, as there.
+ * webhooks are called (CONNECT, on those options), before any of the rest, which uses the
+ * options as the mutating ones left them, as there.
  */
 import type { Call, Reply } from "./call.js";
 import { connectOptions } from "./pod-connect-options.js";
@@ -66,17 +67,19 @@ function kubeletAddress(call: Call, nodeName: string): string {
 
 /**
  * GET or POST pods/{name}/exec, attach or portforward; the webhooks of its CONNECT first
- * (ConnectResource admits before the connecter looks at the pod).
+ * (ConnectResource admits before the connecter looks at the pod, then connects with the
+ * options as they left them).
  */
 export async function podConnect(call: Call, upgrade: boolean): Promise<Reply> {
   const { info } = call;
   if (info.verb !== "get" && info.verb !== "create") throw routeMethodNotAllowed();
   if (call.query.has("dryRun")) throw badRequest("dryRun is not supported");
   const options = connectOptions(call);
-  await admitConnect(call, { group: "", version: "v1", kind: options.kind }, options.object);
+  // Connect is given the options the mutating webhooks left.
+  const admitted = await admitConnect(call, { group: "", version: "v1", kind: options.kind }, options.object);
   const pod = storedPod(call);
   // PortForwardLocation names no container; exec and attach check it before the node.
-  if (info.subresource !== "portforward") podContainer(pod, call.query.get("container") ?? "");
+  if (info.subresource !== "portforward") podContainer(pod, admitted.container ?? "");
   const nodeName: string = pod.spec?.nodeName ?? "";
   if (!nodeName) throw badRequest(`pod ${info.name} does not have a host assigned`);
   const address = kubeletAddress(call, nodeName);

@@ -116,13 +116,15 @@ export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, 
 /**
  * The webhooks of a CONNECT (handlers/rest.go ConnectResource): mutating then validating, on
  * the options read from the query (PodExecOptions), no oldObject, no options, never a dry run;
- * before the pod is looked up.
+ * before the pod is looked up. The options as the mutating webhooks left them, which the
+ * dispatcher converts back into the request's and Connect is given.
  */
-export async function admitConnect(call: Call, kind: SubresourceKind, object: Obj): Promise<void> {
-  if (!hasWebhooks(call)) return;
+export async function admitConnect(call: Call, kind: SubresourceKind, object: Obj): Promise<Obj> {
+  if (!hasWebhooks(call)) return object;
   const a = subresourceAttributes(call, kind, "CONNECT", object, null);
   const mutated = (await runMutating(call, a, false)) ?? object;
   await runValidating(call, { ...a, object: mutated }, false);
+  return mutated;
 }
 
 /** The webhooks of a DELETE of `current` (object null, oldObject the stored one). */
