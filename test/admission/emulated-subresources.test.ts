@@ -6,10 +6,11 @@
  * on a custom resource's scale sees a Scale too; a mutating one changes the replicas written;
  * one on `pods/eviction` refuses an eviction (a CREATE of the policy/v1 Eviction, named as the
  * pod); one on `pods/status` sees the whole pods of a status write, where a `pods` rule is not
- * called; one on `serviceaccounts/token` sees the TokenRequest; one on `pods/exec` refuses the
- * CONNECT before the pod is looked at, and the container a mutating one names is the one
- * connected to. A CONNECT's options are what the parameter codec decodes (a boolean true unless
- * `0` or `false`; ports split at commas, one that does not parse a 400 no webhook sees).
+ * called; one on `serviceaccounts/token` sees the TokenRequest (a mutating one with its
+ * expirationSeconds defaulted); one on `pods/exec` refuses the CONNECT before the pod is looked
+ * at, and the container a mutating one names is the one connected to. A CONNECT's options are
+ * what the parameter codec decodes (a boolean true unless `0` or `false`; ports split at
+ * commas, one that does not parse a 400 no webhook sees).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -227,6 +228,15 @@ describe("webhooks on pods: eviction, status, exec", () => {
       return seconds <= 3600 ? { allowed: true } : { allowed: false, message: `${seconds}s: tokens last at most an hour` };
     },
   });
+  const mutatingTokens: AdmissionRequest[] = [];
+  const seeTokens = defineFunction({
+    name: "see-tokens",
+    admission: { type: "mutating", rules: [{ operations: ["CREATE"], resource: "serviceaccounts/token" }] },
+    handler({ trigger }) {
+      mutatingTokens.push(trigger.request);
+      return { allowed: true };
+    },
+  });
   const execs: AdmissionRequest[] = [];
   const noExec = defineFunction({
     name: "no-exec",
@@ -250,7 +260,7 @@ describe("webhooks on pods: eviction, status, exec", () => {
   before(async () => {
     h = await startHarness();
     await h.admin.namespaces.create({ metadata: { name: "apps" } });
-    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens, noExec, noPortForward]) await (await h.deploy(fn)).registerWebhook();
+    for (const fn of [keepProtected, watchStatus, watchPods, shortTokens, seeTokens, noExec, noPortForward]) await (await h.deploy(fn)).registerWebhook();
   });
   after(() => h.stop());
 
@@ -304,6 +314,16 @@ describe("webhooks on pods: eviction, status, exec", () => {
     assert.equal(review.name, "robot");
     assert.equal((review.object as Obj).metadata.name, "robot");
     assert.equal((await send(h, "POST", path, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } })).status, 201);
+  });
+
+  test("a mutating webhook sees the TokenRequest defaulted at decoding: expirationSeconds 3600 when none is asked for", async () => {
+    await apps().serviceAccounts.create({ metadata: { name: "defaulted" } });
+    const path = "/api/v1/namespaces/apps/serviceaccounts/defaulted/token";
+    for (const body of [{ spec: {} }, {}, { spec: { audiences: ["a"], expirationSeconds: null } }]) {
+      const answer = await send(h, "POST", path, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", ...body });
+      assert.equal(answer.status, 201, JSON.stringify(body));
+      assert.equal((mutatingTokens.at(-1)!.object as Obj).spec.expirationSeconds, 3600, JSON.stringify(body));
+    }
   });
 
   test("an exec is a CONNECT its webhook refuses before the pod is looked at", async () => {

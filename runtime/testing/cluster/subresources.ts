@@ -111,21 +111,32 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
 
 const TOKEN_KIND = { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" };
 
+/** A token's lifetime when none is asked for (SetDefaults_TokenRequestSpec). */
+const DEFAULT_EXPIRATION_SECONDS = 3600;
+
+/** The TokenRequest as decoding defaults it (SetDefaults_TokenRequestSpec: an unset expirationSeconds is an hour). */
+function defaultedTokenRequest(request: Obj): Obj {
+  const spec: Obj = request.spec ?? {};
+  return { ...request, spec: { ...spec, expirationSeconds: spec.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS } };
+}
+
 /**
  * POST serviceaccounts/{name}/token: a TokenRequest with a freshly minted token. `reviewed`
- * (an API request's): the mutating webhooks see the TokenRequest decoded, the validating ones
- * the one TokenREST validates (audiences defaulted, named, its status cleared); not the
- * emulator's own mint for `cluster.serviceAccount()`.
+ * (an API request's): the mutating webhooks see the TokenRequest decoded and defaulted (its
+ * expirationSeconds an hour when unset), the validating ones the one TokenREST validates
+ * (audiences defaulted, named, its status cleared); not the emulator's own mint for
+ * `cluster.serviceAccount()`.
  */
 export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> {
   const { info, registry } = call;
   const tokenDef = { ...call.def, ...TOKEN_KIND };
-  let request = decodeObject({ ...call, def: tokenDef }, tokenDef);
+  let request = defaultedTokenRequest(decodeObject({ ...call, def: tokenDef }, tokenDef));
   if (reviewed) request = await mutatedSubresource(call, TOKEN_KIND, "CREATE", request);
   const sa = registry.store.get(call.def, info.namespace, info.name);
   if (!sa) throw notFound(call.def, info.name);
   const spec: Obj = request.spec ?? {};
-  const expirationSeconds: number = spec.expirationSeconds ?? 3600;
+  // The dispatcher defaults again an object a mutating webhook changed: one it unset is an hour too.
+  const expirationSeconds: number = spec.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   if (expirationSeconds < 600) {
     throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration less than 10 minutes" }]);
   }
