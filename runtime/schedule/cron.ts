@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import type * as CronParser from "cron-parser";
 import type { ScheduleEntry } from "../function.js";
 import { isZoneName, zoneNameIgnoringCase } from "./zone-names.js";
-import { WallClock, type CronFields } from "./wall-clock.js";
+import { firstOffsetChange, offsetAt } from "./zone-offset.js";
 
 /** The macros Kubernetes accepts (robfig/cron `ParseStandard` descriptors, `@every` excepted), as five fields. */
 const MACROS: Record<string, string> = {
@@ -214,33 +214,32 @@ export function nextFireTime(entry: Pick<ScheduleEntry, "cron" | "timeZone">, af
   const from = after.getTime();
   try {
     const fields = normalized.fields.split(" ").map((part, i) => cronParserField(part, FIELDS[i]!));
-    const expression = cronParser().CronExpressionParser.parse(fields.join(" "), { currentDate: after, tz: timeZone });
+    // cron-parser is asked in UTC only: with a zone it loses its way on some changes of offset
+    // (Lord Howe's half hour: 10,000 steps of its zone arithmetic, a second, then an error) and
+    // moves times the clocks skip. Between two changes the zone's wall clock is UTC shifted by
+    // one offset: the next time there is the next UTC time of that shifted clock, unless a change
+    // comes first; then the search goes on from the change with the new offset.
+    const expression = cronParser().CronExpressionParser.parse(fields.join(" "), { currentDate: after, tz: "UTC" });
     if (timeZone === "UTC") return expression.next().toDate();
-    // robfig/cron reads the wall clock: a skipped time never fires, a repeated hour's fire twice.
-    // cron-parser's next time is checked against it, and next to a daylight-saving change
-    // (where cron-parser moves, misses or loops) the wall clock is read minute by minute.
-    const clock = new WallClock(expression.fields as unknown as CronFields, timeZone);
-    let candidate: number | undefined;
-    try {
-      for (let tries = 0; tries < 1000 && candidate === undefined; tries++) {
-        const next = expression.next().toDate().getTime();
-        if (next > from && clock.fires(next)) candidate = next;
-      }
-    } catch (error) {
-      if (!/loop limit exceeded/i.test((error as Error).message)) throw error;
+    let searchFrom = from;
+    let stretchStart = from;
+    let offset = offsetAt(from, timeZone);
+    for (let stretches = 0; stretches < MAX_STRETCHES; stretches++) {
+      expression.reset(new Date(searchFrom + offset));
+      const candidate = expression.next().toDate().getTime() - offset;
+      const change = firstOffsetChange(timeZone, offset, stretchStart, candidate);
+      if (change === undefined) return new Date(candidate);
+      // From the change on: its first minute may fire, with the offset it brings.
+      stretchStart = change;
+      searchFrom = change - 1000;
+      offset = offsetAt(change, timeZone);
     }
-    const limit = candidate ?? from + SEARCH_WITHOUT_CANDIDATE_MS;
-    const nearChange = clock.firstNearChanges(from, limit);
-    if (nearChange !== undefined) return new Date(nearChange);
-    if (candidate !== undefined) return new Date(candidate);
-    const found = clock.scan(from, limit);
-    if (found !== undefined) return new Date(found);
-    throw new Error(`no fire time of ${JSON.stringify(entry.cron)} in ${timeZone} found after ${after.toISOString()}`);
+    throw new Error(`no fire time of ${JSON.stringify(entry.cron)} in ${timeZone} found after ${after.toISOString()} within ${MAX_STRETCHES} changes of its offset`);
   } catch (error) {
     if (impossibleDate(error)) return undefined;
     throw error;
   }
 }
 
-/** Where cron-parser gives no time (it looped), how far the wall clock is read. */
-const SEARCH_WITHOUT_CANDIDATE_MS = 4 * 24 * 60 * 60_000;
+/** How many of a zone's offset changes a search for the next time crosses at most (two a year: Feb 29th's every 4 years takes ~9). */
+const MAX_STRETCHES = 1000;

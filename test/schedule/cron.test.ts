@@ -98,6 +98,51 @@ test("a fall-back night where cron-parser loses its way (Lord Howe's half hour, 
   }
 });
 
+test("next to every kind of daylight-saving change (whole hour, half hour, Chatham's 2:45, Santiago's midnight) it fires at the first minute whose wall-clock reading matches, read minute by minute", () => {
+  // Each change (2025, from the zone data) with its neighbourhood read minute by minute here, as the oracle.
+  const changes: [string, string][] = [
+    ["Australia/Lord_Howe", "2025-04-05T15:00:00Z"], ["Australia/Lord_Howe", "2025-10-04T15:30:00Z"],
+    ["Pacific/Chatham", "2025-04-05T14:00:00Z"], ["Pacific/Chatham", "2025-09-27T14:00:00Z"],
+    ["Europe/Berlin", "2025-03-30T01:00:00Z"], ["Europe/Berlin", "2025-10-26T01:00:00Z"],
+    ["America/New_York", "2025-03-09T07:00:00Z"], ["America/New_York", "2025-11-02T06:00:00Z"],
+    ["America/Santiago", "2025-04-06T03:00:00Z"], ["America/Santiago", "2025-09-07T04:00:00Z"],
+    ["Australia/Adelaide", "2025-04-05T16:30:00Z"],
+  ];
+  type Wall = { minute: number; hour: number; weekday: string };
+  const schedules: [string, (w: Wall) => boolean][] = [
+    ["@hourly", (w) => w.minute === 0],
+    ["*/30 * * * *", (w) => w.minute % 30 === 0],
+    ["45 1 * * *", (w) => w.minute === 45 && w.hour === 1],
+    ["0 2 * * *", (w) => w.minute === 0 && w.hour === 2],
+    ["30 2 * * *", (w) => w.minute === 30 && w.hour === 2],
+    ["15 0 * * *", (w) => w.minute === 15 && w.hour === 0],
+    ["*/7 1-3 * * *", (w) => w.minute % 7 === 0 && w.hour >= 1 && w.hour <= 3],
+    ["50 23 * * SAT", (w) => w.minute === 50 && w.hour === 23 && w.weekday === "Sat"],
+  ];
+  const MINUTE = 60_000;
+  let checked = 0;
+  for (const [timeZone, change] of changes) {
+    const clock = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "numeric", weekday: "short", hourCycle: "h23" });
+    const first = Date.parse(change) - 30 * 60 * MINUTE;
+    const walls: Wall[] = [];
+    for (let at = first; at < first + 9 * 24 * 60 * MINUTE; at += MINUTE) {
+      const parts = Object.fromEntries(clock.formatToParts(at).map((p) => [p.type, p.value]));
+      walls.push({ minute: Number(parts.minute), hour: Number(parts.hour), weekday: parts.weekday! });
+    }
+    for (let start = first; start < Date.parse(change) + 6 * 60 * MINUTE; start += 31 * MINUTE + 17_000) {
+      for (const [cron, matches] of schedules) {
+        let index = Math.floor((start - first) / MINUTE) + 1;
+        while (index < walls.length && !matches(walls[index]!)) index++;
+        assert.ok(index < walls.length, `${cron} in ${timeZone} after ${new Date(start).toISOString()}: no fire in the oracle's nine days`);
+        const expected = new Date(first + index * MINUTE).toISOString();
+        assert.equal(nextFireTime({ cron, timeZone }, new Date(start))?.toISOString(), expected, `${cron} in ${timeZone} after ${new Date(start).toISOString()}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 5000, `${checked} cases`);
+});
+
 test("day-of-month and day-of-week both restricted fire on either, as cron does", () => {
   assert.equal(nextFireTime({ cron: "0 0 13 * FRI" }, new Date("2025-01-01T00:00:00Z"))!.toISOString(), "2025-01-03T00:00:00.000Z");
 });
