@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
+// own process: sets ALERTMANAGER_COOLDOWN_MINUTES, which the function reads once when it loads (scripts/run-tests.js).
 // Read once when the module loads, as in a pod: set (empty, as a manifest with `value: ""` does) before the function is imported.
 process.env.ALERTMANAGER_COOLDOWN_MINUTES = "";
 

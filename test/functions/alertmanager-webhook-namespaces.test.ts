@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
+// own process: sets ALERTMANAGER_ALLOWED_NAMESPACES, which the function reads once when it loads (scripts/run-tests.js).
 // Read once when the module loads, as in a pod: set before the function is imported.
 process.env.ALERTMANAGER_ALLOWED_NAMESPACES = "team-a, team-b";
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { assertAgreesOnMutants, assertSeedsPass } from "../validate/agreement.js";
 
+// own process: sets GITHUB_DEPLOYMENT and GITHUB_BRANCH, which the function reads once when it loads (scripts/run-tests.js).
 // Read once when the module loads, as in a pod: set before the function is imported.
 process.env.GITHUB_DEPLOYMENT = "web";
 process.env.GITHUB_BRANCH = "release";
