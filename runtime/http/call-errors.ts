@@ -4,8 +4,9 @@
  * handler's `HttpError` its own status, the function's own ServiceAccount denied 403
  * `kube_forbidden` (with `missingPermission`: the rule, never the request's path or the
  * ServiceAccount's name), the API server's answer about what the call named
- * (404 `kube_not_found`, 409 `kube_conflict`/`kube_already_exists`, 422 `kube_invalid`, with the
- * server's message), the API server unreachable or shedding load 503 `kube_unavailable`
+ * (404 `kube_not_found`, 409 `kube_conflict`/`kube_already_exists`, 422 `kube_invalid`, 429
+ * `kube_too_many_requests` for an eviction a PodDisruptionBudget refused, with the server's
+ * message), the API server unreachable or shedding load 503 `kube_unavailable`
  * (`Retry-After`), a call aborted by shutdown 503, anything else 500 with the request id only
  * (the error and its stack go to the log). Never throws itself.
  */
@@ -81,12 +82,14 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
 }
 
 /** The API server's answers a caller can act on: what its request named, as the server words it. */
-const KUBE_ANSWERS: Record<number, string> = { 404: "kube_not_found", 409: "kube_conflict", 422: "kube_invalid" };
+const KUBE_ANSWERS: Record<number, string> = { 404: "kube_not_found", 409: "kube_conflict", 422: "kube_invalid", 429: "kube_too_many_requests" };
 
 /**
  * The answer to a Kubernetes API error the handler let through (or wrapped as a `cause`), if it
  * is one a caller can act on: 404/409/422 with the server's message (which names only the
- * resource and the object, never the server or the path), 503 `kube_unavailable` when the
+ * resource and the object, never the server or the path), 429 for an eviction a
+ * PodDisruptionBudget refused (with its `causes`: which budget, how many healthy pods it needs;
+ * any other 429 is the server shedding load), 503 `kube_unavailable` when the
  * server could not be reached or was overloaded. The function's own RBAC denials are
  * `kube_forbidden` (above); its credentials refused (401) stay a 500.
  */
@@ -105,7 +108,7 @@ function kubeAnswer(error: unknown, requestId: string): Answer | undefined {
   // The server echoes what the call sent (a name, a label): a value this process keeps secret is
   // censored. A body that was not a Status (a proxy's page) may say anything: not relayed.
   const message = answered.statusFromServer ? censorSecrets(answered.status.message || answered.reason) : answered.reason;
-  const causes = answered.statusCode === 422 ? answered.details?.causes : undefined;
+  const causes = answered.statusCode === 422 || answered.statusCode === 429 ? answered.details?.causes : undefined;
   const told = causes ? { causes: JSON.parse(censorSecrets(JSON.stringify(causes))) as unknown } : {};
   return jsonAnswer(answered.statusCode, { error: { code, message, requestId, ...told } }, requestId);
 }

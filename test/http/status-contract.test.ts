@@ -141,7 +141,7 @@ describe("status contract", () => {
     assert.equal(body.error.requestId, res.headers.get("x-request-id"));
   });
 
-  test("the API server's answer about what the call named is the caller's: 404, 409, 422 with its message; unreachable or overloaded, 503 with Retry-After", async () => {
+  test("the API server's answer about what the call named is the caller's: 404, 409, 422, an eviction a PodDisruptionBudget refused (429) with its message; unreachable or overloaded, 503 with Retry-After", async () => {
     const status = (code: number, reason: string, message: string, details: Record<string, unknown> = {}) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason, code, message, details });
     const request = { method: "GET", path: "/apis/apps/v1/namespaces/ops/deployments/nope" };
     const cases: [string, unknown, number, Record<string, unknown>][] = [
@@ -151,6 +151,7 @@ describe("status contract", () => {
       ["invalid", new KubeInvalidError(status(422, "Invalid", 'ConfigMap "x" is invalid: metadata.labels: Invalid value: "a b"', { causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: "a b"', field: "metadata.labels" }] }), 422, request), 422, { code: "kube_invalid", causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: "a b"', field: "metadata.labels" }] }],
       ["down", new Error("restart failed", { cause: new KubeConnectionError("connect ECONNREFUSED 10.96.0.1:443") }), 503, { code: "kube_unavailable", message: "the Kubernetes API server could not answer: retry" }],
       ["shed", new KubeTooManyRequestsError(status(429, "TooManyRequests", "too many requests"), 429, request, 7), 503, { code: "kube_unavailable" }],
+      ["budget", new KubeTooManyRequestsError(status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", { causes: [{ reason: "DisruptionBudget", message: "The disruption budget web needs 1 healthy pods and has 1 currently" }] }), 429, request), 429, { code: "kube_too_many_requests", message: "Cannot evict pod as it would violate the pod's disruption budget.", causes: [{ reason: "DisruptionBudget", message: "The disruption budget web needs 1 healthy pods and has 1 currently" }] }],
     ];
     const app = testApp(cases.map(([name, error]) => loaded({ name, handler: () => Promise.reject(error) })));
     for (const [name, , code, expected] of cases) {
