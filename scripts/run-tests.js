@@ -18,7 +18,10 @@
  *               failure comes from another file of its group
  *   --groups N  how many groups (default: 3 per concurrent process)
  * Other flags go to `node --test` (`npm test -- --test-name-pattern=watch`); its
- * `--test-concurrency` (default: two per CPU) is how many groups or files run at once.
+ * `--test-concurrency` (default: two per CPU) is how many groups or files run at once, its
+ * `--test-timeout` (default: 10 minutes) how long a test, a file or a group may run; each
+ * process exits once its tests are done (`--test-force-exit`), so nothing a failed test left
+ * running can hold the run.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -86,9 +89,19 @@ function plan() {
   return [...entries, ...alone];
 }
 
+/**
+ * Guards against a hang (CI would wait out its 90 minutes): a process exits once its tests are
+ * done, whatever a failed test left running (a leader renewing its Lease); a test, a file or a
+ * group running 10 minutes fails.
+ */
+const guards = [
+  ...(concurrencyFlag ? [] : [`--test-concurrency=${concurrency}`]),
+  ...(flags.some((f) => f.startsWith("--test-timeout")) ? [] : ["--test-timeout=600000"]),
+  "--test-force-exit",
+];
 const child = spawn(
   process.execPath,
-  ["--conditions=source", "--import", "tsx", "--test", ...(concurrencyFlag ? [] : [`--test-concurrency=${concurrency}`]), ...flags, ...plan()],
+  ["--conditions=source", "--import", "tsx", "--test", ...guards, ...flags, ...plan()],
   { cwd: root, stdio: "inherit", env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" } },
 );
 child.on("exit", (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

@@ -16,6 +16,18 @@ import { runWatches, type RunWatchesOptions } from "../../runtime/watch/watcher.
 import { WatchCallMetrics } from "../../runtime/metrics.js";
 import type { WatchClock } from "../../runtime/watch/watch-clock.js";
 import { captureLogs, loaded } from "../schedule/helpers.js";
+import { retryOnConflict } from "../../runtime/kube/retry.js";
+
+/**
+ * Another candidate takes Lease `leaseName` for a second: its leader loses it, then wins it back.
+ * The leader renews it all along: a renewal between the read and the write is a 409, read again.
+ */
+export async function handLeaseToAnother(admin: KubeClient, leaseName: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const lease = await admin.leases.get(leaseName);
+    await admin.leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: "pod-b", leaseDurationSeconds: 1 } });
+  });
+}
 
 /** The trigger of a watch call. */
 export type Watched = Extract<Trigger, { type: "watch" }>;

@@ -16,6 +16,7 @@ import { runWatches } from "../../runtime/watch/watcher.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
 import { FakeClock } from "./fake-clock.js";
+import { handLeaseToAnother } from "./helpers.js";
 
 const NS = "default";
 const { cluster, client } = clusterForFile(NS);
@@ -53,8 +54,7 @@ test("losing the Lease cancels the requeue timers its term set: no REQUEUE call;
     await until(() => clock.pending().length === 1, "the first term's timer", 10_000);
     const first = clock.pending()[0]!;
     // Another candidate holds the Lease for a moment: this one loses it, then wins it back.
-    const lease = await admin.leases.get(leaseName);
-    await admin.leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: "pod-b", leaseDurationSeconds: 1 } });
+    await handLeaseToAnother(admin, leaseName);
     await until(() => lines.some((l) => l.msg === "lost the leader lease"), "the Lease lost", 10_000);
     await until(() => first.cancelled, "the first term's timer cancelled", 10_000);
     await until(() => lines.filter((l) => l.msg === "became the leader").length === 2 && clock.pending().length === 1, "the next term's ADDED call and its timer", 10_000);

@@ -13,7 +13,7 @@ import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";
-import { deployWithWatchVerbs } from "./helpers.js";
+import { deployWithWatchVerbs, handLeaseToAnother } from "./helpers.js";
 
 const NS = "default";
 const { cluster, client } = clusterForFile(NS);
@@ -94,17 +94,20 @@ test("a leadership lost and won back waits for the previous term's calls", async
     },
     stop.signal,
   );
-  await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "one", labels: { "handover": "yes" } } });
-  await until(() => calls === 1, "the first call", 10_000);
-  // Another candidate holds the Lease for a moment: this one loses it, then wins it back.
-  const lease = await admin.leases.get(leaseName);
-  await admin.leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: "pod-b", leaseDurationSeconds: 1 } });
-  const became = () => lines.filter((l) => l.msg === "became the leader").length;
-  await until(() => became() === 2, "leading again", 10_000);
-  release();
-  await until(() => calls === 2, "the new term's call", 10_000);
-  stop.abort();
-  await done;
+  try {
+    await admin.configMaps.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "one", labels: { "handover": "yes" } } });
+    await until(() => calls === 1, "the first call", 10_000);
+    // Another candidate holds the Lease for a moment: this one loses it, then wins it back.
+    await handLeaseToAnother(admin, leaseName);
+    const became = () => lines.filter((l) => l.msg === "became the leader").length;
+    await until(() => became() === 2, "leading again", 10_000);
+    release();
+    await until(() => calls === 2, "the new term's call", 10_000);
+  } finally {
+    release();
+    stop.abort();
+    await done;
+  }
   assert.equal(most, 1, "never two calls about one object at once");
   const firstCallEnded = lines.findIndex((l) => l.msg === "watch call succeeded" || String(l.msg).startsWith("watch call aborted"));
   const secondTermListed = lines.findIndex((l, i) => i > lines.findIndex((m) => m.msg === "lost the leader lease") && String(l.msg).startsWith("watching configmaps"));
