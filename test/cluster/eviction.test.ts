@@ -90,4 +90,28 @@ describe("eviction", () => {
     assert.equal(refused.body.message, 'poddisruptionbudget.policy "negative" is forbidden: pdb disruptions allowed is negative');
     assert.deepEqual(refused.body.details, { name: "negative", group: "policy", kind: "poddisruptionbudget" });
   });
+
+  test("an unready pod whose budget says unhealthyPodEvictionPolicy AlwaysAllow goes whatever the budget allows, the budget untouched; a ready one is refused", async () => {
+    await podIn("unready", { app: "always" }, { phase: "Running", conditions: [{ type: "Ready", status: "False" }] });
+    await podIn("ready", { app: "always" }, { phase: "Running", conditions: [{ type: "Ready", status: "True" }] });
+    const spec = { minAvailable: 1, selector: { matchLabels: { app: "always" } }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
+    assert.equal((await t.send("POST", PDBS, { body: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "always" }, spec } })).status, 201);
+    await t.send("PATCH", `${PDBS}/always/status`, { body: { status: { disruptionsAllowed: 0, desiredHealthy: 2, currentHealthy: 1 } }, contentType: "application/merge-patch+json" });
+    assert.equal((await evict("unready")).status, 201);
+    assert.equal(await gone("unready"), true);
+    assert.equal((await t.send("GET", `${PDBS}/always`)).body.status.disruptedPods, undefined, "the budget is not touched");
+    assert.equal((await evict("ready")).status, 429);
+    await t.send("DELETE", `${PDBS}/always`);
+  });
+
+  test("a budget with over 2000 evictions its controller has not confirmed is 403 Forbidden, as MaxDisruptedPodSize words it", async () => {
+    await podIn("crowded", { app: "crowded" }, { phase: "Running" });
+    const disruptedPods = Object.fromEntries(Array.from({ length: 2001 }, (_, i) => [`old-${i}`, "2025-01-01T00:00:00Z"]));
+    await budget("crowded", { matchLabels: { app: "crowded" } }, { disruptionsAllowed: 5, disruptedPods });
+    const refused = await evict("crowded");
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.message, 'poddisruptionbudget.policy "crowded" is forbidden: DisruptedPods map too big - too many evictions not confirmed by PDB controller');
+    assert.deepEqual(refused.body.details, { name: "crowded", group: "policy", kind: "poddisruptionbudget" });
+    assert.equal(await gone("crowded"), false);
+  });
 });

@@ -5,10 +5,11 @@
  * at PodDisruptionBudgets (`canIgnorePDB`); otherwise the budgets of its namespace whose
  * selector matches it count (a nil, empty or invalid selector matches nothing). More than one
  * is answered 201 with a Failure Status of code 500 in the body (the REST storage returns that
- * Status as its result, and the create handler writes results as 201); an unready pod of a
- * budget that is healthy enough goes without touching it; otherwise the budget must allow a
- * disruption (429 when none, 403 when negative) and is decremented, the pod recorded in
- * `status.disruptedPods`. The pod is deleted with the Eviction's own `deleteOptions` policy
+ * Status as its result, and the create handler writes results as 201); an unready pod goes
+ * without touching its budget when the budget's `unhealthyPodEvictionPolicy` is `AlwaysAllow` or
+ * the budget is healthy enough; otherwise the budget must allow a disruption (429 when none, 403
+ * when negative or when over 2000 evictions wait in `status.disruptedPods`) and is decremented,
+ * the pod recorded in `status.disruptedPods`. The pod is deleted with the Eviction's own `deleteOptions` policy
  * (`propagationPolicy`, or `orphanDependents`): without one, the pod's own `orphan` or
  * `foregroundDeletion` finalizer decides, else the default (Background). Simplification: no
  * disruption controller runs, so `status` is what the test wrote and the "still being processed"
@@ -79,6 +80,9 @@ function evicted(call: Call, pod: Obj, eviction: Obj): Reply {
   return { status: 201, body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }) };
 }
 
+/** eviction.go's `MaxDisruptedPodSize`: evictions the disruption controller has not confirmed yet, at most. */
+const MAX_DISRUPTED_PODS = 2000;
+
 /** `checkAndDecrement`: refuses when the budget allows no disruption, else records one. */
 function takeDisruption(call: Call, pdb: Obj, podName: string): void {
   const status: Obj = pdb.status ?? {};
@@ -86,6 +90,11 @@ function takeDisruption(call: Call, pdb: Obj, podName: string): void {
   if (allowed < 0) {
     throw new ApiError(
       failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: pdb disruptions allowed is negative`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }),
+    );
+  }
+  if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) {
+    throw new ApiError(
+      failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: DisruptedPods map too big - too many evictions not confirmed by PDB controller`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }),
     );
   }
   if (allowed === 0) {
@@ -131,7 +140,9 @@ export async function evictPod(call: Call): Promise<Reply> {
   if (pdb) {
     const status: Obj = pdb.status ?? {};
     const healthyEnough = (status.desiredHealthy ?? 0) > 0 && (status.currentHealthy ?? 0) >= status.desiredHealthy;
-    if (!(healthyEnough && !isPodReady(pod.obj))) takeDisruption(call, pdb, info.name);
+    // An unready pod goes without touching the budget under AlwaysAllow, or while it is healthy enough.
+    const unreadyGoes = !isPodReady(pod.obj) && (pdb.spec?.unhealthyPodEvictionPolicy === "AlwaysAllow" || healthyEnough);
+    if (!unreadyGoes) takeDisruption(call, pdb, info.name);
   }
   return evicted(call, pod.obj, eviction);
 }
