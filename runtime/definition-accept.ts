@@ -129,7 +129,7 @@ const ENCODINGS = new Set<unknown>(HMAC_ENCODINGS);
 const SCHEDULE = keys("cron", "timeZone", "input", "concurrencyPolicy", "startingDeadlineSeconds", "mode", "name");
 const POLICIES = new Set<unknown>(CONCURRENCY_POLICIES);
 const MODES = new Set<unknown>(SCHEDULE_MODES);
-const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "generationChanges", "resyncSeconds", "finalizer", "status", "name");
+const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "events", "concurrency", "retries", "coalesce", "generationChanges", "changed", "resyncSeconds", "finalizer", "status", "name");
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
@@ -244,6 +244,7 @@ function watchEntry(v: unknown): boolean {
     optional(v.retries, (n) => n === 0 || positiveInt(n, MAX_WATCH_RETRIES)) &&
     optional(v.coalesce, isBoolean) &&
     optional(v.generationChanges, isBoolean) &&
+    optional(v.changed, isFunction) &&
     optional(v.resyncSeconds, (n) => positiveInt(n, MAX_WATCH_RESYNC_SECONDS)) &&
     optional(v.finalizer, (f) => typeof f === "string" && isOwnableFinalizer(f)) &&
     optional(v.status, isWatchStatus) &&

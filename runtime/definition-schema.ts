@@ -188,6 +188,7 @@ function buildDefinitionSchema() {
       retries: z.number().int("must be a whole number").min(0, "must be 0 (never) or more").max(MAX_WATCH_RETRIES, `must be at most ${MAX_WATCH_RETRIES}`).optional(),
       coalesce: z.boolean().optional(),
       generationChanges: z.boolean().optional(),
+      changed: z.custom<(object: unknown, previous: unknown) => boolean>((v) => typeof v === "function", { error: "must be a function (object, previous) => boolean" }).optional(),
       resyncSeconds: z.number().int("must be a whole number of seconds").min(1, "must be at least 1 (second)").max(MAX_WATCH_RESYNC_SECONDS, `must be at most ${MAX_WATCH_RESYNC_SECONDS} (a week)`).optional(),
       finalizer: z.string().refine(isOwnableFinalizer, 'must be a domain-qualified name such as "example.com/cleanup" (not a kubernetes.io one)').optional(),
       status: z

@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
-import type { WatchedObjectOf } from "./watch/object-types.js";
+import type { WatchedObjectOf, WatchedObjectType } from "./watch/object-types.js";
 import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionRule, AdmissionTrigger, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
 import { checkedRequeueAfter } from "./watch/requeue-after.js";
 
@@ -265,6 +265,23 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
    * a finalizer is still added and removed. Default false.
    */
   generationChanges?: boolean;
+  /**
+   * Call on `MODIFIED` only when this says the change matters: given the object as changed and
+   * as it was at its previous event (both typed as `trigger.object`), it returns false for a
+   * change that does not (anything else calls), as kopf's `when=`/`field=` or a
+   * controller-runtime predicate filters. For changes
+   * `generationChanges` cannot tell apart: a label or an annotation (`(o, p) =>
+   * o.metadata?.labels?.tier !== p.metadata?.labels?.tier`), a Pod's phase, a ConfigMap's data.
+   * Keep it pure and quick: it runs for every `MODIFIED` as it is read. One that throws calls
+   * the function (a change is never lost to a filter's bug) and is logged at warn. With
+   * `generationChanges` too, both must pass. `ADDED`, `DELETED`, `RESYNC`, `REQUEUE` and
+   * `FINALIZE` are called as ever, and a finalizer is still added and removed. Default: every
+   * change calls.
+   *
+   * @example
+   * watch: { resource: "pods", changed: (pod, before) => pod.status?.phase !== before.status?.phase }
+   */
+  changed?: (object: WatchedObjectType<R>, previous: WatchedObjectType<R>) => boolean;
   /**
    * Call the function again for every object the watch knows, every this many seconds, with the
    * event `RESYNC` and the object's latest known state (whatever `events` says): for handlers
@@ -699,6 +716,8 @@ export interface LoadedWatch {
   coalesce: boolean;
   /** `generationChanges`: a MODIFIED with the generation last seen calls nothing. */
   generationChanges: boolean;
+  /** `changed`: a MODIFIED it says does not matter calls nothing; absent: every change calls. */
+  changed?: (object: KubeObject, previous: KubeObject) => boolean;
   /** Absent: no resync. */
   resyncSeconds?: number;
   /** Absent: no finalizer. */

@@ -53,6 +53,7 @@ function describeWatch(w: LoadedFunction["watches"][number]): string {
   if (w.events.length < 3) parts.push(w.events.join(","));
   if (w.coalesce) parts.push("coalesced");
   if (w.generationChanges) parts.push("generation changes");
+  if (w.changed) parts.push("changed()");
   if (w.resyncSeconds !== undefined) parts.push(`resync ${w.resyncSeconds}s`);
   if (w.finalizer !== undefined) parts.push(`finalizer ${w.finalizer}`);
   if (w.status !== undefined) parts.push(`status ${w.status.condition}`);
@@ -78,7 +79,7 @@ export function describeFunction(fn: LoadedFunction) {
     file: fn.file,
     http: fn.http ? { method: fn.http.method, path: fn.http.path, auth: fn.http.auth, bodyLimitBytes: fn.http.bodyLimitBytes, bodyTimeoutMs: fn.http.bodyTimeoutMs, async: fn.http.async ?? false, maxInflight: fn.http.maxInflight ?? null } : null,
     schedules: fn.schedules.map(({ name, cron, timeZone, mode, concurrencyPolicy }) => ({ name, cron, timeZone: timeZone ?? "UTC", mode, concurrencyPolicy })),
-    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, generationChanges, resyncSeconds, finalizer, status }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, generationChanges, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null, statusCondition: status?.condition ?? null })),
+    watches: fn.watches.map(({ name, type, namespace, labelSelector, fieldSelector, events, concurrency, retries, coalesce, generationChanges, changed, resyncSeconds, finalizer, status }) => ({ name, ...type, namespace: namespace ?? null, labelSelector: labelSelector ?? null, fieldSelector: fieldSelector ?? null, events, concurrency, retries, coalesce, generationChanges, changedFilter: changed !== undefined, resyncSeconds: resyncSeconds ?? null, finalizer: finalizer ?? null, statusCondition: status?.condition ?? null })),
     workload: workloadOf(fn),
     admission: fn.admission ? { ...fn.admission, rules: fn.admission.rules.map(({ operations, type, scope }) => ({ operations, group: type.group, version: type.version, resource: type.resource, scope })) } : null,
     permissions: fn.permissions,

@@ -8,6 +8,7 @@
  */
 import type { LoadedWatch, PermissionRule, PermissionVerb, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
 import { RESOURCE_TYPES } from "../kube/types.js";
+import type { KubeObject } from "../kube/api.js";
 
 export const WATCH_EVENTS = ["ADDED", "MODIFIED", "DELETED"] as const satisfies readonly WatchEventName[];
 export const DEFAULT_WATCH_CONCURRENCY = 4;
@@ -156,6 +157,7 @@ export function loadWatch(w: WatchTrigger): LoadedWatch {
     retries: w.retries ?? DEFAULT_WATCH_RETRIES,
     coalesce: w.coalesce ?? false,
     generationChanges: w.generationChanges ?? false,
+    ...(w.changed !== undefined ? { changed: w.changed as (object: KubeObject, previous: KubeObject) => boolean } : {}),
     ...(w.resyncSeconds !== undefined ? { resyncSeconds: w.resyncSeconds } : {}),
     ...(w.finalizer !== undefined ? { finalizer: w.finalizer } : {}),
     ...(w.status !== undefined ? { status: { condition: (w.status === true ? undefined : w.status.condition) ?? DEFAULT_CONDITION } } : {}),

@@ -11,7 +11,8 @@
  * pause holds no slot, and the object's later calls wait for it. With `coalesce`, a call whose
  * turn comes with a newer change of its object queued is skipped (counted, logged at debug).
  * With `generationChanges`, a `MODIFIED` of the generation the object's last event had calls
- * nothing (a status or metadata edit). With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
+ * nothing (a status or metadata edit); with `changed`, one it says does not matter (compared
+ * with the object at its last event). With `resyncSeconds`, every object the watch knows (its store, kept across restarts) gets a
  * `RESYNC` call each period unless a call about it is pending. With a `finalizer`, each object
  * gets it before its first call, and one being deleted that holds it gets a `FINALIZE` call
  * (with the object read again), made until it succeeds, after which the finalizer is removed
@@ -133,6 +134,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   let resourceVersion: string | undefined;
   // With `generationChanges`: the generation each object had at its last event, across restarts.
   const generations = watch.generationChanges ? new Map<string, number | undefined>() : undefined;
+  // With `changed`: each object as its last event had it, across restarts.
+  const previous = watch.changed ? new Map<string, KubeObject>() : undefined;
   const resyncing = watch.resyncSeconds !== undefined ? resyncEvery(run, store, queue, watching.signal) : undefined;
   while (!signal.aborted) {
     try {
@@ -179,9 +182,11 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
           requeue.forget(key);
         }
         const sameGeneration = generations !== undefined && sameGenerationAsBefore(generations, type, key, object);
+        const unchanged = previous !== undefined && unchangedAsFiltered(run, previous, type, key, object);
         if (type !== "DELETED" && known && run.own.consume(key, object)) continue;
-        // A MODIFIED of the generation last seen calls nothing (`generationChanges`); a finalizer's step still runs.
-        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type) && !sameGeneration);
+        // A MODIFIED of the generation last seen (`generationChanges`), or one `changed` says does
+        // not matter, calls nothing; a finalizer's step still runs.
+        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type) && !sameGeneration && !unchanged);
         if (step === undefined) continue;
         await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known));
       }
@@ -256,6 +261,27 @@ function sameGenerationAsBefore(generations: Map<string, number | undefined>, ty
   const before = generations.get(key);
   generations.set(key, generation);
   return type === "MODIFIED" && generation !== undefined && before === generation;
+}
+
+/**
+ * Whether `watch.changed` says a `MODIFIED` of `object` does not matter, against the object at
+ * its last event (remembering this event's). Nothing to compare (the first event of an object
+ * this watch had not seen) or a filter that throws (logged at warn) calls: no change is lost.
+ */
+function unchangedAsFiltered(run: WatchRun, previous: Map<string, KubeObject>, type: string, key: string, object: KubeObject): boolean {
+  if (type === "DELETED") {
+    previous.delete(key);
+    return false;
+  }
+  const before = previous.get(key);
+  previous.set(key, object);
+  if (type !== "MODIFIED" || before === undefined) return false;
+  try {
+    return run.watch.changed!(object, before) === false;
+  } catch (error) {
+    run.options.logger.warn({ fn: run.fn.name, watch: run.watch.name, object: key, err: error }, `the changed() filter of ${run.watch.name} for ${run.fn.name} threw: the change is called`);
+    return false;
+  }
 }
 
 /**

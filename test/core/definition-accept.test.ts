@@ -101,6 +101,7 @@ function watchEntry(): unknown {
   if (chance(0.2)) w.retries = maybe(() => pick([0, 3, 20, -1, 21, 0.5]));
   if (chance(0.15)) w.coalesce = maybe(() => pick([true, false, "yes", 1]));
   if (chance(0.15)) w.generationChanges = maybe(() => pick([true, false, "yes", 1]));
+  if (chance(0.15)) w.changed = maybe(() => pick([() => true, "spec", null]));
   if (chance(0.15)) w.resyncSeconds = maybe(() => pick([1, 600, 604_800, 0, 604_801, 1.5, "10m"]));
   // Any of them, quiet or not: a wrong status is the one mistake of many a quiet definition.
   if (chance(0.25)) w.status = chance(0.5) ? pick([true, { condition: "Synced" }]) : STATUSES[Math.floor(next() * STATUSES.length)];
