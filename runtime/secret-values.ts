@@ -90,9 +90,25 @@ export function rememberSecret(value: string, holder?: object): void {
 export function censorSecrets(text: string): string {
   if (holding.size === 0 && retired.size === 0) return text;
   let out = text;
-  for (const value of holding.keys()) if (out.includes(value)) out = out.split(value).join(CENSORED);
-  for (const value of retired) if (out.includes(value)) out = out.split(value).join(CENSORED);
+  for (const value of longestFirst()) if (out.includes(value)) out = out.split(value).join(CENSORED);
   return out;
+}
+
+/** Every value censored now, the longest first (at `generation` `orderedAt`). */
+let ordered: string[] = [];
+let orderedAt = -1;
+
+/**
+ * The values to censor, the longest first: a secret that holds a shorter one (a token whose
+ * prefix is another secret) is replaced whole, not left showing its rest (`[redacted]-value-42`).
+ * What is censored changes only with `generation` (a value released is retired in the same step).
+ */
+function longestFirst(): readonly string[] {
+  if (orderedAt !== generation) {
+    ordered = [...new Set([...holding.keys(), ...retired])].sort((a, b) => b.length - a.length);
+    orderedAt = generation;
+  }
+  return ordered;
 }
 
 /**

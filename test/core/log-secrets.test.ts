@@ -124,6 +124,18 @@ test("a secret the process holds is censored by value wherever a line carries it
   assert.match(out, /failed with token \[redacted\]/);
 });
 
+test("a secret that holds a shorter remembered one is censored whole, whichever was remembered first", async () => {
+  const { censorSecrets, rememberSecret } = await import("../../runtime/secret-values.js");
+  const short = { name: "a kubeconfig's token" };
+  const long = { name: "a token file" };
+  rememberSecret("prefix-shared-9f3a", short);
+  rememberSecret("prefix-shared-9f3a-value-42", long);
+  assert.equal(censorSecrets("token prefix-shared-9f3a-value-42 and prefix-shared-9f3a"), "token [redacted] and [redacted]");
+  rememberSecret("later-long-secret-77-tail", long);
+  rememberSecret("later-long-secret-77", short);
+  assert.equal(censorSecrets("a later-long-secret-77-tail b"), "a [redacted] b");
+});
+
 test("a secret with a character JSON escapes (a quote, a backslash, a tab) is censored as the JSON line carries it", async () => {
   const { rememberSecret } = await import("../../runtime/secret-values.js");
   const held = 'wh"sec\\ret\t-1234';
