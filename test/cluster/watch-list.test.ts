@@ -4,6 +4,7 @@
  * (changes up to it are not sent; a watch list waits 3 s, then an ERROR event with 504), and a
  * named watch whose field selector names another object.
  */
+// own process: counts the process's timers (a watch list's wait leaves none behind) (scripts/run-tests.js).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request } from "undici";

@@ -3,6 +3,7 @@
  * written it: whatever the pace, every line must reach the file whole and in order, and a
  * steadily busy logger must not allocate a buffer per batch.
  */
+// own process: measures the process's buffers, and turns on --expose-gc (scripts/run-tests.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -1,4 +1,5 @@
 import { describe, test } from "node:test";
+// own process: collects every warning of the process while it runs (scripts/run-tests.js).
 import assert from "node:assert/strict";
 import { Drain, ShutdownError, runShutdownHooks } from "../../runtime/lifecycle.js";
 import { captureLogger } from "./helpers.js";

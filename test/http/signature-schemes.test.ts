@@ -3,6 +3,7 @@
  * (runtime/http/auth/signature-schemes.ts), checked as their senders sign: the published
  * Standard Webhooks test vector passes as it is.
  */
+// own process: replaces the global Date while it runs (scripts/run-tests.js).
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";

@@ -1,4 +1,5 @@
 import { test } from "node:test";
+// own process: collects every unhandled rejection of the process while it runs (scripts/run-tests.js).
 import assert from "node:assert/strict";
 import { runLeaderElection, type LeaderElectionOptions } from "../../runtime/schedule/leader.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
