@@ -14,10 +14,11 @@ import { escapeLabel, gauge, header, Histogram } from "./prometheus-text.js";
 export type Outcome = "success" | "client_error" | "unauthorized" | "rejected" | "timeout" | "unavailable" | "error";
 
 /**
- * - `success`: 1xx–3xx. - `client_error`: 4xx from input, body or handler (400, 404 from a handler, 413, 415, …).
+ * - `success`: 1xx–3xx. - `client_error`: 4xx from input, body or handler (400, 404 from a handler, 413, 415, …;
+ *   429 `kube_too_many_requests`, an eviction a PodDisruptionBudget refused).
  * - `unauthorized`: caller auth failed (401, 403). - `rejected`: not run (429 over the cap, 503 shutting down).
  * - `timeout`: past `timeoutMs` (504). - `unavailable`: the API server could not answer the
- *   function (503 `kube_unavailable`: unreachable, or 429/503/504 after the client's retries).
+ *   function (503 `kube_unavailable`: unreachable, or 429/503/504 after the client's retries, an eviction's refusal aside).
  * - `error`: 5xx otherwise (handler threw, bad output, missing secret), and 403 `kube_forbidden`.
  */
 export const OUTCOMES: readonly Outcome[] = ["success", "client_error", "unauthorized", "rejected", "timeout", "unavailable", "error"];

@@ -20,7 +20,7 @@
  */
 import { PodfnError, findCause } from "../errors.js";
 import { KubeForbiddenError } from "../kube/errors.js";
-import { kubeUnavailable } from "../kube/unavailable.js";
+import { disruptionBudgetRefusal, kubeUnavailable } from "../kube/unavailable.js";
 
 /** The exit codes by name. */
 export const EXIT_CODES = {
@@ -94,6 +94,9 @@ function decide(ending: RunEnding): ExitDecision {
   if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };
   if (findCause(error, (e): e is PodfnError => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
   if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
+  // A PodDisruptionBudget's "not now" is retried as the API server's is (kubectl drain retries it too).
+  const budget = disruptionBudgetRefusal(error);
+  if (budget) return { code: EXIT_CODES.kubeUnavailable, message: `an eviction was refused for now, a PodDisruptionBudget allowing no disruption (retry later): ${budget.message}` };
   if (kubeUnavailable(error)) return { code: EXIT_CODES.kubeUnavailable, message: `the Kubernetes API server could not answer (retry later): ${messageOf(error)}` };
   return { code: EXIT_CODES.handlerFailed, message: `the handler failed: ${messageOf(error)}` };
 }

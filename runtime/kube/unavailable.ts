@@ -5,7 +5,7 @@
  * in its `cause` chain. The call may be made again later: HTTP answers it 503 `kube_unavailable`,
  * `podfn run` exits 5 so its Job is retried. The eviction API's 429 (a PodDisruptionBudget
  * allows no disruption now: its Status names a `DisruptionBudget` cause) is not one: the server
- * answered, about that pod.
+ * answered, about that pod (HTTP answers it 429; `podfn run` still exits 5, to be retried).
  */
 import { findCause } from "../errors.js";
 import { KubeApiError, KubeConnectionError } from "./errors.js";

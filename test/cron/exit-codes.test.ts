@@ -48,16 +48,15 @@ test("an API server that could not answer (unreachable; 429, 503 or 504 after th
   assert.equal(exitCodeFor({ error: Object.assign(new TimeoutError("f did not finish within 1000 ms"), { cause: new KubeConnectionError("slow") }) }).code, EXIT_CODES.timeout);
 });
 
-test("an eviction a PodDisruptionBudget refused (a 429 naming a DisruptionBudget cause) is the handler's failure (1) with the server's words, not an API server that could not answer", () => {
+test("an eviction a PodDisruptionBudget refused (a 429 naming a DisruptionBudget cause) exits 5 to be retried, saying so in the server's words, not that the API server could not answer", () => {
   const message = "Cannot evict pod as it would violate the pod's disruption budget.";
   const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "TooManyRequests", code: 429, details: { causes: [{ reason: "DisruptionBudget", message: "The disruption budget web needs 1 healthy pods and has 1 currently" }] } };
   const refused = new KubeTooManyRequestsError(status, 429, { method: "POST", path: "/api/v1/namespaces/ns/pods/web-0/eviction" });
   for (const error of [refused, new Error("drain failed", { cause: refused })]) {
     const decision = exitCodeFor({ error });
-    assert.equal(decision.code, EXIT_CODES.handlerFailed, String(error));
-    assert.match(decision.message, /^the handler failed: /);
+    assert.equal(decision.code, EXIT_CODES.kubeUnavailable, String(error));
+    assert.match(decision.message, /^an eviction was refused for now, a PodDisruptionBudget allowing no disruption \(retry later\): .*would violate the pod's disruption budget/);
   }
-  assert.match(exitCodeFor({ error: refused }).message, /would violate the pod's disruption budget/);
 });
 
 test("a Kubernetes error other than 403 is the handler's failure (1)", () => {
