@@ -182,11 +182,12 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
           requeue.forget(key);
         }
         const sameGeneration = generations !== undefined && sameGenerationAsBefore(generations, type, key, object);
-        const unchanged = previous !== undefined && unchangedAsFiltered(run, previous, type, key, object);
+        const before = previous !== undefined ? swapPrevious(previous, type, key, object) : undefined;
         if (type !== "DELETED" && known && run.own.consume(key, object)) continue;
         // A MODIFIED of the generation last seen (`generationChanges`), or one `changed` says does
-        // not matter, calls nothing; a finalizer's step still runs.
-        const step = stepFor(watch, type as WatchEventName, object, wanted.has(type) && !sameGeneration && !unchanged);
+        // not matter (asked only of a change that would call), calls nothing; a finalizer's step still runs.
+        const calls = wanted.has(type) && !sameGeneration && !(type === "MODIFIED" && before !== undefined && filteredOut(run, before, key, object));
+        const step = stepFor(watch, type as WatchEventName, object, calls);
         if (step === undefined) continue;
         await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known));
       }
@@ -263,19 +264,19 @@ function sameGenerationAsBefore(generations: Map<string, number | undefined>, ty
   return type === "MODIFIED" && generation !== undefined && before === generation;
 }
 
-/**
- * Whether `watch.changed` says a `MODIFIED` of `object` does not matter, against the object at
- * its last event (remembering this event's). Nothing to compare (the first event of an object
- * this watch had not seen) or a filter that throws (logged at warn) calls: no change is lost.
- */
-function unchangedAsFiltered(run: WatchRun, previous: Map<string, KubeObject>, type: string, key: string, object: KubeObject): boolean {
-  if (type === "DELETED") {
-    previous.delete(key);
-    return false;
-  }
+/** The object at `key`'s last event (none for its first, or after a deletion), remembering this event's. */
+function swapPrevious(previous: Map<string, KubeObject>, type: string, key: string, object: KubeObject): KubeObject | undefined {
   const before = previous.get(key);
-  previous.set(key, object);
-  if (type !== "MODIFIED" || before === undefined) return false;
+  if (type === "DELETED") previous.delete(key);
+  else previous.set(key, object);
+  return before;
+}
+
+/**
+ * Whether `watch.changed` says the change of `before` into `object` does not matter. A filter
+ * that throws (logged at warn) calls: no change is lost to it.
+ */
+function filteredOut(run: WatchRun, before: KubeObject, key: string, object: KubeObject): boolean {
   try {
     return run.watch.changed!(object, before) === false;
   } catch (error) {
