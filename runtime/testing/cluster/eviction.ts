@@ -83,20 +83,17 @@ function evicted(call: Call, pod: Obj, eviction: Obj): Reply {
 /** eviction.go's `MaxDisruptedPodSize`: evictions the disruption controller has not confirmed yet, at most. */
 const MAX_DISRUPTED_PODS = 2000;
 
+/** eviction.go's `errors.NewForbidden(policy.Resource("poddisruptionbudget"), name, reason)`. */
+function budgetForbidden(pdb: Obj, reason: string): ApiError {
+  return new ApiError(failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: ${reason}`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }));
+}
+
 /** `checkAndDecrement`: refuses when the budget allows no disruption, else records one. */
 function takeDisruption(call: Call, pdb: Obj, podName: string): void {
   const status: Obj = pdb.status ?? {};
   const allowed: number = status.disruptionsAllowed ?? 0;
-  if (allowed < 0) {
-    throw new ApiError(
-      failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: pdb disruptions allowed is negative`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }),
-    );
-  }
-  if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) {
-    throw new ApiError(
-      failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: DisruptedPods map too big - too many evictions not confirmed by PDB controller`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }),
-    );
-  }
+  if (allowed < 0) throw budgetForbidden(pdb, "pdb disruptions allowed is negative");
+  if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) throw budgetForbidden(pdb, "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
   if (allowed === 0) {
     throw new ApiError(
       failure(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", {
