@@ -23,9 +23,10 @@ describe("eviction", () => {
     assert.equal((await t.send("POST", `${NS}/pods`, { body: pod(name, labels) })).status, 201);
     if (status) assert.equal((await t.send("PATCH", `${NS}/pods/${name}/status`, { body: { status }, contentType: "application/merge-patch+json" })).status, 200);
   }
+  /** A budget and the status its controller would write (having seen its first spec). */
   async function budget(name: string, selector: unknown, status: Record<string, unknown> = {}): Promise<void> {
     assert.equal((await t.send("POST", PDBS, { body: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name }, spec: { minAvailable: 1, ...(selector === undefined ? {} : { selector }) } } })).status, 201);
-    await t.send("PATCH", `${PDBS}/${name}/status`, { body: { status }, contentType: "application/merge-patch+json" });
+    await t.send("PATCH", `${PDBS}/${name}/status`, { body: { status: { observedGeneration: 1, ...status } }, contentType: "application/merge-patch+json" });
   }
   const evict = (name: string) => t.send("POST", `${NS}/pods/${name}/eviction`, { body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name } } });
   const gone = async (name: string) => (await t.send("GET", `${NS}/pods/${name}`)).status === 404;
@@ -96,7 +97,7 @@ describe("eviction", () => {
     await podIn("ready", { app: "always" }, { phase: "Running", conditions: [{ type: "Ready", status: "True" }] });
     const spec = { minAvailable: 1, selector: { matchLabels: { app: "always" } }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
     assert.equal((await t.send("POST", PDBS, { body: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "always" }, spec } })).status, 201);
-    await t.send("PATCH", `${PDBS}/always/status`, { body: { status: { disruptionsAllowed: 0, desiredHealthy: 2, currentHealthy: 1 } }, contentType: "application/merge-patch+json" });
+    await t.send("PATCH", `${PDBS}/always/status`, { body: { status: { observedGeneration: 1, disruptionsAllowed: 0, desiredHealthy: 2, currentHealthy: 1 } }, contentType: "application/merge-patch+json" });
     assert.equal((await evict("unready")).status, 201);
     assert.equal(await gone("unready"), true);
     assert.equal((await t.send("GET", `${PDBS}/always`)).body.status.disruptedPods, undefined, "the budget is not touched");

@@ -33,7 +33,7 @@ test("an eviction a PodDisruptionBudget refuses is answered 429 kube_too_many_re
   // Ready: an unready pod may go whatever the budget says while the budget is healthy enough.
   await fn.admin.pods.patchStatus("web-0", { status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } }, { type: "merge" });
   await fn.admin.podDisruptionBudgets.create({ metadata: { name: "web" }, spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } } });
-  await fn.admin.podDisruptionBudgets.patchStatus("web", { status: { disruptionsAllowed: 0, desiredHealthy: 1, currentHealthy: 1, expectedPods: 1 } }, { type: "merge" });
+  await fn.admin.podDisruptionBudgets.patchStatus("web", { status: { observedGeneration: 1, disruptionsAllowed: 0, desiredHealthy: 1, currentHealthy: 1, expectedPods: 1 } }, { type: "merge" });
 
   const res = await fn.fetch("/drain-pod", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pod: "web-0" }) });
   assert.equal(res.status, 429);

@@ -59,6 +59,17 @@ function crdPreconditionError(def: Call["def"], obj: Obj, pre: DeleteOptions["pr
   return undefined;
 }
 
+/** rest.BeforeDelete's check of a delete's preconditions: the Conflict names the Kind (`ConfigMap`, `Deployment.apps`), not the resource. */
+export function checkPreconditions(def: Call["def"], obj: Obj, pre: DeleteOptions["preconditions"]): void {
+  const kind = { group: storedAs(def).group, resource: def.kind };
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw conflict(kind, obj.metadata.name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(kind, obj.metadata.name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
+  }
+}
+
 /** Deletes one stored object under the call's options. */
 function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: boolean, collection = false): { entry: Entry; gone: boolean } {
   const { def, registry } = call;
@@ -80,14 +91,7 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
     if (error) throw error;
     return dryRun ? preview(call, obj, options.propagationPolicy) : registry.deleteObject(def, obj, options.propagationPolicy, 0);
   }
-  // rest.BeforeDelete: the Conflict names the Kind (`ConfigMap`, `Deployment.apps`), not the resource.
-  const kind = { group: storedAs(def).group, resource: def.kind };
-  if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw conflict(kind, obj.metadata.name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
-  }
-  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(kind, obj.metadata.name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
-  }
+  checkPreconditions(def, obj, pre);
   // No policy: the object's own `orphan`/`foregroundDeletion` finalizer, else the type's default (store.go).
   const policy = options.propagationPolicy;
   if (dryRun) return preview(call, obj, policy, collection);
