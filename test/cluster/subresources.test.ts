@@ -115,6 +115,20 @@ describe("subresources", () => {
     assert.equal(short.body.details.causes[0].field, "spec.expirationSeconds");
   });
 
+  test("TokenRequest: a body naming another ServiceAccount is 422 as TokenREST words it; one of another namespace is the create handler's 400; its own name and namespace are fine", async () => {
+    await t.send("POST", "/api/v1/namespaces/golden/serviceaccounts", { body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "named" } } });
+    const path = "/api/v1/namespaces/golden/serviceaccounts/named/token";
+    const request = (metadata: Record<string, string>) => ({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", metadata, spec: {} });
+    const renamed = await t.send("POST", path, { body: request({ name: "default" }) });
+    assert.equal(renamed.status, 422);
+    assert.equal(renamed.body.message, 'TokenRequest.authentication.k8s.io "named" is invalid: metadata.name: Invalid value: "default": must match the service account name if specified');
+    assert.deepEqual(renamed.body.details, { name: "named", group: "authentication.k8s.io", kind: "TokenRequest", causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: "default": must match the service account name if specified', field: "metadata.name" }] });
+    const elsewhere = await t.send("POST", path, { body: request({ name: "named", namespace: "default" }) });
+    assert.equal(elsewhere.status, 400);
+    assert.equal(elsewhere.body.message, "the namespace of the provided object does not match the namespace sent on the request");
+    assert.equal((await t.send("POST", path, { body: request({ name: "named", namespace: "golden" }) })).status, 201);
+  });
+
   test("a token bound to a pod: only the pod's own ServiceAccount's, and it stops working when the pod is gone", async () => {
     const pod = (name: string, serviceAccountName?: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { ...(serviceAccountName ? { serviceAccountName } : {}), containers: [{ name: "main", image: "busybox" }] } });
     await t.send("POST", "/api/v1/namespaces/golden/pods", { body: pod("robot-pod", "robot") });

@@ -131,7 +131,14 @@ export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> 
   const { info, registry } = call;
   const tokenDef = { ...call.def, ...TOKEN_KIND };
   let request = defaultedTokenRequest(decodeObject({ ...call, def: tokenDef }, tokenDef));
+  // The create handler's rest.EnsureObjectNamespaceMatchesRequestNamespace, before any webhook.
+  if (request.metadata?.namespace && request.metadata.namespace !== info.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
   if (reviewed) request = await mutatedSubresource(call, TOKEN_KIND, "CREATE", request);
+  // TokenREST.Create: a name (or namespace) in the body must be the URL's.
+  for (const [field, expected, what] of [["name", info.name, "name"], ["namespace", info.namespace, "namespace"]] as const) {
+    const given = request.metadata?.[field];
+    if (given && given !== expected) throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: `metadata.${field}`, value: given, detail: `must match the service account ${what} if specified` }]);
+  }
   const sa = registry.store.get(call.def, info.namespace, info.name);
   if (!sa) throw notFound(call.def, info.name);
   const spec: Obj = request.spec ?? {};
