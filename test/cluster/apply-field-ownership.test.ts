@@ -93,7 +93,18 @@ describe("server-side apply's field ownership", () => {
     const res = await apply("pruned", "one", cm("pruned", { c: "3" }));
     assert.deepEqual(res.body.data, { b: "2", c: "3" });
     assert.equal(res.body.metadata.labels, undefined);
-    assert.deepEqual(owners(res.body), [["one", "Apply", { "f:data": { "f:c": {} } }], ["two", "Apply", { "f:data": { "f:b": {} } }]]);
+    // Entries of one operation are sorted by their time (in seconds), then manager: "one" re-applied
+    // a second after "two" comes after it, so the entries are compared by manager.
+    const byManager = owners(res.body).sort((a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : 1));
+    assert.deepEqual(byManager, [["one", "Apply", { "f:data": { "f:c": {} } }], ["two", "Apply", { "f:data": { "f:b": {} } }]]);
+  });
+
+  test("entries of one operation come sorted by their time's second, then manager (sortEncodedManagedFields)", async () => {
+    const entries = (await apply("pruned", "zeta", cm("pruned", { z: "26" }))).body.metadata.managedFields as Array<{ manager: string; time: string }>;
+    const key = (e: { manager: string; time: string }) => [Math.floor(Date.parse(e.time) / 1000), e.manager] as const;
+    const sorted = [...entries].sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : key(a)[1] > key(b)[1] ? 1 : 0));
+    assert.deepEqual(entries.map((e) => e.manager), sorted.map((e) => e.manager));
+    assert.equal(entries.at(-1)!.manager, "zeta", "the newest apply, in the latest second, comes last");
   });
 
   test("force on a patch that is no apply is refused", async () => {
