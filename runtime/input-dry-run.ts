@@ -6,8 +6,10 @@
  * (`z.looseObject`, a catchall) the call would run for real, the handler never reading it; it
  * is refused instead (an `InputError` naming the key), saying where the switch is —
  * `z.strictObject` too, which would refuse it without saying so. The schema is looked at
- * through `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input; one that
- * declares the key, or is not an object schema (`z.any()`, a record), takes it as any other field.
+ * through `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input, and a union
+ * or intersection of object schemas (`z.discriminatedUnion`, `a.and(b)`) as declaring what any
+ * of its members does; one that declares the key, or is not an object schema (`z.any()`, a
+ * record, a union with such a member), takes it as any other field.
  */
 import { InputError } from "./errors.js";
 
@@ -30,33 +32,56 @@ export function isDryRunKey(key: string): boolean {
   return words.some((w, i) => w === "dryrun" || (w === "dry" && words[i + 1] === "run"));
 }
 
-type Def = { type?: string; shape?: Record<string, unknown>; catchall?: unknown; innerType?: unknown; in?: unknown };
+type Def = { type?: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown; options?: unknown[]; left?: unknown; right?: unknown };
 const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
 
-/** An object schema's declared shape (whatever it does with other keys), or undefined for any other schema. */
-const objectShapes = new WeakMap<object, Record<string, unknown> | null>();
+/** Wrappers that hand an object on as it is checked. */
+const WRAPPERS = new Set(["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"]);
 
-function objectShape(schema: object): Record<string, unknown> | undefined {
-  let shape = objectShapes.get(schema);
-  if (shape === undefined) {
-    let def = defOf(schema);
-    // Through the wrappers that hand an object on as it is checked.
-    for (let depth = 0; def && depth < 16; depth++) {
-      const inner = def.type === "pipe" ? def.in : ["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"].includes(def.type ?? "") ? def.innerType : undefined;
-      if (inner === undefined) break;
-      def = defOf(inner);
-    }
-    shape = def?.type === "object" && def.shape !== undefined ? def.shape : null;
-    objectShapes.set(schema, shape);
+/** How deep unions and intersections are followed (deeper: taken as taking anything). */
+const MAX_DEPTH = 16;
+
+/**
+ * The keys an input schema declares, or null when it takes any key: not an object schema
+ * (`z.any()`, a record) or a union or intersection with such a member. A union or intersection
+ * of object schemas (`z.discriminatedUnion`, `a.and(b)`) declares what any of its members does.
+ */
+const declaredKeysCache = new WeakMap<object, ReadonlySet<string> | null>();
+
+function declaredKeys(schema: unknown, depth = 0): ReadonlySet<string> | null {
+  if (typeof schema !== "object" || schema === null || depth > MAX_DEPTH) return null;
+  const cached = declaredKeysCache.get(schema);
+  if (cached !== undefined) return cached;
+  let def = defOf(schema);
+  for (let hops = 0; def && hops < MAX_DEPTH; hops++) {
+    const inner = def.type === "pipe" ? def.in : WRAPPERS.has(def.type ?? "") ? def.innerType : undefined;
+    if (inner === undefined) break;
+    def = defOf(inner);
   }
-  return shape ?? undefined;
+  let keys: ReadonlySet<string> | null = null;
+  if (def?.type === "object" && def.shape !== undefined) keys = new Set(Object.keys(def.shape));
+  else if (def?.type === "union" || def?.type === "intersection") {
+    const members = def.type === "union" ? (def.options ?? []) : [def.left, def.right];
+    const all = new Set<string>();
+    keys = all;
+    for (const member of members) {
+      const memberKeys = declaredKeys(member, depth + 1);
+      if (memberKeys === null) {
+        keys = null;
+        break;
+      }
+      for (const key of memberKeys) all.add(key);
+    }
+  }
+  declaredKeysCache.set(schema, keys);
+  return keys;
 }
 
 /** The first key of `value` that says `dryRun` and that `schema` (none: `undefined`) does not declare. */
 export function undeclaredDryRunKey(schema: object | undefined, value: Record<string, unknown>): string | undefined {
-  const shape = schema === undefined ? {} : objectShape(schema);
-  if (shape === undefined) return undefined;
-  for (const key in value) if (isDryRunKey(key) && Object.hasOwn(value, key) && !Object.hasOwn(shape, key)) return key;
+  const declared = schema === undefined ? new Set<string>() : declaredKeys(schema);
+  if (declared === null) return undefined;
+  for (const key in value) if (isDryRunKey(key) && Object.hasOwn(value, key) && !declared.has(key)) return key;
   return undefined;
 }
 

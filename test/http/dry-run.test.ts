@@ -217,4 +217,33 @@ describe("dry run over HTTP", () => {
     assert.deepEqual((await viaFetch(app, postJson("/anything", { dryRun: true }))).body, { dryRun: true } as never);
     assert.equal((await viaFetch(app, postJson("/loose", { action: "scale", note: "x", laundryRun: 1, dryRunner: 2 }))).status, 200, "fields that only hold the letters are fields");
   });
+
+  test("a union or intersection of object schemas refuses a dryRun none of its members declares (body or a GET's query); one declaring it, or with a member taking anything, takes it", async () => {
+    let runs = 0;
+    const remove = z.object({ action: z.literal("delete"), name: z.string() });
+    const scale = z.object({ action: z.literal("scale"), replicas: z.number() });
+    const app = testApp([
+      loaded({ name: "discriminated", input: z.discriminatedUnion("action", [remove, scale]), handler: () => ++runs }),
+      loaded({ name: "union", method: "GET", input: z.union([z.object({ ns: z.string() }), z.object({ all: z.string() })]), handler: () => ++runs }),
+      loaded({ name: "intersection", input: z.intersection(z.object({ name: z.string() }), z.looseObject({ tag: z.string().optional() })), handler: () => ++runs }),
+      loaded({ name: "nested", input: z.union([remove, z.intersection(scale, z.object({ note: z.string().optional() }))]).optional(), handler: () => ++runs }),
+      loaded({ name: "declared", input: z.union([remove, scale.extend({ dryRun: z.boolean() })]), handler: ({ input }) => input }),
+      loaded({ name: "open", input: z.union([remove, z.record(z.string(), z.unknown())]), handler: ({ input }) => input }),
+    ]);
+    const refusals: Array<[Request, string]> = [
+      [postJson("/discriminated", { action: "delete", name: "prod-db", dryRun: true }), "dryRun"],
+      [req("/union?ns=prod&dry_run=true"), "dry_run"],
+      [postJson("/intersection", { name: "x", DryRun: true }), "DryRun"],
+      [postJson("/nested", { action: "scale", replicas: 0, "dry-run": true }), "dry-run"],
+    ];
+    for (const [request, key] of refusals) {
+      const answer = await viaFetch(app, request);
+      assert.equal(answer.status, 400, request.url);
+      assert.equal(answer.body.error!.issues[0]!.path, key, request.url);
+    }
+    assert.equal(runs, 0, "nothing ran for real");
+    assert.deepEqual((await viaFetch(app, postJson("/declared", { action: "scale", replicas: 1, dryRun: true }))).body, { action: "scale", replicas: 1, dryRun: true } as never);
+    assert.equal((await viaFetch(app, postJson("/open", { dryRun: true }))).status, 200, "a record member takes any key");
+    assert.equal((await viaFetch(app, postJson("/discriminated", { action: "delete", name: "x" }))).status, 200);
+  });
 });
