@@ -91,6 +91,15 @@ describe("a shared token in a header of the function's choosing (GitLab's X-Gitl
     }
   });
 
+  test("a non-ASCII token sent in UTF-8 matches in the header as in Authorization, even when its last byte is 0xA0 (the à of voilà), which String.trim would drop", async () => {
+    const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "utf8-token", env: "UTF8_TOKEN", header: "x-token" }, handler: () => "ran" })], { env: { UTF8_TOKEN: "jeton-secret-voilà" } });
+    const bytes = (text: string) => Buffer.from(text).toString("latin1");
+    assert.equal(bytes("à").charCodeAt(1), 0xa0);
+    assert.equal((await a.fetch(postJson("/f", {}, { "x-token": bytes("jeton-secret-voilà") }))).status, 200);
+    assert.equal((await a.fetch(postJson("/f", {}, { "x-token": `\t${bytes("jeton-secret-voilà")} ` }))).status, 200, "spaces and tabs around it are trimmed");
+    assert.equal((await a.fetch(postJson("/f", {}, { "x-token": bytes("jeton-secret-voil") }))).status, 403);
+  });
+
   test("a header name that is not one is refused as the function loads", async () => {
     const { resolveDefinition } = await import("../../runtime/definition-schema.js");
     const { defineFunction } = await import("../../runtime/function.js");

@@ -20,7 +20,7 @@ import * as crypto from "node:crypto";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Secret } from "../../secrets.js";
 import { Refusal } from "../respond.js";
-import { bearerToken, forbidden, type AuthChecker } from "./types.js";
+import { bearerToken, forbidden, trimOws, type AuthChecker } from "./types.js";
 import type { CallRequest } from "../exchange.js";
 
 const WRONG_TOKEN = forbidden("the bearer token is not valid for this function");
@@ -75,7 +75,7 @@ export function tokenComparer(secret: string): (token: string) => boolean {
 
 /**
  * The checker of a shared token: `Authorization: Bearer <token>`, or the whole value of
- * `header` when given (GitLab's `X-Gitlab-Token`), its surrounding whitespace trimmed.
+ * `header` when given (GitLab's `X-Gitlab-Token`), the spaces and tabs around it trimmed.
  *
  * @example
  * const checker = bearerAuth(secrets.secret("deploy-token"));
@@ -87,7 +87,7 @@ export function bearerAuth(secret: Secret, header?: string): AuthChecker {
   const name = header?.toLowerCase();
   const missing = new Refusal(401, "unauthenticated", `send the ${name} header: the shared token`);
   const wrong = name === undefined ? WRONG_TOKEN : forbidden(`the ${name} token is not valid for this function`);
-  const read = name === undefined ? (request: CallRequest) => bearerToken(request.header("authorization")) : (request: CallRequest) => request.header(name)?.trim() || missing;
+  const read = name === undefined ? (request: CallRequest) => bearerToken(request.header("authorization")) : (request: CallRequest) => trimOws(request.header(name) ?? "") || missing;
   return {
     phase: "headers",
     check: function checkBearer(request) {

@@ -41,11 +41,21 @@ function isOws(code: number): boolean {
  */
 export function bearerToken(header: string | null): string | Refusal {
   if (header === null || header.length <= 7 || (!header.startsWith("Bearer ") && header.slice(0, 7).toLowerCase() !== "bearer ")) return MISSING_BEARER;
-  let start = 7;
-  let end = header.length;
-  while (start < end && isOws(header.charCodeAt(start))) start++;
-  while (end > start && isOws(header.charCodeAt(end - 1))) end--;
-  return start === end ? MISSING_BEARER : header.slice(start, end);
+  const token = trimOws(header, 7);
+  return token === "" ? MISSING_BEARER : token;
+}
+
+/**
+ * `value` from `from` on without the spaces and tabs around it (never U+00A0 or other Unicode
+ * spaces, as `String.prototype.trim` drops: a header value holds one character per byte, and
+ * 0xA0 ends the UTF-8 of `à`, `Р` or `נ`).
+ */
+export function trimOws(value: string, from = 0): string {
+  let start = from;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
 }
 
 /** 403 with a message for the caller. */
