@@ -153,7 +153,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           if (!outgoing.headersSent) outgoing.writeHead(500).end();
         },
       );
-    }, endpointFault),
+    }, endpointFault, accessLog),
     ...(options.operationsApart ? { operations: operationsListener(operationPaths, endpointFault) } : {}),
     failReadiness: function failReadiness() {
       readiness.ready = false;

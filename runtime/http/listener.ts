@@ -11,6 +11,7 @@
  * path serves; `*` with another method is a 400 (hono can make no URL of it either way).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AccessLog } from "./access-log.js";
 import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
 import { freshRequestId } from "./request-id.js";
 import { jsonAnswer } from "./respond.js";
@@ -40,14 +41,14 @@ export type FaultHandler = (error: unknown, incoming: IncomingMessage, outgoing:
  * @example
  * const server = createServer(requestListener(routes, getRequestListener(app.fetch)));
  */
-export function requestListener(routes: Routes, fallback: RequestListener, onFault: FaultHandler = fail): RequestListener {
+export function requestListener(routes: Routes, fallback: RequestListener, onFault: FaultHandler = fail, accessLog?: AccessLog): RequestListener {
   // The last host and target found verbatim: a server's requests repeat them (one Host, a few
   // paths). None at first: an empty Host must still be checked (and refused).
   let verbatimHost: string | undefined;
   let verbatimTarget: string | undefined;
   return function listener(incoming, outgoing) {
     if (repeatsHost(incoming.rawHeaders)) {
-      refuseRepeatedHost(outgoing);
+      refuseRepeatedHost(incoming, outgoing, accessLog);
       return;
     }
     const target = incoming.url ?? "";
@@ -56,7 +57,7 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
     const endpoint = routes.get(path)?.get(incoming.method ?? "");
     const host = incoming.headers.host;
     if (!endpoint || host === undefined || (host !== verbatimHost && !isVerbatimHost(host)) || (target !== verbatimTarget && !isVerbatimTarget(target))) {
-      if (target === "*" && host !== undefined) answerAsterisk(incoming, outgoing, routes);
+      if (target === "*" && host !== undefined) answerAsterisk(incoming, outgoing, routes, accessLog);
       else fallback(incoming, outgoing);
       return;
     }
@@ -121,22 +122,30 @@ function repeatsHost(raw: readonly string[]): boolean {
   return false;
 }
 
+/** The access line of a request answered here, not by an endpoint (no function). */
+function logAnswered(accessLog: AccessLog | undefined, incoming: IncomingMessage, path: string, status: number, requestId: string, code?: string): void {
+  const userAgent = incoming.headers["user-agent"];
+  accessLog?.(incoming.method ?? "", path, status, requestId, undefined, undefined, code, incoming.socket?.remoteAddress, typeof userAgent === "string" ? userAgent : undefined);
+}
+
 /** RFC 9112 §3.2: a request with more than one `Host` is a 400 (which host it meant cannot be known). */
-function refuseRepeatedHost(outgoing: ServerResponse): void {
+function refuseRepeatedHost(incoming: IncomingMessage, outgoing: ServerResponse, accessLog: AccessLog | undefined): void {
   const requestId = freshRequestId();
   const answer = jsonAnswer(400, { error: { code: "bad_request", message: "the request cannot be read: it has more than one Host header", requestId } }, requestId, { connection: "close" });
   writeAnswer(outgoing, answer);
+  logAnswered(accessLog, incoming, (incoming.url ?? "").split("?")[0]!, 400, requestId, "bad_request");
 }
 
 /**
  * The asterisk target: `OPTIONS *` is a 204 whose `Allow` lists the methods some path serves
  * (HEAD with GET); any other method with it, a 400 saying the target is OPTIONS's alone.
  */
-function answerAsterisk(incoming: IncomingMessage, outgoing: ServerResponse, routes: Routes): void {
+function answerAsterisk(incoming: IncomingMessage, outgoing: ServerResponse, routes: Routes, accessLog: AccessLog | undefined): void {
   const requestId = freshRequestId();
   if (incoming.method !== "OPTIONS") {
     const message = `the request cannot be read: the target * is for OPTIONS only, not ${incoming.method}`;
     send(incoming, outgoing, jsonAnswer(400, { error: { code: "bad_request", message, requestId } }, requestId, { connection: "close" }));
+    logAnswered(accessLog, incoming, "*", 400, requestId, "bad_request");
     return;
   }
   const methods = new Set<string>();
@@ -144,6 +153,7 @@ function answerAsterisk(incoming: IncomingMessage, outgoing: ServerResponse, rou
   if (methods.has("GET")) methods.add("HEAD");
   outgoing.writeHead(204, { allow: [...methods].join(", "), "x-request-id": requestId });
   outgoing.end();
+  logAnswered(accessLog, incoming, "*", 204, requestId);
 }
 
 function isVerbatimHost(host: string): boolean {

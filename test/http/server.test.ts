@@ -348,6 +348,12 @@ test("a request with two Host lines is a 400 naming it, its connection closed; o
       assert.match(twice, /^HTTP\/1\.1 400 /, target);
       assert.match(twice, /\r\nconnection: close\r\n/i);
       assert.match(twice, /"code":"bad_request","message":"the request cannot be read: it has more than one Host header"/);
+      // Its access line, as any refusal's, under the id it was answered with.
+      const requestId = /\r\nx-request-id: ([0-9a-f-]{36})\r\n/i.exec(twice)![1];
+      const lineOf = () => server.log.records().find((r) => r.msg === "request" && r.requestId === requestId);
+      await until(() => lineOf() !== undefined);
+      const line = lineOf()!;
+      assert.deepEqual([line.method, line.path, line.status, line.code], ["GET", target, 400, "bad_request"], target);
     }
     assert.match(await raw("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), /^HTTP\/1\.1 200 [\s\S]*"hi"$/);
   } finally {
@@ -370,6 +376,14 @@ test("OPTIONS * is a 204 whose Allow lists the methods the server's paths take; 
     assert.match(get, /^HTTP\/1\.1 400 /);
     assert.match(get, /\r\nconnection: close\r\n/i);
     assert.match(get, /"code":"bad_request","message":"the request cannot be read: the target \* is for OPTIONS only, not GET"/);
+    // Each has its access line.
+    for (const [answer, method, status] of [[options, "OPTIONS", 204], [get, "GET", 400]] as const) {
+      const requestId = /\r\nx-request-id: ([0-9a-f-]{36})\r\n/i.exec(answer)![1];
+      const lineOf = () => server.log.records().find((r) => r.msg === "request" && r.requestId === requestId);
+      await until(() => lineOf() !== undefined);
+      const line = lineOf()!;
+      assert.deepEqual([line.method, line.path, line.status], [method, "*", status]);
+    }
   } finally {
     server.stop();
     await server.done;
