@@ -194,8 +194,33 @@ function parseInputNow(fn: LoadedFunction, raw: unknown, trigger?: Trigger): unk
  * with InputError naming each field. Resolves to the schema's output, which `invoke` takes as is
  * with `inputParsed` (transforms and refinements run once).
  */
-export async function parseInput(fn: LoadedFunction, raw: unknown, trigger?: Trigger): Promise<unknown> {
-  return parseInputNow(fn, raw, trigger);
+export async function parseInput(fn: LoadedFunction, raw: unknown, trigger?: Trigger, abandon?: InvokeOptions["abandon"]): Promise<unknown> {
+  const started = Date.now();
+  const input = parseInputNow(fn, raw, trigger);
+  return input instanceof Promise ? withinTimeout(fn, input, started, abandon) : input;
+}
+
+/**
+ * Asynchronous schema work (an async `refine` or `transform` of the input or output) bounded as
+ * the handler is: `TimeoutError` once `timeoutMs` from `started` has passed, the drain's
+ * abandonment at its deadline; a check that never settles cannot hold the call's slots.
+ */
+function withinTimeout<T>(fn: LoadedFunction, work: Promise<T>, started: number, abandon: InvokeOptions["abandon"]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let unabandon: (() => void) | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    unabandon = abandon?.whenAbandoned(reject);
+    timer = setTimeout(
+      function timeout() {
+        reject(new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`));
+      },
+      Math.max(0, fn.timeoutMs - (Date.now() - started)),
+    );
+  });
+  return Promise.race([work, timedOut]).finally(function settled() {
+    clearTimeout(timer);
+    unabandon?.();
+  });
 }
 
 /** The result checked against the `output` schema, when there is one (not a `reply()` nor a `condition()`). */
@@ -230,11 +255,17 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
  */
 export function invokeNow(options: InvokeOptions): unknown {
   const input = options.inputParsed ? options.input : parseInputNow(options.fn, options.input, options.trigger);
-  return input instanceof Promise ? input.then((value) => run(options, value)) : run(options, input);
+  if (!(input instanceof Promise)) return run(options, input);
+  // `timeoutMs` bounds the whole call: an asynchronous input check, then what is left of it.
+  const started = Date.now();
+  return withinTimeout(options.fn, input, started, options.abandon).then((value) => run(options, value, started));
 }
 
-/** Build the context, call the handler (racing `timeoutMs` if it returns a promise), check the output. */
-function run(options: InvokeOptions, input: unknown): unknown {
+/**
+ * Build the context, call the handler (racing what is left of `timeoutMs` from `started` if it
+ * returns a promise, its output check included), check the output.
+ */
+function run(options: InvokeOptions, input: unknown, started = Date.now()): unknown {
   const { fn } = options;
   const outer = options.signal;
   if (outer?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(outer.reason ?? "aborted")}`);
@@ -248,9 +279,6 @@ function run(options: InvokeOptions, input: unknown): unknown {
     }
     return controller.signal;
   };
-  // Wall-clock milliseconds: only a promise's timer uses it (for what the synchronous part took),
-  // and a call of it costs no allocation on the path every request takes.
-  const started = Date.now();
   let result: unknown;
   try {
     result = fn.definition.handler(new CallContext(options, input, signal) as never);
@@ -258,7 +286,10 @@ function run(options: InvokeOptions, input: unknown): unknown {
     // A synchronous result or throw: nothing can use the signal any more.
     if (!isThenable(result)) unlink?.();
   }
-  if (!isThenable(result)) return checkOutput(fn, result);
+  if (!isThenable(result)) {
+    const checked = checkOutput(fn, result);
+    return checked instanceof Promise ? withinTimeout(fn, checked, started, options.abandon) : checked;
+  }
   // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
   // promise races it, over what is left of `timeoutMs`.
   let timer: NodeJS.Timeout | undefined;
@@ -276,8 +307,8 @@ function run(options: InvokeOptions, input: unknown): unknown {
       Math.max(0, fn.timeoutMs - (Date.now() - started)),
     );
   });
-  return Promise.race([result, timedOut])
-    .then((value) => checkOutput(fn, value))
+  const checked = Promise.resolve(result).then((value) => checkOutput(fn, value));
+  return Promise.race([checked, timedOut])
     .finally(function settled() {
       clearTimeout(timer);
       unlink?.();

@@ -1,7 +1,7 @@
 /**
  * @module http/background
  * The calls of an `http.async` function: the input is validated first (bad input is the
- * caller's 400, as on any route), then the call is started and the caller answered
+ * caller's 400, as on any route; an asynchronous check past `timeoutMs` its 504), then the call is started and the caller answered
  * `202 Accepted` with its request id. The call runs as a synchronous one would (its timeout,
  * the drain's signal, dry-run mode) and is counted in the drain until it ends, so it holds a
  * `maxInflight` slot and shutdown waits for it. When it ends, its outcome — what its answer
@@ -101,7 +101,7 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
   }
 
   return function accept(call: BackgroundCall): Promise<Answer> {
-    return parseInput(fn, call.input, call.trigger).then(
+    return parseInput(fn, call.input, call.trigger, drain).then(
       function valid(input) {
         // Shutdown began while the input was parsed: nothing started, the caller may retry.
         if (!slots.enter()) return { ...refusalAnswer(shuttingDown, call.requestId), failed: "rejected" };
