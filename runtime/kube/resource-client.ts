@@ -26,7 +26,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from "./api.js";
-import { KubeArgumentError, KubeGoneError } from "./errors.js";
+import { KubeArgumentError, KubeGoneError, isFailureStatus } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { apiVersionOf, callSignal, resourcePath, writeQuery } from "./context.js";
 import { parseListBody, type ListBody } from "./list-body.js";
@@ -146,6 +146,9 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
       let page: ListBody;
       try {
         page = parseListBody(await transport.requestBytes(request, scratch));
+        // A 2xx Failure Status is an error, as `request()` has it: never an empty list.
+        const head: unknown = page.head;
+        if (isFailureStatus(head)) throw transport.failureStatus(request, head, 200);
       } catch (error) {
         const next = cont === undefined || options.consistent ? undefined : expiredContinue(error);
         if (next !== undefined) {

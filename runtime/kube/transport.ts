@@ -20,6 +20,7 @@
  * Errors: non-2xx → `KubeApiError` subclasses, TLS failures → `KubeTlsError` (never retried),
  * other socket failures → `KubeConnectionError`. Nothing logged or thrown carries a token.
  */
+import type { Status } from "kubernetes-types/meta/v1.js";
 import type { ApiResponse, ApiResponseBody } from "./api-pool.js";
 import type { NodeHttpsTls } from "./node-https-pool.js";
 import { HTTP_CLIENT_CHOICES, type HttpClientChoice } from "./http-client-choice.js";
@@ -216,10 +217,18 @@ export class Transport {
     } catch (error) {
       throw this.invalidJson(request, error);
     }
-    // A Failure Status is an error whatever the HTTP status (an eviction two budgets cover is a
-    // 201 carrying a code-500 Failure). Stricter than client-go, where only `Into()` fails on it.
-    if (isFailureStatus(body)) throw kubeApiError(body.code || response.statusCode, body, { method: request.method, path: this.#basePath + request.path });
+    // A Failure Status is an error whatever the HTTP status.
+    if (isFailureStatus(body)) throw this.failureStatus(request, body, response.statusCode);
     return body as T;
+  }
+
+  /**
+   * The error of a 2xx answer of `request` whose body is a Failure Status (an eviction two
+   * budgets cover is a 201 carrying a code-500 Failure), for `requestBytes`' callers too.
+   * Stricter than client-go, where only `Into()` fails on it.
+   */
+  failureStatus(request: Pick<TransportRequest, "method" | "path">, body: Status, httpStatus: number): KubeApiError {
+    return kubeApiError(body.code || httpStatus, body, { method: request.method, path: this.#basePath + request.path });
   }
 
   /**

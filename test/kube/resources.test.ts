@@ -160,6 +160,18 @@ describe("resource clients", () => {
     handler = echo;
   });
 
+  test("a list whose page is a 2xx Failure Status throws it, never yields an empty list (a cleanup would see nothing there)", async () => {
+    const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcd is sad", reason: "InternalError", code: 500 };
+    handler = (_req, res) => sendJson(res, 200, status);
+    const read = async (items: AsyncIterable<unknown>) => {
+      for await (const _ of items) void _;
+    };
+    for (const [name, items] of [["list", () => kube.pods.list()], ["listMetadata", () => kube.pods.listMetadata()]] as const) {
+      await assert.rejects(read(items()), (e: any) => e.statusCode === 500 && e.code === "kube_internal_error" && e.message.includes("etcd is sad"), name);
+    }
+    handler = echo;
+  });
+
   test("a name or namespace that is not one path segment is refused before any request, as client-go refuses it", async () => {
     const before = server.requests.length;
     for (const [call, message] of [
