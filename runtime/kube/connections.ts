@@ -196,6 +196,15 @@ export class Connections {
     this.#poolIsNode = node;
   }
 
+  /**
+   * Whether a request sent now may wait for a connection: the open streams and the requests
+   * `awaiting` an answer take every connection the pool may open (each stream holds one for as
+   * long as it runs).
+   */
+  full(awaiting: number): boolean {
+    return this.#streams.size + awaiting >= this.#options.connections;
+  }
+
   /** Keeps a stream's body to end at `close()`; throws (ending it) when the client is closed already. */
   track(body: ApiResponseBody, released: () => void): void {
     if (this.#closed) {

@@ -165,6 +165,8 @@ export class Transport {
   readonly #metrics: KubeRequestMetrics | undefined;
   /** The server's `host:port`, the metrics' `host` label. */
   readonly #host: string;
+  /** Requests sent and not answered yet (their headers). */
+  #awaiting = 0;
 
   constructor(options: TransportOptions) {
     const { credentials } = options;
@@ -398,7 +400,12 @@ export class Transport {
       const connections = this.#connections;
       const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material));
       sentAt = performance.now();
-      const response = await pool.request({
+      // A request that may wait for a connection races its signal (see `waitOrAbort`).
+      const queued = signal !== undefined && connections.full(this.#awaiting);
+      this.#awaiting++;
+      let response: ApiResponse;
+      try {
+        const pending = pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
         origin: this.#origin,
         method: request.method,
@@ -408,7 +415,11 @@ export class Transport {
         signal,
         headersTimeout: this.#headersMs,
         bodyTimeout: streaming ? 0 : this.#bodyMs,
-      });
+        });
+        response = await (queued ? waitOrAbort(pending, signal) : pending);
+      } finally {
+        this.#awaiting--;
+      }
       this.#metrics?.sent(this.#host, request.method, response.statusCode, (performance.now() - sentAt) / 1000);
       sentAt = undefined;
       this.#warnings.report(response.headers.warning, summary);
@@ -440,4 +451,37 @@ export class Transport {
       return connectionFailure(error, where, this.#credentials.proxyUrl === undefined ? undefined : (this.#credentials.proxyFrom ?? "proxy-url"), idempotent);
     }
   }
+}
+
+function ignore(): void {}
+
+/**
+ * `pending`, or the signal's reason as soon as it aborts: neither undici's Pool nor Node's
+ * Agent settles a request waiting for a connection when its signal aborts (only once one
+ * frees: nodejs/undici#350), and streams may hold every connection for minutes. An answer that
+ * comes after the abort has its body destroyed, releasing its connection. Only for a request
+ * that may wait: an abort listener costs ~1.5 µs, too much for every request.
+ */
+function waitOrAbort(pending: Promise<ApiResponse>, signal: AbortSignal): Promise<ApiResponse> {
+  if (signal.aborted) {
+    pending.then((late) => late.body.destroy(), ignore);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<ApiResponse>((resolve, reject) => {
+    function aborted(): void {
+      reject(signal.reason);
+      pending.then((late) => late.body.destroy(), ignore);
+    }
+    signal.addEventListener("abort", aborted, { once: true });
+    pending.then(
+      function answered(response) {
+        signal.removeEventListener("abort", aborted);
+        resolve(response);
+      },
+      function failed(error: unknown) {
+        signal.removeEventListener("abort", aborted);
+        reject(error);
+      },
+    );
+  });
 }

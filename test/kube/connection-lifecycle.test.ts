@@ -122,6 +122,29 @@ describe("streams and close()", () => {
     await watchEnds;
   });
 
+  test("a call waiting for a connection that streams hold ends when its signal aborts (the pool alone would keep it until one frees), on both HTTP clients; it is never sent", { timeout: 20_000 }, async () => {
+    handler = (req, res) => (req.path.endsWith("/log") ? openStreams(req, res) : sendJson(res, 200, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: req.path.split("/").at(-1) } }));
+    for (const httpClient of ["node", "undici"] as const) {
+      const kube = createKubeClient({ credentials: server.credentials(), connections: 1, httpClient });
+      try {
+        const logs = kube.pods.streamLogs("web-0")[Symbol.asyncIterator]();
+        assert.equal((await logs.next()).value, "first line");
+        const sent = server.requests.length;
+        const reason = new Error("the call's time is up");
+        const controller = new AbortController();
+        const waiting = kube.configMaps.get("queued", { signal: controller.signal });
+        controller.abort(reason);
+        await assert.rejects(waiting, (e: unknown) => e === reason, httpClient);
+        // Once the stream ends, the connection serves the next call; the aborted one was never sent.
+        await logs.return?.();
+        assert.equal((await kube.configMaps.get("next")).metadata?.name, "next", httpClient);
+        assert.deepEqual(server.requests.slice(sent).map((r) => r.path.split("/").at(-1)), ["next"], httpClient);
+      } finally {
+        await kube.close();
+      }
+    }
+  });
+
   test("a followed log whose connection drops ends with a KubeConnectionError naming the log", async () => {
     handler = (_req, res) => {
       res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
