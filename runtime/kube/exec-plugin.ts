@@ -10,6 +10,7 @@
 import { KubeCredentialsError } from "./errors.js";
 import type { AuthMaterial, AuthProvider } from "./auth.js";
 import { rememberSecret } from "../secret-values.js";
+import { whenAborted } from "../signals.js";
 
 /** A kubeconfig user's `exec` section. */
 export interface ExecConfig {
@@ -129,12 +130,20 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
 
   return {
     description: `exec credential plugin ${exec.command}`,
-    async get() {
+    async get(signal) {
       if (cached && now() < cached.expiresAt) return cached.material;
       pending ??= refresh().finally(function settled() {
         pending = undefined;
       });
-      return pending;
+      if (signal === undefined) return pending;
+      // The run goes on for the other callers; this caller stops waiting when its signal aborts.
+      signal.throwIfAborted();
+      const stopped = whenAborted(signal);
+      try {
+        return await Promise.race([pending, stopped.promise.then((reason) => Promise.reject(reason))]);
+      } finally {
+        stopped.dispose();
+      }
     },
     invalidate() {
       cached = undefined;

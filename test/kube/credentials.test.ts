@@ -287,6 +287,34 @@ process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/
       assert.equal((await creds.auth.get()).token, "exec-token-2");
     });
 
+    test("a caller whose signal aborts stops waiting for a slow plugin; the one run goes on for the others", { timeout: 20_000 }, async () => {
+      await rm(counter, { force: true });
+      const release = join(dir, "release-slow");
+      const slow = join(dir, "slow.mjs");
+      // Answers once the test lets it (the release file exists), as a slow SSO helper would.
+      await writeFile(slow, `import { existsSync, appendFileSync } from "node:fs";
+appendFileSync(process.env.COUNTER_FILE, "run\\n");
+const timer = setInterval(() => {
+  if (!existsSync(${JSON.stringify(release)})) return;
+  clearInterval(timer);
+  process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: "slow-token" } }));
+}, 20);
+`);
+      const path = join(dir, "config-slow");
+      await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [slow], env: [{ name: "COUNTER_FILE", value: counter }] } }));
+      const creds = await loadKubeconfig(path, { env: {} });
+      const patient = creds.auth.get();
+      const controller = new AbortController();
+      const hasty = creds.auth.get(controller.signal);
+      const reason = new Error("the call's time is up");
+      controller.abort(reason);
+      await assert.rejects(hasty, (e: unknown) => e === reason);
+      await writeFile(release, "");
+      assert.equal((await patient).token, "slow-token");
+      assert.equal((await readFile(counter, "utf8")).trim().split("\n").length, 1, "one run for both");
+      assert.equal((await creds.auth.get(AbortSignal.abort(reason))).token, "slow-token", "a cached token needs no wait: given whatever the signal");
+    });
+
     test("a failing plugin is a KubeCredentialsError with its install hint", async () => {
       const path = join(dir, "config-missing");
       await writeFile(path, kubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: "podfn-no-such-plugin", installHint: "install it from example.com" } }));
