@@ -9,7 +9,7 @@ import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { PodSpec } from "kubernetes-types/core/v1.js";
 import type { KubeObject } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
-import { quantityValue } from "../quantity.js";
+import { quantityNanos } from "../quantity.js";
 import { OOM_KILL_BELOW_BYTES } from "./resources.js";
 
 /** The pod spec of a generated workload (Deployment or CronJob), if `object` is one. */
@@ -31,7 +31,8 @@ export function resourceNotes(objects: readonly KubeObject[], functions: readonl
   for (const object of objects) {
     for (const container of podSpecOf(object)?.containers ?? []) {
       const limit = container.resources?.limits?.memory;
-      if (limit === undefined || (quantityValue(String(limit)) ?? Number.POSITIVE_INFINITY) >= OOM_KILL_BELOW_BYTES) continue;
+      const nanos = limit === undefined ? undefined : quantityNanos(String(limit));
+      if (nanos === undefined || nanos >= BigInt(OOM_KILL_BELOW_BYTES) * 10n ** 9n) continue;
       small.set(String(limit), [...(small.get(String(limit)) ?? []), `${object.kind} ${object.metadata?.name ?? ""}`]);
     }
   }

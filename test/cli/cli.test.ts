@@ -161,6 +161,9 @@ describe("podfn CLI", () => {
       const above = await cli(["manifests", "--functions", "good", "--out", dir, "--cpu-request", "2"]);
       assert.equal(above.code, 2);
       assert.equal(above.stderr, "podfn: --cpu-request 2 is more than the default cpu limit 1: Kubernetes refuses a request above its limit; raise --cpu-limit or lower --cpu-request\n");
+      // Equal amounts in other units are not above (700m was 0.7000000000000001 cores).
+      const equal = await cli(["manifests", "--functions", "good", "--out", dir, "--image", "x:1", "--cpu-request", "700m", "--cpu-limit", "0.7"]);
+      assert.equal(equal.code, 0, equal.stderr);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -195,6 +195,8 @@ test("a misspelt verb is a compile error as well as a load-time problem", () => 
 test("resources are Kubernetes quantities, and no request is above its limit (the API server would refuse the CronJob)", () => {
   assert.equal(problems({ resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } } }), "");
   assert.equal(problems({ resources: { requests: { memory: "1Gi" }, limits: { memory: "1024Mi" } } }), "", "equal amounts in other units are not above");
+  assert.equal(problems({ resources: { requests: { cpu: "700m", memory: "1072M" }, limits: { cpu: "0.7", memory: "1.072G" } } }), "", "nor are those a float's product puts above (700m was 0.7000000000000001)");
+  assert.equal(problems({ resources: { requests: { cpu: "800m" }, limits: { cpu: "700m" } } }), "resources.requests.cpu: 800m is more than limits.cpu 700m: Kubernetes refuses a request above its limit");
   assert.equal(problems({ resources: { limits: { memory: "1GB" } } }), 'resources.limits.memory: must be a Kubernetes quantity of bytes, such as "256Mi" or "1Gi"');
   assert.equal(problems({ resources: { requests: { cpu: "half" } } }), 'resources.requests.cpu: must be a Kubernetes quantity of cores, such as "250m" (a quarter core) or "2"');
   assert.equal(problems({ resources: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } }), "resources.requests.memory: 1Gi is more than limits.memory 512Mi: Kubernetes refuses a request above its limit");

@@ -87,3 +87,18 @@ test("notes: a memory limit below 384Mi (the kernel's OOM kill before Node's hea
   ]);
   assert.deepEqual(resourceNotes(generateManifests(SHAPES.map(loaded)).flatMap((g) => g.objects), SHAPES.map(loaded)), [], "the defaults earn no note");
 });
+
+test("equal amounts in other units are not a request above its limit, for every workload or a function (700m was 0.7000000000000001 cores, above 0.7)", () => {
+  const cron: FunctionDefinition = { name: "sized", schedule: { cron: "@daily" }, resources: { requests: { cpu: "700m", memory: "1072M" }, limits: { cpu: "0.7", memory: "1.072G" } }, handler() {} };
+  const [cronJob] = generateManifests([loaded(cron)], { resources: { requests: { cpu: "1400m" }, limits: { cpu: "1.4" } } })
+    .flatMap((g) => g.objects)
+    .filter((o) => o.kind === "CronJob") as CronJob[];
+  assert.deepEqual(cronJob?.spec?.jobTemplate.spec?.template.spec?.containers[0]?.resources, { requests: { cpu: "700m", memory: "1072M" }, limits: { cpu: "0.7", memory: "1.072G" } });
+  assert.throws(() => generateManifests([loaded(cron)], { resources: { requests: { cpu: "800m" }, limits: { cpu: "700m" } } }), /^ConfigError: --cpu-request 800m is more than --cpu-limit 700m: /);
+});
+
+test("a memory limit in exbibytes is no note (Ei was read as an exponent: NaN bytes, 'below 384Mi')", () => {
+  const functions = SHAPES.map(loaded);
+  const objects = generateManifests(functions, { resources: { limits: { memory: "1Ei" } } }).flatMap((g) => g.objects);
+  assert.deepEqual(resourceNotes(objects, functions), []);
+});
