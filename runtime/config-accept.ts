@@ -77,10 +77,15 @@ export const BOUNDS = {
 /** `--metrics-namespaces`: namespace names, comma-separated. */
 export const isNamespaceList = (v: unknown): boolean => typeof v === "string" && v.split(",").every((n) => NAMESPACE.test(n.trim()));
 export const NAMESPACE_LIST_MESSAGE = "must be namespace names, comma-separated (monitoring,observability)";
-/** One CIDR: an IPv4 or IPv6 address, `/`, a prefix length that fits it. */
+/**
+ * One CIDR as the API server's ParseCIDR reads it: an IPv4 or IPv6 address without a zone,
+ * `/`, a prefix length that fits it. Node's isIP takes an IPv6 zone (`fe80::1%eth0`), which a
+ * NetworkPolicy's ipBlock refuses ("not a valid CIDR"); it otherwise takes no address Go's parser
+ * refuses.
+ */
 function isCidr(text: string): boolean {
   const slash = text.indexOf("/");
-  if (slash < 0) return false;
+  if (slash < 0 || text.slice(0, slash).includes("%")) return false;
   // node:net loaded only here, when an address is given: not by a command that has none.
   const family = nodeNet().isIP(text.slice(0, slash));
   const bits = text.slice(slash + 1);

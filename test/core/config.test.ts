@@ -72,8 +72,8 @@ describe("config", () => {
     assert.equal(loadConfig("manifests", ["--app", "ops9"], {}).config.app, "ops9");
   });
 
-  test("--egress-cidrs takes CIDRs only, IPv4 or IPv6, each prefix fitting its address", () => {
-    for (const bad of ["10.0.0.1", "10.0.0.0/33", "fd00::/129", "10.0.0/8", "10.0.0.0/8,", "example.com/32", "256.0.0.0/8", "fd00:::1/64", "::g/64"]) {
+  test("--egress-cidrs takes CIDRs only, IPv4 or IPv6 without a zone (the API server refuses fe80::1%eth0/64), each prefix fitting its address", () => {
+    for (const bad of ["10.0.0.1", "10.0.0.0/33", "fd00::/129", "10.0.0/8", "10.0.0.0/8,", "example.com/32", "256.0.0.0/8", "fd00:::1/64", "::g/64", "fe80::1%eth0/64", "fe80::1%25eth0/64", "10.0.0.0/8,fe80::%1/10"]) {
       assert.throws(() => loadConfig("manifests", ["--egress-cidrs", bad], {}), (e: unknown) => e instanceof ConfigError && /--egress-cidrs: must be CIDRs, comma-separated/.test(e.message), bad);
     }
     assert.equal(loadConfig("manifests", ["--egress-cidrs", "10.0.0.1/32, fd00::/8, ::ffff:10.0.0.1/128"], {}).config.egressCidrs, "10.0.0.1/32, fd00::/8, ::ffff:10.0.0.1/128");

@@ -10,6 +10,7 @@ import { generateManifests } from "../../runtime/deploy/index.js";
 import type { FunctionDefinition } from "../../runtime/function.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { applyObjects, clientFor, ensureNamespace, startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { isCidrList } from "../../runtime/config-accept.js";
 import { loaded } from "./helpers.js";
 import { validateObject } from "./validate.js";
 
@@ -88,4 +89,17 @@ test("with --egress-cidrs every pod's egress is DNS to kube-system and those CID
 
 test("--egress-cidrs without --network-policy is refused, saying what to add", () => {
   assert.throws(() => objects({ egressCidrs: ["10.0.0.1/32"] }), /--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy/);
+});
+
+test("--egress-cidrs accepts what the API server's ParseCIDR does: IPv6 written every way, but no zone (fe80::1%eth0/64 is 'not a valid CIDR' there)", async () => {
+  const accepted = ["::ffff:10.0.0.1/128", "FD00::/8", "1:2:3:4:5:6:7::/112", "::1:2:3:4:5:6:7/128", "::10.0.0.1/128", "0.0.0.0/0"];
+  const refused = ["fe80::1%eth0/64", "fe80::1%25eth0/64"];
+  for (const cidr of [...accepted, ...refused]) {
+    const accepts = isCidrList(cidr);
+    assert.equal(accepts, accepted.includes(cidr), cidr);
+    const [policy] = policies({ networkPolicy: true, egressCidrs: [cidr] });
+    const apply = applyObjects(admin, [{ ...policy!, metadata: { ...policy!.metadata, name: `cidr-${accepted.indexOf(cidr) + 1}-${refused.indexOf(cidr) + 1}` } }]);
+    if (accepts) await apply;
+    else await assert.rejects(apply, /not a valid CIDR/, cidr);
+  }
 });
