@@ -34,7 +34,7 @@ export interface ManifestOptions {
    * operations port from `metricsNamespaces` only; CronJob pods take nothing. Default false.
    */
   networkPolicy?: boolean;
-  /** The namespaces that may reach the operations port under `networkPolicy`. Default `["monitoring"]`. */
+  /** The namespaces that may reach the operations port under `networkPolicy` (refused without it). Default `["monitoring"]`. */
   metricsNamespaces?: string[];
   /**
    * Under `networkPolicy`, limit egress too: DNS to kube-system's pods, and these CIDRs (which
@@ -158,13 +158,17 @@ export const SECRETS_DIR = "/var/run/secrets/podfn";
 export const SECRET_KEY = "value";
 
 /**
- * Options with their defaults applied. Throws `ConfigError` for `--egress-cidrs` without
- * `--network-policy`, and for resources for every workload that `sizingOf` refuses (their
- * replicas are checked by `generateManifests`, once it knows a Deployment takes them).
+ * Options with their defaults applied. Throws `ConfigError` for `--egress-cidrs` or
+ * `--metrics-namespaces` without `--network-policy` (they shape its NetworkPolicies, and
+ * would be ignored silently), and for resources for every workload that `sizingOf` refuses
+ * (their replicas are checked by `generateManifests`, once it knows a Deployment takes them).
  */
 export function resolveOptions(options: ManifestOptions): ResolvedOptions {
   if (options.egressCidrs !== undefined && !options.networkPolicy) {
     throw new ConfigError("--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy");
+  }
+  if (options.metricsNamespaces !== undefined && !options.networkPolicy) {
+    throw new ConfigError(`--metrics-namespaces ${options.metricsNamespaces.join(",")} names who may reach the operations port in the NetworkPolicies: add --network-policy (without it, every pod may)`);
   }
   return {
     app: options.app ?? "podfn",

@@ -11,6 +11,7 @@ import type { FunctionDefinition } from "../../runtime/function.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { applyObjects, clientFor, ensureNamespace, startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { isCidrList } from "../../runtime/config-accept.js";
+import { ConfigError } from "../../runtime/errors.js";
 import { loaded } from "./helpers.js";
 import { validateObject } from "./validate.js";
 
@@ -87,8 +88,15 @@ test("with --egress-cidrs every pod's egress is DNS to kube-system and those CID
   assert.deepEqual(stored.map((p) => p.spec), found.map((p) => p.spec));
 });
 
-test("--egress-cidrs without --network-policy is refused, saying what to add", () => {
+test("--egress-cidrs or --metrics-namespaces without --network-policy is refused, saying what to add", () => {
   assert.throws(() => objects({ egressCidrs: ["10.0.0.1/32"] }), /--egress-cidrs limits the pods' egress in their NetworkPolicies: add --network-policy/);
+  assert.throws(() => objects({ metricsNamespaces: ["observability"] }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.message, "--metrics-namespaces observability names who may reach the operations port in the NetworkPolicies: add --network-policy (without it, every pod may)");
+    return true;
+  });
+  assert.throws(() => objects({ networkPolicy: false, metricsNamespaces: ["monitoring", "observability"] }), /^ConfigError: --metrics-namespaces monitoring,observability names /);
+  assert.equal(policies({ networkPolicy: true, metricsNamespaces: ["observability"] }).length, 2);
 });
 
 test("--egress-cidrs accepts what the API server's ParseCIDR does: IPv6 written every way, but no zone (fe80::1%eth0/64 is 'not a valid CIDR' there)", async () => {
