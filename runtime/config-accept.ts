@@ -14,13 +14,20 @@ import { parsePerWorkload, parseWorkloadSwitch, WORKLOAD_NAME, type PerWorkloadR
 
 export { WORKLOAD_NAME } from "./per-workload.js";
 
-/** zod's `num(min, max)`: a number, or text that trims to a number; an integer within bounds. */
+/**
+ * A whole number as text: decimal digits only (leading zeros read as decimal, as Go's Atoi and
+ * kubectl read them). `Number()` alone took `0x10` as 16, `1e1` and `0b1010` as 10, which the
+ * message, "a whole number", does not promise. No integer option takes a negative number.
+ */
+export const WHOLE_NUMBER = /^\d+$/;
+
+/** zod's `num(min, max)`: a number, or text that trims to decimal digits; an integer within bounds. */
 function integer(value: unknown, min: number, max: number): number | undefined {
   let n: number;
   if (typeof value === "number") n = value;
   else if (typeof value === "string") {
     const text = value.trim();
-    if (text.length === 0) return undefined;
+    if (!WHOLE_NUMBER.test(text)) return undefined;
     n = Number(text);
   } else return undefined;
   return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;

@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
-import { acceptConfig, SIZING_CHECKS, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
+import { acceptConfig, SIZING_CHECKS, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, WHOLE_NUMBER, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
 
@@ -119,7 +119,7 @@ function buildSchema() {
   const num = ([min, max]: readonly [number, number]) => {
     const message = `must be a whole number from ${min} to ${max}`;
     return z
-      .union([z.number(), z.string().trim().min(1, message).pipe(z.coerce.number({ error: message }))], { error: message })
+      .union([z.number(), z.string().trim().regex(WHOLE_NUMBER, message).pipe(z.coerce.number({ error: message }))], { error: message })
       .pipe(z.number({ error: message }).int(message).min(min, message).max(max, message));
   };
   // A sizing option of `podfn manifests`: a value per workload, read as acceptConfig reads it.

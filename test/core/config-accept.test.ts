@@ -12,7 +12,7 @@ import { random } from "../helpers/random.js";
 
 /** Values flags and environment variables can carry, and a few they cannot, valid for some fields and not others. */
 const VALUES: unknown[] = [
-  undefined, "", " ", "0", "1", "8080", " 9000 ", "65535", "65536", "-1", "1.5", "1e3", "0x10", "Infinity", "NaN", "abc",
+  undefined, "", " ", "0", "1", "8080", " 9000 ", "65535", "65536", "-1", "1.5", "1e3", "0x10", "0b11", "+7", "010", "2,public=0x10", "Infinity", "NaN", "abc",
   "100000", "100001", "3600000", "1000", "1001", "debug", "silent", "loud", "auto", "real", "emulated", "podfn", "my-app",
   "-bad", "Upper", "a-very-long-application-name", "abcdefghijklmnopqrst", "abcdefghijklmnopqrstu", "/tmp/x", "é",
   true, false, 0, 1, 8080, -5, 2.5, null, ["x"], {},

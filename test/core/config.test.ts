@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { defaultTextOf, loadConfig, OPTIONS, optionsHelp, type OptionSpec } from "../../runtime/config.js";
-import { DEFAULTS } from "../../runtime/config-accept.js";
+import { BOUNDS, DEFAULTS } from "../../runtime/config-accept.js";
 import { ConfigError } from "../../runtime/errors.js";
 
 describe("config", () => {
@@ -124,6 +124,25 @@ describe("config", () => {
     assert.match(help, /--max-inflight/);
     assert.doesNotMatch(help, /--input-file/);
   });
+});
+
+test("every integer option takes decimal digits only, not what Number() reads (0x10 was 16, 1e1 and 0b1010 were 10); leading zeros are decimal, as kubectl reads them", () => {
+  const integers = (Object.entries(OPTIONS) as [string, OptionSpec][]).filter(([key, o]) => o.kind === "number" || key === "replicas" || key === "maxReplicas");
+  assert.deepEqual(integers.map(([key]) => key).sort(), ["adminPort", "admissionPort", "drainTimeoutMs", "keepAliveTimeoutMs", "maxInflight", "maxReplicas", "port", "replicas", "shutdownDelayMs"].sort());
+  for (const [key, option] of integers) {
+    const command = option.commands[0]!;
+    const value = (text: string) => (loadConfig(command, [`--${option.flag}=${text}`], {}).config as Record<string, unknown>)[key];
+    // A sizing option's value is one for every workload (per-workload.ts).
+    const read = (text: string) => (key === "replicas" || key === "maxReplicas" ? (value(text) as { default?: number }).default : value(text));
+    for (const bad of ["0x10", "0X10", "1e1", "1E3", "0b1010", "0o12", "+5", "-0", "10.", "1.0", "1_000", "٣", "Infinity"]) {
+      assert.throws(() => read(bad), (e: unknown) => e instanceof ConfigError && new RegExp(`--${option.flag}: (.*: )?must be a whole number from \\d+ to \\d+$`).test(e.message), `--${option.flag} ${bad}`);
+    }
+    const n = Math.max((BOUNDS as Record<string, readonly [number, number]>)[key]?.[0] ?? 0, 20);
+    assert.equal(read(`00${n}`), n, `--${option.flag} 00${n}`);
+    assert.equal(read(` ${n} `), n, `--${option.flag} " ${n} "`);
+  }
+  assert.throws(() => loadConfig("manifests", ["--replicas", "2,public=0x10"], {}), /--replicas: public=0x10: must be a whole number from 1 to 1000$/);
+  assert.throws(() => loadConfig("serve", [], { PORT: "0x1F90" }), /PORT: must be a whole number from 0 to 65535$/);
 });
 
 test("an empty or blank number is refused, not read as 0", () => {
