@@ -6,7 +6,8 @@
  *   Jobs, whose template is then fixed), named objects or not: RBAC checks neither a template's
  *   image nor its `serviceAccountName`, and `resourceNames` limit which objects, not what they
  *   run;
- * - running commands in pods (`pods/exec`, `pods/attach`, ephemeral containers): the pod's
+ * - running commands in pods (`pods/exec`, `pods/attach`, ephemeral containers; `nodes/proxy`,
+ *   the kubelet's API, in any pod of every node whatever its namespace): the pod's
  *   ServiceAccount and mounted Secrets come with it;
  * - minting tokens (`create serviceaccounts/token`): acting as those ServiceAccounts;
  * - reading Secrets without naming them: every credential kept in the namespace.
@@ -28,7 +29,9 @@ const GRANTS: Record<EscalationKind, Record<string, Record<string, readonly stri
     batch: { jobs: ["create"], cronjobs: WRITES },
   },
   // Exec and attach are authorized as create, WebSocket upgrades included (1.32's default).
-  "pod-commands": { "": { "pods/exec": ["create"], "pods/attach": ["create"], "pods/ephemeralcontainers": ["update", "patch"] } },
+  // The kubelet authorizes its own API (exec, run, attach, port-forward: POST, and GET for a
+  // WebSocket upgrade) as get and create of nodes/proxy, which no pods/exec rule then checks.
+  "pod-commands": { "": { "pods/exec": ["create"], "pods/attach": ["create"], "pods/ephemeralcontainers": ["update", "patch"], "nodes/proxy": ["get", "create"] } },
   tokens: { "": { "serviceaccounts/token": ["create"] } },
   secrets: { "": { secrets: READS } },
 };

@@ -18,7 +18,10 @@ const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string)
   "pod-templates": (who, grants, scope) =>
     `ServiceAccount ${who} may write pod templates (${grants}): RBAC checks neither a template's image nor its serviceAccountName, and resourceNames limit which objects, not what they run, so it can run any image as any ServiceAccount of ${scope}, holding their rights too; deploy podfn in a namespace of its own, use a subresource such as deployments/scale where only replicas change, or pin images and ServiceAccounts with an admission policy (a ValidatingAdmissionPolicy)`,
   "pod-commands": (who, grants, scope) =>
-    `ServiceAccount ${who} may run commands in pods (${grants}): a command runs with its pod's ServiceAccount and reads the Secrets it mounts, in ${scope}; grant it only where a function must, in a namespace of its own`,
+    `ServiceAccount ${who} may run commands in pods (${grants}): a command runs with its pod's ServiceAccount and reads the Secrets it mounts, in ${scope}` +
+    (grants.includes("nodes/proxy")
+      ? "; nodes/proxy is the kubelet's API, which runs commands in any pod of any node whatever its namespace (pods/exec's rules not asked): grant nodes/stats or nodes/metrics for a node's figures instead"
+      : "; grant it only where a function must, in a namespace of its own"),
   tokens: (who, grants, scope) => `ServiceAccount ${who} may mint ServiceAccount tokens (${grants}): it can act as ${grants.includes(" named ") ? "the ServiceAccounts named" : `any ServiceAccount of ${scope}`}, holding their rights`,
   secrets: (who, grants, scope) =>
     `ServiceAccount ${who} may read every Secret of ${scope} (${grants}): ServiceAccount tokens and other credentials among them; name the Secrets it needs (resourceNames, with get)`,

@@ -52,6 +52,14 @@ test("running commands in pods, minting tokens and reading every Secret are note
   const notes = (rules: PolicyRule[]) => manifestWarnings(granted(rules), PINNED);
   assert.match(notes([{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }])[0]!, /^ServiceAccount ops\/podfn-x may run commands in pods \(create pods\/exec\): a command runs with its pod's ServiceAccount/);
   assert.match(notes([{ apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] }])[0]!, /run commands in pods \(patch pods\/ephemeralcontainers\)/);
+  // The kubelet's API: exec in any pod of the node through get (a WebSocket upgrade) or create of nodes/proxy.
+  const kubelet = (rules: PolicyRule[]) => manifestWarnings(granted(rules, "ClusterRole"), PINNED);
+  assert.deepEqual(kubelet([{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }]), [
+    "ServiceAccount ops/podfn-x may run commands in pods (get nodes/proxy): a command runs with its pod's ServiceAccount and reads the Secrets it mounts, in every namespace; nodes/proxy is the kubelet's API, which runs commands in any pod of any node whatever its namespace (pods/exec's rules not asked): grant nodes/stats or nodes/metrics for a node's figures instead",
+  ]);
+  assert.match(kubelet([{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["create"] }])[0]!, /may run commands in pods \(create nodes\/proxy\)/);
+  assert.match(kubelet([{ apiGroups: [""], resources: ["*/proxy"], verbs: ["*"] }])[0]!, /\(get nodes\/proxy, create nodes\/proxy\)/);
+  assert.deepEqual(kubelet([{ apiGroups: [""], resources: ["nodes", "nodes/stats", "nodes/metrics"], verbs: ["get", "list"] }]), [], "a node's figures are not its proxy");
   assert.match(notes([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }])[0]!, /may mint ServiceAccount tokens \(create serviceaccounts\/token\): it can act as any ServiceAccount of namespace ops/);
   assert.match(notes([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["builder"] }])[0]!, /it can act as the ServiceAccounts named/);
   assert.match(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }])[0]!, /^ServiceAccount ops\/podfn-x may read every Secret of namespace ops \(list secrets\): ServiceAccount tokens/);
