@@ -72,10 +72,28 @@ export function parsePerWorkload<T>(text: unknown, read: ValueReader<T>, message
   return { ok: true, value: defaultEntry === undefined ? { workloads } : { default: value as T, workloads } };
 }
 
+/** A switch's value that reads as on or off (`--pdb=false`), not as a workload's name. */
+const BOOLEAN_WORD = /^(true|false)$/i;
+
+/**
+ * What a switch given true or false alone (`--pdb=false`, `--pdb TRUE`) is told, as an option
+ * that takes no argument is (`--network-policy=false`); undefined for any other value. The
+ * manifests ask it only when no workload has that name (a workload may be named `false`).
+ *
+ * @example
+ * switchGivenBoolean("--pdb", "false"); // "false: takes the names of workloads, not true or false: give --pdb alone ..."
+ */
+export function switchGivenBoolean(flag: string, text: string): string | undefined {
+  if (!BOOLEAN_WORD.test(text.trim())) return undefined;
+  return `${text.trim()}: takes the names of workloads, not true or false: give ${flag} alone for every serving workload, ${flag} public,http for those only, or leave it out for none`;
+}
+
 /**
  * A switch for every workload or for some (`--pdb`): `true` (given alone) is on for every
  * workload, `false` (not given) for none, text names the workloads it is on for
- * (`public,http`), each once.
+ * (`public,http`), each once; `TRUE` or `False`, which cannot name a workload, is refused as
+ * `switchGivenBoolean` says (`false` names one, which the manifests refuse the same way if
+ * none has that name).
  *
  * @example
  * parseWorkloadSwitch("public,http"); // { ok: true, value: { workloads: { public: true, http: true } } }
@@ -84,6 +102,8 @@ export function parseWorkloadSwitch(given: unknown): PerWorkloadResult<boolean> 
   if (typeof given === "boolean") return { ok: true, value: { default: given, workloads: {} } };
   const message = "must name workloads, comma-separated (public,http), or be given alone for every workload";
   if (typeof given !== "string") return fail(message);
+  const word = WORKLOAD_NAME.test(given.trim()) ? undefined : switchGivenBoolean("--pdb", given);
+  if (word !== undefined) return fail(word);
   const workloads: Record<string, boolean> = {};
   for (const entry of given.split(",").map((e) => e.trim())) {
     if (entry === "") return fail(given.trim() === "" ? message : `${JSON.stringify(given)}: an empty entry between commas`);

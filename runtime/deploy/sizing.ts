@@ -12,7 +12,7 @@ import type { ResourceRequirements } from "kubernetes-types/core/v1.js";
 import { ConfigError } from "../errors.js";
 import { closestName } from "../edit-distance.js";
 import { DEFAULT_WORKLOAD } from "../definition-accept.js";
-import { isPerWorkload, namedWorkloads, valueFor, type OrPerWorkload } from "../per-workload.js";
+import { isPerWorkload, namedWorkloads, switchGivenBoolean, valueFor, type OrPerWorkload } from "../per-workload.js";
 import { workloadResources, type WorkloadResources } from "./resources.js";
 
 /** CPU and memory as `podfn manifests` is told them: each amount for every workload and/or per workload; a limit of `null` leaves it out. */
@@ -111,8 +111,10 @@ function entryText(flag: string, workload: string, value: unknown): string {
   return `${workload}=${value === null ? "none" : String(value)}`;
 }
 
-/** Why no workload `workload` is there to size, and which there are. */
+/** Why no workload `workload` is there to size, and which there are; `--pdb=false` as a switch given a boolean. */
 function unknownWorkload(flag: string, workload: string, value: unknown, known: readonly string[]): ConfigError {
+  const word = flag === "--pdb" ? switchGivenBoolean(flag, workload) : undefined;
+  if (word !== undefined) return new ConfigError(`${flag}: ${word}`);
   const why = workload === DEFAULT_WORKLOAD ? `the default workload (${DEFAULT_WORKLOAD}) serves no function here: each names its workload` : `no function names the workload "${workload}"`;
   const meant = closestName(workload, known);
   const there = known.length > 0 ? `the serving workloads are ${known.join(", ")}` : "no function is served by a Deployment (only CronJobs)";

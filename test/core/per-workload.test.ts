@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parsePerWorkload, parseWorkloadSwitch, valueFor } from "../../runtime/per-workload.js";
+import { parsePerWorkload, parseWorkloadSwitch, switchGivenBoolean, valueFor } from "../../runtime/per-workload.js";
 import { loadConfig } from "../../runtime/config.js";
 import { ConfigError } from "../../runtime/errors.js";
 
@@ -84,4 +84,16 @@ test("a wrong sizing value is a ConfigError naming the option and the entry", ()
   refused(["--memory-limit", "public=1GB"], "--memory-limit: public=1GB: must be a Kubernetes quantity, such as 2 (cores) or 1Gi, or none for no limit");
   refused(["--cpu-request", "public=none"], "--cpu-request: public=none: must be a Kubernetes quantity, such as 250m (a quarter core) or 256Mi");
   refused(["--pdb="], "--pdb: must name workloads, comma-separated (public,http), or be given alone for every workload");
+});
+
+test("--pdb=false or --pdb TRUE is told --pdb takes workload names, not true or false, as --network-policy=false is told it takes no argument", () => {
+  const message = (word: string) => `${word}: takes the names of workloads, not true or false: give --pdb alone for every serving workload, --pdb public,http for those only, or leave it out for none`;
+  // Not lower case, it names no workload: refused as it is read.
+  for (const argv of [["--pdb=TRUE"], ["--pdb", "False"], ["--pdb= FALSE "]]) {
+    assert.throws(() => loadConfig("manifests", argv, {}), (e: unknown) => e instanceof ConfigError && e.message === `invalid configuration: --pdb: ${message(argv.at(-1)!.replace("--pdb=", "").trim())}`, argv.join(" "));
+  }
+  // Lower case it may name a workload: the manifests refuse it when none has that name (test/deploy/sizing.test.ts).
+  assert.deepEqual(loadConfig("manifests", ["--pdb=false"], {}).config.pdb, { workloads: { false: true } });
+  assert.equal(switchGivenBoolean("--pdb", "public"), undefined);
+  assert.equal(switchGivenBoolean("--pdb", "true"), message("true"));
 });

@@ -83,6 +83,10 @@ test("a value for a workload no function is served by is refused, naming the opt
     assert.throws(() => generateManifests(functions, options), (e: unknown) => e instanceof ConfigError && e.code === "config_invalid" && e.message === message);
   refused({ replicas: { default: 2, workloads: { publc: 4 } } }, '--replicas: publc=4: no function names the workload "publc" (did you mean public?); the serving workloads are http, controllers, public');
   refused({ pdb: { workloads: { ops: true } } }, '--pdb: ops: no function names the workload "ops"; the serving workloads are http, controllers, public');
+  refused({ pdb: { workloads: { false: true } } }, "--pdb: false: takes the names of workloads, not true or false: give --pdb alone for every serving workload, --pdb public,http for those only, or leave it out for none");
+  // A workload may be named false: then --pdb false is for it.
+  const named = [...functions, loaded({ name: "odd", workload: "false", http: { auth: "none" }, handler() {} })];
+  assert.deepEqual(generateManifests(named, { pdb: { workloads: { false: true } } }).flatMap((g) => g.objects).filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata!.name), ["podfn-false"]);
   refused({ resources: { limits: { cpu: { workloads: { nightly: null } } } } }, '--cpu-limit: nightly=none: no function names the workload "nightly"; the serving workloads are http, controllers, public');
   // Every function naming a workload: no default Deployment for http to size.
   assert.throws(
@@ -145,6 +149,12 @@ test("podfn manifests takes a value per workload for its sizing options, and ref
     const bad = await run("--replicas", "2,publik=4");
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, 'podfn: --replicas: publik=4: no function names the workload "publik" (did you mean public?); the serving workloads are http, ops, public\n');
+    // --pdb=false reads as a workload's name: said to be a switch, as --network-policy=false is told it takes no argument.
+    for (const argv of [["--pdb=false"], ["--pdb", "true"]]) {
+      const word = await run(...argv);
+      assert.equal(word.code, 2, argv.join(" "));
+      assert.equal(word.stderr, `podfn: --pdb: ${argv.at(-1)!.replace("--pdb=", "")}: takes the names of workloads, not true or false: give --pdb alone for every serving workload, --pdb public,http for those only, or leave it out for none\n`);
+    }
     const badValue = await run("--memory-limit", "public=lots");
     assert.equal(badValue.code, 2);
     assert.equal(badValue.stderr, "podfn: invalid configuration: --memory-limit: public=lots: must be a Kubernetes quantity, such as 2 (cores) or 1Gi, or none for no limit\n");
