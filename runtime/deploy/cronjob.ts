@@ -26,7 +26,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
   const labels = { ...commonLabels(options.app, "cronjob", namespace), "podfn.dev/function": fn.name };
   const out: CronObject[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: serviceAccount, namespace, labels }, automountServiceAccountToken: workload.usesApi },
-    ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, labels }),
+    ...rbacObjects({ serviceAccount, namespace, permissions: fn.permissions, tokenReviews: false, scopes: workload.scopes, labels }),
   ];
   const schedules = fn.schedules.filter((s) => s.mode === "cronjob");
   const resources = functionResources(options.sizing.resources, fn);

@@ -58,6 +58,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions, si
       permissions: workload.permissions,
       ...(workload.leaseName ? { leaseName: workload.leaseName } : {}),
       tokenReviews: workload.tokenReviews,
+      scopes: workload.scopes,
       labels,
     }),
   ];

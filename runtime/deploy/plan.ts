@@ -15,6 +15,8 @@ import { cronServiceAccountName, servingWorkloadName } from "./names.js";
 import { DEFAULT_WORKLOAD } from "../definition-accept.js";
 import type { ResolvedOptions } from "./options.js";
 import { byCodeUnits } from "./order.js";
+import type { ResourceScopes } from "./rules.js";
+import { declaredScopes } from "./scopes.js";
 
 export interface HttpWorkload {
   /** Name of the Deployment, Service and ServiceAccount. */
@@ -41,6 +43,8 @@ export interface HttpWorkload {
   usesApi: boolean;
   /** The functions' declared configuration variables (`env`) that are set, with their values. */
   configuration: EnvVar[];
+  /** The scopes of custom resources, as the project's functions declare them (deploy/scopes). */
+  scopes: ResourceScopes;
 }
 
 export interface CronWorkload {
@@ -48,6 +52,8 @@ export interface CronWorkload {
   serviceAccount: string;
   usesApi: boolean;
   configuration: EnvVar[];
+  /** As `HttpWorkload`'s: what every function of the project declares. */
+  scopes: ResourceScopes;
 }
 
 export interface WorkloadPlan {
@@ -93,18 +99,20 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
   // A variable a bearer secret is read from is never configuration, in any workload: a CronJob's
   // would write the secret's value into its manifest in clear.
   const secretNames = new Set(environmentSecrets(sorted).map((s) => s.variable));
+  // A custom resource's scope, as any function of the project declares it, holds in every workload.
+  const scopes = declaredScopes(sorted);
   const plan: WorkloadPlan = {
     workloads: [],
     cron: sorted
       .filter((fn) => fn.schedules.some((s) => s.mode === "cronjob"))
       // A CronJob's pod runs the handler only: its leader election and token reviews are the Deployment's.
-      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, secretNames) })),
+      .map((fn) => ({ fn, serviceAccount: cronServiceAccountName(options.app, fn.name), usesApi: handlersCallKubeApi([fn]), configuration: configurationOf([fn], options.env, secretNames), scopes })),
   };
   const named = [...new Set(served.flatMap((fn) => (fn.workload === undefined ? [] : [fn.workload])))].sort(byCodeUnits);
   const split = named.length > 0;
   const unnamed = served.filter((fn) => fn.workload === undefined);
-  if (unnamed.length > 0) plan.http = servingWorkload(unnamed, undefined, split, options);
-  plan.workloads = named.map((workload) => servingWorkload(served.filter((fn) => fn.workload === workload), workload, split, options));
+  if (unnamed.length > 0) plan.http = servingWorkload(unnamed, undefined, split, options, scopes);
+  plan.workloads = named.map((workload) => servingWorkload(served.filter((fn) => fn.workload === workload), workload, split, options, scopes));
   return plan;
 }
 
@@ -112,7 +120,7 @@ export function planWorkloads(functions: LoadedFunction[], options: ResolvedOpti
  * The serving workload of `functions` (those naming `workload`, or, without, none); `split`:
  * some function names a workload, so each Deployment's `serve` is told which one it is.
  */
-function servingWorkload(functions: LoadedFunction[], workload: string | undefined, split: boolean, options: ResolvedOptions): HttpWorkload {
+function servingWorkload(functions: LoadedFunction[], workload: string | undefined, split: boolean, options: ResolvedOptions, scopes: ResourceScopes): HttpWorkload {
   const permissions = functions.flatMap(servingPermissions);
   const inProcess = electsLeader(functions);
   const secretVariables = environmentSecrets(functions);
@@ -129,5 +137,6 @@ function servingWorkload(functions: LoadedFunction[], workload: string | undefin
     environmentSecrets: secretVariables,
     usesApi: usesKubeApi(functions),
     configuration: configurationOf(functions, options.env, new Set(secretVariables.map((s) => s.variable))),
+    scopes,
   };
 }

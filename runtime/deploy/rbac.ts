@@ -13,7 +13,8 @@
  */
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "kubernetes-types/rbac/v1.js";
 import type { PermissionRule } from "../function.js";
-import { CLUSTER_SCOPE, compactRules, grantsByScope, grantsOf } from "./rules.js";
+import { CLUSTER_SCOPE, compactRules, grantsByScope, grantsOf, type ResourceScopes } from "./rules.js";
+import { rememberUndeclaredScopes, undeclaredScopes } from "./scopes.js";
 
 export interface WorkloadAccess {
   /** The workload's ServiceAccount (and the name of its Roles in `namespace`). */
@@ -25,6 +26,8 @@ export interface WorkloadAccess {
   leaseName?: string;
   /** Grant `create tokenreviews` for ServiceAccount caller auth. */
   tokenReviews: boolean;
+  /** The scopes the project declares for custom resources (deploy/scopes); absent: none. */
+  scopes?: ResourceScopes;
   labels: Record<string, string>;
 }
 
@@ -58,7 +61,7 @@ export function rbacObjects(access: WorkloadAccess): RbacObject[] {
   const subjects: Subject[] = [{ kind: "ServiceAccount", name: serviceAccount, namespace }];
   const permissions = [...access.permissions, ...(access.leaseName ? leaseRules(access.leaseName) : []), ...(access.tokenReviews ? TOKEN_REVIEW_RULES : [])];
   const out: RbacObject[] = [];
-  for (const [scope, grants] of grantsByScope(grantsOf(permissions, namespace))) {
+  for (const [scope, grants] of grantsByScope(grantsOf(permissions, namespace, access.scopes))) {
     const rules: PolicyRule[] = compactRules(grants);
     if (scope === CLUSTER_SCOPE) {
       const name = `${namespace}:${serviceAccount}`;
@@ -74,7 +77,10 @@ export function rbacObjects(access: WorkloadAccess): RbacObject[] {
       // In another namespace, ServiceAccounts of other home namespaces may share the name: prefix the home one.
       const name = scope === namespace ? serviceAccount : `${namespace}:${serviceAccount}`;
       const metadata = { name, namespace: scope, labels };
-      out.push({ apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules });
+      const role: Role = { apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules };
+      // Rules without namespace land here: those on custom resources of unknown scope are noted.
+      if (scope === namespace) rememberUndeclaredScopes(role, undeclaredScopes(access.permissions, access.scopes));
+      out.push(role);
       out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name }, subjects });
     }
   }

@@ -7,7 +7,8 @@
  * same permissions always give the same rules.
  *
  * The scope is the namespace a Role goes to, or `"*"` for a ClusterRole: rules with
- * `namespace: "*"` and every cluster-scoped resource (nodes, namespaces, ...) need one.
+ * `namespace: "*"` and every cluster-scoped resource (nodes, namespaces, ...) need one: the
+ * built-in ones known here, custom ones as the project declares them (deploy/scopes).
  */
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import type { PermissionRule } from "../function.js";
@@ -45,6 +46,30 @@ const CLUSTER_SCOPED: Record<string, string[]> = {
   "storagemigration.k8s.io": ["storageversionmigrations"],
 };
 
+/** Built-in API groups whose resources are all namespaced (the others are `CLUSTER_SCOPED`'s). */
+const NAMESPACED_GROUPS = new Set(["apps", "autoscaling", "batch", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "policy"]);
+
+/** Whether `group` is one of Kubernetes' own (or metrics-server's), whose resources' scopes are known here. */
+export function isBuiltInGroup(group: string): boolean {
+  return Object.hasOwn(CLUSTER_SCOPED, group) || NAMESPACED_GROUPS.has(group);
+}
+
+/**
+ * Whether each custom resource the project declares a scope for is namespaced, by
+ * `scopeKey(group, resource)` (deploy/scopes).
+ */
+export type ResourceScopes = ReadonlyMap<string, boolean>;
+
+/** `example.com/gadgets` for `gadgets` or `gadgets/status` of example.com. */
+export const scopeKey = (group: string, resource: string): string => `${group}/${resource.split("/")[0]!}`;
+
+/** Whether `scopes` says `group`/`resource` is cluster-scoped; for the group `*`, in some group. */
+function declaredClusterScoped(scopes: ResourceScopes, group: string, resource: string): boolean {
+  if (group !== "*") return scopes.get(scopeKey(group, resource)) === false;
+  const base = resource.split("/")[0]!;
+  return [...scopes].some(([key, namespaced]) => !namespaced && key.slice(key.lastIndexOf("/") + 1) === base);
+}
+
 /**
  * Whether `group`/`resource` (subresource allowed, e.g. `nodes/status`) is cluster-scoped. For
  * the group `*`, whether it is in some group: a Role's grant on `*`/`nodes` would grant nothing.
@@ -66,14 +91,16 @@ export interface Grant {
 
 /**
  * The grants of declared permissions. `home` is the workload's namespace (rules without
- * `namespace`).
+ * `namespace`); `scopes`, the custom resources' the project declares: a cluster-scoped one is
+ * granted in the ClusterRole, as a built-in one is, whatever the rule's `namespace`.
  */
-export function grantsOf(rules: PermissionRule[], home: string): Grant[] {
+export function grantsOf(rules: PermissionRule[], home: string, scopes: ResourceScopes = new Map()): Grant[] {
   const out: Grant[] = [];
   for (const rule of rules) {
     for (const group of rule.apiGroups) {
       for (const resource of rule.resources) {
-        const scope = rule.namespace === CLUSTER_SCOPE || isClusterScoped(group, resource) ? CLUSTER_SCOPE : (rule.namespace ?? home);
+        const cluster = rule.namespace === CLUSTER_SCOPE || isClusterScoped(group, resource) || declaredClusterScoped(scopes, group, resource);
+        const scope = cluster ? CLUSTER_SCOPE : (rule.namespace ?? home);
         for (const verb of rule.verbs) {
           for (const name of rule.resourceNames ?? [null]) out.push({ scope, group, resource, verb, name });
         }

@@ -7,11 +7,14 @@
  *   deploy/escalations): writing pod templates, running commands in pods, minting tokens,
  *   reading every Secret — in effect the rights of other ServiceAccounts of the namespace, so
  *   least privilege stops at the namespace's edge;
+ * - a Role granting custom resources whose scope podfn cannot know (deploy/scopes): if one is
+ *   cluster-scoped the Role grants nothing on it, and the function's calls get 403;
  * - admission webhook configurations, which act on the whole cluster and need cert-manager.
  */
 import type { PolicyRule, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { KubeObject } from "../kube/api.js";
 import { escalations, type EscalationKind } from "./escalations.js";
+import { undeclaredScopesOf } from "./scopes.js";
 
 /** The note of each kind of escalation: who, its grants, and where they apply. */
 const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string) => string> = {
@@ -80,8 +83,26 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string):
     const scope = scopes.has("*") ? "every namespace" : `namespace ${[...scopes].sort().join(", ")}`;
     notes.push(NOTES[kind](who, [...held].join(", "), scope));
   }
+  notes.push(...scopeNotes(objects));
   notes.push(...webhookNotes(objects));
   return notes;
+}
+
+/**
+ * The note of each Role in its ServiceAccount's namespace (named after it) granting custom
+ * resources of unknown scope: rules without `namespace` are granted there, which is right for a
+ * namespaced resource and grants nothing on a cluster-scoped one.
+ */
+function scopeNotes(objects: readonly KubeObject[]): string[] {
+  return objects.flatMap((object) => {
+    const resources = undeclaredScopesOf(object);
+    if (resources.length === 0) return [];
+    const { name, namespace } = object.metadata ?? {};
+    const one = resources.length === 1;
+    return [
+      `ServiceAccount ${namespace}/${name} is granted ${resources.join(", ")} in namespace ${namespace} only (permissions without namespace): podfn knows the scope of built-in resources alone, and a Role grants nothing on a cluster-scoped one (its calls get 403 Forbidden); if ${one ? "it is" : "one is"} cluster-scoped, give its rule namespace: "*" (a ClusterRole); ${one ? "if namespaced, the Role is right" : "the namespaced ones are right as they are"}`,
+    ];
+  });
 }
 
 /**
