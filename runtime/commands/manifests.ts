@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { generateManifests, renderGroups } from "../deploy/index.js";
 import { manifestWarnings } from "../deploy/warnings.js";
+import { declaredScopes } from "../deploy/scopes.js";
 import { resourceNotes } from "../deploy/resource-notes.js";
 import { defineCommand } from "./define.js";
 import { ConfigError } from "../errors.js";
@@ -105,7 +106,7 @@ export const manifestsCommand = defineCommand({
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
     const objects = groups.flatMap((g) => g.objects);
-    for (const note of [...manifestWarnings(objects, config.image), ...resourceNotes(objects, functions)]) io.stderr(`note: ${note}\n`);
+    for (const note of [...manifestWarnings(objects, config.image, declaredScopes(functions)), ...resourceNotes(objects, functions)]) io.stderr(`note: ${note}\n`);
     // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
     if (realPath(resolve(io.cwd, config.functions)) !== realPath(resolve(io.cwd, "functions"))) {
       io.stderr(`note: these manifests grant what the functions in ${config.functions} declare; deploy/Dockerfile builds the functions in functions/, so build the image from ${config.functions} (its COPY functions line) or the pods run other functions than these RBAC rules are for\n`);

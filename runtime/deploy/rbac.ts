@@ -14,7 +14,6 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "kubernetes-types/rbac/v1.js";
 import type { PermissionRule } from "../function.js";
 import { CLUSTER_SCOPE, compactRules, grantsByScope, grantsOf, type ResourceScopes } from "./rules.js";
-import { rememberUndeclaredScopes, undeclaredScopes } from "./scopes.js";
 
 export interface WorkloadAccess {
   /** The workload's ServiceAccount (and the name of its Roles in `namespace`). */
@@ -77,10 +76,7 @@ export function rbacObjects(access: WorkloadAccess): RbacObject[] {
       // In another namespace, ServiceAccounts of other home namespaces may share the name: prefix the home one.
       const name = scope === namespace ? serviceAccount : `${namespace}:${serviceAccount}`;
       const metadata = { name, namespace: scope, labels };
-      const role: Role = { apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules };
-      // Rules without namespace land here: those on custom resources of unknown scope are noted.
-      if (scope === namespace) rememberUndeclaredScopes(role, undeclaredScopes(access.permissions, access.scopes));
-      out.push(role);
+      out.push({ apiVersion: `${RBAC}/v1`, kind: "Role", metadata, rules });
       out.push({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata, roleRef: { apiGroup: RBAC, kind: "Role", name }, subjects });
     }
   }

@@ -6,10 +6,10 @@
  * watch or an admission rule names as `{group, version, resource, namespaced}` has that scope
  * in every rule naming it, in every workload. A rule without `namespace` on a resource of a group
  * that is not built in, whose scope nothing declares, is granted in the workload's namespace as
- * written, and remembered with the Role that holds it for `podfn manifests` to note
- * (deploy/warnings): if the resource is cluster-scoped, the rule needs `namespace: "*"`.
+ * written, and `podfn manifests` notes it (deploy/warnings): if the resource is cluster-scoped,
+ * the rule needs `namespace: "*"`.
  */
-import type { LoadedFunction, PermissionRule, WatchedResourceType } from "../function.js";
+import type { LoadedFunction, WatchedResourceType } from "../function.js";
 import { isBuiltInGroup, scopeKey, type ResourceScopes } from "./rules.js";
 
 /**
@@ -32,36 +32,4 @@ export function declaredScopes(functions: readonly Pick<LoadedFunction, "watches
     for (const rule of fn.admission?.rules ?? []) add(rule.type);
   }
   return new Map([...declared].filter(([, both]) => both.size === 1).map(([key, one]) => [key, [...one][0]!]));
-}
-
-/**
- * The resources of `rules` granted in the workload's namespace without the scope being known:
- * no `namespace`, a group that is not built in (nor `*`), no scope declared. As
- * `resource.group` (`gadgets.example.com`), sorted, each once.
- */
-export function undeclaredScopes(rules: readonly PermissionRule[], scopes: ResourceScopes = new Map()): string[] {
-  const out = new Set<string>();
-  for (const rule of rules) {
-    if (rule.namespace !== undefined) continue;
-    for (const group of rule.apiGroups) {
-      if (group === "*" || isBuiltInGroup(group)) continue;
-      for (const resource of rule.resources) {
-        if (resource !== "*" && !scopes.has(scopeKey(group, resource))) out.add(`${resource.split("/")[0]}.${group}`);
-      }
-    }
-  }
-  return [...out].sort();
-}
-
-/** The undeclared resources each generated Role grants, kept by the object itself (the note reads them from the objects it is given). */
-const undeclared = new WeakMap<object, readonly string[]>();
-
-/** Remembers that `role` grants `resources` whose scope is not known (`undeclaredScopes`). */
-export function rememberUndeclaredScopes(role: object, resources: readonly string[]): void {
-  if (resources.length > 0) undeclared.set(role, resources);
-}
-
-/** What `rememberUndeclaredScopes` kept for `object`: none for any object not generated so. */
-export function undeclaredScopesOf(object: object): readonly string[] {
-  return undeclared.get(object) ?? [];
 }

@@ -11,10 +11,10 @@
  *   cluster-scoped the Role grants nothing on it, and the function's calls get 403;
  * - admission webhook configurations, which act on the whole cluster and need cert-manager.
  */
-import type { PolicyRule, RoleBinding } from "kubernetes-types/rbac/v1.js";
+import type { PolicyRule, Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { KubeObject } from "../kube/api.js";
 import { escalations, type EscalationKind } from "./escalations.js";
-import { undeclaredScopesOf } from "./scopes.js";
+import { isBuiltInGroup, scopeKey, type ResourceScopes } from "./rules.js";
 
 /** The note of each kind of escalation: who, its grants, and where they apply. */
 const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string) => string> = {
@@ -39,12 +39,13 @@ function isPinned(image: string): boolean {
 }
 
 /**
- * The notes about `objects` (every generated object) and `image`, one line each.
+ * The notes about `objects` (every generated object) and `image`, one line each; `scopes`, the
+ * custom resources' the functions declare (deploy/scopes `declaredScopes`).
  *
  * @example
- * for (const note of manifestWarnings(groups.flatMap((g) => g.objects), "podfn:latest")) io.stderr(`note: ${note}\n`);
+ * for (const note of manifestWarnings(groups.flatMap((g) => g.objects), "podfn:latest", declaredScopes(functions))) io.stderr(`note: ${note}\n`);
  */
-export function manifestWarnings(objects: readonly KubeObject[], image: string): string[] {
+export function manifestWarnings(objects: readonly KubeObject[], image: string, scopes: ResourceScopes = new Map()): string[] {
   const notes: string[] = [];
   if (!isPinned(image)) {
     notes.push(`--image ${image} is a moving tag, and pods pull IfNotPresent: each node runs the build it pulled first; give a version tag or a digest (registry.example.com/ops/podfn:1.0)`);
@@ -83,21 +84,40 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string):
     const scope = scopes.has("*") ? "every namespace" : `namespace ${[...scopes].sort().join(", ")}`;
     notes.push(NOTES[kind](who, [...held].join(", "), scope));
   }
-  notes.push(...scopeNotes(objects));
+  notes.push(...scopeNotes(objects, scopes));
   notes.push(...webhookNotes(objects));
   return notes;
 }
 
 /**
- * The note of each Role in its ServiceAccount's namespace (named after it) granting custom
- * resources of unknown scope: rules without `namespace` are granted there, which is right for a
- * namespaced resource and grants nothing on a cluster-scoped one.
+ * The custom resources a Role in its ServiceAccount's namespace (named after it: the rules
+ * without `namespace`) grants whose scope `scopes` does not say: as `resource.group`, sorted.
  */
-function scopeNotes(objects: readonly KubeObject[]): string[] {
+function undeclaredResources(role: Role, scopes: ResourceScopes): string[] {
+  const out = new Set<string>();
+  for (const rule of role.rules ?? []) {
+    for (const group of rule.apiGroups ?? []) {
+      if (group === "*" || isBuiltInGroup(group)) continue;
+      for (const resource of rule.resources ?? []) {
+        if (resource !== "*" && !scopes.has(scopeKey(group, resource))) out.add(`${resource.split("/")[0]}.${group}`);
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * The note of each Role in its ServiceAccount's namespace granting custom resources of unknown
+ * scope: rules without `namespace` are granted there, which is right for a namespaced resource
+ * and grants nothing on a cluster-scoped one.
+ */
+function scopeNotes(objects: readonly KubeObject[], scopes: ResourceScopes): string[] {
   return objects.flatMap((object) => {
-    const resources = undeclaredScopesOf(object);
+    const { name = "", namespace = "" } = object.metadata ?? {};
+    // A Role in another namespace is named `<home>:<account>`: its rules named that namespace.
+    if (object.kind !== "Role" || name.includes(":")) return [];
+    const resources = undeclaredResources(object as Role, scopes);
     if (resources.length === 0) return [];
-    const { name, namespace } = object.metadata ?? {};
     const one = resources.length === 1;
     return [
       `ServiceAccount ${namespace}/${name} is granted ${resources.join(", ")} in namespace ${namespace} only (permissions without namespace): podfn knows the scope of built-in resources alone, and a Role grants nothing on a cluster-scoped one (its calls get 403 Forbidden); if ${one ? "it is" : "one is"} cluster-scoped, give its rule namespace: "*" (a ClusterRole); ${one ? "if namespaced, the Role is right" : "the namespaced ones are right as they are"}`,

@@ -11,6 +11,7 @@ import { KubeForbiddenError, type KubeClient } from "../../runtime/kube/index.js
 import type { FunctionDefinition, PermissionRule } from "../../runtime/function.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { manifestWarnings } from "../../runtime/deploy/warnings.js";
+import { declaredScopes } from "../../runtime/deploy/scopes.js";
 import type { KubeObject } from "../../runtime/kube/api.js";
 import { grantedTo, loaded } from "./helpers.js";
 
@@ -21,60 +22,65 @@ const WIDGETS = { group: "example.com", version: "v1", resource: "widgets", name
 const all = (defs: FunctionDefinition[]): KubeObject[] => generateManifests(defs.map(loaded), { namespace: NS }).flatMap((g) => g.objects);
 const cronFn = (name: string, permissions: PermissionRule[]): FunctionDefinition => ({ name, permissions, schedule: { cron: "0 * * * *" }, handler() {} });
 /** The notes about scopes `podfn manifests` prints for `objects`. */
-const scopeNotes = (objects: KubeObject[]) => manifestWarnings(objects, PINNED).filter((n) => n.includes("podfn knows the scope of built-in resources alone"));
+const scopeNotes = (defs: FunctionDefinition[]) => manifestWarnings(all(defs), PINNED, declaredScopes(defs.map(loaded))).filter((n) => n.includes("podfn knows the scope of built-in resources alone"));
 const listGadgets: PermissionRule = { apiGroups: ["example.com"], resources: ["gadgets"], verbs: ["list"] };
 
 test("a custom resource another function watches as cluster-scoped is granted in the ClusterRole, in every workload (it was a Role granting nothing)", () => {
-  const objects = all([
+  const defs: FunctionDefinition[] = [
     { name: "gadget-watch", watch: { resource: GADGETS }, handler() {} },
     cronFn("gadget-report", [listGadgets, { apiGroups: ["example.com"], resources: ["gadgets/status"], verbs: ["patch"], namespace: "team-a" }]),
     { name: "gadget-api", http: { auth: "none" }, permissions: [{ ...listGadgets, verbs: ["get"] }], handler() {} },
-  ]);
+  ];
+  const objects = all(defs);
   assert.deepEqual(grantedTo(objects, NS, "podfn-gadget-report"), ["* example.com/gadgets list *", "* example.com/gadgets/status patch *"]);
   assert.deepEqual(grantedTo(objects, NS, "podfn-http"), ["* example.com/gadgets get *", "* example.com/gadgets list *", "* example.com/gadgets watch *", `${NS} coordination.k8s.io/leases create *`, `${NS} coordination.k8s.io/leases get podfn-scheduler`, `${NS} coordination.k8s.io/leases update podfn-scheduler`]);
   assert.equal(objects.filter((o) => o.kind === "Role" && JSON.stringify(o).includes("example.com")).length, 0);
-  assert.deepEqual(scopeNotes(objects), []);
+  assert.deepEqual(scopeNotes(defs), []);
 });
 
 test("a scope declared by an admission rule's type counts too; the group * reaches a declared cluster-scoped resource of any group", () => {
-  const objects = all([
+  const defs: FunctionDefinition[] = [
     { name: "gadget-guard", admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: GADGETS }] }, handler: () => ({ allowed: true }) } as FunctionDefinition,
     cronFn("gadget-report", [listGadgets]),
     cronFn("anything", [{ apiGroups: ["*"], resources: ["gadgets"], verbs: ["get"] }]),
-  ]);
+  ];
+  const objects = all(defs);
   assert.deepEqual(grantedTo(objects, NS, "podfn-gadget-report"), ["* example.com/gadgets list *"]);
   assert.deepEqual(grantedTo(objects, NS, "podfn-anything"), ["* */gadgets get *"]);
 });
 
 test("a custom resource declared namespaced stays in a Role, without a note", () => {
-  const objects = all([{ name: "widget-watch", watch: { resource: WIDGETS }, handler() {} }, cronFn("widget-report", [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list"] }])]);
+  const defs: FunctionDefinition[] = [{ name: "widget-watch", watch: { resource: WIDGETS }, handler() {} }, cronFn("widget-report", [{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["list"] }])];
+  const objects = all(defs);
   assert.deepEqual(grantedTo(objects, NS, "podfn-widget-report"), [`${NS} example.com/widgets list *`]);
-  assert.deepEqual(scopeNotes(objects), []);
+  assert.deepEqual(scopeNotes(defs), []);
 });
 
 test("an undeclared custom resource in a rule without namespace stays in the Role, and the note names the ServiceAccount, the resources and namespace: '*'", () => {
-  const objects = all([
+  const defs: FunctionDefinition[] = [
     cronFn("gadget-report", [listGadgets, { apiGroups: ["example.com", "apps"], resources: ["widgets", "deployments"], verbs: ["get"] }, { apiGroups: [""], resources: ["pods"], verbs: ["list"] }]),
     cronFn("elsewhere", [{ ...listGadgets, namespace: "team-a" }, { ...listGadgets, namespace: "*" }]),
     { name: "api", http: { auth: "none" }, permissions: [{ apiGroups: ["stable.example.com"], resources: ["crontabs/status"], verbs: ["get"] }], handler() {} },
-  ]);
+  ];
+  const objects = all(defs);
   assert.deepEqual(grantedTo(objects, NS, "podfn-gadget-report"), [`${NS} /pods list *`, `${NS} apps/deployments get *`, `${NS} apps/widgets get *`, `${NS} example.com/deployments get *`, `${NS} example.com/gadgets list *`, `${NS} example.com/widgets get *`]);
-  assert.deepEqual(scopeNotes(objects), [
+  assert.deepEqual(scopeNotes(defs), [
     `ServiceAccount ${NS}/podfn-http is granted crontabs.stable.example.com in namespace ${NS} only (permissions without namespace): podfn knows the scope of built-in resources alone, and a Role grants nothing on a cluster-scoped one (its calls get 403 Forbidden); if it is cluster-scoped, give its rule namespace: "*" (a ClusterRole); if namespaced, the Role is right`,
     `ServiceAccount ${NS}/podfn-gadget-report is granted deployments.example.com, gadgets.example.com, widgets.example.com in namespace ${NS} only (permissions without namespace): podfn knows the scope of built-in resources alone, and a Role grants nothing on a cluster-scoped one (its calls get 403 Forbidden); if one is cluster-scoped, give its rule namespace: "*" (a ClusterRole); the namespaced ones are right as they are`,
   ]);
   // A rule naming a namespace (or "*") said where it applies: no note for the function that only has those.
-  assert.ok(!scopeNotes(objects).some((n) => n.includes("podfn-elsewhere")));
+  assert.ok(!scopeNotes(defs).some((n) => n.includes("podfn-elsewhere")));
 });
 
 test("a custom resource declared both namespaced and cluster-scoped is trusted neither way: a Role, and the note", () => {
-  const objects = all([
+  const defs: FunctionDefinition[] = [
     { name: "a", watch: { resource: GADGETS }, handler() {} },
     { name: "b", watch: { resource: { ...GADGETS, namespaced: true } }, handler() {} },
     cronFn("gadget-report", [listGadgets]),
-  ]);
+  ];
+  const objects = all(defs);
   assert.deepEqual(grantedTo(objects, NS, "podfn-gadget-report"), [`${NS} example.com/gadgets list *`]);
-  assert.equal(scopeNotes(objects).length, 2, "the HTTP workload's watch rules too: their scope is the same question");
+  assert.equal(scopeNotes(defs).length, 2, "the HTTP workload's watch rules too: their scope is the same question");
 });
 
 // On the emulated cluster, which authorizes as a real API server does: the ClusterRole lets the
