@@ -71,13 +71,15 @@ describe("watch", () => {
     assert.equal(events[1].object.metadata.resourceVersion, now.metadata.resourceVersion);
   });
 
-  test("allowWatchBookmarks sends BOOKMARKs with the current resourceVersion", async () => {
+  test("allowWatchBookmarks sends BOOKMARKs with the current resourceVersion once it passed the start's", async () => {
     const rv = (await t.send("GET", "/api/v1/namespaces/w/configmaps")).body.metadata.resourceVersion;
     const s = await watch(t, agent, `/api/v1/namespaces/w/configmaps?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`);
-    const [bookmark] = await s.next(1);
+    const created = await t.send("POST", "/api/v1/namespaces/w/configmaps", { body: cm("bookmarked", { a: "1" }) });
+    const [added, bookmark] = await s.next(2);
     s.close();
+    assert.equal(added.type, "ADDED");
     assert.equal(bookmark.type, "BOOKMARK");
-    assert.deepEqual(bookmark.object, { kind: "ConfigMap", apiVersion: "v1", metadata: { resourceVersion: rv, creationTimestamp: null } });
+    assert.deepEqual(bookmark.object, { kind: "ConfigMap", apiVersion: "v1", metadata: { resourceVersion: created.body.metadata.resourceVersion, creationTimestamp: null } });
   });
 
   test("timeoutSeconds ends the stream cleanly", async () => {

@@ -41,7 +41,7 @@ export interface ClusterOptions {
    * version before those gets 410). Default: 1000.
    */
   eventWindow?: number;
-  /** Milliseconds between BOOKMARK events on watches that allow them (besides the first, within a second, and one 2 s before a watch's timeout). Default: 60000, as the real watch cache. */
+  /** Milliseconds between BOOKMARK events on watches that allow them (the first that long after the watch starts, and one 2 s before its timeout; each only at a version newer than the start's). Default: 60000, as the real watch cache. */
   bookmarkIntervalMs?: number;
 }
 

@@ -9,9 +9,9 @@
  * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
  * stops matching is DELETED as it last matched, one that starts matching is ADDED).
  * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
- * `bookmarkSchedule`: one within the first second, then every `bookmarkIntervalMs` and 2 s before
- * the deadline), the first at whatever version, later ones only at a version newer than the
- * start's; `timeoutSeconds` ends the stream cleanly. Changes made
+ * `bookmarkSchedule`: every `bookmarkIntervalMs` from the start and 2 s before the deadline), only
+ * at a version newer than the start's (a quiet watch gets none; a watch list's end bookmark goes
+ * with its initial events); `timeoutSeconds` ends the stream cleanly. Changes made
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
  * delivered converted to the watched version. Asked for as a Table, each event's object is a
  * one-row Table (see `watch-table`).
@@ -153,20 +153,20 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
       });
       const deadline = Date.now() + timeoutSeconds * 1000;
       const schedule = bookmarkSchedule(options.bookmarkIntervalMs, deadline);
-      // A bookmark at the start's own version goes out once (the cacheWatcher's wasBookmarkAfterRvSent);
-      // a later one only at a newer version than the start's (its process loop).
-      let bookmarkSent = initial && asked !== null && bookmarks;
+      // Every watch here starts with its bookmark sent (a plain one is set so, a watch list sent
+      // its end bookmark above): the cacheWatcher's process loop sends one only at a version newer
+      // than the start's.
       let ticker: NodeJS.Timeout | undefined;
-      const tick = (): void => {
-        const rv = store.resourceVersion;
-        if (rv > from || !bookmarkSent) {
-          bookmarkSent = true;
-          res.write(bookmark(rv, false));
-        }
+      const arm = (): void => {
         const wait = schedule.next(Date.now());
         ticker = wait === undefined ? undefined : setTimeout(tick, wait);
       };
-      if (bookmarks) ticker = setTimeout(tick, schedule.first);
+      const tick = (): void => {
+        const rv = store.resourceVersion;
+        if (rv > from) res.write(bookmark(rv, false));
+        arm();
+      };
+      if (bookmarks) arm();
       const timer = setTimeout(end, timeoutSeconds * 1000);
       const untrack = options.track(end);
       // A CRD's change or deletion tears its storage down, which ends the watches of its resources.
