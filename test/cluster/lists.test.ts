@@ -40,6 +40,23 @@ describe("lists", () => {
     assert.equal(p3.body.metadata.remainingItemCount, undefined);
   });
 
+  test("a full filtered page has a continue whenever any key follows it, selected or not, as etcd3 pages", async () => {
+    const p1 = await t.send("GET", "/api/v1/namespaces/l1/pods?limit=2&labelSelector=app%3Dweb");
+    assert.deepEqual(names(p1.body), ["a", "b"]);
+    assert.equal(p1.body.metadata.remainingItemCount, undefined, "a selector's page counts nothing");
+    // etcd3's GetList: the last key taken, with c, d and e after it (none of them selected).
+    assert.equal(JSON.parse(Buffer.from(p1.body.metadata.continue, "base64url").toString()).start, "b\u0000");
+    const p2 = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&labelSelector=app%3Dweb&continue=${p1.body.metadata.continue}`);
+    assert.equal(p2.status, 200);
+    assert.deepEqual(names(p2.body), []);
+    assert.equal(p2.body.metadata.continue, undefined);
+    assert.equal(p2.body.metadata.resourceVersion, p1.body.metadata.resourceVersion);
+    // A page not full read every key: no continue; nor has one that took the last key.
+    assert.equal((await t.send("GET", "/api/v1/namespaces/l1/pods?limit=3&labelSelector=app%3Dweb")).body.metadata.continue, undefined);
+    const last = await t.send("GET", "/api/v1/namespaces/l1/pods?limit=1&labelSelector=%21app");
+    assert.deepEqual([names(last.body), last.body.metadata.continue], [["e"], undefined]);
+  });
+
   test("timeoutSeconds and limit are decoded as int64s: one that does not parse is the codec's 400, timeoutSeconds first", async () => {
     for (const [query, raw, why] of [
       ["timeoutSeconds=abc", "abc", "invalid syntax"], ["limit=1e3", "1e3", "invalid syntax"], ["limit=x&timeoutSeconds=y", "y", "invalid syntax"],

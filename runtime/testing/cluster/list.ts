@@ -2,7 +2,8 @@
  * @module cluster/list
  * GET of one object and LIST with label and field selectors, `limit`/`continue` pagination
  * (opaque tokens shaped as the real server's, bad ones answered with its 400 message,
- * `remainingItemCount` when no selector filters) and all-namespaces lists. List bodies are
+ * `remainingItemCount` when no selector filters; a full page has a continue whenever any key
+ * follows it, selected or not, as etcd3 pages) and all-namespaces lists. List bodies are
  * assembled from each object's cached UTF-8 JSON bytes, so a 500-item list costs one copy of
  * its bytes: no re-serialization, no encoding.
  * A list etcd reads at a revision (a continue token's, `resourceVersionMatch=Exact`, or a
@@ -124,15 +125,44 @@ function continueExpired(start: string): ApiError {
   return new ApiError(status);
 }
 
+/** The stored entries of a list request, selected or not, in key order with their keys; `at`: as at that version. */
+function storedEntries(call: Call, after?: string, at?: number): { key: string; entry: Entry }[] {
+  const store = call.registry.store;
+  const namespace = call.info.namespace || undefined;
+  return at !== undefined && at < store.resourceVersion ? store.listAt(call.def, at, namespace, after) : store.list(call.def, namespace, after);
+}
+
 /**
  * The selected entries of a list request, in key order, with the keys (for continue tokens);
  * `at`: as they were at that resourceVersion (not older than the event window).
  */
 export function selectedEntries(call: Call, sel: Selection, after?: string, at?: number): { key: string; entry: Entry }[] {
-  const store = call.registry.store;
-  const namespace = call.info.namespace || undefined;
-  const all = at !== undefined && at < store.resourceVersion ? store.listAt(call.def, at, namespace, after) : store.list(call.def, namespace, after);
+  const all = storedEntries(call, after, at);
   return sel.filtered ? all.filter((e) => selects(sel, call.def, e.entry)) : all;
+}
+
+/** One page of a list: its items, and whether any key is left after the last of them. */
+interface Page {
+  items: { key: string; entry: Entry }[];
+  /** Keys left after the page's last item (selected or not): etcd3's hasMore. */
+  left: number;
+}
+
+/**
+ * As etcd3's GetList reads a page of `limit` (0: all): keys in order, each selected or not,
+ * until the page is full; it has more when any key, selected or not, follows the last item
+ * taken (a filtered page may so end with a continue whose next page is empty).
+ */
+function readPage(call: Call, sel: Selection, limit: number, after?: string, at?: number): Page {
+  const all = storedEntries(call, after, at);
+  const items: Page["items"] = [];
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i]!;
+    if (sel.filtered && !selects(sel, call.def, e.entry)) continue;
+    items.push(e);
+    if (limit > 0 && items.length === limit) return { items, left: all.length - i - 1 };
+  }
+  return { items, left: 0 };
 }
 
 const COMMA = Buffer.from(",");
@@ -198,12 +228,12 @@ export function listObjects(call: Call): Reply {
     at = token.rv;
   }
   const rv = at ?? store.resourceVersion;
-  const matched = selectedEntries(call, sel, token?.start, at);
-  const page = limit > 0 && matched.length > limit ? matched.slice(0, limit) : matched;
+  const { items: page, left } = readPage(call, sel, limit, token?.start, at);
   let meta = `{"resourceVersion":"${rv}"`;
-  if (page.length < matched.length) {
+  if (left > 0) {
     meta += `,"continue":"${encodeContinue(rv, page[page.length - 1]!.key.slice(prefix.length))}"`;
-    if (!sel.filtered) meta += `,"remainingItemCount":${matched.length - page.length}`;
+    // PrepareContinueToken: the count of keys left, only when no selector filters (it counts unselected ones too).
+    if (!sel.filtered) meta += `,"remainingItemCount":${left}`;
   }
   meta += "}";
   const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[`)];
