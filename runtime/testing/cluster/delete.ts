@@ -7,15 +7,16 @@
  * Namespace's in its storage's words, namespace-delete.ts) and `dryRun=All`. Objects with finalizers get `deletionTimestamp` and stay until their
  * finalizers are removed. The answer is what the real server sends: the object while it
  * still exists (202 when `orphanDependents: false` asked for cascading) or for pods, a `Success`
- * Status otherwise; a collection delete answers the list it read before deleting. Simplification:
+ * Status otherwise; a collection delete answers the list it read before deleting (one page of it
+ * with a `limit`, as Store.DeleteCollection deletes only that). Simplification:
  * pods are deleted at once (no kubelet honours the grace period).
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { immortalNamespaceError, namespacePolicy, namespacePreconditionError, terminatingNamespace } from "./namespace-delete.js";
 import { json, type Call, type Reply } from "./call.js";
-import { selection, selectedEntries } from "./list.js";
-import { apiVersionOf, storedAs } from "./resources.js";
+import { listBody, listIntegers, readList, selection, validateListOptions, type ListRead, type Selection } from "./list.js";
+import { storedAs } from "./resources.js";
 import { ApiError, conflict, notFound, success } from "./status.js";
 import { isCrdType, markCrdDeleted } from "./crd-controller.js";
 import { entryOf, type Entry } from "./store.js";
@@ -113,18 +114,46 @@ export async function deleteObjectCall(call: Call): Promise<Reply> {
   return answer(call, entry, gone, options);
 }
 
+/** Store.DeleteCollection's page size when the request sets no limit (deleteCollectionPageSize). */
+const DELETE_COLLECTION_PAGE = 10000;
+
 /**
- * DELETE /.../{resource} (deletecollection): answers the list as read before deleting (its items
- * and resourceVersion), as Store.DeleteCollection returns it.
+ * The list Store.DeleteCollection reads: with the request's `limit`, that one page (with its
+ * continue and remainingItemCount); without one, pages of 10000 read one after another (the
+ * first as the request asks, the next by their continue tokens), every item answered in the
+ * first page's list.
+ */
+function collectionToDelete(call: Call, sel: Selection): ListRead {
+  if (listIntegers(call).limit > 0) return readList(call, sel);
+  const query = new URLSearchParams(call.query);
+  query.set("limit", String(DELETE_COLLECTION_PAGE));
+  const first = readList({ ...call, query }, sel);
+  const items = [...first.items];
+  let next = JSON.parse(first.meta) as { continue?: string };
+  while (next.continue) {
+    query.set("continue", next.continue);
+    query.delete("resourceVersion");
+    query.delete("resourceVersionMatch");
+    const page = readList({ ...call, query }, sel);
+    items.push(...page.items);
+    next = JSON.parse(page.meta) as { continue?: string };
+  }
+  return { items, meta: first.meta };
+}
+
+/**
+ * DELETE /.../{resource} (deletecollection), in its handler's order: the list options decoded
+ * and validated (400, 422), the field labels converted (400), then the DeleteOptions. Answers
+ * the list as read before deleting (its items and metadata), as Store.DeleteCollection returns
+ * it: a `limit` deletes that one page only and answers it with its continue.
  */
 export async function deleteCollectionCall(call: Call): Promise<Reply> {
+  validateListOptions(call);
+  const sel = selection(call);
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
-  const sel = selection(call);
-  const listed = selectedEntries(call, sel);
-  const rv = call.registry.store.resourceVersion;
-  const items = listed.map(({ entry }) => (call.def.custom ? entry.full : entry.item));
-  for (const { entry } of listed) {
+  const listed = collectionToDelete(call, sel);
+  for (const { entry } of listed.items) {
     const { namespace, name } = entry.obj.metadata;
     const read = call.registry.store.get(call.def, namespace, name);
     if (!read) continue;
@@ -134,5 +163,5 @@ export async function deleteCollectionCall(call: Call): Promise<Reply> {
     const current = call.registry.store.get(call.def, namespace, name);
     if (current) deleteOne(call, current, options, dryRun, true);
   }
-  return { status: 200, body: `{"kind":"${call.def.kind}List","apiVersion":"${apiVersionOf(call.def)}","metadata":{"resourceVersion":"${rv}"},"items":[${items.join(",")}]}` };
+  return { status: 200, body: listBody(call.def, listed) };
 }

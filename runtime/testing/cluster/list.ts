@@ -12,7 +12,7 @@
  */
 import { parseGoInt64 } from "./go-scalars.js";
 import type { Call, Reply } from "./call.js";
-import { matchFields, parseFieldSelector, type FieldTerm } from "./field-selector.js";
+import { matchFields, parseFieldSelector, parseFieldTerms, type FieldTerm } from "./field-selector.js";
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
@@ -28,18 +28,21 @@ export interface Selection {
   filtered: boolean;
 }
 
-/** Reads the selectors of a request; 400 with the real messages when they do not parse. */
-export function selection(call: Call): Selection {
-  let labels: LabelSelector = [];
+/** The request's label selector, or the 400 of its parse error. */
+function labelSelector(call: Call): LabelSelector {
   const ls = call.query.get("labelSelector");
-  if (ls) {
-    try {
-      labels = parseLabelSelector(ls);
-    } catch (error) {
-      if (error instanceof SelectorError) throw badRequest(error.message);
-      throw error;
-    }
+  if (!ls) return [];
+  try {
+    return parseLabelSelector(ls);
+  } catch (error) {
+    if (error instanceof SelectorError) throw badRequest(error.message);
+    throw error;
   }
+}
+
+/** Reads the selectors of a request; 400 with the real messages when they do not parse or name a field the type does not select on. */
+export function selection(call: Call): Selection {
+  const labels = labelSelector(call);
   const fields = parseFieldSelector(call.query.get("fieldSelector") ?? "", call.def.fields);
   return { labels, fields, filtered: labels.length > 0 || fields.length > 0 };
 }
@@ -177,10 +180,15 @@ function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buf
   return bytes;
 }
 
-/** ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422 as there. */
+/**
+ * ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422
+ * as there. The parameter codec decodes before it: an integer or a selector that does not parse is
+ * its 400 first; a field label the type does not convert is the 400 after (`selection`).
+ */
 export function validateListOptions(call: Call): void {
-  // The parameter codec decodes before validation: an integer that does not parse is its 400.
   listIntegers(call);
+  labelSelector(call);
+  parseFieldTerms(call.query.get("fieldSelector") ?? "");
   const match = call.query.get("resourceVersionMatch") ?? "";
   const rv = call.query.get("resourceVersion") ?? "";
   const errors: FieldError[] = [];
@@ -194,11 +202,18 @@ export function validateListOptions(call: Call): void {
   if (errors.length) throw invalid("meta.k8s.io", "ListOptions", "", errors);
 }
 
-/** LIST: `{kind: XList, apiVersion, metadata: {resourceVersion, continue?, remainingItemCount?}, items}`. */
-export function listObjects(call: Call): Reply {
+/** A list as read: its items (with their keys) and the `metadata` JSON of its answer. */
+export interface ListRead {
+  items: { key: string; entry: Entry }[];
+  meta: string;
+}
+
+/**
+ * Reads what a list request asks for (its `resourceVersion`, `limit` and `continue`), its options
+ * already validated and `sel` its selection: one page, or every item when no limit applies.
+ */
+export function readList(call: Call, sel: Selection): ListRead {
   const { registry, def } = call;
-  validateListOptions(call);
-  const sel = selection(call);
   const requested = listIntegers(call).limit;
   const limit = servedFromWatchCache(call) ? 0 : requested;
   const cont = call.query.get("continue");
@@ -228,19 +243,30 @@ export function listObjects(call: Call): Reply {
     at = token.rv;
   }
   const rv = at ?? store.resourceVersion;
-  const { items: page, left } = readPage(call, sel, limit, token?.start, at);
+  const { items, left } = readPage(call, sel, limit, token?.start, at);
   let meta = `{"resourceVersion":"${rv}"`;
   if (left > 0) {
-    meta += `,"continue":"${encodeContinue(rv, page[page.length - 1]!.key.slice(prefix.length))}"`;
+    meta += `,"continue":"${encodeContinue(rv, items[items.length - 1]!.key.slice(prefix.length))}"`;
     // PrepareContinueToken: the count of keys left, only when no selector filters (it counts unselected ones too).
     if (!sel.filtered) meta += `,"remainingItemCount":${left}`;
   }
   meta += "}";
-  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${meta},"items":[`)];
-  page.forEach((e, i) => {
+  return { items, meta };
+}
+
+/** A list's answer: `{kind: XList, apiVersion, metadata, items}`, from each item's cached bytes. */
+export function listBody(def: ResourceDef, read: ListRead): Buffer {
+  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${read.meta},"items":[`)];
+  read.items.forEach((e, i) => {
     if (i > 0) parts.push(COMMA);
     parts.push(def.custom ? bytesOf(FULL_BYTES, e.entry, e.entry.full) : bytesOf(ITEM_BYTES, e.entry, e.entry.item));
   });
   parts.push(CLOSE);
-  return { status: 200, body: Buffer.concat(parts) };
+  return Buffer.concat(parts);
+}
+
+/** LIST: `{kind: XList, apiVersion, metadata: {resourceVersion, continue?, remainingItemCount?}, items}`. */
+export function listObjects(call: Call): Reply {
+  validateListOptions(call);
+  return { status: 200, body: listBody(call.def, readList(call, selection(call))) };
 }
