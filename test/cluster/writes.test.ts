@@ -169,11 +169,21 @@ describe("writes", () => {
     assert.equal((await t.send("GET", `${NS}/configmaps/body-dry`)).status, 200, "a dry run in the body");
     const odd = await t.send("DELETE", `${NS}/configmaps/body-dry`, { body: { apiVersion: "v1", kind: "DeleteOptions", dryRun: ["Nope"], propagationPolicy: "Sideways" } });
     assert.equal(odd.status, 422);
-    assert.equal(odd.body.message, 'DeleteOptions.meta.k8s.io "" is invalid: [propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", dryRun: Unsupported value: []string{"Nope"}: supported values: "All"]');
+    assert.equal(odd.body.message, 'DeleteOptions.meta.k8s.io "" is invalid: [propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil", dryRun: Unsupported value: []string{"Nope"}: supported values: "All"]');
     // A body without dryRun is a real delete, whatever the query says.
     const real = await t.send("DELETE", `${NS}/configmaps/body-dry?dryRun=All`, { body: { apiVersion: "v1", kind: "DeleteOptions" } });
     assert.equal(real.status, 200);
     assert.equal((await t.send("GET", `${NS}/configmaps/body-dry`)).status, 404);
+  });
+
+  test("an unknown propagationPolicy in the query is ValidateDeleteOptions' 422, its supported values ending with \"nil\"", async () => {
+    await t.send("POST", `${NS}/configmaps`, { body: cm("odd-policy") });
+    const odd = await t.send("DELETE", `${NS}/configmaps/odd-policy?propagationPolicy=Foo`);
+    assert.equal(odd.status, 422);
+    const detail = 'Unsupported value: "Foo": supported values: "Foreground", "Background", "Orphan", "nil"';
+    assert.equal(odd.body.message, `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ${detail}`);
+    assert.deepEqual(odd.body.details.causes, [{ reason: "FieldValueNotSupported", message: detail, field: "propagationPolicy" }]);
+    assert.equal((await t.send("GET", `${NS}/configmaps/odd-policy`)).status, 200);
   });
 
   test("delete preconditions are answered as rest.BeforeDelete words them: the Kind, not the resource", async () => {

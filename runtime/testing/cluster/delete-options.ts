@@ -68,7 +68,8 @@ export function decodeDeleteOptions(call: Call): DeleteOptions {
     errors.push({ type: "Invalid", field: "propagationPolicy", value: policy, detail: "orphanDependents and deletionPropagation cannot be both set" });
   }
   if (policy !== undefined && !["Background", "Foreground", "Orphan"].includes(policy)) {
-    errors.push({ type: "NotSupported", field: "propagationPolicy", value: policy, supported: ["Foreground", "Background", "Orphan"] });
+    // ValidateDeleteOptions lists "nil" too (no policy is allowed).
+    errors.push({ type: "NotSupported", field: "propagationPolicy", value: policy, supported: ["Foreground", "Background", "Orphan", "nil"] });
   }
   if (given.dryRun.some((v) => v !== "All")) errors.push({ type: "NotSupported", field: "dryRun", rendered: goStrings(given.dryRun), supported: ["All"] });
   if (errors.length) throw invalid("meta.k8s.io", "DeleteOptions", "", errors);
