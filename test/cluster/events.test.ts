@@ -124,6 +124,10 @@ describe("events: core/v1 and events.k8s.io/v1 share one storage", () => {
     assert.deepEqual(names((await v1("regarding.name=nightly,regarding.namespace=ev")).body), ["from-core"]);
     assert.deepEqual(names((await v1("reportingController=podfn.dev/cleanup")).body), ["from-v1"]);
     assert.deepEqual(names((await v1("source=podfn,type=Warning")).body), ["from-core"]);
+    // ToSelectableFields: `source` is the source's component, else the reporting controller, in either version.
+    assert.deepEqual(await core("source=podfn.dev/cleanup"), ["from-v1"]);
+    assert.deepEqual(names((await v1("source=podfn.dev/cleanup")).body), ["from-v1"]);
+    assert.deepEqual(await core("source="), []);
     const bad = await v1("involvedObject.kind=Pod");
     assert.equal(bad.status, 400);
     assert.equal(bad.body.message, "field label not supported: involvedObject.kind");

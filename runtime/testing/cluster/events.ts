@@ -99,14 +99,19 @@ export function eventFromCore(e: Obj): Obj {
 
 const REFERENCE_FIELDS = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"];
 
+/** ToSelectableFields' `source`: the source's component, else the reporting controller (an events.k8s.io/v1 Event's). */
+function sourceOf(component: FieldGetter, controller: FieldGetter): FieldGetter {
+  return (e) => component(e) || controller(e);
+}
+
 /** The field selectors of core/v1 Events (pkg/registry/core/event `ToSelectableFields`). */
 export const CORE_EVENT_FIELDS: Record<string, FieldGetter> = Object.fromEntries([
   ...REFERENCE_FIELDS.map((f) => [`involvedObject.${f}`, path(`involvedObject.${f}`)]),
-  ["reason", path("reason")], ["reportingComponent", path("reportingComponent")], ["source", path("source.component")], ["type", path("type")],
+  ["reason", path("reason")], ["reportingComponent", path("reportingComponent")], ["source", sourceOf(path("source.component"), path("reportingComponent"))], ["type", path("type")],
 ]);
 
-/** The field selectors of events.k8s.io/v1 Events (its field label conversion: `regarding.*`, `reportingController`; `involvedObject.*` is not supported). */
+/** The field selectors of events.k8s.io/v1 Events (its field label conversion: `regarding.*`, `reportingController`, `source` read as core's; `involvedObject.*` is not supported). */
 export const EVENTS_V1_FIELDS: Record<string, FieldGetter> = Object.fromEntries([
   ...REFERENCE_FIELDS.map((f) => [`regarding.${f}`, path(`regarding.${f}`)]),
-  ["reason", path("reason")], ["reportingController", path("reportingController")], ["source", path("deprecatedSource.component")], ["type", path("type")],
+  ["reason", path("reason")], ["reportingController", path("reportingController")], ["source", sourceOf(path("deprecatedSource.component"), path("reportingController"))], ["type", path("type")],
 ]);
