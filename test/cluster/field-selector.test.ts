@@ -2,7 +2,8 @@
  * Field selectors as fields.ParseSelector parses them (terms sorted, split at the first operator,
  * values unescaped, nothing trimmed) and as each type's field label conversion (1.32) converts
  * them: pods' `spec.host` is `spec.nodeName`; Nodes, Namespaces and cluster-scoped custom
- * resources do not list `metadata.namespace`.
+ * resources do not list `metadata.namespace`; pods' `status.podIPs` is listed but never set,
+ * ReplicationControllers select on `status.replicas`, PersistentVolumes have the default's two.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -63,5 +64,25 @@ describe("field selectors", () => {
     assert.deepEqual((await list("/apis/example.com/v1/gadgets", "spec.size=1")).body, badRequest("field label not supported: spec.size"));
     assert.equal((await list("/api/v1/namespaces", "metadata.name=fs")).status, 200);
     assert.equal((await list("/api/v1/secrets", "metadata.namespace=fs")).status, 200);
+  });
+
+  test("as pkg/apis/core/v1's conversions: pods' status.podIPs (always \"\"), ReplicationControllers' status.replicas, PersistentVolumes the default's two", async () => {
+    const names = (answer: { body: { items: { metadata: { name: string } }[] } }) => answer.body.items.map((i) => i.metadata.name);
+    // Listed among the labels, never in ToSelectableFields' set: it reads "" whatever the pod's IPs.
+    const ips = { status: { podIP: "10.0.0.1", podIPs: [{ ip: "10.0.0.1" }] } };
+    assert.equal((await t.send("PATCH", `${PODS}/placed/status`, { body: ips, contentType: "application/merge-patch+json" })).status, 200);
+    assert.deepEqual(names(await list(PODS, "status.podIP=10.0.0.1")), ["placed"]);
+    assert.deepEqual(names(await list(PODS, "status.podIPs=")), ["free", "placed"]);
+    assert.deepEqual(names(await list(PODS, "status.podIPs=10.0.0.1")), []);
+    const template = { metadata: { labels: { app: "old" } }, spec: { containers: [{ name: "main", image: "nginx" }] } };
+    assert.equal((await t.send("POST", "/api/v1/namespaces/fs/replicationcontrollers", { body: { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "old" }, spec: { template } } })).status, 201);
+    assert.deepEqual(names(await list("/api/v1/namespaces/fs/replicationcontrollers", "status.replicas=0")), ["old"]);
+    assert.deepEqual(names(await list("/api/v1/namespaces/fs/replicationcontrollers", "status.replicas!=0")), []);
+    assert.deepEqual((await list("/api/v1/namespaces/fs/replicationcontrollers", "spec.replicas=1")).body, badRequest("field label not supported: spec.replicas"));
+    const pv = { apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "disk" }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: "/data" } } };
+    assert.equal((await t.send("POST", "/api/v1/persistentvolumes", { body: pv })).status, 201);
+    assert.deepEqual(names(await list("/api/v1/persistentvolumes", "metadata.namespace=")), ["disk"]);
+    assert.deepEqual(names(await list("/api/v1/persistentvolumes", "metadata.namespace=fs")), []);
+    assert.deepEqual((await list("/api/v1/persistentvolumes", "spec.storageClassName=x")).body, badRequest('"spec.storageClassName" is not a known field selector: only "metadata.name", "metadata.namespace"'));
   });
 });

@@ -196,7 +196,8 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "limitranges", kind: "LimitRange", namespaced: true, finalizerRule: "create", shortNames: ["limits"], defaults: defaultLimitRange, validate: limitRangeErrors }),
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
-  def({ group: "", version: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, shortNames: ["pv"], subresources: ["status"], defaults: defaultPersistentVolume, prepareCreate: preparePersistentVolumeCreate, fields: fields({}, { namespace: false }) }),
+  // No conversion of its own: the default's metadata.name and metadata.namespace (never set, so "").
+  def({ group: "", version: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, shortNames: ["pv"], subresources: ["status"], defaults: defaultPersistentVolume, prepareCreate: preparePersistentVolumeCreate }),
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
@@ -206,11 +207,17 @@ export const BUILTIN: ResourceDef[] = [
         ...Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])),
         // ToSelectableFields: strconv.FormatBool, so an unset hostNetwork is "false".
         "spec.hostNetwork": (o) => String(Boolean((o.spec as Obj | undefined)?.hostNetwork)),
+        // The conversion accepts it, ToSelectableFields has no such field: it always reads "".
+        "status.podIPs": () => "",
       },
       { aliases: { "spec.host": "spec.nodeName" } },
     ),
   }),
-  def({ group: "", version: "v1", resource: "replicationcontrollers", kind: "ReplicationController", namespaced: true, shortNames: ["rc"], categories: ["all"], subresources: ["status"], defaults: defaultReplicationController, generation: true }),
+  def({
+    group: "", version: "v1", resource: "replicationcontrollers", kind: "ReplicationController", namespaced: true, shortNames: ["rc"], categories: ["all"], subresources: ["status"], defaults: defaultReplicationController, generation: true,
+    // ControllerToSelectableFields: strconv.Itoa of status.replicas.
+    fields: fields({ "status.replicas": (o) => String((o.status as Obj | undefined)?.replicas ?? 0) }),
+  }),
   def({
     group: "", version: "v1", resource: "resourcequotas", kind: "ResourceQuota", namespaced: true, shortNames: ["quota"], subresources: ["status"],
     validate: resourceQuotaErrors, validateUpdate: resourceQuotaUpdateErrors, validateStatus: resourceQuotaStatusErrors,
