@@ -132,6 +132,24 @@ describe("watch lists and start versions", () => {
     same.close();
   });
 
+  test("a named watch's field selector must pin its name (RequiresExactMatch): one that pins none is the 400 too", async () => {
+    for (const selector of ["metadata.namespace%3Dwl", "metadata.name!%3Dother", "metadata.name%3Da,metadata.name%3Dfirst"]) {
+      const answer = await t.send("GET", `/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=${selector}`);
+      assert.deepEqual([answer.status, answer.body.message], [400, "fieldSelector metadata.name doesn't match requested name"], selector);
+    }
+    // The first metadata.name= term in sorted order is the one read; other terms may stand beside it.
+    for (const selector of ["metadata.name%3Dfirst,metadata.namespace%3Dwl", "metadata.name!%3Da,metadata.name%3Dfirst", ","]) {
+      const s = await watch(t, agent, `/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=${selector}&timeoutSeconds=1`);
+      assert.equal(s.status, 200, selector);
+      s.close();
+    }
+    // ListResource's order: ValidateListOptions' 422 before the field labels' 400, which comes before the name's.
+    const invalid = await t.send("GET", "/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=spec.x%3D1&resourceVersionMatch=NotOlderThan");
+    assert.equal(invalid.status, 422);
+    const unknown = await t.send("GET", "/api/v1/watch/namespaces/wl/configmaps/first?fieldSelector=spec.x%3D1");
+    assert.deepEqual([unknown.status, unknown.body.message], [400, '"spec.x" is not a known field selector: only "metadata.name", "metadata.namespace"']);
+  });
+
   test("a watch from the current version gets no BOOKMARK at it, only at newer ones", async () => {
     const rv = await currentVersion(t);
     const s = await watch(t, agent, `${CMS}?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`);

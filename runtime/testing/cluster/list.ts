@@ -181,14 +181,20 @@ function bytesOf(cache: WeakMap<Entry, Buffer>, entry: Entry, text: string): Buf
 }
 
 /**
- * ValidateListOptions of a list (not a watch): `resourceVersionMatch` and `sendInitialEvents`, 422
- * as there. The parameter codec decodes before it: an integer or a selector that does not parse is
- * its 400 first; a field label the type does not convert is the 400 after (`selection`).
+ * The list options as the parameter codec decodes them, before any validation: an integer, then
+ * a selector, that does not parse is its 400 (a field label the type does not convert is the
+ * handler's 400 after validation: `selection`). Returns the integers.
  */
-export function validateListOptions(call: Call): void {
-  listIntegers(call);
+export function decodeListOptions(call: Call): ReturnType<typeof listIntegers> {
+  const integers = listIntegers(call);
   labelSelector(call);
   parseFieldTerms(call.query.get("fieldSelector") ?? "");
+  return integers;
+}
+
+/** ValidateListOptions of a list (not a watch), once decoded: `resourceVersionMatch` and `sendInitialEvents`, 422 as there. */
+export function validateListOptions(call: Call): void {
+  decodeListOptions(call);
   const match = call.query.get("resourceVersionMatch") ?? "";
   const rv = call.query.get("resourceVersion") ?? "";
   const errors: FieldError[] = [];

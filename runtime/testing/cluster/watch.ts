@@ -6,7 +6,8 @@
  * and waits up to 3 s for a version not reached); from a resourceVersion it sends only changes
  * after it; one older than what the type's watch cache reaches back to (watch-cache.ts: churn on
  * other types does not count) gets an `ERROR` event with a 410 `Expired` Status
- * (`too old resource version: X (Y)`) and ends. Selectors apply to every event (an object that
+ * (`too old resource version: X (Y)`) and ends. A named watch's field selector must pin its name
+ * (400). Selectors apply to every event (an object that
  * stops matching is DELETED as it last matched, one that starts matching is ADDED).
  * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
  * `bookmarkSchedule`: every `bookmarkIntervalMs` from the start and 2 s before the deadline), only
@@ -19,7 +20,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { Call } from "./call.js";
-import { listIntegers, selection, selectedEntries, selects, type Selection } from "./list.js";
+import { decodeListOptions, selection, selectedEntries, selects, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
 import { goEncoded } from "./go-json-encoding.js";
@@ -57,16 +58,18 @@ const asIs: WatchObjectEncoder = (objectJson) => objectJson;
 /** Serves `?watch=1` on `res`; resolves when the stream ends. */
 export function serveWatch(call: Call, res: ServerResponse, options: WatchOptions): Promise<void> {
   const { registry, def, info, query } = call;
-  const sel: Selection = selection(call);
   const name = info.name;
   const namespace = info.namespace;
   const rvParam = query.get("resourceVersion") ?? "";
   const bookmarks = parseBool(query.get("allowWatchBookmarks"));
-  const timeoutRaw = listIntegers(call).timeoutSeconds ?? 0;
+  // ListResource's order: the options decoded (400), validated (422), the field labels
+  // converted (400), then a named watch's selector checked against its name (400).
+  const timeoutRaw = decodeListOptions(call).timeoutSeconds ?? 0;
   validateWatchOptions(call);
+  const sel: Selection = selection(call);
+  if (name) namedWatchSelector(sel, name);
   // A watch list (`sendInitialEvents`) states whether it wants the current state first;
   // otherwise a watch from "" or "0" gets it and a watch from a version does not.
-  if (name) namedWatchSelector(sel, name);
   // The watch cache parses the version first: one that does not parse is its 500, before the stream.
   const wanted = parseResourceVersion(rvParam, "cache");
   const asked = query.get("sendInitialEvents");
@@ -203,13 +206,14 @@ function asOf(entry: Entry, rv: number): string {
 }
 
 /**
- * A named watch (`/watch/.../NAME`, or a collection watched with `metadata.name=`): a
- * `fieldSelector` naming another object is the 400 of the handler's ListResource.
+ * A named watch (`/watch/.../NAME`, or a collection watched with `metadata.name=`): a non-empty
+ * `fieldSelector` must pin that name, as ListResource reads it with RequiresExactMatch (its
+ * first `metadata.name=` term, terms sorted); one that pins none or another is its 400.
  */
 function namedWatchSelector(sel: Selection, name: string): void {
-  for (const term of sel.fields) {
-    if (term.field === "metadata.name" && term.op === "=" && term.value !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
-  }
+  if (sel.fields.length === 0) return;
+  const pinned = sel.fields.find((term) => term.field === "metadata.name" && term.op === "=");
+  if (pinned?.value !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
 }
 
 /**
