@@ -118,7 +118,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "status":
       if (!def.subresources.includes("status")) throw notFoundPath();
       // The status store converts with the resource's printer.
-      if (info.verb === "get") return transformed(call, getObject(call), accept);
+      if (info.verb === "get") return transformed(call, await getObject(call), accept);
       if (info.verb === "update") return updateCall(call, "status");
       if (info.verb === "patch") {
         checkPatchType(call);
@@ -153,7 +153,7 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
       // NegotiateOutputMediaType's 406 comes before the object is read.
       const transform = negotiateTransform(accept);
       if (isReply(transform)) return transform;
-      return transformed(call, getObject(call), accept, undefined, transform);
+      return transformed(call, await getObject(call), accept, undefined, transform);
     }
     case "list": {
       const transform = negotiateTransform(accept);

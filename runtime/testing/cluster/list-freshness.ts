@@ -1,6 +1,6 @@
 /**
  * @module cluster/list-freshness
- * A list of a resourceVersion the server has not reached yet, as 1.32 answers it. The watch
+ * A list or GET of a resourceVersion the server has not reached yet, as 1.32 answers it. The watch
  * cache serves a list with `resourceVersion` set unless it is delegated to etcd (`continue`,
  * `resourceVersionMatch=Exact`, or a `limit` with a resourceVersion other than "0", whatever
  * the match): the cache waits up to 3 s for the version (`waitUntilFreshAndBlock`), then
@@ -9,7 +9,8 @@
  * a 500 with etcd's text and no reason (kubernetes/kubernetes#132358, unfixed in 1.32); one
  * with `NotOlderThan` reads the latest revision and etcd3's `validateMinimumResourceVersion`
  * answers the same 504 at once, with no retry delay. The cache does not paginate: a list it
- * serves ignores `limit` (KEP-4988 paginates from the cache from 1.33 on).
+ * serves ignores `limit` (KEP-4988 paginates from the cache from 1.33 on). A GET naming a
+ * resourceVersion is the cache's too: the same wait, the same 504.
  */
 import type { Call } from "./call.js";
 import { parseResourceVersion } from "./resource-version.js";
@@ -68,6 +69,22 @@ export async function waitForListResourceVersion(call: Call): Promise<void> {
 }
 
 /**
+ * Before a GET naming a resourceVersion: Cacher.Get serves it from the watch cache, whose
+ * WaitUntilFreshAndGet waits up to 3 s for a version not reached, then answers the 504 (retry
+ * after 1 s). A GET's options have no limit or continue: it is never delegated.
+ */
+export async function waitForGetResourceVersion(call: Call): Promise<void> {
+  const raw = call.query.get("resourceVersion") ?? "";
+  if (!raw) return;
+  // The cache parses the version first: one that does not parse is its 500.
+  const wanted = parseResourceVersion(raw, "cache");
+  const store = call.registry.store;
+  if (wanted <= store.resourceVersion) return;
+  await waitForResourceVersion(call, wanted);
+  if (store.resourceVersion < wanted) throw tooLarge(call, wanted, 1);
+}
+
+/**
  * The cache's storage.NewTooLargeResourceVersionError (504 Timeout, retry after 1 s), or for a
  * list delegated to etcd its future-revision error, which no code turns into a Status.
  */
@@ -76,12 +93,17 @@ export function tooLargeResourceVersion(call: Call, wanted: number): ApiError {
   if (fromEtcd && call.query.get("resourceVersionMatch") !== "NotOlderThan") {
     return plainError("etcdserver: mvcc: required revision is a future revision");
   }
+  // The cache's retry delay is 1 s, etcd3's 0 (none sent).
+  return tooLarge(call, wanted, fromEtcd ? 0 : 1);
+}
+
+/** storage.NewTooLargeResourceVersionError: 504 Timeout, with `retryAfterSeconds` unless 0. */
+function tooLarge(call: Call, wanted: number, retryAfterSeconds: number): ApiError {
   const current = call.registry.store.resourceVersion;
-  // storage.NewTooLargeResourceVersionError: the cache's retry delay is 1 s, etcd3's 0 (none sent).
   return new ApiError(
     failure(504, "Timeout", `Timeout: Too large resource version: ${wanted}, current: ${current}`, {
       causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
-      ...(fromEtcd ? {} : { retryAfterSeconds: 1 }),
+      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
     }),
   );
 }

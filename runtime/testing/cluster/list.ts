@@ -16,7 +16,7 @@ import { matchFields, parseFieldSelector, parseFieldTerms, type FieldTerm } from
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
-import { servedFromWatchCache, tooLargeResourceVersion } from "./list-freshness.js";
+import { servedFromWatchCache, tooLargeResourceVersion, waitForGetResourceVersion } from "./list-freshness.js";
 import { parseResourceVersion } from "./resource-version.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
@@ -52,9 +52,12 @@ export function selects(sel: Selection, def: ResourceDef, entry: Entry): boolean
   return matchLabels(sel.labels, entry.obj.metadata.labels) && (sel.fields.length === 0 || matchFields(sel.fields, entry.obj, def.fields));
 }
 
-/** GET one object (a resourceVersion named is the watch cache's, which parses it first). */
-export function getObject(call: Call): Reply {
-  parseResourceVersion(call.query.get("resourceVersion") ?? "", "cache");
+/**
+ * GET one object. A resourceVersion named is the watch cache's, which parses it, then waits for
+ * it (3 s, then 504) before it reads the object.
+ */
+export async function getObject(call: Call): Promise<Reply> {
+  await waitForGetResourceVersion(call);
   const entry = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!entry) throw notFound(call.def, call.info.name);
   return { status: 200, body: entry.full };
