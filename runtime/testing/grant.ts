@@ -7,6 +7,8 @@
 import type { KubeClient } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
 import { rbacObjects } from "../deploy/rbac.js";
+import { declaredScopes } from "../deploy/scopes.js";
+import type { ResourceScopes } from "../deploy/rules.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
 import { applyObjects } from "./apply.js";
 import { KubeAlreadyExistsError } from "../kube/index.js";
@@ -23,7 +25,8 @@ export interface GrantOptions {
  * Create `serviceAccount` in `namespace` (if missing) and bind it to what the HTTP Deployment
  * serving `functions` is granted: the union of their permissions with their watches' list and
  * watch rights, plus the Lease rights of in-process schedules and watches and TokenReview
- * rights of ServiceAccount caller auth, as the generated manifests do. `namespace`, and every
+ * rights of ServiceAccount caller auth, as the generated manifests do (a custom resource these
+ * functions' watches or admission rules declare cluster-scoped in a ClusterRole). `namespace`, and every
  * other namespace a permission names, is created when missing: on a cluster of its own (the
  * emulated one) a test or local run names the namespaces it wants, and they exist.
  *
@@ -42,6 +45,7 @@ export async function grantDeclaredPermissions(
   await grantRules(admin, namespace, serviceAccount, functions.flatMap(servingPermissions), {
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn", options.workload) } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
+    scopes: declaredScopes(functions),
   });
 }
 
@@ -54,10 +58,10 @@ export async function grantDeclaredPermissions(
  * await grantCronJobPermissions(admin, "default", "cleanup-cronjob", [cleanupFn]);
  */
 export async function grantCronJobPermissions(admin: KubeClient, namespace: string, serviceAccount: string, functions: readonly LoadedFunction[]): Promise<void> {
-  await grantRules(admin, namespace, serviceAccount, functions.flatMap((fn) => fn.permissions), { tokenReviews: false });
+  await grantRules(admin, namespace, serviceAccount, functions.flatMap((fn) => fn.permissions), { tokenReviews: false, scopes: declaredScopes(functions) });
 }
 
-async function grantRules(admin: KubeClient, namespace: string, serviceAccount: string, permissions: LoadedFunction["permissions"], extra: { leaseName?: string; tokenReviews: boolean }): Promise<void> {
+async function grantRules(admin: KubeClient, namespace: string, serviceAccount: string, permissions: LoadedFunction["permissions"], extra: { leaseName?: string; tokenReviews: boolean; scopes: ResourceScopes }): Promise<void> {
   const objects = rbacObjects({ serviceAccount, namespace, permissions, ...extra, labels: { "app.kubernetes.io/managed-by": "podfn" } });
   const namespaces = new Set([namespace, ...permissions.map((p) => p.namespace ?? namespace)]);
   namespaces.delete("*");

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { applyObjects, clientFor, ensureNamespace, startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { applyObjects, clientFor, ensureNamespace, grantCronJobPermissions, startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { KubeForbiddenError, type KubeClient } from "../../runtime/kube/index.js";
 import type { FunctionDefinition, PermissionRule } from "../../runtime/function.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
@@ -122,4 +122,11 @@ test("on a cluster: with the scope declared the CronJob's ServiceAccount lists t
   await applyObjects(admin, rbac(generateManifests([loaded(report)], { namespace: "undeclared" }).flatMap((g) => g.objects)));
   assert.deepEqual(await listAs("declared", "podfn-gadget-report"), []);
   await assert.rejects(listAs("undeclared", "podfn-gadget-report"), KubeForbiddenError);
+
+  // Local runs and the harness grant through podfn/testing the same way, from the functions given.
+  const watcher = loaded({ name: "gadget-sync", watch: { resource: GADGETS }, permissions: [listGadgets], schedule: { cron: "0 * * * *" }, handler() {} } as FunctionDefinition);
+  await grantCronJobPermissions(admin, "granted", "gadget-sync", [watcher]);
+  assert.deepEqual(await listAs("granted", "gadget-sync"), []);
+  await grantCronJobPermissions(admin, "granted", "gadget-report", [loaded(report)]);
+  await assert.rejects(listAs("granted", "gadget-report"), KubeForbiddenError);
 });
