@@ -1,14 +1,18 @@
 /**
  * @module admission/patch
  * A mutating webhook's answer: the RFC 6902 JSONPatch from the request's object to the object
- * the handler returned, base64-encoded as an AdmissionResponse's `patch`. The diff is
- * `rfc6902`'s `createPatch` (MIT, no dependencies, maintained; its array diff is by edit
- * distance, so a container added in the middle is one `add`, not every later item replaced).
+ * the handler returned, base64-encoded as an AdmissionResponse's `patch`. Objects and scalars
+ * are diffed by `rfc6902` (MIT, no dependencies, maintained: keys with `/` and `~` escaped in
+ * its pointers); arrays by `admission/array-diff`, whose cost stays near the arrays' size
+ * (rfc6902's own array diff is an edit-distance search that a few hundred changed items made
+ * take seconds, and a few thousand overflow the stack).
  */
-import { createPatch } from "rfc6902";
+import { Pointer, type Operation } from "rfc6902";
+import { diffAny } from "rfc6902/diff.js";
+import { diffArrays } from "./array-diff.js";
 
-/** One JSONPatch operation, as `createPatch` makes them. */
-export type JsonPatchOperation = ReturnType<typeof createPatch>[number];
+/** One JSONPatch operation. */
+export type JsonPatchOperation = Operation;
 
 /**
  * The operations turning `from` into `to`; empty when they are equal.
@@ -19,7 +23,13 @@ export type JsonPatchOperation = ReturnType<typeof createPatch>[number];
 export function jsonPatch(from: unknown, to: unknown): JsonPatchOperation[] {
   // A round trip through JSON: what is compared is what the API server has and will read (no
   // `undefined` fields, no class instances), and the handler's object is not aliased.
-  return createPatch(JSON.parse(JSON.stringify(from)), JSON.parse(JSON.stringify(to)));
+  return diff(JSON.parse(JSON.stringify(from)), JSON.parse(JSON.stringify(to)), new Pointer());
+}
+
+/** rfc6902's diff of any two values, its arrays' diffed by `diffArrays`, at any depth. */
+function diff(from: unknown, to: unknown, ptr: Pointer): Operation[] {
+  if (Array.isArray(from) && Array.isArray(to)) return diffArrays(from, to, ptr, diff);
+  return diffAny(from, to, ptr, diff);
 }
 
 /** `operations` as an AdmissionResponse carries them: JSON, base64. */
