@@ -4,7 +4,8 @@
  * an AdmissionReview, the handler called through `invoke()` (its context's `dryRun` the
  * request's, its deadline `admission.deadlineMs`), and its decision turned into the
  * AdmissionReview answered: the request's `uid`, `allowed`, a denial's `status`, `warnings`,
- * and for a mutating webhook the JSONPatch to the object it returned. A handler that throws,
+ * and for a mutating webhook the JSONPatch to the object it returned from a copy of the request's
+ * object taken before the call (a handler may change that object in place). A handler that throws,
  * returns no decision or runs past the deadline is answered as `failurePolicy` says (Fail:
  * denied with `status.code` 500 or 504 and the request id; Ignore: allowed, with a warning
  * naming the request id), never with its message or stack, which go to the log. `podfn serve`'s
@@ -72,6 +73,9 @@ export async function decideReview(fn: LoadedFunction, parsed: unknown, requestI
     return invalidReview(error, requestId);
   }
   const webhook = fn.admission!;
+  // What the patch is from: a copy taken before the handler runs, which may change the request's
+  // object in place and return it (the same object: diffed against itself, no patch).
+  const base = webhook.type === "mutating" ? structuredClone(request.object) : request.object;
   const trigger: AdmissionCall = { type: "admission", webhook: webhook.type, request };
   let result: unknown;
   try {
@@ -87,7 +91,7 @@ export async function decideReview(fn: LoadedFunction, parsed: unknown, requestI
       logger: options.logger,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const { response, outcome } = decision(fn, request, result);
+    const { response, outcome } = decision(fn, request, base, result);
     return { status: 200, body: review(response), outcome, ...(outcome === "denied" ? { code: "denied" } : {}), operation: request.operation };
   } catch (error) {
     return failed(fn, request, error, requestId, options.logger);
@@ -104,8 +108,11 @@ function review(response: AdmissionResponse): AdmissionReview {
   return { apiVersion: ADMISSION_REVIEW_VERSION, kind: "AdmissionReview", response };
 }
 
-/** The response of a handler's result; throws `InvalidDecisionError` when it is not a decision. */
-function decision(fn: LoadedFunction, request: AdmissionRequest, result: unknown): { response: AdmissionResponse; outcome: AdmissionOutcome } {
+/**
+ * The response of a handler's result, a patch from `base` (the request's object as it came);
+ * throws `InvalidDecisionError` when it is not a decision.
+ */
+function decision(fn: LoadedFunction, request: AdmissionRequest, base: unknown, result: unknown): { response: AdmissionResponse; outcome: AdmissionOutcome } {
   if (!isPlainObject(result) || typeof result.allowed !== "boolean") throw new InvalidDecisionError(fn.name, "the handler must return a decision, {allowed: true} or {allowed: false, message}");
   const { allowed, message, code, warnings, object } = result as Record<string, unknown>;
   if (message !== undefined && typeof message !== "string") throw new InvalidDecisionError(fn.name, "the decision's message must be a string");
@@ -117,8 +124,8 @@ function decision(fn: LoadedFunction, request: AdmissionRequest, result: unknown
   if (object === undefined || !allowed) return { response, outcome: allowed ? "allowed" : "denied" };
   if (fn.admission!.type !== "mutating") throw new InvalidDecisionError(fn.name, "a validating webhook cannot change the object (the API server refuses its patches): make it mutating, or return no object");
   if (!isPlainObject(object)) throw new InvalidDecisionError(fn.name, "the decision's object must be the object, changed");
-  if (!isPlainObject(request.object)) throw new InvalidDecisionError(fn.name, `a ${request.operation} request has no object to change`);
-  const operations = jsonPatch(request.object, object);
+  if (!isPlainObject(base)) throw new InvalidDecisionError(fn.name, `a ${request.operation} request has no object to change`);
+  const operations = jsonPatch(base, object);
   if (operations.length === 0) return { response, outcome: "allowed" };
   response.patchType = "JSONPatch";
   response.patch = encodePatch(operations);
