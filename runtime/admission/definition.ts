@@ -222,7 +222,8 @@ const NOT_WITH_ADMISSION: Record<string, string> = {
 /**
  * The problems of a definition with `admission` that span fields, each `[path, message]`:
  * another trigger, input, output, `timeoutMs` or `resources` beside it; a rule naming a built-in
- * type with the wrong `namespaced`; a rule whose `scope` its resource can never be in.
+ * type with the wrong `namespaced`; a rule whose `scope` its resource can never be in; a rule
+ * listing `"*"` beside other operations (the API server refuses it).
  */
 export function admissionProblems(written: Record<string, unknown>): Array<[string, string]> {
   if (written.admission === undefined) return [];
@@ -247,6 +248,12 @@ export function admissionProblems(written: Record<string, unknown>): Array<[stri
     let type: WatchedResourceType | undefined = named?.type;
     const subresource = named?.subresource ?? (isObject(resource) && typeof resource.subresource === "string" ? resource.subresource : undefined);
     const operations = Array.isArray(r.operations) ? (r.operations as unknown[]) : [];
+    // validateRuleWithOperations: "if '*' is present, must not specify other operations" (a
+    // repeated "*" alone is one once loaded). A rule's group, version and resource are one each,
+    // never "*", so its other wildcard checks (apiGroups, apiVersions, resources) cannot fail.
+    if (operations.includes("*") && operations.some((o) => o !== "*")) {
+      out.push([`${at}.operations`, `"*" already means every operation, and the API server refuses it beside others: write ["*"] alone`]);
+    }
     if (subresource !== undefined && CONNECT_SUBRESOURCES.has(subresource) && operations.length > 0 && !operations.includes("CONNECT") && !operations.includes("*")) {
       out.push([`${at}.operations`, `${subresource} is reached by CONNECT only (kubectl exec, attach, port-forward): write operations: ["CONNECT"], or the rule matches nothing`]);
     }

@@ -50,6 +50,10 @@ const CASES: [unknown, string[]][] = [
   [{ type: "validating", rules: [{ operations: ["CREATE", "UPDATE"], resource: "pods/exec" }] }, ['admission.rules[0].operations: exec is reached by CONNECT only (kubectl exec, attach, port-forward): write operations: ["CONNECT"], or the rule matches nothing']],
   [{ type: "validating", rules: [{ operations: ["UPDATE"], resource: { group: "ops.example.com", version: "v1", resource: "backups", namespaced: true, subresource: "Status" } }] }, ['admission.rules[0].resource.subresource: must be a lower-case subresource name such as "status" or "scale"']],
   [{ type: "validating", rules: [{ operations: ["*"], resource: { group: "apps", version: "v1", resource: "deployments", namespaced: false } }] }, ['admission.rules[0].resource.namespaced: deployments are namespaced: write namespaced: true, or just resource: "deployments.apps"']],
+  // validateRuleWithOperations: "if '*' is present, must not specify other operations".
+  [{ type: "validating", rules: [rule, { operations: ["CREATE", "*"], resource: "configmaps" }] }, ['admission.rules[1].operations: "*" already means every operation, and the API server refuses it beside others: write ["*"] alone']],
+  [{ type: "validating", rules: [{ operations: ["*", "DELETE", "*"], resource: "pods/exec" }] }, ['admission.rules[0].operations: "*" already means every operation, and the API server refuses it beside others: write ["*"] alone']],
+  [{ type: "validating", rules: [{ operations: ["*", "*"], resource: "configmaps" }] }, []],
 ];
 
 test("each problem of admission is named by its field path", () => {
