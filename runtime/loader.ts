@@ -73,7 +73,8 @@ export interface LoadOptions {
 
 /** What to do about the usual reasons a function module fails to import. */
 function importHint(error: unknown): string {
-  const code = (error as { code?: string }).code;
+  // A module may throw anything, null and undefined included.
+  const code = (error as { code?: unknown } | null | undefined)?.code;
   const message = error instanceof Error ? error.message : "";
   if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
     return " (TypeScript needs the source mode: `npx podfn` or `npm start`; or compile with `npm run build` and use --functions dist/functions)";
@@ -129,9 +130,11 @@ async function importTogether(files: string[], fresh?: string): Promise<Record<s
 
 /**
  * The gist of an import error: its first line, and when that only announces what follows (a
- * transform's "Transform failed with 1 error:"), the lines that say where and what (at most 4).
+ * transform's "Transform failed with 1 error:"), the lines that say where and what (at most 4);
+ * `it threw null` (or undefined) for a module that threw no value.
  */
 function importMessage(error: unknown): string {
+  if (error === null || error === undefined) return `it threw ${String(error)}`;
   if (!(error instanceof Error)) return String(error);
   const lines = error.message.split("\n").map((l) => l.trim());
   const first = lines[0] ?? "";

@@ -4,7 +4,9 @@
  * schedule (CronJob ones too) fired on its timetable with one line per run, every watch run, and a reload when a
  * file under the functions folder changes: fresh copies of the modules (helpers they import
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
- * drain and restart with them (the cluster connection stays).
+ * drain and restart with them (the cluster connection stays). A reload that fails (a load
+ * problem, or the new version's permissions or local secrets that cannot be set up) is logged
+ * and the running version kept until the next change.
  */
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
@@ -72,21 +74,31 @@ async function run(base: Config, io: CommandIO): Promise<number> {
         if (round.signal.aborted) break;
         // Changes from here on (a save while this loads or the server restarts) reload again.
         loaded = changes.count;
+        let granted = false;
         try {
-          setup.functions = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(fresh.next()) });
-          await connection.grant?.(setup.functions);
-          await prepareLocalSecrets(setup);
+          const next = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(fresh.next()) });
+          granted = connection.grant !== undefined;
+          await connection.grant?.(next);
+          await prepareLocalSecrets({ ...setup, functions: next });
+          setup.functions = next;
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
           warnFinalizers(setup.functions);
           round.abort(RELOAD);
           break;
         } catch (error) {
-          if (!(error instanceof LoadError)) throw error;
-          // One line per problem: the pretty log writes a message's line breaks escaped.
-          for (const problem of error.problems) logger.error(`cannot load functions: ${problem}`);
-          // Gone when loaded, whether or not it is back already (made again before this line ran,
-          // its new inode is one the old watcher never sees): watch it afresh once it is there.
-          if (error.folderMissing || !existsSync(dir)) changes.watchWhenBack();
+          if (error instanceof LoadError) {
+            // One line per problem: the pretty log writes a message's line breaks escaped.
+            for (const problem of error.problems) logger.error(`cannot load functions: ${problem}`);
+            // Gone when loaded, whether or not it is back already (made again before this line ran,
+            // its new inode is one the old watcher never sees): watch it afresh once it is there.
+            if (error.folderMissing || !existsSync(dir)) changes.watchWhenBack();
+          } else {
+            // Anything else (the new version's permissions or local secrets could not be set up,
+            // or a fault of the loader's own) fails the reload, not the server.
+            logger.error({ err: error }, `cannot reload: ${error instanceof Error ? error.message : String(error)}`);
+            // The running version keeps its own permissions.
+            if (granted) await connection.grant!(setup.functions).catch((e: unknown) => logger.error({ err: e }, "cannot grant the running version's permissions again"));
+          }
           logger.error("(keeping the previous version until the next change)");
         }
       }

@@ -1,7 +1,7 @@
 /**
- * The loader imports a folder's modules together; when some fail (a throw at import, a syntax
- * error, a missing package), `podfn list` still names each failing file with its error and
- * checks the others.
+ * The loader imports a folder's modules together; when some fail (a throw at import, of an
+ * Error or of null or undefined, a syntax error, a missing package), `podfn list` still names
+ * each failing file with its error and checks the others.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -24,6 +24,8 @@ before(async () => {
   await writeFile(join(dir, "good.mjs"), fn("good"));
   await writeFile(join(dir, "also-good.mjs"), fn("also-good"));
   await writeFile(join(dir, "throws.mjs"), `throw new Error("boom at import");\n`);
+  await writeFile(join(dir, "throws-null.mjs"), `throw null;\n`);
+  await writeFile(join(dir, "throws-undefined.mjs"), `throw undefined;\n`);
   await writeFile(join(dir, "syntax.mjs"), `export default {\n`);
   await writeFile(join(dir, "typed.ts"), `const n: number = 1;\nexport default { a: n; };\n`);
   await writeFile(join(dir, "missing.mjs"), `import "podfn-no-such-package";\n${fn("missing")}`);
@@ -34,6 +36,7 @@ before(async () => {
   await writeFile(join(dir, "cjs/package.json"), "{}\n");
   await writeFile(join(dir, "cjs/bad.js"), `require("podfn-no-such-package");\n`);
   await writeFile(join(dir, "cjs/plain.js"), `module.exports = { answer: 42 };\n`);
+  await writeFile(join(dir, "cjs/null.js"), `throw null;\n`);
 });
 
 after(async () => {
@@ -51,6 +54,9 @@ test("every module that fails to import is named with its error; the others are 
   const { code, stderr } = await list(".");
   assert.equal(code, 2);
   assert.match(stderr, /throws\.mjs: the module failed to import: boom at import/);
+  // A module may throw no value at all: named like the others, not a crash of the loader.
+  assert.match(stderr, /throws-null\.mjs: the module failed to import: it threw null\n/);
+  assert.match(stderr, /throws-undefined\.mjs: the module failed to import: it threw undefined\n/);
   assert.match(stderr, /syntax\.mjs: the module failed to import: /);
   // A TypeScript syntax error says where it is, whichever way the module failed to transform.
   assert.match(stderr, /typed\.ts: the module failed to import: .*(typed\.ts:2:\d+|line 2, column \d+).*Expected "\}" but found ";"/);
@@ -64,6 +70,7 @@ test("a CommonJS module that fails to import is named like any other, and the pr
   assert.equal(code, 2);
   assert.match(stderr, /bad\.js: the module failed to import: .*podfn-no-such-package/);
   assert.match(stderr, /plain\.js: needs a default export made by defineFunction/);
+  assert.match(stderr, /null\.js: the module failed to import: it threw null\n/);
 });
 
 test("through the podfn executable too, a TypeScript syntax error names its line", async () => {
