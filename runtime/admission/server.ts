@@ -52,10 +52,13 @@ export interface AdmissionServerOptions {
 
 type Answer = { status: number; body: unknown; code?: string; headers?: Record<string, string> };
 
+/** The option that chooses the webhook port, as a failure to listen names it (commands/report.ts). */
+const PORT_OPTION = "--admission-port / PODFN_ADMISSION_PORT";
+
 /**
  * Serve the admission webhooks until `signal` aborts; resolves once closed. Rejects with
- * `AdmissionCertificateError` when the certificate cannot be read or served, or when it cannot
- * listen.
+ * `AdmissionCertificateError` when the certificate cannot be read or served, and with the
+ * listen error (its `option` naming `--admission-port`) when it cannot listen.
  *
  * @example
  * await serveAdmission({ functions, kube, logger, port: 9443, host: "::", certificate: { certFile, keyFile } }, signal);
@@ -77,7 +80,11 @@ export async function serveAdmission(options: AdmissionServerOptions, signal: Ab
   const server = createServer({ cert: pair.cert, key: pair.key, minVersion: "TLSv1.2" }, listener);
   server.keepAliveTimeout = 65_000;
   server.on("tlsClientError", (error: NodeJS.ErrnoException) => logger.debug({ code: error.code, reason: error.message }, "admission webhook TLS handshake failed"));
-  const address = await listen(server, options.port, options.host);
+  // A port taken or refused is the user's to change: the error says with which option.
+  const address = await listen(server, options.port, options.host).catch((error: unknown) => {
+    if (typeof error === "object" && error !== null) Object.assign(error, { option: PORT_OPTION });
+    throw error;
+  });
   server.on("error", (error) => logger.error({ err: error }, "admission webhook server error"));
   const stopWatching = watchCertificate(options.certificate, pair, (next) => server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" }), logger, options.certificatePollMs);
   const url = `https://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
