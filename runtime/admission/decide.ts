@@ -3,7 +3,8 @@
  * One admission review of one function, without the HTTP around it: the body (JSON) is read as
  * an AdmissionReview, the handler called through `invoke()` (its context's `dryRun` the
  * request's, its deadline `admission.deadlineMs`), and its decision turned into the
- * AdmissionReview answered: the request's `uid`, `allowed`, a denial's `status`, `warnings`,
+ * AdmissionReview answered: the request's `uid`, `allowed`, a denial's `status`, `warnings`
+ * (control characters made spaces, which the API server would drop the warning for),
  * and for a mutating webhook the JSONPatch to the object it returned from a copy of the request's
  * object taken before the call (a handler may change that object in place). A handler that throws,
  * returns no decision or runs past the deadline is answered as `failurePolicy` says (Fail:
@@ -21,6 +22,7 @@ import { formatPermission, type MissingPermission } from "../kube/forbidden.js";
 import { isPlainObject } from "../plain-object.js";
 import { checkReview, InvalidReviewError } from "./review-check.js";
 import { encodePatch, jsonPatch } from "./patch.js";
+import { headerSafeWarnings } from "./warnings.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "./review.js";
 import type { AdmissionCall } from "./types.js";
 
@@ -120,7 +122,8 @@ function decision(fn: LoadedFunction, request: AdmissionRequest, base: unknown, 
   if (warnings !== undefined && !(Array.isArray(warnings) && warnings.every((w) => typeof w === "string"))) throw new InvalidDecisionError(fn.name, "the decision's warnings must be a list of strings");
   const response: AdmissionResponse = { uid: request.uid, allowed: allowed as boolean };
   if (!allowed) response.status = { ...(code !== undefined ? { code: code as number } : {}), ...(message !== undefined ? { message } : {}) };
-  if (warnings !== undefined && (warnings as string[]).length > 0) response.warnings = [...(warnings as string[])];
+  const sent = warnings === undefined ? [] : headerSafeWarnings(warnings as string[]);
+  if (sent.length > 0) response.warnings = sent;
   if (object === undefined || !allowed) return { response, outcome: allowed ? "allowed" : "denied" };
   if (fn.admission!.type !== "mutating") throw new InvalidDecisionError(fn.name, "a validating webhook cannot change the object (the API server refuses its patches): make it mutating, or return no object");
   if (!isPlainObject(object)) throw new InvalidDecisionError(fn.name, "the decision's object must be the object, changed");

@@ -8,7 +8,9 @@
  * ServiceAccount strategy's for the deprecated `kubernetes.io/enforce-mountable-secrets`
  * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32). One
  * is the emulator's own: a CRD write names each `x-kubernetes-validations` rule the emulated
- * cluster does not evaluate (crd-cel.ts), which a real server would.
+ * cluster does not evaluate (crd-cel.ts), which a real server would. Every warning of a call,
+ * an admission webhook's too, is recorded as endpoints/filters/warning.go records it
+ * (`addWarning`: control characters dropped, a total of 4096 runes then 256 each).
  */
 import type { Call } from "./call.js";
 import { skippedRules } from "./crd-cel.js";
@@ -18,10 +20,64 @@ type Obj = Record<string, any>;
 /** metav1.FinalizerOrphanDependents, FinalizerDeleteDependents and corev1.FinalizerKubernetes. */
 const STANDARD_FINALIZERS = new Set(["orphan", "foregroundDeletion", "kubernetes"]);
 
-/** `warning.AddWarning(ctx, "", text)`: recorded on the call, sent as a header once answered. */
+/** endpoints/filters/warning.go's truncateAtTotalRunes and truncateItemRunes. */
+const TOTAL_RUNES = 4 * 1024;
+const ITEM_RUNES = 256;
+
+/** What `net.NewWarningHeader` refuses in a text: unicode.IsControl's runes (C0, DEL, C1). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate without its pair: Go's JSON decoding makes it U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The recorder of one call (filters/warning.go's `recorder`). */
+interface Recorder {
+  recorded: Set<string>;
+  ordered: string[];
+  written: number;
+  truncating: boolean;
+}
+const recorders = new WeakMap<Call, Recorder>();
+
+const runes = (text: string) => [...text];
+/** `text` cut to `ITEM_RUNES` runes, with its length in runes. */
+function cut(text: string): [string, number] {
+  const all = runes(text);
+  return all.length > ITEM_RUNES ? [all.slice(0, ITEM_RUNES).join(""), ITEM_RUNES] : [text, all.length];
+}
+
+/**
+ * `warning.AddWarning(ctx, "", text)`, recorded on the call (sent as headers once answered) as
+ * 1.32's filters/warning.go records it: an empty text is ignored and a repeated one recorded
+ * once; one with a control character is dropped (NewWarningHeader refuses it, and the recorder
+ * goes on without it: a webhook's "line one\nline two" never fails the write); past 4096 runes
+ * in all, every text is cut to 256 runes (those already recorded again, cut) and, once the cut
+ * texts fill 4096 runes, later ones are dropped.
+ */
 export function addWarning(call: Call, text: string): void {
-  (call.warnings ??= []);
-  if (!call.warnings.includes(text)) call.warnings.push(text);
+  if (text.length === 0) return;
+  text = text.replace(LONE_SURROGATE, "\ufffd");
+  let r = recorders.get(call);
+  if (!r) recorders.set(call, (r = { recorded: new Set(), ordered: [], written: 0, truncating: false }));
+  if (r.written >= TOTAL_RUNES && r.truncating) return;
+  if (r.recorded.has(text)) return;
+  r.recorded.add(text);
+  r.ordered.push(text);
+  let [item, length] = r.truncating ? cut(text) : [text, runes(text).length];
+  if (CONTROL.test(item)) return;
+  if (r.written + length <= TOTAL_RUNES || r.truncating) {
+    r.written += length;
+    (call.warnings ??= []).push(item);
+    return;
+  }
+  r.truncating = true;
+  r.written = 0;
+  call.warnings = [];
+  for (const recorded of r.ordered) {
+    [item, length] = cut(recorded);
+    if (CONTROL.test(item)) continue;
+    r.written += length;
+    call.warnings.push(item);
+  }
 }
 
 const ENFORCE_MOUNTABLE_SECRETS = "kubernetes.io/enforce-mountable-secrets";
