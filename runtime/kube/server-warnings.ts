@@ -23,7 +23,9 @@ const REMEMBERED = 256;
 export function warningTexts(header: string | string[] | undefined): string[] {
   if (header === undefined) return [];
   const texts: string[] = [];
-  for (const value of Array.isArray(header) ? header : [header]) {
+  for (const raw of Array.isArray(header) ? header : [header]) {
+    // A header value arrives one character per byte: the server wrote the text's UTF-8.
+    const value = /[^\x00-\x7f]/.test(raw) ? Buffer.from(raw, "latin1").toString("utf8") : raw;
     for (const match of value.matchAll(WARNING)) {
       if (match[1] === "299") texts.push(match[2]!.replace(/\\(.)/g, "$1"));
     }

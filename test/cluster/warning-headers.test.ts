@@ -37,8 +37,9 @@ test("past 4096 runes the texts are cut to 256 runes each, those before too, and
   assert.ok(cut.every((t) => [...t].length === 256));
 });
 
-test("a header is 299 - and the text quoted, only \" and \\ escaped", () => {
-  assert.equal(warningHeader('say "hi" \\ caf\u00e9'), '299 - "say \\"hi\\" \\\\ caf\u00e9"');
+test("a header is 299 - and the text quoted, only \" and \\ escaped, its UTF-8 bytes one per character (as Node writes a header: Latin-1)", () => {
+  const header = warningHeader('say "hi" \\ caf\u00e9 \u4e2d');
+  assert.equal(Buffer.from(header, "latin1").toString("utf8"), '299 - "say \\"hi\\" \\\\ caf\u00e9 \u4e2d"');
 });
 
 let cluster: Cluster;
@@ -52,7 +53,7 @@ before(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
-      const warnings = ["first line\nsecond line", "kept caf\u00e9", "x".repeat(5000)];
+      const warnings = ["first line\nsecond line", "kept caf\u00e9", "\u4e2d\u6587 \u2014 beyond Latin-1", "x".repeat(5000)];
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true, warnings } }));
     });
   });
@@ -87,8 +88,8 @@ function kube(method: string, path: string, body?: unknown): Promise<{ status: n
   });
 }
 
-test("a webhook's warning with a line break is dropped and the write goes on; a long one is cut once they pass 4096 runes", async () => {
+test("a webhook's warning with a line break is dropped and the write goes on; one beyond Latin-1 goes as its UTF-8; a long one is cut once they pass 4096 runes", async () => {
   const created = await kube("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "c" } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.deepEqual(created.warnings, ['299 - "kept caf\u00e9"', `299 - "${"x".repeat(256)}"`]);
+  assert.deepEqual(created.warnings, ['299 - "kept caf\u00e9"', '299 - "\u4e2d\u6587 \u2014 beyond Latin-1"', `299 - "${"x".repeat(256)}"`]);
 });

@@ -8,6 +8,7 @@ import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { startCluster, clientFor, ensureNamespace, type Cluster } from "podfn/testing";
 import type { KubeClient } from "podfn";
 import { warningTexts } from "../../runtime/kube/server-warnings.js";
+import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
 
 const NS = "warned";
 
@@ -37,6 +38,22 @@ describe("server warnings", () => {
     assert.equal(warnings[0]!.obj.warning, 'unknown field "dta"');
     assert.equal(warnings[0]!.obj.method, "POST");
     assert.match(String(warnings[0]!.obj.path), /\/api\/v1\/namespaces\/warned\/configmaps$/);
+  });
+
+  test("a warning's text beyond ASCII reads as the server wrote it (UTF-8), through either HTTP client", async () => {
+    for (const [i, httpClient] of (["node", "undici"] as const).entries()) {
+      const credentials = await resolveCredentials({ explicit: { server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, serviceAccountDir: "/nonexistent", env: {} });
+      const logger = { debug() {}, info() {}, error() {}, warn: record("warn") };
+      const client = createKubeClient({ credentials, httpClient, logger: logger as never }).with({ namespace: NS });
+      try {
+        await client.configMaps.create({ metadata: { name: `accent-${i}` }, "donn\u00e9es": { a: "1" }, "\u6570\u636e": { b: "2" } } as ConfigMap);
+      } finally {
+        await client.close();
+      }
+    }
+    const texts = lines.filter((l) => l.msg.startsWith("kube server warning") && String(l.obj.warning).includes("unknown field \"d")).map((l) => l.obj.warning);
+    assert.deepEqual(texts.slice(-2), ['unknown field "donn\u00e9es"', 'unknown field "donn\u00e9es"']);
+    assert.ok(lines.some((l) => l.obj.warning === 'unknown field "\u6570\u636e"'), "beyond Latin-1 too");
   });
 
   test("warning values are read as client-go reads them: code 299 only, quoted text unescaped, several per header", () => {

@@ -81,7 +81,9 @@ function send(res: ServerResponse, reply: Reply): void {
   }
   // Every answer of a real server carries an audit id and forbids caching.
   res.writeHead(reply.status, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
-  res.end(reply.body);
+  // Node writes the head with a string body in the body's encoding (UTF-8): a Warning's UTF-8
+  // bytes (held one per character, warnings.ts) must go out as they are, so the body goes as bytes.
+  res.end(reply.headers?.Warning !== undefined && typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body);
 }
 
 const PROTOBUF = "application/vnd.kubernetes.protobuf";

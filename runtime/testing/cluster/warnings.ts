@@ -115,7 +115,10 @@ function finalizerWarnings(call: Call, obj: Obj, old?: Obj): void {
   }
 }
 
-/** `net.NewWarningHeader(299, "-", text)`: the text quoted with only `"` and `\` escaped. */
+/**
+ * `net.NewWarningHeader(299, "-", text)`: the text quoted with only `"` and `\` escaped, its
+ * UTF-8 bytes one per character (a header string is written as Latin-1), as Go writes them.
+ */
 export function warningHeader(text: string): string {
-  return `299 - "${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return Buffer.from(`299 - "${text.replace(/["\\]/g, (c) => `\\${c}`)}"`, "utf8").toString("latin1");
 }

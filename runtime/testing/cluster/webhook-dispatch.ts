@@ -16,7 +16,7 @@
  *   object after it; validating webhooks all at once, the first refusal in order answered;
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
- *   warnings become `Warning` headers as they are; a failed call (unreachable, TLS, timeout, a
+ *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts); a failed call (unreachable, TLS, timeout, a
  *   non-200, a wrong uid, a validating webhook's patch, a patchType other than JSONPatch) is
  *   ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
  *   "<name>": ...`, under `Ignore` the request goes on.
