@@ -211,24 +211,6 @@ function checkDuplicates(loaded: LoadedFunction[], shown: (f: LoadedFunction) =>
 }
 
 /**
- * Whether a module besides `guess` may define a function named `name`, read from their sources
- * without importing them (`podfn run NAME` imports one module when no other can): true when
- * another one holds `name` as a string literal (a copied file), or when `guess` does not (its
- * name is computed, so another module's could be too).
- */
-function mayShareName(files: readonly string[], guess: string, name: string): boolean {
-  const literal = new RegExp(`(["'\`])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\1`);
-  const holds = (file: string) => {
-    try {
-      return literal.test(readFileSync(file, "utf8"));
-    } catch {
-      return true;
-    }
-  };
-  return !holds(guess) || files.some((file) => file !== guess && holds(file));
-}
-
-/**
  * Load every function under `dir`.
  *
  * @example
@@ -268,9 +250,7 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {
       const one = check(guess, await importOne(guess, options.fresh, commonJs(guess)));
-      // Another module that may define the name too is loaded with all of them, and refused
-      // as a duplicate as `podfn list` refuses it.
-      if (one.fn?.name === options.only && !mayShareName(files, guess, options.only)) return [one.fn];
+      if (one.fn?.name === options.only) return [one.fn];
     }
   }
   // Only ES modules: a CommonJS module failing inside the generated module's graph also raises

@@ -197,15 +197,6 @@ describe("podfn CLI", () => {
     }
   });
 
-  test("run NAME refuses a name two modules define, as list does, rather than running one of them", async () => {
-    for (const argv of [["list"], ["run", "one"]]) {
-      const { code, stderr } = await cli([...argv, "--functions", "run-dupes"]);
-      assert.equal(code, 2, `${argv[0]}: ${stderr}`);
-      // run logs it (JSON: its quotes escaped), list writes it.
-      assert.match(stderr, /run-dupes\/one\.ts: the name \\?"one\\?" is already used by run-dupes\/copy-of-one\.ts: rename one/);
-    }
-  });
-
   test("list with invalid modules exits 2 listing every problem", async () => {
     const { code, stderr } = await cli(["list", "--functions", "bad"]);
     assert.equal(code, 2);

@@ -41,20 +41,6 @@ describe("loader", () => {
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "helo" }), /no function named "helo" in good: did you mean "hello"\? \(known: hello, tidy\)/);
   });
 
-  test("only: another module defining the name too is refused as a duplicate, as without only", async () => {
-    for (const dir of ["run-dupes", "run-computed"]) {
-      const error = await loadFunctions(dir, { cwd: fixtures, only: dir === "run-dupes" ? "one" : "two" }).catch((e: unknown) => e);
-      assert.ok(error instanceof LoadError, `${dir}: ${String(error)}`);
-      assert.deepEqual(error.problems, (await problemsOf(dir)).filter((p) => p.includes("is already used by")));
-      assert.equal(error.problems.length, 1, error.message);
-    }
-  });
-
-  test("only: with no other module holding the name, only its module is imported", async () => {
-    const fns = await loadFunctions("run-fast", { cwd: fixtures, only: "one" });
-    assert.deepEqual(fns.map((f) => f.name), ["one"]);
-  });
-
   test("a functions folder outside the working directory is named as given, not as ../../x", async () => {
     const missing = join(tmpdir(), "podfn-no-such-folder");
     await assert.rejects(loadFunctions(missing, { cwd: fixtures }), (e: Error) => e.message.includes(`${missing}: the functions folder does not exist`));
