@@ -8,8 +8,9 @@
  * `z.strictObject` too, which would refuse it without saying so. The schema is looked at
  * through `.default()`, `.optional()`, `.nullable()`, `.catch()` and a pipe's input, and a union
  * or intersection of object schemas (`z.discriminatedUnion`, `a.and(b)`) as declaring what any
- * of its members does; one that declares the key, or is not an object schema (`z.any()`, a
- * record, a union with such a member), takes it as any other field.
+ * of its members does (a member that never takes an object, `z.null()` or a string, declares
+ * nothing); one that declares the key, or is not an object schema (`z.any()`, a record, a
+ * union with such a member), takes it as any other field.
  */
 import { InputError } from "./errors.js";
 
@@ -38,6 +39,9 @@ const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: 
 /** Wrappers that hand an object on as it is checked. */
 const WRAPPERS = new Set(["default", "prefault", "optional", "nullable", "catch", "readonly", "nonoptional"]);
 
+/** Schemas that never take a plain object: a union member of these declares no key. */
+const NEVER_AN_OBJECT = new Set(["string", "number", "int", "boolean", "bigint", "symbol", "null", "undefined", "void", "never", "nan", "literal", "enum", "template_literal", "array", "tuple", "date", "set", "map", "file"]);
+
 /** How deep unions and intersections are followed (deeper: taken as taking anything). */
 const MAX_DEPTH = 16;
 
@@ -61,9 +65,11 @@ function declaredKeys(schema: unknown, depth = 0): ReadonlySet<string> | null {
   let keys: ReadonlySet<string> | null = null;
   if (def?.type === "object" && def.shape !== undefined) keys = new Set(Object.keys(def.shape));
   else if (def?.type === "union" || def?.type === "intersection") {
-    const members = def.type === "union" ? (def.options ?? []) : [def.left, def.right];
+    // A member that never takes an object (`z.null()`, a string, an array) declares nothing; one
+    // that may take any key (`z.any()`, a record, a lazy schema) makes the whole take any.
+    const members = (def.type === "union" ? (def.options ?? []) : [def.left, def.right]).filter((member) => !NEVER_AN_OBJECT.has(defOf(member)?.type ?? ""));
     const all = new Set<string>();
-    keys = all;
+    keys = members.length > 0 ? all : null;
     for (const member of members) {
       const memberKeys = declaredKeys(member, depth + 1);
       if (memberKeys === null) {

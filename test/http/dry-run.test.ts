@@ -229,12 +229,18 @@ describe("dry run over HTTP", () => {
       loaded({ name: "nested", input: z.union([remove, z.intersection(scale, z.object({ note: z.string().optional() }))]).optional(), handler: () => ++runs }),
       loaded({ name: "declared", input: z.union([remove, scale.extend({ dryRun: z.boolean() })]), handler: ({ input }) => input }),
       loaded({ name: "open", input: z.union([remove, z.record(z.string(), z.unknown())]), handler: ({ input }) => input }),
+      loaded({ name: "or-null", input: z.union([z.object({ name: z.string() }), z.null()]), handler: () => ++runs }),
+      loaded({ name: "or-list", input: z.object({ name: z.string() }).or(z.array(z.string())).or(z.string()), handler: () => ++runs }),
+      loaded({ name: "no-object", input: z.union([z.string(), z.number()]), handler: () => ++runs }),
     ]);
     const refusals: Array<[Request, string]> = [
       [postJson("/discriminated", { action: "delete", name: "prod-db", dryRun: true }), "dryRun"],
       [req("/union?ns=prod&dry_run=true"), "dry_run"],
       [postJson("/intersection", { name: "x", DryRun: true }), "DryRun"],
       [postJson("/nested", { action: "scale", replicas: 0, "dry-run": true }), "dry-run"],
+      // A member that never takes an object (null, an array, a string) declares no key either.
+      [postJson("/or-null", { name: "x", dryRun: true }), "dryRun"],
+      [postJson("/or-list", { name: "x", dryRun: true }), "dryRun"],
     ];
     for (const [request, key] of refusals) {
       const answer = await viaFetch(app, request);
@@ -245,5 +251,8 @@ describe("dry run over HTTP", () => {
     assert.deepEqual((await viaFetch(app, postJson("/declared", { action: "scale", replicas: 1, dryRun: true }))).body, { action: "scale", replicas: 1, dryRun: true } as never);
     assert.equal((await viaFetch(app, postJson("/open", { dryRun: true }))).status, 200, "a record member takes any key");
     assert.equal((await viaFetch(app, postJson("/discriminated", { action: "delete", name: "x" }))).status, 200);
+    const notAnObject = await viaFetch(app, postJson("/no-object", { dryRun: true }));
+    assert.equal(notAnObject.status, 400, "no member takes an object: zod says so");
+    assert.notEqual(notAnObject.body.error!.issues[0]!.path, "dryRun");
   });
 });
