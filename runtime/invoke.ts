@@ -32,6 +32,8 @@ export interface InvokeOptions {
   input: unknown;
   /** `input` is already the schema's output (`parseInput`'s, for this trigger): not parsed again. */
   inputParsed?: boolean;
+  /** Milliseconds the call already spent (its input's check, by `parseInput` beforehand): `timeoutMs` counts them. */
+  spentMs?: number;
   /** How the call came in (the handler's `ctx.trigger`). */
   trigger: Trigger;
   /** Id of the call, in its log lines and `ctx.requestId`. */
@@ -265,7 +267,7 @@ export function invokeNow(options: InvokeOptions): unknown {
  * Build the context, call the handler (racing what is left of `timeoutMs` from `started` if it
  * returns a promise, its output check included), check the output.
  */
-function run(options: InvokeOptions, input: unknown, started = Date.now()): unknown {
+function run(options: InvokeOptions, input: unknown, started = Date.now() - (options.spentMs ?? 0)): unknown {
   const { fn } = options;
   const outer = options.signal;
   if (outer?.aborted) throw new PodfnError("aborted", `${fn.name} was not started: ${String(outer.reason ?? "aborted")}`);

@@ -79,7 +79,10 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     const input = await resolveInput({ input: config.input, inputFile: config.inputFile, scheduleInput: schedule.input }, io.cwd);
     // Input the schema refuses is refused before any cluster is reached (or an emulated one
     // started); the run takes the parsed input (its transforms and refinements run once).
+    const parseStarted = Date.now();
     const parsed = await parseInput(fn, input, schedule.trigger);
+    // An asynchronous check's time counts in timeoutMs; connecting to the cluster's does not.
+    const spentMs = Date.now() - parseStarted;
     connection = await connect(config, logger, [fn]);
     if (fn.secrets.length > 0) readFunctionSecretsFrom(secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, io.cwd));
     const requestId = runId();
@@ -88,6 +91,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       fn,
       input: parsed,
       inputParsed: true,
+      spentMs,
       trigger: schedule.trigger,
       dryRun: config.dryRun,
       kube: connection.kube,

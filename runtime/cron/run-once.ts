@@ -23,6 +23,8 @@ export interface RunOnceOptions {
   input: unknown;
   /** `input` is already the schema's output (`parseInput`): not parsed again. */
   inputParsed?: boolean;
+  /** Milliseconds `parseInput` took: the handler gets what is left of `timeoutMs`. */
+  spentMs?: number;
   trigger: Trigger;
   dryRun: boolean;
   kube: KubeClient;
@@ -132,6 +134,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     fn,
     input: options.input,
     ...(options.inputParsed ? { inputParsed: true } : {}),
+    ...(options.spentMs ? { spentMs: options.spentMs } : {}),
     trigger: options.trigger,
     requestId: options.requestId ?? runId(),
     dryRun: options.dryRun,

@@ -77,11 +77,11 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
     }
   }
 
-  function start(call: BackgroundCall, input: unknown): void {
+  function start(call: BackgroundCall, input: unknown, spentMs: number): void {
     const started = performance.now();
     let result: unknown;
     try {
-      result = invokeNow({ fn, input, inputParsed: true, trigger: call.trigger, requestId: call.requestId, dryRun: call.dryRun, kube, logger, signal: drain.signal, abandon: drain });
+      result = invokeNow({ fn, input, inputParsed: true, spentMs, trigger: call.trigger, requestId: call.requestId, dryRun: call.dryRun, kube, logger, signal: drain.signal, abandon: drain });
     } catch (error) {
       ended(call, errorAnswer(error, call.requestId), started);
       return;
@@ -101,12 +101,14 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
   }
 
   return function accept(call: BackgroundCall): Promise<Answer> {
+    const parseStarted = Date.now();
     return parseInput(fn, call.input, call.trigger, drain).then(
       function valid(input) {
         // Shutdown began while the input was parsed: nothing started, the caller may retry.
         if (!slots.enter()) return { ...refusalAnswer(shuttingDown, call.requestId), failed: "rejected" };
-        // Once the 202 is written: a handler busy at first does not hold up the answer.
-        setImmediate(start, call, input);
+        // Once the 202 is written: a handler busy at first does not hold up the answer. The
+        // input's check counts in its timeoutMs.
+        setImmediate(start, call, input, Date.now() - parseStarted);
         return { ...jsonAnswer(202, { accepted: true, requestId: call.requestId }, call.requestId, call.extraHeaders), background: true };
       },
       function invalid(error: unknown) {

@@ -29,19 +29,45 @@ describe("schema work within timeoutMs", () => {
     assert.equal(runs, 0, "the handler never ran");
   });
 
-  test("the time an input check took counts: the handler gets what is left of timeoutMs", BOUNDED, async () => {
-    let aborted: unknown;
-    const app = testApp([
-      loaded({
-        name: "f",
-        timeoutMs: 300,
-        input: z.object({}).refine(late(200)),
-        handler: ({ signal }) => new Promise((resolve) => signal.addEventListener("abort", () => resolve((aborted = signal.reason)))),
-      }),
-    ]);
-    const res = await app.fetch(postJson("/f", {}));
-    assert.equal(res.status, 504);
-    assert.ok(aborted instanceof TimeoutError, "its signal aborted when the call's time was up");
+  test("the time an input check took counts: the handler gets what is left of timeoutMs, whether invoke parses or parseInput did first (podfn run, async routes: spentMs)", BOUNDED, async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
+    let release: (ok: boolean) => void = () => {};
+    const fn = loaded({
+      name: "f",
+      timeoutMs: 1000,
+      input: z.object({}).refine(() => new Promise<boolean>((resolve) => (release = resolve))),
+      handler: ({ signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+    });
+    const { logger } = captureLogger();
+    const base = { fn, input: {}, trigger: { type: "run" as const }, requestId: "r", dryRun: false, kube: fakeKube().kube, logger };
+    /** Settles `call` only once 900 ms went to the input's check and the next 100 ms to the handler. */
+    const timesOutAt1000 = async (call: Promise<unknown>) => {
+      const state: { outcome: unknown } = { outcome: "pending" };
+      call.then(() => (state.outcome = "resolved"), (error: unknown) => (state.outcome = error));
+      await flush();
+      t.mock.timers.tick(99);
+      await flush();
+      assert.equal(state.outcome, "pending");
+      t.mock.timers.tick(1);
+      await flush();
+      const outcome = state.outcome as unknown;
+      assert.ok(outcome instanceof TimeoutError, String(outcome));
+    };
+
+    const parsing = invoke(base);
+    await flush();
+    t.mock.timers.tick(900);
+    release(true);
+    await timesOutAt1000(parsing);
+
+    const parseStarted = Date.now();
+    const parsed = parseInput(fn, {});
+    await flush();
+    t.mock.timers.tick(900);
+    release(true);
+    const input = await parsed;
+    await timesOutAt1000(invoke({ ...base, input, inputParsed: true, spentMs: Date.now() - parseStarted }));
   });
 
   test("an output check past the time left is a 504, not the late result", BOUNDED, async () => {
@@ -56,7 +82,7 @@ describe("schema work within timeoutMs", () => {
     let runs = 0;
     const app = testApp([loaded({ name: "f", async: true, timeoutMs: 100, maxInflight: 1, input: z.object({}).refine(never), handler: () => ++runs })]);
     for (const attempt of [1, 2]) assert.equal((await app.fetch(postJson("/f", {}))).status, 504, `attempt ${attempt}`);
-    const quick = testApp([loaded({ name: "f", async: true, timeoutMs: 100, input: z.object({}).refine(late(10)), handler: () => ++runs })]);
+    const quick = testApp([loaded({ name: "f", async: true, timeoutMs: 10_000, input: z.object({}).refine(late(10)), handler: () => ++runs })]);
     assert.equal((await quick.fetch(postJson("/f", {}))).status, 202, "a check within the time is accepted");
   });
 
