@@ -165,7 +165,7 @@ export class Transport {
   readonly #metrics: KubeRequestMetrics | undefined;
   /** The server's `host:port`, the metrics' `host` label. */
   readonly #host: string;
-  /** Requests sent and not answered yet (their headers). */
+  /** Requests holding a connection or waiting for one: sent and not answered, or answered 2xx and their body not read yet (streams are `Connections`'). */
   #awaiting = 0;
 
   constructor(options: TransportOptions) {
@@ -266,9 +266,12 @@ export class Transport {
     try {
       for (let retry = 0; ; retry++) {
         const response = await this.#send(sent, false);
+        let body: R;
         try {
-          return { response, body: await read(response) };
+          body = await read(response);
         } catch (error) {
+          // Its connection is free again (see `#awaiting`).
+          this.#awaiting--;
           const failure = this.readFailure(sent, error);
           // Not a body that came too slowly (its timeout): that one would again.
           if (!idempotent || !(failure instanceof KubeConnectionError) || errorCode(error) === "UND_ERR_BODY_TIMEOUT" || retry >= this.#policy.retries) throw failure;
@@ -276,7 +279,10 @@ export class Transport {
           this.#metrics?.retried(this.#host, request.method, NO_ANSWER);
           this.#logger.warn({ method: request.method, path: this.#basePath + request.path, attempt: retry + 2, delayMs, error: failure.message.slice(0, 200) }, "kube answer cut off while read; retrying");
           await this.pause(delayMs, sent.signal);
+          continue;
         }
+        this.#awaiting--;
+        return { response, body };
       }
     } finally {
       joined.release();
@@ -404,6 +410,8 @@ export class Transport {
       const queued = signal !== undefined && connections.full(this.#awaiting);
       this.#awaiting++;
       let response: ApiResponse;
+      // A 2xx answer's body is read by `#exchange`, which lets its connection go after it.
+      let held = false;
       try {
         const pending = pool.request({
         // A Pool has its origin; a ProxyAgent needs it with every request, and writes into the headers.
@@ -417,8 +425,9 @@ export class Transport {
         bodyTimeout: streaming ? 0 : this.#bodyMs,
         });
         response = await (queued ? waitOrAbort(pending, signal) : pending);
+        held = !streaming && response.statusCode < 300;
       } finally {
-        this.#awaiting--;
+        if (!held) this.#awaiting--;
       }
       this.#metrics?.sent(this.#host, request.method, response.statusCode, (performance.now() - sentAt) / 1000);
       sentAt = undefined;

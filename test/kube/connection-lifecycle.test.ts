@@ -145,6 +145,36 @@ describe("streams and close()", () => {
     }
   });
 
+  test("a call waiting for the connection an answer's body still holds ends when its signal aborts, on both HTTP clients", { timeout: 20_000 }, async () => {
+    let finish: (() => void) | undefined;
+    handler = (req, res) => {
+      if (!req.path.endsWith("/slow")) return sendJson(res, 200, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: req.path.split("/").at(-1) } });
+      // The head and half the body now; the rest when the test says.
+      const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "slow" } });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.write(body.slice(0, 10));
+      finish = () => res.end(body.slice(10));
+    };
+    for (const httpClient of ["node", "undici"] as const) {
+      finish = undefined;
+      const kube = createKubeClient({ credentials: server.credentials(), connections: 1, httpClient });
+      try {
+        const slow = kube.configMaps.get("slow");
+        await until(() => finish !== undefined);
+        const reason = new Error("the call's time is up");
+        const controller = new AbortController();
+        const waiting = kube.configMaps.get("queued", { signal: controller.signal });
+        controller.abort(reason);
+        await assert.rejects(waiting, (e: unknown) => e === reason, httpClient);
+        finish!();
+        assert.equal((await slow).metadata?.name, "slow", httpClient);
+        assert.equal((await kube.configMaps.get("next")).metadata?.name, "next", httpClient);
+      } finally {
+        await kube.close();
+      }
+    }
+  });
+
   test("a followed log whose connection drops ends with a KubeConnectionError naming the log", async () => {
     handler = (_req, res) => {
       res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
