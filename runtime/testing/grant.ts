@@ -19,6 +19,11 @@ export interface GrantOptions {
   app?: string;
   /** The workload the functions make up, for its Lease (`<app>-<workload>-scheduler`). Default: the default workload's (`<app>-scheduler`). */
   workload?: string;
+  /**
+   * The scopes of custom resources as the whole project declares them (`declaredScopes` of every
+   * function, as `podfn manifests` reads them). Default: those the functions given declare.
+   */
+  scopes?: ResourceScopes;
 }
 
 /**
@@ -45,7 +50,7 @@ export async function grantDeclaredPermissions(
   await grantRules(admin, namespace, serviceAccount, functions.flatMap(servingPermissions), {
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app ?? "podfn", options.workload) } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
-    scopes: declaredScopes(functions),
+    scopes: options.scopes ?? declaredScopes(functions),
   });
 }
 
@@ -57,8 +62,8 @@ export async function grantDeclaredPermissions(
  * @example
  * await grantCronJobPermissions(admin, "default", "cleanup-cronjob", [cleanupFn]);
  */
-export async function grantCronJobPermissions(admin: KubeClient, namespace: string, serviceAccount: string, functions: readonly LoadedFunction[]): Promise<void> {
-  await grantRules(admin, namespace, serviceAccount, functions.flatMap((fn) => fn.permissions), { tokenReviews: false, scopes: declaredScopes(functions) });
+export async function grantCronJobPermissions(admin: KubeClient, namespace: string, serviceAccount: string, functions: readonly LoadedFunction[], options: Pick<GrantOptions, "scopes"> = {}): Promise<void> {
+  await grantRules(admin, namespace, serviceAccount, functions.flatMap((fn) => fn.permissions), { tokenReviews: false, scopes: options.scopes ?? declaredScopes(functions) });
 }
 
 async function grantRules(admin: KubeClient, namespace: string, serviceAccount: string, permissions: LoadedFunction["permissions"], extra: { leaseName?: string; tokenReviews: boolean; scopes: ResourceScopes }): Promise<void> {

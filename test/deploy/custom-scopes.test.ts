@@ -129,4 +129,7 @@ test("on a cluster: with the scope declared the CronJob's ServiceAccount lists t
   assert.deepEqual(await listAs("granted", "gadget-sync"), []);
   await grantCronJobPermissions(admin, "granted", "gadget-report", [loaded(report)]);
   await assert.rejects(listAs("granted", "gadget-report"), KubeForbiddenError);
+  // Given the project's scopes, as the manifests read them from every function.
+  await grantCronJobPermissions(admin, "granted", "gadget-report-2", [loaded(report)], { scopes: declaredScopes([watcher]) });
+  assert.deepEqual(await listAs("granted", "gadget-report-2"), []);
 });
