@@ -11,7 +11,8 @@
  * - otherwise, while (left)·(right) is at most `EDIT_DISTANCE_CELLS`, an edit distance over the
  *   items (a table, filled and walked in loops) gives the fewest adds, removes and changes, a
  *   changed item diffed as any value (a container added in the middle is one `add`);
- * - beyond that, one `replace` of the whole array.
+ * - beyond that, or once the patch's edit distances filled `PATCH_EDIT_DISTANCE_CELLS` together
+ *   (an object of a thousand arrays), one `replace` of the whole array.
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Operation, Pointer } from "rfc6902";
@@ -22,6 +23,14 @@ export type ValueDiff = (from: unknown, to: unknown, ptr: Pointer) => Operation[
 /** Past this many cells (left items × right items) an edit distance is not worth its table. */
 export const EDIT_DISTANCE_CELLS = 10_000;
 
+/** The cells every edit distance of one patch may fill together (an object of many arrays). */
+export const PATCH_EDIT_DISTANCE_CELLS = 100_000;
+
+/** What is left of a patch's `PATCH_EDIT_DISTANCE_CELLS`; each edit distance takes its cells. */
+export interface EditBudget {
+  cells: number;
+}
+
 const KEEP = 0;
 const CHANGE = 1;
 const REMOVE = 2;
@@ -31,9 +40,9 @@ const ADD = 3;
  * The operations turning array `from` (at `ptr`) into `to`; empty when they are equal.
  *
  * @example
- * diffArrays(["a", "b"], ["a", "x", "b"], new Pointer(["", "list"]), diff); // [{ op: "add", path: "/list/1", value: "x" }]
+ * diffArrays(["a", "b"], ["a", "x", "b"], new Pointer(["", "list"]), diff, { cells: PATCH_EDIT_DISTANCE_CELLS }); // [{ op: "add", path: "/list/1", value: "x" }]
  */
-export function diffArrays(from: readonly unknown[], to: readonly unknown[], ptr: Pointer, diff: ValueDiff): Operation[] {
+export function diffArrays(from: readonly unknown[], to: readonly unknown[], ptr: Pointer, diff: ValueDiff, budget: EditBudget = { cells: PATCH_EDIT_DISTANCE_CELLS }): Operation[] {
   let start = 0;
   while (start < from.length && start < to.length && isDeepStrictEqual(from[start], to[start])) start++;
   let fromEnd = from.length;
@@ -50,7 +59,8 @@ export function diffArrays(from: readonly unknown[], to: readonly unknown[], ptr
     for (let i = start; i < fromEnd; i++) operations.push(...diff(from[i], to[i], ptr.add(String(i))));
     return operations;
   }
-  if (left * right > EDIT_DISTANCE_CELLS) return [{ op: "replace", path: ptr.toString(), value: to }];
+  if (left * right > EDIT_DISTANCE_CELLS || left * right > budget.cells) return [{ op: "replace", path: ptr.toString(), value: to }];
+  budget.cells -= left * right;
   const steps = editSteps(from.slice(start, fromEnd), to.slice(start, toEnd));
   const operations: Operation[] = [];
   let index = start;

@@ -9,7 +9,7 @@
  */
 import { Pointer, type Operation } from "rfc6902";
 import { diffAny } from "rfc6902/diff.js";
-import { diffArrays } from "./array-diff.js";
+import { diffArrays, PATCH_EDIT_DISTANCE_CELLS, type EditBudget } from "./array-diff.js";
 
 /** One JSONPatch operation. */
 export type JsonPatchOperation = Operation;
@@ -21,15 +21,16 @@ export type JsonPatchOperation = Operation;
  * jsonPatch({ metadata: { name: "a" } }, { metadata: { name: "a", labels: { x: "y" } } }); // [{ op: "add", path: "/metadata/labels", value: { x: "y" } }]
  */
 export function jsonPatch(from: unknown, to: unknown): JsonPatchOperation[] {
+  // One budget of edit-distance cells for the whole patch (many arrays stay near their size too).
+  const budget: EditBudget = { cells: PATCH_EDIT_DISTANCE_CELLS };
+  /** rfc6902's diff of any two values, its arrays' diffed by `diffArrays`, at any depth. */
+  function diff(a: unknown, b: unknown, ptr: Pointer): Operation[] {
+    if (Array.isArray(a) && Array.isArray(b)) return diffArrays(a, b, ptr, diff, budget);
+    return diffAny(a, b, ptr, diff);
+  }
   // A round trip through JSON: what is compared is what the API server has and will read (no
   // `undefined` fields, no class instances), and the handler's object is not aliased.
   return diff(JSON.parse(JSON.stringify(from)), JSON.parse(JSON.stringify(to)), new Pointer());
-}
-
-/** rfc6902's diff of any two values, its arrays' diffed by `diffArrays`, at any depth. */
-function diff(from: unknown, to: unknown, ptr: Pointer): Operation[] {
-  if (Array.isArray(from) && Array.isArray(to)) return diffArrays(from, to, ptr, diff);
-  return diffAny(from, to, ptr, diff);
 }
 
 /** `operations` as an AdmissionResponse carries them: JSON, base64. */

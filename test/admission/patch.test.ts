@@ -126,6 +126,17 @@ describe("the patch gives the handler's object", () => {
     assert.deepEqual(assertPatches(before, after), [{ op: "replace", path: "/list", value: after.list }]);
   });
 
+  test("the edit distances of one patch share one budget: past it, further arrays are replaced whole (an object of many arrays stays near its size)", () => {
+    // 60 arrays whose middles differ by 50 × 49 items: 2,450 cells each, 100,000 in all.
+    const arrays = (shift: number, length: number) => Array.from({ length: 60 }, (_, a) => Array.from({ length }, (_, i) => `${a}-${i + shift}`));
+    const before = { lists: arrays(0, 50) };
+    const after = { lists: arrays(1000, 49) };
+    const operations = assertPatches(before, after);
+    const replaced = operations.filter((o) => o.op === "replace" && /^\/lists\/\d+$/.test(o.path)).map((o) => Number(o.path.split("/")[2]));
+    // 100,000 / 2,450: the first 40 fit, the other 20 are replaced.
+    assert.deepEqual(replaced, Array.from({ length: 20 }, (_, i) => 40 + i));
+  });
+
   test("an item added to, or taken from, the middle of a 5,000-item array is one operation", () => {
     const list = Array.from({ length: 5000 }, (_, i) => ({ name: `h${i}` }));
     assert.deepEqual(assertPatches({ list }, { list: [...list.slice(0, 2500), { name: "new" }, ...list.slice(2500)] }), [{ op: "add", path: "/list/2500", value: { name: "new" } }]);
