@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
+import { untilHelloVersion } from "./dev-helpers.js";
 
 // The functions live inside the package (git-ignored) so `import "podfn"` resolves as in a user's project.
 const TMP = fileURLToPath(new URL("../.tmp/", import.meta.url));
@@ -43,16 +44,7 @@ after(async () => {
 });
 
 /** Polls `GET /hello` until it answers `version`, for at most 20 s. */
-async function untilVersion(version: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    last = await fetch(`${url}/hello`).then((r) => r.json(), (e: unknown) => String(e));
-    if ((last as { version?: number }).version === version) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`/hello never answered version ${version}; last answer ${JSON.stringify(last)}\n${dev.output()}`);
-}
+const untilVersion = (version: number): Promise<void> => untilHelloVersion(url, dev, version);
 
 const kept = () => dev.output().split("keeping the previous version until the next change").length - 1;
 
