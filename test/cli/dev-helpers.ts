@@ -1,8 +1,18 @@
 /**
- * Helpers of the `podfn dev` tests: waiting for a reload to be served.
+ * Helpers of the `podfn dev` tests: where their functions live, the `hello` function they edit,
+ * and waiting for a reload to be served.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import type { PodfnProcess } from "../e2e/helpers/processes.js";
+
+/** The functions live inside the package (git-ignored) so `import "podfn"` resolves as in a user's project. */
+export const DEV_TMP = fileURLToPath(new URL("../.tmp/", import.meta.url));
+
+/** The module of a GET /hello answering `{version}` (`version` as source: a number, or an expression). */
+export const helloModule = (version: string | number): string => `import { defineFunction } from "podfn";
+export default defineFunction({ name: "hello", http: { method: "GET", auth: "none" }, handler: () => ({ version: ${version} }) });
+`;
 
 /** Polls `GET <url>/hello` until it answers `{version}`, for at most 20 s; fails with dev's output. */
 export async function untilHelloVersion(url: string, dev: PodfnProcess, version: number): Promise<void> {

@@ -3,16 +3,11 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startPodfn, type PodfnProcess } from "../e2e/helpers/processes.js";
-import { untilHelloVersion } from "./dev-helpers.js";
+import { DEV_TMP, helloModule, untilHelloVersion } from "./dev-helpers.js";
 
-// The functions live inside the package (git-ignored) so `import "podfn"` resolves as in a user's project.
-const TMP = fileURLToPath(new URL("../.tmp/", import.meta.url));
-
-const hello = (version: string) => `import { defineFunction } from "podfn";
-export default defineFunction({ name: "hello", http: { method: "GET", auth: "none" }, handler: () => ({ version: ${version} }) });
-`;
+const TMP = DEV_TMP;
+const hello = (version: string) => helloModule(version);
 
 let dir: string;
 let home: string;
