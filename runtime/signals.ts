@@ -1,8 +1,8 @@
 /**
  * @module signals
  * Abort-signal plumbing shared by the client, the adapters and the commands: waiting for a
- * signal, joining a request's signals into one, and linking a short-lived AbortController to a
- * long-lived signal by hand. `AbortSignal.any` keeps
+ * signal, racing a wait against one, joining a request's signals into one, and linking a
+ * short-lived AbortController to a long-lived signal by hand. `AbortSignal.any` keeps
  * a record of every signal derived from a source for the source's whole life (about 58 bytes
  * per call on Node 20.20), so a process-long signal joined anew every few seconds (a watch
  * restart, a Lease renewal) grows without bound; an event listener removed when the work is
@@ -49,6 +49,40 @@ export function whenAborted(signal: AbortSignal): { promise: Promise<unknown>; d
   signal.addEventListener("abort", onAbort, { once: true });
   return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as it aborts (at once if it has): for
+ * a wait the signal's owner may give up while the work goes on for others. What `work` gives
+ * after that goes to `late` (to release it). One abort listener, removed when `work` settles.
+ *
+ * @example
+ * const response = await untilAborted(pool.request(options), signal, (late) => late.body.destroy());
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, late: (value: T) => void = ignore): Promise<T> {
+  if (signal.aborted) {
+    work.then(late, ignore);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    function aborted(): void {
+      reject(signal.reason);
+      work.then(late, ignore);
+    }
+    signal.addEventListener("abort", aborted, { once: true });
+    work.then(
+      function settled(value) {
+        signal.removeEventListener("abort", aborted);
+        resolve(value);
+      },
+      function failed(error: unknown) {
+        signal.removeEventListener("abort", aborted);
+        reject(error);
+      },
+    );
+  });
+}
+
+function ignore(): void {}
 
 /** One signal for a request's signals; `release` unlinks them (a no-op for none or one). */
 export function joinSignals(signal: AbortSignal | readonly AbortSignal[] | undefined): { signal: AbortSignal | undefined; release(): void } {

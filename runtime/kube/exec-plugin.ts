@@ -10,7 +10,7 @@
 import { KubeCredentialsError } from "./errors.js";
 import type { AuthMaterial, AuthProvider } from "./auth.js";
 import { rememberSecret } from "../secret-values.js";
-import { whenAborted } from "../signals.js";
+import { untilAborted } from "../signals.js";
 
 /** A kubeconfig user's `exec` section. */
 export interface ExecConfig {
@@ -137,13 +137,7 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
       });
       if (signal === undefined) return pending;
       // The run goes on for the other callers; this caller stops waiting when its signal aborts.
-      signal.throwIfAborted();
-      const stopped = whenAborted(signal);
-      try {
-        return await Promise.race([pending, stopped.promise.then((reason) => Promise.reject(reason))]);
-      } finally {
-        stopped.dispose();
-      }
+      return untilAborted(pending, signal);
     },
     invalidate() {
       cached = undefined;
