@@ -202,25 +202,35 @@ export async function parseInput(fn: LoadedFunction, raw: unknown, trigger?: Tri
   return input instanceof Promise ? withinTimeout(fn, input, started, abandon) : input;
 }
 
+/** What `withinTimeout` tells its caller: the deadline passed (before the rejection), the race settled. */
+interface DeadlineHooks {
+  expired?(error: TimeoutError): void;
+  settled?(): void;
+}
+
 /**
- * Asynchronous schema work (an async `refine` or `transform` of the input or output) bounded as
- * the handler is: `TimeoutError` once `timeoutMs` from `started` has passed, the drain's
- * abandonment at its deadline; a check that never settles cannot hold the call's slots.
+ * `work` bounded by the call's `timeoutMs` from `started` (`TimeoutError` once it passed) and
+ * the drain's abandonment at its deadline: the handler's promise, and asynchronous schema work
+ * (an async `refine` or `transform` of the input or output), which so cannot hold the call's
+ * slots either.
  */
-function withinTimeout<T>(fn: LoadedFunction, work: Promise<T>, started: number, abandon: InvokeOptions["abandon"]): Promise<T> {
+function withinTimeout<T>(fn: LoadedFunction, work: Promise<T>, started: number, abandon: InvokeOptions["abandon"], hooks?: DeadlineHooks): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let unabandon: (() => void) | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     unabandon = abandon?.whenAbandoned(reject);
     timer = setTimeout(
       function timeout() {
-        reject(new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`));
+        const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
+        hooks?.expired?.(error);
+        reject(error);
       },
       Math.max(0, fn.timeoutMs - (Date.now() - started)),
     );
   });
   return Promise.race([work, timedOut]).finally(function settled() {
     clearTimeout(timer);
+    hooks?.settled?.();
     unabandon?.();
   });
 }
@@ -293,29 +303,18 @@ function run(options: InvokeOptions, input: unknown, started = Date.now() - (opt
     return checked instanceof Promise ? withinTimeout(fn, checked, started, options.abandon) : checked;
   }
   // A synchronous result cannot have outrun the timer (it could not fire meanwhile): only a
-  // promise races it, over what is left of `timeoutMs`.
-  let timer: NodeJS.Timeout | undefined;
-  let unabandon: (() => void) | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    unabandon = options.abandon?.whenAbandoned(reject);
-    timer = setTimeout(
-      function timeout() {
-        const error = new TimeoutError(`${fn.name} did not finish within ${fn.timeoutMs} ms`);
-        // Made here if the handler has not asked for it yet: asking later gets it aborted.
-        (controller ??= new AbortController()).abort(error);
-        options.onTimeout?.(Promise.resolve(result).then(ignore, ignore));
-        reject(error);
-      },
-      Math.max(0, fn.timeoutMs - (Date.now() - started)),
-    );
-  });
+  // promise races it, over what is left of `timeoutMs`, its output check included.
   const checked = Promise.resolve(result).then((value) => checkOutput(fn, value));
-  return Promise.race([checked, timedOut])
-    .finally(function settled() {
-      clearTimeout(timer);
+  return withinTimeout(fn, checked, started, options.abandon, {
+    expired(error) {
+      // Made here if the handler has not asked for it yet: asking later gets it aborted.
+      (controller ??= new AbortController()).abort(error);
+      options.onTimeout?.(Promise.resolve(result).then(ignore, ignore));
+    },
+    settled() {
       unlink?.();
-      unabandon?.();
-    });
+    },
+  });
 }
 
 function ignore(): void {}
