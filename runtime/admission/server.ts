@@ -22,6 +22,7 @@ import { accessLogWriter } from "../http/access-log.js";
 import { isJsonContentType } from "../http/body.js";
 import { requestIdOf } from "../http/request-id.js";
 import { whenAborted } from "../signals.js";
+import { listen } from "../listen.js";
 import { describeCertificate, readCertificate, watchCertificate, type CertificateFiles } from "./certificate.js";
 import { decideReview, type ReviewAnswer } from "./decide.js";
 import type { AdmissionMetrics } from "./metrics.js";
@@ -80,11 +81,7 @@ export async function serveAdmission(options: AdmissionServerOptions, signal: Ab
   const server = createServer({ cert: pair.cert, key: pair.key, minVersion: "TLSv1.2" }, listener);
   server.keepAliveTimeout = 65_000;
   server.on("tlsClientError", (error: NodeJS.ErrnoException) => logger.debug({ code: error.code, reason: error.message }, "admission webhook TLS handshake failed"));
-  // A port taken or refused is the user's to change: the error says with which option.
-  const address = await listen(server, options.port, options.host).catch((error: unknown) => {
-    if (typeof error === "object" && error !== null) Object.assign(error, { option: PORT_OPTION });
-    throw error;
-  });
+  const address = await listen(server, options.port, options.host, PORT_OPTION);
   server.on("error", (error) => logger.error({ err: error }, "admission webhook server error"));
   const stopWatching = watchCertificate(options.certificate, pair, (next) => server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" }), logger, options.certificatePollMs);
   const url = `https://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
@@ -181,21 +178,3 @@ function readBody(incoming: IncomingMessage): Promise<Buffer | "too_large" | und
   });
 }
 
-/** Listen on `host`; `::` falls back to `0.0.0.0` where the kernel has no IPv6 (as http/server.ts does). */
-async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
-  const once = (h: string) =>
-    new Promise<AddressInfo>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, h, () => {
-        server.off("error", reject);
-        resolve(server.address() as AddressInfo);
-      });
-    });
-  try {
-    return await once(host);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (host !== "::" || (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL")) throw error;
-    return once("0.0.0.0");
-  }
-}

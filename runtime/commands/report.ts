@@ -6,47 +6,26 @@
  * anything else is a bug or an outage (exit 1, with the error's code).
  */
 import { PodfnError } from "../errors.js";
-import { loadConfig, OPTIONS } from "../config.js";
+import { OPTIONS } from "../config.js";
+import type { ListenError } from "../listen.js";
 import { INVALID_CODES } from "../cron/exit-codes.js";
 import type { CommandIO } from "./types.js";
 import { scrubString } from "../log-error.js";
 import { censorSecrets } from "../secret-values.js";
 
-/**
- * A failed `listen`; `option` names the option that chose its port where the server says so
- * (the admission server: `--admission-port / PODFN_ADMISSION_PORT`).
- */
-type ListenError = NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string; option?: unknown };
-
-/** The command line and environment a port can be looked up in. */
-type CommandOptions = Partial<Pick<CommandIO, "argv" | "env">>;
-
-/**
- * The option that chose the port a server could not listen on: the one the error names, else
- * `--admin-port` when the command's options give it that port (the HTTP server's second,
- * operations server does not say which it was), else `--port`.
- */
-function portOption(errno: ListenError, options: CommandOptions): string {
-  if (typeof errno.option === "string") return errno.option;
-  if (options.argv !== undefined && errno.port !== undefined) {
-    try {
-      // `serve` and `dev` share their options; another command's fail to parse here: --port.
-      if (loadConfig("serve", options.argv, options.env ?? {}).config.adminPort === errno.port) return `--${OPTIONS.adminPort.flag} / ${OPTIONS.adminPort.env}`;
-    } catch {
-      // not serve's options: --port
-    }
-  }
-  return `--${OPTIONS.port.flag} / ${OPTIONS.port.env}`;
+/** The option a failure to listen names (`listen` tags it): `--port` when none is said. */
+function portOption(errno: ListenError): string {
+  return errno.option ?? `--${OPTIONS.port.flag} / ${OPTIONS.port.env}`;
 }
 
 /** What the user can fix in the command line, said in its terms; undefined for anything else. */
-function userMessage(error: unknown, options: CommandOptions = {}): string | undefined {
+function userMessage(error: unknown): string | undefined {
   const errno = error as ListenError;
   switch (errno?.code) {
     case "EADDRINUSE":
-      return `${errno.address}:${errno.port} is already in use: stop what listens there, or choose another with ${portOption(errno, options)}`;
+      return `${errno.address}:${errno.port} is already in use: stop what listens there, or choose another with ${portOption(errno)}`;
     case "EACCES":
-      if (errno.syscall === "listen") return `not allowed to listen on ${errno.address}:${errno.port}: choose a port above 1023 with ${portOption(errno, options)}`;
+      if (errno.syscall === "listen") return `not allowed to listen on ${errno.address}:${errno.port}: choose a port above 1023 with ${portOption(errno)}`;
       break;
     case "EADDRNOTAVAIL":
       if (errno.syscall === "listen") return `${errno.address} is not an address of this machine: set --host / HOST to one (127.0.0.1, or 0.0.0.0 for all)`;
@@ -70,9 +49,9 @@ export function isUserError(error: unknown): boolean {
  * module that failed to import may quote its configuration: `redis://user:password@...`).
  * Returns the exit code: 2 for what the user fixes, else 1.
  */
-export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr"> & CommandOptions): number {
+export function reportFailure(error: unknown, io: Pick<CommandIO, "stderr">): number {
   const write = (text: string) => io.stderr(censorSecrets(scrubString(text)));
-  const message = userMessage(error, io);
+  const message = userMessage(error);
   if (message !== undefined) {
     write(`podfn: ${message}\n`);
     return 2;

@@ -31,6 +31,7 @@ import { freshRequestId, requestIdOf } from "./request-id.js";
 import { REFUSED_BY_PARSER } from "./body.js";
 import { Refusal, refusalAnswer } from "./respond.js";
 import { writeAnswer } from "./exchange.js";
+import { listen } from "../listen.js";
 
 export { ABORT_GRACE_MS };
 
@@ -102,10 +103,10 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   const { onFirstAnswer } = options;
   // The first answer on either server (the readiness probe asks the admin port when there is one).
   if (onFirstAnswer) for (const one of admin ? [server, admin] : [server]) one.once("request", (_request, response) => response.once("close", onFirstAnswer));
-  const address = await listen(server, options.port, options.host);
+  const address = await listen(server, options.port, options.host, "--port / PORT");
   if (admin) {
     try {
-      const adminAddress = await listen(admin, options.adminPort!, options.host);
+      const adminAddress = await listen(admin, options.adminPort!, options.host, "--admin-port / PODFN_ADMIN_PORT");
       admin.on("error", (error) => logger.error({ err: error }, "admin HTTP server error"));
       logger.info({ url: `http://${adminAddress.family === "IPv6" ? `[${adminAddress.address}]` : adminAddress.address}:${adminAddress.port}` }, "operations listening (/healthz, /readyz, /metrics)");
     } catch (error) {
@@ -295,30 +296,6 @@ export function answerConnect(request: IncomingMessage, socket: Duplex, logger: 
   const requestId = requestIdOf(typeof given === "string" ? given : null);
   socket.end(rawRefusal(501, "not_implemented", "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId));
   logger.info({ requestId, status: 501, method: "CONNECT" }, "request refused: CONNECT");
-}
-
-/**
- * Listen on `host`; `::` (every address, IPv4 ones too on Linux's dual-stack sockets) falls back
- * to `0.0.0.0` where the kernel has no IPv6, as Node's own default does.
- */
-async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
-  try {
-    return await listenOnce(server, port, host);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (host !== "::" || (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL")) throw error;
-    return listenOnce(server, port, "0.0.0.0");
-  }
-}
-
-function listenOnce(server: Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, function listening() {
-      server.off("error", reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
 }
 
 function close(server: Server): Promise<void> {
