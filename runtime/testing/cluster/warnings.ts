@@ -31,8 +31,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** The recorder of one call (filters/warning.go's `recorder`). */
 interface Recorder {
+  /** The texts recorded, in the order they came (a Set keeps it). */
   recorded: Set<string>;
-  ordered: string[];
   written: number;
   truncating: boolean;
 }
@@ -57,11 +57,10 @@ export function addWarning(call: Call, text: string): void {
   if (text.length === 0) return;
   text = text.replace(LONE_SURROGATE, "\ufffd");
   let r = recorders.get(call);
-  if (!r) recorders.set(call, (r = { recorded: new Set(), ordered: [], written: 0, truncating: false }));
+  if (!r) recorders.set(call, (r = { recorded: new Set(), written: 0, truncating: false }));
   if (r.written >= TOTAL_RUNES && r.truncating) return;
   if (r.recorded.has(text)) return;
   r.recorded.add(text);
-  r.ordered.push(text);
   let [item, length] = r.truncating ? cut(text) : [text, runes(text).length];
   if (CONTROL.test(item)) return;
   if (r.written + length <= TOTAL_RUNES || r.truncating) {
@@ -72,7 +71,7 @@ export function addWarning(call: Call, text: string): void {
   r.truncating = true;
   r.written = 0;
   call.warnings = [];
-  for (const recorded of r.ordered) {
+  for (const recorded of r.recorded) {
     [item, length] = cut(recorded);
     if (CONTROL.test(item)) continue;
     r.written += length;
