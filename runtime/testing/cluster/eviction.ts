@@ -81,8 +81,8 @@ function postedEviction(call: Call): Obj {
  * is not empty (any value: dryrun.IsDryRun looks at the length only); both given and different
  * is a plain error, which the server answers as a 500 with no reason.
  */
-function evictionDryRun(call: Call, eviction: Obj): boolean {
-  const asked = isDryRun(call) ? call.query.getAll("dryRun") : [];
+function evictionDryRun(call: Call, eviction: Obj, queryDryRun: boolean): boolean {
+  const asked = queryDryRun ? call.query.getAll("dryRun") : [];
   const options = eviction.deleteOptions;
   const carried: string[] = options && typeof options === "object" && Array.isArray(options.dryRun) ? options.dryRun.map(String) : [];
   if (asked.length && carried.length && (asked.length !== carried.length || asked.some((value, i) => value !== carried[i]))) {
@@ -185,10 +185,10 @@ function takeDisruption(call: Call, pdb: Obj, podName: string, dryRun: boolean):
  */
 export async function evictPod(call: Call): Promise<Reply> {
   const { info, registry } = call;
-  isDryRun(call); // the CreateOptions are validated first (422 for a dryRun other than All)
+  const queryDryRun = isDryRun(call); // the CreateOptions are validated first (422 for a dryRun other than All)
   const eviction = await mutatedSubresource(call, EVICTION_KIND, "CREATE", postedEviction(call));
   if (eviction.metadata?.name !== info.name) throw badRequest("name in URL does not match name in Eviction object");
-  const dryRun = evictionDryRun(call, eviction);
+  const dryRun = evictionDryRun(call, eviction, queryDryRun);
   await validateSubresource(call, EVICTION_KIND, "CREATE", eviction);
   const pod = registry.store.get(call.def, info.namespace, info.name);
   if (!pod) throw notFound(call.def, info.name);
