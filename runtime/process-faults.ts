@@ -16,15 +16,26 @@ import type { Logger } from "pino";
  * loader catches and reports, and an inner promise nothing handles.
  */
 const reported = new WeakSet<object>();
+/**
+ * Primitive reasons (`throw "boom"`) reported while a `withoutReportedEchoes` window is open: a
+ * value cannot be told from an equal one, so these marks last only until the last window
+ * closes (an unrelated rejection with the same value inside the window is taken for the echo).
+ */
+const reportedValues = new Set<unknown>();
 
 /** Marks `reason` as reported where it was caught: its unhandled echo is not a fault. */
 export function reportedElsewhere(reason: unknown): void {
-  if (typeof reason === "object" && reason !== null) reported.add(reason);
+  if (isObject(reason)) reported.add(reason);
+  else if (echoWatchers > 0) reportedValues.add(reason);
 }
 
 /** Whether `reason` was marked by `reportedElsewhere`. */
 function wasReported(reason: unknown): boolean {
-  return typeof reason === "object" && reason !== null && reported.has(reason);
+  return isObject(reason) ? reported.has(reason) : reportedValues.has(reason);
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
 }
 
 /**
@@ -42,7 +53,9 @@ export async function withoutReportedEchoes<T>(work: () => Promise<T>): Promise<
     return await work();
   } finally {
     setImmediate(() => {
-      if (--echoWatchers === 0) process.off("unhandledRejection", ignoreReportedEchoes);
+      if (--echoWatchers > 0) return;
+      process.off("unhandledRejection", ignoreReportedEchoes);
+      reportedValues.clear();
     });
   }
 }
