@@ -1,7 +1,8 @@
 /**
  * @module cluster
  * An in-process Kubernetes API server for tests and local runs (as controller-runtime's
- * envtest, with no controllers besides an inline garbage collector and namespace finalizer):
+ * envtest, with no controllers besides inline ones: garbage collector, namespace finalizer,
+ * ClusterRole aggregation):
  * HTTPS on 127.0.0.1 with its own CA, ServiceAccount tokens from the TokenRequest API, RBAC,
  * and the real server's status codes, messages, defaults, lists, watches and patches, so the
  * same client code runs against it and against a real cluster.

@@ -5,7 +5,9 @@
  * the controllers of a real cluster would do right after — the garbage collector (dependents
  * by `ownerReferences`: background deletion, orphaning, foreground; garbage-collector.ts) and
  * the namespace controller (a deleted namespace empties, then goes away once nothing in it
- * remains). These run inline, synchronously: the emulator has no controllers otherwise.
+ * remains), and after a ClusterRole's write or delete the clusterrole-aggregation controller
+ * (clusterrole-aggregation.ts). These run inline, synchronously: the emulator has no
+ * controllers otherwise.
  */
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
@@ -26,6 +28,8 @@ export function rfc3339(ms: number): string {
 export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
+
+const isClusterRoleType = (def: ResourceDef): boolean => def.group === "rbac.authorization.k8s.io" && def.resource === "clusterroles";
 
 /** Options of the registry. */
 export interface RegistryOptions {
@@ -53,6 +57,8 @@ export class Registry {
    * ConfigMap), set once the cluster is seeded; run inline after the namespace is stored.
    */
   populateNamespace: ((name: string) => void) | undefined;
+  /** The clusterrole-aggregation controller, set once the cluster is seeded; run inline after a ClusterRole is stored or removed. */
+  aggregateClusterRoles: (() => void) | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -130,6 +136,7 @@ export class Registry {
       // The controllers fill a new namespace; then the collector finds a dependent whose owner is
       // missing (the answer is the state written, whatever the collector does next).
       if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
+      if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
       collectIfOwnerMissing(this, def, entry.obj);
     }
     return entry;
@@ -204,6 +211,7 @@ export class Registry {
     if (last.metadata.uid) this.#collect(last.metadata.uid);
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
+    if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
     if (isCrdType(def)) this.#reconcile(() => crdDeleted(this, last), true);
     else if (def.crd) this.#reconcile(() => customObjectRemoved(this, def.crd!.name));

@@ -3,11 +3,14 @@
  * What a fresh cluster holds before the first request, as after kube-apiserver and
  * kube-controller-manager started: the namespaces `default`, `kube-system`, `kube-public` and
  * `kube-node-lease`, each with the `default` ServiceAccount and the `kube-root-ca.crt`
- * ConfigMap (as every namespace created later gets them, right after it is stored), and the bootstrap RBAC ClusterRoles and ClusterRoleBindings. Objects are created
+ * ConfigMap (as every namespace created later gets them, right after it is stored), and the
+ * bootstrap RBAC ClusterRoles (admin, edit and view aggregated by the clusterrole-aggregation
+ * controller, as it does on every later ClusterRole change) and ClusterRoleBindings. Objects are created
  * through the same create path as API requests (`internalCall`).
  */
 import { defaultRbacObjects } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";
+import { AGGREGATION_MANAGER, clusterRoleAggregator } from "./clusterrole-aggregation.js";
 import type { Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
@@ -62,6 +65,8 @@ function kubernetesService(): Obj {
 export function seed(registry: Registry, auth: ServerAuth, caPem: string): void {
   const rbac = (resource: string) => registry.find("rbac.authorization.k8s.io", "v1", resource)!;
   const { clusterRoles, clusterRoleBindings } = defaultRbacObjects();
+  // The aggregation controller fills admin, edit and view as their sources are stored (inline).
+  registry.aggregateClusterRoles = clusterRoleAggregator(internalCall(registry, auth, rbac("clusterroles"), AGGREGATION_MANAGER));
   for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
   // Every namespace, these and those created later, gets what the controllers add (inline).

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "kubernetes-types/rbac/v1.js";
 import { ADMIN_USERNAME, ANONYMOUS_USER, createAuthorizer, defaultRbacObjects } from "../../../runtime/testing/cluster/auth/index.js";
 import type { RequestAttributes, UserInfo } from "../../../runtime/testing/cluster/auth/index.js";
+import { aggregatedRules } from "../../../runtime/testing/cluster/clusterrole-aggregation.js";
 import { attrs, memorySource, ROBOT_USER } from "./helpers.js";
 
 const RBAC = "rbac.authorization.k8s.io";
@@ -230,7 +231,13 @@ describe("default policy", () => {
   });
 
   test("edit and view, bound in a namespace, grant the usual verbs", () => {
-    const source = memorySource(defaultRbacObjects());
+    const objects = defaultRbacObjects();
+    // As the aggregation controller leaves them: view first, which edit then admin gather.
+    for (const name of ["view", "edit", "admin"]) {
+      const role = objects.clusterRoles.find((r) => r.metadata?.name === name)!;
+      role.rules = aggregatedRules(role, objects.clusterRoles) as PolicyRule[];
+    }
+    const source = memorySource(objects);
     source.objects.roleBindings.push(roleBinding("robot-edit", "golden", "ClusterRole", "edit", [{ kind: "ServiceAccount", name: "robot" }]));
     source.objects.roleBindings.push(roleBinding("robot-view", "silver", "ClusterRole", "view", [{ kind: "ServiceAccount", name: "robot", namespace: "golden" }]));
     const rbac = createAuthorizer(source);

@@ -2,9 +2,10 @@
  * @module cluster/auth/bootstrap-policy
  * The RBAC objects a real API server creates at start (plugin/pkg/auth/authorizer/rbac/
  * bootstrappolicy/policy.go), limited to the roles a user or a ServiceAccount meets: the
- * superuser, the aggregated user-facing roles (admin, edit, view: their rules already
- * aggregated, as the aggregation controller leaves them), discovery, basic-user,
- * public-info-viewer, auth-delegator and service-account-issuer-discovery, with their bindings.
+ * superuser, the user-facing roles admin, edit and view (an aggregationRule and no rules: the
+ * clusterrole-aggregation controller gathers them from `system:aggregate-to-*`), discovery,
+ * basic-user, public-info-viewer, auth-delegator and service-account-issuer-discovery, with
+ * their bindings.
  */
 import type { ClusterRole, ClusterRoleBinding, PolicyRule } from "kubernetes-types/rbac/v1.js";
 
@@ -25,14 +26,15 @@ function urlRule(verbs: string[], urls: string[]): PolicyRule {
 const BOOTSTRAP_LABELS = { "kubernetes.io/bootstrapping": "rbac-defaults" };
 const AUTOUPDATE = { "rbac.authorization.kubernetes.io/autoupdate": "true" };
 
-function clusterRole(name: string, rules: PolicyRule[], extra: Pick<ClusterRole, "aggregationRule"> & { labels?: Record<string, string> } = {}): ClusterRole {
+/** A role; without `rules` (an aggregated one), none, as policy.go leaves them to the controller. */
+function clusterRole(name: string, rules: PolicyRule[] | undefined, extra: Pick<ClusterRole, "aggregationRule"> & { labels?: Record<string, string> } = {}): ClusterRole {
   const role: ClusterRole = {
     kind: "ClusterRole",
     apiVersion: "rbac.authorization.k8s.io/v1",
     metadata: { name, labels: { ...BOOTSTRAP_LABELS, ...extra.labels }, annotations: { ...AUTOUPDATE } },
-    rules,
   };
   if (extra.aggregationRule) role.aggregationRule = extra.aggregationRule;
+  if (rules) role.rules = rules;
   return role;
 }
 
@@ -46,8 +48,10 @@ function clusterRoleBinding(name: string, groups: string[]): ClusterRoleBinding 
   };
 }
 
+const aggregateTo = (label: string) => ({ [`rbac.authorization.k8s.io/aggregate-to-${label}`]: "true" });
+
 function aggregatedBy(label: string): Pick<ClusterRole, "aggregationRule"> {
-  return { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${label}`]: "true" } }] } };
+  return { aggregationRule: { clusterRoleSelectors: [{ matchLabels: aggregateTo(label) }] } };
 }
 
 /** system:aggregate-to-view. */
@@ -103,11 +107,14 @@ const ISSUER_DISCOVERY_URLS = ["/.well-known/openid-configuration", "/.well-know
 export function defaultRbacObjects(): { clusterRoles: ClusterRole[]; clusterRoleBindings: ClusterRoleBinding[] } {
   const clusterRoles = [
     clusterRole("cluster-admin", [rule(["*"], ["*"], ["*"]), urlRule(["*"], ["*"])]),
-    // The aggregation controller orders the aggregated roles by name: admin = edit + aggregate-to-admin,
-    // edit = aggregate-to-edit + view.
-    clusterRole("admin", [...EDIT_RULES, ...VIEW_RULES, ...ADMIN_RULES], aggregatedBy("admin")),
-    clusterRole("edit", [...EDIT_RULES, ...VIEW_RULES], { ...aggregatedBy("edit"), labels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }),
-    clusterRole("view", [...VIEW_RULES], { ...aggregatedBy("view"), labels: { "rbac.authorization.k8s.io/aggregate-to-edit": "true" } }),
+    // The aggregation controller fills these, each selector's roles by name: admin = edit +
+    // system:aggregate-to-admin, edit = system:aggregate-to-edit + view.
+    clusterRole("admin", undefined, aggregatedBy("admin")),
+    clusterRole("edit", undefined, { ...aggregatedBy("edit"), labels: aggregateTo("admin") }),
+    clusterRole("view", undefined, { ...aggregatedBy("view"), labels: aggregateTo("edit") }),
+    clusterRole("system:aggregate-to-admin", [...ADMIN_RULES], { labels: aggregateTo("admin") }),
+    clusterRole("system:aggregate-to-edit", [...EDIT_RULES], { labels: aggregateTo("edit") }),
+    clusterRole("system:aggregate-to-view", [...VIEW_RULES], { labels: aggregateTo("view") }),
     clusterRole("system:discovery", [urlRule(["get"], DISCOVERY_URLS)]),
     clusterRole("system:basic-user", [
       rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
