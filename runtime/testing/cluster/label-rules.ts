@@ -2,8 +2,9 @@
  * @module cluster/label-rules
  * What a label key and a label value may be, with the messages of
  * k8s.io/apimachinery/pkg/util/validation (`IsQualifiedName`, `IsValidLabelValue`): used by the
- * selector parser and by metadata and Event validation; and a label map and a `LabelSelector`
- * as metav1's `ValidateLabels` and `ValidateLabelSelector` check them.
+ * selector parser and by metadata and Event validation; and a label map, a `LabelSelector` and
+ * one requirement as metav1's `ValidateLabels`, `ValidateLabelSelector` and
+ * `ValidateLabelSelectorRequirement` check them.
  */
 import { invalidFields, type FieldError } from "./status.js";
 
@@ -58,21 +59,36 @@ export function labelSelectorErrors(selector: unknown, field: string): FieldErro
   if (!selector || typeof selector !== "object") return [];
   const sel = selector as { matchLabels?: unknown; matchExpressions?: unknown };
   const errors = labelsErrors(sel.matchLabels, `${field}.matchLabels`);
-  const expressions = Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as Array<Record<string, unknown>>) : [];
-  expressions.forEach((e, i) => {
-    const at = `${field}.matchExpressions[${i}]`;
-    const values = Array.isArray(e?.values) ? (e.values as unknown[]).map(String) : [];
-    const operator = e?.operator ?? "";
-    if (operator === "In" || operator === "NotIn") {
-      if (values.length === 0) errors.push({ type: "Required", field: `${at}.values`, detail: "must be specified when `operator` is 'In' or 'NotIn'" });
-    } else if (operator === "Exists" || operator === "DoesNotExist") {
-      if (values.length > 0) errors.push({ type: "Forbidden", field: `${at}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
-    } else errors.push({ type: "Invalid", field: `${at}.operator`, value: operator, detail: "not a valid selector operator" });
-    const key = String(e?.key ?? "");
-    errors.push(...invalidFields(`${at}.key`, key, labelKeyErrors(key)));
-    values.forEach((v, j) => {
-      errors.push(...invalidFields(`${at}.values[${j}]`, v, labelValueErrors(v)));
-    });
-  });
+  const expressions = Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as unknown[]) : [];
+  expressions.forEach((e, i) => errors.push(...labelSelectorRequirementErrors(e, `${field}.matchExpressions[${i}]`)));
   return errors;
+}
+
+/**
+ * The values an operator needs (`In`/`NotIn` some, `Exists`/`DoesNotExist` none), as both
+ * metav1 requirement checks word it; an unknown operator is an error unless `allowUnknownOperator`.
+ */
+export function operatorValuesErrors(operator: unknown, values: readonly unknown[], at: string, allowUnknownOperator: boolean): FieldError[] {
+  if (operator === "In" || operator === "NotIn") {
+    return values.length === 0 ? [{ type: "Required", field: `${at}.values`, detail: "must be specified when `operator` is 'In' or 'NotIn'" }] : [];
+  }
+  if (operator === "Exists" || operator === "DoesNotExist") {
+    return values.length > 0 ? [{ type: "Forbidden", field: `${at}.values`, detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" }] : [];
+  }
+  return allowUnknownOperator ? [] : [{ type: "Invalid", field: `${at}.operator`, value: operator ?? "", detail: "not a valid selector operator" }];
+}
+
+/**
+ * `ValidateLabelSelectorRequirement` (values checked: `AllowInvalidLabelValueInSelector` false):
+ * the operator and values, the key, each value; `allowUnknownOperator` as a *SubjectAccessReview's.
+ */
+export function labelSelectorRequirementErrors(requirement: unknown, at: string, allowUnknownOperator = false): FieldError[] {
+  const e = (requirement ?? {}) as Record<string, unknown>;
+  const values = Array.isArray(e.values) ? (e.values as unknown[]).map(String) : [];
+  const key = String(e.key ?? "");
+  return [
+    ...operatorValuesErrors(e.operator ?? "", values, at, allowUnknownOperator),
+    ...invalidFields(`${at}.key`, key, labelKeyErrors(key)),
+    ...values.flatMap((v, j) => invalidFields(`${at}.values[${j}]`, v, labelValueErrors(v))),
+  ];
 }

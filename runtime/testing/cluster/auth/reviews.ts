@@ -16,6 +16,8 @@ import type {
   SubjectAccessReviewStatus,
 } from "kubernetes-types/authorization/v1.js";
 import { PodfnError } from "../../../errors.js";
+import { invalid, type FieldError } from "../status.js";
+import { resourceAttributesErrors } from "./access-review-selectors.js";
 import type { Authenticator } from "./authn.js";
 import type { Authorizer, RequestAttributes, UserInfo } from "./types.js";
 
@@ -77,18 +79,9 @@ export function selfSubjectReview(user: UserInfo, now: Date = new Date()): SelfS
   };
 }
 
-function invalidAccessReview(field: string, value: string, detail: string): ReviewRequestError {
-  const cause = `Invalid value: ${value}: ${detail}`;
-  return new ReviewRequestError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: ${field}: ${cause}`,
-    reason: "Invalid",
-    details: { group: "authorization.k8s.io", kind: "SelfSubjectAccessReview", causes: [{ reason: "FieldValueInvalid", message: cause, field }] },
-    code: 422,
-  });
+/** The 422 of a SelfSubjectAccessReview's validation (no name: reviews have none). */
+function invalidAccessReview(errors: FieldError[]): ReviewRequestError {
+  return new ReviewRequestError(invalid("authorization.k8s.io", "SelfSubjectAccessReview", "", errors).status);
 }
 
 const RESOURCE_KEYS = ["namespace", "verb", "group", "version", "resource", "subresource", "name"] as const;
@@ -118,7 +111,8 @@ function goNonResourceAttributes(value: Record<string, unknown>): string {
 /**
  * The answer to "can I ...?" (POST authorization.k8s.io/v1 selfsubjectaccessreviews).
  * Throws `ReviewRequestError` (422) unless exactly one of `resourceAttributes` and
- * `nonResourceAttributes` is given.
+ * `nonResourceAttributes` is given, and for a selector of resourceAttributes 1.32 refuses
+ * (access-review-selectors), every error in one answer.
  *
  * @example
  * const review = selfSubjectAccessReview(user, { spec: { resourceAttributes: { namespace: "golden", verb: "delete", group: "batch", resource: "jobs" } } }, authz);
@@ -128,12 +122,16 @@ export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorize
   const spec = record(record(body).spec);
   const hasResource = spec.resourceAttributes != null;
   const hasNonResource = spec.nonResourceAttributes != null;
+  // ValidateSelfSubjectAccessReviewSpec: the attribute kinds, then the resource attributes' selectors.
+  const errors: FieldError[] = [];
   if (hasResource && hasNonResource) {
-    throw invalidAccessReview("spec.nonResourceAttributes", goNonResourceAttributes(record(spec.nonResourceAttributes)), "cannot be specified in combination with resourceAttributes");
+    errors.push({ type: "Invalid", field: "spec.nonResourceAttributes", rendered: goNonResourceAttributes(record(spec.nonResourceAttributes)), detail: "cannot be specified in combination with resourceAttributes" });
   }
   if (!hasResource && !hasNonResource) {
-    throw invalidAccessReview("spec.resourceAttributes", '"null"', "exactly one of nonResourceAttributes or resourceAttributes must be specified");
+    errors.push({ type: "Invalid", field: "spec.resourceAttributes", value: null, detail: "exactly one of nonResourceAttributes or resourceAttributes must be specified" });
   }
+  errors.push(...resourceAttributesErrors(spec.resourceAttributes, "spec.resourceAttributes"));
+  if (errors.length) throw invalidAccessReview(errors);
   let attrs: RequestAttributes;
   let echoed: SelfSubjectAccessReview["spec"];
   if (hasResource) {
