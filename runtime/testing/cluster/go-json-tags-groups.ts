@@ -6,8 +6,10 @@
  * admissionregistration (the webhook configurations), checked
  * field by field against the types.go of k8s.io/api v0.32 and k8s.io/apimachinery v0.32
  * (meta/v1); rbac/v1, not found at v0.32, against a later k8s.io/api.
- * CustomResourceDefinitions, reviews, Eviction and DeleteOptions are not listed: their
- * objects are written as they are.
+ * The authorization and authentication reviews (never stored: encoded for the managedFields of
+ * their answers), against k8s.io/api authorization/v1 and authentication/v1.
+ * CustomResourceDefinitions, Eviction and DeleteOptions are not listed: their objects are
+ * written as they are.
  */
 
 /** Model (schema-1.32) → its fields' Go tags, as `go-json-tags` reads them. */
@@ -135,4 +137,19 @@ export const GROUP_TAGS: Readonly<Record<string, string>> = {
   V2ContainerResourceMetricStatus: "name! current=! container!",
   V2ExternalMetricStatus: "metric=! current=!",
   V2MetricValueStatus: "value* averageValue* averageUtilization*",
+  V1SubjectAccessReview: "metadata= spec= status=",
+  V1SelfSubjectAccessReview: "metadata= spec= status=",
+  V1LocalSubjectAccessReview: "metadata= spec= status=",
+  V1SubjectAccessReviewSpec: "",
+  V1SelfSubjectAccessReviewSpec: "",
+  V1ResourceAttributes: "",
+  V1NonResourceAttributes: "",
+  V1FieldSelectorAttributes: "",
+  V1LabelSelectorAttributes: "",
+  V1FieldSelectorRequirement: "key! operator!",
+  V1SubjectAccessReviewStatus: "allowed!",
+  V1TokenReview: "metadata= spec= status=",
+  V1TokenReviewSpec: "",
+  V1TokenReviewStatus: "user=",
+  V1UserInfo: "",
 };

@@ -3,8 +3,7 @@
  * `metadata.managedFields` of a write: the writer (manager, version, subresource, time) and the
  * fields its strategy resets, handed to `field-ownership`, which tracks ownership field by field
  * as 1.32's field manager does (`field-sets`, `field-merge`, `apply-conflict`). Also the default
- * manager of a request (its User-Agent's first part) and `fieldSet`, the Update entry of an
- * object created from nothing, which the reviews' answers carry.
+ * manager of a request (its User-Agent's first part).
  */
 import type { FieldPath } from "./field-paths.js";
 import { applyWithOwnership, ownersAfterUpdate, type Write } from "./field-ownership.js";
@@ -22,47 +21,6 @@ export interface ManagedFieldsEntry {
   fieldsType: "FieldsV1";
   fieldsV1: Obj;
   subresource?: string;
-}
-
-const SKIPPED_META = new Set(["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"]);
-
-function setOf(value: unknown): Obj {
-  if (Array.isArray(value)) {
-    const out: Obj = {};
-    for (const item of value) {
-      if (item && typeof item === "object" && typeof (item as Obj).name === "string") {
-        out[`k:${JSON.stringify({ name: (item as Obj).name })}`] = { ".": {}, ...setOf(item) };
-      } else if (item !== null && typeof item !== "object") {
-        out[`v:${JSON.stringify(item)}`] = {};
-      } else return {};
-    }
-    return out;
-  }
-  if (value && typeof value === "object") {
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value as Obj)) {
-      if (v === null || v === undefined) continue;
-      out[`f:${k}`] = setOf(v);
-    }
-    return out;
-  }
-  return {};
-}
-
-/** The field set of an object as its writer sent it (status and server-owned metadata left out). */
-export function fieldSet(obj: Obj): Obj {
-  const out: Obj = {};
-  const meta: Obj = {};
-  for (const [k, v] of Object.entries((obj.metadata ?? {}) as Obj)) {
-    if (SKIPPED_META.has(k) || v === null || v === undefined) continue;
-    meta[`f:${k}`] = k === "labels" || k === "annotations" ? { ".": {}, ...setOf(v) } : setOf(v);
-  }
-  if (Object.keys(meta).length) out["f:metadata"] = meta;
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === "kind" || k === "apiVersion" || k === "metadata" || k === "status" || v === null || v === undefined) continue;
-    out[`f:${k}`] = k === "data" || k === "stringData" || k === "binaryData" ? { ".": {}, ...setOf(v) } : setOf(v);
-  }
-  return out;
 }
 
 /** A write's manager, the version and subresource it writes through, and its time. */

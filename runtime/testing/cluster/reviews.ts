@@ -8,16 +8,24 @@
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, tokenReview, type UserInfo } from "./auth/index.js";
 import { ReviewRequestError } from "./auth/reviews.js";
 import { fieldManager, goJsonError, type Call, type Reply } from "./call.js";
-import { fieldSet } from "./managed-fields.js";
+import { goEncoded } from "./go-json-encoding.js";
+import { managedFieldsAfter } from "./managed-fields.js";
+import { apiVersionOf } from "./resources.js";
 import { ApiError, badRequest } from "./status.js";
 
 type Obj = Record<string, any>;
 
+/**
+ * The review with the entry the field manager records for its create: the Update of the spec
+ * as decoded (Go's encoding: empty omitempty fields gone) over an empty review, by the schema.
+ */
 function withManagedFields(call: Call, review: Obj, body: Obj): Obj {
-  const fields = fieldSet({ spec: body.spec });
-  if (!Object.keys(fields).length) return review;
-  const entry = { manager: fieldManager(call), operation: "Update", apiVersion: review.apiVersion, time: call.registry.timestamp(), fieldsType: "FieldsV1", fieldsV1: fields };
-  return { ...review, metadata: { ...review.metadata, managedFields: [entry] } };
+  const { def } = call;
+  const decoded = goEncoded({ apiVersion: apiVersionOf(def), kind: def.kind, spec: body.spec });
+  const writer = { def, manager: fieldManager(call), time: call.registry.timestamp() };
+  const managedFields = managedFieldsAfter(writer, undefined, { spec: decoded.spec }, "Update");
+  if (!managedFields.length) return review;
+  return { ...review, metadata: { ...review.metadata, managedFields } };
 }
 
 function subjectOf(spec: Obj): UserInfo {
