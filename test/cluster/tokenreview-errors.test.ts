@@ -22,6 +22,12 @@ describe("TokenReview errors", () => {
   const mint = async (sa: string, body: Record<string, unknown> = {}) =>
     (await t.send("POST", `/api/v1/namespaces/tr/serviceaccounts/${sa}/token`, { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600, ...body } } })).body.status.token as string;
 
+  test("a TokenReview without a token is the registry's 400, in its words", async () => {
+    const answer = await t.send("POST", REVIEWS, { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: {} } });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "token is required for TokenReview in authentication", reason: "BadRequest", code: 400 });
+  });
+
   test("garbage is an invalid bearer token; a token for other audiences names both lists", async () => {
     assert.deepEqual(await review("garbage"), { user: {}, error: "invalid bearer token" });
     await t.send("POST", "/api/v1/namespaces/tr/serviceaccounts", { body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "vaulted" } } });

@@ -201,7 +201,7 @@ export async function tokenReview(body: unknown, authenticator: Pick<Authenticat
   const spec = record(record(body).spec);
   const token = str(spec.token);
   if (!token) {
-    throw new ReviewRequestError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "token is required for TokenReview in ", reason: "BadRequest", code: 400 });
+    throw new ReviewRequestError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "token is required for TokenReview in authentication", reason: "BadRequest", code: 400 });
   }
   const requested = Array.isArray(spec.audiences) ? spec.audiences.filter((a): a is string => typeof a === "string") : [];
   const echoed: TokenReview["spec"] = { token };
