@@ -110,9 +110,18 @@ describe("subresources", () => {
     assert.match(minted.body.status.token, /^eyJ/);
     const missing = fixture("tokenrequest-missing-sa");
     assert.deepEqual((await t.send("POST", missing.request.path, { body: missing.request.body })).body, missing.response.body);
-    const short = await t.send("POST", f.request.path, { body: { ...(f.request.body as object), spec: { expirationSeconds: 60 } } });
-    assert.equal(short.status, 422);
-    assert.equal(short.body.details.causes[0].field, "spec.expirationSeconds");
+    // ValidateTokenRequest's errors name no object: NewInvalid(gvk.GroupKind(), "", errs).
+    for (const [expirationSeconds, detail] of [[60, "may not specify a duration less than 10 minutes"], [2 ** 33, "may not specify a duration larger than 2^32 seconds"]] as const) {
+      const refused = await t.send("POST", f.request.path, { body: { ...(f.request.body as object), spec: { expirationSeconds } } });
+      assert.equal(refused.status, 422);
+      assert.deepEqual(refused.body, {
+        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+        message: `TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: ${detail}`,
+        reason: "Invalid",
+        details: { group: "authentication.k8s.io", kind: "TokenRequest", causes: [{ reason: "FieldValueInvalid", message: `Invalid value: ${expirationSeconds}: ${detail}`, field: "spec.expirationSeconds" }] },
+        code: 422,
+      });
+    }
   });
 
   test("TokenRequest: a body naming another ServiceAccount is 422 as TokenREST words it; one of another namespace is the create handler's 400; its own name and namespace are fine", async () => {

@@ -144,11 +144,12 @@ export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> 
   const spec: Obj = request.spec ?? {};
   // The dispatcher defaults again an object a mutating webhook changed: one it unset is an hour too.
   const expirationSeconds: number = spec.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
+  // ValidateTokenRequest's errors name no object (TokenREST: NewInvalid(gvk.GroupKind(), "", errs)).
   if (expirationSeconds < 600) {
-    throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration less than 10 minutes" }]);
+    throw invalid("authentication.k8s.io", "TokenRequest", "", [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration less than 10 minutes" }]);
   }
   if (expirationSeconds > 2 ** 32) {
-    throw invalid("authentication.k8s.io", "TokenRequest", info.name, [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration larger than 2^32 seconds" }]);
+    throw invalid("authentication.k8s.io", "TokenRequest", "", [{ type: "Invalid", field: "spec.expirationSeconds", value: expirationSeconds, detail: "may not specify a duration larger than 2^32 seconds" }]);
   }
   const audiences: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences : ["https://kubernetes.default.svc.cluster.local"];
   const ref = spec.boundObjectRef as Obj | undefined;
