@@ -99,6 +99,14 @@ function internalErrorText(requestUri: string, error: string): Reply {
   return { status: 500, body: `${text}\n`, contentType: "text/plain; charset=utf-8", headers: { "X-Content-Type-Options": "nosniff" } };
 }
 
+/**
+ * A request the authorizer (responsewriters.Forbidden) or the impersonation filter refuses: the
+ * 403 Status, with `X-Content-Type-Options: nosniff` as both set it.
+ */
+function forbiddenReply(attrs: RequestAttributes, reason: string): Reply {
+  return { status: 403, body: JSON.stringify(forbiddenStatus(attrs, reason)), headers: { "X-Content-Type-Options": "nosniff" } };
+}
+
 function errorReply(error: unknown): Reply {
   if (error instanceof ProtobufError) {
     const status = statusFor(415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${error.message})`);
@@ -163,7 +171,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     }
     if ("forbidden" in acting) {
       req.resume();
-      send(res, { status: 403, body: JSON.stringify(forbiddenStatus(acting.forbidden, acting.reason)) });
+      send(res, forbiddenReply(acting.forbidden, acting.reason));
       record(403);
       return;
     }
@@ -195,7 +203,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     instruments.recordAccess(attrs, decision.allowed);
     if (!decision.allowed) {
       req.resume();
-      send(res, { status: 403, body: JSON.stringify(forbiddenStatus(attrs, decision.reason)) });
+      send(res, forbiddenReply(attrs, decision.reason));
       record(403);
       return;
     }

@@ -1,7 +1,7 @@
 /**
  * responsewriters.Forbidden HTML-escapes (`&`, `<`, `>`) the sentence it words about the user and
  * the request, then appends the authorizer's reason as it is; NewForbidden's name is quoted
- * unescaped.
+ * unescaped. Its answer, as the impersonation filter's, carries `X-Content-Type-Options: nosniff`.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,6 +23,10 @@ test("a non-resource path refused over HTTP comes back escaped", async () => {
     const refused = await t.send("GET", "/metrics/%3Cb%3E&x", { token });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.message, 'forbidden: User "system:serviceaccount:esc:robot" cannot get path "/metrics/&lt;b&gt;&amp;x"');
+    assert.equal(refused.headers["x-content-type-options"], "nosniff", "responsewriters.Forbidden sets it");
+    const resource = await t.send("GET", "/api/v1/namespaces/esc/secrets", { token });
+    assert.equal(resource.status, 403);
+    assert.equal(resource.headers["x-content-type-options"], "nosniff");
   } finally {
     await t.close();
   }

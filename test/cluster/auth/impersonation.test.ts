@@ -21,7 +21,7 @@ describe("impersonation", () => {
       dispatcher: agent,
     });
     const text = await res.body.text();
-    return { status: res.statusCode, contentType: String(res.headers["content-type"]), text, body: text.startsWith("{") ? (JSON.parse(text) as any) : undefined };
+    return { status: res.statusCode, contentType: String(res.headers["content-type"]), headers: res.headers, text, body: text.startsWith("{") ? (JSON.parse(text) as any) : undefined };
   }
   const review = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
 
@@ -59,6 +59,7 @@ describe("impersonation", () => {
       message: 'users "alice" is forbidden: User "system:serviceaccount:imp:robot" cannot impersonate resource "users" in API group "" at the cluster scope',
       details: { name: "alice", kind: "users" },
     });
+    assert.equal(refused.headers["x-content-type-options"], "nosniff", "the impersonation filter's forbidden() sets it");
     const asAccount = await send("GET", "/api/v1/namespaces/imp/pods", { "impersonate-user": "system:serviceaccount:imp:other" }, robot);
     assert.equal(asAccount.body.message, 'serviceaccounts "other" is forbidden: User "system:serviceaccount:imp:robot" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "imp"');
   });
