@@ -151,7 +151,10 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
       instruments.record({ user: "", verb: method.toLowerCase(), path: req.url ?? "/", method, status: 500, resource: "", namespace: "", name: "", at: registry.now() });
       return;
     }
-    const who = await auth.authenticator.authenticate(req.headers.authorization);
+    // Authentication's warnings go out with every answer after it (the warning recorder is outside it).
+    const authWarnings: string[] = [];
+    const who = await auth.authenticator.authenticate(req.headers.authorization, (text) => authWarnings.push(text));
+    if (authWarnings.length) res.setHeader("Warning", authWarnings.map(warningHeader));
     let user = who === "anonymous" || who === "invalid" ? ANONYMOUS : who;
     const record = (status: number) =>
       instruments.record({ user: who === "invalid" ? "" : user.username, verb: info.verb, path: req.url ?? "/", method, status, resource: info.resource, namespace: info.namespace, name: info.name, at: registry.now() });
@@ -247,8 +250,8 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
     } catch (error) {
       reply = errorReply(error);
     }
-    // Warnings recorded before the answer go out with it, whatever its status.
-    if (reply && call?.warnings?.length) reply = { ...reply, headers: { ...reply.headers, Warning: call.warnings.map(warningHeader) } };
+    // Warnings recorded before the answer go out with it, whatever its status (authentication's first).
+    if (reply && call?.warnings?.length) reply = { ...reply, headers: { ...reply.headers, Warning: [...authWarnings, ...call.warnings].map(warningHeader) } };
     if (reply) send(res, reply);
     record(reply?.status ?? 200);
   }

@@ -54,6 +54,17 @@ test("no credentials, another scheme or an empty bearer token is anonymous", asy
   assert.equal(await authn.authenticate("Bearer  x"), "anonymous");
 });
 
+test("a space before the bearer token is anonymous with bearertoken.go's warning; an empty token without one is not warned of", async () => {
+  const { authn } = await setup();
+  const warned = async (header: string) => {
+    const warnings: string[] = [];
+    return { who: await authn.authenticate(header, (text) => warnings.push(text)), warnings };
+  };
+  assert.deepEqual(await warned(`Bearer  ${ADMIN_TOKEN}`), { who: "anonymous", warnings: ["the provided Authorization header contains extra space before the bearer token, and is ignored"] });
+  assert.deepEqual(await warned("Bearer "), { who: "anonymous", warnings: [] }, "trimmed: no token, no space before one");
+  assert.deepEqual((await warned(`Bearer ${ADMIN_TOKEN} extra`)).warnings, []);
+});
+
 test("a bad token, a token of a deleted or recreated ServiceAccount, or one for another audience is invalid", async () => {
   const { issuer, authn, existing } = await setup();
   assert.equal(await authn.authenticate("Bearer garbage"), "invalid");

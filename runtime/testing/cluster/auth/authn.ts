@@ -2,8 +2,8 @@
  * @module cluster/auth/authn
  * Bearer-token authentication as the real API server does it: the static admin token (a
  * `system:masters` user), ServiceAccount JWTs (only while the ServiceAccount still exists and
- * only for the server's audiences), no credentials or a non-bearer header (anonymous), and
- * anything else invalid (answered 401).
+ * only for the server's audiences), no credentials or a non-bearer header (anonymous; a space
+ * before the token too, with a warning), and anything else invalid (answered 401).
  */
 import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_AUDIENCES } from "./tokens.js";
@@ -50,14 +50,20 @@ export interface TokenRejection {
 }
 
 export interface Authenticator {
-  /** Authenticates a request from its `Authorization` header. */
-  authenticate(authorizationHeader: string | undefined): Promise<AuthenticationResult>;
+  /**
+   * Authenticates a request from its `Authorization` header; `addWarning` receives the warnings
+   * the authenticator adds to the request (`warning.AddWarning`), for its answer's headers.
+   */
+  authenticate(authorizationHeader: string | undefined, addWarning?: (text: string) => void): Promise<AuthenticationResult>;
   /**
    * Authenticates a bare token for `audiences` (default: the server's), as a TokenReview does;
    * a refused token is `{error}`, worded as the real authenticator's.
    */
   authenticateToken(token: string, audiences?: string[]): Promise<TokenAuthentication | TokenRejection>;
 }
+
+/** bearertoken.go's invalidTokenWithSpaceWarning. */
+const SPACE_BEFORE_TOKEN_WARNING = "the provided Authorization header contains extra space before the bearer token, and is ignored";
 
 /** What a TokenReview says of a token no authenticator recognised (the union authenticator's). */
 const INVALID_TOKEN = "invalid bearer token";
@@ -123,14 +129,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   return {
     authenticateToken,
-    async authenticate(header) {
+    async authenticate(header, addWarning) {
       // As k8s.io/apiserver's bearertoken authenticator: no header, another scheme or an empty
       // token mean "no credentials" (anonymous); a bearer token that fails means 401.
       const auth = header?.trim() ?? "";
       const parts = auth.split(" ");
       if (parts.length < 2 || parts[0]?.toLowerCase() !== "bearer") return "anonymous";
       const token = parts[1] ?? "";
-      if (token === "") return "anonymous";
+      if (token === "") {
+        // `Bearer  <token>`: the token after the second space is not read, and the answer says so.
+        if (parts.length > 2) addWarning?.(SPACE_BEFORE_TOKEN_WARNING);
+        return "anonymous";
+      }
       const result = await authenticateToken(token);
       return "user" in result ? result.user : "invalid";
     },
