@@ -3,7 +3,9 @@
  * The garbage collector's work, run inline right after the write that calls for it
  * (pkg/controller/garbagecollector): an object being deleted with the `orphan` finalizer has the
  * ownerReferences to it removed from its dependents, one with `foregroundDeletion` has its
- * dependents deleted, and then loses that finalizer; a deleted owner's dependents are deleted.
+ * dependents deleted, and loses that finalizer once no dependent blocking it
+ * (`blockOwnerDeletion`) remains (the last one's removal, or an update unblocking it, finishes
+ * it); a deleted owner's dependents are deleted.
  * Each dependent is decided as attemptToDeleteItem does: with an owner that still exists (and is
  * not deleting in the foreground) it stays, only losing its references to owners that are gone
  * or deleting in the foreground; otherwise it is deleted with the policy its own finalizers ask
@@ -43,11 +45,12 @@ function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUi
 }
 
 /**
- * isDangling + classifyReferences: the owner a reference names, found by kind, name and (for a
- * namespaced kind) the dependent's namespace, its uid compared. `undefined` for a kind not
- * served: the real collector fails on it and retries, leaving the dependent alone.
+ * isDangling's lookup: the owner a reference names, found by kind, name and (for a namespaced
+ * kind) the dependent's namespace; `null` when none is there, `undefined` for a kind not
+ * served: the real collector fails on it and retries, leaving the dependent alone. The uid is
+ * the caller's to compare.
  */
-function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
+function ownerOf(registry: Registry, dependent: Obj, ref: Obj): Stored | null | undefined {
   const { group, version } = groupVersion(typeof ref.apiVersion === "string" ? ref.apiVersion : "");
   const def = registry.byKind(group, String(ref.kind));
   // RESTMapping(kind, version): a version the server does not serve for that kind is an error too.
@@ -55,9 +58,25 @@ function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dang
   // A cluster-scoped dependent naming a namespaced owner has an unresolvable reference: never collected.
   if (def.namespaced && !dependent.metadata.namespace) return undefined;
   const owner = registry.store.get(def, def.namespaced ? dependent.metadata.namespace : undefined, String(ref.name));
+  return owner ? { def, obj: owner.obj } : null;
+}
+
+/** isDeletingDependents: being deleted with the `foregroundDeletion` finalizer. */
+function deletingDependents(obj: Obj): boolean {
+  return Boolean(obj.metadata.deletionTimestamp) && (obj.metadata.finalizers ?? []).includes(FOREGROUND);
+}
+
+/** classifyReferences for one reference: its owner there, gone (or another with its name), or deleting in the foreground. */
+function classify(registry: Registry, dependent: Obj, ref: Obj): "solid" | "dangling" | "waiting" | undefined {
+  const owner = ownerOf(registry, dependent, ref);
+  if (owner === undefined) return undefined;
   if (!owner || owner.obj.metadata.uid !== ref.uid) return "dangling";
-  if (owner.obj.metadata.deletionTimestamp && (owner.obj.metadata.finalizers ?? []).includes(FOREGROUND)) return "waiting";
-  return "solid";
+  return deletingDependents(owner.obj) ? "waiting" : "solid";
+}
+
+/** A reference with `blockOwnerDeletion: true`: its owner, deleting in the foreground, waits on the dependent. */
+function blocking(ref: Obj): boolean {
+  return ref.blockOwnerDeletion === true;
 }
 
 /** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
@@ -77,9 +96,23 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
     return;
   }
   const finalizers: string[] = latest.metadata.finalizers ?? [];
-  let policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
-  if (kinds.includes("waiting") && dependentsOf(registry, latest.metadata.uid).length > 0) policy = "Foreground";
-  registry.deleteObject(def, latest, policy);
+  const policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
+  const dependents = kinds.includes("waiting") ? dependentsOf(registry, latest.metadata.uid) : [];
+  if (dependents.length === 0) {
+    registry.deleteObject(def, latest, policy);
+    return;
+  }
+  // An owner waits on it and it has dependents: deleted in the foreground. A dependent of its own
+  // already deleting in the foreground may be waiting on it in turn (a cycle): its blocking
+  // references are made non-blocking first (unblockOwnerReferencesStrategicMergePatch).
+  if (dependents.some((d) => deletingDependents(d.obj)) && refs.some(blocking)) {
+    const unblocked = clone(latest);
+    unblocked.metadata.ownerReferences = refs.map((ref) => (blocking(ref) ? { ...ref, blockOwnerDeletion: false } : ref));
+    registry.commit(def, unblocked, "MODIFIED");
+  }
+  // Re-read: the owners that unblocking released may have taken it with them.
+  const current = registry.store.get(def, latest.metadata.namespace, latest.metadata.name)?.obj;
+  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) registry.deleteObject(def, current, "Foreground");
 }
 
 /**
@@ -100,8 +133,40 @@ export function collectDependents(registry: Registry, ownerUid: string): void {
 }
 
 /**
+ * processDeletingDependentsItem: an owner deleting in the foreground loses `foregroundDeletion`
+ * (and goes, unless other finalizers hold it) once no dependent that blocks it remains.
+ */
+function finishIfUnblocked(registry: Registry, def: ResourceDef, namespace: string | undefined, name: string, uid: string): void {
+  const owner = registry.store.get(def, namespace, name)?.obj;
+  if (!owner || owner.metadata.uid !== uid || !deletingDependents(owner)) return;
+  const blockedBy = (dependent: Stored) => (dependent.obj.metadata.ownerReferences as Obj[]).some((r) => r.uid === uid && blocking(r));
+  if (!dependentsOf(registry, uid).some(blockedBy)) registry.removeFinalizer(def, namespace, name, FOREGROUND);
+}
+
+/**
+ * After `dependent`'s blocking references `refs` went (it was removed, or an update dropped them
+ * or made them non-blocking): each owner they name that is deleting in the foreground is looked
+ * at again (the graph builder's delete event, addUnblockedOwnersToDeleteQueue).
+ */
+export function releaseOwners(registry: Registry, dependent: Obj, refs: Obj[]): void {
+  for (const ref of refs) {
+    if (!blocking(ref)) continue;
+    const owner = ownerOf(registry, dependent, ref);
+    if (owner && owner.obj.metadata.uid === ref.uid) finishIfUnblocked(registry, owner.def, owner.obj.metadata.namespace, owner.obj.metadata.name, ref.uid);
+  }
+}
+
+/** The blocking references of `before` that `after` (an update of it; none: its removal) no longer has as blocking. */
+export function unblockedReferences(before: Obj | undefined, after: Obj | undefined): Obj[] {
+  const still = new Set(((after?.metadata.ownerReferences ?? []) as Obj[]).filter(blocking).map((r) => r.uid));
+  return ((before?.metadata.ownerReferences ?? []) as Obj[]).filter((r) => blocking(r) && !still.has(r.uid));
+}
+
+/**
  * After a write that left `owner` being deleted: the collector acts on the finalizer of its
- * own it finds (orphanDependents, or the foreground deletion of the dependents), then removes it.
+ * own it finds: `orphan` (its dependents lose their references to it, then it loses the
+ * finalizer) or `foregroundDeletion` (its dependents are deleted; it loses the finalizer once
+ * none that blocks it remains: the last one's removal finishes it otherwise).
  */
 export function processDeletingOwner(registry: Registry, def: ResourceDef, owner: Obj): void {
   if (!owner.metadata.deletionTimestamp || !owner.metadata.uid) return;
@@ -112,6 +177,6 @@ export function processDeletingOwner(registry: Registry, def: ResourceDef, owner
     registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, ORPHAN);
   } else if (finalizers.includes(FOREGROUND)) {
     for (const dependent of dependentsOf(registry, uid)) attemptToDelete(registry, dependent);
-    registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, FOREGROUND);
+    finishIfUnblocked(registry, def, owner.metadata.namespace, owner.metadata.name, uid);
   }
 }

@@ -12,7 +12,7 @@
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
 import type { CrdTypes } from "./crd-types.js";
-import { collectDependents, collectIfOwnerMissing, processDeletingOwner } from "./garbage-collector.js";
+import { collectDependents, collectIfOwnerMissing, processDeletingOwner, releaseOwners, unblockedReferences } from "./garbage-collector.js";
 import { terminatingNamespace } from "./namespace-delete.js";
 import { BUILTIN, customResource, type ResourceDef } from "./resources.js";
 import { Store, type Entry } from "./store.js";
@@ -129,6 +129,7 @@ export class Registry {
   /** Stores `obj` with a new resourceVersion. */
   commit(def: ResourceDef, obj: Obj, type: "ADDED" | "MODIFIED"): Entry {
     obj.metadata.resourceVersion = String(this.store.nextResourceVersion());
+    const before = type === "MODIFIED" ? this.store.get(def, obj.metadata.namespace, obj.metadata.name)?.obj : undefined;
     const entry = this.store.put(def, obj, type);
     // The apiextensions controllers react to a CRD's write once it is stored (after the answer's state).
     if (isCrdType(def)) this.#reconcile(() => crdWritten(this, entry.obj));
@@ -139,6 +140,8 @@ export class Registry {
       if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
       collectIfOwnerMissing(this, def, entry.obj);
     }
+    // An owner deleting in the foreground that this update no longer blocks may go now.
+    releaseOwners(this, entry.obj, unblockedReferences(before, entry.obj));
     return entry;
   }
 
@@ -209,6 +212,7 @@ export class Registry {
     last.metadata.resourceVersion = String(this.store.nextResourceVersion());
     const entry = this.store.remove(def, last);
     if (last.metadata.uid) this.#collect(last.metadata.uid);
+    releaseOwners(this, last, unblockedReferences(last, undefined));
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
     if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
