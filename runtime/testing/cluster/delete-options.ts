@@ -1,11 +1,14 @@
 /**
  * @module cluster/delete-options
  * `DeleteOptions` of a DELETE, from its JSON body or, when it has none, its query
- * (`propagationPolicy`, `gracePeriodSeconds`, `orphanDependents`, `dryRun`), validated as the
+ * (`propagationPolicy`, `gracePeriodSeconds`, `orphanDependents`, `dryRun`, decoded by the
+ * parameter codec: a `gracePeriodSeconds` that does not parse is a 400), validated as the
  * real server does (422 for an unknown propagation policy, both policy and orphanDependents, a
  * `dryRun` other than `All`).
  */
 import { goJsonError, type Call } from "./call.js";
+import { queryInt64 } from "./query-int64.js";
+import { parseBool } from "./request-info.js";
 import { badRequest, goStrings, invalid, type FieldError } from "./status.js";
 
 /** The options that change what a delete does. */
@@ -44,12 +47,16 @@ function fromBody(text: string): GivenOptions {
   };
 }
 
+/**
+ * Convert_url_Values_To_v1_DeleteOptions, in its field order: `gracePeriodSeconds` an int64
+ * (one that does not parse is the 400), `orphanDependents` a bool (false only for `0`/`false`).
+ */
 function fromQuery(q: URLSearchParams): GivenOptions {
-  const grace = q.has("gracePeriodSeconds") ? Number(q.get("gracePeriodSeconds")) : undefined;
+  const grace = queryInt64(q, "gracePeriodSeconds");
   return {
     propagationPolicy: q.get("propagationPolicy") ?? undefined,
-    orphanDependents: q.has("orphanDependents") ? q.get("orphanDependents") === "true" : undefined,
-    gracePeriodSeconds: grace !== undefined && Number.isFinite(grace) ? grace : undefined,
+    orphanDependents: q.has("orphanDependents") ? parseBool(q.get("orphanDependents")) : undefined,
+    gracePeriodSeconds: grace === undefined ? undefined : Number(grace),
     dryRun: q.getAll("dryRun"),
   };
 }

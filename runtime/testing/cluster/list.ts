@@ -10,13 +10,13 @@
  * `limit` with a resourceVersion other than "0") answers the state at that version, rebuilt
  * from the event window; a version older than the window is etcd's compacted revision: 410.
  */
-import { parseGoInt64 } from "./go-scalars.js";
 import type { Call, Reply } from "./call.js";
 import { matchFields, parseFieldSelector, parseFieldTerms, type FieldTerm } from "./field-selector.js";
 import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from "./label-selector.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
 import { servedFromWatchCache, tooLargeResourceVersion, waitForGetResourceVersion } from "./list-freshness.js";
+import { queryInt64 } from "./query-int64.js";
 import { parseResourceVersion } from "./resource-version.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
 
@@ -92,17 +92,10 @@ function decodeContinue(token: string): ContinueToken {
   return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
 }
 
-/**
- * An int64 list option as the parameter codec decodes it (`Convert_Slice_string_To_int64`:
- * `strconv.ParseInt` of the first value, an empty one included): undefined when absent, else its
- * value, or the 400 with ParseInt's error (`invalid syntax`, `value out of range`).
- */
+/** An int64 list option (query-int64.ts): undefined when absent; throws its 400. */
 function int64Option(call: Call, name: string): number | undefined {
-  const raw = call.query.get(name);
-  if (raw === null) return undefined;
-  const parsed = parseGoInt64(raw);
-  if (typeof parsed === "string") throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${parsed}`);
-  return Number(parsed);
+  const value = queryInt64(call.query, name);
+  return value === undefined ? undefined : Number(value);
 }
 
 /**

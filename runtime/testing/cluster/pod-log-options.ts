@@ -9,20 +9,9 @@
  * the Go error as its message; a boolean never fails (only `0` and `false` are false).
  */
 import type { Call } from "./call.js";
-import { goTimeParseError, parseGoInt64, RFC3339 } from "./go-scalars.js";
+import { goTimeParseError, RFC3339 } from "./go-scalars.js";
+import { queryInt64 } from "./query-int64.js";
 import { badRequest, invalid, type FieldError } from "./status.js";
-
-/**
- * runtime.Convert_Slice_string_To_Pointer_int64: ParseInt of the first value (an empty one
- * included), undefined when absent; a value it refuses is the 400 of its NumError.
- */
-function int64Param(call: Call, name: string): bigint | undefined {
-  const raw = call.query.get(name);
-  if (raw === null) return undefined;
-  const value = parseGoInt64(raw);
-  if (typeof value === "string") throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${value}`);
-  return value;
-}
 
 /**
  * metav1.Convert_Slice_string_To_Pointer_v1_Time: `Time.UnmarshalQueryParameter` of the first
@@ -44,10 +33,10 @@ function tooSmall(field: string, value: bigint, detail: string): FieldError {
 export function validatePodLogOptions(call: Call): void {
   const errors: FieldError[] = [];
   // PodLogOptions' field order: sinceSeconds, sinceTime, tailLines, limitBytes.
-  const sinceSeconds = int64Param(call, "sinceSeconds");
+  const sinceSeconds = queryInt64(call.query, "sinceSeconds");
   checkSinceTime(call);
-  const tailLines = int64Param(call, "tailLines");
-  const limitBytes = int64Param(call, "limitBytes");
+  const tailLines = queryInt64(call.query, "tailLines");
+  const limitBytes = queryInt64(call.query, "limitBytes");
   if (tailLines !== undefined && tailLines < 0n) errors.push(tooSmall("tailLines", tailLines, "must be greater than or equal to 0"));
   if (limitBytes !== undefined && limitBytes < 1n) errors.push(tooSmall("limitBytes", limitBytes, "must be greater than 0"));
   if (sinceSeconds !== undefined && call.query.has("sinceTime")) {
