@@ -35,13 +35,16 @@ interface Owner extends Omit<ConflictingManager, "fields"> {
   set: PathSet;
 }
 
-/** What a write is: its object type, manager, version, subresource, time, and the fields its strategy resets. */
+/**
+ * What a write is: its object type, manager, version, subresource, time (none: its entry keeps
+ * the time it had, as a scale write's does), and the fields its strategy resets.
+ */
 export interface Write {
   type: FieldType;
   manager: string;
   apiVersion: string;
   subresource?: string;
-  time: string;
+  time: string | undefined;
   ignored: FieldPath[];
 }
 
@@ -127,7 +130,8 @@ export function ownersAfterUpdate(w: Write, live: Obj | undefined, written: Obj,
   const changed = difference(difference(taken.changed, taken.removed), STRIPPED);
   if (changed.size) {
     const previous = owners.get(self)?.set ?? new Set<string>();
-    owners.set(self, { manager: w.manager, operation: "Update", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}), time: w.time, set: union(changed, previous) });
+    const time = w.time ?? owners.get(self)?.time;
+    owners.set(self, { manager: w.manager, operation: "Update", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}), ...(time ? { time } : {}), set: union(changed, previous) });
   }
   return encodeOwners(owners);
 }

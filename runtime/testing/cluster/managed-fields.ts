@@ -23,11 +23,11 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-/** A write's manager, the version and subresource it writes through, and its time. */
+/** A write's manager, the version and subresource it writes through, and its time (none: its entry keeps the time it had). */
 export interface Writer {
   def: ResourceDef;
   manager: string;
-  time: string;
+  time: string | undefined;
   subresource?: string;
 }
 

@@ -102,11 +102,12 @@ export async function validateSubresource(call: Call, kind: SubresourceKind, ope
 
 /**
  * `updateObject` of the parent through a subresource of its own kind (scale: the registry's
- * `toScaleUpdateValidation`): the validating webhooks see `view` of the object as it would be
- * stored, against `oldView`, then the store re-reads as `admittedUpdate`'s does.
+ * `toScaleUpdateValidation`; recorded in managedFields under subresource `scale`): the
+ * validating webhooks see `view` of the object as it would be stored, against `oldView`, then
+ * the store re-reads as `admittedUpdate`'s does.
  */
 export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, kind: SubresourceKind, view: (obj: Obj) => Obj, oldView: Obj): Promise<Entry> {
-  const prepared = prepareUpdate(call, current, next, "main");
+  const prepared = prepareUpdate(call, current, next, "scale");
   if (!hasWebhooks(call)) return prepared.commit();
   await runValidating(call, subresourceAttributes(call, kind, "UPDATE", view(prepared.out), oldView), isDryRun(call));
   unchangedSince(call, current);

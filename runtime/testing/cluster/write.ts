@@ -85,7 +85,9 @@ function ordered(def: ResourceDef, obj: Obj): Obj {
  * `applied`: an apply's configuration.
  */
 function managed(call: Call, def: ResourceDef, live: Obj | undefined, operation: "Apply" | "Update", written: Obj, applied?: Obj, subresource?: string): Obj[] {
-  const writer = { def, manager: fieldManager(call), time: call.registry.timestamp(), ...(subresource ? { subresource } : {}) };
+  // ScaleHandler.ToParent times a scale writer's entry as the parent's entry for it was: none for a new one.
+  const time = subresource === "scale" ? undefined : call.registry.timestamp();
+  const writer = { def, manager: fieldManager(call), time, ...(subresource ? { subresource } : {}) };
   return managedFieldsAfter(writer, live, written, operation, applied) as Obj[];
 }
 
@@ -223,9 +225,11 @@ function keepFromOld(merged: Obj, old: Obj, fields: readonly string[]): void {
 
 /**
  * What an update changes: the whole object, only its status (`status` subresource), or, through
- * a Namespace's `finalize` subresource, what its strategy (the call's `def`) lets it.
+ * a Namespace's `finalize` subresource, what its strategy (the call's `def`) lets it. `scale`
+ * writes the whole object with the main resource's strategy (scaleUpdatedObjectInfo), recorded
+ * in managedFields under subresource `scale`.
  */
-export type UpdateScope = "main" | "status" | "finalize";
+export type UpdateScope = "main" | "status" | "finalize" | "scale";
 
 /**
  * Replaces the stored object `current` with `next` (decoded or patched): keeps what a client
@@ -237,8 +241,9 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
 }
 
 /** `updateObject` up to the store; `commit()` skips a no-op, answers a dry run, or stores. */
-export function prepareUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): PreparedWrite {
+export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): PreparedWrite {
   const { registry, def } = call;
+  const scope = subresource === "scale" ? "main" : subresource;
   const dryRun = isDryRun(call);
   const old = current.obj;
   const name = old.metadata.name;
@@ -302,7 +307,7 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, scope: Upda
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
-  merged.metadata.managedFields = managed(call, def, old, operation, merged, source, scope === "main" ? undefined : scope);
+  merged.metadata.managedFields = managed(call, def, old, operation, merged, source, subresource === "main" ? undefined : subresource);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
   return {
