@@ -17,7 +17,7 @@ const AP = "application/apply-patch+yaml";
 
 const conflict = (message: string, causes: Array<[string, string]>) => ({
   kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "Conflict",
-  details: { causes: causes.map(([manager, field]) => ({ type: "FieldManagerConflict", message: `conflict with ${manager}`, field })) },
+  details: { causes: causes.map(([manager, field]) => ({ reason: "FieldManagerConflict", message: `conflict with ${manager}`, field })) },
   code: 409,
 });
 

@@ -42,7 +42,7 @@ export function applyConflict(managers: ConflictingManager[]): ApiError {
   const id = (m: ConflictingManager) => managerIdentifier(m);
   const sorted = [...managers].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
   const conflicts = sorted.flatMap((m) => sortedPaths(m.fields).map((path) => ({ manager: m, field: pathString(path) })));
-  const causes = conflicts.map((c) => ({ type: "FieldManagerConflict", message: `conflict with ${printManager(c.manager)}`, field: c.field }));
+  const causes = conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with ${printManager(c.manager)}`, field: c.field }));
   let message: string;
   if (conflicts.length === 1) message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.manager)}: ${conflicts[0]!.field}`;
   else {
