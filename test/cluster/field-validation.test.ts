@@ -82,6 +82,29 @@ describe("typed decoding and fieldValidation", () => {
     assert.deepEqual(bad.body.details, { group: "meta.k8s.io", kind: "CreateOptions", causes: [{ reason: "FieldValueNotSupported", message: 'Unsupported value: "strict": supported values: "", "Ignore", "Strict", "Warn"', field: "fieldValidation" }] });
   });
 
+  test("a fieldManager longer than 128 bytes or with a character that is not printable is the options' 422 (ValidateFieldManager); nothing is written", async () => {
+    const long = "m".repeat(129);
+    const created = await t.send("POST", `${DEPLOYS}?fieldManager=${long}&fieldValidation=x`, { body: deployment("long-manager") });
+    assert.equal(created.status, 422);
+    assert.equal(created.body.message, 'CreateOptions.meta.k8s.io "" is invalid: [fieldManager: Too long: may not be more than 128 bytes, fieldValidation: Unsupported value: "x": supported values: "", "Ignore", "Strict", "Warn"]');
+    assert.deepEqual(created.body.details.causes[0], { reason: "FieldValueTooLong", message: "Too long: may not be more than 128 bytes", field: "fieldManager" });
+    assert.equal((await t.send("GET", `${DEPLOYS}/long-manager`)).status, 404);
+    assert.equal((await t.send("POST", `${DEPLOYS}?fieldManager=${"m".repeat(128)}`, { body: deployment("longest-manager") })).status, 201, "128 bytes is allowed");
+
+    const control = await t.send("POST", `${DEPLOYS}?fieldManager=a%01b%7Fé`, { body: deployment("control-manager") });
+    assert.equal(control.status, 422);
+    assert.equal(control.body.message, 'CreateOptions.meta.k8s.io "" is invalid: [fieldManager: Invalid value: "a\\x01b\\x7fé": invalid character U+0001 (at position 1), fieldManager: Invalid value: "a\\x01b\\x7fé": invalid character U+007F (at position 3)]');
+
+    const applied = await t.send("PATCH", `${DEPLOYS}/long-manager?fieldManager=${long}`, { body: JSON.stringify(deployment("long-manager")), contentType: "application/apply-patch+yaml" });
+    assert.equal(applied.status, 422);
+    assert.equal(applied.body.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes');
+    assert.equal((await t.send("GET", `${DEPLOYS}/long-manager`)).status, 404);
+    const updated = await t.send("PUT", `${DEPLOYS}/longest-manager?fieldManager=%00`, { body: deployment("longest-manager") });
+    assert.equal(updated.body.message, 'UpdateOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "\\x00": invalid character U+0000 (at position 0)');
+    const scaled = await t.send("PUT", `${DEPLOYS}/missing/scale?fieldManager=%00`, { body: { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name: "missing" }, spec: { replicas: 2 } } });
+    assert.equal(scaled.body.message, updated.body.message, "a scale update's options too, before the object is looked up");
+  });
+
   test("a value of the wrong JSON type is Go's decoding error, whatever fieldValidation says", async () => {
     const cases: Array<[unknown, string]> = [
       [deployment("t1", { replicas: "3" }), "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"],

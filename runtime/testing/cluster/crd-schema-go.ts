@@ -27,6 +27,9 @@ export function goFloat(f: number): string {
 export const goNumber = (n: number): string => (isGoInt(n) ? String(n) : goFloat(n));
 
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+
+/** unicode.IsPrint of one character: a letter, mark, number, punctuation, symbol, or the ASCII space. */
+export const isGoPrint = (ch: string): boolean => PRINTABLE.test(ch);
 const SHORT: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
 
 /** strconv.Quote (`%q`): printable runes as they are, the rest escaped as Go escapes them. */
@@ -36,7 +39,7 @@ export function goQuote(s: string): string {
     const r = ch.codePointAt(0)!;
     if (ch === '"' || ch === "\\") out += `\\${ch}`;
     else if (r >= 0xd800 && r <= 0xdfff) out += "\uFFFD"; // not UTF-8: decoded as U+FFFD
-    else if (PRINTABLE.test(ch)) out += ch;
+    else if (isGoPrint(ch)) out += ch;
     else if (SHORT[ch]) out += SHORT[ch];
     else if (r < 0x20 || r === 0x7f) out += `\\x${r.toString(16).padStart(2, "0")}`;
     else if (r < 0x10000) out += `\\u${r.toString(16).padStart(4, "0")}`;

@@ -20,6 +20,8 @@ import { badRequest, goStrings, invalid, type FieldError, plainError } from "./s
 import { addWarning } from "./warnings.js";
 import { applyDefaults, pruneUnknown } from "./crd-schema.js";
 import { goPrint } from "./go-scalars.js";
+import { goQuote, isGoPrint } from "./crd-schema-go.js";
+import { tooLong } from "./validation.js";
 
 type Obj = Record<string, any>;
 
@@ -27,11 +29,33 @@ export type FieldValidation = "Ignore" | "Warn" | "Strict";
 
 const ALLOWED = ["", "Ignore", "Strict", "Warn"];
 
+/** metav1 validation's FieldManagerMaxLength. */
+const FIELD_MANAGER_MAX_BYTES = 128;
+
+/**
+ * ValidateFieldManager: at most 128 bytes, and one `Invalid` per character unicode.IsPrint
+ * refuses (`invalid character U+0001 (at position 1)`, %#U and the byte offset).
+ */
+function fieldManagerErrors(manager: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (Buffer.byteLength(manager) > FIELD_MANAGER_MAX_BYTES) errors.push(tooLong("fieldManager", FIELD_MANAGER_MAX_BYTES));
+  let offset = 0;
+  for (const ch of manager) {
+    if (!isGoPrint(ch)) {
+      const rune = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+      errors.push({ type: "Invalid", field: "fieldManager", value: manager, rendered: goQuote(manager), detail: `invalid character U+${rune} (at position ${offset})` });
+    }
+    offset += Buffer.byteLength(ch);
+  }
+  return errors;
+}
+
 /**
  * The write's options, checked as ValidateCreateOptions, ValidateUpdateOptions and
  * ValidatePatchOptions check them before the body is read, every error in one 422: `force` on a
- * patch that is not an apply, an apply without `fieldManager`, `dryRun` other than `All`, an
- * unknown `fieldValidation`. Returns the directive (`Warn` when none is given).
+ * patch that is not an apply, an apply without `fieldManager`, a `fieldManager` too long or not
+ * printable, `dryRun` other than `All`, an unknown `fieldValidation`. Returns the directive
+ * (`Warn` when none is given).
  */
 export function writeOptions(call: Call): FieldValidation {
   const errors: FieldError[] = [];
@@ -39,6 +63,7 @@ export function writeOptions(call: Call): FieldValidation {
   const apply = patch && call.contentType === "application/apply-patch+yaml";
   if (patch && !apply && call.query.has("force")) errors.push({ type: "Forbidden", field: "force", detail: "may not be specified for non-apply patch" });
   if (apply && !call.query.get("fieldManager")) errors.push({ type: "Required", field: "fieldManager", detail: "is required for apply patch" });
+  errors.push(...fieldManagerErrors(call.query.get("fieldManager") ?? ""));
   const dryRun = call.query.getAll("dryRun");
   if (dryRun.some((v) => v !== "All")) errors.push({ type: "NotSupported", field: "dryRun", rendered: goStrings(dryRun), supported: ["All"] });
   const value = call.query.get("fieldValidation") ?? "";

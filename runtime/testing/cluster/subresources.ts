@@ -64,6 +64,8 @@ const SCALE_KIND = { group: "autoscaling", version: "v1", kind: "Scale" };
  */
 export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCALE): Promise<Reply> {
   const { def, info } = call;
+  // A write's options are checked first, before the object is looked up (update.go, patch.go).
+  const directive = info.verb === "update" || info.verb === "patch" ? writeOptions(call) : "Warn";
   const current = call.registry.store.get(def, info.namespace, info.name);
   if (!current) throw notFound({ group: def.group, resource: `${def.resource}/scale` }, info.name);
   const found = mapping.read(current.obj).replicas !== undefined;
@@ -86,7 +88,7 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
       checkAppliedType(asScale.def, decodeApplyBody(call));
       asScale.body = call.body;
     }
-    wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), writeOptions(call), JSON.parse(call.body.toString("utf8")));
+    wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), directive, JSON.parse(call.body.toString("utf8")));
   } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
   // scaleUpdatedObjectInfo: the request's objInfo (with its admission) turns the old Scale into the new one.
   wanted = await mutatedSubresource(call, SCALE_KIND, "UPDATE", wanted, scale);
