@@ -11,15 +11,16 @@
  * (`apply-conflict`) — for the `kubectl` manager, unless its last-applied annotation excuses them
  * all (`last-applied`) —, fields the applier stops applying that no one else owns are removed.
  */
-import { parse as parseYaml } from "yaml";
 import { decodeObject, fieldManager, type Call, type Reply } from "./call.js";
-import { decodeAppliedObject } from "./field-validation.js";
+import { readApplyYaml, type ApplyYaml } from "./apply-yaml.js";
+import { decodeAppliedObject, type FieldValidation } from "./field-validation.js";
 import { applyWithOwnership } from "./field-ownership.js";
 import { applyWrite } from "./managed-fields.js";
 import { excusedByLastApplied, KUBECTL_MANAGER } from "./last-applied.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { badRequest } from "./status.js";
+import { addWarning } from "./warnings.js";
 import { checkApplyCreateUid } from "./uid-checks.js";
 import { admittedCreate, admittedUpdate } from "./webhook-admission.js";
 
@@ -51,18 +52,31 @@ export function checkAppliedType(def: Pick<ResourceDef, "group" | "version" | "k
 }
 
 /**
- * An apply body (YAML, JSON being YAML too) as the value it holds, the call's body replaced by
- * its JSON; a body that is not YAML is the 400 `error decoding YAML: ...`.
+ * An apply body (YAML 1.1 as go-yaml v2 reads it, JSON being YAML too: `apply-yaml`) as the
+ * value it holds, the call's body replaced by its JSON; a body that is not YAML is the 400
+ * `error decoding YAML: ...`. Also go-yaml's strict errors for its repeated keys.
  */
-export function decodeApplyBody(call: Call): unknown {
-  let applied: unknown;
+export function decodeApplyBody(call: Call): ApplyYaml {
+  let read: ApplyYaml;
   try {
-    applied = parseYaml(call.body.toString("utf8"));
+    read = readApplyYaml(call.body.toString("utf8"));
   } catch (error) {
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
-  call.body = Buffer.from(JSON.stringify(applied ?? {}));
-  return applied;
+  call.body = Buffer.from(JSON.stringify(read.value ?? {}));
+  return read;
+}
+
+/**
+ * After the apply itself, yaml.UnmarshalStrict's errors for repeated keys as `fieldValidation`
+ * asks: a warning each (Warn), the 400 `error strict decoding YAML: ...` (Strict), or nothing.
+ */
+function checkRepeatedKeys(call: Call, repeatedKeys: string[], directive: FieldValidation): void {
+  if (repeatedKeys.length === 0 || directive === "Ignore") return;
+  if (directive === "Strict") {
+    throw badRequest(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n${repeatedKeys.map((e) => `  ${e}`).join("\n")}`);
+  }
+  for (const e of repeatedKeys) addWarning(call, e);
 }
 
 /** PatchOptions.Force as the query parameter codec reads it. */
@@ -70,9 +84,9 @@ function forced(call: Call): boolean {
   return parseBool(call.query.get("force"));
 }
 
-/** Serves a server-side apply; `writeOptions` already checked the fieldManager. */
-export async function serverSideApply(call: Call): Promise<Reply> {
-  const applied = decodeApplyBody(call);
+/** Serves a server-side apply; `writeOptions` already checked the fieldManager and gave `directive`. */
+export async function serverSideApply(call: Call, directive: FieldValidation): Promise<Reply> {
+  const { value: applied, repeatedKeys } = decodeApplyBody(call);
   checkAppliedType(call.def, applied);
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
@@ -84,6 +98,7 @@ export async function serverSideApply(call: Call): Promise<Reply> {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
   if (!current) {
+    checkRepeatedKeys(call, repeatedKeys, directive);
     obj.metadata.name = name;
     return { status: 201, body: (await admittedCreate(call, obj, namespace, "Apply")).full };
   }
@@ -93,6 +108,7 @@ export async function serverSideApply(call: Call): Promise<Reply> {
   // lastAppliedManager: kubectl's apply may take what its client-side apply last applied.
   const excused = writer.manager === KUBECTL_MANAGER ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;
   const { object } = applyWithOwnership(write, current.obj, obj, forced(call), undefined, excused);
+  checkRepeatedKeys(call, repeatedKeys, directive);
   const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
   return { status: 200, body: (await admittedUpdate(call, current, patched, "main", "Apply", obj)).full };
 }

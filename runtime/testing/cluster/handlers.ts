@@ -36,9 +36,9 @@ async function patchCall(call: Call, scope: UpdateScope): Promise<Reply> {
   checkPatchType(call);
   const directive = writeOptions(call);
   if (call.contentType === "application/apply-patch+yaml") {
-    if (scope === "main") return serverSideApply(call);
+    if (scope === "main") return serverSideApply(call, directive);
     // A subresource's apply (status) reads YAML too, and is of the resource's kind.
-    checkAppliedType(call.def, decodeApplyBody(call));
+    checkAppliedType(call.def, decodeApplyBody(call).value);
   }
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj), directive);

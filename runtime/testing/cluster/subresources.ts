@@ -85,7 +85,7 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
     // an apply's body is YAML.
     const asScale = { ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } };
     if (call.contentType === "application/apply-patch+yaml") {
-      checkAppliedType(asScale.def, decodeApplyBody(call));
+      checkAppliedType(asScale.def, decodeApplyBody(call).value);
       asScale.body = call.body;
     }
     wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), directive, JSON.parse(call.body.toString("utf8")));

@@ -1,0 +1,73 @@
+/**
+ * An apply body is read as the apply handler reads it: sigs.k8s.io/yaml over go-yaml v2
+ * (YAML 1.1). A repeated key is allowed and the last one wins (yaml.Unmarshal); then
+ * yaml.UnmarshalStrict's errors for it are a warning each (`line 7: key "k" already set in
+ * map`, fieldValidation Warn, the default), the 400 `error strict decoding YAML: ...` (Strict),
+ * or nothing (Ignore). `yes`/`no`/`on`/`off`/`y`/`n` are booleans; a timestamp or a base-60
+ * number stays a string.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { testCluster, type TestCluster } from "./helpers.js";
+
+const CM = "/api/v1/namespaces/ayd/configmaps";
+const APPLY = "application/apply-patch+yaml";
+
+describe("the YAML of an apply", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+    await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "ayd" } } });
+  });
+  after(() => t.close());
+
+  const apply = (name: string, rest: string, query = "") => t.send("PATCH", `${CM}/${name}?fieldManager=m${query}`, { body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${rest}`, contentType: APPLY });
+
+  test("a repeated key: the last value wins, with go-yaml's strict error as a warning (Warn, the default)", async () => {
+    const res = await apply("repeated", "data:\n  k: a\n  k: b\n");
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.data, { k: "b" });
+    assert.equal(res.headers.warning, '299 - "line 7: key \\"k\\" already set in map"');
+    const ignored = await apply("repeated-ignored", "data:\n  k: a\n  k: b\n", "&fieldValidation=Ignore");
+    assert.equal(ignored.status, 201);
+    assert.equal(ignored.headers.warning, undefined);
+  });
+
+  test("several: a repeated key's value's own first, then the key's, at the line its value starts", async () => {
+    const res = await apply("nested", "data:\n  a: p\n  a: q\ndata:\n  b: p\n  b: q\n");
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.data, { b: "q" }, "the last data wins whole");
+    assert.deepEqual(res.headers.warning, [
+      '299 - "line 7: key \\"a\\" already set in map"',
+      '299 - "line 10: key \\"b\\" already set in map"',
+      '299 - "line 9: key \\"data\\" already set in map"',
+    ]);
+  });
+
+  test("Strict: the 400 error strict decoding YAML, and nothing is written", async () => {
+    const res = await apply("strict", "data:\n  k: a\n  k: b\n  j: a\n  j: b\n", "&fieldValidation=Strict");
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "k" already set in map\n  line 9: key "j" already set in map',
+      reason: "BadRequest", code: 400,
+    });
+    assert.equal((await t.send("GET", `${CM}/strict`)).status, 404);
+  });
+
+  test("YAML 1.1 scalars: yes, on, y are booleans (a label refuses them as it refuses true); a timestamp and a base-60 number are strings", async () => {
+    const refusal = await apply("bool-true", "  labels:\n    enabled: true\n");
+    assert.notEqual(refusal.status, 201);
+    for (const word of ["yes", "on", "y", "No", "OFF", "n"]) {
+      const res = await apply("bool-word", `  labels:\n    enabled: ${word}\n`);
+      assert.deepEqual([res.status, res.body.message], [refusal.status, refusal.body.message.replace(/true/g, word === "yes" || word === "on" || word === "y" ? "true" : "false")], word);
+    }
+    const quoted = await apply("bool-quoted", '  labels:\n    enabled: "yes"\n');
+    assert.equal(quoted.status, 201, quoted.text);
+    const strings = await apply("strings", "data:\n  day: 2001-12-14\n  clock: 1:20\n  octal: 017\n");
+    assert.equal(strings.status, 400, "017 is the integer 15, not a string");
+    const texts = await apply("texts", "data:\n  day: 2001-12-14\n  clock: 1:20\n");
+    assert.equal(texts.status, 201, texts.text);
+    assert.deepEqual(texts.body.data, { day: "2001-12-14", clock: "1:20" });
+  });
+});
