@@ -100,8 +100,9 @@ describe("server-side apply's field ownership", () => {
   });
 
   test("entries of one operation come sorted by their time's second, then manager (sortEncodedManagedFields)", async () => {
-    const entries = (await apply("pruned", "zeta", cm("pruned", { z: "26" }))).body.metadata.managedFields as Array<{ manager: string; time: string }>;
-    const key = (e: { manager: string; time: string }) => [Math.floor(Date.parse(e.time) / 1000), e.manager] as const;
+    const entries = (await apply("pruned", "zeta", cm("pruned", { z: "26" }))).body.metadata.managedFields as Array<{ manager: string; time?: string }>;
+    // An entry without a time ("two" applied only what was there) counts as second 0.
+    const key = (e: { manager: string; time?: string }) => [e.time ? Math.floor(Date.parse(e.time) / 1000) : 0, e.manager] as const;
     const sorted = [...entries].sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : key(a)[1] > key(b)[1] ? 1 : 0));
     assert.deepEqual(entries.map((e) => e.manager), sorted.map((e) => e.manager));
     assert.equal(entries.at(-1)!.manager, "zeta", "the newest apply, in the latest second, comes last");

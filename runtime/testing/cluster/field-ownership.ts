@@ -11,7 +11,8 @@
  *   touches no entry (nor its time).
  * - **Apply**: the applier's set is exactly its configuration's fields; the fields the merge
  *   (then the prune) changes that another manager owns are conflicts: a 409 (`apply-conflict`)
- *   unless `force`, which moves them to the applier; removed fields leave every set.
+ *   unless `force`, which moves them to the applier; removed fields leave every set. The
+ *   applier's time is set only when the apply changes the object.
  * Fields the write's strategy resets are owned by no one (`status` for the main resource of a
  * type with a status subresource; everything but `status` and `metadata` for `status`), and
  * neither are apiVersion, kind, `metadata` itself and its server-set fields (stripMetaManager).
@@ -95,10 +96,11 @@ function plain(obj: Obj | undefined): Obj | undefined {
 
 /**
  * Updater.update: the other managers lose the fields the write added or modified (returned, the
- * conflicts) and those it removed; empty sets go.
+ * conflicts) and those it removed; empty sets go. `same`: the write changes no field at all.
  */
-function takeFields(w: Write, owners: Map<string, Owner>, self: string, live: Obj | undefined, written: Obj): { conflicts: ConflictingManager[]; changed: PathSet; removed: PathSet } {
+function takeFields(w: Write, owners: Map<string, Owner>, self: string, live: Obj | undefined, written: Obj): { conflicts: ConflictingManager[]; changed: PathSet; removed: PathSet; same: boolean } {
   const c = compareValues(w.type, plain(live), plain(written));
+  const same = c.added.size === 0 && c.modified.size === 0 && c.removed.size === 0;
   const changed = withoutPrefixes(union(c.added, c.modified), w.ignored);
   const removed = withoutPrefixes(c.removed, w.ignored);
   const conflicts: ConflictingManager[] = [];
@@ -109,7 +111,7 @@ function takeFields(w: Write, owners: Map<string, Owner>, self: string, live: Ob
     owner.set = difference(difference(owner.set, taken), removed);
     if (owner.set.size === 0) owners.delete(id);
   }
-  return { conflicts, changed, removed };
+  return { conflicts, changed, removed, same };
 }
 
 /** The owners a write starts from: the live object's, or those an Update sent (`[]` resets them). */
@@ -146,15 +148,21 @@ export function ownersAfterUpdate(w: Write, live: Obj | undefined, written: Obj,
 export function applyWithOwnership(w: Write, live: Obj | undefined, config: Obj, force: boolean, merged?: Obj, excused?: () => PathSet | undefined): { object: Obj; managedFields: ManagedFieldsEntry[] } {
   const owners = decodeOwners(live?.metadata?.managedFields) ?? new Map<string, Owner>();
   const self = managerIdentifier({ manager: w.manager, operation: "Apply", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
-  const lastSet = owners.get(self)?.set;
+  const last = owners.get(self);
+  const lastSet = last?.set;
   const set = difference(withoutPrefixes(appliedFieldSet(w.type, config), w.ignored), STRIPPED);
-  owners.set(self, { manager: w.manager, operation: "Apply", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}), time: w.time, set });
+  const entry: Owner = { manager: w.manager, operation: "Apply", apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}), set };
+  owners.set(self, entry);
   let object = merged;
   if (!object) {
     const owned = union(...[...owners.values()].map((o) => o.set));
     object = pruneApplied(w.type, mergeApplied(w.type, plain(live) ?? {}, config) as Obj, lastSet, owned);
   }
-  const { conflicts } = takeFields(w, owners, self, live, object);
+  const { conflicts, same } = takeFields(w, owners, self, live, object);
+  // managedFieldsUpdater.Apply: the applier's time is now only when the apply changed the object
+  // (Updater.Apply returns none otherwise); else the time its entry had, if any.
+  const time = live === undefined || !same ? w.time : last?.time;
+  if (time) entry.time = time;
   if (conflicts.length && !force) {
     const allowed = excused?.() ?? new Set<string>();
     const left = conflicts.map((c) => ({ ...c, fields: difference(c.fields, allowed) })).filter((c) => c.fields.size > 0);
