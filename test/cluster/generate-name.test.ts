@@ -50,6 +50,22 @@ describe("generateName", () => {
     assert.equal(refused.body.message, `ConfigMap "fine" is invalid: metadata.generateName: Invalid value: "Bad.": ${SUBDOMAIN}`);
   });
 
+  test("an update may change or remove generateName (rest.BeforeUpdate and ValidateObjectMetaUpdate leave it alone); a new one is validated", async () => {
+    const created = await t.send("POST", CM, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "renamed", generateName: "old-" } } });
+    const merge = (generateName: string | null) => t.send("PATCH", `${CM}/renamed`, { body: { metadata: { generateName } }, contentType: "application/merge-patch+json" });
+    const changed = await merge("new-");
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.body.metadata.generateName, "new-");
+    assert.notEqual(changed.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+    const removed = await merge(null);
+    assert.equal(removed.status, 200, removed.text);
+    assert.equal(removed.body.metadata.generateName, undefined);
+    assert.notEqual(removed.body.metadata.resourceVersion, changed.body.metadata.resourceVersion);
+    const refused = await merge("Bad.");
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.message, `ConfigMap "renamed" is invalid: metadata.generateName: Invalid value: "Bad.": ${SUBDOMAIN}`);
+  });
+
   test("maskTrailingDash replaces the dash and the character before it with 'a'", () => {
     // "A-" masks to "a" (valid as a prefix), "a.-" to "aa"; the name made from them is checked on its own.
     assert.deepEqual(nameProblems("A-", "subdomain", true), []);

@@ -213,7 +213,7 @@ function withoutVolatile(obj: Obj): string {
 }
 
 /** Metadata an update never changes (rest.BeforeUpdate and the stores keep the stored values). */
-const IMMUTABLE_META = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName"];
+const IMMUTABLE_META = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
 /** `merged`'s metadata `fields` set back to `old`'s (removed where `old` has none). */
 function keepFromOld(merged: Obj, old: Obj, fields: readonly string[]): void {
