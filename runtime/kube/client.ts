@@ -48,8 +48,9 @@ export interface KubeClientOptions {
   /** Request timeouts; see `TimeoutOptions` (connect 10 s, headers 60 s, body 60 s). */
   timeouts?: TimeoutOptions;
   /**
-   * Largest number of connections to the API server at once; more requests queue. Each running
-   * watch or followed log holds one. Default: 32 (`DEFAULT_CONNECTIONS`).
+   * Largest number of connections requests hold at once; more requests queue. Watches and
+   * followed logs are not counted: each has a connection of its own besides, so no number of
+   * them keeps a request waiting. Default: 32 (`DEFAULT_CONNECTIONS`).
    */
   connections?: number;
   /**

@@ -1,12 +1,15 @@
 /**
  * @module kube/connections
- * The connections to one API server and their life: a pool per client certificate, made on
- * first use — Node's HTTPS client while the client is quiet, undici's `Pool` once it is busy
+ * The connections to one API server and their life: two pools per client certificate, made on
+ * first use — one for requests, at most `connections` connections, and one for streams (watches,
+ * followed logs), as many as run: each stream holds its connection for as long as it runs, so
+ * no number of them takes the connections requests need (a leader's Lease renewal, a handler's
+ * call) — on Node's HTTPS client while the client is quiet, undici's `Pool` once it is busy
  * (kube/http-client-choice.ts; undici loaded then), and undici always through a proxy (a
  * `ProxyAgent` tunnelling through an HTTP(S) proxy with CONNECT; a SOCKS5 tunnel per connection,
  * kube/socks5.ts). A client turning busy gets an undici pool the same way a renewed certificate
- * gets a new pool. A certificate an exec plugin renews gets a new pool: later requests open
- * connections presenting it, and the old pool closes once its requests in flight (streams
+ * gets new pools. A certificate an exec plugin renews gets new pools: later requests open
+ * connections presenting it, and the old pools close once their requests in flight (streams
  * included) end, as client-go's connection rotation does. `close()` ends open streams at once,
  * wakes the waits tied to `closing`, and fails later requests with `KubeClientClosedError`.
  */
@@ -37,6 +40,7 @@ export interface ConnectionsOptions {
   credentials: Credentials;
   /** TLS to the API server (CA, verification, server name, connect timeout). */
   tls: NodeHttpsTls;
+  /** The most connections requests hold at once (streams have theirs besides). */
   connections: number;
   /** The headers timeout, which a proxy's CONNECT keeps too. */
   headersMs: number;
@@ -51,10 +55,14 @@ export class Connections {
   #undici: UndiciParts | undefined;
   /** The full undici package, when a proxy-url needs its ProxyAgent. */
   #proxying: ProxyParts | undefined;
-  /** The pool new requests go to, the client certificate its connections present, and whether it is Node's. */
+  /**
+   * The pools new requests and new streams go to (each made on its first use), the client
+   * certificate their connections present, and whether they are Node's.
+   */
   #pool: ApiPool | undefined;
+  #streamPool: ApiPool | undefined;
   #poolCert: string | undefined;
-  /** The CA the current pool's connections trust. */
+  /** The CA the current pools' connections trust. */
   #poolCa: string | undefined;
   #poolIsNode = false;
   readonly #caTimer: NodeJS.Timeout | undefined;
@@ -95,22 +103,23 @@ export class Connections {
 
   /** Which client carries requests now (diagnostics and tests); undefined before the first. */
   get httpClient(): "node" | "undici" | undefined {
-    return this.#pool === undefined ? undefined : this.#poolIsNode ? "node" : "undici";
+    return this.#pool === undefined && this.#streamPool === undefined ? undefined : this.#poolIsNode ? "node" : "undici";
   }
 
   /**
-   * The pool for a request with a client certificate when it is at hand (the path every
-   * request takes), else `undefined`. Each call but a stream's (a watch, a followed log: one
-   * long request, however many a process starts at once) counts as a request start.
+   * The pool for a request (or, `streaming`, a stream) with a client certificate when it is at
+   * hand (the path every request takes), else `undefined`. Each call but a stream's (a watch, a
+   * followed log: one long request, however many a process starts at once) counts as a request start.
    */
   current(certPem: string | undefined, streaming = false): ApiPool | undefined {
-    if (!streaming && this.#meter?.started() && this.#poolIsNode) return undefined;
+    if (streaming) return this.#usable(certPem) ? this.#streamPool : undefined;
+    if (this.#meter?.started() && this.#poolIsNode) return undefined;
     return this.#usable(certPem) ? this.#pool : undefined;
   }
 
-  /** Whether the current pool fits a client certificate and the client's business. */
+  /** Whether the current pools (one made at least) fit a client certificate and the client's business. */
   #usable(certPem: string | undefined): boolean {
-    return this.#pool !== undefined && certPem === this.#poolCert && this.#poolCa === this.#ca() && !(this.#poolIsNode && this.#wantsUndici());
+    return (this.#pool ?? this.#streamPool) !== undefined && certPem === this.#poolCert && this.#poolCa === this.#ca() && !(this.#poolIsNode && this.#wantsUndici());
   }
 
   /** Whether requests go to undici: through a proxy always (the client here that tunnels), else by the choice. */
@@ -119,25 +128,48 @@ export class Connections {
     return this.#options.credentials.proxyUrl !== undefined || this.#options.httpClient !== "node";
   }
 
-  /** The pool for `material`'s client certificate, made when there is none for it. */
-  async for(material: AuthMaterial): Promise<ApiPool> {
+  /** The pool for `material`'s client certificate (requests', or `streaming`, streams'), made when there is none for it. */
+  async for(material: AuthMaterial, streaming = false): Promise<ApiPool> {
     const options = this.#options;
-    if (!this.#wantsUndici()) return this.#nodePool(material);
+    if (!this.#wantsUndici()) {
+      return this.#pooled(material, true, streaming, (connections) => new NodeHttpsPool(options.origin, { ...options.tls, ca: this.#poolCa, cert: material.certPem, key: material.keyPem }, connections));
+    }
     const undici = (this.#undici ??= await loadUndici());
     const proxyUrl = options.credentials.proxyUrl;
+    const proxying = proxyUrl === undefined || isSocksProxy(proxyUrl) ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
+    // From here on nothing awaits: concurrent callers and close() see one set of pools at a time.
+    return this.#pooled(material, false, streaming, (connections) => this.#undiciPool(undici, proxying, material, connections));
+  }
+
+  /**
+   * The current pool for `material`'s requests (or, `streaming`, streams) on Node's client
+   * (`node`) or undici's, made by `make` when missing, given its cap: the requests' `connections`,
+   * none for streams (each holds one connection for as long as it runs). Pools that do not fit
+   * `material` and the client are replaced first.
+   */
+  #pooled(material: AuthMaterial, node: boolean, streaming: boolean, make: (connections: number | undefined) => ApiPool): ApiPool {
+    if (!this.#usable(material.certPem)) this.#replacePools(material.certPem, node);
+    const current = streaming ? this.#streamPool : this.#pool;
+    if (current !== undefined) return current;
+    const pool = make(streaming ? undefined : this.#options.connections);
+    if (streaming) this.#streamPool = pool;
+    else this.#pool = pool;
+    return pool;
+  }
+
+  /** A new undici pool (a `ProxyAgent` through an HTTP(S) proxy) presenting `material`'s certificate, of at most `connections` connections (none: no cap). */
+  #undiciPool(undici: UndiciParts, proxying: ProxyParts | undefined, material: AuthMaterial, connections: number | undefined): ApiPool {
+    const options = this.#options;
+    const proxyUrl = options.credentials.proxyUrl;
     const socks = proxyUrl !== undefined && isSocksProxy(proxyUrl);
-    const proxying = proxyUrl === undefined || socks ? undefined : (this.#proxying ??= (await importModule("undici")) as unknown as ProxyParts);
-    // From here on nothing awaits: concurrent callers and close() see one pool at a time.
-    if (this.#usable(material.certPem)) return this.#pool!;
-    this.#replacePool(material.certPem, false);
     const tls = { ...options.tls, ca: this.#poolCa, cert: material.certPem, key: material.keyPem } as buildConnector.BuildOptions;
     if (proxying !== undefined) {
       pinLlhttpToLiftoff();
       const { headersMs } = options;
-      return (this.#pool = new proxying.ProxyAgent({
+      return new proxying.ProxyAgent({
         uri: proxyUrl!,
         ...proxyLogin(proxyUrl!),
-        connections: options.connections,
+        connections,
         requestTls: tls,
         // As Go's transport: an https proxy's certificate is checked against the same CA, and the
         // CONNECT keeps the connect and headers timeouts.
@@ -145,13 +177,13 @@ export class Connections {
         clientFactory: function proxyClient(origin, clientOptions) {
           return new proxying.Pool(origin, { ...clientOptions, headersTimeout: headersMs });
         },
-      }) as unknown as ApiPool);
+      }) as unknown as ApiPool;
     }
     const connector = undici.buildConnector(tls);
     const target = new URL(options.origin);
     const timeoutMs = options.tls.timeout ?? 0;
-    return (this.#pool = new undici.Pool(options.origin, {
-      connections: options.connections,
+    return new undici.Pool(options.origin, {
+      connections,
       connect: function connect(connectOptions, callback) {
         // Before undici's first connection compiles its parser (see llhttp-liftoff.ts); not
         // earlier, so a process that never connects never compiles WebAssembly.
@@ -175,34 +207,27 @@ export class Connections {
           },
         );
       },
-    }) as unknown as ApiPool);
+    }) as unknown as ApiPool;
   }
 
-  /** Node's pool for `material` (made, with the certificate, when the current one does not fit). */
-  #nodePool(material: AuthMaterial): ApiPool {
-    if (this.#usable(material.certPem)) return this.#pool!;
-    this.#replacePool(material.certPem, true);
-    const pool = new NodeHttpsPool(this.#options.origin, { ...this.#options.tls, ca: this.#poolCa, cert: material.certPem, key: material.keyPem }, this.#options.connections);
-    return (this.#pool = pool);
-  }
-
-  /** Retires the current pool (if any) for one presenting `certPem` on `node`'s or undici's client; throws when closed. */
-  #replacePool(certPem: string | undefined, node: boolean): void {
+  /** Retires the current pools (if any) for ones presenting `certPem` on `node`'s or undici's client; throws when closed. */
+  #replacePools(certPem: string | undefined, node: boolean): void {
     if (this.#closed) throw this.closedError();
     if (this.#pool !== undefined) this.#retire(this.#pool);
+    if (this.#streamPool !== undefined) this.#retire(this.#streamPool);
     this.#pool = undefined;
+    this.#streamPool = undefined;
     this.#poolCert = certPem;
     this.#poolCa = this.#ca();
     this.#poolIsNode = node;
   }
 
   /**
-   * Whether a request sent now may wait for a connection: the open streams and the requests
-   * `awaiting` an answer take every connection the pool may open (each stream holds one for as
-   * long as it runs).
+   * Whether a request sent now may wait for a connection: the requests `awaiting` an answer take
+   * every connection the requests' pool may open (streams are on a pool of their own).
    */
   full(awaiting: number): boolean {
-    return this.#streams.size + awaiting >= this.#options.connections;
+    return awaiting >= this.#options.connections;
   }
 
   /** Keeps a stream's body to end at `close()`; throws (ending it) when the client is closed already. */
@@ -226,9 +251,9 @@ export class Connections {
     clearInterval(this.#caTimer);
     this.#closing.abort(this.closedError());
     for (const body of this.#streams) body.destroy(this.closedError());
-    const pool = this.#pool;
+    for (const pool of [this.#pool, this.#streamPool]) if (pool !== undefined) this.#retire(pool);
     this.#pool = undefined;
-    if (pool !== undefined) this.#retire(pool);
+    this.#streamPool = undefined;
     await Promise.all(this.#retiring);
   }
 

@@ -79,8 +79,11 @@ export class NodeHttpsPool implements ApiPool {
 
   #closed = false;
 
-  /** `idleMs`: how long a connection with no request stays open (undici's keep-alive default: 4 s). */
-  constructor(origin: string, tls: NodeHttpsTls, connections: number, idleMs = 4000) {
+  /**
+   * `connections`: the most open at once (undefined: no cap, as for streams, each holding one);
+   * `idleMs`: how long a connection with no request stays open (undici's keep-alive default: 4 s).
+   */
+  constructor(origin: string, tls: NodeHttpsTls, connections: number | undefined, idleMs = 4000) {
     const url = new URL(origin);
     this.#host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     this.#port = Number(url.port || 443);
@@ -88,7 +91,7 @@ export class NodeHttpsPool implements ApiPool {
     // `timeout` closes a connection idle that long (or sooner, as a server's Keep-Alive hint
     // says), before a server that closes idle connections without a hint does (the API server
     // closes them after 90 s): a request sent on a connection the server is closing fails.
-    const agent = new (nodeHttps().Agent)({ keepAlive: true, maxSockets: connections, timeout: idleMs, ...secure });
+    const agent = new (nodeHttps().Agent)({ keepAlive: true, maxSockets: connections ?? Number.POSITIVE_INFINITY, timeout: idleMs, ...secure });
     const connected = this.#connected;
     // Every new connection: the connect timeout until its handshake is done.
     const createConnection = agent.createConnection.bind(agent) as (...args: unknown[]) => Socket;

@@ -63,7 +63,7 @@ export interface TransportOptions {
   logger?: KubeLogger;
   retry?: RetryOptions;
   timeouts?: TimeoutOptions;
-  /** Largest number of connections to the API server at once; see `DEFAULT_CONNECTIONS`. */
+  /** Largest number of connections requests hold at once (streams have theirs besides); see `DEFAULT_CONNECTIONS`. */
   connections?: number;
   /** Which HTTP client carries requests; see kube/http-client-choice.ts. Default: "auto". */
   httpClient?: HttpClientChoice;
@@ -72,9 +72,10 @@ export interface TransportOptions {
 }
 
 /**
- * Default cap on connections to the API server (undici's `Pool` has none): requests beyond it
- * queue for a free connection. Each running watch or followed log holds one connection for as
- * long as it streams, so a process with many streams needs a higher cap.
+ * Default cap on the connections requests hold (undici's `Pool` has none): requests beyond it
+ * queue for a free connection. Watches and followed logs are not counted: each holds a
+ * connection of its own (kube/connections.ts: a pool without a cap) for as long as it streams,
+ * so no number of them keeps a request waiting.
  */
 export const DEFAULT_CONNECTIONS = 32;
 
@@ -404,7 +405,7 @@ export class Transport {
       // A raw request's path may carry a query of its own: the options (a dry run's `dryRun=All`) join it.
       if (query !== "" && summary.path.includes("?")) query = `&${query.slice(1)}`;
       const connections = this.#connections;
-      const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material));
+      const pool = connections.current(material.certPem, streaming) ?? (await connections.for(material, streaming));
       sentAt = performance.now();
       // A request that may wait for a connection races its signal.
       const queued = signal !== undefined && connections.full(this.#awaiting);

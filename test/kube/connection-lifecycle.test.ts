@@ -1,8 +1,8 @@
 /**
  * The client's connections over their life: a client certificate an exec plugin renews is
  * presented on new connections (the retry after a 401 included), `close()` ends streams at once
- * instead of waiting for the server to end them, and a followed log whose connection drops ends
- * with a typed error naming the request.
+ * instead of waiting for the server to end them, streams never hold the connections calls wait
+ * for, and a followed log whose connection drops ends with a typed error naming the request.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -122,23 +122,17 @@ describe("streams and close()", () => {
     await watchEnds;
   });
 
-  test("a call waiting for a connection that streams hold ends when its signal aborts (the pool alone would keep it until one frees), on both HTTP clients; it is never sent", { timeout: 20_000 }, async () => {
-    handler = (req, res) => (req.path.endsWith("/log") ? openStreams(req, res) : sendJson(res, 200, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: req.path.split("/").at(-1) } }));
+  test("streams take none of the connections calls need: with `connections: 1`, two followed logs and a watch open, calls are answered, on both HTTP clients", { timeout: 20_000 }, async () => {
+    handler = (req, res) => (req.path.endsWith("/log") || req.query.get("watch") === "1" ? openStreams(req, res) : sendJson(res, 200, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: req.path.split("/").at(-1) } }));
     for (const httpClient of ["node", "undici"] as const) {
       const kube = createKubeClient({ credentials: server.credentials(), connections: 1, httpClient });
       try {
-        const logs = kube.pods.streamLogs("web-0")[Symbol.asyncIterator]();
-        assert.equal((await logs.next()).value, "first line");
-        const sent = server.requests.length;
-        const reason = new Error("the call's time is up");
-        const controller = new AbortController();
-        const waiting = kube.configMaps.get("queued", { signal: controller.signal });
-        controller.abort(reason);
-        await assert.rejects(waiting, (e: unknown) => e === reason, httpClient);
-        // Once the stream ends, the connection serves the next call; the aborted one was never sent.
-        await logs.return?.();
-        assert.equal((await kube.configMaps.get("next")).metadata?.name, "next", httpClient);
-        assert.deepEqual(server.requests.slice(sent).map((r) => r.path.split("/").at(-1)), ["next"], httpClient);
+        const streams = [kube.pods.streamLogs("web-0")[Symbol.asyncIterator](), kube.pods.streamLogs("web-1")[Symbol.asyncIterator]()];
+        for (const logs of streams) assert.equal((await logs.next()).value, "first line", httpClient);
+        const watch = kube.configMaps.watch({ resourceVersion: "1", timeoutSeconds: 300 })[Symbol.asyncIterator]();
+        assert.equal((await watch.next()).value?.object.metadata?.name, "a", httpClient);
+        const answers = await Promise.all([kube.configMaps.get("one"), kube.configMaps.get("two")]);
+        assert.deepEqual(answers.map((c) => c.metadata?.name), ["one", "two"], httpClient);
       } finally {
         await kube.close();
       }
