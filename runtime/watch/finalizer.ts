@@ -31,7 +31,8 @@ const MAX_OWN_VERSIONS = 4;
  * resourceVersions each object had after its last few (by object key: an event of each is
  * awaited), and the writes in flight, which the watch waits for before it judges an event of
  * their object (the event may be read before the write's answer: it is then judged once the
- * version is known, never queued).
+ * version is known, or, when that takes long, queued and judged in its turn — no newer change
+ * meanwhile if it is an own write's: `has`).
  */
 export class OwnWrites {
   readonly #versions = new Map<string, string[]>();
@@ -62,16 +63,26 @@ export class OwnWrites {
     return this.#writing.get(key);
   }
 
+  /** Whether `object` is as one of the watch's own last writes of the object `key` left it (its event not consumed yet). */
+  has(key: string, object: KubeObject): boolean {
+    return this.#at(key, object) >= 0;
+  }
+
   /** True (once) for the event of one of the watch's own last writes of the object `key`. */
   consume(key: string, object: KubeObject): boolean {
     const versions = this.#versions.get(key);
-    const at = versions?.indexOf(object.metadata?.resourceVersion ?? "") ?? -1;
+    const at = this.#at(key, object);
     if (at < 0) return false;
     // An event of a later write means the earlier ones' events are past (or were never sent: a relist).
     const left = versions!.slice(at + 1);
     if (left.length > 0) this.#versions.set(key, left);
     else this.#versions.delete(key);
     return true;
+  }
+
+  /** Where `object`'s version is among the own writes of `key` remembered; -1: none. */
+  #at(key: string, object: KubeObject): number {
+    return this.#versions.get(key)?.indexOf(object.metadata?.resourceVersion ?? "") ?? -1;
   }
 
   forget(key: string): void {

@@ -3,7 +3,9 @@
  * The calls of one watch, queued by object: a key's calls run one at a time in the order they
  * were pushed; calls of different keys run side by side, at most `limit` at once (a call waiting
  * for its key's previous one holds no slot, nor does a call pausing before it tries again; a call
- * pushed for a key wakes its pausing call, which is superseded then).
+ * pushed for a key wakes its pausing call, which is superseded then). A call pushed with a
+ * `newer` question (an event that may be the watch's own write's, told only later) supersedes
+ * the calls before it only when it answers yes, and wakes none.
  * `push` makes its caller wait while `maxQueued` calls are queued or running, so a busy object
  * slows the reading of events instead of growing memory.
  */
@@ -14,7 +16,7 @@ import { settledOrGrace } from "../signals.js";
 export interface CallPlace {
   /** Waits `ms` without holding a slot — less when a call about the same key is pushed meanwhile —, then takes one again; false (at once) when `signal` aborts. */
   pause(ms: number, signal: AbortSignal): Promise<boolean>;
-  /** Whether a call about the same key was pushed after this one. */
+  /** Whether a call about the same key was pushed after this one (one pushed with `newer`: that says yes). */
   superseded(): boolean;
   /**
    * Waits for `settled` (a timed-out handler still running) without holding a slot, and without
@@ -25,8 +27,10 @@ export interface CallPlace {
 }
 
 export class KeyedCallQueue {
-  /** Each key's last call queued: a call that is no longer its key's last is superseded. */
+  /** Each key's last call queued: the next one waits for it. */
   private readonly tails = new Map<string, Promise<void>>();
+  /** Each key's calls queued, running or pausing, in order, with what says whether each is a newer change. */
+  private readonly pending = new Map<string, Array<{ newer: () => boolean }>>();
   /** Wakes the call of a key pausing now. */
   private readonly wakers = new Map<string, () => void>();
   private readonly inflight = new Set<Promise<void>>();
@@ -40,11 +44,19 @@ export class KeyedCallQueue {
     private readonly maxQueued = Math.max(256, limit * 64),
   ) {}
 
-  /** Queues `task` behind the last one about `key` (waiting first while the queue is full). A task's failure is its own: it is dropped here. */
-  async push(key: string, task: (place: CallPlace) => Promise<void>): Promise<void> {
+  /**
+   * Queues `task` behind the last one about `key` (waiting first while the queue is full). A
+   * task's failure is its own: it is dropped here. `newer`: whether it is a newer change of the
+   * object, asked when a call before it asks `superseded()` (default: it is).
+   */
+  async push(key: string, task: (place: CallPlace) => Promise<void>, newer: () => boolean = isNewer): Promise<void> {
     while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     this.queued++;
-    this.wakers.get(key)?.();
+    if (newer === isNewer) this.wakers.get(key)?.();
+    const pending = this.pending.get(key) ?? [];
+    this.pending.set(key, pending);
+    const entry = { newer };
+    pending.push(entry);
     // This call's settling, once queued below (the place's methods run only after that).
     let done!: Promise<void>;
     const place: CallPlace = {
@@ -61,7 +73,10 @@ export class KeyedCallQueue {
         await this.acquire();
         return !signal.aborted;
       },
-      superseded: () => this.tails.get(key) !== done,
+      superseded: () => {
+        for (let at = pending.indexOf(entry) + 1; at < pending.length; at++) if (pending[at]!.newer()) return true;
+        return false;
+      },
       outlast: async (settled, signal, graceMs, maxMs) => {
         this.release();
         const ended = await settledOrGrace(settled, signal, graceMs, maxMs);
@@ -84,6 +99,8 @@ export class KeyedCallQueue {
         this.queued--;
         this.roomWaiters.shift()?.();
         if (this.tails.get(key) === done) this.tails.delete(key);
+        pending.splice(pending.indexOf(entry), 1);
+        if (pending.length === 0 && this.pending.get(key) === pending) this.pending.delete(key);
         this.inflight.delete(done);
       });
     this.tails.set(key, done);
@@ -112,4 +129,9 @@ export class KeyedCallQueue {
     if (next) next();
     else this.running--;
   }
+}
+
+/** A call pushed without a `newer` question: a newer change. */
+function isNewer(): boolean {
+  return true;
 }

@@ -62,7 +62,7 @@ export interface RunWatchesOptions {
   onCallFailure?: (failure: WatchCallFailure) => void;
   /** Where each call is counted (served on `GET /metrics` by `podfn serve`). */
   metrics?: WatchCallMetrics;
-  /** What requeue timers (`requeueAfter`) and the status' pause after a refused write go by. Default: the process's clock and timers. */
+  /** What requeue timers (`requeueAfter`), the status' pause after a refused write and the wait for an own write's answer go by. Default: the process's clock and timers. */
   clock?: WatchClock;
 }
 
@@ -81,14 +81,17 @@ export interface WatchCallFailure {
 }
 
 /** How long the watch waits for its own finalizer or status write's answer before reading on. */
-const OWN_WRITE_WAIT_MS = 5000;
+export const OWN_WRITE_WAIT_MS = 5000;
 
-/** True when `work` settles within `ms`. */
-async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  const settled = await Promise.race([work.then(() => true), sleep(ms, false, { signal: timer.signal }).catch(() => false)]);
-  timer.abort();
-  return settled;
+/** True when `work` settles within `ms` on `clock`. */
+function settledWithin(work: Promise<void>, ms: number, clock: WatchClock): Promise<boolean> {
+  return new Promise((resolve) => {
+    const cancel = clock.setTimer(ms, () => resolve(false));
+    void work.then(() => {
+      cancel();
+      resolve(true);
+    });
+  });
 }
 
 /** A refusal no retry changes (a malformed selector): the watch stops. */
@@ -174,8 +177,9 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         // waits for it (the version it left is known then), a few seconds at most (the event is
         // then queued and judged in its turn).
         const writing = run.own.inFlight(key);
-        const known = writing === undefined || (await settledWithin(writing, OWN_WRITE_WAIT_MS));
+        const known = writing === undefined || (await settledWithin(writing, OWN_WRITE_WAIT_MS, clock));
         if (signal.aborted) break;
+        if (!known) log.debug({ object: key, event: type }, `the watch's own write was not answered within ${OWN_WRITE_WAIT_MS / 1000} s: this event of its object is judged in its turn (its own write's calls nothing)`);
         if (type === "DELETED") {
           run.own.forget(key);
           // Gone (or out of the selectors): no REQUEUE call is made for it.
@@ -189,7 +193,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         const calls = wanted.has(type) && !sameGeneration && !(type === "MODIFIED" && before !== undefined && filteredOut(run, before, key, object));
         const step = stepFor(watch, type as WatchEventName, object, calls);
         if (step === undefined) continue;
-        await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known));
+        // One queued only to be judged later is a newer change only if it is not the watch's own
+        // write's (told by then, its answer in): a failed call's retry is not given up for it.
+        const newer = known || type === "DELETED" ? undefined : () => !run.own.has(key, object);
+        await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known), newer);
       }
     } catch (error) {
       if (signal.aborted) break;

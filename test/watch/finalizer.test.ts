@@ -18,6 +18,8 @@ import { servingPermissions } from "../../runtime/requirements.js";
 import type { FunctionDefinition, LoadedFunction } from "../../runtime/function.js";
 import { until } from "../schedule/helpers.js";
 import { deployed as deployWatches, watchRecorder, wrappingResourceMethod, type Watched } from "./helpers.js";
+import { FakeClock } from "./fake-clock.js";
+import { OWN_WRITE_WAIT_MS } from "../../runtime/watch/watcher.js";
 
 const NS = "default";
 const FINALIZER = "podfn.example.com/cleanup";
@@ -141,6 +143,33 @@ for (const patchDelayMs of [undefined, 200]) {
     assert.deepEqual(seen.map((s) => [s.event, s.finalizers]), [["ADDED", [FINALIZER]], ["ADDED", [FINALIZER]]]);
   });
 }
+
+test("a first call that throws is retried even when the finalizer's write is answered after the watch stopped waiting for it (its event, queued to be judged later, is no newer change)", async (t) => {
+  const clock = new FakeClock();
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  let failures = 0;
+  const { fn, seen } = recorder({ name: "fin-5c", watch: { resource: "configmaps", labelSelector: "suite=fin-5c", finalizer: FINALIZER, retries: 3 } }, () => {
+    if (failures++ === 0) throw new Error("not yet");
+  });
+  // The finalizer's patch is applied at once; its answer comes when the test says.
+  const wrap = (kube: KubeClient) =>
+    wrappingResourceMethod(kube, "patch", async (send, args) => {
+      const out = await send(...args);
+      await answered;
+      return out;
+    });
+  const run = await deployWatches(t, file, [fn], { wrap, clock });
+  await admin.configMaps.create(configMap("fin-5c-retried", { suite: "fin-5c" }));
+  await until(() => clock.timers.some((timer) => timer.ms === OWN_WRITE_WAIT_MS), "the finalizer's event waiting for the write's answer", 10_000);
+  clock.advance(OWN_WRITE_WAIT_MS);
+  await until(() => run.lines.some((l) => String(l.msg).startsWith("the watch's own write was not answered")), "its event queued to be judged in its turn", 10_000);
+  answer();
+  await until(() => seen.length === 2, "the retry", 10_000);
+  await run.stop();
+  assert.deepEqual(seen.map((s) => [s.event, s.finalizers]), [["ADDED", [FINALIZER]], ["ADDED", [FINALIZER]]]);
+  assert.ok(!run.lines.some((l) => String(l.msg).includes("a newer change of the object is queued")));
+});
 
 test("a change while FINALIZE runs makes no second FINALIZE; a FINALIZE that times out is made again", async (t) => {
   let release!: () => void;
