@@ -8,9 +8,12 @@
  *   is empty or has not changed the record for `leaseDurationSeconds` as observed on the local
  *   clock (client-go's `observedTime`, which makes clock skew between nodes harmless).
  * - Taking over sets `acquireTime` and increments `leaseTransitions`; renewing sets `renewTime`
- *   (MicroTime) every `retryPeriodMs`. A leader stops leading (the signal given to
- *   `onStartedLeading` aborts) the moment `renewDeadlineMs` has passed since the start of its
- *   last successful renewal, even with a request still in flight, or when it sees another holder.
+ *   (MicroTime), `retryPeriodMs` after the last renewal ended. As client-go's `renew()`, each
+ *   renewal gets `renewDeadlineMs`, within which a failed try is made again
+ *   every `retryPeriodMs`, and never past `leaseDurationSeconds` after the start of the last
+ *   successful one (no other candidate may take the Lease before). A leader stops leading (the
+ *   signal given to `onStartedLeading` aborts) the moment that deadline passes, even with a
+ *   request still in flight, or when it sees another holder.
  * - On shutdown the leader waits for the last term's work to settle, then releases the Lease
  *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`), so another
  *   replica takes over without waiting.
@@ -179,11 +182,13 @@ async function settled(term: void | Promise<void>, ms: number, log: Logger): Pro
  * last term's work has settled). Rejects, having released the Lease, when a term's promise
  * rejects: its work cannot go on, and another replica should lead.
  *
- * As client-go's renew loop, a leader has ONE deadline, `renewDeadlineMs` after the start of
- * its last successful renewal: every renew attempt is cut off by it, and leadership ends (the
- * term's signal aborts) the moment it passes, whatever requests are still in flight. Since
- * `renewDeadlineMs` is shorter than the lease duration, the old leader has stopped before any
- * other candidate may take over.
+ * As client-go's `renew()`, a leader renews `retryPeriodMs` after its last renewal ended, each
+ * renewal within a deadline of its own: `renewDeadlineMs` from its start, tries that fail made
+ * again every `retryPeriodMs` until then, but never past the lease duration after the start of
+ * the last successful one (or of the acquiring write). Leadership ends (the term's signal
+ * aborts) the moment the deadline passes, whatever requests are still in flight, so the old
+ * leader has stopped before any other candidate may take over (they count the lease duration
+ * from when they saw that write, which came after it was sent).
  *
  * @example
  * await runLeaderElection({ kube, leaseName: "podfn-scheduler", logger, onStartedLeading: (lost) => fire(lost) }, shutdown);
@@ -214,22 +219,15 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   }
 
   /**
-   * One term: lead until the Lease is taken, the renew deadline passes, or shutdown. `acquiredAt`:
-   * when the acquiring request was sent, which its deadline counts from, as a renewal's does (the
-   * other candidates count the Lease's expiry from when they saw that write: an answer that
-   * came late must not lengthen the term past their wait).
+   * One term: lead until the Lease is taken, a renewal's deadline passes, or shutdown.
+   * `acquiredAt`: when the acquiring request was sent, which the lease duration counts from
+   * until the first renewal, as from each renewal's start after it (the other candidates count
+   * the Lease's expiry from when they saw that write: an answer that came late must not
+   * lengthen the term past their wait).
    */
   async function lead(acquiredAt: number): Promise<void> {
     const leadership = new AbortController();
     const unlink = linkAbort(signal, leadership);
-    let deadline: NodeJS.Timeout | undefined;
-    const renewedAt = (time: number): void => {
-      clearTimeout(deadline);
-      deadline = setTimeout(function renewDeadlinePassed() {
-        leadership.abort(new DOMException("leadership lost: the Lease was not renewed within the renew deadline", "AbortError"));
-      }, Math.max(0, time + renewDeadline - elapsed()));
-    };
-    renewedAt(acquiredAt);
     log.info("became the leader");
     const term = options.onStartedLeading(leadership.signal);
     // A term that fails (its schedules cannot run) ends the leadership: holding the Lease without
@@ -241,20 +239,16 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
         leadership.abort(error);
       });
     }
+    let renewedAt = acquiredAt;
     try {
       while (!leadership.signal.aborted) {
         await pause(retry, leadership.signal);
         if (leadership.signal.aborted) break;
-        const started = elapsed();
-        const result = await elector.tryAcquireOrRenew(leadership.signal);
-        if (result === "acquired" && !leadership.signal.aborted) renewedAt(started);
-        else if (result === "held") break;
+        renewedAt = (await renew(renewedAt, leadership)) ?? renewedAt;
       }
     } finally {
-      clearTimeout(deadline);
       unlink();
     }
-    leadership.abort(new DOMException("leadership lost: another candidate holds the Lease", "AbortError"));
     options.onStoppedLeading?.();
     if (failure) {
       log.error({ err: failure.error }, "the leader's work failed: releasing the leader lease");
@@ -263,6 +257,33 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     }
     if (signal.aborted) await settled(term, leaseDurationSeconds * 1000, log);
     else log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
+  }
+
+  /**
+   * One renewal (client-go's `renew()` cycle): tries every `retry` ms until one succeeds, within
+   * `renewDeadline` of now and the lease duration after `renewedAt` (the start of the last
+   * successful one). Resolves to when the try that succeeded started; undefined when
+   * `leadership` was aborted: the deadline passed (aborted by it, a request in flight or not),
+   * the Lease was taken, or shutdown.
+   */
+  async function renew(renewedAt: number, leadership: AbortController): Promise<number | undefined> {
+    const deadline = Math.min(elapsed() + renewDeadline, renewedAt + leaseDurationSeconds * 1000);
+    const timer = setTimeout(function renewDeadlinePassed() {
+      leadership.abort(new DOMException("leadership lost: the Lease was not renewed within the renew deadline", "AbortError"));
+    }, Math.max(0, deadline - elapsed()));
+    try {
+      while (!leadership.signal.aborted) {
+        const started = elapsed();
+        const result = await elector.tryAcquireOrRenew(leadership.signal);
+        if (leadership.signal.aborted) return undefined;
+        if (result === "acquired") return started;
+        if (result === "held") leadership.abort(new DOMException("leadership lost: another candidate holds the Lease", "AbortError"));
+        else await pause(retry, leadership.signal);
+      }
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // A candidate that finds the Lease held says so once per wait: why it runs no schedules or watches.

@@ -219,6 +219,42 @@ test("a leader whose acquiring write was answered late, then cut off, stops befo
   }
 });
 
+/** `client` with each Lease read and write answered `ms` late. */
+function slowLeases(client: ReturnType<LeaseStore["client"]>, ms: number): typeof client {
+  const leases = client.leases;
+  const late = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const answer = await call(...args);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return answer;
+    };
+  Object.assign(leases, {
+    get: late(leases.get.bind(leases)),
+    create: late(leases.create.bind(leases)),
+    replace: late(leases.replace.bind(leases)),
+  });
+  return client;
+}
+
+const renewals = (store: LeaseStore) => store.writes.filter((w) => w.verb === "update").length;
+
+test("a leader whose renewals each take most of the renew deadline keeps leading: each renewal gets the whole deadline, as client-go's renew()", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  // Each read and write answered 350 ms late: a renewal (read, write) takes 700 ms of its 1 s.
+  const timings = { leaseDurationSeconds: 3, renewDeadlineMs: 1000, retryPeriodMs: 100 };
+  const a = candidate(store, "pod-a", watch, { ...timings, kube: slowLeases(store.client(), 350) });
+  try {
+    await until(() => a.leading, "pod-a to lead", 5000);
+    await until(() => renewals(store) >= 6, "six renewals", 15_000);
+    assert.equal(a.terms, 1);
+    assert.equal(a.lostSignals[0]!.aborted, false);
+  } finally {
+    a.stop.abort();
+    await a.done;
+  }
+});
+
 test("on shutdown the Lease is released only after the term's work has settled", async () => {
   const store = leaseStore();
   const stop = new AbortController();
