@@ -4,16 +4,17 @@
  * does it, so podfn replicas interoperate with the same conventions:
  *
  * - A candidate creates the Lease when it is missing, or takes it over with an update carrying
- *   the `resourceVersion` it read (a 409 means another candidate won the race) once the holder
- *   is empty or has not changed the record for `leaseDurationSeconds` as observed on the local
- *   clock (client-go's `observedTime`, which makes clock skew between nodes harmless).
+ *   the `resourceVersion` it read (a 409: the Lease changed meanwhile, read again at the next
+ *   try) once the holder is empty or has not changed the record for `leaseDurationSeconds` as
+ *   observed on the local clock (client-go's `observedTime`, which makes clock skew between
+ *   nodes harmless).
  * - Taking over sets `acquireTime` and increments `leaseTransitions`; renewing sets `renewTime`
  *   (MicroTime), `retryPeriodMs` after the last renewal ended. As client-go's `renew()`, each
- *   renewal gets `renewDeadlineMs`, within which a failed try is made again
+ *   renewal gets `renewDeadlineMs`, within which a failed try (an error, a 409) is made again
  *   every `retryPeriodMs`, and never past `leaseDurationSeconds` after the start of the last
  *   successful one (no other candidate may take the Lease before). A leader stops leading (the
  *   signal given to `onStartedLeading` aborts) the moment that deadline passes, even with a
- *   request still in flight, or when it sees another holder.
+ *   request still in flight, or when a read shows another holder.
  * - On shutdown the leader waits for the last term's work to settle, then releases the Lease
  *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`), so another
  *   replica takes over without waiting.
@@ -71,7 +72,8 @@ export function defaultIdentity(): string {
   return `${hostname()}-${randomBytes(3).toString("hex")}`;
 }
 
-type Attempt = "acquired" | "held" | "failed";
+/** A try's end: the Lease is ours; a read showed another holder; the write met a newer Lease (409: read it again); a request failed. */
+type Attempt = "acquired" | "held" | "conflict" | "failed";
 
 /** One candidate's view of the Lease, tracking when the record last changed (client-go's observedTime). */
 class Elector {
@@ -113,7 +115,7 @@ class Elector {
         this.observe(created.spec);
         return "acquired";
       } catch (createError) {
-        return createError instanceof KubeAlreadyExistsError ? "held" : this.failed("create", createError);
+        return createError instanceof KubeAlreadyExistsError ? "conflict" : this.failed("create", createError);
       }
     }
     const old = current.spec ?? {};
@@ -135,7 +137,9 @@ class Elector {
       this.observe(updated.spec);
       return "acquired";
     } catch (error) {
-      return error instanceof KubeConflictError ? "held" : this.failed("update", error);
+      if (!(error instanceof KubeConflictError)) return this.failed("update", error);
+      this.o.logger.debug({ lease: this.o.leaseName }, "the Lease changed between its read and its write (409): read again at the next try");
+      return "conflict";
     }
   }
 
@@ -219,7 +223,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   }
 
   /**
-   * One term: lead until the Lease is taken, a renewal's deadline passes, or shutdown.
+   * One term: lead until a read shows another holder, a renewal's deadline passes, or shutdown.
    * `acquiredAt`: when the acquiring request was sent, which the lease duration counts from
    * until the first renewal, as from each renewal's start after it (the other candidates count
    * the Lease's expiry from when they saw that write: an answer that came late must not
@@ -264,7 +268,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
    * `renewDeadline` of now and the lease duration after `renewedAt` (the start of the last
    * successful one). Resolves to when the try that succeeded started; undefined when
    * `leadership` was aborted: the deadline passed (aborted by it, a request in flight or not),
-   * the Lease was taken, or shutdown.
+   * a read showed another holder, or shutdown.
    */
   async function renew(renewedAt: number, leadership: AbortController): Promise<number | undefined> {
     const deadline = Math.min(elapsed() + renewDeadline, renewedAt + leaseDurationSeconds * 1000);
@@ -277,7 +281,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
         const result = await elector.tryAcquireOrRenew(leadership.signal);
         if (leadership.signal.aborted) return undefined;
         if (result === "acquired") return started;
-        if (result === "held") leadership.abort(new DOMException("leadership lost: another candidate holds the Lease", "AbortError"));
+        if (result === "held") leadership.abort(new DOMException(`leadership lost: ${elector.holder} holds the Lease`, "AbortError"));
         else await pause(retry, leadership.signal);
       }
       return undefined;

@@ -32,7 +32,7 @@ function candidate(store: LeaseStore, identity: string, watch: { maxLeaders: num
       ...extra,
       kube: client,
       identity,
-      logger: captureLogs().logger,
+      logger: extra.logger ?? captureLogs().logger,
       onStartedLeading(lost) {
         c.leading = true;
         c.terms += 1;
@@ -219,8 +219,8 @@ test("a leader whose acquiring write was answered late, then cut off, stops befo
   }
 });
 
-/** `client` with each Lease read and write answered `ms` late. */
-function slowLeases(client: ReturnType<LeaseStore["client"]>, ms: number): typeof client {
+/** `client` with each Lease read and write answered `ms` late; `onRead` runs after a read, before its answer. */
+function slowLeases(client: ReturnType<LeaseStore["client"]>, ms: number, onRead: () => void = () => {}): typeof client {
   const leases = client.leases;
   const late = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -228,8 +228,13 @@ function slowLeases(client: ReturnType<LeaseStore["client"]>, ms: number): typeo
       await new Promise((resolve) => setTimeout(resolve, ms));
       return answer;
     };
+  const get = late(leases.get.bind(leases));
   Object.assign(leases, {
-    get: late(leases.get.bind(leases)),
+    get: async (...args: Parameters<typeof get>) => {
+      const answer = await get(...args);
+      onRead();
+      return answer;
+    },
     create: late(leases.create.bind(leases)),
     replace: late(leases.replace.bind(leases)),
   });
@@ -249,6 +254,54 @@ test("a leader whose renewals each take most of the renew deadline keeps leading
     await until(() => renewals(store) >= 6, "six renewals", 15_000);
     assert.equal(a.terms, 1);
     assert.equal(a.lostSignals[0]!.aborted, false);
+  } finally {
+    a.stop.abort();
+    await a.done;
+  }
+});
+
+test("a leader whose renewal ends in a 409 (the Lease written meanwhile, still its holder) reads again and keeps leading", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const { logger, lines } = captureLogs();
+  let interfere = false;
+  // Someone labels the Lease between the leader's read and its write: the write is a 409.
+  const touch = () => {
+    if (!interfere) return;
+    interfere = false;
+    const lease = store.leases.get("default/podfn-scheduler")!;
+    store.leases.set("default/podfn-scheduler", { ...lease, metadata: { ...lease.metadata, labels: { touched: "yes" }, resourceVersion: `${lease.metadata!.resourceVersion}-labelled` } });
+  };
+  const a = candidate(store, "pod-a", watch, { kube: slowLeases(store.client(), 0, touch), logger });
+  try {
+    await until(() => a.leading, "pod-a to lead", 5000);
+    interfere = true;
+    await until(() => !interfere, "the Lease labelled", 5000);
+    const before = renewals(store);
+    // More renewals than one renew deadline (400 ms) holds at 50 ms apart.
+    await until(() => renewals(store) >= before + 10, "renewals after the conflict", 5000);
+    assert.equal(a.terms, 1);
+    assert.equal(a.lostSignals[0]!.aborted, false);
+    assert.equal(store.leases.get("default/podfn-scheduler")!.metadata?.labels?.touched, "yes", "the label is kept");
+    assert.ok(!lines.some((l) => /another candidate|lost the leader lease/.test(`${String(l.msg)} ${String(l.reason)}`)), "no line says the leadership went");
+  } finally {
+    a.stop.abort();
+    await a.done;
+  }
+});
+
+test("a leader that reads another holder in the Lease stops leading at once, naming it", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  const { logger, lines } = captureLogs();
+  const a = candidate(store, "pod-a", watch, { logger, leaseDurationSeconds: 30 });
+  try {
+    await until(() => a.leading, "pod-a to lead", 5000);
+    const lease = store.leases.get("default/podfn-scheduler")!;
+    store.leases.set("default/podfn-scheduler", { ...lease, spec: { ...lease.spec, holderIdentity: "pod-b" }, metadata: { ...lease.metadata, resourceVersion: "taken" } });
+    await until(() => a.lostSignals[0]!.aborted, "pod-a to stop leading", 5000);
+    assert.match(String(a.lostSignals[0]!.reason), /pod-b holds the Lease/);
+    assert.ok(lines.some((l) => l.msg === "lost the leader lease" && /pod-b holds the Lease/.test(String(l.reason))));
   } finally {
     a.stop.abort();
     await a.done;
