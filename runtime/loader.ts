@@ -246,7 +246,7 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   // are read again, as the versioned URLs of `fresh` make ES modules be.
   // By real path: Node caches modules under it, a symlinked folder's too.
   if (options.fresh) forgetModules(realpathSync(root));
-  if (options.only) {
+  if (options.only !== undefined) {
     const guess = files.find((f) => basename(f, extname(f)) === options.only);
     if (guess) {
       const one = check(guess, await importOne(guess, options.fresh, commonJs(guess)));
@@ -261,7 +261,7 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
   const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];
   if (problems.length > 0) throw new LoadError(problems);
-  if (options.only) {
+  if (options.only !== undefined) {
     const found = loaded.find((f) => f.name === options.only);
     if (!found) {
       const meant = closestName(options.only, loaded.map((f) => f.name));

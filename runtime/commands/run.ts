@@ -145,7 +145,8 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
     takesArguments: true,
     async run(config, positionals, io) {
       const [name, ...extra] = positionals;
-      if (name === undefined || extra.length > 0) {
+      // An empty name (`podfn run "$FN"` with FN unset) names no function.
+      if (name === undefined || name === "" || extra.length > 0) {
         io.stderr(`podfn run: give exactly one function name: podfn run NAME (got ${positionals.length})\n`);
         return EXIT_CODES.invalid;
       }

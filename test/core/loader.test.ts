@@ -39,6 +39,8 @@ describe("loader", () => {
   test("only: an unknown name is a LoadError listing the known ones", async () => {
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "nope" }), /no function named "nope" in good \(known: hello, tidy\)/);
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "helo" }), /no function named "helo" in good: did you mean "hello"\? \(known: hello, tidy\)/);
+    // An empty name is a name no function has, not "no filter".
+    await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "" }), /no function named "" in good \(known: hello, tidy\)/);
   });
 
   test("a functions folder outside the working directory is named as given, not as ../../x", async () => {

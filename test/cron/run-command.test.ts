@@ -160,6 +160,8 @@ test("exit 2: each kind of bad input or configuration names the field, flag or f
     [["echo", "--input", "{}", "--input-file", "x.json"], /--input and --input-file/],
     [["echo", "--drain-timeout-ms", "soon"], /--drain-timeout-ms/],
     [[], /give exactly one function name/],
+    // An empty name (`podfn run "$FN"` with FN unset) names no function: it does not run the first one.
+    [[""], /give exactly one function name/],
   ];
   for (const [argv, pattern] of cases) {
     const out = await run(argv);
