@@ -2,8 +2,8 @@
  * @module deploy/pod
  * The pod spec every podfn workload shares: non-root, read-only root filesystem, no privilege
  * escalation, no capabilities, the runtime's default seccomp profile, an `emptyDir` at /tmp, the
- * namespace and pod name from the downward API, a grace period longer than the drain, and the
- * caller-auth secrets as files (never environment variables).
+ * namespace and pod name from the downward API, a grace period longer than the drain, the
+ * caller-auth secrets as files (never environment variables), and no service-link variables.
  */
 import type { Container, EnvVar, PodSpec, ResourceRequirements, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
 import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, terminationGraceSeconds } from "./options.js";
@@ -76,6 +76,9 @@ export function podSpec(options: PodOptions): PodSpec {
   return {
     serviceAccountName: options.serviceAccount,
     automountServiceAccountToken: options.automountToken,
+    // No variable per Service of the namespace (the kubelet's default): a Service named
+    // podfn-admission would set PODFN_ADMISSION_PORT=tcp://… and serve would refuse it.
+    enableServiceLinks: false,
     terminationGracePeriodSeconds: terminationGraceSeconds({ shutdownDelayMs: options.shutdownDelayMs ?? 0, drainTimeoutMs, backgroundMs: options.backgroundMs ?? 0 }),
     securityContext: {
       runAsNonRoot: true,

@@ -10,6 +10,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
+import type { CronJob } from "kubernetes-types/batch/v1.js";
+import type { PodSpec, Service } from "kubernetes-types/core/v1.js";
+import { OPTIONS as CONFIG_OPTIONS, type OptionSpec } from "../../runtime/config.js";
 import type { ValidatingWebhookConfiguration } from "kubernetes-types/admissionregistration/v1.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { PodfnError } from "../../runtime/errors.js";
@@ -182,4 +185,33 @@ test("a workload whose objects' names meet a CronJob function's is refused, nami
     () => generateManifests([route, functions.find((fn) => fn.name === "nightly")!]),
     (error: unknown) => error instanceof PodfnError && error.code === "manifest_name_conflict" && /the workload "nightly" \(functions route\) and function "nightly" both need the ServiceAccount "podfn-nightly"/.test(error.message),
   );
+});
+
+/** The variables the kubelet sets in a pod for each Service of its namespace when service links are on (pkg/kubelet/envvars/envvars.go). */
+function serviceLinkVariables(service: Service): string[] {
+  const prefix = service.metadata!.name!.toUpperCase().replaceAll("-", "_");
+  const names = [`${prefix}_SERVICE_HOST`, `${prefix}_SERVICE_PORT`, `${prefix}_PORT`];
+  for (const port of service.spec?.ports ?? []) {
+    const protocol = port.protocol ?? "TCP";
+    if (port.name) names.push(`${prefix}_SERVICE_PORT_${port.name.toUpperCase().replaceAll("-", "_")}`);
+    const each = `${prefix}_PORT_${port.port}_${protocol}`;
+    names.push(each, `${each}_PROTO`, `${each}_PORT`, `${each}_ADDR`);
+  }
+  return names;
+}
+
+test("no pod takes its namespace's Services as variables: a workload named admission (Service podfn-admission) would set PODFN_ADMISSION_PORT=tcp://… in every pod", () => {
+  const admission = loaded({ name: "gate", workload: "admission", http: { auth: "none" }, handler() {} });
+  const admin = loaded({ name: "panel", workload: "admin", http: { auth: "none" }, handler() {} });
+  const all = generateManifests([...functions, admission, admin], OPTIONS).flatMap((g) => g.objects);
+  const read = new Set(Object.values(CONFIG_OPTIONS as Record<string, OptionSpec>).map((o) => o.env));
+  const colliding = (all.filter((o) => o.kind === "Service") as Service[]).flatMap(serviceLinkVariables).filter((name) => read.has(name));
+  assert.deepEqual(colliding.sort(), ["PODFN_ADMIN_PORT", "PODFN_ADMISSION_PORT"], "with links on, these Services would set variables the configuration reads");
+  const pods: [string, PodSpec][] = [
+    ...(all.filter((o) => o.kind === "Deployment") as Deployment[]).map((d): [string, PodSpec] => [d.metadata!.name!, d.spec!.template.spec!]),
+    ...(all.filter((o) => o.kind === "CronJob") as CronJob[]).map((c): [string, PodSpec] => [c.metadata!.name!, c.spec!.jobTemplate.spec!.template.spec!]),
+  ];
+  assert.ok(pods.some(([name]) => name === "podfn-admission") && pods.some(([name]) => name === "podfn-nightly"));
+  // Every Service of the namespace, the user's own and those of another --app included, not only these.
+  for (const [name, spec] of pods) assert.equal(spec.enableServiceLinks, false, name);
 });
