@@ -16,13 +16,15 @@
  * without its files, is skipped and noted; when none works, `NoCredentialsError` names every
  * source tried. A kubeconfig that is there but cannot be read or is invalid (bad YAML, unknown
  * context, a certificate file it names missing) throws `KubeCredentialsError` at once rather
- * than silently falling back to another cluster.
+ * than silently falling back to another cluster; so does a client certificate whose key is not
+ * its own, at the first request (kube/client-certificate.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KubeCredentialsError, NoCredentialsError } from "./errors.js";
 import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
 import type { AuthProvider, Credentials } from "./auth.js";
+import { clientCertificateAuth } from "./client-certificate.js";
 import { loadKubeconfig } from "./kubeconfig.js";
 import { proxyFromEnvironment } from "./proxy.js";
 import { mergeImpersonation, type ImpersonationFields } from "./impersonation.js";
@@ -77,7 +79,7 @@ function fromExplicit(explicit: ExplicitCredentials, options: ResolveCredentials
   const providers: AuthProvider[] = [];
   if (explicit.token) providers.push(staticAuth({ token: explicit.token }, "explicit token"));
   else if (explicit.tokenFile) providers.push(tokenFileAuth(explicit.tokenFile, { refreshMs: options.tokenRefreshMs, now: options.now, logger: options.logger }));
-  if (explicit.clientCertPem && explicit.clientKeyPem) providers.push(staticAuth({ certPem: explicit.clientCertPem, keyPem: explicit.clientKeyPem }, "explicit client certificate"));
+  if (explicit.clientCertPem && explicit.clientKeyPem) providers.push(clientCertificateAuth(explicit.clientCertPem, explicit.clientKeyPem, "explicit client certificate"));
   return {
     server: explicit.server.replace(/\/+$/, ""),
     namespace: explicit.namespace ?? "default",

@@ -11,6 +11,7 @@ import { KubeCredentialsError } from "./errors.js";
 import type { AuthMaterial, AuthProvider } from "./auth.js";
 import { rememberSecret } from "../secret-values.js";
 import { untilAborted } from "../signals.js";
+import { checkClientCertificate } from "./client-certificate.js";
 
 /** A kubeconfig user's `exec` section. */
 export interface ExecConfig {
@@ -117,6 +118,8 @@ export function execAuth(exec: ExecConfig, options: ExecAuthOptions): AuthProvid
   // One run serves every waiting request, so no single caller's signal may cancel it; `timeoutMs` bounds it.
   async function refresh(): Promise<AuthMaterial> {
     const status = parse(exec, await run(exec, options));
+    // A certificate and key that do not belong together are the plugin's fault, not the server's.
+    if (status.clientCertificateData) checkClientCertificate(status.clientCertificateData, status.clientKeyData!, `exec credential plugin "${exec.command}"`);
     // Both when it gives both (a bearer token over a mutual-TLS connection), as client-go.
     const material: AuthMaterial = {
       ...(status.token ? { token: status.token } : {}),

@@ -15,6 +15,7 @@ import { KubeCredentialsError } from "./errors.js";
 import { combinedAuth, staticAuth, tokenFileAuth } from "./auth.js";
 import type { AuthProvider, Credentials } from "./auth.js";
 import { execAuth } from "./exec-plugin.js";
+import { clientCertificateAuth } from "./client-certificate.js";
 import type { ExecConfig } from "./exec-plugin.js";
 import type { KubeLogger } from "./logger.js";
 import { checkProxyUrl } from "./proxy.js";
@@ -166,7 +167,8 @@ export async function loadKubeconfig(path: string, options: KubeconfigOptions): 
     if (!keyData && !keyFile) throw new KubeCredentialsError(`${path}: user ${JSON.stringify(userName)} has a client certificate but no client key`);
     const certPem = certData ? Buffer.from(certData, "base64").toString("utf8") : await readNamed("client-certificate", base, certFile!);
     const keyPem = keyData ? Buffer.from(keyData, "base64").toString("utf8") : await readNamed("client-key", base, keyFile!);
-    providers.push(staticAuth({ certPem, keyPem }, `kubeconfig client certificate of user ${userName}`));
+    // Checked to belong together at the first request (client-go: at setup), not taken for an unreachable server.
+    providers.push(clientCertificateAuth(certPem, keyPem, `${path}: user ${JSON.stringify(userName)}`));
   }
   const exec = user.exec as ExecConfig | undefined;
   if (exec && typeof exec === "object") {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
 import { loadFunctions } from "../../runtime/loader.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -174,29 +175,47 @@ test("podfn run calls the API from the build, with credentials from a kubeconfig
   assert.match(stderr, /"msg":"using Kubernetes \(credentials found; no request made yet\)"/);
 });
 
-test("a CronJob's podfn run of a function making no API call loads no HTTP client, no performance timeline, and compiles from the cache", async () => {
-  // What the process loaded, written when it exits: Node's own modules and the files required
-  // (with writeSync: reading process.stderr would load the stream modules it is looking for).
+/** What a `node <args>` process loaded, written when it exits: Node's own modules and the files required. */
+type Loaded = { builtins: string[]; files: string[]; cacheRejected: boolean | undefined };
+
+/** Runs the built CLI with `args` and `env`, and reads back what the process loaded. */
+async function loadedByRun(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; loaded: Loaded }> {
+  // With writeSync: reading process.stderr would load the stream modules it is looking for.
   const probe = join(root, "probe.cjs");
   await writeFile(
     probe,
     `process.on("exit", () => { const load = Object.keys(require.cache).find((f) => f.endsWith("/dist/runtime/load.cjs")); require("node:fs").writeSync(2, "PROBE " + JSON.stringify({ builtins: process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")), files: Object.keys(require.cache), cacheRejected: load && require(load).cacheRejected() }) + "\\n"); });\n`,
   );
+  const { code, stdout, stderr } = await node(["--require", probe, join(root, "pkg/dist/runtime/cli.js"), ...args], env);
+  const line = stderr.split("\n").find((l) => l.startsWith("PROBE "));
+  assert.ok(line, stderr);
+  return { code, stdout, stderr, loaded: JSON.parse(line.slice("PROBE ".length)) as Loaded };
+}
+
+test("a CronJob's podfn run of a function making no API call loads no HTTP client, no performance timeline, and compiles from the cache", async () => {
   const { dir } = await cluster.serviceAccount("default", "production-build-run");
   const url = new URL(cluster.url);
-  const { code, stdout, stderr } = await node(["--require", probe, join(root, "pkg/dist/runtime/cli.js"), "run", "where", "--functions", "dist/shared", "--cluster", "real", "--serviceaccount-dir", dir], {
+  const { code, stdout, stderr, loaded } = await loadedByRun(["run", "where", "--functions", "dist/shared", "--cluster", "real", "--serviceaccount-dir", dir], {
     KUBERNETES_SERVICE_HOST: url.hostname,
     KUBERNETES_SERVICE_PORT: url.port,
   });
   assert.equal(code, 0, stderr);
   assert.deepEqual(JSON.parse(stdout), { url: true, dirname: true, filename: true });
-  const line = stderr.split("\n").find((l) => l.startsWith("PROBE "));
-  assert.ok(line, stderr);
-  const loaded = JSON.parse(line.slice("PROBE ".length)) as { builtins: string[]; files: string[]; cacheRejected: boolean | undefined };
   assert.equal(loaded.cacheRejected, false, "the build's code cache is used");
   // perf_hooks: the first performance.now() of a process loads the timeline (~0.7 ms).
-  for (const name of ["perf_hooks", "net", "http", "https", "http2", "worker_threads"]) assert.ok(!loaded.builtins.includes(`NativeModule ${name}`), `${name} is loaded: ${loaded.builtins.join(", ")}`);
+  for (const name of ["perf_hooks", "net", "http", "https", "http2", "worker_threads", "crypto"]) assert.ok(!loaded.builtins.includes(`NativeModule ${name}`), `${name} is loaded: ${loaded.builtins.join(", ")}`);
   assert.deepEqual(loaded.files.filter((f) => f.includes("/node_modules/")), [], "no package is required from node_modules");
+});
+
+test("a run making no API call with a kubeconfig's client certificate loads no node:crypto: the certificate and key are checked to belong together at the first request", async () => {
+  const { certPem, keyPem } = await createCertificates();
+  const b64 = (pem: string) => Buffer.from(pem).toString("base64");
+  const path = join(root, "client-certificate.kubeconfig");
+  const clusterEntry = { server: cluster.url, "certificate-authority-data": b64(cluster.caPem) };
+  await writeFile(path, JSON.stringify({ apiVersion: "v1", kind: "Config", "current-context": "c", contexts: [{ name: "c", context: { cluster: "c", user: "u" } }], clusters: [{ name: "c", cluster: clusterEntry }], users: [{ name: "u", user: { "client-certificate-data": b64(certPem), "client-key-data": b64(keyPem) } }] }));
+  const { code, stderr, loaded } = await loadedByRun(["run", "where", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", path]);
+  assert.equal(code, 0, stderr);
+  assert.ok(!loaded.builtins.includes("NativeModule crypto"), loaded.builtins.join(", "));
 });
 
 test("an error class from `import \"podfn\"` is the CLI's own (one copy of each module)", async () => {

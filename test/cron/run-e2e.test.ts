@@ -5,9 +5,15 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import type { Role } from "kubernetes-types/rbac/v1.js";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
 import { createKubeClient, resolveCredentials } from "../../runtime/kube/index.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { loadFunctions } from "../../runtime/loader.js";
@@ -36,14 +42,21 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function runInPod(): Promise<{ code: number; stdout: string; messages: string; lines: Record<string, unknown>[] }> {
+type RunOutcome = { code: number; stdout: string; messages: string; lines: Record<string, unknown>[] };
+
+async function runInPod(): Promise<RunOutcome> {
   const sa = await cluster.serviceAccount(NS, SA);
   const url = new URL(cluster.url);
+  return runWith([], { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port, PODFN_SERVICEACCOUNT_DIR: sa.dir });
+}
+
+/** The CronJob's run of configmap-writer, with more arguments and this environment. */
+async function runWith(argv: string[], env: Record<string, string>): Promise<RunOutcome> {
   let stdout = "";
   let stderr = "";
   const code = await runCommand.run({
-    argv: ["configmap-writer", "--schedule", "often", "--functions", FIXTURES],
-    env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port, PODFN_SERVICEACCOUNT_DIR: sa.dir, LOG_LEVEL: "info" },
+    argv: ["configmap-writer", "--schedule", "often", "--functions", FIXTURES, ...argv],
+    env: { ...env, LOG_LEVEL: "info" },
     cwd: process.cwd(),
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
@@ -84,5 +97,34 @@ test("an API server that keeps answering 503 past the client's retries exits 5 (
     assert.equal(out.lines.find((l) => l.exitCode === 5)?.outcome, "kube unavailable", "its outcome is its own, not a failed handler's");
   } finally {
     restore();
+  }
+});
+
+test("a kubeconfig whose client key is not its certificate's exits 2 (bad configuration) at the first request, untried again: not 5 (server unavailable)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-run-keypair-"));
+  try {
+    // A certificate, and the key of another pair.
+    const { certPem } = await createCertificates();
+    const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const b64 = (pem: string) => Buffer.from(pem).toString("base64");
+    const path = join(dir, "kubeconfig");
+    await writeFile(
+      path,
+      stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "c",
+        contexts: [{ name: "c", context: { cluster: "c", user: "u", namespace: NS } }],
+        clusters: [{ name: "c", cluster: { server: cluster.url, "certificate-authority-data": b64(cluster.caPem) } }],
+        users: [{ name: "u", user: { "client-certificate-data": b64(certPem), "client-key-data": b64(otherKey) } }],
+      }),
+    );
+    const out = await runWith(["--kubeconfig", path], { HOME: dir });
+    assert.equal(out.code, 2, out.messages);
+    assert.match(out.messages, new RegExp(`${path}: user "u": the client key does not belong to the client certificate`));
+    assert.equal(out.lines.find((l) => l.exitCode === 2)?.code, "kube_credentials");
+    assert.ok(!out.lines.some((l) => l.attempt !== undefined), "not retried");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

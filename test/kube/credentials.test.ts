@@ -4,6 +4,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { generateKeyPairSync } from "node:crypto";
+import { testCertificates } from "./helpers/fake-apiserver.js";
 import { resolveCredentials } from "../../runtime/kube/credentials.js";
 import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
 import { KubeCredentialsError, NoCredentialsError } from "../../runtime/kube/errors.js";
@@ -202,10 +204,30 @@ describe("credentials", () => {
     });
 
     test("client-certificate-data and client-key-data", async () => {
+      const { certPem, keyPem } = await testCertificates();
       const path = join(root, "cert.kubeconfig");
-      await writeFile(path, kubeconfig({ "client-certificate-data": b64("CERT PEM"), "client-key-data": b64("KEY PEM") }));
+      await writeFile(path, kubeconfig({ "client-certificate-data": b64(certPem), "client-key-data": b64(keyPem) }));
       const creds = await loadKubeconfig(path, { env: {} });
-      assert.deepEqual(await creds.auth.get(), { certPem: "CERT PEM", keyPem: "KEY PEM" });
+      assert.deepEqual(await creds.auth.get(), { certPem, keyPem });
+      assert.deepEqual(creds.auth.current?.(), { certPem, keyPem });
+    });
+
+    test("a client key that is not its certificate's, or a certificate or key that cannot be read, is a credentials error naming the kubeconfig's user (as client-go's tls.X509KeyPair), never the key", async () => {
+      const { certPem, keyPem } = await testCertificates();
+      const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      const cases: [string, string, string, RegExp][] = [
+        ["mismatch", certPem, otherKey, /: user "u": the client key does not belong to the client certificate/],
+        ["bad-cert", "CERT PEM", keyPem, /: user "u": the client certificate cannot be read as a PEM certificate \(ERR_/],
+        ["bad-key", certPem, "KEY PEM", /: user "u": the client key cannot be read as an unencrypted PEM private key \(ERR_/],
+      ];
+      for (const [name, cert, key, expected] of cases) {
+        const path = join(root, `${name}.kubeconfig`);
+        await writeFile(path, kubeconfig({ "client-certificate-data": b64(cert), "client-key-data": b64(key) }));
+        const creds = await loadKubeconfig(path, { env: {} });
+        for (const attempt of [() => creds.auth.get(), async () => creds.auth.current?.()]) {
+          await assert.rejects(attempt(), (e: unknown) => e instanceof KubeCredentialsError && e.message.startsWith(path) && expected.test(e.message) && !e.message.includes("PRIVATE KEY"), name);
+        }
+      }
     });
 
     test("a context other than current-context can be chosen", async () => {

@@ -11,6 +11,8 @@ import { chmod, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { generateKeyPairSync } from "node:crypto";
+import { testCertificates } from "./helpers/fake-apiserver.js";
 import { loadKubeconfig } from "../../runtime/kube/kubeconfig.js";
 import { tokenFileAuth } from "../../runtime/kube/auth.js";
 import { KubeCredentialsError } from "../../runtime/kube/errors.js";
@@ -100,12 +102,20 @@ process.stdout.write(JSON.stringify({ apiVersion: "client.authentication.k8s.io/
 }
 
 test("an exec plugin giving a token and a client certificate: both are used, the token censored by value, the plugin run in the process's working directory", async () => {
-  const path = await execKubeconfig("both", { token: "exec-issued-token-0123456789", clientCertificateData: "CERT PEM", clientKeyData: "KEY PEM" });
+  const { certPem, keyPem } = await testCertificates();
+  const path = await execKubeconfig("both", { token: "exec-issued-token-0123456789", clientCertificateData: certPem, clientKeyData: keyPem });
   const creds = await loadKubeconfig(path, { env: {} });
-  assert.deepEqual(await creds.auth.get(), { token: "exec-issued-token-0123456789", certPem: "CERT PEM", keyPem: "KEY PEM" });
+  assert.deepEqual(await creds.auth.get(), { token: "exec-issued-token-0123456789", certPem, keyPem });
   assert.equal(censorSecrets("leak exec-issued-token-0123456789"), "leak [redacted]");
   const { readFile } = await import("node:fs/promises");
   assert.equal(await readFile(join(dir, "both-cwd.txt"), "utf8"), process.cwd(), "client-go sets no working directory");
+});
+
+test("an exec plugin giving a client key that is not its certificate's is refused as the plugin's fault, not taken for an unreachable server", async () => {
+  const { certPem } = await testCertificates();
+  const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const creds = await loadKubeconfig(await execKubeconfig("mismatch", { clientCertificateData: certPem, clientKeyData: otherKey }), { env: {} });
+  await assert.rejects(creds.auth.get(), (e: unknown) => e instanceof KubeCredentialsError && /^exec credential plugin ".*": the client key does not belong to the client certificate/.test(e.message));
 });
 
 test("an exec plugin giving a certificate without its key (or a key without its certificate) is refused, as client-go", async () => {
