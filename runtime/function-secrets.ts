@@ -3,7 +3,8 @@
  * The Secrets a function declares (`secrets`) and its handler reads with `ctx.secret(name)`: read
  * from one folder per process (`--secrets-dir`, where `podfn manifests` mounts each declared
  * Secret's `value`; `.podfn/secrets` locally), each file read again after it changes and its
- * value censored from logs (secrets.ts); or the values a test harness gave the deployed function.
+ * value censored from logs (secrets.ts) and, once read, from answers (secret-values.ts); or the
+ * values a test harness gave the deployed function.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -11,7 +12,7 @@ import type { Logger } from "pino";
 import { DEFAULTS } from "./config-accept.js";
 import type { LoadedFunction } from "./function.js";
 import { SecretMissingError, SecretStore } from "./secrets.js";
-import { rememberSecret } from "./secret-values.js";
+import { rememberSecret, secretHandedToHandler } from "./secret-values.js";
 
 /** Where local runs on the emulated cluster keep secrets (the caller-auth ones generated there). */
 export const LOCAL_SECRETS_DIR = ".podfn/secrets";
@@ -36,12 +37,14 @@ export function functionSecret(fn: LoadedFunction, name: string): string {
     throw new SecretMissingError(name, `function ${fn.name}`, `is not one the function declares: add it to its secrets (secrets: [${JSON.stringify(name)}]) so that its pods mount it`);
   }
   const values = given.get(fn);
+  let value: string | undefined;
   if (values !== undefined) {
-    const value = values[name];
+    value = values[name];
     if (!value) throw new SecretMissingError(name, "the test harness", `was not given: startHarness({ secrets: { ${JSON.stringify(name)}: "..." } })`);
-    return value;
-  }
-  return (store ??= new SecretStore()).secret(name, undefined, "key").value();
+  } else value = (store ??= new SecretStore()).secret(name, undefined, "key").value();
+  // The handler may put it in what it answers: answers are censored from now on.
+  secretHandedToHandler();
+  return value;
 }
 
 /**

@@ -9,7 +9,9 @@
  * holders of one value, as each `podfn dev` reload makes, count as one); the last 64 values
  * replaced, or whose holder is gone, are kept too (a rotating token leaves its old values
  * behind). A secret with a character JSON escapes is remembered in both forms: as written, and
- * as a JSON log line carries it.
+ * as a JSON log line carries it. Once a handler has been handed a secret's value (`ctx.secret`),
+ * what the process answers (HTTP bodies and headers, admission denials, `podfn run`'s result) is
+ * censored too (`censorAnswer`); until then answers are sent as they are, at no cost.
  */
 
 const MIN_LENGTH = 8;
@@ -109,6 +111,36 @@ function longestFirst(): readonly string[] {
     orderedAt = generation;
   }
   return ordered;
+}
+
+/** Whether a handler has been handed a secret's value: then it may put it in what it answers. */
+let handedToHandler = false;
+
+/**
+ * Note that a handler was handed a secret's value (remembered already): from now on, answers
+ * are censored too.
+ *
+ * @example
+ * secretHandedToHandler(); return value;
+ */
+export function secretHandedToHandler(): void {
+  handedToHandler = true;
+}
+
+/** Whether answers are censored: a handler has been handed a secret. */
+export function answersCensored(): boolean {
+  return handedToHandler;
+}
+
+/**
+ * `text`, part of an answer, with every remembered secret replaced by `[redacted]` once a handler
+ * has been handed a secret; `text` itself until then.
+ *
+ * @example
+ * io.stdout(`${censorAnswer(output)}\n`);
+ */
+export function censorAnswer(text: string): string {
+  return handedToHandler ? censorSecrets(text) : text;
 }
 
 /**

@@ -4,7 +4,8 @@
  * an AdmissionReview, the handler called through `invoke()` (its context's `dryRun` the
  * request's, its deadline `admission.deadlineMs`), and its decision turned into the
  * AdmissionReview answered: the request's `uid`, `allowed`, a denial's `status`, `warnings`
- * (control characters made spaces, which the API server would drop the warning for),
+ * (control characters made spaces, which the API server would drop the warning for; a secret the
+ * handler read censored from them and from the denial's message),
  * and for a mutating webhook the JSONPatch to the object it returned from a copy of the request's
  * object taken before the call (a handler may change that object in place). A handler that throws,
  * returns no decision or runs past the deadline is answered as `failurePolicy` says (Fail:
@@ -23,6 +24,7 @@ import { isPlainObject } from "../plain-object.js";
 import { checkReview, InvalidReviewError } from "./review-check.js";
 import { encodePatch, jsonPatch } from "./patch.js";
 import { headerSafeWarnings } from "./warnings.js";
+import { censorAnswer } from "../secret-values.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "./review.js";
 import type { AdmissionCall } from "./types.js";
 
@@ -121,8 +123,9 @@ function decision(fn: LoadedFunction, request: AdmissionRequest, base: unknown, 
   if (code !== undefined && !(Number.isInteger(code) && (code as number) >= 400 && (code as number) <= 599)) throw new InvalidDecisionError(fn.name, "the decision's code must be an HTTP status from 400 to 599");
   if (warnings !== undefined && !(Array.isArray(warnings) && warnings.every((w) => typeof w === "string"))) throw new InvalidDecisionError(fn.name, "the decision's warnings must be a list of strings");
   const response: AdmissionResponse = { uid: request.uid, allowed: allowed as boolean };
-  if (!allowed) response.status = { ...(code !== undefined ? { code: code as number } : {}), ...(message !== undefined ? { message } : {}) };
-  const sent = warnings === undefined ? [] : headerSafeWarnings(warnings as string[]);
+  // A secret the handler read and put in its words is censored (the patch, data it writes, is not).
+  if (!allowed) response.status = { ...(code !== undefined ? { code: code as number } : {}), ...(message !== undefined ? { message: censorAnswer(message) } : {}) };
+  const sent = warnings === undefined ? [] : headerSafeWarnings((warnings as string[]).map(censorAnswer));
   if (sent.length > 0) response.warnings = sent;
   if (object === undefined || !allowed) return { response, outcome: allowed ? "allowed" : "denied" };
   if (fn.admission!.type !== "mutating") throw new InvalidDecisionError(fn.name, "a validating webhook cannot change the object (the API server refuses its patches): make it mutating, or return no object");

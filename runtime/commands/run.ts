@@ -24,6 +24,7 @@ import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { handlersCallKubeApi } from "../requirements.js";
 import { guardProcess } from "../process-faults.js";
+import { censorAnswer } from "../secret-values.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS, runShutdownHooks } from "../lifecycle.js";
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
@@ -105,7 +106,8 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     const outcome = outcomeOf(result, result.code === EXIT_CODES.sigint || result.code === EXIT_CODES.sigterm);
     const fields = { fn: fn.name, requestId, trigger: schedule.trigger, dryRun: config.dryRun, exitCode: result.code, outcome, durationMs: result.durationMs, ...(result.handler ? { handler: result.handler } : {}) };
     if (result.output !== undefined) {
-      io.stdout(`${result.output}\n`);
+      // A secret the handler read and put in its result is censored (nothing done until one is read).
+      io.stdout(`${censorAnswer(result.output)}\n`);
       // Said once nothing the run left behind failed (see the command's last check).
       succeeded.fields = fields;
     } else {

@@ -2,13 +2,15 @@
  * @module http/respond
  * Builds every answer the HTTP adapter sends: JSON bodies with the request id header, the
  * `{error: {code, message, requestId, ...}}` shape of every refusal, and the mapping of a
- * handler's result (value, `undefined`, `reply(...)`) to a status. Answers are plain objects
- * (see `exchange.ts`): written straight to the socket, or made a `Response` for `fetch`.
+ * handler's result (value, `undefined`, `reply(...)`) to a status, and the censoring of the
+ * secrets a handler read out of an answer. Answers are plain objects (see `exchange.ts`): written
+ * straight to the socket, or made a `Response` for `fetch`.
  */
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { isReply } from "../function.js";
 import { PodfnError } from "../errors.js";
 import { refuseOpaque } from "../opaque-result.js";
+import { answersCensored, censorSecrets } from "../secret-values.js";
 import type { Answer } from "./exchange.js";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
@@ -147,4 +149,31 @@ function checkLength(declared: string, body: string | Uint8Array): void {
  */
 function unserializable(value: unknown): PodfnError {
   return new PodfnError("invalid_output", `the result (${typeof value}) cannot be sent as JSON: JSON.stringify gives nothing for it`);
+}
+
+/**
+ * `answer` with every remembered secret replaced by `[redacted]` in its body and header values,
+ * once a handler has been handed a secret (`ctx.secret`: it may have put it there); `answer`
+ * itself, untouched, until then. A body of bytes is censored when it is UTF-8 text, and sent as
+ * it is otherwise. Changes `answer` in place.
+ */
+export function censoredAnswer(answer: Answer): Answer {
+  if (!answersCensored()) return answer;
+  const { body, headers } = answer;
+  for (const name of Object.keys(headers)) headers[name] = censorSecrets(headers[name]!);
+  if (typeof body === "string") answer.body = censorSecrets(body);
+  else if (body !== null) answer.body = censoredBytes(body);
+  return answer;
+}
+
+/** `body` censored when it is UTF-8 text (decoded and encoded back byte for byte, a BOM kept); as it is otherwise. */
+function censoredBytes(body: Uint8Array): Uint8Array {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    return body;
+  }
+  const censored = censorSecrets(text);
+  return censored === text ? body : new TextEncoder().encode(censored);
 }

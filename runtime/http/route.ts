@@ -25,7 +25,7 @@ import { checkContentEncoding, checkContentType, checkTransferCoding, hasBody, p
 import { remoteAddressOf, userAgentOf, type Answer, type CallRequest } from "./exchange.js";
 import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js";
 import { requestIdOf } from "./request-id.js";
-import { Refusal, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
+import { Refusal, censoredAnswer, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
 import { callErrorAnswerer } from "./call-errors.js";
 import { backgroundCalls } from "./background.js";
 
@@ -270,7 +270,8 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     const durationMs = performance.now() - started;
     if (!answer.background) series.record(outcome, durationMs / 1000);
     accessLog(request.method, request.path, answer.status, requestId, Math.round(durationMs * 100) / 100, fn.name, answer.code, remoteAddressOf(request), userAgentOf(request));
-    return answer;
+    // A secret the handler read and put in its answer is censored (nothing done until one is read).
+    return censoredAnswer(answer);
   }
 
   /** Bodies being received by this route from callers not yet authenticated (`bodyFirst`). */

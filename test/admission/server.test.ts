@@ -8,6 +8,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { captureLogs } from "../schedule/helpers.js";
+import { giveSecrets } from "../../runtime/function-secrets.js";
 import { fakeKube } from "../http/helpers.js";
 import { until } from "../helpers/until.js";
 import { loadedAdmission, post, reviewOf, startWebhooks } from "./helpers.js";
@@ -41,8 +42,17 @@ const slow = loadedAdmission({
   handler: () => new Promise<never>(() => {}),
 });
 
+const SECRET = "https://hooks.slack.example/T000/B000/admission-secret-path";
+const gate = loadedAdmission({
+  name: "gate",
+  secrets: ["slack-webhook-url"],
+  admission: { type: "validating", rules: [{ operations: ["*"], resource: "configmaps" }] },
+  handler: ({ secret }) => ({ allowed: false, message: `refused; see ${secret("slack-webhook-url")}`, warnings: [`posted to ${secret("slack-webhook-url")}`] }),
+});
+giveSecrets(gate, { "slack-webhook-url": SECRET });
+
 const log = captureLogs();
-const webhooks = await startWebhooks([owner, broken, lenient, slow], log.logger, fakeKube().kube);
+const webhooks = await startWebhooks([owner, broken, lenient, slow, gate], log.logger, fakeKube().kube);
 after(() => webhooks.stop());
 const send = (path: string, review: unknown, headers?: Record<string, string>) => post(webhooks.url, path, JSON.stringify(review), webhooks.ca, headers);
 const labelled = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", labels: { owner: "payments" } } };
@@ -64,6 +74,12 @@ test("a validating webhook denies with its message and code", async () => {
   assert.deepEqual(res.body.response, { uid: "uid-deny-1", allowed: false, status: { code: 403, message: "needs an owner label" } });
   const line = log.lines.find((l) => l.msg === "request" && l.requestId === res.headers["x-request-id"]);
   assert.equal(line?.code, "denied");
+});
+
+test("a function secret the handler put in its denial's message or warnings is censored from the review answered", async () => {
+  const res = await send("/admission/gate", reviewOf({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" } }, { uid: "uid-secret-1" }));
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body.response, { uid: "uid-secret-1", allowed: false, status: { message: "refused; see [redacted]" }, warnings: ["posted to [redacted]"] });
 });
 
 test("a dry run reaches the handler as ctx.dryRun", async () => {

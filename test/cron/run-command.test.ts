@@ -327,3 +327,16 @@ test("a declared Secret is read from --secrets-dir; on the emulated cluster the 
     await rm(cwd, { recursive: true, force: true });
   }
 });
+
+test("a declared Secret the handler put in its result is censored from the result printed on stdout", async () => {
+  const cwd = await mkdtemp(join(tmpdir(), "podfn-run-secret-"));
+  try {
+    await writeFile(join(cwd, "deploy-key"), "a-deploy-key-0123456789\n");
+    const out = await run(["leaks-secret", "--schedule", "0", "--secrets-dir", cwd], { cwd });
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), { key: "[redacted]", length: "a-deploy-key-0123456789".length });
+    assert.ok(!`${out.stdout}${out.stderr}`.includes("a-deploy-key-0123456789"));
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+});
