@@ -12,12 +12,15 @@
  * than errors (a socket, a request) are named, not walked; depth and array length are bounded.
  */
 
-/** Field names that hold credentials, in any letter case. */
-export const CREDENTIAL_FIELD = /token|authori[sz]ation|secret|passw(or)?d|cookie|credential|api.?key|private.?key|signature|bearer|session|jwt|^(x-)?auth$|^x-auth/i;
+/** Words (regular expression sources) whose presence in a name says it holds a credential: a field's, a query parameter's, a JSON key's. */
+const CREDENTIAL_WORDS = ["token", "authori[sz]ation", "secret", "passw(?:or)?d", "cookie", "credential", "api.?key", "private.?key", "signature", "bearer", "session", "jwt"].join("|");
 
-/** A credential's name inside a string: a query parameter's or a JSON key's. */
+/** Field names that hold credentials, in any letter case (`auth` only as the whole name, or `x-auth…`). */
+export const CREDENTIAL_FIELD = new RegExp(`${CREDENTIAL_WORDS}|^(?:x-)?auth$|^x-auth`, "i");
+
+/** A credential's name inside a string: a query parameter's or a JSON key's (there `auth` anywhere in it). */
 // Bounded repetitions: a long string without a separator must not make the match quadratic.
-const NAMED = "[^\\s\"&=?#:]{0,40}(?:token|secret|passw(?:or)?d|api.?key|signature|session|jwt|auth)[^\\s\"&=?#:]{0,40}";
+const NAMED = `[^\\s"&=?#:]{0,40}(?:${CREDENTIAL_WORDS}|auth)[^\\s"&=?#:]{0,40}`;
 const IN_STRINGS: [RegExp, string][] = [
   // A token-like value (8 or more token68 characters): "the Bearer token is missing" stays as it is.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, "$1 [redacted]"],

@@ -182,6 +182,21 @@ test("what a handler logs through ctx.log is censored by shape: a credential-nam
   assert.equal(third!.msg, "token for alice is Bearer [redacted]");
 });
 
+test("inside a message, a JSON key or a query parameter is taken for a credential by the same words as a field name: a cookie, a credential, a private key, a bearer", () => {
+  const key = { type: "service_account", private_key: "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----\n", client_email: "a@b" };
+  const headers = { cookie: "sid=COOKIEVALUE123456", "x-credential": "CREDVALUE123456", bearer: "BEARERVALUE123456" };
+  const out = logged((log) => {
+    log.info("as %j %j", key, headers);
+    log.info(`as text: ${JSON.stringify(key)} ${JSON.stringify(headers)}`);
+    log.info("as a query: https://api.example/x?cookie=COOKIEVALUE123456&privateKey=MIIEvQIBADANBgkq&q=ok");
+  });
+  for (const secret of ["MIIEvQIBADANBgkq", "COOKIEVALUE123456", "CREDVALUE123456", "BEARERVALUE123456"]) assert.ok(!out.includes(secret), `${secret}: ${out}`);
+  const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+  const redactedKey = '{"type":"service_account","private_key":"[redacted]","client_email":"a@b"}';
+  const redactedHeaders = '{"cookie":"[redacted]","x-credential":"[redacted]","bearer":"[redacted]"}';
+  assert.deepEqual(lines.map((l) => l.msg), [`as ${redactedKey} ${redactedHeaders}`, `as text: ${redactedKey} ${redactedHeaders}`, "as a query: https://api.example/x?cookie=[redacted]&privateKey=[redacted]&q=ok"]);
+});
+
 test("a message is censored as pino writes it: an error's own message, a credential split across format and argument, an object for %j", () => {
   const out = logged((log) => {
     log.error(new Error("GET https://x/y?access_token=ERRMSGTOKEN123 failed"));
