@@ -6,6 +6,8 @@
  */
 import type { Command, CommandIO } from "./commands/types.js";
 import { watchStdioStreams, whenStdioFlushed, writeStdio } from "./stdio.js";
+// Loaded by every command that guards itself (run, serve, dev) and by the loader anyway.
+import { guardAfterCommand } from "./process-faults.js";
 
 /**
  * Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. Those that
@@ -80,6 +82,9 @@ if (isEntryPoint) {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   watchStdioStreams();
+  // What the command leaves running may still fault: logged censored, and the process fails.
+  // Taking over from the command's own guard as it goes (or once it returns, if it had none).
+  const late = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: { write: (line: string) => writeStdio(2, line) } }));
   // No top-level await: the production build runs this module inside a CommonJS script.
   void main(process.argv.slice(2), {
     env: process.env,
@@ -87,13 +92,12 @@ if (isEntryPoint) {
     stdout: (text) => writeStdio(1, text),
     stderr: (text) => writeStdio(2, text),
     signal: controller.signal,
-  }).then(async (code) => {
-    process.exitCode = code;
-    // What the command left running may still fault: logged censored, and the process fails.
-    const { guardAfterCommand } = await import("./process-faults.js");
-    const lateFault = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: { write: (line: string) => writeStdio(2, line) } }));
+  }).then((code) => {
+    late.ended();
+    // A fault of its leftover work already (as its guard went) fails the process all the same.
+    process.exitCode = late.faulted() ? 1 : code;
     // Leave even if a library keeps a handle open, but not before output a slow reader has
     // not taken yet (a handler's console.log to a pipe) is written.
-    setTimeout(() => whenStdioFlushed(() => process.exit(lateFault() ? 1 : code)), 200).unref();
+    setTimeout(() => whenStdioFlushed(() => process.exit(late.faulted() ? 1 : code)), 200).unref();
   });
 }

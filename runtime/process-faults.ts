@@ -127,22 +127,32 @@ export function guardProcess(logger: Logger, onFatal?: (error: unknown) => void,
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onException);
   return function unguard() {
+    // The CLI's after-command guard takes over first: not a microtask without one.
+    handOver?.();
     process.off("unhandledRejection", onRejection);
     process.off("uncaughtException", onException);
   };
 }
 
+/** Installs the after-command guard the CLI made (`guardAfterCommand`), once; a command's guard calls it as it is removed. */
+let handOver: (() => void) | undefined;
+
 /**
  * After a command has returned (the CLI's entry point, until the process exits): an exception or
  * rejection of work it left behind (a handler's timer firing after `podfn run` answered) is
  * logged censored through `logger()`, as a command's own guard would, instead of printed whole
- * by Node, and fails the process (exit 1), as Node would. Returns whether one happened.
+ * by Node, and fails the process (exit 1), as Node would. Made before the command runs; its
+ * handlers are installed as the command's own guard is removed (`guardProcess` hands over: the
+ * work it leaves is never unguarded, not for a microtask), or by `ended()` for a command that
+ * has none. `faulted()` says whether one happened.
  *
  * @example
- * const lateFault = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: stderr }));
- * setTimeout(() => process.exit(lateFault() ? 1 : code), 200);
+ * const late = guardAfterCommand(async () => (await import("./log.js")).createLogger({ destination: stderr }));
+ * const code = await main(argv, io);
+ * late.ended();
+ * setTimeout(() => process.exit(late.faulted() ? 1 : code), 200);
  */
-export function guardAfterCommand(logger: () => Promise<Logger>): () => boolean {
+export function guardAfterCommand(logger: () => Promise<Logger>): { ended(): void; faulted(): boolean } {
   let faulted = false;
   // Made on the first late fault, then reused.
   let made: Promise<Logger> | undefined;
@@ -157,7 +167,17 @@ export function guardAfterCommand(logger: () => Promise<Logger>): () => boolean 
       );
     };
   }
-  process.on("uncaughtException", late("exception"));
-  process.on("unhandledRejection", late("rejection"));
-  return () => faulted;
+  function install(): void {
+    if (handOver !== install) return;
+    handOver = undefined;
+    process.on("uncaughtException", late("exception"));
+    process.on("unhandledRejection", late("rejection"));
+  }
+  handOver = install;
+  return {
+    ended: install,
+    faulted() {
+      return faulted;
+    },
+  };
 }

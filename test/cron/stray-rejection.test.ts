@@ -2,8 +2,8 @@
  * `podfn run` (a CronJob's pod) with a handler that leaves a rejection nothing handles, or whose
  * callback throws: the run fails (exit 1; at once for an exception, not at its timeout), and the
  * fault is logged through the censoring logger, never printed whole by Node (an axios-like error
- * carries its request's Authorization header), even once the run has ended. A real process: the test runner would take the
- * fault as the test's own failure.
+ * carries its request's Authorization header), even once the run has ended, from the moment its
+ * guard goes. A real process: the test runner would take the fault as the test's own failure.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -69,6 +69,19 @@ test("an exception thrown once the run has ended (its guard removed) is logged c
   assert.doesNotMatch(output, /\n\s+at /, "no stack printed by Node");
   const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
   const late = lines.find((l) => l.err?.message === "thrown after the run answered");
+  assert.ok(late, output);
+  assert.equal(late.msg, "uncaught exception after the command ended: exit 1");
+  assert.equal(late.err.headers.Authorization, "[redacted]");
+});
+
+test("an exception thrown in the first microtask after the run's guard is removed is logged censored by the after-command guard, in place before it went, and the process exits 1", { timeout: 30_000 }, async () => {
+  const { code, output } = await runPodfn(["run", "throws-as-guard-removed", "--functions", FIXTURES], { HOME: "/nonexistent" });
+  assert.equal(code, 1, output);
+  assert.match(output, /^\{"ok":true\}$/m);
+  assert.ok(!output.includes("ghp_GuardGoneToken0123456789"), output);
+  assert.doesNotMatch(output, /\n\s+at /, "no stack printed by Node");
+  const lines = output.split("\n").filter((l) => l.startsWith('{"level"')).map((l) => JSON.parse(l) as Record<string, any>);
+  const late = lines.find((l) => l.err?.message === "thrown as the run's guard went");
   assert.ok(late, output);
   assert.equal(late.msg, "uncaught exception after the command ended: exit 1");
   assert.equal(late.err.headers.Authorization, "[redacted]");
