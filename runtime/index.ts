@@ -65,6 +65,7 @@ export type {
 export { PodfnError, ConfigError, DefinitionError, HttpError, InputError, TimeoutError } from "./errors.js";
 export type { PodfnErrorCode, KubeErrorCode, KubeApiErrorCode } from "./error-codes.js";
 export { ShutdownError } from "./lifecycle.js";
+export { SecretMissingError } from "./secrets.js";
 export { loadFunctions, LoadError } from "./loader.js";
 export { invoke, OutputError, type InvokeOptions } from "./invoke.js";
 export { loadConfig, type Config } from "./config.js";

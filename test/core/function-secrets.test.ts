@@ -17,6 +17,7 @@ import { invoke } from "../../runtime/invoke.js";
 import { createLogger } from "../../runtime/log.js";
 import { readFunctionSecretsFrom } from "../../runtime/function-secrets.js";
 import { SecretMissingError } from "../../runtime/secrets.js";
+import * as podfn from "../../runtime/index.js";
 import { startHarness } from "../../runtime/testing/index.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 
@@ -85,6 +86,12 @@ test("a declared Secret that is not there fails the call naming the file", async
   assert.ok(error instanceof SecretMissingError);
   assert.equal(error.code, "secret_missing");
   assert.equal(error.message, `secret "pager-token" is missing: no such file (${join(dir, "pager-token")})`);
+});
+
+test("SecretMissingError is exported from `podfn`, so a function can tell a missing Secret apart", async () => {
+  const error = await call({ read: "pager-token" }).result.catch((e: unknown) => e);
+  assert.equal((podfn as Record<string, unknown>).SecretMissingError, SecretMissingError);
+  assert.ok(error instanceof podfn.SecretMissingError);
 });
 
 test("the harness gives a deployed function the values startHarness({ secrets }) holds, and names one it was not given", async () => {
