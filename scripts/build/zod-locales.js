@@ -46,7 +46,9 @@ export function lazyZodLocales() {
           '"use strict";',
           'Object.defineProperty(exports, "__esModule", { value: true });',
           'const { createRequire } = require("node:module");',
-          'exports.en = require("./en.cjs").default;',
+          // en.cjs ends `module.exports = exports.default`: its export is the function itself (zod's own index takes it through __importDefault).
+          'const en = require("./en.cjs");',
+          "exports.en = en && en.__esModule ? en.default : en;",
           // __filename, not import.meta: esbuild would take the file for an ES module. In the bundle it names the bundle.
           "const load = createRequire(__filename);",
           `function locale(file) { return function loadLocale(...args) { return load(\`./${LOCALES_DIR.split("/").pop()}/\${file}.cjs\`).default(...args); }; }`,

@@ -85,8 +85,11 @@ export default defineFunction({
   name: "german",
   schedule: { cron: "0 3 * * *" },
   handler: () => {
+    // English, zod's default, set explicitly as a project may: bundled, not a file of its own.
+    z.config(z.locales.en());
+    const english = z.string().safeParse(1).error?.issues[0]?.message;
     z.config(z.locales.de());
-    return { message: z.string().safeParse(1).error?.issues[0]?.message, languages: Object.keys(z.locales).length };
+    return { english, message: z.string().safeParse(1).error?.issues[0]?.message, languages: Object.keys(z.locales).length };
   },
 });
 `,
@@ -269,12 +272,15 @@ test("a function built apart with its own zod is validated by the built CLI", as
   assert.match(bad.stderr, /count/);
 });
 
-test("zod's locales other than English load from their own files when a function asks for one", async () => {
+test("zod's locales other than English load from their own files when a function asks for one; English is bundled and callable", async () => {
   const { code, stdout, stderr } = await cli(["run", "german", "--functions", "dist/shared", "--cluster", "real", "--kubeconfig", kubeconfig]);
   assert.equal(code, 0, stderr);
   const { z } = await import("zod");
-  const german = z.locales.de().localeError({ code: "invalid_type", expected: "string", input: 1, path: [], message: "" } as never);
-  assert.deepEqual(JSON.parse(stdout), { message: typeof german === "string" ? german : german?.message, languages: Object.keys(z.locales).length });
+  const text = (locale: typeof z.locales.de) => {
+    const error = locale().localeError({ code: "invalid_type", expected: "string", input: 1, path: [], message: "" } as never);
+    return typeof error === "string" ? error : error?.message;
+  };
+  assert.deepEqual(JSON.parse(stdout), { english: text(z.locales.en), message: text(z.locales.de), languages: Object.keys(z.locales).length });
   const sources = await Promise.all((await jsFiles(join(root, "pkg/dist"))).map((f) => readFile(f, "utf8")));
   assert.equal(sources.filter((s) => s.includes("Zeichen")).length, 0);
 });
