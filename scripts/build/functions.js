@@ -1,31 +1,29 @@
 /**
  * @module scripts/build/functions
  * The functions' pass of the production build: each module of a functions folder compiled to its
- * own CommonJS file (a folder using top-level await: ES modules), whose `import "podfn"` (and
- * `"podfn/testing"`) becomes a `require` of the runtime's entry and whose `import "zod"` one of
- * `runtime/shared-zod.js` (`SHARED`).
+ * own CommonJS file (a folder using top-level await: ES modules, but for its CommonJS modules,
+ * .cts and .cjs, which stay CommonJS), whose `import "podfn"` (and `"podfn/testing"`) becomes a
+ * `require` of the runtime's entry and whose `import "zod"` one of `runtime/shared-zod.js`
+ * (`SHARED`). What each import becomes is scripts/build/function-imports.js.
  *
  * Functions keep their relative path: `functions/ops/x.ts` becomes `OUT/functions/ops/x.js`,
- * where `podfn serve --functions dist/functions` finds it; it imports the runtime entries under
- * `OUT/runtime/` by relative URL, so a built functions folder stays next to its `OUT`. Relative
- * imports between modules of a functions folder stay imports (`_helpers` are compiled too; the
- * loader skips them); code outside the folders is bundled into the function that imports it.
- * A function built apart (with its own zod) still works: the runtime recognises schemas by
- * zod's interface, not by class.
+ * where `podfn serve --functions dist/functions` finds it (a CommonJS module in a folder built as
+ * ES modules: `x.cjs`); it imports the runtime entries under `OUT/runtime/` by relative URL, so a
+ * built functions folder stays next to its `OUT`. Relative imports between modules of a
+ * functions folder stay imports (`_helpers` are compiled too; the loader skips them); code
+ * outside the folders is bundled into the function that imports it. A function built apart
+ * (with its own zod) still works: the runtime recognises schemas by zod's interface, not by class.
  */
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
-import { existsSync, realpathSync } from "node:fs";
-import { dirname, extname, isAbsolute, join, relative } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { build, formatMessages } from "esbuild";
 import { ROOT, relativeUrl } from "./layout.js";
+import { functionEntries, isCommonJsSource } from "./function-files.js";
+import { perFileFunctions } from "./function-imports.js";
 
-/**
- * What a function's `import "podfn"`, `"podfn/testing"` and `"zod"` become: the runtime entry
- * each is served by (output path under OUT, without `.js`). Written as a placeholder specifier
- * during the functions' build and replaced by the relative URL from each output file.
- */
-export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testing/index", zod: "runtime/shared-zod" };
+export { SHARED } from "./function-imports.js";
 
 /**
  * `import.meta.url` for a function compiled to CommonJS: the file's own URL, as the runtime's
@@ -33,86 +31,20 @@ export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testin
  */
 const FUNCTION_BANNER = '"use strict"; var __podfnMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };';
 
-/**
- * An esbuild plugin compiling each module of the functions folders to its own file. Imports it
- * leaves to Node are written as `PLACEHOLDER<output path under OUT>` (`placeholder` is unique
- * to the build, so no string of the user's can look like one) and made relative URLs from each
- * output file afterwards: `podfn`, `podfn/testing` and `zod` become the runtime's entries
- * (`SHARED`); a module of a functions folder (`sources`: source path to output path), whoever
- * imports it, stays one compiled file; code outside the folders is bundled into its importer,
- * and packages are left to Node's resolution.
- */
-function perFileFunctions(sources, placeholder, esmOnly) {
-  return {
-    name: "podfn-functions",
-    setup(b) {
-      b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind === "entry-point" || args.pluginData === placeholder) return undefined;
-        if (Object.hasOwn(SHARED, args.path)) return { path: `${placeholder}${SHARED[args.path]}`, external: true };
-        if (!args.path.startsWith(".") && !args.path.startsWith("/")) {
-          if (esmOnly && !(await requirable(b, args, placeholder))) esmOnly.add(args.path);
-          return { external: true };
-        }
-        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        const target = sources.get(resolved.path);
-        return target === undefined ? resolved : { path: `${placeholder}${target}`, external: true };
-      });
-    },
-  };
-}
+/** A warning of esbuild's about `import.meta` in CommonJS output: it has more than url, dirname and filename. */
+const isImportMetaWarning = (w) => w.text.includes("import.meta");
 
 /**
- * Whether a package a function imports can be `require`d by a CommonJS build of it on every Node
- * podfn supports (a builtin, or a package whose `require` entry is CommonJS): `require()` of an
- * ES module needs Node 20.19 and warns there.
+ * Output paths under OUT of the modules of `entries` (real source path → `NAME/rel.js`, or
+ * `.cjs` for a CommonJS module when the folder is built as ES modules); esbuild resolves to real
+ * paths.
  */
-async function requirable(b, args, placeholder) {
-  const resolved = await b.resolve(args.path, { kind: "require-call", resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
-  if (resolved.errors.length > 0) return false;
-  if (resolved.external || !isAbsolute(resolved.path)) return true;
-  return !(await isEsModuleFile(resolved.path));
+function outputPaths(entries, format) {
+  return new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), `${target}${format === "esm" && isCommonJsSource(source) ? ".cjs" : ".js"}`]));
 }
 
-/** Whether Node loads `file` as an ES module: `.mjs`, or `.js` under a package.json saying `module`. */
-async function isEsModuleFile(file) {
-  if (file.endsWith(".mjs")) return true;
-  if (file.endsWith(".cjs") || !file.endsWith(".js")) return false;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    try {
-      return JSON.parse(await readFile(join(dir, "package.json"), "utf8")).type === "module";
-    } catch {
-      if (dirname(dir) === dir) return false;
-    }
-  }
-}
-
-/** Modules under `dir` to compile, one file each: `_` helpers too (the loader skips them); no `.` names, tests, declarations. */
-async function listModules(dir, out = []) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") await listModules(path, out);
-    } else if (/\.[mc]?[jt]s$/.test(entry.name) && !/\.d\.[mc]?ts$/.test(entry.name) && !/\.(test|spec)\.[mc]?[jt]s$/.test(entry.name)) {
-      out.push(path);
-    }
-  }
-  return out;
-}
-
-/** Entry points of the functions folders: `NAME/<relative path without extension>` to source. */
-async function functionEntries(folders) {
-  const entries = {};
-  for (const [name, dir] of Object.entries(folders)) {
-    if (!existsSync(dir)) continue;
-    for (const file of await listModules(dir)) {
-      const rel = relative(dir, file);
-      entries[join(name, rel.slice(0, -extname(rel).length))] = file;
-    }
-  }
-  return entries;
-}
+/** `entries` whose source is (`commonJs` true) or is not a CommonJS module. */
+const pick = (entries, commonJs) => Object.fromEntries(Object.entries(entries).filter(([, source]) => isCommonJsSource(source) === commonJs));
 
 /**
  * Compile the functions of `folders` (output folder name under `out` to source folder) into
@@ -123,64 +55,87 @@ export async function compileFunctionFolders(out, folders) {
   const entries = await functionEntries(folders);
   if (Object.keys(entries).length === 0) return undefined;
   const placeholder = `podfn-${randomUUID()}:`;
-  // esbuild resolves to real paths: key the folder modules the same way.
-  const sources = new Map(Object.entries(entries).map(([target, source]) => [realpathSync(source), target]));
   // CommonJS, unless something has no CommonJS form: then the functions are ES modules, as written.
-  let fns;
-  let format = "cjs";
   let reason;
+  let passes;
   const esmOnly = new Set();
   try {
-    fns = await buildFunctions(entries, out, sources, placeholder, format, esmOnly);
-    if (fns.warnings.some((w) => w.text.includes("import.meta"))) reason = "`import.meta` beyond url, dirname and filename";
+    const all = await buildFunctions({ entries, out, placeholder, format: "cjs", sources: outputPaths(entries, "cjs"), esmOnly });
+    if (all.warnings.some(isImportMetaWarning)) reason = "`import.meta` beyond url, dirname and filename";
     else if (esmOnly.size > 0) reason = `ES-module-only packages (${[...esmOnly].join(", ")})`;
+    // The CommonJS pass is silent (its import.meta warning only means: build as ES modules); say the rest.
+    else for (const message of await formatMessages(all.warnings, { kind: "warning" })) process.stderr.write(message);
+    passes = [all];
   } catch (error) {
     if (!error.errors?.some((e) => /top-level await/i.test(e.text))) throw error;
     reason = "top-level await";
   }
-  if (reason !== undefined) {
-    format = "esm";
-    fns = await buildFunctions(entries, out, sources, placeholder, format);
-    process.stderr.write(`podfn: functions built as ES modules (they use ${reason}); CommonJS ones start faster\n`);
-  } else {
-    // The CommonJS pass is silent (its import.meta warning only means: build as ES modules); say the rest.
-    for (const message of await formatMessages(fns.warnings, { kind: "warning" })) process.stderr.write(message);
+  const format = reason === undefined ? "cjs" : "esm";
+  if (format === "esm") {
+    process.stderr.write(`podfn: functions built as ES modules (they use ${reason}), their CommonJS modules (.cts, .cjs) as CommonJS; CommonJS ones start faster\n`);
+    passes = await buildEsModuleFolders(entries, out, placeholder, reason);
   }
-  for (const file of fns.outputFiles) {
-    const text = file.path.endsWith(".js") ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, `${target}.js`)))) : file.text;
+  const files = [];
+  for (const file of passes.flatMap((pass) => pass.outputFiles)) {
+    const text = /\.c?js$/.test(file.path) ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, target)))) : file.text;
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, text);
   }
   // Each folder says what its modules are, whatever package it ends up in.
   const types = Object.keys(folders).map((name) => join(name, "package.json"));
   for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: format === "cjs" ? "commonjs" : "module" })}\n`);
-  return { files: [...Object.keys(fns.metafile.outputs), ...types], metafile: fns.metafile, placeholder };
+  const metafile = { inputs: Object.assign({}, ...passes.map((p) => p.metafile.inputs)), outputs: Object.assign({}, ...passes.map((p) => p.metafile.outputs)) };
+  files.push(...Object.keys(metafile.outputs), ...types);
+  return { files, metafile, placeholder };
 }
 
 /**
- * Compile the functions folders' modules, one file each, as CommonJS (`format` "cjs": the
- * loader `require`s them, without Node's ES module loader; `esmOnly` collects imported packages
- * that have no CommonJS form) or as ES modules (what top-level await, `import.meta` beyond
- * url/dirname/filename or such a package needs). In CommonJS, `import.meta.url`, `.dirname` and
- * `.filename` keep their meaning.
+ * The functions folders built as ES modules (because of `reason`): their ES modules in one pass,
+ * their CommonJS modules (.cts, .cjs: `__dirname`, `require`) in another, as CommonJS files
+ * named `.cjs`. A CommonJS module that cannot stay CommonJS (it uses top-level await or
+ * `import.meta`, or imports an ES module) fails the build.
  */
-function buildFunctions(entries, out, sources, placeholder, format, esmOnly) {
+async function buildEsModuleFolders(entries, out, placeholder, reason) {
+  const sources = outputPaths(entries, "esm");
+  const passes = [];
+  const esModules = pick(entries, false);
+  if (Object.keys(esModules).length > 0) passes.push(await buildFunctions({ entries: esModules, out, placeholder, format: "esm", sources }));
+  const commonJsModules = pick(entries, true);
+  if (Object.keys(commonJsModules).length > 0) {
+    const commonJs = await buildFunctions({ entries: commonJsModules, out, placeholder, format: "cjs", sources, commonJs: { reason } });
+    const meta = commonJs.warnings.find(isImportMetaWarning);
+    if (meta) throw new Error(`scripts/build.js: ${meta.location?.file}: a CommonJS module (.cts, .cjs) stays CommonJS, and has no \`import.meta\` but url, dirname and filename: ${meta.text}`);
+    passes.push(commonJs);
+  }
+  return passes;
+}
+
+/**
+ * Compile modules of the functions folders (`entries`), one file each, as CommonJS (`format`
+ * "cjs": the loader `require`s them, without Node's ES module loader; `esmOnly` collects imported
+ * packages that have no CommonJS form; `commonJs`: a folder's CommonJS modules, the rest of it
+ * being ES modules, written as `.cjs`) or as ES modules (what top-level await, `import.meta`
+ * beyond url/dirname/filename or such a package needs). In CommonJS, `import.meta.url`,
+ * `.dirname` and `.filename` keep their meaning.
+ */
+function buildFunctions({ entries, out, placeholder, format, sources, esmOnly, commonJs }) {
   const cjs = format === "cjs";
   return build({
     absWorkingDir: ROOT,
     entryPoints: entries,
     outdir: out,
+    ...(commonJs ? { outExtension: { ".js": ".cjs" } } : {}),
     bundle: true,
     format,
     platform: "node",
     target: "node20",
-    plugins: [perFileFunctions(sources, placeholder, esmOnly)],
+    plugins: [perFileFunctions({ sources, placeholder, esmOnly, commonJs })],
     ...(cjs
       ? { banner: { js: FUNCTION_BANNER }, define: { "import.meta.url": "__podfnMeta.url", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
       : {}),
     sourcemap: "linked",
     metafile: true,
     write: false,
-    logLevel: cjs ? "silent" : "warning",
+    logLevel: cjs && !commonJs ? "silent" : "warning",
   });
 }

@@ -321,68 +321,6 @@ test("import.meta.url, .dirname and .filename keep their meaning in a function c
   assert.deepEqual(JSON.parse(stdout), { url: true, dirname: true, filename: true });
 });
 
-/** Build `files` (path under a fresh source folder → text) as functions folder `name` into `pkg/dist-<name>`. */
-async function buildApart(name: string, files: Record<string, string>): Promise<{ out: string; src: string; stderr: string }> {
-  const src = join(root, name);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(src, path, ".."), { recursive: true });
-    await writeFile(join(src, path), text);
-  }
-  const out = join(root, `pkg/dist-${name}`);
-  const built = await new Promise<{ error: Error | null; stderr: string }>((resolve) =>
-    execFile(process.execPath, [join(REPO, "scripts/build.js"), "--out", out, "--functions", `${name}=${src}`], { cwd: REPO, timeout: 120_000 }, (error, _stdout, stderr) => resolve({ error, stderr })),
-  );
-  assert.equal(built.error, null, built.stderr);
-  return { out, src, stderr: built.stderr };
-}
-
-/** What has no CommonJS form makes the build compile the functions as ES modules, which then run. */
-async function assertBuiltAsEsModules(name: string, out: string, stderr: string, reason: RegExp, fn: string, expected: unknown): Promise<void> {
-  assert.match(stderr, reason);
-  assert.deepEqual(JSON.parse(await readFile(join(out, name, "package.json"), "utf8")), { type: "module" });
-  assert.match(await readFile(join(out, name, `${fn}.js`), "utf8"), /^import /m);
-  const { code, stdout, stderr: runErr } = await node([join(out, "runtime/cli.js"), "run", fn, "--functions", `dist-${name}/${name}`, "--cluster", "real", "--kubeconfig", kubeconfig]);
-  assert.equal(code, 0, runErr);
-  assert.deepEqual(JSON.parse(stdout), expected);
-}
-
-test("a functions folder using top-level await is built as ES modules, and runs", async () => {
-  const { out, stderr } = await buildApart("tla", {
-    "late.ts": `import { defineFunction } from "podfn";
-const answer = await Promise.resolve(42);
-export default defineFunction({ name: "late", schedule: { cron: "0 3 * * *" }, handler: () => ({ answer }) });
-`,
-  });
-  await assertBuiltAsEsModules("tla", out, stderr, /top-level await/, "late", { answer: 42 });
-});
-
-test("a function using import.meta.resolve is built as an ES module, and runs", async () => {
-  const { out, stderr } = await buildApart("meta", {
-    "_helper.ts": "export const x = 1;\n",
-    "resolver.ts": `import { defineFunction } from "podfn";
-export default defineFunction({ name: "resolver", schedule: { cron: "0 3 * * *" }, handler: () => ({ ok: import.meta.resolve("./_helper.js").endsWith("/meta/_helper.js") }) });
-`,
-  });
-  await assertBuiltAsEsModules("meta", out, stderr, /import\.meta/, "resolver", { ok: true });
-});
-
-test("a function importing an ES-module-only package is built as an ES module (no require() of ES modules, which Node 20 before 20.19 refuses)", async () => {
-  const pkgJson = JSON.stringify({ name: "esm-only-dep", version: "1.0.0", type: "module", exports: { import: "./index.js" } });
-  const { out, stderr } = await buildApart("esmdep", {
-    "node_modules/esm-only-dep/package.json": pkgJson,
-    "node_modules/esm-only-dep/index.js": "export const answer = 7;\n",
-    "uses.ts": `import { defineFunction } from "podfn";
-import { answer } from "esm-only-dep";
-export default defineFunction({ name: "uses", schedule: { cron: "0 3 * * *" }, handler: () => ({ answer }) });
-`,
-  });
-  // At run time the package is found from the built folder, as an installed dependency would be.
-  await mkdir(join(out, "node_modules/esm-only-dep"), { recursive: true });
-  await writeFile(join(out, "node_modules/esm-only-dep/package.json"), pkgJson);
-  await writeFile(join(out, "node_modules/esm-only-dep/index.js"), "export const answer = 7;\n");
-  await assertBuiltAsEsModules("esmdep", out, stderr, /ES-module-only packages \(esm-only-dep\)/, "uses", { answer: 7 });
-});
-
 test("ES modules import the built entries by name: podfn, podfn/testing and zod through the shared entry", async () => {
   await writeFile(
     join(root, "pkg/own-import.mjs"),
