@@ -21,7 +21,8 @@ export const SHARED = { podfn: "runtime/index", "podfn/testing": "runtime/testin
  * output file afterwards: `podfn`, `podfn/testing` and `zod` become the runtime's entries
  * (`SHARED`); a module of a functions folder (`sources`: source path to output path), whoever
  * imports it, stays one compiled file; code outside the folders is bundled into its importer,
- * and packages are left to Node's resolution. `esmOnly` (a Set) collects the imported packages
+ * and packages are left to Node's resolution (`isPackage`: an alias of the project's own code,
+ * though a bare specifier, is resolved as a relative import is). `esmOnly` (a Set) collects the imported packages
  * with no CommonJS form. `commonJs` (for the pass building a folder's CommonJS modules apart,
  * the rest being ES modules because of `commonJs.reason`): importing an ES module there (a
  * module of the folder or a package) fails the build, since Node 20 before 20.19 cannot
@@ -34,14 +35,15 @@ export function perFileFunctions({ sources, placeholder, esmOnly, commonJs }) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind === "entry-point" || args.pluginData === placeholder) return undefined;
         if (Object.hasOwn(SHARED, args.path)) return { path: `${placeholder}${SHARED[args.path]}.js`, external: true };
-        if (!args.path.startsWith(".") && !args.path.startsWith("/")) {
+        const bare = !args.path.startsWith(".") && !args.path.startsWith("/");
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
+        if (bare && isPackage(args.path, resolved)) {
           if ((esmOnly || commonJs) && !(await requirable(b, args, placeholder))) {
             if (commonJs) return { errors: [{ text: notRequirable(args.path, "is an ES-module-only package", commonJs) }] };
             esmOnly.add(args.path);
           }
           return { external: true };
         }
-        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: placeholder });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const target = sources.get(resolved.path);
         if (target === undefined) return resolved;
@@ -51,6 +53,19 @@ export function perFileFunctions({ sources, placeholder, esmOnly, commonJs }) {
     },
   };
 }
+
+/**
+ * Whether a bare specifier names a package, left to Node's resolution: a builtin, `podfn` itself,
+ * anything resolving into a node_modules folder, and what does not resolve at build time. Other
+ * bare specifiers are aliases of the project's own code (tsconfig `paths`, package.json
+ * `imports`), which Node would not resolve in the built output: compiled as relative imports are.
+ */
+function isPackage(specifier, resolved) {
+  if (specifier === "podfn" || specifier.startsWith("podfn/")) return true;
+  return resolved.errors.length > 0 || resolved.external || NODE_MODULES.test(resolved.path);
+}
+
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
 
 /** Why a CommonJS module cannot import `specifier` in a folder built as ES modules. */
 function notRequirable(specifier, what, { reason }) {

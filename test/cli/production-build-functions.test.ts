@@ -167,3 +167,31 @@ export default defineFunction({ name: "uses", schedule: { cron: "0 3 * * *" }, h
   assert.notEqual(code, 0);
   assert.match(stderr, /uses\.cts:2:\d+: ERROR: .*a CommonJS module \(\.cts, \.cjs\) stays CommonJS, and cannot import "\.\/_late\.js": it is built as an ES module/);
 });
+
+test("tsconfig `paths` and package.json `imports` (#...) aliases are bundled as relative imports are; only packages stay in node_modules", async () => {
+  const { out } = await buildApart(
+    "aliases",
+    {
+      "package.json": `${JSON.stringify({ name: "aliases", imports: { "#lib/*.js": "./lib/*.ts", "#fns/*.js": "./fns/*.ts" } })}\n`,
+      "tsconfig.json": `${JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } })}\n`,
+      "lib/shout.ts": 'export function shout(s: string): string { return s.toUpperCase() + "!"; }\n',
+      "fns/_helper.ts": "export const helped = true;\n",
+      "fns/paths.ts": `import { defineFunction } from "podfn";
+import { shout } from "@lib/shout.js";
+export default defineFunction({ name: "paths", schedule: { cron: "0 3 * * *" }, handler: () => ({ said: shout("hi") }) });
+`,
+      "fns/hash.ts": `import { defineFunction } from "podfn";
+import { shout } from "#lib/shout.js";
+import { helped } from "#fns/_helper.js";
+export default defineFunction({ name: "hash", schedule: { cron: "0 3 * * *" }, handler: () => ({ said: shout("ho"), helped }) });
+`,
+    },
+    "fns",
+  );
+  assert.deepEqual(await runOutput(out, "aliases", "paths"), { said: "HI!" });
+  assert.deepEqual(await runOutput(out, "aliases", "hash"), { said: "HO!", helped: true });
+  // The folder's own module, reached through an alias, stays one compiled file.
+  assert.match(await readFile(join(out, "aliases/hash.js"), "utf8"), /require\("\.\/_helper\.js"\)/);
+  const { packages } = JSON.parse(await readFile(join(out, "image-packages.json"), "utf8")) as { packages: string[] };
+  assert.deepEqual(packages.filter((p) => /lib|fns/.test(p)), []);
+});
