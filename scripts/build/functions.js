@@ -11,8 +11,10 @@
  * ES modules: `x.cjs`); it imports the runtime entries under `OUT/runtime/` by relative URL, so a
  * built functions folder stays next to its `OUT`. Relative imports between modules of a
  * functions folder stay imports (`_helpers` are compiled too; the loader skips them); code
- * outside the folders is bundled into the function that imports it. A function built apart
- * (with its own zod) still works: the runtime recognises schemas by zod's interface, not by class.
+ * outside the folders is bundled into the function that imports it. The folder's other files
+ * (not tests, not TypeScript's) are copied to the same relative path, so that a function reading
+ * one through `import.meta.url` finds it. A function built apart (with its own zod) still works:
+ * the runtime recognises schemas by zod's interface, not by class.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { realpathSync } from "node:fs";
@@ -20,7 +22,7 @@ import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { build, formatMessages } from "esbuild";
 import { ROOT, relativeUrl } from "./layout.js";
-import { functionEntries, isCommonJsSource } from "./function-files.js";
+import { copyAssets, isCommonJsSource, readFunctionFolders } from "./function-files.js";
 import { perFileFunctions } from "./function-imports.js";
 
 export { SHARED } from "./function-imports.js";
@@ -52,7 +54,7 @@ const pick = (entries, commonJs) => Object.fromEntries(Object.entries(entries).f
  * (`files`) and what `writeImagePackages` reads of the build (`metafile`, `placeholder`).
  */
 export async function compileFunctionFolders(out, folders) {
-  const entries = await functionEntries(folders);
+  const { entries, assets } = await readFunctionFolders(folders);
   if (Object.keys(entries).length === 0) return undefined;
   const placeholder = `podfn-${randomUUID()}:`;
   // CommonJS, unless something has no CommonJS form: then the functions are ES modules, as written.
@@ -85,7 +87,7 @@ export async function compileFunctionFolders(out, folders) {
   const types = Object.keys(folders).map((name) => join(name, "package.json"));
   for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: format === "cjs" ? "commonjs" : "module" })}\n`);
   const metafile = { inputs: Object.assign({}, ...passes.map((p) => p.metafile.inputs)), outputs: Object.assign({}, ...passes.map((p) => p.metafile.outputs)) };
-  files.push(...Object.keys(metafile.outputs), ...types);
+  files.push(...Object.keys(metafile.outputs), ...types, ...(await copyAssets(out, assets)));
   return { files, metafile, placeholder };
 }
 

@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -194,4 +194,25 @@ export default defineFunction({ name: "hash", schedule: { cron: "0 3 * * *" }, h
   assert.match(await readFile(join(out, "aliases/hash.js"), "utf8"), /require\("\.\/_helper\.js"\)/);
   const { packages } = JSON.parse(await readFile(join(out, "image-packages.json"), "utf8")) as { packages: string[] };
   assert.deepEqual(packages.filter((p) => /lib|fns/.test(p)), []);
+});
+
+test("the files of a functions folder that are not modules are copied beside the compiled ones, so import.meta.url finds them; tests and TypeScript's files are not", async () => {
+  const { out } = await buildApart("assets", {
+    "greet.ts": `import { readFileSync } from "node:fs";
+import { defineFunction } from "podfn";
+const template = readFileSync(new URL("./greeting.txt", import.meta.url), "utf8");
+const { style } = JSON.parse(readFileSync(new URL("./_data/style.json", import.meta.url), "utf8"));
+export default defineFunction({ name: "greet", schedule: { cron: "0 3 * * *" }, handler: () => ({ template: template.trim(), style }) });
+`,
+    "greeting.txt": "hi {name}\n",
+    "_data/style.json": '{ "style": "warm" }\n',
+    "greet.test.ts": "throw new Error('a test is not built');\n",
+    "greet.test.ts.snap": "a snapshot\n",
+    "tsconfig.json": "{}\n",
+    "types.d.ts": "export type X = 1;\n",
+    ".env": "SECRET=1\n",
+  });
+  assert.deepEqual(await runOutput(out, "assets", "greet"), { template: "hi {name}", style: "warm" });
+  const files = (await readdir(join(out, "assets"), { recursive: true })).sort();
+  assert.deepEqual(files, ["_data", "_data/style.json", "greet.js", "greet.js.map", "greeting.txt", "package.json"]);
 });
