@@ -24,6 +24,7 @@ import { build, formatMessages } from "esbuild";
 import { ROOT, relativeUrl } from "./layout.js";
 import { copyAssets, isCommonJsSource, readFunctionFolders } from "./function-files.js";
 import { perFileFunctions } from "./function-imports.js";
+import { leaveToNode, leftToNode } from "./glob-imports.js";
 
 export { SHARED } from "./function-imports.js";
 
@@ -61,8 +62,11 @@ export async function compileFunctionFolders(out, folders) {
   let reason;
   let passes;
   const esmOnly = new Set();
+  // Template-literal import()s of the folders' modules left to Node, found by the first pass.
+  const globs = new Map();
+  const options = { folders, out, placeholder, globs };
   try {
-    const all = await buildFunctions({ entries, out, placeholder, format: "cjs", sources: outputPaths(entries, "cjs"), esmOnly });
+    const all = await buildFunctions({ ...options, entries, format: "cjs", sources: outputPaths(entries, "cjs"), esmOnly });
     if (all.warnings.some(isImportMetaWarning)) reason = "`import.meta` beyond url, dirname and filename";
     else if (esmOnly.size > 0) reason = `ES-module-only packages (${[...esmOnly].join(", ")})`;
     // The CommonJS pass is silent (its import.meta warning only means: build as ES modules); say the rest.
@@ -75,7 +79,7 @@ export async function compileFunctionFolders(out, folders) {
   const format = reason === undefined ? "cjs" : "esm";
   if (format === "esm") {
     process.stderr.write(`podfn: functions built as ES modules (they use ${reason}), their CommonJS modules (.cts, .cjs) as CommonJS; CommonJS ones start faster\n`);
-    passes = await buildEsModuleFolders(entries, out, placeholder, reason);
+    passes = await buildEsModuleFolders(entries, options, reason);
   }
   const files = [];
   for (const file of passes.flatMap((pass) => pass.outputFiles)) {
@@ -97,14 +101,14 @@ export async function compileFunctionFolders(out, folders) {
  * named `.cjs`. A CommonJS module that cannot stay CommonJS (it uses top-level await or
  * `import.meta`, or imports an ES module) fails the build.
  */
-async function buildEsModuleFolders(entries, out, placeholder, reason) {
+async function buildEsModuleFolders(entries, options, reason) {
   const sources = outputPaths(entries, "esm");
   const passes = [];
   const esModules = pick(entries, false);
-  if (Object.keys(esModules).length > 0) passes.push(await buildFunctions({ entries: esModules, out, placeholder, format: "esm", sources }));
+  if (Object.keys(esModules).length > 0) passes.push(await buildFunctions({ ...options, entries: esModules, format: "esm", sources }));
   const commonJsModules = pick(entries, true);
   if (Object.keys(commonJsModules).length > 0) {
-    const commonJs = await buildFunctions({ entries: commonJsModules, out, placeholder, format: "cjs", sources, commonJs: { reason } });
+    const commonJs = await buildFunctions({ ...options, entries: commonJsModules, format: "cjs", sources, commonJs: { reason } });
     const meta = commonJs.warnings.find(isImportMetaWarning);
     if (meta) throw new Error(`scripts/build.js: ${meta.location?.file}: a CommonJS module (.cts, .cjs) stays CommonJS, and has no \`import.meta\` but url, dirname and filename: ${meta.text}`);
     passes.push(commonJs);
@@ -118,9 +122,28 @@ async function buildEsModuleFolders(entries, out, placeholder, reason) {
  * packages that have no CommonJS form; `commonJs`: a folder's CommonJS modules, the rest of it
  * being ES modules, written as `.cjs`) or as ES modules (what top-level await, `import.meta`
  * beyond url/dirname/filename or such a package needs). In CommonJS, `import.meta.url`,
- * `.dirname` and `.filename` keep their meaning.
+ * `.dirname` and `.filename` keep their meaning. A template-literal `import()` of the folder's
+ * modules that matches no file on disk (scripts/build/glob-imports.js) is added to `globs` and
+ * the modules compiled again, leaving it to Node.
  */
-function buildFunctions({ entries, out, placeholder, format, sources, esmOnly, commonJs }) {
+async function buildFunctions(options) {
+  for (;;) {
+    let result;
+    let failure;
+    try {
+      result = await esbuildFunctions(options);
+    } catch (error) {
+      failure = error;
+    }
+    if (!leftToNode((result ?? failure).warnings ?? [], options.folders, options.sources, options.globs)) {
+      if (failure) throw failure;
+      return result;
+    }
+  }
+}
+
+/** One esbuild pass of `buildFunctions`. */
+function esbuildFunctions({ entries, out, placeholder, format, sources, esmOnly, commonJs, globs }) {
   const cjs = format === "cjs";
   return build({
     absWorkingDir: ROOT,
@@ -131,7 +154,7 @@ function buildFunctions({ entries, out, placeholder, format, sources, esmOnly, c
     format,
     platform: "node",
     target: "node20",
-    plugins: [perFileFunctions({ sources, placeholder, esmOnly, commonJs })],
+    plugins: [leaveToNode(globs), perFileFunctions({ sources, placeholder, esmOnly, commonJs })],
     ...(cjs
       ? { banner: { js: FUNCTION_BANNER }, define: { "import.meta.url": "__podfnMeta.url", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" } }
       : {}),

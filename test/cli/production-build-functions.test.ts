@@ -216,3 +216,32 @@ export default defineFunction({ name: "greet", schedule: { cron: "0 3 * * *" }, 
   const files = (await readdir(join(out, "assets"), { recursive: true })).sort();
   assert.deepEqual(files, ["_data", "_data/style.json", "greet.js", "greet.js.map", "greeting.txt", "package.json"]);
 });
+
+test("an import() of a template literal naming modules of the folder by their .js names loads the compiled modules; one matching nothing fails the build", async () => {
+  const plugins = {
+    "_plugins/alpha.ts": 'export function greet(): string { return "hello from alpha"; }\n',
+    "_plugins/nested/beta.ts": 'export function greet(): string { return "hello from beta"; }\n',
+    "glob.ts": `import { defineFunction } from "podfn";
+export default defineFunction({
+  name: "glob",
+  schedule: { cron: "0 3 * * *" },
+  async handler() {
+    const greetings = [];
+    for (const name of ["alpha", "nested/beta"]) greetings.push(((await import(\`./_plugins/\${name}.js\`)) as { greet(): string }).greet());
+    return { greetings };
+  },
+});
+`,
+  };
+  const { out } = await buildApart("globs", plugins);
+  assert.deepEqual(await runOutput(out, "globs", "glob"), { greetings: ["hello from alpha", "hello from beta"] });
+  const failed = await buildFolder("globsbad", {
+    ...plugins,
+    "_data/readme.txt": "not a module\n",
+    "data.ts": `import { defineFunction } from "podfn";
+export default defineFunction({ name: "data", schedule: { cron: "0 3 * * *" }, handler: async () => import(\`./_data/\${Date.now()}.js\`) });
+`,
+  });
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /data\.ts:2:\d+: import\(`\.\/_data\/\$\{Date\.now\(\)\}\.js`\) matches no file/);
+});
