@@ -78,7 +78,8 @@ export async function compileFunctionFolders(out, folders) {
   }
   const format = reason === undefined ? "cjs" : "esm";
   if (format === "esm") {
-    process.stderr.write(`podfn: functions built as ES modules (they use ${reason}), their CommonJS modules (.cts, .cjs) as CommonJS; CommonJS ones start faster\n`);
+    const commonJsKept = Object.keys(pick(entries, true)).length > 0 ? ", their CommonJS modules (.cts, .cjs) as CommonJS" : "";
+    process.stderr.write(`podfn: functions built as ES modules (they use ${reason})${commonJsKept}; CommonJS ones start faster\n`);
     passes = await buildEsModuleFolders(entries, options, reason);
   }
   const files = [];

@@ -88,6 +88,7 @@ async function runOutput(out: string, name: string, fn: string): Promise<unknown
 /** What has no CommonJS form makes the build compile the functions as ES modules, which then run. */
 async function assertBuiltAsEsModules(name: string, out: string, stderr: string, reason: RegExp, fn: string, expected: unknown): Promise<void> {
   assert.match(stderr, reason);
+  assert.doesNotMatch(stderr, /CommonJS modules \(\.cts, \.cjs\)/, "no CommonJS module to keep");
   assert.deepEqual(JSON.parse(await readFile(join(out, name, "package.json"), "utf8")), { type: "module" });
   assert.match(await readFile(join(out, name, `${fn}.js`), "utf8"), /^import /m);
   assert.deepEqual(await runOutput(out, name, fn), expected);
@@ -145,7 +146,7 @@ export default defineFunction({ name: "where", schedule: { cron: "0 3 * * *" }, 
 module.exports = defineFunction({ name: "plain", schedule: { cron: "0 3 * * *" }, handler: () => { throw new ConfigError("refused by a CommonJS function"); } });
 `,
   });
-  assert.match(stderr, /top-level await/);
+  assert.match(stderr, /ES modules \(they use top-level await\), their CommonJS modules \(\.cts, \.cjs\) as CommonJS/);
   assert.deepEqual(JSON.parse(await readFile(join(out, "mixed/package.json"), "utf8")), { type: "module" });
   assert.match(await readFile(join(out, "mixed/_here.cjs"), "utf8"), /__dirname/);
   assert.deepEqual(await runOutput(out, "mixed", "tla"), { greeting: "hello" });
