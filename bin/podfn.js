@@ -13,10 +13,12 @@ const source = new URL("../runtime/cli.ts", import.meta.url);
 if (existsSync(source)) {
   // Resolve `podfn` and `podfn/testing` to the sources, and load .ts through tsx.
   register("./source-conditions.js", import.meta.url);
-  const [{ register: registerTsx }, { register: registerTsxRequire }] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+  const [{ register: registerTsx }, { register: registerTsxRequire }, { requireSources }] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api"), import("./source-require.js")]);
   registerTsx();
   // A .ts function in a CommonJS package (no "type": "module") is `require`d: tsx compiles it too.
   registerTsxRequire();
+  // A CommonJS function's `require("podfn")` gets the CLI's own runtime too (bin/source-require.js).
+  await requireSources(new URL("../", import.meta.url), process.argv[2]);
   await import(source.href);
 } else {
   await import(new URL("../dist/runtime/cli.js", import.meta.url).href);
