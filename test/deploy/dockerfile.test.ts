@@ -5,14 +5,16 @@
  * node_modules) and gathers the image's packages (scripts/image-modules.js), and the runtime
  * stage's files, environment and entrypoint then run `podfn list`, with undici and nothing the
  * bundle already holds in node_modules. A file the build needs but the Dockerfile does not copy fails here, not in the
- * first `docker build` a user runs.
+ * first `docker build` a user runs. The build context is the repository as Docker sends it
+ * (filtered by deploy/Dockerfile.dockerignore), with a function that imports shared code from
+ * outside the functions folder, which the build bundles into it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFunctions } from "../../runtime/loader.js";
 
@@ -44,8 +46,40 @@ function parseDockerfile(text: string): Instruction[][] {
   return stages;
 }
 
-/** Carries out `COPY src... dest` of the build context (the repository) into `root`, relative to `workdir`. */
-async function copyFromContext(instruction: Instruction, root: string, workdir: string): Promise<void> {
+/**
+ * Whether a .dockerignore's patterns (`text`) keep a path of the context (relative, with `/`) out,
+ * by Docker's rules: `*` and `?` within a name, `**` across folders, a match on a folder keeps
+ * out all it holds, `!` lets a path back in, and the last pattern matching wins.
+ */
+function dockerignored(text: string): (path: string) => boolean {
+  const rules = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const include = line.startsWith("!");
+      const pattern = (include ? line.slice(1) : line).replace(/^\/+|\/+$/g, "");
+      const body = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*\*\//g, "\0")
+        .replace(/\*\*/g, "\u0001")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\?/g, "[^/]")
+        .replace(/\0/g, "(?:.*/)?")
+        .replace(/\u0001/g, ".*");
+      return { include, match: new RegExp(`^${body}(?:/.*)?$`) };
+    });
+  return (path) => rules.reduce((ignored, rule) => (rule.match.test(path) ? !rule.include : ignored), false);
+}
+
+/** The build context as Docker sends it: the repository filtered by deploy/Dockerfile.dockerignore, into `to`. */
+async function buildContext(to: string): Promise<void> {
+  const ignored = dockerignored(await readFile(join(REPO, "deploy/Dockerfile.dockerignore"), "utf8"));
+  await cp(REPO, to, { recursive: true, filter: (path) => path === REPO || !ignored(relative(REPO, path).split("\\").join("/")) });
+}
+
+/** Carries out `COPY src... dest` of the build context (`context`) into `root`, relative to `workdir`. */
+async function copyFromContext(instruction: Instruction, context: string, root: string, workdir: string): Promise<void> {
   const sources = instruction.args.slice(0, -1);
   const dest = instruction.args.at(-1)!;
   const target = join(root, dest.startsWith("/") ? dest : join(workdir, dest));
@@ -54,7 +88,7 @@ async function copyFromContext(instruction: Instruction, root: string, workdir: 
     const into = dest.endsWith("/") || sources.length > 1;
     const to = into ? join(target, source.split("/").at(-1)!) : target;
     await mkdir(dirname(to), { recursive: true });
-    await cp(join(REPO, source), to, { recursive: true, filter: (path) => !path.endsWith(".test.ts") });
+    await cp(join(context, source), to, { recursive: true });
   }
 }
 
@@ -72,11 +106,23 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
   const [build, runtime] = stages as [Instruction[], Instruction[]];
   const root = await mkdtemp(join(tmpdir(), "podfn-image-"));
   try {
+    const context = join(root, "context");
+    await buildContext(context);
+    // Code a function imports from outside the functions folder: the build bundles it in.
+    await mkdir(join(context, "lib"), { recursive: true });
+    await writeFile(join(context, "lib/shout.ts"), 'export function shout(s: string): string { return s.toUpperCase() + "!"; }\n');
+    await writeFile(
+      join(context, "functions/shouty.ts"),
+      `import { defineFunction } from "podfn";
+import { shout } from "../lib/shout.js";
+export default defineFunction({ name: "shouty", http: { method: "GET", auth: "none" }, handler: () => ({ said: shout("hi") }) });
+`,
+    );
     const buildRoot = join(root, "build");
     let workdir = "/";
     for (const instruction of build) {
       if (instruction.keyword === "WORKDIR") workdir = instruction.args[0]!;
-      else if (instruction.keyword === "COPY") await copyFromContext(instruction, buildRoot, workdir);
+      else if (instruction.keyword === "COPY") await copyFromContext(instruction, context, buildRoot, workdir);
       else if (instruction.keyword === "RUN") {
         const command = instruction.args.join(" ");
         if (command.startsWith("npm ci")) {
@@ -120,6 +166,10 @@ test("the Dockerfile's build stage builds from exactly what it copies, and its r
     assert.equal(listed.code, 0, listed.stderr);
     // Every function of functions/ (the examples, or whichever a project keeps), as the sources load them.
     for (const { name } of await loadFunctions(join(REPO, "functions"))) assert.match(listed.stdout, new RegExp(`^${name}\\s`, "m"));
+    assert.match(listed.stdout, /^shouty\s/m);
+    const shouted = await run(process.execPath, [entrypoint[1]!, "run", "shouty"], join(image, runWorkdir), { ...env, HOME: join(root, "nohome") });
+    assert.equal(shouted.code, 0, shouted.stderr);
+    assert.deepEqual(JSON.parse(shouted.stdout), { said: "HI!" });
     // The packages the built code loads at run time are there (undici, on the first API call), and nothing the bundle holds.
     const loads = await run(process.execPath, ["-e", "require.resolve('undici'); require('cron-parser').CronExpressionParser.parse('*/5 * * * *'); for (const p of ['tsx', 'esbuild', 'zod', 'hono']) { try { require.resolve(p); throw new Error(p + ' is in the image') } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e } }"], join(image, runWorkdir), {});
     assert.equal(loads.code, 0, loads.stderr);
