@@ -13,7 +13,8 @@
  * does) to find it in the `require` cache.
  */
 import Module from "node:module";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -24,13 +25,43 @@ import { fileURLToPath } from "node:url";
 const LOADS_NO_FUNCTIONS = new Set([undefined, "new", "cluster", "help", "--help", "-h", "--version", "-v"]);
 
 /**
- * Make `require("podfn")` and `require("podfn/*")` resolve to the `source` exports of the package
- * at `root` (a URL ending in /), `podfn` itself to the ES module instance the CLI shares with ES
- * module functions when `command` loads functions.
+ * The folder of the `podfn` package a module in `dir` would `require`, as Node looks for it: the
+ * package the module is in, when that is podfn (a self-reference), else node_modules folders up
+ * from `dir`. Undefined when there is none.
+ */
+function podfnPackageFor(dir) {
+  for (let at = dir; ; at = dirname(at)) {
+    const file = join(at, "package.json");
+    if (existsSync(file)) {
+      const { name, exports } = JSON.parse(readFileSync(file, "utf8"));
+      if (name === "podfn" && exports !== undefined) return at;
+      break;
+    }
+    if (dirname(at) === at) break;
+  }
+  return Module._nodeModulePaths(dir).map((folder) => join(folder, "podfn")).find((folder) => existsSync(join(folder, "package.json")));
+}
+
+/**
+ * Make `require("podfn")` and `require("podfn/*")`, from a module that would find the package at
+ * `root` (a URL ending in /), resolve to its `source` exports; `podfn` itself to the ES module
+ * instance the CLI shares with ES module functions when `command` loads functions. A module that
+ * would find another podfn, or none, is left to Node.
  */
 export async function requireSources(root, command) {
   const { exports } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
   const sourceOf = (request) => exports[request === "podfn" ? "." : `.${request.slice("podfn".length)}`]?.source;
+  const ours = realpathSync(fileURLToPath(root));
+  /** Folder of a requiring module → whether its `podfn` is the package at `root`. */
+  const findsOurs = new Map();
+  const isOurs = (parent) => {
+    const dir = parent?.filename ? dirname(parent.filename) : process.cwd();
+    if (!findsOurs.has(dir)) {
+      const found = podfnPackageFor(dir);
+      findsOurs.set(dir, found !== undefined && realpathSync(found) === ours);
+    }
+    return findsOurs.get(dir);
+  };
   if (!LOADS_NO_FUNCTIONS.has(command)) {
     const entry = new URL(sourceOf("podfn"), root);
     const cached = new Module(fileURLToPath(entry));
@@ -40,8 +71,8 @@ export async function requireSources(root, command) {
     Module._cache[cached.filename] = cached;
   }
   const resolveFilename = Module._resolveFilename;
-  Module._resolveFilename = function resolveSourceFilename(request, ...rest) {
-    const source = request === "podfn" || request.startsWith("podfn/") ? sourceOf(request) : undefined;
-    return source === undefined ? resolveFilename.call(this, request, ...rest) : fileURLToPath(new URL(source, root));
+  Module._resolveFilename = function resolveSourceFilename(request, parent, ...rest) {
+    const source = (request === "podfn" || request.startsWith("podfn/")) && isOurs(parent) ? sourceOf(request) : undefined;
+    return source === undefined ? resolveFilename.call(this, request, parent, ...rest) : fileURLToPath(new URL(source, root));
   };
 }
