@@ -12,7 +12,9 @@
  *   started, into a script of its own (scripts/build/cluster.js);
  * - then the functions (scripts/build/functions.js): each module of a functions folder compiled
  *   to its own file, whose imports of `podfn`, `podfn/testing` and `zod` become the runtime's
- *   entries;
+ *   entries (what each import becomes: scripts/build/function-imports.js; template-literal
+ *   `import()`s: scripts/build/glob-imports.js), and the folder's other files copied beside
+ *   them (scripts/build/function-files.js);
  * - and last the list of packages the image needs in node_modules
  *   (scripts/build/image-packages.js).
  *
