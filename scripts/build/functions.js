@@ -82,7 +82,6 @@ export async function compileFunctionFolders(out, folders) {
     process.stderr.write(`podfn: functions built as ES modules (they use ${reason})${commonJsKept}; CommonJS ones start faster\n`);
     passes = await buildEsModuleFolders(entries, options, reason);
   }
-  const files = [];
   for (const file of passes.flatMap((pass) => pass.outputFiles)) {
     const text = /\.c?js$/.test(file.path) ? file.text.replace(new RegExp(`(["'])${placeholder}([^"']+)\\1`, "g"), (_, quote, target) => JSON.stringify(relativeUrl(dirname(file.path), join(out, target)))) : file.text;
     await mkdir(dirname(file.path), { recursive: true });
@@ -92,8 +91,7 @@ export async function compileFunctionFolders(out, folders) {
   const types = Object.keys(folders).map((name) => join(name, "package.json"));
   for (const path of types) await writeFile(join(out, path), `${JSON.stringify({ type: format === "cjs" ? "commonjs" : "module" })}\n`);
   const metafile = { inputs: Object.assign({}, ...passes.map((p) => p.metafile.inputs)), outputs: Object.assign({}, ...passes.map((p) => p.metafile.outputs)) };
-  files.push(...Object.keys(metafile.outputs), ...types, ...(await copyAssets(out, assets)));
-  return { files, metafile, placeholder };
+  return { files: [...Object.keys(metafile.outputs), ...types, ...(await copyAssets(out, assets))], metafile, placeholder };
 }
 
 /**
