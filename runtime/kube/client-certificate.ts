@@ -7,7 +7,7 @@
  * the first request, so a process that never calls the API never loads `node:crypto` for it.
  */
 import { KubeCredentialsError } from "./errors.js";
-import type { AuthMaterial, AuthProvider } from "./auth.js";
+import { staticAuth, type AuthMaterial, type AuthProvider } from "./auth.js";
 import { nodeCrypto } from "../node-builtins.js";
 
 /** OpenSSL's code of a parse failure, e.g. `ERR_OSSL_PEM_NO_START_LINE`. */
@@ -38,7 +38,7 @@ export function checkClientCertificate(certPem: string, keyPem: string, where: s
 }
 
 /**
- * A provider of a fixed client certificate and key (a kubeconfig's, explicit options'), checked
+ * `staticAuth` of a fixed client certificate and key (a kubeconfig's, explicit options'), checked
  * once, at the first request: a pair that does not belong together fails every request with the
  * same `KubeCredentialsError`.
  *
@@ -47,6 +47,7 @@ export function checkClientCertificate(certPem: string, keyPem: string, where: s
  */
 export function clientCertificateAuth(certPem: string, keyPem: string, where: string): AuthProvider {
   const material: AuthMaterial = { certPem, keyPem };
+  const fixed = staticAuth(material, `client certificate (${where})`);
   let checked = false;
   let problem: KubeCredentialsError | undefined;
   function current(): AuthMaterial {
@@ -60,14 +61,5 @@ export function clientCertificateAuth(certPem: string, keyPem: string, where: st
     checked = true;
     return material;
   }
-  return {
-    description: `client certificate (${where})`,
-    async get() {
-      return current();
-    },
-    current,
-    invalidate() {
-      return false;
-    },
-  };
+  return { ...fixed, current, get: async () => current() };
 }
