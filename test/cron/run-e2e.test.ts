@@ -6,10 +6,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import type { Role } from "kubernetes-types/rbac/v1.js";
 import { startCluster, type Cluster } from "../../runtime/testing/index.js";
 import { applyObjects } from "../../runtime/testing/apply.js";
@@ -19,6 +18,7 @@ import type { KubeClient } from "../../runtime/kube/api.js";
 import { loadFunctions } from "../../runtime/loader.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runCommand } from "../../runtime/commands/run.js";
+import { writeKubeconfig } from "../kube/helpers/kubeconfig-file.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 const NS = "default";
@@ -107,18 +107,7 @@ test("a kubeconfig whose client key is not its certificate's exits 2 (bad config
     const { certPem } = await createCertificates();
     const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     const b64 = (pem: string) => Buffer.from(pem).toString("base64");
-    const path = join(dir, "kubeconfig");
-    await writeFile(
-      path,
-      stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        "current-context": "c",
-        contexts: [{ name: "c", context: { cluster: "c", user: "u", namespace: NS } }],
-        clusters: [{ name: "c", cluster: { server: cluster.url, "certificate-authority-data": b64(cluster.caPem) } }],
-        users: [{ name: "u", user: { "client-certificate-data": b64(certPem), "client-key-data": b64(otherKey) } }],
-      }),
-    );
+    const path = await writeKubeconfig(dir, { server: cluster.url, caPem: cluster.caPem, namespace: NS, user: { "client-certificate-data": b64(certPem), "client-key-data": b64(otherKey) } });
     const out = await runWith(["--kubeconfig", path], { HOME: dir });
     assert.equal(out.code, 2, out.messages);
     assert.match(out.messages, new RegExp(`${path}: user "u": the client key does not belong to the client certificate`));

@@ -1,6 +1,6 @@
 /**
  * @module test/kube/helpers/kubeconfig-file
- * Writes a one-context kubeconfig for a test API server (token user `t`), with the cluster
+ * Writes a one-context kubeconfig for a test API server (token user `t`, or the credentials given), with the cluster
  * fields a test needs (`proxy-url`, `tls-server-name`), under a fresh name in `dir`.
  */
 import { writeFile } from "node:fs/promises";
@@ -13,6 +13,8 @@ export interface KubeconfigCluster {
   proxyUrl?: string;
   tlsServerName?: string;
   namespace?: string;
+  /** The user's credentials; default: the token `t`. */
+  user?: Record<string, string>;
 }
 
 export async function writeKubeconfig(dir: string, cluster: KubeconfigCluster): Promise<string> {
@@ -28,7 +30,7 @@ export async function writeKubeconfig(dir: string, cluster: KubeconfigCluster): 
       "current-context": "c",
       contexts: [{ name: "c", context: { cluster: "c", user: "u", namespace: cluster.namespace ?? "golden" } }],
       clusters: [{ name: "c", cluster: fields }],
-      users: [{ name: "u", user: { token: "t" } }],
+      users: [{ name: "u", user: cluster.user ?? { token: "t" } }],
     }),
   );
   return path;
