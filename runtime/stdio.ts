@@ -7,9 +7,11 @@
  * lines. A descriptor that would block (`EAGAIN`, set non-blocking by another user) gets the
  * remainder, and all later output, through the stream; a reader that is gone (`EPIPE`,
  * `podfn list | head`) ends the output quietly. Once anything else makes the stream (a handler's
- * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order.
+ * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order. A child
+ * process's output passed on (`forwardStdioLines`) goes a whole line at a time, between log lines.
  */
 import { writeSync } from "node:fs";
+import type { Readable } from "node:stream";
 
 /** Descriptors whose output now goes through Node's stream (after an `EAGAIN`). */
 const streaming: Record<1 | 2, boolean> = { 1: false, 2: false };
@@ -39,6 +41,29 @@ export function writeStdio(fd: 1 | 2, text: string): void {
       return;
     }
   }
+}
+
+/**
+ * Pass on what `source` (a child process's stderr) writes to fd 1 or 2, as written but a whole
+ * line at a time, so none lands in the middle of a log line; a last line without its newline
+ * gets one.
+ *
+ * @example
+ * forwardStdioLines(2, child.stderr);
+ */
+export function forwardStdioLines(fd: 1 | 2, source: Readable): void {
+  let partial = "";
+  source.setEncoding("utf8");
+  source.on("data", function forwardLines(chunk: string) {
+    const text = partial + chunk;
+    const end = text.lastIndexOf("\n") + 1;
+    if (end > 0) writeStdio(fd, text.slice(0, end));
+    partial = text.slice(end);
+  });
+  source.on("end", function forwardLast() {
+    if (partial) writeStdio(fd, `${partial}\n`);
+    partial = "";
+  });
 }
 
 /**

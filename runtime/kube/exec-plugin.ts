@@ -4,7 +4,10 @@
  * runs the command with its args and env plus `KUBERNETES_EXEC_INFO`, reads the ExecCredential
  * it prints, and caches the token and/or client certificate until `expirationTimestamp` (or,
  * without one, until a 401 invalidates it); a token is censored from logs by value. It runs in
- * the process's working directory, as client-go runs it. `node:child_process` is imported with the first
+ * the process's working directory, as client-go runs it. What it writes to stderr goes on to the
+ * process's stderr as written (whole lines, never inside a log line), as client-go passes it on,
+ * and never into an error: a plugin may print a token there. A failure names the command and its
+ * exit code only. `node:child_process` is imported with the first
  * run: most processes (in a pod, with a ServiceAccount token) never load it.
  */
 import { KubeCredentialsError } from "./errors.js";
@@ -12,6 +15,7 @@ import type { AuthMaterial, AuthProvider } from "./auth.js";
 import { rememberSecret } from "../secret-values.js";
 import { untilAborted } from "../signals.js";
 import { checkClientCertificate } from "./client-certificate.js";
+import { forwardStdioLines } from "../stdio.js";
 
 /** A kubeconfig user's `exec` section. */
 export interface ExecConfig {
@@ -60,17 +64,18 @@ async function run(exec: ExecConfig, options: ExecAuthOptions): Promise<string> 
       exec.command,
       exec.args ?? [],
       { env, cwd: options.cwd, timeout: timeoutMs, maxBuffer: 1 << 20 },
-      function done(error, stdout, stderr) {
+      function done(error, stdout) {
         if (!error) return resolve(stdout);
         const why =
           (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found"
           : error.killed ? `it did not finish within ${timeoutMs} ms (a plugin waiting for input? podfn gives it none)`
           : `exit code ${String(error.code ?? error.signal ?? "?")}`;
-        const detail = String(stderr).trim().split("\n")[0]?.slice(0, 200);
         const hint = exec.installHint ? `; ${exec.installHint.trim()}` : "";
-        reject(new KubeCredentialsError(`exec credential plugin "${exec.command}" failed: ${why}${detail ? `: ${detail}` : ""}${hint}`));
+        // Its stderr is not quoted: it went to the process's stderr, and may hold a token.
+        reject(new KubeCredentialsError(`exec credential plugin "${exec.command}" failed: ${why}${hint}`));
       },
     );
+    if (child.stderr) forwardStdioLines(2, child.stderr);
     // Not interactive: the plugin reads end-of-file at once rather than waiting for input, as client-go gives it no stdin.
     child.stdin?.end();
   });

@@ -3,10 +3,15 @@
  * its inline `token` (which stands in until the file is read); a re-read that fails keeps the
  * last good token instead of failing the request; an exec plugin's token and client certificate
  * are both used, a lone certificate or key refused, and the plugin runs in the process's working
- * directory. Every token read this way is censored from log lines by value.
+ * directory; a plugin that fails is named with its exit code, its stderr passed on to the
+ * process's stderr and never quoted in the error. Every token read this way is censored from log
+ * lines by value.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { chmod, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,4 +131,22 @@ test("an exec plugin giving a certificate without its key (or a key without its 
     const creds = await loadKubeconfig(await execKubeconfig(name, status), { env: {} });
     await assert.rejects(creds.auth.get(), (e: unknown) => e instanceof KubeCredentialsError && e.message.includes(`returned only ${only}: a client certificate needs both it and its key`), name);
   }
+});
+
+test("an exec plugin that fails: the error names the command and exit code, never what it wrote to stderr, which goes on to the process's stderr as written (client-go)", async () => {
+  const plugin = join(dir, "failing.mjs");
+  await writeFile(plugin, `process.stderr.write("refresh_token=stderr-secret-0123456789\\nno newline at the end"); process.exit(1);\n`);
+  const execPlugin = fileURLToPath(new URL("../../runtime/kube/exec-plugin.ts", import.meta.url));
+  const script = `import { execAuth } from ${JSON.stringify(execPlugin)};
+const auth = execAuth({ apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: [${JSON.stringify(plugin)}], installHint: "install the plugin" }, { env: process.env });
+try { await auth.get(); } catch (error) { process.stdout.write(error.name + ": " + error.message); }`;
+  const proc = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(proc, "exit")) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, `KubeCredentialsError: exec credential plugin "${process.execPath}" failed: exit code 1; install the plugin`);
+  assert.equal(stderr, "refresh_token=stderr-secret-0123456789\nno newline at the end\n", "the plugin's stderr, whole lines");
 });
