@@ -10,7 +10,12 @@
  * `--conditions` at start-up, `register()` hooks see ES module resolution only, and even the
  * sources `require`d would be a copy (tsx compiles them again, as CommonJS): so the entry is
  * imported before the CLI runs, and `Module._resolveFilename` wrapped (as tsx's require hook
- * does) to find it in the `require` cache.
+ * does) to find it in the `require` cache. The other exported subpaths (`podfn/testing`, ~0.5 s
+ * to load from source) are imported and cached the same way only when the loader is about to
+ * `require` a CommonJS function module (`shareSourceSubpaths` in runtime/require-module.ts
+ * calls the function left on `globalThis` under `SHARE_SUBPATHS`): `require` cannot wait for an
+ * import, and an ES module folder needs none of it. A CommonJS helper that an ES module function
+ * imports is not such a module: its `require("podfn/testing")` is still a copy.
  */
 import Module from "node:module";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
@@ -23,6 +28,9 @@ import { fileURLToPath } from "node:url";
  * functions' own `import "podfn"`).
  */
 const LOADS_NO_FUNCTIONS = new Set([undefined, "new", "cluster", "help", "--help", "-h", "--version", "-v"]);
+
+/** Where the function importing and caching the exported subpaths is left for the runtime's loader. */
+const SHARE_SUBPATHS = Symbol.for("podfn.shareSourceSubpaths");
 
 /**
  * The folder of the `podfn` package a module in `dir` would `require`, as Node looks for it: the
@@ -45,7 +53,8 @@ function podfnPackageFor(dir) {
 /**
  * Make `require("podfn")` and `require("podfn/*")`, from a module that would find the package at
  * `root` (a URL ending in /), resolve to its `source` exports; `podfn` itself to the ES module
- * instance the CLI shares with ES module functions when `command` loads functions. A module that
+ * instance the CLI shares with ES module functions when `command` loads functions, and the
+ * subpaths too once the loader has called `globalThis[SHARE_SUBPATHS]`. A module that
  * would find another podfn, or none, is left to Node.
  */
 export async function requireSources(root, command) {
@@ -62,13 +71,22 @@ export async function requireSources(root, command) {
     }
     return findsOurs.get(dir);
   };
-  if (!LOADS_NO_FUNCTIONS.has(command)) {
-    const entry = new URL(sourceOf("podfn"), root);
-    const cached = new Module(fileURLToPath(entry));
-    cached.filename = cached.id;
+  /** Put the ES module instance of `request`'s source export in the `require` cache, where `require` finds it. */
+  const cacheInstance = async (request) => {
+    const entry = new URL(sourceOf(request), root);
+    const filename = fileURLToPath(entry);
+    if (Module._cache[filename]) return;
+    const cached = new Module(filename);
+    cached.filename = filename;
     cached.exports = await import(entry.href);
     cached.loaded = true;
-    Module._cache[cached.filename] = cached;
+    Module._cache[filename] = cached;
+  };
+  if (!LOADS_NO_FUNCTIONS.has(command)) {
+    await cacheInstance("podfn");
+    const subpaths = Object.keys(exports).filter((key) => key.startsWith("./")).map((key) => `podfn${key.slice(1)}`);
+    let shared;
+    globalThis[SHARE_SUBPATHS] = () => (shared ??= Promise.all(subpaths.map(cacheInstance)));
   }
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveSourceFilename(request, parent, ...rest) {

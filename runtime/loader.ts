@@ -14,7 +14,7 @@ import { isPodfnFunction, type LoadedFunction, type LoadedWatch } from "./functi
 import { resolveDefinition } from "./definition-schema.js";
 import { finalizerKey, sharedFinalizerMessage } from "./watch/definition.js";
 import { importModule } from "./dynamic-import.js";
-import { forgetModules, requireModule } from "./require-module.js";
+import { forgetModules, requireModule, shareSourceSubpaths } from "./require-module.js";
 import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
@@ -162,11 +162,14 @@ async function syntaxLocation(error: unknown, file: string): Promise<string> {
 
 /**
  * Import one module; a CommonJS one is `require`d (`requireModule`: for `podfn dev`'s fresh
- * copies the loader has made Node forget the folder's CommonJS modules first).
+ * copies the loader has made Node forget the folder's CommonJS modules first), from a source
+ * checkout with `podfn/testing` shared with the ES modules first (`shareSourceSubpaths`).
  */
 async function importOne(file: string, fresh: string | undefined, commonJs: boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }> {
   try {
-    return { mod: commonJs ? requireModule(file) : await importModule(moduleUrl(file, fresh)) };
+    if (!commonJs) return { mod: await importModule(moduleUrl(file, fresh)) };
+    await shareSourceSubpaths();
+    return { mod: requireModule(file) };
   } catch (error) {
     reportedElsewhere(error);
     return { problem: `the module failed to import: ${importMessage(error)}${await syntaxLocation(error, file)}${importHint(error)}` };

@@ -1,8 +1,10 @@
 /**
  * @module require-module
  * The loader's `require` of a CommonJS function module (what the production build compiles
- * functions to), shown as `import()` would show the module; and, for `podfn dev`'s reloads,
- * forgetting the CommonJS modules of a folder so the next `require` reads them again.
+ * functions to), shown as `import()` would show the module; from a source checkout, first
+ * having `require("podfn/testing")` give the ES module instance (bin/source-require.js); and, for
+ * `podfn dev`'s reloads, forgetting the CommonJS modules of a folder so the next `require` reads
+ * them again.
  */
 import { createRequire } from "node:module";
 import { sep } from "node:path";
@@ -24,6 +26,22 @@ export function requireModule(file: string): Record<string, unknown> {
   const exports = requireFile(file) as unknown;
   if (typeof exports === "object" && exports !== null && (exports as { __esModule?: unknown }).__esModule === true) return exports as Record<string, unknown>;
   return { ...(typeof exports === "object" && exports !== null ? (exports as Record<string, unknown>) : {}), default: exports };
+}
+
+/**
+ * From a source checkout (bin/source-require.js left its function on `globalThis`), import the
+ * package's exported subpaths and have `require` give those instances, as it gives `podfn`'s: a
+ * CommonJS module's `require("podfn/testing")` is then the module `import("podfn/testing")` is,
+ * not a second copy tsx compiles. Call before requiring a CommonJS function module; elsewhere
+ * (the compiled build, where `require` and `import` both load dist/) it does nothing.
+ *
+ * @example
+ * await shareSourceSubpaths();
+ * const mod = requireModule(file);
+ */
+export async function shareSourceSubpaths(): Promise<void> {
+  const share = (globalThis as Record<symbol, unknown>)[Symbol.for("podfn.shareSourceSubpaths")];
+  if (typeof share === "function") await (share as () => Promise<unknown>)();
 }
 
 /**

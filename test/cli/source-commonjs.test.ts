@@ -1,7 +1,8 @@
 /**
  * From source (bin/podfn.js running the TypeScript through tsx), a CommonJS function module
  * (.cts, .cjs) that requires `podfn` gets the CLI's own runtime, as an ES module function does:
- * one copy of each error class, and no compiled dist/ needed. The package here is a checkout
+ * one copy of each error class, and no compiled dist/ needed; `require("podfn/testing")` gives
+ * the very module `import("podfn/testing")` does. The package here is a checkout
  * with no dist/ (bin/ copied, runtime/ linked), as a fresh clone is.
  */
 import { test, before, after } from "node:test";
@@ -61,6 +62,16 @@ export default defineFunction({
 module.exports = defineFunction({ name: "refuse", schedule: { cron: "0 3 * * *" }, handler: () => { throw new ConfigError("refused by a CommonJS function"); } });
 `,
   );
+  await writeFile(
+    join(pkg, "fns/same-testing.cjs"),
+    `const { defineFunction } = require("podfn");
+const required = require("podfn/testing");
+module.exports = defineFunction({ name: "same-testing", schedule: { cron: "0 3 * * *" }, handler: async () => {
+  const imported = await import("podfn/testing");
+  return { sameStartCluster: required.startCluster === imported.startCluster, sameErrorClass: required.ManifestError === imported.ManifestError };
+} });
+`,
+  );
   cluster = await startCluster();
   kubeconfig = join(pkg, "kubeconfig");
   await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
@@ -81,6 +92,12 @@ test("a .cjs function's ConfigError is the CLI's own (exit 2)", async () => {
   const { code, stderr } = await podfn(["run", "refuse", "--functions", "fns", "--cluster", "real", "--kubeconfig", kubeconfig]);
   assert.equal(code, 2, stderr);
   assert.match(stderr, /refused by a CommonJS function/);
+});
+
+test("a .cjs function's require(\"podfn/testing\") is the module import(\"podfn/testing\") gives", async () => {
+  const { code, stdout, stderr } = await podfn(["run", "same-testing", "--functions", "fns", "--cluster", "real", "--kubeconfig", kubeconfig]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { sameStartCluster: true, sameErrorClass: true });
 });
 
 test("podfn list loads CommonJS functions from a checkout with no dist/", async () => {
