@@ -1,6 +1,6 @@
 /**
  * A pod spec as ValidatePodSpec checks it, in its order, for what the emulator models: volumes
- * (named, unique), containers and init containers (unique names across both, mounts
+ * (file sources' modes and paths, then named, unique), containers and init containers (unique names across both, mounts
  * naming a volume at unique paths, pull policy, requests within limits — equal for resources
  * that cannot be overcommitted), the restart policy; and a workload's pods restarting Always.
  */
@@ -36,6 +36,30 @@ describe("pod spec validation", () => {
     );
     const answer = await t.send("POST", PODS, { body: pod("volumes-causes", { containers: [main({ volumeMounts: [{ name: "x", mountPath: "/x" }] })] }) });
     assert.deepEqual(answer.body.details.causes, [{ reason: "FieldValueNotFound", message: 'Not found: "x"', field: "spec.containers[0].volumeMounts[0].name" }]);
+  });
+
+  test("file volumes: modes within 0-0777, items with a key and a relative path, projected paths once, checked before the volume's name", async () => {
+    assert.equal(
+      await refused("modes", {
+        volumes: [
+          { name: "s", secret: { defaultMode: 644, items: [{ key: "", path: "/etc/x", mode: 511 }, { key: "k", path: "..x", mode: -1 }] } },
+          { name: "c", configMap: { name: "conf", defaultMode: 420, items: [{ key: "k", path: "a/../b" }] } },
+          { name: "d", downwardAPI: { defaultMode: 1000, items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" }, mode: 4095 }] } },
+          { name: "Bad", projected: { defaultMode: 800, sources: [{ secret: { name: "one", items: [{ key: "a", path: "same" }] }, configMap: { name: "two" } }, { configMap: { name: "two", items: [{ key: "b", path: "same" }] } }] } },
+        ],
+        containers: [main({ volumeMounts: [{ name: "s", mountPath: "/s" }, { name: "c", mountPath: "/c" }] })],
+      }),
+      'Pod "modes" is invalid: [spec.volumes[0].secret.secretName: Required value, spec.volumes[0].secret.defaultMode: Invalid value: 644: must be a number between 0 and 0777 (octal), both inclusive, ' +
+        "spec.volumes[0].secret.items[0].key: Required value, spec.volumes[0].secret.items[0].path: Invalid value: \"/etc/x\": must be a relative path, " +
+        "spec.volumes[0].secret.items[1].path: Invalid value: \"..x\": must not start with '..', spec.volumes[0].secret.items[1].mode: Invalid value: -1: must be a number between 0 and 0777 (octal), both inclusive, " +
+        "spec.volumes[1].configMap.items[0].path: Invalid value: \"a/../b\": must not contain '..', " +
+        "spec.volumes[2].downwardAPI.defaultMode: Invalid value: 1000: must be a number between 0 and 0777 (octal), both inclusive, spec.volumes[2].downwardAPI.mode: Invalid value: 4095: must be a number between 0 and 0777 (octal), both inclusive, " +
+        "spec.volumes[3].projected.defaultMode: Invalid value: 800: must be a number between 0 and 0777 (octal), both inclusive, spec.volumes[3].projected.sources[0]: Forbidden: may not specify more than 1 volume type, " +
+        "spec.volumes[3].projected: Invalid value: \"two\": conflicting duplicate paths, spec.volumes[3].name: Invalid value: \"Bad\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'), " +
+        'spec.containers[0].volumeMounts[0].name: Not found: "s", spec.containers[0].volumeMounts[1].name: Not found: "c"]',
+    );
+    const fine = await t.send("POST", PODS, { body: pod("modes-fine", { volumes: [{ name: "s", secret: { secretName: "x", defaultMode: 0o400, items: [{ key: "k", path: "dir/k", mode: 0o777 }] } }], containers: [main({ volumeMounts: [{ name: "s", mountPath: "/s" }] })] }) });
+    assert.equal(fine.status, 201, fine.text);
   });
 
   test("container names are unique across containers and init containers; pull and restart policies are known ones", async () => {

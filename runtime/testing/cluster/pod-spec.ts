@@ -1,7 +1,8 @@
 /**
  * @module cluster/pod-spec
  * A pod spec (a Pod's, or a workload's or Job's template) as 1.32's ValidatePodSpec checks it, in
- * its order, for what this emulator models: volumes (a name, unique), then
+ * its order, for what this emulator models: volumes (their file sources' names, modes and paths,
+ * then a name, unique), then
  * each container and init container (a name, an image, its volume mounts naming a volume and a
  * unique path, its pull policy, requests within limits; names unique across both lists), then
  * the restart policy; and what a Job's or a workload's template adds about the restart policy.
@@ -10,6 +11,7 @@
 import { compareQuantities, parseQuantity } from "./crd-cel-quantity.js";
 import type { FieldError } from "./status.js";
 import { nameProblems } from "./validation.js";
+import { volumeSourceErrors } from "./volume-sources.js";
 
 type Obj = Record<string, any>;
 
@@ -17,14 +19,14 @@ const RESTART_POLICIES = ["Always", "OnFailure", "Never"];
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
 
 /**
- * ValidateVolumes' names: the names of the volumes that passed (a volume with an error is not one
- * a mount may name). A volume without a type never gets here: SetDefaults_Volume made it an emptyDir.
+ * ValidateVolumes: each volume's source, then its name; the names of the volumes that passed (a
+ * volume with an error is not one a mount may name). A volume without a type never gets here: SetDefaults_Volume made it an emptyDir.
  */
 function volumeErrors(volumes: unknown, at: string, errors: FieldError[]): Set<string> {
   const names = new Set<string>();
   (Array.isArray(volumes) ? volumes : []).forEach((raw, i) => {
     const volume: Obj = raw && typeof raw === "object" ? raw : {};
-    const own: FieldError[] = [];
+    const own: FieldError[] = volumeSourceErrors(volume, `${at}[${i}]`);
     const name = typeof volume.name === "string" ? volume.name : "";
     if (name === "") own.push({ type: "Required", field: `${at}[${i}].name` });
     else for (const detail of nameProblems(name, "label")) own.push({ type: "Invalid", field: `${at}[${i}].name`, value: name, detail });
