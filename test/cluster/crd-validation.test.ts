@@ -158,6 +158,65 @@ describe("CustomResourceDefinition validation", () => {
     assert.equal((await t.send("POST", CRDS, { body: crd("gadgets", "Gadget", { version: { schema: { openAPIV3Schema: schema } } }) })).status, 201);
   });
 
+  test("the OpenAPI schema rules: properties with additionalProperties, uniqueItems, preserve-unknown-fields false", async () => {
+    const schema = {
+      type: "object",
+      properties: {
+        spec: { type: "object", properties: { size: { type: "integer" } }, additionalProperties: false },
+        tags: { type: "array", uniqueItems: true, items: { type: "string" } },
+        extra: { type: "object", "x-kubernetes-preserve-unknown-fields": false },
+      },
+    };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: schema } } }));
+    const p = "spec.validation.openAPIV3Schema";
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`).sort(), [
+      `${p}.properties[extra].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`,
+      `${p}.properties[spec].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`,
+      `${p}.properties[tags].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`,
+    ]);
+    // additionalProperties: true beside properties says nothing the properties do not.
+    const open = { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer" } }, additionalProperties: true } } };
+    assert.equal((await t.send("POST", CRDS, { body: crd("gizmos", "Gizmo", { version: { schema: { openAPIV3Schema: open } } }) })).status, 201);
+  });
+
+  test("embedded resources and the root's metadata, in validateStructural's words", async () => {
+    const schema = {
+      type: "object",
+      additionalProperties: { type: "string" },
+      properties: {
+        metadata: { type: "object", properties: { name: { type: "string", maxLength: 10 }, labels: { type: "object" } } },
+        kind: { type: "integer" },
+        template: { "x-kubernetes-embedded-resource": true },
+        raw: { type: "object", "x-kubernetes-embedded-resource": true, additionalProperties: { type: "string" } },
+        typed: { type: "string", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true },
+      },
+    };
+    const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: schema } } }));
+    const p = "spec.validation.openAPIV3Schema";
+    assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), [
+      `${p}.additionalProperties: Forbidden: must not be used at the root`,
+      `${p}.properties[kind].type: Invalid value: "integer": must be string`,
+      `${p}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`,
+      `${p}.properties[raw].additionalProperties: Forbidden: must not be used if x-kubernetes-embedded-resource is set`,
+      `${p}.properties[raw].properties: Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields`,
+      `${p}.properties[template].properties: Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields`,
+      `${p}.properties[template].type: Required value: must be object if x-kubernetes-embedded-resource is true`,
+      `${p}.properties[typed].type: Invalid value: "string": must be object if x-kubernetes-embedded-resource is true`,
+      // The OpenAPI schema rules follow validateStructural's (sorted) errors.
+      `${p}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`,
+    ]);
+    // name and generateName may be restricted; an embedded resource with preserve-unknown-fields needs no properties.
+    const fine = {
+      type: "object",
+      properties: {
+        metadata: { type: "object", properties: { name: { type: "string", maxLength: 10 }, generateName: { type: "string" } } },
+        template: { type: "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true },
+      },
+    };
+    const created = await t.send("POST", CRDS, { body: crd("gimbals", "Gimbal", { version: { schema: { openAPIV3Schema: fine } } }) });
+    assert.equal(created.status, 201, created.text);
+  });
+
   test("a root that is not an object", async () => {
     const status = await refused(crd("widgets", "Widget", { version: { schema: { openAPIV3Schema: { type: "array", items: { type: "string" } } } } }));
     assert.deepEqual(status.details.causes.map((c: any) => `${c.field}: ${c.message}`), ['spec.validation.openAPIV3Schema.type: Invalid value: "array": must be object at the root']);

@@ -5,8 +5,10 @@
  * need the approval annotation), scope, versions (names, unique, exactly one storage version,
  * a schema each), the names (required, DNS-1035, Kind's mixed case, kind ≠ listKind), printer
  * columns, scale paths, the conversion strategy, `preserveUnknownFields`, each schema's list
- * types, CEL rule entries and structural rules (a type everywhere, `object` at the root, junctors that restrict
- * values only: crd-structural-junctors) and `status.storedVersions`.
+ * types, CEL rule entries, the OpenAPI rules (uniqueItems, additionalProperties beside
+ * properties, the extensions: crd-openapi-rules) and structural rules (a type everywhere,
+ * `object` at the root, junctors that restrict values only: crd-structural-junctors; embedded
+ * resources and the root's metadata: crd-structural-resources) and `status.storedVersions`.
  * On update: `spec.group` and `spec.names.plural` are immutable, and `scope` and
  * `names.kind` once the CRD is established.
  *
@@ -21,6 +23,8 @@ import { nameProblems } from "./validation.js";
 import { errorText, type FieldError } from "./status.js";
 import { junctorErrors } from "./crd-structural-junctors.js";
 import { ruleDefinitionErrors } from "./crd-cel-definition.js";
+import { embeddedTypeRule, resourceErrors } from "./crd-structural-resources.js";
+import { openAPIRuleErrors } from "./crd-openapi-rules.js";
 
 type Obj = Record<string, any>;
 
@@ -74,12 +78,14 @@ function listTypeErrors(schema: Obj, at: string): FieldError[] {
 }
 
 /**
- * A version's schema: the OpenAPI schema rules (list types, the `x-kubernetes-validations`
- * entries' fields), then validateStructural's, for
- * what schemas get wrong most: types (root `object`, every property and array item typed).
+ * A version's schema: validateStructural's errors (sorted), for what schemas get wrong most:
+ * types (root `object`, every property and array item typed), embedded resources and the root's
+ * metadata; then the OpenAPI schema rules (crd-openapi-rules, list types, the
+ * `x-kubernetes-validations` entries' fields), as validateCustomResourceDefinitionValidation
+ * appends them.
  */
 function schemaErrors(schema: Obj, at: string): FieldError[] {
-  return [...listTypeErrors(schema, at), ...ruleDefinitionErrors(schema, at), ...structuralErrors(schema, at)];
+  return [...structuralErrors(schema, at), ...openAPIRuleErrors(schema, at), ...listTypeErrors(schema, at), ...ruleDefinitionErrors(schema, at)];
 }
 
 /** validateStructural's type rules, sorted by their text as it sorts them. */
@@ -91,7 +97,7 @@ function structuralErrors(schema: Obj, at: string): FieldError[] {
     for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, Obj>)) {
       const p = `${path}.properties[${name}]`;
       if (!prop || typeof prop !== "object") continue;
-      if (!prop.type && !prop["x-kubernetes-int-or-string"] && !prop["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${p}.type`, detail: "must not be empty for specified object fields" });
+      if (!prop.type && !embeddedTypeRule(prop) && !prop["x-kubernetes-int-or-string"] && !prop["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${p}.type`, detail: "must not be empty for specified object fields" });
       walk(prop, p);
     }
     // validateStructural's forbidden forms.
@@ -102,13 +108,13 @@ function structuralErrors(schema: Obj, at: string): FieldError[] {
     if (Array.isArray(items) && items.length > 0) errors.push({ type: "Forbidden", field: `${path}.items`, detail: "items must be a schema object and not an array" });
     else if (s.type === "array" && (items === undefined || items === null)) errors.push({ type: "Required", field: `${path}.items`, detail: "must be specified" });
     else if (items && typeof items === "object" && !Array.isArray(items)) {
-      if (!items.type && !items["x-kubernetes-int-or-string"] && !items["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${path}.items.type`, detail: "must not be empty for specified array items" });
+      if (!items.type && !embeddedTypeRule(items) && !items["x-kubernetes-int-or-string"] && !items["x-kubernetes-preserve-unknown-fields"]) errors.push({ type: "Required", field: `${path}.items.type`, detail: "must not be empty for specified array items" });
       walk(items, `${path}.items`);
     }
     if (s.additionalProperties && typeof s.additionalProperties === "object") walk(s.additionalProperties, `${path}.additionalProperties`);
   };
   walk(schema, at);
-  errors.push(...junctorErrors(schema, at));
+  errors.push(...junctorErrors(schema, at), ...resourceErrors(schema, at));
   // ValidateStructural sorts its errors by their text.
   return errors.sort((a, b) => (errorText(a) < errorText(b) ? -1 : errorText(a) > errorText(b) ? 1 : 0));
 }
