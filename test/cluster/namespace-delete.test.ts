@@ -77,6 +77,27 @@ describe("namespace delete", () => {
     assert.equal((await t.send("GET", `${NAMESPACES}/term`)).status, 404);
   });
 
+  /** NamespaceLifecycle's 403 for a create in a Terminating namespace, naming `name` of `resource`. */
+  const terminatingRefusal = (ns: string, resource: string, name: string) => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+    message: `${resource} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+    reason: "Forbidden",
+    details: { name, kind: resource, causes: [{ reason: "NamespaceTerminating", message: `namespace ${ns} is being terminated`, field: "metadata.namespace" }] },
+    code: 403,
+  });
+
+  test("a create in a Terminating namespace names the object as admission.NewForbidden does: its name, else its generateName, else Unknown", async () => {
+    await create("ending");
+    await hold("ending");
+    await t.send("DELETE", `${NAMESPACES}/ending`);
+    for (const [metadata, name] of [[{ name: "named" }, "named"], [{ generateName: "cm-" }, "cm-"], [{}, "Unknown"]] as const) {
+      const refused = await t.send("POST", `${NAMESPACES}/ending/configmaps`, { body: { metadata } });
+      assert.equal(refused.status, 403);
+      assert.deepEqual(refused.body, terminatingRefusal("ending", "configmaps", name));
+    }
+    await release("ending");
+  });
+
   test("Orphan adds `orphan`; once the collector removes it the namespace still waits on its content", async () => {
     await create("orph");
     await hold("orph");

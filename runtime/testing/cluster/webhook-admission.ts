@@ -17,7 +17,8 @@ import { isDryRun, type Call } from "./call.js";
 import { clone } from "./registry.js";
 import { conflict, notFound, STALE_OBJECT } from "./status.js";
 import type { Entry } from "./store.js";
-import { prepareCreate, prepareUpdate, requireNamespace, type UpdateScope } from "./write.js";
+import { prepareCreate, prepareUpdate, type UpdateScope } from "./write.js";
+import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
 import type { Attributes } from "./webhook-match.js";
 
@@ -39,7 +40,7 @@ export async function admittedCreate(call: Call, obj: Obj, namespace: string, op
   if (!hasWebhooks(call)) return prepareCreate(call, obj, namespace, operation).commit();
   const { def, registry } = call;
   const dryRun = isDryRun(call);
-  requireNamespace(registry, def, namespace, obj.metadata?.name ?? "", true);
+  requireNamespace(registry, def, namespace, admissionName(obj.metadata), true);
   const view = clone(obj);
   if (def.namespaced && !view.metadata.namespace) view.metadata.namespace = namespace;
   def.defaults?.(view, "");

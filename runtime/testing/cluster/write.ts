@@ -22,26 +22,9 @@ import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
 import { addWarning, strategyWarnings } from "./warnings.js";
 import { dedupOwnerReferences } from "./owner-references.js";
 import { admitPodServiceAccount } from "./serviceaccount-admission.js";
+import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 
 type Obj = Record<string, any>;
-
-/** The namespace the URL names must exist and not be terminating (for creates). */
-export function requireNamespace(registry: Registry, def: ResourceDef, namespace: string, name: string, creating: boolean): void {
-  if (!def.namespaced) return;
-  const state = registry.namespaceState(namespace);
-  if (state === "missing") throw notFound({ group: "", resource: "namespaces" }, namespace);
-  if (state === "terminating" && creating) {
-    // NewForbidden: an object not named yet (generateName) is left out of the message.
-    throw new ApiError(
-      failure(403, "Forbidden", `${def.group ? `${def.resource}.${def.group}` : def.resource}${name ? ` "${name}"` : ""} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-        ...(name ? { name } : {}),
-        ...(def.group ? { group: def.group } : {}),
-        kind: def.resource,
-        causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }],
-      }),
-    );
-  }
-}
 
 /** Checks the body's namespace against the URL's and fills it in (cleared for cluster-scoped types). */
 function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
@@ -128,7 +111,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   const meta = obj.metadata;
   // The order of the real server: admission (the namespace), then the registry's RBAC checks,
   // then the name generated.
-  requireNamespace(registry, def, namespace, meta.name ?? "", true);
+  requireNamespace(registry, def, namespace, admissionName(meta), true);
   const isPod = def.group === "" && def.resource === "pods";
   // The field manager sees a pod as decoded and defaulted, before admission.
   const podAsDecoded = isPod && operation === "Update" ? defaultPodFields(clone(obj)) : undefined;
