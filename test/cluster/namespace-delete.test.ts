@@ -98,6 +98,24 @@ describe("namespace delete", () => {
     await release("ending");
   });
 
+  test("a subresource's create in a Terminating namespace is refused too, named as the URL names it (pods/eviction, serviceaccounts/token)", async () => {
+    await create("closing");
+    await hold("closing");
+    await t.send("POST", `${NAMESPACES}/closing/serviceaccounts`, { body: { metadata: { name: "robot" } } });
+    await t.send("DELETE", `${NAMESPACES}/closing`);
+    const eviction = await t.send("POST", `${NAMESPACES}/closing/pods/web/eviction`, { body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "web" } } });
+    assert.equal(eviction.status, 403);
+    assert.deepEqual(eviction.body, terminatingRefusal("closing", "pods", "web"));
+    const token = await t.send("POST", `${NAMESPACES}/closing/serviceaccounts/robot/token`, { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} } });
+    assert.equal(token.status, 403);
+    assert.deepEqual(token.body, terminatingRefusal("closing", "serviceaccounts", "robot"));
+    await release("closing");
+    // A namespace that is gone: the plugin's NotFound names the namespace.
+    const gone = await t.send("POST", `${NAMESPACES}/closing/pods/web/eviction`, { body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "web" } } });
+    assert.equal(gone.status, 404);
+    assert.equal(gone.body.message, 'namespaces "closing" not found');
+  });
+
   test("Orphan adds `orphan`; once the collector removes it the namespace still waits on its content", async () => {
     await create("orph");
     await hold("orph");

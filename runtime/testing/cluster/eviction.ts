@@ -24,6 +24,7 @@
  * runs); a conflict the server retries for ~10 s is answered at once; the grace period is not
  * read (pods go at once).
  */
+import { requireNamespace } from "./namespace-lifecycle.js";
 import { isDryRun, type Call, type Reply } from "./call.js";
 import type { Propagation } from "./deletion-plan.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
@@ -186,7 +187,10 @@ function takeDisruption(call: Call, pdb: Obj, podName: string, dryRun: boolean):
 export async function evictPod(call: Call): Promise<Reply> {
   const { info, registry } = call;
   const queryDryRun = isDryRun(call); // the CreateOptions are validated first (422 for a dryRun other than All)
-  const eviction = await mutatedSubresource(call, EVICTION_KIND, "CREATE", postedEviction(call));
+  const posted = postedEviction(call);
+  // NamespaceLifecycle, the first mutating admission plugin: no eviction in a Terminating namespace.
+  requireNamespace(registry, call.def, info.namespace, info.name, true);
+  const eviction = await mutatedSubresource(call, EVICTION_KIND, "CREATE", posted);
   if (eviction.metadata?.name !== info.name) throw badRequest("name in URL does not match name in Eviction object");
   const dryRun = evictionDryRun(call, eviction, queryDryRun);
   await validateSubresource(call, EVICTION_KIND, "CREATE", eviction);

@@ -6,6 +6,7 @@
  * as its own kind (webhook-admission). Eviction is the `eviction` module's, pod logs and exec
  * the `pod-connect` module's.
  */
+import { requireNamespace } from "./namespace-lifecycle.js";
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
 import { checkAppliedType, decodeApplyBody } from "./apply.js";
@@ -135,7 +136,11 @@ export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> 
   let request = defaultedTokenRequest(decodeObject({ ...call, def: tokenDef }, tokenDef));
   // The create handler's rest.EnsureObjectNamespaceMatchesRequestNamespace, before any webhook.
   if (request.metadata?.namespace && request.metadata.namespace !== info.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
-  if (reviewed) request = await mutatedSubresource(call, TOKEN_KIND, "CREATE", request);
+  if (reviewed) {
+    // NamespaceLifecycle, the first mutating admission plugin: no token requested in a Terminating namespace.
+    requireNamespace(registry, call.def, info.namespace, info.name, true);
+    request = await mutatedSubresource(call, TOKEN_KIND, "CREATE", request);
+  }
   // TokenREST.Create: a name (or namespace) in the body must be the URL's.
   for (const [field, expected, what] of [["name", info.name, "name"], ["namespace", info.namespace, "namespace"]] as const) {
     const given = request.metadata?.[field];
