@@ -221,6 +221,16 @@ describe("writes", () => {
     assert.equal(deleting.body.kind, "ConfigMap");
     assert.ok(deleting.body.metadata.deletionTimestamp);
     assert.equal((await t.send("GET", `${NS}/configmaps/held`)).status, 200);
+    // Its name stays taken: the store's AlreadyExists says why (registry/generic/registry/store.go).
+    for (const query of ["", "?dryRun=All"]) {
+      const again = await t.send("POST", `${NS}/configmaps${query}`, { body: cm("held") });
+      assert.equal(again.status, 409);
+      assert.deepEqual(again.body, {
+        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+        message: 'object is being deleted: configmaps "held" already exists',
+        reason: "AlreadyExists", details: { name: "held", kind: "configmaps" }, code: 409,
+      });
+    }
     const released = await t.send("PATCH", `${NS}/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
     assert.equal(released.status, 200);
     assert.equal((await t.send("GET", `${NS}/configmaps/held`)).status, 404);

@@ -54,9 +54,13 @@ export function notFound(gr: GroupResource, name: string): ApiError {
   return new ApiError(failure(404, "NotFound", `${qualified(gr)} "${name}" not found`, details(gr, name)));
 }
 
-/** 409 `deployments.apps "web" already exists`. */
-export function alreadyExists(gr: GroupResource, name: string): ApiError {
-  return new ApiError(failure(409, "AlreadyExists", `${qualified(gr)} "${name}" already exists`, details(gr, name)));
+/**
+ * 409 `deployments.apps "web" already exists`; `beingDeleted` (the object holding the name has a
+ * deletionTimestamp): the generic store's Create prefixes `object is being deleted: `.
+ */
+export function alreadyExists(gr: GroupResource, name: string, beingDeleted = false): ApiError {
+  const message = `${beingDeleted ? "object is being deleted: " : ""}${qualified(gr)} "${name}" already exists`;
+  return new ApiError(failure(409, "AlreadyExists", message, details(gr, name)));
 }
 
 /** 409 Conflict: `Operation cannot be fulfilled on deployments.apps "web": <why>`. */

@@ -74,6 +74,12 @@ function managed(call: Call, def: ResourceDef, live: Obj | undefined, operation:
   return managedFieldsAfter(writer, live, written, operation, applied) as Obj[];
 }
 
+/** The store's AlreadyExists for a name an object holds (one being deleted says so). */
+function refuseTakenName(registry: Registry, def: ResourceDef, namespace: string, name: string): void {
+  const existing = registry.store.get(def, namespace, name);
+  if (existing) throw alreadyExists(def, name, Boolean(existing.obj.metadata?.deletionTimestamp));
+}
+
 /** names.MaxGeneratedNameLength: 63 less the 5 random characters. */
 const MAX_GENERATED_NAME_LENGTH = 58;
 
@@ -139,7 +145,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   if (!dryRun && call.info.verb === "create" && /^[0-9]+$/.test(String(sentVersion ?? "")) && Number(sentVersion) !== 0) {
     throw plainError("resourceVersion should not be set on objects to be created");
   }
-  if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
+  refuseTakenName(registry, def, namespace, meta.name);
   meta.uid = uid;
   meta.creationTimestamp = registry.timestamp();
   if (def.generation) meta.generation = 1;
@@ -152,7 +158,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
     out,
     commit() {
       if (dryRun) return entryOf(out);
-      if (registry.store.get(def, namespace, meta.name)) throw alreadyExists(def, meta.name);
+      refuseTakenName(registry, def, namespace, meta.name);
       return registry.commit(def, out, "ADDED");
     },
   };
