@@ -5,7 +5,7 @@
  * LocalSubjectAccessReview (authorization.k8s.io/v1). Bodies come from the auth module; this
  * adds the `managedFields` entry the real server records for reviews with a spec.
  */
-import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, tokenReview, type UserInfo } from "./auth/index.js";
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from "./auth/index.js";
 import { ReviewRequestError } from "./auth/reviews.js";
 import { fieldManager, goJsonError, type Call, type Reply } from "./call.js";
 import { goEncoded } from "./go-json-encoding.js";
@@ -28,11 +28,14 @@ function withManagedFields(call: Call, review: Obj, body: Obj): Obj {
   return { ...review, metadata: { ...review.metadata, managedFields } };
 }
 
-function subjectOf(spec: Obj): UserInfo {
-  const user: UserInfo = { username: String(spec.user ?? ""), groups: Array.isArray(spec.groups) ? spec.groups : [] };
-  if (spec.uid) user.uid = spec.uid;
-  if (spec.extra) user.extra = spec.extra;
-  return user;
+/**
+ * A namespaced review's namespace (the create handler's EnsureObjectNamespaceMatchesRequestNamespace):
+ * the URL's, which a namespace in the body must be.
+ */
+function reviewNamespace(call: Call, body: Obj): string {
+  const given = body.metadata?.namespace;
+  if (typeof given === "string" && given !== "" && given !== call.info.namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  return call.info.namespace ?? "";
 }
 
 /** POST of a review: 201 with the answered review. */
@@ -60,11 +63,11 @@ export async function serveReview(call: Call): Promise<Reply> {
       case "selfsubjectrulesreviews":
         review = selfSubjectRulesReview(call.user, body, authorizer);
         break;
-      default: {
-        const spec: Obj = body.spec ?? {};
-        const answered = selfSubjectAccessReview(subjectOf(spec), body, authorizer) as Obj;
-        review = withManagedFields(call, { ...answered, kind: call.def.kind, spec }, body);
-      }
+      case "localsubjectaccessreviews":
+        review = withManagedFields(call, subjectAccessReview("LocalSubjectAccessReview", body, authorizer, reviewNamespace(call, body)), body);
+        break;
+      default:
+        review = withManagedFields(call, subjectAccessReview("SubjectAccessReview", body, authorizer), body);
     }
     return { status: 201, body: JSON.stringify(review) };
   } catch (error) {

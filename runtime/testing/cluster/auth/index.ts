@@ -13,5 +13,5 @@ export type { Authenticator, AuthenticatorOptions, AuthenticationResult, TokenAu
 export { createAuthorizer, PRIVILEGED_GROUP } from "./rbac.js";
 export { forbiddenStatus, unauthorizedStatus } from "./status.js";
 export { defaultRbacObjects } from "./bootstrap-policy.js";
-export { selfSubjectReview, selfSubjectAccessReview, selfSubjectRulesReview, tokenReview, ReviewRequestError } from "./reviews.js";
+export { selfSubjectReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, tokenReview, ReviewRequestError } from "./reviews.js";
 export type { UserInfo, RequestAttributes, RbacSource, Authorizer, Decision, UserRules, ResourceRule } from "./types.js";

@@ -1,12 +1,13 @@
 /**
  * @module cluster/auth/reviews
  * The bodies the review APIs answer (authentication.k8s.io/v1 SelfSubjectReview and
- * TokenReview, authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview),
- * given the caller and the parsed request body. Field order is the real server's (its Go
+ * TokenReview, authorization.k8s.io/v1 SelfSubjectAccessReview, SubjectAccessReview,
+ * LocalSubjectAccessReview and SelfSubjectRulesReview), given the caller and the parsed request
+ * body; an access review is validated first (access-review-validation). Field order is the real server's (its Go
  * structs'); reviews are never stored, so their `creationTimestamp` is `null` as there. The
  * caller (the API server) checks the caller may create the review and adds `managedFields`.
  */
-import type { ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
+import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import type { SelfSubjectReview, TokenReview, UserInfo as ApiUserInfo } from "kubernetes-types/authentication/v1.js";
 import type {
   NonResourceAttributes,
@@ -15,21 +16,12 @@ import type {
   SelfSubjectRulesReview,
   SubjectAccessReviewStatus,
 } from "kubernetes-types/authorization/v1.js";
-import { PodfnError } from "../../../errors.js";
-import { invalid, type FieldError } from "../status.js";
-import { resourceAttributesErrors } from "./access-review-selectors.js";
+import { validateAccessReview, type AccessReviewKind } from "./access-review-validation.js";
+import { ReviewRequestError } from "./review-error.js";
 import type { Authenticator } from "./authn.js";
 import type { Authorizer, RequestAttributes, UserInfo } from "./types.js";
 
-/** A review request the real server refuses; `status` is the Status body to answer with. */
-export class ReviewRequestError extends PodfnError {
-  readonly status: Status;
-
-  constructor(status: Status) {
-    super("review_rejected", status.message ?? "review rejected");
-    this.status = status;
-  }
-}
+export { ReviewRequestError };
 
 /** Reviews are not stored: the real server answers `"creationTimestamp": null`. */
 function unstoredMeta(): ObjectMeta {
@@ -79,11 +71,6 @@ export function selfSubjectReview(user: UserInfo, now: Date = new Date()): SelfS
   };
 }
 
-/** The 422 of a SelfSubjectAccessReview's validation (no name: reviews have none). */
-function invalidAccessReview(errors: FieldError[]): ReviewRequestError {
-  return new ReviewRequestError(invalid("authorization.k8s.io", "SelfSubjectAccessReview", "", errors).status);
-}
-
 const RESOURCE_KEYS = ["namespace", "verb", "group", "version", "resource", "subresource", "name"] as const;
 const NON_RESOURCE_KEYS = ["path", "verb"] as const;
 
@@ -103,11 +90,6 @@ function selectorAttributes(value: unknown): Record<string, unknown> | undefined
   return out;
 }
 
-/** Go's `%#v` of the internal NonResourceAttributes, as field.Invalid renders a struct. */
-function goNonResourceAttributes(value: Record<string, unknown>): string {
-  return `authorization.NonResourceAttributes{Path:${JSON.stringify(str(value.path))}, Verb:${JSON.stringify(str(value.verb))}}`;
-}
-
 /**
  * The answer to "can I ...?" (POST authorization.k8s.io/v1 selfsubjectaccessreviews).
  * Throws `ReviewRequestError` (422) unless exactly one of `resourceAttributes` and
@@ -120,21 +102,42 @@ function goNonResourceAttributes(value: Record<string, unknown>): string {
  */
 export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorizer: Authorizer): SelfSubjectAccessReview {
   const spec = record(record(body).spec);
-  const hasResource = spec.resourceAttributes != null;
-  const hasNonResource = spec.nonResourceAttributes != null;
-  // ValidateSelfSubjectAccessReviewSpec: the attribute kinds, then the resource attributes' selectors.
-  const errors: FieldError[] = [];
-  if (hasResource && hasNonResource) {
-    errors.push({ type: "Invalid", field: "spec.nonResourceAttributes", rendered: goNonResourceAttributes(record(spec.nonResourceAttributes)), detail: "cannot be specified in combination with resourceAttributes" });
-  }
-  if (!hasResource && !hasNonResource) {
-    errors.push({ type: "Invalid", field: "spec.resourceAttributes", value: null, detail: "exactly one of nonResourceAttributes or resourceAttributes must be specified" });
-  }
-  errors.push(...resourceAttributesErrors(spec.resourceAttributes, "spec.resourceAttributes"));
-  if (errors.length) throw invalidAccessReview(errors);
+  validateAccessReview("SelfSubjectAccessReview", spec);
+  const { echoed, status } = answerAccess(user, spec, authorizer);
+  return { kind: "SelfSubjectAccessReview", apiVersion: "authorization.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
+}
+
+/** The subject a SubjectAccessReview's spec asks about. */
+function subjectOf(spec: Record<string, unknown>): UserInfo {
+  const user: UserInfo = { username: str(spec.user), groups: Array.isArray(spec.groups) ? spec.groups.map(str) : [] };
+  if (str(spec.uid)) user.uid = str(spec.uid);
+  if (spec.extra && typeof spec.extra === "object") user.extra = spec.extra as UserInfo["extra"];
+  return user;
+}
+
+/**
+ * The answer to "can they ...?" (POST authorization.k8s.io/v1 subjectaccessreviews, or a
+ * namespace's localsubjectaccessreviews: `namespace`), for the user and groups of its spec; the
+ * spec comes back as sent. Throws `ReviewRequestError` (422) for what 1.32's validation refuses
+ * (access-review-validation): no user nor group, not exactly one attribute kind, a
+ * LocalSubjectAccessReview's resourceAttributes of another namespace or nonResourceAttributes.
+ *
+ * @example
+ * subjectAccessReview("SubjectAccessReview", { spec: { user: "jane", resourceAttributes: { verb: "get", resource: "pods" } } }, authz).status?.allowed;
+ */
+export function subjectAccessReview(kind: Exclude<AccessReviewKind, "SelfSubjectAccessReview">, body: unknown, authorizer: Authorizer, namespace = ""): Record<string, unknown> {
+  const spec = record(record(body).spec);
+  validateAccessReview(kind, spec, namespace);
+  const { status } = answerAccess(subjectOf(spec), spec, authorizer);
+  const metadata = kind === "LocalSubjectAccessReview" ? { namespace, ...unstoredMeta() } : unstoredMeta();
+  return { kind, apiVersion: "authorization.k8s.io/v1", metadata, spec, status };
+}
+
+/** The authorizer's decision on a validated access review's attributes, and the attributes echoed. */
+function answerAccess(user: UserInfo, spec: Record<string, unknown>, authorizer: Authorizer): { echoed: SelfSubjectAccessReview["spec"]; status: SubjectAccessReviewStatus } {
   let attrs: RequestAttributes;
   let echoed: SelfSubjectAccessReview["spec"];
-  if (hasResource) {
+  if (spec.resourceAttributes != null) {
     const ra = pick<ResourceAttributes>(record(spec.resourceAttributes), RESOURCE_KEYS);
     // The selectors (AuthorizeWithSelectors, on in 1.32) come back as sent; RBAC ignores them.
     for (const key of ["fieldSelector", "labelSelector"] as const) {
@@ -162,7 +165,7 @@ export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorize
   const decision = authorizer.authorize(attrs);
   const status: SubjectAccessReviewStatus = { allowed: decision.allowed };
   if (decision.reason) status.reason = decision.reason;
-  return { kind: "SelfSubjectAccessReview", apiVersion: "authorization.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
+  return { echoed, status };
 }
 
 /**
