@@ -7,8 +7,11 @@
  * subject is a ServiceAccount (with a namespace, in a ClusterRoleBinding), User or Group.
  * Roles and ClusterRoles: each rule as `ValidatePolicyRule` (verbs; a non-resource rule only in a
  * ClusterRole and with nothing else; a resource rule with apiGroups and resources) and a
- * ClusterRole's `aggregationRule` with at least one selector.
+ * ClusterRole's `aggregationRule` with at least one selector, each a valid label selector
+ * (ValidateLabelSelector, label values checked; one that LabelSelectorAsSelector cannot make a
+ * selector is also `invalid label selector.` at the selector itself).
  */
+import { labelSelectorErrors } from "./label-rules.js";
 import { nameProblems } from "./validation.js";
 import { goStrings, type FieldError } from "./status.js";
 
@@ -101,6 +104,15 @@ export function roleErrors(role: Obj, namespaced: boolean): FieldError[] {
   (Array.isArray(role.rules) ? role.rules : []).forEach((r: Obj, i: number) => errors.push(...policyRuleErrors(r, namespaced, `rules[${i}]`)));
   if (!namespaced && role.aggregationRule && count(role.aggregationRule.clusterRoleSelectors) === 0) {
     errors.push({ type: "Required", field: "aggregationRule.clusterRoleSelectors", detail: "at least one clusterRoleSelector required if aggregationRule is non-nil" });
+  }
+  if (!namespaced && Array.isArray(role.aggregationRule?.clusterRoleSelectors)) {
+    role.aggregationRule.clusterRoleSelectors.forEach((selector: unknown, i: number) => {
+      const at = `aggregationRule.clusterRoleSelectors[${i}]`;
+      const problems = labelSelectorErrors(selector, at);
+      errors.push(...problems);
+      // LabelSelectorAsSelector fails on what ValidateLabelSelector (values checked) refuses; its nil selector is "null".
+      if (problems.length) errors.push({ type: "Invalid", field: at, value: null, detail: "invalid label selector." });
+    });
   }
   return errors;
 }
