@@ -19,6 +19,7 @@ import { decideReview } from "../admission/decide.js";
 import { CONNECT_SUBRESOURCES } from "../admission/definition.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
 import { evaluateMatchConditions } from "./admission-conditions.js";
+import { resourceOfKind } from "./kind-resource.js";
 
 /** What a test says of a request; the rest is filled in (see `admissionReview`). */
 export type ReviewFields = Partial<AdmissionRequest>;
@@ -49,13 +50,12 @@ export class ReviewRefusedError extends PodfnError {
   }
 }
 
-const plural = (kind: string) => `${kind.toLowerCase()}${kind.endsWith("s") ? "es" : "s"}`;
-
 /**
  * An AdmissionReview as the API server sends one: `fields` as given, the rest filled in: `uid`
  * (fresh), `operation` (CREATE with an object, DELETE with only an old one, CONNECT for a first
  * rule on `exec`, `attach`, `portforward` or `proxy`), `kind` from the object's `apiVersion` and
- * `kind`, `resource` and `subResource` from `fn`'s first rule (or the kind), `name` and
+ * `kind`, `resource` and `subResource` from `fn`'s first rule (or the kind's resource: a built-in
+ * type's as 1.32 serves it, else the plural apimachinery guesses, `Policy` → `policies`), `name` and
  * `namespace` from the object, and a cluster admin as `userInfo`.
  *
  * @example
@@ -70,7 +70,7 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction):
   const request: AdmissionRequest = {
     uid: randomUUID(),
     kind,
-    resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: plural(kind.kind) }),
+    resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: resourceOfKind(kind.group, kind.kind) }),
     ...(first?.subresource !== undefined ? { subResource: first.subresource } : {}),
     operation: fields.object === undefined && fields.oldObject ? "DELETE" : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
     userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },

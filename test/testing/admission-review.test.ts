@@ -1,0 +1,29 @@
+/**
+ * `podfn/testing`'s `admissionReview()`: without a function's rule to take it from, the
+ * request's `resource` is the kind's resource as the API server names it (the plural of a URL
+ * path: `networkpolicies`, `endpoints`), not the kind lowercased with an `s`.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { admissionReview } from "../../runtime/testing/index.js";
+
+const resourceOf = (apiVersion: string, kind: string) => admissionReview({ object: { apiVersion, kind, metadata: { name: "x" } } }).request!.resource;
+
+test("a built-in kind's resource is the one 1.32 serves", () => {
+  assert.deepEqual(resourceOf("v1", "Pod"), { group: "", version: "v1", resource: "pods" });
+  assert.deepEqual(resourceOf("networking.k8s.io/v1", "NetworkPolicy"), { group: "networking.k8s.io", version: "v1", resource: "networkpolicies" });
+  assert.deepEqual(resourceOf("v1", "Endpoints"), { group: "", version: "v1", resource: "endpoints" });
+  assert.deepEqual(resourceOf("networking.k8s.io/v1", "Ingress"), { group: "networking.k8s.io", version: "v1", resource: "ingresses" });
+  assert.deepEqual(resourceOf("autoscaling/v2", "HorizontalPodAutoscaler"), { group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers" });
+});
+
+test("another kind's resource is apimachinery's guess (UnsafeGuessKindToResource)", () => {
+  assert.equal(resourceOf("example.com/v1", "Gadget").resource, "gadgets");
+  assert.equal(resourceOf("example.com/v1", "Policy").resource, "policies");
+  assert.equal(resourceOf("example.com/v1", "Class").resource, "classes");
+});
+
+test("a resource given is kept", () => {
+  const review = admissionReview({ object: { apiVersion: "example.com/v1", kind: "Mouse", metadata: { name: "m" } }, resource: { group: "example.com", version: "v1", resource: "mice" } });
+  assert.equal(review.request!.resource.resource, "mice");
+});
