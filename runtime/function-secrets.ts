@@ -40,7 +40,9 @@ export function functionSecret(fn: LoadedFunction, name: string): string {
   let value: string | undefined;
   if (values !== undefined) {
     value = values[name];
-    if (!value) throw new SecretMissingError(name, "the test harness", `was not given: startHarness({ secrets: { ${JSON.stringify(name)}: "..." } })`);
+    if (value === undefined) throw new SecretMissingError(name, "the test harness", `was not given: startHarness({ secrets: { ${JSON.stringify(name)}: "..." } })`);
+    // As an empty file fails the read in a pod.
+    if (value === "") throw new SecretMissingError(name, "the test harness", "is empty");
   } else value = (store ??= new SecretStore()).secret(name, undefined, "key").value();
   // The handler may put it in what it answers: answers are censored from now on.
   secretHandedToHandler();

@@ -126,7 +126,8 @@ class EnvSecret implements Secret {
   }
 }
 
-function trimNewlines(text: string): string {
+/** A secret's value as read from its file or variable: every trailing `\n` and `\r` dropped (what `kubectl create secret --from-file` or an editor leaves). */
+export function trimNewlines(text: string): string {
   let end = text.length;
   while (end > 0 && (text[end - 1] === "\n" || text[end - 1] === "\r")) end--;
   return end === text.length ? text : text.slice(0, end);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { PodfnError } from "../errors.js";
 import type { LoadedFunction } from "../function.js";
 import { environmentSecrets, referencedSecrets } from "../requirements.js";
+import { trimNewlines } from "../secrets.js";
 
 /** `secret()` of a name the harness holds no value for, or of a function that reads none. */
 export class UnknownSecretError extends PodfnError {
@@ -50,9 +51,13 @@ export class CallerSecrets {
 
   constructor(readonly dir: string) {}
 
-  /** Writes the secrets a test gave, as files. */
+  /**
+   * Writes the secrets a test gave, as files; each value is held as the runtime reads its file
+   * (`trimNewlines`: trailing newlines dropped), so `secret()`, `authHeaders()` and
+   * `ctx.secret()` give what the served function checks and reads.
+   */
   async give(secrets: Record<string, string>): Promise<void> {
-    await Promise.all(Object.entries(secrets).map(([name, value]) => (this.#values.set(name, value), writeFile(join(this.dir, name), `${value}\n`))));
+    await Promise.all(Object.entries(secrets).map(([name, value]) => (this.#values.set(name, trimNewlines(value)), writeFile(join(this.dir, name), `${value}\n`))));
   }
 
   /** Makes sure every secret `fn` reads has a value: the given one, else a random one, written once. */

@@ -61,3 +61,26 @@ test("secret() of a function without a secret, or of a name never seen, names wh
   assert.throws(() => fn.secret(), (e: Error & { code?: string }) => e.code === "unknown_secret" && /open reads no caller-auth secret/.test(e.message));
   assert.throws(() => fn.secret("nope"), (e: Error & { code?: string }) => e.code === "unknown_secret" && /no caller-auth secret named "nope"/.test(e.message));
 });
+
+test("a given value is what the runtime reads of its file: trailing newlines (\\n, \\r\\n) dropped, for callers and ctx.secret() alike", async () => {
+  const own = await startHarness({ secrets: { "crlf-token": "tok-123\r\n\n", "pager-key": "key-9\n", blank: "\n" } });
+  try {
+    const fn = await own.deploy(bearer("crlf", "crlf-token"));
+    assert.equal(fn.secret(), "tok-123");
+    assert.deepEqual(fn.authHeaders(), { authorization: "Bearer tok-123" });
+    assert.equal((await fn.fetch("/crlf", { method: "POST", headers: fn.authHeaders() })).status, 200);
+    const readBlank = (read: (name: string) => string) => {
+      try {
+        return read("blank");
+      } catch (error) {
+        return `${(error as Error & { code?: string }).code}: ${(error as Error).message}`;
+      }
+    };
+    const reader = await own.deploy(loaded({ name: "reader", http: { auth: "none" }, secrets: ["pager-key", "blank"], handler: ({ secret }) => ({ key: secret("pager-key"), blank: readBlank(secret) }) }));
+    const read = (await reader.run()) as { key: string; blank: string };
+    assert.equal(read.key, "key-9");
+    assert.match(read.blank, /^secret_missing: secret "blank" is empty/);
+  } finally {
+    await own.stop();
+  }
+});
