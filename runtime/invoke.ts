@@ -22,6 +22,7 @@ import { tooDeepOr } from "./nesting.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
 import { compileFastCheck } from "./validate/compile.js";
+import { mayBeAsync } from "./validate/may-be-async.js";
 import { refuseDryRunField } from "./input-dry-run.js";
 
 /** What `invoke()` runs: a loaded function, its raw input, and the call's context. */
@@ -68,9 +69,6 @@ export class OutputError extends PodfnError {
   }
 }
 
-/** Schemas a synchronous parse found asynchronous (an async refinement or transform). */
-const asyncSchemas = new WeakSet<z.ZodType>();
-
 type ParseResult = z.ZodSafeParseResult<unknown>;
 
 /** Each schema's compiled fast check (`null`: not compilable), made on first use. */
@@ -91,19 +89,20 @@ function passesFastCheck(schema: object, value: unknown): boolean {
 
 /**
  * `schema.safeParse(value)`, which costs a third less than `safeParseAsync` and returns without
- * a promise; a schema that turns out asynchronous is parsed again asynchronously, and always so
- * from then on (so only its first call runs its synchronous checks twice).
+ * a promise, for a schema running none of the function's own code that could be asynchronous
+ * (validate/may-be-async); any other is parsed asynchronously from its first call: a
+ * synchronous attempt would have run its refinements and transforms up to the first promise,
+ * and the asynchronous parse after it would run them again.
  */
 function safeParse(schema: z.ZodType, value: unknown): ParseResult | Promise<ParseResult> {
-  // Only this zod's schemas are known to signal async work with $ZodAsyncError; others (zod/v3,
-  // another copy) always take the asynchronous path.
+  // zod/v3's schemas, without zod 4's internals, always take the asynchronous path.
   const z = zod();
-  if (schema instanceof z.ZodType && !asyncSchemas.has(schema)) {
+  if (schema instanceof z.ZodType && !mayBeAsync(schema)) {
     try {
       return schema.safeParse(value);
     } catch (error) {
+      // Not expected of such a schema; had it happened, nothing of the function's ran.
       if (!isAsyncError(error, z.core.$ZodAsyncError)) throw error;
-      asyncSchemas.add(schema);
     }
   }
   return schema.safeParseAsync(value);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { defineFunction, reply, type FunctionDefinition } from "../../runtime/function.js";
 import { resolveDefinition } from "../../runtime/definition-schema.js";
-import { invoke } from "../../runtime/invoke.js";
+import { invoke, invokeNow } from "../../runtime/invoke.js";
 import { InputError, TimeoutError } from "../../runtime/errors.js";
 import { createLogger } from "../../runtime/log.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
@@ -178,6 +178,42 @@ describe("invoke", () => {
       assert.ok(bad instanceof InputError);
       assert.match(bad.message, /must be positive/);
       await assert.rejects(call(fn, { n: 60 }).promise, /too big/);
+    }
+  });
+
+  test("each check of a schema with an async refinement runs once per call, the first call too (no synchronous attempt first)", async () => {
+    const runs = { sync: 0, async: 0, promise: 0, output: 0, transform: 0 };
+    const fn = load({
+      name: "counted-checks",
+      http: { auth: "none" },
+      input: z
+        .object({ n: z.number() })
+        .refine((v) => (runs.sync++, v.n > 0), "must be positive")
+        .refine(async (v) => (runs.async++, v.n < 100), "too big")
+        // A plain function returning a promise is asynchronous too.
+        .refine((v) => (runs.promise++, Promise.resolve(v.n !== 7)), "not 7")
+        .transform((v) => (runs.transform++, v)),
+      output: z.object({ n: z.number() }).refine((o) => (runs.output++, Promise.resolve(o.n !== 8)), "not 8"),
+      handler: (ctx) => ctx.input,
+    });
+    for (let round = 1; round <= 2; round++) {
+      assert.deepEqual(await call(fn, { n: 3 }).promise, { n: 3 });
+      assert.deepEqual(runs, { sync: round, async: round, promise: round, output: round, transform: round }, `call ${round}`);
+    }
+    await assert.rejects(call(fn, { n: 7 }).promise, /not 7/);
+    await assert.rejects(call(fn, { n: 8 }).promise, /not 8/);
+    assert.deepEqual(runs, { sync: 4, async: 4, promise: 4, output: 3, transform: 3 });
+  });
+
+  test("a schema with no refinement, transform or promise anywhere in it is parsed without a promise; one with any, with one", () => {
+    const { kube } = fakeKube();
+    const options = (input: z.ZodType) => ({ fn: load({ name: "sync-or-not", http: { auth: "none" }, input, handler: (ctx) => ctx.input }), input: { n: 1, extra: true }, trigger: { type: "run" as const }, requestId: "r1", dryRun: false, kube, logger });
+    const plain = z.object({ n: z.number(), list: z.array(z.string()).optional(), pick: z.union([z.literal("a"), z.object({ b: z.string().default("x") })]).optional() });
+    assert.deepEqual(invokeNow(options(plain)), { n: 1 });
+    for (const schema of [plain.refine((v) => v.n > 0), z.object({ n: z.number().transform((n) => n) }), z.object({ n: z.lazy(() => z.number().check(() => {})) }), z.preprocess((v) => v, plain)]) {
+      const result = invokeNow(options(schema));
+      assert.ok(result instanceof Promise);
+      void result.catch(() => {});
     }
   });
 
