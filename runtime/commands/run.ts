@@ -14,7 +14,7 @@ import { loadFunctions } from "../loader.js";
 import { createLogger } from "../log.js";
 import { EXIT_CODES, exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { resolveInput } from "../cron/input.js";
-import { runOnce } from "../cron/run-once.js";
+import { notStarted, runOnce, type RunOnceResult } from "../cron/run-once.js";
 import { runId } from "../cron/run-id.js";
 import { scheduleOf } from "../cron/schedule-entry.js";
 import { ConfigError } from "../errors.js";
@@ -26,6 +26,10 @@ import { handlersCallKubeApi } from "../requirements.js";
 import { guardProcess } from "../process-faults.js";
 import { censorAnswer } from "../secret-values.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS, runShutdownHooks } from "../lifecycle.js";
+import { untilAborted } from "../signals.js";
+
+/** What the input check gives when a stop signal ended it. */
+const STOPPED = Symbol("stopped");
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
@@ -40,7 +44,8 @@ and exits with:
        clean up)
   5    the API server could not answer (unreachable, or 429/503/504 after retries): try again
        later (the generated CronJobs' Jobs retry this code, and only this one, twice)
-  130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up)
+  130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up;
+       during an asynchronous check of the input, the run ends at once without starting it)
 `;
 
 /** How `run` reaches a cluster: `connectCluster`'s signature (`functions` are the ones about to run). */
@@ -81,26 +86,36 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     // Input the schema refuses is refused before any cluster is reached (or an emulated one
     // started); the run takes the parsed input (its transforms and refinements run once).
     const parseStarted = Date.now();
-    const parsed = await parseInput(fn, input, schedule.trigger);
+    // A stop signal ends an asynchronous check (an async refine) as it ends the handler: the
+    // run exits without waiting for it, neither connecting nor starting the handler.
+    const parsed = await untilAborted(parseInput(fn, input, schedule.trigger), io.signal).catch((error: unknown) => {
+      if (io.signal.aborted) return STOPPED;
+      throw error;
+    });
     // An asynchronous check's time counts in timeoutMs; connecting to the cluster's does not.
     const spentMs = Date.now() - parseStarted;
-    connection = await connect(config, logger, [fn]);
-    if (fn.secrets.length > 0) readFunctionSecretsFrom(secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, io.cwd));
     const requestId = runId();
-    const result = await runOnce({
-      requestId,
-      fn,
-      input: parsed,
-      inputParsed: true,
-      spentMs,
-      trigger: schedule.trigger,
-      dryRun: config.dryRun,
-      kube: connection.kube,
-      logger,
-      signal: io.signal,
-      drainTimeoutMs: config.drainTimeoutMs,
-      fault,
-    });
+    let result: RunOnceResult;
+    if (parsed === STOPPED) {
+      result = notStarted(fn, io.signal);
+    } else {
+      connection = await connect(config, logger, [fn]);
+      if (fn.secrets.length > 0) readFunctionSecretsFrom(secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, io.cwd));
+      result = await runOnce({
+        requestId,
+        fn,
+        input: parsed,
+        inputParsed: true,
+        spentMs,
+        trigger: schedule.trigger,
+        dryRun: config.dryRun,
+        kube: connection.kube,
+        logger,
+        signal: io.signal,
+        drainTimeoutMs: config.drainTimeoutMs,
+        fault,
+      });
+    }
     // The run's id, as the handler's own lines carry it: one query finds a run's every line.
     // `outcome` as in-process runs and watch calls name it: `kube unavailable` (exit 5) is not a failed handler.
     const outcome = outcomeOf(result, result.code === EXIT_CODES.sigint || result.code === EXIT_CODES.sigterm);

@@ -112,6 +112,15 @@ async function windDown(settled: Promise<void>, drainMs: number, name: string, l
 }
 
 /**
+ * The result of a run stopped (`signal` aborted, its reason `"SIGINT"` or `"SIGTERM"`) before its
+ * handler started: while starting up, or checking the input.
+ */
+export function notStarted(fn: LoadedFunction, signal: AbortSignal): RunOnceResult {
+  const decision = exitCodeFor({ signal: signal.reason === "SIGINT" ? "SIGINT" : "SIGTERM" });
+  return { ...decision, message: `${decision.message} before ${fn.name} started: it was not run`, durationMs: 0 };
+}
+
+/**
  * Run `fn` once and decide the exit code.
  *
  * @example
@@ -123,10 +132,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const { fn, logger, signal } = options;
   const started = monotonicMs();
   // Stopped while starting up (loading modules, connecting): the handler is not started at all.
-  if (signal.aborted) {
-    const decision = exitCodeFor({ signal: signal.reason === "SIGINT" ? "SIGINT" : "SIGTERM" });
-    return { ...decision, message: `${decision.message} before ${fn.name} started: it was not run`, durationMs: 0 };
-  }
+  if (signal.aborted) return notStarted(fn, signal);
   const controller = new AbortController();
   // A handler past its timeoutMs has its signal aborted; its clean-up is then waited for below.
   let lingering: Promise<void> | undefined;

@@ -9,6 +9,7 @@ import { fakeKube, type FakeKubeOptions } from "./fake-kube.js";
 import { state as waiting } from "./fixtures/wait-for-signal.js";
 import { state as ignoring } from "./fixtures/ignores-signal.js";
 import { state as slowCleanup } from "./fixtures/slow-cleanup.js";
+import { state as slowCheck } from "./fixtures/slow-input-check.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -227,6 +228,34 @@ test("a stop signal before the handler starts (a slow start-up) exits 143 withou
   assert.equal(out.code, 143);
   assert.equal(waiting.started, false, "the handler was not started");
   assert.ok(out.logs.some((l) => l.exitCode === 143 && /before wait-for-signal started/.test(String(l.msg))));
+});
+
+test("a stop signal while an asynchronous input check runs exits 143 at once, neither connecting nor starting the handler", async () => {
+  Object.assign(slowCheck, { checking: false, handled: false });
+  let connected = 0;
+  const fake = fakeKube({});
+  let stderr = "";
+  const controller = new AbortController();
+  const command = createRunCommand({
+    connect: async () => {
+      connected++;
+      return { kube: fake.kube, emulated: true, close: fake.kube.close };
+    },
+  });
+  const pending = command.run({ argv: ["slow-input-check", "--functions", FIXTURES], env: {}, cwd: process.cwd(), stdout: () => {}, stderr: (t) => void (stderr += t), signal: controller.signal });
+  const deadline = Date.now() + 5000;
+  while (!slowCheck.checking && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  assert.equal(slowCheck.checking, true);
+  controller.abort("SIGTERM");
+  // The check never settles unless released: the run must not wait for it.
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, 5000, "still running")))]);
+  clearTimeout(timer);
+  slowCheck.release(true);
+  assert.equal(code, 143, stderr);
+  assert.equal(connected, 0);
+  assert.equal(slowCheck.handled, false);
+  assert.match(stderr, /terminated \(SIGTERM\) before slow-input-check started/);
 });
 
 test("a handler that ignores the signal is abandoned after --drain-timeout-ms", async () => {
