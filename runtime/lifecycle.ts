@@ -1,7 +1,8 @@
 /**
  * @module lifecycle
  * Graceful shutdown bookkeeping shared by the long-running parts (the HTTP server, the
- * in-process cron runner): a `Drain` counts calls in flight, stops admitting new ones once
+ * in-process cron runner): a `Drain` counts calls in flight (and request bodies received
+ * before their call is admitted), stops admitting new ones once
  * shutdown begins, waits for the running ones up to a deadline and then aborts their shared
  * signal. `runShutdownHooks` runs the function modules' `onShutdown` hooks once it is over.
  */
@@ -34,6 +35,8 @@ export class ShutdownError extends PodfnError {
  */
 export class Drain {
   #inflight = 0;
+  /** Bodies being received before their call is admitted (`receive`). */
+  #receiving = 0;
   #draining = false;
   readonly #controller = new AbortController();
   readonly #waiters = new Set<() => void>();
@@ -89,7 +92,40 @@ export class Drain {
   /** Count one call out; call exactly once per successful `enter()`. */
   leave(): void {
     this.#inflight--;
-    if (this.#inflight === 0) for (const wake of this.#waiters) wake();
+    this.#wakeIfIdle();
+  }
+
+  /**
+   * Count in a request whose body is received before its call is admitted (a route whose caller
+   * is known only from the body, or never): no call yet, but the drain waits for it as for a
+   * call, so a body still arriving when shutdown begins is not cut off. Returns false (and
+   * counts nothing) once draining. End it with `admitReceived()` or `received()`.
+   */
+  receive(): boolean {
+    if (this.#draining) return false;
+    this.#receiving++;
+    return true;
+  }
+
+  /** The body of a `receive()` arrived and its call is admitted: a call in flight now, even while draining. */
+  admitReceived(): void {
+    this.#inflight++;
+    this.#receiving--;
+  }
+
+  /** The body of a `receive()` ended without a call (refused, unread, the client gone). */
+  received(): void {
+    this.#receiving--;
+    this.#wakeIfIdle();
+  }
+
+  /** Bodies being received (`receive()`) not yet admitted or refused. */
+  get receiving(): number {
+    return this.#receiving;
+  }
+
+  #wakeIfIdle(): void {
+    if (this.#inflight === 0 && this.#receiving === 0) for (const wake of this.#waiters) wake();
   }
 
   /** Stop admitting calls. Idempotent. */
@@ -102,9 +138,9 @@ export class Drain {
     this.#controller.abort(reason);
   }
 
-  /** Wait until no call is in flight, at most `timeoutMs` (milliseconds). Resolves true when idle. Aborts nothing. */
+  /** Wait until no call is in flight nor body being received, at most `timeoutMs` (milliseconds). Resolves true when idle. Aborts nothing. */
   idle(timeoutMs: number): Promise<boolean> {
-    if (this.#inflight === 0) return Promise.resolve(true);
+    if (this.#inflight === 0 && this.#receiving === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const waiters = this.#waiters;
       const timer = setTimeout(function idleDeadline() {

@@ -293,16 +293,22 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     const body = beginBody(request, requestId, () => receiving >= maxInflight);
     if (!("read" in body)) return refused(request, body, started, requestId);
     const { type, read } = body;
+    // Counted in the drain from here, as a call on a route with header auth is: a shutdown
+    // beginning while the body arrives waits for it, and its call then runs.
+    if (!drain.receive()) return refused(request, refusalAnswer(SHUTTING_DOWN, requestId), started, requestId);
     receiving++;
     allReceiving.count++;
     return read.then(
       function bodyRead(bytes) {
         receiving--;
         allReceiving.count--;
-        if (bytes instanceof Refusal) return refused(request, refusalAnswer(bytes, requestId), started, requestId);
-        if (drain.draining) return refused(request, refusalAnswer(SHUTTING_DOWN, requestId), started, requestId);
-        if (drain.inflight >= maxInflight || running >= cap) return refused(request, refusalAnswer(running >= cap ? fnTooMany : tooMany, requestId), started, requestId);
-        enter();
+        if (bytes instanceof Refusal || drain.inflight >= maxInflight || running >= cap) {
+          drain.received();
+          if (bytes instanceof Refusal) return refused(request, refusalAnswer(bytes, requestId), started, requestId);
+          return refused(request, refusalAnswer(running >= cap ? fnTooMany : tooMany, requestId), started, requestId);
+        }
+        drain.admitReceived();
+        running++;
         let answer: Answer | Promise<Answer>;
         try {
           answer = afterBody(request, requestId, type, bytes);
@@ -315,6 +321,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
       function unread(error: unknown) {
         receiving--;
         allReceiving.count--;
+        drain.received();
         return refused(request, errorAnswer(error, requestId), started, requestId);
       },
     );

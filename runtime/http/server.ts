@@ -132,7 +132,7 @@ export async function serveHttp(options: HttpServerOptions, signal: AbortSignal)
   }
   http.beginShutdown();
   const drainTimeoutMs = options.drainTimeoutFor?.(signal.reason) ?? options.drainTimeoutMs;
-  logger.info({ inflight: http.drain.inflight, drainTimeoutMs }, "shutting down: draining calls in flight");
+  logger.info({ inflight: http.drain.inflight, receiving: http.drain.receiving, drainTimeoutMs }, "shutting down: draining calls in flight");
   if (!(await http.drain.settle(drainTimeoutMs))) {
     logger.warn({ inflight: http.drain.inflight }, "drain timeout passed: calls in flight aborted");
     if (!(await http.drain.idle(ABORT_GRACE_MS))) {

@@ -37,6 +37,24 @@ describe("Drain", () => {
     assert.equal(await idle, true);
   });
 
+  test("a body being received counts for settle without taking a call's place, and its call is admitted while draining", async () => {
+    const drain = new Drain();
+    assert.equal(drain.receive(), true);
+    assert.equal(drain.receive(), true);
+    assert.equal(drain.inflight, 0);
+    let idle = false;
+    const settled = drain.settle(10_000).then((value) => (idle = value));
+    assert.equal(drain.receive(), false, "none begun once draining");
+    drain.received();
+    drain.admitReceived();
+    assert.equal(drain.inflight, 1);
+    assert.equal(drain.receiving, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(idle, false, "the admitted call is still in flight");
+    drain.leave();
+    assert.equal(await settled, true);
+  });
+
   test("many calls can listen to the signal without a listener warning", async () => {
     const drain = new Drain();
     const warnings: Error[] = [];

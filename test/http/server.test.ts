@@ -1,6 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request as httpRequest } from "node:http";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { serveHttp, type HttpServerOptions } from "../../runtime/http/index.js";
 import { captureLogger, deferred, fakeKube, loaded, until } from "./helpers.js";
@@ -173,6 +177,44 @@ describe("HTTP server", () => {
     assert.deepEqual(await finished.json(), { aborted: false });
     await server.done;
     assert.deepEqual(order, ["handler done", "hook"]);
+  });
+
+  test("graceful drain: a body still being uploaded when shutdown begins is received and its call runs, whatever the route's auth", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "podfn-drain-"));
+    writeFileSync(join(dir, "deploy-token"), "s3cret-token\n");
+    writeFileSync(join(dir, "webhook-key"), "hmac-key\n");
+    try {
+      const body = JSON.stringify({ name: "slow upload" });
+      const signature = `sha256=${createHmac("sha256", "hmac-key").update(body).digest("hex")}`;
+      const cases = [
+        { auth: "none" as const, headers: "" },
+        { auth: { type: "hmac" as const, secret: "webhook-key" }, headers: `x-hub-signature-256: ${signature}\r\n` },
+        { auth: { type: "bearer" as const, secret: "deploy-token" }, headers: "authorization: Bearer s3cret-token\r\n" },
+      ];
+      for (const { auth, headers } of cases) {
+        const kind = typeof auth === "string" ? auth : auth.type;
+        const fn = loaded({ name: "upload", auth, input: z.object({ name: z.string() }), handler: ({ input }) => ({ got: input.name }) });
+        const server = await start({ functions: [fn], secretsDir: dir });
+        const { connect } = await import("node:net");
+        const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => void (text += chunk));
+        const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+        socket.write(`POST /upload HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n${headers}\r\n${body.slice(0, 5)}`);
+        // The request is in: its body is being received (before admission) or its call admitted.
+        await until(async () => /podfn_http_bodies_receiving 1|podfn_invocations_in_flight 1/.test(await (await fetch(`${server.url}/metrics`)).text()), `${kind}: the upload under way`);
+        server.stop();
+        await until(() => server.log.records().some((r) => r.msg === "shutting down: draining calls in flight"), `${kind}: the drain`);
+        socket.write(body.slice(5));
+        await closed;
+        assert.match(text, /^HTTP\/1.1 200 /, `${kind}: ${text}`);
+        assert.match(text, /\{"got":"slow upload"\}/, kind);
+        await server.done;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("shutdown delay: after SIGTERM readiness fails but calls are still served, then the drain begins and it resolves", async () => {
