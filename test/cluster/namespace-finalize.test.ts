@@ -150,7 +150,10 @@ describe("namespace strategies and the finalize subresource", () => {
     assert.equal(res.status, 200);
     // deleteWithoutFinalizers answers the object as the update made it, with the resourceVersion it had.
     assert.deepEqual(res.body.spec, {});
-    assert.deepEqual(res.body.status, { phase: "Terminating" });
+    // The status as stored: Terminating, with the namespace controller's conditions (a ConfigMap remains).
+    assert.equal(res.body.status.phase, "Terminating");
+    assert.deepEqual(res.body.status, stored.status);
+    assert.equal(stored.status.conditions.find((c: { type: string }) => c.type === "NamespaceContentRemaining").status, "True");
     assert.equal(res.body.metadata.resourceVersion, stored.metadata.resourceVersion);
     assert.ok(res.body.metadata.deletionTimestamp);
     assert.equal((await get("ending")).status, 404);
@@ -170,6 +173,44 @@ describe("namespace strategies and the finalize subresource", () => {
     assert.deepEqual([held.spec, held.status.phase, held.metadata.finalizers], [{}, "Terminating", ["example.com/m"]]);
     assert.equal((await t.send("PATCH", `${NAMESPACES}/meta-held`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" })).status, 200);
     assert.equal((await get("meta-held")).status, 404);
+  });
+
+  test("the namespace controller's status.conditions while content remains, then once it is gone (deletion's status_condition_utils)", async () => {
+    await create("conditions", { spec: { finalizers: ["example.com/ns"] } });
+    const cm = (name: string, finalizers: string[]) => t.send("POST", `${NAMESPACES}/conditions/configmaps`, { body: { metadata: { name, finalizers } } });
+    await cm("one", ["example.com/hold"]);
+    await cm("two", ["example.com/hold", "example.com/other"]);
+    await t.send("POST", `${NAMESPACES}/conditions/secrets`, { body: { metadata: { name: "plain" } } });
+    assert.equal((await t.send("DELETE", `${NAMESPACES}/conditions`)).status, 200);
+    const ok = [
+      ["NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered"],
+      ["NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed"],
+      ["NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization"],
+    ];
+    const conditions = async () => {
+      const listed = (await get("conditions")).body.status.conditions as Record<string, string>[];
+      for (const c of listed) assert.match(c.lastTransitionTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.deepEqual(listed.map((c) => Object.keys(c)), listed.map(() => ["type", "status", "lastTransitionTime", "reason", "message"]));
+      return listed.map((c) => [c.type, c.status, c.reason, c.message]);
+    };
+    assert.deepEqual(await conditions(), [
+      ...ok,
+      ["NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: configmaps. has 2 resource instances"],
+      ["NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: example.com/hold in 2 resource instances, example.com/other in 1 resource instances"],
+    ]);
+    await t.send("PATCH", `${NAMESPACES}/conditions/configmaps/one`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+    assert.deepEqual((await conditions()).slice(3), [
+      ["NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: configmaps. has 1 resource instances"],
+      ["NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances, example.com/other in 1 resource instances"],
+    ]);
+    await t.send("PATCH", `${NAMESPACES}/conditions/configmaps/two`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+    // The content is gone; the namespace waits on its own finalizer, every condition the "ok" one.
+    assert.deepEqual(await conditions(), [
+      ...ok,
+      ["NamespaceContentRemaining", "False", "ContentRemoved", "All content successfully removed"],
+      ["NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished"],
+    ]);
+    assert.deepEqual((await get("conditions")).body.spec, { finalizers: ["example.com/ns"] });
   });
 
   test("status: the spec is kept, an empty phase is Active, and the phase must match deletionTimestamp", async () => {

@@ -9,6 +9,7 @@
  * (clusterrole-aggregation.ts). These run inline, synchronously: the emulator has no
  * controllers otherwise.
  */
+import { deletionConditions, type RemainingContent } from "./namespace-conditions.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
 import type { CrdTypes } from "./crd-types.js";
@@ -290,14 +291,22 @@ export class Registry {
    */
   finishNamespace(namespace: string | undefined): void {
     if (!namespace || this.namespaceState(namespace) !== "terminating") return;
-    for (const d of this.storedTypes()) if (d.namespaced && this.store.list(d, namespace).length > 0) return;
+    const content: RemainingContent[] = [];
+    for (const d of this.storedTypes()) if (d.namespaced) content.push({ resource: d.resource, group: d.group, objects: this.store.list(d, namespace).map(({ entry }) => entry.obj) });
     const nsDef = this.core("namespaces");
     const ns = this.store.get(nsDef, undefined, namespace)!;
     const copy = clone(ns.obj);
+    // deleteAllContent's status update; with content left, the controller waits for it.
+    const conditions = deletionConditions(copy.status?.conditions, content, this.timestamp());
+    if (conditions) copy.status = { ...(copy.status ?? {}), conditions };
+    if (content.some((c) => c.objects.length > 0)) {
+      if (conditions) this.commit(nsDef, copy, "MODIFIED");
+      return;
+    }
     const finalizers = (copy.spec?.finalizers ?? []).filter((f: string) => f !== "kubernetes");
     copy.spec = { ...(copy.spec ?? {}), finalizers };
     if (!finalizers.length) delete copy.spec.finalizers;
     if (!finalizers.length && !copy.metadata.finalizers?.length) this.removeNow(nsDef, copy);
-    else if (finalizers.length !== (ns.obj.spec?.finalizers ?? []).length) this.commit(nsDef, copy, "MODIFIED");
+    else if (conditions || finalizers.length !== (ns.obj.spec?.finalizers ?? []).length) this.commit(nsDef, copy, "MODIFIED");
   }
 }
