@@ -95,9 +95,23 @@ describe("serving a CRD's versions", () => {
       ["Labels", "string", 0, "Custom resource definition column (in JSONPath format): .metadata.labels"],
       ["Last", "date", 0, "Custom resource definition column (in JSONPath format): .status.lastRun"],
     ]);
-    assert.deepEqual(table.rows[0].cells, ["nightly", "pg", "False", 7, false, "map[app:pg tier:db]", "3h"]);
+    // A string column prints a map or list as client-go's jsonpath does: JSON, keys sorted.
+    assert.deepEqual(table.rows[0].cells, ["nightly", "pg", "False", 7, false, '{"app":"pg","tier":"db"}', "3h"]);
     const other = (await t.send("GET", `${path}/b1`, { accept: TABLE })).body;
     assert.deepEqual(other.rows[0].cells, ["b1", "db", null, null, null, null, null]);
+  });
+
+  test("the Table's string cells as jsonpath prints them (a null is <no value>, a list or map JSON), other types as cellForJSONValue", async () => {
+    const path = "/apis/ops.example.com/v1/namespaces/kube-public/backups";
+    const make = (name: string, spec: unknown, status: unknown) => t.send("POST", path, { body: { apiVersion: "ops.example.com/v1", kind: "Backup", metadata: { name }, spec } }).then(() =>
+      t.send("PATCH", `${path}/${name}/status`, { body: { status }, contentType: "application/merge-patch+json" }));
+    await make("odd", { target: null, keep: 2.5, paused: "yes" }, { lastRun: "null", conditions: [{ type: "Ready", status: 1.5 }] });
+    await make("mapped", { target: { note: "x<y", hosts: ["a", "b"] }, keep: "7" }, { lastRun: "yesterday", conditions: [{ type: "Ready", status: ["x", 2] }] });
+    const rows = (await t.send("GET", path, { accept: TABLE })).body.rows.map((r: any) => r.cells);
+    assert.deepEqual(rows, [
+      ["mapped", '{"hosts":["a","b"],"note":"x\\u003cy"}', '["x",2]', null, null, null, "<invalid>"],
+      ["odd", "<no value>", "1.5", 2, null, null, "<unknown>"],
+    ]);
   });
 
   test("a version without columns prints Name and Age, the age of its creation", async () => {

@@ -3,12 +3,14 @@
  * The Table of a custom resource, as apiextensions' tableconvertor prints it: Name, then the
  * version's `additionalPrinterColumns` (none: `Age`, the creation time), each cell the first
  * result of its JSONPath (client-go's jsonpath, missing keys allowed: a missing value is
- * `null`), typed by the column: `string` printed as jsonpath prints it (Go's `%v` for
- * non-strings), `integer` and `number` as numbers, `boolean`, and `date` as an age. The paths
+ * `null`), typed by the column: `string` printed as jsonpath prints it (a map or list as JSON,
+ * JSON null as `<no value>`, other scalars as Go's `%v`), `integer` and `number` as numbers,
+ * `boolean`, and `date` as an age (`<unknown>` for "" or "null", `<invalid>` if not RFC 3339). The paths
  * CRDs use are supported: fields, `[n]`, `[*]`, and filters `[?(@.a.b=="x")]` (`==`, `!=`).
  */
 import { col, CREATED_DOC, NAME, since, type Column, type Obj, type Printer } from "./printer-columns.js";
 import type { PrinterColumn } from "./resources.js";
+import { goJson } from "./crd-schema-go.js";
 
 /** serveDefaultColumnsIfEmpty. */
 const DEFAULT_COLUMNS: PrinterColumn[] = [{ name: "Age", type: "date", description: CREATED_DOC, jsonPath: ".metadata.creationTimestamp" }];
@@ -60,11 +62,13 @@ function select(root: unknown, steps: Step[]): unknown[] {
   return current;
 }
 
-/** Go's `%v` of a decoded JSON value (maps with sorted keys, as fmt prints them). */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
-  if (typeof v === "object") return `map[${Object.keys(v).sort().map((k) => `${k}:${goValue((v as Obj)[k])}`).join(" ")}]`;
+/**
+ * JSONPath.PrintResults of one decoded JSON value: a map or list as encoding/json marshals it
+ * (keys sorted, `<>&` escaped), JSON null as text/template's `<no value>`, a scalar as Go's `%v`.
+ */
+function printedResult(v: unknown): string {
+  if (v === null || v === undefined) return "<no value>";
+  if (typeof v === "object") return goJson(v);
   if (typeof v === "number" && !Number.isInteger(v)) return String(v).replace(/e\+?(-?)(\d)$/, "e$1+0$2").replace("e+-", "e-");
   return String(v);
 }
@@ -81,7 +85,8 @@ function typedCell(type: string, value: unknown, now: number): unknown {
       return typeof value === "boolean" ? value : null;
     case "date":
       if (typeof value !== "string") return null;
-      if (value === "") return "<unknown>";
+      // metav1.Time's UnmarshalQueryParameter: "" and "null" are the zero time.
+      if (value === "" || value === "null") return "<unknown>";
       return Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value) ? "<invalid>" : since(value, now);
     default:
       return null;
@@ -101,7 +106,7 @@ export function crdPrinter(columns: PrinterColumn[]): Printer {
         const steps = paths[i];
         const [value] = steps ? select(obj, steps) : [];
         if (value === undefined) cells.push(null);
-        else if (c.type === "string") cells.push(typeof value === "string" ? value : goValue(value));
+        else if (c.type === "string") cells.push(typeof value === "string" ? value : printedResult(value));
         else cells.push(typedCell(c.type, value, now));
       });
       return cells;
