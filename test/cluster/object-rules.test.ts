@@ -30,6 +30,25 @@ describe("one kind's rules", () => {
     }
   });
 
+  test("a Secret of a ServiceAccount token names its account; a Docker config carries its key, a JSON object (ValidateSecret)", async () => {
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const refused = async (body: unknown) => {
+      const answer = await t.send("POST", `${CORE}/secrets`, { body });
+      assert.equal(answer.status, 422, answer.text);
+      return answer.body.message;
+    };
+    assert.equal(await refused(secret("sat", "kubernetes.io/service-account-token")), 'Secret "sat" is invalid: metadata.annotations[kubernetes.io/service-account.name]: Required value');
+    assert.equal(await refused(secret("cfg", "kubernetes.io/dockerconfigjson")), 'Secret "cfg" is invalid: data[.dockerconfigjson]: Required value');
+    assert.equal(await refused(secret("old", "kubernetes.io/dockercfg", { ".dockerconfigjson": b64("{}") })), 'Secret "old" is invalid: data[.dockercfg]: Required value');
+    assert.equal(await refused(secret("cut", "kubernetes.io/dockerconfigjson", { ".dockerconfigjson": b64('{"auths":') })), 'Secret "cut" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": unexpected end of JSON input');
+    assert.equal(await refused(secret("list", "kubernetes.io/dockercfg", { ".dockercfg": b64("[1]") })), 'Secret "list" is invalid: data[.dockercfg]: Invalid value: "<secret contents redacted>": json: cannot unmarshal array into Go value of type map[string]interface {}');
+    const named = { ...secret("sat-ok", "kubernetes.io/service-account-token"), metadata: { name: "sat-ok", annotations: { "kubernetes.io/service-account.name": "default" } } };
+    for (const body of [named, secret("cfg-ok", "kubernetes.io/dockerconfigjson", { ".dockerconfigjson": b64('{"auths":{}}') }), secret("old-ok", "kubernetes.io/dockercfg", { ".dockercfg": b64("null") })]) {
+      const created = await t.send("POST", `${CORE}/secrets`, { body });
+      assert.equal(created.status, 201, created.text);
+    }
+  });
+
   test("a Service needs ports unless it is headless or ExternalName", async () => {
     const service = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec });
     const none = await t.send("POST", `${CORE}/services`, { body: service("noports", { selector: { app: "x" } }) });

@@ -1,42 +1,16 @@
 /**
  * @module cluster/object-rules
  * Checks of one kind each that the real server runs on create and update, with its messages:
- * a Secret's keys and the keys its `type` requires (`ValidateSecret`), a Service's ports
+ * a Service's ports
  * (`ValidateService`: required unless headless or ExternalName; names, numbers, protocols,
  * targets, duplicates) and a Lease's counts
  * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
-import { configKeyErrors, MAX_DATA_BYTES, nameProblems, nonNegativeErrors, tooLong, valueBytes } from "./validation.js";
+import { nameProblems, nonNegativeErrors } from "./validation.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
-
-/** `data[key]: Required value`. */
-const required = (key: string): FieldError => ({ type: "Required", field: `data[${key}]` });
-
-/** The keys each Secret type must carry, after the keys themselves are checked. */
-function secretTypeErrors(secret: Obj): FieldError[] {
-  const data: Obj = secret.data ?? {};
-  const has = (key: string) => Object.prototype.hasOwnProperty.call(data, key);
-  switch (secret.type) {
-    case "kubernetes.io/tls":
-      return [...(has("tls.crt") ? [] : [required("tls.crt")]), ...(has("tls.key") ? [] : [required("tls.key")])];
-    case "kubernetes.io/basic-auth":
-      // Either may be empty, but one of them must be there.
-      return has("username") || has("password") ? [] : [required("username"), required("password")];
-    case "kubernetes.io/ssh-auth":
-      return data["ssh-privatekey"] ? [] : [required("ssh-privatekey")];
-    default:
-      return [];
-  }
-}
-
-/** `ValidateSecret` beyond metadata: its data keys, then what its type requires. */
-export function secretErrors(secret: Obj): FieldError[] {
-  const size = valueBytes(secret.data, "base64") > MAX_DATA_BYTES ? [tooLong("data", MAX_DATA_BYTES)] : [];
-  return [...configKeyErrors(secret, ["data"]), ...size, ...secretTypeErrors(secret)];
-}
 
 /** IsValidPortNum's message. */
 export const PORT_RANGE = "must be between 1 and 65535, inclusive";
