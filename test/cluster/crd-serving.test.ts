@@ -139,6 +139,16 @@ describe("serving a CRD's versions", () => {
     const negative = await t.send("PATCH", `${path}/scaled/scale`, { body: { spec: { replicas: -1 } }, contentType: "application/merge-patch+json" });
     assert.equal(negative.status, 422);
     assert.equal(negative.body.message, 'Backup.ops.example.com "scaled" is invalid: .spec.replicas: Invalid value: -1: should be a non-negative integer');
+    // A missing object: the custom resource store's own NotFound (ScaleREST passes it on), not a `backups/scale` one.
+    for (const [method, body, contentType] of [["GET"], ["PATCH", { spec: { replicas: 1 } }, "application/merge-patch+json"], ["PUT", { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name: "gone" }, spec: { replicas: 1 } }]] as const) {
+      const gone = await t.send(method, `${path}/gone/scale`, { body, contentType });
+      assert.equal(gone.status, 404, method);
+      assert.deepEqual(gone.body, {
+        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+        message: 'backups.ops.example.com "gone" not found',
+        reason: "NotFound", details: { name: "gone", group: "ops.example.com", kind: "backups" }, code: 404,
+      });
+    }
   });
 
   test("the scale paths are checked on every write of the resource, the status ones on a status write", async () => {

@@ -1,7 +1,7 @@
 /**
  * @module cluster/subresources
  * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
- * `spec.replicas`; its NotFound names `deployments/scale`) and `serviceaccounts/token` (a
+ * `spec.replicas`; its NotFound names `deployments/scale`, a custom resource's the resource) and `serviceaccounts/token` (a
  * TokenRequest minted by the cluster's issuer), each write reviewed by the admission webhooks
  * as its own kind (webhook-admission). Eviction is the `eviction` module's, pod logs and exec
  * the `pod-connect` module's.
@@ -68,7 +68,8 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
   // A write's options are checked first, before the object is looked up (update.go, patch.go).
   const directive = info.verb === "update" || info.verb === "patch" ? writeOptions(call) : "Warn";
   const current = call.registry.store.get(def, info.namespace, info.name);
-  if (!current) throw notFound({ group: def.group, resource: `${def.resource}/scale` }, info.name);
+  // A built-in ScaleREST answers its own `deployments/scale` NotFound; a custom resource's passes its store's on.
+  if (!current) throw notFound(def.crd ? def : { group: def.group, resource: `${def.resource}/scale` }, info.name);
   const found = mapping.read(current.obj).replicas !== undefined;
   if (info.verb === "get" && !found && mapping.missing) throw mapping.missing.get();
   const scale = scaleOf(current.obj, mapping, NO_REPLICAS);
