@@ -69,7 +69,8 @@ describe("subresources", () => {
     const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
     await t.send("POST", "/apis/apps/v1/namespaces/golden/deployments", { body: { ...deploy, metadata: { ...deploy.metadata, name: "applied" } } });
     const apply = { contentType: "application/apply-patch+yaml" };
-    const scaled = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/scale?fieldManager=scaler", { body: "apiVersion: autoscaling/v1\nkind: Scale\nmetadata:\n  name: applied\nspec:\n  replicas: 3\n", ...apply });
+    // force: the creator owns the replicas (an apply through scale conflicts with it: subresource-apply.test.ts).
+    const scaled = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/scale?fieldManager=scaler&force=true", { body: "apiVersion: autoscaling/v1\nkind: Scale\nmetadata:\n  name: applied\nspec:\n  replicas: 3\n", ...apply });
     assert.equal(scaled.status, 200, scaled.text);
     assert.equal(scaled.body.spec.replicas, 3);
     const status = await t.send("PATCH", "/apis/apps/v1/namespaces/golden/deployments/applied/status?fieldManager=reporter", { body: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: applied\nstatus:\n  replicas: 2\n", ...apply });

@@ -1,6 +1,6 @@
 /**
  * @module cluster/apply
- * Server-side apply (`application/apply-patch+yaml` on the main resource), in 1.32's order:
+ * Server-side apply (`application/apply-patch+yaml` on the main resource or its `status`), in 1.32's order:
  * the YAML decoded into a map; the applied object's type checked as fieldmanager's
  * versionCheckManager checks it (400 `invalid object type: <group>/<version>, Kind=<kind>`,
  * nothing filled in: a missing apiVersion or kind is `/, Kind=`); the typed patch (undeclared
@@ -10,12 +10,16 @@
  * field another manager owns that the apply would change is a 409 unless `force=true`
  * (`apply-conflict`) — for the `kubectl` manager, unless its last-applied annotation excuses them
  * all (`last-applied`) —, fields the applier stops applying that no one else owns are removed.
+ * Through `status` the apply is recorded under subresource `status`, what the status strategy
+ * resets (all but status and metadata) neither owned nor conflicting, and the object must exist.
+ * Through `scale` it is the Scale's (`scale-apply`).
  */
 import { decodeObject, fieldManager, type Call, type Reply } from "./call.js";
 import { readApplyYaml, type ApplyYaml } from "./apply-yaml.js";
 import { decodeAppliedObject, type FieldValidation } from "./field-validation.js";
 import { applyWithOwnership } from "./field-ownership.js";
 import { applyWrite } from "./managed-fields.js";
+import { existing } from "./write.js";
 import { excusedByLastApplied, KUBECTL_MANAGER } from "./last-applied.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
@@ -71,7 +75,7 @@ export function decodeApplyBody(call: Call): ApplyYaml {
  * After the apply itself, yaml.UnmarshalStrict's errors for repeated keys as `fieldValidation`
  * asks: a warning each (Warn), the 400 `error strict decoding YAML: ...` (Strict), or nothing.
  */
-function checkRepeatedKeys(call: Call, repeatedKeys: string[], directive: FieldValidation): void {
+export function checkRepeatedKeys(call: Call, repeatedKeys: string[], directive: FieldValidation): void {
   if (repeatedKeys.length === 0 || directive === "Ignore") return;
   if (directive === "Strict") {
     throw badRequest(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n${repeatedKeys.map((e) => `  ${e}`).join("\n")}`);
@@ -80,17 +84,21 @@ function checkRepeatedKeys(call: Call, repeatedKeys: string[], directive: FieldV
 }
 
 /** PatchOptions.Force as the query parameter codec reads it. */
-function forced(call: Call): boolean {
+export function forced(call: Call): boolean {
   return parseBool(call.query.get("force"));
 }
 
-/** Serves a server-side apply; `writeOptions` already checked the fieldManager and gave `directive`. */
-export async function serverSideApply(call: Call, directive: FieldValidation): Promise<Reply> {
+/**
+ * Serves a server-side apply to the main resource or (`scope`) its status; `writeOptions`
+ * already checked the fieldManager and gave `directive`.
+ */
+export async function serverSideApply(call: Call, directive: FieldValidation, scope: "main" | "status" = "main"): Promise<Reply> {
   const { value: applied, repeatedKeys } = decodeApplyBody(call);
   checkAppliedType(call.def, applied);
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
-  const current = call.registry.store.get(call.def, namespace, name);
+  // The status store updates only (no create on apply): a missing object is its NotFound.
+  const current = scope === "status" ? existing(call, namespace, name) : call.registry.store.get(call.def, namespace, name);
   if (!current) checkApplyCreateUid(call.def, name, obj);
   // structuredMergeManager.Apply: the applied object may not carry managedFields.
   if (obj.metadata.managedFields !== undefined && obj.metadata.managedFields !== null) throw badRequest("metadata.managedFields must be nil");
@@ -103,12 +111,12 @@ export async function serverSideApply(call: Call, directive: FieldValidation): P
     return { status: 201, body: (await admittedCreate(call, obj, namespace, "Apply")).full };
   }
   // The merge, the prune of what the applier no longer applies, and the conflicts (409 unless force).
-  const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp() };
-  const write = applyWrite(writer, current.obj);
+  const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp(), ...(scope === "status" ? { subresource: "status" } : {}) };
+  const write = applyWrite(writer, current.obj, obj);
   // lastAppliedManager: kubectl's apply may take what its client-side apply last applied.
-  const excused = writer.manager === KUBECTL_MANAGER ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;
+  const excused = writer.manager === KUBECTL_MANAGER && scope === "main" ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;
   const { object } = applyWithOwnership(write, current.obj, obj, forced(call), undefined, excused);
   checkRepeatedKeys(call, repeatedKeys, directive);
   const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
-  return { status: 200, body: (await admittedUpdate(call, current, patched, "main", "Apply", obj)).full };
+  return { status: 200, body: (await admittedUpdate(call, current, patched, scope, "Apply", obj)).full };
 }

@@ -78,6 +78,7 @@ export function crdScale(scale: NonNullable<CrdFacts["scale"]>): ScaleMapping {
       return { replicas: replicas === undefined ? undefined : Number(replicas), statusReplicas: typeof status === "number" ? status : 0, selector: typeof selector === "string" ? selector : "" };
     },
     write: (obj, replicas) => write(obj, scale.specReplicasPath, replicas),
+    replicasPath: keys(scale.specReplicasPath),
     missing: {
       get: () => internalError(`the spec replicas field ${JSON.stringify(scale.specReplicasPath)} does not exist`),
       patch: () => badRequest(`the spec replicas field ${JSON.stringify(scale.specReplicasPath)} cannot be empty`),

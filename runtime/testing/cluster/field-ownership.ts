@@ -67,16 +67,19 @@ function decodeOwners(entries: unknown): Map<string, Owner> | undefined {
   return out;
 }
 
-/** encodeManagedFields and sortEncodedManagedFields. */
-function encodeOwners(owners: Map<string, Owner>): ManagedFieldsEntry[] {
-  const seconds = (o: Owner) => (o.time ? Math.floor(Date.parse(o.time) / 1000) : 0);
-  const order = (a: Owner, b: Owner) =>
-    a.operation !== b.operation ? (a.operation < b.operation ? -1 : 1)
+/** sortEncodedManagedFields's order: operation, time (none first), manager, apiVersion, subresource. */
+export function compareEntries(a: Pick<ManagedFieldsEntry, "manager" | "operation" | "apiVersion" | "time" | "subresource">, b: typeof a): number {
+  const seconds = (o: typeof a) => (o.time ? Math.floor(Date.parse(o.time) / 1000) : 0);
+  return a.operation !== b.operation ? (a.operation < b.operation ? -1 : 1)
     : seconds(a) !== seconds(b) ? seconds(a) - seconds(b)
     : a.manager !== b.manager ? (a.manager < b.manager ? -1 : 1)
     : a.apiVersion !== b.apiVersion ? (a.apiVersion < b.apiVersion ? -1 : 1)
     : (a.subresource ?? "") < (b.subresource ?? "") ? -1 : (a.subresource ?? "") > (b.subresource ?? "") ? 1 : 0;
-  return [...owners.values()].filter((o) => o.set.size > 0).sort(order).map((o) => ({
+}
+
+/** encodeManagedFields and sortEncodedManagedFields. */
+function encodeOwners(owners: Map<string, Owner>): ManagedFieldsEntry[] {
+  return [...owners.values()].filter((o) => o.set.size > 0).sort(compareEntries).map((o) => ({
     manager: o.manager,
     operation: o.operation,
     apiVersion: o.apiVersion,

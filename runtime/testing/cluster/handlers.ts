@@ -14,7 +14,7 @@ import { getObject, listObjects, validateListOptions } from "./list.js";
 import { finalizeNamespace } from "./namespace-strategy.js";
 import { waitForListResourceVersion } from "./list-freshness.js";
 import { applyPatch, checkPatchType } from "./patch-request.js";
-import { checkAppliedType, decodeApplyBody, serverSideApply } from "./apply.js";
+import { serverSideApply } from "./apply.js";
 import { crdTerminating } from "./crd-controller.js";
 import { clone } from "./registry.js";
 import { isReview, type Subresource } from "./resources.js";
@@ -32,14 +32,11 @@ import { existing, type UpdateScope } from "./write.js";
 import { admittedCreate, admittedUpdate } from "./webhook-admission.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodNotAllowed, statusFor } from "./status.js";
 
-async function patchCall(call: Call, scope: UpdateScope): Promise<Reply> {
+async function patchCall(call: Call, scope: "main" | "status"): Promise<Reply> {
   checkPatchType(call);
   const directive = writeOptions(call);
-  if (call.contentType === "application/apply-patch+yaml") {
-    if (scope === "main") return serverSideApply(call, directive);
-    // A subresource's apply (status) reads YAML too, and is of the resource's kind.
-    checkAppliedType(call.def, decodeApplyBody(call).value);
-  }
+  // A server-side apply, to the main resource or through status (apply.ts).
+  if (call.contentType === "application/apply-patch+yaml") return serverSideApply(call, directive, scope);
   const current = existing(call, call.info.namespace, call.info.name);
   const applied = applyPatch(call, clone(current.obj), directive);
   const patched = decodePatchedObject(call, applied, directive, JSON.parse(call.body.toString("utf8")));

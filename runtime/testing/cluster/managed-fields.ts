@@ -61,9 +61,16 @@ export function managedFieldsAfter(writer: Writer, live: Obj | undefined, writte
   return ownersAfterUpdate(write, live, written, written.metadata?.managedFields);
 }
 
-/** The writer of an apply to the main resource, as `managedFieldsAfter` takes it. */
-export function applyWrite(writer: Writer, live: Obj | undefined): Write {
-  return { type: rootType(writer.def), manager: writer.manager, apiVersion: apiVersionOf(writer.def), time: writer.time, ignored: resetFields(writer, live, {}) };
+/** The writer of an apply (of `applied`, to the main resource or a subresource), as `managedFieldsAfter` takes it. */
+export function applyWrite(writer: Writer, live: Obj | undefined, applied: Obj = {}): Write {
+  return {
+    type: rootType(writer.def),
+    manager: writer.manager,
+    apiVersion: apiVersionOf(writer.def),
+    ...(writer.subresource ? { subresource: writer.subresource } : {}),
+    time: writer.time,
+    ignored: resetFields(writer, live, applied),
+  };
 }
 
 /** The default manager name for a request's User-Agent, as the server derives it (`kubectl-client-side-apply`, `curl`...). */

@@ -1,7 +1,8 @@
 /**
  * @module cluster/subresources
  * The subresources with their own shapes: `scale` (an autoscaling/v1 Scale over
- * `spec.replicas`; its NotFound names `deployments/scale`, a custom resource's the resource) and `serviceaccounts/token` (a
+ * `spec.replicas`; its NotFound names `deployments/scale`, a custom resource's the resource; a
+ * server-side apply is the Scale field manager's, `scale-apply`) and `serviceaccounts/token` (a
  * TokenRequest minted by the cluster's issuer), each write reviewed by the admission webhooks
  * as its own kind (webhook-admission). Eviction is the `eviction` module's, pod logs and exec
  * the `pod-connect` module's.
@@ -9,7 +10,8 @@
 import { requireNamespace } from "./namespace-lifecycle.js";
 import { decodeObject, type Call, type Reply } from "./call.js";
 import { applyPatch } from "./patch-request.js";
-import { checkAppliedType, decodeApplyBody } from "./apply.js";
+import { appliedScale } from "./scale-apply.js";
+import type { ManagedFieldsEntry } from "./managed-fields.js";
 import { decodePatchedObject, writeOptions } from "./field-validation.js";
 import { formatLabelSelector, fromLabelSelector } from "./label-selector.js";
 import { clone } from "./registry.js";
@@ -29,6 +31,8 @@ export interface ScaleMapping {
   missing?: { get(): ApiError; patch(): ApiError };
   /** Validation of the replicas a Scale write asks for (built-in: the Scale's own). */
   check?(call: Call, replicas: unknown): void;
+  /** The object's spec replicas field (default `spec.replicas`), whose managers a Scale's managedFields hold. */
+  replicasPath?: string[];
 }
 
 /** What the CR scale registry puts in a Scale patched from an object without spec replicas (the smallest int32). */
@@ -75,6 +79,7 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
   const scale = scaleOf(current.obj, mapping, NO_REPLICAS);
   if (info.verb === "get") return { status: 200, body: JSON.stringify(scale) };
   let wanted: Obj;
+  let owners: ManagedFieldsEntry[] | undefined;
   if (info.verb === "update") {
     const text = call.body.toString("utf8");
     try {
@@ -84,13 +89,11 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
     }
   } else if (info.verb === "patch") {
     // The patch is applied to the Scale and decoded as one (a string replicas: the decoder's 422);
-    // an apply's body is YAML.
+    // an apply is the Scale field manager's, over the parent's managers of the replicas (scale-apply).
     const asScale = { ...call, def: { ...def, kind: "Scale", group: "autoscaling", version: "v1" } };
     if (call.contentType === "application/apply-patch+yaml") {
-      checkAppliedType(asScale.def, decodeApplyBody(call).value);
-      asScale.body = call.body;
-    }
-    wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), directive, JSON.parse(call.body.toString("utf8")));
+      ({ wanted, owners } = appliedScale(asScale, def, current.obj, scale, mapping.replicasPath ?? ["spec", "replicas"], directive));
+    } else wanted = decodePatchedObject(asScale, applyPatch(asScale, clone(scale)), directive, JSON.parse(call.body.toString("utf8")));
   } else throw new ApiError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", { kind: def.resource }));
   // scaleUpdatedObjectInfo: the request's objInfo (with its admission) turns the old Scale into the new one.
   wanted = await mutatedSubresource(call, SCALE_KIND, "UPDATE", wanted, scale);
@@ -109,7 +112,7 @@ export async function scaleCall(call: Call, mapping: ScaleMapping = WORKLOAD_SCA
     else delete out.metadata.resourceVersion;
     return out;
   };
-  const stored = await admittedViewUpdate(call, current, mapping.write(clone(current.obj), replicas), SCALE_KIND, view, scale);
+  const stored = await admittedViewUpdate(call, current, mapping.write(clone(current.obj), replicas), SCALE_KIND, view, scale, owners);
   return { status: 200, body: JSON.stringify(scaleOf(stored.obj, mapping)) };
 }
 

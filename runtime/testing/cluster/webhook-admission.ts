@@ -105,10 +105,11 @@ export async function validateSubresource(call: Call, kind: SubresourceKind, ope
  * `updateObject` of the parent through a subresource of its own kind (scale: the registry's
  * `toScaleUpdateValidation`; recorded in managedFields under subresource `scale`): the
  * validating webhooks see `view` of the object as it would be stored, against `oldView`, then
- * the store re-reads as `admittedUpdate`'s does.
+ * the store re-reads as `admittedUpdate`'s does. `managedFields`: the entries an apply's field
+ * manager left (scale-apply), else the write's own are computed.
  */
-export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, kind: SubresourceKind, view: (obj: Obj) => Obj, oldView: Obj): Promise<Entry> {
-  const prepared = prepareUpdate(call, current, next, "scale");
+export async function admittedViewUpdate(call: Call, current: Entry, next: Obj, kind: SubresourceKind, view: (obj: Obj) => Obj, oldView: Obj, managedFields?: Obj[]): Promise<Entry> {
+  const prepared = prepareUpdate(call, current, next, "scale", "Update", next, managedFields);
   if (!hasWebhooks(call)) return prepared.commit();
   await runValidating(call, subresourceAttributes(call, kind, "UPDATE", view(prepared.out), oldView), isDryRun(call));
   unchangedSince(call, current);

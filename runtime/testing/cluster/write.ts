@@ -229,8 +229,12 @@ export function updateObject(call: Call, current: Entry, next: Obj, scope: Updat
   return prepareUpdate(call, current, next, scope, operation, source).commit();
 }
 
-/** `updateObject` up to the store; `commit()` skips a no-op, answers a dry run, or stores. */
-export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): PreparedWrite {
+/**
+ * `updateObject` up to the store; `commit()` skips a no-op, answers a dry run, or stores.
+ * `managedFields`: the entries the write leaves, where its field manager made them already (an
+ * apply through `scale`, see scale-handler).
+ */
+export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next, managedFields?: Obj[]): PreparedWrite {
   const { registry, def } = call;
   const scope = subresource === "scale" ? "main" : subresource;
   const dryRun = isDryRun(call);
@@ -296,7 +300,7 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;
-  merged.metadata.managedFields = managed(call, def, old, operation, merged, source, subresource === "main" ? undefined : subresource);
+  merged.metadata.managedFields = managedFields ?? managed(call, def, old, operation, merged, source, subresource === "main" ? undefined : subresource);
   if (merged.metadata.managedFields.length === 0) delete merged.metadata.managedFields;
   const out = ordered(def, { ...merged, metadata: orderedMeta(merged.metadata) });
   return {
