@@ -74,3 +74,24 @@ test("a second webhook registered in one namespace is refused, naming the first,
     await h.stop();
   }
 });
+
+test("a registration that fails leaves nothing behind (no Service, no configuration, no server), and may be tried again", async () => {
+  const h = await startHarness();
+  try {
+    const fn = await h.deploy(requireOwner, { namespace: "hooks" });
+    const release = h.cluster.inject({ match: { verb: "create", resource: "validatingwebhookconfigurations" }, status: 403, times: 1 });
+    await assert.rejects(fn.registerWebhook(), (error: unknown) => error instanceof KubeApiError);
+    release();
+    assert.deepEqual((await fn.admin.services.listPage()).items.map((s) => s.metadata?.name), []);
+    const configurations = h.admin.resource({ group: "admissionregistration.k8s.io", version: "v1", resource: "validatingwebhookconfigurations", namespaced: false, kind: "ValidatingWebhookConfiguration" });
+    assert.deepEqual((await configurations.listPage()).items.map((c) => c.metadata?.name), []);
+    await h.admin.namespaces.create({ metadata: { name: "apps" } });
+    // Nothing of the failed one is called on writes: a bare ConfigMap goes through.
+    await h.admin.with({ namespace: "apps" }).configMaps.create({ metadata: { name: "bare" } });
+    const registered = await fn.registerWebhook();
+    await assert.rejects(h.admin.with({ namespace: "apps" }).configMaps.create({ metadata: { name: "bare-2" } }), /needs an owner label/);
+    await registered.stop();
+  } finally {
+    await h.stop();
+  }
+});
