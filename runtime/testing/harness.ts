@@ -29,6 +29,7 @@ import { startWatching, type RunningWatches, type WatchOptions } from "./watchin
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
 import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
 import { ConfigError } from "../errors.js";
+import { SECRET_NAME } from "../definition-accept.js";
 import type { AdmissionReview } from "../admission/review.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
@@ -39,7 +40,9 @@ export interface HarnessOptions {
    * Secrets by name: the caller-auth ones, written to a temporary secrets folder for the HTTP
    * adapter (one a deployed function's callers use that is not here gets a random value:
    * `Deployed.secret()`), and those a function declares in `secrets` and reads with
-   * `ctx.secret(name)` (one not here fails the call that reads it, naming it).
+   * `ctx.secret(name)` (one not here fails the call that reads it, naming it). Each name is a
+   * Secret name as functions declare them (lower case letters, digits, '-' and '.'): another is
+   * refused (`ConfigError`, `config_invalid`) before anything starts.
    */
   secrets?: Record<string, string>;
   /** Default: silent. */
@@ -174,6 +177,15 @@ export async function ensureNamespace(admin: KubeClient, namespace: string): Pro
   }
 }
 
+/** The names of `startHarness({ secrets })`: Secret names (as functions declare them), so each is a plain file of the secrets folder. */
+function checkSecretNames(secrets: Record<string, string>): void {
+  for (const name of Object.keys(secrets)) {
+    if (!SECRET_NAME.test(name) || name.length > 253) {
+      throw new ConfigError(`startHarness({ secrets }): ${JSON.stringify(name)} is not a Secret name (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, as functions name the secrets they read)`);
+    }
+  }
+}
+
 /**
  * Start the emulated cluster. `deploy(name)` puts a function in a fresh namespace: creates it,
  * binds the RBAC `podfn manifests` generates from the function's permissions to a
@@ -188,6 +200,7 @@ export async function ensureNamespace(admin: KubeClient, namespace: string): Pro
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const logger = options.logger ?? createLogger({ level: "silent" });
+  checkSecretNames(options.secrets ?? {});
   const cluster = await startCluster(options.now ? { now: options.now } : {});
   const clients: KubeClient[] = [];
   // Watches a test left running (it failed before their stop()) are stopped with the harness.
@@ -197,11 +210,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // The deployed functions' HTTP adapters: their async calls may still run when the test stops.
   const apps: HttpApp[] = [];
   const registeredIn = new Map<string, string>();
-  const admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
-  clients.push(admin);
-  const secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
-  const secrets = new CallerSecrets(secretsDir);
-  await secrets.give(options.secrets ?? {});
+  let secretsDir: string | undefined;
+  // Stops what was started, each step whatever the others did: on `stop()`, and when the start fails part way.
+  const release = async () => {
+    try {
+      await Promise.all(clients.map((c) => c.close()));
+    } finally {
+      try {
+        await cluster.stop();
+      } finally {
+        if (secretsDir !== undefined) await rm(secretsDir, { recursive: true, force: true });
+      }
+    }
+  };
+  let admin: KubeClient;
+  let secrets: CallerSecrets;
+  try {
+    admin = await clientFor({ server: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, logger);
+    clients.push(admin);
+    secretsDir = await mkdtemp(join(tmpdir(), "podfn-secrets-"));
+    secrets = new CallerSecrets(secretsDir);
+    await secrets.give(options.secrets ?? {});
+  } catch (error) {
+    // A failed start leaves no server holding the process open.
+    await release().catch(() => undefined);
+    throw error;
+  }
+  const dir = secretsDir;
   let counter = 0;
 
   async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
@@ -231,7 +266,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
-    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir, env: secrets.env() });
+    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir: dir, env: secrets.env() });
     apps.push(app);
     return {
       fn,
@@ -298,9 +333,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await Promise.all(apps.map((app) => app.drain.settle(STOP_DRAIN_MS)));
       await Promise.all(watching.map((w) => w.stop()));
       await Promise.all(webhooks.map((w) => w.stop()));
-      await Promise.all(clients.map((c) => c.close()));
-      await cluster.stop();
-      await rm(secretsDir, { recursive: true, force: true });
+      await release();
     },
   };
 }
