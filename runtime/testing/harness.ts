@@ -86,6 +86,7 @@ export interface Harness {
  * and resolve to `unknown`.
  */
 export interface Deployed<F extends AnyDefinition = AnyDefinition> {
+  /** The function as this deployment runs it: a copy of its own (another harness deploying the same one gives its copy its own secrets). */
   fn: LoadedFunction;
   namespace: string;
   /**
@@ -240,7 +241,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let counter = 0;
 
   async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
-    const fn = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
+    const source = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
+    // Each deployment is a function of its own, as each pod loads its own: the values its
+    // `ctx.secret()` reads (held per function) are this harness's, whoever else deploys `source`.
+    const fn: LoadedFunction = { ...source };
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
     // Its serving workload's grants (the Lease its `workload` elects on), for this function alone.

@@ -106,6 +106,20 @@ test("the harness gives a deployed function the values startHarness({ secrets })
   }
 });
 
+test("two harnesses deploying one loaded function each give it their own values", async () => {
+  const fn = load();
+  const [a, b, bare] = await Promise.all([startHarness({ secrets: { "slack-webhook-url": "https://a.example/x" } }), startHarness({ secrets: { "slack-webhook-url": "https://bb.example/xy" } }), startHarness()]);
+  try {
+    const [inA, inB, inBare] = [await a.deploy(fn), await b.deploy(fn), await bare.deploy(fn)];
+    assert.deepEqual(await inA.run({}), { length: "https://a.example/x".length });
+    assert.deepEqual(await inB.run({}), { length: "https://bb.example/xy".length });
+    await assert.rejects(inBare.run({}), /secret "slack-webhook-url" was not given/);
+    assert.deepEqual(await inA.run({}), { length: "https://a.example/x".length }, "still its own harness's");
+  } finally {
+    await Promise.all([a.stop(), b.stop(), bare.stop()]);
+  }
+});
+
 test("secrets must be Secret names, each once", () => {
   const problems = (secrets: unknown) => {
     const result = resolveDefinition({ ...notify, secrets } as never, "notify.ts");
