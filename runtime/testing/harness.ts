@@ -19,7 +19,7 @@ import { invoke } from "../invoke.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { offlineKube } from "../cron/offline-kube.js";
-import { handlersCallKubeApi, usesKubeApi } from "../requirements.js";
+import { handlersCallKubeApi, servedByDeployment, usesKubeApi } from "../requirements.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
@@ -95,7 +95,9 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * ServiceAccount's, granted what the workload is granted for this function alone (deployed
    * alone, it holds none of the rights other functions of its workload bring), defaulting to `namespace`. A function that
    * calls no API (no permissions, no `kubeApi`, no ServiceAccount caller auth) gets no token in
-   * its pod: its client then throws `kube_unavailable` naming what to declare.
+   * its pod: its client then throws `kube_unavailable` naming what to declare. A CronJob-only
+   * function (no route, watch, in-process schedule or webhook) has no Deployment (the manifests
+   * make none, nor its account): this is then `cronKube`.
    */
   kube: KubeClient;
   /**
@@ -109,7 +111,8 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
   cronKube: KubeClient;
   /**
    * The usernames the API server sees: the Deployment's account (`kube`) and the CronJob's
-   * (`cronKube`; the Deployment's when there is no CronJob), for `cluster.inject` and `cluster.access`.
+   * (`cronKube`; the Deployment's when there is no CronJob), for `cluster.inject` and `cluster.access`;
+   * a CronJob-only function's are both its CronJob's.
    */
   users: { deployment: string; cronJob: string };
   /** The admin client, defaulting to `namespace`. */
@@ -247,11 +250,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const fn: LoadedFunction = { ...source };
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
+    // Only a function a Deployment serves (a route, a watch, an in-process schedule, a webhook)
+    // has its account, as only such a function has a Deployment in the manifests.
+    const served = servedByDeployment([fn]).length > 0;
     // Its serving workload's grants (the Lease its `workload` elects on), for this function alone.
-    await grantDeclaredPermissions(admin, namespace, fn.name, [fn], fn.workload !== undefined ? { workload: fn.workload } : {});
+    if (served) await grantDeclaredPermissions(admin, namespace, fn.name, [fn], fn.workload !== undefined ? { workload: fn.workload } : {});
     // Only a function with a `cronjob` schedule has a CronJob, and an account of its own.
     const hasCronJob = fn.schedules.some((s) => s.mode === "cronjob");
     const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;
+    // A CronJob-only function's one account is its CronJob's.
+    const deploymentAccount = served ? fn.name : cronAccount;
     if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
     await secrets.provide(fn);
     // `ctx.secret(name)` reads what the test gave (nothing is made up: a missing one fails the call, naming it).
@@ -264,8 +272,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     };
     // A pod whose functions call no API mounts no token (automountServiceAccountToken: false):
     // its client names the permissions to declare, as `podfn run` and `serve` do there.
-    const kube = usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
-    const cronKube = !hasCronJob ? kube : handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
+    const cronJobKube = !hasCronJob ? undefined : handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
+    const kube = !served ? cronJobKube! : usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
+    const cronKube = cronJobKube ?? kube;
     const run = async (input?: unknown, { dryRun = false, trigger = { type: "run" } as Trigger } = {}): Promise<unknown> => {
       const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
@@ -277,7 +286,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace,
       kube,
       cronKube,
-      users: { deployment: `system:serviceaccount:${namespace}:${fn.name}`, cronJob: `system:serviceaccount:${namespace}:${cronAccount}` },
+      users: { deployment: `system:serviceaccount:${namespace}:${deploymentAccount}`, cronJob: `system:serviceaccount:${namespace}:${cronAccount}` },
       admin: admin.with({ namespace }),
       run,
       fireSchedule(name, { input, dryRun = false } = {}) {
@@ -293,7 +302,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return secrets.headers(fn);
       },
       access() {
-        const accounts = [...new Set([fn.name, cronAccount])];
+        const accounts = [...new Set([deploymentAccount, cronAccount])];
         return accounts.flatMap((account) => cluster.access(`system:serviceaccount:${namespace}:${account}`));
       },
       watch(options = {}) {

@@ -29,3 +29,16 @@ test("run() of a function with a CronJob runs as the CronJob's account", async (
   assert.equal(await fn.run(), `system:serviceaccount:${fn.namespace}:served-and-scheduled-cronjob`);
   assert.equal(await fn.fireSchedule("0"), `system:serviceaccount:${fn.namespace}:served-and-scheduled-cronjob`);
 });
+
+test("a CronJob-only function has its CronJob's account alone, as the manifests make no Deployment for it", async () => {
+  const fn = await h.deploy(loaded({ name: "cron-only", schedule: { cron: "0 3 * * *" }, permissions: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list"] }], ...whoami }));
+  const account = `system:serviceaccount:${fn.namespace}:cron-only-cronjob`;
+  assert.equal(await fn.run(), account);
+  assert.equal(await fn.fireSchedule("0"), account);
+  assert.deepEqual(fn.users, { deployment: account, cronJob: account });
+  assert.equal((await fn.kube.whoami()).username, account, "kube is the CronJob's client");
+  assert.equal(fn.kube, fn.cronKube);
+  await assert.rejects(fn.admin.serviceAccounts.get("cron-only"), KubeNotFoundError);
+  await fn.kube.configMaps.listPage();
+  assert.ok(fn.access().some((a) => a.resource === "configmaps" && a.verb === "list" && a.allowed));
+});
