@@ -169,6 +169,41 @@ export class Drain {
 }
 
 /**
+ * The longest a stop waits for an in-process scheduled run or a watch call it aborted (ms),
+ * counted from the stop: the handler gets what is left of its `timeoutMs`, this at most, as an
+ * HTTP call gets the drain (at most 10 minutes in the generated pods, whose grace period is
+ * sized to it); past it the stop goes on without the handler (`abandonAfterAbort`).
+ */
+export const STOPPED_CALL_WAIT_MS = 600_000;
+
+/**
+ * What `invoke`'s `abandon` takes: a call still running `ms` after `signal` aborted (a stop) is
+ * given up, rejecting with a `ShutdownError`, whether or not its handler has settled. Nothing
+ * is timed before the abort; each call's listener and timer go when it settles.
+ *
+ * @example
+ * invoke({ ...options, signal: stopping, abandon: abandonAfterAbort(stopping, STOPPED_CALL_WAIT_MS) });
+ */
+export function abandonAfterAbort(signal: AbortSignal, ms: number): { whenAbandoned(giveUp: (reason: unknown) => void): () => void } {
+  return {
+    whenAbandoned(giveUp) {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        timer = setTimeout(function stopWaitPassed() {
+          giveUp(new ShutdownError(`still running ${ms} ms after it was stopped: no longer waited for (make the handler stop when its signal aborts)`));
+        }, ms);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+      return function forget() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+      };
+    },
+  };
+}
+
+/**
  * How long the `onShutdown` hooks may take together (ms): past it the process goes on exiting
  * without them (a hook that never settles kept a finished CronJob's pod up until its deadline,
  * and a Deployment's pod until the kubelet's SIGKILL cut the log's last lines).

@@ -15,6 +15,7 @@ import { workloadLabels, workloadSelector } from "./names.js";
 import { ADMISSION_CERT_DIR, ADMISSION_PORT, ADMIN_PORT, DRAIN_TIMEOUT_MS, HTTP_PORT, MAX_DRAIN_TIMEOUT_MS, SECRET_KEY, SHUTDOWN_DELAY_MS, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import { runsOnLeader } from "../requirements.js";
+import { STOPPED_CALL_WAIT_MS } from "../lifecycle.js";
 import { admissionSecretName, WEBHOOK_SERVICE_PORT } from "./admission.js";
 import type { HttpWorkload } from "./plan.js";
 import type { WorkloadSizing } from "./sizing.js";
@@ -24,13 +25,14 @@ export type HttpObject = ServiceAccount | RbacObject | Deployment | Service | Po
 /**
  * The HTTP pods' drain: as long as the longest HTTP call may run (at least `DRAIN_TIMEOUT_MS`,
  * at most `MAX_DRAIN_TIMEOUT_MS`); and the longest watch call or in-process run, which settles
- * beside it.
+ * beside it (`STOPPED_CALL_WAIT_MS` at most, as long as a stop waits for one).
  */
 function shutdownTimes(workload: HttpWorkload): { drainTimeoutMs: number; backgroundMs: number } {
-  const longest = (fns: HttpWorkload["functions"]) => Math.min(MAX_DRAIN_TIMEOUT_MS, Math.max(0, ...fns.map((fn) => fn.timeoutMs)));
+  const longest = (fns: HttpWorkload["functions"], most: number) => Math.min(most, Math.max(0, ...fns.map((fn) => fn.timeoutMs)));
   const http = workload.functions.filter((fn) => fn.http);
   const background = workload.functions.filter(runsOnLeader);
-  return { drainTimeoutMs: Math.max(DRAIN_TIMEOUT_MS, longest(http)), backgroundMs: longest(background) };
+  // A stop waits for a watch call or in-process run STOPPED_CALL_WAIT_MS at most, whatever its timeoutMs.
+  return { drainTimeoutMs: Math.max(DRAIN_TIMEOUT_MS, longest(http, MAX_DRAIN_TIMEOUT_MS)), backgroundMs: longest(background, STOPPED_CALL_WAIT_MS) };
 }
 
 const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({

@@ -21,6 +21,8 @@ import { invoke } from "../invoke.js";
 import { exitCodeFor, outcomeOf } from "../cron/exit-codes.js";
 import { nextFireTime } from "./cron.js";
 import { ABORT_GRACE_MS, settledOrGrace } from "../signals.js";
+import { STOPPED_CALL_WAIT_MS, abandonAfterAbort } from "../lifecycle.js";
+import { setMaxListeners } from "node:events";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
 import type { ScheduleRunMetrics } from "./schedule-metrics.js";
 
@@ -35,6 +37,8 @@ export interface SchedulerOptions {
   filter?: (entry: ScheduleEntry, fn: LoadedFunction) => boolean;
   /** Where each run's outcome is counted (`/metrics`). Default: nowhere. */
   metrics?: ScheduleRunMetrics;
+  /** The longest `stop()` waits for a run it aborted (ms), whatever is left of its `timeoutMs`. Default: `STOPPED_CALL_WAIT_MS` (10 minutes). */
+  stopWaitMs?: number;
 }
 
 export interface RunSchedulesOptions extends SchedulerOptions {
@@ -76,11 +80,17 @@ function nextTime(entry: ScheduleEntry, now: number): number {
 export class Scheduler {
   private readonly slots: Slot[];
   private readonly inflight = new Set<Promise<void>>();
+  /** Aborted by `stop()`: a run still going `stopWaitMs` later is given up (not by a `Replace`'s abort). */
+  private readonly stopping = new AbortController();
+  private readonly abandon: ReturnType<typeof abandonAfterAbort>;
 
   constructor(private readonly options: SchedulerOptions) {
     const filter = options.filter ?? (() => true);
     this.slots = options.functions.flatMap((fn) => fn.schedules.filter((entry) => filter(entry, fn)).map((entry) => ({ fn, entry, next: Infinity, running: new Set<AbortController>() })));
     for (const slot of this.slots) options.metrics?.declare(slot.fn.name, slot.entry.name);
+    // Every run in flight listens to it: as many as the schedules' policies let run.
+    setMaxListeners(0, this.stopping.signal);
+    this.abandon = abandonAfterAbort(this.stopping.signal, options.stopWaitMs ?? STOPPED_CALL_WAIT_MS);
   }
 
   /** Number of schedules this scheduler fires. */
@@ -122,6 +132,7 @@ export class Scheduler {
 
   /** Abort every run in flight (with `reason`) and wait until they have all settled. */
   async stop(reason: unknown): Promise<void> {
+    this.stopping.abort(reason);
     for (const slot of this.slots) for (const run of slot.running) run.abort(reason);
     await Promise.all(this.inflight);
   }
@@ -162,6 +173,7 @@ export class Scheduler {
       kube: this.options.kube,
       logger: this.options.logger,
       signal: controller.signal,
+      abandon: this.abandon,
       onTimeout: (settled) => void (lingering = settled),
     }).then(
       () => {

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { LoadedFunction, LoadedWatch, WatchCallEvent } from "../function.js";
 import type { KubeObject, ResourceClient } from "../kube/api.js";
-import { invoke } from "../invoke.js";
+import { invoke, type InvokeOptions } from "../invoke.js";
 import { exitCodeFor, outcomeOf, type RunOutcome } from "../cron/exit-codes.js";
 import type { WatchOutcome } from "../metrics.js";
 import type { CallPlace } from "./keyed-queue.js";
@@ -67,6 +67,8 @@ export interface WatchRun {
   status?: StatusReporter;
   /** The timers of the calls that asked to be made again (`requeueAfter`). */
   requeue: RequeueTimers;
+  /** Gives up on a call still running `stopWaitMs` after `signal` aborted (`abandonAfterAbort`). */
+  abandon: NonNullable<InvokeOptions["abandon"]>;
 }
 
 /**
@@ -100,7 +102,7 @@ export async function tries(run: WatchRun, event: WatchCallEvent, key: string, p
     try {
       object = await prepare(log);
       if (object === undefined) return undefined;
-      const result = await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, onTimeout: (settled) => void (lingering = settled) });
+      const result = await invoke({ fn, input: {}, trigger: { type: "watch", watch: watch.name, event, object }, requestId, dryRun: false, kube: options.kube, logger: options.logger, signal, abandon: run.abandon, onTimeout: (settled) => void (lingering = settled) });
       const ms = performance.now() - started;
       options.metrics?.record(fn.name, watch.name, event, "success", ms / 1000);
       log.info({ outcome: "succeeded", durationMs: Math.round(ms) }, "watch call succeeded");

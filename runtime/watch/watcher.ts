@@ -44,6 +44,7 @@ import { realClock, type WatchClock } from "./watch-clock.js";
 import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
 import { call, stepFor } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
+import { STOPPED_CALL_WAIT_MS, abandonAfterAbort } from "../lifecycle.js";
 import { watchedKind } from "./definition.js";
 
 export interface RunWatchesOptions {
@@ -64,6 +65,8 @@ export interface RunWatchesOptions {
   metrics?: WatchCallMetrics;
   /** What requeue timers (`requeueAfter`), the status' pause after a refused write and the wait for an own write's answer go by. Default: the process's clock and timers. */
   clock?: WatchClock;
+  /** The longest a stop waits for a call it aborted (ms), whatever is left of its `timeoutMs`. Default: `STOPPED_CALL_WAIT_MS` (10 minutes). */
+  stopWaitMs?: number;
 }
 
 /** One failed try of a watch call. */
@@ -129,7 +132,8 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
     },
   );
   watching.signal.addEventListener("abort", () => requeue.stop(), { once: true });
-  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), requeue, ...(watch.status ? { status: new StatusReporter(watch.status.condition, clock) } : {}) };
+  const abandon = abandonAfterAbort(signal, options.stopWaitMs ?? STOPPED_CALL_WAIT_MS);
+  const run: WatchRun = { fn, watch, options, signal, client, own: new OwnWrites(), requeue, abandon, ...(watch.status ? { status: new StatusReporter(watch.status.condition, clock) } : {}) };
   const wanted = new Set<string>(watch.events);
   const restartDelay = options.restartDelayMs ?? defaultDelay;
   let failures = 0;

@@ -316,4 +316,6 @@ test("the HTTP pods' drain lasts as long as their longest HTTP call may (25 s at
   // A watch call runs beside the drain (its timeoutMs, then 2 s), not after it.
   const watch = { name: "slow-watch", watch: { resource: "configmaps" }, timeoutMs: 300_000, handler: () => 1 } as FunctionDefinition;
   assert.deepEqual(drainOf([http("quick", 1000), watch]), { drain: "25000", grace: 315 });
+  // A stop waits for a watch call 10 minutes at most, whatever its timeoutMs: the grace period covers that.
+  assert.deepEqual(drainOf([http("quick", 1000), { ...watch, timeoutMs: 86_400_000 }]), { drain: "25000", grace: 615 });
 });

@@ -171,6 +171,21 @@ test("stop aborts the runs in flight and waits for them", async () => {
   assert.ok(lines.some((l) => l.outcome === "aborted"));
 });
 
+test("stop waits for a run ignoring its aborted signal what is left of its timeoutMs, stopWaitMs at most (10 minutes by default), then goes on without it", async () => {
+  let started = false;
+  const deaf = loaded({ name: "deaf", timeoutMs: 3_600_000, schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => ((started = true), new Promise(() => {})) });
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [deaf], kube: fakeKube().kube, logger, stopWaitMs: 50 });
+  scheduler.start(T0);
+  scheduler.tick(T0 + MINUTE);
+  await until(() => started, "the run");
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([scheduler.stop(new DOMException("shutdown", "AbortError")).then(() => "stopped"), new Promise((resolve) => (timer = setTimeout(resolve, 5000, "still waiting")))]);
+  clearTimeout(timer);
+  assert.equal(stopped, "stopped");
+  assert.ok(lines.some((l) => l.outcome === "aborted" && /no longer waited for/.test(String(l.msg))), JSON.stringify(lines));
+});
+
 test("a failing run and a forbidden one are logged with their outcome (a failure with its stack)", async () => {
   const fail = loaded({ name: "fails", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => { throw new Error("boom"); } });
   const denied = loaded({

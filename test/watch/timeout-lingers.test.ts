@@ -116,3 +116,19 @@ test("a stop waits for a handler that outlived its timeout 2 s at most", async (
   const ms = performance.now() - stopped;
   assert.ok(ms >= 1900 && ms < 10_000, `stopped after ${Math.round(ms)} ms`);
 });
+
+test("a stop waits for a call still within its timeoutMs what is left of it, stopWaitMs at most (10 minutes by default), then goes on without it", async () => {
+  const { kube } = scriptedKube();
+  let started = false;
+  const fn = loaded({ name: "deaf", timeoutMs: 3_600_000, watch: { resource: "configmaps", events: ["ADDED"] }, handler: () => ((started = true), new Promise<void>(() => {})) });
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const done = runWatches({ functions: [fn], kube, logger, stopWaitMs: 50 }, stop.signal);
+  await until(() => started, "the call", 10_000);
+  stop.abort();
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([done.then(() => "stopped"), new Promise((resolve) => (timer = setTimeout(resolve, 5000, "still waiting")))]);
+  clearTimeout(timer);
+  assert.equal(stopped, "stopped");
+  assert.ok(lines.some((l) => l.outcome === "aborted" && /no longer waited for/.test(String(l.msg))), JSON.stringify(lines));
+});
