@@ -4,7 +4,8 @@
  * by path as a second line of defence (podfn never puts them in log objects to begin with), and
  * every secret the process holds censored by value in each line, whatever destination it goes
  * to (runtime/secret-values.ts).
- * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts).
+ * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts), with
+ * what the process writes to that descriptor through Node's stream (runtime/stdio.ts).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  */
 import { pino, type Logger as PinoLogger, type DestinationStream, type LogFn } from "pino";
@@ -13,6 +14,7 @@ import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
 import { scrubString, serializeError } from "./log-error.js";
 import { censorSecrets } from "./secret-values.js";
+import { routeStdio } from "./stdio.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
 
@@ -114,6 +116,16 @@ function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn):
 }
 
 /**
+ * The batched destination of fd 1 or 2; what a handler writes there through Node's stream
+ * (`console.log`) goes to the batch too, so it is not written ahead of lines still gathered.
+ */
+function batchFor(fd: 1 | 2): LineBatch {
+  const batch = new LineBatch(pino.destination({ dest: fd, sync: false, contentMode: "buffer", maxWrite: BUFFER_BYTES }));
+  routeStdio(fd, batch);
+  return batch;
+}
+
+/**
  * A pino logger as podfn's own: one JSON line per event (ISO `time`, `level` as a word), errors
  * under `err` serialized with their cause and code, token and authorization fields redacted,
  * and every secret the process holds censored by value in each line.
@@ -130,7 +142,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       ? { write: (line: string) => void given.write(censorSecrets(line)) }
       : options.pretty
         ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(censorSecrets(line))) }
-        : new LineBatch(pino.destination({ dest: fd, sync: false, contentMode: "buffer", maxWrite: BUFFER_BYTES }));
+        : batchFor(fd);
   return pino(
     {
       level: options.level ?? "info",

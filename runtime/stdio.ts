@@ -7,14 +7,57 @@
  * lines. A descriptor that would block (`EAGAIN`, set non-blocking by another user) gets the
  * remainder, and all later output, through the stream; a reader that is gone (`EPIPE`,
  * `podfn list | head`) ends the output quietly. Once anything else makes the stream (a handler's
- * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order. A child
- * process's output passed on (`forwardStdioLines`) goes a whole line at a time, between log lines.
+ * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order; where
+ * the process logger gathers lines for that descriptor (`podfn serve`), the stream's writes go
+ * to its batch (`routeStdio`), behind the lines it holds. A child process's output passed on
+ * (`forwardStdioLines`) goes a whole line at a time, between log lines.
  */
 import { writeSync } from "node:fs";
 import type { Readable } from "node:stream";
 
 /** Descriptors whose output now goes through Node's stream (after an `EAGAIN`). */
 const streaming: Record<1 | 2, boolean> = { 1: false, 2: false };
+
+/** What takes a descriptor's stream writes instead of the stream (`routeStdio`): held weakly. */
+interface StdioRoute {
+  write(text: string): void;
+}
+const routes: Record<1 | 2, WeakRef<StdioRoute> | undefined> = { 1: undefined, 2: undefined };
+/** Streams whose `write` consults `routes`. */
+const routedStreams = new WeakSet<object>();
+
+/**
+ * From now on, what is written to fd 1 or 2 through Node's stream (a handler's `console.log`,
+ * and `writeStdio` once it goes through the stream) goes to `writer`: the process logger's batch
+ * (log-batch.ts), which writes that descriptor itself a batch at a time, so such output keeps
+ * its place among the log lines instead of overtaking those still gathered. Only once
+ * `watchStdioStreams` was called (the CLI); `writer` is held weakly (a dropped logger routes
+ * nothing).
+ *
+ * @example
+ * routeStdio(1, batch);
+ */
+export function routeStdio(fd: 1 | 2, writer: StdioRoute): void {
+  routes[fd] = new WeakRef(writer);
+}
+
+type Write = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+
+/** Makes `stream.write` go to the descriptor's route, when it has one. */
+function routeWrites(fd: 1 | 2, stream: NodeJS.WriteStream): void {
+  if (routedStreams.has(stream)) return;
+  routedStreams.add(stream);
+  const write = stream.write as Write;
+  (stream as { write: Write }).write = function routedWrite(this: NodeJS.WriteStream, chunk, encoding, callback) {
+    const writer = routes[fd]?.deref();
+    if (!writer) return write.call(this, chunk, encoding, callback);
+    const done = typeof encoding === "function" ? encoding : callback;
+    const text = typeof chunk === "string" ? (typeof encoding === "string" && Buffer.isEncoding(encoding) ? Buffer.from(chunk, encoding).toString("utf8") : chunk) : Buffer.from(chunk as Uint8Array).toString("utf8");
+    writer.write(text);
+    if (typeof done === "function") process.nextTick(done as () => void);
+    return true;
+  };
+}
 
 /**
  * Write `text` to fd 1 or 2.
@@ -88,7 +131,9 @@ export function watchStdioStreams(): void {
       enumerable: descriptor.enumerable ?? true,
       get() {
         streaming[fd] = true;
-        return get.call(process) as NodeJS.WriteStream;
+        const stream = get.call(process) as NodeJS.WriteStream;
+        routeWrites(fd, stream);
+        return stream;
       },
     });
   }

@@ -62,6 +62,25 @@ process.stderr.write(JSON.stringify(seen) + "\\n");
   assert.deepEqual(JSON.parse(stderr), ["after\n"]);
 });
 
+test("a console.log between log lines of the batched logger (podfn serve's) comes out where it was written, not ahead of lines still gathered", async () => {
+  const LOG = fileURLToPath(new URL("../../runtime/log.ts", import.meta.url));
+  const script = `import { createLogger } from ${JSON.stringify(LOG)};
+watchStdioStreams();
+const log = createLogger();
+log.info("first");
+console.log("second (console)");
+log.info("third");
+process.stdout.write("fourth (stream)\\n", () => {
+  log.info("fifth");
+  console.log("sixth (console)");
+});
+`;
+  const { code, stdout, stderr } = await child(script);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.toString().trimEnd().split("\n").map((line) => (line.startsWith("{") ? (JSON.parse(line) as { msg: string }).msg : line));
+  assert.deepEqual(lines, ["first", "second (console)", "third", "fourth (stream)", "fifth", "sixth (console)"]);
+});
+
 test("whenStdioFlushed waits for output a slow reader has not taken yet", async () => {
   // 420 KB of console.log into a pipe nobody reads yet; the child then asks to exit when flushed.
   const script = `watchStdioStreams();
