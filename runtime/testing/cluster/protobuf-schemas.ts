@@ -4,36 +4,16 @@
  * clients send as protobuf: reviews, TokenRequest, RBAC, Namespace, ServiceAccount, ConfigMap,
  * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service and
  * PodDisruptionBudget (`kubectl create job/cronjob/deployment/service/pdb`), with the nested
- * types they carry.
- * Fields not listed are skipped (volumes, probes, resources, affinity, tolerations, status...).
+ * types they carry: a workload's pod template whole (`protobuf-schemas-pod`), so `kubectl create
+ * job --from=cronjob/...` creates the Job its CronJob describes. Fields not listed are skipped
+ * (an object's status, managedFields and timestamps; the deprecated in-tree volume plugins).
  */
 
-/**
- * A field's type: a nested message schema, or a scalar. Scalars without `?` are Go value
- * fields (their zero value is dropped); with `?` Go pointers (a zero value is kept).
- */
-export type FieldType = "string" | "string?" | "int" | "int?" | "bool" | "bool?" | "bytes" | "intOrString" | "stringMap" | "bytesMap" | Schema;
-/** A field: its JSON name, its type, and whether it repeats. */
-export type Field = [name: string, type: FieldType, repeated?: "repeated"];
-/** A message: its fields by number. */
-export interface Schema {
-  [field: number]: Field;
-}
+import { LABEL_SELECTOR, OBJECT_META, type Schema } from "./protobuf-schemas-meta.js";
+import { POD_TEMPLATE_SPEC } from "./protobuf-schemas-pod.js";
 
-const OWNER_REFERENCE: Schema = {
-  1: ["kind", "string"], 3: ["name", "string"], 4: ["uid", "string"], 5: ["apiVersion", "string"], 6: ["controller", "bool?"], 7: ["blockOwnerDeletion", "bool?"],
-};
-const OBJECT_META: Schema = {
-  1: ["name", "string"],
-  2: ["generateName", "string"],
-  3: ["namespace", "string"],
-  5: ["uid", "string"],
-  6: ["resourceVersion", "string"],
-  11: ["labels", "stringMap"],
-  12: ["annotations", "stringMap"],
-  13: ["ownerReferences", OWNER_REFERENCE, "repeated"],
-  14: ["finalizers", "string", "repeated"],
-};
+export type { Field, FieldType, Schema } from "./protobuf-schemas-meta.js";
+
 const POLICY_RULE: Schema = {
   1: ["verbs", "string", "repeated"],
   2: ["apiGroups", "string", "repeated"],
@@ -51,49 +31,14 @@ const RESOURCE_ATTRIBUTES: Schema = {
   1: ["namespace", "string"], 2: ["verb", "string"], 3: ["group", "string"], 4: ["version", "string"],
   5: ["resource", "string"], 6: ["subresource", "string"], 7: ["name", "string"],
 };
-const LABEL_SELECTOR: Schema = {
-  1: ["matchLabels", "stringMap"],
-  2: ["matchExpressions", { 1: ["key", "string"], 2: ["operator", "string"], 3: ["values", "string", "repeated"] }, "repeated"],
+/** batch/v1 PodFailurePolicy: its rules (onExitCodes' values a repeated int32). */
+const POD_FAILURE_POLICY: Schema = {
+  1: ["rules", {
+    1: ["action", "string"],
+    2: ["onExitCodes", { 1: ["containerName", "string?"], 2: ["operator", "string"], 3: ["values", "int", "repeated"] }],
+    3: ["onPodConditions", { 1: ["type", "string"], 2: ["status", "string"] }, "repeated"],
+  }, "repeated"],
 };
-const CONTAINER: Schema = {
-  1: ["name", "string"],
-  2: ["image", "string"],
-  3: ["command", "string", "repeated"],
-  4: ["args", "string", "repeated"],
-  5: ["workingDir", "string"],
-  6: ["ports", { 1: ["name", "string"], 2: ["hostPort", "int"], 3: ["containerPort", "int"], 4: ["protocol", "string"], 5: ["hostIP", "string"] }, "repeated"],
-  7: ["env", { 1: ["name", "string"], 2: ["value", "string"] }, "repeated"],
-  9: ["volumeMounts", { 1: ["name", "string"], 2: ["readOnly", "bool"], 3: ["mountPath", "string"], 4: ["subPath", "string"] }, "repeated"],
-  13: ["terminationMessagePath", "string"],
-  14: ["imagePullPolicy", "string"],
-  16: ["stdin", "bool"],
-  17: ["stdinOnce", "bool"],
-  18: ["tty", "bool"],
-  20: ["terminationMessagePolicy", "string"],
-};
-const POD_SPEC: Schema = {
-  2: ["containers", CONTAINER, "repeated"],
-  3: ["restartPolicy", "string"],
-  4: ["terminationGracePeriodSeconds", "int?"],
-  5: ["activeDeadlineSeconds", "int?"],
-  6: ["dnsPolicy", "string"],
-  7: ["nodeSelector", "stringMap"],
-  8: ["serviceAccountName", "string"],
-  9: ["serviceAccount", "string"],
-  10: ["nodeName", "string"],
-  11: ["hostNetwork", "bool"],
-  12: ["hostPID", "bool"],
-  13: ["hostIPC", "bool"],
-  15: ["imagePullSecrets", { 1: ["name", "string"] }, "repeated"],
-  16: ["hostname", "string"],
-  17: ["subdomain", "string"],
-  19: ["schedulerName", "string"],
-  20: ["initContainers", CONTAINER, "repeated"],
-  21: ["automountServiceAccountToken", "bool?"],
-  24: ["priorityClassName", "string"],
-  30: ["enableServiceLinks", "bool?"],
-};
-const POD_TEMPLATE_SPEC: Schema = { 1: ["metadata", OBJECT_META], 2: ["spec", POD_SPEC] };
 const JOB_SPEC: Schema = {
   1: ["parallelism", "int?"],
   2: ["completions", "int?"],
@@ -105,6 +50,12 @@ const JOB_SPEC: Schema = {
   8: ["ttlSecondsAfterFinished", "int?"],
   9: ["completionMode", "string?"],
   10: ["suspend", "bool?"],
+  11: ["podFailurePolicy", POD_FAILURE_POLICY],
+  12: ["backoffLimitPerIndex", "int?"],
+  13: ["maxFailedIndexes", "int?"],
+  14: ["podReplacementPolicy", "string?"],
+  15: ["managedBy", "string?"],
+  16: ["successPolicy", { 1: ["rules", { 1: ["succeededIndexes", "string?"], 2: ["succeededCount", "int?"] }, "repeated"] }],
 };
 const CRON_JOB_SPEC: Schema = {
   1: ["schedule", "string"],

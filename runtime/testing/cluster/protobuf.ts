@@ -6,7 +6,8 @@
  * (what kubectl's typed clients create); others are answered 415. Go's generated marshalers
  * write every non-pointer field, zero or not: zero scalars are dropped here (Go cannot tell
  * them from absent ones either), pointer fields (`"int?"`...) keep their zero. Answers are
- * always JSON, which clients accept whatever they asked for.
+ * always JSON, which clients accept whatever they asked for. A field named `""` is an embedded
+ * Go struct whose fields are the parent's in JSON (a Volume's VolumeSource, a Probe's handler).
  */
 import { SCHEMAS, type FieldType, type Schema } from "./protobuf-schemas.js";
 
@@ -23,33 +24,43 @@ interface WireField {
   value: bigint | Buffer;
 }
 
+/** Reads the varint at `at.pos`, moving it on. */
+function readVarint(buf: Buffer, at: { pos: number }): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (at.pos >= buf.length) throw new ProtobufError("truncated varint");
+    const b = buf[at.pos++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7n;
+  }
+}
+
 function fields(buf: Buffer): WireField[] {
   const out: WireField[] = [];
-  let pos = 0;
-  const varint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (pos >= buf.length) throw new ProtobufError("truncated varint");
-      const b = buf[pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7n;
-    }
-  };
-  while (pos < buf.length) {
-    const key = Number(varint());
+  const at = { pos: 0 };
+  while (at.pos < buf.length) {
+    const key = Number(readVarint(buf, at));
     const no = key >> 3;
     const wire = key & 7;
-    if (wire === 0) out.push({ no, wire, value: varint() });
+    if (wire === 0) out.push({ no, wire, value: readVarint(buf, at) });
     else if (wire === 2) {
-      const len = Number(varint());
-      out.push({ no, wire, value: buf.subarray(pos, pos + len) });
-      pos += len;
-    } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
+      const len = Number(readVarint(buf, at));
+      out.push({ no, wire, value: buf.subarray(at.pos, at.pos + len) });
+      at.pos += len;
+    } else if (wire === 1) at.pos += 8;
+    else if (wire === 5) at.pos += 4;
     else throw new ProtobufError(`unsupported wire type ${wire}`);
   }
+  return out;
+}
+
+/** The varints of a packed repeated field. */
+function packedVarints(buf: Buffer): bigint[] {
+  const out: bigint[] = [];
+  const at = { pos: 0 };
+  while (at.pos < buf.length) out.push(readVarint(buf, at));
   return out;
 }
 
@@ -73,6 +84,8 @@ function scalar(f: WireField, type: Exclude<FieldType, Schema>): unknown {
     case "bool":
     case "bool?":
       return (f.value as bigint) !== 0n;
+    case "quantity":
+      return String(decodeMessage(f.value as Buffer, { 1: ["string", "string"] }).string ?? "");
     case "intOrString": {
       const v = decodeMessage(f.value as Buffer, { 1: ["type", "int"], 2: ["intVal", "int"], 3: ["strVal", "string"] });
       return v.type === 1 ? (v.strVal ?? "") : (v.intVal ?? 0);
@@ -87,16 +100,28 @@ function isZero(type: FieldType, value: unknown): boolean {
   return (type === "string" || type === "int" || type === "bool") && (value === "" || value === 0 || value === false);
 }
 
+const MAP_VALUES = { stringMap: "string", bytesMap: "bytes", quantityMap: "quantity" } as const;
+
 function decodeMessage(buf: Buffer, schema: Schema): Obj {
   const out: Obj = {};
   for (const f of fields(buf)) {
     const spec = schema[f.no];
     if (!spec) continue;
     const [name, type, repeated] = spec;
-    if (type === "stringMap" || type === "bytesMap") {
-      const entry = decodeMessage(f.value as Buffer, { 1: ["key", "string"], 2: ["value", type === "stringMap" ? "string" : "bytes"] });
+    if (type === "stringMap" || type === "bytesMap" || type === "quantityMap") {
+      const entry = decodeMessage(f.value as Buffer, { 1: ["key", "string"], 2: ["value", MAP_VALUES[type]] });
       const map = (out[name] ??= {}) as Record<string, unknown>;
       map[String(entry.key ?? "")] = entry.value ?? "";
+      continue;
+    }
+    if (typeof type === "object" && name === "") {
+      Object.assign(out, decodeMessage(f.value as Buffer, type));
+      continue;
+    }
+    if (repeated && type === "int" && f.wire === 2) {
+      // A packed repeated integer (proto3 style; Go's proto2 marshalers write them one by one).
+      const list = (out[name] ??= []) as unknown[];
+      for (const v of packedVarints(f.value as Buffer)) list.push(signed(v));
       continue;
     }
     const value = typeof type === "object" ? decodeMessage(f.value as Buffer, type) : scalar(f, type);
