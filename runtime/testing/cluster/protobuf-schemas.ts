@@ -27,6 +27,8 @@ const BINDING: Schema = {
   3: ["roleRef", { 1: ["apiGroup", "string"], 2: ["kind", "string"], 3: ["name", "string"] }],
 };
 const ROLE: Schema = { 1: ["metadata", OBJECT_META], 2: ["rules", POLICY_RULE, "repeated"] };
+/** A ClusterRole is a Role with an aggregationRule (3): the selectors of the roles it gathers. */
+const CLUSTER_ROLE: Schema = { ...ROLE, 3: ["aggregationRule", { 1: ["clusterRoleSelectors", LABEL_SELECTOR, "repeated"] }] };
 const RESOURCE_ATTRIBUTES: Schema = {
   1: ["namespace", "string"], 2: ["verb", "string"], 3: ["group", "string"], 4: ["version", "string"],
   5: ["resource", "string"], 6: ["subresource", "string"], 7: ["name", "string"],
@@ -121,7 +123,7 @@ export const SCHEMAS: Record<string, Schema> = {
   "rbac.authorization.k8s.io/v1/RoleBinding": BINDING,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": BINDING,
   "rbac.authorization.k8s.io/v1/Role": ROLE,
-  "rbac.authorization.k8s.io/v1/ClusterRole": ROLE,
+  "rbac.authorization.k8s.io/v1/ClusterRole": CLUSTER_ROLE,
   "v1/Namespace": { 1: ["metadata", OBJECT_META], 2: ["spec", { 1: ["finalizers", "string", "repeated"] }] },
   "v1/ServiceAccount": { 1: ["metadata", OBJECT_META], 4: ["automountServiceAccountToken", "bool?"] },
   "v1/ConfigMap": { 1: ["metadata", OBJECT_META], 2: ["data", "stringMap"], 3: ["binaryData", "bytesMap"], 4: ["immutable", "bool?"] },
