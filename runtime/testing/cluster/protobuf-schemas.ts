@@ -2,15 +2,17 @@
  * @module cluster/protobuf-schemas
  * The protobuf field numbers (from k8s.io/api `generated.proto`) of the kinds kubectl's typed
  * clients send as protobuf: reviews, TokenRequest, RBAC, Namespace, ServiceAccount, ConfigMap,
- * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service and
- * PodDisruptionBudget (`kubectl create job/cronjob/deployment/service/pdb`), with the nested
+ * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service,
+ * PodDisruptionBudget, Ingress and ResourceQuota (`kubectl create
+ * job/cronjob/deployment/service/pdb/ingress/quota`), Pod (`kubectl debug --copy-to`, `kubectl
+ * debug node/...`), with the nested
  * types they carry: a workload's pod template whole (`protobuf-schemas-pod`), so `kubectl create
  * job --from=cronjob/...` creates the Job its CronJob describes. Fields not listed are skipped
  * (an object's status, managedFields and timestamps; the deprecated in-tree volume plugins).
  */
 
-import { LABEL_SELECTOR, OBJECT_META, type Schema } from "./protobuf-schemas-meta.js";
-import { POD_TEMPLATE_SPEC } from "./protobuf-schemas-pod.js";
+import { LABEL_SELECTOR, OBJECT_META, TYPED_LOCAL_OBJECT_REFERENCE, type Schema } from "./protobuf-schemas-meta.js";
+import { POD_SPEC, POD_TEMPLATE_SPEC } from "./protobuf-schemas-pod.js";
 
 export type { Field, FieldType, Schema } from "./protobuf-schemas-meta.js";
 
@@ -106,6 +108,26 @@ const PDB_SPEC: Schema = {
   3: ["maxUnavailable", "intOrString"],
   4: ["unhealthyPodEvictionPolicy", "string?"],
 };
+/** networking/v1 IngressBackend (fields 1 and 2 were v1beta1's serviceName and servicePort). */
+const INGRESS_BACKEND: Schema = {
+  3: ["resource", TYPED_LOCAL_OBJECT_REFERENCE],
+  4: ["service", { 1: ["name", "string"], 2: ["port", { 1: ["name", "string"], 2: ["number", "int"] }] }],
+};
+const INGRESS_SPEC: Schema = {
+  1: ["defaultBackend", INGRESS_BACKEND],
+  2: ["tls", { 1: ["hosts", "string", "repeated"], 2: ["secretName", "string"] }, "repeated"],
+  3: ["rules", {
+    1: ["host", "string"],
+    // IngressRuleValue, embedded inline: its http.
+    2: ["", { 1: ["http", { 1: ["paths", { 1: ["path", "string"], 2: ["backend", INGRESS_BACKEND], 3: ["pathType", "string?"] }, "repeated"] }] }],
+  }, "repeated"],
+  4: ["ingressClassName", "string?"],
+};
+const RESOURCE_QUOTA_SPEC: Schema = {
+  1: ["hard", "quantityMap"],
+  2: ["scopes", "string", "repeated"],
+  3: ["scopeSelector", { 1: ["matchExpressions", { 1: ["scopeName", "string"], 2: ["operator", "string"], 3: ["values", "string", "repeated"] }, "repeated"] }],
+};
 
 /** Known kinds by `apiVersion/kind`. */
 export const SCHEMAS: Record<string, Schema> = {
@@ -129,6 +151,9 @@ export const SCHEMAS: Record<string, Schema> = {
   "v1/ConfigMap": { 1: ["metadata", OBJECT_META], 2: ["data", "stringMap"], 3: ["binaryData", "bytesMap"], 4: ["immutable", "bool?"] },
   "v1/Secret": { 1: ["metadata", OBJECT_META], 2: ["data", "bytesMap"], 3: ["type", "string"], 4: ["stringData", "stringMap"], 5: ["immutable", "bool?"] },
   "v1/Service": { 1: ["metadata", OBJECT_META], 2: ["spec", SERVICE_SPEC] },
+  "v1/Pod": { 1: ["metadata", OBJECT_META], 2: ["spec", POD_SPEC] },
+  "v1/ResourceQuota": { 1: ["metadata", OBJECT_META], 2: ["spec", RESOURCE_QUOTA_SPEC] },
+  "networking.k8s.io/v1/Ingress": { 1: ["metadata", OBJECT_META], 2: ["spec", INGRESS_SPEC] },
   "batch/v1/Job": { 1: ["metadata", OBJECT_META], 2: ["spec", JOB_SPEC] },
   "batch/v1/CronJob": { 1: ["metadata", OBJECT_META], 2: ["spec", CRON_JOB_SPEC] },
   "apps/v1/Deployment": { 1: ["metadata", OBJECT_META], 2: ["spec", DEPLOYMENT_SPEC] },
