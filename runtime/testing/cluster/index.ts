@@ -2,7 +2,7 @@
  * @module cluster
  * An in-process Kubernetes API server for tests and local runs (as controller-runtime's
  * envtest, with no controllers besides inline ones: garbage collector, namespace finalizer,
- * ClusterRole aggregation):
+ * ClusterRole aggregation, ServiceAccount tokens):
  * HTTPS on 127.0.0.1 with its own CA, ServiceAccount tokens from the TokenRequest API, RBAC,
  * and the real server's status codes, messages, defaults, lists, watches and patches, so the
  * same client code runs against it and against a real cluster.
@@ -141,6 +141,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     adminToken,
     serviceAccountUid: (ns, name) => registry.store.get(registry.core("serviceaccounts"), ns, name)?.obj.metadata.uid,
     boundObjectUid: (kind, ns, name) => registry.store.get(registry.core(kind === "Pod" ? "pods" : "secrets"), ns, name)?.obj.metadata.uid,
+    legacySecret: (ns, name) => {
+      const secret = registry.store.get(registry.core("secrets"), ns, name)?.obj;
+      if (!secret) return undefined;
+      const token = typeof secret.data?.token === "string" ? Buffer.from(secret.data.token, "base64").toString("utf8") : undefined;
+      return { token, deleting: Boolean(secret.metadata.deletionTimestamp) };
+    },
   });
   const auth: ServerAuth = { issuer, authenticator, authorizer: createAuthorizer(source) };
   seed(registry, auth, certs.caPem);

@@ -9,6 +9,7 @@
  * (clusterrole-aggregation.ts). These run inline, synchronously: the emulator has no
  * controllers otherwise.
  */
+import type { TokensController } from "./serviceaccount-tokens.js";
 import { deletionConditions, type RemainingContent } from "./namespace-conditions.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
@@ -58,6 +59,8 @@ export class Registry {
    * ConfigMap), set once the cluster is seeded; run inline after the namespace is stored.
    */
   populateNamespace: ((name: string) => void) | undefined;
+  /** The ServiceAccount tokens controller (serviceaccount-tokens), set once the cluster is seeded; told of every write and removal. */
+  tokens: TokensController | undefined;
   /** The clusterrole-aggregation controller, set once the cluster is seeded; run inline after a ClusterRole is stored or removed. */
   aggregateClusterRoles: (() => void) | undefined;
 
@@ -139,6 +142,7 @@ export class Registry {
       // missing (the answer is the state written, whatever the collector does next).
       if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
       if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
+      this.tokens?.written(def, entry.obj);
       collectIfOwnerMissing(this, def, entry.obj);
     }
     // An owner deleting in the foreground that this update no longer blocks may go now.
@@ -217,6 +221,7 @@ export class Registry {
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
     else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
     if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
+    this.tokens?.removed(def, last);
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
     if (isCrdType(def)) this.#reconcile(() => crdDeleted(this, last), true);
     else if (def.crd) this.#reconcile(() => customObjectRemoved(this, def.crd!.name));

@@ -15,6 +15,7 @@ import type { Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
 import { createObject } from "./write.js";
+import { tokensController } from "./serviceaccount-tokens.js";
 
 type Obj = Record<string, any>;
 
@@ -71,6 +72,8 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
   // Every namespace, these and those created later, gets what the controllers add (inline).
   registry.populateNamespace = (ns) => populateNamespace(registry, auth, ns, caPem);
+  // The tokens controller fills the service-account-token Secrets written from now on.
+  registry.tokens = tokensController(registry, auth, caPem);
   for (const ns of INITIAL_NAMESPACES) createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
   createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
 }

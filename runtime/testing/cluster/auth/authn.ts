@@ -2,12 +2,12 @@
  * @module cluster/auth/authn
  * Bearer-token authentication as the real API server does it: the static admin token (a
  * `system:masters` user), ServiceAccount JWTs (only while the ServiceAccount still exists and
- * only for the server's audiences), no credentials or a non-bearer header (anonymous; a space
+ * only for the server's audiences; a legacy one only while its Secret holds it), no credentials or a non-bearer header (anonymous; a space
  * before the token too, with a warning), and anything else invalid (answered 401).
  */
 import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_AUDIENCES } from "./tokens.js";
-import type { TokenIssuer } from "./tokens.js";
+import type { TokenIssuer, VerifiedToken } from "./tokens.js";
 import type { UserInfo } from "./types.js";
 
 /** Who sends no credentials, as the real server names them. */
@@ -28,6 +28,11 @@ export interface AuthenticatorOptions {
    * Default: not checked.
    */
   boundObjectUid?: (kind: "Pod" | "Secret", namespace: string, name: string) => string | undefined;
+  /**
+   * The `token` a service-account-token Secret `ns/name` holds (decoded), `deleting` when it has a
+   * deletionTimestamp; undefined when there is none. Default: legacy tokens are refused.
+   */
+  legacySecret?: (namespace: string, name: string) => { token: string | undefined; deleting: boolean } | undefined;
   /** Audiences the API server accepts. Default: `["https://kubernetes.default.svc.cluster.local"]`. */
   audiences?: string[];
 }
@@ -98,6 +103,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     const verified = await options.issuer.verify(token);
     if (!verified) return { error: INVALID_TOKEN };
+    if (verified.legacySecret !== undefined) return legacyToken(token, verified, audiences);
     const accepted = audiences.filter((aud) => verified.audiences.includes(aud));
     if (accepted.length === 0) return { error: `token audiences ${goQuoted(verified.audiences)} is invalid for the target audiences ${goQuoted(audiences)}` };
     if (verified.timeError) return { error: verified.timeError };
@@ -125,6 +131,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       extra,
     };
     return { user, audiences: accepted };
+  }
+
+  // legacy.go's validator: a legacy token has the server's (implicit) audiences; its Secret must
+  // still hold it, then the ServiceAccount must be the one it names.
+  function legacyToken(token: string, verified: VerifiedToken, audiences: string[]): TokenAuthentication | TokenRejection {
+    const accepted = audiences.filter((aud) => serverAudiences.includes(aud));
+    if (accepted.length === 0) return { error: `token audiences ${goQuoted(serverAudiences)} is invalid for the target audiences ${goQuoted(audiences)}` };
+    const secret = options.legacySecret?.(verified.namespace, verified.legacySecret!);
+    if (!secret || secret.deleting) return { error: "service account token has been invalidated" };
+    if (secret.token !== token) return { error: "service account token does not match server's copy" };
+    const saUid = options.serviceAccountUid(verified.namespace, verified.name);
+    if (saUid === undefined) return { error: `serviceaccounts "${verified.name}" not found` };
+    if (saUid !== verified.uid) return { error: `service account UID (${saUid}) does not match claim (${verified.uid})` };
+    const groups = ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"];
+    return { user: { username: `system:serviceaccount:${verified.namespace}:${verified.name}`, uid: verified.uid, groups }, audiences: accepted };
   }
 
   return {

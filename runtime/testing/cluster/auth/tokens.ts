@@ -4,11 +4,13 @@
  * whose key id is the hash of the signing key, with the same claims in the same (sorted)
  * order — `aud`, `exp`, `iat`, `iss`, `jti`, `kubernetes.io`, `nbf`, `sub`. The signing key is
  * made when the issuer is created and never leaves it; its public half (`publicKey`) is what the
- * issuer discovery endpoints publish.
+ * issuer discovery endpoints publish. The same key signs the legacy tokens of
+ * service-account-token Secrets (legacy-tokens).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { base64url, CompactSign, compactVerify, exportJWK, exportSPKI, generateKeyPair, importSPKI } from "jose";
 import type { CryptoKey } from "jose";
+import { legacyClaims, legacyIdentity, type LegacyMintRequest } from "./legacy-tokens.js";
 
 /** The issuer (`iss`) of every token, as in a default cluster. */
 export const ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -77,6 +79,8 @@ export interface VerifiedToken {
    * yet`): the validator says so after the audiences are checked, so it is only reported here.
    */
   timeError?: string;
+  /** A legacy token's Secret (its token must still be there): no audience, no expiry. */
+  legacySecret?: string;
 }
 
 /** The public half of the signing key: what a relying party needs to check a token's signature. */
@@ -97,6 +101,8 @@ export interface TokenIssuer {
   /** The signing key's public half. */
   readonly publicKey: IssuerPublicKey;
   mint(req: MintRequest): Promise<MintedToken>;
+  /** A legacy token for a service-account-token Secret (the tokens controller's). */
+  mintLegacy(req: LegacyMintRequest): Promise<string>;
   /** The token's identity (with `timeError` when expired or not yet valid), or `null` when it is malformed or badly signed. */
   verify(token: string): Promise<VerifiedToken | null>;
 }
@@ -173,6 +179,10 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
       return { token, expirationTimestamp: new Date(expires * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
     },
 
+    async mintLegacy(req) {
+      return new CompactSign(new TextEncoder().encode(JSON.stringify(legacyClaims(req)))).setProtectedHeader({ alg: "RS256", kid }).sign(privateKey);
+    },
+
     async verify(token) {
       let payloadBytes: Uint8Array;
       try {
@@ -189,6 +199,8 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
       if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return null;
       const record = claims as Record<string, unknown>;
       const seconds = now() / 1000;
+      const legacy = legacyIdentity(record);
+      if (legacy) return { namespace: legacy.namespace, name: legacy.name, uid: legacy.uid, audiences: [], claims: record, legacySecret: legacy.secretName };
       const verified = identity(record);
       if (!verified) return null;
       if (typeof record.exp !== "number" || seconds > record.exp + LEEWAY_SECONDS) verified.timeError = "service account token has expired";
