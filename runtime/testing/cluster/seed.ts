@@ -73,7 +73,7 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   // Every namespace, these and those created later, gets what the controllers add (inline).
   registry.populateNamespace = (ns) => populateNamespace(registry, auth, ns, caPem);
   // The tokens controller fills the service-account-token Secrets written from now on.
-  registry.tokens = tokensController(registry, auth, caPem);
+  registry.tokens = tokensController(internalCall(registry, auth, registry.core("secrets"), "kube-controller-manager"), caPem);
   for (const ns of INITIAL_NAMESPACES) createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
   createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
 }

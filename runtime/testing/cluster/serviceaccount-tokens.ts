@@ -12,10 +12,8 @@
  * Not modelled: the `kubernetes.io/legacy-token-last-used` label the authenticator sets, and
  * the cleaner of unused legacy tokens.
  */
-import type { ServerAuth } from "./call.js";
-import type { Registry } from "./registry.js";
+import type { Call } from "./call.js";
 import type { ResourceDef } from "./resources.js";
-import { internalCall } from "./seed.js";
 import { updateObject } from "./write.js";
 
 type Obj = Record<string, any>;
@@ -33,8 +31,9 @@ export interface TokensController {
   removed(def: ResourceDef, obj: Obj): void;
 }
 
-/** The tokens controller of a cluster whose CA is `caPem`. */
-export function tokensController(registry: Registry, auth: ServerAuth, caPem: string): TokensController {
+/** The tokens controller of a cluster whose CA is `caPem`; `call`: its own (the server's internal call on secrets, as kube-controller-manager). */
+export function tokensController(call: Call, caPem: string): TokensController {
+  const { registry, auth } = call;
   const secrets = () => registry.core("secrets");
   const live = (namespace: string, name: string, uid: string) => {
     const entry = registry.store.get(secrets(), namespace, name);
@@ -68,7 +67,6 @@ export function tokensController(registry: Registry, auth: ServerAuth, caPem: st
     if (needsCA) next.data["ca.crt"] = b64(caPem);
     if (!next.data.namespace) next.data.namespace = b64(namespace);
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [NAME_KEY]: sa.metadata.name, [UID_KEY]: sa.metadata.uid };
-    const call = internalCall(registry, auth, secrets(), "kube-controller-manager");
     updateObject({ ...call, info: { ...call.info, verb: "update", namespace, name } }, current, next, "main");
   }
 
