@@ -91,7 +91,7 @@ export const OPTIONS = {
     env: "PODFN_CLUSTER_OBJECTS",
     kind: "string",
     defaultText: "none",
-    description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed), applied as it starts, CustomResourceDefinitions first (the server's warnings about them are logged): the CRDs and objects your functions need there.",
+    description: "On the embedded emulated cluster only: a manifest file, or a folder of them (*.yaml, *.yml, *.json; several YAML documents and `List`s allowed; YAML read as kubectl reads it, YAML 1.1: `0644` octal, `yes`/`on` booleans), applied as it starts, CustomResourceDefinitions first (the server's warnings about them are logged): the CRDs and objects your functions need there.",
     commands: ["cluster", ...KUBE],
   },
   workload: {
