@@ -26,6 +26,7 @@ import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
+import { untilIn, WaitScope } from "./until.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
 import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
 import { ConfigError } from "../errors.js";
@@ -72,6 +73,12 @@ export interface Harness {
    * function (see `Deployed`). A definition types `run()`'s input and result (see `Deployed<F>`).
    */
   deploy(fn: string | LoadedFunction | AnyDefinition, options?: { namespace?: string }): Promise<Deployed>;
+  /**
+   * `until()` scoped to this harness: ended at once by a failed call of this harness's watches
+   * only (the plain `until()` is ended by any harness's, as it names none), and by `stop()`
+   * (`HarnessStoppedError`, code `harness_stopped`). Two harnesses in one process wait with it.
+   */
+  until(condition: () => boolean | Promise<boolean>, what?: string, timeoutMs?: number): Promise<void>;
   /**
    * Waits for the async calls (`http.async`) still running (10 s at most, then aborts their
    * signal), stops the watches still running, closes every client and stops the cluster. Call
@@ -214,9 +221,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // The deployed functions' HTTP adapters: their async calls may still run when the test stops.
   const apps: HttpApp[] = [];
   const registeredIn = new Map<string, string>();
+  // The waits this harness's watches end (its `until()`'s), closed by its stop().
+  const waits = new WaitScope();
   let secretsDir: string | undefined;
   // Stops what was started, each step whatever the others did: on `stop()`, and when the start fails part way.
   const release = async () => {
+    waits.close();
     try {
       await Promise.all(clients.map((c) => c.close()));
     } finally {
@@ -306,7 +316,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return accounts.flatMap((account) => cluster.access(`system:serviceaccount:${namespace}:${account}`));
       },
       watch(options = {}) {
-        const running = startWatching(fn, kube, logger, options);
+        const running = startWatching(fn, kube, logger, options, waits);
         watching.push(running);
         return running;
       },
@@ -341,7 +351,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cluster,
     admin,
     deploy,
+    until(condition, what, timeoutMs) {
+      return untilIn(waits, condition, what, timeoutMs);
+    },
     async stop() {
+      // Pending waits end now: what they wait for will not come.
+      waits.close();
       // Async calls (`http.async`) still running finish against the cluster first (their signal aborted past STOP_DRAIN_MS).
       await Promise.all(apps.map((app) => app.drain.settle(STOP_DRAIN_MS)));
       await Promise.all(watching.map((w) => w.stop()));

@@ -10,7 +10,7 @@ export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOpt
 export { WatchCallFailedError, type RunningWatches, type WatchOptions } from "./watching.js";
 export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";
-export { until, UntilTimeoutError } from "./until.js";
+export { until, UntilTimeoutError, HarnessStoppedError } from "./until.js";
 export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
 export { MatchConditionError } from "./admission-conditions.js";
 export type { RegisteredWebhook } from "./webhook-registration.js";

@@ -3,7 +3,9 @@
  * Waiting in tests without sleeping for luck: poll a condition (a synchronous check, or a
  * question for the cluster) until it holds, with a deadline that names what was awaited. A
  * running `deployed.watch()` ends a pending wait at once when one of its calls fails (see
- * `endWaitsOn`): the wait fails with why, not with a timeout. A wait always ends: a check that has
+ * `endWaitsOn`): the wait fails with why, not with a timeout. Each harness's watches end the
+ * waits of its own scope (`harness.until()`, which its `stop()` also ends) and the plain
+ * `until()`'s, which names no harness; never another harness's. A wait always ends: a check that has
  * not answered by the deadline (a promise that never settles) fails it as a condition that did
  * not hold does.
  */
@@ -12,18 +14,65 @@ import { PodfnError } from "../errors.js";
 /** What ends a pending wait early: given what is awaited, an error to fail it with, or nothing. */
 type WaitEnder = (what: string) => Error | undefined;
 
-const enders = new Set<WaitEnder>();
+/** A harness's `stop()` ended its pending `harness.until()` (or one started after it). */
+export class HarnessStoppedError extends PodfnError {
+  declare readonly code: "harness_stopped";
+  constructor(what: string) {
+    super("harness_stopped", `waiting for ${what}: the harness stopped`);
+  }
+}
+
+/**
+ * The waits one harness's watches end: `harness.until()`'s. Its enders end no other harness's
+ * waits; the plain `until()`, which names no harness, asks every open scope.
+ */
+export class WaitScope {
+  readonly #enders = new Set<WaitEnder>();
+  #closed = false;
+
+  constructor() {
+    open.add(this);
+  }
+
+  /** Make `check` end this scope's waits (and the plain `until()`'s), pending or to come, until the returned function is called. */
+  endWaitsOn(check: WaitEnder): () => void {
+    this.#enders.add(check);
+    return () => void this.#enders.delete(check);
+  }
+
+  /** The error that ends a wait for `what` now, if any: the scope closed, or one of its enders'. */
+  ending(what: string): Error | undefined {
+    if (this.#closed) return new HarnessStoppedError(what);
+    for (const ended of this.#enders) {
+      const error = ended(what);
+      if (error) return error;
+    }
+    return undefined;
+  }
+
+  /** Ends this scope's waits, pending or to come (`HarnessStoppedError`); the plain `until()` no longer asks it. */
+  close(): void {
+    this.#closed = true;
+    this.#enders.clear();
+    open.delete(this);
+  }
+}
+
+/** The scopes open in the process: the plain `until()` is ended by any of their enders. */
+const open = new Set<WaitScope>();
+/** Enders given to `endWaitsOn` outside any harness. */
+const unscoped = new WaitScope();
 
 /**
  * Make `check` end `until()` waits, pending or to come, with the error it returns (asked at each
- * poll of each wait, after its condition), until the returned function is called.
+ * poll of each wait, after its condition), until the returned function is called. A harness's
+ * watches register with its own `WaitScope` instead.
  *
  * @example
  * const release = endWaitsOn((what) => failure && new Error(`waiting for ${what}: ${failure}`));
  */
 export function endWaitsOn(check: WaitEnder): () => void {
-  enders.add(check);
-  return () => void enders.delete(check);
+  return unscoped.endWaitsOn(check);
 }
 
 /** `until()` reached its deadline: the condition had not held, or its check had not answered. */
@@ -66,6 +115,24 @@ async function answerBy(condition: () => boolean | Promise<boolean>, deadline: n
  * await until(async () => (await admin.configMaps.get("x")).metadata?.labels?.seen === "yes", "the label", 10_000);
  */
 export async function until(condition: () => boolean | Promise<boolean>, what = "condition", timeoutMs = 5000): Promise<void> {
+  return waitFor(condition, what, timeoutMs, (w) => {
+    for (const scope of open) {
+      const error = scope.ending(w);
+      if (error) return error;
+    }
+    return undefined;
+  });
+}
+
+/**
+ * `until()` ended only by `scope`'s watches, and at once by its harness's `stop()`
+ * (`HarnessStoppedError`, code `harness_stopped`): `harness.until()`.
+ */
+export function untilIn(scope: WaitScope, condition: () => boolean | Promise<boolean>, what = "condition", timeoutMs = 5000): Promise<void> {
+  return waitFor(condition, what, timeoutMs, (w) => scope.ending(w));
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number, ending: (what: string) => Error | undefined): Promise<void> {
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
     throw new PodfnError("invalid_wait", `until() of ${what}: timeoutMs must be a finite number of milliseconds, 0 or more (got ${String(timeoutMs)})`);
   }
@@ -74,10 +141,8 @@ export async function until(condition: () => boolean | Promise<boolean>, what = 
     const held = await answerBy(condition, deadline);
     if (held === LATE) throw new UntilTimeoutError(`timed out waiting for ${what} (${timeoutMs} ms): its check had not answered`);
     if (held) return;
-    for (const ended of enders) {
-      const error = ended(what);
-      if (error) throw error;
-    }
+    const error = ending(what);
+    if (error) throw error;
     if (Date.now() > deadline) throw new UntilTimeoutError(`timed out waiting for ${what} (${timeoutMs} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

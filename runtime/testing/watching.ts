@@ -10,7 +10,7 @@ import type { LoadedFunction } from "../function.js";
 import type { Logger } from "../log.js";
 import { PodfnError } from "../errors.js";
 import { runWatches, type WatchCallFailure } from "../watch/watcher.js";
-import { endWaitsOn } from "./until.js";
+import { endWaitsOn, type WaitScope } from "./until.js";
 
 /** `deployed.watch()`'s options. */
 export interface WatchOptions {
@@ -64,13 +64,14 @@ export class WatchCallFailedError extends PodfnError {
 }
 
 /**
- * Runs `fn`'s watches as `kube` (the Deployment's client) until `stop()`.
+ * Runs `fn`'s watches as `kube` (the Deployment's client) until `stop()`; a failed call ends the
+ * waits of `scope` (its harness's) and the plain `until()`'s, no other harness's.
  *
  * @example
  * const watching = startWatching(fn, kube, logger, { retryDelayMs: 1 });
  * await watching.ready;
  */
-export function startWatching(fn: LoadedFunction, kube: KubeClient, logger: Logger, options: WatchOptions = {}): RunningWatches {
+export function startWatching(fn: LoadedFunction, kube: KubeClient, logger: Logger, options: WatchOptions = {}, scope?: WaitScope): RunningWatches {
   const controller = new AbortController();
   const failures: unknown[] = [];
   const callFailures: WatchCallFailure[] = [];
@@ -84,7 +85,7 @@ export function startWatching(fn: LoadedFunction, kube: KubeClient, logger: Logg
   const release =
     options.expectCallFailures === true
       ? () => undefined
-      : endWaitsOn(function untoldCallFailure(what) {
+      : (scope?.endWaitsOn.bind(scope) ?? endWaitsOn)(function untoldCallFailure(what) {
           const failure = callFailures[told];
           if (failure === undefined) return undefined;
           told++;

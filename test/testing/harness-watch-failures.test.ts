@@ -89,3 +89,33 @@ test("with the permission, the same watch does its work and the wait succeeds", 
   await watching.stop();
   assert.deepEqual(watching.callFailures, []);
 });
+
+test("harness.until() is ended by its own harness's watches only, and by its own stop()", async () => {
+  const other = await startHarness();
+  let stopped = false;
+  try {
+    const fn = await h.deploy(marker("denied-elsewhere"));
+    const watching = fn.watch();
+    await watching.ready;
+    await fn.admin.configMaps.create(seen("job-4"));
+    // The other harness's wait sees the failure come and go on: it is not its own.
+    await other.until(() => watching.callFailures.length > 0, "the failure in h");
+    await assert.rejects(other.until(() => false, "the other harness's own thing", 300), { code: "until_timeout" });
+    await assert.rejects(h.until(() => false, "h's thing", 20_000), { code: "watch_call_failed" });
+    await watching.stop();
+    // A stop ends that harness's pending waits at once, not another's.
+    let done = false;
+    const pendingInH = h.until(() => done, "h's later thing", 20_000);
+    const pendingInOther = other.until(() => done, "something in the other harness", 20_000);
+    const started = Date.now();
+    const ended = assert.rejects(pendingInOther, (e: Error & { code?: string }) => e.code === "harness_stopped" && /^waiting for something in the other harness: the harness stopped$/.test(e.message));
+    stopped = true;
+    await other.stop();
+    await ended;
+    assert.ok(Date.now() - started < 10_000);
+    done = true;
+    await pendingInH;
+  } finally {
+    if (!stopped) await other.stop();
+  }
+});
