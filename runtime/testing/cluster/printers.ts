@@ -10,6 +10,7 @@ import { humanDuration } from "./duration.js";
 import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, formatLabels, formatSelector, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
 import { MORE_PRINTERS } from "./printers-more.js";
 import { NETWORKING_PRINTERS } from "./printers-networking.js";
+import { podCells } from "./printers-pod.js";
 import { crdPrinter } from "./crd-printer.js";
 import type { PrinterColumn } from "./resources.js";
 
@@ -18,27 +19,6 @@ export type { Column, Printer };
 const count = (m: unknown) => (m && typeof m === "object" ? Object.keys(m).length : 0);
 
 const hasCondition = (o: Obj, type: string) => ((o.status?.conditions ?? []) as Obj[]).some((c) => c.type === type && c.status === "True");
-
-function podStatus(pod: Obj): string {
-  let reason: string = pod.status?.reason || pod.status?.phase || "";
-  let running = false;
-  for (const s of [...((pod.status?.containerStatuses ?? []) as Obj[])].reverse()) {
-    if (s.state?.waiting?.reason) reason = s.state.waiting.reason;
-    else if (s.state?.terminated?.reason) reason = s.state.terminated.reason;
-    else if (s.state?.terminated) reason = s.state.terminated.signal ? `Signal:${s.state.terminated.signal}` : `ExitCode:${s.state.terminated.exitCode}`;
-    else if (s.ready && s.state?.running) running = true;
-  }
-  if (reason === "Completed" && running) reason = hasCondition(pod, "Ready") ? "Running" : "NotReady";
-  if (pod.metadata?.deletionTimestamp) return pod.status?.reason === "NodeLost" ? "Unknown" : "Terminating";
-  return reason;
-}
-
-/** The Restarts cell: the count, with the age of the latest restart (`3 (5m ago)`). */
-function restarts(statuses: Obj[], now: number): string {
-  const n = statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
-  const finished = statuses.map((s) => Date.parse(s.lastState?.terminated?.finishedAt ?? "")).filter((t) => !Number.isNaN(t));
-  return n !== 0 && finished.length ? `${n} (${humanDuration(now - Math.max(...finished))} ago)` : String(n);
-}
 
 function serviceExternalIP(svc: Obj): string {
   const external: string[] = svc.spec?.externalIPs ?? [];
@@ -106,13 +86,12 @@ const PRINTERS: Record<string, Printer> = {
       col("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates", "string", 1),
     ],
     cells(o, now) {
-      const statuses: Obj[] = o.status?.containerStatuses ?? [];
       const gates: Obj[] = o.spec?.readinessGates ?? [];
       const trueGates = gates.filter((g) => hasCondition(o, g.conditionType)).length;
+      const pod = podCells(o, now);
       return [
-        o.metadata.name, `${statuses.filter((s) => s.ready).length}/${(o.spec?.containers ?? []).length}`, podStatus(o),
-        restarts(statuses, now), age(o, now),
-        o.status?.podIP || "<none>", o.spec?.nodeName || "<none>", o.status?.nominatedNodeName || "<none>", gates.length ? `${trueGates}/${gates.length}` : "<none>",
+        o.metadata.name, pod.ready, pod.status, pod.restarts, age(o, now),
+        o.status?.podIPs?.[0]?.ip || o.status?.podIP || "<none>", o.spec?.nodeName || "<none>", o.status?.nominatedNodeName || "<none>", gates.length ? `${trueGates}/${gates.length}` : "<none>",
       ];
     },
     conditions: (o) => (o.status?.phase === "Succeeded" || o.status?.phase === "Failed" ? [{ type: "Completed", status: "True" }] : undefined),
