@@ -2,7 +2,8 @@
  * A status sent with a create is dropped, as each strategy's PrepareForCreate drops it: a Pod
  * starts Pending, a Deployment or a Service with an empty status, a custom resource with none.
  * Tests seed a status through the status subresource, as a controller writes it. A Node keeps
- * the status it is created with (its kubelet creates it so).
+ * the status it is created with (its kubelet creates it so). A Pod created with schedulingGates
+ * gets PodScheduled=False/SchedulingGated (applySchedulingGatedCondition), unless it was sent one.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,6 +22,20 @@ describe("status on create", () => {
     assert.deepEqual(created.body.status, { phase: "Pending", qosClass: "BestEffort" });
     const running = await t.send("PATCH", "/api/v1/namespaces/soc/pods/p/status", { body: { status: { phase: "Running" } }, contentType: "application/merge-patch+json" });
     assert.equal(running.body.status.phase, "Running");
+  });
+
+  test("a Pod created with schedulingGates gets the PodScheduled=False/SchedulingGated condition; kubectl get shows SchedulingGated", async () => {
+    const gated = { ...pod("gated"), spec: { schedulingGates: [{ name: "example.com/gate" }], containers: [{ name: "main", image: "busybox" }] } };
+    const created = await t.send("POST", "/api/v1/namespaces/soc/pods", { body: gated });
+    assert.equal(created.status, 201, created.text);
+    const { lastTransitionTime, ...condition } = created.body.status.conditions[0];
+    assert.deepEqual(condition, { type: "PodScheduled", status: "False", lastProbeTime: null, reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates" });
+    assert.equal(lastTransitionTime, created.body.metadata.creationTimestamp);
+    assert.deepEqual(Object.keys(created.body.status), ["phase", "conditions", "qosClass"]);
+    const table = await t.send("GET", "/api/v1/namespaces/soc/pods/gated", { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" });
+    assert.equal(table.body.rows[0].cells[2], "SchedulingGated");
+    const plain = await t.send("POST", "/api/v1/namespaces/soc/pods", { body: pod("ungated") });
+    assert.equal(plain.body.status.conditions, undefined);
   });
 
   test("a Deployment's and a Service's status sent on create are dropped", async () => {

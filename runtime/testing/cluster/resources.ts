@@ -12,6 +12,7 @@ import { legacyEventErrors, strictEventCreateErrors } from "./events-validation.
 import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
+import { preparePodCreate } from "./pod-create.js";
 import { podUpdateErrors } from "./pod-update.js";
 import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
@@ -76,8 +77,8 @@ export interface ResourceDef {
   validateLast?: (obj: Obj, old: Obj | undefined, earlier: readonly FieldError[], warn: (text: string) => void) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
   prepareUpdate?: (obj: Obj, old: Obj) => void;
-  /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer). */
-  prepareCreate?: (obj: Obj) => void;
+  /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer; a gated Pod's PodScheduled condition, dated `timestamp`). */
+  prepareCreate?: (obj: Obj, timestamp: string) => void;
   /** On a status update, once the status is put on the stored object: what decoding defaults in it (a Namespace's phase). */
   prepareStatusUpdate?: (obj: Obj, old: Obj) => void;
   /**
@@ -202,7 +203,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
-    defaults: d.defaultPod, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
+    defaults: d.defaultPod, prepareCreate: preparePodCreate, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
     fields: fields(
       {
         ...Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])),

@@ -135,7 +135,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   def.defaults?.(obj, uid);
   // The field manager sees the decoded (defaulted) object, before admission and the strategy.
   const written = operation === "Apply" ? source : (podAsDecoded ?? clone(obj));
-  def.prepareCreate?.(obj);
+  def.prepareCreate?.(obj, registry.timestamp());
   validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
