@@ -79,7 +79,12 @@ describe("resource quotas and limit ranges", () => {
     assert.deepEqual(causes(rescoped), ['spec.scopes: Invalid value: []core.ResourceQuotaScope{"Terminating"}: field is immutable']);
   });
 
-  test("a quota's status is its own subresource's, checked there; kubectl's columns show used/hard per resource", async () => {
+  test("a quota's status is its own subresource's, checked there; kubectl's columns show used/hard per resource of status.hard", async () => {
+    const rowOf = async (name: string) => (await t.send("GET", `${CORE}/resourcequotas`, { accept: TABLE })).body.rows.find((r: { cells: string[] }) => r.cells[0] === name).cells.slice(2);
+    assert.deepEqual(await rowOf("team"), ["", ""], "no status yet: spec.hard is not printed");
+    const some = await t.send("PATCH", `${CORE}/resourcequotas/team/status`, { body: { status: { hard: { pods: "10" }, used: { pods: "1" } } }, contentType: "application/merge-patch+json" });
+    assert.equal(some.status, 200, some.text);
+    assert.deepEqual(await rowOf("team"), ["pods: 1/10", ""]);
     const bad = await t.send("PATCH", `${CORE}/resourcequotas/team/status`, { body: { status: { hard: { pods: "10" }, used: { pods: "-2" } } }, contentType: "application/merge-patch+json" });
     assert.equal(bad.status, 422);
     assert.deepEqual(causes(bad), ['status.used[pods]: Invalid value: "-2": must be greater than or equal to 0']);

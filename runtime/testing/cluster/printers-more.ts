@@ -239,12 +239,13 @@ export const MORE_PRINTERS: Record<string, Printer> = {
       col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
       col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
     ],
-    // printResourceQuota: each limited resource as `name: used/hard` of the status (0 until the quota controller fills it), `limits.*` in Limit.
+    // printResourceQuota: each resource of status.hard (none until a quota controller fills it:
+    // spec.hard is not read) as `name: used/hard`, a used one missing `0`; `limits.*` in Limit.
     cells: (o: Obj, now) => {
       const request: string[] = [];
       const limit: string[] = [];
-      for (const resource of Object.keys(o.spec?.hard ?? {}).sort()) {
-        const cell = `${resource}: ${quantityString(o.status?.used?.[resource] ?? "0")}/${quantityString(o.status?.hard?.[resource] ?? "0")}`;
+      for (const resource of Object.keys(o.status?.hard ?? {}).sort()) {
+        const cell = `${resource}: ${quantityString(o.status?.used?.[resource] ?? "0")}/${quantityString(o.status.hard[resource])}`;
         (resource.split(".").length > 1 && resource.startsWith("limits.") ? limit : request).push(cell);
       }
       return [o.metadata.name, age(o, now), request.join(", "), limit.join(", ")];
