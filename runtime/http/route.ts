@@ -290,12 +290,15 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
    * admission (503/429), then HMAC, JSON, input and the call, finished in the body's reaction.
    */
   function receiveThenRun(request: CallRequest, requestId: string, started: number): Answer | Promise<Answer> {
-    const body = beginBody(request, requestId, () => receiving >= maxInflight);
-    if (!("read" in body)) return refused(request, body, started, requestId);
-    const { type, read } = body;
     // Counted in the drain from here, as a call on a route with header auth is: a shutdown
     // beginning while the body arrives waits for it, and its call then runs.
     if (!drain.receive()) return refused(request, refusalAnswer(SHUTTING_DOWN, requestId), started, requestId);
+    const body = beginBody(request, requestId, () => receiving >= maxInflight);
+    if (!("read" in body)) {
+      drain.received();
+      return refused(request, body, started, requestId);
+    }
+    const { type, read } = body;
     receiving++;
     allReceiving.count++;
     return read.then(
