@@ -81,6 +81,19 @@ describe("server-side Tables", () => {
     assert.match(clusterIP, /^10\.96\./);
   });
 
+  test("a LoadBalancer's External-IP: its ingress points sorted and deduplicated, then its externalIPs", async () => {
+    const lb = { apiVersion: "v1", kind: "Service", metadata: { name: "lb" }, spec: { type: "LoadBalancer", ports: [{ port: 80, targetPort: 8080 }] } };
+    await create("/api/v1/namespaces/tb/services", lb);
+    const cell = async () => (await get("/api/v1/namespaces/tb/services/lb")).rows[0].cells[3];
+    assert.equal(await cell(), "<pending>");
+    const ingress = [{ ip: "5.5.5.5" }, { hostname: "b.example.com" }, { ip: "1.1.1.1" }, { ip: "5.5.5.5" }];
+    const patched = await t.send("PATCH", "/api/v1/namespaces/tb/services/lb/status", { body: { status: { loadBalancer: { ingress } } }, contentType: "application/merge-patch+json" });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(await cell(), "1.1.1.1,5.5.5.5,b.example.com");
+    await t.send("PATCH", "/api/v1/namespaces/tb/services/lb", { body: { spec: { externalIPs: ["9.9.9.9", "1.1.1.1"] } }, contentType: "application/merge-patch+json" });
+    assert.equal(await cell(), "1.1.1.1,5.5.5.5,b.example.com,9.9.9.9,1.1.1.1");
+  });
+
   test("events print as core Events through either group", async () => {
     for (const path of ["/api/v1/namespaces/tb/events", "/apis/events.k8s.io/v1/namespaces/tb/events"]) {
       const events = await get(path);

@@ -27,7 +27,10 @@ function serviceExternalIP(svc: Obj): string {
     case "NodePort":
       return external.length ? external.join(",") : "<none>";
     case "LoadBalancer": {
-      const ips = [...((svc.status?.loadBalancer?.ingress ?? []) as Obj[]).map((i) => i.ip || i.hostname).filter(Boolean), ...external];
+      // loadBalancerStatusStringer: the ingress points' IPs (else hostnames) as a sorted set (the
+      // server prints wide: not clipped), then the externalIPs as they are.
+      const points = [...new Set(((svc.status?.loadBalancer?.ingress ?? []) as Obj[]).map((i) => i.ip || i.hostname).filter(Boolean).map(String))].sort();
+      const ips = [...points, ...external];
       return ips.length ? ips.join(",") : "<pending>";
     }
     case "ExternalName":
