@@ -100,4 +100,19 @@ describe("discovery", () => {
     assert.equal(health.text, "ok");
     assert.equal((await t.send("GET", "/version", { token: null })).body.gitVersion, "v1.32.6");
   });
+
+  test("health: ?verbose lists the checks, ?exclude marks one, a check has its own path", async () => {
+    const readyz = await t.send("GET", "/readyz?verbose");
+    assert.equal(readyz.status, 200);
+    assert.equal(readyz.headers["content-type"], "text/plain; charset=utf-8");
+    assert.equal(readyz.text, "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check passed\n");
+    const livez = await t.send("GET", "/livez?verbose=1&exclude=etcd&exclude=nope");
+    assert.equal(livez.text, '[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nwarn: some health checks cannot be excluded: no matches for "nope"\nlivez check passed\n');
+    assert.equal((await t.send("GET", "/livez?exclude=etcd")).text, "ok");
+    for (const path of ["/readyz/ping", "/livez/etcd", "/healthz/log", "/readyz/informer-sync"]) {
+      const one = await t.send("GET", path);
+      assert.deepEqual([one.status, one.text], [200, "ok"], path);
+    }
+    for (const path of ["/livez/informer-sync", "/readyz/nope", "/readyz/ping/x"]) assert.equal((await t.send("GET", path)).text, "404 page not found\n", path);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * @module cluster/non-resource
- * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`: `ok`),
+ * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`, their
+ * `?verbose` lists and per-check paths: see `health`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
  * legacy or aggregated as the Accept header negotiates, see `aggregated-discovery`), the minimal `/openapi/v3` kubectl needs and the
  * ServiceAccount issuer discovery documents (see `issuer-discovery`). Anything else
@@ -10,6 +11,7 @@ import type { Reply } from "./call.js";
 import type { TokenIssuer } from "./auth/index.js";
 import { aggregatedReply, negotiateAggregated } from "./aggregated-discovery.js";
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.js";
+import { serveHealth } from "./health.js";
 import { serveIssuerDiscovery } from "./issuer-discovery.js";
 import { openapiDocument, openapiIndex } from "./openapi.js";
 import type { Registry } from "./registry.js";
@@ -32,13 +34,15 @@ export function pageNotFoundReply(): Reply {
 
 /**
  * Answers a GET of a non-resource path; `issuer` signs the tokens whose keys are published,
- * `ifNoneMatch` is the request's If-None-Match (aggregated discovery's cache check).
+ * `ifNoneMatch` is the request's If-None-Match (aggregated discovery's cache check), `query` its
+ * query (the health checks' `verbose` and `exclude`).
  */
-export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer, ifNoneMatch = ""): Reply {
+export function serveNonResource(registry: Registry, path: string, accept: string, serverAddress: string, issuer: TokenIssuer, ifNoneMatch = "", query = new URLSearchParams()): Reply {
   const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
   const discovery = serveIssuerDiscovery(issuer, clean, serverAddress, accept);
   if (discovery) return discovery;
-  if (clean === "/healthz" || clean === "/livez" || clean === "/readyz") return { status: 200, body: "ok", contentType: "text/plain; charset=utf-8" };
+  const health = serveHealth(clean, query);
+  if (health) return health;
   if (clean === "/version") return { status: 200, body: JSON.stringify(versionInfo(), null, 2) };
   if (clean === "/api" || clean === "/apis") {
     const version = negotiateAggregated(accept);

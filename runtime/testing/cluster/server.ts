@@ -217,7 +217,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
       const body = await readBody(req);
       if (!info.resourceRequest) {
         const ifNoneMatch = req.headers["if-none-match"] ?? "";
-        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address, auth.issuer, ifNoneMatch) : pageNotFoundReply();
+        reply = method === "GET" || method === "HEAD" ? serveNonResource(registry, path, accept, address, auth.issuer, ifNoneMatch, url.searchParams) : pageNotFoundReply();
       } else {
         const def = registry.find(info.apiGroup, info.apiVersion, info.resource);
         const scopeOk = def && (def.namespaced ? info.namespace !== "" || info.verb === "list" || info.verb === "watch" : !info.namespace || def.resource === "namespaces");
