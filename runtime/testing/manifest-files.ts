@@ -6,16 +6,16 @@
  * CustomResourceDefinitions first (the CRD controllers establish them at once), then the rest
  * in file order. A file that does not parse, a document that is no object with `apiVersion`
  * and `kind`, or an object the server refuses stops the start (`bad_manifest`: the user's to
- * fix, exit 2), the file and document, or the object, named. YAML is read as kubectl reads it
- * (kubectl-yaml.ts: YAML 1.1, `0644` octal, `yes`/`on` booleans).
+ * fix, exit 2), the file and document, or the object, named. YAML is read as kubectl reads it,
+ * with the emulated API server's reader of apply bodies (cluster/apply-yaml.ts: go-yaml v2's
+ * YAML 1.1, `0644` octal, `yes`/`on` booleans, merge keys).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { PodfnError } from "../errors.js";
 import { applyObjects } from "./apply.js";
-import { KUBECTL_YAML } from "./kubectl-yaml.js";
+import { readYamlDocuments } from "./cluster/apply-yaml.js";
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
@@ -41,10 +41,16 @@ async function filesOf(path: string): Promise<string[]> {
 /** The objects of one file: each document, a `List` (`kind: List` or `*List`) unpacked. */
 function objectsOf(file: string, text: string): KubeObject[] {
   const out: KubeObject[] = [];
-  parseAllDocuments(text, KUBECTL_YAML).forEach((doc, i) => {
-    const where = `${file}${i > 0 ? ` (document ${i + 1})` : ""}`;
-    if (doc.errors.length) throw new ManifestError(`${where}: ${doc.errors[0]!.message.split("\n")[0]}`);
-    const value = doc.toJS() as unknown;
+  const at = (i: number) => `${file}${i > 0 ? ` (document ${i + 1})` : ""}`;
+  let documents;
+  try {
+    documents = readYamlDocuments(text);
+  } catch (error) {
+    const { message, documentIndex } = error as Error & { documentIndex?: number };
+    throw new ManifestError(`${at(documentIndex ?? 0)}: ${message.split("\n")[0]}`, { cause: error });
+  }
+  documents.forEach(({ value }, i) => {
+    const where = at(i);
     if (value === null || value === undefined) return;
     const items = isList(value) ? (value as { items: unknown[] }).items : [value];
     for (const item of items) {

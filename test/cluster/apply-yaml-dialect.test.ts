@@ -10,7 +10,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readApplyYaml } from "../../runtime/testing/cluster/apply-yaml.js";
+import { readApplyYaml, readYamlDocuments } from "../../runtime/testing/cluster/apply-yaml.js";
 import { testCluster, type TestCluster } from "./helpers.js";
 
 const CM = "/api/v1/namespaces/ayd/configmaps";
@@ -115,4 +115,10 @@ test("readApplyYaml resolves plain scalars as go-yaml v2's resolve.go does", () 
   assert.deepEqual(readApplyYaml("m: {1: a, yes: b, 1.5: c, 1e6: d}\n").value, { m: { "1": "a", true: "b", "1.5": "c", "1e+06": "d" } }, "keys as sigs.k8s.io/yaml makes them strings");
   assert.deepEqual((readApplyYaml("x: &x {a: 1}\nz: &z {a: 2, c: 3}\nm:\n  <<: [*x, *z]\n").value as { m: unknown }).m, { a: 1, c: 3 }, "the first merged map wins");
   assert.throws(() => readApplyYaml("m:\n  <<: 3\n"), /map merge requires map or sequence of maps as the value/);
+  assert.deepEqual(readApplyYaml("blob: !!binary aGVsbG8=\n").value, { blob: "hello" }, "!!binary is its decoded text, as go-yaml gives it to an interface{}");
+});
+
+test("readYamlDocuments reads each document of a stream as readApplyYaml reads one, and names the document that fails", () => {
+  assert.deepEqual(readYamlDocuments("a: 0644\n---\nb: yes\n").map((d) => d.value), [{ a: 420 }, { b: true }]);
+  assert.throws(() => readYamlDocuments("a: 1\n---\nb: .inf\n"), (error: Error & { documentIndex?: number }) => error.documentIndex === 1 && /unsupported value: \+Inf/.test(error.message));
 });

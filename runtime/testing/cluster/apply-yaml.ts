@@ -9,9 +9,11 @@
  * to its first, so the first wins) and keys after it override it. The errors yaml.UnmarshalStrict
  * reports for keys set again, merged ones included, are returned too, as go-yaml words them
  * (`line 7: key "k" already set in map`, the line where the repeated key's value starts) and in
- * its order (the errors inside a value before its key's own).
+ * its order (the errors inside a value before its key's own). `!!binary` is its decoded text, as
+ * go-yaml gives it to an `interface{}`. `readYamlDocuments` reads each document of a stream the
+ * same way, as `kubectl apply -f` does (podfn/testing's `--cluster-objects`).
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Tags } from "yaml";
 import { goQuote } from "./crd-schema-go.js";
 import { jsonMapKey, resolvePlainScalar, type GoScalar } from "./go-yaml-scalars.js";
 
@@ -54,6 +56,7 @@ class Decoder {
     if (value === null || value === undefined) return { kind: "null", value: null };
     if (typeof value === "boolean") return { kind: "bool", value };
     if (typeof value === "number") return { kind: Number.isInteger(value) ? "int" : "float", value };
+    if (value instanceof Uint8Array) return { kind: "string", value: Buffer.from(value).toString("utf8") };
     return { kind: "string", value: String(value) };
   }
 
@@ -131,7 +134,31 @@ function printKey(key: GoScalar): string {
  */
 export function readApplyYaml(text: string): ApplyYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, customTags: GO_YAML_V2_TAGS, lineCounter: lines });
+  return decodeDocument(parseDocument(text, { ...GO_YAML_V2, lineCounter: lines }), lines);
+}
+
+/**
+ * Each document of a YAML stream as `readApplyYaml` reads one (kubectl apply -f's split and
+ * sigs.k8s.io/yaml's conversion); throws the parser's error, or an `ApplyYamlError`, with the
+ * document's index (from 0) in `documentIndex`.
+ *
+ * @example
+ * readYamlDocuments("a: 0644\n---\nb: yes\n").map((d) => d.value); // [{ a: 420 }, { b: true }]
+ */
+export function readYamlDocuments(text: string): ApplyYaml[] {
+  const lines = new LineCounter();
+  return parseAllDocuments(text, { ...GO_YAML_V2, lineCounter: lines }).map((doc, i) => {
+    try {
+      return decodeDocument(doc, lines);
+    } catch (error) {
+      throw Object.assign(error as Error, { documentIndex: i });
+    }
+  });
+}
+
+const GO_YAML_V2 = { version: "1.1", uniqueKeys: false, customTags: GO_YAML_V2_TAGS } as const;
+
+function decodeDocument(doc: Document, lines: LineCounter): ApplyYaml {
   if (doc.errors.length) throw doc.errors[0];
   const decoder = new Decoder(doc, lines);
   const value = decoder.value(doc.contents);
