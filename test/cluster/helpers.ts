@@ -4,6 +4,7 @@
  * cluster's CA) that sends requests as the admin, a ServiceAccount or anonymously, and reads
  * the recorded answers of the real API server.
  */
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -156,6 +157,23 @@ export async function clusterWithNamespaces(...names: string[]): Promise<TestClu
   const t = await testCluster();
   for (const name of names) await t.send("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
   return t;
+}
+
+/**
+ * The create-deployment-defaults fixture's Deployment in `namespace`, created under `name` by
+ * the field manager `creator` (201 asserted), and a read of a Deployment's managedFields.
+ */
+export function deploymentsOf(t: TestCluster, namespace: string) {
+  const path = `/apis/apps/v1/namespaces/${namespace}/deployments`;
+  return {
+    path,
+    create: async (name: string): Promise<void> => {
+      const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
+      const res = await t.send("POST", `${path}?fieldManager=creator`, { body: { ...deploy, metadata: { name } } });
+      assert.equal(res.status, 201, res.text);
+    },
+    entries: async (name: string): Promise<Record<string, any>[]> => (await t.send("GET", `${path}/${name}`)).body.metadata.managedFields,
+  };
 }
 
 /** A v1 CRD of `plural.group` with one served storage version. */

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, testCluster, type TestCluster } from "./helpers.js";
+import { deploymentsOf, testCluster, type TestCluster } from "./helpers.js";
 
 const DEPLOYS = "/apis/apps/v1/namespaces/smf/deployments";
 
@@ -19,12 +19,8 @@ describe("managedFields of a write through /scale", () => {
   });
   after(() => t.close());
 
-  const create = async (name: string) => {
-    const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
-    const res = await t.send("POST", `${DEPLOYS}?fieldManager=creator`, { body: { ...deploy, metadata: { name } } });
-    assert.equal(res.status, 201, res.text);
-  };
-  const entries = async (name: string) => (await t.send("GET", `${DEPLOYS}/${name}`)).body.metadata.managedFields as Record<string, any>[];
+  const create = (name: string) => deploymentsOf(t, "smf").create(name);
+  const entries = (name: string) => deploymentsOf(t, "smf").entries(name);
 
   test("the scale writer's entry has subresource scale, no time, and takes .spec.replicas; the same manager's main-resource write is another entry", async () => {
     await create("web");

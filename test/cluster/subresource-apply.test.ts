@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { crd, fixture, testCluster, type TestCluster } from "./helpers.js";
+import { crd, deploymentsOf, testCluster, type TestCluster } from "./helpers.js";
 
 const DEPLOYS = "/apis/apps/v1/namespaces/ssa/deployments";
 const APPLY = "application/apply-patch+yaml";
@@ -20,12 +20,8 @@ describe("server-side apply through a subresource", () => {
   });
   after(() => t.close());
 
-  const create = async (name: string) => {
-    const deploy = fixture("create-deployment-defaults").request.body as Record<string, any>;
-    const res = await t.send("POST", `${DEPLOYS}?fieldManager=creator`, { body: { ...deploy, metadata: { name } } });
-    assert.equal(res.status, 201, res.text);
-  };
-  const entries = async (name: string) => (await t.send("GET", `${DEPLOYS}/${name}`)).body.metadata.managedFields as Record<string, any>[];
+  const create = (name: string) => deploymentsOf(t, "ssa").create(name);
+  const entries = (name: string) => deploymentsOf(t, "ssa").entries(name);
   const applyStatus = (name: string, manager: string, status: Record<string, unknown>, query = "") =>
     t.send("PATCH", `${DEPLOYS}/${name}/status?fieldManager=${manager}${query}`, { body: JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name }, status }), contentType: APPLY });
   const applyScale = (name: string, manager: string, replicas: number, query = "") =>
