@@ -18,9 +18,7 @@ import { createHttpApp, type HttpApp } from "../http/index.js";
 import { invoke } from "../invoke.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
-import { offlineKube } from "../cron/offline-kube.js";
-import { handlersCallKubeApi, servedByDeployment, usesKubeApi } from "../requirements.js";
-import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
+import { setUpAccounts } from "./deploy-accounts.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
@@ -260,31 +258,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const fn: LoadedFunction = { ...source };
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
     await ensureNamespace(admin, namespace);
-    // Only a function a Deployment serves (a route, a watch, an in-process schedule, a webhook)
-    // has its account, as only such a function has a Deployment in the manifests.
-    const served = servedByDeployment([fn]).length > 0;
-    // Its serving workload's grants (the Lease its `workload` elects on), for this function alone.
-    if (served) await grantDeclaredPermissions(admin, namespace, fn.name, [fn], fn.workload !== undefined ? { workload: fn.workload } : {});
-    // Only a function with a `cronjob` schedule has a CronJob, and an account of its own.
-    const hasCronJob = fn.schedules.some((s) => s.mode === "cronjob");
-    const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;
-    // A CronJob-only function's one account is its CronJob's.
-    const deploymentAccount = served ? fn.name : cronAccount;
-    if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
-    await secrets.provide(fn);
-    // `ctx.secret(name)` reads what the test gave (nothing is made up: a missing one fails the call, naming it).
-    giveSecrets(fn, secrets.valuesOf(fn.secrets));
-    const accountClient = async (name: string) => {
+    const { hasCronJob, deploymentAccount, cronAccount, kube, cronKube } = await setUpAccounts(fn, admin, namespace, async (name) => {
       const account = await cluster.serviceAccount(namespace, name);
       const client = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
       clients.push(client);
       return client;
-    };
-    // A pod whose functions call no API mounts no token (automountServiceAccountToken: false):
-    // its client names the permissions to declare, as `podfn run` and `serve` do there.
-    const cronJobKube = !hasCronJob ? undefined : handlersCallKubeApi([fn]) ? await accountClient(cronAccount) : offlineKube(fn.name, namespace);
-    const kube = !served ? cronJobKube! : usesKubeApi([fn]) ? await accountClient(fn.name) : offlineKube(fn.name, namespace);
-    const cronKube = cronJobKube ?? kube;
+    });
+    await secrets.provide(fn);
+    // `ctx.secret(name)` reads what the test gave (nothing is made up: a missing one fails the call, naming it).
+    giveSecrets(fn, secrets.valuesOf(fn.secrets));
     const run = async (input?: unknown, { dryRun = false, trigger = { type: "run" } as Trigger } = {}): Promise<unknown> => {
       const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
