@@ -10,6 +10,15 @@ import { DEFAULT_AUDIENCES } from "./tokens.js";
 import type { TokenIssuer, VerifiedToken } from "./tokens.js";
 import type { UserInfo } from "./types.js";
 
+/** The user a ServiceAccount token authenticates as (serviceaccount.UserInfo). */
+function serviceAccountUser(verified: VerifiedToken): UserInfo {
+  return {
+    username: `system:serviceaccount:${verified.namespace}:${verified.name}`,
+    uid: verified.uid,
+    groups: ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"],
+  };
+}
+
 /** Who sends no credentials, as the real server names them. */
 export const ANONYMOUS_USER: Readonly<UserInfo> = Object.freeze({ username: "system:anonymous", groups: ["system:unauthenticated"] });
 /** The identity of the admin token. */
@@ -107,9 +116,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const accepted = audiences.filter((aud) => verified.audiences.includes(aud));
     if (accepted.length === 0) return { error: `token audiences ${goQuoted(verified.audiences)} is invalid for the target audiences ${goQuoted(audiences)}` };
     if (verified.timeError) return { error: verified.timeError };
-    const saUid = options.serviceAccountUid(verified.namespace, verified.name);
-    if (saUid === undefined) return { error: `serviceaccounts "${verified.name}" not found` };
-    if (saUid !== verified.uid) return { error: `service account UID (${saUid}) does not match claim (${verified.uid})` };
+    const accountError = serviceAccountError(verified);
+    if (accountError) return { error: accountError };
     const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } };
     const uidOf = options.boundObjectUid;
     for (const [kind, ref] of [["Secret", k8s.secret], ["Pod", k8s.pod]] as const) {
@@ -124,13 +132,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       extra["authentication.kubernetes.io/pod-name"] = [k8s.pod.name];
       extra["authentication.kubernetes.io/pod-uid"] = [k8s.pod.uid];
     }
-    const user: UserInfo = {
-      username: `system:serviceaccount:${verified.namespace}:${verified.name}`,
-      uid: verified.uid,
-      groups: ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"],
-      extra,
-    };
-    return { user, audiences: accepted };
+    return { user: { ...serviceAccountUser(verified), extra }, audiences: accepted };
   }
 
   // legacy.go's validator: a legacy token has the server's (implicit) audiences; its Secret must
@@ -141,11 +143,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const secret = options.legacySecret?.(verified.namespace, verified.legacySecret!);
     if (!secret || secret.deleting) return { error: "service account token has been invalidated" };
     if (secret.token !== token) return { error: "service account token does not match server's copy" };
+    const accountError = serviceAccountError(verified);
+    if (accountError) return { error: accountError };
+    return { user: serviceAccountUser(verified), audiences: accepted };
+  }
+
+  // The ServiceAccount a token names must exist with the uid it was minted for.
+  function serviceAccountError(verified: VerifiedToken): string | undefined {
     const saUid = options.serviceAccountUid(verified.namespace, verified.name);
-    if (saUid === undefined) return { error: `serviceaccounts "${verified.name}" not found` };
-    if (saUid !== verified.uid) return { error: `service account UID (${saUid}) does not match claim (${verified.uid})` };
-    const groups = ["system:serviceaccounts", `system:serviceaccounts:${verified.namespace}`, "system:authenticated"];
-    return { user: { username: `system:serviceaccount:${verified.namespace}:${verified.name}`, uid: verified.uid, groups }, audiences: accepted };
+    if (saUid === undefined) return `serviceaccounts "${verified.name}" not found`;
+    if (saUid !== verified.uid) return `service account UID (${saUid}) does not match claim (${verified.uid})`;
+    return undefined;
   }
 
   return {
