@@ -25,6 +25,12 @@ const UID_KEY = "kubernetes.io/service-account.uid";
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const isCore = (def: ResourceDef, resource: string) => def.group === "" && def.resource === resource;
 
+/** Whether a token Secret's annotations name `sa`: its name, and its uid when annotated. */
+function namesAccount(secret: Obj, sa: Obj): boolean {
+  const annotations = secret.metadata.annotations ?? {};
+  return annotations[NAME_KEY] === sa.metadata.name && (!annotations[UID_KEY] || annotations[UID_KEY] === sa.metadata.uid);
+}
+
 /** The controller's reactions to the writes the registry makes. */
 export interface TokensController {
   written(def: ResourceDef, obj: Obj): void;
@@ -41,9 +47,8 @@ export function tokensController(call: Call, caPem: string): TokensController {
   };
   /** The ServiceAccount a token Secret names, if it exists (and is the one its uid annotation names). */
   const accountOf = (secret: Obj): Obj | undefined => {
-    const annotations = secret.metadata.annotations ?? {};
-    const sa = registry.store.get(registry.core("serviceaccounts"), secret.metadata.namespace, annotations[NAME_KEY] ?? "")?.obj;
-    return sa && (!annotations[UID_KEY] || annotations[UID_KEY] === sa.metadata.uid) ? sa : undefined;
+    const sa = registry.store.get(registry.core("serviceaccounts"), secret.metadata.namespace, secret.metadata.annotations?.[NAME_KEY] ?? "")?.obj;
+    return sa && namesAccount(secret, sa) ? sa : undefined;
   };
 
   async function sync(namespace: string, name: string, uid: string): Promise<void> {
@@ -81,8 +86,7 @@ export function tokensController(call: Call, caPem: string): TokensController {
       for (const { entry } of registry.store.list(secrets(), obj.metadata.namespace)) {
         const secret = entry.obj;
         if (secret.type !== TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) continue;
-        const annotations = secret.metadata.annotations ?? {};
-        if (annotations[NAME_KEY] === obj.metadata.name && (!annotations[UID_KEY] || annotations[UID_KEY] === obj.metadata.uid)) registry.deleteObject(secrets(), secret, "Background");
+        if (namesAccount(secret, obj)) registry.deleteObject(secrets(), secret, "Background");
       }
     },
   };
