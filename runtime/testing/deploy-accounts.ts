@@ -11,6 +11,7 @@ import type { KubeClient } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
 import { offlineKube } from "../cron/offline-kube.js";
 import { handlersCallKubeApi, servedByDeployment, usesKubeApi } from "../requirements.js";
+import type { ResourceScopes } from "../deploy/rules.js";
 import { grantCronJobPermissions, grantDeclaredPermissions } from "./grant.js";
 
 /** A deployed function's accounts and the clients its calls use. */
@@ -31,17 +32,20 @@ export interface DeployAccounts {
 
 /**
  * Grant `fn`'s accounts in `namespace` (as `admin`) and make their clients with `clientOf`.
+ * `scopes`: the custom resources' scopes as `fn`'s whole project declares them (as `podfn
+ * manifests` reads them: testing/project-scopes); default: those `fn` declares.
  *
  * @example
- * const { kube, cronKube } = await setUpAccounts(fn, admin, "cleanup-1", (name) => clientFor(...));
+ * const { kube, cronKube } = await setUpAccounts(fn, admin, "cleanup-1", (name) => clientFor(...), await projectScopes.of(fn));
  */
-export async function setUpAccounts(fn: LoadedFunction, admin: KubeClient, namespace: string, clientOf: (account: string) => Promise<KubeClient>): Promise<DeployAccounts> {
+export async function setUpAccounts(fn: LoadedFunction, admin: KubeClient, namespace: string, clientOf: (account: string) => Promise<KubeClient>, scopes?: ResourceScopes): Promise<DeployAccounts> {
   const served = servedByDeployment([fn]).length > 0;
+  const inProject = scopes !== undefined ? { scopes } : {};
   // Its serving workload's grants (the Lease its `workload` elects on), for this function alone.
-  if (served) await grantDeclaredPermissions(admin, namespace, fn.name, [fn], fn.workload !== undefined ? { workload: fn.workload } : {});
+  if (served) await grantDeclaredPermissions(admin, namespace, fn.name, [fn], { ...(fn.workload !== undefined ? { workload: fn.workload } : {}), ...inProject });
   const hasCronJob = fn.schedules.some((s) => s.mode === "cronjob");
   const cronAccount = hasCronJob ? `${fn.name}-cronjob` : fn.name;
-  if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn]);
+  if (hasCronJob) await grantCronJobPermissions(admin, namespace, cronAccount, [fn], inProject);
   // A pod whose functions call no API mounts no token (automountServiceAccountToken: false):
   // its client names the permissions to declare, as `podfn run` and `serve` do there.
   const cronJobKube = !hasCronJob ? undefined : handlersCallKubeApi([fn]) ? await clientOf(cronAccount) : offlineKube(fn.name, namespace);

@@ -19,6 +19,7 @@ import { invoke } from "../invoke.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, type Logger } from "../log.js";
 import { setUpAccounts } from "./deploy-accounts.js";
+import { ProjectScopes } from "./project-scopes.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
@@ -33,7 +34,11 @@ import type { AdmissionReview } from "../admission/review.js";
 import { startCluster, type AccessRecord, type Cluster } from "./cluster/index.js";
 
 export interface HarnessOptions {
-  /** Folder the functions are loaded from by name. Default `functions`. */
+  /**
+   * Folder the functions are loaded from by name: the project, whose functions' declared
+   * custom-resource scopes every deployed function's RBAC is computed with, as `podfn manifests`
+   * computes it (see `project-scopes.ts`). Default `functions`.
+   */
   functionsDir?: string;
   /**
    * Secrets by name: the caller-auth ones, written to a temporary secrets folder for the HTTP
@@ -250,6 +255,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const dir = secretsDir;
   let counter = 0;
+  // Custom resources' scopes as the whole functions folder declares them, as `podfn manifests` reads them.
+  const projectScopes = new ProjectScopes(options.functionsDir ?? "functions", options.functionsDir !== undefined);
 
   async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
     const source = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
@@ -257,13 +264,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // `ctx.secret()` reads (held per function) are this harness's, whoever else deploys `source`.
     const fn: LoadedFunction = { ...source };
     const namespace = given ?? `${fn.name.slice(0, 40)}-${++counter}`;
+    const scopes = await projectScopes.of(fn);
     await ensureNamespace(admin, namespace);
-    const { hasCronJob, deploymentAccount, cronAccount, kube, cronKube } = await setUpAccounts(fn, admin, namespace, async (name) => {
+    const clientOf = async (name: string) => {
       const account = await cluster.serviceAccount(namespace, name);
       const client = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace }, logger);
       clients.push(client);
       return client;
-    });
+    };
+    const { hasCronJob, deploymentAccount, cronAccount, kube, cronKube } = await setUpAccounts(fn, admin, namespace, clientOf, scopes);
     await secrets.provide(fn);
     // `ctx.secret(name)` reads what the test gave (nothing is made up: a missing one fails the call, naming it).
     giveSecrets(fn, secrets.valuesOf(fn.secrets));
