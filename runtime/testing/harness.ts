@@ -225,7 +225,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const apps: HttpApp[] = [];
   const registeredIn = new Map<string, string>();
   // The waits this harness's watches end (its `until()`'s), closed by its stop().
-  const waits = new WaitScope();
+  const waits = new WaitScope(cluster.url);
   let secretsDir: string | undefined;
   // Stops what was started, each step whatever the others did: on `stop()`, and when the start fails part way.
   const release = async () => {

@@ -5,14 +5,28 @@
  * running `deployed.watch()` ends a pending wait at once when one of its calls fails (see
  * `endWaitsOn`): the wait fails with why, not with a timeout. Each harness's watches end the
  * waits of its own scope (`harness.until()`, which its `stop()` also ends) and the plain
- * `until()`'s, which names no harness; never another harness's. A wait always ends: a check that has
+ * `until()`'s, which names no harness; never another harness's. With two harnesses or more open,
+ * the error that ends a plain `until()` says whose watch it was (the function, its harness's
+ * server) and that `harness.until()` waits on one harness's alone. A wait always ends: a check that has
  * not answered by the deadline (a promise that never settles) fails it as a condition that did
  * not hold does.
  */
 import { PodfnError } from "../errors.js";
 
-/** What ends a pending wait early: given what is awaited, an error to fail it with, or nothing. */
-type WaitEnder = (what: string) => Error | undefined;
+/**
+ * A plain `until()` asking a harness's scope while other harnesses are open too: which harness
+ * it is (`the harness at <server>`) and how many are open, for the error to say.
+ */
+export interface SharedWait {
+  harness: string;
+  open: number;
+}
+
+/**
+ * What ends a pending wait early: given what is awaited (and, for a plain `until()` while two
+ * harnesses or more are open, `shared`), an error to fail it with, or nothing.
+ */
+type WaitEnder = (what: string, shared?: SharedWait) => Error | undefined;
 
 /** A harness's `stop()` ended its pending `harness.until()` (or one started after it). */
 export class HarnessStoppedError extends PodfnError {
@@ -29,9 +43,13 @@ export class HarnessStoppedError extends PodfnError {
 export class WaitScope {
   readonly #enders = new Set<WaitEnder>();
   #closed = false;
+  /** `the harness at <server>`; absent for the enders registered outside any harness. */
+  readonly harness: string | undefined;
 
-  constructor() {
-    open.add(this);
+  /** `server`: the harness's cluster URL, naming it where a plain `until()` was ended by its watches. */
+  constructor(server?: string) {
+    this.harness = server === undefined ? undefined : `the harness at ${server}`;
+    if (server !== undefined) open.add(this);
   }
 
   /** Make `check` end this scope's waits (and the plain `until()`'s), pending or to come, until the returned function is called. */
@@ -40,11 +58,11 @@ export class WaitScope {
     return () => void this.#enders.delete(check);
   }
 
-  /** The error that ends a wait for `what` now, if any: the scope closed, or one of its enders'. */
-  ending(what: string): Error | undefined {
+  /** The error that ends a wait for `what` now, if any: the scope closed, or one of its enders' (told `shared`). */
+  ending(what: string, shared?: SharedWait): Error | undefined {
     if (this.#closed) return new HarnessStoppedError(what);
     for (const ended of this.#enders) {
-      const error = ended(what);
+      const error = ended(what, shared);
       if (error) return error;
     }
     return undefined;
@@ -58,9 +76,9 @@ export class WaitScope {
   }
 }
 
-/** The scopes open in the process: the plain `until()` is ended by any of their enders. */
+/** The harnesses' scopes open in the process: the plain `until()` is ended by any of their enders. */
 const open = new Set<WaitScope>();
-/** Enders given to `endWaitsOn` outside any harness. */
+/** Enders given to `endWaitsOn` outside any harness (asked by the plain `until()` too). */
 const unscoped = new WaitScope();
 
 /**
@@ -108,7 +126,9 @@ async function answerBy(condition: () => boolean | Promise<boolean>, deadline: n
  * (code `until_timeout`) naming `what` after `timeoutMs`, whether the condition did not hold or
  * its check had not answered by then, or at once with a running watch's failed call
  * (`WatchCallFailedError`, code `watch_call_failed`, unless that watch was started with
- * `expectCallFailures: true`). A `timeoutMs` that is no finite number of 0 or more is refused
+ * `expectCallFailures: true`), whichever open harness it runs in: with two or more open, its
+ * message names the function and its harness's server, and that `harness.until()` is ended by
+ * that harness's watches alone. A `timeoutMs` that is no finite number of 0 or more is refused
  * (code `invalid_wait`): a wait always ends.
  *
  * @example
@@ -116,8 +136,10 @@ async function answerBy(condition: () => boolean | Promise<boolean>, deadline: n
  */
 export async function until(condition: () => boolean | Promise<boolean>, what = "condition", timeoutMs = 5000): Promise<void> {
   return waitFor(condition, what, timeoutMs, (w) => {
+    const outside = unscoped.ending(w);
+    if (outside) return outside;
     for (const scope of open) {
-      const error = scope.ending(w);
+      const error = scope.ending(w, open.size > 1 ? { harness: scope.harness!, open: open.size } : undefined);
       if (error) return error;
     }
     return undefined;

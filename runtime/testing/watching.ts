@@ -10,7 +10,7 @@ import type { LoadedFunction } from "../function.js";
 import type { Logger } from "../log.js";
 import { PodfnError } from "../errors.js";
 import { runWatches, type WatchCallFailure } from "../watch/watcher.js";
-import { endWaitsOn, type WaitScope } from "./until.js";
+import { endWaitsOn, type SharedWait, type WaitScope } from "./until.js";
 
 /** `deployed.watch()`'s options. */
 export interface WatchOptions {
@@ -47,16 +47,23 @@ export interface RunningWatches {
 /** How each outcome of a failed call reads in a sentence. */
 const SAID: Record<WatchCallFailure["outcome"], string> = { failed: "failed", forbidden: "was forbidden", "invalid input": "had invalid input", "timed out": "timed out" } as Record<WatchCallFailure["outcome"], string>;
 
-/** An `until()` wait ended by a failed watch call: `cause` is the call's error, `failure` the whole record. */
+/**
+ * An `until()` wait ended by a failed watch call: `cause` is the call's error, `failure` the
+ * whole record. A plain `until()` ended while other harnesses are open (`shared`) is told whose
+ * watch it was and that `harness.until()` waits on one harness's alone.
+ */
 export class WatchCallFailedError extends PodfnError {
   readonly failure: WatchCallFailure;
 
-  constructor(what: string, failure: WatchCallFailure) {
+  constructor(what: string, failure: WatchCallFailure, shared?: SharedWait) {
     const said = SAID[failure.outcome] ?? failure.outcome;
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    const whose = shared
+      ? `; ${failure.fn}'s watch runs in ${shared.harness}, one of ${shared.open} harnesses open, and the plain until() is ended by any open harness's watches: to wait on one harness's alone, call its harness.until()`
+      : "";
     super(
       "watch_call_failed",
-      `waiting for ${what}: ${failure.fn}'s watch call (${failure.event} ${failure.object}) ${said}${failure.retried ? " (tried again)" : ""}: ${message} (a test that expects failed calls: watch({ expectCallFailures: true }))`,
+      `waiting for ${what}: ${failure.fn}'s watch call (${failure.event} ${failure.object}) ${said}${failure.retried ? " (tried again)" : ""}: ${message} (a test that expects failed calls: watch({ expectCallFailures: true }))${whose}`,
       { cause: failure.error },
     );
     this.failure = failure;
@@ -85,11 +92,11 @@ export function startWatching(fn: LoadedFunction, kube: KubeClient, logger: Logg
   const release =
     options.expectCallFailures === true
       ? () => undefined
-      : (scope?.endWaitsOn.bind(scope) ?? endWaitsOn)(function untoldCallFailure(what) {
+      : (scope?.endWaitsOn.bind(scope) ?? endWaitsOn)(function untoldCallFailure(what, shared) {
           const failure = callFailures[told];
           if (failure === undefined) return undefined;
           told++;
-          return new WatchCallFailedError(what, failure);
+          return new WatchCallFailedError(what, failure, shared);
         });
   const running = runWatches(
     {

@@ -119,3 +119,32 @@ test("harness.until() is ended by its own harness's watches only, and by its own
     if (!stopped) await other.stop();
   }
 });
+
+test("a plain until() ended by a harness's watch while two harnesses are open says whose watch it was and points to harness.until(); with one open, the message is as ever", async () => {
+  const other = await startHarness();
+  let stopped = false;
+  try {
+    const fn = await h.deploy(marker("denied-among-two"));
+    const watching = fn.watch();
+    await watching.ready;
+    await fn.admin.configMaps.create(seen("job-5"));
+    await assert.rejects(until(() => false, "anything", 20_000), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "watch_call_failed");
+      const whose = `; denied-among-two's watch runs in the harness at ${h.cluster.url}, one of 2 harnesses open, and the plain until() is ended by any open harness's watches: to wait on one harness's alone, call its harness.until()`;
+      assert.ok(e.message.startsWith("waiting for anything: denied-among-two's watch call (ADDED "), e.message);
+      assert.ok(e.message.endsWith(`(a test that expects failed calls: watch({ expectCallFailures: true }))${whose}`), e.message);
+      return true;
+    });
+    stopped = true;
+    await other.stop();
+    await fn.admin.configMaps.create(seen("job-6"));
+    await assert.rejects(until(() => false, "the one harness's failure", 20_000), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "watch_call_failed");
+      assert.match(e.message, /^waiting for the one harness's failure: denied-among-two's watch call \(ADDED .*\/job-6\) was forbidden: .*\(a test that expects failed calls: watch\(\{ expectCallFailures: true \}\)\)$/);
+      return true;
+    });
+    await watching.stop();
+  } finally {
+    if (!stopped) await other.stop();
+  }
+});
