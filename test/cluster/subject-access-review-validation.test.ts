@@ -2,7 +2,8 @@
  * SubjectAccessReview and LocalSubjectAccessReview are validated as 1.32's
  * ValidateSubjectAccessReview and ValidateLocalSubjectAccessReview do, and their 422s name their
  * own kind: a user or a group is required, exactly one attribute kind, a LocalSubjectAccessReview's
- * resourceAttributes.namespace must be its own (the URL's) and it takes no nonResourceAttributes.
+ * resourceAttributes.namespace must be its own (the URL's) and it takes no nonResourceAttributes,
+ * and the metadata must be empty (but for managedFields, and a LocalSubjectAccessReview's namespace).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -66,5 +67,29 @@ describe("SubjectAccessReview validation", () => {
     const ok = await review(LSAR, "LocalSubjectAccessReview", { user: "jane", resourceAttributes: { namespace: "golden", verb: "get", resource: "pods" } });
     assert.equal(ok.status, 201, ok.text);
     assert.equal(ok.body.status.allowed, false);
+  });
+
+  test("the metadata must be empty, a LocalSubjectAccessReview's but for its namespace, printed as Go's %#v of the ObjectMeta", async () => {
+    const spec = { user: "jane", resourceAttributes: { namespace: "golden", verb: "get", resource: "pods" } };
+    const named = await review(LSAR, "LocalSubjectAccessReview", spec, { name: "x", labels: { b: "2", a: "1" } });
+    assert.equal(named.status, 422, named.text);
+    const message = String(named.body.message);
+    assert.ok(message.startsWith(`${LSAR_PREFIX}metadata: Invalid value: v1.ObjectMeta{Name:"x", GenerateName:"", Namespace:"golden", SelfLink:"", UID:"", ResourceVersion:"", Generation:0, CreationTimestamp:time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC), DeletionTimestamp:<nil>, DeletionGracePeriodSeconds:(*int64)(nil), Labels:map[string]string{"a":"1", "b":"2"}, Annotations:map[string]string(nil), OwnerReferences:[]v1.OwnerReference(nil), Finalizers:[]string(nil), ManagedFields:[]v1.ManagedFieldsEntry{v1.ManagedFieldsEntry{Manager:`), message);
+    assert.match(message, /Operation:"Update", APIVersion:"authorization\.k8s\.io\/v1", Time:time\.Date\(\d+, time\.\w+, \d+, \d+, \d+, \d+, \d+, time\.UTC\), FieldsType:"FieldsV1", FieldsV1:\(\*v1\.FieldsV1\)\(0x[0-9a-f]+\), Subresource:""\}\}\}: must be empty except for namespace$/);
+    assert.deepEqual(named.body.details.causes.map((c: { field: string }) => c.field), ["metadata"]);
+    // Its namespace (the URL's, or the same sent), managedFields and empty fields are allowed.
+    const empty = await review(LSAR, "LocalSubjectAccessReview", spec, { namespace: "golden", labels: {}, finalizers: [], creationTimestamp: null });
+    assert.equal(empty.status, 201, empty.text);
+
+    const sar = await review(SAR, "SubjectAccessReview", { user: "jane", resourceAttributes: { verb: "get", resource: "pods" } }, { generateName: "check-", annotations: { a: "b" } });
+    assert.equal(sar.status, 422, sar.text);
+    assert.match(String(sar.body.message), /^SubjectAccessReview\.authorization\.k8s\.io "" is invalid: metadata: Invalid value: v1\.ObjectMeta\{Name:"", GenerateName:"check-", Namespace:"", .*Annotations:map\[string\]string\{"a":"b"\}, .*: must be empty$/);
+    // A cluster-scoped review's namespace is cleared by the create handler, not refused.
+    const namespaced = await review(SAR, "SubjectAccessReview", { user: "jane", resourceAttributes: { verb: "get", resource: "pods" } }, { namespace: "golden" });
+    assert.equal(namespaced.status, 201, namespaced.text);
+
+    const self = await review("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "SelfSubjectAccessReview", { nonResourceAttributes: { path: "/x", verb: "get" } }, { name: "me", creationTimestamp: "2024-03-05T06:07:08Z" });
+    assert.equal(self.status, 422, self.text);
+    assert.match(String(self.body.message), /^SelfSubjectAccessReview\.authorization\.k8s\.io "" is invalid: metadata: Invalid value: v1\.ObjectMeta\{Name:"me", .*CreationTimestamp:time\.Date\(2024, time\.March, 5, 6, 7, 8, 0, time\.Local\), DeletionTimestamp:<nil>, .*: must be empty$/);
   });
 });

@@ -60,7 +60,7 @@ function boolPointer(value: unknown, slot: number): string {
 }
 
 /** Go's `%#v` of one metav1.OwnerReference. */
-function goReference(ref: Obj, index: number): string {
+export function goReference(ref: Obj, index: number): string {
   const str = (v: unknown) => JSON.stringify(typeof v === "string" ? v : "");
   return (
     `v1.OwnerReference{APIVersion:${str(ref.apiVersion)}, Kind:${str(ref.kind)}, Name:${str(ref.name)}, UID:${str(ref.uid)}, ` +

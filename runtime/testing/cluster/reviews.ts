@@ -16,16 +16,33 @@ import { ApiError, badRequest } from "./status.js";
 type Obj = Record<string, any>;
 
 /**
- * The review with the entry the field manager records for its create: the Update of the spec
- * as decoded (Go's encoding: empty omitempty fields gone) over an empty review, by the schema.
+ * The entries the field manager records for a review's create, before it is validated: the
+ * Update of the spec as decoded (Go's encoding: empty omitempty fields gone) over an empty
+ * review, by the schema.
  */
-function withManagedFields(call: Call, review: Obj, body: Obj): Obj {
+function reviewManagedFields(call: Call, body: Obj): Obj[] {
   const { def } = call;
   const decoded = goEncoded({ apiVersion: apiVersionOf(def), kind: def.kind, spec: body.spec });
   const writer = { def, manager: fieldManager(call), time: call.registry.timestamp() };
-  const managedFields = managedFieldsAfter(writer, undefined, { spec: decoded.spec }, "Update");
+  return managedFieldsAfter(writer, undefined, { spec: decoded.spec }, "Update");
+}
+
+/** The review with the field manager's entries (none for an empty spec). */
+function withManagedFields(review: Obj, managedFields: Obj[]): Obj {
   if (!managedFields.length) return review;
   return { ...review, metadata: { ...review.metadata, managedFields } };
+}
+
+/**
+ * The body as the access review's validation sees it: its metadata's namespace the request's
+ * (EnsureObjectNamespaceMatchesRequestNamespace clears a cluster-scoped review's), its
+ * managedFields the field manager's.
+ */
+function asValidated(body: Obj, namespace: string, managedFields: Obj[]): Obj {
+  const metadata: Obj = { ...(body.metadata && typeof body.metadata === "object" ? body.metadata : {}), namespace };
+  if (managedFields.length) metadata.managedFields = managedFields;
+  else delete metadata.managedFields;
+  return { ...body, metadata };
 }
 
 /**
@@ -50,24 +67,32 @@ export async function serveReview(call: Call): Promise<Reply> {
   const { authorizer, authenticator } = call.auth;
   try {
     let review: Obj;
+    const managed = () => reviewManagedFields(call, body);
     switch (call.def.resource) {
       case "selfsubjectreviews":
         review = selfSubjectReview(call.user, new Date(call.registry.now()));
         break;
       case "tokenreviews":
-        review = withManagedFields(call, await tokenReview(body, authenticator), body);
+        review = withManagedFields(await tokenReview(body, authenticator), managed());
         break;
-      case "selfsubjectaccessreviews":
-        review = withManagedFields(call, selfSubjectAccessReview(call.user, body, authorizer), body);
+      case "selfsubjectaccessreviews": {
+        const entries = managed();
+        review = withManagedFields(selfSubjectAccessReview(call.user, asValidated(body, "", entries), authorizer), entries);
         break;
+      }
       case "selfsubjectrulesreviews":
         review = selfSubjectRulesReview(call.user, body, authorizer);
         break;
-      case "localsubjectaccessreviews":
-        review = withManagedFields(call, subjectAccessReview("LocalSubjectAccessReview", body, authorizer, reviewNamespace(call, body)), body);
+      case "localsubjectaccessreviews": {
+        const entries = managed();
+        const namespace = reviewNamespace(call, body);
+        review = withManagedFields(subjectAccessReview("LocalSubjectAccessReview", asValidated(body, namespace, entries), authorizer, namespace), entries);
         break;
-      default:
-        review = withManagedFields(call, subjectAccessReview("SubjectAccessReview", body, authorizer), body);
+      }
+      default: {
+        const entries = managed();
+        review = withManagedFields(subjectAccessReview("SubjectAccessReview", asValidated(body, "", entries), authorizer), entries);
+      }
     }
     return { status: 201, body: JSON.stringify(review) };
   } catch (error) {

@@ -5,9 +5,12 @@
  * the nonResourceAttributes are Invalid; neither: resourceAttributes is), for SubjectAccessReview
  * and LocalSubjectAccessReview a user or a group, then the resourceAttributes' selectors
  * (access-review-selectors). A LocalSubjectAccessReview's resourceAttributes.namespace must be
- * its own namespace, and it takes no nonResourceAttributes. Each review's 422 names its own kind
- * and no object (NewInvalid(Kind(review.Kind), "", errs)).
+ * its own namespace, and it takes no nonResourceAttributes. The metadata (as the create handler
+ * left it: its namespace the URL's, the field manager's managedFields) must be empty apart from
+ * managedFields, a LocalSubjectAccessReview's apart from its namespace too. Each review's 422
+ * names its own kind and no object (NewInvalid(Kind(review.Kind), "", errs)).
  */
+import { goObjectMeta, isEmptyObjectMeta } from "../go-object-meta.js";
 import { invalid, type FieldError } from "../status.js";
 import { resourceAttributesErrors } from "./access-review-selectors.js";
 import { ReviewRequestError } from "./review-error.js";
@@ -58,17 +61,26 @@ function localErrors(spec: Obj, namespace: string): FieldError[] {
   return errors;
 }
 
+/** The metadata check of ValidateSubjectAccessReview and its two kin, after the spec's. */
+function metadataErrors(kind: AccessReviewKind, metadata: Obj): FieldError[] {
+  const local = kind === "LocalSubjectAccessReview";
+  if (isEmptyObjectMeta(metadata, local)) return [];
+  return [{ type: "Invalid", field: "metadata", rendered: goObjectMeta(metadata), detail: local ? "must be empty except for namespace" : "must be empty" }];
+}
+
 /**
  * Throws the 422 `ReviewRequestError` of an access review of `kind` whose spec is `spec`;
- * `namespace` is a LocalSubjectAccessReview's.
+ * `namespace` is a LocalSubjectAccessReview's, `metadata` the review's as the handler left it
+ * (namespace and managedFields set).
  *
  * @example
  * validateAccessReview("SubjectAccessReview", { resourceAttributes: { verb: "get" } });
  * // throws: spec.user: Invalid value: "": at least one of user or group must be specified
  */
-export function validateAccessReview(kind: AccessReviewKind, spec: unknown, namespace = ""): void {
+export function validateAccessReview(kind: AccessReviewKind, spec: unknown, namespace = "", metadata: unknown = {}): void {
   const s = record(spec);
   const errors = specErrors(s, kind !== "SelfSubjectAccessReview");
+  errors.push(...metadataErrors(kind, record(metadata)));
   if (kind === "LocalSubjectAccessReview") errors.push(...localErrors(s, namespace));
   if (errors.length) throw new ReviewRequestError(invalid("authorization.k8s.io", kind, "", errors).status);
 }

@@ -94,7 +94,8 @@ function selectorAttributes(value: unknown): Record<string, unknown> | undefined
  * The answer to "can I ...?" (POST authorization.k8s.io/v1 selfsubjectaccessreviews).
  * Throws `ReviewRequestError` (422) unless exactly one of `resourceAttributes` and
  * `nonResourceAttributes` is given, and for a selector of resourceAttributes 1.32 refuses
- * (access-review-selectors), every error in one answer.
+ * (access-review-selectors) or metadata that is not empty (`body.metadata` as the API server
+ * left it: managedFields set), every error in one answer.
  *
  * @example
  * const review = selfSubjectAccessReview(user, { spec: { resourceAttributes: { namespace: "golden", verb: "delete", group: "batch", resource: "jobs" } } }, authz);
@@ -102,7 +103,7 @@ function selectorAttributes(value: unknown): Record<string, unknown> | undefined
  */
 export function selfSubjectAccessReview(user: UserInfo, body: unknown, authorizer: Authorizer): SelfSubjectAccessReview {
   const spec = record(record(body).spec);
-  validateAccessReview("SelfSubjectAccessReview", spec);
+  validateAccessReview("SelfSubjectAccessReview", spec, "", record(body).metadata);
   const { echoed, status } = answerAccess(user, spec, authorizer);
   return { kind: "SelfSubjectAccessReview", apiVersion: "authorization.k8s.io/v1", metadata: unstoredMeta(), spec: echoed, status };
 }
@@ -127,7 +128,7 @@ function subjectOf(spec: Record<string, unknown>): UserInfo {
  */
 export function subjectAccessReview(kind: Exclude<AccessReviewKind, "SelfSubjectAccessReview">, body: unknown, authorizer: Authorizer, namespace = ""): Record<string, unknown> {
   const spec = record(record(body).spec);
-  validateAccessReview(kind, spec, namespace);
+  validateAccessReview(kind, spec, namespace, record(body).metadata);
   const { status } = answerAccess(subjectOf(spec), spec, authorizer);
   const metadata = kind === "LocalSubjectAccessReview" ? { namespace, ...unstoredMeta() } : unstoredMeta();
   return { kind, apiVersion: "authorization.k8s.io/v1", metadata, spec, status };
