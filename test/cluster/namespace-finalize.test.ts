@@ -213,6 +213,30 @@ describe("namespace strategies and the finalize subresource", () => {
     assert.deepEqual((await get("conditions")).body.spec, { finalizers: ["example.com/ns"] });
   });
 
+  test("the namespace controller deletes the content in one pass, then writes the conditions once, for what remains", async () => {
+    const ns = await create("onepass", { spec: { finalizers: ["example.com/ns"] } });
+    for (const name of ["a", "b", "c", "d", "e"]) await t.send("POST", `${NAMESPACES}/onepass/configmaps`, { body: { metadata: { name } } });
+    await t.send("POST", `${NAMESPACES}/onepass/configmaps`, { body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
+    const agent = new Agent({ connect: { ca: t.cluster.caPem } });
+    const events = await watch(t, agent, `${NAMESPACES}?watch=1&fieldSelector=metadata.name%3Donepass&resourceVersion=${ns.metadata.resourceVersion}`);
+    try {
+      assert.equal((await t.send("DELETE", `${NAMESPACES}/onepass`)).status, 200);
+      const remaining = (e: any) => e.object.status.conditions?.find((c: { type: string }) => c.type === "NamespaceContentRemaining")?.message;
+      // The DELETE's update, then the pass's one status update: only the held ConfigMap is left
+      // (a status update per removal counted the ConfigMaps down: has 7, 6, 5...).
+      const [terminated, pass] = await events.next(2);
+      assert.deepEqual([terminated.type, terminated.object.status.phase, remaining(terminated)], ["MODIFIED", "Terminating", undefined]);
+      assert.deepEqual([pass.type, remaining(pass)], ["MODIFIED", "Some resources are remaining: configmaps. has 1 resource instances"]);
+      await t.send("PATCH", `${NAMESPACES}/onepass/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: "application/merge-patch+json" });
+      const [emptied] = await events.next(1);
+      assert.deepEqual([emptied.type, remaining(emptied)], ["MODIFIED", "All content successfully removed"]);
+      assert.deepEqual((await t.send("GET", `${NAMESPACES}/onepass/configmaps`)).body.items, []);
+    } finally {
+      events.close();
+      await agent.close();
+    }
+  });
+
   test("status: the spec is kept, an empty phase is Active, and the phase must match deletionTimestamp", async () => {
     const ns = await create("phased");
     const wrong = await t.send("PUT", `${NAMESPACES}/phased/status`, { body: { ...ns, status: { phase: "Terminating" } } });

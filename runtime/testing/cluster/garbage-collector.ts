@@ -15,6 +15,7 @@
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { groupVersion } from "./owner-references.js";
 import { clone, type Registry } from "./registry.js";
+import { storageId } from "./store.js";
 import type { ResourceDef } from "./resources.js";
 
 type Obj = Record<string, any>;
@@ -25,14 +26,12 @@ interface Stored {
   obj: Obj;
 }
 
-/** Every stored object with an ownerReference to `uid`. */
+/** Every stored object with an ownerReference to `uid`, by type (the served stored types' order), then key. */
 export function dependentsOf(registry: Registry, uid: string): Stored[] {
+  const found = registry.store.dependentsOf(uid);
+  if (found.size === 0) return [];
   const out: Stored[] = [];
-  for (const def of registry.storedTypes()) {
-    for (const { entry } of registry.store.list(def)) {
-      if ((entry.obj.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === uid)) out.push({ def, obj: entry.obj });
-    }
-  }
+  for (const def of registry.storedTypes()) for (const entry of found.get(storageId(def)) ?? []) out.push({ def, obj: entry.obj });
   return out;
 }
 

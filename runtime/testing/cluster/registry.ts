@@ -219,7 +219,7 @@ export class Registry {
     if (last.metadata.uid) this.#collect(last.metadata.uid);
     releaseOwners(this, last, unblockedReferences(last, undefined));
     if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
-    else if (def.namespaced) this.finishNamespace(last.metadata.namespace);
+    else if (def.namespaced && !this.#emptying.has(last.metadata.namespace)) this.finishNamespace(last.metadata.namespace);
     if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
     this.tokens?.removed(def, last);
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
@@ -277,16 +277,30 @@ export class Registry {
     else this.commit(def, copy, "MODIFIED");
   }
 
-  /** The namespace controller: delete everything in a terminating namespace, then the namespace. */
+  /** Namespaces the namespace controller is emptying: a removal there waits for the pass's end to finish the namespace. */
+  readonly #emptying = new Set<string>();
+
+  /**
+   * The namespace controller's pass (deleteAllContent): delete everything in a terminating
+   * namespace, then look once at what remains (one status update, or the namespace's finalize);
+   * not after each removal, which made emptying a namespace of n objects n status updates and
+   * n listings of its content.
+   */
   #emptyNamespace(namespace: string): void {
-    for (const d of this.storedTypes()) {
-      if (!d.namespaced) continue;
-      for (const { entry } of this.store.list(d, namespace)) {
-        const still = this.store.get(d, namespace, entry.obj.metadata.name);
-        if (still && !still.obj.metadata.deletionTimestamp) this.deleteObject(d, still.obj, "Background");
+    const nested = this.#emptying.has(namespace);
+    this.#emptying.add(namespace);
+    try {
+      for (const d of this.storedTypes()) {
+        if (!d.namespaced) continue;
+        for (const { entry } of this.store.list(d, namespace)) {
+          const still = this.store.get(d, namespace, entry.obj.metadata.name);
+          if (still && !still.obj.metadata.deletionTimestamp) this.deleteObject(d, still.obj, "Background");
+        }
       }
+    } finally {
+      if (!nested) this.#emptying.delete(namespace);
     }
-    this.finishNamespace(namespace);
+    if (!nested) this.finishNamespace(namespace);
   }
 
   /**

@@ -10,6 +10,7 @@
  * converted on `put`/`remove` and on every read through that type (`viewOf`).
  */
 import { goEncoded } from "./go-json-encoding.js";
+import { OwnerIndex } from "./owner-index.js";
 import { storedAs, type ResourceDef } from "./resources.js";
 import { WatchCache } from "./watch-cache.js";
 
@@ -41,9 +42,31 @@ export interface ChangeEvent {
 }
 
 interface Table {
+  /** The stored type's id (`storageId`). */
+  id: string;
   entries: Map<string, Entry>;
-  /** Keys in order, rebuilt lazily after an insert or a removal. */
+  /** Keys in order, rebuilt lazily after an insert; a removal takes its key out. */
   sorted: string[] | null;
+}
+
+/** The index of the first key in `sorted` not below `key` (binary search). */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The keys of `sorted` that start with `prefix` (a contiguous run of them). */
+function withPrefix(sorted: readonly string[], prefix: string): string[] {
+  const start = lowerBound(sorted, prefix);
+  let end = start;
+  while (end < sorted.length && sorted[end]!.startsWith(prefix)) end++;
+  return sorted.slice(start, end);
 }
 
 /**
@@ -70,7 +93,7 @@ export function keyOf(namespace: string | undefined, name: string): string {
 }
 
 /** The id of `def`'s stored type (its table and its watch cache): `group/resource`. */
-function storageId(def: ResourceDef): string {
+export function storageId(def: ResourceDef): string {
   const stored = storedAs(def);
   return `${stored.group}/${stored.resource}`;
 }
@@ -84,6 +107,8 @@ export class Store {
   readonly #window: number;
   readonly #caches = new Map<string, WatchCache>();
   readonly #listeners = new Set<(e: ChangeEvent) => void>();
+  /** Stored objects by the uids their ownerReferences name. */
+  readonly #owners = new OwnerIndex<{ table: Table; key: string }>();
 
   /**
    * `eventWindow`: how many change events etcd's history keeps (all types together), and how
@@ -130,7 +155,7 @@ export class Store {
     const id = storageId(def);
     let t = this.#tables.get(id);
     if (!t) {
-      t = { entries: new Map(), sorted: null };
+      t = { id, entries: new Map(), sorted: null };
       this.#tables.set(id, t);
     }
     return t;
@@ -145,8 +170,7 @@ export class Store {
   list(def: ResourceDef, namespace?: string, after?: string): { key: string; entry: Entry }[] {
     const t = this.#table(def);
     if (!t.sorted) t.sorted = [...t.entries.keys()].sort();
-    let keys = t.sorted;
-    if (namespace && def.namespaced) keys = keys.filter((k) => k.startsWith(`${namespace}/`));
+    const keys = namespace && def.namespaced ? withPrefix(t.sorted, `${namespace}/`) : t.sorted;
     const out: { key: string; entry: Entry }[] = [];
     for (const key of keys) {
       if (after !== undefined && key <= after) continue;
@@ -199,6 +223,7 @@ export class Store {
     const prev = t.entries.get(key);
     if (!prev) t.sorted = null;
     t.entries.set(key, entry);
+    this.#owners.update(`${storageId(def)} ${key}`, { table: t, key }, prev?.obj, entry.obj);
     this.#emit({ rv: Number(obj.metadata.resourceVersion), type, def: storedAs(def), entry, ...(prev ? { prev } : {}) });
     return viewOf(def, entry);
   }
@@ -209,10 +234,28 @@ export class Store {
     const key = keyOf(def.namespaced ? last.metadata.namespace : undefined, last.metadata.name);
     const prev = t.entries.get(key);
     t.entries.delete(key);
-    t.sorted = null;
+    if (prev && t.sorted) t.sorted.splice(lowerBound(t.sorted, key), 1);
+    this.#owners.update(`${storageId(def)} ${key}`, { table: t, key }, prev?.obj, undefined);
     const entry = entryOf(def.storage ? def.storage.toStorage(last) : last);
     this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def: storedAs(def), entry, ...(prev ? { prev } : {}) });
     return viewOf(def, entry);
+  }
+
+  /**
+   * The stored objects whose ownerReferences name `uid`, by their stored type's id
+   * (`group/resource`), each type's in key order.
+   */
+  dependentsOf(uid: string): Map<string, Entry[]> {
+    const found = this.#owners.dependents(uid).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const out = new Map<string, Entry[]>();
+    for (const { table, key } of found) {
+      const entry = table.entries.get(key);
+      if (!entry) continue;
+      const list = out.get(table.id);
+      if (list) list.push(entry);
+      else out.set(table.id, [entry]);
+    }
+    return out;
   }
 
   /** Every type that has or had objects. */
