@@ -44,6 +44,7 @@ export interface Reply {
   status: number;
   /** JSON text (or plain text with `contentType`), or its UTF-8 bytes. */
   body: string | Buffer;
+  /** Default: application/json; "" for none. */
   contentType?: string;
   headers?: Record<string, string | string[]>;
 }

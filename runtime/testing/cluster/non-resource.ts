@@ -3,9 +3,10 @@
  * The answers to paths outside resources: health (`/healthz`, `/livez`, `/readyz`, their
  * `?verbose` lists and per-check paths: see `health`),
  * `/version`, and discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP`, `/apis/GROUP/VERSION`,
- * legacy or aggregated as the Accept header negotiates, see `aggregated-discovery`), the minimal `/openapi/v3` kubectl needs and the
- * ServiceAccount issuer discovery documents (see `issuer-discovery`). Anything else
- * (`/openapi/v2` included) is the handler chain's plain-text 404.
+ * legacy or aggregated as the Accept header negotiates, see `aggregated-discovery`), the minimal
+ * `/openapi/v3` and `/openapi/v2` kubectl needs (`openapi`, `openapi-v2`) and the
+ * ServiceAccount issuer discovery documents (see `issuer-discovery`). Anything else is the
+ * handler chain's plain-text 404.
  */
 import type { Reply } from "./call.js";
 import type { TokenIssuer } from "./auth/index.js";
@@ -14,6 +15,7 @@ import { apiGroupList, apiResourceList, apiVersions, versionInfo } from "./disco
 import { serveHealth } from "./health.js";
 import { serveIssuerDiscovery } from "./issuer-discovery.js";
 import { openapiDocument, openapiIndex } from "./openapi.js";
+import { serveOpenapiV2 } from "./openapi-v2.js";
 import type { Registry } from "./registry.js";
 import { statusFor } from "./status.js";
 
@@ -49,6 +51,7 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
     if (version) return aggregatedReply(registry, clean === "/api", version, ifNoneMatch);
     return { status: 200, body: JSON.stringify(clean === "/api" ? apiVersions(serverAddress) : apiGroupList(registry)) };
   }
+  if (clean === "/openapi/v2") return serveOpenapiV2(accept, ifNoneMatch);
   if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };
   if (clean.startsWith("/openapi/v3/")) {
     const doc = openapiDocument(registry, clean.slice("/openapi/v3/".length));

@@ -79,8 +79,10 @@ function send(res: ServerResponse, reply: Reply): void {
     res.end();
     return;
   }
-  // Every answer of a real server carries an audit id and forbids caching.
-  res.writeHead(reply.status, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": reply.contentType ?? "application/json", "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
+  // Every answer of a real server carries an audit id and forbids caching; a content type of ""
+  // is none (a handler's bodiless WriteHeader).
+  const type = reply.contentType ?? "application/json";
+  res.writeHead(reply.status, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", ...(type ? { "Content-Type": type } : {}), "Content-Length": Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
   // Node writes the head with a string body in the body's encoding (UTF-8): a Warning's UTF-8
   // bytes (held one per character, warnings.ts) must go out as they are, so the body goes as bytes.
   res.end(reply.headers?.Warning !== undefined && typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body);
