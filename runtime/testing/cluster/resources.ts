@@ -36,6 +36,7 @@ import { defaultWebhookConfiguration, webhookConfigurationErrors } from "./webho
 import { defaultPersistentVolume, defaultReplicationController, preparePersistentVolumeCreate } from "./core-legacy-types.js";
 import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
+import { controllerRevisionErrors, controllerRevisionUpdateErrors, podTemplateErrors } from "./revision-template-validation.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
@@ -215,6 +216,7 @@ export const BUILTIN: ResourceDef[] = [
       { aliases: { "spec.host": "spec.nodeName" } },
     ),
   }),
+  def({ group: "", version: "v1", resource: "podtemplates", kind: "PodTemplate", namespaced: true, defaults: (o) => d.defaultTemplate((o.template ??= {})), validate: podTemplateErrors }),
   def({
     group: "", version: "v1", resource: "replicationcontrollers", kind: "ReplicationController", namespaced: true, shortNames: ["rc"], categories: ["all"], subresources: ["status"], defaults: defaultReplicationController, generation: true,
     // ControllerToSelectableFields: strconv.Itoa of status.replicas.
@@ -235,6 +237,7 @@ export const BUILTIN: ResourceDef[] = [
     group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false, finalizerRule: "generic", shortNames: ["crd", "crds"], categories: ["api-extensions"], subresources: ["status"],
     defaults: defaultCrd, prepareCreate: prepareCrdCreate, prepareUpdate: prepareCrdUpdate, validate: crdErrors, validateUpdate: crdUpdateErrors, generation: true,
   }),
+  def({ group: "apps", version: "v1", resource: "controllerrevisions", kind: "ControllerRevision", namespaced: true, validate: controllerRevisionErrors, validateUpdate: controllerRevisionUpdateErrors }),
   def({ group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, shortNames: ["ds"], categories: ["all"], subresources: ["status"], defaults: d.defaultDaemonSet, validate: workload, validateUpdate: selectorUpdateErrors, generation: true }),
   def({ group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultDeployment, validate: deploymentErrors, validateUpdate: selectorUpdateErrors, generation: true, metadataBumpsGeneration: "annotations", statusKeepsMetadata: ["labels"] }),
   def({ group: "apps", version: "v1", resource: "replicasets", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"], subresources: ["scale", "status"], defaults: d.defaultReplicaSet, validate: scaledWorkload, validateUpdate: selectorUpdateErrors, generation: true, fields: fields({ "status.replicas": path("status.replicas") }) }),
