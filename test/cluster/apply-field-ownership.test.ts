@@ -5,7 +5,8 @@
  * leaves every other manager; an apply that would change another manager's field is a 409
  * (`Apply failed with ...`, one FieldManagerConflict cause per field) unless `force=true`, which
  * takes the field; the same value is shared ownership; fields an applier stops applying go,
- * unless another manager still owns them.
+ * unless another manager still owns them; a manager of a version the type cannot be converted
+ * to (one not served) goes on the next write.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -141,5 +142,22 @@ describe("server-side apply's field ownership", () => {
     });
     const dropped = await t.send("PATCH", path, { body: deploy([container("main", "nginx")]), contentType: AP });
     assert.deepEqual(dropped.body.spec.template.spec.containers.map((c: any) => c.name), ["main"], "the side container only ci owned is gone");
+  });
+
+  test("a manager recorded under a version the type is not served in is dropped by the write that meets it", async () => {
+    const entry = (manager: string, apiVersion: string, label: string) => ({ manager, operation: "Update", apiVersion, time: "2024-01-01T00:00:00Z", fieldsType: "FieldsV1", fieldsV1: { "f:metadata": { "f:labels": { [`f:${label}`]: {} } } } });
+    const created = await t.send("POST", CM, { body: cm("versions", { k: "v" }, { labels: { old: "1", kept: "1" } }) });
+    assert.equal(created.status, 201, created.text);
+    // An update sending managedFields starts from them: the v1beta1 one cannot be converted (core has only v1).
+    const sent = { ...created.body, metadata: { ...created.body.metadata, managedFields: [entry("ancient", "v1beta1", "old"), entry("current", "v1", "kept")] } };
+    const put = await t.send("PUT", `${CM}/versions?fieldManager=writer`, { body: { ...sent, data: { k: "w" } } });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(put.body.metadata.managedFields.map((e: any) => [e.manager, e.apiVersion]), [["current", "v1"], ["writer", "v1"]]);
+    // A write that changes nothing drops it too (Updater.update converts every other manager's set).
+    const again = await t.send("PUT", `${CM}/versions?fieldManager=writer`, { body: { ...put.body, metadata: { ...put.body.metadata, managedFields: [entry("ancient", "v1beta1", "old"), entry("current", "v1", "kept")] } } });
+    assert.deepEqual(again.body.metadata.managedFields.map((e: any) => e.manager), ["current"]);
+    const applied = await apply("versions", "applier", cm("versions", { k: "w" }));
+    assert.equal(applied.status, 200, applied.text);
+    assert.deepEqual(applied.body.metadata.managedFields.map((e: any) => [e.manager, e.apiVersion]), [["applier", "v1"], ["current", "v1"]]);
   });
 });

@@ -19,8 +19,12 @@
  * Empty sets are dropped; entries come sorted (operation, time, manager, apiVersion,
  * subresource). A main-resource Update that sends managedFields of its own starts from them
  * (`[]` resets ownership), as decodeLiveOrNew does.
- * Simplified: every set is read in the request's version (no conversion between versions), and
- * update managers are not capped at 10 (capManagersManager).
+ * A manager whose apiVersion the type cannot be converted to (a built-in type's version the
+ * server does not serve: `apps/v1beta1`, a made-up one) goes on any write, as Updater.update
+ * drops one whose conversion is a missing-version error.
+ * Simplified: every other set is read in the request's version (no conversion between versions:
+ * a CRD's versions without a webhook differ only in apiVersion; a CRD's managers are all kept),
+ * and update managers are not capped at 10 (capManagersManager).
  */
 import { applyConflict, managerIdentifier, type ConflictingManager } from "./apply-conflict.js";
 import { difference, fromFieldsV1, intersection, pathKey, toFieldsV1, union, withoutPrefixes, type FieldPath, type PathSet } from "./field-paths.js";
@@ -47,6 +51,8 @@ export interface Write {
   subresource?: string;
   time: string | undefined;
   ignored: FieldPath[];
+  /** The apiVersions the type converts to (undefined: any); a manager of another is dropped. */
+  versions?: ReadonlySet<string>;
 }
 
 /** stripMetaManager's paths. */
@@ -109,6 +115,10 @@ function takeFields(w: Write, owners: Map<string, Owner>, self: string, live: Ob
   const conflicts: ConflictingManager[] = [];
   for (const [id, owner] of owners) {
     if (id === self) continue;
+    if (w.versions && owner.apiVersion !== w.apiVersion && !w.versions.has(owner.apiVersion)) {
+      owners.delete(id);
+      continue;
+    }
     const taken = intersection(owner.set, changed);
     if (taken.size) conflicts.push({ ...owner, fields: taken });
     owner.set = difference(difference(owner.set, taken), removed);

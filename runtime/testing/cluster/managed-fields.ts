@@ -8,7 +8,7 @@
 import type { FieldPath } from "./field-paths.js";
 import { applyWithOwnership, ownersAfterUpdate, type Write } from "./field-ownership.js";
 import { rootType } from "./field-schema.js";
-import { apiVersionOf, type ResourceDef } from "./resources.js";
+import { apiVersionOf, BUILTIN, storedAs, type ResourceDef } from "./resources.js";
 
 type Obj = Record<string, any>;
 
@@ -44,6 +44,16 @@ function resetFields(writer: Writer, live: Obj | undefined, written: Obj): Field
 }
 
 /**
+ * The apiVersions a built-in type's managers can be converted to: the versions served for its
+ * storage (an Event's v1 and events.k8s.io/v1); undefined for a custom type (all kept).
+ */
+function convertibleVersions(def: ResourceDef): Set<string> | undefined {
+  if (def.custom || def.crd) return undefined;
+  const stored = storedAs(def);
+  return new Set(BUILTIN.filter((d) => storedAs(d) === stored).map(apiVersionOf));
+}
+
+/**
  * `metadata.managedFields` after a write of `written` over `live` (undefined for a create), by
  * `field-ownership`: for an Apply, `applied` is the configuration (its conflicts were checked
  * before the write, see `apply`); an Update's sent managedFields are `written`'s.
@@ -56,6 +66,7 @@ export function managedFieldsAfter(writer: Writer, live: Obj | undefined, writte
     ...(writer.subresource ? { subresource: writer.subresource } : {}),
     time: writer.time,
     ignored: resetFields(writer, live, written),
+    versions: convertibleVersions(writer.def),
   };
   if (operation === "Apply") return applyWithOwnership(write, live, applied ?? written, true, written).managedFields;
   return ownersAfterUpdate(write, live, written, written.metadata?.managedFields);
@@ -70,6 +81,7 @@ export function applyWrite(writer: Writer, live: Obj | undefined, applied: Obj =
     ...(writer.subresource ? { subresource: writer.subresource } : {}),
     time: writer.time,
     ignored: resetFields(writer, live, applied),
+    versions: convertibleVersions(writer.def),
   };
 }
 
