@@ -1,7 +1,8 @@
 /**
  * @module cluster/protobuf-schemas-meta
  * The shape of a protobuf schema (what `protobuf` decodes by) and the apimachinery messages
- * every kind carries: ObjectMeta, OwnerReference, LabelSelector, and core/v1's
+ * every kind carries: ObjectMeta, OwnerReference, LabelSelector, the DeleteOptions of a DELETE's
+ * body, and core/v1's
  * LocalObjectReference and TypedLocalObjectReference (field numbers from k8s.io/apimachinery
  * and k8s.io/api `generated.proto`).
  */
@@ -58,3 +59,16 @@ export const LABEL_SELECTOR: Schema = {
 export const LOCAL_OBJECT_REFERENCE: Schema = { 1: ["name", "string"] };
 /** core/v1 TypedLocalObjectReference (apiGroup a pointer). */
 export const TYPED_LOCAL_OBJECT_REFERENCE: Schema = { 1: ["apiGroup", "string?"], 2: ["kind", "string"], 3: ["name", "string"] };
+/**
+ * meta/v1 DeleteOptions (every field a Go pointer or a slice). A typed client sends it under its
+ * own group version (`rbac.authorization.k8s.io/v1`, `v1`...): the server's scheme registers it
+ * unversioned, so any `<group>/<version>/DeleteOptions` decodes to it.
+ */
+export const DELETE_OPTIONS: Schema = {
+  1: ["gracePeriodSeconds", "int?"],
+  2: ["preconditions", { 1: ["uid", "string?"], 2: ["resourceVersion", "string?"] }],
+  3: ["orphanDependents", "bool?"],
+  4: ["propagationPolicy", "string?"],
+  5: ["dryRun", "string", "repeated"],
+  6: ["ignoreStoreReadErrorWithClusterBreakingPotential", "bool?"],
+};

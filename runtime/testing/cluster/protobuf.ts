@@ -3,12 +3,14 @@
  * Decoding of the protobuf request bodies kubectl's typed clients send
  * (`application/vnd.kubernetes.protobuf`: the `k8s\0` magic and a `runtime.Unknown` envelope)
  * into the JSON object the handlers take. Only the kinds of `protobuf-schemas` are known
- * (what kubectl's typed clients create); others are answered 415. Go's generated marshalers
+ * (what kubectl's typed clients create), and a DELETE's DeleteOptions under any group version;
+ * others are answered 415. Go's generated marshalers
  * write every non-pointer field, zero or not: zero scalars are dropped here (Go cannot tell
  * them from absent ones either), pointer fields (`"int?"`...) keep their zero. Answers are
  * always JSON, which clients accept whatever they asked for. A field named `""` is an embedded
  * Go struct whose fields are the parent's in JSON (a Volume's VolumeSource, a Probe's handler).
  */
+import { DELETE_OPTIONS } from "./protobuf-schemas-meta.js";
 import { SCHEMAS, type FieldType, type Schema } from "./protobuf-schemas.js";
 
 type Obj = Record<string, unknown>;
@@ -139,7 +141,7 @@ export function decodeProtobuf(body: Buffer): Obj {
   if (body.length < 4 || body.subarray(0, 4).toString("latin1") !== "k8s\u0000") throw new ProtobufError("missing k8s protobuf magic");
   const envelope = decodeMessage(body.subarray(4), { 1: ["typeMeta", { 1: ["apiVersion", "string"], 2: ["kind", "string"] }], 2: ["raw", "bytes"] });
   const typeMeta = (envelope.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
-  const schema = SCHEMAS[`${typeMeta.apiVersion}/${typeMeta.kind}`];
+  const schema = SCHEMAS[`${typeMeta.apiVersion}/${typeMeta.kind}`] ?? (typeMeta.kind === "DeleteOptions" ? DELETE_OPTIONS : undefined);
   if (!schema) throw new ProtobufError(`no protobuf decoding for ${typeMeta.apiVersion}/${typeMeta.kind}`);
   const raw = Buffer.from(String(envelope.raw ?? ""), "base64");
   return { kind: typeMeta.kind, apiVersion: typeMeta.apiVersion, ...decodeMessage(raw, schema) };
