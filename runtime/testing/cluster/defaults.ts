@@ -242,20 +242,11 @@ export function defaultSecret(s: Obj): void {
   setDefault(s, "type", "Opaque");
 }
 
-let nextServiceIp = 1;
-/** Node ports handed out or written (the default range is 30000-32767): never handed out twice. */
-const nodePortsInUse = new Set<number>();
-let nextNodePort = 30000;
-
-function allocateNodePort(): number {
-  for (let i = 0; i < 2768; i++) {
-    const port = 30000 + ((nextNodePort++ - 30000) % 2768);
-    if (!nodePortsInUse.has(port)) return port;
-  }
-  return 30000 + ((nextNodePort++ - 30000) % 2768);
-}
-
-/** A Service: ClusterIP allocation, port protocol and targetPort, policies. */
+/**
+ * A Service: port protocol and targetPort, policies, and the plural clusterIPs from a given
+ * clusterIP (NormalizeClusterIPs); the cluster IP and node ports are allocated later, by the
+ * registry (service-alloc).
+ */
 export function defaultService(svc: Obj): void {
   svc.spec ??= {};
   const spec = svc.spec;
@@ -267,12 +258,8 @@ export function defaultService(svc: Obj): void {
   svc.status ??= { loadBalancer: {} };
   // ExternalName: no cluster IP is allocated, no IP families, no internal traffic policy.
   if (spec.type === "ExternalName") return setDefault(spec, "sessionAffinity", "None");
-  if (spec.clusterIP === undefined || spec.clusterIP === "") {
-    const n = nextServiceIp++;
-    spec.clusterIP = `10.96.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
-  }
   // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]).
-  if (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0) spec.clusterIPs = [spec.clusterIP];
+  if (spec.clusterIP && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
   setDefault(spec, "sessionAffinity", "None");
   if (spec.sessionAffinity === "ClientIP") {
     spec.sessionAffinityConfig ??= {};
@@ -285,11 +272,6 @@ export function defaultService(svc: Obj): void {
   if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
     setDefault(spec, "externalTrafficPolicy", "Cluster");
     if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
-    // The registry allocates a node port to each port that has none.
-    for (const p of spec.ports ?? []) if (p.nodePort) nodePortsInUse.add(p.nodePort);
-    if (spec.type === "NodePort" || spec.allocateLoadBalancerNodePorts !== false) {
-      for (const p of spec.ports ?? []) if (!p.nodePort) nodePortsInUse.add((p.nodePort = allocateNodePort()));
-    }
   }
 }
 

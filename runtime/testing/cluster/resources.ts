@@ -16,6 +16,8 @@ import { preparePodCreate } from "./pod-create.js";
 import { podUpdateErrors } from "./pod-update.js";
 import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
+import { allocateService } from "./service-alloc.js";
+import type { Registry } from "./registry.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
 import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.js";
@@ -78,6 +80,8 @@ export interface ResourceDef {
   validateLast?: (obj: Obj, old: Obj | undefined, earlier: readonly FieldError[], warn: (text: string) => void) => FieldError[];
   /** Before defaults on an update of the main resource: keeps what the server allocated (a Service's cluster IPs). */
   prepareUpdate?: (obj: Obj, old: Obj) => void;
+  /** The REST storage's allocation before the strategy (a Service's cluster IP and node ports), after defaults; `old` on an update. Throws its 422. */
+  allocate?: (registry: Registry, obj: Obj, old?: Obj) => void;
   /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer; a gated Pod's PodScheduled condition, dated `timestamp`). */
   prepareCreate?: (obj: Obj, timestamp: string) => void;
   /** On a status update, once the status is put on the stored object: what decoding defaults in it (a Namespace's phase). */
@@ -230,7 +234,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: serviceErrors,
     // AddFieldLabelConversionsForService; the strategy's GetAttrs (SelectableFields).
-    fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+    fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, allocate: allocateService, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "admissionregistration.k8s.io", version: "v1", resource: "mutatingwebhookconfigurations", kind: "MutatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(true), validate: webhookConfigurationErrors(true), generation: true }),
   def({ group: "admissionregistration.k8s.io", version: "v1", resource: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(false), validate: webhookConfigurationErrors(false), generation: true }),
   def({

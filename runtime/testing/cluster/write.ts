@@ -135,6 +135,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   def.defaults?.(obj, uid);
   // The field manager sees the decoded (defaulted) object, before admission and the strategy.
   const written = operation === "Apply" ? source : (podAsDecoded ?? clone(obj));
+  def.allocate?.(registry, obj);
   def.prepareCreate?.(obj, registry.timestamp());
   validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
@@ -276,6 +277,7 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
     keepFromOld(merged, old, IMMUTABLE_META);
     def.prepareUpdate?.(merged, old);
     def.defaults?.(merged, old.metadata.uid);
+    def.allocate?.(registry, merged, old);
   }
   merged.metadata.name = name;
   // RBAC compares the object as sent (managedFields as the field manager made them) with the stored one.
