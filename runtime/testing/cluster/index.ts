@@ -140,7 +140,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     issuer,
     adminToken,
     serviceAccountUid: (ns, name) => registry.store.get(registry.core("serviceaccounts"), ns, name)?.obj.metadata.uid,
-    boundObjectUid: (kind, ns, name) => registry.store.get(registry.core(kind === "Pod" ? "pods" : "secrets"), ns, name)?.obj.metadata.uid,
+    boundObjectUid: (kind, ns, name) => registry.store.get(registry.core({ Pod: "pods", Secret: "secrets", Node: "nodes" }[kind]), ns, name)?.obj.metadata.uid,
     legacySecret: (ns, name) => {
       const secret = registry.store.get(registry.core("secrets"), ns, name)?.obj;
       if (!secret) return undefined;

@@ -18,6 +18,7 @@ import { clone } from "./registry.js";
 import { ApiError, badRequest, conflict, failure, invalid, notFound, STALE_OBJECT } from "./status.js";
 import { admittedViewUpdate, mutatedSubresource, validateSubresource } from "./webhook-admission.js";
 import { extendedLifetime } from "./auth/tokens.js";
+import { resolveBoundObject } from "./token-binding.js";
 
 type Obj = Record<string, any>;
 
@@ -170,19 +171,7 @@ export async function tokenRequest(call: Call, reviewed = true): Promise<Reply> 
     const validated = { ...request, metadata, spec: { ...spec, audiences, expirationSeconds, boundObjectRef: ref ?? null }, status: { token: "", expirationTimestamp: null } };
     await validateSubresource(call, TOKEN_KIND, "CREATE", validated);
   }
-  let boundObject: { kind: string; name: string; uid: string } | undefined;
-  if (ref) {
-    const refDef = ref.kind === "Pod" ? registry.core("pods") : ref.kind === "Secret" ? registry.core("secrets") : undefined;
-    if (!refDef) throw badRequest(`cannot bind token to object of type ${ref.kind}`);
-    const target = registry.store.get(refDef, info.namespace, ref.name);
-    if (!target) throw notFound(refDef, ref.name);
-    // A pod's token is its own ServiceAccount's (pods default to "default").
-    if (ref.kind === "Pod" && (target.obj.spec?.serviceAccountName ?? "default") !== info.name) {
-      throw badRequest(`cannot bind token for serviceaccount ${JSON.stringify(info.name)} to pod running with different serviceaccount name.`);
-    }
-    if (ref.uid && ref.uid !== target.obj.metadata.uid) throw conflict(refDef, ref.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
-    boundObject = { kind: ref.kind, name: ref.name, uid: target.obj.metadata.uid };
-  }
+  const boundObject = ref ? resolveBoundObject(registry, info.namespace, info.name, ref) : undefined;
   const extendedSeconds = extendedLifetime(expirationSeconds, boundObject?.kind, audiences);
   const minted = await call.auth.issuer.mint({ namespace: info.namespace, name: info.name, uid: sa.obj.metadata.uid, audiences, expirationSeconds, ...(boundObject ? { boundObject } : {}), ...(extendedSeconds ? { extendedSeconds } : {}) });
   const body = {

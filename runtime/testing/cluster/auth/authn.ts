@@ -32,11 +32,11 @@ export interface AuthenticatorOptions {
   /** The uid of the ServiceAccount `ns/name`, undefined when there is none: tokens of deleted (or recreated) ones are rejected. */
   serviceAccountUid: (namespace: string, name: string) => string | undefined;
   /**
-   * The uid of the Pod or Secret `ns/name`, undefined when there is none: a token bound to one
-   * that is gone (or another of that name) is rejected, as the real token validator rejects it.
-   * Default: not checked.
+   * The uid of the Pod, Secret or Node `ns/name` (a Node's namespace is ""), undefined when there
+   * is none: a token bound to one that is gone (or another of that name) is rejected, as the real
+   * token validator rejects it (a pod's token's node is not checked). Default: not checked.
    */
-  boundObjectUid?: (kind: "Pod" | "Secret", namespace: string, name: string) => string | undefined;
+  boundObjectUid?: (kind: "Pod" | "Secret" | "Node", namespace: string, name: string) => string | undefined;
   /**
    * The `token` a service-account-token Secret `ns/name` holds (decoded), `deleting` when it has a
    * deletionTimestamp; undefined when there is none. Default: legacy tokens are refused.
@@ -118,19 +118,25 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (verified.timeError) return { error: verified.timeError };
     const accountError = serviceAccountError(verified);
     if (accountError) return { error: accountError };
-    const k8s = verified.claims["kubernetes.io"] as { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } };
+    type Ref = { name: string; uid: string };
+    const k8s = verified.claims["kubernetes.io"] as { pod?: Ref; secret?: Ref; node?: Ref };
     const uidOf = options.boundObjectUid;
-    for (const [kind, ref] of [["Secret", k8s.secret], ["Pod", k8s.pod]] as const) {
+    // A node claim is checked only on a token bound to the Node itself (not a pod's).
+    for (const [kind, ref] of [["Secret", k8s.secret], ["Pod", k8s.pod], ["Node", k8s.pod ? undefined : k8s.node]] as const) {
       if (!uidOf || !ref) continue;
-      const uid = uidOf(kind, verified.namespace, ref.name);
+      const uid = uidOf(kind, kind === "Node" ? "" : verified.namespace, ref.name);
       if (uid === undefined) return { error: "service account token has been invalidated" };
-      const which = kind === "Pod" ? "pod" : "secret";
+      const which = kind.toLowerCase();
       if (uid !== ref.uid) return { error: `${which} UID (${uid}) does not match service account ${which} ref claim (${ref.uid})` };
     }
     const extra: Record<string, string[]> = { "authentication.kubernetes.io/credential-id": [`JTI=${String(verified.claims.jti)}`] };
     if (k8s.pod) {
       extra["authentication.kubernetes.io/pod-name"] = [k8s.pod.name];
       extra["authentication.kubernetes.io/pod-uid"] = [k8s.pod.uid];
+    }
+    if (k8s.node) {
+      extra["authentication.kubernetes.io/node-name"] = [k8s.node.name];
+      extra["authentication.kubernetes.io/node-uid"] = [k8s.node.uid];
     }
     return { user: { ...serviceAccountUser(verified), extra }, audiences: accepted };
   }

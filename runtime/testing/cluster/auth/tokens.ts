@@ -35,8 +35,11 @@ export interface MintRequest {
   audiences?: string[];
   /** Lifetime in seconds. Default: 3600. */
   expirationSeconds?: number;
-  /** The object the token is bound to (a Pod or Secret); its name and uid go into the claims. */
-  boundObject?: { kind: string; name: string; uid: string };
+  /**
+   * The object the token is bound to (a Pod, Secret or Node); its name and uid go into the
+   * claims, and a pod's node (`node`) too.
+   */
+  boundObject?: { kind: string; name: string; uid: string; node?: { name: string; uid: string } };
   /**
    * Valid this long instead (the JWT's `exp`), with `kubernetes.io.warnafter` at
    * `expirationSeconds`: the server's extension of a kubelet's token (see `extendedLifetime`).
@@ -161,6 +164,8 @@ export async function createTokenIssuer(options: TokenIssuerOptions = {}): Promi
       const bound = req.boundObject;
       if (bound?.kind === "Pod") kubernetes.pod = { name: bound.name, uid: bound.uid };
       if (bound?.kind === "Secret") kubernetes.secret = { name: bound.name, uid: bound.uid };
+      const node = bound?.kind === "Node" ? bound : bound?.node;
+      if (node) kubernetes.node = { name: node.name, uid: node.uid };
       kubernetes.serviceaccount = { name: req.name, uid: req.uid };
       if (req.extendedSeconds) kubernetes.warnafter = expires;
       const payload = {
