@@ -4,7 +4,8 @@
  * clients send as protobuf: reviews, TokenRequest, RBAC, Namespace, ServiceAccount, ConfigMap,
  * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service,
  * PodDisruptionBudget, Ingress and ResourceQuota (`kubectl create
- * job/cronjob/deployment/service/pdb/ingress/quota`), Pod (`kubectl debug --copy-to`, `kubectl
+ * job/cronjob/deployment/service/pdb/ingress/quota`), an autoscaling/v1
+ * HorizontalPodAutoscaler (`kubectl autoscale`), Pod (`kubectl debug --copy-to`, `kubectl
  * debug node/...`), with the nested
  * types they carry: a workload's pod template whole (`protobuf-schemas-pod`), so `kubectl create
  * job --from=cronjob/...` creates the Job its CronJob describes. Fields not listed are skipped
@@ -129,6 +130,14 @@ const RESOURCE_QUOTA_SPEC: Schema = {
   3: ["scopeSelector", { 1: ["matchExpressions", { 1: ["scopeName", "string"], 2: ["operator", "string"], 3: ["values", "string", "repeated"] }, "repeated"] }],
 };
 
+/** autoscaling/v1 HorizontalPodAutoscalerSpec (`kubectl autoscale`): the target, the bounds, the cpu target. */
+const HPA_V1_SPEC: Schema = {
+  1: ["scaleTargetRef", { 1: ["kind", "string"], 2: ["name", "string"], 3: ["apiVersion", "string"] }],
+  2: ["minReplicas", "int?"],
+  3: ["maxReplicas", "int"],
+  4: ["targetCPUUtilizationPercentage", "int?"],
+};
+
 /** Known kinds by `apiVersion/kind`. */
 export const SCHEMAS: Record<string, Schema> = {
   "authentication.k8s.io/v1/SelfSubjectReview": { 1: ["metadata", OBJECT_META] },
@@ -158,4 +167,5 @@ export const SCHEMAS: Record<string, Schema> = {
   "batch/v1/CronJob": { 1: ["metadata", OBJECT_META], 2: ["spec", CRON_JOB_SPEC] },
   "apps/v1/Deployment": { 1: ["metadata", OBJECT_META], 2: ["spec", DEPLOYMENT_SPEC] },
   "policy/v1/PodDisruptionBudget": { 1: ["metadata", OBJECT_META], 2: ["spec", PDB_SPEC] },
+  "autoscaling/v1/HorizontalPodAutoscaler": { 1: ["metadata", OBJECT_META], 2: ["spec", HPA_V1_SPEC] },
 };

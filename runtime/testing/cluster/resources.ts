@@ -26,6 +26,7 @@ import { schemaErrors } from "./crd-schema.js";
 import { scaleErrors } from "./crd-scale.js";
 import { celErrors, hasCelRules } from "./crd-cel.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
+import { defaultHpaV1, hpaFromV1, hpaToV1, resetHpaV1Status } from "./hpa-v1.js";
 import { leaseErrors, serviceErrors } from "./object-rules.js";
 import { secretErrors } from "./secret-rules.js";
 import { deploymentStrategyErrors } from "./deployment-strategy.js";
@@ -190,6 +191,11 @@ const scaledWorkload = (o: Obj): FieldError[] => [...replicasErrors(o.spec), ...
 /** ValidateDeploymentSpec: a scaled workload's checks, then its strategy. */
 const deploymentErrors = (o: Obj): FieldError[] => [...scaledWorkload(o), ...deploymentStrategyErrors(o.spec)];
 
+const HPA_V2 = def({
+  group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler", namespaced: true, shortNames: ["hpa"], categories: ["all"], subresources: ["status"],
+  defaults: defaultHpa, prepareCreate: resetHpaStatus, validate: hpaErrors,
+});
+
 const CORE_EVENTS = def({
   group: "", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"], defaults: defaultCoreEvent, finalizerRule: "generic", fields: fields(CORE_EVENT_FIELDS), createOnUpdate: true,
   nameRule: "segment", metaCheckedAfter: true, validate: legacyEventErrors,
@@ -252,9 +258,11 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectaccessreviews", kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authorization.k8s.io", version: "v1", resource: "selfsubjectrulesreviews", kind: "SelfSubjectRulesReview", namespaced: false, verbs: ["create"] }),
   def({ group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] }),
+  HPA_V2,
+  // autoscaling/v1 is served from the v2 storage (hpa-v1), after v2 (the preferred version).
   def({
-    group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler", namespaced: true, shortNames: ["hpa"], categories: ["all"], subresources: ["status"],
-    defaults: defaultHpa, prepareCreate: resetHpaStatus, validate: hpaErrors,
+    group: "autoscaling", version: "v1", resource: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler", namespaced: true, shortNames: ["hpa"], categories: ["all"], subresources: ["status"],
+    defaults: defaultHpaV1, prepareCreate: resetHpaV1Status, validate: hpaErrors, storage: { def: HPA_V2, toStorage: hpaFromV1, fromStorage: hpaToV1 },
   }),
   def({
     group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"], subresources: ["status"], defaults: d.defaultCronJob, generation: true,

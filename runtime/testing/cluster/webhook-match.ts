@@ -9,8 +9,9 @@
  * always matches); the `objectSelector` on the labels of the request's object or old object (a
  * subresource's own: a Scale carries none, an Eviction its own; a CONNECT's options have no
  * ObjectMeta, so only an empty selector matches them). Requests for the webhook
- * configurations themselves never reach a webhook, as there. `matchPolicy` needs no
- * conversion here: every type is served in one version.
+ * configurations themselves never reach a webhook, as there. `matchPolicy: Equivalent` is not
+ * emulated: a request through one version of a type served in two (autoscaling/v1 and v2
+ * HorizontalPodAutoscalers, core and events.k8s.io Events) reaches only the rules naming it.
  */
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import type { Registry } from "./registry.js";
