@@ -17,6 +17,8 @@ import { offlineKube } from "./cron/offline-kube.js";
 import { usesKubeApi } from "./requirements.js";
 import { writeLocalClusterFiles } from "./admin-kubeconfig.js";
 import { ConfigError } from "./errors.js";
+import { declaredScopes } from "./deploy/scopes.js";
+import type { ResourceScopes } from "./deploy/rules.js";
 import type { ImpersonationFields } from "./kube/impersonation.js";
 
 export interface ClusterConnection {
@@ -40,6 +42,13 @@ export interface ConnectOptions {
   oneRun?: boolean;
   /** Where the functions' client counts its requests (`/metrics`); not the emulated cluster's admin client. */
   metrics?: KubeRequestMetrics;
+  /**
+   * Every function of the project when `functions` are some of them (`serve --workload`): on the
+   * emulated cluster, a rule on a custom resource is granted in the scope the whole project
+   * declares for it, as `podfn manifests` grants it (deploy/scopes). Default: `functions`; a
+   * `podfn run` (one function loaded) reads the functions folder for them when a scope can matter.
+   */
+  project?: LoadedFunction[];
 }
 
 /** The Kubernetes client's HTTP client for the connection line, when one was chosen (`auto` goes unsaid). */
@@ -91,7 +100,7 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
     }
   }
   if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default");
-  return connectEmulated(config, logger, functions, cwd, options.oneRun === true, options.metrics);
+  return connectEmulated(config, logger, functions, cwd, options);
 }
 
 /** `--as`, `--as-group` (comma-separated) and `--as-uid`, when any is given. */
@@ -123,8 +132,22 @@ function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: stri
   return offlineConnection(functions, namespace);
 }
 
-async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, oneRun: boolean, metrics: KubeRequestMetrics | undefined): Promise<ClusterConnection> {
+/** The custom resources' scopes a grant to `fns` uses: those their project declares (`ConnectOptions.project`). */
+async function projectScopes(config: Config, cwd: string, options: ConnectOptions): Promise<(fns: LoadedFunction[]) => Promise<ResourceScopes>> {
+  if (options.project) {
+    const scopes = declaredScopes(options.project);
+    return async () => scopes;
+  }
+  if (options.oneRun !== true) return async (fns) => declaredScopes(fns);
+  const { ProjectScopes } = await import("./testing/project-scopes.js");
+  const project = new ProjectScopes(resolve(cwd, config.functions), true);
+  return async (fns) => (fns.length === 1 ? project.of(fns[0]!) : declaredScopes(fns));
+}
+
+async function connectEmulated(config: Config, logger: Logger, functions: LoadedFunction[], cwd: string, options: ConnectOptions): Promise<ClusterConnection> {
   const { startCluster, grantCronJobPermissions, grantDeclaredPermissions, applyManifests } = await import("./testing/index.js");
+  const { oneRun = false, metrics } = options;
+  const scopesOf = await projectScopes(config, cwd, options);
   const cluster = await startCluster();
   const namespace = config.namespace ?? "default";
   let admin: KubeClient | undefined;
@@ -134,7 +157,10 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const adminClient = admin;
     // `podfn run` is a CronJob's run: its account holds the declared permissions only; serve and
     // dev are the HTTP Deployment, with the watches' rights, the Lease and TokenReview.
-    const grant = (fns: LoadedFunction[]) => (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app, ...(config.workload !== undefined ? { workload: config.workload } : {}) }));
+    const grant = async (fns: LoadedFunction[]) => {
+      const scopes = await scopesOf(fns);
+      await (oneRun ? grantCronJobPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { scopes }) : grantDeclaredPermissions(adminClient, namespace, LOCAL_SERVICE_ACCOUNT, fns, { app: config.app, scopes, ...(config.workload !== undefined ? { workload: config.workload } : {}) }));
+    };
     if (config.clusterObjects) {
       const applied = await applyManifests(admin, resolve(cwd, config.clusterObjects));
       logger.info({ from: config.clusterObjects, ...applied }, `applied ${applied.objects} object(s) from ${config.clusterObjects} to the embedded emulated cluster`);

@@ -68,7 +68,7 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
   // With --workload, that workload's functions only: its Deployment holds only their rights.
   const loaded = scope === "all" ? all : functionsOfWorkload(servedByDeployment(all), config.workload);
   const kubeRequests = new KubeRequestMetrics();
-  const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests });
+  const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests, project: all });
   // An empty variable is unset, as loadConfig reads it.
   const secretsDir = secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, cwd);
   readFunctionSecretsFrom(secretsDir);
