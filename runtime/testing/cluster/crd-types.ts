@@ -59,6 +59,7 @@ function typeOf(crd: Obj, version: Obj, storage?: StorageVersion): ResourceDef {
     ...(storage ? { storage } : {}),
     crd: {
       name: crd.metadata.name,
+      ...(names.listKind ? { listKind: String(names.listKind) } : {}),
       columns: (version.additionalPrinterColumns ?? []) as PrinterColumn[],
       ...(version.schema?.openAPIV3Schema ? { schema: version.schema.openAPIV3Schema } : {}),
       ...(scale ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } } : {}),

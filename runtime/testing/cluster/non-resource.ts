@@ -14,7 +14,7 @@ import { aggregatedReply, negotiateAggregated } from "./aggregated-discovery.js"
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.js";
 import { serveHealth } from "./health.js";
 import { serveIssuerDiscovery } from "./issuer-discovery.js";
-import { openapiDocument, openapiIndex } from "./openapi.js";
+import { openapiIndex, serveOpenapiDocument } from "./openapi.js";
 import { serveOpenapiV2 } from "./openapi-v2.js";
 import type { Registry } from "./registry.js";
 import { statusFor } from "./status.js";
@@ -54,8 +54,7 @@ export function serveNonResource(registry: Registry, path: string, accept: strin
   if (clean === "/openapi/v2") return serveOpenapiV2(accept, ifNoneMatch);
   if (clean === "/openapi/v3") return { status: 200, body: JSON.stringify(openapiIndex(registry)) };
   if (clean.startsWith("/openapi/v3/")) {
-    const doc = openapiDocument(registry, clean.slice("/openapi/v3/".length));
-    return doc ? { status: 200, body: JSON.stringify(doc) } : pageNotFoundReply();
+    return serveOpenapiDocument(registry, clean.slice("/openapi/v3/".length), query.get("hash"), ifNoneMatch) ?? pageNotFoundReply();
   }
   const parts = clean.split("/").filter(Boolean);
   if (parts[0] === "api" && parts.length === 2) {

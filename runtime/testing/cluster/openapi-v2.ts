@@ -2,7 +2,7 @@
  * @module cluster/openapi-v2
  * `/openapi/v2`, the Swagger 2.0 document kube-openapi's handler serves, as the emulator has it:
  * the document's frame (`swagger`, `info` naming Kubernetes v1.32.6, empty `paths` and
- * `definitions`), no operations nor schemas, like its `/openapi/v3` (openapi.ts). kubectl reads
+ * `definitions`), no operations nor schemas (its `/openapi/v3`, openapi.ts, has custom resources' schemas only). kubectl reads
  * it when a kind's group version is not in `/openapi/v3` (a custom resource whose CRD is missing):
  * finding no type there it validates nothing and goes on to the REST mapping, whose
  * `no matches for kind "X" in version "Y"` is its answer; a 404 here was its

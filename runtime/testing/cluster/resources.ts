@@ -320,6 +320,8 @@ export interface CustomTypeSpec {
 export interface CrdFacts {
   /** The CRD's name (`widgets.example.com`). */
   name: string;
+  /** Its accepted `listKind` (`WidgetList`), naming the List kind in the OpenAPI v3 document. */
+  listKind?: string;
   /** The version's `additionalPrinterColumns` (empty: Name and Age). */
   columns: PrinterColumn[];
   /** The version's `openAPIV3Schema`, for pruning, defaulting and validation. */
