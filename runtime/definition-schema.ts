@@ -11,6 +11,7 @@ import { issuePath } from "./zod-issues.js";
 import { permissionProblems } from "./builtin-resources.js";
 import { undeclaredDryRunKey } from "./input-dry-run.js";
 import { closestName } from "./edit-distance.js";
+import { inputIssues } from "./input-issues.js";
 import { copyPlain, isPlainObject } from "./plain-object.js";
 import type { LoadedFunction, PodfnFunction, WatchTrigger } from "./function.js";
 import { validateCron } from "./schedule/cron.js";
@@ -258,10 +259,12 @@ export function emptyInputSchema(): z.ZodType {
  */
 function inputRefusesEmpty(schema: z.ZodType, value: unknown = {}): string | undefined {
   try {
-    const result = schema.safeParse(copyPlain(value));
+    const copy = copyPlain(value);
+    const result = schema.safeParse(copy);
     if (result.success) return undefined;
     const first = result.error.issues[0];
-    return first ? `${issuePath(first.path) || "input"}: ${first.message}` : "invalid";
+    // A strict object's unknown keys named as a call's are, with the field each likely meant.
+    return first ? inputIssues(first, schema, copy).map((i) => `${i.path || "input"}: ${i.message}`).join("; ") : "invalid";
   } catch {
     return undefined;
   }

@@ -1,22 +1,29 @@
 /**
  * @module edit-distance
- * Levenshtein distance between two short strings, for the "did you mean" of a misspelt key or
- * resource name.
+ * Edit distance between two short strings (optimal string alignment: Levenshtein plus the swap
+ * of two adjacent letters as one edit), for the "did you mean" of a misspelt key or resource name.
  */
 
-/** The number of single-character insertions, deletions and substitutions turning `a` into `b`. */
+/**
+ * The number of single-character insertions, deletions, substitutions and swaps of two adjacent
+ * characters turning `a` into `b` (no substring edited twice): `vaule` is one edit from `value`.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Three rows: the one two back is where a swap of a[i-2..i-1] with b[j-2..j-1] comes from.
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
     }
+    [before, previous, row] = [previous, row, before];
   }
-  return row[b.length]!;
+  return previous[b.length]!;
 }
 
 /**

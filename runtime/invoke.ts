@@ -16,8 +16,7 @@ import { isConditionReport, isReply, type LoadedFunction, type Trigger } from ".
 import { CallContext } from "./context.js";
 import { InputError, PodfnError, TimeoutError } from "./errors.js";
 import { issuePath } from "./zod-issues.js";
-import { objectKeysAt } from "./schema-keys.js";
-import { closestName } from "./edit-distance.js";
+import { inputIssues } from "./input-issues.js";
 import { tooDeepOr } from "./nesting.js";
 import { linkAbort } from "./signals.js";
 import { isThenable } from "./thenable.js";
@@ -115,26 +114,6 @@ function safeParse(schema: z.ZodType, value: unknown): ParseResult | Promise<Par
  */
 function isAsyncError(error: unknown, ours: abstract new (...args: never[]) => Error): boolean {
   return error instanceof ours || (error instanceof Error && error.constructor?.name === "$ZodAsyncError");
-}
-
-/** Unknown keys of one object named one by one; beyond these, counted. */
-const MAX_KEY_ISSUES = 20;
-
-/**
- * A zod issue as the answer's `issues` name it: a strict object's unknown keys one by one, each
- * at its own path (the first `MAX_KEY_ISSUES`, then one issue counting the rest).
- */
-function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): { path: string; message: string }[] {
-  if (issue.code !== "unrecognized_keys") return [{ path: issuePath(issue.path), message: issue.message }];
-  // The fields it may have meant: the object's, but those the input gives already.
-  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
-  const known = objectKeysAt(schema, issue.path)?.filter((k) => !(isPlainObject(given) && Object.hasOwn(given, k))) ?? [];
-  const named = issue.keys.slice(0, MAX_KEY_ISSUES).map((key) => {
-    const meant = closestName(key, known, 1);
-    return { path: issuePath([...issue.path, key]), message: meant === undefined ? "is not a field of this input" : `is not a field of this input: did you mean "${meant}"?` };
-  });
-  const more = issue.keys.length - named.length;
-  return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
 }
 
 /** zod issues an answer names; beyond these, counted (a 1 MB body can hold 60,000 bad items). */

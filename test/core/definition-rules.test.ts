@@ -143,6 +143,13 @@ test("a schedule's input the function's input schema refuses is refused at load 
   assert.match(problems({ http: undefined, input, schedule: [{ cron: "0 * * * *", name: "a", input: { n: 1 } }, { cron: "0 1 * * *", name: "b", input: {} }] }), /^schedule\[1\]\.input: the function's input schema refuses it \(n: .+\)$/);
 });
 
+test("a schedule's input with a key a strict input does not take is refused at load naming the field it likely meant, as a call's input is", async () => {
+  const { z } = await import("zod");
+  const input = z.strictObject({ olderThanHours: z.number().default(24) });
+  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { olderThanHour: 3 } } }), 'schedule.input: the function\'s input schema refuses it (olderThanHour: is not a field of this input: did you mean "olderThanHours"?)');
+  assert.equal(problems({ http: undefined, input, schedule: { cron: "0 * * * *", input: { colour: 3 } } }), "schedule.input: the function's input schema refuses it (colour: is not a field of this input)");
+});
+
 test("a schedule without an input runs with {}: refused at load when the input schema refuses {} (its CronJob would fail every run)", async () => {
   const { z } = await import("zod");
   const input = z.object({ target: z.string() });

@@ -89,6 +89,16 @@ describe("invoke", () => {
     assert.deepEqual(await issues({ colour: "red" }), [{ path: "colour", message: "is not a field of this input" }]);
   });
 
+  test("a strict object's key with two adjacent letters swapped is one edit from the field it meant: named with it", async () => {
+    const fn = load({ name: "swap", http: { auth: "none" }, input: z.strictObject({ key: z.string(), value: z.string() }), handler: () => 1 });
+    const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
+    assert.deepEqual(await issues({ key: "a", vaule: "b" }), [
+      { path: "value", message: "Invalid input: expected string, received undefined" },
+      { path: "vaule", message: 'is not a field of this input: did you mean "value"?' },
+    ]);
+    assert.deepEqual((await issues({ kye: "a", value: "b" })).find((i) => i.path === "kye"), { path: "kye", message: 'is not a field of this input: did you mean "key"?' });
+  });
+
   test("past timeoutMs the call's signal aborts and a TimeoutError rejects", async () => {
     let seen: AbortSignal | undefined;
     const fn = load({
