@@ -25,6 +25,12 @@ export interface ClusterConnection {
   kube: KubeClient;
   /** True when running against the embedded emulated cluster. */
   emulated: boolean;
+  /**
+   * A local `podfn run` without a Kubernetes client where the embedded emulated cluster would
+   * have been used (no cluster found outside a pod, or `--cluster emulated`): its secrets are
+   * local files, as on the emulated cluster (`connectionSecretsFolder`).
+   */
+  localRun?: boolean;
   /** On the emulated cluster: re-grant the local ServiceAccount what these functions declare (after a reload). */
   grant?: (functions: LoadedFunction[]) => Promise<void>;
   /** Closes the client and stops the emulator when there is one. */
@@ -92,14 +98,15 @@ export async function connectCluster(config: Config, logger: Logger, functions: 
       if (!(error instanceof NoCredentialsError) || config.cluster === "real" || config.inCluster || config.kubeconfig !== undefined) throw error;
       // A context or a user to act as names a real cluster's: the emulator has neither.
       if (impersonate || config.context) throw new NoCredentialsError([...error.tried, `the embedded emulated cluster: not used with ${impersonate ? "--as" : "--context"}, which names a real cluster's user or context`]);
-      if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", error.message);
+      // Where NODE_ENV=production (an image run outside Kubernetes) serve refuses to emulate: its secrets stay the pod's.
+      if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", config.env.NODE_ENV !== "production", error.message);
       // A production process with no cluster (an image run outside Kubernetes, a job whose
       // kubeconfig went missing) must fail, not clean up a fake cluster and report success.
       if (config.env.NODE_ENV === "production") throw new NoCredentialsError([...error.tried, "the embedded emulated cluster: not used where NODE_ENV=production (--cluster emulated uses it on purpose)"]);
       logger.warn({ tried: error.message }, "no Kubernetes cluster found: using the embedded emulated cluster (set --cluster real to refuse)");
     }
   }
-  if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default");
+  if (options.oneRun === true && !needsApi) return offlineRun(logger, functions, config.namespace ?? "default", true);
   return connectEmulated(config, logger, functions, cwd, options);
 }
 
@@ -123,13 +130,14 @@ function offlineConnection(functions: LoadedFunction[], namespace: string): Clus
  * A local `podfn run` of functions that declare no permissions and no `kubeApi`: their CronJob's
  * pod mounts no ServiceAccount token (the manifests say `automountServiceAccountToken: false`),
  * so the run gets no client either, rather than an emulated cluster the pod would not reach.
+ * `local`: where the emulated cluster would have been used, so secrets are local files as there.
  */
-function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: string, tried?: string): ClusterConnection {
+function offlineRun(logger: Logger, functions: LoadedFunction[], namespace: string, local: boolean, tried?: string): ClusterConnection {
   logger.info(
     { ...(tried ? { tried } : {}), namespace },
     "no function of this run declares permissions or kubeApi: running without a Kubernetes client, as its CronJob's pod has no ServiceAccount token",
   );
-  return offlineConnection(functions, namespace);
+  return { ...offlineConnection(functions, namespace), localRun: local };
 }
 
 /** The custom resources' scopes a grant to `fns` uses: those their project declares (`ConnectOptions.project`). */

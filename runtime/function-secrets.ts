@@ -10,6 +10,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { DEFAULTS } from "./config-accept.js";
+import { OPTIONS, type Config } from "./config.js";
+import type { ClusterConnection } from "./cluster-connection.js";
 import type { LoadedFunction } from "./function.js";
 import { SecretMissingError, SecretStore } from "./secrets.js";
 import { rememberSecret, secretHandedToHandler } from "./secret-values.js";
@@ -50,12 +52,27 @@ export function functionSecret(fn: LoadedFunction, name: string): string {
 }
 
 /**
- * The secrets folder of a process: `--secrets-dir` as configured, except on the emulated cluster
- * with the default (the pod's mount, not there outside one): `.podfn/secrets` under `cwd`.
+ * The secrets folder of a process: `--secrets-dir` as configured, except locally (`local`: the
+ * emulated cluster) with the default (the pod's mount, not there outside one): `.podfn/secrets`
+ * under `cwd`.
  * `variable` is the `PODFN_SECRETS_DIR` the environment sets, if any.
  */
-export function secretsFolder(configured: string, variable: string | undefined, emulated: boolean, cwd: string): string {
-  return emulated && !variable && configured === DEFAULTS.secretsDir ? resolve(cwd, LOCAL_SECRETS_DIR) : configured;
+export function secretsFolder(configured: string, variable: string | undefined, local: boolean, cwd: string): string {
+  return local && !variable && configured === DEFAULTS.secretsDir ? resolve(cwd, LOCAL_SECRETS_DIR) : configured;
+}
+
+/**
+ * The secrets folder of a process connected through `connection` (serve, dev and run alike):
+ * `--secrets-dir` (or `PODFN_SECRETS_DIR`) as given; by default the pod's mount, except locally,
+ * on the embedded emulated cluster or in a run without a client in its place
+ * (`connection.localRun`), where it is `.podfn/secrets` under `cwd`.
+ *
+ * @example
+ * readFunctionSecretsFrom(connectionSecretsFolder(config, connection, cwd));
+ */
+export function connectionSecretsFolder(config: Pick<Config, "secretsDir" | "env">, connection: Pick<ClusterConnection, "emulated" | "localRun">, cwd: string): string {
+  // An empty variable is unset, as loadConfig reads it.
+  return secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated || connection.localRun === true, cwd);
 }
 
 /** Warn of each declared Secret not in `dir`: the calls that read it fail until it is there. */

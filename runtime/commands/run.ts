@@ -6,8 +6,8 @@
  * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
  */
 import type { Logger } from "pino";
-import { OPTIONS, type Config } from "../config.js";
-import { readFunctionSecretsFrom, secretsFolder } from "../function-secrets.js";
+import type { Config } from "../config.js";
+import { connectionSecretsFolder, readFunctionSecretsFrom } from "../function-secrets.js";
 import type { LoadedFunction } from "../function.js";
 import type { ClusterConnection } from "../cluster-connection.js";
 import { loadFunctions } from "../loader.js";
@@ -100,7 +100,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       result = notStarted(fn, io.signal);
     } else {
       connection = await connect(config, logger, [fn]);
-      if (fn.secrets.length > 0) readFunctionSecretsFrom(secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, io.cwd));
+      if (fn.secrets.length > 0) readFunctionSecretsFrom(connectionSecretsFolder(config, connection, io.cwd));
       result = await runOnce({
         requestId,
         fn,

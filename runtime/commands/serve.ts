@@ -4,13 +4,13 @@
  * HTTP routes and run in-process schedules and watches under leader election, until
  * SIGTERM/SIGINT; then drain and exit 0.
  */
-import { OPTIONS, type Config } from "../config.js";
+import type { Config } from "../config.js";
 import { DEFAULTS } from "../config-accept.js";
 import { loadFunctions } from "../loader.js";
 import { createLogger, flushLogger, type Logger } from "../log.js";
 import { connectCluster, type ClusterConnection } from "../cluster-connection.js";
 import { createLocalSecrets } from "../local-secrets.js";
-import { LOCAL_SECRETS_DIR, readFunctionSecretsFrom, secretsFolder, warnOfMissingSecrets } from "../function-secrets.js";
+import { LOCAL_SECRETS_DIR, connectionSecretsFolder, readFunctionSecretsFrom, warnOfMissingSecrets } from "../function-secrets.js";
 import { electsLeader, referencedSecrets, servedByDeployment } from "../requirements.js";
 import { functionsOfWorkload } from "../serve-workload.js";
 import type { LoadedFunction } from "../function.js";
@@ -69,8 +69,7 @@ export async function setUpServe(config: Config, logger: Logger, cwd: string, sc
   const loaded = scope === "all" ? all : functionsOfWorkload(servedByDeployment(all), config.workload);
   const kubeRequests = new KubeRequestMetrics();
   const connection = await connectCluster(config, logger, loaded, cwd, { metrics: kubeRequests, project: all });
-  // An empty variable is unset, as loadConfig reads it.
-  const secretsDir = secretsFolder(config.secretsDir, config.env[OPTIONS.secretsDir.env] || undefined, connection.emulated, cwd);
+  const secretsDir = connectionSecretsFolder(config, connection, cwd);
   readFunctionSecretsFrom(secretsDir);
   warnOfMissingSecrets(loaded, secretsDir, logger);
   const setup = { config, logger, functions: loaded, connection, secretsDir, kubeRequests };
