@@ -4,9 +4,11 @@
  * by path as a second line of defence (podfn never puts them in log objects to begin with), and
  * every secret the process holds censored by value in each line, whatever destination it goes
  * to (runtime/secret-values.ts).
- * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts), with
- * what the process writes to that descriptor through Node's stream (runtime/stdio.ts).
+ * Lines to a file descriptor are gathered and written in batches (runtime/log-batch.ts).
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
+ * What a handler writes to stdout or stderr through Node's streams (`console.log`,
+ * `console.error`) is the logger's output too (`takeStdio`, runtime/stdio.ts): censored as its
+ * lines are, and in order with them.
  */
 import { pino, type Logger as PinoLogger, type DestinationStream, type LogFn } from "pino";
 import format from "quick-format-unescaped";
@@ -14,7 +16,7 @@ import { formatPretty } from "./log-pretty.js";
 import { LineBatch, BUFFER_BYTES } from "./log-batch.js";
 import { scrubString, serializeError } from "./log-error.js";
 import { censorSecrets } from "./secret-values.js";
-import { routeStdio } from "./stdio.js";
+import { routeStdio, writeStdio } from "./stdio.js";
 
 export { isGathering, type GatheringDestination } from "./log-batch.js";
 
@@ -27,8 +29,17 @@ export interface LoggerOptions {
   level?: string;
   /** Human-readable lines instead of JSON. Default false. */
   pretty?: boolean;
-  /** Where lines go. Default: file descriptor 1 (stdout); `podfn run` uses 2 (stderr). */
+  /** Where lines go. Default: file descriptor 1 (stdout); `podfn run` gives its stderr. */
   destination?: DestinationStream | 1 | 2;
+  /**
+   * What the process writes to stdout and stderr through Node's streams (a handler's
+   * `console.log`, `console.error`, `process.stdout.write`) is this logger's output too, with
+   * every secret the process holds censored, in order with its lines: into the batch (both
+   * descriptors' writes), on its own descriptor under `pretty`, or to the given destination.
+   * Only in the CLI's process (`watchStdioStreams`). Default: true for a file descriptor (`serve`,
+   * `dev`), false for a destination given (`podfn run` sets it).
+   */
+  takeStdio?: boolean;
   /** Fields added to every line. */
   base?: Record<string, unknown>;
 }
@@ -115,14 +126,35 @@ function scrubbedMessages(this: Logger, args: Parameters<LogFn>, method: LogFn):
   return method.apply(this, (at === 1 ? [first, scrubbed] : [scrubbed]) as Parameters<LogFn>);
 }
 
-/**
- * The batched destination of fd 1 or 2; what a handler writes there through Node's stream
- * (`console.log`) goes to the batch too, so it is not written ahead of lines still gathered.
- */
+/** The batched destination of fd 1 or 2. */
 function batchFor(fd: 1 | 2): LineBatch {
-  const batch = new LineBatch(pino.destination({ dest: fd, sync: false, contentMode: "buffer", maxWrite: BUFFER_BYTES }));
-  routeStdio(fd, batch);
-  return batch;
+  return new LineBatch(pino.destination({ dest: fd, sync: false, contentMode: "buffer", maxWrite: BUFFER_BYTES }));
+}
+
+/** A destination, and where what the streams are written goes when it takes them (`takeStdio`). */
+interface Destination {
+  lines: DestinationStream;
+  /** What a write to fd 1 or 2 through Node's stream becomes. */
+  stdio(fd: 1 | 2): { write(text: string): void };
+}
+
+function destinationOf(options: LoggerOptions, fd: 1 | 2): Destination {
+  const given = options.destination;
+  if (typeof given === "object") {
+    const lines = { write: (line: string) => void given.write(censorSecrets(line)) };
+    // Both descriptors' writes to where the lines go: `podfn run`'s stdout holds its result alone.
+    return { lines, stdio: () => lines };
+  }
+  if (options.pretty) {
+    // Written as the CLI's own output (never taken back by the route), each on its descriptor.
+    const taken = ([1, 2] as const).map((to) => ({ write: (text: string) => writeStdio(to, censorSecrets(text)) }));
+    // The destination, which the logger holds, holds them: routes are held weakly.
+    const lines = { taken, write: (line: string) => writeStdio(fd, formatPretty(censorSecrets(line))) };
+    return { lines, stdio: (to) => taken[to - 1]! };
+  }
+  // Into the batch, which censors: a stream's write does not overtake lines still gathered.
+  const batch = batchFor(fd);
+  return { lines: batch, stdio: () => batch };
 }
 
 /**
@@ -136,13 +168,11 @@ function batchFor(fd: 1 | 2): LineBatch {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const fd = typeof options.destination === "number" ? options.destination : 1;
-  const given = options.destination;
-  const destination =
-    typeof given === "object"
-      ? { write: (line: string) => void given.write(censorSecrets(line)) }
-      : options.pretty
-        ? { write: (line: string) => void process[fd === 2 ? "stderr" : "stdout"].write(formatPretty(censorSecrets(line))) }
-        : batchFor(fd);
+  const { lines: destination, stdio } = destinationOf(options, fd);
+  if (options.takeStdio ?? typeof options.destination !== "object") {
+    routeStdio(1, stdio(1));
+    routeStdio(2, stdio(2));
+  }
   return pino(
     {
       level: options.level ?? "info",

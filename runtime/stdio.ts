@@ -7,10 +7,11 @@
  * lines. A descriptor that would block (`EAGAIN`, set non-blocking by another user) gets the
  * remainder, and all later output, through the stream; a reader that is gone (`EPIPE`,
  * `podfn list | head`) ends the output quietly. Once anything else makes the stream (a handler's
- * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order; where
- * the process logger gathers lines for that descriptor (`podfn serve`), the stream's writes go
- * to its batch (`routeStdio`), behind the lines it holds. A child process's output passed on
- * (`forwardStdioLines`) goes a whole line at a time, between log lines.
+ * `console.log`), output goes through it too (`watchStdioStreams`), so it stays in order. What
+ * anything else writes through the streams (a handler's `console.log`, `console.error`) is the
+ * process logger's to take (`routeStdio`: censored, in order with its lines); the CLI's own
+ * output (`writeStdio`: `podfn run`'s result, its messages) is never taken. A child process's
+ * output passed on (`forwardStdioLines`) goes a whole line at a time, between log lines.
  */
 import { writeSync } from "node:fs";
 import type { Readable } from "node:stream";
@@ -26,13 +27,16 @@ const routes: Record<1 | 2, WeakRef<StdioRoute> | undefined> = { 1: undefined, 2
 /** Streams whose `write` consults `routes`. */
 const routedStreams = new WeakSet<object>();
 
+/** True while the CLI's own output goes through a stream: not routed. */
+let ownWrite = false;
+
 /**
- * From now on, what is written to fd 1 or 2 through Node's stream (a handler's `console.log`,
- * and `writeStdio` once it goes through the stream) goes to `writer`: the process logger's batch
- * (log-batch.ts), which writes that descriptor itself a batch at a time, so such output keeps
- * its place among the log lines instead of overtaking those still gathered. Only once
- * `watchStdioStreams` was called (the CLI); `writer` is held weakly (a dropped logger routes
- * nothing).
+ * From now on, what is written to fd 1 or 2 through Node's stream by anything but `writeStdio`
+ * (a handler's `console.log` or `console.error`, `process.stdout.write`) goes to `writer`: the
+ * process logger's (log.ts), which censors it and writes it where its lines go, in order with
+ * them (`podfn serve`'s batch, which writes a batch at a time, so such output does not overtake
+ * lines still gathered). Only once `watchStdioStreams` was called (the CLI); `writer` is held
+ * weakly (a dropped logger routes nothing).
  *
  * @example
  * routeStdio(1, batch);
@@ -49,7 +53,7 @@ function routeWrites(fd: 1 | 2, stream: NodeJS.WriteStream): void {
   routedStreams.add(stream);
   const write = stream.write as Write;
   (stream as { write: Write }).write = function routedWrite(this: NodeJS.WriteStream, chunk, encoding, callback) {
-    const writer = routes[fd]?.deref();
+    const writer = ownWrite ? undefined : routes[fd]?.deref();
     if (!writer) return write.call(this, chunk, encoding, callback);
     const done = typeof encoding === "function" ? encoding : callback;
     const text = typeof chunk === "string" ? (typeof encoding === "string" && Buffer.isEncoding(encoding) ? Buffer.from(chunk, encoding).toString("utf8") : chunk) : Buffer.from(chunk as Uint8Array).toString("utf8");
@@ -59,8 +63,20 @@ function routeWrites(fd: 1 | 2, stream: NodeJS.WriteStream): void {
   };
 }
 
+/** `stream.write(data, done)` as the CLI's own output: to the stream itself, never to a route. */
+function writeOwn(fd: 1 | 2, data: string | Uint8Array, done?: () => void): void {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  ownWrite = true;
+  try {
+    if (done) stream.write(data, done);
+    else stream.write(data);
+  } finally {
+    ownWrite = false;
+  }
+}
+
 /**
- * Write `text` to fd 1 or 2.
+ * Write `text` to fd 1 or 2: the CLI's own output, never taken by a route (`routeStdio`).
  *
  * @example
  * writeStdio(2, '{"level":"info","msg":"run succeeded"}\n');
@@ -68,7 +84,7 @@ function routeWrites(fd: 1 | 2, stream: NodeJS.WriteStream): void {
 export function writeStdio(fd: 1 | 2, text: string): void {
   // Once the stream holds queued output, everything goes through it, in order.
   if (streaming[fd]) {
-    (fd === 1 ? process.stdout : process.stderr).write(text);
+    writeOwn(fd, text);
     return;
   }
   let bytes = Buffer.from(text, "utf8");
@@ -80,7 +96,7 @@ export function writeStdio(fd: 1 | 2, text: string): void {
       if (code === "EPIPE") return;
       if (code !== "EAGAIN") throw error;
       streaming[fd] = true;
-      (fd === 1 ? process.stdout : process.stderr).write(bytes);
+      writeOwn(fd, bytes);
       return;
     }
   }
@@ -147,18 +163,19 @@ export function watchStdioStreams(): void {
  * whenStdioFlushed(() => process.exit(code));
  */
 export function whenStdioFlushed(done: () => void): void {
-  const pending = ([1, 2] as const)
-    .filter((fd) => streaming[fd])
-    .map((fd) => (fd === 1 ? process.stdout : process.stderr))
-    .filter((stream) => stream.writableLength > 0 && !stream.destroyed);
+  const pending = ([1, 2] as const).filter((fd) => {
+    if (!streaming[fd]) return false;
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    return stream.writableLength > 0 && !stream.destroyed;
+  });
   let left = pending.length;
   if (left === 0) {
     done();
     return;
   }
   // An empty write's callback runs once everything written before it has gone out.
-  for (const stream of pending) {
-    stream.write("", () => {
+  for (const fd of pending) {
+    writeOwn(fd, "", () => {
       left -= 1;
       if (left === 0) done();
     });

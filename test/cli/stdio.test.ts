@@ -81,6 +81,25 @@ process.stdout.write("fourth (stream)\\n", () => {
   assert.deepEqual(lines, ["first", "second (console)", "third", "fourth (stream)", "fifth", "sixth (console)"]);
 });
 
+test("a route takes what anything writes through the streams (a console.log, a console.error), never the CLI's own writeStdio output", async () => {
+  const script = `import { routeStdio } from ${JSON.stringify(STDIO)};
+watchStdioStreams();
+const taken = [];
+const route = { write: (text) => void taken.push(text) };
+routeStdio(1, route);
+routeStdio(2, route);
+console.log("handler out");
+console.error("handler err");
+process.stdout.write("stream out\\n");
+writeStdio(1, "own out\\n");
+writeStdio(2, JSON.stringify(taken) + "\\n");
+`;
+  const { code, stdout, stderr } = await child(script);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.toString(), "own out\n");
+  assert.deepEqual(JSON.parse(stderr), ["handler out\n", "handler err\n", "stream out\n"]);
+});
+
 test("whenStdioFlushed waits for output a slow reader has not taken yet", async () => {
   // 420 KB of console.log into a pipe nobody reads yet; the child then asks to exit when flushed.
   const script = `watchStdioStreams();
