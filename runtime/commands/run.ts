@@ -2,7 +2,8 @@
  * @module commands/run
  * `podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]`: run one
  * function once and exit with a code a CronJob can read (see `cron/exit-codes.ts`). The
- * result goes to stdout as one JSON line; logs go to stderr as JSON. Only the named function's
+ * result goes to stdout as one JSON line, alone; logs go to stderr as JSON, and so does what the
+ * handler prints (`console.log`), censored. Only the named function's
  * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
  */
 import type { Logger } from "pino";
@@ -33,8 +34,8 @@ const STOPPED = Symbol("stopped");
 
 const HELP = `Usage: podfn run NAME [--input JSON | --input-file FILE] [--schedule S] [--dry-run]
 
-Runs the function NAME once, prints its result as one JSON line on stdout (logs go to stderr)
-and exits with:
+Runs the function NAME once, prints its result as one JSON line on stdout (logs, and what the
+handler prints with console.log, go to stderr) and exits with:
   0    success
   1    the handler failed (threw, replied >= 400, broke its output schema, or left a rejection
        or exception nothing handled)
@@ -167,7 +168,8 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         io.stderr(`podfn run: give exactly one function name: podfn run NAME (got ${positionals.length})\n`);
         return EXIT_CODES.invalid;
       }
-      const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) } });
+      // A handler's console.log and stdout writes are log output too: stdout holds the result alone.
+      const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => io.stderr(line) }, takeStdio: true });
       // A rejection nothing handled, or an exception outside the handler's await: logged through
       // the censoring logger (Node's own printer writes an error whole, its request's headers
       // included), and the run fails if it did not already; an exception ends it at once.
