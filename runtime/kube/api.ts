@@ -157,7 +157,8 @@ export interface ListPageOptions extends ListOptions {
 export interface WatchOptions<T = KubeObject> extends ListOptions {
   /**
    * Start from this resourceVersion. Default: list first, yield every listed object as `ADDED`
-   * (as informers do), then watch from the list's version.
+   * (as informers do), then watch from the list's version. `"0"`: the same, the list read at any
+   * version (from the API server's cache, maybe a little behind), as a reflector's first list.
    */
   resourceVersion?: string;
   /** Seconds after which the server ends one watch request (the iterator then resumes). Default 300 to 600 at random (client-go's spread); 0: the server's default. */

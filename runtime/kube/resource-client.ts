@@ -71,9 +71,9 @@ function expiredContinue(error: unknown): string | undefined {
   return error instanceof KubeGoneError ? ((error.status.metadata as { continue?: string } | undefined)?.continue || undefined) : undefined;
 }
 
-/** The query of a list request. */
-function listQuery(options: ListPageOptions): Query {
-  return { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue };
+/** The query of a list request; `resourceVersion` only from the watch's first list (`"0"`). */
+function listQuery(options: ListPageOptions & { resourceVersion?: string }): Query {
+  return { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: options.limit, continue: options.continue, resourceVersion: options.resourceVersion };
 }
 
 /** Implements `ResourceClient<T>` for one resource type. */
@@ -173,7 +173,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     } while (cont);
   }
 
-  async listPage(options: ListPageOptions = {}): Promise<KubeList<T>> {
+  async listPage(options: ListPageOptions & { resourceVersion?: string } = {}): Promise<KubeList<T>> {
     const list = await this.request<KubeList<T>>("GET", this.path(options.namespace), options, { query: listQuery(options) });
     list.items = (list.items ?? []).map(this.#typedItem, this);
     list.metadata ??= {};

@@ -3,7 +3,9 @@
  * A watch as an async iterator that does not give up quietly, like a client-go reflector:
  *
  * - Without `resourceVersion`, it lists first (every page) and yields each listed object as
- *   `ADDED`, then watches from the list's resourceVersion, as informers do.
+ *   `ADDED`, then watches from the list's resourceVersion, as informers do. With `"0"` too, the
+ *   list then read at any version (the API server's cache), as a reflector's first list: a
+ *   watch from "0" would bring the objects in key order, whose versions are no resume point.
  * - It sends `watch=1&allowWatchBookmarks=true&resourceVersion=RV&timeoutSeconds=N` (N: 300 to
  *   600 at random unless given; 0 leaves it to the server); when the
  *   server ends the stream (timeout, connection drop), it resumes from the last resourceVersion
@@ -45,7 +47,7 @@ import { readLines } from "./lines.js";
 import { linkAbort } from "../signals.js";
 
 /** Lists one page; the watch uses the resource client's own. */
-export type PageLister<T> = (options: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; signal?: AbortSignal }) => Promise<KubeList<T>>;
+export type PageLister<T> = (options: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; resourceVersion?: string; signal?: AbortSignal }) => Promise<KubeList<T>>;
 
 interface RawEvent {
   type?: string;
@@ -116,15 +118,18 @@ async function* watchUntil<T extends KubeObject>(
   // server is known to work for this watch, and an outage (restart, upgrade) is waited out.
   let established = false;
 
-  /** Lists every page, yielding the difference with `known`; resolves to the list's resourceVersion. */
-  async function* listOnce(): AsyncGenerator<WatchEvent<T>, string, undefined> {
+  /**
+   * Lists every page, yielding the difference with `known`; resolves to the list's
+   * resourceVersion. `from` "0": the first page at any version (the API server's cache).
+   */
+  async function* listOnce(from?: "0"): AsyncGenerator<WatchEvent<T>, string, undefined> {
     const seen = new Set<string>();
     let cont: string | undefined;
     let limit: number | undefined = options.limit ?? 500;
     for (;;) {
       let page: KubeList<T>;
       try {
-        page = await listPage({ namespace, ...selectors, limit, continue: cont, signal });
+        page = await listPage({ namespace, ...selectors, limit, continue: cont, ...(from && cont === undefined ? { resourceVersion: from } : {}), signal });
       } catch (error) {
         // The continue token expired between two pages (a slow reader): as client-go's pager
         // does, list once more in full, without a limit (objects already yielded are in
@@ -164,10 +169,10 @@ async function* watchUntil<T extends KubeObject>(
   }
 
   /** `listOnce`, retried with backoff through an outage once the watch is established. */
-  async function* relist(): AsyncGenerator<WatchEvent<T>, string, undefined> {
+  async function* relist(from?: "0"): AsyncGenerator<WatchEvent<T>, string, undefined> {
     for (let failures = 1; ; failures++) {
       try {
-        const listed = yield* listOnce();
+        const listed = yield* listOnce(from);
         established = true;
         return listed;
       } catch (error) {
@@ -179,7 +184,12 @@ async function* watchUntil<T extends KubeObject>(
     }
   }
 
-  let resourceVersion = options.resourceVersion || (yield* relist());
+  // "0" (any version) is listed from the server's cache, as a reflector's first list, and watched
+  // from the list's version: a watch from "0" would send the current objects as ADDED in key
+  // order, not version order, so a stream resumed from the last of them would replay changes
+  // already seen, older states included.
+  const given = options.resourceVersion;
+  let resourceVersion = given && given !== "0" ? given : yield* relist(given === "0" ? "0" : undefined);
   let quietStreams = 0;
   for (;;) {
     signal?.throwIfAborted();

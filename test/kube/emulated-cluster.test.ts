@@ -137,6 +137,35 @@ describe("kube client against the emulated cluster", () => {
     assert.ok(requests.slice(staleWatch + 1).some((r) => r.verb === "list"), "listed again after the 410");
   });
 
+  test('a watch from resourceVersion "0" lists from the cache and watches from the list: a resumed stream replays nothing, no object goes back to an older state', async () => {
+    const zero = (name: string, data: Record<string, string> = {}) => ({ metadata: { name, labels: { suite: "zero" } }, data });
+    // Created so that key order is not version order: "a" is changed after "b" and "c" exist.
+    await admin.configMaps.create(zero("zero-a", { v: "1" }));
+    await admin.configMaps.create(zero("zero-b"));
+    await admin.configMaps.create(zero("zero-c"));
+    await admin.configMaps.patch("zero-a", { data: { v: "2" } });
+    const progress: string[] = [];
+    const watchRequests = () => cluster.requests.filter((r) => r.verb === "watch" && r.path.includes("labelSelector=suite%3Dzero"));
+    const events: string[] = [];
+    const controller = new AbortController();
+    // A marker made once the first stream (1 s) has ended and the watch has resumed: the events up to it are all there is.
+    const marker = (async () => {
+      while (watchRequests().length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      await admin.configMaps.create(zero("zero-z"));
+    })();
+    for await (const { type, object } of admin.configMaps.watch({ labelSelector: "suite=zero", resourceVersion: "0", timeoutSeconds: 1, signal: controller.signal, onProgress: (rv) => progress.push(rv) })) {
+      events.push(`${type} ${object.metadata!.name} ${object.data?.v ?? ""}`.trim());
+      if (object.metadata!.name === "zero-z") break;
+    }
+    await marker;
+    assert.deepEqual(events, ["ADDED zero-a 2", "ADDED zero-b", "ADDED zero-c", "ADDED zero-z"]);
+    // Every resume point reported is one the watch may resume from: never behind one told before.
+    assert.deepEqual(progress.map(Number), [...progress.map(Number)].sort((a, b) => a - b));
+    const list = cluster.requests.find((r) => r.verb === "list" && r.path.includes("labelSelector=suite%3Dzero"));
+    assert.ok(list?.path.includes("resourceVersion=0"), "listed at any version (the cache), as a reflector's first list");
+    assert.ok(!watchRequests()[0]!.path.includes("resourceVersion=0&"), "watched from the list's version, not from 0");
+  });
+
   test("a ServiceAccount without the permission gets KubeForbiddenError naming the rule to declare", async () => {
     const account = await cluster.serviceAccount(NS, "nobody");
     const sa = await clientFor({ server: cluster.url, caPem: cluster.caPem, tokenFile: join(account.dir, "token"), namespace: NS });
