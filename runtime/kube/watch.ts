@@ -40,7 +40,8 @@
  *   `resourceVersion`), so that a watch that can never work says so at once.
  */
 import type { KubeList, KubeObject, ResourceType, WatchEvent, WatchOptions } from "./api.js";
-import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeGoneError, kubeApiError } from "./errors.js";
+import type { Status } from "kubernetes-types/meta/v1.js";
+import { KubeApiError, KubeClientClosedError, KubeConnectionError, KubeGoneError } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, resourcePath } from "./context.js";
 import { readLines } from "./lines.js";
@@ -227,7 +228,8 @@ async function* watchUntil<T extends KubeObject>(
             gone = true;
             break;
           }
-          throw kubeApiError(code, object, { method: "WATCH", path });
+          // Named as the transport names a request (the server URL's path prefix included).
+          throw context.transport.failureStatus({ method: "WATCH", path }, object as Status, code);
         }
         if (object.metadata?.resourceVersion) {
           resourceVersion = object.metadata.resourceVersion;

@@ -230,6 +230,20 @@ describe("watch", () => {
     await assert.rejects(take(kube.configMaps.watch({ resourceVersion: "90" }), 1), (e: unknown) => e instanceof KubeApiError && e.statusCode === 400 && /cannot go on/.test(e.message));
   });
 
+  test("an ERROR event's error names the request's path with the server URL's path prefix, as the transport's errors do", async () => {
+    handler = (_req, res) => stream(res, [{ type: "ERROR", object: statusBody(403, "Forbidden", 'configmaps is forbidden: User "u" cannot watch resource "configmaps" in API group "" in the namespace "golden"') }], false);
+    const prefixed = createKubeClient({ credentials: { ...server.credentials(), server: `${server.url}/k8s` }, retry: { sleep: async () => {} } });
+    try {
+      const error = await take(prefixed.configMaps.watch({ resourceVersion: "90" }), 1).catch((e: unknown) => e);
+      assert.ok(error instanceof KubeForbiddenError);
+      assert.equal(error.code, "kube_forbidden");
+      assert.equal(error.path, "/k8s/api/v1/namespaces/golden/configmaps");
+      assert.ok(error.message.startsWith("WATCH /k8s/api/v1/namespaces/golden/configmaps: configmaps is forbidden"), error.message);
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   test("an ERROR event with a 500 is waited out: the watch resumes from the same resourceVersion", async () => {
     server.requests.length = 0;
     let watchCount = 0;
