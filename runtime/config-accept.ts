@@ -10,6 +10,7 @@
  */
 import { nodeNet } from "./node-builtins.js";
 import { QUANTITY } from "./quantity.js";
+import { isImageReference } from "./image-reference.js";
 import { parsePerWorkload, parseWorkloadSwitch, WORKLOAD_NAME, type PerWorkloadResult } from "./per-workload.js";
 
 export { WORKLOAD_NAME } from "./per-workload.js";
@@ -164,7 +165,7 @@ const RULES: [string, Rule][] = [
   ["dryRun", { default: DEFAULTS.dryRun, check: flag }],
   ["schedule", { check: text() }],
   ["json", { default: DEFAULTS.json, check: flag }],
-  ["image", { default: DEFAULTS.image, check: text() }],
+  ["image", { default: DEFAULTS.image, check: (v) => (isImageReference(v) ? v : REJECT) }],
   ["out", { default: DEFAULTS.out, check: text() }],
   ["app", { default: DEFAULTS.app, check: (v) => (typeof v === "string" && v.length <= MAX_APP_LENGTH && APP_NAME.test(v) ? v : REJECT) }],
   ["replicas", { check: sizing("replicas") }],

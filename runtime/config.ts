@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { zod } from "./zod-runtime.js";
 import { ConfigError } from "./errors.js";
 import { closestName } from "./edit-distance.js";
+import { imageReferenceProblem } from "./image-reference.js";
 import { acceptConfig, SIZING_CHECKS, APP_NAME, BOUNDS, CLUSTER_MODES, CLUSTER_PORT, DEFAULTS, isNamespaceList, NAMESPACE_LIST_MESSAGE, isCidrList, CIDR_LIST_MESSAGE, KUBE_HTTP_CLIENTS, LOG_LEVELS, MAX_APP_LENGTH, NAMESPACE, WHOLE_NUMBER, WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE } from "./config-accept.js";
 
 type Kind = "string" | "number" | "boolean";
@@ -161,7 +162,14 @@ function buildSchema() {
     dryRun: z.boolean().default(d.dryRun),
     schedule: z.string().min(1, NOT_EMPTY).optional(),
     json: z.boolean().default(d.json),
-    image: z.string().min(1, NOT_EMPTY).default(d.image),
+    image: z
+      .string()
+      .min(1, NOT_EMPTY)
+      .superRefine((v, ctx) => {
+        const problem = v === "" ? undefined : imageReferenceProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .default(d.image),
     out: z.string().min(1, NOT_EMPTY).default(d.out),
     app: z
       .string()

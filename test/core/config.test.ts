@@ -110,6 +110,17 @@ describe("config", () => {
     assert.throws(() => loadConfig("manifests", ["--image", ""], {}), (e: unknown) => e instanceof ConfigError && /--image: must not be empty \(leave the option out for its default\)/.test(e.message));
   });
 
+  test("--image must be a reference the kubelet can pull, not only text the API server takes", () => {
+    // The API server accepts these in a pod template; the kubelet's ParseNormalizedNamed does not (InvalidImageName).
+    for (const image of ["a b", "My/App:1", "podfn:", "podfn:-1", "podfn@sha256:abc", "reg.example.com//podfn", "podfn/", "http://reg.example.com/podfn:1", "a".repeat(64), `reg.example.com/${"a".repeat(250)}:1`]) {
+      assert.throws(() => loadConfig("manifests", ["--image", image], {}), (e: unknown) => e instanceof ConfigError && /--image: must /.test(e.message), image);
+    }
+    // Registries with ports, upper-case hosts and tags, IPv6 hosts, digests: all pullable.
+    for (const image of ["podfn", "podfn:latest", "UPPER/x:1", "localhost:5000/ops/podfn:V1.0_rc-1", "[::1]:5000/podfn:1", "10.0.0.1:5000/a__b/c-d.e:1", `ghcr.io/o/p@sha256:${"ab".repeat(32)}`, `ghcr.io/o/p:1@sha256:${"ab".repeat(32)}`]) {
+      assert.equal(loadConfig("manifests", ["--image", image], {}).config.image, image);
+    }
+  });
+
   test("a flag of another command is refused, naming the commands that take it", () => {
     assert.throws(() => loadConfig("list", ["--port", "1"], {}), /podfn list takes no --port \(podfn serve, podfn dev, podfn cluster do\)/);
   });
