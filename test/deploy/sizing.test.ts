@@ -162,3 +162,27 @@ test("podfn manifests takes a value per workload for its sizing options, and ref
     await rm(out, { recursive: true, force: true });
   }
 });
+
+test("podfn manifests notes a Deployment whose replicas pass to a new autoscaler: applying as is would drop it to 1 replica", async () => {
+  const fixture = new URL("../cli/fixtures/workloads", import.meta.url).pathname;
+  const out = await mkdtemp(join(tmpdir(), "podfn-handover-"));
+  const run = async (...argv: string[]) => {
+    let stderr = "";
+    const code = await manifestsCommand.run({ argv: ["--functions", fixture, "--out", out, "--image", "x:1", "--namespace", "ops", ...argv], env: {}, cwd: fixture, stdout: () => {}, stderr: (t) => void (stderr += t), signal: new AbortController().signal });
+    assert.equal(code, 0, stderr);
+    return stderr.split("\n").filter((line) => line.includes("edit-last-applied"));
+  };
+  try {
+    // A first generation: nothing applied before, nothing to hand over.
+    assert.deepEqual(await run("--replicas", "4"), []);
+    // The public workload gains an autoscaler: its Deployment's spec.replicas (4) leaves the manifests.
+    const notes = await run("--replicas", "4", "--max-replicas", "public=10");
+    assert.equal(notes.length, 1, notes.join("\n"));
+    assert.match(notes[0]!, /^note: Deployment ops\/podfn-public: its replicas are now the HorizontalPodAutoscaler's, and spec\.replicas \(4\) leaves the manifests: /);
+    assert.match(notes[0]!, /kubectl apply edit-last-applied deployment\/podfn-public -n ops/);
+    // Generated again as is: the handover is behind, no note.
+    assert.deepEqual(await run("--replicas", "4", "--max-replicas", "public=10"), []);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
