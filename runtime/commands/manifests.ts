@@ -5,7 +5,8 @@
  * [--memory-limit Q|none]`, each sizing value for every workload and/or per workload (`2,public=4`:
  * per-workload.ts): write the Kubernetes manifests of the functions (least-privilege
  * RBAC per workload, the HTTP Deployment and Service, one CronJob per schedule) and a
- * `kustomization.yaml`. Files it wrote before for functions that are gone are removed; other
+ * `Kustomization` (kustomize's name for it without an extension, so `kubectl apply -f` of the folder
+ * skips it). Files it wrote before for functions that are gone are removed; other
  * files in the folder are left alone.
  */
 import { realpathSync } from "node:fs";
@@ -27,7 +28,7 @@ import type { PerWorkload } from "../per-workload.js";
 const HELP = `Usage: podfn manifests [--image IMG] [--namespace NS] [--out DIR]
 
 Writes one YAML file per workload (http.yaml, workload-<name>.yaml, cronjob-<function>.yaml)
-and kustomization.yaml. Apply them with: kubectl apply -k <out>
+and Kustomization. Apply them with: kubectl apply -k <out>
 
 Sizing options (--replicas, --max-replicas, --cpu-request, --memory-request, --cpu-limit,
 --memory-limit) take a value for every serving workload and/or workload=value for some, and

@@ -13,7 +13,7 @@ import { resolveOptions, type ManifestOptions } from "./options.js";
 import { assertDistinctNames, workloadLabels, type OwnedObjects } from "./names.js";
 import { planWorkloads, servingWorkloads, type HttpWorkload } from "./plan.js";
 import type { ResolvedOptions } from "./options.js";
-import { renderFile, renderKustomization, type ManifestFile } from "./render.js";
+import { KUSTOMIZATION_FILE, renderFile, renderKustomization, type ManifestFile } from "./render.js";
 import { byCodeUnits } from "./order.js";
 import { sizingOf, workloadSizings, type WorkloadSizing } from "./sizing.js";
 import { DEFAULT_WORKLOAD } from "../definition-accept.js";
@@ -82,7 +82,7 @@ export function generateManifests(functions: LoadedFunction[], options: Manifest
 }
 
 /**
- * The manifest files for `functions`: one per workload and a `kustomization.yaml`, sorted by
+ * The manifest files for `functions`: one per workload and a `Kustomization`, sorted by
  * path. The same input always gives byte-identical output.
  *
  * @example
@@ -92,9 +92,9 @@ export function renderManifests(functions: LoadedFunction[], options: ManifestOp
   return renderGroups(generateManifests(functions, options));
 }
 
-/** The files of generated groups: one per group, and `kustomization.yaml` naming them. */
+/** The files of generated groups: one per group, and the kustomization (`Kustomization`) naming them. */
 export function renderGroups(groups: readonly ManifestGroup[]): ManifestFile[] {
   const files = groups.map((g) => ({ path: g.path, content: renderFile(g.objects) }));
-  files.push({ path: "kustomization.yaml", content: renderKustomization(groups.map((g) => g.path)) });
+  files.push({ path: KUSTOMIZATION_FILE, content: renderKustomization(groups.map((g) => g.path)) });
   return files.sort((a, b) => byCodeUnits(a.path, b.path));
 }

@@ -1,7 +1,7 @@
 /**
  * @module deploy/render
  * Deterministic YAML: objects sorted by kind, namespace and name, map keys sorted, no line
- * folding, one file per workload plus a `kustomization.yaml` listing them, so regenerating
+ * folding, one file per workload plus a `Kustomization` listing them, so regenerating
  * after a change gives a small, readable diff and the same input always gives the same bytes.
  */
 import { Document, visit } from "yaml";
@@ -89,7 +89,15 @@ export function renderFile(objects: KubeObject[]): string {
   return HEADER + sortObjects(objects).map(toYaml).join("---\n");
 }
 
-/** The `kustomization.yaml` listing `paths`. */
+/**
+ * The name of the kustomization file: kustomize's third name for it (beside
+ * `kustomization.yaml` and `.yml`), without the extension `kubectl apply -f <folder>` reads, so
+ * the folder applies with `-f` as with `-k` (a `kustomization.yaml` was sent as an object of kind
+ * Kustomization, which no API server serves: `kubectl apply -f` failed on it).
+ */
+export const KUSTOMIZATION_FILE = "Kustomization";
+
+/** The kustomization (`KUSTOMIZATION_FILE`) listing `paths`. */
 export function renderKustomization(paths: string[]): string {
   return HEADER + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...paths].sort() });
 }

@@ -153,7 +153,7 @@ describe("podfn CLI", () => {
     try {
       const ok = await cli(["manifests", "--functions", "good", "--out", dir, "--image", "x:1", "--cpu-limit", "none", "--memory-limit", "1Gi", "--memory-request", "128Mi"]);
       assert.equal(ok.code, 0, ok.stderr);
-      const written = await readFile(join(dir, (await readdir(dir)).find((f) => f !== "kustomization.yaml")!), "utf8");
+      const written = await readFile(join(dir, (await readdir(dir)).find((f) => f !== "Kustomization")!), "utf8");
       assert.match(written, /\n( +)resources:\n\1  limits:\n\1    memory: 1Gi\n\1  requests:\n\1    cpu: 50m\n\1    memory: 128Mi\n/);
       const bad = await cli(["manifests", "--functions", "good", "--out", dir, "--memory-limit", "1GB"]);
       assert.equal(bad.code, 2);

@@ -52,18 +52,18 @@ test("two runs give byte-identical files, whatever the order of the functions", 
   const second = renderManifests([...functions].reverse(), OPTIONS);
   assert.deepEqual(second, first);
   assert.deepEqual(first.map((f) => f.path), [
+    "Kustomization",
     "cronjob-cleanup-finished-jobs-with-a-long-function-name-x.yaml",
     "cronjob-noop.yaml",
     "http.yaml",
-    "kustomization.yaml",
   ]);
-  const kustomization = parseAllDocuments(first.find((f) => f.path === "kustomization.yaml")!.content)[0]!.toJSON();
-  assert.deepEqual(kustomization.resources, first.filter((f) => f.path !== "kustomization.yaml").map((f) => f.path));
+  const kustomization = parseAllDocuments(first.find((f) => f.path === "Kustomization")!.content)[0]!.toJSON();
+  assert.deepEqual(kustomization.resources, first.filter((f) => f.path !== "Kustomization").map((f) => f.path));
 });
 
 test("the YAML holds exactly the typed objects", () => {
   const parsed = renderManifests(functions, OPTIONS)
-    .filter((f) => f.path !== "kustomization.yaml")
+    .filter((f) => f.path !== "Kustomization")
     .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJSON() as KubeObject));
   const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
   assert.deepEqual(parsed.map(key).sort(), objects.map(key).sort());
@@ -207,7 +207,7 @@ test("in-process schedules run in the Deployment, not as CronJobs", () => {
 });
 
 test("no functions: just an empty kustomization", () => {
-  assert.deepEqual(renderManifests([]).map((f) => f.path), ["kustomization.yaml"]);
+  assert.deepEqual(renderManifests([]).map((f) => f.path), ["Kustomization"]);
 });
 
 test("two functions whose joined CronJob names meet are refused, naming both", () => {

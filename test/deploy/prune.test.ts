@@ -53,6 +53,20 @@ describe("pruning with the README's command", { skip: hasKubectl ? false : "kube
     return out;
   }
 
+  test("the folder applies with kubectl apply -f as with -k: the kustomization is no YAML file that -f would send as an object", async () => {
+    await kubectl("create", "namespace", "fdir");
+    const out = join(dir, "fdir");
+    await mkdir(out);
+    for (const file of renderManifests([lister(false), loaded({ name: "nightly", schedule: [{ cron: "0 3 * * *" }], handler: () => 1 })], { namespace: "fdir", image: "podfn:test", env: {} })) await writeFile(join(out, file.path), file.content);
+    // kubectl -f of a folder reads every .yaml, .yml and .json file in it; kustomize finds `Kustomization` too.
+    const applied = await kubectl("apply", "--dry-run=server", "-f", out);
+    assert.match(applied, /deployment\.apps\/podfn-http created \(server dry run\)/);
+    assert.match(applied, /cronjob\.batch\/podfn-nightly created \(server dry run\)/);
+    // The same objects (kustomize orders them by kind, -f file by file).
+    const lines = (text: string) => text.split("\n").filter(Boolean).sort();
+    assert.deepEqual(lines(await kubectl("apply", "--dry-run=server", "-k", out)), lines(applied));
+  });
+
   test("a ClusterRole the new manifests no longer make is deleted, with its rights; the rest stays", async () => {
     assert.ok(PRUNE, "the README has the prune command");
     const canList = () => kubectl("auth", "can-i", "list", "secrets", "-n", "kube-system", "--as=system:serviceaccount:pr:podfn-http").then((out) => out.trim(), () => "no");
