@@ -15,6 +15,7 @@ import { makeDirectory } from "../make-directory.js";
 import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { generateManifests, renderGroups } from "../deploy/index.js";
+import { KUSTOMIZATION_FILE } from "../deploy/render.js";
 import { manifestWarnings } from "../deploy/warnings.js";
 import { declaredScopes } from "../deploy/scopes.js";
 import { resourceNotes } from "../deploy/resource-notes.js";
@@ -120,6 +121,13 @@ export const manifestsCommand = defineCommand({
     const files = renderGroups(groups);
     const out = resolve(io.cwd, config.out);
     const previous = await previousObjects(out);
+    // kustomize takes one kustomization file per folder, of its three names: a user's own would make the folder unusable.
+    for (const name of ["kustomization.yaml", "kustomization.yml"]) {
+      const path = join(out, name);
+      if ((await readFile(path).then(() => true, () => false)) && !(await isGenerated(path))) {
+        throw new ConfigError(`--out ${config.out}: ${name} there is not one podfn manifests wrote, and kustomize refuses a folder with two kustomization files (podfn writes ${KUSTOMIZATION_FILE}): give --out a folder of its own and list it in your kustomization's resources`);
+      }
+    }
     try {
       await makeDirectory(out);
       const keep = new Set(files.map((f) => f.path));

@@ -63,3 +63,19 @@ test("a kustomization.yaml an earlier podfn manifests wrote is removed: kustomiz
     await rm(out, { recursive: true, force: true });
   }
 });
+
+test("a kustomization file of the user's in --out is neither overwritten nor left beside podfn's: refused (exit 2), nothing written", async () => {
+  for (const name of ["kustomization.yaml", "kustomization.yml"]) {
+    const out = await mkdtemp(join(tmpdir(), "podfn-manifests-"));
+    try {
+      await writeFile(join(out, name), "resources: [mine.yaml]\n");
+      const { code, stderr } = await manifests(out);
+      assert.equal(code, 2, stderr);
+      assert.equal(stderr, `podfn: --out ${out}: ${name} there is not one podfn manifests wrote, and kustomize refuses a folder with two kustomization files (podfn writes Kustomization): give --out a folder of its own and list it in your kustomization's resources\n`);
+      assert.deepEqual(await readdir(out), [name]);
+      assert.equal(await readFile(join(out, name), "utf8"), "resources: [mine.yaml]\n");
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }
+});
