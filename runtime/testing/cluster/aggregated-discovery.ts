@@ -8,7 +8,7 @@
  * naming the version; any other conversion is passed over. Aggregated answers carry an ETag and
  * answer 304 to a matching `If-None-Match` (etag.go).
  */
-import { createHash } from "node:crypto";
+import { contentHash } from "./content-hash.js";
 import { negotiate } from "./accept.js";
 import type { Reply } from "./call.js";
 import { aggregated } from "./discovery.js";
@@ -30,8 +30,7 @@ export function negotiateAggregated(accept: string): DiscoveryVersion | undefine
  * (its TypeMeta is unset) — in upper-case hex; the same whatever version or encoding is served.
  */
 function etagOf(list: Record<string, unknown>): string {
-  const hash = createHash("sha512").update(JSON.stringify({ metadata: list.metadata, items: list.items })).digest("hex").toUpperCase();
-  return JSON.stringify(hash);
+  return JSON.stringify(contentHash(JSON.stringify({ metadata: list.metadata, items: list.items })));
 }
 
 /**

@@ -15,7 +15,7 @@
  * upper-case hex, quoted) and `Vary: Accept`; an If-None-Match naming that ETag is a bodiless 304,
  * as http.ServeContent answers.
  */
-import { createHash } from "node:crypto";
+import { contentHash } from "./content-hash.js";
 import { parseAccept } from "./accept.js";
 import type { Reply } from "./call.js";
 import { versionInfo } from "./discovery.js";
@@ -57,7 +57,7 @@ function documentProtobuf(): Buffer {
  */
 export function serveOpenapiV2(accept: string, ifNoneMatch = ""): Reply {
   const json = documentJson();
-  const etag = `"${createHash("sha512").update(json).digest("hex").toUpperCase()}"`;
+  const etag = `"${contentHash(json)}"`;
   const headers: Record<string, string> = { Vary: "Accept" };
   for (const clause of parseAccept(accept || "*/*")) {
     if (clause.type !== "application" && clause.type !== "*") continue;

@@ -14,7 +14,7 @@
  * that ETag (quoted; 304 on a matching If-None-Match) and, asked for by its current hash,
  * `Cache-Control: public, immutable` with an Expires a year away.
  */
-import { createHash } from "node:crypto";
+import { contentHash } from "./content-hash.js";
 import type { Reply } from "./call.js";
 import { crdSchemas } from "./openapi-crd.js";
 import { META_SCHEMAS } from "./openapi-meta-schemas.js";
@@ -24,18 +24,13 @@ function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-/** The hash of a document's JSON, as its ETag (unquoted) and the index's `?hash=`. */
-function hashOf(json: string): string {
-  return createHash("sha512").update(json).digest("hex").toUpperCase();
-}
-
 /** `/openapi/v3`: the index of group-version documents, each named by its content's hash. */
 export function openapiIndex(registry: Registry): unknown {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const d of registry.all()) {
     const p = gvPath(d.group, d.version);
     if (paths[p]) continue;
-    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hashOf(JSON.stringify(openapiDocument(registry, p)))}` };
+    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${contentHash(JSON.stringify(openapiDocument(registry, p)))}` };
   }
   return { paths };
 }
@@ -77,7 +72,7 @@ export function serveOpenapiDocument(registry: Registry, path: string, hash: str
   const doc = openapiDocument(registry, path);
   if (!doc) return undefined;
   const json = JSON.stringify(doc);
-  const etag = `"${hashOf(json)}"`;
+  const etag = `"${contentHash(json)}"`;
   const headers: Record<string, string> = { Vary: "Accept", Etag: etag };
   if (hash && `"${hash}"` === etag) Object.assign(headers, { "Cache-Control": "public, immutable", Expires: new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString() });
   if (ifNoneMatch === etag) return { status: 304, body: "", headers };
