@@ -13,7 +13,7 @@
 import { invalidFields, type FieldError } from "./status.js";
 import { labelKeyErrors } from "./label-rules.js";
 import { nameProblems } from "./validation.js";
-import { parseIPSloppy, specialIPProblems } from "./ip-rules.js";
+import { parseIPSloppy, specialIPProblems, INVALID_IP } from "./ip-rules.js";
 import { PORT_RANGE, PROTOCOLS, validPort } from "./object-rules.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -79,7 +79,7 @@ export function repackEndpoints(endpoints: Obj): void {
 function addressErrors(address: Obj, at: string): FieldError[] {
   const ip = String(address?.ip ?? "");
   const errors: FieldError[] = [];
-  if (!parseIPSloppy(ip)) errors.push({ type: "Invalid", field: `${at}.ip`, value: ip, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" });
+  if (!parseIPSloppy(ip)) errors.push({ type: "Invalid", field: `${at}.ip`, value: ip, detail: INVALID_IP });
   if (typeof address?.hostname === "string" && address.hostname !== "") errors.push(...invalidFields(`${at}.hostname`, address.hostname, nameProblems(address.hostname, "label")));
   if (typeof address?.nodeName === "string") errors.push(...invalidFields(`${at}.nodeName`, address.nodeName, nameProblems(address.nodeName, "subdomain")));
   errors.push(...invalidFields(`${at}.ip`, ip, specialIPProblems(ip)));

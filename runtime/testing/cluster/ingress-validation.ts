@@ -12,7 +12,7 @@
  */
 import { invalidField, invalidFields, type FieldError } from "./status.js";
 import { nameProblems, tooLong } from "./validation.js";
-import { parseIPSloppy } from "./ip-rules.js";
+import { parseIPSloppy, INVALID_IP } from "./ip-rules.js";
 import { PORT_RANGE, portNameProblems, validPort } from "./object-rules.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -164,7 +164,7 @@ export function ingressStatusErrors(ingress: Obj): FieldError[] {
     const at = `status.loadBalancer.ingress[${i}]`;
     const errors: FieldError[] = [];
     const ip = String(p?.ip ?? "");
-    if (ip !== "" && !parseIPSloppy(ip)) errors.push(invalid(`${at}.ip`, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    if (ip !== "" && !parseIPSloppy(ip)) errors.push(invalid(`${at}.ip`, ip, INVALID_IP));
     const hostname = String(p?.hostname ?? "");
     if (hostname !== "") {
       errors.push(...each(`${at}.hostname`, hostname, nameProblems(hostname, "subdomain")));

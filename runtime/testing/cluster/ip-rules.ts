@@ -6,6 +6,9 @@
  */
 import { isIPv6 } from "node:net";
 
+/** validation.IsValidIP's message for text that is no IP address. */
+export const INVALID_IP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+
 /** Go's `To4()`: the four bytes of an IPv4 address, also written IPv4-mapped (`::ffff:10.0.0.1`), else undefined. */
 export function ipv4Of(ip: readonly number[]): number[] | undefined {
   if (ip.length === 4) return [...ip];

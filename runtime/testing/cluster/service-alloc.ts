@@ -13,7 +13,7 @@
  * registry, so a freed value is not handed out again at once.
  */
 import type { Registry } from "./registry.js";
-import { ipv4Of, parseIPSloppy } from "./ip-rules.js";
+import { ipv4Of, parseIPSloppy, INVALID_IP } from "./ip-rules.js";
 import { goStrings, invalid, type FieldError } from "./status.js";
 
 type Obj = Record<string, any>;
@@ -89,7 +89,7 @@ export function clusterIPFieldErrors(svc: Obj): FieldError[] {
     }
     if (!parseIPSloppy(ip)) {
       badIps = true;
-      errors.push({ type: "Invalid", field: `spec.clusterIPs[${i}]`, value: ip, detail: "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)" });
+      errors.push({ type: "Invalid", field: `spec.clusterIPs[${i}]`, value: ip, detail: INVALID_IP });
     }
   });
   if (ips.length > 2) errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "may only hold up to 2 values" });

@@ -223,7 +223,7 @@ export class Store {
     const prev = t.entries.get(key);
     if (!prev) t.sorted = null;
     t.entries.set(key, entry);
-    this.#owners.update(`${storageId(def)} ${key}`, { table: t, key }, prev?.obj, entry.obj);
+    this.#owners.update(`${t.id} ${key}`, { table: t, key }, prev?.obj, entry.obj);
     this.#emit({ rv: Number(obj.metadata.resourceVersion), type, def: storedAs(def), entry, ...(prev ? { prev } : {}) });
     return viewOf(def, entry);
   }
@@ -235,7 +235,7 @@ export class Store {
     const prev = t.entries.get(key);
     t.entries.delete(key);
     if (prev && t.sorted) t.sorted.splice(lowerBound(t.sorted, key), 1);
-    this.#owners.update(`${storageId(def)} ${key}`, { table: t, key }, prev?.obj, undefined);
+    this.#owners.update(`${t.id} ${key}`, { table: t, key }, prev?.obj, undefined);
     const entry = entryOf(def.storage ? def.storage.toStorage(last) : last);
     this.#emit({ rv: Number(last.metadata.resourceVersion), type: "DELETED", def: storedAs(def), entry, ...(prev ? { prev } : {}) });
     return viewOf(def, entry);

@@ -10,14 +10,9 @@
  */
 import type { Registry } from "./registry.js";
 import { badRequest, conflict, notFound } from "./status.js";
+import type { ObjectRef } from "./auth/tokens.js";
 
 type Obj = Record<string, any>;
-
-/** A reference to a named object with its uid, as token claims carry it. */
-export interface ObjectRef {
-  name: string;
-  uid: string;
-}
 
 /** What a token is bound to: a Pod, Secret or Node, and the node of a pod bound to one. */
 export interface BoundObject extends ObjectRef {

@@ -7,7 +7,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_AUDIENCES } from "./tokens.js";
-import type { TokenIssuer, VerifiedToken } from "./tokens.js";
+import type { ObjectRef, TokenIssuer, VerifiedToken } from "./tokens.js";
 import type { UserInfo } from "./types.js";
 
 /** The user a ServiceAccount token authenticates as (serviceaccount.UserInfo). */
@@ -118,8 +118,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (verified.timeError) return { error: verified.timeError };
     const accountError = serviceAccountError(verified);
     if (accountError) return { error: accountError };
-    type Ref = { name: string; uid: string };
-    const k8s = verified.claims["kubernetes.io"] as { pod?: Ref; secret?: Ref; node?: Ref };
+    const k8s = verified.claims["kubernetes.io"] as { pod?: ObjectRef; secret?: ObjectRef; node?: ObjectRef };
     const uidOf = options.boundObjectUid;
     // A node claim is checked only on a token bound to the Node itself (not a pod's).
     for (const [kind, ref] of [["Secret", k8s.secret], ["Pod", k8s.pod], ["Node", k8s.pod ? undefined : k8s.node]] as const) {

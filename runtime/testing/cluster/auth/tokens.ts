@@ -26,6 +26,12 @@ export interface TokenIssuerOptions {
 }
 
 /** A request to mint a token, as a TokenRequest for the ServiceAccount `namespace/name`. */
+/** A reference to a named object with its uid, as a token's claims carry it (pod, secret, node). */
+export interface ObjectRef {
+  name: string;
+  uid: string;
+}
+
 export interface MintRequest {
   namespace: string;
   name: string;
@@ -39,7 +45,7 @@ export interface MintRequest {
    * The object the token is bound to (a Pod, Secret or Node); its name and uid go into the
    * claims, and a pod's node (`node`) too.
    */
-  boundObject?: { kind: string; name: string; uid: string; node?: { name: string; uid: string } };
+  boundObject?: ObjectRef & { kind: string; node?: ObjectRef };
   /**
    * Valid this long instead (the JWT's `exp`), with `kubernetes.io.warnafter` at
    * `expirationSeconds`: the server's extension of a kubelet's token (see `extendedLifetime`).
