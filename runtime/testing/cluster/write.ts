@@ -23,6 +23,7 @@ import { addWarning, strategyWarnings } from "./warnings.js";
 import { dedupOwnerReferences } from "./owner-references.js";
 import { admitPodServiceAccount } from "./serviceaccount-admission.js";
 import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
+import { admitPodSecurity } from "./pod-security/admission.js";
 
 type Obj = Record<string, any>;
 
@@ -140,6 +141,8 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
+  // The validating admission plugins (PodSecurity) on the object as it would be stored.
+  admitPodSecurity(call, obj);
   // etcd3's Create refuses an object carrying a version (one read back and created again) before
   // it looks for an existing one, with an error no code makes a Status: a bare 500. A dry run's
   // storage does not look.
@@ -299,6 +302,7 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
   }
   validate(call, def, merged, scope === "status" ? undefined : old, true, old);
   strategyWarnings(call, merged, old);
+  admitPodSecurity(call, merged, old);
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;
   if (Array.isArray(merged.metadata.finalizers) && merged.metadata.finalizers.length === 0) delete merged.metadata.finalizers;
   merged.metadata.resourceVersion = old.metadata.resourceVersion;

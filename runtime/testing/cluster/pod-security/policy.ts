@@ -1,0 +1,106 @@
+/**
+ * @module cluster/pod-security/policy
+ * The Pod Security Standards' levels and versions as a namespace's labels choose them
+ * (k8s.io/pod-security-admission api/helpers.go, 1.32): `pod-security.kubernetes.io/enforce`,
+ * `audit`, `warn` and their `-version` labels over the PodSecurity plugin's default
+ * configuration (every mode `privileged:latest`, nothing exempt). A bad value is a field error on
+ * `metadata.labels[...]` (the namespace's 422) and evaluates as `restricted` for enforce and
+ * `privileged` for audit and warn (closed for enforce, open for the others), as PolicyToEvaluate
+ * does.
+ */
+import { invalidField, type FieldError } from "../status.js";
+
+export type Level = "privileged" | "baseline" | "restricted";
+const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
+
+/** A policy version: `latest` or `v1.<minor>`. */
+export interface Version {
+  latest: boolean;
+  minor: number;
+}
+
+export const LATEST: Version = { latest: true, minor: 0 };
+
+export interface LevelVersion {
+  level: Level;
+  version: Version;
+}
+
+export interface Policy {
+  enforce: LevelVersion;
+  audit: LevelVersion;
+  warn: LevelVersion;
+}
+
+export const LABEL_PREFIX = "pod-security.kubernetes.io/";
+const ENFORCE = `${LABEL_PREFIX}enforce`;
+const AUDIT = `${LABEL_PREFIX}audit`;
+const WARN = `${LABEL_PREFIX}warn`;
+
+/** api.Version.String(). */
+export function versionText(v: Version): string {
+  return v.latest ? "latest" : `v1.${v.minor}`;
+}
+
+/** LevelVersion.String(): `restricted:latest`. */
+export function levelVersionText(lv: LevelVersion): string {
+  return `${lv.level}:${versionText(lv.version)}`;
+}
+
+/** Version.Older: `latest` is newer than every numbered version. */
+export function older(a: Version, b: Version): boolean {
+  if (a.latest) return false;
+  if (b.latest) return true;
+  return a.minor < b.minor;
+}
+
+export function sameLevelVersion(a: LevelVersion, b: LevelVersion): boolean {
+  return a.level === b.level && a.version.latest === b.version.latest && a.version.minor === b.version.minor;
+}
+
+/** api.CompareLevels: -1 if `a` is less strict than `b`, 0 if equal, 1 if stricter. */
+export function compareLevels(a: Level, b: Level): number {
+  return Math.sign(LEVELS.indexOf(a) - LEVELS.indexOf(b));
+}
+
+function parseLevel(text: string): [Level, string | undefined] {
+  if ((LEVELS as readonly string[]).includes(text)) return [text as Level, undefined];
+  return ["restricted", `must be one of ${LEVELS.join(", ")}`];
+}
+
+const VERSION = /^v1\.([0-9]|[1-9][0-9]*)$/;
+
+function parseVersion(text: string): [Version, string | undefined] {
+  if (text === "latest") return [LATEST, undefined];
+  const m = VERSION.exec(text);
+  // strconv.Atoi of a number beyond int64 fails: the same error as a malformed one.
+  if (!m || !Number.isSafeInteger(Number(m[1]))) return [LATEST, 'must be "latest" or "v1.x"'];
+  return [{ latest: false, minor: Number(m[1]) }, undefined];
+}
+
+/** The default configuration's policy: every mode `privileged:latest`. */
+export function defaultPolicy(): Policy {
+  const privileged = (): LevelVersion => ({ level: "privileged", version: LATEST });
+  return { enforce: privileged(), audit: privileged(), warn: privileged() };
+}
+
+/** api.PolicyToEvaluate: the policy the labels select and the errors of their bad values. */
+export function policyToEvaluate(labels: Record<string, unknown> | undefined): { policy: Policy; errors: FieldError[] } {
+  const policy = defaultPolicy();
+  const errors: FieldError[] = [];
+  if (!labels) return { policy, errors };
+  const read = <T>(label: string, parse: (text: string) => [T, string | undefined], set: (value: T, failed: boolean) => void): void => {
+    if (!Object.prototype.hasOwnProperty.call(labels, label)) return;
+    const text = String(labels[label] ?? "");
+    const [value, error] = parse(text);
+    if (error) errors.push(invalidField(`metadata.labels[${label}]`, text, error));
+    set(value, error !== undefined);
+  };
+  read(ENFORCE, parseLevel, (l) => (policy.enforce.level = l));
+  read(`${ENFORCE}-version`, parseVersion, (v) => (policy.enforce.version = v));
+  read(AUDIT, parseLevel, (l, failed) => (policy.audit.level = failed ? "privileged" : l));
+  read(`${AUDIT}-version`, parseVersion, (v) => (policy.audit.version = v));
+  read(WARN, parseLevel, (l, failed) => (policy.warn.level = failed ? "privileged" : l));
+  read(`${WARN}-version`, parseVersion, (v) => (policy.warn.version = v));
+  return { policy, errors };
+}
