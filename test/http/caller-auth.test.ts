@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ConfigError } from "../../runtime/errors.js";
 import { KubeForbiddenError } from "../../runtime/kube/errors.js";
 import { createHttpApp } from "../../runtime/http/index.js";
-import { captureLogger, fakeKube, loaded, postJson, req, testApp } from "./helpers.js";
+import { captureLogger, fakeKube, loaded, postJson, req, testApp, until } from "./helpers.js";
 
 let dir: string;
 before(() => {
@@ -284,6 +284,41 @@ describe("serviceAccount auth", () => {
     }
     for (let i = 0; i < 2; i++) assert.equal((await http.fetch(postJson("/f", {}, { authorization: "Bearer tok-other" }))).status, 403);
     assert.deepEqual(fake.reviewed, ["tok-ci", "forged", "tok-other"]);
+  });
+
+  test("calls arriving together with a token not yet cached wait for one review (as the API server's token cache joins them); a failed review fails each of them and is not kept", async () => {
+    const reviewed: string[] = [];
+    const held: (() => void)[] = [];
+    let failing = false;
+    const fake = fakeKube();
+    (fake.kube as unknown as { tokenReview: (token: string) => Promise<unknown> }).tokenReview = async (token) => {
+      reviewed.push(token);
+      await new Promise<void>((resolve) => held.push(resolve));
+      if (failing) throw new Error("connect ECONNREFUSED 10.96.0.1:443");
+      const username = tokens[token as keyof typeof tokens];
+      return username ? { authenticated: true, user: { username } } : { authenticated: false, error: "invalid bearer token" };
+    };
+    const http = createHttpApp({
+      functions: [loaded({ name: "f", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ran" })],
+      kube: fake.kube,
+      logger: captureLogger().logger,
+    });
+    const burst = (token: string) => Array.from({ length: 20 }, () => http.fetch(postJson("/f", {}, { authorization: `Bearer ${token}` })));
+    /** Every call of the burst waiting on its check, then the reviews answered. */
+    async function answered(calls: Promise<Response>[]): Promise<number[]> {
+      await until(() => http.drain.inflight === calls.length);
+      held.splice(0).forEach((release) => release());
+      return (await Promise.all(calls)).map((r) => r.status);
+    }
+    assert.deepEqual(await answered([...burst("tok-ci"), ...burst("forged")]), [...Array(20).fill(200), ...Array(20).fill(401)]);
+    assert.deepEqual(reviewed, ["tok-ci", "forged"]);
+
+    failing = true;
+    assert.deepEqual(await answered(burst("tok-other")), Array(20).fill(500));
+    assert.deepEqual(reviewed, ["tok-ci", "forged", "tok-other"]);
+    failing = false;
+    assert.deepEqual(await answered(burst("tok-other")), Array(20).fill(403));
+    assert.deepEqual(reviewed, ["tok-ci", "forged", "tok-other", "tok-other"]);
   });
 
   test("a cached identity expires after the TTL", async () => {

@@ -7,8 +7,11 @@
  * Reviews are cached for `cacheTtlMs` (10 s) keyed by a SHA-256 hash of the token (never the
  * token), at most `cacheSize` entries, to spare the API server — the tokens it did not
  * authenticate too, as the API server's own delegated authentication caches both (10 s): a
- * caller repeating a bad token costs one review, not one per request. A review that failed (the
- * API server unreachable) is not cached. A token the API server does not authenticate → 401, as one whose review does not name
+ * caller repeating a bad token costs one review, not one per request. Calls that arrive with a
+ * token while its review is under way wait for that review, as the API server's token cache
+ * joins them (`getOrWait`): a burst of calls with a fresh token costs one review, not one per
+ * call. A review that failed (the API server unreachable) fails the calls that waited for it
+ * and is not cached. A token the API server does not authenticate → 401, as one whose review does not name
  * one of `audiences` (when given: TokenReview's contract, since an authenticator may ignore
  * them); an identity not allowed → 403.
  * The pod's ServiceAccount needs `create` on `tokenreviews.authentication.k8s.io` (cluster-wide,
@@ -53,6 +56,8 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
   });
   /** Hash of a token → [its username, or the refusal of a token the review did not authenticate; expiry in ms since the epoch]. */
   const cache = new Map<string, [string | Refusal, number]>();
+  /** Hash of a token → its review under way (the username, or the refusal), which later calls with it join. */
+  const reviewing = new Map<string, Promise<string | Refusal>>();
 
   function remember(key: string, outcome: string | Refusal, now: number): void {
     cache.delete(key);
@@ -81,13 +86,24 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached[1] > now) return typeof cached[0] === "string" ? decide(cached[0]) : cached[0];
-      const status = await kube.tokenReview(token, auth.audiences, { signal });
-      const username = status.authenticated ? status.user?.username : undefined;
-      // The review's own answer must name one of the audiences asked for: an authenticator
-      // that ignores them (a webhook's) answers a token of any audience as authenticated.
-      const refusal = !username ? INVALID_TOKEN : audiences && !status.audiences?.some((a) => audiences.has(a)) ? wrongAudience : undefined;
-      remember(key, refusal ?? username!, now);
-      return refusal ?? decide(username!);
+      let review = reviewing.get(key);
+      if (!review) {
+        review = reviewOf(token, key, signal).finally(() => reviewing.delete(key));
+        reviewing.set(key, review);
+      }
+      const outcome = await review;
+      return typeof outcome === "string" ? decide(outcome) : outcome;
     },
   };
+
+  /** The reviewed username of `token`, or the 401 of a token the review did not authenticate; remembered for `ttl`. */
+  async function reviewOf(token: string, key: string, signal: AbortSignal | undefined): Promise<string | Refusal> {
+    const status = await kube.tokenReview(token, auth.audiences, { signal });
+    const username = status.authenticated ? status.user?.username : undefined;
+    // The review's own answer must name one of the audiences asked for: an authenticator
+    // that ignores them (a webhook's) answers a token of any audience as authenticated.
+    const outcome = !username ? INVALID_TOKEN : audiences && !status.audiences?.some((a) => audiences.has(a)) ? wrongAudience : username;
+    remember(key, outcome, Date.now());
+    return outcome;
+  }
 }
