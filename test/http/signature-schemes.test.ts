@@ -96,6 +96,12 @@ describe("scheme: standard-webhooks", () => {
     const noId = await a.fetch(post({ "webhook-timestamp": timestamp, "webhook-signature": signature }));
     assert.equal(noId.status, 401);
     assert.match((await error(noId)).message, /^send the webhook-id header/);
+    // A Svix sender (svix-* headers) missing one is told the svix-* header it lacks.
+    for (const [sent, missing] of [[{ "svix-timestamp": timestamp, "svix-signature": signature }, "svix-id"], [{ "svix-id": id, "svix-signature": signature }, "svix-timestamp"], [{ "svix-id": id, "svix-timestamp": timestamp }, "svix-signature"]] as const) {
+      const res = await a.fetch(post(sent));
+      assert.equal(res.status, 401);
+      assert.match((await error(res)).message, new RegExp(`^send the ${missing} header \\(svix-id, svix-timestamp, and svix-signature: v1,<base64`));
+    }
     t.mock.timers.setTime(Number(timestamp) * 1000 + 400_000);
     const late = await a.fetch(post(headers));
     assert.equal(late.status, 401);

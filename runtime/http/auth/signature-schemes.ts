@@ -70,15 +70,25 @@ function standardWebhooksAuth(secret: Secret): AuthChecker {
     }
     return decoded!;
   };
-  const missing = (name: string) =>
-    new Refusal(401, "unauthenticated", `send the webhook-${name} header (webhook-id, webhook-timestamp, and webhook-signature: v1,<base64 SHA-256 HMAC of {id}.{timestamp}.{body}>)`);
+  const refusal = (prefix: string, name: string) =>
+    new Refusal(401, "unauthenticated", `send the ${prefix}${name} header (${prefix}id, ${prefix}timestamp, and ${prefix}signature: v1,<base64 SHA-256 HMAC of {id}.{timestamp}.{body}>)`);
+  const refusals = { "webhook-": new Map<string, Refusal>(), "svix-": new Map<string, Refusal>() };
+  for (const [prefix, byName] of Object.entries(refusals)) for (const name of ["id", "timestamp", "signature"]) byName.set(name, refusal(prefix, name));
   return {
     phase: "body",
     check: function checkStandardWebhooks(request, body) {
-      const prefix = request.header("webhook-signature") === null && request.header("svix-signature") !== null ? "svix-" : "webhook-";
-      const id = request.header(`${prefix}id`);
-      const time = request.header(`${prefix}timestamp`);
-      const signatures = request.header(`${prefix}signature`);
+      let prefix: "webhook-" | "svix-" = "webhook-";
+      let id = request.header("webhook-id");
+      let time = request.header("webhook-timestamp");
+      let signatures = request.header("webhook-signature");
+      // None of the standard's headers: a Svix sender's (svix-*), named so when one is missing.
+      if (id === null && time === null && signatures === null) {
+        prefix = "svix-";
+        id = request.header("svix-id");
+        time = request.header("svix-timestamp");
+        signatures = request.header("svix-signature");
+      }
+      const missing = (name: string) => refusals[prefix].get(name)!;
       if (id === null || id === "") return missing("id");
       if (time === null) return missing("timestamp");
       if (signatures === null) return missing("signature");
