@@ -18,6 +18,8 @@ import { isOwnableFinalizer, isWatchStatus, API_VERSION, MAX_WATCH_CONCURRENCY, 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9-]+:([a-z0-9.-]+|\*)$/;
+/** An HTTP header name a caller's token or signature may come in (RFC 9110 token characters, as names are written). */
+export const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 export const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 /** A `.` or `..` path segment: such a path is not one a request can reach (clients resolve them). */
 export const DOT_SEGMENT = /\/\.\.?(\/|$)/;
@@ -176,7 +178,7 @@ function auth(v: unknown): boolean {
       return (
         strict(v, HMAC) &&
         matches(SECRET_NAME)(v.secret) &&
-        optional(v.header, nonEmpty) &&
+        optional(v.header, matches(HEADER_NAME)) &&
         optional(v.algorithm, inSet(ALGORITHMS)) &&
         optional(v.prefix, (p) => typeof p === "string") &&
         optional(v.encoding, inSet(ENCODINGS))

@@ -27,6 +27,7 @@ import {
   DNS_LABEL,
   DOT_SEGMENT,
   ENV_NAME,
+  HEADER_NAME,
   HMAC_ALGORITHMS,
   HMAC_ENCODINGS,
   SIGNATURE_SCHEMES,
@@ -60,8 +61,6 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Default `http.bodyTimeoutMs`: 10 s to send the body. */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
-/** An HTTP header name a caller's token may come in (RFC 9110 token characters, as names are written). */
-const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const ENV_NAME_MESSAGE = "must be an environment variable name (letters, digits and _, not first a digit) that podfn, Node and its pod do not use (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PATH, HOME, PODFN_*, KUBERNETES_*, NODE_*)";
 
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
@@ -105,7 +104,7 @@ function buildDefinitionSchema() {
         type: z.literal("hmac"),
         secret: secretName,
         scheme: z.enum(SIGNATURE_SCHEMES).optional(),
-        header: z.string().min(1).optional(),
+        header: z.string().regex(HEADER_NAME, "must be an HTTP header name (letters, digits, '-'), e.g. x-hub-signature-256").optional(),
         algorithm: z.enum(HMAC_ALGORITHMS).optional(),
         prefix: z.string().optional(),
         encoding: z.enum(HMAC_ENCODINGS).optional(),

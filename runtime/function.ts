@@ -75,7 +75,7 @@ export interface HmacAuth {
    * timestamp more than 300 s from the server's clock.
    */
   scheme?: "stripe" | "standard-webhooks";
-  /** Header carrying the signature. Default: `x-hub-signature-256`. */
+  /** Header carrying the signature: a header name (letters, digits, `-`), any case. Default: `x-hub-signature-256`. */
   header?: string;
   /** Default: `sha256`. */
   algorithm?: "sha1" | "sha256" | "sha512";

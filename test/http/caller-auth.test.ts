@@ -207,6 +207,17 @@ describe("hmac auth", () => {
     const headers = { "content-type": "application/json", "x-signature": sign(body, "hmac-key", "sha512", "base64") };
     assert.equal((await a.fetch(req("/hook", { method: "POST", body, headers }))).status, 200);
   });
+
+  test("a header name that is not one is refused as the function loads, as bearer's is: no request could ever carry it, so every call was a 401", async () => {
+    const { resolveDefinition } = await import("../../runtime/definition-schema.js");
+    const { defineFunction } = await import("../../runtime/function.js");
+    for (const header of ["X-Hub-Signature-256:", "x signature", " x-signature", "x-signature "]) {
+      const result = resolveDefinition(defineFunction({ name: "bad", http: { auth: { type: "hmac", secret: "webhook-key", header } }, handler: () => 1 }), "functions/bad.ts");
+      assert.equal(result.ok, false, header);
+      assert.match(JSON.stringify(result), /http\.auth.*must be an HTTP header name/, header);
+    }
+    assert.equal(resolveDefinition(defineFunction({ name: "ok", http: { auth: { type: "hmac", secret: "webhook-key", header: "X-Shopify-Hmac-Sha256" } }, handler: () => 1 }), "functions/ok.ts").ok, true);
+  });
 });
 
 describe("serviceAccount auth", () => {
