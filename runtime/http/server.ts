@@ -189,6 +189,8 @@ const REFUSED: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, "headers_too_large", "the request's headers are too large"],
   HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "payload_too_large", "the request's chunk extensions are too large"],
   ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request did not arrive in time"],
+  // llhttp stops at `PRI * HTTP/2.0` ("Pause on PRI/Upgrade"): an HTTP/2 client that assumed this port speaks it.
+  HPE_PAUSED_H2_UPGRADE: [400, "bad_request", "the request cannot be read: it is HTTP/2's connection preface (h2c with prior knowledge); this server speaks HTTP/1.1 only: send HTTP/1.1, or have the proxy in front speak HTTP/1.1 to it"],
 };
 
 const URI_TOO_LONG: [number, string, string] = [414, "uri_too_long", "the request's target is too long"];

@@ -40,7 +40,7 @@ function raw(port: number, bytes: string): Promise<Raw> {
   });
 }
 
-const CASES: Array<{ name: string; bytes: string; status: number; code: string; logged?: false }> = [
+const CASES: Array<{ name: string; bytes: string; status: number; code: string; logged?: false; message?: RegExp }> = [
   // Let through to the app, answered as an empty or bad Host is (not logged: no request was read).
   { name: "no Host on HTTP/1.1", bytes: "POST /echo HTTP/1.1\r\nContent-Length: 0\r\n\r\n", status: 400, code: "bad_request", logged: false },
   { name: "two Content-Length", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", status: 400, code: "bad_request" },
@@ -51,6 +51,8 @@ const CASES: Array<{ name: string; bytes: string; status: number; code: string; 
   { name: "a 100 KB target", bytes: `GET /echo?q=${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 414, code: "uri_too_long" },
   { name: "a 10 KB target under 10 KB of headers", bytes: `GET /echo?q=${"a".repeat(10_000)} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(10_000)}\r\n\r\n`, status: 431, code: "headers_too_large" },
   { name: "not HTTP at all", bytes: "hello there\r\n\r\n", status: 400, code: "bad_request" },
+  // An HTTP/2 client with prior knowledge (h2c: curl --http2-prior-knowledge, a proxy told the port speaks HTTP/2): said so, not llhttp's "Pause on PRI/Upgrade".
+  { name: "HTTP/2's connection preface", bytes: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", status: 400, code: "bad_request", message: /^the request cannot be read: it is HTTP\/2's connection preface \(h2c with prior knowledge\); this server speaks HTTP\/1\.1 only/ },
   // Node answers these itself, bare, unless the server takes `checkExpectation`.
   { name: "an Expect other than 100-continue", bytes: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", status: 417, code: "expectation_failed" },
 ];
@@ -93,6 +95,7 @@ describe("requests Node's HTTP parser refuses", () => {
       assert.equal(body.error.code, c.code);
       assert.equal(body.error.requestId, requestId);
       assert.equal(typeof body.error.message, "string");
+      if (c.message) assert.match(body.error.message, c.message);
       const lines = log.lines.filter((line) => line.includes(requestId));
       if (c.logged !== false) assert.ok(lines.length >= 1, "the refusal is logged with its request id");
       for (const line of lines) {
