@@ -41,6 +41,21 @@ describe("bearer auth", () => {
     }
   });
 
+  test("Authorization sent twice (a client's and a proxy's) → 401 saying so, the right token included: not a 403 about a token that was never sent", async () => {
+    const a = app();
+    for (const [first, second] of [["Bearer s3cret-token", "Bearer s3cret-token"], ["Bearer wrong", "bearer s3cret-token"], ["Bearer s3cret-token", "BEARER other"]]) {
+      const headers = new Headers({ "content-type": "application/json" });
+      headers.append("authorization", first!);
+      headers.append("authorization", second!);
+      const res = await a.fetch(req("/f", { method: "POST", body: "{}", headers }));
+      assert.equal(res.status, 401, `${first} + ${second}`);
+      assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="podfn"');
+      const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "unauthenticated");
+      assert.equal(error.message, "send the Authorization header once: it came more than once");
+    }
+  });
+
   test("a wrong token → 403, and the handler does not run", async () => {
     let ran = false;
     const a = testApp([loaded({ name: "f", auth: { type: "bearer", secret: "deploy-token" }, handler: () => (ran = true) })], { secretsDir: dir });
@@ -283,6 +298,17 @@ describe("serviceAccount auth", () => {
       assert.equal(((await res.json()) as { error: { message: string } }).error.message, "the token is not for this function's audience: request one for https://podfn.example (a projected ServiceAccount token's audience)");
     }
     assert.deepEqual(asked, [["https://podfn.example"], ["https://podfn.example"], ["https://podfn.example"]]);
+  });
+
+  test("Authorization sent twice → 401 saying so; the joined value is never sent for review", async () => {
+    const { http, fake } = app();
+    const headers = new Headers({ "content-type": "application/json" });
+    headers.append("authorization", "Bearer tok-ci");
+    headers.append("authorization", "Bearer tok-ci");
+    const res = await http.fetch(req("/f", { method: "POST", body: "{}", headers }));
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { error: { message: string } }).error.message, "send the Authorization header once: it came more than once");
+    assert.deepEqual(fake.reviewed, []);
   });
 
   test("reviews are cached briefly, a token the API server did not authenticate too: one review each, not one per request", async () => {

@@ -26,6 +26,15 @@ export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
 /** 401: the request carries no `Authorization: Bearer <token>`. */
 export const MISSING_BEARER = new Refusal(401, "unauthenticated", "send Authorization: Bearer <token>", BEARER_CHALLENGE);
 
+/**
+ * 401: `Authorization` came more than once (a client's and a proxy's): its values read joined
+ * with ", ", which no token is; which one was meant cannot be known.
+ */
+export const REPEATED_AUTHORIZATION = new Refusal(401, "unauthenticated", "send the Authorization header once: it came more than once", BEARER_CHALLENGE);
+
+/** A second `Bearer` credential after the first, as repeated `Authorization` values read joined. */
+const SECOND_BEARER = /, *bearer /i;
+
 /** HTTP's optional whitespace (RFC 9110): a space or a tab, nothing else (not U+00A0). */
 function isOws(code: number): boolean {
   return code === 32 || code === 9;
@@ -33,8 +42,9 @@ function isOws(code: number): boolean {
 
 /**
  * The token of `Authorization: Bearer <token>` (scheme case-insensitive; `header` is the
- * `Authorization` value, null when absent), or a 401 refusal. Only spaces and tabs around the
- * token are dropped: any other byte is part of what is compared.
+ * `Authorization` value, null when absent, repeated ones joined with ", "), or a 401 refusal:
+ * missing, or sent twice. Only spaces and tabs around the token are dropped: any other byte is
+ * part of what is compared.
  *
  * @example
  * bearerToken("Bearer abc"); // "abc"
@@ -42,7 +52,8 @@ function isOws(code: number): boolean {
 export function bearerToken(header: string | null): string | Refusal {
   if (header === null || header.length <= 7 || (!header.startsWith("Bearer ") && header.slice(0, 7).toLowerCase() !== "bearer ")) return MISSING_BEARER;
   const token = trimOws(header, 7);
-  return token === "" ? MISSING_BEARER : token;
+  if (token === "") return MISSING_BEARER;
+  return token.includes(",") && SECOND_BEARER.test(token) ? REPEATED_AUTHORIZATION : token;
 }
 
 /**
