@@ -31,7 +31,7 @@ import { censorGeneration, censorSecrets } from "../secret-values.js";
  * Log one request at info level. `durationMs` and `fn` are left out when undefined (requests
  * that reached no function); `code` (the podfn error code of an error answer, e.g.
  * `invalid_input`, `kube_unavailable`) when the answer carried none; `remoteAddress` (the TCP
- * peer's, never `X-Forwarded-For`) and `userAgent` when unknown (a request through `fetch`, a
+ * peer's, never `X-Forwarded-For`; an IPv4 peer by its IPv4 address, see `peerAddress`) and `userAgent` when unknown (a request through `fetch`, a
  * request without the header).
  */
 export type AccessLog = (method: string, path: string, status: number, requestId: string, durationMs?: number, fn?: string, code?: string, remoteAddress?: string, userAgent?: string) => void;
@@ -103,22 +103,36 @@ type LineFormat = (
  */
 class CensoredField {
   readonly #prefix: string;
+  readonly #written: (value: string) => string;
   #at = -1;
   #value = "";
   #text = "";
 
-  constructor(name: string) {
+  /** `written`: what is written for a value (the value itself by default). */
+  constructor(name: string, written: (value: string) => string = (value) => value) {
     this.#prefix = `,"${name}":`;
+    this.#written = written;
   }
 
   text(value: string, generation: number): string {
     if (generation !== this.#at || value !== this.#value) {
       this.#at = generation;
       this.#value = value;
-      this.#text = censorSecrets(`${this.#prefix}${quote(value)}`);
+      this.#text = censorSecrets(`${this.#prefix}${quote(this.#written(value))}`);
     }
     return this.#text;
   }
+}
+
+/**
+ * A peer's address as written: an IPv4 peer of a dual-stack socket (a pod's `::`), which Node
+ * names IPv4-mapped (`::ffff:10.1.2.3`), by its IPv4 address, as nginx, Envoy and Go name it.
+ *
+ * @example
+ * peerAddress("::ffff:10.1.2.3"); // "10.1.2.3"
+ */
+export function peerAddress(address: string): string {
+  return address.startsWith("::ffff:") && address.includes(".", 7) ? address.slice(7) : address;
 }
 
 /** Access lines recorded at most before they are made at once (then again from the first). */
@@ -220,7 +234,7 @@ const pendingByStream = new WeakMap<GatheringDestination, PendingLines>();
 export function accessLogWriter(logger: Logger): AccessLog {
   if (!mirrorable(logger)) {
     return function accessLogViaPino(method, path, status, requestId, durationMs, fn, code, remoteAddress, userAgent) {
-      logger.info({ method, path, status, code, durationMs, fn, requestId, remoteAddress, userAgent }, "request");
+      logger.info({ method, path, status, code, durationMs, fn, requestId, remoteAddress: remoteAddress === undefined ? undefined : peerAddress(remoteAddress), userAgent }, "request");
     };
   }
   const l = logger as unknown as Record<symbol, unknown>;
@@ -237,7 +251,7 @@ export function accessLogWriter(logger: Logger): AccessLog {
   let path = "";
   const codeField = new CensoredField("code");
   const fnField = new CensoredField("fn");
-  const addressField = new CensoredField("remoteAddress");
+  const addressField = new CensoredField("remoteAddress", peerAddress);
   const agentField = new CensoredField("userAgent");
   let givenBindings = "";
   let bindingsField = "";

@@ -54,6 +54,27 @@ async function accessLine(id: string): Promise<Record<string, unknown>> {
 }
 
 describe("the access line", () => {
+  test("names an IPv4 peer of a dual-stack socket (a pod's ::) by its IPv4 address, not IPv4-mapped (::ffff:127.0.0.1)", async () => {
+    const dual = new AbortController();
+    const listening = deferred<string>();
+    // Bound to 127.0.0.1 through an IPv6 socket, as `::` takes IPv4 callers in a pod.
+    const served = serveHttp(
+      { functions: [loaded({ name: "hello", method: "GET", path: "/hello", handler: () => 1 })], kube: fakeKube().kube, logger: log.logger, port: 0, host: "::ffff:127.0.0.1", drainTimeoutMs: 1000, onListening: listening.resolve },
+      dual.signal,
+    );
+    const port = new URL(await listening.promise).port;
+    try {
+      for (const [id, path] of [["dual-1", "/hello"], ["dual-2", "/nowhere"]]) {
+        await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { "x-request-id": id! } })).arrayBuffer();
+        assert.equal((await accessLine(id!)).remoteAddress, "127.0.0.1");
+      }
+    } finally {
+      dual.abort("SIGTERM");
+      await served;
+    }
+  });
+
+
   test("of a call on the fast path carries the peer's address and User-Agent, no code, and neither the query string nor the token", async () => {
     const response = await fetch(`${url}/hello?n=1&secret=query-secret-77`, { headers: { "x-request-id": "caller-1", "user-agent": "probe/1.0 (+ops)", "x-forwarded-for": "203.0.113.9" } });
     assert.equal(response.status, 200);
