@@ -43,8 +43,9 @@ handler prints with console.log, go to stderr) and exits with:
   3    the API server denied a request (the message names the missing permission)
   4    the handler ran past its timeoutMs (its signal is aborted; it gets --drain-timeout-ms to
        clean up)
-  5    the API server could not answer (unreachable, or 429/503/504 after retries): try again
-       later (the generated CronJobs' Jobs retry this code, and only this one, twice)
+  5    the API server could not answer (unreachable, or 429/503/504 after retries), or refused
+       an eviction for now (a PodDisruptionBudget allows no disruption): try again later (the
+       generated CronJobs' Jobs retry this code, and only this one, twice)
   130  SIGINT, 143 SIGTERM (the handler's signal is aborted; it gets --drain-timeout-ms to clean up;
        during an asynchronous check of the input, the run ends at once without starting it)
 `;

@@ -10,7 +10,7 @@
  * | 2    | bad input or configuration: the message names the field, flag or file |
  * | 3    | the API server denied a request (403): the message names the missing permission |
  * | 4    | the handler ran past its `timeoutMs` |
- * | 5    | the API server could not answer (unreachable, or 429/503/504 after the client's retries): try again later; the generated CronJobs' Jobs retry this code alone |
+ * | 5    | the API server could not answer (unreachable, or 429/503/504 after the client's retries), or refused an eviction for now (a PodDisruptionBudget allows no disruption): try again later; the generated CronJobs' Jobs retry this code alone |
  * | 130  | interrupted by SIGINT (128 + 2) |
  * | 143  | terminated by SIGTERM (128 + 15) |
  *

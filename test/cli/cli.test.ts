@@ -52,6 +52,13 @@ describe("podfn CLI", () => {
     });
   }
 
+  test("run --help gives every exit code, an eviction a PodDisruptionBudget refuses for now among exit 5's causes", async () => {
+    const { stdout } = await cli(["run", "--help"]);
+    for (const code of ["0", "1", "2", "3", "4", "5"]) assert.match(stdout, new RegExp(`^  ${code} +\\S`, "m"), code);
+    assert.match(stdout, /^  130 +SIGINT, 143 SIGTERM/m);
+    assert.match(stdout, /^  5 [\s\S]*refused\s+an eviction for now \(a PodDisruptionBudget allows no disruption\)[\s\S]*^  130/m);
+  });
+
   test("an empty functions folder: list says so, manifests refuses (exit 2) and writes nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "podfn-empty-"));
     try {
