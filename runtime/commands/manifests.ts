@@ -28,8 +28,10 @@ import type { PerWorkload } from "../per-workload.js";
 
 const HELP = `Usage: podfn manifests [--image IMG] [--namespace NS] [--out DIR]
 
-Writes one YAML file per workload (http.yaml, workload-<name>.yaml, cronjob-<function>.yaml)
-and Kustomization. Apply them with: kubectl apply -k <out>
+Writes one YAML file per workload (http.yaml, workload-<name>.yaml, cronjob-<function>.yaml),
+with admission webhooks admission.yaml (admission-<name>.yaml for a named workload's: their
+webhook configurations and cert-manager's Issuer and Certificate), and Kustomization. Apply
+them with: kubectl apply -k <out>
 
 Sizing options (--replicas, --max-replicas, --cpu-request, --memory-request, --cpu-limit,
 --memory-limit) take a value for every serving workload and/or workload=value for some, and

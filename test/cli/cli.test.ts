@@ -59,6 +59,11 @@ describe("podfn CLI", () => {
     assert.match(stdout, /^  5 [\s\S]*refused\s+an eviction for now \(a PodDisruptionBudget allows no disruption\)[\s\S]*^  130/m);
   });
 
+  test("manifests --help names every kind of file it writes", async () => {
+    const { stdout } = await cli(["manifests", "--help"]);
+    for (const file of ["http.yaml", "workload-<name>.yaml", "cronjob-<function>.yaml", "admission.yaml", "admission-<name>.yaml", "Kustomization"]) assert.ok(stdout.includes(file), file);
+  });
+
   test("an empty functions folder: list says so, manifests refuses (exit 2) and writes nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "podfn-empty-"));
     try {
