@@ -15,10 +15,10 @@ import { guardAfterCommand } from "./process-faults.js";
  * the signal as their abort signal; the others end at the first one.
  */
 const COMMANDS: Record<string, { summary: string; stops?: true; load: () => Promise<Command> }> = {
-  serve: { summary: "Serve the functions over HTTP (and run in-process schedules and watches).", stops: true, load: async () => (await import("./commands/serve.js")).serveCommand },
+  serve: { summary: "Serve the functions over HTTP (and run in-process schedules, watches and admission webhooks).", stops: true, load: async () => (await import("./commands/serve.js")).serveCommand },
   dev: { summary: "Serve with readable logs, reload on change, and fire every schedule locally.", stops: true, load: async () => (await import("./commands/dev.js")).devCommand },
   run: { summary: "Run one function once and exit with its result (the CronJob entrypoint).", stops: true, load: async () => (await import("./commands/run.js")).runCommand },
-  list: { summary: "List the functions: route, auth, schedules, watches, permissions.", load: async () => (await import("./commands/list.js")).listCommand },
+  list: { summary: "List the functions: route, auth, schedules, watches, admission webhook, workload, permissions.", load: async () => (await import("./commands/list.js")).listCommand },
   manifests: { summary: "Write Kubernetes manifests (least-privilege RBAC, Deployment, CronJobs).", load: async () => (await import("./commands/manifests.js")).manifestsCommand },
   new: { summary: "Write a new function (http, schedule, watch or admission) and its tests.", load: async () => (await import("./commands/new.js")).newCommand },
   cluster: { summary: "Run the emulated Kubernetes API server on 127.0.0.1 (for kubectl and tests).", stops: true, load: async () => (await import("./commands/cluster.js")).clusterCommand },
