@@ -32,15 +32,17 @@ const FIRST_ANSWER_WAIT_MS = 250;
 
 const HELP = `Usage: podfn serve [options]
 
-Serves every function with an \`http\` trigger, and runs the \`mode: "in-process"\` schedules
-and the \`watch\` triggers on the replica that holds the scheduler Lease. Health: GET /healthz,
-GET /readyz; metrics: GET /metrics. With --workload NAME, only the functions naming that
-\`workload\` (\`http\`: those naming none), as each generated Deployment runs it; without it, every
-function, in one process. With no cluster configured (and outside a pod) it runs
-against the embedded emulated cluster and says so. SIGTERM/SIGINT: readiness fails, HTTP calls
-in flight finish (up to --drain-timeout-ms; in-process scheduled runs and watch calls are
-aborted at once and the Lease released), the functions' onShutdown hooks run, the last log
-lines are written (a lagging reader gets up to 2 s more), then the process exits 0.
+Serves every function with an \`http\` trigger, answers the \`admission\` webhooks over HTTPS on
+--admission-port (at /admission/<name>, with --admission-cert-file), and runs the
+\`mode: "in-process"\` schedules and the \`watch\` triggers on the replica that holds the
+scheduler Lease. Health: GET /healthz, GET /readyz; metrics: GET /metrics. With --workload
+NAME, only the functions naming that \`workload\` (\`http\`: those naming none), as each
+generated Deployment runs it; without it, every function, in one process. With no cluster
+configured (and outside a pod) it runs against the embedded emulated cluster and says so.
+SIGTERM/SIGINT: readiness fails, HTTP calls in flight finish (up to --drain-timeout-ms;
+in-process scheduled runs and watch calls are aborted at once and the Lease released), the
+functions' onShutdown hooks run, the last log lines are written (a lagging reader gets up to
+2 s more), then the process exits 0.
 `;
 
 /** Where the manifests mount caller-auth secrets in a pod, and `--secrets-dir`'s default. */
