@@ -17,9 +17,11 @@
  *
  * Try it (`npm start`, then in another terminal, with the kubeconfig it prints):
  *   kubectl create job fails --image=busybox -- false
- * The emulated cluster runs no Job controller: mark it failed by hand with
- *   kubectl patch job fails --subresource=status --type=merge \
- *     -p '{"status":{"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit"}]}}'
+ * The emulated cluster runs no Job controller: mark it failed by hand, as the controller does
+ * (an API server 1.32 takes Failed only after FailureTarget, and from a Job that has started)
+ *   M='"reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit"'
+ *   kubectl patch job fails --subresource=status --type=merge -p "{\"status\":{\"startTime\":\"$(date -u +%FT%TZ)\",
+ *     \"conditions\":[{\"type\":\"FailureTarget\",\"status\":\"True\",$M},{\"type\":\"Failed\",\"status\":\"True\",$M}]}}"
  *   kubectl events --for job/fails
  */
 import { defineFunction, isKubeError } from "podfn";
