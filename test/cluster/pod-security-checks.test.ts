@@ -90,3 +90,9 @@ test("namespace labels: bad levels evaluate as restricted for enforce and privil
   assert.deepEqual(errors.map((e) => e.field), ["metadata.labels[pod-security.kubernetes.io/enforce]", "metadata.labels[pod-security.kubernetes.io/warn]"]);
   assert.equal(policyToEvaluate({ "pod-security.kubernetes.io/enforce-version": "v1.01" }).errors[0]?.detail, 'must be "latest" or "v1.x"');
 });
+
+test("host namespaces are named in the check's order (hostNetwork, hostPID, hostIPC), not sorted", () => {
+  const s = spec((x) => Object.assign(x, { hostNetwork: true, hostPID: true, hostIPC: true }));
+  assert.equal(detail("baseline", s), "host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)");
+  assert.equal(detail("baseline", spec((x) => Object.assign(x, { hostPID: true, hostIPC: true }))), "host namespaces (hostPID=true, hostIPC=true)");
+});
