@@ -96,3 +96,13 @@ test("host namespaces are named in the check's order (hostNetwork, hostPID, host
   assert.equal(detail("baseline", s), "host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)");
   assert.equal(detail("baseline", spec((x) => Object.assign(x, { hostPID: true, hostIPC: true }))), "host namespaces (hostPID=true, hostIPC=true)");
 });
+
+test("annotation values are quoted as Go's %q quotes them (strconv.Quote), not as JSON does", () => {
+  const meta = { annotations: { "container.apparmor.security.beta.kubernetes.io/c": "un\u00a0confined\u0001\u007f" } };
+  assert.equal(
+    detail("baseline", spec(), meta),
+    'forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/c="un\\u00a0confined\\x01\\x7f"")',
+  );
+  const seccomp = { annotations: { "seccomp.security.alpha.kubernetes.io/pod": "\u0007bad" } };
+  assert.equal(detail("baseline", spec(), seccomp, v(18)), 'seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod="\\abad")');
+});

@@ -100,7 +100,5 @@ export function isWindows(spec: Obj): boolean {
   return child(spec, "os")?.name === "windows";
 }
 
-/** Go's `%q` of a string (JSON's escaping agrees for the text labels and annotations carry). */
-export function goQuote(text: string): string {
-  return JSON.stringify(text);
-}
+/** Go's `%q` of a string (strconv.Quote: a non-printable rune escaped as Go escapes it, not as JSON does). */
+export { goQuote } from "../crd-schema-go.js";
