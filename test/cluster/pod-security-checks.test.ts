@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { forbiddenDetail } from "../../runtime/testing/cluster/pod-security/check-result.js";
 import { evaluatePod } from "../../runtime/testing/cluster/pod-security/evaluator.js";
-import { LATEST, policyToEvaluate, type Level, type Version } from "../../runtime/testing/cluster/pod-security/policy.js";
+import { LATEST, levelVersionText, policyToEvaluate, sameLevelVersion, type Level, type Version } from "../../runtime/testing/cluster/pod-security/policy.js";
 
 type Obj = Record<string, any>;
 
@@ -105,4 +105,15 @@ test("annotation values are quoted as Go's %q quotes them (strconv.Quote), not a
   );
   const seccomp = { annotations: { "seccomp.security.alpha.kubernetes.io/pod": "\u0007bad" } };
   assert.equal(detail("baseline", spec(), seccomp, v(18)), 'seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod="\\abad")');
+});
+
+test("a -version label is any v1.N Go's int holds (evaluated as the newest, named with its own digits); past int64 it is invalid", () => {
+  const big = policyToEvaluate({ "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.9223372036854775807" });
+  assert.deepEqual(big.errors, []);
+  assert.equal(levelVersionText(big.policy.enforce), "baseline:v1.9223372036854775807");
+  assert.equal(detail("baseline", spec((x) => (x.hostPID = true)), {}, big.policy.enforce.version), "host namespaces (hostPID=true)");
+  // Two versions a JavaScript number cannot tell apart are still two versions.
+  const other = policyToEvaluate({ "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.9223372036854775806" });
+  assert.equal(sameLevelVersion(big.policy.enforce, other.policy.enforce), false);
+  assert.equal(policyToEvaluate({ "pod-security.kubernetes.io/enforce-version": "v1.9223372036854775808" }).errors[0]?.detail, 'must be "latest" or "v1.x"');
 });

@@ -25,7 +25,7 @@ import { addWarning } from "../warnings.js";
 import { child, forbiddenDetail, type Obj } from "./check-result.js";
 import { evaluatePod } from "./evaluator.js";
 import { evaluatePodsInNamespace } from "./namespace-pods.js";
-import { compareLevels, levelVersionText, policyToEvaluate, sameLevelVersion, type Policy } from "./policy.js";
+import { compareLevels, levelVersionText, policyToEvaluate, sameLevelVersion, versionText, type Policy } from "./policy.js";
 
 /** The pod subresources PodSecurity lets through unchecked (ignoredPodSubresources). */
 const IGNORED_POD_SUBRESOURCES = new Set(["exec", "attach", "binding", "eviction", "log", "portforward", "proxy", "status"]);
@@ -110,7 +110,7 @@ function validateNamespace(call: Call, ns: Obj, old?: Obj): void {
   if (next.errors.length && (before.errors.length === 0 || JSON.stringify(next.errors) !== JSON.stringify(before.errors))) throw invalid("", "Namespace", name, next.errors);
   const [now, was] = [next.policy.enforce, before.policy.enforce];
   if (sameLevelVersion(now, was) || now.level === "privileged") return;
-  const sameVersion = now.version.latest === was.version.latest && now.version.minor === was.version.minor;
+  const sameVersion = versionText(now.version) === versionText(was.version);
   if (sameVersion && compareLevels(now.level, was.level) < 1) return;
   for (const w of evaluatePodsInNamespace(call.registry, name, now)) addWarning(call, w);
 }

@@ -17,6 +17,8 @@ const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
 export interface Version {
   latest: boolean;
   minor: number;
+  /** The minor's digits when a JavaScript number cannot hold it exactly (past 2^53; Go's int holds it). */
+  digits?: string;
 }
 
 export const LATEST: Version = { latest: true, minor: 0 };
@@ -39,7 +41,7 @@ const WARN = `${LABEL_PREFIX}warn`;
 
 /** api.Version.String(). */
 export function versionText(v: Version): string {
-  return v.latest ? "latest" : `v1.${v.minor}`;
+  return v.latest ? "latest" : `v1.${v.digits ?? v.minor}`;
 }
 
 /** LevelVersion.String(): `restricted:latest`. */
@@ -55,7 +57,7 @@ export function older(a: Version, b: Version): boolean {
 }
 
 export function sameLevelVersion(a: LevelVersion, b: LevelVersion): boolean {
-  return a.level === b.level && a.version.latest === b.version.latest && a.version.minor === b.version.minor;
+  return a.level === b.level && versionText(a.version) === versionText(b.version);
 }
 
 /** api.CompareLevels: -1 if `a` is less strict than `b`, 0 if equal, 1 if stricter. */
@@ -69,13 +71,16 @@ function parseLevel(text: string): [Level, string | undefined] {
 }
 
 const VERSION = /^v1\.([0-9]|[1-9][0-9]*)$/;
+const MAX_INT64 = 2n ** 63n - 1n;
 
 function parseVersion(text: string): [Version, string | undefined] {
   if (text === "latest") return [LATEST, undefined];
   const m = VERSION.exec(text);
-  // strconv.Atoi of a number beyond int64 fails: the same error as a malformed one.
-  if (!m || !Number.isSafeInteger(Number(m[1]))) return [LATEST, 'must be "latest" or "v1.x"'];
-  return [{ latest: false, minor: Number(m[1]) }, undefined];
+  // strconv.Atoi of a number beyond int64 fails: the same error as a malformed one. Up to
+  // int64's maximum it is a version (evaluated as the newest), named with its own digits.
+  if (!m || BigInt(m[1]!) > MAX_INT64) return [LATEST, 'must be "latest" or "v1.x"'];
+  const minor = Number(m[1]);
+  return [Number.isSafeInteger(minor) ? { latest: false, minor } : { latest: false, minor, digits: m[1]! }, undefined];
 }
 
 /** The default configuration's policy: every mode `privileged:latest`. */
