@@ -22,7 +22,7 @@ import { applyWrite } from "./managed-fields.js";
 import { existing } from "./write.js";
 import { excusedByLastApplied, KUBECTL_MANAGER } from "./last-applied.js";
 import { parseBool } from "./request-info.js";
-import { apiVersionOf, type ResourceDef } from "./resources.js";
+import { apiVersionOf, type ResourceDef, type StatusScope } from "./resources.js";
 import { badRequest } from "./status.js";
 import { addWarning } from "./warnings.js";
 import { checkApplyCreateUid } from "./uid-checks.js";
@@ -92,13 +92,13 @@ export function forced(call: Call): boolean {
  * Serves a server-side apply to the main resource or (`scope`) its status; `writeOptions`
  * already checked the fieldManager and gave `directive`.
  */
-export async function serverSideApply(call: Call, directive: FieldValidation, scope: "main" | "status" = "main"): Promise<Reply> {
+export async function serverSideApply(call: Call, directive: FieldValidation, scope: "main" | StatusScope = "main"): Promise<Reply> {
   const { value: applied, repeatedKeys } = decodeApplyBody(call);
   checkAppliedType(call.def, applied);
   const obj = decodeAppliedObject(call, decodeObject(call, call.def, true));
   const { namespace, name } = call.info;
   // The status store updates only (no create on apply): a missing object is its NotFound.
-  const current = scope === "status" ? existing(call, namespace, name) : call.registry.store.get(call.def, namespace, name);
+  const current = scope !== "main" ? existing(call, namespace, name) : call.registry.store.get(call.def, namespace, name);
   if (!current) checkApplyCreateUid(call.def, name, obj);
   // structuredMergeManager.Apply: the applied object may not carry managedFields.
   if (obj.metadata.managedFields !== undefined && obj.metadata.managedFields !== null) throw badRequest("metadata.managedFields must be nil");
@@ -111,7 +111,7 @@ export async function serverSideApply(call: Call, directive: FieldValidation, sc
     return { status: 201, body: (await admittedCreate(call, obj, namespace, "Apply")).full };
   }
   // The merge, the prune of what the applier no longer applies, and the conflicts (409 unless force).
-  const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp(), ...(scope === "status" ? { subresource: "status" } : {}) };
+  const writer = { def: call.def, manager: fieldManager(call), time: call.registry.timestamp(), ...(scope !== "main" ? { subresource: scope } : {}) };
   const write = applyWrite(writer, current.obj, obj);
   // lastAppliedManager: kubectl's apply may take what its client-side apply last applied.
   const excused = writer.manager === KUBECTL_MANAGER && scope === "main" ? () => excusedByLastApplied(write.type, apiVersionOf(call.def), current.obj) : undefined;

@@ -43,6 +43,7 @@ const SUBRESOURCES: Record<Subresource, SubresourceFacts> = {
   exec: { kind: () => "PodExecOptions", verbs: ["create", "get"] },
   attach: { kind: () => "PodAttachOptions", verbs: ["create", "get"] },
   portforward: { kind: () => "PodPortForwardOptions", verbs: ["create", "get"] },
+  approval: { kind: (d) => d.kind, verbs: ["get", "patch", "update"] },
 };
 
 /** One served group version and its types. */

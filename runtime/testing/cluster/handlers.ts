@@ -2,7 +2,7 @@
  * @module cluster/handlers
  * Routes a resource request to its verb: get, list, watch, create, update, patch (merge,
  * JSON, strategic, server-side apply), delete, deletecollection, and the subresources
- * (`status`, `scale`, `log`, `eviction`, `token`, and pods' `exec`, `attach`, `portforward`);
+ * (`status`, `scale`, `log`, `eviction`, `token`, a CSR's `approval`, and pods' `exec`, `attach`, `portforward`);
  * reviews go to the `reviews` module. A get, list, or get of `status` or `scale`, is printed as
  * a Table when the Accept header asks for one.
  */
@@ -17,7 +17,7 @@ import { applyPatch, checkPatchType } from "./patch-request.js";
 import { serverSideApply } from "./apply.js";
 import { crdTerminating } from "./crd-controller.js";
 import { clone } from "./registry.js";
-import { isReview, type Subresource } from "./resources.js";
+import { isReview, type StatusScope, type Subresource } from "./resources.js";
 import { serveReview } from "./reviews.js";
 import { evictPod } from "./eviction.js";
 import { podConnect, podLog } from "./pod-connect.js";
@@ -32,7 +32,7 @@ import { existing, type UpdateScope } from "./write.js";
 import { admittedCreate, admittedUpdate } from "./webhook-admission.js";
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound, routeMethodNotAllowed, statusFor } from "./status.js";
 
-async function patchCall(call: Call, scope: "main" | "status"): Promise<Reply> {
+async function patchCall(call: Call, scope: "main" | StatusScope): Promise<Reply> {
   checkPatchType(call);
   const directive = writeOptions(call);
   // A server-side apply, to the main resource or through status (apply.ts).
@@ -113,15 +113,18 @@ export async function serveResource(call: Call, res: ServerResponse, accept: str
     case "":
       break;
     case "status":
-      if (!def.subresources.includes("status")) throw notFoundPath();
+    case "approval": {
+      const scope: StatusScope = info.subresource;
+      if (!def.subresources.includes(scope)) throw notFoundPath();
       // The status store converts with the resource's printer.
       if (info.verb === "get") return transformed(call, await getObject(call), accept);
-      if (info.verb === "update") return updateCall(call, "status");
+      if (info.verb === "update") return updateCall(call, scope);
       if (info.verb === "patch") {
         checkPatchType(call);
-        return patchCall(call, "status");
+        return patchCall(call, scope);
       }
       throw methodNotAllowed(def);
+    }
     case "scale":
       if (!def.subresources.includes("scale")) throw notFoundPath();
       return info.verb === "get" ? transformed(call, await scaleCall(call, scaleMapping(def)), accept, SCALE_TABLE) : scaleCall(call, scaleMapping(def));

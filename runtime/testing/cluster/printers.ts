@@ -3,11 +3,12 @@
  * The server-side printers of pkg/printers/internalversion (1.32) for the types podfn uses:
  * each type's column definitions (name, type, format, priority, description) and the cells of
  * one object, wide columns included (the server always prints wide; kubectl hides priority 1);
- * more in `printers-more`, `printers-networking` and `printers-history`. Types without a printer use the default table convertor (Name,
+ * more in `printers-more`, `printers-networking`, `printers-history` and `printers-cluster`. Types without a printer use the default table convertor (Name,
  * Created At); custom types the CRD default (Name, Age as a date).
  */
 import { humanDuration } from "./duration.js";
 import { AGE, age, col, containerCells, CONTAINERS_DOC, CREATED_DOC, formatLabels, formatSelector, IMAGES_DOC, NAME, NAME_DOC, since, type Column, type Obj, type Printer } from "./printer-columns.js";
+import { CLUSTER_PRINTERS } from "./printers-cluster.js";
 import { HISTORY_PRINTERS } from "./printers-history.js";
 import { MORE_PRINTERS } from "./printers-more.js";
 import { NETWORKING_PRINTERS } from "./printers-networking.js";
@@ -203,5 +204,5 @@ const DEFAULT: Printer = {
 export function printerFor(def: { group: string; resource: string; custom: boolean; crd?: { columns: PrinterColumn[] } }): Printer {
   const key = `${def.group === "events.k8s.io" ? "" : def.group}/${def.resource}`;
   if (def.custom) return crdPrinter(def.crd?.columns ?? []);
-  return PRINTERS[key] ?? MORE_PRINTERS[key] ?? NETWORKING_PRINTERS[key] ?? HISTORY_PRINTERS[key] ?? DEFAULT;
+  return PRINTERS[key] ?? MORE_PRINTERS[key] ?? NETWORKING_PRINTERS[key] ?? HISTORY_PRINTERS[key] ?? CLUSTER_PRINTERS[key] ?? DEFAULT;
 }

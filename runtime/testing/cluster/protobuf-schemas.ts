@@ -5,7 +5,8 @@
  * Secret (`kubectl create secret/configmap/...`), Job, CronJob, Deployment, Service,
  * PodDisruptionBudget, Ingress and ResourceQuota (`kubectl create
  * job/cronjob/deployment/service/pdb/ingress/quota`), an autoscaling/v1
- * HorizontalPodAutoscaler (`kubectl autoscale`), Pod (`kubectl debug --copy-to`, `kubectl
+ * HorizontalPodAutoscaler (`kubectl autoscale`), a CertificateSigningRequest (`kubectl certificate
+ * approve/deny`, `protobuf-schemas-certificates`), Pod (`kubectl debug --copy-to`, `kubectl
  * debug node/...`), with the nested
  * types they carry: a workload's pod template whole (`protobuf-schemas-pod`), so `kubectl create
  * job --from=cronjob/...` creates the Job its CronJob describes. Fields not listed are skipped
@@ -14,6 +15,7 @@
 
 import { LABEL_SELECTOR, OBJECT_META, TYPED_LOCAL_OBJECT_REFERENCE, type Schema } from "./protobuf-schemas-meta.js";
 import { POD_SPEC, POD_TEMPLATE_SPEC } from "./protobuf-schemas-pod.js";
+import { CERTIFICATES_SCHEMAS } from "./protobuf-schemas-certificates.js";
 
 export type { Field, FieldType, Schema } from "./protobuf-schemas-meta.js";
 
@@ -168,4 +170,5 @@ export const SCHEMAS: Record<string, Schema> = {
   "apps/v1/Deployment": { 1: ["metadata", OBJECT_META], 2: ["spec", DEPLOYMENT_SPEC] },
   "policy/v1/PodDisruptionBudget": { 1: ["metadata", OBJECT_META], 2: ["spec", PDB_SPEC] },
   "autoscaling/v1/HorizontalPodAutoscaler": { 1: ["metadata", OBJECT_META], 2: ["spec", HPA_V1_SPEC] },
+  ...CERTIFICATES_SCHEMAS,
 };

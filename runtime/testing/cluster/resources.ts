@@ -18,6 +18,7 @@ import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { allocateService } from "./service-alloc.js";
 import type { Registry } from "./registry.js";
+import type { UserInfo } from "./auth/index.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
 import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.js";
@@ -40,12 +41,16 @@ import { defaultPersistentVolume, defaultReplicationController, preparePersisten
 import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
 import { controllerRevisionErrors, controllerRevisionUpdateErrors, podTemplateErrors } from "./revision-template-validation.js";
+import { csrErrors, csrStatusErrors, defaultCsr, prepareCsrCreate, prepareCsrStatusUpdate, prepareCsrUpdate } from "./csr-strategy.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
 type Obj = Record<string, any>;
 
 /** Subresources the server implements. */
-export type Subresource = "status" | "scale" | "log" | "eviction" | "token" | "finalize" | "exec" | "attach" | "portforward";
+export type Subresource = "status" | "scale" | "log" | "eviction" | "token" | "finalize" | "exec" | "attach" | "portforward" | "approval";
+
+/** The subresources that write the status with a strategy of their own (a CSR's `approval` besides `status`). */
+export type StatusScope = "status" | "approval";
 
 /** A served resource type. */
 export interface ResourceDef {
@@ -69,8 +74,8 @@ export interface ResourceDef {
   defaults?: (obj: Obj, uid: string) => void;
   /** Type-specific validation (metadata is checked for every type); `old`: the stored object, on an update (a custom resource's schema ratchets). */
   validate?: (obj: Obj, old?: Obj) => FieldError[];
-  /** A status update's checks instead of `validate`'s, where they differ (a custom resource's: no spec scale check). */
-  validateStatus?: (obj: Obj, old?: Obj) => FieldError[];
+  /** A status update's checks instead of `validate`'s, where they differ (a custom resource's: no spec scale check); `subresource`: which one writes. */
+  validateStatus?: (obj: Obj, old?: Obj, subresource?: StatusScope) => FieldError[];
   /** What an update may not change (checked besides `validate`): the stored object is `old`. */
   validateUpdate?: (obj: Obj, old: Obj) => FieldError[];
   /**
@@ -84,9 +89,9 @@ export interface ResourceDef {
   /** The REST storage's allocation before the strategy (a Service's cluster IP and node ports), after defaults; `old` on an update. Throws its 422. */
   allocate?: (registry: Registry, obj: Obj, old?: Obj) => void;
   /** The strategy's PrepareForCreate, after defaults (a Namespace's status reset and `kubernetes` finalizer; a gated Pod's PodScheduled condition, dated `timestamp`). */
-  prepareCreate?: (obj: Obj, timestamp: string) => void;
-  /** On a status update, once the status is put on the stored object: what decoding defaults in it (a Namespace's phase). */
-  prepareStatusUpdate?: (obj: Obj, old: Obj) => void;
+  prepareCreate?: (obj: Obj, timestamp: string, user: UserInfo) => void;
+  /** On a status update, once the status is put on the stored object: what decoding defaults in it (a Namespace's phase), or the subresource's strategy (a CSR's). */
+  prepareStatusUpdate?: (obj: Obj, old: Obj, subresource: StatusScope, timestamp: string) => void;
   /**
    * The metadata fields a status update of a built-in type keeps from the stored object besides
    * the immutable ones (its status strategy's PrepareForUpdate: a Pod's `ownerReferences`, a
@@ -271,6 +276,12 @@ export const BUILTIN: ResourceDef[] = [
   def({
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, finalizerRule: "create+update", categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
     validate: jobErrors, validateUpdate: jobUpdateErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
+  }),
+  def({
+    group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, shortNames: ["csr"], subresources: ["approval", "status"],
+    nameRule: "segment", defaults: defaultCsr, prepareCreate: prepareCsrCreate, prepareUpdate: prepareCsrUpdate, prepareStatusUpdate: prepareCsrStatusUpdate, validate: csrErrors, validateStatus: csrStatusErrors,
+    // The v1 conversion's field labels: metadata.name and spec.signerName.
+    fields: fields({ "spec.signerName": path("spec.signerName") }, { namespace: false }),
   }),
   def({ group: "coordination.k8s.io", version: "v1", resource: "leases", kind: "Lease", namespaced: true, finalizerRule: "generic", createOnUpdate: true, conditionalUpdate: true, validate: leaseErrors }),
   def({ group: "discovery.k8s.io", version: "v1", resource: "endpointslices", kind: "EndpointSlice", namespaced: true, finalizerRule: "create", defaults: defaultEndpointSlice, validate: endpointSliceErrors, generation: true, metadataBumpsGeneration: "labels" }),

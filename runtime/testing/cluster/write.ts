@@ -14,7 +14,7 @@ import { managedFieldsAfter } from "./managed-fields.js";
 import { orderedMeta } from "./meta-order.js";
 import { checkRbacWrite } from "./rbac-writes.js";
 import { clone, type Registry } from "./registry.js";
-import { apiVersionOf, storedAs, type ResourceDef } from "./resources.js";
+import { apiVersionOf, storedAs, type ResourceDef, type StatusScope } from "./resources.js";
 import { entryOf, type Entry } from "./store.js";
 import { alreadyExists, ApiError, badRequest, conflict, failure, goStrings, invalid, notFound, plainError, STALE_OBJECT } from "./status.js";
 import { finalizerErrors, validateMeta } from "./validation.js";
@@ -24,6 +24,7 @@ import { dedupOwnerReferences } from "./owner-references.js";
 import { admitPodServiceAccount } from "./serviceaccount-admission.js";
 import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 import { admitPodSecurity } from "./pod-security/admission.js";
+import { admitApproval } from "./csr-approval.js";
 
 type Obj = Record<string, any>;
 
@@ -44,9 +45,9 @@ function placeInNamespace(def: ResourceDef, obj: Obj, namespace: string): void {
  * metadata checked as an update's). `stored`: the object an update replaces, for the checks
  * that run last (a custom resource's CEL rules), a status update's too.
  */
-function validate(call: Call, def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old): void {
+function validate(call: Call, def: ResourceDef, obj: Obj, old?: Obj, update = old !== undefined, stored = old, subresource?: StatusScope): void {
   // A type with status checks of its own (a custom resource's: no spec scale check) uses them alone for a status update.
-  const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj, stored) : [...(def.validate?.(obj, stored) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
+  const own = update && old === undefined && def.validateStatus ? def.validateStatus(obj, stored, subresource) : [...(def.validate?.(obj, stored) ?? []), ...((old ? def.validateUpdate?.(obj, old) : def.validateCreate?.(obj)) ?? [])];
   const meta = [...validateMeta(obj.metadata, def.nameRule), ...finalizerErrors(obj.metadata.finalizers, def.finalizerRule, update)];
   const checked = def.metaCheckedAfter ? (own.length ? own : meta) : [...meta, ...own];
   const errors = def.validateLast ? [...checked, ...def.validateLast(obj, stored, checked, (text) => addWarning(call, text))] : checked;
@@ -137,7 +138,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   // The field manager sees the decoded (defaulted) object, before admission and the strategy.
   const written = operation === "Apply" ? source : (podAsDecoded ?? clone(obj));
   def.allocate?.(registry, obj);
-  def.prepareCreate?.(obj, registry.timestamp());
+  def.prepareCreate?.(obj, registry.timestamp(), call.user);
   validate(call, def, obj);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
@@ -217,12 +218,13 @@ function keepFromOld(merged: Obj, old: Obj, fields: readonly string[]): void {
 }
 
 /**
- * What an update changes: the whole object, only its status (`status` subresource), or, through
+ * What an update changes: the whole object, only its status (`status` subresource; a CSR's
+ * `approval` writes its conditions with a strategy of its own), or, through
  * a Namespace's `finalize` subresource, what its strategy (the call's `def`) lets it. `scale`
  * writes the whole object with the main resource's strategy (scaleUpdatedObjectInfo), recorded
  * in managedFields under subresource `scale`.
  */
-export type UpdateScope = "main" | "status" | "finalize" | "scale";
+export type UpdateScope = "main" | "status" | "finalize" | "scale" | "approval";
 
 /**
  * Replaces the stored object `current` with `next` (decoded or patched): keeps what a client
@@ -262,14 +264,14 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
   checkUidChange(call, next, old, scope);
   if (scope === "main") checkDeletionMetaChange(call, next, old);
   let merged: Obj;
-  if (scope === "status") {
+  if (scope === "status" || scope === "approval") {
     // A built-in type's status strategy resets the spec (and a few metadata fields) and takes
     // the rest of the metadata; a custom resource's keeps the whole stored object but its status.
     merged = def.custom ? clone(old) : { ...clone(old), metadata: clone(next.metadata) };
     if (!def.custom) keepFromOld(merged, old, [...IMMUTABLE_META, ...(def.statusKeepsMetadata ?? [])]);
     if (next.status !== undefined) merged.status = next.status;
     else delete merged.status;
-    def.prepareStatusUpdate?.(merged, old);
+    def.prepareStatusUpdate?.(merged, old, scope, registry.timestamp());
   } else {
     merged = clone(next);
     const hasStatus = def.subresources.includes("status");
@@ -300,7 +302,9 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
       throw invalid(def.group, def.kind, name, [{ type: "Forbidden", field: "metadata.finalizers", detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${goStrings(added)}` }]);
     }
   }
-  validate(call, def, merged, scope === "status" ? undefined : old, true, old);
+  validate(call, def, merged, scope === "status" || scope === "approval" ? undefined : old, true, old, scope === "approval" ? scope : "status");
+  // The CertificateApproval admission plugin, once the strategy validated the write.
+  if (scope === "approval") admitApproval(call, old);
   strategyWarnings(call, merged, old);
   admitPodSecurity(call, merged, old);
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;

@@ -4,8 +4,8 @@
  * bootstrappolicy/policy.go), limited to the roles a user or a ServiceAccount meets: the
  * superuser, the user-facing roles admin, edit and view (an aggregationRule and no rules: the
  * clusterrole-aggregation controller gathers them from `system:aggregate-to-*`), discovery,
- * basic-user, public-info-viewer, auth-delegator and service-account-issuer-discovery, with
- * their bindings.
+ * basic-user, public-info-viewer, auth-delegator, service-account-issuer-discovery, the node
+ * bootstrapper's CSR roles and the well-known signers' approver roles, with their bindings.
  */
 import type { ClusterRole, ClusterRoleBinding, PolicyRule } from "kubernetes-types/rbac/v1.js";
 
@@ -19,6 +19,12 @@ function rule(verbs: string[], groups: string[], resources: string[]): PolicyRul
   return { verbs: [...verbs].sort(), apiGroups: [...groups].sort(), resources: [...resources].sort() };
 }
 
+/** A rule naming its objects (RuleOrDie's `Names`). */
+function namedRule(verbs: string[], groups: string[], resources: string[], names: string[]): PolicyRule {
+  return { ...rule(verbs, groups, resources), resourceNames: [...names].sort() };
+}
+
+const CERTIFICATES = "certificates.k8s.io";
 function urlRule(verbs: string[], urls: string[]): PolicyRule {
   return { verbs: [...verbs].sort(), nonResourceURLs: [...urls].sort() };
 }
@@ -91,6 +97,12 @@ const ADMIN_RULES = [
   rule(READ_WRITE, [RBAC_GROUP], ["roles", "rolebindings"]),
 ];
 
+/** The approver role of each well-known signer: `approve` on `signers` of that name. */
+const signerApprovers = (): ClusterRole[] =>
+  ["legacy-unknown", "kubelet-serving", "kube-apiserver-client", "kube-apiserver-client-kubelet"].map((signer) =>
+    clusterRole(`system:certificates.k8s.io:${signer}-approver`, [namedRule(["approve"], [CERTIFICATES], ["signers"], [`kubernetes.io/${signer}`])]),
+  );
+
 const DISCOVERY_URLS = ["/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"];
 const PUBLIC_INFO_URLS = ["/livez", "/readyz", "/healthz", "/version", "/version/"];
 const ISSUER_DISCOVERY_URLS = ["/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/"];
@@ -126,6 +138,10 @@ export function defaultRbacObjects(): { clusterRoles: ClusterRole[]; clusterRole
       rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
     ]),
     clusterRole("system:service-account-issuer-discovery", [urlRule(["get"], ISSUER_DISCOVERY_URLS)]),
+    clusterRole("system:node-bootstrapper", [rule(["create", "get", "list", "watch"], [CERTIFICATES], ["certificatesigningrequests"])]),
+    clusterRole("system:certificates.k8s.io:certificatesigningrequests:nodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/nodeclient"])]),
+    clusterRole("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/selfnodeclient"])]),
+    ...signerApprovers(),
   ];
   const clusterRoleBindings = [
     clusterRoleBinding("cluster-admin", ["system:masters"]),

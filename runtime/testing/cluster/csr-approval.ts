@@ -1,0 +1,34 @@
+/**
+ * @module cluster/csr-approval
+ * 1.32's CertificateApproval admission plugin (plugin/pkg/admission/certificates/approval): an
+ * update through a CertificateSigningRequest's `approval` subresource needs the `approve` verb on
+ * the synthetic `signers` resource of certificates.k8s.io, named by the stored object's
+ * signerName or by its `domain/*` (IsAuthorizedForSignerName); else the 403 apierrors.NewForbidden
+ * words for the CSR.
+ */
+import type { Call } from "./call.js";
+import { ApiError } from "./status.js";
+
+type Obj = Record<string, any>;
+
+/** Whether `call`'s user may `verb` the signer `signerName` (or all of its domain's). */
+export function authorizedForSigner(call: Call, verb: string, signerName: string): boolean {
+  const ask = (name: string) =>
+    call.auth.authorizer.authorize({
+      user: call.user, verb, resourceRequest: true, path: "", apiGroup: "certificates.k8s.io", apiVersion: "*",
+      resource: "signers", subresource: "", name, namespace: "",
+    }).allowed;
+  return ask(signerName) || ask(`${signerName.split("/")[0]}/*`);
+}
+
+/** Refuses the approval of `old` (the stored CSR, as the plugin reads it) by a user not allowed to approve its signer. */
+export function admitApproval(call: Call, old: Obj): void {
+  const signerName = String(old.spec?.signerName ?? "");
+  if (authorizedForSigner(call, "approve", signerName)) return;
+  const name = String(old.metadata?.name ?? "");
+  throw new ApiError({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+    message: `certificatesigningrequests.certificates.k8s.io ${JSON.stringify(name)} is forbidden: user not permitted to approve requests with signerName ${JSON.stringify(signerName)}`,
+    reason: "Forbidden", details: { name, group: "certificates.k8s.io", kind: "certificatesigningrequests" }, code: 403,
+  });
+}
