@@ -3,7 +3,9 @@
  * 1.32's server-side printers (pkg/printers/internalversion) of cluster-scoped types served as
  * plain resources: CertificateSigningRequests (signer, requestor, requested duration, and the
  * condition as extractCSRStatus sums it up: Denied before Approved before Pending, then Failed
- * and Issued). Column descriptions are the SwaggerDocs the printers cite.
+ * and Issued) and StorageClasses (` (default)` after the name of the default class, the
+ * policies with their defaults when unset, allowVolumeExpansion false when unset). Column
+ * descriptions are the SwaggerDocs the printers cite.
  */
 import { humanDuration } from "./duration.js";
 import { AGE, age, col, NAME, type Obj, type Printer } from "./printer-columns.js";
@@ -12,6 +14,12 @@ const SIGNER_NAME_DOC = "signerName indicates the requested signer, and is a qua
 const REQUEST_DOC = "request contains an x509 certificate signing request encoded in a \"CERTIFICATE REQUEST\" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.";
 const EXPIRATION_DOC = "expirationSeconds is the requested duration of validity of the issued certificate. The certificate signer may issue a certificate with a different validity duration so a client must check the delta between the notBefore and and notAfter fields in the issued certificate to determine the actual duration.\n\nThe v1.22+ in-tree implementations of the well-known Kubernetes signers will honor this field as long as the requested duration is not greater than the maximum duration they will honor per the --cluster-signing-duration CLI flag to the Kubernetes controller manager.\n\nCertificate signers may not honor this field for various reasons:\n\n  1. Old signer that is unaware of the field (such as the in-tree\n     implementations prior to v1.22)\n  2. Signer whose configured maximum is shorter than the requested duration\n  3. Signer whose configured minimum is longer than the requested duration\n\nThe minimum valid value for expirationSeconds is 600, i.e. 10 minutes.\n\nAs of v1.22, this field is beta and is controlled via the CSRDuration feature gate.";
 const CONDITIONS_DOC = "conditions applied to the request. Known conditions are \"Approved\", \"Denied\", and \"Failed\".";
+
+/** storageutil.IsDefaultAnnotation: the GA or beta default-class annotation is "true". */
+function isDefaultClass(o: Obj): boolean {
+  const annotations = (o.metadata?.annotations ?? {}) as Record<string, string>;
+  return annotations["storageclass.kubernetes.io/is-default-class"] === "true" || annotations["storageclass.beta.kubernetes.io/is-default-class"] === "true";
+}
 
 /** extractCSRStatus. */
 export function csrCondition(o: Obj): string {
@@ -32,6 +40,24 @@ export const CLUSTER_PRINTERS: Record<string, Printer> = {
       o.spec?.username ?? "",
       typeof o.spec?.expirationSeconds === "number" ? humanDuration(o.spec.expirationSeconds * 1000) : "<none>",
       csrCondition(o),
+    ],
+  },
+  "storage.k8s.io/storageclasses": {
+    columns: [
+      NAME,
+      col("Provisioner", "provisioner indicates the type of the provisioner."),
+      col("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete."),
+      col("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature."),
+      col("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class allow volume expand."),
+      AGE,
+    ],
+    cells: (o, now) => [
+      isDefaultClass(o) ? `${o.metadata.name} (default)` : o.metadata.name,
+      o.provisioner ?? "",
+      o.reclaimPolicy ?? "Delete",
+      o.volumeBindingMode ?? "Immediate",
+      o.allowVolumeExpansion === true,
+      age(o, now),
     ],
   },
 };

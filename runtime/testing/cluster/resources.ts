@@ -41,6 +41,7 @@ import { defaultPersistentVolume, defaultReplicationController, preparePersisten
 import { defaultLimitRange, limitRangeErrors, resourceQuotaErrors, resourceQuotaStatusErrors, resourceQuotaUpdateErrors } from "./quota-validation.js";
 import { validateJobRestartPolicy, validatePodSpec, validateWorkloadRestartPolicy } from "./pod-spec.js";
 import { controllerRevisionErrors, controllerRevisionUpdateErrors, podTemplateErrors } from "./revision-template-validation.js";
+import { defaultStorageClass, storageClassErrors, storageClassUpdateErrors } from "./storage-class.js";
 import { csrErrors, csrStatusErrors, defaultCsr, prepareCsrCreate, prepareCsrStatusUpdate, prepareCsrUpdate } from "./csr-strategy.js";
 import { configMapErrors, replicasErrors, validateSchedule, validateSelector, validateTimeZone, type FinalizerRule, type NameRule } from "./validation.js";
 
@@ -300,6 +301,11 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
+  def({
+    group: "storage.k8s.io", version: "v1", resource: "storageclasses", kind: "StorageClass", namespaced: false, shortNames: ["sc"], defaults: defaultStorageClass,
+    // The strategy's ValidateUpdate: ValidateStorageClass, then ValidateStorageClassUpdate.
+    validate: storageClassErrors, validateUpdate: storageClassUpdateErrors,
+  }),
 ];
 
 /** The CR validator (validator.go): the version's OpenAPI schema (ratcheted on an update: `old`), then its scale paths (the spec's not on a status update). */

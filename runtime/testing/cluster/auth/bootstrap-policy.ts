@@ -5,7 +5,8 @@
  * superuser, the user-facing roles admin, edit and view (an aggregationRule and no rules: the
  * clusterrole-aggregation controller gathers them from `system:aggregate-to-*`), discovery,
  * basic-user, public-info-viewer, auth-delegator, service-account-issuer-discovery, the node
- * bootstrapper's CSR roles and the well-known signers' approver roles, with their bindings.
+ * bootstrapper's CSR roles, the well-known signers' approver roles, and the persistent-volume
+ * provisioner's and volume scheduler's roles (which read StorageClasses), with their bindings.
  */
 import type { ClusterRole, ClusterRoleBinding, PolicyRule } from "kubernetes-types/rbac/v1.js";
 
@@ -142,6 +143,18 @@ export function defaultRbacObjects(): { clusterRoles: ClusterRole[]; clusterRole
     clusterRole("system:certificates.k8s.io:certificatesigningrequests:nodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/nodeclient"])]),
     clusterRole("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [rule(["create"], [CERTIFICATES], ["certificatesigningrequests/selfnodeclient"])]),
     ...signerApprovers(),
+    clusterRole("system:persistent-volume-provisioner", [
+      rule(["get", "list", "watch", "create", "delete"], [""], ["persistentvolumes"]),
+      rule(["get", "list", "watch", "update"], [""], ["persistentvolumeclaims"]),
+      rule(READ, ["storage.k8s.io"], ["storageclasses"]),
+      rule(["watch"], [""], ["events"]),
+      rule(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]),
+    ]),
+    clusterRole("system:volume-scheduler", [
+      rule([...READ, "update", "patch"], [""], ["persistentvolumes"]),
+      rule(READ, ["storage.k8s.io"], ["storageclasses"]),
+      rule([...READ, "update", "patch"], [""], ["persistentvolumeclaims"]),
+    ]),
   ];
   const clusterRoleBindings = [
     clusterRoleBinding("cluster-admin", ["system:masters"]),
