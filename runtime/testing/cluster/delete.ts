@@ -103,6 +103,7 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
 export async function deleteObjectCall(call: Call): Promise<Reply> {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
+  call.def.refuseDelete?.(call.info.name);
   const read = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!read) throw notFound(call.def, call.info.name);
   await admitDelete(call, read, dryRun, deleteOptionsOf(options));

@@ -4,7 +4,8 @@
  * plain resources: CertificateSigningRequests (signer, requestor, requested duration, and the
  * condition as extractCSRStatus sums it up: Denied before Approved before Pending, then Failed
  * and Issued) and StorageClasses (` (default)` after the name of the default class, the
- * policies with their defaults when unset, allowVolumeExpansion false when unset). Column
+ * policies with their defaults when unset, allowVolumeExpansion false when unset) and
+ * PriorityClasses (value, global default, preemption policy). Column
  * descriptions are the SwaggerDocs the printers cite.
  */
 import { humanDuration } from "./duration.js";
@@ -59,5 +60,15 @@ export const CLUSTER_PRINTERS: Record<string, Printer> = {
       o.allowVolumeExpansion === true,
       age(o, now),
     ],
+  },
+  "scheduling.k8s.io/priorityclasses": {
+    columns: [
+      NAME,
+      col("Value", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.", "integer"),
+      col("Global-Default", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.", "boolean"),
+      AGE,
+      col("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset."),
+    ],
+    cells: (o, now) => [o.metadata.name, o.value ?? 0, o.globalDefault === true, age(o, now), o.preemptionPolicy ?? ""],
   },
 };

@@ -19,6 +19,10 @@ import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { allocateService } from "./service-alloc.js";
 import type { Registry } from "./registry.js";
 import type { UserInfo } from "./auth/index.js";
+import type { Call } from "./call.js";
+import type { UpdateScope } from "./write.js";
+import { admitApproval } from "./csr-approval.js";
+import { admitPriorityClass, defaultPriorityClass, preparePriorityClassCreate, priorityClassErrors, priorityClassUpdateErrors, refusePriorityClassDelete } from "./priority-class.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
 import { defaultCrd, prepareCrdCreate, prepareCrdUpdate } from "./crd-strategy.js";
@@ -103,6 +107,14 @@ export interface ResourceDef {
   shouldDeleteDuringUpdate?: (obj: Obj) => boolean;
   /** The strategy's Canonicalize, after validation on create and update (an Endpoints' subsets repacked). */
   canonicalize?: (obj: Obj) => void;
+  /**
+   * The type's built-in validating admission plugins, once validation passed: on create (`old`
+   * undefined) and update (`subresource`: which one writes). Throws their 403 (a PriorityClass's
+   * second global default; a CSR's approval by a user who may not approve its signer).
+   */
+  admit?: (call: Call, obj: Obj, old: Obj | undefined, subresource: UpdateScope | undefined) => void;
+  /** The REST storage's own refusal of a DELETE of `name`, before it is read (a system PriorityClass's 403). */
+  refuseDelete?: (name: string) => void;
   /** Checked on create only, besides `validate`. */
   validateCreate?: (obj: Obj) => FieldError[];
   /**
@@ -281,6 +293,8 @@ export const BUILTIN: ResourceDef[] = [
   def({
     group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, shortNames: ["csr"], subresources: ["approval", "status"],
     nameRule: "segment", defaults: defaultCsr, prepareCreate: prepareCsrCreate, prepareUpdate: prepareCsrUpdate, prepareStatusUpdate: prepareCsrStatusUpdate, validate: csrErrors, validateStatus: csrStatusErrors,
+    // The CertificateApproval plugin checks the approver of the stored object's signer.
+    admit: (call, _obj, old, subresource) => (subresource === "approval" ? admitApproval(call, old!) : undefined),
     // The v1 conversion's field labels: metadata.name and spec.signerName.
     fields: fields({ "spec.signerName": path("spec.signerName") }, { namespace: false }),
   }),
@@ -301,6 +315,10 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", kind: "ClusterRole", namespaced: false, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, false) }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", kind: "RoleBinding", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, defaults: defaultBinding, validate: (o) => bindingErrors(o, true), validateUpdate: bindingUpdateErrors }),
   def({ group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", kind: "Role", namespaced: true, finalizerRule: "create+update", nameRule: "segment", createOnUpdate: true, validate: (o) => roleErrors(o, true) }),
+  def({
+    group: "scheduling.k8s.io", version: "v1", resource: "priorityclasses", kind: "PriorityClass", namespaced: false, shortNames: ["pc"], defaults: defaultPriorityClass,
+    prepareCreate: preparePriorityClassCreate, validate: priorityClassErrors, validateUpdate: priorityClassUpdateErrors, admit: admitPriorityClass, refuseDelete: refusePriorityClassDelete,
+  }),
   def({
     group: "storage.k8s.io", version: "v1", resource: "storageclasses", kind: "StorageClass", namespaced: false, shortNames: ["sc"], defaults: defaultStorageClass,
     // The strategy's ValidateUpdate: ValidateStorageClass, then ValidateStorageClassUpdate.

@@ -5,7 +5,8 @@
  * `kube-node-lease`, each with the `default` ServiceAccount and the `kube-root-ca.crt`
  * ConfigMap (as every namespace created later gets them, right after it is stored), and the
  * bootstrap RBAC ClusterRoles (admin, edit and view aggregated by the clusterrole-aggregation
- * controller, as it does on every later ClusterRole change) and ClusterRoleBindings. Objects are created
+ * controller, as it does on every later ClusterRole change) and ClusterRoleBindings, and the
+ * system PriorityClasses (system-node-critical, system-cluster-critical). Objects are created
  * through the same create path as API requests (`internalCall`).
  */
 import { defaultRbacObjects } from "./auth/index.js";
@@ -16,6 +17,7 @@ import type { ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
 import { createObject } from "./write.js";
 import { tokensController } from "./serviceaccount-tokens.js";
+import { systemPriorityClasses } from "./priority-class.js";
 
 type Obj = Record<string, any>;
 
@@ -76,4 +78,7 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   registry.tokens = tokensController(internalCall(registry, auth, registry.core("secrets"), "kube-controller-manager"), caPem);
   for (const ns of INITIAL_NAMESPACES) createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
   createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
+  // The scheduling storage's post-start hook creates the system PriorityClasses.
+  const priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses")!;
+  for (const pc of systemPriorityClasses()) createInternal(registry, auth, priorityClasses, pc, "kube-apiserver");
 }

@@ -24,7 +24,6 @@ import { dedupOwnerReferences } from "./owner-references.js";
 import { admitPodServiceAccount } from "./serviceaccount-admission.js";
 import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 import { admitPodSecurity } from "./pod-security/admission.js";
-import { admitApproval } from "./csr-approval.js";
 
 type Obj = Record<string, any>;
 
@@ -140,6 +139,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   def.allocate?.(registry, obj);
   def.prepareCreate?.(obj, registry.timestamp(), call.user);
   validate(call, def, obj);
+  def.admit?.(call, obj, undefined, undefined);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
   // The validating admission plugins (PodSecurity) on the object as it would be stored.
@@ -303,8 +303,8 @@ export function prepareUpdate(call: Call, current: Entry, next: Obj, subresource
     }
   }
   validate(call, def, merged, scope === "status" || scope === "approval" ? undefined : old, true, old, scope === "approval" ? scope : "status");
-  // The CertificateApproval admission plugin, once the strategy validated the write.
-  if (scope === "approval") admitApproval(call, old);
+  // The type's validating admission plugins, once the strategy validated the write.
+  def.admit?.(call, merged, old, scope);
   strategyWarnings(call, merged, old);
   admitPodSecurity(call, merged, old);
   if (def.generation && scope === "main" && old.metadata.generation !== undefined && specOf(def, merged) !== specOf(def, old)) merged.metadata.generation = old.metadata.generation + 1;

@@ -1,0 +1,74 @@
+/**
+ * scheduling.k8s.io/v1 PriorityClasses are served as 1.32 serves them: the two system classes a
+ * fresh server holds, CRUD, list and discovery (short name `pc`), the default preemptionPolicy,
+ * generation 1, ValidatePriorityClass (the `system-` prefix reserved, user values at most one
+ * billion, preemption policies) and ValidatePriorityClassUpdate's messages, one global default
+ * (the Priority admission plugin), system classes never deleted, and the printer's columns.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { testCluster, type TestCluster } from "./helpers.js";
+
+const CLASSES = "/apis/scheduling.k8s.io/v1/priorityclasses";
+const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+const pc = (name: string, value: number, extra: Record<string, unknown> = {}) => ({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name }, value, ...extra });
+
+describe("PriorityClasses", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+
+  test("a fresh cluster holds the system classes a 1.32 server creates", async () => {
+    const listed = await t.send("GET", CLASSES);
+    assert.equal(listed.body.kind, "PriorityClassList");
+    const byName = Object.fromEntries(listed.body.items.map((i: any) => [i.metadata.name, i]));
+    assert.deepEqual(Object.keys(byName), ["system-cluster-critical", "system-node-critical"]);
+    const critical = (await t.send("GET", `${CLASSES}/system-cluster-critical`)).body;
+    assert.deepEqual(Object.keys(critical), ["kind", "apiVersion", "metadata", "value", "description", "preemptionPolicy"]);
+    assert.deepEqual([critical.value, critical.description, critical.preemptionPolicy, critical.metadata.generation], [2000000000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.", "PreemptLowerPriority", 1]);
+    assert.deepEqual([byName["system-node-critical"].value, byName["system-node-critical"].description], [2000001000, "Used for system critical pods that must not be moved from their current node."]);
+    const deleted = await t.send("DELETE", `${CLASSES}/system-node-critical`);
+    assert.equal(deleted.status, 403, deleted.text);
+    assert.equal(deleted.body.message, 'priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted');
+  });
+
+  test("a class is created with its default preemption policy, printed, its value and policy immutable", async () => {
+    const created = await t.send("POST", CLASSES, { body: pc("high", 1000, { description: "important" }) });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual([created.body.preemptionPolicy, created.body.metadata.generation], ["PreemptLowerPriority", 1]);
+    const table = await t.send("GET", `${CLASSES}/high`, { accept: TABLE });
+    assert.deepEqual(table.body.columnDefinitions.map((c: { name: string; type: string }) => `${c.name}:${c.type}`), ["Name:string", "Value:integer", "Global-Default:boolean", "Age:string", "PreemptionPolicy:string"]);
+    const cells = table.body.rows[0].cells;
+    assert.deepEqual([cells[0], cells[1], cells[2], cells[4]], ["high", 1000, false, "PreemptLowerPriority"]);
+
+    const changed = await t.send("PATCH", `${CLASSES}/high`, { body: { value: 5, preemptionPolicy: "Never" }, contentType: "application/merge-patch+json" });
+    assert.equal(changed.status, 422, changed.text);
+    assert.equal(changed.body.message, 'PriorityClass.scheduling.k8s.io "high" is invalid: [value: Forbidden: may not be changed in an update., preemptionPolicy: Invalid value: "Never": field is immutable]');
+    const described = await t.send("PATCH", `${CLASSES}/high`, { body: { description: "less" }, contentType: "application/merge-patch+json" });
+    assert.equal(described.status, 200, described.text);
+    assert.equal(described.body.metadata.generation, 1);
+  });
+
+  test("the system- prefix is reserved, user values stop at one billion, the preemption policy is checked", async () => {
+    const reserved = await t.send("POST", CLASSES, { body: pc("system-mine", 10) });
+    assert.equal(reserved.status, 422, reserved.text);
+    assert.equal(reserved.body.message, `PriorityClass.scheduling.k8s.io "system-mine" is invalid: metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class`);
+    const tooHigh = await t.send("POST", CLASSES, { body: pc("huge", 1000000001, { preemptionPolicy: "Sometimes" }) });
+    assert.equal(tooHigh.body.message, 'PriorityClass.scheduling.k8s.io "huge" is invalid: [value: Forbidden: maximum allowed value of a user defined priority is 1000000000, preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"]');
+  });
+
+  test("only one class may be the global default", async () => {
+    assert.equal((await t.send("POST", CLASSES, { body: pc("default-a", 10, { globalDefault: true }) })).status, 201);
+    const second = await t.send("POST", CLASSES, { body: pc("default-b", 20, { globalDefault: true }) });
+    assert.equal(second.status, 403, second.text);
+    assert.deepEqual(second.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: 'priorityclasses.scheduling.k8s.io "default-b" is forbidden: PriorityClass default-a is already marked as default. Only one default can exist',
+      reason: "Forbidden", details: { name: "default-b", group: "scheduling.k8s.io", kind: "priorityclasses" }, code: 403,
+    });
+    const again = await t.send("PATCH", `${CLASSES}/default-a`, { body: { description: "still the default" }, contentType: "application/merge-patch+json" });
+    assert.equal(again.status, 200, again.text);
+  });
+});
