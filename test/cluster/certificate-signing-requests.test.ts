@@ -110,7 +110,10 @@ describe("CertificateSigningRequests", () => {
     const both = await t.send("PUT", `${CSRS}/bob/approval`, { body: { ...put.body, status: { conditions: [{ type: "Approved", status: "True" }, { type: "Denied", status: "True" }] } } });
     assert.equal(both.body.message, 'CertificateSigningRequest.certificates.k8s.io "bob" is invalid: status.conditions[1].type: Invalid value: "Denied": Approved and Denied conditions are mutually exclusive');
 
-    const approved = await t.send("PUT", `${CSRS}/bob/approval`, { body: { ...put.body, status: { conditions: [{ type: "Approved", reason: "Auto", message: "ok" }] } } });
+    // certificates/v1 has no defaults: a condition's status is required (v1beta1 defaulted it to True).
+    const noStatus = await t.send("PUT", `${CSRS}/bob/approval`, { body: { ...put.body, status: { conditions: [{ type: "Approved", reason: "Auto", message: "ok" }] } } });
+    assert.equal(noStatus.body.message, 'CertificateSigningRequest.certificates.k8s.io "bob" is invalid: status.conditions[0].status: Required value');
+    const approved = await t.send("PUT", `${CSRS}/bob/approval`, { body: { ...put.body, status: { conditions: [{ type: "Approved", status: "True", reason: "Auto", message: "ok" }] } } });
     assert.equal(approved.status, 200, approved.text);
     const [condition] = approved.body.status.conditions;
     assert.deepEqual(Object.keys(condition), ["type", "status", "reason", "message", "lastUpdateTime", "lastTransitionTime"]);

@@ -6,8 +6,9 @@
  * update of the main resource keeps the stored spec and status; /status keeps the spec and the
  * Approved and Denied conditions (when as many are sent), /approval keeps the spec, the
  * certificate and the Failed conditions; both date the conditions that carry no times
- * (populateConditionTimestamps). The v1 defaults give a condition without status `True`.
- * Fields are put in the order Go's encoding writes them.
+ * (populateConditionTimestamps). certificates/v1 has no defaults (v1beta1's `True` for a
+ * condition without status is not applied: it is Required). Fields are put in the order Go's
+ * encoding writes them.
  */
 import type { UserInfo } from "./auth/index.js";
 import { csrValidation } from "./csr-validation.js";
@@ -35,9 +36,8 @@ function orderStatus(o: Obj): void {
   o.status = status;
 }
 
-/** SetDefaults_CertificateSigningRequestCondition: a condition without status is `True`. */
+/** No v1 defaults: the fields in Go's order. */
 export function defaultCsr(o: Obj): void {
-  for (const c of (o.status?.conditions ?? []) as Obj[]) if (c && typeof c === "object" && !c.status) c.status = "True";
   if (o.spec && typeof o.spec === "object") o.spec = inOrder(o.spec, SPEC_ORDER);
   orderStatus(o);
 }
@@ -84,7 +84,6 @@ function dateConditions(o: Obj, old: Obj, now: string): void {
 /** The /status and /approval strategies' PrepareForUpdate (the spec is the stored one already). */
 export function prepareCsrStatusUpdate(o: Obj, old: Obj, subresource: StatusScope, now: string): void {
   o.status = o.status && typeof o.status === "object" ? o.status : {};
-  for (const c of (o.status.conditions ?? []) as Obj[]) if (c && typeof c === "object" && !c.status) c.status = "True";
   if (subresource === "approval") {
     if (old.status?.certificate !== undefined) o.status.certificate = old.status.certificate;
     else delete o.status.certificate;
