@@ -3,14 +3,18 @@
  * fresh server holds, CRUD, list and discovery (short name `pc`), the default preemptionPolicy,
  * generation 1, ValidatePriorityClass (the `system-` prefix reserved, user values at most one
  * billion, preemption policies) and ValidatePriorityClassUpdate's messages, one global default
- * (the Priority admission plugin), system classes never deleted, and the printer's columns.
+ * (the Priority admission plugin), system classes never deleted, the printer's columns, and
+ * kubectl create priorityclass, which sends protobuf (skipped without kubectl).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { testCluster, type TestCluster } from "./helpers.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { kubectlCluster, testCluster, type TestCluster } from "./helpers.js";
 
 const CLASSES = "/apis/scheduling.k8s.io/v1/priorityclasses";
 const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+const hasKubectl = await promisify(execFile)("kubectl", ["version", "--client"]).then(() => true, () => false);
 const pc = (name: string, value: number, extra: Record<string, unknown> = {}) => ({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name }, value, ...extra });
 
 describe("PriorityClasses", () => {
@@ -70,5 +74,21 @@ describe("PriorityClasses", () => {
     });
     const again = await t.send("PATCH", `${CLASSES}/default-a`, { body: { description: "still the default" }, contentType: "application/merge-patch+json" });
     assert.equal(again.status, 200, again.text);
+  });
+});
+
+describe("kubectl create priorityclass", { skip: hasKubectl ? false : "kubectl is not on PATH" }, () => {
+  test("the PriorityClass kubectl sends as protobuf is created, and kubectl get pc prints it", async () => {
+    const k = await kubectlCluster();
+    try {
+      assert.match(await k.kubectl("create", "priorityclass", "batch-low", "--value=10", "--description=batch", "--preemption-policy=Never"), /priorityclass.scheduling.k8s.io\/batch-low created/);
+      const created = (await k.send("GET", `${CLASSES}/batch-low`)).body;
+      assert.deepEqual([created.value, created.description, created.preemptionPolicy, created.globalDefault], [10, "batch", "Never", undefined]);
+      const lines = (await k.kubectl("get", "pc", "batch-low")).trim().split("\n").map((l) => l.split(/\s{2,}/));
+      assert.deepEqual(lines[0], ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]);
+      assert.deepEqual([lines[1]![0], lines[1]![1], lines[1]![2], lines[1]![4]], ["batch-low", "10", "false", "Never"]);
+    } finally {
+      await k.close();
+    }
   });
 });

@@ -6,7 +6,8 @@
  * PodDisruptionBudget, Ingress and ResourceQuota (`kubectl create
  * job/cronjob/deployment/service/pdb/ingress/quota`), an autoscaling/v1
  * HorizontalPodAutoscaler (`kubectl autoscale`), a CertificateSigningRequest (`kubectl certificate
- * approve/deny`, `protobuf-schemas-certificates`), Pod (`kubectl debug --copy-to`, `kubectl
+ * approve/deny`, `protobuf-schemas-certificates`), a PriorityClass (`kubectl create priorityclass`,
+ * `protobuf-schemas-scheduling`), Pod (`kubectl debug --copy-to`, `kubectl
  * debug node/...`), with the nested
  * types they carry: a workload's pod template whole (`protobuf-schemas-pod`), so `kubectl create
  * job --from=cronjob/...` creates the Job its CronJob describes. Fields not listed are skipped
@@ -16,6 +17,7 @@
 import { LABEL_SELECTOR, OBJECT_META, TYPED_LOCAL_OBJECT_REFERENCE, type Schema } from "./protobuf-schemas-meta.js";
 import { POD_SPEC, POD_TEMPLATE_SPEC } from "./protobuf-schemas-pod.js";
 import { CERTIFICATES_SCHEMAS } from "./protobuf-schemas-certificates.js";
+import { SCHEDULING_SCHEMAS } from "./protobuf-schemas-scheduling.js";
 
 export type { Field, FieldType, Schema } from "./protobuf-schemas-meta.js";
 
@@ -171,4 +173,5 @@ export const SCHEMAS: Record<string, Schema> = {
   "policy/v1/PodDisruptionBudget": { 1: ["metadata", OBJECT_META], 2: ["spec", PDB_SPEC] },
   "autoscaling/v1/HorizontalPodAutoscaler": { 1: ["metadata", OBJECT_META], 2: ["spec", HPA_V1_SPEC] },
   ...CERTIFICATES_SCHEMAS,
+  ...SCHEDULING_SCHEMAS,
 };
