@@ -169,8 +169,13 @@ describe("kubectl certificate approve and deny", { skip: hasKubectl ? false : "k
         ["alice", "example.com/signer", "system:admin", "<none>", "Approved"],
         ["bob", "example.com/signer", "system:admin", "<none>", "Denied"],
       ]);
-      const approved = (await k.send("GET", `${CSRS}/alice`)).body.status.conditions[0];
+      const alice = (await k.send("GET", `${CSRS}/alice`)).body;
+      const approved = alice.status.conditions[0];
       assert.deepEqual([approved.type, approved.status, approved.reason], ["Approved", "True", "KubectlApprove"]);
+      // The approval strategy resets the spec and the certificate: kubectl's entry owns the conditions alone.
+      const entry = alice.metadata.managedFields.find((e: { subresource?: string }) => e.subresource === "approval");
+      assert.deepEqual(Object.keys(entry.fieldsV1), ["f:status"]);
+      assert.deepEqual(Object.keys(entry.fieldsV1["f:status"]), ["f:conditions"]);
     } finally {
       await k.close();
     }
