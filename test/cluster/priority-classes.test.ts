@@ -4,7 +4,8 @@
  * generation 1, ValidatePriorityClass (the `system-` prefix reserved, user values at most one
  * billion, preemption policies) and ValidatePriorityClassUpdate's messages, one global default
  * (the Priority admission plugin), system classes never deleted, the printer's columns, and
- * kubectl create priorityclass, which sends protobuf (skipped without kubectl).
+ * kubectl create priorityclass, which sends protobuf (skipped without kubectl); and the Priority
+ * admission plugin's resolution of a pod's priority from its class.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -74,6 +75,39 @@ describe("PriorityClasses", () => {
     });
     const again = await t.send("PATCH", `${CLASSES}/default-a`, { body: { description: "still the default" }, contentType: "application/merge-patch+json" });
     assert.equal(again.status, 200, again.text);
+  });
+});
+
+describe("Priority admission of pods", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+  const PODS = "/api/v1/namespaces/default/pods";
+  const podNamed = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers: [{ name: "main", image: "busybox" }], ...spec } });
+
+  test("a pod's priority and preemption policy come from its PriorityClass, or the global default's, else 0; a missing class is 403", async () => {
+    const critical = await t.send("POST", PODS, { body: podNamed("critical", { priorityClassName: "system-cluster-critical" }) });
+    assert.equal(critical.status, 201, critical.text);
+    assert.deepEqual([critical.body.spec.priority, critical.body.spec.preemptionPolicy], [2000000000, "PreemptLowerPriority"]);
+    const plain = await t.send("POST", PODS, { body: podNamed("plain") });
+    assert.deepEqual([plain.body.spec.priority, plain.body.spec.priorityClassName], [0, undefined]);
+
+    const missing = await t.send("POST", PODS, { body: podNamed("lost", { priorityClassName: "nope" }) });
+    assert.equal(missing.status, 403, missing.text);
+    assert.equal(missing.body.message, 'pods "lost" is forbidden: no PriorityClass with name nope was found');
+    const mismatch = await t.send("POST", PODS, { body: podNamed("mismatch", { priorityClassName: "system-node-critical", priority: 5 }) });
+    assert.equal(mismatch.body.message, 'pods "mismatch" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 2000001000 from the given PriorityClass name');
+
+    await t.send("POST", CLASSES, { body: pc("everyday", 100, { globalDefault: true, preemptionPolicy: "Never" }) });
+    const defaulted = await t.send("POST", PODS, { body: podNamed("defaulted") });
+    assert.deepEqual([defaulted.body.spec.priorityClassName, defaulted.body.spec.priority, defaulted.body.spec.preemptionPolicy], ["everyday", 100, "Never"]);
+
+    // An update that leaves the priority out keeps it (the plugin on update).
+    const relabeled = await t.send("PUT", `${PODS}/critical`, { body: { ...critical.body, metadata: { ...critical.body.metadata, labels: { a: "b" } }, spec: { ...critical.body.spec, priority: undefined, preemptionPolicy: undefined } } });
+    assert.equal(relabeled.status, 200, relabeled.text);
+    assert.deepEqual([relabeled.body.spec.priority, relabeled.body.spec.preemptionPolicy], [2000000000, "PreemptLowerPriority"]);
   });
 });
 

@@ -119,7 +119,7 @@ export function defaultPodFields(pod: Obj): Obj {
   return pod;
 }
 
-/** A pod: spec defaults plus the DefaultTolerationSeconds and Priority admission plugins (the ServiceAccount one: serviceaccount-admission). */
+/** A pod: spec defaults plus the DefaultTolerationSeconds admission plugin and the Priority plugin's zero priority where pod-priority set none (the ServiceAccount one: serviceaccount-admission). */
 export function defaultPod(pod: Obj): void {
   defaultPodFields(pod);
   const spec = pod.spec;

@@ -13,6 +13,7 @@ import { path, type FieldGetter, type FieldSet } from "./field-selector.js";
 import type { FieldError } from "./status.js";
 import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "./rbac-validation.js";
 import { preparePodCreate } from "./pod-create.js";
+import { keepPodPriority } from "./pod-priority.js";
 import { podUpdateErrors } from "./pod-update.js";
 import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
@@ -232,7 +233,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, finalizerRule: "create+update", shortNames: ["pvc"], subresources: ["status"], defaults: d.defaultPvc }),
   def({
     group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, finalizerRule: "update+create", statusKeepsMetadata: ["ownerReferences"], shortNames: ["po"], categories: ["all"], subresources: ["status", "log", "eviction", "exec", "attach", "portforward"],
-    defaults: d.defaultPod, prepareCreate: preparePodCreate, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
+    defaults: d.defaultPod, prepareCreate: preparePodCreate, prepareUpdate: keepPodPriority, returnDeletedObject: true, validate: (o) => validatePodSpec(o.spec, "spec"), validateUpdate: podUpdateErrors,
     fields: fields(
       {
         ...Object.fromEntries(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"].map((f) => [f, path(f)])),

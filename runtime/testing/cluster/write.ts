@@ -22,6 +22,7 @@ import { checkDeletionMetaChange, checkUidChange } from "./uid-checks.js";
 import { addWarning, strategyWarnings } from "./warnings.js";
 import { dedupOwnerReferences } from "./owner-references.js";
 import { admitPodServiceAccount } from "./serviceaccount-admission.js";
+import { admitPodPriority } from "./pod-priority.js";
 import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 import { admitPodSecurity } from "./pod-security/admission.js";
 
@@ -123,6 +124,7 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   // The field manager sees a pod as decoded and defaulted, before admission.
   const podAsDecoded = isPod && operation === "Update" ? defaultPodFields(clone(obj)) : undefined;
   if (isPod) admitPodServiceAccount(registry, obj, namespace);
+  if (isPod) admitPodPriority(registry, obj);
   checkRbacWrite(call, obj);
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   const sentVersion = meta.resourceVersion;
