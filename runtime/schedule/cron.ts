@@ -109,6 +109,8 @@ function normalize(expr: string): { fields: string } | { error: string } {
   const text = expr.trim();
   if (/^(CRON_)?TZ=/.test(text)) return { error: `"${expr}": put the time zone in timeZone, not in the expression` };
   if (text.startsWith("@")) {
+    // robfig/cron matches a descriptor exactly: the API server refuses "@daily " and " @daily".
+    if (text !== expr) return { error: `${JSON.stringify(expr)}: write the macro without spaces around it ("${text}"): Kubernetes refuses it otherwise` };
     const fields = MACROS[text];
     return fields ? { fields } : { error: `"${expr}": unknown macro; use one of ${Object.keys(MACROS).join(", ")} or five fields` };
   }

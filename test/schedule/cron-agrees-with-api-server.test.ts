@@ -108,3 +108,13 @@ test("both refuse day-of-week 7 and out-of-range values, each in its own words",
     assert.notEqual(validateCron(expr), null, expr);
   }
 });
+
+test("a macro with a space or tab around it, which the API server refuses (robfig matches descriptors exactly), is refused as it loads", () => {
+  for (const expr of ["@daily ", " @hourly", "\t@weekly", "@monthly\n"]) {
+    assert.notEqual(robfigParseError(expr), null, JSON.stringify(expr));
+    assert.match(validateCron(expr) ?? "accepted", /without spaces around it/, JSON.stringify(expr));
+  }
+  // Five fields may have spaces around them: strings.Fields splits them off.
+  assert.equal(robfigParseError(" 0 * * * * "), null);
+  assert.equal(validateCron(" 0 * * * * "), null);
+});
