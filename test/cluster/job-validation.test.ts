@@ -186,6 +186,53 @@ describe("job validation", () => {
     assert.equal((await t.send("POST", JOBS, { body: fine })).status, 201);
   });
 
+  test("a pod failure policy's rules are checked as validatePodFailurePolicy does: exit codes ordered, unique, no 0 for In, a known container, one requirement per rule", async () => {
+    const policy = (name: string, rules: unknown[], extra: Record<string, unknown> = {}) => {
+      const body = job(name, "Never");
+      Object.assign(body.spec, { podFailurePolicy: { rules }, ...extra });
+      return body;
+    };
+    const exitCodes = await t.send("POST", JOBS, { body: policy("exit-codes", [{ action: "FailJob", onExitCodes: { containerName: "other", operator: "In", values: [42, 0, 7, 7] } }]) });
+    assert.equal(exitCodes.status, 422);
+    assert.equal(
+      exitCodes.body.message,
+      'Job.batch "exit-codes" is invalid: [spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: "other": must be one of the container or initContainer names in the pod template, ' +
+        "spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator, spec.podFailurePolicy.rules[0].onExitCodes.values[3]: Duplicate value: 7, " +
+        "spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{42, 0, 7, 7}: must be ordered]",
+    );
+    assert.deepEqual(exitCodes.body.details.causes.map((c: { reason: string }) => c.reason), ["FieldValueInvalid", "FieldValueInvalid", "FieldValueDuplicate", "FieldValueInvalid"]);
+    const rules = await t.send("POST", JOBS, {
+      body: policy("rules", [
+        { action: "Retry", onExitCodes: { operator: "Has", values: [] } },
+        { action: "FailIndex", onPodConditions: [{ type: "Disruption Target", status: "Yes" }] },
+        { action: "Ignore" },
+        { action: "Count", onExitCodes: { operator: "NotIn", values: [0] }, onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      ]),
+    });
+    assert.equal(
+      rules.body.message,
+      'Job.batch "rules" is invalid: [spec.podFailurePolicy.rules[0].action: Unsupported value: "Retry": supported values: "Count", "FailIndex", "FailJob", "Ignore", ' +
+        'spec.podFailurePolicy.rules[0].onExitCodes.operator: Unsupported value: "Has": supported values: "In", "NotIn", spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{}: at least one value is required, ' +
+        'spec.podFailurePolicy.rules[1].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set, ' +
+        "spec.podFailurePolicy.rules[1].onPodConditions[0].type: Invalid value: \"Disruption Target\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'), " +
+        'spec.podFailurePolicy.rules[1].onPodConditions[0].status: Unsupported value: "Yes": supported values: "False", "True", "Unknown", ' +
+        "spec.podFailurePolicy.rules[2]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required, spec.podFailurePolicy.rules[3]: Invalid value: specifying both OnExitCodes and OnPodConditions is not supported]",
+    );
+    const tooMany = await t.send("POST", JOBS, { body: policy("too-many", Array.from({ length: 21 }, (_, i) => ({ action: "FailJob", onExitCodes: { operator: "In", values: [i + 1] } }))) });
+    assert.equal(tooMany.body.message, 'Job.batch "too-many" is invalid: spec.podFailurePolicy.rules: Too many: 21: must have at most 20 items');
+    // A CronJob's job template is checked alike.
+    const cron = cronJob("cron-policy", "*/5 * * * *");
+    Object.assign(cron.spec.jobTemplate.spec, { podFailurePolicy: { rules: [{ action: "FailJob", onExitCodes: { operator: "NotIn", values: [5, 4] } }] } });
+    assert.equal((await t.send("POST", CRONJOBS, { body: cron })).body.message, 'CronJob.batch "cron-policy" is invalid: spec.jobTemplate.spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{5, 4}: must be ordered');
+    // What podfn's CronJobs carry, and the container and init container names a rule may name.
+    const valid = policy("valid", [
+      { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      { action: "FailJob", onExitCodes: { containerName: "main", operator: "NotIn", values: [5] } },
+      { action: "Count", onExitCodes: { operator: "In", values: [1, 42, 255] } },
+    ]);
+    assert.equal((await t.send("POST", JOBS, { body: valid })).status, 201);
+  });
+
   test("a CronJob: starting deadline, concurrency policy, its job template's counts and the history limits, in validateCronJobSpec's order", async () => {
     const body = cronJob("bad-fields", "*/5 * * * *", { startingDeadlineSeconds: -5, concurrencyPolicy: "Sometimes", successfulJobsHistoryLimit: -1, failedJobsHistoryLimit: -1 });
     (body.spec.jobTemplate.spec as Record<string, unknown>).backoffLimit = -1;

@@ -20,6 +20,16 @@ const run = promisify(execFile);
 const hasKubectl = await run("kubectl", ["version", "--client"]).then(() => true, () => false);
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "protobuf-fixtures", "job-from-cronjob.json"), "utf8"));
 const body = Buffer.from(fixture.protobufJob, "base64");
+/**
+ * The fixture's first pod failure rule lists exit codes 42, 7, which 1.32's validation refuses
+ * (must be ordered): `ordered` has them as 7, 42 (in the protobuf body, its two `values` fields,
+ * tag 0x18 and a one-byte varint each, swapped), for the tests of what a created Job keeps.
+ */
+const UNORDERED = Buffer.from([0x18, 42, 0x18, 7]);
+const orderedBody = Buffer.from(body);
+orderedBody.set([0x18, 7, 0x18, 42], body.indexOf(UNORDERED));
+const orderedCronJob = structuredClone(fixture.cronJob);
+orderedCronJob.spec.jobTemplate.spec.podFailurePolicy.rules[0].onExitCodes.values = [7, 42];
 /** The JSON without its zero metav1.Time values (`creationTimestamp: null`), which protobuf writes as an empty message the decoder skips. */
 function withoutNullTimes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullTimes);
@@ -49,7 +59,10 @@ describe("a workload's pod template sent as protobuf", () => {
   });
 
   test("the created Job keeps volumes, env sources, resources, a sidecar's restartPolicy and its probes", async () => {
-    const created = await t.send("POST", JOBS, { body, contentType: "application/vnd.kubernetes.protobuf" });
+    const unordered = await t.send("POST", JOBS, { body, contentType: "application/vnd.kubernetes.protobuf" });
+    assert.equal(unordered.status, 422);
+    assert.match(unordered.body.message, /onExitCodes\.values: Invalid value: \[\]int32\{42, 7\}: must be ordered$/);
+    const created = await t.send("POST", JOBS, { body: orderedBody, contentType: "application/vnd.kubernetes.protobuf" });
     assert.equal(created.status, 201, created.text);
     const spec = created.body.spec.template.spec;
     assert.deepEqual(spec.volumes.map((v: any) => v.name), ["hp", "ed", "sec", "nfs", "pvc", "dapi", "cm", "proj", "csi", "eph", "img"]);
@@ -60,12 +73,12 @@ describe("a workload's pod template sent as protobuf", () => {
     assert.deepEqual(spec.initContainers[0].startupProbe.grpc, { port: 9902, service: "health" });
     assert.equal(spec.securityContext.runAsUser, 0);
     assert.equal(spec.tolerations[0].tolerationSeconds, 0);
-    assert.equal(created.body.spec.podFailurePolicy.rules[0].onExitCodes.values.join(), "42,7");
+    assert.equal(created.body.spec.podFailurePolicy.rules[0].onExitCodes.values.join(), "7,42");
   });
 
   test("kubectl create job --from=cronjob creates the Job its CronJob describes", { skip: hasKubectl ? false : "kubectl is not on PATH" }, async () => {
-    const { uid: _uid, ...metadata } = fixture.cronJob.metadata;
-    const cron = await t.send("POST", CRONJOBS, { body: { ...fixture.cronJob, metadata: { ...metadata, name: "live" } } });
+    const { uid: _uid, ...metadata } = orderedCronJob.metadata;
+    const cron = await t.send("POST", CRONJOBS, { body: { ...orderedCronJob, metadata: { ...metadata, name: "live" } } });
     assert.equal(cron.status, 201, cron.text);
     assert.match(await t.kubectl("create", "job", "live-manual", "--from=cronjob/live"), /job.batch\/live-manual created/);
     const job = (await t.send("GET", `${JOBS}/live-manual`)).body;

@@ -5,11 +5,12 @@
  * an Indexed Job may set (`backoffLimitPerIndex`, `maxFailedIndexes`, their limits),
  * `podReplacementPolicy`, and a pod failure policy's restart policy; and a CronJob's own fields
  * (`startingDeadlineSeconds`, `concurrencyPolicy`, the history limits), each where
- * validateJobSpec and validateCronJobSpec check it. The rules of pod failure and success
- * policies are not checked.
+ * validateJobSpec and validateCronJobSpec check it. A pod failure policy's rules are checked by
+ * cluster/pod-failure-policy-validation; a success policy's are not.
  */
 import type { FieldError } from "./status.js";
 import { nonNegativeErrors as nonNegative } from "./validation.js";
+import { podFailurePolicyErrors } from "./pod-failure-policy-validation.js";
 
 type Obj = Record<string, any>;
 
@@ -51,7 +52,7 @@ function completionModeErrors(spec: Obj, at: string): FieldError[] {
 
 /**
  * validateJobSpec's checks before the pod template, in its order, for the JobSpec at `at`
- * (`spec`, or `spec.jobTemplate.spec`).
+ * (`spec`, or `spec.jobTemplate.spec`): the pod failure policy's rules among them.
  */
 export function jobSpecErrors(spec: Obj | undefined, at: string): FieldError[] {
   if (!spec || typeof spec !== "object") return [];
@@ -69,6 +70,7 @@ export function jobSpecErrors(spec: Obj | undefined, at: string): FieldError[] {
       if (isSet(spec[field])) errors.push({ type: "Invalid", field: `${at}.${field}`, value: spec[field], detail: "requires indexed completion mode" });
     }
   }
+  errors.push(...podFailurePolicyErrors(spec, at));
   const replacement = spec.podReplacementPolicy;
   if (isSet(replacement)) {
     const supported = isSet(spec.podFailurePolicy) ? ["Failed"] : REPLACEMENT_POLICIES;
