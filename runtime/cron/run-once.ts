@@ -134,6 +134,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   // Stopped while starting up (loading modules, connecting): the handler is not started at all.
   if (signal.aborted) return notStarted(fn, signal);
   const controller = new AbortController();
+  const requestId = options.requestId ?? runId();
   // A handler past its timeoutMs has its signal aborted; its clean-up is then waited for below.
   let lingering: Promise<void> | undefined;
   const call: Promise<Settled> = invoke({
@@ -142,7 +143,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     ...(options.inputParsed ? { inputParsed: true } : {}),
     ...(options.spentMs ? { spentMs: options.spentMs } : {}),
     trigger: options.trigger,
-    requestId: options.requestId ?? runId(),
+    requestId,
     dryRun: options.dryRun,
     kube: options.kube,
     logger,
@@ -167,6 +168,10 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     const name = first.stopped === "SIGINT" ? "SIGINT" : "SIGTERM";
     controller.abort(new DOMException(`podfn run received ${name}`, "AbortError"));
     const drainMs = options.drainTimeoutMs ?? 25_000;
+    // Said as the signal arrives: if the kubelet kills the pod before the run ends (a grace period
+    // shorter than the drain, a node shutting down), this line says what was stopped.
+    const runningMs = elapsed();
+    logger.warn({ fn: fn.name, requestId, signal: name, runningMs, drainTimeoutMs: drainMs }, `received ${name} while ${fn.name} ran (${runningMs} ms): its signal is aborted; it has up to ${drainMs} ms to stop`);
     const grace = delay(drainMs);
     const ended = await Promise.race([call, grace.promise]);
     grace.cancel();

@@ -369,3 +369,38 @@ test("a declared Secret the handler put in its result is censored from the resul
     await rm(cwd, { recursive: true, force: true });
   }
 });
+
+test("a stop signal is logged as it arrives, naming the run, how long it ran and the drain it gets: a kubelet's SIGKILL after the grace period leaves that line", async () => {
+  ignoring.started = false;
+  const controller = new AbortController();
+  let stderr = "";
+  const fake = fakeKube({});
+  const command = createRunCommand({ connect: async () => ({ kube: fake.kube, emulated: true, close: fake.kube.close }) });
+  const pending = command.run({
+    argv: ["ignores-signal", "--drain-timeout-ms", "20000", "--functions", FIXTURES],
+    env: { LOG_LEVEL: "info" },
+    cwd: process.cwd(),
+    stdout: () => {},
+    stderr: (t) => void (stderr += t),
+    signal: controller.signal,
+  });
+  let deadline = Date.now() + 5000;
+  while (!ignoring.started && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  assert.equal(ignoring.started, true);
+  controller.abort("SIGTERM");
+  const lines = () => stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+  deadline = Date.now() + 5000;
+  while (!lines().some((l) => l.signal === "SIGTERM") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  // The handler still runs (it ignores its signal): the line came at the signal, not at the end.
+  const received = lines().find((l) => l.signal === "SIGTERM");
+  ignoring.release();
+  const code = await pending;
+  assert.equal(code, 143);
+  assert.ok(received, stderr);
+  assert.equal(received.fn, "ignores-signal");
+  assert.equal(received.drainTimeoutMs, 20000);
+  assert.equal(typeof received.runningMs, "number");
+  assert.match(String(received.msg), /received SIGTERM while ignores-signal ran .*up to 20000 ms to stop/);
+  const outcome = lines().find((l) => l.exitCode === 143);
+  assert.equal(received.requestId, outcome?.requestId, "the run's id, as its other lines carry it");
+});
