@@ -63,9 +63,28 @@ function routeWrites(fd: 1 | 2, stream: NodeJS.WriteStream): void {
   };
 }
 
+/** Streams whose reader going away (`EPIPE`) ends their output quietly. */
+const quietStreams = new WeakSet<object>();
+
+/**
+ * A reader that went away (`podfn run NAME | head -c 100` of a large result) ends the stream's
+ * output quietly, as `writeStdio`'s own writes end: the stream reports it as an `error` event,
+ * which without a listener is an uncaught exception (the run, done, then failed with exit 1).
+ * Other errors stay uncaught.
+ */
+function quietOnEpipe(stream: NodeJS.WriteStream): void {
+  if (quietStreams.has(stream)) return;
+  quietStreams.add(stream);
+  stream.on("error", function readerGone(error: NodeJS.ErrnoException) {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+    throw error;
+  });
+}
+
 /** `stream.write(data, done)` as the CLI's own output: to the stream itself, never to a route. */
 function writeOwn(fd: 1 | 2, data: string | Uint8Array, done?: () => void): void {
   const stream = fd === 1 ? process.stdout : process.stderr;
+  quietOnEpipe(stream);
   ownWrite = true;
   try {
     if (done) stream.write(data, done);

@@ -46,6 +46,18 @@ test("a reader that went away ends the output quietly", async () => {
   assert.equal(stderr, "");
 });
 
+test("a reader that went away ends the output quietly also once it goes through the stream (podfn run's logger makes process.stdout)", async () => {
+  // A reader that takes a little and leaves (\`podfn run NAME | head -c 100\` of a large result).
+  const script = `watchStdioStreams(); process.stdout; for (let i = 0; i < 512; i++) writeStdio(1, "x".repeat(16384));`;
+  const proc = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `import { watchStdioStreams, writeStdio } from ${JSON.stringify(STDIO)};\n${script}`], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stdout.once("data", () => proc.stdout.destroy());
+  proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(proc, "exit")) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, "");
+});
+
 test("once something has made process.stdout (a console.log), writeStdio writes through that stream, behind what it holds", async () => {
   // The stream's write is recorded: a line written past it (straight to fd 1) would not be.
   const script = `watchStdioStreams();
