@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import type * as CronParser from "cron-parser";
 import type { ScheduleEntry } from "../function.js";
+import { goFields, goTrimSpace } from "./go-space.js";
 import { isZoneName, zoneNameIgnoringCase } from "./zone-names.js";
 import { firstOffsetChange, offsetAt } from "./zone-offset.js";
 
@@ -106,7 +107,8 @@ function cronParserField(part: string, field: (typeof FIELDS)[number]): string {
 
 /** The five-field form of `expr` (macros expanded), or an error message. */
 function normalize(expr: string): { fields: string } | { error: string } {
-  const text = expr.trim();
+  // Go's spaces, as the API server splits and trims the schedule: not JavaScript's `trim()`/`\s`.
+  const text = goTrimSpace(expr);
   if (/^(CRON_)?TZ=/.test(text)) return { error: `"${expr}": put the time zone in timeZone, not in the expression` };
   if (text.startsWith("@")) {
     // robfig/cron matches a descriptor exactly: the API server refuses "@daily " and " @daily".
@@ -114,7 +116,7 @@ function normalize(expr: string): { fields: string } | { error: string } {
     const fields = MACROS[text];
     return fields ? { fields } : { error: `"${expr}": unknown macro; use one of ${Object.keys(MACROS).join(", ")} or five fields` };
   }
-  const parts = text.split(/\s+/);
+  const parts = goFields(text);
   if (parts.length !== 5) {
     return { error: `"${expr}": needs 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}` };
   }

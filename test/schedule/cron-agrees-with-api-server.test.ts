@@ -118,3 +118,19 @@ test("a macro with a space or tab around it, which the API server refuses (robfi
   assert.equal(robfigParseError(" 0 * * * * "), null);
   assert.equal(validateCron(" 0 * * * * "), null);
 });
+
+test("spaces are Go's (strings.Fields, unicode.IsSpace): a stray byte-order mark is part of a field for both, a NEL separates fields for both", () => {
+  // U+FEFF is JavaScript whitespace but not Go's: robfig reads "\uFEFF0" as the minute, and fails.
+  for (const expr of ["\uFEFF0 * * * *", "0\uFEFF* * * *", "0 * * * *\uFEFF"]) {
+    assert.notEqual(robfigParseError(expr), null, JSON.stringify(expr));
+    assert.notEqual(validateCron(expr), null, JSON.stringify(expr));
+  }
+  // The API server's message quotes the field as strconv does (%q: \ufeff escaped), names it as it is.
+  assert.equal(robfigParseError("\uFEFF0 * * * *"), 'failed to parse int from \uFEFF0: strconv.Atoi: parsing "\\ufeff0": invalid syntax');
+  // U+0085 (NEL) is Go's whitespace, not JavaScript's: five fields for both.
+  for (const expr of ["0\u0085* * * *", "\u00850 * * * *\u0085", "0\u3000*\u00a0* * *"]) {
+    assert.equal(robfigParseError(expr), null, JSON.stringify(expr));
+    assert.equal(validateCron(expr), null, JSON.stringify(expr));
+    assert.doesNotThrow(() => nextFireTime({ cron: expr }, new Date("2026-03-01T00:00:00Z")), JSON.stringify(expr));
+  }
+});

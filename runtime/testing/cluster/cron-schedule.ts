@@ -6,7 +6,9 @@
  * items, day-of-week 0-6 only), and what it refuses is refused with the same message.
  */
 
+import { goFields, goTrimSpace } from "../../schedule/go-space.js";
 import { isZoneName } from "../../schedule/zone-names.js";
+import { goQuote } from "./crd-schema-go.js";
 
 /** robfig/cron's descriptors (`@every <duration>` aside). */
 const DESCRIPTORS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
@@ -67,9 +69,9 @@ const FIELDS: Bounds[] = [{ min: 0, max: 59 }, { min: 0, max: 23 }, { min: 1, ma
 
 /** Go's `strconv.Atoi` on `text`, failing with its message. */
 function atoi(text: string): number {
-  if (!/^[+-]?[0-9]+$/.test(text)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  if (!/^[+-]?[0-9]+$/.test(text)) throw new Error(`strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
+  if (!Number.isSafeInteger(n)) throw new Error(`strconv.Atoi: parsing ${goQuote(text)}: value out of range`);
   return n;
 }
 
@@ -128,7 +130,7 @@ export function robfigParseError(spec: string): string | null {
     const zone = rest.slice(tz[0].length, space === -1 ? undefined : space);
     // time.LoadLocation: the IANA names in their own case, "" and "Local" (what validateTimeZone reads too).
     if (zone !== "" && zone !== "Local" && !isZoneName(zone)) return `provided bad location ${zone}: unknown time zone ${zone}`;
-    rest = space === -1 ? "" : rest.slice(space).trim();
+    rest = space === -1 ? "" : goTrimSpace(rest.slice(space));
   }
   if (rest.startsWith("@")) {
     if (DESCRIPTORS.has(rest)) return null;
@@ -139,7 +141,7 @@ export function robfigParseError(spec: string): string | null {
     }
     return `unrecognized descriptor: ${rest}`;
   }
-  const fields = rest.split(/\s+/).filter((f) => f !== "");
+  const fields = goFields(rest);
   if (fields.length !== 5) return `expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`;
   try {
     fields.forEach((field, i) => {
