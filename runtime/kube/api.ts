@@ -344,7 +344,9 @@ export interface ResourceClient<T extends KubeObject> {
    * options of `patch()`; a merge patch by default.
    *
    * @example
-   * await kube.jobs.patchStatus("nightly", { status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded" }] } });
+   * // An API server 1.32 takes Failed=True only beside FailureTarget=True, from a Job that started:
+   * const failed = ["FailureTarget", "Failed"].map((type) => ({ type, status: "True", reason: "BackoffLimitExceeded" }));
+   * await kube.jobs.patchStatus("nightly", { status: { startTime: new Date().toISOString(), conditions: failed } });
    */
   patchStatus<P extends PatchType = "merge">(name: string, patch: PatchBody<T, P>, options?: PatchOptionsOf<P>): Promise<T>;
 }

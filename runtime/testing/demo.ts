@@ -56,7 +56,8 @@ export async function seedDemoObjects(admin: KubeClient, namespace: string, now 
         startTime: hoursAgo(now, finished + 1),
         completionTime: hoursAgo(now, finished),
         succeeded: 1,
-        conditions: [{ type: "Complete", status: "True", lastTransitionTime: hoursAgo(now, finished) }],
+        // As the Job controller writes it, and a 1.32 API server requires: SuccessCriteriaMet before Complete.
+        conditions: ["SuccessCriteriaMet", "Complete"].map((type) => ({ type, status: "True", lastTransitionTime: hoursAgo(now, finished) })),
       },
     });
   }

@@ -61,7 +61,7 @@ describe("report-failed-jobs", () => {
     const watching = fn.watch();
     await watching.ready;
     const end = new Date().toISOString();
-    await fn.admin.jobs.patchStatus("batch-1", { status: { conditions: [{ type: "FailureTarget", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded" }, { type: "Failed", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }], failed: 1 } });
+    await fn.admin.jobs.patchStatus("batch-1", { status: { conditions: [{ type: "FailureTarget", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded" }, { type: "Failed", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }], active: 0, failed: 1 } });
     // Reported: the event and then the mark (a stop between the two aborts the call before
     // its mark, and the restart rightly reports the Job again).
     await until(async () => (await jobEvents(h, fn.namespace)).length === 1 && (await fn.admin.jobs.get("batch-1")).metadata?.annotations?.[REPORTED] !== undefined, "the JobFailed event and the mark", 10_000);

@@ -15,6 +15,7 @@ import { bindingErrors, bindingUpdateErrors, defaultBinding, roleErrors } from "
 import { preparePodCreate } from "./pod-create.js";
 import { keepPodPriority } from "./pod-priority.js";
 import { podUpdateErrors } from "./pod-update.js";
+import { jobStatusErrors } from "./job-status.js";
 import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { allocateService } from "./service-alloc.js";
@@ -289,7 +290,7 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({
     group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, finalizerRule: "create+update", categories: ["all"], subresources: ["status"], defaults: d.defaultJob, generation: true,
-    validate: jobErrors, validateUpdate: jobUpdateErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
+    validate: jobErrors, validateUpdate: jobUpdateErrors, validateStatus: jobStatusErrors, defaultPropagation: "Orphan", fields: fields({ "status.successful": (o) => String((o.status as Obj | undefined)?.successful ?? 0) }),
   }),
   def({
     group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, shortNames: ["csr"], subresources: ["approval", "status"],

@@ -122,6 +122,8 @@ export interface FieldError {
   supported?: string[];
   /** The value as the real message prints it, where `value` would not read the same (a Go struct's `%#v`). */
   rendered?: string;
+  /** `field.OmitValueType{}`: the message names no value (`Invalid value: <detail>`). */
+  omitValue?: boolean;
 }
 
 const REASONS: Record<FieldError["type"], string> = {
@@ -173,6 +175,7 @@ function body(e: FieldError): string {
     case "TooMany":
       return `Too many: ${e.rendered ?? goValue(e.value)}: ${e.detail}`;
     default:
+      if (e.omitValue) return e.detail ? `Invalid value: ${e.detail}` : "Invalid value";
       return `Invalid value: ${e.rendered ?? goValue(e.value)}${e.detail ? `: ${e.detail}` : ""}`;
   }
 }
