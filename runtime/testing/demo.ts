@@ -7,6 +7,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import type { KubeClient } from "../kube/api.js";
+import { finishJob } from "./finish-job.js";
 
 const hoursAgo = (now: number, h: number) => new Date(now - h * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
 
@@ -51,14 +52,7 @@ export async function seedDemoObjects(admin: KubeClient, namespace: string, now 
   });
   for (const [name, finished] of [["nightly-report-29001", 30], ["nightly-report-29002", 6]] as const) {
     await k.jobs.create(job(name, "nightly-report"));
-    await k.jobs.patchStatus(name, {
-      status: {
-        startTime: hoursAgo(now, finished + 1),
-        completionTime: hoursAgo(now, finished),
-        succeeded: 1,
-        // As the Job controller writes it, and a 1.32 API server requires: SuccessCriteriaMet before Complete.
-        conditions: ["SuccessCriteriaMet", "Complete"].map((type) => ({ type, status: "True", lastTransitionTime: hoursAgo(now, finished) })),
-      },
-    });
+    await k.jobs.patchStatus(name, { status: { startTime: hoursAgo(now, finished + 1) } });
+    await finishJob(k, name, { at: hoursAgo(now, finished) });
   }
 }

@@ -11,6 +11,7 @@ export { WatchCallFailedError, type RunningWatches, type WatchOptions } from "./
 export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";
 export { until, UntilTimeoutError, HarnessStoppedError } from "./until.js";
+export { finishJob, type FinishJobOptions } from "./finish-job.js";
 export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
 export { MatchConditionError } from "./admission-conditions.js";
 export type { RegisteredWebhook } from "./webhook-registration.js";

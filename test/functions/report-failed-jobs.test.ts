@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Job } from "kubernetes-types/batch/v1.js";
-import { startHarness, until, type Harness } from "./helpers/harness.js";
+import { finishJob, startHarness, until, type Harness } from "./helpers/harness.js";
 import { seedJob } from "./helpers/objects.js";
 import { REPORTED } from "../../functions/report-failed-jobs.js";
 
@@ -24,7 +24,7 @@ describe("report-failed-jobs", () => {
     const result = await fn.run({}, { trigger: { type: "watch", watch: "jobs.batch", event: "MODIFIED", object: failed } });
     assert.deepEqual(result, { reported: true });
     const events = await jobEvents(h, fn.namespace);
-    assert.deepEqual(events.map((e) => [e.type, e.reason, e.regarding?.kind, e.regarding?.name, e.note]), [["Warning", "JobFailed", "Job", "failed", "BackoffLimitExceeded: the job failed"]]);
+    assert.deepEqual(events.map((e) => [e.type, e.reason, e.regarding?.kind, e.regarding?.name, e.note]), [["Warning", "JobFailed", "Job", "failed", "BackoffLimitExceeded: Job has reached the specified backoff limit"]]);
     const marked = await fn.admin.jobs.get("failed");
     assert.ok(marked.metadata?.annotations?.[REPORTED], "the Job is marked");
     // The event it already handled, seen again (a restart lists every Job): the mark says reported.
@@ -60,8 +60,7 @@ describe("report-failed-jobs", () => {
     await seedJob(fn.admin, "batch-1");
     const watching = fn.watch();
     await watching.ready;
-    const end = new Date().toISOString();
-    await fn.admin.jobs.patchStatus("batch-1", { status: { conditions: [{ type: "FailureTarget", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded" }, { type: "Failed", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }], active: 0, failed: 1 } });
+    await finishJob(fn.admin, "batch-1", { failed: { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" } });
     // Reported: the event and then the mark (a stop between the two aborts the call before
     // its mark, and the restart rightly reports the Job again).
     await until(async () => (await jobEvents(h, fn.namespace)).length === 1 && (await fn.admin.jobs.get("batch-1")).metadata?.annotations?.[REPORTED] !== undefined, "the JobFailed event and the mark", 10_000);

@@ -6,7 +6,7 @@
  */
 import { startHarness as start, type Harness } from "podfn/testing";
 
-export { clientFor, ensureNamespace, type Deployed, type Harness } from "podfn/testing";
+export { clientFor, ensureNamespace, finishJob, type Deployed, type Harness } from "podfn/testing";
 
 /** Caller-auth secrets every example may need, by name. */
 export const SECRETS = {

@@ -5,6 +5,7 @@
  * as the Job controller does), evicted pods, Deployments with labels and annotations.
  */
 import { KubeNotFoundError, type KubeClient } from "podfn";
+import { finishJob } from "podfn/testing";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Deployment } from "kubernetes-types/apps/v1.js";
@@ -43,12 +44,12 @@ async function ownerCronJob(admin: KubeClient, name: string): Promise<string> {
   }
 }
 
-/** Creates a Job (owned by its CronJob, when it names one), then writes its status as the Job controller would. */
+/** Creates a Job (owned by its CronJob, when it names one), then writes its status as the Job controller would (`finishJob` for a finished one). */
 export async function seedJob(admin: KubeClient, name: string, seed: JobSeed = {}): Promise<Job> {
   const ownerReferences = seed.cronJob
     ? [{ apiVersion: "batch/v1", kind: "CronJob", name: seed.cronJob, uid: await ownerCronJob(admin, seed.cronJob), controller: true, blockOwnerDeletion: true }]
     : undefined;
-  const job = await admin.jobs.create({
+  await admin.jobs.create({
     metadata: { name, labels: seed.labels, ownerReferences },
     spec: { backoffLimit: 0, template: { spec: podSpec } },
   });
@@ -56,15 +57,8 @@ export async function seedJob(admin: KubeClient, name: string, seed: JobSeed = {
   if (seed.finishedHoursAgo === undefined) {
     return admin.jobs.patchStatus(name, { status: { startTime: start, active: 1 } });
   }
-  const end = ago(seed.finishedHoursAgo * HOUR);
-  const type = seed.failed ? "Failed" : "Complete";
-  const conditions = [
-    ...(seed.failed ? [{ type: "FailureTarget", status: "True", lastTransitionTime: end, lastProbeTime: end, reason: "BackoffLimitExceeded" }] : [{ type: "SuccessCriteriaMet", status: "True", lastTransitionTime: end, lastProbeTime: end }]),
-    { type, status: "True", lastTransitionTime: end, lastProbeTime: end, ...(seed.failed ? { reason: "BackoffLimitExceeded" } : {}) },
-  ];
-  return admin.jobs.patchStatus(job.metadata!.name!, {
-    status: { startTime: start, conditions, ...(seed.failed ? { failed: 1 } : { succeeded: 1, completionTime: end }) },
-  });
+  await admin.jobs.patchStatus(name, { status: { startTime: start } });
+  return finishJob(admin, name, { at: ago(seed.finishedHoursAgo * HOUR), failed: seed.failed === true });
 }
 
 /** Creates a pod and, with `evictedMinutesAgo`, marks it evicted by the kubelet. */
