@@ -19,7 +19,7 @@ import { decideReview } from "../admission/decide.js";
 import { CONNECT_SUBRESOURCES } from "../admission/definition.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
 import { evaluateMatchConditions } from "./admission-conditions.js";
-import { resourceOfKind } from "./kind-resource.js";
+import { namespacedKind, resourceOfKind } from "./kind-resource.js";
 
 /** What a test says of a request; the rest is filled in (see `admissionReview`). */
 export type ReviewFields = Partial<AdmissionRequest>;
@@ -56,17 +56,23 @@ export class ReviewRefusedError extends PodfnError {
  * rule on `exec`, `attach`, `portforward` or `proxy`), `kind` from the object's `apiVersion` and
  * `kind`, `resource` and `subResource` from `fn`'s first rule (or the kind's resource: a built-in
  * type's as 1.32 serves it, else the plural apimachinery guesses, `Policy` → `policies`), `name` and
- * `namespace` from the object, and a cluster admin as `userInfo`.
+ * `namespace` from the object (`defaultNamespace` for a namespaced one naming none, as the API
+ * server takes its URL's; none for a cluster-scoped one, `fn`'s first rule or the built-in kind
+ * saying which), and a cluster admin as `userInfo`.
  *
  * @example
  * const review = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } } });
  */
-export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction): AdmissionReview {
+export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, defaultNamespace?: string): AdmissionReview {
   const object = (fields.object ?? fields.oldObject ?? undefined) as KubeObject | undefined;
   const [group, version] = object?.apiVersion?.includes("/") ? object.apiVersion.split("/") : ["", object?.apiVersion ?? "v1"];
   const first = fn?.admission?.rules[0];
   const rule = first?.type;
   const kind = fields.kind ?? { group: group!, version: version!, kind: object?.kind ?? rule?.kind ?? "" };
+  // The API server's request names the object's namespace (a write naming another than its URL's
+  // is refused), and none for a cluster-scoped object.
+  const namespaced = rule ? rule.namespaced : namespacedKind(kind.group, kind.kind);
+  const namespace = object?.metadata?.namespace || (namespaced === false ? undefined : defaultNamespace);
   const request: AdmissionRequest = {
     uid: randomUUID(),
     kind,
@@ -75,7 +81,7 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction):
     operation: fields.object === undefined && fields.oldObject ? "DELETE" : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
     userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
     ...(object?.metadata?.name ? { name: object.metadata.name } : {}),
-    ...(object?.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+    ...(namespace ? { namespace } : {}),
     object: null,
     oldObject: null,
     dryRun: false,
@@ -90,7 +96,7 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction):
  */
 export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | AdmissionReview, namespace: string, kube: KubeClient, logger: Logger): Promise<ReviewResult> {
   if (!fn.admission) throw new PodfnError("not_admission", `${fn.name} has no admission webhook: review() answers only functions with \`admission\``);
-  const review = "request" in fields && (fields as AdmissionReview).kind === "AdmissionReview" ? (fields as AdmissionReview) : admissionReview({ namespace, ...(fields as ReviewFields) }, fn);
+  const review = "request" in fields && (fields as AdmissionReview).kind === "AdmissionReview" ? (fields as AdmissionReview) : admissionReview(fields as ReviewFields, fn, namespace);
   const verdict = review.request ? await evaluateMatchConditions(fn.admission, review.request) : { call: true as const };
   if (!verdict.call) {
     const original = review.request!.object;
