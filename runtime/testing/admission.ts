@@ -52,8 +52,9 @@ export class ReviewRefusedError extends PodfnError {
 
 /**
  * An AdmissionReview as the API server sends one: `fields` as given, the rest filled in: `uid`
- * (fresh), `operation` (CREATE with an object, DELETE with only an old one, CONNECT for a first
- * rule on `exec`, `attach`, `portforward` or `proxy`), `kind` from the object's `apiVersion` and
+ * (fresh), `operation` (CREATE with an object, UPDATE with an object and an old one, DELETE with
+ * only an old one (`object` null or left out), CONNECT for a first rule on `exec`, `attach`,
+ * `portforward` or `proxy`), `kind` from the object's `apiVersion` and
  * `kind`, `resource` and `subResource` from `fn`'s first rule (or the kind's resource: a built-in
  * type's as 1.32 serves it, else the plural apimachinery guesses, `Policy` → `policies`), `name` and
  * `namespace` from the object (`defaultNamespace` for a namespaced one naming none, as the API
@@ -78,7 +79,7 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, 
     kind,
     resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: resourceOfKind(kind.group, kind.kind) }),
     ...(first?.subresource !== undefined ? { subResource: first.subresource } : {}),
-    operation: fields.object === undefined && fields.oldObject ? "DELETE" : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
+    operation: fields.oldObject ? (fields.object ? "UPDATE" : "DELETE") : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
     userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
     ...(object?.metadata?.name ? { name: object.metadata.name } : {}),
     ...(namespace ? { namespace } : {}),

@@ -1,7 +1,8 @@
 /**
  * `podfn/testing`'s `admissionReview()`: without a function's rule to take it from, the
  * request's `resource` is the kind's resource as the API server names it (the plural of a URL
- * path: `networkpolicies`, `endpoints`), not the kind lowercased with an `s`.
+ * path: `networkpolicies`, `endpoints`), not the kind lowercased with an `s`; the operation
+ * follows the objects given (UPDATE with both, DELETE with the old one alone).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -26,4 +27,13 @@ test("another kind's resource is apimachinery's guess (UnsafeGuessKindToResource
 test("a resource given is kept", () => {
   const review = admissionReview({ object: { apiVersion: "example.com/v1", kind: "Mouse", metadata: { name: "m" } }, resource: { group: "example.com", version: "v1", resource: "mice" } });
   assert.equal(review.request!.resource.resource, "mice");
+});
+
+test("the operation follows the objects given: CREATE with an object, UPDATE with both, DELETE with only the old one (object null or left out)", () => {
+  const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } };
+  assert.equal(admissionReview({ object }).request!.operation, "CREATE");
+  assert.equal(admissionReview({ object, oldObject: object }).request!.operation, "UPDATE");
+  assert.equal(admissionReview({ oldObject: object }).request!.operation, "DELETE");
+  assert.equal(admissionReview({ object: null, oldObject: object }).request!.operation, "DELETE");
+  assert.equal(admissionReview({ operation: "CREATE", object, oldObject: object }).request!.operation, "CREATE");
 });
