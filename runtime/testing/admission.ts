@@ -59,7 +59,8 @@ export class ReviewRefusedError extends PodfnError {
  * type's as 1.32 serves it, else the plural apimachinery guesses, `Policy` → `policies`), `name` and
  * `namespace` from the object (`defaultNamespace` for a namespaced one naming none, as the API
  * server takes its URL's; none for a cluster-scoped one, `fn`'s first rule or the built-in kind
- * saying which), and a cluster admin as `userInfo`.
+ * saying which; a Namespace's own name for a Namespace, as 1.32 sends it), and a cluster admin
+ * as `userInfo`.
  *
  * @example
  * const review = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } } });
@@ -71,9 +72,10 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, 
   const rule = first?.type;
   const kind = fields.kind ?? { group: group!, version: version!, kind: object?.kind ?? rule?.kind ?? "" };
   // The API server's request names the object's namespace (a write naming another than its URL's
-  // is refused), and none for a cluster-scoped object.
+  // is refused), and none for a cluster-scoped object but a Namespace, whose own name it is.
   const namespaced = rule ? rule.namespaced : namespacedKind(kind.group, kind.kind);
-  const namespace = object?.metadata?.namespace || (namespaced === false ? undefined : defaultNamespace);
+  const isNamespace = kind.group === "" && kind.kind === "Namespace";
+  const namespace = isNamespace ? object?.metadata?.name : object?.metadata?.namespace || (namespaced === false ? undefined : defaultNamespace);
   const request: AdmissionRequest = {
     uid: randomUUID(),
     kind,

@@ -4,7 +4,8 @@
  * ValidatingAdmissionWebhook plugins do (apiserver pkg/admission/plugin/webhook):
  * - the AdmissionReview v1 request: a new `uid`, kind/resource/subResource (and the same as
  *   requestKind/requestResource/requestSubResource: no conversion here; a subresource's kind is
- *   its object's, `autoscaling/v1 Scale` of `apps/v1 deployments` `scale`), name, namespace,
+ *   its object's, `autoscaling/v1 Scale` of `apps/v1 deployments` `scale`), name, namespace (a
+ *   Namespace's own name for a Namespace, as 1.32's request info has it),
  *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
  *   DeleteOptions, meta.k8s.io/v1; a CONNECT's null);
  * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
@@ -84,7 +85,9 @@ function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Ob
   request.requestResource = resource;
   if (a.subresource) request.requestSubResource = a.subresource;
   if (name) request.name = name;
-  if (a.namespace) request.namespace = a.namespace;
+  // A Namespace's requests name it as their namespace, on every operation (since 1.20, kubernetes#95012).
+  const namespace = def.group === "" && def.resource === "namespaces" ? name : a.namespace;
+  if (namespace) request.namespace = namespace;
   request.operation = a.operation;
   const { username, uid, groups, extra } = call.user;
   request.userInfo = { username, ...(uid ? { uid } : {}), ...(groups?.length ? { groups } : {}), ...(extra && Object.keys(extra).length ? { extra } : {}) };
