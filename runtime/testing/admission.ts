@@ -59,8 +59,9 @@ export class ReviewRefusedError extends PodfnError {
  * type's as 1.32 serves it, else the plural apimachinery guesses, `Policy` → `policies`), `name` and
  * `namespace` from the object (`defaultNamespace` for a namespaced one naming none, as the API
  * server takes its URL's; none for a cluster-scoped one, `fn`'s first rule or the built-in kind
- * saying which; a Namespace's own name for a Namespace, as 1.32 sends it), and a cluster admin
- * as `userInfo`.
+ * saying which; a Namespace's own name for a Namespace, as 1.32 sends it; a namespaced
+ * `object` or `oldObject` naming none is sent with it, as the API server sets it before
+ * admission), and a cluster admin as `userInfo`.
  *
  * @example
  * const review = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } } });
@@ -90,6 +91,14 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, 
     dryRun: false,
     ...fields,
   };
+  // A namespaced object naming no namespace has the request's by the time the webhook sees it
+  // (the API server sets it before admission since 1.24); the test's object is left as it was.
+  if (namespaced !== false && !isNamespace && request.namespace) {
+    for (const key of ["object", "oldObject"] as const) {
+      const o = request[key];
+      if (o && !o.metadata?.namespace) request[key] = { ...o, metadata: { ...o.metadata, namespace: request.namespace } };
+    }
+  }
   return { apiVersion: ADMISSION_REVIEW_VERSION, kind: "AdmissionReview", request };
 }
 

@@ -2,8 +2,9 @@
  * A deployed function's `review()` sends the request the API server would for the object it is
  * given: `namespace` is the object's own (the API server refuses a write whose object names
  * another namespace than its URL, so the two always agree), the harness's namespace only for a
- * namespaced object that names none, and none for a cluster-scoped object (1.32 sends no
- * `namespace` for a ClusterRole or a Node).
+ * namespaced object that names none (the object then carries it too, as the API server sets it
+ * before admission since 1.24), and none for a cluster-scoped object (1.32 sends no `namespace`
+ * for a ClusterRole or a Node).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,7 +17,8 @@ const seen = (name: string, resource: string) =>
     admission: { type: "validating", rules: [{ operations: ["*"], resource }] },
     handler({ trigger }) {
       const r = trigger.request;
-      return { allowed: true, warnings: [JSON.stringify({ operation: r.operation, namespace: r.namespace ?? null, name: r.name ?? null })] };
+      const objectNamespace = (o: typeof r.object) => o?.metadata?.namespace ?? null;
+      return { allowed: true, warnings: [JSON.stringify({ operation: r.operation, namespace: r.namespace ?? null, name: r.name ?? null }), JSON.stringify([objectNamespace(r.object), objectNamespace(r.oldObject)])] };
     },
   });
 
@@ -39,6 +41,16 @@ describe("review() builds the request as the API server does", () => {
 
   test("a namespaced object naming no namespace is in the harness's", async () => {
     assert.deepEqual(await request(pods, { object: { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } } }), { operation: "CREATE", namespace: pods.namespace, name: "p" });
+  });
+
+  test("a namespaced object naming no namespace is sent with the request's, as 1.24+ sets it before admission", async () => {
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } };
+    const objects = async (fields: Parameters<Deployed["review"]>[0]) => JSON.parse((await pods.review(fields)).response.warnings![1]!) as unknown;
+    assert.deepEqual(await objects({ object: pod }), [pods.namespace, null]);
+    assert.deepEqual(await objects({ object: pod, oldObject: pod, namespace: "team-b" }), ["team-b", "team-b"]);
+    assert.deepEqual(pod.metadata, { name: "p" }, "the test's object is left as it was");
+    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "viewer" } };
+    assert.deepEqual(JSON.parse((await clusterRoles.review({ object: role })).response.warnings![1]!), [null, null]);
   });
 
   test("a namespace given is kept", async () => {
