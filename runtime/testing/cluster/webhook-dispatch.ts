@@ -18,7 +18,8 @@
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
  *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts); a failed call (unreachable, TLS, timeout, a
- *   non-200, a wrong uid, a validating webhook's patch, a patchType other than JSONPatch) is
+ *   non-200, a wrong uid, a validating webhook's patch or patchType, a mutating one's patch
+ *   without patchType or the reverse, a patch that is no JSON Patch, a patchType other than JSONPatch) is
  *   ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
  *   "<name>": ...`, under `Ignore` the request goes on.
  */
@@ -116,10 +117,8 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
     const response = answer?.response as Obj | undefined;
     if (!response) throw new WebhookCallError("received invalid webhook response: webhook response was absent");
     if (response.uid !== review.request.uid) throw new WebhookCallError(`received invalid webhook response: expected response.uid="${review.request.uid}", got "${response.uid ?? ""}"`);
-    if (response.patch !== undefined && response.patch !== "") {
-      if (!w.mutating) throw new WebhookCallError("received invalid webhook response: validating webhooks may not return patches");
-      if (response.patchType !== "JSONPatch") throw new WebhookCallError(`received invalid webhook response: webhook returned invalid patchType: "${response.patchType ?? ""}"`);
-    }
+    const problem = patchProblem(w.mutating, response);
+    if (problem) throw new WebhookCallError(`received invalid webhook response: ${problem}`);
     return response;
   } catch (error) {
     if (!(error instanceof WebhookCallError)) throw error;
@@ -127,6 +126,21 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
     const reason = error.message.startsWith("received invalid") ? error.message : `failed to call webhook: ${error.message}`;
     throw callingError(hook.name, reason);
   }
+}
+
+/** VerifyAdmissionResponse's word on `patch` and `patchType`: a mutating webhook sends both or neither, a validating one neither. */
+function patchProblem(mutating: boolean, response: Obj): string | undefined {
+  const patch = response.patch !== undefined && response.patch !== null && response.patch !== "";
+  const patchType = response.patchType !== undefined && response.patchType !== null;
+  if (!mutating) {
+    if (patch) return "validating webhook may not return response.patch";
+    if (patchType) return "validating webhook may not return response.patchType";
+    return undefined;
+  }
+  if (patch && !patchType) return "webhook returned response.patch but not response.patchType";
+  if (!patch && patchType) return "webhook returned response.patchType but not response.patch";
+  if (patchType && response.patchType === "") return 'webhook returned invalid response.patchType of ""';
+  return undefined;
 }
 
 /** Checks dry-run support, conditions, calls; the response when the webhook was called. */
@@ -141,14 +155,32 @@ async function invoke(call: Call, w: StoredWebhook, a: Attributes, dryRun: boole
   return response;
 }
 
-/** The object after a JSONPatch, or the 500 the patcher's failure is. */
-function patched(object: Obj, patch: string): Obj {
-  let ops: Operation[];
+/**
+ * The object after a mutating webhook's patch, as 1.32's dispatcher applies it: a patch that is no
+ * JSON Patch array, or of another patchType, is a calling error (failurePolicy decides:
+ * `undefined` under Ignore, the object unchanged); one to a DELETE's object, which has none, or
+ * that does not apply, is a 500.
+ */
+function patched(w: StoredWebhook, object: Obj | null, response: Obj): Obj | null {
+  let ops: unknown;
   try {
-    ops = JSON.parse(Buffer.from(patch, "base64").toString("utf8")) as Operation[];
+    ops = JSON.parse(Buffer.from(String(response.patch), "base64").toString("utf8"));
+    if (!Array.isArray(ops)) throw new Error(`json: cannot unmarshal ${ops === null ? "null" : typeof ops === "object" ? "object" : typeof ops} into Go value of type jsonpatch.Patch`);
   } catch (error) {
-    throw internalError((error as Error).message);
+    if (w.hook.failurePolicy === "Ignore") return object;
+    throw callingError(w.hook.name, `received undecodable patch in webhook response: ${(error as Error).message}`);
   }
+  if (ops.length === 0) return object;
+  if (!object) throw internalError(`admission webhook "${w.hook.name}" attempted to modify the object, which is not supported for this operation`);
+  if (response.patchType !== "JSONPatch") {
+    if (w.hook.failurePolicy === "Ignore") return object;
+    throw callingError(w.hook.name, `unsupported patch type "${String(response.patchType)}"`);
+  }
+  return applied(object, ops as Operation[]);
+}
+
+/** `object` after `ops`, or the 500 the patcher's failure is. */
+function applied(object: Obj, ops: Operation[]): Obj {
   const next = clone(object);
   const failed = applyPatch(next, ops).find((r) => r !== null);
   if (failed) throw internalError(failed.message);
@@ -157,7 +189,7 @@ function patched(object: Obj, patch: string): Obj {
 
 /**
  * The mutating webhooks over `a.object` (a create's or update's; a delete's null is passed
- * along and a patch to it ignored): the object as they left it.
+ * along, and a patch to it refused): the object as they left it.
  */
 export async function runMutating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | null> {
   const hooks = storedWebhooks(call.registry, true).filter((w) => webhookMatches(call.registry, w.hook, a));
@@ -166,7 +198,7 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
   for (const w of hooks) {
     const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
     if (!response) continue;
-    if (response.patch && object) object = patched(object, response.patch);
+    if (response.patch) object = patched(w, object, response);
     if (w.hook.reinvocationPolicy === "IfNeeded") after.set(w, JSON.stringify(object));
   }
   // Reinvocation: once, for each IfNeeded webhook that a later one changed the object after.
@@ -174,7 +206,7 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
     const seen = after.get(w);
     if (seen === undefined || seen === JSON.stringify(object)) continue;
     const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
-    if (response?.patch && object) object = patched(object, response.patch);
+    if (response?.patch) object = patched(w, object, response);
   }
   return object;
 }

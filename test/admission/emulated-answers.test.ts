@@ -1,0 +1,101 @@
+/**
+ * What the emulated cluster makes of a webhook's answer that is not podfn's (any server can be
+ * registered): as 1.32's VerifyAdmissionResponse and mutating dispatcher, in their words. A
+ * validating webhook may return neither `patch` nor `patchType`; a mutating one both or neither;
+ * a patchType other than JSONPatch is `unsupported patch type`, a patch that is no JSON Patch
+ * `received undecodable patch` (both calling errors, which failurePolicy decides), and a patch to
+ * a DELETE's object, which has none, the 500 `attempted to modify the object`.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { startHarness, type Harness } from "../../runtime/testing/index.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { KubeApiError } from "../../runtime/kube/errors.js";
+
+type Obj = Record<string, any>;
+let h: Harness;
+let server: Server;
+let ca: string;
+/** What the webhook server answers, as the test sets it. */
+let answer: (uid: string) => Obj = (uid) => ({ uid, allowed: true });
+
+before(async () => {
+  h = await startHarness();
+  const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
+  ca = certs.caPem;
+  server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: answer(review.request.uid) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const admin = h.admin;
+  await admin.namespaces.create({ metadata: { name: "hooks" } });
+  await admin.namespaces.create({ metadata: { name: "apps" } });
+  await admin.with({ namespace: "hooks" }).services.create({ metadata: { name: "hook" }, spec: { ports: [{ port: 443 }] } });
+  h.cluster.serviceAddress("hooks", "hook", 443, `127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+after(async () => {
+  server?.close();
+  await h?.stop();
+});
+
+/** Registers one webhook of `type` on configmaps, runs `write`, removes it; the write's error message. */
+async function refusal(type: "Validating" | "Mutating", write: (apps: KubeClient) => Promise<unknown>, failurePolicy = "Fail"): Promise<string | undefined> {
+  const admin = h.admin;
+  const plural = `${type.toLowerCase()}webhookconfigurations`;
+  const configuration = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: `${type}WebhookConfiguration`,
+    metadata: { name: "answers" },
+    webhooks: [{ name: "answers.example.com", clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, path: "/review" }, caBundle: Buffer.from(ca).toString("base64") }, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["*"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", failurePolicy, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }],
+  };
+  await admin.request({ method: "POST", path: `/apis/admissionregistration.k8s.io/v1/${plural}`, body: configuration });
+  try {
+    await write(admin.with({ namespace: "apps" }));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof KubeApiError)) throw error;
+    return error.message.replace(/ \(HTTP \d+\)$/, "").replace(/^[A-Z]+ \S+: /, "");
+  } finally {
+    await admin.request({ method: "DELETE", path: `/apis/admissionregistration.k8s.io/v1/${plural}/answers` });
+  }
+}
+
+const patch = Buffer.from(JSON.stringify([{ op: "add", path: "/data/x", value: "1" }])).toString("base64");
+const create = (name: string) => (apps: KubeClient) => apps.configMaps.create({ metadata: { name }, data: { a: "1" } });
+const failed = (reason: string) => `Internal error occurred: failed calling webhook "answers.example.com": ${reason}`;
+
+test("a validating webhook's patch or patchType is an invalid answer", async () => {
+  answer = (uid) => ({ uid, allowed: true, patch });
+  assert.equal(await refusal("Validating", create("v1")), failed("received invalid webhook response: validating webhook may not return response.patch"));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch" });
+  assert.equal(await refusal("Validating", create("v2")), failed("received invalid webhook response: validating webhook may not return response.patchType"));
+});
+
+test("a mutating webhook's patch without patchType, or patchType without patch, is an invalid answer", async () => {
+  answer = (uid) => ({ uid, allowed: true, patch });
+  assert.equal(await refusal("Mutating", create("m1")), failed("received invalid webhook response: webhook returned response.patch but not response.patchType"));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch" });
+  assert.equal(await refusal("Mutating", create("m2")), failed("received invalid webhook response: webhook returned response.patchType but not response.patch"));
+});
+
+test("another patchType is unsupported, and a patch that is not a JSON Patch undecodable: calling errors, which Ignore lets through", async () => {
+  answer = (uid) => ({ uid, allowed: true, patchType: "MergePatch", patch });
+  assert.equal(await refusal("Mutating", create("m3")), failed('unsupported patch type "MergePatch"'));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: Buffer.from('{"op":"add"}').toString("base64") });
+  assert.match((await refusal("Mutating", create("m4"))) ?? "", /^Internal error occurred: failed calling webhook "answers\.example\.com": received undecodable patch in webhook response: /);
+  assert.equal(await refusal("Mutating", create("m5"), "Ignore"), undefined);
+});
+
+test("a patch to a DELETE's object, which has none, is the 500 naming the webhook", async () => {
+  await h.admin.with({ namespace: "apps" }).configMaps.create({ metadata: { name: "doomed" } });
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch });
+  assert.equal(await refusal("Mutating", (apps) => apps.configMaps.delete("doomed"), "Ignore"), 'Internal error occurred: admission webhook "answers.example.com" attempted to modify the object, which is not supported for this operation');
+});
