@@ -4,7 +4,8 @@
  * validating webhook may return neither `patch` nor `patchType`; a mutating one both or neither;
  * a patchType other than JSONPatch is `unsupported patch type`, a patch that is no JSON Patch
  * `received undecodable patch` (both calling errors, which failurePolicy decides), and a patch to
- * a DELETE's object, which has none, the 500 `attempted to modify the object`.
+ * a DELETE's object, which has none, the 500 `attempted to modify the object`. A Service
+ * without a path is called at `/`.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -47,14 +48,14 @@ after(async () => {
 });
 
 /** Registers one webhook of `type` on configmaps, runs `write`, removes it; the write's error message. */
-async function refusal(type: "Validating" | "Mutating", write: (apps: KubeClient) => Promise<unknown>, failurePolicy = "Fail"): Promise<string | undefined> {
+async function refusal(type: "Validating" | "Mutating", write: (apps: KubeClient) => Promise<unknown>, failurePolicy = "Fail", path: string | null = "/review"): Promise<string | undefined> {
   const admin = h.admin;
   const plural = `${type.toLowerCase()}webhookconfigurations`;
   const configuration = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: `${type}WebhookConfiguration`,
     metadata: { name: "answers" },
-    webhooks: [{ name: "answers.example.com", clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, path: "/review" }, caBundle: Buffer.from(ca).toString("base64") }, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["*"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", failurePolicy, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }],
+    webhooks: [{ name: "answers.example.com", clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, ...(path ? { path } : {}) }, caBundle: Buffer.from(ca).toString("base64") }, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["*"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", failurePolicy, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }],
   };
   await admin.request({ method: "POST", path: `/apis/admissionregistration.k8s.io/v1/${plural}`, body: configuration });
   try {
@@ -98,4 +99,11 @@ test("a patch to a DELETE's object, which has none, is the 500 naming the webhoo
   await h.admin.with({ namespace: "apps" }).configMaps.create({ metadata: { name: "doomed" } });
   answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch });
   assert.equal(await refusal("Mutating", (apps) => apps.configMaps.delete("doomed"), "Ignore"), 'Internal error occurred: admission webhook "answers.example.com" attempted to modify the object, which is not supported for this operation');
+});
+
+test("a Service without a path is called at /, as Go's client sends an empty path", async () => {
+  const seen: string[] = [];
+  answer = (uid) => (seen.push(uid), { uid, allowed: false, status: { message: "seen" } });
+  assert.equal(await refusal("Validating", create("no-path"), "Fail", null), 'admission webhook "answers.example.com" denied the request: seen');
+  assert.equal(seen.length, 1);
 });

@@ -55,8 +55,10 @@ function target(registry: Registry, clientConfig: Obj, timeoutSeconds: number): 
   const port = s.port ?? 443;
   const serverName = `${s.name}.${s.namespace}.svc`;
   // As the webhook client builds it (net.JoinHostPort): the port is always written.
-  const path = `${s.path ?? ""}?timeout=${timeoutSeconds}s`;
-  const url = `https://${serverName}:${port}${path}`;
+  const query = `?timeout=${timeoutSeconds}s`;
+  const url = `https://${serverName}:${port}${s.path ?? ""}${query}`;
+  // Go's client sends an empty path as "/" (the URL its errors name keeps it empty).
+  const path = `${s.path || "/"}${query}`;
   const address = addresses.get(registry)?.get(`${s.namespace}/${s.name}:${port}`);
   if (!registry.store.get(registry.core("services"), s.namespace, s.name) && !address) return { url, path, dial: { error: `service "${s.name}" not found` }, serverName };
   if (!address) return { url, path, dial: { error: `no endpoints available for service "${s.name}"` }, serverName };
