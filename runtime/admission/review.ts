@@ -70,7 +70,10 @@ export interface AdmissionRequest<O extends KubeObject = KubeObject> {
   oldObject?: O | null;
   /** True for a dry run (`kubectl apply --dry-run=server`): nothing is persisted; the handler's writes are dry runs too. */
   dryRun?: boolean;
-  /** The operation's options: a CreateOptions, UpdateOptions, DeleteOptions or PatchOptions object. */
+  /**
+   * The operation's options: a CreateOptions, UpdateOptions or DeleteOptions object (a PATCH's
+   * are its UpdateOptions, or CreateOptions when it creates: never PatchOptions); null for CONNECT.
+   */
   options?: Record<string, unknown> | null;
 }
 
