@@ -29,6 +29,13 @@ import type { AdmissionMetrics } from "./metrics.js";
 
 /** Largest review body taken, in bytes (controller-runtime's limit). */
 export const MAX_REVIEW_BYTES = 7 * 1024 * 1024;
+/**
+ * How long an idle connection from the API server is kept, in ms: longer than the 90 s its
+ * webhook client (Go's http.Transport, IdleConnTimeout) keeps one, so the client closes it first.
+ * Were the server first, a review the API server sends just as the server closes would meet EOF,
+ * which Go does not retry for a POST: a call error, and under failurePolicy Fail, a refused write.
+ */
+export const ADMISSION_KEEP_ALIVE_MS = 120_000;
 /** How long the in-flight reviews may finish once the server stops taking connections (the longest webhook timeout). */
 const DRAIN_MS = 30_000;
 
@@ -47,6 +54,8 @@ export interface AdmissionServerOptions {
   metrics?: AdmissionMetrics;
   /** On shutdown, how long to go on answering before the server closes, in ms. Default 0. */
   shutdownDelayMs?: number;
+  /** How long an idle connection is kept, in ms. Default `ADMISSION_KEEP_ALIVE_MS` (120 s). */
+  keepAliveTimeoutMs?: number;
   /** Called once listening, with the base URL (`https://127.0.0.1:9443`). */
   onListening?: (url: string) => void;
 }
@@ -79,7 +88,7 @@ export async function serveAdmission(options: AdmissionServerOptions, signal: Ab
     void done.finally(() => inflight.delete(done));
   };
   const server = createServer({ cert: pair.cert, key: pair.key, minVersion: "TLSv1.2" }, listener);
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? ADMISSION_KEEP_ALIVE_MS;
   server.on("tlsClientError", (error: NodeJS.ErrnoException) => logger.debug({ code: error.code, reason: error.message }, "admission webhook TLS handshake failed"));
   const address = await listen(server, options.port, options.host, PORT_OPTION);
   server.on("error", (error) => logger.error({ err: error }, "admission webhook server error"));
