@@ -4,8 +4,9 @@
  * were pushed; calls of different keys run side by side, at most `limit` at once (a call waiting
  * for its key's previous one holds no slot, nor does a call pausing before it tries again; a call
  * pushed for a key wakes its pausing call, which is superseded then). A call pushed with a
- * `newer` question (an event that may be the watch's own write's, told only later) supersedes
- * the calls before it only when it answers yes, and wakes none.
+ * `newer` question (an event that may be the watch's own write's, told only later; a REQUEUE,
+ * newer only while it is still due) supersedes the calls before it only when it answers yes,
+ * and wakes none unless pushed with `wakes`.
  * `push` makes its caller wait while `maxQueued` calls are queued or running, so a busy object
  * slows the reading of events instead of growing memory.
  */
@@ -47,12 +48,13 @@ export class KeyedCallQueue {
   /**
    * Queues `task` behind the last one about `key` (waiting first while the queue is full). A
    * task's failure is its own: it is dropped here. `newer`: whether it is a newer change of the
-   * object, asked when a call before it asks `superseded()` (default: it is).
+   * object, asked when a call before it asks `superseded()` (default: it is). `wakes`: whether
+   * it ends the key's pausing call's pause (default: when pushed without `newer`).
    */
-  async push(key: string, task: (place: CallPlace) => Promise<void>, newer: () => boolean = isNewer): Promise<void> {
+  async push(key: string, task: (place: CallPlace) => Promise<void>, newer: () => boolean = isNewer, wakes = newer === isNewer): Promise<void> {
     while (this.queued >= this.maxQueued) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     this.queued++;
-    if (newer === isNewer) this.wakers.get(key)?.();
+    if (wakes) this.wakers.get(key)?.();
     const pending = this.pending.get(key) ?? [];
     this.pending.set(key, pending);
     const entry = { newer };

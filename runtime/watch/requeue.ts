@@ -65,9 +65,14 @@ export class RequeueTimers {
     log.debug({ requeueInMs: ms }, `the call asked to be made again in ${duration(ms)} (REQUEUE)`);
   }
 
+  /** Whether `key`'s REQUEUE call (its timer's `token`) is still due (no call about the object succeeded since it fired). */
+  due(key: string, token: number): boolean {
+    return !this.#stopped && this.#due.get(key) === token;
+  }
+
   /** Whether `key`'s REQUEUE call (its timer's `token`) is still to be made; it is no longer due after. */
   take(key: string, token: number): boolean {
-    if (this.#stopped || this.#due.get(key) !== token) return false;
+    if (!this.due(key, token)) return false;
     this.#due.delete(key);
     return true;
   }

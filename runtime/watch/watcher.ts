@@ -36,7 +36,7 @@ import type { KubeClient, KubeObject } from "../kube/api.js";
 import type { RunOutcome } from "../cron/exit-codes.js";
 import type { WatchCallMetrics } from "../metrics.js";
 import { KubeApiError } from "../kube/errors.js";
-import { KeyedCallQueue } from "./keyed-queue.js";
+import { KeyedCallQueue, type CallPlace } from "./keyed-queue.js";
 import { OwnWrites } from "./finalizer.js";
 import { StatusReporter } from "./status.js";
 import { RequeueTimers } from "./requeue.js";
@@ -237,11 +237,13 @@ const sameObject = (known: KubeObject | undefined, object: KubeObject) => known 
  * object's pending calls, within `concurrency`. When its turn comes it is made with the object's
  * latest known state, unless the object is gone (or another of its name took its place), a call
  * about it succeeded since the timer fired (that call decided again: `take`), or a change of it
- * is queued behind (that call has the newer state).
+ * is queued behind (that call has the newer state). It supersedes the calls queued before it
+ * (`coalesce`) only while it is still due, so that it never takes the place of a change it
+ * then does not make.
  */
 async function queueRequeue(run: WatchRun, store: ReadonlyMap<string, KubeObject>, queue: KeyedCallQueue, key: string, asked: KubeObject, token: number): Promise<void> {
   const about = { fn: run.fn.name, watch: run.watch.name, event: "REQUEUE", object: key };
-  await queue.push(key, async (place) => {
+  const task = async (place: CallPlace): Promise<void> => {
     if (run.signal.aborted) return;
     if (place.superseded()) {
       run.options.logger.debug(about, "requeue not made: a newer change of the object is queued (its call has the newer state)");
@@ -257,7 +259,11 @@ async function queueRequeue(run: WatchRun, store: ReadonlyMap<string, KubeObject
       return;
     }
     await call(run, "REQUEUE", object!, place, stepFor(run.watch, "REQUEUE", object!, true)!);
-  });
+  };
+  // A newer change for the calls before it only while it is still due: once a call about the
+  // object succeeded it is not made, so a change queued ahead of it (`coalesce`) is called. It
+  // ends a failed call's pause as a change does.
+  await queue.push(key, task, () => run.requeue.due(key, token), true);
 }
 
 /**

@@ -30,11 +30,11 @@ type Data = Record<string, string> | undefined;
  * Watches ConfigMaps labelled `requeue=<label>` for `events` on `clock`; each call is recorded,
  * then `answer` (given the event and the object's data) is what the handler returns.
  */
-function watching(t: TestContext, label: string, events: WatchEventName[], answer: (event: WatchCallEvent, data: Data, name: string) => unknown, options: { clock?: WatchClock; concurrency?: number; retries?: number; onCall?: (seen: Seen) => Promise<void> } = {}) {
+function watching(t: TestContext, label: string, events: WatchEventName[], answer: (event: WatchCallEvent, data: Data, name: string) => unknown, options: { clock?: WatchClock; concurrency?: number; retries?: number; coalesce?: boolean; onCall?: (seen: Seen) => Promise<void> } = {}) {
   const seen: Seen[] = [];
   const fn = loaded({
     name: "requeuer",
-    watch: { resource: "configmaps", labelSelector: `requeue=${label}`, events, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(options.retries !== undefined ? { retries: options.retries } : {}) },
+    watch: { resource: "configmaps", labelSelector: `requeue=${label}`, events, ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...(options.retries !== undefined ? { retries: options.retries } : {}), ...(options.coalesce ? { coalesce: true } : {}) },
     async handler({ trigger }) {
       if (trigger.type !== "watch") return;
       const object = trigger.object as KubeObject & { data?: Record<string, string> };
@@ -222,4 +222,31 @@ test("a timer that fires while a call about the object runs queues its REQUEUE b
   await until(() => calls(run.seen, "fails").length === 3, "fails' REQUEUE call", 10_000);
   assert.deepEqual(calls(run.seen, "ok"), ["ADDED 0", "MODIFIED 1"]);
   assert.deepEqual(calls(run.seen, "fails"), ["ADDED 0", "MODIFIED 1", "REQUEUE 1"]);
+});
+
+test("with coalesce, a change queued ahead of a REQUEUE that is not made (a call succeeded since its timer fired) is still called: the change is not lost to it", async (t) => {
+  const clock = new FakeClock();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const run = watching(t, "ahead", ["ADDED", "MODIFIED"], (event, _data, name) => (event === "ADDED" && name === "a" ? requeueAfter(30) : undefined), {
+    clock,
+    coalesce: true,
+    async onCall(call) {
+      if (call.name === "a" && call.step === "1") await gate;
+    },
+  });
+  await admin().configMaps.create(configMap("a", "ahead", { step: "0" }));
+  await until(() => clock.pending().length === 1, "a's timer", 10_000);
+  await admin().configMaps.patch("a", { data: { step: "1" } });
+  await until(() => calls(run.seen, "a").length === 2, "the MODIFIED call, held", 10_000);
+  await admin().configMaps.patch("a", { data: { step: "2" } });
+  // Once another object's call ran, a's second change is queued behind its held call.
+  await admin().configMaps.create(configMap("marker", "ahead", { step: "0" }));
+  await until(() => calls(run.seen, "marker").length === 1, "marker's call", 10_000);
+  // The timer fires while the MODIFIED call runs: its REQUEUE is queued behind the second change.
+  clock.advance(30_000);
+  release();
+  await until(() => run.lines.some((l) => l.object === "default/a" && l.msg === "requeue not made: a call about the object succeeded since the timer fired (it decided again)"), "a's REQUEUE given up", 10_000);
+  await until(() => calls(run.seen, "a").length === 3, "the second change's call", 2_000).catch(() => undefined);
+  assert.deepEqual(calls(run.seen, "a"), ["ADDED 0", "MODIFIED 1", "MODIFIED 2"]);
 });
