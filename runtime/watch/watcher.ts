@@ -42,7 +42,7 @@ import { StatusReporter } from "./status.js";
 import { RequeueTimers } from "./requeue.js";
 import { realClock, type WatchClock } from "./watch-clock.js";
 import { defaultDelay, keyOf, type WatchRun } from "./watch-call.js";
-import { call, stepFor } from "./watch-steps.js";
+import { call, stepFor, type Step } from "./watch-steps.js";
 import { linkAbort } from "../signals.js";
 import { STOPPED_CALL_WAIT_MS, abandonAfterAbort } from "../lifecycle.js";
 import { watchedKind } from "./definition.js";
@@ -199,7 +199,10 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
         if (step === undefined) continue;
         // One queued only to be judged later is a newer change only if it is not the watch's own
         // write's (told by then, its answer in): a failed call's retry is not given up for it.
-        const newer = known || type === "DELETED" ? undefined : () => !run.own.has(key, object);
+        // One that only writes the finalizer (added, or released: a change `events` leaves out)
+        // is none either: no call about the object (a retry, one coalesced, a REQUEUE, a RESYNC)
+        // is given up for it, since it calls nothing in their place.
+        const newer = writesOnly(step) ? never : known || type === "DELETED" ? undefined : () => !run.own.has(key, object);
         await queue.push(key, (place) => call(run, type as WatchEventName, object, place, step, !known), newer);
       }
     } catch (error) {
@@ -225,6 +228,12 @@ async function runWatch(fn: LoadedFunction, watch: LoadedWatch, options: RunWatc
   while (requeueing.size > 0) await Promise.all(requeueing);
   await queue.idle();
 }
+
+/** Whether a step only writes the finalizer (adds or releases it), calling nothing. */
+const writesOnly = (step: Step) => !step.handler && !step.finalize;
+
+/** The `newer` question of a queued step that is no newer change. */
+const never = () => false;
 
 /** The watch store's key of `object` (`namespace/name`, `/name` when cluster-scoped: `WatchOptions.store`). */
 const storeKeyOf = (object: KubeObject) => `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;

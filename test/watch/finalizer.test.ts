@@ -296,3 +296,22 @@ test("an object that leaves the selectors and comes back while its calls are bus
   await run.stop();
   assert.deepEqual(events(seen, "fin-flap"), ["ADDED", "DELETED", "ADDED", "FINALIZE", "DELETED"]);
 });
+
+test("a failed call's retry is made when the object leaves the selectors meanwhile and events leaves DELETED out: the finalizer's release is no newer change", async (t) => {
+  let tries = 0;
+  const { fn, seen } = recorder({ name: "fin-12", watch: { resource: "configmaps", labelSelector: "suite=fin-12", finalizer: FINALIZER, events: ["ADDED", "MODIFIED"] } }, (call) => {
+    if (call.event === "MODIFIED" && tries++ === 0) throw new Error("the first try fails");
+  });
+  const run = await deployed(t, [fn], { retryDelayMs: 1500 });
+  await admin.configMaps.create(configMap("fin-retried", { suite: "fin-12" }));
+  await until(() => seen.length === 1, "the ADDED call", 10_000);
+  await admin.configMaps.patch("fin-retried", { data: { step: "1" } });
+  await until(() => events(seen, "fin-retried").includes("MODIFIED"), "the MODIFIED call that fails", 10_000);
+  const now = await admin.configMaps.get("fin-retried");
+  await admin.configMaps.patch("fin-retried", { metadata: { labels: { suite: "elsewhere" }, resourceVersion: now.metadata!.resourceVersion } });
+  await until(async () => !(await admin.configMaps.get("fin-retried")).metadata?.finalizers?.includes(FINALIZER), "the finalizer released", 10_000);
+  await until(() => events(seen, "fin-retried").length === 3, "the MODIFIED call's retry", 5_000).catch(() => undefined);
+  await run.stop();
+  assert.deepEqual(events(seen, "fin-retried"), ["ADDED", "MODIFIED", "MODIFIED"]);
+  assert.ok(!run.lines.some((l) => l.msg === "watch call not made again: a newer change of the object is queued"));
+});
