@@ -175,12 +175,12 @@ test("a change while FINALIZE runs makes no second FINALIZE; a FINALIZE that tim
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let finalizeCalls = 0;
-  const { fn, seen } = recorder({ name: "fin-6", timeoutMs: 200, watch: { resource: "configmaps", labelSelector: "suite=fin-6", finalizer: FINALIZER } }, async (t) => {
+  const { fn, seen } = recorder({ name: "fin-6", timeoutMs: 1000, watch: { resource: "configmaps", labelSelector: "suite=fin-6", finalizer: FINALIZER } }, async (t) => {
     if (t.event !== "FINALIZE") return;
     finalizeCalls++;
     if (t.object.metadata!.name === "fin-busy" && finalizeCalls === 1) await gate;
     // The first call for fin-slow outlives its timeout (ignoring its signal): it is made again.
-    if (t.object.metadata!.name === "fin-slow" && seen.filter((s) => s.name === "fin-slow" && s.event === "FINALIZE").length === 1) await sleep(400);
+    if (t.object.metadata!.name === "fin-slow" && seen.filter((s) => s.name === "fin-slow" && s.event === "FINALIZE").length === 1) await sleep(2000);
   });
   const run = await deployed(t, [fn]);
   await admin.configMaps.create(configMap("fin-busy", { suite: "fin-6" }, ["other.example.com/keep"]));
