@@ -27,7 +27,7 @@ export const CLUSTER_ENTRY = "runtime/testing/cluster/index.ts";
  * emulator's `ReviewRequestError`, caught inside it and answered as a Status). Any other import
  * fails the build.
  */
-export const SHARED_WITH_RUNTIME = ["runtime/schedule/zone-names.ts", "runtime/make-directory.ts", "runtime/dynamic-import.ts", "runtime/errors.ts"];
+export const SHARED_WITH_RUNTIME = ["runtime/schedule/zone-names.ts", "runtime/schedule/go-space.ts", "runtime/make-directory.ts", "runtime/dynamic-import.ts", "runtime/errors.ts"];
 
 /**
  * An esbuild plugin for the runtime's bundle: imports of the emulator's entry become a `require`
