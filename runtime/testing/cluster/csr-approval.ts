@@ -7,7 +7,7 @@
  * words for the CSR.
  */
 import type { Call } from "./call.js";
-import { ApiError } from "./status.js";
+import { forbidden } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -26,9 +26,5 @@ export function admitApproval(call: Call, old: Obj): void {
   const signerName = String(old.spec?.signerName ?? "");
   if (authorizedForSigner(call, "approve", signerName)) return;
   const name = String(old.metadata?.name ?? "");
-  throw new ApiError({
-    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
-    message: `certificatesigningrequests.certificates.k8s.io ${JSON.stringify(name)} is forbidden: user not permitted to approve requests with signerName ${JSON.stringify(signerName)}`,
-    reason: "Forbidden", details: { name, group: "certificates.k8s.io", kind: "certificatesigningrequests" }, code: 403,
-  });
+  throw forbidden({ group: "certificates.k8s.io", resource: "certificatesigningrequests" }, name, `user not permitted to approve requests with signerName ${JSON.stringify(signerName)}`);
 }

@@ -7,13 +7,13 @@
  * On update a priority or policy left out is the stored one.
  */
 import type { Registry } from "./registry.js";
-import { ApiError, failure } from "./status.js";
+import { forbidden, type ApiError } from "./status.js";
 
 type Obj = Record<string, any>;
 
 function refused(pod: Obj, reason: string): ApiError {
   const name = pod.metadata?.name || pod.metadata?.generateName || "Unknown";
-  return new ApiError(failure(403, "Forbidden", `pods "${name}" is forbidden: ${reason}`, { name, kind: "pods" }));
+  return forbidden({ group: "", resource: "pods" }, name, reason);
 }
 
 /** getDefaultPriority: the global default class (the lowest value among several), else none. */

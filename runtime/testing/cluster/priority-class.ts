@@ -9,7 +9,7 @@
  * class, and the two system classes the apiserver's post-start hook creates.
  */
 import type { Call } from "./call.js";
-import { ApiError, type FieldError } from "./status.js";
+import { forbidden, type ApiError, type FieldError } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -80,13 +80,8 @@ export function priorityClassUpdateErrors(o: Obj, old: Obj): FieldError[] {
   return errors;
 }
 
-function forbidden(name: string, reason: string): ApiError {
-  return new ApiError({
-    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
-    message: `priorityclasses.scheduling.k8s.io ${JSON.stringify(name)} is forbidden: ${reason}`,
-    reason: "Forbidden", details: { name, group: "scheduling.k8s.io", kind: "priorityclasses" }, code: 403,
-  });
-}
+const PRIORITY_CLASSES = { group: "scheduling.k8s.io", resource: "priorityclasses" };
+const refused = (name: string, reason: string): ApiError => forbidden(PRIORITY_CLASSES, name, reason);
 
 /** The Priority admission plugin on a PriorityClass: one global default (the stored one of lowest value) at a time. */
 export function admitPriorityClass(call: Call, o: Obj, old: Obj | undefined): void {
@@ -96,11 +91,11 @@ export function admitPriorityClass(call: Call, o: Obj, old: Obj | undefined): vo
     if (obj.globalDefault === true && (!current || current.value > obj.value)) current = obj;
   }
   if (current && (!old || current.metadata.name !== o.metadata.name)) {
-    throw forbidden(String(o.metadata.name), `PriorityClass ${current.metadata.name} is already marked as default. Only one default can exist`);
+    throw refused(String(o.metadata.name), `PriorityClass ${current.metadata.name} is already marked as default. Only one default can exist`);
   }
 }
 
 /** The REST storage's Delete: a system class is never deleted. */
 export function refusePriorityClassDelete(name: string): void {
-  if (systemPriorityClasses().some((c) => c.metadata.name === name)) throw forbidden(name, "this is a system priority class and cannot be deleted");
+  if (systemPriorityClasses().some((c) => c.metadata.name === name)) throw refused(name, "this is a system priority class and cannot be deleted");
 }

@@ -68,6 +68,11 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
   return new ApiError(failure(409, "Conflict", `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, details(gr, name)));
 }
 
+/** 403 Forbidden from an admission plugin or a strategy (apierrors.NewForbidden): `pods "web" is forbidden: <why>`. */
+export function forbidden(gr: GroupResource, name: string, why: string): ApiError {
+  return new ApiError(failure(403, "Forbidden", `${qualified(gr)} "${name}" is forbidden: ${why}`, details(gr, name)));
+}
+
 /** The Conflict of a stale `resourceVersion` on update. */
 export const STALE_OBJECT = "the object has been modified; please apply your changes to the latest version and try again";
 

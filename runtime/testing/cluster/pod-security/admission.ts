@@ -20,7 +20,7 @@
  * Audit annotations are not recorded (the emulated cluster keeps no audit log).
  */
 import type { Call } from "../call.js";
-import { ApiError, failure, invalid } from "../status.js";
+import { forbidden, type ApiError, invalid } from "../status.js";
 import { addWarning } from "../warnings.js";
 import { child, forbiddenDetail, type Obj } from "./check-result.js";
 import { evaluatePod } from "./evaluator.js";
@@ -93,9 +93,7 @@ function evaluate(call: Call, ns: { policy: Policy; valid: boolean }, meta: Obj,
 
 /** apierrors.NewForbidden(pods, name, err), as the plugin answers it. */
 function forbiddenPod(call: Call, name: string, message: string): ApiError {
-  const { group, resource } = call.def;
-  const qualified = group ? `${resource}.${group}` : resource;
-  return new ApiError(failure(403, "Forbidden", `${qualified} ${JSON.stringify(name)} is forbidden: ${message}`, { name, ...(group ? { group } : {}), kind: resource }));
+  return forbidden(call.def, name, message);
 }
 
 function validateNamespace(call: Call, ns: Obj, old?: Obj): void {
