@@ -30,7 +30,7 @@ import type { Propagation } from "./deletion-plan.js";
 import { fromLabelSelector, matchLabels } from "./label-selector.js";
 import { checkPreconditions } from "./delete.js";
 import { clone } from "./registry.js";
-import { ApiError, badRequest, failure, notFound, plainError } from "./status.js";
+import { ApiError, badRequest, failure, forbidden, notFound, plainError } from "./status.js";
 import { mutatedSubresource, validateSubresource } from "./webhook-admission.js";
 
 type Obj = Record<string, any>;
@@ -139,7 +139,7 @@ const MAX_DISRUPTED_PODS = 2000;
 
 /** eviction.go's `errors.NewForbidden(policy.Resource("poddisruptionbudget"), name, reason)`. */
 function budgetForbidden(pdb: Obj, reason: string): ApiError {
-  return new ApiError(failure(403, "Forbidden", `poddisruptionbudget.policy "${pdb.metadata.name}" is forbidden: ${reason}`, { name: pdb.metadata.name, group: "policy", kind: "poddisruptionbudget" }));
+  return forbidden({ group: "policy", resource: "poddisruptionbudget" }, pdb.metadata.name, reason);
 }
 
 /** `checkAndDecrement`: refuses when the budget allows no disruption, else records one. */

@@ -11,7 +11,7 @@
 import type { DeleteOptions } from "./delete-options.js";
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { orderedMeta } from "./meta-order.js";
-import { ApiError, conflict, failure } from "./status.js";
+import { ApiError, conflict, forbidden } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -38,7 +38,7 @@ const IMMORTAL = new Set(["default", "kube-system", "kube-public"]);
  */
 export function immortalNamespaceError(name: string): ApiError | undefined {
   if (!IMMORTAL.has(name)) return undefined;
-  return new ApiError(failure(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: "namespaces" }));
+  return forbidden({ group: "", resource: "namespaces" }, name, "this namespace may not be deleted");
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
-import { ApiError, failure, notFound } from "./status.js";
+import { forbidden, notFound } from "./status.js";
 
 /** extractResourceName's name for an object not named by the URL: name, generateName or `Unknown`. */
 export function admissionName(metadata: { name?: unknown; generateName?: unknown } | undefined): string {
@@ -28,13 +28,7 @@ export function requireNamespace(registry: Registry, def: ResourceDef, namespace
   const state = registry.namespaceState(namespace);
   if (state === "missing") throw notFound({ group: "", resource: "namespaces" }, namespace);
   if (state !== "terminating" || !creating) return;
-  const resource = def.group ? `${def.resource}.${def.group}` : def.resource;
-  throw new ApiError(
-    failure(403, "Forbidden", `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-      name,
-      ...(def.group ? { group: def.group } : {}),
-      kind: def.resource,
-      causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }],
-    }),
-  );
+  const error = forbidden(def, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+  error.status.details!.causes = [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }];
+  throw error;
 }

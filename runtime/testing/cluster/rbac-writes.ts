@@ -13,7 +13,7 @@ import { escalationMessage, missingRights } from "./auth/escalation.js";
 import type { Call } from "./call.js";
 import { onlyGcFields } from "./rbac-gc-fields.js";
 import { defaultBinding } from "./rbac-validation.js";
-import { ApiError, failure, internalError, notFound, qualified } from "./status.js";
+import { forbidden, internalError, notFound } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -75,12 +75,11 @@ export function checkRbacWrite(call: Call, next: Obj, old?: Obj, sent?: SentUpda
   ];
   const missing = missingRights(owned, granted);
   const name = String(next.metadata?.name ?? "");
-  const forbidden = (why: string) => new ApiError(failure(403, "Forbidden", `${qualified(def)}${name ? ` ${JSON.stringify(name)}` : ""} is forbidden: ${why}`, { ...(name ? { name } : {}), group: def.group, kind: def.resource }));
-  if (missing.length > 0) throw forbidden(escalationMessage(user, missing, own.evaluationError));
+  if (missing.length > 0) throw forbidden(def, name, escalationMessage(user, missing, own.evaluationError));
   // An aggregation rule can gather anything (and, kept, stop a role being tightened): setting,
   // keeping or removing one needs every right there is (clusterrole/policybased's fullAuthority).
   if (def.resource === "clusterroles" && (hasAggregationRule(next) || (old !== undefined && hasAggregationRule(old))) && missingRights(owned, FULL_AUTHORITY).length > 0) {
-    throw forbidden("must have cluster-admin privileges to use the aggregationRule");
+    throw forbidden(def, name, "must have cluster-admin privileges to use the aggregationRule");
   }
 }
 

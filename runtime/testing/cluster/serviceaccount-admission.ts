@@ -10,7 +10,7 @@
  */
 import { randomSuffix } from "./defaults.js";
 import type { Registry } from "./registry.js";
-import { ApiError, failure } from "./status.js";
+import { ApiError, forbidden } from "./status.js";
 
 type Obj = Record<string, any>;
 
@@ -19,8 +19,7 @@ const SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 /** admission.NewForbidden: the object's name, else its generateName, names it (no name is generated yet). */
 function lookupFailed(pod: Obj, namespace: string, serviceAccount: string): ApiError {
   const name = pod.metadata?.name || pod.metadata?.generateName || "Unknown";
-  const message = `pods "${name}" is forbidden: error looking up service account ${namespace}/${serviceAccount}: serviceaccount "${serviceAccount}" not found`;
-  return new ApiError(failure(403, "Forbidden", message, { name, kind: "pods" }));
+  return forbidden({ group: "", resource: "pods" }, name, `error looking up service account ${namespace}/${serviceAccount}: serviceaccount "${serviceAccount}" not found`);
 }
 
 /**

@@ -70,7 +70,8 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
 
 /** 403 Forbidden from an admission plugin or a strategy (apierrors.NewForbidden): `pods "web" is forbidden: <why>`. */
 export function forbidden(gr: GroupResource, name: string, why: string): ApiError {
-  return new ApiError(failure(403, "Forbidden", `${qualified(gr)} "${name}" is forbidden: ${why}`, details(gr, name)));
+  // NewForbidden leaves the name out of the message and details when there is none.
+  return new ApiError(failure(403, "Forbidden", `${qualified(gr)}${name ? ` "${name}"` : ""} is forbidden: ${why}`, details(gr, name)));
 }
 
 /** The Conflict of a stale `resourceVersion` on update. */
