@@ -89,6 +89,7 @@ export {
   KubeTlsError,
   KubeCredentialsError,
   KubeArgumentError,
+  CertificateDecidedError,
   NoCredentialsError,
   isKubeError,
 } from "./kube/index.js";

@@ -14,6 +14,10 @@ import type * as policyv1 from "kubernetes-types/policy/v1.js";
 import type * as networkingv1 from "kubernetes-types/networking/v1.js";
 import type * as discoveryv1 from "kubernetes-types/discovery/v1.js";
 import type * as autoscalingv1 from "kubernetes-types/autoscaling/v1.js";
+import type * as autoscalingv2 from "kubernetes-types/autoscaling/v2.js";
+import type * as certificatesv1 from "kubernetes-types/certificates/v1.js";
+import type * as storagev1 from "kubernetes-types/storage/v1.js";
+import type * as schedulingv1 from "kubernetes-types/scheduling/v1.js";
 import type * as authenticationv1 from "kubernetes-types/authentication/v1.js";
 import type { ListMeta, ObjectMeta, Status } from "kubernetes-types/meta/v1.js";
 import type { ApplyConfiguration, PatchBody } from "./patch-types.js";
@@ -369,6 +373,32 @@ export interface PodClient extends ResourceClient<corev1.Pod> {
   evict(name: string, options?: WriteOptions & { deleteOptions?: Omit<DeleteOptions, "namespace" | "signal"> }): Promise<Status>;
 }
 
+/** What `approve` and `deny` of a CertificateSigningRequest take. */
+export interface CertificateDecisionOptions extends Omit<WriteOptions, "namespace" | "fieldValidation"> {
+  /** The condition's `reason` (CamelCase). Default: `PodfnApprove` / `PodfnDeny`. */
+  reason?: string;
+  /** The condition's `message`. Default: `This CSR was approved by podfn.` / `...denied...`. */
+  message?: string;
+}
+
+/**
+ * `kube.certificateSigningRequests`: a resource client with `approve` and `deny`, which add the
+ * condition `kubectl certificate approve|deny` adds, through the `approval` subresource (RBAC:
+ * `get` on certificatesigningrequests, `update` on certificatesigningrequests/approval, and
+ * `approve` on `signers` in certificates.k8s.io named by the request's signerName or `domain/*`).
+ * A request already decided the same way is returned unwritten; one decided the other way throws
+ * `CertificateDecidedError` (`kube_csr_decided`). A conflict reads it afresh, up to ten times.
+ *
+ * @example
+ * await kube.certificateSigningRequests.approve("node-csr-x7", { reason: "NodeServingCert", message: "IPs match the node" });
+ */
+export interface CertificateSigningRequestClient extends ResourceClient<certificatesv1.CertificateSigningRequest> {
+  /** Adds the `Approved` condition. */
+  approve(name: string, options?: CertificateDecisionOptions): Promise<certificatesv1.CertificateSigningRequest>;
+  /** Adds the `Denied` condition. */
+  deny(name: string, options?: CertificateDecisionOptions): Promise<certificatesv1.CertificateSigningRequest>;
+}
+
 /** What SelfSubjectReview answers. */
 export interface UserInfo {
   /** e.g. `system:serviceaccount:ops:podfn-cleanup`. */
@@ -498,6 +528,16 @@ export interface KubeClient {
   readonly networkPolicies: ResourceClient<networkingv1.NetworkPolicy>;
   /** discovery.k8s.io/v1 EndpointSlices. */
   readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
+  /** core/v1 PersistentVolumes (cluster-scoped). */
+  readonly persistentVolumes: ResourceClient<corev1.PersistentVolume>;
+  /** autoscaling/v2 HorizontalPodAutoscalers. */
+  readonly horizontalPodAutoscalers: ResourceClient<autoscalingv2.HorizontalPodAutoscaler>;
+  /** certificates.k8s.io/v1 CertificateSigningRequests (cluster-scoped), with `approve` and `deny`. */
+  readonly certificateSigningRequests: CertificateSigningRequestClient;
+  /** storage.k8s.io/v1 StorageClasses (cluster-scoped). */
+  readonly storageClasses: ResourceClient<storagev1.StorageClass>;
+  /** scheduling.k8s.io/v1 PriorityClasses (cluster-scoped). */
+  readonly priorityClasses: ResourceClient<schedulingv1.PriorityClass>;
 
   /**
    * Any group/version/resource, e.g. a custom resource; its objects are the descriptor's type

@@ -14,6 +14,9 @@ import type * as eventsv1 from "kubernetes-types/events/v1.js";
 import type * as policyv1 from "kubernetes-types/policy/v1.js";
 import type * as networkingv1 from "kubernetes-types/networking/v1.js";
 import type * as discoveryv1 from "kubernetes-types/discovery/v1.js";
+import type * as autoscalingv2 from "kubernetes-types/autoscaling/v2.js";
+import type * as storagev1 from "kubernetes-types/storage/v1.js";
+import type * as schedulingv1 from "kubernetes-types/scheduling/v1.js";
 import type { TokenReviewStatus } from "kubernetes-types/authentication/v1.js";
 import type { AccessDecision, AccessQuery, CallOptions, CreateJobFromCronJobOptions, EmitEventOptions, KubeClient, KubeObject, ResourceClient, ResourceType, UserInfo, WriteOptions } from "./api.js";
 import type { Credentials } from "./auth.js";
@@ -29,6 +32,7 @@ import type { KubeRequestMetrics } from "./request-metrics.js";
 import { Resource } from "./resource-client.js";
 import { ScalableResource } from "./scalable.js";
 import { Pods } from "./pods.js";
+import { CertificateSigningRequests } from "./certificate-signing-requests.js";
 import { RESOURCE_TYPES as T } from "./types.js";
 import * as access from "./access.js";
 import * as actions from "./actions.js";
@@ -103,6 +107,11 @@ class Client implements KubeClient {
   readonly ingressClasses: ResourceClient<networkingv1.IngressClass>;
   readonly networkPolicies: ResourceClient<networkingv1.NetworkPolicy>;
   readonly endpointSlices: ResourceClient<discoveryv1.EndpointSlice>;
+  readonly persistentVolumes: ResourceClient<corev1.PersistentVolume>;
+  readonly horizontalPodAutoscalers: ResourceClient<autoscalingv2.HorizontalPodAutoscaler>;
+  readonly certificateSigningRequests: CertificateSigningRequests;
+  readonly storageClasses: ResourceClient<storagev1.StorageClass>;
+  readonly priorityClasses: ResourceClient<schedulingv1.PriorityClass>;
 
   constructor(context: ClientContext, owner: boolean) {
     this.#context = context;
@@ -139,6 +148,11 @@ class Client implements KubeClient {
     this.ingressClasses = new Resource(context, T.ingressClasses);
     this.networkPolicies = new Resource(context, T.networkPolicies);
     this.endpointSlices = new Resource(context, T.endpointSlices);
+    this.persistentVolumes = new Resource(context, T.persistentVolumes);
+    this.horizontalPodAutoscalers = new Resource(context, T.horizontalPodAutoscalers);
+    this.certificateSigningRequests = new CertificateSigningRequests(context, T.certificateSigningRequests);
+    this.storageClasses = new Resource(context, T.storageClasses);
+    this.priorityClasses = new Resource(context, T.priorityClasses);
   }
 
   resource<R extends KubeObject = KubeObject>(type: ResourceType<R>): ResourceClient<R> {

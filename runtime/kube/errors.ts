@@ -53,7 +53,7 @@ export type KubeApiErrorCode =
  * `kube_no_credentials`, `kube_credentials` (unusable ones) and `kube_invalid_argument` (a call
  * that cannot work, refused before sending).
  */
-export type KubeErrorCode = KubeApiErrorCode | "kube_connection" | "kube_tls" | "kube_client_closed" | "kube_no_credentials" | "kube_credentials" | "kube_invalid_argument";
+export type KubeErrorCode = KubeApiErrorCode | "kube_connection" | "kube_tls" | "kube_client_closed" | "kube_no_credentials" | "kube_credentials" | "kube_invalid_argument" | "kube_csr_decided";
 
 /** Stable codes of `KubeApiError` by Status `reason`; others get `kube_api_error`. */
 const CODE_BY_REASON: Record<string, KubeApiErrorCode> = {
@@ -346,5 +346,23 @@ export class KubeArgumentError extends PodfnError {
 
   constructor(message: string) {
     super("kube_invalid_argument", message);
+  }
+}
+
+/**
+ * `approve` or `deny` of a CertificateSigningRequest already decided the other way: the API
+ * server refuses a request both Approved and Denied, and kubectl stops here too.
+ */
+export class CertificateDecidedError extends PodfnError {
+  declare readonly code: "kube_csr_decided";
+  /** The request's name. */
+  readonly csrName: string;
+  /** The condition it already has. */
+  readonly decision: "Approved" | "Denied";
+
+  constructor(name: string, decision: "Approved" | "Denied") {
+    super("kube_csr_decided", `certificate signing request ${JSON.stringify(name)} is already ${decision}`);
+    this.csrName = name;
+    this.decision = decision;
   }
 }

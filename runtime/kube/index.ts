@@ -32,6 +32,7 @@ export {
   KubeTlsError,
   KubeCredentialsError,
   KubeArgumentError,
+  CertificateDecidedError,
   NoCredentialsError,
   kubeApiError,
 } from "./errors.js";

@@ -9,6 +9,7 @@ import {
   KubeAlreadyExistsError,
   KubeApiError,
   KubeArgumentError,
+  CertificateDecidedError,
   KubeClientClosedError,
   KubeConflictError,
   KubeConnectionError,
@@ -50,6 +51,7 @@ const CLASS_BY_CODE = {
   kube_no_credentials: NoCredentialsError,
   kube_credentials: KubeCredentialsError,
   kube_invalid_argument: KubeArgumentError,
+  kube_csr_decided: CertificateDecidedError,
 } as const satisfies Record<KubeErrorCode, abstract new (...args: never[]) => PodfnError>;
 
 /**

@@ -42,4 +42,9 @@ export const RESOURCE_TYPES = {
   ingressClasses: typed("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
   networkPolicies: typed("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"),
   endpointSlices: typed("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice"),
+  persistentVolumes: core("persistentvolumes", "PersistentVolume", false),
+  horizontalPodAutoscalers: typed("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler"),
+  certificateSigningRequests: typed("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false),
+  storageClasses: typed("storage.k8s.io", "v1", "storageclasses", "StorageClass", false),
+  priorityClasses: typed("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false),
 } as const satisfies Record<string, ResourceType>;

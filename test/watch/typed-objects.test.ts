@@ -97,7 +97,8 @@ test("every name a watch accepts as a string has its type in BuiltInObjectTypes,
     "roles.rbac.authorization.k8s.io": true, "rolebindings.rbac.authorization.k8s.io": true, "clusterroles.rbac.authorization.k8s.io": true,
     "clusterrolebindings.rbac.authorization.k8s.io": true, "events.events.k8s.io": true, "poddisruptionbudgets.policy": true,
     "ingresses.networking.k8s.io": true, "ingressclasses.networking.k8s.io": true, "networkpolicies.networking.k8s.io": true,
-    "endpointslices.discovery.k8s.io": true,
+    "endpointslices.discovery.k8s.io": true, persistentvolumes: true, "horizontalpodautoscalers.autoscaling": true,
+    "certificatesigningrequests.certificates.k8s.io": true, "storageclasses.storage.k8s.io": true, "priorityclasses.scheduling.k8s.io": true,
   } satisfies Record<BuiltInWatchName, true>;
   assert.deepEqual(Object.keys(names).sort(), builtInWatchNames().sort());
 });
