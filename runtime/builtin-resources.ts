@@ -35,10 +35,12 @@ const SERVED: Record<string, string> = {
 
 /**
  * Resources RBAC names that discovery does not list: the kubelet's API, authorized as node
- * subresources (`nodes/stats` for metrics-server, `nodes/log`...).
+ * subresources (`nodes/stats` for metrics-server, `nodes/log`...), and certificate signers.
  */
 const RBAC_ONLY: Record<string, string> = {
   "": "nodes/checkpoint nodes/configz nodes/healthz nodes/log nodes/metrics nodes/pods nodes/spec nodes/stats",
+  // The CertificateApproval and CertificateSigning plugins authorize `approve` and `sign` on a signer.
+  "certificates.k8s.io": "signers",
 };
 
 let byGroup: Map<string, Set<string>> | undefined;
@@ -78,24 +80,47 @@ export function unknownBuiltInResource(group: string, resource: string): string 
 
 /**
  * The problems of a definition's `permissions` as written: each resource of a built-in group
- * that group does not serve (see `unknownBuiltInResource`), as `[path, message]` with the path
- * `permissions[0].resources[1]`. A rule with several groups is judged only when no group serves
- * the resource.
+ * that group does not serve (see `unknownBuiltInResource`), and `approve` or `sign` in a rule
+ * naming no signer, as `[path, message]` with the path `permissions[0].resources[1]`. A rule
+ * with several groups is judged only when no group serves the resource.
  */
 export function permissionProblems(permissions: unknown): Array<[string, string]> {
   if (!Array.isArray(permissions)) return [];
   const out: Array<[string, string]> = [];
   permissions.forEach((rule, i) => {
-    const groups = (rule as { apiGroups?: unknown } | null)?.apiGroups;
-    const resources = (rule as { resources?: unknown } | null)?.resources;
-    if (!Array.isArray(groups) || !Array.isArray(resources) || groups.includes("*")) return;
-    resources.forEach((resource, j) => {
-      if (typeof resource !== "string") return;
-      const why = groups.map((g) => (typeof g === "string" ? unknownBuiltInResource(g, resource) : undefined));
-      // Some group of the rule serves it (or may): fine.
-      if (why.some((w) => w === undefined)) return;
-      out.push([`permissions[${i}].resources[${j}]`, why[0]!]);
-    });
+    const misspelt = resourceProblems(rule, i);
+    // A misspelt resource first: what the verbs are checked against is not yet what was meant.
+    out.push(...(misspelt.length ? misspelt : signerVerbProblems(rule, i)));
   });
   return out;
+}
+
+/** The resources of one rule that its built-in groups do not serve (`unknownBuiltInResource`). */
+function resourceProblems(rule: unknown, i: number): Array<[string, string]> {
+  const groups = (rule as { apiGroups?: unknown } | null)?.apiGroups;
+  const resources = (rule as { resources?: unknown } | null)?.resources;
+  if (!Array.isArray(groups) || !Array.isArray(resources) || groups.includes("*")) return [];
+  return resources.flatMap((resource, j): Array<[string, string]> => {
+    if (typeof resource !== "string") return [];
+    const why = groups.map((g) => (typeof g === "string" ? unknownBuiltInResource(g, resource) : undefined));
+    // Some group of the rule serves it (or may): fine.
+    return why.some((w) => w === undefined) ? [] : [[`permissions[${i}].resources[${j}]`, why[0]!]];
+  });
+}
+
+/** The verbs the certificates API checks on a signer (`certificates.k8s.io/signers`) and nowhere else. */
+const SIGNER_VERBS = new Set(["approve", "sign"]);
+
+/**
+ * `approve` or `sign` in a rule that names no signer: Kubernetes checks them on
+ * `certificates.k8s.io/signers` alone, so the rule grants them on nothing.
+ */
+function signerVerbProblems(rule: unknown, i: number): Array<[string, string]> {
+  const { apiGroups, resources, verbs } = (rule ?? {}) as { apiGroups?: unknown; resources?: unknown; verbs?: unknown };
+  if (!Array.isArray(apiGroups) || !Array.isArray(resources) || !Array.isArray(verbs)) return [];
+  const namesSigners = (apiGroups.includes("certificates.k8s.io") || apiGroups.includes("*")) && (resources.includes("signers") || resources.includes("*"));
+  if (namesSigners) return [];
+  return verbs.flatMap((verb, j): Array<[string, string]> =>
+    SIGNER_VERBS.has(verb) ? [[`permissions[${i}].verbs[${j}]`, `"${verb}" is authorized only on signers: write it in a rule with apiGroups ["certificates.k8s.io"], resources ["signers"] and resourceNames naming the signer ("example.com/serving", or "example.com/*")`]] : [],
+  );
 }

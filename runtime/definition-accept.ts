@@ -41,7 +41,12 @@ export function namesCanLimit(resources: readonly unknown[], verbs: readonly unk
 export const API_GROUP = /^(|\*|(?!(core|v1)$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 /** A resource as RBAC names it: a lower-case plural, maybe with a subresource (`pods/log`), or `*`, `*\/scale`. */
 export const RESOURCE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
-export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
+/**
+ * The verbs a permission may name: the API's own, and the two the certificates API authorizes on
+ * a signer (`approve`, `sign`: a CSR approver's or signer's). Never bind, escalate or impersonate,
+ * with which a function could grant itself anything.
+ */
+export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "approve", "sign", "*"] as const;
 /** Paths the HTTP server keeps for itself. */
 export const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
 /** Function names podfn keeps for itself: `http` names the HTTP workload's objects (`<app>-http`). */

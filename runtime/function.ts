@@ -16,7 +16,7 @@ import { checkedRequeueAfter } from "./watch/requeue-after.js";
  * A verb a `PermissionRule` may grant: `"*"` is every one of them. `bind`, `escalate` and
  * `impersonate` are never granted to a function.
  */
-export type PermissionVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "*";
+export type PermissionVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "approve" | "sign" | "*";
 
 /**
  * One RBAC rule a function needs; the manifests grant exactly these (a Role in the function's
@@ -30,7 +30,11 @@ export interface PermissionRule {
   apiGroups: string[];
   /** Resources as RBAC names them (plural, lower case), with subresources as `deployments/scale`, `pods/log`. */
   resources: string[];
-  /** At least one of get, list, watch, create, update, patch, delete, deletecollection, or `"*"` for all of them. */
+  /**
+   * At least one of get, list, watch, create, update, patch, delete, deletecollection, or `"*"`
+   * for all of them; `approve` and `sign` only on `signers` in `certificates.k8s.io` (named by
+   * signerName, or `example.com/*`), as a CSR approver or signer needs.
+   */
   verbs: PermissionVerb[];
   /**
    * Restrict to these object names (at least one). Cannot limit `create` or `deletecollection`

@@ -32,7 +32,8 @@ const CLUSTER_SCOPED: Record<string, string[]> = {
   "apiregistration.k8s.io": ["apiservices"],
   "authentication.k8s.io": ["selfsubjectreviews", "tokenreviews"],
   "authorization.k8s.io": ["selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews"],
-  "certificates.k8s.io": ["certificatesigningrequests", "clustertrustbundles"],
+  // signers: what the CertificateApproval and CertificateSigning plugins authorize approve and sign on.
+  "certificates.k8s.io": ["certificatesigningrequests", "clustertrustbundles", "signers"],
   "flowcontrol.apiserver.k8s.io": ["flowschemas", "prioritylevelconfigurations"],
   "internal.apiserver.k8s.io": ["storageversions"],
   // metrics-server's NodeMetrics (`/apis/metrics.k8s.io/v1beta1/nodes`); PodMetrics are namespaced.

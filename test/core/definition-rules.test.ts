@@ -161,12 +161,20 @@ test("a schedule without an input runs with {}: refused at load when the input s
 
 test("a resource a built-in group does not serve is refused when it is surely a mistake: a misspelt one, or another group's", () => {
   assert.equal(
-    problems({ permissions: [{ apiGroups: [""], resources: ["pod", "pods/logs"], verbs: ["get"] }, { apiGroups: ["batch"], resources: ["job"], verbs: ["get"] }, { apiGroups: [""], resources: ["deployments"], verbs: ["get"] }] }),
+    problems({
+      permissions: [
+        { apiGroups: [""], resources: ["pod", "pods/logs"], verbs: ["get"] },
+        { apiGroups: ["batch"], resources: ["job"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["deployments"], verbs: ["get"] },
+        { apiGroups: ["certificates.k8s.io"], resources: ["signer"], verbs: ["approve"] },
+      ],
+    }),
     [
       'permissions[0].resources[0]: the core group ("") serves no "pod": did you mean "pods"?',
       'permissions[0].resources[1]: the core group ("") serves no "pods/logs": did you mean "pods/log"?',
       'permissions[1].resources[0]: "batch" serves no "job": did you mean "jobs"?',
       'permissions[2].resources[0]: "deployments" is not served by the core group (""): it is in "apps"; list that group in apiGroups',
+      'permissions[3].resources[0]: "certificates.k8s.io" serves no "signer": did you mean "signers"?',
     ].join("\n"),
   );
   // Served, a custom group, a wildcard, a group of the rule that serves it, a resource a cluster may add (a beta API), or the kubelet's: let through.
@@ -177,6 +185,7 @@ test("a resource a built-in group does not serve is refused when it is surely a 
     { apiGroups: ["", "apps"], resources: ["deployments"], verbs: ["get"] },
     { apiGroups: ["networking.k8s.io"], resources: ["servicecidrs"], verbs: ["get"] },
     { apiGroups: [""], resources: ["nodes/stats", "nodes/metrics", "nodes/log"], verbs: ["get"] },
+    { apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["example.com/*"], verbs: ["approve"] },
   ] satisfies PermissionRule[]) {
     assert.equal(problems({ permissions: [rule] }), "", JSON.stringify(rule));
   }
@@ -196,7 +205,19 @@ test("a schedule's input asking for a dry run the schema would strip is refused 
 test("a misspelt verb is a compile error as well as a load-time problem", () => {
   // @ts-expect-error: "lst" is no verb (PermissionVerb)
   const rule: PermissionRule = { apiGroups: [""], resources: ["pods"], verbs: ["lst"] };
-  assert.match(problems({ permissions: [rule] }), /verbs\[0\]: must be one of get, list, watch, create, update, patch, delete, deletecollection, \*/);
+  assert.match(problems({ permissions: [rule] }), /verbs\[0\]: must be one of get, list, watch, create, update, patch, delete, deletecollection, approve, sign, \*/);
+});
+
+test("approve and sign are taken on certificates.k8s.io signers (a CSR approver's or signer's), refused in a rule naming no signer; bind, escalate and impersonate never", () => {
+  const approver: PermissionRule = { apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["kubernetes.io/kubelet-serving"], verbs: ["approve"] };
+  assert.equal(problems({ permissions: [approver, { ...approver, resourceNames: ["example.com/*"], verbs: ["sign"] }] }), "");
+  assert.equal(
+    problems({ permissions: [{ apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"], verbs: ["update", "approve"] }] }),
+    'permissions[0].verbs[1]: "approve" is authorized only on signers: write it in a rule with apiGroups ["certificates.k8s.io"], resources ["signers"] and resourceNames naming the signer ("example.com/serving", or "example.com/*")',
+  );
+  for (const verb of ["bind", "escalate", "impersonate"]) {
+    assert.match(problems({ permissions: [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: [verb as never] }] }), /^permissions\[0\]\.verbs\[0\]: must be one of /);
+  }
 });
 
 test("resources are Kubernetes quantities, and no request is above its limit (the API server would refuse the CronJob)", () => {

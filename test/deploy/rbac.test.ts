@@ -72,6 +72,23 @@ test("cluster-scoped resources of other groups (metrics.k8s.io nodes, resource.k
   ]);
 });
 
+test("a CSR approver's rules, approve on a signer among them, are all in the ClusterRole: signers are cluster-scoped", () => {
+  const objects = all([
+    cronFn("approver", [
+      { apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests"], verbs: ["get", "list"] },
+      { apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"], verbs: ["update"] },
+      { apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["kubernetes.io/kubelet-serving"], verbs: ["approve"] },
+    ]),
+  ]);
+  assert.deepEqual(grantedTo(objects, NS, "podfn-approver"), [
+    "* certificates.k8s.io/certificatesigningrequests get *",
+    "* certificates.k8s.io/certificatesigningrequests list *",
+    "* certificates.k8s.io/certificatesigningrequests/approval update *",
+    "* certificates.k8s.io/signers approve kubernetes.io/kubelet-serving",
+  ]);
+  assert.equal(objects.some((o) => o.kind === "Role"), false);
+});
+
 test("a rule mixing cluster-scoped and namespaced resources is split, granting no more", () => {
   const objects = all([cronFn("mixed", [{ apiGroups: [""], resources: ["namespaces", "configmaps"], verbs: ["get"] }])]);
   assert.deepEqual(grantedTo(objects, NS, "podfn-mixed"), ["* /namespaces get *", `${NS} /configmaps get *`]);
