@@ -10,7 +10,7 @@ import type { CronJob } from "kubernetes-types/batch/v1.js";
 import type { ServiceAccount } from "kubernetes-types/core/v1.js";
 import { rbacObjects, type RbacObject } from "./rbac.js";
 import { commonLabels, cronJobName } from "./names.js";
-import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_DEADLINE_MARGIN_SECONDS, JOB_HISTORY_LIMIT, jobPodFailurePolicy, type ResolvedOptions } from "./options.js";
+import { DEFAULT_TIME_ZONE, JOB_BACKOFF_LIMIT, JOB_HISTORY_LIMIT, jobActiveDeadlineSeconds, jobPodFailurePolicy, type ResolvedOptions } from "./options.js";
 import { podSpec } from "./pod.js";
 import { functionResources } from "./resources.js";
 import { cronNetworkPolicy } from "./network-policy.js";
@@ -50,7 +50,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
             backoffLimit: JOB_BACKOFF_LIMIT,
             // A disrupted pod (drain, preemption, eviction) is replaced, not counted as a failed run.
             podFailurePolicy: jobPodFailurePolicy(),
-            activeDeadlineSeconds: Math.ceil(fn.timeoutMs / 1000) + JOB_DEADLINE_MARGIN_SECONDS,
+            activeDeadlineSeconds: jobActiveDeadlineSeconds(fn.timeoutMs),
             template: {
               metadata: { labels: jobLabels },
               spec: podSpec({

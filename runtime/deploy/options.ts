@@ -135,6 +135,17 @@ export const DEFAULT_TIME_ZONE = "Etc/UTC";
  * `DisruptionTarget` condition) is not a failure of the run: ignored, and a new pod started.
  */
 export const JOB_BACKOFF_LIMIT = 2;
+/** The Job controller's waits before the retries `JOB_BACKOFF_LIMIT` allows: 10 s, then 20 s. */
+export const JOB_RETRY_BACKOFF_SECONDS = 30;
+/**
+ * A Job's `activeDeadlineSeconds`, which counts from the Job's start across every pod it makes:
+ * the function's timeout for the first run and for each exit-5 retry (so a retry after a run
+ * that took most of its timeout still has its own), the retries' backoff, and
+ * `JOB_DEADLINE_MARGIN_SECONDS` for scheduling, an image pull, start-up and drain.
+ */
+export function jobActiveDeadlineSeconds(timeoutMs: number): number {
+  return (JOB_BACKOFF_LIMIT + 1) * Math.ceil(timeoutMs / 1000) + JOB_RETRY_BACKOFF_SECONDS + JOB_DEADLINE_MARGIN_SECONDS;
+}
 /** The `podFailurePolicy` of a generated Job (see `JOB_BACKOFF_LIMIT`): a fresh object each time. */
 export function jobPodFailurePolicy(): PodFailurePolicy {
   return {

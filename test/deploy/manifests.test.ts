@@ -188,7 +188,7 @@ test("CronJobs: one per schedule, valid names, `podfn run NAME --schedule S`, it
   assert.equal(hourly.spec!.timeZone, "Europe/Paris");
   assert.equal(hourly.spec!.startingDeadlineSeconds, 120);
   assert.equal(hourly.spec!.concurrencyPolicy, "Forbid");
-  assert.equal(hourly.spec!.jobTemplate.spec!.activeDeadlineSeconds, 91 + 300, "the timeout plus 5 minutes for scheduling, image pull and start-up");
+  assert.equal(hourly.spec!.jobTemplate.spec!.activeDeadlineSeconds, 3 * 91 + 30 + 300, "the timeout for the run and each of its two exit-5 retries, their 10 s and 20 s backoff, and 5 minutes for scheduling, image pull and start-up");
   const nightly = cronJobs.find((c) => c.spec!.schedule === "0 3 * * *")!;
   assert.equal(nightly.spec!.concurrencyPolicy, "Replace");
   assert.notEqual(nightly.metadata!.name, hourly.metadata!.name);
