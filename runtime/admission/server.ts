@@ -20,7 +20,7 @@ import type { KubeClient } from "../kube/api.js";
 import type { LoadedFunction } from "../function.js";
 import { accessLogWriter } from "../http/access-log.js";
 import { isJsonContentType } from "../http/body.js";
-import { requestIdOf } from "../http/request-id.js";
+import { requestIdOfHeader } from "../http/request-id.js";
 import { whenAborted } from "../signals.js";
 import { listen } from "../listen.js";
 import { describeCertificate, readCertificate, watchCertificate, type CertificateFiles } from "./certificate.js";
@@ -113,8 +113,7 @@ export async function serveAdmission(options: AdmissionServerOptions, signal: Ab
 
 async function answerRequest(incoming: IncomingMessage, outgoing: ServerResponse, routes: ReadonlyMap<string, LoadedFunction>, options: AdmissionServerOptions, accessLog: ReturnType<typeof accessLogWriter>): Promise<void> {
   const started = performance.now();
-  const given = incoming.headers["x-request-id"];
-  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const requestId = requestIdOfHeader(incoming.headers["x-request-id"]);
   const target = incoming.url ?? "";
   const path = target.split("?")[0]!;
   const fn = routes.get(path);

@@ -22,7 +22,7 @@ import { accessLogWriter } from "./access-log.js";
 import type { HonoFallback } from "./hono-app.js";
 import { requestListener, serveEndpoint, type FaultHandler, type RequestListener } from "./listener.js";
 import { writeAnswer } from "./exchange.js";
-import { freshRequestId, requestIdOf } from "./request-id.js";
+import { requestIdOfHeader } from "./request-id.js";
 import { internalErrorAnswer, jsonAnswer } from "./respond.js";
 import { operationEndpoints } from "./operations.js";
 import { functionEndpoint, type Endpoint } from "./route.js";
@@ -182,7 +182,7 @@ function operationsListener(operationPaths: ReadonlyMap<string, ReadonlyMap<stri
       serveEndpoint(endpoint, incoming, outgoing, path, q === -1 ? "" : target.slice(q + 1), onFault);
       return;
     }
-    const requestId = freshRequestId();
+    const requestId = requestIdOfHeader(incoming.headers["x-request-id"]);
     const error = methods
       ? jsonAnswer(405, { error: { code: "method_not_allowed", message: `${incoming.method} is not allowed on ${path}: use GET, HEAD`, requestId } }, requestId, { allow: "GET, HEAD" })
       : jsonAnswer(404, { error: { code: "not_found", message: `the admin port serves ${[...operationPaths.keys()].join(", ")} only`, requestId } }, requestId);
@@ -197,8 +197,7 @@ function operationsListener(operationPaths: ReadonlyMap<string, ReadonlyMap<stri
  */
 function faultAnswerer(logger: Logger): FaultHandler {
   return function endpointFault(error, incoming, outgoing) {
-    const header = incoming.headers["x-request-id"];
-    const requestId = requestIdOf(typeof header === "string" ? header : null);
+    const requestId = requestIdOfHeader(incoming.headers["x-request-id"]);
     try {
       logger.error({ requestId, err: error }, "request failed");
     } catch {

@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AccessLog } from "./access-log.js";
 import { IncomingRequest, writeAnswer, type Answer } from "./exchange.js";
-import { freshRequestId } from "./request-id.js";
+import { freshRequestId, requestIdOfHeader } from "./request-id.js";
 import { jsonAnswer } from "./respond.js";
 import type { Endpoint } from "./route.js";
 
@@ -141,7 +141,7 @@ function refuseRepeatedHost(incoming: IncomingMessage, outgoing: ServerResponse,
  * (HEAD with GET); any other method with it, a 400 saying the target is OPTIONS's alone.
  */
 function answerAsterisk(incoming: IncomingMessage, outgoing: ServerResponse, routes: Routes, accessLog: AccessLog | undefined): void {
-  const requestId = freshRequestId();
+  const requestId = requestIdOfHeader(incoming.headers["x-request-id"]);
   if (incoming.method !== "OPTIONS") {
     const message = `the request cannot be read: the target * is for OPTIONS only, not ${incoming.method}`;
     send(incoming, outgoing, jsonAnswer(400, { error: { code: "bad_request", message, requestId } }, requestId, { connection: "close" }));

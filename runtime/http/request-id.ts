@@ -60,3 +60,11 @@ export function freshRequestId(): string {
 export function requestIdOf(given: string | null): string {
   return given !== null && ACCEPTABLE.test(given) ? given : freshRequestId();
 }
+
+/**
+ * The id of a request from its parsed `X-Request-Id` header (`incoming.headers["x-request-id"]`):
+ * the caller's when it is one acceptable value, otherwise a fresh one.
+ */
+export function requestIdOfHeader(header: string | string[] | undefined): string {
+  return requestIdOf(typeof header === "string" ? header : null);
+}

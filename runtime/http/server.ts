@@ -27,7 +27,7 @@ import { ShutdownError, runShutdownHooks } from "../lifecycle.js";
 import { ConfigError } from "../errors.js";
 import { ABORT_GRACE_MS, whenAborted } from "../signals.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
-import { freshRequestId, requestIdOf } from "./request-id.js";
+import { requestIdOfHeader } from "./request-id.js";
 import { REFUSED_BY_PARSER } from "./body.js";
 import { Refusal, refusalAnswer } from "./respond.js";
 import { writeAnswer } from "./exchange.js";
@@ -247,7 +247,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   // call sees the refusal, not a client gone away), under the id it was given if it sent one.
   const inFlight = (socket as { _httpMessage?: (ServerResponse & { req?: IncomingMessage }) | null })._httpMessage?.req;
   const given = inFlight?.headers["x-request-id"];
-  const requestId = typeof given === "string" ? requestIdOf(given) : freshRequestId();
+  const requestId = requestIdOfHeader(given);
   // "Parse Error: Invalid header value char": llhttp's fixed reason, never the bytes it read.
   const reason = error.message.replace(/^Parse Error: /, "");
   const [status, errorCode, message] = (code === "HPE_HEADER_OVERFLOW" && targetTooLong(error) ? URI_TOO_LONG : undefined) ?? REFUSED[code] ?? [400, "bad_request", `the request cannot be read: ${reason}`];
@@ -265,8 +265,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
  * log line.
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, logger: Logger): void {
-  const given = request.headers["x-request-id"];
-  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const requestId = requestIdOfHeader(request.headers["x-request-id"]);
   const refusal = new Refusal(417, "expectation_failed", "the request's Expect header asks for something other than 100-continue, the only expectation this server meets", { connection: "close" });
   writeAnswer(response, refusalAnswer(refusal, requestId));
   const path = (request.url ?? "").split("?")[0];
@@ -294,8 +293,7 @@ export function answerConnect(request: IncomingMessage, socket: Duplex, logger: 
     else socket.destroy();
   });
   if (deferred) return;
-  const given = request.headers["x-request-id"];
-  const requestId = requestIdOf(typeof given === "string" ? given : null);
+  const requestId = requestIdOfHeader(request.headers["x-request-id"]);
   socket.end(rawRefusal(501, "not_implemented", "CONNECT is not supported: this server runs functions, it opens no tunnels", requestId));
   logger.info({ requestId, status: 501, method: "CONNECT" }, "request refused: CONNECT");
 }

@@ -414,6 +414,8 @@ test("OPTIONS * is a 204 whose Allow lists the methods the server's paths take; 
     assert.match(options, /^HTTP\/1\.1 204 /);
     assert.match(options, /\r\nallow: GET, POST, HEAD\r\n/i);
     assert.match(options, /\r\nx-request-id: [0-9a-f-]{36}\r\n/i);
+    const named = await raw("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: asked-1\r\nConnection: close\r\n\r\n");
+    assert.match(named, /\r\nx-request-id: asked-1\r\n/i, "the caller's id, as every other answer carries it");
     const get = await raw("GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     assert.match(get, /^HTTP\/1\.1 400 /);
     assert.match(get, /\r\nconnection: close\r\n/i);
@@ -471,10 +473,12 @@ test("with adminPort, /healthz, /readyz and /metrics answer there only (404 besi
     }
     assert.match(await (await fetch(`${admin}/metrics`)).text(), /^podfn_invocations_total\{function="hello",outcome="success"\} 0$/m);
     assert.equal((await fetch(`${server.url}/hello`)).status, 200);
-    const other = await fetch(`${admin}/hello`);
+    const other = await fetch(`${admin}/hello`, { headers: { "x-request-id": "probe-404" } });
     assert.equal(other.status, 404);
-    assert.equal(((await other.json()) as { error: { code: string } }).error.code, "not_found");
-    assert.equal((await fetch(`${admin}/readyz`, { method: "POST" })).status, 405);
+    assert.deepEqual([((await other.json()) as { error: { code: string; requestId: string } }).error.code, other.headers.get("x-request-id")], ["not_found", "probe-404"]);
+    const refused = await fetch(`${admin}/readyz`, { method: "POST", headers: { "x-request-id": "probe-405" } });
+    assert.equal(refused.status, 405);
+    assert.equal(((await refused.json()) as { error: { requestId: string } }).error.requestId, "probe-405", "the caller's id, as on the functions' port");
     server.stop();
     stopped = true;
     // During the shutdown delay the functions are still served, and the admin port says not ready.
