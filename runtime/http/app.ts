@@ -20,7 +20,7 @@ import { createAuthChecker, type ServiceAccountAuthOptions } from "./auth/index.
 import { RESERVED_PATHS } from "../definition-schema.js";
 import { accessLogWriter } from "./access-log.js";
 import type { HonoFallback } from "./hono-app.js";
-import { requestListener, serveEndpoint, type FaultHandler, type RequestListener } from "./listener.js";
+import { refuseVersion, requestListener, serveEndpoint, type FaultHandler, type RequestListener } from "./listener.js";
 import { writeAnswer } from "./exchange.js";
 import { requestIdOfHeader } from "./request-id.js";
 import { internalErrorAnswer, jsonAnswer } from "./respond.js";
@@ -173,6 +173,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
  */
 function operationsListener(operationPaths: ReadonlyMap<string, ReadonlyMap<string, Endpoint>>, onFault: FaultHandler): RequestListener {
   return function operations(incoming, outgoing) {
+    if (incoming.httpVersionMajor !== 1) {
+      refuseVersion(incoming, outgoing, undefined);
+      return;
+    }
     const target = incoming.url ?? "";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);

@@ -6,7 +6,8 @@
  * `Request`, hono `Context` or `Response` is built, and the answer is written with one
  * `writeHead`. Everything else (HEAD, 404, 405, percent-encoded or odd targets, a bad `Host`) is
  * served by hono through @hono/node-server, exactly as before: both take the same decisions. A
- * request with two `Host` lines is refused first, whichever way it would go (RFC 9112 §3.2).
+ * request with two `Host` lines is refused first, whichever way it would go (RFC 9112 §3.2), and
+ * one naming another HTTP version than 1.x before that (505).
  * `OPTIONS *` (the server as a whole, RFC 9110 §9.3.7) is answered here with the methods some
  * path serves; `*` with another method is a 400 (hono can make no URL of it either way).
  */
@@ -47,6 +48,10 @@ export function requestListener(routes: Routes, fallback: RequestListener, onFau
   let verbatimHost: string | undefined;
   let verbatimTarget: string | undefined;
   return function listener(incoming, outgoing) {
+    if (incoming.httpVersionMajor !== 1) {
+      refuseVersion(incoming, outgoing, accessLog);
+      return;
+    }
     if (repeatsHost(incoming.rawHeaders)) {
       refuseRepeatedHost(incoming, outgoing, accessLog);
       return;
@@ -134,6 +139,17 @@ function refuseRepeatedHost(incoming: IncomingMessage, outgoing: ServerResponse,
   const answer = jsonAnswer(400, { error: { code: "bad_request", message: "the request cannot be read: it has more than one Host header", requestId } }, requestId, { connection: "close" });
   writeAnswer(outgoing, answer);
   logAnswered(accessLog, incoming, (incoming.url ?? "").split("?")[0]!, 400, requestId, "bad_request");
+}
+
+/**
+ * A request line naming another HTTP version than 1.x (Node's parser takes `HTTP/2.0` and
+ * `HTTP/0.9` and would answer them as 1.1): a 505, as Go's server answers it (RFC 9110 §15.6.6).
+ */
+export function refuseVersion(incoming: IncomingMessage, outgoing: ServerResponse, accessLog: AccessLog | undefined): void {
+  const requestId = requestIdOfHeader(incoming.headers["x-request-id"]);
+  const message = `the request cannot be served: HTTP/${incoming.httpVersion} is not supported; this server speaks HTTP/1.1`;
+  writeAnswer(outgoing, jsonAnswer(505, { error: { code: "http_version_not_supported", message, requestId } }, requestId, { connection: "close" }));
+  logAnswered(accessLog, incoming, (incoming.url ?? "").split("?")[0]!, 505, requestId, "http_version_not_supported");
 }
 
 /**

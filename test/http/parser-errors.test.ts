@@ -51,6 +51,9 @@ const CASES: Array<{ name: string; bytes: string; status: number; code: string; 
   { name: "a 100 KB target", bytes: `GET /echo?q=${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 414, code: "uri_too_long" },
   { name: "a 10 KB target under 10 KB of headers", bytes: `GET /echo?q=${"a".repeat(10_000)} HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(10_000)}\r\n\r\n`, status: 431, code: "headers_too_large" },
   { name: "not HTTP at all", bytes: "hello there\r\n\r\n", status: 400, code: "bad_request" },
+  // Node's parser takes these versions and would answer them as 1.1; Go's server answers 505.
+  { name: "a request line of HTTP/2.0", bytes: "GET /peek HTTP/2.0\r\nHost: x\r\n\r\n", status: 505, code: "http_version_not_supported", message: /^the request cannot be served: HTTP\/2\.0 is not supported; this server speaks HTTP\/1\.1$/ },
+  { name: "a request line of HTTP/0.9", bytes: "GET /peek HTTP/0.9\r\nHost: x\r\n\r\n", status: 505, code: "http_version_not_supported" },
   // An HTTP/2 client with prior knowledge (h2c: curl --http2-prior-knowledge, a proxy told the port speaks HTTP/2): said so, not llhttp's "Pause on PRI/Upgrade".
   { name: "HTTP/2's connection preface", bytes: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", status: 400, code: "bad_request", message: /^the request cannot be read: it is HTTP\/2's connection preface \(h2c with prior knowledge\); this server speaks HTTP\/1\.1 only/ },
   // Node answers these itself, bare, unless the server takes `checkExpectation`.
