@@ -22,6 +22,8 @@ let server: Server;
 let ca: string;
 /** What the webhook server answers, as the test sets it. */
 let answer: (uid: string) => Obj = (uid) => ({ uid, allowed: true });
+/** The whole HTTP answer instead, when a test sets it: status, headers and body as written. */
+let raw: ((uid: string) => { status?: number; headers?: Record<string, string>; body: string }) | undefined;
 
 before(async () => {
   h = await startHarness();
@@ -32,6 +34,10 @@ before(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
+      if (raw) {
+        const { status = 200, headers = {}, body } = raw(review.request.uid);
+        return void res.writeHead(status, headers).end(body);
+      }
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: answer(review.request.uid) }));
     });
   });
@@ -106,4 +112,29 @@ test("a Service without a path is called at /, as Go's client sends an empty pat
   answer = (uid) => (seen.push(uid), { uid, allowed: false, status: { message: "seen" } });
   assert.equal(await refusal("Validating", create("no-path"), "Fail", null), 'admission webhook "answers.example.com" denied the request: seen');
   assert.equal(seen.length, 1);
+});
+
+test("an answer that is not an admission.k8s.io/v1 AdmissionReview is invalid, as VerifyAdmissionResponse words it after the response and its uid", async () => {
+  const invalid = (got: string) => failed(`received invalid webhook response: expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${got}`);
+  try {
+    raw = (uid) => ({ body: JSON.stringify({ response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Validating", create("gvk1")), invalid("/, Kind="));
+    raw = (uid) => ({ body: JSON.stringify({ kind: "AdmissionReview", response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Mutating", create("gvk2")), invalid("/, Kind=AdmissionReview"));
+    raw = (uid) => ({ body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Validating", create("gvk3")), invalid("admission.k8s.io/v1, Kind="));
+    // The response and its uid are checked first.
+    raw = () => ({ body: JSON.stringify({ response: { uid: "other", allowed: true } }) });
+    assert.match((await refusal("Validating", create("gvk4"))) ?? "", /: received invalid webhook response: expected response\.uid="[0-9a-f-]{36}", got "other"$/);
+    raw = () => ({ body: JSON.stringify({}) });
+    assert.equal(await refusal("Validating", create("gvk5")), failed("received invalid webhook response: webhook response was absent"));
+    // A v1beta1 answer to a v1 request does not decode into a v1 AdmissionReview: no conversion between them.
+    raw = (uid) => ({ body: JSON.stringify({ apiVersion: "admission.k8s.io/v1beta1", kind: "AdmissionReview", response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Validating", create("gvk6")), failed("failed to call webhook: converting (v1beta1.AdmissionReview) to (v1.AdmissionReview): unknown conversion"));
+    // Under Ignore the request goes on.
+    raw = (uid) => ({ body: JSON.stringify({ response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Validating", create("gvk7"), "Ignore"), undefined);
+  } finally {
+    raw = undefined;
+  }
 });

@@ -14,6 +14,9 @@
  * available for service "<name>"`), or for a missing Service (`service "<name>" not found`).
  * The failure texts are Go's where the cause is the same (`dial tcp ...: connect: connection
  * refused`, `context deadline exceeded`, `x509: certificate signed by unknown authority`).
+ * The answer is decoded as the webhook client's decoder makes a v1 AdmissionReview of it: an
+ * admission.k8s.io/v1beta1 one does not convert (`converting (v1beta1.AdmissionReview) to
+ * (v1.AdmissionReview): unknown conversion`); the checks of what it says are webhook-verify's.
  */
 import { request } from "node:https";
 import { checkServerIdentity } from "node:tls";
@@ -98,10 +101,13 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
   const body = JSON.stringify(review);
   return new Promise((resolve, reject) => {
     let done = false;
-    const fail = (reason: string) => {
+    /** A failure of the request itself: net/http's url.Error names the method and URL. */
+    const fail = (reason: string) => refuse(`${post}: ${reason}`);
+    /** A failure of the answer's decoding (Result.Into): the decoder's words alone. */
+    const refuse = (message: string) => {
       if (done) return;
       done = true;
-      reject(new WebhookCallError(`${post}: ${reason}`));
+      reject(new WebhookCallError(message));
     };
     const req = request(
       {
@@ -122,13 +128,18 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
           if (done) return;
           const text = Buffer.concat(chunks).toString("utf8");
           if (res.statusCode !== 200) return fail(`the server responded with the status code ${res.statusCode} but did not return more information`);
+          let review: Obj;
           try {
-            done = true;
-            resolve(JSON.parse(text) as Obj);
+            review = JSON.parse(text) as Obj;
           } catch {
-            done = false;
-            fail(`couldn't get version/kind; json parse error: unexpected end of JSON input`);
+            return fail(`couldn't get version/kind; json parse error: unexpected end of JSON input`);
           }
+          // The decoder makes a v1beta1 AdmissionReview of it, which does not convert to the v1 one asked for.
+          if (review?.apiVersion === "admission.k8s.io/v1beta1" && (review.kind === undefined || review.kind === "" || review.kind === "AdmissionReview")) {
+            return refuse("converting (v1beta1.AdmissionReview) to (v1.AdmissionReview): unknown conversion");
+          }
+          done = true;
+          resolve(review);
         });
         res.on("error", (e) => fail(goReason(e, host, port)));
       },

@@ -18,9 +18,10 @@
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
  *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts); a failed call (unreachable, TLS, timeout, a
- *   non-200, a wrong uid, a validating webhook's patch or patchType, a mutating one's patch
- *   without patchType or the reverse, a patch that is no JSON Patch, a patchType other than JSONPatch) is
- *   ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
+ *   non-200), an answer VerifyAdmissionResponse refuses (webhook-verify: no response, a wrong
+ *   uid, not an admission.k8s.io/v1 AdmissionReview, a validating webhook's patch or patchType,
+ *   a mutating one's patch without patchType or the reverse), a patch that is no JSON Patch, a
+ *   patchType other than JSONPatch is ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
  *   "<name>": ...`, under `Ignore` the request goes on.
  */
 import { randomUUID } from "node:crypto";
@@ -32,6 +33,7 @@ import { ApiError, badRequest, internalError } from "./status.js";
 import { addWarning } from "./warnings.js";
 import { callWebhook, WebhookCallError } from "./webhook-call.js";
 import { evaluateConditions } from "./webhook-conditions.js";
+import { InvalidWebhookResponse, verifiedResponse } from "./webhook-verify.js";
 import { storedWebhooks, webhookMatches, type Attributes, type StoredWebhook } from "./webhook-match.js";
 
 type Obj = Record<string, any>;
@@ -114,33 +116,13 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
   const { hook } = w;
   try {
     const answer = await callWebhook(call.registry, hook.clientConfig ?? {}, hook.timeoutSeconds ?? 10, review);
-    const response = answer?.response as Obj | undefined;
-    if (!response) throw new WebhookCallError("received invalid webhook response: webhook response was absent");
-    if (response.uid !== review.request.uid) throw new WebhookCallError(`received invalid webhook response: expected response.uid="${review.request.uid}", got "${response.uid ?? ""}"`);
-    const problem = patchProblem(w.mutating, response);
-    if (problem) throw new WebhookCallError(`received invalid webhook response: ${problem}`);
-    return response;
+    return verifiedResponse(answer, review.request.uid, w.mutating);
   } catch (error) {
-    if (!(error instanceof WebhookCallError)) throw error;
+    if (!(error instanceof WebhookCallError) && !(error instanceof InvalidWebhookResponse)) throw error;
     if (hook.failurePolicy === "Ignore") return undefined;
-    const reason = error.message.startsWith("received invalid") ? error.message : `failed to call webhook: ${error.message}`;
+    const reason = error instanceof InvalidWebhookResponse ? `received invalid webhook response: ${error.message}` : `failed to call webhook: ${error.message}`;
     throw callingError(hook.name, reason);
   }
-}
-
-/** VerifyAdmissionResponse's word on `patch` and `patchType`: a mutating webhook sends both or neither, a validating one neither. */
-function patchProblem(mutating: boolean, response: Obj): string | undefined {
-  const patch = response.patch !== undefined && response.patch !== null && response.patch !== "";
-  const patchType = response.patchType !== undefined && response.patchType !== null;
-  if (!mutating) {
-    if (patch) return "validating webhook may not return response.patch";
-    if (patchType) return "validating webhook may not return response.patchType";
-    return undefined;
-  }
-  if (patch && !patchType) return "webhook returned response.patch but not response.patchType";
-  if (!patch && patchType) return "webhook returned response.patchType but not response.patch";
-  if (patchType && response.patchType === "") return 'webhook returned invalid response.patchType of ""';
-  return undefined;
 }
 
 /** Checks dry-run support, conditions, calls; the response when the webhook was called. */
