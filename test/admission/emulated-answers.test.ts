@@ -138,3 +138,42 @@ test("an answer that is not an admission.k8s.io/v1 AdmissionReview is invalid, a
     raw = undefined;
   }
 });
+
+test("an answer's status and body are read as the webhook client reads them: its errors in client-go's words, without the Post of a failed request", async () => {
+  const review = (uid: string) => JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid, allowed: true } });
+  const callFailed = (reason: string) => failed(`failed to call webhook: ${reason}`);
+  try {
+    // Any 2xx is an answer.
+    raw = (uid) => ({ status: 201, headers: { "content-type": "application/json" }, body: review(uid) });
+    assert.equal(await refusal("Validating", create("s201")), undefined);
+    // A 5xx quotes a text body, and says "unknown" of any other.
+    raw = () => ({ status: 500, headers: { "content-type": "text/plain; charset=utf-8" }, body: "  boom\n" });
+    assert.equal(await refusal("Validating", create("s500")), callFailed('an error on the server ("boom") has prevented the request from succeeding'));
+    raw = () => ({ status: 502, headers: { "content-type": "application/json" }, body: '{"error":"bad gateway"}' });
+    assert.equal(await refusal("Validating", create("s502")), callFailed('an error on the server ("unknown") has prevented the request from succeeding'));
+    // Known codes have their words; a 403 keeps the server's text.
+    raw = () => ({ status: 404, body: "404 page not found" });
+    assert.equal(await refusal("Validating", create("s404")), callFailed("the server could not find the requested resource"));
+    raw = () => ({ status: 403, headers: { "content-type": "text/plain" }, body: "go away" });
+    assert.equal(await refusal("Validating", create("s403")), callFailed("go away"));
+    raw = () => ({ status: 418, headers: { "content-type": "text/plain" }, body: "teapot" });
+    assert.equal(await refusal("Validating", create("s418")), callFailed("the server responded with the status code 418 but did not return more information"));
+    // A Failure Status says it in its message.
+    raw = () => ({ status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", message: "review not understood", code: 400 }) });
+    assert.equal(await refusal("Validating", create("s400")), callFailed("review not understood"));
+    // A 200 without a body, with one that is not JSON, or with broken JSON.
+    raw = () => ({ status: 200, body: "" });
+    assert.equal(await refusal("Validating", create("empty")), callFailed("0-length response with status code: 200 and content type: application/json"));
+    raw = () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "" });
+    assert.equal(await refusal("Validating", create("empty-text")), callFailed("0-length response with status code: 200 and content type: text/plain"));
+    raw = () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "all good" });
+    assert.equal(await refusal("Validating", create("text")), callFailed(`couldn't get version/kind; json parse error: json: cannot unmarshal string into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`));
+    raw = () => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"response":' });
+    assert.equal(await refusal("Validating", create("broken")), callFailed("couldn't get version/kind; json parse error: unexpected end of JSON input"));
+    // Under Ignore any of them lets the request through.
+    raw = () => ({ status: 500, body: "boom" });
+    assert.equal(await refusal("Mutating", create("s500-ignored"), "Ignore"), undefined);
+  } finally {
+    raw = undefined;
+  }
+});

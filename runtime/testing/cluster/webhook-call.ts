@@ -14,13 +14,14 @@
  * available for service "<name>"`), or for a missing Service (`service "<name>" not found`).
  * The failure texts are Go's where the cause is the same (`dial tcp ...: connect: connection
  * refused`, `context deadline exceeded`, `x509: certificate signed by unknown authority`).
- * The answer is decoded as the webhook client's decoder makes a v1 AdmissionReview of it: an
- * admission.k8s.io/v1beta1 one does not convert (`converting (v1beta1.AdmissionReview) to
- * (v1.AdmissionReview): unknown conversion`); the checks of what it says are webhook-verify's.
+ * The answer is read as the webhook client reads it (webhook-answer: its status, its body, a
+ * v1beta1 review that does not convert), those errors without the `Post "<url>": ` of a failed
+ * request; the checks of what the review says are webhook-verify's.
  */
 import { request } from "node:https";
 import { checkServerIdentity } from "node:tls";
 import type { Registry } from "./registry.js";
+import { reviewOfAnswer, WebhookAnswerError } from "./webhook-answer.js";
 
 type Obj = Record<string, any>;
 
@@ -89,8 +90,9 @@ function goReason(error: NodeJS.ErrnoException, host: string, port: number): str
 }
 
 /**
- * POSTs `review` to the webhook; resolves to the parsed AdmissionReview, or rejects with a
- * `WebhookCallError` whose message is client-go's (`Post "<url>": <reason>`).
+ * POSTs `review` to the webhook; resolves to the AdmissionReview answered, or rejects with a
+ * `WebhookCallError` whose message is client-go's (`Post "<url>": <reason>` for a request that
+ * failed, the answer's error for one that came: webhook-answer).
  */
 export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSeconds: number, review: Obj): Promise<Obj> {
   const t = target(registry, clientConfig, timeoutSeconds);
@@ -126,20 +128,15 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           if (done) return;
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (res.statusCode !== 200) return fail(`the server responded with the status code ${res.statusCode} but did not return more information`);
-          let review: Obj;
           try {
-            review = JSON.parse(text) as Obj;
-          } catch {
-            return fail(`couldn't get version/kind; json parse error: unexpected end of JSON input`);
+            const review = reviewOfAnswer(res.statusCode ?? 0, res.headers["content-type"], Buffer.concat(chunks));
+            done = true;
+            resolve(review);
+          } catch (error) {
+            if (error instanceof WebhookAnswerError) return refuse(error.message);
+            done = true;
+            reject(error);
           }
-          // The decoder makes a v1beta1 AdmissionReview of it, which does not convert to the v1 one asked for.
-          if (review?.apiVersion === "admission.k8s.io/v1beta1" && (review.kind === undefined || review.kind === "" || review.kind === "AdmissionReview")) {
-            return refuse("converting (v1beta1.AdmissionReview) to (v1.AdmissionReview): unknown conversion");
-          }
-          done = true;
-          resolve(review);
         });
         res.on("error", (e) => fail(goReason(e, host, port)));
       },
