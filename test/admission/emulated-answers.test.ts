@@ -53,22 +53,31 @@ after(async () => {
   await h?.stop();
 });
 
-/** Registers one webhook of `type` on configmaps, runs `write`, removes it; the write's error message. */
-async function refusal(type: "Validating" | "Mutating", write: (apps: KubeClient) => Promise<unknown>, failurePolicy = "Fail", path: string | null = "/review"): Promise<string | undefined> {
+/** The HTTP status of the last write `refusal` saw refused. */
+let refusedWith: number | undefined;
+
+/**
+ * Registers a configuration of `type` on configmaps (one webhook, or one per entry of
+ * `webhooks`, each set over the first's settings), runs `write`, removes it; the write's error message.
+ */
+async function refusal(type: "Validating" | "Mutating", write: (apps: KubeClient) => Promise<unknown>, failurePolicy = "Fail", path: string | null = "/review", webhooks: Obj[] = [{}]): Promise<string | undefined> {
   const admin = h.admin;
   const plural = `${type.toLowerCase()}webhookconfigurations`;
+  const webhook = { name: "answers.example.com", clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, ...(path ? { path } : {}) }, caBundle: Buffer.from(ca).toString("base64") }, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["*"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", failurePolicy, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } };
   const configuration = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: `${type}WebhookConfiguration`,
     metadata: { name: "answers" },
-    webhooks: [{ name: "answers.example.com", clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, ...(path ? { path } : {}) }, caBundle: Buffer.from(ca).toString("base64") }, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["*"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", failurePolicy, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }],
+    webhooks: webhooks.map((w) => ({ ...webhook, ...w })),
   };
   await admin.request({ method: "POST", path: `/apis/admissionregistration.k8s.io/v1/${plural}`, body: configuration });
+  refusedWith = undefined;
   try {
     await write(admin.with({ namespace: "apps" }));
     return undefined;
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;
+    refusedWith = error.statusCode;
     return error.message.replace(/ \(HTTP \d+\)$/, "").replace(/^[A-Z]+ \S+: /, "");
   } finally {
     await admin.request({ method: "DELETE", path: `/apis/admissionregistration.k8s.io/v1/${plural}/answers` });
@@ -176,4 +185,24 @@ test("an answer's status and body are read as the webhook client reads them: its
   } finally {
     raw = undefined;
   }
+});
+
+test("a matchCondition that fails to evaluate is, under Fail, the 403 naming the object and the expression's error; no validating webhook is called", async () => {
+  const seen: string[] = [];
+  answer = (uid) => (seen.push(uid), { uid, allowed: false, status: { message: "called" } });
+  const strict = { name: "strict", expression: "object.data.mode == 'strict'" };
+  const small = { name: "small", expression: "size(object.data.extra) < 3" };
+  assert.equal(await refusal("Validating", create("mc1"), "Fail", "/review", [{ matchConditions: [strict] }]), `configmaps "mc1" is forbidden: expression 'object.data.mode == 'strict'' resulted in error: no such key: mode`);
+  assert.equal(refusedWith, 403);
+  // Every failed condition is named (an aggregate), unless one is false.
+  assert.equal(await refusal("Mutating", create("mc2"), "Fail", "/review", [{ matchConditions: [strict, small] }]), `configmaps "mc2" is forbidden: [expression 'object.data.mode == 'strict'' resulted in error: no such key: mode, expression 'size(object.data.extra) < 3' resulted in error: no such key: extra]`);
+  assert.equal(await refusal("Validating", create("mc3"), "Fail", "/review", [{ matchConditions: [strict, { name: "never", expression: "false" }] }]), undefined);
+  // Validating webhooks are all matched before any is called: the other one is not called.
+  assert.equal(await refusal("Validating", create("mc4"), "Fail", "/review", [{ name: "first.example.com" }, { name: "second.example.com", matchConditions: [strict] }]), `configmaps "mc4" is forbidden: expression 'object.data.mode == 'strict'' resulted in error: no such key: mode`);
+  assert.deepEqual(seen, []);
+  // Under Ignore the webhook is skipped.
+  assert.equal(await refusal("Validating", create("mc5"), "Ignore", "/review", [{ matchConditions: [strict] }]), undefined);
+  assert.deepEqual(seen, []);
+  // A mutating webhook is matched before a generated name is there: the object is not named.
+  assert.equal(await refusal("Mutating", (apps) => apps.configMaps.create({ metadata: { generateName: "mc-" } }), "Fail", "/review", [{ matchConditions: [strict] }]), `configmaps is forbidden: expression 'object.data.mode == 'strict'' resulted in error: no such key: data`);
 });

@@ -22,25 +22,12 @@
 import type { JSONSchemaProps } from "kubernetes-types/apiextensions/v1.js";
 import { errorText, type FieldError } from "./status.js";
 import { celLibrary } from "./crd-cel-library.js";
-import { firstLine, rulesOf, type CompiledRule } from "./crd-cel-compile.js";
+import { rulesOf, type CompiledRule } from "./crd-cel-compile.js";
+import { celGoError } from "./crd-cel-error.js";
 import { celValue } from "./crd-cel-values.js";
 import { fieldPathUnder } from "./crd-cel-fieldpath.js";
-import { originalNames } from "./crd-cel-source.js";
 import { itemCorrelations, keyCorrelation, listKey, unchanged, type Correlated } from "./crd-cel-ratchet.js";
 import { additional, goCompare, isObject, itemsOf, node, property, type CrdSchema, type Obj } from "./crd-schema-node.js";
-
-/** cel-go's text for an evaluation error of @marcbachmann/cel-js (its first line). */
-function celGoError(message: string): string {
-  const text = originalNames(firstLine(message));
-  const index = /^No such key: index out of bounds, index (-?\d+)/.exec(text);
-  if (index) return `index out of bounds: ${index[1]}`;
-  if (text.startsWith("No such key: ")) return `no such key: ${text.slice("No such key: ".length)}`;
-  if (text.startsWith("integer overflow")) return "integer overflow";
-  if (text.startsWith("modulo by zero")) return "modulus by zero";
-  // cel-go names no types in it (`'no such overload': call arguments did not match ...`).
-  if (text.startsWith("no such overload") || text.startsWith("found no matching overload")) return "no such overload";
-  return text;
-}
 
 /** `ruleErrorString`: the message if there is one, else the rule. */
 const ruleErrorString = (r: CompiledRule) => (typeof r.rule.message === "string" && r.rule.message.length > 0 ? r.rule.message.trim() : r.source);

@@ -68,10 +68,13 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
   return new ApiError(failure(409, "Conflict", `Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, details(gr, name)));
 }
 
-/** 403 Forbidden from an admission plugin or a strategy (apierrors.NewForbidden): `pods "web" is forbidden: <why>`. */
+/**
+ * 403 Forbidden from an admission plugin or a strategy (apierrors.NewForbidden): `pods "web" is
+ * forbidden: <why>`, `pods is forbidden: <why>` with no name (a create's not yet generated).
+ */
 export function forbidden(gr: GroupResource, name: string, why: string): ApiError {
-  // NewForbidden leaves the name out of the message and details when there is none.
-  return new ApiError(failure(403, "Forbidden", `${qualified(gr)}${name ? ` "${name}"` : ""} is forbidden: ${why}`, details(gr, name)));
+  const subject = name ? `${qualified(gr)} "${name}"` : qualified(gr);
+  return new ApiError(failure(403, "Forbidden", `${subject} is forbidden: ${why}`, details(gr, name)));
 }
 
 /** The Conflict of a stale `resourceVersion` on update. */

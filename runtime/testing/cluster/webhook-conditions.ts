@@ -25,8 +25,14 @@ export interface MatchCondition {
 /** A compiled condition: call it with the context; `ast` is the parsed expression. */
 export type ConditionProgram = ((context: Record<string, unknown>) => unknown) & { ast?: unknown };
 
-/** The outcome of a webhook's conditions for one request. */
-export type ConditionsOutcome = { match: true } | { match: false; index: number } | { error: string; index: number };
+/** One condition that could not be evaluated: its index and the evaluator's first line. */
+export interface ConditionError {
+  error: string;
+  index: number;
+}
+
+/** The outcome of a webhook's conditions for one request: `error` and `index` the first failed one's, `errors` all of them. */
+export type ConditionsOutcome = { match: true } | { match: false; index: number } | (ConditionError & { errors: ConditionError[] });
 
 const programs = new Map<string, ConditionProgram>();
 
@@ -120,23 +126,24 @@ export function conditionCompileError(expression: string): string | undefined {
 }
 
 /**
- * Evaluates `conditions` over the request: the first false wins; else the first error (a
- * condition that does not compile, or evaluates to an error or a non-bool); else a match.
+ * Evaluates `conditions` over the request as matchconditions.Matcher does: the first false
+ * wins; else the errors (a condition that does not compile, or evaluates to an error or a
+ * non-bool), the first one first; else a match.
  */
 export function evaluateConditions(conditions: readonly MatchCondition[], request: { object?: unknown; oldObject?: unknown }): ConditionsOutcome {
   if (conditions.length === 0) return { match: true };
   const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: new Authorizer() };
-  let firstError: { error: string; index: number } | undefined;
+  const errors: ConditionError[] = [];
   for (const [index, condition] of conditions.entries()) {
     let result: unknown;
     try {
       result = compileCondition(condition.expression)(context);
     } catch (error) {
-      firstError ??= { error: firstLine((error as Error).message), index };
+      errors.push({ error: firstLine((error as Error).message), index });
       continue;
     }
     if (result === false) return { match: false, index };
-    if (result !== true) firstError ??= { error: `expression evaluated to ${String(result)}, not a bool`, index };
+    if (result !== true) errors.push({ error: `expression evaluated to ${String(result)}, not a bool`, index });
   }
-  return firstError ?? { match: true };
+  return errors.length ? { ...errors[0]!, errors } : { match: true };
 }

@@ -9,7 +9,9 @@
  *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
  *   DeleteOptions, meta.k8s.io/v1; a CONNECT's null);
  * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
- *   failurePolicy (`Fail`: 500 `failed to evaluate match condition`... see `conditionError`);
+ *   failurePolicy (`Fail`: the 403 `<resource> "<name>" is forbidden: expression '<expression>'
+ *   resulted in error: <error>`, ShouldCallHook's NewForbidden, before any validating webhook
+ *   is called; `Ignore`: no call);
  * - a dry run reaches only webhooks with sideEffects None or NoneOnDryRun, any other is the
  *   400 `admission webhook "<name>" does not support dry run` (NewDryRunUnsupportedErr);
  * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees;
@@ -29,10 +31,11 @@ import { applyPatch, type Operation } from "rfc6902";
 import type { Call } from "./call.js";
 import { clone } from "./registry.js";
 import type { Status } from "kubernetes-types/meta/v1.js";
-import { ApiError, badRequest, internalError } from "./status.js";
+import { ApiError, badRequest, forbidden, internalError } from "./status.js";
 import { addWarning } from "./warnings.js";
 import { callWebhook, WebhookCallError } from "./webhook-call.js";
-import { evaluateConditions } from "./webhook-conditions.js";
+import { evaluateConditions, type MatchCondition } from "./webhook-conditions.js";
+import { celGoError } from "./crd-cel-error.js";
 import { InvalidWebhookResponse, verifiedResponse } from "./webhook-verify.js";
 import { storedWebhooks, webhookMatches, type Attributes, type StoredWebhook } from "./webhook-match.js";
 
@@ -101,14 +104,19 @@ function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Ob
   return { kind: "AdmissionReview", apiVersion: "admission.k8s.io/v1", request };
 }
 
-/** The matchConditions' verdict: call, skip, or the failurePolicy's error. */
+/**
+ * The matchConditions' verdict (matchconditions.Matcher, generic.ShouldCallHook): call, skip, or
+ * under Fail the 403 naming the object, its message every failed expression's error
+ * (`expression '<expression>' resulted in error: <error>`, several as an aggregate `[a, b]`).
+ */
 function conditionsAllow(w: StoredWebhook, review: Obj): "call" | "skip" {
-  const outcome = evaluateConditions(w.hook.matchConditions ?? [], review.request);
+  const conditions: { expression: string }[] = w.hook.matchConditions ?? [];
+  const outcome = evaluateConditions(conditions as MatchCondition[], review.request);
   if ("match" in outcome) return outcome.match ? "call" : "skip";
   if (w.hook.failurePolicy === "Ignore") return "skip";
-  const condition = w.hook.matchConditions[outcome.index];
-  // matchconditions.Matcher: a failed evaluation under Fail is an internal error naming the webhook.
-  throw callingError(w.hook.name, `failed to evaluate match condition "${condition.name}": ${outcome.error}`);
+  const messages = [...new Set(outcome.errors.map((e) => `expression '${conditions[e.index]!.expression}' resulted in error: ${celGoError(e.error)}`))];
+  const { group, resource } = review.request.resource as { group: string; resource: string };
+  throw forbidden({ group, resource }, review.request.name ?? "", messages.length === 1 ? messages[0]! : `[${messages.join(", ")}]`);
 }
 
 /** One call and the checks of its answer (VerifyAdmissionResponse); `undefined` when ignored. */
@@ -125,16 +133,26 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
   }
 }
 
-/** Checks dry-run support, conditions, calls; the response when the webhook was called. */
-async function invoke(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | undefined> {
+/** The review to send `w`, or `undefined` when its matchConditions skip it (their error thrown). */
+function reviewFor(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj | undefined {
   const review = reviewOf(call, a, dryRun, deleteOptions);
-  if (conditionsAllow(w, review) === "skip") return undefined;
+  return conditionsAllow(w, review) === "call" ? review : undefined;
+}
+
+/** Checks dry-run support, calls; the response when the webhook was called and allowed the request. */
+async function invoke(call: Call, w: StoredWebhook, review: Obj, dryRun: boolean): Promise<Obj | undefined> {
   if (dryRun && !["None", "NoneOnDryRun"].includes(w.hook.sideEffects)) throw badRequest(`admission webhook "${w.hook.name}" does not support dry run`);
   const response = await called(call, w, review);
   if (!response) return undefined;
   for (const text of Array.isArray(response.warnings) ? response.warnings : []) addWarning(call, String(text));
   if (response.allowed !== true) throw denial(w.hook.name, response.status);
   return response;
+}
+
+/** One mutating webhook: its conditions, then its call. */
+async function invokeMutating(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | undefined> {
+  const review = reviewFor(call, w, a, dryRun, deleteOptions);
+  return review ? invoke(call, w, review, dryRun) : undefined;
 }
 
 /**
@@ -178,7 +196,7 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
   let object = a.object;
   const after = new Map<StoredWebhook, string>();
   for (const w of hooks) {
-    const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
+    const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
     if (!response) continue;
     if (response.patch) object = patched(w, object, response);
     if (w.hook.reinvocationPolicy === "IfNeeded") after.set(w, JSON.stringify(object));
@@ -187,16 +205,20 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
   for (const w of hooks) {
     const seen = after.get(w);
     if (seen === undefined || seen === JSON.stringify(object)) continue;
-    const response = await invoke(call, w, { ...a, object }, dryRun, deleteOptions);
+    const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
     if (response?.patch) object = patched(w, object, response);
   }
   return object;
 }
 
-/** The validating webhooks, called together; the first refusal (in their order) is thrown. */
+/**
+ * The validating webhooks: all matched first (a matchConditions error thrown before any call),
+ * then called together; the first refusal (in their order) is thrown.
+ */
 export async function runValidating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<void> {
   const hooks = storedWebhooks(call.registry, false).filter((w) => webhookMatches(call.registry, w.hook, a));
-  const results = await Promise.allSettled(hooks.map((w) => invoke(call, w, a, dryRun, deleteOptions)));
+  const calls = hooks.map((w) => ({ w, review: reviewFor(call, w, a, dryRun, deleteOptions) }));
+  const results = await Promise.allSettled(calls.map(({ w, review }) => (review ? invoke(call, w, review, dryRun) : undefined)));
   const refused = results.find((r) => r.status === "rejected");
   if (refused) throw (refused as PromiseRejectedResult).reason;
 }
