@@ -20,8 +20,8 @@ type Obj = Record<string, any>;
 let h: Harness;
 let server: Server;
 let ca: string;
-/** What the webhook server answers, as the test sets it. */
-let answer: (uid: string) => Obj = (uid) => ({ uid, allowed: true });
+/** What the webhook server answers, as the test sets it: to the review's uid, the review, at the path called. */
+let answer: (uid: string, review: Obj, path: string) => Obj = (uid) => ({ uid, allowed: true });
 /** The whole HTTP answer instead, when a test sets it: status, headers and body as written. */
 let raw: ((uid: string) => { status?: number; headers?: Record<string, string>; body: string }) | undefined;
 
@@ -38,7 +38,7 @@ before(async () => {
         const { status = 200, headers = {}, body } = raw(review.request.uid);
         return void res.writeHead(status, headers).end(body);
       }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: answer(review.request.uid) }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: answer(review.request.uid, review, req.url ?? "") }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -205,4 +205,31 @@ test("a matchCondition that fails to evaluate is, under Fail, the 403 naming the
   assert.deepEqual(seen, []);
   // A mutating webhook is matched before a generated name is there: the object is not named.
   assert.equal(await refusal("Mutating", (apps) => apps.configMaps.create({ metadata: { generateName: "mc-" } }), "Fail", "/review", [{ matchConditions: [strict] }]), `configmaps is forbidden: expression 'object.data.mode == 'strict'' resulted in error: no such key: data`);
+});
+
+test("a patched object is what the typed decoder and the defaults make of it: unknown fields dropped silently, a wrong type the 500, new containers defaulted for the next webhook", async () => {
+  const encode = (ops: Obj[]) => Buffer.from(JSON.stringify(ops)).toString("base64");
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: encode([{ op: "add", path: "/bogus", value: "1" }, { op: "add", path: "/metadata/nope", value: "x" }, { op: "add", path: "/data/added", value: "yes" }]) });
+  assert.equal(await refusal("Mutating", create("typed1")), undefined);
+  const stored = (await h.admin.request({ method: "GET", path: "/api/v1/namespaces/apps/configmaps/typed1" })) as Obj;
+  assert.equal(stored.bogus, undefined);
+  assert.equal(stored.metadata.nope, undefined);
+  assert.deepEqual(stored.data, { a: "1", added: "yes" });
+  assert.doesNotMatch(JSON.stringify(stored.metadata.managedFields), /bogus|nope/);
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: encode([{ op: "replace", path: "/data", value: "x" }]) });
+  assert.equal(await refusal("Mutating", create("typed2"), "Ignore"), "Internal error occurred: json: cannot unmarshal string into Go struct field ConfigMap.data of type map[string]string");
+  assert.equal(refusedWith, 500);
+  // A sidecar one webhook adds reaches the next with its defaults.
+  const seen: Obj[] = [];
+  const pods = { rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }] };
+  answer = (uid, review, path) => {
+    if (path.startsWith("/inject")) return { uid, allowed: true, patchType: "JSONPatch", patch: encode([{ op: "add", path: "/spec/containers/-", value: { name: "sidecar", image: "proxy:1" } }]) };
+    seen.push(review.request.object);
+    return { uid, allowed: true };
+  };
+  const pod = (apps: KubeClient) => apps.pods.create({ metadata: { name: "with-sidecar" }, spec: { containers: [{ name: "app", image: "app:1" }] } });
+  assert.equal(await refusal("Mutating", pod, "Fail", "/review", [{ name: "inject.example.com", ...pods, clientConfig: { service: { name: "hook", namespace: "hooks", port: 443, path: "/inject" }, caBundle: Buffer.from(ca).toString("base64") } }, { name: "watch.example.com", ...pods }]), undefined);
+  const sidecar = seen[0]!.spec.containers[1];
+  assert.equal(sidecar.imagePullPolicy, "IfNotPresent");
+  assert.equal(sidecar.terminationMessagePath, "/dev/termination-log");
 });

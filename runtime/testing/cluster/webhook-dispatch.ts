@@ -14,7 +14,8 @@
  *   is called; `Ignore`: no call);
  * - a dry run reaches only webhooks with sideEffects None or NoneOnDryRun, any other is the
  *   400 `admission webhook "<name>" does not support dry run` (NewDryRunUnsupportedErr);
- * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees;
+ * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees
+ *   (webhook-patch: decoded into its Go type, unknown fields dropped, and defaulted);
  *   one with reinvocationPolicy IfNeeded is called once more when a later one changed the
  *   object after it; validating webhooks all at once, the first refusal in order answered;
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
@@ -27,9 +28,7 @@
  *   "<name>": ...`, under `Ignore` the request goes on.
  */
 import { randomUUID } from "node:crypto";
-import { applyPatch, type Operation } from "rfc6902";
 import type { Call } from "./call.js";
-import { clone } from "./registry.js";
 import type { Status } from "kubernetes-types/meta/v1.js";
 import { ApiError, badRequest, forbidden, internalError } from "./status.js";
 import { addWarning } from "./warnings.js";
@@ -37,6 +36,7 @@ import { callWebhook, WebhookCallError } from "./webhook-call.js";
 import { evaluateConditions, type MatchCondition } from "./webhook-conditions.js";
 import { celGoError } from "./crd-cel-error.js";
 import { InvalidWebhookResponse, verifiedResponse } from "./webhook-verify.js";
+import { patchedObject, UnusablePatch } from "./webhook-patch.js";
 import { storedWebhooks, webhookMatches, type Attributes, type StoredWebhook } from "./webhook-match.js";
 
 type Obj = Record<string, any>;
@@ -155,36 +155,15 @@ async function invokeMutating(call: Call, w: StoredWebhook, a: Attributes, dryRu
   return review ? invoke(call, w, review, dryRun) : undefined;
 }
 
-/**
- * The object after a mutating webhook's patch, as 1.32's dispatcher applies it: a patch that is no
- * JSON Patch array, or of another patchType, is a calling error (failurePolicy decides:
- * `undefined` under Ignore, the object unchanged); one to a DELETE's object, which has none, or
- * that does not apply, is a 500.
- */
-function patched(w: StoredWebhook, object: Obj | null, response: Obj): Obj | null {
-  let ops: unknown;
+/** The object after a mutating webhook's patch (webhook-patch); an unusable patch is judged by failurePolicy (Ignore: unchanged). */
+function patched(w: StoredWebhook, a: Attributes, object: Obj | null, response: Obj): Obj | null {
   try {
-    ops = JSON.parse(Buffer.from(String(response.patch), "base64").toString("utf8"));
-    if (!Array.isArray(ops)) throw new Error(`json: cannot unmarshal ${ops === null ? "null" : typeof ops === "object" ? "object" : typeof ops} into Go value of type jsonpatch.Patch`);
+    return patchedObject(a, w.hook.name, object, response);
   } catch (error) {
+    if (!(error instanceof UnusablePatch)) throw error;
     if (w.hook.failurePolicy === "Ignore") return object;
-    throw callingError(w.hook.name, `received undecodable patch in webhook response: ${(error as Error).message}`);
+    throw callingError(w.hook.name, error.message);
   }
-  if (ops.length === 0) return object;
-  if (!object) throw internalError(`admission webhook "${w.hook.name}" attempted to modify the object, which is not supported for this operation`);
-  if (response.patchType !== "JSONPatch") {
-    if (w.hook.failurePolicy === "Ignore") return object;
-    throw callingError(w.hook.name, `unsupported patch type "${String(response.patchType)}"`);
-  }
-  return applied(object, ops as Operation[]);
-}
-
-/** `object` after `ops`, or the 500 the patcher's failure is. */
-function applied(object: Obj, ops: Operation[]): Obj {
-  const next = clone(object);
-  const failed = applyPatch(next, ops).find((r) => r !== null);
-  if (failed) throw internalError(failed.message);
-  return next;
 }
 
 /**
@@ -198,7 +177,7 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
   for (const w of hooks) {
     const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
     if (!response) continue;
-    if (response.patch) object = patched(w, object, response);
+    if (response.patch) object = patched(w, a, object, response);
     if (w.hook.reinvocationPolicy === "IfNeeded") after.set(w, JSON.stringify(object));
   }
   // Reinvocation: once, for each IfNeeded webhook that a later one changed the object after.
@@ -206,7 +185,7 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
     const seen = after.get(w);
     if (seen === undefined || seen === JSON.stringify(object)) continue;
     const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
-    if (response?.patch) object = patched(w, object, response);
+    if (response?.patch) object = patched(w, a, object, response);
   }
   return object;
 }

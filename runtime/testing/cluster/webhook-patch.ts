@@ -1,0 +1,73 @@
+/**
+ * @module cluster/webhook-patch
+ * A mutating webhook's patch applied as 1.32's mutating dispatcher (callAttrMutatingHook)
+ * applies it: the base64 `patch` decoded as a JSON Patch (`received undecodable patch in webhook
+ * response: ...` when it is not one) and, if it has operations, applied to the object (a
+ * DELETE's, which has none: the 500 `admission webhook "<name>" attempted to modify the object,
+ * which is not supported for this operation`) as its `patchType` says (only JSONPatch:
+ * `unsupported patch type "<type>"`); a patch that does not apply is a 500. The result is then
+ * decoded into the object's Go type as the dispatcher's JSON serializer does (not strictly:
+ * an unknown field is dropped without a word; a value of the wrong type is the 500 `json:
+ * cannot unmarshal ...`, field-decoding) and defaulted, so the next webhook sees what the
+ * server would (a sidecar's container with its `imagePullPolicy`). A custom resource is kept as
+ * patched. The two calling errors are `UnusablePatch`, which the dispatcher judges by
+ * failurePolicy.
+ */
+import { applyPatch, type Operation } from "rfc6902";
+import { clone } from "./registry.js";
+import { internalError } from "./status.js";
+import { decodeTyped, modelOf } from "./field-decoding.js";
+import { rawFromValue } from "./raw-json.js";
+import { apiVersionOf } from "./resources.js";
+import type { Attributes } from "./webhook-match.js";
+
+type Obj = Record<string, any>;
+
+/** A patch the dispatcher cannot use (ErrCallingWebhook); the message is its reason. */
+export class UnusablePatch extends Error {
+  readonly code = "webhook_patch_unusable";
+}
+
+/** jsonpatch.DecodePatch of the base64 `patch`. */
+function operations(patch: unknown): Operation[] {
+  try {
+    const ops: unknown = JSON.parse(Buffer.from(String(patch), "base64").toString("utf8"));
+    if (!Array.isArray(ops)) throw new Error(`json: cannot unmarshal ${ops === null ? "null" : typeof ops === "object" ? "object" : typeof ops} into Go value of type jsonpatch.Patch`);
+    return ops as Operation[];
+  } catch (error) {
+    throw new UnusablePatch(`received undecodable patch in webhook response: ${(error as Error).message}`);
+  }
+}
+
+/** `object` after `ops`, or the 500 the patcher's failure is. */
+function applied(object: Obj, ops: Operation[]): Obj {
+  const next = clone(object);
+  const failed = applyPatch(next, ops).find((r) => r !== null);
+  if (failed) throw internalError(failed.message);
+  return next;
+}
+
+/** The patched object as the serializer decodes it into its Go type (a built-in kind's), defaulted. */
+function typed(a: Attributes, obj: Obj): Obj {
+  const model = a.kind ? modelOf(apiVersionOf(a.kind), a.kind.kind) : a.def.custom ? undefined : modelOf(apiVersionOf(a.def), a.def.kind);
+  if (!model) return obj;
+  const decoded = decodeTyped(model, rawFromValue(obj), obj);
+  if (decoded.error) throw internalError(decoded.error);
+  const { kind: _k, apiVersion: _a, ...rest } = decoded.value;
+  const out: Obj = { kind: obj.kind, apiVersion: obj.apiVersion, ...rest, metadata: rest.metadata ?? {} };
+  // A subresource's own kind (a Scale) is not its parent's: the parent's defaults are not its.
+  if (!a.kind) a.def.defaults?.(out, out.metadata.uid ?? "");
+  return out;
+}
+
+/**
+ * The object after webhook `name`'s `response.patch` (present and non-empty), as the
+ * dispatcher makes it; throws `UnusablePatch` for a calling error, an `ApiError` (500) otherwise.
+ */
+export function patchedObject(a: Attributes, name: string, object: Obj | null, response: Obj): Obj | null {
+  const ops = operations(response.patch);
+  if (ops.length === 0) return object;
+  if (!object) throw internalError(`admission webhook "${name}" attempted to modify the object, which is not supported for this operation`);
+  if (response.patchType !== "JSONPatch") throw new UnusablePatch(`unsupported patch type "${String(response.patchType)}"`);
+  return typed(a, applied(object, ops));
+}
