@@ -233,3 +233,18 @@ test("a patched object is what the typed decoder and the defaults make of it: un
   assert.equal(sidecar.imagePullPolicy, "IfNotPresent");
   assert.equal(sidecar.terminationMessagePath, "/dev/termination-log");
 });
+
+test("a Job reaches a mutating webhook without the selector its uid makes, and is stored with one", async () => {
+  const encode = (ops: Obj[]) => Buffer.from(JSON.stringify(ops)).toString("base64");
+  const seen: Obj[] = [];
+  answer = (uid, review) => (seen.push(review.request.object), { uid, allowed: true, patchType: "JSONPatch", patch: encode([{ op: "add", path: "/metadata/labels", value: { touched: "yes" } }]) });
+  const jobs = { rules: [{ apiGroups: ["batch"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["jobs"] }] };
+  const job = (apps: KubeClient) => apps.request({ method: "POST", path: "/apis/batch/v1/namespaces/apps/jobs", body: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j1" }, spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1" }] } } } } });
+  assert.equal(await refusal("Mutating", job, "Fail", "/review", [jobs]), undefined);
+  assert.equal(seen[0]!.spec.selector, undefined);
+  assert.equal(seen[0]!.metadata.labels, undefined);
+  const stored = (await h.admin.request({ method: "GET", path: "/apis/batch/v1/namespaces/apps/jobs/j1" })) as Obj;
+  assert.deepEqual(stored.spec.selector, { matchLabels: { "batch.kubernetes.io/controller-uid": stored.metadata.uid } });
+  assert.equal(stored.spec.template.metadata.labels["controller-uid"], stored.metadata.uid);
+  assert.equal(stored.metadata.labels.touched, "yes");
+});

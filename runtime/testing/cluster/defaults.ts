@@ -189,7 +189,11 @@ export function defaultReplicaSet(r: Obj): void {
   r.status ??= { replicas: 0 };
 }
 
-/** A Job: the controller-uid selector and labels (unless `manualSelector`), and the spec defaults. */
+/**
+ * A Job: the controller-uid selector and labels (unless `manualSelector`), and the spec defaults.
+ * The selector is the strategy's (generateSelector, once the Job has its uid): a Job without one
+ * yet (`uid` "": as a mutating admission webhook sees it) gets only the spec defaults.
+ */
 export function defaultJob(job: Obj, uid: string): void {
   job.spec ??= {};
   const spec = job.spec;
@@ -198,7 +202,7 @@ export function defaultJob(job: Obj, uid: string): void {
   if (spec.completions == null && spec.parallelism == null) spec.completions = 1;
   setDefault(spec, "parallelism", 1);
   setDefault(spec, "backoffLimit", spec.backoffLimitPerIndex == null ? 6 : 2147483647);
-  if (!spec.manualSelector && !spec.selector) {
+  if (!spec.manualSelector && !spec.selector && uid) {
     const labels = { "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name, "controller-uid": uid, "job-name": name };
     spec.selector = { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
     setDefault(spec, "manualSelector", false);
