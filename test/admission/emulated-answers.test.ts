@@ -248,3 +248,32 @@ test("a Job reaches a mutating webhook without the selector its uid makes, and i
   assert.equal(stored.spec.template.metadata.labels["controller-uid"], stored.metadata.uid);
   assert.equal(stored.metadata.labels.touched, "yes");
 });
+
+test("a webhook whose first known admissionReviewVersion is v1beta1 is sent a v1beta1 review, and its answer is checked as v1beta1's", async () => {
+  const patch = Buffer.from(JSON.stringify([{ op: "add", path: "/data/beta", value: "yes" }])).toString("base64");
+  const sent: Obj[] = [];
+  const beta = [{ admissionReviewVersions: ["v2", "v1beta1", "v1"] }];
+  try {
+    // Neither its uid nor its apiVersion and kind are checked; a mutating webhook's patch needs no patchType.
+    raw = () => ({ body: JSON.stringify({ response: { allowed: true, patch } }) });
+    answer = (uid, review) => (sent.push(review), { uid, allowed: true });
+    assert.equal(await refusal("Mutating", create("beta1"), "Fail", "/review", beta), undefined);
+    const stored = (await h.admin.request({ method: "GET", path: "/api/v1/namespaces/apps/configmaps/beta1" })) as Obj;
+    assert.equal(stored.data.beta, "yes");
+    // A validating webhook's patch is ignored.
+    assert.equal(await refusal("Validating", create("beta2"), "Fail", "/review", beta), undefined);
+    // A v1 answer does not convert into the v1beta1 review asked for.
+    raw = (uid) => ({ body: JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid, allowed: true } }) });
+    assert.equal(await refusal("Validating", create("beta3"), "Fail", "/review", beta), failed("failed to call webhook: converting (v1.AdmissionReview) to (v1beta1.AdmissionReview): unknown conversion"));
+    // The response must still be there.
+    raw = () => ({ body: JSON.stringify({ apiVersion: "admission.k8s.io/v1beta1", kind: "AdmissionReview" }) });
+    assert.equal(await refusal("Validating", create("beta4"), "Fail", "/review", beta), failed("received invalid webhook response: webhook response was absent"));
+    raw = undefined;
+    assert.equal(await refusal("Validating", create("beta5"), "Fail", "/review", beta), failed("failed to call webhook: converting (v1.AdmissionReview) to (v1beta1.AdmissionReview): unknown conversion"));
+    assert.equal(sent[0]!.apiVersion, "admission.k8s.io/v1beta1");
+    assert.equal(sent[0]!.kind, "AdmissionReview");
+    assert.equal(sent[0]!.request.operation, "CREATE");
+  } finally {
+    raw = undefined;
+  }
+});

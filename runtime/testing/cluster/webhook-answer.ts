@@ -14,7 +14,8 @@
  *   anything else is read as YAML (sigs.k8s.io/yaml, apply-yaml), so plain text is a string
  *   (`json: cannot unmarshal string into Go value of type struct { APIVersion ... }`) and a
  *   `key: value` line a review with nothing in it;
- * - an admission.k8s.io/v1beta1 AdmissionReview does not convert to the v1 one asked for.
+ * - an AdmissionReview of the other version (v1beta1 to a v1 review, v1 to a v1beta1 one) does
+ *   not convert to the one asked for.
  * What the review says is checked after (webhook-verify). A YAML parse error's text after
  * `yaml: ` is this parser's, not go-yaml's.
  */
@@ -119,16 +120,18 @@ function statusError(code: number, contentType: string | undefined, body: Buffer
 }
 
 /**
- * The AdmissionReview of an answer (`code`, its Content-Type, `body`), or a
- * `WebhookAnswerError` in client-go's words.
+ * The AdmissionReview of an answer (`code`, its Content-Type, `body`) to one of `apiVersion`
+ * (admission.k8s.io/v1 or v1beta1), or a `WebhookAnswerError` in client-go's words.
  */
-export function reviewOfAnswer(code: number, contentType: string | undefined, body: Buffer): Obj {
+export function reviewOfAnswer(code: number, contentType: string | undefined, body: Buffer, apiVersion: string): Obj {
   if (code < 200 || code > 206) throw new WebhookAnswerError(statusError(code, contentType, body));
   if (body.length === 0) throw new WebhookAnswerError(`0-length response with status code: ${code} and content type: ${contentType || "application/json"}`);
   const review = decoded(body.toString("utf8"));
-  // The decoder makes a v1beta1 AdmissionReview of it, which does not convert to the v1 one asked for.
-  if (review.apiVersion === "admission.k8s.io/v1beta1" && (review.kind === undefined || review.kind === "" || review.kind === "AdmissionReview")) {
-    throw new WebhookAnswerError("converting (v1beta1.AdmissionReview) to (v1.AdmissionReview): unknown conversion");
+  // The decoder makes an AdmissionReview of the other version of it, which does not convert to the one asked for.
+  const other = apiVersion === "admission.k8s.io/v1" ? "admission.k8s.io/v1beta1" : "admission.k8s.io/v1";
+  if (review.apiVersion === other && (review.kind === undefined || review.kind === "" || review.kind === "AdmissionReview")) {
+    const [from, to] = [other, apiVersion].map((v) => v.split("/")[1]);
+    throw new WebhookAnswerError(`converting (${from}.AdmissionReview) to (${to}.AdmissionReview): unknown conversion`);
   }
   return review;
 }

@@ -129,9 +129,9 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
         res.on("end", () => {
           if (done) return;
           try {
-            const review = reviewOfAnswer(res.statusCode ?? 0, res.headers["content-type"], Buffer.concat(chunks));
+            const answer = reviewOfAnswer(res.statusCode ?? 0, res.headers["content-type"], Buffer.concat(chunks), String(review.apiVersion));
             done = true;
-            resolve(review);
+            resolve(answer);
           } catch (error) {
             if (error instanceof WebhookAnswerError) return refuse(error.message);
             done = true;

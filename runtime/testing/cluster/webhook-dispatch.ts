@@ -2,7 +2,8 @@
  * @module cluster/webhook-dispatch
  * Calls the matching admission webhooks of a write, as 1.32's MutatingAdmissionWebhook and
  * ValidatingAdmissionWebhook plugins do (apiserver pkg/admission/plugin/webhook):
- * - the AdmissionReview v1 request: a new `uid`, kind/resource/subResource (and the same as
+ * - the AdmissionReview request, v1 or v1beta1 as the webhook's first known
+ *   admissionReviewVersion says (the same fields): a new `uid`, kind/resource/subResource (and the same as
  *   requestKind/requestResource/requestSubResource: no conversion here; a subresource's kind is
  *   its object's, `autoscaling/v1 Scale` of `apps/v1 deployments` `scale`), name, namespace (a
  *   Namespace's own name for a Namespace, as 1.32's request info has it),
@@ -35,7 +36,7 @@ import { addWarning } from "./warnings.js";
 import { callWebhook, WebhookCallError } from "./webhook-call.js";
 import { evaluateConditions, type MatchCondition } from "./webhook-conditions.js";
 import { celGoError } from "./crd-cel-error.js";
-import { InvalidWebhookResponse, verifiedResponse } from "./webhook-verify.js";
+import { InvalidWebhookResponse, verifiedResponse, type ReviewVersion } from "./webhook-verify.js";
 import { patchedObject, UnusablePatch } from "./webhook-patch.js";
 import { storedWebhooks, webhookMatches, type Attributes, type StoredWebhook } from "./webhook-match.js";
 
@@ -78,8 +79,17 @@ function optionsOf(call: Call, operation: Attributes["operation"], deleteOptions
   return out;
 }
 
-/** The AdmissionReview the API server posts. */
-function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj {
+/**
+ * The AdmissionReview version a webhook is sent (CreateAdmissionObjects): the first of its
+ * admissionReviewVersions the server knows (validation makes sure there is one).
+ */
+function reviewVersion(w: StoredWebhook): ReviewVersion {
+  const versions: unknown[] = Array.isArray(w.hook.admissionReviewVersions) ? w.hook.admissionReviewVersions : [];
+  return (versions.find((v) => v === "v1" || v === "v1beta1") as ReviewVersion | undefined) ?? "v1";
+}
+
+/** The AdmissionReview the API server posts (v1beta1's request has v1's fields). */
+function reviewOf(call: Call, a: Attributes, dryRun: boolean, version: ReviewVersion, deleteOptions?: Obj): Obj {
   const { def } = a;
   // A subresource's name is the URL's (an Eviction's body may name none).
   const name = (a.subresource ? call.info.name : undefined) ?? (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
@@ -101,7 +111,7 @@ function reviewOf(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Ob
   request.oldObject = a.oldObject;
   request.dryRun = dryRun;
   request.options = optionsOf(call, a.operation, deleteOptions);
-  return { kind: "AdmissionReview", apiVersion: "admission.k8s.io/v1", request };
+  return { kind: "AdmissionReview", apiVersion: `admission.k8s.io/${version}`, request };
 }
 
 /**
@@ -124,7 +134,7 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
   const { hook } = w;
   try {
     const answer = await callWebhook(call.registry, hook.clientConfig ?? {}, hook.timeoutSeconds ?? 10, review);
-    return verifiedResponse(answer, review.request.uid, w.mutating);
+    return verifiedResponse(answer, review, w.mutating);
   } catch (error) {
     if (!(error instanceof WebhookCallError) && !(error instanceof InvalidWebhookResponse)) throw error;
     if (hook.failurePolicy === "Ignore") return undefined;
@@ -135,7 +145,7 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
 
 /** The review to send `w`, or `undefined` when its matchConditions skip it (their error thrown). */
 function reviewFor(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj | undefined {
-  const review = reviewOf(call, a, dryRun, deleteOptions);
+  const review = reviewOf(call, a, dryRun, reviewVersion(w), deleteOptions);
   return conditionsAllow(w, review) === "call" ? review : undefined;
 }
 

@@ -1,8 +1,9 @@
 /**
  * @module cluster/webhook-verify
  * The checks 1.32's VerifyAdmissionResponse (apiserver pkg/admission/plugin/webhook/request/
- * admissionreview.go) makes of an admission.k8s.io/v1 AdmissionReview a webhook answered, in
- * its order and words: `response` present (`webhook response was absent`), `response.uid` the
+ * admissionreview.go) makes of the AdmissionReview a webhook answered. Of a v1beta1 one (sent to
+ * a webhook whose first known admissionReviewVersion is v1beta1) only that `response` is there;
+ * its patch is a JSONPatch (a validating webhook's ignored). Of a v1 one, in its order and words: `response` present (`webhook response was absent`), `response.uid` the
  * request's (`expected response.uid="<sent>", got "<answered>"`), the answer's own
  * apiVersion/kind `admission.k8s.io/v1 AdmissionReview` (`expected webhook response of
  * admission.k8s.io/v1, Kind=AdmissionReview, got <group>/<version>, Kind=<kind>`, as
@@ -11,8 +12,8 @@
  * not empty), a validating one neither. The dispatcher makes any of them a calling error
  * (`received invalid webhook response: <check>`), which failurePolicy judges.
  *
- * An answer of another apiVersion or kind that the API server's decoder cannot make a v1
- * AdmissionReview of (v1beta1's has no conversion, webhook-call) fails before these checks; any
+ * An answer of another apiVersion or kind that the API server's decoder cannot make the
+ * AdmissionReview sent of (v1 and v1beta1 do not convert, webhook-answer) fails before these checks; any
  * other is judged here as the GVK check words it (a real server's decoder refuses a kind its
  * scheme does not know, naming the scheme).
  */
@@ -52,13 +53,29 @@ function patchProblem(mutating: boolean, response: Obj): string | undefined {
   return undefined;
 }
 
+/** An AdmissionReview version the API server sends. */
+export type ReviewVersion = "v1" | "v1beta1";
+
 /**
- * The `response` of `review`, the answer to the request `uid`, once VerifyAdmissionResponse's
- * checks pass; else throws `InvalidWebhookResponse`.
+ * v1beta1's answer as VerifyAdmissionResponse takes it: no uid, apiVersion or patchType check; a
+ * mutating webhook's patch is a JSONPatch, a validating one's is ignored.
  */
-export function verifiedResponse(review: Obj, uid: string, mutating: boolean): Obj {
+function v1beta1Response(response: Obj, mutating: boolean): Obj {
+  const { patch, patchType: _t, ...rest } = response;
+  const hasPatch = patch !== undefined && patch !== null && patch !== "";
+  return mutating && hasPatch ? { ...rest, patch, patchType: "JSONPatch" } : rest;
+}
+
+/**
+ * The `response` of `answer`, the answer to `request` (the AdmissionReview sent), once
+ * VerifyAdmissionResponse's checks for its version pass; else throws `InvalidWebhookResponse`.
+ */
+export function verifiedResponse(answer: Obj, request: Obj, mutating: boolean): Obj {
+  const review = answer;
+  const uid = String(request.request.uid);
   const response = review.response;
   if (response === undefined || response === null) throw new InvalidWebhookResponse("webhook response was absent");
+  if (request.apiVersion === "admission.k8s.io/v1beta1") return v1beta1Response(response as Obj, mutating);
   const answered = typeof response.uid === "string" ? response.uid : "";
   if (answered !== uid) throw new InvalidWebhookResponse(`expected response.uid=${goQuote(uid)}, got ${goQuote(answered)}`);
   const got = gvkString(review.apiVersion, review.kind);
