@@ -5,7 +5,7 @@
  * `https://<name>.<namespace>.svc:<port><path>`, with `?timeout=<N>s` as client-go adds it,
  * trusting the configuration's `caBundle` alone (the process's roots when it has none) and
  * verifying the server's certificate for the URL's host, or `<name>.<namespace>.svc` for a
- * Service; `timeoutSeconds` is the deadline.
+ * Service, as Go does (webhook-tls: SANs only, HostnameError's words); `timeoutSeconds` is the deadline.
  *
  * The emulator runs no pods, so a Service reaches nothing unless a test says where its port
  * is served: `cluster.serviceAddress(namespace, name, port, "127.0.0.1:PORT")` (the Service's
@@ -19,9 +19,9 @@
  * request; the checks of what the review says are webhook-verify's.
  */
 import { request } from "node:https";
-import { checkServerIdentity } from "node:tls";
 import type { Registry } from "./registry.js";
 import { reviewOfAnswer, WebhookAnswerError } from "./webhook-answer.js";
+import { hostnameError } from "./webhook-tls.js";
 
 type Obj = Record<string, any>;
 
@@ -82,8 +82,8 @@ function goReason(error: NodeJS.ErrnoException, host: string, port: number): str
     case "SELF_SIGNED_CERT_IN_CHAIN":
     case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
       return "tls: failed to verify certificate: x509: certificate signed by unknown authority";
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
-      return `tls: failed to verify certificate: x509: ${error.message}`;
+    case "x509_hostname_mismatch":
+      return `tls: failed to verify certificate: ${error.message}`;
     default:
       return error.message;
   }
@@ -120,7 +120,7 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
         headers: { "content-type": "application/json", accept: "application/json, */*", "content-length": Buffer.byteLength(body) },
         ...(ca ? { ca } : {}),
         servername: /^[\d.]+$|:/.test(t.serverName) ? undefined : t.serverName,
-        checkServerIdentity: (_host, cert) => checkServerIdentity(t.serverName.replace(/^\[|\]$/g, ""), cert),
+        checkServerIdentity: (_host, cert) => hostnameError(t.serverName.replace(/^\[|\]$/g, ""), cert),
         agent: false,
       },
       (res) => {

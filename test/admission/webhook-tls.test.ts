@@ -1,0 +1,92 @@
+/**
+ * A webhook whose certificate does not name the host it is called at fails as the API server's
+ * Go client words it (crypto/x509's HostnameError, after `tls: failed to verify certificate: `):
+ * a Service's `<name>.<namespace>.svc` not among its DNS names, an IP address URL without IP
+ * SANs, a certificate signed by another CA.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { startHarness, type Harness } from "../../runtime/testing/index.js";
+import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { KubeApiError } from "../../runtime/kube/errors.js";
+
+type Obj = Record<string, any>;
+let h: Harness;
+let server: Server;
+let ca: string;
+let port: number;
+
+before(async () => {
+  h = await startHarness();
+  const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
+  ca = certs.caPem;
+  server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+  await h.admin.namespaces.create({ metadata: { name: "hooks" } });
+  for (const name of ["hook", "other"]) {
+    await h.admin.with({ namespace: "hooks" }).services.create({ metadata: { name }, spec: { ports: [{ port: 443 }] } });
+    h.cluster.serviceAddress("hooks", name, 443, `127.0.0.1:${port}`);
+  }
+});
+after(async () => {
+  server?.close();
+  await h?.stop();
+});
+
+/** The error of creating a ConfigMap with one validating webhook called as `clientConfig` says. */
+async function refusal(clientConfig: Obj): Promise<string | undefined> {
+  const configuration = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingWebhookConfiguration",
+    metadata: { name: "tls" },
+    webhooks: [{ name: "tls.example.com", clientConfig, rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] }], admissionReviewVersions: ["v1"], sideEffects: "None", namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } }],
+  };
+  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: configuration });
+  try {
+    await h.admin.with({ namespace: "default" }).configMaps.create({ metadata: { generateName: "tls-" } });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof KubeApiError)) throw error;
+    return error.message.replace(/ \(HTTP \d+\)$/, "").replace(/^[A-Z]+ \S+: /, "");
+  } finally {
+    await h.admin.request({ method: "DELETE", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/tls" });
+  }
+}
+
+const failed = (url: string, reason: string) => `Internal error occurred: failed calling webhook "tls.example.com": failed to call webhook: Post "${url}": tls: failed to verify certificate: ${reason}`;
+const caBundle = () => Buffer.from(ca).toString("base64");
+
+test("the Service the certificate names is called", async () => {
+  assert.equal(await refusal({ service: { namespace: "hooks", name: "hook", path: "/review" }, caBundle: caBundle() }), undefined);
+});
+
+test("a Service the certificate does not name: its DNS SANs listed", async () => {
+  const names = "localhost, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, hook.hooks.svc";
+  assert.equal(await refusal({ service: { namespace: "hooks", name: "other", path: "/review" }, caBundle: caBundle() }), failed("https://other.hooks.svc:443/review?timeout=10s", `x509: certificate is valid for ${names}, not other.hooks.svc`));
+});
+
+test("an IP address URL is checked against the IP SANs", async () => {
+  assert.equal(await refusal({ url: `https://127.0.0.1:${port}/review`, caBundle: caBundle() }), undefined);
+  const fresh = await createCertificates();
+  assert.equal(await refusal({ url: `https://127.0.0.1:${port}/review`, caBundle: Buffer.from(fresh.caPem).toString("base64") }), failed(`https://127.0.0.1:${port}/review?timeout=10s`, "x509: certificate signed by unknown authority"));
+});
+
+test("Go's other words for names that do not match: no IP SANs, no names, a Common Name alone", async () => {
+  const { hostnameError } = await import("../../runtime/testing/cluster/webhook-tls.js");
+  const cert = (fields: Obj) => ({ subject: { CN: "hook.hooks.svc" }, ...fields }) as never;
+  assert.equal(hostnameError("10.0.0.1", cert({ subjectaltname: "DNS:hook.hooks.svc" }))?.message, "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs");
+  assert.equal(hostnameError("10.0.0.1", cert({ subjectaltname: "IP Address:10.0.0.2, IP Address:0:0:0:0:0:0:0:1" }))?.message, "x509: certificate is valid for 10.0.0.2, ::1, not 10.0.0.1");
+  assert.equal(hostnameError("hook.hooks.svc", cert({}))?.message, "x509: certificate relies on legacy Common Name field, use SANs instead");
+  assert.equal(hostnameError("other.hooks.svc", cert({ subjectaltname: "IP Address:10.0.0.2" }))?.message, "x509: certificate is not valid for any names, but wanted to match other.hooks.svc");
+  assert.equal(hostnameError("a.hooks.svc", cert({ subjectaltname: "DNS:*.hooks.svc" })), undefined);
+});
