@@ -14,6 +14,8 @@
  *   anything else is read as YAML (sigs.k8s.io/yaml, apply-yaml), so plain text is a string
  *   (`json: cannot unmarshal string into Go value of type struct { APIVersion ... }`) and a
  *   `key: value` line a review with nothing in it;
+ * - a field of the wrong type is the decoder's error (webhook-answer-types: `json: cannot
+ *   unmarshal array into Go struct field AdmissionResponse.response.patch of type []uint8`);
  * - an AdmissionReview of the other version (v1beta1 to a v1 review, v1 to a v1beta1 one) does
  *   not convert to the one asked for.
  * What the review says is checked after (webhook-verify). A YAML parse error's text after
@@ -22,6 +24,7 @@
 import { goJsonError } from "./call.js";
 import { goQuote } from "./crd-schema-go.js";
 import { ApplyYamlError, readApplyYaml } from "./apply-yaml.js";
+import { answerTypeError } from "./webhook-answer-types.js";
 
 type Obj = Record<string, any>;
 
@@ -127,6 +130,8 @@ export function reviewOfAnswer(code: number, contentType: string | undefined, bo
   if (code < 200 || code > 206) throw new WebhookAnswerError(statusError(code, contentType, body));
   if (body.length === 0) throw new WebhookAnswerError(`0-length response with status code: ${code} and content type: ${contentType || "application/json"}`);
   const review = decoded(body.toString("utf8"));
+  const typeError = answerTypeError(review, apiVersion.split("/")[1] ?? "v1");
+  if (typeError) throw new WebhookAnswerError(typeError);
   // The decoder makes an AdmissionReview of the other version of it, which does not convert to the one asked for.
   const other = apiVersion === "admission.k8s.io/v1" ? "admission.k8s.io/v1beta1" : "admission.k8s.io/v1";
   if (review.apiVersion === other && (review.kind === undefined || review.kind === "" || review.kind === "AdmissionReview")) {
