@@ -18,7 +18,7 @@
  * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees
  *   (webhook-patch: decoded into its Go type, unknown fields dropped, and defaulted);
  *   one with reinvocationPolicy IfNeeded is called once more when a later one changed the
- *   object after it; validating webhooks all at once, the first refusal in order answered;
+ *   object after it (a change, even one undone later: webhookReinvokeContext); validating webhooks all at once, the first refusal in order answered;
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
  *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts); a failed call (unreachable, TLS, timeout, a
@@ -159,12 +159,6 @@ async function invoke(call: Call, w: StoredWebhook, review: Obj, dryRun: boolean
   return response;
 }
 
-/** One mutating webhook: its conditions, then its call. */
-async function invokeMutating(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | undefined> {
-  const review = reviewFor(call, w, a, dryRun, deleteOptions);
-  return review ? invoke(call, w, review, dryRun) : undefined;
-}
-
 /** The object after a mutating webhook's patch (webhook-patch); an unusable patch is judged by failurePolicy (Ignore: unchanged). */
 function patched(w: StoredWebhook, a: Attributes, object: Obj | null, response: Obj): Obj | null {
   try {
@@ -178,25 +172,34 @@ function patched(w: StoredWebhook, a: Attributes, object: Obj | null, response: 
 
 /**
  * The mutating webhooks over `a.object` (a create's or update's; a delete's null is passed
- * along, and a patch to it refused): the object as they left it.
+ * along, and a patch to it refused): the object as they left it. Reinvocation as 1.32's
+ * webhookReinvokeContext: a patch that changes the object marks every IfNeeded webhook called
+ * before it (since the last change) for a second round, which runs once, when anything changed,
+ * and calls only the marked ones (their own changes mark those before them in that round).
  */
 export async function runMutating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<Obj | null> {
   const hooks = storedWebhooks(call.registry, true).filter((w) => webhookMatches(call.registry, w.hook, a));
   let object = a.object;
-  const after = new Map<StoredWebhook, string>();
-  for (const w of hooks) {
-    const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
-    if (!response) continue;
-    if (response.patch) object = patched(w, a, object, response);
-    if (w.hook.reinvocationPolicy === "IfNeeded") after.set(w, JSON.stringify(object));
-  }
-  // Reinvocation: once, for each IfNeeded webhook that a later one changed the object after.
-  for (const w of hooks) {
-    const seen = after.get(w);
-    if (seen === undefined || seen === JSON.stringify(object)) continue;
-    const response = await invokeMutating(call, w, { ...a, object }, dryRun, deleteOptions);
-    if (response?.patch) object = patched(w, a, object, response);
-  }
+  let previously = new Set<StoredWebhook>();
+  const reinvoke = new Set<StoredWebhook>();
+  let changedAny = false;
+  const round = async (again: boolean) => {
+    for (const w of hooks) {
+      const review = reviewFor(call, w, { ...a, object }, dryRun, deleteOptions);
+      if (!review || (again && !reinvoke.has(w))) continue;
+      const response = await invoke(call, w, review, dryRun);
+      const before = JSON.stringify(object);
+      if (response?.patch) object = patched(w, a, object, response);
+      if (JSON.stringify(object) !== before) {
+        changedAny = true;
+        for (const p of previously) reinvoke.add(p);
+        previously = new Set();
+      }
+      if (w.hook.reinvocationPolicy === "IfNeeded") previously.add(w);
+    }
+  };
+  await round(false);
+  if (changedAny) await round(true);
   return object;
 }
 
