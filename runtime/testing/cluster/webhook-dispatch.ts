@@ -16,17 +16,18 @@
  * - a dry run reaches only webhooks with sideEffects None or NoneOnDryRun, any other is the
  *   400 `admission webhook "<name>" does not support dry run` (NewDryRunUnsupportedErr);
  * - mutating webhooks one at a time, each JSONPatch applied to the object the next one sees
- *   (webhook-patch: decoded into its Go type, unknown fields dropped, and defaulted);
- *   one with reinvocationPolicy IfNeeded is called once more when a later one changed the
- *   object after it (a change, even one undone later: webhookReinvokeContext); validating webhooks all at once, the first refusal in order answered;
+ *   (webhook-patch: decoded into its Go type, unknown fields dropped, and defaulted); one with
+ *   reinvocationPolicy IfNeeded is called once more when a later one changed the object after
+ *   it (any change, even one undone later: webhookReinvokeContext); validating webhooks all at
+ *   once, the first refusal in their order answered (a real server answers the first to come);
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
- *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts); a failed call (unreachable, TLS, timeout, a
- *   non-200), an answer VerifyAdmissionResponse refuses (webhook-verify: no response, a wrong
- *   uid, not an admission.k8s.io/v1 AdmissionReview, a validating webhook's patch or patchType,
- *   a mutating one's patch without patchType or the reverse), a patch that is no JSON Patch, a
- *   patchType other than JSONPatch is ErrCallingWebhook: under `Fail` the 500 `Internal error occurred: failed calling webhook
- *   "<name>": ...`, under `Ignore` the request goes on.
+ *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts);
+ * - a failed call (unreachable, TLS, timeout: webhook-call), an answer the client cannot read
+ *   (a non-2xx status, a body that is no AdmissionReview: webhook-answer), one
+ *   VerifyAdmissionResponse refuses (webhook-verify), a patch that is no JSON Patch or not of
+ *   type JSONPatch (webhook-patch) is ErrCallingWebhook: under `Fail` the 500 `Internal error
+ *   occurred: failed calling webhook "<name>": ...`, under `Ignore` the request goes on.
  */
 import { randomUUID } from "node:crypto";
 import type { Call } from "./call.js";
