@@ -38,6 +38,34 @@ describe("watch lists and start versions", () => {
     assert.deepEqual(end.object.metadata.annotations, { "k8s.io/initial-events-end": "true" });
   });
 
+  test("a plain watch=true from resourceVersion \"\" or \"0\" is defaulted to a watch list: with bookmarks, its initial events end with the annotated BOOKMARK", async () => {
+    for (const rv of ["", "&resourceVersion=0"]) {
+      const s = await watch(t, agent, `${CMS}?watch=1&allowWatchBookmarks=true&timeoutSeconds=1${rv}`);
+      const events = await s.rest();
+      assert.deepEqual(events.map((e) => e.type), ["ADDED", "ADDED", "BOOKMARK"], rv);
+      assert.equal(events[2].object.metadata.annotations["k8s.io/initial-events-end"], "true", rv);
+      assert.equal(events[2].object.metadata.resourceVersion, String(await currentVersion(t)), rv);
+    }
+    // Without bookmarks there is no end to mark; a version ("00" parses to 0 but is not "0") is no watch list.
+    const legacy = await watch(t, agent, `${CMS}?watch=1&allowWatchBookmarks=true&resourceVersion=00&timeoutSeconds=1`);
+    assert.deepEqual((await legacy.rest()).map((e) => e.type), ["ADDED", "ADDED"]);
+  });
+
+  test("a /watch/ path without watch=true is not defaulted, and its options are validated as a list's", async () => {
+    const plain = await watch(t, agent, `/api/v1/watch/namespaces/wl/configmaps?allowWatchBookmarks=true&timeoutSeconds=1`);
+    assert.deepEqual((await plain.rest()).map((e) => e.type), ["ADDED", "ADDED"]);
+    const listRules = await t.send("GET", "/api/v1/watch/namespaces/wl/configmaps?sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=0&timeoutSeconds=1");
+    assert.deepEqual([listRules.status, listRules.body.message], [422, 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list']);
+    // A list may name a resourceVersionMatch beside a version; the watch served ignores it.
+    const rv = await currentVersion(t);
+    const matched = await watch(t, agent, `/api/v1/watch/namespaces/wl/configmaps?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`);
+    assert.equal(matched.status, 200);
+    await t.send("POST", CMS, { body: cm("seen-by-path-watch") });
+    const [event] = await matched.next(1);
+    matched.close();
+    assert.deepEqual([event.type, event.object.metadata.name], ["ADDED", "seen-by-path-watch"]);
+  });
+
   test("sendInitialEvents=false: no current state, the changes from now on", async () => {
     for (const rv of ["", "&resourceVersion=0"]) {
       const s = await watch(t, agent, `${CMS}?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan${rv}`);

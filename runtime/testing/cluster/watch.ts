@@ -2,8 +2,12 @@
  * @module cluster/watch
  * Watch streams as the real server sends them: HTTP 200, `Content-Type: application/json`,
  * chunked, one `{"type","object"}` JSON per line. From resourceVersion unset or "0" the stream
- * starts with ADDED for every selected object (a watch list's `sendInitialEvents` says whether,
- * and waits up to 3 s for a version not reached); from a resourceVersion it sends only changes
+ * starts with ADDED for every selected object: 1.32 defaults such a `watch=true` to a watch list
+ * (SetListOptionsDefaults), so with `allowWatchBookmarks` the initial events end with the
+ * `k8s.io/initial-events-end` BOOKMARK (a `/watch/` path without `watch=true` is neither
+ * defaulted nor validated as a watch: its options are a list's). A watch list's
+ * `sendInitialEvents` says whether it wants them, and it waits up to 3 s for a version not
+ * reached; from a resourceVersion a watch sends only changes
  * after it; one older than what the type's watch cache reaches back to (watch-cache.ts: churn on
  * other types does not count) gets an `ERROR` event with a 410 `Expired` Status
  * (`too old resource version: X (Y)`) and ends. A named watch's field selector must pin its name
@@ -20,7 +24,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { Call } from "./call.js";
-import { decodeListOptions, selection, selectedEntries, selects, type Selection } from "./list.js";
+import { decodeListOptions, selection, selectedEntries, selects, validateListOptions, type Selection } from "./list.js";
 import { parseBool } from "./request-info.js";
 import { apiVersionOf, storedAs } from "./resources.js";
 import { goEncoded } from "./go-json-encoding.js";
@@ -62,18 +66,23 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   const namespace = info.namespace;
   const rvParam = query.get("resourceVersion") ?? "";
   const bookmarks = parseBool(query.get("allowWatchBookmarks"));
-  // ListResource's order: the options decoded (400), validated (422), the field labels
-  // converted (400), then a named watch's selector checked against its name (400).
+  // ListOptions.Watch is the `watch` parameter: a `/watch/` path without it (forceWatch) is
+  // defaulted and validated as a list, though served as a watch.
+  const watchOption = parseBool(query.get("watch"));
+  // ListResource's order: the options decoded (400), defaulted, validated (422), the field
+  // labels converted (400), then a named watch's selector checked against its name (400).
   const timeoutRaw = decodeListOptions(call).timeoutSeconds ?? 0;
-  validateWatchOptions(call);
+  const sendInitialEvents = watchListDefault(call, watchOption);
+  if (watchOption) validateWatchOptions(call, sendInitialEvents);
+  else validateListOptions(call);
   const sel: Selection = selection(call);
   if (name) namedWatchSelector(sel, name);
-  // A watch list (`sendInitialEvents`) states whether it wants the current state first;
-  // otherwise a watch from "" or "0" gets it and a watch from a version does not.
+  // A watch list (`sendInitialEvents`, set or defaulted) states whether it wants the current
+  // state first; otherwise a watch from a version that parses to 0 ("00") gets it, one from a
+  // version does not.
   // The watch cache parses the version first: one that does not parse is its 500, before the stream.
   const wanted = parseResourceVersion(rvParam, "cache");
-  const asked = query.get("sendInitialEvents");
-  const initial = asked !== null ? parseBool(asked) : wanted === 0;
+  const initial = sendInitialEvents ?? wanted === 0;
   const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
   const encode = options.table ? tableWatchEncoder(call, options.table) : options.partial ? partialWatchEncoder(options.partial) : asIs;
@@ -102,7 +111,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
     res.writeHead(200, { "Audit-Id": randomUUID(), "Cache-Control": "no-cache, private", "Content-Type": "application/json" });
     res.flushHeaders();
   };
-  if (initial && asked !== null && wanted > store.resourceVersion) {
+  if (sendInitialEvents && wanted > store.resourceVersion) {
     // A watch list waits, as the watch cache does, for a version it has not reached; the wait
     // ends early when the client goes or the server stops.
     const gone = new AbortController();
@@ -142,7 +151,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
       const chunks: string[] = [];
       if (initial) {
         for (const { entry } of selectedEntries(call, sel)) if (inScope(entry)) chunks.push(line("ADDED", entry.full));
-        if (bookmarks && asked !== null) chunks.push(bookmark(store.resourceVersion, true));
+        // isListWatchRequest: the end of the initial events is marked for a watch list allowing bookmarks.
+        if (bookmarks && sendInitialEvents) chunks.push(bookmark(store.resourceVersion, true));
       } else {
         for (const e of store.watchCache(def).eventsSince(from)) {
           const text = translate(e);
@@ -217,18 +227,35 @@ function namedWatchSelector(sel: Selection, name: string): void {
 }
 
 /**
- * 1.32's validateWatchOptions (WatchList is on): `sendInitialEvents` needs
- * `resourceVersionMatch=NotOlderThan`, which a watch may set only beside it. 422 as for a list.
+ * The `sendInitialEvents` a watch is served with, after 1.32's SetListOptionsDefaults (WatchList
+ * is on): as given, or, for `watch=true` from resourceVersion "" or "0" naming neither it nor a
+ * `resourceVersionMatch`, true (with NotOlderThan): such a plain watch is a watch list, whose
+ * initial events end with the annotated BOOKMARK when it allows bookmarks. Undefined: none.
  */
-function validateWatchOptions(call: Call): void {
+function watchListDefault(call: Call, watchOption: boolean): boolean | undefined {
   const q = call.query;
+  const asked = q.get("sendInitialEvents");
+  if (asked !== null) return parseBool(asked);
+  if (!watchOption || (q.get("resourceVersionMatch") ?? "") !== "") return undefined;
+  const rv = q.get("resourceVersion") ?? "";
+  return rv === "" || rv === "0" ? true : undefined;
+}
+
+/**
+ * 1.32's validateWatchOptions (WatchList is on), of the options once defaulted: `sendInitialEvents`
+ * needs `resourceVersionMatch=NotOlderThan`, which a watch may set only beside it. 422 as for a list.
+ */
+function validateWatchOptions(call: Call, sendInitialEvents: boolean | undefined): void {
+  const q = call.query;
+  // A defaulted watch list has both set, which pass.
+  if (sendInitialEvents && !q.has("sendInitialEvents")) return;
   const match = q.get("resourceVersionMatch") ?? "";
   const errors: FieldError[] = [];
-  if (q.has("sendInitialEvents") && match !== "NotOlderThan") {
+  if (sendInitialEvents !== undefined && match !== "NotOlderThan") {
     errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" });
   }
   if (match) {
-    if (!q.has("sendInitialEvents")) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided" });
+    if (sendInitialEvents === undefined) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided" });
     if (match !== "NotOlderThan") errors.push({ type: "NotSupported", field: "resourceVersionMatch", value: match, supported: ["NotOlderThan"] });
     if (q.get("continue")) errors.push({ type: "Forbidden", field: "resourceVersionMatch", detail: "resourceVersionMatch is forbidden when continue is provided" });
   }
