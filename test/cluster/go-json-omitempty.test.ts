@@ -95,7 +95,11 @@ describe("built-in objects as Go encodes them", () => {
     const { resourceVersion } = event.object.metadata;
     assert.deepEqual(event.object, {
       kind: "Pod", apiVersion: "v1",
-      metadata: { resourceVersion, creationTimestamp: null, annotations: { "k8s.io/initial-events-end": "true" } },
+      metadata: {
+        resourceVersion,
+        creationTimestamp: null,
+        annotations: { "k8s.io/initial-events-end": "true", "kubernetes.io/initial-events-list-blueprint": Buffer.from('{"kind":"PodList","apiVersion":"v1","metadata":{},"items":null}\n').toString("base64") },
+      },
       spec: { containers: null }, status: {},
     });
   });

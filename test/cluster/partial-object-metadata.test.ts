@@ -63,6 +63,16 @@ describe("PartialObjectMetadata answers", () => {
     assert.deepEqual(event, { type: "ADDED", object: { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: created.body.metadata } });
   });
 
+  test("a metadata-only watch list's end BOOKMARK carries a PartialObjectMetadataList blueprint", async () => {
+    const agent = new Agent({ connect: { ca: t.cluster.caPem } });
+    const stream = await watch(t, agent, `${CMS}?watch=1&allowWatchBookmarks=true&timeoutSeconds=1`, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1");
+    const end = (await stream.rest()).find((e) => e.type === "BOOKMARK");
+    await agent.close();
+    assert.equal(end.object.kind, "PartialObjectMetadata");
+    const text = Buffer.from(end.object.metadata.annotations["kubernetes.io/initial-events-list-blueprint"], "base64").toString();
+    assert.equal(text, '{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1beta1","metadata":{},"items":null}\n');
+  });
+
   test("a list asked for as PartialObjectMetadata, or an object as PartialObjectMetadataList, is the 406 naming the registry's Go type", async () => {
     const list = await t.send("GET", CMS, { accept: POM });
     assert.equal(list.status, 406);

@@ -8,10 +8,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request } from "undici";
-import { testCluster, watch, type TestCluster } from "./helpers.js";
+import { crd, testCluster, watch, type TestCluster } from "./helpers.js";
 
 const CMS = "/api/v1/namespaces/wl/configmaps";
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { n: name } });
+/** A list blueprint annotation's value: the list's JSON as Go's json.Encoder writes it (a trailing newline), base64. */
+const blueprint = (json: string) => Buffer.from(`${json}\n`).toString("base64");
 const currentVersion = async (t: TestCluster) => Number((await t.send("GET", CMS)).body.metadata.resourceVersion);
 
 describe("watch lists and start versions", () => {
@@ -35,7 +37,19 @@ describe("watch lists and start versions", () => {
     assert.deepEqual([added.type, added.object.metadata.name], ["ADDED", "first"]);
     assert.deepEqual([rootCa.type, rootCa.object.metadata.name], ["ADDED", "kube-root-ca.crt"], "every namespace holds its kube-root-ca.crt");
     assert.equal(end.type, "BOOKMARK");
-    assert.deepEqual(end.object.metadata.annotations, { "k8s.io/initial-events-end": "true" });
+    assert.deepEqual(end.object.metadata.annotations, { "k8s.io/initial-events-end": "true", "kubernetes.io/initial-events-list-blueprint": blueprint('{"kind":"ConfigMapList","apiVersion":"v1","metadata":{},"items":null}') });
+  });
+
+  test("the end BOOKMARK's list blueprint is an empty list of the watched type and version: a custom resource's is an UnstructuredList", async () => {
+    assert.equal((await t.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", { body: crd("gadgets", "Gadget") })).status, 201);
+    let end: any;
+    // The CRD's storage is served once established: until then its watch is a 404.
+    while (!end) {
+      const s = await watch(t, agent, "/apis/example.com/v1/namespaces/wl/gadgets?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1");
+      end = s.status === 200 ? (await s.rest()).find((e) => e.type === "BOOKMARK") : undefined;
+      if (s.status !== 200) s.close();
+    }
+    assert.equal(end.object.metadata.annotations["kubernetes.io/initial-events-list-blueprint"], blueprint('{"apiVersion":"example.com/v1","items":[],"kind":"GadgetList"}'));
   });
 
   test("a plain watch=true from resourceVersion \"\" or \"0\" is defaulted to a watch list: with bookmarks, its initial events end with the annotated BOOKMARK", async () => {

@@ -4,7 +4,8 @@
  * chunked, one `{"type","object"}` JSON per line. From resourceVersion unset or "0" the stream
  * starts with ADDED for every selected object: 1.32 defaults such a `watch=true` to a watch list
  * (SetListOptionsDefaults), so with `allowWatchBookmarks` the initial events end with the
- * `k8s.io/initial-events-end` BOOKMARK (a `/watch/` path without `watch=true` is neither
+ * `k8s.io/initial-events-end` BOOKMARK, which carries 1.32's list blueprint (see
+ * `watch-list-blueprint`) (a `/watch/` path without `watch=true` is neither
  * defaulted nor validated as a watch: its options are a list's). A watch list's
  * `sendInitialEvents` says whether it wants them, and it waits up to 3 s for a version not
  * reached; from a resourceVersion a watch sends only changes
@@ -34,6 +35,7 @@ import { tooLargeResourceVersion, waitForResourceVersion } from "./list-freshnes
 import { parseResourceVersion } from "./resource-version.js";
 import { tableWatchEncoder, type WatchObjectEncoder } from "./watch-table.js";
 import { bookmarkSchedule } from "./watch-bookmarks.js";
+import { initialEventsListBlueprint, LIST_BLUEPRINT_ANNOTATION } from "./watch-list-blueprint.js";
 import type { TableVersion } from "./table.js";
 import { partialWatchEncoder } from "./partial-metadata.js";
 import type { MetaVersion } from "./response-transform.js";
@@ -203,7 +205,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   function bookmark(rv: number, initialEnd: boolean): string {
     const meta: Record<string, unknown> = { resourceVersion: String(rv) };
     if (!def.custom) meta.creationTimestamp = null;
-    if (initialEnd) meta.annotations = { "k8s.io/initial-events-end": "true" };
+    // The watch handler adds the list blueprint to the end bookmark (a Table watch's is left as it was).
+    if (initialEnd) meta.annotations = { "k8s.io/initial-events-end": "true", ...(options.table ? {} : { [LIST_BLUEPRINT_ANNOTATION]: initialEventsListBlueprint(def, options.partial) }) };
     // An empty object of the type, as Go encodes one: a Pod's carries `spec: {containers: null}, status: {}`.
     return line("BOOKMARK", JSON.stringify(goEncoded({ kind: def.kind, apiVersion: apiVersionOf(def), metadata: meta })));
   }
