@@ -79,6 +79,34 @@ describe("lists", () => {
     assert.deepEqual(bad.body, fixture("list-bad-continue").response.body);
   });
 
+  test("a continue token is read as storage.DecodeContinue reads it: Go's JSON errors and types, its version, its start key", async () => {
+    const token = (json: string) => Buffer.from(json).toString("base64url");
+    const refused = async (json: string) => {
+      const answer = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&continue=${token(json)}`);
+      assert.equal(answer.status, 400, json);
+      return (answer.body.message as string).replace("invalid continue token: continue key is not valid: ", "");
+    };
+    // A token cut short is Go's end of input; trailing bytes are after the top-level value.
+    assert.equal(await refused('{"v":"meta.k8s.io/v1","rv":5'), "unexpected end of JSON input");
+    assert.equal(await refused('{"v" x'), "invalid character 'x' after object key");
+    assert.equal(await refused("{} x"), "invalid character 'x' after top-level value");
+    assert.equal(await refused("tr"), "invalid character ' ' in literal true (expecting 'u')");
+    // Values of the wrong type are the decoder's, the first one found.
+    assert.equal(await refused('"x"'), "json: cannot unmarshal string into Go value of type storage.continueToken");
+    assert.equal(await refused('{"v":1,"rv":"2"}'), "json: cannot unmarshal number into Go struct field continueToken.v of type string");
+    assert.equal(await refused('{"v":"meta.k8s.io/v1","rv":1.5,"start":"a"}'), "json: cannot unmarshal number 1.5 into Go struct field continueToken.rv of type int64");
+    // null leaves every field empty: no version; an unknown version is named as it is.
+    assert.equal(await refused("null"), "server does not recognize this encoded version ");
+    assert.equal(await refused('{"v":"meta.k8s.io/v2","rv":1,"start":"a"}'), "server does not recognize this encoded version meta.k8s.io/v2");
+    // A start key path.Clean would change is refused, named as given.
+    assert.equal(await refused('{"v":"meta.k8s.io/v1","rv":-1,"start":"x/../b"}'), "x/../b");
+    assert.equal(await refused('{"v":"meta.k8s.io/v1","rv":-1,"start":"b/"}'), "b/");
+    // Keys match whatever their case; the start key is where the page begins, itself included.
+    const from = await t.send("GET", `/api/v1/namespaces/l1/pods?limit=2&continue=${token('{"V":"meta.k8s.io/v1","RV":-1,"Start":"/b"}')}`);
+    assert.equal(from.status, 200);
+    assert.deepEqual(names(from.body), ["b", "c"]);
+  });
+
   test("label selectors: =, !=, in, notin, exists, !key", async () => {
     const q = async (s: string) => names((await t.send("GET", `/api/v1/namespaces/l1/pods?labelSelector=${encodeURIComponent(s)}`)).body);
     assert.deepEqual(await q("app=web"), ["a", "b"]);

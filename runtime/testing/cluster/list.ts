@@ -1,7 +1,7 @@
 /**
  * @module cluster/list
  * GET of one object and LIST with label and field selectors, `limit`/`continue` pagination
- * (opaque tokens shaped as the real server's, bad ones answered with its 400 message,
+ * (opaque tokens shaped and read as the real server's: continue-token.ts; a bad one is its 400,
  * `remainingItemCount` when no selector filters; a full page has a continue whenever any key
  * follows it, selected or not, as etcd3 pages) and all-namespaces lists. List bodies are
  * assembled from each object's cached UTF-8 JSON bytes, so a 500-item list costs one copy of
@@ -16,6 +16,7 @@ import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } fr
 import { apiVersionOf, type ResourceDef } from "./resources.js";
 import type { Entry } from "./store.js";
 import { servedFromWatchCache, tooLargeResourceVersion, waitForGetResourceVersion } from "./list-freshness.js";
+import { ContinueTokenError, decodeContinue, encodeContinue, keyAfter } from "./continue-token.js";
 import { queryInt64 } from "./query-int64.js";
 import { parseResourceVersion } from "./resource-version.js";
 import { ApiError, badRequest, failure, invalid, notFound, type FieldError } from "./status.js";
@@ -63,33 +64,14 @@ export async function getObject(call: Call): Promise<Reply> {
   return { status: 200, body: entry.full };
 }
 
-interface ContinueToken {
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(rv: number, lastKey: string): string {
-  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: `${lastKey}\u0000` })).toString("base64url");
-}
-
-function decodeContinue(token: string): ContinueToken {
-  const invalid = (why: string) => badRequest(`invalid continue token: continue key is not valid: ${why}`);
-  const bad = /[^A-Za-z0-9_-]/.exec(token);
-  if (bad) throw invalid(`illegal base64 data at input byte ${bad.index}`);
-  if (token.length % 4 === 1) throw invalid(`illegal base64 data at input byte ${token.length - 1}`);
-  const text = Buffer.from(token, "base64url").toString("latin1");
-  let parsed: { v?: unknown; rv?: unknown; start?: unknown };
+/** The request's continue token, or the 400 etcd3's GetList answers for one that does not decode. */
+function continueToken(token: string): ReturnType<typeof decodeContinue> {
   try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    const ch = text.trimStart()[0] ?? "";
-    throw invalid(ch ? `invalid character '${ch}' looking for beginning of value` : "unexpected end of JSON input");
+    return decodeContinue(token);
+  } catch (error) {
+    if (error instanceof ContinueTokenError) throw badRequest(`invalid continue token: ${error.message}`);
+    throw error;
   }
-  if (parsed.v !== "meta.k8s.io/v1") throw invalid(`server does not recognize this encoded version ${JSON.stringify(String(parsed.v ?? ""))}`);
-  // 0 is no version; -1 is the server's own "continue at the latest" (an expired token's successor).
-  if (typeof parsed.rv !== "number" || parsed.rv === 0) throw invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
-  if (typeof parsed.start !== "string" || parsed.start === "") throw invalid("encoded start key empty (version meta.k8s.io/v1)");
-  return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, "") };
 }
 
 /** An int64 list option (query-int64.ts): undefined when absent; throws its 400. */
@@ -124,19 +106,19 @@ function continueExpired(start: string): ApiError {
   return new ApiError(status);
 }
 
-/** The stored entries of a list request, selected or not, in key order with their keys; `at`: as at that version. */
-function storedEntries(call: Call, after?: string, at?: number): { key: string; entry: Entry }[] {
+/** The stored entries of a list request, selected or not, in key order with their keys, from key `from` on; `at`: as at that version. */
+function storedEntries(call: Call, from?: string, at?: number): { key: string; entry: Entry }[] {
   const store = call.registry.store;
   const namespace = call.info.namespace || undefined;
-  return at !== undefined && at < store.resourceVersion ? store.listAt(call.def, at, namespace, after) : store.list(call.def, namespace, after);
+  return at !== undefined && at < store.resourceVersion ? store.listAt(call.def, at, namespace, from) : store.list(call.def, namespace, from);
 }
 
 /**
  * The selected entries of a list request, in key order, with the keys (for continue tokens);
  * `at`: as they were at that resourceVersion (not older than the event window).
  */
-export function selectedEntries(call: Call, sel: Selection, after?: string, at?: number): { key: string; entry: Entry }[] {
-  const all = storedEntries(call, after, at);
+export function selectedEntries(call: Call, sel: Selection, from?: string, at?: number): { key: string; entry: Entry }[] {
+  const all = storedEntries(call, from, at);
   return sel.filtered ? all.filter((e) => selects(sel, call.def, e.entry)) : all;
 }
 
@@ -152,8 +134,8 @@ interface Page {
  * until the page is full; it has more when any key, selected or not, follows the last item
  * taken (a filtered page may so end with a continue whose next page is empty).
  */
-function readPage(call: Call, sel: Selection, limit: number, after?: string, at?: number): Page {
-  const all = storedEntries(call, after, at);
+function readPage(call: Call, sel: Selection, limit: number, from?: string, at?: number): Page {
+  const all = storedEntries(call, from, at);
   const items: Page["items"] = [];
   for (let i = 0; i < all.length; i++) {
     const e = all[i]!;
@@ -224,7 +206,7 @@ export function readList(call: Call, sel: Selection): ListRead {
   if (cont && rvParam && rvParam !== "0") throw badRequest("specifying resource version is not allowed when using continue");
   // A token's key is relative to the list's key prefix (`golden/` for a namespaced list), as etcd3's.
   const prefix = call.info.namespace && def.namespaced ? `${call.info.namespace}/` : "";
-  const decoded = cont ? decodeContinue(cont) : undefined;
+  const decoded = cont ? continueToken(cont) : undefined;
   const token = decoded && { ...decoded, start: prefix + decoded.start };
   const store = registry.store;
   // The revision etcd reads at (etcd3's GetList), when not the latest.
@@ -248,7 +230,7 @@ export function readList(call: Call, sel: Selection): ListRead {
   const { items, left } = readPage(call, sel, limit, token?.start, at);
   let meta = `{"resourceVersion":"${rv}"`;
   if (left > 0) {
-    meta += `,"continue":"${encodeContinue(rv, items[items.length - 1]!.key.slice(prefix.length))}"`;
+    meta += `,"continue":"${encodeContinue(rv, keyAfter(items[items.length - 1]!.key.slice(prefix.length)))}"`;
     // PrepareContinueToken: the count of keys left, only when no selector filters (it counts unselected ones too).
     if (!sel.filtered) meta += `,"remainingItemCount":${left}`;
   }

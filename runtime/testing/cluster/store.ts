@@ -166,14 +166,14 @@ export class Store {
     return entry && viewOf(def, entry);
   }
 
-  /** Entries in key order; `namespace` narrows to one namespace. `after` skips keys up to and including it. */
-  list(def: ResourceDef, namespace?: string, after?: string): { key: string; entry: Entry }[] {
+  /** Entries in key order; `namespace` narrows to one namespace. `from`: the first key wanted (keys before it are skipped, as an etcd range starting there). */
+  list(def: ResourceDef, namespace?: string, from?: string): { key: string; entry: Entry }[] {
     const t = this.#table(def);
     if (!t.sorted) t.sorted = [...t.entries.keys()].sort();
     const keys = namespace && def.namespaced ? withPrefix(t.sorted, `${namespace}/`) : t.sorted;
     const out: { key: string; entry: Entry }[] = [];
     for (const key of keys) {
-      if (after !== undefined && key <= after) continue;
+      if (from !== undefined && key < from) continue;
       out.push({ key, entry: viewOf(def, t.entries.get(key)!) });
     }
     return out;
@@ -184,7 +184,7 @@ export class Store {
    * revision): the changes after `rv` are undone from the event window, so `rv` must not be
    * older than `oldestReadable` (the caller answers 410 for those).
    */
-  listAt(def: ResourceDef, rv: number, namespace?: string, after?: string): { key: string; entry: Entry }[] {
+  listAt(def: ResourceDef, rv: number, namespace?: string, from?: string): { key: string; entry: Entry }[] {
     const stored = storedAs(def);
     const undone = new Map<string, Entry | undefined>();
     // Newest first: what stays for a key is its state before the oldest change after `rv`.
@@ -195,12 +195,12 @@ export class Store {
       const m = e.entry.obj.metadata;
       undone.set(keyOf(def.namespaced ? m.namespace : undefined, m.name), e.type === "ADDED" ? undefined : e.prev);
     }
-    const now = this.list(def, namespace, after);
+    const now = this.list(def, namespace, from);
     if (undone.size === 0) return now;
     const state = new Map(now.map((e) => [e.key, e.entry]));
     for (const [key, prev] of undone) {
       if (namespace && def.namespaced && !key.startsWith(`${namespace}/`)) continue;
-      if (after !== undefined && key <= after) continue;
+      if (from !== undefined && key < from) continue;
       if (prev) state.set(key, viewOf(def, prev));
       else state.delete(key);
     }
