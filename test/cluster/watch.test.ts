@@ -88,6 +88,13 @@ describe("watch", () => {
     assert.deepEqual(await s.rest(), []);
   });
 
+  test("a negative timeoutSeconds is a timeout already past: the stream ends at once", { timeout: 10_000 }, async () => {
+    const rv = (await t.send("GET", "/api/v1/namespaces/w/configmaps")).body.metadata.resourceVersion;
+    const s = await watch(t, agent, `/api/v1/namespaces/w/secrets?watch=1&resourceVersion=${rv}&timeoutSeconds=-1`);
+    assert.equal(s.status, 200);
+    assert.deepEqual(await s.rest(), []);
+  });
+
   test("a resourceVersion older than the event window gets an ERROR event with 410 Expired", async () => {
     const old = (await t.send("GET", "/api/v1/namespaces/w/configmaps")).body.metadata.resourceVersion;
     for (let i = 0; i < 25; i++) await t.send("POST", "/api/v1/namespaces/w/configmaps", { body: cm(`filler-${i}`, { i: String(i) }) });

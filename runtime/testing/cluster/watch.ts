@@ -17,7 +17,8 @@
  * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
  * `bookmarkSchedule`: every `bookmarkIntervalMs` from the start and 2 s before the deadline), only
  * at a version newer than the start's (a quiet watch gets none; a watch list's end bookmark goes
- * with its initial events); `timeoutSeconds` ends the stream cleanly. Changes made
+ * with its initial events); `timeoutSeconds` ends the stream cleanly (a negative one at once, as
+ * the handler's context and timer are already expired). Changes made
  * through another version of the same resource (core/v1 and events.k8s.io/v1 Events) are
  * delivered converted to the watched version. Asked for as a Table, each event's object is a
  * one-row Table (see `watch-table`).
@@ -85,7 +86,8 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
   // The watch cache parses the version first: one that does not parse is its 500, before the stream.
   const wanted = parseResourceVersion(rvParam, "cache");
   const initial = sendInitialEvents ?? wanted === 0;
-  const timeoutSeconds = timeoutRaw > 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
+  // ListResource's timeout: 0 (or none) is the default; a negative one is a deadline already past.
+  const timeoutSeconds = timeoutRaw !== 0 ? timeoutRaw : DEFAULT_TIMEOUT_SECONDS;
   const store = registry.store;
   const encode = options.table ? tableWatchEncoder(call, options.table) : options.partial ? partialWatchEncoder(options.partial) : asIs;
   const line = (type: string, objectJson: string): string => `{"type":"${type}","object":${encode(objectJson)}}\n`;
@@ -182,7 +184,7 @@ export function serveWatch(call: Call, res: ServerResponse, options: WatchOption
         arm();
       };
       if (bookmarks) arm();
-      const timer = setTimeout(end, timeoutSeconds * 1000);
+      const timer = setTimeout(end, Math.max(0, timeoutSeconds * 1000));
       const untrack = options.track(end);
       // A CRD's change or deletion tears its storage down, which ends the watches of its resources.
       const untear = def.crd ? call.registry.onStorageTeardown(storedAs(def), end) : undefined;
