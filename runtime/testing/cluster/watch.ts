@@ -14,6 +14,12 @@
  * (`too old resource version: X (Y)`) and ends. A named watch's field selector must pin its name
  * (400). Selectors apply to every event (an object that
  * stops matching is DELETED as it last matched, one that starts matching is ADDED).
+ * A BOOKMARK carries the store's current resourceVersion, the cluster-wide one. 1.32's cacher
+ * sends its type's watch cache version (dispatchEvents' lastProcessedResourceVersion), which
+ * moves with that type's changes and with etcd's progress notifications (watchCache.
+ * UpdateResourceVersion: the cluster-wide revision, requested by every consistent list under
+ * ConsistentListFromCache); so a real bookmark is at most this version and, the last notification
+ * aside, this one: the emulator sends what a freshly notified cache sends.
  * `allowWatchBookmarks` sends BOOKMARKs as the cacheWatcher schedules them (see
  * `bookmarkSchedule`: every `bookmarkIntervalMs` from the start and 2 s before the deadline), only
  * at a version newer than the start's (a quiet watch gets none; a watch list's end bookmark goes
