@@ -48,7 +48,7 @@ describe("a JSON patch body as the patch handler decodes it", () => {
     assert.deepEqual((await patch('{"op":"add"}', "?fieldValidation=Ignore")).body, badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch"));
     assert.deepEqual((await patch('"x"', "?fieldValidation=Ignore")).body, badRequest("json: cannot unmarshal string into Go value of type jsonpatch.Patch"));
     assert.deepEqual((await patch("[3]", "?fieldValidation=Ignore")).body, badRequest("json: cannot unmarshal number into Go value of type jsonpatch.Operation"));
-    assert.deepEqual((await patch("{bad", "?fieldValidation=Ignore")).body, badRequest("invalid character 'b' looking for beginning of value"));
+    assert.deepEqual((await patch("{bad", "?fieldValidation=Ignore")).body, badRequest("invalid character 'b' looking for beginning of object key string"));
     const res = await patch('[{"op":1,"path":"/data/x"}]', "?fieldValidation=Ignore");
     assert.equal(res.status, 422);
     assert.equal(res.body.message, GENERIC_422);

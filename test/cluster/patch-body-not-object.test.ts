@@ -25,7 +25,7 @@ describe("a patch body that is no object", () => {
     assert.deepEqual((await patch("[]", MP)).body, badRequest("error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}"));
     assert.deepEqual((await patch("[]", MP, "?fieldValidation=Strict")).body, badRequest("error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}"));
     assert.deepEqual((await patch('"x"', MP)).body, badRequest("error decoding patch: json: cannot unmarshal string into Go value of type map[string]interface {}"));
-    assert.deepEqual((await patch("{bad", MP)).body, badRequest("error decoding patch: invalid character 'b' looking for beginning of value"));
+    assert.deepEqual((await patch("{bad", MP)).body, badRequest("error decoding patch: invalid character 'b' looking for beginning of object key string"));
   });
 
   test("strategic merge patch: the decoder's error alone", async () => {
@@ -33,6 +33,6 @@ describe("a patch body that is no object", () => {
     assert.deepEqual((await patch("[]", SP)).body, badRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"));
     assert.deepEqual((await patch("[]", SP, "?fieldValidation=Ignore")).body, badRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"));
     assert.deepEqual((await patch("true", SP)).body, badRequest("json: cannot unmarshal bool into Go value of type map[string]interface {}"));
-    assert.deepEqual((await patch("{bad", SP)).body, badRequest("invalid character 'b' looking for beginning of value"));
+    assert.deepEqual((await patch("{bad", SP)).body, badRequest("invalid character 'b' looking for beginning of object key string"));
   });
 });

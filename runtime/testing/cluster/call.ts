@@ -11,6 +11,7 @@ import { apiVersionOf, type ResourceDef } from "./resources.js";
 import { badRequest, goStrings, invalid } from "./status.js";
 import { managerFromUserAgent } from "./managed-fields.js";
 import { modelOf } from "./field-decoding.js";
+import { goJsonSyntaxError } from "./go-json-syntax.js";
 
 type Obj = Record<string, any>;
 
@@ -71,8 +72,14 @@ export function fieldManager(call: Call): string {
   return call.query.get("fieldManager") || managerFromUserAgent(call.userAgent);
 }
 
-/** Go's `encoding/json` wording for a parse error of `text`. */
+/**
+ * Go's `encoding/json` wording for a parse error of `text` (`JSON.parse` refused it): its
+ * scanner's own error (go-json-syntax.ts), else, for a text Go's scanner would take, one made
+ * from the position `JSON.parse` names.
+ */
 export function goJsonError(text: string, error: unknown): string {
+  const syntax = goJsonSyntaxError(Buffer.from(text, "utf8"));
+  if (syntax !== undefined) return syntax;
   const message = (error as Error).message;
   if (/Unexpected end of JSON input|Unterminated|end of data/i.test(message) || text.trim() === "") return "unexpected end of JSON input";
   const m = /position (\d+)/.exec(message);
