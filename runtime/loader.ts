@@ -63,7 +63,7 @@ export function findFunctionFiles(dir: string): string[] {
 }
 
 export interface LoadOptions {
-  /** Load just this function: tries `<name>.<ext>` first, then every module. */
+  /** Load just this function: tries `<name>.<ext>` first (with the modules writing the name as a string, to refuse a second definition), then every module. */
   only?: string;
   /** Paths in messages are relative to this. Default: the current directory. */
   cwd?: string;
@@ -176,6 +176,21 @@ async function importOne(file: string, fresh: string | undefined, commonJs: bool
   }
 }
 
+/**
+ * Whether `file`'s text holds `name` as a whole string literal (`"cleanup"`, `'cleanup'`,
+ * `` `cleanup` ``), as a module defining a function of that name writes it, in source and
+ * compiled alike. A name built at run time (`` `${prefix}-x` ``) is not found.
+ */
+function mentionsName(file: string, name: string): boolean {
+  try {
+    const text = readFileSync(file, "utf8");
+    return ['"', "'", "`"].some((quote) => text.includes(`${quote}${name}${quote}`));
+  } catch {
+    // Unreadable (removed meanwhile, no permission): not a module the run could import either.
+    return false;
+  }
+}
+
 /** Check an imported module's default export and resolve it into a `LoadedFunction`. `shown` names the file in problems (only made when there is one). */
 function checkModule(mod: Record<string, unknown>, file: string, shown: () => string): { fn?: LoadedFunction; problems: string[] } {
   if (!isPodfnFunction(mod.default)) {
@@ -249,11 +264,22 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   // are read again, as the versioned URLs of `fresh` make ES modules be.
   // By real path: Node caches modules under it, a symlinked folder's too.
   if (options.fresh) forgetModules(realpathSync(root));
-  if (options.only !== undefined) {
-    const guess = files.find((f) => basename(f, extname(f)) === options.only);
-    if (guess) {
-      const one = check(guess, await importOne(guess, options.fresh, commonJs(guess)));
-      if (one.fn?.name === options.only) return [one.fn];
+  const only = options.only;
+  if (only !== undefined) {
+    const guess = files.find((f) => basename(f, extname(f)) === only);
+    const one = guess ? check(guess, await importOne(guess, options.fresh, commonJs(guess))).fn : undefined;
+    if (one?.name === only) {
+      // Another module that may define the same name (it writes it as a string) is imported
+      // and checked with it: a copy left under another file name is refused, as list and serve
+      // refuse it, without importing the neighbours that do not name it.
+      const rivals = files.filter((f) => f !== guess && mentionsName(f, only));
+      if (rivals.length === 0) return [one];
+      const checked = await Promise.all(rivals.map(async (f) => check(f, await importOne(f, options.fresh, commonJs(f)))));
+      const named = checked.flatMap((r) => (r.fn?.name === only ? [r.fn] : []));
+      const twice = checkDuplicates([one, ...named], (f) => shownPath(f.file)).filter((p) => p.includes(`the name "${only}"`));
+      const problems = [...checked.flatMap((r) => r.problems), ...twice];
+      if (problems.length > 0) throw new LoadError(problems);
+      return [one];
     }
   }
   // Only ES modules: a CommonJS module failing inside the generated module's graph also raises

@@ -36,6 +36,17 @@ describe("loader", () => {
     assert.deepEqual(fns.map((f) => f.name), ["hello"]);
   });
 
+  test("only: another module naming the function too is refused, naming both files; modules that do not name it are not imported", async () => {
+    const error = await loadFunctions("named-twice", { cwd: fixtures, only: "cleanup" }).then(
+      () => assert.fail("expected a LoadError"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof LoadError);
+    assert.deepEqual(error.problems, ['named-twice/older/cleanup-v1.ts: the name "cleanup" is already used by named-twice/cleanup.ts: rename one']);
+    // broken.ts fails to import, and names neither function: a run of either never loads it.
+    assert.deepEqual((await loadFunctions("named-twice", { cwd: fixtures, only: "report" })).map((f) => f.name), ["report"]);
+  });
+
   test("only: an unknown name is a LoadError listing the known ones", async () => {
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "nope" }), /no function named "nope" in good \(known: hello, tidy\)/);
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "helo" }), /no function named "helo" in good: did you mean "hello"\? \(known: hello, tidy\)/);
