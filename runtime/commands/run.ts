@@ -38,7 +38,8 @@ Runs the function NAME once, prints its result as one JSON line on stdout (logs,
 handler prints with console.log, go to stderr) and exits with:
   0    success
   1    the handler failed (threw, replied >= 400, broke its output schema, or left a rejection
-       or exception nothing handled)
+       or exception nothing handled); a 401 it let through is said as the API server refusing
+       the credentials (an expired or revoked token): fix those, not the handler
   2    bad input or configuration (the message names the field, flag or file)
   3    the API server denied a request (the message names the missing permission)
   4    the handler ran past its timeoutMs (its signal is aborted; it gets --drain-timeout-ms to

@@ -6,7 +6,7 @@
  * | code | meaning |
  * |------|---------|
  * | 0    | the handler succeeded; its result is on stdout as one JSON line |
- * | 1    | the handler failed (threw, replied with an HTTP status >= 400, or returned something the output schema rejects) |
+ * | 1    | the handler failed (threw, replied with an HTTP status >= 400, or returned something the output schema rejects); a 401 (the API server refused the credentials) is said as such |
  * | 2    | bad input or configuration: the message names the field, flag or file |
  * | 3    | the API server denied a request (403): the message names the missing permission |
  * | 4    | the handler ran past its `timeoutMs` |
@@ -19,7 +19,7 @@
  * exits 5 (unless the run timed out: 4).
  */
 import { PodfnError, findCause } from "../errors.js";
-import { KubeForbiddenError } from "../kube/errors.js";
+import { KubeForbiddenError, KubeUnauthorizedError } from "../kube/errors.js";
 import { disruptionBudgetRefusal, kubeUnavailable } from "../kube/unavailable.js";
 
 /** The exit codes by name. */
@@ -68,6 +68,15 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * What a 401 means and what to fix, naming the request (never a header: the token is in none
+ * of what is said). The client re-read a token file or exec plugin's credentials and retried
+ * once before it gave up (kube/transport.ts).
+ */
+function unauthorizedMessage(error: KubeUnauthorizedError): string {
+  return `the API server refused the credentials (${error.method} ${error.path}: 401 Unauthorized): a token expired, revoked, or of a ServiceAccount deleted since, or credentials of another cluster; a token file or exec plugin was read again and the request tried once more. Fix the credentials (the kubeconfig, or the pod's ServiceAccount), not the handler`;
+}
+
+/**
  * Decide the exit code of a run.
  *
  * @example
@@ -93,6 +102,9 @@ function decide(ending: RunEnding): ExitDecision {
   const forbidden = findCause(error, (e): e is KubeForbiddenError => e instanceof KubeForbiddenError);
   if (forbidden) return { code: EXIT_CODES.forbidden, message: `the API server denied a request: ${forbidden.message}` };
   if (findCause(error, (e): e is PodfnError => e instanceof PodfnError && e.code === "timeout")) return { code: EXIT_CODES.timeout, message: messageOf(error) };
+  // Still a failed run (1), but said as what it is: the identity's fault, not the handler's.
+  const refused = findCause(error, (e): e is KubeUnauthorizedError => e instanceof KubeUnauthorizedError);
+  if (refused) return { code: EXIT_CODES.handlerFailed, message: unauthorizedMessage(refused) };
   if (error instanceof PodfnError && INVALID_CODES.has(error.code)) return { code: EXIT_CODES.invalid, message: error.message };
   // A PodDisruptionBudget's "not now" is retried as the API server's is (kubectl drain retries it too).
   const budget = disruptionBudgetRefusal(error);

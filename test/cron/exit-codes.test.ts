@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { EXIT_CODES, exitCodeFor } from "../../runtime/cron/exit-codes.js";
 import { ConfigError, InputError, PodfnError, TimeoutError } from "../../runtime/errors.js";
 import { LoadError } from "../../runtime/loader.js";
-import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeNotFoundError, KubeTooManyRequestsError, NoCredentialsError } from "../../runtime/kube/errors.js";
+import { KubeApiError, KubeConnectionError, KubeForbiddenError, KubeNotFoundError, KubeTooManyRequestsError, KubeUnauthorizedError, NoCredentialsError } from "../../runtime/kube/errors.js";
 
 function forbidden(verb: string, resource: string, group: string): KubeForbiddenError {
   const message = `${resource} is forbidden: User "system:serviceaccount:ns:sa" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "ns"`;
@@ -62,6 +62,18 @@ test("an eviction a PodDisruptionBudget refused (a 429 naming a DisruptionBudget
 test("a Kubernetes error other than 403 is the handler's failure (1)", () => {
   const error = new KubeNotFoundError({ kind: "Status", message: "jobs.batch \"x\" not found", reason: "NotFound", code: 404 }, 404, { method: "GET", path: "/x" });
   assert.equal(exitCodeFor({ error }).code, 1);
+});
+
+test("a 401 exits 1 saying the API server refused the credentials and what to fix, even wrapped; not that the handler failed", () => {
+  const refused = new KubeUnauthorizedError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 }, 401, { method: "GET", path: "/api/v1/namespaces/ns/pods" });
+  for (const error of [refused, new Error("listing failed", { cause: refused })]) {
+    const decision = exitCodeFor({ error });
+    assert.equal(decision.code, EXIT_CODES.handlerFailed, String(error));
+    assert.equal(
+      decision.message,
+      "the API server refused the credentials (GET /api/v1/namespaces/ns/pods: 401 Unauthorized): a token expired, revoked, or of a ServiceAccount deleted since, or credentials of another cluster; a token file or exec plugin was read again and the request tried once more. Fix the credentials (the kubeconfig, or the pod's ServiceAccount), not the handler",
+    );
+  }
 });
 
 test("bad input, configuration, loading and missing credentials exit 2 with the field named", () => {
