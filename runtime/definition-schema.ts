@@ -63,6 +63,26 @@ export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 const ENV_NAME_MESSAGE = "must be an environment variable name (letters, digits and _, not first a digit) that podfn, Node and its pod do not use (PORT, HOST, KUBECONFIG, LOG_LEVEL, POD_NAME, POD_NAMESPACE, PATH, HOME, PODFN_*, KUBERNETES_*, NODE_*)";
 
+/** How a `schedule` or `watch` entry is written: its kind, its one required key, some others. */
+interface EntryForm {
+  kind: string;
+  key: string;
+  others: string;
+}
+const SCHEDULE_FORM: EntryForm = { kind: "schedule", key: "cron", others: "timeZone, input, mode, name" };
+const WATCH_FORM: EntryForm = { kind: "watch", key: "resource", others: "namespace, events, labelSelector" };
+
+/**
+ * What a `schedule` or `watch` entry that is not an object should be (`alternative`: what the
+ * field takes besides one entry): a bare string (`schedule: "0 * * * *"`, `watch: "pods"`) is
+ * shown as the object it belongs in.
+ */
+function entryFormMessage(input: unknown, form: EntryForm, alternative = ""): string {
+  const or = alternative ? `, ${alternative}` : "";
+  if (typeof input === "string") return `write { ${form.key}: ${JSON.stringify(input)} }: a ${form.kind} is an object (${form.key}, and ${form.others}... if needed)${or}`;
+  return `must be { ${form.key}: "..." } (and ${form.others}... if needed)${or}`;
+}
+
 /** The definition's zod schema: what decides and explains a definition `acceptsDefinition` does not accept. */
 function buildDefinitionSchema() {
   const z = zod();
@@ -147,7 +167,7 @@ function buildDefinitionSchema() {
 
   const scheduleEntry = z
     .strictObject({
-      cron: z.string().min(1),
+      cron: z.string({ error: (issue) => `${issue.input === undefined ? "is required" : "must be a string"}: a cron expression such as "0 * * * *" (minute hour day-of-month month day-of-week)` }).min(1, 'must not be empty: a cron expression such as "0 * * * *"'),
       timeZone: z.string().min(1).optional(),
       input: z.unknown().optional(),
       concurrencyPolicy: z.enum(CONCURRENCY_POLICIES).optional(),
@@ -158,7 +178,7 @@ function buildDefinitionSchema() {
         .regex(DNS_LABEL, "must be a DNS label (lower case letters, digits and '-')")
         .max(MAX_SCHEDULE_NAME_LENGTH, `must be at most ${MAX_SCHEDULE_NAME_LENGTH} characters: it ends the CronJob's name (<app>-<function>-<name>), which Kubernetes limits to 52`)
         .optional(),
-    })
+    }, { error: (issue) => (issue.code === "invalid_type" ? entryFormMessage(issue.input, SCHEDULE_FORM) : undefined) })
     .superRefine((entry, ctx) => {
       const problem = validateCron(entry.cron, entry.timeZone, entry.mode === "in-process");
       // A zone's problem is the timeZone field's (validateCron names it first), not the expression's.
@@ -197,7 +217,7 @@ function buildDefinitionSchema() {
         })
         .optional(),
       name: z.string().regex(WATCH_NAME, "must be lower case letters, digits, '-' and '.'").optional(),
-    });
+    }, { error: (issue) => (issue.code === "invalid_type" ? entryFormMessage(issue.input, WATCH_FORM) : undefined) });
 
   const amounts = z.strictObject({
     cpu: z.string().regex(QUANTITY, 'must be a Kubernetes quantity of cores, such as "250m" (a quarter core) or "2"').optional(),
@@ -217,8 +237,8 @@ function buildDefinitionSchema() {
     output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),
     permissions: z.array(permission).optional(),
     http: http.optional(),
-    schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1)]).optional(),
-    watch: z.union([watchEntry, z.array(watchEntry).min(1)]).optional(),
+    schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1, "list at least one entry, or leave schedule out")], { error: (issue) => entryFormMessage(issue.input, SCHEDULE_FORM, "or a list of them") }).optional(),
+    watch: z.union([watchEntry, z.array(watchEntry).min(1, "list at least one entry, or leave watch out")], { error: (issue) => entryFormMessage(issue.input, WATCH_FORM, "or a list of them") }).optional(),
     admission: admissionZodSchema(z).optional(),
     workload: z
       .string()

@@ -256,3 +256,23 @@ test("workload on a function only CronJobs run is refused: no Deployment serves 
   assert.equal(problems({ schedule: { cron: "0 3 * * *" }, workload: "jobs" }), "");
   assert.equal(problems({ http: undefined, schedule: { cron: "0 3 * * *" }, watch: { resource: "pods" }, workload: "jobs" }), "");
 });
+
+test("a schedule or watch written as a bare string (or another type, or an empty list) says how to write it, not zod's 'Invalid input'", () => {
+  const as = (d: unknown) => d as Parameters<typeof defineFunction>[0]["schedule"];
+  assert.equal(problems({ http: undefined, schedule: as("0 * * * *") }), 'schedule: write { cron: "0 * * * *" }: a schedule is an object (cron, and timeZone, input, mode, name... if needed), or a list of them');
+  assert.equal(problems({ http: undefined, schedule: as(5) }), "schedule: must be { cron: \"...\" } (and timeZone, input, mode, name... if needed), or a list of them");
+  assert.equal(problems({ http: undefined, schedule: as([]) }), "schedule: list at least one entry, or leave schedule out");
+  const watch = (d: unknown) => d as Parameters<typeof defineFunction>[0]["watch"];
+  assert.equal(problems({ http: undefined, watch: watch("pods") }), 'watch: write { resource: "pods" }: a watch is an object (resource, and namespace, events, labelSelector... if needed), or a list of them');
+  assert.equal(problems({ http: undefined, watch: watch(true) }), 'watch: must be { resource: "..." } (and namespace, events, labelSelector... if needed), or a list of them');
+  assert.equal(problems({ http: undefined, watch: watch([]) }), "watch: list at least one entry, or leave watch out");
+});
+
+test("an entry of a schedule or watch list that is not an object, or a schedule without its cron, says how to write it", () => {
+  const as = (d: unknown) => d as Parameters<typeof defineFunction>[0]["schedule"];
+  assert.equal(problems({ http: undefined, schedule: as([{ cron: "0 * * * *" }, "30 * * * *"]) }), 'schedule[1]: write { cron: "30 * * * *" }: a schedule is an object (cron, and timeZone, input, mode, name... if needed)');
+  assert.equal(problems({ http: undefined, schedule: as({}) }), 'schedule.cron: is required: a cron expression such as "0 * * * *" (minute hour day-of-month month day-of-week)');
+  assert.equal(problems({ http: undefined, schedule: as({ cron: 5 }) }), 'schedule.cron: must be a string: a cron expression such as "0 * * * *" (minute hour day-of-month month day-of-week)');
+  const watch = (d: unknown) => d as Parameters<typeof defineFunction>[0]["watch"];
+  assert.equal(problems({ http: undefined, watch: watch(["pods"]) }), 'watch[0]: write { resource: "pods" }: a watch is an object (resource, and namespace, events, labelSelector... if needed)');
+});
