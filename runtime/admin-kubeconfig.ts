@@ -11,7 +11,8 @@
 // `fs.promises` is read where used: node:fs/promises (~0.9 ms) loads only in a process that needs it.
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { makeDirectory } from "./make-directory.js";
+import { ConfigError } from "./errors.js";
+import { folderFailure, makeDirectory } from "./make-directory.js";
 
 /** The files written: their paths, and `release()` to remove the ones named for this process. */
 export interface LocalClusterFiles {
@@ -59,17 +60,22 @@ async function serverOf(path: string): Promise<string | undefined> {
  * await files.release(); // on stop
  */
 export async function writeLocalClusterFiles(dir: string, contents: { kubeconfig: string; caPem?: string; server: string }): Promise<LocalClusterFiles> {
-  await makeDirectory(dir);
   const shared = join(dir, "admin.kubeconfig");
   const other = await serverOf(shared);
   // A file naming this cluster's own address (a restart on the same port) is a dead one's: this cluster answers there now.
   const taken = other !== undefined && other !== contents.server && (await answers(other));
   const kubeconfig = taken ? join(dir, `admin-${process.pid}.kubeconfig`) : shared;
   const ca = contents.caPem === undefined ? undefined : join(dir, taken ? `ca-${process.pid}.crt` : "ca.crt");
-  await fs.writeFile(kubeconfig, contents.kubeconfig, { mode: 0o600 });
-  // The mode applies only to a file created: one left readable by others keeps its mode, and now a live admin token.
-  await fs.chmod(kubeconfig, 0o600);
-  if (ca !== undefined) await fs.writeFile(ca, contents.caPem!);
+  try {
+    await makeDirectory(dir);
+    await fs.writeFile(kubeconfig, contents.kubeconfig, { mode: 0o600 });
+    // The mode applies only to a file created: one left readable by others keeps its mode, and now a live admin token.
+    await fs.chmod(kubeconfig, 0o600);
+    if (ca !== undefined) await fs.writeFile(ca, contents.caPem!);
+  } catch (error) {
+    // The user's to fix (exit 2): said as the option that chose the folder.
+    throw new ConfigError(`--state-dir ${dir}: cannot write the emulated cluster's admin kubeconfig there (${folderFailure(error)})`, { cause: error });
+  }
   return {
     kubeconfig,
     ...(ca !== undefined ? { ca } : {}),

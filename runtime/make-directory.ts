@@ -37,3 +37,16 @@ export async function makeDirectory(path: string, mode?: number): Promise<void> 
     }
   }
 }
+
+/**
+ * Why a folder could not be made or written, in words (`a file is in the way of the folder:
+ * /x/out`): what `makeDirectory` and the writes after it throw, for a message naming the option.
+ *
+ * @example
+ * throw new ConfigError(`--out ${out}: cannot write the manifests there (${folderFailure(error)})`);
+ */
+export function folderFailure(error: unknown): string {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const what = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way of the folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "ENOENT" ? "a folder cannot be made there" : (code ?? String(error));
+  return path ? `${what}: ${path}` : what;
+}

@@ -42,14 +42,14 @@ export const clusterCommand = defineCommand({
   async run(config, _positionals, io) {
     const cluster = await startCluster({ port: config.port });
     let applied: { objects: number; crds: number; warnings: string[] } | undefined;
+    let files: Awaited<ReturnType<typeof writeLocalClusterFiles>>;
     try {
       if (config.clusterObjects) applied = await applyAsAdmin(cluster, resolve(io.cwd, config.clusterObjects));
+      files = await writeLocalClusterFiles(resolve(io.cwd, config.stateDir), { kubeconfig: cluster.kubeconfig(), caPem: cluster.caPem, server: cluster.url });
     } catch (error) {
       await cluster.stop();
       throw error;
     }
-    const dir = resolve(io.cwd, config.stateDir);
-    const files = await writeLocalClusterFiles(dir, { kubeconfig: cluster.kubeconfig(), caPem: cluster.caPem, server: cluster.url });
     const kubeconfig = files.kubeconfig;
     io.stdout(
       [

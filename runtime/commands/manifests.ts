@@ -11,7 +11,7 @@
  */
 import { realpathSync } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { makeDirectory } from "../make-directory.js";
+import { folderFailure, makeDirectory } from "../make-directory.js";
 import { join, resolve } from "node:path";
 import { loadFunctions } from "../loader.js";
 import { generateManifests, renderGroups } from "../deploy/index.js";
@@ -38,13 +38,6 @@ Sizing options (--replicas, --max-replicas, --cpu-request, --memory-request, --c
 --pdb the workloads it is for (http is the default workload; CronJobs take the value for every
 workload): --replicas 2,public=4 --max-replicas public=10 --pdb public,http --memory-limit 512Mi,public=1Gi
 `;
-
-/** Why a folder could not be written, in words. */
-function outFailure(error: unknown): string {
-  const { code, path } = error as NodeJS.ErrnoException;
-  const what = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way of the folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "ENOENT" ? "a folder cannot be made there" : (code ?? String(error));
-  return path ? `${what}: ${path}` : what;
-}
 
 /** Whether a file was written by `podfn manifests` (its first line is the generated header). */
 async function isGenerated(path: string): Promise<boolean> {
@@ -135,7 +128,7 @@ export const manifestsCommand = defineCommand({
       }
       for (const file of files) await writeFile(join(out, file.path), file.content);
     } catch (error) {
-      throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${outFailure(error)})`, { cause: error });
+      throw new ConfigError(`--out ${config.out}: cannot write the manifests there (${folderFailure(error)})`, { cause: error });
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
     const objects = groups.flatMap((g) => g.objects);

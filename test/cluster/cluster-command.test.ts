@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { Agent, request } from "undici";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { clusterCommand } from "../../runtime/commands/cluster.js";
 import { eventually } from "./helpers.js";
 
@@ -97,6 +99,32 @@ test("podfn cluster --cluster-objects prints the server's warnings about them", 
   } finally {
     controller.abort("SIGTERM");
     assert.equal(await exit, 0, err);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("podfn cluster --state-dir where a file is in the way exits 2 naming --state-dir, its server stopped (not exit 1 with an errno, the server left listening)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-cluster-cmd-"));
+  await writeFile(join(dir, "state"), "a file");
+  // A port free now, which the cluster takes: free again once the command has returned, if it stopped its server.
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  let out = "";
+  let err = "";
+  try {
+    const code = await clusterCommand.run({
+      argv: ["--port", String(port), "--state-dir", "state"], env: {}, cwd: dir, signal: new AbortController().signal,
+      stdout: (s) => (out += s), stderr: (s) => (err += s),
+    });
+    assert.equal(code, 2, err);
+    assert.match(err, /^podfn: --state-dir \S*state: cannot write the emulated cluster's admin kubeconfig there \(a file is in the way of the folder: .*state\)\n$/);
+    assert.equal(out, "");
+    const again = createServer().listen(port, "127.0.0.1");
+    await once(again, "listening");
+    await new Promise((resolve) => again.close(resolve));
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

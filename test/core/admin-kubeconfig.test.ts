@@ -117,3 +117,19 @@ test("podfn run on the embedded emulated cluster writes no kubeconfig: its clust
     assert.match(stderr, /embedded emulated cluster \(it ends with this run\)/);
     assert.doesNotMatch(stderr, /inspect it with/);
   }));
+
+test("a state folder that cannot be made (a file in the way, a path under /proc) is a configuration error naming --state-dir and why, not a bare errno", () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, "taken"), "a file");
+    const cases: [string, RegExp][] = [
+      [join(dir, "taken"), /^--state-dir .*taken: cannot write the emulated cluster's admin kubeconfig there \(a file is in the way of the folder: .*taken\)$/],
+      ["/proc/podfn-no-such-folder/state", /^--state-dir \/proc\/podfn-no-such-folder\/state: cannot write the emulated cluster's admin kubeconfig there \(a folder cannot be made there: \/proc\/podfn-no-such-folder\)$/],
+    ];
+    for (const [stateDir, message] of cases) {
+      await assert.rejects(writeLocalClusterFiles(stateDir, { kubeconfig: "k", caPem: "CA", server: "https://127.0.0.1:1" }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, "config_invalid");
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+  }));
