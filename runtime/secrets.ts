@@ -2,6 +2,7 @@
  * @module secrets
  * Caller-auth secrets (bearer tokens, HMAC keys), referenced by name and read from one file per
  * secret in the secrets folder (`$PODFN_SECRETS_DIR/<name>`, a mounted Kubernetes Secret).
+ * A file that cannot be read (its folder a file, no permission) is missing too, saying why.
  * A value is re-read when its file changes (checked by mtime, size and inode at most once per
  * `recheckMs`, so a rotated Secret is picked up without a restart), one trailing newline run is
  * trimmed, and an empty file counts as missing. Values never appear in errors or logs: errors
@@ -9,7 +10,7 @@
  * space at an end) is reported to `onDoubt`, once per value read.
  */
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PodfnError } from "./errors.js";
 import { rememberSecret } from "./secret-values.js";
 
@@ -66,6 +67,21 @@ export interface Secret {
   value(): string;
 }
 
+/**
+ * What `read` returns, or, when the file system refuses (the folder is a file, a mount the
+ * process may not read), a `SecretMissingError` saying why: a value no one can read is missing.
+ */
+function readable<T>(secret: Secret, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOTDIR") throw new SecretMissingError(secret.name, secret.path, `is missing: ${dirname(secret.path)} is not a folder`);
+    if (code === "EACCES" || code === "EPERM") throw new SecretMissingError(secret.name, secret.path, "cannot be read: permission denied (the process's user may not read the file)");
+    throw new SecretMissingError(secret.name, secret.path, `cannot be read (${typeof code === "string" ? code : String(error)})`);
+  }
+}
+
 /** A secret file with its last read value. */
 class FileSecret implements Secret {
   #value = "";
@@ -84,7 +100,7 @@ class FileSecret implements Secret {
   value(): string {
     const now = Date.now();
     if (this.#value && now - this.#checkedAt < this.recheckMs) return this.#value;
-    const stat = statSync(this.path, { throwIfNoEntry: false });
+    const stat = readable(this, () => statSync(this.path, { throwIfNoEntry: false }));
     if (!stat?.isFile()) {
       this.#value = "";
       this.#stamp = "";
@@ -92,7 +108,7 @@ class FileSecret implements Secret {
     }
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     if (stamp !== this.#stamp) {
-      this.#value = trimNewlines(readFileSync(this.path, "utf8"));
+      this.#value = trimNewlines(readable(this, () => readFileSync(this.path, "utf8")));
       rememberSecret(this.#value, this);
       tell(this.onDoubt, this, this.#value);
       this.#stamp = stamp;

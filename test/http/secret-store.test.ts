@@ -59,6 +59,15 @@ describe("SecretStore", () => {
     assert.throws(() => store.secret("empty").value(), /"empty" is empty/);
   });
 
+  test("a secrets folder that is a file (--secrets-dir given a file) is a SecretMissingError saying so, not an ENOTDIR thrown through", () => {
+    writeFileSync(join(dir, "not-a-folder"), "x");
+    const store = new SecretStore({ dir: join(dir, "not-a-folder"), recheckMs: 0 });
+    assert.throws(
+      () => store.secret("api-token").value(),
+      (e: unknown) => e instanceof SecretMissingError && e.message === `secret "api-token" is missing: ${join(dir, "not-a-folder")} is not a folder (${join(dir, "not-a-folder", "api-token")})`,
+    );
+  });
+
   test("names that would leave the folder are refused", () => {
     for (const name of ["../etc/passwd", "a/b", ".."]) assert.throws(() => new SecretStore({ dir }).secret(name), SecretMissingError);
   });
