@@ -8,7 +8,7 @@
 import { constants } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { makeDirectory } from "../make-directory.js";
+import { folderFailure, makeDirectory } from "../make-directory.js";
 import { DNS_LABEL, MAX_NAME_LENGTH, RESERVED_NAMES } from "../definition-accept.js";
 import { ConfigError } from "../errors.js";
 import { defineCommand } from "./define.js";
@@ -40,15 +40,18 @@ function importPath(from: string, to: string): string {
   return path.startsWith(".") ? path : `./${path}`;
 }
 
-/** Writes `text` to `path` unless a file is there; true when written. */
-async function writeNew(path: string, text: string): Promise<boolean> {
-  await makeDirectory(dirname(path));
+/**
+ * Writes `text` to `path` unless a file is there; true when written. A folder that cannot be
+ * made or written is a `ConfigError` saying why, after `where` (the option that chose it).
+ */
+async function writeNew(path: string, text: string, shown: string, where: string): Promise<boolean> {
   try {
+    await makeDirectory(dirname(path));
     await writeFile(path, text, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY });
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === "EEXIST" && (error as NodeJS.ErrnoException).path === path) return false;
+    throw new ConfigError(`${where}cannot write ${shown} there (${folderFailure(error)})`, { cause: error });
   }
 }
 
@@ -69,8 +72,8 @@ export const newCommand = defineCommand({
     const files = await scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));
     const shown = (path: string) => relative(io.cwd, path) || path;
     // The module first: a test without its module would not compile.
-    if (!(await writeNew(modulePath, files.module))) throw new ConfigError(`${shown(modulePath)} exists: choose another name, or delete it first`);
-    const wroteTest = await writeNew(testPath, files.test);
+    if (!(await writeNew(modulePath, files.module, shown(modulePath), `--functions ${config.functions}: `))) throw new ConfigError(`${shown(modulePath)} exists: choose another name, or delete it first`);
+    const wroteTest = await writeNew(testPath, files.test, shown(testPath), "");
     io.stdout(`wrote ${shown(modulePath)}${wroteTest ? ` and ${shown(testPath)}` : ""}\n`);
     if (!wroteTest) io.stderr(`podfn new: ${shown(testPath)} exists: left as it is (its tests are not the new function's)\n`);
     io.stdout(

@@ -87,6 +87,15 @@ describe("podfn new", () => {
     assert.equal(existsSync(join(dir, "functions", "ok.ts")), false);
   });
 
+  test("a --functions folder that cannot be made (a file in the way) exits 2 naming --functions and why, writing no test", async () => {
+    await writeFile(join(dir, "a-file"), "not a folder");
+    const { code, stdout, stderr } = await cli(["new", "lost", "--functions", "a-file/nested"]);
+    assert.equal(code, 2, stderr);
+    assert.equal(stderr, `podfn: --functions a-file/nested: cannot write a-file/nested/lost.ts there (a file is in the way of the folder: ${join(dir, "a-file", "nested")})\n`);
+    assert.equal(stdout, "");
+    assert.equal(existsSync(join(dir, "test", "functions", "lost.test.ts")), false);
+  });
+
   test("--help says what each kind writes", async () => {
     const { code, stdout } = await cli(["new", "--help"]);
     assert.equal(code, 0);
