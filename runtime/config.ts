@@ -116,6 +116,14 @@ const NOT_EMPTY = "must not be empty (leave the option out for its default)";
 
 function buildSchema() {
   const z = zod();
+  // A choice: the values there are, and the one likely meant (`INFO`: "info").
+  const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, {
+      error: (issue) => {
+        const meant = typeof issue.input === "string" ? closestName(issue.input, values) : undefined;
+        return `must be one of ${values.join(", ")}${meant ? `: did you mean "${meant}"?` : ""}`;
+      },
+    });
   // One message for every way a number can be wrong: what to write instead.
   const num = ([min, max]: readonly [number, number]) => {
     const message = `must be a whole number from ${min} to ${max}`;
@@ -139,9 +147,9 @@ function buildSchema() {
     port: num(BOUNDS.port).default(d.port),
     host: z.string().min(1, NOT_EMPTY).optional(),
     functions: z.string().min(1, NOT_EMPTY).default(d.functions),
-    logLevel: z.enum(LOG_LEVELS).default(d.logLevel),
+    logLevel: oneOf(LOG_LEVELS).default(d.logLevel),
     secretsDir: z.string().min(1, NOT_EMPTY).default(d.secretsDir),
-    cluster: z.enum(CLUSTER_MODES).default(d.cluster),
+    cluster: oneOf(CLUSTER_MODES).default(d.cluster),
     kubeconfig: z.string().min(1, NOT_EMPTY).optional(),
     context: z.string().min(1, NOT_EMPTY).optional(),
     as: z.string().min(1, NOT_EMPTY).optional(),
@@ -190,7 +198,7 @@ function buildSchema() {
     clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
     workload: z.string().regex(WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE).optional(),
     identity: z.string().min(1, NOT_EMPTY).optional(),
-    kubeHttpClient: z.enum(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
+    kubeHttpClient: oneOf(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
   });
 }
 

@@ -52,6 +52,14 @@ describe("config", () => {
     assert.throws(() => loadConfig("serve", [], { PODFN_MAX_INFLIGHT: "lots" }), /PODFN_MAX_INFLIGHT: must be a whole number from 1 to /);
   });
 
+  test("a value that is not one of an option's choices lists them, with the one meant when only its letter case or a letter is off", () => {
+    assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "loud" }), /^ConfigError: invalid configuration: LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent$/);
+    assert.throws(() => loadConfig("serve", [], { LOG_LEVEL: "INFO" }), /LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent: did you mean "info"\?$/);
+    assert.throws(() => loadConfig("serve", ["--log-level", "debgu"], {}), /--log-level: must be one of trace, debug, info, warn, error, fatal, silent: did you mean "debug"\?$/);
+    assert.throws(() => loadConfig("run", ["--cluster", "emulate"], {}), /--cluster: must be one of auto, real, emulated: did you mean "emulated"\?$/);
+    assert.throws(() => loadConfig("run", [], { PODFN_KUBE_HTTP_CLIENT: "fetch" }), /PODFN_KUBE_HTTP_CLIENT: must be one of auto, undici, node$/);
+  });
+
   test("KUBECONFIG as a list is kept for the loader to merge, empty entries skipped", () => {
     assert.equal(loadConfig("run", [], { KUBECONFIG: ":/a/config" }).config.kubeconfig, "/a/config");
     assert.equal(loadConfig("run", [], { KUBECONFIG: "/a/config::/b/config:" }).config.kubeconfig, "/a/config:/b/config");
