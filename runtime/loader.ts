@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { PodfnError } from "./errors.js";
 import { isPodfnFunction, type LoadedFunction, type LoadedWatch } from "./function.js";
 import { resolveDefinition } from "./definition-schema.js";
+import { defaultExportHint } from "./default-export-hint.js";
 import { finalizerKey, sharedFinalizerMessage } from "./watch/definition.js";
 import { importModule } from "./dynamic-import.js";
 import { forgetModules, requireModule, shareSourceSubpaths } from "./require-module.js";
@@ -193,10 +194,7 @@ function mentionsName(file: string, name: string): boolean {
 
 /** Check an imported module's default export and resolve it into a `LoadedFunction`. `shown` names the file in problems (only made when there is one). */
 function checkModule(mod: Record<string, unknown>, file: string, shown: () => string): { fn?: LoadedFunction; problems: string[] } {
-  if (!isPodfnFunction(mod.default)) {
-    const hint = Object.values(mod).some(isPodfnFunction) ? " (found a named export: make it `export default`)" : "";
-    return { problems: [`${shown()}: needs a default export made by defineFunction(...)${hint}`] };
-  }
+  if (!isPodfnFunction(mod.default)) return { problems: [`${shown()}: needs a default export made by defineFunction(...)${defaultExportHint(mod, file)}`] };
   const result = resolveDefinition(mod.default, file);
   return result.ok ? { fn: result.fn, problems: [] } : { problems: result.problems.map((p) => `${shown()}: ${p}`) };
 }

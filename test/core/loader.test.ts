@@ -70,6 +70,15 @@ describe("loader", () => {
     assert.match(text, /bad\/typo\.ts: definition: unknown key "timeout": did you mean "timeoutMs"\?/);
   });
 
+  test("a module whose default export is not a function made by defineFunction is told what it exports and what to write", async () => {
+    assert.deepEqual(await problemsOf("wrong-exports"), [
+      "wrong-exports/bare-handler.ts: needs a default export made by defineFunction(...) (it exports a function: make it the handler, export default defineFunction({ name, http, schedule or watch, handler }))",
+      "wrong-exports/helpers.ts: needs a default export made by defineFunction(...) (it exports no definition: a helper module is named _helpers.ts, or kept in a _folder, to be skipped)",
+      "wrong-exports/not-called.ts: needs a default export made by defineFunction(...) (it exports defineFunction itself: call it, export default defineFunction({ name, ..., handler }))",
+      "wrong-exports/plain-definition.ts: needs a default export made by defineFunction(...) (it exports an object: pass it to defineFunction, export default defineFunction({ ... }))",
+    ]);
+  });
+
   test("rejects duplicate names and routes", async () => {
     const problems = await problemsOf("dupes");
     assert.ok(problems.some((p) => /the name "same" is already used by dupes\/a\.ts/.test(p)));
