@@ -31,7 +31,7 @@ function stopsOnSignal(name: string | undefined): boolean {
 
 export function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ["Usage: podfn <command> [options]", "", "Commands:", ...rows, "", "Run `podfn <command> --help` for a command's options."].join("\n") + "\n";
+  return ["Usage: podfn <command> [options]", "", "Commands:", ...rows, "", "Run `podfn <command> --help` (or `podfn help <command>`) for a command's options."].join("\n") + "\n";
 }
 
 /** podfn's version, from the package.json above this module (runtime/ in a checkout, dist/runtime/ in the image). */
@@ -50,6 +50,8 @@ async function packageVersion(): Promise<string> {
 
 /** Run the CLI with explicit inputs; resolves to the exit code. */
 export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise<number> {
+  // `podfn help run` is `podfn run --help`.
+  if (argv[0] === "help" && argv[1] !== undefined) argv = [argv[1], "--help"];
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout)(usage());

@@ -29,6 +29,16 @@ describe("podfn CLI", () => {
     for (const name of ["serve", "dev", "run", "list", "manifests", "cluster"]) assert.match(stdout, new RegExp(`^  ${name} `, "m"));
   });
 
+  test("help COMMAND prints that command's --help; help with a command it does not know exits 2 naming it", async () => {
+    const viaHelp = await cli(["help", "run"]);
+    const viaFlag = await cli(["run", "--help"]);
+    assert.equal(viaHelp.code, 0);
+    assert.equal(viaHelp.stdout, viaFlag.stdout);
+    const unknown = await cli(["help", "rnu"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^podfn: unknown command "rnu"\n\nUsage: podfn <command>/);
+  });
+
   test("no command prints usage and exits 2", async () => {
     const { code, stderr } = await cli([]);
     assert.equal(code, 2);
