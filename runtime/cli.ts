@@ -8,6 +8,7 @@ import type { Command, CommandIO } from "./commands/types.js";
 import { watchStdioStreams, whenStdioFlushed, writeStdio } from "./stdio.js";
 // Loaded by every command that guards itself (run, serve, dev) and by the loader anyway.
 import { guardAfterCommand } from "./process-faults.js";
+import { closestName } from "./edit-distance.js";
 
 /**
  * Commands, loaded lazily so `podfn run` does not pay for the HTTP server's imports. Those that
@@ -63,7 +64,8 @@ export async function main(argv: string[], io: Omit<CommandIO, "argv">): Promise
   }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    io.stderr(`podfn: unknown command "${name}"\n\n${usage()}`);
+    const meant = closestName(name, Object.keys(COMMANDS));
+    io.stderr(`podfn: unknown command "${name}"${meant ? `: did you mean "${meant}"?` : ""}\n\n${usage()}`);
     return 2;
   }
   const command = await entry.load();

@@ -36,7 +36,7 @@ describe("podfn CLI", () => {
     assert.equal(viaHelp.stdout, viaFlag.stdout);
     const unknown = await cli(["help", "rnu"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^podfn: unknown command "rnu"\n\nUsage: podfn <command>/);
+    assert.match(unknown.stderr, /^podfn: unknown command "rnu": did you mean "run"\?\n\nUsage: podfn <command>/);
   });
 
   test("no command prints usage and exits 2", async () => {
@@ -51,6 +51,13 @@ describe("podfn CLI", () => {
       assert.equal(code, 2, name);
       assert.match(stderr, new RegExp(`unknown command "${name}"[\\s\\S]*Usage: podfn`));
     }
+  });
+
+  test("an unknown command close to one names the one meant", async () => {
+    const { code, stderr } = await cli(["mainfests", "--out", "x"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^podfn: unknown command "mainfests": did you mean "manifests"\?\n\nUsage: podfn/);
+    assert.match((await cli(["deploy"])).stderr, /^podfn: unknown command "deploy"\n\n/);
   });
 
   for (const name of ["serve", "dev", "run", "list", "manifests", "cluster"]) {
