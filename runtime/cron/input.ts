@@ -18,11 +18,20 @@ export interface InputSources {
   scheduleInput?: unknown;
 }
 
+/**
+ * V8's reason without the excerpt of the text it quotes (`Unexpected token 'h', ..."n": hunter2"... is
+ * not valid JSON`): the input may hold a credential, and the message goes to the log.
+ */
+function jsonProblem(error: unknown): string {
+  return String((error as Error).message).replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
+}
+
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError(`${where}: not valid JSON: ${(error as Error).message}`, { cause: error });
+    // The cause is left out too: a logged error's cause would carry V8's message whole.
+    throw new ConfigError(`${where}: not valid JSON: ${jsonProblem(error)}`);
   }
 }
 

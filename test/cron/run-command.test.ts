@@ -173,6 +173,21 @@ test("exit 2: each kind of bad input or configuration names the field, flag or f
   }
 });
 
+test("exit 2: input that is not JSON is refused without its text: a file or flag holding a credential does not put it in the log", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-run-input-"));
+  try {
+    await writeFile(join(dir, "in.json"), '{"password": hunter2-not-json}');
+    for (const argv of [["echo", "--input", "hunter2-not-json"], ["echo", "--input", '{"token": hunter2-not-json}'], ["echo", "--input-file", join(dir, "in.json")]]) {
+      const out = await run(argv);
+      assert.equal(out.code, 2, argv.join(" "));
+      assert.match(out.stderr, /: not valid JSON: Unexpected token 'h'/, argv.join(" "));
+      assert.doesNotMatch(out.stderr, /hunter2|password|token"/, argv.join(" "));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("exit 3: a 403 names the missing permission in the permissions form", async () => {
   const out = await run(["echo", "--input", '{"write":true}'], { forbidCreateAs: "system:serviceaccount:default:podfn-echo", namespace: "default" });
   assert.equal(out.code, 3);
