@@ -17,6 +17,7 @@ import { finalizerKey, sharedFinalizerMessage } from "./watch/definition.js";
 import { importModule } from "./dynamic-import.js";
 import { forgetModules, requireModule, shareSourceSubpaths } from "./require-module.js";
 import { reportedElsewhere, withoutReportedEchoes } from "./process-faults.js";
+import { NEVER_SETTLED, settledBeforeDrain } from "./never-settles.js";
 
 /** One or more modules are invalid; `problems` holds `file: field: what to fix` lines. */
 export class LoadError extends PodfnError {
@@ -192,6 +193,18 @@ function mentionsName(file: string, name: string): boolean {
   }
 }
 
+/** A module whose top-level await was still pending when the process had nothing left to do. */
+const NEVER_IMPORTED = "the module never finished importing: its top-level await waits on a promise nothing settles (the process had nothing left to do)";
+
+/**
+ * `importOne` of each file; one whose import never ends (a top-level await nothing settles) is
+ * that problem, where the process would otherwise end with exit 0 having done nothing.
+ */
+async function importEach(files: string[], fresh: string | undefined, commonJs: (file: string) => boolean): Promise<{ mod?: Record<string, unknown>; problem?: string }[]> {
+  const imported = await settledBeforeDrain(files.map((f) => importOne(f, fresh, commonJs(f))));
+  return imported.map((result) => (result === NEVER_SETTLED ? { problem: NEVER_IMPORTED } : result));
+}
+
 /** Check an imported module's default export and resolve it into a `LoadedFunction`. `shown` names the file in problems (only made when there is one). */
 function checkModule(mod: Record<string, unknown>, file: string, shown: () => string): { fn?: LoadedFunction; problems: string[] } {
   if (!isPodfnFunction(mod.default)) return { problems: [`${shown()}: needs a default export made by defineFunction(...)${defaultExportHint(mod, file)}`] };
@@ -265,14 +278,14 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   const only = options.only;
   if (only !== undefined) {
     const guess = files.find((f) => basename(f, extname(f)) === only);
-    const one = guess ? check(guess, await importOne(guess, options.fresh, commonJs(guess))).fn : undefined;
+    const one = guess ? check(guess, (await importEach([guess], options.fresh, commonJs))[0]!).fn : undefined;
     if (one?.name === only) {
       // Another module that may define the same name (it writes it as a string) is imported
       // and checked with it: a copy left under another file name is refused, as list and serve
       // refuse it, without importing the neighbours that do not name it.
       const rivals = files.filter((f) => f !== guess && mentionsName(f, only));
       if (rivals.length === 0) return [one];
-      const checked = await Promise.all(rivals.map(async (f) => check(f, await importOne(f, options.fresh, commonJs(f)))));
+      const checked = (await importEach(rivals, options.fresh, commonJs)).map((imported, i) => check(rivals[i]!, imported));
       const named = checked.flatMap((r) => (r.fn?.name === only ? [r.fn] : []));
       const twice = checkDuplicates([one, ...named], (f) => shownPath(f.file)).filter((p) => p.includes(`the name "${only}"`));
       const problems = [...checked.flatMap((r) => r.problems), ...twice];
@@ -282,8 +295,9 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   }
   // Only ES modules: a CommonJS module failing inside the generated module's graph also raises
   // an unhandled rejection on Node 20, which would end the process instead of naming the file.
-  const together = files.length > 1 && !files.some(commonJs) ? await importTogether(files, options.fresh) : undefined;
-  const imported = together ? together.map((mod) => ({ mod })) : await Promise.all(files.map((f) => importOne(f, options.fresh, commonJs(f))));
+  // One of them never finishing: imported one by one, the others are checked and it is named.
+  const [together] = files.length > 1 && !files.some(commonJs) ? await settledBeforeDrain([importTogether(files, options.fresh)]) : [undefined];
+  const imported = together && together !== NEVER_SETTLED ? together.map((mod) => ({ mod })) : await importEach(files, options.fresh, commonJs);
   const results = files.map((file, i) => check(file, imported[i]!));
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
   const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];

@@ -115,3 +115,21 @@ export default defineFunction({ name: "${name}", schedule: { cron: "0 3 * * *" }
     assert.doesNotMatch(output, /nothing handled it/, args.join(" "));
   }
 });
+
+test("through the podfn executable, a module whose top-level await nothing settles is named, exit 2, where the process ended with exit 0 having done nothing (run, list)", async () => {
+  const folder = join(dir, "never-settles");
+  await mkdir(folder);
+  await writeFile(join(folder, "stuck.mjs"), `await new Promise(() => {});\n${fn("stuck")}`);
+  await writeFile(join(folder, "fine.mjs"), fn("fine"));
+  for (const args of [["list"], ["run", "stuck"], ["run", "fine"]]) {
+    const { code, output } = await runPodfn([...args, "--functions", folder], {});
+    if (args[1] === "fine") {
+      // Its own module is the only one a run imports: the stuck neighbour is not.
+      assert.equal(code, 0, output);
+      continue;
+    }
+    assert.equal(code, 2, `${args.join(" ")}: ${output}`);
+    assert.match(output, /stuck\.mjs: the module never finished importing: its top-level await waits on a promise nothing settles/, args.join(" "));
+    assert.doesNotMatch(output, /fine\.mjs/, args.join(" "));
+  }
+});
