@@ -254,11 +254,14 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
   const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];
   if (problems.length > 0) throw new LoadError(problems);
-  if (options.only !== undefined) {
-    const found = loaded.find((f) => f.name === options.only);
+  if (only !== undefined) {
+    const found = loaded.find((f) => f.name === only);
     if (!found) {
-      const meant = closestName(options.only, loaded.map((f) => f.name));
-      throw new LoadError([`no function named "${options.only}" in ${shownPath(root)}${meant ? `: did you mean "${meant}"?` : ""} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
+      // `podfn run functions/tidy.ts`: the function that file defines.
+      const byFile = loaded.find((f) => f.file === resolve(cwd, only) || (only.includes(".") && basename(f.file) === basename(only)));
+      const meant = byFile?.name ?? closestName(only, loaded.map((f) => f.name));
+      const why = byFile ? " (give the function's name, not its file)" : "";
+      throw new LoadError([`no function named "${only}" in ${shownPath(root)}${meant ? `: did you mean "${meant}"?${why}` : ""} (known: ${loaded.map((f) => f.name).join(", ") || "none"})`]);
     }
     return [found];
   }

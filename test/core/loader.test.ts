@@ -54,6 +54,12 @@ describe("loader", () => {
     await assert.rejects(loadFunctions("good", { cwd: fixtures, only: "" }), /no function named "" in good \(known: hello, tidy\)/);
   });
 
+  test("only: a module's file given for the function's name names the function it defines", async () => {
+    for (const given of ["hello.ts", "good/hello.ts", join(fixtures, "good", "hello.ts")]) {
+      await assert.rejects(loadFunctions("good", { cwd: fixtures, only: given }), (e: Error) => e.message.includes(`no function named "${given}" in good: did you mean "hello"? (give the function's name, not its file) (known: hello, tidy)`), given);
+    }
+  });
+
   test("a functions folder outside the working directory is named as given, not as ../../x", async () => {
     const missing = join(tmpdir(), "podfn-no-such-folder");
     await assert.rejects(loadFunctions(missing, { cwd: fixtures }), (e: Error) => e.message.includes(`${missing}: the functions folder does not exist`));
