@@ -3,7 +3,9 @@
  * Finds function modules under a folder (nested folders allowed; names starting with `_`,
  * test files and declaration files skipped), imports them together, requires a default
  * export made by `defineFunction`, validates each definition, and rejects duplicate names and
- * routes. Every problem of every file is reported at once, each with its path and the fix.
+ * routes. Every problem of every file is reported at once, each with its path and the fix; a
+ * module whose import never finishes (a top-level await nothing settles) is one of them.
+ * `only` (podfn run) imports the module named like the function, and those writing its name.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, extname, basename, isAbsolute, sep } from "node:path";
