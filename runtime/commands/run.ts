@@ -4,7 +4,8 @@
  * function once and exit with a code a CronJob can read (see `cron/exit-codes.ts`). The
  * result goes to stdout as one JSON line, alone; logs go to stderr as JSON, and so does what the
  * handler prints (`console.log`), censored. Only the named function's
- * module is imported (the loader's `only`), so a CronJob pod does not load its neighbours.
+ * module is imported (the loader's `only`), with any other that writes its name (a second
+ * definition is refused), so a CronJob pod does not load its neighbours.
  */
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
