@@ -20,7 +20,7 @@ test("an empty or odd Host, or an odd target, goes to the fallback whatever was 
   const routes = new Map([["/hello", new Map([["GET", () => (taken.push("endpoint"), answer)]])]]);
   const listener = requestListener(routes, () => void taken.push("fallback"));
   const call = (host: string | undefined, url = "/hello") =>
-    listener({ url, method: "GET", headers: host === undefined ? {} : { host }, rawHeaders: [], readableEnded: true } as unknown as IncomingMessage, fakeOutgoing());
+    listener({ url, method: "GET", httpVersionMajor: 1, headers: host === undefined ? {} : { host }, rawHeaders: [], readableEnded: true } as unknown as IncomingMessage, fakeOutgoing());
   call("");
   call("127.0.0.1:8080");
   call("127.0.0.1:8080");
