@@ -9,16 +9,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { startHarness, type Harness } from "../../runtime/testing/index.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
-import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { startHookServer, type HookServer } from "./hook-server.js";
 import { KubeApiError } from "../../runtime/kube/errors.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let server: Server;
+let hook: HookServer;
 let ca: string;
 /** What the webhook server answers, as the test sets it: to the review's uid, the review, at the path called. */
 let answer: (uid: string, review: Obj, path: string) => Obj = (uid) => ({ uid, allowed: true });
@@ -27,29 +25,12 @@ let raw: ((uid: string) => { status?: number; headers?: Record<string, string>; 
 
 before(async () => {
   h = await startHarness();
-  const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
-  ca = certs.caPem;
-  server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
-      if (raw) {
-        const { status = 200, headers = {}, body } = raw(review.request.uid);
-        return void res.writeHead(status, headers).end(body);
-      }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: answer(review.request.uid, review, req.url ?? "") }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const admin = h.admin;
-  await admin.namespaces.create({ metadata: { name: "hooks" } });
-  await admin.namespaces.create({ metadata: { name: "apps" } });
-  await admin.with({ namespace: "hooks" }).services.create({ metadata: { name: "hook" }, spec: { ports: [{ port: 443 }] } });
-  h.cluster.serviceAddress("hooks", "hook", 443, `127.0.0.1:${(server.address() as AddressInfo).port}`);
+  hook = await startHookServer(h, (review, url) => (raw ? { raw: raw(review.request.uid) } : answer(review.request.uid, review, url)));
+  ca = hook.ca;
+  await h.admin.namespaces.create({ metadata: { name: "apps" } });
 });
 after(async () => {
-  server?.close();
+  hook?.close();
   await h?.stop();
 });
 

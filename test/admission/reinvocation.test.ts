@@ -5,14 +5,12 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { startHarness, type Harness } from "../../runtime/testing/index.js";
-import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { startHookServer, type HookServer } from "./hook-server.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let server: Server;
+let hook: HookServer;
 let ca: string;
 /** The calls made, as `<path>:<the object's data keys>`. */
 const calls: string[] = [];
@@ -21,27 +19,16 @@ let patches: Record<string, Obj[]> = {};
 
 before(async () => {
   h = await startHarness();
-  const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
-  ca = certs.caPem;
-  server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
-      const path = (req.url ?? "").split("?")[0]!;
-      calls.push(`${path}:${Object.keys(review.request.object.data ?? {}).join(",")}`);
-      const ops = patches[path];
-      const response: Obj = { uid: review.request.uid, allowed: true, ...(ops ? { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(ops)).toString("base64") } : {}) };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response }));
-    });
+  hook = await startHookServer(h, (review, url) => {
+    const path = url.split("?")[0]!;
+    calls.push(`${path}:${Object.keys(review.request.object.data ?? {}).join(",")}`);
+    const ops = patches[path];
+    return { uid: review.request.uid, allowed: true, ...(ops ? { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(ops)).toString("base64") } : {}) };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  await h.admin.namespaces.create({ metadata: { name: "hooks" } });
-  await h.admin.with({ namespace: "hooks" }).services.create({ metadata: { name: "hook" }, spec: { ports: [{ port: 443 }] } });
-  h.cluster.serviceAddress("hooks", "hook", 443, `127.0.0.1:${(server.address() as AddressInfo).port}`);
+  ca = hook.ca;
 });
 after(async () => {
-  server?.close();
+  hook?.close();
   await h?.stop();
 });
 

@@ -6,40 +6,25 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { startHarness, type Harness } from "../../runtime/testing/index.js";
 import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { startHookServer, type HookServer } from "./hook-server.js";
 import { KubeApiError } from "../../runtime/kube/errors.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let server: Server;
+let hook: HookServer;
 let ca: string;
 let port: number;
 
 before(async () => {
   h = await startHarness();
-  const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
-  ca = certs.caPem;
-  server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: review.request.uid, allowed: true } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
-  await h.admin.namespaces.create({ metadata: { name: "hooks" } });
-  for (const name of ["hook", "other"]) {
-    await h.admin.with({ namespace: "hooks" }).services.create({ metadata: { name }, spec: { ports: [{ port: 443 }] } });
-    h.cluster.serviceAddress("hooks", name, 443, `127.0.0.1:${port}`);
-  }
+  hook = await startHookServer(h, (review) => ({ uid: review.request.uid, allowed: true }), ["hook", "other"]);
+  ca = hook.ca;
+  port = hook.port;
 });
 after(async () => {
-  server?.close();
+  hook?.close();
   await h?.stop();
 });
 
