@@ -2,7 +2,7 @@
  * @module input-issues
  * A zod issue of a function's input as podfn names it (the answer's `issues`, the load-time check
  * of a schedule's input): a strict object's unknown keys one by one, each at its own path and with
- * the field it most likely meant.
+ * the field it most likely meant; a field left out "is required", not zod's "received undefined".
  */
 import type { z } from "zod";
 import { isPlainObject } from "./plain-object.js";
@@ -23,9 +23,10 @@ const MAX_KEY_ISSUES = 20;
  * // [{ path: "vaule", message: 'is not a field of this input: did you mean "value"?' }]
  */
 export function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): { path: string; message: string }[] {
+  if (issue.code === "invalid_type" && isMissing(issue, value)) return [{ path: issuePath(issue.path), message: `is required: expected ${issue.expected}` }];
   if (issue.code !== "unrecognized_keys") return [{ path: issuePath(issue.path), message: issue.message }];
   // The fields it may have meant: the object's, but those the input gives already.
-  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
+  const given = valueAt(value, issue.path);
   const known = objectKeysAt(schema, issue.path)?.filter((k) => !(isPlainObject(given) && Object.hasOwn(given, k))) ?? [];
   const named = issue.keys.slice(0, MAX_KEY_ISSUES).map((key) => {
     const meant = closestName(key, known, 1);
@@ -33,4 +34,20 @@ export function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: u
   });
   const more = issue.keys.length - named.length;
   return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
+}
+
+/** What `value` holds at `path`, or undefined. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
+}
+
+/**
+ * Whether an `invalid_type` issue is zod's own words for a field the input leaves out (`Invalid
+ * input: expected string, received undefined`) of an object it gives: said "is required". A
+ * schema's own message for it is kept.
+ */
+function isMissing(issue: z.core.$ZodIssueInvalidType, value: unknown): boolean {
+  if (issue.path.length === 0 || issue.message !== `Invalid input: expected ${issue.expected}, received undefined`) return false;
+  const parent = valueAt(value, issue.path.slice(0, -1));
+  return isPlainObject(parent) && !Object.hasOwn(parent, issue.path.at(-1)!);
 }

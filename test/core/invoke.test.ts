@@ -82,7 +82,7 @@ describe("invoke", () => {
     const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
     assert.deepEqual(await issues({ olderThanHour: 1 }), [{ path: "olderThanHour", message: 'is not a field of this input: did you mean "olderThanHours"?' }]);
     assert.deepEqual(await issues({ selector: { labelSelecter: "a=b" } }), [
-      { path: "selector.labelSelector", message: "Invalid input: expected string, received undefined" },
+      { path: "selector.labelSelector", message: "is required: expected string" },
       { path: "selector.labelSelecter", message: 'is not a field of this input: did you mean "labelSelector"?' },
     ]);
     assert.deepEqual(await issues({ targets: [{ namespace: "a" }, { namspace: "b", namespace: "c" }] }), [{ path: "targets[1].namspace", message: "is not a field of this input" }], "the field it meant is there already: no suggestion");
@@ -93,10 +93,23 @@ describe("invoke", () => {
     const fn = load({ name: "swap", http: { auth: "none" }, input: z.strictObject({ key: z.string(), value: z.string() }), handler: () => 1 });
     const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
     assert.deepEqual(await issues({ key: "a", vaule: "b" }), [
-      { path: "value", message: "Invalid input: expected string, received undefined" },
+      { path: "value", message: "is required: expected string" },
       { path: "vaule", message: 'is not a field of this input: did you mean "value"?' },
     ]);
     assert.deepEqual((await issues({ kye: "a", value: "b" })).find((i) => i.path === "kye"), { path: "kye", message: 'is not a field of this input: did you mean "key"?' });
+  });
+
+  test("a field the input leaves out is named as required; a field given as null, or a schema's own message, keeps zod's words", async () => {
+    const input = z.object({ name: z.string(), count: z.number({ error: "count must be a number of pods" }), tags: z.array(z.object({ key: z.string() })).optional() });
+    const fn = load({ name: "required", http: { auth: "none" }, input, handler: () => 1 });
+    const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
+    assert.deepEqual(await issues({ tags: [{}] }), [
+      { path: "name", message: "is required: expected string" },
+      { path: "count", message: "count must be a number of pods" },
+      { path: "tags[0].key", message: "is required: expected string" },
+    ]);
+    assert.deepEqual(await issues({ name: null, count: 1 }), [{ path: "name", message: "Invalid input: expected string, received null" }]);
+    assert.deepEqual(await issues([]), [{ path: "", message: "Invalid input: expected object, received array" }]);
   });
 
   test("past timeoutMs the call's signal aborts and a TimeoutError rejects", async () => {

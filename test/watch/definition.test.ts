@@ -85,7 +85,7 @@ test("problems name the field and what to write", () => {
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "default", events: ["CREATED"] } }), ["watch.events[0]: must be one of ADDED, MODIFIED, DELETED", "watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
   // A watch calls with the input {}: an input schema refusing it is named, with the other problems.
   const needsX = { input: z.object({ x: z.string() }) };
-  assert.deepEqual(problems({ ...needsX, watch: { resource: "pods" } }), ["input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (x: Invalid input: expected string, received undefined): make the fields optional or give them defaults"]);
+  assert.deepEqual(problems({ ...needsX, watch: { resource: "pods" } }), ["input: a watch calls the function with the input {} (the change is ctx.trigger), which its schema refuses (x: is required: expected string): make the fields optional or give them defaults"]);
   assert.deepEqual(problems({ ...needsX, watch: { resource: "pods", retries: 21 } }).map((p) => p.split(":")[0]), ["watch.retries", "input"]);
   assert.deepEqual(problems({ input: z.object({ x: z.string().default("a") }), watch: { resource: "pods" } }), []);
   // A built-in type given with the wrong scope would widen the grant: refused.
