@@ -19,8 +19,8 @@
  *   `Retry-After` said, and the seconds waited (capped as the client caps them).
  *
  * Every label comes from a small set: `method`/`verb` the HTTP method (GET, POST, PUT, PATCH,
- * DELETE, …), `code` an HTTP status or `<error>`, `host` the API server's `host:port` (one per
- * client). No path, resource, namespace or name: those grow with what the functions touch (the
+ * DELETE, …), `code` an HTTP status or `<error>`, `host` the API server's host and port as its
+ * address writes them (`hostLabel`; one per client). No path, resource, namespace or name: those grow with what the functions touch (the
  * log lines of failures and retries name them). Series appear with their first request.
  */
 import { escapeLabel, header, Histogram } from "../prometheus-text.js";
@@ -30,6 +30,22 @@ export const KUBE_REQUEST_BUCKETS: readonly number[] = [0.005, 0.025, 0.1, 0.25,
 
 /** The `code` of an attempt that got no answer, as client-go labels it. */
 export const NO_ANSWER = "<error>";
+
+/**
+ * The `host` label of an API server address: its host and port as written, as client-go's
+ * `url.URL.Host` keeps them. WHATWG's `URL.host` drops a scheme's default port, so the in-cluster
+ * address `https://10.96.0.1:443` would be labelled `10.96.0.1` where client-go's
+ * `10.96.0.1:443` is; an address without a port has none here either.
+ *
+ * @example
+ * hostLabel("https://10.96.0.1:443"); // "10.96.0.1:443"
+ * hostLabel("https://api.example.com/prefix"); // "api.example.com"
+ */
+export function hostLabel(server: string): string {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(server)?.[1];
+  // Without the user and password a URL may carry (`https://user:pw@host`): never a label.
+  return authority === undefined ? new URL(server).host : authority.slice(authority.lastIndexOf("@") + 1);
+}
 
 /**
  * The requests of one process's clients (share one among them; each attempt names its host).

@@ -39,7 +39,7 @@ import { ServerWarnings } from "./server-warnings.js";
 import { CaFile } from "./ca-file.js";
 import { impersonationHeaders } from "./impersonation.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
-import { NO_ANSWER, type KubeRequestMetrics } from "./request-metrics.js";
+import { hostLabel, NO_ANSWER, type KubeRequestMetrics } from "./request-metrics.js";
 
 /** Retries of a request the server answered with `Retry-After` (client-go's `maxRetries`, 10). */
 const RETRY_AFTER_RETRIES = 10;
@@ -164,7 +164,7 @@ export class Transport {
   readonly #bodyMs: number;
   readonly #caFile: CaFile | undefined;
   readonly #metrics: KubeRequestMetrics | undefined;
-  /** The server's `host:port`, the metrics' `host` label. */
+  /** The server's host and port as its address writes them, the metrics' `host` label (`hostLabel`). */
   readonly #host: string;
   /** Requests holding a connection or waiting for one: sent and not answered, or answered 2xx and their body not read yet (streams are `Connections`'). */
   #awaiting = 0;
@@ -178,7 +178,7 @@ export class Transport {
     }
     this.server = credentials.server;
     this.#origin = url.origin;
-    this.#host = url.host;
+    this.#host = hostLabel(credentials.server);
     this.#metrics = options.metrics;
     this.#basePath = url.pathname.replace(/\/+$/, "");
     this.#credentials = credentials;

@@ -87,6 +87,20 @@ describe("kube request metrics", () => {
     assert.equal(s.get(`rest_client_request_retries_total{code="<error>",host="127.0.0.1:${port}",verb="GET"}`), 3);
   });
 
+  test("host is the server's host and port as its address writes them (client-go's url.Host): the in-cluster :443 kept, no port added", async () => {
+    // Nothing listens on port 443 here: each attempt is refused at once and labelled <error>.
+    for (const [server, host] of [["https://127.0.0.1:443", "127.0.0.1:443"], ["https://localhost/prefix", "localhost"], ["https://u:pw@127.0.0.1:443", "127.0.0.1:443"]] as const) {
+      const metrics = new KubeRequestMetrics();
+      const recorder = recordingSleep();
+      const kube = createKubeClient({ credentials: { server, namespace: "golden", auth: staticAuth({ token: "t" }, "test"), source: "test" }, metrics, retry: { sleep: recorder.sleep } });
+      await assert.rejects(kube.configMaps.get("settings"), KubeConnectionError);
+      await kube.close();
+      const s = samples(metrics);
+      assert.equal(s.get(`rest_client_requests_total{code="<error>",host="${host}",method="GET"}`), 4, `${server}: ${[...s.keys()].join(" ")}`);
+      assert.equal(s.get(`rest_client_request_duration_seconds_count{verb="GET",host="${host}"}`), 4, server);
+    }
+  });
+
   test("the exposition has HELP and TYPE before each family's samples, and cumulative buckets", async () => {
     const metrics = new KubeRequestMetrics();
     const { kube } = client(metrics);
