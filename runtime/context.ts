@@ -53,7 +53,8 @@ export class CallContext implements FunctionContext<unknown> {
   }
 
   get kube(): KubeClient {
-    return (this.#kube ??= this.#source.kube.with({ signal: this.#signal(), dryRun: this.dryRun }));
+    // Its log lines (retries, the server's warnings) carry the call's function and request id.
+    return (this.#kube ??= this.#source.kube.with({ signal: this.#signal(), dryRun: this.dryRun, logFields: { fn: this.#source.fn.name, requestId: this.requestId } }));
   }
 
   get log(): Logger {

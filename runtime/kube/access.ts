@@ -10,7 +10,7 @@ import type { ClientContext } from "./context.js";
 import { callSignal } from "./context.js";
 
 function review<R>(context: ClientContext, path: string, body: unknown, options: CallOptions): Promise<R> {
-  return context.transport.request<R>({ method: "POST", path, body, signal: callSignal(context, options.signal), idempotent: true });
+  return context.transport.request<R>({ method: "POST", path, body, signal: callSignal(context, options.signal), logger: context.logger, idempotent: true });
 }
 
 /**

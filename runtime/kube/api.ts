@@ -577,9 +577,11 @@ export interface KubeClient {
   /**
    * A view of this client whose every request also honours `signal`, whose writes are dry runs
    * when `dryRun` is true (a dry-run client's views stay dry runs: `dryRun: false` does not undo
-   * it), and whose default namespace is `namespace`. Shares the connection pool.
+   * it), whose default namespace is `namespace`, and whose log lines (retries, the server's
+   * warnings, an expired continue token) carry `logFields` (a call's function and request id).
+   * Shares the connection pool.
    */
-  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient;
+  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string; logFields?: Readonly<Record<string, unknown>> }): KubeClient;
 
   /**
    * Low-level request relative to the server URL, with auth, retries and error mapping; resolves

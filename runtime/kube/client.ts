@@ -1,7 +1,7 @@
 /**
  * @module kube/client
  * `createKubeClient`: the `KubeClient` of api.ts over one `Transport` (one keep-alive pool per
- * API server). `client.with({signal, dryRun, namespace})` makes views that share the pool; only
+ * API server). `client.with({signal, dryRun, namespace, logFields})` makes views that share the pool (a view logs its requests with its `logFields`: a call's fn and requestId); only
  * the root client's `close()` closes it.
  */
 import { hostname } from "node:os";
@@ -23,7 +23,7 @@ import type { Credentials } from "./auth.js";
 import type { ClientContext } from "./context.js";
 import { callSignal, rawWrite } from "./context.js";
 import type { KubeLogger } from "./logger.js";
-import { silentLogger } from "./logger.js";
+import { silentLogger, withFields } from "./logger.js";
 import type { RetryOptions } from "./retry.js";
 import { Transport } from "./transport.js";
 import type { TimeoutOptions, TransportRequest } from "./transport.js";
@@ -183,9 +183,10 @@ class Client implements KubeClient {
     return actions.emitEvent(this.#context, this.eventsV1, options);
   }
 
-  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string }): KubeClient {
+  with(options: { signal?: AbortSignal; dryRun?: boolean; namespace?: string; logFields?: Readonly<Record<string, unknown>> }): KubeClient {
     const context: ClientContext = {
       ...this.#context,
+      logger: options.logFields ? withFields(this.#context.logger, options.logFields) : this.#context.logger,
       signals: callSignal(this.#context, options.signal),
       dryRun: this.#context.dryRun || (options.dryRun ?? false),
       namespace: options.namespace ?? this.#context.namespace,
@@ -194,7 +195,7 @@ class Client implements KubeClient {
   }
 
   async request<R = unknown>(options: Omit<TransportRequest, "idempotent" | "signal"> & CallOptions): Promise<R> {
-    return this.#context.transport.request<R>({ ...rawWrite(this.#context, options), signal: callSignal(this.#context, options.signal), text: true });
+    return this.#context.transport.request<R>({ ...rawWrite(this.#context, options), signal: callSignal(this.#context, options.signal), logger: this.#context.logger, text: true });
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ export interface ClientContext {
   readonly dryRun: boolean;
   /** The view's signals (`client.with({signal})`, each view adding its own), honoured by every call. */
   readonly signals: readonly AbortSignal[];
+  /** Where the view's requests log (the client's logger, with a call's fields under `with({ logFields })`). */
   readonly logger: KubeLogger;
   /** Clock, ms since the epoch. */
   readonly now: () => number;

@@ -29,7 +29,7 @@ export class Pods extends Resource<Pod> implements PodClient {
 
   async *streamLogs(name: string, options: LogOptions = {}): AsyncGenerator<string, void, undefined> {
     const transport = this.context.transport;
-    const request = { method: "GET", path: this.path(options.namespace, name, "log"), query: logQuery(options, true), signal: callSignal(this.context, options.signal) };
+    const request = { method: "GET", path: this.path(options.namespace, name, "log"), query: logQuery(options, true), signal: callSignal(this.context, options.signal), logger: this.context.logger };
     const response = await transport.stream(request);
     try {
       yield* readLines(response.body);

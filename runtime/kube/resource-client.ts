@@ -108,7 +108,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
   }
 
   protected request<R>(method: string, path: string, options: CallOptions, extra: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; contentType?: string; idempotent?: boolean; text?: boolean } = {}): Promise<R> {
-    return this.context.transport.request<R>({ method, path, signal: callSignal(this.context, options.signal), ...extra });
+    return this.context.transport.request<R>({ method, path, signal: callSignal(this.context, options.signal), logger: this.context.logger, ...extra });
   }
 
   get(name: string, options: CallOptions & NamespaceOption = {}): Promise<T> {
@@ -142,7 +142,7 @@ export class Resource<T extends KubeObject> implements ResourceClient<T> {
     const transport = this.context.transport;
     let cont: string | undefined;
     do {
-      const request = { method: "GET", path: this.path(options.namespace), query: listQuery({ ...options, limit: options.limit ?? 500, continue: cont }), signal: callSignal(this.context, options.signal), ...(accept ? { accept } : {}) };
+      const request = { method: "GET", path: this.path(options.namespace), query: listQuery({ ...options, limit: options.limit ?? 500, continue: cont }), signal: callSignal(this.context, options.signal), logger: this.context.logger, ...(accept ? { accept } : {}) };
       let page: ListBody;
       try {
         page = parseListBody(await transport.requestBytes(request, scratch));

@@ -39,14 +39,14 @@ export class ServerWarnings {
 
   constructor(private readonly logger: KubeLogger) {}
 
-  /** Logs the warnings of one answer to `request` not logged before. */
-  report(header: string | string[] | undefined, request: { method: string; path: string }): void {
+  /** Logs the warnings of one answer to `request` not logged before, to `logger` (the request's, carrying a call's request id) or the client's. */
+  report(header: string | string[] | undefined, request: { method: string; path: string }, logger: KubeLogger = this.logger): void {
     if (header === undefined) return;
     for (const text of warningTexts(header)) {
       if (this.#seen.has(text)) continue;
       if (this.#seen.size >= REMEMBERED) this.#seen.clear();
       this.#seen.add(text);
-      this.logger.warn({ method: request.method, path: request.path, warning: text }, `kube server warning: ${text}`);
+      logger.warn({ method: request.method, path: request.path, warning: text }, `kube server warning: ${text}`);
     }
   }
 }

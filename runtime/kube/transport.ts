@@ -99,6 +99,8 @@ export interface TransportRequest {
    * (`AbortSignal.any` would keep a record per call for the source's whole life).
    */
   signal?: AbortSignal | readonly AbortSignal[];
+  /** Where the request's retries and the server's warnings are logged (a call's view's logger, carrying its request id). Default: the client's. */
+  logger?: KubeLogger;
   /** Retry on 5xx and connection errors. Default: true for GET and HEAD only. */
   idempotent?: boolean;
   /**
@@ -278,7 +280,7 @@ export class Transport {
           if (!idempotent || !(failure instanceof KubeConnectionError) || errorCode(error) === "UND_ERR_BODY_TIMEOUT" || retry >= this.#policy.retries) throw failure;
           const delayMs = backoffDelay(retry, this.#policy);
           this.#metrics?.retried(this.#host, request.method, NO_ANSWER);
-          this.#logger.warn({ method: request.method, path: this.#basePath + request.path, attempt: retry + 2, delayMs, error: failure.message.slice(0, 200) }, "kube answer cut off while read; retrying");
+          (request.logger ?? this.#logger).warn({ method: request.method, path: this.#basePath + request.path, attempt: retry + 2, delayMs, error: failure.message.slice(0, 200) }, "kube answer cut off while read; retrying");
           await this.pause(delayMs, sent.signal);
           continue;
         }
@@ -337,6 +339,7 @@ export class Transport {
     const policy = this.#policy;
     const idempotent = isIdempotent(request);
     const summary: RequestSummary = { method: request.method, path: this.#basePath + request.path };
+    const logger = request.logger ?? this.#logger;
     let reauthenticated = false;
     for (let retry = 0; ; retry++) {
       const outcome = await this.#attempt(request, summary, streaming, idempotent);
@@ -346,7 +349,7 @@ export class Transport {
         reauthenticated = true;
         retry--;
         this.#metrics?.retried(this.#host, request.method, 401);
-        this.#logger.debug({ ...summary, statusCode: 401 }, "kube request unauthorized; re-reading credentials and retrying once");
+        logger.debug({ ...summary, statusCode: 401 }, "kube request unauthorized; re-reading credentials and retrying once");
         continue;
       }
       // The server saying when to come back (Retry-After: API Priority and Fairness, a server
@@ -359,8 +362,8 @@ export class Transport {
       this.#metrics?.retried(this.#host, request.method, statusCode ?? NO_ANSWER, asked ? delayMs / 1000 : undefined);
       const fields = { ...summary, attempt: retry + 2, delayMs, error: error.message.slice(0, 200) };
       // A wait of a second or more is a throttled run's only trace when it then times out.
-      if (statusCode === 429) this.#logger[delayMs >= 1000 ? "warn" : "debug"]({ ...fields, statusCode }, "kube server asked to slow down; retrying");
-      else this.#logger.warn({ ...fields, statusCode, code: (error as KubeConnectionError).code }, "kube request failed; retrying");
+      if (statusCode === 429) logger[delayMs >= 1000 ? "warn" : "debug"]({ ...fields, statusCode }, "kube server asked to slow down; retrying");
+      else logger.warn({ ...fields, statusCode, code: (error as KubeConnectionError).code }, "kube request failed; retrying");
       await this.pause(delayMs, request.signal);
     }
   }
@@ -436,7 +439,7 @@ export class Transport {
       }
       this.#metrics?.sent(this.#host, request.method, response.statusCode, (performance.now() - sentAt) / 1000);
       sentAt = undefined;
-      this.#warnings.report(response.headers.warning, summary);
+      this.#warnings.report(response.headers.warning, summary, request.logger);
       if (response.statusCode < 300) return { response };
       const text = await response.body.text();
       const retryAfterHeader = headerValue(response.headers["retry-after"]);

@@ -213,7 +213,7 @@ async function* watchUntil<T extends KubeObject>(
     try {
       arm();
       const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds, ...selectors };
-      const response = await context.transport.stream({ method: "GET", path, query, signal: streamSignal });
+      const response = await context.transport.stream({ method: "GET", path, query, signal: streamSignal, logger: log });
       connected = true;
       established = true;
       for await (const line of readLines(response.body, arm)) {
