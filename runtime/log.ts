@@ -8,7 +8,9 @@
  * `pretty: true` (used by `podfn dev`) prints short human-readable lines instead.
  * What a handler writes to stdout or stderr through Node's streams (`console.log`,
  * `console.error`) is the logger's output too (`takeStdio`, runtime/stdio.ts): censored as its
- * lines are, and in order with them.
+ * lines are, and in order with them; in JSON, each write is one line of its own
+ * (`{"level":"info",…,"stream":"stdout","msg":"…"}`, stderr's at `warn`), so a log shipper
+ * reading JSON lines (Fluent Bit, Promtail) takes it whole: a printed stack stays one record.
  */
 import { pino, type Logger as PinoLogger, type DestinationStream, type LogFn } from "pino";
 import format from "quick-format-unescaped";
@@ -34,8 +36,9 @@ export interface LoggerOptions {
   /**
    * What the process writes to stdout and stderr through Node's streams (a handler's
    * `console.log`, `console.error`, `process.stdout.write`) is this logger's output too, with
-   * every secret the process holds censored, in order with its lines: into the batch (both
-   * descriptors' writes), on its own descriptor under `pretty`, or to the given destination.
+   * every secret the process holds censored, in order with its lines: each write a JSON line of
+   * this logger's (`stdioLines`) into the batch or to the given destination (both descriptors'
+   * writes), or the text as written on its own descriptor under `pretty`.
    * Only in the CLI's process (`watchStdioStreams`). Default: true for a file descriptor (`serve`,
    * `dev`), false for a destination given (`podfn run` sets it).
    */
@@ -134,16 +137,41 @@ function batchFor(fd: 1 | 2): LineBatch {
 /** A destination, and where what the streams are written goes when it takes them (`takeStdio`). */
 interface Destination {
   lines: DestinationStream;
-  /** What a write to fd 1 or 2 through Node's stream becomes. */
-  stdio(fd: 1 | 2): { write(text: string): void };
+  /** What a write to fd 1 or 2 through Node's stream becomes, when not a JSON line of the logger's (`pretty`: the text as written). */
+  stdio?(fd: 1 | 2): { write(text: string): void };
+}
+
+const { writeSym } = pino.symbols;
+
+/** The level of a write to stdout (info) or stderr (warn) through Node's streams, as a JSON line. */
+const STDIO_LEVELS = { 1: 30, 2: 40 } as const;
+
+/** The writers of each logger's taken stdio (`routeStdio` holds them weakly): as long as the logger. */
+const stdioWriters = new WeakMap<Logger, unknown>();
+
+/**
+ * What a write to fd 1 or 2 through Node's stream becomes in JSON: one line of `logger` at
+ * `STDIO_LEVELS`, whatever the logger's level (such output was never dropped), with
+ * `stream` naming the descriptor and the text written (less one final newline) as `msg`,
+ * credentials in it censored as in messages (`scrubString`). A multi-line text (a stack a
+ * handler printed) stays in one line.
+ */
+function stdioLines(logger: Logger, fd: 1 | 2): { write(text: string): void } {
+  const stream = fd === 1 ? "stdout" : "stderr";
+  const level = STDIO_LEVELS[fd];
+  const write = (logger as unknown as Record<symbol, (obj: object, msg: string, level: number) => void>)[writeSym]!;
+  return {
+    write(text: string) {
+      write.call(logger, { stream }, scrubString(text.endsWith("\n") ? text.slice(0, -1) : text), level);
+    },
+  };
 }
 
 function destinationOf(options: LoggerOptions, fd: 1 | 2): Destination {
   const given = options.destination;
   if (typeof given === "object") {
-    const lines = { write: (line: string) => void given.write(censorSecrets(line)) };
-    // Both descriptors' writes to where the lines go: `podfn run`'s stdout holds its result alone.
-    return { lines, stdio: () => lines };
+    // Both descriptors' writes go where the lines go, as lines (`stdioLines`): `podfn run`'s stdout holds its result alone.
+    return { lines: { write: (line: string) => void given.write(censorSecrets(line)) } };
   }
   if (options.pretty) {
     // Written as the CLI's own output (never taken back by the route), each on its descriptor.
@@ -152,9 +180,8 @@ function destinationOf(options: LoggerOptions, fd: 1 | 2): Destination {
     const lines = { taken, write: (line: string) => writeStdio(fd, formatPretty(censorSecrets(line))) };
     return { lines, stdio: (to) => taken[to - 1]! };
   }
-  // Into the batch, which censors: a stream's write does not overtake lines still gathered.
-  const batch = batchFor(fd);
-  return { lines: batch, stdio: () => batch };
+  // Into the batch, which censors, as lines (`stdioLines`): a stream's write does not overtake lines still gathered.
+  return { lines: batchFor(fd) };
 }
 
 /**
@@ -169,11 +196,7 @@ function destinationOf(options: LoggerOptions, fd: 1 | 2): Destination {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const fd = typeof options.destination === "number" ? options.destination : 1;
   const { lines: destination, stdio } = destinationOf(options, fd);
-  if (options.takeStdio ?? typeof options.destination !== "object") {
-    routeStdio(1, stdio(1));
-    routeStdio(2, stdio(2));
-  }
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? "info",
       base: options.base ?? { pid: process.pid },
@@ -186,4 +209,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination,
   );
+  if (options.takeStdio ?? typeof options.destination !== "object") {
+    const writers = ([1, 2] as const).map((to) => stdio?.(to) ?? stdioLines(logger, to));
+    stdioWriters.set(logger, writers);
+    routeStdio(1, writers[0]!);
+    routeStdio(2, writers[1]!);
+  }
+  return logger;
 }
