@@ -4,6 +4,9 @@
  * (`RESERVED_PATHS` of definition-schema.ts, which the loader refuses for functions):
  * `GET /healthz` (the process is alive: always 200), `GET /readyz` (200 while serving, 503 from
  * the moment shutdown begins, its delay included) and `GET /metrics` (Prometheus text format 0.0.4).
+ * Each answers `HEAD` as its `GET` without the body; a `HEAD /metrics` collects nothing: a
+ * scrape resets the event loop's delay window (process-metrics.ts), which a HEAD (an uptime
+ * check) would otherwise take from the next scrape.
  */
 import type { Drain } from "../lifecycle.js";
 import { Metrics } from "../metrics.js";
@@ -29,7 +32,8 @@ export function operationEndpoints(drain: Drain, metrics: Metrics, readiness: Re
         : jsonAnswer(200, { status: "ready" }, requestId);
     },
     "/metrics": function metricsEndpoint(request) {
-      return { status: 200, headers: { "content-type": Metrics.contentType, "x-request-id": requestIdOf(request.header("x-request-id")) }, body: metrics.render() };
+      const headers = { "content-type": Metrics.contentType, "x-request-id": requestIdOf(request.header("x-request-id")) };
+      return { status: 200, headers, body: request.method === "HEAD" ? null : metrics.render() };
     },
   };
 }

@@ -4,12 +4,25 @@ import { z } from "zod";
 import { Metrics, WatchCallMetrics } from "../../runtime/metrics.js";
 import { eventLoopDelay, type DelayHistogram } from "../../runtime/process-metrics.js";
 import { KubeConnectionError, KubeTooManyRequestsError } from "../../runtime/kube/errors.js";
-import { deferred, loaded, postJson, req, testApp, until } from "./helpers.js";
+import { request } from "node:http";
+import { deferred, listenOn, loaded, postJson, req, testApp, until } from "./helpers.js";
 
 /** The value of one sample line of a Prometheus text body, e.g. `name{labels}`. */
 function sample(text: string, series: string): number | undefined {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The status and Content-Type of a `method` request for /metrics on a local port (the body read and dropped). */
+function headersOf(port: number, method: "GET" | "HEAD"): Promise<{ status: number; contentType: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: "127.0.0.1", port, path: "/metrics", method, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, contentType: res.headers["content-type"] }));
+    });
+    sent.on("error", reject);
+    sent.end();
+  });
 }
 
 describe("GET /metrics", () => {
@@ -75,6 +88,25 @@ describe("GET /metrics", () => {
     if (process.platform === "linux") {
       assert.ok(sample(text, "process_open_fds")! > 0);
       assert.ok(sample(text, "process_max_fds")! >= sample(text, "process_open_fds")!);
+    }
+  });
+
+  test("HEAD /metrics answers as GET without a body and collects nothing (a scrape's reset of the event loop's delay window is left to the next GET)", async () => {
+    for (const operationsApart of [false, true]) {
+      let collected = 0;
+      const app = testApp([loaded({ name: "f", handler: () => 1 })], { operationsApart, metricsSections: [{ render: () => void collected++ }] });
+      const listener = operationsApart ? app.operations! : app.listener;
+      const server = await listenOn(listener);
+      try {
+        const head = await headersOf(server.port, "HEAD");
+        assert.equal(head.status, 200);
+        assert.equal(head.contentType, Metrics.contentType);
+        assert.equal(collected, 0, `apart: ${operationsApart}`);
+        assert.equal((await headersOf(server.port, "GET")).status, 200);
+        assert.equal(collected, 1, `apart: ${operationsApart}`);
+      } finally {
+        await server.close();
+      }
     }
   });
 
