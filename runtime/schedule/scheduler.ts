@@ -80,17 +80,26 @@ function nextTime(entry: ScheduleEntry, now: number): number {
 export class Scheduler {
   private readonly slots: Slot[];
   private readonly inflight = new Set<Promise<void>>();
-  /** Aborted by `stop()`: a run still going `stopWaitMs` later is given up (not by a `Replace`'s abort). */
-  private readonly stopping = new AbortController();
-  private readonly abandon: ReturnType<typeof abandonAfterAbort>;
+  /**
+   * Aborted by `stop()`: a run still going `stopWaitMs` later is given up (not by a `Replace`'s
+   * abort). Each `start()` after a stop (a leadership term won back) gets a new one: the runs of
+   * a new term must not be given up for the stop of the last.
+   */
+  private stopping!: AbortController;
+  private abandon!: ReturnType<typeof abandonAfterAbort>;
 
   constructor(private readonly options: SchedulerOptions) {
     const filter = options.filter ?? (() => true);
     this.slots = options.functions.flatMap((fn) => fn.schedules.filter((entry) => filter(entry, fn)).map((entry) => ({ fn, entry, next: Infinity, running: new Set<AbortController>() })));
     for (const slot of this.slots) options.metrics?.declare(slot.fn.name, slot.entry.name);
+    this.resetStop();
+  }
+
+  private resetStop(): void {
+    this.stopping = new AbortController();
     // Every run in flight listens to it: as many as the schedules' policies let run.
     setMaxListeners(0, this.stopping.signal);
-    this.abandon = abandonAfterAbort(this.stopping.signal, options.stopWaitMs ?? STOPPED_CALL_WAIT_MS);
+    this.abandon = abandonAfterAbort(this.stopping.signal, this.options.stopWaitMs ?? STOPPED_CALL_WAIT_MS);
   }
 
   /** Number of schedules this scheduler fires. */
@@ -98,8 +107,9 @@ export class Scheduler {
     return this.slots.length;
   }
 
-  /** Plan every schedule's first fire time after `now` (ms). */
+  /** Plan every schedule's first fire time after `now` (ms); after a `stop()`, a new term whose runs that stop does not concern. */
   start(now: number): void {
+    if (this.stopping.signal.aborted) this.resetStop();
     for (const slot of this.slots) slot.next = nextTime(slot.entry, now);
   }
 

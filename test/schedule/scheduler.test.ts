@@ -186,6 +186,24 @@ test("stop waits for a run ignoring its aborted signal what is left of its timeo
   assert.ok(lines.some((l) => l.outcome === "aborted" && /no longer waited for/.test(String(l.msg))), JSON.stringify(lines));
 });
 
+test("started again after a stop (a leadership won back), its runs are not given up stopWaitMs after they start: the earlier stop does not carry over", async () => {
+  // Each run ends on its own, 4 × stopWaitMs after it starts: before that, a stop that carried
+  // over would have given it up ("no longer waited for").
+  const stopWaitMs = 50;
+  let started = 0;
+  const slow = loaded({ name: "slow", timeoutMs: 3_600_000, schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => ((started += 1), new Promise<void>((resolve) => setTimeout(resolve, 4 * stopWaitMs))) });
+  const { logger, lines } = captureLogs();
+  const scheduler = new Scheduler({ functions: [slow], kube: fakeKube().kube, logger, stopWaitMs });
+  scheduler.start(T0);
+  await scheduler.stop(new DOMException("leadership lost", "AbortError"));
+  scheduler.start(T0 + MINUTE);
+  scheduler.tick(T0 + 2 * MINUTE);
+  await until(() => started === 1, "the run of the second term");
+  await until(() => lines.some((l) => l.fn === "slow" && typeof l.outcome === "string"), "the run's outcome");
+  assert.deepEqual(lines.filter((l) => l.fn === "slow" && typeof l.outcome === "string").map((l) => l.outcome), ["succeeded"], JSON.stringify(lines));
+  await scheduler.stop(new DOMException("shutdown", "AbortError"));
+});
+
 test("a failing run and a forbidden one are logged with their outcome (a failure with its stack)", async () => {
   const fail = loaded({ name: "fails", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => { throw new Error("boom"); } });
   const denied = loaded({
