@@ -3,7 +3,10 @@
  * Leader election over a `coordination.k8s.io/v1` Lease, the way client-go's `leaderelection`
  * does it, so podfn replicas interoperate with the same conventions:
  *
- * - A candidate creates the Lease when it is missing, or takes it over with an update carrying
+ * - A candidate creates the Lease when it is missing (unless it last saw another holder whose
+ *   claim has not lapsed since: a Lease deleted under its leader waits out that leader's lease
+ *   duration, or its re-creation by that leader, where client-go creates it at once and two
+ *   replicas lead until the old leader's next renewal), or takes it over with an update carrying
  *   the `resourceVersion` it read (a 409: the Lease changed meanwhile, read again at the next
  *   try) once the holder is empty or has not changed the record for `leaseDurationSeconds` as
  *   observed on the local clock (client-go's `observedTime`, which makes clock skew between
@@ -79,6 +82,8 @@ type Attempt = "acquired" | "held" | "conflict" | "failed";
 class Elector {
   private observed = "";
   private observedTime = 0;
+  /** The record last seen (read, or written by this candidate). */
+  private observedSpec: LeaseSpec | undefined;
   readonly identity: string;
   /** The holder the last read of the Lease showed. */
   holder = "";
@@ -96,7 +101,15 @@ class Elector {
     if (text !== this.observed) {
       this.observed = text;
       this.observedTime = this.o.elapsed();
+      this.observedSpec = spec;
     }
+  }
+
+  /** Whether the record last seen names another holder whose claim has not lapsed, counted from when it was seen. */
+  private heldByAnother(): boolean {
+    const spec = this.observedSpec;
+    if (!spec?.holderIdentity || spec.holderIdentity === this.identity) return false;
+    return this.observedTime + (spec.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
   }
 
   /** client-go's `tryAcquireOrRenew`: create, take over, or renew; never throws. */
@@ -109,6 +122,9 @@ class Elector {
       current = await this.leases.get(name, { namespace, signal });
     } catch (error) {
       if (!(error instanceof KubeNotFoundError)) return this.failed("get", error);
+      // A Lease deleted under its holder (client-go creates it anew at once): that holder may
+      // lead still, until its claim as last seen lapses; only then may another candidate create it.
+      if (this.heldByAnother()) return "held";
       const spec: LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.o.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
       try {
         const created = await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec }, { namespace, signal });

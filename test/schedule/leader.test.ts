@@ -140,6 +140,40 @@ test("a leader cut off from the API server stops leading within its renew deadli
   await Promise.all([a.done, b.done]);
 });
 
+test("a Lease deleted by someone while its holder leads: a standby does not create it anew before its view of the holder has lapsed; the holder does, and keeps leading; with the holder gone, the standby creates it after the lapse", async () => {
+  const store = leaseStore();
+  const watch = { maxLeaders: 0, current: 0 };
+  // pod-a renews every 300 ms; pod-b reads every 50 ms: several reads of pod-b fall between
+  // the deletion and pod-a's next renewal.
+  const a = candidate(store, "pod-a", watch, { retryPeriodMs: 300, renewDeadlineMs: 900 });
+  await until(() => a.leading, "pod-a to lead", 5000);
+  const b = candidate(store, "pod-b", watch);
+  let readsByB = 0;
+  const get = b.client.leases.get.bind(b.client.leases);
+  b.client.leases.get = ((...args: Parameters<typeof get>) => ((readsByB += 1), get(...args))) as typeof get;
+  try {
+    await until(() => readsByB >= 2, "pod-b to see pod-a's Lease", 5000);
+    const creates = () => store.writes.filter((w) => w.verb === "create");
+    store.leases.delete("default/podfn-scheduler");
+    await until(() => creates().length >= 2, "the Lease created anew", 5000);
+    assert.equal(creates()[1]!.holder, "pod-a", "its holder created it anew");
+    const after = readsByB;
+    await until(() => readsByB >= after + 8, "pod-b's reads after that", 5000);
+    assert.equal(b.terms, 0, "pod-b never led");
+    assert.equal(a.lostSignals[0]!.aborted, false, "pod-a led throughout");
+    // Deleted again with its holder gone: pod-b creates it once its view of pod-a has lapsed.
+    a.client.down = true;
+    store.leases.delete("default/podfn-scheduler");
+    await until(() => b.leading, "pod-b to create the Lease and lead", 5000);
+    assert.equal(store.leases.get("default/podfn-scheduler")!.spec?.holderIdentity, "pod-b");
+    assert.equal(watch.maxLeaders, 1);
+  } finally {
+    a.stop.abort();
+    b.stop.abort();
+    await Promise.all([a.done, b.done]);
+  }
+});
+
 test("two runtimes with an in-process schedule: only the leader fires; after it stops, the other fires", async () => {
   const store = leaseStore();
   const fired: string[] = [];
