@@ -40,7 +40,8 @@ NAME, only the functions naming that \`workload\` (\`http\`: those naming none),
 generated Deployment runs it; without it, every function, in one process. With no cluster
 configured (and outside a pod) it runs against the embedded emulated cluster and says so.
 SIGTERM/SIGINT: readiness fails, HTTP calls in flight finish (up to --drain-timeout-ms;
-in-process scheduled runs and watch calls are aborted at once and the Lease released), the
+in-process scheduled runs and watch calls are aborted at once, and the Lease, renewed while
+they wind down (15 s at most) so no other replica starts beside them, is then released), the
 functions' onShutdown hooks run, the last log lines are written (a lagging reader gets up to
 2 s more), then the process exits 0.
 `;

@@ -18,7 +18,8 @@
  *   successful one (no other candidate may take the Lease before). A leader stops leading (the
  *   signal given to `onStartedLeading` aborts) the moment that deadline passes, even with a
  *   request still in flight, or when a read shows another holder.
- * - On shutdown the leader waits for the last term's work to settle, then releases the Lease
+ * - On shutdown the leader waits for the last term's work to settle (renewing the Lease meanwhile,
+ *   so that no other replica starts beside it), then releases the Lease
  *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`), so another
  *   replica takes over without waiting.
  */
@@ -58,9 +59,8 @@ export interface LeaderElectionOptions {
   logger: Logger;
   /**
    * Called on becoming leader; `signal` aborts the moment leadership ends (lost, renew deadline
-   * passed, or shutdown). May return the term's work: on shutdown the Lease is released only
-   * once it has settled, waiting at most the lease duration (after which the Lease would lapse
-   * anyway).
+   * passed, or shutdown). May return the term's work: on shutdown the Lease is renewed until it
+   * has settled, then released, waiting at most the lease duration.
    */
   onStartedLeading(signal: AbortSignal): void | Promise<void>;
   /** Called when leadership ends (lost or released). */
@@ -275,8 +275,26 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
       await elector.release();
       throw failure.error;
     }
-    if (signal.aborted) await settled(term, leaseDurationSeconds * 1000, log);
-    else log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
+    if (!signal.aborted) log.warn({ reason: String(leadership.signal.reason) }, "lost the leader lease");
+    else if (leadership.signal.reason === signal.reason) await renewUntilSettled(term, renewedAt);
+    else await settled(term, leaseDurationSeconds * 1000, log);
+  }
+
+  /**
+   * On shutdown, while the term's aborted work winds down (at most the lease duration): the
+   * Lease is still renewed as while leading, so no other candidate takes it over and starts
+   * beside that work before the release; unrenewed, it would lapse during the wait. A renewal
+   * that fails past its deadline, or a read showing another holder, ends the renewing, not the wait.
+   */
+  async function renewUntilSettled(term: void | Promise<void>, renewedAt: number): Promise<void> {
+    const renewing = new AbortController();
+    const done = settled(term, leaseDurationSeconds * 1000, log).finally(() => renewing.abort(new DOMException("the term has settled", "AbortError")));
+    while (!renewing.signal.aborted) {
+      await pause(retry, renewing.signal);
+      if (renewing.signal.aborted) break;
+      renewedAt = (await renew(renewedAt, renewing)) ?? renewedAt;
+    }
+    await done;
   }
 
   /**

@@ -373,6 +373,51 @@ test("on shutdown the Lease is released only after the term's work has settled",
   assert.ok(release >= writesWhenSettled, "the release was written after the term settled");
 });
 
+test("on shutdown the leader keeps renewing the Lease while the term's work winds down: no standby takes over before the release", async () => {
+  const store = leaseStore();
+  const stop = new AbortController();
+  const leaseName = FAST.leaseName;
+  let windDown!: () => void;
+  let standbyTermsWhenSettled = -1;
+  // The term winds down after the abort until the test ends it: longer than the Lease would last unrenewed.
+  const a = runLeaderElection(
+    {
+      ...FAST,
+      retryPeriodMs: 100,
+      kube: store.client(),
+      identity: "pod-a",
+      logger: captureLogs().logger,
+      onStartedLeading(lost) {
+        return new Promise<void>((resolve) => {
+          lost.addEventListener("abort", () => (windDown = () => ((standbyTermsWhenSettled = b.terms), resolve())), { once: true });
+        });
+      },
+    },
+    stop.signal,
+  );
+  await until(() => store.leases.get(`default/${leaseName}`)?.spec?.holderIdentity === "pod-a", "pod-a to lead", 5000);
+  const watch = { maxLeaders: 0, current: 0 };
+  const b = candidate(store, "pod-b", watch);
+  try {
+    stop.abort();
+    await until(() => windDown !== undefined, "the term to wind down", 5000);
+    const writes = store.writes.length;
+    // Renewals after the shutdown, while the term winds down: more than the Lease's second holds unrenewed (100 ms apart, 400 ms deadline).
+    await until(() => store.writes.slice(writes).filter((w) => w.holder === "pod-a").length >= 3, "renewals while the term winds down", 5000);
+    assert.equal(b.terms, 0, "pod-b did not lead while pod-a's term wound down");
+    windDown();
+    await a;
+    await until(() => b.leading, "pod-b to take over after the release", 5000);
+    assert.equal(standbyTermsWhenSettled, 0);
+    assert.equal(store.writes.filter((w) => w.holder === "").length, 1, "released once");
+  } finally {
+    stop.abort();
+    b.stop.abort();
+    windDown?.();
+    await Promise.all([a, b.done]);
+  }
+});
+
 test("a term whose work fails ends the leadership: the Lease is released, the election rejects with the error, and no rejection goes unhandled", async () => {
   const store = leaseStore();
   const unhandled: unknown[] = [];
