@@ -1,0 +1,133 @@
+/**
+ * @module schedule/lease-elector
+ * One candidate's view of the leader Lease, as client-go's `tryAcquireOrRenew` and `release`
+ * keep it: each try reads the Lease, and creates, takes over or renews it (never throwing: the
+ * try's end is an `Attempt`), tracking when the record last changed on this candidate's own
+ * clock (client-go's `observedTime`); schedule/leader runs the campaign and the terms.
+ */
+import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
+import type { Logger } from "pino";
+import type { KubeClient } from "../kube/api.js";
+import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
+import { formatMicroTime } from "./lease.js";
+
+/** What an `Elector` needs of the election's options, defaults applied. */
+export interface ElectorOptions {
+  kube: KubeClient;
+  leaseName: string;
+  /** Default: the client's namespace. */
+  namespace?: string;
+  identity: string;
+  leaseDurationSeconds: number;
+  /** The clock of the Lease's `acquireTime`/`renewTime` (ms since the epoch). */
+  now: () => number;
+  /** The clock of expiries (ms, only differences count). */
+  elapsed: () => number;
+  logger: Logger;
+}
+
+/** A try's end: the Lease is ours; a read showed another holder; the write met a newer Lease (409: read it again); a request failed. */
+export type Attempt = "acquired" | "held" | "conflict" | "failed";
+
+/** One candidate's view of the Lease, tracking when the record last changed (client-go's observedTime). */
+export class Elector {
+  private observed = "";
+  private observedTime = 0;
+  /** The record last seen (read, or written by this candidate). */
+  private observedSpec: LeaseSpec | undefined;
+  readonly identity: string;
+  /** The holder the last read of the Lease showed. */
+  holder = "";
+
+  constructor(private readonly o: ElectorOptions) {
+    this.identity = o.identity;
+  }
+
+  private get leases() {
+    return this.o.kube.leases;
+  }
+
+  private observe(spec: LeaseSpec | undefined): void {
+    const text = JSON.stringify(spec ?? {});
+    if (text !== this.observed) {
+      this.observed = text;
+      this.observedTime = this.o.elapsed();
+      this.observedSpec = spec;
+    }
+  }
+
+  /** Whether the record last seen names another holder whose claim has not lapsed, counted from when it was seen. */
+  private heldByAnother(): boolean {
+    const spec = this.observedSpec;
+    if (!spec?.holderIdentity || spec.holderIdentity === this.identity) return false;
+    return this.observedTime + (spec.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
+  }
+
+  /** client-go's `tryAcquireOrRenew`: create, take over, or renew; never throws. */
+  async tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
+    const { leaseName: name, now } = this.o;
+    const namespace = this.o.namespace ?? this.o.kube.namespace;
+    const stamp = formatMicroTime(new Date(now()));
+    let current: Lease;
+    try {
+      current = await this.leases.get(name, { namespace, signal });
+    } catch (error) {
+      if (!(error instanceof KubeNotFoundError)) return this.failed("get", error);
+      // A Lease deleted under its holder (client-go creates it anew at once): that holder may
+      // lead still, until its claim as last seen lapses; only then may another candidate create it.
+      if (this.heldByAnother()) return "held";
+      const spec: LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.o.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+      try {
+        const created = await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec }, { namespace, signal });
+        this.observe(created.spec);
+        return "acquired";
+      } catch (createError) {
+        return createError instanceof KubeAlreadyExistsError ? "conflict" : this.failed("create", createError);
+      }
+    }
+    const old = current.spec ?? {};
+    this.observe(old);
+    this.holder = old.holderIdentity ?? "";
+    const holder = old.holderIdentity ?? "";
+    const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
+    if (holder !== "" && holder !== this.identity && valid) return "held";
+    const mine = holder === this.identity;
+    const spec: LeaseSpec = {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: this.o.leaseDurationSeconds,
+      acquireTime: mine && old.acquireTime ? old.acquireTime : stamp,
+      renewTime: stamp,
+      leaseTransitions: mine ? (old.leaseTransitions ?? 0) : (old.leaseTransitions ?? 0) + 1,
+    };
+    try {
+      const updated = await this.leases.replace({ ...current, spec }, { namespace, signal });
+      this.observe(updated.spec);
+      return "acquired";
+    } catch (error) {
+      if (!(error instanceof KubeConflictError)) return this.failed("update", error);
+      this.o.logger.debug({ lease: this.o.leaseName }, "the Lease changed between its read and its write (409): read again at the next try");
+      return "conflict";
+    }
+  }
+
+  /** client-go's `release`: empty holder so the next candidate need not wait out the lease. */
+  async release(): Promise<void> {
+    const namespace = this.o.namespace ?? this.o.kube.namespace;
+    const signal = AbortSignal.timeout(5000);
+    try {
+      const current = await this.leases.get(this.o.leaseName, { namespace, signal });
+      if (current.spec?.holderIdentity !== this.identity) return;
+      const stamp = formatMicroTime(new Date(this.o.now()));
+      const spec: LeaseSpec = { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: current.spec.leaseTransitions ?? 0 };
+      await this.leases.replace({ ...current, spec }, { namespace, signal });
+      this.o.logger.info({ lease: this.o.leaseName, identity: this.identity }, "released the leader lease");
+    } catch (error) {
+      this.failed("release", error);
+    }
+  }
+
+  private failed(step: string, error: unknown): "failed" {
+    this.o.logger.warn({ lease: this.o.leaseName, step, err: error instanceof Error ? error.message : String(error) }, "leader election request failed");
+    return "failed";
+  }
+}
