@@ -20,7 +20,8 @@
  *   request still in flight, or when a read shows another holder.
  * - On shutdown the leader waits for the last term's work to settle (renewing the Lease meanwhile,
  *   so that no other replica starts beside it), then releases the Lease
- *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`), so another
+ *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`; a write that
+ *   meets a 409 reads again, where client-go gives up), so another
  *   replica takes over without waiting.
  */
 import { hostname } from "node:os";

@@ -11,6 +11,9 @@ import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { formatMicroTime } from "./lease.js";
 
+/** How many times a release reads and writes the Lease when its writes meet a 409. */
+const RELEASE_TRIES = 3;
+
 /** What an `Elector` needs of the election's options, defaults applied. */
 export interface ElectorOptions {
   kube: KubeClient;
@@ -114,15 +117,24 @@ export class Elector {
   async release(): Promise<void> {
     const namespace = this.o.namespace ?? this.o.kube.namespace;
     const signal = AbortSignal.timeout(5000);
-    try {
-      const current = await this.leases.get(this.o.leaseName, { namespace, signal });
-      if (current.spec?.holderIdentity !== this.identity) return;
-      const stamp = formatMicroTime(new Date(this.o.now()));
-      const spec: LeaseSpec = { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: current.spec.leaseTransitions ?? 0 };
-      await this.leases.replace({ ...current, spec }, { namespace, signal });
-      this.o.logger.info({ lease: this.o.leaseName, identity: this.identity }, "released the leader lease");
-    } catch (error) {
-      this.failed("release", error);
+    // A write that meets a 409 (the Lease written since the read: a label, or a renewal of this
+    // candidate's aborted in flight) reads again: left held, the Lease would keep the next
+    // leader waiting out its whole duration.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await this.leases.get(this.o.leaseName, { namespace, signal });
+        if (current.spec?.holderIdentity !== this.identity) return;
+        const stamp = formatMicroTime(new Date(this.o.now()));
+        const spec: LeaseSpec = { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: current.spec.leaseTransitions ?? 0 };
+        await this.leases.replace({ ...current, spec }, { namespace, signal });
+        this.o.logger.info({ lease: this.o.leaseName, identity: this.identity }, "released the leader lease");
+        return;
+      } catch (error) {
+        if (!(error instanceof KubeConflictError) || attempt >= RELEASE_TRIES) {
+          this.failed("release", error);
+          return;
+        }
+      }
     }
   }
 

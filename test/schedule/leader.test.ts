@@ -418,6 +418,34 @@ test("on shutdown the leader keeps renewing the Lease while the term's work wind
   }
 });
 
+test("a release whose write meets a 409 (the Lease written between its read and its write, still held by this candidate) reads again and releases", async () => {
+  const store = leaseStore();
+  const stop = new AbortController();
+  let interfere = false;
+  // Someone labels the Lease between the release's read and its write.
+  const touch = () => {
+    if (!interfere) return;
+    interfere = false;
+    const lease = store.leases.get("default/podfn-scheduler")!;
+    store.leases.set("default/podfn-scheduler", { ...lease, metadata: { ...lease.metadata, labels: { touched: "yes" }, resourceVersion: `${lease.metadata!.resourceVersion}-labelled` } });
+  };
+  const { logger, lines } = captureLogs();
+  let led = false;
+  const done = runLeaderElection({ ...FAST, kube: slowLeases(store.client(), 0, touch), identity: "pod-a", logger, onStartedLeading: () => void (led = true) }, stop.signal);
+  await until(() => led, "pod-a to lead", 5000);
+  // The next read is the release's: the shutdown comes while pod-a waits between renewals.
+  const renewed = renewals(store);
+  await until(() => renewals(store) > renewed, "a renewal", 5000);
+  interfere = true;
+  stop.abort();
+  await done;
+  assert.equal(interfere, false, "the Lease was written between the release's read and its write");
+  const lease = store.leases.get("default/podfn-scheduler")!;
+  assert.equal(lease.spec?.holderIdentity, "", "released");
+  assert.equal(lease.metadata?.labels?.touched, "yes", "the label is kept");
+  assert.ok(lines.some((l) => l.msg === "released the leader lease"));
+});
+
 test("a term whose work fails ends the leadership: the Lease is released, the election rejects with the error, and no rejection goes unhandled", async () => {
   const store = leaseStore();
   const unhandled: unknown[] = [];
