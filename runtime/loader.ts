@@ -5,7 +5,8 @@
  * export made by `defineFunction`, validates each definition, and rejects duplicate names and
  * routes. Every problem of every file is reported at once, each with its path and the fix; a
  * module whose import never finishes (a top-level await nothing settles) is one of them.
- * `only` (podfn run) imports the module named like the function, and those writing its name.
+ * `only` (podfn run) imports the module named like the function, and those writing its name;
+ * `filesDefining` finds the modules defining a name the same way.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, extname, basename, isAbsolute, sep } from "node:path";
@@ -145,6 +146,24 @@ function mentionsName(file: string, name: string): boolean {
     // Unreadable (removed meanwhile, no permission): not a module the run could import either.
     return false;
   }
+}
+
+/**
+ * The modules under `dir` (an absolute, resolved folder) that define a function named `name`:
+ * those writing it as a string are imported (`podfn new` refuses a name taken). A module that
+ * fails to import is not counted: list and serve report it.
+ */
+export function filesDefining(dir: string, name: string): Promise<string[]> {
+  const candidates = findFunctionFiles(dir).filter((f) => mentionsName(f, name));
+  const types = new Map<string, boolean>();
+  return withoutReportedEchoes(async () => {
+    const imported = await importEach(candidates, undefined, (f) => !isEsModule(f, types));
+    // An invalid definition still takes its name: the user means it, and list says what to fix.
+    return candidates.filter((_, i) => {
+      const exported = imported[i]!.mod?.default;
+      return isPodfnFunction(exported) && (exported as { name?: unknown }).name === name;
+    });
+  });
 }
 
 /** A module whose top-level await was still pending when the process had nothing left to do. */

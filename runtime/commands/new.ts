@@ -3,12 +3,13 @@
  * `podfn new NAME [http|schedule|watch|admission]`: write a new function, `<functions>/NAME.ts`,
  * and its tests, `test/functions/NAME.test.ts`, from commands/new-templates: a working module of
  * that kind (an HTTP route by default) whose tests pass on the emulated cluster as written. It
- * never overwrites a file, and says what to run next.
+ * never overwrites a file nor takes a name another module defines, and says what to run next.
  */
-import { constants } from "node:fs";
+import { constants, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { folderFailure, makeDirectory } from "../make-directory.js";
+import { filesDefining } from "../loader.js";
 import { DNS_LABEL, MAX_NAME_LENGTH, RESERVED_NAMES } from "../definition-accept.js";
 import { ConfigError } from "../errors.js";
 import { defineCommand } from "./define.js";
@@ -23,7 +24,7 @@ Writes a new function and its tests, to change as you need:
                                     watch      a watch that annotates labelled ConfigMaps with a checksum
                                     admission  a validating webhook that refuses Deployments without an owner
   test/functions/NAME.test.ts     its tests on the emulated cluster, which pass as written
-NAME is a DNS label (lower case letters, digits and '-', at most ${MAX_NAME_LENGTH} characters). Never overwrites a file.
+NAME is a DNS label (lower case letters, digits and '-', at most ${MAX_NAME_LENGTH} characters). Never overwrites a file, nor takes a name another module defines.
 `;
 
 /** Why `name` cannot name a function, if it cannot. */
@@ -32,6 +33,15 @@ function nameProblem(name: string): string | undefined {
   if (name.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters (room for CronJob suffixes)`;
   if (RESERVED_NAMES.includes(name)) return `is reserved ("${name}" names the HTTP workload's objects)`;
   return undefined;
+}
+
+/** Whether `path` is a folder (not there, a file in the way: writeNew says why it cannot be made). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** `to` as an ES module import from the file `from` (relative, `/`-separated, `.js`). */
@@ -69,6 +79,11 @@ export const newCommand = defineCommand({
     if (!(FUNCTION_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`the kind ${JSON.stringify(kind)} is not one of ${FUNCTION_KINDS.join(", ")}`);
     const modulePath = resolve(io.cwd, config.functions, `${name}.ts`);
     const testPath = resolve(io.cwd, "test", "functions", `${name}.test.ts`);
+    // A module under another file name may define the name already: two would be refused by
+    // list and serve, after the new one's tests had been written against it.
+    const functionsDir = resolve(io.cwd, config.functions);
+    const definers = isFolder(functionsDir) ? (await filesDefining(functionsDir, name)).filter((f) => f !== modulePath) : [];
+    if (definers.length > 0) throw new ConfigError(`the name ${JSON.stringify(name)} is already used by ${relative(io.cwd, definers[0]!) || definers[0]}: choose another name`);
     const files = await scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));
     const shown = (path: string) => relative(io.cwd, path) || path;
     // The module first: a test without its module would not compile.

@@ -71,6 +71,20 @@ describe("podfn new", () => {
     assert.ok(existsSync(join(dir, "functions", "mine.ts")));
   });
 
+  test("a name another module defines under another file name is refused, naming that module, and nothing is written", async () => {
+    await writeFile(join(dir, "functions", "tidy-up.ts"), 'import { defineFunction } from "podfn";\nexport default defineFunction({ name: "nightly", schedule: { cron: "0 3 * * *" }, handler: async () => ({ ok: true }) });\n');
+    const taken = await cli(["new", "nightly", "schedule"]);
+    assert.equal(taken.code, 2);
+    assert.match(taken.stderr, /the name "nightly" is already used by functions\/tidy-up\.ts: choose another name/);
+    assert.equal(existsSync(join(dir, "functions", "nightly.ts")), false);
+    assert.equal(existsSync(join(dir, "test", "functions", "nightly.test.ts")), false);
+    // A module that only mentions the name (a label value, say) does not take it.
+    await writeFile(join(dir, "functions", "_labels.ts"), 'export const TEAM = "backups";\n');
+    await writeFile(join(dir, "functions", "audit.ts"), 'import { defineFunction } from "podfn";\nexport default defineFunction({ name: "audit", schedule: { cron: "0 4 * * *" }, handler: async () => ({ team: "backups" }) });\n');
+    const free = await cli(["new", "backups", "schedule"]);
+    assert.equal(free.code, 0, free.stderr);
+  });
+
   test("a name that is no DNS label, a reserved name, a kind it does not know, or no name is refused, naming it", async () => {
     const cases: [string[], RegExp][] = [
       [["new", "Bad_Name"], /the name "Bad_Name" must be a DNS label/],
