@@ -1,9 +1,9 @@
 /**
  * @module loader
  * Finds function modules under a folder (nested folders allowed; names starting with `_`,
- * test files and declaration files skipped), imports them together, requires a default
- * export made by `defineFunction`, validates each definition, and rejects duplicate names and
- * routes. Every problem of every file is reported at once, each with its path and the fix; a
+ * test files and declaration files skipped; a JSX module named as a problem), imports them
+ * together, requires a default export made by `defineFunction`, validates each definition, and
+ * rejects duplicate names and routes. Every problem of every file is reported at once, each with its path and the fix; a
  * module whose import never finishes (a top-level await nothing settles) is one of them.
  * `only` (podfn run) imports the module named like the function, and those writing its name;
  * `filesDefining` finds the modules defining a name the same way.
@@ -40,18 +40,22 @@ export class LoadError extends PodfnError {
 
 const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"]);
 
-function isFunctionModule(name: string): boolean {
+/** JSX modules: Node cannot import them, so one in the folder is named rather than passed over. */
+const JSX_EXTENSIONS = new Set([".tsx", ".jsx"]);
+
+/** Whether the file `name` is one the loader looks at: not a helper (`_`), hidden, declaration or test file. */
+function isCandidate(name: string): boolean {
   if (name.startsWith("_") || name.startsWith(".")) return false;
-  if (/\.d\.[mc]?ts$/.test(name) || /\.(test|spec)\.[mc]?[jt]s$/.test(name)) return false;
-  return MODULE_EXTENSIONS.has(extname(name));
+  return !/\.d\.[mc]?ts$/.test(name) && !/\.(test|spec)\.[mc]?[jt]sx?$/.test(name);
 }
 
 /**
- * Paths of the function modules under `dir` (an absolute, resolved folder), sorted. The folder
+ * Paths of the function modules under `dir` (an absolute, resolved folder), sorted; `.tsx` and
+ * `.jsx` modules that would have been function modules are added to `jsx`. The folder
  * is read synchronously: this runs before the process serves anything, and a handful of
  * `readdir` calls cost less than the thread-pool round trips of their promise versions.
  */
-export function findFunctionFiles(dir: string): string[] {
+export function findFunctionFiles(dir: string, jsx: string[] = []): string[] {
   const out: string[] = [];
   function walk(folder: string): void {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -59,8 +63,10 @@ export function findFunctionFiles(dir: string): string[] {
       const path = folder.endsWith(sep) ? folder + entry.name : folder + sep + entry.name;
       if (entry.isDirectory()) {
         if (!entry.name.startsWith("_") && !entry.name.startsWith(".") && entry.name !== "node_modules") walk(path);
-      } else if (isFunctionModule(entry.name)) {
-        out.push(path);
+      } else if (isCandidate(entry.name)) {
+        const ext = extname(entry.name);
+        if (MODULE_EXTENSIONS.has(ext)) out.push(path);
+        else if (JSX_EXTENSIONS.has(ext)) jsx.push(path);
       }
     }
   }
@@ -239,7 +245,8 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
     if (error instanceof LoadError) throw error;
     throw new LoadError([`${shownPath(root)}: the functions folder does not exist (set --functions or PODFN_FUNCTIONS)`], { folderMissing: true });
   }
-  const files = findFunctionFiles(root);
+  const jsx: string[] = [];
+  const files = findFunctionFiles(root, jsx);
   const check = (file: string, imported: { mod?: Record<string, unknown>; problem?: string }) =>
     imported.mod ? checkModule(imported.mod, file, () => shownPath(file)) : { problems: [`${shownPath(file)}: ${imported.problem}`] };
   const types = new Map<string, boolean>();
@@ -273,7 +280,11 @@ async function loadFolder(dir: string, options: LoadOptions): Promise<LoadedFunc
   const imported = together && together !== NEVER_SETTLED ? together.map((mod) => ({ mod })) : await importEach(files, options.fresh, commonJs);
   const results = files.map((file, i) => check(file, imported[i]!));
   const loaded = results.flatMap((r) => (r.fn ? [r.fn] : []));
-  const problems = [...results.flatMap((r) => r.problems), ...checkDuplicates(loaded, (f) => shownPath(f.file))];
+  const problems = [
+    ...jsx.sort().map((file) => `${shownPath(file)}: a JSX module is not loaded (Node imports no JSX): write the function as ${extname(file) === ".tsx" ? ".ts" : ".js"}, or start the file's name with _ if it is a helper`),
+    ...results.flatMap((r) => r.problems),
+    ...checkDuplicates(loaded, (f) => shownPath(f.file)),
+  ];
   if (problems.length > 0) throw new LoadError(problems);
   if (only !== undefined) {
     const found = loaded.find((f) => f.name === only);

@@ -1,8 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadFunctions, LoadError } from "../../runtime/loader.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -96,6 +97,29 @@ describe("loader", () => {
     assert.deepEqual(problems, [
       'shared-finalizer/b.ts: watch "widgets.example.com": the finalizer "example.com/cleanup" is also kept on widgets.example.com by shared-finalizer/a.ts\'s watch "prod-widgets": each watch removes it after its own cleanup, letting an object go before the other\'s ran; give each watch a finalizer of its own',
     ]);
+  });
+
+  test("a .tsx or .jsx module is named with what to write (Node imports no JSX), where it was passed over; _helpers and tests in JSX stay skipped", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "podfn-jsx-"));
+    try {
+      const podfn = pathToFileURL(fileURLToPath(new URL("../../runtime/index.ts", import.meta.url))).href;
+      await writeFile(join(dir, "ok.ts"), `import { defineFunction } from ${JSON.stringify(podfn)};\nexport default defineFunction({ name: "ok", schedule: { cron: "0 * * * *" }, handler: () => 1 });\n`);
+      await mkdir(join(dir, "views"));
+      await writeFile(join(dir, "views", "report.tsx"), "export default 1;\n");
+      await writeFile(join(dir, "page.jsx"), "export default 1;\n");
+      await writeFile(join(dir, "_layout.tsx"), "export default 1;\n");
+      await writeFile(join(dir, "page.test.tsx"), "export default 1;\n");
+      const error = await loadFunctions(dir).then(() => assert.fail("expected a LoadError"), (e: unknown) => e);
+      assert.ok(error instanceof LoadError);
+      assert.deepEqual(error.problems, [
+        `${join(dir, "page.jsx")}: a JSX module is not loaded (Node imports no JSX): write the function as .js, or start the file's name with _ if it is a helper`,
+        `${join(dir, "views", "report.tsx")}: a JSX module is not loaded (Node imports no JSX): write the function as .ts, or start the file's name with _ if it is a helper`,
+      ]);
+      // `podfn run ok` loads its own module only, as before.
+      assert.deepEqual((await loadFunctions(dir, { only: "ok" })).map((f) => f.name), ["ok"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("a missing folder names the option to set", async () => {
