@@ -116,7 +116,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
   function checkThen(checker: AuthChecker, request: CallRequest, body: Uint8Array, requestId: string, next: () => Answer | Promise<Answer>): Answer | Promise<Answer> {
     let refused: ReturnType<AuthChecker["check"]>;
     try {
-      refused = checker.check(request, body, drain.signal);
+      refused = checker.check(request, body, drain.signal, { fn: fn.name, requestId });
     } catch (error) {
       return checkFailed(error, requestId);
     }

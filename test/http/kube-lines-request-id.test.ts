@@ -1,8 +1,8 @@
 /**
  * What the Kubernetes client logs during a call (a retry, the server's Warning, a list's expired
  * continue token) carries the call's function and request id, as the handler's own lines and
- * the access line do: a log search by request id finds why a call was slow. The client's lines
- * outside any call carry neither.
+ * the access line do: a log search by request id finds why a call was slow; so do those of its
+ * caller's TokenReview. The client's lines outside any call carry neither.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,6 +17,7 @@ const configMap: ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { 
 
 let server: FakeApiServer;
 let attempts = 0;
+let reviews = 0;
 before(async () => {
   // A read of the ConfigMap fails with a 500 every other attempt (retried), then answers with a
   // Warning; the list's second page has an expired continue token.
@@ -28,6 +29,12 @@ before(async () => {
     if (req.path.endsWith("/configmaps")) {
       const last = req.query.get("continue") === "page-3";
       return sendJson(res, 200, { kind: "ConfigMapList", apiVersion: "v1", metadata: last ? {} : { continue: "page-2" }, items: [configMap] });
+    }
+    if (req.path.endsWith("/tokenreviews")) {
+      // Fails once (retried), then authenticates the caller.
+      return reviews++ === 0
+        ? sendJson(res, 500, statusBody(500, "InternalError", "try again"))
+        : sendJson(res, 201, { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", status: { authenticated: true, user: { username: "system:serviceaccount:ci:deployer" } } });
     }
     return attempts++ % 2 === 0 ? sendJson(res, 500, statusBody(500, "InternalError", "try again")) : sendJson(res, 200, configMap, { warning: `299 - "unknown field \\"dta\\" ${attempts}"` });
   });
@@ -102,6 +109,28 @@ test("a list's expired continue token, read on in a call, is logged with the cal
     assert.ok(expired.length >= 1, JSON.stringify(log.records()));
     assert.equal(expired[0]!.requestId, "call-2");
     assert.equal(expired[0]!.fn, "lists");
+  } finally {
+    await kube.close();
+  }
+});
+
+test("a TokenReview's retries, checking a serviceAccount caller, are logged with the call's fn and requestId", async () => {
+  const log = captureLogger();
+  const kube = createKubeClient({ credentials: server.credentials(), logger: log.logger, retry: { sleep: recordingSleep().sleep, random: () => 0.5 } });
+  try {
+    const app = createHttpApp({
+      functions: [loaded({ name: "deploys", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ok" })],
+      kube,
+      logger: log.logger,
+      secretsDir: "/nonexistent",
+    });
+    const res = await app.fetch(postJson("/deploys", {}, { "x-request-id": "call-3", authorization: "Bearer caller-token" }));
+    assert.equal(res.status, 200, await res.clone().text());
+    const retries = log.records().filter((r) => r.msg === "kube request failed; retrying");
+    assert.equal(retries.length, 1, JSON.stringify(log.records()));
+    assert.equal(retries[0]!.requestId, "call-3", JSON.stringify(retries[0]));
+    assert.equal(retries[0]!.fn, "deploys", JSON.stringify(retries[0]));
+    assert.doesNotMatch(JSON.stringify(log.records()), /caller-token/);
   } finally {
     await kube.close();
   }

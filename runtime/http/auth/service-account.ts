@@ -79,7 +79,7 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
 
   return {
     phase: "headers",
-    check: async function checkServiceAccount(request, _body, signal) {
+    check: async function checkServiceAccount(request, _body, signal, logFields) {
       const token = bearerToken(request.header("authorization"));
       if (token instanceof Refusal) return token;
       const key = createHash("sha256").update(token).digest("base64");
@@ -88,7 +88,7 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
       if (cached && cached[1] > now) return typeof cached[0] === "string" ? decide(cached[0]) : cached[0];
       let review = reviewing.get(key);
       if (!review) {
-        review = reviewOf(token, key, signal).finally(() => reviewing.delete(key));
+        review = reviewOf(token, key, signal, logFields).finally(() => reviewing.delete(key));
         reviewing.set(key, review);
       }
       const outcome = await review;
@@ -96,9 +96,14 @@ export function serviceAccountAuth(auth: ServiceAccountAuth, kube: KubeClient, o
     },
   };
 
-  /** The reviewed username of `token`, or the 401 of a token the review did not authenticate; remembered for `ttl`. */
-  async function reviewOf(token: string, key: string, signal: AbortSignal | undefined): Promise<string | Refusal> {
-    const status = await kube.tokenReview(token, auth.audiences, { signal });
+  /**
+   * The reviewed username of `token`, or the 401 of a token the review did not authenticate;
+   * remembered for `ttl`. The client's lines (retries) carry the call's `logFields`: the first
+   * caller's, for a review that later calls join.
+   */
+  async function reviewOf(token: string, key: string, signal: AbortSignal | undefined, logFields: Readonly<Record<string, unknown>> | undefined): Promise<string | Refusal> {
+    const client = logFields ? kube.with({ logFields }) : kube;
+    const status = await client.tokenReview(token, auth.audiences, { signal });
     const username = status.authenticated ? status.user?.username : undefined;
     // The review's own answer must name one of the audiences asked for: an authenticator
     // that ignores them (a webhook's) answers a token of any audience as authenticated.

@@ -17,8 +17,11 @@ import { Refusal } from "../respond.js";
 export interface AuthChecker {
   /** `headers`: runs before the body is read. `body`: needs the raw body bytes (HMAC). */
   readonly phase: "headers" | "body";
-  /** `signal`: aborted when the server gives up on calls in flight (the drain deadline); a check that waits on the network ends then. */
-  check(request: CallRequest, body: Uint8Array, signal?: AbortSignal): Refusal | undefined | Promise<Refusal | undefined>;
+  /**
+   * `signal`: aborted when the server gives up on calls in flight (the drain deadline); a check that waits on the network ends then.
+   * `logFields`: the call's `fn` and `requestId`, for the lines a check logs (a TokenReview's retries).
+   */
+  check(request: CallRequest, body: Uint8Array, signal?: AbortSignal, logFields?: Readonly<Record<string, unknown>>): Refusal | undefined | Promise<Refusal | undefined>;
 }
 
 export const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="podfn"' };
