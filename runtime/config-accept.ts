@@ -70,6 +70,7 @@ export const DEFAULTS = {
   networkPolicy: false,
   stateDir: ".podfn/cluster",
   kubeHttpClient: "auto",
+  terminationLog: "/dev/termination-log",
 } as const;
 /** Inclusive bounds of the integer options. */
 export const BOUNDS = {
@@ -182,6 +183,7 @@ const RULES: [string, Rule][] = [
   ["clusterObjects", { check: text() }],
   ["workload", { check: (v) => (typeof v === "string" && WORKLOAD_NAME.test(v) ? v : REJECT) }],
   ["identity", { check: text() }],
+  ["terminationLog", { default: DEFAULTS.terminationLog, check: text() }],
   ["kubeHttpClient", { default: DEFAULTS.kubeHttpClient, check: oneOf(KUBE_HTTP_CLIENTS) }],
 ];
 

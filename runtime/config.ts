@@ -105,6 +105,7 @@ export const OPTIONS = {
     commands: ["serve"],
   },
   identity: { flag: "identity", env: "POD_NAME", kind: "string", defaultText: "the host name and a random suffix, e.g. vm-1d1f39", description: "This replica's identity in leader election (the generated Deployment sets the pod's name).", commands: ["serve"] },
+  terminationLog: { flag: "termination-log", env: "PODFN_TERMINATION_LOG", kind: "string", description: "File the reason of a failed run (or of serve stopping on an error) is written to, at most 4096 bytes: the container's termination message, which Kubernetes shows in the pod's status (`kubectl describe pod`: Last State, Message). Written only where the file exists (the kubelet makes it in every container), never made.", commands: ["serve", "run"] },
   kubeHttpClient: { flag: "kube-http-client", env: "PODFN_KUBE_HTTP_CLIENT", kind: "string", description: "How the Kubernetes client sends: auto (Node's HTTPS client while quiet, ~10 MB less idle memory; undici from the first second with more than 16 requests), undici (from the start: steadier latency under load), or node.", commands: KUBE },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -198,6 +199,7 @@ function buildSchema() {
     clusterObjects: z.string().min(1, NOT_EMPTY).optional(),
     workload: z.string().regex(WORKLOAD_NAME, WORKLOAD_NAME_MESSAGE).optional(),
     identity: z.string().min(1, NOT_EMPTY).optional(),
+    terminationLog: z.string().min(1, NOT_EMPTY).default(d.terminationLog),
     kubeHttpClient: oneOf(KUBE_HTTP_CLIENTS).default(d.kubeHttpClient),
   });
 }

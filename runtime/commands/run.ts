@@ -29,6 +29,7 @@ import { guardProcess } from "../process-faults.js";
 import { censorAnswer } from "../secret-values.js";
 import { SHUTDOWN_HOOKS_BUDGET_MS, runShutdownHooks } from "../lifecycle.js";
 import { untilAborted } from "../signals.js";
+import { writeTerminationMessage } from "../termination-message.js";
 
 /** What the input check gives when a stop signal ended it. */
 const STOPPED = Symbol("stopped");
@@ -74,8 +75,14 @@ function codeOf(error: unknown): unknown {
   }
 }
 
+/** How a run ended, beside its exit code: the success line's fields, or the failure's one-line message. */
+interface RunEnding {
+  fields?: Record<string, unknown>;
+  failure?: string;
+}
+
 /** Runs the command once the config is known; every failure becomes an exit code. */
-async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger, fault: AbortSignal, succeeded: { fields?: Record<string, unknown> }): Promise<number> {
+async function execute(io: CommandIO, config: Config, name: string, connect: ConnectCluster, logger: Logger, fault: AbortSignal, ended: RunEnding): Promise<number> {
   let connection: ClusterConnection | undefined;
   let fn: LoadedFunction | undefined;
   try {
@@ -128,8 +135,9 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
       // A secret the handler read and put in its result is censored (nothing done until one is read).
       io.stdout(`${censorAnswer(result.output)}\n`);
       // Said once nothing the run left behind failed (see the command's last check).
-      succeeded.fields = fields;
+      ended.fields = fields;
     } else {
+      ended.failure = result.message;
       const code = codeOf(result.error);
       // `err` (stack and cause): a CronJob's log is the only record a failed run leaves.
       // An exception nothing handled was logged whole by the process guard as it happened.
@@ -141,6 +149,7 @@ async function execute(io: CommandIO, config: Config, name: string, connect: Con
     const decision = exitCodeFor({ error });
     const code = codeOf(error);
     logger.error({ fn: name, exitCode: decision.code, outcome: outcomeOf(decision, false), ...(typeof code === "string" ? { code } : {}), ...(isUserError(error) ? {} : { err: error }) }, decision.message);
+    ended.failure = decision.message;
     return decision.code;
   } finally {
     const onShutdown = fn?.definition.onShutdown;
@@ -190,16 +199,21 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
         { fatalMessage: "uncaught exception outside the handler's awaited work: the run ends, failed" },
       );
       try {
-        const succeeded: { fields?: Record<string, unknown> } = {};
-        const code = await execute(io, config, name, connect, logger, fault.signal, succeeded);
+        const ended: RunEnding = {};
+        const code = await execute(io, config, name, connect, logger, fault.signal, ended);
         // A rejection is reported once the microtasks run dry: let those of this run be, while guarded.
         await new Promise((resolve) => setImmediate(resolve));
-        if (code !== EXIT_CODES.ok) return code;
-        if (!faulted) {
-          logger.info(succeeded.fields, "run succeeded");
+        if (code !== EXIT_CODES.ok) {
+          writeTerminationMessage(config.terminationLog, `${name}: ${ended.failure ?? "failed"} (exit ${code})`);
           return code;
         }
-        logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed, outcome: "failed" }, "the run failed: its work left a rejection or an exception nothing handled");
+        if (!faulted) {
+          logger.info(ended.fields, "run succeeded");
+          return code;
+        }
+        const message = "the run failed: its work left a rejection or an exception nothing handled";
+        logger.error({ fn: name, exitCode: EXIT_CODES.handlerFailed, outcome: "failed" }, message);
+        writeTerminationMessage(config.terminationLog, `${name}: ${message} (exit ${EXIT_CODES.handlerFailed})`);
         return EXIT_CODES.handlerFailed;
       } finally {
         unguard();

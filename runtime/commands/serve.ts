@@ -26,6 +26,7 @@ import { AdmissionMetrics } from "../admission/metrics.js";
 import { admissionServing } from "../admission/serving.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
+import { failureText, writeTerminationMessage } from "../termination-message.js";
 
 /** Longest wait after listening for the first answer before schedules and watches start. */
 const FIRST_ANSWER_WAIT_MS = 250;
@@ -226,20 +227,23 @@ export const serveCommand = defineCommand({
     // A fault outside any call stops the server as a signal would, and the exit says it failed.
     const stop = new AbortController();
     const unlink = linkAbort(io.signal, stop);
-    let faulted = false;
-    const unguard = guardProcess(logger, function faultedStop() {
-      faulted = true;
+    let faulted: unknown;
+    const unguard = guardProcess(logger, function faultedStop(error) {
+      faulted = { error };
       stop.abort("uncaughtException");
     });
     try {
       const setup = await setUpServe(config, logger, io.cwd);
       connection = setup.connection;
       await serveFunctions(setup, stop.signal);
-      return faulted ? 1 : 0;
+      if (!faulted) return 0;
+      writeTerminationMessage(config.terminationLog, `podfn serve stopped: an exception nothing handled: ${failureText((faulted as { error: unknown }).error)}`);
+      return 1;
     } catch (error) {
       // A mistake in the configuration is said once, plainly (on stderr too): no stack trace.
       if (isUserError(error)) logger.error({ code: (error as { code?: unknown }).code }, `podfn serve failed: ${(error as Error).message}`);
       else logger.error({ err: error }, "podfn serve failed");
+      writeTerminationMessage(config.terminationLog, `podfn serve failed: ${failureText(error)}`);
       throw error;
     } finally {
       await connection?.close();

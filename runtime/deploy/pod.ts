@@ -3,7 +3,8 @@
  * The pod spec every podfn workload shares: non-root, read-only root filesystem, no privilege
  * escalation, no capabilities, the runtime's default seccomp profile, an `emptyDir` at /tmp, the
  * namespace and pod name from the downward API, a grace period longer than the drain, the
- * caller-auth secrets as files (never environment variables), and no service-link variables.
+ * caller-auth secrets as files (never environment variables), no service-link variables, and
+ * the termination message falling back to the log's end when podfn wrote none.
  */
 import type { Container, EnvVar, PodSpec, ResourceRequirements, Volume, VolumeMount } from "kubernetes-types/core/v1.js";
 import { DRAIN_TIMEOUT_MS, IMAGE_PULL_POLICY, RUN_AS_USER, SECRET_KEY, SECRETS_DIR, terminationGraceSeconds } from "./options.js";
@@ -95,6 +96,9 @@ export function podSpec(options: PodOptions): PodSpec {
         args: options.args,
         env,
         resources: options.resources,
+        // podfn writes why a run or serve failed to /dev/termination-log; a process killed
+        // before it could (a crash, an OOM kill's log) leaves the end of its log there instead.
+        terminationMessagePolicy: "FallbackToLogsOnError",
         securityContext: {
           runAsNonRoot: true,
           runAsUser: RUN_AS_USER,

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,8 +24,10 @@ after(async () => {
 
 const call = (url: string, kind: string) => fetch(`${url}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind }) });
 
-test("a floating rejection is logged with its stack and the server goes on; an uncaught throw drains and exits 1", async () => {
-  const serve = startPodfn(["serve", "--port", "0", "--functions", FUNCTIONS, "--cluster", "emulated"], { HOME: home }, { cwd: home });
+test("a floating rejection is logged with its stack and the server goes on; an uncaught throw drains, exits 1 and says why in the termination message", async () => {
+  const terminationLog = join(home, "termination-log");
+  await writeFile(terminationLog, "");
+  const serve = startPodfn(["serve", "--port", "0", "--functions", FUNCTIONS, "--cluster", "emulated", "--termination-log", terminationLog], { HOME: home }, { cwd: home });
   let stdout = "";
   serve.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => serve.child.once("close", resolve));
@@ -45,6 +47,7 @@ test("a floating rejection is logged with its stack and the server goes on; an u
     assert.ok(fault >= 0, stdout);
     assert.ok(messages.findIndex((m) => m.msg === "shutting down: draining calls in flight") > fault);
     assert.equal(messages.at(-1)!.msg, "shut down");
+    assert.match(await readFile(terminationLog, "utf8"), /^podfn serve stopped: an exception nothing handled: /);
   } finally {
     serve.child.kill("SIGKILL");
   }

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,19 @@ test("a functions folder that is not there: exit 2, one plain log line and messa
     assert.match(output, /"code":"load_failed","msg":"podfn serve failed: cannot load functions/);
     assert.match(output, /^podfn: cannot load functions:\n {2}- nope: the functions folder does not exist \(set --functions or PODFN_FUNCTIONS\)$/m);
     assert.doesNotMatch(output, /"stack"|\n\s+at /);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("a serve that fails writes why to --termination-log, the pod's termination message, with the error's code", async () => {
+  const home = await mkdtemp(join(tmpdir(), "podfn-serve-config-"));
+  try {
+    const path = join(home, "termination-log");
+    await writeFile(path, "");
+    const { code } = await runPodfn(["serve", "--functions", "nope", "--port", "0", "--termination-log", path], { HOME: home }, { cwd: home });
+    assert.equal(code, 2);
+    assert.equal(await readFile(path, "utf8"), "podfn serve failed: cannot load functions:\n  - nope: the functions folder does not exist (set --functions or PODFN_FUNCTIONS) [load_failed]");
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, mkdtemp, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRunCommand, runCommand } from "../../runtime/commands/run.js";
@@ -418,4 +419,24 @@ test("a stop signal is logged as it arrives, naming the run, how long it ran and
   assert.match(String(received.msg), /received SIGTERM while ignores-signal ran .*up to 20000 ms to stop/);
   const outcome = lines().find((l) => l.exitCode === 143);
   assert.equal(received.requestId, outcome?.requestId, "the run's id, as its other lines carry it");
+});
+
+test("a failed run writes why to --termination-log (the pod's termination message), exit code included; a successful run leaves it as it was", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "podfn-run-termination-"));
+  try {
+    const path = join(dir, "termination-log");
+    await writeFile(path, "");
+    const failed = await run(["fail", "--termination-log", path]);
+    assert.equal(failed.code, 1);
+    assert.equal(readFileSync(path, "utf8"), "fail: the handler failed: boom (exit 1)");
+    const invalid = await run(["echo", "--input", '{"count":"two"}', "--termination-log", path]);
+    assert.equal(invalid.code, 2);
+    assert.match(readFileSync(path, "utf8"), /^echo: .*count: .* \(exit 2\)$/s);
+    await writeFile(path, "");
+    const ok = await run(["echo", "--termination-log", path]);
+    assert.equal(ok.code, 0);
+    assert.equal(readFileSync(path, "utf8"), "");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -82,6 +82,7 @@ function assertHardened(spec: PodSpec, what: string) {
     assert.ok(c.volumeMounts?.some((m) => m.mountPath === "/tmp"), what);
     assert.ok(!c.env?.some((e) => e.valueFrom?.secretKeyRef), `${what}: no secret in the environment`);
     assert.equal(c.imagePullPolicy, "IfNotPresent", `${what}: the pull policy is explicit, not the server's default`);
+    assert.equal(c.terminationMessagePolicy, "FallbackToLogsOnError", `${what}: a process killed before writing its termination message leaves its log's end there`);
   }
   assert.ok(spec.volumes?.some((v) => v.name === "tmp" && v.emptyDir), what);
   const delayMs = Number(spec.containers[0]!.env?.find((e) => e.name === "PODFN_SHUTDOWN_DELAY_MS")?.value ?? 0);
