@@ -2,7 +2,9 @@
  * A webhook server for the emulated cluster's admission tests: HTTPS in this process, with a
  * certificate for `hook.hooks.svc` signed by its own CA, reached by the cluster as the Service
  * `hooks/<name>` (port 443) of each name given. `handle` answers each review (and the URL it was sent to, query included): an AdmissionReview
- * `response` (sent as a v1 review, 200), or a whole HTTP answer (`{ raw: { status, headers, body } }`).
+ * `response` (sent as a v1 review, 200), or a whole HTTP answer (`{ raw: { status, headers, body } }`),
+ * at once or as a promise; `answered(path)` resolves once an answer to `path` has been written whole and its
+ * connection closed.
  */
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -19,18 +21,33 @@ export interface HookServer {
   ca: string;
   /** The local port the cluster reaches it at. */
   port: number;
+  /** Resolves once an answer to a review posted to `path` (no query) has been written whole and its connection closed. */
+  answered(path: string): Promise<void>;
   close(): void;
 }
 
 /** Starts the server, and the namespace `hooks` with a Service for each of `services` routed to it. */
-export async function startHookServer(h: Harness, handle: (review: Obj, url: string) => HookAnswer, services: string[] = ["hook"]): Promise<HookServer> {
+export async function startHookServer(h: Harness, handle: (review: Obj, url: string) => HookAnswer | Promise<HookAnswer>, services: string[] = ["hook"]): Promise<HookServer> {
   const certs = await createCertificates({ dnsNames: ["hook.hooks.svc"] });
+  const finished = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  const finishedFor = (path: string) => {
+    let entry = finished.get(path);
+    if (!entry) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      finished.set(path, (entry = { done, resolve }));
+    }
+    return entry;
+  };
   const server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
     const chunks: Buffer[] = [];
+    const path = (req.url ?? "").split("?")[0]!;
+    // Written whole: its connection (the cluster's calls close theirs after one answer) is closed.
+    req.socket.on("close", () => finishedFor(path).resolve());
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Obj;
-      const answer = handle(review, req.url ?? "");
+      const answer = await handle(review, req.url ?? "");
       if ("raw" in answer) {
         const { status = 200, headers = {}, body } = answer.raw as { status?: number; headers?: Record<string, string>; body: string };
         res.writeHead(status, headers).end(body);
@@ -46,5 +63,5 @@ export async function startHookServer(h: Harness, handle: (review: Obj, url: str
     await h.admin.with({ namespace: "hooks" }).services.create({ metadata: { name }, spec: { ports: [{ port: 443 }] } });
     h.cluster.serviceAddress("hooks", name, 443, `127.0.0.1:${port}`);
   }
-  return { ca: certs.caPem, port, close: () => server.close() };
+  return { ca: certs.caPem, port, answered: (path) => finishedFor(path).done, close: () => server.close() };
 }

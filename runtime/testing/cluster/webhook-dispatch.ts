@@ -19,7 +19,7 @@
  *   (webhook-patch: decoded into its Go type, unknown fields dropped, and defaulted); one with
  *   reinvocationPolicy IfNeeded is called once more when a later one changed the object after
  *   it (any change, even one undone later: webhookReinvokeContext); validating webhooks all at
- *   once, the first refusal in their order answered (a real server answers the first to come);
+ *   once, the first refusal to arrive answered (the dispatcher's `errs[0]`);
  * - a refusal is webhook/errors ToStatusErr's Status (1.32: code at least 400, `Failure`,
  *   `admission webhook "<name>" denied the request: <message>`, its reason and details kept);
  *   warnings become `Warning` headers as filters/warning.go records them (warnings.ts);
@@ -206,12 +206,14 @@ export async function runMutating(call: Call, a: Attributes, dryRun: boolean, de
 
 /**
  * The validating webhooks: all matched first (a matchConditions error thrown before any call),
- * then called together; the first refusal (in their order) is thrown.
+ * then called together; once all have answered, the first refusal (or failure under `Fail`) to
+ * arrive is thrown, as the dispatcher's error channel returns `errs[0]`, whatever the order of
+ * the configurations.
  */
 export async function runValidating(call: Call, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Promise<void> {
   const hooks = storedWebhooks(call.registry, false).filter((w) => webhookMatches(call.registry, w.hook, a));
   const calls = hooks.map((w) => ({ w, review: reviewFor(call, w, a, dryRun, deleteOptions) }));
-  const results = await Promise.allSettled(calls.map(({ w, review }) => (review ? invoke(call, w, review, dryRun) : undefined)));
-  const refused = results.find((r) => r.status === "rejected");
-  if (refused) throw (refused as PromiseRejectedResult).reason;
+  const arrived: unknown[] = [];
+  await Promise.all(calls.map(({ w, review }) => (review ? invoke(call, w, review, dryRun).catch((error: unknown) => void arrived.push(error)) : undefined)));
+  if (arrived.length) throw arrived[0];
 }
