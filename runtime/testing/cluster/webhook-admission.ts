@@ -9,12 +9,17 @@
  * store. A subresource whose object is a kind of its own (a Scale, an Eviction, a
  * TokenRequest, PodExecOptions) is reviewed as that object, as its REST storage has it
  * (`SubresourceKind`). With no configuration stored, the write is the synchronous one,
- * unchanged. Differences: fields a mutating webhook sets are owned by the writer in
- * managedFields; an update whose object changed while the webhooks were called is a 409 (no
- * retry).
+ * unchanged. A custom resource the mutating webhooks changed is pruned by its version's
+ * structural schema (fields it does not declare dropped, silently), as 1.32's storage codec
+ * (the CRD handler's schemaCoercingConverter) prunes what it stores. Differences: fields a
+ * mutating webhook sets are owned by the writer in managedFields; the validating webhooks see a
+ * custom resource already pruned (1.32's see the fields its storage then drops); an update whose
+ * object changed while the webhooks were called is a 409 (no retry).
  */
 import { isDryRun, type Call } from "./call.js";
 import { clone } from "./registry.js";
+import { pruneUnknown } from "./crd-schema.js";
+import type { ResourceDef } from "./resources.js";
 import { conflict, notFound, STALE_OBJECT } from "./status.js";
 import type { Entry } from "./store.js";
 import { prepareCreate, prepareUpdate, type UpdateScope } from "./write.js";
@@ -29,6 +34,16 @@ function stored(obj: Obj): Obj {
   const out = clone(obj);
   if (out.metadata?.resourceVersion === "") delete out.metadata.resourceVersion;
   return out;
+}
+
+/**
+ * What the mutating webhooks left, as the write goes on with it: `original` when they changed
+ * nothing, else `mutated`, a custom resource pruned by its schema as its storage would.
+ */
+function afterMutation(def: ResourceDef, original: Obj, before: string, mutated: Obj): Obj {
+  if (JSON.stringify(mutated) === before) return original;
+  if (def.crd?.schema) pruneUnknown(def.crd.schema, mutated);
+  return mutated;
 }
 
 function subresourceOf(call: Call): string {
@@ -47,7 +62,7 @@ export async function admittedCreate(call: Call, obj: Obj, namespace: string, op
   const base: Attributes = { def, subresource: subresourceOf(call), operation: "CREATE", namespace: def.namespaced ? namespace : "", object: view, oldObject: null };
   const before = JSON.stringify(view);
   const mutated = (await runMutating(call, base, dryRun)) ?? view;
-  const prepared = prepareCreate(call, JSON.stringify(mutated) === before ? obj : mutated, namespace, operation);
+  const prepared = prepareCreate(call, afterMutation(def, obj, before, mutated), namespace, operation);
   await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
   return prepared.commit();
 }
@@ -63,7 +78,7 @@ export async function admittedUpdate(call: Call, current: Entry, next: Obj, scop
   const base: Attributes = { def, subresource: subresourceOf(call), operation: "UPDATE", namespace, object: view, oldObject: current.obj };
   const before = JSON.stringify(view);
   const mutated = (await runMutating(call, base, dryRun)) ?? view;
-  const prepared = prepareUpdate(call, current, JSON.stringify(mutated) === before ? next : mutated, scope, operation, source);
+  const prepared = prepareUpdate(call, current, afterMutation(def, next, before, mutated), scope, operation, source);
   await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
   unchangedSince(call, current);
   return prepared.commit();

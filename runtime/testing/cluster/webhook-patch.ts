@@ -10,7 +10,7 @@
  * an unknown field is dropped without a word; a value of the wrong type is the 500 `json:
  * cannot unmarshal ...`, field-decoding) and defaulted, so the next webhook sees what the
  * server would (a sidecar's container with its `imagePullPolicy`). A custom resource is kept as
- * patched. The two calling errors are `UnusablePatch`, which the dispatcher judges by
+ * patched here (webhook-admission prunes it by its schema before it is stored). The two calling errors are `UnusablePatch`, which the dispatcher judges by
  * failurePolicy.
  */
 import { applyPatch, type Operation } from "rfc6902";
