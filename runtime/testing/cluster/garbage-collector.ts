@@ -11,6 +11,8 @@
  * or deleting in the foreground; otherwise it is deleted with the policy its own finalizers ask
  * for (Foreground when its owner waits on it and it has dependents of its own). A dependent
  * written with an owner that is not there is decided the same way right after its write.
+ * A dependent's DELETE goes through the admission webhooks that match it (controller-admission,
+ * `Registry.collectorDelete`): refused, the dependent stays and is decided again later.
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { groupVersion } from "./owner-references.js";
@@ -97,8 +99,9 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   const finalizers: string[] = latest.metadata.finalizers ?? [];
   const policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
   const dependents = kinds.includes("waiting") ? dependentsOf(registry, latest.metadata.uid) : [];
+  const retry = () => attemptToDelete(registry, { def, obj: latest });
   if (dependents.length === 0) {
-    registry.deleteObject(def, latest, policy);
+    registry.collectorDelete(def, latest, policy, retry);
     return;
   }
   // An owner waits on it and it has dependents: deleted in the foreground. A dependent of its own
@@ -111,7 +114,7 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   }
   // Re-read: the owners that unblocking released may have taken it with them.
   const current = registry.store.get(def, latest.metadata.namespace, latest.metadata.name)?.obj;
-  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) registry.deleteObject(def, current, "Foreground");
+  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) registry.collectorDelete(def, current, "Foreground", retry);
 }
 
 /**

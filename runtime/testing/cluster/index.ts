@@ -210,6 +210,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       setServiceAddress(registry, namespace, name, port, address);
     },
     async stop() {
+      registry.stopRetries();
       await server.close();
       await Promise.all(ownedDirs.map((d) => rm(d, { recursive: true, force: true })));
     },

@@ -2,9 +2,10 @@
  * @module cluster/namespace-conditions
  * The `status.conditions` the namespace controller writes on a Terminating namespace each time
  * it deletes its content (pkg/controller/namespace/deletion, 1.32: deleteAllContent and
- * status_condition_utils.go). Five types, in this order: discovery, group-version parsing and
- * content deletion failures (always their "ok" form here: the emulator discovers and deletes
- * everything), `NamespaceContentRemaining` (`Some resources are remaining: configmaps. has 2
+ * status_condition_utils.go). Five types, in this order: discovery and group-version parsing
+ * failures (always their "ok" form here: the emulator discovers everything), content deletion
+ * failures (`Failed to delete all resource types, 1 remaining: admission webhook "x" denied the
+ * request: ...`, a webhook's refusal of the controller's deletes, else "ok"), `NamespaceContentRemaining` (`Some resources are remaining: configmaps. has 2
  * resource instances`, per resource `<resource>.<group>`, sorted) and
  * `NamespaceFinalizersRemaining` (`... example.com/x in 1 resource instances`, per finalizer,
  * sorted), True while objects remain, else their "ok" form. A condition keeps its
@@ -55,11 +56,14 @@ function remainingConditions(content: RemainingContent[]): Map<string, [reason: 
 }
 
 /**
- * updateConditions: the namespace's conditions after a pass over `content` at `now`, or
- * `undefined` when none changes (no status update then).
+ * updateConditions: the namespace's conditions after a pass over `content` at `now` (with
+ * `deleteErrors`, the messages of the resources it failed to delete), or `undefined` when none
+ * changes (no status update then).
  */
-export function deletionConditions(current: Obj[] | undefined, content: RemainingContent[], now: string): Obj[] | undefined {
+export function deletionConditions(current: Obj[] | undefined, content: RemainingContent[], now: string, deleteErrors: string[] = []): Obj[] | undefined {
   const failing = remainingConditions(content);
+  // makeDeleteContentCondition: one error per resource whose deletecollection failed, sorted.
+  if (deleteErrors.length) failing.set("NamespaceDeletionContentFailure", ["ContentDeletionFailed", `Failed to delete all resource types, ${deleteErrors.length} remaining: ${sorted(deleteErrors).join(", ")}`]);
   const conditions = (current ?? []).map((c) => ({ ...c }));
   let changed = false;
   for (const type of TYPES) {

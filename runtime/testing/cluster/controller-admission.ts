@@ -1,0 +1,56 @@
+/**
+ * @module cluster/controller-admission
+ * The admission webhooks of the emulator's controllers' own DELETEs, which a real cluster's
+ * controllers send as API clients, each as its own user (kube-controller-manager with
+ * `--use-service-account-credentials`, as kubeadm runs it): the garbage collector as
+ * `system:serviceaccount:kube-system:generic-garbage-collector` (a dependent's DELETE with
+ * `preconditions.uid` and the propagationPolicy it chose), the namespace controller as
+ * `system:serviceaccount:kube-system:namespace-controller` (each object of its
+ * deletecollection, `propagationPolicy: Background`). Matched and called as any request's
+ * (rules, selectors, matchConditions; mutating then validating; failurePolicy). A review is
+ * asked for only when some stored webhook matches the DELETE: otherwise the controller deletes
+ * inline, as before. The userInfo has no `uid` or `extra` (the controllers' ServiceAccounts are
+ * not stored). Not reviewed: the controllers' other writes (the collector's ownerReference
+ * and finalizer updates, the namespace controller's status and finalize, the namespace's
+ * ServiceAccount and ConfigMap, tokens, ClusterRole aggregation).
+ */
+import type { UserInfo } from "./auth/index.js";
+import type { ServerAuth } from "./call.js";
+import type { Registry } from "./registry.js";
+import type { ResourceDef } from "./resources.js";
+import { internalCall } from "./seed.js";
+import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
+import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match.js";
+
+type Obj = Record<string, any>;
+
+/** The controllers whose DELETEs are reviewed, by their ServiceAccount's name in kube-system. */
+export type ControllerName = "generic-garbage-collector" | "namespace-controller";
+
+/** The controller's user, as a ServiceAccount token authenticates it. */
+export function controllerUser(name: ControllerName): UserInfo {
+  return { username: `system:serviceaccount:kube-system:${name}`, groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] };
+}
+
+/**
+ * The webhooks of `controller`'s DELETE of `obj` with `options` (DeleteOptions' fields): the
+ * call of them, whose promise is settled by their verdict (rejected with the refusal's
+ * ApiError), or `undefined` when no webhook matches it (the delete goes on inline).
+ */
+export type ControllerDeleteReview = (controller: ControllerName, def: ResourceDef, obj: Obj, options: Obj) => (() => Promise<void>) | undefined;
+
+/** The review function for `registry`'s controllers. */
+export function controllerDeleteReview(registry: Registry, auth: ServerAuth): ControllerDeleteReview {
+  return function reviewControllerDelete(controller, def, obj, options) {
+    const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
+    const call = { ...internalCall(registry, auth, def, controller), user: controllerUser(controller), query: new URLSearchParams() };
+    call.info = { ...call.info, verb: "delete", namespace, name: obj.metadata.name };
+    if (!hasWebhooks(call)) return undefined;
+    const a: Attributes = { def, subresource: "", operation: "DELETE", namespace, object: null, oldObject: obj };
+    if (![true, false].some((mutating) => storedWebhooks(registry, mutating).some((w) => webhookMatches(registry, w.hook, a)))) return undefined;
+    return async function review() {
+      await runMutating(call, a, false, options);
+      await runValidating(call, a, false, options);
+    };
+  };
+}
