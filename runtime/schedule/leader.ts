@@ -20,6 +20,9 @@
  *   successful one (no other candidate may take the Lease before). A leader stops leading (the
  *   signal given to `onStartedLeading` aborts) the moment that deadline passes, even with a
  *   request still in flight, or when a read shows another holder.
+ * - A term's `onStartedLeading` is given a `TickLedger` (schedule/tick-record): the Elector
+ *   records there, in the Lease, each tick the term fires, so that the next leader does not fire
+ *   it again whatever its clock.
  * - On shutdown the leader waits for the last term's work to settle (renewing the Lease meanwhile,
  *   so that no other replica starts beside it), then releases the Lease
  *   (empty holder, `leaseDurationSeconds: 1`, as client-go's `ReleaseOnCancel`; a write that
@@ -33,6 +36,7 @@ import type { KubeClient } from "../kube/api.js";
 import { linkAbort } from "../signals.js";
 import { monotonicMs } from "../clock.js";
 import { Elector, type Attempt } from "./lease-elector.js";
+import type { TickLedger } from "./tick-record.js";
 
 export interface LeaderElectionOptions {
   kube: KubeClient;
@@ -62,10 +66,11 @@ export interface LeaderElectionOptions {
   logger: Logger;
   /**
    * Called on becoming leader; `signal` aborts the moment leadership ends (lost, renew deadline
-   * passed, or shutdown). May return the term's work: on shutdown the Lease is renewed until it
-   * has settled, then released, waiting at most the lease duration.
+   * passed, or shutdown); `ticks` records in the Lease the ticks the term fires (schedule/tick-record).
+   * May return the term's work: on shutdown the Lease is renewed until it has settled, then
+   * released, waiting at most the lease duration.
    */
-  onStartedLeading(signal: AbortSignal): void | Promise<void>;
+  onStartedLeading(signal: AbortSignal, ticks: TickLedger): void | Promise<void>;
   /** Called when leadership ends (lost or released). */
   onStoppedLeading?(): void;
 }
@@ -145,6 +150,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   const elapsed = options.elapsed ?? options.now ?? monotonicMs;
   const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds, now, elapsed });
   const log = options.logger.child({ lease: options.leaseName, identity: elector.identity });
+  const ticks: TickLedger = { claim: (key, scheduledAt, until) => elector.claimTick(key, scheduledAt, until) };
 
   /** One try to acquire, cut off by shutdown or after `renewDeadline`. */
   async function acquire(): Promise<Attempt> {
@@ -172,7 +178,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
     const leadership = new AbortController();
     const unlink = linkAbort(signal, leadership);
     log.info("became the leader");
-    const term = options.onStartedLeading(leadership.signal);
+    const term = options.onStartedLeading(leadership.signal, ticks);
     // A term that fails (its schedules cannot run) ends the leadership: holding the Lease without
     // firing would keep every other replica from taking over.
     let failure: { error: unknown } | undefined;

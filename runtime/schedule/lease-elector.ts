@@ -3,15 +3,17 @@
  * One candidate's view of the leader Lease, as client-go's `tryAcquireOrRenew` and `release`
  * keep it: each try reads the Lease, and creates, takes over or renews it (never throwing: the
  * try's end is an `Attempt`), tracking when the record last changed on this candidate's own
- * clock (client-go's `observedTime`); schedule/leader runs the campaign and the terms.
+ * clock (client-go's `observedTime`); and records in it, while holding it, the ticks its terms
+ * fire (schedule/tick-record). schedule/leader runs the campaign and the terms.
  */
 import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { formatMicroTime } from "./lease.js";
+import { lastScheduleTimes, withScheduleTime, type TickClaim } from "./tick-record.js";
 
-/** How many times a release reads and writes the Lease when its writes meet a 409. */
+/** How many times a release, or the record of a tick, reads and writes the Lease when its writes meet a 409. */
 const RELEASE_TRIES = 3;
 
 /** What an `Elector` needs of the election's options, defaults applied. */
@@ -41,6 +43,8 @@ export class Elector {
   readonly identity: string;
   /** The holder the last read of the Lease showed. */
   holder = "";
+  /** Settles when this candidate's last Lease operation has. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: ElectorOptions) {
     this.identity = o.identity;
@@ -66,8 +70,25 @@ export class Elector {
     return this.observedTime + (spec.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
   }
 
+  /**
+   * Runs this candidate's reads and writes of the Lease one operation after another: a renewal
+   * and the record of a tick, each a read then a write, would otherwise meet each other's 409s.
+   */
+  private oneAtATime<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(operation);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** client-go's `tryAcquireOrRenew`: create, take over, or renew; never throws. */
-  async tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
+  tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
+    return this.oneAtATime(() => this.acquireOrRenew(signal));
+  }
+
+  private async acquireOrRenew(signal: AbortSignal): Promise<Attempt> {
     const { leaseName: name, now } = this.o;
     const namespace = this.o.namespace ?? this.o.kube.namespace;
     const stamp = formatMicroTime(new Date(now()));
@@ -134,6 +155,34 @@ export class Elector {
           this.failed("release", error);
           return;
         }
+      }
+    }
+  }
+
+  /**
+   * Records in the Lease, while it names this candidate holder, that `key`'s tick scheduled at
+   * `scheduledAt` is fired: the write carries the `resourceVersion` read, so no other candidate
+   * took the Lease in between, and whoever takes it next reads the record. A 409 (a renewal of
+   * this candidate's meanwhile) reads again. Never throws.
+   */
+  claimTick(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim> {
+    return this.oneAtATime(() => this.recordTick(key, scheduledAt, signal));
+  }
+
+  private async recordTick(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim> {
+    const namespace = this.o.namespace ?? this.o.kube.namespace;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await this.leases.get(this.o.leaseName, { namespace, signal });
+        if (current.spec?.holderIdentity !== this.identity) return "not-holder";
+        const recorded = lastScheduleTimes(current)[key];
+        if (recorded !== undefined && recorded >= scheduledAt) return "fired";
+        await this.leases.replace(withScheduleTime(current, key, scheduledAt), { namespace, signal });
+        return "claimed";
+      } catch (error) {
+        // Aborted (the term ended): the scheduler says nothing of a tick it no longer fires.
+        if (signal.aborted) return "failed";
+        if (!(error instanceof KubeConflictError) || attempt >= RELEASE_TRIES) return this.failed("record a tick", error);
       }
     }
   }

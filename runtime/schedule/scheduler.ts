@@ -7,7 +7,9 @@
  * work that runs only on the leader (the watches) comes along as `alongside`.
  * `concurrencyPolicy` is honoured per schedule: `Forbid` skips a tick while the previous run is
  * going, `Replace` aborts it first, `Allow` overlaps. With `leaderElection`, only the Lease
- * holder fires, and its runs are aborted the moment it loses the Lease.
+ * holder fires, and its runs are aborted the moment it loses the Lease; each tick is recorded in
+ * the Lease before it runs (schedule/tick-record), and a tick the Lease records is not run again
+ * by the next leader, whatever its clock.
  *
  * The clock is the `Scheduler` class's `tick(now)`; `runSchedules` only adds waiting, so tests
  * drive `tick` with any time they like.
@@ -25,7 +27,7 @@ import { STOPPED_CALL_WAIT_MS, abandonAfterAbort } from "../lifecycle.js";
 import { setMaxListeners } from "node:events";
 import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
 import type { ScheduleRunMetrics } from "./schedule-metrics.js";
-
+import { tickKey, type TickClaim, type TickLedger } from "./tick-record.js";
 
 export type ScheduleEntry = LoadedFunction["schedules"][number];
 
@@ -69,6 +71,20 @@ function nextTime(entry: ScheduleEntry, now: number): number {
   return nextFireTime(entry, new Date(now))?.getTime() ?? Infinity;
 }
 
+/** The latest fire time of `entry` at or before `now`, from `due` (a fire time at or before it): the tick a run due since `due` stands for. */
+function latestFireTime(entry: ScheduleEntry, due: number, now: number): number {
+  let latest = due;
+  for (let next = nextTime(entry, due); next <= now; next = nextTime(entry, next)) latest = next;
+  return latest;
+}
+
+/** Why a tick a leader meant to fire was not, as logged; a tick recorded already is logged at info (the last leader ran it). */
+const UNCLAIMED: Record<Exclude<TickClaim, "claimed">, string> = {
+  fired: "skipped a tick: the scheduler Lease records it as fired already, by the last leader",
+  "not-holder": "skipped a tick: the scheduler Lease names another holder",
+  failed: "skipped a tick: it could not be recorded in the scheduler Lease (the next leader could run it again)",
+};
+
 /**
  * The schedules of some functions and their in-flight runs; `tick(now)` fires what is due.
  *
@@ -87,6 +103,8 @@ export class Scheduler {
    */
   private stopping!: AbortController;
   private abandon!: ReturnType<typeof abandonAfterAbort>;
+  /** The term's record of fired ticks (a leader's); none without election. */
+  private ticks: TickLedger | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     const filter = options.filter ?? (() => true);
@@ -107,9 +125,14 @@ export class Scheduler {
     return this.slots.length;
   }
 
-  /** Plan every schedule's first fire time after `now` (ms); after a `stop()`, a new term whose runs that stop does not concern. */
-  start(now: number): void {
+  /**
+   * Plan every schedule's first fire time after `now` (ms); after a `stop()`, a new term whose
+   * runs that stop does not concern. With `ticks` (a leader's term), each tick is claimed there
+   * before it runs, and one claimed already is not run.
+   */
+  start(now: number, ticks?: TickLedger): void {
     if (this.stopping.signal.aborted) this.resetStop();
+    this.ticks = ticks;
     for (const slot of this.slots) slot.next = nextTime(slot.entry, now);
   }
 
@@ -136,8 +159,29 @@ export class Scheduler {
         this.logFor(slot).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: no fire time within startingDeadlineSeconds (${deadline}) before now; the first missed was ${lateSeconds} s ago`);
         continue;
       }
-      this.fire(slot);
+      this.fireTick(slot, latestFireTime(slot.entry, missed, now));
     }
+  }
+
+  /** Fire `slot`'s tick scheduled at `scheduledAt`; with a ledger, once it has recorded the tick, so that no other leader fires it too. */
+  private fireTick(slot: Slot, scheduledAt: number): void {
+    const { ticks } = this;
+    // A tick Forbid skips (logged by fire) is not recorded: the record holds the ticks run.
+    if (!ticks || (slot.running.size > 0 && slot.entry.concurrencyPolicy === "Forbid")) return this.fire(slot);
+    const stopping = this.stopping.signal;
+    const claiming: Promise<void> = ticks
+      .claim(tickKey(slot.fn.name, slot.entry.name), scheduledAt, stopping)
+      .then((claim) => {
+        if (stopping.aborted) return;
+        if (claim === "claimed") return this.fire(slot);
+        const log = this.logFor(slot);
+        const scheduled = new Date(scheduledAt).toISOString();
+        if (claim === "fired") return log.info({ outcome: "skipped", scheduled }, UNCLAIMED.fired);
+        this.options.metrics?.record(slot.fn.name, slot.entry.name, "skipped", Date.now());
+        log.warn({ outcome: "skipped", scheduled }, UNCLAIMED[claim]);
+      })
+      .finally(() => void this.inflight.delete(claiming));
+    this.inflight.add(claiming);
   }
 
   /** Abort every run in flight (with `reason`) and wait until they have all settled. */
@@ -215,8 +259,8 @@ export class Scheduler {
 }
 
 /** Wait for due schedules and fire them until `active` aborts, then abort and await the runs. */
-async function fireUntil(scheduler: Scheduler, active: AbortSignal, now: () => number, maxWaitMs: number): Promise<void> {
-  scheduler.start(now());
+async function fireUntil(scheduler: Scheduler, active: AbortSignal, now: () => number, maxWaitMs: number, ticks?: TickLedger): Promise<void> {
+  scheduler.start(now(), ticks);
   while (!active.aborted) {
     const wait = Math.min(Math.max(0, scheduler.nextDue() - now()), maxWaitMs);
     await sleep(wait, undefined, { signal: active }).catch(() => undefined);
@@ -240,8 +284,8 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
   if (scheduler.size === 0 && !alongside) return;
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
-  const work = async (active: AbortSignal) => {
-    await Promise.all([scheduler.size > 0 ? fireUntil(scheduler, active, now, maxWaitMs) : undefined, alongside?.(active)]);
+  const work = async (active: AbortSignal, ticks?: TickLedger) => {
+    await Promise.all([scheduler.size > 0 ? fireUntil(scheduler, active, now, maxWaitMs, ticks) : undefined, alongside?.(active)]);
   };
   if (!options.leaderElection) return work(signal);
   const terms = new Set<Promise<void>>();
@@ -253,13 +297,13 @@ export async function runSchedules(options: RunSchedulesOptions, signal: AbortSi
       onStoppedLeading() {
         options.onLeadership?.(false);
       },
-      onStartedLeading(lost) {
+      onStartedLeading(lost, ticks) {
         options.onLeadership?.(true);
         // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
         // A term begins once the previous ones have settled: a leadership lost and won back must
         // not run a watch's calls about one object twice at once.
         const previous = [...terms];
-        const term = Promise.allSettled(previous).then(() => work(lost));
+        const term = Promise.allSettled(previous).then(() => work(lost, ticks));
         terms.add(term);
         const forget = () => void terms.delete(term);
         // Its failure is the election's to act on (it rejects with it): not an unhandled rejection here.

@@ -10,6 +10,7 @@ import { clusterForFile } from "../helpers/cluster-clients.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
 import { runSchedules } from "../../runtime/schedule/scheduler.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
+import { lastScheduleTimes } from "../../runtime/schedule/tick-record.js";
 import { captureLogs, loaded, until } from "./helpers.js";
 
 const NS = "default";
@@ -44,6 +45,7 @@ test("two runtimes under the generated HTTP RBAC: one fires, the other takes ove
   await until(() => fired.includes(other), "the other runtime to fire", 1000 + 500);
   const lease = await (await clientAs()).leases.get(election.leaseName);
   assert.equal(lease.spec?.holderIdentity, other);
+  assert.ok(lastScheduleTimes(lease)["tick/0"], "the ticks fired are recorded in the Lease");
   assert.ok([...a.lines, ...b.lines].every((l) => l.msg !== "leader election request failed" || !String(l.err).includes("forbidden")), "no request was forbidden");
   second.stop.abort();
   await second.done;

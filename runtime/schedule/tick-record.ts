@@ -1,0 +1,63 @@
+/**
+ * @module schedule/tick-record
+ * The ticks fired under a scheduler Lease, kept in the Lease itself so that every leader of it
+ * sees them: the annotation `podfn.dev/last-schedule-times`, a JSON object from
+ * `<function>/<schedule>` to the RFC 3339 time of the last tick a leader fired (as a CronJob's
+ * `status.lastScheduleTime`). A leader records a tick there before it runs it, with the
+ * `resourceVersion` it read, while the Lease names it holder; the next leader skips a tick the
+ * record holds, whatever the two clocks say.
+ */
+import type { Lease } from "kubernetes-types/coordination/v1.js";
+
+/** The Lease annotation holding the last fired tick of each schedule. */
+export const LAST_SCHEDULE_TIMES = "podfn.dev/last-schedule-times";
+
+/**
+ * How a leader's claim of a tick ended: recorded (run it); the Lease records that tick, or a
+ * later one, already (another leader ran it); the Lease names another holder; the record could
+ * not be read or written (not run: unrecorded, the next leader might run it again).
+ */
+export type TickClaim = "claimed" | "fired" | "not-holder" | "failed";
+
+/** What a leadership term's scheduler is given to claim its ticks with. */
+export interface TickLedger {
+  /** Records in the Lease that `key`'s tick scheduled at `scheduledAt` (ms since the epoch) is fired, unless it records it already. */
+  claim(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim>;
+}
+
+/**
+ * The key of one schedule in the record.
+ *
+ * @example
+ * tickKey("cleanup", "hourly"); // "cleanup/hourly"
+ */
+export function tickKey(fn: string, schedule: string): string {
+  return `${fn}/${schedule}`;
+}
+
+/** The last fired tick of each schedule the Lease records (ms since the epoch); entries that do not parse are left out. */
+export function lastScheduleTimes(lease: Lease): Record<string, number> {
+  const text = lease.metadata?.annotations?.[LAST_SCHEDULE_TIMES];
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+  const times: Record<string, number> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const at = typeof value === "string" ? Date.parse(value) : Number.NaN;
+    if (!Number.isNaN(at)) times[key] = at;
+  }
+  return times;
+}
+
+/** `lease` with `key`'s last fired tick set to `scheduledAt` (ms since the epoch), the other entries kept. */
+export function withScheduleTime(lease: Lease, key: string, scheduledAt: number): Lease {
+  const entries = Object.fromEntries(Object.entries(lastScheduleTimes(lease)).map(([k, at]) => [k, new Date(at).toISOString()]));
+  entries[key] = new Date(scheduledAt).toISOString();
+  const metadata = lease.metadata ?? {};
+  return { ...lease, metadata: { ...metadata, annotations: { ...metadata.annotations, [LAST_SCHEDULE_TIMES]: JSON.stringify(entries) } } };
+}

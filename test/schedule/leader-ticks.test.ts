@@ -1,0 +1,120 @@
+/**
+ * A tick fired by one leader is not fired again by the next, whatever their clocks: each leader
+ * records the ticks it fires in the scheduler Lease before running them, and a leader skips a
+ * tick the Lease records. Clocks here are the test's, set by hand (one per runtime, apart by a
+ * skew); the Lease is the in-memory store's.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { LAST_SCHEDULE_TIMES } from "../../runtime/schedule/tick-record.js";
+import { KubeConnectionError } from "../../runtime/kube/errors.js";
+import { leaseStore, type LeaseStore } from "./fake-leases.js";
+import { captureLogs, loaded, until } from "./helpers.js";
+
+/** Short timings: the lease lapses after 1 s, candidates retry every 50 ms, a leader gives up after 400 ms. */
+const FAST = { leaseName: "podfn-scheduler", leaseDurationSeconds: 1, retryPeriodMs: 50, renewDeadlineMs: 400 };
+
+interface Runtime {
+  leading: boolean;
+  client: ReturnType<LeaseStore["client"]>;
+  stop: AbortController;
+  done: Promise<void>;
+  lines: Record<string, unknown>[];
+}
+
+/** A `podfn serve` replica's scheduler with one every-minute in-process schedule, on the clock `now`. */
+function runtime(store: LeaseStore, identity: string, now: () => number, fired: { by: string; at: number }[]): Runtime {
+  const stop = new AbortController();
+  const { logger, lines } = captureLogs();
+  const fn = loaded({ name: "tick", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => void fired.push({ by: identity, at: now() }) });
+  const client = store.client();
+  const r: Runtime = { leading: false, client, stop, done: Promise.resolve(), lines };
+  r.done = runSchedules(
+    { functions: [fn], kube: client, logger, now, maxWaitMs: 5, leaderElection: { ...FAST, identity }, onLeadership: (leading) => void (r.leading = leading) },
+    stop.signal,
+  );
+  return r;
+}
+
+const AT = (hms: string) => Date.parse(`2025-01-01T${hms}Z`);
+
+for (const [skew, gone] of [[-45_000, "shut down"], [-5000, "cut off from the API server"]] as const) {
+  test(`a new leader whose clock is ${-skew / 1000} s behind the last leader's (${gone}) does not fire again the tick that leader fired; it fires the next`, async () => {
+    const store = leaseStore();
+    const fired: { by: string; at: number }[] = [];
+    let time = AT("00:00:30");
+    const a = runtime(store, "pod-a", () => time, fired);
+    await until(() => a.leading, "pod-a to lead", 5000);
+    time = AT("00:01:00");
+    await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+    // pod-b takes over, its clock `skew` from pod-a's: 00:01 has not come on it yet.
+    const b = runtime(store, "pod-b", () => time + skew, fired);
+    if (gone === "shut down") a.stop.abort();
+    else a.client.down = true;
+    await until(() => b.leading, "pod-b to lead", 5000);
+    try {
+      // The 00:01 tick comes due on pod-b's clock.
+      time = AT("00:01:01") - skew;
+      await until(() => fired.length > 1 || b.lines.some((l) => l.outcome === "skipped"), "pod-b to fire or skip the 00:01 tick", 5000);
+      assert.deepEqual(fired.map((f) => f.by), ["pod-a"], "pod-b did not fire the tick pod-a fired");
+      assert.ok(b.lines.some((l) => l.outcome === "skipped" && l.scheduled === "2025-01-01T00:01:00.000Z" && l.level === "info"), "logged (info) as fired by the last leader");
+      time = AT("00:02:01") - skew;
+      await until(() => fired.length === 2, "pod-b's run of the 00:02 tick", 5000);
+      assert.equal(fired[1]!.by, "pod-b");
+    } finally {
+      a.stop.abort();
+      b.stop.abort();
+      await Promise.all([a.done, b.done]);
+    }
+  });
+}
+
+test("a new leader whose clock is ahead fires the next tick when due on its clock: the record holds back only the ticks fired", async () => {
+  const store = leaseStore();
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  await until(() => a.leading, "pod-a to lead", 5000);
+  time = AT("00:01:00");
+  await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+  const b = runtime(store, "pod-b", () => time + 45_000, fired);
+  a.stop.abort();
+  await a.done;
+  await until(() => b.leading, "pod-b to lead", 5000);
+  try {
+    time = AT("00:01:16");
+    await until(() => fired.length === 2, "pod-b's run of the 00:02 tick", 5000);
+    assert.equal(fired[1]!.by, "pod-b");
+    assert.equal(fired[1]!.at, AT("00:02:01"));
+  } finally {
+    b.stop.abort();
+    await b.done;
+  }
+});
+
+test("a leader that cannot record a tick in the Lease does not run it (the next leader could run it again): skipped and logged", async () => {
+  const store = leaseStore();
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  await until(() => a.leading, "pod-a to lead", 5000);
+  // Writes that record a tick fail; renewals go through.
+  const replace = a.client.leases.replace.bind(a.client.leases);
+  a.client.leases.replace = (async (...args: Parameters<typeof replace>) => {
+    if (args[0].metadata?.annotations?.[LAST_SCHEDULE_TIMES]) throw new KubeConnectionError("PUT lease: connection reset");
+    return replace(...args);
+  }) as typeof replace;
+  try {
+    time = AT("00:01:00");
+    await until(() => a.lines.some((l) => l.outcome === "skipped"), "the tick skipped", 5000);
+    assert.deepEqual(fired, []);
+    const skipped = a.lines.find((l) => l.outcome === "skipped")!;
+    assert.equal(skipped.level, "warn");
+    assert.match(String(skipped.msg), /could not be recorded in the scheduler Lease/);
+    assert.equal(a.leading, true);
+  } finally {
+    a.stop.abort();
+    await a.done;
+  }
+});
