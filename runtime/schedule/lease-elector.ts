@@ -43,6 +43,8 @@ export class Elector {
   readonly identity: string;
   /** The holder the last read of the Lease showed. */
   holder = "";
+  /** The ticks the Lease recorded as fired when this candidate last wrote it (schedule/tick-record). */
+  recordedTicks: Readonly<Record<string, number>> = {};
   /** Settles when this candidate's last Lease operation has. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -104,6 +106,7 @@ export class Elector {
       try {
         const created = await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec }, { namespace, signal });
         this.observe(created.spec);
+        this.recordedTicks = {};
         return "acquired";
       } catch (createError) {
         return createError instanceof KubeAlreadyExistsError ? "conflict" : this.failed("create", createError);
@@ -126,6 +129,7 @@ export class Elector {
     try {
       const updated = await this.leases.replace({ ...current, spec }, { namespace, signal });
       this.observe(updated.spec);
+      this.recordedTicks = lastScheduleTimes(updated);
       return "acquired";
     } catch (error) {
       if (!(error instanceof KubeConflictError)) return this.failed("update", error);

@@ -128,12 +128,24 @@ export class Scheduler {
   /**
    * Plan every schedule's first fire time after `now` (ms); after a `stop()`, a new term whose
    * runs that stop does not concern. With `ticks` (a leader's term), each tick is claimed there
-   * before it runs, and one claimed already is not run.
+   * before it runs, and one claimed already is not run; a tick missed since the last one the
+   * Lease records (no replica led) is due at once.
    */
   start(now: number, ticks?: TickLedger): void {
     if (this.stopping.signal.aborted) this.resetStop();
     this.ticks = ticks;
-    for (const slot of this.slots) slot.next = nextTime(slot.entry, now);
+    const recorded = ticks?.recorded() ?? {};
+    for (const slot of this.slots) {
+      slot.next = nextTime(slot.entry, now);
+      // Ticks that fell while no replica led (a failover): the latest is due now, as a CronJob
+      // runs its latest missed schedule (within startingDeadlineSeconds, checked by tick).
+      const last = recorded[tickKey(slot.fn.name, slot.entry.name)];
+      const missed = last === undefined ? Infinity : nextTime(slot.entry, last);
+      if (missed <= now) {
+        slot.next = missed;
+        this.logFor(slot).info({ lastScheduled: new Date(last!).toISOString() }, "a tick fell while no replica led: the latest one missed is run now, as a CronJob runs its latest missed schedule");
+      }
+    }
   }
 
   /** When the next schedule is due (ms); `Infinity` with no schedules. */

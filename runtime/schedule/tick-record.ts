@@ -23,6 +23,8 @@ export type TickClaim = "claimed" | "fired" | "not-holder" | "failed";
 export interface TickLedger {
   /** Records in the Lease that `key`'s tick scheduled at `scheduledAt` (ms since the epoch) is fired, unless it records it already. */
   claim(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim>;
+  /** The last fired tick of each schedule the Lease recorded when this term took it (ms since the epoch): what the last leader ran. */
+  recorded(): Readonly<Record<string, number>>;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * A tick fired by one leader is not fired again by the next, whatever their clocks: each leader
  * records the ticks it fires in the scheduler Lease before running them, and a leader skips a
- * tick the Lease records. Clocks here are the test's, set by hand (one per runtime, apart by a
+ * tick the Lease records. A tick that fell while no replica led is run by the next leader as it
+ * takes over (the latest missed, within startingDeadlineSeconds), as a CronJob runs its latest
+ * missed schedule. Clocks here are the test's, set by hand (one per runtime, apart by a
  * skew); the Lease is the in-memory store's.
  */
 import { test } from "node:test";
@@ -24,10 +26,11 @@ interface Runtime {
 }
 
 /** A `podfn serve` replica's scheduler with one every-minute in-process schedule, on the clock `now`. */
-function runtime(store: LeaseStore, identity: string, now: () => number, fired: { by: string; at: number }[]): Runtime {
+function runtime(store: LeaseStore, identity: string, now: () => number, fired: { by: string; at: number }[], startingDeadlineSeconds?: number): Runtime {
   const stop = new AbortController();
   const { logger, lines } = captureLogs();
-  const fn = loaded({ name: "tick", schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => void fired.push({ by: identity, at: now() }) });
+  const schedule = { cron: "* * * * *", mode: "in-process" as const, ...(startingDeadlineSeconds === undefined ? {} : { startingDeadlineSeconds }) };
+  const fn = loaded({ name: "tick", schedule, handler: () => void fired.push({ by: identity, at: now() }) });
   const client = store.client();
   const r: Runtime = { leading: false, client, stop, done: Promise.resolve(), lines };
   r.done = runSchedules(
@@ -118,3 +121,40 @@ test("a leader that cannot record a tick in the Lease does not run it (the next 
     await a.done;
   }
 });
+
+for (const deadline of [undefined, 10] as const) {
+  test(`ticks that fell while no replica led: the next leader ${deadline === undefined ? "runs the latest missed one as it takes over, once" : "skips it when it is later than startingDeadlineSeconds"}`, async () => {
+    const store = leaseStore();
+    const fired: { by: string; at: number }[] = [];
+    let time = AT("00:00:30");
+    const a = runtime(store, "pod-a", () => time, fired, deadline);
+    await until(() => a.leading, "pod-a to lead", 5000);
+    time = AT("00:01:00");
+    await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+    a.stop.abort();
+    await a.done;
+    // No replica leads while 00:02 and 00:03 fall.
+    time = AT("00:03:30");
+    const b = runtime(store, "pod-b", () => time, fired, deadline);
+    try {
+      await until(() => b.leading, "pod-b to lead", 5000);
+      if (deadline === undefined) {
+        await until(() => fired.length === 2, "pod-b's run of the missed 00:03 tick", 5000);
+        assert.deepEqual(fired[1], { by: "pod-b", at: AT("00:03:30") });
+        assert.ok(b.lines.some((l) => l.lastScheduled === "2025-01-01T00:01:00.000Z" && /a tick fell while no replica led/.test(String(l.msg))), JSON.stringify(b.lines));
+        assert.match(String((await b.client.leases.get("podfn-scheduler")).metadata?.annotations?.[LAST_SCHEDULE_TIMES]), /"tick\/0":"2025-01-01T00:03:00.000Z"/);
+      } else {
+        await until(() => b.lines.some((l) => l.outcome === "skipped"), "the late tick skipped", 5000);
+        assert.equal(fired.length, 1);
+        assert.match(String(b.lines.find((l) => l.outcome === "skipped")!.msg), /startingDeadlineSeconds \(10\)/);
+      }
+      // The next tick is run as usual, once.
+      time = AT("00:04:00");
+      await until(() => fired.length === (deadline === undefined ? 3 : 2), "pod-b's run of the 00:04 tick", 5000);
+      assert.equal(fired.at(-1)!.at, AT("00:04:00"));
+    } finally {
+      b.stop.abort();
+      await b.done;
+    }
+  });
+}
