@@ -22,6 +22,11 @@ export class MatchConditionError extends PodfnError {
   }
 }
 
+/** Never called: a condition naming `authorizer` is refused before any is evaluated. */
+function unreachable(): never {
+  throw new Error("authorizer checks are not evaluated by review()");
+}
+
 /** Whether the API server would call the webhook, and why not. */
 export type ConditionsVerdict = { call: true } | { call: false; reason: string; refused: boolean };
 
@@ -50,7 +55,7 @@ export async function evaluateMatchConditions(admission: LoadedAdmission, reques
     }
     if (mentionsVariable(program.ast, "authorizer")) throw new MatchConditionError(`${conditionAt(admission, i)}: uses authorizer, which review() does not evaluate (the API server does): test the condition on a real cluster, or leave authorizer out`);
   }
-  const outcome = evaluateConditions(conditions, request);
+  const outcome = evaluateConditions(conditions, request, unreachable);
   if ("match" in outcome) return outcome.match ? { call: true } : { call: false, reason: `${conditionAt(admission, outcome.index)} is false: the API server does not call the webhook, and the request goes on`, refused: false };
   const refused = admission.failurePolicy === "Fail";
   return { call: false, reason: `${conditionAt(admission, outcome.index)}: ${outcome.error}: with failurePolicy ${admission.failurePolicy} the API server ${refused ? "refuses the request" : "lets the request through without calling the webhook"}`, refused };

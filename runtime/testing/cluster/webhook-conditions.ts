@@ -4,15 +4,15 @@
  * compiles them when a configuration is written (pkg/apis/admissionregistration/validation:
  * `compilation failed: ...`) and evaluates them before a call (apiserver
  * pkg/admission/plugin/webhook/matchconditions): each sees `object` and `oldObject` (null when
- * absent) and `request` (the AdmissionRequest), whole numbers as ints; the first false means no
- * call (the request goes on); one that cannot be evaluated, with none false, is an error the
- * webhook's `failurePolicy` judges. `authorizer` compiles (its library's calls are declared, as
- * there: `withAuthz`) but is not evaluated here: a condition reaching a check fails to evaluate. The message after `compilation
- * failed: ` is this CEL's, not cel-go's. Used by the dispatcher and by `testing/admission`'s
- * `review()`.
+ * absent), `request` (the AdmissionRequest), whole numbers as ints, and `authorizer` (Kubernetes'
+ * authz library, webhook-authz: its checks decided for the request's user by the `authorize`
+ * given, the cluster's RBAC authorizer); the first false means no call (the request goes on);
+ * one that cannot be evaluated, with none false, is an error the webhook's `failurePolicy`
+ * judges. The message after `compilation failed: ` is this CEL's, not cel-go's. Used by the
+ * dispatcher and by `testing/admission`'s `review()`.
  */
-import type { Environment } from "@marcbachmann/cel-js";
 import { celLibrary, withLibraries } from "./crd-cel-library.js";
+import { requestAuthorizer, withAuthz, type Authorize, type AuthzRequest } from "./webhook-authz.js";
 import { originalNames, renameBuiltins } from "./crd-cel-source.js";
 import { firstLine } from "./crd-cel-compile.js";
 
@@ -35,48 +35,6 @@ export interface ConditionError {
 export type ConditionsOutcome = { match: true } | { match: false; index: number } | (ConditionError & { errors: ConditionError[] });
 
 const programs = new Map<string, ConditionProgram>();
-
-/**
- * Kubernetes' Authz library (apiserver pkg/cel/library/authz.go) as far as type-checking goes:
- * `authorizer.group(g).resource(r)[.subresource(s)][.namespace(n)][.name(n)].check(verb)`,
- * `authorizer.path(p).check(verb)`, `authorizer.serviceAccount(ns, name)`, a decision's
- * `allowed()`, `reason()`, `errored()`, `error()`, so a condition using them compiles as on a
- * real server; a check is not made here (the emulator has no authorizer to ask from CEL): it
- * fails to evaluate, and `failurePolicy` judges.
- */
-class Authorizer {}
-class AuthzPathCheck {}
-class AuthzGroupCheck {}
-class AuthzResourceCheck {}
-class AuthzDecision {}
-
-function notEvaluated(): never {
-  throw new Error("authorizer checks are not evaluated by the emulated cluster");
-}
-
-function withAuthz(env: Environment): Environment {
-  const resource = () => new AuthzResourceCheck();
-  return env
-    .registerType("Authorizer", Authorizer)
-    .registerType("AuthzPathCheck", AuthzPathCheck)
-    .registerType("AuthzGroupCheck", AuthzGroupCheck)
-    .registerType("AuthzResourceCheck", AuthzResourceCheck)
-    .registerType("AuthzDecision", AuthzDecision)
-    .registerVariable("authorizer", "Authorizer")
-    .registerFunction("Authorizer.path(string): AuthzPathCheck", () => new AuthzPathCheck())
-    .registerFunction("Authorizer.group(string): AuthzGroupCheck", () => new AuthzGroupCheck())
-    .registerFunction("Authorizer.serviceAccount(string, string): Authorizer", () => new Authorizer())
-    .registerFunction("AuthzGroupCheck.resource(string): AuthzResourceCheck", resource)
-    .registerFunction("AuthzResourceCheck.subresource(string): AuthzResourceCheck", resource)
-    .registerFunction("AuthzResourceCheck.namespace(string): AuthzResourceCheck", resource)
-    .registerFunction("AuthzResourceCheck.name(string): AuthzResourceCheck", resource)
-    .registerFunction("AuthzResourceCheck.check(string): AuthzDecision", notEvaluated)
-    .registerFunction("AuthzPathCheck.check(string): AuthzDecision", notEvaluated)
-    .registerFunction("AuthzDecision.allowed(): bool", notEvaluated)
-    .registerFunction("AuthzDecision.reason(): string", notEvaluated)
-    .registerFunction("AuthzDecision.errored(): bool", notEvaluated)
-    .registerFunction("AuthzDecision.error(): string", notEvaluated);
-}
 
 /** JSON as the API server's unstructured values reach CEL: whole numbers as ints, the rest as they are. */
 export function dynValue(value: unknown): unknown {
@@ -125,25 +83,49 @@ export function conditionCompileError(expression: string): string | undefined {
   }
 }
 
+/** The AdmissionRequest the conditions see (`object` and `oldObject` their variables too). */
+export type ConditionsRequest = AuthzRequest & { object?: unknown; oldObject?: unknown };
+
+/** A condition's value, or the error it evaluated to. */
+type Evaluated = { value: unknown } | { error: string };
+
+function settle(run: () => unknown): Evaluated {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { error: firstLine((error as Error).message) };
+  }
+}
+
+/** Each condition's outcome over `request`, `authorizer` deciding with `authorize`. */
+function evaluateEach(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): Evaluated[] {
+  const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: requestAuthorizer(request, authorize) };
+  return conditions.map((condition) => settle(() => compileCondition(condition.expression)(context)));
+}
+
 /**
- * Evaluates `conditions` over the request as matchconditions.Matcher does: the first false
- * wins; else the errors (a condition that does not compile, or evaluates to an error or a
- * non-bool), the first one first; else a match.
+ * matchconditions.Matcher over the conditions' values: the first false wins; else the errors (a
+ * condition that does not compile, or evaluates to an error or a non-bool), the first one first;
+ * else a match.
  */
-export function evaluateConditions(conditions: readonly MatchCondition[], request: { object?: unknown; oldObject?: unknown }): ConditionsOutcome {
-  if (conditions.length === 0) return { match: true };
-  const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: new Authorizer() };
+function outcomeOf(results: readonly Evaluated[]): ConditionsOutcome {
   const errors: ConditionError[] = [];
-  for (const [index, condition] of conditions.entries()) {
-    let result: unknown;
-    try {
-      result = compileCondition(condition.expression)(context);
-    } catch (error) {
-      errors.push({ error: firstLine((error as Error).message), index });
+  for (const [index, result] of results.entries()) {
+    if ("error" in result) {
+      errors.push({ error: result.error, index });
       continue;
     }
-    if (result === false) return { match: false, index };
-    if (result !== true) errors.push({ error: `expression evaluated to ${String(result)}, not a bool`, index });
+    if (result.value === false) return { match: false, index };
+    if (result.value !== true) errors.push({ error: `expression evaluated to ${String(result.value)}, not a bool`, index });
   }
   return errors.length ? { ...errors[0]!, errors } : { match: true };
+}
+
+/**
+ * Evaluates `conditions` over the request as the API server does before a call, `authorizer`'s
+ * checks decided at once by `authorize` (the cluster's RBAC authorizer).
+ */
+export function evaluateConditions(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): ConditionsOutcome {
+  if (conditions.length === 0) return { match: true };
+  return outcomeOf(evaluateEach(conditions, request, authorize));
 }

@@ -9,7 +9,8 @@
  *   Namespace's own name for a Namespace, as 1.32's request info has it),
  *   operation, the caller's userInfo, object, oldObject, dryRun and options (Create-, Update- or
  *   DeleteOptions, meta.k8s.io/v1; a CONNECT's null);
- * - matchConditions (webhook-conditions): a false one skips the call; an error is judged by
+ * - matchConditions (webhook-conditions; `authorizer` checks by the cluster's RBAC authorizer,
+ *   for the request's user): a false one skips the call; an error is judged by
  *   failurePolicy (`Fail`: the 403 `<resource> "<name>" is forbidden: expression '<expression>'
  *   resulted in error: <error>`, ShouldCallHook's NewForbidden, before any validating webhook
  *   is called; `Ignore`: no call);
@@ -120,9 +121,9 @@ function reviewOf(call: Call, a: Attributes, dryRun: boolean, version: ReviewVer
  * under Fail the 403 naming the object, its message every failed expression's error
  * (`expression '<expression>' resulted in error: <error>`, several as an aggregate `[a, b]`).
  */
-function conditionsAllow(w: StoredWebhook, review: Obj): "call" | "skip" {
+function conditionsAllow(call: Call, w: StoredWebhook, review: Obj): "call" | "skip" {
   const conditions: { expression: string }[] = w.hook.matchConditions ?? [];
-  const outcome = evaluateConditions(conditions as MatchCondition[], review.request);
+  const outcome = evaluateConditions(conditions as MatchCondition[], review.request, (attributes) => call.auth.authorizer.authorize(attributes));
   if ("match" in outcome) return outcome.match ? "call" : "skip";
   if (w.hook.failurePolicy === "Ignore") return "skip";
   const messages = [...new Set(outcome.errors.map((e) => `expression '${conditions[e.index]!.expression}' resulted in error: ${celGoError(e.error)}`))];
@@ -147,7 +148,7 @@ async function called(call: Call, w: StoredWebhook, review: Obj): Promise<Obj | 
 /** The review to send `w`, or `undefined` when its matchConditions skip it (their error thrown). */
 function reviewFor(call: Call, w: StoredWebhook, a: Attributes, dryRun: boolean, deleteOptions?: Obj): Obj | undefined {
   const review = reviewOf(call, a, dryRun, reviewVersion(w), deleteOptions);
-  return conditionsAllow(w, review) === "call" ? review : undefined;
+  return conditionsAllow(call, w, review) === "call" ? review : undefined;
 }
 
 /** Checks dry-run support, calls; the response when the webhook was called and allowed the request. */
