@@ -118,9 +118,11 @@ test("reason() is the reason a SubjectAccessReview answers; errored() is false a
   assert.deepEqual(empty, ["called", "called"]);
 });
 
-test("requestResource checks the request's own resource, namespace and name", async () => {
+test("requestResource checks the request's own resource, namespace and name; selectors compile and RBAC ignores them", async () => {
   const own = await withCondition("authorizer.requestResource.check('delete').allowed()", async () => [await create(deleter, "own-deleter"), await create(plain, "own-plain")]);
   assert.deepEqual(own, ["called", "skipped"]);
+  const selectors = await withCondition("authorizer.group('').resource('pods').namespace('apps').fieldSelector('spec.nodeName=n1').labelSelector('app=web').check('list').allowed()", async () => [await create(deleter, "selectors-deleter"), await create(plain, "selectors-plain")]);
+  assert.deepEqual(selectors, ["called", "skipped"]);
 });
 
 test("the library's errors are evaluation errors: under Fail the 403 naming the expression, under Ignore no call", async () => {

@@ -94,3 +94,16 @@ test("a condition calling Kubernetes' authorizer library compiles, as on a real 
   assert.equal(refused.status, 422);
   assert.match(refused.body.details.causes[0].message, /compilation failed: /);
 });
+
+test("the authorizer library's selectors and requestResource compile, as on a 1.32 server; a field its types have not is refused", async () => {
+  const webhook = (name: string, expression: string) => ({ metadata: { name }, webhooks: [{ name: "a.example.com", clientConfig: { url: "https://hooks.example.com" }, sideEffects: "None", admissionReviewVersions: ["v1"], matchConditions: [{ name: "c", expression }] }] });
+  const selectors = await kube("POST", V, webhook("authz-selectors", "authorizer.group('').resource('pods').fieldSelector('spec.nodeName=n1').labelSelector('app=web').check('list').allowed()"));
+  assert.equal(selectors.status, 201, JSON.stringify(selectors.body));
+  const own = await kube("POST", V, webhook("authz-own", "authorizer.requestResource.subresource('status').check('update').allowed()"));
+  assert.equal(own.status, 201, JSON.stringify(own.body));
+  for (const [name, expression] of [["authz-field", "authorizer.path('/healthz').path == '/healthz'"], ["authz-account-own", "authorizer.serviceAccount('a', 'b').requestResource.check('get').allowed()"]]) {
+    const refused = await kube("POST", V, webhook(name!, expression!));
+    assert.equal(refused.status, 422, expression);
+    assert.match(refused.body.details.causes[0].message, /compilation failed: /);
+  }
+});

@@ -1,8 +1,9 @@
 /**
  * @module cluster/webhook-authz
  * Kubernetes' CEL authz library as 1.32 gives it to webhooks' matchConditions (apiserver
- * pkg/cel/library/authz.go): `authorizer.group(g).resource(r)[.subresource(s)][.namespace(n)]
- * [.name(n)].check(verb)`, `authorizer.path(p).check(verb)`,
+ * pkg/cel/library/authz.go, and its selectors library, on by 1.32's default
+ * AuthorizeWithSelectors): `authorizer.group(g).resource(r)[.subresource(s)][.namespace(n)]
+ * [.name(n)][.fieldSelector(f)][.labelSelector(l)].check(verb)`, `authorizer.path(p).check(verb)`,
  * `authorizer.serviceAccount(namespace, name)` (checks as `system:serviceaccount:<ns>:<name>` with
  * the groups `system:serviceaccounts` and `system:serviceaccounts:<ns>` alone, as
  * ServiceAccountInfo.UserInfo() has it: not `system:authenticated`), `authorizer.requestResource`
@@ -10,7 +11,8 @@
  * NewResourceAuthorizerVal), and a decision's `allowed()`, `reason()`, `errored()`, `error()`.
  * A check asks `authorize` (the cluster's RBAC authorizer)
  * for the request's user (its userInfo), with the attributes AttributesRecord carries
- * (`APIVersion: "*"`). Errors are the library's words (`path must not be empty`, `resource must not be
+ * (`APIVersion: "*"`); selectors are parsed there but no RBAC rule reads them, so they are not
+ * passed on. Errors are the library's words (`path must not be empty`, `resource must not be
  * empty`, `Invalid service account name`, `Invalid service account namespace`).
  */
 import type { Environment } from "@marcbachmann/cel-js";
@@ -68,7 +70,7 @@ class GroupCheck {
   ) {}
 }
 
-type ResourceFields = { resource: string; subresource: string; namespace: string; name: string };
+type ResourceFields = { resource: string; subresource: string; namespace: string; name: string; fieldSelector: string; labelSelector: string };
 
 class ResourceCheck {
   constructor(
@@ -83,7 +85,7 @@ class ResourceCheck {
 }
 
 function resourceCheck(authorizer: Authorizer, group: string, resource: string): ResourceCheck {
-  return new ResourceCheck(authorizer, group, { resource, subresource: "", namespace: "", name: "" });
+  return new ResourceCheck(authorizer, group, { resource, subresource: "", namespace: "", name: "", fieldSelector: "", labelSelector: "" });
 }
 
 /** What the API server gives a webhook's conditions of the request: who asks, and what. */
@@ -139,11 +141,12 @@ const notBlank = (value: string, what: string) => {
 export function withAuthz(env: Environment): Environment {
   const set = (field: keyof ResourceFields) => (check: ResourceCheck, value: string) => check.with({ [field]: value });
   return env
-    .registerType(T.resource, ResourceCheck)
+    // Fields declared (none but requestResource), so a select of any other is refused as cel-go refuses it.
+    .registerType(T.resource, { ctor: ResourceCheck, fields: {} })
     .registerType(T.authorizer, { ctor: Authorizer, fields: { requestResource: T.resource } })
-    .registerType(T.path, PathCheck)
-    .registerType(T.group, GroupCheck)
-    .registerType(T.decision, AuthzDecision)
+    .registerType(T.path, { ctor: PathCheck, fields: {} })
+    .registerType(T.group, { ctor: GroupCheck, fields: {} })
+    .registerType(T.decision, { ctor: AuthzDecision, fields: {} })
     .registerVariable("authorizer", T.authorizer)
     .registerFunction(`${T.authorizer}.path(string): ${T.path}`, (a: Authorizer, path: string) => new PathCheck(a, notBlank(path, "path")))
     .registerFunction(`${T.authorizer}.group(string): ${T.group}`, (a: Authorizer, group: string) => new GroupCheck(a, group))
@@ -152,10 +155,28 @@ export function withAuthz(env: Environment): Environment {
     .registerFunction(`${T.resource}.subresource(string): ${T.resource}`, set("subresource"))
     .registerFunction(`${T.resource}.namespace(string): ${T.resource}`, set("namespace"))
     .registerFunction(`${T.resource}.name(string): ${T.resource}`, set("name"))
+    .registerFunction(`${T.resource}.fieldSelector(string): ${T.resource}`, set("fieldSelector"))
+    .registerFunction(`${T.resource}.labelSelector(string): ${T.resource}`, set("labelSelector"))
     .registerFunction(`${T.resource}.check(string): ${T.decision}`, checkResource)
     .registerFunction(`${T.path}.check(string): ${T.decision}`, checkPath)
     .registerFunction(`${T.decision}.allowed(): bool`, (d: AuthzDecision) => d.allowed)
     .registerFunction(`${T.decision}.reason(): string`, (d: AuthzDecision) => d.reason)
     .registerFunction(`${T.decision}.errored(): bool`, (d: AuthzDecision) => d.error !== "")
     .registerFunction(`${T.decision}.error(): string`, (d: AuthzDecision) => d.error);
+}
+
+/**
+ * Whether `ast` selects `requestResource` of what `serviceAccount()` returns: cel-go declares
+ * `authorizer.requestResource` as a variable of its own (the Authorizer type has no fields), so
+ * there it is `undefined field 'requestResource'`.
+ */
+export function selectsRequestResourceOfAccount(ast: unknown): boolean {
+  if (Array.isArray(ast)) return ast.some(selectsRequestResourceOfAccount);
+  if (typeof ast !== "object" || ast === null) return false;
+  const node = ast as { op?: unknown; args?: unknown };
+  if (node.op === "." && Array.isArray(node.args) && node.args[1] === "requestResource") {
+    const operand = node.args[0] as { op?: unknown; args?: unknown[] } | undefined;
+    if (operand?.op === "rcall" && operand.args?.[0] === "serviceAccount") return true;
+  }
+  return selectsRequestResourceOfAccount(node.args);
 }

@@ -12,7 +12,7 @@
  * dispatcher and by `testing/admission`'s `review()`.
  */
 import { celLibrary, withLibraries } from "./crd-cel-library.js";
-import { requestAuthorizer, withAuthz, type Authorize, type AuthzRequest } from "./webhook-authz.js";
+import { requestAuthorizer, selectsRequestResourceOfAccount, withAuthz, type Authorize, type AuthzRequest } from "./webhook-authz.js";
 import { originalNames, renameBuiltins } from "./crd-cel-source.js";
 import { firstLine } from "./crd-cel-compile.js";
 
@@ -65,6 +65,7 @@ export function compileCondition(expression: string): ConditionProgram {
     const checked = parsed.check();
     if (!checked.valid) throw new Error(checked.error?.message ?? "does not compile");
     if (checked.type !== undefined && checked.type !== "bool" && checked.type !== "dyn") throw new Error(`must evaluate to bool, not ${checked.type}`);
+    if (selectsRequestResourceOfAccount(parsed.ast)) throw new Error("undefined field 'requestResource'");
     const program = parsed as unknown as ConditionProgram;
     programs.set(expression, program);
     return program;
