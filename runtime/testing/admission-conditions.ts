@@ -12,9 +12,10 @@ import type { AdmissionRequest } from "../admission/review.js";
 import { PodfnError } from "../errors.js";
 import { loadCel } from "./cluster/crd-cel-library.js";
 import { mentionsVariable } from "./cluster/crd-cel-compile.js";
-import { compileCondition, evaluateConditions } from "./cluster/webhook-conditions.js";
+import { compileCondition, evaluateConditionsAsync } from "./cluster/webhook-conditions.js";
+import type { Authorize } from "./cluster/webhook-authz.js";
 
-/** A condition that does not compile, or uses what `review()` does not evaluate (`authorizer`). */
+/** A condition that does not compile, or uses `authorizer` where there is no cluster to decide its checks. */
 export class MatchConditionError extends PodfnError {
   declare readonly code: "match_condition_invalid";
   constructor(message: string) {
@@ -22,9 +23,9 @@ export class MatchConditionError extends PodfnError {
   }
 }
 
-/** Never called: a condition naming `authorizer` is refused before any is evaluated. */
+/** Never called: without an `authorize`, no condition naming `authorizer` is evaluated. */
 function unreachable(): never {
-  throw new Error("authorizer checks are not evaluated by review()");
+  throw new Error("no authorizer to decide the check");
 }
 
 /** Whether the API server would call the webhook, and why not. */
@@ -35,14 +36,16 @@ const conditionAt = (admission: LoadedAdmission, i: number) => `admission.matchC
 
 /**
  * Whether the API server calls the webhook `admission` for `request`: the emulated cluster's
- * evaluation (cluster/webhook-conditions), a condition that does not compile or refers to
- * `authorizer` refused first with a `MatchConditionError` naming it.
+ * evaluation (cluster/webhook-conditions), `authorizer`'s checks decided by `authorize` for the
+ * request's userInfo; a condition that does not compile, or refers to `authorizer` without an
+ * `authorize`, refused first with a `MatchConditionError` naming it. Throws `AuthorizerFailure`
+ * when `authorize` cannot answer.
  *
  * @example
- * const verdict = await evaluateMatchConditions(fn.admission!, review.request!);
+ * const verdict = await evaluateMatchConditions(fn.admission!, review.request!, subjectAccessReviewer(admin));
  * if (!verdict.call) console.log(verdict.reason);
  */
-export async function evaluateMatchConditions(admission: LoadedAdmission, request: AdmissionRequest): Promise<ConditionsVerdict> {
+export async function evaluateMatchConditions(admission: LoadedAdmission, request: AdmissionRequest, authorize?: Authorize): Promise<ConditionsVerdict> {
   const conditions = admission.matchConditions ?? [];
   if (conditions.length === 0) return { call: true };
   await loadCel();
@@ -53,9 +56,9 @@ export async function evaluateMatchConditions(admission: LoadedAdmission, reques
     } catch (error) {
       throw new MatchConditionError(`${conditionAt(admission, i)}: does not compile (the API server refuses the webhook configuration): ${(error as Error).message}`);
     }
-    if (mentionsVariable(program.ast, "authorizer")) throw new MatchConditionError(`${conditionAt(admission, i)}: uses authorizer, which review() does not evaluate (the API server does): test the condition on a real cluster, or leave authorizer out`);
+    if (!authorize && mentionsVariable(program.ast, "authorizer")) throw new MatchConditionError(`${conditionAt(admission, i)}: uses authorizer, whose checks need a cluster's authorizer, and none was given: review the request through a harness's deployed function (startHarness), whose emulated cluster decides them`);
   }
-  const outcome = evaluateConditions(conditions, request, unreachable);
+  const outcome = await evaluateConditionsAsync(conditions, request, authorize ?? unreachable);
   if ("match" in outcome) return outcome.match ? { call: true } : { call: false, reason: `${conditionAt(admission, outcome.index)} is false: the API server does not call the webhook, and the request goes on`, refused: false };
   const refused = admission.failurePolicy === "Fail";
   return { call: false, reason: `${conditionAt(admission, outcome.index)}: ${outcome.error}: with failurePolicy ${admission.failurePolicy} the API server ${refused ? "refuses the request" : "lets the request through without calling the webhook"}`, refused };

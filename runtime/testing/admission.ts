@@ -7,7 +7,8 @@
  * deployed function's `review()` (harness.ts) answers it through the same code as `podfn
  * serve`'s webhook port, as the function's ServiceAccount, applying a mutating webhook's patch
  * to give the object as the API server would then write it. A webhook with `matchConditions` is
- * called only when the API server would call it (admission-conditions.ts).
+ * called only when the API server would call it (admission-conditions.ts; `authorizer` checks
+ * asked of the harness's cluster, admission-authorizer.ts).
  */
 import { randomUUID } from "node:crypto";
 import { applyPatch } from "rfc6902";
@@ -19,6 +20,7 @@ import { decideReview } from "../admission/decide.js";
 import { CONNECT_SUBRESOURCES } from "../admission/definition.js";
 import { ADMISSION_REVIEW_VERSION, type AdmissionRequest, type AdmissionResponse, type AdmissionReview } from "../admission/review.js";
 import { evaluateMatchConditions } from "./admission-conditions.js";
+import type { Authorize } from "./cluster/webhook-authz.js";
 import { namespacedKind, resourceOfKind } from "./kind-resource.js";
 
 /** What a test says of a request; the rest is filled in (see `admissionReview`). */
@@ -103,13 +105,14 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, 
 }
 
 /**
- * Answers `fields` (or a whole review) as `fn`'s webhook would over HTTPS, through `kube`.
+ * Answers `fields` (or a whole review) as `fn`'s webhook would over HTTPS, through `kube`, its
+ * matchConditions' `authorizer` checks decided by `authorize` (the harness's cluster).
  * Throws `ReviewRefusedError` when the review is refused (a 400: not an AdmissionReview).
  */
-export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | AdmissionReview, namespace: string, kube: KubeClient, logger: Logger): Promise<ReviewResult> {
+export async function reviewWith(fn: LoadedFunction, fields: ReviewFields | AdmissionReview, namespace: string, kube: KubeClient, logger: Logger, authorize?: Authorize): Promise<ReviewResult> {
   if (!fn.admission) throw new PodfnError("not_admission", `${fn.name} has no admission webhook: review() answers only functions with \`admission\``);
   const review = "request" in fields && (fields as AdmissionReview).kind === "AdmissionReview" ? (fields as AdmissionReview) : admissionReview(fields as ReviewFields, fn, namespace);
-  const verdict = review.request ? await evaluateMatchConditions(fn.admission, review.request) : { call: true as const };
+  const verdict = review.request ? await evaluateMatchConditions(fn.admission, review.request, authorize) : { call: true as const };
   if (!verdict.call) {
     const original = review.request!.object;
     return { called: false, notCalledBecause: verdict.reason, response: { uid: review.request!.uid, allowed: !verdict.refused }, ...(original !== undefined ? { object: original as KubeObject | null } : {}), patch: [] };

@@ -27,6 +27,7 @@ import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type R
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { untilIn, WaitScope } from "./until.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
+import { subjectAccessReviewer } from "./admission-authorizer.js";
 import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
 import { ConfigError } from "../errors.js";
 import { SECRET_NAME } from "../definition-accept.js";
@@ -162,7 +163,9 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * (same checks, same answer), as its ServiceAccount: give the request's fields (`{ object }`,
    * `{ operation: "UPDATE", object, oldObject }`, `{ dryRun: true }`; the rest is filled in, see
    * `admissionReview`) or a whole AdmissionReview. Resolves to the response and, for a mutating
-   * webhook, the object with its patch applied. A unit test of the webhook's answers; to see the
+   * webhook, the object with its patch applied. Its `matchConditions` decide whether it is
+   * called, their `authorizer` checks answered by the emulated cluster's RBAC for the request's
+   * `userInfo` (a cluster admin by default). A unit test of the webhook's answers; to see the
    * emulated cluster call it on real writes, `registerWebhook()`.
    */
   review(fields: ReviewFields | AdmissionReview): Promise<ReviewResult>;
@@ -312,7 +315,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return running;
       },
       review(fields) {
-        return reviewWith(fn, fields, namespace, kube, logger);
+        return reviewWith(fn, fields, namespace, kube, logger, subjectAccessReviewer(admin));
       },
       async registerWebhook() {
         // The generated configuration (`<app>.<namespace>`) and Service are one per namespace: a

@@ -9,7 +9,7 @@
  * ServiceAccountInfo.UserInfo() has it: not `system:authenticated`), `authorizer.requestResource`
  * (the request's own group, resource, subresource, namespace and name:
  * NewResourceAuthorizerVal), and a decision's `allowed()`, `reason()`, `errored()`, `error()`.
- * A check asks `authorize` (the cluster's RBAC authorizer)
+ * A check asks `authorize` (the cluster's RBAC authorizer, or review()'s SubjectAccessReviews)
  * for the request's user (its userInfo), with the attributes AttributesRecord carries
  * (`APIVersion: "*"`); selectors are parsed there but no RBAC rule reads them, so they are not
  * passed on. Errors are the library's words (`path must not be empty`, `resource must not be
@@ -22,8 +22,8 @@ import { nameProblems } from "./validation.js";
 /** An authorizer's answer; `error` is the error it returned (none from RBAC), `errored()` when set. */
 export type AuthzAnswer = Decision & { error?: string };
 
-/** Decides one check. */
-export type Authorize = (attributes: RequestAttributes) => AuthzAnswer;
+/** Decides one check; a Promise when it asks over the network (review()'s SubjectAccessReviews). */
+export type Authorize = (attributes: RequestAttributes) => AuthzAnswer | Promise<AuthzAnswer>;
 
 /** The CEL type names, as cel-go declares them. */
 const T = {
@@ -50,9 +50,10 @@ export class Authorizer {
     readonly requestResource?: ResourceCheck,
   ) {}
 
-  decide(attributes: Omit<RequestAttributes, "user">): AuthzDecision {
+  decide(attributes: Omit<RequestAttributes, "user">): AuthzDecision | Promise<AuthzDecision> {
+    const toDecision = (a: AuthzAnswer) => new AuthzDecision(a.allowed, a.reason, a.error ?? "");
     const answer = this.authorize({ user: this.user, ...attributes });
-    return new AuthzDecision(answer.allowed, answer.reason, answer.error ?? "");
+    return answer instanceof Promise ? answer.then(toDecision) : toDecision(answer);
   }
 }
 
@@ -120,12 +121,12 @@ function serviceAccount(authorizer: Authorizer, namespace: string, name: string)
   return new Authorizer(user, authorizer.authorize);
 }
 
-function checkResource(check: ResourceCheck, verb: string): AuthzDecision {
+function checkResource(check: ResourceCheck, verb: string): AuthzDecision | Promise<AuthzDecision> {
   const { resource, subresource, namespace, name } = check.fields;
   return check.authorizer.decide({ verb, resourceRequest: true, path: "", apiGroup: check.group, apiVersion: "*", resource, subresource, name, namespace });
 }
 
-function checkPath(check: PathCheck, verb: string): AuthzDecision {
+function checkPath(check: PathCheck, verb: string): AuthzDecision | Promise<AuthzDecision> {
   return check.authorizer.decide({ verb, resourceRequest: false, path: check.path, apiGroup: "", apiVersion: "", resource: "", subresource: "", name: "", namespace: "" });
 }
 

@@ -9,10 +9,13 @@
  * given, the cluster's RBAC authorizer); the first false means no call (the request goes on);
  * one that cannot be evaluated, with none false, is an error the webhook's `failurePolicy`
  * judges. The message after `compilation failed: ` is this CEL's, not cel-go's. Used by the
- * dispatcher and by `testing/admission`'s `review()`.
+ * dispatcher and by `testing/admission`'s `review()` (whose checks are SubjectAccessReviews:
+ * `evaluateConditionsAsync`).
  */
+import { PodfnError } from "../../errors.js";
 import { celLibrary, withLibraries } from "./crd-cel-library.js";
-import { requestAuthorizer, selectsRequestResourceOfAccount, withAuthz, type Authorize, type AuthzRequest } from "./webhook-authz.js";
+import type { RequestAttributes } from "./auth/types.js";
+import { requestAuthorizer, selectsRequestResourceOfAccount, withAuthz, type Authorize, type AuthzAnswer, type AuthzRequest } from "./webhook-authz.js";
 import { originalNames, renameBuiltins } from "./crd-cel-source.js";
 import { firstLine } from "./crd-cel-compile.js";
 
@@ -87,19 +90,32 @@ export function conditionCompileError(expression: string): string | undefined {
 /** The AdmissionRequest the conditions see (`object` and `oldObject` their variables too). */
 export type ConditionsRequest = AuthzRequest & { object?: unknown; oldObject?: unknown };
 
-/** A condition's value, or the error it evaluated to. */
+/** A condition's value, or the error it evaluated to (a Promise while a check is asked over the network). */
 type Evaluated = { value: unknown } | { error: string };
 
-function settle(run: () => unknown): Evaluated {
-  try {
-    return { value: run() };
-  } catch (error) {
+/** `authorize` itself failed (review()'s SubjectAccessReview not answered): thrown, not a condition's error. */
+export class AuthorizerFailure extends PodfnError {
+  declare readonly code: "authorizer_unavailable";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("authorizer_unavailable", message, options);
+  }
+}
+
+function settle(run: () => unknown): Evaluated | Promise<Evaluated> {
+  const failed = (error: unknown): Evaluated => {
+    if (error instanceof AuthorizerFailure) throw error;
     return { error: firstLine((error as Error).message) };
+  };
+  try {
+    const value = run();
+    return value instanceof Promise ? value.then((v) => ({ value: v }), failed) : { value };
+  } catch (error) {
+    return failed(error);
   }
 }
 
 /** Each condition's outcome over `request`, `authorizer` deciding with `authorize`. */
-function evaluateEach(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): Evaluated[] {
+function evaluateEach(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): (Evaluated | Promise<Evaluated>)[] {
   const context = { object: dynValue(request.object ?? null), oldObject: dynValue(request.oldObject ?? null), request: dynValue(request), authorizer: requestAuthorizer(request, authorize) };
   return conditions.map((condition) => settle(() => compileCondition(condition.expression)(context)));
 }
@@ -126,7 +142,15 @@ function outcomeOf(results: readonly Evaluated[]): ConditionsOutcome {
  * Evaluates `conditions` over the request as the API server does before a call, `authorizer`'s
  * checks decided at once by `authorize` (the cluster's RBAC authorizer).
  */
-export function evaluateConditions(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): ConditionsOutcome {
+export function evaluateConditions(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: (attributes: RequestAttributes) => AuthzAnswer): ConditionsOutcome {
   if (conditions.length === 0) return { match: true };
-  return outcomeOf(evaluateEach(conditions, request, authorize));
+  const results = evaluateEach(conditions, request, authorize);
+  if (results.some((r) => r instanceof Promise)) throw new Error("evaluateConditions: a check answered later; use evaluateConditionsAsync");
+  return outcomeOf(results as Evaluated[]);
+}
+
+/** `evaluateConditions` for an `authorize` that answers later (review()'s SubjectAccessReviews); throws its `AuthorizerFailure`. */
+export async function evaluateConditionsAsync(conditions: readonly MatchCondition[], request: ConditionsRequest, authorize: Authorize): Promise<ConditionsOutcome> {
+  if (conditions.length === 0) return { match: true };
+  return outcomeOf(await Promise.all(evaluateEach(conditions, request, authorize)));
 }
