@@ -248,8 +248,8 @@ export function defaultSecret(s: Obj): void {
 
 /**
  * A Service: port protocol and targetPort, policies, and the plural clusterIPs from a given
- * clusterIP (NormalizeClusterIPs); the cluster IP and node ports are allocated later, by the
- * registry (service-alloc).
+ * clusterIP (NormalizeClusterIPs); the IP families, cluster IP and node ports are the
+ * registry's, later (service-ip-families, service-alloc).
  */
 export function defaultService(svc: Obj): void {
   svc.spec ??= {};
@@ -260,18 +260,16 @@ export function defaultService(svc: Obj): void {
     setDefault(p, "targetPort", p.port);
   }
   svc.status ??= { loadBalancer: {} };
+  // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]), whatever the type.
+  if (spec.clusterIP && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
   // ExternalName: no cluster IP is allocated, no IP families, no internal traffic policy.
   if (spec.type === "ExternalName") return setDefault(spec, "sessionAffinity", "None");
-  // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]).
-  if (spec.clusterIP && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
   setDefault(spec, "sessionAffinity", "None");
   if (spec.sessionAffinity === "ClientIP") {
     spec.sessionAffinityConfig ??= {};
     spec.sessionAffinityConfig.clientIP ??= {};
     setDefault(spec.sessionAffinityConfig.clientIP, "timeoutSeconds", 10800);
   }
-  setDefault(spec, "ipFamilies", ["IPv4"]);
-  setDefault(spec, "ipFamilyPolicy", "SingleStack");
   setDefault(spec, "internalTrafficPolicy", "Cluster");
   if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
     setDefault(spec, "externalTrafficPolicy", "Cluster");

@@ -3,7 +3,7 @@
  * Checks of one kind each that the real server runs on create and update, with its messages:
  * a Service's ports
  * (`ValidateService`: required unless headless or ExternalName; names, numbers, protocols,
- * targets, duplicates) and a Lease's counts
+ * targets, duplicates) and an ExternalName Service's fields, and a Lease's counts
  * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
@@ -65,6 +65,7 @@ export function serviceErrors(service: Obj): FieldError[] {
   const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
   const errors: FieldError[] = [];
   if (ports.length === 0 && spec.clusterIP !== "None" && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
+  if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
   const seen = new Set<string>();
@@ -73,6 +74,19 @@ export function serviceErrors(service: Obj): FieldError[] {
     if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
     seen.add(key);
   });
+  return errors;
+}
+
+/** ValidateService's ExternalName case: no cluster IPs, IP families or policy; a DNS subdomain (a trailing dot allowed) to alias. */
+function externalNameErrors(spec: Obj): FieldError[] {
+  const errors: FieldError[] = [];
+  const forbidden = (field: string): FieldError => ({ type: "Forbidden", field: `spec.${field}`, detail: "may not be set for ExternalName services" });
+  if (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) errors.push(forbidden("clusterIPs"));
+  if (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0) errors.push(forbidden("ipFamilies"));
+  if (spec.ipFamilyPolicy != null) errors.push(forbidden("ipFamilyPolicy"));
+  const cname = String(spec.externalName ?? "").replace(/\.$/, "");
+  if (cname === "") errors.push({ type: "Required", field: "spec.externalName" });
+  else for (const detail of nameProblems(cname, "subdomain")) errors.push({ type: "Invalid", field: "spec.externalName", value: cname, detail });
   return errors;
 }
 

@@ -13,8 +13,9 @@
  * registry, so a freed value is not handed out again at once.
  */
 import type { Registry } from "./registry.js";
-import { ipv4Of, parseIPSloppy, INVALID_IP } from "./ip-rules.js";
-import { goStrings, invalid, type FieldError } from "./status.js";
+import { ipv4Of, parseIPSloppy } from "./ip-rules.js";
+import { goStrings, invalid } from "./status.js";
+import { initIPFamilyFields } from "./service-ip-families.js";
 
 type Obj = Record<string, any>;
 
@@ -67,47 +68,6 @@ function canonicalIp(text: string): string {
   return v4 ? v4.join(".") : text;
 }
 
-/** ValidateServiceClusterIPsRelatedFields, the part about clusterIP and clusterIPs. */
-export function clusterIPFieldErrors(svc: Obj): FieldError[] {
-  if (isExternalName(svc)) return [];
-  const spec: Obj = svc.spec ?? {};
-  const ips = clusterIPsOf(svc);
-  const rendered = goStrings(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : undefined);
-  const errors: FieldError[] = [];
-  if (spec.clusterIP) {
-    if (ips.length === 0) errors.push({ type: "Required", field: "spec.clusterIPs" });
-    else if (ips[0] !== spec.clusterIP) errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "first value must match `clusterIP`" });
-  } else if (ips.length) errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "must be empty when `clusterIP` is not specified" });
-  let badIps = false;
-  ips.forEach((ip, i) => {
-    if (i === 0 && ip === "None") {
-      if (ips.length > 1) {
-        badIps = true;
-        errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "'None' must be the first and only value" });
-      }
-      return;
-    }
-    if (!parseIPSloppy(ip)) {
-      badIps = true;
-      errors.push({ type: "Invalid", field: `spec.clusterIPs[${i}]`, value: ip, detail: INVALID_IP });
-    }
-  });
-  if (ips.length > 2) errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "may only hold up to 2 values" });
-  if (badIps) return errors;
-  const isV6 = (ip: string) => !ipv4Of(parseIPSloppy(ip)!);
-  if (ips.length > 1 && !(ips.length === 2 && isV6(ips[0]!) !== isV6(ips[1]!))) {
-    errors.push({ type: "Invalid", field: "spec.clusterIPs", rendered, detail: "may specify no more than one IP for each IP family" });
-  }
-  const families: unknown[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
-  if (!isHeadless(svc)) {
-    ips.forEach((ip, i) => {
-      if (families[i] === "IPv4" && isV6(ip)) errors.push({ type: "Invalid", field: `spec.clusterIPs[${i}]`, value: ip, detail: `expected an IPv4 value as indicated by \`ipFamilies[${i}]\`` });
-      if (families[i] === "IPv6" && !isV6(ip)) errors.push({ type: "Invalid", field: `spec.clusterIPs[${i}]`, value: ip, detail: `expected an IPv6 value as indicated by \`ipFamilies[${i}]\`` });
-    });
-  }
-  return errors;
-}
-
 /** ipallocator's Allocate: the reason a requested IP cannot be had, if any. */
 function ipRefusal(ip: string, taken: Set<string>): string | undefined {
   const v4 = ipv4Of(parseIPSloppy(ip)!);
@@ -147,8 +107,7 @@ export function allocateService(registry: Registry, svc: Obj, old?: Obj): void {
   const spec = svc.spec;
   const name = String(svc.metadata?.name ?? "");
   if (isExternalName(svc)) return;
-  const fieldErrors = clusterIPFieldErrors(svc);
-  if (fieldErrors.length) throw invalid("", "Service", name, fieldErrors);
+  initIPFamilyFields(svc, old);
   const taken = inUse(registry, `${svc.metadata?.namespace}/${name}`);
   if (!isHeadless(svc) && (!old || isExternalName(old))) {
     if (!spec.clusterIP) {

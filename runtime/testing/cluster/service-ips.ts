@@ -5,7 +5,8 @@
  * leaves out (so replacing with the manifest that created it works), the strategy's
  * NormalizeClusterIPs links the singular and plural fields, and ValidateServiceUpdate's
  * validateUpgradeDowngradeClusterIPs refuses a changed IP ("may not change once set").
- * ExternalName services have no cluster IPs; headless ones `["None"]` (see `defaults`).
+ * ExternalName services have no cluster IPs; headless ones `["None"]` (see `defaults`). A
+ * Service turned ExternalName drops the IP fields it kept (the strategy's dropTypeDependentFields).
  */
 import { goStrings, type FieldError } from "./status.js";
 
@@ -31,8 +32,20 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
       if (sameIps(old, next)) delete spec.clusterIPs;
     } else if (sameIps(old, next)) spec.clusterIPs = [spec.clusterIP];
   }
-  // dropTypeDependentFields: a type that needs no node ports drops the ones it kept unchanged,
-  // and the policies only NodePort and LoadBalancer Services have.
+  // dropTypeDependentFields: a Service turned ExternalName drops the cluster IPs, IP families
+  // and policy it kept unchanged (its IPs are free again); defaultOnRead hides its internal
+  // traffic policy.
+  if (!isExternalName(old) && isExternalName(next)) {
+    if ((before.clusterIP ?? "") === (spec.clusterIP ?? "") && sameIps(old, next)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (JSON.stringify(before.ipFamilies ?? null) === JSON.stringify(spec.ipFamilies ?? null)) delete spec.ipFamilies;
+    if ((before.ipFamilyPolicy ?? "") === (spec.ipFamilyPolicy ?? "")) delete spec.ipFamilyPolicy;
+  }
+  if (isExternalName(next)) delete spec.internalTrafficPolicy;
+  // A type that needs no node ports drops the ones it kept unchanged, and the policies only
+  // NodePort and LoadBalancer Services have.
   if (needsNodePort(old) && !needsNodePort(next)) {
     const oldPorts = new Map((Array.isArray(old.spec?.ports) ? old.spec.ports : []).map((p: Obj) => [p.name ?? "", p.nodePort]));
     const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
