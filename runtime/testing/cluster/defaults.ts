@@ -271,10 +271,10 @@ export function defaultService(svc: Obj): void {
     setDefault(spec.sessionAffinityConfig.clientIP, "timeoutSeconds", 10800);
   }
   setDefault(spec, "internalTrafficPolicy", "Cluster");
-  if (spec.type === "NodePort" || spec.type === "LoadBalancer") {
-    setDefault(spec, "externalTrafficPolicy", "Cluster");
-    if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
-  }
+  // ExternallyAccessible: node ports, a load balancer, or external IPs.
+  const external = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+  if (spec.type === "NodePort" || spec.type === "LoadBalancer" || (spec.type === "ClusterIP" && external)) setDefault(spec, "externalTrafficPolicy", "Cluster");
+  if (spec.type === "LoadBalancer") setDefault(spec, "allocateLoadBalancerNodePorts", true);
 }
 
 /** A Namespace: the name label, phase Active (the `kubernetes` finalizer is the strategy's, on create only: namespace-strategy). */

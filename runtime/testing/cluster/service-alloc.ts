@@ -4,8 +4,9 @@
  * strategy's validation (storage/alloc.go allocateCreate and allocateUpdate): first the loose
  * pre-validation of the IP fields (ValidateServiceClusterIPsRelatedFields), then the cluster IP
  * from the service CIDR 10.96.0.0/12 (the bitmap ipallocator: a requested IP must be in range
- * and free), then the node ports from 30000-32767 (portallocator: the same). Each failure is its
- * own 422, with ipallocator's and portallocator's words.
+ * and free), then the node ports from 30000-32767 (portallocator: the same), then a LoadBalancer
+ * Service's health-check node port when its external traffic policy is `Local`. Each failure is
+ * its own 422 (the health-check port's a 500), with ipallocator's and portallocator's words.
  *
  * What is in use is read from the cluster's stored Services (the one being updated aside), so
  * the state is per emulated cluster, and an IP or port is free again once its Service is
@@ -14,7 +15,8 @@
  */
 import type { Registry } from "./registry.js";
 import { ipv4Of, parseIPSloppy } from "./ip-rules.js";
-import { goStrings, invalid } from "./status.js";
+import { goStrings, internalError, invalid } from "./status.js";
+import { needsHealthCheck } from "./service-traffic-policy.js";
 import { initIPFamilyFields } from "./service-ip-families.js";
 
 type Obj = Record<string, any>;
@@ -121,6 +123,26 @@ export function allocateService(registry: Registry, svc: Obj, old?: Obj): void {
     }
   }
   if (wantsNodePorts(svc)) allocateNodePorts(registry, svc, name, taken.ports, old);
+  if (needsHealthCheck(spec) && !(old && needsHealthCheck(old.spec ?? {}))) allocateHealthCheckNodePort(registry, svc, taken.ports, old);
+}
+
+/**
+ * allocHealthCheckNodePort, on create and when an update starts to need one: the port asked
+ * for, if in range and free (this Service's node ports are not), else the next; a failure is
+ * the allocator's 500, as there.
+ */
+function allocateHealthCheckNodePort(registry: Registry, svc: Obj, taken: Set<number>, old?: Obj): void {
+  const spec = svc.spec;
+  const held = new Set([...taken, ...portsOf(svc).map((p) => p.nodePort), ...(old ? portsOf(old).map((p) => p.nodePort) : [])].filter(Boolean));
+  const requested = typeof spec.healthCheckNodePort === "number" ? spec.healthCheckNodePort : 0;
+  if (!requested) {
+    spec.healthCheckNodePort = nextPort(registry, held);
+    return;
+  }
+  let refusal: string | undefined;
+  if (requested < PORT_FIRST || requested > PORT_LAST) refusal = `provided port is not in the valid range. The range of valid ports is ${PORT_RANGE}`;
+  else if (held.has(requested)) refusal = "provided port is already allocated";
+  if (refusal) throw internalError(`failed to allocate requested HealthCheck NodePort ${requested}: ${refusal}`);
 }
 
 /**

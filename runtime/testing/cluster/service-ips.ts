@@ -9,6 +9,7 @@
  * Service turned ExternalName drops the IP fields it kept (the strategy's dropTypeDependentFields).
  */
 import { goStrings, type FieldError } from "./status.js";
+import { externallyAccessible, needsHealthCheck, trafficPolicyUpdateErrors } from "./service-traffic-policy.js";
 
 type Obj = Record<string, any>;
 
@@ -52,7 +53,10 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
     if (ports.every((p) => !p.nodePort || oldPorts.get(p.name ?? "") === p.nodePort)) for (const p of ports) delete p.nodePort;
   }
   if (spec.type !== "LoadBalancer") delete spec.allocateLoadBalancerNodePorts;
-  if (spec.type !== "NodePort" && spec.type !== "LoadBalancer") delete spec.externalTrafficPolicy;
+  if (externallyAccessible(before) && !externallyAccessible(spec) && before.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  // The health-check node port: kept when a PUT leaves it out, dropped (and freed) with the need for it.
+  if (needsHealthCheck(before) && needsHealthCheck(spec) && !spec.healthCheckNodePort) spec.healthCheckNodePort = before.healthCheckNodePort;
+  if (needsHealthCheck(before) && !needsHealthCheck(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
   // patchAllocatedValues: a port left without a nodePort keeps the one its name had, unless
   // another port of the update uses it.
   if (needsNodePort(old) && needsNodePort(next)) {
@@ -70,8 +74,12 @@ function needsNodePort(svc: Obj): boolean {
   return svc.spec?.type === "NodePort" || (svc.spec?.type === "LoadBalancer" && svc.spec?.allocateLoadBalancerNodePorts !== false);
 }
 
-/** validateUpgradeDowngradeClusterIPs (ValidateServiceUpdate). */
+/** ValidateServiceUpdate's own checks: validateUpgradeDowngradeClusterIPs, validateServiceExternalTrafficFieldsUpdate. */
 export function serviceUpdateErrors(next: Obj, old: Obj): FieldError[] {
+  return [...clusterIPUpdateErrors(next, old), ...trafficPolicyUpdateErrors(next.spec ?? {}, old.spec ?? {})];
+}
+
+function clusterIPUpdateErrors(next: Obj, old: Obj): FieldError[] {
   if (isExternalName(next) || isExternalName(old)) return [];
   if (isHeadless(old) && isHeadless(next)) return [];
   const before = ips(old);
