@@ -1,6 +1,7 @@
 /**
  * Defaults 1.32 fills that a client reads back (drift detection compares with them): a probe's
- * timings and its HTTP action's path and scheme, volume modes, a ClientIP affinity's timeout,
+ * timings and its HTTP action's path and scheme, volume modes, a ClientIP affinity's timeout
+ * (None's config dropped),
  * a NodePort or LoadBalancer Service's traffic policy and allocated node ports (kept across a
  * PUT that leaves them out, as patchAllocatedValues keeps them).
  */
@@ -73,5 +74,15 @@ describe("more defaults", () => {
     assert.equal(cluster.status, 200);
     assert.equal(cluster.body.spec.ports[0].nodePort, undefined);
     assert.equal(cluster.body.spec.externalTrafficPolicy, undefined);
+  });
+
+  test("Services: affinity None drops an affinity config sent with it (SetDefaults_Service), an ExternalName Service's too", async () => {
+    const config = { clientIP: { timeoutSeconds: 5 } };
+    const none = await t.send("POST", "/api/v1/namespaces/md/services", { body: { apiVersion: "v1", kind: "Service", metadata: { name: "loose" }, spec: { ports: [{ port: 80 }], sessionAffinityConfig: config } } });
+    assert.equal(none.status, 201, none.text);
+    assert.deepEqual([none.body.spec.sessionAffinity, none.body.spec.sessionAffinityConfig], ["None", undefined]);
+    const alias = await t.send("POST", "/api/v1/namespaces/md/services", { body: { apiVersion: "v1", kind: "Service", metadata: { name: "alias" }, spec: { type: "ExternalName", externalName: "db.example.com", sessionAffinity: "ClientIP" } } });
+    assert.equal(alias.status, 201, alias.text);
+    assert.deepEqual(alias.body.spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
   });
 });

@@ -262,14 +262,16 @@ export function defaultService(svc: Obj): void {
   svc.status ??= { loadBalancer: {} };
   // NormalizeClusterIPs: the singular initialises the plural (headless: ["None"]), whatever the type.
   if (spec.clusterIP && (!Array.isArray(spec.clusterIPs) || spec.clusterIPs.length === 0)) spec.clusterIPs = [spec.clusterIP];
-  // ExternalName: no cluster IP is allocated, no IP families, no internal traffic policy.
-  if (spec.type === "ExternalName") return setDefault(spec, "sessionAffinity", "None");
+  // Affinity, whatever the type: None drops any affinity config, ClientIP gets its timeout.
   setDefault(spec, "sessionAffinity", "None");
+  if (spec.sessionAffinity === "None") delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === "ClientIP") {
     spec.sessionAffinityConfig ??= {};
     spec.sessionAffinityConfig.clientIP ??= {};
     setDefault(spec.sessionAffinityConfig.clientIP, "timeoutSeconds", 10800);
   }
+  // ExternalName: no cluster IP is allocated, no IP families, no internal traffic policy.
+  if (spec.type === "ExternalName") return;
   setDefault(spec, "internalTrafficPolicy", "Cluster");
   // ExternallyAccessible: node ports, a load balancer, or external IPs.
   const external = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
