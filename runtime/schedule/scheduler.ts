@@ -175,11 +175,15 @@ export class Scheduler {
     }
   }
 
-  /** Fire `slot`'s tick scheduled at `scheduledAt`; with a ledger, once it has recorded the tick, so that no other leader fires it too. */
+  /**
+   * Fire `slot`'s tick scheduled at `scheduledAt`; with a ledger, once it has recorded the tick,
+   * so that no other leader fires it too. A tick Forbid skips (fire says so) is recorded as
+   * well: the record holds the ticks a leader handled, and the next leader must not take one it
+   * skipped for a tick missed while no replica led, and run it as it takes over.
+   */
   private fireTick(slot: Slot, scheduledAt: number): void {
     const { ticks } = this;
-    // A tick Forbid skips (logged by fire) is not recorded: the record holds the ticks run.
-    if (!ticks || (slot.running.size > 0 && slot.entry.concurrencyPolicy === "Forbid")) return this.fire(slot);
+    if (!ticks) return this.fire(slot);
     const stopping = this.stopping.signal;
     const claiming: Promise<void> = ticks
       .claim(tickKey(slot.fn.name, slot.entry.name), scheduledAt, stopping)

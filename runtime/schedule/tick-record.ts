@@ -2,8 +2,8 @@
  * @module schedule/tick-record
  * The ticks fired under a scheduler Lease, kept in the Lease itself so that every leader of it
  * sees them: the annotation `podfn.dev/last-schedule-times`, a JSON object from
- * `<function>/<schedule>` to the RFC 3339 time of the last tick a leader fired (as a CronJob's
- * `status.lastScheduleTime`). A leader records a tick there before it runs it, with the
+ * `<function>/<schedule>` to the RFC 3339 time of the last tick a leader fired or `Forbid` skipped
+ * (as a CronJob's `status.lastScheduleTime`). A leader records a tick there before it runs it, with the
  * `resourceVersion` it read, while the Lease names it holder; the next leader skips a tick the
  * record holds, whatever the two clocks say.
  */

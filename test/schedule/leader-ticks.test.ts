@@ -158,3 +158,40 @@ for (const deadline of [undefined, 10] as const) {
     }
   });
 }
+
+test("a tick Forbid skipped is not run later by the next leader: the record holds the ticks a leader handled, run or skipped", async () => {
+  const store = leaseStore();
+  const runs: number[] = [];
+  const schedule = { cron: "* * * * *", mode: "in-process" as const, concurrencyPolicy: "Forbid" as const };
+  let time = AT("00:00:30");
+  // A run that lasts until its leader stops it (a long job, every minute).
+  const fn = loaded({ name: "tick", schedule, handler: ({ signal }) => (runs.push(time), new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }))) });
+  const replica = (identity: string) => {
+    const stop = new AbortController();
+    const { logger, lines } = captureLogs();
+    const r = { leading: false, stop, lines, done: Promise.resolve() };
+    r.done = runSchedules({ functions: [fn], kube: store.client(), logger, now: () => time, maxWaitMs: 5, leaderElection: { ...FAST, identity }, onLeadership: (leading) => void (r.leading = leading) }, stop.signal);
+    return r;
+  };
+  const a = replica("pod-a");
+  await until(() => a.leading, "pod-a to lead", 5000);
+  time = AT("00:01:00");
+  await until(() => runs.length === 1, "pod-a's run of the 00:01 tick", 5000);
+  time = AT("00:02:00");
+  await until(() => a.lines.some((l) => l.outcome === "skipped" && /concurrencyPolicy Forbid/.test(String(l.msg))), "pod-a's Forbid skip of the 00:02 tick", 5000);
+  // pod-a shuts down (its run stopped), pod-b takes over before 00:03.
+  a.stop.abort();
+  await a.done;
+  time = AT("00:02:30");
+  const b = replica("pod-b");
+  try {
+    await until(() => b.leading, "pod-b to lead", 5000);
+    time = AT("00:03:00");
+    await until(() => runs.length === 2, "pod-b's first run", 5000);
+    assert.equal(runs[1], AT("00:03:00"), "pod-b's first run is the 00:03 tick, not the 00:02 one pod-a skipped");
+    assert.ok(!b.lines.some((l) => /a tick fell while no replica led/.test(String(l.msg))), JSON.stringify(b.lines));
+  } finally {
+    b.stop.abort();
+    await b.done;
+  }
+});
