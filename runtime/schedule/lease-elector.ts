@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { formatMicroTime } from "./lease.js";
-import { lastScheduleTimes, withScheduleTime, type TickClaim } from "./tick-record.js";
+import { lastScheduleTimes, withScheduleTimes, type Tick, type TickClaim } from "./tick-record.js";
 
 /** How many times a release, or the record of a tick, reads and writes the Lease when its writes meet a 409. */
 const RELEASE_TRIES = 3;
@@ -164,29 +164,31 @@ export class Elector {
   }
 
   /**
-   * Records in the Lease, while it names this candidate holder, that `key`'s tick scheduled at
-   * `scheduledAt` is fired: the write carries the `resourceVersion` read, so no other candidate
-   * took the Lease in between, and whoever takes it next reads the record. A 409 (a renewal of
-   * this candidate's meanwhile) reads again. Never throws.
+   * Records in the Lease, while it names this candidate holder, that each of `ticks` is fired
+   * (one write for them all, none when it records every one already): the write carries the
+   * `resourceVersion` read, so no other candidate took the Lease in between, and whoever takes it
+   * next reads the record. A 409 (the Lease written meanwhile) reads again. Never throws.
    */
-  claimTick(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim> {
-    return this.oneAtATime(() => this.recordTick(key, scheduledAt, signal));
+  claimTicks(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]> {
+    return this.oneAtATime(() => this.recordTicks(ticks, signal));
   }
 
-  private async recordTick(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim> {
+  private async recordTicks(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]> {
     const namespace = this.o.namespace ?? this.o.kube.namespace;
+    const all = (claim: TickClaim) => ticks.map(() => claim);
     for (let attempt = 1; ; attempt++) {
       try {
         const current = await this.leases.get(this.o.leaseName, { namespace, signal });
-        if (current.spec?.holderIdentity !== this.identity) return "not-holder";
-        const recorded = lastScheduleTimes(current)[key];
-        if (recorded !== undefined && recorded >= scheduledAt) return "fired";
-        await this.leases.replace(withScheduleTime(current, key, scheduledAt), { namespace, signal });
-        return "claimed";
+        if (current.spec?.holderIdentity !== this.identity) return all("not-holder");
+        const recorded = lastScheduleTimes(current);
+        const claims = ticks.map(({ key, scheduledAt }): TickClaim => (recorded[key] !== undefined && recorded[key]! >= scheduledAt ? "fired" : "claimed"));
+        const fresh = ticks.filter((_, i) => claims[i] === "claimed");
+        if (fresh.length > 0) await this.leases.replace(withScheduleTimes(current, fresh), { namespace, signal });
+        return claims;
       } catch (error) {
-        // Aborted (the term ended): the scheduler says nothing of a tick it no longer fires.
-        if (signal.aborted) return "failed";
-        if (!(error instanceof KubeConflictError) || attempt >= RELEASE_TRIES) return this.failed("record a tick", error);
+        // Aborted (the term ended): the scheduler says nothing of ticks it no longer fires.
+        if (signal.aborted) return all("failed");
+        if (!(error instanceof KubeConflictError) || attempt >= RELEASE_TRIES) return all(this.failed("record a tick", error));
       }
     }
   }

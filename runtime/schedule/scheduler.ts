@@ -159,6 +159,7 @@ export class Scheduler {
    * is skipped, as the CronJob controller skips it (the process stalled, the leader took over late).
    */
   tick(now: number): void {
+    const due: [Slot, number][] = [];
     for (const slot of this.slots) {
       if (slot.next > now) continue;
       const deadline = slot.entry.startingDeadlineSeconds;
@@ -171,33 +172,46 @@ export class Scheduler {
         this.logFor(slot).warn({ outcome: "skipped", lateSeconds }, `skipped a tick: no fire time within startingDeadlineSeconds (${deadline}) before now; the first missed was ${lateSeconds} s ago`);
         continue;
       }
-      this.fireTick(slot, latestFireTime(slot.entry, missed, now));
+      due.push([slot, latestFireTime(slot.entry, missed, now)]);
     }
+    if (due.length > 0) this.fireTicks(due);
   }
 
   /**
-   * Fire `slot`'s tick scheduled at `scheduledAt`; with a ledger, once it has recorded the tick,
-   * so that no other leader fires it too. A tick Forbid skips (fire says so) is recorded as
-   * well: the record holds the ticks a leader handled, and the next leader must not take one it
-   * skipped for a tick missed while no replica led, and run it as it takes over.
+   * Fire each slot's tick scheduled at the time given; with a ledger, once it has recorded the
+   * ticks (together: one write of the Lease), so that no other leader fires them too. A tick
+   * Forbid skips (fire says so) is recorded as well: the record holds the ticks a leader handled,
+   * and the next leader must not take one it skipped for a tick missed while no replica led, and
+   * run it as it takes over.
    */
-  private fireTick(slot: Slot, scheduledAt: number): void {
+  private fireTicks(due: readonly [Slot, number][]): void {
     const { ticks } = this;
-    if (!ticks) return this.fire(slot);
+    if (!ticks) {
+      for (const [slot] of due) this.fire(slot);
+      return;
+    }
     const stopping = this.stopping.signal;
     const claiming: Promise<void> = ticks
-      .claim(tickKey(slot.fn.name, slot.entry.name), scheduledAt, stopping)
-      .then((claim) => {
+      .claim(
+        due.map(([slot, scheduledAt]) => ({ key: tickKey(slot.fn.name, slot.entry.name), scheduledAt })),
+        stopping,
+      )
+      .then((claims) => {
         if (stopping.aborted) return;
-        if (claim === "claimed") return this.fire(slot);
-        const log = this.logFor(slot);
-        const scheduled = new Date(scheduledAt).toISOString();
-        if (claim === "fired") return log.info({ outcome: "skipped", scheduled }, UNCLAIMED.fired);
-        this.options.metrics?.record(slot.fn.name, slot.entry.name, "skipped", Date.now());
-        log.warn({ outcome: "skipped", scheduled }, UNCLAIMED[claim]);
+        due.forEach(([slot, scheduledAt], i) => this.afterClaim(slot, scheduledAt, claims[i]!));
       })
       .finally(() => void this.inflight.delete(claiming));
     this.inflight.add(claiming);
+  }
+
+  /** Fire a claimed tick; say why another was not. */
+  private afterClaim(slot: Slot, scheduledAt: number, claim: TickClaim): void {
+    if (claim === "claimed") return this.fire(slot);
+    const log = this.logFor(slot);
+    const scheduled = new Date(scheduledAt).toISOString();
+    if (claim === "fired") return log.info({ outcome: "skipped", scheduled }, UNCLAIMED.fired);
+    this.options.metrics?.record(slot.fn.name, slot.entry.name, "skipped", Date.now());
+    log.warn({ outcome: "skipped", scheduled }, UNCLAIMED[claim]);
   }
 
   /** Abort every run in flight (with `reason`) and wait until they have all settled. */

@@ -20,9 +20,19 @@ export const LAST_SCHEDULE_TIMES = "podfn.dev/last-schedule-times";
 export type TickClaim = "claimed" | "fired" | "not-holder" | "failed";
 
 /** What a leadership term's scheduler is given to claim its ticks with. */
+/** A schedule's tick: its key (`tickKey`) and when it was scheduled (ms since the epoch). */
+export interface Tick {
+  key: string;
+  scheduledAt: number;
+}
+
 export interface TickLedger {
-  /** Records in the Lease that `key`'s tick scheduled at `scheduledAt` (ms since the epoch) is fired, unless it records it already. */
-  claim(key: string, scheduledAt: number, signal: AbortSignal): Promise<TickClaim>;
+  /**
+   * Records in the Lease, with one write, that each of `ticks` is fired, unless it records it
+   * already; how each claim ended, in order (the ticks due at one moment are claimed together:
+   * one read and one write of the Lease however many schedules share the minute).
+   */
+  claim(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]>;
   /** The last fired tick of each schedule the Lease recorded when this term took it (ms since the epoch): what the last leader ran. */
   recorded(): Readonly<Record<string, number>>;
 }
@@ -56,10 +66,10 @@ export function lastScheduleTimes(lease: Lease): Record<string, number> {
   return times;
 }
 
-/** `lease` with `key`'s last fired tick set to `scheduledAt` (ms since the epoch), the other entries kept. */
-export function withScheduleTime(lease: Lease, key: string, scheduledAt: number): Lease {
+/** `lease` with each tick's key's last fired tick set to its `scheduledAt`, the other entries kept. */
+export function withScheduleTimes(lease: Lease, ticks: readonly Tick[]): Lease {
   const entries = Object.fromEntries(Object.entries(lastScheduleTimes(lease)).map(([k, at]) => [k, new Date(at).toISOString()]));
-  entries[key] = new Date(scheduledAt).toISOString();
+  for (const { key, scheduledAt } of ticks) entries[key] = new Date(scheduledAt).toISOString();
   const metadata = lease.metadata ?? {};
   return { ...lease, metadata: { ...metadata, annotations: { ...metadata.annotations, [LAST_SCHEDULE_TIMES]: JSON.stringify(entries) } } };
 }

@@ -195,3 +195,35 @@ test("a tick Forbid skipped is not run later by the next leader: the record hold
     await b.done;
   }
 });
+
+test("the ticks of several schedules due at one moment are recorded with one write of the Lease, and each runs once", async () => {
+  const store = leaseStore();
+  const fired: string[] = [];
+  let time = AT("00:00:30");
+  const stop = new AbortController();
+  const { logger } = captureLogs();
+  const client = store.client();
+  let leading = false;
+  const functions = ["one", "two", "three"].map((name) => loaded({ name, schedule: { cron: "* * * * *", mode: "in-process" }, handler: () => void fired.push(name) }));
+  const done = runSchedules({ functions, kube: client, logger, now: () => time, maxWaitMs: 5, leaderElection: { ...FAST, identity: "pod-a" }, onLeadership: (l) => void (leading = l) }, stop.signal);
+  // Writes that change the record (renewals carry it unchanged).
+  let recordWrites = 0;
+  const replace = client.leases.replace.bind(client.leases);
+  client.leases.replace = (async (...args: Parameters<typeof replace>) => {
+    const stored = [...store.leases.values()][0]?.metadata?.annotations?.[LAST_SCHEDULE_TIMES];
+    if (args[0].metadata?.annotations?.[LAST_SCHEDULE_TIMES] !== stored) recordWrites++;
+    return replace(...args);
+  }) as typeof replace;
+  try {
+    await until(() => leading, "pod-a to lead", 5000);
+    time = AT("00:01:00");
+    await until(() => fired.length === 3, "the three runs of the 00:01 ticks", 5000);
+    assert.deepEqual([...fired].sort(), ["one", "three", "two"]);
+    const lease = [...store.leases.values()][0]!;
+    assert.deepEqual(JSON.parse(lease.metadata!.annotations![LAST_SCHEDULE_TIMES]!), { "one/0": "2025-01-01T00:01:00.000Z", "two/0": "2025-01-01T00:01:00.000Z", "three/0": "2025-01-01T00:01:00.000Z" });
+    assert.equal(recordWrites, 1, "one write records the three ticks");
+  } finally {
+    stop.abort();
+    await done;
+  }
+});
