@@ -197,8 +197,11 @@ export class Scheduler {
         stopping,
       )
       .then((claims) => {
-        if (stopping.aborted) return;
-        due.forEach(([slot, scheduledAt], i) => this.afterClaim(slot, scheduledAt, claims[i]!));
+        if (!stopping.aborted) return due.forEach(([slot, scheduledAt], i) => this.afterClaim(slot, scheduledAt, claims[i]!));
+        // Recorded as the term ended: the next leader will not run it either, so say so.
+        due.forEach(([slot, scheduledAt], i) => {
+          if (claims[i] === "claimed") this.logFor(slot).warn({ outcome: "skipped", scheduled: new Date(scheduledAt).toISOString() }, "skipped a tick: the leadership ended as it was recorded in the scheduler Lease, and the next leader will not run it");
+        });
       })
       .finally(() => void this.inflight.delete(claiming));
     this.inflight.add(claiming);

@@ -227,3 +227,29 @@ test("the ticks of several schedules due at one moment are recorded with one wri
     await done;
   }
 });
+
+test("a tick recorded in the Lease just as the leadership ended is not run, and the log says the next leader will not run it either", async () => {
+  const store = leaseStore();
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  await until(() => a.leading, "pod-a to lead", 5000);
+  // The write recording the tick lands, then the process is told to stop before its answer is read.
+  const replace = a.client.leases.replace.bind(a.client.leases);
+  a.client.leases.replace = (async (...args: Parameters<typeof replace>) => {
+    const written = await replace(...args);
+    if (args[0].metadata?.annotations?.[LAST_SCHEDULE_TIMES]) {
+      a.stop.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return written;
+  }) as typeof replace;
+  time = AT("00:01:00");
+  await a.done;
+  assert.deepEqual(fired, []);
+  const line = a.lines.find((l) => l.outcome === "skipped");
+  assert.ok(line, JSON.stringify(a.lines));
+  assert.equal(line.level, "warn");
+  assert.equal(line.scheduled, "2025-01-01T00:01:00.000Z");
+  assert.match(String(line.msg), /leadership ended as it was recorded/);
+});
