@@ -39,13 +39,24 @@ const refuseDeletes = defineFunction({
   handler: () => ({ allowed: false, message: "these ConfigMaps are forever" }),
 });
 
+/** The names and oldObject names of the DELETE reviews of ConfigMaps labelled `seen`. */
+const deleteReviews: { name: string | undefined; oldName: string | undefined }[] = [];
+const recordDeletes = defineFunction({
+  name: "record-deletes",
+  admission: { type: "validating", rules: [{ operations: ["DELETE"], resource: "configmaps" }], objectSelector: { matchLabels: { seen: "true" } } },
+  handler: ({ trigger }) => {
+    deleteReviews.push({ name: trigger.request.name, oldName: trigger.request.oldObject?.metadata?.name });
+    return { allowed: true };
+  },
+});
+
 describe("writes racing webhooks on the emulated cluster", () => {
   let h: Harness;
   const apps = () => h.admin.with({ namespace: "apps" });
   before(async () => {
     h = await startHarness();
     await h.admin.namespaces.create({ metadata: { name: "apps" } });
-    for (const fn of [updates.fn, deletes.fn, refuseDeletes]) await (await h.deploy(fn)).registerWebhook();
+    for (const fn of [updates.fn, deletes.fn, refuseDeletes, recordDeletes]) await (await h.deploy(fn)).registerWebhook();
   });
   after(() => h.stop());
 
@@ -87,5 +98,16 @@ describe("writes racing webhooks on the emulated cluster", () => {
     await apps().configMaps.create({ metadata: { name: "kept", labels: { forever: "true", set: "c" } } });
     await assert.rejects(apps().configMaps.deleteCollection({ labelSelector: "set=c" }), (error: unknown) => error instanceof KubeApiError && /denied the request: these ConfigMaps are forever/.test(error.message));
     assert.equal((await apps().configMaps.get("kept")).metadata?.name, "kept");
+  });
+
+  test("a deletecollection's items are reviewed with no name (the collection's), each its own oldObject; a single delete names its object", async () => {
+    for (const name of ["s1", "s2", "s3"]) await apps().configMaps.create({ metadata: { name, labels: { seen: "true", set: name === "s3" ? "single" : "many" } } });
+    await apps().configMaps.deleteCollection({ labelSelector: "set=many" });
+    await apps().configMaps.delete("s3");
+    assert.deepEqual(deleteReviews, [
+      { name: undefined, oldName: "s1" },
+      { name: undefined, oldName: "s2" },
+      { name: "s3", oldName: "s3" },
+    ]);
   });
 });

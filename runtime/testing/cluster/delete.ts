@@ -159,8 +159,8 @@ export async function deleteCollectionCall(call: Call): Promise<Reply> {
     const read = call.registry.store.get(call.def, namespace, name);
     if (!read) continue;
     // Each item's DELETE is reviewed as a single one is (Store.DeleteCollection deletes each with
-    // admission); the first refusal ends the call with it.
-    await admitDelete(call, read, dryRun, deleteOptionsOf(options));
+    // admission), but under the collection's name, none; the first refusal ends the call with it.
+    await admitDelete(call, read, dryRun, deleteOptionsOf(options), true);
     const current = call.registry.store.get(call.def, namespace, name);
     if (current) deleteOne(call, current, options, dryRun, true);
   }

@@ -145,11 +145,14 @@ export async function admitConnect(call: Call, kind: SubresourceKind, object: Ob
   return mutated;
 }
 
-/** The webhooks of a DELETE of `current` (object null, oldObject the stored one). */
-export async function admitDelete(call: Call, current: Entry, dryRun: boolean, options: Obj): Promise<void> {
+/**
+ * The webhooks of a DELETE of `current` (object null, oldObject the stored one); an item of a
+ * deletecollection (`collection`) is reviewed with no name, as 1.32 reviews it.
+ */
+export async function admitDelete(call: Call, current: Entry, dryRun: boolean, options: Obj, collection = false): Promise<void> {
   if (!hasWebhooks(call)) return;
   const { def } = call;
-  const a: Attributes = { def, subresource: "", operation: "DELETE", namespace: current.obj.metadata.namespace ?? "", object: null, oldObject: current.obj };
+  const a: Attributes = { def, subresource: "", operation: "DELETE", namespace: current.obj.metadata.namespace ?? "", object: null, oldObject: current.obj, ...(collection ? { name: "" } : {}) };
   await runMutating(call, a, dryRun, options);
   await runValidating(call, a, dryRun, options);
 }

@@ -94,7 +94,7 @@ function reviewVersion(w: StoredWebhook): ReviewVersion {
 function reviewOf(call: Call, a: Attributes, dryRun: boolean, version: ReviewVersion, deleteOptions?: Obj): Obj {
   const { def } = a;
   // A subresource's name is the URL's (an Eviction's body may name none).
-  const name = (a.subresource ? call.info.name : undefined) ?? (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
+  const name = a.name ?? (a.subresource ? call.info.name : undefined) ?? (a.object ?? a.oldObject)?.metadata?.name ?? call.info.name ?? "";
   const kind = a.kind ?? { group: def.group, version: def.version, kind: def.kind };
   const resource = { group: def.group, version: def.version, resource: def.resource };
   const request: Obj = { uid: randomUUID(), kind, resource };

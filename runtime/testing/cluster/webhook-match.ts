@@ -38,6 +38,12 @@ export interface Attributes {
    * Scale`, `policy/v1 Eviction`, `authentication.k8s.io/v1 TokenRequest`).
    */
   kind?: { group: string; version: string; kind: string };
+  /**
+   * The request's name when it is not its object's: "" for each item of a deletecollection,
+   * reviewed with the collection's static attributes, which name none (as 1.32's
+   * `AdmissionToValidateObjectDeleteFunc` reviews them: oldObject the item, no name).
+   */
+  name?: string;
 }
 
 export const ADMISSION_GROUP = "admissionregistration.k8s.io";
