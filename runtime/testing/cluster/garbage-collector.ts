@@ -12,7 +12,7 @@
  * for (Foreground when its owner waits on it and it has dependents of its own). A dependent
  * written with an owner that is not there is decided the same way right after its write.
  * A dependent's DELETE goes through the admission webhooks that match it (controller-admission,
- * `Registry.collectorDelete`): refused, the dependent stays and is decided again later.
+ * `collectorDelete`): refused, the dependent stays and is decided again later.
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { groupVersion } from "./owner-references.js";
@@ -80,6 +80,29 @@ function blocking(ref: Obj): boolean {
   return ref.blockOwnerDeletion === true;
 }
 
+/**
+ * The collector's DELETE of a dependent: inline unless a webhook matches it; then after the
+ * webhooks allowed it (if it is still the same object, not yet deleting), and when one refuses
+ * it, it stays and `retry` decides it again later (attemptToDeleteItem requeued: 5 ms doubling
+ * up to 1000 s).
+ */
+function collectorDelete(registry: Registry, def: ResourceDef, obj: Obj, policy: Propagation, retry: () => void): void {
+  const review = registry.reviewControllerDelete?.("generic-garbage-collector", def, obj, { propagationPolicy: policy, preconditions: { uid: obj.metadata.uid } });
+  if (!review) {
+    registry.deleteObject(def, obj, policy);
+    return;
+  }
+  const key = `gc ${obj.metadata.uid}`;
+  review().then(
+    () => {
+      registry.retries.succeeded(key);
+      const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name)?.obj;
+      if (current && current.metadata.uid === obj.metadata.uid && !current.metadata.deletionTimestamp) registry.deleteObject(def, current, policy);
+    },
+    () => registry.retries.later(key, retry, 1_000_000),
+  );
+}
+
 /** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
 function attemptToDelete(registry: Registry, dependent: Stored): void {
   const { def } = dependent;
@@ -101,7 +124,7 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   const dependents = kinds.includes("waiting") ? dependentsOf(registry, latest.metadata.uid) : [];
   const retry = () => attemptToDelete(registry, { def, obj: latest });
   if (dependents.length === 0) {
-    registry.collectorDelete(def, latest, policy, retry);
+    collectorDelete(registry, def, latest, policy, retry);
     return;
   }
   // An owner waits on it and it has dependents: deleted in the foreground. A dependent of its own
@@ -114,7 +137,7 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   }
   // Re-read: the owners that unblocking released may have taken it with them.
   const current = registry.store.get(def, latest.metadata.namespace, latest.metadata.name)?.obj;
-  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) registry.collectorDelete(def, current, "Foreground", retry);
+  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) collectorDelete(registry, def, current, "Foreground", retry);
 }
 
 /**

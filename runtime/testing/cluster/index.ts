@@ -210,7 +210,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       setServiceAddress(registry, namespace, name, port, address);
     },
     async stop() {
-      registry.stopRetries();
+      registry.retries.stop();
       await server.close();
       await Promise.all(ownedDirs.map((d) => rm(d, { recursive: true, force: true })));
     },

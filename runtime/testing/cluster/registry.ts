@@ -5,14 +5,16 @@
  * the controllers of a real cluster would do right after — the garbage collector (dependents
  * by `ownerReferences`: background deletion, orphaning, foreground; garbage-collector.ts) and
  * the namespace controller (a deleted namespace empties, then goes away once nothing in it
- * remains), and after a ClusterRole's write or delete the clusterrole-aggregation controller
+ * remains; namespace-controller.ts), and after a ClusterRole's write or delete the clusterrole-aggregation controller
  * (clusterrole-aggregation.ts). These run inline, synchronously: the emulator has no
  * controllers otherwise; except that a collector's or namespace controller's DELETE a webhook
- * matches waits for the webhooks (controller-admission.ts), and one refused is retried later.
+ * matches waits for the webhooks (controller-admission.ts), and one refused is retried later
+ * (controller-retries.ts).
  */
 import type { TokensController } from "./serviceaccount-tokens.js";
 import type { ControllerDeleteReview } from "./controller-admission.js";
-import { deletionConditions, type RemainingContent } from "./namespace-conditions.js";
+import { ControllerRetries } from "./controller-retries.js";
+import { NamespaceController } from "./namespace-controller.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
 import { crdDeleted, crdWritten, customObjectRemoved, isCrdType, markCrdDeleted } from "./crd-controller.js";
 import type { CrdTypes } from "./crd-types.js";
@@ -67,12 +69,10 @@ export class Registry {
   aggregateClusterRoles: (() => void) | undefined;
   /** The webhooks of the collector's and namespace controller's DELETEs (controller-admission), set once the cluster is seeded. */
   reviewControllerDelete: ControllerDeleteReview | undefined;
-  /** A controller's work refused by a webhook, retried after a delay doubling from 5 ms (by work key: its timer and delay). */
-  readonly #retries = new Map<string, { delay: number; timer?: ReturnType<typeof setTimeout> }>();
-  /** Why the namespace controller's last reviewed pass left content, by namespace: one message per resource. */
-  readonly #contentFailures = new Map<string, { resources: Set<string>; messages: string[] }>();
-  /** Namespaces whose reviewed pass is under way. */
-  readonly #reviewing = new Set<string>();
+  /** The controllers' work a webhook refused, retried later. */
+  readonly retries = new ControllerRetries();
+  /** The namespace controller (namespace-controller.ts). */
+  readonly namespaces = new NamespaceController(this);
 
   constructor(options: RegistryOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -197,59 +197,6 @@ export class Registry {
     }
   }
 
-  /**
-   * `work` again later, as a controller's rate-limited queue retries an item that failed: after
-   * 5 ms, then twice as long each time, at most `maxMs` (the timer does not hold the process).
-   */
-  retryLater(key: string, work: () => void, maxMs: number): void {
-    const previous = this.#retries.get(key);
-    if (previous?.timer) return;
-    const delay = previous ? Math.min(previous.delay * 2, maxMs) : 5;
-    const entry: { delay: number; timer?: ReturnType<typeof setTimeout> } = { delay };
-    entry.timer = setTimeout(() => {
-      entry.timer = undefined;
-      work();
-    }, delay);
-    entry.timer.unref?.();
-    this.#retries.set(key, entry);
-  }
-
-  /** Forgets `key`'s retries: its work succeeded. */
-  #succeeded(key: string): void {
-    const entry = this.#retries.get(key);
-    if (entry?.timer) clearTimeout(entry.timer);
-    this.#retries.delete(key);
-  }
-
-  /** Cancels every retry (the server stops). */
-  stopRetries(): void {
-    for (const entry of this.#retries.values()) if (entry.timer) clearTimeout(entry.timer);
-    this.#retries.clear();
-  }
-
-  /**
-   * The garbage collector's DELETE of a dependent: inline unless a webhook matches it; then
-   * after the webhooks allowed it (if it is still the same object, not yet deleting), and when
-   * one refuses it, it stays and `retry` decides it again later (attemptToDeleteItem requeued:
-   * 5 ms doubling up to 1000 s).
-   */
-  collectorDelete(def: ResourceDef, obj: Obj, policy: Propagation, retry: () => void): void {
-    const review = this.reviewControllerDelete?.("generic-garbage-collector", def, obj, { propagationPolicy: policy, preconditions: { uid: obj.metadata.uid } });
-    if (!review) {
-      this.deleteObject(def, obj, policy);
-      return;
-    }
-    const key = `gc ${obj.metadata.uid}`;
-    review().then(
-      () => {
-        this.#succeeded(key);
-        const current = this.store.get(def, obj.metadata.namespace, obj.metadata.name)?.obj;
-        if (current && current.metadata.uid === obj.metadata.uid && !current.metadata.deletionTimestamp) this.deleteObject(def, current, policy);
-      },
-      () => this.retryLater(key, retry, 1_000_000),
-    );
-  }
-
   /** Owners whose dependents the collector still has to decide, while it works (a queue, as the real one's). */
   #collecting: string[] | undefined;
 
@@ -281,8 +228,8 @@ export class Registry {
     const entry = this.store.remove(def, last);
     if (last.metadata.uid) this.#collect(last.metadata.uid);
     releaseOwners(this, last, unblockedReferences(last, undefined));
-    if (def.group === "" && def.resource === "namespaces") this.#emptyNamespace(last.metadata.name);
-    else if (def.namespaced && !this.#emptying.has(last.metadata.namespace)) this.finishNamespace(last.metadata.namespace);
+    if (def.group === "" && def.resource === "namespaces") this.namespaces.empty(last.metadata.name);
+    else if (def.namespaced && !this.namespaces.emptying(last.metadata.namespace)) this.namespaces.finish(last.metadata.namespace);
     if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
     this.tokens?.removed(def, last);
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
@@ -324,7 +271,7 @@ export class Registry {
   #terminateNamespace(def: ResourceDef, obj: Obj, policy: Propagation | undefined): { entry: Entry; gone: boolean } {
     const answered = this.commit(def, terminatingNamespace(obj, policy, this.timestamp()), "MODIFIED");
     processDeletingOwner(this, def, answered.obj);
-    this.#emptyNamespace(obj.metadata.name);
+    this.namespaces.empty(obj.metadata.name);
     return { entry: answered, gone: false };
   }
 
@@ -338,105 +285,5 @@ export class Registry {
     // ShouldDeleteDuringUpdate (a Namespace's also waits on `spec.finalizers`).
     if (copy.metadata.deletionTimestamp && !copy.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(copy) ?? true)) this.removeNow(def, copy);
     else this.commit(def, copy, "MODIFIED");
-  }
-
-  /** Namespaces the namespace controller is emptying: a removal there waits for the pass's end to finish the namespace. */
-  readonly #emptying = new Set<string>();
-
-  /**
-   * The namespace controller's pass (deleteAllContent): delete everything in a terminating
-   * namespace, then look once at what remains (one status update, or the namespace's finalize);
-   * not after each removal, which made emptying a namespace of n objects n status updates and
-   * n listings of its content.
-   */
-  #emptyNamespace(namespace: string): void {
-    const nested = this.#emptying.has(namespace);
-    this.#emptying.add(namespace);
-    /** The deletes webhooks review, by type, in the pass's order. */
-    const reviewed = new Map<ResourceDef, { obj: Obj; review: () => Promise<void> }[]>();
-    try {
-      for (const d of this.storedTypes()) {
-        if (!d.namespaced) continue;
-        for (const { entry } of this.store.list(d, namespace)) {
-          const still = this.store.get(d, namespace, entry.obj.metadata.name);
-          if (!still || still.obj.metadata.deletionTimestamp) continue;
-          const review = this.reviewControllerDelete?.("namespace-controller", d, still.obj, { propagationPolicy: "Background" });
-          if (!review) this.deleteObject(d, still.obj, "Background");
-          // A reviewed pass under way deletes it, or runs again.
-          else if (this.#reviewing.has(namespace)) continue;
-          else if (reviewed.has(d)) reviewed.get(d)!.push({ obj: still.obj, review });
-          else reviewed.set(d, [{ obj: still.obj, review }]);
-        }
-      }
-    } finally {
-      if (!nested) this.#emptying.delete(namespace);
-    }
-    if (reviewed.size > 0) void this.#emptyReviewed(namespace, reviewed);
-    else if (!nested) this.finishNamespace(namespace);
-  }
-
-  /**
-   * The deletes of a namespace controller's pass that webhooks review, one at a time as a
-   * deletecollection's single worker makes them: a refusal ends its resource's collection, and
-   * is that resource's error in `NamespaceDeletionContentFailure` (its objects then uncounted
-   * in `NamespaceContentRemaining`, as deleteAllContentForGroupVersionResource returns early);
-   * with any refusal, the pass is run again later (5 ms doubling up to 60 s).
-   */
-  async #emptyReviewed(namespace: string, reviewed: Map<ResourceDef, { obj: Obj; review: () => Promise<void> }[]>): Promise<void> {
-    this.#reviewing.add(namespace);
-    const failures = { resources: new Set<string>(), messages: [] as string[] };
-    try {
-      for (const [d, deletes] of reviewed) {
-        for (const { obj, review } of deletes) {
-          try {
-            await review();
-          } catch (error) {
-            failures.resources.add(`${d.resource}.${d.group}`);
-            failures.messages.push((error as { status?: { message?: string } }).status?.message ?? String(error));
-            break;
-          }
-          const current = this.store.get(d, namespace, obj.metadata.name)?.obj;
-          if (current && current.metadata.uid === obj.metadata.uid && !current.metadata.deletionTimestamp) this.deleteObject(d, current, "Background");
-        }
-      }
-    } finally {
-      this.#reviewing.delete(namespace);
-    }
-    const key = `namespace ${namespace}`;
-    if (failures.messages.length) this.#contentFailures.set(namespace, failures);
-    else this.#contentFailures.delete(namespace);
-    this.finishNamespace(namespace);
-    if (failures.messages.length && this.namespaceState(namespace) === "terminating") this.retryLater(key, () => this.#emptyNamespace(namespace), 60_000);
-    else this.#succeeded(key);
-  }
-
-  /**
-   * The namespace controller once nothing is left in a terminating namespace: it finalizes it
-   * (`kubernetes` leaves `spec.finalizers`), which deletes it unless other finalizers remain,
-   * in `spec` or in `metadata` (ShouldDeleteNamespaceDuringUpdate).
-   */
-  finishNamespace(namespace: string | undefined): void {
-    if (!namespace || this.namespaceState(namespace) !== "terminating") return;
-    const content: RemainingContent[] = [];
-    for (const d of this.storedTypes()) if (d.namespaced) content.push({ resource: d.resource, group: d.group, objects: this.store.list(d, namespace).map(({ entry }) => entry.obj) });
-    const nsDef = this.core("namespaces");
-    const ns = this.store.get(nsDef, undefined, namespace)!;
-    const copy = clone(ns.obj);
-    // deleteAllContent's status update; with content left, the controller waits for it. A
-    // resource whose deletes a webhook refused is that error, its objects not counted.
-    const failed = this.#contentFailures.get(namespace);
-    const counted = failed ? content.filter((c) => !failed.resources.has(`${c.resource}.${c.group}`)) : content;
-    const conditions = deletionConditions(copy.status?.conditions, counted, this.timestamp(), failed?.messages);
-    if (conditions) copy.status = { ...(copy.status ?? {}), conditions };
-    if (content.some((c) => c.objects.length > 0)) {
-      if (conditions) this.commit(nsDef, copy, "MODIFIED");
-      return;
-    }
-    const finalizers = (copy.spec?.finalizers ?? []).filter((f: string) => f !== "kubernetes");
-    copy.spec = { ...(copy.spec ?? {}), finalizers };
-    if (!finalizers.length) delete copy.spec.finalizers;
-    this.#contentFailures.delete(namespace);
-    if (!finalizers.length && !copy.metadata.finalizers?.length) this.removeNow(nsDef, copy);
-    else if (conditions || finalizers.length !== (ns.obj.spec?.finalizers ?? []).length) this.commit(nsDef, copy, "MODIFIED");
   }
 }
