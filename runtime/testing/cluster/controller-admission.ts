@@ -1,21 +1,25 @@
 /**
  * @module cluster/controller-admission
- * The admission webhooks of the emulator's controllers' own DELETEs, which a real cluster's
+ * The admission webhooks of the emulator's controllers' own writes, which a real cluster's
  * controllers send as API clients, each as its own user (kube-controller-manager with
- * `--use-service-account-credentials`, as kubeadm runs it): the garbage collector as
- * `system:serviceaccount:kube-system:generic-garbage-collector` (a dependent's DELETE with
- * `preconditions.uid` and the propagationPolicy it chose), the namespace controller as
- * `system:serviceaccount:kube-system:namespace-controller` (each object of its
- * deletecollection, `propagationPolicy: Background`). Matched and called as any request's
- * (rules, selectors, matchConditions; mutating then validating; failurePolicy). A review is
- * asked for only when some stored webhook matches the DELETE: otherwise the controller deletes
- * inline, as before. The userInfo has no `uid` or `extra` (the controllers' ServiceAccounts are
- * not stored). Not reviewed: the controllers' other writes (the collector's ownerReference
- * and finalizer updates, the namespace controller's status and finalize, the namespace's
- * ServiceAccount and ConfigMap, tokens, ClusterRole aggregation).
+ * `--use-service-account-credentials`, as kubeadm runs it), matched and called as any request's
+ * (rules, selectors, matchConditions; mutating then validating; failurePolicy):
+ * - the garbage collector as `system:serviceaccount:kube-system:generic-garbage-collector` (a
+ *   dependent's DELETE with `preconditions.uid` and the propagationPolicy it chose);
+ * - the namespace controller as `system:serviceaccount:kube-system:namespace-controller` (each
+ *   object of its deletecollection, `propagationPolicy: Background`);
+ * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
+ *   ServiceAccount controller as `system:serviceaccount:kube-system:service-account-controller`
+ *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts).
+ * A review is asked for only when some stored webhook matches the write: otherwise the
+ * controller writes inline, as before. The userInfo has no `uid` or `extra` (the controllers'
+ * ServiceAccounts are not stored); the options have no fieldManager (client-go sends none; the
+ * write is recorded under `kube-controller-manager`, its User-Agent's first word). Not reviewed:
+ * the controllers' other writes (the collector's ownerReference and finalizer updates, the
+ * namespace controller's status and finalize, tokens, ClusterRole aggregation).
  */
 import type { UserInfo } from "./auth/index.js";
-import type { ServerAuth } from "./call.js";
+import type { Call, ServerAuth } from "./call.js";
 import type { Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import { internalCall } from "./seed.js";
@@ -24,12 +28,26 @@ import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match
 
 type Obj = Record<string, any>;
 
-/** The controllers whose DELETEs are reviewed, by their ServiceAccount's name in kube-system. */
-export type ControllerName = "generic-garbage-collector" | "namespace-controller";
+/** The controllers whose writes are reviewed, by their ServiceAccount's name in kube-system. */
+export type ControllerName = "generic-garbage-collector" | "namespace-controller" | "root-ca-cert-publisher" | "service-account-controller";
 
 /** The controller's user, as a ServiceAccount token authenticates it. */
 export function controllerUser(name: ControllerName): UserInfo {
   return { username: `system:serviceaccount:kube-system:${name}`, groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] };
+}
+
+/**
+ * A request of `controller`'s on `def` with `verb`: its user, no query, kube-controller-manager's
+ * User-Agent with the controller's name (client-go's, as the controller client builder sets it).
+ */
+export function controllerCall(registry: Registry, auth: ServerAuth, def: ResourceDef, controller: ControllerName, verb: string): Call {
+  const base = internalCall(registry, auth, def, controller);
+  return { ...base, info: { ...base.info, verb }, user: controllerUser(controller), query: new URLSearchParams(), userAgent: `kube-controller-manager/v1.32.6 (linux/amd64) kubernetes/podfn-emulated/${controller}` };
+}
+
+/** Whether some stored webhook, mutating or validating, matches `a` (before its matchConditions). */
+export function someWebhookMatches(registry: Registry, a: Attributes): boolean {
+  return [true, false].some((mutating) => storedWebhooks(registry, mutating).some((w) => webhookMatches(registry, w.hook, a)));
 }
 
 /**
@@ -43,11 +61,11 @@ export type ControllerDeleteReview = (controller: ControllerName, def: ResourceD
 export function controllerDeleteReview(registry: Registry, auth: ServerAuth): ControllerDeleteReview {
   return function reviewControllerDelete(controller, def, obj, options) {
     const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
-    const call = { ...internalCall(registry, auth, def, controller), user: controllerUser(controller), query: new URLSearchParams() };
-    call.info = { ...call.info, verb: "delete", namespace, name: obj.metadata.name };
+    const call = controllerCall(registry, auth, def, controller, "delete");
+    call.info = { ...call.info, namespace, name: obj.metadata.name };
     if (!hasWebhooks(call)) return undefined;
     const a: Attributes = { def, subresource: "", operation: "DELETE", namespace, object: null, oldObject: obj };
-    if (![true, false].some((mutating) => storedWebhooks(registry, mutating).some((w) => webhookMatches(registry, w.hook, a)))) return undefined;
+    if (!someWebhookMatches(registry, a)) return undefined;
     return async function review() {
       await runMutating(call, a, false, options);
       await runValidating(call, a, false, options);

@@ -3,7 +3,8 @@
  * What a fresh cluster holds before the first request, as after kube-apiserver and
  * kube-controller-manager started: the namespaces `default`, `kube-system`, `kube-public` and
  * `kube-node-lease`, each with the `default` ServiceAccount and the `kube-root-ca.crt`
- * ConfigMap (as every namespace created later gets them, right after it is stored), and the
+ * ConfigMap (as every namespace created later gets them, right after it is stored:
+ * namespace-population.ts), and the
  * bootstrap RBAC ClusterRoles (admin, edit and view aggregated by the clusterrole-aggregation
  * controller, as it does on every later ClusterRole change) and ClusterRoleBindings, and the
  * system PriorityClasses (system-node-critical, system-cluster-critical). Objects are created
@@ -19,6 +20,7 @@ import { createObject } from "./write.js";
 import { tokensController } from "./serviceaccount-tokens.js";
 import { systemPriorityClasses } from "./priority-class.js";
 import { controllerDeleteReview } from "./controller-admission.js";
+import { namespacePopulator } from "./namespace-population.js";
 
 type Obj = Record<string, any>;
 
@@ -45,16 +47,6 @@ export function createInternal(registry: Registry, auth: ServerAuth, def: Resour
 }
 
 /**
- * What kube-controller-manager adds to every namespace (the root CA publisher's
- * `kube-root-ca.crt` ConfigMap, the ServiceAccount controller's `default`), where missing.
- */
-function populateNamespace(registry: Registry, auth: ServerAuth, namespace: string, caPem: string): void {
-  const exists = (resource: string, name: string) => registry.store.get(registry.core(resource), namespace, name) !== undefined;
-  if (!exists("configmaps", "kube-root-ca.crt")) createInternal(registry, auth, registry.core("configmaps"), { metadata: { name: "kube-root-ca.crt", namespace, annotations: { "kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." } }, data: { "ca.crt": caPem } });
-  if (!exists("serviceaccounts", "default")) createInternal(registry, auth, registry.core("serviceaccounts"), { metadata: { name: "default", namespace } });
-}
-
-/**
  * The Service kube-apiserver keeps for itself (pkg/controlplane/controller/kubernetesservice):
  * `kubernetes.default.svc`, port 443 to the server's secure port (kubeadm's 6443).
  */
@@ -74,7 +66,7 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
   // Every namespace, these and those created later, gets what the controllers add (inline).
-  registry.populateNamespace = (ns) => populateNamespace(registry, auth, ns, caPem);
+  registry.populateNamespace = namespacePopulator(registry, auth, caPem);
   // The tokens controller fills the service-account-token Secrets written from now on.
   registry.tokens = tokensController(internalCall(registry, auth, registry.core("secrets"), "kube-controller-manager"), caPem);
   // The collector's and namespace controller's DELETEs go through the webhooks that match them.
