@@ -5,7 +5,10 @@
  * `--use-service-account-credentials`, as kubeadm runs it), matched and called as any request's
  * (rules, selectors, matchConditions; mutating then validating; failurePolicy):
  * - the garbage collector as `system:serviceaccount:kube-system:generic-garbage-collector` (a
- *   dependent's DELETE with `preconditions.uid` and the propagationPolicy it chose);
+ *   dependent's DELETE with `preconditions.uid` and the propagationPolicy it chose; its PATCHes,
+ *   UPDATEs to admission with UpdateOptions: a dependent's ownerReferences to owners gone,
+ *   deleting in the foreground or orphaning it, and an owner's `orphan` and
+ *   `foregroundDeletion` finalizers; garbage-collector-writes.ts);
  * - the namespace controller as `system:serviceaccount:kube-system:namespace-controller` (each
  *   object of its deletecollection, `propagationPolicy: Background`);
  * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
@@ -15,14 +18,15 @@
  * controller writes inline, as before. The userInfo has no `uid` or `extra` (the controllers'
  * ServiceAccounts are not stored); the options have no fieldManager (client-go sends none; the
  * write is recorded under `kube-controller-manager`, its User-Agent's first word). Not reviewed:
- * the controllers' other writes (the collector's ownerReference and finalizer updates, the
- * namespace controller's status and finalize, tokens, ClusterRole aggregation).
+ * the controllers' other writes (the collector's patch making a dependent's references
+ * non-blocking, the namespace controller's status and finalize, tokens, ClusterRole aggregation).
  */
 import type { UserInfo } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";
-import type { Registry } from "./registry.js";
+import { clone, type Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import { internalCall } from "./seed.js";
+import { admittedUpdate } from "./webhook-admission.js";
 import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
 import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match.js";
 
@@ -69,6 +73,31 @@ export function controllerDeleteReview(registry: Registry, auth: ServerAuth): Co
     return async function review() {
       await runMutating(call, a, false, options);
       await runValidating(call, a, false, options);
+    };
+  };
+}
+
+/**
+ * The webhooks of `controller`'s PATCH of `obj` (an UPDATE to admission, UpdateOptions) into
+ * what `change` makes of a copy of it: the call of them and of the write, on the object as
+ * stored then (settled once written, or rejected with the webhooks' refusal or the write's
+ * error; nothing when the object is gone or replaced, as the patch's NotFound, which the
+ * controller ignores), or `undefined` when no webhook matches it (the write goes on inline).
+ */
+export type ControllerUpdateReview = (controller: ControllerName, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj) => (() => Promise<void>) | undefined;
+
+/** The update review function for `registry`'s controllers. */
+export function controllerUpdateReview(registry: Registry, auth: ServerAuth): ControllerUpdateReview {
+  return function reviewControllerUpdate(controller, def, obj, change) {
+    const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
+    const call = controllerCall(registry, auth, def, controller, "patch");
+    call.info = { ...call.info, namespace, name: obj.metadata.name };
+    if (!hasWebhooks(call)) return undefined;
+    if (!someWebhookMatches(registry, { def, subresource: "", operation: "UPDATE", namespace, object: change(clone(obj)), oldObject: obj })) return undefined;
+    return async function review() {
+      const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name);
+      if (!current || current.obj.metadata.uid !== obj.metadata.uid) return;
+      await admittedUpdate(call, current, change(clone(current.obj)), "main");
     };
   };
 }

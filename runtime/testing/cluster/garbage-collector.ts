@@ -11,10 +11,12 @@
  * or deleting in the foreground; otherwise it is deleted with the policy its own finalizers ask
  * for (Foreground when its owner waits on it and it has dependents of its own). A dependent
  * written with an owner that is not there is decided the same way right after its write.
- * A dependent's DELETE goes through the admission webhooks that match it (controller-admission,
- * `collectorDelete`): refused, the dependent stays and is decided again later.
+ * Its DELETEs and PATCHes go through the admission webhooks that match them
+ * (garbage-collector-writes.ts): refused, the object stays as it was and the work is done again
+ * later.
  */
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
+import { collectorDelete, collectorPatch, MAX_RETRY_MS, removeCollectorFinalizer, retriedIfRefused, withoutOwnerReferences } from "./garbage-collector-writes.js";
 import { groupVersion } from "./owner-references.js";
 import { clone, type Registry } from "./registry.js";
 import { storageId } from "./store.js";
@@ -37,12 +39,12 @@ export function dependentsOf(registry: Registry, uid: string): Stored[] {
   return out;
 }
 
-/** Removes the ownerReferences to `ownerUids` from `obj` (the collector's patch: a MODIFIED event). */
-function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUids: string[]): void {
-  const copy = clone(obj);
-  copy.metadata.ownerReferences = (copy.metadata.ownerReferences as Obj[]).filter((r) => !ownerUids.includes(r.uid));
-  if (copy.metadata.ownerReferences.length === 0) delete copy.metadata.ownerReferences;
-  registry.commit(def, copy, "MODIFIED");
+/**
+ * Removes the ownerReferences to `ownerUids` from `obj` (the collector's patch: a MODIFIED
+ * event): `undefined` when done inline, else the promise of the reviewed write.
+ */
+function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUids: string[]): Promise<void> | undefined {
+  return collectorPatch(registry, def, obj, (copy) => withoutOwnerReferences(copy, ownerUids), () => registry.commit(def, withoutOwnerReferences(clone(obj), ownerUids), "MODIFIED"));
 }
 
 /**
@@ -80,29 +82,6 @@ function blocking(ref: Obj): boolean {
   return ref.blockOwnerDeletion === true;
 }
 
-/**
- * The collector's DELETE of a dependent: inline unless a webhook matches it; then after the
- * webhooks allowed it (if it is still the same object, not yet deleting), and when one refuses
- * it, it stays and `retry` decides it again later (attemptToDeleteItem requeued: 5 ms doubling
- * up to 1000 s).
- */
-function collectorDelete(registry: Registry, def: ResourceDef, obj: Obj, policy: Propagation, retry: () => void): void {
-  const review = registry.reviewControllerDelete?.("generic-garbage-collector", def, obj, { propagationPolicy: policy, preconditions: { uid: obj.metadata.uid } });
-  if (!review) {
-    registry.deleteObject(def, obj, policy);
-    return;
-  }
-  const key = `gc ${obj.metadata.uid}`;
-  review().then(
-    () => {
-      registry.retries.succeeded(key);
-      const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name)?.obj;
-      if (current && current.metadata.uid === obj.metadata.uid && !current.metadata.deletionTimestamp) registry.deleteObject(def, current, policy);
-    },
-    () => registry.retries.later(key, retry, 1_000_000),
-  );
-}
-
 /** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
 function attemptToDelete(registry: Registry, dependent: Stored): void {
   const { def } = dependent;
@@ -114,15 +93,15 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   const kinds = refs.map((ref) => classify(registry, latest, ref));
   if (kinds.includes(undefined)) return;
   const released = refs.filter((_, i) => kinds[i] !== "solid").map((ref) => ref.uid as string);
+  const retry = () => attemptToDelete(registry, { def, obj: latest });
   if (kinds.includes("solid")) {
     // At least one owner remains: only the references to owners gone or waiting on it go.
-    if (released.length) removeOwnerReferences(registry, { def, obj: latest }, released);
+    if (released.length) retriedIfRefused(registry, `gc ${latest.metadata.uid}`, removeOwnerReferences(registry, { def, obj: latest }, released), retry);
     return;
   }
   const finalizers: string[] = latest.metadata.finalizers ?? [];
   const policy: Propagation = finalizers.includes(ORPHAN) ? "Orphan" : finalizers.includes(FOREGROUND) ? "Foreground" : "Background";
   const dependents = kinds.includes("waiting") ? dependentsOf(registry, latest.metadata.uid) : [];
-  const retry = () => attemptToDelete(registry, { def, obj: latest });
   if (dependents.length === 0) {
     collectorDelete(registry, def, latest, policy, retry);
     return;
@@ -165,7 +144,7 @@ function finishIfUnblocked(registry: Registry, def: ResourceDef, namespace: stri
   const owner = registry.store.get(def, namespace, name)?.obj;
   if (!owner || owner.metadata.uid !== uid || !deletingDependents(owner)) return;
   const blockedBy = (dependent: Stored) => (dependent.obj.metadata.ownerReferences as Obj[]).some((r) => r.uid === uid && blocking(r));
-  if (!dependentsOf(registry, uid).some(blockedBy)) registry.removeFinalizer(def, namespace, name, FOREGROUND);
+  if (!dependentsOf(registry, uid).some(blockedBy)) removeCollectorFinalizer(registry, def, owner, FOREGROUND, () => finishIfUnblocked(registry, def, namespace, name, uid));
 }
 
 /**
@@ -188,6 +167,35 @@ export function unblockedReferences(before: Obj | undefined, after: Obj | undefi
 }
 
 /**
+ * attemptToOrphan: `owner`'s dependents lose their references to it, then it loses the `orphan`
+ * finalizer; with any of those patches refused, the whole is tried again later.
+ */
+function orphanDependents(registry: Registry, def: ResourceDef, owner: Obj): void {
+  const uid = owner.metadata.uid as string;
+  const latest = () => {
+    const now = registry.store.get(def, owner.metadata.namespace, owner.metadata.name)?.obj;
+    return now && now.metadata.uid === uid && now.metadata.deletionTimestamp && (now.metadata.finalizers ?? []).includes(ORPHAN) ? now : undefined;
+  };
+  const retry = () => {
+    const now = latest();
+    if (now) orphanDependents(registry, def, now);
+  };
+  const key = `gc orphan ${uid}`;
+  const pending = dependentsOf(registry, uid).map((dependent) => removeOwnerReferences(registry, dependent, [uid])).filter((p) => p !== undefined);
+  if (pending.length === 0) {
+    registry.retries.succeeded(key);
+    removeCollectorFinalizer(registry, def, owner, ORPHAN, retry);
+    return;
+  }
+  void Promise.allSettled(pending).then((results) => {
+    if (results.some((r) => r.status === "rejected")) return registry.retries.later(key, retry, MAX_RETRY_MS);
+    registry.retries.succeeded(key);
+    const now = latest();
+    if (now) removeCollectorFinalizer(registry, def, now, ORPHAN, retry);
+  });
+}
+
+/**
  * After a write that left `owner` being deleted: the collector acts on the finalizer of its
  * own it finds: `orphan` (its dependents lose their references to it, then it loses the
  * finalizer) or `foregroundDeletion` (its dependents are deleted; it loses the finalizer once
@@ -197,10 +205,8 @@ export function processDeletingOwner(registry: Registry, def: ResourceDef, owner
   if (!owner.metadata.deletionTimestamp || !owner.metadata.uid) return;
   const finalizers: string[] = owner.metadata.finalizers ?? [];
   const uid = owner.metadata.uid as string;
-  if (finalizers.includes(ORPHAN)) {
-    for (const dependent of dependentsOf(registry, uid)) removeOwnerReferences(registry, dependent, [uid]);
-    registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, ORPHAN);
-  } else if (finalizers.includes(FOREGROUND)) {
+  if (finalizers.includes(ORPHAN)) orphanDependents(registry, def, owner);
+  else if (finalizers.includes(FOREGROUND)) {
     for (const dependent of dependentsOf(registry, uid)) attemptToDelete(registry, dependent);
     finishIfUnblocked(registry, def, owner.metadata.namespace, owner.metadata.name, uid);
   }

@@ -12,7 +12,7 @@
  * (controller-retries.ts).
  */
 import type { TokensController } from "./serviceaccount-tokens.js";
-import type { ControllerDeleteReview } from "./controller-admission.js";
+import type { ControllerDeleteReview, ControllerUpdateReview } from "./controller-admission.js";
 import { ControllerRetries } from "./controller-retries.js";
 import { NamespaceController } from "./namespace-controller.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
@@ -69,6 +69,8 @@ export class Registry {
   aggregateClusterRoles: (() => void) | undefined;
   /** The webhooks of the collector's and namespace controller's DELETEs (controller-admission), set once the cluster is seeded. */
   reviewControllerDelete: ControllerDeleteReview | undefined;
+  /** The webhooks of the collector's PATCHes (controller-admission), set once the cluster is seeded. */
+  reviewControllerUpdate: ControllerUpdateReview | undefined;
   /** The controllers' work a webhook refused, retried later. */
   readonly retries = new ControllerRetries();
   /** The namespace controller (namespace-controller.ts). */
