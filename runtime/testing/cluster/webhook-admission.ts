@@ -9,7 +9,8 @@
  * store. A subresource whose object is a kind of its own (a Scale, an Eviction, a
  * TokenRequest, PodExecOptions) is reviewed as that object, as its REST storage has it
  * (`SubresourceKind`). With no configuration stored, the write is the synchronous one,
- * unchanged. A custom resource the mutating webhooks changed is pruned by its version's
+ * unchanged. A custom resource a mutating webhook patched is defaulted by its version's
+ * structural schema before the next step sees it (webhook-patch); one the mutating webhooks changed is pruned by its version's
  * structural schema (fields it does not declare dropped, silently), as 1.32's storage codec
  * (the CRD handler's schemaCoercingConverter) prunes what it stores. Differences: fields a
  * mutating webhook sets are owned by the writer in managedFields; the validating webhooks see a

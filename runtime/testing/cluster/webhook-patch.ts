@@ -9,7 +9,9 @@
  * decoded into the object's Go type as the dispatcher's JSON serializer does (not strictly:
  * an unknown field is dropped without a word; a value of the wrong type is the 500 `json:
  * cannot unmarshal ...`, field-decoding) and defaulted, so the next webhook sees what the
- * server would (a sidecar's container with its `imagePullPolicy`). A custom resource is kept as
+ * server would (a sidecar's container with its `imagePullPolicy`). A custom resource is
+ * defaulted by its CRD version's structural schema (the mutating dispatcher's
+ * `GetObjectDefaulter().Default`, the CRD handler's unstructuredDefaulter), and otherwise kept as
  * patched here (webhook-admission prunes it by its schema before it is stored). The two calling errors are `UnusablePatch`, which the dispatcher judges by
  * failurePolicy.
  */
@@ -19,6 +21,7 @@ import { internalError } from "./status.js";
 import { decodeTyped, modelOf } from "./field-decoding.js";
 import { rawFromValue } from "./raw-json.js";
 import { apiVersionOf } from "./resources.js";
+import { applyDefaults } from "./crd-schema.js";
 import type { Attributes } from "./webhook-match.js";
 
 type Obj = Record<string, any>;
@@ -47,8 +50,16 @@ function applied(object: Obj, ops: Operation[]): Obj {
   return next;
 }
 
-/** The patched object as the serializer decodes it into its Go type (a built-in kind's), defaulted. */
+/**
+ * The patched object as the serializer decodes it into its Go type (a built-in kind's), defaulted;
+ * a custom resource, unstructured, defaulted by its version's structural schema (the CRD
+ * handler's unstructuredDefaulter), not pruned.
+ */
 function typed(a: Attributes, obj: Obj): Obj {
+  if (!a.kind && a.def.crd?.schema) {
+    applyDefaults(a.def.crd.schema, obj);
+    return obj;
+  }
   const model = a.kind ? modelOf(apiVersionOf(a.kind), a.kind.kind) : a.def.custom ? undefined : modelOf(apiVersionOf(a.def), a.def.kind);
   if (!model) return obj;
   const decoded = decodeTyped(model, rawFromValue(obj), obj);
