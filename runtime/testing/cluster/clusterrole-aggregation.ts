@@ -7,6 +7,9 @@
  * rule appended unless a semantically equal one is already there — written only when they
  * differ from its rules (nil and empty alike), by a forced server-side apply of `rules` alone
  * as `clusterrole-aggregation-controller` (no rules: none applied, so the ones it applied go).
+ * A write an admission webhook matches waits for the webhooks, told of it as the controller's
+ * own request (controller-admission.ts); refused, the role keeps its rules and the controller
+ * runs again later (5 ms, doubling up to 1000 s: its queue's DefaultControllerRateLimiter).
  */
 import type { Call } from "./call.js";
 import { applyWithOwnership } from "./field-ownership.js";
@@ -17,6 +20,8 @@ import { clone } from "./registry.js";
 import { apiVersionOf } from "./resources.js";
 import { ApiError } from "./status.js";
 import { updateObject } from "./write.js";
+import { admittedUpdate } from "./webhook-admission.js";
+import { someWebhookMatches } from "./controller-admission.js";
 
 type Obj = Record<string, any>;
 
@@ -46,44 +51,78 @@ export function aggregatedRules(role: Obj, all: Obj[]): Obj[] {
   return rules;
 }
 
-/** The controller's apply of `rules` to the stored ClusterRole `name` (force: it takes them from any owner). */
-function applyRules(call: Call, name: string, rules: Obj[]): void {
+/** The controller: the server's call for ClusterRoles, the request webhooks are told of, the roles whose reviewed write is under way, and how to run it again. */
+interface Aggregator {
+  call: Call;
+  reviewer: Call | undefined;
+  reviewing: Set<string>;
+  again: () => void;
+}
+
+/**
+ * The controller's apply of `rules` to the stored ClusterRole `name` (force: it takes them from
+ * any owner): inline unless a webhook matches it; then after the webhooks, and refused, the
+ * controller runs again later. Whether it wrote inline.
+ */
+function applyRules({ call, reviewer, reviewing, again }: Aggregator, name: string, rules: Obj[]): boolean {
   const { registry, def } = call;
   const current = registry.store.get(def, undefined, name)!;
   const applied: Obj = { apiVersion: apiVersionOf(def), kind: def.kind, metadata: { name }, ...(rules.length ? { rules: clone(rules) } : {}) };
   const write = applyWrite({ def, manager: AGGREGATION_MANAGER, time: registry.timestamp() }, current.obj);
   const { object } = applyWithOwnership(write, current.obj, applied, true);
   const patched = { ...object, metadata: { ...object.metadata, managedFields: current.obj.metadata.managedFields } };
-  updateObject({ ...call, info: { ...call.info, verb: "patch", name } }, current, patched, "main", "Apply", applied);
+  const patch = { ...call, info: { ...call.info, verb: "patch", name } };
+  if (!reviewer || !someWebhookMatches(registry, { def, subresource: "", operation: "UPDATE", namespace: "", object: patched, oldObject: current.obj })) {
+    updateObject(patch, current, patched, "main", "Apply", applied);
+    return true;
+  }
+  if (reviewing.has(name)) return false;
+  reviewing.add(name);
+  const key = `${AGGREGATION_MANAGER} ${name}`;
+  admittedUpdate(patch, current, patched, "main", "Apply", applied, { ...reviewer, info: { ...reviewer.info, verb: "patch", name } }).then(
+    () => {
+      reviewing.delete(name);
+      registry.retries.succeeded(key);
+    },
+    () => {
+      reviewing.delete(name);
+      registry.retries.later(key, again, 1_000_000);
+    },
+  );
+  return false;
 }
 
 /** Brings one aggregated role up to date; whether it wrote. */
-function syncClusterRole(call: Call, name: string): boolean {
+function syncClusterRole(aggregator: Aggregator, name: string): boolean {
+  const { call } = aggregator;
   const all = call.registry.store.list(call.def).map((e) => e.entry.obj as Obj);
   const role = all.find((r) => r.metadata.name === name);
   if (!role?.aggregationRule) return false;
   const rules = aggregatedRules(role, all);
   if (semanticEqual(rules, role.rules, "[]V1PolicyRule")) return false;
   try {
-    applyRules(call, name, rules);
+    return applyRules(aggregator, name, rules);
   } catch (error) {
     // The real controller logs a refused write and retries it; the next change of a ClusterRole does here.
     if (error instanceof ApiError) return false;
     throw error;
   }
-  return true;
 }
 
 /**
  * The controller, run by `Registry` after each ClusterRole write or delete; `call` is the
- * server's own call for ClusterRoles, as `AGGREGATION_MANAGER`. Its own writes come back
- * through the registry while it runs: they ask for one more pass over every aggregated role
- * (the real controller requeues them all on any change), until a pass writes nothing.
+ * server's own call for ClusterRoles, as `AGGREGATION_MANAGER`, `reviewer` the controller's
+ * own request, as webhooks are told of it (none: its writes are never reviewed). Its own writes
+ * come back through the registry while it runs: they ask for one more pass over every
+ * aggregated role (the real controller requeues them all on any change), until a pass writes
+ * nothing.
  */
-export function clusterRoleAggregator(call: Call): () => void {
+export function clusterRoleAggregator(call: Call, reviewer?: Call): () => void {
   let running = false;
   let again = false;
-  return function aggregateClusterRoles() {
+  const aggregator: Aggregator = { call, reviewer, reviewing: new Set(), again: () => aggregateClusterRoles() };
+  return aggregateClusterRoles;
+  function aggregateClusterRoles(): void {
     if (running) {
       again = true;
       return;
@@ -93,11 +132,11 @@ export function clusterRoleAggregator(call: Call): () => void {
       for (let pass = 0, more = true; more && pass < MAX_PASSES; pass++) {
         again = false;
         const aggregated = call.registry.store.list(call.def).map((e) => e.entry.obj as Obj).filter((r) => r.aggregationRule);
-        for (const role of aggregated) syncClusterRole(call, role.metadata.name);
+        for (const role of aggregated) syncClusterRole(aggregator, role.metadata.name);
         more = again;
       }
     } finally {
       running = false;
     }
-  };
+  }
 }

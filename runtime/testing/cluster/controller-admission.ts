@@ -13,13 +13,19 @@
  *   object of its deletecollection, `propagationPolicy: Background`);
  * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
  *   ServiceAccount controller as `system:serviceaccount:kube-system:service-account-controller`
- *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts).
+ *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts);
+ * - the clusterrole-aggregation controller as
+ *   `system:serviceaccount:kube-system:clusterrole-aggregation-controller` (its server-side
+ *   apply of an aggregated ClusterRole's rules, an UPDATE with its fieldManager in the options;
+ *   clusterrole-aggregation.ts; the registry's RBAC checks are made as the server's, since the
+ *   emulator does not store the controller's ClusterRole granting it `escalate`).
  * A review is asked for only when some stored webhook matches the write: otherwise the
  * controller writes inline, as before. The userInfo has no `uid` or `extra` (the controllers'
- * ServiceAccounts are not stored); the options have no fieldManager (client-go sends none; the
- * write is recorded under `kube-controller-manager`, its User-Agent's first word). Not reviewed:
+ * ServiceAccounts are not stored); the options have no fieldManager but the aggregation
+ * controller's (client-go sends none; the write is recorded under `kube-controller-manager`,
+ * its User-Agent's first word). Not reviewed:
  * the controllers' other writes (the collector's patch making a dependent's references
- * non-blocking, the namespace controller's status and finalize, tokens, ClusterRole aggregation).
+ * non-blocking, the namespace controller's status and finalize, the tokens controller's).
  */
 import type { UserInfo } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";
@@ -33,7 +39,7 @@ import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match
 type Obj = Record<string, any>;
 
 /** The controllers whose writes are reviewed, by their ServiceAccount's name in kube-system. */
-export type ControllerName = "generic-garbage-collector" | "namespace-controller" | "root-ca-cert-publisher" | "service-account-controller";
+export type ControllerName = "generic-garbage-collector" | "namespace-controller" | "root-ca-cert-publisher" | "service-account-controller" | "clusterrole-aggregation-controller";
 
 /** The controller's user, as a ServiceAccount token authenticates it. */
 export function controllerUser(name: ControllerName): UserInfo {

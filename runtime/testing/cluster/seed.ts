@@ -19,7 +19,7 @@ import type { Entry } from "./store.js";
 import { createObject } from "./write.js";
 import { tokensController } from "./serviceaccount-tokens.js";
 import { systemPriorityClasses } from "./priority-class.js";
-import { controllerDeleteReview, controllerUpdateReview } from "./controller-admission.js";
+import { controllerCall, controllerDeleteReview, controllerUpdateReview } from "./controller-admission.js";
 import { namespacePopulator } from "./namespace-population.js";
 
 type Obj = Record<string, any>;
@@ -62,7 +62,9 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   const rbac = (resource: string) => registry.find("rbac.authorization.k8s.io", "v1", resource)!;
   const { clusterRoles, clusterRoleBindings } = defaultRbacObjects();
   // The aggregation controller fills admin, edit and view as their sources are stored (inline).
-  registry.aggregateClusterRoles = clusterRoleAggregator(internalCall(registry, auth, rbac("clusterroles"), AGGREGATION_MANAGER));
+  const aggregation = controllerCall(registry, auth, rbac("clusterroles"), AGGREGATION_MANAGER, "patch");
+  aggregation.query = new URLSearchParams({ fieldManager: AGGREGATION_MANAGER });
+  registry.aggregateClusterRoles = clusterRoleAggregator(internalCall(registry, auth, rbac("clusterroles"), AGGREGATION_MANAGER), aggregation);
   for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
   // Every namespace, these and those created later, gets what the controllers add (inline).

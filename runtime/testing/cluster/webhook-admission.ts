@@ -68,8 +68,12 @@ export async function admittedCreate(call: Call, obj: Obj, namespace: string, op
   return prepared.commit();
 }
 
-/** `updateObject` with the webhooks called. */
-export async function admittedUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next): Promise<Entry> {
+/**
+ * `updateObject` with the webhooks called. `reviewer`: the request the webhooks are told of,
+ * when not `call` (a controller's, as its own user, whose permissions the registry's checks do
+ * not know: they are made as `call`'s).
+ */
+export async function admittedUpdate(call: Call, current: Entry, next: Obj, scope: UpdateScope, operation: "Apply" | "Update" = "Update", source: Obj = next, reviewer: Call = call): Promise<Entry> {
   if (!hasWebhooks(call)) return prepareUpdate(call, current, next, scope, operation, source).commit();
   const { def } = call;
   const dryRun = isDryRun(call);
@@ -78,9 +82,9 @@ export async function admittedUpdate(call: Call, current: Entry, next: Obj, scop
   if (def.namespaced && !view.metadata.namespace) view.metadata.namespace = namespace;
   const base: Attributes = { def, subresource: subresourceOf(call), operation: "UPDATE", namespace, object: view, oldObject: current.obj };
   const before = JSON.stringify(view);
-  const mutated = (await runMutating(call, base, dryRun)) ?? view;
+  const mutated = (await runMutating(reviewer, base, dryRun)) ?? view;
   const prepared = prepareUpdate(call, current, afterMutation(def, next, before, mutated), scope, operation, source);
-  await runValidating(call, { ...base, object: stored(prepared.out) }, dryRun);
+  await runValidating(reviewer, { ...base, object: stored(prepared.out) }, dryRun);
   unchangedSince(call, current);
   return prepared.commit();
 }
