@@ -10,7 +10,8 @@
  *   deleting in the foreground or orphaning it, and an owner's `orphan` and
  *   `foregroundDeletion` finalizers; garbage-collector-writes.ts);
  * - the namespace controller as `system:serviceaccount:kube-system:namespace-controller` (each
- *   object of its deletecollection, `propagationPolicy: Background`);
+ *   object of its deletecollection, `propagationPolicy: Background`; its UPDATEs of the
+ *   namespace's `status` and `finalize`: namespace-controller.ts);
  * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
  *   ServiceAccount controller as `system:serviceaccount:kube-system:service-account-controller`
  *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts);
@@ -25,7 +26,7 @@
  * controller's (client-go sends none; the write is recorded under `kube-controller-manager`,
  * its User-Agent's first word). Not reviewed:
  * the controllers' other writes (the collector's patch making a dependent's references
- * non-blocking, the namespace controller's status and finalize, the tokens controller's).
+ * non-blocking, the tokens controller's).
  */
 import type { UserInfo } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";
@@ -84,26 +85,27 @@ export function controllerDeleteReview(registry: Registry, auth: ServerAuth): Co
 }
 
 /**
- * The webhooks of `controller`'s PATCH of `obj` (an UPDATE to admission, UpdateOptions) into
- * what `change` makes of a copy of it: the call of them and of the write, on the object as
+ * The webhooks of `controller`'s PATCH of `obj` (an UPDATE to admission, UpdateOptions), or its
+ * PUT of `obj`'s `subresource`, into what `change` makes of a copy of it: the call of them and of the write, on the object as
  * stored then (settled once written, or rejected with the webhooks' refusal or the write's
  * error; nothing when the object is gone or replaced, as the patch's NotFound, which the
  * controller ignores), or `undefined` when no webhook matches it (the write goes on inline).
  */
-export type ControllerUpdateReview = (controller: ControllerName, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj) => (() => Promise<void>) | undefined;
+export type ControllerUpdateReview = (controller: ControllerName, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj, subresource?: "status" | "finalize") => (() => Promise<void>) | undefined;
 
 /** The update review function for `registry`'s controllers. */
 export function controllerUpdateReview(registry: Registry, auth: ServerAuth): ControllerUpdateReview {
-  return function reviewControllerUpdate(controller, def, obj, change) {
+  return function reviewControllerUpdate(controller, def, obj, change, subresource) {
     const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
-    const call = controllerCall(registry, auth, def, controller, "patch");
-    call.info = { ...call.info, namespace, name: obj.metadata.name };
+    // A subresource's write is a PUT (UpdateStatus, Finalize), the collector's a PATCH.
+    const call = controllerCall(registry, auth, def, controller, subresource ? "update" : "patch");
+    call.info = { ...call.info, namespace, name: obj.metadata.name, subresource: subresource ?? "" };
     if (!hasWebhooks(call)) return undefined;
-    if (!someWebhookMatches(registry, { def, subresource: "", operation: "UPDATE", namespace, object: change(clone(obj)), oldObject: obj })) return undefined;
+    if (!someWebhookMatches(registry, { def, subresource: subresource ?? "", operation: "UPDATE", namespace, object: change(clone(obj)), oldObject: obj })) return undefined;
     return async function review() {
       const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name);
       if (!current || current.obj.metadata.uid !== obj.metadata.uid) return;
-      await admittedUpdate(call, current, change(clone(current.obj)), "main");
+      await admittedUpdate(call, current, change(clone(current.obj)), subresource ?? "main");
     };
   };
 }

@@ -5,9 +5,12 @@
  * at what remains (one status update with the conditions of namespace-conditions.ts, or the
  * namespace's finalize). A DELETE a webhook matches (controller-admission.ts) waits for the
  * webhooks, one at a time; a refusal is that resource's content failure and the pass is run
- * again later (5 ms doubling up to 60 s, the controller's queue).
+ * again later (5 ms doubling up to 60 s, the controller's queue). Its status update and
+ * finalize, UPDATEs of `namespaces/status` and `namespaces/finalize`, likewise wait for the
+ * webhooks that match them: a refused status update is dropped, a refused finalize retried.
  */
 import { deletionConditions, type RemainingContent } from "./namespace-conditions.js";
+import { finalizeStore } from "./namespace-strategy.js";
 import { clone, type Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 
@@ -108,33 +111,109 @@ export class NamespaceController {
   }
 
   /**
-   * The controller once nothing is left in a terminating namespace: it finalizes it
-   * (`kubernetes` leaves `spec.finalizers`), which deletes it unless other finalizers remain,
-   * in `spec` or in `metadata` (ShouldDeleteNamespaceDuringUpdate).
+   * The controller after a pass over a terminating namespace: its status update (the
+   * conditions, when they change), then, once nothing is left, its finalize (`kubernetes`
+   * leaves `spec.finalizers`), which deletes it unless other finalizers remain, in `spec` or in
+   * `metadata` (ShouldDeleteNamespaceDuringUpdate). Both in one write, inline, unless a webhook
+   * matches one of them (`#finishReviewed`).
    */
   finish(namespace: string | undefined): void {
     const registry = this.#registry;
     if (!namespace || registry.namespaceState(namespace) !== "terminating") return;
+    if (this.#finishing.has(namespace)) {
+      this.#finishAgain.add(namespace);
+      return;
+    }
     const content: RemainingContent[] = [];
     for (const d of registry.storedTypes()) if (d.namespaced) content.push({ resource: d.resource, group: d.group, objects: registry.store.list(d, namespace).map(({ entry }) => entry.obj) });
     const nsDef = registry.core("namespaces");
     const ns = registry.store.get(nsDef, undefined, namespace)!;
-    const copy = clone(ns.obj);
     // deleteAllContent's status update; with content left, the controller waits for it. A
     // resource whose deletes a webhook refused is that error, its objects not counted.
     const failed = this.#contentFailures.get(namespace);
     const counted = failed ? content.filter((c) => !failed.resources.has(`${c.resource}.${c.group}`)) : content;
-    const conditions = deletionConditions(copy.status?.conditions, counted, registry.timestamp(), failed?.messages);
-    if (conditions) copy.status = { ...(copy.status ?? {}), conditions };
-    if (content.some((c) => c.objects.length > 0)) {
+    const conditions = deletionConditions(ns.obj.status?.conditions, counted, registry.timestamp(), failed?.messages);
+    const remains = content.some((c) => c.objects.length > 0);
+    const review = registry.reviewControllerUpdate;
+    const statusReviewed = conditions && review?.("namespace-controller", nsDef, ns.obj, (copy) => withConditions(copy, conditions), "status");
+    const finalizeReviewed = !remains && review?.("namespace-controller", finalizeStore(nsDef), ns.obj, finalized, "finalize");
+    if (statusReviewed || finalizeReviewed) {
+      void this.#finishReviewed(namespace, conditions, remains);
+      return;
+    }
+    const copy = conditions ? withConditions(clone(ns.obj), conditions) : clone(ns.obj);
+    if (remains) {
       if (conditions) registry.commit(nsDef, copy, "MODIFIED");
       return;
     }
-    const finalizers = (copy.spec?.finalizers ?? []).filter((f: string) => f !== "kubernetes");
-    copy.spec = { ...(copy.spec ?? {}), finalizers };
-    if (!finalizers.length) delete copy.spec.finalizers;
-    this.#contentFailures.delete(namespace);
-    if (!finalizers.length && !copy.metadata.finalizers?.length) registry.removeNow(nsDef, copy);
-    else if (conditions || finalizers.length !== (ns.obj.spec?.finalizers ?? []).length) registry.commit(nsDef, copy, "MODIFIED");
+    this.#finalizeInline(copy, Boolean(conditions));
   }
+
+  /** Namespaces whose reviewed status update or finalize is under way. */
+  readonly #finishing = new Set<string>();
+  /** Namespaces whose finish was asked for meanwhile. */
+  readonly #finishAgain = new Set<string>();
+
+  /** The finalize of `copy` (its conditions already set; `changed`: they changed), inline. */
+  #finalizeInline(copy: Obj, changed: boolean): void {
+    const registry = this.#registry;
+    const nsDef = registry.core("namespaces");
+    const before: string[] = copy.spec?.finalizers ?? [];
+    const out = finalized(copy);
+    this.#contentFailures.delete(out.metadata.name);
+    if (!out.spec.finalizers && !out.metadata.finalizers?.length) registry.removeNow(nsDef, out);
+    else if (changed || (out.spec.finalizers ?? []).length !== before.length) registry.commit(nsDef, out, "MODIFIED");
+  }
+
+  /**
+   * The status update and finalize when a webhook matches either, one after the other as the
+   * controller sends them: a refused status update is dropped (deleteAllContent logs it and goes
+   * on); a refused finalize leaves the namespace Terminating and the pass is run again later
+   * (5 ms doubling up to 60 s).
+   */
+  async #finishReviewed(namespace: string, conditions: Obj[] | undefined, remains: boolean): Promise<void> {
+    const registry = this.#registry;
+    const nsDef = registry.core("namespaces");
+    const key = `namespace ${namespace}`;
+    const current = () => registry.store.get(nsDef, undefined, namespace)?.obj;
+    this.#finishing.add(namespace);
+    try {
+      const ns = current();
+      const status = conditions && ns && registry.reviewControllerUpdate?.("namespace-controller", nsDef, ns, (copy) => withConditions(copy, conditions), "status");
+      if (status) await status().catch(() => undefined);
+      else if (conditions && ns) registry.commit(nsDef, withConditions(clone(ns), conditions), "MODIFIED");
+      const latest = current();
+      if (remains || !latest?.metadata.deletionTimestamp) return;
+      const finalize = registry.reviewControllerUpdate?.("namespace-controller", finalizeStore(nsDef), latest, finalized, "finalize");
+      if (!finalize) {
+        this.#finalizeInline(clone(latest), false);
+        registry.retries.succeeded(key);
+        return;
+      }
+      try {
+        this.#contentFailures.delete(namespace);
+        await finalize();
+        registry.retries.succeeded(key);
+      } catch {
+        registry.retries.later(key, () => this.empty(namespace), 60_000);
+      }
+    } finally {
+      this.#finishing.delete(namespace);
+      if (this.#finishAgain.delete(namespace)) this.finish(namespace);
+    }
+  }
+}
+
+/** `ns` with the namespace controller's `conditions` in its status. */
+function withConditions(ns: Obj, conditions: Obj[]): Obj {
+  ns.status = { ...(ns.status ?? {}), conditions: clone(conditions) };
+  return ns;
+}
+
+/** `ns` finalized by the namespace controller: `kubernetes` gone from `spec.finalizers`. */
+function finalized(ns: Obj): Obj {
+  const finalizers = (ns.spec?.finalizers ?? []).filter((f: string) => f !== "kubernetes");
+  ns.spec = { ...(ns.spec ?? {}), finalizers };
+  if (!finalizers.length) delete ns.spec.finalizers;
+  return ns;
 }

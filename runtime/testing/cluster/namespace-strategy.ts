@@ -89,7 +89,7 @@ function prepareFinalize(ns: Obj, old: Obj): void {
  * The finalize store, as storage.go's `finalizeStore := *store` with FinalizeStrategy: the same
  * objects (kept as the Namespace's, watched as the Namespace's), another update strategy.
  */
-function finalizeStore(def: ResourceDef): ResourceDef {
+export function finalizeStore(def: ResourceDef): ResourceDef {
   return {
     ...def,
     storage: { def, toStorage: (o) => o, fromStorage: (o) => o },
