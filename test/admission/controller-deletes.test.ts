@@ -15,7 +15,7 @@ import { startHookServer, type HookServer } from "./hook-server.js";
 type Obj = Record<string, any>;
 let h: Harness;
 let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got, as `<user> <namespace>/<name>`. */
+/** Whether the webhook refuses; the reviews it got, as `<user> <namespace>/<name> <oldObject's name> <propagationPolicy>` (`-` for no name). */
 let refusing = true;
 const seen: string[] = [];
 
@@ -23,7 +23,7 @@ before(async () => {
   h = await startHarness();
   hook = await startHookServer(h, (review) => {
     const r = review.request;
-    seen.push(`${r.userInfo.username} ${r.namespace}/${r.name} ${r.options?.propagationPolicy ?? ""}`);
+    seen.push(`${r.userInfo.username} ${r.namespace}/${r.name ?? "-"} ${r.oldObject?.metadata?.name} ${r.options?.propagationPolicy ?? ""}`);
     return refusing ? { uid: r.uid, allowed: false, status: { message: "kept" } } : { uid: r.uid, allowed: true };
   });
   const webhooks = [{
@@ -50,7 +50,7 @@ test("the garbage collector's delete of a dependent is reviewed as its own; refu
   const owner = await cms.create({ metadata: { name: "owner" } });
   await cms.create({ metadata: { name: "dependent", labels: { keep: "true" }, ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata!.uid! }] } });
   await cms.delete("owner");
-  await until(() => seen.some((s) => s.startsWith("system:serviceaccount:kube-system:generic-garbage-collector gc/dependent Background")), "the collector's delete to be reviewed");
+  await until(() => seen.some((s) => s.startsWith("system:serviceaccount:kube-system:generic-garbage-collector gc/dependent dependent Background")), "the collector's delete to be reviewed");
   assert.equal((await cms.get("dependent")).metadata?.deletionTimestamp, undefined);
   refusing = false;
   await until(gone(() => cms.get("dependent")), "the dependent to be collected once allowed");
@@ -68,7 +68,8 @@ test("the namespace controller's deletes are reviewed as its own; refused, the n
   const failure = ns.status!.conditions!.find((c) => c.type === "NamespaceDeletionContentFailure") as Obj;
   assert.equal(failure.reason, "ContentDeletionFailed");
   assert.equal(failure.message, 'Failed to delete all resource types, 1 remaining: admission webhook "keep.example.com" denied the request: kept');
-  assert.ok(seen.includes("system:serviceaccount:kube-system:namespace-controller doomed/precious Background"), seen.join("; "));
+  // ConfigMaps have deletecollection: the controller deletes their collection, whose items are reviewed with no name.
+  assert.ok(seen.includes("system:serviceaccount:kube-system:namespace-controller doomed/- precious Background"), seen.join("; "));
   assert.equal((await h.admin.with({ namespace: "doomed" }).configMaps.get("precious")).metadata?.name, "precious");
   refusing = false;
   await until(gone(() => h.admin.namespaces.get("doomed")), "the namespace to go once its content may");

@@ -62,20 +62,22 @@ export function someWebhookMatches(registry: Registry, a: Attributes): boolean {
 }
 
 /**
- * The webhooks of `controller`'s DELETE of `obj` with `options` (DeleteOptions' fields): the
+ * The webhooks of `controller`'s DELETE of `obj` with `options` (DeleteOptions' fields), or of
+ * its deletecollection's item `obj` (`collection`: reviewed with no name, as 1.32 does): the
  * call of them, whose promise is settled by their verdict (rejected with the refusal's
  * ApiError), or `undefined` when no webhook matches it (the delete goes on inline).
  */
-export type ControllerDeleteReview = (controller: ControllerName, def: ResourceDef, obj: Obj, options: Obj) => (() => Promise<void>) | undefined;
+export type ControllerDeleteReview = (controller: ControllerName, def: ResourceDef, obj: Obj, options: Obj, collection?: boolean) => (() => Promise<void>) | undefined;
 
 /** The review function for `registry`'s controllers. */
 export function controllerDeleteReview(registry: Registry, auth: ServerAuth): ControllerDeleteReview {
-  return function reviewControllerDelete(controller, def, obj, options) {
+  return function reviewControllerDelete(controller, def, obj, options, collection = false) {
     const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
-    const call = controllerCall(registry, auth, def, controller, "delete");
-    call.info = { ...call.info, namespace, name: obj.metadata.name };
+    // An item of a deletecollection is reviewed under the collection's attributes: no name.
+    const call = controllerCall(registry, auth, def, controller, collection ? "deletecollection" : "delete");
+    call.info = { ...call.info, namespace, ...(collection ? {} : { name: obj.metadata.name }) };
     if (!hasWebhooks(call)) return undefined;
-    const a: Attributes = { def, subresource: "", operation: "DELETE", namespace, object: null, oldObject: obj };
+    const a: Attributes = { def, subresource: "", operation: "DELETE", namespace, object: null, oldObject: obj, ...(collection ? { name: "" } : {}) };
     if (!someWebhookMatches(registry, a)) return undefined;
     return async function review() {
       await runMutating(call, a, false, options);

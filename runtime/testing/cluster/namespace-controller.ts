@@ -59,7 +59,8 @@ export class NamespaceController {
         for (const { entry } of registry.store.list(d, namespace)) {
           const still = registry.store.get(d, namespace, entry.obj.metadata.name);
           if (!still || still.obj.metadata.deletionTimestamp) continue;
-          const review = registry.reviewControllerDelete?.("namespace-controller", d, still.obj, { propagationPolicy: "Background" });
+          // 1.32's controller deletes the collection of a type that has deletecollection, else each item.
+          const review = registry.reviewControllerDelete?.("namespace-controller", d, still.obj, { propagationPolicy: "Background" }, d.verbs.includes("deletecollection"));
           if (!review) registry.deleteObject(d, still.obj, "Background");
           // A reviewed pass under way deletes it, or runs again.
           else if (this.#reviewing.has(namespace)) continue;
