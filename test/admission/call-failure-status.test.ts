@@ -3,7 +3,9 @@
  * 1.32's dispatchers make it (apiserver pkg/admission/plugin/webhook/mutating and validating
  * dispatcher.go): a calling error (webhookutil.ErrCallingWebhook) under `Fail` is
  * `apierrors.NewInternalError(err)` — 500, reason InternalError, `Internal error occurred:
- * failed calling webhook "<name>": <reason>`, the error's text as the one cause.
+ * failed calling webhook "<name>": <reason>`, the error's text as the one cause; a JSON patch
+ * that decodes but does not apply is `NewInternalError` of json-patch v4.12's error, whatever the
+ * failurePolicy (it is no calling error).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -49,6 +51,7 @@ const internalError = (text: string) => ({ kind: "Status", apiVersion: "v1", met
 const callingError = (reason: string) => internalError(`failed calling webhook "status.example.com": ${reason}`);
 const create = (name: string) => (apps: KubeClient) => apps.configMaps.create({ metadata: { name }, data: { a: "1" } });
 const base64 = (text: string) => Buffer.from(text).toString("base64");
+const jsonPatch = (ops: unknown) => (uid: string) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64(JSON.stringify(ops)) });
 
 test("a webhook's non-2xx answer under Fail is the 500 InternalError naming the webhook, client-go's error its one cause", async () => {
   answer = () => ({ raw: { status: 500, headers: { "content-type": "text/plain" }, body: "boom" } });
@@ -63,4 +66,13 @@ test("a patchType other than JSONPatch under Fail is the 500 calling error `unsu
   // An empty patch is no change: its type is never looked at.
   answer = (uid) => ({ uid, allowed: true, patchType: "MergePatch", patch: base64("[]") });
   assert.equal(await refusedStatus("Mutating", create("merge-empty")), undefined);
+});
+
+test("a JSON patch that does not apply is the 500 of json-patch v4.12's error, under Fail and Ignore alike", async () => {
+  answer = jsonPatch([{ op: "add", path: "/nothing/x", value: "1" }]);
+  assert.deepEqual(await refusedStatus("Mutating", create("missing-parent")), internalError('add operation does not apply: doc is missing path: "/nothing/x": missing value'));
+  answer = jsonPatch([{ op: "remove", path: "/data/absent" }]);
+  assert.deepEqual(await refusedStatus("Mutating", create("missing-key"), "Ignore"), internalError("error in remove for path: '/data/absent': Unable to remove nonexistent key: absent: missing value"));
+  answer = jsonPatch([{ op: "test", path: "/data/a", value: "2" }]);
+  assert.deepEqual(await refusedStatus("Mutating", create("test-failed")), internalError("testing value /data/a failed: test failed"));
 });

@@ -9,8 +9,9 @@
  * - a missing key or a JSON null passes only against `value: null`; a present value never
  *   equals `value: null` or an absent `value`;
  * - a missing parent, a bad or out-of-range array index fails; `""` tests the whole document.
- * Which failure it was does not matter on the wire: handlers/patch.go answers every failed
- * operation with the same 422 (see `patch-request`).
+ * Which failure it was (a missing path, a bad index, a value that differs) json-patch words
+ * before asking here; handlers/patch.go answers every one with the same 422 (`patch-request`),
+ * a mutating webhook's patch with the library's error (`webhook-patch`).
  */
 
 type Obj = Record<string, any>;

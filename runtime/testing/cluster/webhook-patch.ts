@@ -5,7 +5,9 @@
  * response: ...` when it is not one) and, if it has operations, applied to the object (a
  * DELETE's, which has none: the 500 `admission webhook "<name>" attempted to modify the object,
  * which is not supported for this operation`) as its `patchType` says (only JSONPatch:
- * `unsupported patch type "<type>"`); a patch that does not apply is a 500. The result is then
+ * `unsupported patch type "<type>"`); a patch that does not apply is the 500 `Internal error
+ * occurred: <error>`, json-patch v4.12's error in its words (json-patch: `add operation does not
+ * apply: doc is missing path: "/a/b": missing value`), whatever the failurePolicy. The result is then
  * decoded into the object's Go type as the dispatcher's JSON serializer does (not strictly:
  * an unknown field is dropped without a word; a value of the wrong type is the 500 `json:
  * cannot unmarshal ...`, field-decoding) and defaulted, so the next webhook sees what the
@@ -15,9 +17,10 @@
  * patched here (webhook-admission prunes it by its schema before it is stored). The two calling errors are `UnusablePatch`, which the dispatcher judges by
  * failurePolicy.
  */
-import { applyPatch, type Operation } from "rfc6902";
-import { clone } from "./registry.js";
 import { internalError } from "./status.js";
+import { jsonPatch } from "./json-patch.js";
+import { parseRawJson } from "./json-patch-test.js";
+import { PatchError } from "./patch.js";
 import { decodeTyped, modelOf } from "./field-decoding.js";
 import { rawFromValue } from "./raw-json.js";
 import { apiVersionOf } from "./resources.js";
@@ -31,23 +34,29 @@ export class UnusablePatch extends Error {
   readonly code = "webhook_patch_unusable";
 }
 
-/** jsonpatch.DecodePatch of the base64 `patch`. */
-function operations(patch: unknown): Operation[] {
+/** jsonpatch.DecodePatch of the base64 `patch`: its operations and its text. */
+function operations(patch: unknown): { ops: unknown[]; text: string } {
+  const text = Buffer.from(String(patch), "base64").toString("utf8");
   try {
-    const ops: unknown = JSON.parse(Buffer.from(String(patch), "base64").toString("utf8"));
+    const ops: unknown = JSON.parse(text);
     if (!Array.isArray(ops)) throw new Error(`json: cannot unmarshal ${ops === null ? "null" : typeof ops === "object" ? "object" : typeof ops} into Go value of type jsonpatch.Patch`);
-    return ops as Operation[];
+    return { ops, text };
   } catch (error) {
     throw new UnusablePatch(`received undecodable patch in webhook response: ${(error as Error).message}`);
   }
 }
 
-/** `object` after `ops`, or the 500 the patcher's failure is. */
-function applied(object: Obj, ops: Operation[]): Obj {
-  const next = clone(object);
-  const failed = applyPatch(next, ops).find((r) => r !== null);
-  if (failed) throw internalError(failed.message);
-  return next;
+/**
+ * `object` after `ops` (the patch's `text`), as json-patch v4.12's Patch.Apply makes it (json-patch);
+ * its error is the 500 `Internal error occurred: <error>` (apierrors.NewInternalError).
+ */
+function applied(object: Obj, ops: unknown[], text: string): Obj {
+  try {
+    return jsonPatch(object, ops, parseRawJson(text)) as Obj;
+  } catch (error) {
+    if (error instanceof PatchError) throw internalError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -76,9 +85,9 @@ function typed(a: Attributes, obj: Obj): Obj {
  * dispatcher makes it; throws `UnusablePatch` for a calling error, an `ApiError` (500) otherwise.
  */
 export function patchedObject(a: Attributes, name: string, object: Obj | null, response: Obj): Obj | null {
-  const ops = operations(response.patch);
+  const { ops, text } = operations(response.patch);
   if (ops.length === 0) return object;
   if (!object) throw internalError(`admission webhook "${name}" attempted to modify the object, which is not supported for this operation`);
   if (response.patchType !== "JSONPatch") throw new UnusablePatch(`unsupported patch type "${String(response.patchType)}"`);
-  return typed(a, applied(object, ops));
+  return typed(a, applied(object, ops, text));
 }
