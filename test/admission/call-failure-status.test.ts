@@ -5,7 +5,8 @@
  * `apierrors.NewInternalError(err)` — 500, reason InternalError, `Internal error occurred:
  * failed calling webhook "<name>": <reason>`, the error's text as the one cause; a JSON patch
  * that decodes but does not apply is `NewInternalError` of json-patch v4.12's error, whatever the
- * failurePolicy (it is no calling error).
+ * failurePolicy (it is no calling error); one that does not decode (jsonpatch.DecodePatch) is
+ * the calling error `received undecodable patch in webhook response: <encoding/json's error>`.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -75,4 +76,16 @@ test("a JSON patch that does not apply is the 500 of json-patch v4.12's error, u
   assert.deepEqual(await refusedStatus("Mutating", create("missing-key"), "Ignore"), internalError("error in remove for path: '/data/absent': Unable to remove nonexistent key: absent: missing value"));
   answer = jsonPatch([{ op: "test", path: "/data/a", value: "2" }]);
   assert.deepEqual(await refusedStatus("Mutating", create("test-failed")), internalError("testing value /data/a failed: test failed"));
+});
+
+test("a patch that is no JSON Patch is the 500 calling error `received undecodable patch`, in encoding/json's words; a null patch changes nothing", async () => {
+  const undecodable = (error: string) => callingError(`received undecodable patch in webhook response: ${error}`);
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64('{"op":"add"}') });
+  assert.deepEqual(await refusedStatus("Mutating", create("object")), undecodable("json: cannot unmarshal object into Go value of type jsonpatch.Patch"));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64("[1]") });
+  assert.deepEqual(await refusedStatus("Mutating", create("number-op")), undecodable("json: cannot unmarshal number into Go value of type jsonpatch.Operation"));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64('[{"op":"add",') });
+  assert.deepEqual(await refusedStatus("Mutating", create("truncated")), undecodable("unexpected end of JSON input"));
+  answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64("null") });
+  assert.equal(await refusedStatus("Mutating", create("null-patch")), undefined);
 });

@@ -53,6 +53,19 @@ function libraryError(raw: RawJson): string | undefined {
 }
 
 /**
+ * jsonpatch.DecodePatch's error for `text` (encoding/json into `jsonpatch.Patch`: a syntax error
+ * first, then the first type error), or `undefined` when it decodes (`null` too: no operations).
+ */
+export function decodePatchError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return goJsonError(text, error);
+  }
+  return libraryError(rawFromText(text));
+}
+
+/**
  * The operations of a JSON patch `text`, or the 400 the patch handler answers under `directive`.
  * A null operation comes back as `null` (the library's `unknown` kind).
  */

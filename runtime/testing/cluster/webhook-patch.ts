@@ -2,7 +2,9 @@
  * @module cluster/webhook-patch
  * A mutating webhook's patch applied as 1.32's mutating dispatcher (callAttrMutatingHook)
  * applies it: the base64 `patch` decoded as a JSON Patch (`received undecodable patch in webhook
- * response: ...` when it is not one) and, if it has operations, applied to the object (a
+ * response: <error>` when it is not one, encoding/json's error: `unexpected end of JSON input`,
+ * `json: cannot unmarshal number into Go value of type jsonpatch.Operation`; `null` is no
+ * operations) and, if it has operations, applied to the object (a
  * DELETE's, which has none: the 500 `admission webhook "<name>" attempted to modify the object,
  * which is not supported for this operation`) as its `patchType` says (only JSONPatch:
  * `unsupported patch type "<type>"`); a patch that does not apply is the 500 `Internal error
@@ -19,6 +21,7 @@
  */
 import { internalError } from "./status.js";
 import { jsonPatch } from "./json-patch.js";
+import { decodePatchError } from "./json-patch-decode.js";
 import { parseRawJson } from "./json-patch-test.js";
 import { PatchError } from "./patch.js";
 import { decodeTyped, modelOf } from "./field-decoding.js";
@@ -34,16 +37,16 @@ export class UnusablePatch extends Error {
   readonly code = "webhook_patch_unusable";
 }
 
-/** jsonpatch.DecodePatch of the base64 `patch`: its operations and its text. */
+/**
+ * jsonpatch.DecodePatch of the base64 `patch`: its operations (none for `null`) and its text; an
+ * error in encoding/json's words (json-patch-decode) is the calling error `received undecodable patch`.
+ */
 function operations(patch: unknown): { ops: unknown[]; text: string } {
   const text = Buffer.from(String(patch), "base64").toString("utf8");
-  try {
-    const ops: unknown = JSON.parse(text);
-    if (!Array.isArray(ops)) throw new Error(`json: cannot unmarshal ${ops === null ? "null" : typeof ops === "object" ? "object" : typeof ops} into Go value of type jsonpatch.Patch`);
-    return { ops, text };
-  } catch (error) {
-    throw new UnusablePatch(`received undecodable patch in webhook response: ${(error as Error).message}`);
-  }
+  const error = decodePatchError(text);
+  if (error !== undefined) throw new UnusablePatch(`received undecodable patch in webhook response: ${error}`);
+  const ops = JSON.parse(text) as unknown[] | null;
+  return { ops: ops ?? [], text };
 }
 
 /**
