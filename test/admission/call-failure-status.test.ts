@@ -89,3 +89,22 @@ test("a patch that is no JSON Patch is the 500 calling error `received undecodab
   answer = (uid) => ({ uid, allowed: true, patchType: "JSONPatch", patch: base64("null") });
   assert.equal(await refusedStatus("Mutating", create("null-patch")), undefined);
 });
+
+test("a 429 or 5xx answer with a Retry-After is posted again, up to 10 times, as client-go's rest.Request retries it", async () => {
+  let calls = 0;
+  answer = (uid) => (++calls === 1 ? { raw: { status: 503, headers: { "retry-after": "0", "content-type": "text/plain" }, body: "busy" } } : { uid, allowed: true });
+  assert.equal(await refusedStatus("Validating", create("retried")), undefined);
+  assert.equal(calls, 2);
+  calls = 0;
+  answer = () => (++calls, { raw: { status: 429, headers: { "retry-after": "0" }, body: "slow down" } });
+  assert.deepEqual(await refusedStatus("Validating", create("throttled")), callingError("failed to call webhook: the server has received too many requests and has asked us to try again later"));
+  assert.equal(calls, 11);
+  // Without Retry-After, or on another code, once.
+  calls = 0;
+  answer = () => (++calls, { raw: { status: 503, body: "busy" } });
+  assert.deepEqual(await refusedStatus("Validating", create("unavailable")), callingError("failed to call webhook: the server is currently unable to handle the request"));
+  calls = 0;
+  answer = () => (++calls, { raw: { status: 400, headers: { "retry-after": "0" }, body: "no" } });
+  assert.deepEqual(await refusedStatus("Validating", create("bad")), callingError("failed to call webhook: the server rejected our request for an unknown reason"));
+  assert.equal(calls, 1);
+});

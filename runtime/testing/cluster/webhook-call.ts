@@ -19,6 +19,7 @@
  * request; the checks of what the review says are webhook-verify's.
  */
 import { request } from "node:https";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Registry } from "./registry.js";
 import { reviewOfAnswer, WebhookAnswerError } from "./webhook-answer.js";
 import { hostnameError } from "./webhook-tls.js";
@@ -89,27 +90,32 @@ function goReason(error: NodeJS.ErrnoException, host: string, port: number): str
   }
 }
 
-/**
- * POSTs `review` to the webhook; resolves to the AdmissionReview answered, or rejects with a
- * `WebhookCallError` whose message is client-go's (`Post "<url>": <reason>` for a request that
- * failed, the answer's error for one that came: webhook-answer).
- */
-export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSeconds: number, review: Obj): Promise<Obj> {
-  const t = target(registry, clientConfig, timeoutSeconds);
-  const post = `Post "${t.url}"`;
-  if ("error" in t.dial) return Promise.reject(new WebhookCallError(`${post}: ${t.dial.error}`));
+/** An HTTP answer as it came. */
+interface HttpAnswer {
+  status: number;
+  contentType: string | undefined;
+  retryAfter: string | undefined;
+  body: Buffer;
+}
+
+/** rest.Request's retries of an answer asking to wait (withRetry's maxRetries). */
+const MAX_RETRIES = 10;
+
+/** checkWait: the seconds a 429 or 5xx answer's Retry-After (strconv.Atoi's integer) asks to wait, if any. */
+function retryAfterSeconds(a: HttpAnswer): number | undefined {
+  if (a.status !== 429 && a.status < 500) return undefined;
+  return a.retryAfter !== undefined && /^[+-]?[0-9]{1,15}$/.test(a.retryAfter) ? Number(a.retryAfter) : undefined;
+}
+
+/** One POST of `body` to `t`; rejects with the request's failure as net/http's url.Error words it. */
+function postOnce(t: Target & { dial: { host: string; port: number } }, ca: string | undefined, body: string, deadline: AbortSignal): Promise<HttpAnswer> {
   const { host, port } = t.dial;
-  const ca = typeof clientConfig.caBundle === "string" && clientConfig.caBundle ? Buffer.from(clientConfig.caBundle, "base64").toString("utf8") : undefined;
-  const body = JSON.stringify(review);
   return new Promise((resolve, reject) => {
     let done = false;
-    /** A failure of the request itself: net/http's url.Error names the method and URL. */
-    const fail = (reason: string) => refuse(`${post}: ${reason}`);
-    /** A failure of the answer's decoding (Result.Into): the decoder's words alone. */
-    const refuse = (message: string) => {
+    const fail = (reason: string) => {
       if (done) return;
       done = true;
-      reject(new WebhookCallError(message));
+      reject(new WebhookCallError(`Post "${t.url}": ${reason}`));
     };
     const req = request(
       {
@@ -128,25 +134,55 @@ export function callWebhook(registry: Registry, clientConfig: Obj, timeoutSecond
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           if (done) return;
-          try {
-            const answer = reviewOfAnswer(res.statusCode ?? 0, res.headers["content-type"], Buffer.concat(chunks), String(review.apiVersion));
-            done = true;
-            resolve(answer);
-          } catch (error) {
-            if (error instanceof WebhookAnswerError) return refuse(error.message);
-            done = true;
-            reject(error);
-          }
+          done = true;
+          const retryAfter = res.headers["retry-after"];
+          resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"], retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: Buffer.concat(chunks) });
         });
         res.on("error", (e) => fail(goReason(e, host, port)));
       },
     );
-    const timer = setTimeout(() => {
+    const expire = () => {
       fail("context deadline exceeded");
       req.destroy();
-    }, timeoutSeconds * 1000);
+    };
+    if (deadline.aborted) return expire();
+    deadline.addEventListener("abort", expire, { once: true });
     req.on("error", (e: NodeJS.ErrnoException) => fail(goReason(e, host, port)));
-    req.on("close", () => clearTimeout(timer));
+    req.on("close", () => deadline.removeEventListener("abort", expire));
     req.end(body);
   });
+}
+
+/**
+ * POSTs `review` to the webhook; resolves to the AdmissionReview answered, or rejects with a
+ * `WebhookCallError` whose message is client-go's (`Post "<url>": <reason>` for a request that
+ * failed, the answer's error for one that came: webhook-answer). A 429 or 5xx answer with an
+ * integer Retry-After is posted again after that many seconds, up to 10 times, as rest.Request
+ * retries it (checkWait); the deadline (`timeoutSeconds`) covers every attempt and wait.
+ */
+export async function callWebhook(registry: Registry, clientConfig: Obj, timeoutSeconds: number, review: Obj): Promise<Obj> {
+  const t = target(registry, clientConfig, timeoutSeconds);
+  if ("error" in t.dial) throw new WebhookCallError(`Post "${t.url}": ${t.dial.error}`);
+  const dialled = t as Target & { dial: { host: string; port: number } };
+  const ca = typeof clientConfig.caBundle === "string" && clientConfig.caBundle ? Buffer.from(clientConfig.caBundle, "base64").toString("utf8") : undefined;
+  const body = JSON.stringify(review);
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+  let answer = await postOnce(dialled, ca, body, deadline);
+  for (let retries = 0; retries < MAX_RETRIES; retries++) {
+    const seconds = retryAfterSeconds(answer);
+    if (seconds === undefined) break;
+    try {
+      await sleep(Math.max(0, seconds) * 1000, undefined, { signal: deadline });
+    } catch {
+      throw new WebhookCallError(`Post "${t.url}": context deadline exceeded`);
+    }
+    answer = await postOnce(dialled, ca, body, deadline);
+  }
+  try {
+    return reviewOfAnswer(answer.status, answer.contentType, answer.body, String(review.apiVersion));
+  } catch (error) {
+    // A failure of the answer's decoding (Result.Into): the decoder's words alone.
+    if (error instanceof WebhookAnswerError) throw new WebhookCallError(error.message);
+    throw error;
+  }
 }
