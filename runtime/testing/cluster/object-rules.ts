@@ -1,10 +1,9 @@
 /**
  * @module cluster/object-rules
  * Checks of one kind each that the real server runs on create and update, with its messages:
- * a Service's ports
- * (`ValidateService`: required unless headless or ExternalName; names, numbers, protocols,
- * targets, duplicates) and an ExternalName Service's fields, and a Lease's counts
- * (`ValidateLeaseSpec`). Types whose other rules are not modelled keep them unchecked.
+ * a Service's port (`validateServicePort`: name, number, protocol, target; the rest of
+ * `ValidateService` is service-validation's) and a Lease's counts (`ValidateLeaseSpec`). Types
+ * whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
 import { nameProblems, nonNegativeErrors } from "./validation.js";
@@ -32,7 +31,7 @@ export function portNameProblems(name: string): string[] {
 export const validPort = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
 
 /** validateServicePort: its name (required when the Service has several ports; a DNS label, unique), number, protocol and target. */
-function servicePortErrors(port: Obj, at: string, requireName: boolean, names: Set<string>): FieldError[] {
+export function servicePortErrors(port: Obj, at: string, requireName: boolean, names: Set<string>): FieldError[] {
   const errors: FieldError[] = [];
   const name = typeof port.name === "string" ? port.name : "";
   if (requireName && name === "") errors.push({ type: "Required", field: `${at}.name` });
@@ -51,43 +50,8 @@ function servicePortErrors(port: Obj, at: string, requireName: boolean, names: S
 }
 
 /** Go's `%#v` of the core.ServicePort key the duplicate check builds (protocol and port only). */
-function goPortKey(port: Obj): string {
+export function goPortKey(port: Obj): string {
   return `core.ServicePort{Name:"", Protocol:${JSON.stringify(String(port.protocol ?? ""))}, AppProtocol:(*string)(nil), Port:${Number(port.port ?? 0)}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
-}
-
-/**
- * `ValidateService`'s port rules: ports are required unless the Service is headless (`clusterIP:
- * None`) or ExternalName; each port as validateServicePort checks it; no two with one protocol
- * and number.
- */
-export function serviceErrors(service: Obj): FieldError[] {
-  const spec: Obj = service.spec ?? {};
-  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
-  const errors: FieldError[] = [];
-  if (ports.length === 0 && spec.clusterIP !== "None" && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
-  if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
-  const names = new Set<string>();
-  ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
-  const seen = new Set<string>();
-  ports.forEach((port, i) => {
-    const key = `${port?.protocol}/${port?.port}`;
-    if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
-    seen.add(key);
-  });
-  return errors;
-}
-
-/** ValidateService's ExternalName case: no cluster IPs, IP families or policy; a DNS subdomain (a trailing dot allowed) to alias. */
-function externalNameErrors(spec: Obj): FieldError[] {
-  const errors: FieldError[] = [];
-  const forbidden = (field: string): FieldError => ({ type: "Forbidden", field: `spec.${field}`, detail: "may not be set for ExternalName services" });
-  if (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) errors.push(forbidden("clusterIPs"));
-  if (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0) errors.push(forbidden("ipFamilies"));
-  if (spec.ipFamilyPolicy != null) errors.push(forbidden("ipFamilyPolicy"));
-  const cname = String(spec.externalName ?? "").replace(/\.$/, "");
-  if (cname === "") errors.push({ type: "Required", field: "spec.externalName" });
-  else for (const detail of nameProblems(cname, "subdomain")) errors.push({ type: "Invalid", field: "spec.externalName", value: cname, detail });
-  return errors;
 }
 
 /** `ValidateLeaseSpec`: a duration over 0, transitions 0 or more. */

@@ -19,7 +19,7 @@ import { jobStatusErrors } from "./job-status.js";
 import { jobUpdateErrors } from "./job-update.js";
 import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
 import { allocateService } from "./service-alloc.js";
-import { trafficPolicyErrors } from "./service-traffic-policy.js";
+import { serviceErrors } from "./service-validation.js";
 import type { Registry } from "./registry.js";
 import type { UserInfo } from "./auth/index.js";
 import type { Call } from "./call.js";
@@ -35,7 +35,7 @@ import { scaleErrors } from "./crd-scale.js";
 import { celErrors, hasCelRules } from "./crd-cel.js";
 import { defaultHpa, hpaErrors, resetHpaStatus } from "./hpa.js";
 import { defaultHpaV1, hpaFromV1, hpaToV1, resetHpaV1Status } from "./hpa-v1.js";
-import { leaseErrors, serviceErrors } from "./object-rules.js";
+import { leaseErrors } from "./object-rules.js";
 import { secretErrors } from "./secret-rules.js";
 import { deploymentStrategyErrors } from "./deployment-strategy.js";
 import { concurrencyPolicyErrors, historyLimitErrors, jobSpecErrors, podFailurePolicyRestartErrors, startingDeadlineErrors } from "./job-validation.js";
@@ -259,7 +259,7 @@ export const BUILTIN: ResourceDef[] = [
   }),
   def({ group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, finalizerRule: "update+create", defaults: d.defaultSecret, fields: fields({ type: path("type") }), validate: secretErrors, validateUpdate: secretUpdateErrors }),
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
-  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: (o) => [...serviceErrors(o), ...trafficPolicyErrors(o.spec ?? {})],
+  def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, validate: serviceErrors,
     // AddFieldLabelConversionsForService; the strategy's GetAttrs (SelectableFields).
     fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, allocate: allocateService, validateUpdate: serviceUpdateErrors, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "admissionregistration.k8s.io", version: "v1", resource: "mutatingwebhookconfigurations", kind: "MutatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(true), validate: webhookConfigurationErrors(true), generation: true }),

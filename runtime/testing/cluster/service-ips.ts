@@ -52,7 +52,10 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
     const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
     if (ports.every((p) => !p.nodePort || oldPorts.get(p.name ?? "") === p.nodePort)) for (const p of ports) delete p.nodePort;
   }
-  if (spec.type !== "LoadBalancer") delete spec.allocateLoadBalancerNodePorts;
+  // A Service no longer LoadBalancer drops `allocateLoadBalancerNodePorts` the update left as it was.
+  if (before.type === "LoadBalancer" && spec.type !== "LoadBalancer" && before.allocateLoadBalancerNodePorts != null && before.allocateLoadBalancerNodePorts === spec.allocateLoadBalancerNodePorts) {
+    delete spec.allocateLoadBalancerNodePorts;
+  }
   if (externallyAccessible(before) && !externallyAccessible(spec) && before.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
   // The health-check node port: kept when a PUT leaves it out, dropped (and freed) with the need for it.
   if (needsHealthCheck(before) && needsHealthCheck(spec) && !spec.healthCheckNodePort) spec.healthCheckNodePort = before.healthCheckNodePort;

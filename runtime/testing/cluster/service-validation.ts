@@ -1,0 +1,57 @@
+/**
+ * @module cluster/service-validation
+ * A Service's own checks, as 1.32's ValidateService (pkg/apis/core/validation) makes them and in
+ * its order: ports are required unless the Service is headless or ExternalName; an ExternalName
+ * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
+ * validateServicePort checks it; no two ports with one protocol and number;
+ * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
+ * (service-traffic-policy). The cluster IP fields' own rules are the allocator's, which runs first
+ * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
+ */
+import { nameProblems } from "./validation.js";
+import { goPortKey, servicePortErrors } from "./object-rules.js";
+import { trafficPolicyErrors } from "./service-traffic-policy.js";
+import type { FieldError } from "./status.js";
+
+type Obj = Record<string, any>;
+
+/** The message of a field only a LoadBalancer Service may have. */
+const LOAD_BALANCER_ONLY = "may only be used when `type` is 'LoadBalancer'";
+
+/** isHeadlessService: its one cluster IP is `None`. */
+const isHeadless = (spec: Obj) => Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 1 && spec.clusterIPs[0] === "None";
+
+/** ValidateService without the metadata (validation checks it for every type). */
+export function serviceErrors(service: Obj): FieldError[] {
+  const spec: Obj = service.spec ?? {};
+  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
+  const errors: FieldError[] = [];
+  if (ports.length === 0 && !isHeadless(spec) && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
+  if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
+  const names = new Set<string>();
+  ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  const seen = new Set<string>();
+  ports.forEach((port, i) => {
+    const key = `${port?.protocol}/${port?.port}`;
+    if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
+    seen.add(key);
+  });
+  if (spec.allocateLoadBalancerNodePorts != null && spec.type !== "LoadBalancer") {
+    errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
+  }
+  errors.push(...trafficPolicyErrors(spec));
+  return errors;
+}
+
+/** ValidateService's ExternalName case: no cluster IPs, IP families or policy; a DNS subdomain (a trailing dot allowed) to alias. */
+function externalNameErrors(spec: Obj): FieldError[] {
+  const errors: FieldError[] = [];
+  const forbidden = (field: string): FieldError => ({ type: "Forbidden", field: `spec.${field}`, detail: "may not be set for ExternalName services" });
+  if (Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0) errors.push(forbidden("clusterIPs"));
+  if (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0) errors.push(forbidden("ipFamilies"));
+  if (spec.ipFamilyPolicy != null) errors.push(forbidden("ipFamilyPolicy"));
+  const cname = String(spec.externalName ?? "").replace(/\.$/, "");
+  if (cname === "") errors.push({ type: "Required", field: "spec.externalName" });
+  else for (const detail of nameProblems(cname, "subdomain")) errors.push({ type: "Invalid", field: "spec.externalName", value: cname, detail });
+  return errors;
+}

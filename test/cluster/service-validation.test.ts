@@ -1,0 +1,35 @@
+/**
+ * ValidateService's type-dependent checks, as 1.32 makes them: fields only a LoadBalancer
+ * Service may have, and what an update that changes the type drops or leaves to be refused.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { testCluster, type TestCluster } from "./helpers.js";
+
+const SVC = "/api/v1/namespaces/default/services";
+const service = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
+const patch = { contentType: "application/merge-patch+json" };
+
+describe("service validation", () => {
+  let t: TestCluster;
+  before(async () => {
+    t = await testCluster();
+  });
+  after(() => t.close());
+
+  test("allocateLoadBalancerNodePorts only on a LoadBalancer; a type change drops it only when the update left it as it was", async () => {
+    const onClusterIP = await t.send("POST", SVC, { body: service("alnp-cip", { allocateLoadBalancerNodePorts: true }) });
+    assert.equal(onClusterIP.status, 422);
+    assert.equal(onClusterIP.body.message, "Service \"alnp-cip\" is invalid: spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'");
+    assert.equal((await t.send("POST", SVC, { body: service("alnp-lb", { type: "LoadBalancer" }) })).status, 201);
+    const changed = await t.send("PATCH", `${SVC}/alnp-lb`, { ...patch, body: { spec: { type: "ClusterIP", allocateLoadBalancerNodePorts: false } } });
+    assert.equal(changed.status, 422);
+    assert.equal(changed.body.message, "Service \"alnp-lb\" is invalid: spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'");
+    const left = await t.send("PATCH", `${SVC}/alnp-lb`, { ...patch, body: { spec: { type: "ClusterIP" } } });
+    assert.equal(left.status, 200, left.text);
+    assert.equal(left.body.spec.allocateLoadBalancerNodePorts, undefined);
+    const added = await t.send("PATCH", `${SVC}/alnp-lb`, { ...patch, body: { spec: { allocateLoadBalancerNodePorts: true } } });
+    assert.equal(added.status, 422);
+    assert.equal(added.body.message, "Service \"alnp-lb\" is invalid: spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'");
+  });
+});
