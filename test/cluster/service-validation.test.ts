@@ -32,4 +32,14 @@ describe("service validation", () => {
     assert.equal(added.status, 422);
     assert.equal(added.body.message, "Service \"alnp-lb\" is invalid: spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'");
   });
+
+  test("a ClusterIP Service may not have node ports, asked for on create or kept by a type change that adds one", async () => {
+    const created = await t.send("POST", SVC, { body: service("np-cip", { ports: [{ name: "a", port: 80, nodePort: 30500 }, { name: "b", port: 81 }] }) });
+    assert.equal(created.status, 422);
+    assert.equal(created.body.message, "Service \"np-cip\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+    assert.equal((await t.send("POST", SVC, { body: service("np-np", { type: "NodePort" }) })).status, 201);
+    const turned = await t.send("PATCH", `${SVC}/np-np`, { ...patch, body: { spec: { type: "ClusterIP", ports: [{ port: 80, nodePort: 31999 }] } } });
+    assert.equal(turned.status, 422);
+    assert.equal(turned.body.message, "Service \"np-np\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+  });
 });

@@ -3,7 +3,8 @@
  * A Service's own checks, as 1.32's ValidateService (pkg/apis/core/validation) makes them and in
  * its order: ports are required unless the Service is headless or ExternalName; an ExternalName
  * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
- * validateServicePort checks it; no two ports with one protocol and number;
+ * validateServicePort checks it; no node port on a ClusterIP Service; no two ports with one
+ * protocol and number;
  * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
  * (service-traffic-policy). The cluster IP fields' own rules are the allocator's, which runs first
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
@@ -30,6 +31,11 @@ export function serviceErrors(service: Obj): FieldError[] {
   if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  if (spec.type === "ClusterIP") {
+    ports.forEach((port, i) => {
+      if (port?.nodePort) errors.push({ type: "Forbidden", field: `spec.ports[${i}].nodePort`, detail: "may not be used when `type` is 'ClusterIP'" });
+    });
+  }
   const seen = new Set<string>();
   ports.forEach((port, i) => {
     const key = `${port?.protocol}/${port?.port}`;
