@@ -42,4 +42,18 @@ describe("service validation", () => {
     assert.equal(turned.status, 422);
     assert.equal(turned.body.message, "Service \"np-np\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
   });
+
+  test("one protocol and node port twice: the allocator's bare 500 on an update, Duplicate where no node ports are allocated", async () => {
+    const created = await t.send("POST", SVC, { body: service("dup-np", { type: "NodePort", ports: [{ name: "a", port: 80 }, { name: "b", port: 81 }, { name: "c", port: 82, protocol: "UDP" }] }) });
+    assert.equal(created.status, 201, created.text);
+    const [first] = created.body.spec.ports.map((p: { nodePort: number }) => p.nodePort);
+    const udp = await t.send("PATCH", `${SVC}/dup-np`, { contentType: "application/json-patch+json", body: [{ op: "replace", path: "/spec/ports/2/nodePort", value: first }] });
+    assert.equal(udp.status, 200, udp.text);
+    const twice = await t.send("PATCH", `${SVC}/dup-np`, { contentType: "application/json-patch+json", body: [{ op: "replace", path: "/spec/ports/1/nodePort", value: first }] });
+    assert.equal(twice.status, 500);
+    assert.deepEqual(twice.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `duplicate nodePort: {TCP ${first}}`, code: 500 });
+    const external = await t.send("POST", SVC, { body: service("dup-en", { type: "ExternalName", externalName: "example.com", ports: [{ name: "a", port: 80, nodePort: 30700 }, { name: "b", port: 81, nodePort: 30700 }] }) });
+    assert.equal(external.status, 422);
+    assert.equal(external.body.message, 'Service "dup-en" is invalid: spec.ports[1].nodePort: Duplicate value: 30700');
+  });
 });

@@ -15,7 +15,7 @@
  */
 import type { Registry } from "./registry.js";
 import { ipv4Of, parseIPSloppy } from "./ip-rules.js";
-import { goStrings, internalError, invalid } from "./status.js";
+import { goStrings, internalError, invalid, plainError } from "./status.js";
 import { needsHealthCheck } from "./service-traffic-policy.js";
 import { initIPFamilyFields } from "./service-ip-families.js";
 
@@ -148,7 +148,8 @@ function allocateHealthCheckNodePort(registry: Registry, svc: Obj, taken: Set<nu
 /**
  * initNodePorts (create: ports sharing a service port number share a node port) and
  * updateNodePorts (update: a port the Service held, or one this update already took, is kept
- * as is). A requested port must be in range and free; a port without one gets the next.
+ * as is; one protocol and node port twice is its plain 500). A requested port must be in range
+ * and free; a port without one gets the next.
  */
 function allocateNodePorts(registry: Registry, svc: Obj, name: string, taken: Set<number>, old?: Obj): void {
   const own = new Set(old && wantsNodePorts(old) ? portsOf(old).map((p) => p.nodePort).filter(Boolean) : []);
@@ -161,21 +162,26 @@ function allocateNodePorts(registry: Registry, svc: Obj, name: string, taken: Se
     if (detail) throw invalid("", "Service", name, [{ type: "Invalid", field: `spec.ports[${i}].nodePort`, value: port, detail }]);
     claimed.add(port);
   };
+  const updated = new Set<string>();
   portsOf(svc).forEach((p, i) => {
     const requested = typeof p.nodePort === "number" ? p.nodePort : 0;
     if (!requested && !allocatesNodePorts(svc)) return;
     if (old) {
       if (requested && !own.has(requested) && !claimed.has(requested)) allocate(i, requested);
-    } else {
-      const shared = byServicePort.get(p.port);
-      if (shared !== undefined && (!requested || requested === shared)) p.nodePort = shared;
-      else if (requested) allocate(i, requested);
-      if (requested || shared !== undefined) {
-        byServicePort.set(p.port, p.nodePort);
-        return;
-      }
+      if (!requested) claimed.add((p.nodePort = nextPort(registry, new Set([...taken, ...claimed, ...own]))));
+      // updateNodePorts' plain error (no Status: the server's bare 500) for a protocol and node port twice.
+      const key = `{${p.protocol ?? ""} ${p.nodePort}}`;
+      if (updated.has(key)) throw plainError(`duplicate nodePort: ${key}`);
+      updated.add(key);
+      return;
     }
-    if (requested) return;
+    const shared = byServicePort.get(p.port);
+    if (shared !== undefined && (!requested || requested === shared)) p.nodePort = shared;
+    else if (requested) allocate(i, requested);
+    if (requested || shared !== undefined) {
+      byServicePort.set(p.port, p.nodePort);
+      return;
+    }
     const port = nextPort(registry, new Set([...taken, ...claimed, ...own]));
     p.nodePort = port;
     claimed.add(port);

@@ -4,7 +4,7 @@
  * its order: ports are required unless the Service is headless or ExternalName; an ExternalName
  * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
  * validateServicePort checks it; no node port on a ClusterIP Service; no two ports with one
- * protocol and number;
+ * protocol and node port, nor with one protocol and number;
  * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
  * (service-traffic-policy). The cluster IP fields' own rules are the allocator's, which runs first
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
@@ -36,6 +36,13 @@ export function serviceErrors(service: Obj): FieldError[] {
       if (port?.nodePort) errors.push({ type: "Forbidden", field: `spec.ports[${i}].nodePort`, detail: "may not be used when `type` is 'ClusterIP'" });
     });
   }
+  const nodePorts = new Set<string>();
+  ports.forEach((port, i) => {
+    if (!port?.nodePort) return;
+    const key = `${port.protocol}/${port.nodePort}`;
+    if (nodePorts.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}].nodePort`, value: port.nodePort });
+    nodePorts.add(key);
+  });
   const seen = new Set<string>();
   ports.forEach((port, i) => {
     const key = `${port?.protocol}/${port?.port}`;
