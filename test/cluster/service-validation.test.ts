@@ -56,4 +56,17 @@ describe("service validation", () => {
     assert.equal(external.status, 422);
     assert.equal(external.body.message, 'Service "dup-en" is invalid: spec.ports[1].nodePort: Duplicate value: 30700');
   });
+
+  test("a NodePort or LoadBalancer Service may not be headless", async () => {
+    for (const type of ["NodePort", "LoadBalancer"]) {
+      const name = `headless-${type.toLowerCase()}`;
+      const created = await t.send("POST", SVC, { body: service(name, { type, clusterIP: "None" }) });
+      assert.equal(created.status, 422, created.text);
+      assert.equal(created.body.message, `Service "${name}" is invalid: spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for ${type} services`);
+    }
+    assert.equal((await t.send("POST", SVC, { body: service("headless", { clusterIP: "None" }) })).status, 201);
+    const turned = await t.send("PATCH", `${SVC}/headless`, { ...patch, body: { spec: { type: "NodePort" } } });
+    assert.equal(turned.status, 422);
+    assert.equal(turned.body.message, "Service \"headless\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services");
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * @module cluster/service-validation
  * A Service's own checks, as 1.32's ValidateService (pkg/apis/core/validation) makes them and in
- * its order: ports are required unless the Service is headless or ExternalName; an ExternalName
+ * its order: ports are required unless the Service is headless or ExternalName; a NodePort or
+ * LoadBalancer Service may not be headless; an ExternalName
  * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
  * validateServicePort checks it; no node port on a ClusterIP Service; no two ports with one
  * protocol and node port, nor with one protocol and number;
@@ -28,6 +29,9 @@ export function serviceErrors(service: Obj): FieldError[] {
   const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
   const errors: FieldError[] = [];
   if (ports.length === 0 && !isHeadless(spec) && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
+  if ((spec.type === "LoadBalancer" || spec.type === "NodePort") && isHeadless(spec)) {
+    errors.push({ type: "Invalid", field: "spec.clusterIPs[0]", value: "None", detail: `may not be set to 'None' for ${spec.type} services` });
+  }
   if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
