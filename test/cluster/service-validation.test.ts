@@ -69,4 +69,22 @@ describe("service validation", () => {
     assert.equal(turned.status, 422);
     assert.equal(turned.body.message, "Service \"headless\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services");
   });
+
+  test("load balancer source ranges, the field or else its annotation: LoadBalancer only, each a CIDR", async () => {
+    const field = await t.send("POST", SVC, { body: service("ranges-cip", { loadBalancerSourceRanges: [" 10.0.0.0/8 ", "nope"] }) });
+    assert.equal(field.status, 422);
+    assert.equal(
+      field.body.message,
+      "Service \"ranges-cip\" is invalid: [spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer', spec.LoadBalancerSourceRanges[1]: Invalid value: \"nope\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)]",
+    );
+    const lb = await t.send("POST", SVC, { body: service("ranges-lb", { type: "LoadBalancer", loadBalancerSourceRanges: [" 10.0.0.0/8 "] }) });
+    assert.equal(lb.status, 201, lb.text);
+    const annotated = { ...service("ranges-ann"), metadata: { name: "ranges-ann", annotations: { "service.beta.kubernetes.io/load-balancer-source-ranges": "10.0.0.0/8, 300.0.0.0/8" } } };
+    const annotation = await t.send("POST", SVC, { body: annotated });
+    assert.equal(annotation.status, 422);
+    assert.equal(
+      annotation.body.message,
+      "Service \"ranges-ann\" is invalid: [metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]: Forbidden: may only be used when `type` is 'LoadBalancer', metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]: Invalid value: \"300.0.0.0/8\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)]",
+    );
+  });
 });

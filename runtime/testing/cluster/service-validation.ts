@@ -5,12 +5,14 @@
  * LoadBalancer Service may not be headless; an ExternalName
  * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
  * validateServicePort checks it; no node port on a ClusterIP Service; no two ports with one
- * protocol and node port, nor with one protocol and number;
+ * protocol and node port, nor with one protocol and number; load balancer source ranges (the
+ * field, else its annotation) only on a LoadBalancer Service, each a CIDR;
  * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
  * (service-traffic-policy). The cluster IP fields' own rules are the allocator's, which runs first
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
  */
 import { nameProblems } from "./validation.js";
+import { parseCIDRSloppy } from "./ip-rules.js";
 import { goPortKey, servicePortErrors } from "./object-rules.js";
 import { trafficPolicyErrors } from "./service-traffic-policy.js";
 import type { FieldError } from "./status.js";
@@ -19,6 +21,11 @@ type Obj = Record<string, any>;
 
 /** The message of a field only a LoadBalancer Service may have. */
 const LOAD_BALANCER_ONLY = "may only be used when `type` is 'LoadBalancer'";
+
+/** The annotation that stood for `loadBalancerSourceRanges` before the field. */
+const SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";
+/** validation.IsValidCIDR's message. */
+const INVALID_CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
 
 /** isHeadlessService: its one cluster IP is `None`. */
 const isHeadless = (spec: Obj) => Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 1 && spec.clusterIPs[0] === "None";
@@ -53,10 +60,36 @@ export function serviceErrors(service: Obj): FieldError[] {
     if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
     seen.add(key);
   });
+  errors.push(...sourceRangeErrors(service));
   if (spec.allocateLoadBalancerNodePorts != null && spec.type !== "LoadBalancer") {
     errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
   }
   errors.push(...trafficPolicyErrors(spec));
+  return errors;
+}
+
+/**
+ * The source ranges a LoadBalancer Service's load balancer admits: the field (its path spelled
+ * `LoadBalancerSourceRanges`, as there), else the annotation; each a CIDR, spaces around it allowed.
+ */
+function sourceRangeErrors(service: Obj): FieldError[] {
+  const spec: Obj = service.spec ?? {};
+  const ranges: unknown[] = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : [];
+  const annotations: Obj = service.metadata?.annotations ?? {};
+  const errors: FieldError[] = [];
+  const cidrErrors = (field: string, text: string) => {
+    if (!parseCIDRSloppy(text)) errors.push({ type: "Invalid", field, value: text, detail: INVALID_CIDR });
+  };
+  if (ranges.length > 0) {
+    const field = "spec.LoadBalancerSourceRanges";
+    if (spec.type !== "LoadBalancer") errors.push({ type: "Forbidden", field, detail: LOAD_BALANCER_ONLY });
+    ranges.forEach((range, i) => cidrErrors(`${field}[${i}]`, String(range ?? "").trim()));
+  } else if (typeof annotations[SOURCE_RANGES] === "string") {
+    const field = `metadata.annotations[${SOURCE_RANGES}]`;
+    if (spec.type !== "LoadBalancer") errors.push({ type: "Forbidden", field, detail: LOAD_BALANCER_ONLY });
+    const value = annotations[SOURCE_RANGES].trim();
+    if (value !== "") for (const range of value.split(",")) cidrErrors(field, range.trim());
+  }
   return errors;
 }
 
