@@ -87,4 +87,14 @@ describe("service validation", () => {
       "Service \"ranges-ann\" is invalid: [metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]: Forbidden: may only be used when `type` is 'LoadBalancer', metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]: Invalid value: \"300.0.0.0/8\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)]",
     );
   });
+
+  test("external IPs are IP addresses, none unspecified, loopback or link-local", async () => {
+    const created = await t.send("POST", SVC, { body: service("external", { externalIPs: ["1.2.3.4", "nope", "127.0.0.1", "0.0.0.0"] }) });
+    assert.equal(created.status, 422);
+    assert.equal(
+      created.body.message,
+      'Service "external" is invalid: [spec.externalIPs[1]: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff), spec.externalIPs[2]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128), spec.externalIPs[3]: Invalid value: "0.0.0.0": may not be unspecified (0.0.0.0)]',
+    );
+    assert.equal((await t.send("POST", SVC, { body: service("external", { externalIPs: ["1.2.3.4"] }) })).status, 201);
+  });
 });

@@ -4,7 +4,8 @@
  * its order: ports are required unless the Service is headless or ExternalName; a NodePort or
  * LoadBalancer Service may not be headless; an ExternalName
  * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
- * validateServicePort checks it; no node port on a ClusterIP Service; no two ports with one
+ * validateServicePort checks it; external IPs that are IPs and not special (ValidateNonSpecialIP);
+ * no node port on a ClusterIP Service; no two ports with one
  * protocol and node port, nor with one protocol and number; load balancer source ranges (the
  * field, else its annotation) only on a LoadBalancer Service, each a CIDR;
  * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
@@ -12,7 +13,7 @@
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
  */
 import { nameProblems } from "./validation.js";
-import { parseCIDRSloppy } from "./ip-rules.js";
+import { INVALID_IP, parseCIDRSloppy, parseIPSloppy, specialIPProblems } from "./ip-rules.js";
 import { goPortKey, servicePortErrors } from "./object-rules.js";
 import { trafficPolicyErrors } from "./service-traffic-policy.js";
 import type { FieldError } from "./status.js";
@@ -42,6 +43,13 @@ export function serviceErrors(service: Obj): FieldError[] {
   if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  const externalIPs: unknown[] = Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
+  externalIPs.forEach((ip, i) => {
+    const text = String(ip ?? "");
+    const field = `spec.externalIPs[${i}]`;
+    if (!parseIPSloppy(text)) errors.push({ type: "Invalid", field, value: text, detail: INVALID_IP });
+    else for (const detail of specialIPProblems(text)) errors.push({ type: "Invalid", field, value: text, detail });
+  });
   if (spec.type === "ClusterIP") {
     ports.forEach((port, i) => {
       if (port?.nodePort) errors.push({ type: "Forbidden", field: `spec.ports[${i}].nodePort`, detail: "may not be used when `type` is 'ClusterIP'" });
