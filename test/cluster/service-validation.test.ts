@@ -97,4 +97,15 @@ describe("service validation", () => {
     );
     assert.equal((await t.send("POST", SVC, { body: service("external", { externalIPs: ["1.2.3.4"] }) })).status, 201);
   });
+
+  test("internalTrafficPolicy is Cluster or Local", async () => {
+    const created = await t.send("POST", SVC, { body: service("internal", { internalTrafficPolicy: "Nope" }) });
+    assert.equal(created.status, 422);
+    assert.equal(created.body.message, 'Service "internal" is invalid: spec.internalTrafficPolicy: Unsupported value: "Nope": supported values: "Cluster", "Local"');
+    const local = await t.send("POST", SVC, { body: service("internal", { internalTrafficPolicy: "Local" }) });
+    assert.equal(local.status, 201, local.text);
+    const changed = await t.send("PATCH", `${SVC}/internal`, { ...patch, body: { spec: { internalTrafficPolicy: "cluster" } } });
+    assert.equal(changed.status, 422);
+    assert.equal(changed.body.message, 'Service "internal" is invalid: spec.internalTrafficPolicy: Unsupported value: "cluster": supported values: "Cluster", "Local"');
+  });
 });

@@ -8,8 +8,8 @@
  * no node port on a ClusterIP Service; no two ports with one
  * protocol and node port, nor with one protocol and number; load balancer source ranges (the
  * field, else its annotation) only on a LoadBalancer Service, each a CIDR;
- * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the traffic policies
- * (service-traffic-policy). The cluster IP fields' own rules are the allocator's, which runs first
+ * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the external traffic
+ * policy (service-traffic-policy) and the internal one (`Cluster` or `Local`). The cluster IP fields' own rules are the allocator's, which runs first
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
  */
 import { nameProblems } from "./validation.js";
@@ -27,6 +27,9 @@ const LOAD_BALANCER_ONLY = "may only be used when `type` is 'LoadBalancer'";
 const SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";
 /** validation.IsValidCIDR's message. */
 const INVALID_CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/** The internal traffic policies, sorted as NotSupported lists them. */
+const INTERNAL_POLICIES = ["Cluster", "Local"];
 
 /** isHeadlessService: its one cluster IP is `None`. */
 const isHeadless = (spec: Obj) => Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 1 && spec.clusterIPs[0] === "None";
@@ -73,6 +76,11 @@ export function serviceErrors(service: Obj): FieldError[] {
     errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
   }
   errors.push(...trafficPolicyErrors(spec));
+  if (spec.internalTrafficPolicy == null) {
+    if (["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) errors.push({ type: "Required", field: "spec.internalTrafficPolicy" });
+  } else if (!INTERNAL_POLICIES.includes(spec.internalTrafficPolicy)) {
+    errors.push({ type: "NotSupported", field: "spec.internalTrafficPolicy", value: spec.internalTrafficPolicy, supported: INTERNAL_POLICIES });
+  }
   return errors;
 }
 
