@@ -108,4 +108,15 @@ describe("service validation", () => {
     assert.equal(changed.status, 422);
     assert.equal(changed.body.message, 'Service "internal" is invalid: spec.internalTrafficPolicy: Unsupported value: "cluster": supported values: "Cluster", "Local"');
   });
+
+  test("a Service turned from LoadBalancer to another type loses its status's load balancer", async () => {
+    assert.equal((await t.send("POST", SVC, { body: service("lb-status", { type: "LoadBalancer" }) })).status, 201);
+    const status = await t.send("PATCH", `${SVC}/lb-status/status`, { ...patch, body: { status: { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } } });
+    assert.equal(status.status, 200, status.text);
+    assert.deepEqual(status.body.status.loadBalancer, { ingress: [{ hostname: "lb.example.com" }] });
+    const turned = await t.send("PATCH", `${SVC}/lb-status`, { ...patch, body: { spec: { type: "NodePort" } } });
+    assert.equal(turned.status, 200, turned.text);
+    assert.deepEqual(turned.body.status, { loadBalancer: {} });
+    assert.deepEqual((await t.send("GET", `${SVC}/lb-status`)).body.status, { loadBalancer: {} });
+  });
 });

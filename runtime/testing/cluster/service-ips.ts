@@ -6,7 +6,8 @@
  * NormalizeClusterIPs links the singular and plural fields, and ValidateServiceUpdate's
  * validateUpgradeDowngradeClusterIPs refuses a changed IP ("may not change once set").
  * ExternalName services have no cluster IPs; headless ones `["None"]` (see `defaults`). A
- * Service turned ExternalName drops the IP fields it kept (the strategy's dropTypeDependentFields).
+ * Service turned ExternalName drops the IP fields it kept, and one that is no LoadBalancer its
+ * status's load balancer (the strategy's dropTypeDependentFields).
  */
 import { goStrings, type FieldError } from "./status.js";
 import { externallyAccessible, needsHealthCheck, trafficPolicyUpdateErrors } from "./service-traffic-policy.js";
@@ -57,6 +58,11 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
     delete spec.allocateLoadBalancerNodePorts;
   }
   if (externallyAccessible(before) && !externallyAccessible(spec) && before.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  // A Service that is not a LoadBalancer has no load balancer to report: its status says none.
+  if (spec.type !== "LoadBalancer") {
+    next.status ??= {};
+    next.status.loadBalancer = {};
+  }
   // The health-check node port: kept when a PUT leaves it out, dropped (and freed) with the need for it.
   if (needsHealthCheck(before) && needsHealthCheck(spec) && !spec.healthCheckNodePort) spec.healthCheckNodePort = before.healthCheckNodePort;
   if (needsHealthCheck(before) && !needsHealthCheck(spec) && (spec.healthCheckNodePort ?? 0) === (before.healthCheckNodePort ?? 0)) delete spec.healthCheckNodePort;
