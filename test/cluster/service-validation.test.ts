@@ -119,4 +119,20 @@ describe("service validation", () => {
     assert.deepEqual(turned.body.status, { loadBalancer: {} });
     assert.deepEqual((await t.send("GET", `${SVC}/lb-status`)).body.status, { loadBalancer: {} });
   });
+
+  test("a type change drops the node ports when it added none, whichever ports hold them, also those of a LoadBalancer allocating none", async () => {
+    const created = await t.send("POST", SVC, { body: service("np-rename", { type: "NodePort" }) });
+    const [nodePort] = created.body.spec.ports.map((p: { nodePort: number }) => p.nodePort);
+    const renamed = await t.send("PATCH", `${SVC}/np-rename`, { ...patch, body: { spec: { type: "ClusterIP", ports: [{ name: "web", port: 80, nodePort }] } } });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.deepEqual(renamed.body.spec.ports, [{ name: "web", port: 80, protocol: "TCP", targetPort: 80 }]);
+    const lb = await t.send("POST", SVC, { body: service("np-lb", { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80, nodePort: 31234 }] }) });
+    assert.equal(lb.status, 201, lb.text);
+    const kept = await t.send("PUT", `${SVC}/np-lb`, { body: service("np-lb", { type: "LoadBalancer", allocateLoadBalancerNodePorts: false }) });
+    assert.equal(kept.status, 200, kept.text);
+    assert.equal(kept.body.spec.ports[0].nodePort, 31234);
+    const turned = await t.send("PATCH", `${SVC}/np-lb`, { ...patch, body: { spec: { type: "ClusterIP" } } });
+    assert.equal(turned.status, 200, turned.text);
+    assert.equal(turned.body.spec.ports[0].nodePort, undefined);
+  });
 });

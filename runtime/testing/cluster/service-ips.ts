@@ -46,12 +46,12 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
     if ((before.ipFamilyPolicy ?? "") === (spec.ipFamilyPolicy ?? "")) delete spec.ipFamilyPolicy;
   }
   if (isExternalName(next)) delete spec.internalTrafficPolicy;
-  // A type that needs no node ports drops the ones it kept unchanged, and the policies only
+  // A type that needs no node ports drops them when the update added none (sameNodePorts: the
+  // old ones are a superset of the new, whichever ports hold them), and the policies only
   // NodePort and LoadBalancer Services have.
   if (needsNodePort(old) && !needsNodePort(next)) {
-    const oldPorts = new Map((Array.isArray(old.spec?.ports) ? old.spec.ports : []).map((p: Obj) => [p.name ?? "", p.nodePort]));
-    const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
-    if (ports.every((p) => !p.nodePort || oldPorts.get(p.name ?? "") === p.nodePort)) for (const p of ports) delete p.nodePort;
+    const held = new Set(nodePortsOf(old));
+    if (nodePortsOf(next).every((port) => held.has(port))) for (const p of portsOf(next)) delete p.nodePort;
   }
   // A Service no longer LoadBalancer drops `allocateLoadBalancerNodePorts` the update left as it was.
   if (before.type === "LoadBalancer" && spec.type !== "LoadBalancer" && before.allocateLoadBalancerNodePorts != null && before.allocateLoadBalancerNodePorts === spec.allocateLoadBalancerNodePorts) {
@@ -69,19 +69,23 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
   // patchAllocatedValues: a port left without a nodePort keeps the one its name had, unless
   // another port of the update uses it.
   if (needsNodePort(old) && needsNodePort(next)) {
-    const ports = (s: Obj): Obj[] => (Array.isArray(s.spec?.ports) ? s.spec.ports : []);
-    const used = new Set(ports(next).map((p) => p.nodePort).filter(Boolean));
-    const byName = new Map(ports(old).map((p) => [p.name ?? "", p.nodePort]));
-    for (const p of ports(next)) {
+    const used = new Set(nodePortsOf(next));
+    const byName = new Map(portsOf(old).map((p) => [p.name ?? "", p.nodePort]));
+    for (const p of portsOf(next)) {
       const kept = byName.get(p.name ?? "");
       if (!p.nodePort && kept && !used.has(kept)) p.nodePort = kept;
     }
   }
 }
 
+/** needsNodePort: a NodePort or LoadBalancer Service (one allocating none may still hold some). */
 function needsNodePort(svc: Obj): boolean {
-  return svc.spec?.type === "NodePort" || (svc.spec?.type === "LoadBalancer" && svc.spec?.allocateLoadBalancerNodePorts !== false);
+  return svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
 }
+
+const portsOf = (svc: Obj): Obj[] => (Array.isArray(svc.spec?.ports) ? svc.spec.ports.filter((p: unknown) => p && typeof p === "object") : []);
+/** The node ports a Service's ports hold. */
+const nodePortsOf = (svc: Obj): unknown[] => portsOf(svc).map((p) => p.nodePort).filter(Boolean);
 
 /** ValidateServiceUpdate's own checks: validateUpgradeDowngradeClusterIPs, validateServiceExternalTrafficFieldsUpdate. */
 export function serviceUpdateErrors(next: Obj, old: Obj): FieldError[] {
