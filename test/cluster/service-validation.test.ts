@@ -135,4 +135,13 @@ describe("service validation", () => {
     assert.equal(turned.status, 200, turned.text);
     assert.equal(turned.body.spec.ports[0].nodePort, undefined);
   });
+
+  test("an update lists ValidateServiceUpdate's own errors before ValidateService's", async () => {
+    const created = await t.send("POST", SVC, { body: service("order", { type: "LoadBalancer", externalTrafficPolicy: "Local" }) });
+    const port = created.body.spec.healthCheckNodePort as number;
+    const both = await t.send("PATCH", `${SVC}/order`, { ...patch, body: { spec: { healthCheckNodePort: port + 1, internalTrafficPolicy: "Nope" } } });
+    assert.equal(both.status, 422);
+    assert.equal(both.body.message, 'Service "order" is invalid: [spec.healthCheckNodePort: Forbidden: field is immutable, spec.internalTrafficPolicy: Unsupported value: "Nope": supported values: "Cluster", "Local"]');
+    assert.deepEqual(both.body.details.causes.map((c: { field: string }) => c.field), ["spec.healthCheckNodePort", "spec.internalTrafficPolicy"]);
+  });
 });
