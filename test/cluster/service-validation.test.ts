@@ -144,4 +144,24 @@ describe("service validation", () => {
     assert.equal(both.body.message, 'Service "order" is invalid: [spec.healthCheckNodePort: Forbidden: field is immutable, spec.internalTrafficPolicy: Unsupported value: "Nope": supported values: "Cluster", "Local"]');
     assert.deepEqual(both.body.details.causes.map((c: { field: string }) => c.field), ["spec.healthCheckNodePort", "spec.internalTrafficPolicy"]);
   });
+
+  test("loadBalancerClass: a qualified name on a LoadBalancer only, fixed while it is one, dropped by a type change that left it", async () => {
+    const onClusterIP = await t.send("POST", SVC, { body: service("class-cip", { loadBalancerClass: "example.com/lb" }) });
+    assert.equal(onClusterIP.status, 422);
+    assert.equal(onClusterIP.body.message, "Service \"class-cip\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'");
+    const malformed = await t.send("POST", SVC, { body: service("class-bad", { type: "LoadBalancer", loadBalancerClass: "-lb" }) });
+    assert.equal(malformed.status, 422);
+    assert.match(malformed.body.message, /^Service "class-bad" is invalid: spec.loadBalancerClass: Invalid value: "-lb": name part must consist of alphanumeric characters/);
+    assert.equal((await t.send("POST", SVC, { body: service("class-lb", { type: "LoadBalancer", loadBalancerClass: "example.com/lb" }) })).status, 201);
+    const changed = await t.send("PATCH", `${SVC}/class-lb`, { ...patch, body: { spec: { loadBalancerClass: "example.com/other" } } });
+    assert.equal(changed.status, 422);
+    assert.equal(changed.body.message, 'Service "class-lb" is invalid: spec.loadBalancerClass: Invalid value: "example.com/other": may not change once set');
+    const turned = await t.send("PATCH", `${SVC}/class-lb`, { ...patch, body: { spec: { type: "ClusterIP" } } });
+    assert.equal(turned.status, 200, turned.text);
+    assert.equal(turned.body.spec.loadBalancerClass, undefined);
+    const added = await t.send("PATCH", `${SVC}/class-lb`, { ...patch, body: { spec: { loadBalancerClass: "example.com/lb" } } });
+    assert.equal(added.status, 422);
+    assert.equal(added.body.message, "Service \"class-lb\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'");
+    assert.equal(added.body.details.causes.length, 2, "validateLoadBalancerClassField runs twice on an update");
+  });
 });

@@ -11,6 +11,7 @@
  */
 import { goStrings, type FieldError } from "./status.js";
 import { externallyAccessible, needsHealthCheck, trafficPolicyUpdateErrors } from "./service-traffic-policy.js";
+import { loadBalancerClassErrors } from "./service-validation.js";
 
 type Obj = Record<string, any>;
 
@@ -53,10 +54,11 @@ export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
     const held = new Set(nodePortsOf(old));
     if (nodePortsOf(next).every((port) => held.has(port))) for (const p of portsOf(next)) delete p.nodePort;
   }
-  // A Service no longer LoadBalancer drops `allocateLoadBalancerNodePorts` the update left as it was.
+  // A Service no longer LoadBalancer drops `allocateLoadBalancerNodePorts` and `loadBalancerClass` the update left as they were.
   if (before.type === "LoadBalancer" && spec.type !== "LoadBalancer" && before.allocateLoadBalancerNodePorts != null && before.allocateLoadBalancerNodePorts === spec.allocateLoadBalancerNodePorts) {
     delete spec.allocateLoadBalancerNodePorts;
   }
+  if (before.type === "LoadBalancer" && spec.type !== "LoadBalancer" && (before.loadBalancerClass ?? null) === (spec.loadBalancerClass ?? null)) delete spec.loadBalancerClass;
   if (externallyAccessible(before) && !externallyAccessible(spec) && before.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
   // A Service that is not a LoadBalancer has no load balancer to report: its status says none.
   if (spec.type !== "LoadBalancer") {
@@ -87,9 +89,19 @@ const portsOf = (svc: Obj): Obj[] => (Array.isArray(svc.spec?.ports) ? svc.spec.
 /** The node ports a Service's ports hold. */
 const nodePortsOf = (svc: Obj): unknown[] => portsOf(svc).map((p) => p.nodePort).filter(Boolean);
 
-/** ValidateServiceUpdate's own checks: validateUpgradeDowngradeClusterIPs, validateServiceExternalTrafficFieldsUpdate. */
+/**
+ * ValidateServiceUpdate's own checks, before ValidateService's: validateUpgradeDowngradeClusterIPs,
+ * validateLoadBalancerClassField (a LoadBalancer's class is fixed; its create checks too, again
+ * after), validateServiceExternalTrafficFieldsUpdate.
+ */
 export function serviceUpdateErrors(next: Obj, old: Obj): FieldError[] {
-  return [...clusterIPUpdateErrors(next, old), ...trafficPolicyUpdateErrors(next.spec ?? {}, old.spec ?? {})];
+  const spec: Obj = next.spec ?? {};
+  const before: Obj = old.spec ?? {};
+  const classErrors: FieldError[] = [];
+  if (before.type === "LoadBalancer" && spec.type === "LoadBalancer" && (before.loadBalancerClass ?? null) !== (spec.loadBalancerClass ?? null)) {
+    classErrors.push({ type: "Invalid", field: "spec.loadBalancerClass", value: spec.loadBalancerClass ?? null, detail: "may not change once set" });
+  }
+  return [...clusterIPUpdateErrors(next, old), ...classErrors, ...loadBalancerClassErrors(spec), ...trafficPolicyUpdateErrors(spec, before)];
 }
 
 function clusterIPUpdateErrors(next: Obj, old: Obj): FieldError[] {

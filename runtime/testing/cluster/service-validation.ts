@@ -8,11 +8,13 @@
  * no node port on a ClusterIP Service; no two ports with one
  * protocol and node port, nor with one protocol and number; load balancer source ranges (the
  * field, else its annotation) only on a LoadBalancer Service, each a CIDR;
- * `allocateLoadBalancerNodePorts` only on a LoadBalancer Service; then the external traffic
+ * `allocateLoadBalancerNodePorts` and `loadBalancerClass` (a qualified name) only on a
+ * LoadBalancer Service; then the external traffic
  * policy (service-traffic-policy) and the internal one (`Cluster` or `Local`). The cluster IP fields' own rules are the allocator's, which runs first
  * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
  */
 import { nameProblems } from "./validation.js";
+import { labelKeyErrors } from "./label-rules.js";
 import { INVALID_IP, parseCIDRSloppy, parseIPSloppy, specialIPProblems } from "./ip-rules.js";
 import { goPortKey, servicePortErrors } from "./object-rules.js";
 import { trafficPolicyErrors } from "./service-traffic-policy.js";
@@ -75,6 +77,7 @@ export function serviceErrors(service: Obj): FieldError[] {
   if (spec.allocateLoadBalancerNodePorts != null && spec.type !== "LoadBalancer") {
     errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
   }
+  errors.push(...loadBalancerClassErrors(spec));
   errors.push(...trafficPolicyErrors(spec));
   if (spec.internalTrafficPolicy == null) {
     if (["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) errors.push({ type: "Required", field: "spec.internalTrafficPolicy" });
@@ -82,6 +85,15 @@ export function serviceErrors(service: Obj): FieldError[] {
     errors.push({ type: "NotSupported", field: "spec.internalTrafficPolicy", value: spec.internalTrafficPolicy, supported: INTERNAL_POLICIES });
   }
   return errors;
+}
+
+/** validateLoadBalancerClassField's own checks: a qualified name, on a LoadBalancer Service only. */
+export function loadBalancerClassErrors(spec: Obj): FieldError[] {
+  if (spec.loadBalancerClass == null) return [];
+  const field = "spec.loadBalancerClass";
+  if (spec.type !== "LoadBalancer") return [{ type: "Forbidden", field, detail: LOAD_BALANCER_ONLY }];
+  const value = String(spec.loadBalancerClass);
+  return labelKeyErrors(value).map((detail) => ({ type: "Invalid", field, value, detail }));
 }
 
 /**
