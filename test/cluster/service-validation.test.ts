@@ -164,4 +164,20 @@ describe("service validation", () => {
     assert.equal(added.body.message, "Service \"class-lb\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'");
     assert.equal(added.body.details.causes.length, 2, "validateLoadBalancerClassField runs twice on an update");
   });
+
+  test("type, sessionAffinity (a ClientIP timeout of at most a day) and trafficDistribution take only their values", async () => {
+    const refused = async (name: string, spec: Record<string, unknown>) => {
+      const answer = await t.send("POST", SVC, { body: service(name, spec) });
+      assert.equal(answer.status, 422, answer.text);
+      return answer.body.message as string;
+    };
+    assert.equal(await refused("type", { type: "Internal" }), 'Service "type" is invalid: spec.type: Unsupported value: "Internal": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"');
+    assert.equal(await refused("affinity", { sessionAffinity: "Cookie" }), 'Service "affinity" is invalid: spec.sessionAffinity: Unsupported value: "Cookie": supported values: "ClientIP", "None"');
+    const timeout = (seconds: number) => ({ sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: seconds } } });
+    assert.equal(await refused("timeout", timeout(0)), 'Service "timeout" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400');
+    assert.equal(await refused("timeout", timeout(86401)), 'Service "timeout" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be greater than 0 and less than 86400');
+    assert.equal((await t.send("POST", SVC, { body: service("timeout", timeout(86400)) })).status, 201);
+    assert.equal(await refused("distribution", { trafficDistribution: "Nearby" }), 'Service "distribution" is invalid: spec.trafficDistribution: Unsupported value: "Nearby": supported values: "PreferClose"');
+    assert.equal((await t.send("POST", SVC, { body: service("distribution", { trafficDistribution: "PreferClose" }) })).status, 201);
+  });
 });

@@ -30,8 +30,12 @@ const SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";
 /** validation.IsValidCIDR's message. */
 const INVALID_CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
 
-/** The internal traffic policies, sorted as NotSupported lists them. */
+/** The types, session affinities and internal traffic policies, sorted as NotSupported lists them. */
+const TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+const AFFINITIES = ["ClientIP", "None"];
 const INTERNAL_POLICIES = ["Cluster", "Local"];
+/** core.MaxClientIPServiceAffinitySeconds: a day. */
+const MAX_AFFINITY_SECONDS = 86400;
 
 /** isHeadlessService: its one cluster IP is `None`. */
 const isHeadless = (spec: Obj) => Array.isArray(spec.clusterIPs) && spec.clusterIPs.length === 1 && spec.clusterIPs[0] === "None";
@@ -48,6 +52,54 @@ export function serviceErrors(service: Obj): FieldError[] {
   if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  errors.push(...affinityErrors(spec), ...externalIPErrors(spec));
+  if (!spec.type) errors.push({ type: "Required", field: "spec.type" });
+  else if (!TYPES.includes(spec.type)) errors.push({ type: "NotSupported", field: "spec.type", value: spec.type, supported: TYPES });
+  errors.push(...nodePortErrors(spec, ports));
+  const seen = new Set<string>();
+  ports.forEach((port, i) => {
+    const key = `${port?.protocol}/${port?.port}`;
+    if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
+    seen.add(key);
+  });
+  errors.push(...sourceRangeErrors(service));
+  if (spec.allocateLoadBalancerNodePorts != null && spec.type !== "LoadBalancer") {
+    errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
+  }
+  errors.push(...loadBalancerClassErrors(spec), ...trafficPolicyErrors(spec));
+  if (spec.internalTrafficPolicy == null) {
+    if (["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) errors.push({ type: "Required", field: "spec.internalTrafficPolicy" });
+  } else if (!INTERNAL_POLICIES.includes(spec.internalTrafficPolicy)) {
+    errors.push({ type: "NotSupported", field: "spec.internalTrafficPolicy", value: spec.internalTrafficPolicy, supported: INTERNAL_POLICIES });
+  }
+  if (spec.trafficDistribution != null && spec.trafficDistribution !== "PreferClose") {
+    errors.push({ type: "NotSupported", field: "spec.trafficDistribution", value: spec.trafficDistribution, supported: ["PreferClose"] });
+  }
+  return errors;
+}
+
+/** The session affinity (`None` or `ClientIP`) and, for `ClientIP`, its timeout (validateClientIPAffinityConfig); `None` takes no config. */
+function affinityErrors(spec: Obj): FieldError[] {
+  const affinity = spec.sessionAffinity;
+  const at = "spec.sessionAffinityConfig";
+  if (!affinity) return [{ type: "Required", field: "spec.sessionAffinity" }];
+  if (!AFFINITIES.includes(affinity)) return [{ type: "NotSupported", field: "spec.sessionAffinity", value: affinity, supported: AFFINITIES }];
+  if (affinity === "None") return spec.sessionAffinityConfig != null ? [{ type: "Forbidden", field: at, detail: "must not be set when session affinity is None" }] : [];
+  const required = (field: string): FieldError[] => [{ type: "Required", field, detail: "when session affinity type is ClientIP" }];
+  const config = spec.sessionAffinityConfig;
+  if (config == null) return required(at);
+  if (config.clientIP == null) return required(`${at}.clientIP`);
+  const timeout = config.clientIP.timeoutSeconds;
+  if (timeout == null) return required(`${at}.clientIP.timeoutSeconds`);
+  if (timeout <= 0 || timeout > MAX_AFFINITY_SECONDS) {
+    return [{ type: "Invalid", field: `${at}.clientIP.timeoutSeconds`, value: timeout, detail: `must be greater than 0 and less than ${MAX_AFFINITY_SECONDS}` }];
+  }
+  return [];
+}
+
+/** External IPs: IP addresses, none special (ValidateNonSpecialIP). */
+function externalIPErrors(spec: Obj): FieldError[] {
+  const errors: FieldError[] = [];
   const externalIPs: unknown[] = Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
   externalIPs.forEach((ip, i) => {
     const text = String(ip ?? "");
@@ -55,6 +107,12 @@ export function serviceErrors(service: Obj): FieldError[] {
     if (!parseIPSloppy(text)) errors.push({ type: "Invalid", field, value: text, detail: INVALID_IP });
     else for (const detail of specialIPProblems(text)) errors.push({ type: "Invalid", field, value: text, detail });
   });
+  return errors;
+}
+
+/** Node ports: none on a ClusterIP Service, no protocol and node port twice. */
+function nodePortErrors(spec: Obj, ports: Obj[]): FieldError[] {
+  const errors: FieldError[] = [];
   if (spec.type === "ClusterIP") {
     ports.forEach((port, i) => {
       if (port?.nodePort) errors.push({ type: "Forbidden", field: `spec.ports[${i}].nodePort`, detail: "may not be used when `type` is 'ClusterIP'" });
@@ -67,23 +125,6 @@ export function serviceErrors(service: Obj): FieldError[] {
     if (nodePorts.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}].nodePort`, value: port.nodePort });
     nodePorts.add(key);
   });
-  const seen = new Set<string>();
-  ports.forEach((port, i) => {
-    const key = `${port?.protocol}/${port?.port}`;
-    if (seen.has(key)) errors.push({ type: "Duplicate", field: `spec.ports[${i}]`, rendered: goPortKey(port ?? {}) });
-    seen.add(key);
-  });
-  errors.push(...sourceRangeErrors(service));
-  if (spec.allocateLoadBalancerNodePorts != null && spec.type !== "LoadBalancer") {
-    errors.push({ type: "Forbidden", field: "spec.allocateLoadBalancerNodePorts", detail: LOAD_BALANCER_ONLY });
-  }
-  errors.push(...loadBalancerClassErrors(spec));
-  errors.push(...trafficPolicyErrors(spec));
-  if (spec.internalTrafficPolicy == null) {
-    if (["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) errors.push({ type: "Required", field: "spec.internalTrafficPolicy" });
-  } else if (!INTERNAL_POLICIES.includes(spec.internalTrafficPolicy)) {
-    errors.push({ type: "NotSupported", field: "spec.internalTrafficPolicy", value: spec.internalTrafficPolicy, supported: INTERNAL_POLICIES });
-  }
   return errors;
 }
 
