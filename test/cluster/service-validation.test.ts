@@ -180,4 +180,17 @@ describe("service validation", () => {
     assert.equal(await refused("distribution", { trafficDistribution: "Nearby" }), 'Service "distribution" is invalid: spec.trafficDistribution: Unsupported value: "Nearby": supported values: "PreferClose"');
     assert.equal((await t.send("POST", SVC, { body: service("distribution", { trafficDistribution: "PreferClose" }) })).status, 201);
   });
+
+  test("a selector of valid labels, no kubelet port on a LoadBalancer, topology annotations that agree", async () => {
+    const selector = await t.send("POST", SVC, { body: { ...service("selector"), spec: { selector: { "app/x/y": "web" }, ports: [{ port: 80 }] } } });
+    assert.equal(selector.status, 422);
+    assert.match(selector.body.message, /^Service "selector" is invalid: spec.selector: Invalid value: "app\/x\/y": a qualified name must consist of/);
+    const kubelet = await t.send("POST", SVC, { body: service("kubelet", { type: "LoadBalancer", ports: [{ port: 10250 }] }) });
+    assert.equal(kubelet.status, 422);
+    assert.equal(kubelet.body.message, 'Service "kubelet" is invalid: spec.ports[0]: Invalid value: 10250: may not expose port 10250 externally since it is used by kubelet');
+    const annotations = { "service.kubernetes.io/topology-mode": "Auto", "service.kubernetes.io/topology-aware-hints": "Disabled" };
+    const topology = await t.send("POST", SVC, { body: { ...service("topology"), metadata: { name: "topology", annotations } } });
+    assert.equal(topology.status, 422);
+    assert.equal(topology.body.message, 'Service "topology" is invalid: metadata.annotations[service.kubernetes.io/topology-mode]: Invalid value: "Auto": must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified');
+  });
 });

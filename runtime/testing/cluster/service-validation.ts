@@ -1,20 +1,19 @@
 /**
  * @module cluster/service-validation
  * A Service's own checks, as 1.32's ValidateService (pkg/apis/core/validation) makes them and in
- * its order: ports are required unless the Service is headless or ExternalName; a NodePort or
- * LoadBalancer Service may not be headless; an ExternalName
- * Service has no cluster IPs, IP families or policy and names a DNS subdomain; each port as
- * validateServicePort checks it; external IPs that are IPs and not special (ValidateNonSpecialIP);
- * no node port on a ClusterIP Service; no two ports with one
- * protocol and node port, nor with one protocol and number; load balancer source ranges (the
- * field, else its annotation) only on a LoadBalancer Service, each a CIDR;
- * `allocateLoadBalancerNodePorts` and `loadBalancerClass` (a qualified name) only on a
- * LoadBalancer Service; then the external traffic
- * policy (service-traffic-policy) and the internal one (`Cluster` or `Local`). The cluster IP fields' own rules are the allocator's, which runs first
- * (service-ip-families). On an update, ValidateServiceUpdate's checks (service-ips) come first.
+ * its order: the topology annotations agree; ports are required unless the Service is headless or
+ * ExternalName; a LoadBalancer Service exposes no kubelet port, neither it nor a NodePort one is
+ * headless, an ExternalName one has no cluster IPs, IP families or policy and names a DNS
+ * subdomain; each port as validateServicePort checks it; the selector's labels; the session
+ * affinity; external IPs that are IPs and not special; the type; no node port on a ClusterIP
+ * Service, no protocol and node port twice, no protocol and port twice; load balancer source
+ * ranges (the field, else its annotation), `allocateLoadBalancerNodePorts` and
+ * `loadBalancerClass` only on a LoadBalancer Service; then the traffic policies and distribution.
+ * The cluster IP fields' own rules are the allocator's, which runs first (service-ip-families).
+ * On an update, ValidateServiceUpdate's checks (service-ips) come first.
  */
 import { nameProblems } from "./validation.js";
-import { labelKeyErrors } from "./label-rules.js";
+import { labelKeyErrors, labelsErrors } from "./label-rules.js";
 import { INVALID_IP, parseCIDRSloppy, parseIPSloppy, specialIPProblems } from "./ip-rules.js";
 import { goPortKey, servicePortErrors } from "./object-rules.js";
 import { trafficPolicyErrors } from "./service-traffic-policy.js";
@@ -25,6 +24,11 @@ type Obj = Record<string, any>;
 /** The message of a field only a LoadBalancer Service may have. */
 const LOAD_BALANCER_ONLY = "may only be used when `type` is 'LoadBalancer'";
 
+/** ports.KubeletPort, which a LoadBalancer Service may not expose. */
+const KUBELET_PORT = 10250;
+/** The topology annotation and the deprecated one it replaced. */
+const TOPOLOGY_MODE = "service.kubernetes.io/topology-mode";
+const TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints";
 /** The annotation that stood for `loadBalancerSourceRanges` before the field. */
 const SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";
 /** validation.IsValidCIDR's message. */
@@ -44,14 +48,20 @@ const isHeadless = (spec: Obj) => Array.isArray(spec.clusterIPs) && spec.cluster
 export function serviceErrors(service: Obj): FieldError[] {
   const spec: Obj = service.spec ?? {};
   const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = [...topologyAnnotationErrors(service)];
   if (ports.length === 0 && !isHeadless(spec) && spec.type !== "ExternalName") errors.push({ type: "Required", field: "spec.ports" });
+  if (spec.type === "LoadBalancer") {
+    ports.forEach((port, i) => {
+      if (port?.port === KUBELET_PORT) errors.push({ type: "Invalid", field: `spec.ports[${i}]`, value: KUBELET_PORT, detail: `may not expose port ${KUBELET_PORT} externally since it is used by kubelet` });
+    });
+  }
   if ((spec.type === "LoadBalancer" || spec.type === "NodePort") && isHeadless(spec)) {
     errors.push({ type: "Invalid", field: "spec.clusterIPs[0]", value: "None", detail: `may not be set to 'None' for ${spec.type} services` });
   }
   if (spec.type === "ExternalName") errors.push(...externalNameErrors(spec));
   const names = new Set<string>();
   ports.forEach((port, i) => errors.push(...servicePortErrors(port ?? {}, `spec.ports[${i}]`, ports.length > 1, names)));
+  if (spec.selector != null) errors.push(...labelsErrors(spec.selector, "spec.selector"));
   errors.push(...affinityErrors(spec), ...externalIPErrors(spec));
   if (!spec.type) errors.push({ type: "Required", field: "spec.type" });
   else if (!TYPES.includes(spec.type)) errors.push({ type: "NotSupported", field: "spec.type", value: spec.type, supported: TYPES });
@@ -76,6 +86,15 @@ export function serviceErrors(service: Obj): FieldError[] {
     errors.push({ type: "NotSupported", field: "spec.trafficDistribution", value: spec.trafficDistribution, supported: ["PreferClose"] });
   }
   return errors;
+}
+
+/** The topology annotation and its deprecated form agree where both are given. */
+function topologyAnnotationErrors(service: Obj): FieldError[] {
+  const annotations: Obj = service.metadata?.annotations ?? {};
+  const mode = annotations[TOPOLOGY_MODE];
+  const hints = annotations[TOPOLOGY_HINTS];
+  if (typeof mode !== "string" || typeof hints !== "string" || mode === hints) return [];
+  return [{ type: "Invalid", field: `metadata.annotations[${TOPOLOGY_MODE}]`, value: mode, detail: `must match annotations[${TOPOLOGY_HINTS}] when both are specified` }];
 }
 
 /** The session affinity (`None` or `ClientIP`) and, for `ClientIP`, its timeout (validateClientIPAffinityConfig); `None` takes no config. */
