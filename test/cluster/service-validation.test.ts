@@ -193,4 +193,12 @@ describe("service validation", () => {
     assert.equal(topology.status, 422);
     assert.equal(topology.body.message, 'Service "topology" is invalid: metadata.annotations[service.kubernetes.io/topology-mode]: Invalid value: "Auto": must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified');
   });
+
+  test("a LoadBalancer Service's status ingress IPs default to ipMode VIP", async () => {
+    assert.equal((await t.send("POST", SVC, { body: service("ip-mode", { type: "LoadBalancer" }) })).status, 201);
+    const ingress = [{ ip: "203.0.113.9" }, { ip: "203.0.113.10", ipMode: "Proxy" }, { hostname: "lb.example.com" }];
+    const status = await t.send("PATCH", `${SVC}/ip-mode/status`, { ...patch, body: { status: { loadBalancer: { ingress } } } });
+    assert.equal(status.status, 200, status.text);
+    assert.deepEqual(status.body.status.loadBalancer.ingress, [{ ip: "203.0.113.9", ipMode: "VIP" }, { ip: "203.0.113.10", ipMode: "Proxy" }, { hostname: "lb.example.com" }]);
+  });
 });
