@@ -201,4 +201,19 @@ describe("service validation", () => {
     assert.equal(status.status, 200, status.text);
     assert.deepEqual(status.body.status.loadBalancer.ingress, [{ ip: "203.0.113.9", ipMode: "VIP" }, { ip: "203.0.113.10", ipMode: "Proxy" }, { hostname: "lb.example.com" }]);
   });
+
+  test("status ingress: on a LoadBalancer only, an IP with a known mode or a DNS name", async () => {
+    assert.equal((await t.send("POST", SVC, { body: service("status-cip") })).status, 201);
+    const onClusterIP = await t.send("PATCH", `${SVC}/status-cip/status`, { ...patch, body: { status: { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } } });
+    assert.equal(onClusterIP.status, 422);
+    assert.equal(onClusterIP.body.message, "Service \"status-cip\" is invalid: status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` is 'LoadBalancer'");
+    assert.equal((await t.send("POST", SVC, { body: service("status-lb", { type: "LoadBalancer" }) })).status, 201);
+    const ingress = [{ ip: "nope", ipMode: "VIP" }, { ip: "203.0.113.9", ipMode: "Tunnel" }, { hostname: "203.0.113.10", ipMode: "VIP" }];
+    const bad = await t.send("PATCH", `${SVC}/status-lb/status`, { ...patch, body: { status: { loadBalancer: { ingress } } } });
+    assert.equal(bad.status, 422);
+    assert.equal(
+      bad.body.message,
+      'Service "status-lb" is invalid: [status.loadBalancer.ingress[0].ip: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff), status.loadBalancer.ingress[1].ipMode: Unsupported value: "Tunnel": supported values: "Proxy", "VIP", status.loadBalancer.ingress[2].ipMode: Forbidden: may not be specified when `ip` is not set, status.loadBalancer.ingress[2].hostname: Invalid value: "203.0.113.10": must be a DNS name, not an IP address]',
+    );
+  });
 });
