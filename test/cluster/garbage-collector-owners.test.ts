@@ -40,6 +40,20 @@ describe("garbage collection of dependents with several owners", () => {
     assert.equal((await t.send("GET", `${CM}/two-owners`)).status, 404, "its last owner gone, it goes too");
   });
 
+  test("the reference the collector patches away leaves the managedFields too, as its update records it", async () => {
+    const a = await create("mf-a");
+    const b = await create("mf-b");
+    const created = await create("mf-child", { ownerReferences: [ref(a), ref(b)] });
+    await t.send("DELETE", `${CM}/mf-a`);
+    const kept = (await t.send("GET", `${CM}/mf-child`)).body;
+    assert.deepEqual(kept.metadata.ownerReferences, [ref(b)]);
+    const owned = JSON.stringify(kept.metadata.managedFields.map((e: any) => e.fieldsV1));
+    assert.ok(!owned.includes(a.metadata.uid), `no manager still owns the reference removed: ${owned}`);
+    assert.ok(owned.includes(b.metadata.uid), owned);
+    // Only a removal: no entry of the collector's own (structured-merge-diff drops an empty set).
+    assert.deepEqual(kept.metadata.managedFields.map((e: any) => e.manager), created.metadata.managedFields.map((e: any) => e.manager));
+  });
+
   test("a dependent whose other owner does not exist is deleted", async () => {
     const a = await create("c");
     await create("dangling", { ownerReferences: [ref(a), { apiVersion: "v1", kind: "ConfigMap", name: "never", uid: "00000000-0000-0000-0000-000000000001" }] });

@@ -34,6 +34,7 @@ import { clone, type Registry } from "./registry.js";
 import type { ResourceDef } from "./resources.js";
 import { internalCall } from "./seed.js";
 import { admittedUpdate } from "./webhook-admission.js";
+import { updateObject } from "./write.js";
 import { hasWebhooks, runMutating, runValidating } from "./webhook-dispatch.js";
 import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match.js";
 
@@ -86,6 +87,20 @@ export function controllerDeleteReview(registry: Registry, auth: ServerAuth): Co
   };
 }
 
+/** The request of `controller`'s write of `obj` (its `subresource`): a PUT (UpdateStatus, Finalize, an Update), the collector's a PATCH. */
+function controllerUpdateCall(registry: Registry, auth: ServerAuth, controller: ControllerName, def: ResourceDef, obj: Obj, subresource?: "status" | "finalize"): Call {
+  const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
+  const call = controllerCall(registry, auth, def, controller, subresource || controller !== "generic-garbage-collector" ? "update" : "patch");
+  call.info = { ...call.info, namespace, name: obj.metadata.name, subresource: subresource ?? "" };
+  return call;
+}
+
+/** The object as stored now, when it is still `obj` (same uid). */
+function stillStored(registry: Registry, def: ResourceDef, obj: Obj) {
+  const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name);
+  return current && current.obj.metadata.uid === obj.metadata.uid ? current : undefined;
+}
+
 /**
  * The webhooks of `controller`'s PATCH of `obj` (an UPDATE to admission, UpdateOptions), or its
  * PUT of `obj`'s `subresource`, into what `change` makes of a copy of it: the call of them and of the write, on the object as
@@ -98,16 +113,30 @@ export type ControllerUpdateReview = (controller: ControllerName, def: ResourceD
 /** The update review function for `registry`'s controllers. */
 export function controllerUpdateReview(registry: Registry, auth: ServerAuth): ControllerUpdateReview {
   return function reviewControllerUpdate(controller, def, obj, change, subresource) {
-    const namespace = def.namespaced ? (obj.metadata.namespace ?? "") : "";
-    // A subresource's write is a PUT (UpdateStatus, Finalize), the collector's a PATCH.
-    const call = controllerCall(registry, auth, def, controller, subresource ? "update" : "patch");
-    call.info = { ...call.info, namespace, name: obj.metadata.name, subresource: subresource ?? "" };
+    const call = controllerUpdateCall(registry, auth, controller, def, obj, subresource);
     if (!hasWebhooks(call)) return undefined;
-    if (!someWebhookMatches(registry, { def, subresource: subresource ?? "", operation: "UPDATE", namespace, object: change(clone(obj)), oldObject: obj })) return undefined;
+    if (!someWebhookMatches(registry, { def, subresource: subresource ?? "", operation: "UPDATE", namespace: call.info.namespace, object: change(clone(obj)), oldObject: obj })) return undefined;
     return async function review() {
-      const current = registry.store.get(def, obj.metadata.namespace, obj.metadata.name);
-      if (!current || current.obj.metadata.uid !== obj.metadata.uid) return;
+      const current = stillStored(registry, def, obj);
+      if (!current) return;
       await admittedUpdate(call, current, change(clone(current.obj)), subresource ?? "main");
     };
+  };
+}
+
+/**
+ * `controller`'s write of what `change` makes of a copy of `obj` as stored now, with no webhook
+ * to call: through the update path as its request would be (managedFields under
+ * `kube-controller-manager`, a new resourceVersion, a MODIFIED event, the deletion finished
+ * when a last finalizer goes); nothing when the object is gone or replaced; the write's error
+ * thrown.
+ */
+export type ControllerInlineUpdate = (controller: ControllerName, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj, subresource?: "status" | "finalize") => void;
+
+/** The inline update function for `registry`'s controllers. */
+export function controllerInlineUpdate(registry: Registry, auth: ServerAuth): ControllerInlineUpdate {
+  return function writeControllerUpdate(controller, def, obj, change, subresource) {
+    const current = stillStored(registry, def, obj);
+    if (current) updateObject(controllerUpdateCall(registry, auth, controller, def, obj, subresource), current, change(clone(current.obj)), subresource ?? "main");
   };
 }

@@ -3,8 +3,9 @@
  * The garbage collector's writes as a real collector sends them, API requests of
  * `system:serviceaccount:kube-system:generic-garbage-collector` (controller-admission.ts): a
  * DELETE of a dependent, a PATCH of a dependent's ownerReferences, a PATCH of an owner's
- * `orphan` or `foregroundDeletion` finalizer. Each is made inline, as before, unless an
- * admission webhook matches it; then it waits for the webhooks, and a refusal (or a failure
+ * `orphan` or `foregroundDeletion` finalizer. Each is made inline unless an admission webhook
+ * matches it (a PATCH through the update path all the same: managedFields as its request
+ * leaves them, under `kube-controller-manager`); then it waits for the webhooks, and a refusal (or a failure
  * under failurePolicy Fail) leaves the object as it was and the work is tried again later, as
  * the collector's queues requeue it: 5 ms, doubling up to 1000 s.
  */
@@ -40,14 +41,18 @@ export function collectorDelete(registry: Registry, def: ResourceDef, obj: Obj, 
 }
 
 /**
- * The collector's PATCH of `obj` into what `change` makes of a copy: `inline()` writes it when
- * no webhook matches it (and `undefined` is returned); else the promise of the reviewed write,
- * rejected when it is refused.
+ * The collector's PATCH of `obj` into what `change` makes of a copy: written now through the
+ * update path when no webhook matches it (`undefined` returned; a rejected promise when the
+ * write fails); else the promise of the reviewed write, rejected when it is refused.
  */
-export function collectorPatch(registry: Registry, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj, inline: () => void): Promise<void> | undefined {
+export function collectorPatch(registry: Registry, def: ResourceDef, obj: Obj, change: (copy: Obj) => Obj): Promise<void> | undefined {
   const review = registry.reviewControllerUpdate?.("generic-garbage-collector", def, obj, change);
   if (review) return review();
-  inline();
+  try {
+    registry.writeControllerUpdate?.("generic-garbage-collector", def, obj, change);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return undefined;
 }
 
@@ -83,6 +88,6 @@ function withoutFinalizer(obj: Obj, finalizer: string): Obj {
  */
 export function removeCollectorFinalizer(registry: Registry, def: ResourceDef, owner: Obj, finalizer: string, retry: () => void): void {
   if (!((owner.metadata.finalizers ?? []) as string[]).includes(finalizer)) return;
-  const pending = collectorPatch(registry, def, owner, (copy) => withoutFinalizer(copy, finalizer), () => registry.removeFinalizer(def, owner.metadata.namespace, owner.metadata.name, finalizer));
+  const pending = collectorPatch(registry, def, owner, (copy) => withoutFinalizer(copy, finalizer));
   retriedIfRefused(registry, `gc ${finalizer} ${owner.metadata.uid}`, pending, retry);
 }

@@ -44,7 +44,7 @@ export function dependentsOf(registry: Registry, uid: string): Stored[] {
  * event): `undefined` when done inline, else the promise of the reviewed write.
  */
 function removeOwnerReferences(registry: Registry, { def, obj }: Stored, ownerUids: string[]): Promise<void> | undefined {
-  return collectorPatch(registry, def, obj, (copy) => withoutOwnerReferences(copy, ownerUids), () => registry.commit(def, withoutOwnerReferences(clone(obj), ownerUids), "MODIFIED"));
+  return collectorPatch(registry, def, obj, (copy) => withoutOwnerReferences(copy, ownerUids));
 }
 
 /**

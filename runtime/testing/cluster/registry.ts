@@ -12,7 +12,7 @@
  * (controller-retries.ts).
  */
 import type { TokensController } from "./serviceaccount-tokens.js";
-import type { ControllerDeleteReview, ControllerUpdateReview } from "./controller-admission.js";
+import type { ControllerDeleteReview, ControllerInlineUpdate, ControllerUpdateReview } from "./controller-admission.js";
 import { ControllerRetries } from "./controller-retries.js";
 import { NamespaceController } from "./namespace-controller.js";
 import { planDeletion, type Propagation } from "./deletion-plan.js";
@@ -71,6 +71,8 @@ export class Registry {
   reviewControllerDelete: ControllerDeleteReview | undefined;
   /** The webhooks of the collector's PATCHes (controller-admission), set once the cluster is seeded. */
   reviewControllerUpdate: ControllerUpdateReview | undefined;
+  /** The controllers' updates no webhook matches, made through the update path (controller-admission), set once the cluster is seeded. */
+  writeControllerUpdate: ControllerInlineUpdate | undefined;
   /** The controllers' work a webhook refused, retried later. */
   readonly retries = new ControllerRetries();
   /** The namespace controller (namespace-controller.ts). */
@@ -275,17 +277,5 @@ export class Registry {
     processDeletingOwner(this, def, answered.obj);
     this.namespaces.empty(obj.metadata.name);
     return { entry: answered, gone: false };
-  }
-
-  /** Removes one finalizer (as its controller would); the object goes away when none remain. */
-  removeFinalizer(def: ResourceDef, namespace: string | undefined, name: string, finalizer: string): void {
-    const current = this.store.get(def, namespace, name);
-    if (!current) return;
-    const copy = clone(current.obj);
-    copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f: string) => f !== finalizer);
-    if (copy.metadata.finalizers.length === 0) delete copy.metadata.finalizers;
-    // ShouldDeleteDuringUpdate (a Namespace's also waits on `spec.finalizers`).
-    if (copy.metadata.deletionTimestamp && !copy.metadata.finalizers && (def.shouldDeleteDuringUpdate?.(copy) ?? true)) this.removeNow(def, copy);
-    else this.commit(def, copy, "MODIFIED");
   }
 }

@@ -19,7 +19,7 @@ import type { Entry } from "./store.js";
 import { createObject } from "./write.js";
 import { tokensController } from "./serviceaccount-tokens.js";
 import { systemPriorityClasses } from "./priority-class.js";
-import { controllerCall, controllerDeleteReview, controllerUpdateReview } from "./controller-admission.js";
+import { controllerCall, controllerDeleteReview, controllerInlineUpdate, controllerUpdateReview } from "./controller-admission.js";
 import { namespacePopulator } from "./namespace-population.js";
 
 type Obj = Record<string, any>;
@@ -74,6 +74,7 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   // The collector's and namespace controller's DELETEs, and the collector's PATCHes, go through the webhooks that match them.
   registry.reviewControllerDelete = controllerDeleteReview(registry, auth);
   registry.reviewControllerUpdate = controllerUpdateReview(registry, auth);
+  registry.writeControllerUpdate = controllerInlineUpdate(registry, auth);
   for (const ns of INITIAL_NAMESPACES) createInternal(registry, auth, registry.core("namespaces"), { metadata: { name: ns } }, "kube-apiserver");
   createInternal(registry, auth, registry.core("services"), kubernetesService(), "kube-apiserver");
   // The scheduling storage's post-start hook creates the system PriorityClasses.
