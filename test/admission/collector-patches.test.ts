@@ -2,7 +2,8 @@
  * The emulated cluster's garbage collector's PATCHes go through the admission webhooks (as
  * UPDATEs), as a real collector's requests do, as
  * `system:serviceaccount:kube-system:generic-garbage-collector`: orphaning a dependent (its
- * ownerReference to the owner removed) and removing the owner's `orphan` or
+ * ownerReference to the owner removed), making a dependent's blocking references non-blocking
+ * before deleting it in the foreground (a cycle), and removing the owner's `orphan` or
  * `foregroundDeletion` finalizer. A refusal leaves the object as it was; the collector tries
  * again later, and finishes once the webhook allows it.
  */
@@ -95,4 +96,26 @@ test("removing the owner's foregroundDeletion finalizer is the collector's revie
   assert.deepEqual((await cms().get("front")).metadata?.finalizers, ["foregroundDeletion"]);
   refusing = false;
   await until(gone("front"), "the owner to go once allowed");
+});
+
+test("making a dependent's blocking references non-blocking (a foreground cycle) is the collector's reviewed UPDATE; refused, it is not deleted until allowed", async () => {
+  refusing = true;
+  seen.length = 0;
+  const a = await cms().create({ metadata: { name: "cycle-a" } });
+  const b = await cms().create({ metadata: { name: "cycle-b", labels: { hold: "true" }, ownerReferences: ownedBy(a, true) } });
+  await cms().patch("cycle-a", { metadata: { ownerReferences: ownedBy(b, true) } }, { type: "merge" });
+  await h.admin.request({ method: "DELETE", path: "/api/v1/namespaces/gc/configmaps/cycle-a", body: { propagationPolicy: "Foreground" } });
+  await until(() => Boolean(reviewOf("cycle-b")), "the unblocking patch to be reviewed");
+  const r = reviewOf("cycle-b")!;
+  assert.equal(r.operation, "UPDATE");
+  assert.equal(r.userInfo.username, "system:serviceaccount:kube-system:generic-garbage-collector");
+  assert.equal(r.oldObject.metadata.ownerReferences[0].blockOwnerDeletion, true);
+  assert.equal(r.object.metadata.ownerReferences[0].blockOwnerDeletion, false);
+  const held = await cms().get("cycle-b");
+  assert.equal(held.metadata?.ownerReferences?.[0]?.blockOwnerDeletion, true, "refused: the reference still blocks");
+  assert.equal(held.metadata?.deletionTimestamp, undefined, "refused: not deleted either");
+  assert.deepEqual((await cms().get("cycle-a")).metadata?.finalizers, ["foregroundDeletion"]);
+  refusing = false;
+  await until(gone("cycle-b"), "the dependent to go once allowed");
+  await until(gone("cycle-a"), "the owner to go with it");
 });

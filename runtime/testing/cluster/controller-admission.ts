@@ -7,8 +7,9 @@
  * - the garbage collector as `system:serviceaccount:kube-system:generic-garbage-collector` (a
  *   dependent's DELETE with `preconditions.uid` and the propagationPolicy it chose; its PATCHes,
  *   UPDATEs to admission with UpdateOptions: a dependent's ownerReferences to owners gone,
- *   deleting in the foreground or orphaning it, and an owner's `orphan` and
- *   `foregroundDeletion` finalizers; garbage-collector-writes.ts);
+ *   deleting in the foreground or orphaning it, or made non-blocking before its foreground
+ *   delete, and an owner's `orphan` and `foregroundDeletion` finalizers;
+ *   garbage-collector-writes.ts);
  * - the namespace controller as `system:serviceaccount:kube-system:namespace-controller` (each
  *   object of its deletecollection, `propagationPolicy: Background`; its UPDATEs of the
  *   namespace's `status` and `finalize`: namespace-controller.ts);
@@ -24,9 +25,7 @@
  * controller writes inline, as before. The userInfo has no `uid` or `extra` (the controllers'
  * ServiceAccounts are not stored); the options have no fieldManager but the aggregation
  * controller's (client-go sends none; the write is recorded under `kube-controller-manager`,
- * its User-Agent's first word). Not reviewed:
- * the controllers' other writes (the collector's patch making a dependent's references
- * non-blocking, the tokens controller's).
+ * its User-Agent's first word). Not reviewed: the tokens controller's writes.
  */
 import type { UserInfo } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";

@@ -18,7 +18,7 @@
 import { FOREGROUND, ORPHAN, type Propagation } from "./deletion-plan.js";
 import { collectorDelete, collectorPatch, MAX_RETRY_MS, removeCollectorFinalizer, retriedIfRefused, withoutOwnerReferences } from "./garbage-collector-writes.js";
 import { groupVersion } from "./owner-references.js";
-import { clone, type Registry } from "./registry.js";
+import type { Registry } from "./registry.js";
 import { storageId } from "./store.js";
 import type { ResourceDef } from "./resources.js";
 
@@ -82,6 +82,12 @@ function blocking(ref: Obj): boolean {
   return ref.blockOwnerDeletion === true;
 }
 
+/** `obj` with its blocking ownerReferences made non-blocking. */
+function withReferencesUnblocked(obj: Obj): Obj {
+  obj.metadata.ownerReferences = ((obj.metadata.ownerReferences ?? []) as Obj[]).map((ref) => (blocking(ref) ? { ...ref, blockOwnerDeletion: false } : ref));
+  return obj;
+}
+
 /** attemptToDeleteItem for a dependent of a deleted owner, or of one deleting in the foreground. */
 function attemptToDelete(registry: Registry, dependent: Stored): void {
   const { def } = dependent;
@@ -108,15 +114,21 @@ function attemptToDelete(registry: Registry, dependent: Stored): void {
   }
   // An owner waits on it and it has dependents: deleted in the foreground. A dependent of its own
   // already deleting in the foreground may be waiting on it in turn (a cycle): its blocking
-  // references are made non-blocking first (unblockOwnerReferencesStrategicMergePatch).
-  if (dependents.some((d) => deletingDependents(d.obj)) && refs.some(blocking)) {
-    const unblocked = clone(latest);
-    unblocked.metadata.ownerReferences = refs.map((ref) => (blocking(ref) ? { ...ref, blockOwnerDeletion: false } : ref));
-    registry.commit(def, unblocked, "MODIFIED");
-  }
+  // references are made non-blocking first (unblockOwnerReferencesStrategicMergePatch), by the
+  // collector's PATCH; reviewed, the delete waits for it, and a refusal leaves it for later.
   // Re-read: the owners that unblocking released may have taken it with them.
-  const current = registry.store.get(def, latest.metadata.namespace, latest.metadata.name)?.obj;
-  if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) collectorDelete(registry, def, current, "Foreground", retry);
+  const inForeground = () => {
+    const current = registry.store.get(def, latest.metadata.namespace, latest.metadata.name)?.obj;
+    if (current && current.metadata.uid === latest.metadata.uid && !current.metadata.deletionTimestamp) collectorDelete(registry, def, current, "Foreground", retry);
+  };
+  if (dependents.some((d) => deletingDependents(d.obj)) && refs.some(blocking)) {
+    const pending = collectorPatch(registry, def, latest, withReferencesUnblocked);
+    if (pending) {
+      pending.then(inForeground, () => registry.retries.later(`gc ${latest.metadata.uid}`, retry, MAX_RETRY_MS));
+      return;
+    }
+  }
+  inForeground();
 }
 
 /**
