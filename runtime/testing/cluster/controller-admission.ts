@@ -16,6 +16,9 @@
  * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
  *   ServiceAccount controller as `system:serviceaccount:kube-system:service-account-controller`
  *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts);
+ * - the tokens controller as `system:kube-controller-manager` (its root client: a
+ *   `kubernetes.io/service-account-token` Secret's update filling its data, the DELETE with
+ *   `preconditions.uid` of a token whose ServiceAccount is gone: serviceaccount-tokens.ts);
  * - the clusterrole-aggregation controller as
  *   `system:serviceaccount:kube-system:clusterrole-aggregation-controller` (its server-side
  *   apply of an aggregated ClusterRole's rules, an UPDATE with its fieldManager in the options;
@@ -25,7 +28,7 @@
  * controller writes inline, as before. The userInfo has no `uid` or `extra` (the controllers'
  * ServiceAccounts are not stored); the options have no fieldManager but the aggregation
  * controller's (client-go sends none; the write is recorded under `kube-controller-manager`,
- * its User-Agent's first word). Not reviewed: the tokens controller's writes.
+ * its User-Agent's first word).
  */
 import type { UserInfo } from "./auth/index.js";
 import type { Call, ServerAuth } from "./call.js";
@@ -39,11 +42,22 @@ import { storedWebhooks, webhookMatches, type Attributes } from "./webhook-match
 
 type Obj = Record<string, any>;
 
-/** The controllers whose writes are reviewed, by their ServiceAccount's name in kube-system. */
-export type ControllerName = "generic-garbage-collector" | "namespace-controller" | "root-ca-cert-publisher" | "service-account-controller" | "clusterrole-aggregation-controller";
+/**
+ * The controllers whose writes are reviewed, by their ServiceAccount's name in kube-system, or
+ * by the name of their client (`tokens-controller`, which has no ServiceAccount of its own).
+ */
+export type ControllerName = "generic-garbage-collector" | "namespace-controller" | "root-ca-cert-publisher" | "service-account-controller" | "clusterrole-aggregation-controller" | typeof TOKENS_CONTROLLER;
 
-/** The controller's user, as a ServiceAccount token authenticates it. */
+/** The tokens controller: it makes the controllers' ServiceAccount tokens, so it runs with kube-controller-manager's own credentials (its root client). */
+export const TOKENS_CONTROLLER = "tokens-controller";
+
+/**
+ * The controller's user, as a ServiceAccount token authenticates it; the tokens controller's
+ * is kube-controller-manager's client certificate's (kubeadm's: no organization, so no group
+ * but `system:authenticated`).
+ */
 export function controllerUser(name: ControllerName): UserInfo {
+  if (name === TOKENS_CONTROLLER) return { username: "system:kube-controller-manager", groups: ["system:authenticated"] };
   return { username: `system:serviceaccount:kube-system:${name}`, groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] };
 }
 

@@ -6,9 +6,10 @@
  * controller's maximum, forgotten once it succeeds. Timers do not hold the process.
  */
 
-/** A pending retry: its delay and, while one is due, its timer. */
+/** A pending retry: its delay, how many were asked for, and, while one is due, its timer. */
 interface Retry {
   delay: number;
+  count: number;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -16,12 +17,21 @@ interface Retry {
 export class ControllerRetries {
   readonly #retries = new Map<string, Retry>();
 
-  /** `work` again after 5 ms, or twice the key's last delay (at most `maxMs`); nothing when one is already due. */
-  later(key: string, work: () => void, maxMs: number): void {
+  /**
+   * `work` again after 5 ms, or twice the key's last delay (at most `maxMs`); nothing when one is
+   * already due. `limit`: how many retries before the key is forgotten (a controller's
+   * maxRetries: its work waits for the next change of the object).
+   */
+  later(key: string, work: () => void, maxMs: number, limit = Infinity): void {
     const previous = this.#retries.get(key);
     if (previous?.timer) return;
+    const count = (previous?.count ?? 0) + 1;
+    if (count > limit) {
+      this.#retries.delete(key);
+      return;
+    }
     const delay = previous ? Math.min(previous.delay * 2, maxMs) : 5;
-    const entry: Retry = { delay };
+    const entry: Retry = { delay, count };
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       work();

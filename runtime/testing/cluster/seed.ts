@@ -70,8 +70,8 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   // Every namespace, these and those created later, gets what the controllers add (inline).
   registry.populateNamespace = namespacePopulator(registry, auth, caPem);
   // The tokens controller fills the service-account-token Secrets written from now on.
-  registry.tokens = tokensController(internalCall(registry, auth, registry.core("secrets"), "kube-controller-manager"), caPem);
-  // The collector's and namespace controller's DELETEs, and the collector's PATCHes, go through the webhooks that match them.
+  registry.tokens = tokensController(registry, auth, caPem);
+  // The controllers' DELETEs and updates go through the webhooks that match them.
   registry.reviewControllerDelete = controllerDeleteReview(registry, auth);
   registry.reviewControllerUpdate = controllerUpdateReview(registry, auth);
   registry.writeControllerUpdate = controllerInlineUpdate(registry, auth);
