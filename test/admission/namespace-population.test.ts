@@ -3,8 +3,10 @@
  * webhooks, as a real cluster's controllers' creates do: the root CA publisher's
  * `kube-root-ca.crt` ConfigMap as `system:serviceaccount:kube-system:root-ca-cert-publisher`,
  * the ServiceAccount controller's `default` as
- * `system:serviceaccount:kube-system:service-account-controller`. A refusal leaves the object
- * missing; the controller tries again (rate-limited) and creates it once allowed.
+ * `system:serviceaccount:kube-system:service-account-controller`, and so are their repairs: a
+ * deleted `default` or `kube-root-ca.crt` created again, an edited `kube-root-ca.crt` updated
+ * back. A refusal leaves the object missing (or as edited); the controller tries again
+ * (rate-limited) and writes it once allowed.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,12 +26,14 @@ before(async () => {
   hook = await startHookServer(h, (review) => {
     const r = review.request;
     seen.push(r);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "not yet" } } : { uid: r.uid, allowed: true };
+    // Only the controllers' writes are refused: a test's own edits go through.
+    const controller = String(r.userInfo.username).startsWith("system:serviceaccount:kube-system:");
+    return refusing && controller ? { uid: r.uid, allowed: false, status: { message: "not yet" } } : { uid: r.uid, allowed: true };
   });
   const webhooks = [{
     name: "watch.example.com",
     clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
-    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps", "serviceaccounts"] }],
+    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["configmaps", "serviceaccounts"] }],
     namespaceSelector: { matchLabels: { watched: "true" } },
     admissionReviewVersions: ["v1"],
     sideEffects: "None",
@@ -71,4 +75,31 @@ test("a namespace no webhook concerns gets kube-root-ca.crt and default by the t
   const ns = h.admin.with({ namespace: "plain" });
   assert.equal((await ns.configMaps.get("kube-root-ca.crt")).metadata?.name, "kube-root-ca.crt");
   assert.equal((await ns.serviceAccounts.get("default")).metadata?.name, "default");
+});
+
+test("a deleted default ServiceAccount and an edited kube-root-ca.crt are repaired by the controllers' reviewed writes; refused, once allowed", async () => {
+  refusing = false;
+  await h.admin.namespaces.create({ metadata: { name: "mended", labels: { watched: "true" } } });
+  const ns = h.admin.with({ namespace: "mended" });
+  await until(async () => !(await missing(() => ns.serviceAccounts.get("default"))) && !(await missing(() => ns.configMaps.get("kube-root-ca.crt"))), "the namespace's objects");
+  refusing = true;
+  seen.length = 0;
+  await ns.serviceAccounts.delete("default");
+  const cm = await ns.configMaps.get("kube-root-ca.crt");
+  const ca = cm.data!["ca.crt"];
+  await ns.configMaps.replace({ ...cm, data: { "ca.crt": "edited" } });
+  const reviewOf = (resource: string, operation: string) => seen.find((r) => r.namespace === "mended" && r.resource.resource === resource && r.operation === operation && r.userInfo.username.includes(":kube-system:"));
+  await until(() => Boolean(reviewOf("serviceaccounts", "CREATE") && reviewOf("configmaps", "UPDATE")), "both repairs to be reviewed");
+  const sa = reviewOf("serviceaccounts", "CREATE")!;
+  assert.equal(sa.userInfo.username, "system:serviceaccount:kube-system:service-account-controller");
+  const update = reviewOf("configmaps", "UPDATE")!;
+  assert.equal(update.userInfo.username, "system:serviceaccount:kube-system:root-ca-cert-publisher");
+  assert.deepEqual(update.options, { kind: "UpdateOptions", apiVersion: "meta.k8s.io/v1" });
+  assert.deepEqual(update.oldObject.data, { "ca.crt": "edited" });
+  assert.deepEqual(update.object.data, { "ca.crt": ca });
+  assert.ok(await missing(() => ns.serviceAccounts.get("default")), "refused: no default ServiceAccount");
+  assert.deepEqual((await ns.configMaps.get("kube-root-ca.crt")).data, { "ca.crt": "edited" }, "refused: still as edited");
+  refusing = false;
+  await until(async () => !(await missing(() => ns.serviceAccounts.get("default"))), "the default ServiceAccount once allowed");
+  await until(async () => (await ns.configMaps.get("kube-root-ca.crt")).data?.["ca.crt"] === ca, "kube-root-ca.crt restored once allowed");
 });

@@ -15,7 +15,8 @@
  *   namespace's `status` and `finalize`: namespace-controller.ts);
  * - the root CA publisher as `system:serviceaccount:kube-system:root-ca-cert-publisher` and the
  *   ServiceAccount controller as `system:serviceaccount:kube-system:service-account-controller`
- *   (a new namespace's `kube-root-ca.crt` and `default`: namespace-population.ts);
+ *   (a namespace's `kube-root-ca.crt`, created or updated back, and `default`, created:
+ *   namespace-population.ts);
  * - the tokens controller as `system:kube-controller-manager` (its root client: a
  *   `kubernetes.io/service-account-token` Secret's update filling its data, the DELETE with
  *   `preconditions.uid` of a token whose ServiceAccount is gone: serviceaccount-tokens.ts);

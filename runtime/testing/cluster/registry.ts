@@ -12,6 +12,7 @@
  * (controller-retries.ts).
  */
 import type { TokensController } from "./serviceaccount-tokens.js";
+import type { NamespacePopulation } from "./namespace-population.js";
 import type { ControllerDeleteReview, ControllerInlineUpdate, ControllerUpdateReview } from "./controller-admission.js";
 import { ControllerRetries } from "./controller-retries.js";
 import { NamespaceController } from "./namespace-controller.js";
@@ -59,10 +60,11 @@ export class Registry {
   /** How to end each open watch of a CRD's storage, by that storage type. */
   readonly #watchEnds = new Map<ResourceDef, Set<() => void>>();
   /**
-   * The controllers' work on a new namespace (its `default` ServiceAccount and `kube-root-ca.crt`
-   * ConfigMap), set once the cluster is seeded; run inline after the namespace is stored.
+   * The controllers keeping each namespace's `default` ServiceAccount and `kube-root-ca.crt`
+   * ConfigMap (namespace-population), set once the cluster is seeded; told of a new namespace
+   * and of updates and removals, after the write is stored.
    */
-  populateNamespace: ((name: string) => void) | undefined;
+  population: NamespacePopulation | undefined;
   /** The ServiceAccount tokens controller (serviceaccount-tokens), set once the cluster is seeded; told of every write and removal. */
   tokens: TokensController | undefined;
   /** The clusterrole-aggregation controller, set once the cluster is seeded; run inline after a ClusterRole is stored or removed. */
@@ -154,10 +156,12 @@ export class Registry {
     else {
       // The controllers fill a new namespace; then the collector finds a dependent whose owner is
       // missing (the answer is the state written, whatever the collector does next).
-      if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.populateNamespace?.(entry.obj.metadata.name);
+      if (type === "ADDED" && def.group === "" && def.resource === "namespaces") this.population?.namespaceAdded(entry.obj.metadata.name);
       if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
       this.tokens?.written(def, entry.obj);
       collectIfOwnerMissing(this, def, entry.obj);
+      // The root CA publisher restores an edited kube-root-ca.crt.
+      if (type === "MODIFIED") this.population?.updated(def, entry.obj);
     }
     // An owner deleting in the foreground that this update no longer blocks may go now.
     releaseOwners(this, entry.obj, unblockedReferences(before, entry.obj));
@@ -236,6 +240,7 @@ export class Registry {
     else if (def.namespaced && !this.namespaces.emptying(last.metadata.namespace)) this.namespaces.finish(last.metadata.namespace);
     if (isClusterRoleType(def)) this.aggregateClusterRoles?.();
     this.tokens?.removed(def, last);
+    this.population?.removed(def, last);
     // Its types go whatever runs (inside a controller or not); the group's names are reconciled once.
     if (isCrdType(def)) this.#reconcile(() => crdDeleted(this, last), true);
     else if (def.crd) this.#reconcile(() => customObjectRemoved(this, def.crd!.name));

@@ -20,7 +20,7 @@ import { createObject } from "./write.js";
 import { tokensController } from "./serviceaccount-tokens.js";
 import { systemPriorityClasses } from "./priority-class.js";
 import { controllerCall, controllerDeleteReview, controllerInlineUpdate, controllerUpdateReview } from "./controller-admission.js";
-import { namespacePopulator } from "./namespace-population.js";
+import { namespacePopulation } from "./namespace-population.js";
 
 type Obj = Record<string, any>;
 
@@ -68,7 +68,7 @@ export function seed(registry: Registry, auth: ServerAuth, caPem: string): void 
   for (const role of clusterRoles) createInternal(registry, auth, rbac("clusterroles"), role as Obj, "kube-apiserver");
   for (const binding of clusterRoleBindings) createInternal(registry, auth, rbac("clusterrolebindings"), binding as Obj, "kube-apiserver");
   // Every namespace, these and those created later, gets what the controllers add (inline).
-  registry.populateNamespace = namespacePopulator(registry, auth, caPem);
+  registry.population = namespacePopulation(registry, auth, caPem);
   // The tokens controller fills the service-account-token Secrets written from now on.
   registry.tokens = tokensController(registry, auth, caPem);
   // The controllers' DELETEs and updates go through the webhooks that match them.
