@@ -86,6 +86,19 @@ describe("namespace delete", () => {
     code: 403,
   });
 
+  test("the namespace controller's status update is recorded in managedFields under kube-controller-manager, subresource status", async () => {
+    await create("held-status");
+    await hold("held-status");
+    await t.send("DELETE", `${NAMESPACES}/held-status`);
+    const ns = (await t.send("GET", `${NAMESPACES}/held-status`)).body;
+    assert.ok(ns.status.conditions.length > 0);
+    const entry = ns.metadata.managedFields.find((e: any) => e.manager === "kube-controller-manager");
+    assert.equal(entry?.operation, "Update", JSON.stringify(ns.metadata.managedFields));
+    assert.equal(entry.subresource, "status");
+    assert.ok(entry.fieldsV1["f:status"]["f:conditions"]['k:{"type":"NamespaceContentRemaining"}']);
+    await release("held-status");
+  });
+
   test("a create in a Terminating namespace names the object as admission.NewForbidden does: its name, else its generateName, else Unknown", async () => {
     await create("ending");
     await hold("ending");

@@ -7,7 +7,8 @@
  * webhooks, one at a time; a refusal is that resource's content failure and the pass is run
  * again later (5 ms doubling up to 60 s, the controller's queue). Its status update and
  * finalize, UPDATEs of `namespaces/status` and `namespaces/finalize`, likewise wait for the
- * webhooks that match them: a refused status update is dropped, a refused finalize retried.
+ * webhooks that match them: a refused status update is dropped, a refused finalize retried;
+ * inline, a status update alone goes through the update path all the same (managedFields).
  */
 import { deletionConditions, type RemainingContent } from "./namespace-conditions.js";
 import { finalizeStore } from "./namespace-strategy.js";
@@ -142,12 +143,27 @@ export class NamespaceController {
       void this.#finishReviewed(namespace, conditions, remains);
       return;
     }
-    const copy = conditions ? withConditions(clone(ns.obj), conditions) : clone(ns.obj);
     if (remains) {
-      if (conditions) registry.commit(nsDef, copy, "MODIFIED");
+      if (conditions) this.#updateStatusInline(ns.obj, conditions);
       return;
     }
-    this.#finalizeInline(copy, Boolean(conditions));
+    this.#finalizeInline(conditions ? withConditions(clone(ns.obj), conditions) : clone(ns.obj), Boolean(conditions));
+  }
+
+  /**
+   * The status update with `conditions` of `ns`, inline: through the update path of
+   * `namespaces/status` as the controller's request (managedFields under
+   * `kube-controller-manager`, subresource `status`); failing, it is dropped, as a refused one.
+   */
+  #updateStatusInline(ns: Obj, conditions: Obj[]): void {
+    const registry = this.#registry;
+    const change = (copy: Obj) => withConditions(copy, conditions);
+    try {
+      if (registry.writeControllerUpdate) registry.writeControllerUpdate("namespace-controller", registry.core("namespaces"), ns, change, "status");
+      else registry.commit(registry.core("namespaces"), change(clone(ns)), "MODIFIED");
+    } catch {
+      // updateNamespaceStatusFunc's error: deleteAllContent logs it and goes on.
+    }
   }
 
   /** Namespaces whose reviewed status update or finalize is under way. */
@@ -182,7 +198,7 @@ export class NamespaceController {
       const ns = current();
       const status = conditions && ns && registry.reviewControllerUpdate?.("namespace-controller", nsDef, ns, (copy) => withConditions(copy, conditions), "status");
       if (status) await status().catch(() => undefined);
-      else if (conditions && ns) registry.commit(nsDef, withConditions(clone(ns), conditions), "MODIFIED");
+      else if (conditions && ns) this.#updateStatusInline(ns, conditions);
       const latest = current();
       if (remains || !latest?.metadata.deletionTimestamp) return;
       const finalize = registry.reviewControllerUpdate?.("namespace-controller", finalizeStore(nsDef), latest, finalized, "finalize");
