@@ -9,33 +9,21 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
 type Obj = Record<string, any>;
-let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got. */
-let refusing = true;
-const seen: Obj[] = [];
-
 const ROLES = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+let h: Harness;
+let hook: SwitchedWebhook;
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(r);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "frozen" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "freeze.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "freeze",
+    message: "frozen",
     rules: [{ apiGroups: ["rbac.authorization.k8s.io"], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["clusterroles"] }],
     objectSelector: { matchLabels: { frozen: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "freeze" }, webhooks } });
+  });
 });
 after(async () => {
   hook?.close();
@@ -48,13 +36,13 @@ const rulesOf = async (name: string) => ((await h.admin.request({ method: "GET",
 test("the aggregation controller's apply is reviewed as its own UPDATE; refused, the aggregated role keeps its rules until allowed", async () => {
   await role({ metadata: { name: "monitoring", labels: { frozen: "true" } }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "aggregate-to-monitoring": "true" } }] } });
   await role({ metadata: { name: "monitoring-pods", labels: { "aggregate-to-monitoring": "true" } }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] });
-  await until(() => seen.some((r) => r.name === "monitoring"), "the controller's apply to be reviewed");
-  const r = seen.find((x) => x.name === "monitoring")!;
+  await until(() => hook.seen.some((r) => r.name === "monitoring"), "the controller's apply to be reviewed");
+  const r = hook.seen.find((x) => x.name === "monitoring")!;
   assert.equal(r.operation, "UPDATE");
   assert.equal(r.userInfo.username, "system:serviceaccount:kube-system:clusterrole-aggregation-controller");
   assert.deepEqual(r.options, { kind: "UpdateOptions", apiVersion: "meta.k8s.io/v1", fieldManager: "clusterrole-aggregation-controller" });
   assert.deepEqual(r.object.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]);
   assert.equal((await rulesOf("monitoring")) ?? null, null, "refused: no rules written");
-  refusing = false;
+  hook.refusing = false;
   await until(async () => (await rulesOf("monitoring"))?.length === 1, "the rules once allowed");
 });

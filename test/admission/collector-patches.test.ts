@@ -11,31 +11,20 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got. */
-let refusing = true;
-const seen: Obj[] = [];
+let hook: SwitchedWebhook;
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(r);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "hold on" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "hold.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "hold",
+    message: "hold on",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["configmaps"] }],
     objectSelector: { matchLabels: { hold: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "hold" }, webhooks } });
+  });
   await h.admin.namespaces.create({ metadata: { name: "gc" } });
 });
 after(async () => {
@@ -45,12 +34,12 @@ after(async () => {
 
 const cms = () => h.admin.with({ namespace: "gc" }).configMaps;
 const gone = (name: string) => async () => cms().get(name).then(() => false, (e: unknown) => e instanceof KubeNotFoundError);
-const reviewOf = (name: string) => seen.find((r) => r.namespace === "gc" && r.name === name);
+const reviewOf = (name: string) => hook.seen.find((r) => r.namespace === "gc" && r.name === name);
 const ownedBy = (owner: Obj, blockOwnerDeletion?: boolean) => [{ apiVersion: "v1", kind: "ConfigMap", name: owner.metadata.name as string, uid: owner.metadata.uid as string, ...(blockOwnerDeletion ? { blockOwnerDeletion } : {}) }];
 
 test("orphaning a dependent is the collector's reviewed UPDATE; refused, the dependent keeps its reference and the owner its finalizer", async () => {
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   const owner = await cms().create({ metadata: { name: "parent" } });
   await cms().create({ metadata: { name: "child", labels: { hold: "true" }, ownerReferences: ownedBy(owner) } });
   await h.admin.request({ method: "DELETE", path: "/api/v1/namespaces/gc/configmaps/parent", body: { propagationPolicy: "Orphan" } });
@@ -64,14 +53,14 @@ test("orphaning a dependent is the collector's reviewed UPDATE; refused, the dep
   assert.equal((await cms().get("child")).metadata?.ownerReferences?.length, 1);
   const parent = await cms().get("parent");
   assert.deepEqual(parent.metadata?.finalizers, ["orphan"]);
-  refusing = false;
+  hook.refusing = false;
   await until(gone("parent"), "the owner to go once its dependent is orphaned");
   assert.equal((await cms().get("child")).metadata?.ownerReferences, undefined);
 });
 
 test("removing the owner's orphan finalizer is the collector's reviewed UPDATE; refused, the owner stays until allowed", async () => {
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   await cms().create({ metadata: { name: "lonely", labels: { hold: "true" } } });
   await h.admin.request({ method: "DELETE", path: "/api/v1/namespaces/gc/configmaps/lonely", body: { propagationPolicy: "Orphan" } });
   await until(() => Boolean(reviewOf("lonely")), "the finalizer removal to be reviewed");
@@ -80,13 +69,13 @@ test("removing the owner's orphan finalizer is the collector's reviewed UPDATE; 
   assert.deepEqual(r.oldObject.metadata.finalizers, ["orphan"]);
   assert.equal(r.object.metadata.finalizers, undefined);
   assert.deepEqual((await cms().get("lonely")).metadata?.finalizers, ["orphan"]);
-  refusing = false;
+  hook.refusing = false;
   await until(gone("lonely"), "the owner to go once allowed");
 });
 
 test("removing the owner's foregroundDeletion finalizer is the collector's reviewed UPDATE; refused, the owner stays until allowed", async () => {
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   const owner = await cms().create({ metadata: { name: "front", labels: { hold: "true" } } });
   await cms().create({ metadata: { name: "behind", ownerReferences: ownedBy(owner, true) } });
   await h.admin.request({ method: "DELETE", path: "/api/v1/namespaces/gc/configmaps/front", body: { propagationPolicy: "Foreground" } });
@@ -94,13 +83,13 @@ test("removing the owner's foregroundDeletion finalizer is the collector's revie
   await until(() => Boolean(reviewOf("front")), "the finalizer removal to be reviewed");
   assert.deepEqual(reviewOf("front")!.oldObject.metadata.finalizers, ["foregroundDeletion"]);
   assert.deepEqual((await cms().get("front")).metadata?.finalizers, ["foregroundDeletion"]);
-  refusing = false;
+  hook.refusing = false;
   await until(gone("front"), "the owner to go once allowed");
 });
 
 test("making a dependent's blocking references non-blocking (a foreground cycle) is the collector's reviewed UPDATE; refused, it is not deleted until allowed", async () => {
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   const a = await cms().create({ metadata: { name: "cycle-a" } });
   const b = await cms().create({ metadata: { name: "cycle-b", labels: { hold: "true" }, ownerReferences: ownedBy(a, true) } });
   await cms().patch("cycle-a", { metadata: { ownerReferences: ownedBy(b, true) } }, { type: "merge" });
@@ -115,7 +104,7 @@ test("making a dependent's blocking references non-blocking (a foreground cycle)
   assert.equal(held.metadata?.ownerReferences?.[0]?.blockOwnerDeletion, true, "refused: the reference still blocks");
   assert.equal(held.metadata?.deletionTimestamp, undefined, "refused: not deleted either");
   assert.deepEqual((await cms().get("cycle-a")).metadata?.finalizers, ["foregroundDeletion"]);
-  refusing = false;
+  hook.refusing = false;
   await until(gone("cycle-b"), "the dependent to go once allowed");
   await until(gone("cycle-a"), "the owner to go with it");
 });

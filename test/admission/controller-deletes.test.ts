@@ -10,31 +10,22 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got, as `<user> <namespace>/<name> <oldObject's name> <propagationPolicy>` (`-` for no name). */
-let refusing = true;
-const seen: string[] = [];
+let hook: SwitchedWebhook;
+/** The reviews the webhook got, as `<user> <namespace>/<name> <oldObject's name> <propagationPolicy>` (`-` for no name). */
+const seen = () => hook.seen.map((r) => `${r.userInfo.username} ${r.namespace}/${r.name ?? "-"} ${r.oldObject?.metadata?.name} ${r.options?.propagationPolicy ?? ""}`);
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(`${r.userInfo.username} ${r.namespace}/${r.name ?? "-"} ${r.oldObject?.metadata?.name} ${r.options?.propagationPolicy ?? ""}`);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "kept" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "keep.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "keep",
+    message: "kept",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["DELETE"], resources: ["configmaps"] }],
     objectSelector: { matchLabels: { keep: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "keep" }, webhooks } });
+  });
 });
 after(async () => {
   hook?.close();
@@ -44,21 +35,21 @@ after(async () => {
 const gone = (get: () => Promise<unknown>) => async () => get().then(() => false, (e: unknown) => e instanceof KubeNotFoundError);
 
 test("the garbage collector's delete of a dependent is reviewed as its own; refused, the dependent stays until allowed", async () => {
-  refusing = true;
+  hook.refusing = true;
   await h.admin.namespaces.create({ metadata: { name: "gc" } });
   const cms = h.admin.with({ namespace: "gc" }).configMaps;
   const owner = await cms.create({ metadata: { name: "owner" } });
   await cms.create({ metadata: { name: "dependent", labels: { keep: "true" }, ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata!.uid! }] } });
   await cms.delete("owner");
-  await until(() => seen.some((s) => s.startsWith("system:serviceaccount:kube-system:generic-garbage-collector gc/dependent dependent Background")), "the collector's delete to be reviewed");
+  await until(() => seen().some((s) => s.startsWith("system:serviceaccount:kube-system:generic-garbage-collector gc/dependent dependent Background")), "the collector's delete to be reviewed");
   assert.equal((await cms.get("dependent")).metadata?.deletionTimestamp, undefined);
-  refusing = false;
+  hook.refusing = false;
   await until(gone(() => cms.get("dependent")), "the dependent to be collected once allowed");
 });
 
 test("the namespace controller's deletes are reviewed as its own; refused, the namespace stays Terminating with the content failure", async () => {
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   await h.admin.namespaces.create({ metadata: { name: "doomed" } });
   await h.admin.with({ namespace: "doomed" }).configMaps.create({ metadata: { name: "precious", labels: { keep: "true" } } });
   await h.admin.namespaces.delete("doomed");
@@ -69,8 +60,8 @@ test("the namespace controller's deletes are reviewed as its own; refused, the n
   assert.equal(failure.reason, "ContentDeletionFailed");
   assert.equal(failure.message, 'Failed to delete all resource types, 1 remaining: admission webhook "keep.example.com" denied the request: kept');
   // ConfigMaps have deletecollection: the controller deletes their collection, whose items are reviewed with no name.
-  assert.ok(seen.includes("system:serviceaccount:kube-system:namespace-controller doomed/- precious Background"), seen.join("; "));
+  assert.ok(seen().includes("system:serviceaccount:kube-system:namespace-controller doomed/- precious Background"), seen().join("; "));
   assert.equal((await h.admin.with({ namespace: "doomed" }).configMaps.get("precious")).metadata?.name, "precious");
-  refusing = false;
+  hook.refusing = false;
   await until(gone(() => h.admin.namespaces.get("doomed")), "the namespace to go once its content may");
 });

@@ -65,3 +65,58 @@ export async function startHookServer(h: Harness, handle: (review: Obj, url: str
   }
   return { ca: certs.caPem, port, answered: (path) => finishedFor(path).done, close: () => server.close() };
 }
+
+/** A validating webhook on the emulated cluster that records every review and refuses while `refusing`. */
+export interface SwitchedWebhook {
+  /** The `request` of every review it was sent, in order. */
+  readonly seen: Obj[];
+  /** Whether it refuses (with its message) the requests `refuses` picks; true at first. */
+  refusing: boolean;
+  close(): void;
+}
+
+export interface SwitchedWebhookOptions {
+  /** The configuration's name; its webhook is `<name>.example.com`, refusing with `message`. */
+  name: string;
+  message: string;
+  rules: Obj[];
+  namespaceSelector?: Obj;
+  objectSelector?: Obj;
+  /** Which requests it refuses while `refusing`. Default: every one. */
+  refuses?: (request: Obj) => boolean;
+}
+
+/**
+ * Starts a hook server and registers it as a ValidatingWebhookConfiguration: the webhook the
+ * tests of the emulator's own controllers' writes switch between refusing and allowing.
+ */
+export async function registerSwitchedWebhook(h: Harness, options: SwitchedWebhookOptions): Promise<SwitchedWebhook> {
+  const seen: Obj[] = [];
+  const refuses = options.refuses ?? (() => true);
+  const state = { refusing: true };
+  const server = await startHookServer(h, (review) => {
+    const r = review.request;
+    seen.push(r);
+    return state.refusing && refuses(r) ? { uid: r.uid, allowed: false, status: { message: options.message } } : { uid: r.uid, allowed: true };
+  });
+  const webhook = {
+    name: `${options.name}.example.com`,
+    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(server.ca).toString("base64") },
+    rules: options.rules,
+    ...(options.namespaceSelector ? { namespaceSelector: options.namespaceSelector } : {}),
+    ...(options.objectSelector ? { objectSelector: options.objectSelector } : {}),
+    admissionReviewVersions: ["v1"],
+    sideEffects: "None",
+  };
+  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: options.name }, webhooks: [webhook] } });
+  return {
+    seen,
+    get refusing() {
+      return state.refusing;
+    },
+    set refusing(value: boolean) {
+      state.refusing = value;
+    },
+    close: () => server.close(),
+  };
+}

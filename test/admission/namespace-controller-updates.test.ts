@@ -10,38 +10,27 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got. */
-let refusing = true;
-const seen: Obj[] = [];
+let hook: SwitchedWebhook;
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(r);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "stay" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "stay.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "stay",
+    message: "stay",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["namespaces/status", "namespaces/finalize"] }],
     namespaceSelector: { matchLabels: { stay: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "stay" }, webhooks } });
+  });
 });
 after(async () => {
   hook?.close();
   await h?.stop();
 });
 
-const reviews = (namespace: string, sub: string) => seen.filter((r) => r.name === namespace && r.subResource === sub);
+const reviews = (namespace: string, sub: string) => hook.seen.filter((r) => r.name === namespace && r.subResource === sub);
 
 test("the namespace controller's status update and finalize are reviewed as its own; a refused finalize keeps the namespace until allowed", async () => {
   await h.admin.namespaces.create({ metadata: { name: "sticky", labels: { stay: "true" } } });
@@ -59,6 +48,6 @@ test("the namespace controller's status update and finalize are reviewed as its 
   assert.equal(ns.status?.phase, "Terminating");
   assert.deepEqual(ns.spec?.finalizers, ["kubernetes"]);
   assert.equal(ns.status?.conditions, undefined, "the refused status update wrote nothing");
-  refusing = false;
+  hook.refusing = false;
   await until(() => h.admin.namespaces.get("sticky").then(() => false, (e: unknown) => e instanceof KubeNotFoundError), "the namespace to go once its finalize is allowed");
 });

@@ -12,33 +12,21 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
-type Obj = Record<string, any>;
 let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got. */
-let refusing = true;
-const seen: Obj[] = [];
+let hook: SwitchedWebhook;
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(r);
-    // Only the controllers' writes are refused: a test's own edits go through.
-    const controller = String(r.userInfo.username).startsWith("system:serviceaccount:kube-system:");
-    return refusing && controller ? { uid: r.uid, allowed: false, status: { message: "not yet" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "watch.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "watch",
+    message: "not yet",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["configmaps", "serviceaccounts"] }],
     namespaceSelector: { matchLabels: { watched: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "watch" }, webhooks } });
+    // Only the controllers' writes are refused: a test's own edits go through.
+    refuses: (r) => String(r.userInfo.username).startsWith("system:serviceaccount:kube-system:"),
+  });
 });
 after(async () => {
   hook?.close();
@@ -50,7 +38,7 @@ const missing = (get: () => Promise<unknown>) => get().then(() => false, (e: unk
 test("a new namespace's kube-root-ca.crt and default ServiceAccount are reviewed as their controllers' creates; refused, they are created once allowed", async () => {
   await h.admin.namespaces.create({ metadata: { name: "watched", labels: { watched: "true" } } });
   const ns = h.admin.with({ namespace: "watched" });
-  const reviewOf = (resource: string) => seen.find((r) => r.namespace === "watched" && r.resource.resource === resource);
+  const reviewOf = (resource: string) => hook.seen.find((r) => r.namespace === "watched" && r.resource.resource === resource);
   await until(() => Boolean(reviewOf("configmaps") && reviewOf("serviceaccounts")), "both creates to be reviewed");
   const cm = reviewOf("configmaps")!;
   assert.equal(cm.operation, "CREATE");
@@ -63,7 +51,7 @@ test("a new namespace's kube-root-ca.crt and default ServiceAccount are reviewed
   assert.equal(sa.userInfo.username, "system:serviceaccount:kube-system:service-account-controller");
   assert.ok(await missing(() => ns.configMaps.get("kube-root-ca.crt")), "refused: no kube-root-ca.crt");
   assert.ok(await missing(() => ns.serviceAccounts.get("default")), "refused: no default ServiceAccount");
-  refusing = false;
+  hook.refusing = false;
   await until(async () => !(await missing(() => ns.configMaps.get("kube-root-ca.crt"))), "kube-root-ca.crt once allowed");
   await until(async () => !(await missing(() => ns.serviceAccounts.get("default"))), "the default ServiceAccount once allowed");
   const created = await ns.configMaps.get("kube-root-ca.crt");
@@ -78,17 +66,17 @@ test("a namespace no webhook concerns gets kube-root-ca.crt and default by the t
 });
 
 test("a deleted default ServiceAccount and an edited kube-root-ca.crt are repaired by the controllers' reviewed writes; refused, once allowed", async () => {
-  refusing = false;
+  hook.refusing = false;
   await h.admin.namespaces.create({ metadata: { name: "mended", labels: { watched: "true" } } });
   const ns = h.admin.with({ namespace: "mended" });
   await until(async () => !(await missing(() => ns.serviceAccounts.get("default"))) && !(await missing(() => ns.configMaps.get("kube-root-ca.crt"))), "the namespace's objects");
-  refusing = true;
-  seen.length = 0;
+  hook.refusing = true;
+  hook.seen.length = 0;
   await ns.serviceAccounts.delete("default");
   const cm = await ns.configMaps.get("kube-root-ca.crt");
   const ca = cm.data!["ca.crt"];
   await ns.configMaps.replace({ ...cm, data: { "ca.crt": "edited" } });
-  const reviewOf = (resource: string, operation: string) => seen.find((r) => r.namespace === "mended" && r.resource.resource === resource && r.operation === operation && r.userInfo.username.includes(":kube-system:"));
+  const reviewOf = (resource: string, operation: string) => hook.seen.find((r) => r.namespace === "mended" && r.resource.resource === resource && r.operation === operation && r.userInfo.username.includes(":kube-system:"));
   await until(() => Boolean(reviewOf("serviceaccounts", "CREATE") && reviewOf("configmaps", "UPDATE")), "both repairs to be reviewed");
   const sa = reviewOf("serviceaccounts", "CREATE")!;
   assert.equal(sa.userInfo.username, "system:serviceaccount:kube-system:service-account-controller");
@@ -99,7 +87,7 @@ test("a deleted default ServiceAccount and an edited kube-root-ca.crt are repair
   assert.deepEqual(update.object.data, { "ca.crt": ca });
   assert.ok(await missing(() => ns.serviceAccounts.get("default")), "refused: no default ServiceAccount");
   assert.deepEqual((await ns.configMaps.get("kube-root-ca.crt")).data, { "ca.crt": "edited" }, "refused: still as edited");
-  refusing = false;
+  hook.refusing = false;
   await until(async () => !(await missing(() => ns.serviceAccounts.get("default"))), "the default ServiceAccount once allowed");
   await until(async () => (await ns.configMaps.get("kube-root-ca.crt")).data?.["ca.crt"] === ca, "kube-root-ca.crt restored once allowed");
 });

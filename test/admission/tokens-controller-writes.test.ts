@@ -10,31 +10,20 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { KubeNotFoundError } from "../../runtime/kube/errors.js";
 import { startHarness, until, type Harness } from "../../runtime/testing/index.js";
-import { startHookServer, type HookServer } from "./hook-server.js";
+import { registerSwitchedWebhook, type SwitchedWebhook } from "./hook-server.js";
 
 type Obj = Record<string, any>;
 let h: Harness;
-let hook: HookServer;
-/** Whether the webhook refuses; the reviews it got. */
-let refusing = true;
-const seen: Obj[] = [];
+let hook: SwitchedWebhook;
 
 before(async () => {
   h = await startHarness();
-  hook = await startHookServer(h, (review) => {
-    const r = review.request;
-    seen.push(r);
-    return refusing ? { uid: r.uid, allowed: false, status: { message: "not now" } } : { uid: r.uid, allowed: true };
-  });
-  const webhooks = [{
-    name: "tokens.example.com",
-    clientConfig: { service: { name: "hook", namespace: "hooks", path: "/" }, caBundle: Buffer.from(hook.ca).toString("base64") },
+  hook = await registerSwitchedWebhook(h, {
+    name: "tokens",
+    message: "not now",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE", "DELETE"], resources: ["secrets"] }],
     objectSelector: { matchLabels: { hold: "true" } },
-    admissionReviewVersions: ["v1"],
-    sideEffects: "None",
-  }];
-  await h.admin.request({ method: "POST", path: "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", metadata: { name: "tokens" }, webhooks } });
+  });
   await h.admin.namespaces.create({ metadata: { name: "legacy" } });
 });
 after(async () => {
@@ -43,11 +32,11 @@ after(async () => {
 });
 
 const ns = () => h.admin.with({ namespace: "legacy" });
-const reviewOf = (name: string, operation: string) => seen.find((r) => r.namespace === "legacy" && r.name === name && r.operation === operation);
+const reviewOf = (name: string, operation: string) => hook.seen.find((r) => r.namespace === "legacy" && r.name === name && r.operation === operation);
 const tokenSecret = (name: string, account: string) => ({ type: "kubernetes.io/service-account-token", metadata: { name, labels: { hold: "true" }, annotations: { "kubernetes.io/service-account.name": account } } });
 
 test("filling a token Secret is kube-controller-manager's reviewed UPDATE; refused, the Secret stays unfilled until allowed", async () => {
-  refusing = true;
+  hook.refusing = true;
   const sa = await ns().serviceAccounts.create({ metadata: { name: "robot" } });
   await ns().secrets.create(tokenSecret("robot-token", "robot") as Obj);
   await until(() => Boolean(reviewOf("robot-token", "UPDATE")), "the controller's update to be reviewed");
@@ -58,24 +47,24 @@ test("filling a token Secret is kube-controller-manager's reviewed UPDATE; refus
   assert.deepEqual(Object.keys(r.object.data).sort(), ["ca.crt", "namespace", "token"]);
   assert.equal(r.object.metadata.annotations["kubernetes.io/service-account.uid"], sa.metadata?.uid);
   assert.equal((await ns().secrets.get("robot-token")).data, undefined, "refused: not filled");
-  refusing = false;
+  hook.refusing = false;
   await until(async () => Boolean((await ns().secrets.get("robot-token")).data?.token), "the Secret to be filled once allowed");
   const filled = await ns().secrets.get("robot-token");
   assert.ok(filled.metadata?.managedFields?.some((e) => e.manager === "kube-controller-manager" && e.operation === "Update"), JSON.stringify(filled.metadata?.managedFields));
 });
 
 test("deleting the tokens of a ServiceAccount removed is kube-controller-manager's reviewed DELETE with a uid precondition; refused, the Secret stays until allowed", async () => {
-  refusing = false;
+  hook.refusing = false;
   await ns().serviceAccounts.create({ metadata: { name: "leaving" } });
   const secret = await ns().secrets.create(tokenSecret("leaving-token", "leaving") as Obj);
   await until(async () => Boolean((await ns().secrets.get("leaving-token")).data?.token), "the Secret to be filled");
-  refusing = true;
+  hook.refusing = true;
   await ns().serviceAccounts.delete("leaving");
   await until(() => Boolean(reviewOf("leaving-token", "DELETE")), "the controller's delete to be reviewed");
   const r = reviewOf("leaving-token", "DELETE")!;
   assert.equal(r.userInfo.username, "system:kube-controller-manager");
   assert.deepEqual(r.options, { kind: "DeleteOptions", apiVersion: "meta.k8s.io/v1", preconditions: { uid: secret.metadata?.uid } });
   assert.equal((await ns().secrets.get("leaving-token")).metadata?.uid, secret.metadata?.uid, "refused: the Secret stays");
-  refusing = false;
+  hook.refusing = false;
   await until(() => ns().secrets.get("leaving-token").then(() => false, (e: unknown) => e instanceof KubeNotFoundError), "the Secret to go once allowed");
 });
