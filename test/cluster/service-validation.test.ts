@@ -216,4 +216,14 @@ describe("service validation", () => {
       'Service "status-lb" is invalid: [status.loadBalancer.ingress[0].ip: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff), status.loadBalancer.ingress[1].ipMode: Unsupported value: "Tunnel": supported values: "Proxy", "VIP", status.loadBalancer.ingress[2].ipMode: Forbidden: may not be specified when `ip` is not set, status.loadBalancer.ingress[2].hostname: Invalid value: "203.0.113.10": must be a DNS name, not an IP address]',
     );
   });
+  test("a port's appProtocol must be a qualified name, checked after its target port", async () => {
+    const ok = await t.send("POST", SVC, { body: service("app-proto-ok", { ports: [{ port: 80, appProtocol: "kubernetes.io/h2c" }] }) });
+    assert.equal(ok.status, 201, ok.text);
+    const bad = await t.send("POST", SVC, { body: service("app-proto-bad", { ports: [{ port: 80, targetPort: "Bad_Name", appProtocol: "not valid!" }] }) });
+    assert.equal(bad.status, 422);
+    assert.equal(
+      bad.body.message,
+      'Service "app-proto-bad" is invalid: [spec.ports[0].targetPort: Invalid value: "Bad_Name": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), spec.ports[0].appProtocol: Invalid value: "not valid!": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')]',
+    );
+  });
 });

@@ -1,12 +1,13 @@
 /**
  * @module cluster/object-rules
  * Checks of one kind each that the real server runs on create and update, with its messages:
- * a Service's port (`validateServicePort`: name, number, protocol, target; the rest of
+ * a Service's port (`validateServicePort`: name, number, protocol, target, appProtocol; the rest of
  * `ValidateService` is service-validation's) and a Lease's counts (`ValidateLeaseSpec`). Types
  * whose other rules are not modelled keep them unchecked.
  */
 import type { FieldError } from "./status.js";
 import { nameProblems, nonNegativeErrors } from "./validation.js";
+import { labelKeyErrors } from "./label-rules.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -30,7 +31,7 @@ export function portNameProblems(name: string): string[] {
 /** IsValidPortNum: an integer in 1..65535. */
 export const validPort = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
 
-/** validateServicePort: its name (required when the Service has several ports; a DNS label, unique), number, protocol and target. */
+/** validateServicePort: its name (required when the Service has several ports; a DNS label, unique), number, protocol, target and appProtocol (a qualified name). */
 export function servicePortErrors(port: Obj, at: string, requireName: boolean, names: Set<string>): FieldError[] {
   const errors: FieldError[] = [];
   const name = typeof port.name === "string" ? port.name : "";
@@ -46,6 +47,7 @@ export function servicePortErrors(port: Obj, at: string, requireName: boolean, n
   const target = port.targetPort;
   if (typeof target === "number" && !validPort(target)) errors.push({ type: "Invalid", field: `${at}.targetPort`, value: target, detail: PORT_RANGE });
   else if (typeof target === "string") for (const detail of portNameProblems(target)) errors.push({ type: "Invalid", field: `${at}.targetPort`, value: target, detail });
+  if (typeof port.appProtocol === "string") for (const detail of labelKeyErrors(port.appProtocol)) errors.push({ type: "Invalid", field: `${at}.appProtocol`, value: port.appProtocol, detail });
   return errors;
 }
 
