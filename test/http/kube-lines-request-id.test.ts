@@ -12,6 +12,8 @@ import { createHttpApp } from "../../runtime/http/app.js";
 import { captureLogger, loaded, postJson } from "./helpers.js";
 import { recordingSleep, sendJson, startFakeApiServer, statusBody } from "../kube/helpers/fake-apiserver.js";
 import type { FakeApiServer } from "../kube/helpers/fake-apiserver.js";
+import type { LoadedFunction } from "../../runtime/function.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
 
 const configMap: ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "golden" } };
 
@@ -41,25 +43,30 @@ before(async () => {
 });
 after(() => server.close());
 
-test("a call's kube retries and server warnings are logged with its fn and requestId; the client's own lines outside a call without them", async () => {
+/**
+ * `use` with an HTTP app serving `fn`, a client of the fake API server whose retries do not wait
+ * (closed after), and the log both write to.
+ */
+async function withApp(fn: LoadedFunction, use: (app: ReturnType<typeof createHttpApp>, log: ReturnType<typeof captureLogger>, kube: KubeClient) => Promise<void>): Promise<void> {
   const log = captureLogger();
   const kube = createKubeClient({ credentials: server.credentials(), logger: log.logger, retry: { sleep: recordingSleep().sleep, random: () => 0.5 } });
   try {
-    const app = createHttpApp({
-      functions: [
-        loaded({
-          name: "reads",
-          handler: async ({ kube }) => {
-            await kube.configMaps.get("settings");
-            await kube.request({ method: "GET", path: "/api/v1/namespaces/golden/configmaps/settings" });
-            return "read";
-          },
-        }),
-      ],
-      kube,
-      logger: log.logger,
-      secretsDir: "/nonexistent",
-    });
+    await use(createHttpApp({ functions: [fn], kube, logger: log.logger, secretsDir: "/nonexistent" }), log, kube);
+  } finally {
+    await kube.close();
+  }
+}
+
+test("a call's kube retries and server warnings are logged with its fn and requestId; the client's own lines outside a call without them", async () => {
+  const reads = loaded({
+    name: "reads",
+    handler: async ({ kube }) => {
+      await kube.configMaps.get("settings");
+      await kube.request({ method: "GET", path: "/api/v1/namespaces/golden/configmaps/settings" });
+      return "read";
+    },
+  });
+  await withApp(reads, async (app, log, kube) => {
     const res = await app.fetch(postJson("/reads", {}, { "x-request-id": "call-1" }));
     assert.equal(res.status, 200, await res.clone().text());
 
@@ -79,51 +86,31 @@ test("a call's kube retries and server warnings are logged with its fn and reque
       assert.equal(line.requestId, undefined, JSON.stringify(line));
       assert.equal(line.fn, undefined, JSON.stringify(line));
     }
-  } finally {
-    await kube.close();
-  }
+  });
 });
 
 test("a list's expired continue token, read on in a call, is logged with the call's requestId", async () => {
-  const log = captureLogger();
-  const kube = createKubeClient({ credentials: server.credentials(), logger: log.logger, retry: { sleep: recordingSleep().sleep, random: () => 0.5 } });
-  try {
-    const app = createHttpApp({
-      functions: [
-        loaded({
-          name: "lists",
-          handler: async ({ kube }) => {
-            let n = 0;
-            for await (const _ of kube.configMaps.list()) n++;
-            return n;
-          },
-        }),
-      ],
-      kube,
-      logger: log.logger,
-      secretsDir: "/nonexistent",
-    });
+  const lists = loaded({
+    name: "lists",
+    handler: async ({ kube }) => {
+      let n = 0;
+      for await (const _ of kube.configMaps.list()) n++;
+      return n;
+    },
+  });
+  await withApp(lists, async (app, log) => {
     const res = await app.fetch(postJson("/lists", {}, { "x-request-id": "call-2" }));
     assert.equal(res.status, 200, await res.clone().text());
     const expired = log.records().filter((r) => typeof r.msg === "string" && r.msg.startsWith("the list's continue token expired"));
     assert.ok(expired.length >= 1, JSON.stringify(log.records()));
     assert.equal(expired[0]!.requestId, "call-2");
     assert.equal(expired[0]!.fn, "lists");
-  } finally {
-    await kube.close();
-  }
+  });
 });
 
 test("a TokenReview's retries, checking a serviceAccount caller, are logged with the call's fn and requestId", async () => {
-  const log = captureLogger();
-  const kube = createKubeClient({ credentials: server.credentials(), logger: log.logger, retry: { sleep: recordingSleep().sleep, random: () => 0.5 } });
-  try {
-    const app = createHttpApp({
-      functions: [loaded({ name: "deploys", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ok" })],
-      kube,
-      logger: log.logger,
-      secretsDir: "/nonexistent",
-    });
+  const deploys = loaded({ name: "deploys", auth: { type: "serviceAccount", allow: ["system:serviceaccount:ci:deployer"] }, handler: () => "ok" });
+  await withApp(deploys, async (app, log) => {
     const res = await app.fetch(postJson("/deploys", {}, { "x-request-id": "call-3", authorization: "Bearer caller-token" }));
     assert.equal(res.status, 200, await res.clone().text());
     const retries = log.records().filter((r) => r.msg === "kube request failed; retrying");
@@ -131,7 +118,5 @@ test("a TokenReview's retries, checking a serviceAccount caller, are logged with
     assert.equal(retries[0]!.requestId, "call-3", JSON.stringify(retries[0]));
     assert.equal(retries[0]!.fn, "deploys", JSON.stringify(retries[0]));
     assert.doesNotMatch(JSON.stringify(log.records()), /caller-token/);
-  } finally {
-    await kube.close();
-  }
+  });
 });
