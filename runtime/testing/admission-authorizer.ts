@@ -11,7 +11,7 @@ import type { SubjectAccessReviewStatus } from "kubernetes-types/authorization/v
 import type { KubeClient } from "../kube/api.js";
 import type { RequestAttributes } from "./cluster/auth/types.js";
 import type { Authorize, AuthzAnswer } from "./cluster/webhook-authz.js";
-import { AuthorizerFailure } from "./cluster/webhook-conditions.js";
+import { AuthorizerFailure } from "./cluster/index.js";
 
 /** A SubjectAccessReview's spec for one check (selectors left out: no RBAC rule reads them). */
 function reviewSpec(attributes: RequestAttributes): Record<string, unknown> {

@@ -10,9 +10,7 @@
 import type { LoadedAdmission } from "../admission/types.js";
 import type { AdmissionRequest } from "../admission/review.js";
 import { PodfnError } from "../errors.js";
-import { loadCel } from "./cluster/crd-cel-library.js";
-import { mentionsVariable } from "./cluster/crd-cel-compile.js";
-import { compileCondition, evaluateConditionsAsync } from "./cluster/webhook-conditions.js";
+import { compileCondition, evaluateConditionsAsync, loadCel, mentionsVariable } from "./cluster/index.js";
 import type { Authorize } from "./cluster/webhook-authz.js";
 
 /** A condition that does not compile, or uses `authorizer` where there is no cluster to decide its checks. */

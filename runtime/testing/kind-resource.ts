@@ -6,7 +6,7 @@
  * is what a CRD's plural usually is (`Gadget` → `gadgets`, `Policy` → `policies`); and whether
  * a built-in kind is namespaced.
  */
-import { BUILTIN } from "./cluster/resources.js";
+import { BUILTIN } from "./cluster/index.js";
 
 /** Built-in resources by `group/Kind`. */
 const BY_KIND = new Map(BUILTIN.map((def) => [`${def.group}/${def.kind}`, def]));

@@ -15,7 +15,7 @@ import { extname, join } from "node:path";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { PodfnError } from "../errors.js";
 import { applyObjects } from "./apply.js";
-import { readYamlDocuments } from "./cluster/apply-yaml.js";
+import { readYamlDocuments } from "./cluster/index.js";
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 

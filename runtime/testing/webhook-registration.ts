@@ -23,8 +23,7 @@ import { KubeNotFoundError } from "../kube/errors.js";
 import { serveAdmission } from "../admission/server.js";
 import { generateManifests } from "../deploy/index.js";
 import { applyObjects } from "./apply.js";
-import { createCertificates } from "./cluster/auth/certs.js";
-import type { Cluster } from "./cluster/index.js";
+import { createCertificates, type Cluster } from "./cluster/index.js";
 
 /** A webhook the emulated cluster calls until `stop()`. */
 export interface RegisteredWebhook {

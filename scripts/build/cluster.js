@@ -6,6 +6,8 @@
  * starts an emulated cluster (`podfn serve` finding no cluster, `podfn/testing`). A pod never
  * does: in the runtime's bundle the emulator's ~0.5 MB of source would stay in every process's
  * heap for its lifetime (V8 keeps a script's source for lazy compilation), read and never run.
+ * So what `podfn/testing`'s own helpers use of it is imported from its entry (re-exported there),
+ * never from another of its modules; the runtime's build fails if one is (scripts/build/runtime.js).
  *
  * The emulator meets the rest of podfn over HTTPS and through a handful of plain values (its
  * `Cluster` handle, records, tokens), so the few runtime modules it imports (`SHARED_WITH_RUNTIME`) are

@@ -29,7 +29,7 @@ import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { build } from "esbuild";
 import { BUNDLE, LOADER, ROOT, relativeUrl } from "./layout.js";
-import { bundleCluster, separateCluster } from "./cluster.js";
+import { CLUSTER_ENTRY, bundleCluster, separateCluster } from "./cluster.js";
 import { SCRIPT_OPTIONS } from "./script-options.js";
 import { PATCHES, commonJsBuilds, lazyZod, leaveOut, loaderImport, patchSources } from "./runtime-plugins.js";
 import { lazyZodLocales } from "./zod-locales.js";
@@ -127,6 +127,9 @@ export async function bundleRuntime(out) {
     ...SCRIPT_OPTIONS,
   });
   if (patched.size !== PATCHES.length) throw new Error(`scripts/build.js: a patched dependency was not bundled: review PATCHES`);
+  // The emulator has a script of its own: one of its modules imported other than through its entry would be copied into this one, which every pod compiles and keeps.
+  const emulator = Object.keys(runtime.metafile.inputs).filter((file) => file.startsWith(`${dirname(CLUSTER_ENTRY)}/`));
+  if (emulator.length > 0) throw new Error(`scripts/build.js: ${BUNDLE} holds ${emulator.length} modules of the emulator (${emulator.slice(0, 3).join(", ")}, ...): import what runtime/testing needs of it from ${CLUSTER_ENTRY}`);
   // The build's id ends the bundle; the code cache starts with it (see scripts/bundle-loader.cjs).
   await writeFile(join(out, BUNDLE), `\n//# podfn-build ${randomUUID()}\n`, { flag: "a" });
   const bundled = await readFile(join(out, BUNDLE), "utf8");

@@ -350,6 +350,13 @@ l.entry("testing").startCluster().then(async (c) => { await c.stop(); console.lo
   assert.deepEqual(JSON.parse(stdout), { before: false, after: true, url: true });
 });
 
+test("podfn/testing's helpers reach the emulator through its script: the runtime's bundle holds no module of runtime/testing/cluster", async () => {
+  // Its source map names every module the bundle holds; each of the emulator's would be source every pod keeps in its heap.
+  const map = JSON.parse(await readFile(join(root, "pkg/dist/runtime/podfn.cjs.map"), "utf8")) as { sources: string[] };
+  assert.ok(map.sources.some((source) => source.endsWith("runtime/testing/admission-conditions.ts")), "the helpers themselves are in the bundle");
+  assert.deepEqual(map.sources.filter((source) => source.includes("runtime/testing/cluster/")), []);
+});
+
 test("under --enable-source-maps the runtime's own frames name runtime/*.ts lines (flag or NODE_OPTIONS), still in strict mode; without it, the cached script's", async () => {
   const load = JSON.stringify(join(root, "pkg/dist/runtime/load.cjs"));
   // loadConfig throws a ConfigError from runtime/config.ts for an unknown option.

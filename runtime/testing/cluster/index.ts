@@ -29,6 +29,15 @@ import { loadCel } from "./crd-cel-library.js";
 import { setServiceAddress } from "./webhook-call.js";
 
 export type { AccessRecord, FaultMatch, FaultRule, RequestRecord } from "./faults.js";
+// What podfn/testing's own helpers use of the emulator, imported through this entry only: the
+// production build keeps the emulator in a script of its own (scripts/build/cluster.js), and an
+// import of another of its modules would copy it into the runtime's bundle, which every pod compiles.
+export { readYamlDocuments } from "./apply-yaml.js";
+export { createCertificates } from "./auth/index.js";
+export { mentionsVariable } from "./crd-cel-compile.js";
+export { loadCel } from "./crd-cel-library.js";
+export { BUILTIN } from "./resources.js";
+export { AuthorizerFailure, compileCondition, evaluateConditionsAsync } from "./webhook-conditions.js";
 
 /** Options of `startCluster`. */
 export interface ClusterOptions {
