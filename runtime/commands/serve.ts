@@ -107,11 +107,11 @@ function secretsHint(setup: ServeSetup): { missingSecretsHint?: string } {
   };
 }
 
-let adapters: Promise<[typeof import("../http/index.js"), typeof import("../schedule/scheduler.js")]> | undefined;
+let adapters: Promise<[typeof import("../http/index.js"), typeof import("../schedule/run-schedules.js")]> | undefined;
 
 /** The HTTP and schedule adapters, imported once; started early so loading overlaps other start-up work. */
 function loadAdapters() {
-  return (adapters ??= Promise.all([import("../http/index.js"), import("../schedule/scheduler.js")]));
+  return (adapters ??= Promise.all([import("../http/index.js"), import("../schedule/run-schedules.js")]));
 }
 
 /** A curl line calling the first GET function with bearer auth, for the first log lines. */

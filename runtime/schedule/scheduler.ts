@@ -11,11 +11,10 @@
  * the Lease before it runs (schedule/tick-record), and a tick the Lease records is not run again
  * by the next leader, whatever its clock.
  *
- * The clock is the `Scheduler` class's `tick(now)`; `runSchedules` only adds waiting, so tests
- * drive `tick` with any time they like.
+ * The clock is the `Scheduler` class's `tick(now)`; `runSchedules` (schedule/run-schedules)
+ * only adds waiting and the leader election, so tests drive `tick` with any time they like.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { LoadedFunction } from "../function.js";
 import type { KubeClient } from "../kube/api.js";
@@ -25,7 +24,6 @@ import { nextFireTime } from "./cron.js";
 import { ABORT_GRACE_MS, settledOrGrace } from "../signals.js";
 import { STOPPED_CALL_WAIT_MS, abandonAfterAbort } from "../lifecycle.js";
 import { setMaxListeners } from "node:events";
-import { runLeaderElection, type LeaderElectionOptions } from "./leader.js";
 import type { ScheduleRunMetrics } from "./schedule-metrics.js";
 import { tickKey, type TickClaim, type TickLedger } from "./tick-record.js";
 
@@ -41,19 +39,6 @@ export interface SchedulerOptions {
   metrics?: ScheduleRunMetrics;
   /** The longest `stop()` waits for a run it aborted (ms), whatever is left of its `timeoutMs`. Default: `STOPPED_CALL_WAIT_MS` (10 minutes). */
   stopWaitMs?: number;
-}
-
-export interface RunSchedulesOptions extends SchedulerOptions {
-  /** Fire only while holding this Lease. Default: no election (fire unconditionally). */
-  leaderElection?: Omit<LeaderElectionOptions, "kube" | "logger" | "onStartedLeading" | "onStoppedLeading">;
-  /** With `leaderElection`: told when this process starts (`true`) and stops (`false`) leading. */
-  onLeadership?: (leading: boolean) => void;
-  /** The clock (ms since the epoch). Default `Date.now`. */
-  now?: () => number;
-  /** Longest single wait between checks (ms), so clock jumps and far-off schedules are handled. Default 60000. */
-  maxWaitMs?: number;
-  /** Other work that runs where the schedules fire (while leading, with election): the watches. Settles when its signal aborts. */
-  alongside?: (active: AbortSignal) => Promise<void>;
 }
 
 /** How a scheduled run ended, as logged. */
@@ -289,62 +274,4 @@ export class Scheduler {
     });
     this.inflight.add(tracked);
   }
-}
-
-/** Wait for due schedules and fire them until `active` aborts, then abort and await the runs. */
-async function fireUntil(scheduler: Scheduler, active: AbortSignal, now: () => number, maxWaitMs: number, ticks?: TickLedger): Promise<void> {
-  scheduler.start(now(), ticks);
-  while (!active.aborted) {
-    const wait = Math.min(Math.max(0, scheduler.nextDue() - now()), maxWaitMs);
-    await sleep(wait, undefined, { signal: active }).catch(() => undefined);
-    if (!active.aborted) scheduler.tick(now());
-  }
-  await scheduler.stop(active.reason);
-}
-
-/**
- * Fire the schedules of `functions` (those `filter` keeps) until `signal` aborts; with
- * `leaderElection`, only while this process holds the Lease. Resolves after every run has
- * settled (and the Lease is released).
- *
- * @example
- * await runSchedules({ functions, kube, logger, filter: (s) => s.mode === "in-process",
- *   leaderElection: { leaseName: schedulerLeaseName("podfn"), identity: config.identity } }, shutdown);
- */
-export async function runSchedules(options: RunSchedulesOptions, signal: AbortSignal): Promise<void> {
-  const scheduler = new Scheduler(options);
-  const { alongside } = options;
-  if (scheduler.size === 0 && !alongside) return;
-  const now = options.now ?? Date.now;
-  const maxWaitMs = options.maxWaitMs ?? 60_000;
-  const work = async (active: AbortSignal, ticks?: TickLedger) => {
-    await Promise.all([scheduler.size > 0 ? fireUntil(scheduler, active, now, maxWaitMs, ticks) : undefined, alongside?.(active)]);
-  };
-  if (!options.leaderElection) return work(signal);
-  const terms = new Set<Promise<void>>();
-  await runLeaderElection(
-    {
-      ...options.leaderElection,
-      kube: options.kube,
-      logger: options.logger,
-      onStoppedLeading() {
-        options.onLeadership?.(false);
-      },
-      onStartedLeading(lost, ticks) {
-        options.onLeadership?.(true);
-        // `lost` aborts on shutdown too; the Lease is released once the term's runs have settled.
-        // A term begins once the previous ones have settled: a leadership lost and won back must
-        // not run a watch's calls about one object twice at once.
-        const previous = [...terms];
-        const term = Promise.allSettled(previous).then(() => work(lost, ticks));
-        terms.add(term);
-        const forget = () => void terms.delete(term);
-        // Its failure is the election's to act on (it rejects with it): not an unhandled rejection here.
-        term.then(forget, forget);
-        return term;
-      },
-    },
-    signal,
-  );
-  await Promise.all(terms);
 }

@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { runSchedules } from "../../runtime/schedule/run-schedules.js";
 import { LAST_SCHEDULE_TIMES } from "../../runtime/schedule/tick-record.js";
 import { KubeConnectionError } from "../../runtime/kube/errors.js";
 import { leaseStore, type LeaseStore } from "./fake-leases.js";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 // own process: collects every unhandled rejection of the process while it runs (scripts/run-tests.js).
 import assert from "node:assert/strict";
 import { runLeaderElection, type LeaderElectionOptions } from "../../runtime/schedule/leader.js";
-import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { runSchedules } from "../../runtime/schedule/run-schedules.js";
 import { leaseExpired, parseMicroTime } from "../../runtime/schedule/lease.js";
 import { leaseStore, type LeaseStore } from "./fake-leases.js";
 import { captureLogs, loaded, until } from "./helpers.js";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
-import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { runSchedules } from "../../runtime/schedule/run-schedules.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";

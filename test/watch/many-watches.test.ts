@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { clusterForFile } from "../helpers/cluster-clients.js";
 import { DEFAULT_CONNECTIONS } from "../../runtime/kube/transport.js";
-import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { runSchedules } from "../../runtime/schedule/run-schedules.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import type { KubeClient } from "../../runtime/kube/api.js";
 import { captureLogs, loaded, until } from "../schedule/helpers.js";

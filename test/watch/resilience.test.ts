@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applyObjects } from "../../runtime/testing/apply.js";
 import { generateManifests } from "../../runtime/deploy/index.js";
-import { runSchedules } from "../../runtime/schedule/scheduler.js";
+import { runSchedules } from "../../runtime/schedule/run-schedules.js";
 import { schedulerLeaseName } from "../../runtime/schedule/lease.js";
 import { runWatches } from "../../runtime/watch/watcher.js";
 import { clusterForFile } from "../helpers/cluster-clients.js";
