@@ -17,7 +17,7 @@ import { keepPodPriority } from "./pod-priority.js";
 import { podUpdateErrors } from "./pod-update.js";
 import { jobStatusErrors } from "./job-status.js";
 import { jobUpdateErrors } from "./job-update.js";
-import { keepAllocatedClusterIPs, serviceUpdateErrors } from "./service-ips.js";
+import { prepareServiceUpdate, serviceUpdateErrors } from "./service-ips.js";
 import { allocateService } from "./service-alloc.js";
 import { serviceErrors } from "./service-validation.js";
 import { defaultServiceStatus, serviceStatusErrors } from "./service-status.js";
@@ -262,7 +262,7 @@ export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, finalizerRule: "update+create", shortNames: ["sa"], subresources: ["token"] }),
   def({ group: "", version: "v1", resource: "services", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"], nameRule: "dns1035", subresources: ["status"], defaults: d.defaultService, prepareStatusUpdate: defaultServiceStatus, validateStatus: serviceStatusErrors, validateCreate: serviceErrors,
     // AddFieldLabelConversionsForService; the strategy's GetAttrs (SelectableFields).
-    fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: keepAllocatedClusterIPs, allocate: allocateService, validateUpdate: (o, old) => [...serviceUpdateErrors(o, old), ...serviceErrors(o)], verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
+    fields: fields({ "spec.clusterIP": path("spec.clusterIP"), "spec.type": path("spec.type") }), createOnUpdate: true, prepareUpdate: prepareServiceUpdate, allocate: allocateService, validateUpdate: (o, old) => [...serviceUpdateErrors(o, old), ...serviceErrors(o)], verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] }),
   def({ group: "admissionregistration.k8s.io", version: "v1", resource: "mutatingwebhookconfigurations", kind: "MutatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(true), validate: webhookConfigurationErrors(true), generation: true }),
   def({ group: "admissionregistration.k8s.io", version: "v1", resource: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration", namespaced: false, categories: ["api-extensions"], defaults: defaultWebhookConfiguration(false), validate: webhookConfigurationErrors(false), generation: true }),
   def({

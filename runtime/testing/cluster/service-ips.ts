@@ -20,8 +20,13 @@ const ips = (svc: Obj): string[] => (Array.isArray(svc.spec?.clusterIPs) ? svc.s
 const sameIps = (a: Obj, b: Obj) => JSON.stringify(ips(a)) === JSON.stringify(ips(b));
 const isHeadless = (svc: Obj) => ips(svc).length === 1 && ips(svc)[0] === "None";
 
-/** patchAllocatedValues, then NormalizeClusterIPs for an update: `next` is changed in place. */
-export function keepAllocatedClusterIPs(next: Obj, old: Obj): void {
+/**
+ * A Service update's PrepareForUpdate, `next` changed in place: patchAllocatedValues and
+ * NormalizeClusterIPs (the cluster IPs, node ports and health-check port a PUT leaves out are
+ * kept), then dropTypeDependentFields (what a type change leaves behind is dropped) and the
+ * load balancer status of a Service that is no longer one.
+ */
+export function prepareServiceUpdate(next: Obj, old: Obj): void {
   next.spec ??= {};
   const spec = next.spec;
   const before: Obj = old.spec ?? {};
