@@ -24,7 +24,10 @@ type Obj = Record<string, any>;
 /** The message of a field only a LoadBalancer Service may have. */
 const LOAD_BALANCER_ONLY = "may only be used when `type` is 'LoadBalancer'";
 
-/** ports.KubeletPort, which a LoadBalancer Service may not expose. */
+/**
+ * ports.KubeletPort, which a LoadBalancer Service may not expose: 1.32's rule, removed upstream
+ * the day after 1.32's release (kubernetes#129174), so later servers accept it.
+ */
 const KUBELET_PORT = 10250;
 /** The topology annotation and the deprecated one it replaced. */
 const TOPOLOGY_MODE = "service.kubernetes.io/topology-mode";
