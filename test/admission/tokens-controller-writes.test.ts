@@ -2,9 +2,11 @@
  * The emulated cluster's tokens controller's writes go through the admission webhooks, as a
  * real one's requests do, as kube-controller-manager itself (`system:kube-controller-manager`:
  * it runs with the controller manager's own credentials): its UPDATE filling a
- * `kubernetes.io/service-account-token` Secret's `token`, `ca.crt` and `namespace`, and its
- * DELETE (with the Secret's uid as precondition) of the tokens of a ServiceAccount removed. A
- * refusal leaves the Secret as it was; the controller tries again and finishes once allowed.
+ * `kubernetes.io/service-account-token` Secret's `token`, `ca.crt` and `namespace`, its
+ * DELETE (with the Secret's uid as precondition) of the tokens of a ServiceAccount removed, and
+ * its UPDATE of a ServiceAccount dropping a deleted token Secret from `secrets`. A refusal
+ * leaves the Secret as it was; the controller tries again and finishes once allowed (the
+ * ServiceAccount's update is not tried again: only a Conflict is, as RetryOnConflict).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,8 +23,9 @@ before(async () => {
   hook = await registerSwitchedWebhook(h, {
     name: "tokens",
     message: "not now",
-    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE", "DELETE"], resources: ["secrets"] }],
+    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE", "DELETE"], resources: ["secrets", "serviceaccounts"] }],
     objectSelector: { matchLabels: { hold: "true" } },
+    refuses: (r) => r.userInfo.username === "system:kube-controller-manager",
   });
   await h.admin.namespaces.create({ metadata: { name: "legacy" } });
 });
@@ -67,4 +70,30 @@ test("deleting the tokens of a ServiceAccount removed is kube-controller-manager
   assert.equal((await ns().secrets.get("leaving-token")).metadata?.uid, secret.metadata?.uid, "refused: the Secret stays");
   hook.refusing = false;
   await until(() => ns().secrets.get("leaving-token").then(() => false, (e: unknown) => e instanceof KubeNotFoundError), "the Secret to go once allowed");
+});
+
+test("dropping a deleted token Secret from its ServiceAccount's secrets is kube-controller-manager's reviewed UPDATE; refused, the list stays", async () => {
+  hook.refusing = false;
+  const sa = await ns().serviceAccounts.create({ metadata: { name: "holder", labels: { hold: "true" } }, secrets: [{ name: "held-token" }, { name: "freed-token" }, { name: "other" }] });
+  for (const name of ["held-token", "freed-token"]) {
+    await ns().secrets.create(tokenSecret(name, "holder") as Obj);
+    await until(async () => Boolean((await ns().secrets.get(name)).data?.token), "the Secret to be filled");
+  }
+  const saReviews = () => hook.seen.filter((r) => r.namespace === "legacy" && r.name === "holder" && r.operation === "UPDATE");
+  hook.refusing = true;
+  await ns().secrets.delete("held-token");
+  await until(() => saReviews().length === 1, "the controller's update of the ServiceAccount to be reviewed");
+  const r = saReviews()[0]!;
+  assert.deepEqual(r.resource, { group: "", version: "v1", resource: "serviceaccounts" });
+  assert.deepEqual(r.userInfo, { username: "system:kube-controller-manager", groups: ["system:authenticated"] });
+  assert.deepEqual(r.options, { kind: "UpdateOptions", apiVersion: "meta.k8s.io/v1" });
+  assert.deepEqual(r.oldObject.secrets, [{ name: "held-token" }, { name: "freed-token" }, { name: "other" }]);
+  assert.deepEqual(r.object.secrets, [{ name: "freed-token" }, { name: "other" }]);
+  assert.equal((await ns().serviceAccounts.get("holder")).secrets?.length, 3, "refused: the list stays");
+  hook.refusing = false;
+  await ns().secrets.delete("freed-token");
+  await until(async () => (await ns().serviceAccounts.get("holder")).secrets?.length === 2, "the allowed update to be written");
+  const updated = await ns().serviceAccounts.get("holder");
+  assert.equal(updated.metadata?.uid, sa.metadata?.uid);
+  assert.deepEqual(updated.secrets, [{ name: "held-token" }, { name: "other" }], "the refused removal was not made again");
 });

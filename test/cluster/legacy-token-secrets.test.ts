@@ -2,8 +2,9 @@
  * Secrets of type kubernetes.io/service-account-token, as kube-controller-manager's tokens
  * controller (pkg/controller/serviceaccount/tokens_controller.go) keeps them: it fills `token`
  * (a legacy ServiceAccount JWT), `ca.crt` and `namespace` and records the account's uid; it
- * deletes one whose ServiceAccount is missing, and an account's ones when the account goes. The
- * API server authenticates the token while its Secret and ServiceAccount stand.
+ * deletes one whose ServiceAccount is missing, and an account's ones when the account goes; a
+ * token Secret deleted leaves its account's `secrets` list (removeSecretReference). The API
+ * server authenticates the token while its Secret and ServiceAccount stand.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -76,5 +77,36 @@ describe("legacy ServiceAccount token Secrets", () => {
     await t.send("DELETE", `${NS}/serviceaccounts/temp`);
     await eventually(async () => ((await t.send("GET", `${NS}/secrets/temp-token`)).status === 404 ? true : undefined));
     assert.equal((await t.send("POST", WHO, { body: REVIEW, token: Buffer.from(token, "base64").toString("utf8") })).status, 401);
+  });
+
+  test("a token Secret deleted is removed from its ServiceAccount's secrets by an update through the write path", async () => {
+    const refs = [{ name: "kept" }, { name: "going-token" }, { name: "going-token" }];
+    const sa = (await t.send("POST", `${NS}/serviceaccounts`, { body: { metadata: { name: "going" }, secrets: refs } })).body;
+    await t.send("POST", `${NS}/secrets`, { body: tokenSecret("going-token", "going") });
+    await eventually(async () => (await t.send("GET", `${NS}/secrets/going-token`)).body.data?.token as string | undefined);
+    assert.equal((await t.send("DELETE", `${NS}/secrets/going-token`)).status, 200);
+    const updated = await eventually(async () => {
+      const got = (await t.send("GET", `${NS}/serviceaccounts/going`)).body;
+      return got.secrets?.length === 1 ? got : undefined;
+    });
+    assert.equal(updated.metadata.uid, sa.metadata.uid);
+    assert.deepEqual(updated.secrets, [{ name: "kept" }]);
+    // An update removing fields only: no entry of its own, the creator's no longer owns the entry gone.
+    assert.deepEqual(updated.metadata.managedFields.map((e: any) => [e.manager, Object.keys(e.fieldsV1["f:secrets"] ?? {})]), [["unknown", [".", 'k:{"name":"kept"}']]]);
+    // The last reference gone, the list goes (omitempty).
+    await t.send("POST", `${NS}/secrets`, { body: tokenSecret("kept", "going") });
+    await eventually(async () => (await t.send("GET", `${NS}/secrets/kept`)).body.data?.token as string | undefined);
+    await t.send("DELETE", `${NS}/secrets/kept`);
+    await eventually(async () => ((await t.send("GET", `${NS}/serviceaccounts/going`)).body.secrets === undefined ? true : undefined));
+  });
+
+  test("a deleted token Secret naming another account's uid leaves the account's secrets as they are", async () => {
+    await t.send("POST", `${NS}/serviceaccounts`, { body: { metadata: { name: "stays" }, secrets: [{ name: "foreign-token" }] } });
+    const foreign = { ...tokenSecret("foreign-token", "stays"), data: { token: b64("x"), namespace: b64("legacy") } };
+    foreign.metadata.annotations = { ...foreign.metadata.annotations, "kubernetes.io/service-account.uid": "00000000-0000-0000-0000-000000000000" } as any;
+    await t.send("POST", `${NS}/secrets`, { body: foreign });
+    // Its account (that uid) is missing: the controller deletes it, and the other account keeps its list.
+    await eventually(async () => ((await t.send("GET", `${NS}/secrets/foreign-token`)).status === 404 ? true : undefined));
+    assert.deepEqual((await t.send("GET", `${NS}/serviceaccounts/stays`)).body.secrets, [{ name: "foreign-token" }]);
   });
 });

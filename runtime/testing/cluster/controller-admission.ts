@@ -19,7 +19,8 @@
  *   namespace-population.ts);
  * - the tokens controller as `system:kube-controller-manager` (its root client: a
  *   `kubernetes.io/service-account-token` Secret's update filling its data, the DELETE with
- *   `preconditions.uid` of a token whose ServiceAccount is gone: serviceaccount-tokens.ts);
+ *   `preconditions.uid` of a token whose ServiceAccount is gone, the ServiceAccount's update
+ *   dropping a deleted token from its `secrets`: serviceaccount-tokens.ts);
  * - the clusterrole-aggregation controller as
  *   `system:serviceaccount:kube-system:clusterrole-aggregation-controller` (its server-side
  *   apply of an aggregated ClusterRole's rules, an UPDATE with its fieldManager in the options;

@@ -7,13 +7,18 @@
  *   annotated) is missing is deleted;
  * - else a missing `token` (a legacy JWT, auth/legacy-tokens), `ca.crt` (the cluster's CA) or
  *   `namespace` is filled in, with the account's name and uid annotations, by an update;
- * - a ServiceAccount removed takes its token Secrets with it.
+ * - a ServiceAccount removed takes its token Secrets with it;
+ * - a token Secret removed leaves its ServiceAccount's `secrets` (removeSecretReference: when
+ *   the account it names, and its uid when annotated, still stands and lists it, every entry
+ *   of that name goes, by an update of the account).
  * Its writes are requests of `system:kube-controller-manager` (controller-admission.ts: an
  * UPDATE with UpdateOptions, a DELETE with `preconditions.uid`), reviewed by the admission
- * webhooks that match them, else made inline (the update recorded under
- * `kube-controller-manager`). One refused (or failing) is tried again after 5 ms, doubling, at
- * most ten times (the controller's maxRetries): then it waits for the Secret's next change; a
- * Conflict or NotFound is not retried (the change that caused it brings the Secret back).
+ * webhooks that match them, else made inline (the updates recorded under
+ * `kube-controller-manager`). A Secret's update or delete refused (or failing) is tried again
+ * after 5 ms, doubling, at most ten times (the controller's maxRetries): then it waits for the
+ * Secret's next change; a Conflict or NotFound is not retried (the change that caused it brings
+ * the Secret back). The account's update is not tried again when refused (the controller only
+ * logs it: RetryOnConflict retries a Conflict alone).
  * Not modelled: the `kubernetes.io/legacy-token-last-used` label the authenticator sets, and
  * the cleaner of unused legacy tokens.
  */
@@ -120,6 +125,29 @@ export function tokensController(registry: Registry, auth: ServerAuth, caPem: st
     settle(key, () => (review ? review() : registry.writeControllerUpdate?.(TOKENS_CONTROLLER, secrets(), current.obj, change)), retry);
   }
 
+  /**
+   * syncSecret for a removed token Secret: removeSecretReference, the account's update dropping
+   * every entry of `secret`'s name from its `secrets` (left out when none remain: omitempty).
+   */
+  function removeSecretReference(secret: Obj): void {
+    const sa = accountOf(secret);
+    const name = secret.metadata.name;
+    if (!sa || !((sa.secrets ?? []) as Obj[]).some((ref) => ref.name === name)) return;
+    const change = (copy: Obj): Obj => {
+      copy.secrets = ((copy.secrets ?? []) as Obj[]).filter((ref) => ref.name !== name);
+      if (copy.secrets.length === 0) delete copy.secrets;
+      return copy;
+    };
+    const accounts = registry.core("serviceaccounts");
+    const review = registry.reviewControllerUpdate?.(TOKENS_CONTROLLER, accounts, sa, change);
+    try {
+      if (review) void review().catch(() => undefined);
+      else registry.writeControllerUpdate?.(TOKENS_CONTROLLER, accounts, sa, change);
+    } catch {
+      // Logged by the controller, not retried.
+    }
+  }
+
   /** syncServiceAccount for a removed ServiceAccount: deleteTokens, all again when one fails. */
   function deleteTokens(sa: Obj): void {
     const { namespace, uid } = sa.metadata;
@@ -141,6 +169,7 @@ export function tokensController(registry: Registry, auth: ServerAuth, caPem: st
     },
     removed(def, obj) {
       if (isCore(def, "serviceaccounts")) deleteTokens(obj);
+      else if (isCore(def, "secrets") && obj.type === TOKEN_SECRET_TYPE) removeSecretReference(obj);
     },
   };
 }
