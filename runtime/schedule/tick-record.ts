@@ -19,13 +19,13 @@ export const LAST_SCHEDULE_TIMES = "podfn.dev/last-schedule-times";
  */
 export type TickClaim = "claimed" | "fired" | "not-holder" | "failed";
 
-/** What a leadership term's scheduler is given to claim its ticks with. */
 /** A schedule's tick: its key (`tickKey`) and when it was scheduled (ms since the epoch). */
 export interface Tick {
   key: string;
   scheduledAt: number;
 }
 
+/** What a leadership term's scheduler is given to claim its ticks with. */
 export interface TickLedger {
   /**
    * Records in the Lease, with one write, that each of `ticks` is fired, unless it records it
