@@ -150,7 +150,7 @@ export async function runLeaderElection(options: LeaderElectionOptions, signal: 
   const elapsed = options.elapsed ?? options.now ?? monotonicMs;
   const elector = new Elector({ ...options, identity: options.identity ?? defaultIdentity(), leaseDurationSeconds, now, elapsed });
   const log = options.logger.child({ lease: options.leaseName, identity: elector.identity });
-  const ticks: TickLedger = { claim: (due, until) => elector.claimTicks(due, until), recorded: () => elector.recordedTicks };
+  const ticks: TickLedger = { claim: (due, retention, until) => elector.claimTicks(due, retention, until), recorded: () => elector.recordedTicks };
 
   /** One try to acquire, cut off by shutdown or after `renewDeadline`. */
   async function acquire(): Promise<Attempt> {

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { formatMicroTime } from "./lease.js";
-import { lastScheduleTimes, withScheduleTimes, type Tick, type TickClaim } from "./tick-record.js";
+import { lastScheduleTimes, withScheduleTimes, type RecordRetention, type Tick, type TickClaim } from "./tick-record.js";
 
 /** How many times a release, or the record of a tick, reads and writes the Lease when its writes meet a 409. */
 const RELEASE_TRIES = 3;
@@ -167,13 +167,13 @@ export class Elector {
    * Records in the Lease, while it names this candidate holder, that each of `ticks` is fired
    * (one write for them all, none when it records every one already): the write carries the
    * `resourceVersion` read, so no other candidate took the Lease in between, and whoever takes it
-   * next reads the record. A 409 (the Lease written meanwhile) reads again. Never throws.
+   * next reads the record; the entries `retention` lets go are dropped (schedule/tick-record). A 409 (the Lease written meanwhile) reads again. Never throws.
    */
-  claimTicks(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]> {
-    return this.oneAtATime(() => this.recordTicks(ticks, signal));
+  claimTicks(ticks: readonly Tick[], retention: RecordRetention, signal: AbortSignal): Promise<TickClaim[]> {
+    return this.oneAtATime(() => this.recordTicks(ticks, retention, signal));
   }
 
-  private async recordTicks(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]> {
+  private async recordTicks(ticks: readonly Tick[], retention: RecordRetention, signal: AbortSignal): Promise<TickClaim[]> {
     const namespace = this.o.namespace ?? this.o.kube.namespace;
     const all = (claim: TickClaim) => ticks.map(() => claim);
     for (let attempt = 1; ; attempt++) {
@@ -183,7 +183,7 @@ export class Elector {
         const recorded = lastScheduleTimes(current);
         const claims = ticks.map(({ key, scheduledAt }): TickClaim => (recorded[key] !== undefined && recorded[key]! >= scheduledAt ? "fired" : "claimed"));
         const fresh = ticks.filter((_, i) => claims[i] === "claimed");
-        if (fresh.length > 0) await this.leases.replace(withScheduleTimes(current, fresh), { namespace, signal });
+        if (fresh.length > 0) await this.leases.replace(withScheduleTimes(current, fresh, retention), { namespace, signal });
         return claims;
       } catch (error) {
         // Aborted (the term ended): the scheduler says nothing of ticks it no longer fires.

@@ -90,11 +90,14 @@ export class Scheduler {
   private abandon!: ReturnType<typeof abandonAfterAbort>;
   /** The term's record of fired ticks (a leader's); none without election. */
   private ticks: TickLedger | undefined;
+  /** The record's key of each schedule this scheduler fires: a record written keeps their entries. */
+  private readonly keys: ReadonlySet<string>;
 
   constructor(private readonly options: SchedulerOptions) {
     const filter = options.filter ?? (() => true);
     this.slots = options.functions.flatMap((fn) => fn.schedules.filter((entry) => filter(entry, fn)).map((entry) => ({ fn, entry, next: Infinity, running: new Set<AbortController>() })));
     for (const slot of this.slots) options.metrics?.declare(slot.fn.name, slot.entry.name);
+    this.keys = new Set(this.slots.map((slot) => tickKey(slot.fn.name, slot.entry.name)));
     this.resetStop();
   }
 
@@ -159,7 +162,7 @@ export class Scheduler {
       }
       due.push([slot, latestFireTime(slot.entry, missed, now)]);
     }
-    if (due.length > 0) this.fireTicks(due);
+    if (due.length > 0) this.fireTicks(due, now);
   }
 
   /**
@@ -167,9 +170,10 @@ export class Scheduler {
    * ticks (together: one write of the Lease), so that no other leader fires them too. A tick
    * Forbid skips (fire says so) is recorded as well: the record holds the ticks a leader handled,
    * and the next leader must not take one it skipped for a tick missed while no replica led, and
-   * run it as it takes over.
+   * run it as it takes over. `now`: the scheduler's clock, by which the record's entries of
+   * schedules this process does not have age (dropped once a day old: schedule/tick-record).
    */
-  private fireTicks(due: readonly [Slot, number][]): void {
+  private fireTicks(due: readonly [Slot, number][], now: number): void {
     const { ticks } = this;
     if (!ticks) {
       for (const [slot] of due) this.fire(slot);
@@ -179,6 +183,7 @@ export class Scheduler {
     const claiming: Promise<void> = ticks
       .claim(
         due.map(([slot, scheduledAt]) => ({ key: tickKey(slot.fn.name, slot.entry.name), scheduledAt })),
+        { schedules: this.keys, now },
         stopping,
       )
       .then((claims) => {

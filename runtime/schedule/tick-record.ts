@@ -6,11 +6,23 @@
  * (as a CronJob's `status.lastScheduleTime`). A leader records a tick there before it runs it, with the
  * `resourceVersion` it read, while the Lease names it holder; the next leader skips a tick the
  * record holds, whatever the two clocks say.
+ *
+ * Entries of schedules gone (a function deleted or renamed, a schedule renamed: its key changes)
+ * are dropped as a leader writes the record, once an entry's key is none of the writer's
+ * schedules and its tick is more than `FOREIGN_ENTRY_RETENTION_MS` (a day) old on the writer's
+ * clock. Not at once: during a rollout old and new replicas share the Lease, and an old one that
+ * leads again needs its schedules' entries: without one it would start that schedule at its next
+ * tick (a tick missed while the new replicas led not caught up), and one whose clock is behind
+ * the tick the entry holds could run that tick again. A day outlasts a rollout and any clock
+ * skew, and bounds the record's growth to the keys gone within a day.
  */
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 
 /** The Lease annotation holding the last fired tick of each schedule. */
 export const LAST_SCHEDULE_TIMES = "podfn.dev/last-schedule-times";
+
+/** How long an entry whose key none of the writing leader's schedules has is kept after its tick (ms): a day. */
+export const FOREIGN_ENTRY_RETENTION_MS = 24 * 3600_000;
 
 /**
  * How a leader's claim of a tick ended: recorded (run it); the Lease records that tick, or a
@@ -25,14 +37,25 @@ export interface Tick {
   scheduledAt: number;
 }
 
+/**
+ * Which entries a write of the record keeps besides its ticks': those of `schedules` (the keys of
+ * every schedule the writing process fires), and the others whose tick is at most
+ * `FOREIGN_ENTRY_RETENTION_MS` before `now` (the scheduler's clock, ms since the epoch).
+ */
+export interface RecordRetention {
+  schedules: ReadonlySet<string>;
+  now: number;
+}
+
 /** What a leadership term's scheduler is given to claim its ticks with. */
 export interface TickLedger {
   /**
    * Records in the Lease, with one write, that each of `ticks` is fired, unless it records it
    * already; how each claim ended, in order (the ticks due at one moment are claimed together:
-   * one read and one write of the Lease however many schedules share the minute).
+   * one read and one write of the Lease however many schedules share the minute). `retention`:
+   * which other entries the write keeps (this process's schedules', and the young ones).
    */
-  claim(ticks: readonly Tick[], signal: AbortSignal): Promise<TickClaim[]>;
+  claim(ticks: readonly Tick[], retention: RecordRetention, signal: AbortSignal): Promise<TickClaim[]>;
   /** The last fired tick of each schedule the Lease recorded when this term took it (ms since the epoch): what the last leader ran. */
   recorded(): Readonly<Record<string, number>>;
 }
@@ -66,9 +89,14 @@ export function lastScheduleTimes(lease: Lease): Record<string, number> {
   return times;
 }
 
-/** `lease` with each tick's key's last fired tick set to its `scheduledAt`, the other entries kept. */
-export function withScheduleTimes(lease: Lease, ticks: readonly Tick[]): Lease {
-  const entries = Object.fromEntries(Object.entries(lastScheduleTimes(lease)).map(([k, at]) => [k, new Date(at).toISOString()]));
+
+/**
+ * `lease` with each tick's key's last fired tick set to its `scheduledAt`; the other entries
+ * kept, but for those `retention` lets go (a key none of `schedules` has, its tick over a day old).
+ */
+export function withScheduleTimes(lease: Lease, ticks: readonly Tick[], retention: RecordRetention): Lease {
+  const kept = Object.entries(lastScheduleTimes(lease)).filter(([key, at]) => retention.schedules.has(key) || retention.now - at <= FOREIGN_ENTRY_RETENTION_MS);
+  const entries = Object.fromEntries(kept.map(([k, at]) => [k, new Date(at).toISOString()]));
   for (const { key, scheduledAt } of ticks) entries[key] = new Date(scheduledAt).toISOString();
   const metadata = lease.metadata ?? {};
   return { ...lease, metadata: { ...metadata, annotations: { ...metadata.annotations, [LAST_SCHEDULE_TIMES]: JSON.stringify(entries) } } };

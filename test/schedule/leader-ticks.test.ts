@@ -253,3 +253,23 @@ test("a tick recorded in the Lease just as the leadership ended is not run, and 
   assert.equal(line.scheduled, "2025-01-01T00:01:00.000Z");
   assert.match(String(line.msg), /leadership ended as it was recorded/);
 });
+
+test("a leader writing the record drops the entries of schedules it does not have once their tick is over a day old, and keeps younger ones (an old replica of a rollout may lead again)", async () => {
+  const store = leaseStore();
+  const day = 24 * 3600_000;
+  const entries = { "deleted/0": new Date(AT("00:00:30") - day - 60_000).toISOString(), "old-version/0": new Date(AT("00:00:30") - day + 60_000).toISOString(), "garbage/0": "yesterday" };
+  store.leases.set("default/podfn-scheduler", { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "podfn-scheduler", namespace: "default", resourceVersion: "1", annotations: { [LAST_SCHEDULE_TIMES]: JSON.stringify(entries) } }, spec: { holderIdentity: "" } });
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  try {
+    await until(() => a.leading, "pod-a to lead", 5000);
+    time = AT("00:01:00");
+    await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+    const record = JSON.parse((await a.client.leases.get("podfn-scheduler")).metadata!.annotations![LAST_SCHEDULE_TIMES]!) as Record<string, string>;
+    assert.deepEqual(record, { "old-version/0": entries["old-version/0"], "tick/0": "2025-01-01T00:01:00.000Z" });
+  } finally {
+    a.stop.abort();
+    await a.done;
+  }
+});
