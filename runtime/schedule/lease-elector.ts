@@ -4,14 +4,19 @@
  * keep it: each try reads the Lease, and creates, takes over or renews it (never throwing: the
  * try's end is an `Attempt`), tracking when the record last changed on this candidate's own
  * clock (client-go's `observedTime`); and records in it, while holding it, the ticks its terms
- * fire (schedule/tick-record). schedule/leader runs the campaign and the terms.
+ * fire (schedule/tick-record). A Lease deleted under its holder is created anew by that holder,
+ * while its claim holds (counted from the start of its last acquiring or renewing try, so no
+ * other candidate can have taken the Lease since), with the record it last saw: it is the
+ * record's only writer, and the next leader must not lose the ticks it ran. Any other creation
+ * starts an empty record: a view of it that may be behind the last writes would have the next
+ * leader catch up a tick already run, where with no record it catches up none.
  */
 import type { Lease, LeaseSpec } from "kubernetes-types/coordination/v1.js";
 import type { Logger } from "pino";
 import type { KubeClient } from "../kube/api.js";
 import { KubeAlreadyExistsError, KubeConflictError, KubeNotFoundError } from "../kube/errors.js";
 import { formatMicroTime } from "./lease.js";
-import { lastScheduleTimes, withScheduleTimes, type RecordRetention, type Tick, type TickClaim } from "./tick-record.js";
+import { LAST_SCHEDULE_TIMES, lastScheduleTimes, withScheduleTimes, type RecordRetention, type Tick, type TickClaim } from "./tick-record.js";
 
 /** How many times a release, or the record of a tick, reads and writes the Lease when its writes meet a 409. */
 const RELEASE_TRIES = 3;
@@ -45,6 +50,10 @@ export class Elector {
   holder = "";
   /** The ticks the Lease recorded as fired when this candidate last wrote it (schedule/tick-record). */
   recordedTicks: Readonly<Record<string, number>> = {};
+  /** The record (the annotation's text) of the Lease this candidate last read or wrote. */
+  private lastRecord: string | undefined;
+  /** When (`elapsed`) the try that last made or kept this candidate holder started; -Infinity when it holds no claim. */
+  private claimedAt = -Infinity;
   /** Settles when this candidate's last Lease operation has. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -54,6 +63,12 @@ export class Elector {
 
   private get leases() {
     return this.o.kube.leases;
+  }
+
+  /** Keeps `lease`'s record of fired ticks, for a Lease to create anew (see the module's header). */
+  private seen(lease: Lease): Lease {
+    this.lastRecord = lease.metadata?.annotations?.[LAST_SCHEDULE_TIMES];
+    return lease;
   }
 
   private observe(spec: LeaseSpec | undefined): void {
@@ -94,19 +109,25 @@ export class Elector {
     const { leaseName: name, now } = this.o;
     const namespace = this.o.namespace ?? this.o.kube.namespace;
     const stamp = formatMicroTime(new Date(now()));
+    const started = this.o.elapsed();
     let current: Lease;
     try {
-      current = await this.leases.get(name, { namespace, signal });
+      current = this.seen(await this.leases.get(name, { namespace, signal }));
     } catch (error) {
       if (!(error instanceof KubeNotFoundError)) return this.failed("get", error);
       // A Lease deleted under its holder (client-go creates it anew at once): that holder may
       // lead still, until its claim as last seen lapses; only then may another candidate create it.
       if (this.heldByAnother()) return "held";
       const spec: LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.o.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+      // Deleted under this candidate, its claim holding: the record it wrote goes into the new Lease.
+      const claimed = this.claimedAt + this.o.leaseDurationSeconds * 1000 > this.o.elapsed();
+      const record = claimed ? this.lastRecord : undefined;
+      const metadata = record === undefined ? { name, namespace } : { name, namespace, annotations: { [LAST_SCHEDULE_TIMES]: record } };
       try {
-        const created = await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec }, { namespace, signal });
+        const created = this.seen(await this.leases.create({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata, spec }, { namespace, signal }));
         this.observe(created.spec);
-        this.recordedTicks = {};
+        this.claimedAt = started;
+        this.recordedTicks = lastScheduleTimes(created);
         return "acquired";
       } catch (createError) {
         return createError instanceof KubeAlreadyExistsError ? "conflict" : this.failed("create", createError);
@@ -116,6 +137,8 @@ export class Elector {
     this.observe(old);
     this.holder = old.holderIdentity ?? "";
     const holder = old.holderIdentity ?? "";
+    // Another holder (or none): whatever claim this candidate had is over, and the record is not its alone.
+    if (holder !== this.identity) this.claimedAt = -Infinity;
     const valid = this.observedTime + (old.leaseDurationSeconds ?? this.o.leaseDurationSeconds) * 1000 > this.o.elapsed();
     if (holder !== "" && holder !== this.identity && valid) return "held";
     const mine = holder === this.identity;
@@ -127,8 +150,9 @@ export class Elector {
       leaseTransitions: mine ? (old.leaseTransitions ?? 0) : (old.leaseTransitions ?? 0) + 1,
     };
     try {
-      const updated = await this.leases.replace({ ...current, spec }, { namespace, signal });
+      const updated = this.seen(await this.leases.replace({ ...current, spec }, { namespace, signal }));
       this.observe(updated.spec);
+      this.claimedAt = started;
       this.recordedTicks = lastScheduleTimes(updated);
       return "acquired";
     } catch (error) {
@@ -152,6 +176,7 @@ export class Elector {
         const stamp = formatMicroTime(new Date(this.o.now()));
         const spec: LeaseSpec = { holderIdentity: "", leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp, leaseTransitions: current.spec.leaseTransitions ?? 0 };
         await this.leases.replace({ ...current, spec }, { namespace, signal });
+        this.claimedAt = -Infinity;
         this.o.logger.info({ lease: this.o.leaseName, identity: this.identity }, "released the leader lease");
         return;
       } catch (error) {
@@ -178,12 +203,15 @@ export class Elector {
     const all = (claim: TickClaim) => ticks.map(() => claim);
     for (let attempt = 1; ; attempt++) {
       try {
-        const current = await this.leases.get(this.o.leaseName, { namespace, signal });
-        if (current.spec?.holderIdentity !== this.identity) return all("not-holder");
+        const current = this.seen(await this.leases.get(this.o.leaseName, { namespace, signal }));
+        if (current.spec?.holderIdentity !== this.identity) {
+          this.claimedAt = -Infinity;
+          return all("not-holder");
+        }
         const recorded = lastScheduleTimes(current);
         const claims = ticks.map(({ key, scheduledAt }): TickClaim => (recorded[key] !== undefined && recorded[key]! >= scheduledAt ? "fired" : "claimed"));
         const fresh = ticks.filter((_, i) => claims[i] === "claimed");
-        if (fresh.length > 0) await this.leases.replace(withScheduleTimes(current, fresh, retention), { namespace, signal });
+        if (fresh.length > 0) this.seen(await this.leases.replace(withScheduleTimes(current, fresh, retention), { namespace, signal }));
         return claims;
       } catch (error) {
         // Aborted (the term ended): the scheduler says nothing of ticks it no longer fires.

@@ -273,3 +273,57 @@ test("a leader writing the record drops the entries of schedules it does not hav
     await a.done;
   }
 });
+
+test("the Lease deleted while no replica leads: the next leader creates it with an empty record and catches up no tick, neither one the last leader ran nor one missed; it fires the next", async () => {
+  const store = leaseStore();
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  await until(() => a.leading, "pod-a to lead", 5000);
+  time = AT("00:01:00");
+  await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+  a.stop.abort();
+  await a.done;
+  store.leases.delete("default/podfn-scheduler");
+  // No replica leads while 00:02 and 00:03 fall.
+  time = AT("00:03:30");
+  const b = runtime(store, "pod-b", () => time, fired);
+  try {
+    await until(() => b.leading, "pod-b to lead", 5000);
+    time = AT("00:04:00");
+    await until(() => fired.length === 2, "pod-b's run of the 00:04 tick", 5000);
+    assert.deepEqual(fired, [{ by: "pod-a", at: AT("00:01:00") }, { by: "pod-b", at: AT("00:04:00") }]);
+    assert.ok(!b.lines.some((l) => /a tick fell while no replica led/.test(String(l.msg))), JSON.stringify(b.lines));
+  } finally {
+    b.stop.abort();
+    await b.done;
+  }
+});
+
+test("the Lease deleted under its leader: the leader creates it anew with the record it held, so a next leader whose clock is behind does not run again the tick it ran", async () => {
+  const store = leaseStore();
+  const fired: { by: string; at: number }[] = [];
+  let time = AT("00:00:30");
+  const a = runtime(store, "pod-a", () => time, fired);
+  await until(() => a.leading, "pod-a to lead", 5000);
+  time = AT("00:01:00");
+  await until(() => fired.length === 1, "pod-a's run of the 00:01 tick", 5000);
+  const creates = store.writes.filter((w) => w.verb === "create").length;
+  store.leases.delete("default/podfn-scheduler");
+  await until(() => store.writes.filter((w) => w.verb === "create").length > creates, "pod-a to create the Lease anew", 5000);
+  assert.match(String(store.leases.get("default/podfn-scheduler")!.metadata?.annotations?.[LAST_SCHEDULE_TIMES]), /"tick\/0":"2025-01-01T00:01:00.000Z"/);
+  // pod-b takes over, its clock 45 s behind pod-a's: 00:01 has not come on it yet.
+  const skew = -45_000;
+  const b = runtime(store, "pod-b", () => time + skew, fired);
+  a.stop.abort();
+  await a.done;
+  try {
+    await until(() => b.leading, "pod-b to lead", 5000);
+    time = AT("00:01:01") - skew;
+    await until(() => fired.length > 1 || b.lines.some((l) => l.outcome === "skipped"), "pod-b to fire or skip the 00:01 tick", 5000);
+    assert.deepEqual(fired.map((f) => f.by), ["pod-a"], "pod-b did not fire the tick pod-a fired");
+  } finally {
+    b.stop.abort();
+    await b.done;
+  }
+});
