@@ -92,7 +92,7 @@ export const NAMESPACE_LIST_MESSAGE = "must be namespace names, comma-separated 
  * NetworkPolicy's ipBlock refuses ("not a valid CIDR"); it otherwise takes no address Go's parser
  * refuses.
  */
-function isCidr(text: string): boolean {
+export function isCidr(text: string): boolean {
   const slash = text.indexOf("/");
   if (slash < 0 || text.slice(0, slash).includes("%")) return false;
   // node:net loaded only here, when an address is given: not by a command that has none.

@@ -9,6 +9,7 @@
  * `test/core/definition-accept.test.ts` compares the two over generated definitions.
  */
 import { isPlainObject } from "./plain-object.js";
+import { isCidr } from "./config-accept.js";
 import { validateCron } from "./schedule/cron.js";
 import { QUANTITY, requestsAboveLimits } from "./quantity.js";
 import { acceptsAdmission, ADMISSION_KEYS_BY_PATH } from "./admission/definition.js";
@@ -74,6 +75,10 @@ export const HMAC_ENCODINGS = ["hex", "base64"] as const;
 /** The webhook senders `hmac` auth's `scheme` names (runtime/http/auth/signature-schemes.ts). */
 export const SIGNATURE_SCHEMES = ["stripe", "standard-webhooks"] as const;
 export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
+/** An `egress` entry's CIDR: one as `--egress-cidrs` takes each (the API server's ParseCIDR). */
+export const isEgressCidr = (v: unknown): boolean => typeof v === "string" && isCidr(v);
+/** An `egress` entry's port: a TCP port number. */
+export const isPort = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 1 && v <= 65_535;
 export const SCHEDULE_MODES = ["cronjob", "in-process"] as const;
 
 /**
@@ -140,12 +145,14 @@ const WATCH = keys("resource", "namespace", "labelSelector", "fieldSelector", "e
 const WATCHED_TYPE = keys("group", "version", "resource", "namespaced", "kind");
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const EVENTS = new Set<unknown>(WATCH_EVENTS);
+const EGRESS = keys("cidr", "ports");
 const RESOURCES = keys("requests", "limits");
 const AMOUNTS = keys("cpu", "memory");
-const DEFINITION = keys("name", "description", "input", "output", "permissions", "http", "schedule", "watch", "admission", "workload", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
+const DEFINITION = keys("name", "description", "input", "output", "permissions", "egress", "http", "schedule", "watch", "admission", "workload", "timeoutMs", "kubeApi", "env", "secrets", "resources", "onShutdown", "handler");
 Object.assign(KEYS_BY_PATH, {
   "": DEFINITION,
   permissions: PERMISSION,
+  egress: EGRESS,
   http: HTTP,
   // The keys the fast path leaves to the zod schema (bearer's header, hmac's scheme and timestamp) too.
   "http.auth": new Set([...BEARER, ...HMAC, ...SERVICE_ACCOUNT_AUTH, "header", "scheme", "timestamp"]),
@@ -172,6 +179,8 @@ function permission(v: unknown): boolean {
     optional(v.namespace, (n) => n === "*" || matches(NAMESPACE_NAME)(n))
   );
 }
+
+const egressRule = (v: unknown) => strict(v, EGRESS) && isEgressCidr(v.cidr) && optional(v.ports, (p) => arrayOf(p, isPort));
 
 function auth(v: unknown): boolean {
   if (v === "none") return true;
@@ -280,6 +289,7 @@ export function acceptsDefinition(value: unknown): boolean {
     optional(value.input, isZodSchema) &&
     optional(value.output, isZodSchema) &&
     optional(value.permissions, (p) => arrayOf(p, permission, 0)) &&
+    optional(value.egress, (e) => arrayOf(e, egressRule, 0)) &&
     optional(value.http, http) &&
     optional(value.schedule, (s) => (Array.isArray(s) ? arrayOf(s, scheduleEntry) : scheduleEntry(s))) &&
     optional(value.watch, (w) => (Array.isArray(w) ? arrayOf(w, watchEntry) : watchEntry(w))) &&

@@ -32,6 +32,8 @@ import {
   HMAC_ENCODINGS,
   SIGNATURE_SCHEMES,
   HTTP_METHODS,
+  isEgressCidr,
+  isPort,
   isZodSchema,
   MAX_NAME_LENGTH,
   MAX_SCHEDULE_NAME_LENGTH,
@@ -110,6 +112,16 @@ function buildDefinitionSchema() {
     path: ["resourceNames"],
     message: `cannot limit ${UNNAMED_VERBS.join(" or ")} of a resource (Kubernetes authorizes creating an object before there is a name; a subresource such as pods/eviction can be limited): put those verbs in a rule without resourceNames`,
   });
+
+  const cidrMessage = "must be a CIDR, an address and a prefix length (140.82.112.0/20, 10.0.0.1/32, fd00::/8)";
+  const portMessage = "must be a port number, 1 to 65535";
+  const egressRule = z.strictObject({
+    cidr: z.string({ error: (issue) => (issue.input === undefined ? 'is required: a CIDR such as "140.82.112.0/20"' : cidrMessage) }).refine(isEgressCidr, cidrMessage),
+    ports: z
+      .array(z.number({ error: portMessage }).refine(isPort, portMessage), { error: "must be a list of port numbers, e.g. [443], or left out for every port" })
+      .min(1, "list at least one port, or leave ports out for every port")
+      .optional(),
+  }, { error: (issue) => (issue.code === "invalid_type" ? 'must be {cidr, ports?}, e.g. { cidr: "140.82.112.0/20", ports: [443] }' : undefined) });
 
   const auth = z.union(
     [
@@ -236,6 +248,7 @@ function buildDefinitionSchema() {
     input: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema, e.g. z.object({...})" }).optional(),
     output: z.custom<z.ZodType>(isZodSchema, { error: "must be a zod schema" }).optional(),
     permissions: z.array(permission).optional(),
+    egress: z.array(egressRule, { error: 'must be a list of {cidr, ports?}, e.g. [{ cidr: "140.82.112.0/20", ports: [443] }]' }).optional(),
     http: http.optional(),
     schedule: z.union([scheduleEntry, z.array(scheduleEntry).min(1, "list at least one entry, or leave schedule out")], { error: (issue) => entryFormMessage(issue.input, SCHEDULE_FORM, "or a list of them") }).optional(),
     watch: z.union([watchEntry, z.array(watchEntry).min(1, "list at least one entry, or leave watch out")], { error: (issue) => entryFormMessage(issue.input, WATCH_FORM, "or a list of them") }).optional(),
@@ -417,6 +430,7 @@ export function resolveDefinition(fn: PodfnFunction, file: string): { ok: true; 
     input: d.input as z.ZodType,
     timeoutMs: d.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     permissions: d.permissions ?? [],
+    egress: d.egress ?? [],
     env: d.env ?? [],
     secrets: d.secrets ?? [],
     ...(d.resources ? { resources: { ...(d.resources.requests ? { requests: { ...d.resources.requests } } : {}), ...(d.resources.limits ? { limits: { ...d.resources.limits } } : {}) } } : {}),

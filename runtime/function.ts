@@ -46,6 +46,21 @@ export interface PermissionRule {
   namespace?: string;
 }
 
+/**
+ * Where a function's pods connect outside the cluster's API server: a CIDR and, optionally, the
+ * TCP ports there (all ports when absent). `podfn manifests --network-policy --egress-cidrs`
+ * allows the pods of each workload the union of its functions' egress, and no more.
+ *
+ * @example
+ * { cidr: "140.82.112.0/20", ports: [443] }
+ */
+export interface EgressRule {
+  /** An IPv4 or IPv6 CIDR (`140.82.112.0/20`, `10.0.0.1/32`, `fd00::/8`). */
+  cidr: string;
+  /** TCP ports, each 1–65535 (at least one); absent: every port and protocol. */
+  ports?: number[];
+}
+
 /** No caller authentication; must be written out. */
 export type NoAuth = "none";
 
@@ -484,6 +499,15 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   output?: z.ZodType<Output>;
   /** RBAC rules the function needs. Default: none. */
   permissions?: PermissionRule[];
+  /**
+   * Where the function connects outside the cluster's API server (see `EgressRule`): with
+   * `podfn manifests --network-policy --egress-cidrs`, its pods may reach these and no other
+   * address (besides DNS and `--egress-cidrs`). Default: none.
+   *
+   * @example
+   * egress: [{ cidr: "140.82.112.0/20", ports: [443] }]
+   */
+  egress?: EgressRule[];
   /** Expose the function as an HTTP route. */
   http?: HttpTrigger;
   /** Run the function on one or more schedules. */
@@ -680,6 +704,8 @@ export interface LoadedFunction {
   timeoutMs: number;
   /** The declared rules (a watch's list and watch rights are added to its workload's, not here). */
   permissions: PermissionRule[];
+  /** Where it connects outside the cluster's API server (`egress`), as declared; `[]` when none. */
+  egress: EgressRule[];
   /** Configuration variables it reads (`env`), copied into its pods by `podfn manifests`. */
   env: string[];
   /** The Secrets its handler reads (`secrets`), mounted into its pods by `podfn manifests`. */

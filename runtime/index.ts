@@ -23,6 +23,7 @@ export type {
   LoadedFunction,
   PermissionRule,
   PermissionVerb,
+  EgressRule,
   HttpTrigger,
   HttpAuth,
   HttpMethod,

@@ -50,6 +50,14 @@ function permission(): unknown {
   return maybe(() => p, 0.03);
 }
 
+/** An egress entry: CIDRs --egress-cidrs takes or refuses, ports in and out of 1–65535. */
+function egressRule(): unknown {
+  const e: Record<string, unknown> = { cidr: maybe(() => pick(["140.82.112.0/20", "fd00::/8", "10.0.0.1/32", "10.0.0.0", "10.0.0.0/33", "fe80::1%eth0/64", "a,b"])) };
+  if (chance(0.5)) e.ports = maybe(() => (chance(0.1) ? [] : [pick([443, 80, 65_535, 1, 0, 65_536, 44.3, "443"])]));
+  if (mistake(0.03)) e.port = 443;
+  return maybe(() => e, 0.03);
+}
+
 function auth(): unknown {
   switch (Math.floor(next() * (noise < 1 ? 4 : 5))) {
     case 0:
@@ -133,6 +141,7 @@ function definition(): Record<string, unknown> {
   if (chance(0.3)) d.input = maybe(() => schema);
   if (chance(0.1)) d.output = maybe(() => schema);
   if (chance(0.6)) d.permissions = maybe(() => Array.from({ length: Math.floor(next() * 3) }, permission));
+  if (chance(0.2)) d.egress = maybe(() => Array.from({ length: Math.floor(next() * 3) }, egressRule));
   if (chance(0.6)) {
     const http: Record<string, unknown> = { auth: auth() };
     if (chance(0.4)) http.method = maybe(() => pick(strings.method));

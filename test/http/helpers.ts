@@ -34,6 +34,7 @@ export function loaded<S extends z.ZodType = z.ZodObject<{}>>(spec: FnSpec<S>): 
     input: spec.input ?? z.object({}),
     timeoutMs: spec.timeoutMs ?? 30_000,
     permissions: [],
+    egress: [],
     env: spec.env ?? [],
     secrets: [],
     http,
