@@ -20,6 +20,7 @@ import { manifestWarnings } from "../deploy/warnings.js";
 import { declaredScopes } from "../deploy/scopes.js";
 import { resourceNotes } from "../deploy/resource-notes.js";
 import { replicaHandoverNotes } from "../deploy/replica-handover.js";
+import { egressNotes } from "../deploy/egress.js";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../kube/api.js";
 import { defineCommand } from "./define.js";
@@ -132,7 +133,7 @@ export const manifestsCommand = defineCommand({
     }
     io.stdout(`wrote ${files.length} files to ${config.out}: ${files.map((f) => f.path).join(", ")}\n`);
     const objects = groups.flatMap((g) => g.objects);
-    const notes = [...manifestWarnings(objects, config.image, declaredScopes(functions)), ...resourceNotes(objects, functions), ...replicaHandoverNotes(previous, objects)];
+    const notes = [...manifestWarnings(objects, config.image, declaredScopes(functions)), ...resourceNotes(objects, functions), ...replicaHandoverNotes(previous, objects), ...egressNotes(functions, options)];
     for (const note of notes) io.stderr(`note: ${note}\n`);
     // The image the manifests run must hold these functions: deploy/Dockerfile builds `functions/`.
     if (realPath(resolve(io.cwd, config.functions)) !== realPath(resolve(io.cwd, "functions"))) {

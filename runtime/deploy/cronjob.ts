@@ -72,7 +72,7 @@ export function cronObjects(workload: CronWorkload, options: ResolvedOptions): C
     });
   }
   if (options.networkPolicy && schedules.length > 0) {
-    out.push(cronNetworkPolicy({ name: serviceAccount, namespace, labels }, { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "cronjob", "podfn.dev/function": fn.name }, options.egressCidrs));
+    out.push(cronNetworkPolicy({ name: serviceAccount, namespace, labels }, { "app.kubernetes.io/name": options.app, "app.kubernetes.io/component": "cronjob", "podfn.dev/function": fn.name }, options.egressCidrs, fn.egress));
   }
   return out;
 }

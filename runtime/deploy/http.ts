@@ -130,7 +130,7 @@ export function httpObjects(workload: HttpWorkload, options: ResolvedOptions, si
     // guarding it would block a node's drain.
     out.push({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } });
   }
-  if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces, webhooks, options.egressCidrs));
+  if (options.networkPolicy) out.push(httpNetworkPolicy(metadata, selector, options.metricsNamespaces, webhooks, options.egressCidrs, workload.egress));
   if (sizing.maxReplicas !== undefined) {
     out.push({
       apiVersion: "autoscaling/v2",

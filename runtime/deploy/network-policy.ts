@@ -1,8 +1,9 @@
 /**
  * @module deploy/network-policy
  * With `--network-policy`, the NetworkPolicies of the generated pods (Ingress; with
- * `--egress-cidrs`, Egress too: DNS to kube-system's pods and the given CIDRs only, which must
- * hold the API server's endpoints, since its address is the cluster's to know):
+ * `--egress-cidrs`, Egress too: DNS to kube-system's pods, the given CIDRs, which must hold the
+ * API server's endpoints, since its address is the cluster's to know, and the `egress` the pods'
+ * functions declare, only: deploy/egress):
  * - the HTTP pods take the functions' port from anywhere (the Service, an Ingress controller,
  *   callers in other namespaces), and the admission webhooks' port when there are some (the API
  *   server's address is not the manifests' to know) and the operations port (`/healthz`, `/readyz`, `/metrics`)
@@ -12,36 +13,29 @@
  */
 import type { NetworkPolicy, NetworkPolicyEgressRule } from "kubernetes-types/networking/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
+import type { EgressRule } from "../function.js";
 import { ADMIN_PORT, ADMISSION_PORT, HTTP_PORT } from "./options.js";
+import { egressRules } from "./egress.js";
 
 /** The namespaces whose pods may scrape `/metrics` when none are named: the usual Prometheus home. */
 export const DEFAULT_METRICS_NAMESPACES = ["monitoring"];
 
 /**
- * Egress when `cidrs` are given: DNS (UDP and TCP 53) to the pods of kube-system (CoreDNS,
- * kube-dns), and anything to `cidrs` (the API server's endpoints, what the functions call).
+ * Egress when `cidrs` are given: DNS, `cidrs` and what the pods' functions declare
+ * (`declared`) only (deploy/egress); else none limited.
  */
-function egress(cidrs: readonly string[] | undefined): { policyTypes: ("Ingress" | "Egress")[]; egress?: NetworkPolicyEgressRule[] } {
+function egress(cidrs: readonly string[] | undefined, declared: readonly EgressRule[]): { policyTypes: ("Ingress" | "Egress")[]; egress?: NetworkPolicyEgressRule[] } {
   if (cidrs === undefined || cidrs.length === 0) return { policyTypes: ["Ingress"] };
-  return {
-    policyTypes: ["Ingress", "Egress"],
-    egress: [
-      {
-        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
-        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-      },
-      { to: [...cidrs].sort().map((cidr) => ({ ipBlock: { cidr } })) },
-    ],
-  };
+  return { policyTypes: ["Ingress", "Egress"], egress: egressRules(cidrs, declared) };
 }
 
 /**
  * The HTTP pods' policy: the functions' port from anywhere, the operations port from
  * `metricsNamespaces` (by their `kubernetes.io/metadata.name` label, which every namespace has);
- * with `egressCidrs`, egress to DNS and those only.
+ * with `egressCidrs`, egress to DNS, those and `declared` (the union of its functions' `egress`) only.
  */
-export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, metricsNamespaces: readonly string[], webhooks = false, egressCidrs?: readonly string[]): NetworkPolicy {
-  const out = egress(egressCidrs);
+export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, metricsNamespaces: readonly string[], webhooks = false, egressCidrs?: readonly string[], declared: readonly EgressRule[] = []): NetworkPolicy {
+  const out = egress(egressCidrs, declared);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -63,8 +57,8 @@ export function httpNetworkPolicy(metadata: ObjectMeta, selector: Record<string,
   };
 }
 
-/** A CronJob function's pods' policy: no ingress at all; with `egressCidrs`, egress to DNS and those only. */
-export function cronNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, egressCidrs?: readonly string[]): NetworkPolicy {
-  const out = egress(egressCidrs);
+/** A CronJob function's pods' policy: no ingress at all; with `egressCidrs`, egress to DNS, those and `declared` (its function's `egress`) only. */
+export function cronNetworkPolicy(metadata: ObjectMeta, selector: Record<string, string>, egressCidrs?: readonly string[], declared: readonly EgressRule[] = []): NetworkPolicy {
+  const out = egress(egressCidrs, declared);
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: { podSelector: { matchLabels: selector }, policyTypes: out.policyTypes, ...(out.egress ? { egress: out.egress } : {}) } };
 }

@@ -37,8 +37,9 @@ export interface ManifestOptions {
   /** The namespaces that may reach the operations port under `networkPolicy` (refused without it). Default `["monitoring"]`. */
   metricsNamespaces?: string[];
   /**
-   * Under `networkPolicy`, limit egress too: DNS to kube-system's pods, and these CIDRs (which
-   * must hold the API server's endpoint addresses) only. Default: egress left open.
+   * Under `networkPolicy`, limit egress too: DNS to kube-system's pods, these CIDRs (which
+   * must hold the API server's endpoint addresses) and the `egress` each pod's functions declare
+   * only. Default: egress left open.
    */
   egressCidrs?: string[];
   /**

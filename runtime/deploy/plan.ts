@@ -2,12 +2,12 @@
  * @module deploy/plan
  * Which workloads the functions need and what each may do. A serving workload (a Deployment)
  * runs the functions with an `http` trigger, a watch, an in-process schedule or a webhook that
- * name it in `workload`, with the union of their permissions only; those that name none share
+ * name it in `workload`, with the union of their permissions (and egress) only; those that name none share
  * the default one (`<app>-http`). Each function with CronJob schedules gets its own
  * ServiceAccount with that function's permissions only, so a cleanup job holds only its own rights.
  */
 import type { EnvVar } from "kubernetes-types/core/v1.js";
-import type { LoadedFunction, PermissionRule } from "../function.js";
+import type { EgressRule, LoadedFunction, PermissionRule } from "../function.js";
 import { PodfnError } from "../errors.js";
 import { environmentSecrets, handlersCallKubeApi, electsLeader, referencedSecrets, servedByDeployment, servingPermissions, usesKubeApi, usesServiceAccountAuth } from "../requirements.js";
 import { schedulerLeaseName } from "../schedule/lease.js";
@@ -31,6 +31,8 @@ export interface HttpWorkload {
   args: string[];
   functions: LoadedFunction[];
   permissions: PermissionRule[];
+  /** Where its pods connect outside the API server: the union of its functions' `egress` (deploy/egress merges it). */
+  egress: EgressRule[];
   /** Set when some function has an in-process schedule (leader election). */
   leaseName?: string;
   /** Some function authenticates callers by ServiceAccount (TokenReview). */
@@ -130,6 +132,7 @@ function servingWorkload(functions: LoadedFunction[], workload: string | undefin
     args: split ? ["serve", "--workload", workload ?? DEFAULT_WORKLOAD] : ["serve"],
     functions,
     permissions,
+    egress: functions.flatMap((fn) => fn.egress),
     ...(inProcess ? { leaseName: schedulerLeaseName(options.app, workload) } : {}),
     tokenReviews: usesServiceAccountAuth(functions),
     // The callers' (caller auth) and the functions' own (`secrets`): podSpec mounts each name once.
