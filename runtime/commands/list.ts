@@ -13,7 +13,8 @@ const HELP = `Usage: podfn list [--json] [--functions DIR]
 Loads every function module and prints name, route, caller auth, schedules, watches,
 admission webhook (its type, resources and operations; "(Ignore)" when its failures let
 requests through), the workload serving it where some function names one (http: the default;
-in --json always, null for a function only CronJobs run) and permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
+in --json always, null for a function only CronJobs run), the egress it declares where some
+function declares any (in --json always) and permissions (a watch's list and watch rights included; in --json, \`permissions\` are the
 declared rules and \`servingPermissions\` what the HTTP workload is granted for it, watches
 included: none for a function only CronJobs run, whose own ServiceAccount gets \`permissions\`).
 Exits 2 when a module is invalid, listing every problem with its file.
@@ -66,6 +67,11 @@ function describeAdmission(a: NonNullable<LoadedFunction["admission"]>): string 
   return `${a.type} ${rules.join(", ")}${a.failurePolicy === "Ignore" ? " (Ignore)" : ""}`;
 }
 
+/** Declared egress in one cell: `192.0.2.0/24 port 443; 10.0.0.0/8` (no ports: every port). */
+function describeEgress(fn: LoadedFunction): string {
+  return fn.egress.map(({ cidr, ports }) => (ports ? `${cidr} port${ports.length === 1 ? "" : "s"} ${ports.join(",")}` : cidr)).join("; ") || "-";
+}
+
 /** The workload that serves `fn`: its `workload`, `http` (the default) when it names none, null when only CronJobs run it. */
 function workloadOf(fn: LoadedFunction): string | null {
   return servedByDeployment([fn]).length === 0 ? null : (fn.workload ?? DEFAULT_WORKLOAD);
@@ -83,6 +89,7 @@ export function describeFunction(fn: LoadedFunction) {
     workload: workloadOf(fn),
     admission: fn.admission ? { ...fn.admission, rules: fn.admission.rules.map(({ operations, type, scope }) => ({ operations, group: type.group, version: type.version, resource: type.resource, scope })) } : null,
     permissions: fn.permissions,
+    egress: fn.egress,
     servingPermissions: servedByDeployment([fn]).length > 0 ? servingPermissions(fn) : [],
     env: fn.env,
     secrets: fn.secrets,
@@ -110,7 +117,9 @@ export const listCommand = defineCommand({
     const webhooks = functions.some((fn) => fn.admission);
     // The WORKLOAD column likewise, only where some function names one: else every served function is the default's.
     const workloads = functions.some((fn) => fn.workload !== undefined);
-    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", ...(webhooks ? ["ADMISSION"] : []), ...(workloads ? ["WORKLOAD"] : []), "PERMISSIONS"]];
+    // The EGRESS column likewise, only where some function declares egress.
+    const egress = functions.some((fn) => fn.egress.length > 0);
+    const rows = [["NAME", "ROUTE", "AUTH", "SCHEDULES", "WATCHES", ...(webhooks ? ["ADMISSION"] : []), ...(workloads ? ["WORKLOAD"] : []), ...(egress ? ["EGRESS"] : []), "PERMISSIONS"]];
     for (const fn of functions) {
       rows.push([
         fn.name,
@@ -120,6 +129,7 @@ export const listCommand = defineCommand({
         fn.watches.map(describeWatch).join("; ") || "-",
         ...(webhooks ? [fn.admission ? describeAdmission(fn.admission) : "-"] : []),
         ...(workloads ? [workloadOf(fn) ?? "-"] : []),
+        ...(egress ? [describeEgress(fn)] : []),
         mergedRules(servingPermissions(fn)).map(describeRule).join("; ") || "-",
       ]);
     }
