@@ -25,6 +25,7 @@ import { admitPodServiceAccount } from "./serviceaccount-admission.js";
 import { admitPodPriority } from "./pod-priority.js";
 import { admissionName, requireNamespace } from "./namespace-lifecycle.js";
 import { admitPodSecurity } from "./pod-security/admission.js";
+import { authorizeCreateOnWrite } from "./create-authorization.js";
 
 type Obj = Record<string, any>;
 
@@ -144,6 +145,8 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   def.admit?.(call, obj, undefined, undefined);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
+  // A create through PATCH (apply) or PUT is authorized as a create before validating admission.
+  authorizeCreateOnWrite(call, meta.name, namespace);
   // The validating admission plugins (PodSecurity) on the object as it would be stored.
   admitPodSecurity(call, obj);
   // etcd3's Create refuses an object carrying a version (one read back and created again) before
