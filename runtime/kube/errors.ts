@@ -10,6 +10,7 @@
 import type { Status, StatusDetails } from "kubernetes-types/meta/v1.js";
 import { PodfnError } from "../errors.js";
 import { formatPermission, parseForbiddenMessage } from "./forbidden.js";
+import { parseCreateOnWriteForbidden } from "./forbidden-create.js";
 import type { MissingPermission } from "./forbidden.js";
 
 export type { MissingPermission } from "./forbidden.js";
@@ -230,10 +231,14 @@ export class KubeForbiddenError extends KubeApiError {
   /** The rule to add to the function's `permissions`, when the server's message names it. */
   readonly missingPermission: MissingPermission | undefined;
 
-  constructor(status: Status, statusCode: number, request: RequestSummary) {
-    const missing = parseForbiddenMessage(status.message ?? "");
+  /** `ownNamespace`: the client's, left out of a rule read from a refused create (see kube/forbidden-create). */
+  constructor(status: Status, statusCode: number, request: RequestSummary, ownNamespace?: string) {
+    const denied = parseForbiddenMessage(status.message ?? "");
+    const creating = denied ? undefined : parseCreateOnWriteForbidden(status.message ?? "", request, ownNamespace);
+    const missing = denied ?? creating;
     const text = status.message || "Forbidden";
-    const hint = missing ? `; missing permission: ${formatPermission(missing)}` : "";
+    const why = creating ? ` (the ${request.method} would create the object, which needs create besides ${request.method === "PUT" ? "update" : "patch"})` : "";
+    const hint = missing ? `; missing permission: ${formatPermission(missing)}${why}` : "";
     super(status, statusCode, request, "kube_forbidden", `${request.method} ${request.path}: ${text} (HTTP ${statusCode})${hint}`);
     this.missingPermission = missing;
   }
@@ -303,12 +308,13 @@ function bodyMessage(body: unknown): string {
 }
 
 /**
- * The one place a non-2xx answer becomes an error.
+ * The one place a non-2xx answer becomes an error. `ownNamespace`: the client's, which the
+ * missing permission of a refused create through PATCH or PUT leaves out.
  *
  * @example
  * throw kubeApiError(404, body, { method: "GET", path: "/api/v1/namespaces/a/pods/x" });
  */
-export function kubeApiError(statusCode: number, body: unknown, request: RequestSummary, retryAfterSeconds?: number): KubeApiError {
+export function kubeApiError(statusCode: number, body: unknown, request: RequestSummary, retryAfterSeconds?: number, ownNamespace?: string): KubeApiError {
   let status: Status;
   if (isStatus(body)) status = body;
   else {
@@ -324,7 +330,7 @@ export function kubeApiError(statusCode: number, body: unknown, request: Request
     case "Conflict":
       return new KubeConflictError(status, statusCode, request);
     case "Forbidden":
-      return new KubeForbiddenError(status, statusCode, request);
+      return new KubeForbiddenError(status, statusCode, request, ownNamespace);
     case "Unauthorized":
       return new KubeUnauthorizedError(status, statusCode, request);
     case "Invalid":

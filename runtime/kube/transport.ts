@@ -445,7 +445,7 @@ export class Transport {
       const retryAfterHeader = headerValue(response.headers["retry-after"]);
       const delayMs = retryAfterMs(retryAfterHeader, this.#policy.maxRetryAfterMs);
       const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : undefined;
-      const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds);
+      const error = kubeApiError(response.statusCode, parseBody(text), summary, retryAfterSeconds, this.#credentials.namespace);
       const status = response.statusCode;
       // client-go's checkWait: a 429 or a 5xx that carries Retry-After (the server saying it did
       // not take the request: API Priority and Fairness, overloaded, shutting down) is retried
