@@ -5,7 +5,7 @@
  * admission in withAuthorization): without it the 403 is apierrors.NewForbidden's
  * `<resource> "<name>" is forbidden: <the authorizer's reason>` (empty for a plain RBAC denial),
  * after the object's validation, and nothing is created. Applying to an object that exists needs
- * `patch` alone.
+ * `patch` alone. The create's decision is recorded for `cluster.access()` as a request's is.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -70,6 +70,15 @@ describe("a write that creates through PATCH (apply) or PUT", () => {
   test("with create it creates; an apply to an existing object needs patch alone", async () => {
     assert.equal((await apply("c3", creator)).status, 201);
     assert.equal((await apply("c3", patcher, "", { a: "2" })).status, 200);
+  });
+
+  test("the create's decision is in cluster.access(), as the request's own", async () => {
+    assert.equal((await apply("c4", patcher)).status, 403);
+    assert.equal((await apply("c5", creator)).status, 201);
+    const decided = (user: string, name: string) =>
+      t.cluster.access(`system:serviceaccount:${NS}:${user}`).filter((a) => a.name === name).map((a) => `${a.allowed ? "allowed" : "denied"} ${a.verb} ${a.resource}`);
+    assert.deepEqual(decided("patcher", "c4"), ["allowed patch configmaps", "denied create configmaps"]);
+    assert.deepEqual(decided("creator", "c5"), ["allowed patch configmaps", "allowed create configmaps"]);
   });
 
   test("a PUT that would create a Lease needs create too", async () => {

@@ -4,7 +4,7 @@
  * helpers every verb shares: decoding a request body into an object of the right kind (with
  * the real 400 messages), reading `dryRun` and `fieldManager`, and JSON replies.
  */
-import type { Authenticator, Authorizer, TokenIssuer, UserInfo } from "./auth/index.js";
+import type { Authenticator, Authorizer, RequestAttributes, TokenIssuer, UserInfo } from "./auth/index.js";
 import type { Registry } from "./registry.js";
 import type { RequestInfo } from "./request-info.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
@@ -38,6 +38,8 @@ export interface Call {
   upgrade?: boolean;
   /** Warnings recorded while serving (see `warnings`), sent as `Warning` headers. */
   warnings?: string[];
+  /** Records an authorization decision made while serving (a create through PATCH or PUT) for `cluster.access()`. */
+  recordAccess?: (attrs: RequestAttributes, allowed: boolean) => void;
 }
 
 /** A complete (non-streaming) answer. */

@@ -5,7 +5,8 @@
  * objects) — is authorized for `create` too, as 1.32's handlers authorize it (patch.go and
  * update.go: withAuthorization around the create's validating admission, after the strategy's
  * validation). Refused, it is apierrors.NewForbidden's `<resource> "<name>" is forbidden:
- * <reason>`, the reason the authorizer's (empty for a plain RBAC denial).
+ * <reason>`, the reason the authorizer's (empty for a plain RBAC denial). The decision is
+ * recorded for `cluster.access()` as a request's.
  */
 import type { Call } from "./call.js";
 import { forbidden } from "./status.js";
@@ -14,9 +15,11 @@ import { forbidden } from "./status.js";
 export function authorizeCreateOnWrite(call: Call, name: string, namespace: string): void {
   const { def, info, user } = call;
   if (info.verb === "create") return; // a POST: authorized as such before it was served
-  const decision = call.auth.authorizer.authorize({
+  const attrs = {
     user, verb: "create", resourceRequest: true, path: info.path, apiGroup: def.group, apiVersion: def.version,
     resource: def.resource, subresource: info.subresource, name, namespace: def.namespaced ? namespace : "",
-  });
+  };
+  const decision = call.auth.authorizer.authorize(attrs);
+  call.recordAccess?.(attrs, decision.allowed);
   if (!decision.allowed) throw forbidden({ group: def.group, resource: def.resource }, name, decision.reason);
 }

@@ -234,7 +234,7 @@ export async function startServer(parts: ServerParts, port: number): Promise<Run
             payload = Buffer.from(JSON.stringify(decodeProtobuf(body)));
             contentType = "application/json";
           }
-          call = { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"], upgrade: /\bupgrade\b/i.test(String(req.headers.connection ?? "")) };
+          call = { auth, registry, def, info, query: url.searchParams, user, body: payload, contentType, userAgent: req.headers["user-agent"], upgrade: /\bupgrade\b/i.test(String(req.headers.connection ?? "")), recordAccess: (a, ok) => instruments.recordAccess(a, ok) };
           reply = await serveResource(
             call,
             res,
