@@ -12,6 +12,7 @@ import { folderFailure, makeDirectory } from "../make-directory.js";
 import { filesDefining } from "../loader.js";
 import { DNS_LABEL, MAX_NAME_LENGTH, RESERVED_NAMES } from "../definition-accept.js";
 import { ConfigError } from "../errors.js";
+import { closestName } from "../edit-distance.js";
 import { defineCommand } from "./define.js";
 import { FUNCTION_KINDS, scaffold, type FunctionKind } from "./new-templates.js";
 
@@ -65,6 +66,19 @@ async function writeNew(path: string, text: string, shown: string, where: string
   }
 }
 
+/** What other tools call a kind podfn names otherwise: a CronJob is a `schedule`, a webhook receiver `http`, a validating or mutating webhook `admission`, a controller a `watch`. */
+const KIND_SYNONYMS: Readonly<Record<string, FunctionKind>> = {
+  cron: "schedule", cronjob: "schedule", job: "schedule", timer: "schedule",
+  route: "http", endpoint: "http", webhook: "http", api: "http",
+  validating: "admission", mutating: "admission", "admission-webhook": "admission",
+  controller: "watch", operator: "watch", informer: "watch", trigger: "watch",
+};
+
+/** The kind `given` most likely means: a synonym, or a near spelling of one of FUNCTION_KINDS. */
+function meantKind(given: string): FunctionKind | undefined {
+  return KIND_SYNONYMS[given.toLowerCase()] ?? (closestName(given, FUNCTION_KINDS) as FunctionKind | undefined);
+}
+
 export const newCommand = defineCommand({
   name: "new",
   summary: "Write a new function and its tests.",
@@ -76,7 +90,10 @@ export const newCommand = defineCommand({
     if (extra !== undefined) throw new ConfigError(`unexpected argument ${JSON.stringify(extra)}: podfn new NAME [${FUNCTION_KINDS.join("|")}]`);
     const problem = nameProblem(name);
     if (problem) throw new ConfigError(`the name ${JSON.stringify(name)} ${problem}`);
-    if (!(FUNCTION_KINDS as readonly string[]).includes(kind)) throw new ConfigError(`the kind ${JSON.stringify(kind)} is not one of ${FUNCTION_KINDS.join(", ")}`);
+    if (!(FUNCTION_KINDS as readonly string[]).includes(kind)) {
+      const meant = meantKind(kind);
+      throw new ConfigError(`the kind ${JSON.stringify(kind)} is not one of ${FUNCTION_KINDS.join(", ")}${meant ? `: did you mean "${meant}"?` : ""}`);
+    }
     const modulePath = resolve(io.cwd, config.functions, `${name}.ts`);
     const testPath = resolve(io.cwd, "test", "functions", `${name}.test.ts`);
     // A module under another file name may define the name already: two would be refused by

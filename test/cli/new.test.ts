@@ -90,7 +90,11 @@ describe("podfn new", () => {
       [["new", "Bad_Name"], /the name "Bad_Name" must be a DNS label/],
       [["new", "x".repeat(53)], /must be at most 52 characters/],
       [["new", "http"], /the name "http" is reserved/],
-      [["new", "ok", "cron"], /the kind "cron" is not one of http, schedule, watch, admission/],
+      [["new", "ok", "cron"], /the kind "cron" is not one of http, schedule, watch, admission: did you mean "schedule"\?/],
+      [["new", "ok", "CronJob"], /did you mean "schedule"\?/],
+      [["new", "ok", "wacth"], /the kind "wacth" is not one of http, schedule, watch, admission: did you mean "watch"\?/],
+      [["new", "ok", "webhook"], /did you mean "http"\?/],
+      [["new", "ok", "banana"], /the kind "banana" is not one of http, schedule, watch, admission$/m],
       [["new"], /name the function: podfn new NAME \[http\|schedule\|watch\|admission\]/],
     ];
     for (const [argv, message] of cases) {
