@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
-import type { WatchedObjectOf, WatchedObjectType } from "./watch/object-types.js";
+import type { WatchedObjectOf, WatchedObjectType, WatchEntriesOf, WatchEntryType } from "./watch/object-types.js";
 import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionRule, AdmissionTrigger, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
 import { checkedRequeueAfter } from "./watch/requeue-after.js";
 
@@ -342,24 +342,32 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
 }
 
 /**
- * How a call came in.
+ * How a call came in. A watch call is one member per watch entry, so that checking
+ * `trigger.watch` (the entry's `name`, default its resource) narrows `trigger.object` to that
+ * entry's type; an entry whose name is only a `string` stays in every such branch.
  *
  * @typeParam O - the type of a watch call's `object`: what the function's watches name (one
  * entry's type, or the union of several entries'), as `defineFunction` infers it.
+ * @typeParam W - each watch entry's name and object type (a union of `WatchEntryType`), as
+ * `defineFunction` infers it. Default: one entry of any name whose objects are `O`s.
  */
-export type Trigger<O extends KubeObject = KubeObject> =
+export type Trigger<O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> =
   | { type: "http"; method: string; path: string; headers: Headers }
   | { type: "schedule"; schedule: string }
-  | { type: "watch"; watch: string; event: WatchCallEvent; object: O }
+  | WatchCallTrigger<W>
   | { type: "run" };
+
+/** A watch call's trigger, one member per entry of `W`. */
+type WatchCallTrigger<W extends WatchEntryType> = W extends WatchEntryType ? { type: "watch"; watch: W["watch"]; event: WatchCallEvent; object: W["object"] } : never;
 
 /**
  * What every handler receives.
  *
  * @typeParam Input - the parsed input.
  * @typeParam O - the type of a watch call's `trigger.object` (see `Trigger`).
+ * @typeParam W - each watch entry's `trigger.watch` and `trigger.object` (see `Trigger`).
  */
-export interface FunctionContext<Input, O extends KubeObject = KubeObject> {
+export interface FunctionContext<Input, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> {
   /** The input, parsed and defaulted by the function's schema. */
   input: Input;
   /** Kubernetes client authenticated as the pod's ServiceAccount; honours `signal` and `dryRun`. */
@@ -375,7 +383,7 @@ export interface FunctionContext<Input, O extends KubeObject = KubeObject> {
   /** Id of this call (from `X-Request-Id` or generated). */
   requestId: string;
   /** How the call came in. */
-  trigger: Trigger<O>;
+  trigger: Trigger<O, W>;
   /**
    * The value of the Secret `name` the function declares in `secrets` (read again after it
    * changes; censored from logs). Throws `SecretMissingError` (code `secret_missing`: a 500)
@@ -487,8 +495,10 @@ export function isReply(value: unknown): value is Reply {
  * @typeParam Output - the handler's result, checked against `output` when given.
  * @typeParam O - the type of a watch call's `trigger.object`; `defineFunction` infers it from
  * `watch` (a built-in resource's `kubernetes-types` type, a `ResourceType<T>`'s `T`).
+ * @typeParam W - each watch entry's name and object type (see `Trigger`); `defineFunction`
+ * infers it from `watch`.
  */
-export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject> {
+export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> {
   /** DNS-1123 label: lower case, digits, `-`; at most 52 characters (room for CronJob suffixes). */
   name: string;
   /** One line on what the function does, shown by `podfn list`. */
@@ -582,11 +592,11 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
    *   return { count: pods.items.length };
    * }
    */
-  handler(ctx: FunctionContext<z.output<S>, O>): Promise<Output | Reply | ConditionReport | void> | Output | Reply | ConditionReport | void;
+  handler(ctx: FunctionContext<z.output<S>, O, W>): Promise<Output | Reply | ConditionReport | void> | Output | Reply | ConditionReport | void;
 }
 
 /** A definition made by `defineFunction`; the loader accepts only these. */
-export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject> = Readonly<FunctionDefinition<S, Output, O>> & {
+export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> = Readonly<FunctionDefinition<S, Output, O, W>> & {
   readonly [functionBrand]: true;
 };
 const functionBrand: unique symbol = Symbol.for("podfn.function");
@@ -595,13 +605,24 @@ const functionBrand: unique symbol = Symbol.for("podfn.function");
 type WatchResource = string | WatchedResourceType;
 
 /**
- * A watch entry as `defineFunction` checks it, its `resource` the `R` inferred from it. `R`
- * inferred from an object written in place takes in every key it has, so a key no
- * `ResourceType` has is mapped to `never`: still a compile error, as the excess property it was.
+ * A watch entry as `defineFunction` checks it, its `resource` the `R` inferred from it (and, for
+ * a single entry, its `name` the `N`). `R` inferred from an object written in place takes in
+ * every key it has, so a key no `ResourceType` has is mapped to `never`: still a compile error,
+ * as the excess property it was. `N` uninferred (`undefined`: given explicit type arguments)
+ * leaves `name` any string.
  */
-type InferredWatch<R extends WatchResource> = Omit<WatchTrigger<R>, "resource"> & {
+type InferredWatch<R extends WatchResource, N extends string | undefined = string> = Omit<WatchTrigger<R>, "resource" | "name"> & {
   resource: R & (R extends string ? unknown : { [K in Exclude<keyof R, keyof ResourceType>]: never });
+  name?: N | (undefined extends N ? string : never);
 };
+
+/**
+ * Inference only: the `name` of each entry of a watch array, index by index, as `NS` (`unknown`
+ * where none is written). A union member of `watch` beside the checked entries (two mapped types
+ * intersected would lose `changed`'s contextual types); no value is one (its `resource` would be
+ * `never`), so it accepts nothing, and `readonly` keeps error messages on the checked entries.
+ */
+type WatchNames<NS extends readonly unknown[]> = { +readonly [I in keyof NS]: { name?: NS[I]; resource: never } };
 
 /** An admission rule as `defineFunction` checks it: as `InferredWatch`, a key no descriptor has (a misspelt `subresource`) stays an error. */
 type InferredRule<R extends AdmissionResource> = Omit<AdmissionRule<R>, "resource"> & {
@@ -612,10 +633,13 @@ type InferredRule<R extends AdmissionResource> = Omit<AdmissionRule<R>, "resourc
  * Define a function. The handler's `input` is typed by the `input` schema, and a watch call's
  * `trigger.object` by the `watch`: `Job` for `resource: "jobs.batch"`, `Backup` for a
  * `ResourceType<Backup>`, the union of the entries' types for several (a resource given as a
- * `string` variable, or an untyped `{group, version, ...}`, is a `KubeObject`).
+ * `string` variable, or an untyped `{group, version, ...}`, is a `KubeObject`); with several,
+ * checking `trigger.watch` (an entry's `name`, default its resource) narrows it to that entry's.
  *
  * @typeParam R - a single watch entry's `resource` (inferred).
  * @typeParam RS - the `resource` of each entry of a watch array, as a tuple (inferred).
+ * @typeParam N - a single watch entry's `name` (inferred; `undefined`: none).
+ * @typeParam NS - the `name` of each entry of a watch array, as a tuple (inferred; `unknown`: none).
  *
  * @example
  * export default defineFunction({
@@ -656,15 +680,20 @@ export function defineFunction<
   Output = unknown,
   const R extends WatchResource = WatchResource,
   const RS extends readonly WatchResource[] = readonly WatchResource[],
+  const N extends string | undefined = undefined,
+  const NS extends readonly unknown[] = readonly unknown[],
 >(
-  definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>>, "watch"> & { watch?: InferredWatch<R> | { -readonly [I in keyof RS]: InferredWatch<RS[I]> } },
-): PodfnFunction<S, Output, WatchedObjectOf<R, RS>>;
+  definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>>, "watch"> & {
+    watch?: InferredWatch<R, N> | { -readonly [I in keyof RS]: InferredWatch<RS[I]> } | WatchNames<NS>;
+  },
+): PodfnFunction<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>>;
 export function defineFunction(definition: object): object {
   // Types only. R and RS are `const` so that `"jobs.batch"` stays that literal (and an array a
   // tuple, its entries typed one by one); `watch` is checked against InferredWatch<R> or the
-  // tuple's entries, so a misspelt option is still an excess property. Given explicit type
-  // arguments <S, Output>, R and RS keep their wide defaults: any watch compiles, its object a
-  // KubeObject, as before.
+  // tuple's entries, so a misspelt option is still an excess property. N and NS, the names,
+  // are `const` too (WatchNames infers NS). Given explicit type arguments <S, Output>, R, RS, N
+  // and NS keep their wide defaults: any watch compiles, its object a KubeObject and its name a
+  // string, as before.
   return Object.freeze({ ...definition, [functionBrand]: true as const });
 }
 

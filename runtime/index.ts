@@ -43,7 +43,7 @@ export type {
   Reply,
   ConditionReport,
 } from "./function.js";
-export type { BuiltInObjectTypes, BuiltInWatchName, WatchedObjectType } from "./watch/object-types.js";
+export type { BuiltInObjectTypes, BuiltInWatchName, WatchedObjectType, WatchEntryType } from "./watch/object-types.js";
 export type { AdmissionFunction } from "./function.js";
 export type {
   AdmissionCall,

@@ -1,11 +1,13 @@
 /**
  * @module watch/object-types
- * Types only: the object type a watch's `resource` names, for a handler's `trigger.object`. A
- * built-in resource's name (`"jobs.batch"`) maps to its `kubernetes-types` type (`Job`) through
- * one table, `BuiltInObjectTypes`, derived from the client's own: the names are those
- * `RESOURCE_TYPES` gives (as `watch/definition.ts` names them at run time), each typed as its
- * `KubeClient` accessor's objects. A typed descriptor (`ResourceType<Backup>`) gives its type;
- * anything else is a `KubeObject`.
+ * Types only: the object type a watch's `resource` names, for a handler's `trigger.object`, and
+ * the name its calls carry, for `trigger.watch`. A built-in resource's name (`"jobs.batch"`) maps
+ * to its `kubernetes-types` type (`Job`) through one table, `BuiltInObjectTypes`, derived from the
+ * client's own: the names are those `RESOURCE_TYPES` gives (as `watch/definition.ts` names them
+ * at run time), each typed as its `KubeClient` accessor's objects. A typed descriptor
+ * (`ResourceType<Backup>`) gives its type; anything else is a `KubeObject`. `WatchEntriesOf`
+ * pairs each entry's name with its type, so that checking `trigger.watch` narrows
+ * `trigger.object`.
  */
 import type { KubeClient, KubeObject, ResourceClient, ResourceType } from "../kube/api.js";
 import type { RESOURCE_TYPES } from "../kube/types.js";
@@ -52,3 +54,50 @@ export type WatchedObjectType<R> = R extends BuiltInWatchName
  * whose entries are not known one by one).
  */
 export type WatchedObjectOf<R, RS extends readonly unknown[]> = number extends RS["length"] ? WatchedObjectType<R> : [RS[number]] extends [never] ? KubeObject : WatchedObjectType<RS[number]>;
+
+/**
+ * One watch entry as its calls see it: the name they carry (`trigger.watch`) and the type of
+ * their objects (`trigger.object`). A function's watches are a union of these, one per entry.
+ *
+ * @example
+ * type Sources = WatchEntryType<"sources", ConfigMap>;
+ */
+export interface WatchEntryType<Name extends string = string, Obj extends KubeObject = KubeObject> {
+  watch: Name;
+  object: Obj;
+}
+
+/**
+ * The name a watch without `name` carries, as `watch/definition.ts` gives it at run time: a
+ * string resource as written (`"pods"`, `"jobs.batch"`); `{group, resource, ...}` as
+ * `<resource>.<group>` (`<resource>` for the core group `""`) when both are literal types, else
+ * `string` (a `ResourceType<Backup>` declares them as `string`).
+ */
+export type DefaultWatchName<R> = R extends string
+  ? R
+  : R extends { group: infer G extends string; resource: infer N extends string }
+    ? string extends G | N
+      ? string
+      : G extends ""
+        ? N
+        : `${N}.${G}`
+    : string;
+
+/**
+ * The name the calls of a watch entry carry: its `name` `N` as written (`string` when it is no
+ * literal), or, when it has none (`N` uninferred: `unknown` or `undefined`), `DefaultWatchName<R>`.
+ */
+export type WatchEntryName<R, N> = 0 extends 1 & N ? string : unknown extends N ? DefaultWatchName<R> : N extends string ? N : DefaultWatchName<R>;
+
+/**
+ * A definition's watches as `defineFunction` infers them, one `WatchEntryType` per entry: a
+ * single entry's from `R` (its `resource`) and `N` (its `name`), an array's from the tuples `RS`
+ * and `NS` (their entries' resources and names, index by index), chosen as `WatchedObjectOf`
+ * chooses. No watch, or an array whose entries are not known one by one: a `string` name and
+ * the `WatchedObjectOf` type.
+ */
+export type WatchEntriesOf<R, N, RS extends readonly unknown[], NS extends readonly unknown[]> = number extends RS["length"]
+  ? WatchEntryType<WatchEntryName<R, N>, WatchedObjectType<R>>
+  : [RS[number]] extends [never]
+    ? WatchEntryType<string, KubeObject>
+    : { [I in keyof RS]: WatchEntryType<WatchEntryName<RS[I], I extends keyof NS ? NS[I] : unknown>, WatchedObjectType<RS[I]>> }[number];
