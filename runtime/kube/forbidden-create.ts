@@ -1,7 +1,7 @@
 /**
  * @module kube/forbidden-create
  * The rule a write lacked when it would have created its object through PATCH (server-side
- * apply) or PUT (a Lease, Service, Event or RBAC object): 1.32 authorizes that create apart
+ * apply) or PUT (a Lease, Service, Endpoints, LimitRange, Event or RBAC object): 1.32 authorizes that create apart
  * (patch.go and update.go, withAuthorization) and refuses it with apierrors.NewForbidden's
  * `<resource> "<name>" is forbidden: <reason>`, the reason empty for a plain RBAC denial (or
  * `RBAC: ...`), naming no verb or user; the missing verb is then `create`.

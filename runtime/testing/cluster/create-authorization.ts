@@ -1,10 +1,10 @@
 /**
  * @module cluster/create-authorization
  * A write that creates its object without being a create — a server-side apply to a missing
- * object, or a PUT of one whose type allows create on update (Leases, Services, Events, RBAC
- * objects) — is authorized for `create` too, as 1.32's handlers authorize it (patch.go and
- * update.go: withAuthorization around the create's validating admission, after the strategy's
- * validation). Refused, it is apierrors.NewForbidden's `<resource> "<name>" is forbidden:
+ * object, or a PUT of one whose type allows create on update (Leases, Services, Endpoints,
+ * LimitRanges, Events, RBAC objects) — is authorized for `create` too, as 1.32's handlers
+ * authorize it (patch.go and update.go: withAuthorization around the create's validating
+ * admission, after the strategy's validation). Refused, it is apierrors.NewForbidden's `<resource> "<name>" is forbidden:
  * <reason>`, the reason the authorizer's (empty for a plain RBAC denial). The decision is
  * recorded for `cluster.access()` as a request's.
  */

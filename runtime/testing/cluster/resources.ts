@@ -138,7 +138,7 @@ export interface ResourceDef {
   defaultPropagation: "Background" | "Orphan";
   /** `true` for types added by `createResourceType` (their list items keep kind and apiVersion). */
   custom: boolean;
-  /** A PUT of a missing object creates it (the real registry's `AllowCreateOnUpdate`: Leases, Events, Services, RBAC). */
+  /** A PUT of a missing object creates it (the real registry's `AllowCreateOnUpdate`: Leases, Events, Services, Endpoints, LimitRanges, RBAC). */
   createOnUpdate: boolean;
   /** Set on another version of a stored resource: objects are kept as `storage.def`'s and converted. */
   storage?: StorageVersion;
@@ -226,9 +226,9 @@ const CORE_EVENTS = def({
 /** Every built-in type, in discovery order within each group version. */
 export const BUILTIN: ResourceDef[] = [
   def({ group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, finalizerRule: "update+create", shortNames: ["cm"], validate: configMapErrors, validateUpdate: (o, old) => immutableDataErrors(o, old, ["data", "binaryData"]) }),
-  def({ group: "", version: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true, finalizerRule: "update+create", shortNames: ["ep"], defaults: defaultEndpoints, validate: endpointsErrors, canonicalize: repackEndpoints }),
+  def({ group: "", version: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true, finalizerRule: "update+create", createOnUpdate: true, shortNames: ["ep"], defaults: defaultEndpoints, validate: endpointsErrors, canonicalize: repackEndpoints }),
   CORE_EVENTS,
-  def({ group: "", version: "v1", resource: "limitranges", kind: "LimitRange", namespaced: true, finalizerRule: "create", shortNames: ["limits"], defaults: defaultLimitRange, validate: limitRangeErrors }),
+  def({ group: "", version: "v1", resource: "limitranges", kind: "LimitRange", namespaced: true, finalizerRule: "create", createOnUpdate: true, shortNames: ["limits"], defaults: defaultLimitRange, validate: limitRangeErrors }),
   def({ group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, ...namespaceStrategy(), shortNames: ["ns"], nameRule: "label", subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], defaults: d.defaultNamespace, fields: fields({ "status.phase": path("status.phase") }, { namespace: false }) }),
   def({ group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false, shortNames: ["no"], subresources: ["status"], defaults: d.defaultNode, fields: fields({ "spec.unschedulable": (o) => String(Boolean((o.spec as Obj | undefined)?.unschedulable)) }, { namespace: false }) }),
   // No conversion of its own: the default's metadata.name and metadata.namespace (never set, so "").
