@@ -3,9 +3,10 @@
  * (with the spec.signerName field selector) and discovery (an `approval` and a `status`
  * subresource); the requester's identity fills the spec; validation of the request (a PEM
  * CERTIFICATE REQUEST whose signature verifies), signerName, usages and expirationSeconds; the
- * main resource keeps spec and status, /status may not approve, /approval keeps Approved and
- * Denied apart and needs `approve` on the signer; the printer's columns; the bootstrap roles;
- * and kubectl certificate approve/deny (skipped without kubectl).
+ * main resource keeps spec and status, /status may not approve and needs `sign` on the signer to
+ * change the certificate or conditions, /approval keeps Approved and Denied apart and needs
+ * `approve` on the signer; the printer's columns; the bootstrap roles; and kubectl certificate
+ * approve/deny (skipped without kubectl).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -146,6 +147,35 @@ describe("CertificateSigningRequests", () => {
     await grant("signer-approver", [{ apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["example.com/*"], verbs: ["approve"] }]);
     const allowed = await approve();
     assert.equal(allowed.status, 200, allowed.text);
+  });
+
+  test("a /status write that changes the certificate or the conditions needs the sign verb on the signer, as the CertificateSigning plugin checks", async () => {
+    await t.send("POST", CSRS, { body: csr("dave", { signerName: "signer.example/a" }) });
+    const rbac = "/apis/rbac.authorization.k8s.io/v1";
+    const grant = async (name: string, rules: unknown[]) => {
+      await t.send("POST", `${rbac}/clusterroles`, { body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules } });
+      await t.send("POST", `${rbac}/clusterrolebindings`, {
+        body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "ServiceAccount", name: "robot", namespace: "golden" }] },
+      });
+    };
+    await grant("csr-status-writer", [{ apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests", "certificatesigningrequests/status"], verbs: ["get", "update"] }]);
+    const current = (await t.send("GET", `${CSRS}/dave`, { token: robot })).body;
+    // Nothing of the certificate or conditions changes: the plugin does not look.
+    assert.equal((await t.send("PUT", `${CSRS}/dave/status`, { token: robot, body: current })).status, 200);
+    const fail = () => t.send("PUT", `${CSRS}/dave/status`, { token: robot, body: { ...current, status: { conditions: [{ type: "Failed", status: "True", reason: "SignerError" }] } } });
+    const refused = await fail();
+    assert.equal(refused.status, 403, refused.text);
+    assert.deepEqual(refused.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: 'certificatesigningrequests.certificates.k8s.io "dave" is forbidden: user not permitted to sign requests with signerName "signer.example/a"',
+      reason: "Forbidden", details: { name: "dave", group: "certificates.k8s.io", kind: "certificatesigningrequests" }, code: 403,
+    });
+    // Validation comes first: a condition without a type is the 422.
+    assert.equal((await t.send("PUT", `${CSRS}/dave/status`, { token: robot, body: { ...current, status: { conditions: [{ status: "True" }] } } })).status, 422);
+    await grant("signer-signer", [{ apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["signer.example/*"], verbs: ["sign"] }]);
+    const signed = await fail();
+    assert.equal(signed.status, 200, signed.text);
+    assert.equal(signed.body.status.conditions[0].type, "Failed");
   });
 
   test("the bootstrap policy has the node bootstrapper's and the well-known signers' approver roles", async () => {

@@ -26,6 +26,7 @@ import type { UserInfo } from "./auth/index.js";
 import type { Call } from "./call.js";
 import type { UpdateScope } from "./write.js";
 import { admitApproval } from "./csr-approval.js";
+import { admitSigning } from "./csr-signing.js";
 import { admitPriorityClass, defaultPriorityClass, preparePriorityClassCreate, priorityClassErrors, priorityClassUpdateErrors, refusePriorityClassDelete } from "./priority-class.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
@@ -297,8 +298,8 @@ export const BUILTIN: ResourceDef[] = [
   def({
     group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, shortNames: ["csr"], subresources: ["approval", "status"],
     nameRule: "segment", defaults: defaultCsr, prepareCreate: prepareCsrCreate, prepareUpdate: prepareCsrUpdate, prepareStatusUpdate: prepareCsrStatusUpdate, validate: csrErrors, validateStatus: csrStatusErrors,
-    // The CertificateApproval plugin checks the approver of the stored object's signer.
-    admit: (call, _obj, old, subresource) => (subresource === "approval" ? admitApproval(call, old!) : undefined),
+    // The CertificateApproval and CertificateSigning plugins check the approver or signer of the stored object's signer.
+    admit: (call, obj, old, subresource) => (subresource === "approval" ? admitApproval(call, old!) : subresource === "status" ? admitSigning(call, obj, old!) : undefined),
     // The v1 conversion's field labels: metadata.name and spec.signerName.
     fields: fields({ "spec.signerName": path("spec.signerName") }, { namespace: false }),
   }),
