@@ -81,6 +81,24 @@ describe("a write that creates through PATCH (apply) or PUT", () => {
     assert.deepEqual(decided("creator", "c5"), ["allowed patch configmaps", "allowed create configmaps"]);
   });
 
+  test("the create is authorized before the validating admission plugins: a second default PriorityClass is the create's 403, not Priority's", async () => {
+    const CLASSES = "/apis/scheduling.k8s.io/v1/priorityclasses";
+    const RBAC = "/apis/rbac.authorization.k8s.io/v1";
+    await t.send("POST", `${RBAC}/clusterroles`, { body: { metadata: { name: "pc-patcher" }, rules: [{ apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: ["get", "patch"] }] } });
+    await t.send("POST", `${RBAC}/clusterrolebindings`, {
+      body: { metadata: { name: "pc-patcher" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "pc-patcher" }, subjects: [{ kind: "ServiceAccount", name: "patcher", namespace: NS }] },
+    });
+    const pc = (name: string) => ({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name }, value: 10, globalDefault: true });
+    assert.equal((await t.send("POST", CLASSES, { body: pc("first-default") })).status, 201);
+    const refused = await t.send("PATCH", `${CLASSES}/second-default?fieldManager=m`, { token: patcher, contentType: AP, body: pc("second-default") });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.message, 'priorityclasses.scheduling.k8s.io "second-default" is forbidden: ');
+    // With create, the plugin speaks.
+    const admitted = await t.send("PATCH", `${CLASSES}/second-default?fieldManager=m`, { contentType: AP, body: pc("second-default") });
+    assert.equal(admitted.status, 403);
+    assert.match(admitted.body.message, /PriorityClass first-default is already marked as default/);
+  });
+
   test("a PUT that would create a Lease needs create too", async () => {
     const refused = await t.send("PUT", `${LEASES}/l1`, { token: patcher, body: lease("l1") });
     assert.equal(refused.status, 403);

@@ -142,11 +142,12 @@ export function prepareCreate(call: Call, obj: Obj, namespace: string, operation
   def.allocate?.(registry, obj);
   def.prepareCreate?.(obj, registry.timestamp(), call.user);
   validate(call, def, obj);
-  def.admit?.(call, obj, undefined, undefined);
   // rest.BeforeCreate: the strategy's warnings after validation, before storage answers AlreadyExists.
   strategyWarnings(call, obj);
-  // A create through PATCH (apply) or PUT is authorized as a create before validating admission.
+  // A create through PATCH (apply) or PUT is authorized as a create before validating admission
+  // (withAuthorization wraps it): the type's plugins (Priority's one default) come after.
   authorizeCreateOnWrite(call, meta.name, namespace);
+  def.admit?.(call, obj, undefined, undefined);
   // The validating admission plugins (PodSecurity) on the object as it would be stored.
   admitPodSecurity(call, obj);
   // etcd3's Create refuses an object carrying a version (one read back and created again) before
