@@ -5,8 +5,9 @@
  * CERTIFICATE REQUEST whose signature verifies), signerName, usages and expirationSeconds; the
  * main resource keeps spec and status, /status may not approve and needs `sign` on the signer to
  * change the certificate or conditions, /approval keeps Approved and Denied apart and needs
- * `approve` on the signer; the printer's columns; the bootstrap roles; and kubectl certificate
- * approve/deny (skipped without kubectl).
+ * `approve` on the signer; system:masters refused to the API server's client signer; the
+ * printer's columns; the bootstrap roles; and kubectl certificate approve/deny (skipped without
+ * kubectl).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -176,6 +177,21 @@ describe("CertificateSigningRequests", () => {
     const signed = await fail();
     assert.equal(signed.status, 200, signed.text);
     assert.equal(signed.body.status.conditions[0].type, "Failed");
+  });
+
+  test("a CSR asking the API server's client signer for system:masters is refused at creation, as the CertificateSubjectRestriction plugin does", async () => {
+    const client = "kubernetes.io/kube-apiserver-client";
+    const withGroups = (name: string, signerName: string, groups: string[]) => ({ ...csr(name, { signerName }), spec: { request: requestOf(csrPem(name, false, groups)), signerName, usages: ["client auth"] } });
+    const refused = await t.send("POST", CSRS, { body: withGroups("erin", client, ["dev", "system:masters"]) });
+    assert.equal(refused.status, 403, refused.text);
+    assert.deepEqual(refused.body, {
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure",
+      message: 'certificatesigningrequests.certificates.k8s.io "erin" is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed',
+      reason: "Forbidden", details: { name: "erin", group: "certificates.k8s.io", kind: "certificatesigningrequests" }, code: 403,
+    });
+    assert.equal((await t.send("GET", `${CSRS}/erin`)).status, 404);
+    assert.equal((await t.send("POST", CSRS, { body: withGroups("frank", client, ["dev"]) })).status, 201);
+    assert.equal((await t.send("POST", CSRS, { body: withGroups("grace", "example.com/signer", ["system:masters"]) })).status, 201);
   });
 
   test("the bootstrap policy has the node bootstrapper's and the well-known signers' approver roles", async () => {

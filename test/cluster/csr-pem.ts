@@ -7,10 +7,13 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { bits, oid, sequence, set, tlv, utf8, integer } from "../../runtime/testing/cluster/auth/der.js";
 
-/** A CSR for `commonName` as PEM; `tamper`: signed over other content, so the signature does not verify. */
-export function csrPem(commonName: string, tamper = false): string {
+/**
+ * A CSR for `commonName` (and the `organizations`, a client certificate's groups) as PEM;
+ * `tamper`: signed over other content, so the signature does not verify.
+ */
+export function csrPem(commonName: string, tamper = false, organizations: string[] = []): string {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const subject = sequence(set(sequence(oid("2.5.4.3"), utf8(commonName))));
+  const subject = sequence(...organizations.map((o) => set(sequence(oid("2.5.4.10"), utf8(o)))), set(sequence(oid("2.5.4.3"), utf8(commonName))));
   const info = sequence(integer(0), subject, publicKey.export({ type: "spki", format: "der" }), tlv(0xa0, Buffer.alloc(0)));
   const signature = sign("sha256", tamper ? Buffer.concat([info, Buffer.from("x")]) : info, privateKey);
   const der = sequence(info, sequence(oid("1.2.840.10045.4.3.2")), bits(signature));

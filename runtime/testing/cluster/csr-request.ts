@@ -6,6 +6,8 @@
  * reader does the parse and node:crypto the verification, so no X.509 library is needed.
  * Answers the error text Go's crypto/x509 gives, or `undefined` when the request is good.
  * Go's encoding/asn1 structure errors are summed up as `asn1: structure error: ...` texts.
+ * `csrOrganizations` reads the subject's Organization values (the groups a client certificate
+ * would carry).
  */
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 
@@ -149,6 +151,44 @@ export function csrRequestError(pem: Buffer): string | undefined {
     return checkSignature(oidOf(der, algoOid), whole(der, infoEl, infoHeader), sig, key);
   } catch (error) {
     if (error instanceof Asn1Error) return error.message;
+    throw error;
+  }
+}
+
+/** A directory string's text: UTF8, Printable, IA5 and T61 as bytes, BMP as UTF-16BE. */
+function directoryString(der: Buffer, e: Element): string | undefined {
+  const bytes = der.subarray(e.start, e.end);
+  if (e.tag === 0x0c || e.tag === 0x13 || e.tag === 0x16) return bytes.toString("utf8");
+  if (e.tag === 0x14) return bytes.toString("latin1");
+  if (e.tag === 0x1e) return Buffer.from(bytes).swap16().toString("utf16le");
+  return undefined;
+}
+
+const ORGANIZATION = "2.5.4.10";
+
+/**
+ * The subject's Organization values of a request's PEM bytes, in order, as pkix.Name fills
+ * them; empty when it does not parse (validation refuses such a request before anyone asks).
+ */
+export function csrOrganizations(pem: Buffer): string[] {
+  const block = firstPemBlock(pem.toString("latin1"));
+  if (!block) return [];
+  const der = block.bytes;
+  try {
+    const [info] = children(der, element(der, 0));
+    const subject = children(der, info!)[1]!;
+    const out: string[] = [];
+    for (const rdn of children(der, subject)) {
+      for (const atv of children(der, rdn)) {
+        const [type, value] = children(der, atv);
+        if (type?.tag !== 0x06 || !value || oidOf(der, type) !== ORGANIZATION) continue;
+        const text = directoryString(der, value);
+        if (text !== undefined) out.push(text);
+      }
+    }
+    return out;
+  } catch (error) {
+    if (error instanceof Asn1Error) return [];
     throw error;
   }
 }

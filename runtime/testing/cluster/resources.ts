@@ -27,6 +27,7 @@ import type { Call } from "./call.js";
 import type { UpdateScope } from "./write.js";
 import { admitApproval } from "./csr-approval.js";
 import { admitSigning } from "./csr-signing.js";
+import { admitSubjectRestriction } from "./csr-subject-restriction.js";
 import { admitPriorityClass, defaultPriorityClass, preparePriorityClassCreate, priorityClassErrors, priorityClassUpdateErrors, refusePriorityClassDelete } from "./priority-class.js";
 import { immutableDataErrors, secretUpdateErrors, selectorUpdateErrors, statefulSetUpdateErrors } from "./immutable-fields.js";
 import { namespaceStrategy } from "./namespace-strategy.js";
@@ -298,8 +299,13 @@ export const BUILTIN: ResourceDef[] = [
   def({
     group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", kind: "CertificateSigningRequest", namespaced: false, shortNames: ["csr"], subresources: ["approval", "status"],
     nameRule: "segment", defaults: defaultCsr, prepareCreate: prepareCsrCreate, prepareUpdate: prepareCsrUpdate, prepareStatusUpdate: prepareCsrStatusUpdate, validate: csrErrors, validateStatus: csrStatusErrors,
-    // The CertificateApproval and CertificateSigning plugins check the approver or signer of the stored object's signer.
-    admit: (call, obj, old, subresource) => (subresource === "approval" ? admitApproval(call, old!) : subresource === "status" ? admitSigning(call, obj, old!) : undefined),
+    // CertificateSubjectRestriction on a create; CertificateApproval and CertificateSigning check
+    // the approver or signer of the stored object's signer.
+    admit: (call, obj, old, subresource) => {
+      if (!old) admitSubjectRestriction(call, obj);
+      else if (subresource === "approval") admitApproval(call, old);
+      else if (subresource === "status") admitSigning(call, obj, old);
+    },
     // The v1 conversion's field labels: metadata.name and spec.signerName.
     fields: fields({ "spec.signerName": path("spec.signerName") }, { namespace: false }),
   }),
