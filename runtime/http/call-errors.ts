@@ -3,7 +3,8 @@
  * The answer to what a call threw, by what it is: invalid input 400 (`issues`), a timeout 504, a
  * handler's `HttpError` its own status, the function's own ServiceAccount denied 403
  * `kube_forbidden` (with `missingPermission`: the rule, never the request's path or the
- * ServiceAccount's name), the API server's answer about what the call named
+ * ServiceAccount's name; a 403 of admission — a webhook, PodSecurity — with the server's
+ * message), the API server's answer about what the call named
  * (404 `kube_not_found`, 409 `kube_conflict`/`kube_already_exists`, 422 `kube_invalid`, 429
  * `kube_too_many_requests` for an eviction a PodDisruptionBudget refused, with the server's
  * message), the API server unreachable or shedding load 503 `kube_unavailable`
@@ -51,7 +52,7 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
       const { user: _user, ...rule } = denied.missingPermission ?? {};
       const message = denied.missingPermission
         ? `the function's ServiceAccount is not allowed this call; missing permission: ${formatPermission(rule as MissingPermission)}`
-        : "the function's ServiceAccount is not allowed this call (the log says what the API server answered)";
+        : (admissionRefusal(denied) ?? "the function's ServiceAccount is not allowed this call (the log says what the API server answered)");
       const body = { error: { code: denied.code, message, requestId, missingPermission: denied.missingPermission ? rule : null } };
       // A 403 from the function's own RBAC is the function failing, not a caller refused.
       return { ...jsonAnswer(403, body, requestId), failed: "error" };
@@ -79,6 +80,20 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
       return internalErrorAnswer(requestId);
     }
   };
+}
+
+/**
+ * The server's words of a 403 that is not an authorization refusal — an admission webhook's
+ * denial, PodSecurity's, a namespace being deleted: about the object the call wrote, as a 422
+ * is — censored; undefined for an authorization refusal, which the generic answer covers: one
+ * naming the requesting user (`User "..." cannot`, an RBAC escalation's `user "..." (groups=...)`,
+ * whose ServiceAccount stays in the log) or the CSR plugins' `user not permitted to approve|sign`
+ * (the authorizer's verdict on `signers`); and for a body that was not a Status.
+ */
+function admissionRefusal(denied: KubeForbiddenError): string | undefined {
+  const message = denied.status.message;
+  if (!denied.statusFromServer || !message || /\buser (?:"|not permitted)/i.test(message)) return undefined;
+  return censorSecrets(message);
 }
 
 /** The API server's answers a caller can act on: what its request named, as the server words it. */
