@@ -8,7 +8,8 @@
  * finalizers are removed. The answer is what the real server sends: the object while it
  * still exists (202 when `orphanDependents: false` asked for cascading) or for pods, a `Success`
  * Status otherwise; a collection delete answers the list it read before deleting (one page of it
- * with a `limit`, as Store.DeleteCollection deletes only that). Simplification:
+ * with a `limit`, as Store.DeleteCollection deletes only that). A Job's delete without a policy
+ * warns that it orphans the pods (warnings.ts). Simplification:
  * pods are deleted at once (no kubelet honours the grace period).
  */
 import { decodeDeleteOptions, type DeleteOptions } from "./delete-options.js";
@@ -21,6 +22,7 @@ import { ApiError, conflict, notFound, success } from "./status.js";
 import { isCrdType, markCrdDeleted } from "./crd-controller.js";
 import { entryOf, type Entry } from "./store.js";
 import { admitDelete } from "./webhook-admission.js";
+import { orphanByDefaultWarning } from "./warnings.js";
 
 /** The DeleteOptions a webhook's request carries (`options`), as the client gave them. */
 function deleteOptionsOf(options: DeleteOptions): Record<string, unknown> {
@@ -103,6 +105,7 @@ function deleteOne(call: Call, current: Entry, options: DeleteOptions, dryRun: b
 export async function deleteObjectCall(call: Call): Promise<Reply> {
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
+  orphanByDefaultWarning(call, options);
   call.def.refuseDelete?.(call.info.name);
   const read = call.registry.store.get(call.def, call.info.namespace, call.info.name);
   if (!read) throw notFound(call.def, call.info.name);
@@ -153,6 +156,7 @@ export async function deleteCollectionCall(call: Call): Promise<Reply> {
   const sel = selection(call);
   const options = decodeDeleteOptions(call);
   const dryRun = options.dryRun;
+  orphanByDefaultWarning(call, options);
   const listed = collectionToDelete(call, sel);
   for (const { entry } of listed.items) {
     const { namespace, name } = entry.obj.metadata;

@@ -6,7 +6,9 @@
  * finalizers an update adds; sorted and deduplicated, as `sets.String.List()`), with the
  * message of validator.go's `validateKubeFinalizerName` (kubernetes#127303, in 1.32); and the
  * ServiceAccount strategy's for the deprecated `kubernetes.io/enforce-mountable-secrets`
- * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32). One
+ * annotation (`warnIfHasEnforceMountableSecretsAnnotation`, kubernetes#128396, in 1.32); and the
+ * Job storage's for a delete that leaves a Job's pods to the type's default, orphaning them
+ * (`deleteOptionWarnings`, kubernetes#104080). One
  * is the emulator's own: a CRD write names each `x-kubernetes-validations` rule the emulated
  * cluster does not evaluate (crd-cel.ts), which a real server would. Every warning of a call,
  * an admission webhook's too, is recorded as endpoints/filters/warning.go records it
@@ -112,6 +114,16 @@ function finalizerWarnings(call: Call, obj: Obj, old?: Obj): void {
       addWarning(call, `metadata.finalizers: ${JSON.stringify(f)}: prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers`);
     }
   }
+}
+
+/**
+ * The Job storage's REST.Delete and REST.DeleteCollection: a delete of a type whose default
+ * propagation orphans (batch/v1 Jobs) given neither `propagationPolicy` nor `orphanDependents`
+ * warns, before the store's delete (so a 404 or a refused delete carries it too).
+ */
+export function orphanByDefaultWarning(call: Call, options: { propagationPolicy?: string; orphanDependents?: boolean }): void {
+  if (call.def.defaultPropagation !== "Orphan" || options.propagationPolicy !== undefined || options.orphanDependents !== undefined) return;
+  addWarning(call, "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning");
 }
 
 /**
