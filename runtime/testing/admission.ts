@@ -23,11 +23,21 @@ import { evaluateMatchConditions } from "./admission-conditions.js";
 import type { Authorize } from "./cluster/webhook-authz.js";
 import { namespacedKind, resourceOfKind } from "./kind-resource.js";
 
-/** What a test says of a request; the rest is filled in (see `admissionReview`). */
-export type ReviewFields = Partial<AdmissionRequest>;
+/**
+ * What a test says of a request; the rest is filled in (see `admissionReview`).
+ *
+ * @typeParam O - the type of `object` and `oldObject` (a deployed definition's `review()` gives
+ * its rules' objects, as `ReviewObjectOf`).
+ */
+export type ReviewFields<O extends KubeObject = KubeObject> = Partial<AdmissionRequest<O>>;
 
-/** What the webhook answered, and the object as it would be written. */
-export interface ReviewResult {
+/**
+ * What the webhook answered, and the object as it would be written.
+ *
+ * @typeParam O - the type of `object`: a deployed definition's `review()` gives its rules'
+ * objects (`ReviewObjectOf`), as its handler's `trigger.request.object` is typed.
+ */
+export interface ReviewResult<O extends KubeObject = KubeObject> {
   /**
    * Whether the API server calls the webhook for this request: false when one of its
    * `matchConditions` is false (the request goes on: `response.allowed` is true), or one cannot
@@ -39,7 +49,7 @@ export interface ReviewResult {
   /** The AdmissionResponse (`allowed`, `status`, `warnings`, `patch`...); without a call, only `uid` and `allowed`. */
   response: AdmissionResponse;
   /** The request's object with the webhook's patch applied (a mutating webhook's answer); the request's object when there is none. */
-  object?: KubeObject | null;
+  object?: O | null;
   /** The JSONPatch operations the answer carries, decoded. */
   patch: unknown[];
 }

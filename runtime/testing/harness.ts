@@ -23,7 +23,7 @@ import { ProjectScopes } from "./project-scopes.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
-import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type RunArgs } from "./typed-calls.js";
+import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type ReviewObjectOf, type RunArgs } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { untilIn, WaitScope } from "./until.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
@@ -166,9 +166,12 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * webhook, the object with its patch applied. Its `matchConditions` decide whether it is
    * called, their `authorizer` checks answered by the emulated cluster's RBAC for the request's
    * `userInfo` (a cluster admin by default). A unit test of the webhook's answers; to see the
-   * emulated cluster call it on real writes, `registerWebhook()`.
+   * emulated cluster call it on real writes, `registerWebhook()`. Deployed as a definition, the
+   * result's `object` is typed by its rules (`ReviewObjectOf<F>`: a `Deployment` for
+   * `"deployments.apps"`, the union for several), as its handler's `trigger.request.object`;
+   * `fields` takes those (or any `KubeObject`: a test may send what no rule names).
    */
-  review(fields: ReviewFields | AdmissionReview): Promise<ReviewResult>;
+  review(fields: ReviewFields<ReviewObjectOf<F>> | ReviewFields | AdmissionReview): Promise<ReviewResult<ReviewObjectOf<F>>>;
   /**
    * Registers the function's admission webhook with the emulated cluster, as `podfn manifests`
    * and `podfn serve` do on a real one (webhook-registration.ts): from then on the cluster calls

@@ -2,12 +2,15 @@
  * @module testing/typed-calls
  * The types of a deployed function's calls: for a definition given to `deploy()` (a module's
  * default export), `run()` takes its input schema's input and resolves to its handler's output;
- * for a function deployed by name, any input and an `unknown` result. Also turns such a
- * definition into the function the loader would make of it.
+ * for a function deployed by name, any input and an `unknown` result; `review()`'s objects are
+ * typed by an admission definition's rules. Also turns such a definition into the function the
+ * loader would make of it.
  */
 import type { z } from "zod";
 import { DefinitionError } from "../errors.js";
 import type { LoadedFunction, AdmissionFunction, PodfnFunction, Trigger } from "../function.js";
+import type { KubeObject } from "../kube/api.js";
+import type { AdmissionObjectType } from "../admission/types.js";
 import { resolveDefinition } from "../definition-schema.js";
 
 /** Any definition made by `defineFunction`. */
@@ -22,6 +25,14 @@ export type InputOf<F extends AnyDefinition> = [F] extends [PodfnFunction<infer 
  * to that `Reply`, which this type does not name: tell them apart with `isReply`).
  */
 export type OutputOf<F extends AnyDefinition> = [F] extends [PodfnFunction<infer _, infer O>] ? O : unknown;
+
+/**
+ * The object type `review()` gives (its result's `object`, its fields' `object` and
+ * `oldObject`): an admission definition's, by its rules' `resource` as its handler's
+ * `trigger.request.object` is typed (`Deployment` for `"deployments.apps"`, the union for
+ * several); else (a function deployed by name, one without `admission`) a `KubeObject`.
+ */
+export type ReviewObjectOf<F extends AnyDefinition> = [F] extends [AdmissionFunction<infer R, infer _>] ? (0 extends 1 & R ? KubeObject : AdmissionObjectType<R>) : KubeObject;
 
 /** `run()`'s options: `dryRun` as `podfn run --dry-run`; `trigger` as the call comes in (default `{ type: "run" }`). */
 export interface RunOptions {
