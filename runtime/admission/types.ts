@@ -144,7 +144,12 @@ export interface AdmissionCall<O extends KubeObject = KubeObject> {
   type: "admission";
   /** The webhook's type. */
   webhook: AdmissionWebhookType;
-  /** What the API server asks about: `request.object` (null on DELETE), `request.oldObject`, `request.userInfo`, ... */
+  /**
+   * What the API server asks about: `request.object` (null on DELETE), `request.oldObject`,
+   * `request.userInfo`, ... With rules on several resources, `request.object?.kind === "Pod"`
+   * narrows `request.object` (each `kubernetes-types` type's `kind` is a literal); checking
+   * `request.resource.resource` cannot, TypeScript narrowing no union through a nested property.
+   */
   request: AdmissionRequest<O>;
 }
 
