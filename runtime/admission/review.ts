@@ -51,11 +51,11 @@ export interface AdmissionRequest<O extends KubeObject = KubeObject> {
   resource: GroupVersionResource;
   /** The subresource (`"status"`, `"scale"`), if any. */
   subResource?: string;
-  /** The kind the original request was made in (`apps/v1beta1` before conversion), if it differs. */
+  /** The kind the original request was made in (`apps/v1beta1` before conversion); the same as `kind` when nothing was converted (1.32 always sends it). */
   requestKind?: GroupVersionKind;
-  /** The resource the original request was made for, if it differs. */
+  /** The resource the original request was made for; the same as `resource` when nothing was converted (1.32 always sends it). */
   requestResource?: GroupVersionResource;
-  /** The subresource the original request was made for, if it differs. */
+  /** The subresource the original request was made for, if any. */
   requestSubResource?: string;
   /** The object's name; empty on a CREATE whose name the server generates (`generateName`). */
   name?: string;

@@ -89,11 +89,17 @@ export function admissionReview(fields: ReviewFields = {}, fn?: LoadedFunction, 
   const namespaced = rule ? rule.namespaced : namespacedKind(kind.group, kind.kind);
   const isNamespace = kind.group === "" && kind.kind === "Namespace";
   const namespace = isNamespace ? object?.metadata?.name : object?.metadata?.namespace || (namespaced === false ? undefined : defaultNamespace);
+  const resource = fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: resourceOfKind(kind.group, kind.kind) });
+  const subResource = fields.subResource ?? first?.subresource;
   const request: AdmissionRequest = {
     uid: randomUUID(),
     kind,
-    resource: fields.resource ?? (rule ? { group: rule.group, version: rule.version, resource: rule.resource } : { group: kind.group, version: kind.version, resource: resourceOfKind(kind.group, kind.kind) }),
-    ...(first?.subresource !== undefined ? { subResource: first.subresource } : {}),
+    resource,
+    ...(subResource !== undefined ? { subResource } : {}),
+    // 1.32 always sends what the request was made for (the same as kind/resource when nothing was converted).
+    requestKind: kind,
+    requestResource: resource,
+    ...(subResource !== undefined ? { requestSubResource: subResource } : {}),
     operation: fields.oldObject ? (fields.object ? "UPDATE" : "DELETE") : first?.subresource !== undefined && CONNECT_SUBRESOURCES.has(first.subresource) ? "CONNECT" : "CREATE",
     userInfo: { username: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] },
     ...(object?.metadata?.name ? { name: object.metadata.name } : {}),

@@ -37,3 +37,15 @@ test("the operation follows the objects given: CREATE with an object, UPDATE wit
   assert.equal(admissionReview({ object: null, oldObject: object }).request!.operation, "DELETE");
   assert.equal(admissionReview({ operation: "CREATE", object, oldObject: object }).request!.operation, "CREATE");
 });
+
+test("requestKind and requestResource are sent as 1.32 always sends them: what the request was made for, the kind and resource when nothing was converted", () => {
+  const review = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } } }).request!;
+  assert.deepEqual(review.requestKind, { group: "apps", version: "v1", kind: "Deployment" });
+  assert.deepEqual(review.requestResource, { group: "apps", version: "v1", resource: "deployments" });
+  assert.equal(review.requestSubResource, undefined);
+  const scale = admissionReview({ object: { apiVersion: "autoscaling/v1", kind: "Scale", metadata: { name: "web" } }, resource: { group: "apps", version: "v1", resource: "deployments" }, subResource: "scale" }).request!;
+  assert.deepEqual(scale.requestResource, { group: "apps", version: "v1", resource: "deployments" });
+  assert.equal(scale.requestSubResource, "scale");
+  const converted = admissionReview({ object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" } }, requestKind: { group: "apps", version: "v1beta1", kind: "Deployment" } }).request!;
+  assert.deepEqual(converted.requestKind, { group: "apps", version: "v1beta1", kind: "Deployment" });
+});
