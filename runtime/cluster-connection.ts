@@ -20,6 +20,7 @@ import { ConfigError } from "./errors.js";
 import { declaredScopes } from "./deploy/scopes.js";
 import type { ResourceScopes } from "./deploy/rules.js";
 import type { ImpersonationFields } from "./kube/impersonation.js";
+import type { LocalWebhookRegistry } from "./admission/local-registration.js";
 
 export interface ClusterConnection {
   kube: KubeClient;
@@ -33,6 +34,8 @@ export interface ClusterConnection {
   localRun?: boolean;
   /** On the emulated cluster: re-grant the local ServiceAccount what these functions declare (after a reload). */
   grant?: (functions: LoadedFunction[]) => Promise<void>;
+  /** On the embedded emulated cluster (serve, dev): where the admission webhooks served here are registered, so it calls them. */
+  webhooks?: LocalWebhookRegistry;
   /** Closes the client and stops the emulator when there is one. */
   close(): Promise<void>;
 }
@@ -188,14 +191,18 @@ async function connectEmulated(config: Config, logger: Logger, functions: Loaded
     const written = oneRun ? undefined : await writeLocalClusterFiles(resolve(cwd, config.stateDir), { kubeconfig: cluster.kubeconfig(), server: cluster.url });
     if (written) logger.info({ ...identity, kubeconfig: written.kubeconfig }, `running against the embedded emulated cluster; inspect it with: KUBECONFIG=${written.kubeconfig} kubectl get pods`);
     else logger.info(identity, "running against the embedded emulated cluster (it ends with this run)");
+    // Serving processes register their admission webhooks with it (a run serves none).
+    const webhooks = oneRun ? undefined : (await import("./testing/local-webhooks.js")).localWebhooks(adminClient, { namespace, app: config.app });
     return {
       kube,
       emulated: true,
       grant,
+      ...(webhooks ? { webhooks } : {}),
       async close() {
         await kube.close();
         await adminClient.close();
         await cluster.stop();
+        await webhooks?.close();
         await written?.release();
       },
     };

@@ -23,7 +23,8 @@ import { runShutdownHooks } from "../lifecycle.js";
 import { linkAbort, whenAborted } from "../signals.js";
 import { guardProcess } from "../process-faults.js";
 import { AdmissionMetrics } from "../admission/metrics.js";
-import { admissionServing } from "../admission/serving.js";
+import { admissionServing, noCertificateConfigured } from "../admission/serving.js";
+import { localRegistration } from "../admission/local-registration.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { failureText, writeTerminationMessage } from "../termination-message.js";
@@ -34,7 +35,8 @@ const FIRST_ANSWER_WAIT_MS = 250;
 const HELP = `Usage: podfn serve [options]
 
 Serves every function with an \`http\` trigger, answers the \`admission\` webhooks over HTTPS on
---admission-port (at /admission/<name>, with --admission-cert-file), and runs the
+--admission-port (at /admission/<name>, with --admission-cert-file; on the embedded emulated
+cluster, registered with it, which then calls them), and runs the
 \`mode: "in-process"\` schedules and the \`watch\` triggers on the replica that holds the
 scheduler Lease. Health: GET /healthz, GET /readyz; metrics: GET /metrics. With --workload
 NAME, only the functions naming that \`workload\` (\`http\`: those naming none), as each
@@ -150,8 +152,11 @@ export async function serveFunctions(
   // The runs of the schedules this process fires (in-process ones; all of them under dev).
   const fires = (entry: LoadedFunction["schedules"][number]) => options.allSchedules === true || entry.mode === "in-process";
   const scheduleMetrics = functions.some((f) => f.schedules.some(fires)) ? new ScheduleRunMetrics() : undefined;
-  // The admission webhooks' HTTPS server, when some function has `admission` (and, outside a pod, a certificate).
-  const admission = admissionServing(functions, config, logger);
+  // The admission webhooks' HTTPS server, when some function has `admission` (and, outside a pod, a
+  // certificate: on the embedded emulated cluster, one it trusts, and it is then registered with it).
+  const registry = connection.webhooks;
+  const local = registry && functions.some((f) => f.admission) && noCertificateConfigured(config) ? await registry.certificate() : undefined;
+  const admission = admissionServing(functions, config, logger, local);
   const admissionMetrics = admission ? new AdmissionMetrics(admission.functions.map((f) => f.name)) : undefined;
   const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), ...(scheduleMetrics ? [scheduleMetrics] : []), ...(admissionMetrics ? [admissionMetrics] : []), setup.kubeRequests];
   // Schedules and watches start once the server has answered its first request (the readiness
@@ -203,7 +208,11 @@ export async function serveFunctions(
       stop.signal,
     );
   });
-  const webhooks = admission ? admission.serve({ functions, kube: connection.kube, logger, shutdownDelayMs: config.shutdownDelayMs, ...(admissionMetrics ? { metrics: admissionMetrics } : {}) }, stop.signal) : Promise.resolve();
+  // On the embedded cluster, registered once listening (again on each of dev's rounds).
+  const registration = registry ? localRegistration(registry, admission, logger) : undefined;
+  const webhooks = admission
+    ? admission.serve({ functions, kube: connection.kube, logger, shutdownDelayMs: config.shutdownDelayMs, ...(admissionMetrics ? { metrics: admissionMetrics } : {}), ...(registration ? { onListening: registration.listening } : {}) }, stop.signal).then(() => registration?.settled())
+    : (registration?.settled() ?? Promise.resolve());
   const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing), webhooks.catch(failing)]);
   stopped.dispose();
   signal.removeEventListener("abort", onSignal);
