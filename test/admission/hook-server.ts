@@ -19,6 +19,8 @@ export type HookAnswer = Obj | { raw: { status?: number; headers?: Record<string
 export interface HookServer {
   /** The CA that signed the server's certificate (a webhook's `caBundle`, base64'd). */
   ca: string;
+  /** The server's own certificate (PEM), signed by `ca`. */
+  certPem: string;
   /** The local port the cluster reaches it at. */
   port: number;
   /** Resolves once an answer to a review posted to `path` (no query) has been written whole and its connection closed. */
@@ -63,7 +65,7 @@ export async function startHookServer(h: Harness, handle: (review: Obj, url: str
     await h.admin.with({ namespace: "hooks" }).services.create({ metadata: { name }, spec: { ports: [{ port: 443 }] } });
     h.cluster.serviceAddress("hooks", name, 443, `127.0.0.1:${port}`);
   }
-  return { ca: certs.caPem, port, answered: (path) => finishedFor(path).done, close: () => server.close() };
+  return { ca: certs.caPem, certPem: certs.certPem, port, answered: (path) => finishedFor(path).done, close: () => server.close() };
 }
 
 /** A validating webhook on the emulated cluster that records every review and refuses while `refusing`. */

@@ -66,6 +66,13 @@ test("an IP address URL is checked against the IP SANs", async () => {
   assert.equal(await refusal({ url: `https://127.0.0.1:${port}/review`, caBundle: Buffer.from(fresh.caPem).toString("base64") }), failed(`https://127.0.0.1:${port}/review?timeout=10s`, "x509: certificate signed by unknown authority"));
 });
 
+test("a caBundle holding the server's own certificate (not its CA's, which signed it) is trusted, as Go trusts a certificate in its root pool", async () => {
+  // crypto/x509's Verify: `if opts.Roots.contains(c) { candidateChains = [][]*Certificate{{c}} }`.
+  assert.equal(await refusal({ url: `https://127.0.0.1:${port}/review`, caBundle: Buffer.from(hook.certPem).toString("base64") }), undefined);
+  // Its names are checked still.
+  assert.equal(await refusal({ service: { namespace: "hooks", name: "other", path: "/review" }, caBundle: Buffer.from(hook.certPem).toString("base64") }), failed("https://other.hooks.svc:443/review?timeout=10s", "x509: certificate is valid for localhost, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, hook.hooks.svc, not other.hooks.svc"));
+});
+
 test("Go's other words for names that do not match: no IP SANs, no names, a Common Name alone", async () => {
   const { hostnameError } = await import("../../runtime/testing/cluster/webhook-tls.js");
   const cert = (fields: Obj) => ({ subject: { CN: "hook.hooks.svc" }, ...fields }) as never;

@@ -87,20 +87,19 @@ describe("podfn serve on the embedded emulated cluster (npm start)", () => {
   });
 });
 
-test("with a certificate of the user's (--admission-cert-file, a full chain), it is served and is the webhooks' caBundle", async () => {
+test("with a certificate of the user's (--admission-cert-file; its CA's not given), it is served and is the webhooks' caBundle", async () => {
   const home = await mkdtemp(join(tmpdir(), "podfn-home-"));
   let kube: KubeClient | undefined;
   let serve: PodfnProcess | undefined;
   try {
     const own = await createCertificates();
-    const chain = `${own.certPem}${own.caPem}`;
-    await writeFile(join(home, "tls.crt"), chain);
+    await writeFile(join(home, "tls.crt"), own.certPem);
     await writeFile(join(home, "tls.key"), own.keyPem, { mode: 0o600 });
     serve = startPodfn(["serve", "--port", "0", "--admission-port", "0", "--admission-cert-file", join(home, "tls.crt"), "--admission-key-file", join(home, "tls.key"), "--functions", FUNCTIONS], { HOME: home }, { cwd: home });
     await serve.waitFor(/admission webhook owner-required\S* registered/);
     kube = await clientOf(join(home, ".podfn/cluster/admin.kubeconfig"));
     const [hook] = (await configurations(kube, "Validating").get("podfn.default")).webhooks;
-    assert.equal(Buffer.from(hook!.clientConfig.caBundle, "base64").toString("utf8"), chain);
+    assert.equal(Buffer.from(hook!.clientConfig.caBundle, "base64").toString("utf8"), own.certPem);
     await kube.namespaces.create({ metadata: { name: "team-a" } });
     const error = await kube.configMaps.create({ metadata: { name: "no-owner" }, data: {} }, { namespace: "team-a" }).catch((e: unknown) => e);
     assert.ok(error instanceof KubeApiError, String(error));

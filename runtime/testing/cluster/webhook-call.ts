@@ -3,7 +3,8 @@
  * One call of an admission webhook, as the API server's webhook client makes it: an HTTPS POST
  * of the AdmissionReview (JSON) to `clientConfig.url`, or to the Service
  * `https://<name>.<namespace>.svc:<port><path>`, with `?timeout=<N>s` as client-go adds it,
- * trusting the configuration's `caBundle` alone (the process's roots when it has none) and
+ * trusting the configuration's `caBundle` alone (the process's roots when it has none; any of its
+ * certificates is an anchor, the server's own too, as in Go's root pool) and
  * verifying the server's certificate for the URL's host, or `<name>.<namespace>.svc` for a
  * Service, as Go does (webhook-tls: SANs only, HostnameError's words); `timeoutSeconds` is the deadline.
  *
@@ -124,7 +125,10 @@ function postOnce(t: Target & { dial: { host: string; port: number } }, ca: stri
         method: "POST",
         path: t.path,
         headers: { "content-type": "application/json", accept: "application/json, */*", "content-length": Buffer.byteLength(body) },
-        ...(ca ? { ca } : {}),
+        // A certificate of the bundle is an anchor even when not self-signed (the server's own, an
+        // intermediate), as Go's crypto/x509 takes any certificate of its root pool
+        // (`if opts.Roots.contains(c)`); OpenSSL's default wants the chain to reach a self-signed one.
+        ...(ca ? { ca, allowPartialTrustChain: true } : {}),
         servername: /^[\d.]+$|:/.test(t.serverName) ? undefined : t.serverName,
         checkServerIdentity: (_host, cert) => hostnameError(t.serverName.replace(/^\[|\]$/g, ""), cert),
         agent: false,
