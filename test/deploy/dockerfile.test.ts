@@ -162,6 +162,8 @@ export default defineFunction({ name: "shouty", http: { method: "GET", auth: "no
       }
     }
     assert.deepEqual(entrypoint.slice(0, 2), ["node", "dist/runtime/cli.js"]);
+    // Two malloc arenas, not one per thread: an idle serve's RSS creeps less (bench README, Findings).
+    assert.equal(env.MALLOC_ARENA_MAX, "2");
     const listed = await run(process.execPath, [entrypoint[1]!, "list"], join(image, runWorkdir), { ...env, HOME: join(root, "nohome") });
     assert.equal(listed.code, 0, listed.stderr);
     // Every function of functions/ (the examples, or whichever a project keeps), as the sources load them.
