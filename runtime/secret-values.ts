@@ -8,14 +8,15 @@
  * holder (a secret file, a token source) holds now is kept for as long as it holds it (many
  * holders of one value, as each `podfn dev` reload makes, count as one); the last 64 values
  * replaced, or whose holder is gone, are kept too (a rotating token leaves its old values
- * behind). A secret with a character JSON escapes is remembered in both forms: as written, and
- * as a JSON log line carries it. Once a handler has been handed a secret's value (`ctx.secret`),
+ * behind). A secret is remembered as written, base64-encoded (as a Secret's `data` holds it) and,
+ * with a character JSON escapes, as a JSON log line carries it. Once a handler has been handed a secret's value (`ctx.secret`),
  * what the process answers (HTTP bodies and headers, admission denials, `podfn run`'s result) is
  * censored too (`censorAnswer`); until then answers are sent as they are, at no cost.
  */
 
 const MIN_LENGTH = 8;
-const MAX_RETIRED = 64;
+/** The forms kept of the last 64 values retired: two each (as written, base64; a value JSON escapes has a third). */
+const MAX_RETIRED = 64 * 2;
 const CENSORED = "[redacted]";
 
 /** Counts the changes to what is censored: a text censored at one count needs no second look at the same count. */
@@ -40,11 +41,16 @@ function release(forms: readonly string[]): void {
   }
 }
 
-/** `value` as written, and as a JSON log line carries it (a `"`, `\` or control character is escaped there). */
+/**
+ * `value` as written, as a JSON log line carries it (a `"`, `\` or control character is escaped
+ * there), and base64-encoded, as a Secret's `data` holds it (what an admission webhook echoing
+ * the object it refuses would quote).
+ */
 function formsOf(value: string): string[] {
   if (value.length < MIN_LENGTH) return [];
   const escaped = JSON.stringify(value).slice(1, -1);
-  return escaped === value ? [value] : [escaped, value];
+  const base64 = Buffer.from(value, "utf8").toString("base64");
+  return escaped === value ? [value, base64] : [escaped, value, base64];
 }
 
 function retire(forms: readonly string[]): void {

@@ -88,12 +88,15 @@ export function callErrorAnswerer(fn: string, logger: Logger, shutdown: AbortSig
  * is — censored; undefined for an authorization refusal, which the generic answer covers: one
  * naming the requesting user (`User "..." cannot`, an RBAC escalation's `user "..." (groups=...)`,
  * whose ServiceAccount stays in the log) or the CSR plugins' `user not permitted to approve|sign`
- * (the authorizer's verdict on `signers`); and for a body that was not a Status.
+ * (the authorizer's verdict on `signers`); and for a body that was not a Status. A ServiceAccount
+ * the message names unquoted is redacted.
  */
 function admissionRefusal(denied: KubeForbiddenError): string | undefined {
   const message = denied.status.message;
   if (!denied.statusFromServer || !message || /\buser (?:"|not permitted)/i.test(message)) return undefined;
-  return censorSecrets(message);
+  // A policy's own words may name the requesting account unquoted (a webhook's message built from
+  // request.userInfo, a ValidatingAdmissionPolicy's messageExpression): that stays in the log.
+  return censorSecrets(message).replace(/\bsystem:serviceaccount:[^\s"',;]+/g, "system:serviceaccount:[redacted]");
 }
 
 /** The API server's answers a caller can act on: what its request named, as the server words it. */

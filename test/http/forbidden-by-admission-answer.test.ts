@@ -50,3 +50,17 @@ test("a refusal naming the requesting user (RBAC escalation) keeps the generic m
   assert.equal(body.error.message, "the function's ServiceAccount is not allowed this call (the log says what the API server answered)");
   assert.doesNotMatch(JSON.stringify(body), /system:serviceaccount/);
 });
+
+test("a policy's message naming the requesting ServiceAccount unquoted is relayed with the account redacted", async () => {
+  const message = "ValidatingAdmissionPolicy 'no-kube-system' with binding 'b' denied request: system:serviceaccount:ops:podfn-http may not write secrets in kube-system";
+  const { status, body, app } = await answer(forbidden(message));
+  assert.equal(status, 403);
+  assert.equal(body.error.message, "ValidatingAdmissionPolicy 'no-kube-system' with binding 'b' denied request: system:serviceaccount:[redacted] may not write secrets in kube-system");
+  assert.ok(app.records().some((r) => String(r.msg).includes("system:serviceaccount:ops:podfn-http")), "the log keeps the account");
+});
+
+test("a secret the process holds is censored from a relayed message in its base64 form too (a Secret's data, as a webhook echoing the object quotes it)", async () => {
+  rememberSecret("s3cr3t-webhook-key-0123456789");
+  const { body } = await answer(forbidden(`admission webhook "w" denied the request: data.key=${Buffer.from("s3cr3t-webhook-key-0123456789").toString("base64")} is not allowed`));
+  assert.equal(body.error.message, 'admission webhook "w" denied the request: data.key=[redacted] is not allowed');
+});
