@@ -12,7 +12,7 @@ import type { Eviction } from "kubernetes-types/policy/v1.js";
 import type { Binding } from "kubernetes-types/core/v1.js";
 import type { TokenRequest } from "kubernetes-types/authentication/v1.js";
 import type { KubeObject } from "../kube/api.js";
-import type { FunctionContext, PermissionRule, WatchedResourceType } from "../function.js";
+import type { EgressRule, FunctionContext, PermissionRule, WatchedResourceType } from "../function.js";
 import type { WatchedObjectType } from "../watch/object-types.js";
 import type { AdmissionOperation, AdmissionRequest } from "./review.js";
 
@@ -196,6 +196,8 @@ export interface AdmissionFunctionDefinition<R extends AdmissionResource = Admis
   env?: string[];
   /** See `FunctionDefinition.secrets`: Secrets the handler reads with `ctx.secret(name)`. */
   secrets?: string[];
+  /** See `FunctionDefinition.egress`: where the webhook connects outside the API server (an image-signature service, a policy engine). */
+  egress?: EgressRule[];
   /** Work to do once when the process shuts down. */
   onShutdown?: () => Promise<void> | void;
   /**

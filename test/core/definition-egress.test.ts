@@ -57,3 +57,15 @@ test("each bad egress field is refused as the function loads, named, by the fast
     if (!resolved.ok) assert.match(resolved.problems.join("\n"), message, shown);
   }
 });
+
+test("an admission webhook declares egress as any function does (its serving workload's pods reach it)", () => {
+  const fn = defineFunction({
+    name: "verify-images",
+    admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "pods" }] },
+    egress: [{ cidr: "140.82.112.0/20", ports: [443] }],
+    handler: () => ({ allowed: true }),
+  });
+  const resolved = resolveDefinition(fn as unknown as PodfnFunction, "verify-images.ts");
+  assert.ok(resolved.ok);
+  assert.deepEqual(resolved.fn.egress, [{ cidr: "140.82.112.0/20", ports: [443] }]);
+});
