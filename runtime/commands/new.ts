@@ -76,7 +76,8 @@ const KIND_SYNONYMS: Readonly<Record<string, FunctionKind>> = {
 
 /** The kind `given` most likely means: a synonym, or a near spelling of one of FUNCTION_KINDS. */
 function meantKind(given: string): FunctionKind | undefined {
-  return KIND_SYNONYMS[given.toLowerCase()] ?? (closestName(given, FUNCTION_KINDS) as FunctionKind | undefined);
+  const key = given.toLowerCase();
+  return (Object.hasOwn(KIND_SYNONYMS, key) ? KIND_SYNONYMS[key] : undefined) ?? (closestName(given, FUNCTION_KINDS) as FunctionKind | undefined);
 }
 
 export const newCommand = defineCommand({

@@ -95,6 +95,8 @@ describe("podfn new", () => {
       [["new", "ok", "wacth"], /the kind "wacth" is not one of http, schedule, watch, admission: did you mean "watch"\?/],
       [["new", "ok", "webhook"], /did you mean "http"\?/],
       [["new", "ok", "banana"], /the kind "banana" is not one of http, schedule, watch, admission$/m],
+      [["new", "ok", "constructor"], /the kind "constructor" is not one of http, schedule, watch, admission$/m],
+      [["new", "ok", "__proto__"], /the kind "__proto__" is not one of http, schedule, watch, admission$/m],
       [["new"], /name the function: podfn new NAME \[http\|schedule\|watch\|admission\]/],
     ];
     for (const [argv, message] of cases) {
