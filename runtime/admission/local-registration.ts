@@ -38,8 +38,11 @@ export interface LocalWebhookTarget {
 
 /** The embedded emulated cluster's side (see the module). */
 export interface LocalWebhookRegistry {
-  /** A certificate for the local webhook server, made once per connection. */
-  certificate(): Promise<LocalWebhookCertificate>;
+  /**
+   * A certificate for the local webhook server called at `host` (an address or a name,
+   * `callableHost`'s), valid for the loopback addresses and `host`; made once per host.
+   */
+  certificate(host: string): Promise<LocalWebhookCertificate>;
   /**
    * Has the cluster call `functions`' webhooks at `target` (creating or replacing their
    * configurations) and removes the configurations registered before that these functions no
@@ -48,14 +51,20 @@ export interface LocalWebhookRegistry {
   register(functions: readonly LoadedFunction[], target?: LocalWebhookTarget): Promise<RegisteredConfiguration[]>;
 }
 
+/** The host the cluster calls for a server listening on `host` (`--host`): 127.0.0.1 for every address (`::`, `0.0.0.0`), else `host` itself. */
+export function callableHost(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, "");
+  return bare === "::" || bare === "0.0.0.0" ? "127.0.0.1" : bare;
+}
+
 /**
  * The address the cluster (in this process, on 127.0.0.1) calls for a server listening at
  * `listening`: a loopback one where it listens on every address.
  */
 export function callableUrl(listening: string): string {
   const url = new URL(listening);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (host === "::" || host === "0.0.0.0") url.hostname = "127.0.0.1";
+  const host = callableHost(url.hostname);
+  if (host !== url.hostname.replace(/^\[|\]$/g, "")) url.hostname = host;
   return url.origin;
 }
 

@@ -24,7 +24,7 @@ import { linkAbort, whenAborted } from "../signals.js";
 import { guardProcess } from "../process-faults.js";
 import { AdmissionMetrics } from "../admission/metrics.js";
 import { admissionServing, noCertificateConfigured } from "../admission/serving.js";
-import { localRegistration } from "../admission/local-registration.js";
+import { callableHost, localRegistration } from "../admission/local-registration.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { failureText, writeTerminationMessage } from "../termination-message.js";
@@ -155,7 +155,7 @@ export async function serveFunctions(
   // The admission webhooks' HTTPS server, when some function has `admission` (and, outside a pod, a
   // certificate: on the embedded emulated cluster, one it trusts, and it is then registered with it).
   const registry = connection.webhooks;
-  const local = registry && functions.some((f) => f.admission) && noCertificateConfigured(config) ? await registry.certificate() : undefined;
+  const local = registry && functions.some((f) => f.admission) && noCertificateConfigured(config) ? await registry.certificate(callableHost(config.host)) : undefined;
   const admission = admissionServing(functions, config, logger, local);
   const admissionMetrics = admission ? new AdmissionMetrics(admission.functions.map((f) => f.name)) : undefined;
   const metricsSections = [...(watchMetrics ? [watchMetrics] : []), ...(leaderMetrics ? [leaderMetrics] : []), ...(scheduleMetrics ? [scheduleMetrics] : []), ...(admissionMetrics ? [admissionMetrics] : []), setup.kubeRequests];

@@ -8,11 +8,13 @@
  * (`<url>/admission/<name>`) and trusting it by `caBundle` (cert-manager's annotation dropped:
  * no CA injector runs here). A registration replaces the previous one: configurations no longer
  * made are deleted. The certificate is `createCertificates()`'s (valid for 127.0.0.1, ::1 and
- * localhost), made once and written to a private temp folder that `close()` removes.
+ * localhost, and the address served on when it is another: an IP SAN, or a DNS one for a name),
+ * made once per address and written to a private temp folder that `close()` removes.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isIP } from "node:net";
 import type { KubeClient, KubeObject } from "../kube/api.js";
 import { KubeNotFoundError } from "../kube/errors.js";
 import type { LoadedFunction } from "../function.js";
@@ -50,19 +52,22 @@ function clientOf(admin: KubeClient, kind: Kind) {
  * functions run there (the configurations' names and namespaceSelector follow them).
  */
 export function localWebhooks(admin: KubeClient, options: { namespace: string; app: string }): LocalWebhookRegistry & { close(): Promise<void> } {
-  let certificate: Promise<{ files: LocalWebhookCertificate; dir: string }> | undefined;
+  /** The certificates made, by the host they are for. */
+  const certificates = new Map<string, Promise<{ files: LocalWebhookCertificate; dir: string }>>();
   /** What the last registration applied: `kind/name`. */
   let registered: ReadonlyMap<string, { kind: Kind; name: string }> = new Map();
   return {
-    async certificate() {
+    async certificate(host) {
+      let certificate = certificates.get(host);
       certificate ??= (async () => {
-        const certs = await createCertificates();
+        const certs = await createCertificates(isIP(host) ? { ipAddresses: [host] } : { dnsNames: [host] });
         const dir = await mkdtemp(join(tmpdir(), "podfn-webhooks-"));
         const files = { certFile: join(dir, "tls.crt"), keyFile: join(dir, "tls.key"), caPem: certs.caPem };
         await writeFile(files.certFile, certs.certPem);
         await writeFile(files.keyFile, certs.keyPem, { mode: 0o600 });
         return { files, dir };
       })();
+      certificates.set(host, certificate);
       return (await certificate).files;
     },
     async register(functions, target) {
@@ -81,8 +86,10 @@ export function localWebhooks(admin: KubeClient, options: { namespace: string; a
       return made.map((c): RegisteredConfiguration => ({ kind: c.kind, name: c.metadata!.name!, webhooks: c.webhooks.map((h) => ({ name: h.name, url: h.clientConfig.url! })) }));
     },
     async close() {
-      const made = await certificate?.catch(() => undefined);
-      if (made) await rm(made.dir, { recursive: true, force: true });
+      for (const certificate of certificates.values()) {
+        const made = await certificate.catch(() => undefined);
+        if (made) await rm(made.dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * @module cluster/auth/certs
  * The emulated cluster's PKI: a CA made at start and a serving certificate it signs for
- * `127.0.0.1`, `::1`, `localhost` and the in-cluster `kubernetes.default.svc` names. Keys are
+ * `127.0.0.1`, `::1`, `localhost` and the in-cluster `kubernetes.default.svc` names (and any
+ * more DNS names and IP addresses asked for, e.g. a webhook's Service or address). Keys are
  * ECDSA P-256; both certificates are valid for ten years from an hour ago, so nothing expires
  * while a test run (or a project) lives and small clock skews do not matter.
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
+import { isIPv4, isIPv6 } from "node:net";
 import { bits, boolean, explicit, implicit, integer, octets, oid, sequence, set, time, utf8 } from "./der.js";
 import type { Der } from "./der.js";
 
@@ -52,6 +54,32 @@ interface CertificateSpec {
   isCA: boolean;
   /** Extra DNS names of a serving certificate (besides the API server's). */
   dnsNames?: readonly string[];
+  /** Extra IP addresses of a serving certificate (besides the loopback ones), as iPAddress bytes. */
+  ipAddresses?: readonly Buffer[];
+}
+
+/** The typed error of an address `createCertificates` cannot put in a certificate. */
+export class CertificateAddressError extends Error {
+  readonly code = "invalid_certificate_address";
+  constructor(readonly address: string) {
+    super(`ipAddresses: "${address}" is not an IPv4 or IPv6 address`);
+    this.name = "CertificateAddressError";
+  }
+}
+
+/** An address's bytes, as a subjectAltName's iPAddress holds them (RFC 5280 §4.2.1.6): 4 for IPv4, 16 for IPv6. */
+export function addressBytes(address: string): Buffer {
+  if (isIPv4(address)) return Buffer.from(address.split(".").map(Number));
+  if (!isIPv6(address) || address.includes("%")) throw new CertificateAddressError(address);
+  // A dotted IPv4 tail (`::ffff:10.0.0.1`) is two groups.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
+  const text = v4 ? address.slice(0, -v4.length) + addressBytes(v4).toString("hex").replace(/^(.{4})/, "$1:") : address;
+  const [head, tail] = text.split("::") as [string, string?];
+  const groups = (part: string | undefined) => (part ? part.split(":") : []);
+  const left = groups(head);
+  const right = groups(tail);
+  const all = tail === undefined ? left : [...left, ...new Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return Buffer.from(all.map((g) => g.padStart(4, "0")).join(""), "hex");
 }
 
 function certificate(spec: CertificateSpec): Buffer {
@@ -71,7 +99,7 @@ function certificate(spec: CertificateSpec): Buffer {
         extension(
           "2.5.29.17",
           false,
-          sequence(...[...SERVER_DNS_NAMES, ...(spec.dnsNames ?? [])].map((dns) => implicit(2, Buffer.from(dns))), ...SERVER_IPS.map((ip) => implicit(7, ip))),
+          sequence(...[...SERVER_DNS_NAMES, ...(spec.dnsNames ?? [])].map((dns) => implicit(2, Buffer.from(dns))), ...[...SERVER_IPS, ...(spec.ipAddresses ?? [])].map((ip) => implicit(7, ip))),
         ),
       ];
   extensions.push(extension("2.5.29.14", false, octets(keyIdentifier(spec.publicKey))));
@@ -91,14 +119,17 @@ function certificate(spec: CertificateSpec): Buffer {
 
 /**
  * Generates a fresh CA and a serving certificate signed by it (`dnsNames`: more names it is
- * valid for, e.g. a webhook Service's `<name>.<namespace>.svc`).
+ * valid for, e.g. a webhook Service's `<name>.<namespace>.svc`; `ipAddresses`: more addresses,
+ * IPv4 or IPv6, e.g. the one a local webhook server listens on; a bad one throws
+ * `CertificateAddressError`).
  *
  * @example
  * const { caPem, certPem, keyPem } = await createCertificates();
  * https.createServer({ cert: certPem, key: keyPem }, handler);
  * // clients: new undici.Agent({ connect: { ca: caPem } })
  */
-export async function createCertificates(options: { dnsNames?: readonly string[] } = {}): Promise<ClusterCertificates> {
+export async function createCertificates(options: { dnsNames?: readonly string[]; ipAddresses?: readonly string[] } = {}): Promise<ClusterCertificates> {
+  const ipAddresses = (options.ipAddresses ?? []).map(addressBytes);
   const ca = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const server = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const caDer = certificate({
@@ -117,6 +148,7 @@ export async function createCertificates(options: { dnsNames?: readonly string[]
     signingKey: ca.privateKey,
     isCA: false,
     dnsNames: options.dnsNames ?? [],
+    ipAddresses,
   });
   const caPem = toPem(caDer);
   const certPem = toPem(serverDer);
