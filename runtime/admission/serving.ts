@@ -26,7 +26,8 @@ export interface AdmissionServing {
   certificate: CertificateFiles;
   /** Its CA (PEM) when it is the embedded cluster's (`local`); undefined for the configured files. */
   caPem?: string;
-  serve(options: Omit<AdmissionServerOptions, "port" | "host" | "certificate">, signal: AbortSignal): Promise<void>;
+  /** `port`: instead of `--admission-port` (a `dev` reload's, while the replaced server holds it). */
+  serve(options: Omit<AdmissionServerOptions, "port" | "host" | "certificate"> & { port?: number }, signal: AbortSignal): Promise<void>;
 }
 
 /** Outside a pod, the certificate options left at their defaults, whose files are not there: no certificate configured. */
@@ -60,7 +61,7 @@ export function admissionServing(functions: readonly LoadedFunction[], config: C
     ...(unconfigured && local ? { caPem: local.caPem } : {}),
     async serve(options, signal) {
       const { serveAdmission } = await import("./server.js");
-      return serveAdmission({ ...options, functions: webhooks, port: config.admissionPort, host: config.host, certificate }, signal);
+      return serveAdmission({ ...options, functions: webhooks, port: options.port ?? config.admissionPort, host: config.host, certificate }, signal);
     },
   };
 }

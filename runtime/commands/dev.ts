@@ -4,7 +4,9 @@
  * schedule (CronJob ones too) fired on its timetable with one line per run, every watch run, and a reload when a
  * file under the functions folder changes: fresh copies of the modules (helpers they import
  * included, see `fresh-imports.ts`) are loaded first, and only if they are valid does the server
- * drain and restart with them (the cluster connection stays). A reload that fails (a load
+ * drain and restart with them (the cluster connection stays; on the embedded emulated cluster
+ * the admission webhook server is replaced only once the new one is registered,
+ * admission/handover). A reload that fails (a load
  * problem, or the new version's permissions or local secrets that cannot be set up) is logged
  * and the running version kept until the next change.
  */
@@ -22,6 +24,7 @@ import { freshImports } from "./fresh-imports.js";
 import { FolderChanges } from "./dev-changes.js";
 import { guardProcess } from "../process-faults.js";
 import { finalizerWarnings } from "../watch/definition.js";
+import { AdmissionHandover } from "../admission/handover.js";
 
 const HELP = `Usage: podfn dev [options]
 
@@ -44,6 +47,8 @@ async function run(base: Config, io: CommandIO): Promise<number> {
   const logger = createLogger({ level: config.logLevel, pretty: true });
   let connection: ClusterConnection | undefined;
   let changes: FolderChanges | undefined;
+  // A reload keeps the old webhook server until the new one is registered.
+  const handover = new AdmissionHandover((reason) => reason === RELOAD);
   // A function's stray rejection or throw is logged; the next edit reloads it.
   const unguard = guardProcess(logger);
   try {
@@ -65,7 +70,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
       io.signal.addEventListener("abort", stop, { once: true });
       // Keep the first port for later rounds, also when it was chosen with --port 0.
       const onListening = (url: string) => (setup.config = { ...setup.config, port: Number(new URL(url).port) });
-      const serving = serveFunctions(setup, round.signal, { allSchedules: true, onListening, drainTimeoutFor });
+      const serving = serveFunctions(setup, round.signal, { allSchedules: true, onListening, drainTimeoutFor, handover });
       serving.catch(() => round.abort("server failed"));
       logger.info({ dir }, "watching for changes");
       // Wait for a change that loads cleanly; a broken edit keeps the running version.
@@ -114,6 +119,7 @@ async function run(base: Config, io: CommandIO): Promise<number> {
     throw error;
   } finally {
     changes?.close();
+    await handover.release();
     await connection?.close();
     unguard();
   }

@@ -25,6 +25,7 @@ import { guardProcess } from "../process-faults.js";
 import { AdmissionMetrics } from "../admission/metrics.js";
 import { admissionServing, noCertificateConfigured } from "../admission/serving.js";
 import { callableHost, localRegistration } from "../admission/local-registration.js";
+import { admissionStop, type AdmissionHandover } from "../admission/handover.js";
 import { defineCommand } from "./define.js";
 import { isUserError } from "./report.js";
 import { failureText, writeTerminationMessage } from "../termination-message.js";
@@ -123,11 +124,16 @@ function tryIt(functions: LoadedFunction[], secretsDir: string, config: Config):
   return `; try: curl -H "Authorization: Bearer $(cat ${secretsDir}/${fn.http.auth.secret})" http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}${fn.http.path}`;
 }
 
-/** Serve until `signal` aborts (HTTP routes, in-process schedules and watches). */
+/**
+ * Serve until `signal` aborts (HTTP routes, admission webhooks, in-process schedules and
+ * watches). With `handover` (`dev`), on the embedded cluster, a reload hands the webhook server
+ * over instead of stopping it (admission/handover): the promise resolves once the rest has
+ * stopped, and the server and the `onShutdown` hooks end when the next round releases it.
+ */
 export async function serveFunctions(
   setup: ServeSetup,
   signal: AbortSignal,
-  options: { allSchedules?: boolean; onListening?: (url: string) => void; drainTimeoutFor?: (reason: unknown) => number } = {},
+  options: { allSchedules?: boolean; onListening?: (url: string) => void; drainTimeoutFor?: (reason: unknown) => number; handover?: AdmissionHandover } = {},
 ): Promise<void> {
   const { config, logger, functions, connection } = setup;
   const [{ serveHttp }, { runSchedules }] = await loadAdapters();
@@ -208,21 +214,39 @@ export async function serveFunctions(
       stop.signal,
     );
   });
-  // On the embedded cluster, registered once listening (again on each of dev's rounds).
+  // On the embedded cluster, registered once listening (again on each of dev's rounds); under
+  // dev, the previous round's server, handed over, stops once this round's is registered.
   const registration = registry ? localRegistration(registry, admission, logger) : undefined;
+  const handover = registry ? options.handover : undefined;
+  const releasePrevious = () => void handover?.release();
+  // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled, webhooks closed.
+  const shutDown = () => runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
+  const admissionSide = admissionStop(stop.signal, handover, async function retired() {
+    await webhooks.catch((error: unknown) => logger.error({ err: error }, "the replaced admission webhook server failed"));
+    await shutDown().catch((error: unknown) => logger.error({ err: error }, "onShutdown hooks failed"));
+    logger.info("shut down");
+  });
+  const onAdmissionListening = (url: string) => {
+    admissionSide.listening(Number(new URL(url).port));
+    registration?.listening(url);
+    void registration?.settled().then(releasePrevious);
+  };
   const webhooks = admission
-    ? admission.serve({ functions, kube: connection.kube, logger, shutdownDelayMs: config.shutdownDelayMs, ...(admissionMetrics ? { metrics: admissionMetrics } : {}), ...(registration ? { onListening: registration.listening } : {}) }, stop.signal).then(() => registration?.settled())
-    : (registration?.settled() ?? Promise.resolve());
-  const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing), webhooks.catch(failing)]);
+    ? admission
+        .serve({ functions, kube: connection.kube, logger, shutdownDelayMs: config.shutdownDelayMs, ...(admissionMetrics ? { metrics: admissionMetrics } : {}), ...(handover ? { port: handover.portFor(config.admissionPort) } : {}), onListening: onAdmissionListening }, admissionSide.signal)
+        .finally(releasePrevious)
+        .then(() => registration?.settled())
+    : (registration?.settled() ?? Promise.resolve()).finally(releasePrevious);
+  const results = await Promise.allSettled([http.catch(failing), schedules.catch(failing), Promise.race([webhooks.catch(failing), admissionSide.handedOver])]);
   stopped.dispose();
   signal.removeEventListener("abort", onSignal);
-  // The modules' shutdown work runs once nothing of theirs runs any more: HTTP drained, schedules settled.
-  await runShutdownHooks(functions.flatMap((f) => (f.definition.onShutdown ? [f.definition.onShutdown] : [])), logger);
+  // Handed over, the hooks wait for the webhook server (see `retired`).
+  if (!admissionSide.held) await shutDown();
   // A failure (the server could not start: a port taken, a secret missing) is the last word, said by the caller.
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
   // Last: after the HTTP server closed, the Lease was released and the hooks ran.
-  logger.info("shut down");
+  if (!admissionSide.held) logger.info("shut down");
 }
 
 export const serveCommand = defineCommand({

@@ -1,10 +1,12 @@
 /**
  * `podfn dev` on the embedded emulated cluster registers its admission webhooks with it, and
  * its reloads follow the functions: an edited webhook is called in its new version, a deleted
- * one's configuration is removed (the cluster no longer calls it).
+ * one's configuration is removed (the cluster no longer calls it), and a write made while a
+ * reload swaps the versions is reviewed by one of them, never refused for want of a server.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,4 +86,48 @@ test("a webhook function deleted has its configuration removed: the cluster call
   await until(() => mutating.get("podfn.default").then(() => false, (e: unknown) => e instanceof KubeNotFoundError), "the mutating configuration's removal", 20_000).catch(() => assert.fail(dev.output()));
   const created = await kube.configMaps.create({ metadata: { name: "owned", labels: { owner: "ops" } }, data: {} }, { namespace: "team-a" });
   assert.deepEqual(created.metadata?.labels, { owner: "ops" });
+});
+
+/**
+ * A validating webhook for ConfigMaps labelled `hold: "yes"` that says it is reviewing (the file
+ * `held`) and answers once the file `release` is there: a review in flight across a reload.
+ */
+const holding = (signals: string) => `import { existsSync, writeFileSync } from "node:fs";
+import { defineFunction } from "podfn";
+export default defineFunction({
+  name: "hold",
+  admission: { type: "validating", rules: [{ operations: ["CREATE"], resource: "configmaps" }], failurePolicy: "Fail", timeoutSeconds: 30, objectSelector: { matchLabels: { hold: "yes" } } },
+  handler: async () => {
+    writeFileSync(${JSON.stringify(join(signals, "held"))}, "");
+    while (!existsSync(${JSON.stringify(join(signals, "release"))})) await new Promise((resolve) => setTimeout(resolve, 20));
+    return { allowed: true };
+  },
+});
+`;
+
+test("a write made during a reload is reviewed, not refused: the new webhook server is registered before the old one stops", async () => {
+  const signals = await mkdtemp(join(DEV_TMP, "dev-webhooks-signals-"));
+  try {
+    await writeFile(join(dir, "hold.ts"), holding(signals));
+    await dev.waitFor(/admission webhook hold\S* registered/, 20_000);
+    // A review in flight: the old version's server has it when the reload comes.
+    const held = kube.configMaps.create({ metadata: { name: "held", labels: { owner: "ops", hold: "yes" } }, data: {} }, { namespace: "team-a" });
+    held.catch(() => undefined);
+    await until(() => existsSync(join(signals, "held")), "the held review to start", 20_000);
+    const reloads = () => dev.output().split("change detected: reloading").length;
+    const before = reloads();
+    await writeFile(join(dir, "owner-required.ts"), ownerRequired("v3: needs an owner"));
+    await until(() => reloads() > before, "the reload to begin", 20_000);
+    // The old version's server is stopping (its review still running), the new one's not yet there under the old order.
+    const during = await refusal();
+    assert.match(during, new RegExp(`^admission webhook "${VALIDATING.replace(/\./g, "\\.")}" denied the request: v[23]: needs an owner$`), `${during}\n${dev.output()}`);
+    await writeFile(join(signals, "release"), "");
+    const created = await held;
+    assert.equal(created.metadata?.name, "held");
+    let last = "";
+    await until(async () => (last = await refusal()) === `admission webhook "${VALIDATING}" denied the request: v3: needs an owner`, "the new version's refusal", 20_000).catch(() => assert.fail(`last refusal: ${last}\n${dev.output()}`));
+  } finally {
+    await writeFile(join(signals, "release"), "").catch(() => undefined);
+    await rm(signals, { recursive: true, force: true });
+  }
 });
