@@ -6,11 +6,13 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { callableUrl, localRegistration, registerLocalWebhooks, uncoveredHost, type LocalWebhookRegistry, type LocalWebhookTarget } from "../../runtime/admission/local-registration.js";
+import { callableHost, callableUrl, localRegistration, registerLocalWebhooks, uncoveredHost, type LocalWebhookRegistry, type LocalWebhookTarget } from "../../runtime/admission/local-registration.js";
 import { createCertificates } from "../../runtime/testing/cluster/auth/certs.js";
+import { localWebhooks } from "../../runtime/testing/local-webhooks.js";
+import type { KubeClient } from "../../runtime/kube/api.js";
 import { captureLogs } from "../schedule/helpers.js";
 import { loadedAdmission } from "./helpers.js";
 
@@ -96,4 +98,22 @@ test("a round serving no webhook removes those registered before; a registration
   assert.equal(lines.length, 1);
   assert.equal(lines[0]!.level, "error");
   assert.equal(lines[0]!.msg, "cannot register the admission webhooks with the embedded emulated cluster: the cluster refused it");
+});
+
+// Served on a specific address (--host), the server is called there: the certificate made for it
+// covers that address (an IP SAN) besides the loopback ones. Checked without listening anywhere
+// but 127.0.0.1 (servers here bind the loopback address only).
+test("the certificate made for a server listening on a non-loopback address (--host) covers that address", async () => {
+  const registry = localWebhooks(undefined as unknown as KubeClient, { namespace: "default", app: "podfn" });
+  try {
+    const host = callableHost("192.0.2.7");
+    assert.equal(host, "192.0.2.7");
+    const pem = await readFile((await registry.certificate(host)).certFile, "utf8");
+    assert.equal(uncoveredHost(pem, "https://192.0.2.7:9443"), undefined);
+    assert.equal(uncoveredHost(pem, "https://127.0.0.1:9443"), undefined);
+    assert.notEqual(uncoveredHost(pem, "https://192.0.2.8:9443"), undefined);
+    assert.equal(callableUrl("https://192.0.2.7:9443"), "https://192.0.2.7:9443");
+  } finally {
+    await registry.close();
+  }
 });
