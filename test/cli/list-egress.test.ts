@@ -4,17 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { listCommand } from "../../runtime/commands/list.js";
+import { listOutput } from "./list-output.js";
 
 const EGRESS = new URL("../deploy/fixtures/egress", import.meta.url).pathname;
 const PLAIN = new URL("./fixtures/serve-scope", import.meta.url).pathname;
 
-async function list(functions: string, ...argv: string[]): Promise<string> {
-  let stdout = "";
-  const code = await listCommand.run({ argv: [...argv, "--functions", functions], env: {}, cwd: functions, stdout: (t) => void (stdout += t), stderr: () => {}, signal: new AbortController().signal });
-  assert.equal(code, 0);
-  return stdout;
-}
+const list = listOutput;
 
 test("podfn list shows each function's egress in its column where some function declares any", async () => {
   const lines = (await list(EGRESS)).trimEnd().split("\n");

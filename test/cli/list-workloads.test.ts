@@ -4,17 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { listCommand } from "../../runtime/commands/list.js";
+import { listOutput } from "./list-output.js";
 
 const WORKLOADS = new URL("./fixtures/workloads", import.meta.url).pathname;
 const PLAIN = new URL("./fixtures/serve-scope", import.meta.url).pathname;
 
-async function list(functions: string, ...argv: string[]): Promise<string> {
-  let stdout = "";
-  const code = await listCommand.run({ argv: [...argv, "--functions", functions], env: {}, cwd: functions, stdout: (t) => void (stdout += t), stderr: () => {}, signal: new AbortController().signal });
-  assert.equal(code, 0);
-  return stdout;
-}
+const list = listOutput;
 
 test("podfn list shows each function's workload in its column where some function names one", async () => {
   const lines = (await list(WORKLOADS)).trimEnd().split("\n");
