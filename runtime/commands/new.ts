@@ -66,6 +66,11 @@ async function writeNew(path: string, text: string, shown: string, where: string
   }
 }
 
+/** `word` as a POSIX shell reads it back: bare when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** What other tools call a kind podfn names otherwise: a CronJob is a `schedule`, a webhook receiver `http`, a validating or mutating webhook `admission`, a controller a `watch`. */
 const KIND_SYNONYMS: Readonly<Record<string, FunctionKind>> = {
   cron: "schedule", cronjob: "schedule", job: "schedule", timer: "schedule",
@@ -109,12 +114,17 @@ export const newCommand = defineCommand({
     const wroteTest = await writeNew(testPath, files.test, shown(testPath), "");
     io.stdout(`wrote ${shown(modulePath)}${wroteTest ? ` and ${shown(testPath)}` : ""}\n`);
     if (!wroteTest) io.stderr(`podfn new: ${shown(testPath)} exists: left as it is (its tests are not the new function's)\n`);
+    // npm start and npm run manifests read the default folder: another one is named to each command.
+    const elsewhere = functionsDir === resolve(io.cwd, "functions") ? undefined : ` --functions ${shellWord(config.functions)}`;
+    const serve = elsewhere ? `  npx podfn serve${elsewhere}` : "  npm start          ";
     io.stdout(
       [
         "next:",
         `  node --conditions=source --import tsx --test ${join("test", "functions", `${name}.test.ts`)}   its tests`,
-        "  npm run manifests   rewrite deploy/manifests (npm test compares them with the functions)",
-        kind === "http" ? `  npm start           serve it; the token is in .podfn/secrets/${name}-token` : kind === "schedule" ? `  npx podfn run ${name} --dry-run   run it once` : "  npm start           serve it",
+        elsewhere
+          ? `  npx podfn manifests${elsewhere} --out out/manifests   write its manifests`
+          : "  npm run manifests   rewrite deploy/manifests (npm test compares them with the functions)",
+        kind === "http" ? `${serve} serve it; the token is in .podfn/secrets/${name}-token` : kind === "schedule" ? `  npx podfn run ${name}${elsewhere ?? ""} --dry-run   run it once` : `${serve} serve it`,
       ].join("\n") + "\n",
     );
     return 0;

@@ -116,6 +116,17 @@ describe("podfn new", () => {
     assert.equal(existsSync(join(dir, "test", "functions", "lost.test.ts")), false);
   });
 
+  test("with --functions another folder, the next steps name it: npm start and npm run manifests read functions/", async () => {
+    for (const kind of KINDS) {
+      const { code, stdout, stderr } = await cli(["new", `elsewhere-${kind}`, kind, "--functions", "ops fns"]);
+      assert.equal(code, 0, stderr);
+      const next = stdout.slice(stdout.indexOf("next:"));
+      assert.doesNotMatch(next, /npm start|npm run manifests/, kind);
+      assert.match(next, /npx podfn manifests --functions 'ops fns' --out out\/manifests/, kind);
+      assert.match(next, kind === "schedule" ? /npx podfn run elsewhere-schedule --functions 'ops fns' --dry-run/ : /npx podfn serve --functions 'ops fns'/, kind);
+    }
+  });
+
   test("--help says what each kind writes", async () => {
     const { code, stdout } = await cli(["new", "--help"]);
     assert.equal(code, 0);
