@@ -40,3 +40,12 @@ test("the README's count of examples `serve` runs is what the loader finds in fu
   assert.ok(said, "README.md no longer says how many examples `serve` runs");
   assert.deepEqual([Number(said[1]), Number(said[2])], [served.length, all.length]);
 });
+
+test("the README's Testing section names every startHarness option", async () => {
+  const source = await readFile(new URL("../../runtime/testing/harness.ts", import.meta.url), "utf8");
+  const body = /export interface HarnessOptions \{([\s\S]*?)\n\}/.exec(source)?.[1] ?? "";
+  const fields = [...body.matchAll(/^ {2}([A-Za-z]+)\??:/gm)].map((m) => m[1]!);
+  assert.ok(fields.length > 0, "HarnessOptions not found in runtime/testing/harness.ts");
+  const section = readme.slice(readme.indexOf("## Testing your functions"), readme.indexOf("## Command reference"));
+  assert.deepEqual(fields.filter((f) => !section.includes(`startHarness({ ${f}`)), []);
+});
