@@ -8,15 +8,17 @@
  * holder (a secret file, a token source) holds now is kept for as long as it holds it (many
  * holders of one value, as each `podfn dev` reload makes, count as one); the last 64 values
  * replaced, or whose holder is gone, are kept too (a rotating token leaves its old values
- * behind). A secret is remembered as written, base64-encoded (as a Secret's `data` holds it) and,
- * with a character JSON escapes, as a JSON log line carries it. Once a handler has been handed a secret's value (`ctx.secret`),
+ * behind). A secret is remembered as written, base64-encoded (as a Secret's `data` holds it),
+ * with a character JSON escapes as a JSON log line carries it, and with one a URL escapes
+ * percent-encoded as `encodeURIComponent` and a query string (`URLSearchParams`) write it (a
+ * password in a connection string, a key in a webhook URL). Once a handler has been handed a secret's value (`ctx.secret`),
  * what the process answers (HTTP bodies and headers, admission denials, `podfn run`'s result) is
  * censored too (`censorAnswer`); until then answers are sent as they are, at no cost.
  */
 
 const MIN_LENGTH = 8;
-/** The forms kept of the last 64 values retired: two each (as written, base64; a value JSON escapes has a third). */
-const MAX_RETIRED = 64 * 2;
+/** How many values retired are kept (each with all its forms). */
+const MAX_RETIRED = 64;
 const CENSORED = "[redacted]";
 
 /** Counts the changes to what is censored: a text censored at one count needs no second look at the same count. */
@@ -25,8 +27,8 @@ let generation = 0;
 const held = new WeakMap<object, string[]>();
 /** How many holders hold each current form (holders of one value are counted, not listed). */
 const holding = new Map<string, number>();
-/** Values replaced by their holder's next (or given without one), insertion-ordered: the oldest is dropped first. */
-const retired = new Set<string>();
+/** Values replaced by their holder's next (or given without one), each by its forms, insertion-ordered: the oldest is dropped first. */
+const retired = new Map<string, readonly string[]>();
 /** A holder collected while holding a value: the value retires. */
 const collected = new FinalizationRegistry<string[]>(function holderCollected(forms) {
   release(forms);
@@ -43,23 +45,28 @@ function release(forms: readonly string[]): void {
 
 /**
  * `value` as written, as a JSON log line carries it (a `"`, `\` or control character is escaped
- * there), and base64-encoded, as a Secret's `data` holds it (what an admission webhook echoing
- * the object it refuses would quote).
+ * there), base64-encoded, as a Secret's `data` holds it (what an admission webhook echoing
+ * the object it refuses would quote), and percent-encoded as a URL carries it (`p%40ss`, a
+ * query string's `p+ss`), each form once.
  */
 function formsOf(value: string): string[] {
   if (value.length < MIN_LENGTH) return [];
   const escaped = JSON.stringify(value).slice(1, -1);
   const base64 = Buffer.from(value, "utf8").toString("base64");
-  return escaped === value ? [value, base64] : [escaped, value, base64];
+  const forms = escaped === value ? [value, base64] : [escaped, value, base64];
+  for (const encoded of [encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]) {
+    if (!forms.includes(encoded)) forms.push(encoded);
+  }
+  return forms;
 }
 
 function retire(forms: readonly string[]): void {
-  if (forms.length > 0) generation++;
-  for (const form of forms) {
-    retired.delete(form);
-    retired.add(form);
-    if (retired.size > MAX_RETIRED) retired.delete(retired.values().next().value!);
-  }
+  if (forms.length === 0) return;
+  generation++;
+  const key = forms.join("\n");
+  retired.delete(key);
+  retired.set(key, forms);
+  if (retired.size > MAX_RETIRED) retired.delete(retired.keys().next().value!);
 }
 
 /**
@@ -113,7 +120,7 @@ let orderedAt = -1;
  */
 function longestFirst(): readonly string[] {
   if (orderedAt !== generation) {
-    ordered = [...new Set([...holding.keys(), ...retired])].sort((a, b) => b.length - a.length);
+    ordered = [...new Set([...holding.keys(), ...[...retired.values()].flat()])].sort((a, b) => b.length - a.length);
     orderedAt = generation;
   }
   return ordered;
@@ -159,5 +166,7 @@ export function censorGeneration(): number {
 
 /** How many distinct values are censored now (those held, and the replaced ones kept): diagnostics and tests. */
 export function rememberedCount(): number {
-  return holding.size + retired.size;
+  let forms = 0;
+  for (const kept of retired.values()) forms += kept.length;
+  return holding.size + forms;
 }

@@ -277,6 +277,24 @@ test("through ctx.log, an error under any key (not only err) is written as the e
   assert.equal(theirs!.fn, "bound");
 });
 
+test("a secret with a character a URL escapes is censored percent-encoded too, as a connection string or a query string carries it; 64 replaced ones are still kept", async () => {
+  const { rememberSecret, censorSecrets } = await import("../../runtime/secret-values.js");
+  const held = "p@ss w/rd+&=x!'(";
+  rememberSecret(held);
+  const out = logged((log) => {
+    log.error({ err: new Error(`connect postgres://app:${encodeURIComponent(held)}@db/app refused`) }, "call failed");
+    log.info({ url: `https://hooks.example/x?${new URLSearchParams({ key: held })}` }, "posting");
+  });
+  assert.ok(!out.includes(encodeURIComponent(held)), out);
+  assert.ok(!out.includes(new URLSearchParams({ key: held }).toString().slice(4)), out);
+  assert.match(out, /postgres:\/\/app:\[redacted\]@db\/app refused/);
+  assert.match(out, /"url":"https:\/\/hooks.example\/x\?key=\[redacted\]"/);
+  const holder = {};
+  for (let i = 0; i < 64; i++) rememberSecret(`url token/${String(i).padStart(2, "0")}+x`, holder);
+  rememberSecret("url-token-current-value", holder);
+  assert.equal(censorSecrets(encodeURIComponent("url token/00+x")), "[redacted]", "the oldest of the last 64 replaced values, in a form of its own");
+});
+
 test("a secret still held is censored however many values another holder rotated through; replaced values are kept, the last 64", async () => {
   const { rememberSecret, censorSecrets } = await import("../../runtime/secret-values.js");
   const apiToken = {};
