@@ -2,7 +2,9 @@
  * @module input-issues
  * A zod issue of a function's input as podfn names it (the answer's `issues`, the load-time check
  * of a schedule's input): a strict object's unknown keys one by one, each at its own path and with
- * the field it most likely meant; a field left out "is required", not zod's "received undefined".
+ * the field it most likely meant; a field left out "is required", not zod's "received undefined";
+ * a coerced number that is not one names what was sent, not zod's "received NaN" (a query key
+ * sent twice, which arrives as a list, says so).
  */
 import type { z } from "zod";
 import { isPlainObject } from "./plain-object.js";
@@ -24,6 +26,10 @@ const MAX_KEY_ISSUES = 20;
  */
 export function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): { path: string; message: string }[] {
   if (issue.code === "invalid_type" && isMissing(issue, value)) return [{ path: issuePath(issue.path), message: `is required: expected ${issue.expected}` }];
+  if (issue.code === "invalid_type" && issue.message === `Invalid input: expected ${issue.expected}, received NaN`) {
+    const sent = notANumber(valueAt(value, issue.path), issue.expected);
+    if (sent !== undefined) return [{ path: issuePath(issue.path), message: sent }];
+  }
   if (issue.code !== "unrecognized_keys") return [{ path: issuePath(issue.path), message: issue.message }];
   // The fields it may have meant: the object's, but those the input gives already.
   const given = valueAt(value, issue.path);
@@ -34,6 +40,16 @@ export function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: u
   });
   const more = issue.keys.length - named.length;
   return more > 0 ? [...named, { path: issuePath(issue.path), message: `and ${more} more keys that are not fields of this input` }] : named;
+}
+
+/**
+ * What a coerced number's input was, in words, for zod's "received NaN": a list (a query key or
+ * form field sent more than once) or the text sent; undefined for anything else.
+ */
+function notANumber(given: unknown, expected: string): string | undefined {
+  if (Array.isArray(given)) return `was sent ${given.length} times: expected one ${expected}`;
+  if (typeof given === "string") return `expected ${expected}, received ${JSON.stringify(given.length > 64 ? `${given.slice(0, 64)}…` : given)}`;
+  return undefined;
 }
 
 /** What `value` holds at `path`, or undefined. */

@@ -38,6 +38,18 @@ describe("status contract", () => {
     assert.deepEqual(await res.json(), { n: 42, tag: ["a", "b"], one: "x" });
   });
 
+  test("a coerced number that is not one names what was sent, a query key sent twice says so: not zod's \"received NaN\"", async () => {
+    const input = z.object({ limit: z.coerce.number().int().optional() });
+    const app = testApp([loaded({ name: "query", method: "GET", input, handler: ({ input }) => input })]);
+    const issuesOf = async (query: string) => {
+      const res = await app.fetch(req(`/query?${query}`));
+      assert.equal(res.status, 400, query);
+      return ((await res.json()) as { error: { issues: { path: string; message: string }[] } }).error.issues;
+    };
+    assert.deepEqual(await issuesOf("limit=abc"), [{ path: "limit", message: 'expected number, received "abc"' }]);
+    assert.deepEqual(await issuesOf("limit=1&limit=2"), [{ path: "limit", message: "was sent 2 times: expected one number" }]);
+  });
+
   test("400 invalid_json for a body that is not JSON", async () => {
     const app = testApp([loaded({ name: "f", handler: () => 1 })]);
     const res = await app.fetch(req("/f", { method: "POST", body: "{nope", headers: { "content-type": "application/json" } }));
