@@ -10,12 +10,15 @@
  *   the kubelet's API, in any pod of every node whatever its namespace): the pod's
  *   ServiceAccount and mounted Secrets come with it;
  * - minting tokens (`create serviceaccounts/token`): acting as those ServiceAccounts;
- * - reading Secrets without naming them: every credential kept in the namespace.
+ * - reading Secrets without naming them: every credential kept in the namespace;
+ * - overwriting Secrets without naming them: a route's caller-auth Secret set to a value it
+ *   knows lets it call that route, with the rights of the workload serving it (a webhook's
+ *   serving certificate, another controller's credentials likewise).
  */
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 
 /** What a grant lets its holder do beyond the rule's own objects. */
-export type EscalationKind = "pod-templates" | "pod-commands" | "tokens" | "secrets";
+export type EscalationKind = "pod-templates" | "pod-commands" | "tokens" | "secrets" | "secret-writes";
 
 const WRITES = ["create", "update", "patch"];
 const READS = ["get", "list", "watch"];
@@ -34,6 +37,7 @@ const GRANTS: Record<EscalationKind, Record<string, Record<string, readonly stri
   "pod-commands": { "": { "pods/exec": ["create"], "pods/attach": ["create"], "pods/ephemeralcontainers": ["update", "patch"], "nodes/proxy": ["get", "create"] } },
   tokens: { "": { "serviceaccounts/token": ["create"] } },
   secrets: { "": { secrets: READS } },
+  "secret-writes": { "": { secrets: ["update", "patch"] } },
 };
 
 /** `deployments.apps`, `pods`. */
@@ -49,7 +53,7 @@ function covers(rule: PolicyRule, group: string, resource: string): boolean {
 /**
  * The escalating grants of `rule` by kind, each as `verb resource` (`patch deployments.apps`),
  * with the objects named when the rule names them (`patch deployments.apps named web`). Secrets
- * read by name are not escalations.
+ * read or overwritten by name are not escalations.
  *
  * @example
  * escalations({ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"] }); // { "pod-templates": ["patch deployments.apps"] }
@@ -58,7 +62,7 @@ export function escalations(rule: PolicyRule): Partial<Record<EscalationKind, st
   const named = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : "";
   const out: Partial<Record<EscalationKind, string[]>> = {};
   for (const [kind, groups] of Object.entries(GRANTS) as [EscalationKind, (typeof GRANTS)[EscalationKind]][]) {
-    if (kind === "secrets" && named) continue;
+    if ((kind === "secrets" || kind === "secret-writes") && named) continue;
     for (const [group, resources] of Object.entries(groups)) {
       for (const [resource, verbs] of Object.entries(resources)) {
         if (!covers(rule, group, resource)) continue;

@@ -5,7 +5,7 @@
  *   whichever build they pulled first;
  * - a ServiceAccount granted what reaches past the objects its rules name (see
  *   deploy/escalations): writing pod templates, running commands in pods, minting tokens,
- *   reading every Secret — in effect the rights of other ServiceAccounts of the namespace, so
+ *   reading or overwriting every Secret — in effect the rights of other ServiceAccounts of the namespace, so
  *   least privilege stops at the namespace's edge;
  * - a Role granting custom resources whose scope podfn cannot know (deploy/scopes): if one is
  *   cluster-scoped the Role grants nothing on it, and the function's calls get 403;
@@ -28,6 +28,8 @@ const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string)
   tokens: (who, grants, scope) => `ServiceAccount ${who} may mint ServiceAccount tokens (${grants}): it can act as ${grants.includes(" named ") ? "the ServiceAccounts named" : `any ServiceAccount of ${scope}`}, holding their rights`,
   secrets: (who, grants, scope) =>
     `ServiceAccount ${who} may read every Secret of ${scope} (${grants}): ServiceAccount tokens and other credentials among them; name the Secrets it needs (resourceNames, with get)`,
+  "secret-writes": (who, grants, scope) =>
+    `ServiceAccount ${who} may overwrite every Secret of ${scope} (${grants}): set a route's caller-auth Secret to a value it knows, it can call that route with the rights of the workload serving it (other workloads' credentials likewise); name the Secrets it writes (resourceNames, with update or patch), or label-select them in a namespace of their own`,
 };
 
 /** Whether the image names a fixed build: a digest, or a tag other than `latest`. */

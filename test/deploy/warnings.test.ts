@@ -1,7 +1,7 @@
 /**
  * manifestWarnings (runtime/deploy/warnings.ts): what `podfn manifests` notes on stderr about
  * manifests that are valid but likely not meant — a moving image tag, and a ServiceAccount that
- * can write pod templates, run commands in pods, mint tokens or read every Secret (and so act
+ * can write pod templates, run commands in pods, mint tokens, or read or overwrite every Secret (and so act
  * as any ServiceAccount of its namespace).
  */
 import { test } from "node:test";
@@ -38,7 +38,7 @@ test("writing pod templates without resourceNames is noted, naming the ServiceAc
   assert.match(note!, /^ServiceAccount ops\/podfn-x may write pod templates \(update deployments\.apps, patch deployments\.apps\): .* any ServiceAccount of namespace ops/);
   // Everything everywhere: each kind of escalation once, over every namespace.
   const all = manifestWarnings(granted([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole"), PINNED);
-  assert.deepEqual(all.map((n) => /may (.+?) \(/.exec(n)?.[1]), ["write pod templates", "run commands in pods", "mint ServiceAccount tokens", "read every Secret of every namespace"]);
+  assert.deepEqual(all.map((n) => /may (.+?) \(/.exec(n)?.[1]), ["write pod templates", "run commands in pods", "mint ServiceAccount tokens", "read every Secret of every namespace", "overwrite every Secret of every namespace"]);
   assert.match(all[0]!, /any ServiceAccount of every namespace/);
   assert.match(manifestWarnings(granted([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]), PINNED)[0]!, /\(patch pods\)/);
 });
@@ -64,6 +64,9 @@ test("running commands in pods, minting tokens and reading every Secret are note
   assert.match(notes([{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"], resourceNames: ["builder"] }])[0]!, /it can act as the ServiceAccounts named/);
   assert.match(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }])[0]!, /^ServiceAccount ops\/podfn-x may read every Secret of namespace ops \(list secrets\): ServiceAccount tokens/);
   assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["github-token"] }]), []);
+  assert.match(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["list", "update"] }]).join("\n"), /^ServiceAccount ops\/podfn-x may overwrite every Secret of namespace ops \(update secrets\): set a route's caller-auth Secret/m);
+  assert.match(notes([{ apiGroups: [""], resources: ["*"], verbs: ["patch"] }]).join("\n"), /may overwrite every Secret of namespace ops \(patch secrets\)/);
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["update", "patch"], resourceNames: ["db-password"] }]), [], "Secrets overwritten by name");
   assert.deepEqual(notes([{ apiGroups: [""], resources: ["pods/log", "pods"], verbs: ["get", "list"] }]), []);
 });
 
