@@ -353,7 +353,16 @@ export interface WatchTrigger<R extends string | WatchedResourceType = string | 
  */
 export type Trigger<O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> =
   | { type: "http"; method: string; path: string; headers: Headers }
-  | { type: "schedule"; schedule: string }
+  | {
+      type: "schedule";
+      schedule: string;
+      /**
+       * The tick's scheduled time, for an in-process schedule: a tick caught up late (missed while
+       * no replica led, within `startingDeadlineSeconds`) carries the time it was due, not now.
+       * Absent under `podfn run` (a CronJob's run) and a test's `fireSchedule`.
+       */
+      scheduledAt?: Date;
+    }
   | WatchCallTrigger<W>
   | { type: "run" };
 

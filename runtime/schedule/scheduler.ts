@@ -176,7 +176,7 @@ export class Scheduler {
   private fireTicks(due: readonly [Slot, number][], now: number): void {
     const { ticks } = this;
     if (!ticks) {
-      for (const [slot] of due) this.fire(slot);
+      for (const [slot, scheduledAt] of due) this.fire(slot, scheduledAt);
       return;
     }
     const stopping = this.stopping.signal;
@@ -199,7 +199,7 @@ export class Scheduler {
 
   /** Fire a claimed tick; say why another was not. */
   private afterClaim(slot: Slot, scheduledAt: number, claim: TickClaim): void {
-    if (claim === "claimed") return this.fire(slot);
+    if (claim === "claimed") return this.fire(slot, scheduledAt);
     const log = this.logFor(slot);
     const scheduled = new Date(scheduledAt).toISOString();
     if (claim === "fired") return log.info({ outcome: "skipped", scheduled }, UNCLAIMED.fired);
@@ -224,7 +224,8 @@ export class Scheduler {
     return this.options.logger.child({ fn: slot.fn.name, schedule: slot.entry.name });
   }
 
-  private fire(slot: Slot): void {
+  /** Run `slot`'s function for its tick scheduled at `scheduledAt` (ms; the trigger's `scheduledAt`, later than now for a caught-up tick). */
+  private fire(slot: Slot, scheduledAt: number): void {
     const { fn, entry } = slot;
     const log = this.logFor(slot);
     if (slot.running.size > 0 && entry.concurrencyPolicy === "Forbid") {
@@ -244,7 +245,7 @@ export class Scheduler {
     const run = invoke({
       fn,
       input: entry.input,
-      trigger: { type: "schedule", schedule: entry.name },
+      trigger: { type: "schedule", schedule: entry.name, scheduledAt: new Date(scheduledAt) },
       requestId: randomUUID(),
       dryRun: false,
       kube: this.options.kube,

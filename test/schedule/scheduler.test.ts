@@ -36,7 +36,7 @@ test("fires a schedule when it is due, with the schedule trigger and input, and 
   assert.equal(runs.length, 0, "not due yet");
   scheduler.tick(scheduler.nextDue());
   await until(() => runs.length === 1);
-  assert.deepEqual(runs[0]!.trigger, { type: "schedule", schedule: "every" });
+  assert.deepEqual(runs[0]!.trigger, { type: "schedule", schedule: "every", scheduledAt: new Date("2025-01-01T10:01:00Z") });
   assert.deepEqual(runs[0]!.input, { n: 1 });
   runs[0]!.release();
   await scheduler.idle();
@@ -118,6 +118,8 @@ test("missed fire times fire once, then the next is planned after now", async ()
   scheduler.tick(T0 + 10 * MINUTE);
   await until(() => runs.length === 1);
   assert.equal(scheduler.nextDue(), Date.parse("2025-01-01T10:11:00Z"));
+  // The run caught up late says which tick it is: the latest missed (10:10), not the clock's 10:10:30.
+  assert.deepEqual(runs[0]!.trigger, { type: "schedule", schedule: "every", scheduledAt: new Date("2025-01-01T10:10:00Z") });
   runs[0]!.release();
   await scheduler.idle();
 });
