@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { KubeClient, KubeObject, ResourceType } from "./kube/api.js";
 import type { WatchedObjectOf, WatchedObjectType, WatchEntriesOf, WatchEntryType } from "./watch/object-types.js";
+import type { InferredSchedule, ScheduleNames, ScheduleNamesOf } from "./schedule/entry-names.js";
 import type { AdmissionFunctionDefinition, AdmissionResource, AdmissionRule, AdmissionTrigger, AdmissionWebhookType, LoadedAdmission } from "./admission/types.js";
 import { checkedRequeueAfter } from "./watch/requeue-after.js";
 
@@ -182,8 +183,10 @@ export interface HttpTrigger {
  *   { name: "evening", cron: "0 19 * * 1-5", timeZone: "Europe/Paris", input: { replicas: 0 } },
  *   { name: "morning", cron: "0 7 * * 1-5", timeZone: "Europe/Paris", input: { replicas: 2 } },
  * ]
+ *
+ * @typeParam Name - what `name` may be (`defineFunction` infers the names as written).
  */
-export interface ScheduleEntry {
+export interface ScheduleEntry<Name extends string = string> {
   /** Five-field cron expression, e.g. `"0 * * * *"`. */
   cron: string;
   /** IANA time zone, e.g. `"Europe/Paris"`. Default: UTC. */
@@ -201,7 +204,7 @@ export interface ScheduleEntry {
    * (`<app>-<function>-<name>`): a DNS label of at most 10 characters, distinct among the
    * function's schedules. Default: the entry's index (`"0"`, `"1"`, ...).
    */
-  name?: string;
+  name?: Name;
 }
 
 /**
@@ -506,8 +509,10 @@ export function isReply(value: unknown): value is Reply {
  * `watch` (a built-in resource's `kubernetes-types` type, a `ResourceType<T>`'s `T`).
  * @typeParam W - each watch entry's name and object type (see `Trigger`); `defineFunction`
  * infers it from `watch`.
+ * @typeParam SN - the names the schedules go by (an entry's `name`, else its index: `"0"`, ...);
+ * `defineFunction` infers them from `schedule` (`string` where one is not known literally).
  */
-export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> {
+export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>, SN extends string = string> {
   /** DNS-1123 label: lower case, digits, `-`; at most 52 characters (room for CronJob suffixes). */
   name: string;
   /** One line on what the function does, shown by `podfn list`. */
@@ -530,7 +535,7 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
   /** Expose the function as an HTTP route. */
   http?: HttpTrigger;
   /** Run the function on one or more schedules. */
-  schedule?: ScheduleEntry | ScheduleEntry[];
+  schedule?: ScheduleEntry<SN> | ScheduleEntry<SN>[];
   /** Run the function when objects change (see `WatchTrigger`); its list and watch rights are added to `permissions`. */
   watch?: WatchTrigger | WatchTrigger[];
   /**
@@ -605,7 +610,7 @@ export interface FunctionDefinition<S extends z.ZodType = z.ZodType, Output = un
 }
 
 /** A definition made by `defineFunction`; the loader accepts only these. */
-export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>> = Readonly<FunctionDefinition<S, Output, O, W>> & {
+export type PodfnFunction<S extends z.ZodType = z.ZodType, Output = unknown, O extends KubeObject = KubeObject, W extends WatchEntryType = WatchEntryType<string, O>, SN extends string = string> = Readonly<FunctionDefinition<S, Output, O, W, SN>> & {
   readonly [functionBrand]: true;
 };
 const functionBrand: unique symbol = Symbol.for("podfn.function");
@@ -649,6 +654,9 @@ type InferredRule<R extends AdmissionResource> = Omit<AdmissionRule<R>, "resourc
  * @typeParam RS - the `resource` of each entry of a watch array, as a tuple (inferred).
  * @typeParam N - a single watch entry's `name` (inferred; `undefined`: none).
  * @typeParam NS - the `name` of each entry of a watch array, as a tuple (inferred; `unknown`: none).
+ * @typeParam C - a single schedule entry's `cron` (inferred; `never`: no single entry).
+ * @typeParam CN - a single schedule entry's `name` (inferred; `undefined`: none).
+ * @typeParam CNS - the `name` of each entry of a schedule array, as a tuple (inferred; `unknown`: none).
  *
  * @example
  * export default defineFunction({
@@ -691,18 +699,23 @@ export function defineFunction<
   const RS extends readonly WatchResource[] = readonly WatchResource[],
   const N extends string | undefined = undefined,
   const NS extends readonly unknown[] = readonly unknown[],
+  C extends string = never,
+  const CN extends string | undefined = undefined,
+  const CNS extends readonly unknown[] = readonly unknown[],
 >(
-  definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>>, "watch"> & {
+  definition: Omit<FunctionDefinition<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>>, "watch" | "schedule"> & {
     watch?: InferredWatch<R, N> | { -readonly [I in keyof RS]: InferredWatch<RS[I]> } | WatchNames<NS>;
+    schedule?: InferredSchedule<CN, C> | ScheduleEntry[] | ScheduleNames<CNS>;
   },
-): PodfnFunction<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>>;
+): PodfnFunction<S, Output, WatchedObjectOf<R, RS>, WatchEntriesOf<R, N, RS, NS>, ScheduleNamesOf<C, CN, CNS>>;
 export function defineFunction(definition: object): object {
   // Types only. R and RS are `const` so that `"jobs.batch"` stays that literal (and an array a
   // tuple, its entries typed one by one); `watch` is checked against InferredWatch<R> or the
   // tuple's entries, so a misspelt option is still an excess property. N and NS, the names,
   // are `const` too (WatchNames infers NS). Given explicit type arguments <S, Output>, R, RS, N
   // and NS keep their wide defaults: any watch compiles, its object a KubeObject and its name a
-  // string, as before.
+  // string, as before. The schedule's names are inferred the same way (C, the cron of a single
+  // entry, tells one without a name, named "0", from none); uninferred, they are any string.
   return Object.freeze({ ...definition, [functionBrand]: true as const });
 }
 

@@ -23,7 +23,7 @@ import { ProjectScopes } from "./project-scopes.js";
 import { planCall } from "./calls.js";
 import { CallerSecrets } from "./caller-secrets.js";
 import { giveSecrets } from "../function-secrets.js";
-import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type ReviewObjectOf, type RunArgs } from "./typed-calls.js";
+import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type ReviewObjectOf, type RunArgs, type ScheduleNameOf } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { untilIn, WaitScope } from "./until.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
@@ -93,8 +93,8 @@ export interface Harness {
 
 /**
  * A function deployed in its own namespace as its own ServiceAccount. `F`: the definition given
- * to `deploy()`, which types `run()` and `fireSchedule()`; deployed by name, they take any input
- * and resolve to `unknown`.
+ * to `deploy()`, which types `run()` and `fireSchedule()` (and its schedule names); deployed by
+ * name, they take any input (any name) and resolve to `unknown`.
  */
 export interface Deployed<F extends AnyDefinition = AnyDefinition> {
   /** The function as this deployment runs it: a copy of its own (another harness deploying the same one gives its copy its own secrets). */
@@ -137,8 +137,13 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * (`config_invalid`) naming the schedules it has.
    */
   run(...args: RunArgs<F>): Promise<OutputOf<F>>;
-  /** `run(input, { trigger: { type: "schedule", schedule: name } })`: the schedule `name` fires (its input unless `input` is given). */
-  fireSchedule(name: string, options?: { input?: InputOf<F>; dryRun?: boolean }): Promise<OutputOf<F>>;
+  /**
+   * `run(input, { trigger: { type: "schedule", schedule: name } })`: the schedule `name` fires
+   * (its input unless `input` is given). Deployed as a definition, `name` is one of its
+   * schedules' (`ScheduleNameOf<F>`: an entry's `name`, else its index `"0"`, `"1"`...), so a
+   * wrong one is a compile error; any string where they are not known literally.
+   */
+  fireSchedule(name: ScheduleNameOf<F>, options?: { input?: InputOf<F>; dryRun?: boolean }): Promise<OutputOf<F>>;
   /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /**

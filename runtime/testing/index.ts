@@ -13,7 +13,7 @@ export type { WatchCallFailure } from "../watch/watcher.js";
 export { until, UntilTimeoutError, HarnessStoppedError } from "./until.js";
 export { finishJob, type FinishJobOptions } from "./finish-job.js";
 export { admissionReview, ReviewRefusedError, type ReviewFields, type ReviewResult } from "./admission.js";
-export type { ReviewObjectOf } from "./typed-calls.js";
+export type { ReviewObjectOf, ScheduleNameOf } from "./typed-calls.js";
 export { MatchConditionError } from "./admission-conditions.js";
 export type { RegisteredWebhook } from "./webhook-registration.js";
 export { grantCronJobPermissions, grantDeclaredPermissions, type GrantOptions } from "./grant.js";

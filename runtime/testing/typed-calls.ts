@@ -2,8 +2,8 @@
  * @module testing/typed-calls
  * The types of a deployed function's calls: for a definition given to `deploy()` (a module's
  * default export), `run()` takes its input schema's input and resolves to its handler's output;
- * for a function deployed by name, any input and an `unknown` result; `review()`'s objects are
- * typed by an admission definition's rules. Also turns such a definition into the function the
+ * for a function deployed by name, any input and an `unknown` result; `fireSchedule()` takes its
+ * schedules' names; `review()`'s objects are typed by an admission definition's rules. Also turns such a definition into the function the
  * loader would make of it.
  */
 import type { z } from "zod";
@@ -25,6 +25,14 @@ export type InputOf<F extends AnyDefinition> = [F] extends [PodfnFunction<infer 
  * to that `Reply`, which this type does not name: tell them apart with `isReply`).
  */
 export type OutputOf<F extends AnyDefinition> = [F] extends [PodfnFunction<infer _, infer O>] ? O : unknown;
+
+/**
+ * The names `fireSchedule()` takes: the definition's schedule entries' (an entry's `name`, else
+ * its index: `"0"`, `"1"`, ...) when `defineFunction` knows them literally; else (a function
+ * deployed by name, a name given as a `string` variable, entries from an array variable, no
+ * schedule) any `string`, refused at run time when the function has no schedule by it.
+ */
+export type ScheduleNameOf<F extends AnyDefinition> = [F] extends [PodfnFunction<any, any, any, any, infer SN>] ? SN : string;
 
 /**
  * The object type `review()` gives (its result's `object`, its fields' `object` and
