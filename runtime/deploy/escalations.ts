@@ -14,6 +14,10 @@
  * - overwriting Secrets without naming them: a route's caller-auth Secret set to a value it
  *   knows lets it call that route, with the rights of the workload serving it (a webhook's
  *   serving certificate, another controller's credentials likewise).
+ * And the grants that escalate only together (`secretGrants`): creating Secrets and reading
+ * them, named or not, in one namespace — the tokens controller fills a
+ * `kubernetes.io/service-account-token` Secret annotated `kubernetes.io/service-account.name`
+ * with a token of that ServiceAccount, and its creator chose its name.
  */
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 
@@ -40,6 +44,15 @@ const GRANTS: Record<EscalationKind, Record<string, Record<string, readonly stri
   "secret-writes": { "": { secrets: ["update", "patch"] } },
 };
 
+/** Grants that escalate only when held together in a namespace: see `secretGrants`. */
+export type SecretGrantKind = "secret-creates" | "secret-reads";
+
+/** Each such grant, by kind: API group → resource → verbs. */
+const SECRET_GRANTS: Record<SecretGrantKind, Record<string, Record<string, readonly string[]>>> = {
+  "secret-creates": { "": { secrets: ["create"] } },
+  "secret-reads": { "": { secrets: READS } },
+};
+
 /** `deployments.apps`, `pods`. */
 const qualified = (group: string, resource: string) => (group ? `${resource}.${group}` : resource);
 
@@ -59,10 +72,30 @@ function covers(rule: PolicyRule, group: string, resource: string): boolean {
  * escalations({ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"] }); // { "pod-templates": ["patch deployments.apps"] }
  */
 export function escalations(rule: PolicyRule): Partial<Record<EscalationKind, string[]>> {
+  const named = Boolean(rule.resourceNames?.length);
+  // Secrets read or overwritten by name are not escalations.
+  return granted(rule, GRANTS, (kind) => !named || (kind !== "secrets" && kind !== "secret-writes"));
+}
+
+/**
+ * The grants of `rule` that escalate when held together in a namespace, by kind, as
+ * `escalations` shows them: creating Secrets (a create never matches `resourceNames`, as in
+ * RBAC: the request has no name yet) and reading them, named or not.
+ *
+ * @example
+ * secretGrants({ apiGroups: [""], resources: ["secrets"], verbs: ["create", "get"], resourceNames: ["x"] }); // { "secret-reads": ["get secrets named x"] }
+ */
+export function secretGrants(rule: PolicyRule): Partial<Record<SecretGrantKind, string[]>> {
+  const named = Boolean(rule.resourceNames?.length);
+  return granted(rule, SECRET_GRANTS, (kind) => !named || kind !== "secret-creates");
+}
+
+/** The grants of `rule` among `table`'s, by kind, for the kinds `counts` keeps. */
+function granted<Kind extends string>(rule: PolicyRule, table: Record<Kind, Record<string, Record<string, readonly string[]>>>, counts: (kind: Kind) => boolean): Partial<Record<Kind, string[]>> {
   const named = rule.resourceNames?.length ? ` named ${rule.resourceNames.join(", ")}` : "";
-  const out: Partial<Record<EscalationKind, string[]>> = {};
-  for (const [kind, groups] of Object.entries(GRANTS) as [EscalationKind, (typeof GRANTS)[EscalationKind]][]) {
-    if ((kind === "secrets" || kind === "secret-writes") && named) continue;
+  const out: Partial<Record<Kind, string[]>> = {};
+  for (const [kind, groups] of Object.entries(table) as [Kind, Record<string, Record<string, readonly string[]>>][]) {
+    if (!counts(kind)) continue;
     for (const [group, resources] of Object.entries(groups)) {
       for (const [resource, verbs] of Object.entries(resources)) {
         if (!covers(rule, group, resource)) continue;

@@ -5,15 +5,16 @@
  *   whichever build they pulled first;
  * - a ServiceAccount granted what reaches past the objects its rules name (see
  *   deploy/escalations): writing pod templates, running commands in pods, minting tokens,
- *   reading or overwriting every Secret — in effect the rights of other ServiceAccounts of the namespace, so
- *   least privilege stops at the namespace's edge;
+ *   reading or overwriting every Secret, or creating Secrets while reading any (a
+ *   service-account-token Secret it creates is filled with a token it then reads) — in effect the
+ *   rights of other ServiceAccounts of the namespace, so least privilege stops at the namespace's edge;
  * - a Role granting custom resources whose scope podfn cannot know (deploy/scopes): if one is
  *   cluster-scoped the Role grants nothing on it, and the function's calls get 403;
  * - admission webhook configurations, which act on the whole cluster and need cert-manager.
  */
 import type { PolicyRule, Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { KubeObject } from "../kube/api.js";
-import { escalations, type EscalationKind } from "./escalations.js";
+import { escalations, secretGrants, type EscalationKind, type SecretGrantKind } from "./escalations.js";
 import { isBuiltInGroup, scopeKey, type ResourceScopes } from "./rules.js";
 
 /** The note of each kind of escalation: who, its grants, and where they apply. */
@@ -31,6 +32,29 @@ const NOTES: Record<EscalationKind, (who: string, grants: string, scope: string)
   "secret-writes": (who, grants, scope) =>
     `ServiceAccount ${who} may overwrite every Secret of ${scope} (${grants}): set a route's caller-auth Secret to a value it knows, it can call that route with the rights of the workload serving it (other workloads' credentials likewise); name the Secrets it writes (resourceNames, with update or patch), or label-select them in a namespace of their own`,
 };
+
+/** The note of a ServiceAccount that creates Secrets and reads them (named or not) where both apply. */
+const secretTokenNote = (who: string, grants: string, scope: string) =>
+  `ServiceAccount ${who} may mint long-lived ServiceAccount tokens (${grants}): a kubernetes.io/service-account-token Secret it creates annotated kubernetes.io/service-account.name is filled by the tokens controller with a token of that ServiceAccount, and it reads the Secret by the name it gave it (resourceNames do not stop that), so it can act as any ServiceAccount of ${scope}, holding their rights; grant create of secrets in a namespace of its own, or refuse that Secret type with an admission policy (a ValidatingAdmissionPolicy)`;
+
+/** A grant's kind: escalating alone, or only with another (see deploy/escalations). */
+type GrantKind = EscalationKind | SecretGrantKind;
+
+/** What a ServiceAccount holds of one kind: its grants by the namespace they apply in ("*": every one). */
+interface Held {
+  who: string;
+  kind: GrantKind;
+  scopes: Map<string, Set<string>>;
+}
+
+/** `scopes` as a note names them. */
+const scopeText = (scopes: Iterable<string>) => {
+  const all = [...scopes];
+  return all.includes("*") ? "every namespace" : `namespace ${all.sort().join(", ")}`;
+};
+
+/** Where grants in namespace scopes `a` and `b` ("*": every one) both apply, if anywhere. */
+const meet = (a: string, b: string) => (a === "*" ? b : b === "*" || a === b ? a : undefined);
 
 /** Whether the image names a fixed build: a digest, or a tag other than `latest`. */
 function isPinned(image: string): boolean {
@@ -53,18 +77,18 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string, 
     notes.push(`--image ${image} is a moving tag, and pods pull IfNotPresent: each node runs the build it pulled first; give a version tag or a digest (registry.example.com/ops/podfn:1.0)`);
   }
   // Role or ClusterRole → its escalating grants by kind.
-  const grants = new Map<string, Partial<Record<EscalationKind, string[]>>>();
+  const grants = new Map<string, Partial<Record<GrantKind, string[]>>>();
   for (const object of objects) {
     if (object.kind !== "Role" && object.kind !== "ClusterRole") continue;
-    const found: Partial<Record<EscalationKind, string[]>> = {};
+    const found: Partial<Record<GrantKind, string[]>> = {};
     for (const rule of (object as { rules?: PolicyRule[] }).rules ?? []) {
-      for (const [kind, list] of Object.entries(escalations(rule)) as [EscalationKind, string[]][]) (found[kind] ??= []).push(...list);
+      for (const [kind, list] of Object.entries({ ...escalations(rule), ...secretGrants(rule) }) as [GrantKind, string[]][]) (found[kind] ??= []).push(...list);
     }
     const namespace = object.kind === "Role" ? (object.metadata?.namespace ?? "") : "";
     if (Object.keys(found).length) grants.set(`${object.kind}/${namespace}/${object.metadata?.name ?? ""}`, found);
   }
-  // ServiceAccount and kind → the grants it holds and the namespaces they apply in ("*": every one).
-  const holders = new Map<string, { who: string; kind: EscalationKind; grants: Set<string>; scopes: Set<string> }>();
+  // ServiceAccount and kind → the grants it holds by the namespace they apply in ("*": every one).
+  const holders = new Map<string, Held>();
   for (const object of objects) {
     if (object.kind !== "RoleBinding" && object.kind !== "ClusterRoleBinding") continue;
     const binding = object as RoleBinding;
@@ -74,20 +98,47 @@ export function manifestWarnings(objects: readonly KubeObject[], image: string, 
     for (const subject of binding.subjects ?? []) {
       if (subject.kind !== "ServiceAccount") continue;
       const who = `${subject.namespace ?? binding.metadata?.namespace ?? ""}/${subject.name}`;
-      for (const [kind, list] of Object.entries(role) as [EscalationKind, string[]][]) {
-        const held = holders.get(`${who} ${kind}`) ?? { who, kind, grants: new Set<string>(), scopes: new Set<string>() };
-        for (const grant of list) held.grants.add(grant);
-        held.scopes.add(scope);
+      for (const [kind, list] of Object.entries(role) as [GrantKind, string[]][]) {
+        const held = holders.get(`${who} ${kind}`) ?? { who, kind, scopes: new Map<string, Set<string>>() };
+        const there = held.scopes.get(scope) ?? new Set<string>();
+        for (const grant of list) there.add(grant);
+        held.scopes.set(scope, there);
         holders.set(`${who} ${kind}`, held);
       }
     }
   }
-  for (const { who, kind, grants: held, scopes } of holders.values()) {
-    const scope = scopes.has("*") ? "every namespace" : `namespace ${[...scopes].sort().join(", ")}`;
-    notes.push(NOTES[kind](who, [...held].join(", "), scope));
+  for (const { who, kind, scopes } of holders.values()) {
+    if (!Object.hasOwn(NOTES, kind)) continue;
+    const held = new Set([...scopes.values()].flatMap((grants) => [...grants]));
+    notes.push(NOTES[kind as EscalationKind](who, [...held].join(", "), scopeText(scopes.keys())));
   }
+  notes.push(...secretTokenNotes(holders));
   notes.push(...scopeNotes(objects, scopes));
   notes.push(...webhookNotes(objects));
+  return notes;
+}
+
+/**
+ * The note of each ServiceAccount that may create Secrets and read Secrets (named or not) in a
+ * namespace both apply in: the grants that meet there, and those namespaces.
+ */
+function secretTokenNotes(holders: ReadonlyMap<string, Held>): string[] {
+  const notes: string[] = [];
+  for (const creates of holders.values()) {
+    const reads = creates.kind === "secret-creates" ? holders.get(`${creates.who} secret-reads`) : undefined;
+    if (!reads) continue;
+    const [createGrants, readGrants, where] = [new Set<string>(), new Set<string>(), new Set<string>()];
+    for (const [createScope, created] of creates.scopes) {
+      for (const [readScope, read] of reads.scopes) {
+        const scope = meet(createScope, readScope);
+        if (scope === undefined) continue;
+        where.add(scope);
+        for (const grant of created) createGrants.add(grant);
+        for (const grant of read) readGrants.add(grant);
+      }
+    }
+    if (where.size) notes.push(secretTokenNote(creates.who, [...createGrants, ...readGrants].join(", "), scopeText(where)));
+  }
   return notes;
 }
 

@@ -1,8 +1,9 @@
 /**
  * manifestWarnings (runtime/deploy/warnings.ts): what `podfn manifests` notes on stderr about
  * manifests that are valid but likely not meant — a moving image tag, and a ServiceAccount that
- * can write pod templates, run commands in pods, mint tokens, or read or overwrite every Secret (and so act
- * as any ServiceAccount of its namespace).
+ * can write pod templates, run commands in pods, mint tokens (serviceaccounts/token, or creating
+ * Secrets while reading any), or read or overwrite every Secret (and so act as any ServiceAccount of
+ * its namespace).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,7 +39,7 @@ test("writing pod templates without resourceNames is noted, naming the ServiceAc
   assert.match(note!, /^ServiceAccount ops\/podfn-x may write pod templates \(update deployments\.apps, patch deployments\.apps\): .* any ServiceAccount of namespace ops/);
   // Everything everywhere: each kind of escalation once, over every namespace.
   const all = manifestWarnings(granted([{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole"), PINNED);
-  assert.deepEqual(all.map((n) => /may (.+?) \(/.exec(n)?.[1]), ["write pod templates", "run commands in pods", "mint ServiceAccount tokens", "read every Secret of every namespace", "overwrite every Secret of every namespace"]);
+  assert.deepEqual(all.map((n) => /may (.+?) \(/.exec(n)?.[1]), ["write pod templates", "run commands in pods", "mint ServiceAccount tokens", "read every Secret of every namespace", "overwrite every Secret of every namespace", "mint long-lived ServiceAccount tokens"]);
   assert.match(all[0]!, /any ServiceAccount of every namespace/);
   assert.match(manifestWarnings(granted([{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }]), PINNED)[0]!, /\(patch pods\)/);
 });
@@ -79,4 +80,43 @@ test("what cannot choose a pod's image or account is not noted: the scale subres
   ];
   for (const rules of quiet) assert.deepEqual(manifestWarnings(granted(rules), PINNED), [], JSON.stringify(rules));
   assert.equal(manifestWarnings(granted([{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] }]), PINNED).length, 1, "a Job created runs its template");
+});
+
+test("creating Secrets while reading any (a named get too) is noted: a service-account-token Secret it creates is filled with a token it then reads; create alone is not", () => {
+  const notes = (rules: PolicyRule[], kind: "Role" | "ClusterRole" = "Role") => manifestWarnings(granted(rules, kind), PINNED);
+  const minting = (list: string[]) => list.filter((n) => n.includes("may mint long-lived ServiceAccount tokens"));
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["create", "get"], resourceNames: [] }, { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["minted"] }]), [
+    ...notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]),
+    "ServiceAccount ops/podfn-x may mint long-lived ServiceAccount tokens (create secrets, get secrets, get secrets named minted): a kubernetes.io/service-account-token Secret it creates annotated kubernetes.io/service-account.name is filled by the tokens controller with a token of that ServiceAccount, and it reads the Secret by the name it gave it (resourceNames do not stop that), so it can act as any ServiceAccount of namespace ops, holding their rights; grant create of secrets in a namespace of its own, or refuse that Secret type with an admission policy (a ValidatingAdmissionPolicy)",
+  ]);
+  for (const verb of ["get", "list", "watch"]) {
+    const named = notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }, { apiGroups: [""], resources: ["secrets"], verbs: [verb], resourceNames: ["minted"] }]);
+    assert.deepEqual(named, minting(named), verb);
+    assert.match(named[0] ?? "", new RegExp(`^ServiceAccount ops/podfn-x may mint long-lived ServiceAccount tokens \\(create secrets, ${verb} secrets named minted\\)`), verb);
+  }
+  assert.equal(minting(notes([{ apiGroups: [""], resources: ["*"], verbs: ["create", "get"] }])).length, 1, "every resource");
+  assert.match(minting(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["*"] }], "ClusterRole"))[0] ?? "", /any ServiceAccount of every namespace/);
+  // Create alone, reads alone, or create by name (RBAC never matches a create to resourceNames): no such note.
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }]), []);
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["minted"] }]), []);
+  assert.deepEqual(notes([{ apiGroups: [""], resources: ["secrets"], verbs: ["create"], resourceNames: ["minted"] }, { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["minted"] }]), []);
+});
+
+test("creating Secrets in one namespace and reading them in another is not noted; where the scopes meet, it is, there", () => {
+  const role = (namespace: string, name: string, rules: PolicyRule[], kind: "Role" | "ClusterRole" = "Role") => [
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind, metadata: { name, ...(kind === "Role" ? { namespace } : {}) }, rules } as KubeObject,
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: kind === "Role" ? "RoleBinding" : "ClusterRoleBinding",
+      metadata: { name, ...(kind === "Role" ? { namespace } : {}) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind, name },
+      subjects: [{ kind: "ServiceAccount", name: "podfn-x", namespace: "ops" }],
+    } as KubeObject,
+  ];
+  const create: PolicyRule[] = [{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }];
+  const read: PolicyRule[] = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["minted"] }];
+  assert.deepEqual(manifestWarnings([...role("ops", "podfn-x", create), ...role("build", "ops:podfn-x", read)], PINNED), []);
+  const met = manifestWarnings([...role("build", "ops:podfn-x", create), ...role("", "podfn-x-read", read, "ClusterRole")], PINNED);
+  assert.equal(met.length, 1);
+  assert.match(met[0]!, /^ServiceAccount ops\/podfn-x may mint long-lived ServiceAccount tokens \(create secrets, get secrets named minted\): .* any ServiceAccount of namespace build,/);
 });
