@@ -3,7 +3,8 @@
  * `podfn new NAME [http|schedule|watch|admission]`: write a new function, `<functions>/NAME.ts`,
  * and its tests, `test/functions/NAME.test.ts`, from commands/new-templates: a working module of
  * that kind (an HTTP route by default) whose tests pass on the emulated cluster as written. It
- * never overwrites a file nor takes a name another module defines, and says what to run next.
+ * never overwrites a file nor takes a name another module defines, nor writes outside a podfn
+ * project (commands/new-project), and says what to run next.
  */
 import { constants, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { ConfigError } from "../errors.js";
 import { closestName } from "../edit-distance.js";
 import { defineCommand } from "./define.js";
 import { FUNCTION_KINDS, scaffold, type FunctionKind } from "./new-templates.js";
+import { outsideProject } from "./new-project.js";
 
 const HELP = `Usage: podfn new NAME [http|schedule|watch|admission]
 
@@ -25,7 +27,9 @@ Writes a new function and its tests, to change as you need:
                                     watch      a watch that annotates labelled ConfigMaps with a checksum
                                     admission  a validating webhook that refuses Deployments without an owner
   test/functions/NAME.test.ts     its tests on the emulated cluster, which pass as written
-NAME is a DNS label (lower case letters, digits and '-', at most ${MAX_NAME_LENGTH} characters). Never overwrites a file, nor takes a name another module defines.
+NAME is a DNS label (lower case letters, digits and '-', at most ${MAX_NAME_LENGTH} characters). Never overwrites a file,
+nor takes a name another module defines, nor writes outside a podfn project (<functions> must be
+under a package.json named podfn or depending on it: the module imports podfn).
 `;
 
 /** Why `name` cannot name a function, if it cannot. */
@@ -105,6 +109,13 @@ export const newCommand = defineCommand({
     // A module under another file name may define the name already: two would be refused by
     // list and serve, after the new one's tests had been written against it.
     const functionsDir = resolve(io.cwd, config.functions);
+    const outside = outsideProject(functionsDir);
+    if (outside) {
+      throw new ConfigError(
+        `--functions ${config.functions}: not inside a podfn project (${outside.reason}): its module imports "podfn", which Node finds only under a package.json named podfn or depending on it; give a folder inside the project (functions/ by default)` +
+          (outside.packageJson ? `, or add podfn to that package.json's dependencies` : ""),
+      );
+    }
     const definers = isFolder(functionsDir) ? (await filesDefining(functionsDir, name)).filter((f) => f !== modulePath) : [];
     if (definers.length > 0) throw new ConfigError(`the name ${JSON.stringify(name)} is already used by ${relative(io.cwd, definers[0]!) || definers[0]}: choose another name`);
     const files = await scaffold(kind as FunctionKind, name, importPath(testPath, modulePath));

@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../runtime/cli.js";
@@ -125,6 +126,36 @@ describe("podfn new", () => {
       assert.match(next, /npx podfn manifests --functions 'ops fns' --out out\/manifests/, kind);
       assert.match(next, kind === "schedule" ? /npx podfn run elsewhere-schedule --functions 'ops fns' --dry-run/ : /npx podfn serve --functions 'ops fns'/, kind);
     }
+  });
+
+  test("a --functions folder outside any podfn project is refused up front, saying why and what to do; one inside the project is not", async () => {
+    // Outside: no package.json above it names podfn or depends on it, so `import "podfn"` could not resolve.
+    const outside = await mkdtemp(join(tmpdir(), "podfn-new-outside-"));
+    try {
+      const { code, stdout, stderr } = await cli(["new", "stray", "--functions", join(outside, "fns")]);
+      assert.equal(code, 2, stderr);
+      assert.equal(stdout, "");
+      assert.match(stderr, new RegExp(`^podfn: --functions ${join(outside, "fns")}: not inside a podfn project \\(no package\\.json above it\\): its module imports "podfn", which Node finds only under a package\\.json named podfn or depending on it; give a folder inside the project \\(functions/ by default\\)\n$`));
+      assert.equal(existsSync(join(outside, "fns", "stray.ts")), false);
+      assert.equal(existsSync(join(dir, "test", "functions", "stray.test.ts")), false);
+      // Another package in between (its own package.json, not depending on podfn): refused, naming it.
+      await writeFile(join(outside, "package.json"), JSON.stringify({ name: "other", dependencies: { zod: "^4.0.0" } }));
+      const other = await cli(["new", "stray", "--functions", join(outside, "fns")]);
+      assert.equal(other.code, 2, other.stderr);
+      assert.match(other.stderr, new RegExp(`not inside a podfn project \\(${join(outside, "package.json")} is "other", which does not depend on podfn\\)`));
+      assert.match(other.stderr, /or add podfn to that package\.json's dependencies/);
+      // A project depending on podfn: written.
+      await writeFile(join(outside, "package.json"), JSON.stringify({ name: "ops-automation", devDependencies: { podfn: "^0.1.0" } }));
+      const dependent = await cli(["new", "stray", "--functions", join(outside, "fns")]);
+      assert.equal(dependent.code, 0, dependent.stderr);
+      assert.ok(existsSync(join(outside, "fns", "stray.ts")));
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+    // Another folder inside this project (podfn's own package.json above it): written.
+    const inside = await cli(["new", "inside", "--functions", "more/functions"]);
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.ok(existsSync(join(dir, "more", "functions", "inside.ts")));
   });
 
   test("--help says what each kind writes", async () => {
