@@ -84,7 +84,11 @@ async function run(base: Config, io: CommandIO): Promise<number> {
           const next = await loadFunctions(config.functions, { cwd: io.cwd, fresh: String(fresh.next()) });
           granted = connection.grant !== undefined;
           await connection.grant?.(next);
-          await prepareLocalSecrets({ ...setup, functions: next });
+          const created = await prepareLocalSecrets({ ...setup, functions: next });
+          // As at start: a new (or misspelt) secret name gets a random value its callers must read from here.
+          if (created?.length) {
+            logger.info({ secretsDir: setup.secretsDir, created }, `created a local caller-auth secret for local runs: ${created.join(", ")} (a file each in ${setup.secretsDir})`);
+          }
           setup.functions = next;
           logger.info({ functions: setup.functions.map((f) => f.name) }, "change detected: reloading");
           warnFinalizers(setup.functions);

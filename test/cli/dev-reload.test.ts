@@ -51,7 +51,7 @@ test("podfn dev reloads a function when its file changes, and keeps the last goo
   await untilVersion(3);
 });
 
-test("podfn dev creates the local secret of a function added with bearer auth", async () => {
+test("podfn dev creates, and says it created, the local secret of a function added with bearer auth", async () => {
   await writeFile(
     join(dir, "guarded.ts"),
     `import { defineFunction } from "podfn";
@@ -66,6 +66,8 @@ export default defineFunction({ name: "guarded", http: { method: "GET", auth: { 
     if (Date.now() > deadline) assert.fail(`GET /guarded never answered 200 with the local secret\n${dev.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Said, as at start: a misspelt secret name otherwise gets a random value nobody knows, every caller a 403.
+  await dev.waitFor(/INFO  created a local caller-auth secret for local runs: tok-b .*secretsDir=/, 5_000);
 });
 
 test("podfn dev reloads the helper modules a function imports, too", async () => {
