@@ -2,7 +2,8 @@
  * @module input-issues
  * A zod issue of a function's input as podfn names it (the answer's `issues`, the load-time check
  * of a schedule's input): a strict object's unknown keys one by one, each at its own path and with
- * the field it most likely meant; a field left out "is required", not zod's "received undefined";
+ * the field it most likely meant; a field left out "is required", not zod's "received undefined"
+ * (nor, for an enum or a literal, "Invalid option");
  * a coerced number that is not one names what was sent, not zod's "received NaN" (a query key
  * sent twice, which arrives as a list, says so).
  */
@@ -25,7 +26,12 @@ const MAX_KEY_ISSUES = 20;
  * // [{ path: "vaule", message: 'is not a field of this input: did you mean "value"?' }]
  */
 export function inputIssues(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): { path: string; message: string }[] {
-  if (issue.code === "invalid_type" && isMissing(issue, value)) return [{ path: issuePath(issue.path), message: `is required: expected ${issue.expected}` }];
+  if (issue.code === "invalid_type" && isMissing(issue, value, `Invalid input: expected ${issue.expected}, received undefined`)) return [{ path: issuePath(issue.path), message: `is required: expected ${issue.expected}` }];
+  // A left-out enum or literal: zod says "Invalid option: expected one of ..." / "Invalid input: expected "4"".
+  if (issue.code === "invalid_value") {
+    const expected = / expected .*$/s.exec(issue.message)?.[0];
+    if (expected && isMissing(issue, value, ZOD_INVALID_VALUE.exec(issue.message) ? issue.message : undefined)) return [{ path: issuePath(issue.path), message: `is required:${expected}` }];
+  }
   if (issue.code === "invalid_type" && issue.message === `Invalid input: expected ${issue.expected}, received NaN`) {
     const sent = notANumber(valueAt(value, issue.path), issue.expected);
     if (sent !== undefined) return [{ path: issuePath(issue.path), message: sent }];
@@ -57,13 +63,17 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
 }
 
+/** zod's own words for an enum's or a literal's wrong value (a schema's own message is kept as written). */
+const ZOD_INVALID_VALUE = /^(Invalid option: expected one of |Invalid input: expected )/;
+
 /**
- * Whether an `invalid_type` issue is zod's own words for a field the input leaves out (`Invalid
- * input: expected string, received undefined`) of an object it gives: said "is required". A
- * schema's own message for it is kept.
+ * Whether an `invalid_type` or `invalid_value` issue is zod's own words (`zodWords`: `Invalid
+ * input: expected string, received undefined`, `Invalid option: expected one of ...`) for a field
+ * the input leaves out of an object it gives: said "is required". A schema's own message for it
+ * is kept.
  */
-function isMissing(issue: z.core.$ZodIssueInvalidType, value: unknown): boolean {
-  if (issue.path.length === 0 || issue.message !== `Invalid input: expected ${issue.expected}, received undefined`) return false;
+function isMissing(issue: z.core.$ZodIssueInvalidType | z.core.$ZodIssueInvalidValue, value: unknown, zodWords: string | undefined): boolean {
+  if (issue.path.length === 0 || zodWords === undefined || issue.message !== zodWords) return false;
   const parent = valueAt(value, issue.path.slice(0, -1));
   return isPlainObject(parent) && !Object.hasOwn(parent, issue.path.at(-1)!);
 }

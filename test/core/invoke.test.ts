@@ -112,6 +112,18 @@ describe("invoke", () => {
     assert.deepEqual(await issues([]), [{ path: "", message: "Invalid input: expected object, received array" }]);
   });
 
+  test("an enum or literal field the input leaves out is named as required too; one given a wrong value, or a schema's own message, keeps zod's words", async () => {
+    const input = z.object({ version: z.literal("4"), status: z.enum(["firing", "resolved"]), kind: z.enum(["a", "b"], { error: "kind must be a or b" }) });
+    const fn = load({ name: "required-values", http: { auth: "none" }, input, handler: () => 1 });
+    const issues = async (value: unknown) => ((await call(fn, value).promise.catch((e: unknown) => e)) as InputError).issues;
+    assert.deepEqual(await issues({}), [
+      { path: "version", message: 'is required: expected "4"' },
+      { path: "status", message: 'is required: expected one of "firing"|"resolved"' },
+      { path: "kind", message: "kind must be a or b" },
+    ]);
+    assert.deepEqual(await issues({ version: "3", status: "firing", kind: "a" }), [{ path: "version", message: 'Invalid input: expected "4"' }]);
+  });
+
   test("past timeoutMs the call's signal aborts and a TimeoutError rejects", async () => {
     let seen: AbortSignal | undefined;
     const fn = load({
