@@ -49,3 +49,13 @@ test("the README's Testing section names every startHarness option", async () =>
   const section = readme.slice(readme.indexOf("## Testing your functions"), readme.indexOf("## Command reference"));
   assert.deepEqual(fields.filter((f) => !section.includes(`startHarness({ ${f}`)), []);
 });
+
+test("every value podfn/testing exports is named in the README or the emulator's notes", async () => {
+  const index = await readFile(new URL("../../runtime/testing/index.ts", import.meta.url), "utf8");
+  const notes = await readFile(new URL("../../runtime/testing/README.md", import.meta.url), "utf8");
+  // `export { a, b, type C } from ...`: the values, not the types (nor `export type { ... }`).
+  const values = [...index.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(",").map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("type ")));
+  assert.ok(values.length > 10, "no exports found in runtime/testing/index.ts");
+  const named = (name: string) => new RegExp(`\\b${name}\\b`).test(readme) || new RegExp(`\\b${name}\\b`).test(notes);
+  assert.deepEqual(values.filter((name) => !named(name)), []);
+});
