@@ -9,6 +9,7 @@
 import type { LoadedWatch, PermissionRule, PermissionVerb, WatchedResourceType, WatchEventName, WatchTrigger } from "../function.js";
 import { RESOURCE_TYPES } from "../kube/types.js";
 import type { KubeObject } from "../kube/api.js";
+import { closestName } from "../edit-distance.js";
 
 export const WATCH_EVENTS = ["ADDED", "MODIFIED", "DELETED"] as const satisfies readonly WatchEventName[];
 export const DEFAULT_WATCH_CONCURRENCY = 4;
@@ -133,9 +134,17 @@ export function sharedFinalizerMessage(finalizer: string, type: Pick<WatchedReso
   return `the finalizer "${finalizer}" is also kept on ${defaultName(type)} by ${other}: each watch removes it after its own cleanup, letting an object go before the other's ran; give each watch a finalizer of its own`;
 }
 
-/** The message for a string that names no built-in resource. */
+/**
+ * The message for a string that names no built-in resource, with the one it likely meant: the
+ * same resource in its group (`deployments` → `deployments.apps`), else the nearest name
+ * (`pod` → `pods`, `Jobs.batch` → `jobs.batch`).
+ */
 export function unknownResourceMessage(resource: string): string {
-  return `names no built-in resource ("${resource}"): write it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`;
+  const names = [...BUILT_IN.keys()];
+  const grouped = names.filter((n) => n.startsWith(`${resource.toLowerCase()}.`));
+  const meant = grouped.length === 1 ? grouped[0] : closestName(resource, names, 1);
+  const guess = meant === undefined ? "" : `did you mean "${meant}"? `;
+  return `names no built-in resource ("${resource}"): ${guess}${guess ? "Write" : "write"} it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`;
 }
 
 /** The name a watch gets when it gives none: its resource with the group (`jobs.batch`). */

@@ -49,6 +49,13 @@ test("another type as {group, version, resource, namespaced}", () => {
   assert.deepEqual(problems({ watch: { resource: { ...BACKUPS, kind: "backup" } } }), ['watch.resource.kind: must be a Kind such as "Backup"']);
 });
 
+test("a misspelt built-in resource, or one without its group, is named with the one it likely meant", () => {
+  assert.match(problems({ watch: { resource: "pod" } }).join(), /^watch\.resource: names no built-in resource \("pod"\): did you mean "pods"\? Write it as RBAC names it with its group/);
+  assert.match(problems({ watch: { resource: "deployments" } }).join(), /^watch\.resource: names no built-in resource \("deployments"\): did you mean "deployments\.apps"\? /);
+  assert.match(problems({ watch: { resource: "Jobs.batch" } }).join(), /: did you mean "jobs\.batch"\? /);
+  assert.match(problems({ watch: { resource: "widgets" } }).join(), /\("widgets"\): write it as RBAC/, "nothing near: no guess");
+});
+
 test("problems name the field and what to write", () => {
   assert.match(problems({ watch: { resource: "widgets" } }).join(), /^watch\.resource: names no built-in resource \("widgets"\): write it as RBAC names it with its group/);
   assert.deepEqual(problems({ watch: { resource: "namespaces", namespace: "ops" } }), ["watch.namespace: namespaces are cluster-scoped: leave namespace out"]);
