@@ -147,7 +147,7 @@ export function ruleResource(resource: unknown): { type: WatchedResourceType; su
 function ruleResourceMessage(input: string): string {
   const slash = input.indexOf("/");
   if (slash >= 0 && watchedType(input.slice(0, slash))) return `the subresource after "/" must be a lower-case name such as "exec", "status" or "scale" ("${input}")`;
-  return unknownResourceMessage(slash < 0 ? input : input.slice(0, slash));
+  return slash < 0 ? unknownResourceMessage(input) : unknownResourceMessage(input.slice(0, slash), input.slice(slash + 1));
 }
 
 type Obj = Record<string, unknown>;

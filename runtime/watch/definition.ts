@@ -139,11 +139,12 @@ export function sharedFinalizerMessage(finalizer: string, type: Pick<WatchedReso
  * same resource in its group (`deployments` → `deployments.apps`), else the nearest name
  * (`pod` → `pods`, `Jobs.batch` → `jobs.batch`).
  */
-export function unknownResourceMessage(resource: string): string {
+export function unknownResourceMessage(resource: string, subresource?: string): string {
   const names = [...BUILT_IN.keys()];
   const grouped = names.filter((n) => n.startsWith(`${resource.toLowerCase()}.`));
   const meant = grouped.length === 1 ? grouped[0] : closestName(resource, names, 1);
-  const guess = meant === undefined ? "" : `did you mean "${meant}"? `;
+  // An admission rule's "pod/exec" means "pods/exec": the subresource goes back on the suggestion.
+  const guess = meant === undefined ? "" : `did you mean "${meant}${subresource === undefined ? "" : `/${subresource}`}"? `;
   return `names no built-in resource ("${resource}"): ${guess}${guess ? "Write" : "write"} it as RBAC names it with its group (pods, jobs.batch, deployments.apps, ...), or give {group, version, resource, namespaced} for another type`;
 }
 
