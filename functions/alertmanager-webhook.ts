@@ -11,6 +11,8 @@
  * `kubectl.kubernetes.io/restartedAt`) are written together in one resourceVersion-checked
  * update: of two replicas handling the same alert, one wins, the other sees the annotation and
  * skips; and a failed write records neither, so Alertmanager's re-delivery restarts.
+ * It answers synchronously on purpose: with `http: { async: true }` a failed write would be
+ * answered 202 before it failed, and Alertmanager would never send it again.
  *
  * Input: Alertmanager's webhook payload, version 4 (JSON body).
  * Output: one outcome per alert: `{fingerprint, outcome: "restarted" | "skipped", reason?}`.
