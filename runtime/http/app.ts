@@ -26,6 +26,7 @@ import { requestIdOfHeader } from "./request-id.js";
 import { internalErrorAnswer, jsonAnswer } from "./respond.js";
 import { operationEndpoints } from "./operations.js";
 import { functionEndpoint, type Endpoint } from "./route.js";
+import type { BackgroundCallEndHook } from "./background.js";
 
 export interface HttpAppOptions {
   /** The loaded functions; those without `http` get no route. */
@@ -55,6 +56,11 @@ export interface HttpAppOptions {
    * the functions, where a Service or an Ingress exposes them to callers. Default false.
    */
   operationsApart?: boolean;
+  /**
+   * Told of each `http.async` call's end, after it is logged: its request id, status, and what it
+   * threw. The test harness's (`podfn/testing`), so a failed call ends a pending `until()`; not set by serve.
+   */
+  onBackgroundCallEnd?: BackgroundCallEndHook;
 }
 
 export interface HttpApp {
@@ -109,7 +115,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
   const accessLog = accessLogWriter(logger);
   const endpointFault = faultAnswerer(logger);
-  const shared = { drain, receiving, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog };
+  const shared = { drain, receiving, maxInflight: options.maxInflight ?? 64, kube, logger, accessLog, ...(options.onBackgroundCallEnd ? { onBackgroundCallEnd: options.onBackgroundCallEnd } : {}) };
   const paths = new Map<string, Map<string, Endpoint>>();
   const readiness = { ready: true };
   const operationPaths = options.operationsApart ? new Map<string, Map<string, Endpoint>>() : paths;

@@ -6,7 +6,8 @@
  * the drain's signal, dry-run mode) and is counted in the drain until it ends, so it holds a
  * `maxInflight` slot and shutdown waits for it. When it ends, its outcome — what its answer
  * would have been — is recorded in the function's metrics and logged in one line
- * (`background call finished`); the result itself goes nowhere.
+ * (`background call finished`); the result itself goes nowhere. An `onEnd` hook (the test
+ * harness's) is told of each call's end too; without one, nothing more is done.
  */
 import type { Logger } from "pino";
 import type { LoadedFunction, Trigger } from "../function.js";
@@ -34,7 +35,26 @@ export interface BackgroundCalls {
   outcomeOf: (status: number) => Outcome;
   /** The refusal of a call admitted just before shutdown began. */
   shuttingDown: Refusal;
+  /** Told of each call's end, after it is logged (`createHttpApp({ onBackgroundCallEnd })`). */
+  onEnd?: BackgroundCallEndHook;
 }
+
+/** How one background call ended. */
+export interface BackgroundCallEnd {
+  fn: string;
+  requestId: string;
+  /** The status its answer would have had, and that answer's error code, if any. */
+  status: number;
+  code?: string;
+  outcome: Outcome;
+  /** The call failed: it threw (or rejected), or its result could not be sent. */
+  threw: boolean;
+  /** What it threw (the handler's own error), when `threw`. */
+  error?: unknown;
+}
+
+/** Told of each background call's end; what it throws is logged, never the call's. */
+export type BackgroundCallEndHook = (end: BackgroundCallEnd) => void;
 
 /** One background call's request: what `invoke()` takes from it. */
 export interface BackgroundCall {
@@ -55,10 +75,10 @@ export interface BackgroundCall {
  * return accept({ input, trigger, requestId, dryRun: false, extraHeaders: undefined });
  */
 export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) => Promise<Answer> {
-  const { fn, drain, slots, kube, logger, series, errorAnswer, outcomeOf, shuttingDown } = deps;
+  const { fn, drain, slots, kube, logger, series, errorAnswer, outcomeOf, shuttingDown, onEnd } = deps;
 
-  /** Record and log how the call ended; let go of its drain slot. */
-  function ended(call: BackgroundCall, answer: Answer, started: number): void {
+  /** Record and log how the call ended (`threw`: with `error`); let go of its drain slot. */
+  function ended(call: BackgroundCall, answer: Answer, started: number, threw = false, error?: unknown): void {
     slots.leave();
     const durationMs = performance.now() - started;
     const outcome = answer.failed ?? outcomeOf(answer.status);
@@ -66,15 +86,27 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
     const line = { fn: fn.name, requestId: call.requestId, status: answer.status, outcome, durationMs: Math.round(durationMs * 100) / 100, ...(answer.code ? { code: answer.code } : {}) };
     if (outcome === "success") logger.info(line, "background call finished");
     else logger.warn(line, "background call finished");
+    if (onEnd) tell(onEnd, { fn: fn.name, requestId: call.requestId, status: answer.status, ...(answer.code ? { code: answer.code } : {}), outcome, threw, ...(threw ? { error } : {}) });
   }
 
-  /** What the call's answer would have been (a result that cannot be sent is a 500, as on any call). */
-  function answerOf(value: unknown, requestId: string): Answer {
+  function tell(hook: BackgroundCallEndHook, end: BackgroundCallEnd): void {
     try {
-      return resultAnswer(value, requestId);
+      hook(end);
     } catch (error) {
-      return errorAnswer(error, requestId);
+      logger.error({ fn: fn.name, requestId: end.requestId, err: error }, "background call's end hook failed");
     }
+  }
+
+  /** Ends the call with what its answer would have been (a result that cannot be sent is a 500 and a failure, as on any call). */
+  function answerOf(call: BackgroundCall, value: unknown, started: number): void {
+    let answer: Answer;
+    try {
+      answer = resultAnswer(value, call.requestId);
+    } catch (error) {
+      ended(call, errorAnswer(error, call.requestId), started, true, error);
+      return;
+    }
+    ended(call, answer, started);
   }
 
   function start(call: BackgroundCall, input: unknown, spentMs: number): void {
@@ -83,19 +115,19 @@ export function backgroundCalls(deps: BackgroundCalls): (call: BackgroundCall) =
     try {
       result = invokeNow({ fn, input, inputParsed: true, spentMs, trigger: call.trigger, requestId: call.requestId, dryRun: call.dryRun, kube, logger, signal: drain.signal, abandon: drain });
     } catch (error) {
-      ended(call, errorAnswer(error, call.requestId), started);
+      ended(call, errorAnswer(error, call.requestId), started, true, error);
       return;
     }
     if (!isThenable(result)) {
-      ended(call, answerOf(result, call.requestId), started);
+      answerOf(call, result, started);
       return;
     }
     Promise.resolve(result).then(
       function resolved(value) {
-        ended(call, answerOf(value, call.requestId), started);
+        answerOf(call, value, started);
       },
       function rejected(error: unknown) {
-        ended(call, errorAnswer(error, call.requestId), started);
+        ended(call, errorAnswer(error, call.requestId), started, true, error);
       },
     );
   }

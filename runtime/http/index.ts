@@ -12,5 +12,6 @@
  * `HttpError` thrown by a handler → its status; 503 shutting down; 504 past `timeoutMs`.
  */
 export { createHttpApp, type HttpApp, type HttpAppOptions } from "./app.js";
+export type { BackgroundCallEnd, BackgroundCallEndHook } from "./background.js";
 export { serveHttp, ABORT_GRACE_MS, type HttpServerOptions } from "./server.js";
 export type { ServiceAccountAuthOptions } from "./auth/index.js";

@@ -27,7 +27,7 @@ import { queryInput, refuseMisspeltDryRunHeader, wantsDryRun } from "./input.js"
 import { requestIdOf } from "./request-id.js";
 import { Refusal, censoredAnswer, internalErrorAnswer, refusalAnswer, resultAnswer } from "./respond.js";
 import { callErrorAnswerer } from "./call-errors.js";
-import { backgroundCalls } from "./background.js";
+import { backgroundCalls, type BackgroundCallEndHook } from "./background.js";
 
 /** An HTTP endpoint: a function, an operations path, or a refusal. */
 export type Endpoint = (request: CallRequest) => Answer | Promise<Answer>;
@@ -43,6 +43,8 @@ export interface RouteContext {
   logger: Logger;
   /** Writes the access lines. */
   accessLog: AccessLog;
+  /** Told of each background (`http.async`) call's end: the test harness's. */
+  onBackgroundCallEnd?: BackgroundCallEndHook;
 }
 
 export const SHUTTING_DOWN = new Refusal(503, "shutting_down", "the server is shutting down: retry", { connection: "close", "retry-after": "1" });
@@ -106,7 +108,7 @@ export function functionEndpoint(fn: LoadedFunction, auth: AuthChecker | undefin
     running--;
     drain.leave();
   }
-  const accept = fn.http!.async ? backgroundCalls({ fn, drain, slots: { enter, leave }, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN }) : undefined;
+  const accept = fn.http!.async ? backgroundCalls({ fn, drain, slots: { enter, leave }, kube, logger, series, errorAnswer, outcomeOf, shuttingDown: SHUTTING_DOWN, ...(shared.onBackgroundCallEnd ? { onEnd: shared.onBackgroundCallEnd } : {}) }) : undefined;
 
   /**
    * Caller auth, then `next()` when allowed. A failure of the check itself (a TokenReview the pod
