@@ -26,6 +26,7 @@ import { giveSecrets } from "../function-secrets.js";
 import { loadDefinition, type AnyDefinition, type InputOf, type OutputOf, type ReviewObjectOf, type RunArgs, type ScheduleNameOf } from "./typed-calls.js";
 import { startWatching, type RunningWatches, type WatchOptions } from "./watching.js";
 import { untilIn, WaitScope } from "./until.js";
+import { followAsyncCalls, type AsyncCallFailure } from "./async-calls.js";
 import { reviewWith, type ReviewFields, type ReviewResult } from "./admission.js";
 import { subjectAccessReviewer } from "./admission-authorizer.js";
 import { registerWebhook, type RegisteredWebhook } from "./webhook-registration.js";
@@ -61,6 +62,18 @@ export interface HarnessOptions {
   now?: () => number;
 }
 
+/** `deploy()`'s options. */
+export interface DeployOptions {
+  /** The namespace to deploy in (created unless it exists). Default: a fresh one named after the function. */
+  namespace?: string;
+  /**
+   * Its `http.async` calls are expected to fail (a test of a denied call): their failures end no
+   * `until()` wait, and are read from `asyncCallFailures`. Default false: each failed call ends
+   * the pending wait (or the next) with an `AsyncCallFailedError`, once.
+   */
+  expectAsyncCallFailures?: boolean;
+}
+
 /** How long the harness's `stop()` waits for the async calls still running before aborting their signal (ms). */
 const STOP_DRAIN_MS = 10_000;
 
@@ -70,16 +83,16 @@ export interface Harness {
   /** Authenticated as cluster admin: for seeding and checking only. */
   admin: KubeClient;
   /** Deploys the function `name` from the functions folder, or a loaded function (see `Deployed`). */
-  deploy<F extends AnyDefinition>(fn: F, options?: { namespace?: string }): Promise<Deployed<F>>;
+  deploy<F extends AnyDefinition>(fn: F, options?: DeployOptions): Promise<Deployed<F>>;
   /**
    * Deploys the definition a function module exports (`import setImage from
    * "../functions/set-image.js"`), the function `name` from the functions folder, or a loaded
    * function (see `Deployed`). A definition types `run()`'s input and result (see `Deployed<F>`).
    */
-  deploy(fn: string | LoadedFunction | AnyDefinition, options?: { namespace?: string }): Promise<Deployed>;
+  deploy(fn: string | LoadedFunction | AnyDefinition, options?: DeployOptions): Promise<Deployed>;
   /**
    * `until()` scoped to this harness: ended at once by a failed call of this harness's watches
-   * only (the plain `until()` is ended by any harness's, as it names none), and by `stop()`
+   * or async HTTP calls only (the plain `until()` is ended by any harness's, as it names none), and by `stop()`
    * (`HarnessStoppedError`, code `harness_stopped`). Two harnesses in one process wait with it.
    */
   until(condition: () => boolean | Promise<boolean>, what?: string, timeoutMs?: number): Promise<void>;
@@ -144,8 +157,14 @@ export interface Deployed<F extends AnyDefinition = AnyDefinition> {
    * wrong one is a compile error; any string where they are not known literally.
    */
   fireSchedule(name: ScheduleNameOf<F>, options?: { input?: InputOf<F>; dryRun?: boolean }): Promise<OutputOf<F>>;
-  /** Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). */
+  /**
+   * Sends a request to the HTTP adapter serving this function (`path` like `/whoami?x=1`). An
+   * `http.async` call that fails once answered 202 ends any pending `until()` at once with an
+   * `AsyncCallFailedError`, unless deployed with `expectAsyncCallFailures: true`.
+   */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Every failed `http.async` call so far (it threw: a 403, a handler's error), with its request id and error. */
+  asyncCallFailures: AsyncCallFailure[];
   /**
    * The value of a caller-auth secret: `name`, else the one this function's auth reads (bearer,
    * HMAC), as given to `startHarness` or made up by the harness (to sign an HMAC body). Throws
@@ -269,7 +288,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Custom resources' scopes as the whole functions folder declares them, as `podfn manifests` reads them.
   const projectScopes = new ProjectScopes(options.functionsDir ?? "functions", options.functionsDir !== undefined);
 
-  async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given }: { namespace?: string } = {}): Promise<Deployed> {
+  async function deploy(target: string | LoadedFunction | AnyDefinition, { namespace: given, expectAsyncCallFailures = false }: DeployOptions = {}): Promise<Deployed> {
     const source = typeof target === "string" ? (await loadFunctions(options.functionsDir ?? "functions", { only: target }))[0]! : isPodfnFunction(target) ? loadDefinition(target) : (target as LoadedFunction);
     // Each deployment is a function of its own, as each pod loads its own: the values its
     // `ctx.secret()` reads (held per function) are this harness's, whoever else deploys `source`.
@@ -291,7 +310,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const call = planCall(fn, input, trigger, hasCronJob);
       return invoke({ fn, input: call.input, trigger: call.trigger, requestId: randomUUID(), dryRun, kube: call.workload === "cronJob" ? cronKube : kube, logger });
     };
-    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir: dir, env: secrets.env() });
+    const asyncCalls = followAsyncCalls(expectAsyncCallFailures, waits);
+    const app = createHttpApp({ functions: [fn], kube, logger, secretsDir: dir, env: secrets.env(), onBackgroundCallEnd: asyncCalls.onEnd });
     apps.push(app);
     return {
       fn,
@@ -307,6 +327,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       fetch(path, init) {
         return app.fetch(new Request(`http://podfn.test${path}`, init));
       },
+      asyncCallFailures: asyncCalls.failures,
       secret(name) {
         return secrets.value(fn, name);
       },

@@ -6,7 +6,8 @@
  * real cluster.
  */
 export { startCluster } from "./cluster/index.js";
-export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed } from "./harness.js";
+export { startHarness, clientFor, ensureNamespace, type Harness, type HarnessOptions, type Deployed, type DeployOptions } from "./harness.js";
+export { AsyncCallFailedError, type AsyncCallFailure } from "./async-calls.js";
 export { WatchCallFailedError, type RunningWatches, type WatchOptions } from "./watching.js";
 export { UnknownSecretError, NotBearerAuthError } from "./caller-secrets.js";
 export type { WatchCallFailure } from "../watch/watcher.js";

@@ -2,8 +2,9 @@
  * @module testing/until
  * Waiting in tests without sleeping for luck: poll a condition (a synchronous check, or a
  * question for the cluster) until it holds, with a deadline that names what was awaited. A
- * running `deployed.watch()` ends a pending wait at once when one of its calls fails (see
- * `endWaitsOn`): the wait fails with why, not with a timeout. Each harness's watches end the
+ * running `deployed.watch()` ends a pending wait at once when one of its calls fails, as does a
+ * deployment's failed `http.async` call (see `endWaitsOn`): the wait fails with why, not with a
+ * timeout. Each harness's watches end the
  * waits of its own scope (`harness.until()`, which its `stop()` also ends) and the plain
  * `until()`'s, which names no harness; never another harness's. With two harnesses or more open,
  * the error that ends a plain `until()` says whose watch it was (the function, its harness's
@@ -126,7 +127,9 @@ async function answerBy(condition: () => boolean | Promise<boolean>, deadline: n
  * (code `until_timeout`) naming `what` after `timeoutMs`, whether the condition did not hold or
  * its check had not answered by then, or at once with a running watch's failed call
  * (`WatchCallFailedError`, code `watch_call_failed`, unless that watch was started with
- * `expectCallFailures: true`), whichever open harness it runs in: with two or more open, its
+ * `expectCallFailures: true`), or a deployment's failed `http.async` call (`AsyncCallFailedError`,
+ * code `async_call_failed`, unless deployed with `expectAsyncCallFailures: true`),
+ * whichever open harness it runs in: with two or more open, its
  * message names the function and its harness's server, and that `harness.until()` is ended by
  * that harness's watches alone. A `timeoutMs` that is no finite number of 0 or more is refused
  * (code `invalid_wait`): a wait always ends.
